@@ -1,0 +1,25 @@
+/**
+ * Assertions for the kernel model. A broken invariant throws a
+ * {@linkcode KernelAssertionError} at the step that broke it, so the simulator
+ * reports the step, the thread and the trace instead of a corrupted end state.
+ *
+ * @module
+ */
+
+/** Thrown when the kernel model's own bookkeeping is inconsistent (a model bug or a mutant). */
+export class KernelAssertionError extends Error {
+  override name = "KernelAssertionError";
+}
+
+/**
+ * Asserts `condition`; the message is built only on failure.
+ *
+ * @example
+ * ```ts
+ * import { assert } from "./assert.ts";
+ * assert(1 + 1 === 2, () => "arithmetic");
+ * ```
+ */
+export function assert(condition: unknown, message: () => string): asserts condition {
+  if (!condition) throw new KernelAssertionError(message());
+}

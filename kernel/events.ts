@@ -1,0 +1,135 @@
+/**
+ * What the kernel model reports as it runs. The simulator turns these into the
+ * trace; properties read them. The kernel never reads them back.
+ *
+ * @module
+ */
+
+import type { Status } from "./constants.ts";
+
+/** A page-request packet as delivered through a port (`zx_packet_page_request_t` plus header). */
+export interface PagePacket {
+  readonly type: number;
+  readonly key: number;
+  readonly status: Status;
+  readonly command: number;
+  readonly flags: number;
+  readonly offset: number;
+  readonly length: number;
+}
+
+/** A user packet queued with `zx_port_queue`. */
+export interface UserPacket {
+  readonly type: number;
+  readonly key: number;
+  readonly status: Status;
+  readonly user: readonly number[];
+}
+
+/** Any packet a `zx_port_wait` can return. */
+export type Packet = PagePacket | UserPacket;
+
+/** Every observable kernel action, in the order it happened. */
+export type KernelEvent =
+  | {
+    readonly k: "call";
+    readonly tid: number;
+    readonly name: string;
+    readonly args: readonly unknown[];
+  }
+  | { readonly k: "ret"; readonly tid: number; readonly name: string; readonly status: Status }
+  | {
+    readonly k: "request";
+    readonly vmo: number;
+    readonly id: number;
+    readonly type: "READ" | "DIRTY";
+    readonly start: number;
+    readonly end: number;
+    readonly tid: number;
+  }
+  | { readonly k: "coalesce"; readonly vmo: number; readonly id: number; readonly tid: number }
+  | {
+    readonly k: "resolve";
+    readonly vmo: number;
+    readonly id: number;
+    readonly status: Status;
+    readonly how: "complete" | "cancel" | "detach";
+  }
+  | {
+    readonly k: "packet-queued";
+    readonly port: number;
+    readonly vmo: number;
+    readonly packet: PagePacket;
+    readonly id: number;
+  }
+  | {
+    readonly k: "packet-dequeued";
+    readonly port: number;
+    readonly vmo: number;
+    readonly packet: PagePacket;
+    readonly id: number;
+    readonly tid: number;
+  }
+  | {
+    readonly k: "packet-withdrawn";
+    readonly port: number;
+    readonly vmo: number;
+    readonly id: number;
+  }
+  | {
+    readonly k: "packet-dropped";
+    readonly port: number;
+    readonly vmo: number;
+    readonly id: number;
+  }
+  | { readonly k: "block"; readonly tid: number; readonly on: string }
+  | { readonly k: "wake"; readonly tid: number; readonly status: Status; readonly why: string }
+  | {
+    readonly k: "supply";
+    readonly vmo: number;
+    readonly page: number;
+    readonly inserted: boolean;
+    readonly before: SlotKind;
+  }
+  | {
+    readonly k: "copy";
+    readonly tid: number;
+    readonly vmo: number;
+    readonly offset: number;
+    readonly bytes: Uint8Array;
+  }
+  | {
+    readonly k: "store";
+    readonly tid: number;
+    readonly vmo: number;
+    readonly offset: number;
+    readonly bytes: Uint8Array;
+  }
+  | {
+    readonly k: "detach";
+    readonly vmo: number;
+    readonly why: "detach" | "pager-closed" | "vmo-dead";
+  }
+  | {
+    readonly k: "page-fault";
+    readonly tid: number;
+    readonly vmo: number;
+    readonly synth: Status;
+    readonly addr: number;
+  }
+  | {
+    readonly k: "thread";
+    readonly tid: number;
+    readonly what: "suspended" | "resumed" | "killed" | "exited";
+  };
+
+/** The kinds of content a VMO page slot can hold. */
+export type SlotKind = "absent" | "clean" | "dirty" | "awaiting-clean" | "marker";
+
+/** Receives kernel events. */
+export interface EventSink {
+  emit(event: KernelEvent): void;
+}
+
+/** A sink that drops everything (for kernels driven directly by tests). */
+export const NULL_SINK: EventSink = { emit() {} };

@@ -1,0 +1,1065 @@
+/**
+ * The syscall surface of the simulated Zircon kernel: `zx_*` calls with
+ * Zircon's names, argument order and status codes.
+ *
+ * Every syscall is a generator. It first yields a `syscall` step (the point
+ * where the scheduler may switch threads), then runs atomically until it
+ * returns or must park the thread, where it yields a `block` step. A woken
+ * thread re-runs its lookup from scratch (spec 3.6). Bad handles and bad
+ * arguments return status codes; nothing here throws except a
+ * {@linkcode KernelAssertionError} when the model's own bookkeeping breaks.
+ *
+ * @module
+ */
+
+import {
+  LIMITS,
+  PAGER_FAIL_CODES,
+  type Status,
+  statusName,
+  ZX_DEFAULT_PAGER_RIGHTS,
+  ZX_DEFAULT_PORT_RIGHTS,
+  ZX_DEFAULT_SUSPEND_TOKEN_RIGHTS,
+  ZX_DEFAULT_THREAD_RIGHTS,
+  ZX_DEFAULT_VMAR_RIGHTS,
+  ZX_DEFAULT_VMO_RIGHTS,
+  ZX_ERR_ACCESS_DENIED,
+  ZX_ERR_BAD_HANDLE,
+  ZX_ERR_BAD_STATE,
+  ZX_ERR_INTERNAL_INTR_KILLED,
+  ZX_ERR_INTERNAL_INTR_RETRY,
+  ZX_ERR_INVALID_ARGS,
+  ZX_ERR_NO_MEMORY,
+  ZX_ERR_NOT_FOUND,
+  ZX_ERR_NOT_SUPPORTED,
+  ZX_ERR_OUT_OF_RANGE,
+  ZX_ERR_SHOULD_WAIT,
+  ZX_ERR_TIMED_OUT,
+  ZX_ERR_WRONG_TYPE,
+  ZX_INFO_VMO,
+  ZX_INFO_VMO_PAGER_BACKED,
+  ZX_INFO_VMO_RESIZABLE,
+  ZX_INFO_VMO_TYPE_PAGED,
+  ZX_INFO_VMO_VIA_HANDLE,
+  ZX_OBJ_TYPE_PAGER,
+  ZX_OBJ_TYPE_PORT,
+  ZX_OBJ_TYPE_THREAD,
+  ZX_OBJ_TYPE_VMAR,
+  ZX_OBJ_TYPE_VMO,
+  ZX_OK,
+  ZX_PAGER_OP_DIRTY,
+  ZX_PAGER_OP_FAIL,
+  ZX_PAGER_OP_WRITEBACK_BEGIN,
+  ZX_PAGER_OP_WRITEBACK_END,
+  ZX_PKT_TYPE_PAGE_REQUEST,
+  ZX_PKT_TYPE_USER,
+  ZX_RIGHT_ATTACH_VMO,
+  ZX_RIGHT_DESTROY,
+  ZX_RIGHT_DUPLICATE,
+  ZX_RIGHT_INSPECT,
+  ZX_RIGHT_MANAGE_VMO,
+  ZX_RIGHT_MAP,
+  ZX_RIGHT_NONE,
+  ZX_RIGHT_READ,
+  ZX_RIGHT_RESIZE,
+  ZX_RIGHT_SAME_RIGHTS,
+  ZX_RIGHT_WRITE,
+  ZX_VM_PERM_READ,
+  ZX_VM_PERM_WRITE,
+  ZX_VMO_DISCARDABLE,
+  ZX_VMO_OP_ALWAYS_NEED,
+  ZX_VMO_OP_COMMIT,
+  ZX_VMO_OP_DECOMMIT,
+  ZX_VMO_OP_DONT_NEED,
+  ZX_VMO_OP_PREFETCH,
+  ZX_VMO_OP_ZERO,
+  ZX_VMO_RESIZABLE,
+  ZX_VMO_TRAP_DIRTY,
+  ZX_VMO_UNBOUNDED,
+} from "./constants.ts";
+import { assert } from "./assert.ts";
+import {
+  type EventSink,
+  NULL_SINK,
+  type Packet,
+  type PagePacket,
+  type UserPacket,
+} from "./events.ts";
+import { HandleTable, type KernelObject } from "./handles.ts";
+import { KThread, MARKER, type Page, Pager, slotKind, SuspendToken, Vmar, Vmo } from "./objects.ts";
+import { PageSource, Waiter } from "./page_source.ts";
+import { PagerProxy } from "./pager_proxy.ts";
+import { Port } from "./port.ts";
+
+/** A condition a parked thread waits for. */
+export interface Wait {
+  /** True once the thread may run again (woken, or its deadline passed). */
+  ready(now: number): boolean;
+  /** Virtual tick at which the wait times out (Infinity: never). */
+  readonly deadline: number;
+  /** What the thread waits on, for hang reports. */
+  describe(): string;
+}
+
+/** What a syscall generator yields to the scheduler. */
+export type KernelYield =
+  | { readonly kind: "syscall"; readonly name: string }
+  | { readonly kind: "block"; readonly wait: Wait }
+  | { readonly kind: "crash"; readonly synth: Status; readonly addr: number };
+
+/** A syscall in progress: yields steps, returns its result. */
+export type Syscall<T> = Generator<KernelYield, T, void>;
+
+/** `zx_info_vmo_t`, the fields the model tracks. */
+export interface VmoInfo {
+  readonly koid: number;
+  readonly sizeBytes: number;
+  readonly flags: number;
+  readonly committedBytes: number;
+  readonly populatedBytes: number;
+  readonly handleRights: number;
+}
+
+/** Options of a simulated kernel. */
+export interface KernelOptions {
+  /** Page size in bytes (a power of two, 8 to 65536). Default 4096. */
+  pageSize?: number;
+  /** Overtime timeout for pager waits, in virtual ticks; 0 disables it. Default 0. */
+  overtimeTicks?: number;
+  /** Receives every kernel event. Default: dropped. */
+  sink?: EventSink;
+}
+
+/** Model limit on pages per VMO, so a scenario cannot allocate unbounded memory. */
+export const MAX_VMO_PAGES = 1 << 20;
+
+const MAX_U64 = 2 ** 64;
+
+function isU64(x: unknown): x is number {
+  return typeof x === "number" && Number.isInteger(x) && x >= 0 && x <= MAX_U64;
+}
+
+/** The simulated kernel: objects, one process's handle table, and the `zx_*` calls. */
+export class Kernel {
+  /** Virtual time in ticks; the simulator advances it. */
+  now = 0;
+  readonly pageSize: number;
+  readonly overtimeTicks: number;
+  readonly handles = new HandleTable();
+  readonly sink: EventSink;
+  readonly rootVmar: Vmar;
+  /** Handle to the root VMAR (every thread of the process may use it). */
+  readonly rootVmarHandle: number;
+  /** Every pager-backed VMO ever created, for invariants. */
+  readonly pagerVmos: Vmo[] = [];
+  /** Every port ever created, for invariants. */
+  readonly ports: Port[] = [];
+  #koid = 1000;
+  #requestId = 0;
+  #pagers = new Map<number, Pager>();
+
+  constructor(options: KernelOptions = {}) {
+    this.pageSize = options.pageSize ?? 4096;
+    this.overtimeTicks = options.overtimeTicks ?? 0;
+    this.sink = options.sink ?? NULL_SINK;
+    assert(
+      Number.isInteger(this.pageSize) && (this.pageSize & (this.pageSize - 1)) === 0 &&
+        this.pageSize >= LIMITS.minPageSize && this.pageSize <= LIMITS.maxPageSize,
+      () => `page size ${this.pageSize} is not a power of two in [8, 65536]`,
+    );
+    this.rootVmar = new Vmar(this.#newKoid());
+    this.rootVmarHandle = this.handles.add(this.rootVmar, ZX_DEFAULT_VMAR_RIGHTS)[1];
+  }
+
+  /** Creates a simulated thread and a handle to it (process setup, not a syscall). */
+  createThread(name: string, tid: number, failInsteadOfBlock = false): [KThread, number] {
+    const thread = new KThread(this.#newKoid(), tid, name, failInsteadOfBlock);
+    const [, handle] = this.handles.add(thread, ZX_DEFAULT_THREAD_RIGHTS);
+    return [thread, handle];
+  }
+
+  /** A thread's body returned: it holds nothing any more. */
+  threadExited(t: KThread): void {
+    assert(t.waiter === null, () => `t${t.tid} exited while waiting`);
+    t.exited = true;
+    this.#releaseAll(t);
+    this.sink.emit({ k: "thread", tid: t.tid, what: "exited" });
+  }
+
+  // ---------------------------------------------------------------- pager
+
+  /** `zx_pager_create(options, *out)`. */
+  *zx_pager_create(t: KThread, options: number): Syscall<[Status, number]> {
+    yield* this.#enter(t, "zx_pager_create", [options]);
+    if (options !== 0) return this.#ret2(t, "zx_pager_create", ZX_ERR_INVALID_ARGS);
+    const pagerObject = new Pager(this.#newKoid());
+    this.#pagers.set(pagerObject.koid, pagerObject);
+    const [st, h] = this.handles.add(pagerObject, ZX_DEFAULT_PAGER_RIGHTS);
+    return this.#ret2(t, "zx_pager_create", st, h);
+  }
+
+  /** `zx_pager_create_vmo(pager, options, port, key, size, *out)` (spec 2.2). */
+  *zx_pager_create_vmo(
+    t: KThread,
+    pager: number,
+    options: number,
+    port: number,
+    key: number,
+    size: number,
+  ): Syscall<[Status, number]> {
+    const name = "zx_pager_create_vmo";
+    yield* this.#enter(t, name, [pager, options, port, key, size]);
+    const pg = this.handles.get<Pager>(pager, ZX_OBJ_TYPE_PAGER, ZX_RIGHT_ATTACH_VMO);
+    if (!pg.ok) return this.#ret2(t, name, pg.status);
+    const pt = this.handles.get<Port>(port, ZX_OBJ_TYPE_PORT, ZX_RIGHT_WRITE);
+    if (!pt.ok) return this.#ret2(t, name, pt.status);
+    if (pg.object.closed) return this.#ret2(t, name, ZX_ERR_BAD_STATE);
+    const known = ZX_VMO_RESIZABLE | ZX_VMO_TRAP_DIRTY | ZX_VMO_UNBOUNDED | ZX_VMO_DISCARDABLE;
+    if (!Number.isInteger(options) || (options & ~known) !== 0 || (options & ZX_VMO_DISCARDABLE)) {
+      return this.#ret2(t, name, ZX_ERR_INVALID_ARGS);
+    }
+    // Dirty trapping is kernel level 2 (issue 8): refused explicitly rather than half-modelled.
+    if (options & ZX_VMO_TRAP_DIRTY) return this.#ret2(t, name, ZX_ERR_NOT_SUPPORTED);
+    if (!isU64(key) || !isU64(size)) return this.#ret2(t, name, ZX_ERR_INVALID_ARGS);
+    const rounded = this.#roundUp(size);
+    if (rounded >= MAX_U64 || rounded > LIMITS.maxVmoBytes) {
+      return this.#ret2(t, name, ZX_ERR_OUT_OF_RANGE);
+    }
+    if (rounded / this.pageSize > MAX_VMO_PAGES) return this.#ret2(t, name, ZX_ERR_NO_MEMORY);
+    const koid = this.#newKoid();
+    const proxy = new PagerProxy(koid, pt.object, key, this.pageSize, this.sink);
+    const source = new PageSource(koid, proxy, this.sink, () => ++this.#requestId);
+    const resizable = (options & ZX_VMO_RESIZABLE) !== 0;
+    const vmo = new Vmo(
+      koid,
+      this.pageSize,
+      rounded,
+      resizable,
+      pg.object.koid,
+      source,
+      proxy,
+      key,
+    );
+    const rights = ZX_DEFAULT_VMO_RIGHTS | (resizable ? ZX_RIGHT_RESIZE : 0);
+    const [st, h] = this.handles.add(vmo, rights);
+    if (st !== ZX_OK) return this.#ret2(t, name, st);
+    pg.object.vmos.push(vmo);
+    this.pagerVmos.push(vmo);
+    return this.#ret2(t, name, ZX_OK, h);
+  }
+
+  /** `zx_pager_detach_vmo(pager, vmo)` (spec 2.3). */
+  *zx_pager_detach_vmo(t: KThread, pager: number, vmo: number): Syscall<Status> {
+    const name = "zx_pager_detach_vmo";
+    yield* this.#enter(t, name, [pager, vmo]);
+    const pg = this.handles.get<Pager>(
+      pager,
+      ZX_OBJ_TYPE_PAGER,
+      ZX_RIGHT_ATTACH_VMO | ZX_RIGHT_MANAGE_VMO,
+    );
+    if (!pg.ok) return this.#ret(t, name, pg.status);
+    const v = this.handles.get<Vmo>(vmo, ZX_OBJ_TYPE_VMO, ZX_RIGHT_WRITE);
+    if (!v.ok) return this.#ret(t, name, v.status);
+    if (v.object.pagerKoid !== pg.object.koid) return this.#ret(t, name, ZX_ERR_INVALID_ARGS);
+    this.#detach(v.object, "detach");
+    return this.#ret(t, name, ZX_OK);
+  }
+
+  /** `zx_pager_supply_pages(pager, pager_vmo, offset, length, aux_vmo, aux_offset)` (spec 2.4). */
+  *zx_pager_supply_pages(
+    t: KThread,
+    pager: number,
+    pagerVmo: number,
+    offset: number,
+    length: number,
+    auxVmo: number,
+    auxOffset: number,
+  ): Syscall<Status> {
+    const name = "zx_pager_supply_pages";
+    yield* this.#enter(t, name, [pager, pagerVmo, offset, length, auxVmo, auxOffset]);
+    if (!this.#aligned(offset) || !this.#aligned(length) || !this.#aligned(auxOffset)) {
+      return this.#ret(t, name, ZX_ERR_INVALID_ARGS);
+    }
+    const pg = this.handles.get<Pager>(pager, ZX_OBJ_TYPE_PAGER, ZX_RIGHT_MANAGE_VMO);
+    if (!pg.ok) return this.#ret(t, name, pg.status);
+    const v = this.handles.get<Vmo>(pagerVmo, ZX_OBJ_TYPE_VMO, ZX_RIGHT_WRITE);
+    if (!v.ok) return this.#ret(t, name, v.status);
+    const vmo = v.object;
+    if (vmo.pagerKoid !== pg.object.koid) return this.#ret(t, name, ZX_ERR_INVALID_ARGS);
+    const a = this.handles.get<Vmo>(auxVmo, ZX_OBJ_TYPE_VMO, ZX_RIGHT_READ | ZX_RIGHT_WRITE);
+    if (!a.ok) return this.#ret(t, name, a.status);
+    const aux = a.object;
+    if (length === 0) return this.#ret(t, name, ZX_OK);
+    if (auxOffset + length > aux.size) return this.#ret(t, name, ZX_ERR_OUT_OF_RANGE);
+    if (aux.source !== null) return this.#ret(t, name, ZX_ERR_NOT_SUPPORTED);
+    // Take the pages out of aux first: later errors leave aux decommitted (spec 2.4 note).
+    const first = auxOffset / this.pageSize;
+    const count = length / this.pageSize;
+    const taken: (Page | undefined)[] = new Array(count);
+    for (let i = 0; i < count; i++) {
+      const s = aux.slots[first + i];
+      taken[i] = s === undefined || s === MARKER
+        ? undefined
+        : { data: (s as Page).data, state: "clean" };
+      aux.slots[first + i] = undefined;
+    }
+    if (offset + length > vmo.size) return this.#ret(t, name, ZX_ERR_OUT_OF_RANGE);
+    const source = vmo.source!;
+    if (source.detached) return this.#ret(t, name, ZX_ERR_BAD_STATE);
+    const base = offset / this.pageSize;
+    let runStart = -1;
+    for (let i = 0; i <= count; i++) {
+      const p = base + i;
+      const fill = i < count && vmo.slots[p] === undefined;
+      if (i < count) {
+        this.sink.emit({
+          k: "supply",
+          vmo: vmo.koid,
+          page: p,
+          inserted: fill,
+          before: slotKind(vmo.slots[p]),
+        });
+        if (fill) vmo.slots[p] = taken[i] ?? MARKER;
+      }
+      if (fill && runStart < 0) runStart = p;
+      if (!fill && runStart >= 0) {
+        source.onPagesSupplied(runStart, p);
+        runStart = -1;
+      }
+    }
+    return this.#ret(t, name, ZX_OK);
+  }
+
+  /** `zx_pager_op_range(pager, op, pager_vmo, offset, length, data)` (spec 2.5). */
+  *zx_pager_op_range(
+    t: KThread,
+    pager: number,
+    op: number,
+    pagerVmo: number,
+    offset: number,
+    length: number,
+    data: number,
+  ): Syscall<Status> {
+    const name = "zx_pager_op_range";
+    yield* this.#enter(t, name, [pager, op, pagerVmo, offset, length, data]);
+    if (!this.#aligned(offset) || !this.#aligned(length)) {
+      return this.#ret(t, name, ZX_ERR_INVALID_ARGS);
+    }
+    const pg = this.handles.get<Pager>(pager, ZX_OBJ_TYPE_PAGER, ZX_RIGHT_MANAGE_VMO);
+    if (!pg.ok) return this.#ret(t, name, pg.status);
+    const v = this.handles.get<Vmo>(pagerVmo, ZX_OBJ_TYPE_VMO, ZX_RIGHT_WRITE);
+    if (!v.ok) return this.#ret(t, name, v.status);
+    const vmo = v.object;
+    if (vmo.pagerKoid !== pg.object.koid) return this.#ret(t, name, ZX_ERR_INVALID_ARGS);
+    const inRange = offset + length <= vmo.size;
+    const start = offset / this.pageSize;
+    const end = (offset + length) / this.pageSize;
+    switch (op) {
+      case ZX_PAGER_OP_FAIL: {
+        if (
+          !Number.isInteger(data) || data < -(2 ** 31) || data >= 2 ** 31 ||
+          !PAGER_FAIL_CODES.includes(data)
+        ) {
+          return this.#ret(t, name, ZX_ERR_INVALID_ARGS);
+        }
+        if (!inRange) return this.#ret(t, name, ZX_ERR_OUT_OF_RANGE);
+        if (vmo.source!.detached) return this.#ret(t, name, ZX_ERR_BAD_STATE);
+        if (length > 0) vmo.source!.onPagesFailed(start, end, data);
+        return this.#ret(t, name, ZX_OK);
+      }
+      case ZX_PAGER_OP_DIRTY:
+        if (data !== 0) return this.#ret(t, name, ZX_ERR_INVALID_ARGS);
+        // Only ZX_VMO_TRAP_DIRTY VMOs take OP_DIRTY, and level 1 creates none.
+        return this.#ret(t, name, ZX_ERR_NOT_SUPPORTED);
+      case ZX_PAGER_OP_WRITEBACK_BEGIN:
+      case ZX_PAGER_OP_WRITEBACK_END: {
+        const begin = op === ZX_PAGER_OP_WRITEBACK_BEGIN;
+        if (begin ? data !== 0 && data !== 1 : data !== 0) {
+          return this.#ret(t, name, ZX_ERR_INVALID_ARGS);
+        }
+        if (!inRange) return this.#ret(t, name, ZX_ERR_OUT_OF_RANGE);
+        // Level 1 has no zero intervals, so IS_ZERO (data 1) touches nothing.
+        if (data === 0) {
+          for (let p = start; p < end; p++) {
+            const s = vmo.slots[p];
+            if (s === undefined || s === MARKER) continue;
+            const page = s as Page;
+            if (begin && page.state === "dirty") page.state = "awaiting-clean";
+            if (!begin && page.state === "awaiting-clean") page.state = "clean";
+          }
+        }
+        return this.#ret(t, name, ZX_OK);
+      }
+      default:
+        return this.#ret(t, name, ZX_ERR_NOT_SUPPORTED);
+    }
+  }
+
+  // ---------------------------------------------------------------- ports
+
+  /** `zx_port_create(options, *out)`. */
+  *zx_port_create(t: KThread, options: number): Syscall<[Status, number]> {
+    yield* this.#enter(t, "zx_port_create", [options]);
+    if (options !== 0) return this.#ret2(t, "zx_port_create", ZX_ERR_INVALID_ARGS);
+    const port = new Port(this.#newKoid());
+    this.ports.push(port);
+    const [st, h] = this.handles.add(port, ZX_DEFAULT_PORT_RIGHTS);
+    return this.#ret2(t, "zx_port_create", st, h);
+  }
+
+  /** `zx_port_queue(port, packet)`: user packets only. */
+  *zx_port_queue(t: KThread, port: number, packet: UserPacket): Syscall<Status> {
+    yield* this.#enter(t, "zx_port_queue", [port, packet?.key]);
+    const p = this.handles.get<Port>(port, ZX_OBJ_TYPE_PORT, ZX_RIGHT_WRITE);
+    if (!p.ok) return this.#ret(t, "zx_port_queue", p.status);
+    if (typeof packet !== "object" || packet === null || !isU64(packet.key)) {
+      return this.#ret(t, "zx_port_queue", ZX_ERR_INVALID_ARGS);
+    }
+    const user: UserPacket = {
+      type: ZX_PKT_TYPE_USER,
+      key: packet.key,
+      status: Number.isInteger(packet.status) ? packet.status : 0,
+      user: Array.isArray(packet.user) ? [...packet.user] : [],
+    };
+    if (!p.object.queue(user, null)) return this.#ret(t, "zx_port_queue", ZX_ERR_SHOULD_WAIT);
+    return this.#ret(t, "zx_port_queue", ZX_OK);
+  }
+
+  /** `zx_port_wait(port, deadline, *packet)`: parks until a packet arrives or the deadline passes. */
+  *zx_port_wait(t: KThread, port: number, deadline: number): Syscall<[Status, Packet | null]> {
+    const name = "zx_port_wait";
+    yield* this.#enter(t, name, [port, deadline]);
+    const p = this.handles.get<Port>(port, ZX_OBJ_TYPE_PORT, ZX_RIGHT_READ);
+    if (!p.ok) return this.#retP(t, p.status, null);
+    if (typeof deadline !== "number" || Number.isNaN(deadline)) {
+      return this.#retP(t, ZX_ERR_INVALID_ARGS, null);
+    }
+    const pt = p.object;
+    const wait: Wait = {
+      deadline,
+      ready: (now) => pt.depth > 0 || now >= deadline,
+      describe: () => `port ${pt.koid}${pt.dead ? " (no handles left)" : ""}`,
+    };
+    for (;;) {
+      const packet = pt.dequeue();
+      if (packet !== undefined) {
+        if (packet.type === ZX_PKT_TYPE_PAGE_REQUEST) {
+          const vmo = this.pagerVmos.find((v) =>
+            v.proxy !== null && v.key === packet.key && v.proxy.port === pt
+          );
+          this.sink.emit({
+            k: "packet-dequeued",
+            port: pt.koid,
+            vmo: vmo?.koid ?? -1,
+            packet: packet as PagePacket,
+            id: 0,
+            tid: t.tid,
+          });
+        }
+        return this.#retP(t, ZX_OK, packet);
+      }
+      if (this.now >= deadline) return this.#retP(t, ZX_ERR_TIMED_OUT, null);
+      this.sink.emit({ k: "block", tid: t.tid, on: wait.describe() });
+      yield { kind: "block", wait };
+      if (!t.alive) return this.#retP(t, ZX_ERR_INTERNAL_INTR_KILLED, null);
+    }
+  }
+
+  /** `zx_port_cancel_key(port, options, key)`: removes queued packets with `key`. */
+  *zx_port_cancel_key(t: KThread, port: number, options: number, key: number): Syscall<Status> {
+    const name = "zx_port_cancel_key";
+    yield* this.#enter(t, name, [port, options, key]);
+    const p = this.handles.get<Port>(port, ZX_OBJ_TYPE_PORT, ZX_RIGHT_WRITE);
+    if (!p.ok) return this.#ret(t, name, p.status);
+    if (options !== 0 || !isU64(key)) return this.#ret(t, name, ZX_ERR_INVALID_ARGS);
+    return this.#ret(t, name, p.object.cancelKey(key) > 0 ? ZX_OK : ZX_ERR_NOT_FOUND);
+  }
+
+  // ---------------------------------------------------------------- handles
+
+  /** `zx_handle_close(handle)`: 0 (ZX_HANDLE_INVALID) is a no-op. */
+  *zx_handle_close(t: KThread, handle: number): Syscall<Status> {
+    yield* this.#enter(t, "zx_handle_close", [handle]);
+    if (handle === 0) return this.#ret(t, "zx_handle_close", ZX_OK);
+    const object = this.handles.remove(handle);
+    if (object === undefined) return this.#ret(t, "zx_handle_close", ZX_ERR_BAD_HANDLE);
+    if (object.handleCount === 0) this.#onZeroHandles(object);
+    return this.#ret(t, "zx_handle_close", ZX_OK);
+  }
+
+  /** `zx_handle_duplicate(handle, rights, *out)`: needs DUPLICATE; rights must be a subset. */
+  *zx_handle_duplicate(t: KThread, handle: number, rights: number): Syscall<[Status, number]> {
+    const name = "zx_handle_duplicate";
+    yield* this.#enter(t, name, [handle, rights]);
+    const e = this.handles.entry(handle);
+    if (e === undefined) return this.#ret2(t, name, ZX_ERR_BAD_HANDLE);
+    if (!(e.rights & ZX_RIGHT_DUPLICATE)) return this.#ret2(t, name, ZX_ERR_ACCESS_DENIED);
+    const r = this.#subRights(e.rights, rights);
+    if (r === undefined) return this.#ret2(t, name, ZX_ERR_INVALID_ARGS);
+    const [st, h] = this.handles.add(e.object, r);
+    return this.#ret2(t, name, st, h);
+  }
+
+  /** `zx_handle_replace(handle, rights, *out)`: the old handle is gone even when this fails. */
+  *zx_handle_replace(t: KThread, handle: number, rights: number): Syscall<[Status, number]> {
+    const name = "zx_handle_replace";
+    yield* this.#enter(t, name, [handle, rights]);
+    const e = this.handles.entry(handle);
+    if (e === undefined) return this.#ret2(t, name, ZX_ERR_BAD_HANDLE);
+    const r = this.#subRights(e.rights, rights);
+    const [st, h] = r === undefined ? [ZX_ERR_INVALID_ARGS, 0] : this.handles.add(e.object, r);
+    this.handles.remove(handle);
+    if (e.object.handleCount === 0) this.#onZeroHandles(e.object);
+    return this.#ret2(t, name, st, h);
+  }
+
+  /** `zx_object_get_info(handle, ZX_INFO_VMO, ...)`. */
+  *zx_object_get_info(
+    t: KThread,
+    handle: number,
+    topic: number,
+  ): Syscall<[Status, VmoInfo | null]> {
+    const name = "zx_object_get_info";
+    yield* this.#enter(t, name, [handle, topic]);
+    const e = this.handles.entry(handle);
+    if (e === undefined) return this.#retInfo(t, ZX_ERR_BAD_HANDLE);
+    if (topic !== ZX_INFO_VMO) return this.#retInfo(t, ZX_ERR_NOT_SUPPORTED);
+    if (e.object.objType !== ZX_OBJ_TYPE_VMO) return this.#retInfo(t, ZX_ERR_WRONG_TYPE);
+    if (!(e.rights & ZX_RIGHT_INSPECT)) return this.#retInfo(t, ZX_ERR_ACCESS_DENIED);
+    const vmo = e.object as Vmo;
+    const committed = vmo.committedPages() * this.pageSize;
+    const info: VmoInfo = {
+      koid: vmo.koid,
+      sizeBytes: vmo.size,
+      flags: ZX_INFO_VMO_TYPE_PAGED | ZX_INFO_VMO_VIA_HANDLE |
+        (vmo.resizable ? ZX_INFO_VMO_RESIZABLE : 0) |
+        (vmo.source !== null ? ZX_INFO_VMO_PAGER_BACKED : 0),
+      committedBytes: committed,
+      populatedBytes: committed,
+      handleRights: e.rights,
+    };
+    return this.#retInfo(t, ZX_OK, info);
+  }
+
+  // ---------------------------------------------------------------- VMOs
+
+  /** `zx_vmo_create(size, options, *out)`: an anonymous VMO. */
+  *zx_vmo_create(t: KThread, size: number, options: number): Syscall<[Status, number]> {
+    yield* this.#enter(t, "zx_vmo_create", [size, options]);
+    if (!Number.isInteger(options) || (options & ~(ZX_VMO_RESIZABLE | ZX_VMO_DISCARDABLE)) !== 0) {
+      return this.#ret2(t, "zx_vmo_create", ZX_ERR_INVALID_ARGS);
+    }
+    if (!isU64(size)) return this.#ret2(t, "zx_vmo_create", ZX_ERR_INVALID_ARGS);
+    const rounded = this.#roundUp(size);
+    if (rounded >= MAX_U64 || rounded > LIMITS.maxVmoBytes) {
+      return this.#ret2(t, "zx_vmo_create", ZX_ERR_OUT_OF_RANGE);
+    }
+    if (rounded / this.pageSize > MAX_VMO_PAGES) {
+      return this.#ret2(t, "zx_vmo_create", ZX_ERR_NO_MEMORY);
+    }
+    const resizable = (options & ZX_VMO_RESIZABLE) !== 0;
+    const vmo = new Vmo(this.#newKoid(), this.pageSize, rounded, resizable, 0, null, null, 0);
+    const [st, h] = this.handles.add(
+      vmo,
+      ZX_DEFAULT_VMO_RIGHTS | (resizable ? ZX_RIGHT_RESIZE : 0),
+    );
+    return this.#ret2(t, "zx_vmo_create", st, h);
+  }
+
+  /** `zx_vmo_get_size(handle, *size)`. */
+  *zx_vmo_get_size(t: KThread, handle: number): Syscall<[Status, number]> {
+    yield* this.#enter(t, "zx_vmo_get_size", [handle]);
+    const v = this.handles.get<Vmo>(handle, ZX_OBJ_TYPE_VMO, ZX_RIGHT_NONE);
+    if (!v.ok) return this.#ret2(t, "zx_vmo_get_size", v.status);
+    return this.#ret2(t, "zx_vmo_get_size", ZX_OK, v.object.size);
+  }
+
+  /** `zx_vmo_read(handle, buffer, offset, buffer_size)`: blocks on the pager; early wake (3.8). */
+  *zx_vmo_read(
+    t: KThread,
+    handle: number,
+    offset: number,
+    length: number,
+  ): Syscall<[Status, Uint8Array]> {
+    yield* this.#enter(t, "zx_vmo_read", [handle, offset, length]);
+    const v = this.handles.get<Vmo>(handle, ZX_OBJ_TYPE_VMO, ZX_RIGHT_READ);
+    if (!v.ok) return this.#retBytes(t, v.status, new Uint8Array(0));
+    if (!isU64(offset) || !isU64(length)) {
+      return this.#retBytes(t, ZX_ERR_INVALID_ARGS, new Uint8Array(0));
+    }
+    if (offset + length > v.object.size) {
+      return this.#retBytes(t, ZX_ERR_OUT_OF_RANGE, new Uint8Array(0));
+    }
+    const out = new Uint8Array(length);
+    if (length === 0) return this.#retBytes(t, ZX_OK, out);
+    this.#hold(t, v.object);
+    const st = yield* this.#access(t, v.object, offset, out, false);
+    this.#releaseOne(t, v.object);
+    return this.#retBytes(t, st, out);
+  }
+
+  /** `zx_vmo_write(handle, buffer, offset, buffer_size)`: blocks on the pager, up to 16 pages a request. */
+  *zx_vmo_write(t: KThread, handle: number, data: Uint8Array, offset: number): Syscall<Status> {
+    yield* this.#enter(t, "zx_vmo_write", [handle, data?.length, offset]);
+    const v = this.handles.get<Vmo>(handle, ZX_OBJ_TYPE_VMO, ZX_RIGHT_WRITE);
+    if (!v.ok) return this.#ret(t, "zx_vmo_write", v.status);
+    if (!(data instanceof Uint8Array) || !isU64(offset)) {
+      return this.#ret(t, "zx_vmo_write", ZX_ERR_INVALID_ARGS);
+    }
+    if (offset + data.length > v.object.size) {
+      return this.#ret(t, "zx_vmo_write", ZX_ERR_OUT_OF_RANGE);
+    }
+    if (data.length === 0) return this.#ret(t, "zx_vmo_write", ZX_OK);
+    this.#hold(t, v.object);
+    const st = yield* this.#access(t, v.object, offset, data, true);
+    this.#releaseOne(t, v.object);
+    return this.#ret(t, "zx_vmo_write", st);
+  }
+
+  /** `zx_vmo_op_range(handle, op, offset, size, buffer, buffer_size)`: COMMIT and DECOMMIT. */
+  *zx_vmo_op_range(
+    t: KThread,
+    handle: number,
+    op: number,
+    offset: number,
+    size: number,
+  ): Syscall<Status> {
+    const name = "zx_vmo_op_range";
+    yield* this.#enter(t, name, [handle, op, offset, size]);
+    const e = this.handles.entry(handle);
+    if (e === undefined) return this.#ret(t, name, ZX_ERR_BAD_HANDLE);
+    if (e.object.objType !== ZX_OBJ_TYPE_VMO) return this.#ret(t, name, ZX_ERR_WRONG_TYPE);
+    const vmo = e.object as Vmo;
+    if (op !== ZX_VMO_OP_COMMIT && op !== ZX_VMO_OP_DECOMMIT) {
+      const level2 = [
+        ZX_VMO_OP_ZERO,
+        ZX_VMO_OP_ALWAYS_NEED,
+        ZX_VMO_OP_DONT_NEED,
+        ZX_VMO_OP_PREFETCH,
+      ];
+      // Zeroing and eviction hints are kernel level 2 (issue 8).
+      return this.#ret(t, name, level2.includes(op) ? ZX_ERR_NOT_SUPPORTED : ZX_ERR_INVALID_ARGS);
+    }
+    if (!(e.rights & ZX_RIGHT_WRITE)) return this.#ret(t, name, ZX_ERR_ACCESS_DENIED);
+    if (!isU64(offset) || !isU64(size)) return this.#ret(t, name, ZX_ERR_INVALID_ARGS);
+    const start = Math.floor(offset / this.pageSize);
+    const end = Math.ceil((offset + size) / this.pageSize);
+    if (end * this.pageSize > vmo.size) return this.#ret(t, name, ZX_ERR_OUT_OF_RANGE);
+    if (op === ZX_VMO_OP_DECOMMIT) {
+      if (vmo.source !== null) return this.#ret(t, name, ZX_ERR_NOT_SUPPORTED);
+      for (let p = start; p < end; p++) vmo.slots[p] = undefined;
+      return this.#ret(t, name, ZX_OK);
+    }
+    if (vmo.source === null) {
+      for (let p = start; p < end; p++) this.#materialize(vmo, p);
+      return this.#ret(t, name, ZX_OK);
+    }
+    this.#hold(t, vmo);
+    const st = yield* this.#commit(t, vmo, start, end);
+    this.#releaseOne(t, vmo);
+    return this.#ret(t, name, st);
+  }
+
+  // ---------------------------------------------------------------- mappings
+
+  /** `zx_vmar_map(vmar, options, vmar_offset, vmo, vmo_offset, len, *addr)`; vmar_offset must be 0. */
+  *zx_vmar_map(
+    t: KThread,
+    vmar: number,
+    options: number,
+    vmarOffset: number,
+    vmo: number,
+    vmoOffset: number,
+    len: number,
+  ): Syscall<[Status, number]> {
+    const name = "zx_vmar_map";
+    yield* this.#enter(t, name, [vmar, options, vmarOffset, vmo, vmoOffset, len]);
+    const r = this.handles.get<Vmar>(vmar, ZX_OBJ_TYPE_VMAR, ZX_RIGHT_NONE);
+    if (!r.ok) return this.#ret2(t, name, r.status);
+    const writable = (options & ZX_VM_PERM_WRITE) !== 0;
+    const need = ZX_RIGHT_MAP | ZX_RIGHT_READ | (writable ? ZX_RIGHT_WRITE : 0);
+    const v = this.handles.get<Vmo>(vmo, ZX_OBJ_TYPE_VMO, need);
+    if (!v.ok) return this.#ret2(t, name, v.status);
+    if (
+      !Number.isInteger(options) || (options & ~(ZX_VM_PERM_READ | ZX_VM_PERM_WRITE)) !== 0 ||
+      !(options & ZX_VM_PERM_READ)
+    ) return this.#ret2(t, name, ZX_ERR_INVALID_ARGS);
+    if (vmarOffset !== 0) return this.#ret2(t, name, ZX_ERR_NOT_SUPPORTED);
+    if (!this.#aligned(vmoOffset) || !isU64(len) || len === 0) {
+      return this.#ret2(t, name, ZX_ERR_INVALID_ARGS);
+    }
+    const length = this.#roundUp(len);
+    const addr = r.object.nextAddr;
+    r.object.nextAddr += length + this.pageSize; // a guard page between mappings
+    r.object.mappings.push({ addr, len: length, vmo: v.object, vmoOffset, writable });
+    v.object.mappings++;
+    return this.#ret2(t, name, ZX_OK, addr);
+  }
+
+  /** `zx_vmar_unmap(vmar, addr, len)`: the model unmaps whole mappings only. */
+  *zx_vmar_unmap(t: KThread, vmar: number, addr: number, len: number): Syscall<Status> {
+    yield* this.#enter(t, "zx_vmar_unmap", [vmar, addr, len]);
+    const r = this.handles.get<Vmar>(vmar, ZX_OBJ_TYPE_VMAR, ZX_RIGHT_NONE);
+    if (!r.ok) return this.#ret(t, "zx_vmar_unmap", r.status);
+    if (!this.#aligned(addr) || !isU64(len)) {
+      return this.#ret(t, "zx_vmar_unmap", ZX_ERR_INVALID_ARGS);
+    }
+    const i = r.object.mappings.findIndex((m) => m.addr === addr && m.len === this.#roundUp(len));
+    if (i < 0) return this.#ret(t, "zx_vmar_unmap", ZX_ERR_NOT_FOUND);
+    const [m] = r.object.mappings.splice(i, 1);
+    m.vmo.mappings--;
+    this.#maybeDestroy(m.vmo);
+    return this.#ret(t, "zx_vmar_unmap", ZX_OK);
+  }
+
+  /**
+   * A load through a mapping: faults one page at a time (1-page READ requests,
+   * no early wake). A fault that cannot be resolved kills the thread with a
+   * fatal page fault whose synthetic code says why (spec 4.3).
+   */
+  *memRead(t: KThread, addr: number, length: number): Syscall<Uint8Array> {
+    const out = new Uint8Array(Math.max(0, Math.floor(length)));
+    yield* this.#mem(t, addr, out, false);
+    return out;
+  }
+
+  /** A store through a mapping; faults like {@linkcode Kernel.memRead}. */
+  *memWrite(t: KThread, addr: number, data: Uint8Array): Syscall<void> {
+    yield* this.#mem(t, addr, data, true);
+  }
+
+  // ---------------------------------------------------------------- threads
+
+  /** `zx_task_suspend(thread, *token)`: a blocked pager wait is cancelled and restarts on resume. */
+  *zx_task_suspend(t: KThread, thread: number): Syscall<[Status, number]> {
+    yield* this.#enter(t, "zx_task_suspend", [thread]);
+    const th = this.handles.get<KThread>(thread, ZX_OBJ_TYPE_THREAD, ZX_RIGHT_WRITE);
+    if (!th.ok) return this.#ret2(t, "zx_task_suspend", th.status);
+    const target = th.object;
+    if (!target.alive) return this.#ret2(t, "zx_task_suspend", ZX_ERR_BAD_STATE);
+    const [st, h] = this.handles.add(
+      new SuspendToken(this.#newKoid(), target),
+      ZX_DEFAULT_SUSPEND_TOKEN_RIGHTS,
+    );
+    if (st !== ZX_OK) return this.#ret2(t, "zx_task_suspend", st);
+    if (target.suspendCount++ === 0) {
+      this.sink.emit({ k: "thread", tid: target.tid, what: "suspended" });
+      this.#interruptWait(target, ZX_ERR_INTERNAL_INTR_RETRY);
+    }
+    return this.#ret2(t, "zx_task_suspend", ZX_OK, h);
+  }
+
+  /** `zx_task_kill(thread)`: a blocked pager wait is cancelled; the thread never runs again. */
+  *zx_task_kill(t: KThread, thread: number): Syscall<Status> {
+    yield* this.#enter(t, "zx_task_kill", [thread]);
+    const th = this.handles.get<KThread>(thread, ZX_OBJ_TYPE_THREAD, ZX_RIGHT_DESTROY);
+    if (!th.ok) return this.#ret(t, "zx_task_kill", th.status);
+    const target = th.object;
+    if (target.alive) {
+      this.#interruptWait(target, ZX_ERR_INTERNAL_INTR_KILLED);
+      target.killed = true;
+      this.#releaseAll(target);
+      this.sink.emit({ k: "thread", tid: target.tid, what: "killed" });
+    }
+    return this.#ret(t, "zx_task_kill", ZX_OK);
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  *#enter(t: KThread, name: string, args: unknown[]): Syscall<void> {
+    yield { kind: "syscall", name };
+    this.sink.emit({ k: "call", tid: t.tid, name, args });
+  }
+
+  #ret(t: KThread, name: string, status: Status): Status {
+    this.sink.emit({ k: "ret", tid: t.tid, name, status });
+    return status;
+  }
+
+  #ret2(t: KThread, name: string, status: Status, value = 0): [Status, number] {
+    this.sink.emit({ k: "ret", tid: t.tid, name, status });
+    return [status, status === ZX_OK ? value : 0];
+  }
+
+  #retP(t: KThread, status: Status, packet: Packet | null): [Status, Packet | null] {
+    this.sink.emit({ k: "ret", tid: t.tid, name: "zx_port_wait", status });
+    return [status, packet];
+  }
+
+  #retBytes(t: KThread, status: Status, bytes: Uint8Array): [Status, Uint8Array] {
+    this.sink.emit({ k: "ret", tid: t.tid, name: "zx_vmo_read", status });
+    return [status, bytes];
+  }
+
+  #retInfo(t: KThread, status: Status, info: VmoInfo | null = null): [Status, VmoInfo | null] {
+    this.sink.emit({ k: "ret", tid: t.tid, name: "zx_object_get_info", status });
+    return [status, info];
+  }
+
+  #newKoid(): number {
+    return ++this.#koid;
+  }
+
+  #aligned(x: unknown): x is number {
+    return isU64(x) && x % this.pageSize === 0;
+  }
+
+  #roundUp(x: number): number {
+    return Math.ceil(x / this.pageSize) * this.pageSize;
+  }
+
+  #subRights(have: number, want: number): number | undefined {
+    if (want >>> 0 === ZX_RIGHT_SAME_RIGHTS) return have;
+    if (!Number.isInteger(want) || ((want >>> 0) & ~have) !== 0) return undefined;
+    return want >>> 0;
+  }
+
+  /** A page slot made writable: a marker or gap becomes a zeroed page; clean becomes dirty. */
+  #materialize(vmo: Vmo, p: number): Page {
+    const s = vmo.slots[p];
+    if (s === undefined || s === MARKER) {
+      const page: Page = { data: new Uint8Array(this.pageSize), state: "dirty" };
+      vmo.slots[p] = page;
+      return page;
+    }
+    const page = s as Page;
+    page.state = "dirty";
+    return page;
+  }
+
+  /** The loop shared by zx_vmo_read and zx_vmo_write: copy what is present, request what is not. */
+  *#access(t: KThread, vmo: Vmo, offset: number, buf: Uint8Array, write: boolean): Syscall<Status> {
+    const ps = this.pageSize;
+    const end = offset + buf.length;
+    const endPage = Math.ceil(end / ps);
+    let pos = offset;
+    const w = new Waiter(t.tid);
+    w.earlyWake = !write;
+    for (;;) {
+      if (end > vmo.size) return this.#dropWaiter(vmo, w, ZX_ERR_OUT_OF_RANGE);
+      while (pos < end) {
+        const p = Math.floor(pos / ps);
+        const slot = vmo.slots[p];
+        if (slot === undefined && vmo.source !== null) break;
+        const inPage = pos - p * ps;
+        const n = Math.min(end - pos, ps - inPage);
+        const chunk = buf.subarray(pos - offset, pos - offset + n);
+        if (write) {
+          this.#materialize(vmo, p).data.set(chunk, inPage);
+          this.sink.emit({ k: "store", tid: t.tid, vmo: vmo.koid, offset: pos, bytes: chunk });
+        } else {
+          if (slot !== undefined && slot !== MARKER) {
+            chunk.set((slot as Page).data.subarray(inPage, inPage + n));
+          }
+          this.sink.emit({ k: "copy", tid: t.tid, vmo: vmo.koid, offset: pos, bytes: chunk });
+        }
+        pos += n;
+      }
+      if (pos >= end) return this.#dropWaiter(vmo, w, ZX_OK);
+      const source = vmo.source!;
+      const p = Math.floor(pos / ps);
+      const r = w.request;
+      if (r !== null && !write && p >= r.start && p < r.end) {
+        source.rewait(w, p);
+      } else {
+        if (r !== null) source.cancel(w, ZX_OK);
+        const limit = write ? Math.min(endPage, p + LIMITS.maxWriteWaitPages) : endPage;
+        let q = p + 1;
+        while (q < limit && vmo.slots[q] === undefined) q++;
+        const st = source.populate(w, "READ", p, q);
+        if (st !== ZX_OK) return st;
+      }
+      if (t.failInsteadOfBlock) {
+        source.release(w);
+        return ZX_ERR_SHOULD_WAIT;
+      }
+      const st = yield* this.#wait(t, vmo, w);
+      if (st !== ZX_OK && st !== ZX_ERR_INTERNAL_INTR_RETRY) return st;
+    }
+  }
+
+  /** COMMIT: request every absent page, split around present ones; no early wake. */
+  *#commit(t: KThread, vmo: Vmo, start: number, end: number): Syscall<Status> {
+    const w = new Waiter(t.tid);
+    for (;;) {
+      const stop = Math.min(end, vmo.pageCount);
+      let p = start;
+      while (p < stop && vmo.slots[p] !== undefined) p++;
+      if (p >= stop) return ZX_OK;
+      let q = p + 1;
+      while (q < stop && vmo.slots[q] === undefined) q++;
+      const st = vmo.source!.populate(w, "READ", p, q);
+      if (st !== ZX_OK) return st;
+      if (t.failInsteadOfBlock) {
+        vmo.source!.release(w);
+        return ZX_ERR_SHOULD_WAIT;
+      }
+      const ws = yield* this.#wait(t, vmo, w);
+      if (ws !== ZX_OK && ws !== ZX_ERR_INTERNAL_INTR_RETRY) return ws;
+    }
+  }
+
+  *#mem(t: KThread, addr: number, buf: Uint8Array, write: boolean): Syscall<void> {
+    const ps = this.pageSize;
+    const name = write ? "mem_write" : "mem_read";
+    let pos = 0;
+    const w = new Waiter(t.tid);
+    while (pos < buf.length || pos === 0) {
+      yield* this.#enter(t, name, [addr + pos]);
+      const a = addr + pos;
+      const m = typeof a === "number" && Number.isFinite(a) ? this.rootVmar.find(a) : undefined;
+      if (m === undefined) return yield* this.#crash(t, -1, ZX_ERR_NOT_FOUND, a);
+      if (write && !m.writable) return yield* this.#crash(t, m.vmo.koid, ZX_ERR_ACCESS_DENIED, a);
+      const o = m.vmoOffset + (a - m.addr);
+      const p = Math.floor(o / ps);
+      const n = Math.min(buf.length - pos, ps - (o - p * ps), m.addr + m.len - a);
+      if (o + Math.max(n, 1) > m.vmo.size) {
+        return yield* this.#crash(t, m.vmo.koid, ZX_ERR_OUT_OF_RANGE, a);
+      }
+      const vmo = m.vmo;
+      if (vmo.slots[p] === undefined && vmo.source !== null) {
+        this.#hold(t, vmo);
+        const st = vmo.source.populate(w, "READ", p, p + 1);
+        const ws = st === ZX_OK ? yield* this.#wait(t, vmo, w) : st;
+        this.#releaseOne(t, vmo);
+        if (ws === ZX_OK || ws === ZX_ERR_INTERNAL_INTR_RETRY) continue; // refault on the same address
+        return yield* this.#crash(t, vmo.koid, ws, a);
+      }
+      const chunk = buf.subarray(pos, pos + n);
+      if (write) {
+        this.#materialize(vmo, p).data.set(chunk, o - p * ps);
+        this.sink.emit({ k: "store", tid: t.tid, vmo: vmo.koid, offset: o, bytes: chunk });
+      } else {
+        const s = vmo.slots[p];
+        if (s !== undefined && s !== MARKER) {
+          chunk.set((s as Page).data.subarray(o - p * ps, o - p * ps + n));
+        }
+        this.sink.emit({ k: "copy", tid: t.tid, vmo: vmo.koid, offset: o, bytes: chunk });
+      }
+      this.sink.emit({ k: "ret", tid: t.tid, name, status: ZX_OK });
+      pos += Math.max(n, 1);
+    }
+  }
+
+  *#crash(t: KThread, vmoKoid: number, synth: Status, addr: number): Syscall<never> {
+    this.sink.emit({ k: "page-fault", tid: t.tid, vmo: vmoKoid, synth, addr });
+    t.killed = true;
+    this.#releaseAll(t);
+    yield { kind: "crash", synth, addr };
+    throw new Error("unreachable: a crashed thread was resumed");
+  }
+
+  *#wait(t: KThread, vmo: Vmo, w: Waiter): Syscall<Status> {
+    w.deadline = this.overtimeTicks > 0 ? this.now + this.overtimeTicks : Number.POSITIVE_INFINITY;
+    t.waiter = w;
+    t.waiterVmo = vmo;
+    const wait: Wait = {
+      deadline: w.deadline,
+      ready: (now) => !w.waiting || now >= w.deadline,
+      describe: () => w.describe(vmo.koid),
+    };
+    this.sink.emit({ k: "block", tid: t.tid, on: wait.describe() });
+    yield { kind: "block", wait };
+    t.waiter = null;
+    t.waiterVmo = null;
+    if (w.waiting) {
+      vmo.source!.cancel(w, ZX_ERR_TIMED_OUT);
+      this.sink.emit({ k: "wake", tid: t.tid, status: ZX_ERR_TIMED_OUT, why: "overtime" });
+      return ZX_ERR_TIMED_OUT;
+    }
+    return w.status;
+  }
+
+  #dropWaiter(vmo: Vmo, w: Waiter, status: Status): Status {
+    if (w.request !== null) vmo.source!.cancel(w, ZX_OK);
+    return status;
+  }
+
+  #interruptWait(target: KThread, why: Status): void {
+    const w = target.waiter;
+    if (w === null || !w.waiting) return;
+    target.waiterVmo!.source!.cancel(w, why);
+    this.sink.emit({ k: "wake", tid: target.tid, status: why, why: statusName(why) });
+  }
+
+  #hold(t: KThread, vmo: Vmo): void {
+    vmo.inflight++;
+    t.held.push(vmo);
+  }
+
+  #releaseOne(t: KThread, vmo: Vmo): void {
+    const i = t.held.lastIndexOf(vmo);
+    assert(i >= 0, () => `t${t.tid} releases vmo ${vmo.koid} it does not hold`);
+    t.held.splice(i, 1);
+    vmo.inflight--;
+    this.#maybeDestroy(vmo);
+  }
+
+  #releaseAll(t: KThread): void {
+    while (t.held.length > 0) this.#releaseOne(t, t.held[t.held.length - 1]);
+  }
+
+  #onZeroHandles(object: KernelObject): void {
+    switch (object.objType) {
+      case ZX_OBJ_TYPE_PAGER:
+        return this.#closePager(object as Pager);
+      case ZX_OBJ_TYPE_PORT: {
+        const port = object as Port;
+        for (const { owner } of port.dropAll()) {
+          if (owner !== null) {
+            this.sink.emit({ k: "packet-dropped", port: port.koid, vmo: owner.vmoKoid, id: 0 });
+          }
+        }
+        return;
+      }
+      case ZX_OBJ_TYPE_VMO:
+        return this.#maybeDestroy(object as Vmo);
+      default:
+        if (object instanceof SuspendToken && !object.released) {
+          object.released = true;
+          const th = object.thread;
+          if (--th.suspendCount === 0 && th.alive) {
+            this.sink.emit({ k: "thread", tid: th.tid, what: "resumed" });
+          }
+        }
+    }
+  }
+
+  #closePager(pager: Pager): void {
+    pager.closed = true;
+    for (const vmo of pager.vmos) {
+      vmo.source!.detach();
+      vmo.proxy!.close();
+      this.sink.emit({ k: "detach", vmo: vmo.koid, why: "pager-closed" });
+    }
+    pager.vmos.length = 0;
+  }
+
+  #detach(vmo: Vmo, why: "detach" | "vmo-dead"): void {
+    const source = vmo.source!;
+    if (source.detached) return;
+    source.detach();
+    vmo.proxy!.complete();
+    if (why === "detach") {
+      for (let p = 0; p < vmo.slots.length; p++) {
+        const s = vmo.slots[p];
+        if (s === MARKER || (s !== undefined && (s as Page).state === "clean")) {
+          vmo.slots[p] = undefined;
+        }
+      }
+    }
+    this.sink.emit({ k: "detach", vmo: vmo.koid, why });
+  }
+
+  #maybeDestroy(vmo: Vmo): void {
+    if (vmo.dead || vmo.refs > 0) return;
+    vmo.dead = true;
+    if (vmo.source !== null) {
+      this.#detach(vmo, "vmo-dead");
+      const pager = this.#pagers.get(vmo.pagerKoid)!;
+      const i = pager.vmos.indexOf(vmo);
+      if (i >= 0) pager.vmos.splice(i, 1);
+    }
+    vmo.slots.fill(undefined);
+  }
+}

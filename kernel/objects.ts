@@ -1,0 +1,157 @@
+/**
+ * Kernel objects other than ports: pagers, VMOs and their page slots, threads,
+ * suspend tokens and the root VMAR with its mappings.
+ *
+ * @module
+ */
+
+import {
+  ZX_OBJ_TYPE_PAGER,
+  ZX_OBJ_TYPE_SUSPEND_TOKEN,
+  ZX_OBJ_TYPE_THREAD,
+  ZX_OBJ_TYPE_VMAR,
+  ZX_OBJ_TYPE_VMO,
+} from "./constants.ts";
+import type { KernelObject } from "./handles.ts";
+import type { PageSource, Waiter } from "./page_source.ts";
+import type { PagerProxy } from "./pager_proxy.ts";
+import type { SlotKind } from "./events.ts";
+
+/** A committed page with its contents and dirty state (spec 5.1). */
+export interface Page {
+  readonly data: Uint8Array;
+  state: "clean" | "dirty" | "awaiting-clean";
+}
+
+/** The zero marker: a clean page of zeros without storage. */
+export const MARKER = Object.freeze({ marker: true as const });
+
+/** What one page slot of a VMO holds; `undefined` is absent. */
+export type Slot = Page | typeof MARKER | undefined;
+
+/** The kind of a slot, for events and invariants. */
+export function slotKind(slot: Slot): SlotKind {
+  if (slot === undefined) return "absent";
+  if (slot === MARKER) return "marker";
+  return (slot as Page).state;
+}
+
+/** A pager object. */
+export class Pager implements KernelObject {
+  readonly objType = ZX_OBJ_TYPE_PAGER;
+  handleCount = 0;
+  /** VMOs created through this pager that are still attached to it. */
+  readonly vmos: Vmo[] = [];
+  /** The last handle closed (on_zero_handles ran). */
+  closed = false;
+  constructor(readonly koid: number) {}
+}
+
+/** A VMO: anonymous, or pager-backed with a page source. */
+export class Vmo implements KernelObject {
+  readonly objType = ZX_OBJ_TYPE_VMO;
+  handleCount = 0;
+  /** Mappings of this VMO (they keep it alive). */
+  mappings = 0;
+  /** Operations in flight on this VMO (a blocked read keeps it alive). */
+  inflight = 0;
+  /** The object died: COMPLETE was (or would have been) sent, pages freed. */
+  dead = false;
+  readonly slots: Slot[];
+
+  constructor(
+    readonly koid: number,
+    readonly pageSize: number,
+    /** Size in bytes, a multiple of the page size. */
+    public size: number,
+    readonly resizable: boolean,
+    /** Koid of the pager that created it; 0 for anonymous VMOs. */
+    readonly pagerKoid: number,
+    readonly source: PageSource | null,
+    readonly proxy: PagerProxy | null,
+    /** The packet key, for pager-backed VMOs. */
+    readonly key: number,
+  ) {
+    this.slots = new Array(size / pageSize);
+  }
+
+  /** Number of pages. */
+  get pageCount(): number {
+    return this.size / this.pageSize;
+  }
+
+  /** Handles, mappings and in-flight operations that keep the object alive. */
+  get refs(): number {
+    return this.handleCount + this.mappings + this.inflight;
+  }
+
+  /** Pages with storage (markers hold none). */
+  committedPages(): number {
+    let n = 0;
+    for (const s of this.slots) if (s !== undefined && s !== MARKER) n++;
+    return n;
+  }
+}
+
+/** A simulated thread as the kernel sees it. */
+export class KThread implements KernelObject {
+  readonly objType = ZX_OBJ_TYPE_THREAD;
+  handleCount = 0;
+  /** Open suspend tokens. */
+  suspendCount = 0;
+  killed = false;
+  exited = false;
+  /** The page-request wait of the operation in flight, if any. */
+  waiter: Waiter | null = null;
+  /** The VMO whose page source `waiter` belongs to. */
+  waiterVmo: Vmo | null = null;
+  /** VMO references held by the operation in flight (released on kill). */
+  readonly held: Vmo[] = [];
+
+  constructor(
+    readonly koid: number,
+    readonly tid: number,
+    readonly name: string,
+    /** Return ZX_ERR_SHOULD_WAIT instead of blocking on the pager (the documented old mode). */
+    readonly failInsteadOfBlock: boolean,
+  ) {}
+
+  get suspended(): boolean {
+    return this.suspendCount > 0;
+  }
+
+  get alive(): boolean {
+    return !this.killed && !this.exited;
+  }
+}
+
+/** A suspend token: closing it resumes the thread. */
+export class SuspendToken implements KernelObject {
+  readonly objType = ZX_OBJ_TYPE_SUSPEND_TOKEN;
+  handleCount = 0;
+  released = false;
+  constructor(readonly koid: number, readonly thread: KThread) {}
+}
+
+/** One mapping of a VMO range into the address space. */
+export interface Mapping {
+  readonly addr: number;
+  readonly len: number;
+  readonly vmo: Vmo;
+  readonly vmoOffset: number;
+  readonly writable: boolean;
+}
+
+/** The root VMAR of the simulated process. */
+export class Vmar implements KernelObject {
+  readonly objType = ZX_OBJ_TYPE_VMAR;
+  handleCount = 0;
+  readonly mappings: Mapping[] = [];
+  nextAddr = 0x1000_0000;
+  constructor(readonly koid: number) {}
+
+  /** The mapping containing `addr`, if any. */
+  find(addr: number): Mapping | undefined {
+    return this.mappings.find((m) => addr >= m.addr && addr < m.addr + m.len);
+  }
+}

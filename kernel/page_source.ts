@@ -1,0 +1,319 @@
+/**
+ * Request tracking for one pager-backed VMO: outstanding page requests,
+ * coalescing of overlapping ones, resolution by supply, failure by OP_FAIL,
+ * cancellation, early wake and detach (spec 3.5-3.8; Zircon's `page_source.cc`).
+ *
+ * It knows nothing about ports: packets are the {@linkcode RequestProvider}'s job.
+ *
+ * @module
+ */
+
+import {
+  type Status,
+  ZX_ERR_BAD_STATE,
+  ZX_ERR_INTERNAL_INTR_KILLED,
+  ZX_ERR_INTERNAL_INTR_RETRY,
+  ZX_ERR_TIMED_OUT,
+  ZX_OK,
+} from "./constants.ts";
+import { assert } from "./assert.ts";
+import type { EventSink } from "./events.ts";
+
+/** Request types. Level 1 uses READ only; DIRTY shares the FIFO at level 2. */
+export type RequestType = "READ" | "DIRTY";
+
+/** Where the provider delivers requests (the pager proxy). */
+export interface RequestProvider {
+  /** A new request to deliver, in creation order. */
+  send(request: PageRequest): void;
+  /** The request is gone (resolved, failed or cancelled): withdraw its packet if unread. */
+  withdraw(request: PageRequest): void;
+  /** `to` replaces `from` (the first overlap waiter inherits a cancelled request): no new packet. */
+  swap(from: PageRequest, to: PageRequest): void;
+}
+
+/** One thread's wait on a page request. */
+export class Waiter {
+  /** The request this waiter is attached to, while it is outstanding. */
+  request: PageRequest | null = null;
+  /** First page of this waiter's own range (a primary's equals its request's start). */
+  start = 0;
+  /** One past the last page of this waiter's own range. */
+  end = 0;
+  /** Reads ask to wake as soon as the page they need arrives. */
+  earlyWake = false;
+  /** The page an early-wake reader waits for. */
+  wakePage = 0;
+  /** Parked: the thread may not run until woken or timed out. */
+  waiting = false;
+  /** Status of the last wake: ZX_OK means "retry the lookup". */
+  status: Status = ZX_OK;
+  /** An OP_FAIL error recorded for this waiter, delivered when it wakes. */
+  error: Status = ZX_OK;
+  /** Virtual tick at which the overtime timeout fires. */
+  deadline = Number.POSITIVE_INFINITY;
+
+  constructor(readonly tid: number) {}
+
+  /** Describes what this waiter waits on, for hang reports. */
+  describe(vmoKoid: number): string {
+    const r = this.request;
+    return r === null
+      ? `vmo ${vmoKoid}: nothing`
+      : `vmo ${vmoKoid}: ${r.type} request #${r.id} pages [${r.start},${r.end})` +
+        (this.earlyWake ? ` at page ${this.wakePage}` : "");
+  }
+}
+
+/** An outstanding request: a page range and the threads waiting on it. */
+export class PageRequest {
+  /** Pages of the range not yet resolved (a count, not a set: spec 3.6). */
+  pending: number;
+  /** The waiter that created the request (or inherited it). */
+  primary: Waiter | null;
+  /** Waiters whose own requests coalesced into this one. */
+  overlap: Waiter[] = [];
+
+  constructor(
+    readonly id: number,
+    readonly type: RequestType,
+    readonly start: number,
+    readonly end: number,
+    primary: Waiter | null,
+  ) {
+    assert(start < end, () => `empty request [${start},${end})`);
+    this.pending = end - start;
+    this.primary = primary;
+  }
+
+  /** Every attached waiter, primary first. */
+  waiters(): Waiter[] {
+    return this.primary === null ? [...this.overlap] : [this.primary, ...this.overlap];
+  }
+}
+
+/** Request tracking for one VMO. */
+export class PageSource {
+  /** No new requests once detached (detach, pager close or VMO death). */
+  detached = false;
+  #outstanding: Record<RequestType, PageRequest[]> = { READ: [], DIRTY: [] };
+
+  constructor(
+    readonly vmoKoid: number,
+    readonly provider: RequestProvider,
+    readonly sink: EventSink,
+    readonly nextId: () => number,
+  ) {}
+
+  /** Outstanding requests of one type, sorted by start (pairwise disjoint: K1). */
+  outstanding(type: RequestType): readonly PageRequest[] {
+    return this.#outstanding[type];
+  }
+
+  /**
+   * Parks `waiter` on pages `[start, end)`: coalesces with an outstanding
+   * request covering `start`, or sends a new request trimmed at the next
+   * outstanding one (spec 3.5). BAD_STATE once detached.
+   */
+  populate(waiter: Waiter, type: RequestType, start: number, end: number): Status {
+    assert(waiter.request === null, () => `t${waiter.tid} already waits on a request`);
+    assert(start < end, () => `populate of empty range [${start},${end})`);
+    if (this.detached) return ZX_ERR_BAD_STATE;
+    const list = this.#outstanding[type];
+    let i = 0;
+    while (i < list.length && list[i].end <= start) i++;
+    const next = list[i];
+    waiter.error = ZX_OK;
+    waiter.status = ZX_OK;
+    if (next !== undefined && next.start <= start) {
+      waiter.start = start;
+      waiter.end = Math.min(end, next.end);
+      waiter.wakePage = start;
+      waiter.request = next;
+      next.overlap.push(waiter);
+      this.sink.emit({ k: "coalesce", vmo: this.vmoKoid, id: next.id, tid: waiter.tid });
+    } else {
+      const trimmed = next !== undefined && next.start < end ? next.start : end;
+      const request = new PageRequest(this.nextId(), type, start, trimmed, waiter);
+      waiter.start = start;
+      waiter.end = trimmed;
+      waiter.wakePage = start;
+      waiter.request = request;
+      list.splice(i, 0, request);
+      this.sink.emit({
+        k: "request",
+        vmo: this.vmoKoid,
+        id: request.id,
+        type,
+        start,
+        end: trimmed,
+        tid: waiter.tid,
+      });
+      this.provider.send(request);
+    }
+    waiter.waiting = true;
+    this.#checkDisjoint(type);
+    return ZX_OK;
+  }
+
+  /** Parks an early-wake reader again on the request it already holds, waiting for `page`. */
+  rewait(waiter: Waiter, page: number): void {
+    const r = waiter.request;
+    assert(r !== null && page >= r.start && page < r.end, () => `rewait outside request`);
+    assert(waiter.earlyWake, () => `rewait of a non-early-wake waiter`);
+    waiter.wakePage = page;
+    waiter.status = ZX_OK;
+    waiter.waiting = true;
+  }
+
+  /** Detaches a waiter without cancelling its request (fail-instead-of-block callers). */
+  release(waiter: Waiter): void {
+    const r = waiter.request;
+    if (r === null) return;
+    if (r.primary === waiter) r.primary = null;
+    else r.overlap = r.overlap.filter((w) => w !== waiter);
+    waiter.request = null;
+    waiter.waiting = false;
+  }
+
+  /**
+   * Pages `[start, end)` were newly filled by a supply: counts them against
+   * overlapping READ requests, wakes early-wake readers, completes requests
+   * that reach zero (spec 3.6, 3.8).
+   */
+  onPagesSupplied(start: number, end: number): void {
+    this.#resolve("READ", start, end, ZX_OK);
+  }
+
+  /** OP_FAIL over `[start, end)` with `error` (spec 3.7; newest counting rules). */
+  onPagesFailed(start: number, end: number, error: Status): void {
+    this.#resolve("READ", start, end, error);
+    this.#resolve("DIRTY", start, end, error);
+  }
+
+  /**
+   * Cancels a waiter whose thread was suspended, killed or timed out. If it was
+   * the primary and others coalesced into its request, the first of them
+   * inherits the request with the same range and no new packet (3.5).
+   */
+  cancel(waiter: Waiter, why: Status): void {
+    assert(
+      why === ZX_ERR_INTERNAL_INTR_RETRY || why === ZX_ERR_INTERNAL_INTR_KILLED ||
+        why === ZX_ERR_TIMED_OUT || why === ZX_OK,
+      () => `cancel with ${why}`,
+    );
+    const r = waiter.request;
+    waiter.waiting = false;
+    waiter.status = why;
+    if (r === null) return;
+    waiter.request = null;
+    if (r.primary !== waiter) {
+      r.overlap = r.overlap.filter((w) => w !== waiter);
+      return;
+    }
+    const list = this.#outstanding[r.type];
+    const i = list.indexOf(r);
+    assert(i >= 0, () => `request #${r.id} not outstanding`);
+    const heir = r.overlap.shift();
+    if (heir === undefined) {
+      list.splice(i, 1);
+      r.primary = null;
+      this.sink.emit({ k: "resolve", vmo: this.vmoKoid, id: r.id, status: why, how: "cancel" });
+      this.provider.withdraw(r);
+      return;
+    }
+    const inherited = new PageRequest(r.id, r.type, r.start, r.end, heir);
+    inherited.pending = r.pending;
+    inherited.overlap = r.overlap;
+    for (const w of inherited.waiters()) w.request = inherited;
+    list[i] = inherited;
+    this.provider.swap(r, inherited);
+  }
+
+  /**
+   * Detach (or pager close, or VMO death): every outstanding request completes
+   * with ZX_OK; woken threads retry and now get BAD_STATE (spec 2.3).
+   */
+  detach(): void {
+    if (this.detached) return;
+    this.detached = true;
+    for (const type of ["READ", "DIRTY"] as const) {
+      for (const r of [...this.#outstanding[type]]) this.#complete(r, "detach");
+    }
+  }
+
+  /** Describes outstanding requests, for traces and hang reports. */
+  describe(): string {
+    return this.#outstanding.READ.map((r) => `#${r.id}[${r.start},${r.end}) pending ${r.pending}`)
+      .join(", ");
+  }
+
+  #resolve(type: RequestType, start: number, end: number, error: Status): void {
+    const list = this.#outstanding[type];
+    for (const r of [...list]) {
+      if (r.end <= start || r.start >= end) continue;
+      const lo = Math.max(start, r.start);
+      const hi = Math.min(end, r.end);
+      if (error !== ZX_OK) {
+        for (const w of r.waiters()) {
+          const first = w === r.primary ? r.start : w.start;
+          const hit = start <= first || (w.earlyWake && lo === w.wakePage);
+          if (hit) w.error = error;
+        }
+      }
+      const fulfilled = hi - lo;
+      if (fulfilled < r.pending) {
+        r.pending -= fulfilled;
+        for (const w of r.waiters()) {
+          if (w.waiting && w.earlyWake && w.wakePage >= lo && w.wakePage < hi) {
+            this.#wake(w, w.error, "early-wake");
+            if (w.error !== ZX_OK) this.#leave(r, w);
+          }
+        }
+      } else {
+        r.pending = 0;
+        this.#complete(r, "complete");
+      }
+    }
+    this.#checkDisjoint(type);
+  }
+
+  /** An early-wake reader that failed leaves the request it still shares with others. */
+  #leave(r: PageRequest, w: Waiter): void {
+    w.request = null;
+    if (r.primary === w) r.primary = r.overlap.shift() ?? null;
+    else r.overlap = r.overlap.filter((o) => o !== w);
+  }
+
+  #complete(r: PageRequest, how: "complete" | "detach"): void {
+    const list = this.#outstanding[r.type];
+    const i = list.indexOf(r);
+    assert(i >= 0, () => `completing request #${r.id} that is not outstanding`);
+    list.splice(i, 1);
+    this.sink.emit({ k: "resolve", vmo: this.vmoKoid, id: r.id, status: ZX_OK, how });
+    this.provider.withdraw(r);
+    for (const w of r.waiters()) {
+      w.request = null;
+      if (w.waiting) this.#wake(w, how === "detach" ? ZX_OK : w.error, how);
+    }
+    r.primary = null;
+    r.overlap = [];
+  }
+
+  #wake(w: Waiter, status: Status, why: string): void {
+    assert(w.waiting, () => `t${w.tid} woken twice`);
+    w.waiting = false;
+    w.status = status;
+    this.sink.emit({ k: "wake", tid: w.tid, status, why });
+  }
+
+  #checkDisjoint(type: RequestType): void {
+    const list = this.#outstanding[type];
+    for (let i = 1; i < list.length; i++) {
+      assert(
+        list[i - 1].end <= list[i].start,
+        () => `K1: outstanding ${type} requests overlap: ${this.describe()}`,
+      );
+    }
+  }
+}

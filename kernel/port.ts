@@ -1,0 +1,103 @@
+/**
+ * Ports: a FIFO of packets. Page-request packets are owned by the VMO's
+ * {@linkcode PagerProxy}-style owner and handed back to it when dequeued,
+ * cancelled by key, or (never) when the port dies.
+ *
+ * @module
+ */
+
+import { LIMITS, ZX_DEFAULT_PORT_RIGHTS, ZX_OBJ_TYPE_PORT } from "./constants.ts";
+import type { Packet, PagePacket } from "./events.ts";
+import type { KernelObject } from "./handles.ts";
+
+/** The owner of a kernel packet: told when its packet leaves the port alive. */
+export interface PacketOwner {
+  /** The VMO whose packet this is. */
+  readonly vmoKoid: number;
+  /** The packet was taken by `zx_port_wait` (or `zx_port_cancel`): the slot is free again. */
+  onPacketFreed(packet: PagePacket, how: "dequeued" | "cancelled"): void;
+}
+
+interface Queued {
+  readonly packet: Packet;
+  readonly owner: PacketOwner | null;
+}
+
+/** A port object. */
+export class Port implements KernelObject {
+  readonly objType = ZX_OBJ_TYPE_PORT;
+  static readonly defaultRights = ZX_DEFAULT_PORT_RIGHTS;
+  handleCount = 0;
+  #queue: Queued[] = [];
+  #head = 0;
+
+  constructor(readonly koid: number) {}
+
+  /** True once the last handle closed: queued packets were dropped and nothing can be queued. */
+  get dead(): boolean {
+    return this.handleCount === 0;
+  }
+
+  /** Packets waiting to be dequeued. */
+  get depth(): number {
+    return this.#queue.length - this.#head;
+  }
+
+  /** Queued packets, oldest first (for invariants and traces). */
+  packets(): Packet[] {
+    return this.#queue.slice(this.#head).map((q) => q.packet);
+  }
+
+  /** Queues a packet; false when the port is dead (the caller's packet is then lost) or full. */
+  queue(packet: Packet, owner: PacketOwner | null): boolean {
+    if (this.dead) return false;
+    if (owner === null && this.depth >= LIMITS.maxPortPackets) return false;
+    this.#queue.push({ packet, owner });
+    return true;
+  }
+
+  /** Takes the oldest packet, handing kernel packets back to their owner. */
+  dequeue(): Packet | undefined {
+    if (this.#head >= this.#queue.length) return undefined;
+    const q = this.#queue[this.#head++];
+    if (this.#head > 64 && this.#head * 2 > this.#queue.length) {
+      this.#queue = this.#queue.slice(this.#head);
+      this.#head = 0;
+    }
+    q.owner?.onPacketFreed(q.packet as PagePacket, "dequeued");
+    return q.packet;
+  }
+
+  /** Removes one specific kernel packet without telling its owner; false if it is not queued. */
+  withdraw(packet: Packet): boolean {
+    for (let j = this.#head; j < this.#queue.length; j++) {
+      if (this.#queue[j].packet === packet) {
+        this.#queue.splice(j, 1);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Removes every packet with `key` (`zx_port_cancel_key`); kernel packets go back to their owner. */
+  cancelKey(key: number): number {
+    const kept: Queued[] = [];
+    const freed: Queued[] = [];
+    for (let j = this.#head; j < this.#queue.length; j++) {
+      const q = this.#queue[j];
+      (q.packet.key === key ? freed : kept).push(q);
+    }
+    this.#queue = kept;
+    this.#head = 0;
+    for (const q of freed) q.owner?.onPacketFreed(q.packet as PagePacket, "cancelled");
+    return freed.length;
+  }
+
+  /** Drops every queued packet when the last handle closes; owners are not told (3.3, 1.3). */
+  dropAll(): { packet: Packet; owner: PacketOwner | null }[] {
+    const dropped = this.#queue.slice(this.#head);
+    this.#queue = [];
+    this.#head = 0;
+    return dropped;
+  }
+}

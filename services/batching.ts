@@ -1,0 +1,35 @@
+/**
+ * The batching service: gathers up to `batch` packets (waiting for the first,
+ * then taking whatever is already queued), and supplies each range extended by
+ * `readAhead` pages. Pages that are already present are skipped by the kernel.
+ *
+ * @module
+ */
+
+import { ZX_OK, ZX_TIME_INFINITE } from "../kernel/constants.ts";
+import type { PagePacket } from "../kernel/events.ts";
+import type { Sys, ThreadBody } from "../sim/sys.ts";
+import { isRead, type ServiceContext, supplyFromBacking, vmoForKey } from "./service.ts";
+
+/** Gathers requests into batches and supplies them with read-ahead. */
+export function* batchingService(sys: Sys, ctx: ServiceContext): ThreadBody {
+  for (;;) {
+    const [st, first] = yield* sys.portWait(ctx.port, ZX_TIME_INFINITE);
+    if (st !== ZX_OK) return;
+    const batch: PagePacket[] = isRead(first) ? [first] : [];
+    while (batch.length < ctx.params.batch) {
+      const [more, packet] = yield* sys.portWait(ctx.port, sys.now); // already queued only
+      if (more !== ZX_OK) break;
+      if (isRead(packet)) batch.push(packet);
+    }
+    for (const packet of batch) {
+      const vmo = vmoForKey(ctx, packet.key);
+      if (vmo === undefined) continue;
+      const end = Math.min(
+        vmo.size,
+        packet.offset + packet.length + ctx.params.readAhead * sys.pageSize,
+      );
+      yield* supplyFromBacking(sys, ctx, vmo, packet.offset, end - packet.offset);
+    }
+  }
+}

@@ -1,0 +1,23 @@
+/**
+ * The reference pager services, by the name scenarios use for them.
+ *
+ * @module
+ */
+
+import { batchingService } from "./batching.ts";
+import { detacherService } from "./detacher.ts";
+import { eagerService } from "./eager.ts";
+import { flakyService } from "./flaky.ts";
+import type { PagerService } from "./service.ts";
+
+export { batchingService, detacherService, eagerService, flakyService };
+export * from "./service.ts";
+export { backingPage, backingRange } from "./backing.ts";
+
+/** Built-in services by scenario `service.kind`. */
+export const REFERENCE_SERVICES: Readonly<Record<string, PagerService>> = {
+  eager: eagerService,
+  batching: batchingService,
+  flaky: flakyService,
+  detacher: detacherService,
+};

@@ -1,0 +1,153 @@
+/**
+ * Scheduling strategies behind one small interface: each picks one of `n`
+ * candidates. The {@linkcode DecisionSource} records every pick, so any run,
+ * whatever strategy drew it, replays from its decision list.
+ *
+ * @module
+ */
+
+import { makeRng, type Rng } from "./rng.ts";
+
+/** What a strategy is told at a choice point. */
+export interface Choice {
+  /** Number of candidates (at least 2). */
+  readonly n: number;
+  /** `"thread"`: pick the next thread to step; `"draw"`: a service's random draw. */
+  readonly kind: "thread" | "draw";
+  /** For thread choices, the candidates' thread ids in ascending order. */
+  readonly tids: readonly number[];
+  /** Scheduler steps taken so far. */
+  readonly step: number;
+}
+
+/** A scheduling strategy: picks an index in `[0, choice.n)`. */
+export interface Strategy {
+  readonly name: string;
+  pick(choice: Choice): number;
+}
+
+/** Uniformly random picks (the baseline). */
+export function randomStrategy(seed: number | string): Strategy {
+  const rng = makeRng(seed, "random");
+  return { name: "random", pick: (c) => rng.int(c.n) };
+}
+
+/** Options of {@linkcode pctStrategy}. */
+export interface PctOptions {
+  /** Bug depth d: d-1 priority change points. */
+  depth: number;
+  /** Expected number of steps k, the range change points are drawn from. */
+  steps: number;
+}
+
+/**
+ * PCT (Burckhardt et al., ASPLOS 2010): each thread gets a random priority
+ * above d; the highest-priority runnable thread runs; at d-1 random steps the
+ * running thread drops to priority d-1, d-2, ..., 1. Draws are uniform.
+ */
+export function pctStrategy(seed: number | string, options: PctOptions): Strategy {
+  const rng = makeRng(seed, `pct/${options.depth}`);
+  const depth = Math.max(1, Math.floor(options.depth));
+  const k = Math.max(1, Math.floor(options.steps));
+  const changeAt = new Map<number, number>();
+  for (let i = 1; i < depth; i++) changeAt.set(1 + rng.int(k), depth - i);
+  const priority = new Map<number, number>();
+  const prio = (tid: number) => {
+    let p = priority.get(tid);
+    if (p === undefined) {
+      p = depth + 1 + rng.int(1 << 30) / (1 << 30); // a random real above d; ties are measure zero
+      priority.set(tid, p);
+    }
+    return p;
+  };
+  return {
+    name: `pct(d=${depth})`,
+    pick(c) {
+      if (c.kind === "draw") return rng.int(c.n);
+      let best = 0;
+      for (let i = 1; i < c.n; i++) if (prio(c.tids[i]) > prio(c.tids[best])) best = i;
+      const lowered = changeAt.get(c.step);
+      if (lowered !== undefined) {
+        priority.set(c.tids[best], lowered);
+        best = 0;
+        for (let i = 1; i < c.n; i++) if (prio(c.tids[i]) > prio(c.tids[best])) best = i;
+      }
+      return best;
+    },
+  };
+}
+
+/**
+ * Replays a decision list: the i-th pick is `list[i] mod n`. Past the end of
+ * the list it falls back to seeded random picks, so any list (including one a
+ * shrinker cut short) describes a complete run.
+ */
+export function replayStrategy(
+  list: readonly number[],
+  fallbackSeed: number | string = 0,
+): Strategy {
+  let i = 0;
+  let fallback: Rng | null = null;
+  return {
+    name: "replay",
+    pick(c) {
+      if (i < list.length) {
+        const v = list[i++];
+        return ((Math.floor(v) % c.n) + c.n) % c.n;
+      }
+      fallback ??= makeRng(fallbackSeed, "replay-fallback");
+      return fallback.int(c.n);
+    },
+  };
+}
+
+/** Round-robin over thread ids: the fair scheduler of the liveness phase. */
+export function fairStrategy(): Strategy {
+  let last = -1;
+  return {
+    name: "fair",
+    pick(c) {
+      if (c.kind === "draw") return 0;
+      for (let i = 0; i < c.n; i++) {
+        if (c.tids[i] > last) {
+          last = c.tids[i];
+          return i;
+        }
+      }
+      last = c.tids[0];
+      return 0;
+    },
+  };
+}
+
+/** Records every pick of a strategy: a run is (scenario, decisions). */
+export class DecisionSource {
+  /** The picks made so far, one per choice with at least two candidates. */
+  readonly decisions: number[] = [];
+  #strategy: Strategy;
+  #fallback: Strategy | null = null;
+
+  constructor(strategy: Strategy) {
+    this.#strategy = strategy;
+  }
+
+  get strategy(): Strategy {
+    return this.#fallback ?? this.#strategy;
+  }
+
+  /** Switches to another strategy from now on (the fair liveness phase). */
+  switchTo(strategy: Strategy): void {
+    this.#fallback = strategy;
+  }
+
+  /** One choice among `n`; recorded when `n >= 2`. */
+  choose(n: number, kind: "thread" | "draw", tids: readonly number[], step: number): number {
+    if (n <= 1) return 0;
+    const v = this.strategy.pick({ n, kind, tids, step });
+    if (!(Number.isInteger(v) && v >= 0 && v < n)) {
+      throw new RangeError(`strategy ${this.strategy.name} picked ${v} of ${n}`);
+    }
+    this.decisions.push(v);
+    return v;
+  }
+}

@@ -1,0 +1,420 @@
+/**
+ * The world: a kernel, its simulated threads, and the scheduler that steps
+ * exactly one runnable thread at a time, asking the decision source whenever
+ * more than one could run. Virtual time advances one tick per step, and jumps
+ * to the next deadline when every thread is parked.
+ *
+ * A run has two phases. In the first, every thread may run, including
+ * environment threads (scheduled fault injection). From `liveness.afterSteps`
+ * on, environment threads that have not started are dropped and threads are
+ * scheduled round-robin; the workload must then finish within
+ * `liveness.bound` steps, or the verdict is a hang.
+ *
+ * @module
+ */
+
+import { KernelAssertionError } from "../kernel/assert.ts";
+import { type Status, statusName } from "../kernel/constants.ts";
+import type { KernelEvent } from "../kernel/events.ts";
+import { Kernel, type KernelOptions, type KernelYield, type Wait } from "../kernel/kernel.ts";
+import type { KThread } from "../kernel/objects.ts";
+import { DecisionSource, fairStrategy, type Strategy } from "./strategy.ts";
+import { Sys, type ThreadBody } from "./sys.ts";
+import { Trace } from "./trace.ts";
+
+/** Thrown by a {@linkcode Monitor} when an invariant breaks. */
+export class InvariantViolation extends Error {
+  override name = "InvariantViolation";
+  constructor(readonly invariant: string, message: string) {
+    super(message);
+  }
+}
+
+/** Watches a run: sees every event and the world after every step. Never mutates it. */
+export interface Monitor {
+  readonly name: string;
+  onEvent?(event: KernelEvent, step: number): void;
+  afterStep?(world: World): void;
+  atEnd?(world: World, verdict: Verdict): void;
+}
+
+/** What a thread is for. */
+export type Role = "workload" | "service" | "env";
+
+/** How a simulated thread ended (or that it has not). */
+export type ThreadEnd =
+  | { kind: "running" }
+  | { kind: "exited" }
+  | { kind: "killed" }
+  | { kind: "page-fault"; synth: Status; addr: number }
+  | { kind: "fault"; message: string };
+
+/** A simulated thread. */
+export interface SimThread {
+  readonly tid: number;
+  readonly name: string;
+  readonly role: Role;
+  readonly k: KThread;
+  /** Handle to this thread (for suspend and kill). */
+  readonly handle: number;
+  readonly sys: Sys;
+  /** What the thread yielded last: where it stands. */
+  pending: KernelYield | null;
+  /** Steps this thread has taken. */
+  steps: number;
+  end: ThreadEnd;
+  /** Earliest step an environment thread may run. */
+  notBefore: number;
+  gen: ThreadBody;
+}
+
+/** The outcome of a run. */
+export type Verdict =
+  | { kind: "pass"; step: number }
+  | { kind: "invariant"; invariant: string; message: string; step: number; tid: number }
+  | { kind: "kernel-assertion"; message: string; stack: string; step: number; tid: number }
+  | {
+    kind: "thread-fault";
+    tid: number;
+    thread: string;
+    message: string;
+    stack: string;
+    step: number;
+  }
+  | { kind: "hang"; step: number; blocked: { tid: number; thread: string; on: string }[] }
+  | { kind: "step-budget"; step: number };
+
+/** Options of a world. */
+export interface WorldOptions extends KernelOptions {
+  strategy: Strategy;
+  /** Steps after which the run ends with a "step budget exhausted" verdict. Default 100000. */
+  maxSteps?: number;
+  /** The liveness phase. Default: from step 5000, bound 20000 steps. */
+  liveness?: { afterSteps: number; bound: number };
+  monitors?: readonly Monitor[];
+  /** Keep every trace entry (for printing). Default true. */
+  keepTrace?: boolean;
+}
+
+/** The result of {@linkcode World.run}. */
+export interface RunResult {
+  readonly verdict: Verdict;
+  readonly steps: number;
+  readonly decisions: readonly number[];
+  readonly traceHash: string;
+  readonly trace: Trace;
+}
+
+/** A one-line description of a verdict. */
+export function describeVerdict(v: Verdict): string {
+  switch (v.kind) {
+    case "pass":
+      return `pass after ${v.step} steps`;
+    case "invariant":
+      return `invariant ${v.invariant} broken at step ${v.step} (t${v.tid}): ${v.message}`;
+    case "kernel-assertion":
+      return `kernel assertion failed at step ${v.step} (t${v.tid}): ${v.message}`;
+    case "thread-fault":
+      return `thread t${v.tid} ${v.thread} faulted at step ${v.step}: ${v.message}`;
+    case "hang":
+      return `hang at step ${v.step}: ` +
+        v.blocked.map((b) => `t${b.tid} ${b.thread} waits on ${b.on}`).join("; ");
+    case "step-budget":
+      return `step budget exhausted after ${v.step} steps`;
+  }
+}
+
+function isKernelYield(v: unknown): v is KernelYield {
+  if (typeof v !== "object" || v === null) return false;
+  const kind = (v as { kind?: unknown }).kind;
+  return kind === "syscall" || kind === "block" || kind === "crash";
+}
+
+/** A kernel, threads, and a scheduler. */
+export class World {
+  readonly kernel: Kernel;
+  readonly trace: Trace;
+  readonly decisions: DecisionSource;
+  readonly threads: SimThread[] = [];
+  readonly monitors: readonly Monitor[];
+  step = 0;
+  /** True once the liveness phase began. */
+  fair = false;
+  readonly maxSteps: number;
+  readonly liveness: { afterSteps: number; bound: number };
+  #running: SimThread | null = null;
+  /** A failure before the first step (a thread that threw while starting). */
+  #early: Verdict | null = null;
+
+  constructor(options: WorldOptions) {
+    this.trace = new Trace(options.keepTrace ?? true);
+    this.kernel = new Kernel({ ...options, sink: this.trace });
+    this.decisions = new DecisionSource(options.strategy);
+    this.maxSteps = options.maxSteps ?? 100_000;
+    this.liveness = options.liveness ?? { afterSteps: 5000, bound: 20_000 };
+    this.monitors = options.monitors ?? [];
+    for (const m of this.monitors) {
+      if (m.onEvent) this.trace.listen((e, step) => m.onEvent!(e, step));
+    }
+  }
+
+  /** The thread being stepped, if any. */
+  get running(): SimThread | null {
+    return this.#running;
+  }
+
+  /**
+   * Adds a thread. Its body runs at once up to its first syscall, which does
+   * nothing kernel-visible; from then on it runs only when scheduled.
+   */
+  spawn(
+    name: string,
+    role: Role,
+    body: (sys: Sys) => ThreadBody,
+    options: { failInsteadOfBlock?: boolean; notBefore?: number } = {},
+  ): SimThread {
+    const tid = this.threads.length + 1;
+    const [k, handle] = this.kernel.createThread(name, tid, options.failInsteadOfBlock ?? false);
+    const sys = new Sys(this.kernel, k, (n) => this.#draw(n));
+    const t: SimThread = {
+      tid,
+      name,
+      role,
+      k,
+      handle,
+      sys,
+      pending: null,
+      steps: 0,
+      end: { kind: "running" },
+      notBefore: options.notBefore ?? 0,
+      gen: undefined as unknown as ThreadBody,
+    };
+    this.threads.push(t);
+    try {
+      t.gen = body(sys);
+      this.#advance(t);
+    } catch (e) {
+      this.#early ??= this.#failure(e instanceof ThreadFault ? e : new ThreadFault(t, e), t);
+    }
+    return t;
+  }
+
+  /** Runs to a verdict. */
+  run(): RunResult {
+    const verdict = this.#early ?? this.#loop();
+    this.trace.note(`verdict ${verdict.kind}`);
+    let final = verdict;
+    if (verdict.kind === "pass") {
+      try {
+        for (const m of this.monitors) m.atEnd?.(this, verdict);
+      } catch (e) {
+        final = this.#failure(e, null);
+      }
+    }
+    return {
+      verdict: final,
+      steps: this.step,
+      decisions: this.decisions.decisions,
+      traceHash: this.trace.hash,
+      trace: this.trace,
+    };
+  }
+
+  /** Threads that could run now, in tid order. */
+  runnable(): SimThread[] {
+    const now = this.kernel.now;
+    const out: SimThread[] = [];
+    for (const t of this.threads) {
+      if (t.end.kind !== "running" || t.k.suspended || t.pending === null) continue;
+      if (t.role === "env" && (t.notBefore > this.step || (this.fair && t.steps === 0))) continue;
+      if (t.pending.kind === "block" && !t.pending.wait.ready(now)) continue;
+      out.push(t);
+    }
+    return out;
+  }
+
+  /** Threads parked on a wait, with what they wait on. */
+  blocked(): { tid: number; thread: string; on: string }[] {
+    return this.threads.filter((t) => t.end.kind === "running" && (t.role !== "env" || t.steps > 0))
+      .filter((t) => t.k.suspended || t.pending?.kind === "block")
+      .map((t) => ({
+        tid: t.tid,
+        thread: t.name,
+        on: (t.k.suspended ? "(suspended) " : "") +
+          (t.pending?.kind === "block" ? (t.pending.wait as Wait).describe() : "nothing"),
+      }));
+  }
+
+  #workloadDone(): boolean {
+    return this.threads.every((t) => t.role !== "workload" || t.end.kind !== "running");
+  }
+
+  #loop(): Verdict {
+    let fairSince = 0;
+    for (;;) {
+      if (this.#workloadDone()) return { kind: "pass", step: this.step };
+      if (this.step >= this.maxSteps) return { kind: "step-budget", step: this.step };
+      if (!this.fair && this.step >= this.liveness.afterSteps) {
+        this.fair = true;
+        fairSince = this.step;
+        this.decisions.switchTo(fairStrategy());
+        this.trace.note(`liveness phase from step ${this.step}`);
+      }
+      if (this.fair && this.step - fairSince >= this.liveness.bound) {
+        return { kind: "hang", step: this.step, blocked: this.blocked() };
+      }
+      const ready = this.runnable();
+      if (ready.length === 0) {
+        const next = this.#nextDeadline();
+        if (next === null) {
+          const envLater = this.threads.some((t) =>
+            t.role === "env" && t.end.kind === "running" && !this.fair && t.notBefore > this.step
+          );
+          if (envLater) {
+            this.step++;
+            continue;
+          }
+          return { kind: "hang", step: this.step, blocked: this.blocked() };
+        }
+        this.kernel.now = next;
+        continue;
+      }
+      const tids = ready.map((t) => t.tid);
+      const t = ready[this.decisions.choose(ready.length, "thread", tids, this.step)];
+      this.step++;
+      this.trace.step = this.step;
+      const failure = this.#stepThread(t);
+      if (failure !== null) return failure;
+      this.kernel.now++;
+    }
+  }
+
+  #nextDeadline(): number | null {
+    let best: number | null = null;
+    for (const t of this.threads) {
+      if (t.end.kind !== "running" || t.k.suspended || t.pending?.kind !== "block") continue;
+      const d = t.pending.wait.deadline;
+      if (Number.isFinite(d) && (best === null || d < best)) {
+        best = Math.max(d, this.kernel.now + 1);
+      }
+    }
+    return best;
+  }
+
+  #stepThread(t: SimThread): Verdict | null {
+    this.#running = t;
+    t.steps++;
+    try {
+      this.#advance(t);
+      for (const other of this.threads) {
+        if (other.end.kind === "running" && other.k.killed) {
+          other.end = { kind: "killed" };
+        }
+      }
+      for (const m of this.monitors) m.afterStep?.(this);
+    } catch (e) {
+      return this.#failure(e, t);
+    } finally {
+      this.#running = null;
+    }
+    return null;
+  }
+
+  /** Resumes a thread to its next yield, classifying how it stopped. Throws kernel/monitor errors. */
+  #advance(t: SimThread): void {
+    let r: IteratorResult<KernelYield, void>;
+    try {
+      r = t.gen.next();
+    } catch (e) {
+      if (e instanceof KernelAssertionError || e instanceof InvariantViolation) throw e;
+      throw new ThreadFault(t, e);
+    }
+    if (r.done) {
+      t.pending = null;
+      if (t.end.kind === "running") {
+        this.kernel.threadExited(t.k);
+        t.end = { kind: "exited" };
+      }
+      return;
+    }
+    if (!isKernelYield(r.value)) {
+      throw new ThreadFault(
+        t,
+        new TypeError(
+          `yielded ${
+            JSON.stringify(r.value) ?? String(r.value)
+          } instead of a syscall (use yield* sys.call(...))`,
+        ),
+      );
+    }
+    t.pending = r.value;
+    if (r.value.kind === "crash") {
+      t.end = { kind: "page-fault", synth: r.value.synth, addr: r.value.addr };
+      t.pending = null;
+    }
+    if (t.k.killed && t.end.kind === "running") t.end = { kind: "killed" };
+  }
+
+  #failure(e: unknown, t: SimThread | null): Verdict {
+    const tid = t?.tid ?? 0;
+    if (e instanceof InvariantViolation) {
+      return {
+        kind: "invariant",
+        invariant: e.invariant,
+        message: e.message,
+        step: this.step,
+        tid,
+      };
+    }
+    if (e instanceof KernelAssertionError) {
+      return {
+        kind: "kernel-assertion",
+        message: e.message,
+        stack: e.stack ?? "",
+        step: this.step,
+        tid,
+      };
+    }
+    if (e instanceof ThreadFault) {
+      e.thread.end = { kind: "fault", message: e.message };
+      return {
+        kind: "thread-fault",
+        tid: e.thread.tid,
+        thread: e.thread.name,
+        message: e.message,
+        stack: e.stack ?? "",
+        step: this.step,
+      };
+    }
+    const err = e instanceof Error ? e : new Error(String(e));
+    return {
+      kind: "kernel-assertion",
+      message: `harness error: ${err.message}`,
+      stack: err.stack ?? "",
+      step: this.step,
+      tid,
+    };
+  }
+
+  #draw(n: number): number {
+    if (!Number.isInteger(n) || n < 1) {
+      throw new RangeError(`random(${n}): n must be a positive integer`);
+    }
+    return this.decisions.choose(n, "draw", [], this.step);
+  }
+}
+
+/** A thread's own code threw (or yielded garbage): that thread's fault, not the kernel's. */
+class ThreadFault extends Error {
+  override name = "ThreadFault";
+  constructor(readonly thread: SimThread, cause: unknown) {
+    const err = cause instanceof Error ? cause : new Error(String(cause));
+    super(`${err.name}: ${err.message}`);
+    this.stack = err.stack;
+  }
+}
+
+/** The status name of a page fault, for reports. */
+export function pageFaultText(end: ThreadEnd): string {
+  return end.kind === "page-fault" ? `fatal page fault (${statusName(end.synth)})` : end.kind;
+}
