@@ -11,33 +11,56 @@
 /** A Zircon status code (`zx_status_t`). */
 export type Status = number;
 
+/** Status `ZX_OK`. */
 export const ZX_OK = 0;
-export const ZX_ERR_INTERNAL = -1;
-export const ZX_ERR_NOT_SUPPORTED = -2;
-export const ZX_ERR_NO_RESOURCES = -3;
-export const ZX_ERR_NO_MEMORY = -4;
-export const ZX_ERR_INVALID_ARGS = -10;
-export const ZX_ERR_BAD_HANDLE = -11;
-export const ZX_ERR_WRONG_TYPE = -12;
-export const ZX_ERR_BAD_SYSCALL = -13;
-export const ZX_ERR_OUT_OF_RANGE = -14;
-export const ZX_ERR_BUFFER_TOO_SMALL = -15;
-export const ZX_ERR_BAD_STATE = -20;
-export const ZX_ERR_TIMED_OUT = -21;
-export const ZX_ERR_SHOULD_WAIT = -22;
-export const ZX_ERR_CANCELED = -23;
-export const ZX_ERR_PEER_CLOSED = -24;
-export const ZX_ERR_NOT_FOUND = -25;
-export const ZX_ERR_ALREADY_EXISTS = -26;
-export const ZX_ERR_UNAVAILABLE = -28;
-export const ZX_ERR_ACCESS_DENIED = -30;
-export const ZX_ERR_IO = -40;
-export const ZX_ERR_IO_DATA_INTEGRITY = -42;
-export const ZX_ERR_NO_SPACE = -54;
+/** Status `ZX_ERR_INTERNAL`. */
+export const ZX_ERR_INTERNAL: number = -1;
+/** Status `ZX_ERR_NOT_SUPPORTED`. */
+export const ZX_ERR_NOT_SUPPORTED: number = -2;
+/** Status `ZX_ERR_NO_RESOURCES`. */
+export const ZX_ERR_NO_RESOURCES: number = -3;
+/** Status `ZX_ERR_NO_MEMORY`. */
+export const ZX_ERR_NO_MEMORY: number = -4;
+/** Status `ZX_ERR_INVALID_ARGS`. */
+export const ZX_ERR_INVALID_ARGS: number = -10;
+/** Status `ZX_ERR_BAD_HANDLE`. */
+export const ZX_ERR_BAD_HANDLE: number = -11;
+/** Status `ZX_ERR_WRONG_TYPE`. */
+export const ZX_ERR_WRONG_TYPE: number = -12;
+/** Status `ZX_ERR_BAD_SYSCALL`. */
+export const ZX_ERR_BAD_SYSCALL: number = -13;
+/** Status `ZX_ERR_OUT_OF_RANGE`. */
+export const ZX_ERR_OUT_OF_RANGE: number = -14;
+/** Status `ZX_ERR_BUFFER_TOO_SMALL`. */
+export const ZX_ERR_BUFFER_TOO_SMALL: number = -15;
+/** Status `ZX_ERR_BAD_STATE`. */
+export const ZX_ERR_BAD_STATE: number = -20;
+/** Status `ZX_ERR_TIMED_OUT`. */
+export const ZX_ERR_TIMED_OUT: number = -21;
+/** Status `ZX_ERR_SHOULD_WAIT`. */
+export const ZX_ERR_SHOULD_WAIT: number = -22;
+/** Status `ZX_ERR_CANCELED`. */
+export const ZX_ERR_CANCELED: number = -23;
+/** Status `ZX_ERR_PEER_CLOSED`. */
+export const ZX_ERR_PEER_CLOSED: number = -24;
+/** Status `ZX_ERR_NOT_FOUND`. */
+export const ZX_ERR_NOT_FOUND: number = -25;
+/** Status `ZX_ERR_ALREADY_EXISTS`. */
+export const ZX_ERR_ALREADY_EXISTS: number = -26;
+/** Status `ZX_ERR_UNAVAILABLE`. */
+export const ZX_ERR_UNAVAILABLE: number = -28;
+/** Status `ZX_ERR_ACCESS_DENIED`. */
+export const ZX_ERR_ACCESS_DENIED: number = -30;
+/** Status `ZX_ERR_IO`. */
+export const ZX_ERR_IO: number = -40;
+/** Status `ZX_ERR_IO_DATA_INTEGRITY`. */
+export const ZX_ERR_IO_DATA_INTEGRITY: number = -42;
+/** Status `ZX_ERR_NO_SPACE`. */
+export const ZX_ERR_NO_SPACE: number = -54;
 /** Kernel-internal: the wait was interrupted by suspension; the operation restarts. */
-export const ZX_ERR_INTERNAL_INTR_RETRY = -6;
+export const ZX_ERR_INTERNAL_INTR_RETRY: number = -6;
 /** Kernel-internal: the waiting thread was killed. */
-export const ZX_ERR_INTERNAL_INTR_KILLED = -502;
+export const ZX_ERR_INTERNAL_INTR_KILLED: number = -502;
 
 const STATUS_NAMES: ReadonlyMap<number, string> = new Map([
   [ZX_OK, "ZX_OK"],
@@ -90,97 +113,159 @@ export const PAGER_FAIL_CODES: readonly Status[] = [
 ];
 
 // Rights (zircon/rights.h).
+/** Right(s) `ZX_RIGHT_NONE`. */
 export const ZX_RIGHT_NONE = 0;
-export const ZX_RIGHT_DUPLICATE = 1 << 0;
-export const ZX_RIGHT_TRANSFER = 1 << 1;
-export const ZX_RIGHT_READ = 1 << 2;
-export const ZX_RIGHT_WRITE = 1 << 3;
-export const ZX_RIGHT_EXECUTE = 1 << 4;
-export const ZX_RIGHT_MAP = 1 << 5;
-export const ZX_RIGHT_GET_PROPERTY = 1 << 6;
-export const ZX_RIGHT_SET_PROPERTY = 1 << 7;
-export const ZX_RIGHT_ENUMERATE = 1 << 8;
-export const ZX_RIGHT_DESTROY = 1 << 9;
-export const ZX_RIGHT_SIGNAL = 1 << 12;
-export const ZX_RIGHT_WAIT = 1 << 14;
-export const ZX_RIGHT_INSPECT = 1 << 15;
-export const ZX_RIGHT_MANAGE_THREAD = 1 << 18;
-export const ZX_RIGHT_RESIZE = 1 << 22;
-export const ZX_RIGHT_ATTACH_VMO = 1 << 23;
-export const ZX_RIGHT_MANAGE_VMO = 1 << 24;
+/** Right(s) `ZX_RIGHT_DUPLICATE`. */
+export const ZX_RIGHT_DUPLICATE: number = 1 << 0;
+/** Right(s) `ZX_RIGHT_TRANSFER`. */
+export const ZX_RIGHT_TRANSFER: number = 1 << 1;
+/** Right(s) `ZX_RIGHT_READ`. */
+export const ZX_RIGHT_READ: number = 1 << 2;
+/** Right(s) `ZX_RIGHT_WRITE`. */
+export const ZX_RIGHT_WRITE: number = 1 << 3;
+/** Right(s) `ZX_RIGHT_EXECUTE`. */
+export const ZX_RIGHT_EXECUTE: number = 1 << 4;
+/** Right(s) `ZX_RIGHT_MAP`. */
+export const ZX_RIGHT_MAP: number = 1 << 5;
+/** Right(s) `ZX_RIGHT_GET_PROPERTY`. */
+export const ZX_RIGHT_GET_PROPERTY: number = 1 << 6;
+/** Right(s) `ZX_RIGHT_SET_PROPERTY`. */
+export const ZX_RIGHT_SET_PROPERTY: number = 1 << 7;
+/** Right(s) `ZX_RIGHT_ENUMERATE`. */
+export const ZX_RIGHT_ENUMERATE: number = 1 << 8;
+/** Right(s) `ZX_RIGHT_DESTROY`. */
+export const ZX_RIGHT_DESTROY: number = 1 << 9;
+/** Right(s) `ZX_RIGHT_SIGNAL`. */
+export const ZX_RIGHT_SIGNAL: number = 1 << 12;
+/** Right(s) `ZX_RIGHT_WAIT`. */
+export const ZX_RIGHT_WAIT: number = 1 << 14;
+/** Right(s) `ZX_RIGHT_INSPECT`. */
+export const ZX_RIGHT_INSPECT: number = 1 << 15;
+/** Right(s) `ZX_RIGHT_MANAGE_THREAD`. */
+export const ZX_RIGHT_MANAGE_THREAD: number = 1 << 18;
+/** Right(s) `ZX_RIGHT_RESIZE`. */
+export const ZX_RIGHT_RESIZE: number = 1 << 22;
+/** Right(s) `ZX_RIGHT_ATTACH_VMO`. */
+export const ZX_RIGHT_ATTACH_VMO: number = 1 << 23;
+/** Right(s) `ZX_RIGHT_MANAGE_VMO`. */
+export const ZX_RIGHT_MANAGE_VMO: number = 1 << 24;
 /** `ZX_RIGHT_SAME_RIGHTS`: keep the rights of the source handle. */
-export const ZX_RIGHT_SAME_RIGHTS = 1 << 31 >>> 0;
+export const ZX_RIGHT_SAME_RIGHTS: number = 1 << 31 >>> 0;
 
-export const ZX_RIGHTS_BASIC = ZX_RIGHT_TRANSFER | ZX_RIGHT_DUPLICATE | ZX_RIGHT_WAIT |
+/** `ZX_RIGHTS_BASIC`: transfer, duplicate, wait, inspect. */
+export const ZX_RIGHTS_BASIC: number = ZX_RIGHT_TRANSFER | ZX_RIGHT_DUPLICATE | ZX_RIGHT_WAIT |
   ZX_RIGHT_INSPECT;
-export const ZX_RIGHTS_IO = ZX_RIGHT_READ | ZX_RIGHT_WRITE;
-export const ZX_RIGHTS_PROPERTY = ZX_RIGHT_GET_PROPERTY | ZX_RIGHT_SET_PROPERTY;
-export const ZX_DEFAULT_VMO_RIGHTS = ZX_RIGHTS_BASIC | ZX_RIGHTS_IO | ZX_RIGHTS_PROPERTY |
+/** Right(s) `ZX_RIGHTS_IO`. */
+export const ZX_RIGHTS_IO: number = ZX_RIGHT_READ | ZX_RIGHT_WRITE;
+/** Right(s) `ZX_RIGHTS_PROPERTY`. */
+export const ZX_RIGHTS_PROPERTY: number = ZX_RIGHT_GET_PROPERTY | ZX_RIGHT_SET_PROPERTY;
+/** `ZX_DEFAULT_VMO_RIGHTS` (0xD0EF); resizable VMOs also get RESIZE. */
+export const ZX_DEFAULT_VMO_RIGHTS: number = ZX_RIGHTS_BASIC | ZX_RIGHTS_IO | ZX_RIGHTS_PROPERTY |
   ZX_RIGHT_MAP | ZX_RIGHT_SIGNAL;
 /** Ports have no WAIT right (`ZX_DEFAULT_PORT_RIGHTS` = 0x800F). */
-export const ZX_DEFAULT_PORT_RIGHTS = (ZX_RIGHTS_BASIC & ~ZX_RIGHT_WAIT) | ZX_RIGHTS_IO;
+export const ZX_DEFAULT_PORT_RIGHTS: number = (ZX_RIGHTS_BASIC & ~ZX_RIGHT_WAIT) | ZX_RIGHTS_IO;
 /** Pager handles have no DUPLICATE and no WAIT (`ZX_DEFAULT_PAGER_RIGHTS`). */
-export const ZX_DEFAULT_PAGER_RIGHTS = ZX_RIGHT_TRANSFER | ZX_RIGHT_INSPECT |
+export const ZX_DEFAULT_PAGER_RIGHTS: number = ZX_RIGHT_TRANSFER | ZX_RIGHT_INSPECT |
   ZX_RIGHT_ATTACH_VMO | ZX_RIGHT_MANAGE_VMO;
-export const ZX_DEFAULT_THREAD_RIGHTS = ZX_RIGHTS_BASIC | ZX_RIGHTS_IO | ZX_RIGHTS_PROPERTY |
+/** The rights a thread handle gets. */
+export const ZX_DEFAULT_THREAD_RIGHTS: number = ZX_RIGHTS_BASIC | ZX_RIGHTS_IO |
+  ZX_RIGHTS_PROPERTY |
   ZX_RIGHT_SIGNAL | ZX_RIGHT_MANAGE_THREAD | ZX_RIGHT_DESTROY;
-export const ZX_DEFAULT_SUSPEND_TOKEN_RIGHTS = ZX_RIGHT_TRANSFER | ZX_RIGHT_INSPECT;
+/** `ZX_DEFAULT_SUSPEND_TOKEN_RIGHTS`: the rights a new handle of this type gets. */
+export const ZX_DEFAULT_SUSPEND_TOKEN_RIGHTS: number = ZX_RIGHT_TRANSFER | ZX_RIGHT_INSPECT;
 
 // Object types (zircon/types.h).
+/** Object type `ZX_OBJ_TYPE_THREAD`. */
 export const ZX_OBJ_TYPE_THREAD = 2;
+/** Object type `ZX_OBJ_TYPE_VMO`. */
 export const ZX_OBJ_TYPE_VMO = 3;
+/** Object type `ZX_OBJ_TYPE_PORT`. */
 export const ZX_OBJ_TYPE_PORT = 6;
+/** Object type `ZX_OBJ_TYPE_VMAR`. */
 export const ZX_OBJ_TYPE_VMAR = 4;
+/** Object type `ZX_OBJ_TYPE_SUSPEND_TOKEN`. */
 export const ZX_OBJ_TYPE_SUSPEND_TOKEN = 19;
+/** Object type `ZX_OBJ_TYPE_PAGER`. */
 export const ZX_OBJ_TYPE_PAGER = 28;
 
 // VMO creation options.
-export const ZX_VMO_RESIZABLE = 1 << 1;
-export const ZX_VMO_DISCARDABLE = 1 << 2;
-export const ZX_VMO_TRAP_DIRTY = 1 << 3;
-export const ZX_VMO_UNBOUNDED = 1 << 5;
+/** VMO creation option `ZX_VMO_RESIZABLE`. */
+export const ZX_VMO_RESIZABLE: number = 1 << 1;
+/** VMO creation option `ZX_VMO_DISCARDABLE`. */
+export const ZX_VMO_DISCARDABLE: number = 1 << 2;
+/** VMO creation option `ZX_VMO_TRAP_DIRTY`. */
+export const ZX_VMO_TRAP_DIRTY: number = 1 << 3;
+/** VMO creation option `ZX_VMO_UNBOUNDED`. */
+export const ZX_VMO_UNBOUNDED: number = 1 << 5;
 
 // zx_vmo_op_range ops.
+/** `zx_vmo_op_range` op `ZX_VMO_OP_COMMIT`. */
 export const ZX_VMO_OP_COMMIT = 1;
+/** `zx_vmo_op_range` op `ZX_VMO_OP_DECOMMIT`. */
 export const ZX_VMO_OP_DECOMMIT = 2;
+/** `zx_vmo_op_range` op `ZX_VMO_OP_LOCK`. */
 export const ZX_VMO_OP_LOCK = 3;
+/** `zx_vmo_op_range` op `ZX_VMO_OP_UNLOCK`. */
 export const ZX_VMO_OP_UNLOCK = 4;
+/** `zx_vmo_op_range` op `ZX_VMO_OP_CACHE_SYNC`. */
 export const ZX_VMO_OP_CACHE_SYNC = 6;
+/** `zx_vmo_op_range` op `ZX_VMO_OP_ZERO`. */
 export const ZX_VMO_OP_ZERO = 10;
+/** `zx_vmo_op_range` op `ZX_VMO_OP_TRY_LOCK`. */
 export const ZX_VMO_OP_TRY_LOCK = 11;
+/** `zx_vmo_op_range` op `ZX_VMO_OP_DONT_NEED`. */
 export const ZX_VMO_OP_DONT_NEED = 12;
+/** `zx_vmo_op_range` op `ZX_VMO_OP_ALWAYS_NEED`. */
 export const ZX_VMO_OP_ALWAYS_NEED = 13;
+/** `zx_vmo_op_range` op `ZX_VMO_OP_PREFETCH`. */
 export const ZX_VMO_OP_PREFETCH = 14;
 
 // zx_pager_op_range ops.
+/** `zx_pager_op_range` op `ZX_PAGER_OP_FAIL`. */
 export const ZX_PAGER_OP_FAIL = 1;
+/** `zx_pager_op_range` op `ZX_PAGER_OP_DIRTY`. */
 export const ZX_PAGER_OP_DIRTY = 2;
+/** `zx_pager_op_range` op `ZX_PAGER_OP_WRITEBACK_BEGIN`. */
 export const ZX_PAGER_OP_WRITEBACK_BEGIN = 3;
+/** `zx_pager_op_range` op `ZX_PAGER_OP_WRITEBACK_END`. */
 export const ZX_PAGER_OP_WRITEBACK_END = 4;
 
 // Ports and packets.
+/** Port packet type `ZX_PKT_TYPE_USER`. */
 export const ZX_PKT_TYPE_USER = 0;
+/** Port packet type `ZX_PKT_TYPE_PAGE_REQUEST`. */
 export const ZX_PKT_TYPE_PAGE_REQUEST = 9;
+/** Page request packet command `ZX_PAGER_VMO_READ`. */
 export const ZX_PAGER_VMO_READ = 0;
+/** Page request packet command `ZX_PAGER_VMO_COMPLETE`. */
 export const ZX_PAGER_VMO_COMPLETE = 1;
+/** Page request packet command `ZX_PAGER_VMO_DIRTY`. */
 export const ZX_PAGER_VMO_DIRTY = 2;
 
 // zx_object_get_info.
 /** `ZX_INFO_VMO` (topic 23, version 3). */
-export const ZX_INFO_VMO = 0x30000017;
-export const ZX_INFO_VMO_TYPE_PAGED = 1 << 0;
-export const ZX_INFO_VMO_RESIZABLE = 1 << 1;
-export const ZX_INFO_VMO_IS_COW_CLONE = 1 << 2;
-export const ZX_INFO_VMO_VIA_HANDLE = 1 << 3;
-export const ZX_INFO_VMO_PAGER_BACKED = 1 << 5;
+export const ZX_INFO_VMO: number = 0x30000017;
+/** `zx_info_vmo_t.flags` bit `ZX_INFO_VMO_TYPE_PAGED`. */
+export const ZX_INFO_VMO_TYPE_PAGED: number = 1 << 0;
+/** `zx_info_vmo_t.flags` bit `ZX_INFO_VMO_RESIZABLE`. */
+export const ZX_INFO_VMO_RESIZABLE: number = 1 << 1;
+/** `zx_info_vmo_t.flags` bit `ZX_INFO_VMO_IS_COW_CLONE`. */
+export const ZX_INFO_VMO_IS_COW_CLONE: number = 1 << 2;
+/** `zx_info_vmo_t.flags` bit `ZX_INFO_VMO_VIA_HANDLE`. */
+export const ZX_INFO_VMO_VIA_HANDLE: number = 1 << 3;
+/** `zx_info_vmo_t.flags` bit `ZX_INFO_VMO_PAGER_BACKED`. */
+export const ZX_INFO_VMO_PAGER_BACKED: number = 1 << 5;
 
 // zx_vmar_map permissions.
-export const ZX_VM_PERM_READ = 1 << 0;
-export const ZX_VM_PERM_WRITE = 1 << 1;
-export const ZX_DEFAULT_VMAR_RIGHTS = ZX_RIGHTS_BASIC | ZX_RIGHTS_IO | ZX_RIGHT_EXECUTE;
+/** `zx_vmar_map` option `ZX_VM_PERM_READ`. */
+export const ZX_VM_PERM_READ: number = 1 << 0;
+/** `zx_vmar_map` option `ZX_VM_PERM_WRITE`. */
+export const ZX_VM_PERM_WRITE: number = 1 << 1;
+/** `ZX_DEFAULT_VMAR_RIGHTS`: the rights a new handle of this type gets. */
+export const ZX_DEFAULT_VMAR_RIGHTS: number = ZX_RIGHTS_BASIC | ZX_RIGHTS_IO | ZX_RIGHT_EXECUTE;
 
 /** `ZX_TIME_INFINITE`, in virtual ticks. */
-export const ZX_TIME_INFINITE = Number.POSITIVE_INFINITY;
+export const ZX_TIME_INFINITE: number = Number.POSITIVE_INFINITY;
 
 /**
  * The model's explicit limits, in one place. Each is checked where it applies

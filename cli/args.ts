@@ -1,0 +1,88 @@
+/**
+ * Command-line parsing shared by the commands: known flags only, typed values,
+ * and a one-line error plus usage (exit 2) for anything else.
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+
+/** A flag a command accepts. */
+export interface FlagSpec {
+  readonly type: "string" | "boolean";
+  /** Shown in the usage text. */
+  readonly help: string;
+  /** Value placeholder for string flags, e.g. "N". */
+  readonly value?: string;
+}
+
+/** A usage error: printed as one line plus the usage, exit status 2. */
+export class UsageError extends Error {
+  override name = "UsageError";
+}
+
+/** Bad input other than the command line itself (a file, a scenario): one error, exit status 2. */
+export class InputError extends Error {
+  override name = "InputError";
+}
+
+/** Formats the usage text of a command. */
+export function usage(command: string, synopsis: string, flags: Record<string, FlagSpec>): string {
+  const rows = Object.entries(flags).map(([name, f]) =>
+    `  --${name}${f.type === "string" ? ` ${f.value ?? "VALUE"}` : ""}`.padEnd(30) + f.help
+  );
+  return `usage: ${command} ${synopsis}\n\noptions:\n${rows.join("\n")}`;
+}
+
+/** Parses `args`; unknown flags and missing values throw {@linkcode UsageError}. */
+export function parseFlags(
+  args: readonly string[],
+  flags: Record<string, FlagSpec>,
+  allowPositionals = false,
+): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
+  const options: Record<string, { type: "string" | "boolean" }> = {};
+  for (const [name, f] of Object.entries(flags)) options[name] = { type: f.type };
+  try {
+    const { values, positionals } = parseArgs({ args: [...args], options, strict: true, allowPositionals });
+    return { values: values as Record<string, string | boolean | undefined>, positionals };
+  } catch (e) {
+    throw new UsageError((e as Error).message.split("\n")[0]);
+  }
+}
+
+/** An integer flag value in `[min, max]`, or a UsageError naming the flag. */
+export function intFlag(
+  values: Record<string, string | boolean | undefined>,
+  name: string,
+  fallback: number,
+  min = 0,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
+  const v = values[name];
+  if (v === undefined) return fallback;
+  if (typeof v !== "string" || !/^-?\d+$/.test(v.trim())) {
+    throw new UsageError(`--${name} must be an integer, got "${v}"`);
+  }
+  const n = Number(v);
+  if (!Number.isSafeInteger(n) || n < min || n > max) {
+    throw new UsageError(`--${name} must be between ${min} and ${max}, got ${v}`);
+  }
+  return n;
+}
+
+/** Runs a command's main, turning UsageError into "error: ..." + usage and exit 2. */
+export async function runCommand(usageText: string, main: () => Promise<number> | number): Promise<never> {
+  try {
+    Deno.exit(await main());
+  } catch (e) {
+    if (e instanceof UsageError) {
+      console.error(`error: ${e.message}\n\n${usageText}`);
+      Deno.exit(2);
+    }
+    if (e instanceof InputError) {
+      console.error(`error: ${e.message}`);
+      Deno.exit(2);
+    }
+    throw e;
+  }
+}

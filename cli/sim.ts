@@ -1,0 +1,144 @@
+/**
+ * `deno task sim`: runs one scenario under one schedule and prints its trace,
+ * ending with `trace-hash: <hex>`. The same arguments print the same bytes on
+ * every machine.
+ *
+ * @module
+ */
+
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { DEFAULT_SCENARIO } from "../sim/default_scenario.ts";
+import { runScenario, type StrategyName } from "../sim/run.ts";
+import { parseScenario, type Scenario, ScenarioError } from "../sim/scenario.ts";
+import { describeVerdict } from "../sim/world.ts";
+import { formatEvent } from "../sim/trace.ts";
+import type { PagerService } from "../services/service.ts";
+import { type FlagSpec, InputError, intFlag, parseFlags, runCommand, usage, UsageError } from "./args.ts";
+
+const FLAGS: Record<string, FlagSpec> = {
+  seed: { type: "string", value: "N", help: "seed of the strategy (default 0)" },
+  strategy: { type: "string", value: "NAME", help: "random | pct (default random)" },
+  "pct-depth": { type: "string", value: "D", help: "PCT bug depth d (default 2)" },
+  scenario: { type: "string", value: "FILE", help: "scenario JSON file (default: the built-in scenario)" },
+  decisions: { type: "string", value: "LIST", help: "replay this decision list, e.g. 0,2,1" },
+  service: { type: "string", value: "PATH", help: "serve every pager with this service module" },
+  trace: { type: "string", value: "FORM", help: "text | json | none (default text)" },
+  help: { type: "boolean", help: "show this help" },
+};
+
+const USAGE = usage("deno task sim", "[options]", FLAGS) + `
+
+Runs the scenario once and prints the trace; the last line is trace-hash: <hex>.
+Exit status: 0 pass, 1 the run failed (its verdict says why), 2 bad input.`;
+
+/** Reads and validates a scenario file; errors name the file and the bad field. */
+export async function loadScenarioFile(path: string): Promise<Scenario> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (e) {
+    throw new InputError(`${path}: cannot read: ${(e as Error).message}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new InputError(`${path}: not valid JSON: ${(e as Error).message}`);
+  }
+  // A corpus case holds its scenario under "scenario".
+  const doc = typeof json === "object" && json !== null && "scenario" in json
+    ? (json as { scenario: unknown }).scenario
+    : json;
+  try {
+    return parseScenario(doc, path);
+  } catch (e) {
+    if (e instanceof ScenarioError) throw new InputError(e.message);
+    throw e;
+  }
+}
+
+/** Loads a user's service module: its default export or its `service` export. */
+export async function loadServiceModule(path: string): Promise<PagerService> {
+  let mod: Record<string, unknown>;
+  try {
+    mod = await import(pathToFileURL(resolve(path)).href);
+  } catch (e) {
+    throw new InputError(`--service ${path}: cannot load: ${(e as Error).message.split("\n")[0]}`);
+  }
+  const fn = mod.default ?? mod.service;
+  if (typeof fn !== "function") {
+    throw new InputError(`--service ${path}: exports no service (need a default export or "service")`);
+  }
+  return fn as PagerService;
+}
+
+/** Parses "0,2,1" into a decision list. */
+export function parseDecisions(text: string): number[] {
+  const parts = text.split(",").map((s) => s.trim()).filter((s) => s !== "");
+  return parts.map((s, i) => {
+    if (!/^\d+$/.test(s)) throw new UsageError(`--decisions: entry ${i} ("${s}") is not a non-negative integer`);
+    return Number(s);
+  });
+}
+
+/** Overrides every pager's service with a registered custom one. */
+export function withService(scenario: Scenario, name: string): Scenario {
+  return {
+    ...scenario,
+    pagers: scenario.pagers.map((p) => ({ ...p, service: { ...p.service, kind: "custom" as const, name } })),
+  };
+}
+
+async function main(): Promise<number> {
+  const { values } = parseFlags(Deno.args, FLAGS);
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const seed = intFlag(values, "seed", 0);
+  const strategy = (values.strategy ?? "random") as string;
+  if (strategy !== "random" && strategy !== "pct") {
+    throw new UsageError(`--strategy must be random or pct, got "${strategy}"`);
+  }
+  const pctDepth = intFlag(values, "pct-depth", 2, 1, 64);
+  const form = (values.trace ?? "text") as string;
+  if (!["text", "json", "none"].includes(form)) throw new UsageError(`--trace must be text, json or none, got "${form}"`);
+  let scenario = values.scenario !== undefined
+    ? await loadScenarioFile(values.scenario as string)
+    : parseScenario(DEFAULT_SCENARIO, "default scenario");
+  const services: Record<string, PagerService> = {};
+  if (values.service !== undefined) {
+    services.user = await loadServiceModule(values.service as string);
+    scenario = withService(scenario, "user");
+  }
+  const decisions = values.decisions !== undefined ? parseDecisions(values.decisions as string) : undefined;
+
+  const run = runScenario(scenario, {
+    seed,
+    strategy: strategy as StrategyName,
+    pctDepth,
+    decisions,
+    services,
+  });
+  const strategyText = decisions !== undefined ? "replay" : strategy === "pct" ? `pct(d=${pctDepth})` : "random";
+  console.log(`scenario: ${scenario.name ?? values.scenario ?? "(unnamed)"}`);
+  console.log(`seed: ${seed}  strategy: ${strategyText}`);
+  if (form === "text") {
+    console.log(run.trace.text());
+  } else if (form === "json") {
+    for (const { step, event } of run.trace.entries) {
+      const e = "bytes" in event ? { ...event, bytes: Array.from(event.bytes) } : event;
+      console.log(JSON.stringify({ step, ...e, text: formatEvent(event) }));
+    }
+  }
+  console.log(`verdict: ${describeVerdict(run.verdict)}`);
+  console.log(`steps: ${run.steps}  decisions: ${run.decisions.length}`);
+  console.log(`decision-list: ${run.decisions.join(",")}`);
+  const scenarioArg = values.scenario !== undefined ? ` --scenario ${values.scenario}` : "";
+  console.log(`replay: deno task sim${scenarioArg} --decisions ${run.decisions.join(",") || '""'}`);
+  console.log(`trace-hash: ${run.traceHash}`);
+  return run.verdict.kind === "pass" ? 0 : 1;
+}
+
+if (import.meta.main) await runCommand(USAGE, main);

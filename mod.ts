@@ -1,0 +1,77 @@
+/**
+ * pagersim: deterministic simulation and fuzz testing for the Zircon pager.
+ *
+ * A scenario (pagers, VMOs, faulting threads, services, environment events)
+ * and a seed go in; a trace with a stable hash and a verdict come out. The
+ * same (scenario, decision list) replays the same run on any machine.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_SCENARIO, parseScenario, runScenario } from "./mod.ts";
+ * const run = runScenario(parseScenario(DEFAULT_SCENARIO), { seed: 42, strategy: "pct" });
+ * console.log(run.verdict.kind, run.traceHash);
+ * const again = runScenario(parseScenario(DEFAULT_SCENARIO), { decisions: run.decisions });
+ * console.assert(again.traceHash === run.traceHash);
+ * ```
+ *
+ * @module
+ */
+
+export * from "./kernel/constants.ts";
+export { KernelAssertionError } from "./kernel/assert.ts";
+export type { EventSink, KernelEvent, Packet, PagePacket, SlotKind, UserPacket } from "./kernel/events.ts";
+export { Kernel, type KernelOptions, type KernelYield, type Syscall, type VmoInfo, type Wait } from "./kernel/kernel.ts";
+export { type Draw, Sys, type ThreadBody } from "./sim/sys.ts";
+export {
+  type Choice,
+  DecisionSource,
+  fairStrategy,
+  pctStrategy,
+  type PctOptions,
+  randomStrategy,
+  replayStrategy,
+  type Strategy,
+} from "./sim/strategy.ts";
+export { formatEvent, Trace, type TraceEntry } from "./sim/trace.ts";
+export {
+  describeVerdict,
+  InvariantViolation,
+  type Monitor,
+  type Role,
+  type RunResult,
+  type SimThread,
+  type ThreadEnd,
+  type Verdict,
+  World,
+  type WorldOptions,
+} from "./sim/world.ts";
+export {
+  type Op,
+  parseScenario,
+  SCENARIO_FORMAT,
+  type Scenario,
+  ScenarioError,
+  type ScenarioInput,
+  ScenarioSchema,
+} from "./sim/scenario.ts";
+export {
+  type OpOutcome,
+  runScenario,
+  type RunOptions,
+  type ScenarioRun,
+  type StrategyName,
+} from "./sim/run.ts";
+export { DEFAULT_SCENARIO } from "./sim/default_scenario.ts";
+export {
+  backingPage,
+  backingRange,
+  batchingService,
+  detacherService,
+  eagerService,
+  flakyService,
+  type PagerService,
+  REFERENCE_SERVICES,
+  type ServiceContext,
+  type ServiceVmo,
+  supplyFromBacking,
+} from "./services/mod.ts";
