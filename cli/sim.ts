@@ -136,7 +136,10 @@ async function main(): Promise<number> {
   console.log(`steps: ${run.steps}  decisions: ${run.decisions.length}`);
   console.log(`decision-list: ${run.decisions.join(",")}`);
   const scenarioArg = values.scenario !== undefined ? ` --scenario ${values.scenario}` : "";
-  console.log(`replay: deno task sim${scenarioArg} --decisions ${run.decisions.join(",") || '""'}`);
+  const serviceArg = values.service !== undefined ? ` --service ${values.service}` : "";
+  console.log(
+    `replay: deno task sim${scenarioArg}${serviceArg} --decisions ${run.decisions.join(",") || '""'}`,
+  );
   console.log(`trace-hash: ${run.traceHash}`);
   return run.verdict.kind === "pass" ? 0 : 1;
 }
