@@ -24,6 +24,7 @@ import {
   ZX_DEFAULT_VMAR_RIGHTS,
   ZX_DEFAULT_VMO_RIGHTS,
   ZX_ERR_ACCESS_DENIED,
+  ZX_ERR_ALREADY_EXISTS,
   ZX_ERR_BAD_HANDLE,
   ZX_ERR_BAD_STATE,
   ZX_ERR_INTERNAL_INTR_KILLED,
@@ -64,8 +65,11 @@ import {
   ZX_RIGHT_RESIZE,
   ZX_RIGHT_SAME_RIGHTS,
   ZX_RIGHT_WRITE,
+  ZX_VM_MAP_RANGE,
   ZX_VM_PERM_READ,
   ZX_VM_PERM_WRITE,
+  ZX_VM_SPECIFIC,
+  ZX_VM_SPECIFIC_OVERWRITE,
   ZX_VMO_DISCARDABLE,
   ZX_VMO_OP_ALWAYS_NEED,
   ZX_VMO_OP_COMMIT,
@@ -662,7 +666,10 @@ export class Kernel {
 
   // ---------------------------------------------------------------- mappings
 
-  /** `zx_vmar_map(vmar, options, vmar_offset, vmo, vmo_offset, len, *addr)`; vmar_offset must be 0. */
+  /**
+   * `zx_vmar_map(vmar, options, vmar_offset, vmo, vmo_offset, len, *addr)`; vmar_offset only with
+   * `ZX_VM_SPECIFIC` or `ZX_VM_SPECIFIC_OVERWRITE` (which replaces whole mappings).
+   */
   *zx_vmar_map(
     t: KThread,
     vmar: number,
@@ -680,17 +687,38 @@ export class Kernel {
     const need = ZX_RIGHT_MAP | ZX_RIGHT_READ | (writable ? ZX_RIGHT_WRITE : 0);
     const v = this.handles.get<Vmo>(vmo, ZX_OBJ_TYPE_VMO, need);
     if (!v.ok) return this.#ret2(t, name, v.status);
+    const known = ZX_VM_PERM_READ | ZX_VM_PERM_WRITE | ZX_VM_SPECIFIC | ZX_VM_SPECIFIC_OVERWRITE |
+      ZX_VM_MAP_RANGE;
     if (
-      !Number.isInteger(options) || (options & ~(ZX_VM_PERM_READ | ZX_VM_PERM_WRITE)) !== 0 ||
-      !(options & ZX_VM_PERM_READ)
+      !Number.isInteger(options) || (options & ~known) !== 0 || !(options & ZX_VM_PERM_READ)
     ) return this.#ret2(t, name, ZX_ERR_INVALID_ARGS);
-    if (vmarOffset !== 0) return this.#ret2(t, name, ZX_ERR_NOT_SUPPORTED);
-    if (!this.#aligned(vmoOffset) || !isU64(len) || len === 0) {
+    const specific = (options & (ZX_VM_SPECIFIC | ZX_VM_SPECIFIC_OVERWRITE)) !== 0;
+    if (!specific && vmarOffset !== 0) return this.#ret2(t, name, ZX_ERR_NOT_SUPPORTED);
+    if (!this.#aligned(vmoOffset) || !isU64(len) || len === 0 || !this.#aligned(vmarOffset)) {
       return this.#ret2(t, name, ZX_ERR_INVALID_ARGS);
     }
     const length = this.#roundUp(len);
-    const addr = r.object.nextAddr;
-    r.object.nextAddr += length + this.pageSize; // a guard page between mappings
+    // MAP_RANGE needs nothing here: the model has no page tables, so faults never differ.
+    let addr = r.object.nextAddr;
+    if (specific) {
+      addr = r.object.base + vmarOffset;
+      const hit = r.object.mappings.filter((m) => m.addr < addr + length && addr < m.addr + m.len);
+      if (hit.length > 0 && !(options & ZX_VM_SPECIFIC_OVERWRITE)) {
+        return this.#ret2(t, name, ZX_ERR_ALREADY_EXISTS);
+      }
+      // The model replaces whole mappings only (as it unmaps whole mappings only).
+      if (hit.some((m) => m.addr < addr || m.addr + m.len > addr + length)) {
+        return this.#ret2(t, name, ZX_ERR_NOT_SUPPORTED);
+      }
+      for (const m of hit) {
+        r.object.mappings.splice(r.object.mappings.indexOf(m), 1);
+        m.vmo.mappings--;
+        this.#maybeDestroy(m.vmo);
+      }
+      r.object.nextAddr = Math.max(r.object.nextAddr, addr + length + this.pageSize);
+    } else {
+      r.object.nextAddr += length + this.pageSize; // a guard page between mappings
+    }
     r.object.mappings.push({ addr, len: length, vmo: v.object, vmoOffset, writable });
     v.object.mappings++;
     return this.#ret2(t, name, ZX_OK, addr);
@@ -956,7 +984,9 @@ export class Kernel {
     const wait: Wait = {
       deadline: w.deadline,
       ready: (now) => !w.waiting || now >= w.deadline,
-      describe: () => w.describe(vmo.koid),
+      describe: () =>
+        w.describe(vmo.koid) +
+        (vmo.proxy !== null && vmo.proxy.port.dead ? " (port closed: no packet will be delivered)" : ""),
     };
     this.sink.emit({ k: "block", tid: t.tid, on: wait.describe() });
     yield { kind: "block", wait };

@@ -10,6 +10,7 @@ import {
   type Status,
   ZX_INFO_VMO,
   ZX_OK,
+  ZX_RIGHT_SAME_RIGHTS,
   ZX_VM_PERM_READ,
   ZX_VM_PERM_WRITE,
   ZX_VMO_OP_COMMIT,
@@ -157,10 +158,12 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Scena
       ),
       `vmo ${v.name}`,
     );
+    // The service keeps its own handle, as a filesystem does; closeVmo closes the clients' one.
+    const own = expectOk(runSync(k.zx_handle_duplicate(setup, h, ZX_RIGHT_SAME_RIGHTS)), `service handle of ${v.name}`);
     vmoHandle.set(v.name, h);
     vmoKoid.set(v.name, k.handles.entry(h)!.object.koid);
     vmoKey.set(v.name, key);
-    served.get(v.pager)!.push({ name: v.name, key, handle: h, size: v.pages * ps });
+    served.get(v.pager)!.push({ name: v.name, key, handle: own, size: v.pages * ps });
   });
 
   for (const p of scenario.pagers) {

@@ -1,0 +1,215 @@
+/**
+ * One campaign's runs, deterministically planned: run `k` of a campaign with
+ * seed `S` always has the same run seed, strategy, swarm features and
+ * scenario, whichever worker or shard executes it. A failing run is replayed
+ * with its trace, given a signature, shrunk, and turned into a corpus case.
+ *
+ * @module
+ */
+
+import { makeRng } from "../sim/rng.ts";
+import { runScenario } from "../sim/run.ts";
+import { EVENT_KINDS, parseScenario, type Scenario, SCENARIO_FORMAT } from "../sim/scenario.ts";
+import type { Monitor, Verdict } from "../sim/world.ts";
+import type { PagerService } from "../services/service.ts";
+import { type Case, shrinkCase } from "./shrink.ts";
+import { signatureOf } from "./signature.ts";
+
+/** Which fault families and features a run has switched on (swarm testing). */
+export interface Swarm {
+  readonly events: readonly (typeof EVENT_KINDS)[number][];
+  readonly services: readonly ("eager" | "batching" | "flaky" | "detacher")[];
+  readonly mapped: boolean;
+  readonly commit: boolean;
+  readonly writes: boolean;
+  readonly failInsteadOfBlock: boolean;
+  readonly overtime: boolean;
+}
+
+/** A strategy of the portfolio. */
+export type PortfolioStrategy = { readonly kind: "random" } | { readonly kind: "pct"; readonly depth: number };
+
+/** The campaign's default strategy portfolio: uniform random and PCT at depths 1 to 3. */
+export const PORTFOLIO: readonly PortfolioStrategy[] = [
+  { kind: "random" },
+  { kind: "pct", depth: 1 },
+  { kind: "pct", depth: 2 },
+  { kind: "pct", depth: 3 },
+];
+
+/** Everything that determines run `k` of a campaign. */
+export interface RunPlan {
+  readonly k: number;
+  readonly runSeed: number;
+  readonly strategy: PortfolioStrategy;
+  readonly swarm: Swarm;
+}
+
+/** Generates a scenario for a plan (a seeded function of the plan). */
+export type ScenarioSource = (plan: RunPlan) => Scenario;
+
+/** Plans run `k` of the campaign seeded `seed`. */
+export function planRun(seed: number, k: number): RunPlan {
+  const rng = makeRng(seed, `run/${k}`);
+  const pickSome = <T>(all: readonly T[], minOne: boolean): T[] => {
+    const chosen = all.filter(() => rng.int(2) === 1);
+    return chosen.length > 0 || !minOne ? chosen : [all[rng.int(all.length)]];
+  };
+  const swarm: Swarm = {
+    events: pickSome(EVENT_KINDS, false),
+    services: pickSome(["eager", "batching", "flaky", "detacher"] as const, true),
+    mapped: rng.int(2) === 1,
+    commit: rng.int(2) === 1,
+    writes: rng.int(2) === 1,
+    failInsteadOfBlock: rng.int(8) === 0,
+    overtime: rng.int(4) === 0,
+  };
+  return { k, runSeed: rng.int(2 ** 31), strategy: PORTFOLIO[rng.int(PORTFOLIO.length)], swarm };
+}
+
+/** Which run indices a shard owns: `k mod count === index`. */
+export function inShard(k: number, shard: { index: number; count: number }): boolean {
+  return k % shard.count === shard.index;
+}
+
+/** How to run a campaign's cases. */
+export interface RunContext {
+  readonly monitors: () => readonly Monitor[];
+  readonly services?: Readonly<Record<string, PagerService>>;
+}
+
+/** The outcome of one run. */
+export interface RunOutcome {
+  readonly verdict: Verdict;
+  readonly steps: number;
+  readonly decisions: readonly number[];
+  readonly traceHash: string;
+}
+
+/** Runs a plan's scenario under its strategy (no trace kept: campaigns keep memory flat). */
+export function executePlan(plan: RunPlan, scenario: Scenario, ctx: RunContext): RunOutcome {
+  const run = runScenario(scenario, {
+    seed: plan.runSeed,
+    strategy: plan.strategy.kind,
+    pctDepth: plan.strategy.kind === "pct" ? plan.strategy.depth : undefined,
+    monitors: ctx.monitors(),
+    services: ctx.services,
+    keepTrace: false,
+  });
+  return { verdict: run.verdict, steps: run.steps, decisions: run.decisions, traceHash: run.traceHash };
+}
+
+/** Replays a case with its trace and returns its signature (null if it passes). */
+export function signatureOfCase(c: Case, seed: number, ctx: RunContext): string | null {
+  const run = runScenario(c.scenario, { seed, decisions: c.decisions, monitors: ctx.monitors(), services: ctx.services });
+  return signatureOf(run.verdict, run);
+}
+
+/** A shrunk failure, ready to become a corpus case. */
+export interface Finding {
+  readonly signature: string;
+  readonly k: number;
+  readonly plan: RunPlan;
+  readonly original: { readonly steps: number; readonly decisions: number; readonly threads: number; readonly ops: number };
+  readonly shrunk: Case;
+  readonly verdict: Verdict;
+  readonly traceHash: string;
+  readonly shrinkAttempts: number;
+}
+
+/** Replays a failing run with its trace, signs it, and shrinks it. */
+export function investigate(
+  plan: RunPlan,
+  scenario: Scenario,
+  outcome: RunOutcome,
+  ctx: RunContext,
+  maxAttempts = 2000,
+): Finding | null {
+  const first: Case = { scenario, decisions: outcome.decisions };
+  const signature = signatureOfCase(first, plan.runSeed, ctx);
+  if (signature === null) return null; // not reproducible from its decisions: a harness bug; reported by the caller
+  const shrunk = shrinkCase(first, {
+    fails: (c) => signatureOfCase(c, plan.runSeed, ctx) === signature,
+    maxAttempts,
+  });
+  // Record the complete decision list of the final run, so replay never needs the fallback seed.
+  const final = runScenario(shrunk.case.scenario, {
+    seed: plan.runSeed,
+    decisions: shrunk.case.decisions,
+    monitors: ctx.monitors(),
+    services: ctx.services,
+  });
+  const ops = (s: Scenario) => s.threads.reduce((n, t) => n + t.ops.length, 0);
+  return {
+    signature,
+    k: plan.k,
+    plan,
+    original: { steps: outcome.steps, decisions: outcome.decisions.length, threads: scenario.threads.length, ops: ops(scenario) },
+    shrunk: { scenario: shrunk.case.scenario, decisions: final.decisions },
+    verdict: final.verdict,
+    traceHash: final.traceHash,
+    shrinkAttempts: shrunk.attempts,
+  };
+}
+
+/** A small generator of scenarios for a plan, honouring its swarm features. */
+export function generateScenario(plan: RunPlan): Scenario {
+  const rng = makeRng(plan.runSeed, "scenario");
+  const sw = plan.swarm;
+  const pageSize = [64, 128, 256][rng.int(3)];
+  const pagerCount = 1 + rng.int(2);
+  const pagers = Array.from({ length: pagerCount }, (_, i) => {
+    const kind = sw.services[rng.int(sw.services.length)];
+    return {
+      name: `p${i}`,
+      threads: 1 + (rng.int(4) === 0 ? 1 : 0),
+      service: {
+        kind,
+        batch: 1 + rng.int(4),
+        readAhead: rng.int(3),
+        failPercent: [10, 30, 60][rng.int(3)],
+        detachAfter: rng.int(4),
+        closePager: rng.int(3) === 0,
+      },
+    };
+  });
+  const vmos = Array.from({ length: 1 + rng.int(3) }, (_, i) => ({
+    name: `v${i}`,
+    pager: `p${rng.int(pagerCount)}`,
+    pages: 1 + rng.int(6),
+    key: 1 + i + (rng.int(4) === 0 ? 0x1_0000_0000 : 0),
+  }));
+  const kinds = ["read", "read", ...(sw.writes ? ["write"] : []), ...(sw.commit ? ["commit"] : []), ...(sw.mapped ? ["mapRead", "mapWrite"] : []), "info"];
+  const threads = Array.from({ length: 1 + rng.int(3) }, (_, i) => ({
+    name: `t${i}`,
+    failInsteadOfBlock: sw.failInsteadOfBlock && rng.int(2) === 0,
+    ops: Array.from({ length: 1 + rng.int(3) }, () => {
+      const v = vmos[rng.int(vmos.length)];
+      const op = kinds[rng.int(kinds.length)];
+      if (op === "info") return { op: "info" as const, vmo: v.name };
+      const page = rng.int(v.pages);
+      return { op: op as "read", vmo: v.name, page, pages: 1 + rng.int(v.pages - page) };
+    }),
+  }));
+  const events = sw.events.length === 0 ? [] : Array.from({ length: rng.int(3) }, () => {
+    const kind = sw.events[rng.int(sw.events.length)];
+    const target = kind === "suspend" || kind === "kill"
+      ? threads[rng.int(threads.length)].name
+      : kind === "closePager" || kind === "closePort"
+      ? pagers[rng.int(pagers.length)].name
+      : vmos[rng.int(vmos.length)].name;
+    return { do: kind, target, notBefore: rng.int(3) === 0 ? rng.int(20) : 0 };
+  });
+  return parseScenario({
+    format: SCENARIO_FORMAT,
+    name: `campaign run ${plan.k}`,
+    pageSize,
+    overtimeTicks: sw.overtime ? 200 + rng.int(400) : 0,
+    maxSteps: 20_000,
+    liveness: { afterSteps: 400, bound: 4000 },
+    pagers,
+    vmos,
+    threads,
+    events,
+  }, `run ${plan.k}`);
+}

@@ -1,0 +1,22 @@
+/**
+ * The one module that reads the wall clock: campaign budgets and progress
+ * display. Nothing that decides a run's outcome may import it (enforced by
+ * tools/check_determinism.ts, which scans the outcome-deciding folders).
+ *
+ * @module
+ */
+
+/** Milliseconds on a monotonic clock. */
+export function wallMs(): number {
+  return performance.now();
+}
+
+/** A wall-clock budget. */
+export class Stopwatch {
+  readonly #start = wallMs();
+
+  /** Seconds since the stopwatch started. */
+  get seconds(): number {
+    return (wallMs() - this.#start) / 1000;
+  }
+}
