@@ -27,7 +27,10 @@ export interface Swarm {
 }
 
 /** A strategy of the portfolio. */
-export type PortfolioStrategy = { readonly kind: "random" } | { readonly kind: "pct"; readonly depth: number };
+export type PortfolioStrategy = { readonly kind: "random" } | {
+  readonly kind: "pct";
+  readonly depth: number;
+};
 
 /** The campaign's default strategy portfolio: uniform random and PCT at depths 1 to 3. */
 export const PORTFOLIO: readonly PortfolioStrategy[] = [
@@ -96,12 +99,22 @@ export function executePlan(plan: RunPlan, scenario: Scenario, ctx: RunContext):
     services: ctx.services,
     keepTrace: false,
   });
-  return { verdict: run.verdict, steps: run.steps, decisions: run.decisions, traceHash: run.traceHash };
+  return {
+    verdict: run.verdict,
+    steps: run.steps,
+    decisions: run.decisions,
+    traceHash: run.traceHash,
+  };
 }
 
 /** Replays a case with its trace and returns its signature (null if it passes). */
 export function signatureOfCase(c: Case, seed: number, ctx: RunContext): string | null {
-  const run = runScenario(c.scenario, { seed, decisions: c.decisions, monitors: ctx.monitors(), services: ctx.services });
+  const run = runScenario(c.scenario, {
+    seed,
+    decisions: c.decisions,
+    monitors: ctx.monitors(),
+    services: ctx.services,
+  });
   return signatureOf(run.verdict, run);
 }
 
@@ -110,7 +123,12 @@ export interface Finding {
   readonly signature: string;
   readonly k: number;
   readonly plan: RunPlan;
-  readonly original: { readonly steps: number; readonly decisions: number; readonly threads: number; readonly ops: number };
+  readonly original: {
+    readonly steps: number;
+    readonly decisions: number;
+    readonly threads: number;
+    readonly ops: number;
+  };
   readonly shrunk: Case;
   readonly verdict: Verdict;
   readonly traceHash: string;
@@ -124,6 +142,7 @@ export function investigate(
   outcome: RunOutcome,
   ctx: RunContext,
   maxAttempts = 2000,
+  abort?: () => boolean,
 ): Finding | null {
   const first: Case = { scenario, decisions: outcome.decisions };
   const signature = signatureOfCase(first, plan.runSeed, ctx);
@@ -131,6 +150,7 @@ export function investigate(
   const shrunk = shrinkCase(first, {
     fails: (c) => signatureOfCase(c, plan.runSeed, ctx) === signature,
     maxAttempts,
+    abort,
   });
   // Record the complete decision list of the final run, so replay never needs the fallback seed.
   const final = runScenario(shrunk.case.scenario, {
@@ -144,7 +164,12 @@ export function investigate(
     signature,
     k: plan.k,
     plan,
-    original: { steps: outcome.steps, decisions: outcome.decisions.length, threads: scenario.threads.length, ops: ops(scenario) },
+    original: {
+      steps: outcome.steps,
+      decisions: outcome.decisions.length,
+      threads: scenario.threads.length,
+      ops: ops(scenario),
+    },
     shrunk: { scenario: shrunk.case.scenario, decisions: final.decisions },
     verdict: final.verdict,
     traceHash: final.traceHash,
@@ -179,7 +204,14 @@ export function generateScenario(plan: RunPlan): Scenario {
     pages: 1 + rng.int(6),
     key: 1 + i + (rng.int(4) === 0 ? 0x1_0000_0000 : 0),
   }));
-  const kinds = ["read", "read", ...(sw.writes ? ["write"] : []), ...(sw.commit ? ["commit"] : []), ...(sw.mapped ? ["mapRead", "mapWrite"] : []), "info"];
+  const kinds = [
+    "read",
+    "read",
+    ...(sw.writes ? ["write"] : []),
+    ...(sw.commit ? ["commit"] : []),
+    ...(sw.mapped ? ["mapRead", "mapWrite"] : []),
+    "info",
+  ];
   const threads = Array.from({ length: 1 + rng.int(3) }, (_, i) => ({
     name: `t${i}`,
     failInsteadOfBlock: sw.failInsteadOfBlock && rng.int(2) === 0,

@@ -22,6 +22,8 @@ export interface ShrinkOptions {
   readonly fails: (c: Case) => boolean;
   /** Most candidate runs to try. Default 3000. */
   readonly maxAttempts?: number;
+  /** Stop early (campaign budget or Ctrl-C); the case shrunk so far is kept. */
+  readonly abort?: () => boolean;
 }
 
 /** What shrinking did. */
@@ -41,14 +43,19 @@ export function* scenarioCuts(s: Scenario): Generator<Scenario> {
       yield {
         ...s,
         threads: without(s.threads, i),
-        events: s.events.filter((e) => !((e.do === "suspend" || e.do === "kill") && e.target === name)),
+        events: s.events.filter((e) =>
+          !((e.do === "suspend" || e.do === "kill") && e.target === name)
+        ),
       };
     }
   }
   for (let i = 0; i < s.threads.length; i++) {
     const t = s.threads[i];
     for (let j = 0; j < t.ops.length && t.ops.length > 1; j++) {
-      yield { ...s, threads: s.threads.map((x, k) => k === i ? { ...t, ops: without(t.ops, j) } : x) };
+      yield {
+        ...s,
+        threads: s.threads.map((x, k) => k === i ? { ...t, ops: without(t.ops, j) } : x),
+      };
     }
     for (let j = 0; j < t.ops.length; j++) {
       const op = t.ops[j];
@@ -59,11 +66,21 @@ export function* scenarioCuts(s: Scenario): Generator<Scenario> {
         op.page > 0 ? { ...op, page: 0 } : null,
       ];
       for (const o of smaller) {
-        if (o !== null) yield { ...s, threads: s.threads.map((x, k) => k === i ? { ...t, ops: t.ops.map((y, m) => m === j ? o : y) } : x) };
+        if (o !== null) {
+          yield {
+            ...s,
+            threads: s.threads.map((x, k) =>
+              k === i ? { ...t, ops: t.ops.map((y, m) => m === j ? o : y) } : x
+            ),
+          };
+        }
       }
     }
     if (t.failInsteadOfBlock) {
-      yield { ...s, threads: s.threads.map((x, k) => k === i ? { ...t, failInsteadOfBlock: false } : x) };
+      yield {
+        ...s,
+        threads: s.threads.map((x, k) => k === i ? { ...t, failInsteadOfBlock: false } : x),
+      };
     }
   }
   const used = new Set(s.threads.flatMap((t) => t.ops.map((o) => o.vmo)));
@@ -77,12 +94,23 @@ export function* scenarioCuts(s: Scenario): Generator<Scenario> {
     const v = s.vmos[i];
     const need = Math.max(
       1,
-      ...s.threads.flatMap((t) => t.ops.filter((o) => o.vmo === v.name && "pages" in o).map((o) => ("page" in o ? o.page + o.pages : 1))),
+      ...s.threads.flatMap((t) =>
+        t.ops.filter((o) => o.vmo === v.name && "pages" in o).map((
+          o,
+        ) => ("page" in o ? o.page + o.pages : 1))
+      ),
     );
-    if (v.pages > need) yield { ...s, vmos: s.vmos.map((x, k) => k === i ? { ...v, pages: need } : x) };
+    if (v.pages > need) {
+      yield {
+        ...s,
+        vmos: s.vmos.map((x, k) => k === i ? { ...v, pages: need } : x),
+      };
+    }
   }
   const pagersUsed = new Set(s.vmos.map((v) => v.pager));
-  for (const e of s.events) if (e.do === "closePager" || e.do === "closePort") pagersUsed.add(e.target);
+  for (const e of s.events) {
+    if (e.do === "closePager" || e.do === "closePort") pagersUsed.add(e.target);
+  }
   if (s.pagers.length > 1) {
     for (let i = 0; i < s.pagers.length; i++) {
       if (!pagersUsed.has(s.pagers[i].name)) yield { ...s, pagers: without(s.pagers, i) };
@@ -90,7 +118,12 @@ export function* scenarioCuts(s: Scenario): Generator<Scenario> {
   }
   for (let i = 0; i < s.pagers.length; i++) {
     const p = s.pagers[i];
-    if (p.threads > 1) yield { ...s, pagers: s.pagers.map((x, k) => k === i ? { ...p, threads: 1 } : x) };
+    if (p.threads > 1) {
+      yield {
+        ...s,
+        pagers: s.pagers.map((x, k) => k === i ? { ...p, threads: 1 } : x),
+      };
+    }
   }
   for (let i = 0; i < s.events.length; i++) {
     if (s.events[i].notBefore > 0) {
@@ -124,6 +157,10 @@ export function shrinkCase(start: Case, options: ShrinkOptions): ShrinkResult {
   let attempts = 0;
   let accepted = 0;
   const tryCase = (c: Case): boolean => {
+    if (options.abort?.()) {
+      attempts = max;
+      return false;
+    }
     attempts++;
     try {
       parseScenario(c.scenario);

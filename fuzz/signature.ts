@@ -12,7 +12,10 @@ import type { RunResult, Verdict } from "../sim/world.ts";
 
 /** Numbers and hex out, so the text names a kind of failure, not one run of it. */
 export function generalize(text: string): string {
-  return text.replace(/0x[0-9a-f]+/gi, "#").replace(/\d+/g, "#").replace(/\s+/g, " ").trim().slice(0, 160);
+  return text.replace(/0x[0-9a-f]+/gi, "#").replace(/\d+/g, "#").replace(/\s+/g, " ").trim().slice(
+    0,
+    160,
+  );
 }
 
 /** The syscall the failing thread was in at the failing step, from the trace. */
@@ -37,7 +40,9 @@ export function signatureOf(verdict: Verdict, run: Pick<RunResult, "trace">): st
     case "thread-fault":
       return `thread-fault:${generalize(verdict.message)}`;
     case "hang": {
-      const waits = [...new Set(verdict.blocked.map((b) => generalize(b.on.replace(/ at page \d+/, ""))))].sort();
+      const waits = [
+        ...new Set(verdict.blocked.map((b) => generalize(b.on.replace(/ at page \d+/, "")))),
+      ].sort();
       return `hang:${waits.join("|")}`;
     }
     case "step-budget":

@@ -1,7 +1,8 @@
 /**
- * A service over a flaky backing store: each request fails with
- * `ZX_ERR_IO` (through `ZX_PAGER_OP_FAIL`) with probability `failPercent`%,
- * drawn from the run's recorded decision source.
+ * A service over a flaky backing store: each request (or, for some
+ * multi-page requests, each page of it) fails with `ZX_ERR_IO` (through
+ * `ZX_PAGER_OP_FAIL`) with probability `failPercent`%, drawn from the run's
+ * recorded decision source.
  *
  * @module
  */
@@ -18,17 +19,15 @@ export function* flakyService(sys: Sys, ctx: ServiceContext): ThreadBody {
     if (!isRead(packet)) continue;
     const vmo = vmoForKey(ctx, packet.key);
     if (vmo === undefined) continue;
-    if (sys.random(100) < ctx.params.failPercent) {
-      yield* sys.pagerOpRange(
-        ctx.pager,
-        ZX_PAGER_OP_FAIL,
-        vmo.handle,
-        packet.offset,
-        packet.length,
-        ZX_ERR_IO,
-      );
-    } else {
-      yield* supplyFromBacking(sys, ctx, vmo, packet.offset, packet.length);
+    // Like a disk with bad sectors, a multi-page request is sometimes answered page by page.
+    const perPage = packet.length > sys.pageSize && sys.random(2) === 1;
+    const step = perPage ? sys.pageSize : packet.length;
+    for (let offset = packet.offset; offset < packet.offset + packet.length; offset += step) {
+      if (sys.random(100) < ctx.params.failPercent) {
+        yield* sys.pagerOpRange(ctx.pager, ZX_PAGER_OP_FAIL, vmo.handle, offset, step, ZX_ERR_IO);
+      } else {
+        yield* supplyFromBacking(sys, ctx, vmo, offset, step);
+      }
     }
   }
 }

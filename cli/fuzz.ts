@@ -1,0 +1,158 @@
+/**
+ * `deno task fuzz`: a campaign over generated scenarios and schedules, on all
+ * cores, for a time or run budget. Shows progress, writes each new failure,
+ * shrunk, to the corpus, prints a summary, and exits 1 if any run failed.
+ *
+ * @module
+ */
+
+import { cpus } from "node:os";
+import type { Finding } from "../fuzz/campaign.ts";
+import { wallMs } from "../fuzz/clock.ts";
+import { type CampaignSummary, runCampaign } from "../fuzz/orchestrate.ts";
+import { SOMETIMES } from "../fuzz/sometimes.ts";
+import { findingToCase, knownSignatures, writeCaseFile } from "../fuzz/corpus_io.ts";
+import {
+  type FlagSpec,
+  InputError,
+  intFlag,
+  parseFlags,
+  runCommand,
+  usage,
+  UsageError,
+} from "./args.ts";
+import { loadServiceModule } from "./sim.ts";
+
+const FLAGS: Record<string, FlagSpec> = {
+  seconds: {
+    type: "string",
+    value: "S",
+    help: "wall-clock budget (default 20 when --runs is not given)",
+  },
+  runs: { type: "string", value: "N", help: "run budget of this shard (exact and reproducible)" },
+  workers: {
+    type: "string",
+    value: "N",
+    help: `parallel workers (default: all cores, ${cpus().length} here)`,
+  },
+  seed: { type: "string", value: "N", help: "campaign seed (default: from the clock, printed)" },
+  shard: {
+    type: "string",
+    value: "I/N",
+    help: "run only shard I of N of the seed space (e.g. 0/4)",
+  },
+  service: { type: "string", value: "PATH", help: "test your own pager service module" },
+  corpus: { type: "string", value: "DIR", help: "where new failures are written (default corpus)" },
+  "max-shrink": { type: "string", value: "N", help: "shrink attempts per failure (default 2000)" },
+  json: { type: "boolean", help: "print the summary as JSON" },
+  help: { type: "boolean", help: "show this help" },
+};
+
+const USAGE = usage("deno task fuzz", "[options]", FLAGS) + `
+
+Explores scenarios and schedules (random and PCT at depths 1-3, swarm-selected
+fault families), dedupes failures by signature, shrinks each new one and writes
+it to the corpus. Replay a case with: deno task repro FILE.
+Exit status: 0 no failure, 1 a failure was found, 2 bad input, 130 interrupted.`;
+
+/** Parses "I/N". */
+export function parseShard(text: string): { index: number; count: number } {
+  const m = /^(\d+)\/(\d+)$/.exec(text.trim());
+  if (!m) throw new UsageError(`--shard must look like I/N (e.g. 0/4), got "${text}"`);
+  const index = Number(m[1]), count = Number(m[2]);
+  if (count < 1 || index >= count) throw new UsageError(`--shard ${text}: need 0 <= I < N`);
+  return { index, count };
+}
+
+/** The summary as plain text lines. */
+export function summaryText(s: CampaignSummary): string {
+  const lines = [
+    `campaign seed ${s.seed}, shard ${s.shard}, ${s.workers} workers${
+      s.interrupted ? " (interrupted)" : ""
+    }`,
+    `runs ${s.runs} in ${s.seconds.toFixed(1)}s (${
+      s.runsPerSecond.toFixed(0)
+    } runs/s), ${s.steps} steps`,
+    `failing runs ${s.failingRuns}, new distinct failures ${s.findings.length}`,
+  ];
+  for (const f of s.findings) {
+    lines.push(`  ${f.signature}`);
+    lines.push(
+      `    run ${f.k}, shrunk to ${f.decisions} decisions (from ${f.shrunkFrom}): ${f.file}`,
+    );
+    lines.push(`    replay: deno task repro ${f.file}`);
+  }
+  lines.push("sometimes (runs that reached each interleaving):");
+  for (const k of Object.keys(SOMETIMES)) {
+    lines.push(`  ${String(s.sometimes[k] ?? 0).padStart(7)}  ${k}`);
+  }
+  if (s.neverReached.length > 0) lines.push(`never reached: ${s.neverReached.join(", ")}`);
+  for (const e of s.errors) lines.push(`error: ${e}`);
+  return lines.join("\n");
+}
+
+async function main(): Promise<number> {
+  const { values } = parseFlags(Deno.args, FLAGS);
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const runs = values.runs !== undefined ? intFlag(values, "runs", 0, 1) : null;
+  const seconds = values.seconds !== undefined
+    ? intFlag(values, "seconds", 0, 1)
+    : runs === null
+    ? 20
+    : null;
+  const workers = intFlag(values, "workers", Math.max(1, cpus().length), 1, 256);
+  const seed = intFlag(values, "seed", Math.floor(wallMs() * 1000) % 2 ** 31, 0, 2 ** 31 - 1);
+  const shard = values.shard !== undefined
+    ? parseShard(values.shard as string)
+    : { index: 0, count: 1 };
+  const corpus = (values.corpus as string | undefined) ?? "corpus";
+  const maxShrink = intFlag(values, "max-shrink", 2000, 0, 1_000_000);
+  const servicePath = (values.service as string | undefined) ?? null;
+  if (servicePath !== null) await loadServiceModule(servicePath); // fail fast, in one line, before workers start
+  try {
+    await Deno.mkdir(corpus, { recursive: true });
+  } catch (e) {
+    throw new InputError(`--corpus ${corpus}: cannot create: ${(e as Error).message}`);
+  }
+  const known = await knownSignatures(corpus);
+  const tty = Deno.stdout.isTerminal() && !values.json;
+  const encoder = new TextEncoder();
+  if (!values.json) {
+    console.log(
+      `fuzz: seed ${seed}, shard ${shard.index}/${shard.count}, ${workers} workers, ` +
+        `budget ${seconds !== null ? `${seconds}s` : ""}${
+          seconds !== null && runs !== null ? " or " : ""
+        }${runs !== null ? `${runs} runs` : ""}` +
+        `${
+          servicePath ? `, service ${servicePath}` : ""
+        }, corpus ${corpus} (${known.length} known)`,
+    );
+  }
+  const summary = await runCampaign({
+    seed,
+    shard,
+    workers,
+    seconds,
+    runs,
+    servicePath,
+    known,
+    maxShrink,
+    persist: (f: Finding) =>
+      writeCaseFile(corpus, findingToCase(f, { campaignSeed: seed, servicePath })),
+    progressEvery: tty ? 0.5 : 5,
+    progress: (line, final) => {
+      if (values.json) return;
+      if (tty) Deno.stdout.writeSync(encoder.encode(`\r\x1b[2K${line}${final ? "\n" : ""}`));
+      else console.log(line);
+    },
+  });
+  if (values.json) console.log(JSON.stringify(summary, null, 2));
+  else console.log(summaryText(summary));
+  if (summary.failingRuns > 0) return 1;
+  return summary.interrupted ? 130 : 0;
+}
+
+if (import.meta.main) await runCommand(USAGE, main);

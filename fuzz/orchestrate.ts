@@ -1,0 +1,178 @@
+/**
+ * Runs a campaign on N Deno workers: starts them, shows progress, stops them
+ * at the budget or on SIGINT, dedupes findings by signature (the lowest run
+ * index wins, so the corpus does not depend on which worker was faster), and
+ * hands each new finding to `persist` as soon as it arrives.
+ *
+ * @module
+ */
+
+import type { Finding } from "./campaign.ts";
+import { Stopwatch } from "./clock.ts";
+import { SOMETIMES } from "./sometimes.ts";
+import type { WorkerMessage, WorkerStart } from "./worker.ts";
+
+/** A campaign's settings. */
+export interface CampaignOptions {
+  readonly seed: number;
+  readonly shard: { readonly index: number; readonly count: number };
+  readonly workers: number;
+  /** Wall-clock budget; null: none. */
+  readonly seconds: number | null;
+  /** Runs of this shard; null: none. */
+  readonly runs: number | null;
+  readonly servicePath: string | null;
+  readonly known: readonly string[];
+  readonly maxShrink: number;
+  /** Write one finding to the corpus; returns where it went. */
+  readonly persist: (finding: Finding) => Promise<string>;
+  /** Progress sink: a line to show (TTY: overwritten in place). */
+  readonly progress: (line: string, final: boolean) => void;
+  /** Progress interval in seconds. */
+  readonly progressEvery: number;
+}
+
+/** What a campaign did. */
+export interface CampaignSummary {
+  readonly seed: number;
+  readonly shard: string;
+  readonly workers: number;
+  readonly runs: number;
+  readonly steps: number;
+  readonly seconds: number;
+  readonly runsPerSecond: number;
+  /** Failing runs, including repeats of known signatures. */
+  readonly failingRuns: number;
+  readonly findings: readonly {
+    signature: string;
+    k: number;
+    file: string;
+    decisions: number;
+    shrunkFrom: number;
+  }[];
+  readonly sometimes: Readonly<Record<string, number>>;
+  readonly neverReached: readonly string[];
+  readonly interrupted: boolean;
+  readonly errors: readonly string[];
+}
+
+/** Runs a campaign to its budget (or until interrupted) and summarizes it. */
+export async function runCampaign(options: CampaignOptions): Promise<CampaignSummary> {
+  const clock = new Stopwatch();
+  const stop = new SharedArrayBuffer(4);
+  const stopFlag = new Int32Array(stop);
+  const perWorker = new Map<number, Extract<WorkerMessage, { type: "progress" }>>();
+  const best = new Map<string, Finding>();
+  const files = new Map<string, string>();
+  const errors: string[] = [];
+  const writes: Promise<void>[] = [];
+  let interrupted = false;
+  let done = 0;
+
+  const onSigint = () => {
+    interrupted = true;
+    Atomics.store(stopFlag, 0, 1);
+  };
+  Deno.addSignalListener("SIGINT", onSigint);
+
+  const totals = () => {
+    let runs = 0, steps = 0, failures = 0;
+    const sometimes: Record<string, number> = {};
+    for (const p of perWorker.values()) {
+      runs += p.runs;
+      steps += p.steps;
+      failures += p.failures;
+      for (const [k, v] of Object.entries(p.sometimes)) sometimes[k] = (sometimes[k] ?? 0) + v;
+    }
+    return { runs, steps, failures, sometimes };
+  };
+  const line = () => {
+    const t = totals();
+    const elapsed = clock.seconds;
+    const left = options.seconds !== null
+      ? ` left ${Math.max(0, options.seconds - elapsed).toFixed(0)}s`
+      : "";
+    const runsLeft = options.runs !== null ? ` of ${options.runs}` : "";
+    return `runs ${t.runs}${runsLeft}  ${(t.runs / Math.max(elapsed, 1e-3)).toFixed(0)} runs/s  ` +
+      `failing runs ${t.failures}  distinct ${best.size}  elapsed ${elapsed.toFixed(0)}s${left}`;
+  };
+
+  const workers: Worker[] = [];
+  const finished = new Promise<void>((resolveAll) => {
+    for (let w = 0; w < options.workers; w++) {
+      const worker = new Worker(new URL("./worker.ts", import.meta.url).href, { type: "module" });
+      workers.push(worker);
+      worker.onmessage = (e: MessageEvent<WorkerMessage>) => {
+        const m = e.data;
+        if (m.type === "progress") perWorker.set(m.worker, m);
+        else if (m.type === "error") errors.push(`worker ${m.worker}: ${m.message}`);
+        else if (m.type === "finding") {
+          const prev = best.get(m.finding.signature);
+          if (prev === undefined || m.finding.k < prev.k) {
+            best.set(m.finding.signature, m.finding);
+            writes.push(
+              options.persist(m.finding).then(
+                (file) => void files.set(m.finding.signature, file),
+                (err) =>
+                  void errors.push(`writing ${m.finding.signature}: ${(err as Error).message}`),
+              ),
+            );
+          }
+        } else if (m.type === "done" && ++done === options.workers) resolveAll();
+      };
+      worker.onerror = (e) => {
+        e.preventDefault();
+        errors.push(`worker ${w} crashed: ${e.message}`);
+        if (++done === options.workers) resolveAll();
+      };
+      const start: WorkerStart = {
+        seed: options.seed,
+        shard: options.shard,
+        worker: w,
+        workers: options.workers,
+        runs: options.runs,
+        stop,
+        servicePath: options.servicePath,
+        known: options.known,
+        maxShrink: options.maxShrink,
+      };
+      worker.postMessage(start);
+    }
+  });
+
+  const budget = setInterval(() => {
+    if (options.seconds !== null && clock.seconds >= options.seconds) Atomics.store(stopFlag, 0, 1);
+  }, 50);
+  const ticker = setInterval(() => options.progress(line(), false), options.progressEvery * 1000);
+  await finished;
+  clearInterval(budget);
+  clearInterval(ticker);
+  await Promise.all(writes);
+  for (const w of workers) w.terminate();
+  Deno.removeSignalListener("SIGINT", onSigint);
+
+  const t = totals();
+  options.progress(line(), true);
+  const seconds = clock.seconds;
+  return {
+    seed: options.seed,
+    shard: `${options.shard.index}/${options.shard.count}`,
+    workers: options.workers,
+    runs: t.runs,
+    steps: t.steps,
+    seconds,
+    runsPerSecond: t.runs / Math.max(seconds, 1e-3),
+    failingRuns: t.failures,
+    findings: [...best.values()].sort((a, b) => a.k - b.k).map((f) => ({
+      signature: f.signature,
+      k: f.k,
+      file: files.get(f.signature) ?? "(not written)",
+      decisions: f.shrunk.decisions.length,
+      shrunkFrom: f.original.decisions,
+    })),
+    sometimes: t.sometimes,
+    neverReached: Object.keys(SOMETIMES).filter((k) => !(t.sometimes[k] > 0)),
+    interrupted,
+    errors,
+  };
+}

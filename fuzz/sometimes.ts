@@ -1,0 +1,108 @@
+/**
+ * "Sometimes" counters: interleavings a campaign should reach now and then.
+ * Each is a predicate over a run's kernel events; a campaign reports how many
+ * runs reached each one, and names the ones it never reached.
+ *
+ * @module
+ */
+
+import {
+  ZX_ERR_INTERNAL_INTR_KILLED,
+  ZX_ERR_INTERNAL_INTR_RETRY,
+  ZX_ERR_SHOULD_WAIT,
+  ZX_OK,
+  ZX_PAGER_VMO_COMPLETE,
+  ZX_PAGER_VMO_READ,
+} from "../kernel/constants.ts";
+import type { KernelEvent } from "../kernel/events.ts";
+import type { Monitor } from "../sim/world.ts";
+
+/** The interleavings counted, with what each means. */
+export const SOMETIMES: Readonly<Record<string, string>> = {
+  "detach-races-supply":
+    "a VMO was detached (or its pager closed) while a READ the service had dequeued was unanswered",
+  "supply-after-detach":
+    "a supply returned BAD_STATE because the VMO was detached under the service",
+  "opfail-hits-early-wake-reader":
+    "OP_FAIL woke an early-wake reader with the error before its request completed",
+  "early-wake-progress":
+    "a reader was woken early by a supply of the page it waited for and went on",
+  "port-closed-under-blocked-thread": "a port died holding (or refusing) a pager packet",
+  "request-withdrawn-before-delivery":
+    "a request was resolved or cancelled while its packet was still unread",
+  "pager-closed-with-packets-queued":
+    "the pager handle closed while one of its VMOs had a packet queued",
+  "coalesced-waiters": "a thread joined an outstanding request instead of creating one",
+  "suspend-requeues-request":
+    "suspending a blocked thread cancelled its wait (the request is sent again on resume)",
+  "kill-while-blocked": "a thread was killed while blocked on the pager",
+  "overtime-timeout": "a pager wait hit the overtime timeout",
+  "complete-delivered": "a COMPLETE packet was dequeued by a service",
+  "supply-kept-present-page": "a supply skipped a page that already had content",
+  "fatal-page-fault": "a mapped access ended in a fatal page fault",
+  "should-wait-returned": "a fail-instead-of-block caller got ZX_ERR_SHOULD_WAIT",
+};
+
+/** Records which interleavings one run reached. */
+export class SometimesMonitor implements Monitor {
+  readonly name = "sometimes";
+  readonly hit = new Set<string>();
+  #dequeuedReads = new Map<number, number>();
+  #queued = new Map<number, number>();
+
+  onEvent(e: KernelEvent): void {
+    switch (e.k) {
+      case "packet-queued":
+        this.#queued.set(e.vmo, (this.#queued.get(e.vmo) ?? 0) + 1);
+        break;
+      case "packet-dequeued":
+        this.#queued.set(e.vmo, Math.max(0, (this.#queued.get(e.vmo) ?? 0) - 1));
+        if (e.packet.command === ZX_PAGER_VMO_READ) {
+          this.#dequeuedReads.set(e.vmo, (this.#dequeuedReads.get(e.vmo) ?? 0) + 1);
+        }
+        if (e.packet.command === ZX_PAGER_VMO_COMPLETE) this.hit.add("complete-delivered");
+        break;
+      case "packet-withdrawn":
+        this.#queued.set(e.vmo, Math.max(0, (this.#queued.get(e.vmo) ?? 0) - 1));
+        this.hit.add("request-withdrawn-before-delivery");
+        break;
+      case "packet-dropped":
+        this.hit.add("port-closed-under-blocked-thread");
+        break;
+      case "supply":
+        if (e.inserted) this.#dequeuedReads.set(e.vmo, 0);
+        else this.hit.add("supply-kept-present-page");
+        break;
+      case "detach":
+        if (e.why !== "vmo-dead" && (this.#dequeuedReads.get(e.vmo) ?? 0) > 0) {
+          this.hit.add("detach-races-supply");
+        }
+        if (e.why === "pager-closed" && (this.#queued.get(e.vmo) ?? 0) > 0) {
+          this.hit.add("pager-closed-with-packets-queued");
+        }
+        break;
+      case "coalesce":
+        this.hit.add("coalesced-waiters");
+        break;
+      case "wake":
+        if (e.why === "early-wake") {
+          this.hit.add(
+            e.status === ZX_OK ? "early-wake-progress" : "opfail-hits-early-wake-reader",
+          );
+        }
+        if (e.status === ZX_ERR_INTERNAL_INTR_RETRY) this.hit.add("suspend-requeues-request");
+        if (e.status === ZX_ERR_INTERNAL_INTR_KILLED) this.hit.add("kill-while-blocked");
+        if (e.why === "overtime") this.hit.add("overtime-timeout");
+        break;
+      case "ret":
+        if (e.name === "zx_pager_supply_pages" && e.status === -20) {
+          this.hit.add("supply-after-detach");
+        }
+        if (e.status === ZX_ERR_SHOULD_WAIT) this.hit.add("should-wait-returned");
+        break;
+      case "page-fault":
+        this.hit.add("fatal-page-fault");
+        break;
+    }
+  }
+}
