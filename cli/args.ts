@@ -43,7 +43,12 @@ export function parseFlags(
   const options: Record<string, { type: "string" | "boolean" }> = {};
   for (const [name, f] of Object.entries(flags)) options[name] = { type: f.type };
   try {
-    const { values, positionals } = parseArgs({ args: [...args], options, strict: true, allowPositionals });
+    const { values, positionals } = parseArgs({
+      args: [...args],
+      options,
+      strict: true,
+      allowPositionals,
+    });
     return { values: values as Record<string, string | boolean | undefined>, positionals };
   } catch (e) {
     throw new UsageError((e as Error).message.split("\n")[0]);
@@ -71,7 +76,10 @@ export function intFlag(
 }
 
 /** Runs a command's main, turning UsageError into "error: ..." + usage and exit 2. */
-export async function runCommand(usageText: string, main: () => Promise<number> | number): Promise<never> {
+export async function runCommand(
+  usageText: string,
+  main: () => Promise<number> | number,
+): Promise<never> {
   try {
     Deno.exit(await main());
   } catch (e) {

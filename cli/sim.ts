@@ -11,16 +11,27 @@ import { pathToFileURL } from "node:url";
 import { DEFAULT_SCENARIO } from "../sim/default_scenario.ts";
 import { runScenario, type StrategyName } from "../sim/run.ts";
 import { parseScenario, type Scenario, ScenarioError } from "../sim/scenario.ts";
-import { describeVerdict } from "../sim/world.ts";
-import { formatEvent } from "../sim/trace.ts";
+import { printOutcome, printTrace, type TraceForm } from "./_output.ts";
 import type { PagerService } from "../services/service.ts";
-import { type FlagSpec, InputError, intFlag, parseFlags, runCommand, usage, UsageError } from "./args.ts";
+import {
+  type FlagSpec,
+  InputError,
+  intFlag,
+  parseFlags,
+  runCommand,
+  usage,
+  UsageError,
+} from "./args.ts";
 
 const FLAGS: Record<string, FlagSpec> = {
   seed: { type: "string", value: "N", help: "seed of the strategy (default 0)" },
   strategy: { type: "string", value: "NAME", help: "random | pct (default random)" },
   "pct-depth": { type: "string", value: "D", help: "PCT bug depth d (default 2)" },
-  scenario: { type: "string", value: "FILE", help: "scenario JSON file (default: the built-in scenario)" },
+  scenario: {
+    type: "string",
+    value: "FILE",
+    help: "scenario JSON file (default: the built-in scenario)",
+  },
   decisions: { type: "string", value: "LIST", help: "replay this decision list, e.g. 0,2,1" },
   service: { type: "string", value: "PATH", help: "serve every pager with this service module" },
   trace: { type: "string", value: "FORM", help: "text | json | none (default text)" },
@@ -68,7 +79,9 @@ export async function loadServiceModule(path: string): Promise<PagerService> {
   }
   const fn = mod.default ?? mod.service;
   if (typeof fn !== "function") {
-    throw new InputError(`--service ${path}: exports no service (need a default export or "service")`);
+    throw new InputError(
+      `--service ${path}: exports no service (need a default export or "service")`,
+    );
   }
   return fn as PagerService;
 }
@@ -77,7 +90,9 @@ export async function loadServiceModule(path: string): Promise<PagerService> {
 export function parseDecisions(text: string): number[] {
   const parts = text.split(",").map((s) => s.trim()).filter((s) => s !== "");
   return parts.map((s, i) => {
-    if (!/^\d+$/.test(s)) throw new UsageError(`--decisions: entry ${i} ("${s}") is not a non-negative integer`);
+    if (!/^\d+$/.test(s)) {
+      throw new UsageError(`--decisions: entry ${i} ("${s}") is not a non-negative integer`);
+    }
     return Number(s);
   });
 }
@@ -86,7 +101,10 @@ export function parseDecisions(text: string): number[] {
 export function withService(scenario: Scenario, name: string): Scenario {
   return {
     ...scenario,
-    pagers: scenario.pagers.map((p) => ({ ...p, service: { ...p.service, kind: "custom" as const, name } })),
+    pagers: scenario.pagers.map((p) => ({
+      ...p,
+      service: { ...p.service, kind: "custom" as const, name },
+    })),
   };
 }
 
@@ -103,7 +121,9 @@ async function main(): Promise<number> {
   }
   const pctDepth = intFlag(values, "pct-depth", 2, 1, 64);
   const form = (values.trace ?? "text") as string;
-  if (!["text", "json", "none"].includes(form)) throw new UsageError(`--trace must be text, json or none, got "${form}"`);
+  if (!["text", "json", "none"].includes(form)) {
+    throw new UsageError(`--trace must be text, json or none, got "${form}"`);
+  }
   let scenario = values.scenario !== undefined
     ? await loadScenarioFile(values.scenario as string)
     : parseScenario(DEFAULT_SCENARIO, "default scenario");
@@ -112,7 +132,9 @@ async function main(): Promise<number> {
     services.user = await loadServiceModule(values.service as string);
     scenario = withService(scenario, "user");
   }
-  const decisions = values.decisions !== undefined ? parseDecisions(values.decisions as string) : undefined;
+  const decisions = values.decisions !== undefined
+    ? parseDecisions(values.decisions as string)
+    : undefined;
 
   const run = runScenario(scenario, {
     seed,
@@ -121,24 +143,19 @@ async function main(): Promise<number> {
     decisions,
     services,
   });
-  const strategyText = decisions !== undefined ? "replay" : strategy === "pct" ? `pct(d=${pctDepth})` : "random";
+  const strategyText = decisions !== undefined
+    ? "replay"
+    : strategy === "pct"
+    ? `pct(d=${pctDepth})`
+    : "random";
   console.log(`scenario: ${scenario.name ?? values.scenario ?? "(unnamed)"}`);
   console.log(`seed: ${seed}  strategy: ${strategyText}`);
-  if (form === "text") {
-    console.log(run.trace.text());
-  } else if (form === "json") {
-    for (const { step, event } of run.trace.entries) {
-      const e = "bytes" in event ? { ...event, bytes: Array.from(event.bytes) } : event;
-      console.log(JSON.stringify({ step, ...e, text: formatEvent(event) }));
-    }
-  }
-  console.log(`verdict: ${describeVerdict(run.verdict)}`);
-  console.log(`steps: ${run.steps}  decisions: ${run.decisions.length}`);
-  console.log(`decision-list: ${run.decisions.join(",")}`);
+  printTrace(run, form as TraceForm);
   const scenarioArg = values.scenario !== undefined ? ` --scenario ${values.scenario}` : "";
   const serviceArg = values.service !== undefined ? ` --service ${values.service}` : "";
-  console.log(
-    `replay: deno task sim${scenarioArg}${serviceArg} --decisions ${run.decisions.join(",") || '""'}`,
+  printOutcome(
+    run,
+    `deno task sim${scenarioArg}${serviceArg} --decisions ${run.decisions.join(",") || '""'}`,
   );
   console.log(`trace-hash: ${run.traceHash}`);
   return run.verdict.kind === "pass" ? 0 : 1;

@@ -6,6 +6,9 @@
  * @module
  */
 
+import { z } from "zod";
+import { InputError } from "../cli/args.ts";
+import { formatIssues, parseScenario, type Scenario, ScenarioError } from "../sim/scenario.ts";
 import type { Finding } from "./campaign.ts";
 import { slug } from "./signature.ts";
 
@@ -83,4 +86,62 @@ export async function knownSignatures(dir: string): Promise<string[]> {
     if (!(e instanceof Deno.errors.NotFound)) throw e;
   }
   return out.sort();
+}
+
+/** The schema of a corpus case file (the scenario is checked by its own schema). */
+export const CaseSchema = z.object({
+  format: z.literal(CASE_FORMAT),
+  description: z.string(),
+  signature: z.string().optional(),
+  expected: z.object({ verdict: z.string(), invariant: z.string().optional() }),
+  seed: z.number().int(),
+  strategy: z.string().optional(),
+  scenario: z.unknown(),
+  decisions: z.array(z.number().int().min(0)),
+  traceHash: z.string().regex(/^[0-9a-f]{16}$/, "16 hex digits"),
+}).passthrough();
+
+/** A loaded, validated corpus case. */
+export interface LoadedCase {
+  readonly description: string;
+  readonly expected: { readonly verdict: string; readonly invariant?: string };
+  readonly seed: number;
+  readonly scenario: Scenario;
+  readonly decisions: readonly number[];
+  readonly traceHash: string;
+}
+
+/** Validates a parsed case document; errors name the file and the bad field. */
+export function parseCase(doc: unknown, file: string): LoadedCase {
+  const r = CaseSchema.safeParse(doc);
+  if (!r.success) {
+    throw new InputError(
+      `${file}: invalid corpus case:\n  - ${formatIssues(r.error.issues).join("\n  - ")}`,
+    );
+  }
+  let scenario: Scenario;
+  try {
+    scenario = parseScenario(r.data.scenario, `${file}: scenario`);
+  } catch (e) {
+    if (e instanceof ScenarioError) throw new InputError(e.message);
+    throw e;
+  }
+  return { ...r.data, scenario };
+}
+
+/** Reads and validates one corpus case file. */
+export async function loadCaseFile(file: string): Promise<LoadedCase> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(file);
+  } catch (e) {
+    throw new InputError(`${file}: cannot read: ${(e as Error).message}`);
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    throw new InputError(`${file}: not valid JSON: ${(e as Error).message}`);
+  }
+  return parseCase(doc, file);
 }

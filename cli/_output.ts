@@ -1,0 +1,39 @@
+/**
+ * Printing a run: the trace in text or JSON lines, then the verdict, the
+ * decision list, and the trace hash last.
+ *
+ * @module
+ */
+
+import type { ScenarioRun } from "../sim/run.ts";
+import { formatEvent } from "../sim/trace.ts";
+import { describeVerdict } from "../sim/world.ts";
+
+/** Trace forms the commands print. */
+export type TraceForm = "text" | "json" | "html" | "none";
+
+/** Prints the trace of a run in text or JSON-lines form. */
+export function printTrace(run: ScenarioRun, form: TraceForm): void {
+  if (form === "text") {
+    console.log(run.trace.text());
+  } else if (form === "json") {
+    for (const { step, event } of run.trace.entries) {
+      const e = "bytes" in event ? { ...event, bytes: Array.from(event.bytes) } : event;
+      console.log(JSON.stringify({ step, ...e, text: formatEvent(event) }));
+    }
+  }
+}
+
+/** Prints the verdict, the decisions and the replay command. */
+export function printOutcome(run: ScenarioRun, replay: string): void {
+  console.log(`verdict: ${describeVerdict(run.verdict)}`);
+  if ("stack" in run.verdict && run.verdict.stack) console.log(run.verdict.stack);
+  console.log(`steps: ${run.steps}  decisions: ${run.decisions.length}`);
+  console.log(`decision-list: ${run.decisions.join(",")}`);
+  console.log(`replay: ${replay}`);
+}
+
+/** The step a failing verdict happened at, or null. */
+export function failingStep(run: ScenarioRun): number | null {
+  return run.verdict.kind === "pass" ? null : run.verdict.step;
+}
