@@ -7,34 +7,45 @@
  * @module
  */
 
+/** Writes the pattern of VMO `key` for bytes `[offset, offset + out.length)` into `out`. */
+function fillPattern(out: Uint8Array, key: number, offset: number): void {
+  const end = offset + out.length;
+  const firstWord = Math.floor(offset / 8);
+  const lastWord = Math.ceil(end / 8);
+  const aligned = offset % 8 === 0 && end % 8 === 0;
+  // DataView, not a Uint32Array: the bytes must not depend on the host's endianness.
+  const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
+  const word = new Uint8Array(8);
+  const wordView = new DataView(word.buffer);
+  for (let w = firstWord; w < lastWord; w++) {
+    const v = key + w;
+    const lo = v >>> 0;
+    const hi = v >= 2 ** 32 ? Math.floor(v / 2 ** 32) >>> 0 : 0;
+    const at = w * 8 - offset;
+    if (aligned) {
+      view.setUint32(at, lo, true);
+      if (hi !== 0) view.setUint32(at + 4, hi, true);
+      continue;
+    }
+    wordView.setUint32(0, lo, true);
+    wordView.setUint32(4, hi, true);
+    for (let b = 0; b < 8; b++) {
+      const i = at + b;
+      if (i >= 0 && i < out.length) out[i] = word[b];
+    }
+  }
+}
+
 /** Content of one page of a VMO, by key and page index. */
 export function backingPage(key: number, page: number, pageSize: number): Uint8Array {
   const out = new Uint8Array(pageSize);
-  const view = new DataView(out.buffer);
-  const first = (page * pageSize) / 8;
-  for (let i = 0; i < pageSize / 8; i++) {
-    const v = key + first + i;
-    view.setUint32(i * 8, v >>> 0, true);
-    view.setUint32(i * 8 + 4, Math.floor(v / 2 ** 32) >>> 0, true);
-  }
+  fillPattern(out, key, page * pageSize);
   return out;
 }
 
 /** Content of a byte range `[offset, offset + length)` of a VMO, page aligned or not. */
-export function backingRange(
-  key: number,
-  offset: number,
-  length: number,
-  pageSize: number,
-): Uint8Array {
+export function backingRange(key: number, offset: number, length: number, _pageSize?: number): Uint8Array {
   const out = new Uint8Array(length);
-  let pos = offset;
-  while (pos < offset + length) {
-    const p = Math.floor(pos / pageSize);
-    const inPage = pos - p * pageSize;
-    const n = Math.min(offset + length - pos, pageSize - inPage);
-    out.set(backingPage(key, p, pageSize).subarray(inPage, inPage + n), pos - offset);
-    pos += n;
-  }
+  fillPattern(out, key, offset);
   return out;
 }

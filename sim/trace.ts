@@ -1,7 +1,8 @@
 /**
  * The trace of a run: every kernel event with the step it happened in, a text
- * form for people, and a stable hash (FNV-1a over the text, two 32-bit lanes)
- * that is the same on every machine for the same (scenario, decisions).
+ * form for people, and a stable hash (two 32-bit multiply-xor lanes over a
+ * compact numeric encoding of each event: the fields its text shows) that is
+ * the same on every machine for the same (scenario, decisions).
  *
  * @module
  */
@@ -89,6 +90,41 @@ export function formatEvent(e: KernelEvent): string {
   }
 }
 
+/** A distinct tag per event kind, so equal fields of different kinds hash apart. */
+const EVENT_TAG: Record<KernelEvent["k"], number> = {
+  "call": 0x100,
+  "ret": 0x101,
+  "request": 0x102,
+  "coalesce": 0x103,
+  "resolve": 0x104,
+  "packet-queued": 0x105,
+  "packet-dequeued": 0x106,
+  "packet-withdrawn": 0x107,
+  "packet-dropped": 0x108,
+  "block": 0x109,
+  "wake": 0x10a,
+  "supply": 0x10b,
+  "copy": 0x10c,
+  "store": 0x10d,
+  "detach": 0x10e,
+  "page-fault": 0x10f,
+  "thread": 0x110,
+};
+
+const NAME_HASHES = new Map<string, number>();
+
+/** FNV-1a of a name, memoised: names are the syscall and enum strings, a small fixed set. */
+function nameHash(s: string): number {
+  let h = NAME_HASHES.get(s);
+  if (h === undefined) {
+    h = 0x811c9dc5;
+    for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+    h >>>= 0;
+    NAME_HASHES.set(s, h);
+  }
+  return h;
+}
+
 /** Records events and hashes them as they arrive. */
 export class Trace implements EventSink {
   readonly entries: TraceEntry[] = [];
@@ -107,7 +143,7 @@ export class Trace implements EventSink {
 
   emit(event: KernelEvent): void {
     if (this.keep) this.entries.push({ step: this.step, event });
-    this.#mix(`${this.step} ${formatEvent(event)}\n`);
+    this.#mixEvent(event);
     for (const fn of this.#listeners) fn(event, this.step);
   }
 
@@ -130,6 +166,132 @@ export class Trace implements EventSink {
       lines.push(`#${step} ${formatEvent(event)}`);
     }
     return lines.join("\n");
+  }
+
+  // Hashing the fields instead of the formatted line keeps the hash off the hot path (bench/).
+  #mixEvent(e: KernelEvent): void {
+    this.#word(EVENT_TAG[e.k]);
+    this.#word(this.step);
+    switch (e.k) {
+      case "call":
+        this.#word(e.tid);
+        this.#word(nameHash(e.name));
+        this.#word(e.args.length);
+        for (const a of e.args) this.#arg(a);
+        return;
+      case "ret":
+        this.#word(e.tid);
+        this.#word(nameHash(e.name));
+        this.#int(e.status);
+        return;
+      case "request":
+        this.#word(e.vmo);
+        this.#word(e.type === "READ" ? 0 : 1);
+        this.#int(e.id);
+        this.#int(e.start);
+        this.#int(e.end);
+        this.#word(e.tid);
+        return;
+      case "coalesce":
+        this.#word(e.vmo);
+        this.#word(e.tid);
+        this.#int(e.id);
+        return;
+      case "resolve":
+        this.#word(e.vmo);
+        this.#int(e.id);
+        this.#word(nameHash(e.how));
+        return;
+      case "packet-queued":
+        this.#word(e.port);
+        this.#packet(e.packet);
+        this.#int(e.id);
+        return;
+      case "packet-dequeued":
+        this.#word(e.port);
+        this.#word(e.tid);
+        this.#packet(e.packet);
+        return;
+      case "packet-withdrawn":
+      case "packet-dropped":
+        this.#word(e.port);
+        this.#int(e.vmo);
+        if (e.k === "packet-withdrawn") this.#int(e.id);
+        return;
+      case "block":
+        this.#word(e.tid);
+        this.#text(e.on);
+        return;
+      case "wake":
+        this.#word(e.tid);
+        this.#int(e.status);
+        this.#text(e.why);
+        return;
+      case "supply":
+        this.#word(e.vmo);
+        this.#int(e.page);
+        this.#word(e.inserted ? 1 : 0);
+        if (!e.inserted) this.#word(nameHash(e.before));
+        return;
+      case "copy":
+      case "store":
+        this.#word(e.tid);
+        this.#word(e.vmo);
+        this.#int(e.offset);
+        this.#int(e.bytes.length);
+        return;
+      case "detach":
+        this.#word(e.vmo);
+        this.#word(nameHash(e.why));
+        return;
+      case "page-fault":
+        this.#word(e.tid);
+        this.#int(e.addr);
+        this.#int(e.synth);
+        return;
+      case "thread":
+        this.#word(e.tid);
+        this.#word(nameHash(e.what));
+        return;
+    }
+  }
+
+  #packet(p: PagePacket): void {
+    this.#int(p.command);
+    this.#int(p.key);
+    this.#int(p.offset);
+    this.#int(p.length);
+  }
+
+  /** A syscall argument: safe integers as two words, anything else by its text. */
+  #arg(a: unknown): void {
+    if (typeof a === "number" && Number.isSafeInteger(a)) {
+      this.#word(1);
+      this.#int(a);
+    } else {
+      this.#word(2);
+      this.#text(arg(a));
+    }
+  }
+
+  /** A safe integer (sign and magnitude, two 32-bit halves). */
+  #int(n: number): void {
+    const m = Math.abs(n);
+    this.#word(n < 0 ? 1 : 0);
+    this.#word(m >>> 0);
+    this.#word(Math.floor(m / 0x1_0000_0000) >>> 0);
+  }
+
+  /** A string, then its length, so the next word cannot run into it. */
+  #text(s: string): void {
+    this.#mix(s);
+    this.#word(s.length);
+  }
+
+  #word(w: number): void {
+    this.#h1 = Math.imul(this.#h1 ^ w, 0x01000193);
+    this.#h1 ^= this.#h1 >>> 13;
+    this.#h2 = Math.imul(this.#h2 ^ w, 0x5bd1e995) ^ (this.#h2 >>> 15);
   }
 
   #mix(s: string): void {
