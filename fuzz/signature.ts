@@ -40,10 +40,10 @@ export function signatureOf(verdict: Verdict, run: Pick<RunResult, "trace">): st
     case "thread-fault":
       return `thread-fault:${generalize(verdict.message)}`;
     case "hang": {
-      const waits = [
-        ...new Set(verdict.blocked.map((b) => generalize(b.on.replace(/ at page \d+/, "")))),
-      ].sort();
-      return `hang:${waits.join("|")}`;
+      // What the stuck workload waits for names the bug; which service threads idle does not.
+      const waits = verdict.blocked.filter((b) => b.role === "workload")
+        .map((b) => b.on.replace(/#\d+ pages \[\d+,\d+\)( at page \d+)?/, "").replace(/^vmo \d+: /, ""));
+      return `hang:${[...new Set(waits.map(generalize))].sort().join("|") || "no workload thread blocked"}`;
     }
     case "step-budget":
       return "step-budget";

@@ -68,6 +68,18 @@ export interface SimThread {
   gen: ThreadBody;
 }
 
+/** A thread that cannot make progress, in a hang report. */
+export interface BlockedThread {
+  /** The thread's id. */
+  readonly tid: number;
+  /** The thread's name. */
+  readonly thread: string;
+  /** What the thread is for. */
+  readonly role: Role;
+  /** What it waits on. */
+  readonly on: string;
+}
+
 /** The outcome of a run. */
 export type Verdict =
   | { kind: "pass"; step: number }
@@ -81,7 +93,7 @@ export type Verdict =
     stack: string;
     step: number;
   }
-  | { kind: "hang"; step: number; blocked: { tid: number; thread: string; on: string }[] }
+  | { kind: "hang"; step: number; blocked: BlockedThread[] }
   | { kind: "step-budget"; step: number };
 
 /** Options of a world. */
@@ -234,12 +246,13 @@ export class World {
   }
 
   /** Threads parked on a wait, with what they wait on. */
-  blocked(): { tid: number; thread: string; on: string }[] {
+  blocked(): BlockedThread[] {
     return this.threads.filter((t) => t.end.kind === "running" && (t.role !== "env" || t.steps > 0))
       .filter((t) => t.k.suspended || t.pending?.kind === "block")
       .map((t) => ({
         tid: t.tid,
         thread: t.name,
+        role: t.role,
         on: (t.k.suspended ? "(suspended) " : "") +
           (t.pending?.kind === "block" ? (t.pending.wait as Wait).describe() : "nothing"),
       }));
