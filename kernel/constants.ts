@@ -261,6 +261,12 @@ export const ZX_INFO_VMO_PAGER_BACKED: number = 1 << 5;
 export const ZX_VM_PERM_READ: number = 1 << 0;
 /** `zx_vmar_map` option `ZX_VM_PERM_WRITE`. */
 export const ZX_VM_PERM_WRITE: number = 1 << 1;
+/** `zx_vmar_map` option `ZX_VM_SPECIFIC`: map at `vmar_offset`; fails on overlap. */
+export const ZX_VM_SPECIFIC: number = 1 << 4;
+/** `zx_vmar_map` option `ZX_VM_SPECIFIC_OVERWRITE`: map at `vmar_offset`, replacing mappings. */
+export const ZX_VM_SPECIFIC_OVERWRITE: number = 1 << 5;
+/** `zx_vmar_map` option `ZX_VM_MAP_RANGE`: pre-populate present pages, never request (2.8.5). */
+export const ZX_VM_MAP_RANGE: number = 1 << 10;
 /** `ZX_DEFAULT_VMAR_RIGHTS`: the rights a new handle of this type gets. */
 export const ZX_DEFAULT_VMAR_RIGHTS: number = ZX_RIGHTS_BASIC | ZX_RIGHTS_IO | ZX_RIGHT_EXECUTE;
 

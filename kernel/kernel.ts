@@ -525,9 +525,10 @@ export class Kernel {
   ): Syscall<[Status, VmoInfo | null]> {
     const name = "zx_object_get_info";
     yield* this.#enter(t, name, [handle, topic]);
+    // sys_object_get_info switches on the topic before it looks at the handle.
+    if (topic !== ZX_INFO_VMO) return this.#retInfo(t, ZX_ERR_NOT_SUPPORTED);
     const e = this.handles.entry(handle);
     if (e === undefined) return this.#retInfo(t, ZX_ERR_BAD_HANDLE);
-    if (topic !== ZX_INFO_VMO) return this.#retInfo(t, ZX_ERR_NOT_SUPPORTED);
     if (e.object.objType !== ZX_OBJ_TYPE_VMO) return this.#retInfo(t, ZX_ERR_WRONG_TYPE);
     if (!(e.rights & ZX_RIGHT_INSPECT)) return this.#retInfo(t, ZX_ERR_ACCESS_DENIED);
     const vmo = e.object as Vmo;
@@ -684,9 +685,12 @@ export class Kernel {
     const r = this.handles.get<Vmar>(vmar, ZX_OBJ_TYPE_VMAR, ZX_RIGHT_NONE);
     if (!r.ok) return this.#ret2(t, name, r.status);
     const writable = (options & ZX_VM_PERM_WRITE) !== 0;
-    const need = ZX_RIGHT_MAP | ZX_RIGHT_READ | (writable ? ZX_RIGHT_WRITE : 0);
-    const v = this.handles.get<Vmo>(vmo, ZX_OBJ_TYPE_VMO, need);
+    const v = this.handles.get<Vmo>(vmo, ZX_OBJ_TYPE_VMO, ZX_RIGHT_MAP);
     if (!v.ok) return this.#ret2(t, name, v.status);
+    // A write-only mapping is invalid before the VMO's READ/WRITE rights are looked at.
+    if (writable && !(options & ZX_VM_PERM_READ)) return this.#ret2(t, name, ZX_ERR_INVALID_ARGS);
+    const need = ZX_RIGHT_READ | (writable ? ZX_RIGHT_WRITE : 0);
+    if ((v.rights & need) !== need) return this.#ret2(t, name, ZX_ERR_ACCESS_DENIED);
     const known = ZX_VM_PERM_READ | ZX_VM_PERM_WRITE | ZX_VM_SPECIFIC | ZX_VM_SPECIFIC_OVERWRITE |
       ZX_VM_MAP_RANGE;
     if (
@@ -729,7 +733,7 @@ export class Kernel {
     yield* this.#enter(t, "zx_vmar_unmap", [vmar, addr, len]);
     const r = this.handles.get<Vmar>(vmar, ZX_OBJ_TYPE_VMAR, ZX_RIGHT_NONE);
     if (!r.ok) return this.#ret(t, "zx_vmar_unmap", r.status);
-    if (!this.#aligned(addr) || !isU64(len)) {
+    if (!this.#aligned(addr) || !isU64(len) || len === 0) {
       return this.#ret(t, "zx_vmar_unmap", ZX_ERR_INVALID_ARGS);
     }
     const i = r.object.mappings.findIndex((m) => m.addr === addr && m.len === this.#roundUp(len));
@@ -764,6 +768,8 @@ export class Kernel {
     const th = this.handles.get<KThread>(thread, ZX_OBJ_TYPE_THREAD, ZX_RIGHT_WRITE);
     if (!th.ok) return this.#ret2(t, "zx_task_suspend", th.status);
     const target = th.object;
+    // It would never receive the token to resume itself (task_suspend.md).
+    if (target === t) return this.#ret2(t, "zx_task_suspend", ZX_ERR_NOT_SUPPORTED);
     if (!target.alive) return this.#ret2(t, "zx_task_suspend", ZX_ERR_BAD_STATE);
     const [st, h] = this.handles.add(
       new SuspendToken(this.#newKoid(), target),

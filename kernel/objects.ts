@@ -147,7 +147,9 @@ export class Vmar implements KernelObject {
   readonly objType = ZX_OBJ_TYPE_VMAR;
   handleCount = 0;
   readonly mappings: Mapping[] = [];
-  nextAddr = 0x1000_0000;
+  /** Lowest address of the VMAR: `ZX_VM_SPECIFIC` offsets are relative to it. */
+  readonly base = 0x1000_0000;
+  nextAddr: number = this.base;
   constructor(readonly koid: number) {}
 
   /** The mapping containing `addr`, if any. */

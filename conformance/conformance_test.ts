@@ -1,0 +1,55 @@
+import { strict as assert } from "node:assert";
+import { ALL_CASES } from "./cases.ts";
+import { AREAS, isSkipped, pagerCase } from "./harness.ts";
+import { main } from "./run.ts";
+
+Deno.test("conformance: every runnable case passes under every seed", async (t) => {
+  for (const c of ALL_CASES) {
+    if (isSkipped(c)) continue;
+    await t.step(`${c.id} ${c.name}`, () => c.run());
+  }
+});
+
+Deno.test("conformance: case ids and names are unique and every skip has a reason", () => {
+  const seen = new Set<string>();
+  for (const c of ALL_CASES) {
+    const key = `${c.id} ${c.name}`;
+    assert(!seen.has(key), `duplicate case ${key}`);
+    seen.add(key);
+    if (isSkipped(c)) assert(c.skip.length > 0, `${key} has no skip reason`);
+    else assert((AREAS as readonly string[]).includes(c.area), `${key} runs outside level 1`);
+  }
+});
+
+Deno.test("conformance: a case whose expectation the model does not meet fails", () => {
+  const wrong = pagerCase("X1", "ExpectsATwoPageRead", "read-fault", function* (t) {
+    const vmo = yield* t.vmo(2);
+    t.reader(vmo, 0, 1, "vmo");
+    yield* t.waitForPageRead(vmo, 0, 2);
+  });
+  let failed = false;
+  try {
+    wrong.run();
+  } catch {
+    failed = true;
+  }
+  assert(failed, "a hanging expectation passed");
+});
+
+Deno.test("conformance: the command line rejects unknown flags and filters cases", () => {
+  const log = console.log;
+  const error = console.error;
+  const out: string[] = [];
+  console.log = (...a: unknown[]) => out.push(a.join(" "));
+  console.error = (...a: unknown[]) => out.push(a.join(" "));
+  try {
+    assert.equal(main(["--bogus"]), 2);
+    assert.equal(main(["--help"]), 0);
+    out.length = 0;
+    assert.equal(main(["--filter", "P1 SinglePage"]), 0);
+    assert.equal(out.at(-1)?.trim(), "conformance: 2 passed, 0 failed, 0 skipped");
+  } finally {
+    console.log = log;
+    console.error = error;
+  }
+});

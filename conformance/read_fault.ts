@@ -1,0 +1,122 @@
+/**
+ * Conformance cases tagged `read-fault`: a faulting access raises a READ
+ * request and completes once the pager supplies (rows P1, P7, P18, P20, K1-K4).
+ *
+ * @module
+ */
+
+import { ZX_OK, ZX_VM_MAP_RANGE, ZX_VM_PERM_READ } from "../kernel/constants.ts";
+import {
+  check,
+  type ConformanceCase,
+  expectStatus,
+  PAGE,
+  pagerCase,
+  pattern,
+  skipped,
+  vmoVmarCases,
+} from "./harness.ts";
+
+const AREA = "read-fault";
+
+/** The `read-fault` cases. */
+export const READ_FAULT_CASES: readonly ConformanceCase[] = [
+  // One reader, one READ [0,1), one supply.
+  ...vmoVmarCases("P1", "SinglePageTest", AREA, function* (t, access) {
+    const vmo = yield* t.vmo(1);
+    const r = t.reader(vmo, 0, 1, access);
+    yield* t.waitForPageRead(vmo, 0, 1);
+    yield* t.supplyOk(vmo, 0, 1);
+    yield* t.expectRead(r, vmo, 0, 1);
+    yield* t.expectNoPacket();
+  }),
+
+  // Two readers of different pages: two READs; one supply of both wakes both.
+  ...vmoVmarCases("P7", "ConcurrentMultipageAccessTest", AREA, function* (t, access) {
+    const vmo = yield* t.vmo(2);
+    const r0 = t.reader(vmo, 0, 1, access);
+    const r1 = t.reader(vmo, 1, 1, access);
+    yield* t.waitForPageRead(vmo, 0, 1);
+    yield* t.waitForPageRead(vmo, 1, 1);
+    yield* t.supplyOk(vmo, 0, 2);
+    yield* t.expectRead(r0, vmo, 0, 1);
+    yield* t.expectRead(r1, vmo, 1, 1);
+    yield* t.expectNoPacket();
+  }),
+
+  // MAP_RANGE neither blocks nor requests; reading both pages then requests page 1 only.
+  pagerCase("P18", "VmarMapRangeTest", AREA, function* (t) {
+    const vmo = yield* t.vmo(2);
+    yield* t.supplyOk(vmo, 0, 1);
+    let addr = 0;
+    const mapper = t.spawn("map-range", function* (sys, w) {
+      const [st, a] = yield* sys.vmarMap(
+        sys.rootVmar,
+        ZX_VM_PERM_READ | ZX_VM_MAP_RANGE,
+        0,
+        vmo.handle,
+        0,
+        2 * PAGE,
+      );
+      w.status = st;
+      addr = a;
+    });
+    yield* t.expectOk(mapper);
+    yield* t.expectNoRead(vmo);
+    const reader = t.spawn("read-both", function* (sys, w) {
+      w.data = yield* sys.memRead(addr, 2 * PAGE);
+      w.status = ZX_OK;
+    });
+    yield* t.waitForPageRead(vmo, 1, 1);
+    yield* t.supplyOk(vmo, 1, 1);
+    yield* t.expectReadData(reader, pattern(vmo, 0, 2));
+    yield* t.expectNoRead(vmo);
+    expectStatus(yield* t.sys.vmarUnmap(t.sys.rootVmar, addr, 2 * PAGE), ZX_OK, "unmap");
+  }),
+
+  // Suspending a blocked reader cancels its request; on resume it re-requests the same page.
+  ...vmoVmarCases("P20", "SuspendReadTest", AREA, function* (t, access) {
+    const vmo = yield* t.vmo(1);
+    const r = t.reader(vmo, 0, 1, access);
+    yield* t.waitForPageRead(vmo, 0, 1);
+    yield* t.waitUntilBlocked(r);
+    const [st, token] = yield* t.sys.taskSuspend(r.thread.handle);
+    expectStatus(st, ZX_OK, "zx_task_suspend");
+    expectStatus(yield* t.sys.handleClose(token), ZX_OK, "closing the suspend token (resume)");
+    yield* t.waitUntilBlocked(r);
+    yield* t.waitForPageRead(vmo, 0, 1);
+    yield* t.supplyOk(vmo, 0, 1);
+    yield* t.expectRead(r, vmo, 0, 1);
+    yield* t.expectNoPacket();
+  }),
+
+  // Killing a thread blocked in vmo_read ends it without any supply.
+  pagerCase("K1", "KillBlockedUserVmoRead", AREA, function* (t) {
+    const vmo = yield* t.vmo(1);
+    const r = t.reader(vmo, 0, 1, "vmo");
+    yield* t.waitForPageRead(vmo, 0, 1);
+    yield* t.waitUntilBlocked(r);
+    expectStatus(yield* t.sys.taskKill(r.thread.handle), ZX_OK, "zx_task_kill");
+    yield* t.waitForExit(r);
+    check(
+      r.thread.end.kind === "killed" && r.status === null,
+      () => `killed reader ended ${r.thread.end.kind} with status ${r.status}`,
+    );
+    yield* t.expectNoPacket();
+  }),
+
+  ...skipped(
+    "K3",
+    "KillBlockedUsercopy",
+    AREA,
+    [],
+    "needs a kernel usercopy fault into a pager-backed user buffer (out of the model's scope)",
+  ),
+  ...skipped(
+    "K4",
+    "KillBlockedUsercopyCaptureFaults",
+    AREA,
+    [],
+    "needs the capture-faults usercopy path into a pager-backed buffer (out of the model's scope)",
+  ),
+];
