@@ -10,7 +10,7 @@ import { z } from "zod";
 import { InputError } from "../cli/args.ts";
 import { formatIssues, parseScenario, type Scenario, ScenarioError } from "../sim/scenario.ts";
 import type { Finding } from "./campaign.ts";
-import { slug } from "./signature.ts";
+import { signatureId, slug } from "./signature.ts";
 
 /** The corpus case format tag. */
 export const CASE_FORMAT = "pagersim/case@1";
@@ -60,9 +60,12 @@ export function findingToCase(
   };
 }
 
-/** Writes a case as `<dir>/<signature-slug>-<hash>.json`, atomically. */
+/**
+ * Writes a case as `<dir>/<signature-slug>-<signature-id>.json`, atomically;
+ * a better case for the same signature replaces the file in place.
+ */
 export async function writeCaseFile(dir: string, c: CorpusCaseJson): Promise<string> {
-  const path = `${dir}/${slug(c.signature)}-${c.traceHash.slice(0, 8)}.json`;
+  const path = `${dir}/${slug(c.signature)}-${signatureId(c.signature)}.json`;
   const tmp = `${path}.tmp-${c.traceHash}`;
   await Deno.writeTextFile(tmp, JSON.stringify(c, null, 2) + "\n");
   await Deno.rename(tmp, path);

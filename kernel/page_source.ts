@@ -257,7 +257,8 @@ export class PageSource {
       if (error !== ZX_OK) {
         for (const w of r.waiters()) {
           const first = w === r.primary ? r.start : w.start;
-          const hit = start <= first || (w.earlyWake && lo === w.wakePage);
+          // The failed range must cover the waiter's own first page, not merely start before it.
+          const hit = (start <= first && first < end) || (w.earlyWake && lo === w.wakePage);
           if (hit) w.error = error;
         }
       }
@@ -278,11 +279,22 @@ export class PageSource {
     this.#checkDisjoint(type);
   }
 
-  /** An early-wake reader that failed leaves the request it still shares with others. */
+  /**
+   * An early-wake reader that failed leaves its request, as its syscall's
+   * cancel would: an heir inherits it, or with nobody left it is withdrawn (3.5).
+   */
   #leave(r: PageRequest, w: Waiter): void {
     w.request = null;
-    if (r.primary === w) r.primary = r.overlap.shift() ?? null;
-    else r.overlap = r.overlap.filter((o) => o !== w);
+    if (r.primary !== w) {
+      r.overlap = r.overlap.filter((o) => o !== w);
+      return;
+    }
+    r.primary = r.overlap.shift() ?? null;
+    if (r.primary !== null) return;
+    const list = this.#outstanding[r.type];
+    list.splice(list.indexOf(r), 1);
+    this.sink.emit({ k: "resolve", vmo: this.vmoKoid, id: r.id, status: w.status, how: "cancel" });
+    this.provider.withdraw(r);
   }
 
   #complete(r: PageRequest, how: "complete" | "detach"): void {

@@ -47,7 +47,8 @@ export class PagerProxy implements RequestProvider, PacketOwner {
 
   /** True if this VMO's packet slot can never be freed again (port died holding it). */
   get stuck(): boolean {
-    return this.#stuck;
+    // A dead port dropped our active packet without telling us (spec 1.3): it never comes back.
+    return this.#stuck || (this.#active !== null && this.port.dead);
   }
 
   /** True once COMPLETE was queued (it may since have been dequeued or cancelled). */

@@ -1,0 +1,2084 @@
+/**
+ * Table-driven tests of every error condition of the level-1 `zx_*` calls
+ * (spec 1.5, 2.1-2.5, 2.8, K27): one row per condition, plus rows where two
+ * errors apply at once to pin the checking order, garbage arguments (which
+ * must return a status, never throw), and rights reduced with
+ * `zx_handle_replace`. Calls are driven directly on a {@linkcode Kernel}.
+ *
+ * @module
+ */
+
+import { strict as assert } from "node:assert";
+import {
+  LIMITS,
+  type Status,
+  statusName,
+  ZX_ERR_ACCESS_DENIED,
+  ZX_ERR_BAD_HANDLE,
+  ZX_ERR_BAD_STATE,
+  ZX_ERR_BUFFER_TOO_SMALL,
+  ZX_ERR_INVALID_ARGS,
+  ZX_ERR_IO,
+  ZX_ERR_IO_DATA_INTEGRITY,
+  ZX_ERR_NO_MEMORY,
+  ZX_ERR_NO_SPACE,
+  ZX_ERR_NOT_FOUND,
+  ZX_ERR_NOT_SUPPORTED,
+  ZX_ERR_OUT_OF_RANGE,
+  ZX_ERR_SHOULD_WAIT,
+  ZX_ERR_TIMED_OUT,
+  ZX_ERR_WRONG_TYPE,
+  ZX_INFO_VMO,
+  ZX_INFO_VMO_PAGER_BACKED,
+  ZX_INFO_VMO_RESIZABLE,
+  ZX_OK,
+  ZX_PAGER_OP_DIRTY,
+  ZX_PAGER_OP_FAIL,
+  ZX_PAGER_OP_WRITEBACK_BEGIN,
+  ZX_PAGER_OP_WRITEBACK_END,
+  ZX_PKT_TYPE_USER,
+  ZX_RIGHT_ATTACH_VMO,
+  ZX_RIGHT_DESTROY,
+  ZX_RIGHT_DUPLICATE,
+  ZX_RIGHT_INSPECT,
+  ZX_RIGHT_MANAGE_VMO,
+  ZX_RIGHT_MAP,
+  ZX_RIGHT_READ,
+  ZX_RIGHT_RESIZE,
+  ZX_RIGHT_SAME_RIGHTS,
+  ZX_RIGHT_TRANSFER,
+  ZX_RIGHT_WRITE,
+  ZX_VM_PERM_READ,
+  ZX_VM_PERM_WRITE,
+  ZX_VMO_DISCARDABLE,
+  ZX_VMO_OP_ALWAYS_NEED,
+  ZX_VMO_OP_COMMIT,
+  ZX_VMO_OP_DECOMMIT,
+  ZX_VMO_OP_ZERO,
+  ZX_VMO_RESIZABLE,
+  ZX_VMO_TRAP_DIRTY,
+} from "./constants.ts";
+import type { UserPacket } from "./events.ts";
+import { Kernel, type Syscall } from "./kernel.ts";
+import type { KThread } from "./objects.ts";
+
+const PS = 4096;
+const PAGES = 4;
+const VMO_KEY = 7;
+const VMO2_KEY = 9;
+/** A handle value the table never hands out (values step by 0x10 from 0x10). */
+const BAD = 0x7fff_fff8;
+
+/** Passes a value of the wrong JavaScript type where the syscall wants a number. */
+function g(x: unknown): number {
+  return x as number;
+}
+
+/** Drives a syscall that must not block to its result (like sim/run.ts's runSync). */
+function run<T>(call: Syscall<T>): T {
+  for (;;) {
+    const r = call.next();
+    if (r.done) return r.value;
+    if (r.value.kind !== "syscall") throw new Error(`call blocked (${r.value.kind})`);
+  }
+}
+
+function statusOf(result: unknown): Status {
+  return Array.isArray(result) ? result[0] as Status : result as Status;
+}
+
+/**
+ * One world per row: a pager with a 4-page VMO (key 7) on a port, a second
+ * pager with its own VMO (key 9) on the same port, an anonymous 4-page aux
+ * VMO, and a second thread.
+ */
+class Fx {
+  readonly k = new Kernel({ pageSize: PS });
+  readonly t: KThread;
+  readonly peer: KThread;
+  readonly peerHandle: number;
+  readonly pager: number;
+  readonly port: number;
+  readonly vmo: number;
+  readonly aux: number;
+  readonly pager2: number;
+  readonly vmo2: number;
+  readonly vmar: number;
+
+  constructor() {
+    [this.t] = this.k.createThread("main", 1);
+    [this.peer, this.peerHandle] = this.k.createThread("peer", 2);
+    this.pager = this.ok(this.k.zx_pager_create(this.t, 0));
+    this.port = this.ok(this.k.zx_port_create(this.t, 0));
+    this.vmo = this.ok(
+      this.k.zx_pager_create_vmo(this.t, this.pager, 0, this.port, VMO_KEY, 4 * PS),
+    );
+    this.aux = this.ok(this.k.zx_vmo_create(this.t, PAGES * PS, 0));
+    this.pager2 = this.ok(this.k.zx_pager_create(this.t, 0));
+    this.vmo2 = this.ok(
+      this.k.zx_pager_create_vmo(this.t, this.pager2, 0, this.port, VMO2_KEY, PAGES * PS),
+    );
+    this.vmar = this.k.rootVmarHandle;
+  }
+
+  /** Runs a setup call that must succeed and returns its handle or value. */
+  ok(call: Syscall<[Status, number]>): number {
+    const [st, value] = run(call);
+    assert.equal(statusName(st), "ZX_OK", "setup call failed");
+    return value;
+  }
+
+  /** Runs a setup call that must return ZX_OK. */
+  okStatus(call: Syscall<Status>): void {
+    assert.equal(statusName(run(call)), "ZX_OK", "setup call failed");
+  }
+
+  /** Replaces `handle` with one lacking `rights` (the only way to reduce a pager's rights). */
+  without(handle: number, rights: number): number {
+    const have = this.k.handles.entry(handle)!.rights;
+    return this.ok(this.k.zx_handle_replace(this.t, handle, (have & ~rights) >>> 0));
+  }
+
+  /** Makes page `page` of the pager VMO present (a one-page supply from aux). */
+  supply(page: number): void {
+    this.okStatus(
+      this.k.zx_pager_supply_pages(this.t, this.pager, this.vmo, page * PS, PS, this.aux, 0),
+    );
+  }
+
+  detach(): void {
+    this.okStatus(this.k.zx_pager_detach_vmo(this.t, this.pager, this.vmo));
+  }
+
+  /** Queues a user packet with `key`. */
+  queue(key: number): void {
+    const packet: UserPacket = { type: ZX_PKT_TYPE_USER, key, status: 0, user: [] };
+    this.okStatus(this.k.zx_port_queue(this.t, this.port, packet));
+  }
+
+  /** Rights of an open handle. */
+  rights(handle: number): number {
+    return this.k.handles.entry(handle)!.rights;
+  }
+}
+
+/** One error condition: how to reach it, and the status the call must return. */
+interface Row {
+  readonly name: string;
+  readonly call: (f: Fx) => Syscall<unknown>;
+  readonly want: Status;
+  /** Further observable effects to check after the call. */
+  readonly check?: (f: Fx, result: unknown) => void;
+}
+
+/** Garbage in place of a number: each must give a status code, never a throw. */
+const GARBAGE: readonly [string, unknown][] = [
+  ["NaN", NaN],
+  ["negative", -PS],
+  ["string", "4096"],
+  ["undefined", undefined],
+  ["fraction", 0.5],
+  ["Infinity", Infinity],
+];
+
+/** Rows for garbage in one argument position. */
+function garbageRows(
+  what: string,
+  want: Status,
+  call: (f: Fx, x: number) => Syscall<unknown>,
+  values: readonly [string, unknown][] = GARBAGE,
+): Row[] {
+  return values.map(([label, x]) => ({
+    name: `garbage ${what} (${label})`,
+    call: (f) => call(f, g(x)),
+    want,
+  }));
+}
+
+const TABLES: Record<string, readonly Row[]> = {
+  zx_pager_create: [
+    { name: "options 0 succeeds", call: (f) => f.k.zx_pager_create(f.t, 0), want: ZX_OK },
+    {
+      name: "new pager has exactly the default pager rights (no DUPLICATE)",
+      call: (f) => f.k.zx_pager_create(f.t, 0),
+      want: ZX_OK,
+      check: (f, r) =>
+        assert.equal(
+          f.rights((r as [Status, number])[1]),
+          ZX_RIGHT_ATTACH_VMO | ZX_RIGHT_MANAGE_VMO | ZX_RIGHT_INSPECT | ZX_RIGHT_TRANSFER,
+        ),
+    },
+    {
+      name: "options 1 (InvalidPagerCreate)",
+      call: (f) => f.k.zx_pager_create(f.t, 1),
+      want: ZX_ERR_INVALID_ARGS,
+    },
+    ...garbageRows("options", ZX_ERR_INVALID_ARGS, (f, x) => f.k.zx_pager_create(f.t, x)),
+  ],
+
+  zx_pager_create_vmo: [
+    {
+      name: "valid call succeeds and sends no packet",
+      call: (f) => f.k.zx_pager_create_vmo(f.t, f.pager, 0, f.port, 1, PS),
+      want: ZX_OK,
+      check: (f) => assert.equal(f.k.ports[0].depth, 0),
+    },
+    {
+      name: "size is rounded up to a page",
+      call: (f) => f.k.zx_pager_create_vmo(f.t, f.pager, 0, f.port, 1, PS + 1),
+      want: ZX_OK,
+      check: (f, r) =>
+        assert.deepEqual(run(f.k.zx_vmo_get_size(f.t, (r as [Status, number])[1])), [
+          ZX_OK,
+          2 * PS,
+        ]),
+    },
+    {
+      name: "size 0 succeeds",
+      call: (f) => f.k.zx_pager_create_vmo(f.t, f.pager, 0, f.port, 1, 0),
+      want: ZX_OK,
+    },
+    {
+      name: "RESIZABLE succeeds and grants RESIZE",
+      call: (f) => f.k.zx_pager_create_vmo(f.t, f.pager, ZX_VMO_RESIZABLE, f.port, 1, PS),
+      want: ZX_OK,
+      check: (f, r) => assert.ok(f.rights((r as [Status, number])[1]) & ZX_RIGHT_RESIZE),
+    },
+    {
+      name: "pager without MANAGE_VMO still creates (only ATTACH_VMO needed)",
+      call: (f) =>
+        f.k.zx_pager_create_vmo(f.t, f.without(f.pager, ZX_RIGHT_MANAGE_VMO), 0, f.port, 1, PS),
+      want: ZX_OK,
+    },
+    {
+      name: "pager: invalid handle",
+      call: (f) => f.k.zx_pager_create_vmo(f.t, BAD, 0, f.port, 1, PS),
+      want: ZX_ERR_BAD_HANDLE,
+    },
+    {
+      name: "pager: ZX_HANDLE_INVALID",
+      call: (f) => f.k.zx_pager_create_vmo(f.t, 0, 0, f.port, 1, PS),
+      want: ZX_ERR_BAD_HANDLE,
+    },
+    {
+      name: "pager: closed handle",
+      call: (f) => {
+        f.okStatus(f.k.zx_handle_close(f.t, f.pager2));
+        return f.k.zx_pager_create_vmo(f.t, f.pager2, 0, f.port, 1, PS);
+      },
+      want: ZX_ERR_BAD_HANDLE,
+    },
+    {
+      name: "pager: wrong type (port)",
+      call: (f) => f.k.zx_pager_create_vmo(f.t, f.port, 0, f.port, 1, PS),
+      want: ZX_ERR_WRONG_TYPE,
+    },
+    {
+      name: "pager: without ATTACH_VMO",
+      call: (f) =>
+        f.k.zx_pager_create_vmo(f.t, f.without(f.pager, ZX_RIGHT_ATTACH_VMO), 0, f.port, 1, PS),
+      want: ZX_ERR_ACCESS_DENIED,
+    },
+    {
+      name: "port: invalid handle",
+      call: (f) => f.k.zx_pager_create_vmo(f.t, f.pager, 0, BAD, 1, PS),
+      want: ZX_ERR_BAD_HANDLE,
+    },
+    {
+      name: "port: wrong type (pager)",
+      call: (f) => f.k.zx_pager_create_vmo(f.t, f.pager, 0, f.pager, 1, PS),
+      want: ZX_ERR_WRONG_TYPE,
+    },
+    {
+      name: "port: without WRITE",
+      call: (f) =>
+        f.k.zx_pager_create_vmo(f.t, f.pager, 0, f.without(f.port, ZX_RIGHT_WRITE), 1, PS),
+      want: ZX_ERR_ACCESS_DENIED,
+    },
+    {
+      name: "order: pager wrong type before port invalid",
+      call: (f) => f.k.zx_pager_create_vmo(f.t, f.vmo, 0, BAD, 1, PS),
+      want: ZX_ERR_WRONG_TYPE,
+    },
+    {
+      name: "order: pager without ATTACH_VMO before port invalid",
+      call: (f) =>
+        f.k.zx_pager_create_vmo(f.t, f.without(f.pager, ZX_RIGHT_ATTACH_VMO), 0, BAD, 1, PS),
+      want: ZX_ERR_ACCESS_DENIED,
+    },
+    {
+      name: "order: port wrong type before bad options",
+      call: (f) => f.k.zx_pager_create_vmo(f.t, f.pager, ~0 >>> 0, f.vmo, 1, PS),
+      want: ZX_ERR_WRONG_TYPE,
+    },
+    {
+      name: "order: port without WRITE before size out of range",
+      call: (f) =>
+        f.k.zx_pager_create_vmo(f.t, f.pager, 0, f.without(f.port, ZX_RIGHT_WRITE), 1, 2 ** 64),
+      want: ZX_ERR_ACCESS_DENIED,
+    },
+    {
+      name: "options: all bits (~0u)",
+      call: (f) => f.k.zx_pager_create_vmo(f.t, f.pager, ~0 >>> 0, f.port, 1, PS),
+      want: ZX_ERR_INVALID_ARGS,
+    },
+    {
+      name: "options: unknown bit 0",
+      call: (f) => f.k.zx_pager_create_vmo(f.t, f.pager, 1, f.port, 1, PS),
+      want: ZX_ERR_INVALID_ARGS,
+    },
+    {
+      name: "options: DISCARDABLE",
+      call: (f) => f.k.zx_pager_create_vmo(f.t, f.pager, ZX_VMO_DISCARDABLE, f.port, 1, PS),
+      want: ZX_ERR_INVALID_ARGS,
+    },
+    {
+      name: "options: TRAP_DIRTY is level 2",
+      call: (f) => f.k.zx_pager_create_vmo(f.t, f.pager, ZX_VMO_TRAP_DIRTY, f.port, 1, PS),
+      want: ZX_ERR_NOT_SUPPORTED,
+    },
+    {
+      name: "order: bad options before size out of range",
+      call: (f) => f.k.zx_pager_create_vmo(f.t, f.pager, 1, f.port, 1, 2 ** 64),
+      want: ZX_ERR_INVALID_ARGS,
+    },
+    {
+      name: "size: round_down(UINT64_MAX) + 1",
+      call: (f) => f.k.zx_pager_create_vmo(f.t, f.pager, 0, f.port, 1, 2 ** 64 - PS + 1),
+      want: ZX_ERR_OUT_OF_RANGE,
+    },
+    {
+      name: "size: above the model's maximum VMO size",
+      call: (f) => f.k.zx_pager_create_vmo(f.t, f.pager, 0, f.port, 1, LIMITS.maxVmoBytes + PS),
+      want: ZX_ERR_OUT_OF_RANGE,
+    },
+    {
+      name: "size: more pages than the model allocates",
+      call: (f) => f.k.zx_pager_create_vmo(f.t, f.pager, 0, f.port, 1, 2 ** 32 + PS),
+      want: ZX_ERR_NO_MEMORY,
+    },
+    ...garbageRows(
+      "pager",
+      ZX_ERR_BAD_HANDLE,
+      (f, x) => f.k.zx_pager_create_vmo(f.t, x, 0, f.port, 1, PS),
+    ),
+    ...garbageRows(
+      "port",
+      ZX_ERR_BAD_HANDLE,
+      (f, x) => f.k.zx_pager_create_vmo(f.t, f.pager, 0, x, 1, PS),
+    ),
+    ...garbageRows(
+      "options",
+      ZX_ERR_INVALID_ARGS,
+      (f, x) => f.k.zx_pager_create_vmo(f.t, f.pager, x, f.port, 1, PS),
+    ),
+    ...garbageRows(
+      "key",
+      ZX_ERR_INVALID_ARGS,
+      (f, x) => f.k.zx_pager_create_vmo(f.t, f.pager, 0, f.port, x, PS),
+    ),
+    ...garbageRows(
+      "size",
+      ZX_ERR_INVALID_ARGS,
+      (f, x) => f.k.zx_pager_create_vmo(f.t, f.pager, 0, f.port, 1, x),
+    ),
+  ],
+
+  zx_pager_detach_vmo: [
+    {
+      name: "valid call succeeds and queues COMPLETE",
+      call: (f) => f.k.zx_pager_detach_vmo(f.t, f.pager, f.vmo),
+      want: ZX_OK,
+      check: (f) => assert.equal(f.k.ports[0].depth, 1),
+    },
+    {
+      name: "detaching twice succeeds, one COMPLETE",
+      call: (f) => {
+        f.detach();
+        return f.k.zx_pager_detach_vmo(f.t, f.pager, f.vmo);
+      },
+      want: ZX_OK,
+      check: (f) => assert.equal(f.k.ports[0].depth, 1),
+    },
+    {
+      name: "pager: invalid handle",
+      call: (f) => f.k.zx_pager_detach_vmo(f.t, BAD, f.vmo),
+      want: ZX_ERR_BAD_HANDLE,
+    },
+    {
+      name: "handles swapped (pager and vmo)",
+      call: (f) => f.k.zx_pager_detach_vmo(f.t, f.vmo, f.pager),
+      want: ZX_ERR_WRONG_TYPE,
+    },
+    {
+      name: "pager: without ATTACH_VMO",
+      call: (f) => f.k.zx_pager_detach_vmo(f.t, f.without(f.pager, ZX_RIGHT_ATTACH_VMO), f.vmo),
+      want: ZX_ERR_ACCESS_DENIED,
+    },
+    {
+      name: "pager: without MANAGE_VMO",
+      call: (f) => f.k.zx_pager_detach_vmo(f.t, f.without(f.pager, ZX_RIGHT_MANAGE_VMO), f.vmo),
+      want: ZX_ERR_ACCESS_DENIED,
+    },
+    {
+      name: "vmo: invalid handle",
+      call: (f) => f.k.zx_pager_detach_vmo(f.t, f.pager, BAD),
+      want: ZX_ERR_BAD_HANDLE,
+    },
+    {
+      name: "vmo: wrong type (port)",
+      call: (f) => f.k.zx_pager_detach_vmo(f.t, f.pager, f.port),
+      want: ZX_ERR_WRONG_TYPE,
+    },
+    {
+      name: "vmo: without WRITE",
+      call: (f) => f.k.zx_pager_detach_vmo(f.t, f.pager, f.without(f.vmo, ZX_RIGHT_WRITE)),
+      want: ZX_ERR_ACCESS_DENIED,
+      check: (f) => assert.equal(f.k.ports[0].depth, 0),
+    },
+    {
+      name: "vmo: anonymous VMO",
+      call: (f) => f.k.zx_pager_detach_vmo(f.t, f.pager, f.aux),
+      want: ZX_ERR_INVALID_ARGS,
+    },
+    {
+      name: "vmo: owned by another pager",
+      call: (f) => f.k.zx_pager_detach_vmo(f.t, f.pager, f.vmo2),
+      want: ZX_ERR_INVALID_ARGS,
+      check: (f) => assert.equal(f.k.ports[0].depth, 0),
+    },
+    {
+      name: "order: pager without MANAGE_VMO before vmo invalid",
+      call: (f) => f.k.zx_pager_detach_vmo(f.t, f.without(f.pager, ZX_RIGHT_MANAGE_VMO), BAD),
+      want: ZX_ERR_ACCESS_DENIED,
+    },
+    {
+      name: "order: pager wrong type before vmo without WRITE",
+      call: (f) => f.k.zx_pager_detach_vmo(f.t, f.port, f.without(f.vmo, ZX_RIGHT_WRITE)),
+      want: ZX_ERR_WRONG_TYPE,
+    },
+    {
+      name: "order: vmo wrong type before koid mismatch",
+      call: (f) => f.k.zx_pager_detach_vmo(f.t, f.pager, f.pager2),
+      want: ZX_ERR_WRONG_TYPE,
+    },
+    {
+      name: "order: anonymous vmo without WRITE is ACCESS_DENIED (handle before koid)",
+      call: (f) => f.k.zx_pager_detach_vmo(f.t, f.pager, f.without(f.aux, ZX_RIGHT_WRITE)),
+      want: ZX_ERR_ACCESS_DENIED,
+    },
+    ...garbageRows("pager", ZX_ERR_BAD_HANDLE, (f, x) => f.k.zx_pager_detach_vmo(f.t, x, f.vmo)),
+    ...garbageRows("vmo", ZX_ERR_BAD_HANDLE, (f, x) => f.k.zx_pager_detach_vmo(f.t, f.pager, x)),
+  ],
+
+  zx_pager_supply_pages: [
+    {
+      name: "valid call succeeds and fills the page",
+      call: (f) => f.k.zx_pager_supply_pages(f.t, f.pager, f.vmo, 0, PS, f.aux, 0),
+      want: ZX_OK,
+      check: (f) => assert.deepEqual(run(f.k.zx_vmo_read(f.t, f.vmo, 0, 1))[0], ZX_OK),
+    },
+    {
+      name: "pager without ATTACH_VMO still supplies (only MANAGE_VMO needed)",
+      call: (f) =>
+        f.k.zx_pager_supply_pages(
+          f.t,
+          f.without(f.pager, ZX_RIGHT_ATTACH_VMO),
+          f.vmo,
+          0,
+          PS,
+          f.aux,
+          0,
+        ),
+      want: ZX_OK,
+    },
+    {
+      name: "offset not page aligned",
+      call: (f) => f.k.zx_pager_supply_pages(f.t, f.pager, f.vmo, 1, PS, f.aux, 0),
+      want: ZX_ERR_INVALID_ARGS,
+    },
+    {
+      name: "length not page aligned",
+      call: (f) => f.k.zx_pager_supply_pages(f.t, f.pager, f.vmo, 0, PS - 1, f.aux, 0),
+      want: ZX_ERR_INVALID_ARGS,
+    },
+    {
+      name: "aux offset not page aligned",
+      call: (f) => f.k.zx_pager_supply_pages(f.t, f.pager, f.vmo, 0, PS, f.aux, 8),
+      want: ZX_ERR_INVALID_ARGS,
+    },
+    {
+      name: "order: unaligned offset before invalid pager",
+      call: (f) => f.k.zx_pager_supply_pages(f.t, BAD, f.vmo, 1, PS, f.aux, 0),
+      want: ZX_ERR_INVALID_ARGS,
+    },
+    {
+      name: "order: unaligned aux offset before every bad handle",
+      call: (f) => f.k.zx_pager_supply_pages(f.t, BAD, BAD, 0, PS, BAD, 8),
+      want: ZX_ERR_INVALID_ARGS,
+    },
+    {
+      name: "pager: invalid handle",
+      call: (f) => f.k.zx_pager_supply_pages(f.t, BAD, f.vmo, 0, PS, f.aux, 0),
+      want: ZX_ERR_BAD_HANDLE,
+    },
+    {
+      name: "pager: wrong type (port)",
+      call: (f) => f.k.zx_pager_supply_pages(f.t, f.port, f.vmo, 0, PS, f.aux, 0),
+      want: ZX_ERR_WRONG_TYPE,
+    },
+    {
+      name: "pager: without MANAGE_VMO",
+      call: (f) =>
+        f.k.zx_pager_supply_pages(
+          f.t,
+          f.without(f.pager, ZX_RIGHT_MANAGE_VMO),
+          f.vmo,
+          0,
+          PS,
+          f.aux,
+          0,
+        ),
+      want: ZX_ERR_ACCESS_DENIED,
+    },
+    {
+      name: "pager_vmo: invalid handle",
+      call: (f) => f.k.zx_pager_supply_pages(f.t, f.pager, BAD, 0, PS, f.aux, 0),
+      want: ZX_ERR_BAD_HANDLE,
+    },
+    {
+      name: "pager_vmo: wrong type (pager)",
+      call: (f) => f.k.zx_pager_supply_pages(f.t, f.pager, f.pager, 0, PS, f.aux, 0),
+      want: ZX_ERR_WRONG_TYPE,
+    },
+    {
+      name: "pager_vmo: without WRITE",
+      call: (f) =>
+        f.k.zx_pager_supply_pages(f.t, f.pager, f.without(f.vmo, ZX_RIGHT_WRITE), 0, PS, f.aux, 0),
+      want: ZX_ERR_ACCESS_DENIED,
+    },
+    {
+      name: "order: invalid pager and invalid vmo give the pager's BAD_HANDLE",
+      call: (f) => f.k.zx_pager_supply_pages(f.t, BAD, BAD, 0, PS, f.aux, 0),
+      want: ZX_ERR_BAD_HANDLE,
+    },
+    {
+      name: "order: pager wrong type with a vmo lacking WRITE",
+      call: (f) =>
+        f.k.zx_pager_supply_pages(f.t, f.aux, f.without(f.vmo, ZX_RIGHT_WRITE), 0, PS, f.aux, 0),
+      want: ZX_ERR_WRONG_TYPE,
+    },
+    {
+      name: "order: pager without MANAGE_VMO before invalid vmo",
+      call: (f) =>
+        f.k.zx_pager_supply_pages(
+          f.t,
+          f.without(f.pager, ZX_RIGHT_MANAGE_VMO),
+          BAD,
+          0,
+          PS,
+          f.aux,
+          0,
+        ),
+      want: ZX_ERR_ACCESS_DENIED,
+    },
+    {
+      name: "pager_vmo: anonymous VMO",
+      call: (f) => f.k.zx_pager_supply_pages(f.t, f.pager, f.aux, 0, PS, f.aux, 0),
+      want: ZX_ERR_INVALID_ARGS,
+    },
+    {
+      name: "pager_vmo: owned by another pager",
+      call: (f) => f.k.zx_pager_supply_pages(f.t, f.pager, f.vmo2, 0, PS, f.aux, 0),
+      want: ZX_ERR_INVALID_ARGS,
+    },
+    {
+      name: "order: koid mismatch before invalid aux",
+      call: (f) => f.k.zx_pager_supply_pages(f.t, f.pager, f.vmo2, 0, PS, BAD, 0),
+      want: ZX_ERR_INVALID_ARGS,
+    },
+    {
+      name: "order: vmo without WRITE before koid mismatch",
+      call: (f) =>
+        f.k.zx_pager_supply_pages(f.t, f.pager, f.without(f.vmo2, ZX_RIGHT_WRITE), 0, PS, f.aux, 0),
+      want: ZX_ERR_ACCESS_DENIED,
+    },
+    {
+      name: "aux: invalid handle",
+      call: (f) => f.k.zx_pager_supply_pages(f.t, f.pager, f.vmo, 0, PS, BAD, 0),
+      want: ZX_ERR_BAD_HANDLE,
+    },
+    {
+      name: "aux: wrong type (port)",
+      call: (f) => f.k.zx_pager_supply_pages(f.t, f.pager, f.vmo, 0, PS, f.port, 0),
+      want: ZX_ERR_WRONG_TYPE,
+    },
+    {
+      name: "aux: without READ",
+      call: (f) =>
+        f.k.zx_pager_supply_pages(f.t, f.pager, f.vmo, 0, PS, f.without(f.aux, ZX_RIGHT_READ), 0),
+      want: ZX_ERR_ACCESS_DENIED,
+    },
+    {
+      name: "aux: without WRITE",
+      call: (f) =>
+        f.k.zx_pager_supply_pages(f.t, f.pager, f.vmo, 0, PS, f.without(f.aux, ZX_RIGHT_WRITE), 0),
+      want: ZX_ERR_ACCESS_DENIED,
+    },
+    {
+      name: "aux: pager-backed",
+      call: (f) => f.k.zx_pager_supply_pages(f.t, f.pager, f.vmo, 0, PS, f.vmo2, 0),
+      want: ZX_ERR_NOT_SUPPORTED,
+    },
+    {
+      name: "aux: range past its end",
+      call: (f) => f.k.zx_pager_supply_pages(f.t, f.pager, f.vmo, 0, PS, f.aux, PAGES * PS),
+      want: ZX_ERR_OUT_OF_RANGE,
+    },
+    {
+      name: "order: aux range past end before aux pager-backed",
+      call: (f) => f.k.zx_pager_supply_pages(f.t, f.pager, f.vmo, 0, PS, f.vmo2, PAGES * PS),
+      want: ZX_ERR_OUT_OF_RANGE,
+    },
+    {
+      name: "order: aux handle error before aux range",
+      call: (f) =>
+        f.k.zx_pager_supply_pages(
+          f.t,
+          f.pager,
+          f.vmo,
+          0,
+          PS,
+          f.without(f.aux, ZX_RIGHT_READ),
+          PAGES * PS,
+        ),
+      want: ZX_ERR_ACCESS_DENIED,
+    },
+    {
+      name: "pager_vmo: range past its end (and aux is decommitted anyway)",
+      call: (f) => {
+        f.okStatus(f.k.zx_vmo_write(f.t, f.aux, new Uint8Array([1]), 0));
+        return f.k.zx_pager_supply_pages(f.t, f.pager, f.vmo, (PAGES - 1) * PS, 2 * PS, f.aux, 0);
+      },
+      want: ZX_ERR_OUT_OF_RANGE,
+      check: (f) => {
+        const [st, bytes] = run(f.k.zx_vmo_read(f.t, f.aux, 0, 1));
+        assert.equal(st, ZX_OK);
+        assert.equal(bytes[0], 0);
+      },
+    },
+    {
+      name: "pager_vmo: detached",
+      call: (f) => {
+        f.detach();
+        return f.k.zx_pager_supply_pages(f.t, f.pager, f.vmo, 0, PS, f.aux, 0);
+      },
+      want: ZX_ERR_BAD_STATE,
+    },
+    {
+      name: "order: dest range past end before detached",
+      call: (f) => {
+        f.detach();
+        return f.k.zx_pager_supply_pages(f.t, f.pager, f.vmo, PAGES * PS, PS, f.aux, 0);
+      },
+      want: ZX_ERR_OUT_OF_RANGE,
+    },
+    {
+      name: "zero length on a detached VMO succeeds (spec 2.4, code-derived)",
+      call: (f) => {
+        f.detach();
+        return f.k.zx_pager_supply_pages(f.t, f.pager, f.vmo, 0, 0, f.aux, 0);
+      },
+      want: ZX_OK,
+    },
+    {
+      name: "supply over present pages succeeds and keeps them",
+      call: (f) => {
+        f.okStatus(f.k.zx_vmo_write(f.t, f.aux, new Uint8Array([5]), 0));
+        f.supply(0);
+        f.okStatus(f.k.zx_vmo_write(f.t, f.aux, new Uint8Array([6]), 0));
+        return f.k.zx_pager_supply_pages(f.t, f.pager, f.vmo, 0, PS, f.aux, 0);
+      },
+      want: ZX_OK,
+      check: (f) => assert.equal(run(f.k.zx_vmo_read(f.t, f.vmo, 0, 1))[1][0], 5),
+    },
+    ...garbageRows(
+      "offset",
+      ZX_ERR_INVALID_ARGS,
+      (f, x) => f.k.zx_pager_supply_pages(f.t, f.pager, f.vmo, x, PS, f.aux, 0),
+    ),
+    ...garbageRows(
+      "length",
+      ZX_ERR_INVALID_ARGS,
+      (f, x) => f.k.zx_pager_supply_pages(f.t, f.pager, f.vmo, 0, x, f.aux, 0),
+    ),
+    ...garbageRows(
+      "aux offset",
+      ZX_ERR_INVALID_ARGS,
+      (f, x) => f.k.zx_pager_supply_pages(f.t, f.pager, f.vmo, 0, PS, f.aux, x),
+    ),
+    ...garbageRows(
+      "pager",
+      ZX_ERR_BAD_HANDLE,
+      (f, x) => f.k.zx_pager_supply_pages(f.t, x, f.vmo, 0, PS, f.aux, 0),
+    ),
+    ...garbageRows(
+      "aux",
+      ZX_ERR_BAD_HANDLE,
+      (f, x) => f.k.zx_pager_supply_pages(f.t, f.pager, f.vmo, 0, PS, x, 0),
+    ),
+  ],
+
+  zx_pager_op_range: [
+    {
+      name: "OP_FAIL with no outstanding request is a no-op success",
+      call: (f) => f.k.zx_pager_op_range(f.t, f.pager, ZX_PAGER_OP_FAIL, f.vmo, 0, PS, ZX_ERR_IO),
+      want: ZX_OK,
+    },
+    ...[
+      ZX_ERR_IO,
+      ZX_ERR_IO_DATA_INTEGRITY,
+      ZX_ERR_BAD_STATE,
+      ZX_ERR_NO_SPACE,
+      ZX_ERR_BUFFER_TOO_SMALL,
+    ]
+      .map((code): Row => ({
+        name: `OP_FAIL accepts ${statusName(code)}`,
+        call: (f) => f.k.zx_pager_op_range(f.t, f.pager, ZX_PAGER_OP_FAIL, f.vmo, 0, PS, code),
+        want: ZX_OK,
+      })),
+    ...[ZX_OK, ZX_ERR_NO_MEMORY, ZX_ERR_INVALID_ARGS, ZX_ERR_TIMED_OUT, 1, 2 ** 31, -(2 ** 31) - 1]
+      .map((code): Row => ({
+        name: `OP_FAIL refuses data ${code} (${statusName(code)})`,
+        call: (f) => f.k.zx_pager_op_range(f.t, f.pager, ZX_PAGER_OP_FAIL, f.vmo, 0, PS, code),
+        want: ZX_ERR_INVALID_ARGS,
+      })),
+    {
+      name: "offset not page aligned",
+      call: (f) => f.k.zx_pager_op_range(f.t, f.pager, ZX_PAGER_OP_FAIL, f.vmo, 1, PS, ZX_ERR_IO),
+      want: ZX_ERR_INVALID_ARGS,
+    },
+    {
+      name: "length not page aligned",
+      call: (f) => f.k.zx_pager_op_range(f.t, f.pager, ZX_PAGER_OP_FAIL, f.vmo, 0, 1, ZX_ERR_IO),
+      want: ZX_ERR_INVALID_ARGS,
+    },
+    {
+      name: "order: unaligned offset before invalid pager",
+      call: (f) => f.k.zx_pager_op_range(f.t, BAD, ZX_PAGER_OP_FAIL, f.vmo, 1, PS, ZX_ERR_IO),
+      want: ZX_ERR_INVALID_ARGS,
+    },
+    {
+      name: "order: unaligned length before unknown op",
+      call: (f) => f.k.zx_pager_op_range(f.t, f.pager, 0, f.vmo, 0, 1, 0),
+      want: ZX_ERR_INVALID_ARGS,
+    },
+    {
+      name: "pager: invalid handle",
+      call: (f) => f.k.zx_pager_op_range(f.t, BAD, ZX_PAGER_OP_FAIL, f.vmo, 0, PS, ZX_ERR_IO),
+      want: ZX_ERR_BAD_HANDLE,
+    },
+    {
+      name: "handles swapped (pager and vmo)",
+      call: (f) => f.k.zx_pager_op_range(f.t, f.vmo, ZX_PAGER_OP_FAIL, f.pager, 0, PS, ZX_ERR_IO),
+      want: ZX_ERR_WRONG_TYPE,
+    },
+    {
+      name: "pager: without MANAGE_VMO",
+      call: (f) =>
+        f.k.zx_pager_op_range(
+          f.t,
+          f.without(f.pager, ZX_RIGHT_MANAGE_VMO),
+          ZX_PAGER_OP_FAIL,
+          f.vmo,
+          0,
+          PS,
+          ZX_ERR_IO,
+        ),
+      want: ZX_ERR_ACCESS_DENIED,
+    },
+    {
+      name: "pager without ATTACH_VMO still fails requests",
+      call: (f) =>
+        f.k.zx_pager_op_range(
+          f.t,
+          f.without(f.pager, ZX_RIGHT_ATTACH_VMO),
+          ZX_PAGER_OP_FAIL,
+          f.vmo,
+          0,
+          PS,
+          ZX_ERR_IO,
+        ),
+      want: ZX_OK,
+    },
+    {
+      name: "vmo: invalid handle",
+      call: (f) => f.k.zx_pager_op_range(f.t, f.pager, ZX_PAGER_OP_FAIL, BAD, 0, PS, ZX_ERR_IO),
+      want: ZX_ERR_BAD_HANDLE,
+    },
+    {
+      name: "vmo: wrong type (port)",
+      call: (f) => f.k.zx_pager_op_range(f.t, f.pager, ZX_PAGER_OP_FAIL, f.port, 0, PS, ZX_ERR_IO),
+      want: ZX_ERR_WRONG_TYPE,
+    },
+    {
+      name: "vmo: without WRITE",
+      call: (f) =>
+        f.k.zx_pager_op_range(
+          f.t,
+          f.pager,
+          ZX_PAGER_OP_FAIL,
+          f.without(f.vmo, ZX_RIGHT_WRITE),
+          0,
+          PS,
+          ZX_ERR_IO,
+        ),
+      want: ZX_ERR_ACCESS_DENIED,
+    },
+    {
+      name: "order: pager wrong type with a vmo lacking WRITE",
+      call: (f) =>
+        f.k.zx_pager_op_range(
+          f.t,
+          f.port,
+          ZX_PAGER_OP_FAIL,
+          f.without(f.vmo, ZX_RIGHT_WRITE),
+          0,
+          PS,
+          ZX_ERR_IO,
+        ),
+      want: ZX_ERR_WRONG_TYPE,
+    },
+    {
+      name: "vmo: anonymous VMO",
+      call: (f) => f.k.zx_pager_op_range(f.t, f.pager, ZX_PAGER_OP_FAIL, f.aux, 0, PS, ZX_ERR_IO),
+      want: ZX_ERR_INVALID_ARGS,
+    },
+    {
+      name: "vmo: owned by another pager",
+      call: (f) => f.k.zx_pager_op_range(f.t, f.pager, ZX_PAGER_OP_FAIL, f.vmo2, 0, PS, ZX_ERR_IO),
+      want: ZX_ERR_INVALID_ARGS,
+    },
+    {
+      name: "unknown op 0",
+      call: (f) => f.k.zx_pager_op_range(f.t, f.pager, 0, f.vmo, 0, PS, 0),
+      want: ZX_ERR_NOT_SUPPORTED,
+    },
+    {
+      name: "unknown op 99",
+      call: (f) => f.k.zx_pager_op_range(f.t, f.pager, 99, f.vmo, 0, PS, 0),
+      want: ZX_ERR_NOT_SUPPORTED,
+    },
+    {
+      name: "order: invalid vmo before unknown op",
+      call: (f) => f.k.zx_pager_op_range(f.t, f.pager, 0, BAD, 0, PS, 0),
+      want: ZX_ERR_BAD_HANDLE,
+    },
+    {
+      name: "order: koid mismatch before unknown op",
+      call: (f) => f.k.zx_pager_op_range(f.t, f.pager, 0, f.vmo2, 0, PS, 0),
+      want: ZX_ERR_INVALID_ARGS,
+    },
+    {
+      name: "OP_FAIL: range past the end",
+      call: (f) =>
+        f.k.zx_pager_op_range(f.t, f.pager, ZX_PAGER_OP_FAIL, f.vmo, PAGES * PS, PS, ZX_ERR_IO),
+      want: ZX_ERR_OUT_OF_RANGE,
+    },
+    {
+      name: "OP_FAIL: offset+length overflows",
+      call: (f) =>
+        f.k.zx_pager_op_range(f.t, f.pager, ZX_PAGER_OP_FAIL, f.vmo, PS, 2 ** 64 - PS, ZX_ERR_IO),
+      want: ZX_ERR_OUT_OF_RANGE,
+    },
+    {
+      name: "OP_FAIL order: bad fail code before range past the end",
+      call: (f) =>
+        f.k.zx_pager_op_range(f.t, f.pager, ZX_PAGER_OP_FAIL, f.vmo, PAGES * PS, PS, ZX_OK),
+      want: ZX_ERR_INVALID_ARGS,
+    },
+    {
+      name: "OP_FAIL: detached (FailAfterDetach)",
+      call: (f) => {
+        f.detach();
+        return f.k.zx_pager_op_range(f.t, f.pager, ZX_PAGER_OP_FAIL, f.vmo, 0, PS, ZX_ERR_IO);
+      },
+      want: ZX_ERR_BAD_STATE,
+    },
+    {
+      name: "OP_FAIL order: range past the end before detached",
+      call: (f) => {
+        f.detach();
+        return f.k.zx_pager_op_range(
+          f.t,
+          f.pager,
+          ZX_PAGER_OP_FAIL,
+          f.vmo,
+          PAGES * PS,
+          PS,
+          ZX_ERR_IO,
+        );
+      },
+      want: ZX_ERR_OUT_OF_RANGE,
+    },
+    {
+      name: "OP_FAIL: zero length succeeds",
+      call: (f) => f.k.zx_pager_op_range(f.t, f.pager, ZX_PAGER_OP_FAIL, f.vmo, 0, 0, ZX_ERR_IO),
+      want: ZX_OK,
+    },
+    ...garbageRows(
+      "OP_FAIL data",
+      ZX_ERR_INVALID_ARGS,
+      (f, x) => f.k.zx_pager_op_range(f.t, f.pager, ZX_PAGER_OP_FAIL, f.vmo, 0, PS, x),
+    ),
+    {
+      name: "OP_DIRTY: nonzero data",
+      call: (f) => f.k.zx_pager_op_range(f.t, f.pager, ZX_PAGER_OP_DIRTY, f.vmo, 0, PS, 1),
+      want: ZX_ERR_INVALID_ARGS,
+    },
+    {
+      name: "OP_DIRTY: VMO without TRAP_DIRTY",
+      call: (f) => f.k.zx_pager_op_range(f.t, f.pager, ZX_PAGER_OP_DIRTY, f.vmo, 0, PS, 0),
+      want: ZX_ERR_NOT_SUPPORTED,
+    },
+    {
+      name: "OP_DIRTY order: no TRAP_DIRTY before range past the end",
+      call: (f) => f.k.zx_pager_op_range(f.t, f.pager, ZX_PAGER_OP_DIRTY, f.vmo, PAGES * PS, PS, 0),
+      want: ZX_ERR_NOT_SUPPORTED,
+    },
+    {
+      name: "OP_DIRTY order: nonzero data before no TRAP_DIRTY",
+      call: (f) => f.k.zx_pager_op_range(f.t, f.pager, ZX_PAGER_OP_DIRTY, f.vmo, 0, PS, 7),
+      want: ZX_ERR_INVALID_ARGS,
+    },
+    {
+      name: "WRITEBACK_BEGIN: data 0 succeeds",
+      call: (f) =>
+        f.k.zx_pager_op_range(f.t, f.pager, ZX_PAGER_OP_WRITEBACK_BEGIN, f.vmo, 0, PS, 0),
+      want: ZX_OK,
+    },
+    {
+      name: "WRITEBACK_BEGIN: data IS_ZERO succeeds",
+      call: (f) =>
+        f.k.zx_pager_op_range(f.t, f.pager, ZX_PAGER_OP_WRITEBACK_BEGIN, f.vmo, 0, PS, 1),
+      want: ZX_OK,
+    },
+    {
+      name: "WRITEBACK_BEGIN: unknown data",
+      call: (f) =>
+        f.k.zx_pager_op_range(f.t, f.pager, ZX_PAGER_OP_WRITEBACK_BEGIN, f.vmo, 0, PS, 2),
+      want: ZX_ERR_INVALID_ARGS,
+    },
+    {
+      name: "WRITEBACK_BEGIN: range past the end",
+      call: (f) =>
+        f.k.zx_pager_op_range(f.t, f.pager, ZX_PAGER_OP_WRITEBACK_BEGIN, f.vmo, PS, PAGES * PS, 0),
+      want: ZX_ERR_OUT_OF_RANGE,
+    },
+    {
+      name: "WRITEBACK_BEGIN: works after detach",
+      call: (f) => {
+        f.detach();
+        return f.k.zx_pager_op_range(f.t, f.pager, ZX_PAGER_OP_WRITEBACK_BEGIN, f.vmo, 0, PS, 0);
+      },
+      want: ZX_OK,
+    },
+    {
+      name: "WRITEBACK_END: nonzero data",
+      call: (f) => f.k.zx_pager_op_range(f.t, f.pager, ZX_PAGER_OP_WRITEBACK_END, f.vmo, 0, PS, 1),
+      want: ZX_ERR_INVALID_ARGS,
+    },
+    {
+      name: "WRITEBACK_END: range past the end",
+      call: (f) =>
+        f.k.zx_pager_op_range(f.t, f.pager, ZX_PAGER_OP_WRITEBACK_END, f.vmo, PAGES * PS, PS, 0),
+      want: ZX_ERR_OUT_OF_RANGE,
+    },
+    {
+      name: "WRITEBACK_END: works after detach",
+      call: (f) => {
+        f.detach();
+        return f.k.zx_pager_op_range(f.t, f.pager, ZX_PAGER_OP_WRITEBACK_END, f.vmo, 0, PS, 0);
+      },
+      want: ZX_OK,
+    },
+    ...garbageRows(
+      "offset",
+      ZX_ERR_INVALID_ARGS,
+      (f, x) => f.k.zx_pager_op_range(f.t, f.pager, ZX_PAGER_OP_FAIL, f.vmo, x, PS, ZX_ERR_IO),
+    ),
+    ...garbageRows(
+      "length",
+      ZX_ERR_INVALID_ARGS,
+      (f, x) => f.k.zx_pager_op_range(f.t, f.pager, ZX_PAGER_OP_FAIL, f.vmo, 0, x, ZX_ERR_IO),
+    ),
+    ...garbageRows(
+      "op",
+      ZX_ERR_NOT_SUPPORTED,
+      (f, x) => f.k.zx_pager_op_range(f.t, f.pager, x, f.vmo, 0, PS, 0),
+    ),
+  ],
+
+  zx_port_create: [
+    { name: "options 0 succeeds", call: (f) => f.k.zx_port_create(f.t, 0), want: ZX_OK },
+    {
+      name: "options 1",
+      call: (f) => f.k.zx_port_create(f.t, 1),
+      want: ZX_ERR_INVALID_ARGS,
+    },
+    ...garbageRows("options", ZX_ERR_INVALID_ARGS, (f, x) => f.k.zx_port_create(f.t, x)),
+  ],
+
+  zx_port_queue: [
+    {
+      name: "valid user packet succeeds",
+      call: (f) =>
+        f.k.zx_port_queue(f.t, f.port, { type: ZX_PKT_TYPE_USER, key: 3, status: 0, user: [] }),
+      want: ZX_OK,
+      check: (f) => assert.equal(f.k.ports[0].depth, 1),
+    },
+    {
+      name: "port: invalid handle",
+      call: (f) =>
+        f.k.zx_port_queue(f.t, BAD, { type: ZX_PKT_TYPE_USER, key: 3, status: 0, user: [] }),
+      want: ZX_ERR_BAD_HANDLE,
+    },
+    {
+      name: "port: wrong type (vmo)",
+      call: (f) =>
+        f.k.zx_port_queue(f.t, f.vmo, { type: ZX_PKT_TYPE_USER, key: 3, status: 0, user: [] }),
+      want: ZX_ERR_WRONG_TYPE,
+    },
+    {
+      name: "port: without WRITE",
+      call: (f) =>
+        f.k.zx_port_queue(f.t, f.without(f.port, ZX_RIGHT_WRITE), {
+          type: ZX_PKT_TYPE_USER,
+          key: 3,
+          status: 0,
+          user: [],
+        }),
+      want: ZX_ERR_ACCESS_DENIED,
+    },
+    ...([
+      ["null", null],
+      ["undefined", undefined],
+      ["string", "packet"],
+      [
+        "negative key",
+        { key: -1 },
+      ],
+      ["NaN key", { key: NaN }],
+      ["no key", {}],
+    ] as [string, unknown][]).map((
+      [label, packet],
+    ): Row => ({
+      name: `garbage packet (${label})`,
+      call: (f) => f.k.zx_port_queue(f.t, f.port, packet as UserPacket),
+      want: ZX_ERR_INVALID_ARGS,
+    })),
+    {
+      name: "order: invalid handle before garbage packet",
+      call: (f) => f.k.zx_port_queue(f.t, BAD, null as unknown as UserPacket),
+      want: ZX_ERR_BAD_HANDLE,
+    },
+    {
+      name: "port full of user packets",
+      call: (f) => {
+        for (let i = 0; i < LIMITS.maxPortPackets; i++) f.queue(i);
+        return f.k.zx_port_queue(f.t, f.port, {
+          type: ZX_PKT_TYPE_USER,
+          key: 1,
+          status: 0,
+          user: [],
+        });
+      },
+      want: ZX_ERR_SHOULD_WAIT,
+    },
+    ...garbageRows(
+      "port",
+      ZX_ERR_BAD_HANDLE,
+      (f, x) => f.k.zx_port_queue(f.t, x, { type: ZX_PKT_TYPE_USER, key: 3, status: 0, user: [] }),
+    ),
+  ],
+
+  zx_port_wait: [
+    {
+      name: "queued packet is returned",
+      call: (f) => {
+        f.queue(11);
+        return f.k.zx_port_wait(f.t, f.port, 0);
+      },
+      want: ZX_OK,
+      check: (_f, r) => assert.equal((r as [Status, { key: number }])[1].key, 11),
+    },
+    {
+      name: "empty port with a deadline in the past",
+      call: (f) => f.k.zx_port_wait(f.t, f.port, 0),
+      want: ZX_ERR_TIMED_OUT,
+    },
+    {
+      name: "empty port with a negative deadline",
+      call: (f) => f.k.zx_port_wait(f.t, f.port, -1),
+      want: ZX_ERR_TIMED_OUT,
+    },
+    {
+      name: "port: invalid handle",
+      call: (f) => f.k.zx_port_wait(f.t, BAD, 0),
+      want: ZX_ERR_BAD_HANDLE,
+    },
+    {
+      name: "port: wrong type (pager)",
+      call: (f) => f.k.zx_port_wait(f.t, f.pager, 0),
+      want: ZX_ERR_WRONG_TYPE,
+    },
+    {
+      name: "port: without READ",
+      call: (f) => {
+        f.queue(1);
+        return f.k.zx_port_wait(f.t, f.without(f.port, ZX_RIGHT_READ), 0);
+      },
+      want: ZX_ERR_ACCESS_DENIED,
+      check: (f) => assert.equal(f.k.ports[0].depth, 1),
+    },
+    ...([["NaN", NaN], ["string", "0"], ["undefined", undefined]] as [string, unknown][]).map((
+      [label, x],
+    ): Row => ({
+      name: `garbage deadline (${label})`,
+      call: (f) => f.k.zx_port_wait(f.t, f.port, g(x)),
+      want: ZX_ERR_INVALID_ARGS,
+    })),
+    {
+      name: "order: invalid handle before garbage deadline",
+      call: (f) => f.k.zx_port_wait(f.t, BAD, NaN),
+      want: ZX_ERR_BAD_HANDLE,
+    },
+    ...garbageRows("port", ZX_ERR_BAD_HANDLE, (f, x) => f.k.zx_port_wait(f.t, x, 0)),
+  ],
+
+  zx_port_cancel_key: [
+    {
+      name: "queued key is cancelled",
+      call: (f) => {
+        f.queue(5);
+        f.queue(6);
+        return f.k.zx_port_cancel_key(f.t, f.port, 0, 5);
+      },
+      want: ZX_OK,
+      check: (f) => assert.deepEqual(f.k.ports[0].packets().map((p) => p.key), [6]),
+    },
+    {
+      name: "no packet with the key",
+      call: (f) => {
+        f.queue(6);
+        return f.k.zx_port_cancel_key(f.t, f.port, 0, 5);
+      },
+      want: ZX_ERR_NOT_FOUND,
+    },
+    {
+      name: "port: invalid handle",
+      call: (f) => f.k.zx_port_cancel_key(f.t, BAD, 0, 5),
+      want: ZX_ERR_BAD_HANDLE,
+    },
+    {
+      name: "port: wrong type (vmo)",
+      call: (f) => f.k.zx_port_cancel_key(f.t, f.vmo, 0, 5),
+      want: ZX_ERR_WRONG_TYPE,
+    },
+    {
+      name: "port: without WRITE",
+      call: (f) => f.k.zx_port_cancel_key(f.t, f.without(f.port, ZX_RIGHT_WRITE), 0, 5),
+      want: ZX_ERR_ACCESS_DENIED,
+    },
+    {
+      name: "options nonzero",
+      call: (f) => {
+        f.queue(5);
+        return f.k.zx_port_cancel_key(f.t, f.port, 1, 5);
+      },
+      want: ZX_ERR_INVALID_ARGS,
+      check: (f) => assert.equal(f.k.ports[0].depth, 1),
+    },
+    {
+      name: "order: invalid handle before bad options",
+      call: (f) => f.k.zx_port_cancel_key(f.t, BAD, 1, 5),
+      want: ZX_ERR_BAD_HANDLE,
+    },
+    ...garbageRows(
+      "options",
+      ZX_ERR_INVALID_ARGS,
+      (f, x) => f.k.zx_port_cancel_key(f.t, f.port, x, 5),
+    ),
+    ...garbageRows(
+      "key",
+      ZX_ERR_INVALID_ARGS,
+      (f, x) => f.k.zx_port_cancel_key(f.t, f.port, 0, x),
+    ),
+  ],
+
+  zx_handle_close: [
+    { name: "open handle", call: (f) => f.k.zx_handle_close(f.t, f.aux), want: ZX_OK },
+    {
+      name: "ZX_HANDLE_INVALID (0) is a no-op",
+      call: (f) => f.k.zx_handle_close(f.t, 0),
+      want: ZX_OK,
+    },
+    { name: "invalid handle", call: (f) => f.k.zx_handle_close(f.t, BAD), want: ZX_ERR_BAD_HANDLE },
+    {
+      name: "closing twice",
+      call: (f) => {
+        f.okStatus(f.k.zx_handle_close(f.t, f.aux));
+        return f.k.zx_handle_close(f.t, f.aux);
+      },
+      want: ZX_ERR_BAD_HANDLE,
+    },
+    {
+      name: "closing the last pager handle detaches without COMPLETE",
+      call: (f) => f.k.zx_handle_close(f.t, f.pager),
+      want: ZX_OK,
+      check: (f) => {
+        assert.equal(f.k.ports[0].depth, 0);
+        assert.equal(f.k.pagerVmos[0].source!.detached, true);
+      },
+    },
+    {
+      name: "closing the last pager handle withdraws a queued COMPLETE (K7)",
+      call: (f) => {
+        f.detach();
+        return f.k.zx_handle_close(f.t, f.pager);
+      },
+      want: ZX_OK,
+      check: (f) => assert.equal(f.k.ports[0].depth, 0),
+    },
+    {
+      name: "closing the last VMO handle sends COMPLETE",
+      call: (f) => f.k.zx_handle_close(f.t, f.vmo),
+      want: ZX_OK,
+      check: (f) => assert.equal(f.k.ports[0].depth, 1),
+    },
+    ...garbageRows("handle", ZX_ERR_BAD_HANDLE, (f, x) => f.k.zx_handle_close(f.t, x)),
+  ],
+
+  zx_handle_duplicate: [
+    {
+      name: "SAME_RIGHTS keeps the rights",
+      call: (f) => f.k.zx_handle_duplicate(f.t, f.aux, ZX_RIGHT_SAME_RIGHTS),
+      want: ZX_OK,
+      check: (f, r) => assert.equal(f.rights((r as [Status, number])[1]), f.rights(f.aux)),
+    },
+    {
+      name: "a subset of the rights",
+      call: (f) => f.k.zx_handle_duplicate(f.t, f.aux, ZX_RIGHT_READ),
+      want: ZX_OK,
+      check: (f, r) => assert.equal(f.rights((r as [Status, number])[1]), ZX_RIGHT_READ),
+    },
+    {
+      name: "invalid handle",
+      call: (f) => f.k.zx_handle_duplicate(f.t, BAD, ZX_RIGHT_SAME_RIGHTS),
+      want: ZX_ERR_BAD_HANDLE,
+    },
+    {
+      name: "ZX_HANDLE_INVALID",
+      call: (f) => f.k.zx_handle_duplicate(f.t, 0, ZX_RIGHT_SAME_RIGHTS),
+      want: ZX_ERR_BAD_HANDLE,
+    },
+    {
+      name: "pager handle has no DUPLICATE",
+      call: (f) => f.k.zx_handle_duplicate(f.t, f.pager, ZX_RIGHT_SAME_RIGHTS),
+      want: ZX_ERR_ACCESS_DENIED,
+    },
+    {
+      name: "VMO handle without DUPLICATE",
+      call: (f) =>
+        f.k.zx_handle_duplicate(f.t, f.without(f.aux, ZX_RIGHT_DUPLICATE), ZX_RIGHT_READ),
+      want: ZX_ERR_ACCESS_DENIED,
+    },
+    {
+      name: "rights not a subset",
+      call: (f) => f.k.zx_handle_duplicate(f.t, f.without(f.aux, ZX_RIGHT_WRITE), ZX_RIGHT_WRITE),
+      want: ZX_ERR_INVALID_ARGS,
+    },
+    {
+      name: "order: missing DUPLICATE before rights not a subset",
+      call: (f) => f.k.zx_handle_duplicate(f.t, f.pager, ZX_RIGHT_WRITE),
+      want: ZX_ERR_ACCESS_DENIED,
+    },
+    ...garbageRows(
+      "rights",
+      ZX_ERR_INVALID_ARGS,
+      (f, x) => f.k.zx_handle_duplicate(f.t, f.without(f.aux, ZX_RIGHT_WRITE), x),
+    ),
+    ...garbageRows(
+      "handle",
+      ZX_ERR_BAD_HANDLE,
+      (f, x) => f.k.zx_handle_duplicate(f.t, x, ZX_RIGHT_SAME_RIGHTS),
+    ),
+  ],
+
+  zx_handle_replace: [
+    {
+      name: "fewer rights; the old handle is gone",
+      call: (f) => f.k.zx_handle_replace(f.t, f.aux, ZX_RIGHT_READ),
+      want: ZX_OK,
+      check: (f, r) => {
+        assert.equal(f.rights((r as [Status, number])[1]), ZX_RIGHT_READ);
+        assert.equal(f.k.handles.entry(f.aux), undefined);
+      },
+    },
+    {
+      name: "a pager handle can be replaced (no DUPLICATE needed)",
+      call: (f) => f.k.zx_handle_replace(f.t, f.pager, ZX_RIGHT_MANAGE_VMO),
+      want: ZX_OK,
+    },
+    {
+      name: "invalid handle",
+      call: (f) => f.k.zx_handle_replace(f.t, BAD, ZX_RIGHT_SAME_RIGHTS),
+      want: ZX_ERR_BAD_HANDLE,
+    },
+    {
+      name: "rights not a subset; the old handle is gone anyway",
+      call: (f) => f.k.zx_handle_replace(f.t, f.without(f.aux, ZX_RIGHT_WRITE), ZX_RIGHT_WRITE),
+      want: ZX_ERR_INVALID_ARGS,
+      check: (f) => assert.equal(f.k.handles.size, 8),
+    },
+    {
+      name: "failed replace of the last VMO handle destroys the VMO (COMPLETE)",
+      call: (f) => f.k.zx_handle_replace(f.t, f.vmo, ZX_RIGHT_SAME_RIGHTS + 1),
+      want: ZX_ERR_INVALID_ARGS,
+      check: (f) => assert.equal(f.k.ports[0].depth, 1),
+    },
+    ...garbageRows(
+      "rights",
+      ZX_ERR_INVALID_ARGS,
+      (f, x) => f.k.zx_handle_replace(f.t, f.without(f.aux, ZX_RIGHT_WRITE), x),
+    ),
+    ...garbageRows(
+      "handle",
+      ZX_ERR_BAD_HANDLE,
+      (f, x) => f.k.zx_handle_replace(f.t, x, ZX_RIGHT_SAME_RIGHTS),
+    ),
+  ],
+
+  zx_object_get_info: [
+    {
+      name: "pager-backed VMO reports PAGER_BACKED",
+      call: (f) => f.k.zx_object_get_info(f.t, f.vmo, ZX_INFO_VMO),
+      want: ZX_OK,
+      check: (_f, r) => {
+        const info = (r as [Status, { flags: number; sizeBytes: number }])[1];
+        assert.ok(info.flags & ZX_INFO_VMO_PAGER_BACKED);
+        assert.equal(info.flags & ZX_INFO_VMO_RESIZABLE, 0);
+        assert.equal(info.sizeBytes, PAGES * PS);
+      },
+    },
+    {
+      name: "anonymous VMO does not report PAGER_BACKED",
+      call: (f) => f.k.zx_object_get_info(f.t, f.aux, ZX_INFO_VMO),
+      want: ZX_OK,
+      check: (_f, r) =>
+        assert.equal((r as [Status, { flags: number }])[1].flags & ZX_INFO_VMO_PAGER_BACKED, 0),
+    },
+    {
+      name: "invalid handle",
+      call: (f) => f.k.zx_object_get_info(f.t, BAD, ZX_INFO_VMO),
+      want: ZX_ERR_BAD_HANDLE,
+    },
+    {
+      name: "wrong type (port)",
+      call: (f) => f.k.zx_object_get_info(f.t, f.port, ZX_INFO_VMO),
+      want: ZX_ERR_WRONG_TYPE,
+    },
+    {
+      name: "VMO without INSPECT",
+      call: (f) => f.k.zx_object_get_info(f.t, f.without(f.vmo, ZX_RIGHT_INSPECT), ZX_INFO_VMO),
+      want: ZX_ERR_ACCESS_DENIED,
+    },
+    {
+      name: "order: wrong type before missing INSPECT",
+      call: (f) => f.k.zx_object_get_info(f.t, f.without(f.port, ZX_RIGHT_INSPECT), ZX_INFO_VMO),
+      want: ZX_ERR_WRONG_TYPE,
+    },
+    {
+      name: "unknown topic",
+      call: (f) => f.k.zx_object_get_info(f.t, f.vmo, 12345),
+      want: ZX_ERR_NOT_SUPPORTED,
+    },
+    {
+      name: "order: unknown topic before invalid handle",
+      call: (f) => f.k.zx_object_get_info(f.t, BAD, 12345),
+      want: ZX_ERR_NOT_SUPPORTED,
+    },
+    ...garbageRows(
+      "handle",
+      ZX_ERR_BAD_HANDLE,
+      (f, x) => f.k.zx_object_get_info(f.t, x, ZX_INFO_VMO),
+    ),
+    ...garbageRows(
+      "topic",
+      ZX_ERR_NOT_SUPPORTED,
+      (f, x) => f.k.zx_object_get_info(f.t, f.vmo, x),
+    ),
+  ],
+
+  zx_vmo_create: [
+    {
+      name: "valid call succeeds, default rights",
+      call: (f) => f.k.zx_vmo_create(f.t, PS, 0),
+      want: ZX_OK,
+      check: (f, r) => assert.equal(f.rights((r as [Status, number])[1]) & ZX_RIGHT_RESIZE, 0),
+    },
+    {
+      name: "RESIZABLE grants RESIZE",
+      call: (f) => f.k.zx_vmo_create(f.t, PS, ZX_VMO_RESIZABLE),
+      want: ZX_OK,
+      check: (f, r) => assert.ok(f.rights((r as [Status, number])[1]) & ZX_RIGHT_RESIZE),
+    },
+    {
+      name: "options: unknown bit",
+      call: (f) => f.k.zx_vmo_create(f.t, PS, 1 << 10),
+      want: ZX_ERR_INVALID_ARGS,
+    },
+    {
+      name: "options: TRAP_DIRTY on an anonymous VMO (SimpleTrapDirty)",
+      call: (f) => f.k.zx_vmo_create(f.t, PS, ZX_VMO_TRAP_DIRTY),
+      want: ZX_ERR_INVALID_ARGS,
+    },
+    {
+      name: "size: round_down(UINT64_MAX) + 1",
+      call: (f) => f.k.zx_vmo_create(f.t, 2 ** 64 - PS + 1, 0),
+      want: ZX_ERR_OUT_OF_RANGE,
+    },
+    {
+      name: "size: above the model's maximum VMO size",
+      call: (f) => f.k.zx_vmo_create(f.t, LIMITS.maxVmoBytes + PS, 0),
+      want: ZX_ERR_OUT_OF_RANGE,
+    },
+    {
+      name: "size: more pages than the model allocates",
+      call: (f) => f.k.zx_vmo_create(f.t, 2 ** 32 + PS, 0),
+      want: ZX_ERR_NO_MEMORY,
+    },
+    {
+      name: "order: bad options before size out of range",
+      call: (f) => f.k.zx_vmo_create(f.t, 2 ** 64, 1 << 10),
+      want: ZX_ERR_INVALID_ARGS,
+    },
+    ...garbageRows(
+      "size",
+      ZX_ERR_INVALID_ARGS,
+      (f, x) => f.k.zx_vmo_create(f.t, x, 0),
+    ),
+    ...garbageRows("options", ZX_ERR_INVALID_ARGS, (f, x) => f.k.zx_vmo_create(f.t, PS, x)),
+  ],
+
+  zx_vmo_get_size: [
+    {
+      name: "valid VMO",
+      call: (f) => f.k.zx_vmo_get_size(f.t, f.vmo),
+      want: ZX_OK,
+      check: (_f, r) => assert.equal((r as [Status, number])[1], PAGES * PS),
+    },
+    {
+      name: "VMO handle with no rights at all (none needed)",
+      call: (f) => f.k.zx_vmo_get_size(f.t, f.without(f.aux, ~0 >>> 0)),
+      want: ZX_OK,
+    },
+    { name: "invalid handle", call: (f) => f.k.zx_vmo_get_size(f.t, BAD), want: ZX_ERR_BAD_HANDLE },
+    {
+      name: "wrong type (pager)",
+      call: (f) => f.k.zx_vmo_get_size(f.t, f.pager),
+      want: ZX_ERR_WRONG_TYPE,
+    },
+    ...garbageRows("handle", ZX_ERR_BAD_HANDLE, (f, x) => f.k.zx_vmo_get_size(f.t, x)),
+  ],
+
+  zx_vmo_read: [
+    {
+      name: "anonymous VMO reads zeros",
+      call: (f) => f.k.zx_vmo_read(f.t, f.aux, 0, 2 * PS),
+      want: ZX_OK,
+    },
+    {
+      name: "present page of a pager-backed VMO",
+      call: (f) => {
+        f.supply(1);
+        return f.k.zx_vmo_read(f.t, f.vmo, PS, PS);
+      },
+      want: ZX_OK,
+    },
+    {
+      name: "zero length on an absent page does not block",
+      call: (f) => f.k.zx_vmo_read(f.t, f.vmo, 0, 0),
+      want: ZX_OK,
+    },
+    {
+      name: "invalid handle",
+      call: (f) => f.k.zx_vmo_read(f.t, BAD, 0, 1),
+      want: ZX_ERR_BAD_HANDLE,
+    },
+    {
+      name: "wrong type (port)",
+      call: (f) => f.k.zx_vmo_read(f.t, f.port, 0, 1),
+      want: ZX_ERR_WRONG_TYPE,
+    },
+    {
+      name: "without READ",
+      call: (f) => f.k.zx_vmo_read(f.t, f.without(f.aux, ZX_RIGHT_READ), 0, 1),
+      want: ZX_ERR_ACCESS_DENIED,
+    },
+    {
+      name: "range past the end",
+      call: (f) => f.k.zx_vmo_read(f.t, f.aux, PAGES * PS - 1, 2),
+      want: ZX_ERR_OUT_OF_RANGE,
+    },
+    {
+      name: "order: missing READ before range past the end",
+      call: (f) => f.k.zx_vmo_read(f.t, f.without(f.aux, ZX_RIGHT_READ), PAGES * PS, 1),
+      want: ZX_ERR_ACCESS_DENIED,
+    },
+    {
+      name: "order: range past the end before the pager is asked",
+      call: (f) => f.k.zx_vmo_read(f.t, f.vmo, 0, PAGES * PS + 1),
+      want: ZX_ERR_OUT_OF_RANGE,
+      check: (f) => assert.equal(f.k.ports[0].depth, 0),
+    },
+    {
+      name: "absent page of a detached VMO",
+      call: (f) => {
+        f.detach();
+        return f.k.zx_vmo_read(f.t, f.vmo, 0, 1);
+      },
+      want: ZX_ERR_BAD_STATE,
+    },
+    {
+      name: "absent page with the fail-instead-of-block mode",
+      call: (f) => {
+        const [t] = f.k.createThread("noblock", 3, true);
+        return f.k.zx_vmo_read(t, f.vmo, 0, 1);
+      },
+      want: ZX_ERR_SHOULD_WAIT,
+    },
+    ...garbageRows("handle", ZX_ERR_BAD_HANDLE, (f, x) => f.k.zx_vmo_read(f.t, x, 0, 1)),
+    ...garbageRows("offset", ZX_ERR_INVALID_ARGS, (f, x) => f.k.zx_vmo_read(f.t, f.aux, x, 1)),
+    ...garbageRows("length", ZX_ERR_INVALID_ARGS, (f, x) => f.k.zx_vmo_read(f.t, f.aux, 0, x)),
+  ],
+
+  zx_vmo_write: [
+    {
+      name: "anonymous VMO",
+      call: (f) => f.k.zx_vmo_write(f.t, f.aux, new Uint8Array(3), 5),
+      want: ZX_OK,
+    },
+    {
+      name: "present page of a pager-backed VMO becomes dirty",
+      call: (f) => {
+        f.supply(0);
+        return f.k.zx_vmo_write(f.t, f.vmo, new Uint8Array([9]), 0);
+      },
+      want: ZX_OK,
+      check: (f) => assert.equal(run(f.k.zx_vmo_read(f.t, f.vmo, 0, 1))[1][0], 9),
+    },
+    {
+      name: "invalid handle",
+      call: (f) => f.k.zx_vmo_write(f.t, BAD, new Uint8Array(1), 0),
+      want: ZX_ERR_BAD_HANDLE,
+    },
+    {
+      name: "wrong type (pager)",
+      call: (f) => f.k.zx_vmo_write(f.t, f.pager, new Uint8Array(1), 0),
+      want: ZX_ERR_WRONG_TYPE,
+    },
+    {
+      name: "without WRITE",
+      call: (f) => f.k.zx_vmo_write(f.t, f.without(f.aux, ZX_RIGHT_WRITE), new Uint8Array(1), 0),
+      want: ZX_ERR_ACCESS_DENIED,
+    },
+    {
+      name: "range past the end",
+      call: (f) => f.k.zx_vmo_write(f.t, f.aux, new Uint8Array(2), PAGES * PS - 1),
+      want: ZX_ERR_OUT_OF_RANGE,
+    },
+    {
+      name: "order: missing WRITE before range past the end",
+      call: (f) =>
+        f.k.zx_vmo_write(f.t, f.without(f.aux, ZX_RIGHT_WRITE), new Uint8Array(2), PAGES * PS),
+      want: ZX_ERR_ACCESS_DENIED,
+    },
+    {
+      name: "absent page of a detached VMO",
+      call: (f) => {
+        f.detach();
+        return f.k.zx_vmo_write(f.t, f.vmo, new Uint8Array(1), 0);
+      },
+      want: ZX_ERR_BAD_STATE,
+    },
+    ...([["undefined", undefined], ["string", "abc"], ["array", [1, 2]], ["null", null]] as [
+      string,
+      unknown,
+    ][]).map(([label, data]): Row => ({
+      name: `garbage data (${label})`,
+      call: (f) => f.k.zx_vmo_write(f.t, f.aux, data as Uint8Array, 0),
+      want: ZX_ERR_INVALID_ARGS,
+    })),
+    ...garbageRows(
+      "offset",
+      ZX_ERR_INVALID_ARGS,
+      (f, x) => f.k.zx_vmo_write(f.t, f.aux, new Uint8Array(1), x),
+    ),
+    ...garbageRows(
+      "handle",
+      ZX_ERR_BAD_HANDLE,
+      (f, x) => f.k.zx_vmo_write(f.t, x, new Uint8Array(1), 0),
+    ),
+  ],
+
+  zx_vmo_op_range: [
+    {
+      name: "COMMIT of an anonymous VMO",
+      call: (f) => f.k.zx_vmo_op_range(f.t, f.aux, ZX_VMO_OP_COMMIT, 0, PAGES * PS),
+      want: ZX_OK,
+    },
+    {
+      name: "COMMIT of present pages does not block",
+      call: (f) => {
+        f.supply(2);
+        return f.k.zx_vmo_op_range(f.t, f.vmo, ZX_VMO_OP_COMMIT, 2 * PS, PS);
+      },
+      want: ZX_OK,
+    },
+    {
+      name: "DECOMMIT of an anonymous VMO",
+      call: (f) => f.k.zx_vmo_op_range(f.t, f.aux, ZX_VMO_OP_DECOMMIT, 0, PS),
+      want: ZX_OK,
+    },
+    {
+      name: "invalid handle",
+      call: (f) => f.k.zx_vmo_op_range(f.t, BAD, ZX_VMO_OP_COMMIT, 0, PS),
+      want: ZX_ERR_BAD_HANDLE,
+    },
+    {
+      name: "wrong type (port)",
+      call: (f) => f.k.zx_vmo_op_range(f.t, f.port, ZX_VMO_OP_COMMIT, 0, PS),
+      want: ZX_ERR_WRONG_TYPE,
+    },
+    {
+      name: "COMMIT without WRITE",
+      call: (f) =>
+        f.k.zx_vmo_op_range(f.t, f.without(f.aux, ZX_RIGHT_WRITE), ZX_VMO_OP_COMMIT, 0, PS),
+      want: ZX_ERR_ACCESS_DENIED,
+    },
+    {
+      name: "DECOMMIT without WRITE",
+      call: (f) =>
+        f.k.zx_vmo_op_range(f.t, f.without(f.vmo, ZX_RIGHT_WRITE), ZX_VMO_OP_DECOMMIT, 0, PS),
+      want: ZX_ERR_ACCESS_DENIED,
+    },
+    {
+      name: "unknown op",
+      call: (f) => f.k.zx_vmo_op_range(f.t, f.aux, 99, 0, PS),
+      want: ZX_ERR_INVALID_ARGS,
+    },
+    {
+      name: "order: unknown op before missing WRITE",
+      call: (f) => f.k.zx_vmo_op_range(f.t, f.without(f.aux, ZX_RIGHT_WRITE), 99, 0, PS),
+      want: ZX_ERR_INVALID_ARGS,
+    },
+    {
+      name: "order: invalid handle before unknown op",
+      call: (f) => f.k.zx_vmo_op_range(f.t, BAD, 99, 0, PS),
+      want: ZX_ERR_BAD_HANDLE,
+    },
+    {
+      name: "ZERO is level 2",
+      call: (f) => f.k.zx_vmo_op_range(f.t, f.vmo, ZX_VMO_OP_ZERO, 0, PS),
+      want: ZX_ERR_NOT_SUPPORTED,
+    },
+    {
+      name: "ALWAYS_NEED is level 2",
+      call: (f) => f.k.zx_vmo_op_range(f.t, f.vmo, ZX_VMO_OP_ALWAYS_NEED, 0, PS),
+      want: ZX_ERR_NOT_SUPPORTED,
+    },
+    {
+      name: "COMMIT range past the end",
+      call: (f) => f.k.zx_vmo_op_range(f.t, f.vmo, ZX_VMO_OP_COMMIT, PS, PAGES * PS),
+      want: ZX_ERR_OUT_OF_RANGE,
+      check: (f) => assert.equal(f.k.ports[0].depth, 0),
+    },
+    {
+      name: "order: missing WRITE before range past the end",
+      call: (f) =>
+        f.k.zx_vmo_op_range(f.t, f.without(f.vmo, ZX_RIGHT_WRITE), ZX_VMO_OP_COMMIT, 0, 2 ** 50),
+      want: ZX_ERR_ACCESS_DENIED,
+    },
+    {
+      name: "DECOMMIT of a pager-backed VMO (DecommitTest)",
+      call: (f) => {
+        f.supply(0);
+        return f.k.zx_vmo_op_range(f.t, f.vmo, ZX_VMO_OP_DECOMMIT, 0, PS);
+      },
+      want: ZX_ERR_NOT_SUPPORTED,
+      check: (f) => assert.notEqual(f.k.pagerVmos[0].slots[0], undefined),
+    },
+    {
+      name: "COMMIT of a detached VMO",
+      call: (f) => {
+        f.detach();
+        return f.k.zx_vmo_op_range(f.t, f.vmo, ZX_VMO_OP_COMMIT, 0, PS);
+      },
+      want: ZX_ERR_BAD_STATE,
+    },
+    {
+      name: "COMMIT with the fail-instead-of-block mode",
+      call: (f) => {
+        const [t] = f.k.createThread("noblock", 3, true);
+        return f.k.zx_vmo_op_range(t, f.vmo, ZX_VMO_OP_COMMIT, 0, PS);
+      },
+      want: ZX_ERR_SHOULD_WAIT,
+    },
+    ...garbageRows(
+      "offset",
+      ZX_ERR_INVALID_ARGS,
+      (f, x) => f.k.zx_vmo_op_range(f.t, f.aux, ZX_VMO_OP_COMMIT, x, PS),
+    ),
+    ...garbageRows(
+      "size",
+      ZX_ERR_INVALID_ARGS,
+      (f, x) => f.k.zx_vmo_op_range(f.t, f.aux, ZX_VMO_OP_COMMIT, 0, x),
+    ),
+    ...garbageRows("op", ZX_ERR_INVALID_ARGS, (f, x) => f.k.zx_vmo_op_range(f.t, f.aux, x, 0, PS)),
+    ...garbageRows(
+      "handle",
+      ZX_ERR_BAD_HANDLE,
+      (f, x) => f.k.zx_vmo_op_range(f.t, x, ZX_VMO_OP_COMMIT, 0, PS),
+    ),
+  ],
+
+  zx_vmar_map: [
+    {
+      name: "read-only mapping",
+      call: (f) => f.k.zx_vmar_map(f.t, f.vmar, ZX_VM_PERM_READ, 0, f.vmo, 0, PS),
+      want: ZX_OK,
+      check: (f) => assert.equal(f.k.pagerVmos[0].mappings, 1),
+    },
+    {
+      name: "read-write mapping",
+      call: (f) =>
+        f.k.zx_vmar_map(f.t, f.vmar, ZX_VM_PERM_READ | ZX_VM_PERM_WRITE, 0, f.vmo, PS, 2 * PS),
+      want: ZX_OK,
+    },
+    {
+      name: "vmar: invalid handle",
+      call: (f) => f.k.zx_vmar_map(f.t, BAD, ZX_VM_PERM_READ, 0, f.vmo, 0, PS),
+      want: ZX_ERR_BAD_HANDLE,
+    },
+    {
+      name: "vmar: wrong type (vmo)",
+      call: (f) => f.k.zx_vmar_map(f.t, f.vmo, ZX_VM_PERM_READ, 0, f.vmo, 0, PS),
+      want: ZX_ERR_WRONG_TYPE,
+    },
+    {
+      name: "vmo: invalid handle",
+      call: (f) => f.k.zx_vmar_map(f.t, f.vmar, ZX_VM_PERM_READ, 0, BAD, 0, PS),
+      want: ZX_ERR_BAD_HANDLE,
+    },
+    {
+      name: "vmo: wrong type (pager)",
+      call: (f) => f.k.zx_vmar_map(f.t, f.vmar, ZX_VM_PERM_READ, 0, f.pager, 0, PS),
+      want: ZX_ERR_WRONG_TYPE,
+    },
+    {
+      name: "vmo: without MAP",
+      call: (f) =>
+        f.k.zx_vmar_map(f.t, f.vmar, ZX_VM_PERM_READ, 0, f.without(f.vmo, ZX_RIGHT_MAP), 0, PS),
+      want: ZX_ERR_ACCESS_DENIED,
+    },
+    {
+      name: "vmo: READ mapping without READ",
+      call: (f) =>
+        f.k.zx_vmar_map(f.t, f.vmar, ZX_VM_PERM_READ, 0, f.without(f.vmo, ZX_RIGHT_READ), 0, PS),
+      want: ZX_ERR_ACCESS_DENIED,
+    },
+    {
+      name: "vmo: WRITE mapping without WRITE",
+      call: (f) =>
+        f.k.zx_vmar_map(
+          f.t,
+          f.vmar,
+          ZX_VM_PERM_READ | ZX_VM_PERM_WRITE,
+          0,
+          f.without(f.vmo, ZX_RIGHT_WRITE),
+          0,
+          PS,
+        ),
+      want: ZX_ERR_ACCESS_DENIED,
+    },
+    {
+      name: "options: WRITE without READ",
+      call: (f) => f.k.zx_vmar_map(f.t, f.vmar, ZX_VM_PERM_WRITE, 0, f.vmo, 0, PS),
+      want: ZX_ERR_INVALID_ARGS,
+    },
+    {
+      name: "order: WRITE without READ before the VMO's missing READ",
+      call: (f) =>
+        f.k.zx_vmar_map(f.t, f.vmar, ZX_VM_PERM_WRITE, 0, f.without(f.vmo, ZX_RIGHT_READ), 0, PS),
+      want: ZX_ERR_INVALID_ARGS,
+    },
+    {
+      name: "order: missing MAP before WRITE without READ",
+      call: (f) =>
+        f.k.zx_vmar_map(f.t, f.vmar, ZX_VM_PERM_WRITE, 0, f.without(f.vmo, ZX_RIGHT_MAP), 0, PS),
+      want: ZX_ERR_ACCESS_DENIED,
+    },
+    {
+      name: "order: vmar invalid before vmo invalid",
+      call: (f) => f.k.zx_vmar_map(f.t, f.port, ZX_VM_PERM_READ, 0, BAD, 0, PS),
+      want: ZX_ERR_WRONG_TYPE,
+    },
+    {
+      name: "options: unknown bits",
+      call: (f) => f.k.zx_vmar_map(f.t, f.vmar, ZX_VM_PERM_READ | (1 << 20), 0, f.vmo, 0, PS),
+      want: ZX_ERR_INVALID_ARGS,
+    },
+    {
+      name: "vmar_offset nonzero (the model places mappings itself)",
+      call: (f) => f.k.zx_vmar_map(f.t, f.vmar, ZX_VM_PERM_READ, PS, f.vmo, 0, PS),
+      want: ZX_ERR_NOT_SUPPORTED,
+    },
+    {
+      name: "vmo_offset not page aligned",
+      call: (f) => f.k.zx_vmar_map(f.t, f.vmar, ZX_VM_PERM_READ, 0, f.vmo, 1, PS),
+      want: ZX_ERR_INVALID_ARGS,
+    },
+    {
+      name: "len 0",
+      call: (f) => f.k.zx_vmar_map(f.t, f.vmar, ZX_VM_PERM_READ, 0, f.vmo, 0, 0),
+      want: ZX_ERR_INVALID_ARGS,
+      check: (f) => assert.equal(f.k.pagerVmos[0].mappings, 0),
+    },
+    ...garbageRows(
+      "len",
+      ZX_ERR_INVALID_ARGS,
+      (f, x) => f.k.zx_vmar_map(f.t, f.vmar, ZX_VM_PERM_READ, 0, f.vmo, 0, x),
+    ),
+    ...garbageRows(
+      "vmo_offset",
+      ZX_ERR_INVALID_ARGS,
+      (f, x) => f.k.zx_vmar_map(f.t, f.vmar, ZX_VM_PERM_READ, 0, f.vmo, x, PS),
+    ),
+    ...garbageRows(
+      "options",
+      ZX_ERR_INVALID_ARGS,
+      (f, x) => f.k.zx_vmar_map(f.t, f.vmar, x, 0, f.vmo, 0, PS),
+    ),
+    ...garbageRows(
+      "vmo",
+      ZX_ERR_BAD_HANDLE,
+      (f, x) => f.k.zx_vmar_map(f.t, f.vmar, ZX_VM_PERM_READ, 0, x, 0, PS),
+    ),
+  ],
+
+  zx_vmar_unmap: [
+    {
+      name: "a whole mapping",
+      call: (f) => {
+        const addr = f.ok(f.k.zx_vmar_map(f.t, f.vmar, ZX_VM_PERM_READ, 0, f.vmo, 0, PS));
+        return f.k.zx_vmar_unmap(f.t, f.vmar, addr, PS);
+      },
+      want: ZX_OK,
+      check: (f) => assert.equal(f.k.pagerVmos[0].mappings, 0),
+    },
+    {
+      name: "vmar: invalid handle",
+      call: (f) => {
+        const addr = f.ok(f.k.zx_vmar_map(f.t, f.vmar, ZX_VM_PERM_READ, 0, f.vmo, 0, PS));
+        return f.k.zx_vmar_unmap(f.t, BAD, addr, PS);
+      },
+      want: ZX_ERR_BAD_HANDLE,
+    },
+    {
+      name: "vmar: wrong type (vmo)",
+      call: (f) => {
+        const addr = f.ok(f.k.zx_vmar_map(f.t, f.vmar, ZX_VM_PERM_READ, 0, f.vmo, 0, PS));
+        return f.k.zx_vmar_unmap(f.t, f.vmo, addr, PS);
+      },
+      want: ZX_ERR_WRONG_TYPE,
+    },
+    {
+      name: "addr not page aligned",
+      call: (f) => {
+        const addr = f.ok(f.k.zx_vmar_map(f.t, f.vmar, ZX_VM_PERM_READ, 0, f.vmo, 0, PS));
+        return f.k.zx_vmar_unmap(f.t, f.vmar, addr + 1, PS);
+      },
+      want: ZX_ERR_INVALID_ARGS,
+    },
+    {
+      name: "len 0",
+      call: (f) => {
+        const addr = f.ok(f.k.zx_vmar_map(f.t, f.vmar, ZX_VM_PERM_READ, 0, f.vmo, 0, PS));
+        return f.k.zx_vmar_unmap(f.t, f.vmar, addr, 0);
+      },
+      want: ZX_ERR_INVALID_ARGS,
+      check: (f) => assert.equal(f.k.pagerVmos[0].mappings, 1),
+    },
+    {
+      name: "no mapping there",
+      call: (f) => f.k.zx_vmar_unmap(f.t, f.vmar, 0x1000, PS),
+      want: ZX_ERR_NOT_FOUND,
+    },
+    {
+      name: "order: invalid handle before unaligned addr",
+      call: (f) => f.k.zx_vmar_unmap(f.t, BAD, 1, 0),
+      want: ZX_ERR_BAD_HANDLE,
+    },
+    ...garbageRows(
+      "addr",
+      ZX_ERR_INVALID_ARGS,
+      (f, x) => f.k.zx_vmar_unmap(f.t, f.vmar, x, PS),
+    ),
+    ...garbageRows(
+      "len",
+      ZX_ERR_INVALID_ARGS,
+      (f, x) => f.k.zx_vmar_unmap(f.t, f.vmar, 0x1000, x),
+    ),
+  ],
+
+  zx_task_suspend: [
+    {
+      name: "another thread",
+      call: (f) => f.k.zx_task_suspend(f.t, f.peerHandle),
+      want: ZX_OK,
+      check: (f) => assert.equal(f.peer.suspended, true),
+    },
+    {
+      name: "invalid handle",
+      call: (f) => f.k.zx_task_suspend(f.t, BAD),
+      want: ZX_ERR_BAD_HANDLE,
+    },
+    {
+      name: "wrong type (vmo)",
+      call: (f) => f.k.zx_task_suspend(f.t, f.vmo),
+      want: ZX_ERR_WRONG_TYPE,
+    },
+    {
+      name: "wrong type (a suspend token)",
+      call: (f) => {
+        const token = f.ok(f.k.zx_task_suspend(f.t, f.peerHandle));
+        return f.k.zx_task_suspend(f.t, token);
+      },
+      want: ZX_ERR_WRONG_TYPE,
+    },
+    {
+      name: "thread without WRITE",
+      call: (f) => f.k.zx_task_suspend(f.t, f.without(f.peerHandle, ZX_RIGHT_WRITE)),
+      want: ZX_ERR_ACCESS_DENIED,
+      check: (f) => assert.equal(f.peer.suspended, false),
+    },
+    {
+      name: "a killed thread",
+      call: (f) => {
+        f.okStatus(f.k.zx_task_kill(f.t, f.peerHandle));
+        return f.k.zx_task_suspend(f.t, f.peerHandle);
+      },
+      want: ZX_ERR_BAD_STATE,
+    },
+    {
+      name: "the calling thread itself",
+      call: (f) => {
+        const [self, handle] = f.k.createThread("self", 4);
+        return f.k.zx_task_suspend(self, handle);
+      },
+      want: ZX_ERR_NOT_SUPPORTED,
+    },
+    {
+      name: "order: missing WRITE before dead thread",
+      call: (f) => {
+        const h = f.without(f.peerHandle, ZX_RIGHT_WRITE);
+        f.okStatus(f.k.zx_task_kill(f.t, h));
+        return f.k.zx_task_suspend(f.t, h);
+      },
+      want: ZX_ERR_ACCESS_DENIED,
+    },
+    ...garbageRows("handle", ZX_ERR_BAD_HANDLE, (f, x) => f.k.zx_task_suspend(f.t, x)),
+  ],
+
+  zx_task_kill: [
+    {
+      name: "another thread",
+      call: (f) => f.k.zx_task_kill(f.t, f.peerHandle),
+      want: ZX_OK,
+      check: (f) => assert.equal(f.peer.alive, false),
+    },
+    {
+      name: "killing twice succeeds",
+      call: (f) => {
+        f.okStatus(f.k.zx_task_kill(f.t, f.peerHandle));
+        return f.k.zx_task_kill(f.t, f.peerHandle);
+      },
+      want: ZX_OK,
+    },
+    { name: "invalid handle", call: (f) => f.k.zx_task_kill(f.t, BAD), want: ZX_ERR_BAD_HANDLE },
+    {
+      name: "wrong type (port)",
+      call: (f) => f.k.zx_task_kill(f.t, f.port),
+      want: ZX_ERR_WRONG_TYPE,
+    },
+    {
+      name: "thread without DESTROY",
+      call: (f) => f.k.zx_task_kill(f.t, f.without(f.peerHandle, ZX_RIGHT_DESTROY)),
+      want: ZX_ERR_ACCESS_DENIED,
+      check: (f) => assert.equal(f.peer.alive, true),
+    },
+    ...garbageRows("handle", ZX_ERR_BAD_HANDLE, (f, x) => f.k.zx_task_kill(f.t, x)),
+  ],
+};
+
+for (const [syscall, rows] of Object.entries(TABLES)) {
+  for (const row of rows) {
+    Deno.test(`${syscall}: ${row.name} -> ${statusName(row.want)}`, () => {
+      const f = new Fx();
+      const call = row.call(f);
+      let result: unknown;
+      try {
+        result = run(call);
+      } catch (e) {
+        throw new Error(`${syscall} threw instead of returning a status: ${e}`);
+      }
+      assert.equal(statusName(statusOf(result)), statusName(row.want));
+      if (statusOf(result) !== ZX_OK && Array.isArray(result) && typeof result[1] === "number") {
+        assert.equal(result[1], 0, "a failed call hands out no handle or value");
+      }
+      row.check?.(f, result);
+    });
+  }
+}
+
+Deno.test("every level-1 syscall has a table", () => {
+  const expected = [
+    "zx_pager_create",
+    "zx_pager_create_vmo",
+    "zx_pager_detach_vmo",
+    "zx_pager_supply_pages",
+    "zx_pager_op_range",
+    "zx_port_create",
+    "zx_port_queue",
+    "zx_port_wait",
+    "zx_port_cancel_key",
+    "zx_handle_close",
+    "zx_handle_duplicate",
+    "zx_handle_replace",
+    "zx_object_get_info",
+    "zx_vmo_create",
+    "zx_vmo_get_size",
+    "zx_vmo_read",
+    "zx_vmo_write",
+    "zx_vmo_op_range",
+    "zx_vmar_map",
+    "zx_vmar_unmap",
+    "zx_task_suspend",
+    "zx_task_kill",
+  ];
+  assert.deepEqual(Object.keys(TABLES).sort(), [...expected].sort());
+  for (const name of expected) {
+    assert.equal(typeof (Kernel.prototype as unknown as Record<string, unknown>)[name], "function");
+  }
+});

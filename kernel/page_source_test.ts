@@ -1,0 +1,544 @@
+/**
+ * Unit tests of request tracking (spec 3.5-3.8, 2.3): coalescing and
+ * trimming, pending counts, early wake, OP_FAIL's first-page/wake-page rules,
+ * cancellation with overlap waiters, and detach. Driven through a recording
+ * provider, with no port and no kernel.
+ *
+ * @module
+ */
+
+import { strict as assert } from "node:assert";
+import {
+  ZX_ERR_BAD_STATE,
+  ZX_ERR_INTERNAL_INTR_KILLED,
+  ZX_ERR_INTERNAL_INTR_RETRY,
+  ZX_ERR_IO,
+  ZX_ERR_NO_SPACE,
+  ZX_ERR_TIMED_OUT,
+  ZX_OK,
+} from "./constants.ts";
+import { KernelAssertionError } from "./assert.ts";
+import { NULL_SINK } from "./events.ts";
+import { type PageRequest, PageSource, type RequestProvider, Waiter } from "./page_source.ts";
+
+/** Records what the page source asks of its provider. */
+class RecordingProvider implements RequestProvider {
+  readonly log: string[] = [];
+  send(r: PageRequest): void {
+    this.log.push(`send #${r.id} [${r.start},${r.end})`);
+  }
+  withdraw(r: PageRequest): void {
+    this.log.push(`withdraw #${r.id}`);
+  }
+  swap(from: PageRequest, to: PageRequest): void {
+    this.log.push(`swap #${from.id} -> #${to.id} [${to.start},${to.end})`);
+  }
+  take(): string[] {
+    return this.log.splice(0);
+  }
+}
+
+function setup(): { src: PageSource; p: RecordingProvider } {
+  const p = new RecordingProvider();
+  let id = 0;
+  return { src: new PageSource(1, p, NULL_SINK, () => ++id), p };
+}
+
+let nextTid = 1;
+function waiter(earlyWake = false): Waiter {
+  const w = new Waiter(nextTid++);
+  w.earlyWake = earlyWake;
+  return w;
+}
+
+/** Outstanding READ requests as `#id[start,end) pending n`. */
+function reads(src: PageSource): string[] {
+  return src.outstanding("READ").map((r) => `#${r.id}[${r.start},${r.end}) pending ${r.pending}`);
+}
+
+// ---------------------------------------------------------------- coalescing (3.5)
+
+Deno.test("coalescing: a request covering the start absorbs the new one, no packet", () => {
+  const { src, p } = setup();
+  const a = waiter();
+  const b = waiter();
+  assert.equal(src.populate(a, "READ", 2, 5), ZX_OK);
+  assert.deepEqual(p.take(), ["send #1 [2,5)"]);
+  assert.equal(src.populate(b, "READ", 3, 8), ZX_OK);
+  assert.deepEqual(p.take(), []);
+  assert.equal(b.request, a.request);
+  assert.deepEqual([b.start, b.end], [3, 5], "the overlap waiter is trimmed at R's end");
+  assert.deepEqual(a.request!.overlap, [b]);
+  assert.equal(b.waiting, true);
+});
+
+Deno.test("coalescing: a request starting exactly at R.start coalesces", () => {
+  const { src, p } = setup();
+  const a = waiter();
+  const b = waiter();
+  src.populate(a, "READ", 2, 5);
+  p.take();
+  src.populate(b, "READ", 2, 3);
+  assert.deepEqual(p.take(), []);
+  assert.deepEqual([b.start, b.end], [2, 3]);
+});
+
+Deno.test("coalescing: a new request is trimmed at the next outstanding request", () => {
+  const { src, p } = setup();
+  src.populate(waiter(), "READ", 4, 6);
+  p.take();
+  const b = waiter();
+  src.populate(b, "READ", 1, 9);
+  assert.deepEqual(p.take(), ["send #2 [1,4)"]);
+  assert.deepEqual([b.start, b.end], [1, 4]);
+  assert.deepEqual(reads(src), ["#2[1,4) pending 3", "#1[4,6) pending 2"]);
+});
+
+Deno.test("coalescing: a request ending exactly at the next start is sent unchanged", () => {
+  const { src, p } = setup();
+  src.populate(waiter(), "READ", 4, 6);
+  p.take();
+  src.populate(waiter(), "READ", 2, 4);
+  assert.deepEqual(p.take(), ["send #2 [2,4)"]);
+});
+
+Deno.test("coalescing: a request starting at R.end does not coalesce with R", () => {
+  const { src, p } = setup();
+  src.populate(waiter(), "READ", 0, 2);
+  p.take();
+  const b = waiter();
+  src.populate(b, "READ", 2, 3);
+  assert.deepEqual(p.take(), ["send #2 [2,3)"]);
+  assert.equal(b.request!.primary, b);
+});
+
+Deno.test("coalescing: trimming picks the request with the smallest end above start", () => {
+  const { src, p } = setup();
+  src.populate(waiter(), "READ", 0, 2);
+  src.populate(waiter(), "READ", 6, 8);
+  src.populate(waiter(), "READ", 10, 12);
+  p.take();
+  const b = waiter();
+  src.populate(b, "READ", 3, 11);
+  assert.deepEqual(p.take(), ["send #4 [3,6)"]);
+  assert.deepEqual(reads(src).map((s) => s.split(" ")[0]), [
+    "#1[0,2)",
+    "#4[3,6)",
+    "#2[6,8)",
+    "#3[10,12)",
+  ]);
+});
+
+Deno.test("coalescing: READ and DIRTY requests are tracked independently", () => {
+  const { src, p } = setup();
+  src.populate(waiter(), "READ", 0, 4);
+  src.populate(waiter(), "DIRTY", 1, 3);
+  assert.deepEqual(p.take(), ["send #1 [0,4)", "send #2 [1,3)"]);
+  assert.equal(src.outstanding("DIRTY").length, 1);
+});
+
+Deno.test("populate refuses a waiter that already waits and an empty range", () => {
+  const { src } = setup();
+  const a = waiter();
+  src.populate(a, "READ", 0, 1);
+  assert.throws(() => src.populate(a, "READ", 2, 3), KernelAssertionError);
+  assert.throws(() => src.populate(waiter(), "READ", 3, 3), KernelAssertionError);
+});
+
+// ---------------------------------------------------------------- pending counts (3.6)
+
+Deno.test("pending: a partial supply lowers the count and keeps a commit waiter parked", () => {
+  const { src, p } = setup();
+  const a = waiter();
+  src.populate(a, "READ", 0, 4);
+  p.take();
+  src.onPagesSupplied(1, 2);
+  assert.deepEqual(reads(src), ["#1[0,4) pending 3"]);
+  assert.equal(a.waiting, true);
+  assert.deepEqual(p.take(), []);
+  src.onPagesSupplied(0, 1);
+  src.onPagesSupplied(2, 4);
+  assert.deepEqual(reads(src), []);
+  assert.equal(a.waiting, false);
+  assert.equal(a.status, ZX_OK);
+  assert.equal(a.request, null);
+  assert.deepEqual(p.take(), ["withdraw #1"], "a completed request's packet is withdrawn");
+});
+
+Deno.test("pending: a supply spanning two requests counts against both", () => {
+  const { src } = setup();
+  const a = waiter();
+  const b = waiter();
+  src.populate(a, "READ", 0, 2);
+  src.populate(b, "READ", 2, 6);
+  src.onPagesSupplied(1, 4);
+  assert.deepEqual(reads(src), ["#1[0,2) pending 1", "#2[2,6) pending 2"]);
+  src.onPagesSupplied(0, 1);
+  assert.equal(a.waiting, false);
+  assert.equal(b.waiting, true);
+});
+
+Deno.test("pending: a supply outside every request changes nothing", () => {
+  const { src, p } = setup();
+  src.populate(waiter(), "READ", 2, 4);
+  p.take();
+  src.onPagesSupplied(0, 2);
+  src.onPagesSupplied(4, 9);
+  assert.deepEqual(reads(src), ["#1[2,4) pending 2"]);
+  assert.deepEqual(p.take(), []);
+});
+
+Deno.test("pending: only counts are kept, so supplying one page twice completes early", () => {
+  const { src } = setup();
+  const a = waiter();
+  src.populate(a, "READ", 0, 2);
+  src.onPagesSupplied(0, 1);
+  src.onPagesSupplied(0, 1);
+  assert.equal(a.waiting, false, "spurious completion (3.6): the waiter retries");
+  assert.equal(a.status, ZX_OK);
+});
+
+Deno.test("pending: completion wakes the primary and every overlap waiter", () => {
+  const { src } = setup();
+  const a = waiter();
+  const b = waiter();
+  const c = waiter();
+  src.populate(a, "READ", 0, 3);
+  src.populate(b, "READ", 1, 2);
+  src.populate(c, "READ", 2, 5);
+  src.onPagesSupplied(0, 3);
+  for (const w of [a, b, c]) {
+    assert.equal(w.waiting, false);
+    assert.equal(w.status, ZX_OK);
+    assert.equal(w.request, null);
+  }
+});
+
+// ---------------------------------------------------------------- early wake (3.8)
+
+Deno.test("early wake: the reader wakes when its page arrives; the request stays", () => {
+  const { src, p } = setup();
+  const r = waiter(true);
+  src.populate(r, "READ", 0, 4);
+  p.take();
+  src.onPagesSupplied(1, 2);
+  assert.equal(r.waiting, true, "page 1 is not the page the reader waits for");
+  src.onPagesSupplied(0, 1);
+  assert.equal(r.waiting, false);
+  assert.equal(r.status, ZX_OK);
+  assert.equal(r.request?.id, 1);
+  assert.deepEqual(reads(src), ["#1[0,4) pending 2"]);
+  assert.deepEqual(p.take(), [], "no packet is withdrawn or sent");
+  src.rewait(r, 2);
+  assert.equal(r.waiting, true);
+  src.onPagesSupplied(2, 4);
+  assert.equal(r.waiting, false);
+  assert.equal(r.request, null);
+  assert.deepEqual(p.take(), ["withdraw #1"]);
+});
+
+Deno.test("early wake: a commit waiter (no early wake) sleeps until the whole request", () => {
+  const { src } = setup();
+  const c = waiter(false);
+  src.populate(c, "READ", 0, 3);
+  src.onPagesSupplied(0, 1);
+  assert.equal(c.waiting, true);
+});
+
+Deno.test("early wake: an overlap reader wakes when its own page arrives", () => {
+  const { src } = setup();
+  const a = waiter(false);
+  const r = waiter(true);
+  src.populate(a, "READ", 0, 4);
+  src.populate(r, "READ", 2, 4);
+  src.onPagesSupplied(2, 3);
+  assert.equal(r.waiting, false);
+  assert.equal(a.waiting, true);
+});
+
+Deno.test("early wake: rewait outside the request is a model bug", () => {
+  const { src } = setup();
+  const r = waiter(true);
+  src.populate(r, "READ", 0, 2);
+  assert.throws(() => src.rewait(r, 2), KernelAssertionError);
+});
+
+// ---------------------------------------------------------------- OP_FAIL (3.7)
+
+Deno.test("fail: the request's first page fails; the waiter gets the error after the rest", () => {
+  const { src } = setup();
+  const c = waiter(false);
+  src.populate(c, "READ", 0, 4);
+  src.onPagesFailed(0, 1, ZX_ERR_IO);
+  assert.equal(c.waiting, true, "not woken until the rest of its request is resolved");
+  assert.deepEqual(reads(src), ["#1[0,4) pending 3"], "failed pages count as resolved");
+  src.onPagesSupplied(1, 4);
+  assert.equal(c.waiting, false);
+  assert.equal(c.status, ZX_ERR_IO);
+});
+
+Deno.test("fail: a range that misses the first page lets the waiter retry (ZX_OK)", () => {
+  const { src } = setup();
+  const c = waiter(false);
+  src.populate(c, "READ", 0, 4);
+  src.onPagesFailed(2, 3, ZX_ERR_IO);
+  src.onPagesSupplied(0, 2);
+  src.onPagesSupplied(3, 4);
+  assert.equal(c.waiting, false);
+  assert.equal(c.status, ZX_OK);
+});
+
+Deno.test("fail: a range starting before the request covers its first page", () => {
+  const { src } = setup();
+  const c = waiter(false);
+  src.populate(c, "READ", 2, 4);
+  src.onPagesFailed(0, 3, ZX_ERR_NO_SPACE);
+  src.onPagesSupplied(3, 4);
+  assert.equal(c.status, ZX_ERR_NO_SPACE);
+});
+
+Deno.test("fail: failing the whole request completes it at once", () => {
+  const { src, p } = setup();
+  const c = waiter(false);
+  src.populate(c, "READ", 0, 4);
+  p.take();
+  src.onPagesFailed(0, 4, ZX_ERR_IO);
+  assert.equal(c.waiting, false);
+  assert.equal(c.status, ZX_ERR_IO);
+  assert.deepEqual(p.take(), ["withdraw #1"]);
+});
+
+Deno.test("fail: an early-wake reader whose wake page fails wakes at once with the error", () => {
+  const { src } = setup();
+  const r = waiter(true);
+  src.populate(r, "READ", 0, 4);
+  src.onPagesSupplied(0, 1);
+  src.rewait(r, 1);
+  src.onPagesFailed(1, 2, ZX_ERR_IO);
+  assert.equal(r.waiting, false, "woken even though pages 2-3 are unresolved");
+  assert.equal(r.status, ZX_ERR_IO);
+});
+
+Deno.test("fail: the failed early-wake reader's request is cancelled when nobody waits", () => {
+  const { src, p } = setup();
+  const r = waiter(true);
+  src.populate(r, "READ", 0, 4);
+  src.onPagesSupplied(0, 1);
+  src.rewait(r, 1);
+  p.take();
+  src.onPagesFailed(1, 2, ZX_ERR_IO);
+  assert.deepEqual(reads(src), [], "no request without a waiter stays outstanding");
+  assert.deepEqual(p.take(), ["withdraw #1"]);
+  const next = waiter(true);
+  src.populate(next, "READ", 2, 4);
+  assert.deepEqual(p.take(), ["send #2 [2,4)"], "a later reader gets a fresh packet");
+});
+
+Deno.test("fail: a failed early-wake primary hands its request to the first overlap waiter", () => {
+  const { src, p } = setup();
+  const r = waiter(true);
+  const c = waiter(false);
+  src.populate(r, "READ", 0, 4);
+  src.populate(c, "READ", 2, 3);
+  src.onPagesSupplied(0, 1);
+  src.rewait(r, 1);
+  p.take();
+  src.onPagesFailed(1, 2, ZX_ERR_IO);
+  assert.equal(r.status, ZX_ERR_IO);
+  assert.equal(c.waiting, true);
+  assert.equal(c.request?.primary, c);
+  assert.deepEqual(reads(src), ["#1[0,4) pending 2"]);
+  assert.deepEqual(p.take(), [], "the packet stays: the heir still needs the range");
+  src.onPagesSupplied(2, 4);
+  assert.equal(c.status, ZX_OK);
+});
+
+Deno.test("fail: an early-wake reader keeps waiting when a later page fails", () => {
+  const { src } = setup();
+  const r = waiter(true);
+  src.populate(r, "READ", 0, 4);
+  src.onPagesSupplied(0, 1);
+  src.rewait(r, 1);
+  src.onPagesFailed(2, 3, ZX_ERR_IO);
+  assert.equal(r.waiting, true);
+  src.onPagesSupplied(1, 2);
+  assert.equal(r.waiting, false);
+  assert.equal(r.status, ZX_OK, "page 1 arrived; the failure did not hit the reader's page");
+});
+
+Deno.test("fail: an overlap waiter is failed relative to its own start", () => {
+  const { src } = setup();
+  const a = waiter(false);
+  const o = waiter(false);
+  src.populate(a, "READ", 0, 10);
+  src.populate(o, "READ", 5, 7);
+  src.onPagesFailed(5, 6, ZX_ERR_IO);
+  src.onPagesSupplied(0, 5);
+  src.onPagesSupplied(6, 10);
+  assert.equal(a.status, ZX_OK, "the failure missed the request's first page");
+  assert.equal(o.status, ZX_ERR_IO, "the failure covered the overlap waiter's first page");
+});
+
+Deno.test("fail: an overlap waiter whose own range the failure misses is not failed", () => {
+  const { src } = setup();
+  const a = waiter(false);
+  const o = waiter(false);
+  src.populate(a, "READ", 0, 10);
+  src.populate(o, "READ", 5, 7);
+  src.onPagesFailed(0, 2, ZX_ERR_IO);
+  src.onPagesSupplied(2, 10);
+  assert.equal(a.status, ZX_ERR_IO);
+  assert.equal(o.status, ZX_OK, "pages [0,2) are not the overlap waiter's first page");
+});
+
+Deno.test("fail: a non-early-wake overlap waiter hit on its first page waits for completion", () => {
+  const { src } = setup();
+  const a = waiter(false);
+  const o = waiter(false);
+  src.populate(a, "READ", 0, 4);
+  src.populate(o, "READ", 2, 4);
+  src.onPagesFailed(2, 3, ZX_ERR_IO);
+  assert.equal(o.waiting, true);
+  src.onPagesSupplied(0, 2);
+  src.onPagesSupplied(3, 4);
+  assert.equal(o.status, ZX_ERR_IO);
+  assert.equal(a.status, ZX_OK);
+});
+
+Deno.test("fail: DIRTY requests overlapping the range are failed too", () => {
+  const { src } = setup();
+  const d = waiter(false);
+  src.populate(d, "DIRTY", 0, 1);
+  src.onPagesFailed(0, 1, ZX_ERR_IO);
+  assert.equal(d.waiting, false);
+  assert.equal(d.status, ZX_ERR_IO);
+});
+
+Deno.test("fail: a new request after a failure starts with a clean status", () => {
+  const { src } = setup();
+  const c = waiter(false);
+  src.populate(c, "READ", 0, 1);
+  src.onPagesFailed(0, 1, ZX_ERR_IO);
+  assert.equal(c.status, ZX_ERR_IO);
+  src.populate(c, "READ", 0, 1);
+  src.onPagesSupplied(0, 1);
+  assert.equal(c.status, ZX_OK, "failing is not sticky (SupplyAfterFail)");
+});
+
+// ---------------------------------------------------------------- cancel (3.5)
+
+Deno.test("cancel: the sole primary's request is withdrawn", () => {
+  const { src, p } = setup();
+  const a = waiter();
+  src.populate(a, "READ", 0, 2);
+  p.take();
+  src.cancel(a, ZX_ERR_INTERNAL_INTR_RETRY);
+  assert.deepEqual(reads(src), []);
+  assert.deepEqual(p.take(), ["withdraw #1"]);
+  assert.equal(a.waiting, false);
+  assert.equal(a.status, ZX_ERR_INTERNAL_INTR_RETRY);
+  assert.equal(a.request, null);
+});
+
+Deno.test("cancel: the first overlap waiter inherits the request: same id and range, no packet", () => {
+  const { src, p } = setup();
+  const a = waiter();
+  const b = waiter();
+  const c = waiter();
+  src.populate(a, "READ", 0, 4);
+  src.populate(b, "READ", 1, 3);
+  src.populate(c, "READ", 2, 6);
+  src.onPagesSupplied(3, 4);
+  p.take();
+  src.cancel(a, ZX_ERR_INTERNAL_INTR_KILLED);
+  assert.deepEqual(p.take(), ["swap #1 -> #1 [0,4)"], "no send, no withdraw");
+  assert.deepEqual(reads(src), ["#1[0,4) pending 3"], "range and pending count are kept");
+  const r = src.outstanding("READ")[0];
+  assert.equal(r.primary, b);
+  assert.deepEqual(r.overlap, [c]);
+  assert.equal(b.request, r);
+  assert.equal(c.request, r);
+  assert.equal(b.waiting, true);
+  src.onPagesSupplied(0, 3);
+  assert.equal(b.status, ZX_OK);
+  assert.equal(c.status, ZX_OK);
+  assert.deepEqual(p.take(), ["withdraw #1"]);
+});
+
+Deno.test("cancel: the heir is failed by the request's first page, not its own", () => {
+  const { src } = setup();
+  const a = waiter();
+  const b = waiter();
+  src.populate(a, "READ", 0, 4);
+  src.populate(b, "READ", 2, 4);
+  src.cancel(a, ZX_ERR_TIMED_OUT);
+  src.onPagesFailed(0, 1, ZX_ERR_IO);
+  src.onPagesSupplied(1, 4);
+  assert.equal(b.status, ZX_ERR_IO, "the heir now owns [0,4), whose first page failed");
+});
+
+Deno.test("cancel: an overlap waiter just leaves; the request is untouched", () => {
+  const { src, p } = setup();
+  const a = waiter();
+  const b = waiter();
+  src.populate(a, "READ", 0, 4);
+  src.populate(b, "READ", 1, 3);
+  p.take();
+  src.cancel(b, ZX_ERR_INTERNAL_INTR_RETRY);
+  assert.deepEqual(p.take(), []);
+  assert.deepEqual(src.outstanding("READ")[0].overlap, []);
+  assert.equal(b.request, null);
+  assert.equal(a.waiting, true);
+});
+
+Deno.test("cancel: only interrupt reasons are accepted", () => {
+  const { src } = setup();
+  const a = waiter();
+  src.populate(a, "READ", 0, 1);
+  assert.throws(() => src.cancel(a, ZX_ERR_IO), KernelAssertionError);
+});
+
+Deno.test("release: a fail-instead-of-block waiter leaves its request outstanding", () => {
+  const { src, p } = setup();
+  const a = waiter();
+  src.populate(a, "READ", 0, 2);
+  p.take();
+  src.release(a);
+  assert.equal(a.request, null);
+  assert.equal(a.waiting, false);
+  assert.deepEqual(reads(src), ["#1[0,2) pending 2"]);
+  assert.deepEqual(p.take(), []);
+});
+
+// ---------------------------------------------------------------- detach (2.3)
+
+Deno.test("detach: every request completes with ZX_OK, even one with a recorded error", () => {
+  const { src, p } = setup();
+  const a = waiter();
+  const b = waiter(true);
+  const d = waiter();
+  src.populate(a, "READ", 0, 4);
+  src.populate(b, "READ", 6, 8);
+  src.populate(d, "DIRTY", 0, 1);
+  src.onPagesFailed(0, 1, ZX_ERR_IO);
+  p.take();
+  src.detach();
+  for (const w of [a, b]) {
+    assert.equal(w.waiting, false);
+    assert.equal(w.status, ZX_OK, "woken to retry; the retry gets BAD_STATE");
+  }
+  assert.deepEqual(reads(src), []);
+  assert.deepEqual(src.outstanding("DIRTY"), []);
+  assert.deepEqual(p.take().sort(), ["withdraw #1", "withdraw #2"]);
+});
+
+Deno.test("detach: later populates get BAD_STATE and detaching twice is harmless", () => {
+  const { src, p } = setup();
+  src.detach();
+  src.detach();
+  const a = waiter();
+  assert.equal(src.populate(a, "READ", 0, 1), ZX_ERR_BAD_STATE);
+  assert.equal(a.waiting, false);
+  assert.equal(a.request, null);
+  assert.deepEqual(p.take(), []);
+});
