@@ -15,7 +15,7 @@ import {
   ZX_VM_PERM_WRITE,
   ZX_VMO_OP_COMMIT,
 } from "../kernel/constants.ts";
-import type { Syscall } from "../kernel/kernel.ts";
+import type { Kernel, KernelOptions, Syscall } from "../kernel/kernel.ts";
 import type { KThread } from "../kernel/objects.ts";
 import { REFERENCE_SERVICES } from "../services/mod.ts";
 import type { PagerService, ServiceContext, ServiceVmo } from "../services/service.ts";
@@ -42,6 +42,8 @@ export interface RunOptions {
   services?: Readonly<Record<string, PagerService>>;
   /** Keep trace entries for printing. Default true. */
   keepTrace?: boolean;
+  /** Builds the kernel (the seam for kernel variants). Default: the model as specified. */
+  makeKernel?: (options: KernelOptions) => Kernel;
 }
 
 /** The outcome of one faulting-thread operation. */
@@ -128,6 +130,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Scena
     liveness: scenario.liveness,
     monitors: options.monitors,
     keepTrace: options.keepTrace,
+    makeKernel: options.makeKernel,
   });
   const k = world.kernel;
   const [setup] = k.createThread("setup", 0);

@@ -98,7 +98,13 @@ export type Verdict =
 
 /** Options of a world. */
 export interface WorldOptions extends KernelOptions {
+  /** The scheduling strategy. */
   strategy: Strategy;
+  /**
+   * Builds the kernel: the seam for kernel variants (a mutant is a `Kernel`
+   * subclass). Default: the model as specified.
+   */
+  makeKernel?: (options: KernelOptions) => Kernel;
   /** Steps after which the run ends with a "step budget exhausted" verdict. Default 100000. */
   maxSteps?: number;
   /** The liveness phase. Default: from step 5000, bound 20000 steps. */
@@ -160,7 +166,8 @@ export class World {
 
   constructor(options: WorldOptions) {
     this.trace = new Trace(options.keepTrace ?? true);
-    this.kernel = new Kernel({ ...options, sink: this.trace });
+    const kernelOptions = { pageSize: options.pageSize, overtimeTicks: options.overtimeTicks, sink: this.trace };
+    this.kernel = options.makeKernel?.(kernelOptions) ?? new Kernel(kernelOptions);
     this.decisions = new DecisionSource(options.strategy);
     this.maxSteps = options.maxSteps ?? 100_000;
     this.liveness = options.liveness ?? { afterSteps: 5000, bound: 20_000 };
