@@ -6,7 +6,8 @@
  * @module
  */
 
-import { loadCaseFile, type LoadedCase } from "../fuzz/corpus_io.ts";
+import { loadCaseFile } from "../fuzz/corpus_io.ts";
+import type { CorpusCase } from "../properties/corpus.ts";
 import { type FlagSpec, InputError, parseFlags, runCommand, usage, UsageError } from "./args.ts";
 
 const FLAGS: Record<string, FlagSpec> = {
@@ -25,7 +26,7 @@ interface Entry {
   readonly file: string;
   readonly name: string;
   readonly text: string;
-  readonly c: LoadedCase;
+  readonly c: CorpusCase;
   readonly signature: string;
 }
 
@@ -45,8 +46,7 @@ async function readCorpus(dir: string, errors: string[]): Promise<Entry[]> {
     try {
       const c = await loadCaseFile(file);
       const text = await Deno.readTextFile(file);
-      const signature = (JSON.parse(text).signature as string | undefined) ??
-        `${c.expected.verdict}:${c.traceHash}`;
+      const signature = c.signature ?? `${c.expected}:${c.traceHash}`;
       out.push({ file, name, text, c, signature });
     } catch (e) {
       errors.push((e as Error).message);
@@ -67,10 +67,7 @@ async function main(): Promise<number> {
     if (dirs.length > 1) throw new UsageError("list takes one directory");
     const entries = await readCorpus(dirs[0] ?? "corpus", errors);
     for (const e of entries) {
-      const inv = e.c.expected.invariant ? ` (${e.c.expected.invariant})` : "";
-      console.log(
-        `${e.name}: expects ${e.c.expected.verdict}${inv}, ${e.c.decisions.length} decisions`,
-      );
+      console.log(`${e.name}: expects ${e.c.expected}, ${e.c.decisions.length} decisions`);
     }
     for (const err of errors) console.error(`error: ${err}`);
     console.log(`corpus: ${entries.length} valid, ${errors.length} invalid`);

@@ -11,6 +11,7 @@ import type { Finding } from "../fuzz/campaign.ts";
 import { wallMs } from "../fuzz/clock.ts";
 import { type CampaignSummary, runCampaign } from "../fuzz/orchestrate.ts";
 import { SOMETIMES } from "../fuzz/sometimes.ts";
+import { CHECKER_SETS, type CheckerSet } from "../properties/corpus.ts";
 import { findingToCase, knownSignatures, writeCaseFile } from "../fuzz/corpus_io.ts";
 import {
   type FlagSpec,
@@ -44,6 +45,11 @@ const FLAGS: Record<string, FlagSpec> = {
   service: { type: "string", value: "PATH", help: "test your own pager service module" },
   corpus: { type: "string", value: "DIR", help: "where new failures are written (default corpus)" },
   "max-shrink": { type: "string", value: "N", help: "shrink attempts per failure (default 2000)" },
+  checkers: {
+    type: "string",
+    value: "SET",
+    help: "kernel | kernel+service (default: kernel; kernel+service with --service)",
+  },
   json: { type: "boolean", help: "print the summary as JSON" },
   help: { type: "boolean", help: "show this help" },
 };
@@ -74,6 +80,8 @@ export function summaryText(s: CampaignSummary): string {
       s.runsPerSecond.toFixed(0)
     } runs/s), ${s.steps} steps`,
     `failing runs ${s.failingRuns}, new distinct failures ${s.findings.length}`,
+    `memory (rss) ${s.rssMiB.first.toFixed(0)} MiB at start, ${s.rssMiB.max.toFixed(0)} max, ` +
+    `${s.rssMiB.last.toFixed(0)} at end (${s.rssMiB.samples} samples)`,
   ];
   for (const f of s.findings) {
     lines.push(`  ${f.signature}`);
@@ -111,6 +119,10 @@ async function main(): Promise<number> {
   const corpus = (values.corpus as string | undefined) ?? "corpus";
   const maxShrink = intFlag(values, "max-shrink", 2000, 0, 1_000_000);
   const servicePath = (values.service as string | undefined) ?? null;
+  const checkers = (values.checkers ?? (servicePath !== null ? "kernel+service" : "kernel")) as string;
+  if (!(CHECKER_SETS as readonly string[]).includes(checkers)) {
+    throw new UsageError(`--checkers must be ${CHECKER_SETS.join(" or ")}, got "${checkers}"`);
+  }
   if (servicePath !== null) await loadServiceModule(servicePath); // fail fast, in one line, before workers start
   try {
     await Deno.mkdir(corpus, { recursive: true });
@@ -140,8 +152,9 @@ async function main(): Promise<number> {
     servicePath,
     known,
     maxShrink,
+    checkers: checkers as CheckerSet,
     persist: (f: Finding) =>
-      writeCaseFile(corpus, findingToCase(f, { campaignSeed: seed, servicePath })),
+      writeCaseFile(corpus, findingToCase(f, { campaignSeed: seed, servicePath, checkers: checkers as CheckerSet })),
     progressEvery: tty ? 0.5 : 5,
     progress: (line, final) => {
       if (values.json) return;

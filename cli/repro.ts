@@ -7,11 +7,14 @@
  */
 
 import { executePlan, generateScenario, planRun } from "../fuzz/campaign.ts";
-import { campaignMonitors } from "../fuzz/monitors.ts";
+import { checkCase, settleVerdict, verdictLabel } from "../properties/check_case.ts";
+import { type CheckerSet, checkersOf } from "../properties/corpus.ts";
 import { DEFAULT_SCENARIO } from "../sim/default_scenario.ts";
 import { runScenario, type ScenarioRun, type StrategyName } from "../sim/run.ts";
 import { parseScenario, type Scenario } from "../sim/scenario.ts";
 import type { PagerService } from "../services/service.ts";
+import { BUGGY_SERVICES } from "../properties/buggy_services.ts";
+import type { Monitor } from "../sim/world.ts";
 import { failingStep, printOutcome, printTrace, type TraceForm } from "./_output.ts";
 import {
   type FlagSpec,
@@ -34,6 +37,7 @@ const FLAGS: Record<string, FlagSpec> = {
   scenario: { type: "string", value: "FILE", help: "scenario for --seed" },
   strategy: { type: "string", value: "NAME", help: "random | pct, for --seed (default random)" },
   "pct-depth": { type: "string", value: "D", help: "PCT depth for --seed (default 2)" },
+  checkers: { type: "string", value: "SET", help: "kernel | kernel+service (default: the case's, else kernel)" },
   decisions: { type: "string", value: "LIST", help: "replay this decision list instead" },
   campaign: { type: "string", value: "S", help: "replay run --run K of campaign seed S" },
   run: { type: "string", value: "K", help: "the campaign run index, with --campaign" },
@@ -83,23 +87,29 @@ async function main(): Promise<number> {
   let run: ScenarioRun;
   let scenario: Scenario;
   let title: string;
-  let expected: { verdict: string; invariant?: string; traceHash: string } | null = null;
+  let expected: { verdict: string; traceHash: string } | null = null;
+  const checkerFlag = values.checkers as string | undefined;
+  if (checkerFlag !== undefined && checkerFlag !== "kernel" && checkerFlag !== "kernel+service") {
+    throw new UsageError(`--checkers must be kernel or kernel+service, got "${checkerFlag}"`);
+  }
+  const settled = (r: ScenarioRun, monitors: readonly Monitor[]): ScenarioRun => ({
+    ...r,
+    verdict: settleVerdict(r, monitors),
+  });
   let replay: string;
   if (positionals.length === 1) {
     const file = positionals[0];
     const c = await loadCaseFile(file);
-    scenario = await useService(c.scenario);
-    run = runScenario(scenario, {
-      seed: c.seed,
-      decisions: c.decisions,
-      monitors: campaignMonitors(),
-      services,
-    });
-    expected = {
-      verdict: c.expected.verdict,
-      invariant: c.expected.invariant,
-      traceHash: c.traceHash,
-    };
+    scenario = await useService(c.scenario as Scenario);
+    const r = checkCase(
+      { scenario, decisions: c.decisions, seed: c.seed },
+      {
+        monitors: checkersOf((checkerFlag ?? c.checkers) as CheckerSet),
+        services: { ...BUGGY_SERVICES, ...services },
+      },
+    );
+    run = { ...r.run, verdict: r.verdict };
+    expected = { verdict: c.expected, traceHash: c.traceHash };
     title = `${file}: ${c.description}`;
     replay = `deno task repro ${file}`;
   } else if (values.campaign !== undefined) {
@@ -108,16 +118,15 @@ async function main(): Promise<number> {
     const k = intFlag(values, "run", 0, 0);
     const plan = planRun(seed, k);
     scenario = await useService(generateScenario(plan));
-    const outcome = executePlan(plan, scenario, { monitors: campaignMonitors, services });
-    run = runScenario(scenario, {
-      seed: plan.runSeed,
-      decisions: outcome.decisions,
-      monitors: campaignMonitors(),
-      services,
-    });
-    title = `campaign ${seed}, run ${k} (${
-      plan.strategy.kind === "pct" ? `pct d=${plan.strategy.depth}` : "random"
-    })`;
+    const monitors = checkersOf((checkerFlag ?? "kernel") as CheckerSet);
+    const outcome = executePlan(plan, scenario, { monitors, services });
+    const m = monitors();
+    run = settled(
+      runScenario(scenario, { seed: plan.runSeed, decisions: outcome.decisions, monitors: m, services }),
+      m,
+    );
+    const how = plan.strategy.kind === "pct" ? `pct d=${plan.strategy.depth}` : "random";
+    title = `campaign ${seed}, run ${k} (${how})`;
     replay = `deno task repro --campaign ${seed} --run ${k}`;
   } else {
     scenario = await useService(
@@ -133,18 +142,21 @@ async function main(): Promise<number> {
     const decisions = values.decisions !== undefined
       ? parseDecisions(values.decisions as string)
       : undefined;
-    run = runScenario(scenario, {
-      seed,
-      strategy: strategy as StrategyName,
-      pctDepth: intFlag(values, "pct-depth", 2, 1, 64),
-      decisions,
-      monitors: campaignMonitors(),
-      services,
-    });
+    const m = checkersOf((checkerFlag ?? "kernel") as CheckerSet)();
+    run = settled(
+      runScenario(scenario, {
+        seed,
+        strategy: strategy as StrategyName,
+        pctDepth: intFlag(values, "pct-depth", 2, 1, 64),
+        decisions,
+        monitors: m,
+        services,
+      }),
+      m,
+    );
     title = `${scenario.name ?? "scenario"}, seed ${seed}`;
-    replay = `deno task repro${
-      values.scenario ? ` --scenario ${values.scenario}` : ""
-    } --decisions ${run.decisions.join(",")}`;
+    const scenarioArg = values.scenario ? ` --scenario ${values.scenario}` : "";
+    replay = `deno task repro${scenarioArg} --decisions ${run.decisions.join(",")}`;
   }
 
   console.log(`replaying: ${title}`);
@@ -174,15 +186,10 @@ async function main(): Promise<number> {
   printOutcome(run, replay);
   let ok = run.verdict.kind === "pass";
   if (expected !== null) {
-    const verdictOk = run.verdict.kind === expected.verdict &&
-      (expected.invariant === undefined ||
-        (run.verdict.kind === "invariant" && run.verdict.invariant === expected.invariant));
+    const verdictOk = verdictLabel(run.verdict) === expected.verdict;
     const hashOk = run.traceHash === expected.traceHash;
-    console.log(
-      `expected: ${expected.verdict}${expected.invariant ? ` (${expected.invariant})` : ""}: ${
-        verdictOk ? "reproduced" : "NOT reproduced"
-      }`,
-    );
+    const got = verdictOk ? "reproduced" : `NOT reproduced (got ${verdictLabel(run.verdict)})`;
+    console.log(`expected: ${expected.verdict}: ${got}`);
     console.log(`recorded trace-hash: ${expected.traceHash}: ${hashOk ? "match" : "MISMATCH"}`);
     ok = verdictOk && hashOk;
   }

@@ -12,6 +12,7 @@ import { runScenario } from "../sim/run.ts";
 import { EVENT_KINDS, parseScenario, type Scenario, SCENARIO_FORMAT } from "../sim/scenario.ts";
 import type { Monitor, Verdict } from "../sim/world.ts";
 import type { PagerService } from "../services/service.ts";
+import { checkCase, settleVerdict } from "../properties/check_case.ts";
 import { type Case, shrinkCase } from "./shrink.ts";
 import { signatureOf } from "./signature.ts";
 
@@ -77,6 +78,7 @@ export function inShard(k: number, shard: { index: number; count: number }): boo
 
 /** How to run a campaign's cases. */
 export interface RunContext {
+  /** Fresh checkers for one run. */
   readonly monitors: () => readonly Monitor[];
   readonly services?: Readonly<Record<string, PagerService>>;
 }
@@ -153,12 +155,11 @@ export function investigate(
     abort,
   });
   // Record the complete decision list of the final run, so replay never needs the fallback seed.
-  const final = runScenario(shrunk.case.scenario, {
-    seed: plan.runSeed,
-    decisions: shrunk.case.decisions,
-    monitors: ctx.monitors(),
-    services: ctx.services,
-  });
+  const settled = checkCase(
+    { scenario: shrunk.case.scenario, decisions: shrunk.case.decisions, seed: plan.runSeed },
+    { monitors: ctx.monitors, services: ctx.services },
+  );
+  const final = { ...settled.run, verdict: settled.verdict };
   const ops = (s: Scenario) => s.threads.reduce((n, t) => n + t.ops.length, 0);
   return {
     signature,

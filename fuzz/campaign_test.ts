@@ -3,6 +3,7 @@ import { loadCaseFile } from "./corpus_io.ts";
 import { executePlan, generateScenario, investigate, planRun } from "./campaign.ts";
 import { withService } from "../cli/sim.ts";
 import lossyService from "./testdata/lossy_service.ts";
+import { kernelInvariants } from "../properties/kernel_invariants.ts";
 
 const DENO = Deno.execPath();
 const LOSSY = "fuzz/testdata/lossy_service.ts";
@@ -26,15 +27,15 @@ Deno.test("run plans are a pure function of (campaign seed, run index)", () => {
 });
 
 Deno.test("a lossy service's hang is shrunk to one thread and a few decisions", () => {
-  const ctx = { monitors: () => [], services: { user: lossyService } };
+  const ctx = { monitors: kernelInvariants, services: { user: lossyService } };
   for (let k = 0; k < 500; k++) {
     const plan = planRun(3, k);
     if (plan.swarm.events.length > 0) continue; // keep it about the lost request
     const scenario = withService(generateScenario(plan), "user");
     const outcome = executePlan(plan, scenario, ctx);
-    if (outcome.verdict.kind !== "hang") continue;
+    if (outcome.verdict.kind === "pass") continue;
     const f = investigate(plan, scenario, outcome, ctx)!;
-    assert.equal(f.signature, "hang:READ request");
+    assert.match(f.signature, /^invariant:no-lost-requests@/);
     assert.equal(f.shrunk.scenario.threads.length, 1);
     assert.ok(f.shrunk.decisions.length <= outcome.decisions.length, "shrinking never grows the schedule");
     console.log(`run ${k}: ${outcome.decisions.length} decisions -> ${f.shrunk.decisions.length}`);
@@ -51,12 +52,12 @@ Deno.test("campaign against a lossy service: finds, shrinks, writes one case; re
       "--service", LOSSY, "--corpus", dir,
     ]);
     assert.equal(r.code, 1, r.out + r.err);
-    assert.match(r.out, /hang:READ request\n/);
-    const lost = (await corpusFiles(dir)).filter((f) => f.startsWith("hang-read-request-") && !f.includes("port-closed"));
+    assert.match(r.out, /invariant:no-lost-requests@/);
+    const lost = (await corpusFiles(dir)).filter((f) => f.startsWith("invariant-no-lost-requests"));
     assert.equal(lost.length, 1, `one case for the lost-request bug: ${lost}`);
     const file = `${dir}/${lost[0]}`;
     const c = await loadCaseFile(file);
-    assert.equal(c.expected.verdict, "hang");
+    assert.equal(c.expected, "invariant:no-lost-requests");
     const hashes = new Set<string>();
     for (let i = 0; i < 3; i++) {
       const rep = await run(["run", "-A", "cli/repro.ts", file, "--service", LOSSY, "--trace", "none"]);

@@ -8,6 +8,7 @@
  */
 
 import type { Finding } from "./campaign.ts";
+import type { CheckerSet } from "../properties/corpus.ts";
 import { Stopwatch } from "./clock.ts";
 import { SOMETIMES } from "./sometimes.ts";
 import type { WorkerMessage, WorkerStart } from "./worker.ts";
@@ -24,6 +25,8 @@ export interface CampaignOptions {
   readonly servicePath: string | null;
   readonly known: readonly string[];
   readonly maxShrink: number;
+  /** Which checkers judge each run. */
+  readonly checkers: CheckerSet;
   /** Write one finding to the corpus; returns where it went. */
   readonly persist: (finding: Finding) => Promise<string>;
   /** Progress sink: a line to show (TTY: overwritten in place). */
@@ -54,6 +57,8 @@ export interface CampaignSummary {
   readonly neverReached: readonly string[];
   readonly interrupted: boolean;
   readonly errors: readonly string[];
+  /** Process resident memory (MiB) sampled over the campaign: first, largest, last. */
+  readonly rssMiB: { readonly first: number; readonly max: number; readonly last: number; readonly samples: number };
 }
 
 /** Runs a campaign to its budget (or until interrupted) and summarizes it. */
@@ -135,6 +140,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
         servicePath: options.servicePath,
         known: options.known,
         maxShrink: options.maxShrink,
+        checkers: options.checkers,
       };
       worker.postMessage(start);
     }
@@ -143,7 +149,13 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
   const budget = setInterval(() => {
     if (options.seconds !== null && clock.seconds >= options.seconds) Atomics.store(stopFlag, 0, 1);
   }, 50);
-  const ticker = setInterval(() => options.progress(line(), false), options.progressEvery * 1000);
+  const rss: number[] = [];
+  const sampleRss = () => rss.push(Deno.memoryUsage().rss / 2 ** 20);
+  sampleRss();
+  const ticker = setInterval(() => {
+    sampleRss();
+    options.progress(line(), false);
+  }, options.progressEvery * 1000);
   await finished;
   clearInterval(budget);
   clearInterval(ticker);
@@ -152,6 +164,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
   Deno.removeSignalListener("SIGINT", onSigint);
 
   const t = totals();
+  sampleRss();
   options.progress(line(), true);
   const seconds = clock.seconds;
   return {
@@ -174,5 +187,6 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
     neverReached: Object.keys(SOMETIMES).filter((k) => !(t.sometimes[k] > 0)),
     interrupted,
     errors,
+    rssMiB: { first: rss[0], max: Math.max(...rss), last: rss[rss.length - 1], samples: rss.length },
   };
 }

@@ -20,7 +20,7 @@ import {
   planRun,
   type RunContext,
 } from "./campaign.ts";
-import { campaignMonitors } from "./monitors.ts";
+import { type CheckerSet, checkersOf } from "../properties/corpus.ts";
 import { SometimesMonitor } from "./sometimes.ts";
 import { wallMs } from "./clock.ts";
 
@@ -38,6 +38,8 @@ export interface WorkerStart {
   /** Signatures already in the corpus: counted, not shrunk again. */
   readonly known: readonly string[];
   readonly maxShrink: number;
+  /** Which checkers judge each run. */
+  readonly checkers: CheckerSet;
 }
 
 /** What a worker reports. */
@@ -62,7 +64,7 @@ export function runWorker(
 ): void {
   const stop = new Int32Array(start.stop);
   const ctx: RunContext = {
-    monitors: campaignMonitors,
+    monitors: checkersOf(start.checkers),
     services: service ? { user: service } : undefined,
   };
   const seen = new Set(start.known);

@@ -13,7 +13,7 @@ import { runScenario, type ScenarioRun } from "./run.ts";
 import { parseScenario, type ScenarioInput } from "./scenario.ts";
 import { randomStrategy } from "./strategy.ts";
 import type { ThreadBody } from "./sys.ts";
-import { World } from "./world.ts";
+import { describeVerdict, type Verdict, World } from "./world.ts";
 
 const SEEDS = [1, 2, 3, 4, 5, 6, 7, 8];
 
@@ -261,4 +261,19 @@ Deno.test("virtual time jumps to the earliest deadline when every thread is park
   assert.equal(woke.length, 2);
   assert.ok(woke[0] >= 40_000 && woke[0] < 40_010, `first wake at ${woke[0]}`);
   assert.ok(woke[1] >= 900_000 && woke[1] < 900_010, `second wake at ${woke[1]}`);
+});
+
+Deno.test("every verdict kind has a one-line description", () => {
+  const cases: [Verdict, RegExp][] = [
+    [{ kind: "pass", step: 3 }, /^pass after 3 steps$/],
+    [{ kind: "invariant", invariant: "K8", message: "m", step: 4, tid: 2 }, /^invariant K8 broken at step 4 \(t2\): m$/],
+    [{ kind: "kernel-assertion", message: "m", stack: "", step: 5, tid: 1 }, /^kernel assertion failed at step 5/],
+    [{ kind: "thread-fault", tid: 1, thread: "svc", message: "m", stack: "", step: 6 }, /^thread t1 svc faulted at step 6: m$/],
+    [{ kind: "hang", step: 7, blocked: [{ tid: 2, thread: "r", role: "workload", on: "x" }] }, /^hang at step 7: t2 r waits on x$/],
+    [{ kind: "step-budget", step: 8 }, /^step budget exhausted after 8 steps$/],
+  ];
+  for (const [v, re] of cases) {
+    const text = describeVerdict(v);
+    if (!re.test(text)) throw new Error(`${v.kind}: ${text}`);
+  }
 });

@@ -21,7 +21,10 @@ export const FORBIDDEN: readonly { pattern: RegExp; why: string }[] = [
   { pattern: /\bset(Timeout|Interval|Immediate)\b/, why: "host timers: use virtual time" },
   { pattern: /\bqueueMicrotask\b/, why: "host scheduling: the scheduler decides order" },
   { pattern: /\bcrypto\s*\.\s*(getRandomValues|randomUUID|subtle)\b/, why: "host randomness" },
-  { pattern: /\bDeno\s*\.\s*(env|hrtime|pid|hostname|osRelease|systemMemoryInfo)\b/, why: "host-dependent input" },
+  {
+    pattern: /\bDeno\s*\.\s*(env|hrtime|pid|hostname|osRelease|systemMemoryInfo)\b/,
+    why: "host-dependent input",
+  },
   { pattern: /\bnew\s+Worker\b/, why: "host scheduling" },
 ];
 
@@ -62,7 +65,9 @@ export async function scanDirs(dirs: readonly string[]): Promise<Finding[]> {
     for (const e of entries) {
       const path = `${dir}/${e.name}`;
       if (e.isDirectory) await walk(path);
-      else if (e.name.endsWith(".ts") && !e.name.endsWith("_test.ts") && !e.name.endsWith("_bench.ts")) {
+      else if (
+        e.name.endsWith(".ts") && !e.name.endsWith("_test.ts") && !e.name.endsWith("_bench.ts")
+      ) {
         findings.push(...scanSource(path, await Deno.readTextFile(path)));
       }
     }

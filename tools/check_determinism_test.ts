@@ -14,7 +14,11 @@ Deno.test("determinism check finds each forbidden source in code", () => {
 });
 
 Deno.test("determinism check ignores comments and strings", () => {
-  const ok = ["// Math.random is forbidden", "/* Date.now() */ const a = 1;", 'const s = "Date.now()";'];
+  const ok = [
+    "// Math.random is forbidden",
+    "/* Date.now() */ const a = 1;",
+    'const s = "Date.now()";',
+  ];
   for (const line of ok) assert.deepEqual(scanSource("f.ts", line), [], line);
 });
 

@@ -1,0 +1,204 @@
+/**
+ * fast-check arbitraries for pager scenarios and schedules. Both are
+ * ordinary `fc.Arbitrary` values, so fast-check shrinks the schedule (the
+ * decision list) along with the scenario, and both compose with a user's own
+ * `fc.assert`.
+ *
+ * @module
+ */
+
+import fc from "fast-check";
+import {
+  EVENT_KINDS,
+  parseScenario,
+  type Scenario,
+  type ScenarioInput,
+  SERVICE_KINDS,
+} from "../sim/scenario.ts";
+
+/** A service kind a scenario may use. */
+export type ServiceKind = Exclude<typeof SERVICE_KINDS[number], "custom">;
+/** An environment event kind. */
+export type EventKind = typeof EVENT_KINDS[number];
+/** An operation kind of a faulting thread. */
+export type OpKind = "read" | "write" | "commit" | "mapRead" | "mapWrite" | "info";
+
+/** Options of {@linkcode scenarioArbitrary}; every bound is inclusive. */
+export interface ScenarioArbitraryOptions {
+  /** Pagers (each with its own port and service). Default 2. */
+  readonly maxPagers?: number;
+  /** VMOs in all. Default 3. */
+  readonly maxVmos?: number;
+  /** Pages per VMO. Default 4. */
+  readonly maxPages?: number;
+  /** Faulting threads. Default 3. */
+  readonly maxThreads?: number;
+  /** Operations per faulting thread. Default 3. */
+  readonly maxOps?: number;
+  /** Environment events. Default 2. */
+  readonly maxEvents?: number;
+  /** Page sizes to draw from. Default 64, 128, 256, 512. */
+  readonly pageSizes?: readonly number[];
+  /** Reference services to draw from. Default eager, batching, flaky, detacher. */
+  readonly services?: readonly ServiceKind[];
+  /** Names of custom services (passed to the run as `services`) to draw from as well. */
+  readonly customServices?: readonly string[];
+  /** Environment events to draw from. Default all of them. */
+  readonly events?: readonly EventKind[];
+  /** Operations to draw from. Default all of them. */
+  readonly ops?: readonly OpKind[];
+  /** Let threads use fail-instead-of-block mode. Default true. */
+  readonly failInsteadOfBlock?: boolean;
+  /** Service threads per pager. Default 2. */
+  readonly maxServiceThreads?: number;
+}
+
+const OP_KINDS: readonly OpKind[] = ["read", "write", "commit", "mapRead", "mapWrite", "info"];
+
+/** Run limits of drawn scenarios: small, so a property runs hundreds of cases in seconds. */
+const LIMITS = { maxSteps: 20_000, liveness: { afterSteps: 400, bound: 4_000 } };
+
+/**
+ * Valid scenarios. Cross-references are drawn as indices and taken modulo
+ * the number of things they point at, so every draw (and every shrink) is
+ * valid. Environment events never run before step 2, after every handle of
+ * the setup exists.
+ *
+ * @example
+ * ```ts
+ * import fc from "fast-check";
+ * import { scenarioArbitrary } from "./arbitraries.ts";
+ * const [s] = fc.sample(scenarioArbitrary({ maxPagers: 1 }), { numRuns: 1, seed: 1 });
+ * console.assert(s.pagers.length === 1 && s.pageSize <= 512);
+ * ```
+ */
+export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): fc.Arbitrary<Scenario> {
+  const services: string[] = [...(options.services ?? ["eager", "batching", "flaky", "detacher"])];
+  const custom = options.customServices ?? [];
+  const serviceNames = [...services, ...custom.map((n) => `custom:${n}`)];
+  const ops = options.ops ?? OP_KINDS;
+  const events = options.events ?? EVENT_KINDS;
+  const nat = (max: number) => fc.nat({ max });
+  const service = fc.record({
+    which: fc.constantFrom(...serviceNames),
+    batch: fc.integer({ min: 1, max: 4 }),
+    readAhead: nat(2),
+    failPercent: nat(60),
+    detachAfter: nat(3),
+    closePager: fc.boolean(),
+    threads: fc.integer({ min: 1, max: options.maxServiceThreads ?? 2 }),
+  });
+  const op = fc.record({
+    op: fc.constantFrom(...ops),
+    vmo: nat(15),
+    page: nat(15),
+    pages: nat(15),
+    byte: fc.option(nat(255), { nil: undefined }),
+  });
+  const raw = fc.record({
+    pageSize: fc.constantFrom(...(options.pageSizes ?? [64, 128, 256, 512])),
+    pagers: fc.array(service, { minLength: 1, maxLength: options.maxPagers ?? 2 }),
+    vmos: fc.array(
+      fc.record({ pager: nat(15), pages: fc.integer({ min: 1, max: options.maxPages ?? 4 }) }),
+      { minLength: 1, maxLength: options.maxVmos ?? 3 },
+    ),
+    threads: fc.array(
+      fc.record({
+        ops: fc.array(op, { minLength: 1, maxLength: options.maxOps ?? 3 }),
+        failInsteadOfBlock: options.failInsteadOfBlock === false
+          ? fc.constant(false)
+          : fc.boolean(),
+      }),
+      { minLength: 1, maxLength: options.maxThreads ?? 3 },
+    ),
+    events: fc.array(
+      fc.record({
+        do: fc.constantFrom(...(events.length > 0 ? events : EVENT_KINDS)),
+        target: nat(15),
+        notBefore: nat(40),
+      }),
+      { maxLength: events.length === 0 ? 0 : options.maxEvents ?? 2 },
+    ),
+  });
+  return raw.map((r) => {
+    const vmos = r.vmos.map((v, i) => ({
+      name: `v${i}`,
+      pager: `p${v.pager % r.pagers.length}`,
+      pages: v.pages,
+    }));
+    const input: ScenarioInput = {
+      pageSize: r.pageSize,
+      ...LIMITS,
+      pagers: r.pagers.map((p, i) => {
+        const isCustom = p.which.startsWith("custom:");
+        return {
+          name: `p${i}`,
+          threads: p.threads,
+          service: {
+            kind: isCustom ? "custom" : p.which as ServiceKind,
+            ...(isCustom ? { name: p.which.slice("custom:".length) } : {}),
+            batch: p.batch,
+            readAhead: p.readAhead,
+            failPercent: p.failPercent,
+            detachAfter: p.detachAfter,
+            closePager: p.closePager,
+          },
+        };
+      }),
+      vmos,
+      threads: r.threads.map((t, i) => ({
+        name: `t${i}`,
+        failInsteadOfBlock: t.failInsteadOfBlock,
+        ops: t.ops.map((o) => {
+          const v = vmos[o.vmo % vmos.length];
+          if (o.op === "info") return { op: "info" as const, vmo: v.name };
+          const page = o.page % v.pages;
+          const pages = 1 + o.pages % (v.pages - page);
+          const writes = o.op === "write" || o.op === "mapWrite";
+          return {
+            op: o.op,
+            vmo: v.name,
+            page,
+            pages,
+            ...(writes && o.byte !== undefined ? { byte: o.byte } : {}),
+          };
+        }),
+      })),
+      events: r.events.map((e) => {
+        const target = e.do === "suspend" || e.do === "kill"
+          ? `t${e.target % r.threads.length}`
+          : e.do === "closePager" || e.do === "closePort"
+          ? `p${e.target % r.pagers.length}`
+          : `v${e.target % vmos.length}`;
+        return { do: e.do, target, notBefore: 1 + e.notBefore };
+      }),
+    };
+    return parseScenario(input, "scenarioArbitrary");
+  });
+}
+
+/** Options of {@linkcode decisionsArbitrary}. */
+export interface DecisionsArbitraryOptions {
+  /** Longest list. Default 64. */
+  readonly maxLength?: number;
+  /** Largest index drawn (taken modulo the runnable set). Default 7. */
+  readonly maxValue?: number;
+}
+
+/**
+ * Decision lists: plain arrays of small indices. Each picks among the
+ * runnable threads (mod their number); past the end the seeded fallback picks.
+ *
+ * @example
+ * ```ts
+ * import fc from "fast-check";
+ * import { decisionsArbitrary } from "./arbitraries.ts";
+ * const [d] = fc.sample(decisionsArbitrary({ maxLength: 4 }), { numRuns: 1, seed: 1 });
+ * console.assert(d.length <= 4);
+ * ```
+ */
+export function decisionsArbitrary(
+  options: DecisionsArbitraryOptions = {},
+): fc.Arbitrary<number[]> {
+  return fc.array(fc.nat({ max: options.maxValue ?? 7 }), { maxLength: options.maxLength ?? 64 });
+}

@@ -1,0 +1,103 @@
+/**
+ * Runs one case (scenario, decision list, seed) under a set of checkers and
+ * settles its verdict: hangs and service crashes are judged by the checkers
+ * (a lost request, a documented stranding, a broken service obligation).
+ *
+ * @module
+ */
+
+import type { Scenario } from "../sim/scenario.ts";
+import { runScenario, type ScenarioRun } from "../sim/run.ts";
+import { InvariantViolation, type Monitor, type Verdict } from "../sim/world.ts";
+import type { PagerService } from "../services/service.ts";
+import { isJudge } from "./_step_monitor.ts";
+
+/** One case: everything a run depends on. */
+export interface Case {
+  readonly scenario: Scenario;
+  /** Indices into the runnable set (mod its size); past the end the seeded fallback picks. */
+  readonly decisions: readonly number[];
+  /** Seeds the replay fallback. */
+  readonly seed: number;
+}
+
+/** Options of {@linkcode checkCase}. */
+export interface CheckOptions {
+  /** Makes fresh checkers for one run (they keep state). */
+  readonly monitors: () => readonly Monitor[];
+  /** Services for `custom` service kinds, by name. */
+  readonly services?: Readonly<Record<string, PagerService>>;
+  /** Keep trace entries (for the failure report). Default true. */
+  readonly keepTrace?: boolean;
+}
+
+/** A settled run. */
+export interface CaseResult {
+  readonly input: Case;
+  readonly run: ScenarioRun;
+  /** The verdict after the checkers judged hangs and crashes. */
+  readonly verdict: Verdict;
+}
+
+/** The expected-verdict string of a verdict: `pass`, a verdict kind, or `invariant:<name>`. */
+export function verdictLabel(v: Verdict): string {
+  return v.kind === "invariant" ? `invariant:${v.invariant}` : v.kind;
+}
+
+/**
+ * Runs a case and settles its verdict.
+ *
+ * @example
+ * ```ts
+ * import { checkCase } from "./check_case.ts";
+ * import { kernelInvariants } from "./kernel_invariants.ts";
+ * import { parseScenario } from "../sim/scenario.ts";
+ * const scenario = parseScenario({
+ *   pageSize: 64,
+ *   pagers: [{ name: "fs" }],
+ *   vmos: [{ name: "a", pager: "fs", pages: 1 }],
+ *   threads: [{ name: "r", ops: [{ op: "read", vmo: "a", page: 0 }] }],
+ *   events: [{ do: "closePort", target: "fs", notBefore: 1 }],
+ * });
+ * const r = checkCase({ scenario, decisions: [], seed: 0 }, { monitors: kernelInvariants });
+ * console.assert(r.verdict.kind === "pass" || r.verdict.kind === "invariant");
+ * ```
+ */
+export function checkCase(input: Case, options: CheckOptions): CaseResult {
+  const monitors = options.monitors();
+  const run = runScenario(input.scenario, {
+    decisions: input.decisions,
+    seed: input.seed,
+    monitors,
+    services: options.services,
+    keepTrace: options.keepTrace,
+  });
+  return { input, run, verdict: settleVerdict(run, monitors) };
+}
+
+/**
+ * Settles a finished run's verdict: a hang or a service crash is judged by
+ * the checkers (documented stranding passes; otherwise the checker that
+ * explains it names the failure).
+ */
+export function settleVerdict(run: ScenarioRun, monitors: readonly Monitor[]): Verdict {
+  const verdict = run.verdict;
+  if (verdict.kind !== "hang" && verdict.kind !== "thread-fault") return verdict;
+  try {
+    let documented = false;
+    for (const m of monitors) if (isJudge(m) && m.judge(run.world, verdict)) documented = true;
+    if (!documented) return verdict;
+    const pass: Verdict = { kind: "pass", step: verdict.step };
+    for (const m of monitors) m.atEnd?.(run.world, pass);
+    return pass;
+  } catch (e) {
+    if (!(e instanceof InvariantViolation)) throw e;
+    return {
+      kind: "invariant",
+      invariant: e.invariant,
+      message: e.message,
+      step: verdict.step,
+      tid: "tid" in verdict ? verdict.tid : 0,
+    };
+  }
+}

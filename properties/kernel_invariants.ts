@@ -1,0 +1,63 @@
+/**
+ * The kernel invariants of spec 7.1 that apply to level 1, as one fresh set
+ * of checkers per run: "is the kernel model correct?".
+ *
+ * @module
+ */
+
+import type { Monitor } from "../sim/world.ts";
+import { DataIntegrity } from "./data_integrity.ts";
+import { DetachedAccess } from "./detached_access.ts";
+import { NoLostRequests } from "./no_lost_requests.ts";
+import { PacketDiscipline } from "./packet_discipline.ts";
+import { PageState } from "./page_state.ts";
+import { SingleSupply } from "./single_supply.ts";
+import { SyscallContract } from "./syscall_contract.ts";
+import { WakeDiscipline } from "./wake_discipline.ts";
+
+/**
+ * Which checker covers which spec item. Every name is what an
+ * {@linkcode InvariantViolation} of that checker carries; its message starts
+ * with the item (`K4: ...`).
+ */
+export const KERNEL_INVARIANTS: Readonly<Record<string, readonly string[]>> = {
+  "packet-discipline": ["K1", "K4", "K5", "K6", "K7", "withdrawn"],
+  "single-supply": ["K8", "wake-once", "resolve-once"],
+  "data-integrity": ["read"],
+  "page-state": ["K2", "K9", "K10", "K13", "K15", "K26"],
+  "wake-discipline": ["K11"],
+  "detached-access": ["K12"],
+  "syscall-contract": ["K14", "K22", "K23", "K27"],
+  "no-lost-requests": ["hang", "documented-errors"],
+};
+
+/**
+ * Every level-1 kernel invariant checker, fresh for one run (they keep state).
+ *
+ * @example
+ * ```ts
+ * import { kernelInvariants } from "./kernel_invariants.ts";
+ * import { parseScenario } from "../sim/scenario.ts";
+ * import { runScenario } from "../sim/run.ts";
+ * const scenario = parseScenario({
+ *   pageSize: 64,
+ *   pagers: [{ name: "fs" }],
+ *   vmos: [{ name: "a", pager: "fs", pages: 2 }],
+ *   threads: [{ name: "r", ops: [{ op: "read", vmo: "a", page: 0, pages: 2 }] }],
+ * });
+ * const run = runScenario(scenario, { seed: 1, monitors: kernelInvariants() });
+ * console.assert(run.verdict.kind === "pass");
+ * ```
+ */
+export function kernelInvariants(): Monitor[] {
+  return [
+    new PacketDiscipline(),
+    new SingleSupply(),
+    new DataIntegrity(),
+    new PageState(),
+    new WakeDiscipline(),
+    new DetachedAccess(),
+    new SyscallContract(),
+    new NoLostRequests(),
+  ];
+}

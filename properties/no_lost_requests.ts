@@ -1,0 +1,130 @@
+/**
+ * `no-lost-requests` (liveness; spec 4.2, K11, K12): every faulting thread
+ * finishes. A hang in the world's fair phase is a lost request unless the
+ * spec documents the stranding (the VMO's port is gone, so no packet can ever
+ * reach the pager, or no handle to the VMO is left for the pager to supply
+ * through). Every operation of a faulting thread ends OK or with exactly a
+ * documented error: BAD_STATE after detach or pager close, a code OP_FAIL
+ * passed, OUT_OF_RANGE, TIMED_OUT with an overtime set, SHOULD_WAIT in
+ * fail-instead-of-block mode, BAD_HANDLE once the environment closed that
+ * handle; a fatal page fault must carry one of those synth codes.
+ *
+ * @module
+ */
+
+import {
+  type Status,
+  statusName,
+  ZX_ERR_BAD_HANDLE,
+  ZX_ERR_BAD_STATE,
+  ZX_ERR_OUT_OF_RANGE,
+  ZX_ERR_SHOULD_WAIT,
+  ZX_ERR_TIMED_OUT,
+  ZX_OK,
+  ZX_PAGER_OP_FAIL,
+} from "../kernel/constants.ts";
+import type { KernelEvent } from "../kernel/events.ts";
+import type { Verdict, World } from "../sim/world.ts";
+import { type Call, StepMonitor } from "./_step_monitor.ts";
+
+interface Outcome {
+  readonly tid: number;
+  readonly what: string;
+  readonly status: Status;
+  readonly vmo: number | undefined;
+  readonly handle: unknown;
+}
+
+const WORKLOAD_CALLS = new Set([
+  "zx_vmo_read",
+  "zx_vmo_write",
+  "zx_vmo_op_range",
+  "zx_object_get_info",
+  "zx_vmar_map",
+]);
+
+/** Turns hangs into lost requests and checks every faulting thread's results. */
+export class NoLostRequests extends StepMonitor {
+  readonly name = "no-lost-requests";
+  readonly #outcomes: Outcome[] = [];
+  readonly #detached = new Set<number>();
+  readonly #failCodes = new Map<number, Set<Status>>();
+  readonly #closed = new Set<unknown>();
+
+  protected override onStepEvent(e: KernelEvent, call: Call | undefined): void {
+    if (e.k === "detach") this.#detached.add(e.vmo);
+    if (e.k === "page-fault") {
+      this.#outcomes.push({
+        tid: e.tid,
+        what: `fatal page fault at 0x${e.addr.toString(16)}`,
+        status: e.synth,
+        vmo: e.vmo,
+        handle: undefined,
+      });
+    }
+    if (e.k !== "ret" || call === undefined || call.name !== e.name) return;
+    if (e.name === "zx_handle_close" && e.status === ZX_OK) this.#closed.add(call.args[0]);
+    if (e.name === "zx_pager_op_range" && e.status === ZX_OK && call.args[1] === ZX_PAGER_OP_FAIL) {
+      const vmo = this.vmoOf(call.args[2])!;
+      let codes = this.#failCodes.get(vmo.koid);
+      if (codes === undefined) this.#failCodes.set(vmo.koid, codes = new Set());
+      codes.add(call.args[5] as number);
+    }
+    if (WORKLOAD_CALLS.has(e.name)) {
+      const handle = e.name === "zx_vmar_map" ? call.args[3] : call.args[0];
+      this.#outcomes.push({
+        tid: e.tid,
+        what: e.name,
+        status: e.status,
+        vmo: this.vmoOf(handle)?.koid,
+        handle,
+      });
+    }
+  }
+
+  #documented(o: Outcome, world: World): boolean {
+    const t = world.threads[o.tid - 1];
+    switch (o.status) {
+      case ZX_OK:
+      case ZX_ERR_OUT_OF_RANGE:
+        return true;
+      case ZX_ERR_TIMED_OUT:
+        return world.kernel.overtimeTicks > 0;
+      case ZX_ERR_SHOULD_WAIT:
+        return t.k.failInsteadOfBlock;
+      case ZX_ERR_BAD_HANDLE:
+        return this.#closed.has(o.handle);
+    }
+    if (o.vmo === undefined) return false;
+    if (o.status === ZX_ERR_BAD_STATE && this.#detached.has(o.vmo)) return true;
+    return this.#failCodes.get(o.vmo)?.has(o.status) ?? false;
+  }
+
+  protected override finish(world: World): void {
+    for (const o of this.#outcomes) {
+      const t = world.threads[o.tid - 1];
+      if (t?.role !== "workload" || this.#documented(o, world)) continue;
+      this.fail(
+        "documented-errors",
+        `t${o.tid} ${t.name}: ${o.what} ended with ${statusName(o.status)}, which nothing explains`,
+      );
+    }
+  }
+
+  protected override judgeEnd(world: World, verdict: Verdict): boolean {
+    if (verdict.kind !== "hang") return false;
+    const lost: string[] = [];
+    for (const t of world.threads) {
+      if (t.role !== "workload" || t.end.kind !== "running") continue;
+      const vmo = t.k.waiterVmo;
+      const stranded = vmo !== null &&
+        (vmo.proxy!.port.dead || vmo.proxy!.stuck || vmo.handleCount === 0);
+      if (stranded) continue;
+      const on = verdict.blocked.find((b) => b.tid === t.tid)?.on ?? "nothing (not parked)";
+      lost.push(`t${t.tid} ${t.name} waits on ${on}`);
+    }
+    if (lost.length > 0) this.fail("hang", `at step ${verdict.step}: ${lost.join("; ")}`);
+    this.finish(world);
+    return true;
+  }
+}

@@ -1,0 +1,170 @@
+/**
+ * `packet-discipline`: how requests become packets (spec 3.3, 3.5; K1, K4,
+ * K5, K6, K7). Same-type outstanding requests of a VMO never overlap; at most
+ * one packet of a VMO sits in the port, in request-creation order; packets are
+ * well formed; COMPLETE is queued once and last; a resolved request's packet
+ * is withdrawn and never delivered; nothing is delivered after pager close.
+ *
+ * @module
+ */
+
+import { ZX_OK, ZX_PAGER_VMO_COMPLETE, ZX_PKT_TYPE_PAGE_REQUEST } from "../kernel/constants.ts";
+import type { KernelEvent, PagePacket } from "../kernel/events.ts";
+import type { World } from "../sim/world.ts";
+import { pagerVmo, StepMonitor } from "./_step_monitor.ts";
+
+interface Outstanding {
+  readonly type: "READ" | "DIRTY";
+  readonly start: number;
+  readonly end: number;
+}
+
+interface VmoPackets {
+  readonly outstanding: Map<number, Outstanding>;
+  /**
+   * Request ids of this VMO's packets in the port (0: COMPLETE), oldest first.
+   * Two only for an instant: a dequeue frees the slot and queues the next
+   * packet before the dequeue itself is reported.
+   */
+  inPort: number[];
+  lastQueued: number;
+  completeQueued: boolean;
+  detached: boolean;
+  pagerClosed: boolean;
+}
+
+/** Checks K1, K4, K5, K6 and K7 and that withdrawn requests never reach the pager. */
+export class PacketDiscipline extends StepMonitor {
+  readonly name = "packet-discipline";
+  readonly #vmos = new Map<number, VmoPackets>();
+  #queued: { vmo: number; id: number; packet: PagePacket; range?: Outstanding }[] = [];
+
+  #vmo(koid: number): VmoPackets {
+    let v = this.#vmos.get(koid);
+    if (v === undefined) {
+      v = {
+        outstanding: new Map(),
+        inPort: [],
+        lastQueued: 0,
+        completeQueued: false,
+        detached: false,
+        pagerClosed: false,
+      };
+      this.#vmos.set(koid, v);
+    }
+    return v;
+  }
+
+  protected override immediate(e: KernelEvent): void {
+    switch (e.k) {
+      case "request": {
+        const v = this.#vmo(e.vmo);
+        for (const [id, r] of v.outstanding) {
+          if (r.type === e.type && r.start < e.end && e.start < r.end) {
+            this.fail(
+              "K1",
+              `vmo${e.vmo} ${e.type} #${e.id} [${e.start},${e.end}) overlaps outstanding #${id} [${r.start},${r.end})`,
+            );
+          }
+        }
+        v.outstanding.set(e.id, { type: e.type, start: e.start, end: e.end });
+        return;
+      }
+      case "resolve":
+        this.#vmo(e.vmo).outstanding.delete(e.id);
+        return;
+      case "packet-queued": {
+        const v = this.#vmo(e.vmo);
+        if (v.pagerClosed) this.fail("K7", `vmo${e.vmo} packet #${e.id} queued after pager close`);
+        if (e.packet.command === ZX_PAGER_VMO_COMPLETE) {
+          if (v.completeQueued) this.fail("K6", `vmo${e.vmo} COMPLETE queued twice`);
+          v.completeQueued = true;
+        } else {
+          if (v.completeQueued) {
+            this.fail("K6", `vmo${e.vmo} packet #${e.id} queued after COMPLETE`);
+          }
+          if (!v.outstanding.has(e.id)) {
+            this.fail("withdrawn", `vmo${e.vmo} packet queued for request #${e.id}, which is gone`);
+          }
+          if (e.id <= v.lastQueued) {
+            this.fail(
+              "K4",
+              `vmo${e.vmo} packet #${e.id} queued after #${v.lastQueued}: not in creation order`,
+            );
+          }
+          v.lastQueued = e.id;
+        }
+        v.inPort.push(e.id);
+        this.#queued.push({
+          vmo: e.vmo,
+          id: e.id,
+          packet: e.packet,
+          range: v.outstanding.get(e.id),
+        });
+        return;
+      }
+      case "packet-dequeued": {
+        const v = this.#vmo(e.vmo);
+        const id = v.inPort.shift();
+        if (id === undefined) this.fail("K4", `vmo${e.vmo} packet dequeued that was never queued`);
+        if (v.pagerClosed) this.fail("K7", `vmo${e.vmo} packet delivered after pager close`);
+        if (id !== 0 && !v.outstanding.has(id)) {
+          this.fail("withdrawn", `vmo${e.vmo} packet of resolved request #${id} delivered`);
+        }
+        return;
+      }
+      case "packet-withdrawn": {
+        const v = this.#vmo(e.vmo);
+        const i = v.inPort.indexOf(e.id);
+        if (i < 0) {
+          this.fail("K4", `vmo${e.vmo} withdrew packet #${e.id}, which is not in the port`);
+        }
+        v.inPort.splice(i, 1);
+        return;
+      }
+      case "packet-dropped":
+        this.#vmo(e.vmo).inPort = [];
+        return;
+      case "detach": {
+        const v = this.#vmo(e.vmo);
+        v.detached = true;
+        if (e.why === "pager-closed") v.pagerClosed = true;
+        const left = [...v.outstanding.keys()];
+        if (left.length > 0) {
+          this.fail("K6", `vmo${e.vmo} requests ${left.map((id) => `#${id}`)} outlive ${e.why}`);
+        }
+        const unread = v.inPort.find((id) => id !== 0);
+        if (unread !== undefined) {
+          this.fail("K6", `vmo${e.vmo} packet #${unread} not withdrawn at ${e.why}`);
+        }
+        return;
+      }
+    }
+  }
+
+  protected override endStep(world: World): void {
+    for (const q of this.#queued) {
+      const vmo = pagerVmo(world, q.vmo);
+      const p = q.packet;
+      const ps = world.kernel.pageSize;
+      const complete = p.command === ZX_PAGER_VMO_COMPLETE;
+      const ok = p.type === ZX_PKT_TYPE_PAGE_REQUEST && p.status === ZX_OK && p.flags === 0 &&
+        p.key === vmo?.key &&
+        (complete
+          ? p.offset === 0 && p.length === 0
+          : q.range !== undefined && p.offset === q.range.start * ps &&
+            p.length === (q.range.end - q.range.start) * ps && p.length > 0);
+      if (!ok) this.fail("K5", `vmo${q.vmo} malformed packet ${JSON.stringify(p)}`);
+    }
+    this.#queued = [];
+    for (const [koid, v] of this.#vmos) {
+      if (v.inPort.length > 1) {
+        this.fail("K4", `vmo${koid} has packets ${v.inPort.map((id) => `#${id}`)} in the port`);
+      }
+      const stale = v.inPort.find((id) => id !== 0 && !v.outstanding.has(id));
+      if (stale !== undefined) {
+        this.fail("withdrawn", `vmo${koid} packet of resolved request #${stale} left in the port`);
+      }
+    }
+  }
+}

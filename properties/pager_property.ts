@@ -1,0 +1,72 @@
+/**
+ * The pager property: for every drawn scenario, decision list and seed, the
+ * run passes every checker. Usable in a user's own `fc.assert`; a failure
+ * throws the report of the (shrunk) case.
+ *
+ * @module
+ */
+
+import fc from "fast-check";
+import type { Monitor } from "../sim/world.ts";
+import type { PagerService } from "../services/service.ts";
+import {
+  decisionsArbitrary,
+  type DecisionsArbitraryOptions,
+  scenarioArbitrary,
+  type ScenarioArbitraryOptions,
+} from "./arbitraries.ts";
+import { type CaseResult, checkCase } from "./check_case.ts";
+import { formatFailure } from "./failure_report.ts";
+
+/** Options of {@linkcode pagerProperty}. */
+export interface PagerPropertyOptions {
+  /** Shapes the drawn scenarios. */
+  readonly scenario?: ScenarioArbitraryOptions;
+  /** Shapes the drawn decision lists. */
+  readonly decisions?: DecisionsArbitraryOptions;
+  /** Services for `custom` kinds, by name. */
+  readonly services?: Readonly<Record<string, PagerService>>;
+  /** Called with every failing case (each shrink step too); the last call is the shrunk one. */
+  readonly onFailure?: (result: CaseResult) => void;
+}
+
+/** Thrown by the property for a failing case; carries the case. */
+export class PagerPropertyFailure extends Error {
+  override name = "PagerPropertyFailure";
+  constructor(readonly result: CaseResult) {
+    super(formatFailure(result));
+  }
+}
+
+/**
+ * A fast-check property over (scenario, decisions, seed) that every checker
+ * made by `monitors` holds.
+ *
+ * @example
+ * ```ts
+ * import fc from "fast-check";
+ * import { pagerProperty } from "./pager_property.ts";
+ * import { kernelInvariants } from "./kernel_invariants.ts";
+ * fc.assert(pagerProperty(kernelInvariants, { scenario: { maxThreads: 1 } }), { numRuns: 5 });
+ * ```
+ */
+export function pagerProperty(
+  monitors: () => readonly Monitor[],
+  options: PagerPropertyOptions = {},
+): fc.IPropertyWithHooks<[import("../sim/scenario.ts").Scenario, number[], number]> {
+  return fc.property(
+    scenarioArbitrary(options.scenario),
+    decisionsArbitrary(options.decisions),
+    fc.nat({ max: 1 << 16 }),
+    (scenario, decisions, seed) => {
+      const result = checkCase({ scenario, decisions, seed }, {
+        monitors,
+        services: options.services,
+      });
+      if (result.verdict.kind !== "pass") {
+        options.onFailure?.(result);
+        throw new PagerPropertyFailure(result);
+      }
+    },
+  );
+}

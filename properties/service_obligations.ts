@@ -1,0 +1,229 @@
+/**
+ * Obligations of a correct pager service (spec 7.2) that can be checked from
+ * outside: "is my pager service correct?", as opposed to the kernel
+ * invariants ("is the kernel model correct?"). Opt in with
+ * {@linkcode serviceObligations}.
+ *
+ * @module
+ */
+
+import {
+  PAGER_FAIL_CODES,
+  statusName,
+  ZX_ERR_ACCESS_DENIED,
+  ZX_ERR_BAD_STATE,
+  ZX_ERR_INVALID_ARGS,
+  ZX_ERR_NOT_SUPPORTED,
+  ZX_ERR_OUT_OF_RANGE,
+  ZX_ERR_TIMED_OUT,
+  ZX_ERR_WRONG_TYPE,
+  ZX_OBJ_TYPE_PAGER,
+  ZX_OBJ_TYPE_PORT,
+  ZX_OK,
+  ZX_PAGER_OP_FAIL,
+  ZX_PAGER_VMO_READ,
+} from "../kernel/constants.ts";
+import type { KernelEvent } from "../kernel/events.ts";
+import type { Port } from "../kernel/port.ts";
+import type { Monitor, Verdict, World } from "../sim/world.ts";
+import { type Call, StepMonitor } from "./_step_monitor.ts";
+
+function isService(world: World, tid: number): boolean {
+  return world.threads[tid - 1]?.role === "service";
+}
+
+/**
+ * P1: every READ packet a service dequeued is answered (supply, OP_FAIL or
+ * detach) so no faulting thread waits forever; no access ever times out.
+ */
+export class AnswersEveryRead extends StepMonitor {
+  readonly name = "answers-every-read";
+  readonly #taken: { vmo: number; start: number; end: number; tid: number }[] = [];
+  readonly #failed: { vmo: number; start: number; end: number }[] = [];
+  readonly #detached = new Set<number>();
+
+  protected override onStepEvent(e: KernelEvent, call: Call | undefined, world: World): void {
+    const ps = world.kernel.pageSize;
+    if (e.k === "packet-dequeued" && e.packet.command === ZX_PAGER_VMO_READ) {
+      const start = e.packet.offset / ps;
+      this.#taken.push({ vmo: e.vmo, start, end: start + e.packet.length / ps, tid: e.tid });
+    }
+    if (e.k === "detach") this.#detached.add(e.vmo);
+    if (e.k !== "ret" || call?.name !== e.name) return;
+    if (e.status === ZX_ERR_TIMED_OUT && !isService(world, e.tid)) {
+      this.fail("P1", `t${e.tid} ${e.name} timed out waiting for the pager`);
+    }
+    if (e.name === "zx_pager_op_range" && e.status === ZX_OK && call.args[1] === ZX_PAGER_OP_FAIL) {
+      const vmo = this.vmoOf(call.args[2])!;
+      const start = (call.args[3] as number) / ps;
+      this.#failed.push({ vmo: vmo.koid, start, end: start + (call.args[4] as number) / ps });
+    }
+  }
+
+  protected override judgeEnd(world: World, verdict: Verdict): boolean {
+    if (verdict.kind !== "hang") return false;
+    for (const t of world.threads) {
+      const w = t.k.waiter;
+      const vmo = t.k.waiterVmo;
+      if (t.role !== "workload" || t.end.kind !== "running" || w === null || vmo === null) continue;
+      if (this.#detached.has(vmo.koid)) continue;
+      const page = w.wakePage;
+      const unanswered = this.#taken.find((p) =>
+        p.vmo === vmo.koid && p.start <= page && page < p.end && vmo.slots[page] === undefined &&
+        !this.#failed.some((f) => f.vmo === p.vmo && f.start <= page && page < f.end)
+      );
+      if (unanswered !== undefined) {
+        this.fail(
+          "P1",
+          `t${unanswered.tid} took READ vmo${vmo.koid} [${unanswered.start},${unanswered.end}) and never answered it; t${t.tid} ${t.name} waits on page ${page}`,
+        );
+      }
+    }
+    return false;
+  }
+}
+
+/**
+ * P3: packets are hints; a service keeps serving through duplicates and
+ * stale ranges: it never crashes, and never stops while its port is open and
+ * faulting threads still run.
+ */
+export class ToleratesStalePackets extends StepMonitor {
+  readonly name = "tolerates-stale-packets";
+
+  protected override onStepEvent(e: KernelEvent, _call: Call | undefined, world: World): void {
+    if (e.k !== "thread" || e.what !== "exited" || !isService(world, e.tid)) return;
+    const port = this.#lastPort(e.tid);
+    const working = world.threads.some((t) => t.role === "workload" && t.end.kind === "running");
+    if (port !== undefined && !port.dead && working) {
+      this.fail("P3", `service t${e.tid} stopped serving while port ${port.koid} is open`);
+    }
+  }
+
+  readonly #ports = new Map<number, unknown>();
+
+  protected override immediate(e: KernelEvent): void {
+    if (e.k === "call" && e.name === "zx_port_wait") this.#ports.set(e.tid, e.args[0]);
+  }
+
+  #lastPort(tid: number): Port | undefined {
+    const o = this.entry(this.#ports.get(tid))?.object;
+    return o?.objType === ZX_OBJ_TYPE_PORT ? o as Port : undefined;
+  }
+
+  protected override judgeEnd(world: World, verdict: Verdict): boolean {
+    if (verdict.kind === "thread-fault" && isService(world, verdict.tid)) {
+      this.fail("P3", `service t${verdict.tid} crashed: ${verdict.message}`);
+    }
+    return false;
+  }
+}
+
+/** P10: a service keeps its port open while VMOs that deliver to it are alive. */
+export class KeepsPortOpen extends StepMonitor {
+  readonly name = "keeps-port-open";
+
+  protected override onStepEvent(e: KernelEvent, call: Call | undefined, world: World): void {
+    if (e.k !== "ret" || e.name !== "zx_handle_close" || call === undefined) return;
+    if (e.status !== ZX_OK || !isService(world, e.tid)) return;
+    const port = this.entry(call.args[0])?.object;
+    if (port?.objType !== ZX_OBJ_TYPE_PORT || !(port as Port).dead) return;
+    const alive = world.kernel.pagerVmos.filter((v) =>
+      v.proxy!.port === port && !v.dead && !v.source!.detached
+    );
+    if (alive.length > 0) {
+      this.fail(
+        "P10",
+        `service t${e.tid} closed port ${port.koid} while ${
+          alive.map((v) => `vmo${v.koid}`).join(", ")
+        } still deliver to it`,
+      );
+    }
+  }
+}
+
+/** P11: a service keeps the pager handle open while it serves (closing it detaches every VMO). */
+export class KeepsPagerOpen extends StepMonitor {
+  readonly name = "keeps-pager-open";
+
+  protected override onStepEvent(e: KernelEvent, call: Call | undefined, world: World): void {
+    if (e.k !== "detach" || e.why !== "pager-closed" || call === undefined) return;
+    const tid = world.running?.tid;
+    if (tid === undefined || !isService(world, tid)) return;
+    if (this.entry(call.args[0])?.object.objType === ZX_OBJ_TYPE_PAGER) {
+      this.fail("P11", `service t${tid} closed the pager handle while vmo${e.vmo} was attached`);
+    }
+  }
+}
+
+const BAD_SUPPLY = new Set([
+  ZX_ERR_INVALID_ARGS,
+  ZX_ERR_OUT_OF_RANGE,
+  ZX_ERR_NOT_SUPPORTED,
+  ZX_ERR_ACCESS_DENIED,
+  ZX_ERR_WRONG_TYPE,
+]);
+
+/** P12: supplies are page aligned, inside the VMO, from a plain aux VMO with READ|WRITE. */
+export class SuppliesValidRanges extends StepMonitor {
+  readonly name = "supplies-valid-ranges";
+
+  protected override onStepEvent(e: KernelEvent, call: Call | undefined, world: World): void {
+    if (e.k !== "ret" || e.name !== "zx_pager_supply_pages" || call?.name !== e.name) return;
+    if (!isService(world, e.tid) || !BAD_SUPPLY.has(e.status)) return;
+    this.fail(
+      "P12",
+      `service t${e.tid} supply(${call.args.join(", ")}) was refused with ${statusName(e.status)}`,
+    );
+  }
+}
+
+/** P13: OP_FAIL only with IO, IO_DATA_INTEGRITY, BAD_STATE, NO_SPACE or BUFFER_TOO_SMALL. */
+export class FailsWithValidCodes extends StepMonitor {
+  readonly name = "fails-with-valid-codes";
+
+  protected override onStepEvent(e: KernelEvent, _call: Call | undefined, world: World): void {
+    if (e.k !== "call" || e.name !== "zx_pager_op_range" || e.args[1] !== ZX_PAGER_OP_FAIL) return;
+    if (!isService(world, e.tid) || PAGER_FAIL_CODES.includes(e.args[5] as number)) return;
+    this.fail("P13", `service t${e.tid} failed a range with code ${e.args[5]}`);
+  }
+}
+
+/** P14: BAD_STATE from supply or OP_FAIL means the VMO is gone; the service does not retry. */
+export class TreatsBadStateAsGone extends StepMonitor {
+  readonly name = "treats-bad-state-as-gone";
+  readonly #gone = new Map<number, string>();
+
+  protected override onStepEvent(e: KernelEvent, call: Call | undefined, world: World): void {
+    if (e.k !== "ret" || call?.name !== e.name || !isService(world, e.tid)) return;
+    if (e.name !== "zx_pager_supply_pages" && e.name !== "zx_pager_op_range") return;
+    const key = `${call.name}(${call.args.slice(0, 4).join(", ")})`;
+    if (this.#gone.get(e.tid) === key) {
+      this.fail("P14", `service t${e.tid} retried ${key} after ZX_ERR_BAD_STATE`);
+    }
+    if (e.status === ZX_ERR_BAD_STATE) this.#gone.set(e.tid, key);
+    else this.#gone.delete(e.tid);
+  }
+}
+
+/**
+ * The opt-in service obligations (P1, P3, P10-P14), fresh for one run.
+ *
+ * @example
+ * ```ts
+ * import { serviceObligations } from "./service_obligations.ts";
+ * console.assert(serviceObligations().some((m) => m.name === "answers-every-read"));
+ * ```
+ */
+export function serviceObligations(): Monitor[] {
+  return [
+    new AnswersEveryRead(),
+    new KeepsPortOpen(),
+    new KeepsPagerOpen(),
+    new SuppliesValidRanges(),
+    new FailsWithValidCodes(),
+    new TreatsBadStateAsGone(),
+    // Last: a service that breaks another obligation often stops serving in the same step.
+    new ToleratesStalePackets(),
+  ];
+}

@@ -1,0 +1,179 @@
+/**
+ * `syscall-contract`: what pager syscalls return (K14, K22, K23, K27).
+ * OP_FAIL accepts only the five external codes, and an accessor's pager error
+ * is exactly a code some OP_FAIL passed (or BAD_STATE after detach); pager
+ * syscalls succeed only on VMOs of that pager; `ZX_INFO_VMO` reports
+ * `ZX_INFO_VMO_PAGER_BACKED` exactly for pager VMOs; argument checks run in
+ * the documented order (alignment, then handles in argument order with
+ * BAD_HANDLE < WRONG_TYPE < ACCESS_DENIED; the pager-koid match after them is K22's).
+ *
+ * @module
+ */
+
+import {
+  PAGER_FAIL_CODES,
+  type Status,
+  statusName,
+  ZX_ERR_ACCESS_DENIED,
+  ZX_ERR_BAD_HANDLE,
+  ZX_ERR_BAD_STATE,
+  ZX_ERR_INVALID_ARGS,
+  ZX_ERR_WRONG_TYPE,
+  ZX_INFO_VMO,
+  ZX_INFO_VMO_PAGER_BACKED,
+  ZX_OBJ_TYPE_PAGER,
+  ZX_OBJ_TYPE_VMO,
+  ZX_OK,
+  ZX_PAGER_OP_FAIL,
+  ZX_RIGHT_ATTACH_VMO,
+  ZX_RIGHT_MANAGE_VMO,
+  ZX_RIGHT_WRITE,
+} from "../kernel/constants.ts";
+import { type EventSink, type KernelEvent, NULL_SINK } from "../kernel/events.ts";
+import type { Kernel } from "../kernel/kernel.ts";
+import type { KThread } from "../kernel/objects.ts";
+import type { World } from "../sim/world.ts";
+import { type Call, StepMonitor } from "./_step_monitor.ts";
+
+const ACCESSES = new Set(["zx_vmo_read", "zx_vmo_write", "zx_vmo_op_range"]);
+const PAGER_VMO_CALLS = new Set([
+  "zx_pager_supply_pages",
+  "zx_pager_op_range",
+  "zx_pager_detach_vmo",
+]);
+/** Fail codes that only OP_FAIL produces (BAD_STATE also comes from detach). */
+const FAIL_ONLY = new Set(PAGER_FAIL_CODES.filter((c) => c !== ZX_ERR_BAD_STATE));
+
+/**
+ * Asks the kernel for `ZX_INFO_VMO` without tracing it: the sink is swapped
+ * for the duration of one non-blocking call and restored, so the run's trace
+ * and state are what they were.
+ */
+function probeInfo(kernel: Kernel, thread: KThread, handle: number): number | null {
+  const k = kernel as unknown as { sink: EventSink };
+  const saved = k.sink;
+  k.sink = NULL_SINK;
+  try {
+    const call = kernel.zx_object_get_info(thread, handle, ZX_INFO_VMO);
+    for (;;) {
+      const r = call.next();
+      if (r.done) return r.value[1]?.flags ?? null;
+    }
+  } finally {
+    k.sink = saved;
+  }
+}
+
+/** Checks the status codes of pager syscalls and accessors. */
+export class SyscallContract extends StepMonitor {
+  readonly name = "syscall-contract";
+  readonly #failCodes = new Map<number, Set<Status>>();
+  readonly #detached = new Set<number>();
+  readonly #closed = new Set<number>();
+
+  /** The status a handle lookup gives at call time. */
+  #lookup(handle: unknown, type: number, rights: number): Status {
+    const e = this.entry(handle);
+    if (e === undefined || this.#closed.has(handle as number)) return ZX_ERR_BAD_HANDLE;
+    if (e.object.objType !== type) return ZX_ERR_WRONG_TYPE;
+    return (e.rights & rights) >>> 0 === rights >>> 0 ? ZX_OK : ZX_ERR_ACCESS_DENIED;
+  }
+
+  /** The first failing check of a pager syscall's argument validation, or ZX_OK. */
+  #expected(call: Call, ps: number): Status {
+    const aligned = (x: unknown) => typeof x === "number" && x >= 0 && x % ps === 0;
+    const a = call.args;
+    // The pager-koid match that follows the handles is K22's to check.
+    const checks: (() => Status)[] = [];
+    switch (call.name) {
+      case "zx_pager_supply_pages":
+        checks.push(
+          () => aligned(a[2]) && aligned(a[3]) && aligned(a[5]) ? ZX_OK : ZX_ERR_INVALID_ARGS,
+          () => this.#lookup(a[0], ZX_OBJ_TYPE_PAGER, ZX_RIGHT_MANAGE_VMO),
+          () => this.#lookup(a[1], ZX_OBJ_TYPE_VMO, ZX_RIGHT_WRITE),
+        );
+        break;
+      case "zx_pager_op_range":
+        checks.push(
+          () => aligned(a[3]) && aligned(a[4]) ? ZX_OK : ZX_ERR_INVALID_ARGS,
+          () => this.#lookup(a[0], ZX_OBJ_TYPE_PAGER, ZX_RIGHT_MANAGE_VMO),
+          () => this.#lookup(a[2], ZX_OBJ_TYPE_VMO, ZX_RIGHT_WRITE),
+        );
+        break;
+      case "zx_pager_detach_vmo":
+        checks.push(
+          () => this.#lookup(a[0], ZX_OBJ_TYPE_PAGER, ZX_RIGHT_ATTACH_VMO | ZX_RIGHT_MANAGE_VMO),
+          () => this.#lookup(a[1], ZX_OBJ_TYPE_VMO, ZX_RIGHT_WRITE),
+        );
+        break;
+    }
+    for (const check of checks) {
+      const st = check();
+      if (st !== ZX_OK) return st;
+    }
+    return ZX_OK;
+  }
+
+  #pagerError(tid: number, vmo: number, status: Status, what: string): void {
+    const codes = this.#failCodes.get(vmo);
+    if (FAIL_ONLY.has(status) && !codes?.has(status)) {
+      this.fail("K14", `t${tid} ${what} got ${statusName(status)}, never passed to OP_FAIL`);
+    }
+    if (status === ZX_ERR_BAD_STATE && !this.#detached.has(vmo) && !codes?.has(status)) {
+      this.fail(
+        "K14",
+        `t${tid} ${what} got ZX_ERR_BAD_STATE; vmo${vmo} was neither detached nor failed`,
+      );
+    }
+  }
+
+  protected override onStepEvent(e: KernelEvent, call: Call | undefined, world: World): void {
+    if (e.k === "detach") this.#detached.add(e.vmo);
+    if (e.k === "page-fault" && e.vmo >= 0) {
+      this.#pagerError(e.tid, e.vmo, e.synth, `fault at 0x${e.addr.toString(16)}`);
+    }
+    if (e.k !== "ret" || call === undefined || call.name !== e.name) return;
+    const a = call.args;
+    const ps = world.kernel.pageSize;
+    const expected = this.#expected(call, ps);
+    if (expected !== ZX_OK && e.status !== expected) {
+      this.fail(
+        "K27",
+        `t${e.tid} ${e.name}(${a.join(", ")}) returned ${
+          statusName(e.status)
+        }; argument order says ${statusName(expected)}`,
+      );
+    }
+    if (e.status === ZX_OK && PAGER_VMO_CALLS.has(e.name)) {
+      const vmo = this.vmoOf(e.name === "zx_pager_op_range" ? a[2] : a[1]);
+      const pager = this.entry(a[0])?.object;
+      if (vmo === undefined || vmo.source === null || vmo.pagerKoid !== pager?.koid) {
+        this.fail("K22", `t${e.tid} ${e.name} succeeded on a VMO that is not this pager's`);
+      }
+      if (e.name === "zx_pager_op_range" && a[1] === ZX_PAGER_OP_FAIL) {
+        if (!PAGER_FAIL_CODES.includes(a[5] as number)) {
+          this.fail("K14", `OP_FAIL accepted code ${a[5]}`);
+        }
+        let codes = this.#failCodes.get(vmo.koid);
+        if (codes === undefined) this.#failCodes.set(vmo.koid, codes = new Set());
+        codes.add(a[5] as number);
+      }
+    }
+    if (e.name === "zx_handle_close" && e.status === ZX_OK) this.#closed.add(a[0] as number);
+    if (e.name === "zx_handle_replace") this.#closed.add(a[0] as number);
+    if (ACCESSES.has(e.name) && e.status !== ZX_OK) {
+      const vmo = this.vmoOf(a[0]);
+      if (vmo?.source) this.#pagerError(e.tid, vmo.koid, e.status, e.name);
+    }
+    if (e.name === "zx_object_get_info" && e.status === ZX_OK && a[1] === ZX_INFO_VMO) {
+      const thread = world.threads[e.tid - 1];
+      const vmo = this.vmoOf(a[0]);
+      if (thread === undefined || vmo === undefined) return;
+      const flags = probeInfo(world.kernel, thread.k, a[0] as number);
+      const backed = flags !== null && (flags & ZX_INFO_VMO_PAGER_BACKED) !== 0;
+      if (backed !== (vmo.source !== null)) {
+        this.fail("K23", `vmo${vmo.koid} reports PAGER_BACKED=${backed}`);
+      }
+    }
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * `wake-discipline` (K11): a thread parked on a page request is woken only by
+ * what resolves or interrupts the wait: a supply, OP_FAIL, detach or pager
+ * close, VMO death, suspend or kill, or its own overtime timeout. Never by
+ * closing a port or a VMO handle, cancelling a port key, or anything else.
+ *
+ * @module
+ */
+
+import {
+  statusName,
+  ZX_ERR_INTERNAL_INTR_KILLED,
+  ZX_ERR_INTERNAL_INTR_RETRY,
+  ZX_OBJ_TYPE_PAGER,
+} from "../kernel/constants.ts";
+import type { KernelEvent } from "../kernel/events.ts";
+import type { World } from "../sim/world.ts";
+import { type Call, StepMonitor } from "./_step_monitor.ts";
+
+const WHY = new Set([
+  "complete",
+  "early-wake",
+  "detach",
+  "overtime",
+  statusName(ZX_ERR_INTERNAL_INTR_RETRY),
+  statusName(ZX_ERR_INTERNAL_INTR_KILLED),
+]);
+
+/** Syscalls that may wake a parked thread (besides the thread's own timeout). */
+const WAKERS = new Set([
+  "zx_pager_supply_pages",
+  "zx_pager_op_range",
+  "zx_pager_detach_vmo",
+  "zx_task_suspend",
+  "zx_task_kill",
+]);
+
+/** Checks that every wake has a cause the spec allows. */
+export class WakeDiscipline extends StepMonitor {
+  readonly name = "wake-discipline";
+  #stepCall: Call | undefined;
+
+  protected override onStepEvent(e: KernelEvent, call: Call | undefined, world: World): void {
+    if (e.k === "call" && e.tid === world.running?.tid) this.#stepCall = call;
+    if (e.k !== "wake") return;
+    if (!WHY.has(e.why)) this.fail("K11", `t${e.tid} woken for an unknown reason "${e.why}"`);
+    if (e.why === "overtime") return;
+    const c = this.#stepCall;
+    const by = c === undefined ? "a resumed thread" : `${c.name}(${c.args.join(", ")})`;
+    if (c !== undefined && WAKERS.has(c.name)) return;
+    // Closing the last pager handle detaches every VMO (spec 1.1); no other close wakes anyone.
+    const closes = c?.name === "zx_handle_close" || c?.name === "zx_handle_replace";
+    if (closes && this.entry(c.args[0])?.object.objType === ZX_OBJ_TYPE_PAGER) return;
+    this.fail("K11", `t${e.tid} woken (${e.why}) by ${by}`);
+  }
+
+  protected override endStep(): void {
+    this.#stepCall = undefined;
+  }
+}
