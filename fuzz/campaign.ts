@@ -91,33 +91,35 @@ export interface RunOutcome {
   readonly traceHash: string;
 }
 
-/** Runs a plan's scenario under its strategy (no trace kept: campaigns keep memory flat). */
+/**
+ * Runs a plan's scenario under its strategy and settles the verdict with the
+ * checkers (no trace kept: campaigns keep memory flat).
+ */
 export function executePlan(plan: RunPlan, scenario: Scenario, ctx: RunContext): RunOutcome {
+  const monitors = ctx.monitors();
   const run = runScenario(scenario, {
     seed: plan.runSeed,
     strategy: plan.strategy.kind,
     pctDepth: plan.strategy.kind === "pct" ? plan.strategy.depth : undefined,
-    monitors: ctx.monitors(),
+    monitors,
     services: ctx.services,
     keepTrace: false,
   });
   return {
-    verdict: run.verdict,
+    verdict: settleVerdict(run, monitors),
     steps: run.steps,
     decisions: run.decisions,
     traceHash: run.traceHash,
   };
 }
 
-/** Replays a case with its trace and returns its signature (null if it passes). */
+/** Replays a case with its trace, settles its verdict, and returns its signature (null: it passes). */
 export function signatureOfCase(c: Case, seed: number, ctx: RunContext): string | null {
-  const run = runScenario(c.scenario, {
-    seed,
-    decisions: c.decisions,
-    monitors: ctx.monitors(),
-    services: ctx.services,
-  });
-  return signatureOf(run.verdict, run);
+  const r = checkCase(
+    { scenario: c.scenario, decisions: c.decisions, seed },
+    { monitors: ctx.monitors, services: ctx.services },
+  );
+  return signatureOf(r.verdict, r.run);
 }
 
 /** A shrunk failure, ready to become a corpus case. */

@@ -10,6 +10,9 @@
 import type { KernelEvent } from "../kernel/events.ts";
 import type { RunResult, Verdict } from "../sim/world.ts";
 
+/** Liveness invariants: signed by name alone. */
+export const LIVENESS: ReadonlySet<string> = new Set(["no-lost-requests", "answers-every-read"]);
+
 /** Numbers and hex out, so the text names a kind of failure, not one run of it. */
 export function generalize(text: string): string {
   return text.replace(/0x[0-9a-f]+/gi, "#").replace(/\d+/g, "#").replace(/\s+/g, " ").trim().slice(
@@ -34,6 +37,8 @@ export function signatureOf(verdict: Verdict, run: Pick<RunResult, "trace">): st
     case "pass":
       return null;
     case "invariant":
+      // A lost request surfaces wherever a wait happens to hang or time out: the site says nothing.
+      if (verdict.tid === 0 || LIVENESS.has(verdict.invariant)) return `invariant:${verdict.invariant}`;
       return `invariant:${verdict.invariant}@${failingSite(run, verdict.tid)}`;
     case "kernel-assertion":
       return `kernel-assertion:${generalize(verdict.message)}`;

@@ -51,7 +51,10 @@ export class AnswersEveryRead extends StepMonitor {
     if (e.k === "detach") this.#detached.add(e.vmo);
     if (e.k !== "ret" || call?.name !== e.name) return;
     if (e.status === ZX_ERR_TIMED_OUT && !isService(world, e.tid)) {
-      this.fail("P1", `t${e.tid} ${e.name} timed out waiting for the pager`);
+      // A VMO whose port died can never be served (spec 1.3): stranded, not unanswered.
+      const proxy = this.vmoOf(call.args[0])?.proxy;
+      const stranded = proxy != null && (proxy.port.dead || proxy.stuck);
+      if (!stranded) this.fail("P1", `t${e.tid} ${e.name} timed out waiting for the pager`);
     }
     if (e.name === "zx_pager_op_range" && e.status === ZX_OK && call.args[1] === ZX_PAGER_OP_FAIL) {
       const vmo = this.vmoOf(call.args[2])!;

@@ -62,7 +62,9 @@ export function formatEvent(e: KernelEvent): string {
     case "coalesce":
       return `  vmo${e.vmo} t${e.tid} joins request #${e.id}`;
     case "resolve":
-      return `  vmo${e.vmo} request #${e.id} ${e.how}d`;
+      return `  vmo${e.vmo} request #${e.id} ${
+        e.how === "cancel" ? "cancelled" : e.how === "detach" ? "detached" : `${e.how}d`
+      }`;
     case "packet-queued":
       return `  port${e.port} <- ${packet(e.packet)} (#${e.id})`;
     case "packet-dequeued":
