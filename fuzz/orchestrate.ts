@@ -99,7 +99,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
       : "";
     const runsLeft = options.runs !== null ? ` of ${options.runs}` : "";
     return `runs ${t.runs}${runsLeft}  ${(t.runs / Math.max(elapsed, 1e-3)).toFixed(0)} runs/s  ` +
-      `failing runs ${t.failures}  distinct ${best.size}  elapsed ${elapsed.toFixed(0)}s${left}`;
+      `failing runs ${t.failures}  distinct ${best.size}  elapsed ${elapsed.toFixed(0)}s${left}  rss ${(Deno.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB`;
   };
 
   const workers: Worker[] = [];
