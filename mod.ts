@@ -75,3 +75,32 @@ export {
   type ServiceVmo,
   supplyFromBacking,
 } from "./services/mod.ts";
+export { KERNEL_INVARIANTS, kernelInvariants } from "./properties/kernel_invariants.ts";
+export { serviceObligations } from "./properties/service_obligations.ts";
+export {
+  type DecisionsArbitraryOptions,
+  decisionsArbitrary,
+  scenarioArbitrary,
+  type ScenarioArbitraryOptions,
+} from "./properties/arbitraries.ts";
+export { PagerPropertyFailure, pagerProperty, type PagerPropertyOptions } from "./properties/pager_property.ts";
+export {
+  type Case,
+  type CaseResult,
+  checkCase,
+  type CheckOptions,
+  settleVerdict,
+  verdictLabel,
+} from "./properties/check_case.ts";
+export { formatFailure } from "./properties/failure_report.ts";
+export {
+  CASE_FORMAT,
+  type CheckerSet,
+  checkersOf,
+  type CorpusCase,
+  loadCorpus,
+  replayCase,
+  writeCase,
+} from "./properties/corpus.ts";
+export { type CampaignOptions, type CampaignSummary, runCampaign } from "./fuzz/orchestrate.ts";
+export { shrinkCase } from "./fuzz/shrink.ts";
