@@ -37,7 +37,11 @@ const FLAGS: Record<string, FlagSpec> = {
   scenario: { type: "string", value: "FILE", help: "scenario for --seed" },
   strategy: { type: "string", value: "NAME", help: "random | pct, for --seed (default random)" },
   "pct-depth": { type: "string", value: "D", help: "PCT depth for --seed (default 2)" },
-  checkers: { type: "string", value: "SET", help: "kernel | kernel+service (default: the case's, else kernel)" },
+  checkers: {
+    type: "string",
+    value: "SET",
+    help: "kernel | kernel+service (default: the case's, else kernel)",
+  },
   decisions: { type: "string", value: "LIST", help: "replay this decision list instead" },
   campaign: { type: "string", value: "S", help: "replay run --run K of campaign seed S" },
   run: { type: "string", value: "K", help: "the campaign run index, with --campaign" },
@@ -122,7 +126,12 @@ async function main(): Promise<number> {
     const outcome = executePlan(plan, scenario, { monitors, services });
     const m = monitors();
     run = settled(
-      runScenario(scenario, { seed: plan.runSeed, decisions: outcome.decisions, monitors: m, services }),
+      runScenario(scenario, {
+        seed: plan.runSeed,
+        decisions: outcome.decisions,
+        monitors: m,
+        services,
+      }),
       m,
     );
     const how = plan.strategy.kind === "pct" ? `pct d=${plan.strategy.depth}` : "random";
@@ -172,6 +181,7 @@ async function main(): Promise<number> {
       traceHash: run.traceHash,
       names: {
         threads: run.world.threads.map((t) => ({ tid: t.tid, name: t.name, role: t.role })),
+        vmos: [...run.names.vmoKoid].map(([name, koid]) => ({ koid, name })),
       },
     });
     try {
