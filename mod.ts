@@ -19,15 +19,29 @@
 
 export * from "./kernel/constants.ts";
 export { KernelAssertionError } from "./kernel/assert.ts";
-export type { EventSink, KernelEvent, Packet, PagePacket, SlotKind, UserPacket } from "./kernel/events.ts";
-export { Kernel, type KernelOptions, type KernelYield, type Syscall, type VmoInfo, type Wait } from "./kernel/kernel.ts";
+export type {
+  EventSink,
+  KernelEvent,
+  Packet,
+  PagePacket,
+  SlotKind,
+  UserPacket,
+} from "./kernel/events.ts";
+export {
+  Kernel,
+  type KernelOptions,
+  type KernelYield,
+  type Syscall,
+  type VmoInfo,
+  type Wait,
+} from "./kernel/kernel.ts";
 export { type Draw, Sys, type ThreadBody } from "./sim/sys.ts";
 export {
   type Choice,
   DecisionSource,
   fairStrategy,
-  pctStrategy,
   type PctOptions,
+  pctStrategy,
   randomStrategy,
   replayStrategy,
   type Strategy,
@@ -48,16 +62,16 @@ export {
 export {
   type Op,
   parseScenario,
-  SCENARIO_FORMAT,
   type Scenario,
+  SCENARIO_FORMAT,
   ScenarioError,
   type ScenarioInput,
   ScenarioSchema,
 } from "./sim/scenario.ts";
 export {
   type OpOutcome,
-  runScenario,
   type RunOptions,
+  runScenario,
   type ScenarioRun,
   type StrategyName,
 } from "./sim/run.ts";
@@ -78,12 +92,16 @@ export {
 export { KERNEL_INVARIANTS, kernelInvariants } from "./properties/kernel_invariants.ts";
 export { serviceObligations } from "./properties/service_obligations.ts";
 export {
-  type DecisionsArbitraryOptions,
   decisionsArbitrary,
+  type DecisionsArbitraryOptions,
   scenarioArbitrary,
   type ScenarioArbitraryOptions,
 } from "./properties/arbitraries.ts";
-export { PagerPropertyFailure, pagerProperty, type PagerPropertyOptions } from "./properties/pager_property.ts";
+export {
+  pagerProperty,
+  PagerPropertyFailure,
+  type PagerPropertyOptions,
+} from "./properties/pager_property.ts";
 export {
   type Case,
   type CaseResult,

@@ -8,7 +8,11 @@
 import { runCampaign } from "../fuzz/orchestrate.ts";
 
 /** Runs `runs` campaign runs on `workers` workers; returns runs/s. */
-export async function campaignRunsPerSecond(workers: number, runs: number, seed = 7): Promise<number> {
+export async function campaignRunsPerSecond(
+  workers: number,
+  runs: number,
+  seed = 7,
+): Promise<number> {
   const s = await runCampaign({
     seed,
     shard: { index: 0, count: 1 },
@@ -18,6 +22,7 @@ export async function campaignRunsPerSecond(workers: number, runs: number, seed 
     servicePath: null,
     known: [],
     maxShrink: 0,
+    checkers: "kernel",
     persist: () => Promise.resolve("(not written)"),
     progress: () => {},
     progressEvery: 60,

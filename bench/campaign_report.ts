@@ -17,4 +17,8 @@ for (let r = 0; r < rounds; r++) {
 }
 console.log(`campaign, 1 worker:  ${one.toFixed(0)} runs/s (best of ${rounds}, ${runs} runs each)`);
 console.log(`campaign, 2 workers: ${two.toFixed(0)} runs/s`);
-console.log(`ratio 2/1 workers: ${(two / one).toFixed(2)}x (target >= 1.7x: ${two / one >= 1.7 ? "met" : "MISSED"})`);
+console.log(
+  `ratio 2/1 workers: ${(two / one).toFixed(2)}x (target >= 1.7x: ${
+    two / one >= 1.7 ? "met" : "MISSED"
+  })`,
+);

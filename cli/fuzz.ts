@@ -119,7 +119,8 @@ async function main(): Promise<number> {
   const corpus = (values.corpus as string | undefined) ?? "corpus";
   const maxShrink = intFlag(values, "max-shrink", 2000, 0, 1_000_000);
   const servicePath = (values.service as string | undefined) ?? null;
-  const checkers = (values.checkers ?? (servicePath !== null ? "kernel+service" : "kernel")) as string;
+  const checkers =
+    (values.checkers ?? (servicePath !== null ? "kernel+service" : "kernel")) as string;
   if (!(CHECKER_SETS as readonly string[]).includes(checkers)) {
     throw new UsageError(`--checkers must be ${CHECKER_SETS.join(" or ")}, got "${checkers}"`);
   }
@@ -154,7 +155,10 @@ async function main(): Promise<number> {
     maxShrink,
     checkers: checkers as CheckerSet,
     persist: (f: Finding) =>
-      writeCaseFile(corpus, findingToCase(f, { campaignSeed: seed, servicePath, checkers: checkers as CheckerSet })),
+      writeCaseFile(
+        corpus,
+        findingToCase(f, { campaignSeed: seed, servicePath, checkers: checkers as CheckerSet }),
+      ),
     progressEvery: tty ? 0.5 : 5,
     progress: (line, final) => {
       if (values.json) return;

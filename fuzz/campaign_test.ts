@@ -11,7 +11,11 @@ const LOSSY = "fuzz/testdata/lossy_service.ts";
 async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
   const p = new Deno.Command(DENO, { args, stdout: "piped", stderr: "piped" });
   const o = await p.output();
-  return { code: o.code, out: new TextDecoder().decode(o.stdout), err: new TextDecoder().decode(o.stderr) };
+  return {
+    code: o.code,
+    out: new TextDecoder().decode(o.stdout),
+    err: new TextDecoder().decode(o.stderr),
+  };
 }
 
 async function corpusFiles(dir: string): Promise<string[]> {
@@ -37,7 +41,10 @@ Deno.test("a lossy service's hang is shrunk to one thread and a few decisions", 
     const f = investigate(plan, scenario, outcome, ctx)!;
     assert.equal(f.signature, "invariant:no-lost-requests");
     assert.equal(f.shrunk.scenario.threads.length, 1);
-    assert.ok(f.shrunk.decisions.length <= outcome.decisions.length, "shrinking never grows the schedule");
+    assert.ok(
+      f.shrunk.decisions.length <= outcome.decisions.length,
+      "shrinking never grows the schedule",
+    );
     console.log(`run ${k}: ${outcome.decisions.length} decisions -> ${f.shrunk.decisions.length}`);
     return;
   }
@@ -48,19 +55,41 @@ Deno.test("campaign against a lossy service: finds, shrinks, writes one case; re
   const dir = await Deno.makeTempDir({ prefix: "pagersim-corpus-" });
   try {
     const r = await run([
-      "run", "-A", "cli/fuzz.ts", "--runs", "600", "--workers", "2", "--seed", "11",
-      "--service", LOSSY, "--corpus", dir,
+      "run",
+      "-A",
+      "cli/fuzz.ts",
+      "--runs",
+      "600",
+      "--workers",
+      "2",
+      "--seed",
+      "11",
+      "--service",
+      LOSSY,
+      "--corpus",
+      dir,
     ]);
     assert.equal(r.code, 1, r.out + r.err);
-    assert.match(r.out, /^  invariant:answers-every-read$/m);
-    const lost = (await corpusFiles(dir)).filter((f) => f.startsWith("invariant-answers-every-read"));
+    assert.match(r.out, /^ {2}invariant:answers-every-read$/m);
+    const lost = (await corpusFiles(dir)).filter((f) =>
+      f.startsWith("invariant-answers-every-read")
+    );
     assert.equal(lost.length, 1, `one case for the lost-request bug: ${lost}`);
     const file = `${dir}/${lost[0]}`;
     const c = await loadCaseFile(file);
     assert.equal(c.expected, "invariant:answers-every-read");
     const hashes = new Set<string>();
     for (let i = 0; i < 3; i++) {
-      const rep = await run(["run", "-A", "cli/repro.ts", file, "--service", LOSSY, "--trace", "none"]);
+      const rep = await run([
+        "run",
+        "-A",
+        "cli/repro.ts",
+        file,
+        "--service",
+        LOSSY,
+        "--trace",
+        "none",
+      ]);
       assert.equal(rep.code, 0, rep.out + rep.err);
       hashes.add(/^trace-hash: ([0-9a-f]+)$/m.exec(rep.out)![1]);
     }
@@ -74,7 +103,21 @@ Deno.test("SIGINT mid-campaign leaves every corpus file valid and prints a summa
   const dir = await Deno.makeTempDir({ prefix: "pagersim-corpus-" });
   try {
     const child = new Deno.Command(DENO, {
-      args: ["run", "-A", "cli/fuzz.ts", "--seconds", "60", "--workers", "2", "--seed", "12", "--service", LOSSY, "--corpus", dir],
+      args: [
+        "run",
+        "-A",
+        "cli/fuzz.ts",
+        "--seconds",
+        "60",
+        "--workers",
+        "2",
+        "--seed",
+        "12",
+        "--service",
+        LOSSY,
+        "--corpus",
+        dir,
+      ],
       stdout: "piped",
       stderr: "piped",
     }).spawn();

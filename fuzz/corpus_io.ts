@@ -7,7 +7,14 @@
  */
 
 import { InputError } from "../cli/args.ts";
-import { CASE_FORMAT, type CheckerSet, type CorpusCase, loadCorpus, parseCase, writeCase } from "../properties/corpus.ts";
+import {
+  CASE_FORMAT,
+  type CheckerSet,
+  type CorpusCase,
+  loadCorpus,
+  parseCase,
+  writeCase,
+} from "../properties/corpus.ts";
 import { verdictLabel } from "../properties/check_case.ts";
 import type { Finding } from "./campaign.ts";
 import { signatureId, slug } from "./signature.ts";
@@ -28,7 +35,12 @@ export function findingToCase(
     expected: verdictLabel(f.verdict),
     traceHash: f.traceHash,
     signature: f.signature,
-    found: { campaignSeed: origin.campaignSeed, run: f.k, service: origin.servicePath, shrunkFrom: f.original.decisions },
+    found: {
+      campaignSeed: origin.campaignSeed,
+      run: f.k,
+      service: origin.servicePath,
+      shrunkFrom: f.original.decisions,
+    },
   };
 }
 
@@ -69,5 +81,7 @@ export async function loadCaseFile(file: string): Promise<CorpusCase> {
   }
   const r = parseCase(doc, file);
   if ("case" in r) return r.case;
-  throw new InputError(`${file}: invalid corpus case:\n${r.errors.map((e) => `  - ${e.message}`).join("\n")}`);
+  throw new InputError(
+    `${file}: invalid corpus case:\n${r.errors.map((e) => `  - ${e.message}`).join("\n")}`,
+  );
 }

@@ -58,7 +58,12 @@ export interface CampaignSummary {
   readonly interrupted: boolean;
   readonly errors: readonly string[];
   /** Process resident memory (MiB) sampled over the campaign: first, largest, last. */
-  readonly rssMiB: { readonly first: number; readonly max: number; readonly last: number; readonly samples: number };
+  readonly rssMiB: {
+    readonly first: number;
+    readonly max: number;
+    readonly last: number;
+    readonly samples: number;
+  };
 }
 
 /** Runs a campaign to its budget (or until interrupted) and summarizes it. */
@@ -99,7 +104,9 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
       : "";
     const runsLeft = options.runs !== null ? ` of ${options.runs}` : "";
     return `runs ${t.runs}${runsLeft}  ${(t.runs / Math.max(elapsed, 1e-3)).toFixed(0)} runs/s  ` +
-      `failing runs ${t.failures}  distinct ${best.size}  elapsed ${elapsed.toFixed(0)}s${left}  rss ${(Deno.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB`;
+      `failing runs ${t.failures}  distinct ${best.size}  elapsed ${
+        elapsed.toFixed(0)
+      }s${left}  rss ${(Deno.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB`;
   };
 
   const workers: Worker[] = [];
@@ -187,6 +194,11 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
     neverReached: Object.keys(SOMETIMES).filter((k) => !(t.sometimes[k] > 0)),
     interrupted,
     errors,
-    rssMiB: { first: rss[0], max: Math.max(...rss), last: rss[rss.length - 1], samples: rss.length },
+    rssMiB: {
+      first: rss[0],
+      max: Math.max(...rss),
+      last: rss[rss.length - 1],
+      samples: rss.length,
+    },
   };
 }

@@ -38,7 +38,9 @@ export function signatureOf(verdict: Verdict, run: Pick<RunResult, "trace">): st
       return null;
     case "invariant":
       // A lost request surfaces wherever a wait happens to hang or time out: the site says nothing.
-      if (verdict.tid === 0 || LIVENESS.has(verdict.invariant)) return `invariant:${verdict.invariant}`;
+      if (verdict.tid === 0 || LIVENESS.has(verdict.invariant)) {
+        return `invariant:${verdict.invariant}`;
+      }
       return `invariant:${verdict.invariant}@${failingSite(run, verdict.tid)}`;
     case "kernel-assertion":
       return `kernel-assertion:${generalize(verdict.message)}`;
@@ -47,8 +49,12 @@ export function signatureOf(verdict: Verdict, run: Pick<RunResult, "trace">): st
     case "hang": {
       // What the stuck workload waits for names the bug; which service threads idle does not.
       const waits = verdict.blocked.filter((b) => b.role === "workload")
-        .map((b) => b.on.replace(/#\d+ pages \[\d+,\d+\)( at page \d+)?/, "").replace(/^vmo \d+: /, ""));
-      return `hang:${[...new Set(waits.map(generalize))].sort().join("|") || "no workload thread blocked"}`;
+        .map((b) =>
+          b.on.replace(/#\d+ pages \[\d+,\d+\)( at page \d+)?/, "").replace(/^vmo \d+: /, "")
+        );
+      return `hang:${
+        [...new Set(waits.map(generalize))].sort().join("|") || "no workload thread blocked"
+      }`;
     }
     case "step-budget":
       return "step-budget";

@@ -44,7 +44,12 @@ export function backingPage(key: number, page: number, pageSize: number): Uint8A
 }
 
 /** Content of a byte range `[offset, offset + length)` of a VMO, page aligned or not. */
-export function backingRange(key: number, offset: number, length: number, _pageSize?: number): Uint8Array {
+export function backingRange(
+  key: number,
+  offset: number,
+  length: number,
+  _pageSize?: number,
+): Uint8Array {
   const out = new Uint8Array(length);
   fillPattern(out, key, offset);
   return out;

@@ -20,7 +20,10 @@ Deno.test("a kernel variant plugs in through makeKernel and changes what threads
     threads: [{ name: "r", ops: [{ op: "read", vmo: "a", page: 0 }] }],
   });
   const plain = runScenario(scenario, { seed: 1 });
-  const mutant = runScenario(scenario, { seed: 1, makeKernel: (o: KernelOptions) => new LyingKernel(o) });
+  const mutant = runScenario(scenario, {
+    seed: 1,
+    makeKernel: (o: KernelOptions) => new LyingKernel(o),
+  });
   assert.equal(plain.outcomes[0].status, ZX_OK);
   assert.equal(mutant.outcomes[0].status, ZX_ERR_IO);
   assert.ok(mutant.world.kernel instanceof LyingKernel);

@@ -1,7 +1,18 @@
 import { strict as assert } from "node:assert";
-import { type Choice, DecisionSource, fairStrategy, pctStrategy, randomStrategy, replayStrategy } from "./strategy.ts";
+import {
+  type Choice,
+  DecisionSource,
+  fairStrategy,
+  pctStrategy,
+  randomStrategy,
+  replayStrategy,
+} from "./strategy.ts";
 
-const choice = (n: number, step = 0, tids = Array.from({ length: n }, (_, i) => i + 1)): Choice => ({
+const choice = (
+  n: number,
+  step = 0,
+  tids = Array.from({ length: n }, (_, i) => i + 1),
+): Choice => ({
   n,
   kind: "thread",
   tids,

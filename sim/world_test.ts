@@ -266,10 +266,22 @@ Deno.test("virtual time jumps to the earliest deadline when every thread is park
 Deno.test("every verdict kind has a one-line description", () => {
   const cases: [Verdict, RegExp][] = [
     [{ kind: "pass", step: 3 }, /^pass after 3 steps$/],
-    [{ kind: "invariant", invariant: "K8", message: "m", step: 4, tid: 2 }, /^invariant K8 broken at step 4 \(t2\): m$/],
-    [{ kind: "kernel-assertion", message: "m", stack: "", step: 5, tid: 1 }, /^kernel assertion failed at step 5/],
-    [{ kind: "thread-fault", tid: 1, thread: "svc", message: "m", stack: "", step: 6 }, /^thread t1 svc faulted at step 6: m$/],
-    [{ kind: "hang", step: 7, blocked: [{ tid: 2, thread: "r", role: "workload", on: "x" }] }, /^hang at step 7: t2 r waits on x$/],
+    [
+      { kind: "invariant", invariant: "K8", message: "m", step: 4, tid: 2 },
+      /^invariant K8 broken at step 4 \(t2\): m$/,
+    ],
+    [
+      { kind: "kernel-assertion", message: "m", stack: "", step: 5, tid: 1 },
+      /^kernel assertion failed at step 5/,
+    ],
+    [
+      { kind: "thread-fault", tid: 1, thread: "svc", message: "m", stack: "", step: 6 },
+      /^thread t1 svc faulted at step 6: m$/,
+    ],
+    [
+      { kind: "hang", step: 7, blocked: [{ tid: 2, thread: "r", role: "workload", on: "x" }] },
+      /^hang at step 7: t2 r waits on x$/,
+    ],
     [{ kind: "step-budget", step: 8 }, /^step budget exhausted after 8 steps$/],
   ];
   for (const [v, re] of cases) {

@@ -6,7 +6,12 @@
  */
 
 import { ZX_OK, ZX_TIME_INFINITE } from "../../kernel/constants.ts";
-import { isRead, type ServiceContext, supplyFromBacking, vmoForKey } from "../../services/service.ts";
+import {
+  isRead,
+  type ServiceContext,
+  supplyFromBacking,
+  vmoForKey,
+} from "../../services/service.ts";
 import type { Sys, ThreadBody } from "../../sim/sys.ts";
 
 /** Supplies two READs out of three; the third is silently dropped. */
