@@ -48,6 +48,7 @@ export {
 } from "./sim/strategy.ts";
 export { formatEvent, Trace, type TraceEntry } from "./sim/trace.ts";
 export {
+  type BlockedThread,
   describeVerdict,
   InvariantViolation,
   type Monitor,
@@ -60,6 +61,7 @@ export {
   type WorldOptions,
 } from "./sim/world.ts";
 export {
+  EVENT_KINDS,
   type Op,
   parseScenario,
   type Scenario,
@@ -67,6 +69,7 @@ export {
   ScenarioError,
   type ScenarioInput,
   ScenarioSchema,
+  SERVICE_KINDS,
 } from "./sim/scenario.ts";
 export {
   type OpOutcome,
@@ -94,8 +97,11 @@ export { serviceObligations } from "./properties/service_obligations.ts";
 export {
   decisionsArbitrary,
   type DecisionsArbitraryOptions,
+  type EventKind,
+  type OpKind,
   scenarioArbitrary,
   type ScenarioArbitraryOptions,
+  type ServiceKind,
 } from "./properties/arbitraries.ts";
 export {
   pagerProperty,
@@ -110,15 +116,25 @@ export {
   settleVerdict,
   verdictLabel,
 } from "./properties/check_case.ts";
-export { formatFailure } from "./properties/failure_report.ts";
+export { formatFailure, type ReportOptions } from "./properties/failure_report.ts";
 export {
   CASE_FORMAT,
+  CHECKER_SETS,
   type CheckerSet,
   checkersOf,
   type CorpusCase,
+  type CorpusError,
   loadCorpus,
+  type LoadedCorpus,
+  type Replay,
   replayCase,
   writeCase,
 } from "./properties/corpus.ts";
 export { type CampaignOptions, type CampaignSummary, runCampaign } from "./fuzz/orchestrate.ts";
-export { shrinkCase } from "./fuzz/shrink.ts";
+export type { Finding, PortfolioStrategy, RunPlan, Swarm } from "./fuzz/campaign.ts";
+export {
+  type Case as ShrinkCase,
+  shrinkCase,
+  type ShrinkOptions,
+  type ShrinkResult,
+} from "./fuzz/shrink.ts";

@@ -18,12 +18,19 @@ import { signatureOf } from "./signature.ts";
 
 /** Which fault families and features a run has switched on (swarm testing). */
 export interface Swarm {
+  /** Environment event kinds the run may inject (possibly none). */
   readonly events: readonly (typeof EVENT_KINDS)[number][];
+  /** Reference services the run's pagers draw from (at least one). */
   readonly services: readonly ("eager" | "batching" | "flaky" | "detacher")[];
+  /** Threads may fault through mappings (`mapRead`, `mapWrite`). */
   readonly mapped: boolean;
+  /** Threads may commit ranges (`commit`). */
   readonly commit: boolean;
+  /** Threads may write (`write`). */
   readonly writes: boolean;
+  /** Threads may use fail-instead-of-block mode. */
   readonly failInsteadOfBlock: boolean;
+  /** The kernel's page-request overtime timeout is on. */
   readonly overtime: boolean;
 }
 
@@ -43,9 +50,13 @@ export const PORTFOLIO: readonly PortfolioStrategy[] = [
 
 /** Everything that determines run `k` of a campaign. */
 export interface RunPlan {
+  /** Run index within the campaign. */
   readonly k: number;
+  /** Seed of the run's scenario and strategy, derived from the campaign seed and `k`. */
   readonly runSeed: number;
+  /** Scheduling strategy from the portfolio. */
   readonly strategy: PortfolioStrategy;
+  /** Fault families and features switched on for this run. */
   readonly swarm: Swarm;
 }
 
@@ -124,18 +135,26 @@ export function signatureOfCase(c: Case, seed: number, ctx: RunContext): string 
 
 /** A shrunk failure, ready to become a corpus case. */
 export interface Finding {
+  /** Dedupe key of the failure (fuzz/signature.ts). */
   readonly signature: string;
+  /** Index of the run that found it. */
   readonly k: number;
+  /** Plan of the run that found it. */
   readonly plan: RunPlan;
+  /** Size of the failing run before shrinking: steps, decisions, threads, operations. */
   readonly original: {
     readonly steps: number;
     readonly decisions: number;
     readonly threads: number;
     readonly ops: number;
   };
+  /** The shrunk case, with the complete decision list of its final run. */
   readonly shrunk: Case;
+  /** Settled verdict of the shrunk case. */
   readonly verdict: Verdict;
+  /** Trace hash of the shrunk case's run. */
   readonly traceHash: string;
+  /** Candidate runs the shrinker tried. */
   readonly shrinkAttempts: number;
 }
 

@@ -15,15 +15,21 @@ import type { WorkerMessage, WorkerStart } from "./worker.ts";
 
 /** A campaign's settings. */
 export interface CampaignOptions {
+  /** Campaign seed: run `k` of seed `S` is the same run on every machine. */
   readonly seed: number;
+  /** This shard of the campaign: it runs the indices `k` with `k mod count === index`. */
   readonly shard: { readonly index: number; readonly count: number };
+  /** Deno workers running this shard's runs in parallel. */
   readonly workers: number;
   /** Wall-clock budget; null: none. */
   readonly seconds: number | null;
   /** Runs of this shard; null: none. */
   readonly runs: number | null;
+  /** Module of a user pager service to run instead of the reference services; null: none. */
   readonly servicePath: string | null;
+  /** Signatures already in the corpus: counted, not shrunk or persisted again. */
   readonly known: readonly string[];
+  /** Most candidate runs the shrinker tries per finding. */
   readonly maxShrink: number;
   /** Which checkers judge each run. */
   readonly checkers: CheckerSet;
@@ -37,15 +43,26 @@ export interface CampaignOptions {
 
 /** What a campaign did. */
 export interface CampaignSummary {
+  /** Campaign seed. */
   readonly seed: number;
+  /** The shard as `index/count`. */
   readonly shard: string;
+  /** Workers used. */
   readonly workers: number;
+  /** Runs completed by all workers. */
   readonly runs: number;
+  /** Scheduler steps over all runs. */
   readonly steps: number;
+  /** Wall-clock duration. */
   readonly seconds: number;
+  /** Throughput: runs per wall-clock second. */
   readonly runsPerSecond: number;
   /** Failing runs, including repeats of known signatures. */
   readonly failingRuns: number;
+  /**
+   * New findings by run index: signature, run `k`, corpus file, shrunk decision
+   * count and the decision count it was shrunk from.
+   */
   readonly findings: readonly {
     signature: string;
     k: number;
@@ -53,9 +70,13 @@ export interface CampaignSummary {
     decisions: number;
     shrunkFrom: number;
   }[];
+  /** Runs that reached each "sometimes" interleaving, by name. */
   readonly sometimes: Readonly<Record<string, number>>;
+  /** "Sometimes" interleavings no run reached. */
   readonly neverReached: readonly string[];
+  /** True when SIGINT stopped the campaign before its budget. */
   readonly interrupted: boolean;
+  /** Worker crashes, unreproducible failures and corpus write errors. */
   readonly errors: readonly string[];
   /** Process resident memory (MiB) sampled over the campaign: first, largest, last. */
   readonly rssMiB: {

@@ -12,7 +12,9 @@ import { parseScenario, type Scenario } from "../sim/scenario.ts";
 
 /** A case: a scenario and the decision list that drives it. */
 export interface Case {
+  /** The validated scenario. */
   readonly scenario: Scenario;
+  /** Scheduling and draw decisions, replayed in order. */
   readonly decisions: readonly number[];
 }
 
@@ -28,8 +30,11 @@ export interface ShrinkOptions {
 
 /** What shrinking did. */
 export interface ShrinkResult {
+  /** The smallest case found that still fails the same way. */
   readonly case: Case;
+  /** Candidate runs tried. */
   readonly attempts: number;
+  /** Candidates kept because they still failed the same way. */
   readonly accepted: number;
 }
 

@@ -8,6 +8,7 @@
 
 /** Thrown when the kernel model's own bookkeeping is inconsistent (a model bug or a mutant). */
 export class KernelAssertionError extends Error {
+  /** Error name shown in reports: "KernelAssertionError". */
   override name = "KernelAssertionError";
 }
 

@@ -7,7 +7,7 @@
  * @module
  */
 
-import fc from "fast-check";
+import fc, { type Arbitrary } from "fast-check";
 import {
   EVENT_KINDS,
   parseScenario,
@@ -15,6 +15,14 @@ import {
   type ScenarioInput,
   SERVICE_KINDS,
 } from "../sim/scenario.ts";
+
+/**
+ * fast-check's own `Arbitrary<T>` under a local name: deno doc --lint flags
+ * types from npm packages as private (denoland/deno#27364).
+ *
+ * @internal
+ */
+export type FcArbitrary<T> = Arbitrary<T>;
 
 /** A service kind a scenario may use. */
 export type ServiceKind = Exclude<typeof SERVICE_KINDS[number], "custom">;
@@ -72,7 +80,7 @@ const LIMITS = { maxSteps: 20_000, liveness: { afterSteps: 400, bound: 4_000 } }
  * console.assert(s.pagers.length === 1 && s.pageSize <= 512);
  * ```
  */
-export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): fc.Arbitrary<Scenario> {
+export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): FcArbitrary<Scenario> {
   const services: string[] = [...(options.services ?? ["eager", "batching", "flaky", "detacher"])];
   const custom = options.customServices ?? [];
   const serviceNames = [...services, ...custom.map((n) => `custom:${n}`)];
@@ -199,6 +207,6 @@ export interface DecisionsArbitraryOptions {
  */
 export function decisionsArbitrary(
   options: DecisionsArbitraryOptions = {},
-): fc.Arbitrary<number[]> {
+): FcArbitrary<number[]> {
   return fc.array(fc.nat({ max: options.maxValue ?? 7 }), { maxLength: options.maxLength ?? 64 });
 }

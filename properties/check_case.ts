@@ -14,6 +14,7 @@ import { isJudge } from "./_step_monitor.ts";
 
 /** One case: everything a run depends on. */
 export interface Case {
+  /** The validated scenario to run. */
   readonly scenario: Scenario;
   /** Indices into the runnable set (mod its size); past the end the seeded fallback picks. */
   readonly decisions: readonly number[];
@@ -33,7 +34,9 @@ export interface CheckOptions {
 
 /** A settled run. */
 export interface CaseResult {
+  /** The case that was run. */
   readonly input: Case;
+  /** The raw run, before the checkers settled its verdict. */
   readonly run: ScenarioRun;
   /** The verdict after the checkers judged hangs and crashes. */
   readonly verdict: Verdict;

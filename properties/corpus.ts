@@ -30,7 +30,7 @@ export function checkersOf(set: CheckerSet): () => Monitor[] {
     : () => [...serviceObligations(), ...kernelInvariants()];
 }
 
-/** One corpus case. */
+/** One corpus case: the schema a corpus file is validated against. */
 export const CaseSchema = z.object({
   format: z.literal(CASE_FORMAT),
   description: z.string().min(1).max(2000),
@@ -54,20 +54,59 @@ export const CaseSchema = z.object({
     shrunkFrom: z.number().int().min(0),
   }).strict().optional(),
 }).strict();
-/** One corpus case. */
-export type CorpusCase = z.infer<typeof CaseSchema>;
+/** One corpus case: a regression test as stored in the corpus (the output of {@linkcode CaseSchema}). */
+export interface CorpusCase {
+  /** Format tag, {@linkcode CASE_FORMAT}. */
+  format: typeof CASE_FORMAT;
+  /** What the case exercises, for people. */
+  description: string;
+  /** The scenario to run. */
+  scenario: Scenario;
+  /** Scheduling and draw decisions, replayed in order. */
+  decisions: number[];
+  /** Seeds the replay fallback past the end of `decisions`. */
+  seed: number;
+  /** Always `replay`: a case runs from its decision list. */
+  strategy: "replay";
+  /** Checker set the case is judged by. */
+  checkers: CheckerSet;
+  /** Expected verdict label: `pass`, a verdict kind, or `invariant:<name>`. */
+  expected: string;
+  /** Recorded trace hash, 16 hex digits. */
+  traceHash: string;
+  /** Campaign dedupe key (fuzz/signature.ts), for cases a campaign found. */
+  signature?: string;
+  /** Where a campaign found it: campaign seed, run index, user service, decisions before shrinking. */
+  found?: {
+    campaignSeed: number;
+    run: number;
+    service: string | null;
+    shrunkFrom: number;
+  };
+}
+
+/** True when A and B are the same type (modifiers included). */
+type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends (<T>() => T extends B ? 1 : 2) ? true
+  : false;
+// Fails to type-check if CaseSchema and CorpusCase drift apart.
+type _CaseSchemaIsCorpusCase = Assert<Same<z.infer<typeof CaseSchema>, CorpusCase>>;
+type Assert<T extends true> = T;
 
 /** A corpus file that could not be used, with the field that is wrong. */
 export interface CorpusError {
+  /** Path of the corpus file. */
   readonly file: string;
   /** The path of the bad field (`scenario.vmos.0.pages`), or `(json)` / `(file)`. */
   readonly field: string;
+  /** What is wrong with the field. */
   readonly message: string;
 }
 
 /** What {@linkcode loadCorpus} found. */
 export interface LoadedCorpus {
+  /** Valid cases with the file each came from, sorted by file name. */
   readonly cases: { readonly file: string; readonly case: CorpusCase }[];
+  /** Files that could not be read or validated. */
   readonly errors: readonly CorpusError[];
 }
 
@@ -166,9 +205,13 @@ export function toCorpusCase(
 
 /** What replaying a case gave, against what it recorded. */
 export interface Replay {
+  /** True when both the verdict label and the trace hash match the recorded ones. */
   readonly ok: boolean;
+  /** Verdict label of the replay (`pass`, a verdict kind, or `invariant:<name>`). */
   readonly verdict: string;
+  /** Trace hash of the replay. */
   readonly traceHash: string;
+  /** The replayed case with its settled run. */
   readonly result: CaseResult;
 }
 

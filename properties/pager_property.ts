@@ -6,7 +6,7 @@
  * @module
  */
 
-import fc from "fast-check";
+import fc, { type IPropertyWithHooks } from "fast-check";
 import type { Monitor } from "../sim/world.ts";
 import type { PagerService } from "../services/service.ts";
 import {
@@ -17,6 +17,14 @@ import {
 } from "./arbitraries.ts";
 import { type CaseResult, checkCase } from "./check_case.ts";
 import { formatFailure } from "./failure_report.ts";
+
+/**
+ * fast-check's own `IPropertyWithHooks<Ts>` under a local name: deno doc
+ * --lint flags types from npm packages as private (denoland/deno#27364).
+ *
+ * @internal
+ */
+export type FcPropertyWithHooks<Ts> = IPropertyWithHooks<Ts>;
 
 /** Options of {@linkcode pagerProperty}. */
 export interface PagerPropertyOptions {
@@ -32,8 +40,13 @@ export interface PagerPropertyOptions {
 
 /** Thrown by the property for a failing case; carries the case. */
 export class PagerPropertyFailure extends Error {
+  /** Error name shown in reports: "PagerPropertyFailure". */
   override name = "PagerPropertyFailure";
-  constructor(readonly result: CaseResult) {
+  /** Builds the failure of `result`; the message is its failure report. */
+  constructor(
+    /** The failing case and its settled run. */
+    readonly result: CaseResult,
+  ) {
     super(formatFailure(result));
   }
 }
@@ -53,7 +66,7 @@ export class PagerPropertyFailure extends Error {
 export function pagerProperty(
   monitors: () => readonly Monitor[],
   options: PagerPropertyOptions = {},
-): fc.IPropertyWithHooks<[import("../sim/scenario.ts").Scenario, number[], number]> {
+): FcPropertyWithHooks<[import("../sim/scenario.ts").Scenario, number[], number]> {
   return fc.property(
     scenarioArbitrary(options.scenario),
     decisionsArbitrary(options.decisions),

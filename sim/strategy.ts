@@ -22,7 +22,9 @@ export interface Choice {
 
 /** A scheduling strategy: picks an index in `[0, choice.n)`. */
 export interface Strategy {
+  /** Strategy label for reports: `random`, `pct(d=3)`, `fair`, `replay`. */
   readonly name: string;
+  /** Picks the index of one of `choice.n` candidates. */
   pick(choice: Choice): number;
 }
 
@@ -127,10 +129,12 @@ export class DecisionSource {
   #strategy: Strategy;
   #fallback: Strategy | null = null;
 
+  /** Builds a recorder that asks `strategy` for every pick. */
   constructor(strategy: Strategy) {
     this.#strategy = strategy;
   }
 
+  /** The strategy now answering picks: the fallback once switched to, else the original. */
   get strategy(): Strategy {
     return this.#fallback ?? this.#strategy;
   }

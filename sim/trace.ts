@@ -17,7 +17,9 @@ import type { EventSink, KernelEvent, PagePacket } from "../kernel/events.ts";
 
 /** One trace entry. */
 export interface TraceEntry {
+  /** Scheduler step the event happened in. */
   readonly step: number;
+  /** The kernel event. */
   readonly event: KernelEvent;
 }
 
@@ -129,6 +131,7 @@ function nameHash(s: string): number {
 
 /** Records events and hashes them as they arrive. */
 export class Trace implements EventSink {
+  /** Every recorded event in order; empty when entries are not kept. */
   readonly entries: TraceEntry[] = [];
   /** The step events are attributed to; the world sets it. */
   step = 0;
@@ -136,13 +139,18 @@ export class Trace implements EventSink {
   #h2 = 0x01000193 ^ 0x5bd1e995;
   #listeners: ((e: KernelEvent, step: number) => void)[] = [];
 
-  constructor(readonly keep = true) {}
+  /** Builds an empty trace; with `keep` false only the hash is kept, not the entries. */
+  constructor(
+    /** Whether events are kept in {@linkcode Trace.entries} (the hash is computed either way). */
+    readonly keep = true,
+  ) {}
 
   /** Calls `fn` for every event from now on (properties use this). */
   listen(fn: (e: KernelEvent, step: number) => void): void {
     this.#listeners.push(fn);
   }
 
+  /** Records one kernel event at the current step and mixes it into the hash. */
   emit(event: KernelEvent): void {
     if (this.keep) this.entries.push({ step: this.step, event });
     this.#mixEvent(event);

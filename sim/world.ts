@@ -24,17 +24,27 @@ import { Trace } from "./trace.ts";
 
 /** Thrown by a {@linkcode Monitor} when an invariant breaks. */
 export class InvariantViolation extends Error {
+  /** Error name shown in reports: "InvariantViolation". */
   override name = "InvariantViolation";
-  constructor(readonly invariant: string, message: string) {
+  /** Builds the violation of the invariant named `invariant`, explained by `message`. */
+  constructor(
+    /** Name of the broken invariant (the monitor's name). */
+    readonly invariant: string,
+    message: string,
+  ) {
     super(message);
   }
 }
 
 /** Watches a run: sees every event and the world after every step. Never mutates it. */
 export interface Monitor {
+  /** Invariant name reported in an {@linkcode InvariantViolation} verdict. */
   readonly name: string;
+  /** Checks one kernel event, emitted during scheduler step `step`. */
   onEvent?(event: KernelEvent, step: number): void;
+  /** Checks the world after each scheduler step. */
   afterStep?(world: World): void;
+  /** Checks the final world of a run whose verdict so far is a pass. */
   atEnd?(world: World, verdict: Verdict): void;
 }
 
@@ -49,22 +59,37 @@ export type ThreadEnd =
   | { kind: "page-fault"; synth: Status; addr: number }
   | { kind: "fault"; message: string };
 
+/**
+ * The kernel's own thread object (`KThread` of kernel/objects.ts), which
+ * checkers read; kernel-internal state, so kept out of the documented API.
+ *
+ * @internal
+ */
+export type KernelThread = KThread;
+
 /** A simulated thread. */
 export interface SimThread {
+  /** Thread id: 1-based spawn order, the id decisions and traces use. */
   readonly tid: number;
+  /** Name from the scenario, shown in traces and hang reports. */
   readonly name: string;
+  /** Whether the thread is workload, a pager service or environment. */
   readonly role: Role;
-  readonly k: KThread;
+  /** The kernel's view of the thread (suspension, kill, page-request wait). */
+  readonly k: KernelThread;
   /** Handle to this thread (for suspend and kill). */
   readonly handle: number;
+  /** Syscall surface the thread's body calls through. */
   readonly sys: Sys;
   /** What the thread yielded last: where it stands. */
   pending: KernelYield | null;
   /** Steps this thread has taken. */
   steps: number;
+  /** How the thread ended, or `running`. */
   end: ThreadEnd;
   /** Earliest step an environment thread may run. */
   notBefore: number;
+  /** The running thread body the scheduler resumes. */
   gen: ThreadBody;
 }
 
@@ -109,6 +134,7 @@ export interface WorldOptions extends KernelOptions {
   maxSteps?: number;
   /** The liveness phase. Default: from step 5000, bound 20000 steps. */
   liveness?: { afterSteps: number; bound: number };
+  /** Invariant checkers watching the run. Default none. */
   monitors?: readonly Monitor[];
   /** Keep every trace entry (for printing). Default true. */
   keepTrace?: boolean;
@@ -116,10 +142,15 @@ export interface WorldOptions extends KernelOptions {
 
 /** The result of {@linkcode World.run}. */
 export interface RunResult {
+  /** How the run ended. */
   readonly verdict: Verdict;
+  /** Scheduler steps taken. */
   readonly steps: number;
+  /** Every recorded pick: replaying them reproduces the run. */
   readonly decisions: readonly number[];
+  /** Stable hash of the trace, 16 hex digits. */
   readonly traceHash: string;
+  /** The run's kernel events. */
   readonly trace: Trace;
 }
 
@@ -150,23 +181,36 @@ function isKernelYield(v: unknown): v is KernelYield {
 
 /** A kernel, threads, and a scheduler. */
 export class World {
+  /** The simulated kernel the threads call into. */
   readonly kernel: Kernel;
+  /** Kernel events of the run, with their steps and hash. */
   readonly trace: Trace;
+  /** Records every scheduling and draw decision. */
   readonly decisions: DecisionSource;
+  /** Every spawned thread, in tid order. */
   readonly threads: SimThread[] = [];
+  /** Invariant checkers watching the run. */
   readonly monitors: readonly Monitor[];
+  /** Scheduler steps taken so far. */
   step = 0;
   /** True once the liveness phase began. */
   fair = false;
+  /** Steps after which the run ends with a step-budget verdict. */
   readonly maxSteps: number;
+  /** When the liveness phase starts and how many steps the workload then has to finish. */
   readonly liveness: { afterSteps: number; bound: number };
   #running: SimThread | null = null;
   /** A failure before the first step (a thread that threw while starting). */
   #early: Verdict | null = null;
 
+  /** Builds a world with a fresh kernel and no threads. */
   constructor(options: WorldOptions) {
     this.trace = new Trace(options.keepTrace ?? true);
-    const kernelOptions = { pageSize: options.pageSize, overtimeTicks: options.overtimeTicks, sink: this.trace };
+    const kernelOptions = {
+      pageSize: options.pageSize,
+      overtimeTicks: options.overtimeTicks,
+      sink: this.trace,
+    };
     this.kernel = options.makeKernel?.(kernelOptions) ?? new Kernel(kernelOptions);
     this.decisions = new DecisionSource(options.strategy);
     this.maxSteps = options.maxSteps ?? 100_000;
