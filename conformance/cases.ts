@@ -10,6 +10,11 @@ import { CLOSE_PAGER_CASES } from "./close_pager.ts";
 import { CLOSE_PORT_CASES } from "./close_port.ts";
 import { COALESCING_CASES } from "./coalescing.ts";
 import { DETACH_CASES } from "./detach.ts";
+import { DIRTY_CASES } from "./dirty.ts";
+import { QUERY_STATS_CASES } from "./query_stats.ts";
+import { RESIZE_CASES } from "./resize.ts";
+import { EVICT_CASES } from "./evict.ts";
+import { CLONE_CASES } from "./clone.ts";
 import { ERROR_ARGS_CASES } from "./error_args.ts";
 import { FAIL_OP_CASES } from "./fail_op.ts";
 import { LEVEL2_CASES } from "./level2.ts";
@@ -28,5 +33,10 @@ export const ALL_CASES: readonly ConformanceCase[] = [
   ...FAIL_OP_CASES,
   ...ERROR_ARGS_CASES,
   ...MULTI_VMO_CASES,
+  ...DIRTY_CASES,
+  ...QUERY_STATS_CASES,
+  ...RESIZE_CASES,
+  ...CLONE_CASES,
+  ...EVICT_CASES,
   ...LEVEL2_CASES,
 ];

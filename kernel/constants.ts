@@ -291,3 +291,29 @@ export const LIMITS = {
   /** Smallest page size a scenario may choose (must hold one 64-bit pattern word). */
   minPageSize: 8,
 } as const;
+
+// Level 2: dirty tracking, writeback, stats, children (syscalls-next.h, types.h).
+/** `zx_vmo_dirty_range_t.options` bit: the range is a zero interval. */
+export const ZX_VMO_DIRTY_RANGE_IS_ZERO = 1;
+/** Size of one `zx_vmo_dirty_range_t` (offset, length, options: three u64). */
+export const ZX_VMO_DIRTY_RANGE_SIZE = 24;
+/** `zx_pager_query_vmo_stats` option: clear the modified flag after reading it. */
+export const ZX_PAGER_RESET_VMO_STATS = 1;
+/** `zx_pager_vmo_stats_t.modified` value: the VMO was modified. */
+export const ZX_PAGER_VMO_STATS_MODIFIED = 1;
+/** Size of `zx_pager_vmo_stats_t` (one u32). */
+export const ZX_PAGER_VMO_STATS_SIZE = 4;
+/** `zx_vmo_create_child` option `ZX_VMO_CHILD_SNAPSHOT`. */
+export const ZX_VMO_CHILD_SNAPSHOT: number = 1 << 0;
+/** `zx_vmo_create_child` option `ZX_VMO_CHILD_RESIZABLE`. */
+export const ZX_VMO_CHILD_RESIZABLE: number = 1 << 2;
+/** `zx_vmo_create_child` option `ZX_VMO_CHILD_SLICE`. */
+export const ZX_VMO_CHILD_SLICE: number = 1 << 3;
+/** `zx_vmo_create_child` option `ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE`. */
+export const ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE: number = 1 << 4;
+/** `zx_vmo_create_child` option `ZX_VMO_CHILD_NO_WRITE`. */
+export const ZX_VMO_CHILD_NO_WRITE: number = 1 << 5;
+/** `zx_vmo_create_child` option `ZX_VMO_CHILD_REFERENCE`. */
+export const ZX_VMO_CHILD_REFERENCE: number = 1 << 6;
+/** `zx_vmo_create_child` option `ZX_VMO_CHILD_SNAPSHOT_MODIFIED`. */
+export const ZX_VMO_CHILD_SNAPSHOT_MODIFIED: number = 1 << 7;

@@ -124,7 +124,7 @@ export type KernelEvent =
   };
 
 /** The kinds of content a VMO page slot can hold. */
-export type SlotKind = "absent" | "clean" | "dirty" | "awaiting-clean" | "marker";
+export type SlotKind = "absent" | "clean" | "dirty" | "awaiting-clean" | "marker" | "zero";
 
 /** Receives kernel events. */
 export interface EventSink {

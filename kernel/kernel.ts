@@ -31,6 +31,7 @@ import {
   ZX_ERR_INTERNAL_INTR_RETRY,
   ZX_ERR_INVALID_ARGS,
   ZX_ERR_NO_MEMORY,
+  ZX_ERR_NO_RESOURCES,
   ZX_ERR_NOT_FOUND,
   ZX_ERR_NOT_SUPPORTED,
   ZX_ERR_OUT_OF_RANGE,
@@ -80,7 +81,23 @@ import {
   ZX_VMO_RESIZABLE,
   ZX_VMO_TRAP_DIRTY,
   ZX_VMO_UNBOUNDED,
+  ZX_ERR_BUFFER_TOO_SMALL,
+  ZX_ERR_UNAVAILABLE,
+  ZX_INFO_VMO_IS_COW_CLONE,
+  ZX_PAGER_RESET_VMO_STATS,
+  ZX_PAGER_VMO_STATS_MODIFIED,
+  ZX_PAGER_VMO_STATS_SIZE,
+  ZX_VMO_CHILD_NO_WRITE,
+  ZX_VMO_CHILD_REFERENCE,
+  ZX_VMO_CHILD_RESIZABLE,
+  ZX_VMO_CHILD_SLICE,
+  ZX_VMO_CHILD_SNAPSHOT,
+  ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE,
+  ZX_VMO_CHILD_SNAPSHOT_MODIFIED,
+  ZX_VMO_DIRTY_RANGE_IS_ZERO,
+  ZX_VMO_DIRTY_RANGE_SIZE,
 } from "./constants.ts";
+import { type DirtyRange, dirtyRanges, dirtyRunEnd, isDirtyPage } from "./dirty.ts";
 import { assert } from "./assert.ts";
 import {
   type EventSink,
@@ -90,8 +107,19 @@ import {
   type UserPacket,
 } from "./events.ts";
 import { HandleTable, type KernelObject } from "./handles.ts";
-import { KThread, MARKER, type Page, Pager, slotKind, SuspendToken, Vmar, Vmo } from "./objects.ts";
-import { PageSource, Waiter } from "./page_source.ts";
+import {
+  KThread,
+  MARKER,
+  type Page,
+  Pager,
+  type Slot,
+  slotKind,
+  SuspendToken,
+  Vmar,
+  Vmo,
+  ZeroSlot,
+} from "./objects.ts";
+import { PageSource, type RequestType, Waiter } from "./page_source.ts";
 import { PagerProxy } from "./pager_proxy.ts";
 import { Port } from "./port.ts";
 
@@ -122,6 +150,14 @@ export interface VmoInfo {
   readonly committedBytes: number;
   readonly populatedBytes: number;
   readonly handleRights: number;
+  /** Children (clones, slices, references) alive. */
+  readonly numChildren: number;
+}
+
+/** `zx_pager_vmo_stats_t`. */
+export interface PagerVmoStats {
+  /** `ZX_PAGER_VMO_STATS_MODIFIED` or 0. */
+  readonly modified: number;
 }
 
 /** Options of a simulated kernel. */
@@ -222,8 +258,6 @@ export class Kernel {
     if (!Number.isInteger(options) || (options & ~known) !== 0 || (options & ZX_VMO_DISCARDABLE)) {
       return this.#ret2(t, name, ZX_ERR_INVALID_ARGS);
     }
-    // Dirty trapping is kernel level 2 (issue 8): refused explicitly rather than half-modelled.
-    if (options & ZX_VMO_TRAP_DIRTY) return this.#ret2(t, name, ZX_ERR_NOT_SUPPORTED);
     if (!isU64(key) || !isU64(size)) return this.#ret2(t, name, ZX_ERR_INVALID_ARGS);
     const rounded = this.#roundUp(size);
     if (rounded >= MAX_U64 || rounded > LIMITS.maxVmoBytes) {
@@ -231,8 +265,8 @@ export class Kernel {
     }
     if (rounded / this.pageSize > MAX_VMO_PAGES) return this.#ret2(t, name, ZX_ERR_NO_MEMORY);
     const koid = this.#newKoid();
-    const proxy = new PagerProxy(koid, pt.object, key, this.pageSize, this.sink);
-    const source = new PageSource(koid, proxy, this.sink, () => ++this.#requestId);
+    const proxy = this.createPagerProxy(koid, pt.object, key);
+    const source = this.createPageSource(koid, proxy);
     const resizable = (options & ZX_VMO_RESIZABLE) !== 0;
     const vmo = new Vmo(
       koid,
@@ -244,12 +278,23 @@ export class Kernel {
       proxy,
       key,
     );
+    vmo.trapDirty = (options & ZX_VMO_TRAP_DIRTY) !== 0;
     const rights = ZX_DEFAULT_VMO_RIGHTS | (resizable ? ZX_RIGHT_RESIZE : 0);
     const [st, h] = this.handles.add(vmo, rights);
     if (st !== ZX_OK) return this.#ret2(t, name, st);
     pg.object.vmos.push(vmo);
     this.pagerVmos.push(vmo);
     return this.#ret2(t, name, ZX_OK, h);
+  }
+
+  /** Builds the packet delivery of a new pager VMO: the seam for kernel variants (zoo/). */
+  protected createPagerProxy(vmoKoid: number, port: Port, key: number): PagerProxy {
+    return new PagerProxy(vmoKoid, port, key, this.pageSize, this.sink);
+  }
+
+  /** Builds the request tracking of a new pager VMO: the seam for kernel variants (zoo/). */
+  protected createPageSource(vmoKoid: number, proxy: PagerProxy): PageSource {
+    return new PageSource(vmoKoid, proxy, this.sink, () => ++this.#requestId);
   }
 
   /** `zx_pager_detach_vmo(pager, vmo)` (spec 2.3). */
@@ -372,30 +417,193 @@ export class Kernel {
         return this.#ret(t, name, ZX_OK);
       }
       case ZX_PAGER_OP_DIRTY:
-        if (data !== 0) return this.#ret(t, name, ZX_ERR_INVALID_ARGS);
-        // Only ZX_VMO_TRAP_DIRTY VMOs take OP_DIRTY, and level 1 creates none.
-        return this.#ret(t, name, ZX_ERR_NOT_SUPPORTED);
+        return this.#ret(t, name, this.#opDirty(vmo, offset, length, data));
       case ZX_PAGER_OP_WRITEBACK_BEGIN:
       case ZX_PAGER_OP_WRITEBACK_END: {
         const begin = op === ZX_PAGER_OP_WRITEBACK_BEGIN;
-        if (begin ? data !== 0 && data !== 1 : data !== 0) {
+        if (begin ? data !== 0 && data !== ZX_VMO_DIRTY_RANGE_IS_ZERO : data !== 0) {
           return this.#ret(t, name, ZX_ERR_INVALID_ARGS);
         }
         if (!inRange) return this.#ret(t, name, ZX_ERR_OUT_OF_RANGE);
-        // Level 1 has no zero intervals, so IS_ZERO (data 1) touches nothing.
-        if (data === 0) {
-          for (let p = start; p < end; p++) {
-            const s = vmo.slots[p];
-            if (s === undefined || s === MARKER) continue;
-            const page = s as Page;
-            if (begin && page.state === "dirty") page.state = "awaiting-clean";
-            if (!begin && page.state === "awaiting-clean") page.state = "clean";
-          }
-        }
+        if (begin) this.#writebackBegin(vmo, start, end, data === ZX_VMO_DIRTY_RANGE_IS_ZERO);
+        else this.#writebackEnd(vmo, start, end);
         return this.#ret(t, name, ZX_OK);
       }
       default:
         return this.#ret(t, name, ZX_ERR_NOT_SUPPORTED);
+    }
+  }
+
+  /**
+   * `zx_pager_query_dirty_ranges(pager, pager_vmo, offset, length, buffer, buffer_size, *actual,
+   * *avail)` (spec 2.6): returns the ranges that fit in `bufferSize` bytes and the total found.
+   */
+  *zx_pager_query_dirty_ranges(
+    t: KThread,
+    pager: number,
+    pagerVmo: number,
+    offset: number,
+    length: number,
+    bufferSize: number,
+  ): Syscall<[Status, DirtyRange[], number]> {
+    const name = "zx_pager_query_dirty_ranges";
+    yield* this.#enter(t, name, [pager, pagerVmo, offset, length, bufferSize]);
+    const fail = (st: Status): [Status, DirtyRange[], number] => [this.#ret(t, name, st), [], 0];
+    const pg = this.handles.get<Pager>(pager, ZX_OBJ_TYPE_PAGER, ZX_RIGHT_MANAGE_VMO);
+    if (!pg.ok) return fail(pg.status);
+    const v = this.handles.get<Vmo>(pagerVmo, ZX_OBJ_TYPE_VMO, ZX_RIGHT_READ);
+    if (!v.ok) return fail(v.status);
+    const vmo = v.object;
+    if (vmo.pagerKoid !== pg.object.koid) return fail(ZX_ERR_INVALID_ARGS);
+    if (!isU64(offset) || !isU64(length) || !isU64(bufferSize)) return fail(ZX_ERR_INVALID_ARGS);
+    if (offset + length > vmo.size) return fail(ZX_ERR_OUT_OF_RANGE);
+    const start = Math.floor(offset / this.pageSize);
+    const end = Math.ceil((offset + length) / this.pageSize);
+    const all = dirtyRanges(vmo.slots, start, end, this.pageSize);
+    const fits = Math.floor(bufferSize / ZX_VMO_DIRTY_RANGE_SIZE);
+    this.#ret(t, name, ZX_OK);
+    return [ZX_OK, all.slice(0, fits), all.length];
+  }
+
+  /** `zx_pager_query_vmo_stats(pager, pager_vmo, options, buffer, buffer_size)` (spec 2.7). */
+  *zx_pager_query_vmo_stats(
+    t: KThread,
+    pager: number,
+    pagerVmo: number,
+    options: number,
+    bufferSize: number,
+  ): Syscall<[Status, PagerVmoStats | null]> {
+    const name = "zx_pager_query_vmo_stats";
+    yield* this.#enter(t, name, [pager, pagerVmo, options, bufferSize]);
+    const fail = (st: Status): [Status, null] => [this.#ret(t, name, st), null];
+    const pg = this.handles.get<Pager>(pager, ZX_OBJ_TYPE_PAGER, ZX_RIGHT_MANAGE_VMO);
+    if (!pg.ok) return fail(pg.status);
+    const v = this.handles.get<Vmo>(pagerVmo, ZX_OBJ_TYPE_VMO, ZX_RIGHT_READ);
+    if (!v.ok) return fail(v.status);
+    const vmo = v.object;
+    if (vmo.pagerKoid !== pg.object.koid) return fail(ZX_ERR_INVALID_ARGS);
+    if (!isU64(bufferSize) || bufferSize < ZX_PAGER_VMO_STATS_SIZE) {
+      return fail(ZX_ERR_BUFFER_TOO_SMALL);
+    }
+    if (options !== 0 && options !== ZX_PAGER_RESET_VMO_STATS) return fail(ZX_ERR_INVALID_ARGS);
+    const stats: PagerVmoStats = { modified: vmo.modified ? ZX_PAGER_VMO_STATS_MODIFIED : 0 };
+    if (options === ZX_PAGER_RESET_VMO_STATS) vmo.modified = false;
+    this.#ret(t, name, ZX_OK);
+    return [ZX_OK, stats];
+  }
+
+  /**
+   * The kernel reclaims one Clean page of a pager VMO (spec 6.3): a scheduled
+   * environment event, not a syscall. The page must be evictable now
+   * ({@linkcode Kernel.evictablePages}); ZX_ERR_BAD_STATE otherwise.
+   */
+  *kernel_evict(t: KThread, handle: number, page: number): Syscall<Status> {
+    const name = "kernel_evict";
+    yield* this.#enter(t, name, [handle, page]);
+    const e = this.handles.entry(handle);
+    if (e === undefined || e.object.objType !== ZX_OBJ_TYPE_VMO) {
+      return this.#ret(t, name, ZX_ERR_BAD_HANDLE);
+    }
+    const vmo = e.object as Vmo;
+    if (!this.#evictable(vmo, page)) return this.#ret(t, name, ZX_ERR_BAD_STATE);
+    vmo.slots[page] = undefined;
+    return this.#ret(t, name, ZX_OK);
+  }
+
+  /** Pages of the VMO behind `handle` the kernel may evict now: Clean, not always-need (6.3). */
+  evictablePages(handle: number): number[] {
+    const e = this.handles.entry(handle);
+    if (e === undefined || e.object.objType !== ZX_OBJ_TYPE_VMO) return [];
+    const vmo = e.object as Vmo;
+    const out: number[] = [];
+    for (let p = 0; p < vmo.slots.length; p++) if (this.#evictable(vmo, p)) out.push(p);
+    return out;
+  }
+
+  #evictable(vmo: Vmo, p: number): boolean {
+    if (vmo.source === null || vmo.dead || !Number.isInteger(p)) return false;
+    const s = vmo.slots[p];
+    return s !== undefined && s !== MARKER && !(s instanceof ZeroSlot) &&
+      (s as Page).state === "clean" && !vmo.alwaysNeed.has(p);
+  }
+
+  /** OP_DIRTY (spec 2.5.2): all or nothing; gaps give NOT_FOUND and resolve DIRTY requests. */
+  #opDirty(vmo: Vmo, offset: number, length: number, data: number): Status {
+    if (data !== 0) return ZX_ERR_INVALID_ARGS;
+    if (!vmo.trapDirty) return ZX_ERR_NOT_SUPPORTED;
+    const source = vmo.source!;
+    const start = offset / this.pageSize;
+    const end = (offset + length) / this.pageSize;
+    if (offset > vmo.size || offset + length >= MAX_U64) return ZX_ERR_OUT_OF_RANGE;
+    if (offset + length > vmo.size) {
+      if (!source.detached && start < vmo.pageCount) source.onPagesDirtied(start, vmo.pageCount);
+      return ZX_ERR_OUT_OF_RANGE;
+    }
+    if (source.detached) return ZX_ERR_BAD_STATE;
+    for (let p = start; p < end; p++) {
+      if (vmo.slots[p] === undefined) {
+        source.onPagesDirtied(start, end);
+        return ZX_ERR_NOT_FOUND;
+      }
+    }
+    let runStart = -1;
+    for (let p = start; p <= end; p++) {
+      const dirtied = p < end && !isDirtyPage(vmo.slots[p]);
+      if (dirtied) {
+        const s = vmo.slots[p];
+        if (s === MARKER || s instanceof ZeroSlot) {
+          vmo.slots[p] = { data: new Uint8Array(this.pageSize), state: "dirty" };
+        } else (s as Page).state = "dirty";
+        if (runStart < 0) runStart = p;
+      } else if (runStart >= 0) {
+        source.onPagesDirtied(runStart, p);
+        runStart = -1;
+      }
+    }
+    return ZX_OK;
+  }
+
+  /**
+   * WRITEBACK_BEGIN (spec 2.5.3): Dirty pages become AwaitingClean (not with
+   * IS_ZERO); a zero interval's awaiting-clean window grows from its start, so a
+   * range beginning past the current window has no effect on it.
+   */
+  #writebackBegin(vmo: Vmo, start: number, end: number, isZero: boolean): void {
+    for (let p = start; p < end; p++) {
+      const s = vmo.slots[p];
+      if (!isZero && isDirtyPage(s)) (s as Page).state = "awaiting-clean";
+    }
+    let p = start;
+    while (p > 0 && vmo.slots[p - 1] instanceof ZeroSlot) p--;
+    while (p < end) {
+      if (!(vmo.slots[p] instanceof ZeroSlot)) {
+        p++;
+        continue;
+      }
+      let window = p;
+      while (window < end && (vmo.slots[window] as ZeroSlot | undefined)?.awaitingClean === true) {
+        window++;
+      }
+      let q = window;
+      if (start <= window) {
+        for (; q < end && vmo.slots[q] instanceof ZeroSlot; q++) {
+          (vmo.slots[q] as ZeroSlot).awaitingClean = true;
+        }
+      }
+      while (q < vmo.slots.length && vmo.slots[q] instanceof ZeroSlot) q++;
+      p = q;
+    }
+  }
+
+  /** WRITEBACK_END (spec 2.5.4): AwaitingClean pages become Clean; awaited zero slots go absent. */
+  #writebackEnd(vmo: Vmo, start: number, end: number): void {
+    for (let p = start; p < end; p++) {
+      const s = vmo.slots[p];
+      if (s instanceof ZeroSlot) {
+        if (s.awaitingClean) vmo.slots[p] = undefined;
+      } else if (s !== undefined && s !== MARKER && (s as Page).state === "awaiting-clean") {
+        (s as Page).state = "clean";
+      }
     }
   }
 
@@ -445,12 +653,12 @@ export class Kernel {
       describe: () => `port ${pt.koid}${pt.dead ? " (no handles left)" : ""}`,
     };
     for (;;) {
+      // Keys need not be unique (spec 1.4): the packet's owner, not its key, names the VMO.
+      const owner = pt.headOwner();
       const packet = pt.dequeue();
       if (packet !== undefined) {
         if (packet.type === ZX_PKT_TYPE_PAGE_REQUEST) {
-          const vmo = this.pagerVmos.find((v) =>
-            v.proxy !== null && v.key === packet.key && v.proxy.port === pt
-          );
+          const vmo = this.pagerVmos.find((v) => v.koid === owner?.vmoKoid);
           this.sink.emit({
             k: "packet-dequeued",
             port: pt.koid,
@@ -538,10 +746,12 @@ export class Kernel {
       sizeBytes: vmo.size,
       flags: ZX_INFO_VMO_TYPE_PAGED | ZX_INFO_VMO_VIA_HANDLE |
         (vmo.resizable ? ZX_INFO_VMO_RESIZABLE : 0) |
-        (vmo.source !== null ? ZX_INFO_VMO_PAGER_BACKED : 0),
+        (vmo.source !== null || vmo.parent !== null ? ZX_INFO_VMO_PAGER_BACKED : 0) |
+        (vmo.childKind === "clone" ? ZX_INFO_VMO_IS_COW_CLONE : 0),
       committedBytes: committed,
       populatedBytes: committed,
       handleRights: e.rights,
+      numChildren: vmo.children.length,
     };
     return this.#retInfo(t, ZX_OK, info);
   }
@@ -621,7 +831,10 @@ export class Kernel {
     return this.#ret(t, "zx_vmo_write", st);
   }
 
-  /** `zx_vmo_op_range(handle, op, offset, size, buffer, buffer_size)`: COMMIT and DECOMMIT. */
+  /**
+   * `zx_vmo_op_range(handle, op, offset, size, buffer, buffer_size)`: COMMIT, DECOMMIT, ZERO and
+   * the eviction hints ALWAYS_NEED, DONT_NEED, PREFETCH (spec 2.8.2).
+   */
   *zx_vmo_op_range(
     t: KThread,
     handle: number,
@@ -635,34 +848,233 @@ export class Kernel {
     if (e === undefined) return this.#ret(t, name, ZX_ERR_BAD_HANDLE);
     if (e.object.objType !== ZX_OBJ_TYPE_VMO) return this.#ret(t, name, ZX_ERR_WRONG_TYPE);
     const vmo = e.object as Vmo;
-    if (op !== ZX_VMO_OP_COMMIT && op !== ZX_VMO_OP_DECOMMIT) {
-      const level2 = [
-        ZX_VMO_OP_ZERO,
-        ZX_VMO_OP_ALWAYS_NEED,
-        ZX_VMO_OP_DONT_NEED,
-        ZX_VMO_OP_PREFETCH,
-      ];
-      // Zeroing and eviction hints are kernel level 2 (issue 8).
-      return this.#ret(t, name, level2.includes(op) ? ZX_ERR_NOT_SUPPORTED : ZX_ERR_INVALID_ARGS);
-    }
-    if (!(e.rights & ZX_RIGHT_WRITE)) return this.#ret(t, name, ZX_ERR_ACCESS_DENIED);
+    const hint = op === ZX_VMO_OP_ALWAYS_NEED || op === ZX_VMO_OP_DONT_NEED;
+    const known = hint || op === ZX_VMO_OP_PREFETCH || op === ZX_VMO_OP_COMMIT ||
+      op === ZX_VMO_OP_DECOMMIT || op === ZX_VMO_OP_ZERO;
+    if (!known) return this.#ret(t, name, ZX_ERR_INVALID_ARGS);
+    const need = hint ? ZX_RIGHT_NONE : op === ZX_VMO_OP_PREFETCH ? ZX_RIGHT_READ : ZX_RIGHT_WRITE;
+    if ((e.rights & need) !== need) return this.#ret(t, name, ZX_ERR_ACCESS_DENIED);
     if (!isU64(offset) || !isU64(size)) return this.#ret(t, name, ZX_ERR_INVALID_ARGS);
     const start = Math.floor(offset / this.pageSize);
     const end = Math.ceil((offset + size) / this.pageSize);
     if (end * this.pageSize > vmo.size) return this.#ret(t, name, ZX_ERR_OUT_OF_RANGE);
+    const pagerBacked = vmo.source !== null || vmo.parent !== null;
     if (op === ZX_VMO_OP_DECOMMIT) {
-      if (vmo.source !== null) return this.#ret(t, name, ZX_ERR_NOT_SUPPORTED);
+      if (pagerBacked) return this.#ret(t, name, ZX_ERR_NOT_SUPPORTED);
       for (let p = start; p < end; p++) vmo.slots[p] = undefined;
       return this.#ret(t, name, ZX_OK);
     }
-    if (vmo.source === null) {
-      for (let p = start; p < end; p++) this.#materialize(vmo, p);
+    if (op === ZX_VMO_OP_ZERO) {
+      if (size === 0) return this.#ret(t, name, ZX_OK);
+      this.#hold(t, vmo);
+      const st = yield* this.#zero(t, vmo, offset, offset + size);
+      this.#releaseOne(t, vmo);
+      return this.#ret(t, name, st);
+    }
+    if (!pagerBacked) {
+      if (op === ZX_VMO_OP_COMMIT) for (let p = start; p < end; p++) this.#materialize(vmo, p);
       return this.#ret(t, name, ZX_OK);
     }
+    if (op === ZX_VMO_OP_DONT_NEED) return this.#ret(t, name, ZX_OK);
     this.#hold(t, vmo);
-    const st = yield* this.#commit(t, vmo, start, end);
+    const st = yield* this.#commit(t, vmo, start, end, op === ZX_VMO_OP_COMMIT);
     this.#releaseOne(t, vmo);
+    if (op === ZX_VMO_OP_ALWAYS_NEED) {
+      const tgt = this.#view(vmo);
+      const shift = this.#viewOffset + (tgt.parent === null ? 0 : tgt.parentOffset);
+      const root = tgt.parent ?? tgt;
+      for (let p = start; p < end; p++) root.alwaysNeed.add(p + shift);
+      // The hint's commit is best effort: its errors are not reported (spec 2.8.2).
+      return this.#ret(t, name, ZX_OK);
+    }
     return this.#ret(t, name, st);
+  }
+
+  /**
+   * `zx_vmo_set_size(handle, size)` (spec 2.8.3): a shrink resolves requests for
+   * the cut range and discards its content; a grow of a pager VMO adds a Dirty
+   * zero interval.
+   */
+  *zx_vmo_set_size(t: KThread, handle: number, size: number): Syscall<Status> {
+    const name = "zx_vmo_set_size";
+    yield* this.#enter(t, name, [handle, size]);
+    const v = this.handles.get<Vmo>(handle, ZX_OBJ_TYPE_VMO, ZX_RIGHT_WRITE);
+    if (!v.ok) return this.#ret(t, name, v.status);
+    const vmo = v.object;
+    if (!vmo.resizable) return this.#ret(t, name, ZX_ERR_UNAVAILABLE);
+    if (!(v.rights & ZX_RIGHT_RESIZE)) return this.#ret(t, name, ZX_ERR_ACCESS_DENIED);
+    if (!isU64(size)) return this.#ret(t, name, ZX_ERR_INVALID_ARGS);
+    const rounded = this.#roundUp(size);
+    if (rounded > LIMITS.maxVmoBytes) return this.#ret(t, name, ZX_ERR_OUT_OF_RANGE);
+    if (rounded / this.pageSize > MAX_VMO_PAGES) return this.#ret(t, name, ZX_ERR_NO_MEMORY);
+    const pages = rounded / this.pageSize;
+    const old = vmo.pageCount;
+    const source = vmo.source;
+    if (pages < old) {
+      if (source !== null && !source.detached) {
+        let gap = -1;
+        for (let p = pages; p <= old; p++) {
+          const absent = p < old && vmo.slots[p] === undefined;
+          if (absent && gap < 0) gap = p;
+          if (!absent && gap >= 0) {
+            source.onPagesInvalidated("READ", gap, p);
+            gap = -1;
+          }
+        }
+        source.onPagesInvalidated("DIRTY", pages, old);
+      }
+      vmo.slots.length = pages;
+      for (const c of vmo.children) {
+        if (c.childKind === "clone") {
+          c.parentLimit = Math.max(0, Math.min(c.parentLimit, pages - c.parentOffset));
+        }
+      }
+      if (vmo.childKind === "clone") vmo.parentLimit = Math.min(vmo.parentLimit, pages);
+    } else {
+      vmo.slots.length = pages;
+      if (source !== null) for (let p = old; p < pages; p++) vmo.slots[p] = new ZeroSlot();
+      if (pages > old) {
+        const bytes = new Uint8Array((pages - old) * this.pageSize);
+        this.sink.emit({ k: "store", tid: t.tid, vmo: vmo.koid, offset: vmo.size, bytes });
+      }
+    }
+    vmo.size = rounded;
+    for (const c of vmo.children) if (c.childKind === "reference") c.size = rounded;
+    // The tail of a partial last page is zeroed in place; the model raises no request for it.
+    const tail = size % this.pageSize;
+    const last = vmo.slots[pages - 1];
+    if (tail !== 0 && last !== undefined && last !== MARKER && !(last instanceof ZeroSlot)) {
+      (last as Page).data.fill(0, tail);
+    }
+    if (source !== null) vmo.modified = true;
+    return this.#ret(t, name, ZX_OK);
+  }
+
+  /**
+   * `zx_vmo_create_child(handle, options, offset, size, *out)` on a pager-backed
+   * VMO (spec 6.1): SNAPSHOT_AT_LEAST_ON_WRITE and SNAPSHOT_MODIFIED clones,
+   * SLICE and REFERENCE. Children of anonymous VMOs are outside the model
+   * (NOT_SUPPORTED).
+   */
+  *zx_vmo_create_child(
+    t: KThread,
+    handle: number,
+    options: number,
+    offset: number,
+    size: number,
+  ): Syscall<[Status, number]> {
+    const name = "zx_vmo_create_child";
+    yield* this.#enter(t, name, [handle, options, offset, size]);
+    const v = this.handles.get<Vmo>(handle, ZX_OBJ_TYPE_VMO, ZX_RIGHT_DUPLICATE | ZX_RIGHT_READ);
+    if (!v.ok) return this.#ret2(t, name, v.status);
+    const parent = v.object;
+    const types = ZX_VMO_CHILD_SNAPSHOT | ZX_VMO_CHILD_SLICE |
+      ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE | ZX_VMO_CHILD_REFERENCE |
+      ZX_VMO_CHILD_SNAPSHOT_MODIFIED;
+    const known = types | ZX_VMO_CHILD_RESIZABLE | ZX_VMO_CHILD_NO_WRITE;
+    const type = Number.isInteger(options) ? options & types : 0;
+    if ((options & ~known) !== 0 || type === 0 || (type & (type - 1)) !== 0) {
+      return this.#ret2(t, name, ZX_ERR_INVALID_ARGS);
+    }
+    if (!this.#aligned(offset) || !isU64(size)) return this.#ret2(t, name, ZX_ERR_INVALID_ARGS);
+    if (parent.source === null && parent.parent === null) {
+      return this.#ret2(t, name, ZX_ERR_NOT_SUPPORTED);
+    }
+    if (type === ZX_VMO_CHILD_SNAPSHOT) return this.#ret2(t, name, ZX_ERR_NOT_SUPPORTED);
+    const resizable = (options & ZX_VMO_CHILD_RESIZABLE) !== 0;
+    const rounded = this.#roundUp(size);
+    if (rounded > LIMITS.maxVmoBytes) return this.#ret2(t, name, ZX_ERR_OUT_OF_RANGE);
+    const ps = this.pageSize;
+    let child: Vmo;
+    if (type === ZX_VMO_CHILD_SLICE || type === ZX_VMO_CHILD_REFERENCE) {
+      const slice = type === ZX_VMO_CHILD_SLICE;
+      if (resizable) return this.#ret2(t, name, ZX_ERR_INVALID_ARGS);
+      if (slice && parent.resizable) return this.#ret2(t, name, ZX_ERR_NOT_SUPPORTED);
+      if (slice && offset + rounded > parent.size) return this.#ret2(t, name, ZX_ERR_INVALID_ARGS);
+      if (!slice && offset !== 0) return this.#ret2(t, name, ZX_ERR_INVALID_ARGS);
+      child = new Vmo(this.#newKoid(), ps, slice ? rounded : parent.size, false, 0, null, null, 0);
+      child.childKind = slice ? "slice" : "reference";
+      child.parent = parent;
+      child.parentOffset = offset / ps;
+    } else {
+      const base = this.#view(parent);
+      const at = this.#viewOffset + offset / ps;
+      // An at-least-on-write child of a slice of a clone has no node to hang from (test S22).
+      if (base !== parent && base.parent !== null) return this.#ret2(t, name, ZX_ERR_NOT_SUPPORTED);
+      if (rounded / ps > MAX_VMO_PAGES) return this.#ret2(t, name, ZX_ERR_NO_MEMORY);
+      child = new Vmo(this.#newKoid(), ps, rounded, resizable, 0, null, null, 0);
+      child.childKind = "clone";
+      const pages = rounded / ps;
+      if (base.parent === null) {
+        child.parent = base;
+        child.parentOffset = at;
+        child.parentLimit = Math.max(0, Math.min(pages, base.pageCount - at));
+      } else {
+        // The clone's private pages are snapshotted now; what it shows of the root stays live.
+        child.parent = base.parent;
+        child.parentOffset = base.parentOffset + at;
+        child.parentLimit = Math.max(0, Math.min(pages, base.parentLimit - at));
+        for (let p = 0; p < pages && p + at < base.pageCount; p++) {
+          const s = base.slots[p + at];
+          if (s === MARKER) child.slots[p] = MARKER;
+          else if (s !== undefined) {
+            child.slots[p] = { data: (s as Page).data.slice(), state: "dirty" };
+          }
+        }
+      }
+    }
+    const rights = (ZX_DEFAULT_VMO_RIGHTS | (resizable ? ZX_RIGHT_RESIZE : 0)) &
+      ~((options & ZX_VMO_CHILD_NO_WRITE) ? ZX_RIGHT_WRITE : 0);
+    const [st, h] = this.handles.add(child, rights);
+    if (st !== ZX_OK) return this.#ret2(t, name, st);
+    child.parent!.children.push(child);
+    return this.#ret2(t, name, ZX_OK, h);
+  }
+
+  /** ZERO (spec 2.8.2): whole pages become Dirty zero slots (clones: own zero markers). */
+  *#zero(t: KThread, vmo: Vmo, from: number, to: number): Syscall<Status> {
+    const ps = this.pageSize;
+    const headEnd = Math.min(to, Math.ceil(from / ps) * ps);
+    if (headEnd > from) {
+      const st = yield* this.#access(t, vmo, from, new Uint8Array(headEnd - from), true);
+      if (st !== ZX_OK) return st;
+    }
+    const tailStart = Math.max(headEnd, Math.floor(to / ps) * ps);
+    if (to > tailStart) {
+      const st = yield* this.#access(t, vmo, tailStart, new Uint8Array(to - tailStart), true);
+      if (st !== ZX_OK) return st;
+    }
+    if (tailStart <= headEnd) return ZX_OK;
+    const tgt = this.#view(vmo);
+    const off = this.#viewOffset;
+    const a = headEnd / ps + off;
+    const b = tailStart / ps + off;
+    if (tgt.source === null) {
+      for (let q = a; q < b; q++) tgt.slots[q] = tgt.parent !== null ? MARKER : undefined;
+      return ZX_OK;
+    }
+    const source = tgt.source;
+    let gap = -1;
+    for (let q = a; q <= b; q++) {
+      const s = q < b ? tgt.slots[q] : MARKER;
+      if (s === undefined && gap < 0) gap = q;
+      if (s !== undefined && gap >= 0) {
+        if (!source.detached) source.onPagesInvalidated("READ", gap, q);
+        gap = -1;
+      }
+      if (q < b && !(s instanceof ZeroSlot)) {
+        tgt.slots[q] = new ZeroSlot();
+        tgt.modified = true;
+        this.sink.emit({
+          k: "store",
+          tid: t.tid,
+          vmo: tgt.koid,
+          offset: q * ps,
+          bytes: new Uint8Array(ps),
+        });
+      }
+    }
+    return ZX_OK;
   }
 
   // ---------------------------------------------------------------- mappings
@@ -702,6 +1114,11 @@ export class Kernel {
       return this.#ret2(t, name, ZX_ERR_INVALID_ARGS);
     }
     const length = this.#roundUp(len);
+    // The root VMAR spans 2^47 bytes (user space): a mapping must fit in it (zx_vmar_map.md).
+    const at = specific ? r.object.base + vmarOffset : r.object.nextAddr;
+    if (at + length > r.object.base + 2 ** 47) {
+      return this.#ret2(t, name, specific ? ZX_ERR_INVALID_ARGS : ZX_ERR_NO_RESOURCES);
+    }
     // MAP_RANGE needs nothing here: the model has no page tables, so faults never differ.
     let addr = r.object.nextAddr;
     if (specific) {
@@ -848,10 +1265,10 @@ export class Kernel {
     return want >>> 0;
   }
 
-  /** A page slot made writable: a marker or gap becomes a zeroed page; clean becomes dirty. */
+  /** A page slot made writable: a marker, zero slot or gap becomes a zeroed page; clean becomes dirty. */
   #materialize(vmo: Vmo, p: number): Page {
     const s = vmo.slots[p];
-    if (s === undefined || s === MARKER) {
+    if (s === undefined || s === MARKER || s instanceof ZeroSlot) {
       const page: Page = { data: new Uint8Array(this.pageSize), state: "dirty" };
       vmo.slots[p] = page;
       return page;
@@ -859,6 +1276,70 @@ export class Kernel {
     const page = s as Page;
     page.state = "dirty";
     return page;
+  }
+
+  /** The VMO whose pages a slice or reference shows, and the page offset into it. */
+  #view(vmo: Vmo): Vmo {
+    this.#viewOffset = 0;
+    while (vmo.childKind === "slice" || vmo.childKind === "reference") {
+      this.#viewOffset += vmo.parentOffset;
+      vmo = vmo.parent!;
+    }
+    return vmo;
+  }
+  #viewOffset = 0;
+
+  /**
+   * An access to page `q` of `tgt` (a root, an anonymous VMO or a clone): the
+   * slot to read or the page to write into, or the request it needs first.
+   * Writes to a clone fork the page; writes to a trap-dirty root need a
+   * Dirty page (spec 5.2, 6.1).
+   */
+  #touch(tgt: Vmo, q: number, write: boolean): Slot | RequestType {
+    const parent = tgt.parent;
+    const s = tgt.slots[q];
+    if (parent === null) {
+      if (s === undefined) {
+        if (tgt.source !== null) return "READ";
+        if (!write) return undefined;
+      } else if (!write) return s;
+      if (tgt.source !== null) {
+        if (tgt.trapDirty && !isDirtyPage(s!)) return "DIRTY";
+        tgt.modified = true;
+      }
+      return this.#materialize(tgt, q);
+    }
+    if (s !== undefined) return write ? this.#materialize(tgt, q) : s;
+    if (q >= tgt.parentLimit) return write ? this.#materialize(tgt, q) : undefined;
+    const rs = parent.slots[q + tgt.parentOffset];
+    if (rs === undefined && parent.source !== null) return "READ";
+    if (!write) return rs;
+    const page: Page = { data: new Uint8Array(this.pageSize), state: "dirty" };
+    if (rs !== undefined && rs !== MARKER && !(rs instanceof ZeroSlot)) {
+      page.data.set((rs as Page).data);
+    }
+    tgt.slots[q] = page;
+    return page;
+  }
+
+  /**
+   * One past the last page of a request of `type` for `tgt` starting at page
+   * `q` and bounded by `limit` (spec 3.4): a READ stops at content in the root
+   * or a page the clone owns; a DIRTY at the first Dirty page or gap.
+   */
+  #runEnd(tgt: Vmo, type: RequestType, q: number, limit: number): number {
+    const parent = tgt.parent;
+    if (type === "DIRTY") return dirtyRunEnd(tgt.slots, q, limit);
+    let e = q + 1;
+    if (parent === null) {
+      while (e < limit && tgt.slots[e] === undefined) e++;
+      return e;
+    }
+    limit = Math.min(limit, tgt.parentLimit);
+    while (
+      e < limit && tgt.slots[e] === undefined && parent.slots[e + tgt.parentOffset] === undefined
+    ) e++;
+    return e;
   }
 
   /** The loop shared by zx_vmo_read and zx_vmo_write: copy what is present, request what is not. */
@@ -869,66 +1350,100 @@ export class Kernel {
     let pos = offset;
     const w = new Waiter(t.tid);
     w.earlyWake = !write;
+    let waitRoot: Vmo | null = null;
     for (;;) {
-      if (end > vmo.size) return this.#dropWaiter(vmo, w, ZX_ERR_OUT_OF_RANGE);
+      if (end > vmo.size) return this.#dropWaiter(waitRoot, w, ZX_ERR_OUT_OF_RANGE);
+      const tgt = this.#view(vmo);
+      const off = this.#viewOffset;
+      let need: RequestType | null = null;
       while (pos < end) {
         const p = Math.floor(pos / ps);
-        const slot = vmo.slots[p];
-        if (slot === undefined && vmo.source !== null) break;
+        const got = this.#touch(tgt, p + off, write);
+        if (got === "READ" || got === "DIRTY") {
+          need = got;
+          break;
+        }
         const inPage = pos - p * ps;
         const n = Math.min(end - pos, ps - inPage);
         const chunk = buf.subarray(pos - offset, pos - offset + n);
+        const at = pos + off * ps;
         if (write) {
-          this.#materialize(vmo, p).data.set(chunk, inPage);
-          this.sink.emit({ k: "store", tid: t.tid, vmo: vmo.koid, offset: pos, bytes: chunk });
+          (got as Page).data.set(chunk, inPage);
+          this.sink.emit({ k: "store", tid: t.tid, vmo: tgt.koid, offset: at, bytes: chunk });
         } else {
-          if (slot !== undefined && slot !== MARKER) {
-            chunk.set((slot as Page).data.subarray(inPage, inPage + n));
+          if (got !== undefined && got !== MARKER && !(got instanceof ZeroSlot)) {
+            chunk.set((got as Page).data.subarray(inPage, inPage + n));
           }
-          this.sink.emit({ k: "copy", tid: t.tid, vmo: vmo.koid, offset: pos, bytes: chunk });
+          this.sink.emit({ k: "copy", tid: t.tid, vmo: tgt.koid, offset: at, bytes: chunk });
         }
         pos += n;
       }
-      if (pos >= end) return this.#dropWaiter(vmo, w, ZX_OK);
-      const source = vmo.source!;
+      if (need === null) return this.#dropWaiter(waitRoot, w, ZX_OK);
       const p = Math.floor(pos / ps);
+      const root = tgt.parent ?? tgt;
+      const shift = tgt.parent === null ? off : off + tgt.parentOffset;
+      const rp = p + shift;
+      const source = root.source!;
       const r = w.request;
-      if (r !== null && !write && p >= r.start && p < r.end) {
-        source.rewait(w, p);
+      if (r !== null && need === "READ" && !write && waitRoot === root && rp >= r.start && rp < r.end) {
+        source.rewait(w, rp);
       } else {
-        if (r !== null) source.cancel(w, ZX_OK);
+        if (r !== null) waitRoot!.source!.cancel(w, ZX_OK);
         const limit = write ? Math.min(endPage, p + LIMITS.maxWriteWaitPages) : endPage;
-        let q = p + 1;
-        while (q < limit && vmo.slots[q] === undefined) q++;
-        const st = source.populate(w, "READ", p, q);
+        const q = this.#runEnd(tgt, need, p + off, limit + off) - off;
+        const st = source.populate(w, need, rp, q + shift);
         if (st !== ZX_OK) return st;
+        waitRoot = root;
       }
       if (t.failInsteadOfBlock) {
         source.release(w);
         return ZX_ERR_SHOULD_WAIT;
       }
-      const st = yield* this.#wait(t, vmo, w);
+      const st = yield* this.#wait(t, root, w);
       if (st !== ZX_OK && st !== ZX_ERR_INTERNAL_INTR_RETRY) return st;
     }
   }
 
-  /** COMMIT: request every absent page, split around present ones; no early wake. */
-  *#commit(t: KThread, vmo: Vmo, start: number, end: number): Syscall<Status> {
+  /**
+   * COMMIT (and the eviction hints): request every absent page, split around
+   * present ones; no early wake. `fork` copies root pages into a clone (COMMIT);
+   * hints only bring pages into the root. On a trap-dirty root, COMMIT of a
+   * zero-interval slot allocates a Dirty page, so it needs a DIRTY request first.
+   */
+  *#commit(t: KThread, vmo: Vmo, start: number, end: number, fork: boolean): Syscall<Status> {
     const w = new Waiter(t.tid);
     for (;;) {
+      const tgt = this.#view(vmo);
+      const off = this.#viewOffset;
       const stop = Math.min(end, vmo.pageCount);
+      const root = tgt.parent ?? tgt;
+      const shift = tgt.parent === null ? off : off + tgt.parentOffset;
       let p = start;
-      while (p < stop && vmo.slots[p] !== undefined) p++;
-      if (p >= stop) return ZX_OK;
-      let q = p + 1;
-      while (q < stop && vmo.slots[q] === undefined) q++;
-      const st = vmo.source!.populate(w, "READ", p, q);
+      let need: RequestType | null = null;
+      for (; p < stop; p++) {
+        const q = p + off;
+        const s = tgt.slots[q];
+        if (tgt.parent === null) {
+          if (s === undefined) need = "READ";
+          else if (fork && s instanceof ZeroSlot) {
+            if (root.trapDirty) need = "DIRTY";
+            else this.#materialize(root, q);
+          }
+        } else if (s === undefined && q < tgt.parentLimit) {
+          if (root.slots[q + tgt.parentOffset] === undefined) need = "READ";
+          else if (fork) this.#touch(tgt, q, true);
+        }
+        if (need !== null) break;
+      }
+      if (need === null) return ZX_OK;
+      const q = this.#runEnd(tgt, need, p + off, stop + off) - off;
+      const st = root.source!.populate(w, need, p + shift, q + shift);
       if (st !== ZX_OK) return st;
       if (t.failInsteadOfBlock) {
-        vmo.source!.release(w);
+        root.source!.release(w);
         return ZX_ERR_SHOULD_WAIT;
       }
-      const ws = yield* this.#wait(t, vmo, w);
+      const ws = yield* this.#wait(t, root, w);
       if (ws !== ZX_OK && ws !== ZX_ERR_INTERNAL_INTR_RETRY) return ws;
     }
   }
@@ -950,25 +1465,30 @@ export class Kernel {
       if (o + Math.max(n, 1) > m.vmo.size) {
         return yield* this.#crash(t, m.vmo.koid, ZX_ERR_OUT_OF_RANGE, a);
       }
-      const vmo = m.vmo;
-      if (vmo.slots[p] === undefined && vmo.source !== null) {
-        this.#hold(t, vmo);
-        const st = vmo.source.populate(w, "READ", p, p + 1);
-        const ws = st === ZX_OK ? yield* this.#wait(t, vmo, w) : st;
-        this.#releaseOne(t, vmo);
+      const tgt = this.#view(m.vmo);
+      const off = this.#viewOffset;
+      const got = this.#touch(tgt, p + off, write);
+      if (got === "READ" || got === "DIRTY") {
+        const root = tgt.parent ?? tgt;
+        const rp = p + off + (tgt.parent === null ? 0 : tgt.parentOffset);
+        this.#hold(t, m.vmo);
+        const st = root.source!.populate(w, got, rp, rp + 1);
+        const ws = st === ZX_OK ? yield* this.#wait(t, root, w) : st;
+        this.#releaseOne(t, m.vmo);
         if (ws === ZX_OK || ws === ZX_ERR_INTERNAL_INTR_RETRY) continue; // refault on the same address
-        return yield* this.#crash(t, vmo.koid, ws, a);
+        return yield* this.#crash(t, m.vmo.koid, ws, a);
       }
       const chunk = buf.subarray(pos, pos + n);
+      const at = o + off * ps;
+      const inPage = o - p * ps;
       if (write) {
-        this.#materialize(vmo, p).data.set(chunk, o - p * ps);
-        this.sink.emit({ k: "store", tid: t.tid, vmo: vmo.koid, offset: o, bytes: chunk });
+        (got as Page).data.set(chunk, inPage);
+        this.sink.emit({ k: "store", tid: t.tid, vmo: tgt.koid, offset: at, bytes: chunk });
       } else {
-        const s = vmo.slots[p];
-        if (s !== undefined && s !== MARKER) {
-          chunk.set((s as Page).data.subarray(o - p * ps, o - p * ps + n));
+        if (got !== undefined && got !== MARKER && !(got instanceof ZeroSlot)) {
+          chunk.set((got as Page).data.subarray(inPage, inPage + n));
         }
-        this.sink.emit({ k: "copy", tid: t.tid, vmo: vmo.koid, offset: o, bytes: chunk });
+        this.sink.emit({ k: "copy", tid: t.tid, vmo: tgt.koid, offset: at, bytes: chunk });
       }
       this.sink.emit({ k: "ret", tid: t.tid, name, status: ZX_OK });
       pos += Math.max(n, 1);
@@ -1006,8 +1526,8 @@ export class Kernel {
     return w.status;
   }
 
-  #dropWaiter(vmo: Vmo, w: Waiter, status: Status): Status {
-    if (w.request !== null) vmo.source!.cancel(w, ZX_OK);
+  #dropWaiter(root: Vmo | null, w: Waiter, status: Status): Status {
+    if (w.request !== null) root!.source!.cancel(w, ZX_OK);
     return status;
   }
 
@@ -1090,6 +1610,11 @@ export class Kernel {
   #maybeDestroy(vmo: Vmo): void {
     if (vmo.dead || vmo.refs > 0) return;
     vmo.dead = true;
+    const parent = vmo.parent;
+    if (parent !== null) {
+      parent.children.splice(parent.children.indexOf(vmo), 1);
+      this.#maybeDestroy(parent);
+    }
     if (vmo.source !== null) {
       this.#detach(vmo, "vmo-dead");
       const pager = this.#pagers.get(vmo.pagerKoid)!;

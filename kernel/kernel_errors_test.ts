@@ -333,9 +333,9 @@ const TABLES: Record<string, readonly Row[]> = {
       want: ZX_ERR_INVALID_ARGS,
     },
     {
-      name: "options: TRAP_DIRTY is level 2",
+      name: "options: TRAP_DIRTY is accepted",
       call: (f) => f.k.zx_pager_create_vmo(f.t, f.pager, ZX_VMO_TRAP_DIRTY, f.port, 1, PS),
-      want: ZX_ERR_NOT_SUPPORTED,
+      want: ZX_OK,
     },
     {
       name: "order: bad options before size out of range",
@@ -1689,14 +1689,15 @@ const TABLES: Record<string, readonly Row[]> = {
       want: ZX_ERR_BAD_HANDLE,
     },
     {
-      name: "ZERO is level 2",
-      call: (f) => f.k.zx_vmo_op_range(f.t, f.vmo, ZX_VMO_OP_ZERO, 0, PS),
-      want: ZX_ERR_NOT_SUPPORTED,
+      name: "ZERO without WRITE",
+      call: (f) =>
+        f.k.zx_vmo_op_range(f.t, f.without(f.vmo, ZX_RIGHT_WRITE), ZX_VMO_OP_ZERO, 0, PS),
+      want: ZX_ERR_ACCESS_DENIED,
     },
     {
-      name: "ALWAYS_NEED is level 2",
-      call: (f) => f.k.zx_vmo_op_range(f.t, f.vmo, ZX_VMO_OP_ALWAYS_NEED, 0, PS),
-      want: ZX_ERR_NOT_SUPPORTED,
+      name: "ALWAYS_NEED range past the end",
+      call: (f) => f.k.zx_vmo_op_range(f.t, f.vmo, ZX_VMO_OP_ALWAYS_NEED, PS, PAGES * PS),
+      want: ZX_ERR_OUT_OF_RANGE,
     },
     {
       name: "COMMIT range past the end",

@@ -26,15 +26,29 @@ export interface Page {
 /** The zero marker: a clean page of zeros without storage. */
 export const MARKER = Object.freeze({ marker: true as const });
 
+/**
+ * One page of a Dirty zero interval (spec 1.2, 5.1): implicit zeros the kernel
+ * created (resize grow, `ZX_VMO_OP_ZERO`), flagged while a writeback of it is
+ * in flight (the interval's awaiting-clean length, kept per page).
+ */
+export class ZeroSlot {
+  /** Inside the awaiting-clean window of a `WRITEBACK_BEGIN`. */
+  awaitingClean = false;
+}
+
 /** What one page slot of a VMO holds; `undefined` is absent. */
-export type Slot = Page | typeof MARKER | undefined;
+export type Slot = Page | typeof MARKER | ZeroSlot | undefined;
 
 /** The kind of a slot, for events and invariants. */
 export function slotKind(slot: Slot): SlotKind {
   if (slot === undefined) return "absent";
   if (slot === MARKER) return "marker";
+  if (slot instanceof ZeroSlot) return "zero";
   return (slot as Page).state;
 }
+
+/** How a child VMO relates to its parent (spec 6.1). */
+export type ChildKind = "clone" | "slice" | "reference";
 
 /** A pager object. */
 export class Pager implements KernelObject {
@@ -58,6 +72,22 @@ export class Vmo implements KernelObject {
   /** The object died: COMPLETE was (or would have been) sent, pages freed. */
   dead = false;
   readonly slots: Slot[];
+  /** Created with `ZX_VMO_TRAP_DIRTY`: writes to non-Dirty content raise DIRTY requests. */
+  trapDirty = false;
+  /** The pager stats "modified" flag (spec 2.7; root pager VMOs only). */
+  modified = false;
+  /** Children (clones, slices, references) alive: they keep this VMO alive (spec 6.1). */
+  readonly children: Vmo[] = [];
+  /** A child's parent: a pager root for clones, any VMO for slices and references. */
+  parent: Vmo | null = null;
+  /** What kind of child this is; null for roots and anonymous VMOs. */
+  childKind: ChildKind | null = null;
+  /** Pages from the parent's start to this child's page 0. */
+  parentOffset = 0;
+  /** Clones: own pages below this index fall through to the parent (shrinks clip it for good). */
+  parentLimit = 0;
+  /** Root pages under `ZX_VMO_OP_ALWAYS_NEED`: eviction skips them. */
+  readonly alwaysNeed: Set<number> = new Set();
 
   constructor(
     readonly koid: number,
@@ -82,13 +112,13 @@ export class Vmo implements KernelObject {
 
   /** Handles, mappings and in-flight operations that keep the object alive. */
   get refs(): number {
-    return this.handleCount + this.mappings + this.inflight;
+    return this.handleCount + this.mappings + this.inflight + this.children.length;
   }
 
   /** Pages with storage (markers hold none). */
   committedPages(): number {
     let n = 0;
-    for (const s of this.slots) if (s !== undefined && s !== MARKER) n++;
+    for (const s of this.slots) if (s !== undefined && s !== MARKER && !(s instanceof ZeroSlot)) n++;
     return n;
   }
 }

@@ -185,6 +185,23 @@ export class PageSource {
     this.#resolve("READ", start, end, ZX_OK);
   }
 
+  /**
+   * Pages `[start, end)` were dirtied by OP_DIRTY, or DIRTY requests there are
+   * resolved spuriously (OP_DIRTY failing with NOT_FOUND or OUT_OF_RANGE, shrink):
+   * the same counting as supplies (spec 2.5.2, 3.6).
+   */
+  onPagesDirtied(start: number, end: number): void {
+    this.#resolve("DIRTY", start, end, ZX_OK);
+  }
+
+  /**
+   * Requests of `type` over `[start, end)` are resolved spuriously: the pages
+   * were cut by a shrink or zeroed by `ZX_VMO_OP_ZERO` (spec 2.8.3, 3.6).
+   */
+  onPagesInvalidated(type: RequestType, start: number, end: number): void {
+    this.#resolve(type, start, end, ZX_OK);
+  }
+
   /** OP_FAIL over `[start, end)` with `error` (spec 3.7; newest counting rules). */
   onPagesFailed(start: number, end: number, error: Status): void {
     this.#resolve("READ", start, end, error);
@@ -244,7 +261,8 @@ export class PageSource {
 
   /** Describes outstanding requests, for traces and hang reports. */
   describe(): string {
-    return this.#outstanding.READ.map((r) => `#${r.id}[${r.start},${r.end}) pending ${r.pending}`)
+    return [...this.#outstanding.READ, ...this.#outstanding.DIRTY]
+      .map((r) => `${r.type}#${r.id}[${r.start},${r.end}) pending ${r.pending}`)
       .join(", ");
   }
 

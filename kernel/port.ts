@@ -56,6 +56,11 @@ export class Port implements KernelObject {
     return true;
   }
 
+  /** The owner of the oldest packet (null: a user packet or none), for naming its VMO. */
+  headOwner(): PacketOwner | null {
+    return this.#head < this.#queue.length ? this.#queue[this.#head].owner : null;
+  }
+
   /** Takes the oldest packet, handing kernel packets back to their owner. */
   dequeue(): Packet | undefined {
     if (this.#head >= this.#queue.length) return undefined;

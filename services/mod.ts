@@ -9,8 +9,10 @@ import { detacherService } from "./detacher.ts";
 import { eagerService } from "./eager.ts";
 import { flakyService } from "./flaky.ts";
 import type { PagerService } from "./service.ts";
+import { writebackService } from "./writeback.ts";
 
-export { batchingService, detacherService, eagerService, flakyService };
+export { batchingService, detacherService, eagerService, flakyService, writebackService };
+export { DurableStore, makeWritebackService, WRITEBACK_KEY } from "./writeback.ts";
 export * from "./service.ts";
 export { backingPage, backingRange } from "./backing.ts";
 
@@ -20,4 +22,5 @@ export const REFERENCE_SERVICES: Readonly<Record<string, PagerService>> = {
   batching: batchingService,
   flaky: flakyService,
   detacher: detacherService,
+  writeback: writebackService,
 };

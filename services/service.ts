@@ -24,7 +24,9 @@ import { backingRange } from "./backing.ts";
 
 /** A VMO a service serves. */
 export interface ServiceVmo {
+  /** VMO name from the scenario. */
   readonly name: string;
+  /** Port packet key the VMO was created with; page requests carry it. */
   readonly key: number;
   /** Handle to the VMO (shared with the faulting threads of the process). */
   readonly handle: number;
@@ -38,6 +40,7 @@ export interface ServiceContext {
   readonly pager: number;
   /** Handle to the port the pager's VMOs deliver to. */
   readonly port: number;
+  /** The pager's VMOs this service supplies. */
   readonly vmos: readonly ServiceVmo[];
   /** The service's parameters from the scenario. */
   readonly params: {
@@ -46,6 +49,8 @@ export interface ServiceContext {
     readonly failPercent: number;
     readonly detachAfter: number;
     readonly closePager: boolean;
+    /** writeback: ticks between writeback passes. */
+    readonly writebackTicks?: number;
   };
 }
 

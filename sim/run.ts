@@ -13,8 +13,14 @@ import {
   ZX_RIGHT_SAME_RIGHTS,
   ZX_VM_PERM_READ,
   ZX_VM_PERM_WRITE,
+  ZX_PKT_TYPE_USER,
+  ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE,
   ZX_VMO_OP_COMMIT,
+  ZX_VMO_OP_ZERO,
+  ZX_VMO_RESIZABLE,
+  ZX_VMO_TRAP_DIRTY,
 } from "../kernel/constants.ts";
+import { WRITEBACK_KEY } from "../services/writeback.ts";
 import type { Kernel, KernelOptions, Syscall } from "../kernel/kernel.ts";
 import type { KThread } from "../kernel/objects.ts";
 import { REFERENCE_SERVICES } from "../services/mod.ts";
@@ -153,7 +159,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Scena
         k.zx_pager_create_vmo(
           setup,
           pagerHandle.get(v.pager)!,
-          0,
+          (v.trapDirty ? ZX_VMO_TRAP_DIRTY : 0) | (v.resizable ? ZX_VMO_RESIZABLE : 0),
           portHandle.get(v.pager)!,
           key,
           v.pages * ps,
@@ -228,6 +234,10 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Scena
           return envSuspend(sys, simThreads.get(e.target)!.handle);
         case "kill":
           return envKill(sys, simThreads.get(e.target)!.handle);
+        case "evict":
+          return envEvict(sys, vmoHandle.get(e.target)!);
+        case "writeback":
+          return envWriteback(sys, portHandle.get(e.target)!);
       }
     }, { notBefore: e.notBefore });
   });
@@ -300,6 +310,35 @@ function* workload(
         record(i, op, st);
         break;
       }
+      case "resize":
+        record(i, op, yield* sys.vmoSetSize(h, op.newPages * ps));
+        break;
+      case "zero":
+        record(i, op, yield* sys.vmoOpRange(h, ZX_VMO_OP_ZERO, op.page * ps, op.pages * ps));
+        break;
+      case "cloneRead":
+      case "cloneWrite": {
+        const [sz] = yield* sys.vmoGetSize(h);
+        const [cs, clone] = yield* sys.vmoCreateChild(
+          h,
+          ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE,
+          0,
+          (op.page + op.pages) * ps,
+        );
+        if (sz !== ZX_OK || cs !== ZX_OK) {
+          record(i, op, cs);
+          break;
+        }
+        if (op.op === "cloneRead") {
+          const [st] = yield* sys.vmoRead(clone, op.page * ps, op.pages * ps);
+          record(i, op, st);
+        } else {
+          const data = new Uint8Array(op.pages * ps).fill(writeByte(sys.tid, i, op));
+          record(i, op, yield* sys.vmoWrite(clone, data, op.page * ps));
+        }
+        yield* sys.handleClose(clone);
+        break;
+      }
     }
   }
 }
@@ -319,6 +358,19 @@ function* envSuspend(sys: Sys, thread: number): ThreadBody {
 
 function* envKill(sys: Sys, thread: number): ThreadBody {
   yield* sys.taskKill(thread);
+}
+
+/** The kernel evicts one Clean page, chosen through the recorded decision source (spec 6.3). */
+function* envEvict(sys: Sys, vmo: number): ThreadBody {
+  yield* sys.vmoGetSize(vmo); // the body runs to its first syscall at spawn: choose when scheduled
+  const pages = sys.evictablePages(vmo);
+  if (pages.length === 0) return;
+  yield* sys.kernelEvict(vmo, pages[sys.random(pages.length)]);
+}
+
+/** Asks the pager's service to write back now (a user packet the writeback service knows). */
+function* envWriteback(sys: Sys, port: number): ThreadBody {
+  yield* sys.portQueue(port, { type: ZX_PKT_TYPE_USER, key: WRITEBACK_KEY, status: 0, user: [] });
 }
 
 /** The kernel thread of a simulated thread, for tests. */

@@ -32,12 +32,32 @@ export const OpSchema = z.discriminatedUnion("op", [
   })
     .strict(),
   z.object({ op: z.literal("info"), vmo: name }).strict(),
+  /** `zx_vmo_set_size` to `newPages` pages (the VMO must be `resizable`). */
+  z.object({ op: z.literal("resize"), vmo: name, newPages: z.number().int().min(0).max(4096) })
+    .strict(),
+  /** `ZX_VMO_OP_ZERO` over the range. */
+  z.object({ op: z.literal("zero"), ...range }).strict(),
+  /** Creates an at-least-on-write clone of the whole VMO, reads the range through it, closes it. */
+  z.object({ op: z.literal("cloneRead"), ...range }).strict(),
+  /** As `cloneRead`, but writes the range through the clone (the root never sees it). */
+  z.object({
+    op: z.literal("cloneWrite"),
+    ...range,
+    byte: z.number().int().min(0).max(255).optional(),
+  }).strict(),
 ]);
 /** One operation of a faulting thread. */
 export type Op = z.infer<typeof OpSchema>;
 
 /** Built-in reference services; `custom` names a module registered by the caller. */
-export const SERVICE_KINDS = ["eager", "batching", "flaky", "detacher", "custom"] as const;
+export const SERVICE_KINDS = [
+  "eager",
+  "batching",
+  "flaky",
+  "detacher",
+  "writeback",
+  "custom",
+] as const;
 
 /** A pager service and its parameters. */
 export const ServiceSchema = z.object({
@@ -52,6 +72,8 @@ export const ServiceSchema = z.object({
   detachAfter: z.number().int().min(0).max(1000).default(1),
   /** detacher: close the pager handle instead of detaching one VMO. */
   closePager: z.boolean().default(false),
+  /** writeback: ticks between writeback passes. */
+  writebackTicks: z.number().int().min(1).max(1_000_000).default(200),
   /** custom: the name the service was registered under. */
   name: z.string().optional(),
 }).strict();
@@ -67,6 +89,14 @@ export const EVENT_KINDS = [
   "suspend",
   "kill",
 ] as const;
+
+/**
+ * Level-2 environment events: the kernel evicts a Clean page of the target VMO
+ * (chosen through the decision source), or the target pager's writeback
+ * service is asked to write back now. Kept apart from {@linkcode EVENT_KINDS}
+ * so level-1 swarms do not draw them.
+ */
+export const LEVEL2_EVENT_KINDS = ["evict", "writeback"] as const;
 
 const ScenarioObject = z.object({
   format: z.literal(SCENARIO_FORMAT).default(SCENARIO_FORMAT),
@@ -92,6 +122,10 @@ const ScenarioObject = z.object({
       pager: name,
       pages: z.number().int().min(1).max(4096),
       key: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+      /** Created with `ZX_VMO_TRAP_DIRTY`. */
+      trapDirty: z.boolean().default(false),
+      /** Created with `ZX_VMO_RESIZABLE` (needed by `resize` ops). */
+      resizable: z.boolean().default(false),
     }).strict(),
   ).min(1).max(64),
   threads: z.array(
@@ -103,7 +137,7 @@ const ScenarioObject = z.object({
   ).min(1).max(64),
   events: z.array(
     z.object({
-      do: z.enum(EVENT_KINDS),
+      do: z.enum([...EVENT_KINDS, ...LEVEL2_EVENT_KINDS]),
       target: name,
       notBefore: z.number().int().min(0).default(0),
     }).strict(),
@@ -163,6 +197,12 @@ export const ScenarioSchema = ScenarioObject.superRefine((s, ctx) => {
           path: ["threads", i, "ops", j, "vmo"],
           message: `no VMO named "${op.vmo}"`,
         });
+      } else if (op.op === "resize" && !v.resizable) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["threads", i, "ops", j, "vmo"],
+          message: `VMO "${op.vmo}" is not resizable`,
+        });
       } else if ("page" in op && op.page + op.pages > v.pages) {
         ctx.addIssue({
           code: "custom",
@@ -177,7 +217,7 @@ export const ScenarioSchema = ScenarioObject.superRefine((s, ctx) => {
   s.events.forEach((e, i) => {
     const wants = e.do === "suspend" || e.do === "kill"
       ? ["thread", threads]
-      : e.do === "closePager" || e.do === "closePort"
+      : e.do === "closePager" || e.do === "closePort" || e.do === "writeback"
       ? ["pager", pagers]
       : ["VMO", new Set(vmos.keys())];
     if (!(wants[1] as Set<string>).has(e.target)) {

@@ -8,7 +8,8 @@
 
 import type { Status } from "../kernel/constants.ts";
 import type { Packet, UserPacket } from "../kernel/events.ts";
-import type { Kernel, KernelYield, Syscall, VmoInfo } from "../kernel/kernel.ts";
+import type { DirtyRange } from "../kernel/dirty.ts";
+import type { Kernel, KernelYield, PagerVmoStats, Syscall, VmoInfo } from "../kernel/kernel.ts";
 import type { KThread } from "../kernel/objects.ts";
 
 /** The body of a simulated thread: a generator that `yield*`s syscalls. */
@@ -104,6 +105,31 @@ export class Sys {
   ): Syscall<Status> {
     return this.kernel.zx_pager_op_range(this.thread, pager, op, pagerVmo, offset, length, data);
   }
+  /** The ranges that fit in `bufferSize` bytes, and how many there are in all (`avail`). */
+  pagerQueryDirtyRanges(
+    pager: number,
+    pagerVmo: number,
+    offset: number,
+    length: number,
+    bufferSize: number,
+  ): Syscall<[Status, DirtyRange[], number]> {
+    return this.kernel.zx_pager_query_dirty_ranges(
+      this.thread,
+      pager,
+      pagerVmo,
+      offset,
+      length,
+      bufferSize,
+    );
+  }
+  pagerQueryVmoStats(
+    pager: number,
+    pagerVmo: number,
+    options: number,
+    bufferSize: number,
+  ): Syscall<[Status, PagerVmoStats | null]> {
+    return this.kernel.zx_pager_query_vmo_stats(this.thread, pager, pagerVmo, options, bufferSize);
+  }
   portCreate(options: number): Syscall<[Status, number]> {
     return this.kernel.zx_port_create(this.thread, options);
   }
@@ -142,6 +168,25 @@ export class Sys {
   }
   vmoOpRange(handle: number, op: number, offset: number, size: number): Syscall<Status> {
     return this.kernel.zx_vmo_op_range(this.thread, handle, op, offset, size);
+  }
+  vmoSetSize(handle: number, size: number): Syscall<Status> {
+    return this.kernel.zx_vmo_set_size(this.thread, handle, size);
+  }
+  vmoCreateChild(
+    handle: number,
+    options: number,
+    offset: number,
+    size: number,
+  ): Syscall<[Status, number]> {
+    return this.kernel.zx_vmo_create_child(this.thread, handle, options, offset, size);
+  }
+  /** Pages of a pager VMO the kernel could evict now (environment threads only). */
+  evictablePages(vmo: number): number[] {
+    return this.kernel.evictablePages(vmo);
+  }
+  /** The kernel evicts one Clean page (a scheduled environment event, spec 6.3). */
+  kernelEvict(vmo: number, page: number): Syscall<Status> {
+    return this.kernel.kernel_evict(this.thread, vmo, page);
   }
   vmarMap(
     vmar: number,

@@ -1,0 +1,138 @@
+/**
+ * `dirty-state`: the level-2 kernel invariants of spec 7.1 over root pager
+ * VMOs, checked after every step from the slots before and after and the
+ * syscalls the step ran: K3 (DIRTY requests only on trap-dirty VMOs, only for
+ * present non-Dirty content), K17 (transitions follow table 5.2), K18 (Dirty
+ * and AwaitingClean pages are never evicted or dropped except by shrink, death
+ * or OP_ZERO), K20 (a grow's tail is a Dirty zero interval), K21 (a shrink
+ * leaves no request and no content past the size), K25 (modified is set only by
+ * writes, resize and zeroing, and cleared only by a resetting stats query).
+ *
+ * @module
+ */
+
+import type { KernelEvent, SlotKind } from "../../kernel/events.ts";
+import { slotKind, type Vmo } from "../../kernel/objects.ts";
+import { InvariantViolation, type Monitor, type World } from "../../sim/world.ts";
+
+interface Before {
+  readonly kinds: SlotKind[];
+  readonly modified: boolean;
+}
+
+const SETS_MODIFIED = new Set(["zx_vmo_write", "mem_write", "zx_vmo_set_size", "zx_vmo_op_range"]);
+
+/** Watches dirty states, requests and the modified flag of every root pager VMO. */
+export class DirtyState implements Monitor {
+  readonly name = "dirty-state";
+  #before = new Map<Vmo, Before>();
+  #calls = new Set<string>();
+  #requests: { vmo: number; type: "READ" | "DIRTY"; start: number; end: number; id: number }[] = [];
+  #stored = new Set<string>();
+  /** Syscalls in progress by thread: a blocked call finishes its work in a later step. */
+  #inCall = new Map<number, string>();
+
+  onEvent(e: KernelEvent): void {
+    if (e.k === "call") {
+      this.#calls.add(e.name);
+      this.#inCall.set(e.tid, e.name);
+    } else if (e.k === "ret") {
+      this.#calls.add(e.name);
+      this.#inCall.delete(e.tid);
+    } else if (e.k === "request") this.#requests.push(e);
+    else if (e.k === "store") this.#stored.add(`${e.vmo}`);
+  }
+
+  #fail(code: string, message: string): never {
+    throw new InvariantViolation(this.name, `${code}: ${message}`);
+  }
+
+  afterStep(world: World): void {
+    const calls = this.#calls;
+    for (const name of this.#inCall.values()) calls.add(name);
+    for (const r of this.#requests) {
+      if (r.type !== "DIRTY") continue;
+      const vmo = world.kernel.pagerVmos.find((v) => v.koid === r.vmo)!;
+      if (!vmo.trapDirty) this.#fail("K3", `DIRTY #${r.id} on vmo${r.vmo} without TRAP_DIRTY`);
+      for (let p = r.start; p < r.end; p++) {
+        const k = slotKind(vmo.slots[p]);
+        if (k === "absent" || k === "dirty") {
+          this.#fail("K3", `DIRTY #${r.id} on vmo${r.vmo} covers page ${p}, which is ${k}`);
+        }
+      }
+    }
+    for (const vmo of world.kernel.pagerVmos) {
+      const was = this.#before.get(vmo);
+      const now: Before = { kinds: Array.from(vmo.slots, slotKind), modified: vmo.modified };
+      if (was !== undefined && !vmo.dead) this.#compare(vmo, was, now, calls);
+      this.#before.set(vmo, now);
+    }
+    this.#calls = new Set();
+    this.#requests = [];
+    this.#stored = new Set();
+  }
+
+  #compare(vmo: Vmo, was: Before, now: Before, calls: Set<string>): void {
+    const at = (p: number) => `vmo${vmo.koid} page ${p}`;
+    const resized = calls.has("zx_vmo_set_size");
+    if (now.kinds.length > was.kinds.length) {
+      for (let p = was.kinds.length; p < now.kinds.length; p++) {
+        if (now.kinds[p] !== "zero" && now.kinds[p] !== "absent" && !resized) {
+          this.#fail("K20", `${at(p)} of a grown tail is ${now.kinds[p]}`);
+        }
+      }
+    }
+    if (now.kinds.length < was.kinds.length) {
+      if (!resized) this.#fail("K21", `vmo${vmo.koid} shrank without zx_vmo_set_size`);
+      for (const type of ["READ", "DIRTY"] as const) {
+        for (const r of vmo.source!.outstanding(type)) {
+          if (r.end > now.kinds.length) {
+            this.#fail("K21", `${type} #${r.id} [${r.start},${r.end}) outlives a shrink`);
+          }
+        }
+      }
+    }
+    const n = Math.min(was.kinds.length, now.kinds.length);
+    for (let p = 0; p < n; p++) {
+      const a = was.kinds[p];
+      const b = now.kinds[p];
+      if (a === b) continue;
+      const ok = this.#allowed(a, b, calls, vmo);
+      if (!ok) {
+        const code = (a === "dirty" || a === "awaiting-clean") && b === "absent" ? "K18" : "K17";
+        this.#fail(code, `${at(p)} went from ${a} to ${b} in a step running ${[...calls]}`);
+      }
+    }
+    if (!was.modified && now.modified && ![...calls].some((c) => SETS_MODIFIED.has(c))) {
+      this.#fail("K25", `vmo${vmo.koid} became modified in a step running ${[...calls]}`);
+    }
+    if (was.modified && !now.modified && !calls.has("zx_pager_query_vmo_stats")) {
+      this.#fail("K25", `vmo${vmo.koid} lost modified in a step running ${[...calls]}`);
+    }
+  }
+
+  #allowed(a: SlotKind, b: SlotKind, calls: Set<string>, vmo: Vmo): boolean {
+    const pagerOp = calls.has("zx_pager_op_range");
+    const write = calls.has("zx_vmo_write") || calls.has("mem_write") ||
+      calls.has("zx_vmo_op_range") || this.#stored.has(`${vmo.koid}`);
+    const detached = calls.has("zx_pager_detach_vmo") || calls.has("zx_handle_close");
+    switch (b) {
+      case "clean":
+        return (a === "absent" && calls.has("zx_pager_supply_pages")) ||
+          (a === "awaiting-clean" && pagerOp);
+      case "marker":
+        return a === "absent" && calls.has("zx_pager_supply_pages");
+      case "awaiting-clean":
+        return a === "dirty" && pagerOp;
+      case "dirty":
+        return write || pagerOp;
+      case "zero":
+        return calls.has("zx_vmo_op_range");
+      case "absent":
+        if (a === "clean") return calls.has("kernel_evict") || detached;
+        if (a === "marker") return detached;
+        if (a === "zero") return pagerOp;
+        return false;
+    }
+  }
+}
