@@ -62,19 +62,23 @@ export {
 } from "./sim/world.ts";
 export {
   EVENT_KINDS,
+  LEVEL2_EVENT_KINDS,
   type Op,
+  type OpInput,
+  type OpRange,
   parseScenario,
   type Scenario,
   SCENARIO_FORMAT,
   ScenarioError,
   type ScenarioInput,
-  ScenarioSchema,
   SERVICE_KINDS,
+  type ServiceSpec,
 } from "./sim/scenario.ts";
 export {
   type OpOutcome,
   type RunOptions,
   runScenario,
+  type ScenarioNames,
   type ScenarioRun,
   type StrategyName,
 } from "./sim/run.ts";
@@ -138,3 +142,14 @@ export {
   type ShrinkOptions,
   type ShrinkResult,
 } from "./fuzz/shrink.ts";
+export type { DirtyRange } from "./kernel/dirty.ts";
+export type { PagerVmoStats } from "./kernel/kernel.ts";
+export {
+  type BoundStats,
+  type Counterexample,
+  explore,
+  type ExploreOptions,
+  type ExploreProgress,
+  type ExploreResult,
+  passSentence,
+} from "./explore/explore.ts";

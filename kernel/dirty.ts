@@ -11,8 +11,11 @@ import { type Page, type Slot, ZeroSlot } from "./objects.ts";
 
 /** `zx_vmo_dirty_range_t`: byte offset and length, and `ZX_VMO_DIRTY_RANGE_IS_ZERO` or 0. */
 export interface DirtyRange {
+  /** First byte of the range. */
   readonly offset: number;
+  /** Bytes in the range. */
   readonly length: number;
+  /** `ZX_VMO_DIRTY_RANGE_IS_ZERO` for a dirty zero interval, else 0. */
   readonly options: number;
 }
 

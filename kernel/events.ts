@@ -9,20 +9,31 @@ import type { Status } from "./constants.ts";
 
 /** A page-request packet as delivered through a port (`zx_packet_page_request_t` plus header). */
 export interface PagePacket {
+  /** Packet type (`ZX_PKT_TYPE_*`). */
   readonly type: number;
+  /** The key the VMO was created with (user packets: the queuer's key). */
   readonly key: number;
+  /** Always `ZX_OK` for page requests. */
   readonly status: Status;
+  /** `ZX_PAGER_VMO_READ`, `_DIRTY` or `_COMPLETE`. */
   readonly command: number;
+  /** No defined bits; 0. */
   readonly flags: number;
+  /** First byte of the range, page aligned (0 for COMPLETE). */
   readonly offset: number;
+  /** Bytes in the range, page aligned (0 for COMPLETE). */
   readonly length: number;
 }
 
 /** A user packet queued with `zx_port_queue`. */
 export interface UserPacket {
+  /** Packet type (`ZX_PKT_TYPE_*`). */
   readonly type: number;
+  /** The key the VMO was created with (user packets: the queuer's key). */
   readonly key: number;
+  /** Always `ZX_OK` for page requests. */
   readonly status: Status;
+  /** The user payload. */
   readonly user: readonly number[];
 }
 
@@ -128,6 +139,7 @@ export type SlotKind = "absent" | "clean" | "dirty" | "awaiting-clean" | "marker
 
 /** Receives kernel events. */
 export interface EventSink {
+  /** Receives one event, in the order events happen. */
   emit(event: KernelEvent): void;
 }
 

@@ -27,6 +27,7 @@ import {
   ZX_ERR_ALREADY_EXISTS,
   ZX_ERR_BAD_HANDLE,
   ZX_ERR_BAD_STATE,
+  ZX_ERR_BUFFER_TOO_SMALL,
   ZX_ERR_INTERNAL_INTR_KILLED,
   ZX_ERR_INTERNAL_INTR_RETRY,
   ZX_ERR_INVALID_ARGS,
@@ -37,8 +38,10 @@ import {
   ZX_ERR_OUT_OF_RANGE,
   ZX_ERR_SHOULD_WAIT,
   ZX_ERR_TIMED_OUT,
+  ZX_ERR_UNAVAILABLE,
   ZX_ERR_WRONG_TYPE,
   ZX_INFO_VMO,
+  ZX_INFO_VMO_IS_COW_CLONE,
   ZX_INFO_VMO_PAGER_BACKED,
   ZX_INFO_VMO_RESIZABLE,
   ZX_INFO_VMO_TYPE_PAGED,
@@ -53,6 +56,9 @@ import {
   ZX_PAGER_OP_FAIL,
   ZX_PAGER_OP_WRITEBACK_BEGIN,
   ZX_PAGER_OP_WRITEBACK_END,
+  ZX_PAGER_RESET_VMO_STATS,
+  ZX_PAGER_VMO_STATS_MODIFIED,
+  ZX_PAGER_VMO_STATS_SIZE,
   ZX_PKT_TYPE_PAGE_REQUEST,
   ZX_PKT_TYPE_USER,
   ZX_RIGHT_ATTACH_VMO,
@@ -71,6 +77,15 @@ import {
   ZX_VM_PERM_WRITE,
   ZX_VM_SPECIFIC,
   ZX_VM_SPECIFIC_OVERWRITE,
+  ZX_VMO_CHILD_NO_WRITE,
+  ZX_VMO_CHILD_REFERENCE,
+  ZX_VMO_CHILD_RESIZABLE,
+  ZX_VMO_CHILD_SLICE,
+  ZX_VMO_CHILD_SNAPSHOT,
+  ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE,
+  ZX_VMO_CHILD_SNAPSHOT_MODIFIED,
+  ZX_VMO_DIRTY_RANGE_IS_ZERO,
+  ZX_VMO_DIRTY_RANGE_SIZE,
   ZX_VMO_DISCARDABLE,
   ZX_VMO_OP_ALWAYS_NEED,
   ZX_VMO_OP_COMMIT,
@@ -81,21 +96,6 @@ import {
   ZX_VMO_RESIZABLE,
   ZX_VMO_TRAP_DIRTY,
   ZX_VMO_UNBOUNDED,
-  ZX_ERR_BUFFER_TOO_SMALL,
-  ZX_ERR_UNAVAILABLE,
-  ZX_INFO_VMO_IS_COW_CLONE,
-  ZX_PAGER_RESET_VMO_STATS,
-  ZX_PAGER_VMO_STATS_MODIFIED,
-  ZX_PAGER_VMO_STATS_SIZE,
-  ZX_VMO_CHILD_NO_WRITE,
-  ZX_VMO_CHILD_REFERENCE,
-  ZX_VMO_CHILD_RESIZABLE,
-  ZX_VMO_CHILD_SLICE,
-  ZX_VMO_CHILD_SNAPSHOT,
-  ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE,
-  ZX_VMO_CHILD_SNAPSHOT_MODIFIED,
-  ZX_VMO_DIRTY_RANGE_IS_ZERO,
-  ZX_VMO_DIRTY_RANGE_SIZE,
 } from "./constants.ts";
 import { type DirtyRange, dirtyRanges, dirtyRunEnd, isDirtyPage } from "./dirty.ts";
 import { assert } from "./assert.ts";
@@ -108,6 +108,7 @@ import {
 } from "./events.ts";
 import { HandleTable, type KernelObject } from "./handles.ts";
 import {
+  type KernelThread,
   KThread,
   MARKER,
   type Page,
@@ -144,11 +145,17 @@ export type Syscall<T> = Generator<KernelYield, T, void>;
 
 /** `zx_info_vmo_t`, the fields the model tracks. */
 export interface VmoInfo {
+  /** The VMO's kernel object id. */
   readonly koid: number;
+  /** Size in bytes. */
   readonly sizeBytes: number;
+  /** `ZX_INFO_VMO_*` flags (paged, resizable, pager-backed, COW clone, via handle). */
   readonly flags: number;
+  /** Bytes of committed pages (zero markers and zero intervals hold none). */
   readonly committedBytes: number;
+  /** Bytes of populated pages (the model counts as committed). */
   readonly populatedBytes: number;
+  /** Rights of the handle that was queried. */
   readonly handleRights: number;
   /** Children (clones, slices, references) alive. */
   readonly numChildren: number;
@@ -183,21 +190,27 @@ function isU64(x: unknown): x is number {
 export class Kernel {
   /** Virtual time in ticks; the simulator advances it. */
   now = 0;
+  /** Page size in bytes. */
   readonly pageSize: number;
+  /** Overtime timeout of pager waits in virtual ticks (0: never). */
   readonly overtimeTicks: number;
-  readonly handles = new HandleTable();
+  /** @internal The handle table of the one simulated process. */
+  readonly handles: HandleTable = new HandleTable();
+  /** Where every kernel event goes. */
   readonly sink: EventSink;
+  /** @internal The process's root VMAR, with its mappings. */
   readonly rootVmar: Vmar;
   /** Handle to the root VMAR (every thread of the process may use it). */
   readonly rootVmarHandle: number;
-  /** Every pager-backed VMO ever created, for invariants. */
+  /** @internal Every pager-backed VMO ever created, for invariants. */
   readonly pagerVmos: Vmo[] = [];
-  /** Every port ever created, for invariants. */
+  /** @internal Every port ever created, for invariants. */
   readonly ports: Port[] = [];
   #koid = 1000;
   #requestId = 0;
   #pagers = new Map<number, Pager>();
 
+  /** A kernel with no objects but the root VMAR. */
   constructor(options: KernelOptions = {}) {
     this.pageSize = options.pageSize ?? 4096;
     this.overtimeTicks = options.overtimeTicks ?? 0;
@@ -211,15 +224,15 @@ export class Kernel {
     this.rootVmarHandle = this.handles.add(this.rootVmar, ZX_DEFAULT_VMAR_RIGHTS)[1];
   }
 
-  /** Creates a simulated thread and a handle to it (process setup, not a syscall). */
+  /** @internal Creates a simulated thread and a handle to it (process setup, not a syscall). */
   createThread(name: string, tid: number, failInsteadOfBlock = false): [KThread, number] {
     const thread = new KThread(this.#newKoid(), tid, name, failInsteadOfBlock);
     const [, handle] = this.handles.add(thread, ZX_DEFAULT_THREAD_RIGHTS);
     return [thread, handle];
   }
 
-  /** A thread's body returned: it holds nothing any more. */
-  threadExited(t: KThread): void {
+  /** @internal A thread's body returned: it holds nothing any more. */
+  threadExited(t: KernelThread): void {
     assert(t.waiter === null, () => `t${t.tid} exited while waiting`);
     t.exited = true;
     this.#releaseAll(t);
@@ -229,7 +242,7 @@ export class Kernel {
   // ---------------------------------------------------------------- pager
 
   /** `zx_pager_create(options, *out)`. */
-  *zx_pager_create(t: KThread, options: number): Syscall<[Status, number]> {
+  *zx_pager_create(t: KernelThread, options: number): Syscall<[Status, number]> {
     yield* this.#enter(t, "zx_pager_create", [options]);
     if (options !== 0) return this.#ret2(t, "zx_pager_create", ZX_ERR_INVALID_ARGS);
     const pagerObject = new Pager(this.#newKoid());
@@ -240,7 +253,7 @@ export class Kernel {
 
   /** `zx_pager_create_vmo(pager, options, port, key, size, *out)` (spec 2.2). */
   *zx_pager_create_vmo(
-    t: KThread,
+    t: KernelThread,
     pager: number,
     options: number,
     port: number,
@@ -287,18 +300,18 @@ export class Kernel {
     return this.#ret2(t, name, ZX_OK, h);
   }
 
-  /** Builds the packet delivery of a new pager VMO: the seam for kernel variants (zoo/). */
+  /** @internal Builds the packet delivery of a new pager VMO: the seam for kernel variants (zoo/). */
   protected createPagerProxy(vmoKoid: number, port: Port, key: number): PagerProxy {
     return new PagerProxy(vmoKoid, port, key, this.pageSize, this.sink);
   }
 
-  /** Builds the request tracking of a new pager VMO: the seam for kernel variants (zoo/). */
+  /** @internal Builds the request tracking of a new pager VMO: the seam for kernel variants (zoo/). */
   protected createPageSource(vmoKoid: number, proxy: PagerProxy): PageSource {
     return new PageSource(vmoKoid, proxy, this.sink, () => ++this.#requestId);
   }
 
   /** `zx_pager_detach_vmo(pager, vmo)` (spec 2.3). */
-  *zx_pager_detach_vmo(t: KThread, pager: number, vmo: number): Syscall<Status> {
+  *zx_pager_detach_vmo(t: KernelThread, pager: number, vmo: number): Syscall<Status> {
     const name = "zx_pager_detach_vmo";
     yield* this.#enter(t, name, [pager, vmo]);
     const pg = this.handles.get<Pager>(
@@ -316,7 +329,7 @@ export class Kernel {
 
   /** `zx_pager_supply_pages(pager, pager_vmo, offset, length, aux_vmo, aux_offset)` (spec 2.4). */
   *zx_pager_supply_pages(
-    t: KThread,
+    t: KernelThread,
     pager: number,
     pagerVmo: number,
     offset: number,
@@ -381,7 +394,7 @@ export class Kernel {
 
   /** `zx_pager_op_range(pager, op, pager_vmo, offset, length, data)` (spec 2.5). */
   *zx_pager_op_range(
-    t: KThread,
+    t: KernelThread,
     pager: number,
     op: number,
     pagerVmo: number,
@@ -439,7 +452,7 @@ export class Kernel {
    * *avail)` (spec 2.6): returns the ranges that fit in `bufferSize` bytes and the total found.
    */
   *zx_pager_query_dirty_ranges(
-    t: KThread,
+    t: KernelThread,
     pager: number,
     pagerVmo: number,
     offset: number,
@@ -467,7 +480,7 @@ export class Kernel {
 
   /** `zx_pager_query_vmo_stats(pager, pager_vmo, options, buffer, buffer_size)` (spec 2.7). */
   *zx_pager_query_vmo_stats(
-    t: KThread,
+    t: KernelThread,
     pager: number,
     pagerVmo: number,
     options: number,
@@ -497,7 +510,7 @@ export class Kernel {
    * environment event, not a syscall. The page must be evictable now
    * ({@linkcode Kernel.evictablePages}); ZX_ERR_BAD_STATE otherwise.
    */
-  *kernel_evict(t: KThread, handle: number, page: number): Syscall<Status> {
+  *kernel_evict(t: KernelThread, handle: number, page: number): Syscall<Status> {
     const name = "kernel_evict";
     yield* this.#enter(t, name, [handle, page]);
     const e = this.handles.entry(handle);
@@ -610,7 +623,7 @@ export class Kernel {
   // ---------------------------------------------------------------- ports
 
   /** `zx_port_create(options, *out)`. */
-  *zx_port_create(t: KThread, options: number): Syscall<[Status, number]> {
+  *zx_port_create(t: KernelThread, options: number): Syscall<[Status, number]> {
     yield* this.#enter(t, "zx_port_create", [options]);
     if (options !== 0) return this.#ret2(t, "zx_port_create", ZX_ERR_INVALID_ARGS);
     const port = new Port(this.#newKoid());
@@ -620,7 +633,7 @@ export class Kernel {
   }
 
   /** `zx_port_queue(port, packet)`: user packets only. */
-  *zx_port_queue(t: KThread, port: number, packet: UserPacket): Syscall<Status> {
+  *zx_port_queue(t: KernelThread, port: number, packet: UserPacket): Syscall<Status> {
     yield* this.#enter(t, "zx_port_queue", [port, packet?.key]);
     const p = this.handles.get<Port>(port, ZX_OBJ_TYPE_PORT, ZX_RIGHT_WRITE);
     if (!p.ok) return this.#ret(t, "zx_port_queue", p.status);
@@ -638,7 +651,7 @@ export class Kernel {
   }
 
   /** `zx_port_wait(port, deadline, *packet)`: parks until a packet arrives or the deadline passes. */
-  *zx_port_wait(t: KThread, port: number, deadline: number): Syscall<[Status, Packet | null]> {
+  *zx_port_wait(t: KernelThread, port: number, deadline: number): Syscall<[Status, Packet | null]> {
     const name = "zx_port_wait";
     yield* this.#enter(t, name, [port, deadline]);
     const p = this.handles.get<Port>(port, ZX_OBJ_TYPE_PORT, ZX_RIGHT_READ);
@@ -678,7 +691,12 @@ export class Kernel {
   }
 
   /** `zx_port_cancel_key(port, options, key)`: removes queued packets with `key`. */
-  *zx_port_cancel_key(t: KThread, port: number, options: number, key: number): Syscall<Status> {
+  *zx_port_cancel_key(
+    t: KernelThread,
+    port: number,
+    options: number,
+    key: number,
+  ): Syscall<Status> {
     const name = "zx_port_cancel_key";
     yield* this.#enter(t, name, [port, options, key]);
     const p = this.handles.get<Port>(port, ZX_OBJ_TYPE_PORT, ZX_RIGHT_WRITE);
@@ -690,7 +708,7 @@ export class Kernel {
   // ---------------------------------------------------------------- handles
 
   /** `zx_handle_close(handle)`: 0 (ZX_HANDLE_INVALID) is a no-op. */
-  *zx_handle_close(t: KThread, handle: number): Syscall<Status> {
+  *zx_handle_close(t: KernelThread, handle: number): Syscall<Status> {
     yield* this.#enter(t, "zx_handle_close", [handle]);
     if (handle === 0) return this.#ret(t, "zx_handle_close", ZX_OK);
     const object = this.handles.remove(handle);
@@ -700,7 +718,7 @@ export class Kernel {
   }
 
   /** `zx_handle_duplicate(handle, rights, *out)`: needs DUPLICATE; rights must be a subset. */
-  *zx_handle_duplicate(t: KThread, handle: number, rights: number): Syscall<[Status, number]> {
+  *zx_handle_duplicate(t: KernelThread, handle: number, rights: number): Syscall<[Status, number]> {
     const name = "zx_handle_duplicate";
     yield* this.#enter(t, name, [handle, rights]);
     const e = this.handles.entry(handle);
@@ -713,7 +731,7 @@ export class Kernel {
   }
 
   /** `zx_handle_replace(handle, rights, *out)`: the old handle is gone even when this fails. */
-  *zx_handle_replace(t: KThread, handle: number, rights: number): Syscall<[Status, number]> {
+  *zx_handle_replace(t: KernelThread, handle: number, rights: number): Syscall<[Status, number]> {
     const name = "zx_handle_replace";
     yield* this.#enter(t, name, [handle, rights]);
     const e = this.handles.entry(handle);
@@ -727,7 +745,7 @@ export class Kernel {
 
   /** `zx_object_get_info(handle, ZX_INFO_VMO, ...)`. */
   *zx_object_get_info(
-    t: KThread,
+    t: KernelThread,
     handle: number,
     topic: number,
   ): Syscall<[Status, VmoInfo | null]> {
@@ -759,7 +777,7 @@ export class Kernel {
   // ---------------------------------------------------------------- VMOs
 
   /** `zx_vmo_create(size, options, *out)`: an anonymous VMO. */
-  *zx_vmo_create(t: KThread, size: number, options: number): Syscall<[Status, number]> {
+  *zx_vmo_create(t: KernelThread, size: number, options: number): Syscall<[Status, number]> {
     yield* this.#enter(t, "zx_vmo_create", [size, options]);
     if (!Number.isInteger(options) || (options & ~(ZX_VMO_RESIZABLE | ZX_VMO_DISCARDABLE)) !== 0) {
       return this.#ret2(t, "zx_vmo_create", ZX_ERR_INVALID_ARGS);
@@ -782,7 +800,7 @@ export class Kernel {
   }
 
   /** `zx_vmo_get_size(handle, *size)`. */
-  *zx_vmo_get_size(t: KThread, handle: number): Syscall<[Status, number]> {
+  *zx_vmo_get_size(t: KernelThread, handle: number): Syscall<[Status, number]> {
     yield* this.#enter(t, "zx_vmo_get_size", [handle]);
     const v = this.handles.get<Vmo>(handle, ZX_OBJ_TYPE_VMO, ZX_RIGHT_NONE);
     if (!v.ok) return this.#ret2(t, "zx_vmo_get_size", v.status);
@@ -791,7 +809,7 @@ export class Kernel {
 
   /** `zx_vmo_read(handle, buffer, offset, buffer_size)`: blocks on the pager; early wake (3.8). */
   *zx_vmo_read(
-    t: KThread,
+    t: KernelThread,
     handle: number,
     offset: number,
     length: number,
@@ -814,7 +832,12 @@ export class Kernel {
   }
 
   /** `zx_vmo_write(handle, buffer, offset, buffer_size)`: blocks on the pager, up to 16 pages a request. */
-  *zx_vmo_write(t: KThread, handle: number, data: Uint8Array, offset: number): Syscall<Status> {
+  *zx_vmo_write(
+    t: KernelThread,
+    handle: number,
+    data: Uint8Array,
+    offset: number,
+  ): Syscall<Status> {
     yield* this.#enter(t, "zx_vmo_write", [handle, data?.length, offset]);
     const v = this.handles.get<Vmo>(handle, ZX_OBJ_TYPE_VMO, ZX_RIGHT_WRITE);
     if (!v.ok) return this.#ret(t, "zx_vmo_write", v.status);
@@ -836,7 +859,7 @@ export class Kernel {
    * the eviction hints ALWAYS_NEED, DONT_NEED, PREFETCH (spec 2.8.2).
    */
   *zx_vmo_op_range(
-    t: KThread,
+    t: KernelThread,
     handle: number,
     op: number,
     offset: number,
@@ -872,7 +895,7 @@ export class Kernel {
       return this.#ret(t, name, st);
     }
     if (!pagerBacked) {
-      if (op === ZX_VMO_OP_COMMIT) for (let p = start; p < end; p++) this.#materialize(vmo, p);
+      if (op === ZX_VMO_OP_COMMIT) { for (let p = start; p < end; p++) this.#materialize(vmo, p); }
       return this.#ret(t, name, ZX_OK);
     }
     if (op === ZX_VMO_OP_DONT_NEED) return this.#ret(t, name, ZX_OK);
@@ -895,7 +918,7 @@ export class Kernel {
    * the cut range and discards its content; a grow of a pager VMO adds a Dirty
    * zero interval.
    */
-  *zx_vmo_set_size(t: KThread, handle: number, size: number): Syscall<Status> {
+  *zx_vmo_set_size(t: KernelThread, handle: number, size: number): Syscall<Status> {
     const name = "zx_vmo_set_size";
     yield* this.#enter(t, name, [handle, size]);
     const v = this.handles.get<Vmo>(handle, ZX_OBJ_TYPE_VMO, ZX_RIGHT_WRITE);
@@ -932,7 +955,7 @@ export class Kernel {
       if (vmo.childKind === "clone") vmo.parentLimit = Math.min(vmo.parentLimit, pages);
     } else {
       vmo.slots.length = pages;
-      if (source !== null) for (let p = old; p < pages; p++) vmo.slots[p] = new ZeroSlot();
+      if (source !== null) { for (let p = old; p < pages; p++) vmo.slots[p] = new ZeroSlot(); }
       if (pages > old) {
         const bytes = new Uint8Array((pages - old) * this.pageSize);
         this.sink.emit({ k: "store", tid: t.tid, vmo: vmo.koid, offset: vmo.size, bytes });
@@ -957,7 +980,7 @@ export class Kernel {
    * (NOT_SUPPORTED).
    */
   *zx_vmo_create_child(
-    t: KThread,
+    t: KernelThread,
     handle: number,
     options: number,
     offset: number,
@@ -1032,7 +1055,7 @@ export class Kernel {
   }
 
   /** ZERO (spec 2.8.2): whole pages become Dirty zero slots (clones: own zero markers). */
-  *#zero(t: KThread, vmo: Vmo, from: number, to: number): Syscall<Status> {
+  *#zero(t: KernelThread, vmo: Vmo, from: number, to: number): Syscall<Status> {
     const ps = this.pageSize;
     const headEnd = Math.min(to, Math.ceil(from / ps) * ps);
     if (headEnd > from) {
@@ -1084,7 +1107,7 @@ export class Kernel {
    * `ZX_VM_SPECIFIC` or `ZX_VM_SPECIFIC_OVERWRITE` (which replaces whole mappings).
    */
   *zx_vmar_map(
-    t: KThread,
+    t: KernelThread,
     vmar: number,
     options: number,
     vmarOffset: number,
@@ -1146,7 +1169,7 @@ export class Kernel {
   }
 
   /** `zx_vmar_unmap(vmar, addr, len)`: the model unmaps whole mappings only. */
-  *zx_vmar_unmap(t: KThread, vmar: number, addr: number, len: number): Syscall<Status> {
+  *zx_vmar_unmap(t: KernelThread, vmar: number, addr: number, len: number): Syscall<Status> {
     yield* this.#enter(t, "zx_vmar_unmap", [vmar, addr, len]);
     const r = this.handles.get<Vmar>(vmar, ZX_OBJ_TYPE_VMAR, ZX_RIGHT_NONE);
     if (!r.ok) return this.#ret(t, "zx_vmar_unmap", r.status);
@@ -1166,21 +1189,21 @@ export class Kernel {
    * no early wake). A fault that cannot be resolved kills the thread with a
    * fatal page fault whose synthetic code says why (spec 4.3).
    */
-  *memRead(t: KThread, addr: number, length: number): Syscall<Uint8Array> {
+  *memRead(t: KernelThread, addr: number, length: number): Syscall<Uint8Array> {
     const out = new Uint8Array(Math.max(0, Math.floor(length)));
     yield* this.#mem(t, addr, out, false);
     return out;
   }
 
   /** A store through a mapping; faults like {@linkcode Kernel.memRead}. */
-  *memWrite(t: KThread, addr: number, data: Uint8Array): Syscall<void> {
+  *memWrite(t: KernelThread, addr: number, data: Uint8Array): Syscall<void> {
     yield* this.#mem(t, addr, data, true);
   }
 
   // ---------------------------------------------------------------- threads
 
   /** `zx_task_suspend(thread, *token)`: a blocked pager wait is cancelled and restarts on resume. */
-  *zx_task_suspend(t: KThread, thread: number): Syscall<[Status, number]> {
+  *zx_task_suspend(t: KernelThread, thread: number): Syscall<[Status, number]> {
     yield* this.#enter(t, "zx_task_suspend", [thread]);
     const th = this.handles.get<KThread>(thread, ZX_OBJ_TYPE_THREAD, ZX_RIGHT_WRITE);
     if (!th.ok) return this.#ret2(t, "zx_task_suspend", th.status);
@@ -1201,7 +1224,7 @@ export class Kernel {
   }
 
   /** `zx_task_kill(thread)`: a blocked pager wait is cancelled; the thread never runs again. */
-  *zx_task_kill(t: KThread, thread: number): Syscall<Status> {
+  *zx_task_kill(t: KernelThread, thread: number): Syscall<Status> {
     yield* this.#enter(t, "zx_task_kill", [thread]);
     const th = this.handles.get<KThread>(thread, ZX_OBJ_TYPE_THREAD, ZX_RIGHT_DESTROY);
     if (!th.ok) return this.#ret(t, "zx_task_kill", th.status);
@@ -1217,32 +1240,32 @@ export class Kernel {
 
   // ---------------------------------------------------------------- internals
 
-  *#enter(t: KThread, name: string, args: unknown[]): Syscall<void> {
+  *#enter(t: KernelThread, name: string, args: unknown[]): Syscall<void> {
     yield { kind: "syscall", name };
     this.sink.emit({ k: "call", tid: t.tid, name, args });
   }
 
-  #ret(t: KThread, name: string, status: Status): Status {
+  #ret(t: KernelThread, name: string, status: Status): Status {
     this.sink.emit({ k: "ret", tid: t.tid, name, status });
     return status;
   }
 
-  #ret2(t: KThread, name: string, status: Status, value = 0): [Status, number] {
+  #ret2(t: KernelThread, name: string, status: Status, value = 0): [Status, number] {
     this.sink.emit({ k: "ret", tid: t.tid, name, status });
     return [status, status === ZX_OK ? value : 0];
   }
 
-  #retP(t: KThread, status: Status, packet: Packet | null): [Status, Packet | null] {
+  #retP(t: KernelThread, status: Status, packet: Packet | null): [Status, Packet | null] {
     this.sink.emit({ k: "ret", tid: t.tid, name: "zx_port_wait", status });
     return [status, packet];
   }
 
-  #retBytes(t: KThread, status: Status, bytes: Uint8Array): [Status, Uint8Array] {
+  #retBytes(t: KernelThread, status: Status, bytes: Uint8Array): [Status, Uint8Array] {
     this.sink.emit({ k: "ret", tid: t.tid, name: "zx_vmo_read", status });
     return [status, bytes];
   }
 
-  #retInfo(t: KThread, status: Status, info: VmoInfo | null = null): [Status, VmoInfo | null] {
+  #retInfo(t: KernelThread, status: Status, info: VmoInfo | null = null): [Status, VmoInfo | null] {
     this.sink.emit({ k: "ret", tid: t.tid, name: "zx_object_get_info", status });
     return [status, info];
   }
@@ -1343,7 +1366,13 @@ export class Kernel {
   }
 
   /** The loop shared by zx_vmo_read and zx_vmo_write: copy what is present, request what is not. */
-  *#access(t: KThread, vmo: Vmo, offset: number, buf: Uint8Array, write: boolean): Syscall<Status> {
+  *#access(
+    t: KernelThread,
+    vmo: Vmo,
+    offset: number,
+    buf: Uint8Array,
+    write: boolean,
+  ): Syscall<Status> {
     const ps = this.pageSize;
     const end = offset + buf.length;
     const endPage = Math.ceil(end / ps);
@@ -1385,7 +1414,9 @@ export class Kernel {
       const rp = p + shift;
       const source = root.source!;
       const r = w.request;
-      if (r !== null && need === "READ" && !write && waitRoot === root && rp >= r.start && rp < r.end) {
+      if (
+        r !== null && need === "READ" && !write && waitRoot === root && rp >= r.start && rp < r.end
+      ) {
         source.rewait(w, rp);
       } else {
         if (r !== null) waitRoot!.source!.cancel(w, ZX_OK);
@@ -1410,7 +1441,7 @@ export class Kernel {
    * hints only bring pages into the root. On a trap-dirty root, COMMIT of a
    * zero-interval slot allocates a Dirty page, so it needs a DIRTY request first.
    */
-  *#commit(t: KThread, vmo: Vmo, start: number, end: number, fork: boolean): Syscall<Status> {
+  *#commit(t: KernelThread, vmo: Vmo, start: number, end: number, fork: boolean): Syscall<Status> {
     const w = new Waiter(t.tid);
     for (;;) {
       const tgt = this.#view(vmo);
@@ -1448,7 +1479,7 @@ export class Kernel {
     }
   }
 
-  *#mem(t: KThread, addr: number, buf: Uint8Array, write: boolean): Syscall<void> {
+  *#mem(t: KernelThread, addr: number, buf: Uint8Array, write: boolean): Syscall<void> {
     const ps = this.pageSize;
     const name = write ? "mem_write" : "mem_read";
     let pos = 0;
@@ -1495,7 +1526,7 @@ export class Kernel {
     }
   }
 
-  *#crash(t: KThread, vmoKoid: number, synth: Status, addr: number): Syscall<never> {
+  *#crash(t: KernelThread, vmoKoid: number, synth: Status, addr: number): Syscall<never> {
     this.sink.emit({ k: "page-fault", tid: t.tid, vmo: vmoKoid, synth, addr });
     t.killed = true;
     this.#releaseAll(t);
@@ -1503,7 +1534,7 @@ export class Kernel {
     throw new Error("unreachable: a crashed thread was resumed");
   }
 
-  *#wait(t: KThread, vmo: Vmo, w: Waiter): Syscall<Status> {
+  *#wait(t: KernelThread, vmo: Vmo, w: Waiter): Syscall<Status> {
     w.deadline = this.overtimeTicks > 0 ? this.now + this.overtimeTicks : Number.POSITIVE_INFINITY;
     t.waiter = w;
     t.waiterVmo = vmo;
@@ -1512,7 +1543,9 @@ export class Kernel {
       ready: (now) => !w.waiting || now >= w.deadline,
       describe: () =>
         w.describe(vmo.koid) +
-        (vmo.proxy !== null && vmo.proxy.port.dead ? " (port closed: no packet will be delivered)" : ""),
+        (vmo.proxy !== null && vmo.proxy.port.dead
+          ? " (port closed: no packet will be delivered)"
+          : ""),
     };
     this.sink.emit({ k: "block", tid: t.tid, on: wait.describe() });
     yield { kind: "block", wait };
@@ -1531,19 +1564,19 @@ export class Kernel {
     return status;
   }
 
-  #interruptWait(target: KThread, why: Status): void {
+  #interruptWait(target: KernelThread, why: Status): void {
     const w = target.waiter;
     if (w === null || !w.waiting) return;
     target.waiterVmo!.source!.cancel(w, why);
     this.sink.emit({ k: "wake", tid: target.tid, status: why, why: statusName(why) });
   }
 
-  #hold(t: KThread, vmo: Vmo): void {
+  #hold(t: KernelThread, vmo: Vmo): void {
     vmo.inflight++;
     t.held.push(vmo);
   }
 
-  #releaseOne(t: KThread, vmo: Vmo): void {
+  #releaseOne(t: KernelThread, vmo: Vmo): void {
     const i = t.held.lastIndexOf(vmo);
     assert(i >= 0, () => `t${t.tid} releases vmo ${vmo.koid} it does not hold`);
     t.held.splice(i, 1);
@@ -1551,7 +1584,7 @@ export class Kernel {
     this.#maybeDestroy(vmo);
   }
 
-  #releaseAll(t: KThread): void {
+  #releaseAll(t: KernelThread): void {
     while (t.held.length > 0) this.#releaseOne(t, t.held[t.held.length - 1]);
   }
 

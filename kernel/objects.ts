@@ -118,7 +118,9 @@ export class Vmo implements KernelObject {
   /** Pages with storage (markers hold none). */
   committedPages(): number {
     let n = 0;
-    for (const s of this.slots) if (s !== undefined && s !== MARKER && !(s instanceof ZeroSlot)) n++;
+    for (const s of this.slots) {
+      if (s !== undefined && s !== MARKER && !(s instanceof ZeroSlot)) n++;
+    }
     return n;
   }
 }
@@ -154,6 +156,12 @@ export class KThread implements KernelObject {
     return !this.killed && !this.exited;
   }
 }
+
+/**
+ * @internal A simulated thread as the kernel sees it, under the name the
+ * public surface uses (its members are the kernel's business).
+ */
+export type KernelThread = KThread;
 
 /** A suspend token: closing it resumes the thread. */
 export class SuspendToken implements KernelObject {

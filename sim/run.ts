@@ -10,10 +10,10 @@ import {
   type Status,
   ZX_INFO_VMO,
   ZX_OK,
+  ZX_PKT_TYPE_USER,
   ZX_RIGHT_SAME_RIGHTS,
   ZX_VM_PERM_READ,
   ZX_VM_PERM_WRITE,
-  ZX_PKT_TYPE_USER,
   ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE,
   ZX_VMO_OP_COMMIT,
   ZX_VMO_OP_ZERO,
@@ -43,6 +43,7 @@ export interface RunOptions {
   pctDepth?: number;
   /** A decision list to replay (implies the replay strategy). */
   decisions?: readonly number[];
+  /** Checkers that watch the run. */
   monitors?: readonly Monitor[];
   /** Services for `custom` service kinds, by name. */
   services?: Readonly<Record<string, PagerService>>;
@@ -54,8 +55,11 @@ export interface RunOptions {
 
 /** The outcome of one faulting-thread operation. */
 export interface OpOutcome {
+  /** The thread that ran it. */
   readonly tid: number;
+  /** Its index in the thread's operations. */
   readonly index: number;
+  /** The operation. */
   readonly op: Op;
   /** The status the call returned (ZX_OK on success). */
   readonly status: Status;
@@ -63,7 +67,9 @@ export interface OpOutcome {
 
 /** A run's result plus the world and what each operation returned. */
 export interface ScenarioRun extends RunResult {
+  /** The world after the run (kernel state, threads). */
   readonly world: World;
+  /** What each faulting-thread operation returned, in completion order. */
   readonly outcomes: readonly OpOutcome[];
   /** Handles and keys by scenario name, for properties. */
   readonly names: ScenarioNames;
@@ -71,8 +77,11 @@ export interface ScenarioRun extends RunResult {
 
 /** How scenario names map to kernel objects. */
 export interface ScenarioNames {
+  /** Kernel object id of each VMO, by scenario name. */
   readonly vmoKoid: ReadonlyMap<string, number>;
+  /** Packet key of each VMO, by scenario name. */
   readonly vmoKey: ReadonlyMap<string, number>;
+  /** Thread id of each faulting thread, by scenario name. */
   readonly threadTid: ReadonlyMap<string, number>;
 }
 
@@ -168,7 +177,10 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Scena
       `vmo ${v.name}`,
     );
     // The service keeps its own handle, as a filesystem does; closeVmo closes the clients' one.
-    const own = expectOk(runSync(k.zx_handle_duplicate(setup, h, ZX_RIGHT_SAME_RIGHTS)), `service handle of ${v.name}`);
+    const own = expectOk(
+      runSync(k.zx_handle_duplicate(setup, h, ZX_RIGHT_SAME_RIGHTS)),
+      `service handle of ${v.name}`,
+    );
     vmoHandle.set(v.name, h);
     vmoKoid.set(v.name, k.handles.entry(h)!.object.koid);
     vmoKey.set(v.name, key);
@@ -252,8 +264,8 @@ function expectOk(r: [Status, number], what: string): number {
 }
 
 /** The byte a write op stores: its own, or one derived from thread and op. */
-export function writeByte(tid: number, index: number, op: { byte?: number }): number {
-  return op.byte ?? ((tid * 37 + index * 11 + 1) & 0xff);
+export function writeByte(tid: number, index: number, op: Op): number {
+  return ("byte" in op ? op.byte : undefined) ?? ((tid * 37 + index * 11 + 1) & 0xff);
 }
 
 function* workload(

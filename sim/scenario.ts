@@ -46,8 +46,22 @@ export const OpSchema = z.discriminatedUnion("op", [
     byte: z.number().int().min(0).max(255).optional(),
   }).strict(),
 ]);
+/** The page range an operation covers. */
+export interface OpRange {
+  /** The VMO, by scenario name. */
+  vmo: string;
+  /** First page. */
+  page: number;
+  /** Number of pages (default 1). */
+  pages: number;
+}
+
 /** One operation of a faulting thread. */
-export type Op = z.infer<typeof OpSchema>;
+export type Op =
+  | ({ op: "read" | "commit" | "mapRead" | "zero" | "cloneRead" } & OpRange)
+  | ({ op: "write" | "mapWrite" | "cloneWrite"; byte?: number } & OpRange)
+  | { op: "info"; vmo: string }
+  | { op: "resize"; vmo: string; newPages: number };
 
 /** Built-in reference services; `custom` names a module registered by the caller. */
 export const SERVICE_KINDS = [
@@ -78,7 +92,24 @@ export const ServiceSchema = z.object({
   name: z.string().optional(),
 }).strict();
 /** A pager service and its parameters. */
-export type ServiceSpec = z.infer<typeof ServiceSchema>;
+export interface ServiceSpec {
+  /** Which service serves the pager. */
+  kind: typeof SERVICE_KINDS[number];
+  /** batching: packets gathered before supplying. */
+  batch: number;
+  /** batching: extra pages supplied past each request. */
+  readAhead: number;
+  /** flaky: percent of requests answered with OP_FAIL. */
+  failPercent: number;
+  /** detacher: packets served before it detaches (or closes the pager). */
+  detachAfter: number;
+  /** detacher: close the pager handle instead of detaching one VMO. */
+  closePager: boolean;
+  /** writeback: ticks between writeback passes. */
+  writebackTicks: number;
+  /** custom: the name the service was registered under. */
+  name?: string;
+}
 
 /** Environment events: scheduled fault injection, each run by its own thread. */
 export const EVENT_KINDS = [
@@ -144,13 +175,88 @@ const ScenarioObject = z.object({
   ).max(64).default([]),
 }).strict();
 
-/** A scenario, with every default filled in. */
-export type Scenario = z.infer<typeof ScenarioObject>;
-/** A scenario as written (defaults may be left out). */
-export type ScenarioInput = z.input<typeof ScenarioObject>;
+/** A scenario, with every default filled in (the fields are described in the README). */
+export interface Scenario {
+  /** The format tag, {@linkcode SCENARIO_FORMAT}. */
+  format: typeof SCENARIO_FORMAT;
+  /** A name for people. */
+  name?: string;
+  /** Page size in bytes, a power of two. */
+  pageSize: number;
+  /** Overtime timeout of pager waits in virtual ticks (0: never). */
+  overtimeTicks: number;
+  /** Steps after which the run ends with "step budget exhausted". */
+  maxSteps: number;
+  /** When the fair liveness phase starts, and how many steps it may take. */
+  liveness: { afterSteps: number; bound: number };
+  /** Pagers, each with the service that serves it. */
+  pagers: { name: string; service: ServiceSpec; threads: number }[];
+  /** Pager-backed VMOs. */
+  vmos: {
+    name: string;
+    pager: string;
+    pages: number;
+    key?: number;
+    trapDirty: boolean;
+    resizable: boolean;
+  }[];
+  /** Faulting threads and their operations. */
+  threads: { name: string; ops: Op[]; failInsteadOfBlock: boolean }[];
+  /** Environment events, fired when the scheduler chooses. */
+  events: {
+    do: typeof EVENT_KINDS[number] | typeof LEVEL2_EVENT_KINDS[number];
+    target: string;
+    notBefore: number;
+  }[];
+}
 
-/** The scenario schema, with cross-references checked. */
-export const ScenarioSchema = ScenarioObject.superRefine((s, ctx) => {
+/** An operation as written: `pages` may be left out (default 1). */
+export type OpInput = Op extends infer O
+  ? O extends OpRange ? Omit<O, "pages"> & { pages?: number } : O
+  : never;
+
+/** A scenario as written: every field that has a default may be left out. */
+export interface ScenarioInput {
+  /** The format tag (default {@linkcode SCENARIO_FORMAT}). */
+  format?: typeof SCENARIO_FORMAT;
+  /** A name for people. */
+  name?: string;
+  /** Page size in bytes (default 4096). */
+  pageSize?: number;
+  /** Overtime timeout in virtual ticks (default 0: never). */
+  overtimeTicks?: number;
+  /** Step budget (default 100000). */
+  maxSteps?: number;
+  /** The liveness phase (default from step 5000, bound 20000). */
+  liveness?: { afterSteps: number; bound: number };
+  /** Pagers; the service defaults to eager, one thread. */
+  pagers: { name: string; service?: Partial<ServiceSpec>; threads?: number }[];
+  /** Pager-backed VMOs. */
+  vmos: {
+    name: string;
+    pager: string;
+    pages: number;
+    key?: number;
+    trapDirty?: boolean;
+    resizable?: boolean;
+  }[];
+  /** Faulting threads. */
+  threads: { name: string; ops: OpInput[]; failInsteadOfBlock?: boolean }[];
+  /** Environment events (default none). */
+  events?: { do: Scenario["events"][number]["do"]; target: string; notBefore?: number }[];
+}
+
+/** True when each of A and B is assignable to the other. */
+type Mutual<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Assert<T extends true> = T;
+// Fail to type-check if the schema and the documented types drift apart.
+type _OpMatches = Assert<Mutual<z.infer<typeof OpSchema>, Op>>;
+type _ServiceMatches = Assert<Mutual<z.infer<typeof ServiceSchema>, ServiceSpec>>;
+type _ScenarioMatches = Assert<Mutual<z.infer<typeof ScenarioObject>, Scenario>>;
+type _InputMatches = Assert<Mutual<z.input<typeof ScenarioObject>, ScenarioInput>>;
+
+/** @internal The scenario schema, with cross-references checked (use {@linkcode parseScenario}). */
+export const ScenarioSchema: z.ZodType<Scenario, unknown> = ScenarioObject.superRefine((s, ctx) => {
   const unique = (list: { name: string }[], key: string) => {
     const seen = new Set<string>();
     list.forEach((x, i) => {
@@ -232,7 +338,9 @@ export const ScenarioSchema = ScenarioObject.superRefine((s, ctx) => {
 
 /** A scenario that failed validation: every problem, each with its path. */
 export class ScenarioError extends Error {
+  /** The error's name. */
   override name = "ScenarioError";
+  /** A rejection of the scenario read from `where`, with one line per problem. */
   constructor(readonly where: string, readonly problems: readonly string[]) {
     super(`${where}: invalid scenario:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
   }

@@ -35,7 +35,19 @@ export type Draw = (n: number) => number;
  * ```
  */
 export class Sys {
-  constructor(readonly kernel: Kernel, readonly thread: KThread, readonly draw: Draw) {}
+  /** The kernel this thread's calls go to. */
+  readonly kernel: Kernel;
+  /** @internal The calling thread as the kernel sees it. */
+  readonly thread: KThread;
+  /** Draws a recorded random choice. */
+  readonly draw: Draw;
+
+  /** @internal The world makes one per thread: it binds `thread` to `kernel`. */
+  constructor(kernel: Kernel, thread: KThread, draw: Draw) {
+    this.kernel = kernel;
+    this.thread = thread;
+    this.draw = draw;
+  }
 
   /** This thread's id in the simulation. */
   get tid(): number {
@@ -62,9 +74,11 @@ export class Sys {
     return this.draw(n);
   }
 
+  /** `zx_pager_create` for this thread; `yield*` it. */
   pagerCreate(options: number): Syscall<[Status, number]> {
     return this.kernel.zx_pager_create(this.thread, options);
   }
+  /** `zx_pager_create_vmo` for this thread; `yield*` it. */
   pagerCreateVmo(
     pager: number,
     options: number,
@@ -74,9 +88,11 @@ export class Sys {
   ): Syscall<[Status, number]> {
     return this.kernel.zx_pager_create_vmo(this.thread, pager, options, port, key, size);
   }
+  /** `zx_pager_detach_vmo` for this thread; `yield*` it. */
   pagerDetachVmo(pager: number, vmo: number): Syscall<Status> {
     return this.kernel.zx_pager_detach_vmo(this.thread, pager, vmo);
   }
+  /** `zx_pager_supply_pages` for this thread; `yield*` it. */
   pagerSupplyPages(
     pager: number,
     pagerVmo: number,
@@ -95,6 +111,7 @@ export class Sys {
       auxOffset,
     );
   }
+  /** `zx_pager_op_range` for this thread; `yield*` it. */
   pagerOpRange(
     pager: number,
     op: number,
@@ -122,6 +139,7 @@ export class Sys {
       bufferSize,
     );
   }
+  /** `zx_pager_query_vmo_stats` for this thread; `yield*` it. */
   pagerQueryVmoStats(
     pager: number,
     pagerVmo: number,
@@ -130,48 +148,63 @@ export class Sys {
   ): Syscall<[Status, PagerVmoStats | null]> {
     return this.kernel.zx_pager_query_vmo_stats(this.thread, pager, pagerVmo, options, bufferSize);
   }
+  /** `zx_port_create` for this thread; `yield*` it. */
   portCreate(options: number): Syscall<[Status, number]> {
     return this.kernel.zx_port_create(this.thread, options);
   }
+  /** `zx_port_queue` for this thread; `yield*` it. */
   portQueue(port: number, packet: UserPacket): Syscall<Status> {
     return this.kernel.zx_port_queue(this.thread, port, packet);
   }
+  /** `zx_port_wait` for this thread; `yield*` it. */
   portWait(port: number, deadline: number): Syscall<[Status, Packet | null]> {
     return this.kernel.zx_port_wait(this.thread, port, deadline);
   }
+  /** `zx_port_cancel_key` for this thread; `yield*` it. */
   portCancelKey(port: number, options: number, key: number): Syscall<Status> {
     return this.kernel.zx_port_cancel_key(this.thread, port, options, key);
   }
+  /** `zx_handle_close` for this thread; `yield*` it. */
   handleClose(handle: number): Syscall<Status> {
     return this.kernel.zx_handle_close(this.thread, handle);
   }
+  /** `zx_handle_duplicate` for this thread; `yield*` it. */
   handleDuplicate(handle: number, rights: number): Syscall<[Status, number]> {
     return this.kernel.zx_handle_duplicate(this.thread, handle, rights);
   }
+  /** `zx_handle_replace` for this thread; `yield*` it. */
   handleReplace(handle: number, rights: number): Syscall<[Status, number]> {
     return this.kernel.zx_handle_replace(this.thread, handle, rights);
   }
+  /** `zx_object_get_info` for this thread; `yield*` it. */
   objectGetInfo(handle: number, topic: number): Syscall<[Status, VmoInfo | null]> {
     return this.kernel.zx_object_get_info(this.thread, handle, topic);
   }
+  /** `zx_vmo_create` for this thread; `yield*` it. */
   vmoCreate(size: number, options: number): Syscall<[Status, number]> {
     return this.kernel.zx_vmo_create(this.thread, size, options);
   }
+  /** `zx_vmo_get_size` for this thread; `yield*` it. */
   vmoGetSize(handle: number): Syscall<[Status, number]> {
     return this.kernel.zx_vmo_get_size(this.thread, handle);
   }
+  /** `zx_vmo_read` for this thread; `yield*` it. */
   vmoRead(handle: number, offset: number, length: number): Syscall<[Status, Uint8Array]> {
     return this.kernel.zx_vmo_read(this.thread, handle, offset, length);
   }
+  /** `zx_vmo_write` for this thread; `yield*` it. */
   vmoWrite(handle: number, data: Uint8Array, offset: number): Syscall<Status> {
     return this.kernel.zx_vmo_write(this.thread, handle, data, offset);
   }
+  /** `zx_vmo_op_range` for this thread; `yield*` it. */
   vmoOpRange(handle: number, op: number, offset: number, size: number): Syscall<Status> {
     return this.kernel.zx_vmo_op_range(this.thread, handle, op, offset, size);
   }
+  /** `zx_vmo_set_size` for this thread; `yield*` it. */
   vmoSetSize(handle: number, size: number): Syscall<Status> {
     return this.kernel.zx_vmo_set_size(this.thread, handle, size);
   }
+  /** `zx_vmo_create_child` for this thread; `yield*` it. */
   vmoCreateChild(
     handle: number,
     options: number,
@@ -188,6 +221,7 @@ export class Sys {
   kernelEvict(vmo: number, page: number): Syscall<Status> {
     return this.kernel.kernel_evict(this.thread, vmo, page);
   }
+  /** `zx_vmar_map` for this thread; `yield*` it. */
   vmarMap(
     vmar: number,
     options: number,
@@ -198,6 +232,7 @@ export class Sys {
   ): Syscall<[Status, number]> {
     return this.kernel.zx_vmar_map(this.thread, vmar, options, vmarOffset, vmo, vmoOffset, len);
   }
+  /** `zx_vmar_unmap` for this thread; `yield*` it. */
   vmarUnmap(vmar: number, addr: number, len: number): Syscall<Status> {
     return this.kernel.zx_vmar_unmap(this.thread, vmar, addr, len);
   }
@@ -209,9 +244,11 @@ export class Sys {
   memWrite(addr: number, data: Uint8Array): Syscall<void> {
     return this.kernel.memWrite(this.thread, addr, data);
   }
+  /** `zx_task_suspend` for this thread; `yield*` it. */
   taskSuspend(thread: number): Syscall<[Status, number]> {
     return this.kernel.zx_task_suspend(this.thread, thread);
   }
+  /** `zx_task_kill` for this thread; `yield*` it. */
   taskKill(thread: number): Syscall<Status> {
     return this.kernel.zx_task_kill(this.thread, thread);
   }

@@ -1,0 +1,109 @@
+import { strict as assert } from "node:assert";
+
+const root = new URL("../", import.meta.url);
+const data = "explore/testdata";
+
+async function explore(
+  ...args: string[]
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-read", "--allow-write=/tmp", "cli/explore.ts", ...args],
+    cwd: root,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const dec = new TextDecoder();
+  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+}
+
+function lastLine(text: string): string {
+  return text.trimEnd().split("\n").at(-1)!;
+}
+
+Deno.test("deno task explore: a bad flag is one error line plus the usage, exit 2", async () => {
+  const r = await explore("--scenario", `${data}/suspend_blocked.json`, "--bogus");
+  assert.equal(r.code, 2);
+  const lines = r.stderr.split("\n");
+  assert.match(lines[0], /^error: .*bogus/);
+  assert.match(r.stderr, /usage: deno task explore --scenario FILE --preemptions K/);
+  const missing = await explore("--scenario", `${data}/suspend_blocked.json`);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /^error: --preemptions K is required/);
+  const negative = await explore(
+    "--scenario",
+    `${data}/suspend_blocked.json`,
+    "--preemptions",
+    "-1",
+  );
+  assert.equal(negative.code, 2);
+});
+
+Deno.test("deno task explore: a passing exploration ends with the exact sentence, exit 0", async () => {
+  const r = await explore("--scenario", `${data}/suspend_blocked.json`, "--preemptions", "1");
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(
+    lastLine(r.stdout),
+    /^all \d+ schedules \(\d+ distinct states\) up to 1 preemptions satisfy every invariant$/,
+  );
+  assert.match(r.stdout, /bound 0: \d+ executions, \d+ complete/);
+  assert.match(r.stdout, /bound 1: \d+ executions, \d+ complete/);
+});
+
+Deno.test("deno task explore: the schedule limit is said, exit 3", async () => {
+  const r = await explore(
+    "--scenario",
+    `${data}/coalesce_two_readers.json`,
+    "--preemptions",
+    "2",
+    "--max-schedules",
+    "5",
+  );
+  assert.equal(r.code, 3, r.stderr);
+  assert.match(lastLine(r.stdout), /^stopped at the schedule limit 5: not exhaustive/);
+});
+
+Deno.test("deno task explore: a counterexample goes to the corpus and deno task repro replays it", async () => {
+  const corpus = await Deno.makeTempDir({ prefix: "pagersim-explore-" });
+  try {
+    const service = `${data}/forgetful_service.ts`;
+    const r = await explore(
+      "--scenario",
+      `${data}/coalesce_two_readers.json`,
+      "--preemptions",
+      "2",
+      "--service",
+      service,
+      "--corpus",
+      corpus,
+    );
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stdout, /^counterexample: 0 preemptions/m);
+    assert.match(r.stdout, /^failing verdict: /m);
+    const file = /^written: (.+)$/m.exec(r.stdout)![1];
+    const kase = JSON.parse(await Deno.readTextFile(file));
+    assert.equal(kase.format, "pagersim/case@1");
+    assert.equal(kase.strategy, "replay");
+    const repro = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "--allow-read",
+        "--allow-write=/tmp",
+        "cli/repro.ts",
+        file,
+        "--service",
+        service,
+        "--trace",
+        "none",
+      ],
+      cwd: root,
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const text = new TextDecoder().decode(repro.stdout);
+    assert.equal(repro.code, 0, text + new TextDecoder().decode(repro.stderr));
+    assert.match(text, /reproduced/);
+    assert.match(text, /trace-hash: [0-9a-f]{16}: match|match/);
+  } finally {
+    await Deno.remove(corpus, { recursive: true });
+  }
+});

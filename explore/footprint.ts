@@ -1,0 +1,127 @@
+/**
+ * Footprints: the kernel objects one scheduler step touched, read off the
+ * events it emitted. Two steps of different threads whose footprints are
+ * disjoint commute and neither enables nor disables the other, which is what
+ * the sleep-set reduction relies on.
+ *
+ * Tokens: `t<tid>` a thread (its own steps, wakes, suspends, kills), `o<koid>`
+ * a kernel object (VMO, port, VMAR, ...), `h<value>` a handle value named in a
+ * syscall's arguments (closing it conflicts with every use), and `time` when
+ * virtual time decides what runs (overtime deadlines, delayed events).
+ *
+ * @module
+ */
+
+import type { KernelEvent } from "../kernel/events.ts";
+import type { Kernel } from "../kernel/kernel.ts";
+
+/** The tokens of one step. */
+export type Footprint = ReadonlySet<string>;
+
+/** True if two footprints share a token: the steps may not commute. */
+export function conflicts(a: Footprint, b: Footprint): boolean {
+  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
+  for (const t of small) if (large.has(t)) return true;
+  return false;
+}
+
+/** Collects the footprint of the step in progress. */
+export class FootprintRecorder {
+  #tokens = new Set<string>();
+  /** Every handle value the step could name, and the object it named (values are never reused). */
+  readonly #handleObjects = new Map<number, number>();
+  /** Tokens of the syscall each thread is inside (from its call event until its return). */
+  readonly #inCall = new Map<number, Set<string>>();
+  /** `#inCall` as it stood when each thread's next step starts. */
+  readonly #atStart = new Map<number, ReadonlySet<string>>();
+
+  constructor(readonly kernel: Kernel, readonly timed: boolean) {}
+
+  /** Ends the step of thread `tid`: its footprint, and a fresh start for the next step. */
+  take(tid: number): Footprint {
+    const fp = this.#tokens;
+    // A step that resumes inside a syscall may read anything that syscall names, event or not.
+    for (const t of this.#atStart.get(tid) ?? []) fp.add(t);
+    this.#atStart.set(tid, new Set(this.#inCall.get(tid) ?? []));
+    fp.add(`t${tid}`);
+    if (this.timed) fp.add("time");
+    this.#tokens = new Set();
+    return fp;
+  }
+
+  /** Adds the tokens of one event. */
+  add(e: KernelEvent): void {
+    const tok = this.#tokens;
+    switch (e.k) {
+      case "call": {
+        const call = new Set([`t${e.tid}`]);
+        // Faults go through the root VMAR's mapping list, which maps and unmaps change.
+        if (e.name === "mem_read" || e.name === "mem_write") {
+          call.add(`o${this.kernel.rootVmar.koid}`);
+        }
+        for (const a of e.args) {
+          if (typeof a !== "number" || !Number.isSafeInteger(a) || a <= 0) continue;
+          const entry = this.kernel.handles.entry(a);
+          if (entry !== undefined) this.#handleObjects.set(a, entry.object.koid);
+          const koid = this.#handleObjects.get(a);
+          if (koid !== undefined) {
+            call.add(`h${a}`);
+            call.add(`o${koid}`);
+          }
+        }
+        for (const t of call) tok.add(t);
+        this.#inCall.set(e.tid, call);
+        return;
+      }
+      case "block": {
+        tok.add(`t${e.tid}`);
+        // Resuming from the wait re-reads the object waited on (spec 3.6: the lookup reruns).
+        const m = /^(?:vmo|port) (\d+)/.exec(e.on);
+        if (m !== null) {
+          tok.add(`o${m[1]}`);
+          this.#inCall.get(e.tid)?.add(`o${m[1]}`);
+        }
+        return;
+      }
+      case "ret":
+        tok.add(`t${e.tid}`);
+        this.#inCall.delete(e.tid);
+        return;
+      case "wake":
+      case "thread":
+        tok.add(`t${e.tid}`);
+        return;
+      case "request":
+      case "coalesce":
+      case "resolve":
+      case "supply":
+      case "detach":
+        tok.add(`o${e.vmo}`);
+        return;
+      case "copy":
+      case "store":
+        tok.add(`t${e.tid}`);
+        tok.add(`o${e.vmo}`);
+        return;
+      case "page-fault":
+        tok.add(`t${e.tid}`);
+        tok.add(`o${e.vmo}`);
+        this.#inCall.delete(e.tid);
+        return;
+      case "packet-queued":
+      case "packet-dequeued":
+      case "packet-withdrawn":
+      case "packet-dropped":
+        tok.add(`o${e.port}`);
+        tok.add(`o${e.vmo}`);
+        return;
+    }
+  }
+
+  /** Remembers the handles open now, so a later step naming a closed one still resolves it. */
+  noteHandles(): void {
+    for (const [value, entry] of this.kernel.handles) {
+      this.#handleObjects.set(value, entry.object.koid);
+    }
+  }
+}

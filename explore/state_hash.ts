@@ -1,0 +1,276 @@
+/**
+ * The fingerprint of a world state, for "a state reached twice is explored
+ * once". Threads are generators and cannot be hashed, but a thread's local
+ * state is a deterministic function of what it has seen: the syscalls it made
+ * with their arguments and results, the packets and bytes it received, and
+ * its random draws. So a state is (each thread's history, the canonical
+ * kernel state): page slots and contents, outstanding requests and their
+ * waiters, each proxy's queue, port queues, the handle table, thread
+ * suspend/kill/wait states, mappings, and time.
+ *
+ * Request ids are global counters that differ between interleavings, so
+ * requests are named by their range and their creation rank within the VMO.
+ *
+ * @module
+ */
+
+import type { KernelEvent, PagePacket } from "../kernel/events.ts";
+import type { KernelObject } from "../kernel/handles.ts";
+import { KThread, MARKER, type Page, Pager, SuspendToken, Vmar, Vmo } from "../kernel/objects.ts";
+import type { PageRequest, Waiter } from "../kernel/page_source.ts";
+import { Port } from "../kernel/port.ts";
+import type { World } from "../sim/world.ts";
+import { type Fingerprint, Hasher } from "./_hasher.ts";
+
+/**
+ * Canonical names of handle values and koids: the k-th one thread t created
+ * is `t.k`, whatever the global counters said. States that differ only in the
+ * order threads allocated handles are the same up to renaming, and nothing in
+ * the kernel depends on the numbers themselves.
+ */
+export class Names {
+  readonly #handles = new Map<number, string>();
+  readonly #koids = new Map<number, string>();
+  readonly #seenHandles = new Set<number>();
+  readonly #seenKoids = new Set<number>();
+  readonly #counts = new Map<number, number>();
+  #baseline = false;
+
+  /** Marks everything created so far (process setup) as keeping its own number. */
+  baseline(kernel: import("../kernel/kernel.ts").Kernel): void {
+    if (this.#baseline) return;
+    this.#baseline = true;
+    for (const [value, entry] of kernel.handles) {
+      this.#seenHandles.add(value);
+      this.#seenKoids.add(entry.object.koid);
+    }
+  }
+
+  /** Names the handles and objects thread `tid` created during its step. */
+  step(kernel: import("../kernel/kernel.ts").Kernel, tid: number): void {
+    this.baseline(kernel);
+    for (const [value, entry] of kernel.handles) {
+      if (!this.#seenHandles.has(value)) {
+        this.#seenHandles.add(value);
+        this.#handles.set(value, this.#next(tid));
+      }
+      const koid = entry.object.koid;
+      if (!this.#seenKoids.has(koid)) {
+        this.#seenKoids.add(koid);
+        this.#koids.set(koid, this.#next(tid));
+      }
+    }
+  }
+
+  #next(tid: number): string {
+    const n = this.#counts.get(tid) ?? 0;
+    this.#counts.set(tid, n + 1);
+    return `${tid}.${n}`;
+  }
+
+  /** The canonical name of a number that may be a handle value. */
+  handle(value: number): string {
+    return this.#handles.get(value) ?? `#${value}`;
+  }
+
+  /** The canonical name of a koid. */
+  koid(koid: number): string {
+    return this.#koids.get(koid) ?? `#${koid}`;
+  }
+}
+
+/** Per-thread histories: a running hash of everything each thread has observed. */
+export class ThreadHistories {
+  readonly #byTid = new Map<number, Hasher>();
+  readonly #inCall = new Set<number>();
+
+  /** True while thread `tid` is inside a syscall (between its call and its return). */
+  inCall(tid: number): boolean {
+    return this.#inCall.has(tid);
+  }
+
+  #of(tid: number): Hasher {
+    let h = this.#byTid.get(tid);
+    if (h === undefined) {
+      h = new Hasher().word(tid);
+      this.#byTid.set(tid, h);
+    }
+    return h;
+  }
+
+  /** Adds an event to the history of the thread it belongs to (if any). */
+  event(e: KernelEvent, names: Names): void {
+    switch (e.k) {
+      case "call": {
+        this.#inCall.add(e.tid);
+        const h = this.#of(e.tid).word(1).str(e.name).word(e.args.length);
+        for (const a of e.args) {
+          if (typeof a === "number") h.str(names.handle(a));
+          else h.str(JSON.stringify(a) ?? String(a));
+        }
+        return;
+      }
+      case "ret":
+        this.#inCall.delete(e.tid);
+        this.#of(e.tid).word(2).str(e.name).num(e.status);
+        return;
+      case "request":
+        this.#of(e.tid).word(11).num(e.vmo).str(e.type).num(e.start).num(e.end);
+        return;
+      case "coalesce":
+        this.#of(e.tid).word(12).num(e.vmo);
+        return;
+      case "wake":
+        this.#of(e.tid).word(3).num(e.status).str(e.why);
+        return;
+      case "block":
+        this.#of(e.tid).word(4);
+        return;
+      case "copy":
+        this.#of(e.tid).word(5).num(e.offset).bytes(e.bytes);
+        return;
+      case "packet-dequeued":
+        packet(this.#of(e.tid).word(6), e.packet);
+        return;
+      case "page-fault":
+        this.#inCall.delete(e.tid);
+        this.#of(e.tid).word(7).num(e.addr).num(e.synth);
+        return;
+      case "thread":
+        this.#of(e.tid).word(8).str(e.what);
+        return;
+    }
+  }
+
+  /** A random draw of thread `tid` (its value is part of its local state). */
+  draw(tid: number, n: number, value: number): void {
+    this.#of(tid).word(9).word(n).word(value);
+  }
+
+  /** One scheduler step of thread `tid`. */
+  step(tid: number): void {
+    this.#of(tid).word(10);
+  }
+
+  /** The history fingerprint of a thread. */
+  of(tid: number): Fingerprint {
+    return this.#of(tid).value;
+  }
+}
+
+function packet(h: Hasher, p: PagePacket): Hasher {
+  return h.num(p.type).num(p.key).num(p.command).num(p.offset).num(p.length);
+}
+
+function waiter(h: Hasher, w: Waiter, ranks: Map<PageRequest, number>): void {
+  h.word(w.tid).word(w.waiting ? 1 : 0).num(w.status).num(w.error).num(w.start).num(w.end)
+    .word(w.earlyWake ? 1 : 0).num(w.wakePage).num(w.deadline === Infinity ? -1 : w.deadline)
+    .num(w.request === null ? -1 : ranks.get(w.request) ?? -2);
+}
+
+function vmo(h: Hasher, v: Vmo, ranks: Map<PageRequest, number>, n: Names): void {
+  h.word(0x11).str(n.koid(v.koid)).num(v.size).num(v.handleCount).num(v.mappings).num(v.inflight)
+    .word(v.dead ? 1 : 0);
+  for (let p = 0; p < v.slots.length; p++) {
+    const s = v.slots[p];
+    if (s === undefined) continue;
+    h.num(p);
+    if (s === MARKER) h.word(1);
+    else h.str((s as Page).state).bytes((s as Page).data);
+  }
+  h.word(0xffff);
+  const source = v.source;
+  if (source === null) return;
+  h.word(source.detached ? 1 : 0);
+  const requests = [...source.outstanding("READ"), ...source.outstanding("DIRTY")];
+  for (const r of requests) {
+    h.str(r.type).num(r.start).num(r.end).num(r.pending).num(ranks.get(r)!);
+    for (const w of r.waiters()) waiter(h, w, ranks);
+    h.word(r.primary === null ? 0 : 1);
+  }
+  const proxy = v.proxy!;
+  h.num(proxy.pendingCount).word(proxy.stuck ? 1 : 0).word(proxy.completeQueued ? 1 : 0)
+    .num(proxy.completesDelivered);
+}
+
+function object(h: Hasher, o: KernelObject, ranks: Map<PageRequest, number>, n: Names): void {
+  if (o instanceof Vmo) return vmo(h, o, ranks, n);
+  if (o instanceof Port) {
+    h.word(0x12).str(n.koid(o.koid)).num(o.handleCount);
+    for (const p of o.packets()) {
+      if ("command" in p) packet(h, p);
+      else h.num(p.type).num(p.key).num(p.status).str(JSON.stringify(p.user));
+    }
+    return;
+  }
+  if (o instanceof Pager) {
+    h.word(0x13).str(n.koid(o.koid)).num(o.handleCount).word(o.closed ? 1 : 0);
+    for (const v of o.vmos) h.str(n.koid(v.koid));
+    return;
+  }
+  if (o instanceof KThread) {
+    h.word(0x14).str(n.koid(o.koid)).num(o.handleCount).num(o.suspendCount)
+      .word(o.killed ? 1 : 0).word(o.exited ? 1 : 0).str(
+        o.waiterVmo ? n.koid(o.waiterVmo.koid) : "-",
+      );
+    if (o.waiter !== null) waiter(h, o.waiter, ranks);
+    for (const v of o.held) h.str(n.koid(v.koid));
+    return;
+  }
+  if (o instanceof SuspendToken) {
+    h.word(0x15).str(n.koid(o.koid)).num(o.handleCount).word(o.released ? 1 : 0).word(o.thread.tid);
+    return;
+  }
+  if (o instanceof Vmar) {
+    h.word(0x16).str(n.koid(o.koid)).num(o.nextAddr);
+    for (const m of o.mappings) {
+      h.num(m.addr).num(m.len).str(n.koid(m.vmo.koid)).num(m.vmoOffset).word(m.writable ? 1 : 0);
+    }
+    return;
+  }
+  h.word(0x17).str(n.koid(o.koid)).num(o.objType).num(o.handleCount);
+}
+
+/**
+ * The fingerprint of the world's state: thread histories and canonical kernel
+ * state. `null` when a thread is parked inside a syscall at a point that is
+ * not a wait: what it has read there is in no event, so its local state
+ * cannot be told apart (only kernel variants that drop a lock mid-call do this).
+ */
+export function stateFingerprint(
+  world: World,
+  histories: ThreadHistories,
+  names: Names,
+): Fingerprint | null {
+  for (const t of world.threads) {
+    if (t.pending?.kind === "syscall" && histories.inCall(t.tid)) return null;
+  }
+  const h = new Hasher();
+  const k = world.kernel;
+  h.num(world.step).num(k.now).word(world.fair ? 1 : 0);
+  for (const t of world.threads) {
+    h.word(t.tid).mix(histories.of(t.tid)).str(t.end.kind).str(t.pending?.kind ?? "none");
+    // A delayed environment event becomes runnable at a step count.
+    if (t.role === "env" && t.steps === 0) h.num(Math.max(0, t.notBefore - world.step));
+  }
+  const objects = new Map<string, KernelObject>();
+  const handles: string[] = [];
+  for (const [value, entry] of k.handles) {
+    handles.push(`${names.handle(value)}:${entry.rights}:${names.koid(entry.object.koid)}`);
+    objects.set(names.koid(entry.object.koid), entry.object);
+  }
+  for (const text of handles.sort()) h.str(text);
+  for (const o of [...k.pagerVmos, ...k.ports, ...world.threads.map((t) => t.k), k.rootVmar]) {
+    objects.set(names.koid(o.koid), o);
+  }
+  const ranks = new Map<PageRequest, number>();
+  for (const v of k.pagerVmos) {
+    if (v.source === null) continue;
+    // Creation order decides the proxy's FIFO; ids themselves differ between interleavings.
+    const byAge = [...v.source.outstanding("READ"), ...v.source.outstanding("DIRTY")]
+      .sort((a, b) => a.id - b.id);
+    byAge.forEach((r, i) => ranks.set(r, i));
+  }
+  for (const name of [...objects.keys()].sort()) object(h, objects.get(name)!, ranks, names);
+  return h.value;
+}
