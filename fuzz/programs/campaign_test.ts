@@ -1,0 +1,84 @@
+import { strict as assert } from "node:assert";
+import fc from "fast-check";
+import { ProgramFuzzer } from "./campaign.ts";
+import {
+  parseProgramCase,
+  programFindingToCase,
+  replayProgramCase,
+  writeProgramCase,
+} from "./corpus.ts";
+import { programArbitrary } from "./generate.ts";
+import { MUTANTS, ReplaceLeaksKernel } from "./mutants.ts";
+import { callCount, type Program } from "./program.ts";
+import { shrinkProgram } from "./shrink.ts";
+import { runProgram } from "./run_program.ts";
+
+Deno.test("a program campaign on the model runs clean under the program's contract", () => {
+  const fuzzer = new ProgramFuzzer({ seed: 11, guided: true, checks: "contract" });
+  let failed = 0;
+  while (fuzzer.runs < 2000) if (fuzzer.step().failed) failed++;
+  assert.equal(failed, 0);
+  assert.ok(fuzzer.seen.size > 1000, `${fuzzer.seen.size} signatures`);
+});
+
+Deno.test("novelty guidance reaches more kernel states than fresh programs in the same runs", () => {
+  const reach = (guided: boolean) => {
+    const f = new ProgramFuzzer({ seed: 5, guided, checks: "contract" });
+    while (f.runs < 3000) f.step();
+    return f.seen.size;
+  };
+  const guided = reach(true), unguided = reach(false);
+  assert.ok(guided > unguided, `guided ${guided}, unguided ${unguided}`);
+});
+
+Deno.test("programArbitrary composes with fc.assert; its shrunk leak shrinks further to at most two calls", () => {
+  // The program's own contract only: properties/ monitors have their own tests.
+  const contract = { monitors: () => [] };
+  fc.assert(
+    fc.property(programArbitrary(), (p) => runProgram(p, contract).verdict.kind === "pass"),
+    {
+      numRuns: 150,
+      seed: 4,
+    },
+  );
+  const r = fc.check(
+    fc.property(
+      programArbitrary(),
+      (p) =>
+        runProgram(p, { ...contract, makeKernel: (o) => new ReplaceLeaksKernel(o) }).verdict
+          .kind === "pass",
+    ),
+    { numRuns: 500, seed: 4 },
+  );
+  assert.equal(r.failed, true);
+  const cx = r.counterexample![0];
+  assert.ok(callCount(cx) <= 10, `fast-check shrank to ${callCount(cx)} calls`);
+  const leaks = (p: Program) =>
+    runProgram(p, { ...contract, makeKernel: (o) => new ReplaceLeaksKernel(o) }).verdict.kind !==
+      "pass";
+  const shrunk = shrinkProgram({ program: cx, decisions: [] }, { fails: (c) => leaks(c.program) });
+  assert.ok(leaks(shrunk.case.program));
+  assert.ok(callCount(shrunk.case.program) <= 2, JSON.stringify(shrunk.case.program));
+});
+
+Deno.test("a finding becomes a program case that replays with its verdict and trace hash", async () => {
+  const fuzzer = new ProgramFuzzer({
+    seed: 1,
+    guided: true,
+    checks: "contract",
+    makeKernel: MUTANTS["replace-leaks"],
+  });
+  let finding = null;
+  while (finding === null && fuzzer.runs < 1000) finding = fuzzer.step().finding;
+  assert.ok(finding !== null);
+  const dir = await Deno.makeTempDir({ dir: "/tmp" });
+  const file = await writeProgramCase(
+    dir,
+    programFindingToCase(finding, { campaignSeed: 1, checks: "contract" }),
+  );
+  const c = parseProgramCase(JSON.parse(await Deno.readTextFile(file)), file);
+  const onMutant = replayProgramCase(c, MUTANTS["replace-leaks"]);
+  assert.ok(onMutant.reproduced && onMutant.hashMatches);
+  assert.equal(replayProgramCase(c).reproduced, false, "the model itself does not leak");
+  await Deno.remove(dir, { recursive: true });
+});

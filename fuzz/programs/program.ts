@@ -1,0 +1,329 @@
+/**
+ * Syscall programs: plain JSON that says, per thread, which `zx_*` calls to
+ * make with which arguments. Handle arguments are resources: "the handle call
+ * `c` of thread `t` returned" (syzkaller's resource references), a program
+ * thread's own handle, or the root VMAR; the interpreter resolves them when
+ * the call runs, so a reference to a call that has not run (or failed) is an
+ * invalid handle, exactly as a racing program would see it.
+ *
+ * @module
+ */
+
+import { z } from "zod";
+import { formatIssues } from "../../sim/scenario.ts";
+
+/** The corpus format tag of a program case; bump it when the meaning of a field changes. */
+export const PROGRAM_FORMAT = "pagersim/program@1";
+
+/** `[thread, call]`: call `call` of program thread `thread` (`call` -1: a call the shrinker removed). */
+export type CallRef = readonly [number, number];
+
+/** One argument of a call. Numbers are passed as they are (garbage included). */
+export type Arg =
+  | number
+  /** The handle call `h` returned (its `out` value); an invalid handle if it returned none. */
+  | { readonly h: CallRef }
+  /** The handle of program thread `thread`. */
+  | { readonly thread: number }
+  /** The handle of the root VMAR. */
+  | { readonly vmar: 0 }
+  /** The address the `zx_vmar_map` call `addr` returned, plus `plus` bytes. */
+  | { readonly addr: CallRef; readonly plus: number }
+  /** A field of the packet the `zx_port_wait` call `pkt` dequeued (0 if none). */
+  | { readonly pkt: CallRef; readonly field: "key" | "offset" | "length" }
+  /** A deadline `after` ticks from the moment the call runs. */
+  | { readonly after: number }
+  /** A buffer of `bytes` bytes, each `fill`. */
+  | { readonly bytes: number; readonly fill: number }
+  /** A user packet with this key. */
+  | { readonly packet: number };
+
+/** What a call's successful result is, as a resource later calls can name. */
+export type Produces = "pager" | "port" | "vmo" | "token" | "same" | "addr" | "packet" | null;
+
+/** What kind of value a parameter wants (the generator's guide; the kernel sees any value). */
+export type Param =
+  | "pager"
+  | "port"
+  | "vmo"
+  | "aux"
+  | "thread"
+  | "vmar"
+  | "handle"
+  | "options"
+  | "vmoOptions"
+  | "size"
+  | "key"
+  | "offset"
+  | "length"
+  | "pagerOp"
+  | "failData"
+  | "vmoOp"
+  | "rights"
+  | "topic"
+  | "deadline"
+  | "buffer"
+  | "userPacket"
+  | "mapOptions"
+  | "vmarOffset"
+  | "address"
+  | "pktOffset"
+  | "pktLength";
+
+/** One call the programs can make: its parameters, and what it produces. */
+export interface CallSpec {
+  readonly params: readonly Param[];
+  readonly produces: Produces;
+  /** May park the thread on a pager request (so pager error codes are allowed). */
+  readonly blocking: boolean;
+}
+
+/** The whole implemented syscall surface (sim/sys.ts), in Zircon's argument order. */
+export const CALLS = {
+  zx_pager_create: { params: ["options"], produces: "pager", blocking: false },
+  zx_pager_create_vmo: {
+    params: ["pager", "vmoOptions", "port", "key", "size"],
+    produces: "vmo",
+    blocking: false,
+  },
+  zx_pager_detach_vmo: { params: ["pager", "vmo"], produces: null, blocking: false },
+  zx_pager_supply_pages: {
+    params: ["pager", "vmo", "pktOffset", "pktLength", "aux", "offset"],
+    produces: null,
+    blocking: false,
+  },
+  zx_pager_op_range: {
+    params: ["pager", "pagerOp", "vmo", "pktOffset", "pktLength", "failData"],
+    produces: null,
+    blocking: false,
+  },
+  zx_port_create: { params: ["options"], produces: "port", blocking: false },
+  zx_port_queue: { params: ["port", "userPacket"], produces: null, blocking: false },
+  zx_port_wait: { params: ["port", "deadline"], produces: "packet", blocking: false },
+  zx_port_cancel_key: { params: ["port", "options", "key"], produces: null, blocking: false },
+  zx_handle_close: { params: ["handle"], produces: null, blocking: false },
+  zx_handle_duplicate: { params: ["handle", "rights"], produces: "same", blocking: false },
+  zx_handle_replace: { params: ["handle", "rights"], produces: "same", blocking: false },
+  zx_object_get_info: { params: ["vmo", "topic"], produces: null, blocking: false },
+  zx_vmo_create: { params: ["size", "vmoOptions"], produces: "vmo", blocking: false },
+  zx_vmo_get_size: { params: ["vmo"], produces: null, blocking: false },
+  zx_vmo_read: { params: ["vmo", "offset", "length"], produces: null, blocking: true },
+  zx_vmo_write: { params: ["vmo", "buffer", "offset"], produces: null, blocking: true },
+  zx_vmo_op_range: { params: ["vmo", "vmoOp", "offset", "length"], produces: null, blocking: true },
+  zx_vmar_map: {
+    params: ["vmar", "mapOptions", "vmarOffset", "vmo", "offset", "length"],
+    produces: "addr",
+    blocking: false,
+  },
+  zx_vmar_unmap: { params: ["vmar", "address", "length"], produces: null, blocking: false },
+  mem_read: { params: ["address", "length"], produces: null, blocking: true },
+  mem_write: { params: ["address", "buffer"], produces: null, blocking: true },
+  zx_task_suspend: { params: ["thread"], produces: "token", blocking: false },
+  zx_task_kill: { params: ["thread"], produces: null, blocking: false },
+} as const satisfies Record<string, CallSpec>;
+
+/** The name of a call programs can make. */
+export type CallName = keyof typeof CALLS;
+
+/** Every call name, in table order. */
+export const CALL_NAMES: readonly CallName[] = Object.keys(CALLS) as CallName[];
+
+/** One call of a program thread. */
+export interface ProgramCall {
+  readonly call: CallName;
+  readonly args: readonly Arg[];
+}
+
+/** One program thread. */
+export interface ProgramThread {
+  /** Return ZX_ERR_SHOULD_WAIT instead of blocking on the pager (the documented old mode). */
+  readonly failInsteadOfBlock: boolean;
+  readonly calls: readonly ProgramCall[];
+}
+
+/** A syscall program: a kernel configuration and the threads' calls. */
+export interface Program {
+  /** Page size of the kernel, bytes. */
+  readonly pageSize: number;
+  /** Overtime timeout of pager waits, in ticks; 0: never. */
+  readonly overtimeTicks: number;
+  readonly threads: readonly ProgramThread[];
+}
+
+const ref = z.tuple([z.number().int().min(0).max(63), z.number().int().min(-1).max(4095)]);
+
+/** The schema of one argument. */
+export const ArgSchema: z.ZodType<Arg> = z.union([
+  z.number(),
+  z.object({ h: ref }).strict(),
+  z.object({ thread: z.number().int().min(0).max(63) }).strict(),
+  z.object({ vmar: z.literal(0) }).strict(),
+  z.object({ addr: ref, plus: z.number() }).strict(),
+  z.object({ pkt: ref, field: z.enum(["key", "offset", "length"]) }).strict(),
+  z.object({ after: z.number().int().min(0).max(1_000_000) }).strict(),
+  z.object({ bytes: z.number().int().min(0).max(1 << 16), fill: z.number().int().min(0).max(255) })
+    .strict(),
+  z.object({ packet: z.number() }).strict(),
+]) as z.ZodType<Arg>;
+
+/** The schema of a program. */
+export const ProgramSchema: z.ZodType<Program> = z.object({
+  pageSize: z.number().int().refine((n) => n >= 8 && n <= 65536 && (n & (n - 1)) === 0, {
+    message: "a power of two in [8, 65536]",
+  }),
+  overtimeTicks: z.number().int().min(0).max(1_000_000),
+  threads: z.array(
+    z.object({
+      failInsteadOfBlock: z.boolean(),
+      calls: z.array(
+        z.object({
+          call: z.enum(CALL_NAMES as [CallName, ...CallName[]]),
+          args: z.array(ArgSchema).max(8),
+        }).strict().refine((c) => c.args.length === CALLS[c.call].params.length, {
+          message: "wrong number of arguments for the call",
+        }),
+      ).max(4096),
+    }).strict(),
+  ).min(1).max(64),
+}).strict() as z.ZodType<Program>;
+
+/** A program document that did not validate. */
+export class ProgramError extends Error {
+  override name = "ProgramError";
+}
+
+/** Validates a program; the error names every bad field. */
+export function parseProgram(doc: unknown, where = "program"): Program {
+  const r = ProgramSchema.safeParse(doc);
+  if (!r.success) {
+    throw new ProgramError(`${where}:\n  - ${formatIssues(r.error.issues).join("\n  - ")}`);
+  }
+  return r.data;
+}
+
+/** Total number of calls over all threads. */
+export function callCount(p: Program): number {
+  return p.threads.reduce((n, t) => n + t.calls.length, 0);
+}
+
+/** The call a reference names, if the program has it. */
+export function callAt(p: Program, r: CallRef): ProgramCall | undefined {
+  return p.threads[r[0]]?.calls[r[1]];
+}
+
+/**
+ * What kind of resource the call at `r` produces: a duplicate or replacement
+ * produces what its source names.
+ */
+export function producedKind(p: Program, r: CallRef, depth = 0): Produces {
+  const c = callAt(p, r);
+  if (c === undefined || depth > 64) return null;
+  const kind = CALLS[c.call].produces;
+  if (kind !== "same") return kind;
+  const src = c.args[0];
+  if (typeof src === "object" && "h" in src) return producedKind(p, src.h, depth + 1);
+  if (typeof src === "object" && "thread" in src) return null;
+  return null;
+}
+
+/** True if the call at `r` creates a pager-backed VMO (directly or through duplicates). */
+export function isPagerVmo(p: Program, r: CallRef, depth = 0): boolean {
+  const c = callAt(p, r);
+  if (c === undefined || depth > 64) return false;
+  if (c.call === "zx_pager_create_vmo") return true;
+  const src = c.args[0];
+  return CALLS[c.call].produces === "same" && typeof src === "object" && "h" in src &&
+    isPagerVmo(p, src.h, depth + 1);
+}
+
+/** Every call reference inside an argument (for renumbering). */
+export function argRef(a: Arg): CallRef | null {
+  if (typeof a !== "object") return null;
+  if ("h" in a) return a.h;
+  if ("addr" in a) return a.addr;
+  if ("pkt" in a) return a.pkt;
+  return null;
+}
+
+/** The argument with its call reference replaced. */
+export function withRef(a: Arg, r: CallRef): Arg {
+  if (typeof a !== "object") return a;
+  if ("h" in a) return { h: r };
+  if ("addr" in a) return { ...a, addr: r };
+  if ("pkt" in a) return { ...a, pkt: r };
+  return a;
+}
+
+/**
+ * Rewrites every call reference and thread number of a program: `call`
+ * maps a reference to its new one (or null: dangling), `thread` a thread
+ * number to its new one (or null: an invalid thread).
+ */
+export function renumber(
+  p: Program,
+  call: (r: CallRef) => CallRef | null,
+  thread: (t: number) => number | null,
+): Program {
+  return {
+    ...p,
+    threads: p.threads.map((t) => ({
+      ...t,
+      calls: t.calls.map((c) => ({
+        ...c,
+        args: c.args.map((a) => {
+          const r = argRef(a);
+          if (r !== null) return withRef(a, call(r) ?? [0, -1]);
+          if (typeof a === "object" && "thread" in a) return { thread: thread(a.thread) ?? 63 };
+          return a;
+        }),
+      })),
+    })),
+  };
+}
+
+/** The program without call `index` of thread `t`; references to it dangle, later ones shift. */
+export function removeCall(p: Program, t: number, index: number, count = 1): Program {
+  const cut = renumber(p, (r) => {
+    if (r[0] !== t || r[1] < index) return r;
+    if (r[1] < index + count) return null;
+    return [t, r[1] - count];
+  }, (x) => x);
+  return {
+    ...cut,
+    threads: cut.threads.map((th, i) =>
+      i === t ? { ...th, calls: th.calls.filter((_, j) => j < index || j >= index + count) } : th
+    ),
+  };
+}
+
+/** The program with `calls` inserted before call `index` of thread `t`; later references shift. */
+export function insertCalls(
+  p: Program,
+  t: number,
+  index: number,
+  calls: readonly ProgramCall[],
+): Program {
+  const moved = renumber(
+    p,
+    (r) => (r[0] === t && r[1] >= index ? [t, r[1] + calls.length] : r),
+    (x) => x,
+  );
+  return {
+    ...moved,
+    threads: moved.threads.map((th, i) =>
+      i === t
+        ? { ...th, calls: [...th.calls.slice(0, index), ...calls, ...th.calls.slice(index)] }
+        : th
+    ),
+  };
+}
+
+/** The program without thread `t`; references into it dangle, later threads renumber. */
+export function removeThread(p: Program, t: number): Program {
+  const cut = renumber(
+    p,
+    (r) => (r[0] === t ? null : r[0] > t ? [r[0] - 1, r[1]] : r),
+    (x) => (x === t ? null : x > t ? x - 1 : x),
+  );
+  return { ...cut, threads: cut.threads.filter((_, i) => i !== t) };
+}
