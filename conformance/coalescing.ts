@@ -5,26 +5,28 @@
  * @module
  */
 
-import {
-  check,
-  type ConformanceCase,
-  pagerCase,
-  skipped,
-  VMAR_VMO,
-  type Worker,
-} from "./harness.ts";
+import { child } from "./_level2.ts";
+import { check, type ConformanceCase, pagerCase, vmoVmarCases, type Worker } from "./harness.ts";
 
 const AREA = "coalescing";
 
 /** The `coalescing` cases. */
 export const COALESCING_CASES: readonly ConformanceCase[] = [
-  ...skipped(
-    "P35",
-    "CloneSimultaneousReadTest",
-    AREA,
-    VMAR_VMO,
-    "needs a COW clone (zx_vmo_create_child SNAPSHOT_AT_LEAST_ON_WRITE, kernel level 2)",
-  ),
+  // A parent reader and a clone reader of page 0 share one READ on the parent; one supply wakes both.
+  ...vmoVmarCases("P35", "CloneSimultaneousReadTest", AREA, function* (t, access) {
+    const vmo = yield* t.vmo(1);
+    const clone = yield* child(t, vmo, 1);
+    const parentReader = t.reader(vmo, 0, 1, access);
+    const cloneReader = t.reader(clone, 0, 1, access);
+    yield* t.waitUntilBlocked(parentReader);
+    yield* t.waitUntilBlocked(cloneReader);
+    yield* t.waitForPageRead(vmo, 0, 1);
+    yield* t.expectNoPacket();
+    yield* t.supplyOk(vmo, 0, 1);
+    yield* t.expectRead(parentReader, vmo, 0, 1);
+    yield* t.expectRead(cloneReader, clone, 0, 1);
+    yield* t.expectNoPacket();
+  }),
 
   // A 555-page commit is one READ [0,555), completed by one supply.
   pagerCase("P45", "SimpleCommitTest", AREA, function* (t) {

@@ -6,21 +6,108 @@
  * @module
  */
 
-import { ZX_ERR_BAD_STATE, ZX_OK } from "../kernel/constants.ts";
+import {
+  ZX_ERR_BAD_STATE,
+  ZX_OK,
+  ZX_VMO_OP_ALWAYS_NEED,
+  ZX_VMO_TRAP_DIRTY,
+} from "../kernel/constants.ts";
+import {
+  ackDirty,
+  begin,
+  child,
+  committed,
+  end,
+  expectDirty,
+  fill,
+  opDirty,
+  readNow,
+  same,
+  waitForPageDirty,
+  writeback,
+  writer,
+} from "./_level2.ts";
 import {
   type Access,
   check,
   type ConformanceCase,
   expectStatus,
+  PAGE,
   pagerCase,
   type PagerTest,
-  skipped,
-  TRAP_NOTRAP,
-  VMAR_VMO,
   vmoVmarCases,
 } from "./harness.ts";
 
 const AREA = "detach";
+const TRAP = ZX_VMO_TRAP_DIRTY;
+
+/** Upstream `DecommitOnDetachTest`: a clone's read commits a parent page; detach drops it. */
+function* decommitOnDetach(t: PagerTest, access: Access) {
+  const vmo = yield* t.vmo(2);
+  const clone = yield* child(t, vmo, 2);
+  const r = t.reader(clone, 0, 1, access);
+  yield* t.waitForPageRead(vmo, 0, 1);
+  yield* t.supplyOk(vmo, 0, 1);
+  yield* t.expectRead(r, clone, 0, 1);
+  check((yield* committed(t, vmo.handle)) === 1, "the parent holds the supplied page");
+  expectStatus(yield* t.detach(vmo), ZX_OK, "zx_pager_detach_vmo");
+  yield* t.waitForPageComplete(vmo);
+  check((yield* committed(t, vmo.handle)) === 0, "detach left the parent's clean page committed");
+  yield* t.expectFailure(t.reader(vmo, 0, 1, access), access, ZX_ERR_BAD_STATE);
+  yield* t.expectFailure(t.reader(clone, 0, 1, access), access, ZX_ERR_BAD_STATE);
+  yield* t.expectNoPacket();
+}
+
+/** Upstream `WritebackDirtyPagesAfterDetach`: dirty data survives detach and can be written back. */
+function* writebackAfterDetach(t: PagerTest, trap: boolean) {
+  const vmo = yield* t.vmo(1, trap ? TRAP : 0);
+  yield* t.supplyOk(vmo, 0, 1);
+  const data = fill(1, 0x5c);
+  const w = writer(t, vmo, 0, data);
+  if (trap) {
+    yield* waitForPageDirty(t, vmo, 0, 1);
+    yield* ackDirty(t, vmo, 0, 1);
+  }
+  yield* t.expectOk(w);
+  yield* expectDirty(t, vmo, [[0, 1]]);
+  expectStatus(yield* t.detach(vmo), ZX_OK, "zx_pager_detach_vmo");
+  yield* t.waitForPageComplete(vmo);
+  check((yield* committed(t, vmo.handle)) === 1, "detach dropped a dirty page");
+  yield* expectDirty(t, vmo, [[0, 1]]);
+  check(same(yield* readNow(t, vmo, 0, 1), data), "syscall read after detach lost the write");
+  yield* t.expectReadData(t.reader(vmo, 0, 1, "vmar"), data);
+  yield* writeback(t, vmo, 0, 1);
+  yield* expectDirty(t, vmo, []);
+  yield* t.expectNoPacket();
+}
+
+/** Upstream `NoDirtyRequestsAfterDetach`: writes needing a DIRTY request fail once detached. */
+function* noDirtyAfterDetach(t: PagerTest, access: Access) {
+  // (a) a Clean page.
+  const a = yield* t.vmo(1, TRAP);
+  yield* t.supplyOk(a, 0, 1);
+  expectStatus(yield* t.detach(a), ZX_OK, "zx_pager_detach_vmo");
+  yield* t.waitForPageComplete(a);
+  yield* t.expectFailure(writer(t, a, 0, fill(1, 1), access), access, ZX_ERR_BAD_STATE);
+  yield* t.expectNoPacket();
+  yield* expectDirty(t, a, []);
+  // (b) a page awaiting clean: it stays dirty until END cleans it.
+  const b = yield* t.vmo(1, TRAP);
+  yield* t.supplyOk(b, 0, 1);
+  const w = writer(t, b, 0, fill(1, 2));
+  yield* waitForPageDirty(t, b, 0, 1);
+  yield* ackDirty(t, b, 0, 1);
+  yield* t.expectOk(w);
+  expectStatus(yield* begin(t, b, 0, 1), ZX_OK, "WRITEBACK_BEGIN");
+  expectStatus(yield* t.detach(b), ZX_OK, "zx_pager_detach_vmo");
+  yield* t.waitForPageComplete(b);
+  yield* t.expectFailure(writer(t, b, 0, fill(1, 3), access), access, ZX_ERR_BAD_STATE);
+  yield* t.expectNoPacket();
+  yield* expectDirty(t, b, [[0, 1]]);
+  check(same(yield* readNow(t, b, 0, 1), fill(1, 2)), "the failed write changed the page");
+  expectStatus(yield* end(t, b, 0, 1), ZX_OK, "WRITEBACK_END");
+  yield* expectDirty(t, b, []);
+}
 
 /** Upstream `ReadInterrupt{Late,Early}Test` with detach: the READ was dequeued or not yet. */
 function* readDetachInterrupt(t: PagerTest, access: Access, late: boolean) {
@@ -45,13 +132,7 @@ export const DETACH_CASES: readonly ConformanceCase[] = [
     yield* t.expectNoPacket();
   }),
 
-  ...skipped(
-    "P23",
-    "DecommitOnDetachTest",
-    AREA,
-    VMAR_VMO,
-    "needs a COW clone (zx_vmo_create_child SNAPSHOT_AT_LEAST_ON_WRITE, kernel level 2)",
-  ),
+  ...vmoVmarCases("P23", "DecommitOnDetachTest", AREA, decommitOnDetach),
 
   ...vmoVmarCases(
     "P27",
@@ -78,32 +159,47 @@ export const DETACH_CASES: readonly ConformanceCase[] = [
     yield* t.waitForPageComplete(vmo);
   }),
 
-  ...skipped(
-    "P101",
-    "DetachAndAlwaysNeed",
-    AREA,
-    [],
-    "needs ZX_VMO_OP_ALWAYS_NEED (eviction hints, kernel level 2)",
-  ),
-  ...skipped(
+  // ALWAYS_NEED over a detached VMO commits nothing, raises nothing, and reports OK.
+  pagerCase("P101", "DetachAndAlwaysNeed", AREA, function* (t) {
+    const vmo = yield* t.vmo(2);
+    expectStatus(yield* t.detach(vmo), ZX_OK, "zx_pager_detach_vmo");
+    yield* t.waitForPageComplete(vmo);
+    expectStatus(
+      yield* t.sys.vmoOpRange(vmo.handle, ZX_VMO_OP_ALWAYS_NEED, 0, 2 * PAGE),
+      ZX_OK,
+      "ALWAYS_NEED after detach",
+    );
+    yield* t.expectNoPacket();
+  }),
+
+  pagerCase(
     "W63",
-    "WritebackDirtyPagesAfterDetach",
+    "WritebackDirtyPagesAfterDetachTrapDirty",
     AREA,
-    TRAP_NOTRAP,
-    "needs dirty tracking, zx_pager_query_dirty_ranges and WRITEBACK_BEGIN/END (kernel level 2)",
+    (t) => writebackAfterDetach(t, true),
   ),
-  ...skipped(
-    "W66",
-    "NoDirtyRequestsAfterDetach",
+  pagerCase(
+    "W63",
+    "WritebackDirtyPagesAfterDetachNoTrapDirty",
     AREA,
-    VMAR_VMO,
-    "needs ZX_VMO_TRAP_DIRTY and WRITEBACK_BEGIN (kernel level 2)",
+    (t) => writebackAfterDetach(t, false),
   ),
-  ...skipped(
-    "W68",
-    "ResolveDirtyRequestAfterDetach",
-    AREA,
-    [],
-    "needs ZX_VMO_TRAP_DIRTY, DIRTY requests and ZX_PAGER_OP_DIRTY (kernel level 2)",
-  ),
+  ...vmoVmarCases("W66", "NoDirtyRequestsAfterDetach", AREA, noDirtyAfterDetach),
+
+  // A writer blocked on DIRTY fails with BAD_STATE at detach; OP_FAIL and OP_DIRTY then fail too.
+  pagerCase("W68", "ResolveDirtyRequestAfterDetach", AREA, function* (t) {
+    const vmo = yield* t.vmo(1, TRAP);
+    yield* t.supplyOk(vmo, 0, 1);
+    const w = writer(t, vmo, 0, fill(1, 7));
+    yield* waitForPageDirty(t, vmo, 0, 1);
+    expectStatus(yield* t.detach(vmo), ZX_OK, "zx_pager_detach_vmo");
+    yield* t.expectStatusOf(w, ZX_ERR_BAD_STATE);
+    yield* t.waitForPageComplete(vmo);
+    const failed = yield* t.failPages(vmo, 0, 1);
+    check(failed !== ZX_OK, "OP_FAIL after detach succeeded");
+    const dirtied = yield* opDirty(t, vmo, 0, 1);
+    check(dirtied !== ZX_OK, "OP_DIRTY after detach succeeded");
+    yield* expectDirty(t, vmo, []);
+    yield* t.expectNoPacket();
+  }),
 ];

@@ -5,16 +5,9 @@
  * @module
  */
 
-import { ZX_ERR_BAD_STATE, ZX_ERR_IO, ZX_OK } from "../kernel/constants.ts";
-import {
-  check,
-  type ConformanceCase,
-  expectStatus,
-  PAGE,
-  pagerCase,
-  pattern,
-  skipped,
-} from "./harness.ts";
+import { ZX_ERR_BAD_STATE, ZX_ERR_IO, ZX_OK, ZX_VMO_TRAP_DIRTY } from "../kernel/constants.ts";
+import { expectDirty, fill, readNow, same, waitForPageDirty, writer } from "./_level2.ts";
+import { check, type ConformanceCase, expectStatus, PAGE, pagerCase, pattern } from "./harness.ts";
 
 const AREA = "fail-op";
 
@@ -118,11 +111,20 @@ export const FAIL_OP_CASES: readonly ConformanceCase[] = [
     check(bytes.every((b, i) => b === want[i]), "supplied page 10 has the wrong content");
   }),
 
-  ...skipped(
-    "W11",
-    "FailDirtyRequests",
-    AREA,
-    [],
-    "needs ZX_VMO_TRAP_DIRTY and DIRTY requests to fail (kernel level 2)",
-  ),
+  // OP_FAIL answers DIRTY requests too: the writers fail and the pages stay clean and unchanged.
+  pagerCase("W11", "FailDirtyRequests", AREA, function* (t) {
+    const vmo = yield* t.vmo(2, ZX_VMO_TRAP_DIRTY);
+    yield* t.supplyOk(vmo, 0, 2);
+    const mapped = writer(t, vmo, 0, fill(1, 1), "vmar");
+    yield* waitForPageDirty(t, vmo, 0, 1);
+    expectStatus(yield* t.failPages(vmo, 0, 1), ZX_OK, "OP_FAIL of DIRTY [0,1)");
+    yield* t.expectCrash(mapped, ZX_ERR_IO);
+    const syscall = writer(t, vmo, 1, fill(1, 2));
+    yield* waitForPageDirty(t, vmo, 1, 1);
+    expectStatus(yield* t.failPages(vmo, 1, 1), ZX_OK, "OP_FAIL of DIRTY [1,2)");
+    yield* t.expectStatusOf(syscall, ZX_ERR_IO);
+    yield* expectDirty(t, vmo, []);
+    check(same(yield* readNow(t, vmo, 0, 2), pattern(vmo, 0, 2)), "a failed write changed data");
+    yield* t.expectNoPacket();
+  }),
 ];

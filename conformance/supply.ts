@@ -5,7 +5,22 @@
  * @module
  */
 
-import { ZX_OK, ZX_VM_PERM_READ, ZX_VM_PERM_WRITE } from "../kernel/constants.ts";
+import {
+  ZX_OK,
+  ZX_VM_PERM_READ,
+  ZX_VM_PERM_WRITE,
+  ZX_VMO_TRAP_DIRTY,
+} from "../kernel/constants.ts";
+import {
+  ackDirty,
+  committed,
+  expectDirty,
+  fill,
+  readNow,
+  waitForPageDirty,
+  writer,
+  zeros,
+} from "./_level2.ts";
 import {
   check,
   type ConformanceCase,
@@ -14,13 +29,31 @@ import {
   pagerCase,
   type PagerTest,
   pattern,
-  skipped,
   TRAP_NOTRAP,
   vmoVmarCases,
   type Worker,
 } from "./harness.ts";
 
 const AREA = "supply";
+
+/** Upstream `CannotOverwriteZeroPage`: a second supply over a zero marker is a no-op; a write forks it. */
+function* cannotOverwriteZero(t: PagerTest, trap: boolean) {
+  const vmo = yield* t.vmo(1, trap ? ZX_VMO_TRAP_DIRTY : 0);
+  yield* t.supplyOk(vmo, 0, 1, { content: null });
+  check((yield* committed(t, vmo.handle)) === 0, "a zero marker holds no page");
+  yield* t.supplyOk(vmo, 0, 1, { content: fill(1, 0x6b) });
+  check((yield* committed(t, vmo.handle)) === 0, "the second supply replaced the zero marker");
+  check(zeros(yield* readNow(t, vmo, 0, 1)), "the zero marker does not read as zeros");
+  const w = writer(t, vmo, 0, fill(1, 0x2e));
+  if (trap) {
+    yield* waitForPageDirty(t, vmo, 0, 1);
+    yield* ackDirty(t, vmo, 0, 1);
+  }
+  yield* t.expectOk(w);
+  check((yield* committed(t, vmo.handle)) === 1, "the write did not fork the zero marker");
+  yield* expectDirty(t, vmo, [[0, 1]]);
+  yield* t.expectNoPacket();
+}
 
 /** P10/P11: per chunk, one 1-page reader per page, then one supply of the whole chunk. */
 function* bulkOddSupply(t: PagerTest, access: "vmar" | "vmo", useAuxOffset: boolean) {
@@ -194,18 +227,12 @@ export const SUPPLY_CASES: readonly ConformanceCase[] = [
     yield* t.expectNoRead(vmo);
   }),
 
-  ...skipped(
-    "W23",
-    "CannotOverwriteZeroPage",
-    AREA,
-    [TRAP_NOTRAP[0]],
-    "needs ZX_VMO_TRAP_DIRTY and DIRTY requests (kernel level 2, issue 8)",
-  ),
-  ...skipped(
-    "W23",
-    "CannotOverwriteZeroPage",
-    AREA,
-    [TRAP_NOTRAP[1]],
-    "asserts dirty ranges {0,1}: needs zx_pager_query_dirty_ranges (kernel level 2, issue 8)",
+  ...TRAP_NOTRAP.map((v) =>
+    pagerCase(
+      "W23",
+      `CannotOverwriteZeroPage${v}`,
+      AREA,
+      (t) => cannotOverwriteZero(t, v === "TrapDirty"),
+    )
   ),
 ];

@@ -9,19 +9,26 @@
 
 import { makeRng } from "../sim/rng.ts";
 import { runScenario } from "../sim/run.ts";
-import { EVENT_KINDS, parseScenario, type Scenario, SCENARIO_FORMAT } from "../sim/scenario.ts";
+import {
+  EVENT_KINDS,
+  LEVEL2_EVENT_KINDS,
+  parseScenario,
+  type Scenario,
+  SCENARIO_FORMAT,
+} from "../sim/scenario.ts";
 import type { Monitor, Verdict } from "../sim/world.ts";
 import type { PagerService } from "../services/service.ts";
+import type { Kernel, KernelOptions } from "../kernel/kernel.ts";
 import { checkCase, settleVerdict } from "../properties/check_case.ts";
 import { type Case, shrinkCase } from "./shrink.ts";
 import { signatureOf } from "./signature.ts";
 
 /** Which fault families and features a run has switched on (swarm testing). */
 export interface Swarm {
-  /** Environment event kinds the run may inject (possibly none). */
-  readonly events: readonly (typeof EVENT_KINDS)[number][];
+  /** Environment event kinds the run may inject (possibly none), level 2's evict and writeback too. */
+  readonly events: readonly ((typeof EVENT_KINDS)[number] | (typeof LEVEL2_EVENT_KINDS)[number])[];
   /** Reference services the run's pagers draw from (at least one). */
-  readonly services: readonly ("eager" | "batching" | "flaky" | "detacher")[];
+  readonly services: readonly ("eager" | "batching" | "flaky" | "detacher" | "writeback")[];
   /** Threads may fault through mappings (`mapRead`, `mapWrite`). */
   readonly mapped: boolean;
   /** Threads may commit ranges (`commit`). */
@@ -32,6 +39,14 @@ export interface Swarm {
   readonly failInsteadOfBlock: boolean;
   /** The kernel's page-request overtime timeout is on. */
   readonly overtime: boolean;
+  /** VMOs of writeback pagers may be created with `ZX_VMO_TRAP_DIRTY`. */
+  readonly trapDirty: boolean;
+  /** VMOs may be resizable and threads may resize them (`resize`). */
+  readonly resize: boolean;
+  /** Threads may zero ranges (`zero`, `ZX_VMO_OP_ZERO`). */
+  readonly zero: boolean;
+  /** Threads may read and write through at-least-on-write clones (`cloneRead`, `cloneWrite`). */
+  readonly clones: boolean;
 }
 
 /** A strategy of the portfolio. */
@@ -70,16 +85,33 @@ export function planRun(seed: number, k: number): RunPlan {
     const chosen = all.filter(() => rng.int(2) === 1);
     return chosen.length > 0 || !minOne ? chosen : [all[rng.int(all.length)]];
   };
+  const events = pickSome(EVENT_KINDS, false);
+  const services = pickSome(["eager", "batching", "flaky", "detacher"] as const, true);
+  const mapped = rng.int(2) === 1;
+  const commit = rng.int(2) === 1;
+  const writes = rng.int(2) === 1;
+  const failInsteadOfBlock = rng.int(8) === 0;
+  const overtime = rng.int(4) === 0;
+  const runSeed = rng.int(2 ** 31);
+  const strategy = PORTFOLIO[rng.int(PORTFOLIO.length)];
+  // Level-2 features are drawn after the level-1 ones, so a level-1 plan keeps its seed and strategy.
+  const level2 = rng.int(2) === 1;
+  const on = () => level2 && rng.int(2) === 1;
+  const writeback = on();
   const swarm: Swarm = {
-    events: pickSome(EVENT_KINDS, false),
-    services: pickSome(["eager", "batching", "flaky", "detacher"] as const, true),
-    mapped: rng.int(2) === 1,
-    commit: rng.int(2) === 1,
-    writes: rng.int(2) === 1,
-    failInsteadOfBlock: rng.int(8) === 0,
-    overtime: rng.int(4) === 0,
+    events: [...events, ...(level2 ? pickSome(LEVEL2_EVENT_KINDS, false) : [])],
+    services: writeback ? [...services, "writeback"] : services,
+    mapped,
+    commit,
+    writes: writes || writeback,
+    failInsteadOfBlock,
+    overtime,
+    trapDirty: writeback && rng.int(2) === 1,
+    resize: on(),
+    zero: on(),
+    clones: on(),
   };
-  return { k, runSeed: rng.int(2 ** 31), strategy: PORTFOLIO[rng.int(PORTFOLIO.length)], swarm };
+  return { k, runSeed, strategy, swarm };
 }
 
 /** Which run indices a shard owns: `k mod count === index`. */
@@ -92,6 +124,8 @@ export interface RunContext {
   /** Fresh checkers for one run. */
   readonly monitors: () => readonly Monitor[];
   readonly services?: Readonly<Record<string, PagerService>>;
+  /** Builds the kernel (a kernel variant, e.g. a zoo bug). Default: the model as specified. */
+  readonly makeKernel?: (options: KernelOptions) => Kernel;
 }
 
 /** The outcome of one run. */
@@ -115,6 +149,7 @@ export function executePlan(plan: RunPlan, scenario: Scenario, ctx: RunContext):
     monitors,
     services: ctx.services,
     keepTrace: false,
+    makeKernel: ctx.makeKernel,
   });
   return {
     verdict: settleVerdict(run, monitors),
@@ -128,7 +163,7 @@ export function executePlan(plan: RunPlan, scenario: Scenario, ctx: RunContext):
 export function signatureOfCase(c: Case, seed: number, ctx: RunContext): string | null {
   const r = checkCase(
     { scenario: c.scenario, decisions: c.decisions, seed },
-    { monitors: ctx.monitors, services: ctx.services },
+    { monitors: ctx.monitors, services: ctx.services, makeKernel: ctx.makeKernel },
   );
   return signatureOf(r.verdict, r.run);
 }
@@ -178,7 +213,7 @@ export function investigate(
   // Record the complete decision list of the final run, so replay never needs the fallback seed.
   const settled = checkCase(
     { scenario: shrunk.case.scenario, decisions: shrunk.case.decisions, seed: plan.runSeed },
-    { monitors: ctx.monitors, services: ctx.services },
+    { monitors: ctx.monitors, services: ctx.services, makeKernel: ctx.makeKernel },
   );
   const final = { ...settled.run, verdict: settled.verdict };
   const ops = (s: Scenario) => s.threads.reduce((n, t) => n + t.ops.length, 0);
@@ -206,7 +241,10 @@ export function generateScenario(plan: RunPlan): Scenario {
   const pageSize = [64, 128, 256][rng.int(3)];
   const pagerCount = 1 + rng.int(2);
   const pagers = Array.from({ length: pagerCount }, (_, i) => {
-    const kind = sw.services[rng.int(sw.services.length)];
+    // Half the pagers of a writeback run write back: level-2 paths need a writeback pager.
+    const kind = sw.services.includes("writeback") && rng.int(2) === 0
+      ? "writeback"
+      : sw.services[rng.int(sw.services.length)];
     return {
       name: `p${i}`,
       threads: 1 + (rng.int(4) === 0 ? 1 : 0),
@@ -217,43 +255,74 @@ export function generateScenario(plan: RunPlan): Scenario {
         failPercent: [10, 30, 60][rng.int(3)],
         detachAfter: rng.int(4),
         closePager: rng.int(3) === 0,
+        // Writeback passes often enough to race with faults, evictions and writes.
+        ...(kind === "writeback" ? { writebackTicks: 10 + rng.int(60) } : {}),
       },
     };
   });
-  const vmos = Array.from({ length: 1 + rng.int(3) }, (_, i) => ({
-    name: `v${i}`,
-    pager: `p${rng.int(pagerCount)}`,
-    pages: 1 + rng.int(6),
-    key: 1 + i + (rng.int(4) === 0 ? 0x1_0000_0000 : 0),
-  }));
+  const vmos = Array.from({ length: 1 + rng.int(3) }, (_, i) => {
+    const pager = rng.int(pagerCount);
+    return {
+      name: `v${i}`,
+      pager: `p${pager}`,
+      pages: 1 + rng.int(6),
+      key: 1 + i + (rng.int(4) === 0 ? 0x1_0000_0000 : 0),
+      // Only the writeback service answers DIRTY requests.
+      trapDirty: sw.trapDirty && pagers[pager].service.kind === "writeback" && rng.int(2) === 0,
+      resizable: sw.resize && rng.int(2) === 0,
+    };
+  });
   const kinds = [
     "read",
     "read",
     ...(sw.writes ? ["write"] : []),
     ...(sw.commit ? ["commit"] : []),
     ...(sw.mapped ? ["mapRead", "mapWrite"] : []),
+    ...(sw.zero ? ["zero"] : []),
+    ...(sw.clones ? ["cloneRead", "cloneWrite"] : []),
+    ...(sw.resize && vmos.some((v) => v.resizable) ? ["resize"] : []),
     "info",
   ];
+  // Writeback runs need write, writeback, evict, re-read sequences: longer threads.
+  const opsMax = sw.services.includes("writeback") ? 6 : 3;
   const threads = Array.from({ length: 1 + rng.int(3) }, (_, i) => ({
     name: `t${i}`,
     failInsteadOfBlock: sw.failInsteadOfBlock && rng.int(2) === 0,
-    ops: Array.from({ length: 1 + rng.int(3) }, () => {
-      const v = vmos[rng.int(vmos.length)];
+    ops: Array.from({ length: 1 + rng.int(opsMax) }, () => {
       const op = kinds[rng.int(kinds.length)];
+      const pool = op === "resize" ? vmos.filter((v) => v.resizable) : vmos;
+      const v = pool[rng.int(pool.length)];
       if (op === "info") return { op: "info" as const, vmo: v.name };
+      if (op === "resize") return { op: "resize" as const, vmo: v.name, newPages: rng.int(8) };
       const page = rng.int(v.pages);
       return { op: op as "read", vmo: v.name, page, pages: 1 + rng.int(v.pages - page) };
     }),
   }));
+  // Writeback events go to writeback pagers when there are any (others ignore the packet).
+  const writebackPagers = pagers.filter((p) => p.service.kind === "writeback");
+  const wbTargets = writebackPagers.length > 0 ? writebackPagers : pagers;
   const events = sw.events.length === 0 ? [] : Array.from({ length: rng.int(3) }, () => {
     const kind = sw.events[rng.int(sw.events.length)];
     const target = kind === "suspend" || kind === "kill"
       ? threads[rng.int(threads.length)].name
       : kind === "closePager" || kind === "closePort"
       ? pagers[rng.int(pagers.length)].name
+      : kind === "writeback"
+      ? wbTargets[rng.int(wbTargets.length)].name
       : vmos[rng.int(vmos.length)].name;
     return { do: kind, target, notBefore: rng.int(3) === 0 ? rng.int(20) : 0 };
   });
+  // Evictions and writebacks matter after pages arrive and are written: more of them, spread out.
+  const level2Events = sw.events.filter((k) => k === "evict" || k === "writeback");
+  if (level2Events.length > 0) {
+    for (let n = 2 + rng.int(6); n > 0; n--) {
+      const kind = level2Events[rng.int(level2Events.length)];
+      const target = kind === "writeback"
+        ? wbTargets[rng.int(wbTargets.length)].name
+        : vmos[rng.int(vmos.length)].name;
+      events.push({ do: kind, target, notBefore: rng.int(150) });
+    }
+  }
   return parseScenario({
     format: SCENARIO_FORMAT,
     name: `campaign run ${plan.k}`,

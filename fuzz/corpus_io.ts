@@ -22,7 +22,12 @@ import { signatureId, slug } from "./signature.ts";
 /** The corpus case for a finding. */
 export function findingToCase(
   f: Finding,
-  origin: { campaignSeed: number; servicePath: string | null; checkers: CheckerSet },
+  origin: {
+    campaignSeed: number;
+    servicePath: string | null;
+    checkers: CheckerSet;
+    zoo?: string | null;
+  },
 ): CorpusCase {
   return {
     format: CASE_FORMAT,
@@ -41,6 +46,7 @@ export function findingToCase(
       service: origin.servicePath,
       shrunkFrom: f.original.decisions,
     },
+    ...(origin.zoo ? { zoo: origin.zoo } : {}),
   };
 }
 

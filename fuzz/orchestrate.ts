@@ -33,6 +33,10 @@ export interface CampaignOptions {
   readonly maxShrink: number;
   /** Which checkers judge each run. */
   readonly checkers: CheckerSet;
+  /** A zoo bug to run against (zoo/registry.ts); null or absent: none. */
+  readonly zoo?: string | null;
+  /** Stop once this many distinct failures were found; absent: run to the budget. */
+  readonly stopAfterFindings?: number;
   /** Write one finding to the corpus; returns where it went. */
   readonly persist: (finding: Finding) => Promise<string>;
   /** Progress sink: a line to show (TTY: overwritten in place). */
@@ -143,6 +147,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
           const prev = best.get(m.finding.signature);
           if (prev === undefined || m.finding.k < prev.k) {
             best.set(m.finding.signature, m.finding);
+            if (best.size >= (options.stopAfterFindings ?? Infinity)) Atomics.store(stopFlag, 0, 1);
             writes.push(
               options.persist(m.finding).then(
                 (file) => void files.set(m.finding.signature, file),
@@ -169,6 +174,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
         known: options.known,
         maxShrink: options.maxShrink,
         checkers: options.checkers,
+        zoo: options.zoo ?? null,
       };
       worker.postMessage(start);
     }

@@ -22,6 +22,7 @@ import {
 } from "./campaign.ts";
 import { type CheckerSet, checkersOf } from "../properties/corpus.ts";
 import { SometimesMonitor } from "./sometimes.ts";
+import { zooContext } from "../zoo/registry.ts";
 import { wallMs } from "./clock.ts";
 
 /** What the main thread tells a worker. */
@@ -40,6 +41,8 @@ export interface WorkerStart {
   readonly maxShrink: number;
   /** Which checkers judge each run. */
   readonly checkers: CheckerSet;
+  /** A zoo bug to run against (zoo/registry.ts): its kernel variant or service; null: none. */
+  readonly zoo?: string | null;
 }
 
 /** What a worker reports. */
@@ -63,9 +66,11 @@ export function runWorker(
   service: PagerService | null,
 ): void {
   const stop = new Int32Array(start.stop);
+  const zoo = start.zoo ? zooContext(start.zoo) : null;
   const ctx: RunContext = {
     monitors: checkersOf(start.checkers),
-    services: service ? { user: service } : undefined,
+    services: service ? { user: service } : zoo?.services,
+    makeKernel: zoo?.makeKernel,
   };
   const seen = new Set(start.known);
   const sometimes: Record<string, number> = {};
@@ -86,6 +91,7 @@ export function runWorker(
     const plan = planRun(start.seed, k);
     let scenario: Scenario = generateScenario(plan);
     if (service) scenario = withService(scenario, "user");
+    else if (zoo?.serviceName) scenario = withService(scenario, zoo.serviceName);
     const counter = new SometimesMonitor();
     const outcome = executePlan(plan, scenario, {
       ...ctx,

@@ -10,6 +10,7 @@
 import fc, { type Arbitrary } from "fast-check";
 import {
   EVENT_KINDS,
+  LEVEL2_EVENT_KINDS,
   parseScenario,
   type Scenario,
   type ScenarioInput,
@@ -26,10 +27,20 @@ export type FcArbitrary<T> = Arbitrary<T>;
 
 /** A service kind a scenario may use. */
 export type ServiceKind = Exclude<typeof SERVICE_KINDS[number], "custom">;
-/** An environment event kind. */
-export type EventKind = typeof EVENT_KINDS[number];
-/** An operation kind of a faulting thread. */
-export type OpKind = "read" | "write" | "commit" | "mapRead" | "mapWrite" | "info";
+/** An environment event kind (level 2 adds `evict` and `writeback`). */
+export type EventKind = typeof EVENT_KINDS[number] | typeof LEVEL2_EVENT_KINDS[number];
+/** An operation kind of a faulting thread (level 2 adds resize, zero and the clone ops). */
+export type OpKind =
+  | "read"
+  | "write"
+  | "commit"
+  | "mapRead"
+  | "mapWrite"
+  | "info"
+  | "resize"
+  | "zero"
+  | "cloneRead"
+  | "cloneWrite";
 
 /** Options of {@linkcode scenarioArbitrary}; every bound is inclusive. */
 export interface ScenarioArbitraryOptions {
@@ -47,7 +58,7 @@ export interface ScenarioArbitraryOptions {
   readonly maxEvents?: number;
   /** Page sizes to draw from. Default 64, 128, 256, 512. */
   readonly pageSizes?: readonly number[];
-  /** Reference services to draw from. Default eager, batching, flaky, detacher. */
+  /** Reference services to draw from. Default eager, batching, flaky, detacher, writeback. */
   readonly services?: readonly ServiceKind[];
   /** Names of custom services (passed to the run as `services`) to draw from as well. */
   readonly customServices?: readonly string[];
@@ -59,9 +70,28 @@ export interface ScenarioArbitraryOptions {
   readonly failInsteadOfBlock?: boolean;
   /** Service threads per pager. Default 2. */
   readonly maxServiceThreads?: number;
+  /**
+   * Let VMOs be created with `ZX_VMO_TRAP_DIRTY` (only those of writeback
+   * pagers: no other service answers DIRTY requests) and `ZX_VMO_RESIZABLE`.
+   * Default true.
+   */
+  readonly vmoFlags?: boolean;
 }
 
-const OP_KINDS: readonly OpKind[] = ["read", "write", "commit", "mapRead", "mapWrite", "info"];
+const OP_KINDS: readonly OpKind[] = [
+  "read",
+  "write",
+  "commit",
+  "mapRead",
+  "mapWrite",
+  "info",
+  "resize",
+  "zero",
+  "cloneRead",
+  "cloneWrite",
+];
+
+const ALL_EVENT_KINDS: readonly EventKind[] = [...EVENT_KINDS, ...LEVEL2_EVENT_KINDS];
 
 /** Run limits of drawn scenarios: small, so a property runs hundreds of cases in seconds. */
 const LIMITS = { maxSteps: 20_000, liveness: { afterSteps: 400, bound: 4_000 } };
@@ -81,11 +111,14 @@ const LIMITS = { maxSteps: 20_000, liveness: { afterSteps: 400, bound: 4_000 } }
  * ```
  */
 export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): FcArbitrary<Scenario> {
-  const services: string[] = [...(options.services ?? ["eager", "batching", "flaky", "detacher"])];
+  const services: string[] = [
+    ...(options.services ?? ["eager", "batching", "flaky", "detacher", "writeback"]),
+  ];
   const custom = options.customServices ?? [];
   const serviceNames = [...services, ...custom.map((n) => `custom:${n}`)];
   const ops = options.ops ?? OP_KINDS;
-  const events = options.events ?? EVENT_KINDS;
+  const events = options.events ?? ALL_EVENT_KINDS;
+  const vmoFlags = options.vmoFlags ?? true;
   const nat = (max: number) => fc.nat({ max });
   const service = fc.record({
     which: fc.constantFrom(...serviceNames),
@@ -95,6 +128,7 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): FcArb
     detachAfter: nat(3),
     closePager: fc.boolean(),
     threads: fc.integer({ min: 1, max: options.maxServiceThreads ?? 2 }),
+    writebackTicks: fc.integer({ min: 5, max: 80 }),
   });
   const op = fc.record({
     op: fc.constantFrom(...ops),
@@ -107,7 +141,12 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): FcArb
     pageSize: fc.constantFrom(...(options.pageSizes ?? [64, 128, 256, 512])),
     pagers: fc.array(service, { minLength: 1, maxLength: options.maxPagers ?? 2 }),
     vmos: fc.array(
-      fc.record({ pager: nat(15), pages: fc.integer({ min: 1, max: options.maxPages ?? 4 }) }),
+      fc.record({
+        pager: nat(15),
+        pages: fc.integer({ min: 1, max: options.maxPages ?? 4 }),
+        trapDirty: vmoFlags ? fc.boolean() : fc.constant(false),
+        resizable: vmoFlags ? fc.boolean() : fc.constant(false),
+      }),
       { minLength: 1, maxLength: options.maxVmos ?? 3 },
     ),
     threads: fc.array(
@@ -121,7 +160,7 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): FcArb
     ),
     events: fc.array(
       fc.record({
-        do: fc.constantFrom(...(events.length > 0 ? events : EVENT_KINDS)),
+        do: fc.constantFrom(...(events.length > 0 ? events : ALL_EVENT_KINDS)),
         target: nat(15),
         notBefore: nat(40),
       }),
@@ -129,10 +168,18 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): FcArb
     ),
   });
   return raw.map((r) => {
+    const writeback = (i: number) => r.pagers[i % r.pagers.length].which === "writeback";
+    const resized = new Set<number>();
+    for (const t of r.threads) {
+      for (const o of t.ops) if (o.op === "resize") resized.add(o.vmo % r.vmos.length);
+    }
     const vmos = r.vmos.map((v, i) => ({
       name: `v${i}`,
       pager: `p${v.pager % r.pagers.length}`,
       pages: v.pages,
+      // Only the writeback service answers DIRTY requests; a resized VMO must be resizable.
+      trapDirty: v.trapDirty && writeback(v.pager),
+      resizable: v.resizable || resized.has(i),
     }));
     const input: ScenarioInput = {
       pageSize: r.pageSize,
@@ -150,6 +197,7 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): FcArb
             failPercent: p.failPercent,
             detachAfter: p.detachAfter,
             closePager: p.closePager,
+            writebackTicks: p.writebackTicks,
           },
         };
       }),
@@ -160,9 +208,12 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): FcArb
         ops: t.ops.map((o) => {
           const v = vmos[o.vmo % vmos.length];
           if (o.op === "info") return { op: "info" as const, vmo: v.name };
+          if (o.op === "resize") {
+            return { op: "resize" as const, vmo: v.name, newPages: o.pages % (2 * v.pages + 1) };
+          }
           const page = o.page % v.pages;
           const pages = 1 + o.pages % (v.pages - page);
-          const writes = o.op === "write" || o.op === "mapWrite";
+          const writes = o.op === "write" || o.op === "mapWrite" || o.op === "cloneWrite";
           return {
             op: o.op,
             vmo: v.name,
@@ -175,7 +226,7 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): FcArb
       events: r.events.map((e) => {
         const target = e.do === "suspend" || e.do === "kill"
           ? `t${e.target % r.threads.length}`
-          : e.do === "closePager" || e.do === "closePort"
+          : e.do === "closePager" || e.do === "closePort" || e.do === "writeback"
           ? `p${e.target % r.pagers.length}`
           : `v${e.target % vmos.length}`;
         return { do: e.do, target, notBefore: 1 + e.notBefore };

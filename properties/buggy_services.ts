@@ -15,6 +15,7 @@ import {
 } from "../kernel/constants.ts";
 import type { Sys, ThreadBody } from "../sim/sys.ts";
 import { backingRange } from "../services/backing.ts";
+import { makeWritebackService } from "../services/writeback.ts";
 import {
   isRead,
   type PagerService,
@@ -157,6 +158,7 @@ export const BUGGY_SERVICES: Readonly<Record<string, PagerService>> = {
   "stops-after-one-packet": stopsAfterOnePacket,
   "supplies-unaligned": suppliesUnaligned,
   "fails-with-bad-code": failsWithBadCode,
+  "writeback-end-before-persist": makeWritebackService({ endBeforePersist: true }),
   "retries-after-bad-state": retriesAfterBadState,
   "calls-with-bad-arguments": callsWithBadArguments,
 };

@@ -10,6 +10,7 @@ import type { Scenario } from "../sim/scenario.ts";
 import { runScenario, type ScenarioRun } from "../sim/run.ts";
 import { InvariantViolation, type Monitor, type Verdict } from "../sim/world.ts";
 import type { PagerService } from "../services/service.ts";
+import type { Kernel, KernelOptions } from "../kernel/kernel.ts";
 import { isJudge } from "./_step_monitor.ts";
 
 /** One case: everything a run depends on. */
@@ -30,6 +31,8 @@ export interface CheckOptions {
   readonly services?: Readonly<Record<string, PagerService>>;
   /** Keep trace entries (for the failure report). Default true. */
   readonly keepTrace?: boolean;
+  /** Builds the kernel (a kernel variant, e.g. a zoo bug). Default: the model as specified. */
+  readonly makeKernel?: (options: KernelOptions) => Kernel;
 }
 
 /** A settled run. */
@@ -74,6 +77,7 @@ export function checkCase(input: Case, options: CheckOptions): CaseResult {
     monitors,
     services: options.services,
     keepTrace: options.keepTrace,
+    makeKernel: options.makeKernel,
   });
   return { input, run, verdict: settleVerdict(run, monitors) };
 }

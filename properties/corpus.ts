@@ -14,6 +14,7 @@ import type { PagerService } from "../services/service.ts";
 import { type CaseResult, checkCase, verdictLabel } from "./check_case.ts";
 import { kernelInvariants } from "./kernel_invariants.ts";
 import { serviceObligations } from "./service_obligations.ts";
+import { ZOO_IDS, zooContext } from "../zoo/registry.ts";
 
 /** The corpus case format tag. */
 export const CASE_FORMAT = "pagersim/case@1";
@@ -53,6 +54,8 @@ export const CaseSchema = z.object({
     service: z.string().nullable(),
     shrunkFrom: z.number().int().min(0),
   }).strict().optional(),
+  /** The zoo bug (zoo/registry.ts) the case runs against: its kernel variant or service. */
+  zoo: z.string().refine((id) => ZOO_IDS.includes(id), "not a zoo bug id").optional(),
 }).strict();
 /** One corpus case: a regression test as stored in the corpus (the output of {@linkcode CaseSchema}). */
 export interface CorpusCase {
@@ -83,6 +86,8 @@ export interface CorpusCase {
     service: string | null;
     shrunkFrom: number;
   };
+  /** The zoo bug (zoo/registry.ts) the case runs against: its kernel variant or service. */
+  zoo?: string;
 }
 
 /** True when A and B are the same type (modifiers included). */
@@ -220,9 +225,14 @@ export function replayCase(
   kase: CorpusCase,
   services: Readonly<Record<string, PagerService>> = {},
 ): Replay {
+  const zoo = kase.zoo === undefined ? undefined : zooContext(kase.zoo);
   const result = checkCase(
     { scenario: kase.scenario as Scenario, decisions: kase.decisions, seed: kase.seed },
-    { monitors: checkersOf(kase.checkers), services },
+    {
+      monitors: checkersOf(kase.checkers),
+      services: { ...services, ...zoo?.services },
+      makeKernel: zoo?.makeKernel,
+    },
   );
   const verdict = verdictLabel(result.verdict);
   const traceHash = result.run.traceHash;

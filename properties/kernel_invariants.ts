@@ -1,12 +1,15 @@
 /**
- * The kernel invariants of spec 7.1 that apply to level 1, as one fresh set
- * of checkers per run: "is the kernel model correct?".
+ * The kernel invariants of spec 7.1, levels 1 and 2, as one fresh set of
+ * checkers per run: "is the kernel model correct?". Level 2 adds dirty-state;
+ * data-integrity covers durable data (no write lost across writeback,
+ * eviction and re-supply) with the same reference model as its reads.
  *
  * @module
  */
 
 import type { Monitor } from "../sim/world.ts";
 import { DataIntegrity } from "./data_integrity.ts";
+import { DirtyState } from "./level2/dirty_state.ts";
 import { DetachedAccess } from "./detached_access.ts";
 import { NoLostRequests } from "./no_lost_requests.ts";
 import { PacketDiscipline } from "./packet_discipline.ts";
@@ -23,16 +26,18 @@ import { WakeDiscipline } from "./wake_discipline.ts";
 export const KERNEL_INVARIANTS: Readonly<Record<string, readonly string[]>> = {
   "packet-discipline": ["K1", "K4", "K5", "K6", "K7", "withdrawn"],
   "single-supply": ["K8", "wake-once", "resolve-once"],
-  "data-integrity": ["read"],
+  "data-integrity": ["read", "lost-write"],
   "page-state": ["K2", "K9", "K10", "K13", "K15", "K26"],
   "wake-discipline": ["K11"],
   "detached-access": ["K12"],
   "syscall-contract": ["K14", "K22", "K23", "K27"],
   "no-lost-requests": ["hang", "documented-errors"],
+  "dirty-state": ["K3", "K17", "K18", "K20", "K21", "K25"],
 };
 
 /**
- * Every level-1 kernel invariant checker, fresh for one run (they keep state).
+ * Every kernel invariant checker, levels 1 and 2, fresh for one run (they keep
+ * state). Level-2 checkers come last: on a level-1 bug the level-1 item fires.
  *
  * @example
  * ```ts
@@ -53,11 +58,13 @@ export function kernelInvariants(): Monitor[] {
   return [
     new PacketDiscipline(),
     new SingleSupply(),
-    new DataIntegrity(),
+    // page-state first: a supply over present content is a slot bug before it is lost data.
     new PageState(),
+    new DataIntegrity(),
     new WakeDiscipline(),
     new DetachedAccess(),
     new SyscallContract(),
     new NoLostRequests(),
+    new DirtyState(),
   ];
 }

@@ -7,7 +7,8 @@
  * documented error: BAD_STATE after detach or pager close, a code OP_FAIL
  * passed, OUT_OF_RANGE, TIMED_OUT with an overtime set, SHOULD_WAIT in
  * fail-instead-of-block mode, BAD_HANDLE once the environment closed that
- * handle; a fatal page fault must carry one of those synth codes.
+ * handle; a fatal page fault must carry one of those synth codes. A child VMO
+ * (clone, slice, reference) answers for its root's detach and OP_FAIL codes.
  *
  * @module
  */
@@ -24,6 +25,7 @@ import {
   ZX_PAGER_OP_FAIL,
 } from "../kernel/constants.ts";
 import type { KernelEvent } from "../kernel/events.ts";
+import type { Vmo } from "../kernel/objects.ts";
 import type { Verdict, World } from "../sim/world.ts";
 import { type Call, StepMonitor } from "./_step_monitor.ts";
 
@@ -42,6 +44,12 @@ const WORKLOAD_CALLS = new Set([
   "zx_object_get_info",
   "zx_vmar_map",
 ]);
+
+/** The pager VMO whose page source serves `vmo`: itself, or a child's root (spec 6.1). */
+function rootOf(vmo: Vmo | undefined): Vmo | undefined {
+  while (vmo !== undefined && vmo.source === null && vmo.parent !== null) vmo = vmo.parent;
+  return vmo;
+}
 
 /** Turns hangs into lost requests and checks every faulting thread's results. */
 export class NoLostRequests extends StepMonitor {
@@ -76,7 +84,7 @@ export class NoLostRequests extends StepMonitor {
         tid: e.tid,
         what: e.name,
         status: e.status,
-        vmo: this.vmoOf(handle)?.koid,
+        vmo: rootOf(this.vmoOf(handle))?.koid,
         handle,
       });
     }

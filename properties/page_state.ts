@@ -2,15 +2,25 @@
  * `page-state`: how page slots may change (K2, K9, K10, K13, K15, K26). A READ
  * request covers only absent pages inside the VMO; a page appears only by a
  * supply (Clean from a committed aux page, a marker from an uncommitted one,
- * with the aux page's bytes) and the aux range is decommitted; a page
- * disappears only by detach (Clean pages and markers only) or VMO death;
- * bytes change only where a thread wrote; OP_FAIL changes nothing; after
- * `zx_pager_detach_vmo` no Clean page or marker remains.
+ * with the aux page's bytes) and the aux range is decommitted, or as a zero
+ * slot by OP_ZERO or a grow; a page disappears only by detach (Clean pages and
+ * markers only), VMO death, eviction (Clean pages), WRITEBACK_END (a zero slot
+ * written back) or a shrink; bytes change only where a thread wrote (zero
+ * slots and markers hold zeros, so OP_DIRTY and COMMIT turning them into Dirty
+ * pages change none); OP_FAIL changes nothing; after `zx_pager_detach_vmo` no
+ * Clean page or marker remains. Which dirty-state moves are legal is
+ * dirty-state's (K17); this checker only ties each move to a cause.
  *
  * @module
  */
 
-import { ZX_OK, ZX_PAGER_OP_FAIL } from "../kernel/constants.ts";
+import {
+  ZX_OK,
+  ZX_PAGER_OP_DIRTY,
+  ZX_PAGER_OP_FAIL,
+  ZX_PAGER_OP_WRITEBACK_BEGIN,
+  ZX_PAGER_OP_WRITEBACK_END,
+} from "../kernel/constants.ts";
 import type { KernelEvent, SlotKind } from "../kernel/events.ts";
 import { type Page, type Slot, slotKind, type Vmo } from "../kernel/objects.ts";
 import type { World } from "../sim/world.ts";
@@ -22,9 +32,40 @@ interface SlotCopy {
   readonly data: Uint8Array | null;
 }
 
-function copy(s: Slot): SlotCopy {
+/** A slot's kind and bytes: markers and zero slots read as zeros; absent has none. */
+function copy(s: Slot, pageSize: number): SlotCopy {
   const kind = slotKind(s);
-  return { kind, data: kind === "absent" || kind === "marker" ? null : (s as Page).data.slice() };
+  if (kind === "absent") return { kind, data: null };
+  if (kind === "marker" || kind === "zero") return { kind, data: new Uint8Array(pageSize) };
+  return { kind, data: (s as Page).data.slice() };
+}
+
+/** What the step's syscall may do to slots besides writing and supplying. */
+interface StepCause {
+  /** OP_FAIL: nothing may change (K15 instead of K26). */
+  readonly failing: boolean;
+  /** OP_DIRTY: non-Dirty content becomes Dirty. */
+  readonly opDirty: boolean;
+  /** WRITEBACK_BEGIN/END: Dirty to AwaitingClean to Clean; written-back zero slots go absent. */
+  readonly writeback: boolean;
+  /** `zx_vmo_op_range` (COMMIT of a zero slot allocates a Dirty page). */
+  readonly vmoOp: boolean;
+  /** The kernel evicted a Clean page. */
+  readonly evict: boolean;
+  /** `zx_vmo_set_size`: a grow adds zero slots (or gaps), a shrink drops the tail. */
+  readonly resize: boolean;
+}
+
+function causeOf(call: Call | undefined): StepCause {
+  const pagerOp = call?.name === "zx_pager_op_range" ? call.args[1] : undefined;
+  return {
+    failing: pagerOp === ZX_PAGER_OP_FAIL,
+    opDirty: pagerOp === ZX_PAGER_OP_DIRTY,
+    writeback: pagerOp === ZX_PAGER_OP_WRITEBACK_BEGIN || pagerOp === ZX_PAGER_OP_WRITEBACK_END,
+    vmoOp: call?.name === "zx_vmo_op_range",
+    evict: call?.name === "kernel_evict",
+    resize: call?.name === "zx_vmo_set_size",
+  };
 }
 
 function sameBytes(a: Uint8Array | null, b: Uint8Array | null): boolean {
@@ -38,6 +79,7 @@ export class PageState extends StepMonitor {
   #before = new Map<Vmo, SlotCopy[]>();
   readonly #aux = new AuxSnapshot();
   #requests: { vmo: number; id: number; start: number; end: number }[] = [];
+  /** The stepping thread's syscall (also one that resumed from a block in this step). */
   #supplied = new Map<string, Call>();
   #written = new Set<string>();
   #detached = new Map<number, string>();
@@ -45,13 +87,15 @@ export class PageState extends StepMonitor {
   #stepCall: Call | undefined;
 
   protected override onStepEvent(e: KernelEvent, call: Call | undefined, world: World): void {
+    const stepping = world.running?.tid;
+    if (call !== undefined && (!("tid" in e) || e.tid === stepping)) this.#stepCall ??= call;
     switch (e.k) {
-      case "call":
-        if (world.running?.tid === e.tid) this.#stepCall = call;
-        return;
       case "request":
-        this.#requests.push({ vmo: e.vmo, id: e.id, start: e.start, end: e.end });
-        return;
+        // DIRTY requests cover present content by design (K3 is dirty-state's).
+        if (e.type === "READ") {
+          this.#requests.push({ vmo: e.vmo, id: e.id, start: e.start, end: e.end });
+        }
+        break;
       case "supply":
         if (e.inserted && call !== undefined) this.#supplied.set(`${e.vmo}:${e.page}`, call);
         return;
@@ -88,16 +132,18 @@ export class PageState extends StepMonitor {
         }
       }
     }
-    const failing = this.#stepCall?.name === "zx_pager_op_range" &&
-      this.#stepCall.args[1] === ZX_PAGER_OP_FAIL;
-    const writeback = this.#stepCall?.name === "zx_pager_op_range" && !failing;
-    const change = failing ? "K15" : "K26";
+    const cause = causeOf(this.#stepCall);
+    const change = cause.failing ? "K15" : "K26";
     for (const vmo of world.kernel.pagerVmos) {
       const before = this.#before.get(vmo);
       const why = this.#detached.get(vmo.koid);
       if (before !== undefined) {
         for (let p = 0; p < vmo.slots.length; p++) {
-          this.#checkSlot(vmo, p, before[p], copy(vmo.slots[p]), why, change, writeback);
+          const now = copy(vmo.slots[p], vmo.pageSize);
+          if (p < before.length) this.#checkSlot(vmo, p, before[p], now, why, change, cause);
+          else if (!cause.resize || (now.kind !== "zero" && now.kind !== "absent")) {
+            this.fail(change, `vmo${vmo.koid} page ${p} appeared as ${now.kind} past the old end`);
+          }
         }
       }
       if (why === "detach") {
@@ -112,7 +158,7 @@ export class PageState extends StepMonitor {
           );
         }
       }
-      this.#before.set(vmo, Array.from(vmo.slots, copy));
+      this.#before.set(vmo, Array.from(vmo.slots, (s) => copy(s, vmo.pageSize)));
     }
     for (const call of this.#supplyRets) {
       const aux = this.vmoOf(call.args[4]);
@@ -141,10 +187,15 @@ export class PageState extends StepMonitor {
     now: SlotCopy,
     why: string | undefined,
     change: string,
-    writeback: boolean,
+    cause: StepCause,
   ): void {
     const at = `vmo${vmo.koid} page ${p}`;
+    const written = this.#written.has(`${vmo.koid}:${p}`);
     if (was.kind === "absent" && now.kind === "absent") return;
+    if (was.kind === "absent" && now.kind === "zero") {
+      if (!written) this.fail(change, `${at} became a zero slot without OP_ZERO`);
+      return;
+    }
     if (was.kind === "absent") {
       const call = this.#supplied.get(`${vmo.koid}:${p}`);
       if (call === undefined) this.fail(change, `${at} became ${now.kind} without a supply`);
@@ -162,17 +213,22 @@ export class PageState extends StepMonitor {
     if (now.kind === "absent") {
       if (why === "vmo-dead") return;
       if (why === "detach" && (was.kind === "clean" || was.kind === "marker")) return;
+      if (cause.evict && was.kind === "clean") return;
+      if (cause.writeback && was.kind === "zero") return;
       this.fail(why === "detach" ? "K13" : change, `${at} (${was.kind}) vanished`);
     }
-    const written = this.#written.has(`${vmo.koid}:${p}`);
-    if (!written && !sameBytes(was.data ?? new Uint8Array(0), now.data ?? new Uint8Array(0))) {
+    if (!written && !sameBytes(was.data, now.data)) {
       this.fail(change, `${at} bytes changed without a write`);
     }
     if (was.kind === now.kind) return;
-    const dirtied = written && now.kind === "dirty";
-    const cleaned = writeback &&
+    const dirtied = now.kind === "dirty" && (written || cause.opDirty ||
+      cause.vmoOp && was.kind === "zero");
+    const zeroed = written && now.kind === "zero";
+    const cleaned = cause.writeback &&
       (was.kind === "dirty" && now.kind === "awaiting-clean" ||
         was.kind === "awaiting-clean" && now.kind === "clean");
-    if (!dirtied && !cleaned) this.fail(change, `${at} went from ${was.kind} to ${now.kind}`);
+    if (!dirtied && !zeroed && !cleaned) {
+      this.fail(change, `${at} went from ${was.kind} to ${now.kind}`);
+    }
   }
 }

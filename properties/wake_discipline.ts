@@ -1,7 +1,8 @@
 /**
  * `wake-discipline` (K11): a thread parked on a page request is woken only by
  * what resolves or interrupts the wait: a supply, OP_FAIL, detach or pager
- * close, VMO death, suspend or kill, or its own overtime timeout. Never by
+ * close, VMO death, suspend or kill, its own overtime timeout, or (level 2) a
+ * shrink or OP_ZERO that resolves requests for the range it drops. Never by
  * closing a port or a VMO handle, cancelling a port key, or anything else.
  *
  * @module
@@ -12,6 +13,7 @@ import {
   ZX_ERR_INTERNAL_INTR_KILLED,
   ZX_ERR_INTERNAL_INTR_RETRY,
   ZX_OBJ_TYPE_PAGER,
+  ZX_VMO_OP_ZERO,
 } from "../kernel/constants.ts";
 import type { KernelEvent } from "../kernel/events.ts";
 import type { World } from "../sim/world.ts";
@@ -33,6 +35,8 @@ const WAKERS = new Set([
   "zx_pager_detach_vmo",
   "zx_task_suspend",
   "zx_task_kill",
+  // Spec 2.8.3: a shrink spuriously resolves the requests of the cut range.
+  "zx_vmo_set_size",
 ]);
 
 /** Checks that every wake has a cause the spec allows. */
@@ -48,6 +52,8 @@ export class WakeDiscipline extends StepMonitor {
     const c = this.#stepCall;
     const by = c === undefined ? "a resumed thread" : `${c.name}(${c.args.join(", ")})`;
     if (c !== undefined && WAKERS.has(c.name)) return;
+    // OP_ZERO turns absent pages into a zero interval, resolving their READ requests (spec 2.8.2).
+    if (c?.name === "zx_vmo_op_range" && c.args[1] === ZX_VMO_OP_ZERO) return;
     // Closing the last pager handle detaches every VMO (spec 1.1); no other close wakes anyone.
     const closes = c?.name === "zx_handle_close" || c?.name === "zx_handle_replace";
     if (closes && this.entry(c.args[0])?.object.objType === ZX_OBJ_TYPE_PAGER) return;

@@ -9,7 +9,13 @@
 
 import { ZX_ERR_IO, ZX_OK, ZX_PAGER_OP_FAIL, ZX_TIME_INFINITE } from "../kernel/constants.ts";
 import type { Sys, ThreadBody } from "../sim/sys.ts";
-import { isRead, type ServiceContext, supplyFromBacking, vmoForKey } from "./service.ts";
+import {
+  isRead,
+  type ServiceContext,
+  supplyFromBacking,
+  vmoForKey,
+  withinSize,
+} from "./service.ts";
 
 /** Supplies, or fails the request with ZX_ERR_IO. */
 export function* flakyService(sys: Sys, ctx: ServiceContext): ThreadBody {
@@ -24,7 +30,13 @@ export function* flakyService(sys: Sys, ctx: ServiceContext): ThreadBody {
     const step = perPage ? sys.pageSize : packet.length;
     for (let offset = packet.offset; offset < packet.offset + packet.length; offset += step) {
       if (sys.random(100) < ctx.params.failPercent) {
-        yield* sys.pagerOpRange(ctx.pager, ZX_PAGER_OP_FAIL, vmo.handle, offset, step, ZX_ERR_IO);
+        yield* withinSize(
+          sys,
+          vmo,
+          offset,
+          step,
+          (n) => sys.pagerOpRange(ctx.pager, ZX_PAGER_OP_FAIL, vmo.handle, offset, n, ZX_ERR_IO),
+        );
       } else {
         yield* supplyFromBacking(sys, ctx, vmo, offset, step);
       }

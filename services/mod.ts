@@ -12,7 +12,12 @@ import type { PagerService } from "./service.ts";
 import { writebackService } from "./writeback.ts";
 
 export { batchingService, detacherService, eagerService, flakyService, writebackService };
-export { DurableStore, makeWritebackService, WRITEBACK_KEY } from "./writeback.ts";
+export {
+  DurableStore,
+  makeWritebackService,
+  WRITEBACK_KEY,
+  type WritebackOptions,
+} from "./writeback.ts";
 export * from "./service.ts";
 export { backingPage, backingRange } from "./backing.ts";
 

@@ -12,6 +12,7 @@
 
 import {
   type Status,
+  ZX_ERR_OUT_OF_RANGE,
   ZX_OK,
   ZX_PAGER_VMO_COMPLETE,
   ZX_PAGER_VMO_READ,
@@ -88,7 +89,49 @@ export function* supplyFromBacking(
   const [st, aux] = yield* sys.vmoCreate(length, 0);
   if (st !== ZX_OK) return st;
   yield* sys.vmoWrite(aux, backingRange(vmo.key, offset, length, sys.pageSize), 0);
-  const supplied = yield* sys.pagerSupplyPages(ctx.pager, vmo.handle, offset, length, aux, 0);
+  const supplied = yield* supplyWithinSize(sys, ctx, vmo, offset, length, aux);
   yield* sys.handleClose(aux);
   return supplied;
+}
+
+/**
+ * Runs `op` (a supply or OP_FAIL) over `[offset, offset + length)`, clipped to
+ * the VMO's current size when a shrink raced with the request (spec 2.8.3:
+ * the cut part was resolved, the rest is still awaited, and a range past the
+ * end fails whole with OUT_OF_RANGE). Each retry is shorter, so it ends.
+ */
+export function* withinSize(
+  sys: Sys,
+  vmo: ServiceVmo,
+  offset: number,
+  length: number,
+  op: (length: number) => Syscall<Status>,
+): Syscall<Status> {
+  let st = yield* op(length);
+  while (st === ZX_ERR_OUT_OF_RANGE) {
+    const [gs, size] = yield* sys.vmoGetSize(vmo.handle);
+    const clipped = Math.min(length, size - offset);
+    if (gs !== ZX_OK || clipped <= 0 || clipped >= length) return st;
+    length = clipped;
+    st = yield* op(length);
+  }
+  return st;
+}
+
+/** `zx_pager_supply_pages` of `[offset, offset + length)` from `aux`, {@linkcode withinSize}. */
+export function supplyWithinSize(
+  sys: Sys,
+  ctx: ServiceContext,
+  vmo: ServiceVmo,
+  offset: number,
+  length: number,
+  aux: number,
+): Syscall<Status> {
+  return withinSize(
+    sys,
+    vmo,
+    offset,
+    length,
+    (n) => sys.pagerSupplyPages(ctx.pager, vmo.handle, offset, n, aux, 0),
+  );
 }

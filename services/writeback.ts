@@ -30,6 +30,7 @@ import {
   type PagerService,
   type ServiceContext,
   type ServiceVmo,
+  supplyWithinSize,
   vmoForKey,
 } from "./service.ts";
 
@@ -80,21 +81,28 @@ export class DurableStore {
 function* supplyDurable(
   sys: Sys,
   ctx: ServiceContext,
-  store: DurableStore,
+  state: Shared,
   vmo: ServiceVmo,
   packet: PagePacket,
 ): Syscall<void> {
   const [st, aux] = yield* sys.vmoCreate(packet.length, 0);
   if (st !== ZX_OK) return;
-  yield* sys.vmoWrite(aux, store.read(vmo.key, packet.offset, packet.length, sys.pageSize), 0);
-  yield* sys.pagerSupplyPages(ctx.pager, vmo.handle, packet.offset, packet.length, aux, 0);
+  // From reading the store to the supply, a persist would make this content stale (see writebackVmo).
+  state.supplying++;
+  try {
+    const data = state.store.read(vmo.key, packet.offset, packet.length, sys.pageSize);
+    yield* sys.vmoWrite(aux, data, 0);
+    yield* supplyWithinSize(sys, ctx, vmo, packet.offset, packet.length, aux);
+  } finally {
+    state.supplying--;
+  }
   yield* sys.handleClose(aux);
 }
 
 function* writebackVmo(
   sys: Sys,
   ctx: ServiceContext,
-  store: DurableStore,
+  state: Shared,
   vmo: ServiceVmo,
   endBeforePersist: boolean,
 ): Syscall<void> {
@@ -125,9 +133,13 @@ function* writebackVmo(
     if (endBeforePersist) {
       yield* op(ZX_PAGER_OP_WRITEBACK_END, 0);
       yield* sys.vmoGetSize(vmo.handle); // a scheduling point between END and persist
-      store.persist(vmo.key, r.offset, data, sys.pageSize);
+      state.store.persist(vmo.key, r.offset, data, sys.pageSize);
     } else {
-      store.persist(vmo.key, r.offset, data, sys.pageSize);
+      // A supply that read the store before this persist would, after END made a page absent
+      // (a written-back zero interval, an evicted page), insert the old content: leave the
+      // range AwaitingClean for the next pass instead.
+      if (state.supplying > 0) return;
+      state.store.persist(vmo.key, r.offset, data, sys.pageSize);
       yield* op(ZX_PAGER_OP_WRITEBACK_END, 0);
     }
   }
@@ -137,6 +149,8 @@ function* writebackVmo(
 interface Shared {
   readonly store: DurableStore;
   passing: boolean;
+  /** Supplies between reading the store and their supply syscall. */
+  supplying: number;
 }
 
 /**
@@ -156,8 +170,9 @@ export function makeWritebackService(options: WritebackOptions = {}): PagerServi
   const shared = new WeakMap<ServiceContext, Shared>();
   return function* writebackService(sys: Sys, ctx: ServiceContext): ThreadBody {
     let state = shared.get(ctx);
-    if (state === undefined) shared.set(ctx, state = { store: new DurableStore(), passing: false });
-    const store = state.store;
+    if (state === undefined) {
+      shared.set(ctx, state = { store: new DurableStore(), passing: false, supplying: 0 });
+    }
     const every = options.writebackTicks ?? ctx.params.writebackTicks ?? DEFAULT_WRITEBACK_TICKS;
     let due = sys.now + every;
     for (;;) {
@@ -169,14 +184,14 @@ export function makeWritebackService(options: WritebackOptions = {}): PagerServi
       } else if (packet !== null && packet.type === ZX_PKT_TYPE_PAGE_REQUEST) {
         const p = packet as PagePacket;
         const vmo = vmoForKey(ctx, p.key);
-        if (vmo !== undefined && isRead(p)) yield* supplyDurable(sys, ctx, store, vmo, p);
+        if (vmo !== undefined && isRead(p)) yield* supplyDurable(sys, ctx, state, vmo, p);
         if (vmo !== undefined && p.command === ZX_PAGER_VMO_DIRTY) {
           yield* sys.pagerOpRange(ctx.pager, ZX_PAGER_OP_DIRTY, vmo.handle, p.offset, p.length, 0);
         }
       }
       if (pass && !state.passing) {
         state.passing = true;
-        for (const vmo of ctx.vmos) yield* writebackVmo(sys, ctx, store, vmo, endBeforePersist);
+        for (const vmo of ctx.vmos) yield* writebackVmo(sys, ctx, state, vmo, endBeforePersist);
         state.passing = false;
       }
       if (pass) due = sys.now + every;

@@ -1,6 +1,6 @@
 /**
  * The determinism check: code that decides a run's outcome (kernel/, sim/,
- * properties/, services/) must not read wall-clock time, timers, host
+ * properties/, services/, zoo/, explore/) must not read wall-clock time, timers, host
  * randomness or the environment. Wall-clock reads for campaign budgets and
  * progress live in fuzz/clock.ts, outside those folders.
  *
@@ -11,7 +11,7 @@
  */
 
 /** Folders whose code decides a run's outcome. */
-export const DECIDING_DIRS = ["kernel", "sim", "properties", "services"];
+export const DECIDING_DIRS = ["kernel", "sim", "properties", "services", "zoo", "explore"];
 
 /** Forbidden sources of nondeterminism, with why each is forbidden. */
 export const FORBIDDEN: readonly { pattern: RegExp; why: string }[] = [

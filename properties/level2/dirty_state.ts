@@ -85,8 +85,9 @@ export class DirtyState implements Monitor {
     if (now.kinds.length < was.kinds.length) {
       if (!resized) this.#fail("K21", `vmo${vmo.koid} shrank without zx_vmo_set_size`);
       for (const type of ["READ", "DIRTY"] as const) {
+        // A straddling request stays for its in-range part; its cut part must be resolved.
         for (const r of vmo.source!.outstanding(type)) {
-          if (r.end > now.kinds.length) {
+          if (r.start >= now.kinds.length || r.pending > now.kinds.length - r.start) {
             this.#fail("K21", `${type} #${r.id} [${r.start},${r.end}) outlives a shrink`);
           }
         }

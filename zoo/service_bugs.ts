@@ -1,0 +1,202 @@
+/**
+ * Pager-service bugs a filesystem author makes, each a small service written
+ * the way such a service is written, with one mistake. Each doc comment says
+ * what real mistake it models, how deep an interleaving exposes it, and which
+ * service obligation (spec 7.2) catches it.
+ *
+ * @module
+ */
+
+import {
+  type Status,
+  ZX_ERR_IO,
+  ZX_OK,
+  ZX_PAGER_OP_FAIL,
+  ZX_TIME_INFINITE,
+} from "../kernel/constants.ts";
+import type { PagePacket } from "../kernel/events.ts";
+import type { Syscall } from "../kernel/kernel.ts";
+import type { Sys, ThreadBody } from "../sim/sys.ts";
+import { backingRange } from "../services/backing.ts";
+import {
+  isComplete,
+  isRead,
+  type ServiceContext,
+  type ServiceVmo,
+  supplyFromBacking,
+  vmoForKey,
+} from "../services/service.ts";
+
+/**
+ * `drops-request-while-batching`: gathers packets into a batch by dequeuing
+ * whatever is already in the port, and drops the packet that finds the batch
+ * full instead of keeping it for the next batch. The faulting thread behind
+ * that packet waits forever.
+ *
+ * Depth 2: more than `batch` READ packets must be queued at once (several
+ * threads or VMOs faulting before the service drains the port). Caught by
+ * `answers-every-read` (P1).
+ */
+export function* dropsRequestWhileBatching(sys: Sys, ctx: ServiceContext): ThreadBody {
+  for (;;) {
+    const [st, first] = yield* sys.portWait(ctx.port, ZX_TIME_INFINITE);
+    if (st !== ZX_OK) return;
+    const batch: PagePacket[] = isRead(first) ? [first] : [];
+    for (;;) {
+      const [more, packet] = yield* sys.portWait(ctx.port, sys.now); // already queued only
+      if (more !== ZX_OK || batch.length >= ctx.params.batch) break; // the bug: `packet` is lost
+      if (isRead(packet)) batch.push(packet);
+    }
+    for (const packet of batch) {
+      const vmo = vmoForKey(ctx, packet.key);
+      if (vmo !== undefined) yield* supplyFromBacking(sys, ctx, vmo, packet.offset, packet.length);
+    }
+  }
+}
+
+/** Supplies, retrying what it takes for a transient error. */
+function* supplyWithRetry(
+  sys: Sys,
+  ctx: ServiceContext,
+  vmo: ServiceVmo,
+  packet: PagePacket,
+): Syscall<Status> {
+  let st: Status = ZX_OK;
+  for (let tries = 0; tries < 3; tries++) {
+    st = yield* supplyFromBacking(sys, ctx, vmo, packet.offset, packet.length);
+    if (st === ZX_OK) break;
+  }
+  return st;
+}
+
+/**
+ * `supplies-after-complete`: queues READ work and answers it after draining
+ * the port, but does not drop the queued work of a VMO whose COMPLETE it has
+ * just seen, so it supplies a detached VMO, gets BAD_STATE, and retries it as
+ * a transient error.
+ *
+ * Depth 1: a detach must come between the service taking a READ packet and
+ * its supply. Caught by `treats-bad-state-as-gone` (P14, P8).
+ */
+export function* suppliesAfterComplete(sys: Sys, ctx: ServiceContext): ThreadBody {
+  const work: PagePacket[] = [];
+  for (;;) {
+    const [st, packet] = yield* sys.portWait(
+      ctx.port,
+      work.length > 0 ? sys.now : ZX_TIME_INFINITE,
+    );
+    if (st === ZX_OK) {
+      if (isRead(packet)) work.push(packet);
+      continue; // COMPLETE: the bug is that queued work for that key is kept
+    }
+    const next = work.shift();
+    if (next === undefined) return;
+    const vmo = vmoForKey(ctx, next.key);
+    if (vmo !== undefined) yield* supplyWithRetry(sys, ctx, vmo, next);
+  }
+}
+
+/**
+ * `confuses-keys-across-vmos`: keeps a cache of backing-store reads keyed by
+ * (offset, length), forgetting the VMO key, so a READ of one VMO is answered
+ * with bytes cached for another VMO at the same offsets. Models a block cache
+ * keyed by block number without the file.
+ *
+ * Depth 0: two VMOs read at the same offsets, in any order. Caught by
+ * `data-integrity`.
+ */
+export function* confusesKeysAcrossVmos(sys: Sys, ctx: ServiceContext): ThreadBody {
+  const cache = new Map<string, Uint8Array>();
+  for (;;) {
+    const [st, packet] = yield* sys.portWait(ctx.port, ZX_TIME_INFINITE);
+    if (st !== ZX_OK) return;
+    if (!isRead(packet)) continue;
+    const vmo = vmoForKey(ctx, packet.key);
+    if (vmo === undefined) continue;
+    const slot = `${packet.offset}+${packet.length}`; // the bug: no key in the cache slot
+    let bytes = cache.get(slot);
+    if (bytes === undefined) {
+      bytes = backingRange(vmo.key, packet.offset, packet.length, sys.pageSize);
+      cache.set(slot, bytes);
+    }
+    const [, aux] = yield* sys.vmoCreate(packet.length, 0);
+    yield* sys.vmoWrite(aux, bytes, 0);
+    yield* sys.pagerSupplyPages(ctx.pager, vmo.handle, packet.offset, packet.length, aux, 0);
+    yield* sys.handleClose(aux);
+  }
+}
+
+/**
+ * `assumes-page-sized-requests`: supplies one page at each packet's offset,
+ * as if every request were one page; the rest of a multi-page request is
+ * never supplied and no new packet comes for it (spec P15).
+ *
+ * Depth 0: any multi-page fault. Caught by `answers-every-read` (P1).
+ */
+export function* assumesPageSizedRequests(sys: Sys, ctx: ServiceContext): ThreadBody {
+  for (;;) {
+    const [st, packet] = yield* sys.portWait(ctx.port, ZX_TIME_INFINITE);
+    if (st !== ZX_OK) return;
+    if (!isRead(packet)) continue;
+    const vmo = vmoForKey(ctx, packet.key);
+    if (vmo !== undefined) yield* supplyFromBacking(sys, ctx, vmo, packet.offset, sys.pageSize);
+  }
+}
+
+/**
+ * `closes-port-on-first-complete`: assumes one VMO per port, so the first
+ * COMPLETE means "shut down": it closes the port while other VMOs still
+ * deliver to it, stranding the threads that fault on them (spec P10).
+ *
+ * Depth 1: one VMO of a pager with two must be detached while the other is
+ * still in use. Caught by `keeps-port-open` (P10).
+ */
+export function* closesPortOnFirstComplete(sys: Sys, ctx: ServiceContext): ThreadBody {
+  for (;;) {
+    const [st, packet] = yield* sys.portWait(ctx.port, ZX_TIME_INFINITE);
+    if (st !== ZX_OK) return;
+    if (isComplete(packet)) {
+      yield* sys.handleClose(ctx.port); // the bug: other VMOs may still be attached
+      return;
+    }
+    if (!isRead(packet)) continue;
+    const vmo = vmoForKey(ctx, packet.key);
+    if (vmo !== undefined) yield* supplyFromBacking(sys, ctx, vmo, packet.offset, packet.length);
+  }
+}
+
+/**
+ * `ignores-refetch-after-failure`: fails reads its flaky backing store cannot
+ * serve (OP_FAIL, ZX_ERR_IO) and remembers the failed ranges; a later packet
+ * overlapping one is taken for a stale duplicate of the failed request and
+ * ignored. But the kernel re-requests failed pages for every later access
+ * (spec 3.7, P3), so that access waits forever.
+ *
+ * Depth 1: a failure, then another access to the failed pages. Caught by
+ * `answers-every-read` (P1).
+ */
+export function* ignoresRefetchAfterFailure(sys: Sys, ctx: ServiceContext): ThreadBody {
+  const failed: { key: number; start: number; end: number }[] = [];
+  for (;;) {
+    const [st, packet] = yield* sys.portWait(ctx.port, ZX_TIME_INFINITE);
+    if (st !== ZX_OK) return;
+    if (!isRead(packet)) continue;
+    const vmo = vmoForKey(ctx, packet.key);
+    if (vmo === undefined) continue;
+    const start = packet.offset, end = packet.offset + packet.length;
+    if (failed.some((f) => f.key === packet.key && f.start < end && start < f.end)) continue;
+    if (sys.random(100) < ctx.params.failPercent) {
+      failed.push({ key: packet.key, start, end });
+      yield* sys.pagerOpRange(
+        ctx.pager,
+        ZX_PAGER_OP_FAIL,
+        vmo.handle,
+        packet.offset,
+        packet.length,
+        ZX_ERR_IO,
+      );
+    } else {
+      yield* supplyFromBacking(sys, ctx, vmo, packet.offset, packet.length);
+    }
+  }
+}

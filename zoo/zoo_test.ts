@@ -1,0 +1,69 @@
+import { strict as assert } from "node:assert";
+import { checkCase, verdictLabel } from "../properties/check_case.ts";
+import { checkersOf, loadCorpus, replayCase } from "../properties/corpus.ts";
+import { parseScenario, type Scenario } from "../sim/scenario.ts";
+import { runScenario } from "../sim/run.ts";
+import { kernelInvariants } from "../properties/kernel_invariants.ts";
+import { settleVerdict } from "../properties/check_case.ts";
+import { ZOO, zooContext } from "./registry.ts";
+import { earlyWakeSkipsPage } from "./kernel_bugs.ts";
+
+const CORPUS = new URL("../corpus", import.meta.url).pathname;
+
+Deno.test("every zoo bug stays in the corpus, caught by the checker the zoo names", async () => {
+  const { cases } = await loadCorpus(CORPUS);
+  for (const bug of ZOO) {
+    const found = cases.find((c) => c.case.zoo === bug.id);
+    assert.ok(found !== undefined, `no corpus case for zoo bug ${bug.id}`);
+    assert.equal(found.case.expected, `invariant:${bug.caughtBy}`, bug.id);
+    const r = replayCase(found.case);
+    assert.ok(r.ok, `${bug.id}: replayed to ${r.verdict} ${r.traceHash}`);
+  }
+});
+
+Deno.test("each zoo case fails because of its bug: without it the same schedule passes", async () => {
+  const { cases } = await loadCorpus(CORPUS);
+  for (const { case: kase } of cases.filter((c) => c.case.zoo !== undefined)) {
+    const bug = ZOO.find((b) => b.id === kase.zoo)!;
+    // The correct counterpart: the model as specified, or the eager reference service.
+    const scenario: Scenario = bug.kind === "kernel" ? kase.scenario : {
+      ...kase.scenario,
+      pagers: kase.scenario.pagers.map((p) => ({ ...p, service: { ...p.service, kind: "eager" } })),
+    };
+    const r = checkCase(
+      { scenario, decisions: kase.decisions, seed: kase.seed },
+      { monitors: checkersOf(kase.checkers) },
+    );
+    assert.equal(verdictLabel(r.verdict), "pass", `${bug.id} without the bug`);
+  }
+});
+
+Deno.test("zooContext gives kernel bugs a kernel variant and service bugs their service", () => {
+  for (const bug of ZOO) {
+    const ctx = zooContext(bug.id);
+    if (bug.kind === "kernel") {
+      assert.ok(ctx.makeKernel !== undefined && ctx.checkers === "kernel", bug.id);
+    } else {
+      assert.ok(ctx.services[bug.id] === bug.service && ctx.checkers === "kernel+service", bug.id);
+    }
+  }
+  assert.throws(() => zooContext("no-such-bug"), /no zoo bug "no-such-bug"/);
+});
+
+Deno.test("the early-wake variant's read path is the model's when nothing wakes early", () => {
+  const scenario = parseScenario({
+    pageSize: 64,
+    pagers: [{ name: "fs" }],
+    vmos: [{ name: "a", pager: "fs", pages: 3 }],
+    threads: [
+      { name: "r0", ops: [{ op: "read", vmo: "a", page: 0, pages: 3 }] },
+      { name: "r1", ops: [{ op: "read", vmo: "a", page: 1, pages: 2 }] },
+    ],
+    events: [{ do: "detach", target: "a" }],
+  });
+  for (let seed = 0; seed < 100; seed++) {
+    const monitors = kernelInvariants();
+    const run = runScenario(scenario, { seed, monitors, makeKernel: earlyWakeSkipsPage });
+    assert.equal(settleVerdict(run, monitors).kind, "pass", `seed ${seed}`);
+  }
+});
