@@ -88,14 +88,22 @@ export {
   backingRange,
   batchingService,
   detacherService,
+  DurableStore,
   eagerService,
   flakyService,
+  makeWritebackService,
   type PagerService,
   REFERENCE_SERVICES,
   type ServiceContext,
   type ServiceVmo,
   supplyFromBacking,
+  supplyWithinSize,
+  withinSize,
+  WRITEBACK_KEY,
+  type WritebackOptions,
+  writebackService,
 } from "./services/mod.ts";
+export { LEVEL2_INVARIANTS, level2Invariants } from "./properties/level2/mod.ts";
 export { KERNEL_INVARIANTS, kernelInvariants } from "./properties/kernel_invariants.ts";
 export { serviceObligations } from "./properties/service_obligations.ts";
 export {

@@ -23,8 +23,14 @@ import {
   UsageError,
 } from "./args.ts";
 import { loadServiceModule } from "./sim.ts";
+import { ZOO_IDS, zooContext } from "../zoo/registry.ts";
 
 const FLAGS: Record<string, FlagSpec> = {
+  mode: {
+    type: "string",
+    value: "MODE",
+    help: "scenarios (default) | programs (syscall programs; see --mode programs --help)",
+  },
   seconds: {
     type: "string",
     value: "S",
@@ -43,6 +49,7 @@ const FLAGS: Record<string, FlagSpec> = {
     help: "run only shard I of N of the seed space (e.g. 0/4)",
   },
   service: { type: "string", value: "PATH", help: "test your own pager service module" },
+  zoo: { type: "string", value: "ID", help: "run against a zoo bug (zoo/registry.ts)" },
   corpus: { type: "string", value: "DIR", help: "where new failures are written (default corpus)" },
   "max-shrink": { type: "string", value: "N", help: "shrink attempts per failure (default 2000)" },
   checkers: {
@@ -100,7 +107,26 @@ export function summaryText(s: CampaignSummary): string {
 }
 
 async function main(): Promise<number> {
-  const { values } = parseFlags(Deno.args, FLAGS);
+  // Syscall-program fuzzing of the kernel has its own flags (fuzz/programs/cli.ts).
+  if (Deno.args.some((a) => a === "--mode" || a.startsWith("--mode="))) {
+    const i = Deno.args.indexOf("--mode");
+    const mode = i >= 0
+      ? Deno.args[i + 1]
+      : Deno.args.find((a) => a.startsWith("--mode="))!.slice(7);
+    if (mode === "programs") {
+      const { fuzzPrograms } = await import("../fuzz/programs/cli.ts");
+      return await fuzzPrograms(Deno.args);
+    }
+    if (mode !== "scenarios") {
+      throw new UsageError(`--mode must be scenarios or programs, got "${mode}"`);
+    }
+  }
+  const { values } = parseFlags(
+    Deno.args.filter((a, i, all) =>
+      a !== "--mode" && all[i - 1] !== "--mode" && !a.startsWith("--mode=")
+    ),
+    FLAGS,
+  );
   if (values.help) {
     console.log(USAGE);
     return 0;
@@ -119,8 +145,19 @@ async function main(): Promise<number> {
   const corpus = (values.corpus as string | undefined) ?? "corpus";
   const maxShrink = intFlag(values, "max-shrink", 2000, 0, 1_000_000);
   const servicePath = (values.service as string | undefined) ?? null;
-  const checkers =
-    (values.checkers ?? (servicePath !== null ? "kernel+service" : "kernel")) as string;
+  const zoo = (values.zoo as string | undefined) ?? null;
+  if (zoo !== null && !ZOO_IDS.includes(zoo)) {
+    throw new UsageError(`--zoo must be one of ${ZOO_IDS.join(", ")}; got "${zoo}"`);
+  }
+  if (zoo !== null && servicePath !== null) {
+    throw new UsageError("--zoo and --service exclude each other");
+  }
+  const checkers = (values.checkers ??
+    (zoo !== null
+      ? zooContext(zoo).checkers
+      : servicePath !== null
+      ? "kernel+service"
+      : "kernel")) as string;
   if (!(CHECKER_SETS as readonly string[]).includes(checkers)) {
     throw new UsageError(`--checkers must be ${CHECKER_SETS.join(" or ")}, got "${checkers}"`);
   }
@@ -154,10 +191,16 @@ async function main(): Promise<number> {
     known,
     maxShrink,
     checkers: checkers as CheckerSet,
+    zoo,
     persist: (f: Finding) =>
       writeCaseFile(
         corpus,
-        findingToCase(f, { campaignSeed: seed, servicePath, checkers: checkers as CheckerSet }),
+        findingToCase(f, {
+          campaignSeed: seed,
+          servicePath,
+          checkers: checkers as CheckerSet,
+          zoo,
+        }),
       ),
     progressEvery: tty ? 0.5 : 5,
     progress: (line, final) => {

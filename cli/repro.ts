@@ -14,6 +14,7 @@ import { runScenario, type ScenarioRun, type StrategyName } from "../sim/run.ts"
 import { parseScenario, type Scenario } from "../sim/scenario.ts";
 import type { PagerService } from "../services/service.ts";
 import { BUGGY_SERVICES } from "../properties/buggy_services.ts";
+import { zooContext } from "../zoo/registry.ts";
 import type { Monitor } from "../sim/world.ts";
 import { failingStep, printOutcome, printTrace, type TraceForm } from "./_output.ts";
 import {
@@ -27,6 +28,8 @@ import {
 } from "./args.ts";
 import { loadScenarioFile, loadServiceModule, parseDecisions, withService } from "./sim.ts";
 import { loadCaseFile } from "../fuzz/corpus_io.ts";
+import { isProgramCase, parseProgramCase, replayProgramCase } from "../fuzz/programs/corpus.ts";
+import { describeVerdict } from "../sim/world.ts";
 
 const FLAGS: Record<string, FlagSpec> = {
   seed: {
@@ -101,15 +104,20 @@ async function main(): Promise<number> {
     verdict: settleVerdict(r, monitors),
   });
   let replay: string;
+  if (positionals.length === 1 && (await isProgramFile(positionals[0]))) {
+    return await reproProgram(positionals[0], form as TraceForm);
+  }
   if (positionals.length === 1) {
     const file = positionals[0];
     const c = await loadCaseFile(file);
     scenario = await useService(c.scenario as Scenario);
+    const zoo = c.zoo === undefined ? undefined : zooContext(c.zoo);
     const r = checkCase(
       { scenario, decisions: c.decisions, seed: c.seed },
       {
         monitors: checkersOf((checkerFlag ?? c.checkers) as CheckerSet),
-        services: { ...BUGGY_SERVICES, ...services },
+        services: { ...BUGGY_SERVICES, ...services, ...zoo?.services },
+        makeKernel: zoo?.makeKernel,
       },
     );
     run = { ...r.run, verdict: r.verdict };
@@ -205,6 +213,34 @@ async function main(): Promise<number> {
   }
   console.log(`trace-hash: ${run.traceHash}`);
   return ok ? 0 : 1;
+}
+
+/** True if the file holds a syscall-program case (`pagersim/program@1`). */
+async function isProgramFile(file: string): Promise<boolean> {
+  try {
+    return isProgramCase(JSON.parse(await Deno.readTextFile(file)));
+  } catch {
+    return false; // loadCaseFile reports unreadable or malformed files
+  }
+}
+
+/** Replays a syscall-program case and checks its recorded verdict and hash. */
+async function reproProgram(file: string, form: TraceForm): Promise<number> {
+  let c;
+  try {
+    c = parseProgramCase(JSON.parse(await Deno.readTextFile(file)), file);
+  } catch (e) {
+    throw new InputError((e as Error).message);
+  }
+  const r = replayProgramCase(c);
+  console.log(`replaying: ${file}: program case`);
+  if (form === "text") console.log(r.run.trace.text());
+  console.log(`verdict: ${describeVerdict(r.run.verdict)}`);
+  console.log(`decision-list: ${r.run.decisions.join(",")}`);
+  console.log(`expected: ${r.reproduced ? "reproduced" : "NOT reproduced"}`);
+  console.log(`recorded trace-hash: ${c.traceHash}: ${r.hashMatches ? "match" : "MISMATCH"}`);
+  console.log(`trace-hash: ${r.run.traceHash}`);
+  return r.reproduced && r.hashMatches ? 0 : 1;
 }
 
 if (import.meta.main) await runCommand(USAGE, main);
