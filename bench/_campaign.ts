@@ -7,7 +7,7 @@
 
 import { runCampaign } from "../fuzz/orchestrate.ts";
 
-/** Runs `runs` campaign runs on `workers` workers; returns runs/s. */
+/** Runs `runs` campaign runs on `workers` workers; returns steady-state runs/s (start-up excluded). */
 export async function campaignRunsPerSecond(
   workers: number,
   runs: number,
@@ -27,5 +27,5 @@ export async function campaignRunsPerSecond(
     progress: () => {},
     progressEvery: 60,
   });
-  return s.runsPerSecond;
+  return s.steadyRunsPerSecond;
 }

@@ -1,7 +1,9 @@
 /**
  * Prints campaign runs/s on 1 and 2 workers and their ratio, measured side by
  * side (alternating, best of `rounds`), for quoting in notes.
- * Run: deno run -A bench/campaign_report.ts [runs] [rounds]
+ * Run: deno run -A --v8-flags=--single-threaded-gc bench/campaign_report.ts [runs] [rounds]
+ * (campaigns run with single-threaded GC: on 2 cores, V8's concurrent GC
+ * threads compete with the workers; `deno task fuzz` sets the same flag)
  *
  * @module
  */

@@ -83,9 +83,8 @@ export function summaryText(s: CampaignSummary): string {
     `campaign seed ${s.seed}, shard ${s.shard}, ${s.workers} workers${
       s.interrupted ? " (interrupted)" : ""
     }`,
-    `runs ${s.runs} in ${s.seconds.toFixed(1)}s (${
-      s.runsPerSecond.toFixed(0)
-    } runs/s), ${s.steps} steps`,
+    `runs ${s.runs} in ${s.seconds.toFixed(1)}s (${s.runsPerSecond.toFixed(0)} runs/s; ` +
+    `${s.steadyRunsPerSecond.toFixed(0)} once every worker ran), ${s.steps} steps`,
     `failing runs ${s.failingRuns}, new distinct failures ${s.findings.length}`,
     `memory (rss) ${s.rssMiB.first.toFixed(0)} MiB at start, ${s.rssMiB.max.toFixed(0)} max, ` +
     `${s.rssMiB.last.toFixed(0)} at end (${s.rssMiB.samples} samples)`,

@@ -59,8 +59,10 @@ export interface CampaignSummary {
   readonly steps: number;
   /** Wall-clock duration. */
   readonly seconds: number;
-  /** Throughput: runs per wall-clock second. */
+  /** Throughput: runs per wall-clock second, worker start-up included. */
   readonly runsPerSecond: number;
+  /** Throughput once every worker was running (start-up excluded). */
+  readonly steadyRunsPerSecond: number;
   /** Failing runs, including repeats of known signatures. */
   readonly failingRuns: number;
   /**
@@ -94,7 +96,7 @@ export interface CampaignSummary {
 /** Runs a campaign to its budget (or until interrupted) and summarizes it. */
 export async function runCampaign(options: CampaignOptions): Promise<CampaignSummary> {
   const clock = new Stopwatch();
-  const stop = new SharedArrayBuffer(4);
+  const stop = new SharedArrayBuffer(8); // [stop flag, next run index]
   const stopFlag = new Int32Array(stop);
   const perWorker = new Map<number, Extract<WorkerMessage, { type: "progress" }>>();
   const best = new Map<string, Finding>();
@@ -102,6 +104,8 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
   const errors: string[] = [];
   const writes: Promise<void>[] = [];
   let interrupted = false;
+  /** When every worker had reported once: start-up is over from here. */
+  let warm: { seconds: number; runs: number } | null = null;
   let done = 0;
 
   const onSigint = () => {
@@ -141,8 +145,12 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
       workers.push(worker);
       worker.onmessage = (e: MessageEvent<WorkerMessage>) => {
         const m = e.data;
-        if (m.type === "progress") perWorker.set(m.worker, m);
-        else if (m.type === "error") errors.push(`worker ${m.worker}: ${m.message}`);
+        if (m.type === "progress") {
+          perWorker.set(m.worker, m);
+          if (warm === null && perWorker.size === options.workers) {
+            warm = { seconds: clock.seconds, runs: totals().runs };
+          }
+        } else if (m.type === "error") errors.push(`worker ${m.worker}: ${m.message}`);
         else if (m.type === "finding") {
           const prev = best.get(m.finding.signature);
           if (prev === undefined || m.finding.k < prev.k) {
@@ -201,6 +209,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
   sampleRss();
   options.progress(line(), true);
   const seconds = clock.seconds;
+  const warmed = warm as { seconds: number; runs: number } | null; // set in a worker callback
   return {
     seed: options.seed,
     shard: `${options.shard.index}/${options.shard.count}`,
@@ -209,6 +218,9 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
     steps: t.steps,
     seconds,
     runsPerSecond: t.runs / Math.max(seconds, 1e-3),
+    steadyRunsPerSecond: warmed !== null && seconds - warmed.seconds > 0.5
+      ? (t.runs - warmed.runs) / (seconds - warmed.seconds)
+      : t.runs / Math.max(seconds, 1e-3),
     failingRuns: t.failures,
     findings: [...best.values()].sort((a, b) => a.k - b.k).map((f) => ({
       signature: f.signature,

@@ -33,7 +33,11 @@ export interface WorkerStart {
   readonly workers: number;
   /** Runs of this shard in all (all workers together); null: until stopped. */
   readonly runs: number | null;
-  /** Int32Array over a SharedArrayBuffer; non-zero means stop. */
+  /**
+   * Two Int32 slots shared by all workers: [0] non-zero means stop; [1] is the
+   * next unclaimed run index (workers take indices one at a time, so a worker
+   * that drew cheap runs takes more of them).
+   */
   readonly stop: SharedArrayBuffer;
   readonly servicePath: string | null;
   /** Signatures already in the corpus: counted, not shrunk again. */
@@ -84,8 +88,10 @@ export function runWorker(
       failures,
       sometimes: { ...sometimes },
     });
-  for (let j = start.worker; start.runs === null || j < start.runs; j += start.workers) {
+  for (;;) {
     if (Atomics.load(stop, 0) !== 0) break;
+    const j = Atomics.add(stop, 1, 1);
+    if (start.runs !== null && j >= start.runs) break;
     const k = j * start.shard.count + start.shard.index;
     if (!inShard(k, start.shard)) continue;
     const plan = planRun(start.seed, k);
