@@ -8,9 +8,11 @@ const assertStringIncludes = (s: string, part: string) =>
 import {
   type Status,
   ZX_ERR_BAD_HANDLE,
+  ZX_ERR_BAD_STATE,
   ZX_ERR_IO,
   ZX_ERR_IO_DATA_INTEGRITY,
   ZX_ERR_NO_MEMORY,
+  ZX_ERR_TIMED_OUT,
   ZX_INFO_VMO_PAGER_BACKED,
   ZX_OBJ_TYPE_PORT,
   ZX_OK,
@@ -453,6 +455,28 @@ Deno.test("detached-access K12: a detached page source still takes requests", ()
             } finally {
               this.detached = was;
             }
+          },
+      ),
+    { invariant: "detached-access", code: "K12" },
+  );
+});
+
+Deno.test("detached-access K12: a detached page source answers with another pager error", () => {
+  expectFires(
+    {
+      ...ONE_PAGER,
+      vmos: [{ name: "a", pager: "fs", pages: 1 }],
+      threads: [reader("r", 0)],
+      events: [{ do: "detach", target: "a", notBefore: 1 }],
+    },
+    () =>
+      patch(
+        PageSource.prototype,
+        "populate",
+        (orig) =>
+          function (this: PageSource, ...args: Any[]) {
+            const status = orig.apply(this, args);
+            return status === ZX_ERR_BAD_STATE ? ZX_ERR_TIMED_OUT : status;
           },
       ),
     { invariant: "detached-access", code: "K12" },
