@@ -206,7 +206,13 @@ export function investigate(
   const signature = signatureOfCase(first, plan.runSeed, ctx);
   if (signature === null) return null; // not reproducible from its decisions: a harness bug; reported by the caller
   const shrunk = shrinkCase(first, {
-    fails: (c) => signatureOfCase(c, plan.runSeed, ctx) === signature,
+    fails: (c) => {
+      const r = checkCase(
+        { scenario: c.scenario, decisions: c.decisions, seed: plan.runSeed },
+        { monitors: ctx.monitors, services: ctx.services, makeKernel: ctx.makeKernel },
+      );
+      return signatureOf(r.verdict, r.run) === signature && r.run.decisions;
+    },
     maxAttempts,
     abort,
   });

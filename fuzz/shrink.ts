@@ -20,8 +20,12 @@ export interface Case {
 
 /** Options of {@linkcode shrinkCase}. */
 export interface ShrinkOptions {
-  /** Still failing the same way? (Replays the candidate.) */
-  readonly fails: (c: Case) => boolean;
+  /**
+   * Still failing the same way? Replays the candidate; returns false, true,
+   * or (better) the run's complete recorded decision list, which shrinking
+   * then continues from, so the result never depends on fallback picks.
+   */
+  readonly fails: (c: Case) => boolean | readonly number[];
   /** Most candidate runs to try. Default 3000. */
   readonly maxAttempts?: number;
   /** Stop early (campaign budget or Ctrl-C); the case shrunk so far is kept. */
@@ -161,27 +165,30 @@ export function shrinkCase(start: Case, options: ShrinkOptions): ShrinkResult {
   let current = start;
   let attempts = 0;
   let accepted = 0;
-  const tryCase = (c: Case): boolean => {
+  /** The case that failed: the candidate, or its run's complete recorded decisions. */
+  const tryCase = (c: Case): Case | null => {
     if (options.abort?.()) {
       attempts = max;
-      return false;
+      return null;
     }
     attempts++;
     try {
       parseScenario(c.scenario);
     } catch {
-      return false;
+      return null;
     }
-    return options.fails(c);
+    const r = options.fails(c);
+    if (r === false) return null;
+    return r === true ? c : { scenario: c.scenario, decisions: r };
   };
   let progress = true;
   while (progress && attempts < max) {
     progress = false;
     for (const s of scenarioCuts(current.scenario)) {
       if (attempts >= max) break;
-      const c = { scenario: s, decisions: current.decisions };
-      if (tryCase(c)) {
-        current = c;
+      const got = tryCase({ scenario: s, decisions: current.decisions });
+      if (got !== null) {
+        current = got;
         accepted++;
         progress = true;
         break;
@@ -190,9 +197,10 @@ export function shrinkCase(start: Case, options: ShrinkOptions): ShrinkResult {
     if (progress) continue;
     for (const d of decisionCuts(current.decisions)) {
       if (attempts >= max) break;
-      const c = { scenario: current.scenario, decisions: d };
-      if (tryCase(c)) {
-        current = c;
+      const got = tryCase({ scenario: current.scenario, decisions: d });
+      // The recorded list must be smaller than the current one, or shrinking could cycle.
+      if (got !== null && smallerList(got.decisions, current.decisions)) {
+        current = got;
         accepted++;
         progress = true;
         break;
@@ -200,4 +208,15 @@ export function shrinkCase(start: Case, options: ShrinkOptions): ShrinkResult {
     }
   }
   return { case: current, attempts, accepted };
+}
+
+/** Shorter, or as long with a smaller sum: the order decision shrinking descends. */
+function smallerList(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return a.length < b.length;
+  let sa = 0, sb = 0;
+  for (let i = 0; i < a.length; i++) {
+    sa += a[i];
+    sb += b[i];
+  }
+  return sa < sb;
 }

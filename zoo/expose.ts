@@ -62,7 +62,10 @@ export function zooCase(bug: ZooBug): CorpusCase {
     );
   const label = verdictLabel(check(found.scenario, found.decisions).verdict);
   const shrunk = shrinkCase({ scenario: found.scenario, decisions: found.decisions }, {
-    fails: (c) => verdictLabel(check(c.scenario, c.decisions).verdict) === label,
+    fails: (c) => {
+      const r = check(c.scenario, c.decisions);
+      return verdictLabel(r.verdict) === label && r.run.decisions;
+    },
     maxAttempts: 3000,
   });
   const final = check(shrunk.case.scenario, shrunk.case.decisions);
