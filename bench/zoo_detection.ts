@@ -148,7 +148,14 @@ export interface BugRow {
   readonly bug: ZooBug;
   readonly cells: Record<StrategyId, Cell>;
   readonly shrunkDecisions: number;
-  readonly campaign2: { seconds: number; found: boolean; decisions: number; shrunkFrom: number };
+  readonly campaign2: {
+    seconds: number;
+    found: boolean;
+    decisions: number;
+    shrunkFrom: number;
+    /** Threads + operations + events + decisions, before and after shrinking. */
+    size: { from: number; to: number };
+  };
 }
 
 async function campaignOnTwoWorkers(bug: ZooBug): Promise<BugRow["campaign2"]> {
@@ -175,6 +182,7 @@ async function campaignOnTwoWorkers(bug: ZooBug): Promise<BugRow["campaign2"]> {
     found: f !== undefined,
     decisions: f?.decisions ?? 0,
     shrunkFrom: f?.shrunkFrom ?? 0,
+    size: f?.size ?? { from: 0, to: 0 },
   };
 }
 
@@ -236,15 +244,15 @@ function markdown(rows: BugRow[], throughput: Awaited<ReturnType<typeof throughp
     "",
     "## The default campaign on 2 workers (deno task fuzz --zoo ID --workers 2)",
     "",
-    "| bug | found | seconds to first finding (incl. shrinking) | shrunk decisions (from) |",
-    "|---|---|---|---|",
+    "| bug | found | seconds to first finding (incl. shrinking) | case size, shrunk (from) | decisions, shrunk (from) |",
+    "|---|---|---|---|---|",
   );
   for (const r of rows) {
     const c = r.campaign2;
     lines.push(
       `| ${r.bug.id} | ${c.found ? "yes" : "NO"} | ${
         c.seconds.toFixed(1)
-      } | ${c.decisions} (${c.shrunkFrom}) |`,
+      } | ${c.size.to} (${c.size.from}) | ${c.decisions} (${c.shrunkFrom}) |`,
     );
   }
   const medianBaseline = median(rows.map((r) => r.cells["fc.scheduler"].ms.median));
@@ -258,9 +266,8 @@ function markdown(rows: BugRow[], throughput: Awaited<ReturnType<typeof throughp
       rows.filter((r) => r.campaign2.found).length
     }/${rows.length}; ` +
       `shrunk: ${
-        rows.filter((r) => r.campaign2.found && r.campaign2.decisions <= r.campaign2.shrunkFrom)
-          .length
-      }/${rows.length}.`,
+        rows.filter((r) => r.campaign2.found && r.campaign2.size.to < r.campaign2.size.from).length
+      }/${rows.length} (case size = threads + operations + events + decisions got smaller).`,
     `- Depth >= 2 bugs, median executions PCT (d = depth) vs uniform random: ${
       deep.map((r) =>
         `${r.bug.id} ${pctOf(r).executions.median} vs ${r.cells.random.executions.median} (${

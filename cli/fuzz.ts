@@ -92,7 +92,8 @@ export function summaryText(s: CampaignSummary): string {
   for (const f of s.findings) {
     lines.push(`  ${f.signature}`);
     lines.push(
-      `    run ${f.k}, shrunk to ${f.decisions} decisions (from ${f.shrunkFrom}): ${f.file}`,
+      `    run ${f.k}, shrunk to size ${f.size.to} (from ${f.size.from}; ${f.decisions} decisions ` +
+        `from ${f.shrunkFrom}): ${f.file}`,
     );
     lines.push(`    replay: deno task repro ${f.file}`);
   }

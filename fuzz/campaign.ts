@@ -182,6 +182,7 @@ export interface Finding {
     readonly decisions: number;
     readonly threads: number;
     readonly ops: number;
+    readonly events: number;
   };
   /** The shrunk case, with the complete decision list of its final run. */
   readonly shrunk: Case;
@@ -232,6 +233,7 @@ export function investigate(
       decisions: outcome.decisions.length,
       threads: scenario.threads.length,
       ops: ops(scenario),
+      events: scenario.events.length,
     },
     shrunk: { scenario: shrunk.case.scenario, decisions: final.decisions },
     verdict: final.verdict,

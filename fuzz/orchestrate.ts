@@ -8,6 +8,7 @@
  */
 
 import type { Finding } from "./campaign.ts";
+import type { Scenario } from "../sim/scenario.ts";
 import type { CheckerSet } from "../properties/corpus.ts";
 import { Stopwatch } from "./clock.ts";
 import { SOMETIMES } from "./sometimes.ts";
@@ -75,6 +76,8 @@ export interface CampaignSummary {
     file: string;
     decisions: number;
     shrunkFrom: number;
+    /** Case size (threads + operations + events + decisions) before and after shrinking. */
+    size: { from: number; to: number };
   }[];
   /** Runs that reached each "sometimes" interleaving, by name. */
   readonly sometimes: Readonly<Record<string, number>>;
@@ -91,6 +94,11 @@ export interface CampaignSummary {
     readonly last: number;
     readonly samples: number;
   };
+}
+
+/** Threads, operations and events of a scenario: with its decisions, the size shrinking reduces. */
+export function caseSize(s: Scenario): number {
+  return s.threads.length + s.threads.reduce((n, t) => n + t.ops.length, 0) + s.events.length;
 }
 
 /** Runs a campaign to its budget (or until interrupted) and summarizes it. */
@@ -228,6 +236,10 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
       file: files.get(f.signature) ?? "(not written)",
       decisions: f.shrunk.decisions.length,
       shrunkFrom: f.original.decisions,
+      size: {
+        from: f.original.threads + f.original.ops + f.original.events + f.original.decisions,
+        to: caseSize(f.shrunk.scenario) + f.shrunk.decisions.length,
+      },
     })),
     sometimes: t.sometimes,
     neverReached: Object.keys(SOMETIMES).filter((k) => !(t.sometimes[k] > 0)),
