@@ -32,11 +32,18 @@ interface SlotCopy {
   readonly data: Uint8Array | null;
 }
 
+/** One shared zero page per page size (copies are only ever compared, never written). */
+const ZERO_PAGES = new Map<number, Uint8Array>();
+
 /** A slot's kind and bytes: markers and zero slots read as zeros; absent has none. */
 function copy(s: Slot, pageSize: number): SlotCopy {
   const kind = slotKind(s);
   if (kind === "absent") return { kind, data: null };
-  if (kind === "marker" || kind === "zero") return { kind, data: new Uint8Array(pageSize) };
+  if (kind === "marker" || kind === "zero") {
+    let zero = ZERO_PAGES.get(pageSize);
+    if (zero === undefined) ZERO_PAGES.set(pageSize, zero = new Uint8Array(pageSize));
+    return { kind, data: zero };
+  }
   return { kind, data: (s as Page).data.slice() };
 }
 
@@ -70,7 +77,16 @@ function causeOf(call: Call | undefined): StepCause {
 
 function sameBytes(a: Uint8Array | null, b: Uint8Array | null): boolean {
   if (a === null || b === null) return a === b;
-  return a.length === b.length && a.every((x, i) => x === b[i]);
+  if (a.length !== b.length) return false;
+  // Word by word when both are 4-aligned: pages are compared after every step.
+  if (a.byteOffset % 4 === 0 && b.byteOffset % 4 === 0 && a.length % 4 === 0) {
+    const wa = new Uint32Array(a.buffer, a.byteOffset, a.length / 4);
+    const wb = new Uint32Array(b.buffer, b.byteOffset, b.length / 4);
+    for (let i = 0; i < wa.length; i++) if (wa[i] !== wb[i]) return false;
+    return true;
+  }
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** Checks every slot change of every pager VMO against the step's events. */
@@ -137,9 +153,10 @@ export class PageState extends StepMonitor {
     for (const vmo of world.kernel.pagerVmos) {
       const before = this.#before.get(vmo);
       const why = this.#detached.get(vmo.koid);
+      const nowCopies = Array.from(vmo.slots, (s) => copy(s, vmo.pageSize));
       if (before !== undefined) {
         for (let p = 0; p < vmo.slots.length; p++) {
-          const now = copy(vmo.slots[p], vmo.pageSize);
+          const now = nowCopies[p];
           if (p < before.length) this.#checkSlot(vmo, p, before[p], now, why, change, cause);
           else if (!cause.resize || (now.kind !== "zero" && now.kind !== "absent")) {
             this.fail(change, `vmo${vmo.koid} page ${p} appeared as ${now.kind} past the old end`);
@@ -158,7 +175,7 @@ export class PageState extends StepMonitor {
           );
         }
       }
-      this.#before.set(vmo, Array.from(vmo.slots, (s) => copy(s, vmo.pageSize)));
+      this.#before.set(vmo, nowCopies);
     }
     for (const call of this.#supplyRets) {
       const aux = this.vmoOf(call.args[4]);
