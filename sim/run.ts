@@ -22,7 +22,6 @@ import {
 } from "../kernel/constants.ts";
 import { WRITEBACK_KEY } from "../services/writeback.ts";
 import type { Kernel, KernelOptions, Syscall } from "../kernel/kernel.ts";
-import type { KThread } from "../kernel/objects.ts";
 import { REFERENCE_SERVICES } from "../services/mod.ts";
 import type { PagerService, ServiceContext, ServiceVmo } from "../services/service.ts";
 import type { Op, Scenario } from "./scenario.ts";
@@ -383,9 +382,4 @@ function* envEvict(sys: Sys, vmo: number): ThreadBody {
 /** Asks the pager's service to write back now (a user packet the writeback service knows). */
 function* envWriteback(sys: Sys, port: number): ThreadBody {
   yield* sys.portQueue(port, { type: ZX_PKT_TYPE_USER, key: WRITEBACK_KEY, status: 0, user: [] });
-}
-
-/** The kernel thread of a simulated thread, for tests. */
-export function kthreadOf(run: ScenarioRun, name: string): KThread {
-  return run.world.threads[run.names.threadTid.get(name)! - 1].k;
 }

@@ -14,7 +14,7 @@
  */
 
 import { KernelAssertionError } from "../kernel/assert.ts";
-import { type Status, statusName } from "../kernel/constants.ts";
+import type { Status } from "../kernel/constants.ts";
 import type { KernelEvent } from "../kernel/events.ts";
 import { Kernel, type KernelOptions, type KernelYield, type Wait } from "../kernel/kernel.ts";
 import type { KThread } from "../kernel/objects.ts";
@@ -476,9 +476,4 @@ class ThreadFault extends Error {
     super(`${err.name}: ${err.message}`);
     this.stack = err.stack;
   }
-}
-
-/** The status name of a page fault, for reports. */
-export function pageFaultText(end: ThreadEnd): string {
-  return end.kind === "page-fault" ? `fatal page fault (${statusName(end.synth)})` : end.kind;
 }
