@@ -12,6 +12,7 @@ import type { Scenario } from "../sim/scenario.ts";
 import type { CheckerSet } from "../properties/corpus.ts";
 import { Stopwatch } from "./clock.ts";
 import { SOMETIMES } from "./sometimes.ts";
+import { type PoolMessage, runWorkers } from "./_worker_pool.ts";
 import type { WorkerMessage, WorkerStart } from "./worker.ts";
 
 /** A campaign's settings. */
@@ -114,7 +115,6 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
   let interrupted = false;
   /** When every worker had reported once: start-up is over from here. */
   let warm: { seconds: number; runs: number } | null = null;
-  let done = 0;
 
   const onSigint = () => {
     interrupted = true;
@@ -146,55 +146,44 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
       }s${left}  rss ${(Deno.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB`;
   };
 
-  const workers: Worker[] = [];
-  const finished = new Promise<void>((resolveAll) => {
-    for (let w = 0; w < options.workers; w++) {
-      const worker = new Worker(new URL("./worker.ts", import.meta.url).href, { type: "module" });
-      workers.push(worker);
-      worker.onmessage = (e: MessageEvent<WorkerMessage>) => {
-        const m = e.data;
-        if (m.type === "progress") {
-          perWorker.set(m.worker, m);
-          if (warm === null && perWorker.size === options.workers) {
-            warm = { seconds: clock.seconds, runs: totals().runs };
-          }
-        } else if (m.type === "error") errors.push(`worker ${m.worker}: ${m.message}`);
-        else if (m.type === "finding") {
-          const prev = best.get(m.finding.signature);
-          if (prev === undefined || m.finding.k < prev.k) {
-            best.set(m.finding.signature, m.finding);
-            if (best.size >= (options.stopAfterFindings ?? Infinity)) Atomics.store(stopFlag, 0, 1);
-            writes.push(
-              options.persist(m.finding).then(
-                (file) => void files.set(m.finding.signature, file),
-                (err) =>
-                  void errors.push(`writing ${m.finding.signature}: ${(err as Error).message}`),
-              ),
-            );
-          }
-        } else if (m.type === "done" && ++done === options.workers) resolveAll();
-      };
-      worker.onerror = (e) => {
-        e.preventDefault();
-        errors.push(`worker ${w} crashed: ${e.message}`);
-        if (++done === options.workers) resolveAll();
-      };
-      const start: WorkerStart = {
-        seed: options.seed,
-        shard: options.shard,
-        worker: w,
-        workers: options.workers,
-        runs: options.runs,
-        stop,
-        servicePath: options.servicePath,
-        known: options.known,
-        maxShrink: options.maxShrink,
-        checkers: options.checkers,
-        zoo: options.zoo ?? null,
-      };
-      worker.postMessage(start);
+  const onMessage = (m: Exclude<WorkerMessage, PoolMessage>) => {
+    if (m.type === "progress") {
+      perWorker.set(m.worker, m);
+      if (warm === null && perWorker.size === options.workers) {
+        warm = { seconds: clock.seconds, runs: totals().runs };
+      }
+      return;
     }
-  });
+    const prev = best.get(m.finding.signature);
+    if (prev !== undefined && m.finding.k >= prev.k) return; // the lowest run index wins
+    best.set(m.finding.signature, m.finding);
+    if (best.size >= (options.stopAfterFindings ?? Infinity)) Atomics.store(stopFlag, 0, 1);
+    writes.push(
+      options.persist(m.finding).then(
+        (file) => void files.set(m.finding.signature, file),
+        (err) => void errors.push(`writing ${m.finding.signature}: ${(err as Error).message}`),
+      ),
+    );
+  };
+  const finished = runWorkers(
+    new URL("./worker.ts", import.meta.url),
+    options.workers,
+    (w): WorkerStart => ({
+      seed: options.seed,
+      shard: options.shard,
+      worker: w,
+      workers: options.workers,
+      runs: options.runs,
+      stop,
+      servicePath: options.servicePath,
+      known: options.known,
+      maxShrink: options.maxShrink,
+      checkers: options.checkers,
+      zoo: options.zoo ?? null,
+    }),
+    onMessage,
+    errors,
+  );
 
   const budget = setInterval(() => {
     if (options.seconds !== null && clock.seconds >= options.seconds) Atomics.store(stopFlag, 0, 1);
@@ -210,7 +199,6 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
   clearInterval(budget);
   clearInterval(ticker);
   await Promise.all(writes);
-  for (const w of workers) w.terminate();
   Deno.removeSignalListener("SIGINT", onSigint);
 
   const t = totals();

@@ -9,6 +9,7 @@
  */
 
 import { Stopwatch } from "../clock.ts";
+import { type PoolMessage, runWorkers } from "../_worker_pool.ts";
 import type { ProgramChecks, ProgramFinding } from "./campaign.ts";
 import type { ProgramWorkerMessage, ProgramWorkerStart } from "./worker.ts";
 
@@ -86,7 +87,6 @@ export async function runProgramCampaign(
   const writes: Promise<void>[] = [];
   const timeline: TimelinePoint[] = [];
   let interrupted = false;
-  let done = 0;
   const onSigint = () => {
     interrupted = true;
     Atomics.store(stopFlag, 0, 1);
@@ -112,53 +112,40 @@ export async function runProgramCampaign(
     } runs/s  signatures ${seen.size}  ` +
       `failing runs ${t.failures}  distinct ${best.size}  elapsed ${s.toFixed(0)}s${left}`;
   };
-  const workers: Worker[] = [];
-  const finished = new Promise<void>((resolveAll) => {
-    for (let w = 0; w < options.workers; w++) {
-      const worker = new Worker(new URL("./worker.ts", import.meta.url).href, { type: "module" });
-      workers.push(worker);
-      worker.onmessage = (e: MessageEvent<ProgramWorkerMessage>) => {
-        const m = e.data;
-        if (m.type === "progress") {
-          perWorker.set(m.worker, m);
-          for (const x of m.fresh) seen.add(x);
-        } else if (m.type === "error") errors.push(`worker ${m.worker}: ${m.message}`);
-        else if (m.type === "finding") {
-          const prev = best.get(m.finding.signature);
-          if (
-            prev === undefined || m.worker < prev.worker ||
-            (m.worker === prev.worker && m.finding.run < prev.finding.run)
-          ) {
-            best.set(m.finding.signature, { finding: m.finding, worker: m.worker });
-            writes.push(
-              options.persist(m.finding).then(
-                (file) => void files.set(m.finding.signature, file),
-                (err) =>
-                  void errors.push(`writing ${m.finding.signature}: ${(err as Error).message}`),
-              ),
-            );
-          }
-        } else if (m.type === "done" && ++done === options.workers) resolveAll();
-      };
-      worker.onerror = (e) => {
-        e.preventDefault();
-        errors.push(`worker ${w} crashed: ${e.message}`);
-        if (++done === options.workers) resolveAll();
-      };
-      const start: ProgramWorkerStart = {
-        seed: options.seed,
-        worker: w,
-        runs: options.runs,
-        stop,
-        known: options.known,
-        maxShrink: options.maxShrink,
-        guided: options.guided,
-        checks: options.checks,
-        mutant: options.mutant,
-      };
-      worker.postMessage(start);
-    }
-  });
+  const finished = runWorkers(
+    new URL("./worker.ts", import.meta.url),
+    options.workers,
+    (w): ProgramWorkerStart => ({
+      seed: options.seed,
+      worker: w,
+      runs: options.runs,
+      stop,
+      known: options.known,
+      maxShrink: options.maxShrink,
+      guided: options.guided,
+      checks: options.checks,
+      mutant: options.mutant,
+    }),
+    (m: Exclude<ProgramWorkerMessage, PoolMessage>) => {
+      if (m.type === "progress") {
+        perWorker.set(m.worker, m);
+        for (const x of m.fresh) seen.add(x);
+        return;
+      }
+      const prev = best.get(m.finding.signature);
+      const better = prev === undefined || m.worker < prev.worker ||
+        (m.worker === prev.worker && m.finding.run < prev.finding.run);
+      if (!better) return;
+      best.set(m.finding.signature, { finding: m.finding, worker: m.worker });
+      writes.push(
+        options.persist(m.finding).then(
+          (file) => void files.set(m.finding.signature, file),
+          (err) => void errors.push(`writing ${m.finding.signature}: ${(err as Error).message}`),
+        ),
+      );
+    },
+    errors,
+  );
   let next = 0;
   const sample = setInterval(() => {
     const s = clock.seconds;
@@ -172,7 +159,6 @@ export async function runProgramCampaign(
   clearInterval(sample);
   clearInterval(ticker);
   await Promise.all(writes);
-  for (const w of workers) w.terminate();
   Deno.removeSignalListener("SIGINT", onSigint);
   const t = totals();
   const seconds = clock.seconds;
