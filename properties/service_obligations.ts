@@ -38,16 +38,21 @@ function isService(world: World, tid: number): boolean {
  */
 export class AnswersEveryRead extends StepMonitor {
   readonly name = "answers-every-read";
-  readonly #taken: { vmo: number; start: number; end: number; tid: number }[] = [];
+  /** Pages of dequeued READ packets not yet supplied, per VMO, with the service thread that took them. */
+  readonly #taken = new Map<number, Map<number, number>>();
   readonly #failed: { vmo: number; start: number; end: number }[] = [];
   readonly #detached = new Set<number>();
 
   protected override onStepEvent(e: KernelEvent, call: Call | undefined, world: World): void {
     const ps = world.kernel.pageSize;
     if (e.k === "packet-dequeued" && e.packet.command === ZX_PAGER_VMO_READ) {
+      const pages = this.#taken.get(e.vmo) ?? new Map<number, number>();
+      this.#taken.set(e.vmo, pages);
       const start = e.packet.offset / ps;
-      this.#taken.push({ vmo: e.vmo, start, end: start + e.packet.length / ps, tid: e.tid });
+      for (let p = start; p < start + e.packet.length / ps; p++) pages.set(p, e.tid);
     }
+    // A supplied page is answered, even if eviction later makes it absent again.
+    if (e.k === "supply" && e.inserted) this.#taken.get(e.vmo)?.delete(e.page);
     if (e.k === "detach") this.#detached.add(e.vmo);
     if (e.k !== "ret" || call?.name !== e.name) return;
     if (e.status === ZX_ERR_TIMED_OUT && !isService(world, e.tid)) {
@@ -72,15 +77,17 @@ export class AnswersEveryRead extends StepMonitor {
       const vmo = t.k.waiterVmo;
       if (t.role !== "workload" || t.end.kind !== "running" || w === null || vmo === null) continue;
       if (this.#detached.has(vmo.koid)) continue;
+      // A wait stranded by a dead port is documented behaviour, not an unanswered packet.
+      if (vmo.proxy !== null && (vmo.proxy.port.dead || vmo.proxy.stuck)) continue;
       const page = w.wakePage;
-      const unanswered = this.#taken.find((p) =>
-        p.vmo === vmo.koid && p.start <= page && page < p.end && vmo.slots[page] === undefined &&
-        !this.#failed.some((f) => f.vmo === p.vmo && f.start <= page && page < f.end)
+      const taker = this.#taken.get(vmo.koid)?.get(page);
+      const failed = this.#failed.some((f) =>
+        f.vmo === vmo.koid && f.start <= page && page < f.end
       );
-      if (unanswered !== undefined) {
+      if (taker !== undefined && vmo.slots[page] === undefined && !failed) {
         this.fail(
           "P1",
-          `t${unanswered.tid} took READ vmo${vmo.koid} [${unanswered.start},${unanswered.end}) and never answered it; t${t.tid} ${t.name} waits on page ${page}`,
+          `t${taker} took a READ for vmo${vmo.koid} page ${page} and never answered it; t${t.tid} ${t.name} waits on it`,
         );
       }
     }
