@@ -19,6 +19,7 @@ import { makeWritebackService } from "../services/writeback.ts";
 import {
   isRead,
   type PagerService,
+  serveReads,
   type ServiceContext,
   supplyFromBacking,
   vmoForKey,
@@ -27,23 +28,15 @@ import {
 /** Answers every other READ packet and silently drops the rest (breaks P1: threads hang). */
 export function* dropsEveryOtherRequest(sys: Sys, ctx: ServiceContext): ThreadBody {
   let n = 0;
-  for (;;) {
-    const [st, packet] = yield* sys.portWait(ctx.port, ZX_TIME_INFINITE);
-    if (st !== ZX_OK) return;
-    if (!isRead(packet) || n++ % 2 === 1) continue;
-    const vmo = vmoForKey(ctx, packet.key);
-    if (vmo !== undefined) yield* supplyFromBacking(sys, ctx, vmo, packet.offset, packet.length);
-  }
+  yield* serveReads(sys, ctx, function* (packet, vmo) {
+    if (n++ % 2 === 1) return;
+    yield* supplyFromBacking(sys, ctx, vmo, packet.offset, packet.length);
+  });
 }
 
 /** Supplies the right range with the backing data of another key (breaks data integrity). */
-export function* suppliesWrongKey(sys: Sys, ctx: ServiceContext): ThreadBody {
-  for (;;) {
-    const [st, packet] = yield* sys.portWait(ctx.port, ZX_TIME_INFINITE);
-    if (st !== ZX_OK) return;
-    if (!isRead(packet)) continue;
-    const vmo = vmoForKey(ctx, packet.key);
-    if (vmo === undefined) continue;
+export function suppliesWrongKey(sys: Sys, ctx: ServiceContext): ThreadBody {
+  return serveReads(sys, ctx, function* (packet, vmo) {
     const [, aux] = yield* sys.vmoCreate(packet.length, 0);
     yield* sys.vmoWrite(
       aux,
@@ -52,7 +45,7 @@ export function* suppliesWrongKey(sys: Sys, ctx: ServiceContext): ThreadBody {
     );
     yield* sys.pagerSupplyPages(ctx.pager, vmo.handle, packet.offset, packet.length, aux, 0);
     yield* sys.handleClose(aux);
-  }
+  });
 }
 
 /** Closes its port on the first READ packet, stranding the faulting threads (breaks P10). */
@@ -76,18 +69,13 @@ export function* stopsAfterOnePacket(sys: Sys, ctx: ServiceContext): ThreadBody 
 }
 
 /** Supplies half a page too little, unaligned, before answering properly (breaks P12). */
-export function* suppliesUnaligned(sys: Sys, ctx: ServiceContext): ThreadBody {
-  for (;;) {
-    const [st, packet] = yield* sys.portWait(ctx.port, ZX_TIME_INFINITE);
-    if (st !== ZX_OK) return;
-    if (!isRead(packet)) continue;
-    const vmo = vmoForKey(ctx, packet.key);
-    if (vmo === undefined) continue;
+export function suppliesUnaligned(sys: Sys, ctx: ServiceContext): ThreadBody {
+  return serveReads(sys, ctx, function* (packet, vmo) {
     const [, aux] = yield* sys.vmoCreate(packet.length, 0);
     yield* sys.pagerSupplyPages(ctx.pager, vmo.handle, packet.offset, sys.pageSize / 2, aux, 0);
     yield* sys.handleClose(aux);
     yield* supplyFromBacking(sys, ctx, vmo, packet.offset, packet.length);
-  }
+  });
 }
 
 /** Fails every request with ZX_ERR_INVALID_ARGS, a code OP_FAIL refuses (breaks P13). */

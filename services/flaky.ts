@@ -7,24 +7,13 @@
  * @module
  */
 
-import { ZX_ERR_IO, ZX_OK, ZX_PAGER_OP_FAIL, ZX_TIME_INFINITE } from "../kernel/constants.ts";
+import { ZX_ERR_IO, ZX_PAGER_OP_FAIL } from "../kernel/constants.ts";
 import type { Sys, ThreadBody } from "../sim/sys.ts";
-import {
-  isRead,
-  type ServiceContext,
-  supplyFromBacking,
-  vmoForKey,
-  withinSize,
-} from "./service.ts";
+import { serveReads, type ServiceContext, supplyFromBacking, withinSize } from "./service.ts";
 
 /** Supplies, or fails the request with ZX_ERR_IO. */
-export function* flakyService(sys: Sys, ctx: ServiceContext): ThreadBody {
-  for (;;) {
-    const [st, packet] = yield* sys.portWait(ctx.port, ZX_TIME_INFINITE);
-    if (st !== ZX_OK) return;
-    if (!isRead(packet)) continue;
-    const vmo = vmoForKey(ctx, packet.key);
-    if (vmo === undefined) continue;
+export function flakyService(sys: Sys, ctx: ServiceContext): ThreadBody {
+  return serveReads(sys, ctx, function* (packet, vmo) {
     // Like a disk with bad sectors, a multi-page request is sometimes answered page by page.
     const perPage = packet.length > sys.pageSize && sys.random(2) === 1;
     const step = perPage ? sys.pageSize : packet.length;
@@ -41,5 +30,5 @@ export function* flakyService(sys: Sys, ctx: ServiceContext): ThreadBody {
         yield* supplyFromBacking(sys, ctx, vmo, offset, step);
       }
     }
-  }
+  });
 }

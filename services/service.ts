@@ -17,6 +17,7 @@ import {
   ZX_PAGER_VMO_COMPLETE,
   ZX_PAGER_VMO_READ,
   ZX_PKT_TYPE_PAGE_REQUEST,
+  ZX_TIME_INFINITE,
 } from "../kernel/constants.ts";
 import type { Packet, PagePacket } from "../kernel/events.ts";
 import type { Syscall } from "../kernel/kernel.ts";
@@ -73,6 +74,25 @@ export function isRead(p: Packet | null): p is PagePacket {
 export function isComplete(p: Packet | null): p is PagePacket {
   return p !== null && p.type === ZX_PKT_TYPE_PAGE_REQUEST &&
     (p as PagePacket).command === ZX_PAGER_VMO_COMPLETE;
+}
+
+/**
+ * The loop most services are: wait for a packet; stop when the wait fails
+ * (the port is gone); skip COMPLETE and anything that is not a READ for a
+ * known VMO; let `answer` handle the rest.
+ */
+export function* serveReads(
+  sys: Sys,
+  ctx: ServiceContext,
+  answer: (packet: PagePacket, vmo: ServiceVmo) => Syscall<unknown>,
+): ThreadBody {
+  for (;;) {
+    const [st, packet] = yield* sys.portWait(ctx.port, ZX_TIME_INFINITE);
+    if (st !== ZX_OK) return;
+    if (!isRead(packet)) continue;
+    const vmo = vmoForKey(ctx, packet.key);
+    if (vmo !== undefined) yield* answer(packet, vmo);
+  }
 }
 
 /**

@@ -21,6 +21,7 @@ import { backingRange } from "../services/backing.ts";
 import {
   isComplete,
   isRead,
+  serveReads,
   type ServiceContext,
   type ServiceVmo,
   supplyFromBacking,
@@ -133,14 +134,12 @@ export function* confusesKeysAcrossVmos(sys: Sys, ctx: ServiceContext): ThreadBo
  *
  * Depth 0: any multi-page fault. Caught by `answers-every-read` (P1).
  */
-export function* assumesPageSizedRequests(sys: Sys, ctx: ServiceContext): ThreadBody {
-  for (;;) {
-    const [st, packet] = yield* sys.portWait(ctx.port, ZX_TIME_INFINITE);
-    if (st !== ZX_OK) return;
-    if (!isRead(packet)) continue;
-    const vmo = vmoForKey(ctx, packet.key);
-    if (vmo !== undefined) yield* supplyFromBacking(sys, ctx, vmo, packet.offset, sys.pageSize);
-  }
+export function assumesPageSizedRequests(sys: Sys, ctx: ServiceContext): ThreadBody {
+  return serveReads(
+    sys,
+    ctx,
+    (packet, vmo) => supplyFromBacking(sys, ctx, vmo, packet.offset, sys.pageSize),
+  );
 }
 
 /**
