@@ -7,8 +7,11 @@
  */
 
 import {
+  ZX_ERR_BAD_STATE,
   ZX_ERR_INTERNAL_INTR_KILLED,
   ZX_ERR_INTERNAL_INTR_RETRY,
+  ZX_ERR_NOT_FOUND,
+  ZX_ERR_OUT_OF_RANGE,
   ZX_ERR_SHOULD_WAIT,
   ZX_OK,
   ZX_PAGER_VMO_COMPLETE,
@@ -41,6 +44,12 @@ export const SOMETIMES: Readonly<Record<string, string>> = {
   "supply-kept-present-page": "a supply skipped a page that already had content",
   "fatal-page-fault": "a mapped access ended in a fatal page fault",
   "should-wait-returned": "a fail-instead-of-block caller got ZX_ERR_SHOULD_WAIT",
+  "dirty-request": "a write to a TRAP_DIRTY VMO raised a DIRTY request",
+  "page-supplied-again":
+    "a page was supplied twice in one run (evicted or written back in between)",
+  "shrink-fails-blocked-access": "a shrink turned a blocked read or write into ZX_ERR_OUT_OF_RANGE",
+  "op-dirty-not-found":
+    "OP_DIRTY found a gap (ZX_ERR_NOT_FOUND): the page went away before the ack",
 };
 
 /** Records which interleavings one run reached. */
@@ -49,6 +58,10 @@ export class SometimesMonitor implements Monitor {
   readonly hit = new Set<string>();
   #dequeuedReads = new Map<number, number>();
   #queued = new Map<number, number>();
+  /** Pages inserted by a supply so far, as "vmo:page". */
+  #supplied = new Set<string>();
+  /** Threads that have been parked since their current syscall began. */
+  #parked = new Set<number>();
 
   onEvent(e: KernelEvent): void {
     switch (e.k) {
@@ -70,8 +83,21 @@ export class SometimesMonitor implements Monitor {
         this.hit.add("port-closed-under-blocked-thread");
         break;
       case "supply":
-        if (e.inserted) this.#dequeuedReads.set(e.vmo, 0);
-        else this.hit.add("supply-kept-present-page");
+        if (e.inserted) {
+          this.#dequeuedReads.set(e.vmo, 0);
+          const page = `${e.vmo}:${e.page}`;
+          if (this.#supplied.has(page)) this.hit.add("page-supplied-again");
+          this.#supplied.add(page);
+        } else this.hit.add("supply-kept-present-page");
+        break;
+      case "request":
+        if (e.type === "DIRTY") this.hit.add("dirty-request");
+        break;
+      case "block":
+        this.#parked.add(e.tid);
+        break;
+      case "call":
+        this.#parked.delete(e.tid);
         break;
       case "detach":
         if (e.why !== "vmo-dead" && (this.#dequeuedReads.get(e.vmo) ?? 0) > 0) {
@@ -95,8 +121,15 @@ export class SometimesMonitor implements Monitor {
         if (e.why === "overtime") this.hit.add("overtime-timeout");
         break;
       case "ret":
-        if (e.name === "zx_pager_supply_pages" && e.status === -20) {
+        if (e.name === "zx_pager_supply_pages" && e.status === ZX_ERR_BAD_STATE) {
           this.hit.add("supply-after-detach");
+        }
+        if (
+          (e.name === "zx_vmo_read" || e.name === "zx_vmo_write") &&
+          e.status === ZX_ERR_OUT_OF_RANGE && this.#parked.has(e.tid)
+        ) this.hit.add("shrink-fails-blocked-access");
+        if (e.name === "zx_pager_op_range" && e.status === ZX_ERR_NOT_FOUND) {
+          this.hit.add("op-dirty-not-found");
         }
         if (e.status === ZX_ERR_SHOULD_WAIT) this.hit.add("should-wait-returned");
         break;
