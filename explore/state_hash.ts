@@ -79,82 +79,110 @@ export class Names {
   }
 }
 
-/** Per-thread histories: a running hash of everything each thread has observed. */
+/**
+ * Per-thread histories. A thread's future depends on what its completed
+ * syscalls returned (status, copied bytes, dequeued packets) and its draws,
+ * plus everything the call in flight has observed so far: how a finished call
+ * got there (its wakes, blocks, requests, steps) no longer matters, so those
+ * are dropped when it returns and interleavings that differ only there merge.
+ */
 export class ThreadHistories {
-  readonly #byTid = new Map<number, Hasher>();
-  readonly #inCall = new Set<number>();
+  /** Completed calls, draws and thread events outside calls. */
+  readonly #done = new Map<number, Hasher>();
+  /** The call in flight: everything it observed. */
+  readonly #now = new Map<number, Hasher>();
+  /** The call in flight: what it will have returned (copies, packets). */
+  readonly #payload = new Map<number, Hasher>();
 
   /** True while thread `tid` is inside a syscall (between its call and its return). */
   inCall(tid: number): boolean {
-    return this.#inCall.has(tid);
+    return this.#now.has(tid);
   }
 
-  #of(tid: number): Hasher {
-    let h = this.#byTid.get(tid);
+  #doneOf(tid: number): Hasher {
+    let h = this.#done.get(tid);
     if (h === undefined) {
       h = new Hasher().word(tid);
-      this.#byTid.set(tid, h);
+      this.#done.set(tid, h);
     }
     return h;
+  }
+
+  /** Where an event observed by `tid` goes: the call in flight, or the settled history. */
+  #live(tid: number): Hasher {
+    return this.#now.get(tid) ?? this.#doneOf(tid);
   }
 
   /** Adds an event to the history of the thread it belongs to (if any). */
   event(e: KernelEvent, names: Names): void {
     switch (e.k) {
       case "call": {
-        this.#inCall.add(e.tid);
-        const h = this.#of(e.tid).word(1).str(e.name).word(e.args.length);
+        const now = new Hasher().word(1).str(e.name).word(e.args.length);
+        const payload = new Hasher().str(e.name).word(e.args.length);
         for (const a of e.args) {
-          if (typeof a === "number") h.str(names.handle(a));
-          else h.str(JSON.stringify(a) ?? String(a));
+          const text = typeof a === "number" ? names.handle(a) : JSON.stringify(a) ?? String(a);
+          now.str(text);
+          payload.str(text);
         }
+        this.#now.set(e.tid, now);
+        this.#payload.set(e.tid, payload);
         return;
       }
-      case "ret":
-        this.#inCall.delete(e.tid);
-        this.#of(e.tid).word(2).str(e.name).num(e.status);
+      case "ret": {
+        const payload = this.#payload.get(e.tid);
+        const done = this.#doneOf(e.tid).word(2).str(e.name).num(e.status);
+        if (payload !== undefined) done.mix(payload.value);
+        this.#now.delete(e.tid);
+        this.#payload.delete(e.tid);
         return;
+      }
       case "request":
-        this.#of(e.tid).word(11).num(e.vmo).str(e.type).num(e.start).num(e.end);
+        this.#live(e.tid).word(11).num(e.vmo).str(e.type).num(e.start).num(e.end);
         return;
       case "coalesce":
-        this.#of(e.tid).word(12).num(e.vmo);
+        this.#live(e.tid).word(12).num(e.vmo);
         return;
       case "wake":
-        this.#of(e.tid).word(3).num(e.status).str(e.why);
+        this.#live(e.tid).word(3).num(e.status).str(e.why);
         return;
       case "block":
-        this.#of(e.tid).word(4);
+        this.#live(e.tid).word(4);
         return;
       case "copy":
-        this.#of(e.tid).word(5).num(e.offset).bytes(e.bytes);
+        this.#live(e.tid).word(5).num(e.offset).bytes(e.bytes);
+        this.#payload.get(e.tid)?.word(5).num(e.offset).bytes(e.bytes);
         return;
       case "packet-dequeued":
-        packet(this.#of(e.tid).word(6), e.packet);
+        packet(this.#live(e.tid).word(6), e.packet);
+        if (this.#payload.has(e.tid)) packet(this.#payload.get(e.tid)!.word(6), e.packet);
         return;
       case "page-fault":
-        this.#inCall.delete(e.tid);
-        this.#of(e.tid).word(7).num(e.addr).num(e.synth);
+        this.#now.delete(e.tid);
+        this.#payload.delete(e.tid);
+        this.#doneOf(e.tid).word(7).num(e.addr).num(e.synth);
         return;
       case "thread":
-        this.#of(e.tid).word(8).str(e.what);
+        this.#live(e.tid).word(8).str(e.what);
         return;
     }
   }
 
   /** A random draw of thread `tid` (its value is part of its local state). */
   draw(tid: number, n: number, value: number): void {
-    this.#of(tid).word(9).word(n).word(value);
+    this.#live(tid).word(9).word(n).word(value);
+    this.#payload.get(tid)?.word(9).word(n).word(value);
   }
 
   /** One scheduler step of thread `tid`. */
   step(tid: number): void {
-    this.#of(tid).word(10);
+    this.#live(tid).word(10);
   }
 
   /** The history fingerprint of a thread. */
   of(tid: number): Fingerprint {
-    return this.#of(tid).value;
+    const now = this.#now.get(tid);
+    const h = new Hasher().mix(this.#doneOf(tid).value);
+    return (now === undefined ? h.word(0) : h.word(1).mix(now.value)).value;
   }
 }
 
