@@ -1,0 +1,40 @@
+import { strict as assert } from "node:assert";
+import {
+  ZX_INFO_VMO,
+  ZX_INFO_VMO_PAGER_BACKED,
+  ZX_OK,
+  ZX_VMO_CHILD_REFERENCE,
+  ZX_VMO_CHILD_SLICE,
+  ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE,
+} from "../kernel/constants.ts";
+import { describeVerdict, World } from "../sim/world.ts";
+import { randomStrategy } from "../sim/strategy.ts";
+import { kernelInvariants } from "./kernel_invariants.ts";
+
+Deno.test("syscall-contract K23: children of a pager VMO report PAGER_BACKED, and that is correct", () => {
+  const kinds = {
+    "at-least-on-write clone": ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE,
+    slice: ZX_VMO_CHILD_SLICE,
+    reference: ZX_VMO_CHILD_REFERENCE,
+  };
+  for (const [kind, option] of Object.entries(kinds)) {
+    let flags = 0;
+    const world = new World({
+      strategy: randomStrategy(1),
+      pageSize: 64,
+      monitors: kernelInvariants(),
+    });
+    world.spawn("t", "workload", function* (sys) {
+      const [, pager] = yield* sys.pagerCreate(0);
+      const [, port] = yield* sys.portCreate(0);
+      const [, vmo] = yield* sys.pagerCreateVmo(pager, 0, port, 1, 128);
+      const [st, child] = yield* sys.vmoCreateChild(vmo, option, 0, 128);
+      if (st !== ZX_OK) throw new Error(`create_child(${kind}) returned ${st}`);
+      const [, info] = yield* sys.objectGetInfo(child, ZX_INFO_VMO);
+      flags = info?.flags ?? 0;
+    });
+    const r = world.run();
+    assert.equal(r.verdict.kind, "pass", `${kind}: ${describeVerdict(r.verdict)}`);
+    assert.ok(flags & ZX_INFO_VMO_PAGER_BACKED, `${kind} reports PAGER_BACKED`);
+  }
+});
