@@ -3,7 +3,7 @@
  * OP_FAIL accepts only the five external codes, and an accessor's pager error
  * is exactly a code some OP_FAIL passed (or BAD_STATE after detach); pager
  * syscalls succeed only on VMOs of that pager; `ZX_INFO_VMO` reports
- * `ZX_INFO_VMO_PAGER_BACKED` exactly for pager VMOs; argument checks run in
+ * `ZX_INFO_VMO_PAGER_BACKED` exactly for pager VMOs and their descendants; argument checks run in
  * the documented order (alignment, then handles in argument order with
  * BAD_HANDLE < WRONG_TYPE < ACCESS_DENIED; the pager-koid match after them is K22's).
  *
@@ -171,7 +171,10 @@ export class SyscallContract extends StepMonitor {
       if (thread === undefined || vmo === undefined) return;
       const flags = probeInfo(world.kernel, thread.k, a[0] as number);
       const backed = flags !== null && (flags & ZX_INFO_VMO_PAGER_BACKED) !== 0;
-      if (backed !== (vmo.source !== null)) {
+      // A pager VMO's descendants (clones, slices, references) are pager-backed too (spec 1.2).
+      let root = vmo;
+      while (root.parent !== null) root = root.parent;
+      if (backed !== (root.source !== null)) {
         this.fail("K23", `vmo${vmo.koid} reports PAGER_BACKED=${backed}`);
       }
     }
