@@ -52,7 +52,20 @@ Deno.test("programArbitrary composes with fc.assert; its shrunk leak shrinks fur
   );
   assert.equal(r.failed, true);
   const cx = r.counterexample![0];
-  assert.ok(callCount(cx) <= 10, `fast-check shrank to ${callCount(cx)} calls`);
+  // The same search without shrinking: fast-check's shrinking must make the program smaller.
+  const unshrunk = fc.check(
+    fc.property(
+      programArbitrary(),
+      (p) =>
+        runProgram(p, { ...contract, makeKernel: (o) => new ReplaceLeaksKernel(o) }).verdict
+          .kind === "pass",
+    ),
+    { numRuns: 500, seed: 4, endOnFailure: true },
+  ).counterexample![0];
+  assert.ok(
+    callCount(cx) < callCount(unshrunk),
+    `fast-check shrank ${callCount(unshrunk)} calls to ${callCount(cx)}`,
+  );
   const leaks = (p: Program) =>
     runProgram(p, { ...contract, makeKernel: (o) => new ReplaceLeaksKernel(o) }).verdict.kind !==
       "pass";

@@ -25,6 +25,7 @@ import {
   ZX_ERR_OUT_OF_RANGE,
   ZX_ERR_SHOULD_WAIT,
   ZX_ERR_TIMED_OUT,
+  ZX_ERR_UNAVAILABLE,
   ZX_ERR_WRONG_TYPE,
   ZX_INFO_VMO,
   ZX_OBJ_TYPE_PAGER,
@@ -132,6 +133,32 @@ export const ALLOWED: Readonly<
   ],
   zx_task_suspend: [ZX_OK, ...HANDLE, ZX_ERR_BAD_STATE, ZX_ERR_NOT_SUPPORTED],
   zx_task_kill: [ZX_OK, ...HANDLE],
+  zx_vmo_set_size: [
+    ZX_OK,
+    ...HANDLE,
+    ZX_ERR_UNAVAILABLE,
+    ZX_ERR_OUT_OF_RANGE,
+    ZX_ERR_INVALID_ARGS,
+    ZX_ERR_BAD_STATE,
+    ZX_ERR_NO_MEMORY,
+  ],
+  zx_vmo_create_child: [
+    ZX_OK,
+    ...HANDLE,
+    ZX_ERR_INVALID_ARGS,
+    ZX_ERR_NOT_SUPPORTED,
+    ZX_ERR_OUT_OF_RANGE,
+    ZX_ERR_BAD_STATE,
+    ZX_ERR_NO_MEMORY,
+    ZX_ERR_NO_RESOURCES,
+  ],
+  zx_pager_query_dirty_ranges: [ZX_OK, ...HANDLE, ZX_ERR_INVALID_ARGS, ZX_ERR_OUT_OF_RANGE],
+  zx_pager_query_vmo_stats: [
+    ZX_OK,
+    ...HANDLE,
+    ZX_ERR_INVALID_ARGS,
+    ZX_ERR_BUFFER_TOO_SMALL,
+  ],
 };
 
 /** Synthetic codes a fatal page fault may carry (spec 4.3; unmapped, read-only, shrunk). */

@@ -41,6 +41,13 @@ import {
   ZX_VM_PERM_WRITE,
   ZX_VM_SPECIFIC,
   ZX_VM_SPECIFIC_OVERWRITE,
+  ZX_VMO_CHILD_NO_WRITE,
+  ZX_VMO_CHILD_REFERENCE,
+  ZX_VMO_CHILD_RESIZABLE,
+  ZX_VMO_CHILD_SLICE,
+  ZX_VMO_CHILD_SNAPSHOT,
+  ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE,
+  ZX_VMO_CHILD_SNAPSHOT_MODIFIED,
   ZX_VMO_DISCARDABLE,
   ZX_VMO_OP_ALWAYS_NEED,
   ZX_VMO_OP_COMMIT,
@@ -115,6 +122,10 @@ const WEIGHTS: Readonly<Record<CallName, number>> = {
   mem_write: 3,
   zx_task_suspend: 3,
   zx_task_kill: 1,
+  zx_vmo_set_size: 1,
+  zx_vmo_create_child: 1,
+  zx_pager_query_dirty_ranges: 1,
+  zx_pager_query_vmo_stats: 1,
 };
 const CALL_LIST = Object.keys(WEIGHTS) as CallName[];
 const TOTAL_WEIGHT = CALL_LIST.reduce((n, c) => n + WEIGHTS[c], 0);
@@ -487,6 +498,18 @@ class CallBuilder {
       }
       case "topic":
         return d.int(10) === 0 ? pick(d, [0, 1, ZX_INFO_VMO + 1]) : ZX_INFO_VMO;
+      case "childOptions":
+        return d.int(10) === 0 ? 2 ** d.int(32) : pick(d, [
+          ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE,
+          ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE | ZX_VMO_CHILD_RESIZABLE,
+          ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE | ZX_VMO_CHILD_NO_WRITE,
+          ZX_VMO_CHILD_SLICE,
+          ZX_VMO_CHILD_REFERENCE,
+          ZX_VMO_CHILD_SNAPSHOT,
+          ZX_VMO_CHILD_SNAPSHOT_MODIFIED,
+        ]);
+      case "bufferSize":
+        return d.int(8) === 0 ? 0 : pick(d, [4, 16, 64, 1024]);
       case "deadline":
         return d.int(8) === 0 ? 0 : { after: pick(d, [0, 1, 5, 20, 100]) };
       case "buffer":

@@ -81,6 +81,11 @@ export class HandleModel {
     this.#open.set(handle, { object: handle, type, rights: rights >>> 0, pager });
   }
 
+  /** A new object with explicit rights (a child VMO: no pager, rights from its options). */
+  createWithRights(handle: number, type: number, rights: number): void {
+    this.#open.set(handle, { object: handle, type, rights: rights >>> 0, pager: null });
+  }
+
   /** A second handle to the object `source` names. */
   alias(handle: number, source: ModelHandle, rights: number): void {
     this.#open.set(handle, { ...source, rights: rights >>> 0 });

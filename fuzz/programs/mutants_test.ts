@@ -26,8 +26,9 @@ const EXPECTED: Record<string, RegExp> = {
 
 for (const [mutant, signature] of Object.entries(EXPECTED)) {
   Deno.test(`program fuzzing finds mutant ${mutant} and shrinks it to a few calls`, () => {
-    const found = findIn(mutant, 40_000);
-    assert.ok(found !== null, `${mutant} not found in 40000 runs`);
+    // Seeds 1-3 need 28k-63k runs for the rarest mutant since level 2 joined the vocabulary.
+    const found = findIn(mutant, 100_000);
+    assert.ok(found !== null, `${mutant} not found in 100000 runs`);
     assert.match(found.finding.signature, signature);
     assert.ok(found.finding.shrunkCalls <= 7, `shrunk to ${found.finding.shrunkCalls} calls`);
     assert.ok(found.finding.shrunkCalls < found.finding.originalCalls);

@@ -68,7 +68,9 @@ export type Param =
   | "vmarOffset"
   | "address"
   | "pktOffset"
-  | "pktLength";
+  | "pktLength"
+  | "childOptions"
+  | "bufferSize";
 
 /** One call the programs can make: its parameters, and what it produces. */
 export interface CallSpec {
@@ -118,6 +120,22 @@ export const CALLS = {
   zx_vmar_unmap: { params: ["vmar", "address", "length"], produces: null, blocking: false },
   mem_read: { params: ["address", "length"], produces: null, blocking: true },
   mem_write: { params: ["address", "buffer"], produces: null, blocking: true },
+  zx_vmo_set_size: { params: ["vmo", "size"], produces: null, blocking: false },
+  zx_vmo_create_child: {
+    params: ["vmo", "childOptions", "offset", "size"],
+    produces: "vmo",
+    blocking: false,
+  },
+  zx_pager_query_dirty_ranges: {
+    params: ["pager", "vmo", "offset", "length", "bufferSize"],
+    produces: null,
+    blocking: false,
+  },
+  zx_pager_query_vmo_stats: {
+    params: ["pager", "vmo", "options", "bufferSize"],
+    produces: null,
+    blocking: false,
+  },
   zx_task_suspend: { params: ["thread"], produces: "token", blocking: false },
   zx_task_kill: { params: ["thread"], produces: null, blocking: false },
 } as const satisfies Record<string, CallSpec>;

@@ -18,6 +18,7 @@
 import {
   type Status,
   statusName,
+  ZX_DEFAULT_VMO_RIGHTS,
   ZX_OBJ_TYPE_PAGER,
   ZX_OBJ_TYPE_PORT,
   ZX_OBJ_TYPE_SUSPEND_TOKEN,
@@ -26,7 +27,11 @@ import {
   ZX_OBJ_TYPE_VMO,
   ZX_OK,
   ZX_PKT_TYPE_USER,
+  ZX_RIGHT_RESIZE,
   ZX_RIGHT_SAME_RIGHTS,
+  ZX_RIGHT_WRITE,
+  ZX_VMO_CHILD_NO_WRITE,
+  ZX_VMO_CHILD_RESIZABLE,
 } from "../../kernel/constants.ts";
 import type { Packet } from "../../kernel/events.ts";
 import type { Kernel, KernelOptions, KernelYield, Syscall, Wait } from "../../kernel/kernel.ts";
@@ -220,6 +225,14 @@ function invoke(sys: Sys, name: CallName, a: readonly unknown[]): Syscall<unknow
       return sys.memRead(x[0], Math.min(Number(x[1]) || 0, MAX_BUFFER));
     case "mem_write":
       return sys.memWrite(x[0], x[1]);
+    case "zx_vmo_set_size":
+      return sys.vmoSetSize(x[0], x[1]);
+    case "zx_vmo_create_child":
+      return sys.vmoCreateChild(x[0], x[1], x[2], x[3]);
+    case "zx_pager_query_dirty_ranges":
+      return sys.pagerQueryDirtyRanges(x[0], x[1], x[2], x[3], x[4]);
+    case "zx_pager_query_vmo_stats":
+      return sys.pagerQueryVmoStats(x[0], x[1], x[2], x[3]);
     case "zx_task_suspend":
       return sys.taskSuspend(x[0]);
     case "zx_task_kill":
@@ -234,6 +247,10 @@ function resultOf(name: CallName, raw: unknown): CallResult {
   const [status, second] = raw as [Status, unknown];
   if (name === "zx_port_wait") {
     return { status, value: 0, packet: (second as Packet | null) ?? null };
+  }
+  // The queries return data, not a handle.
+  if (name === "zx_pager_query_dirty_ranges" || name === "zx_pager_query_vmo_stats") {
+    return { status, value: 0, packet: null };
   }
   return { status, value: typeof second === "number" ? second : 0, packet: null };
 }
@@ -256,6 +273,15 @@ function applyToModel(
     case "zx_vmo_create":
       if (ok) model.create(r.value, ZX_OBJ_TYPE_VMO, args[1] as number);
       return;
+    case "zx_vmo_create_child": {
+      if (!ok) return;
+      const options = args[1] as number;
+      const rights =
+        (ZX_DEFAULT_VMO_RIGHTS | (options & ZX_VMO_CHILD_RESIZABLE ? ZX_RIGHT_RESIZE : 0)) &
+        ~(options & ZX_VMO_CHILD_NO_WRITE ? ZX_RIGHT_WRITE : 0);
+      model.createWithRights(r.value, ZX_OBJ_TYPE_VMO, rights);
+      return;
+    }
     case "zx_pager_create_vmo":
       if (ok) model.create(r.value, ZX_OBJ_TYPE_VMO, args[1] as number, model.get(args[0])!.object);
       return;
