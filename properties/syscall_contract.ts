@@ -130,7 +130,11 @@ export class SyscallContract extends StepMonitor {
   protected override onStepEvent(e: KernelEvent, call: Call | undefined, world: World): void {
     if (e.k === "detach") this.#detached.add(e.vmo);
     if (e.k === "page-fault" && e.vmo >= 0) {
-      this.#pagerError(e.tid, e.vmo, e.synth, `fault at 0x${e.addr.toString(16)}`);
+      // A clone's faults are its root's: detach and OP_FAIL codes are recorded on the root.
+      let vmo = world.kernel.rootVmar.find(e.addr)?.vmo;
+      while (vmo?.parent) vmo = vmo.parent;
+      const koid = vmo?.source ? vmo.koid : e.vmo;
+      this.#pagerError(e.tid, koid, e.synth, `fault at 0x${e.addr.toString(16)}`);
     }
     if (e.k !== "ret" || call === undefined || call.name !== e.name) return;
     const a = call.args;
