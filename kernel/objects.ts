@@ -80,6 +80,14 @@ export class Vmo implements KernelObject {
   readonly children: Vmo[] = [];
   /** A child's parent: a pager root for clones, any VMO for slices and references. */
   parent: Vmo | null = null;
+
+  /** The VMO at the top of this one's parent chain: the pager root a child's requests go to. */
+  get root(): Vmo {
+    // deno-lint-ignore no-this-alias
+    let v: Vmo = this;
+    while (v.parent !== null) v = v.parent;
+    return v;
+  }
   /** What kind of child this is; null for roots and anonymous VMOs. */
   childKind: ChildKind | null = null;
   /** Pages from the parent's start to this child's page 0. */

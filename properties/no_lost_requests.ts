@@ -45,12 +45,6 @@ const WORKLOAD_CALLS = new Set([
   "zx_vmar_map",
 ]);
 
-/** The pager VMO whose page source serves `vmo`: itself, or a child's root (spec 6.1). */
-function rootOf(vmo: Vmo | undefined): Vmo | undefined {
-  while (vmo !== undefined && vmo.source === null && vmo.parent !== null) vmo = vmo.parent;
-  return vmo;
-}
-
 /** Turns hangs into lost requests and checks every faulting thread's results. */
 export class NoLostRequests extends StepMonitor {
   readonly name = "no-lost-requests";
@@ -84,7 +78,7 @@ export class NoLostRequests extends StepMonitor {
         tid: e.tid,
         what: e.name,
         status: e.status,
-        vmo: rootOf(this.vmoOf(handle))?.koid,
+        vmo: this.vmoOf(handle)?.root.koid,
         handle,
       });
     }

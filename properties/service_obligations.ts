@@ -57,9 +57,7 @@ export class AnswersEveryRead extends StepMonitor {
     if (e.k !== "ret" || call?.name !== e.name) return;
     if (e.status === ZX_ERR_TIMED_OUT && !isService(world, e.tid)) {
       // A VMO whose port died can never be served (spec 1.3): stranded, not unanswered.
-      let vmo = this.vmoOf(call.args[0]);
-      while (vmo?.parent) vmo = vmo.parent; // a clone's requests go to its root's port
-      const proxy = vmo?.proxy;
+      const proxy = this.vmoOf(call.args[0])?.root.proxy; // a clone's requests go to its root's port
       const stranded = proxy != null && (proxy.port.dead || proxy.stuck);
       if (!stranded) this.fail("P1", `t${e.tid} ${e.name} timed out waiting for the pager`);
     }

@@ -131,9 +131,8 @@ export class SyscallContract extends StepMonitor {
     if (e.k === "detach") this.#detached.add(e.vmo);
     if (e.k === "page-fault" && e.vmo >= 0) {
       // A clone's faults are its root's: detach and OP_FAIL codes are recorded on the root.
-      let vmo = world.kernel.rootVmar.find(e.addr)?.vmo;
-      while (vmo?.parent) vmo = vmo.parent;
-      const koid = vmo?.source ? vmo.koid : e.vmo;
+      const root = world.kernel.rootVmar.find(e.addr)?.vmo.root;
+      const koid = root?.source ? root.koid : e.vmo;
       this.#pagerError(e.tid, koid, e.synth, `fault at 0x${e.addr.toString(16)}`);
     }
     if (e.k !== "ret" || call === undefined || call.name !== e.name) return;
@@ -176,9 +175,7 @@ export class SyscallContract extends StepMonitor {
       const flags = probeInfo(world.kernel, thread.k, a[0] as number);
       const backed = flags !== null && (flags & ZX_INFO_VMO_PAGER_BACKED) !== 0;
       // A pager VMO's descendants (clones, slices, references) are pager-backed too (spec 1.2).
-      let root = vmo;
-      while (root.parent !== null) root = root.parent;
-      if (backed !== (root.source !== null)) {
+      if (backed !== (vmo.root.source !== null)) {
         this.fail("K23", `vmo${vmo.koid} reports PAGER_BACKED=${backed}`);
       }
     }
