@@ -6,22 +6,13 @@
  * @module
  */
 
-import { cpus } from "node:os";
+import { CAMPAIGN_FLAGS, campaignBudget } from "./_campaign_flags.ts";
 import type { Finding } from "../fuzz/campaign.ts";
-import { wallMs } from "../fuzz/clock.ts";
 import { type CampaignSummary, runCampaign } from "../fuzz/orchestrate.ts";
 import { SOMETIMES } from "../fuzz/sometimes.ts";
 import { CHECKER_SETS, type CheckerSet } from "../properties/corpus.ts";
 import { findingToCase, knownSignatures, writeCaseFile } from "../fuzz/corpus_io.ts";
-import {
-  type FlagSpec,
-  InputError,
-  intFlag,
-  parseFlags,
-  runCommand,
-  usage,
-  UsageError,
-} from "./args.ts";
+import { type FlagSpec, InputError, parseFlags, runCommand, usage, UsageError } from "./args.ts";
 import { loadServiceModule } from "./sim.ts";
 import { ZOO_IDS, zooContext } from "../zoo/registry.ts";
 
@@ -31,18 +22,7 @@ const FLAGS: Record<string, FlagSpec> = {
     value: "MODE",
     help: "scenarios (default) | programs (syscall programs; see --mode programs --help)",
   },
-  seconds: {
-    type: "string",
-    value: "S",
-    help: "wall-clock budget (default 20 when --runs is not given)",
-  },
   runs: { type: "string", value: "N", help: "run budget of this shard (exact and reproducible)" },
-  workers: {
-    type: "string",
-    value: "N",
-    help: `parallel workers (default: all cores, ${cpus().length} here)`,
-  },
-  seed: { type: "string", value: "N", help: "campaign seed (default: from the clock, printed)" },
   shard: {
     type: "string",
     value: "I/N",
@@ -51,14 +31,12 @@ const FLAGS: Record<string, FlagSpec> = {
   service: { type: "string", value: "PATH", help: "test your own pager service module" },
   zoo: { type: "string", value: "ID", help: "run against a zoo bug (zoo/registry.ts)" },
   corpus: { type: "string", value: "DIR", help: "where new failures are written (default corpus)" },
-  "max-shrink": { type: "string", value: "N", help: "shrink attempts per failure (default 2000)" },
   checkers: {
     type: "string",
     value: "SET",
     help: "kernel | kernel+service (default: kernel; kernel+service with --service)",
   },
-  json: { type: "boolean", help: "print the summary as JSON" },
-  help: { type: "boolean", help: "show this help" },
+  ...CAMPAIGN_FLAGS,
 };
 
 const USAGE = usage("deno task fuzz", "[options]", FLAGS) + `
@@ -131,19 +109,11 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  const runs = values.runs !== undefined ? intFlag(values, "runs", 0, 1) : null;
-  const seconds = values.seconds !== undefined
-    ? intFlag(values, "seconds", 0, 1)
-    : runs === null
-    ? 20
-    : null;
-  const workers = intFlag(values, "workers", Math.max(1, cpus().length), 1, 256);
-  const seed = intFlag(values, "seed", Math.floor(wallMs() * 1000) % 2 ** 31, 0, 2 ** 31 - 1);
+  const { seconds, runs, workers, seed, maxShrink } = campaignBudget(values);
   const shard = values.shard !== undefined
     ? parseShard(values.shard as string)
     : { index: 0, count: 1 };
   const corpus = (values.corpus as string | undefined) ?? "corpus";
-  const maxShrink = intFlag(values, "max-shrink", 2000, 0, 1_000_000);
   const servicePath = (values.service as string | undefined) ?? null;
   const zoo = (values.zoo as string | undefined) ?? null;
   if (zoo !== null && !ZOO_IDS.includes(zoo)) {

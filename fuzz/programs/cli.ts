@@ -8,17 +8,15 @@
  * @module
  */
 
-import { cpus } from "node:os";
+import { CAMPAIGN_FLAGS, campaignBudget } from "../../cli/_campaign_flags.ts";
 import {
   type FlagSpec,
   InputError,
-  intFlag,
   parseFlags,
   runCommand,
   usage,
   UsageError,
 } from "../../cli/args.ts";
-import { wallMs } from "../clock.ts";
 import { knownSignatures } from "../corpus_io.ts";
 import type { ProgramChecks } from "./campaign.ts";
 import { programFindingToCase, writeProgramCase } from "./corpus.ts";
@@ -28,24 +26,12 @@ import { programSummaryText, runProgramCampaign } from "./orchestrate.ts";
 /** The flags of a program campaign. */
 export const PROGRAM_FLAGS: Record<string, FlagSpec> = {
   mode: { type: "string", value: "MODE", help: "programs (syscall-program fuzzing of the kernel)" },
-  seconds: {
-    type: "string",
-    value: "S",
-    help: "wall-clock budget (default 20 when --runs is not given)",
-  },
   runs: { type: "string", value: "N", help: "run budget per worker" },
-  workers: {
-    type: "string",
-    value: "N",
-    help: `parallel workers (default: all cores, ${cpus().length} here)`,
-  },
-  seed: { type: "string", value: "N", help: "campaign seed (default: from the clock, printed)" },
   corpus: {
     type: "string",
     value: "DIR",
     help: "corpus directory (program cases go to DIR/programs)",
   },
-  "max-shrink": { type: "string", value: "N", help: "shrink attempts per failure (default 2000)" },
   unguided: { type: "boolean", help: "fresh random programs only (no novelty queue)" },
   checks: {
     type: "string",
@@ -57,8 +43,7 @@ export const PROGRAM_FLAGS: Record<string, FlagSpec> = {
     value: "NAME",
     help: `fuzz a kernel mutant: ${Object.keys(MUTANTS).join(", ")}`,
   },
-  json: { type: "boolean", help: "print the summary as JSON" },
-  help: { type: "boolean", help: "show this help" },
+  ...CAMPAIGN_FLAGS,
 };
 
 const USAGE = usage("deno task fuzz --mode programs", "[options]", PROGRAM_FLAGS) + `
@@ -78,14 +63,7 @@ export async function fuzzPrograms(args: readonly string[]): Promise<number> {
   if (values.mode !== undefined && values.mode !== "programs") {
     throw new UsageError(`--mode must be programs here, got "${values.mode}"`);
   }
-  const runs = values.runs !== undefined ? intFlag(values, "runs", 0, 1) : null;
-  const seconds = values.seconds !== undefined
-    ? intFlag(values, "seconds", 0, 1)
-    : runs === null
-    ? 20
-    : null;
-  const workers = intFlag(values, "workers", Math.max(1, cpus().length), 1, 256);
-  const seed = intFlag(values, "seed", Math.floor(wallMs() * 1000) % 2 ** 31, 0, 2 ** 31 - 1);
+  const { seconds, runs, workers, seed, maxShrink } = campaignBudget(values);
   const checks = (values.checks ?? "kernel") as ProgramChecks;
   if (checks !== "kernel" && checks !== "contract") {
     throw new UsageError(`--checks must be kernel or contract, got "${checks}"`);
@@ -118,7 +96,7 @@ export async function fuzzPrograms(args: readonly string[]): Promise<number> {
     seconds,
     runs,
     known,
-    maxShrink: intFlag(values, "max-shrink", 2000, 0, 1_000_000),
+    maxShrink,
     guided: !values.unguided,
     checks,
     mutant,
