@@ -15,7 +15,8 @@ import { signatureOf } from "../fuzz/signature.ts";
 import { explore, type ExploreProgress } from "../explore/explore.ts";
 import { kernelInvariants } from "../properties/kernel_invariants.ts";
 import { runScenario } from "../sim/run.ts";
-import type { Scenario } from "../sim/scenario.ts";
+import { parseScenario, type Scenario } from "../sim/scenario.ts";
+import { DEFAULT_SCENARIO } from "../sim/default_scenario.ts";
 import { describeVerdict } from "../sim/world.ts";
 import type { PagerService } from "../services/service.ts";
 import {
@@ -30,7 +31,11 @@ import {
 import { loadScenarioFile, loadServiceModule, withService } from "./sim.ts";
 
 const FLAGS: Record<string, FlagSpec> = {
-  scenario: { type: "string", value: "FILE", help: "the scenario to explore (required)" },
+  scenario: {
+    type: "string",
+    value: "FILE",
+    help: "the scenario to explore (default: the built-in one)",
+  },
   preemptions: { type: "string", value: "K", help: "preemption bound (required; 0-8)" },
   "max-schedules": {
     type: "string",
@@ -48,7 +53,7 @@ const FLAGS: Record<string, FlagSpec> = {
   help: { type: "boolean", help: "show this help" },
 };
 
-const USAGE = usage("deno task explore", "--scenario FILE --preemptions K [options]", FLAGS) + `
+const USAGE = usage("deno task explore", "[--scenario FILE] --preemptions K [options]", FLAGS) + `
 
 Checks every schedule with at most K preemptions (bounds 0, 1, ..., K in turn,
 so a counterexample has the fewest preemptions) against the kernel invariants.
@@ -62,7 +67,6 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  if (values.scenario === undefined) throw new UsageError("--scenario FILE is required");
   if (values.preemptions === undefined) throw new UsageError("--preemptions K is required");
   const k = intFlag(values, "preemptions", 0, 0, 8);
   const maxSchedules = values["max-schedules"] !== undefined
@@ -70,7 +74,9 @@ async function main(): Promise<number> {
     : undefined;
   const corpus = (values.corpus as string | undefined) ?? "corpus";
   const servicePath = (values.service as string | undefined) ?? null;
-  const original: Scenario = await loadScenarioFile(values.scenario as string);
+  const original: Scenario = values.scenario !== undefined
+    ? await loadScenarioFile(values.scenario as string)
+    : parseScenario(DEFAULT_SCENARIO, "default scenario");
   const services: Record<string, PagerService> = {};
   let scenario = original;
   if (servicePath !== null) {
@@ -80,7 +86,7 @@ async function main(): Promise<number> {
   const stateHash = !values["no-state-hash"];
   const reduction = !values["no-reduction"];
   console.log(
-    `explore: ${values.scenario}, up to ${k} preemptions` +
+    `explore: ${values.scenario ?? "the default scenario"}, up to ${k} preemptions` +
       `${maxSchedules !== undefined ? `, at most ${maxSchedules} schedules` : ""}` +
       `, state hashing ${stateHash ? "on" : "off"}, reduction ${reduction ? "on" : "off"}` +
       `${servicePath ? `, service ${servicePath}` : ""}`,

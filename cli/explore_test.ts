@@ -25,7 +25,7 @@ Deno.test("deno task explore: a bad flag is one error line plus the usage, exit 
   assert.equal(r.code, 2);
   const lines = r.stderr.split("\n");
   assert.match(lines[0], /^error: .*bogus/);
-  assert.match(r.stderr, /usage: deno task explore --scenario FILE --preemptions K/);
+  assert.match(r.stderr, /usage: deno task explore \[--scenario FILE\] --preemptions K/);
   const missing = await explore("--scenario", `${data}/suspend_blocked.json`);
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /^error: --preemptions K is required/);
