@@ -41,9 +41,11 @@ Deno.test("PCT depth 1: the highest-priority thread runs whenever it is runnable
   const first = s.pick(choice(3));
   const favourite = first + 1;
   for (let step = 1; step < 50; step++) assert.equal(s.pick(choice(3, step)), favourite - 1);
-  // Without the favourite among the candidates, some other thread runs.
-  const without = s.pick(choice(2, 60, [1, 2, 3].filter((t) => t !== favourite)));
-  assert.ok(without === 0 || without === 1);
+  // Without the favourite, the next-highest priority runs, and keeps running (no change points).
+  const others = [1, 2, 3].filter((t) => t !== favourite);
+  const second = s.pick(choice(2, 60, others));
+  for (let step = 61; step < 90; step++) assert.equal(s.pick(choice(2, step, others)), second);
+  assert.equal(s.pick(choice(3, 90)), favourite - 1, "the favourite runs again when runnable");
 });
 
 Deno.test("PCT depth d: d-1 change points demote the running thread", () => {
