@@ -51,6 +51,11 @@ export class PagerProxy implements RequestProvider, PacketOwner {
     return this.#stuck || (this.#active !== null && this.port.dead);
   }
 
+  /** No packet of this VMO can reach the pager again: its port died, or its slot is stuck. */
+  get undeliverable(): boolean {
+    return this.port.dead || this.stuck;
+  }
+
   /** True once COMPLETE was queued (it may since have been dequeued or cancelled). */
   get completeQueued(): boolean {
     return this.#completeQueued;

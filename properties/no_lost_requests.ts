@@ -120,7 +120,7 @@ export class NoLostRequests extends StepMonitor {
       if (t.role !== "workload" || t.end.kind !== "running") continue;
       const vmo = t.k.waiterVmo;
       const stranded = vmo !== null &&
-        (vmo.proxy!.port.dead || vmo.proxy!.stuck || vmo.handleCount === 0);
+        (vmo.proxy!.undeliverable || vmo.handleCount === 0);
       if (stranded) continue;
       const on = verdict.blocked.find((b) => b.tid === t.tid)?.on ?? "nothing (not parked)";
       lost.push(`t${t.tid} ${t.name} waits on ${on}`);

@@ -58,7 +58,7 @@ export class AnswersEveryRead extends StepMonitor {
     if (e.status === ZX_ERR_TIMED_OUT && !isService(world, e.tid)) {
       // A VMO whose port died can never be served (spec 1.3): stranded, not unanswered.
       const proxy = this.vmoOf(call.args[0])?.root.proxy; // a clone's requests go to its root's port
-      const stranded = proxy != null && (proxy.port.dead || proxy.stuck);
+      const stranded = proxy?.undeliverable ?? false;
       if (!stranded) this.fail("P1", `t${e.tid} ${e.name} timed out waiting for the pager`);
     }
     if (e.name === "zx_pager_op_range" && e.status === ZX_OK && call.args[1] === ZX_PAGER_OP_FAIL) {
@@ -76,7 +76,7 @@ export class AnswersEveryRead extends StepMonitor {
       if (t.role !== "workload" || t.end.kind !== "running" || w === null || vmo === null) continue;
       if (this.#detached.has(vmo.koid)) continue;
       // A wait stranded by a dead port is documented behaviour, not an unanswered packet.
-      if (vmo.proxy !== null && (vmo.proxy.port.dead || vmo.proxy.stuck)) continue;
+      if (vmo.proxy?.undeliverable) continue;
       const page = w.wakePage;
       const taker = this.#taken.get(vmo.koid)?.get(page);
       const failed = this.#failed.some((f) =>
