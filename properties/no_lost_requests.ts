@@ -25,7 +25,6 @@ import {
   ZX_PAGER_OP_FAIL,
 } from "../kernel/constants.ts";
 import type { KernelEvent } from "../kernel/events.ts";
-import type { Vmo } from "../kernel/objects.ts";
 import type { Verdict, World } from "../sim/world.ts";
 import { type Call, StepMonitor } from "./_step_monitor.ts";
 
