@@ -44,6 +44,10 @@ const FLAGS: Record<string, FlagSpec> = {
   },
   "no-state-hash": { type: "boolean", help: "do not prune states reached before" },
   "no-reduction": { type: "boolean", help: "do not prune commuting steps (sleep sets)" },
+  "no-private-steps": {
+    type: "boolean",
+    help: "also preempt just before private steps (on a VMO only the thread can name)",
+  },
   service: { type: "string", value: "PATH", help: "serve every pager with this service module" },
   corpus: {
     type: "string",
@@ -85,10 +89,12 @@ async function main(): Promise<number> {
   }
   const stateHash = !values["no-state-hash"];
   const reduction = !values["no-reduction"];
+  const privateSteps = !values["no-private-steps"];
   console.log(
     `explore: ${values.scenario ?? "the default scenario"}, up to ${k} preemptions` +
       `${maxSchedules !== undefined ? `, at most ${maxSchedules} schedules` : ""}` +
       `, state hashing ${stateHash ? "on" : "off"}, reduction ${reduction ? "on" : "off"}` +
+      `, private steps ${privateSteps ? "on" : "off"}` +
       `${servicePath ? `, service ${servicePath}` : ""}`,
   );
   const tty = Deno.stdout.isTerminal();
@@ -104,6 +110,7 @@ async function main(): Promise<number> {
     maxSchedules,
     stateHash,
     reduction,
+    privateSteps,
     services,
     onProgress: progress,
     progressEvery: tty ? 200 : 5000,
@@ -113,6 +120,7 @@ async function main(): Promise<number> {
       `  bound ${b.bound}: ${b.executions} executions, ${b.schedules} complete, ` +
         `${b.prunedByState} cut by state hash, ${b.sleptAlternatives} alternatives asleep, ` +
         `${b.prunedBySleep} cut by sleep sets, ` +
+        `${b.privateSkips} preemptions before private steps skipped, ` +
         `${b.states} distinct states${b.complete ? "" : " (not finished)"}`,
     );
   }

@@ -11,7 +11,7 @@
  * exited is free. Bounds 0, 1, ..., K are searched in turn, so the first
  * counterexample found has the fewest preemptions.
  *
- * Two prunings keep it tractable, each can be switched off:
+ * Three prunings keep it tractable, each can be switched off:
  * - state hashing: a state (thread histories plus canonical kernel state,
  *   see `state_hash.ts`) reached again with no more preemptions left and no
  *   smaller sleep set than before is not explored again;
@@ -22,12 +22,18 @@
  *   continuing thread's, or one after which its thread cannot run), which
  *   keeps the reduction sound under the bound (Coons et al., OOPSLA 2013,
  *   show the naive combination is not). Steps that made a random draw never
- *   sleep.
+ *   sleep;
+ * - private steps: a thread is never preempted just before a step that only
+ *   touches an anonymous VMO it alone holds the one handle to (a service
+ *   creating, filling and closing its staging VMO). That step commutes with
+ *   every other thread's steps and its thread can still run after it, so
+ *   preempting just after it reaches the same states with the same count.
  *
  * Assumptions (the model's, stated so a user can check their service): a
  * thread's behaviour depends only on what it observed through syscalls,
  * packets, copied bytes and draws (service threads share no mutable
- * JavaScript state), and monitors judge a run by what the kernel state and
+ * JavaScript state and use no handle value the kernel did not give them),
+ * and monitors judge a run by what the kernel state and
  * thread histories show.
  *
  * @module
@@ -42,7 +48,7 @@ import type { Scenario } from "../sim/scenario.ts";
 import type { Choice, Strategy } from "../sim/strategy.ts";
 import type { Monitor, Verdict, World } from "../sim/world.ts";
 import type { PagerService } from "../services/service.ts";
-import { conflicts, type Footprint, FootprintRecorder } from "./footprint.ts";
+import { conflicts, type Footprint, FootprintRecorder, isPrivateStep } from "./footprint.ts";
 import { fingerprintHex } from "./_hasher.ts";
 import { Names, stateFingerprint, ThreadHistories } from "./state_hash.ts";
 
@@ -56,6 +62,13 @@ export interface ExploreOptions {
   readonly stateHash?: boolean;
   /** Sleep-set reduction of commuting steps. Default true. */
   readonly reduction?: boolean;
+  /**
+   * Never preempt a thread just before a private step (one that touches only
+   * an anonymous VMO the thread alone has a handle to, e.g. a service filling
+   * its staging VMO): the same states are reached by preempting just after it.
+   * Default true.
+   */
+  readonly privateSteps?: boolean;
   /** Makes fresh checkers for one run. Default: the kernel invariants of `properties/`. */
   readonly monitors?: () => readonly Monitor[];
   /** Services for `custom` service kinds, by name. */
@@ -98,6 +111,8 @@ export interface BoundStats {
   readonly prunedBySleep: number;
   /** Alternatives at choice points never explored because their thread was asleep. */
   readonly sleptAlternatives: number;
+  /** Preemptions never tried because the running thread's next step was private (touches only its own anonymous VMO). */
+  readonly privateSkips: number;
   /** True if the bound was searched to the end. */
   readonly complete: boolean;
 }
@@ -180,8 +195,11 @@ interface Search {
   readonly states: Set<string>;
   /** Alternatives skipped because asleep. */
   slept: number;
+  /** Alternatives skipped because the continuing thread's step was private. */
+  privateSkips: number;
   readonly stateHash: boolean;
   readonly reduction: boolean;
+  readonly privateSteps: boolean;
   readonly timed: boolean;
 }
 
@@ -256,8 +274,18 @@ class Execution implements Strategy, Monitor {
     const asleep = new Set(this.#sleep.map((x) => x.tid));
     const allowed: number[] = [];
     let slept = 0;
+    // The continuing thread's next step is private: switching away just before
+    // it reaches nothing switching away just after it does not.
+    const u = this.lastRun;
+    const privateStep = s.privateSteps && canContinue && this.#world !== null &&
+      isPrivateStep(
+        this.#world.kernel,
+        this.#world.threads[u - 1].pending,
+        (h) => this.names.handle(h).startsWith(`${u}.`),
+      );
+    if (privateStep) s.privateSkips += c.tids.length - 1;
     c.tids.forEach((tid, idx) => {
-      if (canContinue && tid !== this.lastRun && left <= 0) return;
+      if (canContinue && tid !== this.lastRun && (left <= 0 || privateStep)) return;
       if (asleep.has(tid)) slept++;
       else allowed.push(idx);
     });
@@ -375,8 +403,10 @@ export function explore(scenario: Scenario, options: ExploreOptions): ExploreRes
       visited: new Map(),
       states: new Set(),
       slept: 0,
+      privateSkips: 0,
       stateHash: options.stateHash ?? true,
       reduction: options.reduction ?? true,
+      privateSteps: options.privateSteps ?? true,
       timed,
     };
     let started = 0, schedules = 0, byState = 0, bySleep = 0;
@@ -449,6 +479,7 @@ export function explore(scenario: Scenario, options: ExploreOptions): ExploreRes
       prunedByState: byState,
       prunedBySleep: bySleep,
       sleptAlternatives: search.slept,
+      privateSkips: search.privateSkips,
       complete,
     });
     options.onProgress?.({

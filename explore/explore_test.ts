@@ -16,7 +16,7 @@ function counts(r: ExploreResult): string {
   return r.bounds.map((b) =>
     `bound ${b.bound}: ${b.schedules} schedules, ${b.states} states, ` +
     `${b.prunedByState} cut by state hash, ${b.sleptAlternatives} alternatives asleep, ` +
-    `${b.prunedBySleep} cut by sleep`
+    `${b.prunedBySleep} cut by sleep, ${b.privateSkips} private-step preemptions skipped`
   ).join("; ");
 }
 
@@ -48,12 +48,15 @@ for (const name of CONFORMANCE) {
   });
 }
 
-const PRUNING: [string, Partial<ExploreOptions>][] = [
-  ["both prunings", {}],
-  ["no state hash", { stateHash: false }],
-  ["no reduction", { reduction: false }],
-  ["neither", { stateHash: false, reduction: false }],
-];
+// Sleep sets and state hashing, each alone, with private steps off (they are tested below).
+const PRUNING: [string, Partial<ExploreOptions>][] = (
+  [
+    ["both prunings", {}],
+    ["no state hash", { stateHash: false }],
+    ["no reduction", { reduction: false }],
+    ["neither", { stateHash: false, reduction: false }],
+  ] as [string, Partial<ExploreOptions>][]
+).map(([label, o]) => [label, { privateSteps: false, ...o }]);
 
 for (const name of ["detach_read", "close_pager_blocked", "suspend_blocked"]) {
   Deno.test(`explore: on ${name}, each pruning saves schedules and keeps the verdict`, () => {
@@ -146,3 +149,20 @@ Deno.test("explore: bound 0 runs only schedules that never preempt", () => {
 Deno.test("explore: a negative bound is refused", () => {
   assert.throws(() => explore(load("suspend_blocked"), { preemptions: -1 }), RangeError);
 });
+
+for (const name of ["coalesce_two_readers", "default_small", "flaky_fail"]) {
+  Deno.test(`explore: on ${name}, skipping preemptions before private steps saves executions and keeps the verdict`, () => {
+    const scenario = load(name);
+    const on = explore(scenario, { preemptions: 2 });
+    const off = explore(scenario, { preemptions: 2, privateSteps: false });
+    console.log(
+      `  ${name}: private steps on ${on.executions} executions, ${on.summary}; ` +
+        `off ${off.executions} executions, ${off.summary}`,
+    );
+    assert.equal(on.outcome, "pass");
+    assert.equal(off.outcome, "pass");
+    assert.ok(on.executions < off.executions, `${on.executions} < ${off.executions}`);
+    assert.ok(on.bounds.some((b) => b.privateSkips > 0));
+    assert.ok(off.bounds.every((b) => b.privateSkips === 0));
+  });
+}

@@ -13,7 +13,8 @@
  */
 
 import type { KernelEvent } from "../kernel/events.ts";
-import type { Kernel } from "../kernel/kernel.ts";
+import type { Kernel, KernelYield } from "../kernel/kernel.ts";
+import { Vmo } from "../kernel/objects.ts";
 
 /** The tokens of one step. */
 export type Footprint = ReadonlySet<string>;
@@ -124,4 +125,40 @@ export class FootprintRecorder {
       this.#handleObjects.set(value, entry.object.koid);
     }
   }
+}
+
+/** Calls that touch nothing but the VMOs their handle arguments name (and fresh objects). */
+const PRIVATE_CALLS = new Set([
+  "zx_vmo_create",
+  "zx_vmo_write",
+  "zx_vmo_read",
+  "zx_vmo_get_size",
+  "zx_handle_close",
+]);
+
+/**
+ * True if the step a thread is about to take is private: a call from
+ * `PRIVATE_CALLS` whose every handle argument names an anonymous VMO (no
+ * pager, no parent, no children, not mapped) that has exactly one handle,
+ * created by this thread (`mine`). No other thread can name such a VMO, so
+ * the step commutes with every step of every other thread, and a preemption
+ * just before it reaches nothing a preemption just after it does not.
+ * (Creating an object only moves the global handle and koid counters, which
+ * the state hash renames away.)
+ */
+export function isPrivateStep(
+  kernel: Kernel,
+  pending: KernelYield | null,
+  mine: (handle: number) => boolean,
+): boolean {
+  if (pending === null || pending.kind !== "syscall" || pending.args === undefined) return false;
+  if (!PRIVATE_CALLS.has(pending.name)) return false;
+  if (pending.name === "zx_vmo_create") return true;
+  const h = pending.args[0];
+  if (typeof h !== "number") return false;
+  const entry = kernel.handles.entry(h);
+  if (entry === undefined || !mine(h)) return false;
+  const v = entry.object;
+  return v instanceof Vmo && v.source === null && v.parent === null && v.children.length === 0 &&
+    v.mappings === 0 && v.handleCount === 1;
 }

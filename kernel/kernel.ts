@@ -136,7 +136,12 @@ export interface Wait {
 
 /** What a syscall generator yields to the scheduler. */
 export type KernelYield =
-  | { readonly kind: "syscall"; readonly name: string }
+  | {
+    readonly kind: "syscall";
+    readonly name: string;
+    /** The call's arguments, on the yield that starts a call (absent inside one). */
+    readonly args?: readonly unknown[];
+  }
   | { readonly kind: "block"; readonly wait: Wait }
   | { readonly kind: "crash"; readonly synth: Status; readonly addr: number };
 
@@ -1241,7 +1246,7 @@ export class Kernel {
   // ---------------------------------------------------------------- internals
 
   *#enter(t: KernelThread, name: string, args: unknown[]): Syscall<void> {
-    yield { kind: "syscall", name };
+    yield { kind: "syscall", name, args };
     this.sink.emit({ k: "call", tid: t.tid, name, args });
   }
 

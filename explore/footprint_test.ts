@@ -1,0 +1,82 @@
+/**
+ * Which steps count as private: the explorer never preempts just before one,
+ * so a step called private that another thread could observe would hide
+ * schedules. Each case names what makes a VMO observable by someone else.
+ *
+ * @module
+ */
+
+import { strict as assert } from "node:assert";
+import { ZX_OK, ZX_RIGHT_SAME_RIGHTS, ZX_VM_PERM_READ } from "../kernel/constants.ts";
+import { Kernel, type KernelYield, type Syscall } from "../kernel/kernel.ts";
+import { isPrivateStep } from "./footprint.ts";
+
+const PS = 64;
+
+/** Runs a call that cannot block to its result. */
+function done<T>(call: Syscall<T>): T {
+  for (;;) {
+    const r = call.next();
+    if (r.done) return r.value;
+    assert.equal(r.value.kind, "syscall", "the call blocked");
+  }
+}
+
+function ok(r: [number, number]): number {
+  assert.equal(r[0], ZX_OK);
+  return r[1];
+}
+
+/** The yield that starts `name(handle, ...)`. */
+function next(name: string, ...args: unknown[]): KernelYield {
+  return { kind: "syscall", name, args };
+}
+
+function setup() {
+  const k = new Kernel({ pageSize: PS });
+  const [t] = k.createThread("service", 1);
+  const aux = ok(done(k.zx_vmo_create(t, 2 * PS, 0)));
+  const mine = new Set([aux]);
+  const isPrivate = (y: KernelYield | null) => isPrivateStep(k, y, (h) => mine.has(h));
+  return { k, t, aux, mine, isPrivate };
+}
+
+Deno.test("private step: creating, filling, reading and closing one's own anonymous VMO", () => {
+  const { aux, isPrivate } = setup();
+  assert.ok(isPrivate(next("zx_vmo_create", PS, 0)));
+  assert.ok(isPrivate(next("zx_vmo_write", aux, new Uint8Array(PS), 0)));
+  assert.ok(isPrivate(next("zx_vmo_read", aux, 0, PS)));
+  assert.ok(isPrivate(next("zx_vmo_get_size", aux)));
+  assert.ok(isPrivate(next("zx_handle_close", aux)));
+});
+
+Deno.test("private step: not when someone else could name or see the VMO", () => {
+  const { k, t, aux, mine, isPrivate } = setup();
+  const write = () => isPrivate(next("zx_vmo_write", aux, new Uint8Array(PS), 0));
+  // Another thread's handle.
+  mine.delete(aux);
+  assert.ok(!write(), "a handle the thread did not create");
+  mine.add(aux);
+  // A second handle to it exists.
+  const dup = ok(done(k.zx_handle_duplicate(t, aux, ZX_RIGHT_SAME_RIGHTS)));
+  assert.ok(!write(), "two handles");
+  done(k.zx_handle_close(t, dup));
+  assert.ok(write());
+  // Mapped: faults of any thread reach it.
+  ok(done(k.zx_vmar_map(t, k.rootVmarHandle, ZX_VM_PERM_READ, 0, aux, 0, PS)));
+  assert.ok(!write(), "mapped");
+});
+
+Deno.test("private step: pager VMOs, other objects, other calls and mid-call yields are never private", () => {
+  const { k, t, aux, mine, isPrivate } = setup();
+  const pager = ok(done(k.zx_pager_create(t, 0)));
+  const port = ok(done(k.zx_port_create(t, 0)));
+  const vmo = ok(done(k.zx_pager_create_vmo(t, pager, 0, port, 1, PS)));
+  for (const h of [pager, port, vmo]) mine.add(h);
+  assert.ok(!isPrivate(next("zx_vmo_write", vmo, new Uint8Array(PS), 0)), "pager VMO");
+  assert.ok(!isPrivate(next("zx_handle_close", port)), "a port");
+  assert.ok(!isPrivate(next("zx_pager_supply_pages", pager, vmo, 0, PS, aux, 0)), "supply");
+  assert.ok(!isPrivate(next("zx_handle_close", 0x7fff_0000)), "a bad handle");
+  assert.ok(!isPrivate({ kind: "syscall", name: "zx_vmo_write" }), "inside a call");
+  assert.ok(!isPrivate(null));
+});
