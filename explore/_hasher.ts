@@ -38,8 +38,17 @@ export class Hasher {
   bytes(b: Uint8Array): this {
     const words = b.byteOffset % 4 === 0 ? b.length >>> 2 : 0;
     if (words > 0) {
+      // word() inlined: every page is hashed at every choice point.
       const view = new Uint32Array(b.buffer, b.byteOffset, words);
-      for (let i = 0; i < words; i++) this.word(view[i]);
+      let h1 = this.#h1, h2 = this.#h2;
+      for (let i = 0; i < words; i++) {
+        const w = view[i] | 0;
+        h1 = Math.imul(h1 ^ w, 0x01000193);
+        h1 ^= h1 >>> 13;
+        h2 = Math.imul(h2 ^ w, 0x5bd1e995) ^ (h2 >>> 15);
+      }
+      this.#h1 = h1;
+      this.#h2 = h2;
     }
     for (let i = words * 4; i < b.length; i++) this.word(b[i]);
     return this.word(b.length);

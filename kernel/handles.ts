@@ -86,7 +86,7 @@ export class HandleTable {
   }
 
   /** All open handles, in creation order (for leak checks). */
-  *[Symbol.iterator](): IterableIterator<[number, HandleEntry]> {
-    yield* this.#entries;
+  [Symbol.iterator](): IterableIterator<[number, HandleEntry]> {
+    return this.#entries.entries();
   }
 }

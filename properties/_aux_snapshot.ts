@@ -9,6 +9,7 @@
 import { MARKER, type Page, type Vmo } from "../kernel/objects.ts";
 import type { World } from "../sim/world.ts";
 import type { Call } from "./_step_monitor.ts";
+import { sameBytes } from "./_bytes.ts";
 
 /** Aux VMO pages as they were before the current step. */
 export class AuxSnapshot {
@@ -20,12 +21,16 @@ export class AuxSnapshot {
     for (const [, e] of world.kernel.handles) {
       const o = e.object as Partial<Vmo>;
       if (o.slots === undefined || o.source !== null || next.has(o as Vmo)) continue;
+      // Pages unchanged since the last step keep their copy.
+      const last = this.#pages.get(o as Vmo);
       next.set(
         o as Vmo,
-        Array.from(
-          o.slots,
-          (s) => s === undefined || s === MARKER ? null : (s as Page).data.slice(),
-        ),
+        Array.from(o.slots, (s, p) => {
+          if (s === undefined || s === MARKER) return null;
+          const data = (s as Page).data;
+          const was = last?.[p];
+          return was != null && sameBytes(was, data) ? was : data.slice();
+        }),
       );
     }
     this.#pages = next;

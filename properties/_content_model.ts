@@ -12,6 +12,7 @@
 
 import { backingPage } from "../services/backing.ts";
 import type { Vmo } from "../kernel/objects.ts";
+import { sameBytes } from "./_bytes.ts";
 
 /** Expected content of root pager VMO pages, by koid and page. */
 export class ContentModel {
@@ -76,7 +77,7 @@ export class ContentModel {
   ): { pos: number; got: number; want: number } | null {
     let found: { pos: number; got: number; want: number } | null = null;
     this.each(vmo, offset, bytes, (page, at, want, got) => {
-      if (found !== null) return;
+      if (found !== null || sameBytes(got, want)) return;
       const j = got.findIndex((b, k) => b !== want[k]);
       if (j >= 0) found = { pos: page * vmo.pageSize + at + j, got: got[j], want: want[j] };
     });

@@ -25,6 +25,7 @@ import type { KernelEvent, SlotKind } from "../kernel/events.ts";
 import { type Page, type Slot, slotKind, type Vmo } from "../kernel/objects.ts";
 import type { World } from "../sim/world.ts";
 import { AuxSnapshot } from "./_aux_snapshot.ts";
+import { sameBytes } from "./_bytes.ts";
 import { type Call, pagerVmo, StepMonitor } from "./_step_monitor.ts";
 
 interface SlotCopy {
@@ -45,6 +46,14 @@ function copy(s: Slot, pageSize: number): SlotCopy {
     return { kind, data: zero };
   }
   return { kind, data: (s as Page).data.slice() };
+}
+
+/** True if slot `s` still has the kind and bytes of its copy `was`. */
+function unchanged(s: Slot, was: SlotCopy): boolean {
+  const kind = slotKind(s);
+  if (kind !== was.kind) return false;
+  if (kind === "absent" || kind === "marker" || kind === "zero") return true;
+  return sameBytes((s as Page).data, was.data);
 }
 
 /** What the step's syscall may do to slots besides writing and supplying. */
@@ -73,20 +82,6 @@ function causeOf(call: Call | undefined): StepCause {
     evict: call?.name === "kernel_evict",
     resize: call?.name === "zx_vmo_set_size",
   };
-}
-
-function sameBytes(a: Uint8Array | null, b: Uint8Array | null): boolean {
-  if (a === null || b === null) return a === b;
-  if (a.length !== b.length) return false;
-  // Word by word when both are 4-aligned: pages are compared after every step.
-  if (a.byteOffset % 4 === 0 && b.byteOffset % 4 === 0 && a.length % 4 === 0) {
-    const wa = new Uint32Array(a.buffer, a.byteOffset, a.length / 4);
-    const wb = new Uint32Array(b.buffer, b.byteOffset, b.length / 4);
-    for (let i = 0; i < wa.length; i++) if (wa[i] !== wb[i]) return false;
-    return true;
-  }
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 /** Checks every slot change of every pager VMO against the step's events. */
@@ -153,10 +148,15 @@ export class PageState extends StepMonitor {
     for (const vmo of world.kernel.pagerVmos) {
       const before = this.#before.get(vmo);
       const why = this.#detached.get(vmo.koid);
-      const nowCopies = Array.from(vmo.slots, (s) => copy(s, vmo.pageSize));
+      // An unchanged slot keeps its copy: no allocation, and nothing to check.
+      const nowCopies = Array.from(vmo.slots, (s, p) => {
+        const was = before?.[p];
+        return was !== undefined && unchanged(s, was) ? was : copy(s, vmo.pageSize);
+      });
       if (before !== undefined) {
         for (let p = 0; p < vmo.slots.length; p++) {
           const now = nowCopies[p];
+          if (p < before.length && now === before[p]) continue;
           if (p < before.length) this.#checkSlot(vmo, p, before[p], now, why, change, cause);
           else if (!cause.resize || (now.kind !== "zero" && now.kind !== "absent")) {
             this.fail(change, `vmo${vmo.koid} page ${p} appeared as ${now.kind} past the old end`);
