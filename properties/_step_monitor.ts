@@ -119,3 +119,12 @@ export abstract class StepMonitor implements Monitor, VerdictJudge {
 export function pagerVmo(world: World, koid: number): Vmo | undefined {
   return world.kernel.pagerVmos.find((v) => v.koid === koid);
 }
+
+/** A canonical text of per-VMO fail codes and detached VMOs, for {@linkcode Monitor.stateKey}. */
+export function failCodesKey(
+  failCodes: ReadonlyMap<number, ReadonlySet<number>>,
+  detached: ReadonlySet<number>,
+): string {
+  const codes = [...failCodes].map(([vmo, c]) => `${vmo}:${[...c].sort((a, b) => a - b)}`);
+  return `fail ${codes.sort().join(" ")}; detached ${[...detached].sort((a, b) => a - b)}`;
+}

@@ -26,7 +26,7 @@ import {
 } from "../kernel/constants.ts";
 import type { KernelEvent } from "../kernel/events.ts";
 import type { Verdict, World } from "../sim/world.ts";
-import { type Call, StepMonitor } from "./_step_monitor.ts";
+import { type Call, failCodesKey, StepMonitor } from "./_step_monitor.ts";
 
 interface Outcome {
   readonly tid: number;
@@ -51,6 +51,11 @@ export class NoLostRequests extends StepMonitor {
   readonly #detached = new Set<number>();
   readonly #failCodes = new Map<number, Set<Status>>();
   readonly #closed = new Set<unknown>();
+
+  /** The codes each VMO's ranges were failed with, and the detached VMOs (what a later error is judged by). */
+  stateKey(): string {
+    return failCodesKey(this.#failCodes, this.#detached);
+  }
 
   protected override onStepEvent(e: KernelEvent, call: Call | undefined): void {
     if (e.k === "detach") this.#detached.add(e.vmo);

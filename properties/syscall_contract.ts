@@ -33,7 +33,7 @@ import { type EventSink, type KernelEvent, NULL_SINK } from "../kernel/events.ts
 import type { Kernel } from "../kernel/kernel.ts";
 import type { KThread } from "../kernel/objects.ts";
 import type { World } from "../sim/world.ts";
-import { type Call, StepMonitor } from "./_step_monitor.ts";
+import { type Call, failCodesKey, StepMonitor } from "./_step_monitor.ts";
 
 const ACCESSES = new Set(["zx_vmo_read", "zx_vmo_write", "zx_vmo_op_range"]);
 const PAGER_VMO_CALLS = new Set([
@@ -70,6 +70,11 @@ export class SyscallContract extends StepMonitor {
   readonly #failCodes = new Map<number, Set<Status>>();
   readonly #detached = new Set<number>();
   readonly #closed = new Set<number>();
+
+  /** The codes each VMO's ranges were failed with, and the detached VMOs (what a later error is judged by). */
+  stateKey(): string {
+    return failCodesKey(this.#failCodes, this.#detached);
+  }
 
   /** The status a handle lookup gives at call time. */
   #lookup(handle: unknown, type: number, rights: number): Status {

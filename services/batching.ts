@@ -14,6 +14,7 @@ import { isRead, type ServiceContext, supplyFromBacking, vmoForKey } from "./ser
 /** Gathers requests into batches and supplies them with read-ahead. */
 export function* batchingService(sys: Sys, ctx: ServiceContext): ThreadBody {
   for (;;) {
+    sys.checkpoint("batching: waiting for a packet"); // nothing is kept between batches
     const [st, first] = yield* sys.portWait(ctx.port, ZX_TIME_INFINITE);
     if (st !== ZX_OK) return;
     const batch: PagePacket[] = isRead(first) ? [first] : [];

@@ -15,6 +15,9 @@ export function* detacherService(sys: Sys, ctx: ServiceContext): ThreadBody {
   let served = 0;
   let pagerOpen = true;
   for (;;) {
+    // All it keeps: how many packets it served (until the detach) and whether the pager is open.
+    const count = served > ctx.params.detachAfter ? "past the detach" : `${served} served`;
+    sys.checkpoint(`detacher: ${count}, pager ${pagerOpen ? "open" : "closed"}`);
     const [st, packet] = yield* sys.portWait(ctx.port, ZX_TIME_INFINITE);
     if (st !== ZX_OK) return;
     if (!isRead(packet)) continue;

@@ -13,5 +13,6 @@ export function eagerService(sys: Sys, ctx: ServiceContext): ThreadBody {
     sys,
     ctx,
     (packet, vmo) => supplyFromBacking(sys, ctx, vmo, packet.offset, packet.length),
+    "eager: waiting for a packet",
   );
 }

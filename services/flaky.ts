@@ -30,5 +30,5 @@ export function flakyService(sys: Sys, ctx: ServiceContext): ThreadBody {
         yield* supplyFromBacking(sys, ctx, vmo, offset, step);
       }
     }
-  });
+  }, "flaky: waiting for a packet");
 }

@@ -80,13 +80,19 @@ export function isComplete(p: Packet | null): p is PagePacket {
  * The loop most services are: wait for a packet; stop when the wait fails
  * (the port is gone); skip COMPLETE and anything that is not a READ for a
  * known VMO; let `answer` handle the rest.
+ *
+ * Pass `checkpoint` only when `answer` keeps no state from one packet to the
+ * next: the loop then calls {@linkcode Sys.checkpoint} with it before each
+ * wait, which lets exhaustive exploration forget which packets came before.
  */
 export function* serveReads(
   sys: Sys,
   ctx: ServiceContext,
   answer: (packet: PagePacket, vmo: ServiceVmo) => Syscall<unknown>,
+  checkpoint?: string,
 ): ThreadBody {
   for (;;) {
+    if (checkpoint !== undefined) sys.checkpoint(checkpoint);
     const [st, packet] = yield* sys.portWait(ctx.port, ZX_TIME_INFINITE);
     if (st !== ZX_OK) return;
     if (!isRead(packet)) continue;

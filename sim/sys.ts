@@ -42,11 +42,26 @@ export class Sys {
   /** Draws a recorded random choice. */
   readonly draw: Draw;
 
+  readonly #onCheckpoint: (key: string) => void;
+
   /** @internal The world makes one per thread: it binds `thread` to `kernel`. */
-  constructor(kernel: Kernel, thread: KThread, draw: Draw) {
+  constructor(kernel: Kernel, thread: KThread, draw: Draw, onCheckpoint?: (key: string) => void) {
     this.kernel = kernel;
     this.thread = thread;
     this.draw = draw;
+    this.#onCheckpoint = onCheckpoint ?? (() => {});
+  }
+
+  /**
+   * Declares that from here on this thread behaves as a function of `key`, the
+   * kernel state, and what it observes after this point: nothing it saw before
+   * matters any more (e.g. a stateless service at the top of its packet loop).
+   * Not a scheduling point and not traced. Exhaustive exploration uses it to
+   * merge states that differ only in the thread's forgotten past; a key that
+   * hides state the thread still uses makes exploration miss schedules.
+   */
+  checkpoint(key: string): void {
+    this.#onCheckpoint(key);
   }
 
   /** This thread's id in the simulation. */

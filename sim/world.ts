@@ -44,6 +44,16 @@ export interface Monitor {
   onEvent?(event: KernelEvent, step: number): void;
   /** Checks the world after each scheduler step. */
   afterStep?(world: World): void;
+  /** Thread `tid` called {@linkcode Sys.checkpoint} with `key` (during the current step). */
+  onCheckpoint?(tid: number, key: string): void;
+  /**
+   * What this monitor remembers that the kernel state does not show and that
+   * can still change its verdict (e.g. the error codes a pager has failed
+   * ranges with). Exhaustive exploration adds it to the state hash, so it
+   * never merges runs the monitor would judge differently; a monitor whose
+   * memory the kernel state determines need not define it.
+   */
+  stateKey?(): string;
   /** Checks the final world of a run whose verdict so far is a pass. */
   atEnd?(world: World, verdict: Verdict): void;
 }
@@ -238,7 +248,9 @@ export class World {
   ): SimThread {
     const tid = this.threads.length + 1;
     const [k, handle] = this.kernel.createThread(name, tid, options.failInsteadOfBlock ?? false);
-    const sys = new Sys(this.kernel, k, (n) => this.#draw(n));
+    const sys = new Sys(this.kernel, k, (n) => this.#draw(n), (key) => {
+      for (const m of this.monitors) m.onCheckpoint?.(tid, key);
+    });
     const t: SimThread = {
       tid,
       name,

@@ -289,3 +289,33 @@ Deno.test("every verdict kind has a one-line description", () => {
     if (!re.test(text)) throw new Error(`${v.kind}: ${text}`);
   }
 });
+
+Deno.test("Sys.checkpoint: monitors hear it from the calling thread; it is no step and not traced", () => {
+  const trace = (checkpoint: boolean) => {
+    const heard: string[] = [];
+    const world = new World({
+      strategy: randomStrategy(5),
+      monitors: [{ name: "ear", onCheckpoint: (tid, key) => void heard.push(`t${tid} ${key}`) }],
+    });
+    for (const name of ["a", "b"]) {
+      world.spawn(name, "workload", function* (sys): ThreadBody {
+        for (let i = 0; i < 3; i++) {
+          if (checkpoint) sys.checkpoint(`${name} at ${i}`);
+          yield* sys.portCreate(0);
+        }
+      });
+    }
+    const result = world.run();
+    return { heard, hash: result.traceHash, steps: result.steps };
+  };
+  const on = trace(true), off = trace(false);
+  assert.deepEqual(on.heard.filter((h) => h.startsWith("t1")), [
+    "t1 a at 0",
+    "t1 a at 1",
+    "t1 a at 2",
+  ]);
+  assert.equal(on.heard.length, 6);
+  assert.equal(on.hash, off.hash);
+  assert.equal(on.steps, off.steps);
+  assert.deepEqual(off.heard, []);
+});
