@@ -12,9 +12,14 @@
  * counterexample found has the fewest preemptions.
  *
  * Three prunings keep it tractable, each can be switched off:
- * - state hashing: a state (thread histories plus canonical kernel state,
- *   see `state_hash.ts`) reached again with no more preemptions left and no
- *   smaller sleep set than before is not explored again;
+ * - state hashing: a state (thread histories plus canonical kernel state
+ *   plus what the monitors remember, see `state_hash.ts`) reached again with
+ *   no more preemptions left runs only the threads no earlier visit ran from
+ *   it (a state cache that keeps sleep sets sound, after Godefroid), and
+ *   nothing at all when there are none. A thread that calls `Sys.checkpoint`
+ *   (the built-in services do, at the top of their packet loop) has its
+ *   history restart there, so the order in which a stateless service
+ *   answered earlier packets no longer splits states;
  * - sleep sets: after exploring thread x's step at a choice point, a later
  *   sibling's subtree does not run x first until a step that conflicts with
  *   x's footprint (the kernel objects it touched) happens. Only steps that
@@ -31,10 +36,11 @@
  *
  * Assumptions (the model's, stated so a user can check their service): a
  * thread's behaviour depends only on what it observed through syscalls,
- * packets, copied bytes and draws (service threads share no mutable
+ * packets, copied bytes and draws since its last checkpoint, and on that
+ * checkpoint's key (service threads share no mutable
  * JavaScript state and use no handle value the kernel did not give them),
- * and monitors judge a run by what the kernel state and
- * thread histories show.
+ * and monitors judge a run by what the kernel state, thread histories and
+ * their own `stateKey` show.
  *
  * @module
  */
@@ -190,8 +196,8 @@ class Pruned extends Error {
 interface Search {
   readonly bound: number;
   readonly path: Node[];
-  /** State fingerprint + last-run thread -> (preemptions left, sleeping tids) it was explored with. */
-  readonly visited: Map<string, { left: number; sleep: ReadonlySet<number> }[]>;
+  /** State fingerprint + last-run thread -> per visit: preemptions left, and the threads it did not run. */
+  readonly visited: Map<string, { left: number; unexplored: ReadonlySet<number> }[]>;
   readonly states: Set<string>;
   /** Alternatives skipped because asleep. */
   slept: number;
@@ -212,7 +218,8 @@ class Execution implements Strategy, Monitor {
   #sleep: Sleeper[] = [];
   #node: Node | null = null;
   #drew = false;
-  #buffer: (KernelEvent | { draw: number; value: number })[] = [];
+  #buffer: (KernelEvent | { draw: number; value: number } | { checkpoint: string; tid: number })[] =
+    [];
   #world: World | null = null;
   #recorder: FootprintRecorder | null = null;
   #kernel: Kernel | null = null;
@@ -220,7 +227,7 @@ class Execution implements Strategy, Monitor {
   readonly names = new Names();
   mismatch: string | null = null;
 
-  constructor(readonly search: Search) {}
+  constructor(readonly search: Search, readonly checkers: readonly Monitor[]) {}
 
   /** The kernel of the run, once built (footprints resolve handles through it). */
   attach(kernel: Kernel): void {
@@ -291,18 +298,28 @@ class Execution implements Strategy, Monitor {
     });
     const state = this.#world === null
       ? null
-      : stateFingerprint(this.#world, this.histories, this.names);
+      : stateFingerprint(this.#world, this.histories, this.names, this.checkers);
     if (state !== null) {
       const fp = fingerprintHex(state);
       s.states.add(fp);
       if (s.stateHash) {
         const key = `${fp}/${this.lastRun}`;
         const seen = s.visited.get(key);
-        if (seen?.some((e) => e.left >= left && [...e.sleep].every((t) => asleep.has(t)))) {
-          throw new Pruned("state");
+        // Threads no earlier visit with at least this budget ran from here
+        // (the state cache with sleep sets, as in Godefroid 1996): only they
+        // still need to run; the others' subtrees were explored.
+        const covering = (seen ?? []).filter((e) => e.left >= left);
+        if (covering.length > 0) {
+          const still = allowed.filter((idx) =>
+            covering.every((e) => e.unexplored.has(c.tids[idx]))
+          );
+          if (still.length === 0) throw new Pruned("state");
+          allowed.splice(0, allowed.length, ...still);
         }
-        if (seen === undefined) s.visited.set(key, [{ left, sleep: asleep }]);
-        else seen.push({ left, sleep: asleep });
+        const ran = new Set(allowed.map((idx) => c.tids[idx]));
+        const entry = { left, unexplored: new Set(c.tids.filter((t) => !ran.has(t))) };
+        if (seen === undefined) s.visited.set(key, [entry]);
+        else seen.push(entry);
       }
     }
     s.slept += slept;
@@ -310,6 +327,12 @@ class Execution implements Strategy, Monitor {
     const cont = allowed.find((idx) => c.tids[idx] === this.lastRun);
     const chosen = cont ?? allowed[0];
     return this.#newNode(c, chosen, allowed.filter((idx) => idx !== chosen));
+  }
+
+  onCheckpoint(tid: number, key: string): void {
+    // At spawn, before any step: the thread's history starts there.
+    if (this.#world === null) this.histories.checkpoint(tid, key);
+    else this.#buffer.push({ checkpoint: key, tid });
   }
 
   onEvent(e: KernelEvent): void {
@@ -327,6 +350,7 @@ class Execution implements Strategy, Monitor {
     this.histories.step(t.tid);
     for (const item of this.#buffer) {
       if ("draw" in item) this.histories.draw(t.tid, item.draw, item.value);
+      else if ("checkpoint" in item) this.histories.checkpoint(item.tid, item.checkpoint);
       else this.histories.event(item, this.names);
     }
     const fp = recorder.take(t.tid);
@@ -418,8 +442,8 @@ export function explore(scenario: Scenario, options: ExploreOptions): ExploreRes
       }
       executions++;
       started++;
-      const exec = new Execution(search);
       const checkers = monitors();
+      const exec = new Execution(search, checkers);
       let run: ScenarioRun | null = null;
       try {
         run = runScenario(scenario, {

@@ -4,7 +4,9 @@ import { EarlyWakeSupplyKernel, TwoPhaseDetachKernel } from "./testdata/racy_ker
 import type { KernelOptions } from "../kernel/kernel.ts";
 import { parseScenario, type Scenario } from "../sim/scenario.ts";
 import { runScenario } from "../sim/run.ts";
-import { describeVerdict } from "../sim/world.ts";
+import { describeVerdict, type Monitor } from "../sim/world.ts";
+import { withService } from "../cli/sim.ts";
+import { type PagerService, serveReads, supplyFromBacking } from "../services/service.ts";
 
 const dir = new URL("./testdata/", import.meta.url);
 
@@ -166,3 +168,45 @@ for (const name of ["coalesce_two_readers", "default_small", "flaky_fail"]) {
     assert.ok(off.bounds.every((b) => b.privateSkips === 0));
   });
 }
+
+/** The eager service without its checkpoint: the same behaviour, its whole history kept. */
+const forgetfulNot: PagerService = (sys, ctx) =>
+  serveReads(sys, ctx, (p, vmo) => supplyFromBacking(sys, ctx, vmo, p.offset, p.length));
+
+Deno.test("explore: a service's checkpoint merges states that differ only in what it has answered before", () => {
+  for (const name of ["coalesce_two_readers", "default_small"]) {
+    const scenario = load(name);
+    const withCheckpoint = explore(scenario, { preemptions: 2 });
+    const without = explore(withService(scenario, "plain"), {
+      preemptions: 2,
+      services: { plain: forgetfulNot },
+    });
+    console.log(
+      `  ${name}: checkpointed service ${withCheckpoint.executions} executions ` +
+        `(${withCheckpoint.states} states), without ${without.executions} (${without.states})`,
+    );
+    assert.equal(withCheckpoint.outcome, "pass");
+    assert.equal(without.outcome, "pass");
+    assert.ok(withCheckpoint.states < without.states, name);
+    assert.ok(withCheckpoint.executions < without.executions, name);
+  }
+});
+
+Deno.test("explore: a monitor's stateKey keeps states apart", () => {
+  const scenario = load("suspend_blocked");
+  const plain = explore(scenario, { preemptions: 1, monitors: () => [] });
+  assert.ok(plain.bounds.some((b) => b.prunedByState > 0));
+  // A monitor that remembers the order of every call: runs that reach the same
+  // kernel state by different orders are different states to it.
+  const everyCall = (): Monitor => {
+    const seen: string[] = [];
+    return {
+      name: "calls",
+      onEvent: (e) => void (e.k === "call" && seen.push(`${e.tid}:${e.name}`)),
+      stateKey: () => seen.join(" "),
+    };
+  };
+  const ordered = explore(scenario, { preemptions: 1, monitors: () => [everyCall()] });
+  assert.equal(ordered.outcome, "pass");
+  assert.ok(ordered.states > plain.states, `${ordered.states} > ${plain.states}`);
+});

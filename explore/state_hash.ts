@@ -19,7 +19,7 @@ import type { KernelObject } from "../kernel/handles.ts";
 import { KThread, MARKER, type Page, Pager, SuspendToken, Vmar, Vmo } from "../kernel/objects.ts";
 import type { PageRequest, Waiter } from "../kernel/page_source.ts";
 import { Port } from "../kernel/port.ts";
-import type { World } from "../sim/world.ts";
+import type { Monitor, World } from "../sim/world.ts";
 import { type Fingerprint, Hasher } from "./_hasher.ts";
 
 /**
@@ -167,6 +167,18 @@ export class ThreadHistories {
     }
   }
 
+  /**
+   * Thread `tid` declared its whole past summed up by `key` (see
+   * `Sys.checkpoint`): its history starts again from the key, so runs that
+   * differ only in what it has forgotten (e.g. the order a stateless
+   * service answered earlier packets in) reach the same state.
+   */
+  checkpoint(tid: number, key: string): void {
+    this.#done.set(tid, new Hasher().word(tid).str(key));
+    this.#now.delete(tid);
+    this.#payload.delete(tid);
+  }
+
   /** A random draw of thread `tid` (its value is part of its local state). */
   draw(tid: number, n: number, value: number): void {
     this.#live(tid).word(9).word(n).word(value);
@@ -260,8 +272,8 @@ function object(h: Hasher, o: KernelObject, ranks: Map<PageRequest, number>, n: 
 }
 
 /**
- * The fingerprint of the world's state: thread histories and canonical kernel
- * state. `null` when a thread is parked inside a syscall at a point that is
+ * The fingerprint of the world's state: thread histories, canonical kernel
+ * state, and what the monitors remember beyond it (`Monitor.stateKey`). `null` when a thread is parked inside a syscall at a point that is
  * not a wait: what it has read there is in no event, so its local state
  * cannot be told apart (only kernel variants that drop a lock mid-call do this).
  */
@@ -269,6 +281,7 @@ export function stateFingerprint(
   world: World,
   histories: ThreadHistories,
   names: Names,
+  monitors: readonly Monitor[] = [],
 ): Fingerprint | null {
   for (const t of world.threads) {
     if (t.pending?.kind === "syscall" && histories.inCall(t.tid)) return null;
@@ -300,5 +313,6 @@ export function stateFingerprint(
     byAge.forEach((r, i) => ranks.set(r, i));
   }
   for (const name of [...objects.keys()].sort()) object(h, objects.get(name)!, ranks, names);
+  for (const m of monitors) h.str(m.stateKey?.() ?? "");
   return h.value;
 }
