@@ -29,6 +29,10 @@ import {
   UsageError,
 } from "./args.ts";
 import { loadScenarioFile, loadServiceModule, withService } from "./sim.ts";
+import { Stopwatch } from "../fuzz/clock.ts";
+
+/** Seconds between progress lines when stdout is not a terminal. */
+const PLAIN_PROGRESS_SECONDS = 30;
 
 const FLAGS: Record<string, FlagSpec> = {
   scenario: {
@@ -99,11 +103,18 @@ async function main(): Promise<number> {
   );
   const tty = Deno.stdout.isTerminal();
   const encoder = new TextEncoder();
+  const clock = new Stopwatch();
+  let lastPlain = 0;
   const progress = (p: ExploreProgress) => {
+    const secs = clock.seconds;
     const line = `bound ${p.bound}: ${p.schedules} schedules, ${p.states} distinct states, ` +
-      `${p.executions} executions${p.boundDone ? " (bound done)" : ""}`;
+      `${p.executions} executions, ${secs.toFixed(0)} s${p.boundDone ? " (bound done)" : ""}`;
     if (tty) Deno.stdout.writeSync(encoder.encode(`\r\x1b[2K${line}${p.boundDone ? "\n" : ""}`));
-    else if (p.boundDone) console.log(line);
+    else if (p.boundDone || secs - lastPlain >= PLAIN_PROGRESS_SECONDS) {
+      // Not a terminal (CI, a log file): a plain line every half minute, never silence.
+      lastPlain = secs;
+      console.log(line);
+    }
   };
   const result = explore(scenario, {
     preemptions: k,
@@ -113,7 +124,7 @@ async function main(): Promise<number> {
     privateSteps,
     services,
     onProgress: progress,
-    progressEvery: tty ? 200 : 5000,
+    progressEvery: tty ? 200 : 1000,
   });
   for (const b of result.bounds) {
     console.log(
