@@ -303,7 +303,8 @@ class Execution implements Strategy, Monitor {
       const fp = fingerprintHex(state);
       s.states.add(fp);
       if (s.stateHash) {
-        const key = `${fp}/${this.lastRun}`;
+        // Who ran last matters only if it could go on (continuing it is free).
+        const key = `${fp}/${canContinue ? this.lastRun : "-"}`;
         const seen = s.visited.get(key);
         // Threads no earlier visit with at least this budget ran from here
         // (the state cache with sleep sets, as in Godefroid 1996): only they
