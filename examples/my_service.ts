@@ -13,6 +13,8 @@ import type { Sys, ThreadBody } from "../sim/sys.ts";
 /** Supplies each request and one page past it. */
 export default function* myService(sys: Sys, ctx: ServiceContext): ThreadBody {
   for (;;) {
+    // Nothing is kept between packets: tell `deno task explore` it may forget them.
+    sys.checkpoint("my service: waiting for a packet");
     const [st, packet] = yield* sys.portWait(ctx.port, ZX_TIME_INFINITE);
     if (st !== ZX_OK) return; // the port is gone: stop serving
     if (!isRead(packet)) continue; // COMPLETE: that VMO is done

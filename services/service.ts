@@ -5,7 +5,9 @@
  * A service is a generator function `(sys, ctx) => ThreadBody`. It waits on
  * `ctx.port`, answers READ packets with `zx_pager_supply_pages` (or
  * `zx_pager_op_range(ZX_PAGER_OP_FAIL)`), and treats COMPLETE as the end of a
- * VMO. Write your own the same way and register it under a name (see README).
+ * VMO. Write your own the same way and register it under a name (see README);
+ * if it keeps nothing from one packet to the next, call `sys.checkpoint` at
+ * the top of its loop so exhaustive exploration can forget earlier packets.
  *
  * @module
  */
