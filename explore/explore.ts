@@ -290,10 +290,10 @@ class Execution implements Strategy, Monitor {
         this.#world.threads[u - 1].pending,
         (h) => this.names.handle(h).startsWith(`${u}.`),
       );
-    if (privateStep) s.privateSkips += c.tids.length - 1;
     c.tids.forEach((tid, idx) => {
-      if (canContinue && tid !== this.lastRun && (left <= 0 || privateStep)) return;
+      if (canContinue && tid !== this.lastRun && left <= 0) return;
       if (asleep.has(tid)) slept++;
+      else if (privateStep && tid !== u) s.privateSkips++; // a preemption the bound allowed
       else allowed.push(idx);
     });
     const state = this.#world === null
