@@ -80,12 +80,7 @@ export function suppliesUnaligned(sys: Sys, ctx: ServiceContext): ThreadBody {
 
 /** Fails every request with ZX_ERR_INVALID_ARGS, a code OP_FAIL refuses (breaks P13). */
 export function* failsWithBadCode(sys: Sys, ctx: ServiceContext): ThreadBody {
-  for (;;) {
-    const [st, packet] = yield* sys.portWait(ctx.port, ZX_TIME_INFINITE);
-    if (st !== ZX_OK) return;
-    if (!isRead(packet)) continue;
-    const vmo = vmoForKey(ctx, packet.key);
-    if (vmo === undefined) continue;
+  yield* serveReads(sys, ctx, function* (packet, vmo) {
     yield* sys.pagerOpRange(
       ctx.pager,
       ZX_PAGER_OP_FAIL,
@@ -95,23 +90,18 @@ export function* failsWithBadCode(sys: Sys, ctx: ServiceContext): ThreadBody {
       ZX_ERR_INVALID_ARGS,
     );
     yield* supplyFromBacking(sys, ctx, vmo, packet.offset, packet.length);
-  }
+  });
 }
 
 /** Detaches the VMO, then retries its supply while it gets BAD_STATE (breaks P14). */
 export function* retriesAfterBadState(sys: Sys, ctx: ServiceContext): ThreadBody {
-  for (;;) {
-    const [st, packet] = yield* sys.portWait(ctx.port, ZX_TIME_INFINITE);
-    if (st !== ZX_OK) return;
-    if (!isRead(packet)) continue;
-    const vmo = vmoForKey(ctx, packet.key);
-    if (vmo === undefined) continue;
+  yield* serveReads(sys, ctx, function* (packet, vmo) {
     yield* sys.pagerDetachVmo(ctx.pager, vmo.handle);
     for (let tries = 0; tries < 3; tries++) {
       const s = yield* supplyFromBacking(sys, ctx, vmo, packet.offset, packet.length);
       if (s !== ZX_ERR_BAD_STATE) break;
     }
-  }
+  });
 }
 
 /**
@@ -121,12 +111,7 @@ export function* retriesAfterBadState(sys: Sys, ctx: ServiceContext): ThreadBody
  * (K22, K27).
  */
 export function* callsWithBadArguments(sys: Sys, ctx: ServiceContext): ThreadBody {
-  for (;;) {
-    const [st, packet] = yield* sys.portWait(ctx.port, ZX_TIME_INFINITE);
-    if (st !== ZX_OK) return;
-    if (!isRead(packet)) continue;
-    const vmo = vmoForKey(ctx, packet.key);
-    if (vmo === undefined) continue;
+  yield* serveReads(sys, ctx, function* (packet, vmo) {
     const [, aux] = yield* sys.vmoCreate(packet.length, 0);
     const [, other] = yield* sys.vmoCreate(packet.length, 0);
     yield* sys.pagerSupplyPages(0x7fff0, vmo.handle, 1, sys.pageSize, aux, 0);
@@ -134,7 +119,7 @@ export function* callsWithBadArguments(sys: Sys, ctx: ServiceContext): ThreadBod
     yield* sys.handleClose(aux);
     yield* sys.handleClose(other);
     yield* supplyFromBacking(sys, ctx, vmo, packet.offset, packet.length);
-  }
+  });
 }
 
 /** The buggy services by the name a scenario's `custom` service uses. */

@@ -108,12 +108,7 @@ export function* suppliesAfterComplete(sys: Sys, ctx: ServiceContext): ThreadBod
  */
 export function* confusesKeysAcrossVmos(sys: Sys, ctx: ServiceContext): ThreadBody {
   const cache = new Map<string, Uint8Array>();
-  for (;;) {
-    const [st, packet] = yield* sys.portWait(ctx.port, ZX_TIME_INFINITE);
-    if (st !== ZX_OK) return;
-    if (!isRead(packet)) continue;
-    const vmo = vmoForKey(ctx, packet.key);
-    if (vmo === undefined) continue;
+  yield* serveReads(sys, ctx, function* (packet, vmo) {
     const slot = `${packet.offset}+${packet.length}`; // the bug: no key in the cache slot
     let bytes = cache.get(slot);
     if (bytes === undefined) {
@@ -124,7 +119,7 @@ export function* confusesKeysAcrossVmos(sys: Sys, ctx: ServiceContext): ThreadBo
     yield* sys.vmoWrite(aux, bytes, 0);
     yield* sys.pagerSupplyPages(ctx.pager, vmo.handle, packet.offset, packet.length, aux, 0);
     yield* sys.handleClose(aux);
-  }
+  });
 }
 
 /**
@@ -176,14 +171,9 @@ export function* closesPortOnFirstComplete(sys: Sys, ctx: ServiceContext): Threa
  */
 export function* ignoresRefetchAfterFailure(sys: Sys, ctx: ServiceContext): ThreadBody {
   const failed: { key: number; start: number; end: number }[] = [];
-  for (;;) {
-    const [st, packet] = yield* sys.portWait(ctx.port, ZX_TIME_INFINITE);
-    if (st !== ZX_OK) return;
-    if (!isRead(packet)) continue;
-    const vmo = vmoForKey(ctx, packet.key);
-    if (vmo === undefined) continue;
+  yield* serveReads(sys, ctx, function* (packet, vmo) {
     const start = packet.offset, end = packet.offset + packet.length;
-    if (failed.some((f) => f.key === packet.key && f.start < end && start < f.end)) continue;
+    if (failed.some((f) => f.key === packet.key && f.start < end && start < f.end)) return;
     if (sys.random(100) < ctx.params.failPercent) {
       failed.push({ key: packet.key, start, end });
       yield* sys.pagerOpRange(
@@ -197,5 +187,5 @@ export function* ignoresRefetchAfterFailure(sys: Sys, ctx: ServiceContext): Thre
     } else {
       yield* supplyFromBacking(sys, ctx, vmo, packet.offset, packet.length);
     }
-  }
+  });
 }
