@@ -65,6 +65,7 @@ function detect(next: (i: number) => boolean): Sample {
 async function sample(bug: ZooBug, strategy: StrategyId, seed: number): Promise<Sample> {
   const ctx = zooContext(bug.id);
   const hint = parseScenario(bug.scenario, bug.id);
+  const rc = { monitors: ctx.monitors, services: ctx.services, makeKernel: ctx.makeKernel };
   if (strategy === "fc.scheduler") {
     const start = performance.now();
     const r = await baselineDetection(bug, seed, BUDGET.runs, BUDGET.ms);
@@ -81,21 +82,10 @@ async function sample(bug: ZooBug, strategy: StrategyId, seed: number): Promise<
         ...hint,
         events: hint.events.filter((e) => plan.swarm.events.includes(e.do)),
       };
-      const monitors = ctx.monitors();
-      const run = runScenario(scenario, {
-        seed: plan.runSeed,
-        strategy: plan.strategy.kind,
-        pctDepth: plan.strategy.kind === "pct" ? plan.strategy.depth : undefined,
-        monitors,
-        services: ctx.services,
-        makeKernel: ctx.makeKernel,
-        keepTrace: false,
-      });
-      return settleVerdict(run, monitors).kind !== "pass";
+      return executePlan(plan, scenario, rc).verdict.kind !== "pass";
     });
   }
   if (strategy === "campaign") {
-    const rc = { monitors: ctx.monitors, services: ctx.services, makeKernel: ctx.makeKernel };
     return detect((k) => {
       const plan = planRun(seed, k);
       let scenario = generateScenario(plan);
