@@ -6,24 +6,14 @@
  * @module
  */
 
-import { ZX_OK, ZX_TIME_INFINITE } from "../../kernel/constants.ts";
 import type { Sys, ThreadBody } from "../../sim/sys.ts";
-import {
-  isRead,
-  type ServiceContext,
-  supplyFromBacking,
-  vmoForKey,
-} from "../../services/service.ts";
+import { serveReads, type ServiceContext, supplyFromBacking } from "../../services/service.ts";
 
 /** Supplies the first requested range, then ignores every packet. */
 export default function* forgetfulService(sys: Sys, ctx: ServiceContext): ThreadBody {
   let served = 0;
-  for (;;) {
-    const [st, packet] = yield* sys.portWait(ctx.port, ZX_TIME_INFINITE);
-    if (st !== ZX_OK) return;
-    if (!isRead(packet)) continue;
-    const vmo = vmoForKey(ctx, packet.key);
-    if (vmo === undefined || served++ > 0) continue;
+  yield* serveReads(sys, ctx, function* (packet, vmo) {
+    if (served++ > 0) return;
     yield* supplyFromBacking(sys, ctx, vmo, packet.offset, packet.length);
-  }
+  });
 }
