@@ -106,7 +106,7 @@ import {
   type PagePacket,
   type UserPacket,
 } from "./events.ts";
-import { HandleTable, type KernelObject } from "./handles.ts";
+import { HandleTable, type KernelObject, type Lookup } from "./handles.ts";
 import {
   type KernelThread,
   KThread,
@@ -347,12 +347,9 @@ export class Kernel {
     if (!this.#aligned(offset) || !this.#aligned(length) || !this.#aligned(auxOffset)) {
       return this.#ret(t, name, ZX_ERR_INVALID_ARGS);
     }
-    const pg = this.handles.get<Pager>(pager, ZX_OBJ_TYPE_PAGER, ZX_RIGHT_MANAGE_VMO);
-    if (!pg.ok) return this.#ret(t, name, pg.status);
-    const v = this.handles.get<Vmo>(pagerVmo, ZX_OBJ_TYPE_VMO, ZX_RIGHT_WRITE);
+    const v = this.#pagerVmo(pager, pagerVmo, ZX_RIGHT_WRITE);
     if (!v.ok) return this.#ret(t, name, v.status);
     const vmo = v.object;
-    if (vmo.pagerKoid !== pg.object.koid) return this.#ret(t, name, ZX_ERR_INVALID_ARGS);
     const a = this.handles.get<Vmo>(auxVmo, ZX_OBJ_TYPE_VMO, ZX_RIGHT_READ | ZX_RIGHT_WRITE);
     if (!a.ok) return this.#ret(t, name, a.status);
     const aux = a.object;
@@ -412,12 +409,9 @@ export class Kernel {
     if (!this.#aligned(offset) || !this.#aligned(length)) {
       return this.#ret(t, name, ZX_ERR_INVALID_ARGS);
     }
-    const pg = this.handles.get<Pager>(pager, ZX_OBJ_TYPE_PAGER, ZX_RIGHT_MANAGE_VMO);
-    if (!pg.ok) return this.#ret(t, name, pg.status);
-    const v = this.handles.get<Vmo>(pagerVmo, ZX_OBJ_TYPE_VMO, ZX_RIGHT_WRITE);
+    const v = this.#pagerVmo(pager, pagerVmo, ZX_RIGHT_WRITE);
     if (!v.ok) return this.#ret(t, name, v.status);
     const vmo = v.object;
-    if (vmo.pagerKoid !== pg.object.koid) return this.#ret(t, name, ZX_ERR_INVALID_ARGS);
     const inRange = offset + length <= vmo.size;
     const start = offset / this.pageSize;
     const end = (offset + length) / this.pageSize;
@@ -467,12 +461,9 @@ export class Kernel {
     const name = "zx_pager_query_dirty_ranges";
     yield* this.#enter(t, name, [pager, pagerVmo, offset, length, bufferSize]);
     const fail = (st: Status): [Status, DirtyRange[], number] => [this.#ret(t, name, st), [], 0];
-    const pg = this.handles.get<Pager>(pager, ZX_OBJ_TYPE_PAGER, ZX_RIGHT_MANAGE_VMO);
-    if (!pg.ok) return fail(pg.status);
-    const v = this.handles.get<Vmo>(pagerVmo, ZX_OBJ_TYPE_VMO, ZX_RIGHT_READ);
+    const v = this.#pagerVmo(pager, pagerVmo, ZX_RIGHT_READ);
     if (!v.ok) return fail(v.status);
     const vmo = v.object;
-    if (vmo.pagerKoid !== pg.object.koid) return fail(ZX_ERR_INVALID_ARGS);
     if (!isU64(offset) || !isU64(length) || !isU64(bufferSize)) return fail(ZX_ERR_INVALID_ARGS);
     if (offset + length > vmo.size) return fail(ZX_ERR_OUT_OF_RANGE);
     const start = Math.floor(offset / this.pageSize);
@@ -494,12 +485,9 @@ export class Kernel {
     const name = "zx_pager_query_vmo_stats";
     yield* this.#enter(t, name, [pager, pagerVmo, options, bufferSize]);
     const fail = (st: Status): [Status, null] => [this.#ret(t, name, st), null];
-    const pg = this.handles.get<Pager>(pager, ZX_OBJ_TYPE_PAGER, ZX_RIGHT_MANAGE_VMO);
-    if (!pg.ok) return fail(pg.status);
-    const v = this.handles.get<Vmo>(pagerVmo, ZX_OBJ_TYPE_VMO, ZX_RIGHT_READ);
+    const v = this.#pagerVmo(pager, pagerVmo, ZX_RIGHT_READ);
     if (!v.ok) return fail(v.status);
     const vmo = v.object;
-    if (vmo.pagerKoid !== pg.object.koid) return fail(ZX_ERR_INVALID_ARGS);
     if (!isU64(bufferSize) || bufferSize < ZX_PAGER_VMO_STATS_SIZE) {
       return fail(ZX_ERR_BUFFER_TOO_SMALL);
     }
@@ -1244,6 +1232,21 @@ export class Kernel {
   }
 
   // ---------------------------------------------------------------- internals
+
+  /**
+   * The handle lookups pager calls share (spec 2.4 steps 1-3): the pager with
+   * MANAGE_VMO, then the VMO with `rights`, then INVALID_ARGS unless the VMO
+   * is that pager's.
+   */
+  #pagerVmo(pager: number, pagerVmo: number, rights: number): Lookup<Vmo> {
+    const pg = this.handles.get<Pager>(pager, ZX_OBJ_TYPE_PAGER, ZX_RIGHT_MANAGE_VMO);
+    if (!pg.ok) return pg;
+    const v = this.handles.get<Vmo>(pagerVmo, ZX_OBJ_TYPE_VMO, rights);
+    if (v.ok && v.object.pagerKoid !== pg.object.koid) {
+      return { ok: false, status: ZX_ERR_INVALID_ARGS };
+    }
+    return v;
+  }
 
   *#enter(t: KernelThread, name: string, args: unknown[]): Syscall<void> {
     yield { kind: "syscall", name, args };
