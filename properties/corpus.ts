@@ -141,6 +141,8 @@ export function parseCase(
  * const { cases, errors } = await loadCorpus("corpus");
  * console.assert(Array.isArray(cases) && Array.isArray(errors));
  * ```
+ *
+ * @hostSide reads the corpus directory (in name order) before any run starts
  */
 export async function loadCorpus(dir: string): Promise<LoadedCorpus> {
   const names: string[] = [];
@@ -174,6 +176,8 @@ export function defaultCaseFile(kase: CorpusCase): string {
 /**
  * Writes a case atomically: to a temporary file in the same directory, then
  * renamed over `dir/<file>`, so a reader never sees half a case. Returns the path.
+ *
+ * @hostSide writes a finding after its run has ended
  */
 export async function writeCase(
   dir: string,
