@@ -29,6 +29,7 @@ import {
   UsageError,
 } from "./args.ts";
 import { loadScenarioFile, loadServiceModule, withService } from "./sim.ts";
+import { LINT_FLAG, lintMode } from "./_service_lint.ts";
 import { Stopwatch } from "../fuzz/clock.ts";
 
 /** Seconds between progress lines when stdout is not a terminal. */
@@ -53,6 +54,7 @@ const FLAGS: Record<string, FlagSpec> = {
     help: "also preempt just before private steps (on a VMO only the thread can name)",
   },
   service: { type: "string", value: "PATH", help: "serve every pager with this service module" },
+  ...LINT_FLAG,
   corpus: {
     type: "string",
     value: "DIR",
@@ -88,7 +90,7 @@ async function main(): Promise<number> {
   const services: Record<string, PagerService> = {};
   let scenario = original;
   if (servicePath !== null) {
-    services.user = await loadServiceModule(servicePath);
+    services.user = await loadServiceModule(servicePath, lintMode(values));
     scenario = withService(original, "user");
   }
   const stateHash = !values["no-state-hash"];

@@ -14,6 +14,7 @@ import { CHECKER_SETS, type CheckerSet } from "../properties/corpus.ts";
 import { findingToCase, knownSignatures, writeCaseFile } from "../fuzz/corpus_io.ts";
 import { type FlagSpec, InputError, parseFlags, runCommand, usage, UsageError } from "./args.ts";
 import { loadServiceModule } from "./sim.ts";
+import { LINT_FLAG, lintMode } from "./_service_lint.ts";
 import { ZOO_IDS, zooContext } from "../zoo/registry.ts";
 
 const FLAGS: Record<string, FlagSpec> = {
@@ -29,6 +30,7 @@ const FLAGS: Record<string, FlagSpec> = {
     help: "run only shard I of N of the seed space (e.g. 0/4)",
   },
   service: { type: "string", value: "PATH", help: "test your own pager service module" },
+  ...LINT_FLAG,
   zoo: { type: "string", value: "ID", help: "run against a zoo bug (zoo/registry.ts)" },
   corpus: { type: "string", value: "DIR", help: "where new failures are written (default corpus)" },
   checkers: {
@@ -131,7 +133,7 @@ async function main(): Promise<number> {
   if (!(CHECKER_SETS as readonly string[]).includes(checkers)) {
     throw new UsageError(`--checkers must be ${CHECKER_SETS.join(" or ")}, got "${checkers}"`);
   }
-  if (servicePath !== null) await loadServiceModule(servicePath); // fail fast, in one line, before workers start
+  if (servicePath !== null) await loadServiceModule(servicePath, lintMode(values)); // fail fast, in one line, before workers start
   try {
     await Deno.mkdir(corpus, { recursive: true });
   } catch (e) {

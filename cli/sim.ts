@@ -12,6 +12,7 @@ import { DEFAULT_SCENARIO } from "../sim/default_scenario.ts";
 import { runScenario, type StrategyName } from "../sim/run.ts";
 import { parseScenario, type Scenario, ScenarioError } from "../sim/scenario.ts";
 import { printOutcome, printTrace, type TraceForm } from "./_output.ts";
+import { LINT_FLAG, lintMode, lintService, type ServiceLint } from "./_service_lint.ts";
 import type { PagerService } from "../services/service.ts";
 import {
   type FlagSpec,
@@ -34,6 +35,7 @@ const FLAGS: Record<string, FlagSpec> = {
   },
   decisions: { type: "string", value: "LIST", help: "replay this decision list, e.g. 0,2,1" },
   service: { type: "string", value: "PATH", help: "serve every pager with this service module" },
+  ...LINT_FLAG,
   trace: { type: "string", value: "FORM", help: "text | json | none (default text)" },
   help: { type: "boolean", help: "show this help" },
 };
@@ -69,8 +71,15 @@ export async function loadScenarioFile(path: string): Promise<Scenario> {
   }
 }
 
-/** Loads a user's service module: its default export or its `service` export. */
-export async function loadServiceModule(path: string): Promise<PagerService> {
+/**
+ * Loads a user's service module: its default export or its `service` export.
+ * The determinism lint runs on it first (cli/_service_lint.ts).
+ */
+export async function loadServiceModule(
+  path: string,
+  lint: ServiceLint = "error",
+): Promise<PagerService> {
+  await lintService(path, lint);
   let mod: Record<string, unknown>;
   try {
     mod = await import(pathToFileURL(resolve(path)).href);
@@ -129,7 +138,7 @@ async function main(): Promise<number> {
     : parseScenario(DEFAULT_SCENARIO, "default scenario");
   const services: Record<string, PagerService> = {};
   if (values.service !== undefined) {
-    services.user = await loadServiceModule(values.service as string);
+    services.user = await loadServiceModule(values.service as string, lintMode(values));
     scenario = withService(scenario, "user");
   }
   const decisions = values.decisions !== undefined

@@ -203,6 +203,28 @@ function loadTypeScript(): Promise<Ts> {
   return tsPromise;
 }
 
+/**
+ * The ECMAScript libs the checker reads: every one that declares a forbidden
+ * name or an iterator of ITERATORS, and what generator services need; about
+ * half of lib.es2023 to parse. A name missing from them is only ever `any`.
+ */
+const LIBS = [
+  "lib.es5.d.ts",
+  "lib.es2015.core.d.ts",
+  "lib.es2015.collection.d.ts",
+  "lib.es2015.generator.d.ts",
+  "lib.es2015.iterable.d.ts",
+  "lib.es2015.promise.d.ts",
+  "lib.es2015.reflect.d.ts",
+  "lib.es2015.symbol.d.ts",
+  "lib.es2015.symbol.wellknown.d.ts",
+  "lib.es2017.object.d.ts",
+  "lib.es2018.asyncgenerator.d.ts",
+  "lib.es2018.asynciterable.d.ts",
+  "lib.es2020.bigint.d.ts",
+  "lib.es2021.weakref.d.ts",
+];
+
 const sourceCache = new Map<string, { text: string; sf: TS.SourceFile }>();
 
 /** Builds the program: the roots, what they import by relative or file: specifier, ES libs, the host lib. */
@@ -214,7 +236,7 @@ function createProgram(ts: Ts, roots: readonly string[]): TS.Program {
     module: ts.ModuleKind.ESNext,
     moduleResolution: ts.ModuleResolutionKind.Bundler,
     target: ts.ScriptTarget.ES2022,
-    lib: ["lib.es2023.d.ts"],
+    lib: LIBS,
     types: [],
     strict: true,
     skipLibCheck: true,
@@ -240,7 +262,7 @@ function createProgram(ts: Ts, roots: readonly string[]): TS.Program {
       if (isLib) sourceCache.set(fileName, { text, sf });
       return sf;
     },
-    getDefaultLibFileName: () => `${libDir}/lib.es2023.d.ts`,
+    getDefaultLibFileName: () => `${libDir}/lib.es5.d.ts`,
     getDefaultLibLocation: () => libDir,
     writeFile: () => {},
     getCurrentDirectory: () => Deno.cwd(),
