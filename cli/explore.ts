@@ -8,6 +8,7 @@
  * @module
  */
 
+import { COVERAGE_FLAG, runUnderCoverage } from "../tools/coverage/campaign.ts";
 import { writeCaseFile } from "../fuzz/corpus_io.ts";
 import { CASE_FORMAT, type CorpusCase } from "../properties/corpus.ts";
 import { verdictLabel } from "../properties/check_case.ts";
@@ -55,6 +56,7 @@ const FLAGS: Record<string, FlagSpec> = {
   },
   service: { type: "string", value: "PATH", help: "serve every pager with this service module" },
   ...LINT_FLAG,
+  ...COVERAGE_FLAG,
   corpus: {
     type: "string",
     value: "DIR",
@@ -76,6 +78,14 @@ async function main(): Promise<number> {
   if (values.help) {
     console.log(USAGE);
     return 0;
+  }
+  if (values.coverage !== undefined) {
+    return await runUnderCoverage({
+      dir: values.coverage as string,
+      module: import.meta.url,
+      args: Deno.args,
+      servicePath: (values.service as string | undefined) ?? null,
+    });
   }
   if (values.preemptions === undefined) throw new UsageError("--preemptions K is required");
   const k = intFlag(values, "preemptions", 0, 0, 8);

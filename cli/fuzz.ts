@@ -6,6 +6,7 @@
  * @module
  */
 
+import { COVERAGE_FLAG, runUnderCoverage } from "../tools/coverage/campaign.ts";
 import { CAMPAIGN_FLAGS, campaignBudget } from "./_campaign_flags.ts";
 import type { Finding } from "../fuzz/campaign.ts";
 import { type CampaignSummary, runCampaign } from "../fuzz/orchestrate.ts";
@@ -31,6 +32,7 @@ const FLAGS: Record<string, FlagSpec> = {
   },
   service: { type: "string", value: "PATH", help: "test your own pager service module" },
   ...LINT_FLAG,
+  ...COVERAGE_FLAG,
   zoo: { type: "string", value: "ID", help: "run against a zoo bug (zoo/registry.ts)" },
   corpus: { type: "string", value: "DIR", help: "where new failures are written (default corpus)" },
   checkers: {
@@ -110,6 +112,15 @@ async function main(): Promise<number> {
   if (values.help) {
     console.log(USAGE);
     return 0;
+  }
+  if (values.coverage !== undefined) {
+    return await runUnderCoverage({
+      dir: values.coverage as string,
+      module: import.meta.url,
+      args: Deno.args,
+      servicePath: (values.service as string | undefined) ?? null,
+      denoFlags: ["--v8-flags=--single-threaded-gc"],
+    });
   }
   const { seconds, runs, workers, seed, maxShrink } = campaignBudget(values);
   const shard = values.shard !== undefined

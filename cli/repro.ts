@@ -6,6 +6,7 @@
  * @module
  */
 
+import { COVERAGE_FLAG, runUnderCoverage } from "../tools/coverage/campaign.ts";
 import { executePlan, generateScenario, planRun } from "../fuzz/campaign.ts";
 import { checkCase, settleVerdict, verdictLabel } from "../properties/check_case.ts";
 import { type CheckerSet, checkersOf } from "../properties/corpus.ts";
@@ -49,6 +50,7 @@ const FLAGS: Record<string, FlagSpec> = {
   campaign: { type: "string", value: "S", help: "replay run --run K of campaign seed S" },
   run: { type: "string", value: "K", help: "the campaign run index, with --campaign" },
   service: { type: "string", value: "PATH", help: "serve every pager with this service module" },
+  ...COVERAGE_FLAG,
   trace: { type: "string", value: "FORM", help: "text | json | html | none (default text)" },
   out: { type: "string", value: "FILE", help: "where --trace html writes (default trace.html)" },
   help: { type: "boolean", help: "show this help" },
@@ -66,6 +68,14 @@ async function main(): Promise<number> {
   if (values.help) {
     console.log(USAGE);
     return 0;
+  }
+  if (values.coverage !== undefined) {
+    return await runUnderCoverage({
+      dir: values.coverage as string,
+      module: import.meta.url,
+      args: Deno.args,
+      servicePath: (values.service as string | undefined) ?? null,
+    });
   }
   if (positionals.length > 1) {
     throw new UsageError(`one case file at a time, got ${positionals.length}`);

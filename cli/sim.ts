@@ -6,6 +6,7 @@
  * @module
  */
 
+import { COVERAGE_FLAG, runUnderCoverage } from "../tools/coverage/campaign.ts";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { DEFAULT_SCENARIO } from "../sim/default_scenario.ts";
@@ -36,6 +37,7 @@ const FLAGS: Record<string, FlagSpec> = {
   decisions: { type: "string", value: "LIST", help: "replay this decision list, e.g. 0,2,1" },
   service: { type: "string", value: "PATH", help: "serve every pager with this service module" },
   ...LINT_FLAG,
+  ...COVERAGE_FLAG,
   trace: { type: "string", value: "FORM", help: "text | json | none (default text)" },
   help: { type: "boolean", help: "show this help" },
 };
@@ -122,6 +124,14 @@ async function main(): Promise<number> {
   if (values.help) {
     console.log(USAGE);
     return 0;
+  }
+  if (values.coverage !== undefined) {
+    return await runUnderCoverage({
+      dir: values.coverage as string,
+      module: import.meta.url,
+      args: Deno.args,
+      servicePath: (values.service as string | undefined) ?? null,
+    });
   }
   const seed = intFlag(values, "seed", 0);
   const strategy = (values.strategy ?? "random") as string;
