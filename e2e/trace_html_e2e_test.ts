@@ -18,40 +18,9 @@ import { isRead, type ServiceContext, supplyFromBacking, vmoForKey } from "../se
 import { runScenario } from "../sim/run.ts";
 import { parseScenario } from "../sim/scenario.ts";
 import type { Sys, ThreadBody } from "../sim/sys.ts";
+import { missing } from "./_chromium.ts";
 
-const CANDIDATES = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"];
 const OUT_DIR = new URL("./out/", import.meta.url);
-
-function granted(desc: Deno.PermissionDescriptor): boolean {
-  return Deno.permissions.querySync(desc).state === "granted";
-}
-
-/** The Chromium to drive, or (chromium null) the reason the browser test cannot run here. */
-function missing(): { reason: string; chromium: string | null } {
-  // Playwright reads /proc (a WSL check), which Deno allows only under --allow-all.
-  const names = ["read", "write", "net", "env", "sys", "run", "ffi"] as const;
-  const lacking = names.filter((name) => !granted({ name }));
-  if (lacking.length > 0) {
-    return {
-      reason: `needs --allow-all, lacks ${lacking.join(", ")} (run: deno test --allow-all e2e/)`,
-      chromium: null,
-    };
-  }
-  const override = Deno.env.get("PAGERSIM_CHROMIUM");
-  for (const path of override ? [override] : CANDIDATES) {
-    try {
-      if (Deno.statSync(path).isFile) return { reason: "", chromium: path };
-    } catch {
-      // not installed there; try the next place
-    }
-  }
-  return {
-    reason: `no Chromium binary at ${
-      override ?? CANDIDATES.join(", ")
-    } (apt-get install -y chromium, or set PAGERSIM_CHROMIUM)`,
-    chromium: null,
-  };
-}
 
 /** Answers every READ except those for the VMO named `log`: its reader hangs. */
 function* forgetfulService(sys: Sys, ctx: ServiceContext): ThreadBody {

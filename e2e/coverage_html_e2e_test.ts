@@ -1,0 +1,98 @@
+/**
+ * End to end: a fuzz campaign on the example service with `--coverage`, whose
+ * c8 report (e2e/out/cov/index.html) is opened in headless Chromium: the
+ * summary table lists the service's and the kernel's folders with the numbers
+ * the campaign printed, and the service's page marks its lines run and not run.
+ *
+ * Skipped, with the reason in the test name, when no Chromium binary is found
+ * or when the run lacks the permissions a browser needs (see _chromium.ts).
+ *
+ * @module
+ */
+
+import { strict as assert } from "node:assert";
+import { missing } from "./_chromium.ts";
+
+const OUT = new URL("./out/cov/", import.meta.url).pathname.replace(/\/$/, "");
+const why = missing();
+
+Deno.test({
+  name: why.chromium === null
+    ? `coverage html in Chromium [SKIPPED: ${why.reason}]`
+    : "coverage html in Chromium: fuzz --coverage report, folder table, service source marks",
+  ignore: why.chromium === null,
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const corpus = await Deno.makeTempDir({ prefix: "pagersim-e2e-corpus-" });
+    const fuzz = await new Deno.Command("deno", {
+      args: [
+        "task",
+        "fuzz",
+        "--service",
+        "examples/my_service.ts",
+        "--runs",
+        "100",
+        "--workers",
+        "1",
+        "--seed",
+        "3",
+        "--corpus",
+        corpus,
+        "--coverage",
+        OUT,
+      ],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    await Deno.remove(corpus, { recursive: true });
+    const out = new TextDecoder().decode(fuzz.stdout);
+    assert.ok(fuzz.code === 0 || fuzz.code === 1, new TextDecoder().decode(fuzz.stderr));
+    const m = /coverage: service (\d+\.\d)% lines \((\d+) uncovered\), kernel (\d+\.\d)% lines/
+      .exec(out);
+    assert.ok(m, out);
+
+    const { chromium } = await import("playwright-core");
+    const browser = await chromium.launch({
+      executablePath: why.chromium!,
+      args: ["--no-sandbox", "--disable-gpu"],
+    });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+      const problems: string[] = [];
+      const requests: string[] = [];
+      page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+      page.on("request", (r) => requests.push(r.url()));
+      await page.goto(`file://${OUT}/index.html`);
+      assert.match(await page.title(), /Code coverage report/);
+
+      // One row per folder; the kernel's line percentage is the one the campaign printed.
+      const rows = page.locator("table.coverage-summary tbody tr");
+      const folders = await rows.locator("td.file a").allInnerTexts();
+      assert.ok(folders.some((f) => f.startsWith("examples")), folders.join(", "));
+      assert.ok(folders.some((f) => f.startsWith("kernel")), folders.join(", "));
+      const kernelRow = rows.filter({ has: page.locator('td.file a:text-matches("^kernel")') });
+      const cells = await kernelRow.locator("td.pct").allInnerTexts();
+      assert.equal(cells.length, 4, "statements, branches, functions, lines");
+      assert.ok(Math.abs(Number(cells[3].replace("%", "")) - Number(m[3])) < 0.1, cells[3]);
+
+      // The service's own page: its source with run lines marked, line by line.
+      await page.click('td.file a:text-matches("^examples")');
+      await page.click('td.file a:text("my_service.ts")');
+      assert.match(
+        await page.locator("pre.prettyprint").innerText(),
+        /export default function\* myService/,
+      );
+      assert.ok(await page.locator(".cline-any.cline-yes").count() > 5, "lines marked as run");
+      // The one branch no run takes (`if (vmo === undefined) continue;`) is marked as such.
+      const untaken = page.locator('span.cbranch-no[title="branch not covered"]');
+      assert.equal(await untaken.count(), 1);
+      assert.equal((await untaken.innerText()).trim(), "continue;");
+      await page.screenshot({ path: `${OUT}/../coverage.png` });
+      assert.deepEqual(problems, []);
+      assert.ok(requests.every((u) => u.startsWith("file://")), requests.join("\n"));
+    } finally {
+      await browser.close();
+    }
+  },
+});
