@@ -80,7 +80,9 @@ export async function runUnderCoverage(run: CoverageRun): Promise<number> {
   }
   const dir = resolve(run.dir);
   try {
-    if (!Deno.statSync(dir).isDirectory) throw new InputError(`--coverage ${run.dir}: not a folder`);
+    if (!Deno.statSync(dir).isDirectory) {
+      throw new InputError(`--coverage ${run.dir}: not a folder`);
+    }
   } catch (e) {
     if (e instanceof InputError) throw e; // a missing folder is created by the render
   }
@@ -166,8 +168,14 @@ export function campaignSummary(
 /** The render child: `deno run ... campaign.ts DIR [SERVICE]`. */
 async function renderMain(dir: string, servicePath: string | null): Promise<number> {
   const root = resolve(fileURLToPath(new URL("../..", import.meta.url)));
-  const converted = convertRaw(`${dir}/raw`, `${dir}/c8`, countsForCampaign(root, denoDir(), servicePath));
-  for (const m of converted.missing) console.error(`warning: ${m}: no emitted code in Deno's cache`);
+  const converted = convertRaw(
+    `${dir}/raw`,
+    `${dir}/c8`,
+    countsForCampaign(root, denoDir(), servicePath),
+  );
+  for (const m of converted.missing) {
+    console.error(`warning: ${m}: no emitted code in Deno's cache`);
+  }
   if (converted.scripts === 0) {
     console.error(`coverage: no coverage was written to ${dir}/raw`);
     return 1;

@@ -52,8 +52,7 @@ Deno.test("fuzz --coverage renders c8 HTML and lcov and names the branch no run 
     ).exec(r.out);
     assert.ok(listed, r.out);
     const ranges = listed[1].split(", ").map((p) => p.split("-").map(Number));
-    const inRanges = (line: number) =>
-      ranges.some(([a, b]) => line >= a && line <= (b ?? a));
+    const inRanges = (line: number) => ranges.some(([a, b]) => line >= a && line <= (b ?? a));
     assert.ok(inRanges(UNREACHED) && inRanges(UNREACHED + 2), `lines ${listed[1]}`);
     assert.ok(listed[2].split(", ").map(Number).includes(BRANCH), `branches ${listed[2]}`);
     assert.ok(!inRanges(SOURCE.findIndex((l) => l.includes("supplyFromBacking(sys")) + 1));

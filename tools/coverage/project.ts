@@ -78,7 +78,9 @@ async function main(): Promise<number> {
     return 1;
   }
   const converted = convertRaw(raw, `${out}/c8`, countsForProject(root));
-  for (const m of converted.missing) console.error(`warning: ${m}: no emitted code in Deno's cache`);
+  for (const m of converted.missing) {
+    console.error(`warning: ${m}: no emitted code in Deno's cache`);
+  }
   const map = await renderWithC8({
     tempDirectory: `${out}/c8`,
     reportsDirectory: out,
@@ -89,9 +91,9 @@ async function main(): Promise<number> {
   let failed = false;
   for (const [folder, s] of folders) {
     const gate = GATES[folder];
-    const verdict = gate === undefined ? "" : `  (gate ${gate}%: ${
-      checkThreshold(folder, s, gate) === null ? "ok" : "FAILED"
-    })`;
+    const verdict = gate === undefined
+      ? ""
+      : `  (gate ${gate}%: ${checkThreshold(folder, s, gate) === null ? "ok" : "FAILED"})`;
     console.log(
       `${folder.padEnd(12)} lines ${formatPct(s.lines.covered, s.lines.total).padStart(5)}% ` +
         `(${s.lines.covered}/${s.lines.total})  branches ${

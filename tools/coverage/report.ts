@@ -133,7 +133,11 @@ export function sumFiles(map: CoverageMap, pick: (file: string) => boolean): Sum
 }
 
 /** A folder under its threshold, in c8 check-coverage's words; null when it passes. */
-export function checkThreshold(folder: string, s: Summary | undefined, minLines: number): string | null {
+export function checkThreshold(
+  folder: string,
+  s: Summary | undefined,
+  minLines: number,
+): string | null {
   if (s === undefined) return `ERROR: no coverage data for ${folder}/`;
   const pct = Number(formatPct(s.lines.covered, s.lines.total));
   return pct < minLines
