@@ -15,7 +15,6 @@
  */
 
 import { relative } from "node:path";
-import Report from "c8/lib/report.js";
 
 /** Covered and total counts of one metric. */
 export interface Counts {
@@ -64,6 +63,9 @@ export interface RenderOptions {
  * reporters print to stdout (text, text-summary) and write files.
  */
 export async function renderWithC8(opts: RenderOptions): Promise<CoverageMap> {
+  // Loaded here, not at the top: the commands that import this module only
+  // render in a child, and c8's dependencies read the environment when loaded.
+  const { default: Report } = await import("c8/lib/report.js");
   const report = Report({
     tempDirectory: opts.tempDirectory,
     reportsDirectory: opts.reportsDirectory,

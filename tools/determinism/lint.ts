@@ -18,13 +18,6 @@
  * (`node:crypto`, `node:os`, `node:process`, `node:worker_threads`, ...) is
  * itself a finding.
  *
- * @example
- * ```ts
- * import { lintServiceModule } from "./lint.ts";
- * const { findings } = await lintServiceModule("examples/my_service.ts");
- * console.assert(findings.length === 0);
- * ```
- *
  * @module
  */
 
