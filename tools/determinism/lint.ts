@@ -221,7 +221,7 @@ const LIBS = [
 const sourceCache = new Map<string, { text: string; sf: TS.SourceFile }>();
 
 /** Builds the program: the roots, what they import by relative or file: specifier, ES libs, the host lib. */
-function createProgram(ts: Ts, roots: readonly string[]): TS.Program {
+function createProgram(ts: Ts, roots: readonly string[]): { program: TS.Program; libDir: string } {
   const options: TS.CompilerOptions = {
     noEmit: true,
     allowJs: true,
@@ -286,11 +286,8 @@ function createProgram(ts: Ts, roots: readonly string[]): TS.Program {
       });
     },
   };
-  return ts.createProgram({
-    rootNames: [...roots, HOST_LIB_NAME],
-    options,
-    host,
-  });
+  const program = ts.createProgram({ rootNames: [...roots, HOST_LIB_NAME], options, host });
+  return { program, libDir };
 }
 
 /** A use found while walking, before the taint fixpoint. */
@@ -314,12 +311,12 @@ export async function lint(opts: LintOptions): Promise<LintResult> {
   const roots = opts.roots.map((r) => resolve(r));
   const hostSide = new Set((opts.hostSide ?? []).map((f) => resolve(f)));
   const rootSet = new Set(roots);
-  const program = createProgram(ts, roots);
+  const { program, libDir } = createProgram(ts, roots);
   const checker = program.getTypeChecker();
   const hostLib = program.getSourceFile(HOST_LIB_NAME);
   const isLibFile = (sf: TS.SourceFile) =>
     sf === hostLib || program.isSourceFileDefaultLibrary(sf) ||
-    sf.fileName.includes("/typescript/");
+    sf.fileName.startsWith(`${libDir}/`);
 
   const reported = (sf: TS.SourceFile): boolean =>
     !isLibFile(sf) && !hostSide.has(sf.fileName) &&
