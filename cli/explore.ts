@@ -8,7 +8,7 @@
  * @module
  */
 
-import { COVERAGE_FLAG, runUnderCoverage } from "../tools/coverage/campaign.ts";
+import { COVERAGE_FLAG, rerunWithCoverage } from "../tools/coverage/campaign.ts";
 import { writeCaseFile } from "../fuzz/corpus_io.ts";
 import { CASE_FORMAT, type CorpusCase } from "../properties/corpus.ts";
 import { verdictLabel } from "../properties/check_case.ts";
@@ -79,14 +79,8 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  if (values.coverage !== undefined) {
-    return await runUnderCoverage({
-      dir: values.coverage as string,
-      module: import.meta.url,
-      args: Deno.args,
-      servicePath: (values.service as string | undefined) ?? null,
-    });
-  }
+  const covered = rerunWithCoverage(values, import.meta.url);
+  if (covered !== null) return await covered;
   if (values.preemptions === undefined) throw new UsageError("--preemptions K is required");
   const k = intFlag(values, "preemptions", 0, 0, 8);
   const maxSchedules = values["max-schedules"] !== undefined

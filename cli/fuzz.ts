@@ -6,7 +6,7 @@
  * @module
  */
 
-import { COVERAGE_FLAG, runUnderCoverage } from "../tools/coverage/campaign.ts";
+import { COVERAGE_FLAG, rerunWithCoverage } from "../tools/coverage/campaign.ts";
 import { CAMPAIGN_FLAGS, campaignBudget } from "./_campaign_flags.ts";
 import type { Finding } from "../fuzz/campaign.ts";
 import { type CampaignSummary, runCampaign } from "../fuzz/orchestrate.ts";
@@ -113,15 +113,8 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  if (values.coverage !== undefined) {
-    return await runUnderCoverage({
-      dir: values.coverage as string,
-      module: import.meta.url,
-      args: Deno.args,
-      servicePath: (values.service as string | undefined) ?? null,
-      denoFlags: ["--v8-flags=--single-threaded-gc"],
-    });
-  }
+  const covered = rerunWithCoverage(values, import.meta.url, ["--v8-flags=--single-threaded-gc"]);
+  if (covered !== null) return await covered;
   const { seconds, runs, workers, seed, maxShrink } = campaignBudget(values);
   const shard = values.shard !== undefined
     ? parseShard(values.shard as string)

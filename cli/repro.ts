@@ -6,7 +6,7 @@
  * @module
  */
 
-import { COVERAGE_FLAG, runUnderCoverage } from "../tools/coverage/campaign.ts";
+import { COVERAGE_FLAG, rerunWithCoverage } from "../tools/coverage/campaign.ts";
 import { executePlan, generateScenario, planRun } from "../fuzz/campaign.ts";
 import { checkCase, settleVerdict, verdictLabel } from "../properties/check_case.ts";
 import { type CheckerSet, checkersOf } from "../properties/corpus.ts";
@@ -69,14 +69,8 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  if (values.coverage !== undefined) {
-    return await runUnderCoverage({
-      dir: values.coverage as string,
-      module: import.meta.url,
-      args: Deno.args,
-      servicePath: (values.service as string | undefined) ?? null,
-    });
-  }
+  const covered = rerunWithCoverage(values, import.meta.url);
+  if (covered !== null) return await covered;
   if (positionals.length > 1) {
     throw new UsageError(`one case file at a time, got ${positionals.length}`);
   }

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { COVERAGE_FLAG, runUnderCoverage } from "../tools/coverage/campaign.ts";
+import { COVERAGE_FLAG, rerunWithCoverage } from "../tools/coverage/campaign.ts";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { DEFAULT_SCENARIO } from "../sim/default_scenario.ts";
@@ -125,14 +125,8 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  if (values.coverage !== undefined) {
-    return await runUnderCoverage({
-      dir: values.coverage as string,
-      module: import.meta.url,
-      args: Deno.args,
-      servicePath: (values.service as string | undefined) ?? null,
-    });
-  }
+  const covered = rerunWithCoverage(values, import.meta.url);
+  if (covered !== null) return await covered;
   const seed = intFlag(values, "seed", 0);
   const strategy = (values.strategy ?? "random") as string;
   if (strategy !== "random" && strategy !== "pct") {

@@ -6,6 +6,8 @@
  * @module
  */
 
+import type { Browser, Page } from "playwright-core";
+
 const CANDIDATES = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"];
 
 function granted(desc: Deno.PermissionDescriptor): boolean {
@@ -37,4 +39,53 @@ export function missing(): { reason: string; chromium: string | null } {
     } (apt-get install -y chromium, or set PAGERSIM_CHROMIUM)`,
     chromium: null,
   };
+}
+
+/**
+ * A browser test: run with the Chromium binary, or ignored with the reason in
+ * its name (`TITLE [SKIPPED: reason]`) when there is none or permissions lack.
+ */
+export function browserTest(
+  title: string,
+  detail: string,
+  fn: (browser: Browser) => Promise<void>,
+): void {
+  const why = missing();
+  Deno.test({
+    name: why.chromium === null ? `${title} [SKIPPED: ${why.reason}]` : `${title}: ${detail}`,
+    ignore: why.chromium === null,
+    sanitizeOps: false,
+    sanitizeResources: false,
+    async fn() {
+      const { chromium } = await import("playwright-core");
+      const browser = await chromium.launch({
+        executablePath: why.chromium ?? "",
+        args: ["--no-sandbox", "--disable-gpu"],
+      });
+      try {
+        await fn(browser);
+      } finally {
+        await browser.close();
+      }
+    },
+  });
+}
+
+/** A page whose script errors, console errors and warnings, dialogs and requests are recorded. */
+export async function watchedPage(
+  browser: Browser,
+): Promise<{ page: Page; problems: string[]; requests: string[] }> {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  const problems: string[] = [];
+  const requests: string[] = [];
+  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+  page.on("console", (m) => {
+    if (m.type() === "error" || m.type() === "warning") problems.push(`console: ${m.text()}`);
+  });
+  page.on("dialog", (d) => {
+    problems.push(`dialog: ${d.message()}`);
+    void d.dismiss();
+  });
+  page.on("request", (r) => requests.push(r.url()));
+  return { page, problems, requests };
 }

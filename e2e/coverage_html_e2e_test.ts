@@ -11,19 +11,13 @@
  */
 
 import { strict as assert } from "node:assert";
-import { missing } from "./_chromium.ts";
+import { browserTest, watchedPage } from "./_chromium.ts";
 
 const OUT = new URL("./out/cov/", import.meta.url).pathname.replace(/\/$/, "");
-const why = missing();
-
-Deno.test({
-  name: why.chromium === null
-    ? `coverage html in Chromium [SKIPPED: ${why.reason}]`
-    : "coverage html in Chromium: fuzz --coverage report, folder table, service source marks",
-  ignore: why.chromium === null,
-  sanitizeOps: false,
-  sanitizeResources: false,
-  async fn() {
+browserTest(
+  "coverage html in Chromium",
+  "fuzz --coverage report, folder table, service source marks",
+  async (browser) => {
     const corpus = await Deno.makeTempDir({ prefix: "pagersim-e2e-corpus-" });
     const fuzz = await new Deno.Command("deno", {
       args: [
@@ -52,47 +46,34 @@ Deno.test({
       .exec(out);
     assert.ok(m, out);
 
-    const { chromium } = await import("playwright-core");
-    const browser = await chromium.launch({
-      executablePath: why.chromium!,
-      args: ["--no-sandbox", "--disable-gpu"],
-    });
-    try {
-      const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-      const problems: string[] = [];
-      const requests: string[] = [];
-      page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-      page.on("request", (r) => requests.push(r.url()));
-      await page.goto(`file://${OUT}/index.html`);
-      assert.match(await page.title(), /Code coverage report/);
+    const { page, problems, requests } = await watchedPage(browser);
+    await page.goto(`file://${OUT}/index.html`);
+    assert.match(await page.title(), /Code coverage report/);
 
-      // One row per folder; the kernel's line percentage is the one the campaign printed.
-      const rows = page.locator("table.coverage-summary tbody tr");
-      const folders = await rows.locator("td.file a").allInnerTexts();
-      assert.ok(folders.some((f) => f.startsWith("examples")), folders.join(", "));
-      assert.ok(folders.some((f) => f.startsWith("kernel")), folders.join(", "));
-      const kernelRow = rows.filter({ has: page.locator('td.file a:text-matches("^kernel")') });
-      const cells = await kernelRow.locator("td.pct").allInnerTexts();
-      assert.equal(cells.length, 4, "statements, branches, functions, lines");
-      assert.ok(Math.abs(Number(cells[3].replace("%", "")) - Number(m[3])) < 0.1, cells[3]);
+    // One row per folder; the kernel's line percentage is the one the campaign printed.
+    const rows = page.locator("table.coverage-summary tbody tr");
+    const folders = await rows.locator("td.file a").allInnerTexts();
+    assert.ok(folders.some((f) => f.startsWith("examples")), folders.join(", "));
+    assert.ok(folders.some((f) => f.startsWith("kernel")), folders.join(", "));
+    const kernelRow = rows.filter({ has: page.locator('td.file a:text-matches("^kernel")') });
+    const cells = await kernelRow.locator("td.pct").allInnerTexts();
+    assert.equal(cells.length, 4, "statements, branches, functions, lines");
+    assert.ok(Math.abs(Number(cells[3].replace("%", "")) - Number(m[3])) < 0.1, cells[3]);
 
-      // The service's own page: its source with run lines marked, line by line.
-      await page.click('td.file a:text-matches("^examples")');
-      await page.click('td.file a:text("my_service.ts")');
-      assert.match(
-        await page.locator("pre.prettyprint").innerText(),
-        /export default function\* myService/,
-      );
-      assert.ok(await page.locator(".cline-any.cline-yes").count() > 5, "lines marked as run");
-      // The one branch no run takes (`if (vmo === undefined) continue;`) is marked as such.
-      const untaken = page.locator('span.cbranch-no[title="branch not covered"]');
-      assert.equal(await untaken.count(), 1);
-      assert.equal((await untaken.innerText()).trim(), "continue;");
-      await page.screenshot({ path: `${OUT}/../coverage.png` });
-      assert.deepEqual(problems, []);
-      assert.ok(requests.every((u) => u.startsWith("file://")), requests.join("\n"));
-    } finally {
-      await browser.close();
-    }
+    // The service's own page: its source with run lines marked, line by line.
+    await page.click('td.file a:text-matches("^examples")');
+    await page.click('td.file a:text("my_service.ts")');
+    assert.match(
+      await page.locator("pre.prettyprint").innerText(),
+      /export default function\* myService/,
+    );
+    assert.ok(await page.locator(".cline-any.cline-yes").count() > 5, "lines marked as run");
+    // The one branch no run takes (`if (vmo === undefined) continue;`) is marked as such.
+    const untaken = page.locator('span.cbranch-no[title="branch not covered"]');
+    assert.equal(await untaken.count(), 1);
+    assert.equal((await untaken.innerText()).trim(), "continue;");
+    await page.screenshot({ path: `${OUT}/../coverage.png` });
+    assert.deepEqual(problems, []);
+    assert.ok(requests.every((u) => u.startsWith("file://")), requests.join("\n"));
   },
-});
+);

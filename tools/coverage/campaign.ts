@@ -116,6 +116,26 @@ export async function runUnderCoverage(run: CoverageRun): Promise<number> {
 }
 
 /**
+ * The hook of a command's main: with `--coverage DIR` among its parsed flags,
+ * the command reruns under coverage (runUnderCoverage) and this returns its
+ * exit status; without, null.
+ */
+export function rerunWithCoverage(
+  values: Record<string, string | boolean | undefined>,
+  module: string,
+  denoFlags: readonly string[] = [],
+): Promise<number> | null {
+  if (typeof values.coverage !== "string") return null;
+  return runUnderCoverage({
+    dir: values.coverage,
+    module,
+    args: Deno.args,
+    servicePath: typeof values.service === "string" ? values.service : null,
+    denoFlags,
+  });
+}
+
+/**
  * The files a campaign's coverage reports: the service, and local modules
  * other than tests, the project's tools (the lint, this renderer) and Deno's
  * caches (npm packages).

@@ -27,29 +27,13 @@ Deno.test("deno task lint-service names the line and exits 1; --warn exits 0", a
 });
 
 Deno.test("deno task sim refuses a nondeterministic --service before running it; --lint-warn runs it", async () => {
-  const bad = await run(
-    "run",
-    "--allow-read",
-    "cli/sim.ts",
-    "--service",
-    SERVICE,
-    "--trace",
-    "none",
-  );
+  const sim = ["run", "--allow-read", "cli/sim.ts", "--service", SERVICE, "--trace", "none"];
+  const bad = await run(...sim);
   assert.equal(bad.code, 2, bad.err);
   assert.match(bad.err, new RegExp(`${SERVICE}:${LINE}:\\d+: error: Math\\.random`));
   assert.match(bad.err, /--lint-warn/);
   assert.doesNotMatch(bad.out, /trace-hash/);
-  const warned = await run(
-    "run",
-    "--allow-read",
-    "cli/sim.ts",
-    "--service",
-    SERVICE,
-    "--trace",
-    "none",
-    "--lint-warn",
-  );
+  const warned = await run(...sim, "--lint-warn");
   assert.match(warned.err, /warning: Math\.random/);
   assert.match(warned.out, /trace-hash: [0-9a-f]{16}/);
 });
