@@ -374,7 +374,11 @@ export async function lint(opts: LintOptions): Promise<LintResult> {
         node,
         owners: [...owners],
         category,
-        name: category !== null ? displayName(target, fallback) : target.name,
+        name: category !== null
+          ? displayName(target, fallback)
+          : target.name === "default"
+          ? fallback
+          : target.name,
         symbol: target,
         exempt: exempt > 0,
       });
