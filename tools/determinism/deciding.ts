@@ -22,7 +22,7 @@ export const DECIDING_DIRS: readonly string[] = [
  * deciding code that uses what they export is still a finding. Wall-clock time
  * is read only in fuzz/clock.ts.
  */
-export const HOST_SIDE_FILES: readonly string[] = ["fuzz/clock.ts"];
+export const HOST_FILES: readonly string[] = ["fuzz/clock.ts"];
 
 /** Reference services that must lint clean (besides services/, which is a deciding folder). */
 export const REFERENCE_SERVICES: readonly string[] = ["examples/my_service.ts"];

@@ -23,7 +23,7 @@
 
 import { dirname, isAbsolute, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { DECIDING_DIRS, HOST_SIDE_FILES } from "./deciding.ts";
+import { DECIDING_DIRS, HOST_FILES } from "./deciding.ts";
 import { HOST_LIB, HOST_LIB_NAME } from "./host_lib.ts";
 import type TS from "typescript";
 
@@ -604,7 +604,7 @@ export function lintServiceModule(path: string, root: string = projectRoot()): P
   return lint({
     roots: [path],
     report: () => true,
-    hostSide: HOST_SIDE_FILES.map((f) => resolve(root, f)),
+    hostSide: HOST_FILES.map((f) => resolve(root, f)),
   });
 }
 
@@ -636,7 +636,7 @@ export async function lintDecidingFolders(
     }
   };
   for (const d of dirs) walk(resolve(root, d));
-  return await lint({ roots, hostSide: HOST_SIDE_FILES.map((f) => resolve(root, f)) });
+  return await lint({ roots, hostSide: HOST_FILES.map((f) => resolve(root, f)) });
 }
 
 /** The project root: two folders up from this module. */

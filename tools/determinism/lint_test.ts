@@ -1,10 +1,10 @@
 import { strict as assert } from "node:assert";
-import { HOST_SIDE_FILES, REFERENCE_SERVICES } from "./deciding.ts";
+import { HOST_FILES, REFERENCE_SERVICES } from "./deciding.ts";
 import { CATEGORIES, formatFinding, lint, lintDecidingFolders, lintServiceModule } from "./lint.ts";
 
 const DIR = "tools/determinism/testdata";
 const MARK = "// ✗";
-const HOST_SIDE = [...HOST_SIDE_FILES];
+const HOST_SIDE = [...HOST_FILES];
 
 /** Every fixture file, with the lines its ✗ comments mark. */
 function fixtures(): Map<string, number[]> {
