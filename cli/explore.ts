@@ -30,7 +30,7 @@ import {
   UsageError,
 } from "./args.ts";
 import { loadScenarioFile, loadServiceModule, withService } from "./sim.ts";
-import { LINT_FLAG, lintMode } from "./_service_lint.ts";
+import { LINT_FLAG, lintMode, lintService } from "./_service_lint.ts";
 import { Stopwatch } from "../fuzz/clock.ts";
 
 /** Seconds between progress lines when stdout is not a terminal. */
@@ -94,7 +94,8 @@ async function main(): Promise<number> {
   const services: Record<string, PagerService> = {};
   let scenario = original;
   if (servicePath !== null) {
-    services.user = await loadServiceModule(servicePath, lintMode(values));
+    await lintService(servicePath, lintMode(values));
+    services.user = await loadServiceModule(servicePath);
     scenario = withService(original, "user");
   }
   const stateHash = !values["no-state-hash"];

@@ -15,7 +15,7 @@ import { CHECKER_SETS, type CheckerSet } from "../properties/corpus.ts";
 import { findingToCase, knownSignatures, writeCaseFile } from "../fuzz/corpus_io.ts";
 import { type FlagSpec, InputError, parseFlags, runCommand, usage, UsageError } from "./args.ts";
 import { loadServiceModule } from "./sim.ts";
-import { LINT_FLAG, lintMode } from "./_service_lint.ts";
+import { LINT_FLAG, lintMode, lintService } from "./_service_lint.ts";
 import { ZOO_IDS, zooContext } from "../zoo/registry.ts";
 
 const FLAGS: Record<string, FlagSpec> = {
@@ -137,7 +137,10 @@ async function main(): Promise<number> {
   if (!(CHECKER_SETS as readonly string[]).includes(checkers)) {
     throw new UsageError(`--checkers must be ${CHECKER_SETS.join(" or ")}, got "${checkers}"`);
   }
-  if (servicePath !== null) await loadServiceModule(servicePath, lintMode(values)); // fail fast, in one line, before workers start
+  if (servicePath !== null) {
+    await lintService(servicePath, lintMode(values));
+    await loadServiceModule(servicePath); // fail fast, in one line, before workers start
+  }
   try {
     await Deno.mkdir(corpus, { recursive: true });
   } catch (e) {

@@ -28,6 +28,7 @@ import {
   UsageError,
 } from "./args.ts";
 import { loadScenarioFile, loadServiceModule, parseDecisions, withService } from "./sim.ts";
+import { lintService } from "./_service_lint.ts";
 import { loadCaseFile } from "../fuzz/corpus_io.ts";
 import { isProgramCase, parseProgramCase, replayProgramCase } from "../fuzz/programs/corpus.ts";
 import { describeVerdict } from "../sim/world.ts";
@@ -92,7 +93,8 @@ async function main(): Promise<number> {
   const useService = async (s: Scenario) => {
     if (values.service === undefined) return s;
     // A replay runs as printed: lint findings are warnings here, never a flag to remember.
-    services.user = await loadServiceModule(values.service as string, "warn");
+    await lintService(values.service as string, "warn");
+    services.user = await loadServiceModule(values.service as string);
     return withService(s, "user");
   };
 

@@ -13,7 +13,7 @@ import { DEFAULT_SCENARIO } from "../sim/default_scenario.ts";
 import { runScenario, type StrategyName } from "../sim/run.ts";
 import { parseScenario, type Scenario, ScenarioError } from "../sim/scenario.ts";
 import { printOutcome, printTrace, type TraceForm } from "./_output.ts";
-import { LINT_FLAG, lintMode, lintService, type ServiceLint } from "./_service_lint.ts";
+import { LINT_FLAG, lintMode, lintService } from "./_service_lint.ts";
 import type { PagerService } from "../services/service.ts";
 import {
   type FlagSpec,
@@ -73,15 +73,8 @@ export async function loadScenarioFile(path: string): Promise<Scenario> {
   }
 }
 
-/**
- * Loads a user's service module: its default export or its `service` export.
- * The determinism lint runs on it first (cli/_service_lint.ts).
- */
-export async function loadServiceModule(
-  path: string,
-  lint: ServiceLint = "error",
-): Promise<PagerService> {
-  await lintService(path, lint);
+/** Loads a user's service module: its default export or its `service` export. */
+export async function loadServiceModule(path: string): Promise<PagerService> {
   let mod: Record<string, unknown>;
   try {
     mod = await import(pathToFileURL(resolve(path)).href);
@@ -142,7 +135,8 @@ async function main(): Promise<number> {
     : parseScenario(DEFAULT_SCENARIO, "default scenario");
   const services: Record<string, PagerService> = {};
   if (values.service !== undefined) {
-    services.user = await loadServiceModule(values.service as string, lintMode(values));
+    await lintService(values.service as string, lintMode(values));
+    services.user = await loadServiceModule(values.service as string);
     scenario = withService(scenario, "user");
   }
   const decisions = values.decisions !== undefined
