@@ -99,15 +99,18 @@ export function convertRaw(
   let scripts = 0;
   for (const e of [...Deno.readDirSync(rawDir)].sort((a, b) => a.name < b.name ? -1 : 1)) {
     if (!e.isFile || !e.name.endsWith(".json")) continue;
+    const text = Deno.readTextFileSync(join(rawDir, e.name));
+    // Most files are npm packages' scripts: judge by the url before parsing.
+    const url = /"url":\s*"(file:\/\/[^"]*)"/.exec(text.slice(0, 2048))?.[1];
+    if (url === undefined || !keep(fileURLToPath(url))) continue;
     let cov: ScriptCoverage;
     try {
-      cov = JSON.parse(Deno.readTextFileSync(join(rawDir, e.name)));
+      cov = JSON.parse(text);
     } catch {
       continue; // an isolate killed mid-write leaves an empty or cut file
     }
-    if (typeof cov?.url !== "string" || !cov.url.startsWith("file://")) continue;
-    const path = fileURLToPath(cov.url);
-    if (!keep(path)) continue;
+    if (cov?.url !== url) continue;
+    const path = fileURLToPath(url);
     const transpiled = /\.(tsx?|mts|jsx)$/.test(path);
     if (!maps.has(path)) maps.set(path, transpiled ? emitted(path, cacheDir) : null);
     const map = maps.get(path) ?? null;
