@@ -7,7 +7,7 @@
  * @module
  */
 
-import fc, { type Arbitrary } from "fast-check";
+import fc, { type Arbitrary } from "npm:fast-check@4.11.0";
 import {
   EVENT_KINDS,
   LEVEL2_EVENT_KINDS,
@@ -129,7 +129,7 @@ const LIMITS = { maxSteps: 20_000, liveness: { afterSteps: 400, bound: 4_000 } }
  *
  * @example
  * ```ts
- * import fc from "fast-check";
+ * import fc from "npm:fast-check@4.11.0";
  * import { scenarioArbitrary } from "./arbitraries.ts";
  * const [s] = fc.sample(scenarioArbitrary({ maxPagers: 1 }), { numRuns: 1, seed: 1 });
  * console.assert(s.pagers.length === 1 && s.pageSize <= 512);
@@ -287,7 +287,7 @@ export interface DecisionsArbitraryOptions {
  *
  * @example
  * ```ts
- * import fc from "fast-check";
+ * import fc from "npm:fast-check@4.11.0";
  * import { decisionsArbitrary } from "./arbitraries.ts";
  * const [d] = fc.sample(decisionsArbitrary({ maxLength: 4 }), { numRuns: 1, seed: 1 });
  * console.assert(d.length <= 4);

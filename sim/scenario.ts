@@ -6,7 +6,7 @@
  * @module
  */
 
-import { z } from "zod";
+import { z } from "npm:zod@4.6.7";
 import { LIMITS } from "../kernel/constants.ts";
 
 /** The scenario format tag; bump it when the meaning of a field changes. */

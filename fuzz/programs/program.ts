@@ -9,7 +9,7 @@
  * @module
  */
 
-import { z } from "zod";
+import { z } from "npm:zod@4.6.7";
 import { formatIssues } from "../../sim/scenario.ts";
 
 /** The corpus format tag of a program case; bump it when the meaning of a field changes. */
