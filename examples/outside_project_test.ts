@@ -9,10 +9,11 @@ const mod = new URL("mod.ts", root).href;
 Deno.test("a project in another directory imports mod.ts and runs a property on its own service", async () => {
   const dir = await Deno.makeTempDir({ prefix: "pagersim-user-" });
   try {
-    // The user's project: its own deno.json (no mapping for pagersim's dependencies).
+    // The user's project, as the README shows it: its own deno.json maps fast-check and
+    // pagersim, nothing of pagersim's own dependencies.
     await Deno.writeTextFile(
       `${dir}/deno.json`,
-      JSON.stringify({ imports: { "fast-check": "npm:fast-check@4.11.0" } }),
+      JSON.stringify({ imports: { "fast-check": "npm:fast-check@4.11.0", "pagersim": mod } }),
     );
     await Deno.writeTextFile(
       `${dir}/service_test.ts`,
@@ -20,7 +21,7 @@ Deno.test("a project in another directory imports mod.ts and runs a property on 
 import {
   checkersOf, isComplete, isDirty, isRead, pagerProperty, type ServiceContext, serveReads,
   supplyFromBacking, type Sys, type ThreadBody,
-} from ${JSON.stringify(mod)};
+} from "pagersim";
 
 function mine(sys: Sys, ctx: ServiceContext): ThreadBody {
   return serveReads(sys, ctx, (p, vmo) => supplyFromBacking(sys, ctx, vmo, p.offset, p.length));
