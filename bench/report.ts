@@ -40,7 +40,7 @@ Prints steps/s of the benchmark loops and their ratios (default 2 s per loop).
 options:
   --help    print this help and exit (nothing is run)`;
 
-async function main(): Promise<number> {
+function main(): number {
   const args = scriptArgs(Deno.args, USAGE, 1);
   if (args === null) return 0;
   const seconds = numberArg(args, 0, "SECONDS_PER_LOOP", 2);

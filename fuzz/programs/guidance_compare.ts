@@ -40,7 +40,7 @@ Guided vs unguided program fuzzing, SECONDS (default 10) per side for each of SE
 options:
   --help    print this help and exit (nothing is run)`;
 
-async function main(): Promise<number> {
+function main(): number {
   const args = scriptArgs(Deno.args, USAGE, 2);
   if (args === null) return 0;
   const seconds = numberArg(args, 0, "SECONDS", 10);
