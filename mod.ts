@@ -63,6 +63,7 @@ export {
 export {
   EVENT_KINDS,
   LEVEL2_EVENT_KINDS,
+  MEMORY_BUDGET_BYTES,
   type Op,
   type OpInput,
   type OpRange,
@@ -71,6 +72,8 @@ export {
   SCENARIO_FORMAT,
   ScenarioError,
   type ScenarioInput,
+  type ScenarioMemory,
+  scenarioMemory,
   SERVICE_KINDS,
   type ServiceSpec,
 } from "./sim/scenario.ts";
