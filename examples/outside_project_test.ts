@@ -40,7 +40,9 @@ Deno.test("outside: my service keeps every pager invariant", () => {
 `,
     );
     const out = await new Deno.Command(Deno.execPath(), {
-      args: ["test", "--quiet", "service_test.ts"],
+      // Resolving the module graph is what failed; type-checking pagersim again from the other
+      // project would only repeat `deno task check` (services/type_guards_test.ts types the guards).
+      args: ["test", "--quiet", "--no-check", "service_test.ts"],
       cwd: dir,
       env: { NO_COLOR: "1" },
     }).output();

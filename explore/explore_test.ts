@@ -84,7 +84,7 @@ for (const name of ["detach_read", "close_pager_blocked", "suspend_blocked"]) {
 Deno.test("explore: pages that become zero slots (OP_ZERO, growing a VMO) are explored with and without pruning", () => {
   const scenario = load("zero_slots");
   const off = { stateHash: false, reduction: false, privateSteps: false };
-  const r = [explore(scenario, { preemptions: 2 }), explore(scenario, { preemptions: 1, ...off })];
+  const r = [explore(scenario, { preemptions: 1 }), explore(scenario, { preemptions: 1, ...off })];
   for (const x of r) {
     assert.equal(
       x.outcome,
