@@ -4,8 +4,9 @@
  *
  * A service is a generator function `(sys, ctx) => ThreadBody`. It waits on
  * `ctx.port`, answers READ packets with `zx_pager_supply_pages` (or
- * `zx_pager_op_range(ZX_PAGER_OP_FAIL)`), and treats COMPLETE as the end of a
- * VMO. Write your own the same way and register it under a name (see README);
+ * `zx_pager_op_range(ZX_PAGER_OP_FAIL)`), DIRTY packets (trap-dirty VMOs)
+ * with `zx_pager_op_range(ZX_PAGER_OP_DIRTY)`, and treats COMPLETE as the end
+ * of a VMO. Write your own the same way and register it under a name (see README);
  * if it keeps nothing from one packet to the next, call `sys.checkpoint` at
  * the top of its loop so exhaustive exploration can forget earlier packets.
  *
@@ -40,7 +41,29 @@ export interface ServiceVmo {
   readonly size: number;
 }
 
-/** Everything a service needs. */
+/**
+ * Everything a service needs: its pager and port handles, the VMOs it serves
+ * (each with the key its packets carry), and its scenario parameters.
+ *
+ * @example
+ * ```ts
+ * import { strict as assert } from "node:assert";
+ * import {
+ *   parseScenario, runScenario, type ServiceContext, type Sys, type ThreadBody,
+ * } from "../mod.ts";
+ * const seen: string[] = [];
+ * function* lister(_sys: Sys, ctx: ServiceContext): ThreadBody {
+ *   for (const v of ctx.vmos) seen.push(`${v.name} key ${v.key}, ${v.size} bytes`);
+ * }
+ * runScenario(parseScenario({
+ *   pageSize: 64,
+ *   pagers: [{ name: "fs", service: { kind: "custom", name: "lister" } }],
+ *   vmos: [{ name: "file", pager: "fs", pages: 2, key: 9 }],
+ *   threads: [{ name: "t", ops: [{ op: "info", vmo: "file" }] }],
+ * }), { seed: 1, services: { lister } });
+ * assert.deepEqual(seen, ["file key 9, 128 bytes"]);
+ * ```
+ */
 export interface ServiceContext {
   /** Handle to the pager. */
   readonly pager: number;
@@ -222,6 +245,32 @@ export function* serveReads(
  * Answers a DIRTY request for `[offset, offset + length)` of `vmo` with
  * `zx_pager_op_range(ZX_PAGER_OP_DIRTY)`, so the blocked writer goes on,
  * clipped to the VMO's size like {@linkcode withinSize}.
+ *
+ * @example
+ * ```ts
+ * import { strict as assert } from "node:assert";
+ * import {
+ *   acknowledgeDirty, isDirty, isRead, parseScenario, runScenario, type ServiceContext,
+ *   supplyFromBacking, type Sys, type ThreadBody, vmoForKey, ZX_OK, ZX_TIME_INFINITE,
+ * } from "../mod.ts";
+ * function* service(sys: Sys, ctx: ServiceContext): ThreadBody {
+ *   for (;;) {
+ *     const [st, p] = yield* sys.portWait(ctx.port, ZX_TIME_INFINITE);
+ *     if (st !== ZX_OK) return;
+ *     const vmo = p === null ? undefined : vmoForKey(ctx, p.key);
+ *     if (vmo === undefined) continue;
+ *     if (isRead(p)) yield* supplyFromBacking(sys, ctx, vmo, p.offset, p.length);
+ *     else if (isDirty(p)) assert.equal(yield* acknowledgeDirty(sys, ctx, vmo, p.offset, p.length), ZX_OK);
+ *   }
+ * }
+ * const run = runScenario(parseScenario({
+ *   pageSize: 64,
+ *   pagers: [{ name: "fs", service: { kind: "custom", name: "service" } }],
+ *   vmos: [{ name: "file", pager: "fs", pages: 1, trapDirty: true }],
+ *   threads: [{ name: "writer", ops: [{ op: "write", vmo: "file", page: 0, pages: 1 }] }],
+ * }), { seed: 1, services: { service } });
+ * assert.equal(run.verdict.kind, "pass");
+ * ```
  */
 export function acknowledgeDirty(
   sys: Sys,
