@@ -47,8 +47,10 @@ export default function* myService(sys: Sys, ctx: ServiceContext): ThreadBody {
     const vmo = packet === null ? undefined : vmoForKey(ctx, packet.key);
     if (vmo === undefined) continue; // not one of our VMOs
     if (isRead(packet)) {
-      const end = Math.min(vmo.size, packet.offset + packet.length + sys.pageSize);
-      yield* supplyFromBacking(sys, ctx, vmo, packet.offset, end - packet.offset);
+      // One page of read-ahead when it is inside the VMO's size at creation (`vmo.size`).
+      const end = packet.offset + packet.length;
+      const ahead = end + sys.pageSize <= vmo.size ? sys.pageSize : 0;
+      yield* supplyFromBacking(sys, ctx, vmo, packet.offset, packet.length + ahead);
     } else if (isDirty(packet)) {
       // A write to a trap-dirty VMO waits until the pager agrees the page may become dirty.
       yield* acknowledgeDirty(sys, ctx, vmo, packet.offset, packet.length);
