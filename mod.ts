@@ -36,6 +36,7 @@ export {
   type Wait,
 } from "./kernel/kernel.ts";
 export { type Draw, Sys, type ThreadBody } from "./sim/sys.ts";
+export type { CallOut, Camel, KernelCalls, MethodName, ThreadCalls } from "./kernel/syscalls.ts";
 export {
   type Choice,
   DecisionSource,
