@@ -18,15 +18,11 @@
 
 import {
   LIMITS,
-  type Status,
   ZX_DEFAULT_PAGER_RIGHTS,
   ZX_DEFAULT_PORT_RIGHTS,
   ZX_DEFAULT_SUSPEND_TOKEN_RIGHTS,
-  ZX_DEFAULT_THREAD_RIGHTS,
-  ZX_DEFAULT_VMAR_RIGHTS,
   ZX_DEFAULT_VMO_RIGHTS,
   ZX_ERR_ACCESS_DENIED,
-  ZX_ERR_ALREADY_EXISTS,
   ZX_ERR_BAD_HANDLE,
   ZX_ERR_BAD_STATE,
   ZX_ERR_BUFFER_TOO_SMALL,
@@ -34,12 +30,10 @@ import {
   ZX_ERR_INTERNAL_INTR_RETRY,
   ZX_ERR_INVALID_ARGS,
   ZX_ERR_NO_MEMORY,
-  ZX_ERR_NO_RESOURCES,
   ZX_ERR_NOT_FOUND,
   ZX_ERR_NOT_SUPPORTED,
   ZX_ERR_OUT_OF_RANGE,
   ZX_ERR_SHOULD_WAIT,
-  ZX_ERR_TIMED_OUT,
   ZX_ERR_UNAVAILABLE,
   ZX_ERR_WRONG_TYPE,
   ZX_INFO_VMO,
@@ -52,7 +46,6 @@ import {
   ZX_PAGER_RESET_VMO_STATS,
   ZX_PAGER_VMO_STATS_MODIFIED,
   ZX_PAGER_VMO_STATS_SIZE,
-  ZX_PKT_TYPE_PAGE_REQUEST,
   ZX_PKT_TYPE_USER,
   ZX_RIGHT_ATTACH_VMO,
   ZX_RIGHT_DESTROY,
@@ -84,51 +77,27 @@ import {
   ZX_VMO_TRAP_DIRTY,
   ZX_VMO_UNBOUNDED,
 } from "./constants.ts";
-import { type DirtyRange, dirtyRanges } from "./dirty.ts";
-import { assert } from "./assert.ts";
-import {
-  type EventSink,
-  NULL_SINK,
-  type Packet,
-  type PagePacket,
-  type UserPacket,
-} from "./events.ts";
-import { HandleTable, type KernelObject, type Lookup } from "./handles.ts";
+import { dirtyRanges } from "./dirty.ts";
+import type { UserPacket } from "./events.ts";
+import type { Lookup } from "./handles.ts";
+import { KernelObjects } from "./kernel_objects.ts";
 import { type KernelThread, KThread, Pager, SuspendToken, Vmar, Vmo } from "./objects.ts";
-import { PageSource, Waiter } from "./page_source.ts";
-import { PagerProxy } from "./pager_proxy.ts";
 import { Port } from "./port.ts";
 import {
-  type CallOut,
+  type CallArgs as In,
+  type CallImpl as Out,
   type KernelCalls,
-  type PagerVmoStats,
   SYSCALL_NAMES,
   tableCall,
-  type VmoInfo,
 } from "./syscalls.ts";
-import { MAX_VMO_PAGES, parentOf, proxyOf, sourceOf, VmoPages } from "./vmo_pages.ts";
-import type { Syscall, Wait } from "./yields.ts";
+import { isU64, MAX_U64, MAX_VMO_PAGES, parentOf } from "./vmo_pages.ts";
+import type { Syscall } from "./yields.ts";
 
 export { MAX_VMO_PAGES } from "./vmo_pages.ts";
+export { KernelObjects, type KernelOptions } from "./kernel_objects.ts";
 export type { KernelYield, Syscall, Wait } from "./yields.ts";
 export type { PagerVmoStats, VmoInfo } from "./syscalls.ts";
 export { KernelAssertionError } from "./assert.ts";
-
-/** Options of a simulated kernel. */
-export interface KernelOptions {
-  /** Page size in bytes (a power of two, 8 to 65536). Default 4096. */
-  pageSize?: number;
-  /** Overtime timeout for pager waits, in virtual ticks; 0 disables it. Default 0. */
-  overtimeTicks?: number;
-  /** Receives every kernel event. Default: dropped. */
-  sink?: EventSink;
-}
-
-const MAX_U64 = 2 ** 64;
-
-function isU64(x: unknown): x is number {
-  return typeof x === "number" && Number.isInteger(x) && x >= 0 && x <= MAX_U64;
-}
 
 /** The kernel's `zx_*` calls, one per row of {@linkcode SYSCALLS} (see {@linkcode KernelCalls}). */
 export interface Kernel extends KernelCalls {}
@@ -148,31 +117,7 @@ export interface Kernel extends KernelCalls {}
  * console.assert(status === 0 && vmo > 0);
  * ```
  */
-export class Kernel {
-  /** Virtual time in ticks; the simulator advances it. */
-  now = 0;
-  /** Page size in bytes. */
-  readonly pageSize: number;
-  /** Overtime timeout of pager waits in virtual ticks (0: never). */
-  readonly overtimeTicks: number;
-  /** @internal The handle table of the one simulated process. */
-  readonly handles: HandleTable = new HandleTable();
-  /** Where every kernel event goes. */
-  readonly sink: EventSink;
-  /** @internal The process's root VMAR, with its mappings. */
-  readonly rootVmar: Vmar;
-  /** Handle to the root VMAR (every thread of the process may use it). */
-  readonly rootVmarHandle: number;
-  /** @internal Every pager-backed VMO ever created, for invariants. */
-  readonly pagerVmos: Vmo[] = [];
-  /** @internal Every port ever created, for invariants. */
-  readonly ports: Port[] = [];
-  /** @internal The page machinery of every VMO. */
-  readonly pages: VmoPages;
-  #koid = 1000;
-  #requestId = 0;
-  #pagers = new Map<number, Pager>();
-
+export class Kernel extends KernelObjects {
   static {
     // Each table call's entry and exit wraps the protected method of its `Sys` name (pagerCreate).
     for (const name of SYSCALL_NAMES) {
@@ -182,70 +127,24 @@ export class Kernel {
     }
   }
 
-  /** A kernel with no objects but the root VMAR. */
-  constructor(options: KernelOptions = {}) {
-    this.pageSize = options.pageSize ?? 4096;
-    this.overtimeTicks = options.overtimeTicks ?? 0;
-    this.sink = options.sink ?? NULL_SINK;
-    assert(
-      Number.isInteger(this.pageSize) && (this.pageSize & (this.pageSize - 1)) === 0 &&
-        this.pageSize >= LIMITS.minPageSize && this.pageSize <= LIMITS.maxPageSize,
-      () => `page size ${this.pageSize} is not a power of two in [8, 65536]`,
-    );
-    this.pages = this.createPages();
-    this.rootVmar = new Vmar(this.#newKoid());
-    this.rootVmarHandle = this.handles.add(this.rootVmar, ZX_DEFAULT_VMAR_RIGHTS)[1];
-  }
-
-  /** @internal Creates a simulated thread and a handle to it (process setup, not a syscall). */
-  createThread(name: string, tid: number, failInsteadOfBlock = false): [KThread, number] {
-    const thread = new KThread(this.#newKoid(), tid, name, failInsteadOfBlock);
-    const [, handle] = this.handles.add(thread, ZX_DEFAULT_THREAD_RIGHTS);
-    return [thread, handle];
-  }
-
-  /** @internal A thread's body returned: it holds nothing any more. */
-  threadExited(t: KernelThread): void {
-    assert(t.waiter === null, () => `t${t.tid} exited while waiting`);
-    t.exited = true;
-    this.#releaseAll(t);
-    this.sink.emit({ k: "thread", tid: t.tid, what: "exited" });
-  }
-
-  /** @internal Builds the page machinery: the seam for kernel variants that override a step (zoo/). */
-  protected createPages(): VmoPages {
-    return new VmoPages(this);
-  }
-
-  /** @internal Builds the packet delivery of a new pager VMO: the seam for kernel variants (zoo/). */
-  protected createPagerProxy(vmoKoid: number, port: Port, key: number): PagerProxy {
-    return new PagerProxy(vmoKoid, port, key, this.pageSize, this.sink);
-  }
-
-  /** @internal Builds the request tracking of a new pager VMO: the seam for kernel variants (zoo/). */
-  protected createPageSource(vmoKoid: number, proxy: PagerProxy): PageSource {
-    return new PageSource(vmoKoid, proxy, this.sink, () => ++this.#requestId);
-  }
-
   // ---------------------------------------------------------------- pager
 
   /** `zx_pager_create(options, *out)`. */
-  protected pagerCreate(_t: KernelThread, options: number): CallOut<[Status, number]> {
+  protected pagerCreate(
+    _t: KernelThread,
+    ...[options]: In<"zx_pager_create">
+  ): Out<"zx_pager_create"> {
     if (options !== 0) return ZX_ERR_INVALID_ARGS;
-    const pagerObject = new Pager(this.#newKoid());
-    this.#pagers.set(pagerObject.koid, pagerObject);
+    const pagerObject = new Pager(this.newKoid());
+    this.pagers.set(pagerObject.koid, pagerObject);
     return this.handles.add(pagerObject, ZX_DEFAULT_PAGER_RIGHTS);
   }
 
   /** `zx_pager_create_vmo(pager, options, port, key, size, *out)` (spec 2.2). */
   protected pagerCreateVmo(
     _t: KernelThread,
-    pager: number,
-    options: number,
-    port: number,
-    key: number,
-    size: number,
-  ): CallOut<[Status, number]> {
+    ...[pager, options, port, key, size]: In<"zx_pager_create_vmo">
+  ): Out<"zx_pager_create_vmo"> {
     const pg = this.handles.get<Pager>(pager, ZX_OBJ_TYPE_PAGER, ZX_RIGHT_ATTACH_VMO);
     if (!pg.ok) return pg.status;
     const pt = this.handles.get<Port>(port, ZX_OBJ_TYPE_PORT, ZX_RIGHT_WRITE);
@@ -258,7 +157,7 @@ export class Kernel {
     if (!isU64(key) || !isU64(size)) return ZX_ERR_INVALID_ARGS;
     const rounded = this.#checkSize(size);
     if (rounded < 0) return rounded;
-    const koid = this.#newKoid();
+    const koid = this.newKoid();
     const proxy = this.createPagerProxy(koid, pt.object, key);
     const source = this.createPageSource(koid, proxy);
     const resizable = (options & ZX_VMO_RESIZABLE) !== 0;
@@ -276,7 +175,10 @@ export class Kernel {
   }
 
   /** `zx_pager_detach_vmo(pager, vmo)` (spec 2.3). */
-  protected *pagerDetachVmo(t: KernelThread, pager: number, vmo: number): Syscall<Status> {
+  protected *pagerDetachVmo(
+    t: KernelThread,
+    ...[pager, vmo]: In<"zx_pager_detach_vmo">
+  ): Syscall<Out<"zx_pager_detach_vmo">> {
     const rights = ZX_RIGHT_ATTACH_VMO | ZX_RIGHT_MANAGE_VMO;
     const pg = this.handles.get<Pager>(pager, ZX_OBJ_TYPE_PAGER, rights);
     if (!pg.ok) return pg.status;
@@ -299,13 +201,8 @@ export class Kernel {
   /** `zx_pager_supply_pages(pager, pager_vmo, offset, length, aux_vmo, aux_offset)` (spec 2.4). */
   protected *pagerSupplyPages(
     t: KernelThread,
-    pager: number,
-    pagerVmo: number,
-    offset: number,
-    length: number,
-    auxVmo: number,
-    auxOffset: number,
-  ): Syscall<Status> {
+    ...[pager, pagerVmo, offset, length, auxVmo, auxOffset]: In<"zx_pager_supply_pages">
+  ): Syscall<Out<"zx_pager_supply_pages">> {
     if (!this.#aligned(offset) || !this.#aligned(length) || !this.#aligned(auxOffset)) {
       return ZX_ERR_INVALID_ARGS;
     }
@@ -322,13 +219,8 @@ export class Kernel {
   /** `zx_pager_op_range(pager, op, pager_vmo, offset, length, data)` (spec 2.5). */
   protected pagerOpRange(
     _t: KernelThread,
-    pager: number,
-    op: number,
-    pagerVmo: number,
-    offset: number,
-    length: number,
-    data: number,
-  ): Status {
+    ...[pager, op, pagerVmo, offset, length, data]: In<"zx_pager_op_range">
+  ): Out<"zx_pager_op_range"> {
     if (!this.#aligned(offset) || !this.#aligned(length)) return ZX_ERR_INVALID_ARGS;
     const v = this.#pagerVmo(pager, pagerVmo, ZX_RIGHT_WRITE);
     if (!v.ok) return v.status;
@@ -341,12 +233,8 @@ export class Kernel {
    */
   protected pagerQueryDirtyRanges(
     _t: KernelThread,
-    pager: number,
-    pagerVmo: number,
-    offset: number,
-    length: number,
-    bufferSize: number,
-  ): CallOut<[Status, DirtyRange[], number]> {
+    ...[pager, pagerVmo, offset, length, bufferSize]: In<"zx_pager_query_dirty_ranges">
+  ): Out<"zx_pager_query_dirty_ranges"> {
     const v = this.#pagerVmo(pager, pagerVmo, ZX_RIGHT_READ);
     if (!v.ok) return v.status;
     if (!isU64(offset) || !isU64(length) || !isU64(bufferSize)) return ZX_ERR_INVALID_ARGS;
@@ -360,11 +248,8 @@ export class Kernel {
   /** `zx_pager_query_vmo_stats(pager, pager_vmo, options, buffer, buffer_size)` (spec 2.7). */
   protected pagerQueryVmoStats(
     _t: KernelThread,
-    pager: number,
-    pagerVmo: number,
-    options: number,
-    bufferSize: number,
-  ): CallOut<[Status, PagerVmoStats]> {
+    ...[pager, pagerVmo, options, bufferSize]: In<"zx_pager_query_vmo_stats">
+  ): Out<"zx_pager_query_vmo_stats"> {
     const v = this.#pagerVmo(pager, pagerVmo, ZX_RIGHT_READ);
     if (!v.ok) return v.status;
     if (!isU64(bufferSize) || bufferSize < ZX_PAGER_VMO_STATS_SIZE) return ZX_ERR_BUFFER_TOO_SMALL;
@@ -374,42 +259,24 @@ export class Kernel {
     return [ZX_OK, stats];
   }
 
-  /**
-   * The kernel reclaims one Clean page of a pager VMO (spec 6.3): a scheduled
-   * environment event, not a syscall. The page must be evictable now
-   * ({@linkcode Kernel.evictablePages}); ZX_ERR_BAD_STATE otherwise.
-   */
-  *kernel_evict(t: KernelThread, handle: number, page: number): Syscall<Status> {
-    yield* this.#enter(t, "kernel_evict", [handle, page]);
-    const e = this.handles.entry(handle);
-    let st: Status = ZX_ERR_BAD_HANDLE;
-    if (e !== undefined && e.object instanceof Vmo) {
-      st = this.pages.evictable(e.object, page) ? ZX_OK : ZX_ERR_BAD_STATE;
-      if (st === ZX_OK) e.object.slots[page] = undefined;
-    }
-    this.sink.emit({ k: "ret", tid: t.tid, name: "kernel_evict", status: st });
-    return st;
-  }
-
-  /** Pages of the VMO behind `handle` the kernel may evict now: Clean, not always-need (6.3). */
-  evictablePages(handle: number): number[] {
-    const vmo = this.handles.entry(handle)?.object;
-    if (!(vmo instanceof Vmo)) return [];
-    return [...vmo.slots.keys()].filter((p) => this.pages.evictable(vmo, p));
-  }
-
   // ---------------------------------------------------------------- ports
 
   /** `zx_port_create(options, *out)`. */
-  protected portCreate(_t: KernelThread, options: number): CallOut<[Status, number]> {
+  protected portCreate(
+    _t: KernelThread,
+    ...[options]: In<"zx_port_create">
+  ): Out<"zx_port_create"> {
     if (options !== 0) return ZX_ERR_INVALID_ARGS;
-    const port = new Port(this.#newKoid());
+    const port = new Port(this.newKoid());
     this.ports.push(port);
     return this.handles.add(port, ZX_DEFAULT_PORT_RIGHTS);
   }
 
   /** `zx_port_queue(port, packet)`: user packets only. */
-  protected portQueue(_t: KernelThread, port: number, packet: UserPacket): Status {
+  protected portQueue(
+    _t: KernelThread,
+    ...[port, packet]: In<"zx_port_queue">
+  ): Out<"zx_port_queue"> {
     const p = this.handles.get<Port>(port, ZX_OBJ_TYPE_PORT, ZX_RIGHT_WRITE);
     if (!p.ok) return p.status;
     if (typeof packet !== "object" || packet === null || !isU64(packet.key)) {
@@ -427,45 +294,21 @@ export class Kernel {
   /** `zx_port_wait(port, deadline, *packet)`: parks until a packet arrives or the deadline passes. */
   protected *portWait(
     t: KernelThread,
-    port: number,
-    deadline: number,
-  ): Syscall<CallOut<[Status, Packet]>> {
+    ...[port, deadline]: In<"zx_port_wait">
+  ): Syscall<Out<"zx_port_wait">> {
     const p = this.handles.get<Port>(port, ZX_OBJ_TYPE_PORT, ZX_RIGHT_READ);
     if (!p.ok) return p.status;
     if (typeof deadline !== "number" || Number.isNaN(deadline)) return ZX_ERR_INVALID_ARGS;
-    const pt = p.object;
-    const wait: Wait = {
-      deadline,
-      ready: (now) => pt.depth > 0 || now >= deadline,
-      describe: () => `port ${pt.koid}${pt.dead ? " (no handles left)" : ""}`,
-    };
-    for (;;) {
-      // Keys need not be unique (spec 1.4): the packet's owner, not its key, names the VMO.
-      const owner = pt.headOwner();
-      const packet = pt.dequeue();
-      if (packet !== undefined) {
-        if (packet.type === ZX_PKT_TYPE_PAGE_REQUEST) {
-          const vmo = this.pagerVmos.find((v) => v.koid === owner?.vmoKoid);
-          this.sink.emit({
-            k: "packet-dequeued",
-            port: pt.koid,
-            vmo: vmo?.koid ?? -1,
-            packet: packet as PagePacket,
-            id: 0,
-            tid: t.tid,
-          });
-        }
-        return [ZX_OK, packet];
-      }
-      if (this.now >= deadline) return ZX_ERR_TIMED_OUT;
-      this.sink.emit({ k: "block", tid: t.tid, on: wait.describe() });
-      yield { kind: "block", wait };
-      if (!t.alive) return ZX_ERR_INTERNAL_INTR_KILLED;
-    }
+    const vmoOf = (koid: number | undefined) => this.pagerVmos.find((v) => v.koid === koid)?.koid;
+    const got = yield* p.object.wait(t, deadline, this, vmoOf);
+    return typeof got === "number" ? got : [ZX_OK, got];
   }
 
   /** `zx_port_cancel_key(port, options, key)`: removes queued packets with `key`. */
-  protected portCancelKey(_t: KernelThread, port: number, options: number, key: number): Status {
+  protected portCancelKey(
+    _t: KernelThread,
+    ...[port, options, key]: In<"zx_port_cancel_key">
+  ): Out<"zx_port_cancel_key"> {
     const p = this.handles.get<Port>(port, ZX_OBJ_TYPE_PORT, ZX_RIGHT_WRITE);
     if (!p.ok) return p.status;
     if (options !== 0 || !isU64(key)) return ZX_ERR_INVALID_ARGS;
@@ -475,20 +318,22 @@ export class Kernel {
   // ---------------------------------------------------------------- handles
 
   /** `zx_handle_close(handle)`: 0 (ZX_HANDLE_INVALID) is a no-op. */
-  protected handleClose(_t: KernelThread, handle: number): Status {
+  protected handleClose(
+    _t: KernelThread,
+    ...[handle]: In<"zx_handle_close">
+  ): Out<"zx_handle_close"> {
     if (handle === 0) return ZX_OK;
     const object = this.handles.remove(handle);
     if (object === undefined) return ZX_ERR_BAD_HANDLE;
-    if (object.handleCount === 0) this.#onZeroHandles(object);
+    if (object.handleCount === 0) this.onZeroHandles(object);
     return ZX_OK;
   }
 
   /** `zx_handle_duplicate(handle, rights, *out)`: needs DUPLICATE; rights must be a subset. */
   protected handleDuplicate(
     _t: KernelThread,
-    handle: number,
-    rights: number,
-  ): CallOut<[Status, number]> {
+    ...[handle, rights]: In<"zx_handle_duplicate">
+  ): Out<"zx_handle_duplicate"> {
     const e = this.handles.entry(handle);
     if (e === undefined) return ZX_ERR_BAD_HANDLE;
     if (!(e.rights & ZX_RIGHT_DUPLICATE)) return ZX_ERR_ACCESS_DENIED;
@@ -499,26 +344,24 @@ export class Kernel {
   /** `zx_handle_replace(handle, rights, *out)`: the old handle is gone even when this fails. */
   protected handleReplace(
     _t: KernelThread,
-    handle: number,
-    rights: number,
-  ): CallOut<[Status, number]> {
+    ...[handle, rights]: In<"zx_handle_replace">
+  ): Out<"zx_handle_replace"> {
     const e = this.handles.entry(handle);
     if (e === undefined) return ZX_ERR_BAD_HANDLE;
     const r = this.#subRights(e.rights, rights);
-    const out: CallOut<[Status, number]> = r === undefined
+    const out: Out<"zx_handle_replace"> = r === undefined
       ? ZX_ERR_INVALID_ARGS
       : this.handles.add(e.object, r);
     this.handles.remove(handle);
-    if (e.object.handleCount === 0) this.#onZeroHandles(e.object);
+    if (e.object.handleCount === 0) this.onZeroHandles(e.object);
     return out;
   }
 
   /** `zx_object_get_info(handle, ZX_INFO_VMO, ...)`. */
   protected objectGetInfo(
     _t: KernelThread,
-    handle: number,
-    topic: number,
-  ): CallOut<[Status, VmoInfo]> {
+    ...[handle, topic]: In<"zx_object_get_info">
+  ): Out<"zx_object_get_info"> {
     // sys_object_get_info switches on the topic before it looks at the handle.
     if (topic !== ZX_INFO_VMO) return ZX_ERR_NOT_SUPPORTED;
     const v = this.handles.get<Vmo>(handle, ZX_OBJ_TYPE_VMO, ZX_RIGHT_INSPECT);
@@ -529,7 +372,10 @@ export class Kernel {
   // ---------------------------------------------------------------- VMOs
 
   /** `zx_vmo_create(size, options, *out)`: an anonymous VMO. */
-  protected vmoCreate(_t: KernelThread, size: number, options: number): CallOut<[Status, number]> {
+  protected vmoCreate(
+    _t: KernelThread,
+    ...[size, options]: In<"zx_vmo_create">
+  ): Out<"zx_vmo_create"> {
     if (!Number.isInteger(options) || (options & ~(ZX_VMO_RESIZABLE | ZX_VMO_DISCARDABLE)) !== 0) {
       return ZX_ERR_INVALID_ARGS;
     }
@@ -537,12 +383,15 @@ export class Kernel {
     const rounded = this.#checkSize(size);
     if (rounded < 0) return rounded;
     const resizable = (options & ZX_VMO_RESIZABLE) !== 0;
-    const vmo = new Vmo(this.#newKoid(), this.pageSize, rounded, resizable, 0, null, null, 0);
+    const vmo = new Vmo(this.newKoid(), this.pageSize, rounded, resizable, 0, null, null, 0);
     return this.handles.add(vmo, ZX_DEFAULT_VMO_RIGHTS | (resizable ? ZX_RIGHT_RESIZE : 0));
   }
 
   /** `zx_vmo_get_size(handle, *size)`. */
-  protected vmoGetSize(_t: KernelThread, handle: number): CallOut<[Status, number]> {
+  protected vmoGetSize(
+    _t: KernelThread,
+    ...[handle]: In<"zx_vmo_get_size">
+  ): Out<"zx_vmo_get_size"> {
     const v = this.handles.get<Vmo>(handle, ZX_OBJ_TYPE_VMO, ZX_RIGHT_NONE);
     return v.ok ? [ZX_OK, v.object.size] : v.status;
   }
@@ -550,37 +399,33 @@ export class Kernel {
   /** `zx_vmo_read(handle, buffer, offset, buffer_size)`: blocks on the pager; early wake (3.8). */
   protected *vmoRead(
     t: KernelThread,
-    handle: number,
-    offset: number,
-    length: number,
-  ): Syscall<CallOut<[Status, Uint8Array]>> {
+    ...[handle, offset, length]: In<"zx_vmo_read">
+  ): Syscall<Out<"zx_vmo_read">> {
     const v = this.handles.get<Vmo>(handle, ZX_OBJ_TYPE_VMO, ZX_RIGHT_READ);
     if (!v.ok) return v.status;
     if (!isU64(offset) || !isU64(length)) return ZX_ERR_INVALID_ARGS;
     if (offset + length > v.object.size) return ZX_ERR_OUT_OF_RANGE;
     const out = new Uint8Array(length);
     if (length === 0) return [ZX_OK, out];
-    this.#hold(t, v.object);
+    this.hold(t, v.object);
     const st = yield* this.pages.access(t, v.object, offset, out, false);
-    this.#releaseOne(t, v.object);
+    this.release(t, v.object);
     return [st, out];
   }
 
   /** `zx_vmo_write(handle, buffer, offset, buffer_size)`: blocks on the pager, up to 16 pages a request. */
   protected *vmoWrite(
     t: KernelThread,
-    handle: number,
-    data: Uint8Array,
-    offset: number,
-  ): Syscall<Status> {
+    ...[handle, data, offset]: In<"zx_vmo_write">
+  ): Syscall<Out<"zx_vmo_write">> {
     const v = this.handles.get<Vmo>(handle, ZX_OBJ_TYPE_VMO, ZX_RIGHT_WRITE);
     if (!v.ok) return v.status;
     if (!(data instanceof Uint8Array) || !isU64(offset)) return ZX_ERR_INVALID_ARGS;
     if (offset + data.length > v.object.size) return ZX_ERR_OUT_OF_RANGE;
     if (data.length === 0) return ZX_OK;
-    this.#hold(t, v.object);
+    this.hold(t, v.object);
     const st = yield* this.pages.access(t, v.object, offset, data, true);
-    this.#releaseOne(t, v.object);
+    this.release(t, v.object);
     return st;
   }
 
@@ -590,11 +435,8 @@ export class Kernel {
    */
   protected *vmoOpRange(
     t: KernelThread,
-    handle: number,
-    op: number,
-    offset: number,
-    size: number,
-  ): Syscall<Status> {
+    ...[handle, op, offset, size]: In<"zx_vmo_op_range">
+  ): Syscall<Out<"zx_vmo_op_range">> {
     const e = this.handles.entry(handle);
     if (e === undefined) return ZX_ERR_BAD_HANDLE;
     if (!(e.object instanceof Vmo)) return ZX_ERR_WRONG_TYPE;
@@ -609,9 +451,9 @@ export class Kernel {
     if (Math.ceil((offset + size) / this.pageSize) * this.pageSize > vmo.size) {
       return ZX_ERR_OUT_OF_RANGE;
     }
-    this.#hold(t, vmo);
+    this.hold(t, vmo);
     const st = yield* this.pages.rangeOp(t, vmo, op, offset, size);
-    this.#releaseOne(t, vmo);
+    this.release(t, vmo);
     return st;
   }
 
@@ -620,7 +462,10 @@ export class Kernel {
    * the cut range and discards its content; a grow of a pager VMO adds a Dirty
    * zero interval.
    */
-  protected vmoSetSize(t: KernelThread, handle: number, size: number): Status {
+  protected vmoSetSize(
+    t: KernelThread,
+    ...[handle, size]: In<"zx_vmo_set_size">
+  ): Out<"zx_vmo_set_size"> {
     const v = this.handles.get<Vmo>(handle, ZX_OBJ_TYPE_VMO, ZX_RIGHT_WRITE);
     if (!v.ok) return v.status;
     if (!v.object.resizable) return ZX_ERR_UNAVAILABLE;
@@ -641,14 +486,11 @@ export class Kernel {
    */
   protected vmoCreateChild(
     _t: KernelThread,
-    handle: number,
-    options: number,
-    offset: number,
-    size: number,
-  ): CallOut<[Status, number]> {
+    ...[handle, options, offset, size]: In<"zx_vmo_create_child">
+  ): Out<"zx_vmo_create_child"> {
     const v = this.handles.get<Vmo>(handle, ZX_OBJ_TYPE_VMO, ZX_RIGHT_DUPLICATE | ZX_RIGHT_READ);
     if (!v.ok) return v.status;
-    const child = this.pages.createChild(v.object, options, offset, size, () => this.#newKoid());
+    const child = this.pages.createChild(v.object, options, offset, size, () => this.newKoid());
     if (typeof child === "number") return child;
     const resizable = (options & ZX_VMO_CHILD_RESIZABLE) !== 0;
     const rights = (ZX_DEFAULT_VMO_RIGHTS | (resizable ? ZX_RIGHT_RESIZE : 0)) &
@@ -667,13 +509,8 @@ export class Kernel {
    */
   protected vmarMap(
     _t: KernelThread,
-    vmar: number,
-    options: number,
-    vmarOffset: number,
-    vmo: number,
-    vmoOffset: number,
-    len: number,
-  ): CallOut<[Status, number]> {
+    ...[vmar, options, vmarOffset, vmo, vmoOffset, len]: In<"zx_vmar_map">
+  ): Out<"zx_vmar_map"> {
     const r = this.handles.get<Vmar>(vmar, ZX_OBJ_TYPE_VMAR, ZX_RIGHT_NONE);
     if (!r.ok) return r.status;
     const writable = (options & ZX_VM_PERM_WRITE) !== 0;
@@ -693,46 +530,34 @@ export class Kernel {
     if (!this.#aligned(vmoOffset) || !isU64(len) || len === 0 || !this.#aligned(vmarOffset)) {
       return ZX_ERR_INVALID_ARGS;
     }
-    const length = this.#roundUp(len);
-    const root = r.object;
-    // The root VMAR spans 2^47 bytes (user space): a mapping must fit in it (zx_vmar_map.md).
-    const at = specific ? root.base + vmarOffset : root.nextAddr;
-    if (at + length > root.base + 2 ** 47) {
-      return specific ? ZX_ERR_INVALID_ARGS : ZX_ERR_NO_RESOURCES;
-    }
     // MAP_RANGE needs nothing here: the model has no page tables, so faults never differ.
-    if (specific) {
-      const hit = root.mappings.filter((m) => m.addr < at + length && at < m.addr + m.len);
-      if (hit.length > 0 && !(options & ZX_VM_SPECIFIC_OVERWRITE)) return ZX_ERR_ALREADY_EXISTS;
-      // The model replaces whole mappings only (as it unmaps whole mappings only).
-      if (hit.some((m) => m.addr < at || m.addr + m.len > at + length)) {
-        return ZX_ERR_NOT_SUPPORTED;
-      }
-      for (const m of hit) this.#unmap(root, root.mappings.indexOf(m));
-      root.nextAddr = Math.max(root.nextAddr, at + length + this.pageSize);
-    } else {
-      root.nextAddr += length + this.pageSize; // a guard page between mappings
-    }
-    root.mappings.push({ addr: at, len: length, vmo: v.object, vmoOffset, writable });
+    const mapping = { len: this.#roundUp(len), vmo: v.object, vmoOffset, writable };
+    const overwrite = (options & ZX_VM_SPECIFIC_OVERWRITE) !== 0;
+    const [st, at, replaced] = r.object.place(
+      mapping,
+      vmarOffset,
+      specific,
+      overwrite,
+      this.pageSize,
+    );
+    for (const m of replaced) this.unmapped(m);
+    if (st !== ZX_OK) return st;
     v.object.mappings++;
     return [ZX_OK, at];
   }
 
   /** `zx_vmar_unmap(vmar, addr, len)`: the model unmaps whole mappings only. */
-  protected vmarUnmap(_t: KernelThread, vmar: number, addr: number, len: number): Status {
+  protected vmarUnmap(
+    _t: KernelThread,
+    ...[vmar, addr, len]: In<"zx_vmar_unmap">
+  ): Out<"zx_vmar_unmap"> {
     const r = this.handles.get<Vmar>(vmar, ZX_OBJ_TYPE_VMAR, ZX_RIGHT_NONE);
     if (!r.ok) return r.status;
     if (!this.#aligned(addr) || !isU64(len) || len === 0) return ZX_ERR_INVALID_ARGS;
-    const i = r.object.mappings.findIndex((m) => m.addr === addr && m.len === this.#roundUp(len));
-    if (i < 0) return ZX_ERR_NOT_FOUND;
-    this.#unmap(r.object, i);
+    const m = r.object.remove(addr, this.#roundUp(len));
+    if (m === undefined) return ZX_ERR_NOT_FOUND;
+    this.unmapped(m);
     return ZX_OK;
-  }
-
-  #unmap(vmar: Vmar, i: number): void {
-    const [m] = vmar.mappings.splice(i, 1);
-    m.vmo.mappings--;
-    this.#maybeDestroy(m.vmo);
   }
 
   /**
@@ -742,60 +567,31 @@ export class Kernel {
    */
   *memRead(t: KernelThread, addr: number, length: number): Syscall<Uint8Array> {
     const out = new Uint8Array(Math.max(0, Math.floor(length)));
-    yield* this.#mem(t, addr, out, false);
+    const fault = yield* this.pages.mem(t, this.rootVmar, addr, out, false);
+    if (fault !== null) yield* this.crash(t, fault);
     return out;
   }
 
   /** A store through a mapping; faults like {@linkcode Kernel.memRead}. */
   *memWrite(t: KernelThread, addr: number, data: Uint8Array): Syscall<void> {
-    yield* this.#mem(t, addr, data, true);
-  }
-
-  *#mem(t: KernelThread, addr: number, buf: Uint8Array, write: boolean): Syscall<void> {
-    const ps = this.pageSize;
-    const name = write ? "mem_write" : "mem_read";
-    let pos = 0;
-    const w = new Waiter(t.tid);
-    while (pos < buf.length || pos === 0) {
-      yield* this.#enter(t, name, [addr + pos]);
-      const a = addr + pos;
-      const m = typeof a === "number" && Number.isFinite(a) ? this.rootVmar.find(a) : undefined;
-      if (m === undefined) return yield* this.#crash(t, -1, ZX_ERR_NOT_FOUND, a);
-      if (write && !m.writable) return yield* this.#crash(t, m.vmo.koid, ZX_ERR_ACCESS_DENIED, a);
-      const o = m.vmoOffset + (a - m.addr);
-      const n = Math.min(buf.length - pos, ps - (o % ps), m.addr + m.len - a);
-      if (o + Math.max(n, 1) > m.vmo.size) {
-        return yield* this.#crash(t, m.vmo.koid, ZX_ERR_OUT_OF_RANGE, a);
-      }
-      this.#hold(t, m.vmo);
-      const st = yield* this.pages.fault(t, m.vmo, o, buf.subarray(pos, pos + n), write, w);
-      this.#releaseOne(t, m.vmo);
-      if (st === ZX_ERR_INTERNAL_INTR_RETRY) continue; // refault on the same address
-      if (st !== ZX_OK) return yield* this.#crash(t, m.vmo.koid, st, a);
-      this.sink.emit({ k: "ret", tid: t.tid, name, status: ZX_OK });
-      pos += Math.max(n, 1);
-    }
-  }
-
-  *#crash(t: KernelThread, vmoKoid: number, synth: Status, addr: number): Syscall<never> {
-    this.sink.emit({ k: "page-fault", tid: t.tid, vmo: vmoKoid, synth, addr });
-    t.killed = true;
-    this.#releaseAll(t);
-    yield { kind: "crash", synth, addr };
-    throw new Error("unreachable: a crashed thread was resumed");
+    const fault = yield* this.pages.mem(t, this.rootVmar, addr, data, true);
+    if (fault !== null) yield* this.crash(t, fault);
   }
 
   // ---------------------------------------------------------------- threads
 
   /** `zx_task_suspend(thread, *token)`: a blocked pager wait is cancelled and restarts on resume. */
-  protected taskSuspend(t: KernelThread, thread: number): CallOut<[Status, number]> {
+  protected taskSuspend(
+    t: KernelThread,
+    ...[thread]: In<"zx_task_suspend">
+  ): Out<"zx_task_suspend"> {
     const th = this.handles.get<KThread>(thread, ZX_OBJ_TYPE_THREAD, ZX_RIGHT_WRITE);
     if (!th.ok) return th.status;
     const target = th.object;
     // It would never receive the token to resume itself (task_suspend.md).
     if (target === t) return ZX_ERR_NOT_SUPPORTED;
     if (!target.alive) return ZX_ERR_BAD_STATE;
-    const token = new SuspendToken(this.#newKoid(), target);
+    const token = new SuspendToken(this.newKoid(), target);
     const [st, h] = this.handles.add(token, ZX_DEFAULT_SUSPEND_TOKEN_RIGHTS);
     if (st !== ZX_OK) return st;
     if (target.suspendCount++ === 0) {
@@ -806,14 +602,14 @@ export class Kernel {
   }
 
   /** `zx_task_kill(thread)`: a blocked pager wait is cancelled; the thread never runs again. */
-  protected taskKill(_t: KernelThread, thread: number): Status {
+  protected taskKill(_t: KernelThread, ...[thread]: In<"zx_task_kill">): Out<"zx_task_kill"> {
     const th = this.handles.get<KThread>(thread, ZX_OBJ_TYPE_THREAD, ZX_RIGHT_DESTROY);
     if (!th.ok) return th.status;
     const target = th.object;
     if (target.alive) {
       this.pages.interrupt(target, ZX_ERR_INTERNAL_INTR_KILLED);
       target.killed = true;
-      this.#releaseAll(target);
+      this.releaseAll(target);
       this.sink.emit({ k: "thread", tid: target.tid, what: "killed" });
     }
     return ZX_OK;
@@ -836,15 +632,6 @@ export class Kernel {
     return v;
   }
 
-  *#enter(t: KernelThread, name: string, args: unknown[]): Syscall<void> {
-    yield { kind: "syscall", name, args };
-    this.sink.emit({ k: "call", tid: t.tid, name, args });
-  }
-
-  #newKoid(): number {
-    return ++this.#koid;
-  }
-
   #aligned(x: unknown): x is number {
     return isU64(x) && x % this.pageSize === 0;
   }
@@ -864,70 +651,5 @@ export class Kernel {
     if (want >>> 0 === ZX_RIGHT_SAME_RIGHTS) return have;
     if (!Number.isInteger(want) || ((want >>> 0) & ~have) !== 0) return undefined;
     return want >>> 0;
-  }
-
-  // ---------------------------------------------------------------- lifetimes
-
-  #hold(t: KernelThread, vmo: Vmo): void {
-    vmo.inflight++;
-    t.held.push(vmo);
-  }
-
-  #releaseOne(t: KernelThread, vmo: Vmo): void {
-    const i = t.held.lastIndexOf(vmo);
-    assert(i >= 0, () => `t${t.tid} releases vmo ${vmo.koid} it does not hold`);
-    t.held.splice(i, 1);
-    vmo.inflight--;
-    this.#maybeDestroy(vmo);
-  }
-
-  #releaseAll(t: KernelThread): void {
-    while (t.held.length > 0) this.#releaseOne(t, t.held[t.held.length - 1]);
-  }
-
-  #onZeroHandles(object: KernelObject): void {
-    if (object instanceof Pager) return this.#closePager(object);
-    if (object instanceof Vmo) return this.#maybeDestroy(object);
-    if (object instanceof Port) {
-      for (const { owner } of object.dropAll()) {
-        if (owner !== null) {
-          this.sink.emit({ k: "packet-dropped", port: object.koid, vmo: owner.vmoKoid, id: 0 });
-        }
-      }
-    } else if (object instanceof SuspendToken && !object.released) {
-      object.released = true;
-      const th = object.thread;
-      if (--th.suspendCount === 0 && th.alive) {
-        this.sink.emit({ k: "thread", tid: th.tid, what: "resumed" });
-      }
-    }
-  }
-
-  #closePager(pager: Pager): void {
-    pager.closed = true;
-    for (const vmo of pager.vmos) {
-      sourceOf(vmo).detach();
-      proxyOf(vmo).close();
-      this.sink.emit({ k: "detach", vmo: vmo.koid, why: "pager-closed" });
-    }
-    pager.vmos.length = 0;
-  }
-
-  #maybeDestroy(vmo: Vmo): void {
-    if (vmo.dead || vmo.refs > 0) return;
-    vmo.dead = true;
-    const parent = vmo.parent;
-    if (parent !== null) {
-      parent.children.splice(parent.children.indexOf(vmo), 1);
-      this.#maybeDestroy(parent);
-    }
-    if (vmo.source !== null) {
-      this.pages.detach(vmo, "vmo-dead");
-      const pager = this.#pagers.get(vmo.pagerKoid);
-      assert(pager !== undefined, () => `vmo ${vmo.koid} names no pager (${vmo.pagerKoid})`);
-      const i = pager.vmos.indexOf(vmo);
-      if (i >= 0) pager.vmos.splice(i, 1);
-    }
-    vmo.slots.fill(undefined);
   }
 }

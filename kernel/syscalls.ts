@@ -320,6 +320,14 @@ export interface KernelCalls {
  */
 export type CallOut<T> = Status | T;
 
+/** The arguments of table call `K` after the calling thread. */
+export type CallArgs<K extends keyof KernelCalls> = KernelCalls[K] extends
+  (t: KernelThread, ...args: infer A) => unknown ? A : never;
+
+/** What the implementation of table call `K` returns (as a value, or as a generator's result). */
+export type CallImpl<K extends keyof KernelCalls> = KernelCalls[K] extends
+  (...args: never[]) => Syscall<infer R> ? CallOut<R> : never;
+
 /** Memory accesses through a mapping: the program vocabulary's calls the kernel traces per page. */
 export type MemCall = "mem_read" | "mem_write";
 

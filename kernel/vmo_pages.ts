@@ -20,6 +20,7 @@ import {
   PAGER_FAIL_CODES,
   type Status,
   statusName,
+  ZX_ERR_ACCESS_DENIED,
   ZX_ERR_BAD_STATE,
   ZX_ERR_INTERNAL_INTR_RETRY,
   ZX_ERR_INVALID_ARGS,
@@ -62,6 +63,7 @@ import {
   type Page,
   type Slot,
   slotKind,
+  type Vmar,
   Vmo,
   ZeroSlot,
 } from "./objects.ts";
@@ -71,12 +73,13 @@ import type { VmoInfo } from "./syscalls.ts";
 import type { Syscall, Wait } from "./yields.ts";
 
 /** Largest value a `uint64_t` argument can take (the model's numbers are doubles). */
-const MAX_U64 = 2 ** 64;
+export const MAX_U64 = 2 ** 64;
 
 /** Model limit on pages per VMO, so a scenario cannot allocate unbounded memory. */
 export const MAX_VMO_PAGES = 1 << 20;
 
-function isU64(x: unknown): x is number {
+/** True if `x` is a `uint64_t` value (an integer in `[0, 2^64]`). */
+export function isU64(x: unknown): x is number {
   return typeof x === "number" && Number.isInteger(x) && x >= 0 && x <= MAX_U64;
 }
 
@@ -90,6 +93,20 @@ export interface PagesHost {
   readonly sink: EventSink;
   /** Virtual time in ticks. */
   readonly now: number;
+  /** `t`'s operation in flight keeps `vmo` alive (a blocked fault: it may be unmapped meanwhile). */
+  hold(t: KernelThread, vmo: Vmo): void;
+  /** `t`'s operation on `vmo` is over: it may die now. */
+  release(t: KernelThread, vmo: Vmo): void;
+}
+
+/** A fatal page fault: the VMO (-1: no mapping), the synthetic code that says why, the address. */
+export interface PageFault {
+  /** Koid of the mapped VMO, or -1 when nothing is mapped at `addr`. */
+  readonly vmo: number;
+  /** The synthetic status (spec 4.3). */
+  readonly synth: Status;
+  /** The faulting address. */
+  readonly addr: number;
 }
 
 /** The page source of a pager-backed VMO; a kernel assertion if it has none. */
@@ -409,7 +426,7 @@ export class VmoPages {
    * 1-page request, no early wake) and returns ZX_ERR_INTERNAL_INTR_RETRY to
    * fault again, or the error that makes the fault fatal (spec 4.3).
    */
-  *fault(
+  protected *fault(
     t: KernelThread,
     vmo: Vmo,
     o: number,
@@ -430,6 +447,46 @@ export class VmoPages {
     }
     this.#transfer(t, tgt, got, chunk, o - p * ps, o + off * ps, write);
     return ZX_OK;
+  }
+
+  /**
+   * A load or store of `buf` at `addr` through `vmar`'s mappings, a page at a
+   * time, each page its own scheduling point (`mem_read` / `mem_write`):
+   * faults take 1-page requests, no early wake. Returns null, or the fatal
+   * page fault that ends the access (spec 4.3).
+   */
+  *mem(
+    t: KernelThread,
+    vmar: Vmar,
+    addr: number,
+    buf: Uint8Array,
+    write: boolean,
+  ): Syscall<PageFault | null> {
+    const ps = this.pageSize;
+    const name = write ? "mem_write" : "mem_read";
+    let pos = 0;
+    const w = new Waiter(t.tid);
+    while (pos < buf.length || pos === 0) {
+      const a = addr + pos;
+      yield { kind: "syscall", name, args: [a] };
+      this.sink.emit({ k: "call", tid: t.tid, name, args: [a] });
+      const m = typeof a === "number" && Number.isFinite(a) ? vmar.find(a) : undefined;
+      if (m === undefined) return { vmo: -1, synth: ZX_ERR_NOT_FOUND, addr: a };
+      if (write && !m.writable) return { vmo: m.vmo.koid, synth: ZX_ERR_ACCESS_DENIED, addr: a };
+      const o = m.vmoOffset + (a - m.addr);
+      const n = Math.min(buf.length - pos, ps - (o % ps), m.addr + m.len - a);
+      if (o + Math.max(n, 1) > m.vmo.size) {
+        return { vmo: m.vmo.koid, synth: ZX_ERR_OUT_OF_RANGE, addr: a };
+      }
+      this.host.hold(t, m.vmo);
+      const st = yield* this.fault(t, m.vmo, o, buf.subarray(pos, pos + n), write, w);
+      this.host.release(t, m.vmo);
+      if (st === ZX_ERR_INTERNAL_INTR_RETRY) continue; // refault on the same address
+      if (st !== ZX_OK) return { vmo: m.vmo.koid, synth: st, addr: a };
+      this.sink.emit({ k: "ret", tid: t.tid, name, status: ZX_OK });
+      pos += Math.max(n, 1);
+    }
+    return null;
   }
 
   /** ZERO (spec 2.8.2): whole pages become Dirty zero slots (clones: own zero markers). */

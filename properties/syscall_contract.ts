@@ -34,13 +34,16 @@ import type { Kernel } from "../kernel/kernel.ts";
 import type { KThread } from "../kernel/objects.ts";
 import type { World } from "../sim/world.ts";
 import { type Call, failCodesKey, StepMonitor } from "./_step_monitor.ts";
+import { callsWhere, spec, SYSCALL_NAMES } from "../kernel/syscalls.ts";
 
-const ACCESSES = new Set(["zx_vmo_read", "zx_vmo_write", "zx_vmo_op_range"]);
-const PAGER_VMO_CALLS = new Set([
-  "zx_pager_supply_pages",
-  "zx_pager_op_range",
-  "zx_pager_detach_vmo",
-]);
+const ACCESSES = callsWhere((s) => s.access === true);
+/** Pager calls on one of the pager's VMOs, and the argument that names it (the table's `ownedBy`). */
+const PAGER_VMO_ARG: ReadonlyMap<string, number> = new Map(
+  SYSCALL_NAMES.flatMap((name) => {
+    const i = spec(name).params.findIndex((p) => p.handle?.ownedBy !== undefined);
+    return i < 0 ? [] : [[name, i] as const];
+  }),
+);
 /** Fail codes that only OP_FAIL produces (BAD_STATE also comes from detach). */
 const FAIL_ONLY = new Set(PAGER_FAIL_CODES.filter((c) => c !== ZX_ERR_BAD_STATE));
 
@@ -152,8 +155,9 @@ export class SyscallContract extends StepMonitor {
         }; argument order says ${statusName(expected)}`,
       );
     }
-    if (e.status === ZX_OK && PAGER_VMO_CALLS.has(e.name)) {
-      const vmo = this.vmoOf(e.name === "zx_pager_op_range" ? a[2] : a[1]);
+    const vmoArg = PAGER_VMO_ARG.get(e.name);
+    if (e.status === ZX_OK && vmoArg !== undefined) {
+      const vmo = this.vmoOf(a[vmoArg]);
       const pager = this.entry(a[0])?.object;
       if (vmo === undefined || vmo.source === null || vmo.pagerKoid !== pager?.koid) {
         this.fail("K22", `t${e.tid} ${e.name} succeeded on a VMO that is not this pager's`);
