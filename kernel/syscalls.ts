@@ -127,7 +127,7 @@ export type ResultKind =
 
 /** How the kernel looks a handle parameter up (the lookups run in parameter order). */
 export interface HandleLookup {
-  /** `ZX_OBJ_TYPE_*` the handle must name. */
+  /** `ZX_OBJ_TYPE_*` the handle must name (`ZX_OBJ_TYPE_NONE`, 0: any type). */
   readonly type: number;
   /** Rights the handle must hold. */
   readonly rights: number;
@@ -143,6 +143,8 @@ export interface ParamSpec {
   readonly kind: Param;
   /** For handle parameters the kernel looks up by type and rights. */
   readonly handle?: HandleLookup;
+  /** Must be page-aligned, checked before any handle lookup (else INVALID_ARGS). */
+  readonly alignedFirst?: boolean;
 }
 
 /** One row of the table. */
@@ -169,6 +171,8 @@ export interface SyscallSpec {
   readonly wakes?: boolean;
   /** May set a pager VMO's "modified" flag (spec 2.7). */
   readonly modifies?: boolean;
+  /** Creates an object: its type and the rights of its first handle (the `handle` result). */
+  readonly creates?: { readonly type: number; readonly rights: number };
 }
 
 /**
@@ -348,6 +352,11 @@ function p(name: string, kind: Param): ParamSpec {
   return { name, kind };
 }
 
+/** A parameter that must be page-aligned before anything else is looked at. */
+function a(name: string, kind: Param): ParamSpec {
+  return { name, kind, alignedFirst: true };
+}
+
 /**
  * The whole syscall surface, in the order program fuzzing weighs it.
  *
@@ -404,10 +413,10 @@ export const SYSCALLS = {
     params: [
       h("pager", "pager", ZX_OBJ_TYPE_PAGER, ZX_RIGHT_MANAGE_VMO),
       h("pager_vmo", "vmo", ZX_OBJ_TYPE_VMO, ZX_RIGHT_WRITE, 0),
-      p("offset", "pktOffset"),
-      p("length", "pktLength"),
+      a("offset", "pktOffset"),
+      a("length", "pktLength"),
       h("aux_vmo", "aux", ZX_OBJ_TYPE_VMO, ZX_RIGHT_READ | ZX_RIGHT_WRITE),
-      p("aux_offset", "offset"),
+      a("aux_offset", "offset"),
     ],
     result: "status",
     produces: null,
@@ -427,8 +436,8 @@ export const SYSCALLS = {
       h("pager", "pager", ZX_OBJ_TYPE_PAGER, ZX_RIGHT_MANAGE_VMO),
       p("op", "pagerOp"),
       h("pager_vmo", "vmo", ZX_OBJ_TYPE_VMO, ZX_RIGHT_WRITE, 0),
-      p("offset", "pktOffset"),
-      p("length", "pktLength"),
+      a("offset", "pktOffset"),
+      a("length", "pktLength"),
       p("data", "failData"),
     ],
     result: "status",

@@ -81,12 +81,8 @@ function isAligned(x: unknown, pageSize: number): boolean {
   return isU64(x) && x % pageSize === 0;
 }
 
-/** Checks the kernel makes before its handle lookups (null: passed; a status: the outcome). */
+/** Checks the kernel makes before its handle lookups, besides the table's alignments. */
 const BEFORE: Partial<Record<CallName, Check>> = {
-  zx_pager_supply_pages: (a, _m, ps) =>
-    [a[2], a[3], a[5]].every((x) => isAligned(x, ps)) ? null : ZX_ERR_INVALID_ARGS,
-  zx_pager_op_range: (a, _m, ps) =>
-    [a[3], a[4]].every((x) => isAligned(x, ps)) ? null : ZX_ERR_INVALID_ARGS,
   zx_object_get_info: (a) => a[1] === ZX_INFO_VMO ? null : ZX_ERR_NOT_SUPPORTED,
   zx_handle_close: (a, m) => a[0] === 0 || m.get(a[0]) ? ZX_OK : ZX_ERR_BAD_HANDLE,
   zx_handle_duplicate: (a, m) => {
@@ -131,9 +127,12 @@ export function predict(
   model: HandleModel,
   pageSize: number,
 ): Status | null {
+  const row = spec(call);
+  if (row.params.some((p, i) => p.alignedFirst === true && !isAligned(args[i], pageSize))) {
+    return ZX_ERR_INVALID_ARGS;
+  }
   const before = BEFORE[call]?.(args, model, pageSize) ?? null;
   if (before !== null) return before;
-  const row = spec(call);
   for (const [i, p] of row.params.entries()) {
     if (p.handle === undefined) continue;
     const st = model.lookup(args[i], p.handle.type, p.handle.rights);

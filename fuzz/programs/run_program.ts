@@ -246,6 +246,8 @@ function applyToModel(
       if (ok) model.drop(args[0]);
       return;
   }
+  const creates = spec(call.call).creates;
+  if (ok && creates !== undefined) model.createWithRights(r.value, creates.type, creates.rights);
 }
 
 /** Checks one call's outcome against the contract, then records it in the model. */
