@@ -18,6 +18,7 @@
 
 import {
   LIMITS,
+  ZX_DEFAULT_EVENT_RIGHTS,
   ZX_DEFAULT_PAGER_RIGHTS,
   ZX_DEFAULT_PORT_RIGHTS,
   ZX_DEFAULT_SUSPEND_TOKEN_RIGHTS,
@@ -36,6 +37,7 @@ import {
   ZX_ERR_SHOULD_WAIT,
   ZX_ERR_UNAVAILABLE,
   ZX_ERR_WRONG_TYPE,
+  ZX_EVENT_SIGNALED,
   ZX_INFO_VMO,
   ZX_OBJ_TYPE_PAGER,
   ZX_OBJ_TYPE_PORT,
@@ -57,7 +59,9 @@ import {
   ZX_RIGHT_READ,
   ZX_RIGHT_RESIZE,
   ZX_RIGHT_SAME_RIGHTS,
+  ZX_RIGHT_SIGNAL,
   ZX_RIGHT_WRITE,
+  ZX_USER_SIGNAL_ALL,
   ZX_VM_MAP_RANGE,
   ZX_VM_PERM_READ,
   ZX_VM_PERM_WRITE,
@@ -81,7 +85,7 @@ import { dirtyRanges } from "./dirty.ts";
 import type { UserPacket } from "./events.ts";
 import type { Lookup } from "./handles.ts";
 import { KernelObjects } from "./kernel_objects.ts";
-import { type KernelThread, KThread, Pager, SuspendToken, Vmar, Vmo } from "./objects.ts";
+import { Event, type KernelThread, KThread, Pager, SuspendToken, Vmar, Vmo } from "./objects.ts";
 import { Port } from "./port.ts";
 import {
   type CallArgs as In,
@@ -313,6 +317,35 @@ export class Kernel extends KernelObjects {
     if (!p.ok) return p.status;
     if (options !== 0 || !isU64(key)) return ZX_ERR_INVALID_ARGS;
     return p.object.cancelKey(key) > 0 ? ZX_OK : ZX_ERR_NOT_FOUND;
+  }
+
+  // ---------------------------------------------------------------- events
+
+  /** `zx_event_create(options, *out)`. */
+  protected eventCreate(
+    _t: KernelThread,
+    ...[options]: In<"zx_event_create">
+  ): Out<"zx_event_create"> {
+    if (options !== 0) return ZX_ERR_INVALID_ARGS;
+    return this.handles.add(new Event(this.newKoid()), ZX_DEFAULT_EVENT_RIGHTS);
+  }
+
+  /** `zx_object_signal(handle, clear_mask, set_mask)`. */
+  protected objectSignal(
+    _t: KernelThread,
+    ...[handle, clear, set]: In<"zx_object_signal">
+  ): Out<"zx_object_signal"> {
+    const e = this.handles.entry(handle);
+    if (e === undefined) return ZX_ERR_BAD_HANDLE;
+    if (!(e.rights & ZX_RIGHT_SIGNAL)) return ZX_ERR_ACCESS_DENIED;
+    if (!(e.object instanceof Event)) return ZX_ERR_NOT_SUPPORTED;
+    // Masks are uint32_t: ZX_USER_SIGNAL_7 may arrive as 1 << 31 (negative) or 2 ** 31.
+    const u32 = (x: unknown) =>
+      Number.isInteger(x) && Number(x) >= -(2 ** 31) && Number(x) < 2 ** 32;
+    const allowed = ZX_USER_SIGNAL_ALL | ZX_EVENT_SIGNALED;
+    if (!u32(clear) || !u32(set) || ((clear | set) & ~allowed) !== 0) return ZX_ERR_INVALID_ARGS;
+    e.object.signals = ((e.object.signals & ~clear) | set) >>> 0;
+    return ZX_OK;
   }
 
   // ---------------------------------------------------------------- handles

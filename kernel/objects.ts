@@ -11,6 +11,7 @@ import {
   ZX_ERR_INVALID_ARGS,
   ZX_ERR_NO_RESOURCES,
   ZX_ERR_NOT_SUPPORTED,
+  ZX_OBJ_TYPE_EVENT,
   ZX_OBJ_TYPE_PAGER,
   ZX_OBJ_TYPE_SUSPEND_TOKEN,
   ZX_OBJ_TYPE_THREAD,
@@ -176,6 +177,15 @@ export class KThread implements KernelObject {
  * public surface uses (its members are the kernel's business).
  */
 export type KernelThread = KThread;
+
+/** An event: an object whose signals threads set and clear (`zx_event_create`). */
+export class Event implements KernelObject {
+  readonly objType = ZX_OBJ_TYPE_EVENT;
+  handleCount = 0;
+  /** Active signals (`ZX_EVENT_SIGNALED` and the user signals). */
+  signals = 0;
+  constructor(readonly koid: number) {}
+}
 
 /** A suspend token: closing it resumes the thread. */
 export class SuspendToken implements KernelObject {

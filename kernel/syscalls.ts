@@ -16,6 +16,7 @@
 
 import {
   type Status,
+  ZX_DEFAULT_EVENT_RIGHTS,
   ZX_ERR_ACCESS_DENIED,
   ZX_ERR_ALREADY_EXISTS,
   ZX_ERR_BAD_HANDLE,
@@ -31,6 +32,7 @@ import {
   ZX_ERR_TIMED_OUT,
   ZX_ERR_UNAVAILABLE,
   ZX_ERR_WRONG_TYPE,
+  ZX_OBJ_TYPE_EVENT,
   ZX_OBJ_TYPE_PAGER,
   ZX_OBJ_TYPE_PORT,
   ZX_OBJ_TYPE_THREAD,
@@ -45,6 +47,7 @@ import {
   ZX_RIGHT_MAP,
   ZX_RIGHT_NONE,
   ZX_RIGHT_READ,
+  ZX_RIGHT_SIGNAL,
   ZX_RIGHT_WRITE,
 } from "./constants.ts";
 import type { DirtyRange } from "./dirty.ts";
@@ -108,7 +111,16 @@ export type Param =
   | "bufferSize";
 
 /** What a call's successful result is, as a resource later calls can name. */
-export type Produces = "pager" | "port" | "vmo" | "token" | "same" | "addr" | "packet" | null;
+export type Produces =
+  | "pager"
+  | "port"
+  | "vmo"
+  | "token"
+  | "event"
+  | "same"
+  | "addr"
+  | "packet"
+  | null;
 
 /**
  * The shape of a call's result: a bare status, or a status and a handle, a
@@ -316,6 +328,14 @@ export interface KernelCalls {
     options: number,
     bufferSize: number,
   ): Syscall<[Status, PagerVmoStats | null]>;
+  /** `zx_event_create(options, *out)`: an event with no signal active. */
+  zx_event_create(t: KernelThread, options: number): Syscall<[Status, number]>;
+  /**
+   * `zx_object_signal(handle, clear_mask, set_mask)`: clears, then sets, user
+   * signals (and `ZX_EVENT_SIGNALED`) of an event; the model keeps signals on
+   * events only (other objects: NOT_SUPPORTED).
+   */
+  zx_object_signal(t: KernelThread, handle: number, clear: number, set: number): Syscall<Status>;
 }
 
 /**
@@ -337,6 +357,9 @@ export type MemCall = "mem_read" | "mem_write";
 
 /** The name of a call in the table. */
 export type SyscallName = keyof KernelCalls | MemCall;
+
+/** A handle lookup of any object type. */
+const ZX_OBJ_TYPE_NONE = 0;
 
 const HANDLE = [ZX_ERR_BAD_HANDLE, ZX_ERR_WRONG_TYPE, ZX_ERR_ACCESS_DENIED] as const;
 
@@ -719,6 +742,27 @@ export const SYSCALLS = {
     produces: null,
     blocks: null,
     errors: [...HANDLE, ZX_ERR_INVALID_ARGS, ZX_ERR_BUFFER_TOO_SMALL],
+    weight: 1,
+  },
+  zx_event_create: {
+    params: [p("options", "options")],
+    result: "handle",
+    produces: "event",
+    blocks: null,
+    errors: [ZX_ERR_INVALID_ARGS, ZX_ERR_NO_MEMORY],
+    weight: 1,
+    creates: { type: ZX_OBJ_TYPE_EVENT, rights: ZX_DEFAULT_EVENT_RIGHTS },
+  },
+  zx_object_signal: {
+    params: [
+      h("handle", "handle", ZX_OBJ_TYPE_NONE, ZX_RIGHT_SIGNAL),
+      p("clear_mask", "options"),
+      p("set_mask", "options"),
+    ],
+    result: "status",
+    produces: null,
+    blocks: null,
+    errors: [ZX_ERR_BAD_HANDLE, ZX_ERR_ACCESS_DENIED, ZX_ERR_INVALID_ARGS, ZX_ERR_NOT_SUPPORTED],
     weight: 1,
   },
 } as const satisfies Record<SyscallName, SyscallSpec>;
