@@ -8,8 +8,17 @@
  * kernel's entry and exit of each call ({@linkcode ./kernel.ts}), the
  * thread-side `Sys` methods (sim/sys.ts), the program-fuzzing vocabulary, its
  * weights and allowed-status table (fuzz/programs/), the handle model's
- * lookups, and the call sets of checkers and exploration. Adding a syscall
- * means a row here and its implementation in the kernel.
+ * lookups, and the call sets of checkers and exploration.
+ *
+ * Adding a syscall `zx_foo_bar` (see `zx_event_create` for one done so):
+ * 1. its signature in {@linkcode KernelCalls} and its row in
+ *    {@linkcode SYSCALLS} (parameters, result, errors, weight, ...);
+ * 2. its implementation: the protected method `fooBar` of `Kernel`
+ *    (kernel/kernel.ts), typed `(t, ...args: CallArgs<"zx_foo_bar">):
+ *    CallImpl<"zx_foo_bar">`, returning a bare status when it fails (the
+ *    table's entry and exit emit the events and shape the result), plus the
+ *    objects and constants it needs;
+ * 3. its error rows in kernel/kernel_errors_test.ts.
  *
  * @module
  */
