@@ -26,6 +26,9 @@
 import {
   type Status,
   ZX_DEFAULT_EVENT_RIGHTS,
+  ZX_DEFAULT_PAGER_RIGHTS,
+  ZX_DEFAULT_PORT_RIGHTS,
+  ZX_DEFAULT_SUSPEND_TOKEN_RIGHTS,
   ZX_ERR_ACCESS_DENIED,
   ZX_ERR_ALREADY_EXISTS,
   ZX_ERR_BAD_HANDLE,
@@ -44,6 +47,7 @@ import {
   ZX_OBJ_TYPE_EVENT,
   ZX_OBJ_TYPE_PAGER,
   ZX_OBJ_TYPE_PORT,
+  ZX_OBJ_TYPE_SUSPEND_TOKEN,
   ZX_OBJ_TYPE_THREAD,
   ZX_OBJ_TYPE_VMAR,
   ZX_OBJ_TYPE_VMO,
@@ -406,6 +410,7 @@ export const SYSCALLS = {
     blocks: null,
     errors: [ZX_ERR_INVALID_ARGS],
     weight: 3,
+    creates: { type: ZX_OBJ_TYPE_PAGER, rights: ZX_DEFAULT_PAGER_RIGHTS },
   },
   zx_pager_create_vmo: {
     params: [
@@ -493,6 +498,7 @@ export const SYSCALLS = {
     blocks: null,
     errors: [ZX_ERR_INVALID_ARGS],
     weight: 3,
+    creates: { type: ZX_OBJ_TYPE_PORT, rights: ZX_DEFAULT_PORT_RIGHTS },
   },
   zx_port_queue: {
     params: [h("port", "port", ZX_OBJ_TYPE_PORT, ZX_RIGHT_WRITE), p("packet", "userPacket")],
@@ -677,6 +683,7 @@ export const SYSCALLS = {
     errors: [...HANDLE, ZX_ERR_BAD_STATE, ZX_ERR_NOT_SUPPORTED],
     weight: 3,
     wakes: true,
+    creates: { type: ZX_OBJ_TYPE_SUSPEND_TOKEN, rights: ZX_DEFAULT_SUSPEND_TOKEN_RIGHTS },
   },
   zx_task_kill: {
     params: [h("thread", "thread", ZX_OBJ_TYPE_THREAD, ZX_RIGHT_DESTROY)],

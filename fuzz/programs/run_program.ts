@@ -19,9 +19,6 @@ import {
   type Status,
   statusName,
   ZX_DEFAULT_VMO_RIGHTS,
-  ZX_OBJ_TYPE_PAGER,
-  ZX_OBJ_TYPE_PORT,
-  ZX_OBJ_TYPE_SUSPEND_TOKEN,
   ZX_OBJ_TYPE_THREAD,
   ZX_OBJ_TYPE_VMAR,
   ZX_OBJ_TYPE_VMO,
@@ -207,12 +204,6 @@ function applyToModel(
 ): void {
   const ok = r.status === ZX_OK;
   switch (call.call) {
-    case "zx_pager_create":
-      if (ok) model.create(r.value, ZX_OBJ_TYPE_PAGER);
-      return;
-    case "zx_port_create":
-      if (ok) model.create(r.value, ZX_OBJ_TYPE_PORT);
-      return;
     case "zx_vmo_create":
       if (ok) model.create(r.value, ZX_OBJ_TYPE_VMO, args[1] as number);
       return;
@@ -227,9 +218,6 @@ function applyToModel(
     }
     case "zx_pager_create_vmo":
       if (ok) model.create(r.value, ZX_OBJ_TYPE_VMO, args[1] as number, model.get(args[0])!.object);
-      return;
-    case "zx_task_suspend":
-      if (ok) model.create(r.value, ZX_OBJ_TYPE_SUSPEND_TOKEN);
       return;
     case "zx_handle_duplicate": {
       const src = model.get(args[0]);
