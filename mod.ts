@@ -29,6 +29,7 @@ export type {
 } from "./kernel/events.ts";
 export {
   Kernel,
+  KernelObjects,
   type KernelOptions,
   type KernelYield,
   type Syscall,
@@ -36,6 +37,15 @@ export {
   type Wait,
 } from "./kernel/kernel.ts";
 export { type Draw, Sys, type ThreadBody } from "./sim/sys.ts";
+export type {
+  CallArgs,
+  CallImpl,
+  CallOut,
+  Camel,
+  KernelCalls,
+  MethodName,
+  ThreadCalls,
+} from "./kernel/syscalls.ts";
 export {
   type Choice,
   DecisionSource,
