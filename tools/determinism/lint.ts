@@ -363,7 +363,8 @@ export async function lint(opts: LintOptions): Promise<LintResult> {
   const uses: Use[] = [];
   const fileName = (sf: TS.SourceFile) => sf.fileName;
 
-  const visitFile = (sf: TS.SourceFile) => {
+  /** Records the uses in `root`'s subtree (a file, or a declaration reached from reported code). */
+  const walk = (root: TS.Node) => {
     const owners: TS.Node[] = [];
     let exempt = 0;
     const record = (node: TS.Node, symbol: TS.Symbol | undefined, fallback: string) => {
@@ -481,7 +482,7 @@ export async function lint(opts: LintOptions): Promise<LintResult> {
       if (owner) owners.pop();
       if (hostSide) exempt--;
     };
-    visit(sf);
+    visit(root);
   };
 
   /** Names a forbidden symbol with its container, e.g. `Math.random`, `Deno.env`. */
@@ -506,8 +507,28 @@ export async function lint(opts: LintOptions): Promise<LintResult> {
       ts.isPropertySignature(p) || ts.isMethodSignature(p) || ts.isLabeledStatement(p);
   };
 
-  const userFiles = program.getSourceFiles().filter((sf) => !isLibFile(sf));
-  for (const sf of userFiles) visitFile(sf);
+  // Walk the reported files whole, then every declaration their code uses,
+  // transitively: only what reported code reaches is ever checked (a service
+  // importing mod.ts does not make the lint type-check the whole project).
+  const walked = new Set<TS.Node>();
+  const isWalked = (n: TS.Node): boolean => {
+    for (let p: TS.Node | undefined = n; p !== undefined; p = p.parent) {
+      if (walked.has(p)) return true;
+    }
+    return false;
+  };
+  const reportedFiles = program.getSourceFiles().filter(reported);
+  for (const sf of reportedFiles) {
+    walked.add(sf);
+    walk(sf);
+  }
+  for (let i = 0; i < uses.length; i++) {
+    for (const d of uses[i].symbol?.declarations ?? []) {
+      if (isLibFile(d.getSourceFile()) || isWalked(d)) continue;
+      walked.add(d);
+      walk(d);
+    }
+  }
 
   // Taint: an owner that reaches a forbidden use or a tainted symbol is tainted.
   const tainted = new Map<TS.Node, { name: string; at: TS.Node }>();
@@ -574,7 +595,7 @@ export async function lint(opts: LintOptions): Promise<LintResult> {
   findings.sort((a, b) =>
     a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column
   );
-  const files = userFiles.filter(reported).map((sf) => displayPath(sf.fileName)).sort();
+  const files = reportedFiles.map((sf) => displayPath(sf.fileName)).sort();
   return { findings, files, ms: performance.now() - t0 };
 }
 
@@ -590,8 +611,10 @@ function displayPath(path: string): string {
 
 /**
  * Lints a user's service module and every module it imports by a relative or
- * `file:` specifier (the project's own modules it uses included); what it
- * uses from a host-side module (fuzz/clock.ts) is a finding at the use.
+ * `file:` specifier from outside the project. The project's own modules are
+ * not reported on (`deno task check` lints the deciding ones), but whatever
+ * the service uses from them that reaches the host — fuzz/clock.ts, the
+ * campaign's workers — is a finding at the use.
  *
  * @example
  * ```ts
@@ -603,7 +626,7 @@ function displayPath(path: string): string {
 export function lintServiceModule(path: string, root: string = projectRoot()): Promise<LintResult> {
   return lint({
     roots: [path],
-    report: () => true,
+    report: (file) => !file.startsWith(`${root}/`),
     hostSide: HOST_FILES.map((f) => resolve(root, f)),
   });
 }
