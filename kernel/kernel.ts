@@ -1439,7 +1439,9 @@ export class Kernel {
         return ZX_ERR_SHOULD_WAIT;
       }
       const st = yield* this.#wait(t, root, w);
-      if (st !== ZX_OK && st !== ZX_ERR_INTERNAL_INTR_RETRY) return st;
+      // A failed early-wake reader leaves its request as its syscall returns (the PageRequest's
+      // destructor cancels it: `ReadWriteInternal`, vm_object_paged.cc @ misttech 056f3590).
+      if (st !== ZX_OK && st !== ZX_ERR_INTERNAL_INTR_RETRY) return this.#dropWaiter(root, w, st);
     }
   }
 

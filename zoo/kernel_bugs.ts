@@ -315,7 +315,7 @@ export class EarlyWakeSkipsPageKernel extends Kernel {
         if (st !== ZX_OK) return st;
       }
       const st = yield* this.#park(t, vmo, w);
-      if (st !== ZX_OK && st !== ZX_ERR_INTERNAL_INTR_RETRY) return st;
+      if (st !== ZX_OK && st !== ZX_ERR_INTERNAL_INTR_RETRY) return done(st);
       const still = w.request;
       if (st === ZX_OK && still !== null) {
         // The bug: an early wake is taken to mean the rest of the request arrived too.
