@@ -7,7 +7,7 @@
  */
 
 import { ZX_VMO_DIRTY_RANGE_IS_ZERO } from "./constants.ts";
-import { type Page, type Slot, ZeroSlot } from "./objects.ts";
+import { MARKER, type Page, type Slot, ZeroSlot } from "./objects.ts";
 
 /** `zx_vmo_dirty_range_t`: byte offset and length, and `ZX_VMO_DIRTY_RANGE_IS_ZERO` or 0. */
 export interface DirtyRange {
@@ -85,5 +85,92 @@ export function dirtyRanges(
     run = kind;
     runStart = p;
   }
+  return out;
+}
+
+/**
+ * Whether a partial page zero can skip page `q` of `tgt` because it already reads as zero
+ * (`VmCowPages::PageWouldReadZeroLocked`, vm_cow_pages.cc @ misttech/fuchsia 030dcba0): a
+ * marker, a zero-interval slot of a pager root, or a gap of a VMO with no pager behind it.
+ * Anything else, including a clone's gap over its parent, goes through the write path.
+ *
+ * @example
+ * ```ts
+ * import { partialZeroIsNoop } from "./dirty.ts";
+ * import { MARKER } from "./objects.ts";
+ * console.assert(partialZeroIsNoop([MARKER], 0, true, false));
+ * console.assert(!partialZeroIsNoop([undefined], 0, true, false));
+ * ```
+ */
+export function partialZeroIsNoop(
+  slots: readonly Slot[],
+  q: number,
+  pagerBacked: boolean,
+  isClone: boolean,
+): boolean {
+  const s = slots[q];
+  if (s === MARKER) return true;
+  if (s instanceof ZeroSlot) return !isClone;
+  return s === undefined && !pagerBacked;
+}
+
+/**
+ * Adding a zero interval right before an existing one merges them, and the merged interval
+ * keeps only the left part's awaiting-clean length: the right interval's is dropped
+ * (`VmPageList::AddZeroIntervalInternal`, vm_page_list.cc @ misttech/fuchsia d72ea0ee). Clears
+ * the awaiting-clean flags of the zero run that starts at `q`, if one does.
+ *
+ * @example
+ * ```ts
+ * import { dropAwaitingCleanOfRunAt } from "./dirty.ts";
+ * import { ZeroSlot } from "./objects.ts";
+ * const z = new ZeroSlot();
+ * z.awaitingClean = true;
+ * dropAwaitingCleanOfRunAt([undefined, z], 1);
+ * console.assert(!z.awaitingClean);
+ * ```
+ */
+export function dropAwaitingCleanOfRunAt(slots: readonly Slot[], q: number): void {
+  for (let p = q; p < slots.length; p++) {
+    const s = slots[p];
+    if (!(s instanceof ZeroSlot)) return;
+    s.awaitingClean = false;
+  }
+}
+
+/**
+ * The ranges `InvalidateDirtyRequestsLocked` resolves over pages `[start, end)` (vm_cow_pages.cc @
+ * misttech/fuchsia 030dcba0): first each run of present content that is not a Dirty page
+ * (markers, zero slots, Clean and AwaitingClean pages), then each gap. Dirty pages are skipped:
+ * they cannot have a DIRTY request outstanding, and counting them would complete requests early.
+ *
+ * @example
+ * ```ts
+ * import { dirtyInvalidationRanges } from "./dirty.ts";
+ * import { MARKER } from "./objects.ts";
+ * const dirty = { data: new Uint8Array(8), state: "dirty" as const };
+ * const r = dirtyInvalidationRanges([MARKER, dirty, undefined], 0, 3);
+ * console.assert(JSON.stringify(r) === "[[0,1],[2,3]]");
+ * ```
+ */
+export function dirtyInvalidationRanges(
+  slots: readonly Slot[],
+  start: number,
+  end: number,
+): [number, number][] {
+  const out: [number, number][] = [];
+  const runs = (want: (s: Slot) => boolean) => {
+    let from = -1;
+    for (let p = start; p <= end; p++) {
+      const hit = p < end && want(slots[p]);
+      if (hit && from < 0) from = p;
+      if (!hit && from >= 0) {
+        out.push([from, p]);
+        from = -1;
+      }
+    }
+  };
+  runs((s) => s !== undefined && !isDirtyPage(s));
+  runs((s) => s === undefined);
   return out;
 }

@@ -97,7 +97,15 @@ import {
   ZX_VMO_TRAP_DIRTY,
   ZX_VMO_UNBOUNDED,
 } from "./constants.ts";
-import { type DirtyRange, dirtyRanges, dirtyRunEnd, isDirtyPage } from "./dirty.ts";
+import {
+  dirtyInvalidationRanges,
+  type DirtyRange,
+  dirtyRanges,
+  dirtyRunEnd,
+  dropAwaitingCleanOfRunAt,
+  isDirtyPage,
+  partialZeroIsNoop,
+} from "./dirty.ts";
 import { assert } from "./assert.ts";
 import {
   type EventSink,
@@ -541,14 +549,22 @@ export class Kernel {
     const start = offset / this.pageSize;
     const end = (offset + length) / this.pageSize;
     if (offset > vmo.size || offset + length >= MAX_U64) return ZX_ERR_OUT_OF_RANGE;
+    // On an error past the range check, DirtyPages resolves the DIRTY requests of the in-range
+    // part as InvalidateDirtyRequestsLocked does (vm_cow_pages.cc @ misttech 030dcba0). Row D1.
+    const invalidate = (to: number) => {
+      if (source.detached) return;
+      for (const [a, b] of dirtyInvalidationRanges(vmo.slots, start, to)) {
+        source.onPagesDirtied(a, b);
+      }
+    };
     if (offset + length > vmo.size) {
-      if (!source.detached && start < vmo.pageCount) source.onPagesDirtied(start, vmo.pageCount);
+      invalidate(vmo.pageCount);
       return ZX_ERR_OUT_OF_RANGE;
     }
     if (source.detached) return ZX_ERR_BAD_STATE;
     for (let p = start; p < end; p++) {
       if (vmo.slots[p] === undefined) {
-        source.onPagesDirtied(start, end);
+        invalidate(end);
         return ZX_ERR_NOT_FOUND;
       }
     }
@@ -937,7 +953,10 @@ export class Kernel {
             gap = -1;
           }
         }
-        source.onPagesInvalidated("DIRTY", pages, old);
+        // InvalidateDirtyRequestsLocked skips Dirty pages (vm_cow_pages.cc @ misttech 030dcba0).
+        for (const [a, b] of dirtyInvalidationRanges(vmo.slots, pages, old)) {
+          source.onPagesInvalidated("DIRTY", a, b);
+        }
       }
       vmo.slots.length = pages;
       for (const c of vmo.children) {
@@ -1047,29 +1066,49 @@ export class Kernel {
     return this.#ret2(t, name, ZX_OK, h);
   }
 
-  /** ZERO (spec 2.8.2): whole pages become Dirty zero slots (clones: own zero markers). */
+  /**
+   * ZERO (`VmObjectPaged::ZeroRangeInternal`, vm_object_paged.cc @ misttech/fuchsia 056f3590):
+   * the partial first page, then the whole pages, then the partial last page; a partial page
+   * that already reads as zero is left alone. Whole pages of a pager root
+   * (`ZeroPagesPreservingContentLocked`, vm_cow_pages.cc @ 030dcba0): pages and gaps become
+   * Dirty zero slots (READ requests over gaps resolved), markers and zero slots stay as they
+   * are, and the root is marked modified. Clones get their own zero markers. Audit rows Z1-Z5.
+   */
   *#zero(t: KernelThread, vmo: Vmo, from: number, to: number): Syscall<Status> {
     const ps = this.pageSize;
     const headEnd = Math.min(to, Math.ceil(from / ps) * ps);
-    if (headEnd > from) {
-      const st = yield* this.#access(t, vmo, from, new Uint8Array(headEnd - from), true);
-      if (st !== ZX_OK) return st;
-    }
     const tailStart = Math.max(headEnd, Math.floor(to / ps) * ps);
-    if (to > tailStart) {
-      const st = yield* this.#access(t, vmo, tailStart, new Uint8Array(to - tailStart), true);
+    if (headEnd > from) {
+      const st = yield* this.#zeroPartial(t, vmo, from, headEnd);
       if (st !== ZX_OK) return st;
     }
-    if (tailStart <= headEnd) return ZX_OK;
+    if (tailStart > headEnd) this.#zeroWhole(t, vmo, headEnd / ps, tailStart / ps);
+    if (to > tailStart) return yield* this.#zeroPartial(t, vmo, tailStart, to);
+    return ZX_OK;
+  }
+
+  /** `ZeroPartialPage`: skip a page that reads as zero, else write zeros through the write path. */
+  *#zeroPartial(t: KernelThread, vmo: Vmo, from: number, to: number): Syscall<Status> {
     const tgt = this.#view(vmo);
-    const off = this.#viewOffset;
-    const a = headEnd / ps + off;
-    const b = tailStart / ps + off;
-    if (tgt.source === null) {
-      for (let q = a; q < b; q++) tgt.slots[q] = tgt.parent !== null ? MARKER : undefined;
+    const q = Math.floor(from / this.pageSize) + this.#viewOffset;
+    const pagerBacked = tgt.source !== null || tgt.parent !== null;
+    if (from < vmo.size && partialZeroIsNoop(tgt.slots, q, pagerBacked, tgt.parent !== null)) {
       return ZX_OK;
     }
+    return yield* this.#access(t, vmo, from, new Uint8Array(to - from), true);
+  }
+
+  #zeroWhole(t: KernelThread, vmo: Vmo, first: number, last: number): void {
+    const ps = this.pageSize;
+    const tgt = this.#view(vmo);
+    const a = first + this.#viewOffset;
+    const b = last + this.#viewOffset;
+    if (tgt.source === null) {
+      for (let q = a; q < b; q++) tgt.slots[q] = tgt.parent !== null ? MARKER : undefined;
+      return;
+    }
     const source = tgt.source;
+    tgt.modified = true;
     let gap = -1;
     for (let q = a; q <= b; q++) {
       const s = q < b ? tgt.slots[q] : MARKER;
@@ -1078,9 +1117,9 @@ export class Kernel {
         if (!source.detached) source.onPagesInvalidated("READ", gap, q);
         gap = -1;
       }
-      if (q < b && !(s instanceof ZeroSlot)) {
+      if (q < b && s !== MARKER && !(s instanceof ZeroSlot)) {
         tgt.slots[q] = new ZeroSlot();
-        tgt.modified = true;
+        dropAwaitingCleanOfRunAt(tgt.slots, q + 1);
         this.sink.emit({
           k: "store",
           tid: t.tid,
@@ -1090,7 +1129,6 @@ export class Kernel {
         });
       }
     }
-    return ZX_OK;
   }
 
   // ---------------------------------------------------------------- mappings
@@ -1469,6 +1507,10 @@ export class Kernel {
           else if (fork && s instanceof ZeroSlot) {
             if (root.trapDirty) need = "DIRTY";
             else this.#materialize(root, q);
+          } else if (fork && s === MARKER && root.source !== null) {
+            // RequireOwnedPage: "Markers start clean": COMMIT allocates a Clean zero page for a
+            // marker (TargetZeroContentSupplyDirty, vm_cow_pages.cc @ misttech 030dcba0). Row C1.
+            root.slots[q] = { data: new Uint8Array(this.pageSize), state: "clean" };
           }
         } else if (s === undefined && q < tgt.parentLimit) {
           if (root.slots[q + tgt.parentOffset] === undefined) need = "READ";

@@ -1,0 +1,206 @@
+/**
+ * Conformance cases added by the audit against Zircon's sources (docs/audit.md): each follows
+ * an upstream test or, where no test pins the rule down, the upstream code it cites. Every one
+ * of them failed on the model before its row was changed.
+ *
+ * @module
+ */
+
+import {
+  ZX_ERR_IO,
+  ZX_OK,
+  ZX_VMO_OP_COMMIT,
+  ZX_VMO_OP_ZERO,
+  ZX_VMO_RESIZABLE,
+  ZX_VMO_TRAP_DIRTY,
+} from "../kernel/constants.ts";
+import {
+  ackDirty,
+  begin,
+  committed,
+  end,
+  expectDirty,
+  fill,
+  readNow,
+  resize,
+  same,
+  waitForPageDirty,
+  writeback,
+  writer,
+} from "./_level2.ts";
+import { trapCases } from "./dirty.ts";
+import {
+  check,
+  type ConformanceCase,
+  expectStatus,
+  isBlockedOnPager,
+  PAGE,
+  pagerCase,
+  type PagerTest,
+  pattern,
+  type TestVmo,
+  type Worker,
+} from "./harness.ts";
+
+/** Starts a thread running `zx_vmo_op_range(ZERO)` over bytes `[offset, offset + size)`. */
+function zeroer(t: PagerTest, vmo: TestVmo, offset: number, size: number): Worker {
+  return t.spawn(`zero[${offset}+${size}]`, function* (sys, w) {
+    w.status = yield* sys.vmoOpRange(vmo.handle, ZX_VMO_OP_ZERO, offset, size);
+  });
+}
+
+/** The audit's cases. */
+export const AUDIT_CASES: readonly ConformanceCase[] = [
+  // pager.cc FailOverlapRequest (misttech/fuchsia 6774606f): failing the overlap reader's page
+  // "will set the failure status for the overlap, but it will not wake up till the primary
+  // request wakes"; the primary's early wake leaves it blocked; completion delivers IO to it and
+  // the primary, having forgotten the error, asks for page 1 again.
+  pagerCase("A1", "FailOverlapRequest", "fail-op", function* (t) {
+    const vmo = yield* t.vmo(4);
+    const t1 = t.reader(vmo, 0, 4, "vmo");
+    yield* t.waitForPageRead(vmo, 0, 4);
+    const t2 = t.reader(vmo, 1, 1, "vmo");
+    yield* t.waitUntilBlocked(t2);
+    yield* t.expectNoRead(vmo);
+    expectStatus(yield* t.failPages(vmo, 1, 1, ZX_ERR_IO), ZX_OK, "OP_FAIL page 1");
+    yield* t.supplyOk(vmo, 0, 1);
+    yield* t.waitForData(t1, vmo, 0, 1);
+    yield* t.waitUntilBlocked(t1);
+    check(isBlockedOnPager(t2.thread), "the failed overlap reader woke before the primary's end");
+    yield* t.supplyOk(vmo, 2, 2);
+    yield* t.expectStatusOf(t2, ZX_ERR_IO);
+    const got = yield* t.getPageReadRequest(vmo);
+    check(got !== null && got[0] === 1 && got[1] >= 1, `re-request of page 1, got ${got}`);
+    yield* t.supplyOk(vmo, 1, 3);
+    yield* t.expectRead(t1, vmo, 0, 4);
+  }),
+
+  // pager.cc EarlyWakeOverlappingRequests: a pre-supplied page at the start of an overlap does
+  // not wake it ("some of the overlap requests may not have woken up due to the pre-supply");
+  // the next page in the primary's line does. EarlyWakeRequestLocked (page_source.cc @ ce4be33a)
+  // is only reached from the primary's wake page, and then wakes an overlap reader whose wake
+  // page the supply passed.
+  pagerCase("A2", "EarlyWakeOverlapPreSupply", "coalescing", function* (t) {
+    const vmo = yield* t.vmo(8);
+    const t1 = t.reader(vmo, 0, 8, "vmo");
+    yield* t.waitForPageRead(vmo, 0, 8);
+    const t2 = t.reader(vmo, 2, 4, "vmo");
+    yield* t.waitUntilBlocked(t2);
+    yield* t.supplyOk(vmo, 2, 1);
+    check(isBlockedOnPager(t2.thread), "the overlap reader woke on its own page");
+    yield* t.supplyOk(vmo, 0, 2);
+    yield* t.waitForData(t1, vmo, 0, 3);
+    yield* t.waitUntilBlocked(t1);
+    check(t.copiedPages(t2, vmo, 2) === 0, "the overlap reader copied before its wake");
+    yield* t.supplyOk(vmo, 3, 1);
+    yield* t.waitForData(t2, vmo, 2, 2);
+    yield* t.supplyOk(vmo, 4, 4);
+    yield* t.expectRead(t2, vmo, 2, 4);
+    yield* t.expectRead(t1, vmo, 0, 8);
+    yield* t.expectNoPacket();
+  }),
+
+  // pager-writeback.cc OpZeroWithMarkers (misttech/fuchsia 2e2b3562): zeroing zero markers "should
+  // be a no-op": no requests, and no dirty ranges afterwards.
+  ...trapCases("A3", "OpZeroWithMarkers", "dirty/writeback", function* (t, trap) {
+    const vmo = yield* t.vmo(5, trap ? ZX_VMO_TRAP_DIRTY : 0);
+    yield* t.supplyOk(vmo, 0, 1);
+    yield* t.supplyOk(vmo, 1, 1, { content: null });
+    yield* t.supplyOk(vmo, 2, 1);
+    yield* t.supplyOk(vmo, 3, 2, { content: null });
+    yield* expectDirty(t, vmo, []);
+    expectStatus(yield* t.sys.vmoOpRange(vmo.handle, ZX_VMO_OP_ZERO, PAGE, PAGE), ZX_OK, "ZERO 1");
+    yield* t.expectNoPacket();
+    yield* expectDirty(t, vmo, []);
+    expectStatus(
+      yield* t.sys.vmoOpRange(vmo.handle, ZX_VMO_OP_ZERO, 3 * PAGE, 2 * PAGE),
+      ZX_OK,
+      "ZERO [3,5)",
+    );
+    yield* t.expectNoPacket();
+    yield* expectDirty(t, vmo, []);
+    check(same(yield* readNow(t, vmo, 0, 1), pattern(vmo, 0, 1)), "page 0 changed");
+  }),
+
+  // pager-writeback.cc OpZeroPartialPage: zeroing a few bytes of a clean page needs a DIRTY
+  // request (trapping); zeroing from partway into page 0 to before the end of page 1, a zero
+  // interval, dirties nothing more: ZeroPartialPage skips a page PageWouldReadZeroLocked calls
+  // zero (vm_object_paged.cc @ 056f3590). No more requests.
+  ...trapCases("A4", "OpZeroPartialPage", "dirty/writeback", function* (t, trap) {
+    const vmo = yield* t.vmo(1, trap ? ZX_VMO_TRAP_DIRTY | ZX_VMO_RESIZABLE : ZX_VMO_RESIZABLE);
+    yield* t.supplyOk(vmo, 0, 1);
+    yield* resize(t, vmo, 2);
+    yield* expectDirty(t, vmo, [[1, 1, "Z"]]);
+    const z = zeroer(t, vmo, 8, 8);
+    if (trap) {
+      yield* waitForPageDirty(t, vmo, 0, 1);
+      yield* ackDirty(t, vmo, 0, 1);
+    }
+    yield* t.expectOk(z);
+    yield* expectDirty(t, vmo, [[0, 1], [1, 1, "Z"]]);
+    const z2 = zeroer(t, vmo, PAGE - 8, PAGE);
+    yield* t.expectOk(z2);
+    yield* expectDirty(t, vmo, [[0, 1], [1, 1, "Z"]]);
+    const want = new Uint8Array(2 * PAGE);
+    want.set(pattern(vmo, 0, 1));
+    want.fill(0, 8, 16);
+    want.fill(0, PAGE - 8);
+    check(same(yield* readNow(t, vmo, 0, 2), want), "contents after the partial zeroes");
+    yield* t.expectNoPacket();
+  }),
+
+  // pager-writeback.cc OpZeroWriteback: BEGIN (zero) over the tail [1,2), then ZERO of page 0
+  // merges it into one interval whose awaiting-clean length is the new left part's (none), so
+  // END [1,2) "will be a no-op" and [0,2) is still reported as a zero range
+  // (VmPageList::AddZeroIntervalInternal, vm_page_list.cc @ d72ea0ee).
+  ...trapCases("A5", "OpZeroWriteback", "dirty/writeback", function* (t, trap) {
+    const vmo = yield* t.vmo(1, trap ? ZX_VMO_TRAP_DIRTY | ZX_VMO_RESIZABLE : ZX_VMO_RESIZABLE);
+    yield* t.supplyOk(vmo, 0, 1);
+    yield* resize(t, vmo, 2);
+    yield* expectDirty(t, vmo, [[1, 1, "Z"]]);
+    expectStatus(yield* begin(t, vmo, 1, 1, true), ZX_OK, "BEGIN zero [1,2)");
+    expectStatus(yield* t.sys.vmoOpRange(vmo.handle, ZX_VMO_OP_ZERO, 0, PAGE), ZX_OK, "ZERO 0");
+    expectStatus(yield* end(t, vmo, 1, 1), ZX_OK, "END [1,2)");
+    yield* expectDirty(t, vmo, [[0, 2, "Z"]]);
+    check(same(yield* readNow(t, vmo, 0, 2), new Uint8Array(2 * PAGE)), "not all zeros");
+    yield* writeback(t, vmo, 0, 2, true);
+    yield* expectDirty(t, vmo, []);
+    yield* t.expectNoPacket();
+  }),
+
+  // VmCowPages::LookupCursor::RequireOwnedPage / TargetZeroContentSupplyDirty (vm_cow_pages.cc @
+  // 030dcba0): "Commit represents an explicit desire to have pages"; for a marker, "Markers start
+  // clean", so COMMIT allocates a Clean zero page: committed bytes grow, nothing is dirty, no
+  // request is sent.
+  ...trapCases("A6", "CommitOverMarkers", "dirty/writeback", function* (t, trap) {
+    const vmo = yield* t.vmo(3, trap ? ZX_VMO_TRAP_DIRTY : 0);
+    yield* t.supplyOk(vmo, 0, 2, { content: null });
+    yield* t.supplyOk(vmo, 2, 1);
+    check((yield* committed(t, vmo.handle)) === 1, "markers hold no pages");
+    expectStatus(
+      yield* t.sys.vmoOpRange(vmo.handle, ZX_VMO_OP_COMMIT, 0, 3 * PAGE),
+      ZX_OK,
+      "COMMIT",
+    );
+    check((yield* committed(t, vmo.handle)) === 3, "COMMIT gives each marker a page");
+    yield* expectDirty(t, vmo, []);
+    yield* t.expectNoPacket();
+  }),
+
+  // InvalidateDirtyRequestsLocked (vm_cow_pages.cc @ 030dcba0) resolves DIRTY requests over the
+  // cut range's non-Dirty content and gaps only: a page OP_DIRTY already counted is not counted
+  // twice, so the writer of [0,4) stays blocked until pages 0 and 1 are both dirtied.
+  pagerCase("A7", "ResizeCountsOnlyNonDirtyPages", "resize", function* (t) {
+    const vmo = yield* t.vmo(4, ZX_VMO_TRAP_DIRTY | ZX_VMO_RESIZABLE);
+    yield* t.supplyOk(vmo, 0, 4);
+    const w = writer(t, vmo, 0, fill(4, 7));
+    yield* waitForPageDirty(t, vmo, 0, 4);
+    yield* ackDirty(t, vmo, 2, 1);
+    yield* resize(t, vmo, 2);
+    yield* ackDirty(t, vmo, 0, 1);
+    check(isBlockedOnPager(w.thread), "the writer woke before its request was resolved");
+    yield* ackDirty(t, vmo, 1, 1);
+    yield* t.waitForExit(w);
+    yield* t.expectNoPacket();
+  }),
+];
