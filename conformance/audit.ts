@@ -9,6 +9,8 @@
 import {
   ZX_ERR_IO,
   ZX_OK,
+  ZX_VMO_CHILD_RESIZABLE,
+  ZX_VMO_CHILD_SNAPSHOT_MODIFIED,
   ZX_VMO_OP_COMMIT,
   ZX_VMO_OP_ZERO,
   ZX_VMO_RESIZABLE,
@@ -17,10 +19,12 @@ import {
 import {
   ackDirty,
   begin,
+  child,
   committed,
   end,
   expectDirty,
   fill,
+  info,
   readNow,
   resize,
   same,
@@ -41,6 +45,24 @@ import {
   type TestVmo,
   type Worker,
 } from "./harness.ts";
+
+const SNAP = ZX_VMO_CHILD_SNAPSHOT_MODIFIED;
+
+/** A whole-page write of `byte` that must not block. */
+function* put(t: PagerTest, vmo: TestVmo, page: number, byte: number) {
+  expectStatus(yield* t.sys.vmoWrite(vmo.handle, fill(1, byte), page * PAGE), ZX_OK, "write");
+}
+
+/** `populated_scaled_bytes` (what snapshot.cc's `PollPopulatedBytes` reads), in pages. */
+function* scaled(t: PagerTest, vmo: TestVmo) {
+  return (yield* info(t, vmo.handle)).populatedScaledBytes / PAGE;
+}
+
+/** Fails unless `num_children` of `vmo` is `n`. */
+function* expectChildren(t: PagerTest, vmo: TestVmo, n: number, what: string) {
+  const got = (yield* info(t, vmo.handle)).numChildren;
+  check(got === n, `${what}: num_children ${got}, want ${n}`);
+}
 
 /** Starts a thread running `zx_vmo_op_range(ZERO)` over bytes `[offset, offset + size)`. */
 function zeroer(t: PagerTest, vmo: TestVmo, offset: number, size: number): Worker {
@@ -202,5 +224,79 @@ export const AUDIT_CASES: readonly ConformanceCase[] = [
     yield* ackDirty(t, vmo, 1, 1);
     yield* t.waitForExit(w);
     yield* t.expectNoPacket();
+  }),
+  // snapshot.cc Smoke (misttech/fuchsia 4ed506d3): a page the clone modified is shared with a
+  // snapshot of the clone, "so evenly attributed"; once the clone writes it again the original
+  // "should now be fully attributed to `snapshot`".
+  pagerCase("A8", "SnapshotSmokeAttribution", "clone", function* (t) {
+    const vmo = yield* t.vmo(1);
+    yield* t.supplyOk(vmo, 0, 1);
+    const clone = yield* child(t, vmo, 1, SNAP, 0, false);
+    yield* put(t, clone, 0, 0x1e);
+    check((yield* scaled(t, vmo)) === 1 && (yield* scaled(t, clone)) === 1, "before the snapshot");
+    const snap = yield* child(t, clone, 1, SNAP, 0, false);
+    check((yield* scaled(t, snap)) === 0.5, "the shared page is split: snapshot");
+    check((yield* scaled(t, clone)) === 0.5, "the shared page is split: clone");
+    yield* put(t, clone, 0, 0x2f);
+    check((yield* scaled(t, snap)) === 1, "the snapshot keeps the whole original");
+    check((yield* scaled(t, clone)) === 1, "the clone's new page is its own");
+    check((yield* scaled(t, vmo)) === 1, "the root's page");
+  }),
+
+  // snapshot.cc DropVmos: num_children counts children on the VMO they were created from; a
+  // partial snapshot of a snapshot shares one page with it (3/2 and 1/2 pages); dropping the
+  // full snapshot gives its page to the partial one; dropping both leaves the clone the root's
+  // single child.
+  pagerCase("A9", "SnapshotDropVmos", "clone", function* (t) {
+    const vmo = yield* t.vmo(2);
+    yield* t.supplyOk(vmo, 0, 2);
+    yield* put(t, vmo, 0, 0x11);
+    yield* put(t, vmo, 1, 0x11);
+    yield* expectChildren(t, vmo, 0, "root");
+    const clone = yield* child(t, vmo, 2, SNAP, 0, false);
+    yield* expectChildren(t, vmo, 1, "root");
+    yield* expectChildren(t, clone, 0, "clone");
+    check((yield* scaled(t, clone)) === 0, "an unwritten clone holds nothing");
+    yield* put(t, clone, 0, 0x22);
+    yield* put(t, clone, 1, 0x22);
+    check((yield* scaled(t, clone)) === 2, "the clone's forks");
+    const full = yield* child(t, clone, 2, SNAP, 0, false);
+    yield* put(t, full, 0, 0x33);
+    yield* put(t, full, 1, 0x44);
+    const partial = yield* child(t, full, 1, SNAP, 0, false);
+    check((yield* scaled(t, full)) === 1.5, "full snapshot: one page and half a shared one");
+    check((yield* scaled(t, partial)) === 0.5, "partial snapshot: half a shared page");
+    yield* expectChildren(t, full, 1, "full snapshot");
+    yield* expectChildren(t, partial, 0, "partial snapshot");
+    expectStatus(yield* t.sys.handleClose(full.handle), ZX_OK, "close the full snapshot");
+    check((yield* scaled(t, partial)) === 1, "the partial snapshot now holds the page alone");
+    yield* expectChildren(t, partial, 0, "partial snapshot");
+    expectStatus(yield* t.sys.handleClose(partial.handle), ZX_OK, "close the partial snapshot");
+    yield* expectChildren(t, vmo, 1, "root");
+    yield* expectChildren(t, clone, 0, "clone");
+    check((yield* scaled(t, vmo)) === 2 && (yield* scaled(t, clone)) === 2, "root and clone");
+  }),
+
+  // snapshot.cc ResizeShrinkSnapshot: the clone and its snapshot share both modified pages
+  // equally; shrinking the clone leaves the second page to the snapshot alone (1/2 and 3/2);
+  // shrinking the snapshot drops it (1/2 each).
+  pagerCase("A10", "SnapshotResizeShrinkAttribution", "clone", function* (t) {
+    const vmo = yield* t.vmo(2);
+    yield* t.supplyOk(vmo, 0, 2);
+    yield* put(t, vmo, 0, 0x11);
+    yield* put(t, vmo, 1, 0x11);
+    const opts = SNAP | ZX_VMO_CHILD_RESIZABLE;
+    const clone = yield* child(t, vmo, 2, opts, 0, false);
+    yield* put(t, clone, 0, 0x22);
+    yield* put(t, clone, 1, 0x22);
+    const snap = yield* child(t, clone, 2, opts, 0, false);
+    check((yield* scaled(t, vmo)) === 2, "the root owns the supplied pages");
+    check((yield* scaled(t, clone)) === 1 && (yield* scaled(t, snap)) === 1, "shared equally");
+    yield* resize(t, clone, 1);
+    check((yield* scaled(t, clone)) === 0.5, "clone after its shrink");
+    check((yield* scaled(t, snap)) === 1.5, "snapshot after the clone's shrink");
+    yield* resize(t, snap, 1);
+    check((yield* scaled(t, clone)) === 0.5 && (yield* scaled(t, snap)) === 0.5, "both shrunk");
+    check((yield* scaled(t, vmo)) === 2, "the root keeps its pages");
   }),
 ];

@@ -121,6 +121,7 @@ import {
   MARKER,
   type Page,
   Pager,
+  releaseUserChildren,
   type Slot,
   slotKind,
   SuspendToken,
@@ -170,7 +171,9 @@ export interface VmoInfo {
   readonly populatedBytes: number;
   /** Rights of the handle that was queried. */
   readonly handleRights: number;
-  /** Children (clones, slices, references) alive. */
+  /** Populated bytes with shared pages split among their sharers (`populated_scaled_bytes`). */
+  readonly populatedScaledBytes: number;
+  /** Children (clones, slices, references) alive, counted on the VMO they were created from. */
   readonly numChildren: number;
 }
 
@@ -778,7 +781,8 @@ export class Kernel {
       committedBytes: committed,
       populatedBytes: committed,
       handleRights: e.rights,
-      numChildren: vmo.children.length,
+      populatedScaledBytes: vmo.populatedScaledBytes(),
+      numChildren: vmo.userChildren.length,
     };
     return this.#retInfo(t, ZX_OK, info);
   }
@@ -1046,6 +1050,9 @@ export class Kernel {
         child.parentLimit = Math.max(0, Math.min(pages, base.pageCount - at));
       } else {
         // The clone's private pages are snapshotted now; what it shows of the root stays live.
+        // A snapshot (or an at-least-on-write child upgraded to one below a hidden node) shares
+        // them with the clone for attribution until either side writes (snapshot.cc Smoke).
+        const shares = type === ZX_VMO_CHILD_SNAPSHOT_MODIFIED || base.hiddenParent;
         child.parent = base.parent;
         child.parentOffset = base.parentOffset + at;
         child.parentLimit = Math.max(0, Math.min(pages, base.parentLimit - at));
@@ -1053,9 +1060,13 @@ export class Kernel {
           const s = base.slots[p + at];
           if (s === MARKER) child.slots[p] = MARKER;
           else if (s !== undefined) {
-            child.slots[p] = { data: (s as Page).data.slice(), state: "dirty" };
+            const src = s as Page;
+            const copy: Page = { data: src.data.slice(), state: "dirty" };
+            if (shares) copy.shared = src.shared ??= {};
+            child.slots[p] = copy;
           }
         }
+        if (shares) base.hiddenParent = child.hiddenParent = true;
       }
     }
     const rights = (ZX_DEFAULT_VMO_RIGHTS | (resizable ? ZX_RIGHT_RESIZE : 0)) &
@@ -1063,6 +1074,8 @@ export class Kernel {
     const [st, h] = this.handles.add(child, rights);
     if (st !== ZX_OK) return this.#ret2(t, name, st);
     child.parent!.children.push(child);
+    child.userParent = parent;
+    parent.userChildren.push(child);
     return this.#ret2(t, name, ZX_OK, h);
   }
 
@@ -1344,6 +1357,7 @@ export class Kernel {
     }
     const page = s as Page;
     page.state = "dirty";
+    page.shared = undefined; // written: no longer the page a snapshot shares
     return page;
   }
 
@@ -1600,6 +1614,7 @@ export class Kernel {
           : ""),
     };
     this.sink.emit({ k: "block", tid: t.tid, on: wait.describe() });
+    vmo.source!.deliverPending(w);
     yield { kind: "block", wait };
     t.waiter = null;
     t.waiterVmo = null;
@@ -1695,6 +1710,7 @@ export class Kernel {
   #maybeDestroy(vmo: Vmo): void {
     if (vmo.dead || vmo.refs > 0) return;
     vmo.dead = true;
+    releaseUserChildren(vmo);
     const parent = vmo.parent;
     if (parent !== null) {
       parent.children.splice(parent.children.indexOf(vmo), 1);

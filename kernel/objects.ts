@@ -21,6 +21,12 @@ import type { SlotKind } from "./events.ts";
 export interface Page {
   readonly data: Uint8Array;
   state: "clean" | "dirty" | "awaiting-clean";
+  /**
+   * Set on the copies a snapshot of a clone makes of the clone's private pages: upstream they
+   * stay one page in a hidden node, shared (and its bytes attributed evenly) until one side
+   * writes it. Pages with the same token are one shared page. A write makes the page private.
+   */
+  shared?: object;
 }
 
 /** The zero marker: a clean page of zeros without storage. */
@@ -96,6 +102,16 @@ export class Vmo implements KernelObject {
   parentLimit = 0;
   /** Root pages under `ZX_VMO_OP_ALWAYS_NEED`: eviction skips them. */
   readonly alwaysNeed: Set<number> = new Set();
+  /**
+   * The VMO this child was created from, as userspace sees it (`ZX_INFO_VMO.num_children`
+   * counts {@linkcode userChildren}); may differ from {@linkcode parent}, which is where the
+   * model looks pages up. When a VMO dies its children move to its own user parent.
+   */
+  userParent: Vmo | null = null;
+  /** Live children created from this VMO (or inherited from a dead child). */
+  readonly userChildren: Vmo[] = [];
+  /** A snapshot was taken of this clone, or it is one: upstream it hangs below a hidden node. */
+  hiddenParent = false;
 
   constructor(
     readonly koid: number,
@@ -123,6 +139,32 @@ export class Vmo implements KernelObject {
     return this.handleCount + this.mappings + this.inflight + this.children.length;
   }
 
+  /**
+   * Bytes attributed to this VMO with shared pages split evenly among the VMOs that share them
+   * (`populated_scaled_bytes`; snapshot.cc "Smoke": a modified page shared by a clone and its
+   * snapshot "is evenly attributed"). Only the integral part, as `zx_info_vmo_t` reports it.
+   */
+  populatedScaledBytes(): number {
+    const holders = new Map<object, number>();
+    const tree = [this.root, ...this.root.children.filter((c) => c.childKind === "clone")];
+    for (const v of tree) {
+      if (v.dead) continue;
+      for (const s of v.slots) {
+        const token = isSharedPage(s);
+        if (token !== null) holders.set(token, (holders.get(token) ?? 0) + 1);
+      }
+    }
+    let whole = 0;
+    let fraction = 0;
+    for (const s of this.slots) {
+      if (s === undefined || s === MARKER || s instanceof ZeroSlot) continue;
+      const token = isSharedPage(s);
+      if (token === null) whole += this.pageSize;
+      else fraction += this.pageSize / (holders.get(token) ?? 1);
+    }
+    return whole + Math.floor(fraction + 1e-9);
+  }
+
   /** Pages with storage (markers hold none). */
   committedPages(): number {
     let n = 0;
@@ -131,6 +173,30 @@ export class Vmo implements KernelObject {
     }
     return n;
   }
+}
+
+function isSharedPage(s: Slot): object | null {
+  if (s === undefined || s === MARKER || s instanceof ZeroSlot) return null;
+  return (s as Page).shared ?? null;
+}
+
+/**
+ * A VMO died: its user-visible children become children of its own user parent, so
+ * `num_children` keeps counting them there (snapshot.cc ReleaseCowParentPagesRight: the root
+ * has one child after the middle clone is dropped).
+ */
+export function releaseUserChildren(vmo: Vmo): void {
+  const up = vmo.userParent;
+  if (up !== null) {
+    const i = up.userChildren.indexOf(vmo);
+    if (i >= 0) up.userChildren.splice(i, 1);
+  }
+  for (const c of vmo.userChildren) {
+    c.userParent = up;
+    if (up !== null) up.userChildren.push(c);
+  }
+  vmo.userChildren.length = 0;
+  vmo.userParent = null;
 }
 
 /** A simulated thread as the kernel sees it. */

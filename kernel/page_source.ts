@@ -174,7 +174,8 @@ export class PageSource {
   /**
    * Parks an early-wake reader again on the request it already holds, waiting for `page`
    * (`PopulateRequest`'s `SameRequest` continuation). A wake signalled since the last one
-   * (see {@linkcode Waiter.pendingSignal}) is delivered at once: the wait returns immediately.
+   * (see {@linkcode Waiter.pendingSignal}) is delivered by {@linkcode deliverPending} once the
+   * thread has blocked: the wait then returns at once.
    */
   rewait(waiter: Waiter, page: number): void {
     const r = waiter.request;
@@ -183,11 +184,14 @@ export class PageSource {
     waiter.wakePage = page;
     waiter.status = ZX_OK;
     waiter.waiting = true;
+  }
+
+  /** The thread blocked on `waiter`: a signal kept while it ran wakes it now (`event.cc`). */
+  deliverPending(waiter: Waiter): void {
     const pending = waiter.pendingSignal;
-    if (pending !== null) {
-      waiter.pendingSignal = null;
-      this.#wake(waiter, pending, "early-wake");
-    }
+    if (pending === null || !waiter.waiting) return;
+    waiter.pendingSignal = null;
+    this.#wake(waiter, pending, "pending-signal");
   }
 
   /** Detaches a waiter without cancelling its request (fail-instead-of-block callers). */

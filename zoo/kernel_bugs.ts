@@ -349,6 +349,7 @@ export class EarlyWakeSkipsPageKernel extends Kernel {
       describe: () => w.describe(vmo.koid),
     };
     this.sink.emit({ k: "block", tid: t.tid, on: wait.describe() });
+    vmo.source!.deliverPending(w);
     yield { kind: "block", wait };
     t.waiter = null;
     t.waiterVmo = null;
