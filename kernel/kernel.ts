@@ -590,8 +590,10 @@ export class Kernel {
 
   /**
    * WRITEBACK_BEGIN (spec 2.5.3): Dirty pages become AwaitingClean (not with
-   * IS_ZERO); a zero interval's awaiting-clean window grows from its start, so a
-   * range beginning past the current window has no effect on it.
+   * IS_ZERO); a zero interval's awaiting-clean window grows from its start, and only a
+   * range that covers the interval's start sentinel changes it: one beginning partway into
+   * the interval has no effect (`WritebackBeginLocked`'s TODO, vm_cow_pages.cc @ misttech
+   * 030dcba0; audit row W1).
    */
   #writebackBegin(vmo: Vmo, start: number, end: number, isZero: boolean): void {
     for (let p = start; p < end; p++) {
@@ -610,7 +612,7 @@ export class Kernel {
         window++;
       }
       let q = window;
-      if (start <= window) {
+      if (start <= p) {
         for (; q < end && vmo.slots[q] instanceof ZeroSlot; q++) {
           (vmo.slots[q] as ZeroSlot).awaitingClean = true;
         }
