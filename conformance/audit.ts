@@ -8,6 +8,7 @@
 
 import {
   ZX_ERR_IO,
+  ZX_ERR_OUT_OF_RANGE,
   ZX_OK,
   ZX_VMO_CHILD_RESIZABLE,
   ZX_VMO_CHILD_SNAPSHOT_MODIFIED,
@@ -312,5 +313,22 @@ export const AUDIT_CASES: readonly ConformanceCase[] = [
     expectStatus(yield* end(t, vmo, 1, 9), ZX_OK, "END [1,10)");
     yield* expectDirty(t, vmo, [[4, 6, "Z"]]);
     yield* t.expectNoPacket();
+  }),
+  // sys_pager_supply_pages -> VmObjectPaged::TakePages then SupplyPages (vm_object_paged.cc @
+  // misttech/fuchsia 056f3590): both range-check an empty range (GetCowRange) and return ZX_OK
+  // for it before anything else, so a zero-length supply succeeds on a detached VMO but not past
+  // the end of either VMO.
+  pagerCase("A12", "ZeroLengthSupplyRanges", "supply", function* (t) {
+    const vmo = yield* t.vmo(1);
+    const [cs, aux] = yield* t.sys.vmoCreate(PAGE, 0);
+    expectStatus(cs, ZX_OK, "zx_vmo_create");
+    const supply = (offset: number, auxOffset: number) =>
+      t.sys.pagerSupplyPages(t.pager, vmo.handle, offset, 0, aux, auxOffset);
+    expectStatus(yield* supply(PAGE, 0), ZX_OK, "empty supply at the end");
+    expectStatus(yield* supply(2 * PAGE, 0), ZX_ERR_OUT_OF_RANGE, "empty supply past the end");
+    expectStatus(yield* supply(0, 2 * PAGE), ZX_ERR_OUT_OF_RANGE, "empty take past aux's end");
+    expectStatus(yield* t.detach(vmo), ZX_OK, "detach");
+    expectStatus(yield* supply(0, 0), ZX_OK, "empty supply after detach");
+    yield* t.waitForPageComplete(vmo);
   }),
 ];

@@ -364,8 +364,10 @@ export class Kernel {
     const a = this.handles.get<Vmo>(auxVmo, ZX_OBJ_TYPE_VMO, ZX_RIGHT_READ | ZX_RIGHT_WRITE);
     if (!a.ok) return this.#ret(t, name, a.status);
     const aux = a.object;
-    if (length === 0) return this.#ret(t, name, ZX_OK);
     if (auxOffset + length > aux.size) return this.#ret(t, name, ZX_ERR_OUT_OF_RANGE);
+    // TakePages and SupplyPages range-check an empty range too, then return before the detach
+    // check (vm_object_paged.cc @ misttech 056f3590). Audit row A12.
+    if (length === 0) return this.#ret(t, name, offset > vmo.size ? ZX_ERR_OUT_OF_RANGE : ZX_OK);
     if (aux.source !== null) return this.#ret(t, name, ZX_ERR_NOT_SUPPORTED);
     // Take the pages out of aux first: later errors leave aux decommitted (spec 2.4 note).
     const first = auxOffset / this.pageSize;
