@@ -331,4 +331,17 @@ export const AUDIT_CASES: readonly ConformanceCase[] = [
     expectStatus(yield* supply(0, 0), ZX_OK, "empty supply after detach");
     yield* t.waitForPageComplete(vmo);
   }),
+  // PageSource::Detach completes every outstanding request through CompleteRequestLocked, which
+  // signals each waiter with its complete_status_ (page_source.cc @ misttech/fuchsia ce4be33a):
+  // a commit whose first page an OP_FAIL hit, still waiting for the rest, returns that error.
+  pagerCase("A13", "DetachAfterPartialFail", "fail-op", function* (t) {
+    const vmo = yield* t.vmo(4);
+    const c = t.committer(vmo, 0, 4);
+    yield* t.waitForPageRead(vmo, 0, 4);
+    expectStatus(yield* t.failPages(vmo, 0, 1, ZX_ERR_IO), ZX_OK, "OP_FAIL page 0");
+    check(isBlockedOnPager(c.thread), "the commit woke before the rest of its request");
+    expectStatus(yield* t.detach(vmo), ZX_OK, "detach");
+    yield* t.expectStatusOf(c, ZX_ERR_IO);
+    yield* t.waitForPageComplete(vmo);
+  }),
 ];

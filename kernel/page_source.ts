@@ -283,7 +283,8 @@ export class PageSource {
 
   /**
    * Detach (or pager close, or VMO death): every outstanding request completes
-   * with ZX_OK; woken threads retry and now get BAD_STATE (spec 2.3).
+   * (`PageSource::Detach`); woken threads retry and now get BAD_STATE (spec 2.3), except a
+   * waiter an earlier OP_FAIL hit, which gets that error (audit row A5).
    */
   detach(): void {
     if (this.detached) return;
@@ -381,7 +382,9 @@ export class PageSource {
     this.provider.withdraw(r);
     for (const w of r.waiters()) {
       w.request = null;
-      if (w.waiting) this.#wake(w, how === "detach" ? ZX_OK : w.error, how);
+      // CompleteRequestLocked signals each waiter with its complete_status_, on detach too: a
+      // waiter an OP_FAIL already hit gets that error, the others ZX_OK (and then BAD_STATE).
+      if (w.waiting) this.#wake(w, w.error, how);
     }
     r.primary = null;
     r.overlap = [];

@@ -526,7 +526,9 @@ Deno.test("release: a fail-instead-of-block waiter leaves its request outstandin
 
 // ---------------------------------------------------------------- detach (2.3)
 
-Deno.test("detach: every request completes with ZX_OK, even one with a recorded error", () => {
+// PageSource::Detach completes each request through CompleteRequestLocked, which signals every
+// waiter with its complete_status_ (page_source.cc @ misttech/fuchsia ce4be33a).
+Deno.test("detach: every request completes; a waiter an OP_FAIL hit gets its error", () => {
   const { src, p } = setup();
   const a = waiter();
   const b = waiter(true);
@@ -537,10 +539,10 @@ Deno.test("detach: every request completes with ZX_OK, even one with a recorded 
   src.onPagesFailed(0, 1, ZX_ERR_IO);
   p.take();
   src.detach();
-  for (const w of [a, b]) {
-    assert.equal(w.waiting, false);
-    assert.equal(w.status, ZX_OK, "woken to retry; the retry gets BAD_STATE");
-  }
+  assert.equal(a.waiting, false);
+  assert.equal(a.status, ZX_ERR_IO, "its first page failed before the detach");
+  assert.equal(b.waiting, false);
+  assert.equal(b.status, ZX_OK, "woken to retry; the retry gets BAD_STATE");
   assert.deepEqual(reads(src), []);
   assert.deepEqual(src.outstanding("DIRTY"), []);
   assert.deepEqual(p.take().sort(), ["withdraw #1", "withdraw #2"]);
