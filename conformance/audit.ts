@@ -26,6 +26,7 @@ import {
   expectDirty,
   fill,
   info,
+  modified,
   readNow,
   resize,
   same,
@@ -343,5 +344,30 @@ export const AUDIT_CASES: readonly ConformanceCase[] = [
     expectStatus(yield* t.detach(vmo), ZX_OK, "detach");
     yield* t.expectStatusOf(c, ZX_ERR_IO);
     yield* t.waitForPageComplete(vmo);
+  }),
+  // VmObjectPaged::ZeroRangeInternal (vm_object_paged.cc @ misttech/fuchsia 056f3590) zeroes the
+  // whole pages before the partial last page: while the last page waits for its READ, the whole
+  // pages are already a dirty zero range.
+  pagerCase("A14", "OpZeroWholePagesBeforeTail", "dirty/writeback", function* (t) {
+    const vmo = yield* t.vmo(3);
+    const z = zeroer(t, vmo, 0, 2 * PAGE + 8);
+    yield* t.waitForPageRead(vmo, 2, 1);
+    yield* expectDirty(t, vmo, [[0, 2, "Z"]]);
+    yield* t.supplyOk(vmo, 2, 1);
+    yield* t.expectOk(z);
+    yield* expectDirty(t, vmo, [[0, 2, "Z"], [2, 1]]);
+    yield* t.expectNoPacket();
+  }),
+
+  // ZeroRangeInternal marks the VMO modified whenever ZeroPagesLocked processed any length,
+  // and ZeroPagesPreservingContentLocked counts pages already in a zero interval as processed.
+  pagerCase("A15", "OpZeroOverZeroRangeMarksModified", "query-stats", function* (t) {
+    const vmo = yield* t.vmo(1, ZX_VMO_RESIZABLE);
+    yield* resize(t, vmo, 2);
+    check(yield* modified(t, vmo), "a resize marks the VMO modified");
+    check(!(yield* modified(t, vmo)), "the query reset it");
+    expectStatus(yield* t.sys.vmoOpRange(vmo.handle, ZX_VMO_OP_ZERO, PAGE, PAGE), ZX_OK, "ZERO");
+    check(yield* modified(t, vmo), "zeroing a zero range marks the VMO modified");
+    yield* t.expectNoPacket();
   }),
 ];
