@@ -34,7 +34,7 @@ import {
   writeback,
   writer,
 } from "./_level2.ts";
-import { trapCases } from "./dirty.ts";
+import { trapCases, writeAcked } from "./dirty.ts";
 import {
   check,
   type ConformanceCase,
@@ -368,6 +368,43 @@ export const AUDIT_CASES: readonly ConformanceCase[] = [
     check(!(yield* modified(t, vmo)), "the query reset it");
     expectStatus(yield* t.sys.vmoOpRange(vmo.handle, ZX_VMO_OP_ZERO, PAGE, PAGE), ZX_OK, "ZERO");
     check(yield* modified(t, vmo), "zeroing a zero range marks the VMO modified");
+    yield* t.expectNoPacket();
+  }),
+  // WritebackEndLocked (vm_cow_pages.cc @ misttech/fuchsia 030dcba0): an interval truncated at its
+  // end keeps its AwaitingCleanLength, "it should be possible to apply the AwaitingCleanLength to
+  // any new zero intervals that get added later beyond the truncated interval". A write splits
+  // [1,5) under a zero BEGIN; zeroing the written page merges it back (AddZeroIntervalInternal
+  // keeps the left part's length), so END cleans the whole interval.
+  ...trapCases("A16", "OpZeroInsideZeroWriteback", "dirty/writeback", function* (t, trap) {
+    const vmo = yield* t.vmo(1, trap ? ZX_VMO_TRAP_DIRTY | ZX_VMO_RESIZABLE : ZX_VMO_RESIZABLE);
+    yield* t.supplyOk(vmo, 0, 1);
+    yield* resize(t, vmo, 5);
+    expectStatus(yield* begin(t, vmo, 1, 4, true), ZX_OK, "BEGIN zero [1,5)");
+    yield* writeAcked(t, vmo, 3, fill(1, 9), trap);
+    yield* expectDirty(t, vmo, [[1, 2, "Z"], [3, 1], [4, 1, "Z"]]);
+    expectStatus(
+      yield* t.sys.vmoOpRange(vmo.handle, ZX_VMO_OP_ZERO, 3 * PAGE, PAGE),
+      ZX_OK,
+      "ZERO",
+    );
+    yield* expectDirty(t, vmo, [[1, 4, "Z"]]);
+    expectStatus(yield* end(t, vmo, 1, 4), ZX_OK, "END [1,5)");
+    yield* expectDirty(t, vmo, []);
+    yield* t.expectNoPacket();
+  }),
+
+  // The same rule through resize: shrinking clips the interval's end but keeps its length
+  // (Resize -> ClipIntervalEnd), growing merges the new tail into it, so END cleans all of it.
+  pagerCase("A17", "ResizeRegrowInsideZeroWriteback", "resize", function* (t) {
+    const vmo = yield* t.vmo(1, ZX_VMO_RESIZABLE);
+    yield* t.supplyOk(vmo, 0, 1);
+    yield* resize(t, vmo, 5);
+    expectStatus(yield* begin(t, vmo, 1, 4, true), ZX_OK, "BEGIN zero [1,5)");
+    yield* resize(t, vmo, 3);
+    yield* resize(t, vmo, 5);
+    yield* expectDirty(t, vmo, [[1, 4, "Z"]]);
+    expectStatus(yield* end(t, vmo, 1, 4), ZX_OK, "END [1,5)");
+    yield* expectDirty(t, vmo, []);
     yield* t.expectNoPacket();
   }),
 ];

@@ -16,7 +16,16 @@
 
 import type { KernelEvent, PagePacket } from "../kernel/events.ts";
 import type { KernelObject } from "../kernel/handles.ts";
-import { KThread, MARKER, type Page, Pager, SuspendToken, Vmar, Vmo } from "../kernel/objects.ts";
+import {
+  KThread,
+  MARKER,
+  type Page,
+  Pager,
+  SuspendToken,
+  Vmar,
+  Vmo,
+  ZeroSlot,
+} from "../kernel/objects.ts";
 import type { PageRequest, Waiter } from "../kernel/page_source.ts";
 import { Port } from "../kernel/port.ts";
 import type { Monitor, World } from "../sim/world.ts";
@@ -217,6 +226,7 @@ function vmo(h: Hasher, v: Vmo, ranks: Map<PageRequest, number>, n: Names): void
     if (s === undefined) continue;
     h.num(p);
     if (s === MARKER) h.word(1);
+    else if (s instanceof ZeroSlot) h.word(2).num(s.awaitingEnd);
     else h.str((s as Page).state).bytes((s as Page).data).word((s as Page).shared ? 1 : 0);
   }
   h.word(0xffff);

@@ -98,13 +98,16 @@ import {
   ZX_VMO_UNBOUNDED,
 } from "./constants.ts";
 import {
+  beginZeroWriteback,
   dirtyInvalidationRanges,
   type DirtyRange,
   dirtyRanges,
   dirtyRunEnd,
-  dropAwaitingCleanOfRunAt,
+  endZeroWriteback,
   isDirtyPage,
   partialZeroIsNoop,
+  putZeroSlot,
+  takeZeroSlot,
 } from "./dirty.ts";
 import { assert } from "./assert.ts";
 import {
@@ -579,6 +582,7 @@ export class Kernel {
       if (dirtied) {
         const s = vmo.slots[p];
         if (s === MARKER || s instanceof ZeroSlot) {
+          takeZeroSlot(vmo.slots, p);
           vmo.slots[p] = { data: new Uint8Array(this.pageSize), state: "dirty" };
         } else (s as Page).state = "dirty";
         if (runStart < 0) runStart = p;
@@ -595,45 +599,28 @@ export class Kernel {
    * IS_ZERO); a zero interval's awaiting-clean window grows from its start, and only a
    * range that covers the interval's start sentinel changes it: one beginning partway into
    * the interval has no effect (`WritebackBeginLocked`'s TODO, vm_cow_pages.cc @ misttech
-   * 030dcba0; audit row W1).
+   * 030dcba0; audit row D2).
    */
   #writebackBegin(vmo: Vmo, start: number, end: number, isZero: boolean): void {
     for (let p = start; p < end; p++) {
       const s = vmo.slots[p];
       if (!isZero && isDirtyPage(s)) (s as Page).state = "awaiting-clean";
     }
-    let p = start;
-    while (p > 0 && vmo.slots[p - 1] instanceof ZeroSlot) p--;
-    while (p < end) {
-      if (!(vmo.slots[p] instanceof ZeroSlot)) {
-        p++;
-        continue;
-      }
-      let window = p;
-      while (window < end && (vmo.slots[window] as ZeroSlot | undefined)?.awaitingClean === true) {
-        window++;
-      }
-      let q = window;
-      if (start <= p) {
-        for (; q < end && vmo.slots[q] instanceof ZeroSlot; q++) {
-          (vmo.slots[q] as ZeroSlot).awaitingClean = true;
-        }
-      }
-      while (q < vmo.slots.length && vmo.slots[q] instanceof ZeroSlot) q++;
-      p = q;
-    }
+    beginZeroWriteback(vmo.slots, start, end);
   }
 
-  /** WRITEBACK_END (spec 2.5.4): AwaitingClean pages become Clean; awaited zero slots go absent. */
+  /**
+   * WRITEBACK_END (spec 2.5.4): AwaitingClean pages become Clean; zero intervals within the
+   * awaiting-clean end go absent or are clipped from the front (`WritebackEndLocked`).
+   */
   #writebackEnd(vmo: Vmo, start: number, end: number): void {
     for (let p = start; p < end; p++) {
       const s = vmo.slots[p];
-      if (s instanceof ZeroSlot) {
-        if (s.awaitingClean) vmo.slots[p] = undefined;
-      } else if (s !== undefined && s !== MARKER && (s as Page).state === "awaiting-clean") {
-        (s as Page).state = "clean";
+      if (s !== undefined && s !== MARKER && !(s instanceof ZeroSlot)) {
+        if ((s as Page).state === "awaiting-clean") (s as Page).state = "clean";
       }
     }
+    endZeroWriteback(vmo.slots, start, end);
   }
 
   // ---------------------------------------------------------------- ports
@@ -975,7 +962,7 @@ export class Kernel {
       if (vmo.childKind === "clone") vmo.parentLimit = Math.min(vmo.parentLimit, pages);
     } else {
       vmo.slots.length = pages;
-      if (source !== null) { for (let p = old; p < pages; p++) vmo.slots[p] = new ZeroSlot(); }
+      if (source !== null) { for (let p = old; p < pages; p++) putZeroSlot(vmo.slots, p); }
       if (pages > old) {
         const bytes = new Uint8Array((pages - old) * this.pageSize);
         this.sink.emit({ k: "store", tid: t.tid, vmo: vmo.koid, offset: vmo.size, bytes });
@@ -1135,8 +1122,7 @@ export class Kernel {
         gap = -1;
       }
       if (q < b && s !== MARKER && !(s instanceof ZeroSlot)) {
-        tgt.slots[q] = new ZeroSlot();
-        dropAwaitingCleanOfRunAt(tgt.slots, q + 1);
+        putZeroSlot(tgt.slots, q);
         this.sink.emit({
           k: "store",
           tid: t.tid,
@@ -1355,6 +1341,7 @@ export class Kernel {
   #materialize(vmo: Vmo, p: number): Page {
     const s = vmo.slots[p];
     if (s === undefined || s === MARKER || s instanceof ZeroSlot) {
+      takeZeroSlot(vmo.slots, p);
       const page: Page = { data: new Uint8Array(this.pageSize), state: "dirty" };
       vmo.slots[p] = page;
       return page;

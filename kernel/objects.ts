@@ -34,12 +34,17 @@ export const MARKER = Object.freeze({ marker: true as const });
 
 /**
  * One page of a Dirty zero interval (spec 1.2, 5.1): implicit zeros the kernel
- * created (resize grow, `ZX_VMO_OP_ZERO`), flagged while a writeback of it is
- * in flight (the interval's awaiting-clean length, kept per page).
+ * created (resize grow, `ZX_VMO_OP_ZERO`). A maximal run of zero slots is one interval, as
+ * upstream (`AddZeroIntervalInternal` merges neighbours); its first slot carries the
+ * interval's awaiting-clean length as an absolute end page (`kernel/dirty.ts` keeps it).
  */
 export class ZeroSlot {
-  /** Inside the awaiting-clean window of a `WRITEBACK_BEGIN`. */
-  awaitingClean = false;
+  /**
+   * On an interval's first slot: pages below this index are awaiting clean (Zircon's
+   * `AwaitingCleanLength`, from the start sentinel). It may lie past the interval's end when
+   * the interval was truncated; 0 on other slots.
+   */
+  awaitingEnd = 0;
 }
 
 /** What one page slot of a VMO holds; `undefined` is absent. */
