@@ -11,6 +11,7 @@ import {
   ZX_ERR_OUT_OF_RANGE,
   ZX_OK,
   ZX_VMO_CHILD_RESIZABLE,
+  ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE,
   ZX_VMO_CHILD_SNAPSHOT_MODIFIED,
   ZX_VMO_OP_COMMIT,
   ZX_VMO_OP_ZERO,
@@ -49,6 +50,25 @@ import {
 } from "./harness.ts";
 
 const SNAP = ZX_VMO_CHILD_SNAPSHOT_MODIFIED;
+const ALOW = ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE;
+
+/** Writes the 64-bit value `v` at the start of page `page` (the upstream tests' `val`). */
+function* putU64(t: PagerTest, vmo: TestVmo, page: number, v: number) {
+  const b = new Uint8Array(8);
+  new DataView(b.buffer).setBigUint64(0, BigInt(v), true);
+  expectStatus(yield* t.sys.vmoWrite(vmo.handle, b, page * PAGE), ZX_OK, "write");
+}
+
+/** The 64-bit value at the start of page `page`. */
+function* u64(t: PagerTest, vmo: TestVmo, page: number) {
+  const b = yield* readNow(t, vmo, page, 1);
+  return Number(new DataView(b.buffer, b.byteOffset).getBigUint64(0, true));
+}
+
+/** Pages `[page, page + pages)` of a child read as the root's content would (`CheckVmo`). */
+function* expectOriginal(t: PagerTest, vmo: TestVmo, page: number, pages: number, what: string) {
+  check(same(yield* readNow(t, vmo, page, pages), pattern(vmo, page, pages)), what);
+}
 
 /** A whole-page write of `byte` that must not block. */
 function* put(t: PagerTest, vmo: TestVmo, page: number, byte: number) {
@@ -405,6 +425,68 @@ export const AUDIT_CASES: readonly ConformanceCase[] = [
     yield* expectDirty(t, vmo, [[1, 4, "Z"]]);
     expectStatus(yield* end(t, vmo, 1, 4), ZX_OK, "END [1,5)");
     yield* expectDirty(t, vmo, []);
+    yield* t.expectNoPacket();
+  }),
+  // pager.cc CloneMightSeeIntermediateForks (misttech/fuchsia 6774606f): two at-least-on-write
+  // children of a clone, one over a range where the clone has no forked page, one over its fork.
+  // "With the current implementation we know deterministically that empty_child should see the
+  // original contents, and forked_child should see the forked": the first hangs from the root,
+  // the second below the clone and sees what the clone writes later.
+  pagerCase("A18", "CloneMightSeeIntermediateForks", "clone", function* (t) {
+    const root = yield* t.vmo(16);
+    yield* t.supplyOk(root, 0, 16);
+    const clone = yield* child(t, root, 16, ALOW, 0, false);
+    yield* putU64(t, clone, 8, 1);
+    const empty = yield* child(t, clone, 8, ALOW, 0, false);
+    const forked = yield* child(t, clone, 8, ALOW, 8, false);
+    yield* expectOriginal(t, empty, 0, 8, "empty child");
+    yield* expectOriginal(t, forked, 1, 7, "forked child");
+    check((yield* u64(t, forked, 0)) === 1, "the forked child sees the clone's fork");
+    yield* putU64(t, empty, 0, 2);
+    yield* putU64(t, forked, 1, 3);
+    yield* putU64(t, clone, 0, 4);
+    yield* putU64(t, clone, 9, 5);
+    yield* putU64(t, clone, 1, 6);
+    yield* putU64(t, clone, 10, 7);
+    check((yield* u64(t, empty, 0)) === 2, "the empty child's own fork");
+    check((yield* u64(t, forked, 1)) === 3, "the forked child's own fork");
+    yield* expectOriginal(t, empty, 1, 1, "the empty child hangs from the root");
+    check((yield* u64(t, forked, 2)) === 7, "the forked child sees the clone's later write");
+    yield* t.expectNoPacket();
+  }),
+
+  // pager.cc CloneSeesCorrectParentPages: a clone hung higher than the VMO it was created from
+  // still sees every page forked in between, and no more of an ancestor than each skipped
+  // clone's limit allowed ("thus see zeros instead").
+  pagerCase("A19", "CloneSeesCorrectParentPages", "clone", function* (t) {
+    const root = yield* t.vmo(16);
+    yield* t.supplyOk(root, 0, 16);
+    const child1 = yield* child(t, root, 14, ALOW, 1, false);
+    yield* putU64(t, child1, 0, 1);
+    yield* putU64(t, child1, 4, 2);
+    yield* putU64(t, child1, 8, 3);
+    const child2 = yield* child(t, child1, 14, ALOW, 0, false);
+    let child3 = yield* child(t, child2, 4, ALOW, 0, false);
+    check((yield* u64(t, child3, 0)) === 1, "child3 sees child1's fork");
+    yield* expectOriginal(t, child3, 1, 3, "child3");
+    let child4 = yield* child(t, child3, 4, ALOW, 1, false);
+    yield* expectOriginal(t, child4, 0, 3, "child4");
+    check((yield* u64(t, child4, 3)) === 0, "child4 is clipped by child3's limit");
+    expectStatus(yield* t.sys.handleClose(child4.handle), ZX_OK, "close child4");
+    expectStatus(yield* t.sys.handleClose(child3.handle), ZX_OK, "close child3");
+    child3 = yield* child(t, child2, 7, ALOW, 1, false);
+    yield* expectOriginal(t, child3, 0, 2, "child3 again");
+    yield* expectOriginal(t, child3, 4, 3, "child3 again, tail");
+    check((yield* u64(t, child3, 3)) === 2, "child3 sees child1's second fork");
+    child4 = yield* child(t, child3, 6, ALOW, 0, false);
+    yield* putU64(t, child4, 0, 4);
+    const child5 = yield* child(t, child4, 10, ALOW, 0, false);
+    const child6 = yield* child(t, child5, 7, ALOW, 1, false);
+    yield* expectOriginal(t, child6, 0, 2, "child6");
+    check((yield* u64(t, child6, 2)) === 2, "child6 sees child1's fork");
+    yield* expectOriginal(t, child6, 3, 2, "child6 middle");
+    check((yield* u64(t, child6, 5)) === 0, "child6 stops at child4's limit (page 5)");
+    check((yield* u64(t, child6, 6)) === 0, "child6 stops at child4's limit (page 6)");
     yield* t.expectNoPacket();
   }),
 ];

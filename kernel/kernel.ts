@@ -908,8 +908,8 @@ export class Kernel {
     this.#releaseOne(t, vmo);
     if (op === ZX_VMO_OP_ALWAYS_NEED) {
       const tgt = this.#view(vmo);
-      const shift = this.#viewOffset + (tgt.parent === null ? 0 : tgt.parentOffset);
-      const root = tgt.parent ?? tgt;
+      const shift = this.#viewOffset + tgt.rootShift;
+      const root = tgt.root;
       for (let p = start; p < end; p++) root.alwaysNeed.add(p + shift);
       // The hint's commit is best effort: its errors are not reported (spec 2.8.2).
       return this.#ret(t, name, ZX_OK);
@@ -1035,15 +1035,30 @@ export class Kernel {
       child = new Vmo(this.#newKoid(), ps, rounded, resizable, 0, null, null, 0);
       child.childKind = "clone";
       const pages = rounded / ps;
-      if (base.parent === null) {
-        child.parent = base;
-        child.parentOffset = at;
-        child.parentLimit = Math.max(0, Math.min(pages, base.pageCount - at));
+      const shares = base.parent !== null &&
+        (type === ZX_VMO_CHILD_SNAPSHOT_MODIFIED || base.hiddenParent);
+      if (!shares) {
+        // An at-least-on-write child hangs from the nearest VMO up the chain that holds pages in
+        // the range it sees (so it keeps seeing that clone's later writes), never higher, and
+        // sees no more of it than each clone skipped would have let it (pager.cc
+        // CloneMightSeeIntermediateForks, CloneSeesCorrectParentPages @ misttech 6774606f).
+        let node = base;
+        let off = at;
+        let lim = pages;
+        while (node.parent !== null) {
+          const seen = node.slots.slice(off, Math.min(node.pageCount, off + lim));
+          if (seen.some((x) => x !== undefined)) break;
+          lim = Math.max(0, Math.min(lim, node.parentLimit - off));
+          off += node.parentOffset;
+          node = node.parent;
+        }
+        child.parent = node;
+        child.parentOffset = off;
+        child.parentLimit = Math.max(0, Math.min(lim, node.pageCount - off));
       } else {
-        // The clone's private pages are snapshotted now; what it shows of the root stays live.
-        // A snapshot (or an at-least-on-write child upgraded to one below a hidden node) shares
-        // them with the clone for attribution until either side writes (snapshot.cc Smoke).
-        const shares = type === ZX_VMO_CHILD_SNAPSHOT_MODIFIED || base.hiddenParent;
+        // A snapshot (or an at-least-on-write child upgraded to one below a hidden node): the
+        // clone's private pages are copied now, and shared with it for attribution until either
+        // side writes (snapshot.cc Smoke); what it shows from further up stays live.
         child.parent = base.parent;
         child.parentOffset = base.parentOffset + at;
         child.parentLimit = Math.max(0, Math.min(pages, base.parentLimit - at));
@@ -1053,11 +1068,11 @@ export class Kernel {
           else if (s !== undefined) {
             const src = s as Page;
             const copy: Page = { data: src.data.slice(), state: "dirty" };
-            if (shares) copy.shared = src.shared ??= {};
+            copy.shared = src.shared ??= {};
             child.slots[p] = copy;
           }
         }
-        if (shares) base.hiddenParent = child.hiddenParent = true;
+        base.hiddenParent = child.hiddenParent = true;
       }
     }
     const rights = (ZX_DEFAULT_VMO_RIGHTS | (resizable ? ZX_RIGHT_RESIZE : 0)) &
@@ -1384,9 +1399,11 @@ export class Kernel {
       return this.#materialize(tgt, q);
     }
     if (s !== undefined) return write ? this.#materialize(tgt, q) : s;
-    if (q >= tgt.parentLimit) return write ? this.#materialize(tgt, q) : undefined;
-    const rs = parent.slots[q + tgt.parentOffset];
-    if (rs === undefined && parent.source !== null) return "READ";
+    // Up the chain of clones to the root (audit T3): a limit on the way reads as zero.
+    const hit = tgt.lookup(q);
+    if (hit === null) return write ? this.#materialize(tgt, q) : undefined;
+    const rs = hit.owner.slots[hit.page];
+    if (rs === undefined && hit.owner.source !== null) return "READ";
     if (!write) return rs;
     const page: Page = { data: new Uint8Array(this.pageSize), state: "dirty" };
     if (rs !== undefined && rs !== MARKER && !(rs instanceof ZeroSlot)) {
@@ -1410,9 +1427,11 @@ export class Kernel {
       return e;
     }
     limit = Math.min(limit, tgt.parentLimit);
-    while (
-      e < limit && tgt.slots[e] === undefined && parent.slots[e + tgt.parentOffset] === undefined
-    ) e++;
+    const root = tgt.root;
+    for (; e < limit; e++) {
+      const hit = tgt.lookup(e);
+      if (hit === null || hit.owner !== root || root.slots[hit.page] !== undefined) break;
+    }
     return e;
   }
 
@@ -1460,8 +1479,8 @@ export class Kernel {
       }
       if (need === null) return this.#dropWaiter(waitRoot, w, ZX_OK);
       const p = Math.floor(pos / ps);
-      const root = tgt.parent ?? tgt;
-      const shift = tgt.parent === null ? off : off + tgt.parentOffset;
+      const root = tgt.root;
+      const shift = off + tgt.rootShift;
       const rp = p + shift;
       const source = root.source!;
       const r = w.request;
@@ -1500,8 +1519,8 @@ export class Kernel {
       const tgt = this.#view(vmo);
       const off = this.#viewOffset;
       const stop = Math.min(end, vmo.pageCount);
-      const root = tgt.parent ?? tgt;
-      const shift = tgt.parent === null ? off : off + tgt.parentOffset;
+      const root = tgt.root;
+      const shift = off + tgt.rootShift;
       let p = start;
       let need: RequestType | null = null;
       for (; p < stop; p++) {
@@ -1518,8 +1537,10 @@ export class Kernel {
             root.slots[q] = { data: new Uint8Array(this.pageSize), state: "clean" };
           }
         } else if (s === undefined && q < tgt.parentLimit) {
-          if (root.slots[q + tgt.parentOffset] === undefined) need = "READ";
-          else if (fork) this.#touch(tgt, q, true);
+          const hit = tgt.lookup(q);
+          if (hit !== null && hit.owner === root && root.slots[hit.page] === undefined) {
+            need = "READ";
+          } else if (fork && hit !== null) this.#touch(tgt, q, true);
         }
         if (need !== null) break;
       }
@@ -1557,8 +1578,8 @@ export class Kernel {
       const off = this.#viewOffset;
       const got = this.#touch(tgt, p + off, write);
       if (got === "READ" || got === "DIRTY") {
-        const root = tgt.parent ?? tgt;
-        const rp = p + off + (tgt.parent === null ? 0 : tgt.parentOffset);
+        const root = tgt.root;
+        const rp = p + off + tgt.rootShift;
         this.#hold(t, m.vmo);
         const st = root.source!.populate(w, got, rp, rp + 1);
         const ws = st === ZX_OK ? yield* this.#wait(t, root, w) : st;
@@ -1699,9 +1720,11 @@ export class Kernel {
   }
 
   #maybeDestroy(vmo: Vmo): void {
+    // Once nothing but children keeps it, the VMO is gone for userspace (its children count on
+    // its parent); a clone's pages may still serve the children hanging from it.
+    if (vmo.handleCount + vmo.mappings + vmo.inflight === 0) releaseUserChildren(vmo);
     if (vmo.dead || vmo.refs > 0) return;
     vmo.dead = true;
-    releaseUserChildren(vmo);
     const parent = vmo.parent;
     if (parent !== null) {
       parent.children.splice(parent.children.indexOf(vmo), 1);

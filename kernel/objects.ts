@@ -134,6 +134,31 @@ export class Vmo implements KernelObject {
     this.slots = new Array(size / pageSize);
   }
 
+  /** Pages from the root's page 0 to this clone's page 0 (the sum of the chain's offsets). */
+  get rootShift(): number {
+    let n = 0;
+    for (let v: Vmo | null = this; v.parent !== null; v = v.parent) n += v.parentOffset;
+    return n;
+  }
+
+  /**
+   * Where page `q` of a clone finds its content: the nearest VMO up the chain of clones that
+   * holds a slot there, or the root (whose slot may be absent: a READ), walking through each
+   * parent only below that clone's limit. Null when a limit cuts the view: the page reads as
+   * zero (`FindPageContentLocked`, vm_cow_pages.cc @ misttech/fuchsia 030dcba0).
+   */
+  lookup(q: number): { owner: Vmo; page: number } | null {
+    // deno-lint-ignore no-this-alias
+    let v: Vmo = this;
+    let p = q;
+    for (;;) {
+      if (v.slots[p] !== undefined || v.parent === null) return { owner: v, page: p };
+      if (p >= v.parentLimit) return null;
+      p += v.parentOffset;
+      v = v.parent;
+    }
+  }
+
   /** Number of pages. */
   get pageCount(): number {
     return this.size / this.pageSize;
@@ -151,7 +176,10 @@ export class Vmo implements KernelObject {
    */
   populatedScaledBytes(): number {
     const holders = new Map<object, number>();
-    const tree = [this.root, ...this.root.children.filter((c) => c.childKind === "clone")];
+    const tree: Vmo[] = [this.root];
+    for (let i = 0; i < tree.length; i++) {
+      for (const c of tree[i].children) if (c.childKind === "clone") tree.push(c);
+    }
     for (const v of tree) {
       if (v.dead) continue;
       for (const s of v.slots) {
