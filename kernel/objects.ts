@@ -137,7 +137,8 @@ export class Vmo implements KernelObject {
   /** Pages from the root's page 0 to this clone's page 0 (the sum of the chain's offsets). */
   get rootShift(): number {
     let n = 0;
-    for (let v: Vmo | null = this; v.parent !== null; v = v.parent) n += v.parentOffset;
+    // deno-lint-ignore no-this-alias
+    for (let v: Vmo = this; v.parent !== null; v = v.parent) n += v.parentOffset;
     return n;
   }
 
