@@ -175,8 +175,8 @@ export function putZeroSlot(slots: Slot[], p: number): void {
  * @example
  * ```ts
  * import { putZeroSlot, takeZeroSlot, zeroSlotAwaitingClean } from "./dirty.ts";
- * import { ZeroSlot } from "./objects.ts";
- * const slots = [undefined, undefined, undefined];
+ * import { type Slot, ZeroSlot } from "./objects.ts";
+ * const slots: Slot[] = [undefined, undefined, undefined];
  * for (const p of [0, 1, 2]) putZeroSlot(slots, p);
  * (slots[0] as ZeroSlot).awaitingEnd = 3;
  * takeZeroSlot(slots, 1);
