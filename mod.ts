@@ -142,7 +142,29 @@ export {
   replayCase,
   writeCase,
 } from "./properties/corpus.ts";
-export { type CampaignOptions, type CampaignSummary, runCampaign } from "./fuzz/orchestrate.ts";
+export {
+  type CampaignFinding,
+  type CampaignOptions,
+  type CampaignSummary,
+  runCampaign,
+  type StoppedRun,
+  type SummaryFinding,
+  type TimelinePoint,
+} from "./fuzz/orchestrate.ts";
+export type { InputKind } from "./fuzz/engine.ts";
+export type { ProgramChecks, ProgramFinding } from "./fuzz/programs/campaign.ts";
+export type {
+  Arg,
+  CallName,
+  CallRef,
+  CallSpec,
+  Param,
+  Produces,
+  Program,
+  ProgramCall,
+  ProgramThread,
+} from "./fuzz/programs/program.ts";
+export { CALLS } from "./fuzz/programs/program.ts";
 export type { Finding, PortfolioStrategy, RunPlan, Swarm } from "./fuzz/campaign.ts";
 export {
   type Case as ShrinkCase,

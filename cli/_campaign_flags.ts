@@ -8,8 +8,33 @@
 import { cpus } from "node:os";
 import { wallMs } from "../fuzz/clock.ts";
 import { type FlagSpec, intFlag } from "./args.ts";
+import { DEFAULT_MEMORY_MB, DEFAULT_RUN_TIMEOUT } from "../fuzz/orchestrate.ts";
 
-/** --seconds, --workers, --seed, --max-shrink, --json, --help (each campaign adds its own --runs). */
+/** --run-timeout and --memory: the watchdog's limits of one run (campaigns, sim, repro). */
+export const RUN_LIMIT_FLAGS: Record<string, FlagSpec> = {
+  "run-timeout": {
+    type: "string",
+    value: "S",
+    help: `wall-clock limit of one run; past it: service-hang (default ${DEFAULT_RUN_TIMEOUT})`,
+  },
+  memory: {
+    type: "string",
+    value: "MIB",
+    help: `heap limit of a worker; past it: out-of-memory (default ${DEFAULT_MEMORY_MB})`,
+  },
+};
+
+/** The run limits: seconds per run and worker heap MiB. */
+export function campaignLimits(
+  values: Record<string, string | boolean | undefined>,
+): { runTimeout: number; memoryMb: number } {
+  return {
+    runTimeout: intFlag(values, "run-timeout", DEFAULT_RUN_TIMEOUT, 1, 3600),
+    memoryMb: intFlag(values, "memory", DEFAULT_MEMORY_MB, 32, 65536),
+  };
+}
+
+/** --seconds, --workers, --seed, --max-shrink, the run limits, --json, --help (each campaign adds --runs). */
 export const CAMPAIGN_FLAGS: Record<string, FlagSpec> = {
   seconds: {
     type: "string",
@@ -23,6 +48,7 @@ export const CAMPAIGN_FLAGS: Record<string, FlagSpec> = {
   },
   seed: { type: "string", value: "N", help: "campaign seed (default: from the clock, printed)" },
   "max-shrink": { type: "string", value: "N", help: "shrink attempts per failure (default 2000)" },
+  ...RUN_LIMIT_FLAGS,
   json: { type: "boolean", help: "print the summary as JSON" },
   help: { type: "boolean", help: "show this help" },
 };

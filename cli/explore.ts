@@ -143,13 +143,14 @@ async function main(): Promise<number> {
   console.log(`counterexample: ${cx.preemptions} preemptions, ${cx.steps} steps`);
   console.log(`failing verdict: ${describeVerdict(cx.verdict)}`);
   console.log(`decision-list: ${cx.decisions.join(",")}`);
-  // The signature names the failing site, which needs the trace of the run.
-  const traced = runScenario(scenario, {
+  // A thread's exception is signed as such even where a checker judged it: replay for the raw verdict.
+  const raw = runScenario(scenario, {
     decisions: cx.decisions,
     monitors: kernelInvariants(),
     services,
-  });
-  const signature = signatureOf(cx.verdict, traced) ?? `explore:${cx.verdict.kind}`;
+    keepTrace: false,
+  }).verdict;
+  const signature = signatureOf(cx.verdict, raw) ?? `explore:${cx.verdict.kind}`;
   const doc: CorpusCase = {
     format: CASE_FORMAT,
     description:

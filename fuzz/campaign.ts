@@ -8,7 +8,8 @@
  */
 
 import { makeRng } from "../sim/rng.ts";
-import { runScenario } from "../sim/run.ts";
+import { makeStrategy, runScenario } from "../sim/run.ts";
+import type { Strategy } from "../sim/strategy.ts";
 import {
   EVENT_KINDS,
   LEVEL2_EVENT_KINDS,
@@ -130,42 +131,77 @@ export interface RunContext {
 
 /** The outcome of one run. */
 export interface RunOutcome {
+  /** The verdict, settled by the checkers. */
   readonly verdict: Verdict;
+  /** The run's own verdict before the checkers judged hangs and thread faults. */
+  readonly raw: Verdict;
+  /** Dedupe signature (fuzz/signature.ts); null for a pass. */
+  readonly signature: string | null;
   readonly steps: number;
   readonly decisions: readonly number[];
   readonly traceHash: string;
 }
 
+/** A strategy that tells `record` each pick it makes (the watchdog's record of a run it may stop). */
+export function recording(strategy: Strategy, record: (pick: number) => void): Strategy {
+  return {
+    name: strategy.name,
+    pick(c) {
+      const v = strategy.pick(c);
+      record(v);
+      return v;
+    },
+  };
+}
+
 /**
- * Runs a plan's scenario under its strategy and settles the verdict with the
- * checkers (no trace kept: campaigns keep memory flat).
+ * Runs a plan's scenario under its strategy, settles the verdict with the
+ * checkers and signs it (no trace kept: campaigns keep memory flat).
+ * `record`, if given, sees every pick of the plan's strategy as it is made.
  */
-export function executePlan(plan: RunPlan, scenario: Scenario, ctx: RunContext): RunOutcome {
+export function executePlan(
+  plan: RunPlan,
+  scenario: Scenario,
+  ctx: RunContext,
+  record?: (pick: number) => void,
+): RunOutcome {
   const monitors = ctx.monitors();
-  const run = runScenario(scenario, {
+  const base = makeStrategy(scenario, {
     seed: plan.runSeed,
     strategy: plan.strategy.kind,
     pctDepth: plan.strategy.kind === "pct" ? plan.strategy.depth : undefined,
+  });
+  const run = runScenario(scenario, {
+    seed: plan.runSeed,
+    strategy: record === undefined ? base : recording(base, record),
     monitors,
     services: ctx.services,
     keepTrace: false,
     makeKernel: ctx.makeKernel,
   });
+  const verdict = settleVerdict(run, monitors);
   return {
-    verdict: settleVerdict(run, monitors),
+    verdict,
+    raw: run.verdict,
+    signature: signatureOf(verdict, run.verdict),
     steps: run.steps,
     decisions: run.decisions,
     traceHash: run.traceHash,
   };
 }
 
-/** Replays a case with its trace, settles its verdict, and returns its signature (null: it passes). */
+/** Replays a case, settles its verdict, and returns its signature (null: it passes). */
 export function signatureOfCase(c: Case, seed: number, ctx: RunContext): string | null {
   const r = checkCase(
     { scenario: c.scenario, decisions: c.decisions, seed },
-    { monitors: ctx.monitors, services: ctx.services, makeKernel: ctx.makeKernel },
+    {
+      monitors: ctx.monitors,
+      services: ctx.services,
+      makeKernel: ctx.makeKernel,
+      keepTrace: false,
+    },
   );
-  return signatureOf(r.verdict, r.run);
+  return signatureOf(r.verdict, r.run.verdict);
 }
 
 /** A shrunk failure, ready to become a corpus case. */
@@ -194,7 +230,11 @@ export interface Finding {
   readonly shrinkAttempts: number;
 }
 
-/** Replays a failing run with its trace, signs it, and shrinks it. */
+/**
+ * Replays a failing run from its decisions and, if it fails again with the
+ * same signature, shrinks it. Null: the replay did not fail the same way
+ * (nondeterminism, reported by the caller).
+ */
 export function investigate(
   plan: RunPlan,
   scenario: Scenario,
@@ -204,15 +244,20 @@ export function investigate(
   abort?: () => boolean,
 ): Finding | null {
   const first: Case = { scenario, decisions: outcome.decisions };
-  const signature = signatureOfCase(first, plan.runSeed, ctx);
-  if (signature === null) return null; // not reproducible from its decisions: a harness bug; reported by the caller
+  const signature = outcome.signature;
+  if (signature === null || signatureOfCase(first, plan.runSeed, ctx) !== signature) return null;
   const shrunk = shrinkCase(first, {
     fails: (c) => {
       const r = checkCase(
         { scenario: c.scenario, decisions: c.decisions, seed: plan.runSeed },
-        { monitors: ctx.monitors, services: ctx.services, makeKernel: ctx.makeKernel },
+        {
+          monitors: ctx.monitors,
+          services: ctx.services,
+          makeKernel: ctx.makeKernel,
+          keepTrace: false,
+        },
       );
-      return signatureOf(r.verdict, r.run) === signature && r.run.decisions;
+      return signatureOf(r.verdict, r.run.verdict) === signature && r.run.decisions;
     },
     maxAttempts,
     abort,

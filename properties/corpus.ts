@@ -41,7 +41,7 @@ export const CaseSchema = z.object({
   strategy: z.literal("replay"),
   checkers: z.enum(CHECKER_SETS),
   expected: z.string().regex(
-    /^(pass|hang|step-budget|kernel-assertion|thread-fault|invariant:[a-z0-9.-]+)$/,
+    /^(pass|hang|step-budget|kernel-assertion|thread-fault|service-hang|out-of-memory|invariant:[a-z0-9.-]+)$/,
     "pass, a verdict kind, or invariant:<name>",
   ),
   traceHash: z.string().regex(/^[0-9a-f]{16}$/, "16 hex digits"),

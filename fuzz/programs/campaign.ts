@@ -3,14 +3,17 @@
  * random program or a mutation of one from the queue, and a program whose
  * run reached an abstract kernel state never seen before joins the queue.
  * Unguided mode runs fresh programs only (the baseline guidance must beat).
- * A failing run is replayed with its trace, signed, deduped, and shrunk.
+ * A failing run is signed from its own verdict and compared with the known
+ * signatures first; only a new one is replayed and shrunk.
  *
  * @module
  */
 
 import type { Kernel, KernelOptions } from "../../kernel/kernel.ts";
 import { makeRng, type Rng } from "../../sim/rng.ts";
+import { pctStrategy, randomStrategy, type Strategy } from "../../sim/strategy.ts";
 import type { Monitor, Verdict } from "../../sim/world.ts";
+import { PORTFOLIO, type PortfolioStrategy } from "../campaign.ts";
 import { generalize, signatureOf } from "../signature.ts";
 import { generateProgram, mutateProgram, rngDraw } from "./generate.ts";
 import { callCount, type Program } from "./program.ts";
@@ -29,6 +32,8 @@ export function checksMonitors(checks: ProgramChecks): () => Monitor[] {
 export interface ProgramRunContext {
   readonly makeKernel?: (options: KernelOptions) => Kernel;
   readonly checks: ProgramChecks;
+  /** Called as each run starts, replays included (a campaign watchdog's heartbeat). */
+  readonly beat?: () => void;
 }
 
 /** The dedupe signature of a failing program run; null if it passes. */
@@ -37,16 +42,20 @@ export function programSignature(
   seed: number,
   ctx: ProgramRunContext,
 ): string | null {
+  ctx.beat?.();
   const run = runProgram(c.program, {
     seed,
     decisions: c.decisions,
     makeKernel: ctx.makeKernel,
     monitors: checksMonitors(ctx.checks),
-    keepTrace: true,
   });
-  const base = signatureOf(run.verdict, run);
+  return signProgramVerdict(run.verdict);
+}
+
+/** The dedupe signature of a program run's verdict; null for a pass. */
+export function signProgramVerdict(v: Verdict): string | null {
+  const base = signatureOf(v);
   if (base === null) return null;
-  const v = run.verdict;
   // The program's own oracles name the broken promise in the message: keep its shape.
   if (v.kind === "invariant" && (v.invariant === CONTRACT || v.invariant === LIFETIME)) {
     return `${base}:${generalize(v.message.replace(/^t\d+#\d+ /, "")).slice(0, 90)}`;
@@ -56,20 +65,32 @@ export function programSignature(
 
 /** A failure, shrunk and ready to become a corpus case. */
 export interface ProgramFinding {
+  /** Dedupe key of the failure (fuzz/signature.ts). */
   readonly signature: string;
-  /** Iteration of the loop that found it. */
+  /** Run index that found it. */
   readonly run: number;
+  /** Seed of the schedule (and the replay fallback). */
   readonly seed: number;
+  /** The shrunk program. */
   readonly program: Program;
+  /** The complete decision list of the shrunk program's run. */
   readonly decisions: readonly number[];
+  /** Its verdict. */
   readonly verdict: Verdict;
+  /** Its trace hash. */
   readonly traceHash: string;
+  /** Calls before shrinking. */
   readonly originalCalls: number;
+  /** Calls after shrinking. */
   readonly shrunkCalls: number;
+  /** Candidate runs the shrinker tried. */
   readonly shrinkAttempts: number;
 }
 
-/** Replays a failing program with its trace, signs it and shrinks it. */
+/**
+ * Replays a failing program from its decisions and, if it fails again with
+ * `signature`, shrinks it. Null: the replay did not fail the same way.
+ */
 export function investigateProgram(
   program: Program,
   seed: number,
@@ -78,9 +99,10 @@ export function investigateProgram(
   ctx: ProgramRunContext,
   maxAttempts = 2000,
   abort?: () => boolean,
+  signature: string | null = programSignature({ program, decisions }, seed, ctx),
 ): ProgramFinding | null {
-  const signature = programSignature({ program, decisions }, seed, ctx);
   if (signature === null) return null;
+  if (programSignature({ program, decisions }, seed, ctx) !== signature) return null;
   const shrunk = shrinkProgram({ program, decisions }, {
     fails: (c) => programSignature(c, seed, ctx) === signature,
     maxAttempts,
@@ -118,15 +140,46 @@ export interface ProgramFuzzerOptions extends ProgramRunContext {
   readonly maxShrink?: number;
   /** Most programs kept in the queue. Default 4000. */
   readonly maxQueue?: number;
+  /**
+   * Schedule each run with a strategy drawn from the campaign portfolio
+   * (uniform random and PCT at depths 1 to 3). Default false: uniform random.
+   */
+  readonly portfolio?: boolean;
+}
+
+/** The schedule of a program run under a portfolio strategy. */
+export function programStrategy(
+  program: Program,
+  seed: number,
+  strategy: PortfolioStrategy,
+): Strategy {
+  if (strategy.kind === "random") return randomStrategy(seed);
+  const calls = callCount(program);
+  return pctStrategy(seed, { depth: strategy.depth, steps: Math.min(100_000, 8 * calls + 16) });
+}
+
+/** A failing program run, before it is investigated. */
+export interface ProgramFailure {
+  readonly program: Program;
+  readonly seed: number;
+  readonly decisions: readonly number[];
+  readonly signature: string;
 }
 
 /** What one iteration did. */
 export interface FuzzStep {
   readonly steps: number;
   readonly failed: boolean;
+  /** The failure's signature (null: the run passed). */
+  readonly signature: string | null;
   /** State signatures this run reached that no earlier run had. */
   readonly fresh: readonly number[];
+  /** The failing run (null: it passed), for a caller that investigates it later. */
+  readonly failure: ProgramFailure | null;
+  /** The shrunk finding, when the failure was new and `claim` allowed investigating it. */
   readonly finding: ProgramFinding | null;
+  /** True when a new failure did not fail the same way again on replay. */
+  readonly unreproduced: boolean;
 }
 
 /** The fuzzing loop, one iteration at a time (so callers own budgets and stop flags). */
@@ -159,16 +212,45 @@ export class ProgramFuzzer {
     return p;
   }
 
-  /** Runs one program; a new failure is investigated (signed and shrunk). */
-  step(abort?: () => boolean): FuzzStep {
+  /**
+   * Runs one program (run index `k`, default its count). A failure is signed
+   * from the run's own verdict; one with a known signature is only counted.
+   * A new one is investigated (replayed, shrunk) when `claim(signature)` says
+   * so (default: always). `record` sees every pick of the run's schedule.
+   */
+  step(
+    abort?: () => boolean,
+    options: {
+      k?: number;
+      claim?: (signature: string) => boolean;
+      record?: (pick: number) => void;
+      /** Called with the program and its seed before it runs (the watchdog's record). */
+      starting?: (program: Program, seed: number) => void;
+    } = {},
+  ): FuzzStep {
     const program = this.next();
-    const k = this.runs++;
+    const k = options.k ?? this.runs;
+    this.runs++;
     const seed = this.#rng.int(2 ** 31);
+    const strategy = this.options.portfolio
+      ? PORTFOLIO[this.#rng.int(PORTFOLIO.length)]
+      : { kind: "random" as const };
+    options.starting?.(program, seed);
+    const base = programStrategy(program, seed, strategy);
+    const record = options.record;
     const run = runProgram(program, {
       seed,
       makeKernel: this.options.makeKernel,
       monitors: checksMonitors(this.options.checks),
       signatures: true,
+      strategy: record === undefined ? base : {
+        name: base.name,
+        pick: (c) => {
+          const v = base.pick(c);
+          record(v);
+          return v;
+        },
+      },
     });
     const fresh: number[] = [];
     for (const s of run.signatures) {
@@ -182,10 +264,14 @@ export class ProgramFuzzer {
       const max = this.options.maxQueue ?? 4000;
       if (this.queue.length > max) this.queue.splice(this.#rng.int(max >> 1), 1);
     }
-    const failed = run.verdict.kind !== "pass";
+    const signature = signProgramVerdict(run.verdict);
     let finding: ProgramFinding | null = null;
-    if (failed) {
-      const f = investigateProgram(
+    let unreproduced = false;
+    // Dedupe before shrinking: a known signature costs nothing more than its run.
+    if (
+      signature !== null && !this.failures.has(signature) && (options.claim?.(signature) ?? true)
+    ) {
+      finding = investigateProgram(
         program,
         seed,
         run.decisions,
@@ -193,12 +279,19 @@ export class ProgramFuzzer {
         this.options,
         this.options.maxShrink ?? 2000,
         abort,
+        signature,
       );
-      if (f !== null && !this.failures.has(f.signature)) {
-        this.failures.add(f.signature);
-        finding = f;
-      }
+      if (finding !== null) this.failures.add(signature);
+      else unreproduced = true;
     }
-    return { steps: run.steps, failed, fresh, finding };
+    return {
+      steps: run.steps,
+      failed: signature !== null,
+      signature,
+      failure: signature === null ? null : { program, seed, decisions: run.decisions, signature },
+      fresh,
+      finding,
+      unreproduced,
+    };
   }
 }

@@ -74,7 +74,9 @@ export type Param =
 
 /** One call the programs can make: its parameters, and what it produces. */
 export interface CallSpec {
+  /** What each argument is. */
   readonly params: readonly Param[];
+  /** The kind of object (or value) the call's result names, for later calls to use. */
   readonly produces: Produces;
   /** May park the thread on a pager request (so pager error codes are allowed). */
   readonly blocking: boolean;
@@ -148,7 +150,9 @@ export const CALL_NAMES: readonly CallName[] = Object.keys(CALLS) as CallName[];
 
 /** One call of a program thread. */
 export interface ProgramCall {
+  /** The syscall. */
   readonly call: CallName;
+  /** Its arguments: values or references to earlier calls' results. */
   readonly args: readonly Arg[];
 }
 
@@ -156,6 +160,7 @@ export interface ProgramCall {
 export interface ProgramThread {
   /** Return ZX_ERR_SHOULD_WAIT instead of blocking on the pager (the documented old mode). */
   readonly failInsteadOfBlock: boolean;
+  /** The thread's calls, in order. */
   readonly calls: readonly ProgramCall[];
 }
 
@@ -165,6 +170,7 @@ export interface Program {
   readonly pageSize: number;
   /** Overtime timeout of pager waits, in ticks; 0: never. */
   readonly overtimeTicks: number;
+  /** The program's threads. */
   readonly threads: readonly ProgramThread[];
 }
 
