@@ -73,7 +73,7 @@ export {
   type ScenarioInput,
   SERVICE_KINDS,
   type ServiceSpec,
-} from "./sim/scenario.ts";
+} from "./scenario/schema.ts";
 export {
   type OpOutcome,
   type RunOptions,
@@ -81,8 +81,8 @@ export {
   type ScenarioNames,
   type ScenarioRun,
   type StrategyName,
-} from "./sim/run.ts";
-export { DEFAULT_SCENARIO } from "./sim/default_scenario.ts";
+} from "./scenario/interpreter.ts";
+export { DEFAULT_SCENARIO } from "./scenario/default.ts";
 export {
   backingPage,
   backingRange,

@@ -85,14 +85,14 @@ export function summaryText(s: CampaignSummary): string {
 }
 
 async function main(): Promise<number> {
-  // Syscall-program fuzzing of the kernel has its own flags (fuzz/programs/cli.ts).
+  // Syscall-program fuzzing of the kernel has its own flags (cli/fuzz_programs.ts).
   if (Deno.args.some((a) => a === "--mode" || a.startsWith("--mode="))) {
     const i = Deno.args.indexOf("--mode");
     const mode = i >= 0
       ? Deno.args[i + 1]
       : Deno.args.find((a) => a.startsWith("--mode="))!.slice(7);
     if (mode === "programs") {
-      const { fuzzPrograms } = await import("../fuzz/programs/cli.ts");
+      const { fuzzPrograms } = await import("./fuzz_programs.ts");
       return await fuzzPrograms(Deno.args);
     }
     if (mode !== "scenarios") {

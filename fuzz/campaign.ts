@@ -8,14 +8,14 @@
  */
 
 import { makeRng } from "../sim/rng.ts";
-import { runScenario } from "../sim/run.ts";
+import { runScenario } from "../scenario/interpreter.ts";
 import {
   EVENT_KINDS,
   LEVEL2_EVENT_KINDS,
   parseScenario,
   type Scenario,
   SCENARIO_FORMAT,
-} from "../sim/scenario.ts";
+} from "../scenario/schema.ts";
 import type { Monitor, Verdict } from "../sim/world.ts";
 import type { PagerService } from "../services/service.ts";
 import type { Kernel, KernelOptions } from "../kernel/kernel.ts";

@@ -8,7 +8,7 @@
  */
 
 import type { Finding } from "./campaign.ts";
-import type { Scenario } from "../sim/scenario.ts";
+import type { Scenario } from "../scenario/schema.ts";
 import type { CheckerSet } from "../properties/corpus.ts";
 import { Stopwatch } from "./clock.ts";
 import { SOMETIMES } from "./sometimes.ts";

@@ -8,7 +8,7 @@
  * @module
  */
 
-import { parseScenario, type Scenario } from "../sim/scenario.ts";
+import { parseScenario, type Scenario } from "../scenario/schema.ts";
 
 /** A case: a scenario and the decision list that drives it. */
 export interface Case {

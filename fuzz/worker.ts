@@ -10,7 +10,7 @@ import { pathToFileURL } from "node:url";
 import { resolve } from "node:path";
 import type { PagerService } from "../services/service.ts";
 import { withService } from "../cli/sim.ts";
-import type { Scenario } from "../sim/scenario.ts";
+import type { Scenario } from "../scenario/schema.ts";
 import {
   executePlan,
   type Finding,

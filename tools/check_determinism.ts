@@ -11,7 +11,16 @@
  */
 
 /** Folders whose code decides a run's outcome. */
-export const DECIDING_DIRS = ["kernel", "sim", "properties", "services", "zoo", "explore"];
+export const DECIDING_DIRS = [
+  "kernel",
+  "sim",
+  "scenario",
+  "program",
+  "properties",
+  "services",
+  "zoo",
+  "explore",
+];
 
 /** Forbidden sources of nondeterminism, with why each is forbidden. */
 export const FORBIDDEN: readonly { pattern: RegExp; why: string }[] = [

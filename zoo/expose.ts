@@ -8,8 +8,8 @@
  * @module
  */
 
-import { parseScenario, type Scenario } from "../sim/scenario.ts";
-import { runScenario, type StrategyName } from "../sim/run.ts";
+import { parseScenario, type Scenario } from "../scenario/schema.ts";
+import { runScenario, type StrategyName } from "../scenario/interpreter.ts";
 import { checkCase, settleVerdict, verdictLabel } from "../properties/check_case.ts";
 import { CASE_FORMAT, type CorpusCase, writeCase } from "../properties/corpus.ts";
 import { shrinkCase } from "../fuzz/shrink.ts";

@@ -9,7 +9,7 @@
  * @module
  */
 
-import type { ScenarioInput } from "../sim/scenario.ts";
+import type { ScenarioInput } from "../scenario/schema.ts";
 import type { Monitor } from "../sim/world.ts";
 import type { PagerService } from "../services/service.ts";
 import { kernelInvariants } from "../properties/kernel_invariants.ts";

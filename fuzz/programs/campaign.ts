@@ -12,9 +12,9 @@ import type { Kernel, KernelOptions } from "../../kernel/kernel.ts";
 import { makeRng, type Rng } from "../../sim/rng.ts";
 import type { Monitor, Verdict } from "../../sim/world.ts";
 import { generalize, signatureOf } from "../signature.ts";
-import { generateProgram, mutateProgram, rngDraw } from "./generate.ts";
-import { callCount, type Program } from "./program.ts";
-import { CONTRACT, LIFETIME, programMonitors, runProgram } from "./run_program.ts";
+import { generateProgram, mutateProgram, rngDraw } from "../../program/generate.ts";
+import { callCount, type Program } from "../../program/program.ts";
+import { CONTRACT, LIFETIME, programMonitors, runProgram } from "../../program/run.ts";
 import { type ProgramCase, shrinkProgram } from "./shrink.ts";
 
 /** Which checkers a program run uses. */

@@ -9,7 +9,13 @@
  */
 
 import { decisionCuts } from "../shrink.ts";
-import { type Arg, type Program, type ProgramCall, removeCall, removeThread } from "./program.ts";
+import {
+  type Arg,
+  type Program,
+  type ProgramCall,
+  removeCall,
+  removeThread,
+} from "../../program/program.ts";
 
 /** A failing run's input: the program and the decision list that drives it. */
 export interface ProgramCase {

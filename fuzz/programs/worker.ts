@@ -9,7 +9,7 @@
 
 import { wallMs } from "../clock.ts";
 import { type ProgramChecks, type ProgramFinding, ProgramFuzzer } from "./campaign.ts";
-import { MUTANTS } from "./mutants.ts";
+import { MUTANTS } from "../../zoo/mutants.ts";
 
 /** What the main thread tells a worker. */
 export interface ProgramWorkerStart {

@@ -3,25 +3,18 @@
  * runs the campaign on workers, writes findings to the corpus as
  * `pagersim/program@1` cases, and prints the summary. `cli/fuzz.ts` calls
  * {@linkcode fuzzPrograms}; it also runs on its own:
- * `deno run --allow-read --allow-write --allow-env --allow-sys fuzz/programs/cli.ts --seconds 60`.
+ * `deno run --allow-read --allow-write --allow-env --allow-sys cli/fuzz_programs.ts --seconds 60`.
  *
  * @module
  */
 
-import { CAMPAIGN_FLAGS, campaignBudget } from "../../cli/_campaign_flags.ts";
-import {
-  type FlagSpec,
-  InputError,
-  parseFlags,
-  runCommand,
-  usage,
-  UsageError,
-} from "../../cli/args.ts";
-import { knownSignatures } from "../corpus_io.ts";
-import type { ProgramChecks } from "./campaign.ts";
-import { programFindingToCase, writeProgramCase } from "./corpus.ts";
-import { MUTANTS } from "./mutants.ts";
-import { programSummaryText, runProgramCampaign } from "./orchestrate.ts";
+import { CAMPAIGN_FLAGS, campaignBudget } from "./_campaign_flags.ts";
+import { type FlagSpec, InputError, parseFlags, runCommand, usage, UsageError } from "./args.ts";
+import { knownSignatures } from "../fuzz/corpus_io.ts";
+import type { ProgramChecks } from "../fuzz/programs/campaign.ts";
+import { programFindingToCase, writeProgramCase } from "../fuzz/programs/corpus.ts";
+import { MUTANTS } from "../zoo/mutants.ts";
+import { programSummaryText, runProgramCampaign } from "../fuzz/programs/orchestrate.ts";
 
 /** The flags of a program campaign. */
 export const PROGRAM_FLAGS: Record<string, FlagSpec> = {
