@@ -149,7 +149,7 @@ export {
   shrinkCase,
   type ShrinkOptions,
   type ShrinkResult,
-} from "./fuzz/shrink.ts";
+} from "./case/shrink.ts";
 export type { DirtyRange } from "./kernel/dirty.ts";
 export type { PagerVmoStats } from "./kernel/kernel.ts";
 export {

@@ -20,7 +20,7 @@ import type { Monitor, Verdict } from "../sim/world.ts";
 import type { PagerService } from "../services/service.ts";
 import type { Kernel, KernelOptions } from "../kernel/kernel.ts";
 import { checkCase, settleVerdict } from "../properties/check_case.ts";
-import { type Case, shrinkCase } from "./shrink.ts";
+import { type Case, shrinkCase } from "../case/shrink.ts";
 import { signatureOf } from "./signature.ts";
 
 /** Which fault families and features a run has switched on (swarm testing). */

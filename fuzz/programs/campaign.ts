@@ -15,7 +15,7 @@ import { generalize, signatureOf } from "../signature.ts";
 import { generateProgram, mutateProgram, rngDraw } from "../../program/generate.ts";
 import { callCount, type Program } from "../../program/program.ts";
 import { CONTRACT, LIFETIME, programMonitors, runProgram } from "../../program/run.ts";
-import { type ProgramCase, shrinkProgram } from "./shrink.ts";
+import { type ProgramCase, shrinkProgram } from "../../case/shrink.ts";
 
 /** Which checkers a program run uses. */
 export type ProgramChecks = "kernel" | "contract";

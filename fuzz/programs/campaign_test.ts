@@ -10,7 +10,7 @@ import {
 import { programArbitrary } from "../../program/generate.ts";
 import { MUTANTS, ReplaceLeaksKernel } from "../../zoo/mutants.ts";
 import { callCount, type Program } from "../../program/program.ts";
-import { shrinkProgram } from "./shrink.ts";
+import { shrinkProgram } from "../../case/shrink.ts";
 import { runProgram } from "../../program/run.ts";
 
 Deno.test("a program campaign on the model runs clean under the program's contract", () => {
