@@ -73,7 +73,7 @@ export {
   type ScenarioInput,
   SERVICE_KINDS,
   type ServiceSpec,
-} from "./sim/scenario.ts";
+} from "./scenario/schema.ts";
 export {
   type OpOutcome,
   type RunOptions,
@@ -81,8 +81,8 @@ export {
   type ScenarioNames,
   type ScenarioRun,
   type StrategyName,
-} from "./sim/run.ts";
-export { DEFAULT_SCENARIO } from "./sim/default_scenario.ts";
+} from "./scenario/interpreter.ts";
+export { DEFAULT_SCENARIO } from "./scenario/default.ts";
 export {
   backingPage,
   backingRange,
@@ -147,7 +147,6 @@ export {
   type CampaignOptions,
   type CampaignSummary,
   runCampaign,
-  type StoppedRun,
   type SummaryFinding,
   type TimelinePoint,
 } from "./fuzz/orchestrate.ts";
@@ -163,15 +162,15 @@ export type {
   Program,
   ProgramCall,
   ProgramThread,
-} from "./fuzz/programs/program.ts";
-export { CALLS } from "./fuzz/programs/program.ts";
+} from "./program/program.ts";
+export { CALLS } from "./program/program.ts";
 export type { Finding, PortfolioStrategy, RunPlan, Swarm } from "./fuzz/campaign.ts";
 export {
   type Case as ShrinkCase,
   shrinkCase,
   type ShrinkOptions,
   type ShrinkResult,
-} from "./fuzz/shrink.ts";
+} from "./case/shrink.ts";
 export type { DirtyRange } from "./kernel/dirty.ts";
 export type { PagerVmoStats } from "./kernel/kernel.ts";
 export {

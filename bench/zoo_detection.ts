@@ -16,8 +16,8 @@
  * @module
  */
 
-import { runScenario } from "../sim/run.ts";
-import { parseScenario } from "../sim/scenario.ts";
+import { runScenario } from "../scenario/interpreter.ts";
+import { parseScenario } from "../scenario/schema.ts";
 import { settleVerdict } from "../properties/check_case.ts";
 import { executePlan, generateScenario, planRun } from "../fuzz/campaign.ts";
 import { runCampaign } from "../fuzz/orchestrate.ts";
@@ -160,7 +160,7 @@ async function campaignOnTwoWorkers(bug: ZooBug): Promise<BugRow["campaign2"]> {
     known: [],
     maxShrink: 2000,
     checkers: ctx.checkers,
-    zoo: bug.id,
+    bug: bug.id,
     stopAfterFindings: 1,
     persist: () => Promise.resolve("(not written)"),
     progress: () => {},

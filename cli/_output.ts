@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { ScenarioRun } from "../sim/run.ts";
+import type { ScenarioRun } from "../scenario/interpreter.ts";
 import { formatEvent } from "../sim/trace.ts";
 import { describeVerdict } from "../sim/world.ts";
 

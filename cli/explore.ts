@@ -14,9 +14,9 @@ import { verdictLabel } from "../properties/check_case.ts";
 import { signatureOf } from "../fuzz/signature.ts";
 import { explore, type ExploreProgress } from "../explore/explore.ts";
 import { kernelInvariants } from "../properties/kernel_invariants.ts";
-import { runScenario } from "../sim/run.ts";
-import { parseScenario, type Scenario } from "../sim/scenario.ts";
-import { DEFAULT_SCENARIO } from "../sim/default_scenario.ts";
+import { runScenario } from "../scenario/interpreter.ts";
+import { parseScenario, type Scenario } from "../scenario/schema.ts";
+import { DEFAULT_SCENARIO } from "../scenario/default.ts";
 import { describeVerdict } from "../sim/world.ts";
 import type { PagerService } from "../services/service.ts";
 import {

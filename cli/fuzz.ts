@@ -11,13 +11,19 @@ import { CAMPAIGN_FLAGS, campaignBudget, campaignLimits } from "./_campaign_flag
 import { type CampaignSummary, runCampaign } from "../fuzz/orchestrate.ts";
 import type { InputKind } from "../fuzz/engine.ts";
 import { SOMETIMES } from "../fuzz/sometimes.ts";
-import { CHECKER_SETS, type CheckerSet } from "../properties/corpus.ts";
-import { knownSignatures, persistFinding } from "../fuzz/corpus_io.ts";
+import { PROGRAM_CHECKERS, SCENARIO_CHECKERS } from "../case/kinds.ts";
+import {
+  CaseFileError,
+  knownSignatures,
+  loadKernelModule,
+  loadServiceModule,
+  moduleRef,
+  writeCase,
+} from "../case/store.ts";
+import type { ModuleRef } from "../case/envelope.ts";
 import { type FlagSpec, InputError, parseFlags, runCommand, usage, UsageError } from "./args.ts";
 import { ZOO_IDS, zooContext } from "../zoo/registry.ts";
-import { MUTANTS } from "../fuzz/programs/mutants.ts";
-import type { ProgramChecks } from "../fuzz/programs/campaign.ts";
-import { loadKernelModule, loadServiceModule, UserCodeError } from "../fuzz/user_code.ts";
+import { MUTANTS } from "../zoo/mutants.ts";
 
 const FLAGS: Record<string, FlagSpec> = {
   mode: {
@@ -87,7 +93,10 @@ export function parseShard(text: string): { index: number; count: number } {
 }
 
 /** The summary as plain text lines. */
-export function summaryText(s: CampaignSummary, extra: { mutant?: string | null } = {}): string {
+export function summaryText(
+  s: CampaignSummary,
+  extra: { mutant?: string | null; replay?: (k: number) => string | null } = {},
+): string {
   const lines = [
     `${s.kind === "programs" ? "program " : ""}campaign seed ${s.seed}, shard ${s.shard}, ` +
     `${s.workers} workers${extra.mutant ? `, mutant ${extra.mutant}` : ""}${
@@ -108,10 +117,15 @@ export function summaryText(s: CampaignSummary, extra: { mutant?: string | null 
   for (const f of s.findings) {
     lines.push(`  ${f.signature}`);
     lines.push(
-      `    run ${f.k}, ${f.occurrences} failing runs; shrunk to size ${f.size.to} (from ` +
-        `${f.size.from}; ${f.decisions} decisions from ${f.shrunkFrom}): ${f.file}`,
+      `    run ${f.k}, ${f.occurrences} failing runs; ` +
+        (f.shrunk
+          ? `shrunk to size ${f.size.to} (from ${f.size.from}; ${f.decisions} decisions from ` +
+            `${f.shrunkFrom})`
+          : `size ${f.size.to} (not shrunk)`) +
+        `: ${f.file}`,
     );
-    if (f.file !== "(not written)") lines.push(`    replay: deno task repro ${f.file}`);
+    const line = f.file !== "(not written)" ? `deno task repro ${f.file}` : extra.replay?.(f.k);
+    if (line) lines.push(`    replay: ${line}`);
   }
   if (s.kind === "scenarios") {
     lines.push("sometimes (runs that reached each interleaving):");
@@ -158,6 +172,9 @@ async function main(): Promise<number> {
     }
   }
   const { seconds, runs, workers, seed, maxShrink } = campaignBudget(values);
+  if (values.checkers !== undefined && values.checks !== undefined) {
+    throw new UsageError("give --checkers (scenarios) or --checks (programs), not both");
+  }
   const { runTimeout, memoryMb } = campaignLimits(values);
   const shard = values.shard !== undefined
     ? parseShard(values.shard as string)
@@ -184,36 +201,49 @@ async function main(): Promise<number> {
   if ((kernelPath !== null || mutant !== null) && values.corpus === undefined) {
     throw new UsageError(
       `--${kernelPath !== null ? "kernel" : "mutant"} needs --corpus DIR: findings against a ` +
-        `kernel variant do not go to the regression corpus`,
+        `kernel variant never go to the regression corpus`,
     );
   }
   const corpus = (values.corpus as string | undefined) ?? "corpus";
-  const checkers = (values.checkers ??
+  const sets: readonly string[] = kind === "scenarios" ? SCENARIO_CHECKERS : PROGRAM_CHECKERS;
+  const checkers = (values.checkers ?? values.checks ??
     (zoo !== null
       ? zooContext(zoo).checkers
       : servicePath !== null
       ? "kernel+service"
       : "kernel")) as string;
-  if (!(CHECKER_SETS as readonly string[]).includes(checkers)) {
-    throw new UsageError(`--checkers must be ${CHECKER_SETS.join(" or ")}, got "${checkers}"`);
-  }
-  const checks = (values.checks ?? "kernel") as string;
-  if (checks !== "kernel" && checks !== "contract") {
-    throw new UsageError(`--checks must be kernel or contract, got "${checks}"`);
-  }
-  // Fail fast, in one line, before workers start.
-  try {
-    if (servicePath !== null) await loadServiceModule(servicePath);
-    if (kernelPath !== null) await loadKernelModule(kernelPath);
-  } catch (e) {
-    if (e instanceof UserCodeError) throw new InputError(e.message);
-    throw e;
+  if (!sets.includes(checkers)) {
+    throw new UsageError(
+      `--${kind === "scenarios" ? "checkers" : "checks"} must be ${sets.join(" or ")}, ` +
+        `got "${checkers}"`,
+    );
   }
   const dir = kind === "programs" ? `${corpus}/programs` : corpus;
+  // An existing corpus is used as it is: if it cannot be written, each finding says so and
+  // prints its --campaign/--run replay instead.
+  const exists = await Deno.stat(dir).then((s) => s.isDirectory, () => false);
+  if (!exists) {
+    try {
+      await Deno.mkdir(dir, { recursive: true });
+    } catch (e) {
+      throw new InputError(`--corpus ${corpus}: cannot create ${dir}: ${(e as Error).message}`);
+    }
+  }
+  // Fail fast, in one line, before workers start; cases name each module relative to the corpus,
+  // with its content hash.
+  const modules: { service?: ModuleRef; kernel?: ModuleRef } = {};
   try {
-    await Deno.mkdir(dir, { recursive: true });
+    if (servicePath !== null) {
+      await loadServiceModule(servicePath);
+      modules.service = await moduleRef(servicePath, dir);
+    }
+    if (kernelPath !== null) {
+      await loadKernelModule(kernelPath);
+      modules.kernel = await moduleRef(kernelPath, dir);
+    }
   } catch (e) {
-    throw new InputError(`--corpus ${corpus}: cannot create ${dir}: ${(e as Error).message}`);
+    if (e instanceof CaseFileError) throw new InputError(e.message);
+    throw e;
   }
   const known = await knownSignatures(dir);
   const tty = Deno.stdout.isTerminal() && !values.json;
@@ -232,15 +262,7 @@ async function main(): Promise<number> {
         `${mutant ? `, mutant ${mutant}` : ""}, corpus ${dir} (${known.length} known)`,
     );
   }
-  const origin = {
-    campaignSeed: seed,
-    servicePath,
-    kernelPath,
-    checkers: checkers as CheckerSet,
-    checks: checks as ProgramChecks,
-    zoo,
-    mutant,
-  };
+  const bugId = zoo ?? mutant;
   const summary = await runCampaign({
     kind,
     seed,
@@ -252,14 +274,13 @@ async function main(): Promise<number> {
     kernelPath,
     known,
     maxShrink,
-    checkers: checkers as CheckerSet,
-    zoo,
+    checkers,
+    bug: bugId,
+    modules,
     guided: !values.unguided,
-    checks: checks as ProgramChecks,
-    mutant,
     runTimeout,
     memoryMb,
-    persist: (f) => persistFinding(corpus, f, origin),
+    persist: (f) => writeCase(dir, f.case),
     progressEvery: tty ? 0.5 : 5,
     progress: (line, final) => {
       if (values.json) return;
@@ -267,8 +288,15 @@ async function main(): Promise<number> {
       else console.log(line);
     },
   });
+  const replay = (k: number) =>
+    kind === "scenarios"
+      ? `deno task repro --campaign ${seed} --run ${k}` +
+        (servicePath ? ` --service ${servicePath}` : "") +
+        (kernelPath ? ` --kernel ${kernelPath}` : "") + (zoo ? ` --zoo ${zoo}` : "") +
+        ` --checkers ${checkers}`
+      : null;
   if (values.json) console.log(JSON.stringify(summary, null, 2));
-  else console.log(summaryText(summary, { mutant }));
+  else console.log(summaryText(summary, { mutant, replay }));
   if (summary.failingRuns > 0) return 1;
   return summary.interrupted ? 130 : 0;
 }

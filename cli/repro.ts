@@ -9,11 +9,11 @@
 import { executePlan, generateScenario, planRun } from "../fuzz/campaign.ts";
 import { checkCase, settleVerdict, verdictLabel } from "../properties/check_case.ts";
 import { type CheckerSet, checkersOf } from "../properties/corpus.ts";
-import { DEFAULT_SCENARIO } from "../sim/default_scenario.ts";
-import { runScenario, type ScenarioRun, type StrategyName } from "../sim/run.ts";
-import { parseScenario, type Scenario } from "../sim/scenario.ts";
+import { DEFAULT_SCENARIO } from "../scenario/default.ts";
+import { runScenario, type ScenarioRun, type StrategyName } from "../scenario/interpreter.ts";
+import { parseScenario, type Scenario } from "../scenario/schema.ts";
 import type { PagerService } from "../services/service.ts";
-import { BUGGY_SERVICES } from "../properties/buggy_services.ts";
+import { BUGGY_SERVICES } from "../zoo/buggy_services.ts";
 import { zooContext } from "../zoo/registry.ts";
 import type { Monitor } from "../sim/world.ts";
 import { failingStep, printOutcome, printTrace, type TraceForm } from "./_output.ts";

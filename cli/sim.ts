@@ -8,9 +8,9 @@
 
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { DEFAULT_SCENARIO } from "../sim/default_scenario.ts";
-import { runScenario, type StrategyName } from "../sim/run.ts";
-import { parseScenario, type Scenario, ScenarioError } from "../sim/scenario.ts";
+import { DEFAULT_SCENARIO } from "../scenario/default.ts";
+import { runScenario, type StrategyName } from "../scenario/interpreter.ts";
+import { parseScenario, type Scenario, ScenarioError } from "../scenario/schema.ts";
 import { printOutcome, printTrace, type TraceForm } from "./_output.ts";
 import type { PagerService } from "../services/service.ts";
 import {

@@ -49,8 +49,8 @@ import type { KernelEvent } from "../kernel/events.ts";
 import { Kernel, type KernelOptions } from "../kernel/kernel.ts";
 import { settleVerdict } from "../properties/check_case.ts";
 import { kernelInvariants } from "../properties/kernel_invariants.ts";
-import { runScenario, type ScenarioRun } from "../sim/run.ts";
-import type { Scenario } from "../sim/scenario.ts";
+import { runScenario, type ScenarioRun } from "../scenario/interpreter.ts";
+import type { Scenario } from "../scenario/schema.ts";
 import type { Choice, Strategy } from "../sim/strategy.ts";
 import type { Monitor, Verdict, World } from "../sim/world.ts";
 import type { PagerService } from "../services/service.ts";
@@ -396,7 +396,7 @@ export function passSentence(schedules: number, states: number, k: number): stri
  * @example
  * ```ts
  * import { explore } from "./explore.ts";
- * import { parseScenario } from "../sim/scenario.ts";
+ * import { parseScenario } from "../scenario/schema.ts";
  * const scenario = parseScenario({
  *   pageSize: 64,
  *   pagers: [{ name: "fs" }],

@@ -61,6 +61,8 @@ export interface PoolOptions<Start, Message> {
 export interface Pool {
   /** Resolves when every slot is done. */
   readonly finished: Promise<void>;
+  /** Sends a message to slot `worker`'s current worker (dropped if the slot has none). */
+  send(worker: number, message: unknown): void;
   /** Terminates every worker still running (their slots end); resolves when all are gone. */
   terminateAll(): Promise<void>;
 }
@@ -179,6 +181,9 @@ export function startPool<Start, Message extends { readonly type: string }>(
 
   return {
     finished,
+    send(w, message) {
+      live.get(w)?.postMessage(message);
+    },
     async terminateAll() {
       terminating = true;
       const all = [...live.entries()].filter(([w]) => !busy.has(w));

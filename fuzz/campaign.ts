@@ -8,7 +8,7 @@
  */
 
 import { makeRng } from "../sim/rng.ts";
-import { makeStrategy, runScenario } from "../sim/run.ts";
+import { makeStrategy, runScenario } from "../scenario/interpreter.ts";
 import type { Strategy } from "../sim/strategy.ts";
 import {
   EVENT_KINDS,
@@ -16,12 +16,12 @@ import {
   parseScenario,
   type Scenario,
   SCENARIO_FORMAT,
-} from "../sim/scenario.ts";
+} from "../scenario/schema.ts";
 import type { Monitor, Verdict } from "../sim/world.ts";
 import type { PagerService } from "../services/service.ts";
 import type { Kernel, KernelOptions } from "../kernel/kernel.ts";
 import { checkCase, settleVerdict } from "../properties/check_case.ts";
-import { type Case, shrinkCase } from "./shrink.ts";
+import { type Case, shrinkCase } from "../case/shrink.ts";
 import { signatureOf } from "./signature.ts";
 
 /** Which fault families and features a run has switched on (swarm testing). */

@@ -25,29 +25,17 @@
 
 import type { Kernel, KernelOptions } from "../kernel/kernel.ts";
 import type { PagerService } from "../services/service.ts";
-import type { Scenario } from "../sim/scenario.ts";
+import type { Scenario } from "../scenario/schema.ts";
 import { withService } from "../cli/sim.ts";
-import { type CheckerSet, checkersOf } from "../properties/corpus.ts";
-import {
-  executePlan,
-  type Finding,
-  generateScenario,
-  investigate,
-  planRun,
-  type RunContext,
-  type RunOutcome,
-  type RunPlan,
-} from "./campaign.ts";
+import type { CaseKind, KindRun, RunContext } from "../case/kind.ts";
+import { PROGRAM_KIND, programCheckers, SCENARIO_KIND, scenarioCheckers } from "../case/kinds.ts";
+import type { CaseMeta } from "../case/investigate.ts";
+import { executePlan, generateScenario, planRun, type RunPlan } from "./campaign.ts";
 import { SometimesMonitor } from "./sometimes.ts";
-import {
-  investigateProgram,
-  type ProgramChecks,
-  type ProgramFailure,
-  type ProgramFinding,
-  ProgramFuzzer,
-  type ProgramRunContext,
-} from "./programs/campaign.ts";
-import type { Program } from "./programs/program.ts";
+import { type ProgramChecks, ProgramFuzzer, signProgramVerdict } from "./programs/campaign.ts";
+import type { Program } from "../program/program.ts";
+import { signatureOf } from "./signature.ts";
+import { bug } from "../zoo/registry.ts";
 
 /** The two kinds of campaign input. */
 export type InputKind = "scenarios" | "programs";
@@ -222,16 +210,14 @@ export interface WorkerStart {
   readonly servicePath: string | null;
   /** A kernel variant module exporting `makeKernel(options)`; null: the model. */
   readonly kernelPath: string | null;
-  /** Scenarios: which checkers judge each run. */
-  readonly checkers: CheckerSet;
-  /** Scenarios: a zoo bug (its kernel variant or service); null: none. */
-  readonly zoo: string | null;
+  /** A seeded bug (zoo/registry.ts `bug(id)`: a zoo bug or a program mutant); null: none. */
+  readonly bug: string | null;
+  /** The checker set: scenarios `kernel` | `kernel+service`, programs `kernel` | `contract`. */
+  readonly checkers: string;
   /** Programs: novelty-guided (true) or fresh programs only. */
   readonly guided: boolean;
-  /** Programs: which checks judge each run. */
-  readonly checks: ProgramChecks;
-  /** Programs: a kernel mutant by name (fuzz/programs/mutants.ts); null: none. */
-  readonly mutant: string | null;
+  /** What every case found records besides its run (checkers, bug, module references). */
+  readonly meta: Omit<CaseMeta, "found">;
 }
 
 /** What one run told the worker loop. */
@@ -241,74 +227,87 @@ export interface RunReport {
   readonly signature: string | null;
 }
 
-/** A finding a worker investigated (shrunk), of either kind. */
-export type InvestigatedFinding =
-  | { readonly kind: "scenarios"; readonly finding: Finding }
-  | { readonly kind: "programs"; readonly finding: ProgramFinding };
+/** A failing run, ready for `case/investigate.ts`: its kind, input, schedule and how to judge it. */
+export interface FailingRun<I> {
+  readonly kind: CaseKind<I>;
+  readonly input: I;
+  readonly decisions: readonly number[];
+  readonly seed: number;
+  readonly traceHash: string;
+  readonly ctx: RunContext;
+  /** The campaign's signature of a replay (the same rule as the run's). */
+  readonly sign: (run: KindRun) => string | null;
+}
 
 /** How a worker runs campaign runs of one kind of input. */
 export interface Runner {
   /** Runs run `k`; `record` is the worker slot's record for the watchdog. */
   run(k: number, record: RunRecord): RunReport;
-  /** Investigates the last run (it failed with a new signature): null if it did not fail again. */
-  investigate(abort: () => boolean): InvestigatedFinding | null;
+  /** The last run, if it failed. */
+  failing(): FailingRun<unknown> | null;
   /** Counters this kind reports with progress (reached interleavings, state signatures). */
   drain(): { sometimes: Record<string, number>; fresh: number[] };
 }
 
-/** The kernel, services and checkers a worker's runs use. */
+/** The kernel, services and heartbeat a worker's runs use. */
 export interface RunnerSetup {
+  /** The user's service (scenarios), bound to the name `user`. */
   readonly service: PagerService | null;
   readonly makeKernel: ((options: KernelOptions) => Kernel) | undefined;
-  /** A zoo bug's services and the name its pagers use (scenarios). */
-  readonly zoo: {
-    readonly services?: Readonly<Record<string, PagerService>>;
-    readonly serviceName: string | null;
-  } | null;
+  /** A seeded bug's named services and the name its pagers use (scenarios). */
+  readonly services: Readonly<Record<string, PagerService>>;
+  readonly serviceName: string | null;
   /** Called whenever a run starts, replays included (the watchdog's heartbeat). */
   readonly beat: () => void;
 }
 
-/** The scenario of run `k` as the worker runs it (with the user's or zoo's service). */
-export function campaignScenario(
-  plan: RunPlan,
-  serviceName: string | null,
-): Scenario {
+/** The scenario of run `k` as the worker runs it (with the user's or the bug's service). */
+export function campaignScenario(plan: RunPlan, serviceName: string | null): Scenario {
   const scenario = generateScenario(plan);
   return serviceName === null ? scenario : withService(scenario, serviceName);
 }
 
-/** The service name a campaign's pagers use: `user` for `--service`, a zoo service's id, or none. */
-export function serviceNameOf(
-  start: Pick<WorkerStart, "servicePath">,
-  zoo: RunnerSetup["zoo"],
+/**
+ * The service name a campaign's pagers use: `user` for a service module, a
+ * seeded bug's service for a service bug, none otherwise.
+ */
+export function campaignServiceName(
+  servicePath: string | null,
+  bugId: string | null,
 ): string | null {
-  return start.servicePath !== null ? "user" : zoo?.serviceName ?? null;
+  if (servicePath !== null) return "user";
+  if (bugId === null) return null;
+  const names = Object.keys(bug(bugId).services ?? {});
+  return names.length > 0 ? names[0] : null;
 }
+
+/** A scenario run's signature: a thread's exception is signed as one even when a checker judged it. */
+export const signScenarioRun = (r: KindRun): string | null => signatureOf(r.verdict, r.raw);
+
+/** A program run's signature. */
+export const signProgramRun = (r: KindRun): string | null => signProgramVerdict(r.verdict);
 
 /** Runs generated scenarios: run `k` is `planRun(seed, k)`. */
 export class ScenarioRunner implements Runner {
   readonly #ctx: RunContext;
-  readonly #serviceName: string | null;
-  #last: { plan: RunPlan; scenario: Scenario; outcome: RunOutcome } | null = null;
+  #last: FailingRun<Scenario> | null = null;
   #sometimes: Record<string, number> = {};
 
-  constructor(readonly start: WorkerStart, setup: RunnerSetup) {
-    const monitors = checkersOf(start.checkers);
+  constructor(readonly start: WorkerStart, readonly setup: RunnerSetup) {
+    const monitors = scenarioCheckers(start.checkers);
     this.#ctx = {
       monitors: () => {
         setup.beat();
         return monitors();
       },
-      services: setup.service ? { user: setup.service } : setup.zoo?.services,
+      services: setup.service ? { ...setup.services, user: setup.service } : setup.services,
       makeKernel: setup.makeKernel,
     };
-    this.#serviceName = serviceNameOf(start, setup.zoo);
   }
 
   run(k: number, record: RunRecord): RunReport {
     const plan = planRun(this.start.seed, k);
-    const scenario = campaignScenario(plan, this.#serviceName);
+    const scenario = campaignScenario(plan, this.setup.serviceName);
     const counter = new SometimesMonitor();
     record.begin();
     const outcome = executePlan(plan, scenario, {
@@ -316,22 +315,20 @@ export class ScenarioRunner implements Runner {
       monitors: () => [...this.#ctx.monitors(), counter],
     }, record.pick);
     for (const h of counter.hit) this.#sometimes[h] = (this.#sometimes[h] ?? 0) + 1;
-    this.#last = outcome.signature === null ? null : { plan, scenario, outcome };
+    this.#last = outcome.signature === null ? null : {
+      kind: SCENARIO_KIND,
+      input: scenario,
+      decisions: outcome.decisions,
+      seed: plan.runSeed,
+      traceHash: outcome.traceHash,
+      ctx: this.#ctx,
+      sign: signScenarioRun,
+    };
     return { steps: outcome.steps, signature: outcome.signature };
   }
 
-  investigate(abort: () => boolean): InvestigatedFinding | null {
-    const last = this.#last;
-    if (last === null) return null;
-    const f = investigate(
-      last.plan,
-      last.scenario,
-      last.outcome,
-      this.#ctx,
-      this.start.maxShrink,
-      abort,
-    );
-    return f === null ? null : { kind: "scenarios", finding: f };
+  failing(): FailingRun<unknown> | null {
+    return this.#last as FailingRun<unknown> | null;
   }
 
   drain(): { sometimes: Record<string, number>; fresh: number[] } {
@@ -349,14 +346,22 @@ export class ScenarioRunner implements Runner {
  */
 export class ProgramRunner implements Runner {
   readonly #fuzzer: ProgramFuzzer;
-  readonly #ctx: ProgramRunContext;
-  #last: { k: number; failure: ProgramFailure } | null = null;
+  readonly #ctx: RunContext;
+  #last: FailingRun<Program> | null = null;
   #fresh: number[] = [];
 
   constructor(readonly start: WorkerStart, setup: RunnerSetup) {
-    this.#ctx = { checks: start.checks, makeKernel: setup.makeKernel, beat: setup.beat };
+    const monitors = programCheckers(start.checkers);
+    this.#ctx = {
+      monitors: () => {
+        setup.beat();
+        return monitors();
+      },
+      makeKernel: setup.makeKernel,
+    };
     this.#fuzzer = new ProgramFuzzer({
-      ...this.#ctx,
+      checks: start.checkers as ProgramChecks,
+      makeKernel: setup.makeKernel,
       seed: `${start.seed}/s${start.shard.index}/w${start.worker}/g${start.generation}`,
       guided: start.guided,
       maxShrink: start.maxShrink,
@@ -372,27 +377,21 @@ export class ProgramRunner implements Runner {
       starting: (program: Program, seed: number) => record.begin({ program, seed }),
     });
     for (const x of s.fresh) this.#fresh.push(x);
-    this.#last = s.failure === null ? null : { k, failure: s.failure };
+    const f = s.failure;
+    this.#last = f === null ? null : {
+      kind: PROGRAM_KIND,
+      input: f.program,
+      decisions: f.decisions,
+      seed: f.seed,
+      traceHash: f.traceHash,
+      ctx: this.#ctx,
+      sign: signProgramRun,
+    };
     return { steps: s.steps, signature: s.signature };
   }
 
-  investigate(abort: () => boolean): InvestigatedFinding | null {
-    const last = this.#last;
-    if (last === null) return null;
-    const { program, seed, decisions, signature } = last.failure;
-    const f = investigateProgram(
-      program,
-      seed,
-      decisions,
-      last.k,
-      this.#ctx,
-      this.start.maxShrink,
-      abort,
-      signature,
-    );
-    if (f === null) return null;
-    this.#fuzzer.failures.add(signature);
-    return { kind: "programs", finding: f };
+  failing(): FailingRun<unknown> | null {
+    return this.#last as FailingRun<unknown> | null;
   }
 
   drain(): { sometimes: Record<string, number>; fresh: number[] } {

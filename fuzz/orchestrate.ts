@@ -2,24 +2,23 @@
  * Runs a campaign (generated scenarios or syscall programs) on N workers: the
  * host half of the engine (`engine.ts` is the pure half). Starts the pool,
  * shows progress, stops at the budget, on SIGINT or SIGTERM (within a
- * second, with the summary), keeps the best finding per signature by the
- * dedupe rule stated in `engine.ts`, hands each to `persist` as soon as it
- * arrives, and turns a run the watchdog stopped (no yield within the run
- * limit, or the worker's heap limit) into a finding of its own kind.
+ * second, with the summary), writes every case a worker's investigation
+ * hands it (unshrunk first, then shrunk) through `persist` at once, reports
+ * the winning run per signature by the dedupe rule stated in `engine.ts`,
+ * and turns a run the watchdog stopped (no yield within the run limit, or
+ * the worker's heap limit) into a case of its own kind.
  *
  * @module
  */
 
-import type { Finding } from "./campaign.ts";
 import { planRun } from "./campaign.ts";
-import type { CheckerSet } from "../properties/corpus.ts";
-import type { Scenario } from "../sim/scenario.ts";
 import { Stopwatch } from "./clock.ts";
 import { SOMETIMES } from "./sometimes.ts";
 import { type PoolMessage, type StallCause, startPool } from "./_worker_pool.ts";
-import type { WorkerMessage } from "./worker.ts";
+import type { PersistReply, WorkerMessage } from "./worker.ts";
 import {
   campaignScenario,
+  campaignServiceName,
   CONTROL,
   type InputKind,
   RunRecord,
@@ -27,11 +26,9 @@ import {
   wins,
   type WorkerStart,
 } from "./engine.ts";
-import type { ProgramChecks, ProgramFinding } from "./programs/campaign.ts";
-import type { Program } from "./programs/program.ts";
+import type { Program } from "../program/program.ts";
 import { OUT_OF_MEMORY, SERVICE_HANG } from "./signature.ts";
-import { zooContext } from "../zoo/registry.ts";
-import { callCount } from "./programs/program.ts";
+import { CASE_FORMAT, type CaseEnvelope, caseSize, type ModuleRef } from "../case/envelope.ts";
 
 /** Default wall-clock limit of one run, seconds. */
 export const DEFAULT_RUN_TIMEOUT = 5;
@@ -62,16 +59,17 @@ export interface CampaignOptions {
   readonly known: readonly string[];
   /** Most candidate runs the shrinker tries per finding. */
   readonly maxShrink: number;
-  /** Scenarios: which checkers judge each run. Default kernel. */
-  readonly checkers?: CheckerSet;
-  /** Scenarios: a zoo bug to run against (zoo/registry.ts); null or absent: none. */
-  readonly zoo?: string | null;
+  /**
+   * Which checkers judge each run: scenarios `kernel` (default) or
+   * `kernel+service`; programs `kernel` (default) or `contract`.
+   */
+  readonly checkers?: string;
+  /** A seeded bug to run against (zoo/registry.ts `bug(id)`: zoo bugs, program mutants). */
+  readonly bug?: string | null;
+  /** The cases' references to the service and kernel modules (`case/store.ts` `moduleRef`). */
+  readonly modules?: { readonly service?: ModuleRef; readonly kernel?: ModuleRef };
   /** Programs: novelty-guided (default true). */
   readonly guided?: boolean;
-  /** Programs: which checks judge each run. Default kernel. */
-  readonly checks?: ProgramChecks;
-  /** Programs: a kernel mutant by name; null or absent: none. */
-  readonly mutant?: string | null;
   /** Wall-clock limit of one run, seconds. Default {@linkcode DEFAULT_RUN_TIMEOUT}. */
   readonly runTimeout?: number;
   /** Heap limit of each worker, MiB. Default {@linkcode DEFAULT_MEMORY_MB}. */
@@ -86,43 +84,21 @@ export interface CampaignOptions {
   readonly progressEvery: number;
 }
 
-/** A run the watchdog stopped: its input and the schedule picks made before it stopped. */
-export interface StoppedRun {
-  /** Marks a stopped run. */
-  readonly kind: "stopped";
-  /** What kind of input the run had. */
-  readonly input: InputKind;
-  /** Why it was stopped: `service-hang: no yield` or `out-of-memory`. */
+/**
+ * A case for the corpus: written as soon as it exists. A finding's run is
+ * first written `unshrunk`, then replaced by its `shrunk` form; a run the
+ * watchdog stopped is written once (`stopped`).
+ */
+export interface CampaignFinding {
+  /** Its dedupe key. */
   readonly signature: string;
-  /** The run's index. */
+  /** The run that found it. */
   readonly k: number;
-  /** Scenarios: the run's scenario. */
-  readonly scenario?: Scenario;
-  /** Scenarios: the run's seed. */
-  readonly runSeed?: number;
-  /** Programs: the program and its schedule seed. */
-  readonly program?: { readonly program: Program; readonly seed: number } | null;
-  /** The schedule's picks before the run stopped: replaying them reaches the same point. */
-  readonly decisions: readonly number[];
-  /** False when more picks were made than the record keeps. */
-  readonly complete: boolean;
+  /** Which form of the finding the case is. */
+  readonly stage: "unshrunk" | "shrunk" | "stopped";
+  /** The case (`pagersim/case@2`). */
+  readonly case: CaseEnvelope;
 }
-
-/** A finding, of either kind of input, or a stopped run. */
-export type CampaignFinding =
-  | {
-    readonly kind: "scenarios";
-    readonly signature: string;
-    readonly k: number;
-    readonly finding: Finding;
-  }
-  | {
-    readonly kind: "programs";
-    readonly signature: string;
-    readonly k: number;
-    readonly finding: ProgramFinding;
-  }
-  | StoppedRun;
 
 /** One finding in a summary. */
 export interface SummaryFinding {
@@ -134,6 +110,8 @@ export interface SummaryFinding {
   readonly file: string;
   /** Case size (threads, operations or calls, events, decisions) before and after shrinking. */
   readonly size: { readonly from: number; readonly to: number };
+  /** False while the case written is the unshrunk run (shrinking did not finish). */
+  readonly shrunk: boolean;
   /** Decision count after shrinking. */
   readonly decisions: number;
   /** Decision count before shrinking. */
@@ -201,63 +179,16 @@ export interface CampaignSummary {
   };
 }
 
-/** Threads, operations and events of a scenario: with its decisions, the size shrinking reduces. */
-export function caseSize(s: Scenario): number {
-  return s.threads.length + s.threads.reduce((n, t) => n + t.ops.length, 0) + s.events.length;
-}
-
 /** How long after SIGINT/SIGTERM workers still in a run are terminated, ms. */
 const STOP_GRACE_MS = 600;
 
-function summaryFinding(
-  f: CampaignFinding,
-  file: string,
-  occurrences: number,
-): SummaryFinding {
-  switch (f.kind) {
-    case "scenarios": {
-      const o = f.finding.original;
-      return {
-        signature: f.signature,
-        k: f.k,
-        file,
-        size: {
-          from: o.threads + o.ops + o.events + o.decisions,
-          to: caseSize(f.finding.shrunk.scenario) + f.finding.shrunk.decisions.length,
-        },
-        decisions: f.finding.shrunk.decisions.length,
-        shrunkFrom: o.decisions,
-        occurrences,
-      };
-    }
-    case "programs":
-      return {
-        signature: f.signature,
-        k: f.k,
-        file,
-        size: { from: f.finding.originalCalls, to: f.finding.shrunkCalls },
-        decisions: f.finding.decisions.length,
-        shrunkFrom: f.finding.decisions.length,
-        occurrences,
-      };
-    case "stopped": {
-      const size = f.scenario !== undefined
-        ? caseSize(f.scenario)
-        : f.program
-        ? callCount(f.program.program)
-        : 0;
-      const n = size + f.decisions.length;
-      return {
-        signature: f.signature,
-        k: f.k,
-        file,
-        size: { from: n, to: n },
-        decisions: f.decisions.length,
-        shrunkFrom: f.decisions.length,
-        occurrences,
-      };
-    }
-  }
+/** What the summary keeps of a signature's winning run. */
+interface Best {
+  readonly k: number;
+  unshrunk: CaseEnvelope | null;
+  case: CaseEnvelope;
+  shrunk: boolean;
+  file: string | null;
 }
 
 /**
@@ -282,8 +213,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
   const control = new Int32Array(new SharedArrayBuffer(4 * CONTROL.size(options.workers)));
   const table = SignatureTable.create(options.known);
   const records = Array.from({ length: options.workers }, () => RunRecord.create());
-  const best = new Map<string, CampaignFinding>();
-  const files = new Map<string, string>();
+  const best = new Map<string, Best>();
   const occurrences = new Map<string, number>();
   const reached = new Set<number>();
   const sometimes: Record<string, number> = {};
@@ -308,54 +238,93 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
       `rss ${(Deno.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB`;
   };
 
-  /** Per signature, the write in progress: writes of one signature's file never overlap. */
-  const writing = new Map<string, Promise<void>>();
-  const accept = (f: CampaignFinding) => {
+  /** Writes a case now; the summary keeps the lowest run index per signature (the dedupe rule). */
+  const write = async (f: CampaignFinding): Promise<string> => {
     const prev = best.get(f.signature);
-    if (prev !== undefined && !wins(f.k, prev.k)) return;
-    best.set(f.signature, f);
-    if (best.size >= (options.stopAfterFindings ?? Infinity)) stop();
-    const write = (writing.get(f.signature) ?? Promise.resolve()).then(async () => {
-      if (best.get(f.signature) !== f) return; // a better one arrived while waiting: it is written next
-      try {
-        files.set(f.signature, await options.persist(f));
-      } catch (err) {
-        errors.push(`writing ${f.signature} (run ${f.k}): ${(err as Error).message}`);
-      }
-    });
-    writing.set(f.signature, write);
-    writes.push(write);
+    const entry: Best = prev !== undefined && prev.k === f.k ? prev : {
+      k: f.k,
+      unshrunk: null,
+      case: f.case,
+      shrunk: false,
+      file: null,
+    };
+    const winner = prev === undefined || prev.k === f.k || wins(f.k, prev.k);
+    if (winner) {
+      if (f.stage === "unshrunk") entry.unshrunk = f.case;
+      entry.case = f.case;
+      entry.shrunk = f.stage !== "unshrunk";
+      best.set(f.signature, entry);
+      if (best.size >= (options.stopAfterFindings ?? Infinity)) stop();
+    }
+    try {
+      const file = await options.persist(f);
+      if (winner) entry.file = file;
+      return file;
+    } catch (err) {
+      errors.push(
+        `writing ${f.signature} (run ${f.k}, ${f.stage}): ${(err as Error).message}`,
+      );
+      throw err;
+    }
   };
 
   const seenWorkers = new Set<number>();
   const onMessage = (m: Exclude<WorkerMessage, PoolMessage>) => {
-    if (m.type === "progress") {
-      runs += m.runs;
-      steps += m.steps;
-      failures += m.failures;
-      for (const [s, n] of Object.entries(m.occurrences)) {
-        occurrences.set(s, (occurrences.get(s) ?? 0) + n);
+    switch (m.type) {
+      case "progress": {
+        runs += m.runs;
+        steps += m.steps;
+        failures += m.failures;
+        for (const [s, n] of Object.entries(m.occurrences)) {
+          occurrences.set(s, (occurrences.get(s) ?? 0) + n);
+        }
+        for (const [h, n] of Object.entries(m.sometimes)) sometimes[h] = (sometimes[h] ?? 0) + n;
+        for (const x of m.fresh) reached.add(x);
+        seenWorkers.add(m.worker);
+        if (warm === null && seenWorkers.size === options.workers) {
+          warm = { seconds: clock.seconds, runs };
+        }
+        return;
       }
-      for (const [h, n] of Object.entries(m.sometimes)) sometimes[h] = (sometimes[h] ?? 0) + n;
-      for (const x of m.fresh) reached.add(x);
-      seenWorkers.add(m.worker);
-      if (warm === null && seenWorkers.size === options.workers) {
-        warm = { seconds: clock.seconds, runs };
+      case "persist": {
+        const stage = m.case.found?.unshrunk === true ? "unshrunk" : "shrunk";
+        const done = write({ signature: m.signature, k: m.k, stage, case: m.case }).then(
+          (file): PersistReply => ({ type: "persisted", id: m.id, file }),
+          (err): PersistReply => ({ type: "persisted", id: m.id, error: (err as Error).message }),
+        ).then((reply) => pool.send(m.worker, reply));
+        writes.push(done);
+        return;
       }
-      return;
+      case "finding": {
+        const entry = best.get(m.signature);
+        if (entry !== undefined && entry.k === m.k) {
+          entry.unshrunk ??= m.unshrunk;
+          entry.case = m.case;
+          entry.shrunk = true;
+        } else if (entry === undefined) {
+          // Not written (no persist answer): still reported, with its replay line.
+          best.set(m.signature, {
+            k: m.k,
+            unshrunk: m.unshrunk,
+            case: m.case,
+            shrunk: true,
+            file: null,
+          });
+        }
+        return;
+      }
     }
-    const f: CampaignFinding = m.found.kind === "scenarios"
-      ? { kind: "scenarios", signature: m.signature, k: m.k, finding: m.found.finding }
-      : { kind: "programs", signature: m.signature, k: m.k, finding: m.found.finding };
-    accept(f);
   };
 
-  const serviceName = options.servicePath
-    ? "user"
-    : options.zoo
-    ? zooContext(options.zoo).serviceName
-    : null;
-  const onStall = (
+  const serviceName = campaignServiceName(options.servicePath, options.bug ?? null);
+  const checkers = options.checkers ?? "kernel";
+  const meta = {
+    checkers,
+    ...(options.bug ? { bug: options.bug } : {}),
+    ...(options.modules?.kernel ? { kernel: options.modules.kernel } : {}),
+    ...(options.modules?.service ? { service: options.modules.service } : {}),
+  };
+  const onStall = async (
     w: number,
     state: { kind: "run" | "investigate"; k: number },
     cause: StallCause,
@@ -367,42 +336,45 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
     if (state.kind === "investigate") {
       errors.push(
         `run ${state.k}: a replay while investigating it went past the ${limit} (${signature}); ` +
-          `its finding is not shrunk`,
+          `its case stays unshrunk`,
       );
-      return Promise.resolve();
+      return;
     }
     runs++;
     failures++;
     stoppedRuns++;
     occurrences.set(signature, (occurrences.get(signature) ?? 0) + 1);
-    if (!table.claim(signature, state.k)) return Promise.resolve();
+    if (!table.claim(signature, state.k)) return;
     const { picks, complete } = records[w].picks();
-    let f: CampaignFinding;
+    let input: unknown, seed: number;
     if (kind === "scenarios") {
       const plan = planRun(options.seed, state.k);
-      f = {
-        kind: "stopped",
-        input: kind,
-        signature,
-        k: state.k,
-        scenario: campaignScenario(plan, serviceName),
-        runSeed: plan.runSeed,
-        decisions: picks,
-        complete,
-      };
+      input = campaignScenario(plan, serviceName);
+      seed = plan.runSeed;
     } else {
-      f = {
-        kind: "stopped",
-        input: kind,
-        signature,
-        k: state.k,
-        program: records[w].input() as { program: Program; seed: number } | null,
-        decisions: picks,
-        complete,
-      };
+      const recorded = records[w].input() as { program: Program; seed: number } | null;
+      if (recorded === null) {
+        errors.push(`run ${state.k} (${signature}): its program was too large to record`);
+        return;
+      }
+      input = recorded.program;
+      seed = recorded.seed;
     }
-    accept(f);
-    return Promise.resolve();
+    const c: CaseEnvelope = {
+      format: CASE_FORMAT,
+      kind: kind === "scenarios" ? "scenario" : "program",
+      description: `found by fuzz campaign ${options.seed}, run ${state.k}: ${signature} ` +
+        `(stopped at the ${limit}${complete ? "" : "; schedule record truncated"})`,
+      input,
+      decisions: picks,
+      seed,
+      ...meta,
+      expected: cause === "hang" ? "service-hang" : "out-of-memory",
+      traceHash: "0000000000000000", // the run never finished: no trace hash
+      signature,
+      found: { by: "fuzz", campaignSeed: options.seed, run: state.k },
+    };
+    await write({ signature, k: state.k, stage: "stopped", case: c }).catch(() => {});
   };
 
   const start = (worker: number, generation: number): WorkerStart => ({
@@ -418,11 +390,10 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
     maxShrink: options.maxShrink,
     servicePath: options.servicePath,
     kernelPath: options.kernelPath ?? null,
-    checkers: options.checkers ?? "kernel",
-    zoo: options.zoo ?? null,
+    bug: options.bug ?? null,
+    checkers,
     guided: options.guided ?? true,
-    checks: options.checks ?? "kernel",
-    mutant: options.mutant ?? null,
+    meta,
   });
 
   const pool = startPool<WorkerStart, Exclude<WorkerMessage, PoolMessage>>({
@@ -497,13 +468,22 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
     occurrences: [...occurrences.entries()]
       .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
       .map(([signature, runs]) => ({ signature, runs })),
-    findings: [...best.values()].sort((a, b) => a.k - b.k).map((f) =>
-      summaryFinding(
-        f,
-        files.get(f.signature) ?? "(not written)",
-        occurrences.get(f.signature) ?? 1,
-      )
-    ),
+    findings: [...best.entries()].sort((a, b) => a[1].k - b[1].k).map(([signature, b]) => {
+      const first = b.unshrunk ?? b.case;
+      return {
+        signature,
+        k: b.k,
+        file: b.file ?? "(not written)",
+        size: {
+          from: caseSize(first),
+          to: caseSize(b.case),
+        },
+        shrunk: b.shrunk,
+        decisions: b.case.decisions.length,
+        shrunkFrom: first.decisions.length,
+        occurrences: occurrences.get(signature) ?? 1,
+      };
+    }),
     stopped: stoppedRuns,
     sometimes,
     neverReached: kind === "scenarios"

@@ -14,6 +14,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { wallMs } from "./clock.ts";
 import {
+  campaignServiceName,
   CONTROL,
   ProgramRunner,
   type Runner,
@@ -22,10 +23,10 @@ import {
   SignatureTable,
   type WorkerStart,
 } from "./engine.ts";
-import { loadKernelModule, loadServiceModule } from "./user_code.ts";
-import { zooContext } from "../zoo/registry.ts";
-import { MUTANTS } from "./programs/mutants.ts";
-import type { InvestigatedFinding } from "./engine.ts";
+import { loadKernelModule, loadServiceModule } from "../case/store.ts";
+import { investigate } from "../case/investigate.ts";
+import type { CaseEnvelope } from "../case/envelope.ts";
+import { bug, NAMED_SERVICES } from "../zoo/registry.ts";
 
 /** What a worker reports. */
 export type WorkerMessage =
@@ -43,21 +44,45 @@ export type WorkerMessage =
     readonly fresh: number[];
   }
   | {
+    /** A case to write now (unshrunk first, then shrunk); the main thread answers "persisted". */
+    readonly type: "persist";
+    readonly worker: number;
+    readonly id: number;
+    readonly k: number;
+    readonly signature: string;
+    readonly case: CaseEnvelope;
+  }
+  | {
+    /** Investigating run `k` ended: its case was shrunk and settled. */
     readonly type: "finding";
     readonly worker: number;
     readonly k: number;
     readonly signature: string;
-    readonly found: InvestigatedFinding;
+    readonly unshrunk: CaseEnvelope;
+    readonly case: CaseEnvelope;
+    readonly attempts: number;
   }
   | { readonly type: "error"; readonly worker: number; readonly message: string }
   | { readonly type: "done"; readonly worker: number };
 
-/** Runs one worker's share of a campaign, reporting through `post`. */
-export function runWorker(
+/** The main thread's answer to a "persist" message. */
+export interface PersistReply {
+  readonly type: "persisted";
+  readonly id: number;
+  readonly file?: string;
+  readonly error?: string;
+}
+
+/**
+ * Runs one worker's share of a campaign, reporting through `post`;
+ * `persist` writes a case through the main thread.
+ */
+export async function runWorker(
   start: WorkerStart,
   runner: Runner,
   post: (m: WorkerMessage) => void,
-): void {
+  persist: (k: number, signature: string, c: CaseEnvelope) => Promise<string>,
+): Promise<void> {
   const control = new Int32Array(start.control);
   const table = new SignatureTable(start.signatures);
   const record = new RunRecord(start.record);
@@ -90,21 +115,46 @@ export function runWorker(
     const r = runner.run(k, record);
     runs++;
     steps += r.steps;
-    if (r.signature !== null) {
+    const failing = r.signature === null ? null : runner.failing();
+    // Dedupe before shrinking: only the run that wins a new signature is investigated.
+    if (r.signature !== null && failing !== null) {
       failures++;
       occurrences[r.signature] = (occurrences[r.signature] ?? 0) + 1;
-      // Dedupe before shrinking: only the run that wins a new signature is investigated.
       if (table.claim(r.signature, k)) {
+        report(); // the counts so far, before a long investigation
+        lastPost = wallMs();
         Atomics.store(control, slot, -(k + 1));
-        const found = runner.investigate(stopped);
-        if (found === null) {
+        const signature = r.signature;
+        const found = await investigate(failing.kind, failing.input, failing.decisions, {
+          seed: failing.seed,
+          ctx: failing.ctx,
+          meta: { ...start.meta, found: { by: "fuzz", campaignSeed: start.seed, run: k } },
+          sign: failing.sign,
+          originalTraceHash: failing.traceHash,
+          persist: (c) => persist(k, signature, c),
+          maxAttempts: start.maxShrink,
+          abort: stopped,
+        });
+        if (found.status === "found") {
+          post({
+            type: "finding",
+            worker: start.worker,
+            k,
+            signature,
+            unshrunk: found.unshrunk,
+            case: found.case,
+            attempts: found.attempts,
+          });
+        } else if (found.status === "nondeterministic") {
+          const d = found.divergence;
           post({
             type: "error",
             worker: start.worker,
-            message: `run ${k} failed (${r.signature}) but did not fail the same way on replay: ` +
-              `nondeterminism in the service or kernel under test`,
+            message: `run ${k} failed (${signature}) but is not a case: ${found.message}` +
+              (d !== null ? `; replays first differ at step ${d.step}` : "") +
+              ` (nondeterminism in the code under test)`,
           });
-        } else post({ type: "finding", worker: start.worker, k, signature: r.signature, found });
+        }
       }
     }
     Atomics.store(control, slot, 0);
@@ -121,17 +171,16 @@ export function runWorker(
 async function runnerFor(start: WorkerStart): Promise<Runner> {
   const control = new Int32Array(start.control);
   const beatAt = CONTROL.slot(start.worker) + 1;
-  const zoo = start.zoo ? zooContext(start.zoo) : null;
+  const seeded = start.bug !== null ? bug(start.bug) : undefined;
   const service = start.servicePath === null ? null : await loadServiceModule(start.servicePath);
   const makeKernel = start.kernelPath !== null
     ? await loadKernelModule(start.kernelPath)
-    : start.mutant !== null
-    ? MUTANTS[start.mutant]
-    : zoo?.makeKernel;
+    : seeded?.kernel;
   const setup = {
     service,
     makeKernel,
-    zoo,
+    services: { ...NAMED_SERVICES, ...seeded?.services },
+    serviceName: campaignServiceName(start.servicePath, start.bug),
     beat: () => void Atomics.add(control, beatAt, 1),
   };
   return start.kind === "scenarios"
@@ -143,11 +192,24 @@ if (parentPort !== null && workerData !== undefined && workerData !== null) {
   const start = workerData as WorkerStart;
   const port = parentPort;
   const post = (m: WorkerMessage) => port.postMessage(m);
+  const waiting = new Map<number, (r: PersistReply) => void>();
+  let ids = 0;
+  port.on("message", (r: PersistReply) => {
+    waiting.get(r.id)?.(r);
+    waiting.delete(r.id);
+  });
+  const persist = (k: number, signature: string, c: CaseEnvelope) =>
+    new Promise<string>((resolve, reject) => {
+      const id = ++ids;
+      waiting.set(id, (r) => r.file !== undefined ? resolve(r.file) : reject(new Error(r.error)));
+      post({ type: "persist", worker: start.worker, id, k, signature, case: c });
+    });
   try {
     const runner = await runnerFor(start);
-    runWorker(start, runner, post);
+    await runWorker(start, runner, post, persist);
   } catch (err) {
     post({ type: "error", worker: start.worker, message: String((err as Error)?.stack ?? err) });
     post({ type: "done", worker: start.worker });
   }
+  port.close();
 }

@@ -6,8 +6,8 @@
  * @module
  */
 
-import type { Scenario } from "../sim/scenario.ts";
-import { runScenario, type ScenarioRun } from "../sim/run.ts";
+import type { Scenario } from "../scenario/schema.ts";
+import { runScenario, type ScenarioRun } from "../scenario/interpreter.ts";
 import { InvariantViolation, type Monitor, type Verdict } from "../sim/world.ts";
 import type { PagerService } from "../services/service.ts";
 import type { Kernel, KernelOptions } from "../kernel/kernel.ts";
@@ -57,7 +57,7 @@ export function verdictLabel(v: Verdict): string {
  * ```ts
  * import { checkCase } from "./check_case.ts";
  * import { kernelInvariants } from "./kernel_invariants.ts";
- * import { parseScenario } from "../sim/scenario.ts";
+ * import { parseScenario } from "../scenario/schema.ts";
  * const scenario = parseScenario({
  *   pageSize: 64,
  *   pagers: [{ name: "fs" }],

@@ -8,7 +8,7 @@
  */
 
 import { z } from "zod";
-import { formatIssues, type Scenario, ScenarioSchema } from "../sim/scenario.ts";
+import { formatIssues, type Scenario, ScenarioSchema } from "../scenario/schema.ts";
 import type { Monitor } from "../sim/world.ts";
 import type { PagerService } from "../services/service.ts";
 import { type CaseResult, checkCase, verdictLabel } from "./check_case.ts";

@@ -1,7 +1,7 @@
 // Every corpus case replays to its recorded verdict and trace hash; bad files are named, not fatal.
 import { strict as assert } from "node:assert";
-import { parseScenario } from "../sim/scenario.ts";
-import { BUGGY_SERVICES } from "./buggy_services.ts";
+import { parseScenario } from "../scenario/schema.ts";
+import { BUGGY_SERVICES } from "../zoo/buggy_services.ts";
 import { checkCase } from "./check_case.ts";
 import {
   checkersOf,

@@ -33,7 +33,7 @@ export function caseFileName(result: CaseResult): string {
  * import { checkCase } from "./check_case.ts";
  * import { formatFailure } from "./failure_report.ts";
  * import { kernelInvariants } from "./kernel_invariants.ts";
- * import { parseScenario } from "../sim/scenario.ts";
+ * import { parseScenario } from "../scenario/schema.ts";
  * const scenario = parseScenario({
  *   pageSize: 64,
  *   pagers: [{ name: "fs" }],

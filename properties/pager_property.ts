@@ -66,7 +66,7 @@ export class PagerPropertyFailure extends Error {
 export function pagerProperty(
   monitors: () => readonly Monitor[],
   options: PagerPropertyOptions = {},
-): FcPropertyWithHooks<[import("../sim/scenario.ts").Scenario, number[], number]> {
+): FcPropertyWithHooks<[import("../scenario/schema.ts").Scenario, number[], number]> {
   return fc.property(
     scenarioArbitrary(options.scenario),
     decisionsArbitrary(options.decisions),

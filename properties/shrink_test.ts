@@ -2,7 +2,7 @@
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
 import { PagerProxy } from "../kernel/pager_proxy.ts";
-import { parseScenario } from "../sim/scenario.ts";
+import { parseScenario } from "../scenario/schema.ts";
 import { decisionsArbitrary } from "./arbitraries.ts";
 import { checkCase } from "./check_case.ts";
 import { checkersOf } from "./corpus.ts";

@@ -302,8 +302,8 @@ function renderLegend(): string {
  *
  * @example
  * ```ts
- * import { parseScenario } from "../sim/scenario.ts";
- * import { runScenario } from "../sim/run.ts";
+ * import { parseScenario } from "../scenario/schema.ts";
+ * import { runScenario } from "../scenario/interpreter.ts";
  * import { renderTraceHtml } from "./trace_html.ts";
  * const scenario = parseScenario({
  *   pagers: [{ name: "fs" }],

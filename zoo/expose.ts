@@ -8,11 +8,11 @@
  * @module
  */
 
-import { parseScenario, type Scenario } from "../sim/scenario.ts";
-import { runScenario, type StrategyName } from "../sim/run.ts";
+import { parseScenario, type Scenario } from "../scenario/schema.ts";
+import { runScenario, type StrategyName } from "../scenario/interpreter.ts";
 import { checkCase, settleVerdict, verdictLabel } from "../properties/check_case.ts";
 import { CASE_FORMAT, type CorpusCase, writeCase } from "../properties/corpus.ts";
-import { shrinkCase } from "../fuzz/shrink.ts";
+import { shrinkCase } from "../case/shrink.ts";
 import { ZOO, type ZooBug, zooContext } from "./registry.ts";
 
 /** Strategies tried, in order, to expose a bug in its hint. */

@@ -1,8 +1,8 @@
 import { strict as assert } from "node:assert";
 import { checkCase, verdictLabel } from "../properties/check_case.ts";
 import { checkersOf, loadCorpus, replayCase } from "../properties/corpus.ts";
-import { parseScenario, type Scenario } from "../sim/scenario.ts";
-import { runScenario } from "../sim/run.ts";
+import { parseScenario, type Scenario } from "../scenario/schema.ts";
+import { runScenario } from "../scenario/interpreter.ts";
 import { kernelInvariants } from "../properties/kernel_invariants.ts";
 import { settleVerdict } from "../properties/check_case.ts";
 import { ZOO, zooContext } from "./registry.ts";

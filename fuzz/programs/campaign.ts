@@ -15,10 +15,10 @@ import { pctStrategy, randomStrategy, type Strategy } from "../../sim/strategy.t
 import type { Monitor, Verdict } from "../../sim/world.ts";
 import { PORTFOLIO, type PortfolioStrategy } from "../campaign.ts";
 import { generalize, signatureOf } from "../signature.ts";
-import { generateProgram, mutateProgram, rngDraw } from "./generate.ts";
-import { callCount, type Program } from "./program.ts";
-import { CONTRACT, LIFETIME, programMonitors, runProgram } from "./run_program.ts";
-import { type ProgramCase, shrinkProgram } from "./shrink.ts";
+import { generateProgram, mutateProgram, rngDraw } from "../../program/generate.ts";
+import { callCount, type Program } from "../../program/program.ts";
+import { CONTRACT, LIFETIME, programMonitors, runProgram } from "../../program/run.ts";
+import { type ProgramCase, shrinkProgram } from "../../case/shrink.ts";
 
 /** Which checkers a program run uses. */
 export type ProgramChecks = "kernel" | "contract";
@@ -163,6 +163,7 @@ export interface ProgramFailure {
   readonly program: Program;
   readonly seed: number;
   readonly decisions: readonly number[];
+  readonly traceHash: string;
   readonly signature: string;
 }
 
@@ -288,7 +289,9 @@ export class ProgramFuzzer {
       steps: run.steps,
       failed: signature !== null,
       signature,
-      failure: signature === null ? null : { program, seed, decisions: run.decisions, signature },
+      failure: signature === null
+        ? null
+        : { program, seed, decisions: run.decisions, traceHash: run.traceHash, signature },
       fresh,
       finding,
       unreproduced,

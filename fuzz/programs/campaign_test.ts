@@ -7,11 +7,11 @@ import {
   replayProgramCase,
   writeProgramCase,
 } from "./corpus.ts";
-import { programArbitrary } from "./generate.ts";
-import { MUTANTS, ReplaceLeaksKernel } from "./mutants.ts";
-import { callCount, type Program } from "./program.ts";
-import { shrinkProgram } from "./shrink.ts";
-import { runProgram } from "./run_program.ts";
+import { programArbitrary } from "../../program/generate.ts";
+import { MUTANTS, ReplaceLeaksKernel } from "../../zoo/mutants.ts";
+import { callCount, type Program } from "../../program/program.ts";
+import { shrinkProgram } from "../../case/shrink.ts";
+import { runProgram } from "../../program/run.ts";
 
 Deno.test("a program campaign on the model runs clean under the program's contract", () => {
   const fuzzer = new ProgramFuzzer({ seed: 11, guided: true, checks: "contract" });

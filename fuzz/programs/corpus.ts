@@ -9,11 +9,11 @@
 
 import { z } from "zod";
 import type { Kernel, KernelOptions } from "../../kernel/kernel.ts";
-import { formatIssues } from "../../sim/scenario.ts";
+import { formatIssues } from "../../scenario/schema.ts";
 import { signatureId, slug } from "../signature.ts";
 import { checksMonitors, type ProgramChecks, type ProgramFinding } from "./campaign.ts";
-import { parseProgram, type Program, PROGRAM_FORMAT } from "./program.ts";
-import { type ProgramRun, runProgram } from "./run_program.ts";
+import { parseProgram, type Program, PROGRAM_FORMAT } from "../../program/program.ts";
+import { type ProgramRun, runProgram } from "../../program/run.ts";
 
 /** A program case as written by campaigns. */
 export interface ProgramCaseJson {

@@ -1,9 +1,9 @@
 // Level-2 checkers are not vacuous, and the kernel set raises no false alarm on level-2 runs.
 import { strict as assert } from "node:assert";
-import { parseScenario } from "../../sim/scenario.ts";
+import { parseScenario } from "../../scenario/schema.ts";
 import type { Monitor } from "../../sim/world.ts";
 import { writebackService } from "../../services/writeback.ts";
-import { BUGGY_SERVICES } from "../buggy_services.ts";
+import { BUGGY_SERVICES } from "../../zoo/buggy_services.ts";
 import { checkCase } from "../check_case.ts";
 import { parseCase } from "../corpus.ts";
 import { kernelInvariants } from "../kernel_invariants.ts";

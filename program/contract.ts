@@ -47,7 +47,7 @@ import {
   ZX_VM_PERM_WRITE,
   ZX_VMO_OP_COMMIT,
   ZX_VMO_OP_DECOMMIT,
-} from "../../kernel/constants.ts";
+} from "../kernel/constants.ts";
 import { type CallName, CALLS } from "./program.ts";
 import { type HandleModel, subRights } from "./handle_model.ts";
 

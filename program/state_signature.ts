@@ -10,10 +10,10 @@
  * @module
  */
 
-import { statusName } from "../../kernel/constants.ts";
-import type { KernelEvent } from "../../kernel/events.ts";
-import { MARKER, type Page, type Vmo } from "../../kernel/objects.ts";
-import type { Monitor, SimThread, World } from "../../sim/world.ts";
+import { statusName } from "../kernel/constants.ts";
+import type { KernelEvent } from "../kernel/events.ts";
+import { MARKER, type Page, type Vmo } from "../kernel/objects.ts";
+import type { Monitor, SimThread, World } from "../sim/world.ts";
 
 /** Pages of a VMO the signature looks at (bigger VMOs are summarized by their first pages). */
 const SCANNED_PAGES = 64;

@@ -24,10 +24,10 @@ import { WRITEBACK_KEY } from "../services/writeback.ts";
 import type { Kernel, KernelOptions, Syscall } from "../kernel/kernel.ts";
 import { REFERENCE_SERVICES } from "../services/mod.ts";
 import type { PagerService, ServiceContext, ServiceVmo } from "../services/service.ts";
-import type { Op, Scenario } from "./scenario.ts";
-import { pctStrategy, randomStrategy, replayStrategy, type Strategy } from "./strategy.ts";
-import type { Sys, ThreadBody } from "./sys.ts";
-import { type Monitor, type RunResult, type SimThread, World } from "./world.ts";
+import type { Op, Scenario } from "./schema.ts";
+import { pctStrategy, randomStrategy, replayStrategy, type Strategy } from "../sim/strategy.ts";
+import type { Sys, ThreadBody } from "../sim/sys.ts";
+import { type Monitor, type RunResult, type SimThread, World } from "../sim/world.ts";
 
 /** Strategy names the command line and campaigns accept. */
 export type StrategyName = "random" | "pct" | "replay";
@@ -123,8 +123,8 @@ function runSync<T>(call: Syscall<T>): T {
  *
  * @example
  * ```ts
- * import { parseScenario } from "./scenario.ts";
- * import { runScenario } from "./run.ts";
+ * import { parseScenario } from "./schema.ts";
+ * import { runScenario } from "./interpreter.ts";
  * const scenario = parseScenario({
  *   pagers: [{ name: "fs" }],
  *   vmos: [{ name: "a", pager: "fs", pages: 2 }],

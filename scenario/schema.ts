@@ -361,7 +361,7 @@ export function formatIssues(
  *
  * @example
  * ```ts
- * import { parseScenario } from "./scenario.ts";
+ * import { parseScenario } from "./schema.ts";
  * const s = parseScenario({
  *   pagers: [{ name: "fs" }],
  *   vmos: [{ name: "a", pager: "fs", pages: 2 }],

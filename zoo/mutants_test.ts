@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { ProgramFuzzer } from "./campaign.ts";
+import { ProgramFuzzer } from "../fuzz/programs/campaign.ts";
 import { MUTANTS } from "./mutants.ts";
 
 /** Fuzzes a mutant with a fixed seed until the first finding (deterministic: no clock). */

@@ -30,7 +30,7 @@ import {
   ZX_RIGHT_RESIZE,
   ZX_RIGHT_SAME_RIGHTS,
   ZX_VMO_RESIZABLE,
-} from "../../kernel/constants.ts";
+} from "../kernel/constants.ts";
 
 /** One handle the model says is open. */
 export interface ModelHandle {

@@ -28,8 +28,8 @@ import {
   ZX_RIGHT_MANAGE_VMO,
   ZX_RIGHT_READ,
   ZX_RIGHT_WRITE,
-} from "../../kernel/constants.ts";
-import { Kernel, type Syscall, type Wait } from "../../kernel/kernel.ts";
+} from "../kernel/constants.ts";
+import { Kernel, type Syscall, type Wait } from "../kernel/kernel.ts";
 import {
   type KThread,
   MARKER,
@@ -37,8 +37,8 @@ import {
   type Pager,
   type Slot,
   type Vmo,
-} from "../../kernel/objects.ts";
-import { Waiter } from "../../kernel/page_source.ts";
+} from "../kernel/objects.ts";
+import { Waiter } from "../kernel/page_source.ts";
 
 /** A reader that, after a wake, drops the lock between its lookup and its request. */
 class StaleRetryKernel extends Kernel {

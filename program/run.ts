@@ -32,20 +32,20 @@ import {
   ZX_RIGHT_WRITE,
   ZX_VMO_CHILD_NO_WRITE,
   ZX_VMO_CHILD_RESIZABLE,
-} from "../../kernel/constants.ts";
-import type { Packet } from "../../kernel/events.ts";
-import type { Kernel, KernelOptions, KernelYield, Syscall, Wait } from "../../kernel/kernel.ts";
-import { kernelInvariants } from "../../properties/kernel_invariants.ts";
-import { PageState } from "../../properties/page_state.ts";
-import { randomStrategy, replayStrategy, type Strategy } from "../../sim/strategy.ts";
-import type { Sys, ThreadBody } from "../../sim/sys.ts";
+} from "../kernel/constants.ts";
+import type { Packet } from "../kernel/events.ts";
+import type { Kernel, KernelOptions, KernelYield, Syscall, Wait } from "../kernel/kernel.ts";
+import { kernelInvariants } from "../properties/kernel_invariants.ts";
+import { PageState } from "../properties/page_state.ts";
+import { randomStrategy, replayStrategy, type Strategy } from "../sim/strategy.ts";
+import type { Sys, ThreadBody } from "../sim/sys.ts";
 import {
   InvariantViolation,
   type Monitor,
   type RunResult,
   type SimThread,
   World,
-} from "../../sim/world.ts";
+} from "../sim/world.ts";
 import { allowed, FAULT_CODES, predict } from "./contract.ts";
 import { HandleModel, subRights } from "./handle_model.ts";
 import { type Arg, type CallName, type Program, type ProgramCall } from "./program.ts";
@@ -510,7 +510,7 @@ function* janitor(sys: Sys, vmar: number, s: Shared): ThreadBody {
  *
  * @example
  * ```ts
- * import { runProgram } from "./run_program.ts";
+ * import { runProgram } from "./run.ts";
  * const run = runProgram({
  *   pageSize: 4096,
  *   overtimeTicks: 0,

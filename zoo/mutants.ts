@@ -13,9 +13,9 @@ import {
   ZX_OBJ_TYPE_VMO,
   ZX_OK,
   ZX_RIGHT_WRITE,
-} from "../../kernel/constants.ts";
-import { Kernel, type KernelOptions, type Syscall } from "../../kernel/kernel.ts";
-import type { KThread } from "../../kernel/objects.ts";
+} from "../kernel/constants.ts";
+import { Kernel, type KernelOptions, type Syscall } from "../kernel/kernel.ts";
+import type { KThread } from "../kernel/objects.ts";
 
 /**
  * A wrong status on one error path: supplying to a detached VMO returns

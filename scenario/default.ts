@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { ScenarioInput } from "./scenario.ts";
+import type { ScenarioInput } from "./schema.ts";
 
 /** Two VMOs served by one eager pager; readers, a writer, a mapping and a suspended reader. */
 export const DEFAULT_SCENARIO: ScenarioInput = {

@@ -10,7 +10,7 @@
  */
 
 import { z } from "zod";
-import { formatIssues } from "../../sim/scenario.ts";
+import { formatIssues } from "../scenario/schema.ts";
 
 /** The corpus format tag of a program case; bump it when the meaning of a field changes. */
 export const PROGRAM_FORMAT = "pagersim/program@1";

@@ -59,8 +59,8 @@ import {
   ZX_VMO_RESIZABLE,
   ZX_VMO_TRAP_DIRTY,
   ZX_VMO_UNBOUNDED,
-} from "../../kernel/constants.ts";
-import type { Rng } from "../../sim/rng.ts";
+} from "../kernel/constants.ts";
+import type { Rng } from "../sim/rng.ts";
 import {
   type Arg,
   callCount,

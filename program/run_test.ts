@@ -1,8 +1,8 @@
 import { strict as assert } from "node:assert";
-import { ZX_ERR_BAD_HANDLE, ZX_ERR_BAD_STATE, ZX_OK } from "../../kernel/constants.ts";
-import { ReplaceLeaksKernel, WriteWithoutRightKernel } from "./mutants.ts";
+import { ZX_ERR_BAD_HANDLE, ZX_ERR_BAD_STATE, ZX_OK } from "../kernel/constants.ts";
+import { ReplaceLeaksKernel, WriteWithoutRightKernel } from "../zoo/mutants.ts";
 import type { Program } from "./program.ts";
-import { CONTRACT, LIFETIME, runProgram } from "./run_program.ts";
+import { CONTRACT, LIFETIME, runProgram } from "./run.ts";
 
 /** A pager thread that answers one READ from its port, and a reader. */
 const SERVED: Program = {

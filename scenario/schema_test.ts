@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { parseScenario, ScenarioError } from "./scenario.ts";
+import { parseScenario, ScenarioError } from "./schema.ts";
 
 const base = () => ({
   pagers: [{ name: "fs" }],

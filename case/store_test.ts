@@ -1,0 +1,83 @@
+import { strict as assert } from "node:assert";
+import { readCaseFile, readCorpus, replayCase, writeCase } from "./store.ts";
+import type { CaseEnvelope } from "./envelope.ts";
+
+for (const dir of ["corpus", "corpus/programs"]) {
+  Deno.test(`every case in ${dir} replays through replayCase alone, old formats too`, async () => {
+    const { cases, errors } = await readCorpus(dir);
+    assert.deepEqual(errors, []);
+    assert.ok(cases.length > 0);
+    for (const { file, case: c } of cases) {
+      const r = await replayCase(c, file);
+      assert.equal(r.verdict, c.expected, `${file}: verdict`);
+      assert.equal(r.traceHash, c.traceHash, `${file}: trace hash`);
+      assert.ok(r.ok);
+    }
+  });
+}
+
+async function sample(): Promise<CaseEnvelope> {
+  return await readCaseFile("corpus/zoo-duplicate-read.json");
+}
+
+Deno.test("two writes of one signature at once use distinct temp files and leave one valid case", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const c = { ...(await sample()), signature: "invariant:packet-discipline@x" };
+    const paths = await Promise.all(Array.from({ length: 8 }, () => writeCase(dir, c)));
+    assert.equal(new Set(paths).size, 1);
+    const names = [...Deno.readDirSync(dir)].map((e) => e.name);
+    assert.deepEqual(names, [paths[0].split("/").pop()]);
+    assert.equal((await readCaseFile(paths[0])).traceHash, c.traceHash);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a different case never overwrites another: it takes the next free name", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const a = { ...(await sample()), signature: "sig-a" };
+    const first = await writeCase(dir, a, "same.json");
+    const b = { ...a, signature: "sig-b" };
+    const second = await writeCase(dir, b, "same.json");
+    assert.notEqual(first, second);
+    assert.ok(second.endsWith("same-2.json"));
+    assert.equal((await readCaseFile(first)).signature, "sig-a");
+    assert.equal((await readCaseFile(second)).signature, "sig-b");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("one signature: the smaller case wins, and a shrunk case replaces its unshrunk form", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const small = { ...(await sample()), signature: "sig" };
+    const big = { ...small, decisions: [...small.decisions, 0, 0, 0] };
+    const path = await writeCase(dir, small);
+    assert.equal(await writeCase(dir, big), path);
+    assert.equal((await readCaseFile(path)).decisions.length, small.decisions.length);
+    const dir2 = await Deno.makeTempDir();
+    try {
+      const unshrunk = { ...big, found: { by: "test", unshrunk: true } };
+      const p = await writeCase(dir2, unshrunk);
+      await writeCase(dir2, { ...big, decisions: [...big.decisions, 1], found: { by: "test" } });
+      assert.equal((await readCaseFile(p)).found?.unshrunk, undefined);
+    } finally {
+      await Deno.remove(dir2, { recursive: true });
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("writeCase refuses an invalid case, naming the field", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const bad = { ...(await sample()), traceHash: "xyz" };
+    await assert.rejects(() => writeCase(dir, bad), /traceHash/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
