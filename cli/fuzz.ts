@@ -10,10 +10,10 @@ import { CAMPAIGN_FLAGS, campaignBudget } from "./_campaign_flags.ts";
 import type { Finding } from "../fuzz/campaign.ts";
 import { type CampaignSummary, runCampaign } from "../fuzz/orchestrate.ts";
 import { SOMETIMES } from "../fuzz/sometimes.ts";
-import { CHECKER_SETS, type CheckerSet } from "../properties/corpus.ts";
+import { CHECKER_SETS, type CheckerSet } from "../case/kinds.ts";
 import { findingToCase, knownSignatures, writeCaseFile } from "../fuzz/corpus_io.ts";
 import { type FlagSpec, InputError, parseFlags, runCommand, usage, UsageError } from "./args.ts";
-import { loadServiceModule } from "./sim.ts";
+import { CaseFileError, loadServiceModule, moduleRef } from "../case/store.ts";
 import { ZOO_IDS, zooContext } from "../zoo/registry.ts";
 
 const FLAGS: Record<string, FlagSpec> = {
@@ -73,7 +73,7 @@ export function summaryText(s: CampaignSummary): string {
       `    run ${f.k}, shrunk to size ${f.size.to} (from ${f.size.from}; ${f.decisions} decisions ` +
         `from ${f.shrunkFrom}): ${f.file}`,
     );
-    lines.push(`    replay: deno task repro ${f.file}`);
+    lines.push(`    replay: ${f.replay}`);
   }
   lines.push("sometimes (runs that reached each interleaving):");
   for (const k of Object.keys(SOMETIMES)) {
@@ -132,10 +132,23 @@ async function main(): Promise<number> {
     throw new UsageError(`--checkers must be ${CHECKER_SETS.join(" or ")}, got "${checkers}"`);
   }
   if (servicePath !== null) await loadServiceModule(servicePath); // fail fast, in one line, before workers start
+  // An existing corpus is used as it is: if it cannot be written, each finding says so and
+  // prints its --campaign/--run replay instead.
+  const exists = await Deno.stat(corpus).then((s) => s.isDirectory, () => false);
+  if (!exists) {
+    try {
+      await Deno.mkdir(corpus, { recursive: true });
+    } catch (e) {
+      throw new InputError(`--corpus ${corpus}: cannot create: ${(e as Error).message}`);
+    }
+  }
+  // The case names the service module relative to the corpus, with its content hash.
+  let service = null;
   try {
-    await Deno.mkdir(corpus, { recursive: true });
+    service = servicePath !== null ? await moduleRef(servicePath, corpus) : null;
   } catch (e) {
-    throw new InputError(`--corpus ${corpus}: cannot create: ${(e as Error).message}`);
+    if (e instanceof CaseFileError) throw new InputError(`--service ${e.message}`);
+    throw e;
   }
   const known = await knownSignatures(corpus);
   const tty = Deno.stdout.isTerminal() && !values.json;
@@ -167,7 +180,7 @@ async function main(): Promise<number> {
         corpus,
         findingToCase(f, {
           campaignSeed: seed,
-          servicePath,
+          service,
           checkers: checkers as CheckerSet,
           zoo,
         }),

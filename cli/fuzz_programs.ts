@@ -10,9 +10,9 @@
 
 import { CAMPAIGN_FLAGS, campaignBudget } from "./_campaign_flags.ts";
 import { type FlagSpec, InputError, parseFlags, runCommand, usage, UsageError } from "./args.ts";
-import { knownSignatures } from "../fuzz/corpus_io.ts";
+import { knownSignatures, writeCase } from "../case/store.ts";
 import type { ProgramChecks } from "../fuzz/programs/campaign.ts";
-import { programFindingToCase, writeProgramCase } from "../fuzz/programs/corpus.ts";
+import { programFindingToCase } from "../fuzz/programs/corpus.ts";
 import { MUTANTS } from "../zoo/mutants.ts";
 import { programSummaryText, runProgramCampaign } from "../fuzz/programs/orchestrate.ts";
 
@@ -23,7 +23,7 @@ export const PROGRAM_FLAGS: Record<string, FlagSpec> = {
   corpus: {
     type: "string",
     value: "DIR",
-    help: "corpus directory (program cases go to DIR/programs)",
+    help: "corpus directory (program cases go to DIR/programs; required with --mutant)",
   },
   unguided: { type: "boolean", help: "fresh random programs only (no novelty queue)" },
   checks: {
@@ -67,6 +67,12 @@ export async function fuzzPrograms(args: readonly string[]): Promise<number> {
       `--mutant must be one of ${Object.keys(MUTANTS).join(", ")}, got "${mutant}"`,
     );
   }
+  // Findings against a kernel variant are not regressions of the model: they go only where named.
+  if (mutant !== null && values.corpus === undefined) {
+    throw new UsageError(
+      "--mutant needs --corpus DIR: findings against a kernel variant never go to the regression corpus",
+    );
+  }
   const dir = `${(values.corpus as string | undefined) ?? "corpus"}/programs`;
   try {
     await Deno.mkdir(dir, { recursive: true });
@@ -93,7 +99,7 @@ export async function fuzzPrograms(args: readonly string[]): Promise<number> {
     guided: !values.unguided,
     checks,
     mutant,
-    persist: (f) => writeProgramCase(dir, programFindingToCase(f, { campaignSeed: seed, checks })),
+    persist: (f) => writeCase(dir, programFindingToCase(f, { campaignSeed: seed, checks, mutant })),
     progressEvery: tty ? 0.5 : 5,
     progress: (line, final) => {
       if (values.json) return;

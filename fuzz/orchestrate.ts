@@ -9,8 +9,9 @@
 
 import type { Finding } from "./campaign.ts";
 import type { Scenario } from "../scenario/schema.ts";
-import type { CheckerSet } from "../properties/corpus.ts";
+import type { CheckerSet } from "../case/kinds.ts";
 import { Stopwatch } from "./clock.ts";
+import { campaignReplayCommand, replayCommand } from "../case/envelope.ts";
 import { SOMETIMES } from "./sometimes.ts";
 import { type PoolMessage, runWorkers } from "./_worker_pool.ts";
 import type { WorkerMessage, WorkerStart } from "./worker.ts";
@@ -75,6 +76,8 @@ export interface CampaignSummary {
     signature: string;
     k: number;
     file: string;
+    /** The command that replays it: its case file, or (not written) its campaign run. */
+    replay: string;
     decisions: number;
     shrunkFrom: number;
     /** Case size (threads + operations + events + decisions) before and after shrinking. */
@@ -222,6 +225,15 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
       signature: f.signature,
       k: f.k,
       file: files.get(f.signature) ?? "(not written)",
+      replay: files.has(f.signature)
+        ? replayCommand(files.get(f.signature) as string)
+        : campaignReplayCommand({
+          seed: options.seed,
+          run: f.k,
+          service: options.servicePath,
+          bug: options.zoo,
+          checkers: options.checkers,
+        }),
       decisions: f.shrunk.decisions.length,
       shrunkFrom: f.original.decisions,
       size: {

@@ -9,7 +9,7 @@
 import { pathToFileURL } from "node:url";
 import { resolve } from "node:path";
 import type { PagerService } from "../services/service.ts";
-import { withService } from "../cli/sim.ts";
+import { withService } from "../scenario/bind.ts";
 import type { Scenario } from "../scenario/schema.ts";
 import {
   executePlan,
@@ -20,7 +20,7 @@ import {
   planRun,
   type RunContext,
 } from "./campaign.ts";
-import { type CheckerSet, checkersOf } from "../properties/corpus.ts";
+import { type CheckerSet, checkersOf } from "../case/kinds.ts";
 import { SometimesMonitor } from "./sometimes.ts";
 import { zooContext } from "../zoo/registry.ts";
 import { wallMs } from "./clock.ts";
