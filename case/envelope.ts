@@ -342,3 +342,34 @@ export function replaces(candidate: CaseEnvelope, existing: CaseEnvelope): boole
 export function replayCommand(file: string): string {
   return `deno task repro ${file}`;
 }
+
+/**
+ * The command that replays run `k` of campaign `seed` from scratch, with
+ * everything the campaign ran it with: what to print when its case could not
+ * be written.
+ *
+ * @example
+ * ```ts
+ * import { campaignReplayCommand } from "./envelope.ts";
+ * console.assert(
+ *   campaignReplayCommand({ seed: 7, run: 3, service: "my.ts" }) ===
+ *     "deno task repro --campaign 7 --run 3 --service my.ts",
+ * );
+ * ```
+ */
+export function campaignReplayCommand(o: {
+  readonly seed: number;
+  readonly run: number;
+  readonly service?: string | null;
+  readonly kernel?: string | null;
+  readonly bug?: string | null;
+  readonly checkers?: string | null;
+}): string {
+  return [
+    `deno task repro --campaign ${o.seed} --run ${o.run}`,
+    o.service ? ` --service ${o.service}` : "",
+    o.kernel ? ` --kernel ${o.kernel}` : "",
+    o.bug ? ` --zoo ${o.bug}` : "",
+    o.checkers ? ` --checkers ${o.checkers}` : "",
+  ].join("");
+}

@@ -105,3 +105,10 @@ export const ALL_CHECKER_SETS: readonly string[] = [
 
 /** Zod schema of a checker set name (any kind's; the envelope checks it against its kind). */
 export const CheckerSetSchema = z.enum(ALL_CHECKER_SETS as [string, ...string[]]);
+
+/** A scenario checker set name. */
+export type CheckerSet = typeof SCENARIO_CHECKERS[number];
+/** The scenario checker sets (campaign flags). */
+export const CHECKER_SETS: readonly CheckerSet[] = SCENARIO_CHECKERS;
+/** The checkers of a scenario set (one name for {@linkcode scenarioCheckers}). */
+export const checkersOf: (set: CheckerSet) => () => Monitor[] = scenarioCheckers;

@@ -1,7 +1,8 @@
 /**
  * Cases on disk (host side: the only file I/O of `case/`): one reader for
  * every case format, one atomic writer, the module references a case records
- * (path relative to the case file, SHA-256 of the bytes), and the public
+ * (path relative to the case file, SHA-256 of the bytes; only modules
+ * inside the project tree, the working directory's deno.json project), and the public
  * replay, which resolves a case's seeded bug and modules by itself.
  *
  * The writer's rule for a name already taken: a case never overwrites a
@@ -191,8 +192,12 @@ export async function writeCase(
   }
 }
 
-/** The project tree a case file belongs to: the nearest directory above it with a deno.json(c). */
-export async function projectRoot(from: string): Promise<string> {
+/**
+ * The project tree: the nearest directory at or above `from` (default: the
+ * working directory, where `deno task` runs) holding a deno.json(c). A case
+ * may name modules inside it only.
+ */
+export async function projectRoot(from: string = Deno.cwd()): Promise<string> {
   let dir = resolve(from);
   for (;;) {
     for (const name of ["deno.json", "deno.jsonc"]) {
@@ -216,6 +221,23 @@ function inside(root: string, path: string): boolean {
   return rel === "" || (!rel.startsWith("..") && !isAbsolute(rel));
 }
 
+/** The real path of a module named on the command line, refused if outside the project tree. */
+export async function insideProject(path: string, flag: string): Promise<string> {
+  let real: string;
+  try {
+    real = await Deno.realPath(path);
+  } catch (e) {
+    throw new CaseFileError(`${flag} ${path}: cannot read: ${(e as Error).message}`);
+  }
+  const root = await projectRoot();
+  if (!inside(root, real)) {
+    throw new CaseFileError(
+      `${flag} ${path}: outside the project tree ${root}; a module a case names must live inside it`,
+    );
+  }
+  return real;
+}
+
 async function sha256(path: string): Promise<string> {
   const bytes = await Deno.readFile(path);
   const digest = await crypto.subtle.digest("SHA-256", bytes);
@@ -234,14 +256,14 @@ export async function moduleRef(modulePath: string, caseDir: string): Promise<Mo
   } catch (e) {
     throw new CaseFileError(`${modulePath}: cannot read: ${(e as Error).message}`);
   }
-  await Deno.mkdir(caseDir, { recursive: true });
-  const root = await projectRoot(caseDir);
+  const root = await projectRoot();
   if (!inside(root, real)) {
     throw new CaseFileError(
       `${modulePath} is outside the project tree ${root}: a case may only name modules inside it`,
     );
   }
-  const rel = relative(await Deno.realPath(caseDir), real).split(sep).join("/");
+  const dir = await Deno.realPath(caseDir).catch(() => resolve(caseDir));
+  const rel = relative(dir, real).split(sep).join("/");
   return { path: rel, sha256: await sha256(real) };
 }
 
@@ -250,11 +272,16 @@ export async function moduleRef(modulePath: string, caseDir: string): Promise<Mo
  * tree or a module whose bytes changed since the case was written.
  */
 async function resolveModule(ref: ModuleRef, caseFile: string, what: string): Promise<string> {
-  const root = await projectRoot(dirname(caseFile));
+  const root = await projectRoot();
   // Old cases (no hash) kept the path as given to the campaign, relative to the project root.
   const candidate = ref.sha256 === null
     ? resolve(root, ref.path)
     : resolve(dirname(caseFile), ref.path);
+  const refuse = () =>
+    new CaseFileError(
+      `${caseFile}: refusing its ${what} module ${ref.path}: outside the project tree ${root}`,
+    );
+  if (!inside(root, candidate)) throw refuse();
   let real: string;
   try {
     real = await Deno.realPath(candidate);

@@ -81,3 +81,25 @@ Deno.test("writeCase refuses an invalid case, naming the field", async () => {
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("a case naming a kernel module replays with it; one outside the project is refused", async () => {
+  const root = new URL("../", import.meta.url).pathname;
+  const dir = await Deno.makeTempDir({ dir: root, prefix: ".case-kernel-" });
+  try {
+    await Deno.writeTextFile(
+      `${dir}/variant.ts`,
+      `export { duplicateRead as makeKernel } from "../zoo/kernel_bugs.ts";\n`,
+    );
+    const { moduleRef } = await import("./store.ts");
+    const zoo = await sample();
+    const { bug: _, ...rest } = zoo;
+    const c: CaseEnvelope = { ...rest, kernel: await moduleRef(`${dir}/variant.ts`, dir) };
+    const file = await writeCase(dir, c, "k.json");
+    const r = await replayCase(await readCaseFile(file), file);
+    assert.ok(r.ok, `${r.verdict} ${r.traceHash}`);
+    const escaped = { ...c, kernel: { path: "../../../../../tmp/evil.ts", sha256: null } };
+    await assert.rejects(() => replayCase(escaped, file), /outside the project tree/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

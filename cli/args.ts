@@ -6,6 +6,9 @@
  */
 
 import { parseArgs } from "node:util";
+import { CaseFileError } from "../case/store.ts";
+import { ProgramError } from "../program/program.ts";
+import { ScenarioError } from "../scenario/schema.ts";
 
 /** A flag a command accepts. */
 export interface FlagSpec {
@@ -87,7 +90,10 @@ export async function runCommand(
       console.error(`error: ${e.message}\n\n${usageText}`);
       Deno.exit(2);
     }
-    if (e instanceof InputError) {
+    if (
+      e instanceof InputError || e instanceof ScenarioError || e instanceof CaseFileError ||
+      e instanceof ProgramError
+    ) {
       console.error(`error: ${e.message}`);
       Deno.exit(2);
     }

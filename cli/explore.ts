@@ -8,13 +8,13 @@
  * @module
  */
 
-import { writeCaseFile } from "../fuzz/corpus_io.ts";
-import { CASE_FORMAT, type CorpusCase } from "../properties/corpus.ts";
-import { verdictLabel } from "../properties/check_case.ts";
+import { replayCommand } from "../case/envelope.ts";
+import { toEnvelope } from "../case/investigate.ts";
+import { SCENARIO_KIND, scenarioCheckers } from "../case/kinds.ts";
+import { loadServiceModule, moduleRef, writeCase } from "../case/store.ts";
+import { withService } from "../scenario/bind.ts";
 import { signatureOf } from "../fuzz/signature.ts";
 import { explore, type ExploreProgress } from "../explore/explore.ts";
-import { kernelInvariants } from "../properties/kernel_invariants.ts";
-import { runScenario } from "../scenario/interpreter.ts";
 import { parseScenario, type Scenario } from "../scenario/schema.ts";
 import { DEFAULT_SCENARIO } from "../scenario/default.ts";
 import { describeVerdict } from "../sim/world.ts";
@@ -28,7 +28,7 @@ import {
   usage,
   UsageError,
 } from "./args.ts";
-import { loadScenarioFile, loadServiceModule, withService } from "./sim.ts";
+import { loadScenarioFile } from "./sim.ts";
 import { Stopwatch } from "../fuzz/clock.ts";
 
 /** Seconds between progress lines when stdout is not a terminal. */
@@ -143,35 +143,41 @@ async function main(): Promise<number> {
   console.log(`counterexample: ${cx.preemptions} preemptions, ${cx.steps} steps`);
   console.log(`failing verdict: ${describeVerdict(cx.verdict)}`);
   console.log(`decision-list: ${cx.decisions.join(",")}`);
-  // A thread's exception is signed as such even where a checker judged it: replay for the raw verdict.
-  const raw = runScenario(scenario, {
-    decisions: cx.decisions,
-    monitors: kernelInvariants(),
-    services,
-    keepTrace: false,
-  }).verdict;
-  const signature = signatureOf(cx.verdict, raw) ?? `explore:${cx.verdict.kind}`;
-  const doc: CorpusCase = {
-    format: CASE_FORMAT,
-    description:
-      `found by deno task explore with ${cx.preemptions} preemptions (bound ${k}): ${signature}`,
-    scenario: original,
-    decisions: [...cx.decisions],
-    seed: 0,
-    strategy: "replay",
-    checkers: "kernel",
-    expected: verdictLabel(cx.verdict),
-    traceHash: cx.traceHash,
-    signature,
-  };
+  // The case is the settled replay of the counterexample, with the scenario as run (its pagers
+  // bound to the service) and the service module it names: it replays with no flag.
+  const ctx = { monitors: scenarioCheckers("kernel"), services };
+  const traced = SCENARIO_KIND.run(scenario, { seed: 0, decisions: cx.decisions }, ctx);
+  const signature = signatureOf(traced.verdict, traced.raw) ?? `explore:${cx.verdict.kind}`;
+  let service;
   try {
     await Deno.mkdir(corpus, { recursive: true });
+    service = servicePath !== null ? await moduleRef(servicePath, corpus) : undefined;
   } catch (e) {
-    throw new InputError(`--corpus ${corpus}: cannot create: ${(e as Error).message}`);
+    throw new InputError(`--corpus ${corpus}: ${(e as Error).message}`);
   }
-  const file = await writeCaseFile(corpus, doc);
+  const doc = toEnvelope(SCENARIO_KIND, scenario, 0, traced, {
+    checkers: "kernel",
+    ...(service !== undefined ? { service } : {}),
+    found: { by: "explore" },
+    description:
+      `found by deno task explore with ${cx.preemptions} preemptions (bound ${k}): ${signature}`,
+  }, signature);
+  let file: string;
+  try {
+    file = await writeCase(corpus, doc);
+  } catch (e) {
+    const scenarioArg = values.scenario ? ` --scenario ${values.scenario}` : "";
+    const serviceArg = servicePath ? ` --service ${servicePath}` : "";
+    console.log(`error: cannot write the counterexample to ${corpus}: ${(e as Error).message}`);
+    console.log(
+      `replay: deno task repro${scenarioArg}${serviceArg} --seed 0 --decisions ${
+        cx.decisions.join(",") || '""'
+      }`,
+    );
+    return 1;
+  }
   console.log(`written: ${file}`);
-  console.log(`replay: deno task repro ${file}${servicePath ? ` --service ${servicePath}` : ""}`);
+  console.log(`replay: ${replayCommand(file)}`);
   return 1;
 }
 

@@ -95,7 +95,7 @@ export function parseShard(text: string): { index: number; count: number } {
 /** The summary as plain text lines. */
 export function summaryText(
   s: CampaignSummary,
-  extra: { mutant?: string | null; replay?: (k: number) => string | null } = {},
+  extra: { mutant?: string | null } = {},
 ): string {
   const lines = [
     `${s.kind === "programs" ? "program " : ""}campaign seed ${s.seed}, shard ${s.shard}, ` +
@@ -124,8 +124,7 @@ export function summaryText(
           : `size ${f.size.to} (not shrunk)`) +
         `: ${f.file}`,
     );
-    const line = f.file !== "(not written)" ? `deno task repro ${f.file}` : extra.replay?.(f.k);
-    if (line) lines.push(`    replay: ${line}`);
+    if (f.replay !== null) lines.push(`    replay: ${f.replay}`);
   }
   if (s.kind === "scenarios") {
     lines.push("sometimes (runs that reached each interleaving):");
@@ -288,15 +287,8 @@ async function main(): Promise<number> {
       else console.log(line);
     },
   });
-  const replay = (k: number) =>
-    kind === "scenarios"
-      ? `deno task repro --campaign ${seed} --run ${k}` +
-        (servicePath ? ` --service ${servicePath}` : "") +
-        (kernelPath ? ` --kernel ${kernelPath}` : "") + (zoo ? ` --zoo ${zoo}` : "") +
-        ` --checkers ${checkers}`
-      : null;
   if (values.json) console.log(JSON.stringify(summary, null, 2));
-  else console.log(summaryText(summary, { mutant, replay }));
+  else console.log(summaryText(summary, { mutant }));
   if (summary.failingRuns > 0) return 1;
   return summary.interrupted ? 130 : 0;
 }

@@ -6,13 +6,15 @@
  * @module
  */
 
-import { resolve } from "node:path";
-import { pathToFileURL } from "node:url";
 import { DEFAULT_SCENARIO } from "../scenario/default.ts";
 import { runScenario, type StrategyName } from "../scenario/interpreter.ts";
 import { parseScenario, type Scenario, ScenarioError } from "../scenario/schema.ts";
 import { printOutcome, printTrace, type TraceForm } from "./_output.ts";
 import type { PagerService } from "../services/service.ts";
+import { insideProject, loadKernelModule, loadServiceModule } from "../case/store.ts";
+import { withService } from "../scenario/bind.ts";
+import { NAMED_SERVICES } from "../zoo/registry.ts";
+import { Kernel, type KernelOptions } from "../kernel/kernel.ts";
 import {
   type FlagSpec,
   InputError,
@@ -34,6 +36,11 @@ const FLAGS: Record<string, FlagSpec> = {
   },
   decisions: { type: "string", value: "LIST", help: "replay this decision list, e.g. 0,2,1" },
   service: { type: "string", value: "PATH", help: "serve every pager with this service module" },
+  kernel: {
+    type: "string",
+    value: "PATH",
+    help: "run a kernel variant: a module exporting makeKernel(options)",
+  },
   trace: { type: "string", value: "FORM", help: "text | json | none (default text)" },
   help: { type: "boolean", help: "show this help" },
 };
@@ -69,21 +76,22 @@ export async function loadScenarioFile(path: string): Promise<Scenario> {
   }
 }
 
-/** Loads a user's service module: its default export or its `service` export. */
-export async function loadServiceModule(path: string): Promise<PagerService> {
-  let mod: Record<string, unknown>;
-  try {
-    mod = await import(pathToFileURL(resolve(path)).href);
-  } catch (e) {
-    throw new InputError(`--service ${path}: cannot load: ${(e as Error).message.split("\n")[0]}`);
-  }
-  const fn = mod.default ?? mod.service;
-  if (typeof fn !== "function") {
-    throw new InputError(
-      `--service ${path}: exports no service (need a default export or "service")`,
-    );
-  }
-  return fn as PagerService;
+/**
+ * Loads `--kernel PATH`: a module inside the project tree exporting
+ * `makeKernel(options)` that returns a `Kernel` subclass.
+ */
+export async function loadKernelFlag(
+  path: string,
+): Promise<(options: KernelOptions) => Kernel> {
+  const real = await insideProject(path, "--kernel");
+  const make = await loadKernelModule(real);
+  return (options) => {
+    const k = make(options);
+    if (!(k instanceof Kernel)) {
+      throw new InputError(`--kernel ${path}: makeKernel did not return a Kernel (subclass)`);
+    }
+    return k;
+  };
 }
 
 /** Parses "0,2,1" into a decision list. */
@@ -95,17 +103,6 @@ export function parseDecisions(text: string): number[] {
     }
     return Number(s);
   });
-}
-
-/** Overrides every pager's service with a registered custom one. */
-export function withService(scenario: Scenario, name: string): Scenario {
-  return {
-    ...scenario,
-    pagers: scenario.pagers.map((p) => ({
-      ...p,
-      service: { ...p.service, kind: "custom" as const, name },
-    })),
-  };
 }
 
 async function main(): Promise<number> {
@@ -127,11 +124,14 @@ async function main(): Promise<number> {
   let scenario = values.scenario !== undefined
     ? await loadScenarioFile(values.scenario as string)
     : parseScenario(DEFAULT_SCENARIO, "default scenario");
-  const services: Record<string, PagerService> = {};
+  const services: Record<string, PagerService> = { ...NAMED_SERVICES };
   if (values.service !== undefined) {
     services.user = await loadServiceModule(values.service as string);
     scenario = withService(scenario, "user");
   }
+  const makeKernel = values.kernel !== undefined
+    ? await loadKernelFlag(values.kernel as string)
+    : undefined;
   const decisions = values.decisions !== undefined
     ? parseDecisions(values.decisions as string)
     : undefined;
@@ -142,6 +142,7 @@ async function main(): Promise<number> {
     pctDepth,
     decisions,
     services,
+    makeKernel,
   });
   const strategyText = decisions !== undefined
     ? "replay"
@@ -153,9 +154,12 @@ async function main(): Promise<number> {
   printTrace(run, form as TraceForm);
   const scenarioArg = values.scenario !== undefined ? ` --scenario ${values.scenario}` : "";
   const serviceArg = values.service !== undefined ? ` --service ${values.service}` : "";
+  const kernelArg = values.kernel !== undefined ? ` --kernel ${values.kernel}` : "";
   printOutcome(
     run,
-    `deno task sim${scenarioArg}${serviceArg} --decisions ${run.decisions.join(",") || '""'}`,
+    `deno task sim${scenarioArg}${serviceArg}${kernelArg} --seed ${seed} --decisions ${
+      run.decisions.join(",") || '""'
+    }`,
   );
   console.log(`trace-hash: ${run.traceHash}`);
   return run.verdict.kind === "pass" ? 0 : 1;

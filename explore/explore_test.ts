@@ -5,7 +5,7 @@ import type { KernelOptions } from "../kernel/kernel.ts";
 import { parseScenario, type Scenario } from "../scenario/schema.ts";
 import { runScenario } from "../scenario/interpreter.ts";
 import { describeVerdict, type Monitor } from "../sim/world.ts";
-import { withService } from "../cli/sim.ts";
+import { withService } from "../scenario/bind.ts";
 import { type PagerService, serveReads, supplyFromBacking } from "../services/service.ts";
 
 const dir = new URL("./testdata/", import.meta.url);

@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { loadCaseFile } from "./corpus_io.ts";
 import { executePlan, generateScenario, investigate, planRun } from "./campaign.ts";
-import { withService } from "../cli/sim.ts";
+import { withService } from "../scenario/bind.ts";
 import lossyService from "./testdata/lossy_service.ts";
 import { kernelInvariants } from "../properties/kernel_invariants.ts";
 

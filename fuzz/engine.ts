@@ -26,7 +26,7 @@
 import type { Kernel, KernelOptions } from "../kernel/kernel.ts";
 import type { PagerService } from "../services/service.ts";
 import type { Scenario } from "../scenario/schema.ts";
-import { withService } from "../cli/sim.ts";
+import { withService } from "../scenario/bind.ts";
 import type { CaseKind, KindRun, RunContext } from "../case/kind.ts";
 import { PROGRAM_KIND, programCheckers, SCENARIO_KIND, scenarioCheckers } from "../case/kinds.ts";
 import type { CaseMeta } from "../case/investigate.ts";

@@ -28,7 +28,14 @@ import {
 } from "./engine.ts";
 import type { Program } from "../program/program.ts";
 import { OUT_OF_MEMORY, SERVICE_HANG } from "./signature.ts";
-import { CASE_FORMAT, type CaseEnvelope, caseSize, type ModuleRef } from "../case/envelope.ts";
+import {
+  campaignReplayCommand,
+  CASE_FORMAT,
+  type CaseEnvelope,
+  caseSize,
+  type ModuleRef,
+  replayCommand,
+} from "../case/envelope.ts";
 
 /** Default wall-clock limit of one run, seconds. */
 export const DEFAULT_RUN_TIMEOUT = 5;
@@ -108,6 +115,11 @@ export interface SummaryFinding {
   readonly k: number;
   /** Where it was written ("(not written)" if writing failed). */
   readonly file: string;
+  /**
+   * The command that replays it: its case file, or, not written, its campaign
+   * run (scenarios; a program run has no replay without its case).
+   */
+  readonly replay: string | null;
   /** Case size (threads, operations or calls, events, decisions) before and after shrinking. */
   readonly size: { readonly from: number; readonly to: number };
   /** False while the case written is the unshrunk run (shrinking did not finish). */
@@ -474,6 +486,18 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
         signature,
         k: b.k,
         file: b.file ?? "(not written)",
+        replay: b.file !== null
+          ? replayCommand(b.file)
+          : kind === "scenarios"
+          ? campaignReplayCommand({
+            seed: options.seed,
+            run: b.k,
+            service: options.servicePath,
+            kernel: options.kernelPath,
+            bug: options.bug,
+            checkers,
+          })
+          : null,
         size: {
           from: caseSize(first),
           to: caseSize(b.case),

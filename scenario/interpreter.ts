@@ -24,7 +24,7 @@ import { WRITEBACK_KEY } from "../services/writeback.ts";
 import type { Kernel, KernelOptions, Syscall } from "../kernel/kernel.ts";
 import { REFERENCE_SERVICES } from "../services/mod.ts";
 import type { PagerService, ServiceContext, ServiceVmo } from "../services/service.ts";
-import type { Op, Scenario } from "./schema.ts";
+import { type Op, type Scenario, ScenarioError } from "./schema.ts";
 import { pctStrategy, randomStrategy, replayStrategy, type Strategy } from "../sim/strategy.ts";
 import type { Sys, ThreadBody } from "../sim/sys.ts";
 import { type Monitor, type RunResult, type SimThread, World } from "../sim/world.ts";
@@ -192,7 +192,16 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Scena
       ? options.services?.[p.service.name!]
       : REFERENCE_SERVICES[kind];
     if (service === undefined) {
-      throw new Error(`pagers.${p.name}: no service registered as "${p.service.name}"`);
+      const known = Object.keys(options.services ?? {});
+      throw new ScenarioError(scenario.name ?? "scenario", [
+        `pagers.${p.name}.service.name: no service registered as "${p.service.name}" ` +
+        `(registered: ${
+          known.length === 0
+            ? "none"
+            : known.slice(0, 6).join(", ") + (known.length > 6 ? ", ..." : "")
+        }; ` +
+        `give a service module with --service, or use a seeded bug's name)`,
+      ]);
     }
     const ctx: ServiceContext = {
       pager: pagerHandle.get(p.name)!,

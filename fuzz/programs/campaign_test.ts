@@ -1,12 +1,10 @@
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
 import { ProgramFuzzer } from "./campaign.ts";
-import {
-  parseProgramCase,
-  programFindingToCase,
-  replayProgramCase,
-  writeProgramCase,
-} from "./corpus.ts";
+import { programFindingToCase } from "./corpus.ts";
+import { readCaseFile, replayCase, writeCase } from "../../case/store.ts";
+import { replayWith } from "../../case/replay.ts";
+import { programCheckers } from "../../case/kinds.ts";
 import { programArbitrary } from "../../program/generate.ts";
 import { MUTANTS, ReplaceLeaksKernel } from "../../zoo/mutants.ts";
 import { callCount, type Program } from "../../program/program.ts";
@@ -85,13 +83,15 @@ Deno.test("a finding becomes a program case that replays with its verdict and tr
   while (finding === null && fuzzer.runs < 1000) finding = fuzzer.step().finding;
   assert.ok(finding !== null);
   const dir = await Deno.makeTempDir({ dir: "/tmp" });
-  const file = await writeProgramCase(
+  const file = await writeCase(
     dir,
-    programFindingToCase(finding, { campaignSeed: 1, checks: "contract" }),
+    programFindingToCase(finding, { campaignSeed: 1, checks: "contract", mutant: "replace-leaks" }),
   );
-  const c = parseProgramCase(JSON.parse(await Deno.readTextFile(file)), file);
-  const onMutant = replayProgramCase(c, MUTANTS["replace-leaks"]);
-  assert.ok(onMutant.reproduced && onMutant.hashMatches);
-  assert.equal(replayProgramCase(c).reproduced, false, "the model itself does not leak");
+  const c = await readCaseFile(file);
+  assert.equal(c.bug, "replace-leaks", "the case records its mutant");
+  const onMutant = await replayCase(c, file);
+  assert.ok(onMutant.ok, "replays alone, against the mutant it names");
+  const onModel = replayWith(c, { monitors: programCheckers("contract") });
+  assert.notEqual(onModel.verdict, c.expected, "the model itself does not leak");
   await Deno.remove(dir, { recursive: true });
 });

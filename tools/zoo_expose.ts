@@ -2,7 +2,7 @@
  * Finds, shrinks and records a schedule that exposes a zoo bug in its hint
  * scenario: the corpus case that keeps pagersim honest about the bug.
  *
- * Run `deno run --allow-read --allow-write zoo/expose.ts [DIR]` to (re)write
+ * Run `deno run --allow-read --allow-write tools/zoo_expose.ts [DIR]` to (re)write
  * `DIR/zoo-<id>.json` for every bug (default `corpus`).
  *
  * @module
@@ -11,9 +11,10 @@
 import { parseScenario, type Scenario } from "../scenario/schema.ts";
 import { runScenario, type StrategyName } from "../scenario/interpreter.ts";
 import { checkCase, settleVerdict, verdictLabel } from "../properties/check_case.ts";
-import { CASE_FORMAT, type CorpusCase, writeCase } from "../properties/corpus.ts";
+import { CASE_FORMAT, type CaseEnvelope } from "../case/envelope.ts";
+import { writeCase } from "../case/store.ts";
 import { shrinkCase } from "../case/shrink.ts";
-import { ZOO, type ZooBug, zooContext } from "./registry.ts";
+import { ZOO, type ZooBug, zooContext } from "../zoo/registry.ts";
 
 /** Strategies tried, in order, to expose a bug in its hint. */
 const TRIES: readonly { strategy: StrategyName; depth?: number }[] = [
@@ -51,7 +52,7 @@ export function exposeBug(
 }
 
 /** The shrunk corpus case that exposes `bug`, expected to fail with its checker's verdict. */
-export function zooCase(bug: ZooBug): CorpusCase {
+export function zooCase(bug: ZooBug): CaseEnvelope<Scenario> {
   const ctx = zooContext(bug.id);
   const found = exposeBug(bug);
   if (found === null) throw new Error(`${bug.id}: no exposing schedule found in its hint`);
@@ -71,16 +72,17 @@ export function zooCase(bug: ZooBug): CorpusCase {
   const final = check(shrunk.case.scenario, shrunk.case.decisions);
   return {
     format: CASE_FORMAT,
+    kind: "scenario",
     description: `zoo bug ${bug.id} (depth ${bug.depth}): ${bug.description}; ` +
       `pagersim must keep catching it (${bug.caughtBy})`,
-    scenario: shrunk.case.scenario,
+    input: shrunk.case.scenario,
     decisions: [...final.run.decisions],
     seed: found.seed,
-    strategy: "replay",
     checkers: ctx.checkers,
     expected: verdictLabel(final.verdict),
     traceHash: final.run.traceHash,
-    zoo: bug.id,
+    bug: bug.id,
+    found: { by: "zoo" },
   };
 }
 
