@@ -189,7 +189,19 @@ export {
   type TimelinePoint,
 } from "./fuzz/orchestrate.ts";
 export type { InputKind } from "./fuzz/engine.ts";
-export type { Finding, PortfolioStrategy, RunPlan, Swarm } from "./fuzz/campaign.ts";
+export type {
+  Arg,
+  CallName,
+  CallRef,
+  CallSpec,
+  Param,
+  Produces,
+  Program,
+  ProgramCall,
+  ProgramThread,
+} from "./program/program.ts";
+export { CALLS } from "./program/program.ts";
+export type { PortfolioStrategy, RunPlan, Swarm } from "./fuzz/campaign.ts";
 export {
   type Case as ShrinkCase,
   shrinkCase,

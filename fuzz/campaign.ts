@@ -1,8 +1,9 @@
 /**
  * One campaign's runs, deterministically planned: run `k` of a campaign with
  * seed `S` always has the same run seed, strategy, swarm features and
- * scenario, whichever worker or shard executes it. A failing run is replayed
- * with its trace, given a signature, shrunk, and turned into a corpus case.
+ * scenario, whichever worker or shard executes it. A run is signed from its
+ * own verdict; the engine (`engine.ts`) hands a new failure to
+ * `case/investigate.ts`.
  *
  * @module
  */
@@ -20,8 +21,7 @@ import {
 import type { Monitor, Verdict } from "../sim/world.ts";
 import type { PagerService } from "../services/service.ts";
 import type { Kernel, KernelOptions } from "../kernel/kernel.ts";
-import { checkCase, settleVerdict } from "../properties/check_case.ts";
-import { type Case, shrinkCase } from "../case/shrink.ts";
+import { settleVerdict } from "../properties/check_case.ts";
 import { signatureOf } from "./signature.ts";
 
 /** Which fault families and features a run has switched on (swarm testing). */
@@ -187,103 +187,6 @@ export function executePlan(
     steps: run.steps,
     decisions: run.decisions,
     traceHash: run.traceHash,
-  };
-}
-
-/** Replays a case, settles its verdict, and returns its signature (null: it passes). */
-export function signatureOfCase(c: Case, seed: number, ctx: RunContext): string | null {
-  const r = checkCase(
-    { scenario: c.scenario, decisions: c.decisions, seed },
-    {
-      monitors: ctx.monitors,
-      services: ctx.services,
-      makeKernel: ctx.makeKernel,
-      keepTrace: false,
-    },
-  );
-  return signatureOf(r.verdict, r.run.verdict);
-}
-
-/** A shrunk failure, ready to become a corpus case. */
-export interface Finding {
-  /** Dedupe key of the failure (fuzz/signature.ts). */
-  readonly signature: string;
-  /** Index of the run that found it. */
-  readonly k: number;
-  /** Plan of the run that found it. */
-  readonly plan: RunPlan;
-  /** Size of the failing run before shrinking: steps, decisions, threads, operations. */
-  readonly original: {
-    readonly steps: number;
-    readonly decisions: number;
-    readonly threads: number;
-    readonly ops: number;
-    readonly events: number;
-  };
-  /** The shrunk case, with the complete decision list of its final run. */
-  readonly shrunk: Case;
-  /** Settled verdict of the shrunk case. */
-  readonly verdict: Verdict;
-  /** Trace hash of the shrunk case's run. */
-  readonly traceHash: string;
-  /** Candidate runs the shrinker tried. */
-  readonly shrinkAttempts: number;
-}
-
-/**
- * Replays a failing run from its decisions and, if it fails again with the
- * same signature, shrinks it. Null: the replay did not fail the same way
- * (nondeterminism, reported by the caller).
- */
-export function investigate(
-  plan: RunPlan,
-  scenario: Scenario,
-  outcome: RunOutcome,
-  ctx: RunContext,
-  maxAttempts = 2000,
-  abort?: () => boolean,
-): Finding | null {
-  const first: Case = { scenario, decisions: outcome.decisions };
-  const signature = outcome.signature;
-  if (signature === null || signatureOfCase(first, plan.runSeed, ctx) !== signature) return null;
-  const shrunk = shrinkCase(first, {
-    fails: (c) => {
-      const r = checkCase(
-        { scenario: c.scenario, decisions: c.decisions, seed: plan.runSeed },
-        {
-          monitors: ctx.monitors,
-          services: ctx.services,
-          makeKernel: ctx.makeKernel,
-          keepTrace: false,
-        },
-      );
-      return signatureOf(r.verdict, r.run.verdict) === signature && r.run.decisions;
-    },
-    maxAttempts,
-    abort,
-  });
-  // Record the complete decision list of the final run, so replay never needs the fallback seed.
-  const settled = checkCase(
-    { scenario: shrunk.case.scenario, decisions: shrunk.case.decisions, seed: plan.runSeed },
-    { monitors: ctx.monitors, services: ctx.services, makeKernel: ctx.makeKernel },
-  );
-  const final = { ...settled.run, verdict: settled.verdict };
-  const ops = (s: Scenario) => s.threads.reduce((n, t) => n + t.ops.length, 0);
-  return {
-    signature,
-    k: plan.k,
-    plan,
-    original: {
-      steps: outcome.steps,
-      decisions: outcome.decisions.length,
-      threads: scenario.threads.length,
-      ops: ops(scenario),
-      events: scenario.events.length,
-    },
-    shrunk: { scenario: shrunk.case.scenario, decisions: final.decisions },
-    verdict: final.verdict,
-    traceHash: final.traceHash,
-    shrinkAttempts: shrunk.attempts,
   };
 }
 

@@ -364,15 +364,12 @@ export class ProgramRunner implements Runner {
       makeKernel: setup.makeKernel,
       seed: `${start.seed}/s${start.shard.index}/w${start.worker}/g${start.generation}`,
       guided: start.guided,
-      maxShrink: start.maxShrink,
       portfolio: true,
     });
   }
 
-  run(k: number, record: RunRecord): RunReport {
-    const s = this.#fuzzer.step(undefined, {
-      k,
-      claim: () => false, // the worker loop decides, through the shared table
+  run(_k: number, record: RunRecord): RunReport {
+    const s = this.#fuzzer.step({
       record: record.pick,
       starting: (program: Program, seed: number) => record.begin({ program, seed }),
     });

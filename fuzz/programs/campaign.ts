@@ -18,7 +18,6 @@ import { generalize, signatureOf } from "../signature.ts";
 import { generateProgram, mutateProgram, rngDraw } from "../../program/generate.ts";
 import { callCount, type Program } from "../../program/program.ts";
 import { CONTRACT, LIFETIME, programMonitors, runProgram } from "../../program/run.ts";
-import { type ProgramCase, shrinkProgram } from "../../case/shrink.ts";
 
 /** Which checkers a program run uses. */
 export type ProgramChecks = "kernel" | "contract";
@@ -36,22 +35,6 @@ export interface ProgramRunContext {
   readonly beat?: () => void;
 }
 
-/** The dedupe signature of a failing program run; null if it passes. */
-export function programSignature(
-  c: ProgramCase,
-  seed: number,
-  ctx: ProgramRunContext,
-): string | null {
-  ctx.beat?.();
-  const run = runProgram(c.program, {
-    seed,
-    decisions: c.decisions,
-    makeKernel: ctx.makeKernel,
-    monitors: checksMonitors(ctx.checks),
-  });
-  return signProgramVerdict(run.verdict);
-}
-
 /** The dedupe signature of a program run's verdict; null for a pass. */
 export function signProgramVerdict(v: Verdict): string | null {
   const base = signatureOf(v);
@@ -63,81 +46,11 @@ export function signProgramVerdict(v: Verdict): string | null {
   return base;
 }
 
-/** A failure, shrunk and ready to become a corpus case. */
-export interface ProgramFinding {
-  /** Dedupe key of the failure (fuzz/signature.ts). */
-  readonly signature: string;
-  /** Run index that found it. */
-  readonly run: number;
-  /** Seed of the schedule (and the replay fallback). */
-  readonly seed: number;
-  /** The shrunk program. */
-  readonly program: Program;
-  /** The complete decision list of the shrunk program's run. */
-  readonly decisions: readonly number[];
-  /** Its verdict. */
-  readonly verdict: Verdict;
-  /** Its trace hash. */
-  readonly traceHash: string;
-  /** Calls before shrinking. */
-  readonly originalCalls: number;
-  /** Calls after shrinking. */
-  readonly shrunkCalls: number;
-  /** Candidate runs the shrinker tried. */
-  readonly shrinkAttempts: number;
-}
-
-/**
- * Replays a failing program from its decisions and, if it fails again with
- * `signature`, shrinks it. Null: the replay did not fail the same way.
- */
-export function investigateProgram(
-  program: Program,
-  seed: number,
-  decisions: readonly number[],
-  run: number,
-  ctx: ProgramRunContext,
-  maxAttempts = 2000,
-  abort?: () => boolean,
-  signature: string | null = programSignature({ program, decisions }, seed, ctx),
-): ProgramFinding | null {
-  if (signature === null) return null;
-  if (programSignature({ program, decisions }, seed, ctx) !== signature) return null;
-  const shrunk = shrinkProgram({ program, decisions }, {
-    fails: (c) => programSignature(c, seed, ctx) === signature,
-    maxAttempts,
-    abort,
-  });
-  // The complete decision list of the final run, so replay never needs the fallback seed.
-  const final = runProgram(shrunk.case.program, {
-    seed,
-    decisions: shrunk.case.decisions,
-    makeKernel: ctx.makeKernel,
-    monitors: checksMonitors(ctx.checks),
-  });
-  return {
-    signature,
-    run,
-    seed,
-    program: shrunk.case.program,
-    decisions: final.decisions,
-    verdict: final.verdict,
-    traceHash: final.traceHash,
-    originalCalls: callCount(program),
-    shrunkCalls: callCount(shrunk.case.program),
-    shrinkAttempts: shrunk.attempts,
-  };
-}
-
 /** Options of a {@linkcode ProgramFuzzer}. */
 export interface ProgramFuzzerOptions extends ProgramRunContext {
   readonly seed: number | string;
   /** Keep novel programs and mutate them (false: fresh random programs only). */
   readonly guided: boolean;
-  /** Signatures already known (the corpus): counted, not shrunk again. */
-  readonly known?: Iterable<string>;
-  /** Shrink attempts per new failure. Default 2000. */
-  readonly maxShrink?: number;
   /** Most programs kept in the queue. Default 4000. */
   readonly maxQueue?: number;
   /**
@@ -175,12 +88,8 @@ export interface FuzzStep {
   readonly signature: string | null;
   /** State signatures this run reached that no earlier run had. */
   readonly fresh: readonly number[];
-  /** The failing run (null: it passed), for a caller that investigates it later. */
+  /** The failing run (null: it passed), for the caller to investigate (`case/investigate.ts`). */
   readonly failure: ProgramFailure | null;
-  /** The shrunk finding, when the failure was new and `claim` allowed investigating it. */
-  readonly finding: ProgramFinding | null;
-  /** True when a new failure did not fail the same way again on replay. */
-  readonly unreproduced: boolean;
 }
 
 /** The fuzzing loop, one iteration at a time (so callers own budgets and stop flags). */
@@ -189,14 +98,11 @@ export class ProgramFuzzer {
   readonly seen = new Set<number>();
   /** Programs that reached something new, to mutate. */
   readonly queue: Program[] = [];
-  /** Failure signatures found or known. */
-  readonly failures: Set<string>;
   runs = 0;
   readonly #rng: Rng;
 
   constructor(readonly options: ProgramFuzzerOptions) {
     this.#rng = makeRng(options.seed, options.guided ? "programs/guided" : "programs/unguided");
-    this.failures = new Set(options.known ?? []);
   }
 
   /** The next program to run: fresh, or (guided) a mutation of a queued one. */
@@ -214,23 +120,19 @@ export class ProgramFuzzer {
   }
 
   /**
-   * Runs one program (run index `k`, default its count). A failure is signed
-   * from the run's own verdict; one with a known signature is only counted.
-   * A new one is investigated (replayed, shrunk) when `claim(signature)` says
-   * so (default: always). `record` sees every pick of the run's schedule.
+   * Runs one program and signs a failure from the run's own verdict. The
+   * caller decides what a failure is worth (the campaign engine compares its
+   * signature with the known ones before investigating it).
    */
   step(
-    abort?: () => boolean,
     options: {
-      k?: number;
-      claim?: (signature: string) => boolean;
+      /** Sees every pick of the run's schedule as it is made. */
       record?: (pick: number) => void;
       /** Called with the program and its seed before it runs (the watchdog's record). */
       starting?: (program: Program, seed: number) => void;
     } = {},
   ): FuzzStep {
     const program = this.next();
-    const k = options.k ?? this.runs;
     this.runs++;
     const seed = this.#rng.int(2 ** 31);
     const strategy = this.options.portfolio
@@ -266,25 +168,6 @@ export class ProgramFuzzer {
       if (this.queue.length > max) this.queue.splice(this.#rng.int(max >> 1), 1);
     }
     const signature = signProgramVerdict(run.verdict);
-    let finding: ProgramFinding | null = null;
-    let unreproduced = false;
-    // Dedupe before shrinking: a known signature costs nothing more than its run.
-    if (
-      signature !== null && !this.failures.has(signature) && (options.claim?.(signature) ?? true)
-    ) {
-      finding = investigateProgram(
-        program,
-        seed,
-        run.decisions,
-        k,
-        this.options,
-        this.options.maxShrink ?? 2000,
-        abort,
-        signature,
-      );
-      if (finding !== null) this.failures.add(signature);
-      else unreproduced = true;
-    }
     return {
       steps: run.steps,
       failed: signature !== null,
@@ -293,8 +176,6 @@ export class ProgramFuzzer {
         ? null
         : { program, seed, decisions: run.decisions, traceHash: run.traceHash, signature },
       fresh,
-      finding,
-      unreproduced,
     };
   }
 }
