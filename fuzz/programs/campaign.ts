@@ -39,9 +39,13 @@ export interface ProgramRunContext {
 export function signProgramVerdict(v: Verdict): string | null {
   const base = signatureOf(v);
   if (base === null) return null;
-  // The program's own oracles name the broken promise in the message: keep its shape.
+  // The program's own oracles name the broken promise in the message: keep its shape. A lifetime
+  // message lists what was left after a colon (which handles, which waits): one root cause leaves
+  // different lists, so only the promise before it counts.
   if (v.kind === "invariant" && (v.invariant === CONTRACT || v.invariant === LIFETIME)) {
-    return `${base}:${generalize(v.message.replace(/^t\d+#\d+ /, "")).slice(0, 90)}`;
+    const text = v.message.replace(/^t\d+#\d+ /, "");
+    const promise = v.invariant === LIFETIME ? text.split(/:\s/)[0] : text;
+    return `${base}:${generalize(promise).slice(0, 90)}`;
   }
   return base;
 }
