@@ -8,31 +8,7 @@
 import { cpus } from "node:os";
 import { wallMs } from "../fuzz/clock.ts";
 import { type FlagSpec, intFlag } from "./args.ts";
-import { DEFAULT_MEMORY_MB, DEFAULT_RUN_TIMEOUT } from "../fuzz/orchestrate.ts";
-
-/** --run-timeout and --memory: the watchdog's limits of one run (campaigns, sim, repro). */
-export const RUN_LIMIT_FLAGS: Record<string, FlagSpec> = {
-  "run-timeout": {
-    type: "string",
-    value: "S",
-    help: `wall-clock limit of one run; past it: service-hang (default ${DEFAULT_RUN_TIMEOUT})`,
-  },
-  memory: {
-    type: "string",
-    value: "MIB",
-    help: `heap limit of a worker; past it: out-of-memory (default ${DEFAULT_MEMORY_MB})`,
-  },
-};
-
-/** The run limits: seconds per run and worker heap MiB. */
-export function campaignLimits(
-  values: Record<string, string | boolean | undefined>,
-): { runTimeout: number; memoryMb: number } {
-  return {
-    runTimeout: intFlag(values, "run-timeout", DEFAULT_RUN_TIMEOUT, 1, 3600),
-    memoryMb: intFlag(values, "memory", DEFAULT_MEMORY_MB, 32, 65536),
-  };
-}
+import { RUN_LIMIT_FLAGS } from "./_run_limits.ts";
 
 /** --seconds, --workers, --seed, --max-shrink, the run limits, --json, --help (each campaign adds --runs). */
 export const CAMPAIGN_FLAGS: Record<string, FlagSpec> = {
@@ -83,3 +59,5 @@ export function campaignBudget(
     maxShrink: intFlag(values, "max-shrink", 2000, 0, 1_000_000),
   };
 }
+
+export { campaignLimits, RUN_LIMIT_FLAGS } from "./_run_limits.ts";

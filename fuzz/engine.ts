@@ -37,6 +37,11 @@ import type { Program } from "../program/program.ts";
 import { signatureOf } from "./signature.ts";
 import { bug } from "../zoo/registry.ts";
 
+/** Default wall-clock limit of one run, seconds (`--run-timeout`). */
+export const DEFAULT_RUN_TIMEOUT = 5;
+/** Default heap limit of one worker, MiB (`--memory`). */
+export const DEFAULT_MEMORY_MB = 512;
+
 /** The two kinds of campaign input. */
 export type InputKind = "scenarios" | "programs";
 

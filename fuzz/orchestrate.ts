@@ -20,6 +20,8 @@ import {
   campaignScenario,
   campaignServiceName,
   CONTROL,
+  DEFAULT_MEMORY_MB,
+  DEFAULT_RUN_TIMEOUT,
   type InputKind,
   RunRecord,
   SignatureTable,
@@ -37,10 +39,7 @@ import {
   replayCommand,
 } from "../case/envelope.ts";
 
-/** Default wall-clock limit of one run, seconds. */
-export const DEFAULT_RUN_TIMEOUT = 5;
-/** Default heap limit of one worker, MiB. */
-export const DEFAULT_MEMORY_MB = 512;
+export { DEFAULT_MEMORY_MB, DEFAULT_RUN_TIMEOUT } from "./engine.ts";
 /** Seconds at which a program campaign's summary reports its state-signature count. */
 export const CHECKPOINTS: readonly number[] = [10, 30, 60, 120, 300, 600, 1200, 1800, 3600];
 

@@ -211,5 +211,4 @@ if (parentPort !== null && workerData !== undefined && workerData !== null) {
     post({ type: "error", worker: start.worker, message: String((err as Error)?.stack ?? err) });
     post({ type: "done", worker: start.worker });
   }
-  port.removeAllListeners("message");
 }
