@@ -112,10 +112,14 @@ export const CONTROL = {
   stop: 0,
   /** Next unclaimed run number (runs are claimed one at a time). */
   next: 1,
+  /** Runs finished, every worker together (a worker stopped mid-report loses none). */
+  done: 2,
+  /** Failing runs among them. */
+  failed: 3,
   /** Per worker slot `w`: `slot(w)` holds the run it is in, `slot(w) + 1` its heartbeat. */
-  slot: (w: number) => 2 + 2 * w,
+  slot: (w: number) => 4 + 2 * w,
   /** Int32 slots for `workers` worker slots. */
-  size: (workers: number) => 2 + 2 * workers,
+  size: (workers: number) => 4 + 2 * workers,
 } as const;
 
 /**

@@ -283,9 +283,9 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
   const onMessage = (m: Exclude<WorkerMessage, PoolMessage>) => {
     switch (m.type) {
       case "progress": {
-        runs += m.runs;
+        runs = Atomics.load(control, CONTROL.done) + stoppedRuns;
         steps += m.steps;
-        failures += m.failures;
+        failures = Atomics.load(control, CONTROL.failed) + stoppedRuns;
         for (const [s, n] of Object.entries(m.occurrences)) {
           occurrences.set(s, (occurrences.get(s) ?? 0) + n);
         }
@@ -351,9 +351,9 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
       );
       return;
     }
-    runs++;
-    failures++;
     stoppedRuns++;
+    runs = Atomics.load(control, CONTROL.done) + stoppedRuns;
+    failures = Atomics.load(control, CONTROL.failed) + stoppedRuns;
     occurrences.set(signature, (occurrences.get(signature) ?? 0) + 1);
     if (!table.claim(signature, state.k)) return;
     const { picks, complete } = records[w].picks();
@@ -456,6 +456,8 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
   }
   await Promise.all(writes);
 
+  runs = Atomics.load(control, CONTROL.done) + stoppedRuns;
+  failures = Atomics.load(control, CONTROL.failed) + stoppedRuns;
   sampleRss();
   options.progress(line(), true);
   const seconds = clock.seconds;

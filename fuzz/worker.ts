@@ -115,6 +115,8 @@ export async function runWorker(
     const r = runner.run(k, record);
     runs++;
     steps += r.steps;
+    Atomics.add(control, CONTROL.done, 1);
+    if (r.signature !== null) Atomics.add(control, CONTROL.failed, 1);
     const failing = r.signature === null ? null : runner.failing();
     // Dedupe before shrinking: only the run that wins a new signature is investigated.
     if (r.signature !== null && failing !== null) {
