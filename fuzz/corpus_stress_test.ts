@@ -52,6 +52,8 @@ Deno.test(`two campaigns into one corpus directory, ${ROUNDS} rounds: every file
       await Deno.remove(dir, { recursive: true });
     }
   }
-  console.log(`${ROUNDS} rounds: ${files} case files, ${shared} signatures found by both campaigns`);
+  console.log(
+    `${ROUNDS} rounds: ${files} case files, ${shared} signatures found by both campaigns`,
+  );
   assert.ok(shared > 0, "the campaigns competed for at least one signature's file");
 });
