@@ -17,7 +17,7 @@ for (const dir of ["corpus", "corpus/programs"]) {
 }
 
 async function sample(): Promise<CaseEnvelope> {
-  return await readCaseFile("corpus/zoo-duplicate-read.json");
+  return await readCaseFile(new URL("../corpus/zoo-duplicate-read.json", import.meta.url).pathname);
 }
 
 Deno.test("two writes of one signature at once use distinct temp files and leave one valid case", async () => {
@@ -83,23 +83,34 @@ Deno.test("writeCase refuses an invalid case, naming the field", async () => {
 });
 
 Deno.test("a case naming a kernel module replays with it; one outside the project is refused", async () => {
-  const root = new URL("../", import.meta.url).pathname;
-  const dir = await Deno.makeTempDir({ dir: root, prefix: ".case-kernel-" });
+  const repo = new URL("../", import.meta.url);
+  // A project of the user's own, in /tmp: its tree is where the working directory's deno.json is.
+  const project = await Deno.makeTempDir({ prefix: "pagersim-project-" });
+  const cwd = Deno.cwd();
   try {
+    await Deno.writeTextFile(`${project}/deno.json`, "{}\n");
     await Deno.writeTextFile(
-      `${dir}/variant.ts`,
-      `export { duplicateRead as makeKernel } from "../zoo/kernel_bugs.ts";\n`,
+      `${project}/variant.ts`,
+      `export { duplicateRead as makeKernel } from "${
+        new URL("zoo/kernel_bugs.ts", repo).href
+      }";\n`,
     );
+    const zoo = await readCaseFile(new URL("corpus/zoo-duplicate-read.json", repo).pathname);
+    Deno.chdir(project);
     const { moduleRef } = await import("./store.ts");
-    const zoo = await sample();
     const { bug: _, ...rest } = zoo;
-    const c: CaseEnvelope = { ...rest, kernel: await moduleRef(`${dir}/variant.ts`, dir) };
-    const file = await writeCase(dir, c, "k.json");
+    const c: CaseEnvelope = {
+      ...rest,
+      kernel: await moduleRef(`${project}/variant.ts`, `${project}/corpus`),
+    };
+    const file = await writeCase(`${project}/corpus`, c, "k.json");
+    assert.equal((await readCaseFile(file)).kernel?.path, "../variant.ts");
     const r = await replayCase(await readCaseFile(file), file);
     assert.ok(r.ok, `${r.verdict} ${r.traceHash}`);
-    const escaped = { ...c, kernel: { path: "../../../../../tmp/evil.ts", sha256: null } };
+    const escaped = { ...c, kernel: { path: "../../../../../../etc/evil.ts", sha256: null } };
     await assert.rejects(() => replayCase(escaped, file), /outside the project tree/);
   } finally {
-    await Deno.remove(dir, { recursive: true });
+    Deno.chdir(cwd);
+    await Deno.remove(project, { recursive: true });
   }
 });

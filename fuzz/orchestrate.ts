@@ -105,7 +105,29 @@ export function caseSize(s: Scenario): number {
   return s.threads.length + s.threads.reduce((n, t) => n + t.ops.length, 0) + s.events.length;
 }
 
-/** Runs a campaign to its budget (or until interrupted) and summarizes it. */
+/**
+ * Runs a campaign to its budget (or until interrupted) and summarizes it.
+ *
+ * @example
+ * ```ts
+ * import { runCampaign } from "./orchestrate.ts";
+ * const summary = await runCampaign({
+ *   seed: 1,
+ *   shard: { index: 0, count: 1 },
+ *   workers: 1,
+ *   seconds: null,
+ *   runs: 3,
+ *   servicePath: null,
+ *   known: [],
+ *   maxShrink: 10,
+ *   checkers: "kernel",
+ *   persist: () => Promise.resolve("(not written)"),
+ *   progress: () => {},
+ *   progressEvery: 60,
+ * });
+ * console.assert(summary.runs === 3);
+ * ```
+ */
 export async function runCampaign(options: CampaignOptions): Promise<CampaignSummary> {
   const clock = new Stopwatch();
   const stop = new SharedArrayBuffer(8); // [stop flag, next run index]

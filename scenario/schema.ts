@@ -336,7 +336,19 @@ export const ScenarioSchema: z.ZodType<Scenario, unknown> = ScenarioObject.super
   });
 });
 
-/** A scenario that failed validation: every problem, each with its path. */
+/**
+ * A scenario that failed validation: every problem, each with its path.
+ *
+ * @example
+ * ```ts
+ * import { parseScenario, ScenarioError } from "./schema.ts";
+ * try {
+ *   parseScenario({ pagers: [], vmos: [], threads: [] }, "s.json");
+ * } catch (e) {
+ *   console.assert(e instanceof ScenarioError && e.message.startsWith("s.json: invalid scenario"));
+ * }
+ * ```
+ */
 export class ScenarioError extends Error {
   /** The error's name. */
   override name = "ScenarioError";
