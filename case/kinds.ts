@@ -91,7 +91,7 @@ export const SCENARIO_KIND: CaseKind<Scenario> = {
 export const PROGRAM_KIND: CaseKind<Program> = {
   name: "program",
   format: PROGRAM_FORMAT,
-  schema: ProgramSchema as z.ZodType<Program, unknown>,
+  schema: ProgramSchema,
   checkerSets: PROGRAM_CHECKERS,
   checkers: programCheckers,
   run(input, options, ctx) {
@@ -124,7 +124,7 @@ export const ALL_CHECKER_SETS: readonly string[] = [
 export const CheckerSetSchema = z.enum(ALL_CHECKER_SETS as [string, ...string[]]);
 
 /** A scenario checker set name. */
-export type CheckerSet = typeof SCENARIO_CHECKERS[number];
+export type CheckerSet = "kernel" | "kernel+service";
 /** The scenario checker sets (campaign flags). */
 export const CHECKER_SETS: readonly CheckerSet[] = SCENARIO_CHECKERS;
 /**

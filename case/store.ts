@@ -48,6 +48,7 @@ import { type Replay, replayWith } from "./replay.ts";
  * ```
  */
 export class CaseFileError extends Error {
+  /** Error name shown in reports: "CaseFileError". */
   override name = "CaseFileError";
 }
 
