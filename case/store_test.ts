@@ -114,3 +114,59 @@ Deno.test("a case naming a kernel module replays with it; one outside the projec
     await Deno.remove(project, { recursive: true });
   }
 });
+
+Deno.test("two campaigns writing one corpus, 100 times: every file parses, no finding is missing", async () => {
+  const base = await sample();
+  const campaign = (name: string, extra: number) =>
+    [0, 1, 2, 3].map((i) => ({ ...base, signature: `${name}-${i}` })).concat([
+      // Both find the shared bug; B's case is bigger.
+      { ...base, signature: "shared", decisions: [...base.decisions, ...Array(extra).fill(0)] },
+    ]);
+  for (let round = 0; round < 100; round++) {
+    const dir = await Deno.makeTempDir({ prefix: "pagersim-two-" });
+    try {
+      const a = campaign("a", 0), b = campaign("b", 2);
+      // Interleaved like two processes: each write awaits file I/O, so the others run between.
+      await Promise.all([...a.map((c) => writeCase(dir, c)), ...b.map((c) => writeCase(dir, c))]);
+      const names = [...Deno.readDirSync(dir)].map((e) => e.name);
+      assert.ok(names.every((n) => !n.endsWith(".tmp")), `temp files left: ${names}`);
+      const { cases, errors } = await readCorpus(dir);
+      assert.deepEqual(errors, []);
+      const sigs = cases.map((c) => c.case.signature).sort();
+      assert.deepEqual(sigs, ["a-0", "a-1", "a-2", "a-3", "b-0", "b-1", "b-2", "b-3", "shared"]);
+      const shared = cases.find((c) => c.case.signature === "shared");
+      assert.equal(shared?.case.decisions.length, base.decisions.length, "the smaller case kept");
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  }
+});
+
+Deno.test("two processes writing one corpus at once: both findings kept, every file parses", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "pagersim-procs-" });
+  try {
+    const store = new URL("./store.ts", import.meta.url).href;
+    const src = new URL("../corpus/zoo-duplicate-read.json", import.meta.url).pathname;
+    const script = (tag: string) =>
+      `import { readCaseFile, writeCase } from "${store}";
+       const c = await readCaseFile("${src}");
+       await Promise.all(Array.from({ length: 20 }, (_, i) =>
+         writeCase("${dir}", { ...c, signature: "${tag}-" + i }, "same-" + (i % 3) + ".json")));`;
+    const run = (tag: string) =>
+      new Deno.Command(Deno.execPath(), {
+        args: ["eval", "--config", new URL("../deno.json", import.meta.url).pathname, script(tag)],
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+    const [p, q] = await Promise.all([run("p"), run("q")]);
+    assert.ok(
+      p.success && q.success,
+      new TextDecoder().decode(p.stderr) + new TextDecoder().decode(q.stderr),
+    );
+    const { cases, errors } = await readCorpus(dir);
+    assert.deepEqual(errors, []);
+    assert.equal(new Set(cases.map((c) => c.case.signature)).size, 40, "no case overwritten");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
