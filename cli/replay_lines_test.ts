@@ -281,6 +281,7 @@ Deno.test("a scenario naming an unregistered custom service is one clear error l
       assert.equal(r.code, 2, r.out + r.err);
       assert.match(r.err, /pagers\.fs\.service\.name: no service registered as "nobody"/);
       assert.doesNotMatch(r.err, /\n\s+at /, "no stack trace");
+      assert.equal(r.err.trim().split("\n").length, 1, `one line: ${r.err}`);
     }
   } finally {
     await Deno.remove(dir, { recursive: true });
