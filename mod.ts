@@ -143,14 +143,19 @@ export {
   replaces,
   replayCommand,
 } from "./case/envelope.ts";
-export type { CaseKind, KindName, KindRun, KindRunOptions, RunContext } from "./case/kind.ts";
+export type {
+  CaseKind,
+  InputSchema,
+  KindName,
+  KindRun,
+  KindRunOptions,
+  RunContext,
+} from "./case/kind.ts";
 export {
   CHECKER_SETS,
   type CheckerSet,
   checkersOf,
   KINDS,
-  PROGRAM_KIND,
-  programCheckers,
   SCENARIO_KIND,
   scenarioCheckers,
 } from "./case/kinds.ts";

@@ -311,6 +311,15 @@ export function parseCase(
 /**
  * The file a case gets: its signature's slug and id, or (no signature) its
  * expected verdict and trace hash.
+ *
+ * @example
+ * ```ts
+ * import { caseFileName } from "./envelope.ts";
+ * console.assert(caseFileName({ expected: "pass", traceHash: "0123456789abcdef" }) ===
+ *   "pass-0123456789abcdef.json");
+ * console.assert(caseFileName({ signature: "hang:x", expected: "hang", traceHash: "0" })
+ *   .startsWith("hang-x-"));
+ * ```
  */
 export function caseFileName(
   c: Pick<CaseEnvelope, "signature" | "expected" | "traceHash">,
@@ -331,6 +340,15 @@ export function caseSize(c: Pick<CaseEnvelope, "kind" | "input" | "decisions">):
  * merge): the smaller case wins (input size plus decisions); on a tie, the
  * smaller trace hash; on equal hashes, the one already there. True if
  * `candidate` should replace `existing`.
+ *
+ * @example
+ * ```ts
+ * import { replaces } from "./envelope.ts";
+ * import { readCaseFile } from "./store.ts";
+ * const c = await readCaseFile("corpus/zoo-duplicate-read.json");
+ * const longer = { ...c, decisions: [...c.decisions, 0] };
+ * console.assert(replaces(c, longer) && !replaces(longer, c));
+ * ```
  */
 export function replaces(candidate: CaseEnvelope, existing: CaseEnvelope): boolean {
   const a = caseSize(candidate), b = caseSize(existing);
@@ -338,7 +356,15 @@ export function replaces(candidate: CaseEnvelope, existing: CaseEnvelope): boole
   return candidate.traceHash < existing.traceHash;
 }
 
-/** The command that replays a case file: a case names everything else it needs. */
+/**
+ * The command that replays a case file: a case names everything else it needs.
+ *
+ * @example
+ * ```ts
+ * import { replayCommand } from "./envelope.ts";
+ * console.assert(replayCommand("corpus/x.json") === "deno task repro corpus/x.json");
+ * ```
+ */
 export function replayCommand(file: string): string {
   return `deno task repro ${file}`;
 }

@@ -138,7 +138,35 @@ export type Investigation<I> =
     readonly attempts: number;
   };
 
-/** Sign → persist unshrunk → shrink → settle → persist shrunk. */
+/**
+ * Sign → persist unshrunk → shrink → settle → persist shrunk.
+ *
+ * @example
+ * ```ts
+ * import { investigate } from "./investigate.ts";
+ * import { SCENARIO_KIND, scenarioCheckers } from "./kinds.ts";
+ * import { signatureOf } from "../fuzz/signature.ts";
+ * import { NAMED_SERVICES } from "../zoo/registry.ts";
+ * import { parseScenario } from "../scenario/schema.ts";
+ * const input = parseScenario({
+ *   pageSize: 64,
+ *   pagers: [{ name: "fs", service: { kind: "custom", name: "supplies-wrong-key" } }],
+ *   vmos: [{ name: "a", pager: "fs", pages: 1 }],
+ *   threads: [{ name: "r", ops: [{ op: "read", vmo: "a", page: 0 }] }],
+ * });
+ * const ctx = { monitors: scenarioCheckers("kernel"), services: NAMED_SERVICES };
+ * const run = SCENARIO_KIND.run(input, { seed: 1 }, ctx);
+ * const written: string[] = [];
+ * const r = await investigate(SCENARIO_KIND, input, run.decisions, {
+ *   seed: 1,
+ *   ctx,
+ *   sign: (x) => signatureOf(x.verdict, x),
+ *   meta: { checkers: "kernel", found: { by: "example" } },
+ *   persist: (c) => Promise.resolve(written[written.length] = c.expected),
+ * });
+ * console.assert(r.status === "found" && written.length === 2); // unshrunk first, then shrunk
+ * ```
+ */
 export async function investigate<I>(
   kind: CaseKind<I>,
   input: I,

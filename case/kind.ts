@@ -8,15 +8,14 @@
  * @module
  */
 
-import type { z } from "zod";
 import type { Kernel, KernelOptions } from "../kernel/kernel.ts";
 import type { PagerService } from "../services/service.ts";
 import type { Monitor, RunResult, Verdict } from "../sim/world.ts";
 
-/** The names of the kinds of input. */
-export const KIND_NAMES = ["scenario", "program"] as const;
 /** A kind of input's name. */
-export type KindName = typeof KIND_NAMES[number];
+export type KindName = "scenario" | "program";
+/** The names of the kinds of input. */
+export const KIND_NAMES: readonly ["scenario", "program"] = ["scenario", "program"];
 
 /** How a case's runs are made: checkers, named services, kernel variant. */
 export interface RunContext {
@@ -49,14 +48,32 @@ export type KindRun = RunResult & {
   readonly raw?: Verdict;
 };
 
+/** What a kind's schema does: parse (throwing) or check an input document. */
+export interface InputSchema<I> {
+  /** The validated input, defaults filled in; throws on a bad document. */
+  parse(doc: unknown): I;
+  /** The validated input, or the issues, each with the path of its field. */
+  safeParse(doc: unknown):
+    | { readonly success: true; readonly data: I }
+    | {
+      readonly success: false;
+      readonly error: {
+        readonly issues: readonly {
+          readonly path: readonly PropertyKey[];
+          readonly message: string;
+        }[];
+      };
+    };
+}
+
 /** A kind of input: how to validate, run, cut, measure and name it. */
 export interface CaseKind<I> {
   /** The kind's name, as a case's `kind` field. */
   readonly name: KindName;
   /** The input's own format tag (`pagersim/scenario@1`, `pagersim/program@1`). */
   readonly format: string;
-  /** Validates an input document. */
-  readonly schema: z.ZodType<I, unknown>;
+  /** Validates an input document (a zod schema fits). */
+  readonly schema: InputSchema<I>;
   /** The checker sets a case of this kind can name, the first the default. */
   readonly checkerSets: readonly string[];
   /** Fresh checkers of a set (one of `checkerSets`). */

@@ -23,14 +23,31 @@ export const SCENARIO_CHECKERS = ["kernel", "kernel+service"] as const;
 /** The program checker sets: kernel invariants and the contract, or the contract alone. */
 export const PROGRAM_CHECKERS = ["kernel", "contract"] as const;
 
-/** Scenario checkers of a set, service obligations first (they name a hang's cause more precisely). */
+/**
+ * Scenario checkers of a set, service obligations first (they name a hang's cause more precisely).
+ *
+ * @example
+ * ```ts
+ * import { scenarioCheckers } from "./kinds.ts";
+ * const names = scenarioCheckers("kernel+service")().map((m) => m.name);
+ * console.assert(names.includes("no-lost-requests"));
+ * ```
+ */
 export function scenarioCheckers(set: string): () => Monitor[] {
   if (set === "kernel") return kernelInvariants;
   if (set === "kernel+service") return () => [...serviceObligations(), ...kernelInvariants()];
   throw new Error(`no scenario checker set "${set}" (${SCENARIO_CHECKERS.join(", ")})`);
 }
 
-/** Program checkers of a set: `contract` is the program's own oracles only. */
+/**
+ * Program checkers of a set: `contract` is the program's own oracles only.
+ *
+ * @example
+ * ```ts
+ * import { programCheckers } from "./kinds.ts";
+ * console.assert(programCheckers("contract")().length === 0 && programCheckers("kernel")().length > 0);
+ * ```
+ */
 export function programCheckers(set: string): () => Monitor[] {
   if (set === "kernel") return programMonitors;
   if (set === "contract") return () => [];
@@ -74,7 +91,7 @@ export const SCENARIO_KIND: CaseKind<Scenario> = {
 export const PROGRAM_KIND: CaseKind<Program> = {
   name: "program",
   format: PROGRAM_FORMAT,
-  schema: ProgramSchema as z.ZodType<Program, unknown>,
+  schema: ProgramSchema,
   checkerSets: PROGRAM_CHECKERS,
   checkers: programCheckers,
   run(input, options, ctx) {
@@ -107,8 +124,16 @@ export const ALL_CHECKER_SETS: readonly string[] = [
 export const CheckerSetSchema = z.enum(ALL_CHECKER_SETS as [string, ...string[]]);
 
 /** A scenario checker set name. */
-export type CheckerSet = typeof SCENARIO_CHECKERS[number];
+export type CheckerSet = "kernel" | "kernel+service";
 /** The scenario checker sets (campaign flags). */
 export const CHECKER_SETS: readonly CheckerSet[] = SCENARIO_CHECKERS;
-/** The checkers of a scenario set (one name for {@linkcode scenarioCheckers}). */
+/**
+ * The checkers of a scenario set (one name for {@linkcode scenarioCheckers}).
+ *
+ * @example
+ * ```ts
+ * import { checkersOf } from "./kinds.ts";
+ * console.assert(checkersOf("kernel+service")().length > checkersOf("kernel")().length);
+ * ```
+ */
 export const checkersOf: (set: CheckerSet) => () => Monitor[] = scenarioCheckers;

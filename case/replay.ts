@@ -24,7 +24,17 @@ export interface Replay {
   readonly run: KindRun;
 }
 
-/** Replays a case with resolved modules and compares it with what it recorded. */
+/**
+ * Replays a case with resolved modules and compares it with what it recorded.
+ *
+ * @example
+ * ```ts
+ * import { replayWith } from "./replay.ts";
+ * import { resolveContext, readCaseFile } from "./store.ts";
+ * const c = await readCaseFile("corpus/pass-28f7bc306edc7624.json");
+ * console.assert(replayWith(c, await resolveContext(c)).ok);
+ * ```
+ */
 export function replayWith(c: CaseEnvelope, ctx: RunContext): Replay {
   const run = KINDS[c.kind].run(c.input, { seed: c.seed, decisions: c.decisions }, ctx);
   const verdict = verdictLabel(run.verdict);
@@ -68,6 +78,14 @@ function describe(entries: readonly TraceEntry[], i: number): string {
 /**
  * The first trace entry at which two runs differ (thread, call and
  * arguments), or null if their traces are the same.
+ *
+ * @example
+ * ```ts
+ * import { firstDivergence } from "./replay.ts";
+ * const call = (tid: number) => ({ step: 1, event: { k: "call" as const, tid, name: "zx_vmo_read", args: [1] } });
+ * const d = firstDivergence([call(1)], [call(2)]);
+ * console.assert(d !== null && d.step === 1 && d.first.startsWith("thread 1 in zx_vmo_read"));
+ * ```
  */
 export function firstDivergence(
   a: readonly TraceEntry[],

@@ -34,12 +34,34 @@ import type { RunContext } from "./kind.ts";
 import { KINDS } from "./kinds.ts";
 import { type Replay, replayWith } from "./replay.ts";
 
-/** A case file or module that cannot be used: one clear message, no stack trace needed. */
+/**
+ * A case file or module that cannot be used: one clear message, no stack trace needed.
+ *
+ * @example
+ * ```ts
+ * import { CaseFileError, readCaseFile } from "./store.ts";
+ * try {
+ *   await readCaseFile("no/such/case.json");
+ * } catch (e) {
+ *   console.assert(e instanceof CaseFileError && e.message.includes("cannot read"));
+ * }
+ * ```
+ */
 export class CaseFileError extends Error {
+  /** Error name shown in reports: "CaseFileError". */
   override name = "CaseFileError";
 }
 
-/** Reads and validates one case file of any format; the error names the file and each bad field. */
+/**
+ * Reads and validates one case file of any format; the error names the file and each bad field.
+ *
+ * @example
+ * ```ts
+ * import { readCaseFile } from "./store.ts";
+ * const c = await readCaseFile("corpus/programs/regress-k14-clone-fault-after-pager-close.json");
+ * console.assert(c.format === "pagersim/case@2" && c.kind === "program"); // upgraded from program@1
+ * ```
+ */
 export async function readCaseFile(file: string): Promise<CaseEnvelope> {
   let text: string;
   try {
@@ -103,7 +125,15 @@ export async function readCorpus(dir: string): Promise<LoadedCorpus> {
   return { cases, errors };
 }
 
-/** Signatures of the cases already in a corpus directory (none if it does not exist). */
+/**
+ * Signatures of the cases already in a corpus directory (none if it does not exist).
+ *
+ * @example
+ * ```ts
+ * import { knownSignatures } from "./store.ts";
+ * console.assert((await knownSignatures("no/such/corpus")).length === 0);
+ * ```
+ */
 export async function knownSignatures(dir: string): Promise<string[]> {
   try {
     const { cases } = await readCorpus(dir);
@@ -357,6 +387,14 @@ export async function loadKernelModule(
  * every named seeded-bug service, its bug's kernel or services, its service
  * module (bound to `user`) and its kernel module. `file` is where the case
  * lives (module paths are relative to it).
+ *
+ * @example
+ * ```ts
+ * import { readCaseFile, resolveContext } from "./store.ts";
+ * const c = await readCaseFile("corpus/zoo-duplicate-read.json");
+ * const ctx = await resolveContext(c);
+ * console.assert(ctx.makeKernel !== undefined); // the case's seeded bug
+ * ```
  */
 export async function resolveContext(c: CaseEnvelope, file?: string): Promise<RunContext> {
   const seeded = c.bug !== undefined ? bug(c.bug) : undefined;

@@ -12,10 +12,22 @@ import { NAMED_SERVICES } from "../zoo/registry.ts";
 
 const root = new URL("../", import.meta.url).pathname;
 
-async function deno(args: string[]): Promise<{ code: number; out: string; err: string }> {
+/** Runs deno; in another project (`cwd`), with pagersim's config and its scripts by path. */
+async function deno(
+  args: string[],
+  cwd = root,
+): Promise<{ code: number; out: string; err: string }> {
+  if (cwd !== root) {
+    args = [
+      args[0],
+      "--config",
+      `${root}deno.json`,
+      ...args.slice(1).map((a) => (a.startsWith("cli/") ? `${root}${a}` : a)),
+    ];
+  }
   const o = await new Deno.Command(Deno.execPath(), {
     args,
-    cwd: root,
+    cwd,
     stdout: "piped",
     stderr: "piped",
   }).output();
@@ -36,11 +48,18 @@ function words(line: string): string[] {
   return out;
 }
 
-/** Runs a printed replay line as `deno task repro` would. */
-function runLine(line: string) {
+/** Runs a printed replay line as `deno task repro` would (in the project at `cwd`). */
+function runLine(line: string, cwd = root) {
   const w = words(line);
   assert.deepEqual(w.slice(0, 3), ["deno", "task", "repro"], line);
-  return deno(["run", "--allow-read", "--allow-write=/tmp", "cli/repro.ts", ...w.slice(3)]);
+  return deno(["run", "--allow-read", "--allow-write=/tmp", "cli/repro.ts", ...w.slice(3)], cwd);
+}
+
+/** A user's project in /tmp: a deno.json, and modules importing pagersim by URL. */
+async function userProject(): Promise<string> {
+  const dir = await Deno.makeTempDir({ prefix: "pagersim-user-" });
+  await Deno.writeTextFile(`${dir}/deno.json`, "{}\n");
+  return dir;
 }
 
 const LOSSY = "fuzz/testdata/lossy_service.ts";
@@ -80,14 +99,15 @@ Deno.test("a --service campaign finding replays by its printed line alone", asyn
 });
 
 Deno.test("a changed service module is reported, not replayed", async () => {
-  const dir = await Deno.makeTempDir({ dir: `${root}`, prefix: ".lines-" });
+  const dir = await userProject();
   try {
     const svc = `${dir}/svc.ts`;
-    await Deno.copyFile(`${root}${LOSSY}`, svc);
     await Deno.writeTextFile(
       svc,
-      (await Deno.readTextFile(svc)).replaceAll("../../services/", "../services/")
-        .replaceAll("../../sim/", "../sim/"),
+      (await Deno.readTextFile(`${root}${LOSSY}`)).replaceAll(
+        "../../",
+        new URL("./", `file://${root}`).href,
+      ),
     );
     const r = await deno([
       "run",
@@ -103,11 +123,13 @@ Deno.test("a changed service module is reported, not replayed", async () => {
       svc,
       "--corpus",
       `${dir}/corpus`,
-    ]);
+    ], dir);
     assert.equal(r.code, 1, r.out + r.err);
     const line = /^ {4}replay: (.+)$/m.exec(r.out)![1];
+    const ok = await runLine(line, dir);
+    assert.equal(ok.code, 0, "replays while unchanged: " + ok.out + ok.err);
     await Deno.writeTextFile(svc, (await Deno.readTextFile(svc)) + "\n// changed\n");
-    const rep = await runLine(line);
+    const rep = await runLine(line, dir);
     assert.equal(rep.code, 2, rep.out + rep.err);
     assert.match(rep.err, /changed since the case was written/);
     assert.doesNotMatch(rep.err, /\n\s+at /, "no stack trace");
@@ -259,6 +281,7 @@ Deno.test("a scenario naming an unregistered custom service is one clear error l
       assert.equal(r.code, 2, r.out + r.err);
       assert.match(r.err, /pagers\.fs\.service\.name: no service registered as "nobody"/);
       assert.doesNotMatch(r.err, /\n\s+at /, "no stack trace");
+      assert.equal(r.err.trim().split("\n").length, 1, `one line: ${r.err}`);
     }
   } finally {
     await Deno.remove(dir, { recursive: true });
@@ -266,23 +289,26 @@ Deno.test("a scenario naming an unregistered custom service is one clear error l
 });
 
 Deno.test("--kernel PATH runs a kernel variant in sim and repro; outside the project it is refused", async () => {
-  const dir = await Deno.makeTempDir({ dir: root, prefix: ".kernel-" });
+  const dir = await userProject();
   const outside = await Deno.makeTempDir({ prefix: "pagersim-kernel-" });
   try {
     const mod = `${dir}/variant.ts`;
     await Deno.writeTextFile(
       mod,
-      `export { duplicateRead as makeKernel } from "../zoo/kernel_bugs.ts";\n`,
+      `export { duplicateRead as makeKernel } from "file://${root}zoo/kernel_bugs.ts";\n`,
     );
     const base = [
       "--scenario",
-      "corpus/zoo-duplicate-read.json",
+      `${root}corpus/zoo-duplicate-read.json`,
       "--seed",
       "0",
       "--decisions",
       "1,0,1",
     ];
-    const model = await deno(["run", "--allow-read", "cli/repro.ts", ...base, "--trace", "none"]);
+    const model = await deno(
+      ["run", "--allow-read", "cli/repro.ts", ...base, "--trace", "none"],
+      dir,
+    );
     assert.equal(model.code, 0, model.out + model.err);
     const variant = await deno([
       "run",
@@ -293,21 +319,24 @@ Deno.test("--kernel PATH runs a kernel variant in sim and repro; outside the pro
       mod,
       "--trace",
       "none",
-    ]);
+    ], dir);
     assert.equal(variant.code, 1, variant.out + variant.err);
     assert.match(variant.out, /packet-discipline/);
     const line = /^replay: (.+)$/m.exec(variant.out)![1];
     assert.match(line, /--kernel /, "the printed replay names the kernel");
-    const again = await runLine(line);
+    const again = await runLine(line, dir);
     assert.equal(
       /^trace-hash: (\S+)$/m.exec(again.out)?.[1],
       /^trace-hash: (\S+)$/m.exec(variant.out)?.[1],
     );
-    const sim = await deno(["run", "--allow-read", "cli/sim.ts", ...base, "--kernel", mod]);
+    const sim = await deno(["run", "--allow-read", "cli/sim.ts", ...base, "--kernel", mod], dir);
     assert.match(sim.out, /replay: deno task sim .*--kernel /);
     await Deno.writeTextFile(`${outside}/v.ts`, `export function makeKernel() {}\n`);
     for (const cmd of ["cli/sim.ts", "cli/repro.ts"]) {
-      const r = await deno(["run", "--allow-read", cmd, ...base, "--kernel", `${outside}/v.ts`]);
+      const r = await deno(
+        ["run", "--allow-read", cmd, ...base, "--kernel", `${outside}/v.ts`],
+        dir,
+      );
       assert.equal(r.code, 2, r.out + r.err);
       assert.match(r.err, /outside the project tree/);
     }

@@ -199,10 +199,14 @@ async function replayFile(file: string, values: Values, checkerFlag?: string): P
       ? await loadKernelFlag(values.kernel as string)
       : resolved.makeKernel,
   };
-  const run = kind.run(c.input, { seed: c.seed, decisions: c.decisions }, ctx);
+  // --service on a case that names none serves its pagers with the module, as for a run.
+  const input = c.kind === "scenario" && values.service !== undefined && c.service === undefined
+    ? withService(c.input as Scenario, "user")
+    : c.input;
+  const run = kind.run(input, { seed: c.seed, decisions: c.decisions }, ctx);
   return {
     run,
-    scenario: c.kind === "scenario" ? c.input as Scenario : null,
+    scenario: c.kind === "scenario" ? input as Scenario : null,
     title: `${file}: ${c.description}`,
     replay: replayCommand(file),
     expected: { verdict: c.expected, traceHash: c.traceHash },

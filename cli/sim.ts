@@ -68,10 +68,9 @@ export async function loadScenarioFile(path: string): Promise<Scenario> {
   } catch (e) {
     throw new InputError(`${path}: not valid JSON: ${(e as Error).message}`);
   }
-  // A corpus case holds its scenario under "scenario".
-  const doc = typeof json === "object" && json !== null && "scenario" in json
-    ? (json as { scenario: unknown }).scenario
-    : json;
+  // A case holds its scenario under "input" (pagersim/case@2) or "scenario" (pagersim/case@1).
+  const o = typeof json === "object" && json !== null ? json as Record<string, unknown> : {};
+  const doc = o.kind === "scenario" && "input" in o ? o.input : "scenario" in o ? o.scenario : json;
   try {
     return parseScenario(doc, path);
   } catch (e) {

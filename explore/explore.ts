@@ -384,7 +384,15 @@ class Execution implements Strategy, Monitor {
   }
 }
 
-/** The sentence an exhaustive pass ends with. */
+/**
+ * The sentence an exhaustive pass ends with.
+ *
+ * @example
+ * ```ts
+ * import { passSentence } from "./explore.ts";
+ * console.assert(passSentence(10, 7, 2).includes("2"));
+ * ```
+ */
 export function passSentence(schedules: number, states: number, k: number): string {
   return `all ${schedules} schedules (${states} distinct states) up to ${k} preemptions satisfy every invariant`;
 }

@@ -206,13 +206,23 @@ interface Best {
  * Runs a campaign to its budget (or until interrupted) and summarizes it.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { runCampaign } from "./orchestrate.ts";
- * const s = await runCampaign({
- *   seed: 1, workers: 1, seconds: null, runs: 50, servicePath: null, known: [], maxShrink: 100,
- *   persist: () => Promise.resolve("(not written)"), progress: () => {}, progressEvery: 60,
+ * const summary = await runCampaign({
+ *   seed: 1,
+ *   shard: { index: 0, count: 1 },
+ *   workers: 1,
+ *   seconds: null,
+ *   runs: 3,
+ *   servicePath: null,
+ *   known: [],
+ *   maxShrink: 10,
+ *   checkers: "kernel",
+ *   persist: () => Promise.resolve("(not written)"),
+ *   progress: () => {},
+ *   progressEvery: 60,
  * });
- * console.log(s.runs, s.findings.length);
+ * console.assert(summary.runs === 3);
  * ```
  */
 export async function runCampaign(options: CampaignOptions): Promise<CampaignSummary> {

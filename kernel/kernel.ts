@@ -191,7 +191,18 @@ function isU64(x: unknown): x is number {
   return typeof x === "number" && Number.isInteger(x) && x >= 0 && x <= MAX_U64;
 }
 
-/** The simulated kernel: objects, one process's handle table, and the `zx_*` calls. */
+/**
+ * The simulated kernel: objects, one process's handle table, and the `zx_*` calls.
+ *
+ * @example
+ * ```ts
+ * import { Kernel } from "./kernel.ts";
+ * // A kernel variant is a subclass, plugged in through `makeKernel`.
+ * class Quiet extends Kernel {}
+ * const k = new Quiet({ pageSize: 64 });
+ * console.assert(k instanceof Kernel && k.pageSize === 64 && k.now === 0);
+ * ```
+ */
 export class Kernel {
   /** Virtual time in ticks; the simulator advances it. */
   now = 0;

@@ -44,7 +44,25 @@ export interface PagerPropertyOptions {
   readonly onFailure?: (result: CaseResult) => void;
 }
 
-/** Thrown by the property for a failing case; carries the case. */
+/**
+ * Thrown by the property for a failing case; carries the case.
+ *
+ * @example
+ * ```ts
+ * import { checkCase } from "./check_case.ts";
+ * import { kernelInvariants } from "./kernel_invariants.ts";
+ * import { PagerPropertyFailure } from "./pager_property.ts";
+ * import { parseScenario } from "../scenario/schema.ts";
+ * const result = checkCase({ scenario: parseScenario({
+ *   pageSize: 64,
+ *   pagers: [{ name: "fs" }],
+ *   vmos: [{ name: "a", pager: "fs", pages: 1 }],
+ *   threads: [{ name: "r", ops: [{ op: "read", vmo: "a", page: 0 }] }],
+ * }), decisions: [], seed: 0 }, { monitors: kernelInvariants });
+ * const e = new PagerPropertyFailure(result);
+ * console.assert(e.result === result && e.message.includes("replay: deno task repro"));
+ * ```
+ */
 export class PagerPropertyFailure extends Error {
   /** Error name shown in reports: "PagerPropertyFailure". */
   override name = "PagerPropertyFailure";

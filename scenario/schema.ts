@@ -336,13 +336,29 @@ export const ScenarioSchema: z.ZodType<Scenario, unknown> = ScenarioObject.super
   });
 });
 
-/** A scenario that failed validation: every problem, each with its path. */
+/**
+ * A scenario that failed validation: every problem, each with its path.
+ *
+ * @example
+ * ```ts
+ * import { parseScenario, ScenarioError } from "./schema.ts";
+ * try {
+ *   parseScenario({ pagers: [], vmos: [], threads: [] }, "s.json");
+ * } catch (e) {
+ *   console.assert(e instanceof ScenarioError && e.message.startsWith("s.json: invalid scenario"));
+ * }
+ * ```
+ */
 export class ScenarioError extends Error {
   /** The error's name. */
   override name = "ScenarioError";
   /** A rejection of the scenario read from `where`, with one line per problem. */
   constructor(readonly where: string, readonly problems: readonly string[]) {
-    super(`${where}: invalid scenario:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    super(
+      problems.length === 1
+        ? `${where}: invalid scenario: ${problems[0]}`
+        : `${where}: invalid scenario:\n${problems.map((p) => `  - ${p}`).join("\n")}`,
+    );
   }
 }
 

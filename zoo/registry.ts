@@ -12,7 +12,7 @@
 import type { ScenarioInput } from "../scenario/schema.ts";
 import type { Monitor } from "../sim/world.ts";
 import type { PagerService } from "../services/service.ts";
-import type { KernelOptions } from "../kernel/kernel.ts";
+import type { Kernel, KernelOptions } from "../kernel/kernel.ts";
 import { kernelInvariants } from "../properties/kernel_invariants.ts";
 import { BUGGY_SERVICES } from "./buggy_services.ts";
 import { MUTANTS } from "./mutants.ts";
@@ -345,7 +345,7 @@ export interface SeededBug {
   /** Where it comes from: the zoo, a buggy service, a program mutant, a racy kernel. */
   readonly family: "zoo" | "buggy-service" | "mutant" | "racy-kernel";
   /** The kernel variant, for kernel bugs. */
-  readonly kernel?: MakeKernel;
+  readonly kernel?: (options: KernelOptions) => Kernel;
   /** Services by the `custom` name scenarios use, for service bugs. */
   readonly services?: Readonly<Record<string, PagerService>>;
   /** The checker set that catches it (scenario sets; mutants: the program set `kernel`). */
