@@ -35,6 +35,7 @@ export const HOST_FILES: readonly string[] = [
   "fuzz/clock.ts",
   "fuzz/corpus_io.ts",
   "fuzz/orchestrate.ts",
+  "fuzz/programs/guidance_compare.ts",
   "fuzz/worker.ts",
 ];
 
