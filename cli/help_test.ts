@@ -64,8 +64,8 @@ const COMMANDS: readonly (readonly string[])[] = [
   [...SCRIPT, "bench/report.ts"],
   [...SCRIPT, "bench/throughput_report.ts"],
   [...SCRIPT, "bench/campaign_report.ts"],
-  [...SCRIPT, "fuzz/programs/guidance_compare.ts"],
-  [...SCRIPT, "zoo/expose.ts"],
+  [...SCRIPT, "bench/program_guidance.ts"],
+  [...SCRIPT, "bench/zoo_expose.ts"],
 ];
 
 for (const command of COMMANDS) {

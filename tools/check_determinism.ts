@@ -35,7 +35,6 @@ export const HOST_FILES: readonly string[] = [
   "fuzz/clock.ts",
   "fuzz/corpus_io.ts",
   "fuzz/orchestrate.ts",
-  "fuzz/programs/guidance_compare.ts",
   "fuzz/worker.ts",
 ];
 
