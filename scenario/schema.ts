@@ -378,7 +378,7 @@ export interface ScenarioMemory {
  * @example
  * ```ts
  * import { strict as assert } from "node:assert";
- * import { MEMORY_BUDGET_BYTES, parseScenario, scenarioMemory } from "./scenario.ts";
+ * import { MEMORY_BUDGET_BYTES, parseScenario, scenarioMemory } from "./schema.ts";
  * const m = scenarioMemory(parseScenario({
  *   pageSize: 4096,
  *   pagers: [{ name: "fs" }],
