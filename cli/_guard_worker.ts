@@ -7,24 +7,17 @@
  */
 
 import { parentPort, workerData } from "node:worker_threads";
-import { InputError, UsageError } from "./args.ts";
-import { CaseFileError } from "../case/store.ts";
+import { badInputStatus } from "./args.ts";
 
 if (parentPort !== null && workerData !== undefined && workerData !== null) {
   const port = parentPort;
   const { url } = workerData as { url: string };
+  const mod = await import(url);
   let code: number;
   try {
-    const mod = await import(url);
     code = await mod.main();
   } catch (e) {
-    if (e instanceof UsageError) {
-      console.error(`error: ${e.message}\n\n${(await import(url)).USAGE ?? ""}`);
-      code = 2;
-    } else if (e instanceof InputError || e instanceof CaseFileError) {
-      console.error(`error: ${e.message}`);
-      code = 2;
-    } else throw e;
+    code = badInputStatus(e, mod.USAGE ?? "");
   }
   port.postMessage({ code });
 }
