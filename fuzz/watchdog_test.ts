@@ -117,53 +117,55 @@ for (const [kind, file] of [["async", "async_service"], ["plain", "plain_service
   });
 }
 
-Deno.test("SIGINT stops a campaign within a second, with its summary, even mid-hang", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "pagersim-sigint-" });
-  try {
-    const p = new Deno.Command(DENO, {
-      args: [
-        ...FUZZ,
-        "--service",
-        "fuzz/testdata/never_yields_service.ts",
-        "--seconds",
-        "60",
-        "--run-timeout",
-        "30",
-        "--workers",
-        "2",
-        "--corpus",
-        dir,
-      ],
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
-    // Wait until the campaign is running (its first line), then some more: workers are mid-run.
-    const reader = p.stdout.getReader();
-    let out = "";
-    while (!out.includes("fuzz: seed")) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      out += new TextDecoder().decode(value);
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  Deno.test(`${signal} stops a campaign within a second, with its summary, even mid-hang`, async () => {
+    const dir = await Deno.makeTempDir({ prefix: "pagersim-sigint-" });
+    try {
+      const p = new Deno.Command(DENO, {
+        args: [
+          ...FUZZ,
+          "--service",
+          "fuzz/testdata/never_yields_service.ts",
+          "--seconds",
+          "60",
+          "--run-timeout",
+          "30",
+          "--workers",
+          "2",
+          "--corpus",
+          dir,
+        ],
+        stdout: "piped",
+        stderr: "piped",
+      }).spawn();
+      // Wait until the campaign is running (its first line), then some more: workers are mid-run.
+      const reader = p.stdout.getReader();
+      let out = "";
+      while (!out.includes("fuzz: seed")) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        out += new TextDecoder().decode(value);
+      }
+      await new Promise((r) => setTimeout(r, 2000));
+      const t0 = performance.now();
+      p.kill(signal);
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        out += new TextDecoder().decode(value);
+      }
+      const status = await p.status;
+      const ms = performance.now() - t0;
+      await p.stderr.cancel();
+      console.log(`${signal} to exit: ${ms.toFixed(0)} ms`);
+      assert.ok(ms < 1000, `stopped ${ms.toFixed(0)} ms after ${signal}`);
+      assert.match(out, /\(interrupted\)/);
+      assert.ok(status.code === 1 || status.code === 130, `exit ${status.code}`);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
     }
-    await new Promise((r) => setTimeout(r, 2000));
-    const t0 = performance.now();
-    p.kill("SIGINT");
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      out += new TextDecoder().decode(value);
-    }
-    const status = await p.status;
-    const ms = performance.now() - t0;
-    await p.stderr.cancel();
-    console.log(`SIGINT to exit: ${ms.toFixed(0)} ms`);
-    assert.ok(ms < 1000, `stopped ${ms.toFixed(0)} ms after SIGINT`);
-    assert.match(out, /\(interrupted\)/);
-    assert.ok(status.code === 1 || status.code === 130, `exit ${status.code}`);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-});
+  });
+}
 
 Deno.test("--runs is the total of every worker, for scenarios and for programs", async () => {
   const dir = await Deno.makeTempDir({ prefix: "pagersim-runs-" });
