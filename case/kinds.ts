@@ -5,7 +5,7 @@
  * @module
  */
 
-import { z } from "zod";
+import { z } from "npm:zod@4.6.7";
 import { settleVerdict } from "../properties/check_case.ts";
 import { kernelInvariants } from "../properties/kernel_invariants.ts";
 import { serviceObligations } from "../properties/service_obligations.ts";

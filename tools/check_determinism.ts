@@ -35,7 +35,6 @@ export const HOST_FILES: readonly string[] = [
   "fuzz/clock.ts",
   "fuzz/orchestrate.ts",
   "fuzz/worker.ts",
-  "fuzz/programs/guidance_compare.ts",
   "fuzz/programs/orchestrate.ts",
   "fuzz/programs/worker.ts",
 ];

@@ -20,6 +20,8 @@ export interface GraphModule {
   readonly path: string;
   /** Local modules it imports, relative to the root. */
   readonly imports: readonly string[];
+  /** The subset imported for values (not `import type` only); default: all of `imports`. */
+  readonly codeImports?: readonly string[];
 }
 
 /** The folder of a path: its first segment, or `.` for a root file. */
@@ -80,13 +82,22 @@ export function offences(
         if (!folders.has(from)) folders.set(from, new Set());
         (folders.get(from) as Set<string>).add(f);
       }
-      if (f === "cli" && from !== "cli" && from !== ".") {
+      // Commands live in cli/; tools/ scripts (the project's own commands) may use its parser.
+      if (f === "cli" && from !== "cli" && from !== "." && from !== "tools") {
         out.push(`${m.path} imports ${to}: CLI code is only for cli/`);
       }
     }
   }
   for (const c of cycles(folders)) out.push(`folder cycle: ${c.join(" <-> ")}`);
-  for (const c of cycles(files)) out.push(`file cycle: ${c.join(" <-> ")}`);
+  // A cycle of `import type` edges only is erased at run time (types naming each other);
+  // a cycle with one value import among its files is an initialisation-order hazard.
+  const code = new Map(modules.map((m) => [m.path, new Set(m.codeImports ?? m.imports)]));
+  for (const c of cycles(files)) {
+    const members = new Set(c);
+    if (c.some((f) => [...code.get(f) ?? []].some((t) => members.has(t)))) {
+      out.push(`file cycle: ${c.join(" <-> ")}`);
+    }
+  }
   for (const m of modules) {
     if (!DECIDING_DIRS.includes(folderOf(m.path)) || HOST_FILES.includes(m.path)) continue;
     const lines = (sources.get(m.path) ?? "").split("\n");
@@ -152,14 +163,13 @@ export async function projectGraph(root: string): Promise<{
     for (const m of info.modules) {
       const path = rel(m.specifier);
       if (path === null || !paths.includes(path)) continue;
-      const imports = new Set<string>();
+      const imports = new Set<string>(), codeImports = new Set<string>();
       for (const d of m.dependencies ?? []) {
-        for (const s of [d.code?.specifier, d.type?.specifier]) {
-          const to = rel(s);
-          if (to !== null && to !== path) imports.add(to);
-        }
+        const code = rel(d.code?.specifier), type = rel(d.type?.specifier);
+        for (const to of [code, type]) if (to !== null && to !== path) imports.add(to);
+        if (code !== null && code !== path) codeImports.add(code);
       }
-      modules.push({ path, imports: [...imports].sort() });
+      modules.push({ path, imports: [...imports].sort(), codeImports: [...codeImports].sort() });
       sources.set(path, await Deno.readTextFile(`${root}/${path}`));
     }
     return { modules, sources };

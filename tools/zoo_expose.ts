@@ -15,6 +15,7 @@ import { CASE_FORMAT, type CaseEnvelope } from "../case/envelope.ts";
 import { writeCase } from "../case/store.ts";
 import { shrinkCase } from "../case/shrink.ts";
 import { ZOO, type ZooBug, zooContext } from "../zoo/registry.ts";
+import { runCommand, scriptArgs } from "../cli/args.ts";
 
 /** Strategies tried, in order, to expose a bug in its hint. */
 const TRIES: readonly { strategy: StrategyName; depth?: number }[] = [
@@ -86,11 +87,23 @@ export function zooCase(bug: ZooBug): CaseEnvelope<Scenario> {
   };
 }
 
-if (import.meta.main) {
-  const dir = Deno.args[0] ?? "corpus";
+const USAGE = `usage: deno run --allow-read --allow-write=corpus tools/zoo_expose.ts [DIR]
+
+Writes each zoo bug's expected-failure case into DIR (default corpus) as zoo-<bug>.json.
+
+options:
+  --help    print this help and exit (nothing is written)`;
+
+async function main(): Promise<number> {
+  const args = scriptArgs(Deno.args, USAGE, 1);
+  if (args === null) return 0;
+  const dir = args[0] ?? "corpus";
   for (const bug of ZOO) {
     const kase = zooCase(bug);
     const path = await writeCase(dir, kase, `zoo-${bug.id}.json`);
     console.log(`${kase.expected.padEnd(40)} ${kase.decisions.length} decisions  ${path}`);
   }
+  return 0;
 }
+
+if (import.meta.main) await runCommand(USAGE, main);
