@@ -65,7 +65,8 @@ const COMMANDS: readonly (readonly string[])[] = [
   [...SCRIPT, "bench/throughput_report.ts"],
   [...SCRIPT, "bench/campaign_report.ts"],
   [...SCRIPT, "tools/guidance_compare.ts"],
-  [...SCRIPT, "zoo/expose.ts"],
+  [...SCRIPT, "tools/zoo_expose.ts"],
+  [...SCRIPT, "tools/check_structure.ts"],
 ];
 
 for (const command of COMMANDS) {

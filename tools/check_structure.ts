@@ -12,6 +12,7 @@
  * @module
  */
 
+import { runCommand, scriptArgs } from "../cli/args.ts";
 import { DECIDING_DIRS, HOST_FILES } from "./check_determinism.ts";
 
 /** One module of the graph: its path from the root and the local modules it imports. */
@@ -178,11 +179,23 @@ export async function projectGraph(root: string): Promise<{
   }
 }
 
-if (import.meta.main) {
+const USAGE = `usage: deno run --allow-read --allow-run --allow-write=/tmp tools/check_structure.ts
+
+Checks the import graph (deno info --json): no cycle between folders, no value-import cycle
+between files, nothing outside cli/ (and tools/) importing cli/, file I/O only in cli/ and the
+host files of tools/check_determinism.ts. Exit status 1 names every offence.
+
+options:
+  --help    print this help and exit`;
+
+async function main(): Promise<number> {
+  if (scriptArgs(Deno.args, USAGE, 0) === null) return 0;
   const root = new URL("../", import.meta.url).pathname.replace(/\/$/, "");
   const { modules, sources } = await projectGraph(root);
   const found = offences(modules, sources);
   for (const f of found) console.error(f);
   console.log(`structure check: ${modules.length} modules, ${found.length} offences`);
-  Deno.exit(found.length === 0 ? 0 : 1);
+  return found.length === 0 ? 0 : 1;
 }
+
+if (import.meta.main) await runCommand(USAGE, main);
