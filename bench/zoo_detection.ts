@@ -23,7 +23,7 @@ import { executePlan, generateScenario, planRun } from "../fuzz/campaign.ts";
 import { runCampaign } from "../fuzz/orchestrate.ts";
 import { withService } from "../scenario/bind.ts";
 import { ZOO, type ZooBug, zooContext } from "../zoo/registry.ts";
-import { zooCase } from "../bench/zoo_expose.ts";
+import { zooCase } from "../tools/zoo_expose.ts";
 import { baselineDetection } from "./zoo_baseline.ts";
 import { throughputRows } from "./throughput_report.ts";
 import { zooChart } from "./zoo_chart.ts";

@@ -64,8 +64,9 @@ const COMMANDS: readonly (readonly string[])[] = [
   [...SCRIPT, "bench/report.ts"],
   [...SCRIPT, "bench/throughput_report.ts"],
   [...SCRIPT, "bench/campaign_report.ts"],
-  [...SCRIPT, "bench/program_guidance.ts"],
-  [...SCRIPT, "bench/zoo_expose.ts"],
+  [...SCRIPT, "tools/guidance_compare.ts"],
+  [...SCRIPT, "tools/zoo_expose.ts"],
+  [...SCRIPT, "tools/check_structure.ts"],
 ];
 
 for (const command of COMMANDS) {

@@ -3,13 +3,14 @@
 // user's code: `deno test` type-checks it before it runs.
 import { strict as assert } from "node:assert";
 import { isComplete, isDirty, isRead, type Packet, type PagePacket } from "../mod.ts";
+// The constants' sub-path export, `pagersim/constants`.
 import {
   ZX_PAGER_VMO_COMPLETE,
   ZX_PAGER_VMO_DIRTY,
   ZX_PAGER_VMO_READ,
   ZX_PKT_TYPE_PAGE_REQUEST,
   ZX_PKT_TYPE_USER,
-} from "../kernel/constants.ts"; // the "@pagersim/pagersim/constants" sub-path export
+} from "../kernel/constants.ts";
 
 const page = (command: number, offset = 64, length = 128): PagePacket => ({
   type: ZX_PKT_TYPE_PAGE_REQUEST,

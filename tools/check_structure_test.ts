@@ -21,6 +21,19 @@ Deno.test("cycles finds folder and file cycles (as sim <-> services was)", () =>
   assert.ok(found.some((f) => f.startsWith("properties/corpus.ts:1: file or process I/O")));
 });
 
+Deno.test("a file cycle of type-only imports is allowed; one with a value import is not", () => {
+  const typeOnly = offences([
+    { path: "kernel/a.ts", imports: ["kernel/b.ts"], codeImports: [] },
+    { path: "kernel/b.ts", imports: ["kernel/a.ts"], codeImports: [] },
+  ], new Map());
+  assert.deepEqual(typeOnly, []);
+  const mixed = offences([
+    { path: "report/a.ts", imports: ["report/b.ts"], codeImports: ["report/b.ts"] },
+    { path: "report/b.ts", imports: ["report/a.ts"], codeImports: [] },
+  ], new Map());
+  assert.deepEqual(mixed, ["file cycle: report/a.ts <-> report/b.ts"]);
+});
+
 Deno.test("the project has no import cycle, no CLI code outside cli/, no stray file I/O", async () => {
   const root = new URL("../", import.meta.url).pathname.replace(/\/$/, "");
   const { modules, sources } = await projectGraph(root);

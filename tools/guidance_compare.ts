@@ -3,7 +3,7 @@
  * wall-clock budget in this one thread, once with the novelty queue and once
  * with fresh random programs only; prints the distinct kernel-state
  * signatures each reached. Run:
- * `deno run --allow-read bench/program_guidance.ts [SECONDS] [SEEDS]`.
+ * `deno run --allow-read tools/guidance_compare.ts [SECONDS] [SEEDS]`.
  *
  * @module
  */
@@ -33,7 +33,7 @@ export function fuzzFor(
   return { guided, seed, runs: fuzzer.runs, signatures: fuzzer.seen.size };
 }
 
-const USAGE = `usage: deno run --allow-read bench/program_guidance.ts [SECONDS] [SEEDS]
+const USAGE = `usage: deno run --allow-read tools/guidance_compare.ts [SECONDS] [SEEDS]
 
 Guided vs unguided program fuzzing, SECONDS (default 10) per side for each of SEEDS (default 3).
 

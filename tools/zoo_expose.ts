@@ -2,7 +2,7 @@
  * Finds, shrinks and records a schedule that exposes a zoo bug in its hint
  * scenario: the corpus case that keeps pagersim honest about the bug.
  *
- * Run `deno run --allow-read --allow-write bench/zoo_expose.ts [DIR]` to (re)write
+ * Run `deno run --allow-read --allow-write tools/zoo_expose.ts [DIR]` to (re)write
  * `DIR/zoo-<id>.json` for every bug (default `corpus`).
  *
  * @module
@@ -87,7 +87,7 @@ export function zooCase(bug: ZooBug): CaseEnvelope<Scenario> {
   };
 }
 
-const USAGE = `usage: deno run --allow-read --allow-write=corpus bench/zoo_expose.ts [DIR]
+const USAGE = `usage: deno run --allow-read --allow-write=corpus tools/zoo_expose.ts [DIR]
 
 Writes each zoo bug's expected-failure case into DIR (default corpus) as zoo-<bug>.json.
 
