@@ -1,7 +1,7 @@
 /**
  * The one module that reads the wall clock: campaign budgets and progress
  * display. Nothing that decides a run's outcome may import it (enforced by
- * the determinism lint, tools/determinism/lint.ts: a deciding module that
+ * the determinism lint, quality/determinism_lint.ts: a deciding module that
  * uses it is a finding).
  *
  * @module

@@ -7,8 +7,8 @@
  */
 
 import { parseFlags, runCommand, usage } from "../cli/args.ts";
-import { DECIDING_DIRS } from "./determinism/deciding.ts";
-import { formatFinding, lintDecidingFolders } from "./determinism/lint.ts";
+import { DECIDING_DIRS } from "../quality/deciding.ts";
+import { formatFinding, lintDecidingFolders } from "../quality/determinism_lint.ts";
 
 const FLAGS = { help: { type: "boolean" as const, help: "show this help" } };
 
@@ -17,14 +17,15 @@ export const STEPS: readonly (readonly string[])[] = [
   ["fmt", "--check"],
   ["lint"],
   ["check", "mod.ts", "**/*.ts"],
-  ["doc", "--lint", "mod.ts"],
+  ["doc", "--lint", "mod.ts", "kernel/constants.ts"],
+  ["run", "--allow-read", "--allow-run", "--allow-write=/tmp", "tools/check_structure.ts"],
 ];
 
 const USAGE = usage("deno task check", "", FLAGS) + `
 
 Runs, stopping at the first failure:
 ${STEPS.map((s) => `  deno ${s.join(" ")}`).join("\n")}
-  the determinism lint of ${DECIDING_DIRS.join("/, ")}/ (tools/determinism/)
+  the determinism lint of ${DECIDING_DIRS.join("/, ")}/ (quality/determinism_lint.ts)
 Exit status: 0 clean, 1 a step failed, 2 bad input.`;
 
 async function main(): Promise<number> {
