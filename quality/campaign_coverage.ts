@@ -112,17 +112,21 @@ export async function runUnderCoverage(run: CoverageRun): Promise<number> {
 
 /**
  * The files a campaign's coverage reports: the service, and local modules
- * other than tests, the project's tools (the lint, this renderer) and Deno's
- * caches (npm packages).
+ * other than tests, the project's tools (the lint, this renderer), its root
+ * files and Deno's caches (npm packages).
  */
 export function countsForCampaign(
   root: string,
   cache: string,
   servicePath: string | null,
 ): (path: string) => boolean {
+  // The project's root files (mod.ts: re-exports) are left out too, so the
+  // report's folders are the project's own (kernel/, services/, ...).
+  const atRoot = (path: string) =>
+    path.startsWith(`${root}/`) && !path.slice(root.length + 1).includes("/");
   return (path) =>
     path === servicePath ||
-    (!path.startsWith(`${cache}/`) && !/_(test|bench)\.tsx?$/.test(path) &&
+    (!path.startsWith(`${cache}/`) && !/_(test|bench)\.tsx?$/.test(path) && !atRoot(path) &&
       !path.startsWith(`${root}/tools/`) && !path.startsWith(`${root}/quality/`));
 }
 
