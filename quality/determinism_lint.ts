@@ -618,7 +618,7 @@ function displayPath(path: string): string {
  *
  * @example
  * ```ts
- * import { lintServiceModule } from "./lint.ts";
+ * import { lintServiceModule } from "./determinism_lint.ts";
  * const { findings, files } = await lintServiceModule("examples/my_service.ts");
  * console.assert(findings.length === 0 && files.includes("examples/my_service.ts"));
  * ```
@@ -638,7 +638,7 @@ export function lintServiceModule(path: string, root: string = projectRoot()): P
  *
  * @example
  * ```ts
- * import { lintDecidingFolders } from "./lint.ts";
+ * import { lintDecidingFolders } from "./determinism_lint.ts";
  * const { findings } = await lintDecidingFolders();
  * console.assert(findings.length === 0);
  * ```
