@@ -208,8 +208,28 @@ export {
 } from "./case/shrink.ts";
 export { withService } from "./scenario/bind.ts";
 export { bug, BUG_IDS, type SeededBug } from "./zoo/registry.ts";
-export { type CampaignOptions, type CampaignSummary, runCampaign } from "./fuzz/orchestrate.ts";
-export type { Finding, PortfolioStrategy, RunPlan, Swarm } from "./fuzz/campaign.ts";
+export {
+  type CampaignFinding,
+  type CampaignOptions,
+  type CampaignSummary,
+  runCampaign,
+  type SummaryFinding,
+  type TimelinePoint,
+} from "./fuzz/orchestrate.ts";
+export type { InputKind } from "./fuzz/engine.ts";
+export type {
+  Arg,
+  CallName,
+  CallRef,
+  CallSpec,
+  Param,
+  Produces,
+  Program,
+  ProgramCall,
+  ProgramThread,
+} from "./program/program.ts";
+export { CALLS } from "./program/program.ts";
+export type { PortfolioStrategy, RunPlan, Swarm } from "./fuzz/campaign.ts";
 export {
   type Case as ShrinkCase,
   shrinkCase,

@@ -171,7 +171,7 @@ async function campaignOnTwoWorkers(bug: ZooBug): Promise<BugRow["campaign2"]> {
     known: [],
     maxShrink: 2000,
     checkers: ctx.checkers,
-    zoo: bug.id,
+    bug: bug.id,
     stopAfterFindings: 1,
     persist: () => Promise.resolve("(not written)"),
     progress: () => {},

@@ -160,7 +160,7 @@ export type Investigation<I> =
  * const r = await investigate(SCENARIO_KIND, input, run.decisions, {
  *   seed: 1,
  *   ctx,
- *   sign: (x) => signatureOf(x.verdict, x),
+ *   sign: (x) => signatureOf(x.verdict, x.raw),
  *   meta: { checkers: "kernel", found: { by: "example" } },
  *   persist: (c) => Promise.resolve(written[written.length] = c.expected),
  * });

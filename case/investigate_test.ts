@@ -19,7 +19,7 @@ const scenario = parseScenario({
   ],
 });
 const ctx = { monitors: scenarioCheckers("kernel"), services: NAMED_SERVICES };
-const sign = (r: KindRun) => signatureOf(r.verdict, r);
+const sign = (r: KindRun) => signatureOf(r.verdict, r.raw);
 
 Deno.test("investigate persists the unshrunk case before shrinking, then the shrunk one", async () => {
   const run = SCENARIO_KIND.run(scenario, { seed: 3 }, ctx);

@@ -10,7 +10,7 @@
 
 import type { Kernel, KernelOptions } from "../kernel/kernel.ts";
 import type { PagerService } from "../services/service.ts";
-import type { Monitor, RunResult } from "../sim/world.ts";
+import type { Monitor, RunResult, Verdict } from "../sim/world.ts";
 
 /** A kind of input's name. */
 export type KindName = "scenario" | "program";
@@ -43,7 +43,10 @@ export interface KindRunOptions {
 }
 
 /** A settled run of an input: its verdict already judged by the checkers. */
-export type KindRun = RunResult;
+export type KindRun = RunResult & {
+  /** The run's own verdict before the checkers settled it (a thread's exception stays one). */
+  readonly raw?: Verdict;
+};
 
 /** What a kind's schema does: parse (throwing) or check an input document. */
 export interface InputSchema<I> {

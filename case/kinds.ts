@@ -78,7 +78,7 @@ export const SCENARIO_KIND: CaseKind<Scenario> = {
       keepTrace: options.keepTrace ?? true,
       makeKernel: ctx.makeKernel,
     });
-    return { ...run, verdict: settleVerdict(run, monitors) };
+    return { ...run, raw: run.verdict, verdict: settleVerdict(run, monitors) };
   },
   *cuts(input) {
     for (const s of scenarioCuts(input)) if (ScenarioSchema.safeParse(s).success) yield s;

@@ -359,6 +359,12 @@ export async function loadServiceModule(path: string): Promise<PagerService> {
         `(function*) that yields the syscalls it makes`,
     );
   }
+  if (fn.constructor.name !== "GeneratorFunction") {
+    throw new CaseFileError(
+      `--service ${path}: the service is a plain function; a service is a generator function ` +
+        `(function*) that yields the syscalls it makes`,
+    );
+  }
   return fn as PagerService;
 }
 

@@ -22,6 +22,8 @@ import { parseScenario, type Scenario } from "../scenario/schema.ts";
 import type { PagerService } from "../services/service.ts";
 import { bug, BUG_IDS, NAMED_SERVICES } from "../zoo/registry.ts";
 import { failingStep, printOutcome, printTrace, type TraceForm } from "./_output.ts";
+import { limitsOf, runGuarded, stoppedLine } from "./_guard.ts";
+import { campaignLimits, RUN_LIMIT_FLAGS } from "./_run_limits.ts";
 import {
   type FlagSpec,
   InputError,
@@ -64,10 +66,13 @@ const FLAGS: Record<string, FlagSpec> = {
   zoo: { type: "string", value: "ID", help: "run against a seeded bug (zoo/registry.ts)" },
   trace: { type: "string", value: "FORM", help: "text | json | html | none (default text)" },
   out: { type: "string", value: "FILE", help: "where --trace html writes (default trace.html)" },
+  ...RUN_LIMIT_FLAGS,
   help: { type: "boolean", help: "show this help" },
 };
 
-const USAGE = usage("deno task repro", "FILE | --seed N | --campaign S --run K [options]", FLAGS) +
+/** The usage text. */
+export const USAGE: string =
+  usage("deno task repro", "FILE | --seed N | --campaign S --run K [options]", FLAGS) +
   `
 
 Replays exactly and prints the trace; the last line is trace-hash: <hex>. For a
@@ -83,12 +88,14 @@ interface Replayed {
   readonly expected: { verdict: string; traceHash: string } | null;
 }
 
-async function main(): Promise<number> {
+/** The command (`cli/_guard.ts` runs it in a guarded worker). */
+export async function main(): Promise<number> {
   const { values, positionals } = parseFlags(Deno.args, FLAGS, true);
   if (values.help) {
     console.log(USAGE);
     return 0;
   }
+  campaignLimits(values); // validated here; the guard applied them
   if (positionals.length > 1) {
     throw new UsageError(`one case file at a time, got ${positionals.length}`);
   }
@@ -312,4 +319,23 @@ async function replayRun(
   };
 }
 
-if (import.meta.main) await runCommand(USAGE, main);
+/** After the guard stopped a replay: does that reproduce what the case (if one) expects? */
+async function stoppedVerdict(kind: "service-hang" | "out-of-memory"): Promise<number> {
+  const { positionals } = parseFlags(Deno.args, FLAGS, true);
+  if (positionals.length !== 1) return 1;
+  const c = await readCaseFile(positionals[0]);
+  const ok = c.expected === kind;
+  console.log(`expected: ${c.expected}: ${ok ? "reproduced" : `NOT reproduced (got ${kind})`}`);
+  return ok ? 0 : 1;
+}
+
+if (import.meta.main) {
+  await runCommand(USAGE, async () => {
+    if (Deno.args.includes("--help")) return await main();
+    const limits = limitsOf(Deno.args);
+    const o = await runGuarded(import.meta.url, limits);
+    if (o.kind === "done") return o.code;
+    console.log(stoppedLine(o.kind, limits));
+    return await stoppedVerdict(o.kind);
+  });
+}

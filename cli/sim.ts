@@ -10,6 +10,8 @@ import { DEFAULT_SCENARIO } from "../scenario/default.ts";
 import { runScenario, type StrategyName } from "../scenario/interpreter.ts";
 import { parseScenario, type Scenario, ScenarioError } from "../scenario/schema.ts";
 import { printOutcome, printTrace, type TraceForm } from "./_output.ts";
+import { limitsOf, runGuarded, stoppedLine } from "./_guard.ts";
+import { campaignLimits, RUN_LIMIT_FLAGS } from "./_run_limits.ts";
 import type { PagerService } from "../services/service.ts";
 import { insideProject, loadKernelModule, loadServiceModule } from "../case/store.ts";
 import { withService } from "../scenario/bind.ts";
@@ -42,10 +44,12 @@ const FLAGS: Record<string, FlagSpec> = {
     help: "run a kernel variant: a module exporting makeKernel(options)",
   },
   trace: { type: "string", value: "FORM", help: "text | json | none (default text)" },
+  ...RUN_LIMIT_FLAGS,
   help: { type: "boolean", help: "show this help" },
 };
 
-const USAGE = usage("deno task sim", "[options]", FLAGS) + `
+/** The usage text. */
+export const USAGE: string = usage("deno task sim", "[options]", FLAGS) + `
 
 Runs the scenario once and prints the trace; the last line is trace-hash: <hex>.
 Exit status: 0 pass, 1 the run failed (its verdict says why), 2 bad input.`;
@@ -104,12 +108,14 @@ export function parseDecisions(text: string): number[] {
   });
 }
 
-async function main(): Promise<number> {
+/** The command (`cli/_guard.ts` runs it in a guarded worker). */
+export async function main(): Promise<number> {
   const { values } = parseFlags(Deno.args, FLAGS);
   if (values.help) {
     console.log(USAGE);
     return 0;
   }
+  campaignLimits(values); // validated here; the guard applied them
   const seed = intFlag(values, "seed", 0);
   const strategy = (values.strategy ?? "random") as string;
   if (strategy !== "random" && strategy !== "pct") {
@@ -164,4 +170,13 @@ async function main(): Promise<number> {
   return run.verdict.kind === "pass" ? 0 : 1;
 }
 
-if (import.meta.main) await runCommand(USAGE, main);
+if (import.meta.main) {
+  await runCommand(USAGE, async () => {
+    if (Deno.args.includes("--help")) return await main();
+    const limits = limitsOf(Deno.args);
+    const o = await runGuarded(import.meta.url, limits);
+    if (o.kind === "done") return o.code;
+    console.log(stoppedLine(o.kind, limits));
+    return 1;
+  });
+}

@@ -49,7 +49,9 @@ export type { Param, Produces } from "../kernel/syscalls.ts";
 
 /** One call the programs can make: its parameters, and what it produces. */
 export interface CallSpec {
+  /** What each argument is. */
   readonly params: readonly Param[];
+  /** The kind of object (or value) the call's result names, for later calls to use. */
   readonly produces: Produces;
   /** May park the thread on a pager request (so pager error codes are allowed). */
   readonly blocking: boolean;
@@ -79,7 +81,9 @@ export const CALLS: Readonly<Record<CallName, CallSpec>> = Object.fromEntries(
 
 /** One call of a program thread. */
 export interface ProgramCall {
+  /** The syscall. */
   readonly call: CallName;
+  /** Its arguments: values or references to earlier calls' results. */
   readonly args: readonly Arg[];
 }
 
@@ -87,6 +91,7 @@ export interface ProgramCall {
 export interface ProgramThread {
   /** Return ZX_ERR_SHOULD_WAIT instead of blocking on the pager (the documented old mode). */
   readonly failInsteadOfBlock: boolean;
+  /** The thread's calls, in order. */
   readonly calls: readonly ProgramCall[];
 }
 
@@ -96,6 +101,7 @@ export interface Program {
   readonly pageSize: number;
   /** Overtime timeout of pager waits, in ticks; 0: never. */
   readonly overtimeTicks: number;
+  /** The program's threads. */
   readonly threads: readonly ProgramThread[];
 }
 

@@ -35,7 +35,7 @@ import type { Kernel, KernelOptions, KernelYield, Syscall, Wait } from "../kerne
 import { methodName, spec } from "../kernel/syscalls.ts";
 import { kernelInvariants } from "../properties/kernel_invariants.ts";
 import { PageState } from "../properties/page_state.ts";
-import { randomStrategy, replayStrategy } from "../sim/strategy.ts";
+import { randomStrategy, replayStrategy, type Strategy } from "../sim/strategy.ts";
 import type { Sys, ThreadBody } from "../sim/sys.ts";
 import {
   InvariantViolation,
@@ -85,6 +85,8 @@ export interface ProgramRunOptions {
   readonly keepTrace?: boolean;
   /** Collect the abstract state signature of every step. Default false. */
   readonly signatures?: boolean;
+  /** The schedule's strategy when no decisions are replayed. Default: uniform random from `seed`. */
+  readonly strategy?: Strategy;
 }
 
 /** A program run: the world's result, the calls' results and the state signatures. */
@@ -466,7 +468,7 @@ export function runProgram(program: Program, options: ProgramRunOptions = {}): P
     overtimeTicks: program.overtimeTicks,
     strategy: options.decisions !== undefined
       ? replayStrategy(options.decisions, seed)
-      : randomStrategy(seed),
+      : options.strategy ?? randomStrategy(seed),
     makeKernel: options.makeKernel,
     maxSteps: 100_000,
     liveness: { afterSteps: 50_000, bound: 50_000 },

@@ -6,6 +6,7 @@
  * @module
  */
 
+import type { Kernel, KernelOptions } from "../kernel/kernel.ts";
 import fc, { type IPropertyWithHooks } from "npm:fast-check@4.11.0";
 import type { Monitor } from "../sim/world.ts";
 import type { PagerService } from "../services/service.ts";
@@ -34,6 +35,11 @@ export interface PagerPropertyOptions {
   readonly decisions?: DecisionsArbitraryOptions;
   /** Services for `custom` kinds, by name. */
   readonly services?: Readonly<Record<string, PagerService>>;
+  /**
+   * Builds the kernel: a kernel variant (a `Kernel` subclass, e.g. what a
+   * `--kernel` module's `makeKernel` returns). Default: the model as specified.
+   */
+  readonly makeKernel?: (options: KernelOptions) => Kernel;
   /** Called with every failing case (each shrink step too); the last call is the shrunk one. */
   readonly onFailure?: (result: CaseResult) => void;
 }
@@ -93,6 +99,7 @@ export function pagerProperty(
       const result = checkCase({ scenario, decisions, seed }, {
         monitors,
         services: options.services,
+        makeKernel: options.makeKernel,
       });
       if (result.verdict.kind !== "pass") {
         options.onFailure?.(result);

@@ -33,10 +33,9 @@ export const HOST_FILES: readonly string[] = [
   "case/store.ts",
   "fuzz/_worker_pool.ts",
   "fuzz/clock.ts",
+  "fuzz/corpus_io.ts",
   "fuzz/orchestrate.ts",
   "fuzz/worker.ts",
-  "fuzz/programs/orchestrate.ts",
-  "fuzz/programs/worker.ts",
 ];
 
 /** Forbidden sources of nondeterminism, with why each is forbidden. */

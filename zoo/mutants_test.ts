@@ -1,9 +1,13 @@
 import { strict as assert } from "node:assert";
 import { ProgramFuzzer } from "../fuzz/programs/campaign.ts";
+import { signProgramRun } from "../fuzz/engine.ts";
+import { investigate } from "../case/investigate.ts";
+import { PROGRAM_KIND, programCheckers } from "../case/kinds.ts";
+import { callCount, type Program } from "../program/program.ts";
 import { MUTANTS } from "./mutants.ts";
 
-/** Fuzzes a mutant with a fixed seed until the first finding (deterministic: no clock). */
-function findIn(mutant: string, maxRuns: number) {
+/** Fuzzes a mutant with a fixed seed until the first failure and investigates it (no clock). */
+async function findIn(mutant: string, maxRuns: number) {
   const fuzzer = new ProgramFuzzer({
     seed: 1,
     guided: true,
@@ -11,8 +15,25 @@ function findIn(mutant: string, maxRuns: number) {
     makeKernel: MUTANTS[mutant],
   });
   while (fuzzer.runs < maxRuns) {
-    const s = fuzzer.step();
-    if (s.finding !== null) return { finding: s.finding, runs: fuzzer.runs };
+    const f = fuzzer.step().failure;
+    if (f === null) continue;
+    const r = await investigate(PROGRAM_KIND, f.program, f.decisions, {
+      seed: f.seed,
+      ctx: { monitors: programCheckers("contract"), makeKernel: MUTANTS[mutant] },
+      meta: { checkers: "contract", bug: mutant, found: { by: "test" } },
+      sign: signProgramRun,
+      originalTraceHash: f.traceHash,
+    });
+    assert.equal(r.status, "found");
+    if (r.status !== "found") return null;
+    return {
+      finding: {
+        signature: r.signature,
+        originalCalls: callCount(f.program),
+        shrunkCalls: callCount(r.case.input as Program),
+      },
+      runs: fuzzer.runs,
+    };
   }
   return null;
 }
@@ -25,9 +46,9 @@ const EXPECTED: Record<string, RegExp> = {
 };
 
 for (const [mutant, signature] of Object.entries(EXPECTED)) {
-  Deno.test(`program fuzzing finds mutant ${mutant} and shrinks it to a few calls`, () => {
+  Deno.test(`program fuzzing finds mutant ${mutant} and shrinks it to a few calls`, async () => {
     // Seeds 1-3 need 28k-63k runs for the rarest mutant since level 2 joined the vocabulary.
-    const found = findIn(mutant, 100_000);
+    const found = await findIn(mutant, 100_000);
     assert.ok(found !== null, `${mutant} not found in 100000 runs`);
     assert.match(found.finding.signature, signature);
     assert.ok(found.finding.shrunkCalls <= 7, `shrunk to ${found.finding.shrunkCalls} calls`);

@@ -1,7 +1,9 @@
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
 import { ProgramFuzzer } from "./campaign.ts";
-import { programFindingToCase } from "./corpus.ts";
+import { signProgramRun } from "../engine.ts";
+import { investigate } from "../../case/investigate.ts";
+import { PROGRAM_KIND } from "../../case/kinds.ts";
 import { readCaseFile, replayCase, writeCase } from "../../case/store.ts";
 import { replayWith } from "../../case/replay.ts";
 import { programCheckers } from "../../case/kinds.ts";
@@ -79,14 +81,21 @@ Deno.test("a finding becomes a program case that replays with its verdict and tr
     checks: "contract",
     makeKernel: MUTANTS["replace-leaks"],
   });
-  let finding = null;
-  while (finding === null && fuzzer.runs < 1000) finding = fuzzer.step().finding;
-  assert.ok(finding !== null);
+  let failure = null;
+  while (failure === null && fuzzer.runs < 1000) failure = fuzzer.step().failure;
+  assert.ok(failure !== null);
   const dir = await Deno.makeTempDir({ dir: "/tmp" });
-  const file = await writeCase(
-    dir,
-    programFindingToCase(finding, { campaignSeed: 1, checks: "contract", mutant: "replace-leaks" }),
-  );
+  const r = await investigate(PROGRAM_KIND, failure.program, failure.decisions, {
+    seed: failure.seed,
+    ctx: { monitors: programCheckers("contract"), makeKernel: MUTANTS["replace-leaks"] },
+    meta: { checkers: "contract", bug: "replace-leaks", found: { by: "test" } },
+    sign: signProgramRun,
+    originalTraceHash: failure.traceHash,
+    persist: (c) => writeCase(dir, c),
+  });
+  assert.equal(r.status, "found");
+  const file = r.status === "found" ? r.file : null;
+  assert.ok(file !== null);
   const c = await readCaseFile(file);
   assert.equal(c.bug, "replace-leaks", "the case records its mutant");
   const onMutant = await replayCase(c, file);
