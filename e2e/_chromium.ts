@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { Browser, Page } from "playwright-core";
+import type { Browser, Page } from "npm:playwright-core@1.65.1";
 
 const CANDIDATES = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"];
 
@@ -57,7 +57,7 @@ export function browserTest(
     sanitizeOps: false,
     sanitizeResources: false,
     async fn() {
-      const { chromium } = await import("playwright-core");
+      const { chromium } = await import("npm:playwright-core@1.65.1");
       const browser = await chromium.launch({
         executablePath: why.chromium ?? "",
         args: ["--no-sandbox", "--disable-gpu"],

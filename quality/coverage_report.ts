@@ -65,7 +65,7 @@ export interface RenderOptions {
 export async function renderWithC8(opts: RenderOptions): Promise<CoverageMap> {
   // Loaded here, not at the top: the commands that import this module only
   // render in a child, and c8's dependencies read the environment when loaded.
-  const { default: Report } = await import("c8/lib/report.js");
+  const { default: Report } = await import("npm:c8@12.0.0/lib/report.js");
   const report = Report({
     tempDirectory: opts.tempDirectory,
     reportsDirectory: opts.reportsDirectory,

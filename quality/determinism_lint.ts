@@ -25,7 +25,7 @@ import { dirname, isAbsolute, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { DECIDING_DIRS, HOST_FILES } from "./deciding.ts";
 import { HOST_LIB, HOST_LIB_NAME } from "./host_lib.ts";
-import type TS from "typescript";
+import type TS from "npm:typescript@6.0.3";
 
 type Ts = typeof TS;
 
@@ -188,7 +188,7 @@ function loadTypeScript(): Promise<Ts> {
     const saved = Object.getOwnPropertyDescriptor(process, "env");
     Object.defineProperty(process, "env", { value: {}, configurable: true, writable: true });
     try {
-      return (await import("typescript")).default as Ts;
+      return (await import("npm:typescript@6.0.3")).default as Ts;
     } finally {
       if (saved !== undefined) Object.defineProperty(process, "env", saved);
     }
