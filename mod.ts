@@ -73,6 +73,7 @@ export {
 export {
   EVENT_KINDS,
   LEVEL2_EVENT_KINDS,
+  MEMORY_BUDGET_BYTES,
   type Op,
   type OpInput,
   type OpRange,
@@ -81,6 +82,8 @@ export {
   SCENARIO_FORMAT,
   ScenarioError,
   type ScenarioInput,
+  type ScenarioMemory,
+  scenarioMemory,
   SERVICE_KINDS,
   type ServiceSpec,
 } from "./sim/scenario.ts";
@@ -94,20 +97,29 @@ export {
 } from "./sim/run.ts";
 export { DEFAULT_SCENARIO } from "./sim/default_scenario.ts";
 export {
+  acknowledgeDirty,
   backingPage,
   backingRange,
   batchingService,
+  type CompletePacket,
   detacherService,
+  type DirtyPacket,
   DurableStore,
   eagerService,
   flakyService,
+  isComplete,
+  isDirty,
+  isRead,
   makeWritebackService,
   type PagerService,
+  type ReadPacket,
   REFERENCE_SERVICES,
+  serveReads,
   type ServiceContext,
   type ServiceVmo,
   supplyFromBacking,
   supplyWithinSize,
+  vmoForKey,
   withinSize,
   WRITEBACK_KEY,
   type WritebackOptions,
@@ -117,6 +129,7 @@ export { LEVEL2_INVARIANTS, level2Invariants } from "./properties/level2/mod.ts"
 export { KERNEL_INVARIANTS, kernelInvariants } from "./properties/kernel_invariants.ts";
 export { serviceObligations } from "./properties/service_obligations.ts";
 export {
+  answersDirty,
   decisionsArbitrary,
   type DecisionsArbitraryOptions,
   type EventKind,

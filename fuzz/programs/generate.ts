@@ -14,7 +14,7 @@
  * @module
  */
 
-import fc from "fast-check";
+import fc from "npm:fast-check@4.11.0";
 import {
   PAGER_FAIL_CODES,
   ZX_DEFAULT_PAGER_RIGHTS,
@@ -651,7 +651,7 @@ export function mutateProgram(d: Draw, p: Program, donor?: Program): Program {
  *
  * @example
  * ```ts
- * import fc from "fast-check";
+ * import fc from "npm:fast-check@4.11.0";
  * import { programArbitrary } from "./generate.ts";
  * const [p] = fc.sample(programArbitrary(), { numRuns: 1, seed: 7 });
  * console.assert(p.threads.length >= 1);
