@@ -57,8 +57,8 @@ function rangeKind(s: Slot): RangeKind {
  * @example
  * ```ts
  * import { dirtyRanges } from "./dirty.ts";
- * import { ZeroSlot } from "./objects.ts";
- * const slots = [undefined, { data: new Uint8Array(8), state: "dirty" as const }, new ZeroSlot()];
+ * import { Page, ZeroSlot } from "./objects.ts";
+ * const slots = [undefined, new Page(new Uint8Array(8), "dirty"), new ZeroSlot()];
  * const r = dirtyRanges(slots, 0, 3, 8);
  * console.assert(r.length === 2 && r[0].offset === 8 && r[1].options === 1);
  * ```

@@ -60,7 +60,8 @@ import type { EventSink } from "./events.ts";
 import {
   type KernelThread,
   MARKER,
-  type Page,
+  Page,
+  PageTouches,
   type Slot,
   slotKind,
   type Vmar,
@@ -147,6 +148,8 @@ function isPage(s: Slot): s is Page {
 export class VmoPages {
   /** The kernel whose page size, clock and event sink this machinery uses. */
   readonly host: PagesHost;
+  /** Pages whose bytes this step handed out, for checkers (off unless a world with checkers turns it on). */
+  readonly touches: PageTouches = new PageTouches();
 
   /** The page machinery of `host`. */
   constructor(host: PagesHost) {
@@ -179,7 +182,7 @@ export class VmoPages {
   materialize(vmo: Vmo, p: number): Page {
     const s = vmo.slots[p];
     if (!isPage(s)) {
-      const page: Page = { data: new Uint8Array(this.pageSize), state: "dirty" };
+      const page = new Page(new Uint8Array(this.pageSize), "dirty", this.touches);
       vmo.slots[p] = page;
       return page;
     }
@@ -212,8 +215,9 @@ export class VmoPages {
     const rs = parent.slots[q + tgt.parentOffset];
     if (rs === undefined && parent.source !== null) return "READ";
     if (!write) return rs;
-    const page: Page = { data: new Uint8Array(this.pageSize), state: "dirty" };
-    if (isPage(rs)) page.data.set(rs.data);
+    const bytes = new Uint8Array(this.pageSize);
+    if (isPage(rs)) bytes.set(rs.peek());
+    const page = new Page(bytes, "dirty", this.touches);
     tgt.slots[q] = page;
     return page;
   }
@@ -301,7 +305,8 @@ export class VmoPages {
       got.data.set(chunk, inPage);
       this.sink.emit({ k: "store", tid: t.tid, vmo: tgt.koid, offset: at, bytes: chunk });
     } else {
-      if (isPage(got)) chunk.set(got.data.subarray(inPage, inPage + chunk.length));
+      // A read only copies out: it need not be recorded as a touch (PageTouches).
+      if (isPage(got)) chunk.set(got.peek().subarray(inPage, inPage + chunk.length));
       this.sink.emit({ k: "copy", tid: t.tid, vmo: tgt.koid, offset: at, bytes: chunk });
     }
   }
@@ -652,7 +657,8 @@ export class VmoPages {
     const taken: (Page | undefined)[] = new Array(count);
     for (let i = 0; i < count; i++) {
       const s = aux.slots[first + i];
-      taken[i] = isPage(s) ? { data: s.data, state: "clean" } : undefined;
+      // The bytes move, untouched: the aux page is gone and the supplied page holds them.
+      taken[i] = isPage(s) ? new Page(s.peek(), "clean", this.touches) : undefined;
       aux.slots[first + i] = undefined;
     }
     if (offset + length > vmo.size) return ZX_ERR_OUT_OF_RANGE;
@@ -904,7 +910,7 @@ export class VmoPages {
       for (let p = 0; p < pages && p + at < base.pageCount; p++) {
         const s = base.slots[p + at];
         if (s === MARKER) child.slots[p] = MARKER;
-        else if (isPage(s)) child.slots[p] = { data: s.data.slice(), state: "dirty" };
+        else if (isPage(s)) child.slots[p] = new Page(s.peek().slice(), "dirty", this.touches);
       }
     }
     return child;

@@ -14,15 +14,44 @@ import { backingPage } from "../services/backing.ts";
 import type { Vmo } from "../kernel/objects.ts";
 import { sameBytes } from "./_bytes.ts";
 
-/** Expected content of root pager VMO pages, by koid and page. */
+/** One shared zero page per page size: never written (a store to it copies it first). */
+const ZERO_PAGES = new Map<number, Uint8Array>();
+
+function zeroPage(pageSize: number): Uint8Array {
+  let z = ZERO_PAGES.get(pageSize);
+  if (z === undefined) ZERO_PAGES.set(pageSize, z = new Uint8Array(pageSize));
+  return z;
+}
+
+function allZero(bytes: Uint8Array): boolean {
+  if (bytes.byteOffset % 4 === 0 && bytes.length % 4 === 0) {
+    const words = new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4);
+    for (let i = 0; i < words.length; i++) if (words[i] !== 0) return false;
+    return true;
+  }
+  for (let i = 0; i < bytes.length; i++) if (bytes[i] !== 0) return false;
+  return true;
+}
+
+/**
+ * Expected content of root pager VMO pages, by koid and page. Memory follows
+ * what a run touches: a page costs bytes only once a read, a store or a
+ * supply names it, and every page a store or a zero marker left all zeros
+ * shares one zero page (a grow's zero tail costs nothing per page).
+ */
 export class ContentModel {
   readonly #pages = new Map<number, Map<number, Uint8Array>>();
   readonly #stored = new Map<number, Set<number>>();
 
-  /** The expected content of `page` of `vmo` (live: stores update it). */
-  page(vmo: Vmo, page: number): Uint8Array {
+  #map(vmo: Vmo): Map<number, Uint8Array> {
     let m = this.#pages.get(vmo.koid);
     if (m === undefined) this.#pages.set(vmo.koid, m = new Map());
+    return m;
+  }
+
+  /** The expected content of `page` of `vmo` (read only: stores replace or copy it). */
+  page(vmo: Vmo, page: number): Uint8Array {
+    const m = this.#map(vmo);
     let p = m.get(page);
     if (p === undefined) m.set(page, p = backingPage(vmo.key, page, vmo.pageSize));
     return p;
@@ -35,7 +64,7 @@ export class ContentModel {
 
   /** A supply declared `page` zeros (a marker from an uncommitted aux page). */
   zeroed(vmo: Vmo, page: number): void {
-    this.page(vmo, page).fill(0);
+    this.#map(vmo).set(page, zeroPage(vmo.pageSize));
   }
 
   /**
@@ -63,10 +92,26 @@ export class ContentModel {
   store(vmo: Vmo, offset: number, bytes: Uint8Array): void {
     let s = this.#stored.get(vmo.koid);
     if (s === undefined) this.#stored.set(vmo.koid, s = new Set());
-    this.each(vmo, offset, bytes, (page, _at, want, got) => {
-      want.set(got);
+    const m = this.#map(vmo);
+    const ps = vmo.pageSize;
+    const zero = zeroPage(ps);
+    for (let i = 0; i < bytes.length;) {
+      const pos = offset + i;
+      const page = Math.floor(pos / ps);
+      const at = pos - page * ps;
+      const n = Math.min(bytes.length - i, ps - at);
+      const got = bytes.subarray(i, i + n);
       s.add(page);
-    });
+      if (n === ps && allZero(got)) m.set(page, zero);
+      else {
+        let want = m.get(page);
+        if (want === undefined) want = backingPage(vmo.key, page, ps);
+        else if (want === zero) want = zero.slice();
+        want.set(got, at);
+        m.set(page, want);
+      }
+      i += n;
+    }
   }
 
   /** The first byte of a read of `bytes` at `offset` that differs from the model, or null. */

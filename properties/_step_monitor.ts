@@ -14,6 +14,8 @@ import { InvariantViolation, type Monitor, type Verdict, type World } from "../s
 
 /** A syscall a thread is in: its name, arguments and the step it started in. */
 export interface Call {
+  /** The calling thread. */
+  readonly tid: number;
   readonly name: string;
   readonly args: readonly unknown[];
   readonly step: number;
@@ -38,11 +40,15 @@ export abstract class StepMonitor implements Monitor, VerdictJudge {
   abstract readonly name: string;
   readonly #handles = new Map<number, HandleEntry>();
   readonly #calls = new Map<number, Call>();
-  #pending: { event: KernelEvent; step: number }[] = [];
+  #events: KernelEvent[] = [];
+  #steps: number[] = [];
+  /** Handle values issued when the table was last read: unchanged means no new handle. */
+  #issued = -1;
 
   onEvent(event: KernelEvent, step: number): void {
     this.immediate(event, step);
-    this.#pending.push({ event, step });
+    this.#events.push(event);
+    this.#steps.push(step);
   }
 
   afterStep(world: World): void {
@@ -98,13 +104,23 @@ export abstract class StepMonitor implements Monitor, VerdictJudge {
   }
 
   #flush(world: World): void {
-    for (const [h, e] of world.kernel.handles) if (!this.#handles.has(h)) this.#handles.set(h, e);
-    const events = this.#pending;
-    this.#pending = [];
+    const issued = world.kernel.handles.issued;
+    if (issued !== this.#issued) {
+      this.#issued = issued;
+      for (const [h, e] of world.kernel.handles) if (!this.#handles.has(h)) this.#handles.set(h, e);
+    }
+    const events = this.#events;
+    const steps = this.#steps;
+    if (events.length > 0) {
+      this.#events = [];
+      this.#steps = [];
+    }
     const stepping = world.running?.tid;
-    for (const { event, step } of events) {
+    for (let i = 0; i < events.length; i++) {
+      const event = events[i];
+      const step = steps[i];
       if (event.k === "call") {
-        this.#calls.set(event.tid, { name: event.name, args: event.args, step });
+        this.#calls.set(event.tid, { tid: event.tid, name: event.name, args: event.args, step });
       }
       const tid = "tid" in event ? event.tid : stepping;
       const call = tid === undefined ? undefined : this.#calls.get(tid);

@@ -65,7 +65,7 @@ export class DataIntegrity extends StepMonitor {
 
   /** A page that saw a write is supplied again (after writeback and eviction): it must keep it. */
   #checkDurable(vmo: Vmo, page: number, slot: Page | typeof MARKER): void {
-    const got = slot === MARKER ? new Uint8Array(vmo.pageSize) : (slot as Page).data;
+    const got = slot === MARKER ? new Uint8Array(vmo.pageSize) : (slot as Page).peek();
     const bad = this.#model.mismatch(vmo, page * vmo.pageSize, got);
     if (bad === null) return;
     this.fail(
@@ -76,7 +76,9 @@ export class DataIntegrity extends StepMonitor {
     );
   }
 
-  protected override endStep(world: World): void {
-    this.#aux.take(world);
+  protected override immediate(e: KernelEvent, step: number): void {
+    if (e.k === "call" && e.name === "zx_pager_supply_pages") {
+      this.#aux.take(e.tid, step, e.args, this.vmoOf(e.args[4]));
+    }
   }
 }

@@ -357,7 +357,7 @@ export const ScenarioSchema: z.ZodType<Scenario, unknown> = ScenarioObject.super
  * would take the machine's memory instead of giving a verdict, and the
  * schema rejects it, naming the field that costs the most.
  */
-export const MEMORY_BUDGET_BYTES = 256 * 2 ** 20;
+export const MEMORY_BUDGET_BYTES = 4096 * 2 ** 20;
 
 /** What a scenario's page data costs, checked against {@linkcode MEMORY_BUDGET_BYTES}. */
 export interface ScenarioMemory {

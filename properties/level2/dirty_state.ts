@@ -12,13 +12,14 @@
  */
 
 import type { KernelEvent, SlotKind } from "../../kernel/events.ts";
-import { slotKind, type Vmo } from "../../kernel/objects.ts";
+import { Page, slotKind, Vmo } from "../../kernel/objects.ts";
 import { InvariantViolation, type Monitor, type World } from "../../sim/world.ts";
 import { callsWhere } from "../../kernel/syscalls.ts";
 
 interface Before {
   readonly kinds: SlotKind[];
   readonly modified: boolean;
+  readonly dead: boolean;
 }
 
 const SETS_MODIFIED = callsWhere((s) => s.modifies === true);
@@ -32,11 +33,18 @@ export class DirtyState implements Monitor {
   #stored = new Set<string>();
   /** Syscalls in progress by thread: a blocked call finishes its work in a later step. */
   #inCall = new Map<number, string>();
+  /** Koids this step's events named, and the handle arguments of its syscalls. */
+  #named = new Set<number>();
+  #handles = new Set<unknown>();
+  /** Which pager VMO held each page when its VMO was last compared. */
+  #where = new WeakMap<Page, Vmo>();
 
   onEvent(e: KernelEvent): void {
+    if ("vmo" in e) this.#named.add(e.vmo);
     if (e.k === "call") {
       this.#calls.add(e.name);
       this.#inCall.set(e.tid, e.name);
+      for (const a of e.args) if (typeof a === "number") this.#handles.add(a);
     } else if (e.k === "ret") {
       this.#calls.add(e.name);
       this.#inCall.delete(e.tid);
@@ -62,15 +70,39 @@ export class DirtyState implements Monitor {
         }
       }
     }
+    // Only VMOs this step can have changed: named by an event or a syscall's handle, holding a
+    // page whose bytes it touched, or with another size, life or modified flag.
+    const active = new Set<Vmo>();
+    for (const h of this.#handles) {
+      const o = world.kernel.handles.entry(h)?.object;
+      if (o instanceof Vmo) active.add(o.root);
+    }
+    for (const page of world.kernel.pages.touches.pages()) {
+      const v = this.#where.get(page);
+      if (v !== undefined) active.add(v);
+    }
     for (const vmo of world.kernel.pagerVmos) {
       const was = this.#before.get(vmo);
-      const now: Before = { kinds: Array.from(vmo.slots, slotKind), modified: vmo.modified };
+      if (
+        was !== undefined && !active.has(vmo) && !this.#named.has(vmo.koid) &&
+        was.kinds.length === vmo.slots.length && was.modified === vmo.modified &&
+        was.dead === vmo.dead
+      ) continue;
+      const kinds = new Array<SlotKind>(vmo.slots.length);
+      for (let p = 0; p < kinds.length; p++) {
+        const s = vmo.slots[p];
+        kinds[p] = slotKind(s);
+        if (s instanceof Page) this.#where.set(s, vmo);
+      }
+      const now: Before = { kinds, modified: vmo.modified, dead: vmo.dead };
       if (was !== undefined && !vmo.dead) this.#compare(vmo, was, now, calls);
       this.#before.set(vmo, now);
     }
     this.#calls = new Set();
     this.#requests = [];
     this.#stored = new Set();
+    this.#named = new Set();
+    this.#handles = new Set();
   }
 
   #compare(vmo: Vmo, was: Before, now: Before, calls: Set<string>): void {
