@@ -116,8 +116,9 @@ export class PageState extends StepMonitor {
   #where = new WeakMap<Page, Vmo>();
   /** Koids of VMOs this step's events named. */
   #named = new Set<number>();
-  /** VMOs the handles of this step's syscalls named. */
+  /** VMOs the handles of this step's syscalls named, and those syscalls. */
   #handled = new Set<Vmo>();
+  #calls = new Set<Call>();
   #requests: { vmo: number; id: number; start: number; end: number }[] = [];
   /** The stepping thread's syscall (also one that resumed from a block in this step). */
   #supplied = new Map<string, Call>();
@@ -126,6 +127,8 @@ export class PageState extends StepMonitor {
   #supplyRets: Call[] = [];
   #stepCall: Call | undefined;
   readonly #aux = new AuxSnapshot();
+  /** The step whose touches were last judged. */
+  #judgedStep = -1;
 
   constructor(options: PageStateOptions = {}) {
     super();
@@ -142,13 +145,15 @@ export class PageState extends StepMonitor {
     const stepping = world.running?.tid;
     if (call !== undefined && (!("tid" in e) || e.tid === stepping)) this.#stepCall ??= call;
     if ("vmo" in e) this.#named.add(e.vmo);
+    // The handles of the syscall an event belongs to (one resumed from a block started earlier).
+    if (call !== undefined && !this.#calls.has(call)) {
+      this.#calls.add(call);
+      for (const a of call.args) {
+        const v = this.vmoOf(a);
+        if (v !== undefined) this.#handled.add(v.root);
+      }
+    }
     switch (e.k) {
-      case "call":
-        for (const a of e.args) {
-          const v = this.vmoOf(a);
-          if (v !== undefined) this.#handled.add(v.root);
-        }
-        return;
       case "request":
         // DIRTY requests cover present content by design (K3 is dirty-state's).
         if (e.type === "READ") {
@@ -197,9 +202,12 @@ export class PageState extends StepMonitor {
         }
       }
     }
-    const touches = world.kernel.pages.touches;
+    // The touches are the step's: a second look at the same step (at the end of the run) has
+    // already judged them, and compares slots as the step left them.
+    const touches = world.step === this.#judgedStep ? null : world.kernel.pages.touches;
+    this.#judgedStep = world.step;
     const touched = new Set<Vmo>();
-    for (const page of touches.pages()) {
+    for (const page of touches?.pages() ?? []) {
       const v = this.#where.get(page);
       if (v !== undefined) touched.add(v);
     }
@@ -242,6 +250,7 @@ export class PageState extends StepMonitor {
     this.#supplyRets = [];
     this.#named = new Set();
     this.#handled = new Set();
+    this.#calls = new Set();
     this.#stepCall = undefined;
   }
 
@@ -262,7 +271,7 @@ export class PageState extends StepMonitor {
   #compare(
     vmo: Vmo,
     before: VmoBefore,
-    touches: PageTouches,
+    touches: PageTouches | null,
     why: string | undefined,
     change: string,
     cause: StepCause,
@@ -284,12 +293,12 @@ export class PageState extends StepMonitor {
       // before this step first touched it, else (untouched) what it holds now.
       let wasData: Uint8Array | null;
       if (before.copies !== null) wasData = before.copies[p].data;
-      else if (wasSlot instanceof Page) wasData = touches.before(wasSlot) ?? wasSlot.peek();
+      else if (wasSlot instanceof Page) wasData = touches?.before(wasSlot) ?? wasSlot.peek();
       else wasData = wasKind === "absent" ? null : zeroPage(ps);
       if (kind === wasKind) {
         if (kind === "absent" || kind === "marker" || kind === "zero") continue;
         if (
-          s === wasSlot && before.copies === null && touches.before(s as Page) === undefined
+          s === wasSlot && before.copies === null && touches?.before(s as Page) === undefined
         ) continue;
         if (sameBytes((s as Page).peek(), wasData)) continue;
       }

@@ -35,7 +35,9 @@ export class DirtyState implements Monitor {
   #inCall = new Map<number, string>();
   /** Koids this step's events named, and the handle arguments of its syscalls. */
   #named = new Set<number>();
-  #handles = new Set<unknown>();
+  /** Arguments of the syscalls in progress by thread, and of those that returned this step. */
+  #inCallArgs = new Map<number, readonly unknown[]>();
+  #retired: (readonly unknown[])[] = [];
   /** Which pager VMO held each page when its VMO was last compared. */
   #where = new WeakMap<Page, Vmo>();
 
@@ -44,10 +46,13 @@ export class DirtyState implements Monitor {
     if (e.k === "call") {
       this.#calls.add(e.name);
       this.#inCall.set(e.tid, e.name);
-      for (const a of e.args) if (typeof a === "number") this.#handles.add(a);
+      this.#inCallArgs.set(e.tid, e.args);
     } else if (e.k === "ret") {
       this.#calls.add(e.name);
       this.#inCall.delete(e.tid);
+      const args = this.#inCallArgs.get(e.tid);
+      if (args !== undefined) this.#retired.push(args);
+      this.#inCallArgs.delete(e.tid);
     } else if (e.k === "request") this.#requests.push(e);
     else if (e.k === "store") this.#stored.add(`${e.vmo}`);
   }
@@ -73,9 +78,11 @@ export class DirtyState implements Monitor {
     // Only VMOs this step can have changed: named by an event or a syscall's handle, holding a
     // page whose bytes it touched, or with another size, life or modified flag.
     const active = new Set<Vmo>();
-    for (const h of this.#handles) {
-      const o = world.kernel.handles.entry(h)?.object;
-      if (o instanceof Vmo) active.add(o.root);
+    for (const args of [...this.#inCallArgs.values(), ...this.#retired]) {
+      for (const h of args) {
+        const o = world.kernel.handles.entry(h)?.object;
+        if (o instanceof Vmo) active.add(o.root);
+      }
     }
     for (const page of world.kernel.pages.touches.pages()) {
       const v = this.#where.get(page);
@@ -102,7 +109,7 @@ export class DirtyState implements Monitor {
     this.#requests = [];
     this.#stored = new Set();
     this.#named = new Set();
-    this.#handles = new Set();
+    this.#retired = [];
   }
 
   #compare(vmo: Vmo, was: Before, now: Before, calls: Set<string>): void {
