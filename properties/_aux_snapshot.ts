@@ -20,6 +20,9 @@ interface Taken {
   readonly pages: readonly (Uint8Array | null)[];
 }
 
+/** Captures by the `call` event's argument list: the checkers of a run that hear one event share one copy. */
+const CAPTURED = new WeakMap<readonly unknown[], Taken | null>();
+
 /** Aux VMO pages of each supply in progress, as they were when it was called. */
 export class AuxSnapshot {
   /** By thread: the last supply each thread called. */
@@ -30,21 +33,10 @@ export class AuxSnapshot {
    * aux range it names, if `aux` (the VMO its aux handle names) is anonymous.
    */
   take(tid: number, step: number, args: readonly unknown[], aux: Vmo | undefined): void {
-    this.#taken.delete(tid);
-    if (aux === undefined || aux.source !== null) return;
-    const [, , , length, , auxOffset] = args as number[];
-    const ps = aux.pageSize;
-    if (!Number.isInteger(length / ps) || !Number.isInteger(auxOffset / ps)) return;
-    const first = auxOffset / ps;
-    const count = Math.max(0, Math.min(length / ps, aux.slots.length - first));
-    const pages: (Uint8Array | null)[] = new Array(count);
-    for (let i = 0; i < count; i++) {
-      const s = aux.slots[first + i];
-      pages[i] = s === undefined || s === MARKER || s instanceof ZeroSlot
-        ? null
-        : (s as Page).peek().slice();
-    }
-    this.#taken.set(tid, { step, aux, first, pages });
+    let taken = CAPTURED.get(args);
+    if (taken === undefined) CAPTURED.set(args, taken = capture(step, args, aux));
+    if (taken === null || taken.aux !== aux) this.#taken.delete(tid);
+    else this.#taken.set(tid, taken);
   }
 
   /**
@@ -65,4 +57,22 @@ export class AuxSnapshot {
     const s = this.source(aux, call, page, dest);
     return s === undefined ? undefined : s !== null;
   }
+}
+
+/** The aux pages a supply names, copied (null if its aux VMO is not anonymous or the range is off). */
+function capture(step: number, args: readonly unknown[], aux: Vmo | undefined): Taken | null {
+  if (aux === undefined || aux.source !== null) return null;
+  const [, , , length, , auxOffset] = args as number[];
+  const ps = aux.pageSize;
+  if (!Number.isInteger(length / ps) || !Number.isInteger(auxOffset / ps)) return null;
+  const first = auxOffset / ps;
+  const count = Math.max(0, Math.min(length / ps, aux.slots.length - first));
+  const pages: (Uint8Array | null)[] = new Array(count);
+  for (let i = 0; i < count; i++) {
+    const s = aux.slots[first + i];
+    pages[i] = s === undefined || s === MARKER || s instanceof ZeroSlot
+      ? null
+      : (s as Page).peek().slice();
+  }
+  return { step, aux, first, pages };
 }

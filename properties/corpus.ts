@@ -13,6 +13,7 @@ import type { Monitor } from "../sim/world.ts";
 import type { PagerService } from "../services/service.ts";
 import { type CaseResult, checkCase, verdictLabel } from "./check_case.ts";
 import { kernelInvariants } from "./kernel_invariants.ts";
+import { shareJournal } from "./_step_monitor.ts";
 import { serviceObligations } from "./service_obligations.ts";
 import { ZOO_IDS, zooContext } from "../zoo/registry.ts";
 
@@ -28,7 +29,7 @@ export type CheckerSet = typeof CHECKER_SETS[number];
 export function checkersOf(set: CheckerSet): () => Monitor[] {
   return set === "kernel"
     ? kernelInvariants
-    : () => [...serviceObligations(), ...kernelInvariants()];
+    : () => shareJournal([...serviceObligations(), ...kernelInvariants()]);
 }
 
 /** One corpus case: the schema a corpus file is validated against. */

@@ -25,6 +25,11 @@ import { type Call, pagerVmo, StepMonitor } from "./_step_monitor.ts";
  */
 export class DataIntegrity extends StepMonitor {
   readonly name: string = "data-integrity";
+  protected override readonly stepKinds: ReadonlySet<KernelEvent["k"]> = new Set([
+    "supply",
+    "store",
+    "copy",
+  ]);
   readonly #model = new ContentModel();
   readonly #aux = new AuxSnapshot();
 

@@ -16,6 +16,7 @@ import { PacketDiscipline } from "./packet_discipline.ts";
 import { PageState } from "./page_state.ts";
 import { SingleSupply } from "./single_supply.ts";
 import { SyscallContract } from "./syscall_contract.ts";
+import { shareJournal } from "./_step_monitor.ts";
 import { WakeDiscipline } from "./wake_discipline.ts";
 
 /**
@@ -55,7 +56,7 @@ export const KERNEL_INVARIANTS: Readonly<Record<string, readonly string[]>> = {
  * ```
  */
 export function kernelInvariants(): Monitor[] {
-  return [
+  return shareJournal([
     new PacketDiscipline(),
     new SingleSupply(),
     // page-state first: a supply over present content is a slot bug before it is lost data.
@@ -66,5 +67,5 @@ export function kernelInvariants(): Monitor[] {
     new SyscallContract(),
     new NoLostRequests(),
     new DirtyState(),
-  ];
+  ]);
 }

@@ -66,6 +66,16 @@ interface StepCause {
   readonly resize: boolean;
 }
 
+/** The code of a change the step's cause does not allow: K15 under OP_FAIL, else K26. */
+function changeCode(cause: StepCause): string {
+  return cause.failing ? "K15" : "K26";
+}
+
+/** A number naming page `page` of the VMO with koid `vmo` (pages stay below 2^20). */
+function slotKey(vmo: number, page: number): number {
+  return vmo * 2 ** 21 + page;
+}
+
 function causeOf(call: Call | undefined): StepCause {
   const pagerOp = call?.name === "zx_pager_op_range" ? call.args[1] : undefined;
   return {
@@ -115,17 +125,19 @@ export class PageState extends StepMonitor {
   /** Which pager VMO held each page when its VMO was last compared. */
   #where = new WeakMap<Page, Vmo>();
   /** Koids of VMOs this step's events named. */
-  #named = new Set<number>();
+  readonly #named = new Set<number>();
   /** VMOs the handles of this step's syscalls named, and those syscalls. */
-  #handled = new Set<Vmo>();
-  #calls = new Set<Call>();
+  readonly #handled = new Set<Vmo>();
+  readonly #calls = new Set<Call>();
   #requests: { vmo: number; id: number; start: number; end: number }[] = [];
   /** The stepping thread's syscall (also one that resumed from a block in this step). */
-  #supplied = new Map<string, Call>();
-  #written = new Set<string>();
-  #detached = new Map<number, string>();
-  #supplyRets: Call[] = [];
+  readonly #supplied = new Map<number, Call>();
+  readonly #written = new Set<number>();
+  readonly #detached = new Map<number, string>();
+  readonly #supplyRets: Call[] = [];
+  readonly #touched = new Set<Vmo>();
   #stepCall: Call | undefined;
+  #cause: StepCause | undefined;
   readonly #aux = new AuxSnapshot();
   /** The step whose touches were last judged. */
   #judgedStep = -1;
@@ -161,13 +173,13 @@ export class PageState extends StepMonitor {
         }
         break;
       case "supply":
-        if (e.inserted && call !== undefined) this.#supplied.set(`${e.vmo}:${e.page}`, call);
+        if (e.inserted && call !== undefined) this.#supplied.set(slotKey(e.vmo, e.page), call);
         return;
       case "store": {
         const ps = world.kernel.pageSize;
         const first = Math.floor(e.offset / ps);
         const last = Math.floor((e.offset + Math.max(e.bytes.length, 1) - 1) / ps);
-        for (let p = first; p <= last; p++) this.#written.add(`${e.vmo}:${p}`);
+        for (let p = first; p <= last; p++) this.#written.add(slotKey(e.vmo, p));
         return;
       }
       case "detach":
@@ -206,18 +218,18 @@ export class PageState extends StepMonitor {
     // already judged them, and compares slots as the step left them.
     const touches = world.step === this.#judgedStep ? null : world.kernel.pages.touches;
     this.#judgedStep = world.step;
-    const touched = new Set<Vmo>();
-    for (const page of touches?.pages() ?? []) {
-      const v = this.#where.get(page);
-      if (v !== undefined) touched.add(v);
+    const touched = this.#touched;
+    if (touches !== null) {
+      for (const page of touches.pages()) {
+        const v = this.#where.get(page);
+        if (v !== undefined) touched.add(v);
+      }
     }
-    const cause = causeOf(this.#stepCall);
-    const change = cause.failing ? "K15" : "K26";
     for (const vmo of world.kernel.pagerVmos) {
       const before = this.#before.get(vmo);
       if (before !== undefined && !this.#active(vmo, before, touched)) continue;
       const why = this.#detached.get(vmo.koid);
-      if (before !== undefined) this.#compare(vmo, before, touches, why, change, cause);
+      const same = before !== undefined && this.#compare(vmo, before, touches, why);
       if (why === "detach") {
         const kept = vmo.slots.findIndex((s) => {
           const k = slotKind(s);
@@ -230,7 +242,7 @@ export class PageState extends StepMonitor {
           );
         }
       }
-      this.#remember(vmo);
+      if (!same) this.#remember(vmo, before);
     }
     for (const call of this.#supplyRets) {
       const aux = this.vmoOf(call.args[4]);
@@ -244,51 +256,63 @@ export class PageState extends StepMonitor {
       }
     }
     this.#requests = [];
-    this.#supplied = new Map();
-    this.#written = new Set();
-    this.#detached = new Map();
-    this.#supplyRets = [];
-    this.#named = new Set();
-    this.#handled = new Set();
-    this.#calls = new Set();
+    for (const c of [this.#supplied, this.#written, this.#detached, this.#named, this.#handled]) {
+      if (c.size > 0) c.clear();
+    }
+    if (this.#calls.size > 0) this.#calls.clear();
+    if (touched.size > 0) touched.clear();
+    this.#supplyRets.length = 0;
     this.#stepCall = undefined;
+    this.#cause = undefined;
+  }
+
+  /** The step's cause (what its syscall may change), worked out when a slot changed. */
+  #stepCause(): StepCause {
+    return this.#cause ??= causeOf(this.#stepCall);
   }
 
   /** Records `vmo` as this step leaves it. */
-  #remember(vmo: Vmo): void {
+  #remember(vmo: Vmo, was: VmoBefore | undefined): void {
     const slots = vmo.slots.slice();
     const kinds = new Array<SlotKind>(slots.length);
     for (let p = 0; p < slots.length; p++) {
       const s = slots[p];
       kinds[p] = slotKind(s);
-      if (s instanceof Page) this.#where.set(s, vmo);
+      if (s instanceof Page && was?.slots[p] !== s) this.#where.set(s, vmo);
     }
     const copies = this.#paranoid ? slots.map((s) => copy(s, vmo.pageSize)) : null;
     this.#before.set(vmo, { slots, kinds, copies, dead: vmo.dead });
   }
 
-  /** Checks every slot of `vmo` that differs from `before`, in page order. */
+  /**
+   * Checks every slot of `vmo` that differs from `before`, in page order;
+   * true if none does (`before` still describes the VMO).
+   */
   #compare(
     vmo: Vmo,
     before: VmoBefore,
     touches: PageTouches | null,
     why: string | undefined,
-    change: string,
-    cause: StepCause,
-  ): void {
+  ): boolean {
     const ps = vmo.pageSize;
+    let same = vmo.slots.length === before.slots.length && before.copies === null;
     for (let p = 0; p < vmo.slots.length; p++) {
       const s = vmo.slots[p];
       if (p >= before.slots.length) {
         const kind = slotKind(s);
+        const cause = this.#stepCause();
         if (!cause.resize || (kind !== "zero" && kind !== "absent")) {
-          this.fail(change, `vmo${vmo.koid} page ${p} appeared as ${kind} past the old end`);
+          this.fail(
+            changeCode(cause),
+            `vmo${vmo.koid} page ${p} appeared as ${kind} past the old end`,
+          );
         }
         continue;
       }
       const wasSlot = before.slots[p];
       const wasKind = before.kinds[p];
       const kind = slotKind(s);
+      if (s !== wasSlot || kind !== wasKind) same = false;
       // The bytes the page held when the last step ended: its copy, else what it held
       // before this step first touched it, else (untouched) what it holds now.
       let wasData: Uint8Array | null;
@@ -302,8 +326,19 @@ export class PageState extends StepMonitor {
         ) continue;
         if (sameBytes((s as Page).peek(), wasData)) continue;
       }
-      this.#checkSlot(vmo, p, { kind: wasKind, data: wasData }, copy(s, ps), why, change, cause);
+      same = false;
+      const cause = this.#stepCause();
+      this.#checkSlot(
+        vmo,
+        p,
+        { kind: wasKind, data: wasData },
+        copy(s, ps),
+        why,
+        changeCode(cause),
+        cause,
+      );
     }
+    return same;
   }
 
   #checkSlot(
@@ -316,14 +351,14 @@ export class PageState extends StepMonitor {
     cause: StepCause,
   ): void {
     const at = `vmo${vmo.koid} page ${p}`;
-    const written = this.#written.has(`${vmo.koid}:${p}`);
+    const written = this.#written.has(slotKey(vmo.koid, p));
     if (was.kind === "absent" && now.kind === "absent") return;
     if (was.kind === "absent" && now.kind === "zero") {
       if (!written) this.fail(change, `${at} became a zero slot without OP_ZERO`);
       return;
     }
     if (was.kind === "absent") {
-      const call = this.#supplied.get(`${vmo.koid}:${p}`);
+      const call = this.#supplied.get(slotKey(vmo.koid, p));
       if (call === undefined) this.fail(change, `${at} became ${now.kind} without a supply`);
       const src = this.#aux.source(this.vmoOf(call.args[4]), call, p, vmo);
       if (src === undefined) return;

@@ -14,6 +14,7 @@ import type { Monitor } from "../sim/world.ts";
 import type { PagerService } from "../services/service.ts";
 import { kernelInvariants } from "../properties/kernel_invariants.ts";
 import { serviceObligations } from "../properties/service_obligations.ts";
+import { shareJournal } from "../properties/_step_monitor.ts";
 import {
   completeBeforeWithdraw,
   detachForgetsWaiters,
@@ -327,6 +328,6 @@ export function zooContext(id: string): ZooContext {
     services: { [bug.id]: bug.service! },
     serviceName: bug.id,
     checkers: "kernel+service",
-    monitors: () => [...serviceObligations(), ...kernelInvariants()],
+    monitors: () => shareJournal([...serviceObligations(), ...kernelInvariants()]),
   };
 }
