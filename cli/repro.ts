@@ -51,6 +51,10 @@ const FLAGS: Record<string, FlagSpec> = {
   service: { type: "string", value: "PATH", help: "serve every pager with this service module" },
   trace: { type: "string", value: "FORM", help: "text | json | html | none (default text)" },
   out: { type: "string", value: "FILE", help: "where --trace html writes (default trace.html)" },
+  paranoid: {
+    type: "boolean",
+    help: "compare every page after every step (slow; same verdict, found the same or sooner)",
+  },
   help: { type: "boolean", help: "show this help" },
 };
 
@@ -99,6 +103,7 @@ async function main(): Promise<number> {
   if (checkerFlag !== undefined && checkerFlag !== "kernel" && checkerFlag !== "kernel+service") {
     throw new UsageError(`--checkers must be kernel or kernel+service, got "${checkerFlag}"`);
   }
+  const checkerOptions = { paranoid: values.paranoid === true };
   const settled = (r: ScenarioRun, monitors: readonly Monitor[]): ScenarioRun => ({
     ...r,
     verdict: settleVerdict(r, monitors),
@@ -115,7 +120,7 @@ async function main(): Promise<number> {
     const r = checkCase(
       { scenario, decisions: c.decisions, seed: c.seed },
       {
-        monitors: checkersOf((checkerFlag ?? c.checkers) as CheckerSet),
+        monitors: checkersOf((checkerFlag ?? c.checkers) as CheckerSet, checkerOptions),
         services: { ...BUGGY_SERVICES, ...services, ...zoo?.services },
         makeKernel: zoo?.makeKernel,
       },
@@ -130,7 +135,7 @@ async function main(): Promise<number> {
     const k = intFlag(values, "run", 0, 0);
     const plan = planRun(seed, k);
     scenario = await useService(generateScenario(plan));
-    const monitors = checkersOf((checkerFlag ?? "kernel") as CheckerSet);
+    const monitors = checkersOf((checkerFlag ?? "kernel") as CheckerSet, checkerOptions);
     const outcome = executePlan(plan, scenario, { monitors, services });
     const m = monitors();
     run = settled(
@@ -159,7 +164,7 @@ async function main(): Promise<number> {
     const decisions = values.decisions !== undefined
       ? parseDecisions(values.decisions as string)
       : undefined;
-    const m = checkersOf((checkerFlag ?? "kernel") as CheckerSet)();
+    const m = checkersOf((checkerFlag ?? "kernel") as CheckerSet, checkerOptions)();
     run = settled(
       runScenario(scenario, {
         seed,

@@ -12,7 +12,7 @@ import { formatIssues, type Scenario, ScenarioSchema } from "../sim/scenario.ts"
 import type { Monitor } from "../sim/world.ts";
 import type { PagerService } from "../services/service.ts";
 import { type CaseResult, checkCase, verdictLabel } from "./check_case.ts";
-import { kernelInvariants } from "./kernel_invariants.ts";
+import { type KernelInvariantOptions, kernelInvariants } from "./kernel_invariants.ts";
 import { shareJournal } from "./_step_monitor.ts";
 import { serviceObligations } from "./service_obligations.ts";
 import { ZOO_IDS, zooContext } from "../zoo/registry.ts";
@@ -26,10 +26,10 @@ export const CHECKER_SETS = ["kernel", "kernel+service"] as const;
 export type CheckerSet = typeof CHECKER_SETS[number];
 
 /** The checkers of a set, service obligations first (they name a hang's cause more precisely). */
-export function checkersOf(set: CheckerSet): () => Monitor[] {
+export function checkersOf(set: CheckerSet, options: KernelInvariantOptions = {}): () => Monitor[] {
   return set === "kernel"
-    ? kernelInvariants
-    : () => shareJournal([...serviceObligations(), ...kernelInvariants()]);
+    ? () => kernelInvariants(options)
+    : () => shareJournal([...serviceObligations(), ...kernelInvariants(options)]);
 }
 
 /** One corpus case: the schema a corpus file is validated against. */
@@ -225,12 +225,13 @@ export interface Replay {
 export function replayCase(
   kase: CorpusCase,
   services: Readonly<Record<string, PagerService>> = {},
+  options: KernelInvariantOptions = {},
 ): Replay {
   const zoo = kase.zoo === undefined ? undefined : zooContext(kase.zoo);
   const result = checkCase(
     { scenario: kase.scenario as Scenario, decisions: kase.decisions, seed: kase.seed },
     {
-      monitors: checkersOf(kase.checkers),
+      monitors: checkersOf(kase.checkers, options),
       services: { ...services, ...zoo?.services },
       makeKernel: zoo?.makeKernel,
     },

@@ -280,7 +280,7 @@ export class PageState extends StepMonitor {
       kinds[p] = slotKind(s);
       if (s instanceof Page && was?.slots[p] !== s) this.#where.set(s, vmo);
     }
-    const copies = this.#paranoid ? slots.map((s) => copy(s, vmo.pageSize)) : null;
+    const copies = this.#paranoid ? Array.from(slots, (s) => copy(s, vmo.pageSize)) : null;
     this.#before.set(vmo, { slots, kinds, copies, dead: vmo.dead });
   }
 

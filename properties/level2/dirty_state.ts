@@ -38,6 +38,12 @@ function unchanged(slots: readonly Slot[], was: Before): boolean {
 export class DirtyState implements Monitor {
   readonly name = "dirty-state";
   #before = new Map<Vmo, Before>();
+  readonly #paranoid: boolean;
+
+  /** `paranoid`: compare every pager VMO after every step, not only those the step can change. */
+  constructor(options: { readonly paranoid?: boolean } = {}) {
+    this.#paranoid = options.paranoid ?? false;
+  }
   readonly #calls = new Set<string>();
   #requests: { vmo: number; type: "READ" | "DIRTY"; start: number; end: number; id: number }[] = [];
   #stored = new Set<string>();
@@ -98,13 +104,14 @@ export class DirtyState implements Monitor {
     for (const vmo of world.kernel.pagerVmos) {
       const was = this.#before.get(vmo);
       if (
-        was !== undefined && !active.has(vmo) && !this.#named.has(vmo.koid) &&
+        was !== undefined && !this.#paranoid && !active.has(vmo) && !this.#named.has(vmo.koid) &&
         was.kinds.length === vmo.slots.length && was.modified === vmo.modified &&
         was.dead === vmo.dead
       ) continue;
       const n = vmo.slots.length;
       if (
-        was !== undefined && was.kinds.length === n && was.modified === vmo.modified &&
+        was !== undefined && !this.#paranoid && was.kinds.length === n &&
+        was.modified === vmo.modified &&
         was.dead === vmo.dead && unchanged(vmo.slots, was)
       ) continue;
       const kinds = new Array<SlotKind>(n);
