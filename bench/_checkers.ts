@@ -5,7 +5,7 @@
  * @module
  */
 
-import { kernelInvariants } from "../properties/kernel_invariants.ts";
+import { type KernelInvariantOptions, kernelInvariants } from "../properties/kernel_invariants.ts";
 import { runScenario } from "../sim/run.ts";
 import { DEFAULT } from "./_loops.ts";
 
@@ -13,10 +13,15 @@ import { DEFAULT } from "./_loops.ts";
  * The default workload with all kernel checkers on: seeds `seed, seed + 1,
  * ...` until at least `steps` world steps were taken. Returns the steps.
  */
-export function checkedWorkloadLoop(steps: number, seed = 1): number {
+export function checkedWorkloadLoop(
+  steps: number,
+  seed = 1,
+  options: KernelInvariantOptions = {},
+): number {
   let total = 0;
   for (let s = seed; total < steps; s++) {
-    const r = runScenario(DEFAULT, { seed: s, keepTrace: false, monitors: kernelInvariants() });
+    const monitors = kernelInvariants(options);
+    const r = runScenario(DEFAULT, { seed: s, keepTrace: false, monitors });
     if (r.verdict.kind !== "pass") throw new Error(`seed ${s}: ${r.verdict.kind}`);
     total += r.steps;
   }
