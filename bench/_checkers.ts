@@ -6,7 +6,7 @@
  */
 
 import { type KernelInvariantOptions, kernelInvariants } from "../properties/kernel_invariants.ts";
-import { runScenario } from "../sim/run.ts";
+import { runScenario } from "../scenario/interpreter.ts";
 import { DEFAULT } from "./_loops.ts";
 
 /**

@@ -11,8 +11,8 @@
  */
 
 import { kernelInvariants } from "../properties/kernel_invariants.ts";
-import { runScenario } from "../sim/run.ts";
-import { MEMORY_BUDGET_BYTES, parseScenario, type ScenarioInput } from "../sim/scenario.ts";
+import { runScenario } from "../scenario/interpreter.ts";
+import { MEMORY_BUDGET_BYTES, parseScenario, type ScenarioInput } from "../scenario/schema.ts";
 
 const PAGE = 65536;
 

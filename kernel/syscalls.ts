@@ -8,8 +8,17 @@
  * kernel's entry and exit of each call ({@linkcode ./kernel.ts}), the
  * thread-side `Sys` methods (sim/sys.ts), the program-fuzzing vocabulary, its
  * weights and allowed-status table (fuzz/programs/), the handle model's
- * lookups, and the call sets of checkers and exploration. Adding a syscall
- * means a row here and its implementation in the kernel.
+ * lookups, and the call sets of checkers and exploration.
+ *
+ * Adding a syscall `zx_foo_bar` (see `zx_event_create` for one done so):
+ * 1. its signature in {@linkcode KernelCalls} and its row in
+ *    {@linkcode SYSCALLS} (parameters, result, errors, weight, ...);
+ * 2. its implementation: the protected method `fooBar` of `Kernel`
+ *    (kernel/kernel.ts), typed `(t, ...args: CallArgs<"zx_foo_bar">):
+ *    CallImpl<"zx_foo_bar">`, returning a bare status when it fails (the
+ *    table's entry and exit emit the events and shape the result), plus the
+ *    objects and constants it needs;
+ * 3. its error rows in kernel/kernel_errors_test.ts.
  *
  * @module
  */
@@ -17,6 +26,9 @@
 import {
   type Status,
   ZX_DEFAULT_EVENT_RIGHTS,
+  ZX_DEFAULT_PAGER_RIGHTS,
+  ZX_DEFAULT_PORT_RIGHTS,
+  ZX_DEFAULT_SUSPEND_TOKEN_RIGHTS,
   ZX_ERR_ACCESS_DENIED,
   ZX_ERR_ALREADY_EXISTS,
   ZX_ERR_BAD_HANDLE,
@@ -35,6 +47,7 @@ import {
   ZX_OBJ_TYPE_EVENT,
   ZX_OBJ_TYPE_PAGER,
   ZX_OBJ_TYPE_PORT,
+  ZX_OBJ_TYPE_SUSPEND_TOKEN,
   ZX_OBJ_TYPE_THREAD,
   ZX_OBJ_TYPE_VMAR,
   ZX_OBJ_TYPE_VMO,
@@ -67,9 +80,11 @@ export interface VmoInfo {
   readonly committedBytes: number;
   /** Bytes of populated pages (the model counts as committed). */
   readonly populatedBytes: number;
+  /** Populated bytes with shared pages split among their sharers (`populated_scaled_bytes`). */
+  readonly populatedScaledBytes: number;
   /** Rights of the handle that was queried. */
   readonly handleRights: number;
-  /** Children (clones, slices, references) alive. */
+  /** Children (clones, slices, references) alive, counted on the VMO they were created from. */
   readonly numChildren: number;
 }
 
@@ -397,6 +412,7 @@ export const SYSCALLS = {
     blocks: null,
     errors: [ZX_ERR_INVALID_ARGS],
     weight: 3,
+    creates: { type: ZX_OBJ_TYPE_PAGER, rights: ZX_DEFAULT_PAGER_RIGHTS },
   },
   zx_pager_create_vmo: {
     params: [
@@ -484,6 +500,7 @@ export const SYSCALLS = {
     blocks: null,
     errors: [ZX_ERR_INVALID_ARGS],
     weight: 3,
+    creates: { type: ZX_OBJ_TYPE_PORT, rights: ZX_DEFAULT_PORT_RIGHTS },
   },
   zx_port_queue: {
     params: [h("port", "port", ZX_OBJ_TYPE_PORT, ZX_RIGHT_WRITE), p("packet", "userPacket")],
@@ -668,6 +685,7 @@ export const SYSCALLS = {
     errors: [...HANDLE, ZX_ERR_BAD_STATE, ZX_ERR_NOT_SUPPORTED],
     weight: 3,
     wakes: true,
+    creates: { type: ZX_OBJ_TYPE_SUSPEND_TOKEN, rights: ZX_DEFAULT_SUSPEND_TOKEN_RIGHTS },
   },
   zx_task_kill: {
     params: [h("thread", "thread", ZX_OBJ_TYPE_THREAD, ZX_RIGHT_DESTROY)],

@@ -6,24 +6,30 @@ import fc from "fast-check";
 import { Kernel, type KernelOptions, type Syscall } from "../kernel/kernel.ts";
 import type { CallArgs as In, CallImpl as Out } from "../kernel/syscalls.ts";
 import type { KernelThread, Page } from "../kernel/objects.ts";
-import { parseScenario } from "../sim/scenario.ts";
+import { parseScenario } from "../scenario/schema.ts";
+import { scenarioCheckers } from "../case/kinds.ts";
+import { replayWith } from "../case/replay.ts";
+import { readCorpus, resolveContext } from "../case/store.ts";
 import { ZOO_IDS, zooContext } from "../zoo/registry.ts";
+import { BUGGY_SERVICES } from "../zoo/buggy_services.ts";
 import { scenarioArbitrary } from "./arbitraries.ts";
-import { BUGGY_SERVICES } from "./buggy_services.ts";
 import { checkCase } from "./check_case.ts";
-import { checkersOf, loadCorpus, replayCase } from "./corpus.ts";
 
 const CORPUS = new URL("../corpus", import.meta.url).pathname;
 
 /** Every other corpus case (CI's sample): paranoid replay gives the same verdict at the same step. */
 Deno.test("a sample of the corpus replays to the same verdict, message and step under --paranoid", async () => {
-  const { cases } = await loadCorpus(CORPUS);
-  const sample = cases.filter((_, i) => i % 2 === 0);
+  const { cases } = await readCorpus(CORPUS);
+  const sample = cases.filter((c, i) => c.case.kind === "scenario" && i % 2 === 0);
   assert.ok(sample.length >= 10, `only ${sample.length} cases sampled`);
-  for (const { file, case: kase } of sample) {
-    const fast = replayCase(kase, BUGGY_SERVICES);
-    const paranoid = replayCase(kase, BUGGY_SERVICES, { paranoid: true });
-    assert.deepEqual(paranoid.result.verdict, fast.result.verdict, file);
+  for (const { file, case: c } of sample) {
+    const ctx = await resolveContext(c, file);
+    const fast = replayWith(c, ctx);
+    const paranoid = replayWith(c, {
+      ...ctx,
+      monitors: scenarioCheckers(c.checkers, { paranoid: true }),
+    });
+    assert.deepEqual(paranoid.run.verdict, fast.run.verdict, file);
     assert.equal(paranoid.traceHash, fast.traceHash, file);
   }
 });
@@ -51,7 +57,7 @@ Deno.test("random cases under every zoo bug: incremental and paranoid checkers g
     const zoo = z < ZOO_IDS.length ? zooContext(ZOO_IDS[z]) : undefined;
     const run = (paranoid: boolean) =>
       checkCase({ scenario, decisions, seed }, {
-        monitors: checkersOf("kernel", { paranoid }),
+        monitors: scenarioCheckers("kernel", { paranoid }),
         services: { ...BUGGY_SERVICES, ...zoo?.services },
         makeKernel: zoo?.makeKernel,
         keepTrace: false,
@@ -102,7 +108,7 @@ Deno.test("--paranoid finds a byte changed behind every event and access at the 
   });
   const run = (paranoid: boolean) =>
     checkCase({ scenario, decisions: [], seed: 1 }, {
-      monitors: checkersOf("kernel", { paranoid }),
+      monitors: scenarioCheckers("kernel", { paranoid }),
       makeKernel: (o: KernelOptions) => new StaleWriterKernel(o),
       keepTrace: false,
     }).verdict;

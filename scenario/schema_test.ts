@@ -1,0 +1,176 @@
+import { strict as assert } from "node:assert";
+import { MEMORY_BUDGET_BYTES, parseScenario, ScenarioError, scenarioMemory } from "./schema.ts";
+
+const base = () => ({
+  pagers: [{ name: "fs" }],
+  vmos: [{ name: "a", pager: "fs", pages: 2 }],
+  threads: [{ name: "r", ops: [{ op: "read", vmo: "a", page: 0, pages: 2 }] }],
+});
+
+function problems(input: unknown): string[] {
+  try {
+    parseScenario(input, "test.json");
+  } catch (e) {
+    assert.ok(e instanceof ScenarioError, String(e));
+    assert.match(e.message, /^test\.json: invalid scenario:/);
+    return [...e.problems];
+  }
+  assert.fail("expected the scenario to be rejected");
+}
+
+Deno.test("a valid scenario gets its defaults", () => {
+  const s = parseScenario(base());
+  assert.equal(s.pageSize, 4096);
+  assert.equal(s.pagers[0].service.kind, "eager");
+  assert.equal(s.pagers[0].threads, 1);
+  assert.deepEqual(s.events, []);
+});
+
+Deno.test("every bad field is named by its path", () => {
+  const cases: [unknown, string][] = [
+    [{ ...base(), pageSize: 1000 }, "pageSize: must be a power of two"],
+    [{ ...base(), pageSize: 4 }, "pageSize:"],
+    [
+      { ...base(), vmos: [{ name: "a", pager: "nope", pages: 2 }] },
+      'vmos.0.pager: no pager named "nope"',
+    ],
+    [
+      { ...base(), threads: [{ name: "r", ops: [{ op: "read", vmo: "b", page: 0 }] }] },
+      'threads.0.ops.0.vmo: no VMO named "b"',
+    ],
+    [
+      { ...base(), threads: [{ name: "r", ops: [{ op: "read", vmo: "a", page: 1, pages: 2 }] }] },
+      "threads.0.ops.0.pages: pages [1,3) go past the end",
+    ],
+    [
+      { ...base(), threads: [{ name: "r", ops: [{ op: "fly", vmo: "a" }] }] },
+      "threads.0.ops.0.op:",
+    ],
+    [
+      { ...base(), threads: [{ name: "r", ops: [{ op: "read", vmo: "a", page: 0, extra: 1 }] }] },
+      "threads.0.ops.0:",
+    ],
+    [{ ...base(), pagers: [{ name: "fs" }, { name: "fs" }] }, 'pagers.1.name: duplicate name "fs"'],
+    [
+      { ...base(), events: [{ do: "kill", target: "nobody" }] },
+      'events.0.target: no thread named "nobody"',
+    ],
+    [
+      { ...base(), events: [{ do: "closePort", target: "a" }] },
+      'events.0.target: no pager named "a"',
+    ],
+    [{ ...base(), events: [{ do: "detach", target: "fs" }] }, 'events.0.target: no VMO named "fs"'],
+    [
+      { ...base(), pagers: [{ name: "fs", service: { kind: "custom" } }] },
+      "pagers.0.service.name: a custom service needs",
+    ],
+    [
+      { ...base(), pagers: [{ name: "fs", service: { kind: "eager", batch: 0 } }] },
+      "pagers.0.service.batch:",
+    ],
+    [{ ...base(), threads: [] }, "threads:"],
+    [{ ...base(), bogus: true }, "(root):"],
+    ["not an object", "(root):"],
+  ];
+  for (const [input, expected] of cases) {
+    const p = problems(input);
+    assert.ok(p.some((x) => x.startsWith(expected)), `${expected}\n  got: ${p.join(" | ")}`);
+  }
+});
+
+Deno.test("all problems are reported at once", () => {
+  const p = problems({
+    ...base(),
+    vmos: [{ name: "a", pager: "nope", pages: 2 }],
+    events: [{ do: "kill", target: "nobody" }],
+  });
+  assert.equal(p.length, 2, p.join(" | "));
+});
+
+// Regression (issue 12): 8 VMOs of 4,096 pages of 64 KiB passed the schema, then took over 6 GB.
+const huge = () => ({
+  pageSize: 65536,
+  pagers: [{ name: "fs" }],
+  vmos: Array.from({ length: 8 }, (_, i) => ({ name: `v${i}`, pager: "fs", pages: 4096 })),
+  threads: [{ name: "r", ops: [{ op: "read", vmo: "v0", page: 0, pages: 4096 }] }],
+});
+
+Deno.test("memory budget: a scenario whose operations touch more than it is rejected, naming the budget and the field", () => {
+  const [p, ...rest] = problems(huge());
+  assert.deepEqual(rest, []);
+  assert.match(p, /^threads\.0\.ops\.0\.pages: /);
+  assert.match(
+    p,
+    /touch up to 256 MiB of pages \(256 MiB in VMOs, 0 B copied into clones, at pageSize 65536\)/,
+  );
+  assert.match(p, /memory budget of 128 MiB \(MEMORY_BUDGET_BYTES\)/);
+  assert.equal(MEMORY_BUDGET_BYTES, 128 * 2 ** 20);
+  // Declaring 2 GiB costs nothing by itself: only what the operations touch counts.
+  const declared = {
+    ...huge(),
+    threads: [{ name: "r", ops: [{ op: "read", vmo: "v0", page: 0 }] }],
+  };
+  assert.equal(scenarioMemory(parseScenario(declared)).vmoBytes, 2 * 2 ** 30);
+});
+
+Deno.test("memory budget: ranges, read-ahead, resizes and clone writes count, and the costliest field is named", () => {
+  const read = (pages: number) => ({
+    ...base(),
+    pageSize: 65536,
+    vmos: [{ name: "a", pager: "fs", pages: 4096 }],
+    threads: [{ name: "r", ops: [{ op: "read", vmo: "a", page: 0, pages }] }],
+  });
+  // 2046 pages of 64 KiB and the pager's read-ahead of 2: exactly the budget.
+  assert.equal(scenarioMemory(parseScenario(read(2046))).totalBytes, MEMORY_BUDGET_BYTES);
+  assert.match(problems(read(2047))[0], /^threads\.0\.ops\.0\.pages: .*touch up to 128\.06 MiB/);
+  // A VMO's pages count once, however many operations touch them.
+  const twice = read(2046);
+  twice.threads[0].ops.push(twice.threads[0].ops[0], twice.threads[0].ops[0]);
+  assert.equal(scenarioMemory(parseScenario(twice)).totalBytes, MEMORY_BUDGET_BYTES);
+  const cloned = {
+    ...base(),
+    pageSize: 65536,
+    vmos: [{ name: "a", pager: "fs", pages: 4096 }],
+    threads: [{ name: "r", ops: [{ op: "cloneWrite", vmo: "a", page: 0, pages: 1000 }] }],
+  };
+  assert.deepEqual(scenarioMemory(parseScenario(cloned)), {
+    vmoBytes: 4096 * 65536,
+    touchBytes: 1002 * 65536,
+    cloneBytes: 1000 * 65536,
+    totalBytes: 2002 * 65536,
+    largest: { path: ["threads", 0, "ops", 0, "pages"], bytes: 2002 * 65536 },
+  });
+  cloned.threads[0].ops[0].pages = 1100;
+  const p = problems(cloned);
+  assert.equal(p.length, 1);
+  assert.match(p[0], /^threads\.0\.ops\.0\.pages: .*\(68\.88 MiB in VMOs, 68\.75 MiB copied/);
+});
+
+Deno.test("memory budget: `deno task sim` rejects the scenario at once with one error, exit 2", async () => {
+  const file = await Deno.makeTempFile({ suffix: ".json" });
+  try {
+    await Deno.writeTextFile(file, JSON.stringify(huge()));
+    const t0 = performance.now();
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "--allow-read",
+        new URL("../cli/sim.ts", import.meta.url).pathname,
+        "--scenario",
+        file,
+      ],
+      env: { NO_COLOR: "1" },
+    }).output();
+    const err = new TextDecoder().decode(out.stderr);
+    assert.equal(out.code, 2, err);
+    // One problem is one line (case@2 work); several are listed one per line.
+    assert.match(
+      err,
+      /invalid scenario:(\n {2}- | )threads\.0\.ops\.0\.pages: .*memory budget of 128 MiB/,
+    );
+    assert.doesNotMatch(err, /\n\s+at /, "no stack trace");
+    assert.ok(performance.now() - t0 < 20_000);
+  } finally {
+    await Deno.remove(file);
+  }
+});
