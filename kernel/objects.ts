@@ -24,9 +24,58 @@ import type { PageSource, Waiter } from "./page_source.ts";
 import type { PagerProxy } from "./pager_proxy.ts";
 import type { SlotKind } from "./events.ts";
 
-/** A committed page with its contents and dirty state (spec 5.1). */
-export interface Page {
-  readonly data: Uint8Array;
+/**
+ * Which pages had their bytes handed out during the current scheduler step,
+ * each with a copy of what it held before: checkers compare only these pages'
+ * bytes, never every page of every VMO. The world clears it before each step
+ * and turns it on only when checkers run (the model alone pays nothing).
+ */
+export class PageTouches {
+  /** Records touches (off: {@linkcode Page.data} costs one branch). */
+  enabled = false;
+  readonly #before = new Map<Page, Uint8Array>();
+
+  /** Forgets the touches of the last step. */
+  clear(): void {
+    if (this.#before.size > 0) this.#before.clear();
+  }
+
+  /** @internal `page` is about to hand out its bytes `data`. */
+  touch(page: Page, data: Uint8Array): void {
+    if (!this.#before.has(page)) this.#before.set(page, data.slice());
+  }
+
+  /** What `page` held before its first touch this step; undefined if it was not touched. */
+  before(page: Page): Uint8Array | undefined {
+    return this.#before.get(page);
+  }
+
+  /** The pages touched this step, in the order they were first touched. */
+  pages(): IterableIterator<Page> {
+    return this.#before.keys();
+  }
+}
+
+/**
+ * A committed page with its contents and dirty state (spec 5.1). Every read
+ * or write of its bytes goes through {@linkcode Page.data}, which records the
+ * page in its kernel's {@linkcode PageTouches}: a byte that changes without a
+ * write cannot hide from the checkers, whoever changed it.
+ *
+ * @example
+ * ```ts
+ * import { Page, PageTouches } from "./objects.ts";
+ * const touches = new PageTouches();
+ * touches.enabled = true;
+ * const page = new Page(new Uint8Array(8), "dirty", touches);
+ * page.data[0] = 7;
+ * console.assert(touches.before(page)?.[0] === 0 && page.peek()[0] === 7);
+ * ```
+ */
+export class Page {
+  readonly #data: Uint8Array;
+  readonly #touches: PageTouches | null;
+  /** Dirty state (spec 5.1). */
   state: "clean" | "dirty" | "awaiting-clean";
   /**
    * Set on the copies a snapshot of a clone makes of the clone's private pages: upstream they
@@ -34,6 +83,33 @@ export interface Page {
    * writes it. Pages with the same token are one shared page. A write makes the page private.
    */
   shared?: object;
+
+  constructor(
+    data: Uint8Array,
+    state: "clean" | "dirty" | "awaiting-clean",
+    touches: PageTouches | null = null,
+    shared?: object,
+  ) {
+    this.#data = data;
+    this.state = state;
+    this.#touches = touches;
+    if (shared !== undefined) this.shared = shared;
+  }
+
+  /** The page's bytes, to read or write; the touch is recorded. */
+  get data(): Uint8Array {
+    const t = this.#touches;
+    if (t !== null && t.enabled) t.touch(this, this.#data);
+    return this.#data;
+  }
+
+  /**
+   * The page's bytes to read only (a copy out, a checker, a state hash): no
+   * touch is recorded, so nothing may write through them.
+   */
+  peek(): Uint8Array {
+    return this.#data;
+  }
 }
 
 /** The zero marker: a clean page of zeros without storage. */

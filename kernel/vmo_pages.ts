@@ -69,7 +69,8 @@ import type { EventSink } from "./events.ts";
 import {
   type KernelThread,
   MARKER,
-  type Page,
+  Page,
+  PageTouches,
   type Slot,
   slotKind,
   type Vmar,
@@ -156,6 +157,8 @@ function isPage(s: Slot): s is Page {
 export class VmoPages {
   /** The kernel whose page size, clock and event sink this machinery uses. */
   readonly host: PagesHost;
+  /** Pages whose bytes this step handed out, for checkers (off unless a world with checkers turns it on). */
+  readonly touches: PageTouches = new PageTouches();
 
   /** The page machinery of `host`. */
   constructor(host: PagesHost) {
@@ -189,7 +192,7 @@ export class VmoPages {
     const s = vmo.slots[p];
     if (!isPage(s)) {
       takeZeroSlot(vmo.slots, p);
-      const page: Page = { data: new Uint8Array(this.pageSize), state: "dirty" };
+      const page = new Page(new Uint8Array(this.pageSize), "dirty", this.touches);
       vmo.slots[p] = page;
       return page;
     }
@@ -225,8 +228,9 @@ export class VmoPages {
     const rs = hit.owner.slots[hit.page];
     if (rs === undefined && hit.owner.source !== null) return "READ";
     if (!write) return rs;
-    const page: Page = { data: new Uint8Array(this.pageSize), state: "dirty" };
-    if (isPage(rs)) page.data.set(rs.data);
+    const bytes = new Uint8Array(this.pageSize);
+    if (isPage(rs)) bytes.set(rs.peek());
+    const page = new Page(bytes, "dirty", this.touches);
     tgt.slots[q] = page;
     return page;
   }
@@ -317,7 +321,8 @@ export class VmoPages {
       got.data.set(chunk, inPage);
       this.sink.emit({ k: "store", tid: t.tid, vmo: tgt.koid, offset: at, bytes: chunk });
     } else {
-      if (isPage(got)) chunk.set(got.data.subarray(inPage, inPage + chunk.length));
+      // A read only copies out: it need not be recorded as a touch (PageTouches).
+      if (isPage(got)) chunk.set(got.peek().subarray(inPage, inPage + chunk.length));
       this.sink.emit({ k: "copy", tid: t.tid, vmo: tgt.koid, offset: at, bytes: chunk });
     }
   }
@@ -421,7 +426,7 @@ export class VmoPages {
           } else if (fork && s === MARKER && root.source !== null) {
             // RequireOwnedPage: "Markers start clean": COMMIT allocates a Clean zero page for a
             // marker (TargetZeroContentSupplyDirty, vm_cow_pages.cc @ misttech 030dcba0). Row C1.
-            root.slots[q] = { data: new Uint8Array(this.pageSize), state: "clean" };
+            root.slots[q] = new Page(new Uint8Array(this.pageSize), "clean", this.touches);
           }
         } else if (s === undefined && q < tgt.parentLimit) {
           const hit = tgt.lookup(q);
@@ -696,7 +701,8 @@ export class VmoPages {
     const taken: (Page | undefined)[] = new Array(count);
     for (let i = 0; i < count; i++) {
       const s = aux.slots[first + i];
-      taken[i] = isPage(s) ? { data: s.data, state: "clean" } : undefined;
+      // The bytes move, untouched: the aux page is gone and the supplied page holds them.
+      taken[i] = isPage(s) ? new Page(s.peek(), "clean", this.touches) : undefined;
       aux.slots[first + i] = undefined;
     }
     if (offset + length > vmo.size) return ZX_ERR_OUT_OF_RANGE;
@@ -959,7 +965,7 @@ export class VmoPages {
         const s = base.slots[p + at];
         if (s === MARKER) child.slots[p] = MARKER;
         else if (isPage(s)) {
-          child.slots[p] = { data: s.data.slice(), state: "dirty", shared: s.shared ??= {} };
+          child.slots[p] = new Page(s.peek().slice(), "dirty", this.touches, s.shared ??= {});
         }
       }
       base.hiddenParent = child.hiddenParent = true;
