@@ -277,6 +277,32 @@ export const ZX_VM_SPECIFIC: number = 1 << 4;
 export const ZX_VM_SPECIFIC_OVERWRITE: number = 1 << 5;
 /** `zx_vmar_map` option `ZX_VM_MAP_RANGE`: pre-populate present pages, never request (2.8.5). */
 export const ZX_VM_MAP_RANGE: number = 1 << 10;
+/** `zx_vmar_map`/`zx_vmar_protect` option `ZX_VM_PERM_EXECUTE` (the model never executes). */
+export const ZX_VM_PERM_EXECUTE: number = 1 << 2;
+/** `zx_vmar_allocate` option `ZX_VM_COMPACT`: a placement hint (the model always packs). */
+export const ZX_VM_COMPACT: number = 1 << 3;
+/** `zx_vmar_allocate` option `ZX_VM_CAN_MAP_SPECIFIC`: children may be placed with SPECIFIC. */
+export const ZX_VM_CAN_MAP_SPECIFIC: number = 1 << 6;
+/** `zx_vmar_allocate` option `ZX_VM_CAN_MAP_READ`: mappings in the region may be readable. */
+export const ZX_VM_CAN_MAP_READ: number = 1 << 7;
+/** `zx_vmar_allocate` option `ZX_VM_CAN_MAP_WRITE`: mappings in the region may be writable. */
+export const ZX_VM_CAN_MAP_WRITE: number = 1 << 8;
+/** `zx_vmar_allocate` option `ZX_VM_CAN_MAP_EXECUTE`: mappings in the region may be executable. */
+export const ZX_VM_CAN_MAP_EXECUTE: number = 1 << 9;
+
+// zx_vmar_op_range ops (zircon/types.h: the VMO op numbers where both exist).
+/** `zx_vmar_op_range` op `ZX_VMAR_OP_COMMIT`. */
+export const ZX_VMAR_OP_COMMIT = 1;
+/** `zx_vmar_op_range` op `ZX_VMAR_OP_DECOMMIT`. */
+export const ZX_VMAR_OP_DECOMMIT = 2;
+/** `zx_vmar_op_range` op `ZX_VMAR_OP_MAP_RANGE`. */
+export const ZX_VMAR_OP_MAP_RANGE = 3;
+/** `zx_vmar_op_range` op `ZX_VMAR_OP_DONT_NEED`. */
+export const ZX_VMAR_OP_DONT_NEED = 12;
+/** `zx_vmar_op_range` op `ZX_VMAR_OP_ALWAYS_NEED`. */
+export const ZX_VMAR_OP_ALWAYS_NEED = 13;
+/** `zx_vmar_op_range` op `ZX_VMAR_OP_PREFETCH`. */
+export const ZX_VMAR_OP_PREFETCH = 14;
 /** `ZX_DEFAULT_VMAR_RIGHTS`: the rights a new handle of this type gets. */
 export const ZX_DEFAULT_VMAR_RIGHTS: number = ZX_RIGHTS_BASIC | ZX_RIGHTS_IO | ZX_RIGHT_EXECUTE;
 

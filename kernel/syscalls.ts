@@ -121,7 +121,10 @@ export type Param =
   | "pktOffset"
   | "pktLength"
   | "childOptions"
-  | "bufferSize";
+  | "bufferSize"
+  | "vmarOptions"
+  | "vmarOp"
+  | "protectOptions";
 
 /** What a call's successful result is, as a resource later calls can name. */
 export type Produces =
@@ -137,12 +140,14 @@ export type Produces =
 
 /**
  * The shape of a call's result: a bare status, or a status and a handle, a
- * number, bytes, a packet, a record or dirty ranges (`none`: a memory access,
- * which returns no status).
+ * number, bytes, a packet, a record or dirty ranges (`handleAddr`: a handle
+ * and an address, `zx_vmar_allocate`; `none`: a memory access, which returns
+ * no status).
  */
 export type ResultKind =
   | "status"
   | "handle"
+  | "handleAddr"
   | "value"
   | "bytes"
   | "packet"
@@ -298,6 +303,35 @@ export interface KernelCalls {
   ): Syscall<[Status, number]>;
   /** `zx_vmar_unmap(vmar, addr, len)`: the model unmaps whole mappings only. */
   zx_vmar_unmap(t: KernelThread, vmar: number, addr: number, len: number): Syscall<Status>;
+  /** `zx_vmar_allocate(parent_vmar, options, offset, size, *child_vmar, *child_addr)`. */
+  zx_vmar_allocate(
+    t: KernelThread,
+    parentVmar: number,
+    options: number,
+    offset: number,
+    size: number,
+  ): Syscall<[Status, number, number]>;
+  /** `zx_vmar_destroy(handle)`: unmaps everything in a sub-region for good. */
+  zx_vmar_destroy(t: KernelThread, vmar: number): Syscall<Status>;
+  /** `zx_vmar_protect(handle, options, addr, len)`: new permissions for whole mappings. */
+  zx_vmar_protect(
+    t: KernelThread,
+    vmar: number,
+    options: number,
+    addr: number,
+    len: number,
+  ): Syscall<Status>;
+  /**
+   * `zx_vmar_op_range(handle, op, address, size, buffer, buffer_size)`: COMMIT, DECOMMIT,
+   * MAP_RANGE and the eviction hints over the mappings of a range, in address order.
+   */
+  zx_vmar_op_range(
+    t: KernelThread,
+    vmar: number,
+    op: number,
+    addr: number,
+    len: number,
+  ): Syscall<Status>;
   /** `zx_task_suspend(thread, *token)`: a blocked pager wait is cancelled and restarts on resume. */
   zx_task_suspend(t: KernelThread, thread: number): Syscall<[Status, number]>;
   /** `zx_task_kill(thread)`: a blocked pager wait is cancelled; the thread never runs again. */
@@ -658,6 +692,75 @@ export const SYSCALLS = {
     errors: [ZX_ERR_BAD_HANDLE, ZX_ERR_WRONG_TYPE, ZX_ERR_INVALID_ARGS, ZX_ERR_NOT_FOUND],
     weight: 2,
   },
+  // Sub-regions are outside program fuzzing (weight 0): the janitor's cleanup unmaps root
+  // mappings and closes handles, and a sub-region outlives its handles (zx_vmar_destroy.md).
+  zx_vmar_allocate: {
+    params: [
+      h("parent_vmar", "vmar", ZX_OBJ_TYPE_VMAR, ZX_RIGHT_NONE),
+      p("options", "vmarOptions"),
+      p("offset", "vmarOffset"),
+      p("size", "size"),
+    ],
+    result: "handleAddr",
+    produces: null,
+    blocks: null,
+    errors: [
+      ...HANDLE,
+      ZX_ERR_INVALID_ARGS,
+      ZX_ERR_BAD_STATE,
+      ZX_ERR_ALREADY_EXISTS,
+      ZX_ERR_NO_RESOURCES,
+    ],
+    weight: 0,
+  },
+  zx_vmar_destroy: {
+    params: [h("handle", "vmar", ZX_OBJ_TYPE_VMAR, ZX_RIGHT_NONE)],
+    result: "status",
+    produces: null,
+    blocks: null,
+    errors: [ZX_ERR_BAD_HANDLE, ZX_ERR_WRONG_TYPE, ZX_ERR_NOT_SUPPORTED, ZX_ERR_BAD_STATE],
+    weight: 0,
+  },
+  zx_vmar_protect: {
+    params: [
+      h("handle", "vmar", ZX_OBJ_TYPE_VMAR, ZX_RIGHT_NONE),
+      p("options", "protectOptions"),
+      p("addr", "address"),
+      p("len", "length"),
+    ],
+    result: "status",
+    produces: null,
+    blocks: null,
+    errors: [
+      ...HANDLE,
+      ZX_ERR_INVALID_ARGS,
+      ZX_ERR_BAD_STATE,
+      ZX_ERR_NOT_FOUND,
+      ZX_ERR_NOT_SUPPORTED,
+    ],
+    weight: 1,
+  },
+  zx_vmar_op_range: {
+    params: [
+      h("handle", "vmar", ZX_OBJ_TYPE_VMAR, ZX_RIGHT_NONE),
+      p("op", "vmarOp"),
+      p("address", "address"),
+      p("size", "length"),
+    ],
+    result: "status",
+    produces: null,
+    blocks: "pager",
+    errors: [
+      ...HANDLE,
+      ZX_ERR_INVALID_ARGS,
+      ZX_ERR_OUT_OF_RANGE,
+      ZX_ERR_BAD_STATE,
+      ZX_ERR_NOT_SUPPORTED,
+    ],
+    weight: 2,
+    access: true,
+    modifies: true,
+  },
   mem_read: {
     params: [p("addr", "address"), p("length", "length")],
     result: "none",
@@ -826,6 +929,8 @@ function failed(kind: ResultKind, status: Status): unknown {
     case "handle":
     case "value":
       return [status, 0];
+    case "handleAddr":
+      return [status, 0, 0];
     case "bytes":
       return [status, new Uint8Array(0)];
     case "packet":
@@ -872,7 +977,11 @@ export function tableCall(
     const status = (typeof out === "number" ? out : out[0]) as Status;
     this.sink.emit({ k: "ret", tid: t.tid, name, status });
     if (typeof out === "number") return failed(s.result, status);
-    return (s.result === "handle" || s.result === "value") && status !== ZX_OK ? [status, 0] : out;
+    if (status === ZX_OK) return out;
+    return s.result === "handleAddr" ? [status, 0, 0] : s.result === "handle" ||
+        s.result === "value"
+      ? [status, 0]
+      : out;
   };
 }
 

@@ -472,7 +472,9 @@ export class VmoPages {
       this.sink.emit({ k: "call", tid: t.tid, name, args: [a] });
       const m = typeof a === "number" && Number.isFinite(a) ? vmar.find(a) : undefined;
       if (m === undefined) return { vmo: -1, synth: ZX_ERR_NOT_FOUND, addr: a };
-      if (write && !m.writable) return { vmo: m.vmo.koid, synth: ZX_ERR_ACCESS_DENIED, addr: a };
+      if (write ? !m.writable : !m.readable) {
+        return { vmo: m.vmo.koid, synth: ZX_ERR_ACCESS_DENIED, addr: a };
+      }
       const o = m.vmoOffset + (a - m.addr);
       const n = Math.min(buf.length - pos, ps - (o % ps), m.addr + m.len - a);
       if (o + Math.max(n, 1) > m.vmo.size) {
