@@ -290,6 +290,9 @@ export const ZX_VM_CAN_MAP_WRITE: number = 1 << 8;
 /** `zx_vmar_allocate` option `ZX_VM_CAN_MAP_EXECUTE`: mappings in the region may be executable. */
 export const ZX_VM_CAN_MAP_EXECUTE: number = 1 << 9;
 
+/** The bytes the model copies out for a `zx_info_vmo_t` record (its koid first). */
+export const ZX_INFO_VMO_BYTES = 160;
+
 // zx_vmar_op_range ops (zircon/types.h: the VMO op numbers where both exist).
 /** `zx_vmar_op_range` op `ZX_VMAR_OP_COMMIT`. */
 export const ZX_VMAR_OP_COMMIT = 1;

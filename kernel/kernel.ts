@@ -41,6 +41,7 @@ import {
   ZX_ERR_WRONG_TYPE,
   ZX_EVENT_SIGNALED,
   ZX_INFO_VMO,
+  ZX_INFO_VMO_BYTES,
   ZX_OBJ_TYPE_PAGER,
   ZX_OBJ_TYPE_PORT,
   ZX_OBJ_TYPE_THREAD,
@@ -119,7 +120,7 @@ import {
   SYSCALL_NAMES,
   tableCall,
 } from "./syscalls.ts";
-import { isU64, MAX_U64, MAX_VMO_PAGES, parentOf } from "./vmo_pages.ts";
+import { isU64, MAX_U64, MAX_VMO_PAGES, parentOf, type UserBuffer } from "./vmo_pages.ts";
 import type { Syscall } from "./yields.ts";
 
 export { MAX_VMO_PAGES } from "./vmo_pages.ts";
@@ -416,15 +417,23 @@ export class Kernel extends KernelObjects {
   }
 
   /** `zx_object_get_info(handle, ZX_INFO_VMO, ...)`. */
-  protected objectGetInfo(
-    _t: KernelThread,
-    ...[handle, topic]: In<"zx_object_get_info">
-  ): Out<"zx_object_get_info"> {
+  protected *objectGetInfo(
+    t: KernelThread,
+    ...[handle, topic, buffer]: In<"zx_object_get_info">
+  ): Syscall<Out<"zx_object_get_info">> {
     // sys_object_get_info switches on the topic before it looks at the handle.
     if (topic !== ZX_INFO_VMO) return ZX_ERR_NOT_SUPPORTED;
     const v = this.handles.get<Vmo>(handle, ZX_OBJ_TYPE_VMO, ZX_RIGHT_INSPECT);
     if (!v.ok) return v.status;
-    return [ZX_OK, this.pages.info(v.object, v.rights)];
+    const info = this.pages.info(v.object, v.rights);
+    if (buffer !== undefined) {
+      // The record's copy-out to the caller's buffer, which may fault on a pager VMO (K3).
+      const record = new Uint8Array(ZX_INFO_VMO_BYTES);
+      new DataView(record.buffer).setBigUint64(0, BigInt(info.koid), true);
+      const [st] = yield* this.pages.userCopy(t, this.#user(buffer), 0, record, true);
+      if (st !== ZX_OK) return st;
+    }
+    return [ZX_OK, info];
   }
 
   // ---------------------------------------------------------------- VMOs
@@ -457,16 +466,18 @@ export class Kernel extends KernelObjects {
   /** `zx_vmo_read(handle, buffer, offset, buffer_size)`: blocks on the pager; early wake (3.8). */
   protected *vmoRead(
     t: KernelThread,
-    ...[handle, offset, length]: In<"zx_vmo_read">
+    ...[handle, offset, length, buffer]: In<"zx_vmo_read">
   ): Syscall<Out<"zx_vmo_read">> {
     const v = this.handles.get<Vmo>(handle, ZX_OBJ_TYPE_VMO, ZX_RIGHT_READ);
     if (!v.ok) return v.status;
     if (!isU64(offset) || !isU64(length)) return ZX_ERR_INVALID_ARGS;
+    if (buffer !== undefined && !isU64(buffer)) return ZX_ERR_INVALID_ARGS;
     if (offset + length > v.object.size) return ZX_ERR_OUT_OF_RANGE;
     const out = new Uint8Array(length);
     if (length === 0) return [ZX_OK, out];
     this.hold(t, v.object);
-    const st = yield* this.pages.access(t, v.object, offset, out, false);
+    const user = buffer === undefined ? undefined : this.#user(buffer);
+    const st = yield* this.pages.access(t, v.object, offset, out, false, user);
     this.release(t, v.object);
     return [st, out];
   }
@@ -474,15 +485,19 @@ export class Kernel extends KernelObjects {
   /** `zx_vmo_write(handle, buffer, offset, buffer_size)`: blocks on the pager, up to 16 pages a request. */
   protected *vmoWrite(
     t: KernelThread,
-    ...[handle, data, offset]: In<"zx_vmo_write">
+    ...[handle, data, offset, buffer]: In<"zx_vmo_write">
   ): Syscall<Out<"zx_vmo_write">> {
     const v = this.handles.get<Vmo>(handle, ZX_OBJ_TYPE_VMO, ZX_RIGHT_WRITE);
     if (!v.ok) return v.status;
     if (!(data instanceof Uint8Array) || !isU64(offset)) return ZX_ERR_INVALID_ARGS;
+    if (buffer !== undefined && !isU64(buffer)) return ZX_ERR_INVALID_ARGS;
     if (offset + data.length > v.object.size) return ZX_ERR_OUT_OF_RANGE;
     if (data.length === 0) return ZX_OK;
     this.hold(t, v.object);
-    const st = yield* this.pages.access(t, v.object, offset, data, true);
+    // A user buffer's bytes are copied in page by page as the write goes (K4, W77).
+    const user = buffer === undefined ? undefined : this.#user(buffer);
+    const bytes = user === undefined ? data : new Uint8Array(data.length);
+    const st = yield* this.pages.access(t, v.object, offset, bytes, true, user);
     this.release(t, v.object);
     return st;
   }
@@ -889,6 +904,11 @@ export class Kernel extends KernelObjects {
       return { ok: false, status: ZX_ERR_INVALID_ARGS };
     }
     return v;
+  }
+
+  /** The calling process's memory at `addr` (the one process: the root VMAR's tree). */
+  #user(addr: number): UserBuffer {
+    return { vmar: this.rootVmar, addr };
   }
 
   #aligned(x: unknown): x is number {

@@ -224,6 +224,9 @@ const GARBAGE: readonly [string, unknown][] = [
 ];
 
 /** Rows for garbage in one argument position. */
+/** Garbage for an optional parameter (left out, `undefined` means "not given"). */
+const GIVEN = GARBAGE.filter(([label]) => label !== "undefined");
+
 function garbageRows(
   what: string,
   want: Status,
@@ -1403,6 +1406,34 @@ const TABLES: Record<string, readonly Row[]> = {
 
   zx_object_get_info: [
     {
+      name: "user buffer: the record lands in a mapped anonymous page",
+      call: (f) => {
+        const addr = f.ok(f.k.zx_vmar_map(f.t, f.vmar, RW, 0, f.aux, 0, PS));
+        return f.k.zx_object_get_info(f.t, f.vmo, ZX_INFO_VMO, addr);
+      },
+      want: ZX_OK,
+      check: (f) => {
+        const [, bytes] = run(f.k.zx_vmo_read(f.t, f.aux, 0, 8));
+        assert.equal(
+          new DataView(bytes.buffer).getBigUint64(0, true),
+          BigInt(f.k.pagerVmos[0].koid),
+        );
+      },
+    },
+    {
+      name: "user buffer: unmapped",
+      call: (f) => f.k.zx_object_get_info(f.t, f.vmo, ZX_INFO_VMO, 0x1000_0000),
+      want: ZX_ERR_INVALID_ARGS,
+    },
+    {
+      name: "user buffer: a read-only mapping",
+      call: (f) => {
+        const addr = f.ok(f.k.zx_vmar_map(f.t, f.vmar, ZX_VM_PERM_READ, 0, f.aux, 0, PS));
+        return f.k.zx_object_get_info(f.t, f.vmo, ZX_INFO_VMO, addr);
+      },
+      want: ZX_ERR_INVALID_ARGS,
+    },
+    {
       name: "pager-backed VMO reports PAGER_BACKED",
       call: (f) => f.k.zx_object_get_info(f.t, f.vmo, ZX_INFO_VMO),
       want: ZX_OK,
@@ -1536,6 +1567,29 @@ const TABLES: Record<string, readonly Row[]> = {
 
   zx_vmo_read: [
     {
+      name: "user buffer: copied out to a mapped anonymous page",
+      call: (f) => {
+        f.supply(0);
+        const addr = f.ok(f.k.zx_vmar_map(f.t, f.vmar, RW, 0, f.aux, 0, PS));
+        return f.k.zx_vmo_read(f.t, f.vmo, 0, PS, addr);
+      },
+      want: ZX_OK,
+    },
+    {
+      name: "user buffer: unmapped",
+      call: (f) => {
+        f.supply(0);
+        return f.k.zx_vmo_read(f.t, f.vmo, 0, PS, 0x1000_0000);
+      },
+      want: ZX_ERR_INVALID_ARGS,
+    },
+    ...garbageRows(
+      "user buffer",
+      ZX_ERR_INVALID_ARGS,
+      (f, x) => f.k.zx_vmo_read(f.t, f.vmo, 0, PS, x),
+      GIVEN,
+    ),
+    {
       name: "anonymous VMO reads zeros",
       call: (f) => f.k.zx_vmo_read(f.t, f.aux, 0, 2 * PS),
       want: ZX_OK,
@@ -1606,6 +1660,30 @@ const TABLES: Record<string, readonly Row[]> = {
   ],
 
   zx_vmo_write: [
+    {
+      name: "user buffer: copied in from a mapped anonymous page",
+      call: (f) => {
+        f.okStatus(f.k.zx_vmo_write(f.t, f.aux, new Uint8Array([42]), 0));
+        const addr = f.ok(f.k.zx_vmar_map(f.t, f.vmar, ZX_VM_PERM_READ, 0, f.aux, 0, PS));
+        const anon = f.ok(f.k.zx_vmo_create(f.t, PS, 0));
+        const written = f.k.zx_vmo_write(f.t, anon, new Uint8Array(1), 0, addr);
+        f.okStatus(written);
+        return f.k.zx_vmo_read(f.t, anon, 0, 1);
+      },
+      want: ZX_OK,
+      check: (_f, r) => assert.equal((r as [Status, Uint8Array])[1][0], 42),
+    },
+    {
+      name: "user buffer: unmapped",
+      call: (f) => f.k.zx_vmo_write(f.t, f.aux, new Uint8Array(1), 0, 0x1000_0000),
+      want: ZX_ERR_INVALID_ARGS,
+    },
+    ...garbageRows(
+      "user buffer",
+      ZX_ERR_INVALID_ARGS,
+      (f, x) => f.k.zx_vmo_write(f.t, f.aux, new Uint8Array(1), 0, x),
+      GIVEN,
+    ),
     {
       name: "anonymous VMO",
       call: (f) => f.k.zx_vmo_write(f.t, f.aux, new Uint8Array(3), 5),

@@ -124,7 +124,8 @@ export type Param =
   | "bufferSize"
   | "vmarOptions"
   | "vmarOp"
-  | "protectOptions";
+  | "protectOptions"
+  | "userBuffer";
 
 /** What a call's successful result is, as a resource later calls can name. */
 export type Produces =
@@ -175,6 +176,12 @@ export interface ParamSpec {
   readonly handle?: HandleLookup;
   /** Must be page-aligned, checked before any handle lookup (else INVALID_ARGS). */
   readonly alignedFirst?: boolean;
+  /**
+   * A trailing parameter a caller may leave out (a user buffer's address: left
+   * out, the model hands the bytes over itself); program fuzzing never passes
+   * it, and a call event shows it only when given.
+   */
+  readonly optional?: boolean;
 }
 
 /** One row of the table. */
@@ -263,6 +270,7 @@ export interface KernelCalls {
     t: KernelThread,
     handle: number,
     topic: number,
+    buffer?: number,
   ): Syscall<[Status, VmoInfo | null]>;
   /** `zx_vmo_create(size, options, *out)`: an anonymous VMO. */
   zx_vmo_create(t: KernelThread, size: number, options: number): Syscall<[Status, number]>;
@@ -274,9 +282,19 @@ export interface KernelCalls {
     handle: number,
     offset: number,
     length: number,
+    buffer?: number,
   ): Syscall<[Status, Uint8Array]>;
-  /** `zx_vmo_write(handle, buffer, offset, buffer_size)`: blocks on the pager, up to 16 pages a request. */
-  zx_vmo_write(t: KernelThread, handle: number, data: Uint8Array, offset: number): Syscall<Status>;
+  /**
+   * `zx_vmo_write(handle, buffer, offset, buffer_size)`: blocks on the pager, up to 16 pages a
+   * request; with `buffer`, the bytes (as many as `data` holds) come from user memory there.
+   */
+  zx_vmo_write(
+    t: KernelThread,
+    handle: number,
+    data: Uint8Array,
+    offset: number,
+    buffer?: number,
+  ): Syscall<Status>;
   /**
    * `zx_vmo_op_range(handle, op, offset, size, buffer, buffer_size)`: COMMIT, DECOMMIT, ZERO and
    * the eviction hints ALWAYS_NEED, DONT_NEED, PREFETCH (spec 2.8.2).
@@ -420,6 +438,11 @@ function h(name: string, kind: Param, type: number, rights: number, ownedBy?: nu
 
 function p(name: string, kind: Param): ParamSpec {
   return { name, kind };
+}
+
+/** A user buffer's address, which callers may leave out (usercopy through the caller's mappings). */
+function u(name: string): ParamSpec {
+  return { name, kind: "userBuffer", optional: true };
 }
 
 /** A parameter that must be page-aligned before anything else is looked at. */
@@ -587,8 +610,13 @@ export const SYSCALLS = {
     errors: [ZX_ERR_BAD_HANDLE, ZX_ERR_INVALID_ARGS],
     weight: 3,
   },
+  // With a user buffer (never in program fuzzing) the record's copy-out may fault and park.
   zx_object_get_info: {
-    params: [h("handle", "vmo", ZX_OBJ_TYPE_VMO, ZX_RIGHT_INSPECT), p("topic", "topic")],
+    params: [
+      h("handle", "vmo", ZX_OBJ_TYPE_VMO, ZX_RIGHT_INSPECT),
+      p("topic", "topic"),
+      u("buffer"),
+    ],
     result: "record",
     produces: null,
     blocks: null,
@@ -620,6 +648,7 @@ export const SYSCALLS = {
       h("handle", "vmo", ZX_OBJ_TYPE_VMO, ZX_RIGHT_READ),
       p("offset", "offset"),
       p("length", "length"),
+      u("buffer"),
     ],
     result: "bytes",
     produces: null,
@@ -634,6 +663,7 @@ export const SYSCALLS = {
       h("handle", "vmo", ZX_OBJ_TYPE_VMO, ZX_RIGHT_WRITE),
       p("buffer", "buffer"),
       p("offset", "offset"),
+      u("user_buffer"),
     ],
     result: "status",
     produces: null,
@@ -969,6 +999,10 @@ export function tableCall(
   const impl = methodName(name);
   return function* (this: CallHost, t: KernelThread, ...args: unknown[]): Syscall<unknown> {
     const shown = s.params.map(({ kind }, i) => traced(kind, args[i]));
+    // An optional parameter left out is not shown (older traces have no slot for it).
+    while (shown.length > 0 && shown.at(-1) === undefined && s.params[shown.length - 1].optional) {
+      shown.pop();
+    }
     yield { kind: "syscall", name, args: shown };
     this.sink.emit({ k: "call", tid: t.tid, name, args: shown });
     const body = (this as unknown as Record<string, (...a: unknown[]) => unknown>)[impl];

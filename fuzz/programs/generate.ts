@@ -459,6 +459,8 @@ class CallBuilder {
           ZX_VMO_OP_LOCK,
           0,
         ]);
+      case "userBuffer": // never generated (optional: CALLS leaves it out)
+        return 0;
       case "vmarOp":
         return pick(d, [
           ZX_VMAR_OP_COMMIT,
