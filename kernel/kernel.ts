@@ -19,8 +19,14 @@
 import {
   LIMITS,
   type Status,
+  ZX_BTI_COMPRESS,
+  ZX_BTI_PERM_EXECUTE,
+  ZX_BTI_PERM_READ,
+  ZX_BTI_PERM_WRITE,
+  ZX_DEFAULT_BTI_RIGHTS,
   ZX_DEFAULT_EVENT_RIGHTS,
   ZX_DEFAULT_PAGER_RIGHTS,
+  ZX_DEFAULT_PMT_RIGHTS,
   ZX_DEFAULT_PORT_RIGHTS,
   ZX_DEFAULT_SUSPEND_TOKEN_RIGHTS,
   ZX_DEFAULT_VMAR_RIGHTS,
@@ -42,7 +48,9 @@ import {
   ZX_EVENT_SIGNALED,
   ZX_INFO_VMO,
   ZX_INFO_VMO_BYTES,
+  ZX_OBJ_TYPE_BTI,
   ZX_OBJ_TYPE_PAGER,
+  ZX_OBJ_TYPE_PMT,
   ZX_OBJ_TYPE_PORT,
   ZX_OBJ_TYPE_THREAD,
   ZX_OBJ_TYPE_VMAR,
@@ -102,11 +110,13 @@ import type { UserPacket } from "./events.ts";
 import type { Lookup } from "./handles.ts";
 import { KernelObjects } from "./kernel_objects.ts";
 import {
+  Bti,
   Event,
   type KernelThread,
   KThread,
   type Mapping,
   Pager,
+  Pmt,
   SuspendToken,
   Vmar,
   Vmo,
@@ -547,7 +557,10 @@ export class Kernel extends KernelObjects {
     const rounded = this.#roundUp(size);
     if (rounded > LIMITS.maxVmoBytes) return ZX_ERR_OUT_OF_RANGE;
     if (rounded / this.pageSize > MAX_VMO_PAGES) return ZX_ERR_NO_MEMORY;
-    this.pages.resize(t, v.object, size, rounded / this.pageSize);
+    // A shrink may not cut pinned pages (VmCowPages::Resize: BAD_STATE).
+    const keep = rounded / this.pageSize;
+    for (const q of v.object.pins.keys()) if (q >= keep) return ZX_ERR_BAD_STATE;
+    this.pages.resize(t, v.object, size, keep);
     return ZX_OK;
   }
 
@@ -850,6 +863,80 @@ export class Kernel extends KernelObjects {
   *memWrite(t: KernelThread, addr: number, data: Uint8Array): Syscall<void> {
     const fault = yield* this.pages.mem(t, this.rootVmar, addr, data, true);
     if (fault !== null) yield* this.crash(t, fault);
+  }
+
+  // ---------------------------------------------------------------- BTI pinning
+
+  /**
+   * `zx_bti_create(iommu, options, bti_id, *out)` on the model's one dummy IOMMU, which is
+   * implicit: `(options, bti_id)` (upstream `BtiDispatcher::Create`).
+   */
+  protected btiCreate(
+    _t: KernelThread,
+    ...[options, btiId]: In<"zx_bti_create">
+  ): Out<"zx_bti_create"> {
+    if (options !== 0 || !isU64(btiId)) return ZX_ERR_INVALID_ARGS;
+    return this.handles.add(new Bti(this.newKoid(), btiId), ZX_DEFAULT_BTI_RIGHTS);
+  }
+
+  /**
+   * `zx_bti_pin(bti, options, vmo, offset, size, addrs, num_addrs, *pmt)` (the device addresses
+   * are not modelled): alignment first, then the BTI with MAP, the VMO with MAP and the rights
+   * the permissions need, then the options (sys_bti_pin, zircon/kernel/lib/syscalls/ddk.cc;
+   * BtiDispatcher::Pin). Commits like COMMIT (requests, parking) and pins the pages: they are
+   * not evicted, and a shrink over them fails with BAD_STATE until `zx_pmt_unpin`.
+   */
+  protected *btiPin(
+    t: KernelThread,
+    ...[bti, options, vmo, offset, size]: In<"zx_bti_pin">
+  ): Syscall<Out<"zx_bti_pin">> {
+    if (!this.#aligned(offset) || !this.#aligned(size)) return ZX_ERR_INVALID_ARGS;
+    const b = this.handles.get<Bti>(bti, ZX_OBJ_TYPE_BTI, ZX_RIGHT_MAP);
+    if (!b.ok) return b.status;
+    const v = this.handles.get<Vmo>(vmo, ZX_OBJ_TYPE_VMO, ZX_RIGHT_MAP);
+    if (!v.ok) return v.status;
+    const o = Number.isInteger(options) ? options : 0;
+    if (
+      (o & ZX_BTI_PERM_READ && !(v.rights & ZX_RIGHT_READ)) ||
+      (o & ZX_BTI_PERM_WRITE && !(v.rights & ZX_RIGHT_WRITE)) ||
+      (o & ZX_BTI_PERM_EXECUTE && !(v.rights & ZX_RIGHT_EXECUTE))
+    ) return ZX_ERR_ACCESS_DENIED;
+    const known = ZX_BTI_PERM_READ | ZX_BTI_PERM_WRITE | ZX_BTI_PERM_EXECUTE | ZX_BTI_COMPRESS;
+    // CONTIGUOUS needs a contiguous VMO, which the model has none of.
+    if (!Number.isInteger(options) || (options & ~known) !== 0) return ZX_ERR_INVALID_ARGS;
+    if (size === 0) return ZX_ERR_INVALID_ARGS;
+    if (offset + size > v.object.size) return ZX_ERR_OUT_OF_RANGE;
+    const start = offset / this.pageSize;
+    const end = (offset + size) / this.pageSize;
+    this.hold(t, v.object);
+    const st = yield* this.pages.pin(t, v.object, start, end);
+    this.release(t, v.object);
+    if (st !== ZX_OK) return st;
+    const writable = (options & ZX_BTI_PERM_WRITE) !== 0;
+    const pmt = new Pmt(this.newKoid(), b.object, v.object, start, end, writable);
+    const [hs, h] = this.handles.add(pmt, ZX_DEFAULT_PMT_RIGHTS);
+    if (hs !== ZX_OK) {
+      this.pages.unpin(v.object, start, end);
+      return hs;
+    }
+    v.object.pinTokens++;
+    return [ZX_OK, h];
+  }
+
+  /**
+   * `zx_pmt_unpin(handle)`: unpins the token's pages and consumes the handle (the model checks
+   * the type before it removes the handle; PinnedMemoryTokenDispatcher::Unpin).
+   */
+  protected pmtUnpin(
+    _t: KernelThread,
+    ...[pmt]: In<"zx_pmt_unpin">
+  ): Out<"zx_pmt_unpin"> {
+    const p = this.handles.get<Pmt>(pmt, ZX_OBJ_TYPE_PMT, ZX_RIGHT_NONE);
+    if (!p.ok) return p.status;
+    this.unpinToken(p.object);
+    this.handles.remove(pmt);
+    if (p.object.handleCount === 0) this.onZeroHandles(p.object);
+    return ZX_OK;
   }
 
   // ---------------------------------------------------------------- threads

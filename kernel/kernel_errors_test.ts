@@ -13,6 +13,9 @@ import {
   LIMITS,
   type Status,
   statusName,
+  ZX_BTI_CONTIGUOUS,
+  ZX_BTI_PERM_READ,
+  ZX_BTI_PERM_WRITE,
   ZX_DEFAULT_EVENT_RIGHTS,
   ZX_ERR_ACCESS_DENIED,
   ZX_ERR_ALREADY_EXISTS,
@@ -164,6 +167,11 @@ class Fx {
   without(handle: number, rights: number): number {
     const have = this.#entry(handle).rights;
     return this.ok(this.k.zx_handle_replace(this.t, handle, (have & ~rights) >>> 0));
+  }
+
+  /** A new BTI's handle. */
+  bti(): number {
+    return this.ok(this.k.zx_bti_create(this.t, 0, 1));
   }
 
   /** A sub-region of the root VMAR of `pages` pages: [handle, base]. */
@@ -2460,6 +2468,130 @@ const TABLES: Record<string, readonly Row[]> = {
       ZX_ERR_INVALID_ARGS,
       (f, x) => f.k.zx_vmar_op_range(f.t, f.vmar, ZX_VMAR_OP_DONT_NEED, x, PS),
     ),
+  ],
+
+  zx_bti_create: [
+    { name: "options 0", call: (f) => f.k.zx_bti_create(f.t, 0, 7), want: ZX_OK },
+    {
+      name: "options nonzero",
+      call: (f) => f.k.zx_bti_create(f.t, 1, 7),
+      want: ZX_ERR_INVALID_ARGS,
+    },
+    ...garbageRows("bti_id", ZX_ERR_INVALID_ARGS, (f, x) => f.k.zx_bti_create(f.t, 0, x)),
+  ],
+
+  // zx_bti_pin: alignment, the BTI with MAP, the VMO with MAP and the permissions' rights, the
+  // options, the range (sys_bti_pin, zircon/kernel/lib/syscalls/ddk.cc; BtiDispatcher::Pin).
+  zx_bti_pin: [
+    {
+      name: "a present page: pinned, so not evictable and not cut by a shrink",
+      call: (f) => {
+        const vmo = f.ok(
+          f.k.zx_pager_create_vmo(f.t, f.pager, ZX_VMO_RESIZABLE, f.port, 11, 2 * PS),
+        );
+        f.okStatus(f.k.zx_vmo_write(f.t, f.aux, new Uint8Array(2 * PS).fill(5), 0));
+        f.okStatus(f.k.zx_pager_supply_pages(f.t, f.pager, vmo, 0, 2 * PS, f.aux, 0));
+        return f.k.zx_bti_pin(f.t, f.bti(), ZX_BTI_PERM_READ, vmo, PS, PS);
+      },
+      want: ZX_OK,
+      check: (f, r) => {
+        const vmo = f.k.pagerVmos[2];
+        assert.deepEqual([...vmo.pins], [[1, 1]]);
+        const h = [...f.k.handles].find(([, e]) => e.object === vmo)![0];
+        assert.deepEqual(f.k.evictablePages(h), [0]);
+        assert.equal(run(f.k.zx_vmo_set_size(f.t, h, PS)), ZX_ERR_BAD_STATE);
+        f.okStatus(f.k.zx_pmt_unpin(f.t, (r as number[])[1]));
+        assert.equal(vmo.pins.size, 0);
+        f.okStatus(f.k.zx_vmo_set_size(f.t, h, PS));
+      },
+    },
+    {
+      name: "an anonymous VMO",
+      call: (f) => f.k.zx_bti_pin(f.t, f.bti(), ZX_BTI_PERM_READ | ZX_BTI_PERM_WRITE, f.aux, 0, PS),
+      want: ZX_OK,
+    },
+    {
+      name: "offset not page aligned (before the handles)",
+      call: (f) => f.k.zx_bti_pin(f.t, BAD, ZX_BTI_PERM_READ, f.aux, 1, PS),
+      want: ZX_ERR_INVALID_ARGS,
+    },
+    {
+      name: "bti: invalid handle",
+      call: (f) => f.k.zx_bti_pin(f.t, BAD, ZX_BTI_PERM_READ, f.aux, 0, PS),
+      want: ZX_ERR_BAD_HANDLE,
+    },
+    {
+      name: "bti: wrong type (vmo)",
+      call: (f) => f.k.zx_bti_pin(f.t, f.aux, ZX_BTI_PERM_READ, f.aux, 0, PS),
+      want: ZX_ERR_WRONG_TYPE,
+    },
+    {
+      name: "bti: without MAP",
+      call: (f) =>
+        f.k.zx_bti_pin(f.t, f.without(f.bti(), ZX_RIGHT_MAP), ZX_BTI_PERM_READ, f.aux, 0, PS),
+      want: ZX_ERR_ACCESS_DENIED,
+    },
+    {
+      name: "vmo: without MAP",
+      call: (f) =>
+        f.k.zx_bti_pin(f.t, f.bti(), ZX_BTI_PERM_READ, f.without(f.aux, ZX_RIGHT_MAP), 0, PS),
+      want: ZX_ERR_ACCESS_DENIED,
+    },
+    {
+      name: "vmo: PERM_WRITE without WRITE",
+      call: (f) =>
+        f.k.zx_bti_pin(f.t, f.bti(), ZX_BTI_PERM_WRITE, f.without(f.aux, ZX_RIGHT_WRITE), 0, PS),
+      want: ZX_ERR_ACCESS_DENIED,
+    },
+    {
+      name: "options: CONTIGUOUS on a VMO that is not contiguous",
+      call: (f) => f.k.zx_bti_pin(f.t, f.bti(), ZX_BTI_PERM_READ | ZX_BTI_CONTIGUOUS, f.aux, 0, PS),
+      want: ZX_ERR_INVALID_ARGS,
+    },
+    {
+      name: "size 0",
+      call: (f) => f.k.zx_bti_pin(f.t, f.bti(), ZX_BTI_PERM_READ, f.aux, 0, 0),
+      want: ZX_ERR_INVALID_ARGS,
+    },
+    {
+      name: "past the VMO's end",
+      call: (f) => f.k.zx_bti_pin(f.t, f.bti(), ZX_BTI_PERM_READ, f.aux, 0, (PAGES + 1) * PS),
+      want: ZX_ERR_OUT_OF_RANGE,
+    },
+    ...garbageRows(
+      "size",
+      ZX_ERR_INVALID_ARGS,
+      (f, x) => f.k.zx_bti_pin(f.t, f.bti(), ZX_BTI_PERM_READ, f.aux, 0, x),
+    ),
+  ],
+
+  zx_pmt_unpin: [
+    {
+      name: "a token: unpinned, its handle gone",
+      call: (f) => {
+        const pmt = f.ok(f.k.zx_bti_pin(f.t, f.bti(), ZX_BTI_PERM_READ, f.aux, 0, PS));
+        return f.k.zx_pmt_unpin(f.t, pmt);
+      },
+      want: ZX_OK,
+      check: (f) => assert.equal([...f.k.handles].some(([, e]) => e.object.objType === 26), false),
+    },
+    { name: "invalid handle", call: (f) => f.k.zx_pmt_unpin(f.t, BAD), want: ZX_ERR_BAD_HANDLE },
+    {
+      name: "wrong type (vmo)",
+      call: (f) => f.k.zx_pmt_unpin(f.t, f.aux),
+      want: ZX_ERR_WRONG_TYPE,
+    },
+    {
+      name: "a token closed without unpin stays pinned until its BTI's last handle closes",
+      call: (f) => {
+        const b = f.bti();
+        const pmt = f.ok(f.k.zx_bti_pin(f.t, b, ZX_BTI_PERM_READ, f.aux, 0, PS));
+        f.okStatus(f.k.zx_handle_close(f.t, pmt));
+        assert.equal(f.k.handles.entry(f.aux)?.object.objType, 3);
+        return f.k.zx_handle_close(f.t, b);
+      },
+      want: ZX_OK,
+    },
   ],
 
   zx_vmar_unmap: [

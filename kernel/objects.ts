@@ -11,8 +11,10 @@ import {
   ZX_ERR_INVALID_ARGS,
   ZX_ERR_NO_RESOURCES,
   ZX_ERR_NOT_SUPPORTED,
+  ZX_OBJ_TYPE_BTI,
   ZX_OBJ_TYPE_EVENT,
   ZX_OBJ_TYPE_PAGER,
+  ZX_OBJ_TYPE_PMT,
   ZX_OBJ_TYPE_SUSPEND_TOKEN,
   ZX_OBJ_TYPE_THREAD,
   ZX_OBJ_TYPE_VMAR,
@@ -101,6 +103,8 @@ export class Vmo implements KernelObject {
   parentOffset = 0;
   /** Clones: own pages below this index fall through to the parent (shrinks clip it for good). */
   parentLimit = 0;
+  /** Pins per page (`zx_bti_pin`): a pinned page is never evicted nor cut by a shrink. */
+  readonly pins: Map<number, number> = new Map();
   /** Root pages under `ZX_VMO_OP_ALWAYS_NEED`: eviction skips them. */
   readonly alwaysNeed: Set<number> = new Set();
 
@@ -127,8 +131,11 @@ export class Vmo implements KernelObject {
 
   /** Handles, mappings and in-flight operations that keep the object alive. */
   get refs(): number {
-    return this.handleCount + this.mappings + this.inflight + this.children.length;
+    return this.handleCount + this.mappings + this.inflight + this.children.length + this.pinTokens;
   }
+
+  /** Pinned-memory tokens that pin pages of this VMO (they keep it alive). */
+  pinTokens = 0;
 
   /** Pages with storage (markers hold none). */
   committedPages(): number {
@@ -395,4 +402,38 @@ export class Vmar implements KernelObject {
     const i = this.mappings.findIndex((m) => m.addr === addr && m.len === len);
     return i < 0 ? undefined : this.mappings.splice(i, 1)[0];
   }
+}
+
+/**
+ * A bus transaction initiator on the model's one dummy IOMMU (`zx_bti_create`):
+ * it hands out pinned-memory tokens; a token whose handle closed without
+ * `zx_pmt_unpin` stays pinned, quarantined here until the BTI's last handle
+ * closes (upstream `BtiDispatcher`, zircon/kernel/object/bti_dispatcher.cc).
+ */
+export class Bti implements KernelObject {
+  readonly objType = ZX_OBJ_TYPE_BTI;
+  handleCount = 0;
+  /** Tokens closed without an unpin: their pages stay pinned. */
+  readonly quarantine: Pmt[] = [];
+  constructor(readonly koid: number, readonly btiId: number) {}
+}
+
+/**
+ * A pinned-memory token (`zx_bti_pin`): pages `[start, end)` of `vmo` (a root
+ * or anonymous VMO, after slice views) stay pinned until `zx_pmt_unpin`
+ * (upstream `PinnedMemoryTokenDispatcher`).
+ */
+export class Pmt implements KernelObject {
+  readonly objType = ZX_OBJ_TYPE_PMT;
+  handleCount = 0;
+  /** Unpinned: the pages are free to go. */
+  unpinned = false;
+  constructor(
+    readonly koid: number,
+    readonly bti: Bti,
+    readonly vmo: Vmo,
+    readonly start: number,
+    readonly end: number,
+    readonly writable: boolean,
+  ) {}
 }

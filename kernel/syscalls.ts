@@ -25,8 +25,10 @@
 
 import {
   type Status,
+  ZX_DEFAULT_BTI_RIGHTS,
   ZX_DEFAULT_EVENT_RIGHTS,
   ZX_DEFAULT_PAGER_RIGHTS,
+  ZX_DEFAULT_PMT_RIGHTS,
   ZX_DEFAULT_PORT_RIGHTS,
   ZX_DEFAULT_SUSPEND_TOKEN_RIGHTS,
   ZX_ERR_ACCESS_DENIED,
@@ -44,8 +46,10 @@ import {
   ZX_ERR_TIMED_OUT,
   ZX_ERR_UNAVAILABLE,
   ZX_ERR_WRONG_TYPE,
+  ZX_OBJ_TYPE_BTI,
   ZX_OBJ_TYPE_EVENT,
   ZX_OBJ_TYPE_PAGER,
+  ZX_OBJ_TYPE_PMT,
   ZX_OBJ_TYPE_PORT,
   ZX_OBJ_TYPE_SUSPEND_TOKEN,
   ZX_OBJ_TYPE_THREAD,
@@ -393,6 +397,19 @@ export interface KernelCalls {
     options: number,
     bufferSize: number,
   ): Syscall<[Status, PagerVmoStats | null]>;
+  /** `zx_bti_create(iommu, options, bti_id, *out)` on the model's implicit dummy IOMMU. */
+  zx_bti_create(t: KernelThread, options: number, btiId: number): Syscall<[Status, number]>;
+  /** `zx_bti_pin(bti, options, vmo, offset, size, addrs, num_addrs, *pmt)`: commit and pin. */
+  zx_bti_pin(
+    t: KernelThread,
+    bti: number,
+    options: number,
+    vmo: number,
+    offset: number,
+    size: number,
+  ): Syscall<[Status, number]>;
+  /** `zx_pmt_unpin(handle)`: unpins and consumes the handle. */
+  zx_pmt_unpin(t: KernelThread, pmt: number): Syscall<Status>;
   /** `zx_event_create(options, *out)`: an event with no signal active. */
   zx_event_create(t: KernelThread, options: number): Syscall<[Status, number]>;
   /**
@@ -892,6 +909,42 @@ export const SYSCALLS = {
     blocks: null,
     errors: [...HANDLE, ZX_ERR_INVALID_ARGS, ZX_ERR_BUFFER_TOO_SMALL],
     weight: 1,
+  },
+  // BTI pinning is outside program fuzzing for now (weight 0): the generator has no BTI or
+  // PMT resources yet.
+  zx_bti_create: {
+    params: [p("options", "options"), p("bti_id", "key")],
+    result: "handle",
+    produces: null,
+    blocks: null,
+    errors: [ZX_ERR_INVALID_ARGS],
+    weight: 0,
+    creates: { type: ZX_OBJ_TYPE_BTI, rights: ZX_DEFAULT_BTI_RIGHTS },
+  },
+  zx_bti_pin: {
+    params: [
+      h("bti", "handle", ZX_OBJ_TYPE_BTI, ZX_RIGHT_MAP),
+      p("options", "options"),
+      h("vmo", "vmo", ZX_OBJ_TYPE_VMO, ZX_RIGHT_MAP),
+      a("offset", "offset"),
+      a("size", "length"),
+    ],
+    result: "handle",
+    produces: null,
+    blocks: "pager",
+    errors: [...HANDLE, ZX_ERR_INVALID_ARGS, ZX_ERR_OUT_OF_RANGE],
+    weight: 0,
+    access: true,
+    creates: { type: ZX_OBJ_TYPE_PMT, rights: ZX_DEFAULT_PMT_RIGHTS },
+  },
+  zx_pmt_unpin: {
+    params: [h("handle", "handle", ZX_OBJ_TYPE_PMT, ZX_RIGHT_NONE)],
+    result: "status",
+    produces: null,
+    blocks: null,
+    errors: [ZX_ERR_BAD_HANDLE, ZX_ERR_WRONG_TYPE],
+    weight: 0,
+    decided: true,
   },
   zx_event_create: {
     params: [p("options", "options")],

@@ -552,6 +552,44 @@ export class VmoPages {
     return [ZX_OK, blocked];
   }
 
+  /**
+   * `zx_bti_pin` past its checks: commits `[start, end)` as COMMIT does (READ
+   * requests, parking; clones get their own copies), then pins every page; a
+   * shrink while it waited makes it OUT_OF_RANGE (upstream
+   * `VmObjectPaged::CommitRangePinned`, ResizeBlockedPin). A zero marker or
+   * zero slot becomes a clean zero page (a pin needs a real page). The model
+   * does not dirty pages for write pins (PinForWrite stays skipped).
+   */
+  *pin(t: KernelThread, vmo: Vmo, start: number, end: number): Syscall<Status> {
+    if (vmo.source !== null || vmo.parent !== null) {
+      const st = yield* this.commit(t, vmo, start, end, true);
+      if (st !== ZX_OK) return st;
+    }
+    if (end > vmo.pageCount) return ZX_ERR_OUT_OF_RANGE;
+    const [tgt, off] = this.view(vmo);
+    for (let q = start + off; q < end + off; q++) {
+      if (!isPage(tgt.slots[q])) {
+        tgt.slots[q] = {
+          data: new Uint8Array(this.pageSize),
+          state: tgt.source ? "clean" : "dirty",
+        };
+      }
+      tgt.pins.set(q, (tgt.pins.get(q) ?? 0) + 1);
+    }
+    return ZX_OK;
+  }
+
+  /** Drops one pin from pages `[start, end)` of `vmo` (`zx_pmt_unpin`). */
+  unpin(vmo: Vmo, start: number, end: number): void {
+    const [tgt, off] = this.view(vmo);
+    for (let q = start + off; q < end + off; q++) {
+      const n = tgt.pins.get(q);
+      assert(n !== undefined && n > 0, () => `vmo ${tgt.koid} page ${q} unpinned but not pinned`);
+      if (n === 1) tgt.pins.delete(q);
+      else tgt.pins.set(q, n - 1);
+    }
+  }
+
   /** ZERO (spec 2.8.2): whole pages become Dirty zero slots (clones: own zero markers). */
   *zero(t: KernelThread, vmo: Vmo, from: number, to: number): Syscall<Status> {
     const ps = this.pageSize;
@@ -837,7 +875,7 @@ export class VmoPages {
   evictable(vmo: Vmo, p: number): boolean {
     if (vmo.source === null || vmo.dead || !Number.isInteger(p)) return false;
     const s = vmo.slots[p];
-    return isPage(s) && s.state === "clean" && !vmo.alwaysNeed.has(p);
+    return isPage(s) && s.state === "clean" && !vmo.alwaysNeed.has(p) && !vmo.pins.has(p);
   }
 
   /**
