@@ -6,6 +6,7 @@
  */
 
 import type { ConformanceCase } from "./harness.ts";
+import { AUDIT_CASES } from "./audit.ts";
 import { BTI_CASES } from "./bti.ts";
 import { CLOSE_PAGER_CASES } from "./close_pager.ts";
 import { CLOSE_PORT_CASES } from "./close_port.ts";
@@ -41,4 +42,5 @@ export const ALL_CASES: readonly ConformanceCase[] = [
   ...EVICT_CASES,
   ...BTI_CASES,
   ...LEVEL2_CASES,
+  ...AUDIT_CASES,
 ];
