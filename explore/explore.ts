@@ -57,17 +57,37 @@ import type { PagerService } from "../services/service.ts";
 import { conflicts, type Footprint, FootprintRecorder, isPrivateStep } from "./footprint.ts";
 import { fingerprintHex } from "./_hasher.ts";
 import { Names, stateFingerprint, ThreadHistories } from "./state_hash.ts";
+import {
+  ANY_STEP,
+  type Crossing,
+  type DporCounters,
+  type DporNode,
+  FpTable,
+  mergeSummary,
+  RaceLog,
+  type Summary,
+} from "./dpor.ts";
 
 /** Options of {@linkcode explore}. */
 export interface ExploreOptions {
-  /** The preemption bound K: bounds 0..K are searched in turn. */
+  /**
+   * The preemption bound K: bounds 0..K are searched in turn. `Infinity`
+   * (the CLI's `--preemptions all`) searches every schedule, once.
+   */
   readonly preemptions: number;
   /** Stop after this many executions over all bounds (the result then says it is not exhaustive). Default: no limit. */
   readonly maxSchedules?: number;
   /** Prune states reached before. Default true. */
   readonly stateHash?: boolean;
-  /** Sleep-set reduction of commuting steps. Default true. */
-  readonly reduction?: boolean;
+  /**
+   * Partial-order reduction of commuting steps: `"dpor"` (dynamic
+   * partial-order reduction, see `dpor.ts`; the default, also `true`),
+   * `"sleep-sets"` (every thread at every choice point, minus sleep sets), or
+   * `false` (none).
+   */
+  readonly reduction?: boolean | "dpor" | "sleep-sets";
+  /** If given, gets the fingerprint of every complete schedule's final state (for tests). */
+  readonly finalStates?: Set<string>;
   /**
    * Never preempt a thread just before a private step (one that touches only
    * an anonymous VMO the thread alone has a handle to, e.g. a service filling
@@ -119,6 +139,8 @@ export interface BoundStats {
   readonly sleptAlternatives: number;
   /** Preemptions never tried because the running thread's next step was private (touches only its own anonymous VMO). */
   readonly privateSkips: number;
+  /** DPOR: alternatives added by races between executed steps, by races with revisited states' summaries, and at block starts. */
+  readonly dpor: Readonly<DporCounters>;
   /** True if the bound was searched to the end. */
   readonly complete: boolean;
 }
@@ -158,7 +180,7 @@ export interface ExploreResult {
 }
 
 /** A choice point of the current execution. */
-interface Node {
+interface Node extends DporNode {
   readonly kind: "thread" | "draw";
   readonly n: number;
   readonly tids: readonly number[];
@@ -173,6 +195,21 @@ interface Node {
   readonly explored: Map<number, Explored>;
   /** Alternatives still to explore. */
   readonly todo: number[];
+  /** Its entry in the state cache (DPOR fills in the summary when the node is done). */
+  readonly entry: CacheEntry | null;
+}
+
+/** One visit of a state in the state cache. */
+interface CacheEntry {
+  /** Preemptions left at the visit. */
+  readonly left: number;
+  /** Sleep sets: the threads the visit did not run. */
+  readonly unexplored: ReadonlySet<number>;
+  /** DPOR: the threads asleep at the visit. */
+  readonly asleep: ReadonlySet<number>;
+  /** DPOR: set when the visit's subtree is explored, with what it took and added at block starts. */
+  summary: Summary | null;
+  crossing: readonly Crossing[];
 }
 
 interface Sleeper {
@@ -196,15 +233,19 @@ class Pruned extends Error {
 interface Search {
   readonly bound: number;
   readonly path: Node[];
-  /** State fingerprint + last-run thread -> per visit: preemptions left, and the threads it did not run. */
-  readonly visited: Map<string, { left: number; unexplored: ReadonlySet<number> }[]>;
+  /** State fingerprint + last-run thread -> its visits. */
+  readonly visited: Map<string, CacheEntry[]>;
   readonly states: Set<string>;
   /** Alternatives skipped because asleep. */
   slept: number;
   /** Alternatives skipped because the continuing thread's step was private. */
   privateSkips: number;
   readonly stateHash: boolean;
+  /** Sleep sets (alone, or with DPOR). */
   readonly reduction: boolean;
+  readonly dpor: boolean;
+  readonly fps: FpTable;
+  readonly counters: DporCounters;
   readonly privateSteps: boolean;
   readonly timed: boolean;
 }
@@ -226,8 +267,44 @@ class Execution implements Strategy, Monitor {
   readonly histories = new ThreadHistories();
   readonly names = new Names();
   mismatch: string | null = null;
+  /** DPOR: this execution's steps and races. */
+  readonly #races: RaceLog | null;
+  /** The choice point the execution branches at (earlier ones replay the previous execution). */
+  readonly #branchAt: number;
+  /** True once past the replayed prefix. */
+  #fresh: boolean;
+  /** Runnable threads before the step in progress, and the path index of its thread choice. */
+  #before: readonly number[] | null = null;
+  #stepNode = -1;
 
-  constructor(readonly search: Search, readonly checkers: readonly Monitor[]) {}
+  constructor(readonly search: Search, readonly checkers: readonly Monitor[]) {
+    this.#races = search.dpor
+      ? new RaceLog(search.path, search.bound !== Infinity, search.counters)
+      : null;
+    this.#branchAt = search.path.length - 1;
+    this.#fresh = this.#branchAt < 0;
+  }
+
+  /**
+   * The run ended: a thread that could still run never took its next step,
+   * which may depend on anything; it races like a revisited state's step.
+   */
+  finish(): void {
+    if (this.#races === null || this.#world === null) return;
+    const pending: Summary = new Map();
+    for (const t of this.#world.runnable()) pending.set(t.tid, new Set([ANY_STEP]));
+    if (pending.size === 0) return;
+    const deepest = this.#index - 1;
+    this.#races.revisit(pending, [], 0, deepest);
+    if (deepest >= 0) mergeSummary(this.search.path[deepest].summary, pending);
+  }
+
+  /** The fingerprint of the state the run ended in. */
+  finalState(): string | null {
+    if (this.#world === null) return null;
+    const fp = stateFingerprint(this.#world, this.histories, this.names, this.checkers);
+    return fp === null ? null : fingerprintHex(fp);
+  }
 
   /** The kernel of the run, once built (footprints resolve handles through it). */
   attach(kernel: Kernel): void {
@@ -238,6 +315,7 @@ class Execution implements Strategy, Monitor {
   pick(c: Choice): number {
     const s = this.search;
     const i = this.#index++;
+    if (i === this.#branchAt) this.#fresh = true;
     let node = s.path[i];
     if (node !== undefined && (node.kind !== c.kind || node.n !== c.n)) {
       this.mismatch = `choice ${i}: replay expected ${node.kind}/${node.n}, got ${c.kind}/${c.n}`;
@@ -253,12 +331,21 @@ class Execution implements Strategy, Monitor {
     }
     if (node === undefined) node = this.#freshThreadNode(c);
     const tid = c.tids[node.chosen];
+    this.#before = c.tids;
+    this.#stepNode = i;
     if (c.tids.includes(this.lastRun) && tid !== this.lastRun) this.preemptions++;
     this.#node = node;
     return node.chosen;
   }
 
-  #newNode(c: Choice, chosen: number, todo: number[]): Node {
+  #newNode(
+    c: Choice,
+    chosen: number,
+    todo: number[],
+    permitted: ReadonlySet<number> = new Set(),
+    entry: CacheEntry | null = null,
+    asleep: ReadonlySet<number> = new Set(),
+  ): Node {
     const node: Node = {
       kind: c.kind,
       n: c.n,
@@ -269,6 +356,12 @@ class Execution implements Strategy, Monitor {
       sleep: this.#sleep,
       explored: new Map(),
       todo,
+      backtrack: new Set(c.kind === "thread" ? [c.tids[chosen]] : []),
+      permitted,
+      asleep,
+      summary: new Map(),
+      crossing: [],
+      entry,
     };
     this.search.path.push(node);
     return node;
@@ -290,6 +383,7 @@ class Execution implements Strategy, Monitor {
         this.#world.threads[u - 1].pending,
         (h) => this.names.handle(h).startsWith(`${u}.`),
       );
+    if (s.dpor) return this.#dporNode(c, left, canContinue, privateStep);
     c.tids.forEach((tid, idx) => {
       if (canContinue && tid !== this.lastRun && left <= 0) return;
       if (asleep.has(tid)) slept++;
@@ -318,7 +412,13 @@ class Execution implements Strategy, Monitor {
           allowed.splice(0, allowed.length, ...still);
         }
         const ran = new Set(allowed.map((idx) => c.tids[idx]));
-        const entry = { left, unexplored: new Set(c.tids.filter((t) => !ran.has(t))) };
+        const entry = {
+          left,
+          unexplored: new Set(c.tids.filter((t) => !ran.has(t))),
+          asleep: new Set<number>(),
+          summary: null,
+          crossing: [],
+        };
         if (seen === undefined) s.visited.set(key, [entry]);
         else seen.push(entry);
       }
@@ -328,6 +428,55 @@ class Execution implements Strategy, Monitor {
     const cont = allowed.find((idx) => c.tids[idx] === this.lastRun);
     const chosen = cont ?? allowed[0];
     return this.#newNode(c, chosen, allowed.filter((idx) => idx !== chosen));
+  }
+
+  /**
+   * A new thread choice point under DPOR: only the thread that keeps the
+   * preemption count lowest runs first; races found later add the others.
+   * A state explored before (with at least this budget) is not explored again:
+   * its subtree's steps are race-checked against the current stack instead.
+   */
+  #dporNode(c: Choice, left: number, canContinue: boolean, privateStep: boolean): Node {
+    const s = this.search;
+    const u = this.lastRun;
+    const permitted = new Set<number>();
+    for (const tid of c.tids) {
+      if (canContinue && tid !== u && left <= 0) continue;
+      if (privateStep && tid !== u) s.privateSkips++;
+      else permitted.add(tid);
+    }
+    const asleep = new Set(this.#sleep.map((x) => x.tid).filter((t) => permitted.has(t)));
+    s.slept += asleep.size;
+    let entry: CacheEntry | null = null;
+    const state = this.#world === null
+      ? null
+      : stateFingerprint(this.#world, this.histories, this.names, this.checkers);
+    if (state !== null) {
+      const fp = fingerprintHex(state);
+      s.states.add(fp);
+      if (s.stateHash) {
+        const key = `${fp}/${canContinue ? u : "-"}`;
+        const seen = s.visited.get(key);
+        // A visit covers this one if it had at least this budget and no thread
+        // asleep there is awake here (it would not have run it).
+        const covering = seen?.find((e) =>
+          e.summary !== null && e.left >= left && [...e.asleep].every((t) => asleep.has(t))
+        );
+        if (covering !== undefined) {
+          const deepest = s.path.length - 1;
+          this.#races!.revisit(covering.summary!, covering.crossing, canContinue ? u : 0, deepest);
+          if (deepest >= 0) mergeSummary(s.path[deepest].summary, covering.summary!);
+          throw new Pruned("state");
+        }
+        entry = { left, unexplored: new Set(), asleep, summary: null, crossing: [] };
+        if (seen === undefined) s.visited.set(key, [entry]);
+        else seen.push(entry);
+      }
+    }
+    const awake = (t: number) => permitted.has(t) && !asleep.has(t);
+    const first = awake(u) ? u : c.tids.find(awake);
+    if (first === undefined) throw new Pruned("sleep");
+    return this.#newNode(c, c.tids.indexOf(first), [], permitted, entry, asleep);
   }
 
   onCheckpoint(tid: number, key: string): void {
@@ -355,6 +504,22 @@ class Execution implements Strategy, Monitor {
       else this.histories.event(item, this.names);
     }
     const fp = recorder.take(t.tid);
+    if (this.#races !== null) {
+      // The step that finishes the workload ends the run: every step it keeps
+      // from happening depends on it.
+      const ends = world.threads.every((x) => x.role !== "workload" || x.end.kind !== "running");
+      this.#races.step(
+        t.tid,
+        this.search.fps.intern(ends ? new Set([...fp, "*"]) : fp),
+        this.#stepNode,
+        this.#index - 1,
+        this.#before ?? [t.tid],
+        world.runnable().map((x) => x.tid),
+        this.#fresh,
+      );
+      this.#before = null;
+      this.#stepNode = -1;
+    }
     let base: readonly Sleeper[] = this.#sleep;
     const node = this.#node;
     if (node !== null) {
@@ -409,9 +574,11 @@ export function passSentence(schedules: number, states: number, k: number): stri
  */
 export function explore(scenario: Scenario, options: ExploreOptions): ExploreResult {
   const k = options.preemptions;
-  if (!Number.isInteger(k) || k < 0) {
-    throw new RangeError(`preemptions must be an integer >= 0, got ${k}`);
+  if (!(Number.isInteger(k) || k === Infinity) || k < 0) {
+    throw new RangeError(`preemptions must be an integer >= 0 or Infinity, got ${k}`);
   }
+  const reduction = options.reduction ?? true;
+  const dpor = reduction === true || reduction === "dpor";
   const limit = options.maxSchedules ?? Infinity;
   const monitors = options.monitors ?? kernelInvariants;
   const every = options.progressEvery ?? 500;
@@ -421,7 +588,10 @@ export function explore(scenario: Scenario, options: ExploreOptions): ExploreRes
   let counterexample: Counterexample | null = null;
   let hitLimit = false;
 
-  for (let bound = 0; bound <= k && counterexample === null && !hitLimit; bound++) {
+  // Unbounded: one search of every schedule (there is no fewest-preemptions order to keep).
+  const first = k === Infinity ? Infinity : 0;
+  for (let bound = first; bound <= k && counterexample === null && !hitLimit; bound++) {
+    const counters: DporCounters = { races: 0, summaryRaces: 0, blockStarts: 0 };
     const search: Search = {
       bound,
       path: [],
@@ -430,7 +600,10 @@ export function explore(scenario: Scenario, options: ExploreOptions): ExploreRes
       slept: 0,
       privateSkips: 0,
       stateHash: options.stateHash ?? true,
-      reduction: options.reduction ?? true,
+      reduction: reduction === "sleep-sets" || dpor,
+      dpor,
+      fps: new FpTable(),
+      counters,
       privateSteps: options.privateSteps ?? true,
       timed,
     };
@@ -465,7 +638,11 @@ export function explore(scenario: Scenario, options: ExploreOptions): ExploreRes
       }
       if (exec.mismatch !== null) throw new Error(`nondeterministic replay: ${exec.mismatch}`);
       if (run !== null) {
+        exec.finish();
         schedules++;
+        if (options.finalStates !== undefined) {
+          options.finalStates.add(exec.finalState() ?? `trace ${run.traceHash}`);
+        }
         const verdict = settleVerdict(run, checkers);
         if (verdict.kind !== "pass") {
           counterexample = {
@@ -488,7 +665,20 @@ export function explore(scenario: Scenario, options: ExploreOptions): ExploreRes
       }
       if (counterexample !== null) break;
       const path = search.path;
-      while (path.length > 0 && path[path.length - 1].todo.length === 0) path.pop();
+      while (path.length > 0 && path[path.length - 1].todo.length === 0) {
+        const done = path.pop()!;
+        if (!dpor) continue;
+        // The subtree is explored: its summary goes up, and into the state cache.
+        const parent = path[path.length - 1];
+        if (parent !== undefined) {
+          mergeSummary(parent.summary, done.summary);
+          for (const c of done.crossing) if (c.target < path.length - 1) parent.crossing.push(c);
+        }
+        if (done.entry !== null) {
+          done.entry.summary = done.summary;
+          done.entry.crossing = done.crossing;
+        }
+      }
       if (path.length === 0) {
         complete = true;
         break;
@@ -505,6 +695,7 @@ export function explore(scenario: Scenario, options: ExploreOptions): ExploreRes
       prunedBySleep: bySleep,
       sleptAlternatives: search.slept,
       privateSkips: search.privateSkips,
+      dpor: counters,
       complete,
     });
     options.onProgress?.({
