@@ -12,7 +12,7 @@ import { writeCaseFile } from "../fuzz/corpus_io.ts";
 import { CASE_FORMAT, type CorpusCase } from "../properties/corpus.ts";
 import { verdictLabel } from "../properties/check_case.ts";
 import { signatureOf } from "../fuzz/signature.ts";
-import { explore, type ExploreProgress } from "../explore/explore.ts";
+import { boundLabel, explore, type ExploreProgress } from "../explore/explore.ts";
 import { kernelInvariants } from "../properties/kernel_invariants.ts";
 import { runScenario } from "../sim/run.ts";
 import { parseScenario, type Scenario } from "../sim/scenario.ts";
@@ -40,14 +40,26 @@ const FLAGS: Record<string, FlagSpec> = {
     value: "FILE",
     help: "the scenario to explore (default: the built-in one)",
   },
-  preemptions: { type: "string", value: "K", help: "preemption bound (required; 0-8)" },
+  preemptions: {
+    type: "string",
+    value: "K",
+    help: "preemption bound (required; 0-8, or all: every schedule, small scenarios only)",
+  },
   "max-schedules": {
     type: "string",
     value: "N",
     help: "stop after N executions over all bounds (reported as not exhaustive)",
   },
   "no-state-hash": { type: "boolean", help: "do not prune states reached before" },
-  "no-reduction": { type: "boolean", help: "do not prune commuting steps (sleep sets)" },
+  reduction: {
+    type: "string",
+    value: "KIND",
+    help: "dpor (default: dynamic partial-order reduction with sleep sets) | sleep-sets",
+  },
+  "no-reduction": {
+    type: "boolean",
+    help: "do not prune commuting steps (neither DPOR nor sleep sets)",
+  },
   "no-private-steps": {
     type: "boolean",
     help: "also preempt just before private steps (on a VMO only the thread can name)",
@@ -76,7 +88,7 @@ async function main(): Promise<number> {
     return 0;
   }
   if (values.preemptions === undefined) throw new UsageError("--preemptions K is required");
-  const k = intFlag(values, "preemptions", 0, 0, 8);
+  const k = values.preemptions === "all" ? Infinity : intFlag(values, "preemptions", 0, 0, 8);
   const maxSchedules = values["max-schedules"] !== undefined
     ? intFlag(values, "max-schedules", 0, 1)
     : undefined;
@@ -92,12 +104,17 @@ async function main(): Promise<number> {
     scenario = withService(original, "user");
   }
   const stateHash = !values["no-state-hash"];
-  const reduction = !values["no-reduction"];
+  const kind = (values.reduction as string | undefined) ?? "dpor";
+  if (kind !== "dpor" && kind !== "sleep-sets") {
+    throw new UsageError(`--reduction: expected dpor or sleep-sets, got "${kind}"`);
+  }
+  const reduction = values["no-reduction"] ? false : kind;
   const privateSteps = !values["no-private-steps"];
   console.log(
-    `explore: ${values.scenario ?? "the default scenario"}, up to ${k} preemptions` +
+    `explore: ${values.scenario ?? "the default scenario"}, ` +
+      `${k === Infinity ? "any number of" : `up to ${k}`} preemptions` +
       `${maxSchedules !== undefined ? `, at most ${maxSchedules} schedules` : ""}` +
-      `, state hashing ${stateHash ? "on" : "off"}, reduction ${reduction ? "on" : "off"}` +
+      `, state hashing ${stateHash ? "on" : "off"}, reduction ${reduction || "off"}` +
       `, private steps ${privateSteps ? "on" : "off"}` +
       `${servicePath ? `, service ${servicePath}` : ""}`,
   );
@@ -107,7 +124,7 @@ async function main(): Promise<number> {
   let lastPlain = 0;
   const progress = (p: ExploreProgress) => {
     const secs = clock.seconds;
-    const line = `bound ${p.bound}: ${p.schedules} schedules, ${p.states} distinct states, ` +
+    const line = `bound ${boundLabel(p.bound)}: ${p.schedules} schedules, ${p.states} distinct states, ` +
       `${p.executions} executions, ${secs.toFixed(0)} s${p.boundDone ? " (bound done)" : ""}`;
     if (tty) Deno.stdout.writeSync(encoder.encode(`\r\x1b[2K${line}${p.boundDone ? "\n" : ""}`));
     else if (p.boundDone || secs - lastPlain >= PLAIN_PROGRESS_SECONDS) {
@@ -128,10 +145,13 @@ async function main(): Promise<number> {
   });
   for (const b of result.bounds) {
     console.log(
-      `  bound ${b.bound}: ${b.executions} executions, ${b.schedules} complete, ` +
+      `  bound ${boundLabel(b.bound)}: ${b.executions} executions, ${b.schedules} complete, ` +
         `${b.prunedByState} cut by state hash, ${b.sleptAlternatives} alternatives asleep, ` +
         `${b.prunedBySleep} cut by sleep sets, ` +
         `${b.privateSkips} preemptions before private steps skipped, ` +
+        `${b.dpor.races + b.dpor.summaryRaces + b.dpor.blockStarts} alternatives added by DPOR ` +
+        `(${b.dpor.races} races, ${b.dpor.summaryRaces} with revisited states, ` +
+        `${b.dpor.blockStarts} at block starts), ` +
         `${b.states} distinct states${b.complete ? "" : " (not finished)"}`,
     );
   }
@@ -153,7 +173,7 @@ async function main(): Promise<number> {
   const doc: CorpusCase = {
     format: CASE_FORMAT,
     description:
-      `found by deno task explore with ${cx.preemptions} preemptions (bound ${k}): ${signature}`,
+      `found by deno task explore with ${cx.preemptions} preemptions (bound ${boundLabel(k)}): ${signature}`,
     scenario: original,
     decisions: [...cx.decisions],
     seed: 0,

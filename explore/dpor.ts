@@ -62,6 +62,15 @@ export class FpTable {
  */
 export const ANY_STEP: Fp = { id: -1, tokens: new Set(["*"]) };
 
+/** The token of a step that depends on every step (ends the run, or unknown). */
+export const ANY = "*";
+
+/**
+ * The token of a private step (`isPrivateStep`): the explorer never preempts
+ * just before one, so it is not ordered after the step that ends the run.
+ */
+export const PRIVATE = "~private";
+
 /** Every step an explored subtree took: thread -> the distinct footprints of its steps. */
 export type Summary = Map<number, Set<Fp>>;
 
@@ -155,12 +164,20 @@ export class RaceLog {
     const j = this.#steps.length;
     const prev = this.#lastOf.get(tid);
     const clock = prev === undefined ? [] : [...this.#steps[prev].clock];
-    const all = fp.tokens.has("*");
-    for (const tok of all ? this.#byToken.keys() : fp.tokens) {
-      const list = this.#byToken.get(tok);
-      if (list === undefined) continue;
-      const c = this.#steps[list[list.length - 1]].clock;
+    const join = (c: readonly number[]) => {
       for (let k = 0; k < c.length; k++) if ((c[k] ?? 0) > (clock[k] ?? 0)) clock[k] = c[k];
+    };
+    if (fp.tokens.has(ANY)) {
+      // After every other thread's latest step that is not private.
+      for (const last of this.#lastOf.values()) {
+        const i = this.#notPrivate(last);
+        if (i >= 0) join(this.#steps[i].clock);
+      }
+    } else {
+      for (const tok of fp.tokens) {
+        const list = this.#byToken.get(tok);
+        if (list !== undefined) join(this.#steps[list[list.length - 1]].clock);
+      }
     }
     const local = prev === undefined ? 1 : this.#steps[prev].local + 1;
     clock[tid] = local;
@@ -183,22 +200,38 @@ export class RaceLog {
     }
   }
 
+  /** The latest step of the thread of step `i`, at or before it, that is not private (-1: none). */
+  #notPrivate(i: number): number {
+    const tid = this.#steps[i].tid;
+    for (let k = i; k >= 0; k--) {
+      const s = this.#steps[k];
+      if (s.tid === tid && !s.fp.tokens.has(PRIVATE)) return k;
+    }
+    return -1;
+  }
+
   /** The direct races of step `j` with earlier steps, each reversed. */
   #races(j: number): void {
     const sj = this.#steps[j];
     const q = sj.tid;
     // The latest step of each other thread that depends on j.
     const last = new Map<number, number>();
-    const all = sj.fp.tokens.has("*");
-    for (const tok of all ? this.#byToken.keys() : sj.fp.tokens) {
-      const list = this.#byToken.get(tok);
-      if (list === undefined) continue;
-      for (let k = list.length - 1; k >= 0; k--) {
-        const i = list[k];
-        const p = this.#steps[i].tid;
-        if (p === q) continue;
-        const seen = last.get(p);
-        if (seen === undefined || seen < i) last.set(p, i);
+    if (sj.fp.tokens.has(ANY)) {
+      for (const [p, l] of this.#lastOf) {
+        const i = this.#notPrivate(l);
+        if (p !== q && i >= 0) last.set(p, i);
+      }
+    } else {
+      for (const tok of sj.fp.tokens) {
+        const list = this.#byToken.get(tok);
+        if (list === undefined) continue;
+        for (let k = list.length - 1; k >= 0; k--) {
+          const i = list[k];
+          const p = this.#steps[i].tid;
+          if (p === q) continue;
+          const seen = last.get(p);
+          if (seen === undefined || seen < i) last.set(p, i);
+        }
       }
     }
     const prevQ = this.#lastOf.get(q) ?? -1;
@@ -325,7 +358,9 @@ export class RaceLog {
 }
 
 function overlaps(a: Fp, b: Fp): boolean {
-  if (a === b || a.tokens.has("*") || b.tokens.has("*")) return true;
+  if (a === b) return true;
+  if (a.tokens.has(ANY)) return !b.tokens.has(PRIVATE);
+  if (b.tokens.has(ANY)) return !a.tokens.has(PRIVATE);
   const [small, large] = a.tokens.size <= b.tokens.size
     ? [a.tokens, b.tokens]
     : [b.tokens, a.tokens];

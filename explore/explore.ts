@@ -58,12 +58,14 @@ import { conflicts, type Footprint, FootprintRecorder, isPrivateStep } from "./f
 import { fingerprintHex } from "./_hasher.ts";
 import { Names, stateFingerprint, ThreadHistories } from "./state_hash.ts";
 import {
+  ANY,
   ANY_STEP,
   type Crossing,
   type DporCounters,
   type DporNode,
   FpTable,
   mergeSummary,
+  PRIVATE,
   RaceLog,
   type Summary,
 } from "./dpor.ts";
@@ -88,6 +90,16 @@ export interface ExploreOptions {
   readonly reduction?: boolean | "dpor" | "sleep-sets";
   /** If given, gets the fingerprint of every complete schedule's final state (for tests). */
   readonly finalStates?: Set<string>;
+  /** Search bounds `firstBound..preemptions` only. Default 0. */
+  readonly firstBound?: number;
+  /**
+   * Explore only the subtree under these decisions (one task of a split
+   * search, see {@linkcode splitTasks}): every alternative at these choice
+   * points is another task's, so nothing is added there.
+   */
+  readonly prefix?: readonly number[];
+  /** If given, gets the distinct state fingerprints of the last bound searched. */
+  readonly stateSet?: (states: ReadonlySet<string>) => void;
   /**
    * Never preempt a thread just before a private step (one that touches only
    * an anonymous VMO the thread alone has a handle to, e.g. a service filling
@@ -224,7 +236,7 @@ interface Explored extends Sleeper {
 
 /** Thrown out of the world to cut an execution that adds nothing new. */
 class Pruned extends Error {
-  constructor(readonly why: "state" | "sleep") {
+  constructor(readonly why: "state" | "sleep" | "split") {
     super(`pruned (${why})`);
   }
 }
@@ -248,6 +260,11 @@ interface Search {
   readonly counters: DporCounters;
   readonly privateSteps: boolean;
   readonly timed: boolean;
+  /** Decisions every execution starts with (a task of a split search). */
+  readonly prefix: readonly number[];
+  /** Split mode: stop each execution at this many choices and record its prefix. */
+  readonly splitAt: number;
+  readonly splits: number[][];
 }
 
 /** One execution: the strategy that replays the prefix and the observer of every step. */
@@ -276,6 +293,8 @@ class Execution implements Strategy, Monitor {
   /** Runnable threads before the step in progress, and the path index of its thread choice. */
   #before: readonly number[] | null = null;
   #stepNode = -1;
+  /** The step in progress is private (see `isPrivateStep`). */
+  #stepPrivate = false;
 
   constructor(readonly search: Search, readonly checkers: readonly Monitor[]) {
     this.#races = search.dpor
@@ -316,7 +335,12 @@ class Execution implements Strategy, Monitor {
     const s = this.search;
     const i = this.#index++;
     if (i === this.#branchAt) this.#fresh = true;
+    if (i === s.splitAt) {
+      s.splits.push(s.path.slice(0, i).map((n) => n.chosen));
+      throw new Pruned("split");
+    }
     let node = s.path[i];
+    if (node === undefined && i < s.prefix.length) node = this.#prefixNode(c, s.prefix[i]);
     if (node !== undefined && (node.kind !== c.kind || node.n !== c.n)) {
       this.mismatch = `choice ${i}: replay expected ${node.kind}/${node.n}, got ${c.kind}/${c.n}`;
       throw new Error(`nondeterministic replay: ${this.mismatch}`);
@@ -336,6 +360,17 @@ class Execution implements Strategy, Monitor {
     if (c.tids.includes(this.lastRun) && tid !== this.lastRun) this.preemptions++;
     this.#node = node;
     return node.chosen;
+  }
+
+  /** A choice point of the task's prefix: one alternative, and nothing may be added. */
+  #prefixNode(c: Choice, chosen: number): Node {
+    if (!(Number.isInteger(chosen) && chosen >= 0 && chosen < c.n)) {
+      this.mismatch = `prefix choice ${this.#index - 1}: ${chosen} of ${c.n}`;
+      throw new Error(`nondeterministic replay: ${this.mismatch}`);
+    }
+    const node = this.#newNode(c, chosen, [], new Set(c.tids));
+    for (const t of c.tids) node.backtrack.add(t);
+    return node;
   }
 
   #newNode(
@@ -488,6 +523,19 @@ class Execution implements Strategy, Monitor {
   onEvent(e: KernelEvent): void {
     if ("tid" in e && e.tid === 0) return; // process setup, before the first step
     this.names.baseline(this.#kernel!);
+    const w = this.#world;
+    if (
+      this.#races !== null && this.search.privateSteps && this.#buffer.length === 0 && w !== null &&
+      w.running !== null
+    ) {
+      // The step's first event: the state before it is still there to judge it private.
+      const u = w.running.tid;
+      this.#stepPrivate = isPrivateStep(
+        w.kernel,
+        w.running.pending,
+        (h) => this.names.handle(h).startsWith(`${u}.`),
+      );
+    }
     this.#buffer.push(e);
     this.#recorder?.add(e);
   }
@@ -504,13 +552,19 @@ class Execution implements Strategy, Monitor {
       else this.histories.event(item, this.names);
     }
     const fp = recorder.take(t.tid);
+    // The step that finishes the workload ends the run: every step it keeps
+    // from happening depends on it (so it never sleeps past one).
+    const ends = world.threads.every((x) => x.role !== "workload" || x.end.kind !== "running");
     if (this.#races !== null) {
-      // The step that finishes the workload ends the run: every step it keeps
-      // from happening depends on it.
-      const ends = world.threads.every((x) => x.role !== "workload" || x.end.kind !== "running");
+      const tokens = ends
+        ? new Set([...fp, ANY])
+        : this.#stepPrivate
+        ? new Set([...fp, PRIVATE])
+        : fp;
+      this.#stepPrivate = false;
       this.#races.step(
         t.tid,
-        this.search.fps.intern(ends ? new Set([...fp, "*"]) : fp),
+        this.search.fps.intern(tokens),
         this.#stepNode,
         this.#index - 1,
         this.#before ?? [t.tid],
@@ -529,7 +583,7 @@ class Execution implements Strategy, Monitor {
           (p.kind === "block" && p.wait.deadline === Infinity && !p.wait.ready(world.kernel.now));
         node.explored.set(node.chosen, {
           tid: t.tid,
-          fp,
+          fp: ends ? new Set([...fp, ANY]) : fp,
           sleepable: !this.#drew && (t.tid === node.lastRun || stopped),
         });
       }
@@ -549,9 +603,15 @@ class Execution implements Strategy, Monitor {
   }
 }
 
+/** A preemption bound as the CLI spells it: a number, or `all`. */
+export function boundLabel(k: number): string {
+  return k === Infinity ? "all" : String(k);
+}
+
 /** The sentence an exhaustive pass ends with. */
 export function passSentence(schedules: number, states: number, k: number): string {
-  return `all ${schedules} schedules (${states} distinct states) up to ${k} preemptions satisfy every invariant`;
+  const bound = k === Infinity ? "with any number of" : `up to ${k}`;
+  return `all ${schedules} schedules (${states} distinct states) ${bound} preemptions satisfy every invariant`;
 }
 
 /**
@@ -589,8 +649,12 @@ export function explore(scenario: Scenario, options: ExploreOptions): ExploreRes
   let hitLimit = false;
 
   // Unbounded: one search of every schedule (there is no fewest-preemptions order to keep).
-  const first = k === Infinity ? Infinity : 0;
-  for (let bound = first; bound <= k && counterexample === null && !hitLimit; bound++) {
+  const first = k === Infinity ? Infinity : options.firstBound ?? 0;
+  for (
+    let bound = first;
+    bound <= k && counterexample === null && !hitLimit;
+    bound = bound === Infinity ? NaN : bound + 1 // NaN ends the loop after the unbounded search
+  ) {
     const counters: DporCounters = { races: 0, summaryRaces: 0, blockStarts: 0 };
     const search: Search = {
       bound,
@@ -606,6 +670,9 @@ export function explore(scenario: Scenario, options: ExploreOptions): ExploreRes
       counters,
       privateSteps: options.privateSteps ?? true,
       timed,
+      prefix: options.prefix ?? [],
+      splitAt: -1,
+      splits: [],
     };
     let started = 0, schedules = 0, byState = 0, bySleep = 0;
     let complete = false;
@@ -686,6 +753,7 @@ export function explore(scenario: Scenario, options: ExploreOptions): ExploreRes
       const node = path[path.length - 1];
       node.chosen = node.todo.shift()!;
     }
+    options.stateSet?.(search.states);
     bounds.push({
       bound,
       executions: started,
@@ -712,7 +780,9 @@ export function explore(scenario: Scenario, options: ExploreOptions): ExploreRes
   const summary = outcome === "pass"
     ? passSentence(last.schedules, last.states, k)
     : outcome === "limit"
-    ? `stopped at the schedule limit ${limit}: not exhaustive (bound ${last.bound} was being searched)`
+    ? `stopped at the schedule limit ${limit}: not exhaustive (bound ${
+      boundLabel(last.bound)
+    } was being searched)`
     : `counterexample with ${counterexample!.preemptions} preemptions`;
   return {
     outcome,
@@ -724,4 +794,75 @@ export function explore(scenario: Scenario, options: ExploreOptions): ExploreRes
     counterexample,
     summary,
   };
+}
+
+/**
+ * The tasks of a split search of one bound: every decision prefix of
+ * `depth` choices (fewer when a run ends sooner) the bound and the
+ * private-step rule allow, in depth-first order. Their subtrees, each
+ * explored with `prefix` set, together cover the bound's search; the list
+ * depends only on the scenario, the bound and the depth, never on how many
+ * workers take the tasks.
+ *
+ * @example
+ * ```ts
+ * import { splitTasks } from "./explore.ts";
+ * import { parseScenario } from "../sim/scenario.ts";
+ * const scenario = parseScenario({
+ *   pageSize: 64,
+ *   pagers: [{ name: "fs" }],
+ *   vmos: [{ name: "a", pager: "fs", pages: 1 }],
+ *   threads: [{ name: "r", ops: [{ op: "read", vmo: "a", page: 0 }] }],
+ * });
+ * console.assert(splitTasks(scenario, {}, 1, 2).length > 1);
+ * ```
+ */
+export function splitTasks(
+  scenario: Scenario,
+  options: Pick<ExploreOptions, "services" | "makeKernel" | "privateSteps">,
+  bound: number,
+  depth: number,
+): number[][] {
+  const search: Search = {
+    bound,
+    path: [],
+    visited: new Map(),
+    states: new Set(),
+    slept: 0,
+    privateSkips: 0,
+    stateHash: false,
+    reduction: false,
+    dpor: false,
+    fps: new FpTable(),
+    counters: { races: 0, summaryRaces: 0, blockStarts: 0 },
+    privateSteps: options.privateSteps ?? true,
+    timed: scenario.overtimeTicks > 0 || scenario.events.some((e) => e.notBefore > 0),
+    prefix: [],
+    splitAt: depth,
+    splits: [],
+  };
+  for (;;) {
+    const exec = new Execution(search, []);
+    try {
+      const run = runScenario(scenario, {
+        strategy: exec,
+        monitors: [exec],
+        services: options.services,
+        keepTrace: false,
+        makeKernel: (o) => {
+          const kernel = options.makeKernel?.(o) ?? new Kernel(o);
+          exec.attach(kernel);
+          return kernel;
+        },
+      });
+      search.splits.push([...run.decisions]);
+    } catch (e) {
+      if (!(e instanceof Pruned)) throw e;
+    }
+    const path = search.path;
+    while (path.length > 0 && path[path.length - 1].todo.length === 0) path.pop();
+    if (path.length === 0) return search.splits;
+    const node = path[path.length - 1];
+    node.chosen = node.todo.shift()!;
+  }
 }

@@ -21,6 +21,8 @@ export type Footprint = ReadonlySet<string>;
 
 /** True if two footprints share a token: the steps may not commute. */
 export function conflicts(a: Footprint, b: Footprint): boolean {
+  // "*": a step that depends on every step (the one that ends the run).
+  if (a.has("*") || b.has("*")) return true;
   const [small, large] = a.size <= b.size ? [a, b] : [b, a];
   for (const t of small) if (large.has(t)) return true;
   return false;
