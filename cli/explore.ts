@@ -13,6 +13,7 @@ import { CASE_FORMAT, type CorpusCase } from "../properties/corpus.ts";
 import { verdictLabel } from "../properties/check_case.ts";
 import { signatureOf } from "../fuzz/signature.ts";
 import { boundLabel, explore, type ExploreProgress } from "../explore/explore.ts";
+import { exploreSplit } from "../explore/parallel.ts";
 import { kernelInvariants } from "../properties/kernel_invariants.ts";
 import { runScenario } from "../sim/run.ts";
 import { parseScenario, type Scenario } from "../sim/scenario.ts";
@@ -64,6 +65,16 @@ const FLAGS: Record<string, FlagSpec> = {
     type: "boolean",
     help: "also preempt just before private steps (on a VMO only the thread can name)",
   },
+  workers: {
+    type: "string",
+    value: "N",
+    help: "workers that explore the split tasks (default: one per core); never changes the result",
+  },
+  "split-depth": {
+    type: "string",
+    value: "D",
+    help: "split each bound into the subtrees after D choices (default 1; 0: one search)",
+  },
   service: { type: "string", value: "PATH", help: "serve every pager with this service module" },
   corpus: {
     type: "string",
@@ -110,13 +121,19 @@ async function main(): Promise<number> {
   }
   const reduction = values["no-reduction"] ? false : kind;
   const privateSteps = !values["no-private-steps"];
+  const workers = values.workers !== undefined
+    ? intFlag(values, "workers", 1, 1, 64)
+    : Math.max(1, navigator.hardwareConcurrency ?? 1);
+  // A schedule limit counts executions in search order: one search, in this thread.
+  const splitDepth = maxSchedules !== undefined ? 0 : intFlag(values, "split-depth", 1, 0, 6);
   console.log(
     `explore: ${values.scenario ?? "the default scenario"}, ` +
       `${k === Infinity ? "any number of" : `up to ${k}`} preemptions` +
       `${maxSchedules !== undefined ? `, at most ${maxSchedules} schedules` : ""}` +
       `, state hashing ${stateHash ? "on" : "off"}, reduction ${reduction || "off"}` +
       `, private steps ${privateSteps ? "on" : "off"}` +
-      `${servicePath ? `, service ${servicePath}` : ""}`,
+      `${servicePath ? `, service ${servicePath}` : ""}` +
+      `${maxSchedules === undefined ? `, split at depth ${splitDepth}, ${workers} workers` : ""}`,
   );
   const tty = Deno.stdout.isTerminal();
   const encoder = new TextEncoder();
@@ -124,7 +141,8 @@ async function main(): Promise<number> {
   let lastPlain = 0;
   const progress = (p: ExploreProgress) => {
     const secs = clock.seconds;
-    const line = `bound ${boundLabel(p.bound)}: ${p.schedules} schedules, ${p.states} distinct states, ` +
+    const line =
+      `bound ${boundLabel(p.bound)}: ${p.schedules} schedules, ${p.states} distinct states, ` +
       `${p.executions} executions, ${secs.toFixed(0)} s${p.boundDone ? " (bound done)" : ""}`;
     if (tty) Deno.stdout.writeSync(encoder.encode(`\r\x1b[2K${line}${p.boundDone ? "\n" : ""}`));
     else if (p.boundDone || secs - lastPlain >= PLAIN_PROGRESS_SECONDS) {
@@ -133,16 +151,28 @@ async function main(): Promise<number> {
       console.log(line);
     }
   };
-  const result = explore(scenario, {
-    preemptions: k,
-    maxSchedules,
-    stateHash,
-    reduction,
-    privateSteps,
-    services,
-    onProgress: progress,
-    progressEvery: tty ? 200 : 1000,
-  });
+  const result = maxSchedules !== undefined
+    ? explore(scenario, {
+      preemptions: k,
+      maxSchedules,
+      stateHash,
+      reduction,
+      privateSteps,
+      services,
+      onProgress: progress,
+      progressEvery: tty ? 200 : 1000,
+    })
+    : await exploreSplit(scenario, {
+      preemptions: k,
+      splitDepth,
+      workers,
+      stateHash,
+      reduction,
+      privateSteps,
+      servicePath,
+      services,
+      onProgress: progress,
+    });
   for (const b of result.bounds) {
     console.log(
       `  bound ${boundLabel(b.bound)}: ${b.executions} executions, ${b.schedules} complete, ` +
@@ -172,8 +202,9 @@ async function main(): Promise<number> {
   const signature = signatureOf(cx.verdict, traced) ?? `explore:${cx.verdict.kind}`;
   const doc: CorpusCase = {
     format: CASE_FORMAT,
-    description:
-      `found by deno task explore with ${cx.preemptions} preemptions (bound ${boundLabel(k)}): ${signature}`,
+    description: `found by deno task explore with ${cx.preemptions} preemptions (bound ${
+      boundLabel(k)
+    }): ${signature}`,
     scenario: original,
     decisions: [...cx.decisions],
     seed: 0,

@@ -370,6 +370,11 @@ class Execution implements Strategy, Monitor {
     }
     const node = this.#newNode(c, chosen, [], new Set(c.tids));
     for (const t of c.tids) node.backtrack.add(t);
+    if (c.kind === "thread" && this.#world !== null) {
+      // Counted like any state the search passes (a split search's prefix is part of it).
+      const fp = stateFingerprint(this.#world, this.histories, this.names, this.checkers);
+      if (fp !== null) this.search.states.add(fingerprintHex(fp));
+    }
     return node;
   }
 

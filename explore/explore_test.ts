@@ -6,6 +6,7 @@ import {
   passSentence,
   splitTasks,
 } from "./explore.ts";
+import { exploreSplit } from "./parallel.ts";
 import { EarlyWakeSupplyKernel, TwoPhaseDetachKernel } from "./testdata/racy_kernels.ts";
 import type { KernelOptions } from "../kernel/kernel.ts";
 import { parseScenario, type Scenario } from "../sim/scenario.ts";
@@ -295,4 +296,17 @@ Deno.test("explore: the split search covers the whole search, whatever the task 
   }
   // Bound 1 alone, split or not, reaches what bounds 0 and 1 reach together.
   assert.ok(sameSet(whole.states, split), `${whole.states.size} vs ${split.size}`);
+});
+
+Deno.test("explore: a split search gives the same result on 1 and 2 workers", async () => {
+  const scenario = load("coalesce_two_readers");
+  const run = (workers: number) =>
+    exploreSplit(scenario, { preemptions: 1, splitDepth: 1, workers, servicePath: null });
+  const one = await run(1);
+  const two = await run(2);
+  assert.equal(one.outcome, "pass");
+  assert.deepEqual(two, one);
+  // Each split task's subtree is searched on its own: the states its tasks share cost again.
+  const plain = explore(scenario, { preemptions: 1 });
+  assert.ok(one.executions >= plain.executions, `${one.executions} >= ${plain.executions}`);
 });
