@@ -15,6 +15,7 @@
 import type { KernelEvent } from "../kernel/events.ts";
 import type { Kernel, KernelYield } from "../kernel/kernel.ts";
 import { Vmo } from "../kernel/objects.ts";
+import { type Param, spec, SYSCALL_NAMES } from "../kernel/syscalls.ts";
 import { callsWhere } from "../kernel/syscalls.ts";
 
 /** The tokens of one step. */
@@ -29,42 +30,33 @@ export function conflicts(a: Footprint, b: Footprint): boolean {
   return false;
 }
 
+/** Parameter kinds that are handles. */
+const HANDLE_KINDS: ReadonlySet<Param> = new Set<Param>([
+  "pager",
+  "port",
+  "vmo",
+  "aux",
+  "thread",
+  "vmar",
+  "handle",
+]);
+
 /**
- * Which arguments of each call are handles. Other numeric arguments (sizes,
- * offsets, keys, addresses) name no object, even when they happen to equal a
- * handle value; a call not listed here has every numeric argument treated as
- * a possible handle.
+ * Which arguments of each call are handles, from the syscall table. Other
+ * numeric arguments (sizes, offsets, keys, addresses) name no object, even
+ * when they happen to equal a handle value; a call the table does not list
+ * (a kernel variant's own) has every numeric argument treated as a possible
+ * handle.
  */
-const HANDLE_ARGS: Readonly<Record<string, readonly number[]>> = {
-  zx_pager_create: [],
-  zx_pager_create_vmo: [0, 2],
-  zx_pager_detach_vmo: [0, 1],
-  zx_pager_supply_pages: [0, 1, 4],
-  zx_pager_op_range: [0, 2],
-  zx_pager_query_dirty_ranges: [0, 1],
-  zx_pager_query_vmo_stats: [0, 1],
-  zx_port_create: [],
-  zx_port_queue: [0],
-  zx_port_wait: [0],
-  zx_port_cancel_key: [0],
-  zx_handle_close: [0],
-  zx_handle_duplicate: [0],
-  zx_handle_replace: [0],
-  zx_object_get_info: [0],
-  zx_vmo_create: [],
-  zx_vmo_get_size: [0],
-  zx_vmo_read: [0],
-  zx_vmo_write: [0],
-  zx_vmo_op_range: [0],
-  zx_vmo_set_size: [0],
-  zx_vmo_create_child: [0],
-  zx_vmar_map: [0, 3],
-  zx_vmar_unmap: [0],
-  zx_task_suspend: [0],
-  zx_task_kill: [0],
-  mem_read: [],
-  mem_write: [],
-};
+const HANDLE_ARGS: ReadonlyMap<string, readonly number[]> = new Map<string, readonly number[]>([
+  ...SYSCALL_NAMES.map((name): [string, number[]] => [
+    name,
+    spec(name).params.flatMap((param, i) => HANDLE_KINDS.has(param.kind) ? [i] : []),
+  ]),
+  ["mem_read", []],
+  ["mem_write", []],
+  ["kernel_evict", [0]],
+]);
 
 /** Collects the footprint of the step in progress. */
 export class FootprintRecorder {
@@ -100,7 +92,7 @@ export class FootprintRecorder {
         if (e.name === "mem_read" || e.name === "mem_write") {
           call.add(`o${this.kernel.rootVmar.koid}`);
         }
-        const positions = HANDLE_ARGS[e.name];
+        const positions = HANDLE_ARGS.get(e.name);
         for (let i = 0; i < e.args.length; i++) {
           if (positions !== undefined && !positions.includes(i)) continue;
           const a = e.args[i];
