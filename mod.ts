@@ -184,3 +184,4 @@ export {
   type ExploreResult,
   passSentence,
 } from "./explore/explore.ts";
+export type { DporCounters } from "./explore/dpor.ts";
