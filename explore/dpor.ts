@@ -28,6 +28,17 @@
  *   last step gets the thread, or every runnable thread when the thread was
  *   not runnable there). Additions the subtree made at block starts above it
  *   are replayed at the current block start.
+ * - The step that finishes the workload ends the run, so it depends on every
+ *   step it keeps from happening (token `*`), except private steps, before
+ *   which no schedule preempts; a thread still runnable when the run ends
+ *   never took its next step and races as an unknown step.
+ * - Sleep sets (`explore.ts`) prune what an earlier sibling covered: a
+ *   sleeping initial counts as already added, and a cached visit covers a
+ *   revisit only if nothing asleep at the visit is awake at the revisit.
+ *
+ * The tests compare the final states reached with those of sleep sets alone
+ * and of no pruning at all, bounded and unbounded, on every scenario in
+ * `testdata/`.
  *
  * @module
  */
