@@ -99,6 +99,9 @@ async function main(): Promise<number> {
     return 0;
   }
   if (values.preemptions === undefined) throw new UsageError("--preemptions K is required");
+  if (values.preemptions !== "all" && !/^\d+$/.test(String(values.preemptions))) {
+    throw new UsageError(`--preemptions: expected 0-8 or all, got "${values.preemptions}"`);
+  }
   const k = values.preemptions === "all" ? Infinity : intFlag(values, "preemptions", 0, 0, 8);
   const maxSchedules = values["max-schedules"] !== undefined
     ? intFlag(values, "max-schedules", 0, 1)
