@@ -34,12 +34,24 @@ type Loop = () => number;
 /** The modules a checkout offers, loaded from its root directory URL. */
 async function load(root: URL) {
   const at = (p: string) => new URL(p, root).href;
+  // The first of these paths the checkout has (modules moved between commits).
+  const first = async (...paths: string[]) => {
+    for (const p of paths) {
+      try {
+        await Deno.stat(new URL(p, root));
+        return await import(at(p));
+      } catch (e) {
+        if (!(e instanceof Deno.errors.NotFound)) throw e;
+      }
+    }
+    throw new Error(`${root.pathname}: none of ${paths.join(", ")}`);
+  };
   const loops = await import(at("bench/_loops.ts"));
-  const run = await import(at("sim/run.ts"));
+  const run = await first("scenario/interpreter.ts", "sim/run.ts");
   const inv = await import(at("properties/kernel_invariants.ts"));
   const campaign = await import(at("bench/_campaign.ts"));
   const exp = await import(at("explore/explore.ts"));
-  const sc = await import(at("sim/scenario.ts"));
+  const sc = await first("scenario/schema.ts", "sim/scenario.ts");
   const small = sc.parseScenario(
     JSON.parse(await Deno.readTextFile(new URL("explore/testdata/default_small.json", root))),
     "default_small",

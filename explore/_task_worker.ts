@@ -6,7 +6,7 @@
  */
 
 import { runTask, type TaskMessage, type TaskStart } from "./parallel.ts";
-import { loadServiceModule } from "../cli/sim.ts";
+import { loadKernelModule, loadServiceModule } from "../case/store.ts";
 import type { PagerService } from "../services/service.ts";
 
 declare const self: {
@@ -19,6 +19,7 @@ self.onmessage = async (e: MessageEvent<TaskStart>) => {
   try {
     const services: Record<string, PagerService> = {};
     if (s.servicePath !== null) services.user = await loadServiceModule(s.servicePath);
+    const makeKernel = s.kernelPath !== null ? await loadKernelModule(s.kernelPath) : undefined;
     const next = new Int32Array(s.next);
     for (;;) {
       const i = Atomics.add(next, 0, 1);
@@ -28,6 +29,7 @@ self.onmessage = async (e: MessageEvent<TaskStart>) => {
         reduction: s.reduction,
         privateSteps: s.privateSteps,
         services,
+        makeKernel,
       });
       self.postMessage({ type: "task", worker: s.worker, result } satisfies TaskMessage);
     }

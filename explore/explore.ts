@@ -49,8 +49,8 @@ import type { KernelEvent } from "../kernel/events.ts";
 import { Kernel, type KernelOptions } from "../kernel/kernel.ts";
 import { settleVerdict } from "../properties/check_case.ts";
 import { kernelInvariants } from "../properties/kernel_invariants.ts";
-import { runScenario, type ScenarioRun } from "../sim/run.ts";
-import type { Scenario } from "../sim/scenario.ts";
+import { runScenario, type ScenarioRun } from "../scenario/interpreter.ts";
+import type { Scenario } from "../scenario/schema.ts";
 import type { Choice, Strategy } from "../sim/strategy.ts";
 import type { Monitor, Verdict, World } from "../sim/world.ts";
 import type { PagerService } from "../services/service.ts";
@@ -608,12 +608,28 @@ class Execution implements Strategy, Monitor {
   }
 }
 
-/** A preemption bound as the CLI spells it: a number, or `all`. */
+/**
+ * A preemption bound as the CLI spells it: a number, or `all`.
+ *
+ * @example
+ * ```ts
+ * import { boundLabel } from "./explore.ts";
+ * console.assert(boundLabel(Infinity) === "all" && boundLabel(2) === "2");
+ * ```
+ */
 export function boundLabel(k: number): string {
   return k === Infinity ? "all" : String(k);
 }
 
-/** The sentence an exhaustive pass ends with. */
+/**
+ * The sentence an exhaustive pass ends with.
+ *
+ * @example
+ * ```ts
+ * import { passSentence } from "./explore.ts";
+ * console.assert(passSentence(10, 7, 2).includes("2"));
+ * ```
+ */
 export function passSentence(schedules: number, states: number, k: number): string {
   const bound = k === Infinity ? "with any number of" : `up to ${k}`;
   return `all ${schedules} schedules (${states} distinct states) ${bound} preemptions satisfy every invariant`;
@@ -626,7 +642,7 @@ export function passSentence(schedules: number, states: number, k: number): stri
  * @example
  * ```ts
  * import { explore } from "./explore.ts";
- * import { parseScenario } from "../sim/scenario.ts";
+ * import { parseScenario } from "../scenario/schema.ts";
  * const scenario = parseScenario({
  *   pageSize: 64,
  *   pagers: [{ name: "fs" }],
@@ -812,7 +828,7 @@ export function explore(scenario: Scenario, options: ExploreOptions): ExploreRes
  * @example
  * ```ts
  * import { splitTasks } from "./explore.ts";
- * import { parseScenario } from "../sim/scenario.ts";
+ * import { parseScenario } from "../scenario/schema.ts";
  * const scenario = parseScenario({
  *   pageSize: 64,
  *   pagers: [{ name: "fs" }],

@@ -7,12 +7,12 @@ import {
   splitTasks,
 } from "./explore.ts";
 import { exploreSplit } from "./parallel.ts";
-import { EarlyWakeSupplyKernel, TwoPhaseDetachKernel } from "./testdata/racy_kernels.ts";
+import { EarlyWakeSupplyKernel, TwoPhaseDetachKernel } from "../zoo/racy_kernels.ts";
 import type { KernelOptions } from "../kernel/kernel.ts";
-import { parseScenario, type Scenario } from "../sim/scenario.ts";
-import { runScenario } from "../sim/run.ts";
+import { parseScenario, type Scenario } from "../scenario/schema.ts";
+import { runScenario } from "../scenario/interpreter.ts";
 import { describeVerdict, type Monitor } from "../sim/world.ts";
-import { withService } from "../cli/sim.ts";
+import { withService } from "../scenario/bind.ts";
 import { type PagerService, serveReads, supplyFromBacking } from "../services/service.ts";
 
 const dir = new URL("./testdata/", import.meta.url);

@@ -22,7 +22,8 @@ import {
   passSentence,
   splitTasks,
 } from "./explore.ts";
-import type { Scenario } from "../sim/scenario.ts";
+import type { Scenario } from "../scenario/schema.ts";
+import type { Kernel, KernelOptions } from "../kernel/kernel.ts";
 import type { PagerService } from "../services/service.ts";
 import { runWorkers } from "../fuzz/_worker_pool.ts";
 
@@ -41,6 +42,10 @@ export interface SplitOptions {
   readonly servicePath: string | null;
   /** The loaded service module (for the tasks run in this thread and the split itself). */
   readonly services?: Readonly<Record<string, PagerService>>;
+  /** A kernel variant module (exporting `makeKernel`) the workers load, or null. */
+  readonly kernelPath?: string | null;
+  /** The loaded kernel variant (for the tasks run in this thread and the split itself). */
+  readonly makeKernel?: (options: KernelOptions) => Kernel;
   /** Called when a task or a bound is done. */
   readonly onProgress?: (progress: ExploreProgress & { tasks: number; tasksDone: number }) => void;
 }
@@ -58,6 +63,7 @@ export interface TaskStart {
   readonly worker: number;
   readonly scenario: Scenario;
   readonly servicePath: string | null;
+  readonly kernelPath: string | null;
   readonly bound: number;
   readonly tasks: readonly (readonly number[])[];
   /** [0]: the next unclaimed task index. */
@@ -80,7 +86,10 @@ export function runTask(
   bound: number,
   prefix: readonly number[],
   index: number,
-  options: Pick<ExploreOptions, "stateHash" | "reduction" | "privateSteps" | "services">,
+  options: Pick<
+    ExploreOptions,
+    "stateHash" | "reduction" | "privateSteps" | "services" | "makeKernel"
+  >,
 ): TaskResult {
   let states: readonly string[] = [];
   const r = explore(scenario, {
@@ -100,7 +109,7 @@ export function runTask(
  * @example
  * ```ts
  * import { exploreSplit } from "./parallel.ts";
- * import { parseScenario } from "../sim/scenario.ts";
+ * import { parseScenario } from "../scenario/schema.ts";
  * const scenario = parseScenario({
  *   pageSize: 64,
  *   pagers: [{ name: "fs" }],
@@ -130,6 +139,7 @@ export async function exploreSplit(
     reduction: options.reduction ?? true,
     privateSteps: options.privateSteps ?? true,
   };
+  const local = { services: options.services, makeKernel: options.makeKernel };
   const first = k === Infinity ? Infinity : 0;
   for (
     let bound = first;
@@ -139,7 +149,7 @@ export async function exploreSplit(
     const tasks = options.splitDepth > 0
       ? splitTasks(
         scenario,
-        { ...taskOptions, services: options.services },
+        { ...taskOptions, ...local },
         bound,
         options.splitDepth,
       )
@@ -161,7 +171,7 @@ export async function exploreSplit(
     };
     if (options.workers <= 1 || tasks.length === 1) {
       tasks.forEach((prefix, i) =>
-        note(runTask(scenario, bound, prefix, i, { ...taskOptions, services: options.services }))
+        note(runTask(scenario, bound, prefix, i, { ...taskOptions, ...local }))
       );
     } else {
       const next = new SharedArrayBuffer(4);
@@ -173,6 +183,7 @@ export async function exploreSplit(
           worker,
           scenario,
           servicePath: options.servicePath,
+          kernelPath: options.kernelPath ?? null,
           bound,
           tasks,
           next,

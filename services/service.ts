@@ -335,6 +335,23 @@ export function* supplyFromBacking(
  * the VMO's current size when a shrink raced with the request (spec 2.8.3:
  * the cut part was resolved, the rest is still awaited, and a range past the
  * end fails whole with OUT_OF_RANGE). Each retry is shorter, so it ends.
+ *
+ * @example
+ * ```ts
+ * import { parseScenario } from "../scenario/schema.ts";
+ * import { runScenario } from "../scenario/interpreter.ts";
+ * // The reference services supply through withinSize, so a shrink racing a read is fine.
+ * const run = runScenario(parseScenario({
+ *   pageSize: 64,
+ *   pagers: [{ name: "fs" }],
+ *   vmos: [{ name: "a", pager: "fs", pages: 4, resizable: true }],
+ *   threads: [
+ *     { name: "r", ops: [{ op: "read", vmo: "a", page: 0, pages: 4 }] },
+ *     { name: "s", ops: [{ op: "resize", vmo: "a", newPages: 1 }] },
+ *   ],
+ * }), { seed: 3 });
+ * console.assert(run.verdict.kind === "pass");
+ * ```
  */
 export function* withinSize(
   sys: Sys,
@@ -354,7 +371,23 @@ export function* withinSize(
   return st;
 }
 
-/** `zx_pager_supply_pages` of `[offset, offset + length)` from `aux`, {@linkcode withinSize}. */
+/**
+ * `zx_pager_supply_pages` of `[offset, offset + length)` from `aux`, {@linkcode withinSize}.
+ *
+ * @example
+ * ```ts
+ * import { parseScenario } from "../scenario/schema.ts";
+ * import { runScenario } from "../scenario/interpreter.ts";
+ * // The batching service supplies with supplyWithinSize.
+ * const run = runScenario(parseScenario({
+ *   pageSize: 64,
+ *   pagers: [{ name: "fs", service: { kind: "batching" } }],
+ *   vmos: [{ name: "a", pager: "fs", pages: 2 }],
+ *   threads: [{ name: "r", ops: [{ op: "read", vmo: "a", page: 1 }] }],
+ * }), { seed: 2 });
+ * console.assert(run.verdict.kind === "pass");
+ * ```
+ */
 export function supplyWithinSize(
   sys: Sys,
   ctx: ServiceContext,
