@@ -1,28 +1,27 @@
 /**
- * An exploration worker (a Deno Worker): claims task indices from the shared
- * counter one at a time, explores each task's subtree and posts its result.
+ * An exploration worker (a `node:worker_threads` worker of the campaign
+ * pool): claims task indices from the shared control block one at a time,
+ * explores each task's subtree and posts its result.
  *
  * @module
  */
 
+import { parentPort, workerData } from "node:worker_threads";
 import { runTask, type TaskMessage, type TaskStart } from "./parallel.ts";
 import { loadKernelModule, loadServiceModule } from "../case/store.ts";
+import { CONTROL } from "../fuzz/engine.ts";
 import type { PagerService } from "../services/service.ts";
 
-declare const self: {
-  onmessage: ((e: MessageEvent<TaskStart>) => void) | null;
-  postMessage(m: unknown): void;
-};
-
-self.onmessage = async (e: MessageEvent<TaskStart>) => {
-  const s = e.data;
+if (parentPort !== null && workerData !== undefined && workerData !== null) {
+  const s = workerData as TaskStart;
+  const port = parentPort;
   try {
     const services: Record<string, PagerService> = {};
     if (s.servicePath !== null) services.user = await loadServiceModule(s.servicePath);
     const makeKernel = s.kernelPath !== null ? await loadKernelModule(s.kernelPath) : undefined;
-    const next = new Int32Array(s.next);
+    const control = new Int32Array(s.control);
     for (;;) {
-      const i = Atomics.add(next, 0, 1);
+      const i = Atomics.add(control, CONTROL.next, 1);
       if (i >= s.tasks.length) break;
       const result = runTask(s.scenario, s.bound, s.tasks[i], i, {
         stateHash: s.stateHash,
@@ -31,10 +30,10 @@ self.onmessage = async (e: MessageEvent<TaskStart>) => {
         services,
         makeKernel,
       });
-      self.postMessage({ type: "task", worker: s.worker, result } satisfies TaskMessage);
+      port.postMessage({ type: "task", worker: s.worker, result } satisfies TaskMessage);
     }
   } catch (err) {
-    self.postMessage({ type: "error", worker: s.worker, message: (err as Error).message });
+    port.postMessage({ type: "error", worker: s.worker, message: (err as Error).message });
   }
-  self.postMessage({ type: "done", worker: s.worker });
-};
+  port.postMessage({ type: "done", worker: s.worker });
+}

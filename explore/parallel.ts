@@ -25,7 +25,11 @@ import {
 import type { Scenario } from "../scenario/schema.ts";
 import type { Kernel, KernelOptions } from "../kernel/kernel.ts";
 import type { PagerService } from "../services/service.ts";
-import { runWorkers } from "../fuzz/_worker_pool.ts";
+import { startPool } from "../fuzz/_worker_pool.ts";
+import { CONTROL } from "../fuzz/engine.ts";
+
+/** Heap limit of each exploration worker (its state cache lives there), MiB. */
+const WORKER_MEMORY_MB = 4096;
 
 /** Options of {@linkcode exploreSplit}. */
 export interface SplitOptions {
@@ -66,8 +70,8 @@ export interface TaskStart {
   readonly kernelPath: string | null;
   readonly bound: number;
   readonly tasks: readonly (readonly number[])[];
-  /** [0]: the next unclaimed task index. */
-  readonly next: SharedArrayBuffer;
+  /** The pool's control block; `CONTROL.next` is the next unclaimed task index. */
+  readonly control: SharedArrayBuffer;
   readonly stateHash: boolean;
   readonly reduction: ExploreOptions["reduction"];
   readonly privateSteps: boolean;
@@ -174,24 +178,36 @@ export async function exploreSplit(
         note(runTask(scenario, bound, prefix, i, { ...taskOptions, ...local }))
       );
     } else {
-      const next = new SharedArrayBuffer(4);
+      const count = Math.min(options.workers, tasks.length);
+      const buffer = new SharedArrayBuffer(4 * CONTROL.size(count));
+      const control = new Int32Array(buffer);
+      Atomics.store(control, CONTROL.next, 0);
       const errors: string[] = [];
-      await runWorkers<TaskStart, TaskMessage>(
-        new URL("./_task_worker.ts", import.meta.url),
-        Math.min(options.workers, tasks.length),
-        (worker) => ({
+      // No run limit: a task ends when its subtree is searched (slots stay idle to the watchdog).
+      const pool = startPool<TaskStart, TaskMessage>({
+        url: new URL("./_task_worker.ts", import.meta.url),
+        count,
+        start: (worker) => ({
           worker,
           scenario,
           servicePath: options.servicePath,
           kernelPath: options.kernelPath ?? null,
           bound,
           tasks,
-          next,
+          control: buffer,
           ...taskOptions,
         }),
-        (m) => note(m.result),
+        onMessage: (m) => note(m.result),
         errors,
-      );
+        control,
+        runLimitMs: 2 ** 30,
+        memoryMb: WORKER_MEMORY_MB,
+        onStall: (worker, _state, cause) => {
+          errors.push(`worker ${worker} stopped: ${cause}`);
+          return Promise.resolve();
+        },
+      });
+      await pool.finished;
       if (errors.length > 0) throw new Error(`exploration workers failed: ${errors.join("; ")}`);
     }
     const all = results.map((r, i) => {
