@@ -23,13 +23,21 @@ if (parentPort !== null && workerData !== undefined && workerData !== null) {
     for (;;) {
       const i = Atomics.add(control, CONTROL.next, 1);
       if (i >= s.tasks.length) break;
-      const result = runTask(s.scenario, s.bound, s.tasks[i], i, {
-        stateHash: s.stateHash,
-        reduction: s.reduction,
-        privateSteps: s.privateSteps,
-        services,
-        makeKernel,
-      });
+      const result = runTask(
+        s.scenario,
+        s.bound,
+        s.tasks[i],
+        i,
+        {
+          stateHash: s.stateHash,
+          reduction: s.reduction,
+          privateSteps: s.privateSteps,
+          services,
+          makeKernel,
+        },
+        (progress) =>
+          port.postMessage({ type: "progress", worker: s.worker, progress } satisfies TaskMessage),
+      );
       port.postMessage({ type: "task", worker: s.worker, result } satisfies TaskMessage);
     }
   } catch (err) {

@@ -78,11 +78,16 @@ export interface TaskStart {
 }
 
 /** What a worker posts. */
-export type TaskMessage = {
-  readonly type: "task";
-  readonly worker: number;
-  readonly result: TaskResult;
-};
+export type TaskMessage =
+  | { readonly type: "task"; readonly worker: number; readonly result: TaskResult }
+  | { readonly type: "progress"; readonly worker: number; readonly progress: TaskProgress };
+
+/** Where an unfinished task stands. */
+export interface TaskProgress {
+  readonly index: number;
+  readonly executions: number;
+  readonly schedules: number;
+}
 
 /** Explores one task in this thread. */
 export function runTask(
@@ -94,10 +99,13 @@ export function runTask(
     ExploreOptions,
     "stateHash" | "reduction" | "privateSteps" | "services" | "makeKernel"
   >,
+  onProgress?: (p: TaskProgress) => void,
 ): TaskResult {
   let states: readonly string[] = [];
   const r = explore(scenario, {
     ...options,
+    onProgress: (p) => onProgress?.({ index, executions: p.executions, schedules: p.schedules }),
+    progressEvery: 1000,
     preemptions: bound,
     firstBound: bound,
     prefix,
@@ -160,22 +168,33 @@ export async function exploreSplit(
       : [[]];
     const results: (TaskResult | null)[] = tasks.map(() => null);
     let done = 0;
-    const note = (r: TaskResult) => {
-      results[r.index] = r;
-      done++;
+    // Unfinished tasks' latest counts, so a long bound reports as it goes.
+    const running = new Map<number, TaskProgress>();
+    const report = () =>
       options.onProgress?.({
         bound,
-        executions: sum(results, (x) => x.stats.executions),
-        schedules: sum(results, (x) => x.stats.schedules),
+        executions: sum(results, (x) => x.stats.executions) +
+          sum([...running.values()], (x) => x.executions),
+        schedules: sum(results, (x) => x.stats.schedules) +
+          sum([...running.values()], (x) => x.schedules),
         states: 0,
         boundDone: false,
         tasks: tasks.length,
         tasksDone: done,
       });
+    const progress = (p: TaskProgress) => {
+      running.set(p.index, p);
+      report();
+    };
+    const note = (r: TaskResult) => {
+      running.delete(r.index);
+      results[r.index] = r;
+      done++;
+      report();
     };
     if (options.workers <= 1 || tasks.length === 1) {
       tasks.forEach((prefix, i) =>
-        note(runTask(scenario, bound, prefix, i, { ...taskOptions, ...local }))
+        note(runTask(scenario, bound, prefix, i, { ...taskOptions, ...local }, progress))
       );
     } else {
       const count = Math.min(options.workers, tasks.length);
@@ -197,7 +216,7 @@ export async function exploreSplit(
           control: buffer,
           ...taskOptions,
         }),
-        onMessage: (m) => note(m.result),
+        onMessage: (m) => m.type === "task" ? note(m.result) : progress(m.progress),
         errors,
         control,
         runLimitMs: 2 ** 30,
