@@ -251,3 +251,4 @@ export {
   type ExploreResult,
   passSentence,
 } from "./explore/explore.ts";
+export type { DporCounters } from "./explore/dpor.ts";
