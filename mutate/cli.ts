@@ -26,7 +26,7 @@ import {
   type Mutant,
   withoutCoverage,
 } from "./instrument.ts";
-import { JUDGES, type JudgeName } from "./judges.ts";
+import { type JudgeName, JUDGES } from "./judges.ts";
 import {
   count,
   type Counts,
@@ -44,14 +44,33 @@ import {
 import type { FromWorker, JudgeOutcome, ToWorker } from "./worker.ts";
 
 const FLAGS = {
-  by: { type: "string", value: "JUDGE", help: "judge the score is for: campaign (default) or tests" },
-  files: { type: "string", value: "GLOB", help: "mutate only these files (default: kernel/**, services/**)" },
+  by: {
+    type: "string",
+    value: "JUDGE",
+    help: "judge the score is for: campaign (default) or tests",
+  },
+  files: {
+    type: "string",
+    value: "GLOB",
+    help: "mutate only these files (default: kernel/**, services/**)",
+  },
   sample: { type: "string", value: "N", help: "judge N mutants drawn at random (default: all)" },
   seed: { type: "string", value: "S", help: "seed of the sample (default 1)" },
   workers: { type: "string", value: "N", help: "worker threads (default: one per core)" },
-  floor: { type: "string", value: "P", help: "exit 1 when the chosen judge's score is under P percent" },
-  out: { type: "string", value: "DIR", help: "where mutation.json and mutation.html go (default coverage/mutation)" },
-  json: { type: "boolean", help: "print every mutant's result as JSON on stdout instead of tables" },
+  floor: {
+    type: "string",
+    value: "P",
+    help: "exit 1 when the chosen judge's score is under P percent",
+  },
+  out: {
+    type: "string",
+    value: "DIR",
+    help: "where mutation.json and mutation.html go (default coverage/mutation)",
+  },
+  json: {
+    type: "boolean",
+    help: "print every mutant's result as JSON on stdout instead of tables",
+  },
   help: { type: "boolean", help: "show this help" },
 } as const;
 
@@ -82,7 +101,10 @@ class Pool {
   constructor(readonly url: URL) {}
 
   /** Starts a worker and waits for its `ready`. */
-  async spawn(mutants: number, staticMutant?: string): Promise<{ worker: Worker; ready: FromWorker & { type: "ready" } }> {
+  async spawn(
+    mutants: number,
+    staticMutant?: string,
+  ): Promise<{ worker: Worker; ready: FromWorker & { type: "ready" } }> {
     const worker = new Worker(this.url, { type: "module" });
     this.#all.add(worker);
     const ready = await this.request(worker, { type: "init", mutants, staticMutant });
@@ -210,21 +232,33 @@ async function main(args: string[]): Promise<number> {
       m.judges.tests.status === "killed" || m.judges.tests.status === "timeout"
     ).length;
     if (json) {
-      console.log(JSON.stringify({ by, seed, sample: sampleN ?? null, wallSeconds: wall, results }));
+      console.log(
+        JSON.stringify({ by, seed, sample: sampleN ?? null, wallSeconds: wall, results }),
+      );
     } else {
       console.log("");
       console.log(tables(results, JUDGES));
       console.log("");
       console.log(
-        `campaign kills ${testsKilled - blind.length} of the ${testsKilled} mutants the tests kill; ` +
+        `campaign kills ${
+          testsKilled - blind.length
+        } of the ${testsKilled} mutants the tests kill; ` +
           `${blind.length} are blind spots of the checkers`,
       );
-      for (const j of JUDGES) console.log(`${j.padEnd(8)} ${scoreLine(totals[j])}`);
-      console.log(`report: ${out}/mutation.html (${by}); wall ${wall.toFixed(1)} s on ${workers} workers`);
+      for (const j of JUDGES) {
+        console.log(`${j.padEnd(8)} ${scoreLine(totals[j])}`);
+      }
+      console.log(
+        `report: ${out}/mutation.html (${by}); wall ${wall.toFixed(1)} s on ${workers} workers`,
+      );
     }
     console.log(scoreLine(totals[by]));
     if (floor !== undefined && scorePercent(totals[by]) < floor) {
-      console.error(`error: ${by} mutation score ${scorePercent(totals[by]).toFixed(1)}% is under the floor of ${floor}%`);
+      console.error(
+        `error: ${by} mutation score ${
+          scorePercent(totals[by]).toFixed(1)
+        }% is under the floor of ${floor}%`,
+      );
       return 1;
     }
     return 0;
@@ -282,7 +316,9 @@ async function judgeAll(
     .map(([id, ms]) => `${id.slice(0, 70)} ${Math.round(ms)} ms`);
   log(`slowest probes: ${slow.join("; ")}`);
   if (failures.length > 0) {
-    throw new Error(`the unmutated tests fail, so no mutant can be judged:\n${failures.join("\n")}`);
+    throw new Error(
+      `the unmutated tests fail, so no mutant can be judged:\n${failures.join("\n")}`,
+    );
   }
   log(
     `coverage: ${probes.tests.length} test probes, ${probes.campaign.length} campaign probes ` +
@@ -323,7 +359,9 @@ async function judgeAll(
         continue;
       }
       const budget = ids.reduce((s, id) => {
-        const base = id.includes("::") && judge === "tests" ? id.split("::").slice(0, 2).join("::") : id;
+        const base = id.includes("::") && judge === "tests"
+          ? id.split("::").slice(0, 2).join("::")
+          : id;
         return s + (probeMs.get(`${judge}/${id}`) ?? probeMs.get(`${judge}/${base}`) ?? 50);
       }, 0);
       const limit = TIMEOUT_BASE_MS + TIMEOUT_FACTOR * budget;
@@ -338,7 +376,12 @@ async function judgeAll(
       }, limit);
       let res: JudgeResult;
       if (r.type === "mutant") res = toResult(r.outcome);
-      else res = { status: "timeout", killedBy: { probe: "time limit", reason: `${limit} ms` }, ran: 0, ms: limit };
+      else {res = {
+          status: "timeout",
+          killedBy: { probe: "time limit", reason: `${limit} ms` },
+          ran: 0,
+          ms: limit,
+        };}
       if (isStatic) pool.kill(worker);
       else if (r.type === "mutant") pool.release(worker);
       else pool.release((await pool.spawn(mutantCount)).worker);
@@ -352,7 +395,9 @@ async function judgeAll(
     return { ...m, key, static: isStatic, equivalent, judges };
   };
   // Static mutants need a fresh worker each: judge them after the others.
-  const queue = [...mutants].sort((a, b) => Number(staticIds.has(a.id)) - Number(staticIds.has(b.id)));
+  const queue = [...mutants].sort((a, b) =>
+    Number(staticIds.has(a.id)) - Number(staticIds.has(b.id))
+  );
   const running = new Set<Promise<void>>();
   for (const m of queue) {
     const p = judgeOne(m).then((r) => {

@@ -156,8 +156,10 @@ function quietCoverage(name: string, text: string): string {
 function numericIds(text: string): string {
   return text
     .replace(/stryMutAct_9fa48\("(\d+)"\)/g, "stryMutAct_9fa48($1)")
-    .replace(/stryCov_9fa48\(((?:"\d+"(?:, )?)+)\)/g, (_, ids: string) =>
-      `stryCov_9fa48(${ids.replaceAll('"', "")})`);
+    .replace(
+      /stryCov_9fa48\(((?:"\d+"(?:, )?)+)\)/g,
+      (_, ids: string) => `stryCov_9fa48(${ids.replaceAll('"', "")})`,
+    );
 }
 
 /**
@@ -173,7 +175,11 @@ export function withoutCoverage(text: string): string {
  * Copies the project at `root` into `dest` (a fresh directory), with the
  * instrumented `contents` in place of their sources.
  */
-export function mirrorTree(root: string, dest: string, contents: ReadonlyMap<string, string>): void {
+export function mirrorTree(
+  root: string,
+  dest: string,
+  contents: ReadonlyMap<string, string>,
+): void {
   const copy = (rel: string) => {
     const from = rel === "" ? root : `${root}/${rel}`;
     const to = rel === "" ? dest : `${dest}/${rel}`;

@@ -149,7 +149,9 @@ export function schemaReport(
     const o = m.judges[other];
     const reason = m.equivalent ??
       [
-        r.killedBy ? `${judge}: ${r.killedBy.probe}: ${r.killedBy.reason}` : `${judge}: ${r.status}`,
+        r.killedBy
+          ? `${judge}: ${r.killedBy.probe}: ${r.killedBy.reason}`
+          : `${judge}: ${r.status}`,
         `${other}: ${o.killedBy ? `${o.killedBy.probe}: ${o.killedBy.reason}` : o.status}`,
       ].join("\n");
     f.mutants.push({
@@ -186,7 +188,11 @@ export function viewerScript(): string {
 }
 
 /** A self-contained HTML page showing `report` with the standard viewer. */
-export function reportHtml(report: schema.MutationTestResult, title: string, script: string): string {
+export function reportHtml(
+  report: schema.MutationTestResult,
+  title: string,
+  script: string,
+): string {
   // Inline scripts end at the first "</script": escape it in both the code and the data.
   const safe = (s: string) => s.replace(/<\/script/gi, "<\\/script").replace(/<!--/g, "<\\!--");
   return `<!DOCTYPE html>

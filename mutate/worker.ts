@@ -166,7 +166,10 @@ async function handle(m: ToWorker): Promise<void> {
         const t0 = now();
         // Campaign probes run with the service obligations: a failure marks a run whose
         // unmutated services break an obligation by design (the detacher detaches).
-        const r = await runProbe(p, { serviceMutant: m.judge === "campaign", serviceExempt: exempt });
+        const r = await runProbe(p, {
+          serviceMutant: m.judge === "campaign",
+          serviceExempt: exempt,
+        });
         ms[id] = now() - t0;
         ns.hits = undefined;
         ns.hitsFor = undefined;
