@@ -78,7 +78,7 @@ const USAGE = usage("deno task mutate", "[options]", FLAGS);
 
 /** Fixed slack on every time limit, and the factor on the unmutated probes' time. */
 const TIMEOUT_BASE_MS = 5_000;
-const TIMEOUT_FACTOR = 4;
+const TIMEOUT_FACTOR = 2;
 
 /** A triaged equivalent mutant: key and reason. */
 interface Equivalent {
@@ -339,7 +339,17 @@ async function judgeAll(
 
   const results: MutantResult[] = [];
   let done = 0;
-  let lastLog = performance.now();
+  const inFlight = new Map<string, { what: string; since: number }>();
+  const progress = setInterval(() => {
+    const now = performance.now();
+    const oldest = [...inFlight.values()].sort((a, b) => a.since - b.since)[0];
+    log(
+      `  ${done} of ${mutants.length} mutants judged` +
+        (oldest
+          ? `; longest running: ${oldest.what} for ${((now - oldest.since) / 1000).toFixed(0)} s`
+          : ""),
+    );
+  }, 15_000);
   const judgeOne = async (m: Mutant): Promise<MutantResult> => {
     const key = mutantKey(m);
     const isStatic = staticIds.has(m.id);
@@ -366,6 +376,13 @@ async function judgeAll(
       }, 0);
       const limit = TIMEOUT_BASE_MS + TIMEOUT_FACTOR * budget;
       const worker = isStatic ? (await pool.spawn(mutantCount, m.id)).worker : await pool.acquire();
+      const flight = `${m.id}/${judge}`;
+      inFlight.set(flight, {
+        what: `mutant ${m.id} (${m.fileName}:${
+          m.location.start.line + 1
+        } ${m.mutatorName}) ${judge}`,
+        since: performance.now(),
+      });
       const r = await pool.request(worker, {
         type: "mutant",
         id: m.id,
@@ -382,16 +399,13 @@ async function judgeAll(
           ran: 0,
           ms: limit,
         };}
+      inFlight.delete(flight);
       if (isStatic) pool.kill(worker);
       else if (r.type === "mutant") pool.release(worker);
       else pool.release((await pool.spawn(mutantCount)).worker);
       judges[judge] = equivalent ? { ...res, status: "equivalent" } : res;
     }
     done++;
-    if (performance.now() - lastLog > 10_000) {
-      lastLog = performance.now();
-      log(`  ${done} of ${mutants.length} mutants judged`);
-    }
     return { ...m, key, static: isStatic, equivalent, judges };
   };
   // Static mutants need a fresh worker each: judge them after the others.
@@ -408,10 +422,18 @@ async function judgeAll(
     if (running.size >= workers) await Promise.race(running);
   }
   await Promise.all(running);
+  clearInterval(progress);
   return results.sort((a, b) => Number(a.id) - Number(b.id));
 }
 
 function toResult(o: JudgeOutcome): JudgeResult {
+  if (o.killedBy && o.hitLimit) {
+    const killedBy = {
+      probe: o.killedBy.probe,
+      reason: `reached the mutant over ${HIT_LIMIT} times`,
+    };
+    return { status: "timeout", killedBy, ran: o.ran, ms: o.ms };
+  }
   return o.killedBy
     ? { status: "killed", killedBy: o.killedBy, ran: o.ran, ms: o.ms }
     : { status: "survived", ran: o.ran, ms: o.ms };

@@ -44,6 +44,14 @@ export const CAMPAIGN_BUDGET = {
   maxSchedules: 20_000,
 } as const;
 
+/**
+ * Times one probe may reach the active mutant before it counts as looping
+ * (Stryker's hit limit: a mutant inside a loop it makes endless is stopped in
+ * a second instead of at the wall-clock limit). The unmutated campaign and
+ * tests reach the hottest kernel site well under a million times per probe.
+ */
+export const HIT_LIMIT = 20_000_000;
+
 /** One probe's outcome: `null` passes, a string says why it failed. */
 export type ProbeResult = string | null;
 
@@ -67,6 +75,9 @@ export interface ProbeContext {
 
 /** The stryker namespace the instrumented code reads. */
 export interface StrykerNs {
+  /** Hits of the active mutant so far, and the count past which it throws (Stryker's hit limit). */
+  hitCount?: number;
+  hitLimit?: number;
   /** The active mutant's id, as a number (see instrument.ts). */
   activeMutant?: number;
   /** Where the coverage helper marks the mutants it reaches (none: coverage off; see instrument.ts). */

@@ -8,6 +8,7 @@
 
 import {
   campaignProbes,
+  HIT_LIMIT,
   type JudgeName,
   type Probe,
   type ProbeResult,
@@ -37,6 +38,8 @@ export interface JudgeOutcome {
   readonly ran: number;
   /** Wall milliseconds. */
   readonly ms: number;
+  /** The killing probe reached the mutant more than {@linkcode HIT_LIMIT} times. */
+  readonly hitLimit?: boolean;
 }
 
 /** Messages from a worker. */
@@ -79,6 +82,23 @@ async function runProbe(
   }
 }
 
+/** Runs a probe against the active mutant, with the hit limit armed. */
+async function runMutantProbe(
+  p: Probe,
+  ctx: Parameters<Probe["run"]>[0],
+): Promise<{ result: ProbeResult; hitLimit: boolean }> {
+  const ns = strykerNs();
+  ns.hitCount = 0;
+  ns.hitLimit = HIT_LIMIT;
+  try {
+    const result = await runProbe(p, ctx);
+    return { result, hitLimit: ns.hitCount > HIT_LIMIT };
+  } finally {
+    ns.hitCount = undefined;
+    ns.hitLimit = undefined;
+  }
+}
+
 /** Splits a selection `test-id` or `test-id::step-id` into tests and their step filters. */
 function selectTests(ids: readonly string[]): Map<string, Set<string> | null> {
   const byTest = new Map<string, Set<string> | null>();
@@ -110,16 +130,21 @@ async function judge(
       const p = probes.tests.get(id);
       if (!p) continue;
       ran++;
-      const r = await runProbe(p, { serviceMutant, serviceExempt, steps: steps ?? undefined });
-      if (r !== null) return { killedBy: { probe: id, reason: r }, ran, ms: now() - t0 };
+      const ctx = { serviceMutant, serviceExempt, steps: steps ?? undefined };
+      const { result, hitLimit } = await runMutantProbe(p, ctx);
+      if (result !== null) {
+        return { killedBy: { probe: id, reason: result }, ran, ms: now() - t0, hitLimit };
+      }
     }
   } else {
     for (const id of ids) {
       const p = probes.campaign.get(id);
       if (!p) continue;
       ran++;
-      const r = await runProbe(p, { serviceMutant, serviceExempt });
-      if (r !== null) return { killedBy: { probe: id, reason: r }, ran, ms: now() - t0 };
+      const { result, hitLimit } = await runMutantProbe(p, { serviceMutant, serviceExempt });
+      if (result !== null) {
+        return { killedBy: { probe: id, reason: result }, ran, ms: now() - t0, hitLimit };
+      }
     }
   }
   return { killedBy: null, ran, ms: now() - t0 };
