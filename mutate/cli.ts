@@ -26,7 +26,7 @@ import {
   type Mutant,
   withoutCoverage,
 } from "./instrument.ts";
-import { type JudgeName, JUDGES } from "./judges.ts";
+import { HIT_LIMIT, type JudgeName, JUDGES } from "./judges.ts";
 import {
   count,
   type Counts,
