@@ -29,6 +29,7 @@ export type {
 } from "./kernel/events.ts";
 export {
   Kernel,
+  KernelObjects,
   type KernelOptions,
   type KernelYield,
   type Syscall,
@@ -36,6 +37,15 @@ export {
   type Wait,
 } from "./kernel/kernel.ts";
 export { type Draw, Sys, type ThreadBody } from "./sim/sys.ts";
+export type {
+  CallArgs,
+  CallImpl,
+  CallOut,
+  Camel,
+  KernelCalls,
+  MethodName,
+  ThreadCalls,
+} from "./kernel/syscalls.ts";
 export {
   type Choice,
   DecisionSource,
@@ -63,6 +73,7 @@ export {
 export {
   EVENT_KINDS,
   LEVEL2_EVENT_KINDS,
+  MEMORY_BUDGET_BYTES,
   type Op,
   type OpInput,
   type OpRange,
@@ -71,6 +82,8 @@ export {
   SCENARIO_FORMAT,
   ScenarioError,
   type ScenarioInput,
+  type ScenarioMemory,
+  scenarioMemory,
   SERVICE_KINDS,
   type ServiceSpec,
 } from "./sim/scenario.ts";
@@ -84,20 +97,29 @@ export {
 } from "./sim/run.ts";
 export { DEFAULT_SCENARIO } from "./sim/default_scenario.ts";
 export {
+  acknowledgeDirty,
   backingPage,
   backingRange,
   batchingService,
+  type CompletePacket,
   detacherService,
+  type DirtyPacket,
   DurableStore,
   eagerService,
   flakyService,
+  isComplete,
+  isDirty,
+  isRead,
   makeWritebackService,
   type PagerService,
+  type ReadPacket,
   REFERENCE_SERVICES,
+  serveReads,
   type ServiceContext,
   type ServiceVmo,
   supplyFromBacking,
   supplyWithinSize,
+  vmoForKey,
   withinSize,
   WRITEBACK_KEY,
   type WritebackOptions,
@@ -107,6 +129,7 @@ export { LEVEL2_INVARIANTS, level2Invariants } from "./properties/level2/mod.ts"
 export { KERNEL_INVARIANTS, kernelInvariants } from "./properties/kernel_invariants.ts";
 export { serviceObligations } from "./properties/service_obligations.ts";
 export {
+  answersDirty,
   decisionsArbitrary,
   type DecisionsArbitraryOptions,
   type EventKind,

@@ -9,6 +9,7 @@
  */
 
 import { bareLoop, STEPS, THREADS, workloadLoop, worldLoop } from "./_loops.ts";
+import { numberArg, runCommand, scriptArgs } from "../cli/args.ts";
 
 /** Issue target: the scheduler costs at most this many bare-loop steps per step. */
 export const MAX_SCHEDULER_OVERHEAD = 5;
@@ -32,8 +33,17 @@ function fmt(n: number): string {
   return Math.round(n).toLocaleString("en-US");
 }
 
-if (import.meta.main) {
-  const seconds = Number(Deno.args[0] ?? 2);
+const USAGE = `usage: deno run --allow-read bench/report.ts [SECONDS_PER_LOOP]
+
+Prints steps/s of the benchmark loops and their ratios (default 2 s per loop).
+
+options:
+  --help    print this help and exit (nothing is run)`;
+
+function main(): number {
+  const args = scriptArgs(Deno.args, USAGE, 1);
+  if (args === null) return 0;
+  const seconds = numberArg(args, 0, "SECONDS_PER_LOOP", 2);
   const bare = stepsPerSecond(() => bareLoop(STEPS, "rng"), seconds);
   const bareRr = stepsPerSecond(() => bareLoop(STEPS, "round-robin"), seconds);
   const world = stepsPerSecond(() => worldLoop(STEPS, "raw"), seconds);
@@ -60,4 +70,7 @@ if (import.meta.main) {
       `${fmt(workload)} steps/s (target >= ${fmt(MIN_WORKLOAD_STEPS_PER_SECOND)}: ` +
       `${workload >= MIN_WORKLOAD_STEPS_PER_SECOND ? "met" : "MISSED"})`,
   );
+  return 0;
 }
+
+if (import.meta.main) await runCommand(USAGE, main);

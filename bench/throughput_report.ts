@@ -13,6 +13,7 @@ import { campaignRunsPerSecond } from "./_campaign.ts";
 import { runScenario } from "../sim/run.ts";
 import { parseScenario, type Scenario } from "../sim/scenario.ts";
 import { kernelInvariants } from "../properties/kernel_invariants.ts";
+import { numberArg, runCommand, scriptArgs } from "../cli/args.ts";
 
 /** One row of the throughput table. */
 export interface ThroughputRow {
@@ -95,12 +96,24 @@ export async function throughputRows(
   return rows;
 }
 
-if (import.meta.main) {
-  for (const r of await throughputRows(Number(Deno.args[0] ?? 2), 4000)) {
+const USAGE = `usage: deno run -A bench/throughput_report.ts [SECONDS_PER_ROW]
+
+Prints steps/s and executions/s per scenario size and campaign runs/s (default 2 s per row).
+
+options:
+  --help    print this help and exit (nothing is run)`;
+
+async function main(): Promise<number> {
+  const args = scriptArgs(Deno.args, USAGE, 1);
+  if (args === null) return 0;
+  for (const r of await throughputRows(numberArg(args, 0, "SECONDS_PER_ROW", 2), 4000)) {
     console.log(
       `${r.name.padEnd(52)} ${
         Number.isNaN(r.stepsPerSecond) ? "-" : r.stepsPerSecond.toFixed(0)
       } steps/s  ${r.executionsPerSecond?.toFixed(0) ?? "-"} executions/s`,
     );
   }
+  return 0;
 }
+
+if (import.meta.main) await runCommand(USAGE, main);

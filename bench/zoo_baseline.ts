@@ -12,7 +12,7 @@
  * @module
  */
 
-import fc from "fast-check";
+import fc from "npm:fast-check@4.11.0";
 import {
   type Status,
   ZX_ERR_BAD_STATE,

@@ -27,12 +27,23 @@ import { zooCase } from "../zoo/expose.ts";
 import { baselineDetection } from "./zoo_baseline.ts";
 import { throughputRows } from "./throughput_report.ts";
 import { zooChart } from "./zoo_chart.ts";
+import { type FlagSpec, parseFlags, runCommand, usage } from "../cli/args.ts";
 
-const FULL = Deno.args.includes("--full");
+const FLAGS: Record<string, FlagSpec> = {
+  full: { type: "boolean", help: "the full budget (20000 executions or 10 s per sample; hours)" },
+  help: { type: "boolean", help: "print this help and exit (nothing is run or written)" },
+};
+const USAGE = usage("deno task bench:zoo", "[--full]", FLAGS) + `
+
+For every zoo bug and strategy: executions and time to first detection over 10 campaign
+seeds, the 2-worker campaign, throughput. Rewrites docs/benchmarks.md and docs/benchmarks.svg.`;
+
+/** Set from the command line before anything runs. */
+let FULL = false;
 /** Campaign seeds per (bug, strategy). */
 const SEEDS = 10;
 /** Budget per (bug, strategy, seed). */
-const BUDGET = FULL ? { runs: 20_000, ms: 10_000 } : { runs: 2000, ms: 800 };
+let BUDGET = { runs: 2000, ms: 800 };
 
 /** The strategies compared. */
 export const STRATEGIES = [
@@ -299,7 +310,14 @@ function markdown(rows: BugRow[], throughput: Awaited<ReturnType<typeof throughp
   return lines.join("\n") + "\n";
 }
 
-if (import.meta.main) {
+async function main(): Promise<number> {
+  const { values } = parseFlags(Deno.args, FLAGS);
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  FULL = values.full === true;
+  if (FULL) BUDGET = { runs: 20_000, ms: 10_000 };
   const rows: BugRow[] = [];
   for (const bug of ZOO) {
     const cells = {} as Record<StrategyId, Cell>;
@@ -326,4 +344,7 @@ if (import.meta.main) {
   await Deno.writeTextFile("docs/benchmarks.md", markdown(rows, throughput));
   await Deno.writeTextFile("docs/benchmarks.svg", zooChart(rows, STRATEGIES, BUDGET.runs));
   console.log("wrote docs/benchmarks.md and docs/benchmarks.svg");
+  return 0;
 }
+
+if (import.meta.main) await runCommand(USAGE, main);

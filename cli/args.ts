@@ -94,3 +94,50 @@ export async function runCommand(
     throw e;
   }
 }
+
+/** The `--help` flag every command takes. */
+export const HELP_FLAG: FlagSpec = {
+  type: "boolean",
+  help: "print this help and exit (nothing is run or written)",
+};
+
+/**
+ * The optional positive-number positional `index` of a script (`[SECONDS]`,
+ * `[RUNS]`...), or `fallback`; anything else is a {@linkcode UsageError}
+ * naming it.
+ */
+export function numberArg(
+  positionals: readonly string[],
+  index: number,
+  name: string,
+  fallback: number,
+): number {
+  const v = positionals[index];
+  if (v === undefined) return fallback;
+  const n = Number(v);
+  if (!/^\d+(\.\d+)?$/.test(v) || !(n > 0)) {
+    throw new UsageError(`${name} must be a positive number, got "${v}"`);
+  }
+  return n;
+}
+
+/**
+ * Parses a script's command line: `--help` and up to `maxPositionals`
+ * positionals. Returns null after printing `usageText` for `--help`; throws
+ * {@linkcode UsageError} for anything else.
+ */
+export function scriptArgs(
+  args: readonly string[],
+  usageText: string,
+  maxPositionals: number,
+): string[] | null {
+  const { values, positionals } = parseFlags(args, { help: HELP_FLAG }, true);
+  if (values.help) {
+    console.log(usageText);
+    return null;
+  }
+  if (positionals.length > maxPositionals) {
+    throw new UsageError(`unexpected argument "${positionals[maxPositionals]}"`);
+  }
+  return positionals;
+}

@@ -27,3 +27,22 @@ Deno.test("README worked example: seed 4 has the detach wake a blocked reader", 
     ]
   ) assert.ok(text.includes(line), line);
 });
+
+// The README's service is examples/my_service.ts (which the tests run), line for line.
+Deno.test("README: the service it teaches is examples/my_service.ts, imported from mod.ts", async () => {
+  const readme = await Deno.readTextFile(new URL("../README.md", import.meta.url));
+  const block = readme.split("```ts\n").map((b) => b.split("```")[0])
+    .find((b) => b.includes("export default function* myService"));
+  assert.ok(block, "the README shows the service");
+  assert.match(block, /^import \{[^}]*\} from "\.\/mod\.ts";$/m);
+  assert.doesNotMatch(readme, /from "\.\/(services|sim|kernel)\//, "no deep imports");
+  const example = await Deno.readTextFile(new URL("./my_service.ts", import.meta.url));
+  const code = (line: string) => line.replace(/\s*\/\/.*$/, "").trim();
+  const exampleLines = new Set(
+    example.replaceAll('"../mod.ts"', '"./mod.ts"').split("\n").map(code),
+  );
+  for (const line of block.split("\n").map(code)) {
+    if (line === "" || line.startsWith("sys.checkpoint")) continue;
+    assert.ok(exampleLines.has(line), `README line not in examples/my_service.ts: ${line}`);
+  }
+});

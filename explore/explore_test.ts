@@ -79,6 +79,29 @@ for (const name of ["detach_read", "close_pager_blocked", "suspend_blocked"]) {
   });
 }
 
+// Regression (issue 12): a page that becomes a zero slot (OP_ZERO, a grown VMO) crashed the
+// state hash with "reading 'length'", with every pruning on or off.
+Deno.test("explore: pages that become zero slots (OP_ZERO, growing a VMO) are explored with and without pruning", () => {
+  const scenario = load("zero_slots");
+  const off = { stateHash: false, reduction: false, privateSteps: false };
+  const r = [explore(scenario, { preemptions: 1 }), explore(scenario, { preemptions: 1, ...off })];
+  for (const x of r) {
+    assert.equal(
+      x.outcome,
+      "pass",
+      x.counterexample ? describeVerdict(x.counterexample.verdict) : "",
+    );
+    assert.ok(x.bounds.every((b) => b.complete));
+  }
+  // The state hash tells a zero slot from an absent page: the pruned search sees every state
+  // the unpruned one does at the same bound.
+  const noHash = { stateHash: false, privateSteps: false };
+  assert.equal(
+    explore(scenario, { preemptions: 1, privateSteps: false }).states,
+    explore(scenario, { preemptions: 1, ...noHash }).states,
+  );
+});
+
 const BUGS = [
   { name: "bug_supply", kernel: EarlyWakeSupplyKernel, verdict: "hang" },
   { name: "bug_detach", kernel: TwoPhaseDetachKernel, verdict: "kernel-assertion" },

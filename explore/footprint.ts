@@ -15,6 +15,7 @@
 import type { KernelEvent } from "../kernel/events.ts";
 import type { Kernel, KernelYield } from "../kernel/kernel.ts";
 import { Vmo } from "../kernel/objects.ts";
+import { callsWhere } from "../kernel/syscalls.ts";
 
 /** The tokens of one step. */
 export type Footprint = ReadonlySet<string>;
@@ -128,13 +129,7 @@ export class FootprintRecorder {
 }
 
 /** Calls that touch nothing but the VMOs their handle arguments name (and fresh objects). */
-const PRIVATE_CALLS = new Set([
-  "zx_vmo_create",
-  "zx_vmo_write",
-  "zx_vmo_read",
-  "zx_vmo_get_size",
-  "zx_handle_close",
-]);
+const PRIVATE_CALLS = callsWhere((s) => s.private === true);
 
 /**
  * True if the step a thread is about to take is private: a call from

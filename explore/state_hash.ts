@@ -16,7 +16,16 @@
 
 import type { KernelEvent, PagePacket } from "../kernel/events.ts";
 import type { KernelObject } from "../kernel/handles.ts";
-import { KThread, MARKER, type Page, Pager, SuspendToken, Vmar, Vmo } from "../kernel/objects.ts";
+import {
+  KThread,
+  MARKER,
+  type Page,
+  Pager,
+  SuspendToken,
+  Vmar,
+  Vmo,
+  ZeroSlot,
+} from "../kernel/objects.ts";
 import type { PageRequest, Waiter } from "../kernel/page_source.ts";
 import { Port } from "../kernel/port.ts";
 import type { Monitor, World } from "../sim/world.ts";
@@ -216,7 +225,9 @@ function vmo(h: Hasher, v: Vmo, ranks: Map<PageRequest, number>, n: Names): void
     if (s === undefined) continue;
     h.num(p);
     if (s === MARKER) h.word(1);
-    else h.str((s as Page).state).bytes((s as Page).data);
+    // A zero slot (OP_ZERO, a grown VMO) has no bytes: it reads as zeros.
+    else if (s instanceof ZeroSlot) h.word(2).word(s.awaitingClean ? 1 : 0);
+    else h.word(3).str((s as Page).state).bytes((s as Page).data);
   }
   h.word(0xffff);
   const source = v.source;

@@ -20,6 +20,7 @@ import type { Monitor, Verdict } from "../sim/world.ts";
 import type { PagerService } from "../services/service.ts";
 import type { Kernel, KernelOptions } from "../kernel/kernel.ts";
 import { checkCase, settleVerdict } from "../properties/check_case.ts";
+import { answersDirty } from "../properties/arbitraries.ts";
 import { type Case, shrinkCase } from "./shrink.ts";
 import { signatureOf } from "./signature.ts";
 
@@ -275,8 +276,8 @@ export function generateScenario(plan: RunPlan): Scenario {
       pager: `p${pager}`,
       pages: 1 + rng.int(6),
       key: 1 + i + (rng.int(4) === 0 ? 0x1_0000_0000 : 0),
-      // Only the writeback service answers DIRTY requests.
-      trapDirty: sw.trapDirty && pagers[pager].service.kind === "writeback" && rng.int(2) === 0,
+      // Only services that answer DIRTY requests get trap-dirty VMOs (the same rule as the arbitraries).
+      trapDirty: sw.trapDirty && answersDirty(pagers[pager].service.kind) && rng.int(2) === 0,
       resizable: sw.resize && rng.int(2) === 0,
     };
   });

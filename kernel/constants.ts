@@ -171,6 +171,8 @@ export const ZX_DEFAULT_PAGER_RIGHTS: number = ZX_RIGHT_TRANSFER | ZX_RIGHT_INSP
 export const ZX_DEFAULT_THREAD_RIGHTS: number = ZX_RIGHTS_BASIC | ZX_RIGHTS_IO |
   ZX_RIGHTS_PROPERTY |
   ZX_RIGHT_SIGNAL | ZX_RIGHT_MANAGE_THREAD | ZX_RIGHT_DESTROY;
+/** `ZX_DEFAULT_EVENT_RIGHTS`: the basic rights plus SIGNAL (event_create.md). */
+export const ZX_DEFAULT_EVENT_RIGHTS: number = ZX_RIGHTS_BASIC | ZX_RIGHT_SIGNAL;
 /** `ZX_DEFAULT_SUSPEND_TOKEN_RIGHTS`: the rights a new handle of this type gets. */
 export const ZX_DEFAULT_SUSPEND_TOKEN_RIGHTS: number = ZX_RIGHT_TRANSFER | ZX_RIGHT_INSPECT;
 
@@ -179,6 +181,8 @@ export const ZX_DEFAULT_SUSPEND_TOKEN_RIGHTS: number = ZX_RIGHT_TRANSFER | ZX_RI
 export const ZX_OBJ_TYPE_THREAD = 2;
 /** Object type `ZX_OBJ_TYPE_VMO`. */
 export const ZX_OBJ_TYPE_VMO = 3;
+/** Object type `ZX_OBJ_TYPE_EVENT`. */
+export const ZX_OBJ_TYPE_EVENT = 5;
 /** Object type `ZX_OBJ_TYPE_PORT`. */
 export const ZX_OBJ_TYPE_PORT = 6;
 /** Object type `ZX_OBJ_TYPE_VMAR`. */
@@ -187,6 +191,12 @@ export const ZX_OBJ_TYPE_VMAR = 4;
 export const ZX_OBJ_TYPE_SUSPEND_TOKEN = 19;
 /** Object type `ZX_OBJ_TYPE_PAGER`. */
 export const ZX_OBJ_TYPE_PAGER = 28;
+
+// Signals (zircon/types.h).
+/** `ZX_USER_SIGNAL_ALL`: the eight user signals, `ZX_USER_SIGNAL_0` (1 << 24) to `_7`. */
+export const ZX_USER_SIGNAL_ALL: number = 0xff00_0000;
+/** `ZX_EVENT_SIGNALED`: the event's own signal, settable besides the user signals. */
+export const ZX_EVENT_SIGNALED: number = 1 << 3;
 
 // VMO creation options.
 /** VMO creation option `ZX_VMO_RESIZABLE`. */

@@ -58,7 +58,7 @@ Deno.test("handle counts follow add and remove", () => {
 Deno.test("rights are stored as an unsigned 32-bit mask", () => {
   const table = new HandleTable();
   const [, h] = table.add(object(1, ZX_OBJ_TYPE_VMO), ZX_RIGHT_SAME_RIGHTS | ZX_RIGHT_READ);
-  assert.equal(table.entry(h)!.rights, 2 ** 31 + ZX_RIGHT_READ);
+  assert.equal(table.entry(h)?.rights, 2 ** 31 + ZX_RIGHT_READ);
 });
 
 const PAGER_RIGHTS = ZX_RIGHT_ATTACH_VMO | ZX_RIGHT_MANAGE_VMO;

@@ -13,6 +13,7 @@ import {
   LIMITS,
   type Status,
   statusName,
+  ZX_DEFAULT_EVENT_RIGHTS,
   ZX_ERR_ACCESS_DENIED,
   ZX_ERR_BAD_HANDLE,
   ZX_ERR_BAD_STATE,
@@ -28,9 +29,11 @@ import {
   ZX_ERR_SHOULD_WAIT,
   ZX_ERR_TIMED_OUT,
   ZX_ERR_WRONG_TYPE,
+  ZX_EVENT_SIGNALED,
   ZX_INFO_VMO,
   ZX_INFO_VMO_PAGER_BACKED,
   ZX_INFO_VMO_RESIZABLE,
+  ZX_OBJ_TYPE_EVENT,
   ZX_OK,
   ZX_PAGER_OP_DIRTY,
   ZX_PAGER_OP_FAIL,
@@ -46,8 +49,10 @@ import {
   ZX_RIGHT_READ,
   ZX_RIGHT_RESIZE,
   ZX_RIGHT_SAME_RIGHTS,
+  ZX_RIGHT_SIGNAL,
   ZX_RIGHT_TRANSFER,
   ZX_RIGHT_WRITE,
+  ZX_USER_SIGNAL_ALL,
   ZX_VM_PERM_READ,
   ZX_VM_PERM_WRITE,
   ZX_VMO_DISCARDABLE,
@@ -59,6 +64,7 @@ import {
   ZX_VMO_TRAP_DIRTY,
 } from "./constants.ts";
 import type { UserPacket } from "./events.ts";
+import type { HandleEntry } from "./handles.ts";
 import { Kernel, type Syscall } from "./kernel.ts";
 import type { KThread } from "./objects.ts";
 
@@ -121,6 +127,11 @@ class Fx {
     this.vmar = this.k.rootVmarHandle;
   }
 
+  /** A new event's handle. */
+  event(): number {
+    return this.ok(this.k.zx_event_create(this.t, 0));
+  }
+
   /** Runs a setup call that must succeed and returns its handle or value. */
   ok(call: Syscall<[Status, number]>): number {
     const [st, value] = run(call);
@@ -135,7 +146,7 @@ class Fx {
 
   /** Replaces `handle` with one lacking `rights` (the only way to reduce a pager's rights). */
   without(handle: number, rights: number): number {
-    const have = this.k.handles.entry(handle)!.rights;
+    const have = this.#entry(handle).rights;
     return this.ok(this.k.zx_handle_replace(this.t, handle, (have & ~rights) >>> 0));
   }
 
@@ -156,9 +167,15 @@ class Fx {
     this.okStatus(this.k.zx_port_queue(this.t, this.port, packet));
   }
 
+  #entry(handle: number): HandleEntry {
+    const e = this.k.handles.entry(handle);
+    if (e === undefined) throw new Error(`handle ${handle} is not open`);
+    return e;
+  }
+
   /** Rights of an open handle. */
   rights(handle: number): number {
-    return this.k.handles.entry(handle)!.rights;
+    return this.#entry(handle).rights;
   }
 }
 
@@ -1238,7 +1255,7 @@ const TABLES: Record<string, readonly Row[]> = {
       want: ZX_OK,
       check: (f) => {
         assert.equal(f.k.ports[0].depth, 0);
-        assert.equal(f.k.pagerVmos[0].source!.detached, true);
+        assert.equal(f.k.pagerVmos[0].source?.detached, true);
       },
     },
     {
@@ -2031,6 +2048,70 @@ const TABLES: Record<string, readonly Row[]> = {
     },
     ...garbageRows("handle", ZX_ERR_BAD_HANDLE, (f, x) => f.k.zx_task_kill(f.t, x)),
   ],
+
+  zx_event_create: [
+    {
+      name: "an event with the basic rights and SIGNAL",
+      call: (f) => f.k.zx_event_create(f.t, 0),
+      want: ZX_OK,
+      check: (f, r) => {
+        const e = f.k.handles.entry((r as [Status, number])[1]);
+        assert.equal(e?.object.objType, ZX_OBJ_TYPE_EVENT);
+        assert.equal(e?.rights, ZX_DEFAULT_EVENT_RIGHTS);
+      },
+    },
+    { name: "options", call: (f) => f.k.zx_event_create(f.t, 1), want: ZX_ERR_INVALID_ARGS },
+    ...garbageRows("options", ZX_ERR_INVALID_ARGS, (f, x) => f.k.zx_event_create(f.t, x)),
+  ],
+
+  zx_object_signal: [
+    {
+      name: "set and clear user signals and SIGNALED on an event",
+      call: (f) => f.k.zx_object_signal(f.t, f.event(), 0, ZX_USER_SIGNAL_ALL | ZX_EVENT_SIGNALED),
+      want: ZX_OK,
+    },
+    {
+      name: "ZX_USER_SIGNAL_7 as a negative int32",
+      call: (f) => f.k.zx_object_signal(f.t, f.event(), 1 << 31, 1 << 31),
+      want: ZX_OK,
+    },
+    {
+      name: "invalid handle",
+      call: (f) => f.k.zx_object_signal(f.t, BAD, 0, 0),
+      want: ZX_ERR_BAD_HANDLE,
+    },
+    {
+      name: "no SIGNAL right",
+      call: (f) => f.k.zx_object_signal(f.t, f.without(f.event(), ZX_RIGHT_SIGNAL), 0, 0),
+      want: ZX_ERR_ACCESS_DENIED,
+    },
+    {
+      name: "no SIGNAL right and a bad mask: rights first",
+      call: (f) => f.k.zx_object_signal(f.t, f.without(f.event(), ZX_RIGHT_SIGNAL), 0, 1),
+      want: ZX_ERR_ACCESS_DENIED,
+    },
+    {
+      name: "a VMO (the model keeps signals on events only)",
+      call: (f) => f.k.zx_object_signal(f.t, f.vmo, 0, 1 << 24),
+      want: ZX_ERR_NOT_SUPPORTED,
+    },
+    {
+      name: "a kernel signal in set_mask",
+      call: (f) => f.k.zx_object_signal(f.t, f.event(), 0, 1 << 2),
+      want: ZX_ERR_INVALID_ARGS,
+    },
+    {
+      name: "a kernel signal in clear_mask",
+      call: (f) => f.k.zx_object_signal(f.t, f.event(), 1, 0),
+      want: ZX_ERR_INVALID_ARGS,
+    },
+    ...garbageRows("handle", ZX_ERR_BAD_HANDLE, (f, x) => f.k.zx_object_signal(f.t, x, 0, 0)),
+    ...garbageRows(
+      "set_mask",
+      ZX_ERR_INVALID_ARGS,
+      (f, x) => f.k.zx_object_signal(f.t, f.event(), 0, x),
+    ),
+  ],
 };
 
 for (const [syscall, rows] of Object.entries(TABLES)) {
@@ -2077,6 +2158,8 @@ Deno.test("every level-1 syscall has a table", () => {
     "zx_vmar_unmap",
     "zx_task_suspend",
     "zx_task_kill",
+    "zx_event_create",
+    "zx_object_signal",
   ];
   assert.deepEqual(Object.keys(TABLES).sort(), [...expected].sort());
   for (const name of expected) {

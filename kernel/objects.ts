@@ -6,11 +6,18 @@
  */
 
 import {
+  type Status,
+  ZX_ERR_ALREADY_EXISTS,
+  ZX_ERR_INVALID_ARGS,
+  ZX_ERR_NO_RESOURCES,
+  ZX_ERR_NOT_SUPPORTED,
+  ZX_OBJ_TYPE_EVENT,
   ZX_OBJ_TYPE_PAGER,
   ZX_OBJ_TYPE_SUSPEND_TOKEN,
   ZX_OBJ_TYPE_THREAD,
   ZX_OBJ_TYPE_VMAR,
   ZX_OBJ_TYPE_VMO,
+  ZX_OK,
 } from "./constants.ts";
 import type { KernelObject } from "./handles.ts";
 import type { PageSource, Waiter } from "./page_source.ts";
@@ -171,6 +178,15 @@ export class KThread implements KernelObject {
  */
 export type KernelThread = KThread;
 
+/** An event: an object whose signals threads set and clear (`zx_event_create`). */
+export class Event implements KernelObject {
+  readonly objType = ZX_OBJ_TYPE_EVENT;
+  handleCount = 0;
+  /** Active signals (`ZX_EVENT_SIGNALED` and the user signals). */
+  signals = 0;
+  constructor(readonly koid: number) {}
+}
+
 /** A suspend token: closing it resumes the thread. */
 export class SuspendToken implements KernelObject {
   readonly objType = ZX_OBJ_TYPE_SUSPEND_TOKEN;
@@ -201,5 +217,47 @@ export class Vmar implements KernelObject {
   /** The mapping containing `addr`, if any. */
   find(addr: number): Mapping | undefined {
     return this.mappings.find((m) => addr >= m.addr && addr < m.addr + m.len);
+  }
+
+  /**
+   * Places `mapping` (`len` bytes, page-rounded): at `base + vmarOffset` when
+   * `specific`, replacing the whole mappings it covers when `overwrite`; else
+   * after the last mapping and a guard page of `guard` bytes. The VMAR spans
+   * 2^47 bytes (user space, zx_vmar_map.md). Returns the status, the address
+   * and the mappings it replaced (the caller drops their VMO references).
+   */
+  place(
+    mapping: Omit<Mapping, "addr">,
+    vmarOffset: number,
+    specific: boolean,
+    overwrite: boolean,
+    guard: number,
+  ): [Status, number, Mapping[]] {
+    const length = mapping.len;
+    const at = specific ? this.base + vmarOffset : this.nextAddr;
+    if (at + length > this.base + 2 ** 47) {
+      return [specific ? ZX_ERR_INVALID_ARGS : ZX_ERR_NO_RESOURCES, 0, []];
+    }
+    let hit: Mapping[] = [];
+    if (specific) {
+      hit = this.mappings.filter((m) => m.addr < at + length && at < m.addr + m.len);
+      if (hit.length > 0 && !overwrite) return [ZX_ERR_ALREADY_EXISTS, 0, []];
+      // The model replaces whole mappings only (as it unmaps whole mappings only).
+      if (hit.some((m) => m.addr < at || m.addr + m.len > at + length)) {
+        return [ZX_ERR_NOT_SUPPORTED, 0, []];
+      }
+      for (const m of hit) this.mappings.splice(this.mappings.indexOf(m), 1);
+      this.nextAddr = Math.max(this.nextAddr, at + length + guard);
+    } else {
+      this.nextAddr += length + guard;
+    }
+    this.mappings.push({ ...mapping, addr: at });
+    return [ZX_OK, at, hit];
+  }
+
+  /** Removes the mapping of exactly `[addr, addr + len)`, if there is one, and returns it. */
+  remove(addr: number, len: number): Mapping | undefined {
+    const i = this.mappings.findIndex((m) => m.addr === addr && m.len === len);
+    return i < 0 ? undefined : this.mappings.splice(i, 1)[0];
   }
 }

@@ -68,7 +68,7 @@ Deno.test("coalescing: a request covering the start absorbs the new one, no pack
   assert.deepEqual(p.take(), []);
   assert.equal(b.request, a.request);
   assert.deepEqual([b.start, b.end], [3, 5], "the overlap waiter is trimmed at R's end");
-  assert.deepEqual(a.request!.overlap, [b]);
+  assert.deepEqual(a.request?.overlap, [b]);
   assert.equal(b.waiting, true);
 });
 
@@ -109,7 +109,7 @@ Deno.test("coalescing: a request starting at R.end does not coalesce with R", ()
   const b = waiter();
   src.populate(b, "READ", 2, 3);
   assert.deepEqual(p.take(), ["send #2 [2,3)"]);
-  assert.equal(b.request!.primary, b);
+  assert.equal(b.request?.primary, b);
 });
 
 Deno.test("coalescing: trimming picks the request with the smallest end above start", () => {

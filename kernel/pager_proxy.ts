@@ -80,7 +80,8 @@ export class PagerProxy implements RequestProvider, PacketOwner {
       return;
     }
     if (this.#active !== request) return; // already dequeued by the pager: nothing to withdraw
-    const packet = this.#packet!;
+    const packet = this.#packet;
+    assert(packet !== null, () => `request #${request.id} is in the slot without its packet`);
     if (this.port.withdraw(packet)) {
       this.sink.emit({
         k: "packet-withdrawn",

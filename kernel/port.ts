@@ -6,9 +6,19 @@
  * @module
  */
 
-import { LIMITS, ZX_DEFAULT_PORT_RIGHTS, ZX_OBJ_TYPE_PORT } from "./constants.ts";
-import type { Packet, PagePacket } from "./events.ts";
+import {
+  LIMITS,
+  type Status,
+  ZX_DEFAULT_PORT_RIGHTS,
+  ZX_ERR_INTERNAL_INTR_KILLED,
+  ZX_ERR_TIMED_OUT,
+  ZX_OBJ_TYPE_PORT,
+  ZX_PKT_TYPE_PAGE_REQUEST,
+} from "./constants.ts";
+import type { EventSink, Packet, PagePacket } from "./events.ts";
 import type { KernelObject } from "./handles.ts";
+import type { KernelThread } from "./objects.ts";
+import type { Syscall, Wait } from "./yields.ts";
 
 /** The owner of a kernel packet: told when its packet leaves the port alive. */
 export interface PacketOwner {
@@ -46,6 +56,47 @@ export class Port implements KernelObject {
   /** Queued packets, oldest first (for invariants and traces). */
   packets(): Packet[] {
     return this.#queue.slice(this.#head).map((q) => q.packet);
+  }
+
+  /**
+   * `zx_port_wait` past its checks: dequeues the oldest packet, or parks `t`
+   * until one arrives (TIMED_OUT once `deadline` passes; INTR_KILLED when `t`
+   * is killed meanwhile). A page-request packet's dequeue names its VMO by
+   * the packet's owner, not its key (keys need not be unique, spec 1.4):
+   * `vmoOf` says which VMO that koid is, if any.
+   */
+  *wait(
+    t: KernelThread,
+    deadline: number,
+    clock: { readonly now: number; readonly sink: EventSink },
+    vmoOf: (koid: number | undefined) => number | undefined,
+  ): Syscall<Packet | Status> {
+    const wait: Wait = {
+      deadline,
+      ready: (now) => this.depth > 0 || now >= deadline,
+      describe: () => `port ${this.koid}${this.dead ? " (no handles left)" : ""}`,
+    };
+    for (;;) {
+      const owner = this.headOwner();
+      const packet = this.dequeue();
+      if (packet !== undefined) {
+        if (packet.type === ZX_PKT_TYPE_PAGE_REQUEST) {
+          clock.sink.emit({
+            k: "packet-dequeued",
+            port: this.koid,
+            vmo: vmoOf(owner?.vmoKoid) ?? -1,
+            packet: packet as PagePacket,
+            id: 0,
+            tid: t.tid,
+          });
+        }
+        return packet;
+      }
+      if (clock.now >= deadline) return ZX_ERR_TIMED_OUT;
+      clock.sink.emit({ k: "block", tid: t.tid, on: wait.describe() });
+      yield { kind: "block", wait };
+      if (!t.alive) return ZX_ERR_INTERNAL_INTR_KILLED;
+    }
   }
 
   /** Queues a packet; false when the port is dead (the caller's packet is then lost) or full. */

@@ -7,7 +7,7 @@
  * @module
  */
 
-import fc, { type Arbitrary } from "fast-check";
+import fc, { type Arbitrary } from "npm:fast-check@4.11.0";
 import {
   EVENT_KINDS,
   LEVEL2_EVENT_KINDS,
@@ -42,19 +42,24 @@ export type OpKind =
   | "cloneRead"
   | "cloneWrite";
 
-/** Options of {@linkcode scenarioArbitrary}; every bound is inclusive. */
+/**
+ * Options of {@linkcode scenarioArbitrary}; every bound is inclusive. The
+ * defaults draw from (at least) every scenario a `deno task fuzz` campaign
+ * generates, so a property and a campaign judge a service on the same
+ * universe (`properties/arbitraries_test.ts` checks it).
+ */
 export interface ScenarioArbitraryOptions {
   /** Pagers (each with its own port and service). Default 2. */
   readonly maxPagers?: number;
   /** VMOs in all. Default 3. */
   readonly maxVmos?: number;
-  /** Pages per VMO. Default 4. */
+  /** Pages per VMO. Default 6. */
   readonly maxPages?: number;
   /** Faulting threads. Default 3. */
   readonly maxThreads?: number;
-  /** Operations per faulting thread. Default 3. */
+  /** Operations per faulting thread. Default 6. */
   readonly maxOps?: number;
-  /** Environment events. Default 2. */
+  /** Environment events. Default 9. */
   readonly maxEvents?: number;
   /** Page sizes to draw from. Default 64, 128, 256, 512. */
   readonly pageSizes?: readonly number[];
@@ -71,11 +76,30 @@ export interface ScenarioArbitraryOptions {
   /** Service threads per pager. Default 2. */
   readonly maxServiceThreads?: number;
   /**
-   * Let VMOs be created with `ZX_VMO_TRAP_DIRTY` (only those of writeback
-   * pagers: no other service answers DIRTY requests) and `ZX_VMO_RESIZABLE`.
-   * Default true.
+   * Let VMOs be created with `ZX_VMO_TRAP_DIRTY` (those of pagers whose
+   * service answers DIRTY requests: writeback and every custom service, see
+   * {@linkcode answersDirty}) and `ZX_VMO_RESIZABLE`. Default true.
    */
   readonly vmoFlags?: boolean;
+  /** Let the kernel's overtime timeout of pager waits be on. Default true. */
+  readonly overtime?: boolean;
+}
+
+/**
+ * Whether a pager served by `kind` may get `ZX_VMO_TRAP_DIRTY` VMOs: the
+ * writeback reference service answers DIRTY requests, the other reference
+ * services were written for the original protocol, and a custom service (a
+ * user's) is held to the whole protocol, as a campaign's `--service` holds it.
+ *
+ * @example
+ * ```ts
+ * import { strict as assert } from "node:assert";
+ * import { answersDirty } from "./arbitraries.ts";
+ * assert.ok(answersDirty("writeback") && answersDirty("custom") && !answersDirty("eager"));
+ * ```
+ */
+export function answersDirty(kind: string): boolean {
+  return kind === "writeback" || kind === "custom";
 }
 
 const OP_KINDS: readonly OpKind[] = [
@@ -99,12 +123,13 @@ const LIMITS = { maxSteps: 20_000, liveness: { afterSteps: 400, bound: 4_000 } }
 /**
  * Valid scenarios. Cross-references are drawn as indices and taken modulo
  * the number of things they point at, so every draw (and every shrink) is
- * valid. Environment events never run before step 2, after every handle of
- * the setup exists.
+ * valid. The defaults cover what a campaign draws: trap-dirty VMOs for every
+ * service that must answer DIRTY ({@linkcode answersDirty}), the overtime
+ * timeout, keys past 32 bits, events from step 0 to 150.
  *
  * @example
  * ```ts
- * import fc from "fast-check";
+ * import fc from "npm:fast-check@4.11.0";
  * import { scenarioArbitrary } from "./arbitraries.ts";
  * const [s] = fc.sample(scenarioArbitrary({ maxPagers: 1 }), { numRuns: 1, seed: 1 });
  * console.assert(s.pagers.length === 1 && s.pageSize <= 512);
@@ -119,6 +144,7 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): FcArb
   const ops = options.ops ?? OP_KINDS;
   const events = options.events ?? ALL_EVENT_KINDS;
   const vmoFlags = options.vmoFlags ?? true;
+  const overtime = options.overtime ?? true;
   const nat = (max: number) => fc.nat({ max });
   const service = fc.record({
     which: fc.constantFrom(...serviceNames),
@@ -139,11 +165,16 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): FcArb
   });
   const raw = fc.record({
     pageSize: fc.constantFrom(...(options.pageSizes ?? [64, 128, 256, 512])),
+    overtimeTicks: overtime
+      ? fc.oneof(fc.constant(0), fc.integer({ min: 100, max: 600 }))
+      : fc.constant(0),
     pagers: fc.array(service, { minLength: 1, maxLength: options.maxPagers ?? 2 }),
     vmos: fc.array(
       fc.record({
         pager: nat(15),
-        pages: fc.integer({ min: 1, max: options.maxPages ?? 4 }),
+        pages: fc.integer({ min: 1, max: options.maxPages ?? 6 }),
+        // Keys past 32 bits too: a service must not truncate them.
+        highKey: fc.boolean(),
         trapDirty: vmoFlags ? fc.boolean() : fc.constant(false),
         resizable: vmoFlags ? fc.boolean() : fc.constant(false),
       }),
@@ -151,7 +182,7 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): FcArb
     ),
     threads: fc.array(
       fc.record({
-        ops: fc.array(op, { minLength: 1, maxLength: options.maxOps ?? 3 }),
+        ops: fc.array(op, { minLength: 1, maxLength: options.maxOps ?? 6 }),
         failInsteadOfBlock: options.failInsteadOfBlock === false
           ? fc.constant(false)
           : fc.boolean(),
@@ -162,13 +193,16 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): FcArb
       fc.record({
         do: fc.constantFrom(...(events.length > 0 ? events : ALL_EVENT_KINDS)),
         target: nat(15),
-        notBefore: nat(40),
+        notBefore: nat(150),
       }),
-      { maxLength: events.length === 0 ? 0 : options.maxEvents ?? 2 },
+      { maxLength: events.length === 0 ? 0 : options.maxEvents ?? 9 },
     ),
   });
   return raw.map((r) => {
-    const writeback = (i: number) => r.pagers[i % r.pagers.length].which === "writeback";
+    const dirtyOk = (i: number) => {
+      const which = r.pagers[i % r.pagers.length].which;
+      return answersDirty(which.startsWith("custom:") ? "custom" : which);
+    };
     const resized = new Set<number>();
     for (const t of r.threads) {
       for (const o of t.ops) if (o.op === "resize") resized.add(o.vmo % r.vmos.length);
@@ -177,12 +211,14 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): FcArb
       name: `v${i}`,
       pager: `p${v.pager % r.pagers.length}`,
       pages: v.pages,
-      // Only the writeback service answers DIRTY requests; a resized VMO must be resizable.
-      trapDirty: v.trapDirty && writeback(v.pager),
+      key: 1 + i + (v.highKey ? 0x1_0000_0000 : 0),
+      // A resized VMO must be resizable.
+      trapDirty: v.trapDirty && dirtyOk(v.pager),
       resizable: v.resizable || resized.has(i),
     }));
     const input: ScenarioInput = {
       pageSize: r.pageSize,
+      overtimeTicks: r.overtimeTicks,
       ...LIMITS,
       pagers: r.pagers.map((p, i) => {
         const isCustom = p.which.startsWith("custom:");
@@ -209,7 +245,8 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): FcArb
           const v = vmos[o.vmo % vmos.length];
           if (o.op === "info") return { op: "info" as const, vmo: v.name };
           if (o.op === "resize") {
-            return { op: "resize" as const, vmo: v.name, newPages: o.pages % (2 * v.pages + 1) };
+            const newPages = o.pages % (Math.max(8, 2 * v.pages + 1));
+            return { op: "resize" as const, vmo: v.name, newPages };
           }
           const page = o.page % v.pages;
           const pages = 1 + o.pages % (v.pages - page);
@@ -229,7 +266,7 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): FcArb
           : e.do === "closePager" || e.do === "closePort" || e.do === "writeback"
           ? `p${e.target % r.pagers.length}`
           : `v${e.target % vmos.length}`;
-        return { do: e.do, target, notBefore: 1 + e.notBefore };
+        return { do: e.do, target, notBefore: e.notBefore };
       }),
     };
     return parseScenario(input, "scenarioArbitrary");
@@ -250,7 +287,7 @@ export interface DecisionsArbitraryOptions {
  *
  * @example
  * ```ts
- * import fc from "fast-check";
+ * import fc from "npm:fast-check@4.11.0";
  * import { decisionsArbitrary } from "./arbitraries.ts";
  * const [d] = fc.sample(decisionsArbitrary({ maxLength: 4 }), { numRuns: 1, seed: 1 });
  * console.assert(d.length <= 4);

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { z } from "zod";
+import { z } from "npm:zod@4.6.7";
 import { formatIssues, type Scenario, ScenarioSchema } from "../sim/scenario.ts";
 import type { Monitor } from "../sim/world.ts";
 import type { PagerService } from "../services/service.ts";

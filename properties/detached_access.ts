@@ -20,8 +20,9 @@ import {
 } from "../kernel/constants.ts";
 import type { KernelEvent } from "../kernel/events.ts";
 import { type Call, StepMonitor } from "./_step_monitor.ts";
+import { callsWhere } from "../kernel/syscalls.ts";
 
-const ACCESSES = new Set(["zx_vmo_read", "zx_vmo_write", "zx_vmo_op_range"]);
+const ACCESSES = callsWhere((s) => s.access === true);
 
 /**
  * Statuses only the pager path produces. After detach that path can only say

@@ -6,7 +6,7 @@
  * @module
  */
 
-import fc, { type IPropertyWithHooks } from "fast-check";
+import fc, { type IPropertyWithHooks } from "npm:fast-check@4.11.0";
 import type { Monitor } from "../sim/world.ts";
 import type { PagerService } from "../services/service.ts";
 import {
@@ -57,7 +57,7 @@ export class PagerPropertyFailure extends Error {
  *
  * @example
  * ```ts
- * import fc from "fast-check";
+ * import fc from "npm:fast-check@4.11.0";
  * import { pagerProperty } from "./pager_property.ts";
  * import { kernelInvariants } from "./kernel_invariants.ts";
  * fc.assert(pagerProperty(kernelInvariants, { scenario: { maxThreads: 1 } }), { numRuns: 5 });

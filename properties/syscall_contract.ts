@@ -21,26 +21,24 @@ import {
   ZX_ERR_WRONG_TYPE,
   ZX_INFO_VMO,
   ZX_INFO_VMO_PAGER_BACKED,
-  ZX_OBJ_TYPE_PAGER,
-  ZX_OBJ_TYPE_VMO,
   ZX_OK,
   ZX_PAGER_OP_FAIL,
-  ZX_RIGHT_ATTACH_VMO,
-  ZX_RIGHT_MANAGE_VMO,
-  ZX_RIGHT_WRITE,
 } from "../kernel/constants.ts";
 import { type EventSink, type KernelEvent, NULL_SINK } from "../kernel/events.ts";
 import type { Kernel } from "../kernel/kernel.ts";
 import type { KThread } from "../kernel/objects.ts";
 import type { World } from "../sim/world.ts";
 import { type Call, failCodesKey, StepMonitor } from "./_step_monitor.ts";
+import { callsWhere, spec, SYSCALL_NAMES, type SyscallName } from "../kernel/syscalls.ts";
 
-const ACCESSES = new Set(["zx_vmo_read", "zx_vmo_write", "zx_vmo_op_range"]);
-const PAGER_VMO_CALLS = new Set([
-  "zx_pager_supply_pages",
-  "zx_pager_op_range",
-  "zx_pager_detach_vmo",
-]);
+const ACCESSES = callsWhere((s) => s.access === true);
+/** Pager calls on one of the pager's VMOs, and the argument that names it (the table's `ownedBy`). */
+const PAGER_VMO_ARG: ReadonlyMap<string, number> = new Map(
+  SYSCALL_NAMES.flatMap((name) => {
+    const i = spec(name).params.findIndex((p) => p.handle?.ownedBy !== undefined);
+    return i < 0 ? [] : [[name, i] as const];
+  }),
+);
 /** Fail codes that only OP_FAIL produces (BAD_STATE also comes from detach). */
 const FAIL_ONLY = new Set(PAGER_FAIL_CODES.filter((c) => c !== ZX_ERR_BAD_STATE));
 
@@ -84,36 +82,24 @@ export class SyscallContract extends StepMonitor {
     return (e.rights & rights) >>> 0 === rights >>> 0 ? ZX_OK : ZX_ERR_ACCESS_DENIED;
   }
 
-  /** The first failing check of a pager syscall's argument validation, or ZX_OK. */
+  /**
+   * The first failing check of a pager call on one of its pager's VMOs, or
+   * ZX_OK: the table's page alignments, then its handle lookups up to that
+   * VMO (the pager-koid match that follows is K22's to check).
+   */
   #expected(call: Call, ps: number): Status {
-    const aligned = (x: unknown) => typeof x === "number" && x >= 0 && x % ps === 0;
+    const last = PAGER_VMO_ARG.get(call.name);
+    if (last === undefined) return ZX_OK;
     const a = call.args;
-    // The pager-koid match that follows the handles is K22's to check.
-    const checks: (() => Status)[] = [];
-    switch (call.name) {
-      case "zx_pager_supply_pages":
-        checks.push(
-          () => aligned(a[2]) && aligned(a[3]) && aligned(a[5]) ? ZX_OK : ZX_ERR_INVALID_ARGS,
-          () => this.#lookup(a[0], ZX_OBJ_TYPE_PAGER, ZX_RIGHT_MANAGE_VMO),
-          () => this.#lookup(a[1], ZX_OBJ_TYPE_VMO, ZX_RIGHT_WRITE),
-        );
-        break;
-      case "zx_pager_op_range":
-        checks.push(
-          () => aligned(a[3]) && aligned(a[4]) ? ZX_OK : ZX_ERR_INVALID_ARGS,
-          () => this.#lookup(a[0], ZX_OBJ_TYPE_PAGER, ZX_RIGHT_MANAGE_VMO),
-          () => this.#lookup(a[2], ZX_OBJ_TYPE_VMO, ZX_RIGHT_WRITE),
-        );
-        break;
-      case "zx_pager_detach_vmo":
-        checks.push(
-          () => this.#lookup(a[0], ZX_OBJ_TYPE_PAGER, ZX_RIGHT_ATTACH_VMO | ZX_RIGHT_MANAGE_VMO),
-          () => this.#lookup(a[1], ZX_OBJ_TYPE_VMO, ZX_RIGHT_WRITE),
-        );
-        break;
+    const row = spec(call.name as SyscallName);
+    const aligned = (x: unknown) => typeof x === "number" && x >= 0 && x % ps === 0;
+    if (row.params.some((p, i) => p.alignedFirst === true && !aligned(a[i]))) {
+      return ZX_ERR_INVALID_ARGS;
     }
-    for (const check of checks) {
-      const st = check();
+    for (const [i, p] of row.params.entries()) {
+      if (i > last) break;
+      if (p.handle === undefined) continue;
+      const st = this.#lookup(a[i], p.handle.type, p.handle.rights);
       if (st !== ZX_OK) return st;
     }
     return ZX_OK;
@@ -152,8 +138,9 @@ export class SyscallContract extends StepMonitor {
         }; argument order says ${statusName(expected)}`,
       );
     }
-    if (e.status === ZX_OK && PAGER_VMO_CALLS.has(e.name)) {
-      const vmo = this.vmoOf(e.name === "zx_pager_op_range" ? a[2] : a[1]);
+    const vmoArg = PAGER_VMO_ARG.get(e.name);
+    if (e.status === ZX_OK && vmoArg !== undefined) {
+      const vmo = this.vmoOf(a[vmoArg]);
       const pager = this.entry(a[0])?.object;
       if (vmo === undefined || vmo.source === null || vmo.pagerKoid !== pager?.koid) {
         this.fail("K22", `t${e.tid} ${e.name} succeeded on a VMO that is not this pager's`);

@@ -18,6 +18,7 @@ import {
 import type { KernelEvent } from "../kernel/events.ts";
 import type { World } from "../sim/world.ts";
 import { type Call, StepMonitor } from "./_step_monitor.ts";
+import { callsWhere } from "../kernel/syscalls.ts";
 
 const WHY = new Set([
   "complete",
@@ -29,15 +30,8 @@ const WHY = new Set([
 ]);
 
 /** Syscalls that may wake a parked thread (besides the thread's own timeout). */
-const WAKERS = new Set([
-  "zx_pager_supply_pages",
-  "zx_pager_op_range",
-  "zx_pager_detach_vmo",
-  "zx_task_suspend",
-  "zx_task_kill",
-  // Spec 2.8.3: a shrink spuriously resolves the requests of the cut range.
-  "zx_vmo_set_size",
-]);
+// Spec 2.8.3: a shrink (zx_vmo_set_size) spuriously resolves the requests of the cut range.
+const WAKERS = callsWhere((s) => s.wakes === true);
 
 /** Checks that every wake has a cause the spec allows. */
 export class WakeDiscipline extends StepMonitor {

@@ -4,8 +4,9 @@
  *
  * A service is a generator function `(sys, ctx) => ThreadBody`. It waits on
  * `ctx.port`, answers READ packets with `zx_pager_supply_pages` (or
- * `zx_pager_op_range(ZX_PAGER_OP_FAIL)`), and treats COMPLETE as the end of a
- * VMO. Write your own the same way and register it under a name (see README);
+ * `zx_pager_op_range(ZX_PAGER_OP_FAIL)`), DIRTY packets (trap-dirty VMOs)
+ * with `zx_pager_op_range(ZX_PAGER_OP_DIRTY)`, and treats COMPLETE as the end
+ * of a VMO. Write your own the same way and register it under a name (see README);
  * if it keeps nothing from one packet to the next, call `sys.checkpoint` at
  * the top of its loop so exhaustive exploration can forget earlier packets.
  *
@@ -16,7 +17,9 @@ import {
   type Status,
   ZX_ERR_OUT_OF_RANGE,
   ZX_OK,
+  ZX_PAGER_OP_DIRTY,
   ZX_PAGER_VMO_COMPLETE,
+  ZX_PAGER_VMO_DIRTY,
   ZX_PAGER_VMO_READ,
   ZX_PKT_TYPE_PAGE_REQUEST,
   ZX_TIME_INFINITE,
@@ -38,7 +41,29 @@ export interface ServiceVmo {
   readonly size: number;
 }
 
-/** Everything a service needs. */
+/**
+ * Everything a service needs: its pager and port handles, the VMOs it serves
+ * (each with the key its packets carry), and its scenario parameters.
+ *
+ * @example
+ * ```ts
+ * import { strict as assert } from "node:assert";
+ * import {
+ *   parseScenario, runScenario, type ServiceContext, type Sys, type ThreadBody,
+ * } from "../mod.ts";
+ * const seen: string[] = [];
+ * function* lister(_sys: Sys, ctx: ServiceContext): ThreadBody {
+ *   for (const v of ctx.vmos) seen.push(`${v.name} key ${v.key}, ${v.size} bytes`);
+ * }
+ * runScenario(parseScenario({
+ *   pageSize: 64,
+ *   pagers: [{ name: "fs", service: { kind: "custom", name: "lister" } }],
+ *   vmos: [{ name: "file", pager: "fs", pages: 2, key: 9 }],
+ *   threads: [{ name: "t", ops: [{ op: "info", vmo: "file" }] }],
+ * }), { seed: 1, services: { lister } });
+ * assert.deepEqual(seen, ["file key 9, 128 bytes"]);
+ * ```
+ */
 export interface ServiceContext {
   /** Handle to the pager. */
   readonly pager: number;
@@ -61,51 +86,234 @@ export interface ServiceContext {
 /** A pager service. */
 export type PagerService = (sys: Sys, ctx: ServiceContext) => ThreadBody;
 
-/** The VMO a packet is for, by key. */
+/**
+ * The VMO a packet is for, by key; `undefined` for a key the service does not
+ * serve (a VMO it was not given, a user packet's own key).
+ *
+ * @example
+ * ```ts
+ * import { strict as assert } from "node:assert";
+ * import { type ServiceContext, vmoForKey } from "./service.ts";
+ * const ctx: ServiceContext = {
+ *   pager: 1, port: 2, vmos: [{ name: "file", key: 7, handle: 3, size: 128 }],
+ *   params: { batch: 1, readAhead: 0, failPercent: 0, detachAfter: 0, closePager: false },
+ * };
+ * assert.ok(vmoForKey(ctx, 7)?.name === "file");
+ * assert.ok(vmoForKey(ctx, 8) === undefined);
+ * ```
+ */
 export function vmoForKey(ctx: ServiceContext, key: number): ServiceVmo | undefined {
   return ctx.vmos.find((v) => v.key === key);
 }
 
-/** True for a READ page request. */
-export function isRead(p: Packet | null): p is PagePacket {
-  return p !== null && p.type === ZX_PKT_TYPE_PAGE_REQUEST &&
-    (p as PagePacket).command === ZX_PAGER_VMO_READ;
+/** A READ page request: supply `[offset, offset + length)` or fail it. */
+export interface ReadPacket extends PagePacket {
+  /** Always `ZX_PAGER_VMO_READ`. */
+  readonly command: typeof ZX_PAGER_VMO_READ;
 }
 
-/** True for a COMPLETE packet. */
-export function isComplete(p: Packet | null): p is PagePacket {
+/**
+ * A DIRTY page request (VMOs created with `ZX_VMO_TRAP_DIRTY`): acknowledge
+ * `[offset, offset + length)` with `zx_pager_op_range(ZX_PAGER_OP_DIRTY)` or
+ * fail it, or the writer stays blocked.
+ */
+export interface DirtyPacket extends PagePacket {
+  /** Always `ZX_PAGER_VMO_DIRTY`. */
+  readonly command: typeof ZX_PAGER_VMO_DIRTY;
+}
+
+/** A COMPLETE packet: the VMO is detached or gone; it is the last packet for its key. */
+export interface CompletePacket extends PagePacket {
+  /** Always `ZX_PAGER_VMO_COMPLETE`. */
+  readonly command: typeof ZX_PAGER_VMO_COMPLETE;
+}
+
+function isPageRequest(p: Packet | null, command: number): boolean {
   return p !== null && p.type === ZX_PKT_TYPE_PAGE_REQUEST &&
-    (p as PagePacket).command === ZX_PAGER_VMO_COMPLETE;
+    (p as PagePacket).command === command;
+}
+
+/**
+ * True for a READ page request. The guards narrow only the branch they
+ * accept: after `!isRead(p)` a packet may still be DIRTY, COMPLETE or a user
+ * packet.
+ *
+ * @example
+ * ```ts
+ * import { strict as assert } from "node:assert";
+ * import { ZX_PAGER_VMO_DIRTY, ZX_PKT_TYPE_PAGE_REQUEST } from "../kernel/constants.ts";
+ * import type { Packet } from "../kernel/events.ts";
+ * import { isComplete, isDirty, isRead } from "./service.ts";
+ * const packet: Packet = {
+ *   type: ZX_PKT_TYPE_PAGE_REQUEST, key: 1, status: 0,
+ *   command: ZX_PAGER_VMO_DIRTY, flags: 0, offset: 0, length: 4096,
+ * };
+ * let what = "user packet";
+ * if (isRead(packet)) what = `read ${packet.length}`;
+ * else if (isDirty(packet)) what = `dirty ${packet.length}`;
+ * else if (isComplete(packet)) what = "complete";
+ * assert.ok(what === "dirty 4096");
+ * ```
+ */
+export function isRead(p: Packet | null): p is ReadPacket {
+  return isPageRequest(p, ZX_PAGER_VMO_READ);
+}
+
+/**
+ * True for a DIRTY page request (see {@linkcode isRead} for an example).
+ *
+ * @example
+ * ```ts
+ * import { strict as assert } from "node:assert";
+ * import { ZX_PAGER_VMO_DIRTY, ZX_PKT_TYPE_PAGE_REQUEST } from "../kernel/constants.ts";
+ * import { isDirty } from "./service.ts";
+ * const p = { type: ZX_PKT_TYPE_PAGE_REQUEST, key: 1, status: 0, command: ZX_PAGER_VMO_DIRTY,
+ *   flags: 0, offset: 0, length: 64 };
+ * assert.ok(isDirty(p) && !isDirty(null));
+ * ```
+ */
+export function isDirty(p: Packet | null): p is DirtyPacket {
+  return isPageRequest(p, ZX_PAGER_VMO_DIRTY);
+}
+
+/**
+ * True for a COMPLETE packet (see {@linkcode isRead} for an example).
+ *
+ * @example
+ * ```ts
+ * import { strict as assert } from "node:assert";
+ * import { ZX_PAGER_VMO_COMPLETE, ZX_PKT_TYPE_PAGE_REQUEST } from "../kernel/constants.ts";
+ * import { isComplete } from "./service.ts";
+ * const p = { type: ZX_PKT_TYPE_PAGE_REQUEST, key: 1, status: 0, command: ZX_PAGER_VMO_COMPLETE,
+ *   flags: 0, offset: 0, length: 0 };
+ * assert.ok(isComplete(p) && !isComplete(null));
+ * ```
+ */
+export function isComplete(p: Packet | null): p is CompletePacket {
+  return isPageRequest(p, ZX_PAGER_VMO_COMPLETE);
 }
 
 /**
  * The loop most services are: wait for a packet; stop when the wait fails
- * (the port is gone); skip COMPLETE and anything that is not a READ for a
- * known VMO; let `answer` handle the rest.
+ * (the port is gone); let `answer` handle each READ for a known VMO;
+ * acknowledge each DIRTY for a known VMO with {@linkcode acknowledgeDirty}
+ * (VMOs created with `trapDirty` send them before a write); skip COMPLETE
+ * (the VMO is done) and anything else.
  *
  * Pass `checkpoint` only when `answer` keeps no state from one packet to the
  * next: the loop then calls {@linkcode Sys.checkpoint} with it before each
  * wait, which lets exhaustive exploration forget which packets came before.
+ *
+ * @example
+ * ```ts
+ * import { strict as assert } from "node:assert";
+ * import {
+ *   DEFAULT_SCENARIO, parseScenario, runScenario, serveReads, type ServiceContext,
+ *   supplyFromBacking, type Sys, type ThreadBody,
+ * } from "../mod.ts";
+ * function exact(sys: Sys, ctx: ServiceContext): ThreadBody {
+ *   return serveReads(sys, ctx, (packet, vmo) =>
+ *     supplyFromBacking(sys, ctx, vmo, packet.offset, packet.length));
+ * }
+ * const scenario = parseScenario(DEFAULT_SCENARIO);
+ * const mine = {
+ *   ...scenario,
+ *   pagers: scenario.pagers.map((p) => ({ ...p, service: { ...p.service, kind: "custom" as const, name: "exact" } })),
+ * };
+ * const run = runScenario(mine, { seed: 1, services: { exact } });
+ * assert.ok(run.verdict.kind === "pass");
+ * ```
  */
 export function* serveReads(
   sys: Sys,
   ctx: ServiceContext,
-  answer: (packet: PagePacket, vmo: ServiceVmo) => Syscall<unknown>,
+  answer: (packet: ReadPacket, vmo: ServiceVmo) => Syscall<unknown>,
   checkpoint?: string,
 ): ThreadBody {
   for (;;) {
     if (checkpoint !== undefined) sys.checkpoint(checkpoint);
     const [st, packet] = yield* sys.portWait(ctx.port, ZX_TIME_INFINITE);
     if (st !== ZX_OK) return;
-    if (!isRead(packet)) continue;
-    const vmo = vmoForKey(ctx, packet.key);
-    if (vmo !== undefined) yield* answer(packet, vmo);
+    const vmo = packet === null ? undefined : vmoForKey(ctx, packet.key);
+    if (vmo === undefined) continue;
+    if (isRead(packet)) yield* answer(packet, vmo);
+    else if (isDirty(packet)) yield* acknowledgeDirty(sys, ctx, vmo, packet.offset, packet.length);
   }
 }
 
 /**
+ * Answers a DIRTY request for `[offset, offset + length)` of `vmo` with
+ * `zx_pager_op_range(ZX_PAGER_OP_DIRTY)`, so the blocked writer goes on,
+ * clipped to the VMO's size like {@linkcode withinSize}.
+ *
+ * @example
+ * ```ts
+ * import { strict as assert } from "node:assert";
+ * import {
+ *   acknowledgeDirty, isDirty, isRead, parseScenario, runScenario, type ServiceContext,
+ *   supplyFromBacking, type Sys, type ThreadBody, vmoForKey, ZX_OK, ZX_TIME_INFINITE,
+ * } from "../mod.ts";
+ * function* service(sys: Sys, ctx: ServiceContext): ThreadBody {
+ *   for (;;) {
+ *     const [st, p] = yield* sys.portWait(ctx.port, ZX_TIME_INFINITE);
+ *     if (st !== ZX_OK) return;
+ *     const vmo = p === null ? undefined : vmoForKey(ctx, p.key);
+ *     if (vmo === undefined) continue;
+ *     if (isRead(p)) yield* supplyFromBacking(sys, ctx, vmo, p.offset, p.length);
+ *     else if (isDirty(p)) assert.equal(yield* acknowledgeDirty(sys, ctx, vmo, p.offset, p.length), ZX_OK);
+ *   }
+ * }
+ * const run = runScenario(parseScenario({
+ *   pageSize: 64,
+ *   pagers: [{ name: "fs", service: { kind: "custom", name: "service" } }],
+ *   vmos: [{ name: "file", pager: "fs", pages: 1, trapDirty: true }],
+ *   threads: [{ name: "writer", ops: [{ op: "write", vmo: "file", page: 0, pages: 1 }] }],
+ * }), { seed: 1, services: { service } });
+ * assert.equal(run.verdict.kind, "pass");
+ * ```
+ */
+export function acknowledgeDirty(
+  sys: Sys,
+  ctx: ServiceContext,
+  vmo: ServiceVmo,
+  offset: number,
+  length: number,
+): Syscall<Status> {
+  return withinSize(
+    sys,
+    vmo,
+    offset,
+    length,
+    (n) => sys.pagerOpRange(ctx.pager, ZX_PAGER_OP_DIRTY, vmo.handle, offset, n, 0),
+  );
+}
+
+/**
  * Supplies `[offset, offset + length)` of `vmo` from the backing store the way
- * a filesystem does: fill an anonymous aux VMO, then move its pages in.
+ * a filesystem does: fill an anonymous aux VMO, then move its pages in
+ * (clipped to the VMO's size like {@linkcode withinSize}). Returns the
+ * supply's status.
+ *
+ * @example
+ * ```ts
+ * import { strict as assert } from "node:assert";
+ * import {
+ *   isRead, parseScenario, runScenario, type ServiceContext, supplyFromBacking, type Sys,
+ *   type ThreadBody, vmoForKey, ZX_OK, ZX_TIME_INFINITE,
+ * } from "../mod.ts";
+ * function* oneShot(sys: Sys, ctx: ServiceContext): ThreadBody {
+ *   const [st, packet] = yield* sys.portWait(ctx.port, ZX_TIME_INFINITE);
+ *   const vmo = isRead(packet) ? vmoForKey(ctx, packet.key) : undefined;
+ *   if (st !== ZX_OK || !isRead(packet) || vmo === undefined) return;
+ *   assert.ok((yield* supplyFromBacking(sys, ctx, vmo, packet.offset, packet.length)) === ZX_OK);
+ * }
+ * const run = runScenario(parseScenario({
+ *   pagers: [{ name: "fs", service: { kind: "custom", name: "oneShot" } }],
+ *   vmos: [{ name: "file", pager: "fs", pages: 1 }],
+ *   threads: [{ name: "reader", ops: [{ op: "read", vmo: "file", page: 0, pages: 1 }] }],
+ * }), { seed: 1, services: { oneShot } });
+ * assert.ok(run.verdict.kind === "pass");
+ * ```
  */
 export function* supplyFromBacking(
   sys: Sys,

@@ -6,7 +6,7 @@
  */
 
 // @ts-types="npm:@types/seedrandom@3.0.8"
-import seedrandom from "seedrandom";
+import seedrandom from "npm:seedrandom@3.0.5";
 
 /** A seeded source of uniform integers. */
 export interface Rng {

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { z } from "zod";
+import { z } from "npm:zod@4.6.7";
 import { LIMITS } from "../kernel/constants.ts";
 
 /** The scenario format tag; bump it when the meaning of a field changes. */
@@ -320,6 +320,19 @@ export const ScenarioSchema: z.ZodType<Scenario, unknown> = ScenarioObject.super
       }
     });
   });
+  const memory = scenarioMemory(s);
+  if (memory.totalBytes > MEMORY_BUDGET_BYTES) {
+    ctx.addIssue({
+      code: "custom",
+      path: [...memory.largest.path],
+      message:
+        `the scenario's pages need ${bytesText(memory.totalBytes)} (VMOs ${
+          bytesText(memory.vmoBytes)
+        }, clones ${bytesText(memory.cloneBytes)} at pageSize ${s.pageSize}), over the memory ` +
+        `budget of ${bytesText(MEMORY_BUDGET_BYTES)} (MEMORY_BUDGET_BYTES); this field ` +
+        `costs the most (${bytesText(memory.largest.bytes)})`,
+    });
+  }
   s.events.forEach((e, i) => {
     const wants = e.do === "suspend" || e.do === "kill"
       ? ["thread", threads]
@@ -335,6 +348,88 @@ export const ScenarioSchema: z.ZodType<Scenario, unknown> = ScenarioObject.super
     }
   });
 });
+
+/**
+ * The memory budget of a scenario: the most bytes of page data its VMOs and
+ * clones may hold, {@linkcode scenarioMemory}. The model keeps every page a
+ * run touches as bytes, and a service stages each supply in an aux VMO, so a
+ * run's memory is about three times its page data: a scenario over budget
+ * would take the machine's memory instead of giving a verdict, and the
+ * schema rejects it, naming the field that costs the most.
+ */
+export const MEMORY_BUDGET_BYTES = 256 * 2 ** 20;
+
+/** What a scenario's page data costs, checked against {@linkcode MEMORY_BUDGET_BYTES}. */
+export interface ScenarioMemory {
+  /** Every VMO at its largest size (declared pages, or a larger `resize`), times the page size. */
+  readonly vmoBytes: number;
+  /** Every clone operation's range (`cloneRead`, `cloneWrite`), times the page size. */
+  readonly cloneBytes: number;
+  /** `vmoBytes + cloneBytes`. */
+  readonly totalBytes: number;
+  /** The field that costs the most, as a schema path, and what it costs. */
+  readonly largest: { readonly path: readonly (string | number)[]; readonly bytes: number };
+}
+
+/**
+ * The page data a scenario may hold (see {@linkcode MEMORY_BUDGET_BYTES}).
+ * Operations on unknown VMOs are skipped (the schema reports them).
+ *
+ * @example
+ * ```ts
+ * import { strict as assert } from "node:assert";
+ * import { MEMORY_BUDGET_BYTES, parseScenario, scenarioMemory } from "./scenario.ts";
+ * const m = scenarioMemory(parseScenario({
+ *   pageSize: 4096,
+ *   pagers: [{ name: "fs" }],
+ *   vmos: [{ name: "a", pager: "fs", pages: 4 }],
+ *   threads: [{ name: "t", ops: [{ op: "cloneRead", vmo: "a", page: 0, pages: 2 }] }],
+ * }));
+ * assert.deepEqual([m.vmoBytes, m.cloneBytes, m.totalBytes], [16384, 8192, 24576]);
+ * assert.ok(m.totalBytes <= MEMORY_BUDGET_BYTES);
+ * ```
+ */
+export function scenarioMemory(
+  s: Pick<Scenario, "pageSize" | "vmos" | "threads">,
+): ScenarioMemory {
+  const ps = s.pageSize;
+  const most = new Map<string, { pages: number; path: (string | number)[] }>();
+  s.vmos.forEach((v, i) => most.set(v.name, { pages: v.pages, path: ["vmos", i, "pages"] }));
+  s.threads.forEach((t, i) =>
+    t.ops.forEach((op, j) => {
+      const v = most.get(op.vmo);
+      if (op.op === "resize" && v !== undefined && op.newPages > v.pages) {
+        most.set(op.vmo, { pages: op.newPages, path: ["threads", i, "ops", j, "newPages"] });
+      }
+    })
+  );
+  // On a tie the VMO is named before a clone of it: its size is what a clone copies.
+  let largest: { path: (string | number)[]; bytes: number } = { path: ["vmos"], bytes: 0 };
+  let vmoBytes = 0;
+  for (const v of most.values()) {
+    vmoBytes += v.pages * ps;
+    if (v.pages * ps > largest.bytes) largest = { path: v.path, bytes: v.pages * ps };
+  }
+  let cloneBytes = 0;
+  s.threads.forEach((t, i) =>
+    t.ops.forEach((op, j) => {
+      if (op.op !== "cloneRead" && op.op !== "cloneWrite") return;
+      cloneBytes += op.pages * ps;
+      if (op.pages * ps > largest.bytes) {
+        largest = { path: ["threads", i, "ops", j, "pages"], bytes: op.pages * ps };
+      }
+    })
+  );
+  return { vmoBytes, cloneBytes, totalBytes: vmoBytes + cloneBytes, largest };
+}
+
+/** Bytes for people: `6 GiB`, `64 KiB`, `100 B`. */
+function bytesText(n: number): string {
+  for (const [unit, size] of [["GiB", 2 ** 30], ["MiB", 2 ** 20], ["KiB", 2 ** 10]] as const) {
+    if (n >= size) return `${+(n / size).toFixed(2)} ${unit}`;
+  }
+  return `${n} B`;
+}
 
 /** A scenario that failed validation: every problem, each with its path. */
 export class ScenarioError extends Error {

@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { parseScenario, ScenarioError } from "./scenario.ts";
+import { MEMORY_BUDGET_BYTES, parseScenario, ScenarioError, scenarioMemory } from "./scenario.ts";
 
 const base = () => ({
   pagers: [{ name: "fs" }],
@@ -85,4 +85,79 @@ Deno.test("all problems are reported at once", () => {
     events: [{ do: "kill", target: "nobody" }],
   });
   assert.equal(p.length, 2, p.join(" | "));
+});
+
+// Regression (issue 12): 8 VMOs of 4,096 pages of 64 KiB passed the schema, then took over 6 GB.
+const huge = () => ({
+  pageSize: 65536,
+  pagers: [{ name: "fs" }],
+  vmos: Array.from({ length: 8 }, (_, i) => ({ name: `v${i}`, pager: "fs", pages: 4096 })),
+  threads: [{ name: "r", ops: [{ op: "read", vmo: "v0", page: 0, pages: 4096 }] }],
+});
+
+Deno.test("memory budget: a scenario whose pages exceed it is rejected, naming the budget and the field", () => {
+  const [p, ...rest] = problems(huge());
+  assert.deepEqual(rest, []);
+  assert.match(p, /^vmos\.0\.pages: /);
+  assert.match(p, /need 2 GiB \(VMOs 2 GiB, clones 0 B at pageSize 65536\)/);
+  assert.match(p, /memory budget of 256 MiB \(MEMORY_BUDGET_BYTES\)/);
+  assert.equal(MEMORY_BUDGET_BYTES, 256 * 2 ** 20);
+});
+
+Deno.test("memory budget: resizes and clones count, and the costliest field is named", () => {
+  const grown = {
+    ...base(),
+    pageSize: 65536,
+    vmos: [{ name: "a", pager: "fs", pages: 2, resizable: true }],
+    threads: [{ name: "r", ops: [{ op: "resize", vmo: "a", newPages: 4096 }] }],
+  };
+  // Grown to 4096 pages of 64 KiB: exactly the budget, accepted.
+  assert.equal(scenarioMemory(parseScenario(grown)).totalBytes, MEMORY_BUDGET_BYTES);
+  // One more page anywhere is over it; the resize costs the most and is named.
+  grown.vmos.push({ name: "b", pager: "fs", pages: 1, resizable: false });
+  assert.match(problems(grown)[0], /^threads\.0\.ops\.0\.newPages: .*need 256\.06 MiB/);
+  const cloned = {
+    ...base(),
+    pageSize: 65536,
+    vmos: [{ name: "a", pager: "fs", pages: 1000 }],
+    threads: [{ name: "r", ops: [{ op: "cloneRead", vmo: "a", page: 0, pages: 1000 }] }],
+  };
+  assert.deepEqual(scenarioMemory(parseScenario(cloned)), {
+    vmoBytes: 1000 * 65536,
+    cloneBytes: 1000 * 65536,
+    totalBytes: 2000 * 65536,
+    largest: { path: ["vmos", 0, "pages"], bytes: 1000 * 65536 },
+  });
+  // Clone ranges add up: three clones of 1000 pages and the VMO are 250 MiB... and a fourth is over.
+  cloned.threads[0].ops.push(cloned.threads[0].ops[0], cloned.threads[0].ops[0]);
+  assert.equal(scenarioMemory(parseScenario(cloned)).totalBytes, 4000 * 65536);
+  cloned.threads[0].ops.push({ op: "cloneRead", vmo: "a", page: 0, pages: 100 });
+  const p = problems(cloned);
+  assert.equal(p.length, 1);
+  assert.match(p[0], /^vmos\.0\.pages: .*\(VMOs 62\.5 MiB, clones 193\.75 MiB at pageSize 65536\)/);
+});
+
+Deno.test("memory budget: `deno task sim` rejects the scenario at once with one error, exit 2", async () => {
+  const file = await Deno.makeTempFile({ suffix: ".json" });
+  try {
+    await Deno.writeTextFile(file, JSON.stringify(huge()));
+    const t0 = performance.now();
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "--allow-read",
+        new URL("../cli/sim.ts", import.meta.url).pathname,
+        "--scenario",
+        file,
+      ],
+      env: { NO_COLOR: "1" },
+    }).output();
+    const err = new TextDecoder().decode(out.stderr);
+    assert.equal(out.code, 2, err);
+    assert.match(err, /invalid scenario:\n {2}- vmos\.0\.pages: .*memory budget of 256 MiB/);
+    assert.doesNotMatch(err, /\n\s+at /, "no stack trace");
+    assert.ok(performance.now() - t0 < 20_000);
+  } finally {
+    await Deno.remove(file);
+  }
 });

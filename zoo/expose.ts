@@ -14,6 +14,7 @@ import { checkCase, settleVerdict, verdictLabel } from "../properties/check_case
 import { CASE_FORMAT, type CorpusCase, writeCase } from "../properties/corpus.ts";
 import { shrinkCase } from "../fuzz/shrink.ts";
 import { ZOO, type ZooBug, zooContext } from "./registry.ts";
+import { runCommand, scriptArgs } from "../cli/args.ts";
 
 /** Strategies tried, in order, to expose a bug in its hint. */
 const TRIES: readonly { strategy: StrategyName; depth?: number }[] = [
@@ -84,11 +85,23 @@ export function zooCase(bug: ZooBug): CorpusCase {
   };
 }
 
-if (import.meta.main) {
-  const dir = Deno.args[0] ?? "corpus";
+const USAGE = `usage: deno run --allow-read --allow-write=corpus zoo/expose.ts [DIR]
+
+Writes each zoo bug's expected-failure case into DIR (default corpus) as zoo-<bug>.json.
+
+options:
+  --help    print this help and exit (nothing is written)`;
+
+async function main(): Promise<number> {
+  const args = scriptArgs(Deno.args, USAGE, 1);
+  if (args === null) return 0;
+  const dir = args[0] ?? "corpus";
   for (const bug of ZOO) {
     const kase = zooCase(bug);
     const path = await writeCase(dir, kase, `zoo-${bug.id}.json`);
     console.log(`${kase.expected.padEnd(40)} ${kase.decisions.length} decisions  ${path}`);
   }
+  return 0;
 }
+
+if (import.meta.main) await runCommand(USAGE, main);

@@ -1,8 +1,9 @@
 /**
  * Kernel bugs a pager change could introduce, each a variant of the model
  * that plugs in through the kernel's seams (`makeKernel`, and the
- * `createPageSource` / `createPagerProxy` factories of {@linkcode Kernel}):
- * production code carries no flags for them. Each doc comment says what real
+ * `createPageSource` / `createPagerProxy` / `createPages` factories of
+ * {@linkcode Kernel}) and overrides one step: production code carries no
+ * flags for them, and no variant copies a path of the model. Each doc comment says what real
  * mistake the variant models, how deep an interleaving exposes it, and which
  * checker catches it.
  *
@@ -11,22 +12,13 @@
 
 import {
   type Status,
-  ZX_ERR_BAD_HANDLE,
-  ZX_ERR_INTERNAL_INTR_RETRY,
-  ZX_ERR_OUT_OF_RANGE,
-  ZX_ERR_TIMED_OUT,
-  ZX_OBJ_TYPE_PAGER,
-  ZX_OBJ_TYPE_VMO,
   ZX_OK,
   ZX_PAGER_VMO_READ,
   ZX_PKT_TYPE_PAGE_REQUEST,
-  ZX_RIGHT_MANAGE_VMO,
-  ZX_RIGHT_READ,
-  ZX_RIGHT_WRITE,
 } from "../kernel/constants.ts";
 import type { EventSink, PagePacket } from "../kernel/events.ts";
-import { Kernel, type KernelOptions, type Syscall, type Wait } from "../kernel/kernel.ts";
-import { type KThread, type Page, type Pager, type Slot, Vmo } from "../kernel/objects.ts";
+import { Kernel, type KernelOptions, type Syscall } from "../kernel/kernel.ts";
+import type { KThread, Page, Slot, Vmo } from "../kernel/objects.ts";
 import {
   type PageRequest,
   PageSource,
@@ -35,6 +27,7 @@ import {
   Waiter,
 } from "../kernel/page_source.ts";
 import { PagerProxy } from "../kernel/pager_proxy.ts";
+import { sourceOf, VmoPages } from "../kernel/vmo_pages.ts";
 import type { Port } from "../kernel/port.ts";
 
 /** A kernel factory, as `runScenario`'s `makeKernel` takes it. */
@@ -242,182 +235,89 @@ function isPage(s: Slot): s is Page {
   return typeof s === "object" && s !== null && "data" in s;
 }
 
+/** A kernel whose page machinery is `Pages` (a variant that overrides one of its steps). */
+function withPages(Pages: new (host: Kernel) => VmoPages): new (options?: KernelOptions) => Kernel {
+  return class extends Kernel {
+    protected override createPages(): VmoPages {
+      return new Pages(this);
+    }
+  };
+}
+
 /**
- * `early-wake-skips-page`: `zx_vmo_read` on a pager VMO re-implemented with
- * an early-wake bug: after being woken early (the page it waited for
- * arrived, the request is still outstanding), the reader treats every page
- * up to the end of its request as supplied and copies them, so pages the
- * pager has not supplied yet read as zeros. Models trusting the wake instead
- * of re-running the lookup after every wake (spec 3.6, 3.8).
+ * The page lookup of {@linkcode EarlyWakeSkipsPageKernel}: after an early
+ * wake, a page of the reader's still-outstanding request reads as present
+ * (zeros) whether or not it arrived.
+ */
+export class EarlyWakeSkipsPagePages extends VmoPages {
+  protected override touch(
+    tgt: Vmo,
+    q: number,
+    write: boolean,
+    w: Waiter | null,
+  ): Slot | RequestType {
+    const r = w?.request;
+    const early = !write && w !== null && w.earlyWake && !w.waiting && w.status === ZX_OK &&
+      r !== null && r !== undefined && q >= r.start && q < r.end;
+    // The bug: an early wake is taken to mean the rest of the request arrived too.
+    if (early && tgt.parent === null && tgt.source !== null && tgt.slots[q] === undefined) {
+      return undefined;
+    }
+    return super.touch(tgt, q, write, w);
+  }
+}
+
+/**
+ * `early-wake-skips-page`: `zx_vmo_read` on a pager VMO with an early-wake
+ * bug: after being woken early (the page it waited for arrived, the request
+ * is still outstanding), the reader treats every page up to the end of its
+ * request as supplied and copies them, so pages the pager has not supplied
+ * yet read as zeros. Models trusting the wake instead of re-running the
+ * lookup after every wake (spec 3.6, 3.8). One step overridden: the page
+ * lookup ({@linkcode EarlyWakeSkipsPagePages}).
  *
  * Depth 1: a supply must cover the reader's next page but not the rest of
  * its request (out-of-order or page-by-page supply, or a read-ahead from
  * another request). Caught by `data-integrity`.
- *
- * Reads the model's level-1 read path would serve the same way (no clones,
- * no fail-instead-of-block) take this path; everything else is the model's.
  */
-export class EarlyWakeSkipsPageKernel extends Kernel {
-  override *zx_vmo_read(
-    t: KThread,
-    handle: number,
-    offset: number,
-    length: number,
-  ): Syscall<[Status, Uint8Array]> {
-    const e = this.handles.entry(handle);
-    const vmo = e?.object;
-    const plain = vmo instanceof Vmo && vmo.source !== null && vmo.parent === null &&
-      (e!.rights & ZX_RIGHT_READ) !== 0 && Number.isInteger(offset) && Number.isInteger(length) &&
-      offset >= 0 && length > 0 && offset + length <= vmo.size && !t.failInsteadOfBlock;
-    if (!plain) return yield* super.zx_vmo_read(t, handle, offset, length);
-    yield { kind: "syscall", name: "zx_vmo_read" };
-    this.sink.emit({ k: "call", tid: t.tid, name: "zx_vmo_read", args: [handle, offset, length] });
-    const out = new Uint8Array(length);
-    let st: Status = ZX_ERR_BAD_HANDLE;
-    if (this.handles.get<Vmo>(handle, ZX_OBJ_TYPE_VMO, ZX_RIGHT_READ).ok) {
-      // Held like the model's read: the VMO cannot die under the reader.
-      vmo.inflight++;
-      t.held.push(vmo);
-      st = yield* this.#read(t, vmo, offset, out);
-      t.held.splice(t.held.lastIndexOf(vmo), 1);
-      vmo.inflight--;
-    }
-    this.sink.emit({ k: "ret", tid: t.tid, name: "zx_vmo_read", status: st });
-    return [st, out];
-  }
-
-  *#read(t: KThread, vmo: Vmo, offset: number, out: Uint8Array): Syscall<Status> {
-    const ps = this.pageSize;
-    const end = offset + out.length;
-    const endPage = Math.ceil(end / ps);
-    const source = vmo.source!;
-    const w = new Waiter(t.tid);
-    w.earlyWake = true;
-    const done = (st: Status): Status => {
-      if (w.request !== null) source.cancel(w, ZX_OK);
-      return st;
-    };
-    let pos = offset;
-    for (;;) {
-      if (end > vmo.size) return done(ZX_ERR_OUT_OF_RANGE);
-      while (pos < end && vmo.slots[Math.floor(pos / ps)] !== undefined) {
-        pos = this.#copy(t, vmo, offset, out, pos);
-      }
-      if (pos >= end) return done(ZX_OK);
-      const p = Math.floor(pos / ps);
-      const r = w.request;
-      if (r !== null && p >= r.start && p < r.end) source.rewait(w, p);
-      else {
-        if (r !== null) source.cancel(w, ZX_OK);
-        let q = p + 1;
-        while (q < endPage && vmo.slots[q] === undefined) q++;
-        const st = source.populate(w, "READ", p, q);
-        if (st !== ZX_OK) return st;
-      }
-      const st = yield* this.#park(t, vmo, w);
-      if (st !== ZX_OK && st !== ZX_ERR_INTERNAL_INTR_RETRY) return st;
-      const still = w.request;
-      if (st === ZX_OK && still !== null) {
-        // The bug: an early wake is taken to mean the rest of the request arrived too.
-        const stop = Math.min(end, still.end * ps);
-        while (pos < stop) pos = this.#copy(t, vmo, offset, out, pos);
-      }
-    }
-  }
-
-  /** Copies from `pos` to the end of its page (absent pages as zeros); returns the new position. */
-  #copy(t: KThread, vmo: Vmo, offset: number, out: Uint8Array, pos: number): number {
-    const ps = this.pageSize;
-    const p = Math.floor(pos / ps);
-    const inPage = pos - p * ps;
-    const n = Math.min(offset + out.length - pos, ps - inPage);
-    const chunk = out.subarray(pos - offset, pos - offset + n);
-    const s = vmo.slots[p];
-    if (isPage(s)) chunk.set(s.data.subarray(inPage, inPage + n));
-    this.sink.emit({ k: "copy", tid: t.tid, vmo: vmo.koid, offset: pos, bytes: chunk });
-    return pos + n;
-  }
-
-  /** Parks on the waiter as the model's pager wait does (overtime included). */
-  *#park(t: KThread, vmo: Vmo, w: Waiter): Syscall<Status> {
-    w.deadline = this.overtimeTicks > 0 ? this.now + this.overtimeTicks : Number.POSITIVE_INFINITY;
-    t.waiter = w;
-    t.waiterVmo = vmo;
-    const wait: Wait = {
-      deadline: w.deadline,
-      ready: (now) => !w.waiting || now >= w.deadline,
-      describe: () => w.describe(vmo.koid),
-    };
-    this.sink.emit({ k: "block", tid: t.tid, on: wait.describe() });
-    yield { kind: "block", wait };
-    t.waiter = null;
-    t.waiterVmo = null;
-    if (w.waiting) {
-      vmo.source!.cancel(w, ZX_ERR_TIMED_OUT);
-      this.sink.emit({ k: "wake", tid: t.tid, status: ZX_ERR_TIMED_OUT, why: "overtime" });
-      return ZX_ERR_TIMED_OUT;
-    }
-    return w.status;
-  }
-}
+export class EarlyWakeSkipsPageKernel extends withPages(EarlyWakeSkipsPagePages) {}
 
 /** The kernel variant {@linkcode EarlyWakeSkipsPageKernel}. */
 export const earlyWakeSkipsPage: MakeKernel = (options) => new EarlyWakeSkipsPageKernel(options);
 
 /**
+ * The supply insert of {@linkcode SupplyOverwritesPresentKernel}: present
+ * pages in the range are dropped first, so the supplied pages land on them.
+ */
+export class SupplyOverwritesPresentPages extends VmoPages {
+  protected override *insertSupplied(
+    t: KThread,
+    vmo: Vmo,
+    base: number,
+    pages: readonly (Page | undefined)[],
+  ): Syscall<Status> {
+    // The bug: the "never overwrite" check is gone.
+    if (!sourceOf(vmo).detached) {
+      for (let p = base; p < base + pages.length; p++) {
+        if (isPage(vmo.slots[p])) vmo.slots[p] = undefined;
+      }
+    }
+    return yield* super.insertSupplied(t, vmo, base, pages);
+  }
+}
+
+/**
  * `supply-overwrites-present`: `zx_pager_supply_pages` does not check the
  * destination slot, so a supply over a page that is already present replaces
  * it, and a page a thread wrote loses the write. Models dropping the "never
- * overwrite" check when the insert loop was rewritten (spec 2.4, K8).
+ * overwrite" check when the insert loop was rewritten (spec 2.4, K8). One
+ * step overridden: the supply insert ({@linkcode SupplyOverwritesPresentPages}).
  *
  * Depth 2: a thread must write a page after it was supplied and before a
  * second (duplicate or read-ahead) supply of that page. Caught by
  * `page-state` (K26: bytes changed without a write).
  */
-export class SupplyOverwritesPresentKernel extends Kernel {
-  override *zx_pager_supply_pages(
-    t: KThread,
-    pager: number,
-    pagerVmo: number,
-    offset: number,
-    length: number,
-    auxVmo: number,
-    auxOffset: number,
-  ): Syscall<Status> {
-    const call = super.zx_pager_supply_pages(t, pager, pagerVmo, offset, length, auxVmo, auxOffset);
-    let r = call.next();
-    if (!r.done) yield r.value;
-    this.#dropPresent(pager, pagerVmo, offset, length, auxVmo, auxOffset);
-    r = call.next();
-    while (!r.done) {
-      yield r.value;
-      r = call.next();
-    }
-    return r.value;
-  }
-
-  /** The bug: present pages in a supply's range are dropped, so the aux pages land on them. */
-  #dropPresent(
-    pager: number,
-    pagerVmo: number,
-    offset: number,
-    length: number,
-    auxVmo: number,
-    auxOffset: number,
-  ): void {
-    const ps = this.pageSize;
-    const pg = this.handles.get<Pager>(pager, ZX_OBJ_TYPE_PAGER, ZX_RIGHT_MANAGE_VMO);
-    const v = this.handles.get<Vmo>(pagerVmo, ZX_OBJ_TYPE_VMO, ZX_RIGHT_WRITE);
-    const a = this.handles.get<Vmo>(auxVmo, ZX_OBJ_TYPE_VMO, ZX_RIGHT_READ | ZX_RIGHT_WRITE);
-    if (!pg.ok || !v.ok || !a.ok || v.object.pagerKoid !== pg.object.koid) return;
-    if (v.object.source === null || v.object.source.detached || a.object.source !== null) return;
-    const aligned = [offset, length, auxOffset].every((x) => Number.isInteger(x) && x % ps === 0);
-    if (!aligned || offset + length > v.object.size || auxOffset + length > a.object.size) return;
-    for (let p = offset / ps; p < (offset + length) / ps; p++) {
-      if (isPage(v.object.slots[p])) v.object.slots[p] = undefined;
-    }
-  }
-}
+export class SupplyOverwritesPresentKernel extends withPages(SupplyOverwritesPresentPages) {}
 
 /** The kernel variant {@linkcode SupplyOverwritesPresentKernel}. */
 export const supplyOverwritesPresent: MakeKernel = (options) =>

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { z } from "zod";
+import { z } from "npm:zod@4.6.7";
 import type { Kernel, KernelOptions } from "../../kernel/kernel.ts";
 import { formatIssues } from "../../sim/scenario.ts";
 import { signatureId, slug } from "../signature.ts";

@@ -14,7 +14,7 @@
  * @module
  */
 
-import fc from "fast-check";
+import fc from "npm:fast-check@4.11.0";
 import {
   PAGER_FAIL_CODES,
   ZX_DEFAULT_PAGER_RIGHTS,
@@ -60,9 +60,11 @@ import {
   ZX_VMO_TRAP_DIRTY,
   ZX_VMO_UNBOUNDED,
 } from "../../kernel/constants.ts";
+import { spec } from "../../kernel/syscalls.ts";
 import type { Rng } from "../../sim/rng.ts";
 import {
   type Arg,
+  CALL_NAMES,
   callCount,
   type CallName,
   type CallRef,
@@ -96,38 +98,11 @@ export interface GenerateOptions {
   readonly maxCalls?: number;
 }
 
-/** How often each call is chosen (pager traffic first: it is what the model is about). */
-const WEIGHTS: Readonly<Record<CallName, number>> = {
-  zx_pager_create: 3,
-  zx_pager_create_vmo: 7,
-  zx_pager_detach_vmo: 4,
-  zx_pager_supply_pages: 10,
-  zx_pager_op_range: 6,
-  zx_port_create: 3,
-  zx_port_queue: 2,
-  zx_port_wait: 8,
-  zx_port_cancel_key: 2,
-  zx_handle_close: 6,
-  zx_handle_duplicate: 3,
-  zx_handle_replace: 3,
-  zx_object_get_info: 2,
-  zx_vmo_create: 4,
-  zx_vmo_get_size: 1,
-  zx_vmo_read: 10,
-  zx_vmo_write: 6,
-  zx_vmo_op_range: 5,
-  zx_vmar_map: 4,
-  zx_vmar_unmap: 2,
-  mem_read: 4,
-  mem_write: 3,
-  zx_task_suspend: 3,
-  zx_task_kill: 1,
-  zx_vmo_set_size: 1,
-  zx_vmo_create_child: 1,
-  zx_pager_query_dirty_ranges: 1,
-  zx_pager_query_vmo_stats: 1,
-};
-const CALL_LIST = Object.keys(WEIGHTS) as CallName[];
+/** How often each call is chosen: the syscall table's weights (pager traffic first). */
+const WEIGHTS: Readonly<Record<CallName, number>> = Object.fromEntries(
+  CALL_NAMES.map((name) => [name, spec(name).weight]),
+) as Record<CallName, number>;
+const CALL_LIST = CALL_NAMES;
 const TOTAL_WEIGHT = CALL_LIST.reduce((n, c) => n + WEIGHTS[c], 0);
 
 /** Handle values no call returns, and other garbage a handle argument may be. */
@@ -676,7 +651,7 @@ export function mutateProgram(d: Draw, p: Program, donor?: Program): Program {
  *
  * @example
  * ```ts
- * import fc from "fast-check";
+ * import fc from "npm:fast-check@4.11.0";
  * import { programArbitrary } from "./generate.ts";
  * const [p] = fc.sample(programArbitrary(), { numRuns: 1, seed: 7 });
  * console.assert(p.threads.length >= 1);

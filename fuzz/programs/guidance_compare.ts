@@ -10,6 +10,7 @@
 
 import { wallMs } from "../clock.ts";
 import { type ProgramChecks, ProgramFuzzer } from "./campaign.ts";
+import { numberArg, runCommand, scriptArgs } from "../../cli/args.ts";
 
 /** One side of the comparison. */
 export interface GuidanceResult {
@@ -32,9 +33,18 @@ export function fuzzFor(
   return { guided, seed, runs: fuzzer.runs, signatures: fuzzer.seen.size };
 }
 
-if (import.meta.main) {
-  const seconds = Number(Deno.args[0] ?? 10);
-  const seeds = Number(Deno.args[1] ?? 3);
+const USAGE = `usage: deno run --allow-read fuzz/programs/guidance_compare.ts [SECONDS] [SEEDS]
+
+Guided vs unguided program fuzzing, SECONDS (default 10) per side for each of SEEDS (default 3).
+
+options:
+  --help    print this help and exit (nothing is run)`;
+
+function main(): number {
+  const args = scriptArgs(Deno.args, USAGE, 2);
+  if (args === null) return 0;
+  const seconds = numberArg(args, 0, "SECONDS", 10);
+  const seeds = numberArg(args, 1, "SEEDS", 3);
   let g = 0, u = 0;
   for (let seed = 1; seed <= seeds; seed++) {
     const a = fuzzFor(true, seed, seconds);
@@ -50,4 +60,7 @@ if (import.meta.main) {
       (u / seeds).toFixed(0)
     } (x${(g / u).toFixed(2)})`,
   );
+  return 0;
 }
+
+if (import.meta.main) await runCommand(USAGE, main);

@@ -102,11 +102,11 @@ export class HandleModel {
     return false;
   }
 
-  /** The status a lookup of `handle` as `type` with `rights` gives. */
+  /** The status a lookup of `handle` as `type` (0: any type) with `rights` gives. */
   lookup(handle: unknown, type: number, rights: number): Status {
     const h = this.get(handle);
     if (h === undefined) return ZX_ERR_BAD_HANDLE;
-    if (h.type !== type) return ZX_ERR_WRONG_TYPE;
+    if (type !== 0 && h.type !== type) return ZX_ERR_WRONG_TYPE;
     return (h.rights & rights) >>> 0 === rights >>> 0 ? ZX_OK : ZX_ERR_ACCESS_DENIED;
   }
 }

@@ -1,6 +1,7 @@
 /**
  * Kernel mutants: {@linkcode Kernel} subclasses with one planted bug each,
- * plugged in through `makeKernel`. Program fuzzing must find every one and
+ * plugged in through `makeKernel`, each overriding one step or one call
+ * (no path of the model is copied). Program fuzzing must find every one and
  * shrink it to a few calls; they are the fuzzer's own test of its oracles.
  *
  * @module
@@ -15,33 +16,31 @@ import {
   ZX_RIGHT_WRITE,
 } from "../../kernel/constants.ts";
 import { Kernel, type KernelOptions, type Syscall } from "../../kernel/kernel.ts";
-import type { KThread } from "../../kernel/objects.ts";
+import type { KThread, Page, Vmo } from "../../kernel/objects.ts";
+import { VmoPages } from "../../kernel/vmo_pages.ts";
+
+/** The supply insert of {@linkcode DetachedSupplyNotFoundKernel}. */
+class DetachedSupplyNotFoundPages extends VmoPages {
+  protected override *insertSupplied(
+    t: KThread,
+    vmo: Vmo,
+    base: number,
+    pages: readonly (Page | undefined)[],
+  ): Syscall<Status> {
+    const st = yield* super.insertSupplied(t, vmo, base, pages);
+    return st === ZX_ERR_BAD_STATE ? ZX_ERR_NOT_FOUND : st;
+  }
+}
 
 /**
  * A wrong status on one error path: supplying to a detached VMO returns
  * `ZX_ERR_NOT_FOUND` (what old kernels reported inside, spec 8.2.1) instead
- * of `ZX_ERR_BAD_STATE` (spec 2.4 step 7).
+ * of `ZX_ERR_BAD_STATE` (spec 2.4 step 7). One step overridden: the supply
+ * insert, where the detached check is.
  */
 export class DetachedSupplyNotFoundKernel extends Kernel {
-  override *zx_pager_supply_pages(
-    t: KThread,
-    pager: number,
-    pagerVmo: number,
-    offset: number,
-    length: number,
-    auxVmo: number,
-    auxOffset: number,
-  ): Syscall<Status> {
-    const st = yield* super.zx_pager_supply_pages(
-      t,
-      pager,
-      pagerVmo,
-      offset,
-      length,
-      auxVmo,
-      auxOffset,
-    );
-    return st === ZX_ERR_BAD_STATE ? ZX_ERR_NOT_FOUND : st;
+  protected override createPages(): VmoPages {
+    return new DetachedSupplyNotFoundPages(this);
   }
 }
 

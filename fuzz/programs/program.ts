@@ -9,7 +9,14 @@
  * @module
  */
 
-import { z } from "zod";
+import { z } from "npm:zod@4.6.7";
+import {
+  type Param,
+  type Produces,
+  spec,
+  SYSCALL_NAMES,
+  type SyscallName,
+} from "../../kernel/syscalls.ts";
 import { formatIssues } from "../../sim/scenario.ts";
 
 /** The corpus format tag of a program case; bump it when the meaning of a field changes. */
@@ -38,39 +45,7 @@ export type Arg =
   /** A user packet with this key. */
   | { readonly packet: number };
 
-/** What a call's successful result is, as a resource later calls can name. */
-export type Produces = "pager" | "port" | "vmo" | "token" | "same" | "addr" | "packet" | null;
-
-/** What kind of value a parameter wants (the generator's guide; the kernel sees any value). */
-export type Param =
-  | "pager"
-  | "port"
-  | "vmo"
-  | "aux"
-  | "thread"
-  | "vmar"
-  | "handle"
-  | "options"
-  | "vmoOptions"
-  | "size"
-  | "key"
-  | "offset"
-  | "length"
-  | "pagerOp"
-  | "failData"
-  | "vmoOp"
-  | "rights"
-  | "topic"
-  | "deadline"
-  | "buffer"
-  | "userPacket"
-  | "mapOptions"
-  | "vmarOffset"
-  | "address"
-  | "pktOffset"
-  | "pktLength"
-  | "childOptions"
-  | "bufferSize";
+export type { Param, Produces } from "../../kernel/syscalls.ts";
 
 /** One call the programs can make: its parameters, and what it produces. */
 export interface CallSpec {
@@ -80,71 +55,27 @@ export interface CallSpec {
   readonly blocking: boolean;
 }
 
-/** The whole implemented syscall surface (sim/sys.ts), in Zircon's argument order. */
-export const CALLS = {
-  zx_pager_create: { params: ["options"], produces: "pager", blocking: false },
-  zx_pager_create_vmo: {
-    params: ["pager", "vmoOptions", "port", "key", "size"],
-    produces: "vmo",
-    blocking: false,
-  },
-  zx_pager_detach_vmo: { params: ["pager", "vmo"], produces: null, blocking: false },
-  zx_pager_supply_pages: {
-    params: ["pager", "vmo", "pktOffset", "pktLength", "aux", "offset"],
-    produces: null,
-    blocking: false,
-  },
-  zx_pager_op_range: {
-    params: ["pager", "pagerOp", "vmo", "pktOffset", "pktLength", "failData"],
-    produces: null,
-    blocking: false,
-  },
-  zx_port_create: { params: ["options"], produces: "port", blocking: false },
-  zx_port_queue: { params: ["port", "userPacket"], produces: null, blocking: false },
-  zx_port_wait: { params: ["port", "deadline"], produces: "packet", blocking: false },
-  zx_port_cancel_key: { params: ["port", "options", "key"], produces: null, blocking: false },
-  zx_handle_close: { params: ["handle"], produces: null, blocking: false },
-  zx_handle_duplicate: { params: ["handle", "rights"], produces: "same", blocking: false },
-  zx_handle_replace: { params: ["handle", "rights"], produces: "same", blocking: false },
-  zx_object_get_info: { params: ["vmo", "topic"], produces: null, blocking: false },
-  zx_vmo_create: { params: ["size", "vmoOptions"], produces: "vmo", blocking: false },
-  zx_vmo_get_size: { params: ["vmo"], produces: null, blocking: false },
-  zx_vmo_read: { params: ["vmo", "offset", "length"], produces: null, blocking: true },
-  zx_vmo_write: { params: ["vmo", "buffer", "offset"], produces: null, blocking: true },
-  zx_vmo_op_range: { params: ["vmo", "vmoOp", "offset", "length"], produces: null, blocking: true },
-  zx_vmar_map: {
-    params: ["vmar", "mapOptions", "vmarOffset", "vmo", "offset", "length"],
-    produces: "addr",
-    blocking: false,
-  },
-  zx_vmar_unmap: { params: ["vmar", "address", "length"], produces: null, blocking: false },
-  mem_read: { params: ["address", "length"], produces: null, blocking: true },
-  mem_write: { params: ["address", "buffer"], produces: null, blocking: true },
-  zx_vmo_set_size: { params: ["vmo", "size"], produces: null, blocking: false },
-  zx_vmo_create_child: {
-    params: ["vmo", "childOptions", "offset", "size"],
-    produces: "vmo",
-    blocking: false,
-  },
-  zx_pager_query_dirty_ranges: {
-    params: ["pager", "vmo", "offset", "length", "bufferSize"],
-    produces: null,
-    blocking: false,
-  },
-  zx_pager_query_vmo_stats: {
-    params: ["pager", "vmo", "options", "bufferSize"],
-    produces: null,
-    blocking: false,
-  },
-  zx_task_suspend: { params: ["thread"], produces: "token", blocking: false },
-  zx_task_kill: { params: ["thread"], produces: null, blocking: false },
-} as const satisfies Record<string, CallSpec>;
-
 /** The name of a call programs can make. */
-export type CallName = keyof typeof CALLS;
+export type CallName = SyscallName;
 
 /** Every call name, in table order. */
-export const CALL_NAMES: readonly CallName[] = Object.keys(CALLS) as CallName[];
+export const CALL_NAMES: readonly CallName[] = SYSCALL_NAMES;
+
+/**
+ * The whole implemented syscall surface in Zircon's argument order, as the
+ * syscall table (kernel/syscalls.ts) describes it.
+ */
+export const CALLS: Readonly<Record<CallName, CallSpec>> = Object.fromEntries(
+  SYSCALL_NAMES.map((name) => {
+    const s = spec(name);
+    const call: CallSpec = {
+      params: s.params.map((p) => p.kind),
+      produces: s.produces,
+      blocking: s.blocks === "pager",
+    };
+    return [name, call];
+  }),
+) as Record<CallName, CallSpec>;
 
 /** One call of a program thread. */
 export interface ProgramCall {

@@ -19,9 +19,6 @@ import {
   type Status,
   statusName,
   ZX_DEFAULT_VMO_RIGHTS,
-  ZX_OBJ_TYPE_PAGER,
-  ZX_OBJ_TYPE_PORT,
-  ZX_OBJ_TYPE_SUSPEND_TOKEN,
   ZX_OBJ_TYPE_THREAD,
   ZX_OBJ_TYPE_VMAR,
   ZX_OBJ_TYPE_VMO,
@@ -35,6 +32,7 @@ import {
 } from "../../kernel/constants.ts";
 import type { Packet } from "../../kernel/events.ts";
 import type { Kernel, KernelOptions, KernelYield, Syscall, Wait } from "../../kernel/kernel.ts";
+import { methodName, spec } from "../../kernel/syscalls.ts";
 import { kernelInvariants } from "../../properties/kernel_invariants.ts";
 import { PageState } from "../../properties/page_state.ts";
 import { randomStrategy, replayStrategy } from "../../sim/strategy.ts";
@@ -178,81 +176,23 @@ function resolve(a: Arg, s: Shared): unknown {
 
 /** Starts the kernel call for a program call (argument types are the kernel's to check). */
 function invoke(sys: Sys, name: CallName, a: readonly unknown[]): Syscall<unknown> {
-  // deno-lint-ignore no-explicit-any
-  const x = a as any[];
-  switch (name) {
-    case "zx_pager_create":
-      return sys.pagerCreate(x[0]);
-    case "zx_pager_create_vmo":
-      return sys.pagerCreateVmo(x[0], x[1], x[2], x[3], x[4]);
-    case "zx_pager_detach_vmo":
-      return sys.pagerDetachVmo(x[0], x[1]);
-    case "zx_pager_supply_pages":
-      return sys.pagerSupplyPages(x[0], x[1], x[2], x[3], x[4], x[5]);
-    case "zx_pager_op_range":
-      return sys.pagerOpRange(x[0], x[1], x[2], x[3], x[4], x[5]);
-    case "zx_port_create":
-      return sys.portCreate(x[0]);
-    case "zx_port_queue":
-      return sys.portQueue(x[0], x[1]);
-    case "zx_port_wait":
-      return sys.portWait(x[0], x[1]);
-    case "zx_port_cancel_key":
-      return sys.portCancelKey(x[0], x[1], x[2]);
-    case "zx_handle_close":
-      return sys.handleClose(x[0]);
-    case "zx_handle_duplicate":
-      return sys.handleDuplicate(x[0], x[1]);
-    case "zx_handle_replace":
-      return sys.handleReplace(x[0], x[1]);
-    case "zx_object_get_info":
-      return sys.objectGetInfo(x[0], x[1]);
-    case "zx_vmo_create":
-      return sys.vmoCreate(x[0], x[1]);
-    case "zx_vmo_get_size":
-      return sys.vmoGetSize(x[0]);
-    case "zx_vmo_read":
-      return sys.vmoRead(x[0], x[1], x[2]);
-    case "zx_vmo_write":
-      return sys.vmoWrite(x[0], x[1], x[2]);
-    case "zx_vmo_op_range":
-      return sys.vmoOpRange(x[0], x[1], x[2], x[3]);
-    case "zx_vmar_map":
-      return sys.vmarMap(x[0], x[1], x[2], x[3], x[4], x[5]);
-    case "zx_vmar_unmap":
-      return sys.vmarUnmap(x[0], x[1], x[2]);
-    case "mem_read":
-      return sys.memRead(x[0], Math.min(Number(x[1]) || 0, MAX_BUFFER));
-    case "mem_write":
-      return sys.memWrite(x[0], x[1]);
-    case "zx_vmo_set_size":
-      return sys.vmoSetSize(x[0], x[1]);
-    case "zx_vmo_create_child":
-      return sys.vmoCreateChild(x[0], x[1], x[2], x[3]);
-    case "zx_pager_query_dirty_ranges":
-      return sys.pagerQueryDirtyRanges(x[0], x[1], x[2], x[3], x[4]);
-    case "zx_pager_query_vmo_stats":
-      return sys.pagerQueryVmoStats(x[0], x[1], x[2], x[3]);
-    case "zx_task_suspend":
-      return sys.taskSuspend(x[0]);
-    case "zx_task_kill":
-      return sys.taskKill(x[0]);
-  }
+  const args = name === "mem_read" ? [a[0], Math.min(Number(a[1]) || 0, MAX_BUFFER)] : a;
+  const method = (sys as unknown as Record<string, (...x: unknown[]) => Syscall<unknown>>)[
+    methodName(name)
+  ];
+  return method.apply(sys, [...args]);
 }
 
-/** Splits a kernel result into status, produced value and packet. */
+/** Splits a kernel result into status, produced value and packet, by the table's result kind. */
 function resultOf(name: CallName, raw: unknown): CallResult {
-  if (name === "mem_read" || name === "mem_write") return { status: ZX_OK, value: 0, packet: null };
-  if (!Array.isArray(raw)) return { status: raw as Status, value: 0, packet: null };
+  const kind = spec(name).result;
+  if (kind === "none") return { status: ZX_OK, value: 0, packet: null };
+  if (kind === "status") return { status: raw as Status, value: 0, packet: null };
   const [status, second] = raw as [Status, unknown];
-  if (name === "zx_port_wait") {
-    return { status, value: 0, packet: (second as Packet | null) ?? null };
-  }
-  // The queries return data, not a handle.
-  if (name === "zx_pager_query_dirty_ranges" || name === "zx_pager_query_vmo_stats") {
-    return { status, value: 0, packet: null };
-  }
-  return { status, value: typeof second === "number" ? second : 0, packet: null };
+  if (kind === "packet") return { status, value: 0, packet: (second as Packet | null) ?? null };
+  // Only handles and values (a size, an address) are something later calls can name.
+  const named = kind === "handle" || kind === "value";
+  return { status, value: named && typeof second === "number" ? second : 0, packet: null };
 }
 
 /** Updates the handle model with a call's effect on the handle table. */
@@ -264,12 +204,6 @@ function applyToModel(
 ): void {
   const ok = r.status === ZX_OK;
   switch (call.call) {
-    case "zx_pager_create":
-      if (ok) model.create(r.value, ZX_OBJ_TYPE_PAGER);
-      return;
-    case "zx_port_create":
-      if (ok) model.create(r.value, ZX_OBJ_TYPE_PORT);
-      return;
     case "zx_vmo_create":
       if (ok) model.create(r.value, ZX_OBJ_TYPE_VMO, args[1] as number);
       return;
@@ -284,9 +218,6 @@ function applyToModel(
     }
     case "zx_pager_create_vmo":
       if (ok) model.create(r.value, ZX_OBJ_TYPE_VMO, args[1] as number, model.get(args[0])!.object);
-      return;
-    case "zx_task_suspend":
-      if (ok) model.create(r.value, ZX_OBJ_TYPE_SUSPEND_TOKEN);
       return;
     case "zx_handle_duplicate": {
       const src = model.get(args[0]);
@@ -303,6 +234,8 @@ function applyToModel(
       if (ok) model.drop(args[0]);
       return;
   }
+  const creates = spec(call.call).creates;
+  if (ok && creates !== undefined) model.createWithRights(r.value, creates.type, creates.rights);
 }
 
 /** Checks one call's outcome against the contract, then records it in the model. */

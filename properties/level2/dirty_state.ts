@@ -14,13 +14,14 @@
 import type { KernelEvent, SlotKind } from "../../kernel/events.ts";
 import { slotKind, type Vmo } from "../../kernel/objects.ts";
 import { InvariantViolation, type Monitor, type World } from "../../sim/world.ts";
+import { callsWhere } from "../../kernel/syscalls.ts";
 
 interface Before {
   readonly kinds: SlotKind[];
   readonly modified: boolean;
 }
 
-const SETS_MODIFIED = new Set(["zx_vmo_write", "mem_write", "zx_vmo_set_size", "zx_vmo_op_range"]);
+const SETS_MODIFIED = callsWhere((s) => s.modifies === true);
 
 /** Watches dirty states, requests and the modified flag of every root pager VMO. */
 export class DirtyState implements Monitor {

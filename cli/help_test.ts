@@ -1,0 +1,91 @@
+// Every command takes --help without doing the job (issue 12): it exits 0, prints its usage, and
+// changes no file of the checkout. Regression: `deno task bench:zoo --help` ran the whole
+// benchmark and rewrote docs/benchmarks.md; zoo/expose.ts wrote cases into a "--help" directory;
+// the bench and program-fuzzing scripts ran their measurements.
+// (`check` and `coverage` are covered with their own fixes.)
+import { strict as assert } from "node:assert";
+
+const root = new URL("../", import.meta.url);
+
+/** Every file of the checkout (not .git) with its size and modification time. */
+async function snapshot(): Promise<Map<string, string>> {
+  const files = new Map<string, string>();
+  const walk = async (dir: URL, rel: string) => {
+    for await (const e of Deno.readDir(dir)) {
+      if (rel === "" && e.name === ".git") continue;
+      const path = rel + e.name;
+      if (e.isDirectory) await walk(new URL(`${e.name}/`, dir), `${path}/`);
+      else {
+        const st = await Deno.lstat(new URL(e.name, dir));
+        files.set(path, `${st.size} ${st.mtime?.getTime()}`);
+      }
+    }
+  };
+  await walk(root, "");
+  return files;
+}
+
+function changes(before: Map<string, string>, after: Map<string, string>): string[] {
+  const out: string[] = [];
+  for (const [p, v] of after) if (before.get(p) !== v) out.push(before.has(p) ? p : `+${p}`);
+  for (const p of before.keys()) if (!after.has(p)) out.push(`-${p}`);
+  return out;
+}
+
+/**
+ * Every task, run the way deno.json runs it: a `deno run` task directly (so a command that
+ * ignores --help can be stopped), the others (deno's own test, bench) through `deno task`.
+ * `check` and `coverage` are left to their own fix.
+ */
+function taskCommands(): string[][] {
+  const tasks: Record<string, string> = JSON.parse(
+    Deno.readTextFileSync(new URL("deno.json", root)),
+  ).tasks;
+  const out: string[][] = [];
+  for (const [name, line] of Object.entries(tasks)) {
+    if (name === "check" || name === "coverage") continue;
+    out.push(line.startsWith("deno run ") ? line.split(/\s+/).slice(1) : ["task", name]);
+  }
+  return out;
+}
+
+const direct = (task: string, ...more: string[]) => {
+  const line = taskCommands().find((c) => c.some((a) => a.endsWith(`cli/${task}.ts`)));
+  assert.ok(line, task);
+  return [...line, ...more];
+};
+
+const SCRIPT = ["run", "-A"];
+const COMMANDS: readonly (readonly string[])[] = [
+  ...taskCommands(),
+  direct("fuzz", "--mode", "programs"),
+  direct("corpus", "merge"),
+  direct("corpus", "list"),
+  [...SCRIPT, "bench/report.ts"],
+  [...SCRIPT, "bench/throughput_report.ts"],
+  [...SCRIPT, "bench/campaign_report.ts"],
+  [...SCRIPT, "fuzz/programs/guidance_compare.ts"],
+  [...SCRIPT, "zoo/expose.ts"],
+];
+
+for (const command of COMMANDS) {
+  const shown = `deno ${command.join(" ")} --help`;
+  Deno.test(`${shown}: exits 0, prints usage, changes no file`, async () => {
+    const before = await snapshot();
+    const child = new Deno.Command(Deno.execPath(), {
+      args: [...command, "--help"],
+      cwd: root,
+      env: { NO_COLOR: "1" },
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    // A command that does its job instead takes minutes: stop it and say so.
+    const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
+    const out = await child.output();
+    clearTimeout(timer);
+    const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
+    assert.equal(out.code, 0, `${shown} exited ${out.code} (signal ${out.signal}):\n${text}`);
+    assert.match(text, /usage:/i, `${shown} printed no usage:\n${text}`);
+    assert.deepEqual(changes(before, await snapshot()), [], `${shown} changed files`);
+  });
+}

@@ -1,0 +1,253 @@
+/**
+ * The object layer of the simulated kernel, as Zircon keeps it in
+ * `kernel/object/` under the syscall layer: the one process's handle table
+ * and objects, kernel object ids, the seams that build a pager VMO's parts,
+ * and object lifetimes (what keeps a VMO alive, what the last handle's close
+ * does, a thread's death). The syscall layer ({@linkcode ./kernel.ts}) checks
+ * arguments and calls down into this layer and the page machinery
+ * ({@linkcode ./vmo_pages.ts}).
+ *
+ * @module
+ */
+
+import {
+  LIMITS,
+  type Status,
+  ZX_DEFAULT_THREAD_RIGHTS,
+  ZX_DEFAULT_VMAR_RIGHTS,
+  ZX_ERR_BAD_HANDLE,
+  ZX_ERR_BAD_STATE,
+  ZX_OK,
+} from "./constants.ts";
+import { assert } from "./assert.ts";
+import { type EventSink, NULL_SINK } from "./events.ts";
+import { HandleTable, type KernelObject } from "./handles.ts";
+import {
+  type KernelThread,
+  KThread,
+  type Mapping,
+  Pager,
+  SuspendToken,
+  Vmar,
+  Vmo,
+} from "./objects.ts";
+import { PageSource } from "./page_source.ts";
+import { PagerProxy } from "./pager_proxy.ts";
+import { Port } from "./port.ts";
+import { type PageFault, proxyOf, sourceOf, VmoPages } from "./vmo_pages.ts";
+import type { Syscall } from "./yields.ts";
+
+/** Options of a simulated kernel. */
+export interface KernelOptions {
+  /** Page size in bytes (a power of two, 8 to 65536). Default 4096. */
+  pageSize?: number;
+  /** Overtime timeout for pager waits, in virtual ticks; 0 disables it. Default 0. */
+  overtimeTicks?: number;
+  /** Receives every kernel event. Default: dropped. */
+  sink?: EventSink;
+}
+
+/**
+ * The objects of a simulated kernel and their lifetimes; {@linkcode Kernel}
+ * adds the `zx_*` calls.
+ *
+ * @example
+ * ```ts
+ * import { Kernel } from "./kernel.ts";
+ * const kernel = new Kernel({ pageSize: 64 });
+ * const [thread, handle] = kernel.createThread("main", 1);
+ * console.assert(thread.alive && handle > 0 && kernel.pageSize === 64);
+ * ```
+ */
+export class KernelObjects {
+  /** Virtual time in ticks; the simulator advances it. */
+  now = 0;
+  /** Page size in bytes. */
+  readonly pageSize: number;
+  /** Overtime timeout of pager waits in virtual ticks (0: never). */
+  readonly overtimeTicks: number;
+  /** @internal The handle table of the one simulated process. */
+  readonly handles: HandleTable = new HandleTable();
+  /** Where every kernel event goes. */
+  readonly sink: EventSink;
+  /** @internal The process's root VMAR, with its mappings. */
+  readonly rootVmar: Vmar;
+  /** Handle to the root VMAR (every thread of the process may use it). */
+  readonly rootVmarHandle: number;
+  /** @internal Every pager-backed VMO ever created, for invariants. */
+  readonly pagerVmos: Vmo[] = [];
+  /** @internal Every port ever created, for invariants. */
+  readonly ports: Port[] = [];
+  /** @internal The page machinery of every VMO. */
+  readonly pages: VmoPages;
+  /** @internal Every pager, by koid. */
+  protected readonly pagers: Map<number, Pager> = new Map();
+  #koid = 1000;
+  #requestId = 0;
+
+  /** A kernel with no objects but the root VMAR. */
+  constructor(options: KernelOptions = {}) {
+    this.pageSize = options.pageSize ?? 4096;
+    this.overtimeTicks = options.overtimeTicks ?? 0;
+    this.sink = options.sink ?? NULL_SINK;
+    assert(
+      Number.isInteger(this.pageSize) && (this.pageSize & (this.pageSize - 1)) === 0 &&
+        this.pageSize >= LIMITS.minPageSize && this.pageSize <= LIMITS.maxPageSize,
+      () => `page size ${this.pageSize} is not a power of two in [8, 65536]`,
+    );
+    this.pages = this.createPages();
+    this.rootVmar = new Vmar(this.newKoid());
+    this.rootVmarHandle = this.handles.add(this.rootVmar, ZX_DEFAULT_VMAR_RIGHTS)[1];
+  }
+
+  /** @internal Creates a simulated thread and a handle to it (process setup, not a syscall). */
+  createThread(name: string, tid: number, failInsteadOfBlock = false): [KThread, number] {
+    const thread = new KThread(this.newKoid(), tid, name, failInsteadOfBlock);
+    const [, handle] = this.handles.add(thread, ZX_DEFAULT_THREAD_RIGHTS);
+    return [thread, handle];
+  }
+
+  /** @internal A thread's body returned: it holds nothing any more. */
+  threadExited(t: KernelThread): void {
+    assert(t.waiter === null, () => `t${t.tid} exited while waiting`);
+    t.exited = true;
+    this.releaseAll(t);
+    this.sink.emit({ k: "thread", tid: t.tid, what: "exited" });
+  }
+
+  /** @internal Builds the page machinery: the seam for kernel variants that override a step (zoo/). */
+  protected createPages(): VmoPages {
+    return new VmoPages(this);
+  }
+
+  /** @internal Builds the packet delivery of a new pager VMO: the seam for kernel variants (zoo/). */
+  protected createPagerProxy(vmoKoid: number, port: Port, key: number): PagerProxy {
+    return new PagerProxy(vmoKoid, port, key, this.pageSize, this.sink);
+  }
+
+  /** @internal Builds the request tracking of a new pager VMO: the seam for kernel variants (zoo/). */
+  protected createPageSource(vmoKoid: number, proxy: PagerProxy): PageSource {
+    return new PageSource(vmoKoid, proxy, this.sink, () => ++this.#requestId);
+  }
+
+  /** @internal A new kernel object id. */
+  protected newKoid(): number {
+    return ++this.#koid;
+  }
+
+  /**
+   * The kernel reclaims one Clean page of a pager VMO (spec 6.3): a scheduled
+   * environment event, not a syscall. The page must be evictable now
+   * ({@linkcode Kernel.evictablePages}); ZX_ERR_BAD_STATE otherwise.
+   */
+  *kernel_evict(t: KernelThread, handle: number, page: number): Syscall<Status> {
+    yield* this.enter(t, "kernel_evict", [handle, page]);
+    const e = this.handles.entry(handle);
+    let st: Status = ZX_ERR_BAD_HANDLE;
+    if (e !== undefined && e.object instanceof Vmo) {
+      st = this.pages.evictable(e.object, page) ? ZX_OK : ZX_ERR_BAD_STATE;
+      if (st === ZX_OK) e.object.slots[page] = undefined;
+    }
+    this.sink.emit({ k: "ret", tid: t.tid, name: "kernel_evict", status: st });
+    return st;
+  }
+
+  /** @internal A call's scheduling point and its `call` event. */
+  protected *enter(t: KernelThread, name: string, args: unknown[]): Syscall<void> {
+    yield { kind: "syscall", name, args };
+    this.sink.emit({ k: "call", tid: t.tid, name, args });
+  }
+
+  /** Pages of the VMO behind `handle` the kernel may evict now: Clean, not always-need (6.3). */
+  evictablePages(handle: number): number[] {
+    const vmo = this.handles.entry(handle)?.object;
+    if (!(vmo instanceof Vmo)) return [];
+    return [...vmo.slots.keys()].filter((p) => this.pages.evictable(vmo, p));
+  }
+
+  /** @internal A mapping of `m.vmo` is gone: the VMO may die now. */
+  protected unmapped(m: Mapping): void {
+    m.vmo.mappings--;
+    this.maybeDestroy(m.vmo);
+  }
+
+  /** @internal A fatal page fault kills `t` (spec 4.3). */
+  protected *crash(t: KernelThread, { vmo, synth, addr }: PageFault): Syscall<never> {
+    this.sink.emit({ k: "page-fault", tid: t.tid, vmo, synth, addr });
+    t.killed = true;
+    this.releaseAll(t);
+    yield { kind: "crash", synth, addr };
+    throw new Error("unreachable: a crashed thread was resumed");
+  }
+
+  // ---------------------------------------------------------------- lifetimes
+
+  /** @internal `t`'s operation in flight keeps `vmo` alive until {@linkcode KernelObjects.release}. */
+  hold(t: KernelThread, vmo: Vmo): void {
+    vmo.inflight++;
+    t.held.push(vmo);
+  }
+
+  /** @internal `t`'s operation on `vmo` is over: it may die now. */
+  release(t: KernelThread, vmo: Vmo): void {
+    const i = t.held.lastIndexOf(vmo);
+    assert(i >= 0, () => `t${t.tid} releases vmo ${vmo.koid} it does not hold`);
+    t.held.splice(i, 1);
+    vmo.inflight--;
+    this.maybeDestroy(vmo);
+  }
+
+  /** @internal `t` is gone (exited, killed, crashed): it holds no VMO any more. */
+  protected releaseAll(t: KernelThread): void {
+    while (t.held.length > 0) this.release(t, t.held[t.held.length - 1]);
+  }
+
+  /** @internal The last handle to `object` closed (Zircon's `on_zero_handles`). */
+  protected onZeroHandles(object: KernelObject): void {
+    if (object instanceof Pager) return this.closePager(object);
+    if (object instanceof Vmo) return this.maybeDestroy(object);
+    if (object instanceof Port) {
+      for (const { owner } of object.dropAll()) {
+        if (owner !== null) {
+          this.sink.emit({ k: "packet-dropped", port: object.koid, vmo: owner.vmoKoid, id: 0 });
+        }
+      }
+    } else if (object instanceof SuspendToken && !object.released) {
+      object.released = true;
+      const th = object.thread;
+      if (--th.suspendCount === 0 && th.alive) {
+        this.sink.emit({ k: "thread", tid: th.tid, what: "resumed" });
+      }
+    }
+  }
+
+  /** @internal The pager's last handle closed: every VMO it backs detaches (spec 1.1). */
+  protected closePager(pager: Pager): void {
+    pager.closed = true;
+    for (const vmo of pager.vmos) {
+      sourceOf(vmo).detach();
+      proxyOf(vmo).close();
+      this.sink.emit({ k: "detach", vmo: vmo.koid, why: "pager-closed" });
+    }
+    pager.vmos.length = 0;
+  }
+
+  /** @internal `vmo` dies when nothing keeps it alive: its pager's COMPLETE, its pages freed. */
+  protected maybeDestroy(vmo: Vmo): void {
+    if (vmo.dead || vmo.refs > 0) return;
+    vmo.dead = true;
+    const parent = vmo.parent;
+    if (parent !== null) {
+      parent.children.splice(parent.children.indexOf(vmo), 1);
+      this.maybeDestroy(parent);
+    }
+    if (vmo.source !== null) {
+      this.pages.detach(vmo, "vmo-dead");
+      const pager = this.pagers.get(vmo.pagerKoid);
+      assert(pager !== undefined, () => `vmo ${vmo.koid} names no pager (${vmo.pagerKoid})`);
+      const i = pager.vmos.indexOf(vmo);
+      if (i >= 0) pager.vmos.splice(i, 1);
+    }
+    vmo.slots.fill(undefined);
+  }
+}

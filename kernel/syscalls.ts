@@ -1,0 +1,882 @@
+/**
+ * The syscall descriptor table: every call a simulated thread can make, with
+ * its parameters (handle parameters with the object type and rights the
+ * kernel looks them up with, in order), what it returns and produces, whether
+ * it may park the thread, and the error statuses the spec allows it.
+ *
+ * Everything else about the syscall surface derives from this table: the
+ * kernel's entry and exit of each call ({@linkcode ./kernel.ts}), the
+ * thread-side `Sys` methods (sim/sys.ts), the program-fuzzing vocabulary, its
+ * weights and allowed-status table (fuzz/programs/), the handle model's
+ * lookups, and the call sets of checkers and exploration.
+ *
+ * Adding a syscall `zx_foo_bar` (see `zx_event_create` for one done so):
+ * 1. its signature in {@linkcode KernelCalls} and its row in
+ *    {@linkcode SYSCALLS} (parameters, result, errors, weight, ...);
+ * 2. its implementation: the protected method `fooBar` of `Kernel`
+ *    (kernel/kernel.ts), typed `(t, ...args: CallArgs<"zx_foo_bar">):
+ *    CallImpl<"zx_foo_bar">`, returning a bare status when it fails (the
+ *    table's entry and exit emit the events and shape the result), plus the
+ *    objects and constants it needs;
+ * 3. its error rows in kernel/kernel_errors_test.ts.
+ *
+ * @module
+ */
+
+import {
+  type Status,
+  ZX_DEFAULT_EVENT_RIGHTS,
+  ZX_DEFAULT_PAGER_RIGHTS,
+  ZX_DEFAULT_PORT_RIGHTS,
+  ZX_DEFAULT_SUSPEND_TOKEN_RIGHTS,
+  ZX_ERR_ACCESS_DENIED,
+  ZX_ERR_ALREADY_EXISTS,
+  ZX_ERR_BAD_HANDLE,
+  ZX_ERR_BAD_STATE,
+  ZX_ERR_BUFFER_TOO_SMALL,
+  ZX_ERR_INVALID_ARGS,
+  ZX_ERR_NO_MEMORY,
+  ZX_ERR_NO_RESOURCES,
+  ZX_ERR_NOT_FOUND,
+  ZX_ERR_NOT_SUPPORTED,
+  ZX_ERR_OUT_OF_RANGE,
+  ZX_ERR_SHOULD_WAIT,
+  ZX_ERR_TIMED_OUT,
+  ZX_ERR_UNAVAILABLE,
+  ZX_ERR_WRONG_TYPE,
+  ZX_OBJ_TYPE_EVENT,
+  ZX_OBJ_TYPE_PAGER,
+  ZX_OBJ_TYPE_PORT,
+  ZX_OBJ_TYPE_SUSPEND_TOKEN,
+  ZX_OBJ_TYPE_THREAD,
+  ZX_OBJ_TYPE_VMAR,
+  ZX_OBJ_TYPE_VMO,
+  ZX_OK,
+  ZX_RIGHT_ATTACH_VMO,
+  ZX_RIGHT_DESTROY,
+  ZX_RIGHT_DUPLICATE,
+  ZX_RIGHT_INSPECT,
+  ZX_RIGHT_MANAGE_VMO,
+  ZX_RIGHT_MAP,
+  ZX_RIGHT_NONE,
+  ZX_RIGHT_READ,
+  ZX_RIGHT_SIGNAL,
+  ZX_RIGHT_WRITE,
+} from "./constants.ts";
+import type { DirtyRange } from "./dirty.ts";
+import type { EventSink, Packet, UserPacket } from "./events.ts";
+import type { KernelThread } from "./objects.ts";
+import type { Syscall } from "./yields.ts";
+
+/** `zx_info_vmo_t`, the fields the model tracks. */
+export interface VmoInfo {
+  /** The VMO's kernel object id. */
+  readonly koid: number;
+  /** Size in bytes. */
+  readonly sizeBytes: number;
+  /** `ZX_INFO_VMO_*` flags (paged, resizable, pager-backed, COW clone, via handle). */
+  readonly flags: number;
+  /** Bytes of committed pages (zero markers and zero intervals hold none). */
+  readonly committedBytes: number;
+  /** Bytes of populated pages (the model counts as committed). */
+  readonly populatedBytes: number;
+  /** Rights of the handle that was queried. */
+  readonly handleRights: number;
+  /** Children (clones, slices, references) alive. */
+  readonly numChildren: number;
+}
+
+/** `zx_pager_vmo_stats_t`. */
+export interface PagerVmoStats {
+  /** `ZX_PAGER_VMO_STATS_MODIFIED` or 0. */
+  readonly modified: number;
+}
+
+/** What kind of value a parameter wants (the program generator's guide; the kernel sees any value). */
+export type Param =
+  | "pager"
+  | "port"
+  | "vmo"
+  | "aux"
+  | "thread"
+  | "vmar"
+  | "handle"
+  | "options"
+  | "vmoOptions"
+  | "size"
+  | "key"
+  | "offset"
+  | "length"
+  | "pagerOp"
+  | "failData"
+  | "vmoOp"
+  | "rights"
+  | "topic"
+  | "deadline"
+  | "buffer"
+  | "userPacket"
+  | "mapOptions"
+  | "vmarOffset"
+  | "address"
+  | "pktOffset"
+  | "pktLength"
+  | "childOptions"
+  | "bufferSize";
+
+/** What a call's successful result is, as a resource later calls can name. */
+export type Produces =
+  | "pager"
+  | "port"
+  | "vmo"
+  | "token"
+  | "event"
+  | "same"
+  | "addr"
+  | "packet"
+  | null;
+
+/**
+ * The shape of a call's result: a bare status, or a status and a handle, a
+ * number, bytes, a packet, a record or dirty ranges (`none`: a memory access,
+ * which returns no status).
+ */
+export type ResultKind =
+  | "status"
+  | "handle"
+  | "value"
+  | "bytes"
+  | "packet"
+  | "record"
+  | "ranges"
+  | "none";
+
+/** How the kernel looks a handle parameter up (the lookups run in parameter order). */
+export interface HandleLookup {
+  /** `ZX_OBJ_TYPE_*` the handle must name (`ZX_OBJ_TYPE_NONE`, 0: any type). */
+  readonly type: number;
+  /** Rights the handle must hold. */
+  readonly rights: number;
+  /** A pager VMO that must belong to the pager named by this parameter index (else INVALID_ARGS). */
+  readonly ownedBy?: number;
+}
+
+/** One parameter of a call. */
+export interface ParamSpec {
+  /** Zircon's name for it. */
+  readonly name: string;
+  /** What kind of value it wants. */
+  readonly kind: Param;
+  /** For handle parameters the kernel looks up by type and rights. */
+  readonly handle?: HandleLookup;
+  /** Must be page-aligned, checked before any handle lookup (else INVALID_ARGS). */
+  readonly alignedFirst?: boolean;
+}
+
+/** One row of the table. */
+export interface SyscallSpec {
+  /** Parameters in Zircon's order (the calling thread is implicit). */
+  readonly params: readonly ParamSpec[];
+  /** The shape of the result. */
+  readonly result: ResultKind;
+  /** What later calls can name of a successful result. */
+  readonly produces: Produces;
+  /** `pager`: may park the thread on a page request (pager errors allowed); `port`: on a port. */
+  readonly blocks: "pager" | "port" | null;
+  /** Error statuses the spec allows it besides ZX_OK (pager errors come with `blocks: "pager"`). */
+  readonly errors: readonly Status[];
+  /** How often program fuzzing picks it. */
+  readonly weight: number;
+  /** Once every handle lookup passes nothing else can fail: the handle model predicts ZX_OK. */
+  readonly decided?: boolean;
+  /** Touches nothing but the VMOs its handle arguments name (and fresh objects). */
+  readonly private?: boolean;
+  /** Reads or writes VMO contents (an access, as checkers count them). */
+  readonly access?: boolean;
+  /** May wake a thread parked on a page request (resolve, fail, detach, interrupt it). */
+  readonly wakes?: boolean;
+  /** May set a pager VMO's "modified" flag (spec 2.7). */
+  readonly modifies?: boolean;
+  /** Creates an object: its type and the rights of its first handle (the `handle` result). */
+  readonly creates?: { readonly type: number; readonly rights: number };
+}
+
+/**
+ * The signatures of the table's calls as the kernel implements them: the
+ * calling thread, then Zircon's arguments in Zircon's order. Every call is a
+ * generator: `yield*` it.
+ */
+export interface KernelCalls {
+  /** `zx_pager_create(options, *out)`. */
+  zx_pager_create(t: KernelThread, options: number): Syscall<[Status, number]>;
+  /** `zx_pager_create_vmo(pager, options, port, key, size, *out)` (spec 2.2). */
+  zx_pager_create_vmo(
+    t: KernelThread,
+    pager: number,
+    options: number,
+    port: number,
+    key: number,
+    size: number,
+  ): Syscall<[Status, number]>;
+  /** `zx_pager_detach_vmo(pager, vmo)` (spec 2.3). */
+  zx_pager_detach_vmo(t: KernelThread, pager: number, vmo: number): Syscall<Status>;
+  /** `zx_pager_supply_pages(pager, pager_vmo, offset, length, aux_vmo, aux_offset)` (spec 2.4). */
+  zx_pager_supply_pages(
+    t: KernelThread,
+    pager: number,
+    pagerVmo: number,
+    offset: number,
+    length: number,
+    auxVmo: number,
+    auxOffset: number,
+  ): Syscall<Status>;
+  /** `zx_pager_op_range(pager, op, pager_vmo, offset, length, data)` (spec 2.5). */
+  zx_pager_op_range(
+    t: KernelThread,
+    pager: number,
+    op: number,
+    pagerVmo: number,
+    offset: number,
+    length: number,
+    data: number,
+  ): Syscall<Status>;
+  /** `zx_port_create(options, *out)`. */
+  zx_port_create(t: KernelThread, options: number): Syscall<[Status, number]>;
+  /** `zx_port_queue(port, packet)`: user packets only. */
+  zx_port_queue(t: KernelThread, port: number, packet: UserPacket): Syscall<Status>;
+  /** `zx_port_wait(port, deadline, *packet)`: parks until a packet arrives or the deadline passes. */
+  zx_port_wait(t: KernelThread, port: number, deadline: number): Syscall<[Status, Packet | null]>;
+  /** `zx_port_cancel_key(port, options, key)`: removes queued packets with `key`. */
+  zx_port_cancel_key(t: KernelThread, port: number, options: number, key: number): Syscall<Status>;
+  /** `zx_handle_close(handle)`: 0 (ZX_HANDLE_INVALID) is a no-op. */
+  zx_handle_close(t: KernelThread, handle: number): Syscall<Status>;
+  /** `zx_handle_duplicate(handle, rights, *out)`: needs DUPLICATE; rights must be a subset. */
+  zx_handle_duplicate(t: KernelThread, handle: number, rights: number): Syscall<[Status, number]>;
+  /** `zx_handle_replace(handle, rights, *out)`: the old handle is gone even when this fails. */
+  zx_handle_replace(t: KernelThread, handle: number, rights: number): Syscall<[Status, number]>;
+  /** `zx_object_get_info(handle, ZX_INFO_VMO, ...)`. */
+  zx_object_get_info(
+    t: KernelThread,
+    handle: number,
+    topic: number,
+  ): Syscall<[Status, VmoInfo | null]>;
+  /** `zx_vmo_create(size, options, *out)`: an anonymous VMO. */
+  zx_vmo_create(t: KernelThread, size: number, options: number): Syscall<[Status, number]>;
+  /** `zx_vmo_get_size(handle, *size)`. */
+  zx_vmo_get_size(t: KernelThread, handle: number): Syscall<[Status, number]>;
+  /** `zx_vmo_read(handle, buffer, offset, buffer_size)`: blocks on the pager; early wake (3.8). */
+  zx_vmo_read(
+    t: KernelThread,
+    handle: number,
+    offset: number,
+    length: number,
+  ): Syscall<[Status, Uint8Array]>;
+  /** `zx_vmo_write(handle, buffer, offset, buffer_size)`: blocks on the pager, up to 16 pages a request. */
+  zx_vmo_write(t: KernelThread, handle: number, data: Uint8Array, offset: number): Syscall<Status>;
+  /**
+   * `zx_vmo_op_range(handle, op, offset, size, buffer, buffer_size)`: COMMIT, DECOMMIT, ZERO and
+   * the eviction hints ALWAYS_NEED, DONT_NEED, PREFETCH (spec 2.8.2).
+   */
+  zx_vmo_op_range(
+    t: KernelThread,
+    handle: number,
+    op: number,
+    offset: number,
+    size: number,
+  ): Syscall<Status>;
+  /**
+   * `zx_vmar_map(vmar, options, vmar_offset, vmo, vmo_offset, len, *addr)`; vmar_offset only with
+   * `ZX_VM_SPECIFIC` or `ZX_VM_SPECIFIC_OVERWRITE` (which replaces whole mappings).
+   */
+  zx_vmar_map(
+    t: KernelThread,
+    vmar: number,
+    options: number,
+    vmarOffset: number,
+    vmo: number,
+    vmoOffset: number,
+    len: number,
+  ): Syscall<[Status, number]>;
+  /** `zx_vmar_unmap(vmar, addr, len)`: the model unmaps whole mappings only. */
+  zx_vmar_unmap(t: KernelThread, vmar: number, addr: number, len: number): Syscall<Status>;
+  /** `zx_task_suspend(thread, *token)`: a blocked pager wait is cancelled and restarts on resume. */
+  zx_task_suspend(t: KernelThread, thread: number): Syscall<[Status, number]>;
+  /** `zx_task_kill(thread)`: a blocked pager wait is cancelled; the thread never runs again. */
+  zx_task_kill(t: KernelThread, thread: number): Syscall<Status>;
+  /**
+   * `zx_vmo_set_size(handle, size)` (spec 2.8.3): a shrink resolves requests for
+   * the cut range and discards its content; a grow of a pager VMO adds a Dirty
+   * zero interval.
+   */
+  zx_vmo_set_size(t: KernelThread, handle: number, size: number): Syscall<Status>;
+  /**
+   * `zx_vmo_create_child(handle, options, offset, size, *out)` on a pager-backed
+   * VMO (spec 6.1): SNAPSHOT_AT_LEAST_ON_WRITE and SNAPSHOT_MODIFIED clones,
+   * SLICE and REFERENCE. Children of anonymous VMOs are outside the model
+   * (NOT_SUPPORTED).
+   */
+  zx_vmo_create_child(
+    t: KernelThread,
+    handle: number,
+    options: number,
+    offset: number,
+    size: number,
+  ): Syscall<[Status, number]>;
+  /**
+   * `zx_pager_query_dirty_ranges(pager, pager_vmo, offset, length, buffer, buffer_size, *actual,
+   * *avail)` (spec 2.6): returns the ranges that fit in `bufferSize` bytes and the total found.
+   */
+  zx_pager_query_dirty_ranges(
+    t: KernelThread,
+    pager: number,
+    pagerVmo: number,
+    offset: number,
+    length: number,
+    bufferSize: number,
+  ): Syscall<[Status, DirtyRange[], number]>;
+  /** `zx_pager_query_vmo_stats(pager, pager_vmo, options, buffer, buffer_size)` (spec 2.7). */
+  zx_pager_query_vmo_stats(
+    t: KernelThread,
+    pager: number,
+    pagerVmo: number,
+    options: number,
+    bufferSize: number,
+  ): Syscall<[Status, PagerVmoStats | null]>;
+  /** `zx_event_create(options, *out)`: an event with no signal active. */
+  zx_event_create(t: KernelThread, options: number): Syscall<[Status, number]>;
+  /**
+   * `zx_object_signal(handle, clear_mask, set_mask)`: clears, then sets, user
+   * signals (and `ZX_EVENT_SIGNALED`) of an event; the model keeps signals on
+   * events only (other objects: NOT_SUPPORTED).
+   */
+  zx_object_signal(t: KernelThread, handle: number, clear: number, set: number): Syscall<Status>;
+}
+
+/**
+ * What a call's implementation returns: the bare status of a failure, or
+ * the whole result `T` (the table's entry and exit shape a failure).
+ */
+export type CallOut<T> = Status | T;
+
+/** The arguments of table call `K` after the calling thread. */
+export type CallArgs<K extends keyof KernelCalls> = KernelCalls[K] extends
+  (t: KernelThread, ...args: infer A) => unknown ? A : never;
+
+/** What the implementation of table call `K` returns (as a value, or as a generator's result). */
+export type CallImpl<K extends keyof KernelCalls> = KernelCalls[K] extends
+  (...args: never[]) => Syscall<infer R> ? CallOut<R> : never;
+
+/** Memory accesses through a mapping: the program vocabulary's calls the kernel traces per page. */
+export type MemCall = "mem_read" | "mem_write";
+
+/** The name of a call in the table. */
+export type SyscallName = keyof KernelCalls | MemCall;
+
+/** A handle lookup of any object type. */
+const ZX_OBJ_TYPE_NONE = 0;
+
+const HANDLE = [ZX_ERR_BAD_HANDLE, ZX_ERR_WRONG_TYPE, ZX_ERR_ACCESS_DENIED] as const;
+
+function h(name: string, kind: Param, type: number, rights: number, ownedBy?: number): ParamSpec {
+  return {
+    name,
+    kind,
+    handle: ownedBy === undefined ? { type, rights } : { type, rights, ownedBy },
+  };
+}
+
+function p(name: string, kind: Param): ParamSpec {
+  return { name, kind };
+}
+
+/** A parameter that must be page-aligned before anything else is looked at. */
+function a(name: string, kind: Param): ParamSpec {
+  return { name, kind, alignedFirst: true };
+}
+
+/**
+ * The whole syscall surface, in the order program fuzzing weighs it.
+ *
+ * @example
+ * ```ts
+ * import { SYSCALLS } from "./syscalls.ts";
+ * console.assert(SYSCALLS.zx_vmo_read.blocks === "pager");
+ * ```
+ */
+export const SYSCALLS = {
+  zx_pager_create: {
+    params: [p("options", "options")],
+    result: "handle",
+    produces: "pager",
+    blocks: null,
+    errors: [ZX_ERR_INVALID_ARGS],
+    weight: 3,
+    creates: { type: ZX_OBJ_TYPE_PAGER, rights: ZX_DEFAULT_PAGER_RIGHTS },
+  },
+  zx_pager_create_vmo: {
+    params: [
+      h("pager", "pager", ZX_OBJ_TYPE_PAGER, ZX_RIGHT_ATTACH_VMO),
+      p("options", "vmoOptions"),
+      h("port", "port", ZX_OBJ_TYPE_PORT, ZX_RIGHT_WRITE),
+      p("key", "key"),
+      p("size", "size"),
+    ],
+    result: "handle",
+    produces: "vmo",
+    blocks: null,
+    errors: [
+      ...HANDLE,
+      ZX_ERR_BAD_STATE,
+      ZX_ERR_INVALID_ARGS,
+      ZX_ERR_NOT_SUPPORTED,
+      ZX_ERR_OUT_OF_RANGE,
+      ZX_ERR_NO_MEMORY,
+    ],
+    weight: 7,
+  },
+  zx_pager_detach_vmo: {
+    params: [
+      h("pager", "pager", ZX_OBJ_TYPE_PAGER, ZX_RIGHT_ATTACH_VMO | ZX_RIGHT_MANAGE_VMO),
+      h("vmo", "vmo", ZX_OBJ_TYPE_VMO, ZX_RIGHT_WRITE, 0),
+    ],
+    result: "status",
+    produces: null,
+    blocks: null,
+    errors: [...HANDLE, ZX_ERR_INVALID_ARGS],
+    weight: 4,
+    decided: true,
+    wakes: true,
+  },
+  zx_pager_supply_pages: {
+    params: [
+      h("pager", "pager", ZX_OBJ_TYPE_PAGER, ZX_RIGHT_MANAGE_VMO),
+      h("pager_vmo", "vmo", ZX_OBJ_TYPE_VMO, ZX_RIGHT_WRITE, 0),
+      a("offset", "pktOffset"),
+      a("length", "pktLength"),
+      h("aux_vmo", "aux", ZX_OBJ_TYPE_VMO, ZX_RIGHT_READ | ZX_RIGHT_WRITE),
+      a("aux_offset", "offset"),
+    ],
+    result: "status",
+    produces: null,
+    blocks: null,
+    errors: [
+      ...HANDLE,
+      ZX_ERR_INVALID_ARGS,
+      ZX_ERR_OUT_OF_RANGE,
+      ZX_ERR_NOT_SUPPORTED,
+      ZX_ERR_BAD_STATE,
+    ],
+    weight: 10,
+    wakes: true,
+  },
+  zx_pager_op_range: {
+    params: [
+      h("pager", "pager", ZX_OBJ_TYPE_PAGER, ZX_RIGHT_MANAGE_VMO),
+      p("op", "pagerOp"),
+      h("pager_vmo", "vmo", ZX_OBJ_TYPE_VMO, ZX_RIGHT_WRITE, 0),
+      a("offset", "pktOffset"),
+      a("length", "pktLength"),
+      p("data", "failData"),
+    ],
+    result: "status",
+    produces: null,
+    blocks: null,
+    errors: [
+      ...HANDLE,
+      ZX_ERR_INVALID_ARGS,
+      ZX_ERR_NOT_FOUND,
+      ZX_ERR_NOT_SUPPORTED,
+      ZX_ERR_OUT_OF_RANGE,
+      ZX_ERR_BAD_STATE,
+    ],
+    weight: 6,
+    wakes: true,
+  },
+  zx_port_create: {
+    params: [p("options", "options")],
+    result: "handle",
+    produces: "port",
+    blocks: null,
+    errors: [ZX_ERR_INVALID_ARGS],
+    weight: 3,
+    creates: { type: ZX_OBJ_TYPE_PORT, rights: ZX_DEFAULT_PORT_RIGHTS },
+  },
+  zx_port_queue: {
+    params: [h("port", "port", ZX_OBJ_TYPE_PORT, ZX_RIGHT_WRITE), p("packet", "userPacket")],
+    result: "status",
+    produces: null,
+    blocks: null,
+    errors: [...HANDLE, ZX_ERR_INVALID_ARGS, ZX_ERR_SHOULD_WAIT],
+    weight: 2,
+  },
+  zx_port_wait: {
+    params: [h("port", "port", ZX_OBJ_TYPE_PORT, ZX_RIGHT_READ), p("deadline", "deadline")],
+    result: "packet",
+    produces: "packet",
+    blocks: "port",
+    errors: [...HANDLE, ZX_ERR_INVALID_ARGS, ZX_ERR_TIMED_OUT],
+    weight: 8,
+  },
+  zx_port_cancel_key: {
+    params: [
+      h("port", "port", ZX_OBJ_TYPE_PORT, ZX_RIGHT_WRITE),
+      p("options", "options"),
+      p("key", "key"),
+    ],
+    result: "status",
+    produces: null,
+    blocks: null,
+    errors: [...HANDLE, ZX_ERR_INVALID_ARGS, ZX_ERR_NOT_FOUND],
+    weight: 2,
+  },
+  zx_handle_close: {
+    params: [p("handle", "handle")],
+    result: "status",
+    produces: null,
+    blocks: null,
+    errors: [ZX_ERR_BAD_HANDLE],
+    weight: 6,
+    private: true,
+  },
+  zx_handle_duplicate: {
+    params: [p("handle", "handle"), p("rights", "rights")],
+    result: "handle",
+    produces: "same",
+    blocks: null,
+    errors: [ZX_ERR_BAD_HANDLE, ZX_ERR_ACCESS_DENIED, ZX_ERR_INVALID_ARGS],
+    weight: 3,
+  },
+  zx_handle_replace: {
+    params: [p("handle", "handle"), p("rights", "rights")],
+    result: "handle",
+    produces: "same",
+    blocks: null,
+    errors: [ZX_ERR_BAD_HANDLE, ZX_ERR_INVALID_ARGS],
+    weight: 3,
+  },
+  zx_object_get_info: {
+    params: [h("handle", "vmo", ZX_OBJ_TYPE_VMO, ZX_RIGHT_INSPECT), p("topic", "topic")],
+    result: "record",
+    produces: null,
+    blocks: null,
+    errors: [ZX_ERR_NOT_SUPPORTED, ...HANDLE],
+    weight: 2,
+    decided: true,
+  },
+  zx_vmo_create: {
+    params: [p("size", "size"), p("options", "vmoOptions")],
+    result: "handle",
+    produces: "vmo",
+    blocks: null,
+    errors: [ZX_ERR_INVALID_ARGS, ZX_ERR_OUT_OF_RANGE, ZX_ERR_NO_MEMORY],
+    weight: 4,
+    private: true,
+  },
+  zx_vmo_get_size: {
+    params: [h("handle", "vmo", ZX_OBJ_TYPE_VMO, ZX_RIGHT_NONE)],
+    result: "value",
+    produces: null,
+    blocks: null,
+    errors: [ZX_ERR_BAD_HANDLE, ZX_ERR_WRONG_TYPE],
+    weight: 1,
+    decided: true,
+    private: true,
+  },
+  zx_vmo_read: {
+    params: [
+      h("handle", "vmo", ZX_OBJ_TYPE_VMO, ZX_RIGHT_READ),
+      p("offset", "offset"),
+      p("length", "length"),
+    ],
+    result: "bytes",
+    produces: null,
+    blocks: "pager",
+    errors: [...HANDLE, ZX_ERR_INVALID_ARGS, ZX_ERR_OUT_OF_RANGE],
+    weight: 10,
+    private: true,
+    access: true,
+  },
+  zx_vmo_write: {
+    params: [
+      h("handle", "vmo", ZX_OBJ_TYPE_VMO, ZX_RIGHT_WRITE),
+      p("buffer", "buffer"),
+      p("offset", "offset"),
+    ],
+    result: "status",
+    produces: null,
+    blocks: "pager",
+    errors: [...HANDLE, ZX_ERR_INVALID_ARGS, ZX_ERR_OUT_OF_RANGE],
+    weight: 6,
+    private: true,
+    access: true,
+    modifies: true,
+  },
+  zx_vmo_op_range: {
+    params: [
+      h("handle", "vmo", ZX_OBJ_TYPE_VMO, ZX_RIGHT_NONE),
+      p("op", "vmoOp"),
+      p("offset", "offset"),
+      p("size", "length"),
+    ],
+    result: "status",
+    produces: null,
+    blocks: "pager",
+    errors: [...HANDLE, ZX_ERR_INVALID_ARGS, ZX_ERR_NOT_SUPPORTED, ZX_ERR_OUT_OF_RANGE],
+    weight: 5,
+    access: true,
+    modifies: true,
+  },
+  zx_vmar_map: {
+    params: [
+      h("vmar", "vmar", ZX_OBJ_TYPE_VMAR, ZX_RIGHT_NONE),
+      p("options", "mapOptions"),
+      p("vmar_offset", "vmarOffset"),
+      h("vmo", "vmo", ZX_OBJ_TYPE_VMO, ZX_RIGHT_MAP),
+      p("vmo_offset", "offset"),
+      p("len", "length"),
+    ],
+    result: "value",
+    produces: "addr",
+    blocks: null,
+    errors: [
+      ...HANDLE,
+      ZX_ERR_INVALID_ARGS,
+      ZX_ERR_NOT_SUPPORTED,
+      ZX_ERR_ALREADY_EXISTS,
+      ZX_ERR_NO_RESOURCES,
+    ],
+    weight: 4,
+  },
+  zx_vmar_unmap: {
+    params: [
+      h("vmar", "vmar", ZX_OBJ_TYPE_VMAR, ZX_RIGHT_NONE),
+      p("addr", "address"),
+      p("len", "length"),
+    ],
+    result: "status",
+    produces: null,
+    blocks: null,
+    errors: [ZX_ERR_BAD_HANDLE, ZX_ERR_WRONG_TYPE, ZX_ERR_INVALID_ARGS, ZX_ERR_NOT_FOUND],
+    weight: 2,
+  },
+  mem_read: {
+    params: [p("addr", "address"), p("length", "length")],
+    result: "none",
+    produces: null,
+    blocks: "pager",
+    errors: [],
+    weight: 4,
+  },
+  mem_write: {
+    params: [p("addr", "address"), p("data", "buffer")],
+    result: "none",
+    produces: null,
+    blocks: "pager",
+    errors: [],
+    weight: 3,
+    modifies: true,
+  },
+  zx_task_suspend: {
+    params: [h("thread", "thread", ZX_OBJ_TYPE_THREAD, ZX_RIGHT_WRITE)],
+    result: "handle",
+    produces: "token",
+    blocks: null,
+    errors: [...HANDLE, ZX_ERR_BAD_STATE, ZX_ERR_NOT_SUPPORTED],
+    weight: 3,
+    wakes: true,
+    creates: { type: ZX_OBJ_TYPE_SUSPEND_TOKEN, rights: ZX_DEFAULT_SUSPEND_TOKEN_RIGHTS },
+  },
+  zx_task_kill: {
+    params: [h("thread", "thread", ZX_OBJ_TYPE_THREAD, ZX_RIGHT_DESTROY)],
+    result: "status",
+    produces: null,
+    blocks: null,
+    errors: [...HANDLE],
+    weight: 1,
+    decided: true,
+    wakes: true,
+  },
+  zx_vmo_set_size: {
+    params: [h("handle", "vmo", ZX_OBJ_TYPE_VMO, ZX_RIGHT_WRITE), p("size", "size")],
+    result: "status",
+    produces: null,
+    blocks: null,
+    errors: [
+      ...HANDLE,
+      ZX_ERR_UNAVAILABLE,
+      ZX_ERR_OUT_OF_RANGE,
+      ZX_ERR_INVALID_ARGS,
+      ZX_ERR_BAD_STATE,
+      ZX_ERR_NO_MEMORY,
+    ],
+    weight: 1,
+    wakes: true,
+    modifies: true,
+  },
+  zx_vmo_create_child: {
+    params: [
+      h("handle", "vmo", ZX_OBJ_TYPE_VMO, ZX_RIGHT_DUPLICATE | ZX_RIGHT_READ),
+      p("options", "childOptions"),
+      p("offset", "offset"),
+      p("size", "size"),
+    ],
+    result: "handle",
+    produces: "vmo",
+    blocks: null,
+    errors: [
+      ...HANDLE,
+      ZX_ERR_INVALID_ARGS,
+      ZX_ERR_NOT_SUPPORTED,
+      ZX_ERR_OUT_OF_RANGE,
+      ZX_ERR_BAD_STATE,
+      ZX_ERR_NO_MEMORY,
+      ZX_ERR_NO_RESOURCES,
+    ],
+    weight: 1,
+  },
+  zx_pager_query_dirty_ranges: {
+    params: [
+      h("pager", "pager", ZX_OBJ_TYPE_PAGER, ZX_RIGHT_MANAGE_VMO),
+      h("pager_vmo", "vmo", ZX_OBJ_TYPE_VMO, ZX_RIGHT_READ, 0),
+      p("offset", "offset"),
+      p("length", "length"),
+      p("buffer_size", "bufferSize"),
+    ],
+    result: "ranges",
+    produces: null,
+    blocks: null,
+    errors: [...HANDLE, ZX_ERR_INVALID_ARGS, ZX_ERR_OUT_OF_RANGE],
+    weight: 1,
+  },
+  zx_pager_query_vmo_stats: {
+    params: [
+      h("pager", "pager", ZX_OBJ_TYPE_PAGER, ZX_RIGHT_MANAGE_VMO),
+      h("pager_vmo", "vmo", ZX_OBJ_TYPE_VMO, ZX_RIGHT_READ, 0),
+      p("options", "options"),
+      p("buffer_size", "bufferSize"),
+    ],
+    result: "record",
+    produces: null,
+    blocks: null,
+    errors: [...HANDLE, ZX_ERR_INVALID_ARGS, ZX_ERR_BUFFER_TOO_SMALL],
+    weight: 1,
+  },
+  zx_event_create: {
+    params: [p("options", "options")],
+    result: "handle",
+    produces: "event",
+    blocks: null,
+    errors: [ZX_ERR_INVALID_ARGS, ZX_ERR_NO_MEMORY],
+    weight: 1,
+    creates: { type: ZX_OBJ_TYPE_EVENT, rights: ZX_DEFAULT_EVENT_RIGHTS },
+  },
+  zx_object_signal: {
+    params: [
+      h("handle", "handle", ZX_OBJ_TYPE_NONE, ZX_RIGHT_SIGNAL),
+      p("clear_mask", "options"),
+      p("set_mask", "options"),
+    ],
+    result: "status",
+    produces: null,
+    blocks: null,
+    errors: [ZX_ERR_BAD_HANDLE, ZX_ERR_ACCESS_DENIED, ZX_ERR_INVALID_ARGS, ZX_ERR_NOT_SUPPORTED],
+    weight: 1,
+  },
+} as const satisfies Record<SyscallName, SyscallSpec>;
+
+/**
+ * Every call of {@linkcode KernelCalls} bound to a calling thread, in
+ * camelCase: `zx_vmo_read(thread, ...)` is `vmoRead(...)` (sim/sys.ts).
+ */
+export type ThreadCalls = {
+  [K in keyof KernelCalls as MethodName<K>]: KernelCalls[K] extends
+    (t: KernelThread, ...args: infer A) => infer R ? (...args: A) => R : never;
+};
+
+/** Every call name, in table order. */
+export const SYSCALL_NAMES: readonly SyscallName[] = Object.keys(SYSCALLS) as SyscallName[];
+
+/** The row of `name`, widened to {@linkcode SyscallSpec}. */
+export function spec(name: SyscallName): SyscallSpec {
+  return SYSCALLS[name];
+}
+
+/** `snake_case` to `camelCase`. */
+export type Camel<S extends string> = S extends `${infer H}_${infer T}`
+  ? `${H}${Capitalize<Camel<T>>}`
+  : S;
+
+/** The `Sys` method name of a call: `zx_vmo_read` is `vmoRead`, `mem_read` is `memRead`. */
+export type MethodName<K extends string> = K extends `zx_${infer R}` ? Camel<R> : Camel<K>;
+
+/** The `Sys` method name of a call, at run time. */
+export function methodName<K extends SyscallName>(name: K): MethodName<K> {
+  return name.replace(/^zx_/, "").replace(
+    /_([a-z])/g,
+    (_, c: string) => c.toUpperCase(),
+  ) as MethodName<K>;
+}
+
+function isGenerator(x: unknown): x is Syscall<unknown> {
+  return typeof x === "object" && x !== null && typeof (x as Syscall<unknown>).next === "function";
+}
+
+/** The result a failed call of `kind` returns besides its status. */
+function failed(kind: ResultKind, status: Status): unknown {
+  switch (kind) {
+    case "handle":
+    case "value":
+      return [status, 0];
+    case "bytes":
+      return [status, new Uint8Array(0)];
+    case "packet":
+    case "record":
+      return [status, null];
+    case "ranges":
+      return [status, [], 0];
+    default:
+      return status;
+  }
+}
+
+/** An argument as the `call` event shows it: a buffer by its length, a user packet by its key. */
+function traced(kind: Param | undefined, a: unknown): unknown {
+  const x = a as { length?: unknown; key?: unknown } | null | undefined;
+  return kind === "buffer" ? x?.length : kind === "userPacket" ? x?.key : a;
+}
+
+/** What the entry and exit of a table call need of the kernel. */
+export interface CallHost {
+  /** Where the `call` and `ret` events go. */
+  readonly sink: EventSink;
+}
+
+/**
+ * The kernel method of table call `name`: the scheduling point and the `call`
+ * event, then the implementation (the kernel's method named
+ * {@linkcode methodName}, which returns a bare status when it fails, as a
+ * value or as a generator's result), then the `ret` event; a failure's result
+ * gets its kind's empty values, a failed handle or value is 0.
+ */
+export function tableCall(
+  name: keyof KernelCalls,
+): (this: CallHost, t: KernelThread, ...args: unknown[]) => Syscall<unknown> {
+  const s = spec(name);
+  const impl = methodName(name);
+  return function* (this: CallHost, t: KernelThread, ...args: unknown[]): Syscall<unknown> {
+    const shown = s.params.map(({ kind }, i) => traced(kind, args[i]));
+    yield { kind: "syscall", name, args: shown };
+    this.sink.emit({ k: "call", tid: t.tid, name, args: shown });
+    const body = (this as unknown as Record<string, (...a: unknown[]) => unknown>)[impl];
+    const r = body.call(this, t, ...args);
+    const out = (isGenerator(r) ? yield* r : r) as Status | unknown[];
+    const status = (typeof out === "number" ? out : out[0]) as Status;
+    this.sink.emit({ k: "ret", tid: t.tid, name, status });
+    if (typeof out === "number") return failed(s.result, status);
+    return (s.result === "handle" || s.result === "value") && status !== ZX_OK ? [status, 0] : out;
+  };
+}
+
+/** Names of calls with a property, for checkers and exploration. */
+export function callsWhere(test: (s: SyscallSpec) => boolean): ReadonlySet<string> {
+  return new Set(SYSCALL_NAMES.filter((n) => test(SYSCALLS[n])));
+}

@@ -1,0 +1,912 @@
+/**
+ * The page machinery of VMOs, kept apart from the syscall layer as Zircon
+ * keeps it in `VmCowPages` / `VmObjectPaged` rather than in the dispatchers:
+ * the fault path (look a page up, ask the pager for it, park the thread),
+ * copy-on-write of clones, Dirty / AwaitingClean / Clean transitions and
+ * writeback, zero ranges, resize, clone and slice creation, and the insert of
+ * supplied pages.
+ *
+ * Arguments arrive checked ({@linkcode ./kernel.ts} does that); what can go
+ * wrong here is kernel state, reported as a status. A few steps are
+ * `protected` ({@linkcode VmoPages.touch}, {@linkcode VmoPages.requestPages},
+ * {@linkcode VmoPages.park}, {@linkcode VmoPages.insertSupplied}) so a kernel
+ * variant (zoo/) overrides one step instead of copying a path.
+ *
+ * @module
+ */
+
+import {
+  LIMITS,
+  PAGER_FAIL_CODES,
+  type Status,
+  statusName,
+  ZX_ERR_ACCESS_DENIED,
+  ZX_ERR_BAD_STATE,
+  ZX_ERR_INTERNAL_INTR_RETRY,
+  ZX_ERR_INVALID_ARGS,
+  ZX_ERR_NO_MEMORY,
+  ZX_ERR_NOT_FOUND,
+  ZX_ERR_NOT_SUPPORTED,
+  ZX_ERR_OUT_OF_RANGE,
+  ZX_ERR_SHOULD_WAIT,
+  ZX_ERR_TIMED_OUT,
+  ZX_INFO_VMO_IS_COW_CLONE,
+  ZX_INFO_VMO_PAGER_BACKED,
+  ZX_INFO_VMO_RESIZABLE,
+  ZX_INFO_VMO_TYPE_PAGED,
+  ZX_INFO_VMO_VIA_HANDLE,
+  ZX_OK,
+  ZX_PAGER_OP_DIRTY,
+  ZX_PAGER_OP_FAIL,
+  ZX_PAGER_OP_WRITEBACK_BEGIN,
+  ZX_PAGER_OP_WRITEBACK_END,
+  ZX_VMO_CHILD_NO_WRITE,
+  ZX_VMO_CHILD_REFERENCE,
+  ZX_VMO_CHILD_RESIZABLE,
+  ZX_VMO_CHILD_SLICE,
+  ZX_VMO_CHILD_SNAPSHOT,
+  ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE,
+  ZX_VMO_CHILD_SNAPSHOT_MODIFIED,
+  ZX_VMO_DIRTY_RANGE_IS_ZERO,
+  ZX_VMO_OP_ALWAYS_NEED,
+  ZX_VMO_OP_COMMIT,
+  ZX_VMO_OP_DECOMMIT,
+  ZX_VMO_OP_DONT_NEED,
+  ZX_VMO_OP_ZERO,
+} from "./constants.ts";
+import { assert } from "./assert.ts";
+import { dirtyRunEnd, isDirtyPage } from "./dirty.ts";
+import type { EventSink } from "./events.ts";
+import {
+  type KernelThread,
+  MARKER,
+  type Page,
+  type Slot,
+  slotKind,
+  type Vmar,
+  Vmo,
+  ZeroSlot,
+} from "./objects.ts";
+import { type PageSource, type RequestType, Waiter } from "./page_source.ts";
+import type { PagerProxy } from "./pager_proxy.ts";
+import type { VmoInfo } from "./syscalls.ts";
+import type { Syscall, Wait } from "./yields.ts";
+
+/** Largest value a `uint64_t` argument can take (the model's numbers are doubles). */
+export const MAX_U64 = 2 ** 64;
+
+/** Model limit on pages per VMO, so a scenario cannot allocate unbounded memory. */
+export const MAX_VMO_PAGES = 1 << 20;
+
+/** True if `x` is a `uint64_t` value (an integer in `[0, 2^64]`). */
+export function isU64(x: unknown): x is number {
+  return typeof x === "number" && Number.isInteger(x) && x >= 0 && x <= MAX_U64;
+}
+
+/** What the page machinery needs of its kernel. */
+export interface PagesHost {
+  /** Page size in bytes. */
+  readonly pageSize: number;
+  /** Overtime timeout of pager waits in virtual ticks (0: never). */
+  readonly overtimeTicks: number;
+  /** Where every kernel event goes. */
+  readonly sink: EventSink;
+  /** Virtual time in ticks. */
+  readonly now: number;
+  /** `t`'s operation in flight keeps `vmo` alive (a blocked fault: it may be unmapped meanwhile). */
+  hold(t: KernelThread, vmo: Vmo): void;
+  /** `t`'s operation on `vmo` is over: it may die now. */
+  release(t: KernelThread, vmo: Vmo): void;
+}
+
+/** A fatal page fault: the VMO (-1: no mapping), the synthetic code that says why, the address. */
+export interface PageFault {
+  /** Koid of the mapped VMO, or -1 when nothing is mapped at `addr`. */
+  readonly vmo: number;
+  /** The synthetic status (spec 4.3). */
+  readonly synth: Status;
+  /** The faulting address. */
+  readonly addr: number;
+}
+
+/** The page source of a pager-backed VMO; a kernel assertion if it has none. */
+export function sourceOf(vmo: Vmo): PageSource {
+  const source = vmo.source;
+  assert(source !== null, () => `vmo ${vmo.koid} has no page source`);
+  return source;
+}
+
+/** The packet delivery of a pager-backed VMO; a kernel assertion if it has none. */
+export function proxyOf(vmo: Vmo): PagerProxy {
+  const proxy = vmo.proxy;
+  assert(proxy !== null, () => `vmo ${vmo.koid} has no pager proxy`);
+  return proxy;
+}
+
+/** The parent of a child VMO; a kernel assertion for a root. */
+export function parentOf(vmo: Vmo): Vmo {
+  const parent = vmo.parent;
+  assert(parent !== null, () => `vmo ${vmo.koid} (${vmo.childKind}) has no parent`);
+  return parent;
+}
+
+function isPage(s: Slot): s is Page {
+  return s !== undefined && s !== MARKER && !(s instanceof ZeroSlot);
+}
+
+/**
+ * The page machinery of every VMO of one kernel.
+ *
+ * @example
+ * ```ts
+ * import { Kernel } from "./kernel.ts";
+ * const kernel = new Kernel({ pageSize: 64 });
+ * console.assert(kernel.pages.pageSize === 64);
+ * ```
+ */
+export class VmoPages {
+  /** The kernel whose page size, clock and event sink this machinery uses. */
+  readonly host: PagesHost;
+
+  /** The page machinery of `host`. */
+  constructor(host: PagesHost) {
+    this.host = host;
+  }
+
+  /** Page size in bytes. */
+  get pageSize(): number {
+    return this.host.pageSize;
+  }
+
+  /** Where every kernel event goes. */
+  get sink(): EventSink {
+    return this.host.sink;
+  }
+
+  // ---------------------------------------------------------------- lookups
+
+  /** The VMO whose pages a slice or reference shows, and the page offset into it. */
+  view(vmo: Vmo): [Vmo, number] {
+    let off = 0;
+    while (vmo.childKind === "slice" || vmo.childKind === "reference") {
+      off += vmo.parentOffset;
+      vmo = parentOf(vmo);
+    }
+    return [vmo, off];
+  }
+
+  /** A page slot made writable: a marker, zero slot or gap becomes a zeroed page; clean becomes dirty. */
+  materialize(vmo: Vmo, p: number): Page {
+    const s = vmo.slots[p];
+    if (!isPage(s)) {
+      const page: Page = { data: new Uint8Array(this.pageSize), state: "dirty" };
+      vmo.slots[p] = page;
+      return page;
+    }
+    s.state = "dirty";
+    return s;
+  }
+
+  /**
+   * Step: an access to page `q` of `tgt` (a root, an anonymous VMO or a clone)
+   * on behalf of waiter `w`: the slot to read or the page to write into, or the
+   * request it needs first. Writes to a clone fork the page; writes to a
+   * trap-dirty root need a Dirty page (spec 5.2, 6.1).
+   */
+  protected touch(tgt: Vmo, q: number, write: boolean, _w: Waiter | null): Slot | RequestType {
+    const parent = tgt.parent;
+    const s = tgt.slots[q];
+    if (parent === null) {
+      if (s === undefined) {
+        if (tgt.source !== null) return "READ";
+        if (!write) return undefined;
+      } else if (!write) return s;
+      if (tgt.source !== null) {
+        if (tgt.trapDirty && !isDirtyPage(s)) return "DIRTY";
+        tgt.modified = true;
+      }
+      return this.materialize(tgt, q);
+    }
+    if (s !== undefined) return write ? this.materialize(tgt, q) : s;
+    if (q >= tgt.parentLimit) return write ? this.materialize(tgt, q) : undefined;
+    const rs = parent.slots[q + tgt.parentOffset];
+    if (rs === undefined && parent.source !== null) return "READ";
+    if (!write) return rs;
+    const page: Page = { data: new Uint8Array(this.pageSize), state: "dirty" };
+    if (isPage(rs)) page.data.set(rs.data);
+    tgt.slots[q] = page;
+    return page;
+  }
+
+  /**
+   * Step: asks `root`'s pager for pages `[start, end)` on behalf of `w`
+   * (coalescing with an outstanding request, spec 3.5). A scheduling point
+   * only in variants that drop the lock here.
+   */
+  // deno-lint-ignore require-yield
+  protected *requestPages(
+    _t: KernelThread,
+    root: Vmo,
+    w: Waiter,
+    type: RequestType,
+    start: number,
+    end: number,
+  ): Syscall<Status> {
+    return sourceOf(root).populate(w, type, start, end);
+  }
+
+  /**
+   * Step: parks thread `t` on its request until the request resolves, the
+   * page it waits for arrives (early wake) or the overtime deadline passes.
+   */
+  protected *park(t: KernelThread, root: Vmo, w: Waiter): Syscall<Status> {
+    w.deadline = this.host.overtimeTicks > 0
+      ? this.host.now + this.host.overtimeTicks
+      : Number.POSITIVE_INFINITY;
+    t.waiter = w;
+    t.waiterVmo = root;
+    const wait: Wait = {
+      deadline: w.deadline,
+      ready: (now) => !w.waiting || now >= w.deadline,
+      describe: () =>
+        w.describe(root.koid) +
+        (root.proxy !== null && root.proxy.port.dead
+          ? " (port closed: no packet will be delivered)"
+          : ""),
+    };
+    this.sink.emit({ k: "block", tid: t.tid, on: wait.describe() });
+    yield { kind: "block", wait };
+    t.waiter = null;
+    t.waiterVmo = null;
+    if (w.waiting) {
+      sourceOf(root).cancel(w, ZX_ERR_TIMED_OUT);
+      this.sink.emit({ k: "wake", tid: t.tid, status: ZX_ERR_TIMED_OUT, why: "overtime" });
+      return ZX_ERR_TIMED_OUT;
+    }
+    return w.status;
+  }
+
+  /**
+   * One past the last page of a request of `type` for `tgt` starting at page
+   * `q` and bounded by `limit` (spec 3.4): a READ stops at content in the root
+   * or a page the clone owns; a DIRTY at the first Dirty page or gap.
+   */
+  #runEnd(tgt: Vmo, type: RequestType, q: number, limit: number): number {
+    const parent = tgt.parent;
+    if (type === "DIRTY") return dirtyRunEnd(tgt.slots, q, limit);
+    let e = q + 1;
+    if (parent === null) {
+      while (e < limit && tgt.slots[e] === undefined) e++;
+      return e;
+    }
+    limit = Math.min(limit, tgt.parentLimit);
+    while (
+      e < limit && tgt.slots[e] === undefined && parent.slots[e + tgt.parentOffset] === undefined
+    ) e++;
+    return e;
+  }
+
+  /** Copies `chunk` into a touched page (a store) or out of it (a copy), and says so. */
+  #transfer(
+    t: KernelThread,
+    tgt: Vmo,
+    got: Slot,
+    chunk: Uint8Array,
+    inPage: number,
+    at: number,
+    write: boolean,
+  ): void {
+    if (write) {
+      assert(isPage(got), () => `t${t.tid} stores into vmo ${tgt.koid} without a page`);
+      got.data.set(chunk, inPage);
+      this.sink.emit({ k: "store", tid: t.tid, vmo: tgt.koid, offset: at, bytes: chunk });
+    } else {
+      if (isPage(got)) chunk.set(got.data.subarray(inPage, inPage + chunk.length));
+      this.sink.emit({ k: "copy", tid: t.tid, vmo: tgt.koid, offset: at, bytes: chunk });
+    }
+  }
+
+  // ---------------------------------------------------------------- accesses
+
+  /**
+   * The loop of zx_vmo_read and zx_vmo_write: copy what is present, request
+   * what is not (writes up to 16 pages a request), park, look up again.
+   */
+  *access(
+    t: KernelThread,
+    vmo: Vmo,
+    offset: number,
+    buf: Uint8Array,
+    write: boolean,
+  ): Syscall<Status> {
+    const ps = this.pageSize;
+    const end = offset + buf.length;
+    const endPage = Math.ceil(end / ps);
+    let pos = offset;
+    const w = new Waiter(t.tid);
+    w.earlyWake = !write;
+    let waitRoot: Vmo | null = null;
+    for (;;) {
+      if (end > vmo.size) return this.#dropWaiter(waitRoot, w, ZX_ERR_OUT_OF_RANGE);
+      const [tgt, off] = this.view(vmo);
+      let need: RequestType | null = null;
+      while (pos < end) {
+        const p = Math.floor(pos / ps);
+        const got = this.touch(tgt, p + off, write, w);
+        if (got === "READ" || got === "DIRTY") {
+          need = got;
+          break;
+        }
+        const inPage = pos - p * ps;
+        const n = Math.min(end - pos, ps - inPage);
+        const chunk = buf.subarray(pos - offset, pos - offset + n);
+        this.#transfer(t, tgt, got, chunk, inPage, pos + off * ps, write);
+        pos += n;
+      }
+      if (need === null) return this.#dropWaiter(waitRoot, w, ZX_OK);
+      const p = Math.floor(pos / ps);
+      const root = tgt.parent ?? tgt;
+      const shift = tgt.parent === null ? off : off + tgt.parentOffset;
+      const rp = p + shift;
+      const source = sourceOf(root);
+      const r = w.request;
+      if (
+        r !== null && need === "READ" && !write && waitRoot === root && rp >= r.start && rp < r.end
+      ) {
+        source.rewait(w, rp);
+      } else {
+        if (r !== null) this.#dropWaiter(waitRoot, w, ZX_OK);
+        const limit = write ? Math.min(endPage, p + LIMITS.maxWriteWaitPages) : endPage;
+        const q = this.#runEnd(tgt, need, p + off, limit + off) - off;
+        const st = yield* this.requestPages(t, root, w, need, rp, q + shift);
+        if (st !== ZX_OK) return st;
+        waitRoot = root;
+      }
+      if (t.failInsteadOfBlock) {
+        source.release(w);
+        return ZX_ERR_SHOULD_WAIT;
+      }
+      const st = yield* this.park(t, root, w);
+      if (st !== ZX_OK && st !== ZX_ERR_INTERNAL_INTR_RETRY) return st;
+    }
+  }
+
+  /**
+   * COMMIT (and the eviction hints): request every absent page, split around
+   * present ones; no early wake. `fork` copies root pages into a clone (COMMIT);
+   * hints only bring pages into the root. On a trap-dirty root, COMMIT of a
+   * zero-interval slot allocates a Dirty page, so it needs a DIRTY request first.
+   */
+  *commit(
+    t: KernelThread,
+    vmo: Vmo,
+    start: number,
+    end: number,
+    fork: boolean,
+  ): Syscall<Status> {
+    const w = new Waiter(t.tid);
+    for (;;) {
+      const [tgt, off] = this.view(vmo);
+      const stop = Math.min(end, vmo.pageCount);
+      const root = tgt.parent ?? tgt;
+      const shift = tgt.parent === null ? off : off + tgt.parentOffset;
+      let p = start;
+      let need: RequestType | null = null;
+      for (; p < stop; p++) {
+        const q = p + off;
+        const s = tgt.slots[q];
+        if (tgt.parent === null) {
+          if (s === undefined) need = "READ";
+          else if (fork && s instanceof ZeroSlot) {
+            if (root.trapDirty) need = "DIRTY";
+            else this.materialize(root, q);
+          }
+        } else if (s === undefined && q < tgt.parentLimit) {
+          if (root.slots[q + tgt.parentOffset] === undefined) need = "READ";
+          else if (fork) this.touch(tgt, q, true, w);
+        }
+        if (need !== null) break;
+      }
+      if (need === null) return ZX_OK;
+      const q = this.#runEnd(tgt, need, p + off, stop + off) - off;
+      const st = yield* this.requestPages(t, root, w, need, p + shift, q + shift);
+      if (st !== ZX_OK) return st;
+      if (t.failInsteadOfBlock) {
+        sourceOf(root).release(w);
+        return ZX_ERR_SHOULD_WAIT;
+      }
+      const ws = yield* this.park(t, root, w);
+      if (ws !== ZX_OK && ws !== ZX_ERR_INTERNAL_INTR_RETRY) return ws;
+    }
+  }
+
+  /**
+   * One page of a load or store through a mapping at byte `o` of `vmo`: copies
+   * `chunk` (which stays inside the page) and returns ZX_OK; or faults (a
+   * 1-page request, no early wake) and returns ZX_ERR_INTERNAL_INTR_RETRY to
+   * fault again, or the error that makes the fault fatal (spec 4.3).
+   */
+  protected *fault(
+    t: KernelThread,
+    vmo: Vmo,
+    o: number,
+    chunk: Uint8Array,
+    write: boolean,
+    w: Waiter,
+  ): Syscall<Status> {
+    const ps = this.pageSize;
+    const p = Math.floor(o / ps);
+    const [tgt, off] = this.view(vmo);
+    const got = this.touch(tgt, p + off, write, w);
+    if (got === "READ" || got === "DIRTY") {
+      const root = tgt.parent ?? tgt;
+      const rp = p + off + (tgt.parent === null ? 0 : tgt.parentOffset);
+      const st = yield* this.requestPages(t, root, w, got, rp, rp + 1);
+      const ws = st === ZX_OK ? yield* this.park(t, root, w) : st;
+      return ws === ZX_OK ? ZX_ERR_INTERNAL_INTR_RETRY : ws;
+    }
+    this.#transfer(t, tgt, got, chunk, o - p * ps, o + off * ps, write);
+    return ZX_OK;
+  }
+
+  /**
+   * A load or store of `buf` at `addr` through `vmar`'s mappings, a page at a
+   * time, each page its own scheduling point (`mem_read` / `mem_write`):
+   * faults take 1-page requests, no early wake. Returns null, or the fatal
+   * page fault that ends the access (spec 4.3).
+   */
+  *mem(
+    t: KernelThread,
+    vmar: Vmar,
+    addr: number,
+    buf: Uint8Array,
+    write: boolean,
+  ): Syscall<PageFault | null> {
+    const ps = this.pageSize;
+    const name = write ? "mem_write" : "mem_read";
+    let pos = 0;
+    const w = new Waiter(t.tid);
+    while (pos < buf.length || pos === 0) {
+      const a = addr + pos;
+      yield { kind: "syscall", name, args: [a] };
+      this.sink.emit({ k: "call", tid: t.tid, name, args: [a] });
+      const m = typeof a === "number" && Number.isFinite(a) ? vmar.find(a) : undefined;
+      if (m === undefined) return { vmo: -1, synth: ZX_ERR_NOT_FOUND, addr: a };
+      if (write && !m.writable) return { vmo: m.vmo.koid, synth: ZX_ERR_ACCESS_DENIED, addr: a };
+      const o = m.vmoOffset + (a - m.addr);
+      const n = Math.min(buf.length - pos, ps - (o % ps), m.addr + m.len - a);
+      if (o + Math.max(n, 1) > m.vmo.size) {
+        return { vmo: m.vmo.koid, synth: ZX_ERR_OUT_OF_RANGE, addr: a };
+      }
+      this.host.hold(t, m.vmo);
+      const st = yield* this.fault(t, m.vmo, o, buf.subarray(pos, pos + n), write, w);
+      this.host.release(t, m.vmo);
+      if (st === ZX_ERR_INTERNAL_INTR_RETRY) continue; // refault on the same address
+      if (st !== ZX_OK) return { vmo: m.vmo.koid, synth: st, addr: a };
+      this.sink.emit({ k: "ret", tid: t.tid, name, status: ZX_OK });
+      pos += Math.max(n, 1);
+    }
+    return null;
+  }
+
+  /** ZERO (spec 2.8.2): whole pages become Dirty zero slots (clones: own zero markers). */
+  *zero(t: KernelThread, vmo: Vmo, from: number, to: number): Syscall<Status> {
+    const ps = this.pageSize;
+    const headEnd = Math.min(to, Math.ceil(from / ps) * ps);
+    if (headEnd > from) {
+      const st = yield* this.access(t, vmo, from, new Uint8Array(headEnd - from), true);
+      if (st !== ZX_OK) return st;
+    }
+    const tailStart = Math.max(headEnd, Math.floor(to / ps) * ps);
+    if (to > tailStart) {
+      const st = yield* this.access(t, vmo, tailStart, new Uint8Array(to - tailStart), true);
+      if (st !== ZX_OK) return st;
+    }
+    if (tailStart <= headEnd) return ZX_OK;
+    const [tgt, off] = this.view(vmo);
+    const a = headEnd / ps + off;
+    const b = tailStart / ps + off;
+    if (tgt.source === null) {
+      for (let q = a; q < b; q++) tgt.slots[q] = tgt.parent !== null ? MARKER : undefined;
+      return ZX_OK;
+    }
+    const source = tgt.source;
+    let gap = -1;
+    for (let q = a; q <= b; q++) {
+      const s = q < b ? tgt.slots[q] : MARKER;
+      if (s === undefined && gap < 0) gap = q;
+      if (s !== undefined && gap >= 0) {
+        if (!source.detached) source.onPagesInvalidated("READ", gap, q);
+        gap = -1;
+      }
+      if (q < b && !(s instanceof ZeroSlot)) {
+        tgt.slots[q] = new ZeroSlot();
+        tgt.modified = true;
+        const bytes = new Uint8Array(ps);
+        this.sink.emit({ k: "store", tid: t.tid, vmo: tgt.koid, offset: q * ps, bytes });
+      }
+    }
+    return ZX_OK;
+  }
+
+  // ---------------------------------------------------------------- range operations
+
+  /**
+   * `zx_vmo_op_range` past its checks (spec 2.8.2): DECOMMIT (anonymous VMOs
+   * only), ZERO, COMMIT, and the eviction hints ALWAYS_NEED, DONT_NEED, PREFETCH.
+   */
+  *rangeOp(t: KernelThread, vmo: Vmo, op: number, offset: number, size: number): Syscall<Status> {
+    const start = Math.floor(offset / this.pageSize);
+    const end = Math.ceil((offset + size) / this.pageSize);
+    const pagerBacked = vmo.source !== null || vmo.parent !== null;
+    if (op === ZX_VMO_OP_DECOMMIT) {
+      if (pagerBacked) return ZX_ERR_NOT_SUPPORTED;
+      for (let p = start; p < end; p++) vmo.slots[p] = undefined;
+      return ZX_OK;
+    }
+    if (op === ZX_VMO_OP_ZERO) {
+      return size === 0 ? ZX_OK : yield* this.zero(t, vmo, offset, offset + size);
+    }
+    if (!pagerBacked) {
+      if (op === ZX_VMO_OP_COMMIT) { for (let p = start; p < end; p++) this.materialize(vmo, p); }
+      return ZX_OK;
+    }
+    if (op === ZX_VMO_OP_DONT_NEED) return ZX_OK;
+    const st = yield* this.commit(t, vmo, start, end, op === ZX_VMO_OP_COMMIT);
+    if (op !== ZX_VMO_OP_ALWAYS_NEED) return st;
+    const [tgt, off] = this.view(vmo);
+    const shift = off + (tgt.parent === null ? 0 : tgt.parentOffset);
+    const root = tgt.parent ?? tgt;
+    for (let p = start; p < end; p++) root.alwaysNeed.add(p + shift);
+    // The hint's commit is best effort: its errors are not reported (spec 2.8.2).
+    return ZX_OK;
+  }
+
+  /** `zx_pager_op_range` past its handle checks (spec 2.5): FAIL, DIRTY, WRITEBACK_BEGIN/END. */
+  pagerOp(vmo: Vmo, op: number, offset: number, length: number, data: number): Status {
+    const inRange = offset + length <= vmo.size;
+    const start = offset / this.pageSize;
+    const end = (offset + length) / this.pageSize;
+    switch (op) {
+      case ZX_PAGER_OP_FAIL: {
+        const int32 = Number.isInteger(data) && data >= -(2 ** 31) && data < 2 ** 31;
+        if (!int32 || !PAGER_FAIL_CODES.includes(data)) return ZX_ERR_INVALID_ARGS;
+        if (!inRange) return ZX_ERR_OUT_OF_RANGE;
+        const source = sourceOf(vmo);
+        if (source.detached) return ZX_ERR_BAD_STATE;
+        if (length > 0) source.onPagesFailed(start, end, data);
+        return ZX_OK;
+      }
+      case ZX_PAGER_OP_DIRTY:
+        return this.dirty(vmo, offset, length, data);
+      case ZX_PAGER_OP_WRITEBACK_BEGIN:
+      case ZX_PAGER_OP_WRITEBACK_END: {
+        const begin = op === ZX_PAGER_OP_WRITEBACK_BEGIN;
+        if (begin ? data !== 0 && data !== ZX_VMO_DIRTY_RANGE_IS_ZERO : data !== 0) {
+          return ZX_ERR_INVALID_ARGS;
+        }
+        if (!inRange) return ZX_ERR_OUT_OF_RANGE;
+        if (begin) this.writebackBegin(vmo, start, end, data === ZX_VMO_DIRTY_RANGE_IS_ZERO);
+        else this.writebackEnd(vmo, start, end);
+        return ZX_OK;
+      }
+      default:
+        return ZX_ERR_NOT_SUPPORTED;
+    }
+  }
+
+  /** `zx_info_vmo_t` of `vmo`, queried through a handle with `rights`. */
+  info(vmo: Vmo, rights: number): VmoInfo {
+    const committed = vmo.committedPages() * this.pageSize;
+    return {
+      koid: vmo.koid,
+      sizeBytes: vmo.size,
+      flags: ZX_INFO_VMO_TYPE_PAGED | ZX_INFO_VMO_VIA_HANDLE |
+        (vmo.resizable ? ZX_INFO_VMO_RESIZABLE : 0) |
+        (vmo.source !== null || vmo.parent !== null ? ZX_INFO_VMO_PAGER_BACKED : 0) |
+        (vmo.childKind === "clone" ? ZX_INFO_VMO_IS_COW_CLONE : 0),
+      committedBytes: committed,
+      populatedBytes: committed,
+      handleRights: rights,
+      numChildren: vmo.children.length,
+    };
+  }
+
+  // ---------------------------------------------------------------- waiters
+
+  #dropWaiter(root: Vmo | null, w: Waiter, status: Status): Status {
+    if (w.request !== null) {
+      assert(root !== null, () => `t${w.tid} waits on a request of no VMO`);
+      sourceOf(root).cancel(w, ZX_OK);
+    }
+    return status;
+  }
+
+  /** Cancels `target`'s pager wait, if it is parked on one, with `why` (suspend, kill). */
+  interrupt(target: KernelThread, why: Status): void {
+    const w = target.waiter;
+    if (w === null || !w.waiting) return;
+    const vmo = target.waiterVmo;
+    assert(vmo !== null, () => `t${target.tid} waits on a request of no VMO`);
+    sourceOf(vmo).cancel(w, why);
+    this.sink.emit({ k: "wake", tid: target.tid, status: why, why: statusName(why) });
+  }
+
+  // ---------------------------------------------------------------- the pager's side
+
+  /**
+   * `zx_pager_supply_pages` past its argument checks (spec 2.4): the aux
+   * pages `[auxOffset, auxOffset + length)` leave `aux` first (later errors
+   * leave them decommitted), then land in the gaps of `vmo` from `offset`.
+   */
+  *supply(
+    t: KernelThread,
+    vmo: Vmo,
+    offset: number,
+    length: number,
+    aux: Vmo,
+    auxOffset: number,
+  ): Syscall<Status> {
+    const first = auxOffset / this.pageSize;
+    const count = length / this.pageSize;
+    const taken: (Page | undefined)[] = new Array(count);
+    for (let i = 0; i < count; i++) {
+      const s = aux.slots[first + i];
+      taken[i] = isPage(s) ? { data: s.data, state: "clean" } : undefined;
+      aux.slots[first + i] = undefined;
+    }
+    if (offset + length > vmo.size) return ZX_ERR_OUT_OF_RANGE;
+    return yield* this.insertSupplied(t, vmo, offset / this.pageSize, taken);
+  }
+
+  /**
+   * Step: inserts supplied pages into the gaps of `vmo` from page `base`
+   * (`undefined`: a zero page) and resolves the requests of each inserted
+   * run (spec 2.4, 3.6); a present page is never overwritten. BAD_STATE once
+   * the VMO is detached.
+   */
+  // deno-lint-ignore require-yield
+  protected *insertSupplied(
+    _t: KernelThread,
+    vmo: Vmo,
+    base: number,
+    pages: readonly (Page | undefined)[],
+  ): Syscall<Status> {
+    const source = sourceOf(vmo);
+    if (source.detached) return ZX_ERR_BAD_STATE;
+    const count = pages.length;
+    let runStart = -1;
+    for (let i = 0; i <= count; i++) {
+      const p = base + i;
+      const fill = i < count && vmo.slots[p] === undefined;
+      if (i < count) {
+        const before = slotKind(vmo.slots[p]);
+        this.sink.emit({ k: "supply", vmo: vmo.koid, page: p, inserted: fill, before });
+        if (fill) vmo.slots[p] = pages[i] ?? MARKER;
+      }
+      if (fill && runStart < 0) runStart = p;
+      if (!fill && runStart >= 0) {
+        source.onPagesSupplied(runStart, p);
+        runStart = -1;
+      }
+    }
+    return ZX_OK;
+  }
+
+  /** OP_DIRTY (spec 2.5.2): all or nothing; gaps give NOT_FOUND and resolve DIRTY requests. */
+  dirty(vmo: Vmo, offset: number, length: number, data: number): Status {
+    if (data !== 0) return ZX_ERR_INVALID_ARGS;
+    if (!vmo.trapDirty) return ZX_ERR_NOT_SUPPORTED;
+    const source = sourceOf(vmo);
+    const start = offset / this.pageSize;
+    const end = (offset + length) / this.pageSize;
+    if (offset > vmo.size || offset + length >= MAX_U64) return ZX_ERR_OUT_OF_RANGE;
+    if (offset + length > vmo.size) {
+      if (!source.detached && start < vmo.pageCount) source.onPagesDirtied(start, vmo.pageCount);
+      return ZX_ERR_OUT_OF_RANGE;
+    }
+    if (source.detached) return ZX_ERR_BAD_STATE;
+    for (let p = start; p < end; p++) {
+      if (vmo.slots[p] === undefined) {
+        source.onPagesDirtied(start, end);
+        return ZX_ERR_NOT_FOUND;
+      }
+    }
+    let runStart = -1;
+    for (let p = start; p <= end; p++) {
+      const dirtied = p < end && !isDirtyPage(vmo.slots[p]);
+      if (dirtied) {
+        this.materialize(vmo, p);
+        if (runStart < 0) runStart = p;
+      } else if (runStart >= 0) {
+        source.onPagesDirtied(runStart, p);
+        runStart = -1;
+      }
+    }
+    return ZX_OK;
+  }
+
+  /**
+   * WRITEBACK_BEGIN (spec 2.5.3): Dirty pages become AwaitingClean (not with
+   * IS_ZERO); a zero interval's awaiting-clean window grows from its start, so a
+   * range beginning past the current window has no effect on it.
+   */
+  writebackBegin(vmo: Vmo, start: number, end: number, isZero: boolean): void {
+    for (let p = start; p < end; p++) {
+      const s = vmo.slots[p];
+      if (!isZero && isDirtyPage(s)) (s as Page).state = "awaiting-clean";
+    }
+    let p = start;
+    while (p > 0 && vmo.slots[p - 1] instanceof ZeroSlot) p--;
+    while (p < end) {
+      if (!(vmo.slots[p] instanceof ZeroSlot)) {
+        p++;
+        continue;
+      }
+      let window = p;
+      while (window < end && (vmo.slots[window] as ZeroSlot | undefined)?.awaitingClean === true) {
+        window++;
+      }
+      let q = window;
+      if (start <= window) {
+        for (; q < end && vmo.slots[q] instanceof ZeroSlot; q++) {
+          (vmo.slots[q] as ZeroSlot).awaitingClean = true;
+        }
+      }
+      while (q < vmo.slots.length && vmo.slots[q] instanceof ZeroSlot) q++;
+      p = q;
+    }
+  }
+
+  /** WRITEBACK_END (spec 2.5.4): AwaitingClean pages become Clean; awaited zero slots go absent. */
+  writebackEnd(vmo: Vmo, start: number, end: number): void {
+    for (let p = start; p < end; p++) {
+      const s = vmo.slots[p];
+      if (s instanceof ZeroSlot) {
+        if (s.awaitingClean) vmo.slots[p] = undefined;
+      } else if (isPage(s) && s.state === "awaiting-clean") {
+        s.state = "clean";
+      }
+    }
+  }
+
+  /** True if the kernel may evict page `p` of `vmo` now: Clean, not always-need (spec 6.3). */
+  evictable(vmo: Vmo, p: number): boolean {
+    if (vmo.source === null || vmo.dead || !Number.isInteger(p)) return false;
+    const s = vmo.slots[p];
+    return isPage(s) && s.state === "clean" && !vmo.alwaysNeed.has(p);
+  }
+
+  /**
+   * The pager stops backing `vmo` (spec 2.3): its requests complete, COMPLETE
+   * is queued; a detach (not a death) also drops its clean pages.
+   */
+  detach(vmo: Vmo, why: "detach" | "vmo-dead"): void {
+    const source = sourceOf(vmo);
+    if (source.detached) return;
+    source.detach();
+    proxyOf(vmo).complete();
+    if (why === "detach") {
+      for (let p = 0; p < vmo.slots.length; p++) {
+        const s = vmo.slots[p];
+        if (s === MARKER || (isPage(s) && s.state === "clean")) vmo.slots[p] = undefined;
+      }
+    }
+    this.sink.emit({ k: "detach", vmo: vmo.koid, why });
+  }
+
+  // ---------------------------------------------------------------- shape
+
+  /**
+   * `zx_vmo_set_size` past its checks (spec 2.8.3): `size` bytes (`pages`
+   * pages) on a resizable VMO. A shrink resolves requests for the cut range
+   * and discards its content; a grow of a pager VMO adds a Dirty zero interval.
+   */
+  resize(t: KernelThread, vmo: Vmo, size: number, pages: number): void {
+    const old = vmo.pageCount;
+    const source = vmo.source;
+    if (pages < old) {
+      if (source !== null && !source.detached) {
+        let gap = -1;
+        for (let p = pages; p <= old; p++) {
+          const absent = p < old && vmo.slots[p] === undefined;
+          if (absent && gap < 0) gap = p;
+          if (!absent && gap >= 0) {
+            source.onPagesInvalidated("READ", gap, p);
+            gap = -1;
+          }
+        }
+        source.onPagesInvalidated("DIRTY", pages, old);
+      }
+      vmo.slots.length = pages;
+      for (const c of vmo.children) {
+        if (c.childKind === "clone") {
+          c.parentLimit = Math.max(0, Math.min(c.parentLimit, pages - c.parentOffset));
+        }
+      }
+      if (vmo.childKind === "clone") vmo.parentLimit = Math.min(vmo.parentLimit, pages);
+    } else {
+      vmo.slots.length = pages;
+      if (source !== null) { for (let p = old; p < pages; p++) vmo.slots[p] = new ZeroSlot(); }
+      if (pages > old) {
+        const bytes = new Uint8Array((pages - old) * this.pageSize);
+        this.sink.emit({ k: "store", tid: t.tid, vmo: vmo.koid, offset: vmo.size, bytes });
+      }
+    }
+    const rounded = pages * this.pageSize;
+    vmo.size = rounded;
+    for (const c of vmo.children) if (c.childKind === "reference") c.size = rounded;
+    // The tail of a partial last page is zeroed in place; the model raises no request for it.
+    const tail = size % this.pageSize;
+    const last = vmo.slots[pages - 1];
+    if (tail !== 0 && isPage(last)) last.data.fill(0, tail);
+    if (source !== null) vmo.modified = true;
+  }
+
+  /**
+   * `zx_vmo_create_child` past its handle lookup (spec 6.1): a slice, a
+   * reference or an at-least-on-write clone of `parent` with a kernel object
+   * id from `koid` (taken only when the child is made), not yet in its
+   * parent's children; or the status that refuses it. Children of anonymous
+   * VMOs and SNAPSHOT clones are outside the model (NOT_SUPPORTED).
+   */
+  createChild(
+    parent: Vmo,
+    options: number,
+    offset: number,
+    size: number,
+    koid: () => number,
+  ): Vmo | Status {
+    const ps = this.pageSize;
+    const types = ZX_VMO_CHILD_SNAPSHOT | ZX_VMO_CHILD_SLICE |
+      ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE | ZX_VMO_CHILD_REFERENCE |
+      ZX_VMO_CHILD_SNAPSHOT_MODIFIED;
+    const known = types | ZX_VMO_CHILD_RESIZABLE | ZX_VMO_CHILD_NO_WRITE;
+    const type = Number.isInteger(options) ? options & types : 0;
+    if ((options & ~known) !== 0 || type === 0 || (type & (type - 1)) !== 0) {
+      return ZX_ERR_INVALID_ARGS;
+    }
+    if (!isU64(offset) || offset % ps !== 0 || !isU64(size)) return ZX_ERR_INVALID_ARGS;
+    if (parent.source === null && parent.parent === null) return ZX_ERR_NOT_SUPPORTED;
+    if (type === ZX_VMO_CHILD_SNAPSHOT) return ZX_ERR_NOT_SUPPORTED;
+    const resizable = (options & ZX_VMO_CHILD_RESIZABLE) !== 0;
+    const rounded = Math.ceil(size / ps) * ps;
+    if (rounded > LIMITS.maxVmoBytes) return ZX_ERR_OUT_OF_RANGE;
+    if (type === ZX_VMO_CHILD_SLICE || type === ZX_VMO_CHILD_REFERENCE) {
+      const slice = type === ZX_VMO_CHILD_SLICE;
+      if (resizable) return ZX_ERR_INVALID_ARGS;
+      if (slice && parent.resizable) return ZX_ERR_NOT_SUPPORTED;
+      if (slice && offset + rounded > parent.size) return ZX_ERR_INVALID_ARGS;
+      if (!slice && offset !== 0) return ZX_ERR_INVALID_ARGS;
+      const child = new Vmo(koid(), ps, slice ? rounded : parent.size, false, 0, null, null, 0);
+      child.childKind = slice ? "slice" : "reference";
+      child.parent = parent;
+      child.parentOffset = offset / ps;
+      return child;
+    }
+    const [base, off] = this.view(parent);
+    const at = off + offset / ps;
+    // An at-least-on-write child of a slice of a clone has no node to hang from (test S22).
+    if (base !== parent && base.parent !== null) return ZX_ERR_NOT_SUPPORTED;
+    if (rounded / ps > MAX_VMO_PAGES) return ZX_ERR_NO_MEMORY;
+    const child = new Vmo(koid(), ps, rounded, resizable, 0, null, null, 0);
+    child.childKind = "clone";
+    const pages = rounded / ps;
+    if (base.parent === null) {
+      child.parent = base;
+      child.parentOffset = at;
+      child.parentLimit = Math.max(0, Math.min(pages, base.pageCount - at));
+    } else {
+      // The clone's private pages are snapshotted now; what it shows of the root stays live.
+      child.parent = base.parent;
+      child.parentOffset = base.parentOffset + at;
+      child.parentLimit = Math.max(0, Math.min(pages, base.parentLimit - at));
+      for (let p = 0; p < pages && p + at < base.pageCount; p++) {
+        const s = base.slots[p + at];
+        if (s === MARKER) child.slots[p] = MARKER;
+        else if (isPage(s)) child.slots[p] = { data: s.data.slice(), state: "dirty" };
+      }
+    }
+    return child;
+  }
+}

@@ -1,0 +1,33 @@
+/**
+ * What a syscall generator yields to the scheduler, shared by the syscall
+ * layer ({@linkcode ./kernel.ts}) and the page machinery
+ * ({@linkcode ./vmo_pages.ts}).
+ *
+ * @module
+ */
+
+import type { Status } from "./constants.ts";
+
+/** A condition a parked thread waits for. */
+export interface Wait {
+  /** True once the thread may run again (woken, or its deadline passed). */
+  ready(now: number): boolean;
+  /** Virtual tick at which the wait times out (Infinity: never). */
+  readonly deadline: number;
+  /** What the thread waits on, for hang reports. */
+  describe(): string;
+}
+
+/** What a syscall generator yields to the scheduler. */
+export type KernelYield =
+  | {
+    readonly kind: "syscall";
+    readonly name: string;
+    /** The call's arguments, on the yield that starts a call (absent inside one). */
+    readonly args?: readonly unknown[];
+  }
+  | { readonly kind: "block"; readonly wait: Wait }
+  | { readonly kind: "crash"; readonly synth: Status; readonly addr: number };
+
+/** A syscall in progress: yields steps, returns its result. */
+export type Syscall<T> = Generator<KernelYield, T, void>;
