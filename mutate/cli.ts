@@ -368,12 +368,13 @@ async function judgeAll(
         judges[judge] = { status: equivalent ? "equivalent" : "no-coverage", ran: 0, ms: 0 };
         continue;
       }
-      const budget = ids.reduce((s, id) => {
-        const base = id.includes("::") && judge === "tests"
-          ? id.split("::").slice(0, 2).join("::")
-          : id;
-        return s + (probeMs.get(`${judge}/${id}`) ?? probeMs.get(`${judge}/${base}`) ?? 50);
-      }, 0);
+      // The unmutated time of what runs: a test's steps run within the test, so a
+      // test counts once however many of its steps are selected.
+      const timed = new Set(
+        ids.map((id) => judge === "tests" ? id.split("::").slice(0, 2).join("::") : id),
+      );
+      let budget = 0;
+      for (const id of timed) budget += probeMs.get(`${judge}/${id}`) ?? 50;
       const limit = TIMEOUT_BASE_MS + TIMEOUT_FACTOR * budget;
       const worker = isStatic ? (await pool.spawn(mutantCount, m.id)).worker : await pool.acquire();
       const flight = `${m.id}/${judge}`;
