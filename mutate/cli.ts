@@ -77,8 +77,8 @@ const FLAGS = {
 const USAGE = usage("deno task mutate", "[options]", FLAGS);
 
 /** Fixed slack on every time limit, and the factor on the unmutated probes' time. */
-const TIMEOUT_BASE_MS = 5_000;
-const TIMEOUT_FACTOR = 2;
+const TIMEOUT_BASE_MS = 2_000;
+const TIMEOUT_FACTOR = 1.5;
 
 /** A triaged equivalent mutant: key and reason. */
 interface Equivalent {
