@@ -26,7 +26,8 @@ import {
   type Mutant,
   withoutCoverage,
 } from "./instrument.ts";
-import { HIT_LIMIT, type JudgeName, JUDGES } from "./judges.ts";
+import { type JudgeName, JUDGES } from "./judges.ts";
+import { HIT_LIMIT } from "./ns.ts";
 import {
   count,
   type Counts,

@@ -22,6 +22,7 @@ import { checkersOf } from "../properties/corpus.ts";
 import { explore } from "../explore/explore.ts";
 import { parseScenario } from "../sim/scenario.ts";
 import type { Verdict } from "../sim/world.ts";
+import { strykerNs } from "./ns.ts";
 
 /** Which judge. */
 export type JudgeName = "tests" | "campaign";
@@ -44,14 +45,6 @@ export const CAMPAIGN_BUDGET = {
   maxSchedules: 20_000,
 } as const;
 
-/**
- * Times one probe may reach the active mutant before it counts as looping
- * (Stryker's hit limit: a mutant inside a loop it makes endless is stopped in
- * a second instead of at the wall-clock limit). The unmutated campaign and
- * tests reach the hottest kernel site well under a million times per probe.
- */
-export const HIT_LIMIT = 20_000_000;
-
 /** One probe's outcome: `null` passes, a string says why it failed. */
 export type ProbeResult = string | null;
 
@@ -71,25 +64,6 @@ export interface ProbeContext {
   readonly serviceExempt: ReadonlySet<string>;
   /** For the tests judge: the steps to run inside a test (all when absent). */
   readonly steps?: ReadonlySet<string>;
-}
-
-/** The stryker namespace the instrumented code reads. */
-export interface StrykerNs {
-  /** Hits of the active mutant so far, and the count past which it throws (Stryker's hit limit). */
-  hitCount?: number;
-  hitLimit?: number;
-  /** The active mutant's id, as a number (see instrument.ts). */
-  activeMutant?: number;
-  /** Where the coverage helper marks the mutants it reaches (none: coverage off; see instrument.ts). */
-  hits?: Uint8Array;
-  /** While the unmutated coverage run lasts: the hit array of a probe id (a test step's, say). */
-  hitsFor?: (probe: string) => Uint8Array;
-}
-
-/** The namespace object (created if absent). */
-export function strykerNs(): StrykerNs {
-  const g = globalThis as unknown as { __stryker__?: StrykerNs };
-  return g.__stryker__ ??= {};
 }
 
 function verdictText(v: Verdict): string | null {

@@ -6,15 +6,8 @@
  * @module
  */
 
-import {
-  campaignProbes,
-  HIT_LIMIT,
-  type JudgeName,
-  type Probe,
-  type ProbeResult,
-  strykerNs,
-  testProbes,
-} from "./judges.ts";
+import type { JudgeName, Probe, ProbeResult } from "./judges.ts";
+import { HIT_LIMIT, strykerNs } from "./ns.ts";
 
 /** Messages to a worker. */
 export type ToWorker =
@@ -160,8 +153,10 @@ async function handle(m: ToWorker): Promise<void> {
       ns.hits = loading;
       if (m.staticMutant !== undefined) ns.activeMutant = Number(m.staticMutant);
       try {
-        for (const p of campaignProbes(root)) probes.campaign.set(p.id, p);
-        for (const p of await testProbes(root)) probes.tests.set(p.id, p);
+        // Imported only now: everything instrumented loads under the static coverage array.
+        const judges = await import("./judges.ts");
+        for (const p of judges.campaignProbes(root)) probes.campaign.set(p.id, p);
+        for (const p of await judges.testProbes(root)) probes.tests.set(p.id, p);
       } finally {
         ns.hits = undefined;
       }
