@@ -188,6 +188,7 @@ async function main(args: string[]): Promise<number> {
   const floor = values.floor === undefined ? undefined : intFlag(values, "floor", 0, 0, 100);
   const out = (values.out as string | undefined) ?? "coverage/mutation";
   const json = values.json === true;
+  const judges: readonly JudgeName[] = values.only === true ? [by] : JUDGES;
   const log = (s: string) => json ? console.error(s) : console.log(s);
 
   const root = Deno.cwd();
@@ -213,7 +214,16 @@ async function main(args: string[]): Promise<number> {
     mirrorTree(root, `${tmp}/coverage`, contents);
     const stripped = new Map([...contents].map(([f, text]) => [f, withoutCoverage(text)]));
     mirrorTree(root, `${tmp}/judge`, stripped);
-    const results = await judgeAll(coverage, pool, workers, idSpace, mutants, equivalents, log);
+    const results = await judgeAll(
+      coverage,
+      pool,
+      workers,
+      idSpace,
+      mutants,
+      equivalents,
+      judges,
+      log,
+    );
     const wall = (performance.now() - t0) / 1000;
 
     await Deno.mkdir(out, { recursive: true });
@@ -224,29 +234,27 @@ async function main(args: string[]): Promise<number> {
       reportHtml(report, `pagersim mutation report (${by})`, viewerScript()),
     );
     const totals: Record<JudgeName, Counts> = { tests: zero(), campaign: zero() };
-    for (const m of results) for (const j of JUDGES) count(totals[j], m.judges[j].status);
-    const blind = results.filter((m) =>
-      m.judges.tests.status === "killed" && m.judges.campaign.status !== "killed" &&
-      m.judges.campaign.status !== "timeout"
-    );
-    const testsKilled = results.filter((m) =>
-      m.judges.tests.status === "killed" || m.judges.tests.status === "timeout"
-    ).length;
+    for (const m of results) {
+      for (const j of judges) count(totals[j], m.judges[j]?.status ?? "no-coverage");
+    }
+    const detected = (s: string | undefined) => s === "killed" || s === "timeout";
+    const testsKilled = results.filter((m) => detected(m.judges.tests?.status));
+    const blind = testsKilled.filter((m) => !detected(m.judges.campaign?.status));
     if (json) {
       console.log(
         JSON.stringify({ by, seed, sample: sampleN ?? null, wallSeconds: wall, results }),
       );
     } else {
       console.log("");
-      console.log(tables(results, JUDGES));
+      console.log(tables(results, judges));
       console.log("");
-      console.log(
-        `campaign kills ${
-          testsKilled - blind.length
-        } of the ${testsKilled} mutants the tests kill; ` +
-          `${blind.length} are blind spots of the checkers`,
-      );
-      for (const j of JUDGES) {
+      if (judges.length === 2) {
+        console.log(
+          `campaign kills ${testsKilled.length - blind.length} of the ${testsKilled.length} ` +
+            `mutants the tests kill; ${blind.length} are blind spots of the checkers`,
+        );
+      }
+      for (const j of judges) {
         console.log(`${j.padEnd(8)} ${scoreLine(totals[j])}`);
       }
       console.log(
@@ -277,6 +285,7 @@ async function judgeAll(
   mutantCount: number,
   mutants: readonly Mutant[],
   equivalents: ReadonlyMap<string, string>,
+  judgesRun: readonly JudgeName[],
   log: (s: string) => void,
 ): Promise<MutantResult[]> {
   const t0 = performance.now();
@@ -292,7 +301,7 @@ async function judgeAll(
   const exempt: string[] = [];
   const failures: string[] = [];
   await Promise.all(started.map(async ({ worker }, w) => {
-    for (const judge of JUDGES) {
+    for (const judge of judgesRun) {
       const ids = probes[judge].filter((_, i) => i % workers === w);
       const r = await coverage.request(worker, { type: "coverage", judge, ids });
       if (r.type !== "coverage") throw new Error(`coverage failed: ${JSON.stringify(r)}`);
@@ -357,7 +366,7 @@ async function judgeAll(
     const equivalent = equivalents.get(key);
     const judges = {} as Record<JudgeName, JudgeResult>;
     const cov = coveredBy.get(m.id);
-    for (const judge of JUDGES) {
+    for (const judge of judgesRun) {
       let ids: string[];
       if (isStatic) ids = [...probes[judge]];
       else {

@@ -33,7 +33,8 @@ export interface MutantResult extends Mutant {
   readonly static: boolean;
   /** Why it is equivalent (from `mutate/equivalent.json`), if it is. */
   readonly equivalent?: string;
-  readonly judges: Record<JudgeName, JudgeResult>;
+  /** Per judge run (both, unless `--only`). */
+  readonly judges: Partial<Record<JudgeName, JudgeResult>>;
 }
 
 /** Counts of one row. */
@@ -99,7 +100,7 @@ export function tables(results: readonly MutantResult[], judges: readonly JudgeN
       const k = keyOf(m);
       let r = rows.get(k);
       if (!r) rows.set(k, r = { tests: zero(), campaign: zero() });
-      for (const j of judges) count(r[j], m.judges[j].status);
+      for (const j of judges) count(r[j], m.judges[j]?.status ?? "no-coverage");
     }
     return [...rows.entries()].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0);
   };
@@ -145,15 +146,16 @@ export function schemaReport(
       mutants: [],
     };
     const r = m.judges[judge];
+    if (r === undefined) continue;
     const other = judge === "tests" ? "campaign" : "tests";
     const o = m.judges[other];
-    const reason = m.equivalent ??
-      [
-        r.killedBy
-          ? `${judge}: ${r.killedBy.probe}: ${r.killedBy.reason}`
-          : `${judge}: ${r.status}`,
-        `${other}: ${o.killedBy ? `${o.killedBy.probe}: ${o.killedBy.reason}` : o.status}`,
-      ].join("\n");
+    const said = (j: string, x: JudgeResult | undefined) =>
+      x === undefined
+        ? `${j}: not run`
+        : x.killedBy
+        ? `${j}: ${x.status}: ${x.killedBy.probe}: ${x.killedBy.reason}`
+        : `${j}: ${x.status}`;
+    const reason = m.equivalent ?? `${said(judge, r)}\n${said(other, o)}`;
     f.mutants.push({
       id: m.id,
       mutatorName: m.mutatorName,
