@@ -9,7 +9,7 @@
  * @module
  */
 
-import { Instrumenter } from "@stryker-mutator/instrumenter";
+import { Instrumenter } from "npm:@stryker-mutator/instrumenter@10.1.1";
 
 /** A mutant as the instrumenter describes it (0-based lines and columns). */
 export interface Mutant {

@@ -7,7 +7,7 @@
  */
 
 import { createRequire } from "node:module";
-import type * as schema from "mutation-testing-report-schema/api";
+import type * as schema from "npm:mutation-testing-report-schema@3.8.4/api";
 import type { Mutant } from "./instrument.ts";
 import type { JudgeName } from "./judges.ts";
 
