@@ -17,7 +17,9 @@
  * @module
  */
 
-export * from "./kernel/constants.ts";
+// The constants a service's own loop needs; every other zx_* constant is on the `./constants`
+// sub-path export (kernel/constants.ts).
+export { type Status, statusName, ZX_OK, ZX_TIME_INFINITE } from "./kernel/constants.ts";
 export { KernelAssertionError } from "./kernel/assert.ts";
 export type {
   EventSink,
@@ -86,7 +88,7 @@ export {
   scenarioMemory,
   SERVICE_KINDS,
   type ServiceSpec,
-} from "./sim/scenario.ts";
+} from "./scenario/schema.ts";
 export {
   type OpOutcome,
   type RunOptions,
@@ -94,8 +96,8 @@ export {
   type ScenarioNames,
   type ScenarioRun,
   type StrategyName,
-} from "./sim/run.ts";
-export { DEFAULT_SCENARIO } from "./sim/default_scenario.ts";
+} from "./scenario/interpreter.ts";
+export { DEFAULT_SCENARIO } from "./scenario/default.ts";
 export {
   acknowledgeDirty,
   backingPage,
@@ -153,26 +155,87 @@ export {
 } from "./properties/check_case.ts";
 export { formatFailure, type ReportOptions } from "./properties/failure_report.ts";
 export {
+  campaignReplayCommand,
   CASE_FORMAT,
+  type CaseEnvelope,
+  type CaseError,
+  caseFileName,
+  type CaseOrigin,
+  type ModuleRef,
+  parseCase,
+  replaces,
+  replayCommand,
+} from "./case/envelope.ts";
+export type {
+  CaseKind,
+  InputSchema,
+  KindName,
+  KindRun,
+  KindRunOptions,
+  RunContext,
+} from "./case/kind.ts";
+export {
   CHECKER_SETS,
   type CheckerSet,
   checkersOf,
-  type CorpusCase,
-  type CorpusError,
-  loadCorpus,
+  KINDS,
+  SCENARIO_KIND,
+  scenarioCheckers,
+} from "./case/kinds.ts";
+export {
+  type CaseMeta,
+  investigate,
+  type InvestigateOptions,
+  type Investigation,
+  toEnvelope,
+} from "./case/investigate.ts";
+export { type Divergence, firstDivergence, type Replay, replayWith } from "./case/replay.ts";
+export {
+  CaseFileError,
+  knownSignatures,
   type LoadedCorpus,
-  type Replay,
+  readCaseFile,
+  readCorpus,
   replayCase,
+  resolveContext,
   writeCase,
-} from "./properties/corpus.ts";
-export { type CampaignOptions, type CampaignSummary, runCampaign } from "./fuzz/orchestrate.ts";
-export type { Finding, PortfolioStrategy, RunPlan, Swarm } from "./fuzz/campaign.ts";
+} from "./case/store.ts";
+export {
+  shrink,
+  type ShrinkCandidate,
+  type ShrinkDriverOptions,
+  type ShrinkOutcome,
+} from "./case/shrink.ts";
+export { withService } from "./scenario/bind.ts";
+export { bug, BUG_IDS, type SeededBug } from "./zoo/registry.ts";
+export {
+  type CampaignFinding,
+  type CampaignOptions,
+  type CampaignSummary,
+  runCampaign,
+  type SummaryFinding,
+  type TimelinePoint,
+} from "./fuzz/orchestrate.ts";
+export type { InputKind } from "./fuzz/engine.ts";
+export type {
+  Arg,
+  CallName,
+  CallRef,
+  CallSpec,
+  Param,
+  Produces,
+  Program,
+  ProgramCall,
+  ProgramThread,
+} from "./program/program.ts";
+export { CALLS } from "./program/program.ts";
+export type { PortfolioStrategy, RunPlan, Swarm } from "./fuzz/campaign.ts";
 export {
   type Case as ShrinkCase,
   shrinkCase,
   type ShrinkOptions,
   type ShrinkResult,
-} from "./fuzz/shrink.ts";
+} from "./case/shrink.ts";
 export type { DirtyRange } from "./kernel/dirty.ts";
 export type { PagerVmoStats } from "./kernel/kernel.ts";
 export {

@@ -8,10 +8,10 @@
 
 import { ZX_OK } from "../kernel/constants.ts";
 import type { KernelYield } from "../kernel/kernel.ts";
-import { DEFAULT_SCENARIO } from "../sim/default_scenario.ts";
+import { DEFAULT_SCENARIO } from "../scenario/default.ts";
 import { makeRng } from "../sim/rng.ts";
-import { runScenario } from "../sim/run.ts";
-import { parseScenario, type Scenario } from "../sim/scenario.ts";
+import { runScenario } from "../scenario/interpreter.ts";
+import { parseScenario, type Scenario } from "../scenario/schema.ts";
 import { fairStrategy, randomStrategy } from "../sim/strategy.ts";
 import type { Sys, ThreadBody } from "../sim/sys.ts";
 import { World } from "../sim/world.ts";

@@ -16,3 +16,30 @@ Deno.bench(
     await campaignRunsPerSecond(2, 4000);
   },
 );
+
+// Dedupe before shrinking: a service failing ~73% of runs under one signature against a clean one,
+// the same 1500 runs on two workers; the failing one must keep at least 70% of the clean throughput.
+import { campaignThroughput } from "./_campaign.ts";
+Deno.bench({
+  name: "campaign, clean service (1500 runs)",
+  group: "failing service",
+  baseline: true,
+  n: 2,
+  warmup: 0,
+}, async () => {
+  await campaignThroughput(2, 1500, "fuzz/testdata/clean_service.ts");
+});
+Deno.bench(
+  {
+    name: "campaign, service failing ~73% of runs (1500 runs)",
+    group: "failing service",
+    n: 2,
+    warmup: 0,
+  },
+  async () => {
+    const r = await campaignThroughput(2, 1500, "fuzz/testdata/mostly_failing_service.ts");
+    if (r.failingRuns < 0.6 * r.runs) {
+      throw new Error(`only ${r.failingRuns} of ${r.runs} runs failed`);
+    }
+  },
+);

@@ -12,7 +12,7 @@
  */
 
 import { explore, type ExploreOptions } from "../explore/explore.ts";
-import { parseScenario } from "../sim/scenario.ts";
+import { parseScenario } from "../scenario/schema.ts";
 
 const scenario = parseScenario(
   JSON.parse(

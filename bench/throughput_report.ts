@@ -10,8 +10,8 @@
 
 import { bareLoop, DEFAULT, STEPS } from "./_loops.ts";
 import { campaignRunsPerSecond } from "./_campaign.ts";
-import { runScenario } from "../sim/run.ts";
-import { parseScenario, type Scenario } from "../sim/scenario.ts";
+import { runScenario } from "../scenario/interpreter.ts";
+import { parseScenario, type Scenario } from "../scenario/schema.ts";
 import { kernelInvariants } from "../properties/kernel_invariants.ts";
 import { numberArg, runCommand, scriptArgs } from "../cli/args.ts";
 

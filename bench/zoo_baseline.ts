@@ -23,9 +23,9 @@ import {
 } from "../kernel/constants.ts";
 import { Kernel, type KernelYield, type Syscall } from "../kernel/kernel.ts";
 import { makeRng } from "../sim/rng.ts";
-import { parseScenario, type Scenario } from "../sim/scenario.ts";
+import { parseScenario, type Scenario } from "../scenario/schema.ts";
 import { Sys, type ThreadBody } from "../sim/sys.ts";
-import { writeByte } from "../sim/run.ts";
+import { writeByte } from "../scenario/interpreter.ts";
 import { backingRange, REFERENCE_SERVICES } from "../services/mod.ts";
 import type { ServiceVmo } from "../services/service.ts";
 import { type ZooBug, zooContext } from "../zoo/registry.ts";

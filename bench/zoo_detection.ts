@@ -16,14 +16,14 @@
  * @module
  */
 
-import { runScenario } from "../sim/run.ts";
-import { parseScenario } from "../sim/scenario.ts";
+import { runScenario } from "../scenario/interpreter.ts";
+import { parseScenario } from "../scenario/schema.ts";
 import { settleVerdict } from "../properties/check_case.ts";
 import { executePlan, generateScenario, planRun } from "../fuzz/campaign.ts";
 import { runCampaign } from "../fuzz/orchestrate.ts";
-import { withService } from "../cli/sim.ts";
+import { withService } from "../scenario/bind.ts";
 import { ZOO, type ZooBug, zooContext } from "../zoo/registry.ts";
-import { zooCase } from "../zoo/expose.ts";
+import { zooCase } from "../tools/zoo_expose.ts";
 import { baselineDetection } from "./zoo_baseline.ts";
 import { throughputRows } from "./throughput_report.ts";
 import { zooChart } from "./zoo_chart.ts";
@@ -171,7 +171,7 @@ async function campaignOnTwoWorkers(bug: ZooBug): Promise<BugRow["campaign2"]> {
     known: [],
     maxShrink: 2000,
     checkers: ctx.checkers,
-    zoo: bug.id,
+    bug: bug.id,
     stopAfterFindings: 1,
     persist: () => Promise.resolve("(not written)"),
     progress: () => {},

@@ -8,8 +8,9 @@
 import { cpus } from "node:os";
 import { wallMs } from "../fuzz/clock.ts";
 import { type FlagSpec, intFlag } from "./args.ts";
+import { RUN_LIMIT_FLAGS } from "./_run_limits.ts";
 
-/** --seconds, --workers, --seed, --max-shrink, --json, --help (each campaign adds its own --runs). */
+/** --seconds, --workers, --seed, --max-shrink, the run limits, --json, --help (each campaign adds --runs). */
 export const CAMPAIGN_FLAGS: Record<string, FlagSpec> = {
   seconds: {
     type: "string",
@@ -23,6 +24,7 @@ export const CAMPAIGN_FLAGS: Record<string, FlagSpec> = {
   },
   seed: { type: "string", value: "N", help: "campaign seed (default: from the clock, printed)" },
   "max-shrink": { type: "string", value: "N", help: "shrink attempts per failure (default 2000)" },
+  ...RUN_LIMIT_FLAGS,
   json: { type: "boolean", help: "print the summary as JSON" },
   help: { type: "boolean", help: "show this help" },
 };
@@ -57,3 +59,5 @@ export function campaignBudget(
     maxShrink: intFlag(values, "max-shrink", 2000, 0, 1_000_000),
   };
 }
+
+export { campaignLimits, RUN_LIMIT_FLAGS } from "./_run_limits.ts";

@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { ScenarioRun } from "../sim/run.ts";
+import type { RunResult } from "../sim/world.ts";
 import { formatEvent } from "../sim/trace.ts";
 import { describeVerdict } from "../sim/world.ts";
 
@@ -13,7 +13,7 @@ import { describeVerdict } from "../sim/world.ts";
 export type TraceForm = "text" | "json" | "html" | "none";
 
 /** Prints the trace of a run in text or JSON-lines form. */
-export function printTrace(run: ScenarioRun, form: TraceForm): void {
+export function printTrace(run: RunResult, form: TraceForm): void {
   if (form === "text") {
     console.log(run.trace.text());
   } else if (form === "json") {
@@ -25,7 +25,7 @@ export function printTrace(run: ScenarioRun, form: TraceForm): void {
 }
 
 /** Prints the verdict, the decisions and the replay command. */
-export function printOutcome(run: ScenarioRun, replay: string): void {
+export function printOutcome(run: RunResult, replay: string): void {
   console.log(`verdict: ${describeVerdict(run.verdict)}`);
   if ("stack" in run.verdict && run.verdict.stack) console.log(run.verdict.stack);
   console.log(`steps: ${run.steps}  decisions: ${run.decisions.length}`);
@@ -34,6 +34,6 @@ export function printOutcome(run: ScenarioRun, replay: string): void {
 }
 
 /** The step a failing verdict happened at, or null. */
-export function failingStep(run: ScenarioRun): number | null {
+export function failingStep(run: RunResult): number | null {
   return run.verdict.kind === "pass" ? null : run.verdict.step;
 }

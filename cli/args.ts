@@ -6,6 +6,9 @@
  */
 
 import { parseArgs } from "node:util";
+import { CaseFileError } from "../case/store.ts";
+import { ProgramError } from "../program/program.ts";
+import { ScenarioError } from "../scenario/schema.ts";
 
 /** A flag a command accepts. */
 export interface FlagSpec {
@@ -83,16 +86,28 @@ export async function runCommand(
   try {
     Deno.exit(await main());
   } catch (e) {
-    if (e instanceof UsageError) {
-      console.error(`error: ${e.message}\n\n${usageText}`);
-      Deno.exit(2);
-    }
-    if (e instanceof InputError) {
-      console.error(`error: ${e.message}`);
-      Deno.exit(2);
-    }
-    throw e;
+    Deno.exit(badInputStatus(e, usageText));
   }
+}
+
+/**
+ * Prints bad input the way every command does (one error line; the usage
+ * too for a bad command line) and returns exit status 2; rethrows anything
+ * else (a bug of ours keeps its stack).
+ */
+export function badInputStatus(e: unknown, usageText: string): number {
+  if (e instanceof UsageError) {
+    console.error(`error: ${e.message}\n\n${usageText}`);
+    return 2;
+  }
+  if (
+    e instanceof InputError || e instanceof ScenarioError || e instanceof CaseFileError ||
+    e instanceof ProgramError
+  ) {
+    console.error(`error: ${e.message}`);
+    return 2;
+  }
+  throw e;
 }
 
 /** The `--help` flag every command takes. */

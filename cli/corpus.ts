@@ -1,13 +1,13 @@
 /**
  * `deno task corpus`: work with corpora. `merge` combines the corpora of
  * shards (or machines) into one, deduped by signature; `list` shows what a
- * corpus holds and validates every case.
+ * corpus holds and validates every case (any kind, any format).
  *
  * @module
  */
 
-import { loadCaseFile } from "../fuzz/corpus_io.ts";
-import type { CorpusCase } from "../properties/corpus.ts";
+import { type CaseEnvelope, replaces } from "../case/envelope.ts";
+import { readCorpus, writeCase } from "../case/store.ts";
 import { type FlagSpec, InputError, parseFlags, runCommand, usage, UsageError } from "./args.ts";
 
 const FLAGS: Record<string, FlagSpec> = {
@@ -18,41 +18,35 @@ const FLAGS: Record<string, FlagSpec> = {
 const USAGE = usage("deno task corpus", "merge DIR... [--into DIR] | list [DIR]", FLAGS) + `
 
 merge: copy every case of the given corpora into --into, one per signature
-(a signature already in the target is kept; between sources, the case with
-the shortest decision list wins, then the first file name).
+(a signature already in the target is kept; between sources the smaller case
+wins: input size plus decisions, then the smaller trace hash, then the first
+file name). Cases are written as pagersim/case@2 under their file names; a
+name held by a different case is never overwritten (the new one gets -2).
 list: validate and list the cases of a corpus (default corpus).`;
 
 interface Entry {
   readonly file: string;
   readonly name: string;
-  readonly text: string;
-  readonly c: CorpusCase;
+  readonly c: CaseEnvelope;
   readonly signature: string;
 }
 
-async function readCorpus(dir: string, errors: string[]): Promise<Entry[]> {
-  const names: string[] = [];
+async function readEntries(dir: string, errors: string[]): Promise<Entry[]> {
+  let loaded;
   try {
-    for await (const e of Deno.readDir(dir)) {
-      if (e.isFile && e.name.endsWith(".json")) names.push(e.name);
-    }
+    loaded = await readCorpus(dir);
   } catch (e) {
     throw new InputError(`${dir}: cannot read corpus directory: ${(e as Error).message}`);
   }
-  names.sort();
-  const out: Entry[] = [];
-  for (const name of names) {
-    const file = `${dir}/${name}`;
-    try {
-      const c = await loadCaseFile(file);
-      const text = await Deno.readTextFile(file);
-      const signature = c.signature ?? `${c.expected}:${c.traceHash}`;
-      out.push({ file, name, text, c, signature });
-    } catch (e) {
-      errors.push((e as Error).message);
-    }
-  }
-  return out;
+  const bad = new Map<string, string[]>();
+  for (const e of loaded.errors) bad.set(e.file, [...bad.get(e.file) ?? [], e.message]);
+  for (const [file, msgs] of bad) errors.push(`${file}: invalid case: ${msgs.join("; ")}`);
+  return loaded.cases.map(({ file, case: c }) => ({
+    file,
+    name: file.slice(file.lastIndexOf("/") + 1),
+    c,
+    signature: c.signature ?? `${c.expected}:${c.traceHash}`,
+  }));
 }
 
 async function main(): Promise<number> {
@@ -65,9 +59,13 @@ async function main(): Promise<number> {
   const errors: string[] = [];
   if (verb === "list") {
     if (dirs.length > 1) throw new UsageError("list takes one directory");
-    const entries = await readCorpus(dirs[0] ?? "corpus", errors);
+    const entries = await readEntries(dirs[0] ?? "corpus", errors);
     for (const e of entries) {
-      console.log(`${e.name}: expects ${e.c.expected}, ${e.c.decisions.length} decisions`);
+      const by = e.c.bug !== undefined ? `, bug ${e.c.bug}` : "";
+      const mod = e.c.service !== undefined ? `, service ${e.c.service.path}` : "";
+      console.log(
+        `${e.name}: ${e.c.kind}, expects ${e.c.expected}, ${e.c.decisions.length} decisions${by}${mod}`,
+      );
     }
     for (const err of errors) console.error(`error: ${err}`);
     console.log(`corpus: ${entries.length} valid, ${errors.length} invalid`);
@@ -80,25 +78,26 @@ async function main(): Promise<number> {
   }
   if (dirs.length === 0) throw new UsageError("merge needs at least one source directory");
   const into = (values.into as string | undefined) ?? "corpus";
-  await Deno.mkdir(into, { recursive: true });
-  const have = new Set((await readCorpus(into, errors)).map((e) => e.signature));
+  try {
+    await Deno.mkdir(into, { recursive: true });
+  } catch (e) {
+    throw new InputError(`--into ${into}: cannot create: ${(e as Error).message}`);
+  }
+  const have = new Set((await readEntries(into, errors)).map((e) => e.signature));
   const best = new Map<string, Entry>();
   for (const dir of dirs) {
-    for (const e of await readCorpus(dir, errors)) {
+    for (const e of await readEntries(dir, errors)) {
       if (have.has(e.signature)) continue;
       const prev = best.get(e.signature);
       if (
-        prev === undefined || e.c.decisions.length < prev.c.decisions.length ||
-        (e.c.decisions.length === prev.c.decisions.length && e.name < prev.name)
+        prev === undefined || replaces(e.c, prev.c) ||
+        (!replaces(prev.c, e.c) && e.name < prev.name)
       ) best.set(e.signature, e);
     }
   }
   let written = 0;
   for (const e of [...best.values()].sort((a, b) => (a.name < b.name ? -1 : 1))) {
-    const target = `${into}/${e.name}`;
-    const tmp = `${target}.tmp-merge`;
-    await Deno.writeTextFile(tmp, e.text);
-    await Deno.rename(tmp, target);
+    const target = await writeCase(into, e.c, e.name);
     written++;
     console.log(`added ${target} (${e.signature})`);
   }

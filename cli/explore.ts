@@ -8,15 +8,22 @@
  * @module
  */
 
-import { writeCaseFile } from "../fuzz/corpus_io.ts";
-import { CASE_FORMAT, type CorpusCase } from "../properties/corpus.ts";
-import { verdictLabel } from "../properties/check_case.ts";
+import { replayCommand } from "../case/envelope.ts";
+import { toEnvelope } from "../case/investigate.ts";
+import { SCENARIO_KIND, scenarioCheckers } from "../case/kinds.ts";
+import {
+  CaseFileError,
+  loadKernelModule,
+  loadServiceModule,
+  moduleRef,
+  writeCase,
+} from "../case/store.ts";
+import type { Kernel, KernelOptions } from "../kernel/kernel.ts";
+import { withService } from "../scenario/bind.ts";
 import { signatureOf } from "../fuzz/signature.ts";
 import { explore, type ExploreProgress } from "../explore/explore.ts";
-import { kernelInvariants } from "../properties/kernel_invariants.ts";
-import { runScenario } from "../sim/run.ts";
-import { parseScenario, type Scenario } from "../sim/scenario.ts";
-import { DEFAULT_SCENARIO } from "../sim/default_scenario.ts";
+import { parseScenario, type Scenario } from "../scenario/schema.ts";
+import { DEFAULT_SCENARIO } from "../scenario/default.ts";
 import { describeVerdict } from "../sim/world.ts";
 import type { PagerService } from "../services/service.ts";
 import {
@@ -28,7 +35,7 @@ import {
   usage,
   UsageError,
 } from "./args.ts";
-import { loadScenarioFile, loadServiceModule, withService } from "./sim.ts";
+import { loadScenarioFile } from "./sim.ts";
 import { Stopwatch } from "../fuzz/clock.ts";
 
 /** Seconds between progress lines when stdout is not a terminal. */
@@ -53,6 +60,11 @@ const FLAGS: Record<string, FlagSpec> = {
     help: "also preempt just before private steps (on a VMO only the thread can name)",
   },
   service: { type: "string", value: "PATH", help: "serve every pager with this service module" },
+  kernel: {
+    type: "string",
+    value: "PATH",
+    help: "explore a kernel variant: a module exporting makeKernel(options) (needs --corpus)",
+  },
   corpus: {
     type: "string",
     value: "DIR",
@@ -80,8 +92,24 @@ async function main(): Promise<number> {
   const maxSchedules = values["max-schedules"] !== undefined
     ? intFlag(values, "max-schedules", 0, 1)
     : undefined;
+  const kernelPath = (values.kernel as string | undefined) ?? null;
+  // A counterexample against a kernel variant is not a regression of this kernel.
+  if (kernelPath !== null && values.corpus === undefined) {
+    throw new UsageError(
+      "--kernel needs --corpus DIR: findings against a kernel variant never go to the regression corpus",
+    );
+  }
   const corpus = (values.corpus as string | undefined) ?? "corpus";
   const servicePath = (values.service as string | undefined) ?? null;
+  let makeKernel: ((o: KernelOptions) => Kernel) | undefined;
+  if (kernelPath !== null) {
+    try {
+      makeKernel = await loadKernelModule(kernelPath);
+    } catch (e) {
+      if (e instanceof CaseFileError) throw new InputError(e.message);
+      throw e;
+    }
+  }
   const original: Scenario = values.scenario !== undefined
     ? await loadScenarioFile(values.scenario as string)
     : parseScenario(DEFAULT_SCENARIO, "default scenario");
@@ -99,7 +127,9 @@ async function main(): Promise<number> {
       `${maxSchedules !== undefined ? `, at most ${maxSchedules} schedules` : ""}` +
       `, state hashing ${stateHash ? "on" : "off"}, reduction ${reduction ? "on" : "off"}` +
       `, private steps ${privateSteps ? "on" : "off"}` +
-      `${servicePath ? `, service ${servicePath}` : ""}`,
+      `${servicePath ? `, service ${servicePath}` : ""}${
+        kernelPath ? `, kernel ${kernelPath}` : ""
+      }`,
   );
   const tty = Deno.stdout.isTerminal();
   const encoder = new TextEncoder();
@@ -123,6 +153,7 @@ async function main(): Promise<number> {
     reduction,
     privateSteps,
     services,
+    makeKernel,
     onProgress: progress,
     progressEvery: tty ? 200 : 1000,
   });
@@ -143,34 +174,44 @@ async function main(): Promise<number> {
   console.log(`counterexample: ${cx.preemptions} preemptions, ${cx.steps} steps`);
   console.log(`failing verdict: ${describeVerdict(cx.verdict)}`);
   console.log(`decision-list: ${cx.decisions.join(",")}`);
-  // The signature names the failing site, which needs the trace of the run.
-  const traced = runScenario(scenario, {
-    decisions: cx.decisions,
-    monitors: kernelInvariants(),
-    services,
-  });
-  const signature = signatureOf(cx.verdict, traced) ?? `explore:${cx.verdict.kind}`;
-  const doc: CorpusCase = {
-    format: CASE_FORMAT,
-    description:
-      `found by deno task explore with ${cx.preemptions} preemptions (bound ${k}): ${signature}`,
-    scenario: original,
-    decisions: [...cx.decisions],
-    seed: 0,
-    strategy: "replay",
-    checkers: "kernel",
-    expected: verdictLabel(cx.verdict),
-    traceHash: cx.traceHash,
-    signature,
-  };
+  // The case is the settled replay of the counterexample, with the scenario as run (its pagers
+  // bound to the service) and the service module it names: it replays with no flag.
+  const ctx = { monitors: scenarioCheckers("kernel"), services, makeKernel };
+  const traced = SCENARIO_KIND.run(scenario, { seed: 0, decisions: cx.decisions }, ctx);
+  const signature = signatureOf(traced.verdict, traced.raw) ?? `explore:${cx.verdict.kind}`;
+  let service, kernel;
   try {
     await Deno.mkdir(corpus, { recursive: true });
+    service = servicePath !== null ? await moduleRef(servicePath, corpus) : undefined;
+    kernel = kernelPath !== null ? await moduleRef(kernelPath, corpus) : undefined;
   } catch (e) {
-    throw new InputError(`--corpus ${corpus}: cannot create: ${(e as Error).message}`);
+    throw new InputError(`--corpus ${corpus}: ${(e as Error).message}`);
   }
-  const file = await writeCaseFile(corpus, doc);
+  const doc = toEnvelope(SCENARIO_KIND, scenario, 0, traced, {
+    checkers: "kernel",
+    ...(service !== undefined ? { service } : {}),
+    ...(kernel !== undefined ? { kernel } : {}),
+    found: { by: "explore" },
+    description:
+      `found by deno task explore with ${cx.preemptions} preemptions (bound ${k}): ${signature}`,
+  }, signature);
+  let file: string;
+  try {
+    file = await writeCase(corpus, doc);
+  } catch (e) {
+    const scenarioArg = values.scenario ? ` --scenario ${values.scenario}` : "";
+    const serviceArg = (servicePath ? ` --service ${servicePath}` : "") +
+      (kernelPath ? ` --kernel ${kernelPath}` : "");
+    console.log(`error: cannot write the counterexample to ${corpus}: ${(e as Error).message}`);
+    console.log(
+      `replay: deno task repro${scenarioArg}${serviceArg} --seed 0 --decisions ${
+        cx.decisions.join(",") || '""'
+      }`,
+    );
+    return 1;
+  }
   console.log(`written: ${file}`);
-  console.log(`replay: deno task repro ${file}${servicePath ? ` --service ${servicePath}` : ""}`);
+  console.log(`replay: ${replayCommand(file)}`);
   return 1;
 }
 

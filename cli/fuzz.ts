@@ -1,49 +1,86 @@
 /**
- * `deno task fuzz`: a campaign over generated scenarios and schedules, on all
- * cores, for a time or run budget. Shows progress, writes each new failure,
- * shrunk, to the corpus, prints a summary, and exits 1 if any run failed.
+ * `deno task fuzz`: a campaign over generated scenarios and schedules
+ * (default) or over syscall programs (`--mode programs`), on all cores, for a
+ * time or run budget. Shows progress, writes each new failure, shrunk, to the
+ * corpus, prints a summary, and exits 1 if any run failed.
  *
  * @module
  */
 
-import { CAMPAIGN_FLAGS, campaignBudget } from "./_campaign_flags.ts";
-import type { Finding } from "../fuzz/campaign.ts";
+import { CAMPAIGN_FLAGS, campaignBudget, campaignLimits } from "./_campaign_flags.ts";
 import { type CampaignSummary, runCampaign } from "../fuzz/orchestrate.ts";
+import type { InputKind } from "../fuzz/engine.ts";
 import { SOMETIMES } from "../fuzz/sometimes.ts";
-import { CHECKER_SETS, type CheckerSet } from "../properties/corpus.ts";
-import { findingToCase, knownSignatures, writeCaseFile } from "../fuzz/corpus_io.ts";
+import { PROGRAM_CHECKERS, SCENARIO_CHECKERS } from "../case/kinds.ts";
+import {
+  CaseFileError,
+  knownSignatures,
+  loadKernelModule,
+  loadServiceModule,
+  moduleRef,
+  writeCase,
+} from "../case/store.ts";
+import type { ModuleRef } from "../case/envelope.ts";
 import { type FlagSpec, InputError, parseFlags, runCommand, usage, UsageError } from "./args.ts";
-import { loadServiceModule } from "./sim.ts";
 import { ZOO_IDS, zooContext } from "../zoo/registry.ts";
+import { MUTANTS } from "../zoo/mutants.ts";
 
 const FLAGS: Record<string, FlagSpec> = {
   mode: {
     type: "string",
     value: "MODE",
-    help: "scenarios (default) | programs (syscall programs; see --mode programs --help)",
+    help: "scenarios (default: generated scenarios) | programs (syscall programs)",
   },
-  runs: { type: "string", value: "N", help: "run budget of this shard (exact and reproducible)" },
+  runs: {
+    type: "string",
+    value: "N",
+    help: "runs in all, every worker together (exact and reproducible for scenarios)",
+  },
   shard: {
     type: "string",
     value: "I/N",
-    help: "run only shard I of N of the seed space (e.g. 0/4)",
+    help: "run only shard I of N of the run indices (e.g. 0/4)",
   },
-  service: { type: "string", value: "PATH", help: "test your own pager service module" },
-  zoo: { type: "string", value: "ID", help: "run against a zoo bug (zoo/registry.ts)" },
-  corpus: { type: "string", value: "DIR", help: "where new failures are written (default corpus)" },
+  service: { type: "string", value: "PATH", help: "scenarios: test your own pager service module" },
+  kernel: {
+    type: "string",
+    value: "PATH",
+    help: "run a kernel variant: a module exporting makeKernel(options) (needs --corpus)",
+  },
+  zoo: { type: "string", value: "ID", help: "scenarios: run against a zoo bug (zoo/registry.ts)" },
+  mutant: {
+    type: "string",
+    value: "NAME",
+    help: `programs: fuzz a kernel mutant (needs --corpus): ${Object.keys(MUTANTS).join(", ")}`,
+  },
+  corpus: {
+    type: "string",
+    value: "DIR",
+    help: "where new failures are written (default corpus; program cases in DIR/programs)",
+  },
   checkers: {
     type: "string",
     value: "SET",
-    help: "kernel | kernel+service (default: kernel; kernel+service with --service)",
+    help: "scenarios: kernel | kernel+service (default: kernel; kernel+service with --service)",
   },
+  checks: {
+    type: "string",
+    value: "SET",
+    help: "programs: kernel (invariants + contract, default) | contract",
+  },
+  unguided: { type: "boolean", help: "programs: fresh random programs only (no novelty queue)" },
   ...CAMPAIGN_FLAGS,
 };
 
 const USAGE = usage("deno task fuzz", "[options]", FLAGS) + `
 
-Explores scenarios and schedules (random and PCT at depths 1-3, swarm-selected
-fault families), dedupes failures by signature, shrinks each new one and writes
-it to the corpus. Replay a case with: deno task repro FILE.
+Explores inputs and schedules (uniform random and PCT at depths 1-3; scenarios
+with swarm-selected fault families, programs guided by novel kernel states).
+A failing run is signed and compared with the known signatures first; each new
+one is shrunk and written to the corpus. A run that does not finish within
+--run-timeout, or reaches the --memory heap limit, is a finding of its own
+(service-hang: no yield / out-of-memory) and the campaign goes on.
+Replay a case with: deno task repro FILE.
 Exit status: 0 no failure, 1 a failure was found, 2 bad input, 130 interrupted.`;
 
 /** Parses "I/N". */
@@ -56,122 +93,193 @@ export function parseShard(text: string): { index: number; count: number } {
 }
 
 /** The summary as plain text lines. */
-export function summaryText(s: CampaignSummary): string {
+export function summaryText(
+  s: CampaignSummary,
+  extra: { mutant?: string | null } = {},
+): string {
   const lines = [
-    `campaign seed ${s.seed}, shard ${s.shard}, ${s.workers} workers${
+    `${s.kind === "programs" ? "program " : ""}campaign seed ${s.seed}, shard ${s.shard}, ` +
+    `${s.workers} workers${extra.mutant ? `, mutant ${extra.mutant}` : ""}${
       s.interrupted ? " (interrupted)" : ""
     }`,
     `runs ${s.runs} in ${s.seconds.toFixed(1)}s (${s.runsPerSecond.toFixed(0)} runs/s; ` +
     `${s.steadyRunsPerSecond.toFixed(0)} once every worker ran), ${s.steps} steps`,
-    `failing runs ${s.failingRuns}, new distinct failures ${s.findings.length}`,
+    `failing runs ${s.failingRuns}${
+      s.stopped > 0 ? ` (${s.stopped} stopped by the watchdog)` : ""
+    }, new distinct failures ${s.findings.length}`,
     `memory (rss) ${s.rssMiB.first.toFixed(0)} MiB at start, ${s.rssMiB.max.toFixed(0)} max, ` +
     `${s.rssMiB.last.toFixed(0)} at end (${s.rssMiB.samples} samples)`,
   ];
+  if (s.occurrences.length > 0) {
+    lines.push("failing runs by signature:");
+    for (const o of s.occurrences) lines.push(`  ${String(o.runs).padStart(7)}  ${o.signature}`);
+  }
   for (const f of s.findings) {
     lines.push(`  ${f.signature}`);
     lines.push(
-      `    run ${f.k}, shrunk to size ${f.size.to} (from ${f.size.from}; ${f.decisions} decisions ` +
-        `from ${f.shrunkFrom}): ${f.file}`,
+      `    run ${f.k}, ${f.occurrences} failing runs; ` +
+        (f.shrunk
+          ? `shrunk to size ${f.size.to} (from ${f.size.from}; ${f.decisions} decisions from ` +
+            `${f.shrunkFrom})`
+          : `size ${f.size.to} (not shrunk)`) +
+        `: ${f.file}`,
     );
-    lines.push(`    replay: deno task repro ${f.file}`);
+    if (f.replay !== null) lines.push(`    replay: ${f.replay}`);
   }
-  lines.push("sometimes (runs that reached each interleaving):");
-  for (const k of Object.keys(SOMETIMES)) {
-    lines.push(`  ${String(s.sometimes[k] ?? 0).padStart(7)}  ${k}`);
+  if (s.kind === "scenarios") {
+    lines.push("sometimes (runs that reached each interleaving):");
+    for (const k of Object.keys(SOMETIMES)) {
+      lines.push(`  ${String(s.sometimes[k] ?? 0).padStart(7)}  ${k}`);
+    }
+    if (s.neverReached.length > 0) lines.push(`never reached: ${s.neverReached.join(", ")}`);
+  } else {
+    lines.push(`distinct kernel-state signatures ${s.signatures}`);
+    lines.push(
+      `signatures over time: ${
+        s.timeline.map((p) => `${p.seconds}s ${p.signatures} (${p.runs} runs)`).join(", ")
+      }`,
+    );
   }
-  if (s.neverReached.length > 0) lines.push(`never reached: ${s.neverReached.join(", ")}`);
   for (const e of s.errors) lines.push(`error: ${e}`);
   return lines.join("\n");
 }
 
+/** Flags that belong to one mode only. */
+const ONLY: Record<string, InputKind> = {
+  service: "scenarios",
+  zoo: "scenarios",
+  checkers: "scenarios",
+  mutant: "programs",
+  checks: "programs",
+  unguided: "programs",
+};
+
 async function main(): Promise<number> {
-  // Syscall-program fuzzing of the kernel has its own flags (fuzz/programs/cli.ts).
-  if (Deno.args.some((a) => a === "--mode" || a.startsWith("--mode="))) {
-    const i = Deno.args.indexOf("--mode");
-    const mode = i >= 0
-      ? Deno.args[i + 1]
-      : Deno.args.find((a) => a.startsWith("--mode="))!.slice(7);
-    if (mode === "programs") {
-      const { fuzzPrograms } = await import("../fuzz/programs/cli.ts");
-      return await fuzzPrograms(Deno.args);
-    }
-    if (mode !== "scenarios") {
-      throw new UsageError(`--mode must be scenarios or programs, got "${mode}"`);
-    }
-  }
-  const { values } = parseFlags(
-    Deno.args.filter((a, i, all) =>
-      a !== "--mode" && all[i - 1] !== "--mode" && !a.startsWith("--mode=")
-    ),
-    FLAGS,
-  );
+  const { values } = parseFlags(Deno.args, FLAGS);
   if (values.help) {
     console.log(USAGE);
     return 0;
   }
+  const mode = (values.mode ?? "scenarios") as string;
+  if (mode !== "scenarios" && mode !== "programs") {
+    throw new UsageError(`--mode must be scenarios or programs, got "${mode}"`);
+  }
+  const kind = mode as InputKind;
+  for (const [flag, only] of Object.entries(ONLY)) {
+    if (values[flag] !== undefined && only !== kind) {
+      throw new UsageError(`--${flag} is for --mode ${only}, not --mode ${kind}`);
+    }
+  }
   const { seconds, runs, workers, seed, maxShrink } = campaignBudget(values);
+  if (values.checkers !== undefined && values.checks !== undefined) {
+    throw new UsageError("give --checkers (scenarios) or --checks (programs), not both");
+  }
+  const { runTimeout, memoryMb } = campaignLimits(values);
   const shard = values.shard !== undefined
     ? parseShard(values.shard as string)
     : { index: 0, count: 1 };
-  const corpus = (values.corpus as string | undefined) ?? "corpus";
   const servicePath = (values.service as string | undefined) ?? null;
+  const kernelPath = (values.kernel as string | undefined) ?? null;
   const zoo = (values.zoo as string | undefined) ?? null;
+  const mutant = (values.mutant as string | undefined) ?? null;
   if (zoo !== null && !ZOO_IDS.includes(zoo)) {
     throw new UsageError(`--zoo must be one of ${ZOO_IDS.join(", ")}; got "${zoo}"`);
   }
   if (zoo !== null && servicePath !== null) {
     throw new UsageError("--zoo and --service exclude each other");
   }
-  const checkers = (values.checkers ??
+  if (kernelPath !== null && (zoo !== null || mutant !== null)) {
+    throw new UsageError(`--kernel excludes --${zoo !== null ? "zoo" : "mutant"}`);
+  }
+  if (mutant !== null && !(mutant in MUTANTS)) {
+    throw new UsageError(
+      `--mutant must be one of ${Object.keys(MUTANTS).join(", ")}, got "${mutant}"`,
+    );
+  }
+  // Findings against a kernel variant are not regressions of this kernel: never corpus/ by default.
+  if ((kernelPath !== null || mutant !== null) && values.corpus === undefined) {
+    throw new UsageError(
+      `--${kernelPath !== null ? "kernel" : "mutant"} needs --corpus DIR: findings against a ` +
+        `kernel variant never go to the regression corpus`,
+    );
+  }
+  const corpus = (values.corpus as string | undefined) ?? "corpus";
+  const sets: readonly string[] = kind === "scenarios" ? SCENARIO_CHECKERS : PROGRAM_CHECKERS;
+  const checkers = (values.checkers ?? values.checks ??
     (zoo !== null
       ? zooContext(zoo).checkers
       : servicePath !== null
       ? "kernel+service"
       : "kernel")) as string;
-  if (!(CHECKER_SETS as readonly string[]).includes(checkers)) {
-    throw new UsageError(`--checkers must be ${CHECKER_SETS.join(" or ")}, got "${checkers}"`);
+  if (!sets.includes(checkers)) {
+    throw new UsageError(
+      `--${kind === "scenarios" ? "checkers" : "checks"} must be ${sets.join(" or ")}, ` +
+        `got "${checkers}"`,
+    );
   }
-  if (servicePath !== null) await loadServiceModule(servicePath); // fail fast, in one line, before workers start
+  const dir = kind === "programs" ? `${corpus}/programs` : corpus;
+  // An existing corpus is used as it is: if it cannot be written, each finding says so and
+  // prints its --campaign/--run replay instead.
+  const exists = await Deno.stat(dir).then((s) => s.isDirectory, () => false);
+  if (!exists) {
+    try {
+      await Deno.mkdir(dir, { recursive: true });
+    } catch (e) {
+      throw new InputError(`--corpus ${corpus}: cannot create ${dir}: ${(e as Error).message}`);
+    }
+  }
+  // Fail fast, in one line, before workers start; cases name each module relative to the corpus,
+  // with its content hash.
+  const modules: { service?: ModuleRef; kernel?: ModuleRef } = {};
   try {
-    await Deno.mkdir(corpus, { recursive: true });
+    if (servicePath !== null) {
+      await loadServiceModule(servicePath);
+      modules.service = await moduleRef(servicePath, dir);
+    }
+    if (kernelPath !== null) {
+      await loadKernelModule(kernelPath);
+      modules.kernel = await moduleRef(kernelPath, dir);
+    }
   } catch (e) {
-    throw new InputError(`--corpus ${corpus}: cannot create: ${(e as Error).message}`);
+    if (e instanceof CaseFileError) throw new InputError(e.message);
+    throw e;
   }
-  const known = await knownSignatures(corpus);
+  const known = await knownSignatures(dir);
   const tty = Deno.stdout.isTerminal() && !values.json;
   const encoder = new TextEncoder();
   if (!values.json) {
     console.log(
-      `fuzz: seed ${seed}, shard ${shard.index}/${shard.count}, ${workers} workers, ` +
-        `budget ${seconds !== null ? `${seconds}s` : ""}${
+      `fuzz${
+        kind === "programs" ? " --mode programs" : ""
+      }: seed ${seed}, shard ${shard.index}/${shard.count}, ` +
+        `${workers} workers, budget ${seconds !== null ? `${seconds}s` : ""}${
           seconds !== null && runs !== null ? " or " : ""
-        }${runs !== null ? `${runs} runs` : ""}` +
-        `${
-          servicePath ? `, service ${servicePath}` : ""
-        }, corpus ${corpus} (${known.length} known)`,
+        }${runs !== null ? `${runs} runs` : ""}, run limit ${runTimeout}s / ${memoryMb} MiB` +
+        `${servicePath ? `, service ${servicePath}` : ""}${
+          kernelPath ? `, kernel ${kernelPath}` : ""
+        }` +
+        `${mutant ? `, mutant ${mutant}` : ""}, corpus ${dir} (${known.length} known)`,
     );
   }
+  const bugId = zoo ?? mutant;
   const summary = await runCampaign({
+    kind,
     seed,
     shard,
     workers,
     seconds,
     runs,
     servicePath,
+    kernelPath,
     known,
     maxShrink,
-    checkers: checkers as CheckerSet,
-    zoo,
-    persist: (f: Finding) =>
-      writeCaseFile(
-        corpus,
-        findingToCase(f, {
-          campaignSeed: seed,
-          servicePath,
-          checkers: checkers as CheckerSet,
-          zoo,
-        }),
-      ),
+    checkers,
+    bug: bugId,
+    modules,
+    guided: !values.unguided,
+    runTimeout,
+    memoryMb,
+    persist: (f) => writeCase(dir, f.case),
     progressEvery: tty ? 0.5 : 5,
     progress: (line, final) => {
       if (values.json) return;
@@ -180,7 +288,7 @@ async function main(): Promise<number> {
     },
   });
   if (values.json) console.log(JSON.stringify(summary, null, 2));
-  else console.log(summaryText(summary));
+  else console.log(summaryText(summary, { mutant }));
   if (summary.failingRuns > 0) return 1;
   return summary.interrupted ? 130 : 0;
 }

@@ -64,8 +64,9 @@ const COMMANDS: readonly (readonly string[])[] = [
   [...SCRIPT, "bench/report.ts"],
   [...SCRIPT, "bench/throughput_report.ts"],
   [...SCRIPT, "bench/campaign_report.ts"],
-  [...SCRIPT, "fuzz/programs/guidance_compare.ts"],
-  [...SCRIPT, "zoo/expose.ts"],
+  [...SCRIPT, "tools/guidance_compare.ts"],
+  [...SCRIPT, "tools/zoo_expose.ts"],
+  [...SCRIPT, "tools/check_structure.ts"],
 ];
 
 for (const command of COMMANDS) {

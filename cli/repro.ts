@@ -1,22 +1,29 @@
 /**
- * `deno task repro`: replays a corpus case, a seed, or a campaign run exactly,
- * and prints its trace (text, JSON lines, or one self-contained HTML file).
- * For a corpus case it checks the recorded verdict and trace hash.
+ * `deno task repro`: replays a case, a seed, or a campaign run exactly, and
+ * prints its trace (text, JSON lines, or one self-contained HTML file). A
+ * case names everything its replay needs (kind, checkers, seeded bug, service
+ * and kernel modules), so `deno task repro FILE` takes no other flag; for a
+ * case it checks the recorded verdict and trace hash.
  *
  * @module
  */
 
+import { campaignReplayCommand, replayCommand } from "../case/envelope.ts";
+import type { KindRun, RunContext } from "../case/kind.ts";
+import { KINDS, SCENARIO_CHECKERS, scenarioCheckers } from "../case/kinds.ts";
+import { loadServiceModule, readCaseFile, resolveContext } from "../case/store.ts";
 import { executePlan, generateScenario, planRun } from "../fuzz/campaign.ts";
-import { checkCase, settleVerdict, verdictLabel } from "../properties/check_case.ts";
-import { type CheckerSet, checkersOf } from "../properties/corpus.ts";
-import { DEFAULT_SCENARIO } from "../sim/default_scenario.ts";
-import { runScenario, type ScenarioRun, type StrategyName } from "../sim/run.ts";
-import { parseScenario, type Scenario } from "../sim/scenario.ts";
+import { verdictLabel } from "../properties/check_case.ts";
+import { shellQuote } from "../properties/failure_report.ts";
+import { withService } from "../scenario/bind.ts";
+import { DEFAULT_SCENARIO } from "../scenario/default.ts";
+import type { ScenarioRun } from "../scenario/interpreter.ts";
+import { parseScenario, type Scenario } from "../scenario/schema.ts";
 import type { PagerService } from "../services/service.ts";
-import { BUGGY_SERVICES } from "../properties/buggy_services.ts";
-import { zooContext } from "../zoo/registry.ts";
-import type { Monitor } from "../sim/world.ts";
+import { bug, BUG_IDS, NAMED_SERVICES } from "../zoo/registry.ts";
 import { failingStep, printOutcome, printTrace, type TraceForm } from "./_output.ts";
+import { limitsOf, runGuarded, stoppedLine } from "./_guard.ts";
+import { campaignLimits, RUN_LIMIT_FLAGS } from "./_run_limits.ts";
 import {
   type FlagSpec,
   InputError,
@@ -26,10 +33,7 @@ import {
   usage,
   UsageError,
 } from "./args.ts";
-import { loadScenarioFile, loadServiceModule, parseDecisions, withService } from "./sim.ts";
-import { loadCaseFile } from "../fuzz/corpus_io.ts";
-import { isProgramCase, parseProgramCase, replayProgramCase } from "../fuzz/programs/corpus.ts";
-import { describeVerdict } from "../sim/world.ts";
+import { loadKernelFlag, loadScenarioFile, parseDecisions } from "./sim.ts";
 
 const FLAGS: Record<string, FlagSpec> = {
   seed: {
@@ -38,35 +42,60 @@ const FLAGS: Record<string, FlagSpec> = {
     help: "replay this seed (with --scenario, or the default scenario)",
   },
   scenario: { type: "string", value: "FILE", help: "scenario for --seed" },
+  "scenario-json": { type: "string", value: "JSON", help: "the scenario itself, for --seed" },
   strategy: { type: "string", value: "NAME", help: "random | pct, for --seed (default random)" },
   "pct-depth": { type: "string", value: "D", help: "PCT depth for --seed (default 2)" },
   checkers: {
     type: "string",
     value: "SET",
-    help: "kernel | kernel+service (default: the case's, else kernel)",
+    help: "override the checker set (default: the case's; for runs as fuzz picks them)",
   },
   decisions: { type: "string", value: "LIST", help: "replay this decision list instead" },
   campaign: { type: "string", value: "S", help: "replay run --run K of campaign seed S" },
   run: { type: "string", value: "K", help: "the campaign run index, with --campaign" },
-  service: { type: "string", value: "PATH", help: "serve every pager with this service module" },
+  service: {
+    type: "string",
+    value: "PATH",
+    help: "serve every pager with this service module (a case names its own)",
+  },
+  kernel: {
+    type: "string",
+    value: "PATH",
+    help: "a kernel variant module exporting makeKernel(options) (a case names its own)",
+  },
+  zoo: { type: "string", value: "ID", help: "run against a seeded bug (zoo/registry.ts)" },
   trace: { type: "string", value: "FORM", help: "text | json | html | none (default text)" },
   out: { type: "string", value: "FILE", help: "where --trace html writes (default trace.html)" },
+  ...RUN_LIMIT_FLAGS,
   help: { type: "boolean", help: "show this help" },
 };
 
-const USAGE = usage("deno task repro", "FILE | --seed N | --campaign S --run K [options]", FLAGS) +
+/** The usage text. */
+export const USAGE: string =
+  usage("deno task repro", "FILE | --seed N | --campaign S --run K [options]", FLAGS) +
   `
 
 Replays exactly and prints the trace; the last line is trace-hash: <hex>. For a
-corpus case, also checks the recorded verdict and trace hash.
+case, also checks the recorded verdict and trace hash.
 Exit status: 0 as expected (a case reproduced, or a run passed), 1 otherwise, 2 bad input.`;
 
-async function main(): Promise<number> {
+/** What one replay mode produced. */
+interface Replayed {
+  readonly run: KindRun;
+  readonly scenario: Scenario | null;
+  readonly title: string;
+  readonly replay: string;
+  readonly expected: { verdict: string; traceHash: string } | null;
+}
+
+/** The command (`cli/_guard.ts` runs it in a guarded worker). */
+export async function main(): Promise<number> {
   const { values, positionals } = parseFlags(Deno.args, FLAGS, true);
   if (values.help) {
     console.log(USAGE);
     return 0;
   }
+  campaignLimits(values); // validated here; the guard applied them
   if (positionals.length > 1) {
     throw new UsageError(`one case file at a time, got ${positionals.length}`);
   }
@@ -84,105 +113,28 @@ async function main(): Promise<number> {
       "give exactly one of: a case FILE, --seed N (or --decisions), --campaign S --run K",
     );
   }
-  const services: Record<string, PagerService> = {};
-  const useService = async (s: Scenario) => {
-    if (values.service === undefined) return s;
-    services.user = await loadServiceModule(values.service as string);
-    return withService(s, "user");
-  };
-
-  let run: ScenarioRun;
-  let scenario: Scenario;
-  let title: string;
-  let expected: { verdict: string; traceHash: string } | null = null;
+  const zoo = values.zoo as string | undefined;
+  if (zoo !== undefined && !BUG_IDS.includes(zoo)) {
+    throw new UsageError(`--zoo must be a seeded bug id (${BUG_IDS.join(", ")}); got "${zoo}"`);
+  }
+  if (zoo !== undefined && (values.service !== undefined || values.kernel !== undefined)) {
+    throw new UsageError("--zoo excludes --service and --kernel");
+  }
   const checkerFlag = values.checkers as string | undefined;
-  if (checkerFlag !== undefined && checkerFlag !== "kernel" && checkerFlag !== "kernel+service") {
-    throw new UsageError(`--checkers must be kernel or kernel+service, got "${checkerFlag}"`);
-  }
-  const settled = (r: ScenarioRun, monitors: readonly Monitor[]): ScenarioRun => ({
-    ...r,
-    verdict: settleVerdict(r, monitors),
-  });
-  let replay: string;
-  if (positionals.length === 1 && (await isProgramFile(positionals[0]))) {
-    return await reproProgram(positionals[0], form as TraceForm);
-  }
-  if (positionals.length === 1) {
-    const file = positionals[0];
-    const c = await loadCaseFile(file);
-    scenario = await useService(c.scenario as Scenario);
-    const zoo = c.zoo === undefined ? undefined : zooContext(c.zoo);
-    const r = checkCase(
-      { scenario, decisions: c.decisions, seed: c.seed },
-      {
-        monitors: checkersOf((checkerFlag ?? c.checkers) as CheckerSet),
-        services: { ...BUGGY_SERVICES, ...services, ...zoo?.services },
-        makeKernel: zoo?.makeKernel,
-      },
-    );
-    run = { ...r.run, verdict: r.verdict };
-    expected = { verdict: c.expected, traceHash: c.traceHash };
-    title = `${file}: ${c.description}`;
-    replay = `deno task repro ${file}`;
-  } else if (values.campaign !== undefined) {
-    const seed = intFlag(values, "campaign", 0, 0, 2 ** 31 - 1);
-    if (values.run === undefined) throw new UsageError("--campaign needs --run K");
-    const k = intFlag(values, "run", 0, 0);
-    const plan = planRun(seed, k);
-    scenario = await useService(generateScenario(plan));
-    const monitors = checkersOf((checkerFlag ?? "kernel") as CheckerSet);
-    const outcome = executePlan(plan, scenario, { monitors, services });
-    const m = monitors();
-    run = settled(
-      runScenario(scenario, {
-        seed: plan.runSeed,
-        decisions: outcome.decisions,
-        monitors: m,
-        services,
-      }),
-      m,
-    );
-    const how = plan.strategy.kind === "pct" ? `pct d=${plan.strategy.depth}` : "random";
-    title = `campaign ${seed}, run ${k} (${how})`;
-    replay = `deno task repro --campaign ${seed} --run ${k}`;
-  } else {
-    scenario = await useService(
-      values.scenario !== undefined
-        ? await loadScenarioFile(values.scenario as string)
-        : parseScenario(DEFAULT_SCENARIO, "default scenario"),
-    );
-    const seed = intFlag(values, "seed", 0);
-    const strategy = (values.strategy ?? "random") as string;
-    if (strategy !== "random" && strategy !== "pct") {
-      throw new UsageError(`--strategy must be random or pct, got "${strategy}"`);
-    }
-    const decisions = values.decisions !== undefined
-      ? parseDecisions(values.decisions as string)
-      : undefined;
-    const m = checkersOf((checkerFlag ?? "kernel") as CheckerSet)();
-    run = settled(
-      runScenario(scenario, {
-        seed,
-        strategy: strategy as StrategyName,
-        pctDepth: intFlag(values, "pct-depth", 2, 1, 64),
-        decisions,
-        monitors: m,
-        services,
-      }),
-      m,
-    );
-    title = `${scenario.name ?? "scenario"}, seed ${seed}`;
-    const scenarioArg = values.scenario ? ` --scenario ${values.scenario}` : "";
-    replay = `deno task repro${scenarioArg} --decisions ${run.decisions.join(",")}`;
-  }
 
-  console.log(`replaying: ${title}`);
+  const r = positionals.length === 1
+    ? await replayFile(positionals[0], values, checkerFlag)
+    : await replayRun(values, checkerFlag, zoo);
+
+  console.log(`replaying: ${r.title}`);
   if (form === "html") {
+    if (r.scenario === null) throw new UsageError("--trace html is for scenario runs");
+    const run = r.run as ScenarioRun; // a scenario kind's run is its interpreter's run, settled
     const out = (values.out as string | undefined) ?? "trace.html";
     const { renderTraceHtml } = await import("../report/trace_html.ts");
     const html = renderTraceHtml({
-      title,
-      scenario,
+      title: r.title,
+      scenario: r.scenario,
       entries: run.trace.entries,
       verdict: run.verdict,
       failingStep: failingStep(run),
@@ -199,48 +151,191 @@ async function main(): Promise<number> {
     }
     console.log(`html trace: ${out}`);
   } else {
-    printTrace(run, form as TraceForm);
+    printTrace(r.run, form as TraceForm);
   }
-  printOutcome(run, replay);
-  let ok = run.verdict.kind === "pass";
-  if (expected !== null) {
-    const verdictOk = verdictLabel(run.verdict) === expected.verdict;
-    const hashOk = run.traceHash === expected.traceHash;
-    const got = verdictOk ? "reproduced" : `NOT reproduced (got ${verdictLabel(run.verdict)})`;
-    console.log(`expected: ${expected.verdict}: ${got}`);
-    console.log(`recorded trace-hash: ${expected.traceHash}: ${hashOk ? "match" : "MISMATCH"}`);
+  printOutcome(r.run, r.replay);
+  let ok = r.run.verdict.kind === "pass";
+  if (r.expected !== null) {
+    const verdictOk = verdictLabel(r.run.verdict) === r.expected.verdict;
+    const hashOk = r.run.traceHash === r.expected.traceHash;
+    const got = verdictOk ? "reproduced" : `NOT reproduced (got ${verdictLabel(r.run.verdict)})`;
+    console.log(`expected: ${r.expected.verdict}: ${got}`);
+    console.log(`recorded trace-hash: ${r.expected.traceHash}: ${hashOk ? "match" : "MISMATCH"}`);
     ok = verdictOk && hashOk;
   }
-  console.log(`trace-hash: ${run.traceHash}`);
+  console.log(`trace-hash: ${r.run.traceHash}`);
   return ok ? 0 : 1;
 }
 
-/** True if the file holds a syscall-program case (`pagersim/program@1`). */
-async function isProgramFile(file: string): Promise<boolean> {
-  try {
-    return isProgramCase(JSON.parse(await Deno.readTextFile(file)));
-  } catch {
-    return false; // loadCaseFile reports unreadable or malformed files
-  }
-}
+type Values = Record<string, string | boolean | undefined>;
 
-/** Replays a syscall-program case and checks its recorded verdict and hash. */
-async function reproProgram(file: string, form: TraceForm): Promise<number> {
-  let c;
+function parseJson(text: string): unknown {
   try {
-    c = parseProgramCase(JSON.parse(await Deno.readTextFile(file)), file);
+    return JSON.parse(text);
   } catch (e) {
-    throw new InputError((e as Error).message);
+    throw new InputError(`--scenario-json: not valid JSON: ${(e as Error).message}`);
   }
-  const r = replayProgramCase(c);
-  console.log(`replaying: ${file}: program case`);
-  if (form === "text") console.log(r.run.trace.text());
-  console.log(`verdict: ${describeVerdict(r.run.verdict)}`);
-  console.log(`decision-list: ${r.run.decisions.join(",")}`);
-  console.log(`expected: ${r.reproduced ? "reproduced" : "NOT reproduced"}`);
-  console.log(`recorded trace-hash: ${c.traceHash}: ${r.hashMatches ? "match" : "MISMATCH"}`);
-  console.log(`trace-hash: ${r.run.traceHash}`);
-  return r.reproduced && r.hashMatches ? 0 : 1;
 }
 
-if (import.meta.main) await runCommand(USAGE, main);
+/** A case file of any kind and format: everything it needs comes from the case. */
+async function replayFile(file: string, values: Values, checkerFlag?: string): Promise<Replayed> {
+  const c = await readCaseFile(file);
+  const kind = KINDS[c.kind];
+  if (checkerFlag !== undefined && !kind.checkerSets.includes(checkerFlag)) {
+    throw new UsageError(
+      `--checkers for a ${c.kind} case must be ${
+        kind.checkerSets.join(" or ")
+      }, got "${checkerFlag}"`,
+    );
+  }
+  const resolved = await resolveContext(c, file);
+  const ctx: RunContext = {
+    ...resolved,
+    monitors: checkerFlag !== undefined ? kind.checkers(checkerFlag) : resolved.monitors,
+    services: values.service !== undefined
+      ? { ...resolved.services, user: await loadServiceModule(values.service as string) }
+      : resolved.services,
+    makeKernel: values.kernel !== undefined
+      ? await loadKernelFlag(values.kernel as string)
+      : resolved.makeKernel,
+  };
+  // --service on a case that names none serves its pagers with the module, as for a run.
+  const input = c.kind === "scenario" && values.service !== undefined && c.service === undefined
+    ? withService(c.input as Scenario, "user")
+    : c.input;
+  const run = kind.run(input, { seed: c.seed, decisions: c.decisions }, ctx);
+  return {
+    run,
+    scenario: c.kind === "scenario" ? input as Scenario : null,
+    title: `${file}: ${c.description}`,
+    replay: replayCommand(file),
+    expected: { verdict: c.expected, traceHash: c.traceHash },
+  };
+}
+
+/** A campaign run or a seed: the same context flags a campaign takes, the same default checkers. */
+async function replayRun(
+  values: Values,
+  checkerFlag: string | undefined,
+  zoo?: string,
+): Promise<Replayed> {
+  const services: Record<string, PagerService> = { ...NAMED_SERVICES };
+  const seeded = zoo !== undefined ? bug(zoo) : undefined;
+  Object.assign(services, seeded?.services);
+  if (values.service !== undefined) {
+    services.user = await loadServiceModule(values.service as string);
+  }
+  const makeKernel = values.kernel !== undefined
+    ? await loadKernelFlag(values.kernel as string)
+    : seeded?.kernel;
+  // As `deno task fuzz` picks them: the bug's set, kernel+service with a service, else kernel.
+  const checkers = checkerFlag ??
+    (seeded !== undefined
+      ? seeded.checkers
+      : values.service !== undefined
+      ? "kernel+service"
+      : "kernel");
+  if (!(SCENARIO_CHECKERS as readonly string[]).includes(checkers)) {
+    throw new UsageError(`--checkers must be ${SCENARIO_CHECKERS.join(" or ")}, got "${checkers}"`);
+  }
+  const bind = (s: Scenario): Scenario => {
+    if (values.service !== undefined) return withService(s, "user");
+    const named = Object.keys(seeded?.services ?? {});
+    return named.length === 1 ? withService(s, named[0]) : s;
+  };
+  const ctx: RunContext = { monitors: scenarioCheckers(checkers), services, makeKernel };
+  const extra = [
+    values.service !== undefined ? ` --service ${values.service}` : "",
+    values.kernel !== undefined ? ` --kernel ${values.kernel}` : "",
+    zoo !== undefined ? ` --zoo ${zoo}` : "",
+    checkerFlag !== undefined ? ` --checkers ${checkerFlag}` : "",
+  ].join("");
+  if (values.campaign !== undefined) {
+    const seed = intFlag(values, "campaign", 0, 0, 2 ** 31 - 1);
+    if (values.run === undefined) throw new UsageError("--campaign needs --run K");
+    const k = intFlag(values, "run", 0, 0);
+    const plan = planRun(seed, k);
+    const scenario = bind(generateScenario(plan));
+    const outcome = executePlan(plan, scenario, ctx);
+    const run = KINDS.scenario.run(
+      scenario,
+      { seed: plan.runSeed, decisions: outcome.decisions },
+      ctx,
+    );
+    const how = plan.strategy.kind === "pct" ? `pct d=${plan.strategy.depth}` : "random";
+    return {
+      run,
+      scenario,
+      title: `campaign ${seed}, run ${k} (${how})`,
+      replay: campaignReplayCommand({
+        seed,
+        run: k,
+        service: values.service as string | undefined,
+        kernel: values.kernel as string | undefined,
+        bug: zoo,
+        checkers: checkerFlag,
+      }),
+      expected: null,
+    };
+  }
+  if (values.scenario !== undefined && values["scenario-json"] !== undefined) {
+    throw new UsageError("give --scenario FILE or --scenario-json JSON, not both");
+  }
+  const scenario = bind(
+    values.scenario !== undefined
+      ? await loadScenarioFile(values.scenario as string)
+      : values["scenario-json"] !== undefined
+      ? parseScenario(parseJson(values["scenario-json"] as string), "--scenario-json")
+      : parseScenario(DEFAULT_SCENARIO, "default scenario"),
+  );
+  const seed = intFlag(values, "seed", 0);
+  const strategy = (values.strategy ?? "random") as string;
+  if (strategy !== "random" && strategy !== "pct") {
+    throw new UsageError(`--strategy must be random or pct, got "${strategy}"`);
+  }
+  const decisions = values.decisions !== undefined
+    ? parseDecisions(values.decisions as string)
+    : undefined;
+  const run = KINDS.scenario.run(scenario, {
+    seed,
+    decisions,
+    strategy: strategy === "pct"
+      ? { kind: "pct", depth: intFlag(values, "pct-depth", 2, 1, 64) }
+      : { kind: "random" },
+  }, ctx);
+  const scenarioArg = values.scenario
+    ? ` --scenario ${values.scenario}`
+    : values["scenario-json"] !== undefined
+    ? ` --scenario-json ${shellQuote(values["scenario-json"] as string)}`
+    : "";
+  return {
+    run,
+    scenario,
+    title: `${scenario.name ?? "scenario"}, seed ${seed}`,
+    replay: `deno task repro${scenarioArg}${extra} --seed ${seed} --decisions ${
+      run.decisions.join(",") || '""'
+    }`,
+    expected: null,
+  };
+}
+
+/** After the guard stopped a replay: does that reproduce what the case (if one) expects? */
+async function stoppedVerdict(kind: "service-hang" | "out-of-memory"): Promise<number> {
+  const { positionals } = parseFlags(Deno.args, FLAGS, true);
+  if (positionals.length !== 1) return 1;
+  const c = await readCaseFile(positionals[0]);
+  const ok = c.expected === kind;
+  console.log(`expected: ${c.expected}: ${ok ? "reproduced" : `NOT reproduced (got ${kind})`}`);
+  return ok ? 0 : 1;
+}
+
+if (import.meta.main) {
+  await runCommand(USAGE, async () => {
+    if (Deno.args.includes("--help")) return await main();
+    const limits = limitsOf(Deno.args);
+    const o = await runGuarded(import.meta.url, limits);
+    if (o.kind === "done") return o.code;
+    console.log(stoppedLine(o.kind, limits));
+    return await stoppedVerdict(o.kind);
+  });
+}

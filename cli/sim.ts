@@ -6,13 +6,17 @@
  * @module
  */
 
-import { resolve } from "node:path";
-import { pathToFileURL } from "node:url";
-import { DEFAULT_SCENARIO } from "../sim/default_scenario.ts";
-import { runScenario, type StrategyName } from "../sim/run.ts";
-import { parseScenario, type Scenario, ScenarioError } from "../sim/scenario.ts";
+import { DEFAULT_SCENARIO } from "../scenario/default.ts";
+import { runScenario, type StrategyName } from "../scenario/interpreter.ts";
+import { parseScenario, type Scenario, ScenarioError } from "../scenario/schema.ts";
 import { printOutcome, printTrace, type TraceForm } from "./_output.ts";
+import { limitsOf, runGuarded, stoppedLine } from "./_guard.ts";
+import { campaignLimits, RUN_LIMIT_FLAGS } from "./_run_limits.ts";
 import type { PagerService } from "../services/service.ts";
+import { insideProject, loadKernelModule, loadServiceModule } from "../case/store.ts";
+import { withService } from "../scenario/bind.ts";
+import { NAMED_SERVICES } from "../zoo/registry.ts";
+import { Kernel, type KernelOptions } from "../kernel/kernel.ts";
 import {
   type FlagSpec,
   InputError,
@@ -34,11 +38,18 @@ const FLAGS: Record<string, FlagSpec> = {
   },
   decisions: { type: "string", value: "LIST", help: "replay this decision list, e.g. 0,2,1" },
   service: { type: "string", value: "PATH", help: "serve every pager with this service module" },
+  kernel: {
+    type: "string",
+    value: "PATH",
+    help: "run a kernel variant: a module exporting makeKernel(options)",
+  },
   trace: { type: "string", value: "FORM", help: "text | json | none (default text)" },
+  ...RUN_LIMIT_FLAGS,
   help: { type: "boolean", help: "show this help" },
 };
 
-const USAGE = usage("deno task sim", "[options]", FLAGS) + `
+/** The usage text. */
+export const USAGE: string = usage("deno task sim", "[options]", FLAGS) + `
 
 Runs the scenario once and prints the trace; the last line is trace-hash: <hex>.
 Exit status: 0 pass, 1 the run failed (its verdict says why), 2 bad input.`;
@@ -57,10 +68,9 @@ export async function loadScenarioFile(path: string): Promise<Scenario> {
   } catch (e) {
     throw new InputError(`${path}: not valid JSON: ${(e as Error).message}`);
   }
-  // A corpus case holds its scenario under "scenario".
-  const doc = typeof json === "object" && json !== null && "scenario" in json
-    ? (json as { scenario: unknown }).scenario
-    : json;
+  // A case holds its scenario under "input" (pagersim/case@2) or "scenario" (pagersim/case@1).
+  const o = typeof json === "object" && json !== null ? json as Record<string, unknown> : {};
+  const doc = o.kind === "scenario" && "input" in o ? o.input : "scenario" in o ? o.scenario : json;
   try {
     return parseScenario(doc, path);
   } catch (e) {
@@ -69,21 +79,22 @@ export async function loadScenarioFile(path: string): Promise<Scenario> {
   }
 }
 
-/** Loads a user's service module: its default export or its `service` export. */
-export async function loadServiceModule(path: string): Promise<PagerService> {
-  let mod: Record<string, unknown>;
-  try {
-    mod = await import(pathToFileURL(resolve(path)).href);
-  } catch (e) {
-    throw new InputError(`--service ${path}: cannot load: ${(e as Error).message.split("\n")[0]}`);
-  }
-  const fn = mod.default ?? mod.service;
-  if (typeof fn !== "function") {
-    throw new InputError(
-      `--service ${path}: exports no service (need a default export or "service")`,
-    );
-  }
-  return fn as PagerService;
+/**
+ * Loads `--kernel PATH`: a module inside the project tree exporting
+ * `makeKernel(options)` that returns a `Kernel` subclass.
+ */
+export async function loadKernelFlag(
+  path: string,
+): Promise<(options: KernelOptions) => Kernel> {
+  const real = await insideProject(path, "--kernel");
+  const make = await loadKernelModule(real);
+  return (options) => {
+    const k = make(options);
+    if (!(k instanceof Kernel)) {
+      throw new InputError(`--kernel ${path}: makeKernel did not return a Kernel (subclass)`);
+    }
+    return k;
+  };
 }
 
 /** Parses "0,2,1" into a decision list. */
@@ -97,23 +108,14 @@ export function parseDecisions(text: string): number[] {
   });
 }
 
-/** Overrides every pager's service with a registered custom one. */
-export function withService(scenario: Scenario, name: string): Scenario {
-  return {
-    ...scenario,
-    pagers: scenario.pagers.map((p) => ({
-      ...p,
-      service: { ...p.service, kind: "custom" as const, name },
-    })),
-  };
-}
-
-async function main(): Promise<number> {
+/** The command (`cli/_guard.ts` runs it in a guarded worker). */
+export async function main(): Promise<number> {
   const { values } = parseFlags(Deno.args, FLAGS);
   if (values.help) {
     console.log(USAGE);
     return 0;
   }
+  campaignLimits(values); // validated here; the guard applied them
   const seed = intFlag(values, "seed", 0);
   const strategy = (values.strategy ?? "random") as string;
   if (strategy !== "random" && strategy !== "pct") {
@@ -127,11 +129,14 @@ async function main(): Promise<number> {
   let scenario = values.scenario !== undefined
     ? await loadScenarioFile(values.scenario as string)
     : parseScenario(DEFAULT_SCENARIO, "default scenario");
-  const services: Record<string, PagerService> = {};
+  const services: Record<string, PagerService> = { ...NAMED_SERVICES };
   if (values.service !== undefined) {
     services.user = await loadServiceModule(values.service as string);
     scenario = withService(scenario, "user");
   }
+  const makeKernel = values.kernel !== undefined
+    ? await loadKernelFlag(values.kernel as string)
+    : undefined;
   const decisions = values.decisions !== undefined
     ? parseDecisions(values.decisions as string)
     : undefined;
@@ -142,6 +147,7 @@ async function main(): Promise<number> {
     pctDepth,
     decisions,
     services,
+    makeKernel,
   });
   const strategyText = decisions !== undefined
     ? "replay"
@@ -153,12 +159,24 @@ async function main(): Promise<number> {
   printTrace(run, form as TraceForm);
   const scenarioArg = values.scenario !== undefined ? ` --scenario ${values.scenario}` : "";
   const serviceArg = values.service !== undefined ? ` --service ${values.service}` : "";
+  const kernelArg = values.kernel !== undefined ? ` --kernel ${values.kernel}` : "";
   printOutcome(
     run,
-    `deno task sim${scenarioArg}${serviceArg} --decisions ${run.decisions.join(",") || '""'}`,
+    `deno task sim${scenarioArg}${serviceArg}${kernelArg} --seed ${seed} --decisions ${
+      run.decisions.join(",") || '""'
+    }`,
   );
   console.log(`trace-hash: ${run.traceHash}`);
   return run.verdict.kind === "pass" ? 0 : 1;
 }
 
-if (import.meta.main) await runCommand(USAGE, main);
+if (import.meta.main) {
+  await runCommand(USAGE, async () => {
+    if (Deno.args.includes("--help")) return await main();
+    const limits = limitsOf(Deno.args);
+    const o = await runGuarded(import.meta.url, limits);
+    if (o.kind === "done") return o.code;
+    console.log(stoppedLine(o.kind, limits));
+    return 1;
+  });
+}

@@ -6,6 +6,7 @@
  */
 
 import type { ConformanceCase } from "./harness.ts";
+import { AUDIT_CASES } from "./audit.ts";
 import { CLOSE_PAGER_CASES } from "./close_pager.ts";
 import { CLOSE_PORT_CASES } from "./close_port.ts";
 import { COALESCING_CASES } from "./coalescing.ts";
@@ -39,4 +40,5 @@ export const ALL_CASES: readonly ConformanceCase[] = [
   ...CLONE_CASES,
   ...EVICT_CASES,
   ...LEVEL2_CASES,
+  ...AUDIT_CASES,
 ];

@@ -28,7 +28,7 @@ import {
   ZX_VMO_UNBOUNDED,
 } from "../kernel/constants.ts";
 import type { KernelEvent, PagePacket } from "../kernel/events.ts";
-import type { KernelYield, Syscall, Wait } from "../kernel/kernel.ts";
+import type { Kernel, KernelOptions, KernelYield, Syscall, Wait } from "../kernel/kernel.ts";
 import { backingRange } from "../services/backing.ts";
 import { randomStrategy } from "../sim/strategy.ts";
 import type { Sys, ThreadBody } from "../sim/sys.ts";
@@ -540,9 +540,18 @@ export type TestBody = (t: PagerTest) => Syscall<void>;
 /** Limits of one case run. */
 const MAX_STEPS = 400_000;
 
+/** The kernel the cases run against: the model, or a variant (`deno task conformance --kernel`). */
+let kernelUnderTest: ((options: KernelOptions) => Kernel) | undefined;
+
+/** Runs the cases against a kernel variant from now on (undefined: the model as specified). */
+export function useKernel(make: ((options: KernelOptions) => Kernel) | undefined): void {
+  kernelUnderTest = make;
+}
+
 /** Runs `body` once under `seed`; throws a {@linkcode ConformanceFailure} unless it passes. */
 export function runOnce(body: TestBody, seed: number): void {
   const world = new World({
+    makeKernel: kernelUnderTest,
     strategy: randomStrategy(seed),
     pageSize: PAGE,
     maxSteps: MAX_STEPS,

@@ -3,23 +3,35 @@
  * kernel model and prints one line per case, grouped by area, a summary per
  * area, and a final `conformance: N passed, N failed, N skipped` line.
  *
- * Usage: `deno run --allow-read conformance/run.ts [--filter <substring>] [--verbose]`
+ * Usage: `deno run --allow-read conformance/run.ts [--filter <substring>] [--kernel PATH] [--verbose]`
  *
  * @module
  */
 
 import { ALL_CASES } from "./cases.ts";
-import { AREAS, type ConformanceCase, ConformanceFailure, isSkipped, SEEDS } from "./harness.ts";
+import {
+  AREAS,
+  type ConformanceCase,
+  ConformanceFailure,
+  isSkipped,
+  SEEDS,
+  useKernel,
+} from "./harness.ts";
+import type { Kernel, KernelOptions } from "../kernel/kernel.ts";
+import { CaseFileError, loadKernelModule } from "../case/store.ts";
 
-const USAGE = `usage: deno task conformance [--filter <substring>] [--verbose] [--help]
-  --filter <s>  run only cases whose "id name" contains <s> (case-sensitive)
-  --verbose     print the trace tail of each failure
-  --help        print this help`;
+const USAGE =
+  `usage: deno task conformance [--filter <substring>] [--kernel PATH] [--verbose] [--help]
+  --filter <s>   run only cases whose "id name" contains <s> (case-sensitive)
+  --kernel PATH  run the cases against a kernel variant: a module exporting makeKernel(options)
+  --verbose      print the trace tail of each failure
+  --help         print this help`;
 
 /** Parsed command line. */
 interface Options {
   filter: string;
   verbose: boolean;
+  kernel: string | null;
 }
 
 /** The outcome of one case. */
@@ -29,12 +41,20 @@ type Outcome = { kind: "pass" } | { kind: "fail"; message: string; trace: string
 };
 
 function parseArgs(args: readonly string[]): Options | { exit: number } {
-  const options: Options = { filter: "", verbose: false };
+  const options: Options = { filter: "", verbose: false, kernel: null };
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     if (a === "--help" || a === "-h") {
       console.log(USAGE);
       return { exit: 0 };
+    } else if (a === "--kernel" || a.startsWith("--kernel=")) {
+      const value = a === "--kernel" ? args[++i] : a.slice("--kernel=".length);
+      if (value === undefined) {
+        console.error("conformance: --kernel needs a module path");
+        console.error(USAGE);
+        return { exit: 2 };
+      }
+      options.kernel = value;
     } else if (a === "--verbose") {
       options.verbose = true;
     } else if (a === "--filter" || a.startsWith("--filter=")) {
@@ -68,15 +88,25 @@ function runCase(c: ConformanceCase): Outcome {
   }
 }
 
-/** Runs the selected cases and prints the report; returns the exit code. */
-export function main(args: readonly string[]): number {
+/**
+ * Runs the selected cases and prints the report; returns the exit code.
+ * `makeKernel` is the variant a `--kernel` module gave (loaded by the caller).
+ */
+export function main(
+  args: readonly string[],
+  makeKernel?: (options: KernelOptions) => Kernel,
+): number {
   const parsed = parseArgs(args);
   if ("exit" in parsed) return parsed.exit;
+  useKernel(makeKernel);
   const selected = ALL_CASES.filter((c) => `${c.id} ${c.name}`.includes(parsed.filter));
   const areas: string[] = [...AREAS];
   for (const c of ALL_CASES) if (!areas.includes(c.area)) areas.push(c.area);
   const total = { pass: 0, fail: 0, skip: 0 };
-  console.log(`conformance: ${selected.length} cases, each run under seeds ${SEEDS.join(",")}`);
+  console.log(
+    `conformance: ${selected.length} cases, each run under seeds ${SEEDS.join(",")}` +
+      (parsed.kernel !== null ? `, kernel ${parsed.kernel}` : ""),
+  );
   for (const area of areas) {
     const inArea = selected.filter((c) => c.area === area);
     if (inArea.length === 0) {
@@ -105,4 +135,22 @@ export function main(args: readonly string[]): number {
   return total.fail > 0 ? 1 : 0;
 }
 
-if (import.meta.main) Deno.exit(main(Deno.args));
+/** Loads the `--kernel` module named in `args`, if any; a bad module is one error line. */
+async function kernelOf(args: readonly string[]): Promise<
+  { make?: (options: KernelOptions) => Kernel } | { exit: number }
+> {
+  const parsed = parseArgs(args.filter((a) => a !== "--help" && a !== "-h"));
+  if ("exit" in parsed || parsed.kernel === null) return {};
+  try {
+    return { make: await loadKernelModule(parsed.kernel) };
+  } catch (e) {
+    if (!(e instanceof CaseFileError)) throw e;
+    console.error(`conformance: ${e.message}`);
+    return { exit: 2 };
+  }
+}
+
+if (import.meta.main) {
+  const k = await kernelOf(Deno.args);
+  Deno.exit("exit" in k ? k.exit : main(Deno.args, k.make));
+}

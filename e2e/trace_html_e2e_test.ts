@@ -15,8 +15,8 @@ import { strict as assert } from "node:assert";
 import { ZX_OK, ZX_PAGER_VMO_READ, ZX_TIME_INFINITE } from "../kernel/constants.ts";
 import { renderTraceHtml } from "../report/trace_html.ts";
 import { isRead, type ServiceContext, supplyFromBacking, vmoForKey } from "../services/service.ts";
-import { runScenario } from "../sim/run.ts";
-import { parseScenario } from "../sim/scenario.ts";
+import { runScenario } from "../scenario/interpreter.ts";
+import { parseScenario } from "../scenario/schema.ts";
 import type { Sys, ThreadBody } from "../sim/sys.ts";
 
 const CANDIDATES = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"];

@@ -6,7 +6,7 @@ import { checkersOf, pagerProperty, type PagerService } from "../mod.ts";
 import myService from "./my_service.ts";
 import skipsDirty from "./testdata/skips_dirty_service.ts";
 import { executePlan, generateScenario, planRun } from "../fuzz/campaign.ts";
-import { withService } from "../cli/sim.ts";
+import { withService } from "../scenario/bind.ts";
 
 Deno.test("my service keeps every pager invariant", () => {
   fc.assert(

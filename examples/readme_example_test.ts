@@ -1,7 +1,7 @@
 // The README's worked example, as printed: the same seed gives the same schedule and hash.
 import { strict as assert } from "node:assert";
-import { parseScenario } from "../sim/scenario.ts";
-import { runScenario } from "../sim/run.ts";
+import { parseScenario } from "../scenario/schema.ts";
+import { runScenario } from "../scenario/interpreter.ts";
 
 const scenario = parseScenario(
   JSON.parse(await Deno.readTextFile(new URL("./detach_race.json", import.meta.url))),

@@ -49,8 +49,8 @@ import type { KernelEvent } from "../kernel/events.ts";
 import { Kernel, type KernelOptions } from "../kernel/kernel.ts";
 import { settleVerdict } from "../properties/check_case.ts";
 import { kernelInvariants } from "../properties/kernel_invariants.ts";
-import { runScenario, type ScenarioRun } from "../sim/run.ts";
-import type { Scenario } from "../sim/scenario.ts";
+import { runScenario, type ScenarioRun } from "../scenario/interpreter.ts";
+import type { Scenario } from "../scenario/schema.ts";
 import type { Choice, Strategy } from "../sim/strategy.ts";
 import type { Monitor, Verdict, World } from "../sim/world.ts";
 import type { PagerService } from "../services/service.ts";
@@ -384,7 +384,15 @@ class Execution implements Strategy, Monitor {
   }
 }
 
-/** The sentence an exhaustive pass ends with. */
+/**
+ * The sentence an exhaustive pass ends with.
+ *
+ * @example
+ * ```ts
+ * import { passSentence } from "./explore.ts";
+ * console.assert(passSentence(10, 7, 2).includes("2"));
+ * ```
+ */
 export function passSentence(schedules: number, states: number, k: number): string {
   return `all ${schedules} schedules (${states} distinct states) up to ${k} preemptions satisfy every invariant`;
 }
@@ -396,7 +404,7 @@ export function passSentence(schedules: number, states: number, k: number): stri
  * @example
  * ```ts
  * import { explore } from "./explore.ts";
- * import { parseScenario } from "../sim/scenario.ts";
+ * import { parseScenario } from "../scenario/schema.ts";
  * const scenario = parseScenario({
  *   pageSize: 64,
  *   pagers: [{ name: "fs" }],

@@ -1,11 +1,11 @@
 import { strict as assert } from "node:assert";
 import { explore, type ExploreOptions, type ExploreResult, passSentence } from "./explore.ts";
-import { EarlyWakeSupplyKernel, TwoPhaseDetachKernel } from "./testdata/racy_kernels.ts";
+import { EarlyWakeSupplyKernel, TwoPhaseDetachKernel } from "../zoo/racy_kernels.ts";
 import type { KernelOptions } from "../kernel/kernel.ts";
-import { parseScenario, type Scenario } from "../sim/scenario.ts";
-import { runScenario } from "../sim/run.ts";
+import { parseScenario, type Scenario } from "../scenario/schema.ts";
+import { runScenario } from "../scenario/interpreter.ts";
 import { describeVerdict, type Monitor } from "../sim/world.ts";
-import { withService } from "../cli/sim.ts";
+import { withService } from "../scenario/bind.ts";
 import { type PagerService, serveReads, supplyFromBacking } from "../services/service.ts";
 
 const dir = new URL("./testdata/", import.meta.url);

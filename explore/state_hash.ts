@@ -214,20 +214,21 @@ function packet(h: Hasher, p: PagePacket): Hasher {
 function waiter(h: Hasher, w: Waiter, ranks: Map<PageRequest, number>): void {
   h.word(w.tid).word(w.waiting ? 1 : 0).num(w.status).num(w.error).num(w.start).num(w.end)
     .word(w.earlyWake ? 1 : 0).num(w.wakePage).num(w.deadline === Infinity ? -1 : w.deadline)
-    .num(w.request === null ? -1 : ranks.get(w.request) ?? -2);
+    .num(w.request === null ? -1 : ranks.get(w.request) ?? -2)
+    .num(w.pendingSignal === null ? 1 : w.pendingSignal);
 }
 
 function vmo(h: Hasher, v: Vmo, ranks: Map<PageRequest, number>, n: Names): void {
   h.word(0x11).str(n.koid(v.koid)).num(v.size).num(v.handleCount).num(v.mappings).num(v.inflight)
-    .word(v.dead ? 1 : 0);
+    .word(v.dead ? 1 : 0).num(v.userChildren.length);
   for (let p = 0; p < v.slots.length; p++) {
     const s = v.slots[p];
     if (s === undefined) continue;
     h.num(p);
     if (s === MARKER) h.word(1);
     // A zero slot (OP_ZERO, a grown VMO) has no bytes: it reads as zeros.
-    else if (s instanceof ZeroSlot) h.word(2).word(s.awaitingClean ? 1 : 0);
-    else h.word(3).str((s as Page).state).bytes((s as Page).data);
+    else if (s instanceof ZeroSlot) h.word(2).num(s.awaitingEnd);
+    else h.word(3).str((s as Page).state).bytes((s as Page).data).word((s as Page).shared ? 1 : 0);
   }
   h.word(0xffff);
   const source = v.source;

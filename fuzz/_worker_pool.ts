@@ -1,54 +1,197 @@
 /**
- * The worker pool both campaign kinds share: start N module workers, send
- * each its start message, route their messages, collect errors and crashes,
- * and end when every worker said "done" (or crashed).
+ * The campaign's worker pool and watchdog: starts N `node:worker_threads`
+ * workers, each with a heap limit, routes their messages, and replaces a
+ * worker whose run went past the wall-clock run limit or hit the heap limit
+ * (after telling `onStall`, so the run becomes a finding), until every slot
+ * says "done" or is stopped.
+ *
+ * Measured on Deno 2.9.6 (see fuzz/watchdog_test.ts): a web `Worker` has no
+ * heap limit of its own, and `--v8-flags=--max-old-space-size` ends the
+ * whole process with a fatal OOM; a `node:worker_threads` worker with
+ * `resourceLimits.maxOldGenerationSizeMb` is stopped at its limit and the
+ * process lives on. Deno reports that (`ERR_WORKER_OUT_OF_MEMORY`) only for
+ * an allocation during the worker module's first synchronous evaluation;
+ * afterwards the worker just goes silent. So a slot whose heartbeat stops
+ * for the run limit is stopped, and it is out of memory when the process
+ * grew by at least half the heap limit since the run's last heartbeat (or
+ * terminating the worker gave that much back), a hang otherwise.
  *
  * @module
  */
+
+import { Worker } from "node:worker_threads";
+import { CONTROL, slotState } from "./engine.ts";
+import { wallMs } from "./clock.ts";
 
 /** What every campaign worker may send besides its own messages. */
 export type PoolMessage =
   | { readonly type: "error"; readonly worker: number; readonly message: string }
   | { readonly type: "done"; readonly worker: number };
 
-/**
- * Runs `count` workers of the module at `url`; resolves when all are done,
- * then terminates them. Errors and crashes go to `errors`, every other
- * message to `onMessage`.
- */
-export async function runWorkers<
-  Start,
-  Message extends { readonly type: string; readonly worker: number },
->(
-  url: URL,
-  count: number,
-  start: (worker: number) => Start,
-  onMessage: (m: Message) => void,
-  errors: string[],
-): Promise<void> {
-  const workers: Worker[] = [];
-  await new Promise<void>((allDone) => {
-    let done = 0;
-    const finish = () => {
-      if (++done === count) allDone();
-    };
-    for (let w = 0; w < count; w++) {
-      const worker = new Worker(url.href, { type: "module" });
-      workers.push(worker);
-      worker.onmessage = (e: MessageEvent<Message | PoolMessage>) => {
-        const m = e.data;
-        if (m.type === "error") {
-          errors.push(`worker ${m.worker}: ${(m as PoolMessage & { message: string }).message}`);
-        } else if (m.type === "done") finish();
-        else onMessage(m as Message);
-      };
-      worker.onerror = (e) => {
-        e.preventDefault();
-        errors.push(`worker ${w} crashed: ${e.message}`);
-        finish();
-      };
-      worker.postMessage(start(w));
+/** Why the watchdog stopped a worker. */
+export type StallCause = "hang" | "out-of-memory";
+
+/** Settings of a pool. */
+export interface PoolOptions<Start, Message> {
+  readonly url: URL;
+  readonly count: number;
+  /** The start message (worker data) of slot `worker`'s `generation`-th worker. */
+  readonly start: (worker: number, generation: number) => Start;
+  readonly onMessage: (m: Message) => void;
+  /** Worker errors and crashes are pushed here. */
+  readonly errors: string[];
+  /** The control block ({@linkcode CONTROL}) the workers keep current. */
+  readonly control: Int32Array;
+  /** Wall-clock limit of one run (and of one replay while investigating), ms. */
+  readonly runLimitMs: number;
+  /** Heap limit of each worker, MiB. */
+  readonly memoryMb: number;
+  /**
+   * A slot's run was stopped by the watchdog: called before the slot's worker
+   * is replaced (its run record is still intact).
+   */
+  readonly onStall: (
+    worker: number,
+    state: { kind: "run" | "investigate"; k: number },
+    cause: StallCause,
+  ) => Promise<void>;
+}
+
+/** A running pool. */
+export interface Pool {
+  /** Resolves when every slot is done. */
+  readonly finished: Promise<void>;
+  /** Sends a message to slot `worker`'s current worker (dropped if the slot has none). */
+  send(worker: number, message: unknown): void;
+  /** Terminates every worker still running (their slots end); resolves when all are gone. */
+  terminateAll(): Promise<void>;
+}
+
+/** Starts a pool. */
+export function startPool<Start, Message extends { readonly type: string }>(
+  options: PoolOptions<Start, Message>,
+): Pool {
+  const { control, count } = options;
+  const live = new Map<number, Worker>();
+  const generation = new Array<number>(count).fill(0);
+  const beat = new Array<{ value: number; at: number; rss: number }>(count);
+  const rssNow = () => Deno.memoryUsage().rss;
+  const busy = new Set<number>(); // slots being stopped and replaced
+  const slotEnded = new Array<boolean>(count).fill(false);
+  let slotsDone = 0;
+  let terminating = false;
+  let resolveAll = () => {};
+  const finished = new Promise<void>((r) => (resolveAll = r));
+  const stopped = () => Atomics.load(control, CONTROL.stop) !== 0;
+
+  const endSlot = (w: number) => {
+    live.delete(w);
+    if (slotEnded[w]) return;
+    slotEnded[w] = true;
+    if (++slotsDone === count) {
+      clearInterval(watchdog);
+      resolveAll();
     }
-  });
-  for (const w of workers) w.terminate();
+  };
+
+  const spawn = (w: number) => {
+    Atomics.store(control, CONTROL.slot(w), 0);
+    beat[w] = { value: Atomics.load(control, CONTROL.slot(w) + 1), at: wallMs(), rss: rssNow() };
+    const worker = new Worker(options.url, {
+      workerData: options.start(w, generation[w]),
+      resourceLimits: { maxOldGenerationSizeMb: options.memoryMb },
+    });
+    live.set(w, worker);
+    let ended = false;
+    worker.on("message", (m: Message | PoolMessage) => {
+      if (m.type === "error") {
+        options.errors.push(`worker ${w}: ${(m as { message: string }).message}`);
+      } else if (m.type === "done") {
+        ended = true;
+        void worker.terminate();
+        endSlot(w);
+      } else options.onMessage(m as Message);
+    });
+    worker.on("error", (e: Error & { code?: string }) => {
+      if (ended) return;
+      if (e.code === "ERR_WORKER_OUT_OF_MEMORY") {
+        ended = true;
+        void stall(w, worker, "out-of-memory");
+        return;
+      }
+      ended = true;
+      options.errors.push(`worker ${w} crashed: ${e.message}`);
+      void worker.terminate();
+      endSlot(w);
+    });
+    worker.on("exit", () => {
+      if (ended || busy.has(w) || terminating || live.get(w) !== worker) return;
+      ended = true;
+      options.errors.push(`worker ${w} exited before it was done`);
+      endSlot(w);
+    });
+  };
+
+  /** Stops slot `w`'s worker, classifies and reports the stall, and replaces the worker. */
+  const stall = async (w: number, worker: Worker, known?: StallCause) => {
+    busy.add(w);
+    const state = slotState(Atomics.load(control, CONTROL.slot(w)));
+    const rssBefore = rssNow();
+    await worker.terminate();
+    await new Promise((r) => setTimeout(r, 100)); // the isolate's heap is released after it ends
+    // What the stalled run took: process memory grown since its last heartbeat, or given back.
+    const grownMiB = (rssBefore - beat[w].rss) / 2 ** 20;
+    const freedMiB = (rssBefore - rssNow()) / 2 ** 20;
+    const cause: StallCause = known ??
+      (Math.max(grownMiB, freedMiB) >= options.memoryMb / 2 ? "out-of-memory" : "hang");
+    if (state.kind !== "idle") {
+      try {
+        await options.onStall(w, state, cause);
+      } catch (e) {
+        options.errors.push(`worker ${w}: reporting its stopped run: ${(e as Error).message}`);
+      }
+    } else {
+      options.errors.push(`worker ${w} stopped answering between runs (${cause})`);
+    }
+    busy.delete(w);
+    if (stopped() || terminating) {
+      endSlot(w);
+      return;
+    }
+    generation[w]++;
+    live.delete(w);
+    spawn(w);
+  };
+
+  const watchdog = setInterval(() => {
+    const now = wallMs();
+    for (const [w, worker] of live) {
+      if (busy.has(w)) continue;
+      const v = Atomics.load(control, CONTROL.slot(w) + 1);
+      if (v !== beat[w].value) {
+        beat[w] = { value: v, at: now, rss: rssNow() };
+        continue;
+      }
+      const state = slotState(Atomics.load(control, CONTROL.slot(w)));
+      if (state.kind !== "idle" && now - beat[w].at > options.runLimitMs) void stall(w, worker);
+    }
+  }, Math.max(10, Math.min(100, options.runLimitMs / 10)));
+
+  for (let w = 0; w < count; w++) spawn(w);
+
+  return {
+    finished,
+    send(w, message) {
+      live.get(w)?.postMessage(message);
+    },
+    async terminateAll() {
+      terminating = true;
+      const all = [...live.entries()].filter(([w]) => !busy.has(w));
+      await Promise.all(all.map(async ([w, worker]) => {
+        await worker.terminate();
+        endSlot(w);
+      }));
+      while (busy.size > 0) await new Promise((r) => setTimeout(r, 10));
+    },
+  };
 }

@@ -1,27 +1,28 @@
 /**
  * One campaign's runs, deterministically planned: run `k` of a campaign with
  * seed `S` always has the same run seed, strategy, swarm features and
- * scenario, whichever worker or shard executes it. A failing run is replayed
- * with its trace, given a signature, shrunk, and turned into a corpus case.
+ * scenario, whichever worker or shard executes it. A run is signed from its
+ * own verdict; the engine (`engine.ts`) hands a new failure to
+ * `case/investigate.ts`.
  *
  * @module
  */
 
 import { makeRng } from "../sim/rng.ts";
-import { runScenario } from "../sim/run.ts";
+import { makeStrategy, runScenario } from "../scenario/interpreter.ts";
+import type { Strategy } from "../sim/strategy.ts";
 import {
   EVENT_KINDS,
   LEVEL2_EVENT_KINDS,
   parseScenario,
   type Scenario,
   SCENARIO_FORMAT,
-} from "../sim/scenario.ts";
+} from "../scenario/schema.ts";
 import type { Monitor, Verdict } from "../sim/world.ts";
 import type { PagerService } from "../services/service.ts";
 import type { Kernel, KernelOptions } from "../kernel/kernel.ts";
-import { checkCase, settleVerdict } from "../properties/check_case.ts";
+import { settleVerdict } from "../properties/check_case.ts";
 import { answersDirty } from "../properties/arbitraries.ts";
-import { type Case, shrinkCase } from "./shrink.ts";
 import { signatureOf } from "./signature.ts";
 
 /** Which fault families and features a run has switched on (swarm testing). */
@@ -131,115 +132,62 @@ export interface RunContext {
 
 /** The outcome of one run. */
 export interface RunOutcome {
+  /** The verdict, settled by the checkers. */
   readonly verdict: Verdict;
+  /** The run's own verdict before the checkers judged hangs and thread faults. */
+  readonly raw: Verdict;
+  /** Dedupe signature (fuzz/signature.ts); null for a pass. */
+  readonly signature: string | null;
   readonly steps: number;
   readonly decisions: readonly number[];
   readonly traceHash: string;
 }
 
+/** A strategy that tells `record` each pick it makes (the watchdog's record of a run it may stop). */
+export function recording(strategy: Strategy, record: (pick: number) => void): Strategy {
+  return {
+    name: strategy.name,
+    pick(c) {
+      const v = strategy.pick(c);
+      record(v);
+      return v;
+    },
+  };
+}
+
 /**
- * Runs a plan's scenario under its strategy and settles the verdict with the
- * checkers (no trace kept: campaigns keep memory flat).
+ * Runs a plan's scenario under its strategy, settles the verdict with the
+ * checkers and signs it (no trace kept: campaigns keep memory flat).
+ * `record`, if given, sees every pick of the plan's strategy as it is made.
  */
-export function executePlan(plan: RunPlan, scenario: Scenario, ctx: RunContext): RunOutcome {
+export function executePlan(
+  plan: RunPlan,
+  scenario: Scenario,
+  ctx: RunContext,
+  record?: (pick: number) => void,
+): RunOutcome {
   const monitors = ctx.monitors();
-  const run = runScenario(scenario, {
+  const base = makeStrategy(scenario, {
     seed: plan.runSeed,
     strategy: plan.strategy.kind,
     pctDepth: plan.strategy.kind === "pct" ? plan.strategy.depth : undefined,
+  });
+  const run = runScenario(scenario, {
+    seed: plan.runSeed,
+    strategy: record === undefined ? base : recording(base, record),
     monitors,
     services: ctx.services,
     keepTrace: false,
     makeKernel: ctx.makeKernel,
   });
+  const verdict = settleVerdict(run, monitors);
   return {
-    verdict: settleVerdict(run, monitors),
+    verdict,
+    raw: run.verdict,
+    signature: signatureOf(verdict, run.verdict),
     steps: run.steps,
     decisions: run.decisions,
     traceHash: run.traceHash,
-  };
-}
-
-/** Replays a case with its trace, settles its verdict, and returns its signature (null: it passes). */
-export function signatureOfCase(c: Case, seed: number, ctx: RunContext): string | null {
-  const r = checkCase(
-    { scenario: c.scenario, decisions: c.decisions, seed },
-    { monitors: ctx.monitors, services: ctx.services, makeKernel: ctx.makeKernel },
-  );
-  return signatureOf(r.verdict, r.run);
-}
-
-/** A shrunk failure, ready to become a corpus case. */
-export interface Finding {
-  /** Dedupe key of the failure (fuzz/signature.ts). */
-  readonly signature: string;
-  /** Index of the run that found it. */
-  readonly k: number;
-  /** Plan of the run that found it. */
-  readonly plan: RunPlan;
-  /** Size of the failing run before shrinking: steps, decisions, threads, operations. */
-  readonly original: {
-    readonly steps: number;
-    readonly decisions: number;
-    readonly threads: number;
-    readonly ops: number;
-    readonly events: number;
-  };
-  /** The shrunk case, with the complete decision list of its final run. */
-  readonly shrunk: Case;
-  /** Settled verdict of the shrunk case. */
-  readonly verdict: Verdict;
-  /** Trace hash of the shrunk case's run. */
-  readonly traceHash: string;
-  /** Candidate runs the shrinker tried. */
-  readonly shrinkAttempts: number;
-}
-
-/** Replays a failing run with its trace, signs it, and shrinks it. */
-export function investigate(
-  plan: RunPlan,
-  scenario: Scenario,
-  outcome: RunOutcome,
-  ctx: RunContext,
-  maxAttempts = 2000,
-  abort?: () => boolean,
-): Finding | null {
-  const first: Case = { scenario, decisions: outcome.decisions };
-  const signature = signatureOfCase(first, plan.runSeed, ctx);
-  if (signature === null) return null; // not reproducible from its decisions: a harness bug; reported by the caller
-  const shrunk = shrinkCase(first, {
-    fails: (c) => {
-      const r = checkCase(
-        { scenario: c.scenario, decisions: c.decisions, seed: plan.runSeed },
-        { monitors: ctx.monitors, services: ctx.services, makeKernel: ctx.makeKernel },
-      );
-      return signatureOf(r.verdict, r.run) === signature && r.run.decisions;
-    },
-    maxAttempts,
-    abort,
-  });
-  // Record the complete decision list of the final run, so replay never needs the fallback seed.
-  const settled = checkCase(
-    { scenario: shrunk.case.scenario, decisions: shrunk.case.decisions, seed: plan.runSeed },
-    { monitors: ctx.monitors, services: ctx.services, makeKernel: ctx.makeKernel },
-  );
-  const final = { ...settled.run, verdict: settled.verdict };
-  const ops = (s: Scenario) => s.threads.reduce((n, t) => n + t.ops.length, 0);
-  return {
-    signature,
-    k: plan.k,
-    plan,
-    original: {
-      steps: outcome.steps,
-      decisions: outcome.decisions.length,
-      threads: scenario.threads.length,
-      ops: ops(scenario),
-      events: scenario.events.length,
-    },
-    shrunk: { scenario: shrunk.case.scenario, decisions: final.decisions },
-    verdict: final.verdict,
-    traceHash: final.traceHash,
-    shrinkAttempts: shrunk.attempts,
   };
 }
 

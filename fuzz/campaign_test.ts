@@ -1,7 +1,11 @@
 import { strict as assert } from "node:assert";
 import { loadCaseFile } from "./corpus_io.ts";
-import { executePlan, generateScenario, investigate, planRun } from "./campaign.ts";
-import { withService } from "../cli/sim.ts";
+import { executePlan, generateScenario, planRun } from "./campaign.ts";
+import { signScenarioRun } from "./engine.ts";
+import { investigate } from "../case/investigate.ts";
+import { SCENARIO_KIND } from "../case/kinds.ts";
+import type { Scenario } from "../scenario/schema.ts";
+import { withService } from "../scenario/bind.ts";
 import lossyService from "./testdata/lossy_service.ts";
 import { kernelInvariants } from "../properties/kernel_invariants.ts";
 
@@ -30,7 +34,7 @@ Deno.test("run plans are a pure function of (campaign seed, run index)", () => {
   assert.notDeepEqual(planRun(9, 123), planRun(9, 124));
 });
 
-Deno.test("a lossy service's hang is shrunk to one thread and a few decisions", () => {
+Deno.test("a lossy service's hang is shrunk to one thread and a few decisions", async () => {
   const ctx = { monitors: kernelInvariants, services: { user: lossyService } };
   for (let k = 0; k < 500; k++) {
     const plan = planRun(3, k);
@@ -38,14 +42,23 @@ Deno.test("a lossy service's hang is shrunk to one thread and a few decisions", 
     const scenario = withService(generateScenario(plan), "user");
     const outcome = executePlan(plan, scenario, ctx);
     if (outcome.verdict.kind === "pass") continue;
-    const f = investigate(plan, scenario, outcome, ctx)!;
+    assert.equal(outcome.signature, "invariant:no-lost-requests");
+    const f = await investigate(SCENARIO_KIND, scenario, outcome.decisions, {
+      seed: plan.runSeed,
+      ctx,
+      meta: { checkers: "kernel", found: { by: "test" } },
+      sign: signScenarioRun,
+      originalTraceHash: outcome.traceHash,
+    });
+    assert.equal(f.status, "found");
+    if (f.status !== "found") return;
     assert.equal(f.signature, "invariant:no-lost-requests");
-    assert.equal(f.shrunk.scenario.threads.length, 1);
+    assert.equal((f.case.input as Scenario).threads.length, 1);
     assert.ok(
-      f.shrunk.decisions.length <= outcome.decisions.length,
+      f.case.decisions.length <= outcome.decisions.length,
       "shrinking never grows the schedule",
     );
-    console.log(`run ${k}: ${outcome.decisions.length} decisions -> ${f.shrunk.decisions.length}`);
+    console.log(`run ${k}: ${outcome.decisions.length} decisions -> ${f.case.decisions.length}`);
     return;
   }
   assert.fail("no lossy hang in 500 runs");

@@ -1,61 +1,157 @@
 /**
- * Runs a campaign on N Deno workers: starts them, shows progress, stops them
- * at the budget or on SIGINT, dedupes findings by signature (the lowest run
- * index wins, so the corpus does not depend on which worker was faster), and
- * hands each new finding to `persist` as soon as it arrives.
+ * Runs a campaign (generated scenarios or syscall programs) on N workers: the
+ * host half of the engine (`engine.ts` is the pure half). Starts the pool,
+ * shows progress, stops at the budget, on SIGINT or SIGTERM (within a
+ * second, with the summary), writes every case a worker's investigation
+ * hands it (unshrunk first, then shrunk) through `persist` at once, reports
+ * the winning run per signature by the dedupe rule stated in `engine.ts`,
+ * and turns a run the watchdog stopped (no yield within the run limit, or
+ * the worker's heap limit) into a case of its own kind.
  *
  * @module
  */
 
-import type { Finding } from "./campaign.ts";
-import type { Scenario } from "../sim/scenario.ts";
-import type { CheckerSet } from "../properties/corpus.ts";
+import { planRun } from "./campaign.ts";
 import { Stopwatch } from "./clock.ts";
 import { SOMETIMES } from "./sometimes.ts";
-import { type PoolMessage, runWorkers } from "./_worker_pool.ts";
-import type { WorkerMessage, WorkerStart } from "./worker.ts";
+import { type PoolMessage, type StallCause, startPool } from "./_worker_pool.ts";
+import type { PersistReply, WorkerMessage } from "./worker.ts";
+import {
+  campaignScenario,
+  campaignServiceName,
+  CONTROL,
+  DEFAULT_MEMORY_MB,
+  DEFAULT_RUN_TIMEOUT,
+  type InputKind,
+  RunRecord,
+  SignatureTable,
+  wins,
+  type WorkerStart,
+} from "./engine.ts";
+import type { Program } from "../program/program.ts";
+import { OUT_OF_MEMORY, SERVICE_HANG } from "./signature.ts";
+import {
+  campaignReplayCommand,
+  CASE_FORMAT,
+  type CaseEnvelope,
+  caseSize,
+  type ModuleRef,
+  replayCommand,
+} from "../case/envelope.ts";
+
+export { DEFAULT_MEMORY_MB, DEFAULT_RUN_TIMEOUT } from "./engine.ts";
+/** Seconds at which a program campaign's summary reports its state-signature count. */
+export const CHECKPOINTS: readonly number[] = [10, 30, 60, 120, 300, 600, 1200, 1800, 3600];
 
 /** A campaign's settings. */
 export interface CampaignOptions {
-  /** Campaign seed: run `k` of seed `S` is the same run on every machine. */
+  /** What the runs are: generated scenarios (default) or syscall programs. */
+  readonly kind?: InputKind;
+  /** Campaign seed: scenario run `k` of seed `S` is the same run on every machine. */
   readonly seed: number;
   /** This shard of the campaign: it runs the indices `k` with `k mod count === index`. */
-  readonly shard: { readonly index: number; readonly count: number };
-  /** Deno workers running this shard's runs in parallel. */
+  readonly shard?: { readonly index: number; readonly count: number };
+  /** Workers running this shard's runs in parallel. */
   readonly workers: number;
   /** Wall-clock budget; null: none. */
   readonly seconds: number | null;
-  /** Runs of this shard; null: none. */
+  /** Runs of this shard in all (every worker together); null: none. */
   readonly runs: number | null;
-  /** Module of a user pager service to run instead of the reference services; null: none. */
+  /** Module of a user pager service to serve every pager (scenarios); null: none. */
   readonly servicePath: string | null;
-  /** Signatures already in the corpus: counted, not shrunk or persisted again. */
+  /** Module exporting `makeKernel(options)`: a kernel variant to run instead of the model. */
+  readonly kernelPath?: string | null;
+  /** Signatures already in the corpus: counted, never investigated or persisted again. */
   readonly known: readonly string[];
   /** Most candidate runs the shrinker tries per finding. */
   readonly maxShrink: number;
-  /** Which checkers judge each run. */
-  readonly checkers: CheckerSet;
-  /** A zoo bug to run against (zoo/registry.ts); null or absent: none. */
-  readonly zoo?: string | null;
+  /**
+   * Which checkers judge each run: scenarios `kernel` (default) or
+   * `kernel+service`; programs `kernel` (default) or `contract`.
+   */
+  readonly checkers?: string;
+  /** A seeded bug to run against (zoo/registry.ts `bug(id)`: zoo bugs, program mutants). */
+  readonly bug?: string | null;
+  /** The cases' references to the service and kernel modules (`case/store.ts` `moduleRef`). */
+  readonly modules?: { readonly service?: ModuleRef; readonly kernel?: ModuleRef };
+  /** Programs: novelty-guided (default true). */
+  readonly guided?: boolean;
+  /** Wall-clock limit of one run, seconds. Default {@linkcode DEFAULT_RUN_TIMEOUT}. */
+  readonly runTimeout?: number;
+  /** Heap limit of each worker, MiB. Default {@linkcode DEFAULT_MEMORY_MB}. */
+  readonly memoryMb?: number;
   /** Stop once this many distinct failures were found; absent: run to the budget. */
   readonly stopAfterFindings?: number;
   /** Write one finding to the corpus; returns where it went. */
-  readonly persist: (finding: Finding) => Promise<string>;
+  readonly persist: (finding: CampaignFinding) => Promise<string>;
   /** Progress sink: a line to show (TTY: overwritten in place). */
   readonly progress: (line: string, final: boolean) => void;
   /** Progress interval in seconds. */
   readonly progressEvery: number;
 }
 
+/**
+ * A case for the corpus: written as soon as it exists. A finding's run is
+ * first written `unshrunk`, then replaced by its `shrunk` form; a run the
+ * watchdog stopped is written once (`stopped`).
+ */
+export interface CampaignFinding {
+  /** Its dedupe key. */
+  readonly signature: string;
+  /** The run that found it. */
+  readonly k: number;
+  /** Which form of the finding the case is. */
+  readonly stage: "unshrunk" | "shrunk" | "stopped";
+  /** The case (`pagersim/case@2`). */
+  readonly case: CaseEnvelope;
+}
+
+/** One finding in a summary. */
+export interface SummaryFinding {
+  /** Its dedupe key. */
+  readonly signature: string;
+  /** Index of the run that found it (the dedupe winner). */
+  readonly k: number;
+  /** Where it was written ("(not written)" if writing failed). */
+  readonly file: string;
+  /**
+   * The command that replays it: its case file, or, not written, its campaign
+   * run (scenarios; a program run has no replay without its case).
+   */
+  readonly replay: string | null;
+  /** Case size (threads, operations or calls, events, decisions) before and after shrinking. */
+  readonly size: { readonly from: number; readonly to: number };
+  /** False while the case written is the unshrunk run (shrinking did not finish). */
+  readonly shrunk: boolean;
+  /** Decision count after shrinking. */
+  readonly decisions: number;
+  /** Decision count before shrinking. */
+  readonly shrunkFrom: number;
+  /** Failing runs with this signature. */
+  readonly occurrences: number;
+}
+
+/** One point of a program campaign's state-signature timeline. */
+export interface TimelinePoint {
+  /** Seconds into the campaign. */
+  readonly seconds: number;
+  /** Distinct abstract kernel states reached by then. */
+  readonly signatures: number;
+  /** Runs by then. */
+  readonly runs: number;
+}
+
 /** What a campaign did. */
 export interface CampaignSummary {
+  /** What the runs were. */
+  readonly kind: InputKind;
   /** Campaign seed. */
   readonly seed: number;
   /** The shard as `index/count`. */
   readonly shard: string;
-  /** Workers used. */
+  /** Worker slots used. */
   readonly workers: number;
-  /** Runs completed by all workers. */
+  /** Runs completed (stopped runs included). */
   readonly runs: number;
   /** Scheduler steps over all runs. */
   readonly steps: number;
@@ -65,26 +161,23 @@ export interface CampaignSummary {
   readonly runsPerSecond: number;
   /** Throughput once every worker was running (start-up excluded). */
   readonly steadyRunsPerSecond: number;
-  /** Failing runs, including repeats of known signatures. */
+  /** Failing runs, repeats of known signatures included. */
   readonly failingRuns: number;
-  /**
-   * New findings by run index: signature, run `k`, corpus file, shrunk decision
-   * count and the decision count it was shrunk from.
-   */
-  readonly findings: readonly {
-    signature: string;
-    k: number;
-    file: string;
-    decisions: number;
-    shrunkFrom: number;
-    /** Case size (threads + operations + events + decisions) before and after shrinking. */
-    size: { from: number; to: number };
-  }[];
-  /** Runs that reached each "sometimes" interleaving, by name. */
+  /** Failing runs per signature (known signatures included), most frequent first. */
+  readonly occurrences: readonly { readonly signature: string; readonly runs: number }[];
+  /** New findings by run index. */
+  readonly findings: readonly SummaryFinding[];
+  /** Runs the watchdog stopped. */
+  readonly stopped: number;
+  /** Scenarios: runs that reached each "sometimes" interleaving, by name. */
   readonly sometimes: Readonly<Record<string, number>>;
-  /** "Sometimes" interleavings no run reached. */
+  /** Scenarios: "sometimes" interleavings no run reached. */
   readonly neverReached: readonly string[];
-  /** True when SIGINT stopped the campaign before its budget. */
+  /** Programs: distinct abstract kernel states reached (union over workers). */
+  readonly signatures: number;
+  /** Programs: distinct states at each checkpoint reached, then at the end. */
+  readonly timeline: readonly TimelinePoint[];
+  /** True when SIGINT or SIGTERM stopped the campaign before its budget. */
   readonly interrupted: boolean;
   /** Worker crashes, unreproducible failures and corpus write errors. */
   readonly errors: readonly string[];
@@ -97,96 +190,263 @@ export interface CampaignSummary {
   };
 }
 
-/** Threads, operations and events of a scenario: with its decisions, the size shrinking reduces. */
-export function caseSize(s: Scenario): number {
-  return s.threads.length + s.threads.reduce((n, t) => n + t.ops.length, 0) + s.events.length;
+/** How long after SIGINT/SIGTERM workers still in a run are terminated, ms. */
+const STOP_GRACE_MS = 600;
+
+/** What the summary keeps of a signature's winning run. */
+interface Best {
+  readonly k: number;
+  unshrunk: CaseEnvelope | null;
+  case: CaseEnvelope;
+  shrunk: boolean;
+  file: string | null;
 }
 
-/** Runs a campaign to its budget (or until interrupted) and summarizes it. */
+/**
+ * Runs a campaign to its budget (or until interrupted) and summarizes it.
+ *
+ * @example
+ * ```ts
+ * import { runCampaign } from "./orchestrate.ts";
+ * const summary = await runCampaign({
+ *   seed: 1,
+ *   shard: { index: 0, count: 1 },
+ *   workers: 1,
+ *   seconds: null,
+ *   runs: 3,
+ *   servicePath: null,
+ *   known: [],
+ *   maxShrink: 10,
+ *   checkers: "kernel",
+ *   persist: () => Promise.resolve("(not written)"),
+ *   progress: () => {},
+ *   progressEvery: 60,
+ * });
+ * console.assert(summary.runs === 3);
+ * ```
+ */
 export async function runCampaign(options: CampaignOptions): Promise<CampaignSummary> {
+  const kind = options.kind ?? "scenarios";
+  const shard = options.shard ?? { index: 0, count: 1 };
+  const runLimitMs = (options.runTimeout ?? DEFAULT_RUN_TIMEOUT) * 1000;
+  const memoryMb = options.memoryMb ?? DEFAULT_MEMORY_MB;
   const clock = new Stopwatch();
-  const stop = new SharedArrayBuffer(8); // [stop flag, next run index]
-  const stopFlag = new Int32Array(stop);
-  const perWorker = new Map<number, Extract<WorkerMessage, { type: "progress" }>>();
-  const best = new Map<string, Finding>();
-  const files = new Map<string, string>();
+  const control = new Int32Array(new SharedArrayBuffer(4 * CONTROL.size(options.workers)));
+  const table = SignatureTable.create(options.known);
+  const records = Array.from({ length: options.workers }, () => RunRecord.create());
+  const best = new Map<string, Best>();
+  const occurrences = new Map<string, number>();
+  const reached = new Set<number>();
+  const sometimes: Record<string, number> = {};
+  const timeline: TimelinePoint[] = [];
   const errors: string[] = [];
   const writes: Promise<void>[] = [];
+  let runs = 0, steps = 0, failures = 0, stoppedRuns = 0;
   let interrupted = false;
   /** When every worker had reported once: start-up is over from here. */
   let warm: { seconds: number; runs: number } | null = null;
+  const stop = () => Atomics.store(control, CONTROL.stop, 1);
 
-  const onSigint = () => {
-    interrupted = true;
-    Atomics.store(stopFlag, 0, 1);
-  };
-  Deno.addSignalListener("SIGINT", onSigint);
-
-  const totals = () => {
-    let runs = 0, steps = 0, failures = 0;
-    const sometimes: Record<string, number> = {};
-    for (const p of perWorker.values()) {
-      runs += p.runs;
-      steps += p.steps;
-      failures += p.failures;
-      for (const [k, v] of Object.entries(p.sometimes)) sometimes[k] = (sometimes[k] ?? 0) + v;
-    }
-    return { runs, steps, failures, sometimes };
-  };
   const line = () => {
-    const t = totals();
     const elapsed = clock.seconds;
     const left = options.seconds !== null
       ? ` left ${Math.max(0, options.seconds - elapsed).toFixed(0)}s`
       : "";
     const runsLeft = options.runs !== null ? ` of ${options.runs}` : "";
-    return `runs ${t.runs}${runsLeft}  ${(t.runs / Math.max(elapsed, 1e-3)).toFixed(0)} runs/s  ` +
-      `failing runs ${t.failures}  distinct ${best.size}  elapsed ${
-        elapsed.toFixed(0)
-      }s${left}  rss ${(Deno.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB`;
+    return `runs ${runs}${runsLeft}  ${(runs / Math.max(elapsed, 1e-3)).toFixed(0)} runs/s  ` +
+      (kind === "programs" ? `states ${reached.size}  ` : "") +
+      `failing runs ${failures}  distinct ${best.size}  elapsed ${elapsed.toFixed(0)}s${left}  ` +
+      `rss ${(Deno.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB`;
   };
 
+  /** Writes a case now; the summary keeps the lowest run index per signature (the dedupe rule). */
+  const write = async (f: CampaignFinding): Promise<string> => {
+    const prev = best.get(f.signature);
+    const entry: Best = prev !== undefined && prev.k === f.k ? prev : {
+      k: f.k,
+      unshrunk: null,
+      case: f.case,
+      shrunk: false,
+      file: null,
+    };
+    const winner = prev === undefined || prev.k === f.k || wins(f.k, prev.k);
+    if (winner) {
+      if (f.stage === "unshrunk") entry.unshrunk = f.case;
+      entry.case = f.case;
+      entry.shrunk = f.stage !== "unshrunk";
+      best.set(f.signature, entry);
+      if (best.size >= (options.stopAfterFindings ?? Infinity)) stop();
+    }
+    try {
+      const file = await options.persist(f);
+      if (winner) entry.file = file;
+      return file;
+    } catch (err) {
+      errors.push(
+        `writing ${f.signature} (run ${f.k}, ${f.stage}): ${(err as Error).message}`,
+      );
+      throw err;
+    }
+  };
+
+  const seenWorkers = new Set<number>();
   const onMessage = (m: Exclude<WorkerMessage, PoolMessage>) => {
-    if (m.type === "progress") {
-      perWorker.set(m.worker, m);
-      if (warm === null && perWorker.size === options.workers) {
-        warm = { seconds: clock.seconds, runs: totals().runs };
+    switch (m.type) {
+      case "progress": {
+        runs = Atomics.load(control, CONTROL.done) + stoppedRuns;
+        steps += m.steps;
+        failures = Atomics.load(control, CONTROL.failed) + stoppedRuns;
+        for (const [s, n] of Object.entries(m.occurrences)) {
+          occurrences.set(s, (occurrences.get(s) ?? 0) + n);
+        }
+        for (const [h, n] of Object.entries(m.sometimes)) sometimes[h] = (sometimes[h] ?? 0) + n;
+        for (const x of m.fresh) reached.add(x);
+        seenWorkers.add(m.worker);
+        if (warm === null && seenWorkers.size === options.workers) {
+          warm = { seconds: clock.seconds, runs };
+        }
+        return;
       }
+      case "persist": {
+        const stage = m.case.found?.unshrunk === true ? "unshrunk" : "shrunk";
+        const done = write({ signature: m.signature, k: m.k, stage, case: m.case }).then(
+          (file): PersistReply => ({ type: "persisted", id: m.id, file }),
+          (err): PersistReply => ({ type: "persisted", id: m.id, error: (err as Error).message }),
+        ).then((reply) => pool.send(m.worker, reply));
+        writes.push(done);
+        return;
+      }
+      case "finding": {
+        const entry = best.get(m.signature);
+        if (entry !== undefined && entry.k === m.k) {
+          entry.unshrunk ??= m.unshrunk;
+          entry.case = m.case;
+          entry.shrunk = true;
+        } else if (entry === undefined) {
+          // Not written (no persist answer): still reported, with its replay line.
+          best.set(m.signature, {
+            k: m.k,
+            unshrunk: m.unshrunk,
+            case: m.case,
+            shrunk: true,
+            file: null,
+          });
+        }
+        return;
+      }
+    }
+  };
+
+  const serviceName = campaignServiceName(options.servicePath, options.bug ?? null);
+  const checkers = options.checkers ?? "kernel";
+  const meta = {
+    checkers,
+    ...(options.bug ? { bug: options.bug } : {}),
+    ...(options.modules?.kernel ? { kernel: options.modules.kernel } : {}),
+    ...(options.modules?.service ? { service: options.modules.service } : {}),
+  };
+  const onStall = async (
+    w: number,
+    state: { kind: "run" | "investigate"; k: number },
+    cause: StallCause,
+  ): Promise<void> => {
+    const signature = cause === "hang" ? SERVICE_HANG : OUT_OF_MEMORY;
+    const limit = cause === "hang"
+      ? `${runLimitMs / 1000}s run limit`
+      : `${memoryMb} MiB heap limit`;
+    if (state.kind === "investigate") {
+      errors.push(
+        `run ${state.k}: a replay while investigating it went past the ${limit} (${signature}); ` +
+          `its case stays unshrunk`,
+      );
       return;
     }
-    const prev = best.get(m.finding.signature);
-    if (prev !== undefined && m.finding.k >= prev.k) return; // the lowest run index wins
-    best.set(m.finding.signature, m.finding);
-    if (best.size >= (options.stopAfterFindings ?? Infinity)) Atomics.store(stopFlag, 0, 1);
-    writes.push(
-      options.persist(m.finding).then(
-        (file) => void files.set(m.finding.signature, file),
-        (err) => void errors.push(`writing ${m.finding.signature}: ${(err as Error).message}`),
-      ),
-    );
+    stoppedRuns++;
+    runs = Atomics.load(control, CONTROL.done) + stoppedRuns;
+    failures = Atomics.load(control, CONTROL.failed) + stoppedRuns;
+    occurrences.set(signature, (occurrences.get(signature) ?? 0) + 1);
+    if (!table.claim(signature, state.k)) return;
+    const { picks, complete } = records[w].picks();
+    let input: unknown, seed: number;
+    if (kind === "scenarios") {
+      const plan = planRun(options.seed, state.k);
+      input = campaignScenario(plan, serviceName);
+      seed = plan.runSeed;
+    } else {
+      const recorded = records[w].input() as { program: Program; seed: number } | null;
+      if (recorded === null) {
+        errors.push(`run ${state.k} (${signature}): its program was too large to record`);
+        return;
+      }
+      input = recorded.program;
+      seed = recorded.seed;
+    }
+    const c: CaseEnvelope = {
+      format: CASE_FORMAT,
+      kind: kind === "scenarios" ? "scenario" : "program",
+      description: `found by fuzz campaign ${options.seed}, run ${state.k}: ${signature} ` +
+        `(stopped at the ${limit}${complete ? "" : "; schedule record truncated"})`,
+      input,
+      decisions: picks,
+      seed,
+      ...meta,
+      expected: cause === "hang" ? "service-hang" : "out-of-memory",
+      traceHash: "0000000000000000", // the run never finished: no trace hash
+      signature,
+      found: { by: "fuzz", campaignSeed: options.seed, run: state.k },
+    };
+    await write({ signature, k: state.k, stage: "stopped", case: c }).catch(() => {});
   };
-  const finished = runWorkers(
-    new URL("./worker.ts", import.meta.url),
-    options.workers,
-    (w): WorkerStart => ({
-      seed: options.seed,
-      shard: options.shard,
-      worker: w,
-      workers: options.workers,
-      runs: options.runs,
-      stop,
-      servicePath: options.servicePath,
-      known: options.known,
-      maxShrink: options.maxShrink,
-      checkers: options.checkers,
-      zoo: options.zoo ?? null,
-    }),
+
+  const start = (worker: number, generation: number): WorkerStart => ({
+    kind,
+    seed: options.seed,
+    shard,
+    worker,
+    generation,
+    runs: options.runs,
+    control: control.buffer as SharedArrayBuffer,
+    signatures: table.buffer,
+    record: records[worker].buffer,
+    maxShrink: options.maxShrink,
+    servicePath: options.servicePath,
+    kernelPath: options.kernelPath ?? null,
+    bug: options.bug ?? null,
+    checkers,
+    guided: options.guided ?? true,
+    meta,
+  });
+
+  const pool = startPool<WorkerStart, Exclude<WorkerMessage, PoolMessage>>({
+    url: new URL("./worker.ts", import.meta.url),
+    count: options.workers,
+    start,
     onMessage,
     errors,
-  );
+    control,
+    runLimitMs,
+    memoryMb,
+    onStall,
+  });
 
+  let grace: ReturnType<typeof setTimeout> | undefined;
+  const onSignal = () => {
+    if (interrupted) return;
+    interrupted = true;
+    stop();
+    // Runs end at their next step; one that does not (user code that never yields) is cut off.
+    grace = setTimeout(() => void pool.terminateAll(), STOP_GRACE_MS);
+  };
+  Deno.addSignalListener("SIGINT", onSignal);
+  Deno.addSignalListener("SIGTERM", onSignal);
+
+  let next = 0;
   const budget = setInterval(() => {
-    if (options.seconds !== null && clock.seconds >= options.seconds) Atomics.store(stopFlag, 0, 1);
+    const s = clock.seconds;
+    if (options.seconds !== null && s >= options.seconds) stop();
+    while (next < CHECKPOINTS.length && s >= CHECKPOINTS[next]) {
+      timeline.push({ seconds: CHECKPOINTS[next++], signatures: reached.size, runs });
+    }
   }, 50);
   const rss: number[] = [];
   const sampleRss = () => rss.push(Deno.memoryUsage().rss / 2 ** 20);
@@ -195,42 +455,77 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
     sampleRss();
     options.progress(line(), false);
   }, options.progressEvery * 1000);
-  await finished;
-  clearInterval(budget);
-  clearInterval(ticker);
+  try {
+    await pool.finished;
+  } finally {
+    clearInterval(budget);
+    clearInterval(ticker);
+    clearTimeout(grace);
+    Deno.removeSignalListener("SIGINT", onSignal);
+    Deno.removeSignalListener("SIGTERM", onSignal);
+  }
   await Promise.all(writes);
-  Deno.removeSignalListener("SIGINT", onSigint);
 
-  const t = totals();
+  runs = Atomics.load(control, CONTROL.done) + stoppedRuns;
+  failures = Atomics.load(control, CONTROL.failed) + stoppedRuns;
   sampleRss();
   options.progress(line(), true);
   const seconds = clock.seconds;
   const warmed = warm as { seconds: number; runs: number } | null; // set in a worker callback
+  if (kind === "programs") {
+    timeline.push({ seconds: Math.round(seconds * 10) / 10, signatures: reached.size, runs });
+  }
   return {
+    kind,
     seed: options.seed,
-    shard: `${options.shard.index}/${options.shard.count}`,
+    shard: `${shard.index}/${shard.count}`,
     workers: options.workers,
-    runs: t.runs,
-    steps: t.steps,
+    runs,
+    steps,
     seconds,
-    runsPerSecond: t.runs / Math.max(seconds, 1e-3),
+    runsPerSecond: runs / Math.max(seconds, 1e-3),
     steadyRunsPerSecond: warmed !== null && seconds - warmed.seconds > 0.5
-      ? (t.runs - warmed.runs) / (seconds - warmed.seconds)
-      : t.runs / Math.max(seconds, 1e-3),
-    failingRuns: t.failures,
-    findings: [...best.values()].sort((a, b) => a.k - b.k).map((f) => ({
-      signature: f.signature,
-      k: f.k,
-      file: files.get(f.signature) ?? "(not written)",
-      decisions: f.shrunk.decisions.length,
-      shrunkFrom: f.original.decisions,
-      size: {
-        from: f.original.threads + f.original.ops + f.original.events + f.original.decisions,
-        to: caseSize(f.shrunk.scenario) + f.shrunk.decisions.length,
-      },
-    })),
-    sometimes: t.sometimes,
-    neverReached: Object.keys(SOMETIMES).filter((k) => !(t.sometimes[k] > 0)),
+      ? (runs - warmed.runs) / (seconds - warmed.seconds)
+      : runs / Math.max(seconds, 1e-3),
+    failingRuns: failures,
+    occurrences: [...occurrences.entries()]
+      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+      .map(([signature, runs]) => ({ signature, runs })),
+    findings: [...best.entries()].sort((a, b) => a[1].k - b[1].k).map(([signature, b]) => {
+      const first = b.unshrunk ?? b.case;
+      return {
+        signature,
+        k: b.k,
+        file: b.file ?? "(not written)",
+        replay: b.file !== null
+          ? replayCommand(b.file)
+          : kind === "scenarios"
+          ? campaignReplayCommand({
+            seed: options.seed,
+            run: b.k,
+            service: options.servicePath,
+            kernel: options.kernelPath,
+            bug: options.bug,
+            checkers,
+          })
+          : null,
+        size: {
+          from: caseSize(first),
+          to: caseSize(b.case),
+        },
+        shrunk: b.shrunk,
+        decisions: b.case.decisions.length,
+        shrunkFrom: first.decisions.length,
+        occurrences: occurrences.get(signature) ?? 1,
+      };
+    }),
+    stopped: stoppedRuns,
+    sometimes,
+    neverReached: kind === "scenarios"
+      ? Object.keys(SOMETIMES).filter((k) => !(sometimes[k] > 0))
+      : [],
+    signatures: reached.size,
+    timeline,
     interrupted,
     errors,
     rssMiB: {

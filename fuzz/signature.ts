@@ -1,17 +1,33 @@
 /**
- * Failure signatures: what makes two failures "the same bug" for dedupe —
- * the verdict kind, the invariant, and the site (the syscall that was running
- * when it broke), with numbers that vary between runs (koids, handles, steps,
- * ids) taken out.
+ * Failure signatures: what makes two failures "the same bug" for dedupe.
+ * One signature per root cause, computed from the run's verdict alone (no
+ * trace), so a campaign compares a failing run with the known ones before it
+ * spends anything on it:
+ *
+ * - an invariant: its name and the spec rule it reports (`K4`, `P10`, ...),
+ *   not the syscall it surfaced in (one kernel bug surfaces in many);
+ * - a thread's exception (a service that threw): `thread-fault`, the error's
+ *   name and where the code threw (file and line of the first frame outside
+ *   the simulator), even when a service checker judged it;
+ * - a kernel assertion: its message and the kernel file that raised it;
+ * - a hang: what the stuck workload waits for;
+ * - the watchdog's kinds: {@linkcode SERVICE_HANG} and {@linkcode OUT_OF_MEMORY}.
+ *
+ * Numbers that vary between runs (koids, handles, steps, ids) are taken out.
  *
  * @module
  */
 
-import type { KernelEvent } from "../kernel/events.ts";
-import type { RunResult, Verdict } from "../sim/world.ts";
+import type { Verdict } from "../sim/world.ts";
 
 /** Liveness invariants: signed by name alone. */
 export const LIVENESS: ReadonlySet<string> = new Set(["no-lost-requests", "answers-every-read"]);
+
+/** A run that did not finish within the wall-clock run limit: user code that never yields. */
+export const SERVICE_HANG = "service-hang: no yield";
+
+/** A run that reached the worker's memory limit. */
+export const OUT_OF_MEMORY = "out-of-memory";
 
 /** Numbers and hex out, so the text names a kind of failure, not one run of it. */
 export function generalize(text: string): string {
@@ -21,30 +37,67 @@ export function generalize(text: string): string {
   );
 }
 
-/** The syscall the failing thread was in at the failing step, from the trace. */
-export function failingSite(run: Pick<RunResult, "trace">, tid: number): string {
-  const entries = run.trace.entries;
-  for (let i = entries.length - 1; i >= 0; i--) {
-    const e: KernelEvent = entries[i].event;
-    if (e.k === "call" && e.tid === tid) return e.name;
+/** Stack frames `file:line` (file name only), innermost first. */
+function frames(stack: string): { file: string; line: string; path: string }[] {
+  const out: { file: string; line: string; path: string }[] = [];
+  for (
+    const m of stack.matchAll(
+      /\(?((?:file|https?|data|blob):[^\s()]+?|\/[^\s():]+?):(\d+):\d+\)?$/gm,
+    )
+  ) {
+    const path = m[1];
+    out.push({ file: path.slice(path.lastIndexOf("/") + 1), line: m[2], path });
   }
-  return "start";
+  return out;
 }
 
-/** The dedupe signature of a failing verdict; `null` for a pass. */
-export function signatureOf(verdict: Verdict, run: Pick<RunResult, "trace">): string | null {
+/** Where user (or service) code threw: the first frame outside the simulator and the kernel. */
+export function throwSite(stack: string): string | null {
+  const f = frames(stack).find((f) => !/\/(sim|kernel)\/[^/]+$/.test(f.path));
+  return f === undefined ? null : `${f.file}:${f.line}`;
+}
+
+/** The kernel file that raised an assertion (the assert helper itself left out). */
+function kernelSite(stack: string): string | null {
+  const f = frames(stack).find((f) => /\/kernel\/[^/]+$/.test(f.path) && f.file !== "assert.ts");
+  return f === undefined ? null : f.file;
+}
+
+/** The spec rule an invariant message reports (`K4: ...`, `P10: ...`), or "". */
+function rule(message: string): string {
+  const m = /^([A-Z][A-Za-z]*\d+[a-z]?)\s*:/.exec(message);
+  return m === null ? "" : `:${m[1]}`;
+}
+
+/**
+ * The dedupe signature of a failing run; `null` for a pass. `raw` is the
+ * run's verdict before the checkers settled it: a thread's exception that a
+ * service checker judged is still signed as the exception it was.
+ *
+ * @example
+ * ```ts
+ * import { signatureOf } from "./signature.ts";
+ * const v = { kind: "invariant" as const, invariant: "page-state", message: "K4: vmo 12 page 3", step: 9, tid: 2 };
+ * console.assert(signatureOf(v) === "invariant:page-state:K4");
+ * ```
+ */
+export function signatureOf(verdict: Verdict, raw: Verdict = verdict): string | null {
+  if (verdict.kind === "pass") return null;
+  if (raw.kind === "thread-fault") {
+    const name = /^(\w+):/.exec(raw.message)?.[1] ?? "Error";
+    const site = throwSite(raw.stack);
+    return `thread-fault:${name}@${site ?? generalize(raw.message)}`;
+  }
   switch (verdict.kind) {
-    case "pass":
-      return null;
     case "invariant":
-      // A lost request surfaces wherever a wait happens to hang or time out: the site says nothing.
-      if (verdict.tid === 0 || LIVENESS.has(verdict.invariant)) {
-        return `invariant:${verdict.invariant}`;
-      }
-      return `invariant:${verdict.invariant}@${failingSite(run, verdict.tid)}`;
-    case "kernel-assertion":
-      return `kernel-assertion:${generalize(verdict.message)}`;
-    case "thread-fault":
+      // A lost request surfaces wherever a wait happens to hang or time out: the rule says nothing.
+      if (LIVENESS.has(verdict.invariant)) return `invariant:${verdict.invariant}`;
+      return `invariant:${verdict.invariant}${rule(verdict.message)}`;
+    case "kernel-assertion": {
+      const site = kernelSite(verdict.stack);
+      return `kernel-assertion:${generalize(verdict.message)}${site ? `@${site}` : ""}`;
+    }
+    case "thread-fault": // settled verdict differs from raw only when raw was a fault (above)
       return `thread-fault:${generalize(verdict.message)}`;
     case "hang": {
       // What the stuck workload waits for names the bug; which service threads idle does not.
@@ -61,14 +114,4 @@ export function signatureOf(verdict: Verdict, run: Pick<RunResult, "trace">): st
   }
 }
 
-/** A file-name-safe slug of a signature. */
-export function slug(signature: string): string {
-  return signature.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 60);
-}
-
-/** A stable short id of a signature (FNV-1a, 8 hex digits): corpus file names. */
-export function signatureId(signature: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < signature.length; i++) h = Math.imul(h ^ signature.charCodeAt(i), 0x01000193);
-  return (h >>> 0).toString(16).padStart(8, "0");
-}
+export { signatureId, slug } from "../case/names.ts";

@@ -1,132 +1,165 @@
 /**
- * A campaign worker (a Deno Worker): runs its slice of a shard's run indices
- * until the shared stop flag is set or its runs are done, shrinking each
- * failure with a new signature, and posting progress and findings.
+ * The campaign worker, for both kinds of input (a `node:worker_threads`
+ * worker, so the pool can give it a heap limit): loads the user's service
+ * and kernel modules, then takes run numbers from the shared counter until
+ * the stop flag is set or the runs are done. Each failing run is signed from
+ * its own verdict and checked against the shared signature table first; only
+ * a run that wins a new signature is investigated (replayed, shrunk). It
+ * keeps its slot of the control block current (which run, a heartbeat per
+ * run started), so the watchdog can tell a run that never yields.
  *
  * @module
  */
 
-import { pathToFileURL } from "node:url";
-import { resolve } from "node:path";
-import type { PagerService } from "../services/service.ts";
-import { withService } from "../cli/sim.ts";
-import type { Scenario } from "../sim/scenario.ts";
-import {
-  executePlan,
-  type Finding,
-  generateScenario,
-  inShard,
-  investigate,
-  planRun,
-  type RunContext,
-} from "./campaign.ts";
-import { type CheckerSet, checkersOf } from "../properties/corpus.ts";
-import { SometimesMonitor } from "./sometimes.ts";
-import { zooContext } from "../zoo/registry.ts";
+import { parentPort, workerData } from "node:worker_threads";
 import { wallMs } from "./clock.ts";
-
-/** What the main thread tells a worker. */
-export interface WorkerStart {
-  readonly seed: number;
-  readonly shard: { readonly index: number; readonly count: number };
-  readonly worker: number;
-  readonly workers: number;
-  /** Runs of this shard in all (all workers together); null: until stopped. */
-  readonly runs: number | null;
-  /**
-   * Two Int32 slots shared by all workers: [0] non-zero means stop; [1] is the
-   * next unclaimed run index (workers take indices one at a time, so a worker
-   * that drew cheap runs takes more of them).
-   */
-  readonly stop: SharedArrayBuffer;
-  readonly servicePath: string | null;
-  /** Signatures already in the corpus: counted, not shrunk again. */
-  readonly known: readonly string[];
-  readonly maxShrink: number;
-  /** Which checkers judge each run. */
-  readonly checkers: CheckerSet;
-  /** A zoo bug to run against (zoo/registry.ts): its kernel variant or service; null: none. */
-  readonly zoo?: string | null;
-}
+import {
+  campaignServiceName,
+  CONTROL,
+  ProgramRunner,
+  type Runner,
+  RunRecord,
+  ScenarioRunner,
+  SignatureTable,
+  type WorkerStart,
+} from "./engine.ts";
+import { loadKernelModule, loadServiceModule } from "../case/store.ts";
+import { investigate } from "../case/investigate.ts";
+import type { CaseEnvelope } from "../case/envelope.ts";
+import { bug, NAMED_SERVICES } from "../zoo/registry.ts";
 
 /** What a worker reports. */
 export type WorkerMessage =
   | {
     readonly type: "progress";
     readonly worker: number;
+    /** Counts since the previous progress message (the main thread adds them up). */
     readonly runs: number;
     readonly steps: number;
     readonly failures: number;
+    /** Failing runs per signature, known ones included. */
+    readonly occurrences: Record<string, number>;
     readonly sometimes: Record<string, number>;
+    /** Programs: state signatures this worker reached first since the last message. */
+    readonly fresh: number[];
   }
-  | { readonly type: "finding"; readonly worker: number; readonly finding: Finding }
+  | {
+    /** A case to write now (unshrunk first, then shrunk); the main thread answers "persisted". */
+    readonly type: "persist";
+    readonly worker: number;
+    readonly id: number;
+    readonly k: number;
+    readonly signature: string;
+    readonly case: CaseEnvelope;
+  }
+  | {
+    /** Investigating run `k` ended: its case was shrunk and settled. */
+    readonly type: "finding";
+    readonly worker: number;
+    readonly k: number;
+    readonly signature: string;
+    readonly unshrunk: CaseEnvelope;
+    readonly case: CaseEnvelope;
+    readonly attempts: number;
+  }
   | { readonly type: "error"; readonly worker: number; readonly message: string }
   | { readonly type: "done"; readonly worker: number };
 
-/** Runs one worker's share of a campaign, reporting through `post`. */
-export function runWorker(
+/** The main thread's answer to a "persist" message. */
+export interface PersistReply {
+  readonly type: "persisted";
+  readonly id: number;
+  readonly file?: string;
+  readonly error?: string;
+}
+
+/**
+ * Runs one worker's share of a campaign, reporting through `post`;
+ * `persist` writes a case through the main thread.
+ */
+export async function runWorker(
   start: WorkerStart,
+  runner: Runner,
   post: (m: WorkerMessage) => void,
-  service: PagerService | null,
-): void {
-  const stop = new Int32Array(start.stop);
-  const zoo = start.zoo ? zooContext(start.zoo) : null;
-  const ctx: RunContext = {
-    monitors: checkersOf(start.checkers),
-    services: service ? { user: service } : zoo?.services,
-    makeKernel: zoo?.makeKernel,
-  };
-  const seen = new Set(start.known);
-  const sometimes: Record<string, number> = {};
+  persist: (k: number, signature: string, c: CaseEnvelope) => Promise<string>,
+): Promise<void> {
+  const control = new Int32Array(start.control);
+  const table = new SignatureTable(start.signatures);
+  const record = new RunRecord(start.record);
+  const slot = CONTROL.slot(start.worker);
+  const stopped = () => Atomics.load(control, CONTROL.stop) !== 0;
   let runs = 0, steps = 0, failures = 0, lastPost = wallMs();
-  const report = () =>
+  let occurrences: Record<string, number> = {};
+  const report = () => {
+    const { sometimes, fresh } = runner.drain();
     post({
       type: "progress",
       worker: start.worker,
       runs,
       steps,
       failures,
-      sometimes: { ...sometimes },
+      occurrences,
+      sometimes,
+      fresh,
     });
+    runs = steps = failures = 0;
+    occurrences = {};
+  };
   for (;;) {
-    if (Atomics.load(stop, 0) !== 0) break;
-    const j = Atomics.add(stop, 1, 1);
+    if (stopped()) break;
+    const j = Atomics.add(control, CONTROL.next, 1);
     if (start.runs !== null && j >= start.runs) break;
     const k = j * start.shard.count + start.shard.index;
-    if (!inShard(k, start.shard)) continue;
-    const plan = planRun(start.seed, k);
-    let scenario: Scenario = generateScenario(plan);
-    if (service) scenario = withService(scenario, "user");
-    else if (zoo?.serviceName) scenario = withService(scenario, zoo.serviceName);
-    const counter = new SometimesMonitor();
-    const outcome = executePlan(plan, scenario, {
-      ...ctx,
-      monitors: () => [...ctx.monitors(), counter],
-    });
+    Atomics.store(control, slot, k + 1);
+    Atomics.add(control, slot + 1, 1);
+    const r = runner.run(k, record);
     runs++;
-    steps += outcome.steps;
-    for (const h of counter.hit) sometimes[h] = (sometimes[h] ?? 0) + 1;
-    if (outcome.verdict.kind !== "pass") {
+    steps += r.steps;
+    Atomics.add(control, CONTROL.done, 1);
+    if (r.signature !== null) Atomics.add(control, CONTROL.failed, 1);
+    const failing = r.signature === null ? null : runner.failing();
+    // Dedupe before shrinking: only the run that wins a new signature is investigated.
+    if (r.signature !== null && failing !== null) {
       failures++;
-      const finding = investigate(
-        plan,
-        scenario,
-        outcome,
-        ctx,
-        start.maxShrink,
-        () => Atomics.load(stop, 0) !== 0,
-      );
-      if (finding === null) {
-        post({
-          type: "error",
-          worker: start.worker,
-          message: `run ${k} failed but did not fail again on replay`,
+      occurrences[r.signature] = (occurrences[r.signature] ?? 0) + 1;
+      if (table.claim(r.signature, k)) {
+        report(); // the counts so far, before a long investigation
+        lastPost = wallMs();
+        Atomics.store(control, slot, -(k + 1));
+        const signature = r.signature;
+        const found = await investigate(failing.kind, failing.input, failing.decisions, {
+          seed: failing.seed,
+          ctx: failing.ctx,
+          meta: { ...start.meta, found: { by: "fuzz", campaignSeed: start.seed, run: k } },
+          sign: failing.sign,
+          originalTraceHash: failing.traceHash,
+          persist: (c) => persist(k, signature, c),
+          maxAttempts: start.maxShrink,
+          abort: stopped,
         });
-      } else if (!seen.has(finding.signature)) {
-        seen.add(finding.signature);
-        post({ type: "finding", worker: start.worker, finding });
+        if (found.status === "found") {
+          post({
+            type: "finding",
+            worker: start.worker,
+            k,
+            signature,
+            unshrunk: found.unshrunk,
+            case: found.case,
+            attempts: found.attempts,
+          });
+        } else if (found.status === "nondeterministic") {
+          const d = found.divergence;
+          post({
+            type: "error",
+            worker: start.worker,
+            message: `run ${k} failed (${signature}) but is not a case: ${found.message}` +
+              (d !== null ? `; replays first differ at step ${d.step}` : "") +
+              ` (nondeterminism in the code under test)`,
+          });
+        }
       }
     }
+    Atomics.store(control, slot, 0);
     if (wallMs() - lastPost > 200) {
       report();
       lastPost = wallMs();
@@ -136,27 +169,48 @@ export function runWorker(
   post({ type: "done", worker: start.worker });
 }
 
-/** Loads a user's service module inside a worker. */
-async function loadService(path: string | null): Promise<PagerService | null> {
-  if (path === null) return null;
-  const mod = await import(pathToFileURL(resolve(path)).href);
-  return (mod.default ?? mod.service) as PagerService;
+/** Builds the runner a start message asks for, loading the user's modules. */
+async function runnerFor(start: WorkerStart): Promise<Runner> {
+  const control = new Int32Array(start.control);
+  const beatAt = CONTROL.slot(start.worker) + 1;
+  const seeded = start.bug !== null ? bug(start.bug) : undefined;
+  const service = start.servicePath === null ? null : await loadServiceModule(start.servicePath);
+  const makeKernel = start.kernelPath !== null
+    ? await loadKernelModule(start.kernelPath)
+    : seeded?.kernel;
+  const setup = {
+    service,
+    makeKernel,
+    services: { ...NAMED_SERVICES, ...seeded?.services },
+    serviceName: campaignServiceName(start.servicePath, start.bug),
+    beat: () => void Atomics.add(control, beatAt, 1),
+  };
+  return start.kind === "scenarios"
+    ? new ScenarioRunner(start, setup)
+    : new ProgramRunner(start, setup);
 }
 
-// deno-lint-ignore no-explicit-any
-const scope = globalThis as any;
-if (typeof scope.WorkerGlobalScope !== "undefined" && scope instanceof scope.WorkerGlobalScope) {
-  scope.onmessage = async (e: MessageEvent<WorkerStart>) => {
-    try {
-      const service = await loadService(e.data.servicePath);
-      runWorker(e.data, (m) => scope.postMessage(m), service);
-    } catch (err) {
-      scope.postMessage({
-        type: "error",
-        worker: e.data.worker,
-        message: String((err as Error)?.stack ?? err),
-      });
-      scope.postMessage({ type: "done", worker: e.data.worker });
-    }
-  };
+if (parentPort !== null && workerData !== undefined && workerData !== null) {
+  const start = workerData as WorkerStart;
+  const port = parentPort;
+  const post = (m: WorkerMessage) => port.postMessage(m);
+  const waiting = new Map<number, (r: PersistReply) => void>();
+  let ids = 0;
+  port.on("message", (r: PersistReply) => {
+    waiting.get(r.id)?.(r);
+    waiting.delete(r.id);
+  });
+  const persist = (k: number, signature: string, c: CaseEnvelope) =>
+    new Promise<string>((resolve, reject) => {
+      const id = ++ids;
+      waiting.set(id, (r) => r.file !== undefined ? resolve(r.file) : reject(new Error(r.error)));
+      post({ type: "persist", worker: start.worker, id, k, signature, case: c });
+    });
+  try {
+    const runner = await runnerFor(start);
+    await runWorker(start, runner, post, persist);
+  } catch (err) {
+    post({ type: "error", worker: start.worker, message: String((err as Error)?.stack ?? err) });
+    post({ type: "done", worker: start.worker });
+  }
 }

@@ -6,7 +6,16 @@
  * @module
  */
 
-/** Thrown when the kernel model's own bookkeeping is inconsistent (a model bug or a mutant). */
+/**
+ * Thrown when the kernel model's own bookkeeping is inconsistent (a model bug or a mutant).
+ *
+ * @example
+ * ```ts
+ * import { KernelAssertionError } from "./assert.ts";
+ * const e = new KernelAssertionError("K1: a request with no pending pages");
+ * console.assert(e instanceof Error && e.name === "KernelAssertionError");
+ * ```
+ */
 export class KernelAssertionError extends Error {
   /** Error name shown in reports: "KernelAssertionError". */
   override name = "KernelAssertionError";

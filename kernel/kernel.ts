@@ -214,8 +214,10 @@ export class Kernel extends KernelObjects {
     if (!v.ok) return v.status;
     const a = this.handles.get<Vmo>(auxVmo, ZX_OBJ_TYPE_VMO, ZX_RIGHT_READ | ZX_RIGHT_WRITE);
     if (!a.ok) return a.status;
-    if (length === 0) return ZX_OK;
     if (auxOffset + length > a.object.size) return ZX_ERR_OUT_OF_RANGE;
+    // TakePages and SupplyPages range-check an empty range too, then return before the detach
+    // check (vm_object_paged.cc @ misttech 056f3590). Audit row A12.
+    if (length === 0) return offset > v.object.size ? ZX_ERR_OUT_OF_RANGE : ZX_OK;
     if (a.object.source !== null) return ZX_ERR_NOT_SUPPORTED;
     return yield* this.pages.supply(t, v.object, offset, length, a.object, auxOffset);
   }
@@ -531,6 +533,8 @@ export class Kernel extends KernelObjects {
     const [st, h] = this.handles.add(child, rights);
     if (st !== ZX_OK) return st;
     parentOf(child).children.push(child);
+    child.userParent = v.object;
+    v.object.userChildren.push(child);
     return [ZX_OK, h];
   }
 

@@ -81,7 +81,7 @@ function g(x: unknown): number {
   return x as number;
 }
 
-/** Drives a syscall that must not block to its result (like sim/run.ts's runSync). */
+/** Drives a syscall that must not block to its result (like scenario/interpreter.ts's runSync). */
 function run<T>(call: Syscall<T>): T {
   for (;;) {
     const r = call.next();

@@ -27,6 +27,7 @@ import {
   KThread,
   type Mapping,
   Pager,
+  releaseUserChildren,
   SuspendToken,
   Vmar,
   Vmo,
@@ -234,6 +235,10 @@ export class KernelObjects {
 
   /** @internal `vmo` dies when nothing keeps it alive: its pager's COMPLETE, its pages freed. */
   protected maybeDestroy(vmo: Vmo): void {
+    // Once nothing but children keeps it, the VMO is gone for userspace (its children count on
+    // its parent: snapshot.cc ReleaseCowParentPagesRight, audit T1); a clone's pages may still
+    // serve the children hanging from it.
+    if (vmo.handleCount + vmo.mappings + vmo.inflight === 0) releaseUserChildren(vmo);
     if (vmo.dead || vmo.refs > 0) return;
     vmo.dead = true;
     const parent = vmo.parent;

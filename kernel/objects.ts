@@ -28,6 +28,12 @@ import type { SlotKind } from "./events.ts";
 export interface Page {
   readonly data: Uint8Array;
   state: "clean" | "dirty" | "awaiting-clean";
+  /**
+   * Set on the copies a snapshot of a clone makes of the clone's private pages: upstream they
+   * stay one page in a hidden node, shared (and its bytes attributed evenly) until one side
+   * writes it. Pages with the same token are one shared page. A write makes the page private.
+   */
+  shared?: object;
 }
 
 /** The zero marker: a clean page of zeros without storage. */
@@ -35,12 +41,17 @@ export const MARKER = Object.freeze({ marker: true as const });
 
 /**
  * One page of a Dirty zero interval (spec 1.2, 5.1): implicit zeros the kernel
- * created (resize grow, `ZX_VMO_OP_ZERO`), flagged while a writeback of it is
- * in flight (the interval's awaiting-clean length, kept per page).
+ * created (resize grow, `ZX_VMO_OP_ZERO`). A maximal run of zero slots is one interval, as
+ * upstream (`AddZeroIntervalInternal` merges neighbours); its first slot carries the
+ * interval's awaiting-clean length as an absolute end page (`kernel/dirty.ts` keeps it).
  */
 export class ZeroSlot {
-  /** Inside the awaiting-clean window of a `WRITEBACK_BEGIN`. */
-  awaitingClean = false;
+  /**
+   * On an interval's first slot: pages below this index are awaiting clean (Zircon's
+   * `AwaitingCleanLength`, from the start sentinel). It may lie past the interval's end when
+   * the interval was truncated; 0 on other slots.
+   */
+  awaitingEnd = 0;
 }
 
 /** What one page slot of a VMO holds; `undefined` is absent. */
@@ -103,6 +114,16 @@ export class Vmo implements KernelObject {
   parentLimit = 0;
   /** Root pages under `ZX_VMO_OP_ALWAYS_NEED`: eviction skips them. */
   readonly alwaysNeed: Set<number> = new Set();
+  /**
+   * The VMO this child was created from, as userspace sees it (`ZX_INFO_VMO.num_children`
+   * counts {@linkcode userChildren}); may differ from {@linkcode parent}, which is where the
+   * model looks pages up. When a VMO dies its children move to its own user parent.
+   */
+  userParent: Vmo | null = null;
+  /** Live children created from this VMO (or inherited from a dead child). */
+  readonly userChildren: Vmo[] = [];
+  /** A snapshot was taken of this clone, or it is one: upstream it hangs below a hidden node. */
+  hiddenParent = false;
 
   constructor(
     readonly koid: number,
@@ -120,6 +141,32 @@ export class Vmo implements KernelObject {
     this.slots = new Array(size / pageSize);
   }
 
+  /** Pages from the root's page 0 to this clone's page 0 (the sum of the chain's offsets). */
+  get rootShift(): number {
+    let n = 0;
+    // deno-lint-ignore no-this-alias
+    for (let v: Vmo = this; v.parent !== null; v = v.parent) n += v.parentOffset;
+    return n;
+  }
+
+  /**
+   * Where page `q` of a clone finds its content: the nearest VMO up the chain of clones that
+   * holds a slot there, or the root (whose slot may be absent: a READ), walking through each
+   * parent only below that clone's limit. Null when a limit cuts the view: the page reads as
+   * zero (`FindPageContentLocked`, vm_cow_pages.cc @ misttech/fuchsia 030dcba0).
+   */
+  lookup(q: number): { owner: Vmo; page: number } | null {
+    // deno-lint-ignore no-this-alias
+    let v: Vmo = this;
+    let p = q;
+    for (;;) {
+      if (v.slots[p] !== undefined || v.parent === null) return { owner: v, page: p };
+      if (p >= v.parentLimit) return null;
+      p += v.parentOffset;
+      v = v.parent;
+    }
+  }
+
   /** Number of pages. */
   get pageCount(): number {
     return this.size / this.pageSize;
@@ -130,6 +177,35 @@ export class Vmo implements KernelObject {
     return this.handleCount + this.mappings + this.inflight + this.children.length;
   }
 
+  /**
+   * Bytes attributed to this VMO with shared pages split evenly among the VMOs that share them
+   * (`populated_scaled_bytes`; snapshot.cc "Smoke": a modified page shared by a clone and its
+   * snapshot "is evenly attributed"). Only the integral part, as `zx_info_vmo_t` reports it.
+   */
+  populatedScaledBytes(): number {
+    const holders = new Map<object, number>();
+    const tree: Vmo[] = [this.root];
+    for (let i = 0; i < tree.length; i++) {
+      for (const c of tree[i].children) if (c.childKind === "clone") tree.push(c);
+    }
+    for (const v of tree) {
+      if (v.dead) continue;
+      for (const s of v.slots) {
+        const token = isSharedPage(s);
+        if (token !== null) holders.set(token, (holders.get(token) ?? 0) + 1);
+      }
+    }
+    let whole = 0;
+    let fraction = 0;
+    for (const s of this.slots) {
+      if (s === undefined || s === MARKER || s instanceof ZeroSlot) continue;
+      const token = isSharedPage(s);
+      if (token === null) whole += this.pageSize;
+      else fraction += this.pageSize / (holders.get(token) ?? 1);
+    }
+    return whole + Math.floor(fraction + 1e-9);
+  }
+
   /** Pages with storage (markers hold none). */
   committedPages(): number {
     let n = 0;
@@ -138,6 +214,30 @@ export class Vmo implements KernelObject {
     }
     return n;
   }
+}
+
+function isSharedPage(s: Slot): object | null {
+  if (s === undefined || s === MARKER || s instanceof ZeroSlot) return null;
+  return (s as Page).shared ?? null;
+}
+
+/**
+ * A VMO died: its user-visible children become children of its own user parent, so
+ * `num_children` keeps counting them there (snapshot.cc ReleaseCowParentPagesRight: the root
+ * has one child after the middle clone is dropped).
+ */
+export function releaseUserChildren(vmo: Vmo): void {
+  const up = vmo.userParent;
+  if (up !== null) {
+    const i = up.userChildren.indexOf(vmo);
+    if (i >= 0) up.userChildren.splice(i, 1);
+  }
+  for (const c of vmo.userChildren) {
+    c.userParent = up;
+    if (up !== null) up.userChildren.push(c);
+  }
+  vmo.userChildren.length = 0;
+  vmo.userParent = null;
 }
 
 /** A simulated thread as the kernel sees it. */

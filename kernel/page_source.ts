@@ -3,6 +3,10 @@
  * coalescing of overlapping ones, resolution by supply, failure by OP_FAIL,
  * cancellation, early wake and detach (spec 3.5-3.8; Zircon's `page_source.cc`).
  *
+ * Resolution, early wake and failure follow `PageSource::ResolveRequestsLocked` and
+ * `PageSource::EarlyWakeRequestLocked` in `zircon/kernel/vm/page_source.cc` as read at
+ * misttech/fuchsia ce4be33a439121c15adace3ee7e2d1b416452679 (audit: docs/audit.md, rows A1-A6).
+ *
  * It knows nothing about ports: packets are the {@linkcode RequestProvider}'s job.
  *
  * @module
@@ -42,8 +46,17 @@ export class Waiter {
   end = 0;
   /** Reads ask to wake as soon as the page they need arrives. */
   earlyWake = false;
-  /** The page an early-wake reader waits for. */
+  /**
+   * The page an early-wake reader waits for (Zircon's `wake_offset_`, kept absolute). After an
+   * early wake it moves past the resolved range, as upstream's does, until the reader re-waits.
+   */
   wakePage = 0;
+  /**
+   * A wake signalled while the thread was not parked (it was woken and has not re-waited yet):
+   * Zircon's `AutounsignalEvent` keeps the first such status and the next wait on the same
+   * request returns it at once (`kernel/event.cc`). Null: nothing pending.
+   */
+  pendingSignal: Status | null = null;
   /** Parked: the thread may not run until woken or timed out. */
   waiting = false;
   /** Status of the last wake: ZX_OK means "retry the lookup". */
@@ -125,6 +138,8 @@ export class PageSource {
     const next = list[i];
     waiter.error = ZX_OK;
     waiter.status = ZX_OK;
+    // A fresh request starts unsignalled (`PageRequest::Init` unsignals the event).
+    waiter.pendingSignal = null;
     if (next !== undefined && next.start <= start) {
       waiter.start = start;
       waiter.end = Math.min(end, next.end);
@@ -156,7 +171,12 @@ export class PageSource {
     return ZX_OK;
   }
 
-  /** Parks an early-wake reader again on the request it already holds, waiting for `page`. */
+  /**
+   * Parks an early-wake reader again on the request it already holds, waiting for `page`
+   * (`PopulateRequest`'s `SameRequest` continuation). A wake signalled since the last one
+   * (see {@linkcode Waiter.pendingSignal}) is delivered by {@linkcode deliverPending} once the
+   * thread has blocked: the wait then returns at once.
+   */
   rewait(waiter: Waiter, page: number): void {
     const r = waiter.request;
     assert(r !== null && page >= r.start && page < r.end, () => `rewait outside request`);
@@ -164,6 +184,14 @@ export class PageSource {
     waiter.wakePage = page;
     waiter.status = ZX_OK;
     waiter.waiting = true;
+  }
+
+  /** The thread blocked on `waiter`: a signal kept while it ran wakes it now (`event.cc`). */
+  deliverPending(waiter: Waiter): void {
+    const pending = waiter.pendingSignal;
+    if (pending === null || !waiter.waiting) return;
+    waiter.pendingSignal = null;
+    this.#wake(waiter, pending, "pending-signal");
   }
 
   /** Detaches a waiter without cancelling its request (fail-instead-of-block callers). */
@@ -202,7 +230,7 @@ export class PageSource {
     this.#resolve(type, start, end, ZX_OK);
   }
 
-  /** OP_FAIL over `[start, end)` with `error` (spec 3.7; newest counting rules). */
+  /** OP_FAIL over `[start, end)` with `error` (`PageSource::OnPagesFailed`: READ and DIRTY). */
   onPagesFailed(start: number, end: number, error: Status): void {
     this.#resolve("READ", start, end, error);
     this.#resolve("DIRTY", start, end, error);
@@ -222,6 +250,7 @@ export class PageSource {
     const r = waiter.request;
     waiter.waiting = false;
     waiter.status = why;
+    waiter.pendingSignal = null;
     if (r === null) return;
     waiter.request = null;
     if (r.primary !== waiter) {
@@ -239,6 +268,11 @@ export class PageSource {
       this.provider.withdraw(r);
       return;
     }
+    // `CancelRequestLocked` gives the heir the request's offset, length and pending count but
+    // keeps the heir's own request-relative `wake_offset_`, so its wake page moves with the base.
+    if (heir.earlyWake) heir.wakePage = r.start + (heir.wakePage - heir.start);
+    heir.start = r.start;
+    heir.end = r.end;
     const inherited = new PageRequest(r.id, r.type, r.start, r.end, heir);
     inherited.pending = r.pending;
     inherited.overlap = r.overlap;
@@ -249,7 +283,8 @@ export class PageSource {
 
   /**
    * Detach (or pager close, or VMO death): every outstanding request completes
-   * with ZX_OK; woken threads retry and now get BAD_STATE (spec 2.3).
+   * (`PageSource::Detach`); woken threads retry and now get BAD_STATE (spec 2.3), except a
+   * waiter an earlier OP_FAIL hit, which gets that error (audit row A5).
    */
   detach(): void {
     if (this.detached) return;
@@ -266,29 +301,34 @@ export class PageSource {
       .join(", ");
   }
 
+  /**
+   * `PageSource::ResolveRequestsLocked`: count `[start, end)` against every overlapping request
+   * of `type`. With an error, the primary is failed when the range reaches its first page
+   * (`req_offset == 0`) or starts exactly at its wake page (`req_offset == wake_offset_`), and
+   * each overlap waiter the range overlaps by the same test against its own start and wake
+   * page. A request not yet complete is early-woken only when the range starts exactly at the
+   * primary's wake page; overlap waiters are woken only from there ({@linkcode #earlyWake}).
+   */
   #resolve(type: RequestType, start: number, end: number, error: Status): void {
     const list = this.#outstanding[type];
     for (const r of [...list]) {
       if (r.end <= start || r.start >= end) continue;
       const lo = Math.max(start, r.start);
       const hi = Math.min(end, r.end);
+      const p = r.primary;
       if (error !== ZX_OK) {
-        for (const w of r.waiters()) {
-          const first = w === r.primary ? r.start : w.start;
-          // The failed range must cover the waiter's own first page, not merely start before it.
-          const hit = (start <= first && first < end) || (w.earlyWake && lo === w.wakePage);
-          if (hit) w.error = error;
+        if (p !== null && (lo === r.start || (p.earlyWake && lo === p.wakePage))) p.error = error;
+        for (const o of r.overlap) {
+          if (end <= o.start || start >= o.end) continue;
+          const os = Math.max(start, o.start);
+          if (os === o.start || (o.earlyWake && os === o.wakePage)) o.error = error;
         }
       }
       const fulfilled = hi - lo;
       if (fulfilled < r.pending) {
+        // A commit or fault primary has no wake offset (UINT64_MAX upstream): never early-woken.
+        if (p !== null && p.earlyWake && lo === p.wakePage) this.#earlyWake(r, lo, hi);
         r.pending -= fulfilled;
-        for (const w of r.waiters()) {
-          if (w.waiting && w.earlyWake && w.wakePage >= lo && w.wakePage < hi) {
-            this.#wake(w, w.error, "early-wake");
-            if (w.error !== ZX_OK) this.#leave(r, w);
-          }
-        }
       } else {
         r.pending = 0;
         this.#complete(r, "complete");
@@ -298,21 +338,39 @@ export class PageSource {
   }
 
   /**
-   * An early-wake reader that failed leaves its request, as its syscall's
-   * cancel would: an heir inherits it, or with nobody left it is withdrawn (3.5).
+   * `PageSource::EarlyWakeRequestLocked`: `[lo, hi)` was resolved starting at the primary's
+   * wake page. The primary wakes (with its recorded status) and its wake page moves to `hi`.
+   * An early-wake overlap waiter wakes if the range starts past its wake page (pages were not
+   * supplied in order; its wake page is then pushed out of reach) or if the range covers its
+   * wake page (which moves to the end of the covered part). A failed reader stays attached to
+   * its request; its syscall cancels the request when it returns, as Zircon's does.
    */
-  #leave(r: PageRequest, w: Waiter): void {
-    w.request = null;
-    if (r.primary !== w) {
-      r.overlap = r.overlap.filter((o) => o !== w);
-      return;
+  #earlyWake(r: PageRequest, lo: number, hi: number): void {
+    const p = r.primary;
+    assert(p !== null && p.wakePage === lo, () => `early wake of #${r.id} off its wake page`);
+    p.wakePage = hi;
+    this.#signal(p, p.error);
+    for (const o of r.overlap) {
+      if (!o.earlyWake) continue;
+      if (lo > o.start && lo > o.wakePage) {
+        o.wakePage = o.start + (r.end - r.start);
+        this.#signal(o, o.error);
+        continue;
+      }
+      if (hi <= o.start || lo >= o.end) continue;
+      const os = Math.max(lo, o.start);
+      const oe = Math.min(hi, o.end);
+      if (os <= o.wakePage && oe > o.wakePage) {
+        o.wakePage = oe;
+        this.#signal(o, o.error);
+      }
     }
-    r.primary = r.overlap.shift() ?? null;
-    if (r.primary !== null) return;
-    const list = this.#outstanding[r.type];
-    list.splice(list.indexOf(r), 1);
-    this.sink.emit({ k: "resolve", vmo: this.vmoKoid, id: r.id, status: w.status, how: "cancel" });
-    this.provider.withdraw(r);
+  }
+
+  /** Signals a waiter's event: wakes it if parked, else keeps the first pending status. */
+  #signal(w: Waiter, status: Status): void {
+    if (w.waiting) this.#wake(w, status, "early-wake");
+    else if (w.pendingSignal === null) w.pendingSignal = status;
   }
 
   #complete(r: PageRequest, how: "complete" | "detach"): void {
@@ -324,7 +382,9 @@ export class PageSource {
     this.provider.withdraw(r);
     for (const w of r.waiters()) {
       w.request = null;
-      if (w.waiting) this.#wake(w, how === "detach" ? ZX_OK : w.error, how);
+      // CompleteRequestLocked signals each waiter with its complete_status_, on detach too: a
+      // waiter an OP_FAIL already hit gets that error, the others ZX_OK (and then BAD_STATE).
+      if (w.waiting) this.#wake(w, w.error, how);
     }
     r.primary = null;
     r.overlap = [];

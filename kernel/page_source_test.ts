@@ -245,15 +245,22 @@ Deno.test("early wake: a commit waiter (no early wake) sleeps until the whole re
   assert.equal(c.waiting, true);
 });
 
-Deno.test("early wake: an overlap reader wakes when its own page arrives", () => {
+// ResolveRequestsLocked calls EarlyWakeRequestLocked only when the resolved range starts at the
+// primary's wake_offset_, which is UINT64_MAX for a request without early wake
+// (page_source.cc / page_source.h @ misttech/fuchsia ce4be33a / 01ae4fc3).
+Deno.test("early wake: an overlap reader under a commit's request is not early-woken", () => {
   const { src } = setup();
   const a = waiter(false);
   const r = waiter(true);
   src.populate(a, "READ", 0, 4);
   src.populate(r, "READ", 2, 4);
   src.onPagesSupplied(2, 3);
-  assert.equal(r.waiting, false);
+  assert.equal(r.waiting, true, "its page arrived, but only the whole request wakes it");
   assert.equal(a.waiting, true);
+  src.onPagesSupplied(0, 2);
+  src.onPagesSupplied(3, 4);
+  assert.equal(r.waiting, false);
+  assert.equal(r.status, ZX_OK);
 });
 
 Deno.test("early wake: rewait outside the request is a model bug", () => {
@@ -319,7 +326,9 @@ Deno.test("fail: an early-wake reader whose wake page fails wakes at once with t
   assert.equal(r.status, ZX_ERR_IO);
 });
 
-Deno.test("fail: the failed early-wake reader's request is cancelled when nobody waits", () => {
+// Upstream the failed reader's PageRequest stays in the tree until its syscall returns and the
+// request's destructor cancels it (PageRequest::Wait only cancels on non-failure codes).
+Deno.test("fail: a failed early-wake reader keeps its request until its syscall cancels it", () => {
   const { src, p } = setup();
   const r = waiter(true);
   src.populate(r, "READ", 0, 4);
@@ -327,6 +336,10 @@ Deno.test("fail: the failed early-wake reader's request is cancelled when nobody
   src.rewait(r, 1);
   p.take();
   src.onPagesFailed(1, 2, ZX_ERR_IO);
+  assert.equal(r.status, ZX_ERR_IO);
+  assert.deepEqual(reads(src), ["#1[0,4) pending 2"], "still outstanding while the reader runs");
+  assert.deepEqual(p.take(), []);
+  src.cancel(r, ZX_OK);
   assert.deepEqual(reads(src), [], "no request without a waiter stays outstanding");
   assert.deepEqual(p.take(), ["withdraw #1"]);
   const next = waiter(true);
@@ -345,10 +358,11 @@ Deno.test("fail: a failed early-wake primary hands its request to the first over
   p.take();
   src.onPagesFailed(1, 2, ZX_ERR_IO);
   assert.equal(r.status, ZX_ERR_IO);
+  src.cancel(r, ZX_OK);
   assert.equal(c.waiting, true);
   assert.equal(c.request?.primary, c);
   assert.deepEqual(reads(src), ["#1[0,4) pending 2"]);
-  assert.deepEqual(p.take(), [], "the packet stays: the heir still needs the range");
+  assert.deepEqual(p.take(), ["swap #1 -> #1 [0,4)"], "the packet stays: the heir needs the range");
   src.onPagesSupplied(2, 4);
   assert.equal(c.status, ZX_OK);
 });
@@ -512,7 +526,9 @@ Deno.test("release: a fail-instead-of-block waiter leaves its request outstandin
 
 // ---------------------------------------------------------------- detach (2.3)
 
-Deno.test("detach: every request completes with ZX_OK, even one with a recorded error", () => {
+// PageSource::Detach completes each request through CompleteRequestLocked, which signals every
+// waiter with its complete_status_ (page_source.cc @ misttech/fuchsia ce4be33a).
+Deno.test("detach: every request completes; a waiter an OP_FAIL hit gets its error", () => {
   const { src, p } = setup();
   const a = waiter();
   const b = waiter(true);
@@ -523,10 +539,10 @@ Deno.test("detach: every request completes with ZX_OK, even one with a recorded 
   src.onPagesFailed(0, 1, ZX_ERR_IO);
   p.take();
   src.detach();
-  for (const w of [a, b]) {
-    assert.equal(w.waiting, false);
-    assert.equal(w.status, ZX_OK, "woken to retry; the retry gets BAD_STATE");
-  }
+  assert.equal(a.waiting, false);
+  assert.equal(a.status, ZX_ERR_IO, "its first page failed before the detach");
+  assert.equal(b.waiting, false);
+  assert.equal(b.status, ZX_OK, "woken to retry; the retry gets BAD_STATE");
   assert.deepEqual(reads(src), []);
   assert.deepEqual(src.outstanding("DIRTY"), []);
   assert.deepEqual(p.take().sort(), ["withdraw #1", "withdraw #2"]);
@@ -541,4 +557,114 @@ Deno.test("detach: later populates get BAD_STATE and detaching twice is harmless
   assert.equal(a.waiting, false);
   assert.equal(a.request, null);
   assert.deepEqual(p.take(), []);
+});
+
+// ---------------------------------------------------------------- audit against the source
+// Each case paraphrases the upstream test or code it follows; revisions in docs/audit.md.
+
+// pager.cc FailOverlapRequest (misttech/fuchsia 6774606f, zircon/system/utest/core/pager/
+// pager.cc): failing the overlap's page "will set the failure status for the overlap, but it will
+// not wake up till the primary request wakes"; an early wake of the primary leaves it blocked.
+Deno.test("audit A2: a failed overlap reader sleeps until the primary request completes", () => {
+  const { src } = setup();
+  const t1 = waiter(true);
+  const t2 = waiter(true);
+  src.populate(t1, "READ", 0, 4);
+  src.populate(t2, "READ", 1, 2);
+  src.onPagesFailed(1, 2, ZX_ERR_IO);
+  assert.equal(t2.waiting, true, "failed, but not woken by the failure");
+  src.onPagesSupplied(0, 1);
+  assert.equal(t1.waiting, false, "the primary is early-woken by its page");
+  assert.equal(t2.waiting, true, "the overlap is still blocked");
+  src.rewait(t1, 1);
+  src.onPagesSupplied(2, 4);
+  assert.equal(t2.waiting, false);
+  assert.equal(t2.status, ZX_ERR_IO, "the overlap gets its failure");
+  assert.equal(t1.status, ZX_OK, "the primary forgot where the error was and retries");
+});
+
+// pager.cc EarlyWakeOverlappingRequests: after pre-supplying page 16 (the start of an overlap)
+// "some of the overlap requests may not have woken up due to the pre-supply"; supplying the next
+// page in line (17) "finally wak[es] up the overlap" through EarlyWakeRequestLocked's
+// non-linear-supply branch (page_source.cc, misttech/fuchsia ce4be33a).
+Deno.test("audit A1: an overlap reader wakes only when the primary's wake page arrives", () => {
+  const { src } = setup();
+  const primary = waiter(true);
+  const overlap = waiter(true);
+  src.populate(primary, "READ", 0, 92);
+  src.populate(overlap, "READ", 16, 42);
+  src.onPagesSupplied(0, 8);
+  assert.equal(primary.waiting, false);
+  src.rewait(primary, 8);
+  src.onPagesSupplied(16, 17);
+  assert.equal(overlap.waiting, true, "its own page is present, but the primary's is not");
+  src.onPagesSupplied(8, 16);
+  assert.equal(primary.waiting, false);
+  assert.equal(overlap.waiting, true, "[8,16) does not reach the overlap's wake page");
+  src.rewait(primary, 17);
+  src.onPagesSupplied(17, 18);
+  assert.equal(overlap.waiting, false, "woken: the supply starts past its wake page");
+  assert.equal(overlap.status, ZX_OK);
+});
+
+// page_source.cc ResolveRequestsLocked: "Only Signal if the offset being supplied is exactly at
+// the wake_offset_": a supply that covers the wake page but starts before it (an evicted page
+// supplied again) does not wake the reader.
+Deno.test("audit A1: a supply covering the wake page but starting before it does not wake", () => {
+  const { src } = setup();
+  const r = waiter(true);
+  src.populate(r, "READ", 0, 4);
+  src.onPagesSupplied(0, 1);
+  src.rewait(r, 1);
+  src.onPagesSupplied(0, 2); // page 0 was evicted and is supplied again with page 1
+  assert.equal(r.waiting, true);
+  src.onPagesSupplied(2, 3);
+  assert.equal(r.waiting, false, "pending hit zero: the request completes (counts only)");
+});
+
+// page_source.cc: a failure reaching the request's first page sets complete_status_ but the early
+// wake needs req_offset == wake_offset_; the reader gets the error when the request completes.
+Deno.test("audit A2: a failure starting before the wake page fails the reader only at the end", () => {
+  const { src } = setup();
+  const r = waiter(true);
+  src.populate(r, "READ", 0, 4);
+  src.onPagesSupplied(0, 1);
+  src.rewait(r, 1);
+  src.onPagesFailed(0, 2, ZX_ERR_IO);
+  assert.equal(r.waiting, true, "not early-woken: the range does not start at page 1");
+  src.onPagesSupplied(2, 3);
+  assert.equal(r.waiting, false);
+  assert.equal(r.status, ZX_ERR_IO);
+});
+
+// page_source.cc EarlyWakeRequestLocked moves wake_offset_ to the end of the supplied range, and
+// kernel/event.cc keeps a status signalled while nobody waits: a failure of the next page that
+// lands before the reader waits again is returned by its next wait at once.
+Deno.test("audit A3: a failure before the reader waits again is delivered by that wait", () => {
+  const { src } = setup();
+  const r = waiter(true);
+  src.populate(r, "READ", 0, 4);
+  src.onPagesSupplied(0, 1);
+  assert.equal(r.waiting, false);
+  src.onPagesFailed(1, 2, ZX_ERR_IO);
+  assert.equal(r.pendingSignal, ZX_ERR_IO);
+  src.rewait(r, 1);
+  src.deliverPending(r);
+  assert.equal(r.waiting, false, "the wait returns at once");
+  assert.equal(r.status, ZX_ERR_IO);
+});
+
+// page_source.cc CancelRequestLocked: the heir takes the request's offset_, len_ and
+// pending_size_ but keeps its own wake_offset_, which is relative to offset_.
+Deno.test("audit A4: an heir's wake page moves with the inherited request's start", () => {
+  const { src } = setup();
+  const a = waiter(true);
+  const b = waiter(true);
+  src.populate(a, "READ", 0, 4);
+  src.populate(b, "READ", 2, 4);
+  src.cancel(a, ZX_ERR_INTERNAL_INTR_RETRY);
+  assert.equal(b.request?.primary, b);
+  assert.equal(b.wakePage, 0, "wake offset 0 now counts from page 0");
+  src.onPagesSupplied(0, 1);
+  assert.equal(b.waiting, false, "a spurious early wake: the reader re-waits for page 2");
 });

@@ -17,7 +17,6 @@ import {
 } from "./constants.ts";
 import type { EventSink, Packet, PagePacket } from "./events.ts";
 import type { KernelObject } from "./handles.ts";
-import type { KernelThread } from "./objects.ts";
 import type { Syscall, Wait } from "./yields.ts";
 
 /** The owner of a kernel packet: told when its packet leaves the port alive. */
@@ -66,7 +65,8 @@ export class Port implements KernelObject {
    * `vmoOf` says which VMO that koid is, if any.
    */
   *wait(
-    t: KernelThread,
+    // What the wait needs of the thread (not objects.ts's KThread: objects.ts imports this file).
+    t: { readonly tid: number; readonly alive: boolean },
     deadline: number,
     clock: { readonly now: number; readonly sink: EventSink },
     vmoOf: (koid: number | undefined) => number | undefined,

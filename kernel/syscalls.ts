@@ -80,9 +80,11 @@ export interface VmoInfo {
   readonly committedBytes: number;
   /** Bytes of populated pages (the model counts as committed). */
   readonly populatedBytes: number;
+  /** Populated bytes with shared pages split among their sharers (`populated_scaled_bytes`). */
+  readonly populatedScaledBytes: number;
   /** Rights of the handle that was queried. */
   readonly handleRights: number;
-  /** Children (clones, slices, references) alive. */
+  /** Children (clones, slices, references) alive, counted on the VMO they were created from. */
   readonly numChildren: number;
 }
 

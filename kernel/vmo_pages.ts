@@ -55,7 +55,16 @@ import {
   ZX_VMO_OP_ZERO,
 } from "./constants.ts";
 import { assert } from "./assert.ts";
-import { dirtyRunEnd, isDirtyPage } from "./dirty.ts";
+import {
+  beginZeroWriteback,
+  dirtyInvalidationRanges,
+  dirtyRunEnd,
+  endZeroWriteback,
+  isDirtyPage,
+  partialZeroIsNoop,
+  putZeroSlot,
+  takeZeroSlot,
+} from "./dirty.ts";
 import type { EventSink } from "./events.ts";
 import {
   type KernelThread,
@@ -179,11 +188,13 @@ export class VmoPages {
   materialize(vmo: Vmo, p: number): Page {
     const s = vmo.slots[p];
     if (!isPage(s)) {
+      takeZeroSlot(vmo.slots, p);
       const page: Page = { data: new Uint8Array(this.pageSize), state: "dirty" };
       vmo.slots[p] = page;
       return page;
     }
     s.state = "dirty";
+    s.shared = undefined; // written: no longer the page a snapshot shares
     return s;
   }
 
@@ -208,9 +219,11 @@ export class VmoPages {
       return this.materialize(tgt, q);
     }
     if (s !== undefined) return write ? this.materialize(tgt, q) : s;
-    if (q >= tgt.parentLimit) return write ? this.materialize(tgt, q) : undefined;
-    const rs = parent.slots[q + tgt.parentOffset];
-    if (rs === undefined && parent.source !== null) return "READ";
+    // Up the chain of clones to the root (audit T3): a limit on the way reads as zero.
+    const hit = tgt.lookup(q);
+    if (hit === null) return write ? this.materialize(tgt, q) : undefined;
+    const rs = hit.owner.slots[hit.page];
+    if (rs === undefined && hit.owner.source !== null) return "READ";
     if (!write) return rs;
     const page: Page = { data: new Uint8Array(this.pageSize), state: "dirty" };
     if (isPage(rs)) page.data.set(rs.data);
@@ -255,6 +268,7 @@ export class VmoPages {
           : ""),
     };
     this.sink.emit({ k: "block", tid: t.tid, on: wait.describe() });
+    sourceOf(root).deliverPending(w);
     yield { kind: "block", wait };
     t.waiter = null;
     t.waiterVmo = null;
@@ -280,9 +294,11 @@ export class VmoPages {
       return e;
     }
     limit = Math.min(limit, tgt.parentLimit);
-    while (
-      e < limit && tgt.slots[e] === undefined && parent.slots[e + tgt.parentOffset] === undefined
-    ) e++;
+    const root = tgt.root;
+    for (; e < limit; e++) {
+      const hit = tgt.lookup(e);
+      if (hit === null || hit.owner !== root || root.slots[hit.page] !== undefined) break;
+    }
     return e;
   }
 
@@ -345,8 +361,8 @@ export class VmoPages {
       }
       if (need === null) return this.#dropWaiter(waitRoot, w, ZX_OK);
       const p = Math.floor(pos / ps);
-      const root = tgt.parent ?? tgt;
-      const shift = tgt.parent === null ? off : off + tgt.parentOffset;
+      const root = tgt.root;
+      const shift = off + tgt.rootShift;
       const rp = p + shift;
       const source = sourceOf(root);
       const r = w.request;
@@ -367,7 +383,9 @@ export class VmoPages {
         return ZX_ERR_SHOULD_WAIT;
       }
       const st = yield* this.park(t, root, w);
-      if (st !== ZX_OK && st !== ZX_ERR_INTERNAL_INTR_RETRY) return st;
+      // A failed early-wake reader leaves its request as its syscall returns (the PageRequest's
+      // destructor cancels it: `ReadWriteInternal`, vm_object_paged.cc @ misttech 056f3590).
+      if (st !== ZX_OK && st !== ZX_ERR_INTERNAL_INTR_RETRY) return this.#dropWaiter(root, w, st);
     }
   }
 
@@ -388,8 +406,8 @@ export class VmoPages {
     for (;;) {
       const [tgt, off] = this.view(vmo);
       const stop = Math.min(end, vmo.pageCount);
-      const root = tgt.parent ?? tgt;
-      const shift = tgt.parent === null ? off : off + tgt.parentOffset;
+      const root = tgt.root;
+      const shift = off + tgt.rootShift;
       let p = start;
       let need: RequestType | null = null;
       for (; p < stop; p++) {
@@ -400,10 +418,16 @@ export class VmoPages {
           else if (fork && s instanceof ZeroSlot) {
             if (root.trapDirty) need = "DIRTY";
             else this.materialize(root, q);
+          } else if (fork && s === MARKER && root.source !== null) {
+            // RequireOwnedPage: "Markers start clean": COMMIT allocates a Clean zero page for a
+            // marker (TargetZeroContentSupplyDirty, vm_cow_pages.cc @ misttech 030dcba0). Row C1.
+            root.slots[q] = { data: new Uint8Array(this.pageSize), state: "clean" };
           }
         } else if (s === undefined && q < tgt.parentLimit) {
-          if (root.slots[q + tgt.parentOffset] === undefined) need = "READ";
-          else if (fork) this.touch(tgt, q, true, w);
+          const hit = tgt.lookup(q);
+          if (hit !== null && hit.owner === root && root.slots[hit.page] === undefined) {
+            need = "READ";
+          } else if (fork && hit !== null) this.touch(tgt, q, true, w);
         }
         if (need !== null) break;
       }
@@ -439,8 +463,8 @@ export class VmoPages {
     const [tgt, off] = this.view(vmo);
     const got = this.touch(tgt, p + off, write, w);
     if (got === "READ" || got === "DIRTY") {
-      const root = tgt.parent ?? tgt;
-      const rp = p + off + (tgt.parent === null ? 0 : tgt.parentOffset);
+      const root = tgt.root;
+      const rp = p + off + tgt.rootShift;
       const st = yield* this.requestPages(t, root, w, got, rp, rp + 1);
       const ws = st === ZX_OK ? yield* this.park(t, root, w) : st;
       return ws === ZX_OK ? ZX_ERR_INTERNAL_INTR_RETRY : ws;
@@ -489,28 +513,49 @@ export class VmoPages {
     return null;
   }
 
-  /** ZERO (spec 2.8.2): whole pages become Dirty zero slots (clones: own zero markers). */
+  /**
+   * ZERO (`VmObjectPaged::ZeroRangeInternal`, vm_object_paged.cc @ misttech/fuchsia 056f3590):
+   * the partial first page, then the whole pages, then the partial last page; a partial page
+   * that already reads as zero is left alone. Whole pages of a pager root
+   * (`ZeroPagesPreservingContentLocked`, vm_cow_pages.cc @ 030dcba0): pages and gaps become
+   * Dirty zero slots (READ requests over gaps resolved), markers and zero slots stay as they
+   * are, and the root is marked modified. Clones get their own zero markers. Audit rows Z1-Z5.
+   */
   *zero(t: KernelThread, vmo: Vmo, from: number, to: number): Syscall<Status> {
     const ps = this.pageSize;
     const headEnd = Math.min(to, Math.ceil(from / ps) * ps);
-    if (headEnd > from) {
-      const st = yield* this.access(t, vmo, from, new Uint8Array(headEnd - from), true);
-      if (st !== ZX_OK) return st;
-    }
     const tailStart = Math.max(headEnd, Math.floor(to / ps) * ps);
-    if (to > tailStart) {
-      const st = yield* this.access(t, vmo, tailStart, new Uint8Array(to - tailStart), true);
+    if (headEnd > from) {
+      const st = yield* this.#zeroPartial(t, vmo, from, headEnd);
       if (st !== ZX_OK) return st;
     }
-    if (tailStart <= headEnd) return ZX_OK;
+    if (tailStart > headEnd) this.#zeroWhole(t, vmo, headEnd / ps, tailStart / ps);
+    if (to > tailStart) return yield* this.#zeroPartial(t, vmo, tailStart, to);
+    return ZX_OK;
+  }
+
+  /** `ZeroPartialPage`: skip a page that reads as zero, else write zeros through the write path. */
+  *#zeroPartial(t: KernelThread, vmo: Vmo, from: number, to: number): Syscall<Status> {
     const [tgt, off] = this.view(vmo);
-    const a = headEnd / ps + off;
-    const b = tailStart / ps + off;
-    if (tgt.source === null) {
-      for (let q = a; q < b; q++) tgt.slots[q] = tgt.parent !== null ? MARKER : undefined;
+    const q = Math.floor(from / this.pageSize) + off;
+    const pagerBacked = tgt.source !== null || tgt.parent !== null;
+    if (from < vmo.size && partialZeroIsNoop(tgt.slots, q, pagerBacked, tgt.parent !== null)) {
       return ZX_OK;
     }
+    return yield* this.access(t, vmo, from, new Uint8Array(to - from), true);
+  }
+
+  #zeroWhole(t: KernelThread, vmo: Vmo, first: number, last: number): void {
+    const ps = this.pageSize;
+    const [tgt, off] = this.view(vmo);
+    const a = first + off;
+    const b = last + off;
+    if (tgt.source === null) {
+      for (let q = a; q < b; q++) tgt.slots[q] = tgt.parent !== null ? MARKER : undefined;
+      return;
+    }
     const source = tgt.source;
+    tgt.modified = true;
     let gap = -1;
     for (let q = a; q <= b; q++) {
       const s = q < b ? tgt.slots[q] : MARKER;
@@ -519,14 +564,12 @@ export class VmoPages {
         if (!source.detached) source.onPagesInvalidated("READ", gap, q);
         gap = -1;
       }
-      if (q < b && !(s instanceof ZeroSlot)) {
-        tgt.slots[q] = new ZeroSlot();
-        tgt.modified = true;
+      if (q < b && s !== MARKER && !(s instanceof ZeroSlot)) {
+        putZeroSlot(tgt.slots, q);
         const bytes = new Uint8Array(ps);
         this.sink.emit({ k: "store", tid: t.tid, vmo: tgt.koid, offset: q * ps, bytes });
       }
     }
-    return ZX_OK;
   }
 
   // ---------------------------------------------------------------- range operations
@@ -555,8 +598,8 @@ export class VmoPages {
     const st = yield* this.commit(t, vmo, start, end, op === ZX_VMO_OP_COMMIT);
     if (op !== ZX_VMO_OP_ALWAYS_NEED) return st;
     const [tgt, off] = this.view(vmo);
-    const shift = off + (tgt.parent === null ? 0 : tgt.parentOffset);
-    const root = tgt.parent ?? tgt;
+    const shift = off + tgt.rootShift;
+    const root = tgt.root;
     for (let p = start; p < end; p++) root.alwaysNeed.add(p + shift);
     // The hint's commit is best effort: its errors are not reported (spec 2.8.2).
     return ZX_OK;
@@ -607,8 +650,9 @@ export class VmoPages {
         (vmo.childKind === "clone" ? ZX_INFO_VMO_IS_COW_CLONE : 0),
       committedBytes: committed,
       populatedBytes: committed,
+      populatedScaledBytes: vmo.populatedScaledBytes(),
       handleRights: rights,
-      numChildren: vmo.children.length,
+      numChildren: vmo.userChildren.length,
     };
   }
 
@@ -701,14 +745,22 @@ export class VmoPages {
     const start = offset / this.pageSize;
     const end = (offset + length) / this.pageSize;
     if (offset > vmo.size || offset + length >= MAX_U64) return ZX_ERR_OUT_OF_RANGE;
+    // On an error past the range check, DirtyPages resolves the DIRTY requests of the in-range
+    // part as InvalidateDirtyRequestsLocked does (vm_cow_pages.cc @ misttech 030dcba0). Row D1.
+    const invalidate = (to: number) => {
+      if (source.detached) return;
+      for (const [a, b] of dirtyInvalidationRanges(vmo.slots, start, to)) {
+        source.onPagesDirtied(a, b);
+      }
+    };
     if (offset + length > vmo.size) {
-      if (!source.detached && start < vmo.pageCount) source.onPagesDirtied(start, vmo.pageCount);
+      invalidate(vmo.pageCount);
       return ZX_ERR_OUT_OF_RANGE;
     }
     if (source.detached) return ZX_ERR_BAD_STATE;
     for (let p = start; p < end; p++) {
       if (vmo.slots[p] === undefined) {
-        source.onPagesDirtied(start, end);
+        invalidate(end);
         return ZX_ERR_NOT_FOUND;
       }
     }
@@ -727,47 +779,28 @@ export class VmoPages {
   }
 
   /**
-   * WRITEBACK_BEGIN (spec 2.5.3): Dirty pages become AwaitingClean (not with
-   * IS_ZERO); a zero interval's awaiting-clean window grows from its start, so a
-   * range beginning past the current window has no effect on it.
+   * WRITEBACK_BEGIN (spec 2.5.3): Dirty pages become AwaitingClean (not with IS_ZERO); a zero
+   * interval's awaiting-clean end grows only when the range covers the interval's start
+   * (`WritebackBeginLocked`, vm_cow_pages.cc @ misttech 030dcba0; audit D2, Z8).
    */
   writebackBegin(vmo: Vmo, start: number, end: number, isZero: boolean): void {
     for (let p = start; p < end; p++) {
       const s = vmo.slots[p];
       if (!isZero && isDirtyPage(s)) (s as Page).state = "awaiting-clean";
     }
-    let p = start;
-    while (p > 0 && vmo.slots[p - 1] instanceof ZeroSlot) p--;
-    while (p < end) {
-      if (!(vmo.slots[p] instanceof ZeroSlot)) {
-        p++;
-        continue;
-      }
-      let window = p;
-      while (window < end && (vmo.slots[window] as ZeroSlot | undefined)?.awaitingClean === true) {
-        window++;
-      }
-      let q = window;
-      if (start <= window) {
-        for (; q < end && vmo.slots[q] instanceof ZeroSlot; q++) {
-          (vmo.slots[q] as ZeroSlot).awaitingClean = true;
-        }
-      }
-      while (q < vmo.slots.length && vmo.slots[q] instanceof ZeroSlot) q++;
-      p = q;
-    }
+    beginZeroWriteback(vmo.slots, start, end);
   }
 
-  /** WRITEBACK_END (spec 2.5.4): AwaitingClean pages become Clean; awaited zero slots go absent. */
+  /**
+   * WRITEBACK_END (spec 2.5.4): AwaitingClean pages become Clean; zero intervals within the
+   * awaiting-clean end go absent or are clipped from the front (`WritebackEndLocked`).
+   */
   writebackEnd(vmo: Vmo, start: number, end: number): void {
     for (let p = start; p < end; p++) {
       const s = vmo.slots[p];
-      if (s instanceof ZeroSlot) {
-        if (s.awaitingClean) vmo.slots[p] = undefined;
-      } else if (isPage(s) && s.state === "awaiting-clean") {
-        s.state = "clean";
-      }
+      if (isPage(s) && s.state === "awaiting-clean") s.state = "clean";
     }
+    endZeroWriteback(vmo.slots, start, end);
   }
 
   /** True if the kernel may evict page `p` of `vmo` now: Clean, not always-need (spec 6.3). */
@@ -816,7 +849,10 @@ export class VmoPages {
             gap = -1;
           }
         }
-        source.onPagesInvalidated("DIRTY", pages, old);
+        // InvalidateDirtyRequestsLocked skips Dirty pages (vm_cow_pages.cc @ misttech 030dcba0).
+        for (const [a, b] of dirtyInvalidationRanges(vmo.slots, pages, old)) {
+          source.onPagesInvalidated("DIRTY", a, b);
+        }
       }
       vmo.slots.length = pages;
       for (const c of vmo.children) {
@@ -827,7 +863,7 @@ export class VmoPages {
       if (vmo.childKind === "clone") vmo.parentLimit = Math.min(vmo.parentLimit, pages);
     } else {
       vmo.slots.length = pages;
-      if (source !== null) { for (let p = old; p < pages; p++) vmo.slots[p] = new ZeroSlot(); }
+      if (source !== null) { for (let p = old; p < pages; p++) putZeroSlot(vmo.slots, p); }
       if (pages > old) {
         const bytes = new Uint8Array((pages - old) * this.pageSize);
         this.sink.emit({ k: "store", tid: t.tid, vmo: vmo.koid, offset: vmo.size, bytes });
@@ -892,20 +928,41 @@ export class VmoPages {
     const child = new Vmo(koid(), ps, rounded, resizable, 0, null, null, 0);
     child.childKind = "clone";
     const pages = rounded / ps;
-    if (base.parent === null) {
-      child.parent = base;
-      child.parentOffset = at;
-      child.parentLimit = Math.max(0, Math.min(pages, base.pageCount - at));
+    const shares = base.parent !== null &&
+      (type === ZX_VMO_CHILD_SNAPSHOT_MODIFIED || base.hiddenParent);
+    if (!shares) {
+      // An at-least-on-write child hangs from the nearest VMO up the chain that holds pages in
+      // the range it sees (so it keeps seeing that clone's later writes), never higher, and sees
+      // no more of it than each clone skipped would have let it (pager.cc
+      // CloneMightSeeIntermediateForks, CloneSeesCorrectParentPages @ misttech 6774606f; audit T3).
+      let node = base;
+      let nodeOff = at;
+      let lim = pages;
+      while (node.parent !== null) {
+        const seen = node.slots.slice(nodeOff, Math.min(node.pageCount, nodeOff + lim));
+        if (seen.some((x) => x !== undefined)) break;
+        lim = Math.max(0, Math.min(lim, node.parentLimit - nodeOff));
+        nodeOff += node.parentOffset;
+        node = node.parent;
+      }
+      child.parent = node;
+      child.parentOffset = nodeOff;
+      child.parentLimit = Math.max(0, Math.min(lim, node.pageCount - nodeOff));
     } else {
-      // The clone's private pages are snapshotted now; what it shows of the root stays live.
+      // A snapshot (or an at-least-on-write child upgraded to one below a hidden node): the
+      // clone's private pages are copied now, and shared with it for attribution until either
+      // side writes (snapshot.cc Smoke; audit T2); what it shows from further up stays live.
       child.parent = base.parent;
       child.parentOffset = base.parentOffset + at;
       child.parentLimit = Math.max(0, Math.min(pages, base.parentLimit - at));
       for (let p = 0; p < pages && p + at < base.pageCount; p++) {
         const s = base.slots[p + at];
         if (s === MARKER) child.slots[p] = MARKER;
-        else if (isPage(s)) child.slots[p] = { data: s.data.slice(), state: "dirty" };
+        else if (isPage(s)) {
+          child.slots[p] = { data: s.data.slice(), state: "dirty", shared: s.shared ??= {} };
+        }
       }
+      base.hiddenParent = child.hiddenParent = true;
     }
     return child;
   }

@@ -15,7 +15,7 @@ import {
   type Scenario,
   type ScenarioInput,
   SERVICE_KINDS,
-} from "../sim/scenario.ts";
+} from "../scenario/schema.ts";
 
 /**
  * fast-check's own `Arbitrary<T>` under a local name: deno doc --lint flags

@@ -4,8 +4,8 @@ import { strict as assert } from "node:assert";
 import fc from "fast-check";
 import { scenarioArbitrary } from "./arbitraries.ts";
 import { generateScenario, planRun } from "../fuzz/campaign.ts";
-import { withService } from "../cli/sim.ts";
-import type { Scenario } from "../sim/scenario.ts";
+import { withService } from "../scenario/bind.ts";
+import type { Scenario } from "../scenario/schema.ts";
 
 const bucket = (n: number, edges: readonly number[]) => edges.filter((e) => n >= e).length;
 

@@ -6,8 +6,8 @@
  * @module
  */
 
-import type { Scenario } from "../sim/scenario.ts";
-import { runScenario, type ScenarioRun } from "../sim/run.ts";
+import type { Scenario } from "../scenario/schema.ts";
+import { runScenario, type ScenarioRun } from "../scenario/interpreter.ts";
 import { InvariantViolation, type Monitor, type Verdict } from "../sim/world.ts";
 import type { PagerService } from "../services/service.ts";
 import type { Kernel, KernelOptions } from "../kernel/kernel.ts";
@@ -45,7 +45,19 @@ export interface CaseResult {
   readonly verdict: Verdict;
 }
 
-/** The expected-verdict string of a verdict: `pass`, a verdict kind, or `invariant:<name>`. */
+/**
+ * The expected-verdict string of a verdict: `pass`, a verdict kind, or `invariant:<name>`.
+ *
+ * @example
+ * ```ts
+ * import { verdictLabel } from "./check_case.ts";
+ * console.assert(verdictLabel({ kind: "pass", step: 3 }) === "pass");
+ * console.assert(
+ *   verdictLabel({ kind: "invariant", invariant: "page-state", message: "", step: 3, tid: 1 }) ===
+ *     "invariant:page-state",
+ * );
+ * ```
+ */
 export function verdictLabel(v: Verdict): string {
   return v.kind === "invariant" ? `invariant:${v.invariant}` : v.kind;
 }
@@ -57,7 +69,7 @@ export function verdictLabel(v: Verdict): string {
  * ```ts
  * import { checkCase } from "./check_case.ts";
  * import { kernelInvariants } from "./kernel_invariants.ts";
- * import { parseScenario } from "../sim/scenario.ts";
+ * import { parseScenario } from "../scenario/schema.ts";
  * const scenario = parseScenario({
  *   pageSize: 64,
  *   pagers: [{ name: "fs" }],
@@ -86,6 +98,22 @@ export function checkCase(input: Case, options: CheckOptions): CaseResult {
  * Settles a finished run's verdict: a hang or a service crash is judged by
  * the checkers (documented stranding passes; otherwise the checker that
  * explains it names the failure).
+ *
+ * @example
+ * ```ts
+ * import { settleVerdict } from "./check_case.ts";
+ * import { kernelInvariants } from "./kernel_invariants.ts";
+ * import { runScenario } from "../scenario/interpreter.ts";
+ * import { parseScenario } from "../scenario/schema.ts";
+ * const monitors = kernelInvariants();
+ * const run = runScenario(parseScenario({
+ *   pageSize: 64,
+ *   pagers: [{ name: "fs" }],
+ *   vmos: [{ name: "a", pager: "fs", pages: 1 }],
+ *   threads: [{ name: "r", ops: [{ op: "read", vmo: "a", page: 0 }] }],
+ * }), { seed: 1, monitors });
+ * console.assert(settleVerdict(run, monitors).kind === "pass");
+ * ```
  */
 export function settleVerdict(run: ScenarioRun, monitors: readonly Monitor[]): Verdict {
   const verdict = run.verdict;

@@ -11,10 +11,26 @@ import type { CaseResult } from "./check_case.ts";
 
 /** Options of {@linkcode formatFailure}. */
 export interface ReportOptions {
-  /** Where the case would be (or was) written, for the replay command. Default `corpus/<name>.json`. */
+  /** Where the case was written, for the replay command. Default: none, the replay names the case inline. */
   readonly file?: string;
   /** Steps of trace shown before the failing step. Default 12. */
   readonly before?: number;
+}
+
+/** A shell word: single-quoted, with any single quote closed, escaped and reopened. */
+export function shellQuote(text: string): string {
+  return `'${text.replaceAll("'", `'\\''`)}'`;
+}
+
+/**
+ * The command that replays a case with nothing written: its scenario inline,
+ * its seed and decision list (kernel checkers; a property with other checkers
+ * or its own services replays in code with `checkCase`).
+ */
+export function inlineReplay(result: CaseResult): string {
+  const { scenario, decisions, seed } = result.input;
+  return `deno task repro --scenario-json ${shellQuote(JSON.stringify(scenario))} --seed ${seed} ` +
+    `--decisions ${decisions.join(",") || "''"}`;
 }
 
 /** The corpus file name a failing case gets: invariant, then its trace hash. */
@@ -33,7 +49,7 @@ export function caseFileName(result: CaseResult): string {
  * import { checkCase } from "./check_case.ts";
  * import { formatFailure } from "./failure_report.ts";
  * import { kernelInvariants } from "./kernel_invariants.ts";
- * import { parseScenario } from "../sim/scenario.ts";
+ * import { parseScenario } from "../scenario/schema.ts";
  * const scenario = parseScenario({
  *   pageSize: 64,
  *   pagers: [{ name: "fs" }],
@@ -46,7 +62,6 @@ export function caseFileName(result: CaseResult): string {
  */
 export function formatFailure(result: CaseResult, options: ReportOptions = {}): string {
   const v = result.verdict;
-  const file = options.file ?? `corpus/${caseFileName(result)}`;
   const step = v.step;
   const from = Math.max(0, step - (options.before ?? 12));
   const { scenario, decisions, seed } = result.input;
@@ -61,9 +76,8 @@ export function formatFailure(result: CaseResult, options: ReportOptions = {}): 
     `scenario: ${JSON.stringify(scenario)}`,
     `trace, steps ${from}..${step}:`,
     trace === "" ? "  (trace not kept)" : trace,
-    `replay: deno task repro ${file}`,
-    `    or: deno task sim --scenario <scenario.json> --decisions ${
-      decisions.join(",") || "''"
-    } --seed ${seed}`,
+    `replay: ${
+      options.file !== undefined ? `deno task repro ${options.file}` : inlineReplay(result)
+    }`,
   ].join("\n");
 }

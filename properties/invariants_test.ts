@@ -24,10 +24,10 @@ import { MARKER, type Page, slotKind, type Vmo } from "../kernel/objects.ts";
 import { PageSource, type RequestType, type Waiter } from "../kernel/page_source.ts";
 import { PagerProxy } from "../kernel/pager_proxy.ts";
 import { Port } from "../kernel/port.ts";
-import { parseScenario, type ScenarioInput } from "../sim/scenario.ts";
-import { BUGGY_SERVICES } from "./buggy_services.ts";
+import { parseScenario, type ScenarioInput } from "../scenario/schema.ts";
+import { BUGGY_SERVICES } from "../zoo/buggy_services.ts";
 import { checkCase } from "./check_case.ts";
-import { type CheckerSet, checkersOf } from "./corpus.ts";
+import { type CheckerSet, checkersOf } from "../case/kinds.ts";
 import { formatFailure } from "./failure_report.ts";
 
 // deno-lint-ignore no-explicit-any
@@ -737,5 +737,8 @@ Deno.test("a failing case's report names the invariant, the seed, the trace and 
   assertStringIncludes(report, "decisions (2): [1,0]");
   assertStringIncludes(report, "page 0 supplied");
   assertStringIncludes(report, "deno task repro corpus/x.json");
-  assertStringIncludes(report, "--decisions 1,0 --seed 3");
+  // Nothing written: the replay names the case inline (issue 12: it named a never-written file).
+  const inline = formatFailure(r);
+  assertStringIncludes(inline, "replay: deno task repro --scenario-json '");
+  assertStringIncludes(inline, "--seed 3 --decisions 1,0");
 });

@@ -42,8 +42,8 @@ export const KERNEL_INVARIANTS: Readonly<Record<string, readonly string[]>> = {
  * @example
  * ```ts
  * import { kernelInvariants } from "./kernel_invariants.ts";
- * import { parseScenario } from "../sim/scenario.ts";
- * import { runScenario } from "../sim/run.ts";
+ * import { parseScenario } from "../scenario/schema.ts";
+ * import { runScenario } from "../scenario/interpreter.ts";
  * const scenario = parseScenario({
  *   pageSize: 64,
  *   pagers: [{ name: "fs" }],

@@ -6,6 +6,7 @@
  * @module
  */
 
+import type { Kernel, KernelOptions } from "../kernel/kernel.ts";
 import fc, { type IPropertyWithHooks } from "npm:fast-check@4.11.0";
 import type { Monitor } from "../sim/world.ts";
 import type { PagerService } from "../services/service.ts";
@@ -34,11 +35,34 @@ export interface PagerPropertyOptions {
   readonly decisions?: DecisionsArbitraryOptions;
   /** Services for `custom` kinds, by name. */
   readonly services?: Readonly<Record<string, PagerService>>;
+  /**
+   * Builds the kernel: a kernel variant (a `Kernel` subclass, e.g. what a
+   * `--kernel` module's `makeKernel` returns). Default: the model as specified.
+   */
+  readonly makeKernel?: (options: KernelOptions) => Kernel;
   /** Called with every failing case (each shrink step too); the last call is the shrunk one. */
   readonly onFailure?: (result: CaseResult) => void;
 }
 
-/** Thrown by the property for a failing case; carries the case. */
+/**
+ * Thrown by the property for a failing case; carries the case.
+ *
+ * @example
+ * ```ts
+ * import { checkCase } from "./check_case.ts";
+ * import { kernelInvariants } from "./kernel_invariants.ts";
+ * import { PagerPropertyFailure } from "./pager_property.ts";
+ * import { parseScenario } from "../scenario/schema.ts";
+ * const result = checkCase({ scenario: parseScenario({
+ *   pageSize: 64,
+ *   pagers: [{ name: "fs" }],
+ *   vmos: [{ name: "a", pager: "fs", pages: 1 }],
+ *   threads: [{ name: "r", ops: [{ op: "read", vmo: "a", page: 0 }] }],
+ * }), decisions: [], seed: 0 }, { monitors: kernelInvariants });
+ * const e = new PagerPropertyFailure(result);
+ * console.assert(e.result === result && e.message.includes("replay: deno task repro"));
+ * ```
+ */
 export class PagerPropertyFailure extends Error {
   /** Error name shown in reports: "PagerPropertyFailure". */
   override name = "PagerPropertyFailure";
@@ -66,7 +90,7 @@ export class PagerPropertyFailure extends Error {
 export function pagerProperty(
   monitors: () => readonly Monitor[],
   options: PagerPropertyOptions = {},
-): FcPropertyWithHooks<[import("../sim/scenario.ts").Scenario, number[], number]> {
+): FcPropertyWithHooks<[import("../scenario/schema.ts").Scenario, number[], number]> {
   return fc.property(
     scenarioArbitrary(options.scenario),
     decisionsArbitrary(options.decisions),
@@ -75,6 +99,7 @@ export function pagerProperty(
       const result = checkCase({ scenario, decisions, seed }, {
         monitors,
         services: options.services,
+        makeKernel: options.makeKernel,
       });
       if (result.verdict.kind !== "pass") {
         options.onFailure?.(result);

@@ -1,6 +1,6 @@
 // The properties hold for the reference services; PAGERSIM_RUNS raises the runs per property.
 import fc from "fast-check";
-import { checkersOf } from "./corpus.ts";
+import { checkersOf } from "../case/kinds.ts";
 import { pagerProperty } from "./pager_property.ts";
 
 const RUNS = Number(Deno.env.get("PAGERSIM_RUNS") ?? 300);

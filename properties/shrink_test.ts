@@ -2,10 +2,10 @@
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
 import { PagerProxy } from "../kernel/pager_proxy.ts";
-import { parseScenario } from "../sim/scenario.ts";
+import { parseScenario } from "../scenario/schema.ts";
 import { decisionsArbitrary } from "./arbitraries.ts";
 import { checkCase } from "./check_case.ts";
-import { checkersOf } from "./corpus.ts";
+import { checkersOf } from "../case/kinds.ts";
 
 // The race: detach must run while the reader's READ packet is still unread in the port.
 const SCENARIO = parseScenario({

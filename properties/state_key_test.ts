@@ -8,8 +8,8 @@
 
 import { strict as assert } from "node:assert";
 import { ZX_ERR_IO } from "../kernel/constants.ts";
-import { runScenario } from "../sim/run.ts";
-import { parseScenario } from "../sim/scenario.ts";
+import { runScenario } from "../scenario/interpreter.ts";
+import { parseScenario } from "../scenario/schema.ts";
 import { NoLostRequests } from "./no_lost_requests.ts";
 import { SyscallContract } from "./syscall_contract.ts";
 import { failCodesKey } from "./_step_monitor.ts";

@@ -23,6 +23,9 @@ import { callsWhere } from "../kernel/syscalls.ts";
 const WHY = new Set([
   "complete",
   "early-wake",
+  // A wake signalled while the reader ran, delivered when it waits again (kernel/event.cc): the
+  // cause (a supply or OP_FAIL) was an earlier step's, checked there.
+  "pending-signal",
   "detach",
   "overtime",
   statusName(ZX_ERR_INTERNAL_INTR_RETRY),
@@ -42,7 +45,7 @@ export class WakeDiscipline extends StepMonitor {
     if (e.k === "call" && e.tid === world.running?.tid) this.#stepCall = call;
     if (e.k !== "wake") return;
     if (!WHY.has(e.why)) this.fail("K11", `t${e.tid} woken for an unknown reason "${e.why}"`);
-    if (e.why === "overtime") return;
+    if (e.why === "overtime" || e.why === "pending-signal") return;
     const c = this.#stepCall;
     const by = c === undefined ? "a resumed thread" : `${c.name}(${c.args.join(", ")})`;
     if (c !== undefined && WAKERS.has(c.name)) return;

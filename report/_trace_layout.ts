@@ -11,7 +11,24 @@
 import { statusName, ZX_OK, ZX_PAGER_VMO_COMPLETE } from "../kernel/constants.ts";
 import type { KernelEvent } from "../kernel/events.ts";
 import { formatEvent, type TraceEntry } from "../sim/trace.ts";
-import type { ThreadName, VmoName } from "./trace_html.ts";
+
+/** A thread as the world names it, for its lane label. */
+export interface ThreadName {
+  /** The simulated thread id (`t2` in the trace). */
+  readonly tid: number;
+  /** The thread's name (`reader`, `fs.svc`, `env0.detach(file)`). */
+  readonly name: string;
+  /** workload | service | env: orders the lanes and colours the label. */
+  readonly role: string;
+}
+
+/** A pager-backed VMO as the scenario names it, for its lane label. */
+export interface VmoName {
+  /** The VMO's koid (`vmo1005` in the trace). */
+  readonly koid: number;
+  /** Its name in the scenario. */
+  readonly name: string;
+}
 
 /** Width of one event slot at zoom 1, in pixels. */
 export const SLOT_PX = 10;

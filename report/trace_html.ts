@@ -22,26 +22,12 @@ import {
   SLOT_PX,
   type Span,
   type SpanKind,
+  type ThreadName,
   type TraceLayout,
+  type VmoName,
 } from "./_trace_layout.ts";
 
-/** A thread as the world names it, for its lane label. */
-export interface ThreadName {
-  /** The simulated thread id (`t2` in the trace). */
-  readonly tid: number;
-  /** The thread's name (`reader`, `fs.svc`, `env0.detach(file)`). */
-  readonly name: string;
-  /** workload | service | env: orders the lanes and colours the label. */
-  readonly role: string;
-}
-
-/** A pager-backed VMO as the scenario names it, for its lane label. */
-export interface VmoName {
-  /** The VMO's koid (`vmo1005` in the trace). */
-  readonly koid: number;
-  /** Its name in the scenario. */
-  readonly name: string;
-}
+export type { ThreadName, VmoName };
 
 /** What {@linkcode renderTraceHtml} draws. */
 export interface TraceHtmlInput {
@@ -302,8 +288,8 @@ function renderLegend(): string {
  *
  * @example
  * ```ts
- * import { parseScenario } from "../sim/scenario.ts";
- * import { runScenario } from "../sim/run.ts";
+ * import { parseScenario } from "../scenario/schema.ts";
+ * import { runScenario } from "../scenario/interpreter.ts";
  * import { renderTraceHtml } from "./trace_html.ts";
  * const scenario = parseScenario({
  *   pagers: [{ name: "fs" }],

@@ -1,8 +1,8 @@
 import { strict as assert } from "node:assert";
 import { ZX_OK, ZX_TIME_INFINITE } from "../kernel/constants.ts";
 import type { ServiceContext } from "../services/service.ts";
-import { runScenario, type ScenarioRun } from "../sim/run.ts";
-import { parseScenario, type ScenarioInput } from "../sim/scenario.ts";
+import { runScenario, type ScenarioRun } from "../scenario/interpreter.ts";
+import { parseScenario, type ScenarioInput } from "../scenario/schema.ts";
 import type { Sys, ThreadBody } from "../sim/sys.ts";
 import { layoutTrace } from "./_trace_layout.ts";
 import { escapeHtml, renderTraceHtml } from "./trace_html.ts";

@@ -36,14 +36,32 @@ function fillPattern(out: Uint8Array, key: number, offset: number): void {
   }
 }
 
-/** Content of one page of a VMO, by key and page index. */
+/**
+ * Content of one page of a VMO, by key and page index.
+ *
+ * @example
+ * ```ts
+ * import { backingPage, backingRange } from "./backing.ts";
+ * const page = backingPage(7, 1, 64);
+ * console.assert(page.length === 64 && page.every((b, i) => b === backingRange(7, 64, 64)[i]));
+ * ```
+ */
 export function backingPage(key: number, page: number, pageSize: number): Uint8Array {
   const out = new Uint8Array(pageSize);
   fillPattern(out, key, page * pageSize);
   return out;
 }
 
-/** Content of a byte range `[offset, offset + length)` of a VMO, page aligned or not. */
+/**
+ * Content of a byte range `[offset, offset + length)` of a VMO, page aligned or not.
+ *
+ * @example
+ * ```ts
+ * import { backingRange } from "./backing.ts";
+ * const a = backingRange(7, 10, 20), b = backingRange(7, 0, 64);
+ * console.assert(a.every((x, i) => x === b[10 + i])); // the same bytes wherever read from
+ * ```
+ */
 export function backingRange(
   key: number,
   offset: number,

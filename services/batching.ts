@@ -11,7 +11,22 @@ import type { PagePacket } from "../kernel/events.ts";
 import type { Sys, ThreadBody } from "../sim/sys.ts";
 import { isRead, type ServiceContext, supplyFromBacking, vmoForKey } from "./service.ts";
 
-/** Gathers requests into batches and supplies them with read-ahead. */
+/**
+ * Gathers requests into batches and supplies them with read-ahead.
+ *
+ * @example
+ * ```ts
+ * import { runScenario } from "../scenario/interpreter.ts";
+ * import { parseScenario } from "../scenario/schema.ts";
+ * const run = runScenario(parseScenario({
+ *   pageSize: 64,
+ *   pagers: [{ name: "fs", service: { kind: "batching" } }],
+ *   vmos: [{ name: "a", pager: "fs", pages: 2 }],
+ *   threads: [{ name: "r", ops: [{ op: "read", vmo: "a", page: 0, pages: 2 }] }],
+ * }), { seed: 1 });
+ * console.assert(run.verdict.kind === "pass");
+ * ```
+ */
 export function* batchingService(sys: Sys, ctx: ServiceContext): ThreadBody {
   for (;;) {
     sys.checkpoint("batching: waiting for a packet"); // nothing is kept between batches

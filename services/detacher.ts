@@ -10,7 +10,22 @@ import { ZX_OK, ZX_TIME_INFINITE } from "../kernel/constants.ts";
 import type { Sys, ThreadBody } from "../sim/sys.ts";
 import { isRead, type ServiceContext, supplyFromBacking, vmoForKey } from "./service.ts";
 
-/** Serves, then detaches (or closes the pager) mid-stream. */
+/**
+ * Serves, then detaches (or closes the pager) mid-stream.
+ *
+ * @example
+ * ```ts
+ * import { runScenario } from "../scenario/interpreter.ts";
+ * import { parseScenario } from "../scenario/schema.ts";
+ * const run = runScenario(parseScenario({
+ *   pageSize: 64,
+ *   pagers: [{ name: "fs", service: { kind: "detacher", detachAfter: 1 } }],
+ *   vmos: [{ name: "a", pager: "fs", pages: 2 }],
+ *   threads: [{ name: "r", ops: [{ op: "read", vmo: "a", page: 0, pages: 2 }] }],
+ * }), { seed: 1 });
+ * console.assert(run.steps > 0);
+ * ```
+ */
 export function* detacherService(sys: Sys, ctx: ServiceContext): ThreadBody {
   let served = 0;
   let pagerOpen = true;

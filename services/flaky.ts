@@ -11,7 +11,22 @@ import { ZX_ERR_IO, ZX_PAGER_OP_FAIL } from "../kernel/constants.ts";
 import type { Sys, ThreadBody } from "../sim/sys.ts";
 import { serveReads, type ServiceContext, supplyFromBacking, withinSize } from "./service.ts";
 
-/** Supplies, or fails the request with ZX_ERR_IO. */
+/**
+ * Supplies, or fails the request with ZX_ERR_IO.
+ *
+ * @example
+ * ```ts
+ * import { runScenario } from "../scenario/interpreter.ts";
+ * import { parseScenario } from "../scenario/schema.ts";
+ * const run = runScenario(parseScenario({
+ *   pageSize: 64,
+ *   pagers: [{ name: "fs", service: { kind: "flaky", failPercent: 60 } }],
+ *   vmos: [{ name: "a", pager: "fs", pages: 2 }],
+ *   threads: [{ name: "r", ops: [{ op: "read", vmo: "a", page: 0, pages: 2 }] }],
+ * }), { seed: 1 });
+ * console.assert(run.steps > 0); // reads either get their pages or a documented error
+ * ```
+ */
 export function flakyService(sys: Sys, ctx: ServiceContext): ThreadBody {
   return serveReads(sys, ctx, function* (packet, vmo) {
     // Like a disk with bad sectors, a multi-page request is sometimes answered page by page.

@@ -336,6 +336,23 @@ export function* supplyFromBacking(
  * the VMO's current size when a shrink raced with the request (spec 2.8.3:
  * the cut part was resolved, the rest is still awaited, and a range past the
  * end fails whole with OUT_OF_RANGE). Each retry is shorter, so it ends.
+ *
+ * @example
+ * ```ts
+ * import { parseScenario } from "../scenario/schema.ts";
+ * import { runScenario } from "../scenario/interpreter.ts";
+ * // The reference services supply through withinSize, so a shrink racing a read is fine.
+ * const run = runScenario(parseScenario({
+ *   pageSize: 64,
+ *   pagers: [{ name: "fs" }],
+ *   vmos: [{ name: "a", pager: "fs", pages: 4, resizable: true }],
+ *   threads: [
+ *     { name: "r", ops: [{ op: "read", vmo: "a", page: 0, pages: 4 }] },
+ *     { name: "s", ops: [{ op: "resize", vmo: "a", newPages: 1 }] },
+ *   ],
+ * }), { seed: 3 });
+ * console.assert(run.verdict.kind === "pass");
+ * ```
  */
 export function* withinSize(
   sys: Sys,
@@ -360,6 +377,20 @@ export function* withinSize(
  * {@linkcode withinSize}. A supply that fails with OUT_OF_RANGE has already
  * taken the pages out of `aux` (spec 2.4 note), so `refill` writes them again
  * before each retry; without it a retry would supply zero markers.
+ *
+ * @example
+ * ```ts
+ * import { parseScenario } from "../scenario/schema.ts";
+ * import { runScenario } from "../scenario/interpreter.ts";
+ * // The batching service supplies with supplyWithinSize.
+ * const run = runScenario(parseScenario({
+ *   pageSize: 64,
+ *   pagers: [{ name: "fs", service: { kind: "batching" } }],
+ *   vmos: [{ name: "a", pager: "fs", pages: 2 }],
+ *   threads: [{ name: "r", ops: [{ op: "read", vmo: "a", page: 1 }] }],
+ * }), { seed: 2 });
+ * console.assert(run.verdict.kind === "pass");
+ * ```
  */
 export function supplyWithinSize(
   sys: Sys,

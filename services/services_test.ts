@@ -7,8 +7,8 @@ import {
   ZX_PAGER_VMO_READ,
 } from "../kernel/constants.ts";
 import type { KernelEvent } from "../kernel/events.ts";
-import { runScenario, type ScenarioRun } from "../sim/run.ts";
-import { type Op, parseScenario, type ScenarioInput } from "../sim/scenario.ts";
+import { runScenario, type ScenarioRun } from "../scenario/interpreter.ts";
+import { type Op, parseScenario, type ScenarioInput } from "../scenario/schema.ts";
 import { backingRange } from "./backing.ts";
 
 const PS = 64;

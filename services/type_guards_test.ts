@@ -2,18 +2,15 @@
 // service that handled READ, then DIRTY, then COMPLETE did not type-check. This file is the
 // user's code: `deno test` type-checks it before it runs.
 import { strict as assert } from "node:assert";
+import { isComplete, isDirty, isRead, type Packet, type PagePacket } from "../mod.ts";
+// The constants' sub-path export, `pagersim/constants`.
 import {
-  isComplete,
-  isDirty,
-  isRead,
-  type Packet,
-  type PagePacket,
   ZX_PAGER_VMO_COMPLETE,
   ZX_PAGER_VMO_DIRTY,
   ZX_PAGER_VMO_READ,
   ZX_PKT_TYPE_PAGE_REQUEST,
   ZX_PKT_TYPE_USER,
-} from "../mod.ts";
+} from "../kernel/constants.ts";
 
 const page = (command: number, offset = 64, length = 128): PagePacket => ({
   type: ZX_PKT_TYPE_PAGE_REQUEST,

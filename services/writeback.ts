@@ -52,7 +52,19 @@ export interface WritebackOptions {
   readonly endBeforePersist?: boolean;
 }
 
-/** The durable store: persisted pages by VMO key and page; the backing pattern elsewhere. */
+/**
+ * The durable store: persisted pages by VMO key and page; the backing pattern elsewhere.
+ *
+ * @example
+ * ```ts
+ * import { DurableStore } from "./writeback.ts";
+ * import { backingRange } from "./backing.ts";
+ * const store = new DurableStore();
+ * console.assert(store.read(3, 0, 64, 64).every((b, i) => b === backingRange(3, 0, 64)[i]));
+ * store.persist(3, 64, new Uint8Array(64).fill(9), 64);
+ * console.assert(store.read(3, 64, 64, 64).every((b) => b === 9));
+ * ```
+ */
 export class DurableStore {
   readonly #pages = new Map<number, Map<number, Uint8Array>>();
 

@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
-import { DEFAULT_SCENARIO } from "./default_scenario.ts";
-import { type RunOptions, runScenario, type ScenarioRun } from "./run.ts";
-import { parseScenario, type Scenario } from "./scenario.ts";
+import { DEFAULT_SCENARIO } from "../scenario/default.ts";
+import { type RunOptions, runScenario, type ScenarioRun } from "../scenario/interpreter.ts";
+import { parseScenario, type Scenario } from "../scenario/schema.ts";
 
 /** Seeds per (scenario, strategy); each seed runs twice, then once more as a replay. */
 const SEEDS = 200;

@@ -2,8 +2,8 @@ import { strict as assert } from "node:assert";
 import { Kernel, type KernelOptions } from "../kernel/kernel.ts";
 import type { KThread } from "../kernel/objects.ts";
 import { ZX_ERR_IO, ZX_OK } from "../kernel/constants.ts";
-import { parseScenario } from "./scenario.ts";
-import { runScenario } from "./run.ts";
+import { parseScenario } from "../scenario/schema.ts";
+import { runScenario } from "../scenario/interpreter.ts";
 
 /** A kernel variant: every successful zx_vmo_read reports ZX_ERR_IO. */
 class LyingKernel extends Kernel {

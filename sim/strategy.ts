@@ -28,7 +28,17 @@ export interface Strategy {
   pick(choice: Choice): number;
 }
 
-/** Uniformly random picks (the baseline). */
+/**
+ * Uniformly random picks (the baseline).
+ *
+ * @example
+ * ```ts
+ * import { randomStrategy } from "./strategy.ts";
+ * const a = randomStrategy(5), b = randomStrategy(5);
+ * const c = { n: 4, kind: "draw" as const, tids: [], step: 0 };
+ * console.assert(a.pick(c) === b.pick(c)); // same seed, same picks
+ * ```
+ */
 export function randomStrategy(seed: number | string): Strategy {
   const rng = makeRng(seed, "random");
   return { name: "random", pick: (c) => rng.int(c.n) };
@@ -46,6 +56,14 @@ export interface PctOptions {
  * PCT (Burckhardt et al., ASPLOS 2010): each thread gets a random priority
  * above d; the highest-priority runnable thread runs; at d-1 random steps the
  * running thread drops to priority d-1, d-2, ..., 1. Draws are uniform.
+ *
+ * @example
+ * ```ts
+ * import { pctStrategy } from "./strategy.ts";
+ * const s = pctStrategy(7, { depth: 2, steps: 100 });
+ * const i = s.pick({ n: 2, kind: "thread", tids: [1, 2], step: 0 });
+ * console.assert(s.name === "pct(d=2)" && (i === 0 || i === 1));
+ * ```
  */
 export function pctStrategy(seed: number | string, options: PctOptions): Strategy {
   const rng = makeRng(seed, `pct/${options.depth}`);
@@ -83,6 +101,14 @@ export function pctStrategy(seed: number | string, options: PctOptions): Strateg
  * Replays a decision list: the i-th pick is `list[i] mod n`. Past the end of
  * the list it falls back to seeded random picks, so any list (including one a
  * shrinker cut short) describes a complete run.
+ *
+ * @example
+ * ```ts
+ * import { replayStrategy } from "./strategy.ts";
+ * const s = replayStrategy([5, 1]);
+ * const c = { n: 2, kind: "thread" as const, tids: [1, 2], step: 0 };
+ * console.assert(s.pick(c) === 1 && s.pick(c) === 1); // 5 mod 2, then 1
+ * ```
  */
 export function replayStrategy(
   list: readonly number[],
@@ -103,7 +129,17 @@ export function replayStrategy(
   };
 }
 
-/** Round-robin over thread ids: the fair scheduler of the liveness phase. */
+/**
+ * Round-robin over thread ids: the fair scheduler of the liveness phase.
+ *
+ * @example
+ * ```ts
+ * import { fairStrategy } from "./strategy.ts";
+ * const s = fairStrategy();
+ * const pick = () => s.pick({ n: 3, kind: "thread", tids: [1, 2, 3], step: 0 });
+ * console.assert(pick() === 0 && pick() === 1 && pick() === 2 && pick() === 0);
+ * ```
+ */
 export function fairStrategy(): Strategy {
   let last = -1;
   return {
@@ -122,7 +158,16 @@ export function fairStrategy(): Strategy {
   };
 }
 
-/** Records every pick of a strategy: a run is (scenario, decisions). */
+/**
+ * Records every pick of a strategy: a run is (scenario, decisions).
+ *
+ * @example
+ * ```ts
+ * import { DecisionSource, replayStrategy } from "./strategy.ts";
+ * const d = new DecisionSource(replayStrategy([2, 1]));
+ * console.assert(d.strategy.name === "replay" && d.decisions.length === 0);
+ * ```
+ */
 export class DecisionSource {
   /** The picks made so far, one per choice with at least two candidates. */
   readonly decisions: number[] = [];

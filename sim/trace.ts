@@ -52,7 +52,16 @@ function packet(p: PagePacket): string {
   })`;
 }
 
-/** The text of one event (no step prefix). */
+/**
+ * The text of one event (no step prefix).
+ *
+ * @example
+ * ```ts
+ * import { formatEvent } from "./trace.ts";
+ * const text = formatEvent({ k: "call", tid: 2, name: "zx_vmo_read", args: [3, 0, 64] });
+ * console.assert(text.includes("zx_vmo_read"));
+ * ```
+ */
 export function formatEvent(e: KernelEvent): string {
   switch (e.k) {
     case "call":
@@ -129,7 +138,22 @@ function nameHash(s: string): number {
   return h;
 }
 
-/** Records events and hashes them as they arrive. */
+/**
+ * Records events and hashes them as they arrive.
+ *
+ * @example
+ * ```ts
+ * import { runScenario } from "../scenario/interpreter.ts";
+ * import { parseScenario } from "../scenario/schema.ts";
+ * const run = runScenario(parseScenario({
+ *   pageSize: 64,
+ *   pagers: [{ name: "fs" }],
+ *   vmos: [{ name: "a", pager: "fs", pages: 1 }],
+ *   threads: [{ name: "r", ops: [{ op: "read", vmo: "a", page: 0 }] }],
+ * }), { seed: 1 });
+ * console.assert(run.trace.entries.length > 0 && /^[0-9a-f]{16}$/.test(run.traceHash));
+ * ```
+ */
 export class Trace implements EventSink {
   /** Every recorded event in order; empty when entries are not kept. */
   readonly entries: TraceEntry[] = [];

@@ -22,7 +22,16 @@ import { DecisionSource, fairStrategy, type Strategy } from "./strategy.ts";
 import { Sys, type ThreadBody } from "./sys.ts";
 import { Trace } from "./trace.ts";
 
-/** Thrown by a {@linkcode Monitor} when an invariant breaks. */
+/**
+ * Thrown by a {@linkcode Monitor} when an invariant breaks.
+ *
+ * @example
+ * ```ts
+ * import { InvariantViolation } from "./world.ts";
+ * const e = new InvariantViolation("no-lost-requests", "t3 waits forever");
+ * console.assert(e.invariant === "no-lost-requests" && e.message === "t3 waits forever");
+ * ```
+ */
 export class InvariantViolation extends Error {
   /** Error name shown in reports: "InvariantViolation". */
   override name = "InvariantViolation";
@@ -164,7 +173,15 @@ export interface RunResult {
   readonly trace: Trace;
 }
 
-/** A one-line description of a verdict. */
+/**
+ * A one-line description of a verdict.
+ *
+ * @example
+ * ```ts
+ * import { describeVerdict } from "./world.ts";
+ * console.assert(describeVerdict({ kind: "pass", step: 12 }) === "pass after 12 steps");
+ * ```
+ */
 export function describeVerdict(v: Verdict): string {
   switch (v.kind) {
     case "pass":
@@ -189,7 +206,17 @@ function isKernelYield(v: unknown): v is KernelYield {
   return kind === "syscall" || kind === "block" || kind === "crash";
 }
 
-/** A kernel, threads, and a scheduler. */
+/**
+ * A kernel, threads, and a scheduler.
+ *
+ * @example
+ * ```ts
+ * import { World } from "./world.ts";
+ * import { randomStrategy } from "./strategy.ts";
+ * const world = new World({ pageSize: 64, strategy: randomStrategy(1) });
+ * console.assert(world.kernel.pageSize === 64 && world.threads.length === 0);
+ * ```
+ */
 export class World {
   /** The simulated kernel the threads call into. */
   readonly kernel: Kernel;

@@ -9,8 +9,8 @@ import {
 import type { KernelEvent, PagePacket } from "../kernel/events.ts";
 import type { KernelYield } from "../kernel/kernel.ts";
 import { isRead, type PagerService, supplyFromBacking, vmoForKey } from "../services/service.ts";
-import { runScenario, type ScenarioRun } from "./run.ts";
-import { parseScenario, type ScenarioInput } from "./scenario.ts";
+import { runScenario, type ScenarioRun } from "../scenario/interpreter.ts";
+import { parseScenario, type ScenarioInput } from "../scenario/schema.ts";
 import { randomStrategy } from "./strategy.ts";
 import type { ThreadBody } from "./sys.ts";
 import { describeVerdict, type Verdict, World } from "./world.ts";

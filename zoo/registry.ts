@@ -9,10 +9,14 @@
  * @module
  */
 
-import type { ScenarioInput } from "../sim/scenario.ts";
+import type { ScenarioInput } from "../scenario/schema.ts";
 import type { Monitor } from "../sim/world.ts";
 import type { PagerService } from "../services/service.ts";
+import type { Kernel, KernelOptions } from "../kernel/kernel.ts";
 import { kernelInvariants } from "../properties/kernel_invariants.ts";
+import { BUGGY_SERVICES } from "./buggy_services.ts";
+import { MUTANTS } from "./mutants.ts";
+import { EarlyWakeSupplyKernel, TwoPhaseDetachKernel } from "./racy_kernels.ts";
 import { serviceObligations } from "../properties/service_obligations.ts";
 import {
   completeBeforeWithdraw,
@@ -330,3 +334,77 @@ export function zooContext(id: string): ZooContext {
     monitors: () => [...serviceObligations(), ...kernelInvariants()],
   };
 }
+
+/**
+ * One seeded bug, whatever home it came from: a kernel variant, named
+ * services, and the checker set that catches it.
+ */
+export interface SeededBug {
+  /** The bug's id: a case's `bug` field. */
+  readonly id: string;
+  /** Where it comes from: the zoo, a buggy service, a program mutant, a racy kernel. */
+  readonly family: "zoo" | "buggy-service" | "mutant" | "racy-kernel";
+  /** The kernel variant, for kernel bugs. */
+  readonly kernel?: (options: KernelOptions) => Kernel;
+  /** Services by the `custom` name scenarios use, for service bugs. */
+  readonly services?: Readonly<Record<string, PagerService>>;
+  /** The checker set that catches it (scenario sets; mutants: the program set `kernel`). */
+  readonly checkers: "kernel" | "kernel+service";
+}
+
+const RACY_KERNELS: Readonly<Record<string, MakeKernel>> = {
+  "racy-early-wake-supply": (o: KernelOptions) => new EarlyWakeSupplyKernel(o),
+  "racy-two-phase-detach": (o: KernelOptions) => new TwoPhaseDetachKernel(o),
+};
+
+/** Every seeded bug by id: the zoo, the buggy services, the program mutants, the racy kernels. */
+export const BUGS: ReadonlyMap<string, SeededBug> = new Map<string, SeededBug>([
+  ...ZOO.map((b): [string, SeededBug] => [
+    b.id,
+    b.kind === "kernel" ? { id: b.id, family: "zoo", kernel: b.makeKernel, checkers: "kernel" } : {
+      id: b.id,
+      family: "zoo",
+      services: { [b.id]: b.service as PagerService },
+      checkers: "kernel+service",
+    },
+  ]),
+  ...Object.entries(BUGGY_SERVICES).map(([id, s]): [string, SeededBug] => [
+    id,
+    { id, family: "buggy-service", services: { [id]: s }, checkers: "kernel+service" },
+  ]),
+  ...Object.entries(MUTANTS).map(([id, k]): [string, SeededBug] => [
+    id,
+    { id, family: "mutant", kernel: k, checkers: "kernel" },
+  ]),
+  ...Object.entries(RACY_KERNELS).map(([id, k]): [string, SeededBug] => [
+    id,
+    { id, family: "racy-kernel", kernel: k, checkers: "kernel" },
+  ]),
+]);
+
+/** Ids of every seeded bug. */
+export const BUG_IDS: readonly string[] = [...BUGS.keys()];
+
+/**
+ * The seeded bug with an id; throws naming the known ids otherwise.
+ *
+ * @example
+ * ```ts
+ * import { bug } from "./registry.ts";
+ * console.assert(bug("replace-leaks").kernel !== undefined);
+ * console.assert(bug("drops-every-other-request").services !== undefined);
+ * ```
+ */
+export function bug(id: string): SeededBug {
+  const b = BUGS.get(id);
+  if (b === undefined) throw new Error(`no seeded bug "${id}"; known: ${BUG_IDS.join(", ")}`);
+  return b;
+}
+
+/**
+ * Every named service of every seeded bug, by its `custom` name: what a
+ * replay binds so a case naming one needs no registry passed in.
+ */
+export const NAMED_SERVICES: Readonly<Record<string, PagerService>> = Object.fromEntries(
+  [...BUGS.values()].flatMap((b) => Object.entries(b.services ?? {})),
+);

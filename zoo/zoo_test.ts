@@ -1,8 +1,9 @@
 import { strict as assert } from "node:assert";
 import { checkCase, verdictLabel } from "../properties/check_case.ts";
-import { checkersOf, loadCorpus, replayCase } from "../properties/corpus.ts";
-import { parseScenario, type Scenario } from "../sim/scenario.ts";
-import { runScenario } from "../sim/run.ts";
+import { checkersOf } from "../case/kinds.ts";
+import { readCorpus as loadCorpus, replayCase } from "../case/store.ts";
+import { parseScenario, type Scenario } from "../scenario/schema.ts";
+import { runScenario } from "../scenario/interpreter.ts";
 import { kernelInvariants } from "../properties/kernel_invariants.ts";
 import { settleVerdict } from "../properties/check_case.ts";
 import { ZOO, zooContext } from "./registry.ts";
@@ -13,26 +14,27 @@ const CORPUS = new URL("../corpus", import.meta.url).pathname;
 Deno.test("every zoo bug stays in the corpus, caught by the checker the zoo names", async () => {
   const { cases } = await loadCorpus(CORPUS);
   for (const bug of ZOO) {
-    const found = cases.find((c) => c.case.zoo === bug.id);
+    const found = cases.find((c) => c.case.bug === bug.id);
     assert.ok(found !== undefined, `no corpus case for zoo bug ${bug.id}`);
     assert.equal(found.case.expected, `invariant:${bug.caughtBy}`, bug.id);
-    const r = replayCase(found.case);
+    const r = await replayCase(found.case, found.file);
     assert.ok(r.ok, `${bug.id}: replayed to ${r.verdict} ${r.traceHash}`);
   }
 });
 
 Deno.test("each zoo case fails because of its bug: without it the same schedule passes", async () => {
   const { cases } = await loadCorpus(CORPUS);
-  for (const { case: kase } of cases.filter((c) => c.case.zoo !== undefined)) {
-    const bug = ZOO.find((b) => b.id === kase.zoo)!;
+  for (const { case: kase } of cases.filter((c) => c.case.bug !== undefined)) {
+    const bug = ZOO.find((b) => b.id === kase.bug)!;
     // The correct counterpart: the model as specified, or the eager reference service.
-    const scenario: Scenario = bug.kind === "kernel" ? kase.scenario : {
-      ...kase.scenario,
-      pagers: kase.scenario.pagers.map((p) => ({ ...p, service: { ...p.service, kind: "eager" } })),
+    const input = kase.input as Scenario;
+    const scenario: Scenario = bug.kind === "kernel" ? input : {
+      ...input,
+      pagers: input.pagers.map((p) => ({ ...p, service: { ...p.service, kind: "eager" } })),
     };
     const r = checkCase(
       { scenario, decisions: kase.decisions, seed: kase.seed },
-      { monitors: checkersOf(kase.checkers) },
+      { monitors: checkersOf(kase.checkers as "kernel") },
     );
     assert.equal(verdictLabel(r.verdict), "pass", `${bug.id} without the bug`);
   }

@@ -3,19 +3,21 @@
  * random program or a mutation of one from the queue, and a program whose
  * run reached an abstract kernel state never seen before joins the queue.
  * Unguided mode runs fresh programs only (the baseline guidance must beat).
- * A failing run is replayed with its trace, signed, deduped, and shrunk.
+ * A failing run is signed from its own verdict and compared with the known
+ * signatures first; only a new one is replayed and shrunk.
  *
  * @module
  */
 
 import type { Kernel, KernelOptions } from "../../kernel/kernel.ts";
 import { makeRng, type Rng } from "../../sim/rng.ts";
+import { pctStrategy, randomStrategy, type Strategy } from "../../sim/strategy.ts";
 import type { Monitor, Verdict } from "../../sim/world.ts";
+import { PORTFOLIO, type PortfolioStrategy } from "../campaign.ts";
 import { generalize, signatureOf } from "../signature.ts";
-import { generateProgram, mutateProgram, rngDraw } from "./generate.ts";
-import { callCount, type Program } from "./program.ts";
-import { CONTRACT, LIFETIME, programMonitors, runProgram } from "./run_program.ts";
-import { type ProgramCase, shrinkProgram } from "./shrink.ts";
+import { generateProgram, mutateProgram, rngDraw } from "../../program/generate.ts";
+import { callCount, type Program } from "../../program/program.ts";
+import { CONTRACT, LIFETIME, programMonitors, runProgram } from "../../program/run.ts";
 
 /** Which checkers a program run uses. */
 export type ProgramChecks = "kernel" | "contract";
@@ -29,82 +31,23 @@ export function checksMonitors(checks: ProgramChecks): () => Monitor[] {
 export interface ProgramRunContext {
   readonly makeKernel?: (options: KernelOptions) => Kernel;
   readonly checks: ProgramChecks;
+  /** Called as each run starts, replays included (a campaign watchdog's heartbeat). */
+  readonly beat?: () => void;
 }
 
-/** The dedupe signature of a failing program run; null if it passes. */
-export function programSignature(
-  c: ProgramCase,
-  seed: number,
-  ctx: ProgramRunContext,
-): string | null {
-  const run = runProgram(c.program, {
-    seed,
-    decisions: c.decisions,
-    makeKernel: ctx.makeKernel,
-    monitors: checksMonitors(ctx.checks),
-    keepTrace: true,
-  });
-  const base = signatureOf(run.verdict, run);
+/** The dedupe signature of a program run's verdict; null for a pass. */
+export function signProgramVerdict(v: Verdict): string | null {
+  const base = signatureOf(v);
   if (base === null) return null;
-  const v = run.verdict;
-  // The program's own oracles name the broken promise in the message: keep its shape.
+  // The program's own oracles name the broken promise in the message: keep its shape. A lifetime
+  // message lists what was left after a colon (which handles, which waits): one root cause leaves
+  // different lists, so only the promise before it counts.
   if (v.kind === "invariant" && (v.invariant === CONTRACT || v.invariant === LIFETIME)) {
-    return `${base}:${generalize(v.message.replace(/^t\d+#\d+ /, "")).slice(0, 90)}`;
+    const text = v.message.replace(/^t\d+#\d+ /, "");
+    const promise = v.invariant === LIFETIME ? text.split(/:\s/)[0] : text;
+    return `${base}:${generalize(promise).slice(0, 90)}`;
   }
   return base;
-}
-
-/** A failure, shrunk and ready to become a corpus case. */
-export interface ProgramFinding {
-  readonly signature: string;
-  /** Iteration of the loop that found it. */
-  readonly run: number;
-  readonly seed: number;
-  readonly program: Program;
-  readonly decisions: readonly number[];
-  readonly verdict: Verdict;
-  readonly traceHash: string;
-  readonly originalCalls: number;
-  readonly shrunkCalls: number;
-  readonly shrinkAttempts: number;
-}
-
-/** Replays a failing program with its trace, signs it and shrinks it. */
-export function investigateProgram(
-  program: Program,
-  seed: number,
-  decisions: readonly number[],
-  run: number,
-  ctx: ProgramRunContext,
-  maxAttempts = 2000,
-  abort?: () => boolean,
-): ProgramFinding | null {
-  const signature = programSignature({ program, decisions }, seed, ctx);
-  if (signature === null) return null;
-  const shrunk = shrinkProgram({ program, decisions }, {
-    fails: (c) => programSignature(c, seed, ctx) === signature,
-    maxAttempts,
-    abort,
-  });
-  // The complete decision list of the final run, so replay never needs the fallback seed.
-  const final = runProgram(shrunk.case.program, {
-    seed,
-    decisions: shrunk.case.decisions,
-    makeKernel: ctx.makeKernel,
-    monitors: checksMonitors(ctx.checks),
-  });
-  return {
-    signature,
-    run,
-    seed,
-    program: shrunk.case.program,
-    decisions: final.decisions,
-    verdict: final.verdict,
-    traceHash: final.traceHash,
-    originalCalls: callCount(program),
-    shrunkCalls: callCount(shrunk.case.program),
-    shrinkAttempts: shrunk.attempts,
-  };
 }
 
 /** Options of a {@linkcode ProgramFuzzer}. */
@@ -112,21 +55,45 @@ export interface ProgramFuzzerOptions extends ProgramRunContext {
   readonly seed: number | string;
   /** Keep novel programs and mutate them (false: fresh random programs only). */
   readonly guided: boolean;
-  /** Signatures already known (the corpus): counted, not shrunk again. */
-  readonly known?: Iterable<string>;
-  /** Shrink attempts per new failure. Default 2000. */
-  readonly maxShrink?: number;
   /** Most programs kept in the queue. Default 4000. */
   readonly maxQueue?: number;
+  /**
+   * Schedule each run with a strategy drawn from the campaign portfolio
+   * (uniform random and PCT at depths 1 to 3). Default false: uniform random.
+   */
+  readonly portfolio?: boolean;
+}
+
+/** The schedule of a program run under a portfolio strategy. */
+export function programStrategy(
+  program: Program,
+  seed: number,
+  strategy: PortfolioStrategy,
+): Strategy {
+  if (strategy.kind === "random") return randomStrategy(seed);
+  const calls = callCount(program);
+  return pctStrategy(seed, { depth: strategy.depth, steps: Math.min(100_000, 8 * calls + 16) });
+}
+
+/** A failing program run, before it is investigated. */
+export interface ProgramFailure {
+  readonly program: Program;
+  readonly seed: number;
+  readonly decisions: readonly number[];
+  readonly traceHash: string;
+  readonly signature: string;
 }
 
 /** What one iteration did. */
 export interface FuzzStep {
   readonly steps: number;
   readonly failed: boolean;
+  /** The failure's signature (null: the run passed). */
+  readonly signature: string | null;
   /** State signatures this run reached that no earlier run had. */
   readonly fresh: readonly number[];
-  readonly finding: ProgramFinding | null;
+  /** The failing run (null: it passed), for the caller to investigate (`case/investigate.ts`). */
+  readonly failure: ProgramFailure | null;
 }
 
 /** The fuzzing loop, one iteration at a time (so callers own budgets and stop flags). */
@@ -135,14 +102,11 @@ export class ProgramFuzzer {
   readonly seen = new Set<number>();
   /** Programs that reached something new, to mutate. */
   readonly queue: Program[] = [];
-  /** Failure signatures found or known. */
-  readonly failures: Set<string>;
   runs = 0;
   readonly #rng: Rng;
 
   constructor(readonly options: ProgramFuzzerOptions) {
     this.#rng = makeRng(options.seed, options.guided ? "programs/guided" : "programs/unguided");
-    this.failures = new Set(options.known ?? []);
   }
 
   /** The next program to run: fresh, or (guided) a mutation of a queued one. */
@@ -159,16 +123,41 @@ export class ProgramFuzzer {
     return p;
   }
 
-  /** Runs one program; a new failure is investigated (signed and shrunk). */
-  step(abort?: () => boolean): FuzzStep {
+  /**
+   * Runs one program and signs a failure from the run's own verdict. The
+   * caller decides what a failure is worth (the campaign engine compares its
+   * signature with the known ones before investigating it).
+   */
+  step(
+    options: {
+      /** Sees every pick of the run's schedule as it is made. */
+      record?: (pick: number) => void;
+      /** Called with the program and its seed before it runs (the watchdog's record). */
+      starting?: (program: Program, seed: number) => void;
+    } = {},
+  ): FuzzStep {
     const program = this.next();
-    const k = this.runs++;
+    this.runs++;
     const seed = this.#rng.int(2 ** 31);
+    const strategy = this.options.portfolio
+      ? PORTFOLIO[this.#rng.int(PORTFOLIO.length)]
+      : { kind: "random" as const };
+    options.starting?.(program, seed);
+    const base = programStrategy(program, seed, strategy);
+    const record = options.record;
     const run = runProgram(program, {
       seed,
       makeKernel: this.options.makeKernel,
       monitors: checksMonitors(this.options.checks),
       signatures: true,
+      strategy: record === undefined ? base : {
+        name: base.name,
+        pick: (c) => {
+          const v = base.pick(c);
+          record(v);
+          return v;
+        },
+      },
     });
     const fresh: number[] = [];
     for (const s of run.signatures) {
@@ -182,23 +171,15 @@ export class ProgramFuzzer {
       const max = this.options.maxQueue ?? 4000;
       if (this.queue.length > max) this.queue.splice(this.#rng.int(max >> 1), 1);
     }
-    const failed = run.verdict.kind !== "pass";
-    let finding: ProgramFinding | null = null;
-    if (failed) {
-      const f = investigateProgram(
-        program,
-        seed,
-        run.decisions,
-        k,
-        this.options,
-        this.options.maxShrink ?? 2000,
-        abort,
-      );
-      if (f !== null && !this.failures.has(f.signature)) {
-        this.failures.add(f.signature);
-        finding = f;
-      }
-    }
-    return { steps: run.steps, failed, fresh, finding };
+    const signature = signProgramVerdict(run.verdict);
+    return {
+      steps: run.steps,
+      failed: signature !== null,
+      signature,
+      failure: signature === null
+        ? null
+        : { program, seed, decisions: run.decisions, traceHash: run.traceHash, signature },
+      fresh,
+    };
   }
 }

@@ -1,17 +1,17 @@
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
 import { ProgramFuzzer } from "./campaign.ts";
-import {
-  parseProgramCase,
-  programFindingToCase,
-  replayProgramCase,
-  writeProgramCase,
-} from "./corpus.ts";
-import { programArbitrary } from "./generate.ts";
-import { MUTANTS, ReplaceLeaksKernel } from "./mutants.ts";
-import { callCount, type Program } from "./program.ts";
-import { shrinkProgram } from "./shrink.ts";
-import { runProgram } from "./run_program.ts";
+import { signProgramRun } from "../engine.ts";
+import { investigate } from "../../case/investigate.ts";
+import { PROGRAM_KIND } from "../../case/kinds.ts";
+import { readCaseFile, replayCase, writeCase } from "../../case/store.ts";
+import { replayWith } from "../../case/replay.ts";
+import { programCheckers } from "../../case/kinds.ts";
+import { programArbitrary } from "../../program/generate.ts";
+import { MUTANTS, ReplaceLeaksKernel } from "../../zoo/mutants.ts";
+import { callCount, type Program } from "../../program/program.ts";
+import { shrinkProgram } from "../../case/shrink.ts";
+import { runProgram } from "../../program/run.ts";
 
 Deno.test("a program campaign on the model runs clean under the program's contract", () => {
   const fuzzer = new ProgramFuzzer({ seed: 11, guided: true, checks: "contract" });
@@ -81,17 +81,26 @@ Deno.test("a finding becomes a program case that replays with its verdict and tr
     checks: "contract",
     makeKernel: MUTANTS["replace-leaks"],
   });
-  let finding = null;
-  while (finding === null && fuzzer.runs < 1000) finding = fuzzer.step().finding;
-  assert.ok(finding !== null);
+  let failure = null;
+  while (failure === null && fuzzer.runs < 1000) failure = fuzzer.step().failure;
+  assert.ok(failure !== null);
   const dir = await Deno.makeTempDir({ dir: "/tmp" });
-  const file = await writeProgramCase(
-    dir,
-    programFindingToCase(finding, { campaignSeed: 1, checks: "contract" }),
-  );
-  const c = parseProgramCase(JSON.parse(await Deno.readTextFile(file)), file);
-  const onMutant = replayProgramCase(c, MUTANTS["replace-leaks"]);
-  assert.ok(onMutant.reproduced && onMutant.hashMatches);
-  assert.equal(replayProgramCase(c).reproduced, false, "the model itself does not leak");
+  const r = await investigate(PROGRAM_KIND, failure.program, failure.decisions, {
+    seed: failure.seed,
+    ctx: { monitors: programCheckers("contract"), makeKernel: MUTANTS["replace-leaks"] },
+    meta: { checkers: "contract", bug: "replace-leaks", found: { by: "test" } },
+    sign: signProgramRun,
+    originalTraceHash: failure.traceHash,
+    persist: (c) => writeCase(dir, c),
+  });
+  assert.equal(r.status, "found");
+  const file = r.status === "found" ? r.file : null;
+  assert.ok(file !== null);
+  const c = await readCaseFile(file);
+  assert.equal(c.bug, "replace-leaks", "the case records its mutant");
+  const onMutant = await replayCase(c, file);
+  assert.ok(onMutant.ok, "replays alone, against the mutant it names");
+  const onModel = replayWith(c, { monitors: programCheckers("contract") });
+  assert.notEqual(onModel.verdict, c.expected, "the model itself does not leak");
   await Deno.remove(dir, { recursive: true });
 });

@@ -120,8 +120,9 @@ export class DirtyState implements Monitor {
     const detached = calls.has("zx_pager_detach_vmo") || calls.has("zx_handle_close");
     switch (b) {
       case "clean":
+        // COMMIT gives a marker a Clean zero page ("Markers start clean": RequireOwnedPage).
         return (a === "absent" && calls.has("zx_pager_supply_pages")) ||
-          (a === "awaiting-clean" && pagerOp);
+          (a === "awaiting-clean" && pagerOp) || (a === "marker" && calls.has("zx_vmo_op_range"));
       case "marker":
         return a === "absent" && calls.has("zx_pager_supply_pages");
       case "awaiting-clean":

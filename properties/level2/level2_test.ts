@@ -1,11 +1,12 @@
 // Level-2 checkers are not vacuous, and the kernel set raises no false alarm on level-2 runs.
 import { strict as assert } from "node:assert";
-import { parseScenario } from "../../sim/scenario.ts";
+import { parseScenario } from "../../scenario/schema.ts";
 import type { Monitor } from "../../sim/world.ts";
 import { writebackService } from "../../services/writeback.ts";
-import { BUGGY_SERVICES } from "../buggy_services.ts";
+import { BUGGY_SERVICES } from "../../zoo/buggy_services.ts";
 import { checkCase } from "../check_case.ts";
-import { parseCase } from "../corpus.ts";
+import { parseCase } from "../../case/envelope.ts";
+import type { Scenario } from "../../scenario/schema.ts";
 import { kernelInvariants } from "../kernel_invariants.ts";
 import { level2Invariants } from "./mod.ts";
 
@@ -19,7 +20,8 @@ async function replayLostWrite(monitors: () => Monitor[], services = BUGGY_SERVI
   const raw = JSON.parse(await Deno.readTextFile(LOST_WRITE));
   const parsed = parseCase(raw, LOST_WRITE.pathname);
   assert.ok("case" in parsed, "the lost-write corpus case does not parse");
-  const { scenario, decisions, seed } = parsed.case;
+  const { input, decisions, seed } = parsed.case;
+  const scenario = input as Scenario;
   return checkCase({ scenario, decisions, seed }, { monitors, services });
 }
 

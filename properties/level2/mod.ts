@@ -23,8 +23,8 @@ export const LEVEL2_INVARIANTS: Readonly<Record<string, readonly string[]>> = {
  * @example
  * ```ts
  * import { level2Invariants } from "./mod.ts";
- * import { parseScenario } from "../../sim/scenario.ts";
- * import { runScenario } from "../../sim/run.ts";
+ * import { parseScenario } from "../../scenario/schema.ts";
+ * import { runScenario } from "../../scenario/interpreter.ts";
  * const scenario = parseScenario({
  *   pageSize: 64,
  *   pagers: [{ name: "fs", service: { kind: "writeback" } }],

@@ -1,0 +1,401 @@
+/**
+ * The case envelope, `pagersim/case@2`: one format for every case, whatever
+ * its kind of input. A case records everything its replay needs: the kind and
+ * input, the decision list and seed, the checker set, the seeded bug or the
+ * kernel and service modules (path relative to the case file and a content
+ * hash), the expected verdict and trace hash, and the signature. The reader
+ * accepts every older format (`pagersim/case@1`, `pagersim/program@1`).
+ *
+ * @module
+ */
+
+import { z } from "npm:zod@4.6.7";
+import { formatIssues } from "../scenario/schema.ts";
+import { BUG_IDS } from "../zoo/registry.ts";
+import { KIND_NAMES, type KindName } from "./kind.ts";
+import { CheckerSetSchema, KINDS } from "./kinds.ts";
+import { signatureId, slug } from "./names.ts";
+
+/** The case format tag. */
+export const CASE_FORMAT = "pagersim/case@2";
+/** The case format of scenario cases before the envelope. */
+export const CASE_FORMAT_V1 = "pagersim/case@1";
+/** The program case format before the envelope. */
+export const PROGRAM_CASE_FORMAT_V1 = "pagersim/program@1";
+
+/** A module a case runs (a user's service or kernel variant): where it is and what it held. */
+export interface ModuleRef {
+  /** Path relative to the case file's directory (`/`-separated). */
+  readonly path: string;
+  /** SHA-256 of the module's bytes when the case was written; null: not recorded (old cases). */
+  readonly sha256: string | null;
+}
+
+/** Where a case came from. */
+export interface CaseOrigin {
+  /** What found it: `fuzz`, `explore`, `property`, `zoo`, ... */
+  readonly by: string;
+  /** The campaign seed, for campaign findings. */
+  readonly campaignSeed?: number;
+  /** The run index in its campaign. */
+  readonly run?: number;
+  /** Decisions of the run before shrinking. */
+  readonly shrunkFrom?: number;
+  /** True while the case is the unshrunk run (replaced by its shrunk form when shrinking ends). */
+  readonly unshrunk?: boolean;
+}
+
+/** One case, any kind: the `pagersim/case@2` envelope. */
+export interface CaseEnvelope<I = unknown> {
+  /** Format tag, {@linkcode CASE_FORMAT}. */
+  readonly format: typeof CASE_FORMAT;
+  /** The kind of input. */
+  readonly kind: KindName;
+  /** What the case exercises, for people. */
+  readonly description: string;
+  /** The input: a scenario or a syscall program. */
+  readonly input: I;
+  /** Scheduling and draw decisions, replayed in order. */
+  readonly decisions: readonly number[];
+  /** Seeds the replay fallback past the end of `decisions`. */
+  readonly seed: number;
+  /** The checker set that judges it (one of its kind's sets). */
+  readonly checkers: string;
+  /** A seeded bug (zoo/registry.ts `bug(id)`) the case runs against. */
+  readonly bug?: string;
+  /** A kernel variant module exporting `makeKernel(options)`. */
+  readonly kernel?: ModuleRef;
+  /** A service module (default export or `service`), bound to the `custom` name `user`. */
+  readonly service?: ModuleRef;
+  /** Expected verdict label: `pass`, a verdict kind, or `invariant:<name>`. */
+  readonly expected: string;
+  /** Recorded trace hash, 16 hex digits. */
+  readonly traceHash: string;
+  /** Dedupe key of the failure (its signature), for found cases. */
+  readonly signature?: string;
+  /** Where it was found. */
+  readonly found?: CaseOrigin;
+}
+
+/** The `custom` service name a case's service module is bound to. */
+export const USER_SERVICE = "user";
+
+const ModuleRefSchema = z.object({
+  path: z.string().min(1).max(1000).refine((p) => !p.includes("\0"), "no NUL in a path"),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/, "64 hex digits").nullable(),
+}).strict();
+
+const Expected = z.string().regex(
+  /^(pass|hang|step-budget|kernel-assertion|thread-fault|service-hang|out-of-memory|invariant:[a-z0-9.-]+)$/,
+  "pass, a verdict kind, or invariant:<name>",
+);
+const TraceHash = z.string().regex(/^[0-9a-f]{16}$/, "16 hex digits");
+const Decisions = z.array(z.number().int().min(0)).max(1_000_000);
+const BugId = z.string().refine(
+  (id) => BUG_IDS.includes(id),
+  "not a seeded bug id (zoo/registry.ts)",
+);
+
+const OriginSchema = z.object({
+  by: z.string().min(1).max(40),
+  campaignSeed: z.number().int().min(0).optional(),
+  run: z.number().int().min(0).optional(),
+  shrunkFrom: z.number().int().min(0).optional(),
+  unshrunk: z.boolean().optional(),
+}).strict();
+
+/** The envelope's schema; the input is checked by its kind's schema. */
+export const EnvelopeSchema = z.object({
+  format: z.literal(CASE_FORMAT),
+  kind: z.enum(KIND_NAMES),
+  description: z.string().min(1).max(2000),
+  input: z.unknown(),
+  decisions: Decisions,
+  seed: z.number().int().min(0),
+  checkers: CheckerSetSchema,
+  bug: BugId.optional(),
+  kernel: ModuleRefSchema.optional(),
+  service: ModuleRefSchema.optional(),
+  expected: Expected,
+  traceHash: TraceHash,
+  signature: z.string().max(400).optional(),
+  found: OriginSchema.optional(),
+}).strict().superRefine((c, ctx) => {
+  const kind = KINDS[c.kind];
+  if (!kind.checkerSets.includes(c.checkers)) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["checkers"],
+      message: `a ${c.kind} case's checkers are ${kind.checkerSets.join(" or ")}`,
+    });
+  }
+  if (c.bug !== undefined && c.kernel !== undefined) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["kernel"],
+      message: "a case names a bug or a kernel module, not both",
+    });
+  }
+  const r = kind.schema.safeParse(c.input);
+  if (!r.success) {
+    for (const i of r.error.issues) {
+      ctx.addIssue({ code: "custom", path: ["input", ...i.path.map(String)], message: i.message });
+    }
+  }
+});
+
+/** The old scenario case format, read and upgraded. */
+const CaseV1Schema = z.object({
+  format: z.literal(CASE_FORMAT_V1),
+  description: z.string().min(1).max(2000),
+  scenario: z.unknown(),
+  decisions: Decisions,
+  seed: z.number().int().min(0),
+  strategy: z.literal("replay"),
+  checkers: z.enum(["kernel", "kernel+service"]),
+  expected: Expected,
+  traceHash: TraceHash,
+  signature: z.string().max(400).optional(),
+  found: z.object({
+    campaignSeed: z.number().int().min(0),
+    run: z.number().int().min(0),
+    service: z.string().nullable(),
+    shrunkFrom: z.number().int().min(0),
+  }).strict().optional(),
+  zoo: BugId.optional(),
+}).strict();
+
+/** The old program case format, read and upgraded. */
+const ProgramV1Schema = z.object({
+  format: z.literal(PROGRAM_CASE_FORMAT_V1),
+  description: z.string(),
+  signature: z.string(),
+  expected: z.object({ verdict: z.string(), invariant: z.string().optional() }),
+  checks: z.enum(["kernel", "contract"]),
+  seed: z.number().int().min(0),
+  program: z.unknown(),
+  decisions: Decisions,
+  traceHash: TraceHash,
+  found: z.object({ campaignSeed: z.number(), run: z.number(), shrunkFrom: z.number() }),
+  mutant: BugId.optional(),
+}).strict();
+
+/** A case document that could not be used, with the field that is wrong. */
+export interface CaseError {
+  /** Where the document came from (a file path). */
+  readonly file: string;
+  /** The path of the bad field (`input.vmos.0.pages`), or `(root)`, `(json)`, `(file)`. */
+  readonly field: string;
+  /** What is wrong, naming the field. */
+  readonly message: string;
+}
+
+function issues(
+  file: string,
+  list: readonly { path: readonly PropertyKey[]; message: string }[],
+): { errors: CaseError[] } {
+  const text = formatIssues(list);
+  return {
+    errors: list.map((i, n) => ({
+      file,
+      field: i.path.length ? i.path.map(String).join(".") : "(root)",
+      message: text[n],
+    })),
+  };
+}
+
+/** The format tag of a document, if it has one. */
+function formatOf(doc: unknown): unknown {
+  const format = typeof doc === "object" && doc !== null
+    ? (doc as { format?: unknown }).format
+    : undefined;
+  return format;
+}
+
+/**
+ * Validates one parsed case document of any format (`pagersim/case@2`, or the
+ * older `pagersim/case@1` and `pagersim/program@1`, upgraded) as an envelope;
+ * errors name the file and the bad field.
+ *
+ * @example
+ * ```ts
+ * import { parseCase } from "./envelope.ts";
+ * const r = parseCase({ format: "pagersim/case@9" }, "x.json");
+ * console.assert("errors" in r && r.errors[0].field === "format");
+ * ```
+ */
+export function parseCase(
+  doc: unknown,
+  file: string,
+): { case: CaseEnvelope } | { errors: CaseError[] } {
+  const format = formatOf(doc);
+  if (format === CASE_FORMAT_V1) {
+    const r = CaseV1Schema.safeParse(doc);
+    if (!r.success) return issues(file, r.error.issues);
+    const c = r.data;
+    const input = KINDS.scenario.schema.safeParse(c.scenario);
+    if (!input.success) {
+      return issues(file, input.error.issues.map((i) => ({ ...i, path: ["scenario", ...i.path] })));
+    }
+    return {
+      case: {
+        format: CASE_FORMAT,
+        kind: "scenario",
+        description: c.description,
+        input: input.data,
+        decisions: c.decisions,
+        seed: c.seed,
+        checkers: c.checkers,
+        ...(c.zoo !== undefined ? { bug: c.zoo } : {}),
+        // Old cases kept the service path as given on the command line (relative to where the
+        // campaign ran) and no hash: the replay reports that it cannot check the module.
+        ...(c.found?.service ? { service: { path: c.found.service, sha256: null } } : {}),
+        expected: c.expected,
+        traceHash: c.traceHash,
+        ...(c.signature !== undefined ? { signature: c.signature } : {}),
+        ...(c.found !== undefined
+          ? {
+            found: {
+              by: "fuzz",
+              campaignSeed: c.found.campaignSeed,
+              run: c.found.run,
+              shrunkFrom: c.found.shrunkFrom,
+            },
+          }
+          : {}),
+      },
+    };
+  }
+  if (format === PROGRAM_CASE_FORMAT_V1) {
+    const r = ProgramV1Schema.safeParse(doc);
+    if (!r.success) return issues(file, r.error.issues);
+    const c = r.data;
+    const input = KINDS.program.schema.safeParse(c.program);
+    if (!input.success) {
+      return issues(file, input.error.issues.map((i) => ({ ...i, path: ["program", ...i.path] })));
+    }
+    const expected = c.expected.verdict === "invariant"
+      ? `invariant:${c.expected.invariant ?? ""}`
+      : c.expected.verdict;
+    const e = Expected.safeParse(expected);
+    if (!e.success) return issues(file, e.error.issues.map((i) => ({ ...i, path: ["expected"] })));
+    return {
+      case: {
+        format: CASE_FORMAT,
+        kind: "program",
+        description: c.description,
+        input: input.data,
+        decisions: c.decisions,
+        seed: c.seed,
+        checkers: c.checks,
+        ...(c.mutant !== undefined ? { bug: c.mutant } : {}),
+        expected,
+        traceHash: c.traceHash,
+        signature: c.signature,
+        found: {
+          by: "fuzz",
+          campaignSeed: c.found.campaignSeed,
+          run: c.found.run,
+          shrunkFrom: c.found.shrunkFrom,
+        },
+      },
+    };
+  }
+  const r = EnvelopeSchema.safeParse(doc);
+  if (!r.success) return issues(file, r.error.issues);
+  // The input with its kind's defaults filled in.
+  const input = KINDS[r.data.kind].schema.parse(r.data.input);
+  return { case: { ...r.data, input } as CaseEnvelope };
+}
+
+/**
+ * The file a case gets: its signature's slug and id, or (no signature) its
+ * expected verdict and trace hash.
+ *
+ * @example
+ * ```ts
+ * import { caseFileName } from "./envelope.ts";
+ * console.assert(caseFileName({ expected: "pass", traceHash: "0123456789abcdef" }) ===
+ *   "pass-0123456789abcdef.json");
+ * console.assert(caseFileName({ signature: "hang:x", expected: "hang", traceHash: "0" })
+ *   .startsWith("hang-x-"));
+ * ```
+ */
+export function caseFileName(
+  c: Pick<CaseEnvelope, "signature" | "expected" | "traceHash">,
+): string {
+  return c.signature !== undefined
+    ? `${slug(c.signature)}-${signatureId(c.signature)}.json`
+    : `${c.expected.replace(":", "-")}-${c.traceHash}.json`;
+}
+
+/** The size of a case: its input's size (by its kind) plus its decisions. */
+export function caseSize(c: Pick<CaseEnvelope, "kind" | "input" | "decisions">): number {
+  return KINDS[c.kind].size(c.input) + c.decisions.length;
+}
+
+/**
+ * The stated rule when two cases of one signature compete for one file (two
+ * campaigns on one corpus, a shrunk case replacing its unshrunk form, a
+ * merge): the smaller case wins (input size plus decisions); on a tie, the
+ * smaller trace hash; on equal hashes, the one already there. True if
+ * `candidate` should replace `existing`.
+ *
+ * @example
+ * ```ts
+ * import { replaces } from "./envelope.ts";
+ * import { readCaseFile } from "./store.ts";
+ * const c = await readCaseFile("corpus/zoo-duplicate-read.json");
+ * const longer = { ...c, decisions: [...c.decisions, 0] };
+ * console.assert(replaces(c, longer) && !replaces(longer, c));
+ * ```
+ */
+export function replaces(candidate: CaseEnvelope, existing: CaseEnvelope): boolean {
+  const a = caseSize(candidate), b = caseSize(existing);
+  if (a !== b) return a < b;
+  return candidate.traceHash < existing.traceHash;
+}
+
+/**
+ * The command that replays a case file: a case names everything else it needs.
+ *
+ * @example
+ * ```ts
+ * import { replayCommand } from "./envelope.ts";
+ * console.assert(replayCommand("corpus/x.json") === "deno task repro corpus/x.json");
+ * ```
+ */
+export function replayCommand(file: string): string {
+  return `deno task repro ${file}`;
+}
+
+/**
+ * The command that replays run `k` of campaign `seed` from scratch, with
+ * everything the campaign ran it with: what to print when its case could not
+ * be written.
+ *
+ * @example
+ * ```ts
+ * import { campaignReplayCommand } from "./envelope.ts";
+ * console.assert(
+ *   campaignReplayCommand({ seed: 7, run: 3, service: "my.ts" }) ===
+ *     "deno task repro --campaign 7 --run 3 --service my.ts",
+ * );
+ * ```
+ */
+export function campaignReplayCommand(o: {
+  readonly seed: number;
+  readonly run: number;
+  readonly service?: string | null;
+  readonly kernel?: string | null;
+  readonly bug?: string | null;
+  readonly checkers?: string | null;
+}): string {
+  return [
+    `deno task repro --campaign ${o.seed} --run ${o.run}`,
+    o.service ? ` --service ${o.service}` : "",
+    o.kernel ? ` --kernel ${o.kernel}` : "",
+    o.bug ? ` --zoo ${o.bug}` : "",
+    o.checkers ? ` --checkers ${o.checkers}` : "",
+  ].join("");
+}

@@ -1,0 +1,256 @@
+/**
+ * The one investigate step, for every kind of input: a failing run is
+ * replayed (twice: a run that does not fail the same way again is reported as
+ * nondeterminism with the first diverging step, and never becomes a case),
+ * signed, checked against known signatures, persisted unshrunk at once (so a
+ * kill during shrinking loses nothing), shrunk, settled (the final run's
+ * complete decision list and trace hash), and persisted again in its shrunk
+ * form, which replaces the unshrunk one (`replaces`: the smaller case wins).
+ *
+ * @module
+ */
+
+import { verdictLabel } from "../properties/check_case.ts";
+import { CASE_FORMAT, type CaseEnvelope, type CaseOrigin, type ModuleRef } from "./envelope.ts";
+import type { CaseKind, KindRun, RunContext } from "./kind.ts";
+import { type Divergence, firstDivergence } from "./replay.ts";
+import { shrink } from "./shrink.ts";
+
+/** What a case records besides its run: how to replay it and where it came from. */
+export interface CaseMeta {
+  /** The checker set (one of the kind's sets) the context's monitors are. */
+  readonly checkers: string;
+  /** A seeded bug (zoo/registry.ts) the runs use. */
+  readonly bug?: string;
+  /** The kernel variant module the runs use. */
+  readonly kernel?: ModuleRef;
+  /** The service module the runs use (bound to the `custom` name `user`). */
+  readonly service?: ModuleRef;
+  /** Where it was found. */
+  readonly found: CaseOrigin;
+  /** For people; default says who found it and its signature. */
+  readonly description?: string;
+}
+
+/**
+ * The envelope recording a settled run of `input`.
+ *
+ * @example
+ * ```ts
+ * import { toEnvelope } from "./investigate.ts";
+ * import { SCENARIO_KIND } from "./kinds.ts";
+ * import { kernelInvariants } from "../properties/kernel_invariants.ts";
+ * import { parseScenario } from "../scenario/schema.ts";
+ * const input = parseScenario({
+ *   pagers: [{ name: "fs" }],
+ *   vmos: [{ name: "a", pager: "fs", pages: 1 }],
+ *   threads: [{ name: "r", ops: [{ op: "read", vmo: "a", page: 0 }] }],
+ * });
+ * const run = SCENARIO_KIND.run(input, { seed: 1 }, { monitors: kernelInvariants });
+ * const c = toEnvelope(SCENARIO_KIND, input, 1, run, { checkers: "kernel", found: { by: "example" } });
+ * console.assert(c.format === "pagersim/case@2" && c.expected === "pass");
+ * ```
+ */
+export function toEnvelope<I>(
+  kind: CaseKind<I>,
+  input: I,
+  seed: number,
+  run: KindRun,
+  meta: CaseMeta,
+  signature?: string,
+): CaseEnvelope<I> {
+  return {
+    format: CASE_FORMAT,
+    kind: kind.name,
+    description: meta.description ??
+      `found by ${meta.found.by}${
+        meta.found.campaignSeed !== undefined
+          ? ` campaign ${meta.found.campaignSeed}, run ${meta.found.run}`
+          : ""
+      }: ${signature ?? verdictLabel(run.verdict)}`,
+    input,
+    decisions: [...run.decisions],
+    seed,
+    checkers: meta.checkers,
+    ...(meta.bug !== undefined ? { bug: meta.bug } : {}),
+    ...(meta.kernel !== undefined ? { kernel: meta.kernel } : {}),
+    ...(meta.service !== undefined ? { service: meta.service } : {}),
+    expected: verdictLabel(run.verdict),
+    traceHash: run.traceHash,
+    ...(signature !== undefined ? { signature } : {}),
+    found: meta.found,
+  };
+}
+
+/** Options of {@linkcode investigate}. */
+export interface InvestigateOptions<I> {
+  /** The run's seed (the replay fallback past its decisions). */
+  readonly seed: number;
+  /** Checkers, named services and kernel variant of the run. */
+  readonly ctx: RunContext;
+  /** What the case records besides its run. */
+  readonly meta: CaseMeta;
+  /** The dedupe signature of a settled failing run (null: it passed). */
+  readonly sign: (run: KindRun) => string | null;
+  /** Trace hash of the run that failed, if known: a replay that differs is nondeterminism. */
+  readonly originalTraceHash?: string;
+  /** True for a signature already found: counted, not persisted or shrunk again. */
+  readonly known?: (signature: string) => boolean;
+  /**
+   * Writes a case (first the unshrunk, then the shrunk form), returning where
+   * it went; `case/store.ts` `writeCase` fits. A throw is reported in the
+   * result, and shrinking goes on.
+   */
+  readonly persist?: (c: CaseEnvelope<I>) => Promise<string>;
+  /** Most shrink candidates. Default 2000. */
+  readonly maxAttempts?: number;
+  /** Stop shrinking early; what was shrunk so far is kept. */
+  readonly abort?: () => boolean;
+}
+
+/** What investigating a failing run gave. */
+export type Investigation<I> =
+  | {
+    /** The run did not fail the same way again: never written as a case. */
+    readonly status: "nondeterministic";
+    /** What differed, for people. */
+    readonly message: string;
+    /** The first step where two replays differed, if they did. */
+    readonly divergence: Divergence | null;
+  }
+  | {
+    /** A signature already known: counted only. */
+    readonly status: "known";
+    readonly signature: string;
+  }
+  | {
+    readonly status: "found";
+    readonly signature: string;
+    /** The case as first persisted, before shrinking. */
+    readonly unshrunk: CaseEnvelope<I>;
+    /** The shrunk, settled case. */
+    readonly case: CaseEnvelope<I>;
+    /** Where the case was written (null: no `persist`, or writing failed). */
+    readonly file: string | null;
+    /** Why writing failed, if it did. */
+    readonly writeError: string | null;
+    /** Shrink candidates tried. */
+    readonly attempts: number;
+  };
+
+/**
+ * Sign → persist unshrunk → shrink → settle → persist shrunk.
+ *
+ * @example
+ * ```ts
+ * import { investigate } from "./investigate.ts";
+ * import { SCENARIO_KIND, scenarioCheckers } from "./kinds.ts";
+ * import { signatureOf } from "../fuzz/signature.ts";
+ * import { NAMED_SERVICES } from "../zoo/registry.ts";
+ * import { parseScenario } from "../scenario/schema.ts";
+ * const input = parseScenario({
+ *   pageSize: 64,
+ *   pagers: [{ name: "fs", service: { kind: "custom", name: "supplies-wrong-key" } }],
+ *   vmos: [{ name: "a", pager: "fs", pages: 1 }],
+ *   threads: [{ name: "r", ops: [{ op: "read", vmo: "a", page: 0 }] }],
+ * });
+ * const ctx = { monitors: scenarioCheckers("kernel"), services: NAMED_SERVICES };
+ * const run = SCENARIO_KIND.run(input, { seed: 1 }, ctx);
+ * const written: string[] = [];
+ * const r = await investigate(SCENARIO_KIND, input, run.decisions, {
+ *   seed: 1,
+ *   ctx,
+ *   sign: (x) => signatureOf(x.verdict, x.raw),
+ *   meta: { checkers: "kernel", found: { by: "example" } },
+ *   persist: (c) => Promise.resolve(written[written.length] = c.expected),
+ * });
+ * console.assert(r.status === "found" && written.length === 2); // unshrunk first, then shrunk
+ * ```
+ */
+export async function investigate<I>(
+  kind: CaseKind<I>,
+  input: I,
+  decisions: readonly number[],
+  options: InvestigateOptions<I>,
+): Promise<Investigation<I>> {
+  const { seed, ctx } = options;
+  const replay = (i: I, d: readonly number[]) => kind.run(i, { seed, decisions: d }, ctx);
+  const first = replay(input, decisions);
+  const signature = options.sign(first);
+  const differs = options.originalTraceHash !== undefined &&
+    first.traceHash !== options.originalTraceHash;
+  if (signature === null || differs) {
+    const second = replay(input, decisions);
+    const divergence = firstDivergence(first.trace.entries, second.trace.entries);
+    return {
+      status: "nondeterministic",
+      message: signature === null
+        ? `the run failed but its replay passed (trace hash ${first.traceHash})`
+        : `the replay's trace hash ${first.traceHash} is not the run's ${options.originalTraceHash}`,
+      divergence,
+    };
+  }
+  if (options.known?.(signature)) return { status: "known", signature };
+  // A second replay: a run is a case only if it replays the same way.
+  const second = replay(input, decisions);
+  if (second.traceHash !== first.traceHash) {
+    return {
+      status: "nondeterministic",
+      message: `two replays of one decision list differ (trace hashes ${first.traceHash}, ` +
+        `${second.traceHash})`,
+      divergence: firstDivergence(first.trace.entries, second.trace.entries),
+    };
+  }
+  let file: string | null = null;
+  let writeError: string | null = null;
+  const persist = async (c: CaseEnvelope<I>) => {
+    if (options.persist === undefined) return;
+    try {
+      file = await options.persist(c);
+      writeError = null;
+    } catch (e) {
+      writeError = e instanceof Error ? e.message : String(e);
+    }
+  };
+  const unshrunk = toEnvelope(kind, input, seed, first, {
+    ...options.meta,
+    found: { ...options.meta.found, unshrunk: true },
+  }, signature);
+  await persist(unshrunk);
+  const shrunk = shrink(kind, { input, decisions: first.decisions }, {
+    fails: (c) => {
+      const r = replay(c.input, c.decisions);
+      return options.sign(r) === signature && r.decisions;
+    },
+    maxAttempts: options.maxAttempts ?? 2000,
+    abort: options.abort,
+  });
+  // The complete decision list of the final run, so replay never needs the fallback seed.
+  const final = replay(shrunk.case.input, shrunk.case.decisions);
+  if (options.sign(final) !== signature) {
+    // Shrinking met a schedule that does not replay: keep the unshrunk case, which did.
+    return {
+      status: "found",
+      signature,
+      unshrunk,
+      case: unshrunk,
+      file,
+      writeError,
+      attempts: shrunk.attempts,
+    };
+  }
+  const settled = toEnvelope(kind, shrunk.case.input, seed, final, {
+    ...options.meta,
+    found: { ...options.meta.found, shrunkFrom: first.decisions.length },
+  }, signature);
+  await persist(settled);
+  return {
+    status: "found",
+    signature,
+    unshrunk,
+    case: settled,
+    file,
+    writeError,
+    attempts: shrunk.attempts,
+  };
+}

@@ -1,0 +1,139 @@
+/**
+ * The two kinds of input: scenarios (`scenario/`) and syscall programs
+ * (`program/`), each a {@linkcode CaseKind}, and their checker sets.
+ *
+ * @module
+ */
+
+import { z } from "npm:zod@4.6.7";
+import { settleVerdict } from "../properties/check_case.ts";
+import { kernelInvariants } from "../properties/kernel_invariants.ts";
+import { serviceObligations } from "../properties/service_obligations.ts";
+import type { Monitor } from "../sim/world.ts";
+import { scenarioCuts } from "../scenario/cuts.ts";
+import { runScenario } from "../scenario/interpreter.ts";
+import { type Scenario, SCENARIO_FORMAT, ScenarioSchema } from "../scenario/schema.ts";
+import { programCuts } from "../program/cuts.ts";
+import { callCount, type Program, PROGRAM_FORMAT, ProgramSchema } from "../program/program.ts";
+import { programMonitors, runProgram } from "../program/run.ts";
+import type { CaseKind, KindName } from "./kind.ts";
+
+/** The scenario checker sets: kernel invariants, or service obligations too. */
+export const SCENARIO_CHECKERS = ["kernel", "kernel+service"] as const;
+/** The program checker sets: kernel invariants and the contract, or the contract alone. */
+export const PROGRAM_CHECKERS = ["kernel", "contract"] as const;
+
+/**
+ * Scenario checkers of a set, service obligations first (they name a hang's cause more precisely).
+ *
+ * @example
+ * ```ts
+ * import { scenarioCheckers } from "./kinds.ts";
+ * const names = scenarioCheckers("kernel+service")().map((m) => m.name);
+ * console.assert(names.includes("no-lost-requests"));
+ * ```
+ */
+export function scenarioCheckers(set: string): () => Monitor[] {
+  if (set === "kernel") return kernelInvariants;
+  if (set === "kernel+service") return () => [...serviceObligations(), ...kernelInvariants()];
+  throw new Error(`no scenario checker set "${set}" (${SCENARIO_CHECKERS.join(", ")})`);
+}
+
+/**
+ * Program checkers of a set: `contract` is the program's own oracles only.
+ *
+ * @example
+ * ```ts
+ * import { programCheckers } from "./kinds.ts";
+ * console.assert(programCheckers("contract")().length === 0 && programCheckers("kernel")().length > 0);
+ * ```
+ */
+export function programCheckers(set: string): () => Monitor[] {
+  if (set === "kernel") return programMonitors;
+  if (set === "contract") return () => [];
+  throw new Error(`no program checker set "${set}" (${PROGRAM_CHECKERS.join(", ")})`);
+}
+
+/** Threads, operations and events of a scenario: with its decisions, the size shrinking reduces. */
+export function scenarioSize(s: Scenario): number {
+  return s.threads.length + s.threads.reduce((n, t) => n + t.ops.length, 0) + s.events.length;
+}
+
+/** Scenarios as a kind of input. */
+export const SCENARIO_KIND: CaseKind<Scenario> = {
+  name: "scenario",
+  format: SCENARIO_FORMAT,
+  schema: ScenarioSchema,
+  checkerSets: SCENARIO_CHECKERS,
+  checkers: scenarioCheckers,
+  run(input, options, ctx) {
+    const monitors = ctx.monitors();
+    const run = runScenario(input, {
+      seed: options.seed,
+      decisions: options.decisions,
+      strategy: options.decisions !== undefined ? undefined : options.strategy?.kind,
+      pctDepth: options.strategy?.kind === "pct" ? options.strategy.depth : undefined,
+      monitors,
+      services: ctx.services,
+      keepTrace: options.keepTrace ?? true,
+      makeKernel: ctx.makeKernel,
+    });
+    return { ...run, raw: run.verdict, verdict: settleVerdict(run, monitors) };
+  },
+  *cuts(input) {
+    for (const s of scenarioCuts(input)) if (ScenarioSchema.safeParse(s).success) yield s;
+  },
+  size: scenarioSize,
+  label: (s) => s.name ?? "scenario",
+};
+
+/** Syscall programs as a kind of input (random or replayed schedules; no PCT yet). */
+export const PROGRAM_KIND: CaseKind<Program> = {
+  name: "program",
+  format: PROGRAM_FORMAT,
+  schema: ProgramSchema,
+  checkerSets: PROGRAM_CHECKERS,
+  checkers: programCheckers,
+  run(input, options, ctx) {
+    return runProgram(input, {
+      seed: options.seed,
+      decisions: options.decisions,
+      makeKernel: ctx.makeKernel,
+      monitors: ctx.monitors,
+      keepTrace: options.keepTrace ?? true,
+    });
+  },
+  cuts: programCuts,
+  size: (p) => p.threads.length + callCount(p),
+  label: (p) => `program of ${p.threads.length} threads, ${callCount(p)} calls`,
+};
+
+/** Every kind by name. */
+// deno-lint-ignore no-explicit-any
+export const KINDS: Readonly<Record<KindName, CaseKind<any>>> = {
+  scenario: SCENARIO_KIND,
+  program: PROGRAM_KIND,
+};
+
+/** The checker set names of every kind. */
+export const ALL_CHECKER_SETS: readonly string[] = [
+  ...new Set([...SCENARIO_CHECKERS, ...PROGRAM_CHECKERS]),
+];
+
+/** Zod schema of a checker set name (any kind's; the envelope checks it against its kind). */
+export const CheckerSetSchema = z.enum(ALL_CHECKER_SETS as [string, ...string[]]);
+
+/** A scenario checker set name. */
+export type CheckerSet = "kernel" | "kernel+service";
+/** The scenario checker sets (campaign flags). */
+export const CHECKER_SETS: readonly CheckerSet[] = SCENARIO_CHECKERS;
+/**
+ * The checkers of a scenario set (one name for {@linkcode scenarioCheckers}).
+ *
+ * @example
+ * ```ts
+ * import { checkersOf } from "./kinds.ts";
+ * console.assert(checkersOf("kernel+service")().length > checkersOf("kernel")().length);
+ * ```
+ */
+export const checkersOf: (set: CheckerSet) => () => Monitor[] = scenarioCheckers;

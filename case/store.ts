@@ -1,0 +1,433 @@
+/**
+ * Cases on disk (host side: the only file I/O of `case/`): one reader for
+ * every case format, one atomic writer, the module references a case records
+ * (path relative to the case file, SHA-256 of the bytes; only modules
+ * inside the project tree, the working directory's deno.json project), and the public
+ * replay, which resolves a case's seeded bug and modules by itself.
+ *
+ * The writer's rule for a name already taken: a case never overwrites a
+ * different case. A case of the same signature is replaced only by a smaller
+ * one (`replaces` in `envelope.ts`; an unshrunk case is always replaced by
+ * its shrunk form); any other file keeps its name and the new case takes the
+ * next free `<name>-2.json`, `-3`, ... Temporary files are unique per write
+ * (pid and a counter), and a new file appears by a hard link, which fails
+ * instead of overwriting.
+ *
+ * @module
+ */
+
+import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { pathToFileURL } from "node:url";
+import type { Kernel, KernelOptions } from "../kernel/kernel.ts";
+import type { PagerService } from "../services/service.ts";
+import { bug, NAMED_SERVICES } from "../zoo/registry.ts";
+import {
+  type CaseEnvelope,
+  type CaseError,
+  caseFileName,
+  type ModuleRef,
+  parseCase,
+  replaces,
+  USER_SERVICE,
+} from "./envelope.ts";
+import type { RunContext } from "./kind.ts";
+import { KINDS } from "./kinds.ts";
+import { type Replay, replayWith } from "./replay.ts";
+
+/**
+ * A case file or module that cannot be used: one clear message, no stack trace needed.
+ *
+ * @example
+ * ```ts
+ * import { CaseFileError, readCaseFile } from "./store.ts";
+ * try {
+ *   await readCaseFile("no/such/case.json");
+ * } catch (e) {
+ *   console.assert(e instanceof CaseFileError && e.message.includes("cannot read"));
+ * }
+ * ```
+ */
+export class CaseFileError extends Error {
+  /** Error name shown in reports: "CaseFileError". */
+  override name = "CaseFileError";
+}
+
+/**
+ * Reads and validates one case file of any format; the error names the file and each bad field.
+ *
+ * @example
+ * ```ts
+ * import { readCaseFile } from "./store.ts";
+ * const c = await readCaseFile("corpus/programs/regress-k14-clone-fault-after-pager-close.json");
+ * console.assert(c.format === "pagersim/case@2" && c.kind === "program"); // upgraded from program@1
+ * ```
+ */
+export async function readCaseFile(file: string): Promise<CaseEnvelope> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(file);
+  } catch (e) {
+    throw new CaseFileError(`${file}: cannot read: ${(e as Error).message}`);
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    throw new CaseFileError(`${file}: not valid JSON: ${(e as Error).message}`);
+  }
+  const r = parseCase(doc, file);
+  if ("case" in r) return r.case;
+  throw new CaseFileError(
+    `${file}: invalid case:\n${r.errors.map((e) => `  - ${e.message}`).join("\n")}`,
+  );
+}
+
+/** What {@linkcode readCorpus} found. */
+export interface LoadedCorpus {
+  /** Valid cases with the file each came from, sorted by file name. */
+  readonly cases: { readonly file: string; readonly case: CaseEnvelope }[];
+  /** Files that could not be read or validated, naming the file and the field. */
+  readonly errors: readonly CaseError[];
+}
+
+/**
+ * Reads every `*.json` case in `dir` (not its subdirectories), sorted by name:
+ * the good cases, and errors naming the file and the bad field for the rest.
+ *
+ * @example
+ * ```ts
+ * import { readCorpus } from "./store.ts";
+ * const { cases, errors } = await readCorpus("corpus");
+ * console.assert(cases.length > 0 && errors.length === 0);
+ * ```
+ */
+export async function readCorpus(dir: string): Promise<LoadedCorpus> {
+  const names: string[] = [];
+  for await (const e of Deno.readDir(dir)) {
+    if (e.isFile && e.name.endsWith(".json")) names.push(e.name);
+  }
+  names.sort();
+  const cases: { file: string; case: CaseEnvelope }[] = [];
+  const errors: CaseError[] = [];
+  for (const name of names) {
+    const file = `${dir}/${name}`;
+    let doc: unknown;
+    try {
+      doc = JSON.parse(await Deno.readTextFile(file));
+    } catch (e) {
+      errors.push({ file, field: "(json)", message: e instanceof Error ? e.message : String(e) });
+      continue;
+    }
+    const r = parseCase(doc, file);
+    if ("case" in r) cases.push({ file, case: r.case });
+    else errors.push(...r.errors);
+  }
+  return { cases, errors };
+}
+
+/**
+ * Signatures of the cases already in a corpus directory (none if it does not exist).
+ *
+ * @example
+ * ```ts
+ * import { knownSignatures } from "./store.ts";
+ * console.assert((await knownSignatures("no/such/corpus")).length === 0);
+ * ```
+ */
+export async function knownSignatures(dir: string): Promise<string[]> {
+  try {
+    const { cases } = await readCorpus(dir);
+    return cases.flatMap((c) => (c.case.signature ? [c.case.signature] : [])).sort();
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return [];
+    throw e;
+  }
+}
+
+let writes = 0;
+
+/** Same finding: the same signature, or (unsigned) the same verdict and trace. */
+function sameFinding(a: CaseEnvelope, b: CaseEnvelope): boolean {
+  if (a.kind !== b.kind) return false;
+  if (a.signature !== undefined || b.signature !== undefined) return a.signature === b.signature;
+  return a.expected === b.expected && a.traceHash === b.traceHash;
+}
+
+async function readExisting(path: string): Promise<CaseEnvelope | null> {
+  try {
+    const r = parseCase(JSON.parse(await Deno.readTextFile(path)), path);
+    return "case" in r ? r.case : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Writes a case atomically as `dir/<file>` (default: by its signature,
+ * `caseFileName`), creating `dir`; never overwrites a different case (see the
+ * module doc for the rule). Returns the path that holds the finding: the new
+ * file, or the existing smaller case of the same signature.
+ *
+ * @example
+ * ```ts
+ * import { readCaseFile, writeCase } from "./store.ts";
+ * const dir = await Deno.makeTempDir();
+ * const kase = await readCaseFile("corpus/pass-28f7bc306edc7624.json");
+ * const path = await writeCase(dir, kase);
+ * console.assert((await readCaseFile(path)).traceHash === kase.traceHash);
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ */
+export async function writeCase(
+  dir: string,
+  c: CaseEnvelope,
+  file: string = caseFileName(c),
+): Promise<string> {
+  const checked = parseCase(c, file);
+  if (!("case" in checked)) {
+    throw new CaseFileError(
+      `refusing to write an invalid case ${file}:\n${
+        checked.errors.map((e) => `  - ${e.message}`).join("\n")
+      }`,
+    );
+  }
+  if (!/^[A-Za-z0-9_.-]+\.json$/.test(file) || file.startsWith(".")) {
+    throw new CaseFileError(`bad case file name "${file}"`);
+  }
+  await Deno.mkdir(dir, { recursive: true });
+  const text = JSON.stringify(c, null, 2) + "\n";
+  const base = file.slice(0, -".json".length);
+  for (let n = 1;; n++) {
+    const name = n === 1 ? file : `${base}-${n}.json`;
+    const path = join(dir, name);
+    const tmp = join(dir, `.${name}.${Deno.pid}.${++writes}.tmp`);
+    await Deno.writeTextFile(tmp, text);
+    try {
+      try {
+        await Deno.link(tmp, path); // creates `path` only if it does not exist
+        return path;
+      } catch (e) {
+        if (!(e instanceof Deno.errors.AlreadyExists)) throw e;
+      }
+      const existing = await readExisting(path);
+      if (existing !== null && sameFinding(c, existing)) {
+        const shrunkReplacesUnshrunk = existing.found?.unshrunk === true &&
+          c.found?.unshrunk !== true;
+        if (shrunkReplacesUnshrunk || replaces(c, existing)) await Deno.rename(tmp, path);
+        return path;
+      }
+    } finally {
+      await Deno.remove(tmp).catch(() => {});
+    }
+  }
+}
+
+/**
+ * The project tree: the nearest directory at or above `from` (default: the
+ * working directory, where `deno task` runs) holding a deno.json(c). A case
+ * may name modules inside it only.
+ */
+export async function projectRoot(from: string = Deno.cwd()): Promise<string> {
+  let dir = resolve(from);
+  for (;;) {
+    for (const name of ["deno.json", "deno.jsonc"]) {
+      try {
+        await Deno.stat(join(dir, name));
+        return await Deno.realPath(dir);
+      } catch {
+        // keep looking
+      }
+    }
+    const up = dirname(dir);
+    if (up === dir) {
+      throw new CaseFileError(`${from}: no project tree (no deno.json in any directory above it)`);
+    }
+    dir = up;
+  }
+}
+
+function inside(root: string, path: string): boolean {
+  const rel = relative(root, path);
+  return rel === "" || (!rel.startsWith("..") && !isAbsolute(rel));
+}
+
+/** The real path of a module named on the command line, refused if outside the project tree. */
+export async function insideProject(path: string, flag: string): Promise<string> {
+  let real: string;
+  try {
+    real = await Deno.realPath(path);
+  } catch (e) {
+    throw new CaseFileError(`${flag} ${path}: cannot read: ${(e as Error).message}`);
+  }
+  const root = await projectRoot();
+  if (!inside(root, real)) {
+    throw new CaseFileError(
+      `${flag} ${path}: outside the project tree ${root}; a module a case names must live inside it`,
+    );
+  }
+  return real;
+}
+
+async function sha256(path: string): Promise<string> {
+  const bytes = await Deno.readFile(path);
+  const digest = await crypto.subtle.digest("SHA-256", bytes);
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/**
+ * The reference a case in `caseDir` records for a module: its path relative
+ * to `caseDir` and the SHA-256 of its bytes. Refuses a module outside the
+ * project tree of `caseDir` (a replay would refuse to load it).
+ */
+export async function moduleRef(modulePath: string, caseDir: string): Promise<ModuleRef> {
+  let real: string;
+  try {
+    real = await Deno.realPath(modulePath);
+  } catch (e) {
+    throw new CaseFileError(`${modulePath}: cannot read: ${(e as Error).message}`);
+  }
+  const root = await projectRoot();
+  if (!inside(root, real)) {
+    throw new CaseFileError(
+      `${modulePath} is outside the project tree ${root}: a case may only name modules inside it`,
+    );
+  }
+  const dir = await Deno.realPath(caseDir).catch(() => resolve(caseDir));
+  const rel = relative(dir, real).split(sep).join("/");
+  return { path: rel, sha256: await sha256(real) };
+}
+
+/**
+ * Finds the module a case names, refusing a path outside the case's project
+ * tree or a module whose bytes changed since the case was written.
+ */
+async function resolveModule(ref: ModuleRef, caseFile: string, what: string): Promise<string> {
+  const root = await projectRoot();
+  // Old cases (no hash) kept the path as given to the campaign, relative to the project root.
+  const candidate = ref.sha256 === null
+    ? resolve(root, ref.path)
+    : resolve(dirname(caseFile), ref.path);
+  const refuse = () =>
+    new CaseFileError(
+      `${caseFile}: refusing its ${what} module ${ref.path}: outside the project tree ${root}`,
+    );
+  if (!inside(root, candidate)) throw refuse();
+  let real: string;
+  try {
+    real = await Deno.realPath(candidate);
+  } catch {
+    throw new CaseFileError(`${caseFile}: its ${what} module ${ref.path} does not exist`);
+  }
+  if (!inside(root, real)) {
+    throw new CaseFileError(
+      `${caseFile}: refusing its ${what} module ${ref.path}: outside the project tree ${root}`,
+    );
+  }
+  if (ref.sha256 !== null) {
+    const now = await sha256(real);
+    if (now !== ref.sha256) {
+      throw new CaseFileError(
+        `${caseFile}: its ${what} module ${ref.path} changed since the case was written ` +
+          `(sha256 ${now.slice(0, 12)}…, recorded ${ref.sha256.slice(0, 12)}…); ` +
+          `not replaying it against different code`,
+      );
+    }
+  }
+  return real;
+}
+
+async function importModule(path: string, what: string): Promise<Record<string, unknown>> {
+  try {
+    return await import(pathToFileURL(resolve(path)).href);
+  } catch (e) {
+    throw new CaseFileError(`${what} ${path}: cannot load: ${(e as Error).message.split("\n")[0]}`);
+  }
+}
+
+/** Loads a user's service module: its default export or its `service` export, a function. */
+export async function loadServiceModule(path: string): Promise<PagerService> {
+  const mod = await importModule(path, "--service");
+  const fn = mod.default ?? mod.service;
+  if (typeof fn !== "function") {
+    throw new CaseFileError(
+      `--service ${path}: exports no service (need a default export or "service")`,
+    );
+  }
+  if (fn.constructor.name === "AsyncFunction" || fn.constructor.name === "AsyncGeneratorFunction") {
+    throw new CaseFileError(
+      `--service ${path}: the service is an async function; a service is a generator function ` +
+        `(function*) that yields the syscalls it makes`,
+    );
+  }
+  if (fn.constructor.name !== "GeneratorFunction") {
+    throw new CaseFileError(
+      `--service ${path}: the service is a plain function; a service is a generator function ` +
+        `(function*) that yields the syscalls it makes`,
+    );
+  }
+  return fn as PagerService;
+}
+
+/** Loads a kernel variant module: its `makeKernel(options)` export. */
+export async function loadKernelModule(
+  path: string,
+): Promise<(options: KernelOptions) => Kernel> {
+  const mod = await importModule(path, "--kernel");
+  if (typeof mod.makeKernel !== "function") {
+    throw new CaseFileError(
+      `--kernel ${path}: exports no makeKernel (need export function makeKernel(options) ` +
+        `returning a Kernel subclass)`,
+    );
+  }
+  return mod.makeKernel as (options: KernelOptions) => Kernel;
+}
+
+/**
+ * Everything a case's runs need, resolved from the case alone: its checkers,
+ * every named seeded-bug service, its bug's kernel or services, its service
+ * module (bound to `user`) and its kernel module. `file` is where the case
+ * lives (module paths are relative to it).
+ *
+ * @example
+ * ```ts
+ * import { readCaseFile, resolveContext } from "./store.ts";
+ * const c = await readCaseFile("corpus/zoo-duplicate-read.json");
+ * const ctx = await resolveContext(c);
+ * console.assert(ctx.makeKernel !== undefined); // the case's seeded bug
+ * ```
+ */
+export async function resolveContext(c: CaseEnvelope, file?: string): Promise<RunContext> {
+  const seeded = c.bug !== undefined ? bug(c.bug) : undefined;
+  const services: Record<string, PagerService> = { ...NAMED_SERVICES, ...seeded?.services };
+  let makeKernel = seeded?.kernel;
+  const where = file ?? "(case)";
+  if ((c.service !== undefined || c.kernel !== undefined) && file === undefined) {
+    throw new CaseFileError("a case naming a module needs its file to find it");
+  }
+  if (c.service !== undefined) {
+    services[USER_SERVICE] = await loadServiceModule(
+      await resolveModule(c.service, where, "service"),
+    );
+  }
+  if (c.kernel !== undefined) {
+    makeKernel = await loadKernelModule(await resolveModule(c.kernel, where, "kernel"));
+  }
+  return { monitors: KINDS[c.kind].checkers(c.checkers), services, makeKernel };
+}
+
+/**
+ * Replays a case (any kind, any format) and compares its verdict and trace
+ * hash with the recorded ones. Needs no registry: the case names its seeded
+ * bug or its modules; `file` (where the case lives) locates modules.
+ *
+ * @example
+ * ```ts
+ * import { readCaseFile, replayCase } from "./store.ts";
+ * const file = "corpus/zoo-duplicate-read.json";
+ * const r = await replayCase(await readCaseFile(file), file);
+ * console.assert(r.ok && r.verdict === "invariant:packet-discipline");
+ * ```
+ */
+export async function replayCase(c: CaseEnvelope, file?: string): Promise<Replay> {
+  return replayWith(c, await resolveContext(c, file));
+}

@@ -1,0 +1,172 @@
+import { strict as assert } from "node:assert";
+import { readCaseFile, readCorpus, replayCase, writeCase } from "./store.ts";
+import type { CaseEnvelope } from "./envelope.ts";
+
+for (const dir of ["corpus", "corpus/programs"]) {
+  Deno.test(`every case in ${dir} replays through replayCase alone, old formats too`, async () => {
+    const { cases, errors } = await readCorpus(dir);
+    assert.deepEqual(errors, []);
+    assert.ok(cases.length > 0);
+    for (const { file, case: c } of cases) {
+      const r = await replayCase(c, file);
+      assert.equal(r.verdict, c.expected, `${file}: verdict`);
+      assert.equal(r.traceHash, c.traceHash, `${file}: trace hash`);
+      assert.ok(r.ok);
+    }
+  });
+}
+
+async function sample(): Promise<CaseEnvelope> {
+  return await readCaseFile(new URL("../corpus/zoo-duplicate-read.json", import.meta.url).pathname);
+}
+
+Deno.test("two writes of one signature at once use distinct temp files and leave one valid case", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const c = { ...(await sample()), signature: "invariant:packet-discipline@x" };
+    const paths = await Promise.all(Array.from({ length: 8 }, () => writeCase(dir, c)));
+    assert.equal(new Set(paths).size, 1);
+    const names = [...Deno.readDirSync(dir)].map((e) => e.name);
+    assert.deepEqual(names, [paths[0].split("/").pop()]);
+    assert.equal((await readCaseFile(paths[0])).traceHash, c.traceHash);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a different case never overwrites another: it takes the next free name", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const a = { ...(await sample()), signature: "sig-a" };
+    const first = await writeCase(dir, a, "same.json");
+    const b = { ...a, signature: "sig-b" };
+    const second = await writeCase(dir, b, "same.json");
+    assert.notEqual(first, second);
+    assert.ok(second.endsWith("same-2.json"));
+    assert.equal((await readCaseFile(first)).signature, "sig-a");
+    assert.equal((await readCaseFile(second)).signature, "sig-b");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("one signature: the smaller case wins, and a shrunk case replaces its unshrunk form", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const small = { ...(await sample()), signature: "sig" };
+    const big = { ...small, decisions: [...small.decisions, 0, 0, 0] };
+    const path = await writeCase(dir, small);
+    assert.equal(await writeCase(dir, big), path);
+    assert.equal((await readCaseFile(path)).decisions.length, small.decisions.length);
+    const dir2 = await Deno.makeTempDir();
+    try {
+      const unshrunk = { ...big, found: { by: "test", unshrunk: true } };
+      const p = await writeCase(dir2, unshrunk);
+      await writeCase(dir2, { ...big, decisions: [...big.decisions, 1], found: { by: "test" } });
+      assert.equal((await readCaseFile(p)).found?.unshrunk, undefined);
+    } finally {
+      await Deno.remove(dir2, { recursive: true });
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("writeCase refuses an invalid case, naming the field", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const bad = { ...(await sample()), traceHash: "xyz" };
+    await assert.rejects(() => writeCase(dir, bad), /traceHash/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a case naming a kernel module replays with it; one outside the project is refused", async () => {
+  const repo = new URL("../", import.meta.url);
+  // A project of the user's own, in /tmp: its tree is where the working directory's deno.json is.
+  const project = await Deno.makeTempDir({ prefix: "pagersim-project-" });
+  const cwd = Deno.cwd();
+  try {
+    await Deno.writeTextFile(`${project}/deno.json`, "{}\n");
+    await Deno.writeTextFile(
+      `${project}/variant.ts`,
+      `export { duplicateRead as makeKernel } from "${
+        new URL("zoo/kernel_bugs.ts", repo).href
+      }";\n`,
+    );
+    const zoo = await readCaseFile(new URL("corpus/zoo-duplicate-read.json", repo).pathname);
+    Deno.chdir(project);
+    const { moduleRef } = await import("./store.ts");
+    const { bug: _, ...rest } = zoo;
+    const c: CaseEnvelope = {
+      ...rest,
+      kernel: await moduleRef(`${project}/variant.ts`, `${project}/corpus`),
+    };
+    const file = await writeCase(`${project}/corpus`, c, "k.json");
+    assert.equal((await readCaseFile(file)).kernel?.path, "../variant.ts");
+    const r = await replayCase(await readCaseFile(file), file);
+    assert.ok(r.ok, `${r.verdict} ${r.traceHash}`);
+    const escaped = { ...c, kernel: { path: "../../../../../../etc/evil.ts", sha256: null } };
+    await assert.rejects(() => replayCase(escaped, file), /outside the project tree/);
+  } finally {
+    Deno.chdir(cwd);
+    await Deno.remove(project, { recursive: true });
+  }
+});
+
+Deno.test("two campaigns writing one corpus, 100 times: every file parses, no finding is missing", async () => {
+  const base = await sample();
+  const campaign = (name: string, extra: number) =>
+    [0, 1, 2, 3].map((i) => ({ ...base, signature: `${name}-${i}` })).concat([
+      // Both find the shared bug; B's case is bigger.
+      { ...base, signature: "shared", decisions: [...base.decisions, ...Array(extra).fill(0)] },
+    ]);
+  for (let round = 0; round < 100; round++) {
+    const dir = await Deno.makeTempDir({ prefix: "pagersim-two-" });
+    try {
+      const a = campaign("a", 0), b = campaign("b", 2);
+      // Interleaved like two processes: each write awaits file I/O, so the others run between.
+      await Promise.all([...a.map((c) => writeCase(dir, c)), ...b.map((c) => writeCase(dir, c))]);
+      const names = [...Deno.readDirSync(dir)].map((e) => e.name);
+      assert.ok(names.every((n) => !n.endsWith(".tmp")), `temp files left: ${names}`);
+      const { cases, errors } = await readCorpus(dir);
+      assert.deepEqual(errors, []);
+      const sigs = cases.map((c) => c.case.signature).sort();
+      assert.deepEqual(sigs, ["a-0", "a-1", "a-2", "a-3", "b-0", "b-1", "b-2", "b-3", "shared"]);
+      const shared = cases.find((c) => c.case.signature === "shared");
+      assert.equal(shared?.case.decisions.length, base.decisions.length, "the smaller case kept");
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  }
+});
+
+Deno.test("two processes writing one corpus at once: both findings kept, every file parses", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "pagersim-procs-" });
+  try {
+    const store = new URL("./store.ts", import.meta.url).href;
+    const src = new URL("../corpus/zoo-duplicate-read.json", import.meta.url).pathname;
+    const script = (tag: string) =>
+      `import { readCaseFile, writeCase } from "${store}";
+       const c = await readCaseFile("${src}");
+       await Promise.all(Array.from({ length: 20 }, (_, i) =>
+         writeCase("${dir}", { ...c, signature: "${tag}-" + i }, "same-" + (i % 3) + ".json")));`;
+    const run = (tag: string) =>
+      new Deno.Command(Deno.execPath(), {
+        args: ["eval", "--config", new URL("../deno.json", import.meta.url).pathname, script(tag)],
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+    const [p, q] = await Promise.all([run("p"), run("q")]);
+    assert.ok(
+      p.success && q.success,
+      new TextDecoder().decode(p.stderr) + new TextDecoder().decode(q.stderr),
+    );
+    const { cases, errors } = await readCorpus(dir);
+    assert.deepEqual(errors, []);
+    assert.equal(new Set(cases.map((c) => c.case.signature)).size, 40, "no case overwritten");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -1,0 +1,347 @@
+// Every kind of printed replay line, run as printed, reproduces what it printed it for
+// (issue 12: a --service finding crashed, explore's replayed as NOT reproduced, a fast-check
+// failure named a never-written file, --mutant findings were not recorded, a read-only corpus
+// lost the finding). The explore line is checked in cli/explore_test.ts.
+import { strict as assert } from "node:assert";
+import { checkCase } from "../properties/check_case.ts";
+import { formatFailure } from "../properties/failure_report.ts";
+import { checkersOf } from "../case/kinds.ts";
+import { readCaseFile } from "../case/store.ts";
+import { parseScenario } from "../scenario/schema.ts";
+import { NAMED_SERVICES } from "../zoo/registry.ts";
+
+const root = new URL("../", import.meta.url).pathname;
+
+/** Runs deno; in another project (`cwd`), with pagersim's config and its scripts by path. */
+async function deno(
+  args: string[],
+  cwd = root,
+): Promise<{ code: number; out: string; err: string }> {
+  if (cwd !== root) {
+    args = [
+      args[0],
+      "--config",
+      `${root}deno.json`,
+      ...args.slice(1).map((a) => (a.startsWith("cli/") ? `${root}${a}` : a)),
+    ];
+  }
+  const o = await new Deno.Command(Deno.execPath(), {
+    args,
+    cwd,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  return {
+    code: o.code,
+    out: new TextDecoder().decode(o.stdout),
+    err: new TextDecoder().decode(o.stderr),
+  };
+}
+
+/** Splits a printed `deno task repro ...` line into repro's arguments (single quotes honoured). */
+function words(line: string): string[] {
+  const out: string[] = [];
+  const re = /'((?:[^']|'\\'')*)'|(\S+)/g;
+  for (let m; (m = re.exec(line)) !== null;) {
+    out.push(m[1] !== undefined ? m[1].replaceAll(`'\\''`, "'") : m[2]);
+  }
+  return out;
+}
+
+/** Runs a printed replay line as `deno task repro` would (in the project at `cwd`). */
+function runLine(line: string, cwd = root) {
+  const w = words(line);
+  assert.deepEqual(w.slice(0, 3), ["deno", "task", "repro"], line);
+  return deno(["run", "--allow-read", "--allow-write=/tmp", "cli/repro.ts", ...w.slice(3)], cwd);
+}
+
+/** A user's project in /tmp: a deno.json, and modules importing pagersim by URL. */
+async function userProject(): Promise<string> {
+  const dir = await Deno.makeTempDir({ prefix: "pagersim-user-" });
+  await Deno.writeTextFile(`${dir}/deno.json`, "{}\n");
+  return dir;
+}
+
+const LOSSY = "fuzz/testdata/lossy_service.ts";
+
+Deno.test("a --service campaign finding replays by its printed line alone", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "pagersim-lines-" });
+  try {
+    const r = await deno([
+      "run",
+      "-A",
+      "cli/fuzz.ts",
+      "--runs",
+      "300",
+      "--workers",
+      "1",
+      "--seed",
+      "11",
+      "--service",
+      LOSSY,
+      "--corpus",
+      dir,
+    ]);
+    assert.equal(r.code, 1, r.out + r.err);
+    const lines = [...r.out.matchAll(/^ {4}replay: (.+)$/gm)].map((m) => m[1]);
+    assert.ok(lines.length > 0, r.out);
+    for (const line of lines) {
+      assert.match(line, /^deno task repro \S+\.json$/, "a case file, no flag to remember");
+      const c = await readCaseFile(words(line)[3]);
+      assert.ok(c.service !== undefined && c.service.sha256 !== null, "records module and hash");
+      const rep = await runLine(line);
+      assert.equal(rep.code, 0, line + "\n" + rep.out + rep.err);
+      assert.match(rep.out, /: reproduced$/m);
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a changed service module is reported, not replayed", async () => {
+  const dir = await userProject();
+  try {
+    const svc = `${dir}/svc.ts`;
+    await Deno.writeTextFile(
+      svc,
+      (await Deno.readTextFile(`${root}${LOSSY}`)).replaceAll(
+        "../../",
+        new URL("./", `file://${root}`).href,
+      ),
+    );
+    const r = await deno([
+      "run",
+      "-A",
+      "cli/fuzz.ts",
+      "--runs",
+      "200",
+      "--workers",
+      "1",
+      "--seed",
+      "11",
+      "--service",
+      svc,
+      "--corpus",
+      `${dir}/corpus`,
+    ], dir);
+    assert.equal(r.code, 1, r.out + r.err);
+    const line = /^ {4}replay: (.+)$/m.exec(r.out)![1];
+    const ok = await runLine(line, dir);
+    assert.equal(ok.code, 0, "replays while unchanged: " + ok.out + ok.err);
+    await Deno.writeTextFile(svc, (await Deno.readTextFile(svc)) + "\n// changed\n");
+    const rep = await runLine(line, dir);
+    assert.equal(rep.code, 2, rep.out + rep.err);
+    assert.match(rep.err, /changed since the case was written/);
+    assert.doesNotMatch(rep.err, /\n\s+at /, "no stack trace");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a read-only corpus is a clear error and still prints a --campaign/--run replay that works", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "pagersim-ro-" });
+  try {
+    // The campaign may write only elsewhere: its corpus is read-only to it.
+    const r = await deno([
+      "run",
+      "--allow-read",
+      "--allow-write=/tmp/pagersim-nowhere",
+      "--allow-env",
+      "--allow-sys",
+      "cli/fuzz.ts",
+      "--runs",
+      "300",
+      "--workers",
+      "1",
+      "--seed",
+      "11",
+      "--service",
+      LOSSY,
+      "--corpus",
+      dir,
+    ]);
+    assert.equal(r.code, 1, r.out + r.err);
+    assert.match(r.out, /^error: writing .+: /m);
+    assert.match(r.out, /\(not written\)/);
+    const lines = [...r.out.matchAll(/^ {4}replay: (.+)$/gm)].map((m) => m[1]);
+    assert.ok(lines.length > 0);
+    for (const line of lines) {
+      assert.match(
+        line,
+        /^deno task repro --campaign 11 --run \d+ --service \S+ --checkers kernel\+service$/,
+      );
+      const rep = await runLine(line);
+      assert.equal(rep.code, 1, "the run fails again: " + rep.out + rep.err);
+      assert.doesNotMatch(rep.out, /^verdict: pass/m);
+      // Without --checkers, repro picks what fuzz picks with --service: kernel+service.
+      const bare = await runLine(line.replace(" --checkers kernel+service", ""));
+      assert.equal(
+        /^trace-hash: (\S+)$/m.exec(bare.out)?.[1],
+        /^trace-hash: (\S+)$/m.exec(rep.out)?.[1],
+      );
+      assert.equal(/^verdict: (.+)$/m.exec(bare.out)?.[1], /^verdict: (.+)$/m.exec(rep.out)?.[1]);
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a fast-check failure's printed replay line reproduces it, with nothing written", async () => {
+  const scenario = parseScenario({
+    pageSize: 64,
+    pagers: [{ name: "fs", service: { kind: "custom", name: "supplies-wrong-key" } }],
+    vmos: [{ name: "a", pager: "fs", pages: 1 }],
+    threads: [{ name: "r", ops: [{ op: "read", vmo: "a", page: 0 }] }],
+  });
+  const result = checkCase({ scenario, decisions: [1, 0], seed: 3 }, {
+    monitors: checkersOf("kernel"),
+    services: NAMED_SERVICES,
+  });
+  assert.equal(result.verdict.kind, "invariant");
+  const line = /^replay: (.+)$/m.exec(formatFailure(result))![1];
+  const rep = await runLine(line);
+  assert.equal(rep.code, 1, rep.out + rep.err);
+  assert.match(rep.out, /invariant data-integrity|data-integrity/);
+  assert.match(rep.out, new RegExp(`^trace-hash: ${result.run.traceHash}$`, "m"));
+});
+
+Deno.test("a program case found with --mutant records it, goes only to the named corpus, and replays", async () => {
+  const refused = await deno([
+    "run",
+    "-A",
+    "cli/fuzz.ts",
+    "--mode",
+    "programs",
+    "--mutant",
+    "replace-leaks",
+    "--runs",
+    "1",
+  ]);
+  assert.equal(refused.code, 2, "no --corpus with --mutant: refused, never the regression corpus");
+  assert.match(refused.err, /--mutant needs --corpus/);
+  const dir = await Deno.makeTempDir({ prefix: "pagersim-mutant-" });
+  try {
+    const r = await deno([
+      "run",
+      "-A",
+      "cli/fuzz.ts",
+      "--mode",
+      "programs",
+      "--mutant",
+      "replace-leaks",
+      "--checks",
+      "contract",
+      "--runs",
+      "400",
+      "--workers",
+      "1",
+      "--corpus",
+      dir,
+    ]);
+    assert.equal(r.code, 1, r.out + r.err);
+    const files = [...Deno.readDirSync(`${dir}/programs`)].map((e) => `${dir}/programs/${e.name}`);
+    assert.ok(files.length > 0);
+    for (const file of files) {
+      const c = await readCaseFile(file);
+      assert.equal(c.bug, "replace-leaks");
+      const rep = await runLine(`deno task repro ${file}`);
+      assert.equal(rep.code, 0, rep.out + rep.err);
+      assert.match(rep.out, /: reproduced$/m);
+    }
+    const list = await deno(["run", "--allow-read", "cli/corpus.ts", "list", `${dir}/programs`]);
+    assert.equal(list.code, 0, list.out + list.err);
+    assert.match(list.out, new RegExp(`corpus: ${files.length} valid, 0 invalid`));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("corpus list accepts the project's program cases (issue 12: reported invalid)", async () => {
+  const r = await deno(["run", "--allow-read", "cli/corpus.ts", "list", "corpus/programs"]);
+  assert.equal(r.code, 0, r.out + r.err);
+  assert.match(r.out, /corpus: 1 valid, 0 invalid/);
+});
+
+Deno.test("a scenario naming an unregistered custom service is one clear error line", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "pagersim-custom-" });
+  try {
+    await Deno.writeTextFile(
+      `${dir}/s.json`,
+      JSON.stringify({
+        pagers: [{ name: "fs", service: { kind: "custom", name: "nobody" } }],
+        vmos: [{ name: "a", pager: "fs", pages: 1 }],
+        threads: [{ name: "r", ops: [{ op: "read", vmo: "a", page: 0 }] }],
+      }),
+    );
+    for (const cmd of ["cli/sim.ts", "cli/repro.ts"]) {
+      const args = cmd === "cli/sim.ts"
+        ? ["--scenario", `${dir}/s.json`]
+        : ["--scenario", `${dir}/s.json`, "--seed", "1"];
+      const r = await deno(["run", "--allow-read", cmd, ...args]);
+      assert.equal(r.code, 2, r.out + r.err);
+      assert.match(r.err, /pagers\.fs\.service\.name: no service registered as "nobody"/);
+      assert.doesNotMatch(r.err, /\n\s+at /, "no stack trace");
+      assert.equal(r.err.trim().split("\n").length, 1, `one line: ${r.err}`);
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("--kernel PATH runs a kernel variant in sim and repro; outside the project it is refused", async () => {
+  const dir = await userProject();
+  const outside = await Deno.makeTempDir({ prefix: "pagersim-kernel-" });
+  try {
+    const mod = `${dir}/variant.ts`;
+    await Deno.writeTextFile(
+      mod,
+      `export { duplicateRead as makeKernel } from "file://${root}zoo/kernel_bugs.ts";\n`,
+    );
+    const base = [
+      "--scenario",
+      `${root}corpus/zoo-duplicate-read.json`,
+      "--seed",
+      "0",
+      "--decisions",
+      "1,0,1",
+    ];
+    const model = await deno(
+      ["run", "--allow-read", "cli/repro.ts", ...base, "--trace", "none"],
+      dir,
+    );
+    assert.equal(model.code, 0, model.out + model.err);
+    const variant = await deno([
+      "run",
+      "--allow-read",
+      "cli/repro.ts",
+      ...base,
+      "--kernel",
+      mod,
+      "--trace",
+      "none",
+    ], dir);
+    assert.equal(variant.code, 1, variant.out + variant.err);
+    assert.match(variant.out, /packet-discipline/);
+    const line = /^replay: (.+)$/m.exec(variant.out)![1];
+    assert.match(line, /--kernel /, "the printed replay names the kernel");
+    const again = await runLine(line, dir);
+    assert.equal(
+      /^trace-hash: (\S+)$/m.exec(again.out)?.[1],
+      /^trace-hash: (\S+)$/m.exec(variant.out)?.[1],
+    );
+    const sim = await deno(["run", "--allow-read", "cli/sim.ts", ...base, "--kernel", mod], dir);
+    assert.match(sim.out, /replay: deno task sim .*--kernel /);
+    await Deno.writeTextFile(`${outside}/v.ts`, `export function makeKernel() {}\n`);
+    for (const cmd of ["cli/sim.ts", "cli/repro.ts"]) {
+      const r = await deno(
+        ["run", "--allow-read", cmd, ...base, "--kernel", `${outside}/v.ts`],
+        dir,
+      );
+      assert.equal(r.code, 2, r.out + r.err);
+      assert.match(r.err, /outside the project tree/);
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+    await Deno.remove(outside, { recursive: true });
+  }
+});

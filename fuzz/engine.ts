@@ -1,0 +1,408 @@
+/**
+ * The campaign engine's pure half, for both kinds of input (generated
+ * scenarios and syscall programs): what a worker is told, how it runs one
+ * campaign run and investigates a failure (a {@linkcode Runner}), the dedupe
+ * rule and the table of signatures the workers share. Nothing here reads the
+ * clock, spawns workers or touches files: that is `orchestrate.ts`,
+ * `_worker_pool.ts` and `worker.ts`, and the determinism check covers this
+ * file.
+ *
+ * ## The dedupe rule (the one place it is stated)
+ *
+ * Two failures are the same finding when their signatures are equal
+ * (`fuzz/signature.ts`: one per root cause). A failing run's signature is
+ * computed from the run itself and compared with the known ones BEFORE
+ * anything else is spent on it: a known signature is only counted. Of the
+ * runs that share a new signature, the one with the LOWEST run index `k`
+ * wins, whichever worker ran it and whenever it finished; a scenario run `k`
+ * is a pure function of (campaign seed, `k`), so a campaign's findings do not
+ * depend on worker timing. Run indices are global: `--runs N` means N runs in
+ * all, taken one at a time from a shared counter, shard `I/C` running the
+ * indices `k ≡ I (mod C)`.
+ *
+ * @module
+ */
+
+import type { Kernel, KernelOptions } from "../kernel/kernel.ts";
+import type { PagerService } from "../services/service.ts";
+import type { Scenario } from "../scenario/schema.ts";
+import { withService } from "../scenario/bind.ts";
+import type { CaseKind, KindRun, RunContext } from "../case/kind.ts";
+import { PROGRAM_KIND, programCheckers, SCENARIO_KIND, scenarioCheckers } from "../case/kinds.ts";
+import type { CaseMeta } from "../case/investigate.ts";
+import { executePlan, generateScenario, planRun, type RunPlan } from "./campaign.ts";
+import { SometimesMonitor } from "./sometimes.ts";
+import { type ProgramChecks, ProgramFuzzer, signProgramVerdict } from "./programs/campaign.ts";
+import type { Program } from "../program/program.ts";
+import { signatureOf } from "./signature.ts";
+import { bug } from "../zoo/registry.ts";
+
+/** Default wall-clock limit of one run, seconds (`--run-timeout`). */
+export const DEFAULT_RUN_TIMEOUT = 5;
+/** Default heap limit of one worker, MiB (`--memory`). */
+export const DEFAULT_MEMORY_MB = 512;
+
+/** The two kinds of campaign input. */
+export type InputKind = "scenarios" | "programs";
+
+/** The dedupe rule's tie-break: does a run with index `k` beat the best so far (`best`)? */
+export function wins(k: number, best: number | undefined): boolean {
+  return best === undefined || k < best;
+}
+
+/** FNV-1a of a signature, 32 bits, never 0 (0 marks an empty table slot). */
+function signatureHash(signature: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < signature.length; i++) h = Math.imul(h ^ signature.charCodeAt(i), 0x01000193);
+  return (h | 0) === 0 ? 1 : h | 0;
+}
+
+/** Slots of a {@linkcode SignatureTable}: distinct signatures one campaign can hold. */
+export const SIGNATURE_SLOTS = 4096;
+
+/**
+ * The signatures every worker of a campaign has seen, with the lowest run
+ * index that found each, in shared memory: a worker asks it before it
+ * investigates a failure, so a signature is investigated once, by the run
+ * that wins. Open addressing over 32-bit signature hashes; a different
+ * signature with the same hash (about 1 in 4·10⁹ per pair) counts as known.
+ */
+export class SignatureTable {
+  readonly #slots: Int32Array;
+
+  /** A table over `buffer` (from {@linkcode SignatureTable.create}). */
+  constructor(readonly buffer: SharedArrayBuffer) {
+    this.#slots = new Int32Array(buffer);
+  }
+
+  /** A new table holding the `known` signatures (known: no run ever wins them). */
+  static create(known: Iterable<string>): SignatureTable {
+    const t = new SignatureTable(new SharedArrayBuffer(SIGNATURE_SLOTS * 2 * 4));
+    for (const s of known) t.claim(s, -1);
+    return t;
+  }
+
+  /**
+   * Records that run `k` failed with `signature`; true when `k` wins it (the
+   * signature is new, or every earlier claim had a higher run index), so the
+   * caller investigates it. A full table answers false.
+   */
+  claim(signature: string, k: number): boolean {
+    const h = signatureHash(signature);
+    const s = this.#slots;
+    const n = s.length / 2;
+    for (let i = 0, at = (h >>> 0) % n; i < n; i++, at = (at + 1) % n) {
+      const cur = Atomics.compareExchange(s, 2 * at, 0, h);
+      if (cur !== 0 && cur !== h) continue;
+      // Slot `at` is this signature's: its run index, stored +1 (0: none yet; known ones 0 after -1+1).
+      for (;;) {
+        const stored = Atomics.load(s, 2 * at + 1);
+        const best = cur === 0 && stored === 0 ? undefined : stored - 1;
+        if (!wins(k, best)) return false;
+        if (Atomics.compareExchange(s, 2 * at + 1, stored, k + 1) === stored) return k >= 0;
+      }
+    }
+    return false;
+  }
+}
+
+/** Layout of the control block the main thread shares with every worker (Int32 slots). */
+export const CONTROL = {
+  /** Non-zero: stop. */
+  stop: 0,
+  /** Next unclaimed run number (runs are claimed one at a time). */
+  next: 1,
+  /** Runs finished, every worker together (a worker stopped mid-report loses none). */
+  done: 2,
+  /** Failing runs among them. */
+  failed: 3,
+  /** Per worker slot `w`: `slot(w)` holds the run it is in, `slot(w) + 1` its heartbeat. */
+  slot: (w: number) => 4 + 2 * w,
+  /** Int32 slots for `workers` worker slots. */
+  size: (workers: number) => 4 + 2 * workers,
+} as const;
+
+/**
+ * What a worker slot is doing, as stored at `CONTROL.slot(w)`: 0 idle,
+ * `k + 1` in run `k`, `-(k + 1)` investigating run `k`.
+ */
+export function slotState(v: number): { kind: "idle" } | {
+  kind: "run" | "investigate";
+  k: number;
+} {
+  return v === 0 ? { kind: "idle" } : v > 0 ? { kind: "run", k: v - 1 } : {
+    kind: "investigate",
+    k: -v - 1,
+  };
+}
+
+/** Most schedule picks a worker records for the watchdog per run (later ones are not kept). */
+export const MAX_RECORDED_PICKS = 200_000;
+/** Most bytes of a run's input a worker records for the watchdog (programs). */
+export const MAX_RECORDED_INPUT = 1 << 20;
+
+/**
+ * A worker slot's record of the run it is in, in shared memory, so a run the
+ * watchdog stops still becomes a case: Int32 [0] picks so far, [1] input
+ * bytes, [2, 2 + MAX_RECORDED_PICKS) the picks; then the input as UTF-8 JSON.
+ */
+export class RunRecord {
+  readonly #ints: Int32Array;
+  readonly #bytes: Uint8Array;
+
+  /** A record over `buffer` (from {@linkcode RunRecord.create}). */
+  constructor(readonly buffer: SharedArrayBuffer) {
+    this.#ints = new Int32Array(buffer, 0, 2 + MAX_RECORDED_PICKS);
+    this.#bytes = new Uint8Array(buffer, 4 * (2 + MAX_RECORDED_PICKS));
+  }
+
+  /** A new, empty record. */
+  static create(): RunRecord {
+    return new RunRecord(new SharedArrayBuffer(4 * (2 + MAX_RECORDED_PICKS) + MAX_RECORDED_INPUT));
+  }
+
+  /** Starts a run: no picks; `input` (JSON), if given, replaces the recorded input. */
+  begin(input?: unknown): void {
+    this.#ints[0] = 0;
+    if (input === undefined) return;
+    const bytes = new TextEncoder().encode(JSON.stringify(input));
+    if (bytes.length > this.#bytes.length) {
+      this.#ints[1] = -1;
+      return;
+    }
+    this.#bytes.set(bytes);
+    this.#ints[1] = bytes.length;
+  }
+
+  /** Records one pick. */
+  readonly pick = (v: number): void => {
+    const n = this.#ints[0];
+    if (n < MAX_RECORDED_PICKS) this.#ints[2 + n] = v;
+    this.#ints[0] = n + 1;
+  };
+
+  /** The picks recorded, and whether all of them fit. */
+  picks(): { picks: number[]; complete: boolean } {
+    const n = this.#ints[0];
+    return {
+      picks: Array.from(this.#ints.subarray(2, 2 + Math.min(n, MAX_RECORDED_PICKS))),
+      complete: n <= MAX_RECORDED_PICKS,
+    };
+  }
+
+  /** The recorded input (null: none, or too large to record). */
+  input(): unknown {
+    const n = this.#ints[1];
+    if (n <= 0) return null;
+    return JSON.parse(new TextDecoder().decode(this.#bytes.slice(0, n)));
+  }
+}
+
+/** What the main thread tells a worker (structured-cloned; buffers are shared). */
+export interface WorkerStart {
+  readonly kind: InputKind;
+  readonly seed: number;
+  readonly shard: { readonly index: number; readonly count: number };
+  /** The worker slot (0-based) and how many times it was replaced before. */
+  readonly worker: number;
+  readonly generation: number;
+  /** Runs of this shard in all (every worker together); null: until stopped. */
+  readonly runs: number | null;
+  /** The control block, {@linkcode CONTROL}. */
+  readonly control: SharedArrayBuffer;
+  /** The shared {@linkcode SignatureTable}. */
+  readonly signatures: SharedArrayBuffer;
+  /** This slot's {@linkcode RunRecord}. */
+  readonly record: SharedArrayBuffer;
+  readonly maxShrink: number;
+  /** A user service module (scenarios): every pager is served by it; null: none. */
+  readonly servicePath: string | null;
+  /** A kernel variant module exporting `makeKernel(options)`; null: the model. */
+  readonly kernelPath: string | null;
+  /** A seeded bug (zoo/registry.ts `bug(id)`: a zoo bug or a program mutant); null: none. */
+  readonly bug: string | null;
+  /** The checker set: scenarios `kernel` | `kernel+service`, programs `kernel` | `contract`. */
+  readonly checkers: string;
+  /** Programs: novelty-guided (true) or fresh programs only. */
+  readonly guided: boolean;
+  /** What every case found records besides its run (checkers, bug, module references). */
+  readonly meta: Omit<CaseMeta, "found">;
+}
+
+/** What one run told the worker loop. */
+export interface RunReport {
+  readonly steps: number;
+  /** The failure's signature; null: the run passed. */
+  readonly signature: string | null;
+}
+
+/** A failing run, ready for `case/investigate.ts`: its kind, input, schedule and how to judge it. */
+export interface FailingRun<I> {
+  readonly kind: CaseKind<I>;
+  readonly input: I;
+  readonly decisions: readonly number[];
+  readonly seed: number;
+  readonly traceHash: string;
+  readonly ctx: RunContext;
+  /** The campaign's signature of a replay (the same rule as the run's). */
+  readonly sign: (run: KindRun) => string | null;
+}
+
+/** How a worker runs campaign runs of one kind of input. */
+export interface Runner {
+  /** Runs run `k`; `record` is the worker slot's record for the watchdog. */
+  run(k: number, record: RunRecord): RunReport;
+  /** The last run, if it failed. */
+  failing(): FailingRun<unknown> | null;
+  /** Counters this kind reports with progress (reached interleavings, state signatures). */
+  drain(): { sometimes: Record<string, number>; fresh: number[] };
+}
+
+/** The kernel, services and heartbeat a worker's runs use. */
+export interface RunnerSetup {
+  /** The user's service (scenarios), bound to the name `user`. */
+  readonly service: PagerService | null;
+  readonly makeKernel: ((options: KernelOptions) => Kernel) | undefined;
+  /** A seeded bug's named services and the name its pagers use (scenarios). */
+  readonly services: Readonly<Record<string, PagerService>>;
+  readonly serviceName: string | null;
+  /** Called whenever a run starts, replays included (the watchdog's heartbeat). */
+  readonly beat: () => void;
+}
+
+/** The scenario of run `k` as the worker runs it (with the user's or the bug's service). */
+export function campaignScenario(plan: RunPlan, serviceName: string | null): Scenario {
+  const scenario = generateScenario(plan);
+  return serviceName === null ? scenario : withService(scenario, serviceName);
+}
+
+/**
+ * The service name a campaign's pagers use: `user` for a service module, a
+ * seeded bug's service for a service bug, none otherwise.
+ */
+export function campaignServiceName(
+  servicePath: string | null,
+  bugId: string | null,
+): string | null {
+  if (servicePath !== null) return "user";
+  if (bugId === null) return null;
+  const names = Object.keys(bug(bugId).services ?? {});
+  return names.length > 0 ? names[0] : null;
+}
+
+/** A scenario run's signature: a thread's exception is signed as one even when a checker judged it. */
+export const signScenarioRun = (r: KindRun): string | null => signatureOf(r.verdict, r.raw);
+
+/** A program run's signature. */
+export const signProgramRun = (r: KindRun): string | null => signProgramVerdict(r.verdict);
+
+/** Runs generated scenarios: run `k` is `planRun(seed, k)`. */
+export class ScenarioRunner implements Runner {
+  readonly #ctx: RunContext;
+  #last: FailingRun<Scenario> | null = null;
+  #sometimes: Record<string, number> = {};
+
+  constructor(readonly start: WorkerStart, readonly setup: RunnerSetup) {
+    const monitors = scenarioCheckers(start.checkers);
+    this.#ctx = {
+      monitors: () => {
+        setup.beat();
+        return monitors();
+      },
+      services: setup.service ? { ...setup.services, user: setup.service } : setup.services,
+      makeKernel: setup.makeKernel,
+    };
+  }
+
+  run(k: number, record: RunRecord): RunReport {
+    const plan = planRun(this.start.seed, k);
+    const scenario = campaignScenario(plan, this.setup.serviceName);
+    const counter = new SometimesMonitor();
+    record.begin();
+    const outcome = executePlan(plan, scenario, {
+      ...this.#ctx,
+      monitors: () => [...this.#ctx.monitors(), counter],
+    }, record.pick);
+    for (const h of counter.hit) this.#sometimes[h] = (this.#sometimes[h] ?? 0) + 1;
+    this.#last = outcome.signature === null ? null : {
+      kind: SCENARIO_KIND,
+      input: scenario,
+      decisions: outcome.decisions,
+      seed: plan.runSeed,
+      traceHash: outcome.traceHash,
+      ctx: this.#ctx,
+      sign: signScenarioRun,
+    };
+    return { steps: outcome.steps, signature: outcome.signature };
+  }
+
+  failing(): FailingRun<unknown> | null {
+    return this.#last as FailingRun<unknown> | null;
+  }
+
+  drain(): { sometimes: Record<string, number>; fresh: number[] } {
+    const sometimes = this.#sometimes;
+    this.#sometimes = {};
+    return { sometimes, fresh: [] };
+  }
+}
+
+/**
+ * Runs syscall programs, novelty-guided: each worker slot has its own fuzzer
+ * (seeded by campaign seed, shard, slot and generation), so program `k`
+ * depends on which worker ran it; the recorded input makes a run the
+ * watchdog stops a case all the same.
+ */
+export class ProgramRunner implements Runner {
+  readonly #fuzzer: ProgramFuzzer;
+  readonly #ctx: RunContext;
+  #last: FailingRun<Program> | null = null;
+  #fresh: number[] = [];
+
+  constructor(readonly start: WorkerStart, setup: RunnerSetup) {
+    const monitors = programCheckers(start.checkers);
+    this.#ctx = {
+      monitors: () => {
+        setup.beat();
+        return monitors();
+      },
+      makeKernel: setup.makeKernel,
+    };
+    this.#fuzzer = new ProgramFuzzer({
+      checks: start.checkers as ProgramChecks,
+      makeKernel: setup.makeKernel,
+      seed: `${start.seed}/s${start.shard.index}/w${start.worker}/g${start.generation}`,
+      guided: start.guided,
+      portfolio: true,
+    });
+  }
+
+  run(_k: number, record: RunRecord): RunReport {
+    const s = this.#fuzzer.step({
+      record: record.pick,
+      starting: (program: Program, seed: number) => record.begin({ program, seed }),
+    });
+    for (const x of s.fresh) this.#fresh.push(x);
+    const f = s.failure;
+    this.#last = f === null ? null : {
+      kind: PROGRAM_KIND,
+      input: f.program,
+      decisions: f.decisions,
+      seed: f.seed,
+      traceHash: f.traceHash,
+      ctx: this.#ctx,
+      sign: signProgramRun,
+    };
+    return { steps: s.steps, signature: s.signature };
+  }
+
+  failing(): FailingRun<unknown> | null {
+    return this.#last as FailingRun<unknown> | null;
+  }
+
+  drain(): { sometimes: Record<string, number>; fresh: number[] } {
+    const fresh = this.#fresh;
+    this.#fresh = [];
+    return { sometimes: {}, fresh };
+  }
+}

@@ -1,0 +1,248 @@
+/**
+ * The campaign watchdog and the user-code edges of `deno task fuzz`, run as
+ * a user runs them (the command line, in a subprocess).
+ */
+import { strict as assert } from "node:assert";
+import type { CampaignSummary } from "./orchestrate.ts";
+import { readCaseFile } from "../case/store.ts";
+
+const DENO = Deno.execPath();
+const FUZZ = ["run", "--v8-flags=--single-threaded-gc", "-A", "cli/fuzz.ts"];
+
+async function run(
+  args: string[],
+): Promise<{ code: number; out: string; err: string; ms: number }> {
+  const t0 = performance.now();
+  const o = await new Deno.Command(DENO, { args, stdout: "piped", stderr: "piped" }).output();
+  return {
+    code: o.code,
+    out: new TextDecoder().decode(o.stdout),
+    err: new TextDecoder().decode(o.stderr),
+    ms: performance.now() - t0,
+  };
+}
+
+/** The JSON summary at the end of `--json` output. */
+function summaryOf(out: string): CampaignSummary {
+  return JSON.parse(out.slice(out.indexOf("{"))) as CampaignSummary;
+}
+
+Deno.test("a service that never yields: the campaign ends within --seconds plus the run limit, with a service-hang case that replays", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "pagersim-hang-" });
+  try {
+    const r = await run([
+      ...FUZZ,
+      "--service",
+      "fuzz/testdata/never_yields_service.ts",
+      "--seconds",
+      "3",
+      "--run-timeout",
+      "1",
+      "--workers",
+      "1",
+      "--seed",
+      "5",
+      "--corpus",
+      dir,
+      "--json",
+    ]);
+    assert.equal(r.code, 1, r.err);
+    const s = summaryOf(r.out);
+    assert.ok(s.seconds <= 3 + 1 + 0.5, `the campaign took ${s.seconds.toFixed(2)}s`);
+    const hang = s.findings.find((f) => f.signature === "service-hang: no yield");
+    assert.ok(hang !== undefined, JSON.stringify(s.findings));
+    assert.ok(s.stopped >= 1 && s.runs > s.stopped, `${s.runs} runs, ${s.stopped} stopped`);
+    const c = await readCaseFile(hang.file);
+    assert.equal(c.expected, "service-hang");
+    const replay = await run([
+      "run",
+      "--allow-read",
+      "--allow-write",
+      "cli/repro.ts",
+      hang.file,
+      "--run-timeout",
+      "1",
+    ]);
+    assert.equal(replay.code, 0, replay.out + replay.err);
+    assert.match(replay.out, /expected: service-hang: reproduced/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a service that allocates without bound: out-of-memory, and the campaign goes on", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "pagersim-oom-" });
+  try {
+    const r = await run([
+      ...FUZZ,
+      "--service",
+      "fuzz/testdata/allocating_service.ts",
+      "--seconds",
+      "5",
+      "--run-timeout",
+      "2",
+      "--memory",
+      "96",
+      "--workers",
+      "1",
+      "--seed",
+      "5",
+      "--corpus",
+      dir,
+      "--json",
+    ]);
+    assert.equal(r.code, 1, r.err);
+    const s = summaryOf(r.out);
+    const oom = s.findings.find((f) => f.signature === "out-of-memory");
+    assert.ok(oom !== undefined, JSON.stringify(s.findings));
+    assert.ok(
+      s.runs > s.stopped,
+      `runs go on after a stopped one: ${s.runs} runs, ${s.stopped} stopped`,
+    );
+    assert.ok(s.rssMiB.max < 1024, `the process stayed small: ${s.rssMiB.max.toFixed(0)} MiB`);
+    assert.equal((await readCaseFile(oom.file)).expected, "out-of-memory");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+for (const [kind, file] of [["async", "async_service"], ["plain", "plain_service"]]) {
+  Deno.test(`a ${kind} function as a service is one error line, not a finding per run`, async () => {
+    const r = await run([...FUZZ, "--service", `fuzz/testdata/${file}.ts`, "--runs", "5"]);
+    assert.equal(r.code, 2);
+    assert.equal(r.out, "");
+    const lines = r.err.trim().split("\n");
+    assert.equal(lines.length, 1, r.err);
+    assert.match(lines[0], new RegExp(`${kind} function; a service is a generator function`));
+  });
+}
+
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  Deno.test(`${signal} stops a campaign within a second, with its summary, even mid-hang`, async () => {
+    const dir = await Deno.makeTempDir({ prefix: "pagersim-sigint-" });
+    try {
+      const p = new Deno.Command(DENO, {
+        args: [
+          ...FUZZ,
+          "--service",
+          "fuzz/testdata/never_yields_service.ts",
+          "--seconds",
+          "60",
+          "--run-timeout",
+          "30",
+          "--workers",
+          "2",
+          "--corpus",
+          dir,
+        ],
+        stdout: "piped",
+        stderr: "piped",
+      }).spawn();
+      // Wait until the campaign is running (its first line), then some more: workers are mid-run.
+      const reader = p.stdout.getReader();
+      let out = "";
+      while (!out.includes("fuzz: seed")) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        out += new TextDecoder().decode(value);
+      }
+      await new Promise((r) => setTimeout(r, 2000));
+      const t0 = performance.now();
+      p.kill(signal);
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        out += new TextDecoder().decode(value);
+      }
+      const status = await p.status;
+      const ms = performance.now() - t0;
+      await p.stderr.cancel();
+      console.log(`${signal} to exit: ${ms.toFixed(0)} ms`);
+      assert.ok(ms < 1000, `stopped ${ms.toFixed(0)} ms after ${signal}`);
+      assert.match(out, /\(interrupted\)/);
+      assert.ok(status.code === 1 || status.code === 130, `exit ${status.code}`);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  });
+}
+
+Deno.test("--runs is the total of every worker, for scenarios and for programs", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "pagersim-runs-" });
+  try {
+    for (const mode of ["scenarios", "programs"]) {
+      const r = await run([
+        ...FUZZ,
+        "--mode",
+        mode,
+        "--runs",
+        "90",
+        "--workers",
+        "2",
+        "--seed",
+        "3",
+        "--corpus",
+        dir,
+        "--json",
+      ]);
+      assert.ok(r.code === 0 || r.code === 1, r.err);
+      assert.equal(summaryOf(r.out).runs, 90, `${mode}: runs in all`);
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("--kernel: a kernel variant module needs a named corpus, and its findings go there", async () => {
+  const noCorpus = await run([
+    ...FUZZ,
+    "--kernel",
+    "fuzz/testdata/variant_kernel.ts",
+    "--runs",
+    "5",
+  ]);
+  assert.equal(noCorpus.code, 2);
+  assert.match(noCorpus.err, /--kernel needs --corpus DIR/);
+  const bad = await run([
+    ...FUZZ,
+    "--kernel",
+    "fuzz/testdata/lossy_service.ts",
+    "--corpus",
+    "/tmp",
+    "--runs",
+    "5",
+  ]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.err.trim(), /^error: --kernel .*exports no makeKernel/);
+  const dir = await Deno.makeTempDir({ prefix: "pagersim-kernel-" });
+  try {
+    const r = await run([
+      ...FUZZ,
+      "--kernel",
+      "fuzz/testdata/variant_kernel.ts",
+      "--runs",
+      "400",
+      "--workers",
+      "2",
+      "--seed",
+      "1",
+      "--max-shrink",
+      "200",
+      "--corpus",
+      dir,
+      "--json",
+    ]);
+    assert.equal(r.code, 1, r.err);
+    const s = summaryOf(r.out);
+    assert.ok(s.findings.length > 0);
+    for (const f of s.findings) {
+      assert.ok(f.file.startsWith(dir), f.file);
+      const c = await readCaseFile(f.file);
+      assert.ok(c.kernel !== undefined, "the case names its kernel module");
+      const replay = await run(["run", "--allow-read", "--allow-write", "cli/repro.ts", f.file]);
+      assert.equal(replay.code, 0, replay.out + replay.err);
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

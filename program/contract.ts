@@ -1,0 +1,148 @@
+/**
+ * What each call may return: the allowed-status table per call (the
+ * syscall table's error rows, from spec 2.1-2.5, 2.8 and
+ * kernel/kernel_errors_test.ts; blocking calls also the pager error codes of
+ * spec 4.3), and the exact status the handle model predicts when a check it
+ * can decide fails first (the table's lookups in argument order, K27).
+ *
+ * @module
+ */
+
+import {
+  type Status,
+  ZX_ERR_ACCESS_DENIED,
+  ZX_ERR_BAD_HANDLE,
+  ZX_ERR_BAD_STATE,
+  ZX_ERR_BUFFER_TOO_SMALL,
+  ZX_ERR_INVALID_ARGS,
+  ZX_ERR_IO,
+  ZX_ERR_IO_DATA_INTEGRITY,
+  ZX_ERR_NO_SPACE,
+  ZX_ERR_NOT_FOUND,
+  ZX_ERR_NOT_SUPPORTED,
+  ZX_ERR_OUT_OF_RANGE,
+  ZX_ERR_SHOULD_WAIT,
+  ZX_ERR_TIMED_OUT,
+  ZX_INFO_VMO,
+  ZX_OK,
+  ZX_RIGHT_DUPLICATE,
+  ZX_RIGHT_READ,
+  ZX_RIGHT_WRITE,
+  ZX_VM_PERM_READ,
+  ZX_VM_PERM_WRITE,
+  ZX_VMO_OP_COMMIT,
+  ZX_VMO_OP_DECOMMIT,
+} from "../kernel/constants.ts";
+import { spec } from "../kernel/syscalls.ts";
+import { CALL_NAMES, type CallName, CALLS } from "./program.ts";
+import { type HandleModel, subRights } from "./handle_model.ts";
+
+/** Errors a pager-backed access can surface (spec 4.3; SHOULD_WAIT in fail-instead-of-block mode). */
+export const PAGER_ERRORS: readonly Status[] = [
+  ZX_ERR_BAD_STATE,
+  ZX_ERR_IO,
+  ZX_ERR_IO_DATA_INTEGRITY,
+  ZX_ERR_NO_SPACE,
+  ZX_ERR_BUFFER_TOO_SMALL,
+  ZX_ERR_TIMED_OUT,
+  ZX_ERR_OUT_OF_RANGE,
+  ZX_ERR_SHOULD_WAIT,
+];
+
+/** The statuses each call may return (before the pager errors of blocking calls): the table's. */
+export const ALLOWED: Readonly<Partial<Record<CallName, readonly Status[]>>> = Object.fromEntries(
+  CALL_NAMES.filter((name) => spec(name).result !== "none").map((name) => [
+    name,
+    [ZX_OK, ...spec(name).errors],
+  ]),
+);
+
+/** Synthetic codes a fatal page fault may carry (spec 4.3; unmapped, read-only, shrunk). */
+export const FAULT_CODES: readonly Status[] = [
+  ZX_ERR_NOT_FOUND,
+  ZX_ERR_ACCESS_DENIED,
+  ...PAGER_ERRORS.filter((s) => s !== ZX_ERR_SHOULD_WAIT),
+];
+
+/** True if `status` is one the spec allows `call` to return. */
+export function allowed(call: CallName, status: Status): boolean {
+  const statuses = ALLOWED[call];
+  if (statuses === undefined) return false;
+  return statuses.includes(status) || (CALLS[call].blocking && PAGER_ERRORS.includes(status));
+}
+
+function isU64(x: unknown): x is number {
+  return typeof x === "number" && Number.isInteger(x) && x >= 0 && x <= 2 ** 64;
+}
+
+type Check = (args: readonly unknown[], model: HandleModel, pageSize: number) => Status | null;
+
+function isAligned(x: unknown, pageSize: number): boolean {
+  return isU64(x) && x % pageSize === 0;
+}
+
+/** Checks the kernel makes before its handle lookups, besides the table's alignments. */
+const BEFORE: Partial<Record<CallName, Check>> = {
+  zx_object_get_info: (a) => a[1] === ZX_INFO_VMO ? null : ZX_ERR_NOT_SUPPORTED,
+  zx_handle_close: (a, m) => a[0] === 0 || m.get(a[0]) ? ZX_OK : ZX_ERR_BAD_HANDLE,
+  zx_handle_duplicate: (a, m) => {
+    const h = m.get(a[0]);
+    if (h === undefined) return ZX_ERR_BAD_HANDLE;
+    if (!(h.rights & ZX_RIGHT_DUPLICATE)) return ZX_ERR_ACCESS_DENIED;
+    return subRights(h.rights, a[1]) === undefined ? ZX_ERR_INVALID_ARGS : ZX_OK;
+  },
+  zx_handle_replace: (a, m) => {
+    const h = m.get(a[0]);
+    if (h === undefined) return ZX_ERR_BAD_HANDLE;
+    return subRights(h.rights, a[1]) === undefined ? ZX_ERR_INVALID_ARGS : ZX_OK;
+  },
+};
+
+/** Rights checks that depend on other arguments, made right after the handle lookups. */
+const AFTER: Partial<Record<CallName, Check>> = {
+  zx_vmo_op_range: (a, m) =>
+    (a[1] === ZX_VMO_OP_COMMIT || a[1] === ZX_VMO_OP_DECOMMIT) &&
+      !((m.get(a[0])?.rights ?? 0) & ZX_RIGHT_WRITE)
+      ? ZX_ERR_ACCESS_DENIED
+      : null,
+  zx_vmar_map: (a, m) => {
+    const options = a[1] as number;
+    const writable = (options & ZX_VM_PERM_WRITE) !== 0;
+    if (writable && !(options & ZX_VM_PERM_READ)) return ZX_ERR_INVALID_ARGS;
+    const need = ZX_RIGHT_READ | (writable ? ZX_RIGHT_WRITE : 0);
+    return ((m.get(a[3])?.rights ?? 0) & need) === need ? null : ZX_ERR_ACCESS_DENIED;
+  },
+};
+
+/**
+ * The status the call must return when a check the handle model can decide
+ * fails first (alignment, the table's handle lookups in argument order, the
+ * pager-koid match, rights subsets), or exactly ZX_OK where nothing else can
+ * fail (the table's `decided`); null when the outcome depends on kernel state
+ * the model does not track.
+ */
+export function predict(
+  call: CallName,
+  args: readonly unknown[],
+  model: HandleModel,
+  pageSize: number,
+): Status | null {
+  const row = spec(call);
+  if (row.params.some((p, i) => p.alignedFirst === true && !isAligned(args[i], pageSize))) {
+    return ZX_ERR_INVALID_ARGS;
+  }
+  const before = BEFORE[call]?.(args, model, pageSize) ?? null;
+  if (before !== null) return before;
+  for (const [i, p] of row.params.entries()) {
+    if (p.handle === undefined) continue;
+    const st = model.lookup(args[i], p.handle.type, p.handle.rights);
+    if (st !== ZX_OK) return st;
+    const owner = p.handle.ownedBy;
+    if (owner !== undefined && model.get(args[i])?.pager !== model.get(args[owner])?.object) {
+      return ZX_ERR_INVALID_ARGS;
+    }
+  }
+  const after = AFTER[call]?.(args, model, pageSize) ?? null;
+  if (after !== null) return after;
+  return row.decided === true ? ZX_OK : null;
+}

@@ -1,0 +1,664 @@
+/**
+ * Generating and mutating syscall programs, resource-aware in syzkaller's
+ * way: a handle argument is usually a live handle of the right type and
+ * rights made by an earlier call (its constructor is generated first when
+ * none exists), and sometimes a closed handle, one of the wrong type, one
+ * with too few rights (made by `zx_handle_replace`), or garbage; numbers are
+ * usually page-aligned and in range, and sometimes unaligned, overflowing,
+ * huge, or carry an unknown option bit.
+ *
+ * One generator serves two sources of randomness: a seeded {@linkcode Rng}
+ * (campaigns) and fast-check's `fc.gen()` ({@linkcode programArbitrary}, which
+ * shrinks every draw, so fast-check shrinks programs like any arbitrary).
+ *
+ * @module
+ */
+
+import fc from "npm:fast-check@4.11.0";
+import {
+  PAGER_FAIL_CODES,
+  ZX_DEFAULT_PAGER_RIGHTS,
+  ZX_DEFAULT_PORT_RIGHTS,
+  ZX_DEFAULT_THREAD_RIGHTS,
+  ZX_DEFAULT_VMO_RIGHTS,
+  ZX_ERR_NO_MEMORY,
+  ZX_INFO_VMO,
+  ZX_PAGER_OP_DIRTY,
+  ZX_PAGER_OP_FAIL,
+  ZX_PAGER_OP_WRITEBACK_BEGIN,
+  ZX_PAGER_OP_WRITEBACK_END,
+  ZX_RIGHT_ATTACH_VMO,
+  ZX_RIGHT_DESTROY,
+  ZX_RIGHT_DUPLICATE,
+  ZX_RIGHT_INSPECT,
+  ZX_RIGHT_MANAGE_VMO,
+  ZX_RIGHT_MAP,
+  ZX_RIGHT_READ,
+  ZX_RIGHT_SAME_RIGHTS,
+  ZX_RIGHT_WRITE,
+  ZX_VM_MAP_RANGE,
+  ZX_VM_PERM_READ,
+  ZX_VM_PERM_WRITE,
+  ZX_VM_SPECIFIC,
+  ZX_VM_SPECIFIC_OVERWRITE,
+  ZX_VMO_CHILD_NO_WRITE,
+  ZX_VMO_CHILD_REFERENCE,
+  ZX_VMO_CHILD_RESIZABLE,
+  ZX_VMO_CHILD_SLICE,
+  ZX_VMO_CHILD_SNAPSHOT,
+  ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE,
+  ZX_VMO_CHILD_SNAPSHOT_MODIFIED,
+  ZX_VMO_DISCARDABLE,
+  ZX_VMO_OP_ALWAYS_NEED,
+  ZX_VMO_OP_COMMIT,
+  ZX_VMO_OP_DECOMMIT,
+  ZX_VMO_OP_DONT_NEED,
+  ZX_VMO_OP_LOCK,
+  ZX_VMO_OP_PREFETCH,
+  ZX_VMO_OP_ZERO,
+  ZX_VMO_RESIZABLE,
+  ZX_VMO_TRAP_DIRTY,
+  ZX_VMO_UNBOUNDED,
+} from "../kernel/constants.ts";
+import { spec } from "../kernel/syscalls.ts";
+import type { Rng } from "../sim/rng.ts";
+import {
+  type Arg,
+  CALL_NAMES,
+  callCount,
+  type CallName,
+  type CallRef,
+  CALLS,
+  insertCalls,
+  isPagerVmo,
+  type Param,
+  producedKind,
+  type Produces,
+  type Program,
+  type ProgramCall,
+  removeCall,
+  removeThread,
+} from "./program.ts";
+
+/** A source of uniform choices: `int(n)` is in `[0, n)`. */
+export interface Draw {
+  int(n: number): number;
+}
+
+/** A draw from a seeded generator. */
+export function rngDraw(rng: Rng): Draw {
+  return { int: (n) => (n <= 1 ? 0 : rng.int(n)) };
+}
+
+/** Options of program generation. */
+export interface GenerateOptions {
+  /** Most program threads. Default 3. */
+  readonly maxThreads?: number;
+  /** Most calls a thread starts with (constructors may add a few). Default 12. */
+  readonly maxCalls?: number;
+}
+
+/** How often each call is chosen: the syscall table's weights (pager traffic first). */
+const WEIGHTS: Readonly<Record<CallName, number>> = Object.fromEntries(
+  CALL_NAMES.map((name) => [name, spec(name).weight]),
+) as Record<CallName, number>;
+const CALL_LIST = CALL_NAMES;
+const TOTAL_WEIGHT = CALL_LIST.reduce((n, c) => n + WEIGHTS[c], 0);
+
+/** Handle values no call returns, and other garbage a handle argument may be. */
+const GARBAGE_HANDLES = [0, 1, -1, 0x7fff_fff8, 2 ** 32 + 0x10, 0.5];
+/** Sizes and offsets past every limit (the model's max VMO is 2^40 bytes). */
+const HUGE = [2 ** 40 + 4096, 2 ** 53, 2 ** 64 - 4096, 2 ** 64];
+
+function pick<T>(d: Draw, list: readonly T[]): T {
+  return list[d.int(list.length)];
+}
+
+function pickCall(d: Draw): CallName {
+  let x = d.int(TOTAL_WEIGHT);
+  for (const c of CALL_LIST) {
+    x -= WEIGHTS[c];
+    if (x < 0) return c;
+  }
+  return CALL_LIST[0];
+}
+
+/** A resource a new call may name. */
+interface Producer {
+  readonly ref: CallRef;
+  readonly kind: Produces;
+  readonly pagerVmo: boolean;
+}
+
+/** Builds the calls to insert at one position of one thread, constructors first. */
+class CallBuilder {
+  readonly calls: ProgramCall[] = [];
+  readonly #producers: Producer[];
+
+  constructor(
+    readonly d: Draw,
+    readonly program: Program,
+    readonly thread: number,
+    readonly index: number,
+  ) {
+    this.#producers = [];
+    program.threads.forEach((t, ti) => {
+      const n = ti === thread ? index : t.calls.length;
+      for (let c = 0; c < n; c++) {
+        const ref: CallRef = [ti, c];
+        const kind = producedKind(program, ref);
+        if (kind !== null) this.#producers.push({ ref, kind, pagerVmo: isPagerVmo(program, ref) });
+      }
+    });
+  }
+
+  get #ps(): number {
+    return this.program.pageSize;
+  }
+
+  /** Appends a call; returns the reference later calls use for it. */
+  #emit(call: ProgramCall, kind: Produces, pagerVmo = false): CallRef {
+    // (pagerVmo is inherited by a replacement of a pager VMO handle, below.)
+    const ref: CallRef = [this.thread, this.index + this.calls.length];
+    this.calls.push(call);
+    const src = call.args[0];
+    if (
+      (call.call === "zx_handle_close" || call.call === "zx_handle_replace") &&
+      typeof src === "object" && "h" in src
+    ) {
+      // The handle is gone for the calls after this one in this thread: name its successor instead.
+      const i = this.#producers.findIndex((p) => p.ref[0] === src.h[0] && p.ref[1] === src.h[1]);
+      if (i >= 0) {
+        pagerVmo = this.#producers[i].pagerVmo;
+        this.#producers.splice(i, 1);
+      }
+    }
+    if (kind !== null) this.#producers.push({ ref, kind, pagerVmo });
+    return ref;
+  }
+
+  #of(kind: Produces, pagerVmo?: boolean): Producer[] {
+    return this.#producers.filter((p) =>
+      p.kind === kind && (pagerVmo === undefined || p.pagerVmo === pagerVmo)
+    );
+  }
+
+  /** A resource of `kind`: an existing one, usually; a fresh constructor otherwise. */
+  #resource(
+    kind: "pager" | "port" | "vmo" | "aux" | "addr" | "packet",
+    depth: number,
+  ): CallRef | null {
+    const d = this.d;
+    const pagerVmo = kind === "vmo" ? true : kind === "aux" ? false : undefined;
+    const k: Produces = kind === "aux" ? "vmo" : kind;
+    const have = this.#of(k, pagerVmo);
+    // Own-thread resources exist by the time the call runs; another thread's may not yet.
+    const own = have.filter((p) => p.ref[0] === this.thread);
+    const fresh = own.length === 0 ? d.int(4) !== 0 : d.int(10) === 0;
+    if (!fresh || depth > 3) {
+      const from = own.length > 0 && d.int(4) !== 0 ? own : have;
+      return from.length > 0 ? pick(d, from).ref : null;
+    }
+    return this.#construct(kind, depth + 1);
+  }
+
+  #construct(
+    kind: "pager" | "port" | "vmo" | "aux" | "addr" | "packet",
+    depth: number,
+  ): CallRef | null {
+    const d = this.d;
+    const ps = this.#ps;
+    switch (kind) {
+      case "pager":
+        return this.#emit({ call: "zx_pager_create", args: [0] }, "pager");
+      case "port":
+        return this.#emit({ call: "zx_port_create", args: [0] }, "port");
+      case "vmo": {
+        const pager = this.#resource("pager", depth);
+        const port = this.#resource("port", depth);
+        const h = (r: CallRef | null): Arg => (r === null ? 0 : { h: r });
+        return this.#emit(
+          {
+            call: "zx_pager_create_vmo",
+            args: [
+              h(pager),
+              d.int(6) === 0 ? ZX_VMO_RESIZABLE : 0,
+              h(port),
+              d.int(4),
+              (1 + d.int(8)) * ps,
+            ],
+          },
+          "vmo",
+          true,
+        );
+      }
+      case "aux": {
+        const pages = 1 + d.int(4);
+        const ref = this.#emit({ call: "zx_vmo_create", args: [pages * ps, 0] }, "vmo");
+        if (d.int(3) !== 0) {
+          this.#emit({
+            call: "zx_vmo_write",
+            args: [{ h: ref }, { bytes: pages * ps, fill: 1 + d.int(255) }, 0],
+          }, null);
+        }
+        return ref;
+      }
+      case "addr": {
+        const vmo = this.#resource(d.int(3) === 0 ? "aux" : "vmo", depth);
+        if (vmo === null) return null;
+        return this.#emit({
+          call: "zx_vmar_map",
+          args: [
+            { vmar: 0 },
+            ZX_VM_PERM_READ | ZX_VM_PERM_WRITE,
+            0,
+            { h: vmo },
+            0,
+            (1 + d.int(4)) * ps,
+          ],
+        }, "addr");
+      }
+      case "packet": {
+        const port = this.#resource("port", depth);
+        if (port === null) return null;
+        return this.#emit(
+          { call: "zx_port_wait", args: [{ h: port }, { after: d.int(40) }] },
+          "packet",
+        );
+      }
+    }
+  }
+
+  /** A handle argument for a parameter: mostly right, sometimes wrong in one way. */
+  #handle(param: Param): Arg {
+    const d = this.d;
+    const r = d.int(100);
+    if (param === "thread" && r < 85) return { thread: d.int(this.program.threads.length) };
+    if (param === "vmar" && r < 90) return { vmar: 0 };
+    if (r < 80) {
+      const kind = param === "handle"
+        ? pick(d, ["vmo", "port", "pager", "aux", "vmo"] as const)
+        : param === "pager" || param === "port" || param === "vmo" || param === "aux"
+        ? param
+        : "vmo";
+      const ref = this.#resource(kind, 0);
+      if (param === "handle" && d.int(8) === 0) {
+        return { thread: d.int(this.program.threads.length) };
+      }
+      return ref === null ? pick(d, GARBAGE_HANDLES) : { h: ref };
+    }
+    if (r < 87) {
+      const others = this.#producers.filter((p) =>
+        p.kind !== "addr" && p.kind !== "packet" && p.kind !== param
+      );
+      if (others.length > 0) return { h: pick(d, others).ref };
+      return d.int(2) === 0 ? { vmar: 0 } : { thread: 0 };
+    }
+    if (r < 93) return this.#reducedRights(param);
+    if (r < 97) return pick(d, GARBAGE_HANDLES);
+    const live = this.#producers.filter((p) => p.kind !== "addr" && p.kind !== "packet");
+    if (live.length === 0) return pick(d, GARBAGE_HANDLES);
+    const victim = pick(d, live).ref;
+    this.#emit({ call: "zx_handle_close", args: [{ h: victim }] }, null);
+    return { h: victim };
+  }
+
+  /** A handle with one right fewer than its default, made by zx_handle_replace. */
+  #reducedRights(param: Param): Arg {
+    const d = this.d;
+    const kind = param === "pager"
+      ? "pager"
+      : param === "port"
+      ? "port"
+      : param === "aux"
+      ? "aux"
+      : "vmo";
+    const src = this.#resource(kind, 0);
+    if (src === null) return pick(d, GARBAGE_HANDLES);
+    const base = kind === "pager"
+      ? ZX_DEFAULT_PAGER_RIGHTS
+      : kind === "port"
+      ? ZX_DEFAULT_PORT_RIGHTS
+      : ZX_DEFAULT_VMO_RIGHTS;
+    const bit = pick(d, [
+      ZX_RIGHT_READ,
+      ZX_RIGHT_WRITE,
+      ZX_RIGHT_MAP,
+      ZX_RIGHT_DUPLICATE,
+      ZX_RIGHT_INSPECT,
+      ZX_RIGHT_MANAGE_VMO,
+      ZX_RIGHT_ATTACH_VMO,
+    ]);
+    const ref = this.#emit(
+      { call: "zx_handle_replace", args: [{ h: src }, (base & ~bit) >>> 0] },
+      producedKind(this.program, src) ?? (kind === "aux" ? "vmo" : kind),
+    );
+    return { h: ref };
+  }
+
+  #offset(): number {
+    const d = this.d, ps = this.#ps, r = d.int(20);
+    if (r < 16) return d.int(8) * ps;
+    if (r < 18) return d.int(8) * ps + pick(d, [1, ps >> 1, ps - 1]);
+    return pick(d, HUGE);
+  }
+
+  #length(): number {
+    const d = this.d, ps = this.#ps, r = d.int(20);
+    if (r < 15) return (1 + d.int(4)) * ps;
+    if (r < 16) return 0;
+    if (r < 18) return pick(d, [1, ps >> 1, ps + 1, 3 * ps - 7]);
+    return pick(d, HUGE);
+  }
+
+  #packetField(field: "offset" | "length"): Arg {
+    const d = this.d;
+    const waits = this.#of("packet");
+    if (waits.length > 0 && d.int(5) < 2) return { pkt: pick(d, waits).ref, field };
+    return field === "offset" ? this.#offset() : this.#length();
+  }
+
+  /**
+   * A supply or OP_FAIL range, often from a packet dequeued from the VMO's
+   * own port first (the way a pager service answers a request).
+   */
+  #servedField(param: "pktOffset" | "pktLength", args: readonly Arg[]): Arg {
+    const field = param === "pktOffset" ? "offset" : "length";
+    const vmo = args[args.length - (field === "offset" ? 1 : 2)];
+    if (field === "length") {
+      const prev = args[args.length - 1];
+      if (typeof prev === "object" && "pkt" in prev && this.d.int(5) !== 0) {
+        return { pkt: prev.pkt, field };
+      }
+      return this.#packetField(field);
+    }
+    if (typeof vmo !== "object" || !("h" in vmo) || this.d.int(2) === 0) {
+      return this.#packetField(field);
+    }
+    const created = this.#callOf(vmo.h);
+    const port = created?.call === "zx_pager_create_vmo" ? created.args[2] : undefined;
+    if (typeof port !== "object" || !("h" in port)) return this.#packetField(field);
+    const wait = this.#emit({
+      call: "zx_port_wait",
+      args: [port, { after: pick(this.d, [5, 20, 100]) }],
+    }, "packet");
+    return { pkt: wait, field };
+  }
+
+  #callOf(r: CallRef): ProgramCall | undefined {
+    if (r[0] === this.thread && r[1] >= this.index) return this.calls[r[1] - this.index];
+    return this.program.threads[r[0]]?.calls[r[1]];
+  }
+
+  #arg(param: Param): Arg {
+    const d = this.d, ps = this.#ps;
+    switch (param) {
+      case "pager":
+      case "port":
+      case "vmo":
+      case "aux":
+      case "thread":
+      case "vmar":
+      case "handle":
+        return this.#handle(param);
+      case "options":
+        return d.int(10) === 0 ? 2 ** d.int(32) : 0;
+      case "vmoOptions":
+        return d.int(10) < 7 ? 0 : pick(d, [
+          ZX_VMO_RESIZABLE,
+          ZX_VMO_TRAP_DIRTY,
+          ZX_VMO_DISCARDABLE,
+          ZX_VMO_UNBOUNDED,
+          2 ** d.int(32),
+        ]);
+      case "size": {
+        const r = d.int(20);
+        if (r < 16) return (1 + d.int(8)) * ps;
+        if (r < 18) return (1 + d.int(8)) * ps - 1 - d.int(ps - 1);
+        if (r < 19) return 0;
+        return pick(d, HUGE);
+      }
+      case "key":
+        return d.int(8) === 0 ? 2 ** 32 + d.int(4) : d.int(4);
+      case "offset":
+        return this.#offset();
+      case "length":
+        return this.#length();
+      case "pktOffset":
+        return this.#packetField("offset");
+      case "pktLength":
+        return this.#packetField("length");
+      case "pagerOp":
+        return d.int(2) === 0 ? ZX_PAGER_OP_FAIL : pick(d, [
+          ZX_PAGER_OP_WRITEBACK_BEGIN,
+          ZX_PAGER_OP_WRITEBACK_END,
+          ZX_PAGER_OP_DIRTY,
+          0,
+          5,
+        ]);
+      case "failData":
+        return d.int(5) < 4
+          ? pick(d, PAGER_FAIL_CODES)
+          : pick(d, [0, 1, -1, ZX_ERR_NO_MEMORY, 2 ** 31]);
+      case "vmoOp":
+        return d.int(5) < 3 ? ZX_VMO_OP_COMMIT : pick(d, [
+          ZX_VMO_OP_DECOMMIT,
+          ZX_VMO_OP_ZERO,
+          ZX_VMO_OP_ALWAYS_NEED,
+          ZX_VMO_OP_DONT_NEED,
+          ZX_VMO_OP_PREFETCH,
+          ZX_VMO_OP_LOCK,
+          0,
+        ]);
+      case "rights": {
+        const r = d.int(10);
+        if (r < 4) return ZX_RIGHT_SAME_RIGHTS;
+        const base = pick(d, [
+          ZX_DEFAULT_VMO_RIGHTS,
+          ZX_DEFAULT_PORT_RIGHTS,
+          ZX_DEFAULT_THREAD_RIGHTS,
+          ZX_DEFAULT_PAGER_RIGHTS,
+        ]);
+        if (r < 8) {
+          return (base &
+            ~pick(d, [
+              ZX_RIGHT_READ,
+              ZX_RIGHT_WRITE,
+              ZX_RIGHT_DESTROY,
+              ZX_RIGHT_MANAGE_VMO,
+              ZX_RIGHT_DUPLICATE,
+            ])) >>> 0;
+        }
+        return r < 9 ? 0 : 2 ** d.int(31);
+      }
+      case "topic":
+        return d.int(10) === 0 ? pick(d, [0, 1, ZX_INFO_VMO + 1]) : ZX_INFO_VMO;
+      case "childOptions":
+        return d.int(10) === 0 ? 2 ** d.int(32) : pick(d, [
+          ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE,
+          ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE | ZX_VMO_CHILD_RESIZABLE,
+          ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE | ZX_VMO_CHILD_NO_WRITE,
+          ZX_VMO_CHILD_SLICE,
+          ZX_VMO_CHILD_REFERENCE,
+          ZX_VMO_CHILD_SNAPSHOT,
+          ZX_VMO_CHILD_SNAPSHOT_MODIFIED,
+        ]);
+      case "bufferSize":
+        return d.int(8) === 0 ? 0 : pick(d, [4, 16, 64, 1024]);
+      case "deadline":
+        return d.int(8) === 0 ? 0 : { after: pick(d, [0, 1, 5, 20, 100]) };
+      case "buffer":
+        return { bytes: d.int(8) === 0 ? 0 : 1 + d.int(3 * ps), fill: d.int(256) };
+      case "userPacket":
+        return { packet: d.int(4) };
+      case "mapOptions":
+        return pick(d, [
+          ZX_VM_PERM_READ,
+          ZX_VM_PERM_READ | ZX_VM_PERM_WRITE,
+          ZX_VM_PERM_READ | ZX_VM_PERM_WRITE,
+          ZX_VM_PERM_WRITE,
+          ZX_VM_PERM_READ | ZX_VM_SPECIFIC,
+          ZX_VM_PERM_READ | ZX_VM_PERM_WRITE | ZX_VM_SPECIFIC_OVERWRITE,
+          ZX_VM_PERM_READ | ZX_VM_MAP_RANGE,
+          ZX_VM_PERM_READ | 2 ** (12 + d.int(19)),
+        ]);
+      case "vmarOffset":
+        return d.int(5) === 0 ? d.int(4) * ps : 0;
+      case "address": {
+        const ref = this.#resource("addr", 0);
+        if (ref === null || d.int(10) === 0) return pick(d, [0, 0x7000_0000]);
+        return { addr: ref, plus: d.int(4) * ps + (d.int(4) === 0 ? d.int(ps) : 0) };
+      }
+    }
+  }
+
+  /** Adds one call of `name` (and whatever constructors its arguments need). */
+  add(name: CallName): void {
+    const args: Arg[] = [];
+    for (const p of CALLS[name].params) {
+      args.push(p === "pktOffset" || p === "pktLength" ? this.#servedField(p, args) : this.#arg(p));
+    }
+    this.#emit(
+      { call: name, args },
+      CALLS[name].produces === "same"
+        ? producedKindOfArg(this.program, this.calls, this.thread, this.index, args[0])
+        : CALLS[name].produces,
+    );
+  }
+}
+
+/** What a duplicate/replace of `arg` produces, looking into calls not yet in the program. */
+function producedKindOfArg(
+  p: Program,
+  pending: readonly ProgramCall[],
+  thread: number,
+  index: number,
+  arg: Arg,
+): Produces {
+  if (typeof arg !== "object" || !("h" in arg)) return null;
+  const [t, c] = arg.h;
+  if (t === thread && c >= index) {
+    const call = pending[c - index];
+    return call === undefined
+      ? null
+      : CALLS[call.call].produces === "same"
+      ? producedKindOfArg(p, pending, thread, index, call.args[0])
+      : CALLS[call.call].produces;
+  }
+  return producedKind(p, arg.h);
+}
+
+/** Calls to insert before call `index` of thread `thread`: a random call and its constructors. */
+export function generateCalls(d: Draw, p: Program, thread: number, index: number): ProgramCall[] {
+  const b = new CallBuilder(d, p, thread, index);
+  b.add(pickCall(d));
+  return b.calls;
+}
+
+/** A fresh random program. */
+export function generateProgram(d: Draw, options: GenerateOptions = {}): Program {
+  const maxThreads = options.maxThreads ?? 3;
+  const maxCalls = options.maxCalls ?? 12;
+  const threads = 1 + d.int(maxThreads);
+  let p: Program = {
+    pageSize: pick(d, [64, 256, 4096]),
+    overtimeTicks: d.int(3) === 0 ? 50 + d.int(400) : 0,
+    threads: Array.from(
+      { length: threads },
+      () => ({ failInsteadOfBlock: d.int(10) === 0, calls: [] }),
+    ),
+  };
+  const counts = Array.from({ length: threads }, () => 1 + d.int(maxCalls));
+  for (let round = 0; round < maxCalls; round++) {
+    for (let t = 0; t < threads; t++) {
+      if (round >= counts[t]) continue;
+      const at = p.threads[t].calls.length;
+      p = insertCalls(p, t, at, generateCalls(d, p, t, at));
+    }
+  }
+  return p;
+}
+
+/** Most calls a mutated program may have (keeps runs short). */
+export const MAX_PROGRAM_CALLS = 60;
+
+/**
+ * One AFL-style mutation: insert generated calls, delete a call, splice in
+ * calls from another program, change one argument, duplicate a call, or add
+ * or remove a thread.
+ */
+export function mutateProgram(d: Draw, p: Program, donor?: Program): Program {
+  const t = d.int(p.threads.length);
+  const calls = p.threads[t].calls;
+  const op = d.int(10);
+  if (op < 3 || calls.length === 0) {
+    if (callCount(p) >= MAX_PROGRAM_CALLS) {
+      return removeCall(p, t, d.int(Math.max(1, calls.length)));
+    }
+    const at = d.int(calls.length + 1);
+    return insertCalls(p, t, at, generateCalls(d, p, t, at));
+  }
+  if (op < 5) return removeCall(p, t, d.int(calls.length));
+  if (op < 7) {
+    const c = d.int(calls.length);
+    const call = calls[c];
+    if (call.args.length === 0) return p;
+    const i = d.int(call.args.length);
+    const fresh = new CallBuilder(d, p, t, c);
+    fresh.add(call.call);
+    const replacement = fresh.calls[fresh.calls.length - 1];
+    const prefix = fresh.calls.slice(0, -1);
+    const changed: ProgramCall = {
+      ...call,
+      args: call.args.map((a, j) => (j === i ? replacement.args[i] : a)),
+    };
+    const withPrefix = insertCalls(p, t, c, prefix);
+    return {
+      ...withPrefix,
+      threads: withPrefix.threads.map((th, k) =>
+        k === t
+          ? { ...th, calls: th.calls.map((x, j) => (j === c + prefix.length ? changed : x)) }
+          : th
+      ),
+    };
+  }
+  if (op < 8 && donor !== undefined) {
+    const dt = donor.threads[d.int(donor.threads.length)].calls;
+    if (dt.length === 0) return p;
+    const from = d.int(dt.length);
+    const chunk = dt.slice(from, from + 1 + d.int(6));
+    // Spliced references keep their numbers: they now name this program's calls, resource-typed or not.
+    return insertCalls(p, t, d.int(calls.length + 1), chunk);
+  }
+  if (op < 9) {
+    const c = d.int(calls.length);
+    return insertCalls(p, t, c + 1, [calls[c]]);
+  }
+  if (p.threads.length > 1 && d.int(2) === 0) return removeThread(p, t);
+  if (p.threads.length >= 4) return p;
+  const grown: Program = {
+    ...p,
+    threads: [...p.threads, { failInsteadOfBlock: false, calls: [] }],
+  };
+  const nt = grown.threads.length - 1;
+  return insertCalls(grown, nt, 0, generateCalls(d, grown, nt, 0));
+}
+
+/**
+ * A fast-check arbitrary of programs. Every choice is one `fc.gen()` draw,
+ * so fast-check shrinks a failing program by shrinking its draws (fewer
+ * threads, fewer calls, earlier resources, the first option of each choice).
+ *
+ * @example
+ * ```ts
+ * import fc from "npm:fast-check@4.11.0";
+ * import { programArbitrary } from "./generate.ts";
+ * const [p] = fc.sample(programArbitrary(), { numRuns: 1, seed: 7 });
+ * console.assert(p.threads.length >= 1);
+ * ```
+ */
+export function programArbitrary(options: GenerateOptions = {}): fc.Arbitrary<Program> {
+  return fc.gen().map((g) =>
+    generateProgram({ int: (n) => (n <= 1 ? 0 : g(fc.integer, { min: 0, max: n - 1 })) }, options)
+  );
+}

@@ -1,0 +1,112 @@
+/**
+ * The program's own reference model of the handle table, kept apart from the
+ * kernel's: which handle values a program holds, the object each names (by
+ * a model id, not a koid), its type and rights. It predicts the status of
+ * every handle lookup (BAD_HANDLE < WRONG_TYPE < ACCESS_DENIED, spec 1.5) and,
+ * at the end, which handles the program still holds — so a kernel that
+ * leaks, loses or mis-rights a handle disagrees with it.
+ *
+ * @module
+ */
+
+import {
+  type Status,
+  ZX_DEFAULT_PAGER_RIGHTS,
+  ZX_DEFAULT_PORT_RIGHTS,
+  ZX_DEFAULT_SUSPEND_TOKEN_RIGHTS,
+  ZX_DEFAULT_THREAD_RIGHTS,
+  ZX_DEFAULT_VMAR_RIGHTS,
+  ZX_DEFAULT_VMO_RIGHTS,
+  ZX_ERR_ACCESS_DENIED,
+  ZX_ERR_BAD_HANDLE,
+  ZX_ERR_WRONG_TYPE,
+  ZX_OBJ_TYPE_PAGER,
+  ZX_OBJ_TYPE_PORT,
+  ZX_OBJ_TYPE_SUSPEND_TOKEN,
+  ZX_OBJ_TYPE_THREAD,
+  ZX_OBJ_TYPE_VMAR,
+  ZX_OBJ_TYPE_VMO,
+  ZX_OK,
+  ZX_RIGHT_RESIZE,
+  ZX_RIGHT_SAME_RIGHTS,
+  ZX_VMO_RESIZABLE,
+} from "../kernel/constants.ts";
+
+/** One handle the model says is open. */
+export interface ModelHandle {
+  /** The model's id of the object (the first handle value that named it). */
+  readonly object: number;
+  readonly type: number;
+  readonly rights: number;
+  /** For pager-backed VMOs: the model id of the pager that created it. */
+  readonly pager: number | null;
+}
+
+/** The default rights of a new object of each type, as the kernel hands them out. */
+export const DEFAULT_RIGHTS: Readonly<Record<number, number>> = {
+  [ZX_OBJ_TYPE_PAGER]: ZX_DEFAULT_PAGER_RIGHTS,
+  [ZX_OBJ_TYPE_PORT]: ZX_DEFAULT_PORT_RIGHTS,
+  [ZX_OBJ_TYPE_VMO]: ZX_DEFAULT_VMO_RIGHTS,
+  [ZX_OBJ_TYPE_THREAD]: ZX_DEFAULT_THREAD_RIGHTS,
+  [ZX_OBJ_TYPE_VMAR]: ZX_DEFAULT_VMAR_RIGHTS,
+  [ZX_OBJ_TYPE_SUSPEND_TOKEN]: ZX_DEFAULT_SUSPEND_TOKEN_RIGHTS,
+};
+
+/** The rights a duplicate or replacement asks for, or undefined if they are not a subset. */
+export function subRights(have: number, want: unknown): number | undefined {
+  if (typeof want !== "number") return undefined;
+  if (want >>> 0 === ZX_RIGHT_SAME_RIGHTS) return have;
+  if (!Number.isInteger(want) || ((want >>> 0) & ~have) !== 0) return undefined;
+  return want >>> 0;
+}
+
+/** The reference handle table of one program run. */
+export class HandleModel {
+  readonly #open = new Map<number, ModelHandle>();
+
+  /** Handle values the model says are open, in the order they were opened. */
+  get open(): readonly number[] {
+    return [...this.#open.keys()];
+  }
+
+  /** The open handle with this value, if any. */
+  get(handle: unknown): ModelHandle | undefined {
+    return typeof handle === "number" ? this.#open.get(handle) : undefined;
+  }
+
+  /** A new object's first handle. */
+  create(handle: number, type: number, options = 0, pager: number | null = null): void {
+    const rights = DEFAULT_RIGHTS[type] |
+      (type === ZX_OBJ_TYPE_VMO && (options & ZX_VMO_RESIZABLE) ? ZX_RIGHT_RESIZE : 0);
+    this.#open.set(handle, { object: handle, type, rights: rights >>> 0, pager });
+  }
+
+  /** A new object with explicit rights (a child VMO: no pager, rights from its options). */
+  createWithRights(handle: number, type: number, rights: number): void {
+    this.#open.set(handle, { object: handle, type, rights: rights >>> 0, pager: null });
+  }
+
+  /** A second handle to the object `source` names. */
+  alias(handle: number, source: ModelHandle, rights: number): void {
+    this.#open.set(handle, { ...source, rights: rights >>> 0 });
+  }
+
+  /** The handle is gone (closed or replaced). */
+  drop(handle: unknown): void {
+    if (typeof handle === "number") this.#open.delete(handle);
+  }
+
+  /** True if any open handle names `object`. */
+  hasObject(object: number): boolean {
+    for (const h of this.#open.values()) if (h.object === object) return true;
+    return false;
+  }
+
+  /** The status a lookup of `handle` as `type` (0: any type) with `rights` gives. */
+  lookup(handle: unknown, type: number, rights: number): Status {
+    const h = this.get(handle);
+    if (h === undefined) return ZX_ERR_BAD_HANDLE;
+    if (type !== 0 && h.type !== type) return ZX_ERR_WRONG_TYPE;
+    return (h.rights & rights) >>> 0 === rights >>> 0 ? ZX_OK : ZX_ERR_ACCESS_DENIED;
+  }
+}

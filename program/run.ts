@@ -1,0 +1,513 @@
+/**
+ * Runs a syscall program: one simulated thread per program thread, each
+ * yielding its calls with arguments resolved when the call runs, plus a
+ * janitor thread that, once every program thread has finished or is stuck,
+ * unmaps every mapping and closes every handle the program still holds.
+ *
+ * The oracles: no call throws (a throw is a thread fault or a kernel
+ * assertion); every status is one the spec allows for that call, and equals
+ * the handle model's prediction when the model can decide it; the kernel
+ * invariants of properties/ hold after every step; and once everything is
+ * closed, nothing is left: no handle, no mapping, no live pager VMO, no
+ * outstanding request, no stuck thread, and COMPLETE was queued exactly for
+ * the VMOs detached or dead while their pager was open.
+ *
+ * @module
+ */
+
+import {
+  type Status,
+  statusName,
+  ZX_DEFAULT_VMO_RIGHTS,
+  ZX_OBJ_TYPE_THREAD,
+  ZX_OBJ_TYPE_VMAR,
+  ZX_OBJ_TYPE_VMO,
+  ZX_OK,
+  ZX_PKT_TYPE_USER,
+  ZX_RIGHT_RESIZE,
+  ZX_RIGHT_SAME_RIGHTS,
+  ZX_RIGHT_WRITE,
+  ZX_VMO_CHILD_NO_WRITE,
+  ZX_VMO_CHILD_RESIZABLE,
+} from "../kernel/constants.ts";
+import type { Packet } from "../kernel/events.ts";
+import type { Kernel, KernelOptions, KernelYield, Syscall, Wait } from "../kernel/kernel.ts";
+import { methodName, spec } from "../kernel/syscalls.ts";
+import { kernelInvariants } from "../properties/kernel_invariants.ts";
+import { PageState } from "../properties/page_state.ts";
+import { randomStrategy, replayStrategy, type Strategy } from "../sim/strategy.ts";
+import type { Sys, ThreadBody } from "../sim/sys.ts";
+import {
+  InvariantViolation,
+  type Monitor,
+  type RunResult,
+  type SimThread,
+  World,
+} from "../sim/world.ts";
+import { allowed, FAULT_CODES, predict } from "./contract.ts";
+import { HandleModel, subRights } from "./handle_model.ts";
+import { type Arg, type CallName, type Program, type ProgramCall } from "./program.ts";
+import { StateSignatures } from "./state_signature.ts";
+
+/** A handle value the kernel never hands out (values step by 0x10 from 0x10). */
+export const INVALID_HANDLE = 0x7fff_fff8;
+/** Where an address argument points when its mapping call never succeeded (never mapped). */
+export const UNMAPPED_ADDRESS = 0x7000_0000;
+/** Largest buffer a program call allocates, bytes (bigger requests are cut to this). */
+export const MAX_BUFFER = 1 << 16;
+/** Cleanup rounds the janitor runs before it reports the program stuck. */
+export const MAX_JANITOR_ROUNDS = 64;
+
+/** The invariant name of a status the contract forbids. */
+export const CONTRACT = "program-contract";
+/** The invariant name of something left alive after every handle closed. */
+export const LIFETIME = "program-lifetime";
+
+/** What one call returned, for later references. */
+export interface CallResult {
+  readonly status: Status;
+  /** The handle or address it produced (0 if none). */
+  readonly value: number;
+  readonly packet: Packet | null;
+}
+
+/** Options of {@linkcode runProgram}. */
+export interface ProgramRunOptions {
+  /** Seeds the schedule (and the replay fallback). Default 0. */
+  readonly seed?: number;
+  /** A decision list to replay. */
+  readonly decisions?: readonly number[];
+  /** Builds the kernel: the seam for kernel mutants. Default: the model as specified. */
+  readonly makeKernel?: (options: KernelOptions) => Kernel;
+  /** Fresh monitors for the run. Default {@linkcode programMonitors}. */
+  readonly monitors?: () => readonly Monitor[];
+  /** Keep trace entries (for printing and failure sites). Default false. */
+  readonly keepTrace?: boolean;
+  /** Collect the abstract state signature of every step. Default false. */
+  readonly signatures?: boolean;
+  /** The schedule's strategy when no decisions are replayed. Default: uniform random from `seed`. */
+  readonly strategy?: Strategy;
+}
+
+/** A program run: the world's result, the calls' results and the state signatures. */
+export interface ProgramRun extends RunResult {
+  readonly world: World;
+  /** `results[t][c]`: what call c of thread t returned (undefined: it never returned). */
+  readonly results: readonly (readonly (CallResult | undefined)[])[];
+  /** Hashes of the abstract state after every step (empty unless asked for). */
+  readonly signatures: ReadonlySet<number>;
+}
+
+/**
+ * The kernel invariants that hold for any caller. Left out: `data-integrity`
+ * (its reference is the backing store the reference services supply from;
+ * programs supply whatever their aux VMOs hold) and `no-lost-requests`
+ * (it judges workload threads, which programs replace by their own
+ * contract and the janitor's lifetime checks).
+ */
+export function programMonitors(): Monitor[] {
+  return kernelInvariants().filter((m) =>
+    m.name !== "data-integrity" && m.name !== "no-lost-requests"
+  ).map((m) => m instanceof PageState ? new DeathAwarePageState() : m);
+}
+
+/**
+ * `page-state` told about VMO deaths the kernel does not announce: a VMO
+ * whose pager closed first was detached then, so its death (last handle,
+ * mapping or operation gone, spec 1.1 + 3.2) frees its pages with no second
+ * detach event, which plain `page-state` reads as pages vanishing (K26).
+ */
+class DeathAwarePageState extends PageState {
+  readonly #dead = new Set<number>();
+
+  protected override endStep(world: World): void {
+    for (const v of world.kernel.pagerVmos) {
+      if (!v.dead || this.#dead.has(v.koid)) continue;
+      this.#dead.add(v.koid);
+      this.onStepEvent({ k: "detach", vmo: v.koid, why: "vmo-dead" }, undefined, world);
+    }
+    super.endStep(world);
+  }
+}
+
+/** Drives a call that cannot block to completion (setup outside the scheduler). */
+function runSync<T>(call: Syscall<T>): T {
+  for (;;) {
+    const r = call.next();
+    if (r.done) return r.value;
+    if (r.value.kind !== "syscall") throw new Error(`setup call blocked (${r.value.kind})`);
+  }
+}
+
+/** State shared by the program threads and the janitor. */
+interface Shared {
+  readonly program: Program;
+  readonly kernel: Kernel;
+  readonly model: HandleModel;
+  readonly results: (CallResult | undefined)[][];
+  readonly threads: SimThread[];
+  /** First detach event per VMO koid: why it was detached. */
+  readonly firstDetach: Map<number, string>;
+}
+
+function contractFailure(message: string): never {
+  throw new InvariantViolation(CONTRACT, message);
+}
+
+function resolve(a: Arg, s: Shared): unknown {
+  if (typeof a === "number") return a;
+  if ("h" in a) {
+    const r = s.results[a.h[0]]?.[a.h[1]];
+    return r !== undefined && r.status === ZX_OK && r.value !== 0 ? r.value : INVALID_HANDLE;
+  }
+  if ("thread" in a) return s.threads[a.thread]?.handle ?? INVALID_HANDLE;
+  if ("vmar" in a) return s.kernel.rootVmarHandle;
+  if ("addr" in a) {
+    const r = s.results[a.addr[0]]?.[a.addr[1]];
+    return (r !== undefined && r.status === ZX_OK ? r.value : UNMAPPED_ADDRESS) + a.plus;
+  }
+  if ("pkt" in a) {
+    const p = s.results[a.pkt[0]]?.[a.pkt[1]]?.packet;
+    if (p === null || p === undefined) return 0;
+    return a.field === "key" ? p.key : "offset" in p ? p[a.field] : 0;
+  }
+  if ("after" in a) return s.kernel.now + a.after;
+  if ("bytes" in a) return new Uint8Array(Math.min(a.bytes, MAX_BUFFER)).fill(a.fill);
+  return { type: ZX_PKT_TYPE_USER, key: a.packet, status: 0, user: [] };
+}
+
+/** Starts the kernel call for a program call (argument types are the kernel's to check). */
+function invoke(sys: Sys, name: CallName, a: readonly unknown[]): Syscall<unknown> {
+  const args = name === "mem_read" ? [a[0], Math.min(Number(a[1]) || 0, MAX_BUFFER)] : a;
+  const method = (sys as unknown as Record<string, (...x: unknown[]) => Syscall<unknown>>)[
+    methodName(name)
+  ];
+  return method.apply(sys, [...args]);
+}
+
+/** Splits a kernel result into status, produced value and packet, by the table's result kind. */
+function resultOf(name: CallName, raw: unknown): CallResult {
+  const kind = spec(name).result;
+  if (kind === "none") return { status: ZX_OK, value: 0, packet: null };
+  if (kind === "status") return { status: raw as Status, value: 0, packet: null };
+  const [status, second] = raw as [Status, unknown];
+  if (kind === "packet") return { status, value: 0, packet: (second as Packet | null) ?? null };
+  // Only handles and values (a size, an address) are something later calls can name.
+  const named = kind === "handle" || kind === "value";
+  return { status, value: named && typeof second === "number" ? second : 0, packet: null };
+}
+
+/** Updates the handle model with a call's effect on the handle table. */
+function applyToModel(
+  call: ProgramCall,
+  args: readonly unknown[],
+  r: CallResult,
+  model: HandleModel,
+): void {
+  const ok = r.status === ZX_OK;
+  switch (call.call) {
+    case "zx_vmo_create":
+      if (ok) model.create(r.value, ZX_OBJ_TYPE_VMO, args[1] as number);
+      return;
+    case "zx_vmo_create_child": {
+      if (!ok) return;
+      const options = args[1] as number;
+      const rights =
+        (ZX_DEFAULT_VMO_RIGHTS | (options & ZX_VMO_CHILD_RESIZABLE ? ZX_RIGHT_RESIZE : 0)) &
+        ~(options & ZX_VMO_CHILD_NO_WRITE ? ZX_RIGHT_WRITE : 0);
+      model.createWithRights(r.value, ZX_OBJ_TYPE_VMO, rights);
+      return;
+    }
+    case "zx_pager_create_vmo":
+      if (ok) model.create(r.value, ZX_OBJ_TYPE_VMO, args[1] as number, model.get(args[0])!.object);
+      return;
+    case "zx_handle_duplicate": {
+      const src = model.get(args[0]);
+      if (ok && src) model.alias(r.value, src, subRights(src.rights, args[1])!);
+      return;
+    }
+    case "zx_handle_replace": {
+      const src = model.get(args[0]);
+      model.drop(args[0]);
+      if (ok && src) model.alias(r.value, src, subRights(src.rights, args[1])!);
+      return;
+    }
+    case "zx_handle_close":
+      if (ok) model.drop(args[0]);
+      return;
+  }
+  const creates = spec(call.call).creates;
+  if (ok && creates !== undefined) model.createWithRights(r.value, creates.type, creates.rights);
+}
+
+/** Checks one call's outcome against the contract, then records it in the model. */
+function check(
+  t: number,
+  c: number,
+  call: ProgramCall,
+  args: readonly unknown[],
+  predicted: Status | null,
+  r: CallResult,
+  model: HandleModel,
+): void {
+  const where = `t${t}#${c} ${call.call}`;
+  if (call.call !== "mem_read" && call.call !== "mem_write") {
+    if (!allowed(call.call, r.status)) {
+      contractFailure(`${where} returned ${statusName(r.status)}, which the spec does not allow`);
+    }
+    if (predicted !== null && r.status !== predicted) {
+      contractFailure(
+        `${where} returned ${statusName(r.status)}; the handle model says ${statusName(predicted)}`,
+      );
+    }
+  }
+  if (r.status !== ZX_OK && r.value !== 0) {
+    contractFailure(`${where} failed with ${statusName(r.status)} but handed out ${r.value}`);
+  }
+  const produces = [
+    "zx_pager_create",
+    "zx_port_create",
+    "zx_vmo_create",
+    "zx_pager_create_vmo",
+    "zx_task_suspend",
+    "zx_handle_duplicate",
+    "zx_handle_replace",
+  ].includes(call.call);
+  if (produces && r.status === ZX_OK && (r.value <= 0 || model.get(r.value) !== undefined)) {
+    contractFailure(`${where} handed out handle ${r.value}, which is invalid or already open`);
+  }
+  applyToModel(call, args, r, model);
+}
+
+function* programThread(sys: Sys, t: number, s: Shared): ThreadBody {
+  const calls = s.program.threads[t].calls;
+  for (let c = 0; c < calls.length; c++) {
+    const call = calls[c];
+    // The scheduling point; arguments resolve when the call runs, as a racing program sees them.
+    yield { kind: "syscall", name: call.call };
+    const args = call.args.map((a) => resolve(a, s));
+    const predicted = call.call === "mem_read" || call.call === "mem_write"
+      ? null
+      : predict(call.call, args, s.model, s.kernel.pageSize);
+    const gen = invoke(sys, call.call, args);
+    gen.next(); // the kernel call's own scheduling point: already taken above
+    let r = gen.next();
+    while (!r.done) {
+      const y: KernelYield = r.value;
+      if (y.kind === "crash" && !FAULT_CODES.includes(y.synth)) {
+        contractFailure(`t${t}#${c} ${call.call}: fatal page fault with ${statusName(y.synth)}`);
+      }
+      yield y;
+      r = gen.next();
+    }
+    const result = resultOf(call.call, r.value);
+    s.results[t][c] = result;
+    check(t, c, call, args, predicted, result, s.model);
+  }
+}
+
+/** True once no program thread can make progress by itself: each ended, suspended, or parked for good. */
+function quiescent(s: Shared, now: number): boolean {
+  return s.threads.every((t) => {
+    if (t.end.kind !== "running") return true;
+    if (t.k.suspended) return true;
+    const p = t.pending;
+    return p !== null && p.kind === "block" && !p.wait.ready(now) &&
+      !Number.isFinite(p.wait.deadline);
+  });
+}
+
+function lifetimeFailure(message: string): never {
+  throw new InvariantViolation(LIFETIME, message);
+}
+
+/** Everything closed: nothing may be left alive (oracle 2). */
+function checkLifetimes(s: Shared): void {
+  const k = s.kernel;
+  const stuck = s.threads.filter((t) => t.end.kind === "running");
+  if (stuck.length > 0) {
+    lifetimeFailure(
+      `after every handle closed, program threads still wait: ${
+        stuck.map((t) =>
+          `t${t.tid - 2} on ${t.pending?.kind === "block" ? t.pending.wait.describe() : "?"}`
+        )
+          .join("; ")
+      }`,
+    );
+  }
+  const left = [...k.handles].map(([h, e]) =>
+    `0x${h.toString(16)} (type ${e.object.objType}, koid ${e.object.koid})`
+  );
+  if (left.length > 0) lifetimeFailure(`handles left open after cleanup: ${left.join(", ")}`);
+  if (k.rootVmar.mappings.length > 0) {
+    lifetimeFailure(`${k.rootVmar.mappings.length} mappings left after cleanup`);
+  }
+  for (const v of k.pagerVmos) {
+    const what = `pager vmo ${v.koid}`;
+    if (v.handleCount !== 0 || v.mappings !== 0 || v.inflight !== 0) {
+      lifetimeFailure(
+        `${what} still referenced: ${v.handleCount} handles, ${v.mappings} mappings, ${v.inflight} in flight`,
+      );
+    }
+    if (!v.dead) lifetimeFailure(`${what} has no handles, mappings or operations but is not dead`);
+    if (!v.source!.detached) lifetimeFailure(`${what} is dead but its page source is attached`);
+    const out = v.source!.outstanding("READ").length + v.source!.outstanding("DIRTY").length;
+    if (out > 0) lifetimeFailure(`${what} is dead with ${out} outstanding requests`);
+    if (v.slots.some((x) => x !== undefined)) lifetimeFailure(`${what} is dead but holds pages`);
+    const why = s.firstDetach.get(v.koid);
+    const shouldComplete = why !== undefined && why !== "pager-closed";
+    if (v.proxy!.completeQueued !== shouldComplete) {
+      lifetimeFailure(
+        `${what} was first detached by ${why ?? "nothing"}; COMPLETE ${
+          v.proxy!.completeQueued ? "was" : "was not"
+        } queued`,
+      );
+    }
+  }
+  for (const p of k.ports) {
+    if (!p.dead || p.depth !== 0) {
+      lifetimeFailure(
+        `port ${p.koid} has ${p.handleCount} handles and ${p.depth} packets after cleanup`,
+      );
+    }
+  }
+}
+
+/**
+ * Runs a kernel call whose arguments are chosen at its own scheduling point
+ * (`start` returns null: nothing to do any more), so no other thread can run
+ * between the choice and the call.
+ */
+function* atStep<T>(
+  name: string,
+  start: () => Syscall<T> | null,
+): Generator<KernelYield, T | null, void> {
+  yield { kind: "syscall", name };
+  const gen = start();
+  if (gen === null) return null;
+  gen.next(); // the call's own scheduling point: already taken above
+  let r = gen.next();
+  while (!r.done) {
+    yield r.value;
+    r = gen.next();
+  }
+  return r.value;
+}
+
+function* janitor(sys: Sys, vmar: number, s: Shared): ThreadBody {
+  const wait: Wait = {
+    deadline: Number.POSITIVE_INFINITY,
+    ready: (now) => quiescent(s, now),
+    describe: () => "program threads to finish or get stuck",
+  };
+  for (let round = 0;; round++) {
+    yield { kind: "block", wait };
+    const done = s.threads.every((t) => t.end.kind !== "running");
+    while (s.kernel.rootVmar.mappings.length > 0) {
+      const st = yield* atStep("zx_vmar_unmap", () => {
+        const m = s.kernel.rootVmar.mappings[0];
+        return m === undefined ? null : sys.vmarUnmap(vmar, m.addr, m.len);
+      });
+      if (st !== null && st !== ZX_OK) {
+        contractFailure(`cleanup: zx_vmar_unmap of a live mapping returned ${statusName(st)}`);
+      }
+    }
+    while (s.model.open.length > 0) {
+      let h = 0;
+      const st = yield* atStep("zx_handle_close", () => {
+        // A program thread may have closed or replaced it since: take what is open now.
+        h = s.model.open[0] ?? 0;
+        return h === 0 ? null : sys.handleClose(h);
+      });
+      if (st === null) continue;
+      if (st !== ZX_OK) {
+        contractFailure(
+          `cleanup: zx_handle_close(0x${h.toString(16)}) of a handle the program holds returned ${
+            statusName(st)
+          }`,
+        );
+      }
+      s.model.drop(h);
+    }
+    if (done || round + 1 >= MAX_JANITOR_ROUNDS) break;
+  }
+  const st = yield* sys.handleClose(vmar);
+  if (st !== ZX_OK) {
+    contractFailure(`cleanup: closing the janitor's VMAR handle returned ${statusName(st)}`);
+  }
+  checkLifetimes(s);
+}
+
+/**
+ * Runs a program to a verdict: "pass" means every oracle held.
+ *
+ * @example
+ * ```ts
+ * import { runProgram } from "./run.ts";
+ * const run = runProgram({
+ *   pageSize: 4096,
+ *   overtimeTicks: 0,
+ *   threads: [{ failInsteadOfBlock: false, calls: [
+ *     { call: "zx_vmo_create", args: [4096, 0] },
+ *     { call: "zx_vmo_read", args: [{ h: [0, 0] }, 0, 16] },
+ *   ] }],
+ * });
+ * console.assert(run.verdict.kind === "pass" && run.results[0][1]?.status === 0);
+ * ```
+ */
+export function runProgram(program: Program, options: ProgramRunOptions = {}): ProgramRun {
+  const seed = options.seed ?? 0;
+  const programTids = new Set<number>();
+  const signatures = new StateSignatures(programTids);
+  const monitors = [
+    ...(options.monitors ?? programMonitors)(),
+    ...(options.signatures ? [signatures] : []),
+  ];
+  const world = new World({
+    pageSize: program.pageSize,
+    overtimeTicks: program.overtimeTicks,
+    strategy: options.decisions !== undefined
+      ? replayStrategy(options.decisions, seed)
+      : options.strategy ?? randomStrategy(seed),
+    makeKernel: options.makeKernel,
+    maxSteps: 100_000,
+    liveness: { afterSteps: 50_000, bound: 50_000 },
+    monitors,
+    keepTrace: options.keepTrace ?? false,
+  });
+  const kernel = world.kernel;
+  const model = new HandleModel();
+  const shared: Shared = {
+    program,
+    kernel,
+    model,
+    results: program.threads.map(() => []),
+    threads: [],
+    firstDetach: new Map(),
+  };
+  world.trace.listen((e) => {
+    if (e.k === "detach" && !shared.firstDetach.has(e.vmo)) shared.firstDetach.set(e.vmo, e.why);
+  });
+  const [setup, setupHandle] = kernel.createThread("setup", 0);
+  const [st, vmar] = runSync(
+    kernel.zx_handle_duplicate(setup, kernel.rootVmarHandle, ZX_RIGHT_SAME_RIGHTS),
+  );
+  if (st !== ZX_OK) {
+    throw new Error(`setup: duplicating the root VMAR handle failed: ${statusName(st)}`);
+  }
+  runSync(kernel.zx_handle_close(setup, setupHandle));
+  model.create(kernel.rootVmarHandle, ZX_OBJ_TYPE_VMAR);
+
+  const janitorThread = world.spawn("janitor", "workload", (sys) => janitor(sys, vmar, shared));
+  model.create(janitorThread.handle, ZX_OBJ_TYPE_THREAD);
+  program.threads.forEach((pt, i) => {
+    const t = world.spawn(`p${i}`, "service", (sys) => programThread(sys, i, shared), {
+      failInsteadOfBlock: pt.failInsteadOfBlock,
+    });
+    shared.threads.push(t);
+    programTids.add(t.tid);
+    model.create(t.handle, ZX_OBJ_TYPE_THREAD);
+  });
+  const result = world.run();
+  return { ...result, world, results: shared.results, signatures: signatures.seen };
+}

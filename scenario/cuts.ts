@@ -1,0 +1,108 @@
+/**
+ * Scenario cuts: candidates one step smaller than a scenario (an event, a
+ * thread, an operation, pages, a VMO, a pager, a delay removed or lowered),
+ * biggest cuts first. The shrink driver (`case/shrink.ts`) tries them in order.
+ *
+ * @module
+ */
+
+import type { Scenario } from "./schema.ts";
+
+/** Scenario candidates one cut smaller than `s`, biggest cuts first. */
+export function* scenarioCuts(s: Scenario): Generator<Scenario> {
+  const without = <T>(list: readonly T[], i: number) => list.filter((_, j) => j !== i);
+  for (let i = 0; i < s.events.length; i++) yield { ...s, events: without(s.events, i) };
+  if (s.threads.length > 1) {
+    for (let i = 0; i < s.threads.length; i++) {
+      const name = s.threads[i].name;
+      yield {
+        ...s,
+        threads: without(s.threads, i),
+        events: s.events.filter((e) =>
+          !((e.do === "suspend" || e.do === "kill") && e.target === name)
+        ),
+      };
+    }
+  }
+  for (let i = 0; i < s.threads.length; i++) {
+    const t = s.threads[i];
+    for (let j = 0; j < t.ops.length && t.ops.length > 1; j++) {
+      yield {
+        ...s,
+        threads: s.threads.map((x, k) => k === i ? { ...t, ops: without(t.ops, j) } : x),
+      };
+    }
+    for (let j = 0; j < t.ops.length; j++) {
+      const op = t.ops[j];
+      if (!("pages" in op)) continue;
+      const smaller = [
+        op.pages > 1 ? { ...op, pages: 1 } : null,
+        op.pages > 2 ? { ...op, pages: Math.ceil(op.pages / 2) } : null,
+        op.page > 0 ? { ...op, page: 0 } : null,
+      ];
+      for (const o of smaller) {
+        if (o !== null) {
+          yield {
+            ...s,
+            threads: s.threads.map((x, k) =>
+              k === i ? { ...t, ops: t.ops.map((y, m) => m === j ? o : y) } : x
+            ),
+          };
+        }
+      }
+    }
+    if (t.failInsteadOfBlock) {
+      yield {
+        ...s,
+        threads: s.threads.map((x, k) => k === i ? { ...t, failInsteadOfBlock: false } : x),
+      };
+    }
+  }
+  const used = new Set(s.threads.flatMap((t) => t.ops.map((o) => o.vmo)));
+  for (const e of s.events) if (e.do === "detach" || e.do === "closeVmo") used.add(e.target);
+  if (s.vmos.length > 1) {
+    for (let i = 0; i < s.vmos.length; i++) {
+      if (!used.has(s.vmos[i].name)) yield { ...s, vmos: without(s.vmos, i) };
+    }
+  }
+  for (let i = 0; i < s.vmos.length; i++) {
+    const v = s.vmos[i];
+    const need = Math.max(
+      1,
+      ...s.threads.flatMap((t) =>
+        t.ops.filter((o) => o.vmo === v.name && "pages" in o).map((
+          o,
+        ) => ("page" in o ? o.page + o.pages : 1))
+      ),
+    );
+    if (v.pages > need) {
+      yield {
+        ...s,
+        vmos: s.vmos.map((x, k) => k === i ? { ...v, pages: need } : x),
+      };
+    }
+  }
+  const pagersUsed = new Set(s.vmos.map((v) => v.pager));
+  for (const e of s.events) {
+    if (e.do === "closePager" || e.do === "closePort") pagersUsed.add(e.target);
+  }
+  if (s.pagers.length > 1) {
+    for (let i = 0; i < s.pagers.length; i++) {
+      if (!pagersUsed.has(s.pagers[i].name)) yield { ...s, pagers: without(s.pagers, i) };
+    }
+  }
+  for (let i = 0; i < s.pagers.length; i++) {
+    const p = s.pagers[i];
+    if (p.threads > 1) {
+      yield {
+        ...s,
+        pagers: s.pagers.map((x, k) => k === i ? { ...p, threads: 1 } : x),
+      };
+    }
+  }
+  for (let i = 0; i < s.events.length; i++) {
+    if (s.events[i].notBefore > 0) {
+      yield { ...s, events: s.events.map((e, k) => k === i ? { ...e, notBefore: 0 } : e) };
+    }
+  }
+}

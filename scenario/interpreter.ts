@@ -1,0 +1,394 @@
+/**
+ * Runs a scenario: builds the world (pagers, ports, VMOs, handles), spawns the
+ * services, the faulting threads and the environment events, and steps it to
+ * a verdict under a strategy.
+ *
+ * @module
+ */
+
+import {
+  type Status,
+  ZX_INFO_VMO,
+  ZX_OK,
+  ZX_PKT_TYPE_USER,
+  ZX_RIGHT_SAME_RIGHTS,
+  ZX_VM_PERM_READ,
+  ZX_VM_PERM_WRITE,
+  ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE,
+  ZX_VMO_OP_COMMIT,
+  ZX_VMO_OP_ZERO,
+  ZX_VMO_RESIZABLE,
+  ZX_VMO_TRAP_DIRTY,
+} from "../kernel/constants.ts";
+import { WRITEBACK_KEY } from "../services/writeback.ts";
+import type { Kernel, KernelOptions, Syscall } from "../kernel/kernel.ts";
+import { REFERENCE_SERVICES } from "../services/mod.ts";
+import type { PagerService, ServiceContext, ServiceVmo } from "../services/service.ts";
+import { type Op, type Scenario, ScenarioError } from "./schema.ts";
+import { pctStrategy, randomStrategy, replayStrategy, type Strategy } from "../sim/strategy.ts";
+import type { Sys, ThreadBody } from "../sim/sys.ts";
+import { type Monitor, type RunResult, type SimThread, World } from "../sim/world.ts";
+
+/** Strategy names the command line and campaigns accept. */
+export type StrategyName = "random" | "pct" | "replay";
+
+/** Options of {@linkcode runScenario}. */
+export interface RunOptions {
+  /** Seeds the strategy (and the replay fallback). Default 0. */
+  seed?: number;
+  /** Default `"random"`; `"replay"` needs `decisions`. */
+  strategy?: StrategyName | Strategy;
+  /** PCT depth d. Default 2. */
+  pctDepth?: number;
+  /** A decision list to replay (implies the replay strategy). */
+  decisions?: readonly number[];
+  /** Checkers that watch the run. */
+  monitors?: readonly Monitor[];
+  /** Services for `custom` service kinds, by name. */
+  services?: Readonly<Record<string, PagerService>>;
+  /** Keep trace entries for printing. Default true. */
+  keepTrace?: boolean;
+  /** Builds the kernel (the seam for kernel variants). Default: the model as specified. */
+  makeKernel?: (options: KernelOptions) => Kernel;
+}
+
+/** The outcome of one faulting-thread operation. */
+export interface OpOutcome {
+  /** The thread that ran it. */
+  readonly tid: number;
+  /** Its index in the thread's operations. */
+  readonly index: number;
+  /** The operation. */
+  readonly op: Op;
+  /** The status the call returned (ZX_OK on success). */
+  readonly status: Status;
+}
+
+/** A run's result plus the world and what each operation returned. */
+export interface ScenarioRun extends RunResult {
+  /** The world after the run (kernel state, threads). */
+  readonly world: World;
+  /** What each faulting-thread operation returned, in completion order. */
+  readonly outcomes: readonly OpOutcome[];
+  /** Handles and keys by scenario name, for properties. */
+  readonly names: ScenarioNames;
+}
+
+/** How scenario names map to kernel objects. */
+export interface ScenarioNames {
+  /** Kernel object id of each VMO, by scenario name. */
+  readonly vmoKoid: ReadonlyMap<string, number>;
+  /** Packet key of each VMO, by scenario name. */
+  readonly vmoKey: ReadonlyMap<string, number>;
+  /** Thread id of each faulting thread, by scenario name. */
+  readonly threadTid: ReadonlyMap<string, number>;
+}
+
+/** Builds the strategy a run uses. */
+export function makeStrategy(scenario: Scenario, options: RunOptions): Strategy {
+  const seed = options.seed ?? 0;
+  if (options.decisions !== undefined) return replayStrategy(options.decisions, seed);
+  const s = options.strategy ?? "random";
+  if (typeof s !== "string") return s;
+  if (s === "pct") {
+    return pctStrategy(seed, {
+      depth: options.pctDepth ?? 2,
+      steps: Math.min(scenario.maxSteps, estimateSteps(scenario)),
+    });
+  }
+  if (s === "replay") return replayStrategy([], seed);
+  return randomStrategy(seed);
+}
+
+/** A rough step count for PCT's k: services answer each op in a handful of steps. */
+export function estimateSteps(scenario: Scenario): number {
+  const ops = scenario.threads.reduce(
+    (n, t) => n + t.ops.reduce((m, o) => m + ("pages" in o ? o.pages : 1), 0),
+    0,
+  );
+  return Math.max(10, ops * 8 + scenario.events.length * 2);
+}
+
+/** Drives a syscall that cannot block to completion (process setup). */
+function runSync<T>(call: Syscall<T>): T {
+  for (;;) {
+    const r = call.next();
+    if (r.done) return r.value;
+    if (r.value.kind !== "syscall") throw new Error(`setup call blocked (${r.value.kind})`);
+  }
+}
+
+/**
+ * Runs a scenario to a verdict.
+ *
+ * @example
+ * ```ts
+ * import { parseScenario } from "./schema.ts";
+ * import { runScenario } from "./interpreter.ts";
+ * const scenario = parseScenario({
+ *   pagers: [{ name: "fs" }],
+ *   vmos: [{ name: "a", pager: "fs", pages: 2 }],
+ *   threads: [{ name: "reader", ops: [{ op: "read", vmo: "a", page: 0, pages: 2 }] }],
+ * });
+ * const a = runScenario(scenario, { seed: 1 });
+ * const b = runScenario(scenario, { seed: 1 });
+ * console.assert(a.verdict.kind === "pass" && a.traceHash === b.traceHash);
+ * ```
+ */
+export function runScenario(scenario: Scenario, options: RunOptions = {}): ScenarioRun {
+  const world = new World({
+    pageSize: scenario.pageSize,
+    overtimeTicks: scenario.overtimeTicks,
+    strategy: makeStrategy(scenario, options),
+    maxSteps: scenario.maxSteps,
+    liveness: scenario.liveness,
+    monitors: options.monitors,
+    keepTrace: options.keepTrace,
+    makeKernel: options.makeKernel,
+  });
+  const k = world.kernel;
+  const [setup] = k.createThread("setup", 0);
+  const ps = scenario.pageSize;
+
+  const pagerHandle = new Map<string, number>();
+  const portHandle = new Map<string, number>();
+  for (const p of scenario.pagers) {
+    pagerHandle.set(p.name, expectOk(runSync(k.zx_pager_create(setup, 0)), `pager ${p.name}`));
+    portHandle.set(p.name, expectOk(runSync(k.zx_port_create(setup, 0)), `port of ${p.name}`));
+  }
+  const vmoHandle = new Map<string, number>();
+  const vmoKoid = new Map<string, number>();
+  const vmoKey = new Map<string, number>();
+  const served = new Map<string, ServiceVmo[]>(scenario.pagers.map((p) => [p.name, []]));
+  scenario.vmos.forEach((v, i) => {
+    const key = v.key ?? i + 1;
+    const h = expectOk(
+      runSync(
+        k.zx_pager_create_vmo(
+          setup,
+          pagerHandle.get(v.pager)!,
+          (v.trapDirty ? ZX_VMO_TRAP_DIRTY : 0) | (v.resizable ? ZX_VMO_RESIZABLE : 0),
+          portHandle.get(v.pager)!,
+          key,
+          v.pages * ps,
+        ),
+      ),
+      `vmo ${v.name}`,
+    );
+    // The service keeps its own handle, as a filesystem does; closeVmo closes the clients' one.
+    const own = expectOk(
+      runSync(k.zx_handle_duplicate(setup, h, ZX_RIGHT_SAME_RIGHTS)),
+      `service handle of ${v.name}`,
+    );
+    vmoHandle.set(v.name, h);
+    vmoKoid.set(v.name, k.handles.entry(h)!.object.koid);
+    vmoKey.set(v.name, key);
+    served.get(v.pager)!.push({ name: v.name, key, handle: own, size: v.pages * ps });
+  });
+
+  for (const p of scenario.pagers) {
+    const kind = p.service.kind;
+    const service = kind === "custom"
+      ? options.services?.[p.service.name!]
+      : REFERENCE_SERVICES[kind];
+    if (service === undefined) {
+      const known = Object.keys(options.services ?? {});
+      throw new ScenarioError(scenario.name ?? "scenario", [
+        `pagers.${p.name}.service.name: no service registered as "${p.service.name}" ` +
+        `(registered: ${
+          known.length === 0
+            ? "none"
+            : known.slice(0, 6).join(", ") + (known.length > 6 ? ", ..." : "")
+        }; ` +
+        `give a service module with --service, or use a seeded bug's name)`,
+      ]);
+    }
+    const ctx: ServiceContext = {
+      pager: pagerHandle.get(p.name)!,
+      port: portHandle.get(p.name)!,
+      vmos: served.get(p.name)!,
+      params: p.service,
+    };
+    for (let i = 0; i < p.threads; i++) {
+      world.spawn(`${p.name}.svc${p.threads > 1 ? i : ""}`, "service", (sys) => service(sys, ctx));
+    }
+  }
+
+  const outcomes: OpOutcome[] = [];
+  const threadTid = new Map<string, number>();
+  const simThreads = new Map<string, SimThread>();
+  for (const t of scenario.threads) {
+    const st = world.spawn(
+      t.name,
+      "workload",
+      (sys) =>
+        workload(
+          sys,
+          t.ops,
+          vmoHandle,
+          ps,
+          (index, op, status) => outcomes.push({ tid: sys.tid, index, op, status }),
+        ),
+      { failInsteadOfBlock: t.failInsteadOfBlock },
+    );
+    threadTid.set(t.name, st.tid);
+    simThreads.set(t.name, st);
+  }
+
+  scenario.events.forEach((e, i) => {
+    world.spawn(`env${i}.${e.do}(${e.target})`, "env", (sys) => {
+      switch (e.do) {
+        case "detach":
+          return envDetach(
+            sys,
+            pagerHandle.get(scenario.vmos.find((v) => v.name === e.target)!.pager)!,
+            vmoHandle.get(e.target)!,
+          );
+        case "closePager":
+          return envClose(sys, pagerHandle.get(e.target)!);
+        case "closePort":
+          return envClose(sys, portHandle.get(e.target)!);
+        case "closeVmo":
+          return envClose(sys, vmoHandle.get(e.target)!);
+        case "suspend":
+          return envSuspend(sys, simThreads.get(e.target)!.handle);
+        case "kill":
+          return envKill(sys, simThreads.get(e.target)!.handle);
+        case "evict":
+          return envEvict(sys, vmoHandle.get(e.target)!);
+        case "writeback":
+          return envWriteback(sys, portHandle.get(e.target)!);
+      }
+    }, { notBefore: e.notBefore });
+  });
+
+  const result = world.run();
+  return { ...result, world, outcomes, names: { vmoKoid, vmoKey, threadTid } };
+}
+
+function expectOk(r: [Status, number], what: string): number {
+  if (r[0] !== ZX_OK) throw new Error(`setup of ${what} failed with status ${r[0]}`);
+  return r[1];
+}
+
+/** The byte a write op stores: its own, or one derived from thread and op. */
+export function writeByte(tid: number, index: number, op: Op): number {
+  return ("byte" in op ? op.byte : undefined) ?? ((tid * 37 + index * 11 + 1) & 0xff);
+}
+
+function* workload(
+  sys: Sys,
+  ops: readonly Op[],
+  vmos: ReadonlyMap<string, number>,
+  ps: number,
+  record: (index: number, op: Op, status: Status) => void,
+): ThreadBody {
+  for (let i = 0; i < ops.length; i++) {
+    const op = ops[i];
+    const h = vmos.get(op.vmo)!;
+    switch (op.op) {
+      case "read": {
+        const [st] = yield* sys.vmoRead(h, op.page * ps, op.pages * ps);
+        record(i, op, st);
+        break;
+      }
+      case "write": {
+        const data = new Uint8Array(op.pages * ps).fill(writeByte(sys.tid, i, op));
+        record(i, op, yield* sys.vmoWrite(h, data, op.page * ps));
+        break;
+      }
+      case "commit":
+        record(i, op, yield* sys.vmoOpRange(h, ZX_VMO_OP_COMMIT, op.page * ps, op.pages * ps));
+        break;
+      case "mapRead":
+      case "mapWrite": {
+        const write = op.op === "mapWrite";
+        const [st, addr] = yield* sys.vmarMap(
+          sys.rootVmar,
+          ZX_VM_PERM_READ | (write ? ZX_VM_PERM_WRITE : 0),
+          0,
+          h,
+          0,
+          (op.page + op.pages) * ps,
+        );
+        if (st !== ZX_OK) {
+          record(i, op, st);
+          break;
+        }
+        if (write) {
+          const data = new Uint8Array(op.pages * ps).fill(writeByte(sys.tid, i, op));
+          yield* sys.memWrite(addr + op.page * ps, data);
+        } else {
+          yield* sys.memRead(addr + op.page * ps, op.pages * ps);
+        }
+        record(i, op, ZX_OK);
+        yield* sys.vmarUnmap(sys.rootVmar, addr, (op.page + op.pages) * ps);
+        break;
+      }
+      case "info": {
+        const [st] = yield* sys.objectGetInfo(h, ZX_INFO_VMO);
+        record(i, op, st);
+        break;
+      }
+      case "resize":
+        record(i, op, yield* sys.vmoSetSize(h, op.newPages * ps));
+        break;
+      case "zero":
+        record(i, op, yield* sys.vmoOpRange(h, ZX_VMO_OP_ZERO, op.page * ps, op.pages * ps));
+        break;
+      case "cloneRead":
+      case "cloneWrite": {
+        const [sz] = yield* sys.vmoGetSize(h);
+        const [cs, clone] = yield* sys.vmoCreateChild(
+          h,
+          ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE,
+          0,
+          (op.page + op.pages) * ps,
+        );
+        if (sz !== ZX_OK || cs !== ZX_OK) {
+          record(i, op, cs);
+          break;
+        }
+        if (op.op === "cloneRead") {
+          const [st] = yield* sys.vmoRead(clone, op.page * ps, op.pages * ps);
+          record(i, op, st);
+        } else {
+          const data = new Uint8Array(op.pages * ps).fill(writeByte(sys.tid, i, op));
+          record(i, op, yield* sys.vmoWrite(clone, data, op.page * ps));
+        }
+        yield* sys.handleClose(clone);
+        break;
+      }
+    }
+  }
+}
+
+function* envDetach(sys: Sys, pager: number, vmo: number): ThreadBody {
+  yield* sys.pagerDetachVmo(pager, vmo);
+}
+
+function* envClose(sys: Sys, handle: number): ThreadBody {
+  yield* sys.handleClose(handle);
+}
+
+function* envSuspend(sys: Sys, thread: number): ThreadBody {
+  const [st, token] = yield* sys.taskSuspend(thread);
+  if (st === ZX_OK) yield* sys.handleClose(token);
+}
+
+function* envKill(sys: Sys, thread: number): ThreadBody {
+  yield* sys.taskKill(thread);
+}
+
+/** The kernel evicts one Clean page, chosen through the recorded decision source (spec 6.3). */
+function* envEvict(sys: Sys, vmo: number): ThreadBody {
+  yield* sys.vmoGetSize(vmo); // the body runs to its first syscall at spawn: choose when scheduled
+  const pages = sys.evictablePages(vmo);
+  if (pages.length === 0) return;
+  yield* sys.kernelEvict(vmo, pages[sys.random(pages.length)]);
+}
+
+/** Asks the pager's service to write back now (a user packet the writeback service knows). */
+function* envWriteback(sys: Sys, port: number): ThreadBody {
+  yield* sys.portQueue(port, { type: ZX_PKT_TYPE_USER, key: WRITEBACK_KEY, status: 0, user: [] });
+}

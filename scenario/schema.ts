@@ -1,0 +1,488 @@
+/**
+ * Scenarios: JSON documents that say which pagers, VMOs, faulting threads,
+ * services and environment events a run has. Checked with zod; every error
+ * names the path of the bad field.
+ *
+ * @module
+ */
+
+import { z } from "npm:zod@4.6.7";
+import { LIMITS } from "../kernel/constants.ts";
+
+/** The scenario format tag; bump it when the meaning of a field changes. */
+export const SCENARIO_FORMAT = "pagersim/scenario@1";
+
+const name = z.string().min(1).max(64).regex(/^[A-Za-z0-9_.-]+$/, "letters, digits, _ . - only");
+const page = z.number().int().min(0).max(1 << 20);
+const pages = z.number().int().min(1).max(1 << 20);
+
+const range = { vmo: name, page, pages: pages.default(1) };
+
+/** One operation of a faulting thread. */
+export const OpSchema = z.discriminatedUnion("op", [
+  z.object({ op: z.literal("read"), ...range }).strict(),
+  z.object({ op: z.literal("write"), ...range, byte: z.number().int().min(0).max(255).optional() })
+    .strict(),
+  z.object({ op: z.literal("commit"), ...range }).strict(),
+  z.object({ op: z.literal("mapRead"), ...range }).strict(),
+  z.object({
+    op: z.literal("mapWrite"),
+    ...range,
+    byte: z.number().int().min(0).max(255).optional(),
+  })
+    .strict(),
+  z.object({ op: z.literal("info"), vmo: name }).strict(),
+  /** `zx_vmo_set_size` to `newPages` pages (the VMO must be `resizable`). */
+  z.object({ op: z.literal("resize"), vmo: name, newPages: z.number().int().min(0).max(4096) })
+    .strict(),
+  /** `ZX_VMO_OP_ZERO` over the range. */
+  z.object({ op: z.literal("zero"), ...range }).strict(),
+  /** Creates an at-least-on-write clone of the whole VMO, reads the range through it, closes it. */
+  z.object({ op: z.literal("cloneRead"), ...range }).strict(),
+  /** As `cloneRead`, but writes the range through the clone (the root never sees it). */
+  z.object({
+    op: z.literal("cloneWrite"),
+    ...range,
+    byte: z.number().int().min(0).max(255).optional(),
+  }).strict(),
+]);
+/** The page range an operation covers. */
+export interface OpRange {
+  /** The VMO, by scenario name. */
+  vmo: string;
+  /** First page. */
+  page: number;
+  /** Number of pages (default 1). */
+  pages: number;
+}
+
+/** One operation of a faulting thread. */
+export type Op =
+  | ({ op: "read" | "commit" | "mapRead" | "zero" | "cloneRead" } & OpRange)
+  | ({ op: "write" | "mapWrite" | "cloneWrite"; byte?: number } & OpRange)
+  | { op: "info"; vmo: string }
+  | { op: "resize"; vmo: string; newPages: number };
+
+/** Built-in reference services; `custom` names a module registered by the caller. */
+export const SERVICE_KINDS = [
+  "eager",
+  "batching",
+  "flaky",
+  "detacher",
+  "writeback",
+  "custom",
+] as const;
+
+/** A pager service and its parameters. */
+export const ServiceSchema = z.object({
+  kind: z.enum(SERVICE_KINDS).default("eager"),
+  /** batching: packets gathered before supplying. */
+  batch: z.number().int().min(1).max(64).default(4),
+  /** batching: extra pages supplied past each request. */
+  readAhead: z.number().int().min(0).max(64).default(2),
+  /** flaky: percent of requests answered with OP_FAIL. */
+  failPercent: z.number().int().min(0).max(100).default(30),
+  /** detacher: packets served before it detaches (or closes the pager). */
+  detachAfter: z.number().int().min(0).max(1000).default(1),
+  /** detacher: close the pager handle instead of detaching one VMO. */
+  closePager: z.boolean().default(false),
+  /** writeback: ticks between writeback passes. */
+  writebackTicks: z.number().int().min(1).max(1_000_000).default(200),
+  /** custom: the name the service was registered under. */
+  name: z.string().optional(),
+}).strict();
+/** A pager service and its parameters. */
+export interface ServiceSpec {
+  /** Which service serves the pager. */
+  kind: typeof SERVICE_KINDS[number];
+  /** batching: packets gathered before supplying. */
+  batch: number;
+  /** batching: extra pages supplied past each request. */
+  readAhead: number;
+  /** flaky: percent of requests answered with OP_FAIL. */
+  failPercent: number;
+  /** detacher: packets served before it detaches (or closes the pager). */
+  detachAfter: number;
+  /** detacher: close the pager handle instead of detaching one VMO. */
+  closePager: boolean;
+  /** writeback: ticks between writeback passes. */
+  writebackTicks: number;
+  /** custom: the name the service was registered under. */
+  name?: string;
+}
+
+/** Environment events: scheduled fault injection, each run by its own thread. */
+export const EVENT_KINDS = [
+  "detach",
+  "closePager",
+  "closePort",
+  "closeVmo",
+  "suspend",
+  "kill",
+] as const;
+
+/**
+ * Level-2 environment events: the kernel evicts a Clean page of the target VMO
+ * (chosen through the decision source), or the target pager's writeback
+ * service is asked to write back now. Kept apart from {@linkcode EVENT_KINDS}
+ * so level-1 swarms do not draw them.
+ */
+export const LEVEL2_EVENT_KINDS = ["evict", "writeback"] as const;
+
+const ScenarioObject = z.object({
+  format: z.literal(SCENARIO_FORMAT).default(SCENARIO_FORMAT),
+  name: z.string().max(200).optional(),
+  pageSize: z.number().int().min(LIMITS.minPageSize).max(LIMITS.maxPageSize)
+    .refine((n) => (n & (n - 1)) === 0, "must be a power of two").default(4096),
+  overtimeTicks: z.number().int().min(0).default(0),
+  maxSteps: z.number().int().min(1).max(10_000_000).default(100_000),
+  liveness: z.object({
+    afterSteps: z.number().int().min(0),
+    bound: z.number().int().min(1),
+  }).strict().default({ afterSteps: 5000, bound: 20_000 }),
+  pagers: z.array(
+    z.object({
+      name,
+      service: ServiceSchema.default(ServiceSchema.parse({})),
+      threads: z.number().int().min(1).max(8).default(1),
+    }).strict(),
+  ).min(1).max(16),
+  vmos: z.array(
+    z.object({
+      name,
+      pager: name,
+      pages: z.number().int().min(1).max(4096),
+      key: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+      /** Created with `ZX_VMO_TRAP_DIRTY`. */
+      trapDirty: z.boolean().default(false),
+      /** Created with `ZX_VMO_RESIZABLE` (needed by `resize` ops). */
+      resizable: z.boolean().default(false),
+    }).strict(),
+  ).min(1).max(64),
+  threads: z.array(
+    z.object({
+      name,
+      ops: z.array(OpSchema).min(1).max(256),
+      failInsteadOfBlock: z.boolean().default(false),
+    }).strict(),
+  ).min(1).max(64),
+  events: z.array(
+    z.object({
+      do: z.enum([...EVENT_KINDS, ...LEVEL2_EVENT_KINDS]),
+      target: name,
+      notBefore: z.number().int().min(0).default(0),
+    }).strict(),
+  ).max(64).default([]),
+}).strict();
+
+/** A scenario, with every default filled in (the fields are described in the README). */
+export interface Scenario {
+  /** The format tag, {@linkcode SCENARIO_FORMAT}. */
+  format: typeof SCENARIO_FORMAT;
+  /** A name for people. */
+  name?: string;
+  /** Page size in bytes, a power of two. */
+  pageSize: number;
+  /** Overtime timeout of pager waits in virtual ticks (0: never). */
+  overtimeTicks: number;
+  /** Steps after which the run ends with "step budget exhausted". */
+  maxSteps: number;
+  /** When the fair liveness phase starts, and how many steps it may take. */
+  liveness: { afterSteps: number; bound: number };
+  /** Pagers, each with the service that serves it. */
+  pagers: { name: string; service: ServiceSpec; threads: number }[];
+  /** Pager-backed VMOs. */
+  vmos: {
+    name: string;
+    pager: string;
+    pages: number;
+    key?: number;
+    trapDirty: boolean;
+    resizable: boolean;
+  }[];
+  /** Faulting threads and their operations. */
+  threads: { name: string; ops: Op[]; failInsteadOfBlock: boolean }[];
+  /** Environment events, fired when the scheduler chooses. */
+  events: {
+    do: typeof EVENT_KINDS[number] | typeof LEVEL2_EVENT_KINDS[number];
+    target: string;
+    notBefore: number;
+  }[];
+}
+
+/** An operation as written: `pages` may be left out (default 1). */
+export type OpInput = Op extends infer O
+  ? O extends OpRange ? Omit<O, "pages"> & { pages?: number } : O
+  : never;
+
+/** A scenario as written: every field that has a default may be left out. */
+export interface ScenarioInput {
+  /** The format tag (default {@linkcode SCENARIO_FORMAT}). */
+  format?: typeof SCENARIO_FORMAT;
+  /** A name for people. */
+  name?: string;
+  /** Page size in bytes (default 4096). */
+  pageSize?: number;
+  /** Overtime timeout in virtual ticks (default 0: never). */
+  overtimeTicks?: number;
+  /** Step budget (default 100000). */
+  maxSteps?: number;
+  /** The liveness phase (default from step 5000, bound 20000). */
+  liveness?: { afterSteps: number; bound: number };
+  /** Pagers; the service defaults to eager, one thread. */
+  pagers: { name: string; service?: Partial<ServiceSpec>; threads?: number }[];
+  /** Pager-backed VMOs. */
+  vmos: {
+    name: string;
+    pager: string;
+    pages: number;
+    key?: number;
+    trapDirty?: boolean;
+    resizable?: boolean;
+  }[];
+  /** Faulting threads. */
+  threads: { name: string; ops: OpInput[]; failInsteadOfBlock?: boolean }[];
+  /** Environment events (default none). */
+  events?: { do: Scenario["events"][number]["do"]; target: string; notBefore?: number }[];
+}
+
+/** True when each of A and B is assignable to the other. */
+type Mutual<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Assert<T extends true> = T;
+// Fail to type-check if the schema and the documented types drift apart.
+type _OpMatches = Assert<Mutual<z.infer<typeof OpSchema>, Op>>;
+type _ServiceMatches = Assert<Mutual<z.infer<typeof ServiceSchema>, ServiceSpec>>;
+type _ScenarioMatches = Assert<Mutual<z.infer<typeof ScenarioObject>, Scenario>>;
+type _InputMatches = Assert<Mutual<z.input<typeof ScenarioObject>, ScenarioInput>>;
+
+/** @internal The scenario schema, with cross-references checked (use {@linkcode parseScenario}). */
+export const ScenarioSchema: z.ZodType<Scenario, unknown> = ScenarioObject.superRefine((s, ctx) => {
+  const unique = (list: { name: string }[], key: string) => {
+    const seen = new Set<string>();
+    list.forEach((x, i) => {
+      if (seen.has(x.name)) {
+        ctx.addIssue({
+          code: "custom",
+          path: [key, i, "name"],
+          message: `duplicate name "${x.name}"`,
+        });
+      }
+      seen.add(x.name);
+    });
+  };
+  unique(s.pagers, "pagers");
+  unique(s.vmos, "vmos");
+  unique(s.threads, "threads");
+  const pagers = new Set(s.pagers.map((p) => p.name));
+  const vmos = new Map(s.vmos.map((v) => [v.name, v]));
+  const threads = new Set(s.threads.map((t) => t.name));
+  s.vmos.forEach((v, i) => {
+    if (!pagers.has(v.pager)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["vmos", i, "pager"],
+        message: `no pager named "${v.pager}"`,
+      });
+    }
+  });
+  s.pagers.forEach((p, i) => {
+    if (p.service.kind === "custom" && !p.service.name) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["pagers", i, "service", "name"],
+        message: "a custom service needs the name it was registered under",
+      });
+    }
+  });
+  s.threads.forEach((t, i) => {
+    t.ops.forEach((op, j) => {
+      const v = vmos.get(op.vmo);
+      if (v === undefined) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["threads", i, "ops", j, "vmo"],
+          message: `no VMO named "${op.vmo}"`,
+        });
+      } else if (op.op === "resize" && !v.resizable) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["threads", i, "ops", j, "vmo"],
+          message: `VMO "${op.vmo}" is not resizable`,
+        });
+      } else if ("page" in op && op.page + op.pages > v.pages) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["threads", i, "ops", j, "pages"],
+          message: `pages [${op.page},${
+            op.page + op.pages
+          }) go past the end of VMO "${op.vmo}" (${v.pages} pages)`,
+        });
+      }
+    });
+  });
+  const memory = scenarioMemory(s);
+  if (memory.totalBytes > MEMORY_BUDGET_BYTES) {
+    ctx.addIssue({
+      code: "custom",
+      path: [...memory.largest.path],
+      message:
+        `the scenario's pages need ${bytesText(memory.totalBytes)} (VMOs ${
+          bytesText(memory.vmoBytes)
+        }, clones ${bytesText(memory.cloneBytes)} at pageSize ${s.pageSize}), over the memory ` +
+        `budget of ${bytesText(MEMORY_BUDGET_BYTES)} (MEMORY_BUDGET_BYTES); this field ` +
+        `costs the most (${bytesText(memory.largest.bytes)})`,
+    });
+  }
+  s.events.forEach((e, i) => {
+    const wants = e.do === "suspend" || e.do === "kill"
+      ? ["thread", threads]
+      : e.do === "closePager" || e.do === "closePort" || e.do === "writeback"
+      ? ["pager", pagers]
+      : ["VMO", new Set(vmos.keys())];
+    if (!(wants[1] as Set<string>).has(e.target)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["events", i, "target"],
+        message: `no ${wants[0]} named "${e.target}"`,
+      });
+    }
+  });
+});
+
+/**
+ * The memory budget of a scenario: the most bytes of page data its VMOs and
+ * clones may hold, {@linkcode scenarioMemory}. The model keeps every page a
+ * run touches as bytes, and a service stages each supply in an aux VMO, so a
+ * run's memory is about three times its page data: a scenario over budget
+ * would take the machine's memory instead of giving a verdict, and the
+ * schema rejects it, naming the field that costs the most.
+ */
+export const MEMORY_BUDGET_BYTES = 256 * 2 ** 20;
+
+/** What a scenario's page data costs, checked against {@linkcode MEMORY_BUDGET_BYTES}. */
+export interface ScenarioMemory {
+  /** Every VMO at its largest size (declared pages, or a larger `resize`), times the page size. */
+  readonly vmoBytes: number;
+  /** Every clone operation's range (`cloneRead`, `cloneWrite`), times the page size. */
+  readonly cloneBytes: number;
+  /** `vmoBytes + cloneBytes`. */
+  readonly totalBytes: number;
+  /** The field that costs the most, as a schema path, and what it costs. */
+  readonly largest: { readonly path: readonly (string | number)[]; readonly bytes: number };
+}
+
+/**
+ * The page data a scenario may hold (see {@linkcode MEMORY_BUDGET_BYTES}).
+ * Operations on unknown VMOs are skipped (the schema reports them).
+ *
+ * @example
+ * ```ts
+ * import { strict as assert } from "node:assert";
+ * import { MEMORY_BUDGET_BYTES, parseScenario, scenarioMemory } from "./schema.ts";
+ * const m = scenarioMemory(parseScenario({
+ *   pageSize: 4096,
+ *   pagers: [{ name: "fs" }],
+ *   vmos: [{ name: "a", pager: "fs", pages: 4 }],
+ *   threads: [{ name: "t", ops: [{ op: "cloneRead", vmo: "a", page: 0, pages: 2 }] }],
+ * }));
+ * assert.deepEqual([m.vmoBytes, m.cloneBytes, m.totalBytes], [16384, 8192, 24576]);
+ * assert.ok(m.totalBytes <= MEMORY_BUDGET_BYTES);
+ * ```
+ */
+export function scenarioMemory(
+  s: Pick<Scenario, "pageSize" | "vmos" | "threads">,
+): ScenarioMemory {
+  const ps = s.pageSize;
+  const most = new Map<string, { pages: number; path: (string | number)[] }>();
+  s.vmos.forEach((v, i) => most.set(v.name, { pages: v.pages, path: ["vmos", i, "pages"] }));
+  s.threads.forEach((t, i) =>
+    t.ops.forEach((op, j) => {
+      const v = most.get(op.vmo);
+      if (op.op === "resize" && v !== undefined && op.newPages > v.pages) {
+        most.set(op.vmo, { pages: op.newPages, path: ["threads", i, "ops", j, "newPages"] });
+      }
+    })
+  );
+  // On a tie the VMO is named before a clone of it: its size is what a clone copies.
+  let largest: { path: (string | number)[]; bytes: number } = { path: ["vmos"], bytes: 0 };
+  let vmoBytes = 0;
+  for (const v of most.values()) {
+    vmoBytes += v.pages * ps;
+    if (v.pages * ps > largest.bytes) largest = { path: v.path, bytes: v.pages * ps };
+  }
+  let cloneBytes = 0;
+  s.threads.forEach((t, i) =>
+    t.ops.forEach((op, j) => {
+      if (op.op !== "cloneRead" && op.op !== "cloneWrite") return;
+      cloneBytes += op.pages * ps;
+      if (op.pages * ps > largest.bytes) {
+        largest = { path: ["threads", i, "ops", j, "pages"], bytes: op.pages * ps };
+      }
+    })
+  );
+  return { vmoBytes, cloneBytes, totalBytes: vmoBytes + cloneBytes, largest };
+}
+
+/** Bytes for people: `6 GiB`, `64 KiB`, `100 B`. */
+function bytesText(n: number): string {
+  for (const [unit, size] of [["GiB", 2 ** 30], ["MiB", 2 ** 20], ["KiB", 2 ** 10]] as const) {
+    if (n >= size) return `${+(n / size).toFixed(2)} ${unit}`;
+  }
+  return `${n} B`;
+}
+
+/**
+ * A scenario that failed validation: every problem, each with its path.
+ *
+ * @example
+ * ```ts
+ * import { parseScenario, ScenarioError } from "./schema.ts";
+ * try {
+ *   parseScenario({ pagers: [], vmos: [], threads: [] }, "s.json");
+ * } catch (e) {
+ *   console.assert(e instanceof ScenarioError && e.message.startsWith("s.json: invalid scenario"));
+ * }
+ * ```
+ */
+export class ScenarioError extends Error {
+  /** The error's name. */
+  override name = "ScenarioError";
+  /** A rejection of the scenario read from `where`, with one line per problem. */
+  constructor(readonly where: string, readonly problems: readonly string[]) {
+    super(
+      problems.length === 1
+        ? `${where}: invalid scenario: ${problems[0]}`
+        : `${where}: invalid scenario:\n${problems.map((p) => `  - ${p}`).join("\n")}`,
+    );
+  }
+}
+
+/** Formats zod issues as `path: message` lines. */
+export function formatIssues(
+  issues: readonly { path: readonly PropertyKey[]; message: string }[],
+): string[] {
+  return issues.map((i) =>
+    `${i.path.length ? i.path.map(String).join(".") : "(root)"}: ${i.message}`
+  );
+}
+
+/**
+ * Validates a scenario, filling defaults; throws {@linkcode ScenarioError}
+ * naming every bad field.
+ *
+ * @example
+ * ```ts
+ * import { parseScenario } from "./schema.ts";
+ * const s = parseScenario({
+ *   pagers: [{ name: "fs" }],
+ *   vmos: [{ name: "a", pager: "fs", pages: 2 }],
+ *   threads: [{ name: "r", ops: [{ op: "read", vmo: "a", page: 0, pages: 2 }] }],
+ * });
+ * console.assert(s.pageSize === 4096 && s.pagers[0].service.kind === "eager");
+ * ```
+ */
+export function parseScenario(input: unknown, where = "scenario"): Scenario {
+  const r = ScenarioSchema.safeParse(input);
+  if (!r.success) throw new ScenarioError(where, formatIssues(r.error.issues));
+  return r.data;
+}
