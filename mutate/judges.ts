@@ -18,9 +18,9 @@
  */
 
 import { executePlan, generateScenario, planRun } from "../fuzz/campaign.ts";
-import { checkersOf } from "../properties/corpus.ts";
+import { checkersOf } from "../case/kinds.ts";
 import { explore } from "../explore/explore.ts";
-import { parseScenario } from "../sim/scenario.ts";
+import { parseScenario } from "../scenario/schema.ts";
 import type { Verdict } from "../sim/world.ts";
 import { strykerNs } from "./ns.ts";
 

@@ -17,7 +17,7 @@
  * @module
  */
 
-import { intFlag, parseFlags, runCommand, usage, UsageError } from "../cli/args.ts";
+import { intFlag, parseFlags, runCommand, usage, UsageError } from "./args.ts";
 import { makeRng } from "../sim/rng.ts";
 import {
   instrumentFiles,
@@ -25,9 +25,9 @@ import {
   mutableFiles,
   type Mutant,
   withoutCoverage,
-} from "./instrument.ts";
-import { type JudgeName, JUDGES } from "./judges.ts";
-import { HIT_LIMIT } from "./ns.ts";
+} from "../mutate/instrument.ts";
+import { type JudgeName, JUDGES } from "../mutate/judges.ts";
+import { HIT_LIMIT } from "../mutate/ns.ts";
 import {
   count,
   type Counts,
@@ -41,8 +41,8 @@ import {
   tables,
   viewerScript,
   zero,
-} from "./report.ts";
-import type { FromWorker, JudgeOutcome, ToWorker } from "./worker.ts";
+} from "../mutate/report.ts";
+import type { FromWorker, JudgeOutcome, ToWorker } from "../mutate/worker.ts";
 
 const FLAGS = {
   by: {
