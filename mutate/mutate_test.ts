@@ -97,3 +97,15 @@ Deno.test("the report follows the mutation-testing-report-schema and its page es
   assert.equal(html.match(/<\/script>/g)?.length, 2, "only the two real closing tags");
   assert.match(html, /<mutation-test-report-app/);
 });
+
+Deno.test("the CI line of .ci/run uses only flags deno task mutate knows", async () => {
+  const { FLAGS } = await import("../cli/mutate.ts");
+  const { parseFlags } = await import("../cli/args.ts");
+  const ci = Deno.readTextFileSync(`${ROOT}/.ci/run`).split("\n")
+    .find((l) => l.startsWith("deno task mutate"));
+  assert.ok(ci, ".ci/run runs the mutation sample");
+  const { values } = parseFlags(ci.split(/\s+/).slice(3), FLAGS);
+  assert.equal(values.sample, "200");
+  assert.equal(values.only, true);
+  assert.match(String(values.floor), /^\d+$/);
+});
