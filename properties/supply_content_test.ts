@@ -13,9 +13,9 @@ import { ZX_OK } from "../kernel/constants.ts";
 import { explore } from "../explore/explore.ts";
 import { backingRange } from "../services/backing.ts";
 import { isRead, type PagerService, serveReads, supplyWithinSize } from "../services/service.ts";
-import { parseScenario } from "../sim/scenario.ts";
+import { parseScenario } from "../scenario/schema.ts";
 import { backingByte, expectedPage } from "./_backing_model.ts";
-import { checkersOf } from "./corpus.ts";
+import { checkersOf } from "../case/kinds.ts";
 
 /** Supplies each READ with read-ahead to the VMO's end; `refill` says whether a retry refills aux. */
 function readAhead(refill: boolean): PagerService {
