@@ -170,3 +170,11 @@ Deno.test("two processes writing one corpus at once: both findings kept, every f
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("knownSignatures knows program cases (issue 12: checked against the scenario schema)", async () => {
+  const dir = new URL("../corpus/programs", import.meta.url).pathname;
+  const c = await readCaseFile(`${dir}/regress-k14-clone-fault-after-pager-close.json`);
+  const { knownSignatures } = await import("./store.ts");
+  assert.ok(c.signature !== undefined);
+  assert.deepEqual(await knownSignatures(dir), [c.signature]);
+});

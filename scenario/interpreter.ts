@@ -84,6 +84,14 @@ export interface ScenarioNames {
   readonly threadTid: ReadonlyMap<string, number>;
 }
 
+/** A scenario naming a custom service nobody registered: bad input, said in one line. */
+class UnknownServiceError extends ScenarioError {
+  constructor(where: string, problems: readonly string[]) {
+    super(where, problems);
+    this.message = `${where}: ${problems.join("; ")}`;
+  }
+}
+
 /** Builds the strategy a run uses. */
 export function makeStrategy(scenario: Scenario, options: RunOptions): Strategy {
   const seed = options.seed ?? 0;
@@ -193,7 +201,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Scena
       : REFERENCE_SERVICES[kind];
     if (service === undefined) {
       const known = Object.keys(options.services ?? {});
-      throw new ScenarioError(scenario.name ?? "scenario", [
+      throw new UnknownServiceError(scenario.name ?? "scenario", [
         `pagers.${p.name}.service.name: no service registered as "${p.service.name}" ` +
         `(registered: ${
           known.length === 0

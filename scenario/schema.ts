@@ -449,11 +449,7 @@ export class ScenarioError extends Error {
   override name = "ScenarioError";
   /** A rejection of the scenario read from `where`, with one line per problem. */
   constructor(readonly where: string, readonly problems: readonly string[]) {
-    super(
-      problems.length === 1
-        ? `${where}: invalid scenario: ${problems[0]}`
-        : `${where}: invalid scenario:\n${problems.map((p) => `  - ${p}`).join("\n")}`,
-    );
+    super(`${where}: invalid scenario:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
   }
 }
 
