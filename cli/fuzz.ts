@@ -101,6 +101,32 @@ export function parseShard(text: string): { index: number; count: number } {
   return { index, count };
 }
 
+let fallbackDir: Promise<string> | null = null;
+
+/**
+ * Writes a finding to the corpus. A program run has no `--campaign/--run`
+ * replay (its program depends on the guided queue), so a program case the
+ * corpus refuses goes to a fresh temporary directory instead (once per
+ * campaign; `TMPDIR` chooses where), saying so, and its replay line names that
+ * file. A case naming a module (`--kernel`) stays unwritten: its path is
+ * relative to the corpus.
+ */
+async function persistProgramFallback(
+  kind: string,
+  dir: string,
+  c: Parameters<typeof writeCase>[1],
+): Promise<string> {
+  try {
+    return await writeCase(dir, c);
+  } catch (e) {
+    if (kind !== "programs" || c.kernel !== undefined || c.service !== undefined) throw e;
+    fallbackDir ??= Deno.makeTempDir({ prefix: "pagersim-findings-" });
+    const file = await writeCase(await fallbackDir, c);
+    console.log(`error: writing ${dir}: ${(e as Error).message}; the case went to ${file}`);
+    return file;
+  }
+}
+
 /** The summary as plain text lines. */
 export function summaryText(
   s: CampaignSummary,
@@ -291,7 +317,7 @@ async function main(): Promise<number> {
     guided: !values.unguided,
     runTimeout,
     memoryMb,
-    persist: (f) => writeCase(dir, f.case),
+    persist: (f) => persistProgramFallback(kind, dir, f.case),
     progressEvery: tty ? 0.5 : 5,
     progress: (line, final) => {
       if (values.json) return;

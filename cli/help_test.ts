@@ -66,6 +66,7 @@ const COMMANDS: readonly (readonly string[])[] = [
   [...SCRIPT, "bench/campaign_report.ts"],
   [...SCRIPT, "tools/guidance_compare.ts"],
   [...SCRIPT, "tools/zoo_expose.ts"],
+  [...SCRIPT, "tools/migrate_corpus.ts"],
   [...SCRIPT, "tools/check_structure.ts"],
 ];
 

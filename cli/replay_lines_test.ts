@@ -345,3 +345,62 @@ Deno.test("--kernel PATH runs a kernel variant in sim and repro; outside the pro
     await Deno.remove(outside, { recursive: true });
   }
 });
+
+Deno.test("a program campaign prints a replay line for each finding; a read-only corpus sends the case to TMPDIR, and the line works", async () => {
+  const corpus = await Deno.makeTempDir({ prefix: "pagersim-ro-programs-" });
+  const tmp = await Deno.makeTempDir({ prefix: "pagersim-tmpdir-" });
+  await Deno.mkdir(`${corpus}/programs`);
+  try {
+    // The campaign may write only under TMPDIR: its corpus is read-only to it.
+    const o = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "--allow-read",
+        `--allow-write=${tmp}`,
+        "--allow-env",
+        "--allow-sys",
+        "cli/fuzz.ts",
+        "--mode",
+        "programs",
+        "--mutant",
+        "replace-leaks",
+        "--checks",
+        "contract",
+        "--runs",
+        "400",
+        "--workers",
+        "1",
+        "--seed",
+        "3",
+        "--corpus",
+        corpus,
+      ],
+      cwd: root,
+      env: { TMPDIR: tmp },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const out = new TextDecoder().decode(o.stdout), err = new TextDecoder().decode(o.stderr);
+    assert.equal(o.code, 1, out + err);
+    assert.match(out, /^error: writing .+; the case went to .+$/m);
+    const findings = [...out.matchAll(/^ {4}run \d+, .*: (\S+)$/gm)].map((m) => m[1]);
+    const lines = [...out.matchAll(/^ {4}replay: (.+)$/gm)].map((m) => m[1]);
+    assert.ok(findings.length > 0, out);
+    assert.equal(lines.length, findings.length, "every printed finding has its replay line");
+    for (const [i, line] of lines.entries()) {
+      assert.equal(line, `deno task repro ${findings[i]}`);
+      assert.ok(findings[i].startsWith(tmp), findings[i]);
+      const rep = await runLine(line);
+      assert.equal(rep.code, 0, rep.out + rep.err);
+      assert.match(rep.out, /: reproduced$/m);
+    }
+    assert.deepEqual(
+      [...Deno.readDirSync(`${corpus}/programs`)],
+      [],
+      "nothing written to the read-only corpus",
+    );
+  } finally {
+    await Deno.remove(corpus, { recursive: true });
+    await Deno.remove(tmp, { recursive: true });
+  }
+});

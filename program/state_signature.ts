@@ -2,9 +2,9 @@
  * A cheap abstract signature of kernel state after a step, the novelty
  * measure that guides program fuzzing (the role AFL's edge coverage plays):
  * per live pager VMO its page-state counts, outstanding-request shape,
- * packet-slot state and references; per port its depth; per program thread
- * its state; and the error path the step's call took (name and status).
- * Counts are bucketed and VMOs, ports and threads sorted, so koids, handle
+ * packet-slot state and references; per port its depth; each program-thread
+ * state with how many threads are in it (bucketed, not their combination); and the error path the step's call took (name and status).
+ * Counts are bucketed and VMOs and ports sorted, so koids, handle
  * values and which thread did it never make two states differ.
  *
  * @module
@@ -97,8 +97,16 @@ export class StateSignatures implements Monitor {
     for (const v of world.kernel.pagerVmos) {
       if (!v.dead) this.seen.add(hash32(`${call}|v${vmoState(v)}`));
     }
-    const threads = world.threads.filter((t) => this.program.has(t.tid)).map(threadState).sort();
-    this.seen.add(hash32(`${call}|t${threads.join("")}`));
+    // Each thread state on its own with its bucketed count, not the whole multiset: the
+    // multiset's combinations (every mix of exited, killed and faulted-with-status threads)
+    // are novel without end and pull guidance away from pager states.
+    const threads = new Map<string, number>();
+    for (const t of world.threads) {
+      if (!this.program.has(t.tid)) continue;
+      const s = threadState(t);
+      threads.set(s, (threads.get(s) ?? 0) + 1);
+    }
+    for (const [s, n] of threads) this.seen.add(hash32(`${call}|t${s}x${bucket(n)}`));
     const ports = world.kernel.ports.filter((p) => !p.dead).map((p) => bucket(p.depth)).sort();
     this.seen.add(
       hash32(`${call}|p${ports.join("")}|m${bucket(world.kernel.rootVmar.mappings.length)}`),
