@@ -19,7 +19,8 @@
 import { runScenario } from "../scenario/interpreter.ts";
 import { parseScenario } from "../scenario/schema.ts";
 import { settleVerdict } from "../properties/check_case.ts";
-import { executePlan, generateScenario, planRun } from "../fuzz/campaign.ts";
+import { executePlan, planRun } from "../fuzz/campaign.ts";
+import { generateScenario } from "../scenario/generate.ts";
 import { runCampaign } from "../fuzz/orchestrate.ts";
 import { withService } from "../scenario/bind.ts";
 import { ZOO, type ZooBug, zooContext } from "../zoo/registry.ts";
