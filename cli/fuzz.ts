@@ -22,7 +22,7 @@ import {
 } from "../case/store.ts";
 import type { ModuleRef } from "../case/envelope.ts";
 import { type FlagSpec, InputError, parseFlags, runCommand, usage, UsageError } from "./args.ts";
-import { ZOO_IDS, zooContext } from "../zoo/registry.ts";
+import { bug, ZOO_IDS } from "../zoo/registry.ts";
 import { MUTANTS } from "../zoo/mutants.ts";
 
 const FLAGS: Record<string, FlagSpec> = {
@@ -207,7 +207,7 @@ async function main(): Promise<number> {
   const sets: readonly string[] = kind === "scenarios" ? SCENARIO_CHECKERS : PROGRAM_CHECKERS;
   const checkers = (values.checkers ?? values.checks ??
     (zoo !== null
-      ? zooContext(zoo).checkers
+      ? bug(zoo).checkers
       : servicePath !== null
       ? "kernel+service"
       : "kernel")) as string;
