@@ -8,6 +8,7 @@
  */
 
 import { CAMPAIGN_FLAGS, campaignBudget, campaignLimits } from "./_campaign_flags.ts";
+import { moduleFlags } from "./_module_flags.ts";
 import { type CampaignSummary, runCampaign } from "../fuzz/orchestrate.ts";
 import type { InputKind } from "../fuzz/engine.ts";
 import { SOMETIMES } from "../fuzz/sometimes.ts";
@@ -41,12 +42,10 @@ const FLAGS: Record<string, FlagSpec> = {
     value: "I/N",
     help: "run only shard I of N of the run indices (e.g. 0/4)",
   },
-  service: { type: "string", value: "PATH", help: "scenarios: test your own pager service module" },
-  kernel: {
-    type: "string",
-    value: "PATH",
-    help: "run a kernel variant: a module exporting makeKernel(options) (needs --corpus)",
-  },
+  ...moduleFlags({
+    service: "scenarios: test your own pager service module",
+    kernel: "run a kernel variant: a module exporting makeKernel(options) (needs --corpus)",
+  }),
   zoo: { type: "string", value: "ID", help: "scenarios: run against a zoo bug (zoo/registry.ts)" },
   mutant: {
     type: "string",

@@ -13,9 +13,8 @@ import { makeStrategy, runScenario } from "../scenario/interpreter.ts";
 import type { Strategy } from "../sim/strategy.ts";
 import { EVENT_KINDS, LEVEL2_EVENT_KINDS, type Scenario } from "../scenario/schema.ts";
 import type { ScenarioPlan, Swarm } from "../scenario/generate.ts";
-import type { Monitor, Verdict } from "../sim/world.ts";
-import type { PagerService } from "../services/service.ts";
-import type { Kernel, KernelOptions } from "../kernel/kernel.ts";
+import type { Verdict } from "../sim/world.ts";
+import type { RunContext } from "../case/kind.ts";
 import { settleVerdict } from "../properties/check_case.ts";
 import { signatureOf } from "./signature.ts";
 
@@ -81,15 +80,6 @@ export function planRun(seed: number, k: number): RunPlan {
 /** Which run indices a shard owns: `k mod count === index`. */
 export function inShard(k: number, shard: { index: number; count: number }): boolean {
   return k % shard.count === shard.index;
-}
-
-/** How to run a campaign's cases. */
-export interface RunContext {
-  /** Fresh checkers for one run. */
-  readonly monitors: () => readonly Monitor[];
-  readonly services?: Readonly<Record<string, PagerService>>;
-  /** Builds the kernel (a kernel variant, e.g. a zoo bug). Default: the model as specified. */
-  readonly makeKernel?: (options: KernelOptions) => Kernel;
 }
 
 /** The outcome of one run. */
