@@ -7,7 +7,8 @@
 
 import { z } from "npm:zod@4.6.7";
 import { settleVerdict } from "../properties/check_case.ts";
-import { kernelInvariants } from "../properties/kernel_invariants.ts";
+import { type KernelInvariantOptions, kernelInvariants } from "../properties/kernel_invariants.ts";
+import { shareJournal } from "../properties/_step_monitor.ts";
 import { serviceObligations } from "../properties/service_obligations.ts";
 import type { Monitor } from "../sim/world.ts";
 import { scenarioCuts } from "../scenario/cuts.ts";
@@ -34,9 +35,14 @@ export const PROGRAM_CHECKERS = ["kernel", "contract"] as const;
  * console.assert(names.includes("no-lost-requests"));
  * ```
  */
-export function scenarioCheckers(set: string): () => Monitor[] {
-  if (set === "kernel") return kernelInvariants;
-  if (set === "kernel+service") return () => [...serviceObligations(), ...kernelInvariants()];
+export function scenarioCheckers(
+  set: string,
+  options: KernelInvariantOptions = {},
+): () => Monitor[] {
+  if (set === "kernel") return () => kernelInvariants(options);
+  if (set === "kernel+service") {
+    return () => shareJournal([...serviceObligations(), ...kernelInvariants(options)]);
+  }
   throw new Error(`no scenario checker set "${set}" (${SCENARIO_CHECKERS.join(", ")})`);
 }
 

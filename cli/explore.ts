@@ -8,6 +8,13 @@
  * @module
  */
 
+import {
+  COVERAGE_FLAG,
+  LINT_FLAG,
+  lintMode,
+  lintService,
+  rerunWithCoverage,
+} from "./_quality_hooks.ts";
 import { replayCommand } from "../case/envelope.ts";
 import { toEnvelope } from "../case/investigate.ts";
 import { SCENARIO_KIND, scenarioCheckers } from "../case/kinds.ts";
@@ -64,6 +71,8 @@ const FLAGS: Record<string, FlagSpec> = {
     service: "serve every pager with this service module",
     kernel: "explore a kernel variant: a module exporting makeKernel(options) (needs --corpus)",
   }),
+  ...LINT_FLAG,
+  ...COVERAGE_FLAG,
   corpus: {
     type: "string",
     value: "DIR",
@@ -86,6 +95,8 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return 0;
   }
+  const covered = rerunWithCoverage(values, import.meta.url);
+  if (covered !== null) return await covered;
   if (values.preemptions === undefined) throw new UsageError("--preemptions K is required");
   const k = intFlag(values, "preemptions", 0, 0, 8);
   const maxSchedules = values["max-schedules"] !== undefined
@@ -115,6 +126,7 @@ async function main(): Promise<number> {
   const services: Record<string, PagerService> = {};
   let scenario = original;
   if (servicePath !== null) {
+    await lintService(servicePath, lintMode(values));
     services.user = await loadServiceModule(servicePath);
     scenario = withService(original, "user");
   }

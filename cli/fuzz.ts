@@ -7,6 +7,13 @@
  * @module
  */
 
+import {
+  COVERAGE_FLAG,
+  LINT_FLAG,
+  lintMode,
+  lintService,
+  rerunWithCoverage,
+} from "./_quality_hooks.ts";
 import { CAMPAIGN_FLAGS, campaignBudget, campaignLimits } from "./_campaign_flags.ts";
 import { moduleFlags } from "./_module_flags.ts";
 import { type CampaignSummary, runCampaign } from "../fuzz/orchestrate.ts";
@@ -46,6 +53,8 @@ const FLAGS: Record<string, FlagSpec> = {
     service: "scenarios: test your own pager service module",
     kernel: "run a kernel variant: a module exporting makeKernel(options) (needs --corpus)",
   }),
+  ...LINT_FLAG,
+  ...COVERAGE_FLAG,
   zoo: { type: "string", value: "ID", help: "scenarios: run against a zoo bug (zoo/registry.ts)" },
   mutant: {
     type: "string",
@@ -159,6 +168,8 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return 0;
   }
+  const covered = rerunWithCoverage(values, import.meta.url, ["--v8-flags=--single-threaded-gc"]);
+  if (covered !== null) return await covered;
   const mode = (values.mode ?? "scenarios") as string;
   if (mode !== "scenarios" && mode !== "programs") {
     throw new UsageError(`--mode must be scenarios or programs, got "${mode}"`);
@@ -232,6 +243,7 @@ async function main(): Promise<number> {
   const modules: { service?: ModuleRef; kernel?: ModuleRef } = {};
   try {
     if (servicePath !== null) {
+      await lintService(servicePath, lintMode(values));
       await loadServiceModule(servicePath);
       modules.service = await moduleRef(servicePath, dir);
     }

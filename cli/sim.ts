@@ -6,6 +6,13 @@
  * @module
  */
 
+import {
+  COVERAGE_FLAG,
+  LINT_FLAG,
+  lintMode,
+  lintService,
+  rerunWithCoverage,
+} from "./_quality_hooks.ts";
 import { DEFAULT_SCENARIO } from "../scenario/default.ts";
 import { runScenario, type StrategyName } from "../scenario/interpreter.ts";
 import { parseScenario, type Scenario, ScenarioError } from "../scenario/schema.ts";
@@ -41,6 +48,8 @@ const FLAGS: Record<string, FlagSpec> = {
     service: "serve every pager with this service module",
     kernel: "run a kernel variant: a module exporting makeKernel(options)",
   }),
+  ...LINT_FLAG,
+  ...COVERAGE_FLAG,
   trace: { type: "string", value: "FORM", help: "text | json | none (default text)" },
   ...RUN_LIMIT_FLAGS,
   help: { type: "boolean", help: "show this help" },
@@ -140,6 +149,11 @@ export async function main(): Promise<number> {
 if (import.meta.main) {
   await runCommand(USAGE, async () => {
     if (Deno.args.includes("--help")) return await main();
+    // Before the guard: linting and the coverage rerun take longer than one run may.
+    const { values } = parseFlags(Deno.args, FLAGS);
+    const covered = rerunWithCoverage(values, import.meta.url);
+    if (covered !== null) return await covered;
+    if (typeof values.service === "string") await lintService(values.service, lintMode(values));
     const limits = limitsOf(Deno.args);
     const o = await runGuarded(import.meta.url, limits);
     if (o.kind === "done") return o.code;

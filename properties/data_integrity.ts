@@ -25,6 +25,11 @@ import { type Call, pagerVmo, StepMonitor } from "./_step_monitor.ts";
  */
 export class DataIntegrity extends StepMonitor {
   readonly name: string = "data-integrity";
+  protected override readonly stepKinds: ReadonlySet<KernelEvent["k"]> = new Set([
+    "supply",
+    "store",
+    "copy",
+  ]);
   readonly #model = new ContentModel();
   readonly #aux = new AuxSnapshot();
 
@@ -65,7 +70,7 @@ export class DataIntegrity extends StepMonitor {
 
   /** A page that saw a write is supplied again (after writeback and eviction): it must keep it. */
   #checkDurable(vmo: Vmo, page: number, slot: Page | typeof MARKER): void {
-    const got = slot === MARKER ? new Uint8Array(vmo.pageSize) : (slot as Page).data;
+    const got = slot === MARKER ? new Uint8Array(vmo.pageSize) : (slot as Page).peek();
     const bad = this.#model.mismatch(vmo, page * vmo.pageSize, got);
     if (bad === null) return;
     this.fail(
@@ -76,7 +81,9 @@ export class DataIntegrity extends StepMonitor {
     );
   }
 
-  protected override endStep(world: World): void {
-    this.#aux.take(world);
+  protected override immediate(e: KernelEvent, step: number): void {
+    if (e.k === "call" && e.name === "zx_pager_supply_pages") {
+      this.#aux.take(e.tid, step, e.args, this.vmoOf(e.args[4]));
+    }
   }
 }
