@@ -598,10 +598,11 @@ export class VmoPages {
     const [tgt, off] = this.view(vmo);
     for (let q = start + off; q < end + off; q++) {
       if (!isPage(tgt.slots[q])) {
-        tgt.slots[q] = {
-          data: new Uint8Array(this.pageSize),
-          state: tgt.source ? "clean" : "dirty",
-        };
+        tgt.slots[q] = new Page(
+          new Uint8Array(this.pageSize),
+          tgt.source ? "clean" : "dirty",
+          this.touches,
+        );
       }
       tgt.pins.set(q, (tgt.pins.get(q) ?? 0) + 1);
     }
