@@ -252,3 +252,4 @@ export {
   type ExploreResult,
   passSentence,
 } from "./explore/explore.ts";
+export type { DporCounters } from "./explore/dpor.ts";

@@ -2,15 +2,16 @@
  * The reference model of what a root pager VMO page holds, shared by every
  * checker that judges content (data-integrity for reads, durable-data for
  * supplies), so they never disagree: the backing pattern overlaid with every
- * store (writes, OP_ZERO, a grow's zero tail) in order. A supply changes it
- * only when it inserts a zero marker from an uncommitted aux page (spec 2.4,
- * K9: the service declared the page zeros); any other supply must bring what
- * the model holds, which for the writeback service is what it persisted.
+ * store (writes, OP_ZERO, a grow's zero tail) in order. A supply never changes
+ * it: every supply must bring what the model holds, which for the writeback
+ * service is what it persisted.
+ * The backing content comes from the checkers' own model (`_backing_model.ts`),
+ * never from the services' `backing.ts`.
  *
  * @module
  */
 
-import { backingPage } from "../services/backing.ts";
+import { expectedPage } from "./_backing_model.ts";
 import type { Vmo } from "../kernel/objects.ts";
 import { sameBytes } from "./_bytes.ts";
 
@@ -30,7 +31,7 @@ function sharedBacking(key: number, page: number, pageSize: number): Uint8Array 
       BACKING.clear();
       backingBytes = 0;
     }
-    BACKING.set(id, p = backingPage(key, page, pageSize));
+    BACKING.set(id, p = expectedPage(key, page, pageSize));
     backingBytes += pageSize;
   }
   return p;
@@ -84,11 +85,6 @@ export class ContentModel {
   /** True once any store touched `page` of `vmo` (an acknowledged write the pager must keep). */
   written(vmo: Vmo, page: number): boolean {
     return this.#stored.get(vmo.koid)?.has(page) ?? false;
-  }
-
-  /** A supply declared `page` zeros (a marker from an uncommitted aux page). */
-  zeroed(vmo: Vmo, page: number): void {
-    this.#map(vmo).set(page, zeroPage(vmo.pageSize));
   }
 
   /** Applies a store event: the model now holds `bytes` at `offset`. */
