@@ -233,7 +233,8 @@ export type {
   ProgramThread,
 } from "./program/program.ts";
 export { CALLS } from "./program/program.ts";
-export type { PortfolioStrategy, RunPlan, Swarm } from "./fuzz/campaign.ts";
+export type { PortfolioStrategy, RunPlan } from "./fuzz/campaign.ts";
+export type { ScenarioPlan, Swarm } from "./scenario/generate.ts";
 export {
   type Case as ShrinkCase,
   shrinkCase,

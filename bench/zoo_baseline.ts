@@ -23,12 +23,13 @@ import {
 } from "../kernel/constants.ts";
 import { Kernel, type KernelYield, type Syscall } from "../kernel/kernel.ts";
 import { makeRng } from "../sim/rng.ts";
+import { assert } from "../kernel/assert.ts";
 import { parseScenario, type Scenario } from "../scenario/schema.ts";
 import { Sys, type ThreadBody } from "../sim/sys.ts";
 import { writeByte } from "../scenario/interpreter.ts";
 import { backingRange, REFERENCE_SERVICES } from "../services/mod.ts";
 import type { ServiceVmo } from "../services/service.ts";
-import { type ZooBug, zooContext } from "../zoo/registry.ts";
+import { bug as seededBug, type ZooBug } from "../zoo/registry.ts";
 
 /** Scheduled steps after which a run that has not finished counts as a hang. */
 const STEP_BOUND = 3000;
@@ -50,9 +51,9 @@ export async function runUnderScheduler(
   drawSeed: number,
   withBug = true,
 ): Promise<boolean> {
-  const ctx = zooContext(bug.id);
+  const seeded = seededBug(bug.id);
   const opts = { pageSize: scenario.pageSize };
-  const kernel = (withBug ? ctx.makeKernel?.(opts) : undefined) ?? new Kernel(opts);
+  const kernel = (withBug ? seeded.kernel?.(opts) : undefined) ?? new Kernel(opts);
   const [setup] = kernel.createThread("setup", 0);
   const rng = makeRng(drawSeed, "baseline");
   const ps = scenario.pageSize;
@@ -100,8 +101,9 @@ export async function runUnderScheduler(
     const svc = p.service.kind !== "custom"
       ? REFERENCE_SERVICES[p.service.kind]
       : withBug
-      ? ctx.services[p.service.name!]
+      ? seeded.services?.[p.service.name ?? ""]
       : REFERENCE_SERVICES.eager;
+    assert(svc !== undefined, () => `${bug.id}: no service "${p.service.name}"`);
     const pg = pagers.get(p.name)!;
     const sctx = { pager: pg.pager, port: pg.port, vmos: pg.vmos, params: p.service };
     servicesDone.push(

@@ -19,10 +19,12 @@
 import { runScenario } from "../scenario/interpreter.ts";
 import { parseScenario } from "../scenario/schema.ts";
 import { settleVerdict } from "../properties/check_case.ts";
-import { executePlan, generateScenario, planRun } from "../fuzz/campaign.ts";
+import { executePlan, planRun } from "../fuzz/campaign.ts";
+import { generateScenario } from "../scenario/generate.ts";
 import { runCampaign } from "../fuzz/orchestrate.ts";
 import { withService } from "../scenario/bind.ts";
-import { ZOO, type ZooBug, zooContext } from "../zoo/registry.ts";
+import { bug as seededBug, ZOO, type ZooBug } from "../zoo/registry.ts";
+import { bugContext } from "../case/kinds.ts";
 import { zooCase } from "../tools/zoo_expose.ts";
 import { baselineDetection } from "./zoo_baseline.ts";
 import { throughputRows } from "./throughput_report.ts";
@@ -74,9 +76,8 @@ function detect(next: (i: number) => boolean): Sample {
 }
 
 async function sample(bug: ZooBug, strategy: StrategyId, seed: number): Promise<Sample> {
-  const ctx = zooContext(bug.id);
+  const ctx = bugContext(seededBug(bug.id));
   const hint = parseScenario(bug.scenario, bug.id);
-  const rc = { monitors: ctx.monitors, services: ctx.services, makeKernel: ctx.makeKernel };
   if (strategy === "fc.scheduler") {
     const start = performance.now();
     const r = await baselineDetection(bug, seed, BUDGET.runs, BUDGET.ms);
@@ -93,15 +94,15 @@ async function sample(bug: ZooBug, strategy: StrategyId, seed: number): Promise<
         ...hint,
         events: hint.events.filter((e) => plan.swarm.events.includes(e.do)),
       };
-      return executePlan(plan, scenario, rc).verdict.kind !== "pass";
+      return executePlan(plan, scenario, ctx).verdict.kind !== "pass";
     });
   }
   if (strategy === "campaign") {
     return detect((k) => {
       const plan = planRun(seed, k);
       let scenario = generateScenario(plan);
-      if (ctx.serviceName) scenario = withService(scenario, ctx.serviceName);
-      return executePlan(plan, scenario, rc).verdict.kind !== "pass";
+      if (bug.kind === "service") scenario = withService(scenario, bug.id);
+      return executePlan(plan, scenario, ctx).verdict.kind !== "pass";
     });
   }
   const depth = strategy === "random" ? undefined : Number(strategy.slice(3));
@@ -160,7 +161,6 @@ export interface BugRow {
 }
 
 async function campaignOnTwoWorkers(bug: ZooBug): Promise<BugRow["campaign2"]> {
-  const ctx = zooContext(bug.id);
   const s = await runCampaign({
     seed: 1,
     shard: { index: 0, count: 1 },
@@ -170,7 +170,7 @@ async function campaignOnTwoWorkers(bug: ZooBug): Promise<BugRow["campaign2"]> {
     servicePath: null,
     known: [],
     maxShrink: 2000,
-    checkers: ctx.checkers,
+    checkers: seededBug(bug.id).checkers,
     bug: bug.id,
     stopAfterFindings: 1,
     persist: () => Promise.resolve("(not written)"),

@@ -17,7 +17,8 @@ import { type Scenario, SCENARIO_FORMAT, ScenarioSchema } from "../scenario/sche
 import { programCuts } from "../program/cuts.ts";
 import { callCount, type Program, PROGRAM_FORMAT, ProgramSchema } from "../program/program.ts";
 import { programMonitors, runProgram } from "../program/run.ts";
-import type { CaseKind, KindName } from "./kind.ts";
+import type { CaseKind, KindName, RunContext } from "./kind.ts";
+import type { SeededBug } from "../zoo/registry.ts";
 
 /** The scenario checker sets: kernel invariants, or service obligations too. */
 export const SCENARIO_CHECKERS = ["kernel", "kernel+service"] as const;
@@ -43,6 +44,23 @@ export function scenarioCheckers(
     return () => shareJournal([...serviceObligations(), ...kernelInvariants(options)]);
   }
   throw new Error(`no scenario checker set "${set}" (${SCENARIO_CHECKERS.join(", ")})`);
+}
+
+/**
+ * What a scenario run against seeded bug `b` (zoo/registry.ts `bug(id)`, the
+ * one registry) needs: its kernel variant, its services and fresh checkers of
+ * its set.
+ *
+ * @example
+ * ```ts
+ * import { bug } from "../zoo/registry.ts";
+ * import { bugContext } from "./kinds.ts";
+ * const ctx = bugContext(bug("duplicate-read"));
+ * console.assert(ctx.makeKernel !== undefined && ctx.monitors().length > 0);
+ * ```
+ */
+export function bugContext(b: SeededBug): RunContext {
+  return { monitors: scenarioCheckers(b.checkers), services: b.services, makeKernel: b.kernel };
 }
 
 /**

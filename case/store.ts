@@ -53,6 +53,34 @@ export class CaseFileError extends Error {
 }
 
 /**
+ * Reads a JSON file; a file that cannot be read or parsed throws `error`
+ * with one line naming the file (the reader of cases and of scenario files).
+ *
+ * @example
+ * ```ts
+ * import { CaseFileError, readJsonFile } from "./store.ts";
+ * const doc = await readJsonFile("deno.json", CaseFileError);
+ * console.assert(typeof doc === "object" && doc !== null);
+ * ```
+ */
+export async function readJsonFile(
+  file: string,
+  error: new (message: string) => Error,
+): Promise<unknown> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(file);
+  } catch (e) {
+    throw new error(`${file}: cannot read: ${(e as Error).message}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new error(`${file}: not valid JSON: ${(e as Error).message}`);
+  }
+}
+
+/**
  * Reads and validates one case file of any format; the error names the file and each bad field.
  *
  * @example
@@ -63,19 +91,7 @@ export class CaseFileError extends Error {
  * ```
  */
 export async function readCaseFile(file: string): Promise<CaseEnvelope> {
-  let text: string;
-  try {
-    text = await Deno.readTextFile(file);
-  } catch (e) {
-    throw new CaseFileError(`${file}: cannot read: ${(e as Error).message}`);
-  }
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (e) {
-    throw new CaseFileError(`${file}: not valid JSON: ${(e as Error).message}`);
-  }
-  const r = parseCase(doc, file);
+  const r = parseCase(await readJsonFile(file, CaseFileError), file);
   if ("case" in r) return r.case;
   throw new CaseFileError(
     `${file}: invalid case:\n${r.errors.map((e) => `  - ${e.message}`).join("\n")}`,

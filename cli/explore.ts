@@ -44,6 +44,7 @@ import {
   UsageError,
 } from "./args.ts";
 import { loadScenarioFile } from "./sim.ts";
+import { moduleFlags } from "./_module_flags.ts";
 import { Stopwatch } from "../fuzz/clock.ts";
 
 /** Seconds between progress lines when stdout is not a terminal. */
@@ -89,14 +90,12 @@ const FLAGS: Record<string, FlagSpec> = {
     type: "boolean",
     help: "also preempt just before private steps (on a VMO only the thread can name)",
   },
-  service: { type: "string", value: "PATH", help: "serve every pager with this service module" },
+  ...moduleFlags({
+    service: "serve every pager with this service module",
+    kernel: "explore a kernel variant: a module exporting makeKernel(options) (needs --corpus)",
+  }),
   ...LINT_FLAG,
   ...COVERAGE_FLAG,
-  kernel: {
-    type: "string",
-    value: "PATH",
-    help: "explore a kernel variant: a module exporting makeKernel(options) (needs --corpus)",
-  },
   corpus: {
     type: "string",
     value: "DIR",

@@ -15,6 +15,7 @@ import {
   rerunWithCoverage,
 } from "./_quality_hooks.ts";
 import { CAMPAIGN_FLAGS, campaignBudget, campaignLimits } from "./_campaign_flags.ts";
+import { moduleFlags } from "./_module_flags.ts";
 import { type CampaignSummary, runCampaign } from "../fuzz/orchestrate.ts";
 import type { InputKind } from "../fuzz/engine.ts";
 import { SOMETIMES } from "../fuzz/sometimes.ts";
@@ -29,7 +30,7 @@ import {
 } from "../case/store.ts";
 import type { ModuleRef } from "../case/envelope.ts";
 import { type FlagSpec, InputError, parseFlags, runCommand, usage, UsageError } from "./args.ts";
-import { ZOO_IDS, zooContext } from "../zoo/registry.ts";
+import { bug, ZOO_IDS } from "../zoo/registry.ts";
 import { MUTANTS } from "../zoo/mutants.ts";
 
 const FLAGS: Record<string, FlagSpec> = {
@@ -48,14 +49,12 @@ const FLAGS: Record<string, FlagSpec> = {
     value: "I/N",
     help: "run only shard I of N of the run indices (e.g. 0/4)",
   },
-  service: { type: "string", value: "PATH", help: "scenarios: test your own pager service module" },
+  ...moduleFlags({
+    service: "scenarios: test your own pager service module",
+    kernel: "run a kernel variant: a module exporting makeKernel(options) (needs --corpus)",
+  }),
   ...LINT_FLAG,
   ...COVERAGE_FLAG,
-  kernel: {
-    type: "string",
-    value: "PATH",
-    help: "run a kernel variant: a module exporting makeKernel(options) (needs --corpus)",
-  },
   zoo: { type: "string", value: "ID", help: "scenarios: run against a zoo bug (zoo/registry.ts)" },
   mutant: {
     type: "string",
@@ -244,7 +243,7 @@ async function main(): Promise<number> {
   const sets: readonly string[] = kind === "scenarios" ? SCENARIO_CHECKERS : PROGRAM_CHECKERS;
   const checkers = (values.checkers ?? values.checks ??
     (zoo !== null
-      ? zooContext(zoo).checkers
+      ? bug(zoo).checkers
       : servicePath !== null
       ? "kernel+service"
       : "kernel")) as string;

@@ -12,8 +12,9 @@ import { COVERAGE_FLAG, lintService, rerunWithCoverage } from "./_quality_hooks.
 import { campaignReplayCommand, replayCommand } from "../case/envelope.ts";
 import type { KindRun, RunContext } from "../case/kind.ts";
 import { KINDS, SCENARIO_CHECKERS, scenarioCheckers } from "../case/kinds.ts";
-import { loadServiceModule, readCaseFile, resolveContext } from "../case/store.ts";
-import { executePlan, generateScenario, planRun } from "../fuzz/campaign.ts";
+import { readCaseFile, resolveContext } from "../case/store.ts";
+import { executePlan, planRun } from "../fuzz/campaign.ts";
+import { generateScenario } from "../scenario/generate.ts";
 import { verdictLabel } from "../properties/check_case.ts";
 import { shellQuote } from "../properties/failure_report.ts";
 import { withService } from "../scenario/bind.ts";
@@ -34,7 +35,8 @@ import {
   usage,
   UsageError,
 } from "./args.ts";
-import { loadKernelFlag, loadScenarioFile, parseDecisions } from "./sim.ts";
+import { loadScenarioFile, parseDecisions } from "./sim.ts";
+import { loadModuleFlags, moduleFlags } from "./_module_flags.ts";
 
 const FLAGS: Record<string, FlagSpec> = {
   seed: {
@@ -54,17 +56,11 @@ const FLAGS: Record<string, FlagSpec> = {
   decisions: { type: "string", value: "LIST", help: "replay this decision list instead" },
   campaign: { type: "string", value: "S", help: "replay run --run K of campaign seed S" },
   run: { type: "string", value: "K", help: "the campaign run index, with --campaign" },
-  service: {
-    type: "string",
-    value: "PATH",
-    help: "serve every pager with this service module (a case names its own)",
-  },
+  ...moduleFlags({
+    service: "serve every pager with this service module (a case names its own)",
+    kernel: "a kernel variant module exporting makeKernel(options) (a case names its own)",
+  }),
   ...COVERAGE_FLAG,
-  kernel: {
-    type: "string",
-    value: "PATH",
-    help: "a kernel variant module exporting makeKernel(options) (a case names its own)",
-  },
   zoo: { type: "string", value: "ID", help: "run against a seeded bug (zoo/registry.ts)" },
   trace: { type: "string", value: "FORM", help: "text | json | html | none (default text)" },
   out: { type: "string", value: "FILE", help: "where --trace html writes (default trace.html)" },
@@ -191,15 +187,14 @@ async function replayFile(file: string, values: Values, checkerFlag?: string): P
     );
   }
   const resolved = await resolveContext(c, file);
+  const flags = await loadModuleFlags(values);
   const ctx: RunContext = {
     ...resolved,
     monitors: checkerFlag !== undefined ? kind.checkers(checkerFlag) : resolved.monitors,
-    services: values.service !== undefined
-      ? { ...resolved.services, user: await loadServiceModule(values.service as string) }
+    services: flags.service !== undefined
+      ? { ...resolved.services, user: flags.service }
       : resolved.services,
-    makeKernel: values.kernel !== undefined
-      ? await loadKernelFlag(values.kernel as string)
-      : resolved.makeKernel,
+    makeKernel: flags.makeKernel ?? resolved.makeKernel,
   };
   // --service on a case that names none serves its pagers with the module, as for a run.
   const input = c.kind === "scenario" && values.service !== undefined && c.service === undefined
@@ -224,12 +219,9 @@ async function replayRun(
   const services: Record<string, PagerService> = { ...NAMED_SERVICES };
   const seeded = zoo !== undefined ? bug(zoo) : undefined;
   Object.assign(services, seeded?.services);
-  if (values.service !== undefined) {
-    services.user = await loadServiceModule(values.service as string);
-  }
-  const makeKernel = values.kernel !== undefined
-    ? await loadKernelFlag(values.kernel as string)
-    : seeded?.kernel;
+  const flags = await loadModuleFlags(values);
+  if (flags.service !== undefined) services.user = flags.service;
+  const makeKernel = flags.makeKernel ?? seeded?.kernel;
   // As `deno task fuzz` picks them: the bug's set, kernel+service with a service, else kernel.
   const checkers = checkerFlag ??
     (seeded !== undefined

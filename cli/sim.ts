@@ -20,10 +20,10 @@ import { printOutcome, printTrace, type TraceForm } from "./_output.ts";
 import { limitsOf, runGuarded, stoppedLine } from "./_guard.ts";
 import { campaignLimits, RUN_LIMIT_FLAGS } from "./_run_limits.ts";
 import type { PagerService } from "../services/service.ts";
-import { insideProject, loadKernelModule, loadServiceModule } from "../case/store.ts";
+import { loadModuleFlags, moduleFlags } from "./_module_flags.ts";
+import { readJsonFile } from "../case/store.ts";
 import { withService } from "../scenario/bind.ts";
 import { NAMED_SERVICES } from "../zoo/registry.ts";
-import { Kernel, type KernelOptions } from "../kernel/kernel.ts";
 import {
   type FlagSpec,
   InputError,
@@ -44,14 +44,12 @@ const FLAGS: Record<string, FlagSpec> = {
     help: "scenario JSON file (default: the built-in scenario)",
   },
   decisions: { type: "string", value: "LIST", help: "replay this decision list, e.g. 0,2,1" },
-  service: { type: "string", value: "PATH", help: "serve every pager with this service module" },
+  ...moduleFlags({
+    service: "serve every pager with this service module",
+    kernel: "run a kernel variant: a module exporting makeKernel(options)",
+  }),
   ...LINT_FLAG,
   ...COVERAGE_FLAG,
-  kernel: {
-    type: "string",
-    value: "PATH",
-    help: "run a kernel variant: a module exporting makeKernel(options)",
-  },
   trace: { type: "string", value: "FORM", help: "text | json | none (default text)" },
   ...RUN_LIMIT_FLAGS,
   help: { type: "boolean", help: "show this help" },
@@ -65,18 +63,7 @@ Exit status: 0 pass, 1 the run failed (its verdict says why), 2 bad input.`;
 
 /** Reads and validates a scenario file; errors name the file and the bad field. */
 export async function loadScenarioFile(path: string): Promise<Scenario> {
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (e) {
-    throw new InputError(`${path}: cannot read: ${(e as Error).message}`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new InputError(`${path}: not valid JSON: ${(e as Error).message}`);
-  }
+  const json = await readJsonFile(path, InputError);
   // A case holds its scenario under "input" (pagersim/case@2) or "scenario" (pagersim/case@1).
   const o = typeof json === "object" && json !== null ? json as Record<string, unknown> : {};
   const doc = o.kind === "scenario" && "input" in o ? o.input : "scenario" in o ? o.scenario : json;
@@ -86,24 +73,6 @@ export async function loadScenarioFile(path: string): Promise<Scenario> {
     if (e instanceof ScenarioError) throw new InputError(e.message);
     throw e;
   }
-}
-
-/**
- * Loads `--kernel PATH`: a module inside the project tree exporting
- * `makeKernel(options)` that returns a `Kernel` subclass.
- */
-export async function loadKernelFlag(
-  path: string,
-): Promise<(options: KernelOptions) => Kernel> {
-  const real = await insideProject(path, "--kernel");
-  const make = await loadKernelModule(real);
-  return (options) => {
-    const k = make(options);
-    if (!(k instanceof Kernel)) {
-      throw new InputError(`--kernel ${path}: makeKernel did not return a Kernel (subclass)`);
-    }
-    return k;
-  };
 }
 
 /** Parses "0,2,1" into a decision list. */
@@ -139,13 +108,11 @@ export async function main(): Promise<number> {
     ? await loadScenarioFile(values.scenario as string)
     : parseScenario(DEFAULT_SCENARIO, "default scenario");
   const services: Record<string, PagerService> = { ...NAMED_SERVICES };
-  if (values.service !== undefined) {
-    services.user = await loadServiceModule(values.service as string);
+  const { service, makeKernel } = await loadModuleFlags(values);
+  if (service !== undefined) {
+    services.user = service;
     scenario = withService(scenario, "user");
   }
-  const makeKernel = values.kernel !== undefined
-    ? await loadKernelFlag(values.kernel as string)
-    : undefined;
   const decisions = values.decisions !== undefined
     ? parseDecisions(values.decisions as string)
     : undefined;

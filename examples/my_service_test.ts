@@ -5,7 +5,8 @@ import fc from "fast-check";
 import { checkersOf, pagerProperty, type PagerService } from "../mod.ts";
 import myService from "./my_service.ts";
 import skipsDirty from "./testdata/skips_dirty_service.ts";
-import { executePlan, generateScenario, planRun } from "../fuzz/campaign.ts";
+import { executePlan, planRun } from "../fuzz/campaign.ts";
+import { generateScenario } from "../scenario/generate.ts";
 import { withService } from "../scenario/bind.ts";
 
 Deno.test("my service keeps every pager invariant", () => {

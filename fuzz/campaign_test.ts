@@ -1,6 +1,7 @@
 import { strict as assert } from "node:assert";
 import { loadCaseFile } from "./corpus_io.ts";
-import { executePlan, generateScenario, planRun } from "./campaign.ts";
+import { executePlan, planRun } from "./campaign.ts";
+import { generateScenario } from "../scenario/generate.ts";
 import { signScenarioRun } from "./engine.ts";
 import { investigate } from "../case/investigate.ts";
 import { SCENARIO_KIND } from "../case/kinds.ts";

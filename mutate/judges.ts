@@ -17,7 +17,8 @@
  * @module
  */
 
-import { executePlan, generateScenario, planRun } from "../fuzz/campaign.ts";
+import { executePlan, planRun } from "../fuzz/campaign.ts";
+import { generateScenario } from "../scenario/generate.ts";
 import { checkersOf } from "../case/kinds.ts";
 import { explore } from "../explore/explore.ts";
 import { parseScenario } from "../scenario/schema.ts";

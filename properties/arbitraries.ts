@@ -16,6 +16,9 @@ import {
   type ScenarioInput,
   SERVICE_KINDS,
 } from "../scenario/schema.ts";
+import { answersDirty } from "../scenario/schema.ts";
+
+export { answersDirty };
 
 /**
  * fast-check's own `Arbitrary<T>` under a local name: deno doc --lint flags
@@ -83,23 +86,6 @@ export interface ScenarioArbitraryOptions {
   readonly vmoFlags?: boolean;
   /** Let the kernel's overtime timeout of pager waits be on. Default true. */
   readonly overtime?: boolean;
-}
-
-/**
- * Whether a pager served by `kind` may get `ZX_VMO_TRAP_DIRTY` VMOs: the
- * writeback reference service answers DIRTY requests, the other reference
- * services were written for the original protocol, and a custom service (a
- * user's) is held to the whole protocol, as a campaign's `--service` holds it.
- *
- * @example
- * ```ts
- * import { strict as assert } from "node:assert";
- * import { answersDirty } from "./arbitraries.ts";
- * assert.ok(answersDirty("writeback") && answersDirty("custom") && !answersDirty("eager"));
- * ```
- */
-export function answersDirty(kind: string): boolean {
-  return kind === "writeback" || kind === "custom";
 }
 
 const OP_KINDS: readonly OpKind[] = [

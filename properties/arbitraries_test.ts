@@ -3,7 +3,8 @@
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
 import { scenarioArbitrary } from "./arbitraries.ts";
-import { generateScenario, planRun } from "../fuzz/campaign.ts";
+import { planRun } from "../fuzz/campaign.ts";
+import { generateScenario } from "../scenario/generate.ts";
 import { withService } from "../scenario/bind.ts";
 import type { Scenario } from "../scenario/schema.ts";
 

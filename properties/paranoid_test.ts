@@ -10,7 +10,7 @@ import { parseScenario } from "../scenario/schema.ts";
 import { scenarioCheckers } from "../case/kinds.ts";
 import { replayWith } from "../case/replay.ts";
 import { readCorpus, resolveContext } from "../case/store.ts";
-import { ZOO_IDS, zooContext } from "../zoo/registry.ts";
+import { bug, ZOO_IDS } from "../zoo/registry.ts";
 import { BUGGY_SERVICES } from "../zoo/buggy_services.ts";
 import { scenarioArbitrary } from "./arbitraries.ts";
 import { checkCase } from "./check_case.ts";
@@ -54,12 +54,12 @@ Deno.test("random cases under every zoo bug: incremental and paranoid checkers g
   );
   let failed = 0;
   for (const [scenario, decisions, seed, z] of cases) {
-    const zoo = z < ZOO_IDS.length ? zooContext(ZOO_IDS[z]) : undefined;
+    const zoo = z < ZOO_IDS.length ? bug(ZOO_IDS[z]) : undefined;
     const run = (paranoid: boolean) =>
       checkCase({ scenario, decisions, seed }, {
         monitors: scenarioCheckers("kernel", { paranoid }),
         services: { ...BUGGY_SERVICES, ...zoo?.services },
-        makeKernel: zoo?.makeKernel,
+        makeKernel: zoo?.kernel,
         keepTrace: false,
       }).verdict;
     const fast = run(false);

@@ -73,6 +73,23 @@ export const SERVICE_KINDS = [
   "custom",
 ] as const;
 
+/**
+ * Whether a pager served by `kind` may get `ZX_VMO_TRAP_DIRTY` VMOs: the
+ * writeback reference service answers DIRTY requests, the other reference
+ * services were written for the original protocol, and a custom service (a
+ * user's) is held to the whole protocol, as a campaign's `--service` holds it.
+ *
+ * @example
+ * ```ts
+ * import { strict as assert } from "node:assert";
+ * import { answersDirty } from "./schema.ts";
+ * assert.ok(answersDirty("writeback") && answersDirty("custom") && !answersDirty("eager"));
+ * ```
+ */
+export function answersDirty(kind: string): boolean {
+  return kind === "writeback" || kind === "custom";
+}
+
 /** A pager service and its parameters. */
 export const ServiceSchema = z.object({
   kind: z.enum(SERVICE_KINDS).default("eager"),

@@ -14,7 +14,8 @@ import { checkCase, settleVerdict, verdictLabel } from "../properties/check_case
 import { CASE_FORMAT, type CaseEnvelope } from "../case/envelope.ts";
 import { writeCase } from "../case/store.ts";
 import { shrinkCase } from "../case/shrink.ts";
-import { ZOO, type ZooBug, zooContext } from "../zoo/registry.ts";
+import { bug as seededBug, ZOO, type ZooBug } from "../zoo/registry.ts";
+import { bugContext } from "../case/kinds.ts";
 import { runCommand, scriptArgs } from "../cli/args.ts";
 
 /** Strategies tried, in order, to expose a bug in its hint. */
@@ -30,7 +31,7 @@ export function exposeBug(
   bug: ZooBug,
   seeds = 2000,
 ): { scenario: Scenario; decisions: number[]; seed: number } | null {
-  const ctx = zooContext(bug.id);
+  const ctx = bugContext(seededBug(bug.id));
   const scenario = parseScenario(bug.scenario, bug.id);
   for (let seed = 0; seed < seeds; seed++) {
     for (const t of TRIES) {
@@ -54,13 +55,13 @@ export function exposeBug(
 
 /** The shrunk corpus case that exposes `bug`, expected to fail with its checker's verdict. */
 export function zooCase(bug: ZooBug): CaseEnvelope<Scenario> {
-  const ctx = zooContext(bug.id);
+  const ctx = bugContext(seededBug(bug.id));
   const found = exposeBug(bug);
   if (found === null) throw new Error(`${bug.id}: no exposing schedule found in its hint`);
   const check = (scenario: Scenario, decisions: readonly number[]) =>
     checkCase(
       { scenario, decisions, seed: found.seed },
-      { monitors: ctx.monitors, services: ctx.services, makeKernel: ctx.makeKernel },
+      ctx,
     );
   const label = verdictLabel(check(found.scenario, found.decisions).verdict);
   const shrunk = shrinkCase({ scenario: found.scenario, decisions: found.decisions }, {
@@ -79,7 +80,7 @@ export function zooCase(bug: ZooBug): CaseEnvelope<Scenario> {
     input: shrunk.case.scenario,
     decisions: [...final.run.decisions],
     seed: found.seed,
-    checkers: ctx.checkers,
+    checkers: seededBug(bug.id).checkers,
     expected: verdictLabel(final.verdict),
     traceHash: final.run.traceHash,
     bug: bug.id,

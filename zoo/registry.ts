@@ -10,15 +10,11 @@
  */
 
 import type { ScenarioInput } from "../scenario/schema.ts";
-import type { Monitor } from "../sim/world.ts";
 import type { PagerService } from "../services/service.ts";
 import type { Kernel, KernelOptions } from "../kernel/kernel.ts";
-import { kernelInvariants } from "../properties/kernel_invariants.ts";
 import { BUGGY_SERVICES } from "./buggy_services.ts";
 import { MUTANTS } from "./mutants.ts";
 import { EarlyWakeSupplyKernel, TwoPhaseDetachKernel } from "./racy_kernels.ts";
-import { serviceObligations } from "../properties/service_obligations.ts";
-import { shareJournal } from "../properties/_step_monitor.ts";
 import {
   completeBeforeWithdraw,
   detachForgetsWaiters,
@@ -291,49 +287,6 @@ export function zooBug(id: string): ZooBug {
   const bug = ZOO.find((b) => b.id === id);
   if (bug === undefined) throw new Error(`no zoo bug "${id}"; known: ${ZOO_IDS.join(", ")}`);
   return bug;
-}
-
-/** What a run against a zoo bug needs. */
-export interface ZooContext {
-  /** The kernel variant, for kernel bugs. */
-  readonly makeKernel?: MakeKernel;
-  /** The buggy service under the bug's id, for service bugs. */
-  readonly services: Readonly<Record<string, PagerService>>;
-  /** The service name scenarios must use (service bugs), or null. */
-  readonly serviceName: string | null;
-  /** The checker set that judges it. */
-  readonly checkers: "kernel" | "kernel+service";
-  /** Fresh checkers for one run. */
-  readonly monitors: () => Monitor[];
-}
-
-/**
- * Everything a campaign worker or a replay needs to run against zoo bug `id`.
- *
- * @example
- * ```ts
- * import { zooContext } from "./registry.ts";
- * const ctx = zooContext("duplicate-read");
- * console.assert(ctx.makeKernel !== undefined && ctx.checkers === "kernel");
- * ```
- */
-export function zooContext(id: string): ZooContext {
-  const bug = zooBug(id);
-  if (bug.kind === "kernel") {
-    return {
-      makeKernel: bug.makeKernel,
-      services: {},
-      serviceName: null,
-      checkers: "kernel",
-      monitors: kernelInvariants,
-    };
-  }
-  return {
-    services: { [bug.id]: bug.service! },
-    serviceName: bug.id,
-    checkers: "kernel+service",
-    monitors: () => shareJournal([...serviceObligations(), ...kernelInvariants()]),
-  };
 }
 
 /**

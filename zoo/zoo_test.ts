@@ -6,7 +6,7 @@ import { parseScenario, type Scenario } from "../scenario/schema.ts";
 import { runScenario } from "../scenario/interpreter.ts";
 import { kernelInvariants } from "../properties/kernel_invariants.ts";
 import { settleVerdict } from "../properties/check_case.ts";
-import { ZOO, zooContext } from "./registry.ts";
+import { bug, ZOO } from "./registry.ts";
 import { earlyWakeSkipsPage } from "./kernel_bugs.ts";
 
 const CORPUS = new URL("../corpus", import.meta.url).pathname;
@@ -40,16 +40,16 @@ Deno.test("each zoo case fails because of its bug: without it the same schedule 
   }
 });
 
-Deno.test("zooContext gives kernel bugs a kernel variant and service bugs their service", () => {
-  for (const bug of ZOO) {
-    const ctx = zooContext(bug.id);
-    if (bug.kind === "kernel") {
-      assert.ok(ctx.makeKernel !== undefined && ctx.checkers === "kernel", bug.id);
+Deno.test("bug() gives zoo kernel bugs a kernel variant and service bugs their service", () => {
+  for (const zb of ZOO) {
+    const b = bug(zb.id);
+    if (zb.kind === "kernel") {
+      assert.ok(b.kernel === zb.makeKernel && b.checkers === "kernel", zb.id);
     } else {
-      assert.ok(ctx.services[bug.id] === bug.service && ctx.checkers === "kernel+service", bug.id);
+      assert.ok(b.services?.[zb.id] === zb.service && b.checkers === "kernel+service", zb.id);
     }
   }
-  assert.throws(() => zooContext("no-such-bug"), /no zoo bug "no-such-bug"/);
+  assert.throws(() => bug("no-such-bug"), /no seeded bug "no-such-bug"/);
 });
 
 Deno.test("the early-wake variant's read path is the model's when nothing wakes early", () => {

@@ -1,0 +1,53 @@
+/**
+ * `--service PATH` and `--kernel PATH`, shared by `sim`, `repro`, `explore`
+ * and `fuzz`: one flag spec and one loader, so the scenario and program
+ * commands cannot drift in how they take a user's modules.
+ *
+ * @module
+ */
+
+import { insideProject, loadKernelModule, loadServiceModule } from "../case/store.ts";
+import { Kernel, type KernelOptions } from "../kernel/kernel.ts";
+import type { PagerService } from "../services/service.ts";
+import { type FlagSpec, InputError } from "./args.ts";
+
+/** The --service and --kernel flag specs, each with its command's own help line. */
+export function moduleFlags(help: { service: string; kernel: string }): Record<string, FlagSpec> {
+  return {
+    service: { type: "string", value: "PATH", help: help.service },
+    kernel: { type: "string", value: "PATH", help: help.kernel },
+  };
+}
+
+/**
+ * Loads `--kernel PATH`: a module inside the project tree exporting
+ * `makeKernel(options)` that returns a `Kernel` subclass.
+ */
+export async function loadKernelFlag(
+  path: string,
+): Promise<(options: KernelOptions) => Kernel> {
+  const real = await insideProject(path, "--kernel");
+  const make = await loadKernelModule(real);
+  return (options) => {
+    const k = make(options);
+    if (!(k instanceof Kernel)) {
+      throw new InputError(`--kernel ${path}: makeKernel did not return a Kernel (subclass)`);
+    }
+    return k;
+  };
+}
+
+/** The modules `--service` and `--kernel` name, loaded (each undefined when its flag is absent). */
+export async function loadModuleFlags(values: Record<string, unknown>): Promise<{
+  service?: PagerService;
+  makeKernel?: (options: KernelOptions) => Kernel;
+}> {
+  return {
+    service: values.service !== undefined
+      ? await loadServiceModule(values.service as string)
+      : undefined,
+    makeKernel: values.kernel !== undefined
+      ? await loadKernelFlag(values.kernel as string)
+      : undefined,
+  };
+}
