@@ -192,6 +192,8 @@ export {
 export { type Divergence, firstDivergence, type Replay, replayWith } from "./case/replay.ts";
 export {
   CaseFileError,
+  codeIdentity,
+  type CodeUnderTest,
   knownSignatures,
   type LoadedCorpus,
   readCaseFile,

@@ -126,7 +126,43 @@ export async function readCorpus(dir: string): Promise<LoadedCorpus> {
 }
 
 /**
- * Signatures of the cases already in a corpus directory (none if it does not exist).
+ * The code a case tests, beyond the kernel model: its seeded bug, its service module and its
+ * kernel module (each by content hash). Two cases with one signature but different code under
+ * test are different findings: service B failing like service A is still news about B.
+ */
+export interface CodeUnderTest {
+  /** The seeded bug (zoo/registry.ts id), or none. */
+  readonly bug?: string | null;
+  /** The service module (compared by content hash), or none. */
+  readonly service?: ModuleRef | null;
+  /** The kernel module (compared by content hash), or none. */
+  readonly kernel?: ModuleRef | null;
+}
+
+function moduleIdentity(m: ModuleRef | null | undefined): string {
+  return m === null || m === undefined ? "-" : m.sha256 ?? `path:${m.path}`;
+}
+
+/**
+ * The identity of the code under test, as compared by {@linkcode knownSignatures} and the
+ * corpus's dedupe: bug id, service hash and kernel hash ("-" for none).
+ *
+ * @example
+ * ```ts
+ * import { codeIdentity } from "./store.ts";
+ * console.assert(codeIdentity({}) === "bug:- service:- kernel:-");
+ * ```
+ */
+export function codeIdentity(c: CodeUnderTest): string {
+  return `bug:${c.bug ?? "-"} service:${moduleIdentity(c.service)} kernel:${
+    moduleIdentity(c.kernel)
+  }`;
+}
+
+/**
+ * Signatures of the cases already in a corpus directory (none if it does not exist). With
+ * `code`, only the cases testing that same code (see {@linkcode codeIdentity}) count: a
+ * signature known for one service is not known for another.
  *
  * @example
  * ```ts
@@ -134,10 +170,15 @@ export async function readCorpus(dir: string): Promise<LoadedCorpus> {
  * console.assert((await knownSignatures("no/such/corpus")).length === 0);
  * ```
  */
-export async function knownSignatures(dir: string): Promise<string[]> {
+export async function knownSignatures(dir: string, code?: CodeUnderTest): Promise<string[]> {
   try {
     const { cases } = await readCorpus(dir);
-    return cases.flatMap((c) => (c.case.signature ? [c.case.signature] : [])).sort();
+    const id = code === undefined ? null : codeIdentity(code);
+    return cases.flatMap((c) =>
+      c.case.signature !== undefined && (id === null || codeIdentity(c.case) === id)
+        ? [c.case.signature]
+        : []
+    ).sort();
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) return [];
     throw e;
@@ -149,6 +190,7 @@ let writes = 0;
 /** Same finding: the same signature, or (unsigned) the same verdict and trace. */
 function sameFinding(a: CaseEnvelope, b: CaseEnvelope): boolean {
   if (a.kind !== b.kind) return false;
+  if (codeIdentity(a) !== codeIdentity(b)) return false;
   if (a.signature !== undefined || b.signature !== undefined) return a.signature === b.signature;
   return a.expected === b.expected && a.traceHash === b.traceHash;
 }

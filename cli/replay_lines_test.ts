@@ -6,7 +6,7 @@ import { strict as assert } from "node:assert";
 import { checkCase } from "../properties/check_case.ts";
 import { formatFailure } from "../properties/failure_report.ts";
 import { checkersOf } from "../case/kinds.ts";
-import { readCaseFile } from "../case/store.ts";
+import { readCaseFile, readCorpus } from "../case/store.ts";
 import { parseScenario } from "../scenario/schema.ts";
 import { NAMED_SERVICES } from "../zoo/registry.ts";
 
@@ -92,6 +92,56 @@ Deno.test("a --service campaign finding replays by its printed line alone", asyn
       const rep = await runLine(line);
       assert.equal(rep.code, 0, line + "\n" + rep.out + rep.err);
       assert.match(rep.out, /: reproduced$/m);
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a signature known for one service is new for another, and every failing signature prints a replay", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "pagersim-lines-" });
+  const fuzz = (service: string) =>
+    deno([
+      "run",
+      "-A",
+      "cli/fuzz.ts",
+      "--runs",
+      "200",
+      "--workers",
+      "1",
+      "--seed",
+      "11",
+      "--service",
+      service,
+      "--corpus",
+      dir,
+    ]);
+  try {
+    const a = await fuzz(LOSSY);
+    assert.equal(a.code, 1, a.out + a.err);
+    const newA = Number(/new distinct failures (\d+)/.exec(a.out)?.[1]);
+    assert.ok(newA > 0, a.out);
+    // Service B fails the same way: its failures are news about B, written as B's cases.
+    const b = await fuzz("fuzz/testdata/lossy_service_b.ts");
+    assert.equal(b.code, 1, b.out + b.err);
+    assert.equal(Number(/new distinct failures (\d+)/.exec(b.out)?.[1]), newA, b.out);
+    const { cases } = await readCorpus(dir);
+    assert.equal(cases.length, 2 * newA, "A's cases kept, B's added");
+    assert.equal(
+      cases.filter((c) => c.case.service?.path.endsWith("lossy_service_b.ts")).length,
+      newA,
+    );
+    // Rerun on A: everything known now, and still each signature has a working replay line.
+    const again = await fuzz(LOSSY);
+    assert.match(again.out, /new distinct failures 0/);
+    const section = again.out.split("failing runs by signature:")[1].split("sometimes")[0];
+    const sigs = [...section.matchAll(/^ {2} +\d+ {2}(\S+)$/gm)].map((m) => m[1]);
+    const replays = [...again.out.matchAll(/first run (\d+), replay: (.+)$/gm)];
+    assert.ok(sigs.length > 0 && replays.length === sigs.length, again.out);
+    for (const [, , line] of replays) {
+      const rep = await runLine(line);
+      assert.equal(rep.code, 1, "the run fails again: " + line + "\n" + rep.out + rep.err);
+      assert.doesNotMatch(rep.out, /^verdict: pass/m);
     }
   } finally {
     await Deno.remove(dir, { recursive: true });
