@@ -6,6 +6,8 @@
  * @module
  */
 
+import { SCENARIO_CHECKERS, scenarioCheckers } from "../case/kinds.ts";
+import { settleVerdict } from "../properties/check_case.ts";
 import { DEFAULT_SCENARIO } from "../scenario/default.ts";
 import { runScenario, type StrategyName } from "../scenario/interpreter.ts";
 import { parseScenario, type Scenario, ScenarioError } from "../scenario/schema.ts";
@@ -38,6 +40,11 @@ const FLAGS: Record<string, FlagSpec> = {
   },
   decisions: { type: "string", value: "LIST", help: "replay this decision list, e.g. 0,2,1" },
   service: { type: "string", value: "PATH", help: "serve every pager with this service module" },
+  checkers: {
+    type: "string",
+    value: "SET",
+    help: "kernel | kernel+service (default: kernel+service with --service, as fuzz; else kernel)",
+  },
   kernel: {
     type: "string",
     value: "PATH",
@@ -52,6 +59,8 @@ const FLAGS: Record<string, FlagSpec> = {
 export const USAGE: string = usage("deno task sim", "[options]", FLAGS) + `
 
 Runs the scenario once and prints the trace; the last line is trace-hash: <hex>.
+With --service the run is judged as deno task fuzz judges it: the kernel invariants
+and the service obligations (--checkers kernel+service), unless --checkers says otherwise.
 Exit status: 0 pass, 1 the run failed (its verdict says why), 2 bad input.`;
 
 /** Reads and validates a scenario file; errors name the file and the bad field. */
@@ -134,6 +143,12 @@ export async function main(): Promise<number> {
     services.user = await loadServiceModule(values.service as string);
     scenario = withService(scenario, "user");
   }
+  // The checker set fuzz and repro use: a service's obligations are checked whenever one runs.
+  const checkers = (values.checkers ??
+    (values.service !== undefined ? "kernel+service" : "kernel")) as string;
+  if (!(SCENARIO_CHECKERS as readonly string[]).includes(checkers)) {
+    throw new UsageError(`--checkers must be ${SCENARIO_CHECKERS.join(" or ")}, got "${checkers}"`);
+  }
   const makeKernel = values.kernel !== undefined
     ? await loadKernelFlag(values.kernel as string)
     : undefined;
@@ -141,14 +156,18 @@ export async function main(): Promise<number> {
     ? parseDecisions(values.decisions as string)
     : undefined;
 
-  const run = runScenario(scenario, {
+  const monitors = scenarioCheckers(checkers)();
+  const raw = runScenario(scenario, {
     seed,
     strategy: strategy as StrategyName,
     pctDepth,
     decisions,
     services,
     makeKernel,
+    monitors,
   });
+  // Judged as repro and fuzz judge it: a hang or fault the checkers explain is their verdict.
+  const run = { ...raw, verdict: settleVerdict(raw, monitors) };
   const strategyText = decisions !== undefined
     ? "replay"
     : strategy === "pct"
@@ -160,9 +179,10 @@ export async function main(): Promise<number> {
   const scenarioArg = values.scenario !== undefined ? ` --scenario ${values.scenario}` : "";
   const serviceArg = values.service !== undefined ? ` --service ${values.service}` : "";
   const kernelArg = values.kernel !== undefined ? ` --kernel ${values.kernel}` : "";
+  const checkersArg = values.checkers !== undefined ? ` --checkers ${checkers}` : "";
   printOutcome(
     run,
-    `deno task sim${scenarioArg}${serviceArg}${kernelArg} --seed ${seed} --decisions ${
+    `deno task sim${scenarioArg}${serviceArg}${kernelArg}${checkersArg} --seed ${seed} --decisions ${
       run.decisions.join(",") || '""'
     }`,
   );
