@@ -7,8 +7,7 @@
 
 import { z } from "npm:zod@4.6.7";
 import { settleVerdict } from "../properties/check_case.ts";
-import { kernelInvariants } from "../properties/kernel_invariants.ts";
-import { serviceObligations } from "../properties/service_obligations.ts";
+import { checkerSet } from "../properties/checker_sets.ts";
 import type { Monitor } from "../sim/world.ts";
 import { scenarioCuts } from "../scenario/cuts.ts";
 import { runScenario } from "../scenario/interpreter.ts";
@@ -34,8 +33,8 @@ export const PROGRAM_CHECKERS = ["kernel", "contract"] as const;
  * ```
  */
 export function scenarioCheckers(set: string): () => Monitor[] {
-  if (set === "kernel") return kernelInvariants;
-  if (set === "kernel+service") return () => [...serviceObligations(), ...kernelInvariants()];
+  const f = checkerSet(set);
+  if (f !== undefined) return f;
   throw new Error(`no scenario checker set "${set}" (${SCENARIO_CHECKERS.join(", ")})`);
 }
 

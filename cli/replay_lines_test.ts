@@ -3,7 +3,10 @@
 // failure named a never-written file, --mutant findings were not recorded, a read-only corpus
 // lost the finding). The explore line is checked in cli/explore_test.ts.
 import { strict as assert } from "node:assert";
+import fc from "fast-check";
 import { checkCase } from "../properties/check_case.ts";
+import { pagerProperty, PagerPropertyFailure } from "../properties/pager_property.ts";
+import { describeVerdict } from "../sim/world.ts";
 import { formatFailure } from "../properties/failure_report.ts";
 import { checkersOf } from "../case/kinds.ts";
 import { readCaseFile, readCorpus } from "../case/store.ts";
@@ -253,6 +256,38 @@ Deno.test("a fast-check failure's printed replay line reproduces it, with nothin
   assert.equal(rep.code, 1, rep.out + rep.err);
   assert.match(rep.out, /invariant data-integrity|data-integrity/);
   assert.match(rep.out, new RegExp(`^trace-hash: ${result.run.traceHash}$`, "m"));
+});
+
+Deno.test("a failing property over the user's own service prints a replay line that runs", async () => {
+  const { default: lossy } = await import("../fuzz/testdata/lossy_service.ts");
+  const fail = (serviceModule?: URL) => {
+    try {
+      fc.assert(
+        pagerProperty(checkersOf("kernel+service"), {
+          scenario: { services: [], customServices: ["mine"] },
+          services: { mine: lossy },
+          ...(serviceModule !== undefined ? { serviceModule } : {}),
+        }),
+        { numRuns: 300, seed: 1 },
+      );
+    } catch (e) {
+      const cause = (e as Error).cause;
+      assert.ok(cause instanceof PagerPropertyFailure, String(e));
+      return cause;
+    }
+    assert.fail("the lossy service was not caught");
+  };
+  const known = fail(new URL("../fuzz/testdata/lossy_service.ts", import.meta.url));
+  const line = /^replay: (.+)$/m.exec(known.message)![1];
+  assert.match(line, / --service '\S+lossy_service\.ts' /);
+  const rep = await runLine(line);
+  assert.equal(rep.code, 1, line + "\n" + rep.out + rep.err);
+  assert.equal(/^verdict: (.+)$/m.exec(rep.out)?.[1], describeVerdict(known.result.verdict));
+  assert.match(rep.out, new RegExp(`^trace-hash: ${known.result.run.traceHash}$`, "m"));
+  // Without serviceModule: a placeholder and what to put there, never a line that cannot work.
+  const unknown = fail().message;
+  assert.match(unknown, /^replay: .* --service 'YOUR_SERVICE_MODULE\.ts' /m);
+  assert.match(unknown, /replace YOUR_SERVICE_MODULE\.ts with the path of the module/);
 });
 
 Deno.test("a program case found with --mutant records it, goes only to the named corpus, and replays", async () => {
