@@ -194,6 +194,7 @@ export {
   CaseFileError,
   codeIdentity,
   type CodeUnderTest,
+  type CurrentCode,
   knownSignatures,
   type LoadedCorpus,
   readCaseFile,

@@ -343,7 +343,12 @@ export async function moduleRef(modulePath: string, caseDir: string): Promise<Mo
  * Finds the module a case names, refusing a path outside the case's project
  * tree or a module whose bytes changed since the case was written.
  */
-async function resolveModule(ref: ModuleRef, caseFile: string, what: string): Promise<string> {
+async function resolveModule(
+  ref: ModuleRef,
+  caseFile: string,
+  what: string,
+  current?: CurrentCode,
+): Promise<string> {
   const root = await projectRoot();
   // Old cases (no hash) kept the path as given to the campaign, relative to the project root.
   const candidate = ref.sha256 === null
@@ -368,10 +373,16 @@ async function resolveModule(ref: ModuleRef, caseFile: string, what: string): Pr
   if (ref.sha256 !== null) {
     const now = await sha256(real);
     if (now !== ref.sha256) {
+      const change = `its ${what} module ${ref.path} changed since the case was written ` +
+        `(sha256 ${now.slice(0, 12)}…, recorded ${ref.sha256.slice(0, 12)}…)`;
+      if (current !== undefined) {
+        current.notice(`${caseFile}: ${change}; replaying against the module as it is now`);
+        return real;
+      }
       throw new CaseFileError(
-        `${caseFile}: its ${what} module ${ref.path} changed since the case was written ` +
-          `(sha256 ${now.slice(0, 12)}…, recorded ${ref.sha256.slice(0, 12)}…); ` +
-          `not replaying it against different code`,
+        `${caseFile}: ${change}; not replaying it against different code. To check the case ` +
+          `against the code as it is now (does your fix make it pass?): ` +
+          `deno task repro ${caseFile} --current-code`,
       );
     }
   }
@@ -425,10 +436,21 @@ export async function loadKernelModule(
 }
 
 /**
+ * Asks {@linkcode resolveContext} to load a case's modules even when their content changed
+ * since the case was written (`deno task repro FILE --current-code`): each change is reported
+ * to `notice` instead of refused.
+ */
+export interface CurrentCode {
+  /** Called once per changed module, with a one-line description. */
+  readonly notice: (message: string) => void;
+}
+
+/**
  * Everything a case's runs need, resolved from the case alone: its checkers,
  * every named seeded-bug service, its bug's kernel or services, its service
  * module (bound to `user`) and its kernel module. `file` is where the case
- * lives (module paths are relative to it).
+ * lives (module paths are relative to it). A module whose content changed is
+ * refused unless `current` is given.
  *
  * @example
  * ```ts
@@ -438,7 +460,11 @@ export async function loadKernelModule(
  * console.assert(ctx.makeKernel !== undefined); // the case's seeded bug
  * ```
  */
-export async function resolveContext(c: CaseEnvelope, file?: string): Promise<RunContext> {
+export async function resolveContext(
+  c: CaseEnvelope,
+  file?: string,
+  current?: CurrentCode,
+): Promise<RunContext> {
   const seeded = c.bug !== undefined ? bug(c.bug) : undefined;
   const services: Record<string, PagerService> = { ...NAMED_SERVICES, ...seeded?.services };
   let makeKernel = seeded?.kernel;
@@ -448,11 +474,11 @@ export async function resolveContext(c: CaseEnvelope, file?: string): Promise<Ru
   }
   if (c.service !== undefined) {
     services[USER_SERVICE] = await loadServiceModule(
-      await resolveModule(c.service, where, "service"),
+      await resolveModule(c.service, where, "service", current),
     );
   }
   if (c.kernel !== undefined) {
-    makeKernel = await loadKernelModule(await resolveModule(c.kernel, where, "kernel"));
+    makeKernel = await loadKernelModule(await resolveModule(c.kernel, where, "kernel", current));
   }
   return { monitors: KINDS[c.kind].checkers(c.checkers), services, makeKernel };
 }

@@ -151,7 +151,7 @@ Deno.test("a signature known for one service is new for another, and every faili
   }
 });
 
-Deno.test("a changed service module is reported, not replayed", async () => {
+Deno.test("a changed service module is reported, not replayed, and --current-code re-checks it", async () => {
   const dir = await userProject();
   try {
     const svc = `${dir}/svc.ts`;
@@ -186,6 +186,21 @@ Deno.test("a changed service module is reported, not replayed", async () => {
     assert.equal(rep.code, 2, rep.out + rep.err);
     assert.match(rep.err, /changed since the case was written/);
     assert.doesNotMatch(rep.err, /\n\s+at /, "no stack trace");
+    // The way on is printed: the same case against the code as it is now.
+    const hint = /(deno task repro \S+ --current-code)$/m.exec(rep.err)?.[1];
+    assert.ok(hint !== undefined, rep.err);
+    const still = await runLine(hint, dir);
+    assert.equal(still.code, 1, "the bug is still there: " + still.out + still.err);
+    assert.match(still.out, /^notice: .*changed since the case was written/m);
+    // The fix: the case now passes, exit 0, and the old outcome is shown as history.
+    await Deno.writeTextFile(
+      svc,
+      (await Deno.readTextFile(svc)).replace("if (++seen % 3 === 0) return; // the bug", "++seen;"),
+    );
+    const fixed = await runLine(hint, dir);
+    assert.equal(fixed.code, 0, fixed.out + fixed.err);
+    assert.match(fixed.out, /^verdict: pass/m);
+    assert.match(fixed.out, /^recorded \(against the old code\): \S+; now: pass$/m);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
