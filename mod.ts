@@ -128,7 +128,11 @@ export {
   writebackService,
 } from "./services/mod.ts";
 export { LEVEL2_INVARIANTS, level2Invariants } from "./properties/level2/mod.ts";
-export { KERNEL_INVARIANTS, kernelInvariants } from "./properties/kernel_invariants.ts";
+export {
+  KERNEL_INVARIANTS,
+  type KernelInvariantOptions,
+  kernelInvariants,
+} from "./properties/kernel_invariants.ts";
 export { serviceObligations } from "./properties/service_obligations.ts";
 export {
   answersDirty,
@@ -250,3 +254,4 @@ export {
   type ExploreResult,
   passSentence,
 } from "./explore/explore.ts";
+export type { DporCounters } from "./explore/dpor.ts";

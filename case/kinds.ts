@@ -8,6 +8,9 @@
 import { z } from "npm:zod@4.6.7";
 import { settleVerdict } from "../properties/check_case.ts";
 import { checkerSet } from "../properties/checker_sets.ts";
+import { type KernelInvariantOptions, kernelInvariants } from "../properties/kernel_invariants.ts";
+import { shareJournal } from "../properties/_step_monitor.ts";
+import { serviceObligations } from "../properties/service_obligations.ts";
 import type { Monitor } from "../sim/world.ts";
 import { scenarioCuts } from "../scenario/cuts.ts";
 import { runScenario } from "../scenario/interpreter.ts";
@@ -32,9 +35,20 @@ export const PROGRAM_CHECKERS = ["kernel", "contract"] as const;
  * console.assert(names.includes("no-lost-requests"));
  * ```
  */
-export function scenarioCheckers(set: string): () => Monitor[] {
-  const f = checkerSet(set);
-  if (f !== undefined) return f;
+export function scenarioCheckers(
+  set: string,
+  options: KernelInvariantOptions = {},
+): () => Monitor[] {
+  // Without options, the stable functions of properties/checker_sets.ts (a property given one
+  // names it in its replay line).
+  if (Object.keys(options).length === 0) {
+    const f = checkerSet(set);
+    if (f !== undefined) return f;
+  }
+  if (set === "kernel") return () => kernelInvariants(options);
+  if (set === "kernel+service") {
+    return () => shareJournal([...serviceObligations(), ...kernelInvariants(options)]);
+  }
   throw new Error(`no scenario checker set "${set}" (${SCENARIO_CHECKERS.join(", ")})`);
 }
 

@@ -8,6 +8,13 @@
  * @module
  */
 
+import {
+  COVERAGE_FLAG,
+  LINT_FLAG,
+  lintMode,
+  lintService,
+  rerunWithCoverage,
+} from "./_quality_hooks.ts";
 import { replayCommand } from "../case/envelope.ts";
 import { toEnvelope } from "../case/investigate.ts";
 import { SCENARIO_CHECKERS, SCENARIO_KIND, scenarioCheckers } from "../case/kinds.ts";
@@ -21,7 +28,8 @@ import {
 import type { Kernel, KernelOptions } from "../kernel/kernel.ts";
 import { withService } from "../scenario/bind.ts";
 import { signatureOf } from "../fuzz/signature.ts";
-import { explore, type ExploreProgress } from "../explore/explore.ts";
+import { boundLabel, explore, type ExploreProgress } from "../explore/explore.ts";
+import { exploreSplit } from "../explore/parallel.ts";
 import { parseScenario, type Scenario } from "../scenario/schema.ts";
 import { DEFAULT_SCENARIO } from "../scenario/default.ts";
 import { describeVerdict } from "../sim/world.ts";
@@ -47,14 +55,36 @@ const FLAGS: Record<string, FlagSpec> = {
     value: "FILE",
     help: "the scenario to explore (default: the built-in one)",
   },
-  preemptions: { type: "string", value: "K", help: "preemption bound (required; 0-8)" },
+  preemptions: {
+    type: "string",
+    value: "K",
+    help: "preemption bound (required; 0-8, or all: every schedule, small scenarios only)",
+  },
   "max-schedules": {
     type: "string",
     value: "N",
     help: "stop after N executions over all bounds (reported as not exhaustive)",
   },
   "no-state-hash": { type: "boolean", help: "do not prune states reached before" },
-  "no-reduction": { type: "boolean", help: "do not prune commuting steps (sleep sets)" },
+  reduction: {
+    type: "string",
+    value: "KIND",
+    help: "dpor (default: dynamic partial-order reduction with sleep sets) | sleep-sets",
+  },
+  "no-reduction": {
+    type: "boolean",
+    help: "do not prune commuting steps (neither DPOR nor sleep sets)",
+  },
+  workers: {
+    type: "string",
+    value: "N",
+    help: "workers that explore the split tasks (default: one per core); never changes the result",
+  },
+  "split-depth": {
+    type: "string",
+    value: "D",
+    help: "split each bound into the subtrees after D choices (default 1; 0: one search)",
+  },
   "no-private-steps": {
     type: "boolean",
     help: "also preempt just before private steps (on a VMO only the thread can name)",
@@ -65,6 +95,8 @@ const FLAGS: Record<string, FlagSpec> = {
     value: "SET",
     help: "kernel | kernel+service (default: kernel+service with --service, as fuzz; else kernel)",
   },
+  ...LINT_FLAG,
+  ...COVERAGE_FLAG,
   kernel: {
     type: "string",
     value: "PATH",
@@ -93,8 +125,13 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return 0;
   }
+  const covered = rerunWithCoverage(values, import.meta.url);
+  if (covered !== null) return await covered;
   if (values.preemptions === undefined) throw new UsageError("--preemptions K is required");
-  const k = intFlag(values, "preemptions", 0, 0, 8);
+  if (values.preemptions !== "all" && !/^\d+$/.test(String(values.preemptions))) {
+    throw new UsageError(`--preemptions: expected 0-8 or all, got "${values.preemptions}"`);
+  }
+  const k = values.preemptions === "all" ? Infinity : intFlag(values, "preemptions", 0, 0, 8);
   const maxSchedules = values["max-schedules"] !== undefined
     ? intFlag(values, "max-schedules", 0, 1)
     : undefined;
@@ -128,20 +165,32 @@ async function main(): Promise<number> {
   const services: Record<string, PagerService> = {};
   let scenario = original;
   if (servicePath !== null) {
+    await lintService(servicePath, lintMode(values));
     services.user = await loadServiceModule(servicePath);
     scenario = withService(original, "user");
   }
   const stateHash = !values["no-state-hash"];
-  const reduction = !values["no-reduction"];
+  const kind = (values.reduction as string | undefined) ?? "dpor";
+  if (kind !== "dpor" && kind !== "sleep-sets") {
+    throw new UsageError(`--reduction: expected dpor or sleep-sets, got "${kind}"`);
+  }
+  const reduction = values["no-reduction"] ? false : kind;
   const privateSteps = !values["no-private-steps"];
+  const workers = values.workers !== undefined
+    ? intFlag(values, "workers", 1, 1, 64)
+    : Math.max(1, navigator.hardwareConcurrency ?? 1);
+  // A schedule limit counts executions in search order: one search, in this thread.
+  const splitDepth = maxSchedules !== undefined ? 0 : intFlag(values, "split-depth", 1, 0, 6);
   console.log(
-    `explore: ${values.scenario ?? "the default scenario"}, up to ${k} preemptions` +
+    `explore: ${values.scenario ?? "the default scenario"}, ` +
+      `${k === Infinity ? "any number of" : `up to ${k}`} preemptions` +
       `${maxSchedules !== undefined ? `, at most ${maxSchedules} schedules` : ""}` +
-      `, state hashing ${stateHash ? "on" : "off"}, reduction ${reduction ? "on" : "off"}` +
+      `, state hashing ${stateHash ? "on" : "off"}, reduction ${reduction || "off"}` +
       `, private steps ${privateSteps ? "on" : "off"}` +
       `, checkers ${checkers}${servicePath ? `, service ${servicePath}` : ""}${
         kernelPath ? `, kernel ${kernelPath}` : ""
-      }`,
+      }` +
+      `${maxSchedules === undefined ? `, split at depth ${splitDepth}, ${workers} workers` : ""}`,
   );
   const tty = Deno.stdout.isTerminal();
   const encoder = new TextEncoder();
@@ -149,7 +198,8 @@ async function main(): Promise<number> {
   let lastPlain = 0;
   const progress = (p: ExploreProgress) => {
     const secs = clock.seconds;
-    const line = `bound ${p.bound}: ${p.schedules} schedules, ${p.states} distinct states, ` +
+    const line =
+      `bound ${boundLabel(p.bound)}: ${p.schedules} schedules, ${p.states} distinct states, ` +
       `${p.executions} executions, ${secs.toFixed(0)} s${p.boundDone ? " (bound done)" : ""}`;
     if (tty) Deno.stdout.writeSync(encoder.encode(`\r\x1b[2K${line}${p.boundDone ? "\n" : ""}`));
     else if (p.boundDone || secs - lastPlain >= PLAIN_PROGRESS_SECONDS) {
@@ -158,24 +208,42 @@ async function main(): Promise<number> {
       console.log(line);
     }
   };
-  const result = explore(scenario, {
-    preemptions: k,
-    maxSchedules,
-    stateHash,
-    reduction,
-    privateSteps,
-    services,
-    makeKernel,
-    monitors: scenarioCheckers(checkers),
-    onProgress: progress,
-    progressEvery: tty ? 200 : 1000,
-  });
+  const result = maxSchedules !== undefined
+    ? explore(scenario, {
+      preemptions: k,
+      maxSchedules,
+      stateHash,
+      reduction,
+      privateSteps,
+      services,
+      makeKernel,
+      monitors: scenarioCheckers(checkers),
+      onProgress: progress,
+      progressEvery: tty ? 200 : 1000,
+    })
+    : await exploreSplit(scenario, {
+      preemptions: k,
+      splitDepth,
+      workers,
+      stateHash,
+      reduction,
+      privateSteps,
+      servicePath,
+      kernelPath,
+      checkers,
+      services,
+      makeKernel,
+      onProgress: progress,
+    });
   for (const b of result.bounds) {
     console.log(
-      `  bound ${b.bound}: ${b.executions} executions, ${b.schedules} complete, ` +
+      `  bound ${boundLabel(b.bound)}: ${b.executions} executions, ${b.schedules} complete, ` +
         `${b.prunedByState} cut by state hash, ${b.sleptAlternatives} alternatives asleep, ` +
         `${b.prunedBySleep} cut by sleep sets, ` +
         `${b.privateSkips} preemptions before private steps skipped, ` +
+        `${b.dpor.races + b.dpor.summaryRaces + b.dpor.blockStarts} alternatives added by DPOR ` +
+        `(${b.dpor.races} races, ${b.dpor.summaryRaces} with revisited states, ` +
+        `${b.dpor.blockStarts} at block starts), ` +
         `${b.states} distinct states${b.complete ? "" : " (not finished)"}`,
     );
   }
@@ -205,8 +273,9 @@ async function main(): Promise<number> {
     ...(service !== undefined ? { service } : {}),
     ...(kernel !== undefined ? { kernel } : {}),
     found: { by: "explore" },
-    description:
-      `found by deno task explore with ${cx.preemptions} preemptions (bound ${k}): ${signature}`,
+    description: `found by deno task explore with ${cx.preemptions} preemptions (bound ${
+      boundLabel(k)
+    }): ${signature}`,
   }, signature);
   let file: string;
   try {

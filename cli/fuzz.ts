@@ -7,6 +7,13 @@
  * @module
  */
 
+import {
+  COVERAGE_FLAG,
+  LINT_FLAG,
+  lintMode,
+  lintService,
+  rerunWithCoverage,
+} from "./_quality_hooks.ts";
 import { CAMPAIGN_FLAGS, campaignBudget, campaignLimits } from "./_campaign_flags.ts";
 import { type CampaignSummary, runCampaign } from "../fuzz/orchestrate.ts";
 import type { InputKind } from "../fuzz/engine.ts";
@@ -42,6 +49,8 @@ const FLAGS: Record<string, FlagSpec> = {
     help: "run only shard I of N of the run indices (e.g. 0/4)",
   },
   service: { type: "string", value: "PATH", help: "scenarios: test your own pager service module" },
+  ...LINT_FLAG,
+  ...COVERAGE_FLAG,
   kernel: {
     type: "string",
     value: "PATH",
@@ -168,6 +177,8 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return 0;
   }
+  const covered = rerunWithCoverage(values, import.meta.url, ["--v8-flags=--single-threaded-gc"]);
+  if (covered !== null) return await covered;
   const mode = (values.mode ?? "scenarios") as string;
   if (mode !== "scenarios" && mode !== "programs") {
     throw new UsageError(`--mode must be scenarios or programs, got "${mode}"`);
@@ -241,6 +252,7 @@ async function main(): Promise<number> {
   const modules: { service?: ModuleRef; kernel?: ModuleRef } = {};
   try {
     if (servicePath !== null) {
+      await lintService(servicePath, lintMode(values));
       await loadServiceModule(servicePath);
       modules.service = await moduleRef(servicePath, dir);
     }

@@ -8,6 +8,7 @@
  * @module
  */
 
+import { COVERAGE_FLAG, lintService, rerunWithCoverage } from "./_quality_hooks.ts";
 import { campaignReplayCommand, replayCommand } from "../case/envelope.ts";
 import type { KindRun, RunContext } from "../case/kind.ts";
 import { KINDS, SCENARIO_CHECKERS, scenarioCheckers } from "../case/kinds.ts";
@@ -63,6 +64,7 @@ const FLAGS: Record<string, FlagSpec> = {
     value: "PATH",
     help: "serve every pager with this service module (a case names its own)",
   },
+  ...COVERAGE_FLAG,
   kernel: {
     type: "string",
     value: "PATH",
@@ -363,6 +365,12 @@ async function stoppedVerdict(kind: "service-hang" | "out-of-memory"): Promise<n
 if (import.meta.main) {
   await runCommand(USAGE, async () => {
     if (Deno.args.includes("--help")) return await main();
+    // Before the guard: linting and the coverage rerun take longer than one run may.
+    const { values } = parseFlags(Deno.args, FLAGS, true);
+    const covered = rerunWithCoverage(values, import.meta.url);
+    if (covered !== null) return await covered;
+    // A replay runs as printed: lint findings are warnings here, never a flag to remember.
+    if (typeof values.service === "string") await lintService(values.service, "warn");
     const limits = limitsOf(Deno.args);
     const o = await runGuarded(import.meta.url, limits);
     if (o.kind === "done") return o.code;

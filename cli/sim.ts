@@ -8,6 +8,13 @@
 
 import { SCENARIO_CHECKERS, scenarioCheckers } from "../case/kinds.ts";
 import { settleVerdict } from "../properties/check_case.ts";
+import {
+  COVERAGE_FLAG,
+  LINT_FLAG,
+  lintMode,
+  lintService,
+  rerunWithCoverage,
+} from "./_quality_hooks.ts";
 import { DEFAULT_SCENARIO } from "../scenario/default.ts";
 import { runScenario, type StrategyName } from "../scenario/interpreter.ts";
 import { parseScenario, type Scenario, ScenarioError } from "../scenario/schema.ts";
@@ -45,6 +52,8 @@ const FLAGS: Record<string, FlagSpec> = {
     value: "SET",
     help: "kernel | kernel+service (default: kernel+service with --service, as fuzz; else kernel)",
   },
+  ...LINT_FLAG,
+  ...COVERAGE_FLAG,
   kernel: {
     type: "string",
     value: "PATH",
@@ -193,6 +202,11 @@ export async function main(): Promise<number> {
 if (import.meta.main) {
   await runCommand(USAGE, async () => {
     if (Deno.args.includes("--help")) return await main();
+    // Before the guard: linting and the coverage rerun take longer than one run may.
+    const { values } = parseFlags(Deno.args, FLAGS);
+    const covered = rerunWithCoverage(values, import.meta.url);
+    if (covered !== null) return await covered;
+    if (typeof values.service === "string") await lintService(values.service, lintMode(values));
     const limits = limitsOf(Deno.args);
     const o = await runGuarded(import.meta.url, limits);
     if (o.kind === "done") return o.code;

@@ -17,8 +17,12 @@ import {
   ZX_PAGER_RESET_VMO_STATS,
   ZX_PAGER_VMO_DIRTY,
   ZX_PAGER_VMO_STATS_MODIFIED,
+  ZX_VM_CAN_MAP_READ,
+  ZX_VM_CAN_MAP_SPECIFIC,
+  ZX_VM_CAN_MAP_WRITE,
   ZX_VM_PERM_READ,
   ZX_VM_PERM_WRITE,
+  ZX_VM_SPECIFIC,
   ZX_VMO_CHILD_RESIZABLE,
   ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE,
   ZX_VMO_DIRTY_RANGE_IS_ZERO,
@@ -231,4 +235,49 @@ export function same(a: Uint8Array, b: Uint8Array): boolean {
 /** All bytes zero. */
 export function zeros(a: Uint8Array): boolean {
   return a.every((x) => x === 0);
+}
+
+/** `ZX_VM_CAN_MAP_SPECIFIC | ZX_VM_CAN_MAP_READ | ZX_VM_CAN_MAP_WRITE`. */
+export const CAN_MAP = ZX_VM_CAN_MAP_SPECIFIC | ZX_VM_CAN_MAP_READ | ZX_VM_CAN_MAP_WRITE;
+
+/** A sub-region of `pages` pages (`root_vmar->allocate`): its handle and base address. */
+export function* region(
+  t: PagerTest,
+  parent: number,
+  options: number,
+  offset: number,
+  pages: number,
+): Syscall<[number, number]> {
+  const [st, h, base] = yield* t.sys.vmarAllocate(parent, options, offset, pages * PAGE);
+  expectStatus(st, ZX_OK, "zx_vmar_allocate");
+  return [h, base];
+}
+
+/** Maps `vmo` (a handle) at page `page` of `vmar` with `perms`; must land at `want`. */
+export function* mapAt(
+  t: PagerTest,
+  vmar: number,
+  perms: number,
+  page: number,
+  vmo: number,
+  pages: number,
+  want: number,
+): Syscall<void> {
+  const [st, addr] = yield* t.sys.vmarMap(
+    vmar,
+    ZX_VM_SPECIFIC | perms,
+    page * PAGE,
+    vmo,
+    0,
+    pages * PAGE,
+  );
+  expectStatus(st, ZX_OK, "zx_vmar_map");
+  check(addr === want, `mapped at ${addr.toString(16)}, not ${want.toString(16)}`);
+}
+
+/** A worker running `zx_vmar_op_range(vmar, op, addr, size)`. */
+export function vmarOp(t: PagerTest, vmar: number, op: number, addr: number, size: number): Worker {
+  return t.spawn(`vmar op ${op} [${addr.toString(16)},+${size})`, function* (sys, w) {
+    w.status = yield* sys.vmarOpRange(vmar, op, addr, size);
+  });
 }

@@ -7,6 +7,7 @@
 
 import type { ConformanceCase } from "./harness.ts";
 import { AUDIT_CASES } from "./audit.ts";
+import { BTI_CASES } from "./bti.ts";
 import { CLOSE_PAGER_CASES } from "./close_pager.ts";
 import { CLOSE_PORT_CASES } from "./close_port.ts";
 import { COALESCING_CASES } from "./coalescing.ts";
@@ -39,6 +40,7 @@ export const ALL_CASES: readonly ConformanceCase[] = [
   ...RESIZE_CASES,
   ...CLONE_CASES,
   ...EVICT_CASES,
+  ...BTI_CASES,
   ...LEVEL2_CASES,
   ...AUDIT_CASES,
 ];

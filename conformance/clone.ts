@@ -15,6 +15,9 @@ import {
   ZX_ERR_NOT_SUPPORTED,
   ZX_OK,
   ZX_RIGHT_WRITE,
+  ZX_VM_PERM_READ,
+  ZX_VM_PERM_WRITE,
+  ZX_VMAR_OP_COMMIT,
   ZX_VMO_CHILD_NO_WRITE,
   ZX_VMO_CHILD_SLICE,
   ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE,
@@ -24,7 +27,20 @@ import {
   ZX_VMO_TRAP_DIRTY,
 } from "../kernel/constants.ts";
 import type { Syscall } from "../kernel/kernel.ts";
-import { child, fill, info, readNow, same, writer, zeros } from "./_level2.ts";
+import {
+  CAN_MAP,
+  child,
+  committed,
+  fill,
+  info,
+  mapAt,
+  readNow,
+  region,
+  same,
+  vmarOp,
+  writer,
+  zeros,
+} from "./_level2.ts";
 import { trapCases } from "./dirty.ts";
 import {
   type Access,
@@ -35,7 +51,6 @@ import {
   pagerCase,
   type PagerTest,
   pattern,
-  skipped,
   type TestVmo,
   vmoVmarCases,
 } from "./harness.ts";
@@ -148,13 +163,25 @@ export const CLONE_CASES: readonly ConformanceCase[] = [
     check((yield* populated(t, clone)) === 8, "clone populated");
   }),
 
-  ...skipped(
-    "P90",
-    "OpCommitCloneVmar",
-    AREA,
-    [],
-    "needs zx_vmar_op_range(COMMIT) over a mapping; the model's VMAR has no op_range",
-  ),
+  // OpCommitCloneVmar (vsrinivas/fuchsia zircon/system/utest/core/pager/pager.cc).
+  pagerCase("P90", "OpCommitCloneVmar", AREA, function* (t) {
+    const [vmar, base] = yield* region(t, t.sys.rootVmar, CAN_MAP, 0, 5);
+    const vmo = yield* t.vmo(4, 0, false);
+    const clone = yield* child(t, vmo, 4, undefined, 0, false);
+    yield* mapAt(t, vmar, ZX_VM_PERM_READ | ZX_VM_PERM_WRITE, 0, clone.handle, 4, base);
+    yield* t.supplyOk(vmo, 1, 1);
+    const data = new Uint8Array([0xcc]);
+    expectStatus(yield* t.sys.vmoWrite(clone.handle, data, PAGE), ZX_OK, "fork page 1");
+    const c = vmarOp(t, vmar, ZX_VMAR_OP_COMMIT, base + PAGE, 2 * PAGE);
+    yield* t.waitForPageRead(vmo, 2, 1);
+    yield* t.supplyOk(vmo, 2, 1);
+    yield* t.expectOk(c);
+    check((yield* committed(t, clone.handle)) === 2, "the clone has two pages committed");
+    const [rs, back] = yield* t.sys.vmoRead(clone.handle, PAGE, 1);
+    expectStatus(rs, ZX_OK, "read the fork back");
+    check(back[0] === 0xcc, "the forked page was not overwritten");
+    yield* t.expectNoRead(vmo);
+  }),
 
   pagerCase("P97", "EarlyWakeCloneRace", AREA, function* (t) {
     const vmo = yield* t.vmo(1025);

@@ -12,6 +12,10 @@ import {
   ZX_ERR_INVALID_ARGS,
   ZX_ERR_NOT_FOUND,
   ZX_OK,
+  ZX_VM_CAN_MAP_READ,
+  ZX_VM_CAN_MAP_WRITE,
+  ZX_VM_PERM_READ,
+  ZX_VM_PERM_WRITE,
   ZX_VMO_CHILD_SLICE,
   ZX_VMO_OP_COMMIT,
   ZX_VMO_OP_ZERO,
@@ -31,6 +35,7 @@ import {
   opDirty,
   type PageRange,
   readNow,
+  region,
   resize,
   same,
   waitForPageDirty,
@@ -48,9 +53,7 @@ import {
   pagerCase,
   type PagerTest,
   pattern,
-  skipped,
   type TestVmo,
-  TRAP_NOTRAP,
   vmoVmarCases,
 } from "./harness.ts";
 
@@ -252,13 +255,38 @@ export const DIRTY_CASES: readonly ConformanceCase[] = [
     yield* t.expectNoPacket();
   }),
 
-  ...skipped(
-    "W26",
-    "DirtyAfterMapProtect",
-    AREA,
-    TRAP_NOTRAP,
-    "needs zx_vmar_protect; the model's VMAR has mappings with fixed permissions and no protect",
-  ),
+  // Adding WRITE with zx_vmar_protect must not skip the write fault that tracks dirtiness
+  // (DirtyAfterMapProtect, vsrinivas/fuchsia zircon/system/utest/core/pager/pager_writeback.cc).
+  ...trapCases("W26", "DirtyAfterMapProtect", AREA, function* (t, trap) {
+    const [vmar, base] = yield* region(
+      t,
+      t.sys.rootVmar,
+      ZX_VM_CAN_MAP_READ | ZX_VM_CAN_MAP_WRITE,
+      0,
+      1,
+    );
+    const vmo = yield* t.vmo(1, trap ? TRAP : 0, false);
+    yield* t.supplyOk(vmo, 0, 1);
+    const [ms, ptr] = yield* t.sys.vmarMap(vmar, ZX_VM_PERM_READ, 0, vmo.handle, 0, PAGE);
+    expectStatus(ms, ZX_OK, "read-only zx_vmar_map");
+    check(ptr === base, "the mapping fills the region");
+    const mapped: TestVmo = { ...vmo, addr: ptr };
+    yield* t.expectRead(t.reader(mapped, 0, 1, "vmar"), vmo, 0, 1);
+    const perms = ZX_VM_PERM_READ | ZX_VM_PERM_WRITE;
+    expectStatus(yield* t.sys.vmarProtect(vmar, perms, ptr, PAGE), ZX_OK, "protect to RW");
+    const w = writer(t, mapped, 0, new Uint8Array([0xaa]), "vmar");
+    if (trap) {
+      yield* t.waitUntilBlocked(w);
+      yield* waitForPageDirty(t, vmo, 0, 1);
+      yield* ackDirty(t, vmo, 0, 1);
+    }
+    yield* t.expectOk(w);
+    yield* expectDirty(t, vmo, [[0, 1]]);
+    const want = pattern(vmo, 0, 1);
+    want[0] = 0xaa;
+    check(same(yield* readNow(t, vmo, 0, 1), want), "the VMO holds the write");
+    yield* t.expectNoPacket();
+  }),
 
   // Setup rebuilt (W32 is not in the inventory): page 1 a written-back zero slot, page 2 clean.
   pagerCase("W33", "ResizeWritebackNewDirtyRequests", AREA, function* (t) {

@@ -1,35 +1,69 @@
 /**
  * Conformance cases tagged `decommit/evict`: the eviction hints ALWAYS_NEED and
- * DONT_NEED through `zx_vmo_op_range` (spec 2.8.2, 6.3). The VMAR variants
- * need `zx_vmar_op_range` over sub-VMARs and unmapped gaps, which the model's
- * VMAR (a flat list of mappings) does not have.
+ * DONT_NEED through `zx_vmo_op_range` (spec 2.8.2, 6.3), and through
+ * `zx_vmar_op_range` over a region's mappings, nested sub-regions and clones,
+ * where a gap in the range is BAD_STATE (upstream pager.cc
+ * `EvictionHints{,Nested,Clone}Vmar`, vsrinivas/fuchsia).
  *
  * @module
  */
 
 import {
+  type Status,
+  ZX_ERR_BAD_STATE,
   ZX_ERR_OUT_OF_RANGE,
+  ZX_INFO_VMO,
   ZX_OK,
+  ZX_VM_PERM_READ,
+  ZX_VM_PERM_WRITE,
+  ZX_VM_SPECIFIC,
+  ZX_VMAR_OP_ALWAYS_NEED,
+  ZX_VMAR_OP_DONT_NEED,
   ZX_VMO_OP_ALWAYS_NEED,
   ZX_VMO_OP_DONT_NEED,
   ZX_VMO_RESIZABLE,
 } from "../kernel/constants.ts";
-import { resize } from "./_level2.ts";
+import type { Syscall } from "../kernel/kernel.ts";
+import { CAN_MAP, child, mapAt, region, resize, vmarOp } from "./_level2.ts";
 import {
+  check,
   type ConformanceCase,
   expectStatus,
   PAGE,
   pagerCase,
   type PagerTest,
-  skipped,
   type TestVmo,
   type Worker,
 } from "./harness.ts";
 
 const AREA = "decommit/evict";
-const NO_VMAR_OP =
-  "needs zx_vmar_op_range over VMAR ranges (sub-VMARs, unmapped gaps -> BAD_STATE); " +
-  "the model's VMAR is a flat list of mappings without op_range";
+/**
+ * Serves the ALWAYS_NEED of a 3-page VMO whose page 1 was supplied and then
+ * hinted DONT_NEED: READ [0,1), then [1,2) if page 1 was evicted, then [2,3).
+ */
+function* serveHinted(t: PagerTest, vmo: TestVmo): Syscall<void> {
+  yield* t.waitForPageRead(vmo, 0, 1);
+  yield* t.supplyOk(vmo, 0, 1);
+  const r = yield* t.getPageReadRequest(vmo);
+  check(r !== null && (r[0] === 1 || r[0] === 2), `unexpected READ ${r}`);
+  if (r[0] === 1) {
+    yield* t.supplyOk(vmo, 1, 1);
+    yield* t.waitForPageRead(vmo, 2, 1);
+  }
+  yield* t.supplyOk(vmo, 2, 1);
+}
+
+function* expectVmarOp(
+  t: PagerTest,
+  vmar: number,
+  op: number,
+  addr: number,
+  pages: number,
+  want: Status,
+  what: string,
+): Syscall<void> {
+  expectStatus(yield* t.sys.vmarOpRange(vmar, op, addr, pages * PAGE), want, what);
+}
 
 function hinter(t: PagerTest, vmo: TestVmo, op: number, offset: number, size: number): Worker {
   return t.spawn(`hint ${op} [${offset},+${size})`, function* (sys, w) {
@@ -81,7 +115,67 @@ export const EVICT_CASES: readonly ConformanceCase[] = [
     yield* t.expectNoPacket();
   }),
 
-  ...skipped("P86", "EvictionHintsVmar", AREA, [], NO_VMAR_OP),
-  ...skipped("P87", "EvictionHintsNestedVmar", AREA, [], NO_VMAR_OP),
-  ...skipped("P88", "EvictionHintsCloneVmar", AREA, [], NO_VMAR_OP),
+  pagerCase("P86", "EvictionHintsVmar", AREA, function* (t) {
+    const [vmar, base] = yield* region(t, t.sys.rootVmar, CAN_MAP, 0, 15);
+    const vmo1 = yield* t.vmo(3, 0, false);
+    const vmo2 = yield* t.vmo(3, 0, false);
+    yield* mapAt(t, vmar, ZX_VM_PERM_READ, 0, vmo1.handle, 3, base);
+    yield* mapAt(t, vmar, ZX_VM_PERM_READ, 3, vmo2.handle, 3, base + 3 * PAGE);
+    yield* t.supplyOk(vmo1, 1, 1);
+    yield* t.supplyOk(vmo2, 1, 1);
+    const [st, anon] = yield* t.sys.vmoCreate(3 * PAGE, 0);
+    expectStatus(st, ZX_OK, "zx_vmo_create");
+    yield* mapAt(t, vmar, ZX_VM_PERM_READ, 6, anon, 3, base + 6 * PAGE);
+    yield* expectVmarOp(t, vmar, ZX_VMAR_OP_DONT_NEED, base, 9, ZX_OK, "DONT_NEED");
+    const h = vmarOp(t, vmar, ZX_VMAR_OP_ALWAYS_NEED, base, 9 * PAGE);
+    yield* serveHinted(t, vmo1);
+    yield* serveHinted(t, vmo2);
+    yield* t.expectOk(h);
+    yield* expectVmarOp(t, vmar, ZX_VMAR_OP_ALWAYS_NEED, base, 9, ZX_OK, "ALWAYS_NEED again");
+    yield* expectVmarOp(t, vmar, ZX_VMAR_OP_DONT_NEED, base, 9, ZX_OK, "DONT_NEED again");
+    yield* expectVmarOp(t, vmar, ZX_VMAR_OP_DONT_NEED, base, 15, ZX_ERR_BAD_STATE, "over a gap");
+  }),
+
+  pagerCase("P87", "EvictionHintsNestedVmar", AREA, function* (t) {
+    const [vmar, base] = yield* region(t, t.sys.rootVmar, CAN_MAP, 0, 10);
+    const vmo1 = yield* t.vmo(3, 0, false);
+    const vmo2 = yield* t.vmo(3, 0, false);
+    const [sub1, base1] = yield* region(t, vmar, CAN_MAP | ZX_VM_SPECIFIC, 0, 3);
+    check(base1 === base, "the first sub-region is at the region's base");
+    const [sub2, base2] = yield* region(t, vmar, CAN_MAP | ZX_VM_SPECIFIC, 3 * PAGE, 3);
+    check(base2 === base + 3 * PAGE, "the second sub-region follows the first");
+    yield* mapAt(t, sub1, ZX_VM_PERM_READ, 0, vmo1.handle, 3, base1);
+    yield* mapAt(t, sub2, ZX_VM_PERM_READ, 0, vmo2.handle, 3, base2);
+    yield* t.supplyOk(vmo1, 1, 1);
+    yield* t.supplyOk(vmo2, 1, 1);
+    yield* expectVmarOp(t, vmar, ZX_VMAR_OP_DONT_NEED, base, 6, ZX_OK, "DONT_NEED");
+    const h = vmarOp(t, vmar, ZX_VMAR_OP_ALWAYS_NEED, base, 6 * PAGE);
+    yield* serveHinted(t, vmo1);
+    yield* serveHinted(t, vmo2);
+    yield* t.expectOk(h);
+    yield* expectVmarOp(t, vmar, ZX_VMAR_OP_DONT_NEED, base, 6, ZX_OK, "DONT_NEED again");
+    yield* expectVmarOp(t, vmar, ZX_VMAR_OP_DONT_NEED, base, 10, ZX_ERR_BAD_STATE, "over a gap");
+  }),
+
+  pagerCase("P88", "EvictionHintsCloneVmar", AREA, function* (t) {
+    const [vmar, base] = yield* region(t, t.sys.rootVmar, CAN_MAP, 0, 5);
+    const vmo = yield* t.vmo(4, 0, false);
+    const clone = yield* child(t, vmo, 4);
+    yield* mapAt(t, vmar, ZX_VM_PERM_READ | ZX_VM_PERM_WRITE, 0, clone.handle, 4, base);
+    yield* t.supplyOk(vmo, 1, 1);
+    const data = new Uint8Array([0xcc]);
+    expectStatus(yield* t.sys.vmoWrite(clone.handle, data, PAGE), ZX_OK, "fork page 1");
+    const h = vmarOp(t, vmar, ZX_VMAR_OP_ALWAYS_NEED, base + PAGE, 2 * PAGE);
+    yield* t.waitForPageRead(vmo, 2, 1);
+    yield* t.supplyOk(vmo, 2, 1);
+    yield* t.expectOk(h);
+    const [is, info] = yield* t.sys.objectGetInfo(clone.handle, ZX_INFO_VMO);
+    expectStatus(is, ZX_OK, "ZX_INFO_VMO of the clone");
+    check(info!.committedBytes === PAGE, `clone committed ${info!.committedBytes} bytes`);
+    const [rs, back] = yield* t.sys.vmoRead(clone.handle, PAGE, 1);
+    expectStatus(rs, ZX_OK, "read the fork back");
+    check(back[0] === 0xcc, "the forked page kept its data");
+    yield* expectVmarOp(t, vmar, ZX_VMAR_OP_DONT_NEED, base, 5, ZX_ERR_BAD_STATE, "over a gap");
+    yield* t.expectNoRead(vmo);
+  }),
 ];

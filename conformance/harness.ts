@@ -229,8 +229,8 @@ export class PagerTest {
   }
 
   /** {@linkcode PagerTest.createVmo} that must succeed. */
-  *vmo(pages: number, options = 0): Syscall<TestVmo> {
-    const v = yield* this.createVmo(pages, options);
+  *vmo(pages: number, options = 0, map = true): Syscall<TestVmo> {
+    const v = yield* this.createVmo(pages, options, map);
     check(v !== null, `creating a ${pages}-page pager VMO failed`);
     return v;
   }

@@ -20,6 +20,7 @@ import {
   fill,
   modified,
   readNow,
+  same,
   waitForPageDirty,
   writer,
 } from "./_level2.ts";
@@ -32,7 +33,6 @@ import {
   pagerCase,
   type PagerTest,
   pattern,
-  skipped,
   type TestVmo,
 } from "./harness.ts";
 
@@ -97,13 +97,24 @@ export const QUERY_STATS_CASES: readonly ConformanceCase[] = [
     check((yield* readNow(t, vmo, 0, 1))[0] === 9, "page 0 lacks the new data");
     yield* expectDirty(t, vmo, [[0, 1]]);
   }),
-  ...skipped(
-    "W77",
-    "ModifiedOnPartialVmoWrite",
-    AREA,
-    ["NoTrapDirty"],
-    "the write's source buffer is itself a pager VMO whose READ fails mid-copy; the model has no user buffers in VMOs (usercopy faults)",
-  ),
+  // The no-trap variant: the write's source is a mapped pager VMO whose page 1 READ is failed;
+  // the destination's page 1 was dirtied before the copy from it faulted.
+  pagerCase("W77", "ModifiedOnPartialVmoWriteNoTrapDirty", AREA, function* (t) {
+    const vmo = yield* t.vmo(2);
+    yield* t.supplyOk(vmo, 0, 2);
+    check(!(yield* modified(t, vmo)), "modified before");
+    const src = yield* t.vmo(2);
+    yield* t.supplyOk(src, 0, 1);
+    const w = t.spawn("write from a pager-backed buffer", function* (sys, w) {
+      w.status = yield* sys.vmoWrite(vmo.handle, new Uint8Array(2 * PAGE), 0, src.addr);
+    });
+    yield* t.waitForPageRead(src, 1, 1);
+    expectStatus(yield* t.failPages(src, 1, 1), ZX_OK, "OP_FAIL page 1 of the source");
+    yield* t.expectStatusOf(w, ZX_ERR_IO);
+    check(yield* modified(t, vmo), "the partial write did not set modified");
+    check(same(yield* readNow(t, vmo, 0, 1), pattern(src, 0, 1)), "page 0 lacks the new data");
+    yield* expectDirty(t, vmo, [[0, 2]]);
+  }),
 
   ...trapCases("W78", "NotModifiedCloneWrite", AREA, function* (t, trap) {
     const vmo = yield* vmoFor(t, trap);

@@ -5,15 +5,18 @@
  * @module
  */
 
-import { ZX_OK, ZX_VM_MAP_RANGE, ZX_VM_PERM_READ } from "../kernel/constants.ts";
+import { ZX_INFO_VMO, ZX_OK, ZX_VM_MAP_RANGE, ZX_VM_PERM_READ } from "../kernel/constants.ts";
+import type { Syscall } from "../kernel/kernel.ts";
+import type { Sys } from "../sim/sys.ts";
 import {
   check,
   type ConformanceCase,
   expectStatus,
   PAGE,
   pagerCase,
+  type PagerTest,
   pattern,
-  skipped,
+  type TestVmo,
   vmoVmarCases,
 } from "./harness.ts";
 
@@ -105,18 +108,42 @@ export const READ_FAULT_CASES: readonly ConformanceCase[] = [
     yield* t.expectNoPacket();
   }),
 
-  ...skipped(
-    "K3",
-    "KillBlockedUsercopy",
-    AREA,
-    [],
-    "needs a kernel usercopy fault into a pager-backed user buffer (out of the model's scope)",
-  ),
-  ...skipped(
-    "K4",
-    "KillBlockedUsercopyCaptureFaults",
-    AREA,
-    [],
-    "needs the capture-faults usercopy path into a pager-backed buffer (out of the model's scope)",
-  ),
+  // A syscall whose result is copied out to a mapped, unsupplied pager page parks in the kernel
+  // (a usercopy fault) and a kill ends it (KillBlockedUsercopy, vsrinivas/fuchsia
+  // zircon/system/utest/core/pager/pager_process.cc: zx_object_get_info into the mapping).
+  pagerCase("K3", "KillBlockedUsercopy", AREA, function* (t) {
+    yield* killBlockedUsercopy(
+      t,
+      (sys, vmo, target) => sys.objectGetInfo(target, ZX_INFO_VMO, vmo.addr),
+    );
+  }),
+  // As K3 with the copy in the other direction: zx_vmo_write's source is the mapped page.
+  pagerCase("K4", "KillBlockedUsercopyCaptureFaults", AREA, function* (t) {
+    yield* killBlockedUsercopy(
+      t,
+      (sys, vmo, target) => sys.vmoWrite(target, new Uint8Array(PAGE), 0, vmo.addr),
+    );
+  }),
 ];
+
+/** K3/K4: a worker's syscall copies to or from page 0 of a mapped pager VMO; kill it there. */
+function* killBlockedUsercopy(
+  t: PagerTest,
+  call: (sys: Sys, vmo: TestVmo, target: number) => Syscall<unknown>,
+): Syscall<void> {
+  const vmo = yield* t.vmo(1);
+  const [st, target] = yield* t.sys.vmoCreate(PAGE, 0);
+  expectStatus(st, ZX_OK, "zx_vmo_create of the target");
+  const w = t.spawn("usercopy", function* (sys, w) {
+    yield* call(sys, vmo, target);
+    w.status = ZX_OK;
+  });
+  yield* t.waitForPageRead(vmo, 0, 1);
+  yield* t.waitUntilBlocked(w);
+  expectStatus(yield* t.sys.taskKill(w.thread.handle), ZX_OK, "zx_task_kill");
+  yield* t.waitForExit(w);
+  check(
+    w.thread.end.kind === "killed" && w.status === null,
+    () => `killed worker ended ${w.thread.end.kind} with status ${w.status}`,
+  );
+}

@@ -18,40 +18,9 @@ import { isRead, type ServiceContext, supplyFromBacking, vmoForKey } from "../se
 import { runScenario } from "../scenario/interpreter.ts";
 import { parseScenario } from "../scenario/schema.ts";
 import type { Sys, ThreadBody } from "../sim/sys.ts";
+import { browserTest, watchedPage } from "./_chromium.ts";
 
-const CANDIDATES = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"];
 const OUT_DIR = new URL("./out/", import.meta.url);
-
-function granted(desc: Deno.PermissionDescriptor): boolean {
-  return Deno.permissions.querySync(desc).state === "granted";
-}
-
-/** The Chromium to drive, or (chromium null) the reason the browser test cannot run here. */
-function missing(): { reason: string; chromium: string | null } {
-  // Playwright reads /proc (a WSL check), which Deno allows only under --allow-all.
-  const names = ["read", "write", "net", "env", "sys", "run", "ffi"] as const;
-  const lacking = names.filter((name) => !granted({ name }));
-  if (lacking.length > 0) {
-    return {
-      reason: `needs --allow-all, lacks ${lacking.join(", ")} (run: deno test --allow-all e2e/)`,
-      chromium: null,
-    };
-  }
-  const override = Deno.env.get("PAGERSIM_CHROMIUM");
-  for (const path of override ? [override] : CANDIDATES) {
-    try {
-      if (Deno.statSync(path).isFile) return { reason: "", chromium: path };
-    } catch {
-      // not installed there; try the next place
-    }
-  }
-  return {
-    reason: `no Chromium binary at ${
-      override ?? CANDIDATES.join(", ")
-    } (apt-get install -y chromium, or set PAGERSIM_CHROMIUM)`,
-    chromium: null,
-  };
-}
 
 /** Answers every READ except those for the VMO named `log`: its reader hangs. */
 function* forgetfulService(sys: Sys, ctx: ServiceContext): ThreadBody {
@@ -85,16 +54,10 @@ const SCENARIO = parseScenario({
   events: [{ do: "detach", target: "cache", notBefore: 6 }],
 });
 
-const why = missing();
-
-Deno.test({
-  name: why.chromium === null
-    ? `html trace in Chromium [SKIPPED: ${why.reason}]`
-    : "html trace in Chromium: lanes, marks, failing step, scenario, selection, zoom",
-  ignore: why.chromium === null,
-  sanitizeOps: false,
-  sanitizeResources: false,
-  async fn() {
+browserTest(
+  "html trace in Chromium",
+  "lanes, marks, failing step, scenario, selection, zoom",
+  async (browser) => {
     const started = performance.now();
     const run = runScenario(SCENARIO, { seed: 5, services: { forgetful: forgetfulService } });
     assert.equal(run.verdict.kind, "hang", "the lost request must hang the logger");
@@ -115,120 +78,100 @@ Deno.test({
     const file = new URL("trace.html", OUT_DIR).pathname;
     await Deno.writeTextFile(file, html);
 
-    const { chromium } = await import("playwright-core");
-    const browser = await chromium.launch({
-      executablePath: why.chromium!,
-      args: ["--no-sandbox", "--disable-gpu"],
-    });
-    try {
-      const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-      const problems: string[] = [];
-      const requests: string[] = [];
-      page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-      page.on("console", (m) => {
-        if (m.type() === "error" || m.type() === "warning") problems.push(`console: ${m.text()}`);
-      });
-      page.on("dialog", (d) => {
-        problems.push(`dialog: ${d.message()}`);
-        void d.dismiss();
-      });
-      page.on("request", (r) => requests.push(r.url()));
-      await page.goto(`file://${file}`);
-      await page.waitForSelector("body[data-ready=true]", { timeout: 10_000 });
+    const { page, problems, requests } = await watchedPage(browser);
+    await page.goto(`file://${file}`);
+    await page.waitForSelector("body[data-ready=true]", { timeout: 10_000 });
 
-      // Nothing but the file itself is loaded, and nothing from the scenario ran.
-      assert.deepEqual(requests, [`file://${file}`]);
-      assert.deepEqual(problems, []);
-      assert.equal(await page.title(), `pagersim trace: e2e: ${SCENARIO.name}, seed 5`);
+    // Nothing but the file itself is loaded, and nothing from the scenario ran.
+    assert.deepEqual(requests, [`file://${file}`]);
+    assert.deepEqual(problems, []);
+    assert.equal(await page.title(), `pagersim trace: e2e: ${SCENARIO.name}, seed 5`);
 
-      // A lane per thread (and the setup thread), per port, per VMO, each labelled and visible.
-      const tids = new Set([0, ...run.world.threads.map((t) => t.tid)]);
-      const ports = new Set(
-        run.trace.entries.flatMap(({ event }) => "port" in event ? [event.port] : []),
-      );
-      const lanes = tids.size + ports.size + SCENARIO.vmos.length;
-      assert.equal(await page.locator(".lane-label").count(), lanes);
-      assert.equal(await page.locator("#lanes-svg .lane-bg").count(), lanes);
-      for (const [name, koid] of run.names.vmoKoid) {
-        const label = page.locator(`.lane-label[data-lane="vmo${koid}"]`);
-        assert.ok(await label.isVisible(), `lane of vmo ${name}`);
-        assert.match(await label.innerText(), new RegExp(`vmo ${koid}\\s+${name}`));
-      }
-      const logger = run.names.threadTid.get("logger")!;
-      assert.match(
-        await page.locator(`.lane-label[data-lane="t${logger}"]`).innerText(),
-        /logger\s*stuck/,
-      );
-
-      // One mark per event; a known syscall is drawn on the service's lane.
-      assert.equal(await page.locator("#lanes-svg .mark").count(), run.trace.entries.length);
-      const supplies = run.trace.entries.filter(({ event }) =>
-        event.k === "call" && event.name === "zx_pager_supply_pages"
-      );
-      assert.ok(supplies.length >= 4, "the service supplied the reader's pages");
-      const supplyMarks = page.locator(
-        '#lanes-svg .mark[data-kind="call"][data-syscall="zx_pager_supply_pages"]',
-      );
-      assert.equal(await supplyMarks.count(), supplies.length);
-      const service = run.world.threads.find((t) => t.role === "service")!;
-      assert.equal(await supplyMarks.first().getAttribute("data-lane"), `t${service.tid}`);
-
-      // The failing step is highlighted, scrolled into view, and its events listed.
-      const failingEvents = run.trace.entries.filter((e) => e.step === failingStep).length;
-      assert.ok(failingEvents > 0);
-      assert.equal(await page.locator("#lanes-svg .mark.failing").count(), failingEvents);
-      assert.equal(
-        await page.locator(`#lanes-svg .mark[data-step="${failingStep}"]:not(.failing)`).count(),
-        0,
-      );
-      const box = (await page.locator("#timeline").boundingBox())!;
-      const band = (await page.locator(".failing-band").boundingBox())!;
-      assert.ok(
-        band.x >= box.x + 200 && band.x + band.width <= box.x + box.width,
-        `failing band at x=${band.x} not inside the timeline [${box.x}, ${box.x + box.width}]`,
-      );
-      const bandFill = await page.evaluate(
-        `getComputedStyle(document.querySelector(".failing-band")).fill`,
-      );
-      assert.match(String(bandFill), /rgba\(220, 38, 38/);
-      assert.equal(
-        await page.locator("#sel-step-events li").count(),
-        failingEvents,
-        "the details panel lists the failing step's events",
-      );
-      assert.match(await page.locator("#verdict-panel").innerText(), /hang[\s\S]*logger/);
-
-      // The scenario panel shows the scenario, hostile name included, as JSON text.
-      const shown = JSON.parse(await page.locator("#scenario-json").innerText());
-      assert.deepEqual(shown, JSON.parse(JSON.stringify(SCENARIO)));
-
-      // Clicking a mark shows its full event text; arrow keys step to the next event.
-      const mark = supplyMarks.first();
-      await mark.scrollIntoViewIfNeeded();
-      await mark.click();
-      const title = await mark.locator("title").textContent();
-      assert.equal(await page.locator("#sel-text").innerText(), title);
-      assert.match(title!, /zx_pager_supply_pages\(/);
-      const index = Number(await mark.getAttribute("data-index"));
-      await page.keyboard.press("ArrowRight");
-      assert.equal(
-        await page.locator("#lanes-svg .mark.selected").getAttribute("data-index"),
-        String(index + 1),
-      );
-
-      // Zooming widens the drawing.
-      const before = Number(await page.locator("#lanes-svg").getAttribute("width"));
-      await page.click("#zoom-in");
-      const after = Number(await page.locator("#lanes-svg").getAttribute("width"));
-      assert.ok(after > before * 1.3, `zoom in: ${before} -> ${after}`);
-      await page.click("#zoom-fit");
-      await page.click("#go-failing");
-
-      await page.screenshot({ path: new URL("trace.png", OUT_DIR).pathname, fullPage: true });
-      assert.deepEqual(problems, []);
-    } finally {
-      await browser.close();
+    // A lane per thread (and the setup thread), per port, per VMO, each labelled and visible.
+    const tids = new Set([0, ...run.world.threads.map((t) => t.tid)]);
+    const ports = new Set(
+      run.trace.entries.flatMap(({ event }) => "port" in event ? [event.port] : []),
+    );
+    const lanes = tids.size + ports.size + SCENARIO.vmos.length;
+    assert.equal(await page.locator(".lane-label").count(), lanes);
+    assert.equal(await page.locator("#lanes-svg .lane-bg").count(), lanes);
+    for (const [name, koid] of run.names.vmoKoid) {
+      const label = page.locator(`.lane-label[data-lane="vmo${koid}"]`);
+      assert.ok(await label.isVisible(), `lane of vmo ${name}`);
+      assert.match(await label.innerText(), new RegExp(`vmo ${koid}\\s+${name}`));
     }
+    const logger = run.names.threadTid.get("logger")!;
+    assert.match(
+      await page.locator(`.lane-label[data-lane="t${logger}"]`).innerText(),
+      /logger\s*stuck/,
+    );
+
+    // One mark per event; a known syscall is drawn on the service's lane.
+    assert.equal(await page.locator("#lanes-svg .mark").count(), run.trace.entries.length);
+    const supplies = run.trace.entries.filter(({ event }) =>
+      event.k === "call" && event.name === "zx_pager_supply_pages"
+    );
+    assert.ok(supplies.length >= 4, "the service supplied the reader's pages");
+    const supplyMarks = page.locator(
+      '#lanes-svg .mark[data-kind="call"][data-syscall="zx_pager_supply_pages"]',
+    );
+    assert.equal(await supplyMarks.count(), supplies.length);
+    const service = run.world.threads.find((t) => t.role === "service")!;
+    assert.equal(await supplyMarks.first().getAttribute("data-lane"), `t${service.tid}`);
+
+    // The failing step is highlighted, scrolled into view, and its events listed.
+    const failingEvents = run.trace.entries.filter((e) => e.step === failingStep).length;
+    assert.ok(failingEvents > 0);
+    assert.equal(await page.locator("#lanes-svg .mark.failing").count(), failingEvents);
+    assert.equal(
+      await page.locator(`#lanes-svg .mark[data-step="${failingStep}"]:not(.failing)`).count(),
+      0,
+    );
+    const box = (await page.locator("#timeline").boundingBox())!;
+    const band = (await page.locator(".failing-band").boundingBox())!;
+    assert.ok(
+      band.x >= box.x + 200 && band.x + band.width <= box.x + box.width,
+      `failing band at x=${band.x} not inside the timeline [${box.x}, ${box.x + box.width}]`,
+    );
+    const bandFill = await page.evaluate(
+      `getComputedStyle(document.querySelector(".failing-band")).fill`,
+    );
+    assert.match(String(bandFill), /rgba\(220, 38, 38/);
+    assert.equal(
+      await page.locator("#sel-step-events li").count(),
+      failingEvents,
+      "the details panel lists the failing step's events",
+    );
+    assert.match(await page.locator("#verdict-panel").innerText(), /hang[\s\S]*logger/);
+
+    // The scenario panel shows the scenario, hostile name included, as JSON text.
+    const shown = JSON.parse(await page.locator("#scenario-json").innerText());
+    assert.deepEqual(shown, JSON.parse(JSON.stringify(SCENARIO)));
+
+    // Clicking a mark shows its full event text; arrow keys step to the next event.
+    const mark = supplyMarks.first();
+    await mark.scrollIntoViewIfNeeded();
+    await mark.click();
+    const title = await mark.locator("title").textContent();
+    assert.equal(await page.locator("#sel-text").innerText(), title);
+    assert.match(title!, /zx_pager_supply_pages\(/);
+    const index = Number(await mark.getAttribute("data-index"));
+    await page.keyboard.press("ArrowRight");
+    assert.equal(
+      await page.locator("#lanes-svg .mark.selected").getAttribute("data-index"),
+      String(index + 1),
+    );
+
+    // Zooming widens the drawing.
+    const before = Number(await page.locator("#lanes-svg").getAttribute("width"));
+    await page.click("#zoom-in");
+    const after = Number(await page.locator("#lanes-svg").getAttribute("width"));
+    assert.ok(after > before * 1.3, `zoom in: ${before} -> ${after}`);
+    await page.click("#zoom-fit");
+    await page.click("#go-failing");
+
+    await page.screenshot({ path: new URL("trace.png", OUT_DIR).pathname, fullPage: true });
+    assert.deepEqual(problems, []);
     console.log(`e2e html trace: ${(performance.now() - started).toFixed(0)} ms`);
   },
-});
+);

@@ -57,17 +57,49 @@ import type { PagerService } from "../services/service.ts";
 import { conflicts, type Footprint, FootprintRecorder, isPrivateStep } from "./footprint.ts";
 import { fingerprintHex } from "./_hasher.ts";
 import { Names, stateFingerprint, ThreadHistories } from "./state_hash.ts";
+import {
+  ANY,
+  ANY_STEP,
+  type Crossing,
+  type DporCounters,
+  type DporNode,
+  FpTable,
+  mergeSummary,
+  PRIVATE,
+  RaceLog,
+  type Summary,
+} from "./dpor.ts";
 
 /** Options of {@linkcode explore}. */
 export interface ExploreOptions {
-  /** The preemption bound K: bounds 0..K are searched in turn. */
+  /**
+   * The preemption bound K: bounds 0..K are searched in turn. `Infinity`
+   * (the CLI's `--preemptions all`) searches every schedule, once.
+   */
   readonly preemptions: number;
   /** Stop after this many executions over all bounds (the result then says it is not exhaustive). Default: no limit. */
   readonly maxSchedules?: number;
   /** Prune states reached before. Default true. */
   readonly stateHash?: boolean;
-  /** Sleep-set reduction of commuting steps. Default true. */
-  readonly reduction?: boolean;
+  /**
+   * Partial-order reduction of commuting steps: `"dpor"` (dynamic
+   * partial-order reduction, see `dpor.ts`; the default, also `true`),
+   * `"sleep-sets"` (every thread at every choice point, minus sleep sets), or
+   * `false` (none).
+   */
+  readonly reduction?: boolean | "dpor" | "sleep-sets";
+  /** If given, gets the fingerprint of every complete schedule's final state (for tests). */
+  readonly finalStates?: Set<string>;
+  /** Search bounds `firstBound..preemptions` only. Default 0. */
+  readonly firstBound?: number;
+  /**
+   * Explore only the subtree under these decisions (one task of a split
+   * search, see {@linkcode splitTasks}): every alternative at these choice
+   * points is another task's, so nothing is added there.
+   */
+  readonly prefix?: readonly number[];
+  /** If given, gets the distinct state fingerprints of the last bound searched. */
+  readonly stateSet?: (states: ReadonlySet<string>) => void;
   /**
    * Never preempt a thread just before a private step (one that touches only
    * an anonymous VMO the thread alone has a handle to, e.g. a service filling
@@ -119,6 +151,8 @@ export interface BoundStats {
   readonly sleptAlternatives: number;
   /** Preemptions never tried because the running thread's next step was private (touches only its own anonymous VMO). */
   readonly privateSkips: number;
+  /** DPOR: alternatives added by races between executed steps, by races with revisited states' summaries, and at block starts. */
+  readonly dpor: Readonly<DporCounters>;
   /** True if the bound was searched to the end. */
   readonly complete: boolean;
 }
@@ -158,7 +192,7 @@ export interface ExploreResult {
 }
 
 /** A choice point of the current execution. */
-interface Node {
+interface Node extends DporNode {
   readonly kind: "thread" | "draw";
   readonly n: number;
   readonly tids: readonly number[];
@@ -173,6 +207,21 @@ interface Node {
   readonly explored: Map<number, Explored>;
   /** Alternatives still to explore. */
   readonly todo: number[];
+  /** Its entry in the state cache (DPOR fills in the summary when the node is done). */
+  readonly entry: CacheEntry | null;
+}
+
+/** One visit of a state in the state cache. */
+interface CacheEntry {
+  /** Preemptions left at the visit. */
+  readonly left: number;
+  /** Sleep sets: the threads the visit did not run. */
+  readonly unexplored: ReadonlySet<number>;
+  /** DPOR: the threads asleep at the visit. */
+  readonly asleep: ReadonlySet<number>;
+  /** DPOR: set when the visit's subtree is explored, with what it took and added at block starts. */
+  summary: Summary | null;
+  crossing: readonly Crossing[];
 }
 
 interface Sleeper {
@@ -187,7 +236,7 @@ interface Explored extends Sleeper {
 
 /** Thrown out of the world to cut an execution that adds nothing new. */
 class Pruned extends Error {
-  constructor(readonly why: "state" | "sleep") {
+  constructor(readonly why: "state" | "sleep" | "split") {
     super(`pruned (${why})`);
   }
 }
@@ -196,17 +245,26 @@ class Pruned extends Error {
 interface Search {
   readonly bound: number;
   readonly path: Node[];
-  /** State fingerprint + last-run thread -> per visit: preemptions left, and the threads it did not run. */
-  readonly visited: Map<string, { left: number; unexplored: ReadonlySet<number> }[]>;
+  /** State fingerprint + last-run thread -> its visits. */
+  readonly visited: Map<string, CacheEntry[]>;
   readonly states: Set<string>;
   /** Alternatives skipped because asleep. */
   slept: number;
   /** Alternatives skipped because the continuing thread's step was private. */
   privateSkips: number;
   readonly stateHash: boolean;
+  /** Sleep sets (alone, or with DPOR). */
   readonly reduction: boolean;
+  readonly dpor: boolean;
+  readonly fps: FpTable;
+  readonly counters: DporCounters;
   readonly privateSteps: boolean;
   readonly timed: boolean;
+  /** Decisions every execution starts with (a task of a split search). */
+  readonly prefix: readonly number[];
+  /** Split mode: stop each execution at this many choices and record its prefix. */
+  readonly splitAt: number;
+  readonly splits: number[][];
 }
 
 /** One execution: the strategy that replays the prefix and the observer of every step. */
@@ -226,8 +284,46 @@ class Execution implements Strategy, Monitor {
   readonly histories = new ThreadHistories();
   readonly names = new Names();
   mismatch: string | null = null;
+  /** DPOR: this execution's steps and races. */
+  readonly #races: RaceLog | null;
+  /** The choice point the execution branches at (earlier ones replay the previous execution). */
+  readonly #branchAt: number;
+  /** True once past the replayed prefix. */
+  #fresh: boolean;
+  /** Runnable threads before the step in progress, and the path index of its thread choice. */
+  #before: readonly number[] | null = null;
+  #stepNode = -1;
+  /** The step in progress is private (see `isPrivateStep`). */
+  #stepPrivate = false;
 
-  constructor(readonly search: Search, readonly checkers: readonly Monitor[]) {}
+  constructor(readonly search: Search, readonly checkers: readonly Monitor[]) {
+    this.#races = search.dpor
+      ? new RaceLog(search.path, search.bound !== Infinity, search.counters)
+      : null;
+    this.#branchAt = search.path.length - 1;
+    this.#fresh = this.#branchAt < 0;
+  }
+
+  /**
+   * The run ended: a thread that could still run never took its next step,
+   * which may depend on anything; it races like a revisited state's step.
+   */
+  finish(): void {
+    if (this.#races === null || this.#world === null) return;
+    const pending: Summary = new Map();
+    for (const t of this.#world.runnable()) pending.set(t.tid, new Set([ANY_STEP]));
+    if (pending.size === 0) return;
+    const deepest = this.#index - 1;
+    this.#races.revisit(pending, [], 0, deepest);
+    if (deepest >= 0) mergeSummary(this.search.path[deepest].summary, pending);
+  }
+
+  /** The fingerprint of the state the run ended in. */
+  finalState(): string | null {
+    if (this.#world === null) return null;
+    const fp = stateFingerprint(this.#world, this.histories, this.names, this.checkers);
+    return fp === null ? null : fingerprintHex(fp);
+  }
 
   /** The kernel of the run, once built (footprints resolve handles through it). */
   attach(kernel: Kernel): void {
@@ -238,7 +334,13 @@ class Execution implements Strategy, Monitor {
   pick(c: Choice): number {
     const s = this.search;
     const i = this.#index++;
+    if (i === this.#branchAt) this.#fresh = true;
+    if (i === s.splitAt) {
+      s.splits.push(s.path.slice(0, i).map((n) => n.chosen));
+      throw new Pruned("split");
+    }
     let node = s.path[i];
+    if (node === undefined && i < s.prefix.length) node = this.#prefixNode(c, s.prefix[i]);
     if (node !== undefined && (node.kind !== c.kind || node.n !== c.n)) {
       this.mismatch = `choice ${i}: replay expected ${node.kind}/${node.n}, got ${c.kind}/${c.n}`;
       throw new Error(`nondeterministic replay: ${this.mismatch}`);
@@ -253,12 +355,37 @@ class Execution implements Strategy, Monitor {
     }
     if (node === undefined) node = this.#freshThreadNode(c);
     const tid = c.tids[node.chosen];
+    this.#before = c.tids;
+    this.#stepNode = i;
     if (c.tids.includes(this.lastRun) && tid !== this.lastRun) this.preemptions++;
     this.#node = node;
     return node.chosen;
   }
 
-  #newNode(c: Choice, chosen: number, todo: number[]): Node {
+  /** A choice point of the task's prefix: one alternative, and nothing may be added. */
+  #prefixNode(c: Choice, chosen: number): Node {
+    if (!(Number.isInteger(chosen) && chosen >= 0 && chosen < c.n)) {
+      this.mismatch = `prefix choice ${this.#index - 1}: ${chosen} of ${c.n}`;
+      throw new Error(`nondeterministic replay: ${this.mismatch}`);
+    }
+    const node = this.#newNode(c, chosen, [], new Set(c.tids));
+    for (const t of c.tids) node.backtrack.add(t);
+    if (c.kind === "thread" && this.#world !== null) {
+      // Counted like any state the search passes (a split search's prefix is part of it).
+      const fp = stateFingerprint(this.#world, this.histories, this.names, this.checkers);
+      if (fp !== null) this.search.states.add(fingerprintHex(fp));
+    }
+    return node;
+  }
+
+  #newNode(
+    c: Choice,
+    chosen: number,
+    todo: number[],
+    permitted: ReadonlySet<number> = new Set(),
+    entry: CacheEntry | null = null,
+    asleep: ReadonlySet<number> = new Set(),
+  ): Node {
     const node: Node = {
       kind: c.kind,
       n: c.n,
@@ -269,6 +396,12 @@ class Execution implements Strategy, Monitor {
       sleep: this.#sleep,
       explored: new Map(),
       todo,
+      backtrack: new Set(c.kind === "thread" ? [c.tids[chosen]] : []),
+      permitted,
+      asleep,
+      summary: new Map(),
+      crossing: [],
+      entry,
     };
     this.search.path.push(node);
     return node;
@@ -290,6 +423,7 @@ class Execution implements Strategy, Monitor {
         this.#world.threads[u - 1].pending,
         (h) => this.names.handle(h).startsWith(`${u}.`),
       );
+    if (s.dpor) return this.#dporNode(c, left, canContinue, privateStep);
     c.tids.forEach((tid, idx) => {
       if (canContinue && tid !== this.lastRun && left <= 0) return;
       if (asleep.has(tid)) slept++;
@@ -318,7 +452,13 @@ class Execution implements Strategy, Monitor {
           allowed.splice(0, allowed.length, ...still);
         }
         const ran = new Set(allowed.map((idx) => c.tids[idx]));
-        const entry = { left, unexplored: new Set(c.tids.filter((t) => !ran.has(t))) };
+        const entry = {
+          left,
+          unexplored: new Set(c.tids.filter((t) => !ran.has(t))),
+          asleep: new Set<number>(),
+          summary: null,
+          crossing: [],
+        };
         if (seen === undefined) s.visited.set(key, [entry]);
         else seen.push(entry);
       }
@@ -330,6 +470,55 @@ class Execution implements Strategy, Monitor {
     return this.#newNode(c, chosen, allowed.filter((idx) => idx !== chosen));
   }
 
+  /**
+   * A new thread choice point under DPOR: only the thread that keeps the
+   * preemption count lowest runs first; races found later add the others.
+   * A state explored before (with at least this budget) is not explored again:
+   * its subtree's steps are race-checked against the current stack instead.
+   */
+  #dporNode(c: Choice, left: number, canContinue: boolean, privateStep: boolean): Node {
+    const s = this.search;
+    const u = this.lastRun;
+    const permitted = new Set<number>();
+    for (const tid of c.tids) {
+      if (canContinue && tid !== u && left <= 0) continue;
+      if (privateStep && tid !== u) s.privateSkips++;
+      else permitted.add(tid);
+    }
+    const asleep = new Set(this.#sleep.map((x) => x.tid).filter((t) => permitted.has(t)));
+    s.slept += asleep.size;
+    let entry: CacheEntry | null = null;
+    const state = this.#world === null
+      ? null
+      : stateFingerprint(this.#world, this.histories, this.names, this.checkers);
+    if (state !== null) {
+      const fp = fingerprintHex(state);
+      s.states.add(fp);
+      if (s.stateHash) {
+        const key = `${fp}/${canContinue ? u : "-"}`;
+        const seen = s.visited.get(key);
+        // A visit covers this one if it had at least this budget and no thread
+        // asleep there is awake here (it would not have run it).
+        const covering = seen?.find((e) =>
+          e.summary !== null && e.left >= left && [...e.asleep].every((t) => asleep.has(t))
+        );
+        if (covering !== undefined) {
+          const deepest = s.path.length - 1;
+          this.#races!.revisit(covering.summary!, covering.crossing, canContinue ? u : 0, deepest);
+          if (deepest >= 0) mergeSummary(s.path[deepest].summary, covering.summary!);
+          throw new Pruned("state");
+        }
+        entry = { left, unexplored: new Set(), asleep, summary: null, crossing: [] };
+        if (seen === undefined) s.visited.set(key, [entry]);
+        else seen.push(entry);
+      }
+    }
+    const awake = (t: number) => permitted.has(t) && !asleep.has(t);
+    const first = awake(u) ? u : c.tids.find(awake);
+    if (first === undefined) throw new Pruned("sleep");
+    return this.#newNode(c, c.tids.indexOf(first), [], permitted, entry, asleep);
+  }
+
   onCheckpoint(tid: number, key: string): void {
     // At spawn, before any step: the thread's history starts there.
     if (this.#world === null) this.histories.checkpoint(tid, key);
@@ -339,6 +528,19 @@ class Execution implements Strategy, Monitor {
   onEvent(e: KernelEvent): void {
     if ("tid" in e && e.tid === 0) return; // process setup, before the first step
     this.names.baseline(this.#kernel!);
+    const w = this.#world;
+    if (
+      this.#races !== null && this.search.privateSteps && this.#buffer.length === 0 && w !== null &&
+      w.running !== null
+    ) {
+      // The step's first event: the state before it is still there to judge it private.
+      const u = w.running.tid;
+      this.#stepPrivate = isPrivateStep(
+        w.kernel,
+        w.running.pending,
+        (h) => this.names.handle(h).startsWith(`${u}.`),
+      );
+    }
     this.#buffer.push(e);
     this.#recorder?.add(e);
   }
@@ -355,6 +557,28 @@ class Execution implements Strategy, Monitor {
       else this.histories.event(item, this.names);
     }
     const fp = recorder.take(t.tid);
+    // The step that finishes the workload ends the run: every step it keeps
+    // from happening depends on it (so it never sleeps past one).
+    const ends = world.threads.every((x) => x.role !== "workload" || x.end.kind !== "running");
+    if (this.#races !== null) {
+      const tokens = ends
+        ? new Set([...fp, ANY])
+        : this.#stepPrivate
+        ? new Set([...fp, PRIVATE])
+        : fp;
+      this.#stepPrivate = false;
+      this.#races.step(
+        t.tid,
+        this.search.fps.intern(tokens),
+        this.#stepNode,
+        this.#index - 1,
+        this.#before ?? [t.tid],
+        world.runnable().map((x) => x.tid),
+        this.#fresh,
+      );
+      this.#before = null;
+      this.#stepNode = -1;
+    }
     let base: readonly Sleeper[] = this.#sleep;
     const node = this.#node;
     if (node !== null) {
@@ -364,7 +588,7 @@ class Execution implements Strategy, Monitor {
           (p.kind === "block" && p.wait.deadline === Infinity && !p.wait.ready(world.kernel.now));
         node.explored.set(node.chosen, {
           tid: t.tid,
-          fp,
+          fp: ends ? new Set([...fp, ANY]) : fp,
           sleepable: !this.#drew && (t.tid === node.lastRun || stopped),
         });
       }
@@ -385,6 +609,19 @@ class Execution implements Strategy, Monitor {
 }
 
 /**
+ * A preemption bound as the CLI spells it: a number, or `all`.
+ *
+ * @example
+ * ```ts
+ * import { boundLabel } from "./explore.ts";
+ * console.assert(boundLabel(Infinity) === "all" && boundLabel(2) === "2");
+ * ```
+ */
+export function boundLabel(k: number): string {
+  return k === Infinity ? "all" : String(k);
+}
+
+/**
  * The sentence an exhaustive pass ends with.
  *
  * @example
@@ -394,7 +631,8 @@ class Execution implements Strategy, Monitor {
  * ```
  */
 export function passSentence(schedules: number, states: number, k: number): string {
-  return `all ${schedules} schedules (${states} distinct states) up to ${k} preemptions satisfy every invariant`;
+  const bound = k === Infinity ? "with any number of" : `up to ${k}`;
+  return `all ${schedules} schedules (${states} distinct states) ${bound} preemptions satisfy every invariant`;
 }
 
 /**
@@ -417,9 +655,11 @@ export function passSentence(schedules: number, states: number, k: number): stri
  */
 export function explore(scenario: Scenario, options: ExploreOptions): ExploreResult {
   const k = options.preemptions;
-  if (!Number.isInteger(k) || k < 0) {
-    throw new RangeError(`preemptions must be an integer >= 0, got ${k}`);
+  if (!(Number.isInteger(k) || k === Infinity) || k < 0) {
+    throw new RangeError(`preemptions must be an integer >= 0 or Infinity, got ${k}`);
   }
+  const reduction = options.reduction ?? true;
+  const dpor = reduction === true || reduction === "dpor";
   const limit = options.maxSchedules ?? Infinity;
   const monitors = options.monitors ?? kernelInvariants;
   const every = options.progressEvery ?? 500;
@@ -429,7 +669,14 @@ export function explore(scenario: Scenario, options: ExploreOptions): ExploreRes
   let counterexample: Counterexample | null = null;
   let hitLimit = false;
 
-  for (let bound = 0; bound <= k && counterexample === null && !hitLimit; bound++) {
+  // Unbounded: one search of every schedule (there is no fewest-preemptions order to keep).
+  const first = k === Infinity ? Infinity : options.firstBound ?? 0;
+  for (
+    let bound = first;
+    bound <= k && counterexample === null && !hitLimit;
+    bound = bound === Infinity ? NaN : bound + 1 // NaN ends the loop after the unbounded search
+  ) {
+    const counters: DporCounters = { races: 0, summaryRaces: 0, blockStarts: 0 };
     const search: Search = {
       bound,
       path: [],
@@ -438,9 +685,15 @@ export function explore(scenario: Scenario, options: ExploreOptions): ExploreRes
       slept: 0,
       privateSkips: 0,
       stateHash: options.stateHash ?? true,
-      reduction: options.reduction ?? true,
+      reduction: reduction === "sleep-sets" || dpor,
+      dpor,
+      fps: new FpTable(),
+      counters,
       privateSteps: options.privateSteps ?? true,
       timed,
+      prefix: options.prefix ?? [],
+      splitAt: -1,
+      splits: [],
     };
     let started = 0, schedules = 0, byState = 0, bySleep = 0;
     let complete = false;
@@ -473,7 +726,11 @@ export function explore(scenario: Scenario, options: ExploreOptions): ExploreRes
       }
       if (exec.mismatch !== null) throw new Error(`nondeterministic replay: ${exec.mismatch}`);
       if (run !== null) {
+        exec.finish();
         schedules++;
+        if (options.finalStates !== undefined) {
+          options.finalStates.add(exec.finalState() ?? `trace ${run.traceHash}`);
+        }
         const verdict = settleVerdict(run, checkers);
         if (verdict.kind !== "pass") {
           counterexample = {
@@ -496,7 +753,20 @@ export function explore(scenario: Scenario, options: ExploreOptions): ExploreRes
       }
       if (counterexample !== null) break;
       const path = search.path;
-      while (path.length > 0 && path[path.length - 1].todo.length === 0) path.pop();
+      while (path.length > 0 && path[path.length - 1].todo.length === 0) {
+        const done = path.pop()!;
+        if (!dpor) continue;
+        // The subtree is explored: its summary goes up, and into the state cache.
+        const parent = path[path.length - 1];
+        if (parent !== undefined) {
+          mergeSummary(parent.summary, done.summary);
+          for (const c of done.crossing) if (c.target < path.length - 1) parent.crossing.push(c);
+        }
+        if (done.entry !== null) {
+          done.entry.summary = done.summary;
+          done.entry.crossing = done.crossing;
+        }
+      }
       if (path.length === 0) {
         complete = true;
         break;
@@ -504,6 +774,7 @@ export function explore(scenario: Scenario, options: ExploreOptions): ExploreRes
       const node = path[path.length - 1];
       node.chosen = node.todo.shift()!;
     }
+    options.stateSet?.(search.states);
     bounds.push({
       bound,
       executions: started,
@@ -513,6 +784,7 @@ export function explore(scenario: Scenario, options: ExploreOptions): ExploreRes
       prunedBySleep: bySleep,
       sleptAlternatives: search.slept,
       privateSkips: search.privateSkips,
+      dpor: counters,
       complete,
     });
     options.onProgress?.({
@@ -529,7 +801,9 @@ export function explore(scenario: Scenario, options: ExploreOptions): ExploreRes
   const summary = outcome === "pass"
     ? passSentence(last.schedules, last.states, k)
     : outcome === "limit"
-    ? `stopped at the schedule limit ${limit}: not exhaustive (bound ${last.bound} was being searched)`
+    ? `stopped at the schedule limit ${limit}: not exhaustive (bound ${
+      boundLabel(last.bound)
+    } was being searched)`
     : `counterexample with ${counterexample!.preemptions} preemptions`;
   return {
     outcome,
@@ -541,4 +815,75 @@ export function explore(scenario: Scenario, options: ExploreOptions): ExploreRes
     counterexample,
     summary,
   };
+}
+
+/**
+ * The tasks of a split search of one bound: every decision prefix of
+ * `depth` choices (fewer when a run ends sooner) the bound and the
+ * private-step rule allow, in depth-first order. Their subtrees, each
+ * explored with `prefix` set, together cover the bound's search; the list
+ * depends only on the scenario, the bound and the depth, never on how many
+ * workers take the tasks.
+ *
+ * @example
+ * ```ts
+ * import { splitTasks } from "./explore.ts";
+ * import { parseScenario } from "../scenario/schema.ts";
+ * const scenario = parseScenario({
+ *   pageSize: 64,
+ *   pagers: [{ name: "fs" }],
+ *   vmos: [{ name: "a", pager: "fs", pages: 1 }],
+ *   threads: [{ name: "r", ops: [{ op: "read", vmo: "a", page: 0 }] }],
+ * });
+ * console.assert(splitTasks(scenario, {}, 1, 2).length > 1);
+ * ```
+ */
+export function splitTasks(
+  scenario: Scenario,
+  options: Pick<ExploreOptions, "services" | "makeKernel" | "privateSteps">,
+  bound: number,
+  depth: number,
+): number[][] {
+  const search: Search = {
+    bound,
+    path: [],
+    visited: new Map(),
+    states: new Set(),
+    slept: 0,
+    privateSkips: 0,
+    stateHash: false,
+    reduction: false,
+    dpor: false,
+    fps: new FpTable(),
+    counters: { races: 0, summaryRaces: 0, blockStarts: 0 },
+    privateSteps: options.privateSteps ?? true,
+    timed: scenario.overtimeTicks > 0 || scenario.events.some((e) => e.notBefore > 0),
+    prefix: [],
+    splitAt: depth,
+    splits: [],
+  };
+  for (;;) {
+    const exec = new Execution(search, []);
+    try {
+      const run = runScenario(scenario, {
+        strategy: exec,
+        monitors: [exec],
+        services: options.services,
+        keepTrace: false,
+        makeKernel: (o) => {
+          const kernel = options.makeKernel?.(o) ?? new Kernel(o);
+          exec.attach(kernel);
+          return kernel;
+        },
+      });
+      search.splits.push([...run.decisions]);
+    } catch (e) {
+      if (!(e instanceof Pruned)) throw e;
+    }
+    const path = search.path;
+    while (path.length > 0 && path[path.length - 1].todo.length === 0) path.pop();
+    if (path.length === 0) return search.splits;
+    const node = path[path.length - 1];
+    node.chosen = node.todo.shift()!;
+  }
 }

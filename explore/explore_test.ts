@@ -1,5 +1,12 @@
 import { strict as assert } from "node:assert";
-import { explore, type ExploreOptions, type ExploreResult, passSentence } from "./explore.ts";
+import {
+  explore,
+  type ExploreOptions,
+  type ExploreResult,
+  passSentence,
+  splitTasks,
+} from "./explore.ts";
+import { exploreSplit } from "./parallel.ts";
 import { EarlyWakeSupplyKernel, TwoPhaseDetachKernel } from "../zoo/racy_kernels.ts";
 import type { KernelOptions } from "../kernel/kernel.ts";
 import { parseScenario, type Scenario } from "../scenario/schema.ts";
@@ -71,7 +78,7 @@ for (const name of ["detach_read", "close_pager_blocked", "suspend_blocked"]) {
     assert.ok(hashOnly < neither, `state hashing alone saves: ${hashOnly} < ${neither}`);
     assert.ok(reductionOnly < neither, `the reduction alone saves: ${reductionOnly} < ${neither}`);
     assert.ok(r[2].bounds.some((b) => b.prunedByState > 0));
-    assert.ok(r[1].bounds.some((b) => b.sleptAlternatives > 0));
+    assert.ok(r[1].bounds.some((b) => b.sleptAlternatives > 0 || b.dpor.races > 0));
     assert.ok(r[3].bounds.every((b) => b.prunedByState === 0 && b.sleptAlternatives === 0));
     // State hashing prunes revisits only: with or without it the same states are reached.
     assert.equal(r[0].states, r[1].states);
@@ -95,9 +102,10 @@ Deno.test("explore: pages that become zero slots (OP_ZERO, growing a VMO) are ex
   }
   // The state hash tells a zero slot from an absent page: the pruned search sees every state
   // the unpruned one does at the same bound.
-  const noHash = { stateHash: false, privateSteps: false };
+  // (Sleep sets: DPOR's revisits replay summaries instead, so its searches pass different states.)
+  const noHash = { stateHash: false, privateSteps: false, reduction: "sleep-sets" } as const;
   assert.equal(
-    explore(scenario, { preemptions: 1, privateSteps: false }).states,
+    explore(scenario, { preemptions: 1, privateSteps: false, reduction: "sleep-sets" }).states,
     explore(scenario, { preemptions: 1, ...noHash }).states,
   );
 });
@@ -232,4 +240,97 @@ Deno.test("explore: a monitor's stateKey keeps states apart", () => {
   const ordered = explore(scenario, { preemptions: 1, monitors: () => [everyCall()] });
   assert.equal(ordered.outcome, "pass");
   assert.ok(ordered.states > plain.states, `${ordered.states} > ${plain.states}`);
+});
+
+/** The final states every complete schedule of `scenario` reaches under `options`. */
+function finals(
+  scenario: Scenario,
+  options: Partial<ExploreOptions>,
+  k: number,
+): { result: ExploreResult; states: Set<string> } {
+  const states = new Set<string>();
+  const result = explore(scenario, { preemptions: k, finalStates: states, ...options });
+  return { result, states };
+}
+
+function sameSet(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
+  return a.size === b.size && [...a].every((x) => b.has(x));
+}
+
+// DPOR against sleep sets alone (both with the state cache), and both against
+// no reduction and no state cache at all: the same final states, fewer executions.
+for (const name of ["suspend_blocked", "bug_supply", "bug_detach", "default_small"]) {
+  Deno.test(`explore: on ${name}, DPOR runs fewer executions than sleep sets and reaches the same final states`, () => {
+    const scenario = load(name);
+    const dpor = finals(scenario, { reduction: "dpor" }, 2);
+    const sleep = finals(scenario, { reduction: "sleep-sets" }, 2);
+    console.log(
+      `  ${name}, K=2: DPOR ${dpor.result.executions} executions, ` +
+        `sleep sets ${sleep.result.executions}; ${dpor.states.size} final states`,
+    );
+    assert.equal(dpor.result.outcome, "pass");
+    assert.equal(sleep.result.outcome, "pass");
+    assert.ok(
+      dpor.result.executions < sleep.result.executions,
+      `${dpor.result.executions} < ${sleep.result.executions}`,
+    );
+    assert.ok(dpor.result.bounds.some((b) => b.dpor.races > 0));
+    assert.ok(sameSet(dpor.states, sleep.states), "the same final states");
+    if (name !== "default_small") {
+      const all = finals(scenario, { reduction: false, stateHash: false }, 2);
+      assert.ok(sameSet(dpor.states, all.states), "the same final states as no pruning at all");
+    }
+  });
+}
+
+const ALL_SCENARIOS = [...CONFORMANCE, "bug_supply", "bug_detach", "zero_slots"];
+
+for (const name of ALL_SCENARIOS) {
+  Deno.test(`explore: ${name} explored with any number of preemptions completes`, () => {
+    const scenario = load(name);
+    const dpor = finals(scenario, {}, Infinity);
+    const sleep = finals(scenario, { reduction: "sleep-sets" }, Infinity);
+    console.log(
+      `  ${name}, all preemptions: ${dpor.result.summary}; ${dpor.result.executions} executions ` +
+        `(sleep sets ${sleep.result.executions}), ${dpor.states.size} final states`,
+    );
+    assert.equal(dpor.result.outcome, "pass");
+    assert.deepEqual(dpor.result.bounds.map((b) => [b.bound, b.complete]), [[Infinity, true]]);
+    assert.equal(
+      dpor.result.summary,
+      passSentence(dpor.result.schedules, dpor.result.states, Infinity),
+    );
+    assert.match(dpor.result.summary, /with any number of preemptions/);
+    assert.ok(sameSet(dpor.states, sleep.states), "the same final states as sleep sets");
+    // No preemption bound: at least every final state any bound reaches.
+    const two = finals(scenario, {}, 2);
+    assert.ok([...two.states].every((s) => dpor.states.has(s)));
+  });
+}
+
+Deno.test("explore: the split search covers the whole search, whatever the task order", () => {
+  const scenario = load("default_small");
+  const whole = finals(scenario, {}, 1);
+  const tasks = splitTasks(scenario, {}, 1, 2);
+  assert.ok(tasks.length > 1);
+  const split = new Set<string>();
+  for (const prefix of [...tasks].reverse()) {
+    const r = explore(scenario, { preemptions: 1, firstBound: 1, prefix, finalStates: split });
+    assert.equal(r.outcome, "pass");
+  }
+  // Bound 1 alone, split or not, reaches what bounds 0 and 1 reach together.
+  assert.ok(sameSet(whole.states, split), `${whole.states.size} vs ${split.size}`);
+});
+
+Deno.test("explore: a split search gives the same result on 1 and 2 workers", async () => {
+  const scenario = load("coalesce_two_readers");
+  const run = (workers: number) =>
+    exploreSplit(scenario, { preemptions: 1, splitDepth: 1, workers, servicePath: null });
+  const one = await run(1);
+  const two = await run(2);
+  assert.equal(one.outcome, "pass");
+  assert.deepEqual(two, one);
+  // Each split task's subtree is searched on its own: the states its tasks share cost again.
+  const plain = explore(scenario, { preemptions: 1 });
+  assert.ok(one.executions >= plain.executions, `${one.executions} >= ${plain.executions}`);
 });

@@ -15,6 +15,7 @@
 import type { KernelEvent } from "../kernel/events.ts";
 import type { Kernel, KernelYield } from "../kernel/kernel.ts";
 import { Vmo } from "../kernel/objects.ts";
+import { type Param, spec, SYSCALL_NAMES } from "../kernel/syscalls.ts";
 import { callsWhere } from "../kernel/syscalls.ts";
 
 /** The tokens of one step. */
@@ -22,10 +23,40 @@ export type Footprint = ReadonlySet<string>;
 
 /** True if two footprints share a token: the steps may not commute. */
 export function conflicts(a: Footprint, b: Footprint): boolean {
+  // "*": a step that depends on every step (the one that ends the run).
+  if (a.has("*") || b.has("*")) return true;
   const [small, large] = a.size <= b.size ? [a, b] : [b, a];
   for (const t of small) if (large.has(t)) return true;
   return false;
 }
+
+/** Parameter kinds that are handles. */
+const HANDLE_KINDS: ReadonlySet<Param> = new Set<Param>([
+  "pager",
+  "port",
+  "vmo",
+  "aux",
+  "thread",
+  "vmar",
+  "handle",
+]);
+
+/**
+ * Which arguments of each call are handles, from the syscall table. Other
+ * numeric arguments (sizes, offsets, keys, addresses) name no object, even
+ * when they happen to equal a handle value; a call the table does not list
+ * (a kernel variant's own) has every numeric argument treated as a possible
+ * handle.
+ */
+const HANDLE_ARGS: ReadonlyMap<string, readonly number[]> = new Map<string, readonly number[]>([
+  ...SYSCALL_NAMES.map((name): [string, number[]] => [
+    name,
+    spec(name).params.flatMap((param, i) => HANDLE_KINDS.has(param.kind) ? [i] : []),
+  ]),
+  ["mem_read", []],
+  ["mem_write", []],
+  ["kernel_evict", [0]],
+]);
 
 /** Collects the footprint of the step in progress. */
 export class FootprintRecorder {
@@ -61,7 +92,10 @@ export class FootprintRecorder {
         if (e.name === "mem_read" || e.name === "mem_write") {
           call.add(`o${this.kernel.rootVmar.koid}`);
         }
-        for (const a of e.args) {
+        const positions = HANDLE_ARGS.get(e.name);
+        for (let i = 0; i < e.args.length; i++) {
+          if (positions !== undefined && !positions.includes(i)) continue;
+          const a = e.args[i];
           if (typeof a !== "number" || !Number.isSafeInteger(a) || a <= 0) continue;
           const entry = this.kernel.handles.entry(a);
           if (entry !== undefined) this.#handleObjects.set(a, entry.object.koid);

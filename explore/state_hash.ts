@@ -228,7 +228,9 @@ function vmo(h: Hasher, v: Vmo, ranks: Map<PageRequest, number>, n: Names): void
     if (s === MARKER) h.word(1);
     // A zero slot (OP_ZERO, a grown VMO) has no bytes: it reads as zeros.
     else if (s instanceof ZeroSlot) h.word(2).num(s.awaitingEnd);
-    else h.word(3).str((s as Page).state).bytes((s as Page).data).word((s as Page).shared ? 1 : 0);
+    else {h.word(3).str((s as Page).state).bytes((s as Page).peek()).word(
+        (s as Page).shared ? 1 : 0,
+      );}
   }
   h.word(0xffff);
   const source = v.source;

@@ -1,7 +1,8 @@
 /**
  * The one module that reads the wall clock: campaign budgets and progress
  * display. Nothing that decides a run's outcome may import it (enforced by
- * tools/check_determinism.ts, which scans the outcome-deciding folders).
+ * the determinism lint, quality/determinism_lint.ts: a deciding module that
+ * uses it is a finding).
  *
  * @module
  */

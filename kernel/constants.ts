@@ -175,6 +175,10 @@ export const ZX_DEFAULT_THREAD_RIGHTS: number = ZX_RIGHTS_BASIC | ZX_RIGHTS_IO |
 export const ZX_DEFAULT_EVENT_RIGHTS: number = ZX_RIGHTS_BASIC | ZX_RIGHT_SIGNAL;
 /** `ZX_DEFAULT_SUSPEND_TOKEN_RIGHTS`: the rights a new handle of this type gets. */
 export const ZX_DEFAULT_SUSPEND_TOKEN_RIGHTS: number = ZX_RIGHT_TRANSFER | ZX_RIGHT_INSPECT;
+/** `ZX_DEFAULT_BTI_RIGHTS`: basic, I/O and MAP (zircon/rights.h). */
+export const ZX_DEFAULT_BTI_RIGHTS: number = ZX_RIGHTS_BASIC | ZX_RIGHTS_IO | ZX_RIGHT_MAP;
+/** `ZX_DEFAULT_PMT_RIGHTS`: INSPECT only (zircon/rights.h). */
+export const ZX_DEFAULT_PMT_RIGHTS: number = ZX_RIGHT_INSPECT;
 
 // Object types (zircon/types.h).
 /** Object type `ZX_OBJ_TYPE_THREAD`. */
@@ -189,6 +193,10 @@ export const ZX_OBJ_TYPE_PORT = 6;
 export const ZX_OBJ_TYPE_VMAR = 4;
 /** Object type `ZX_OBJ_TYPE_SUSPEND_TOKEN`. */
 export const ZX_OBJ_TYPE_SUSPEND_TOKEN = 19;
+/** Object type `ZX_OBJ_TYPE_BTI`. */
+export const ZX_OBJ_TYPE_BTI = 24;
+/** Object type `ZX_OBJ_TYPE_PMT`. */
+export const ZX_OBJ_TYPE_PMT = 26;
 /** Object type `ZX_OBJ_TYPE_PAGER`. */
 export const ZX_OBJ_TYPE_PAGER = 28;
 
@@ -277,6 +285,47 @@ export const ZX_VM_SPECIFIC: number = 1 << 4;
 export const ZX_VM_SPECIFIC_OVERWRITE: number = 1 << 5;
 /** `zx_vmar_map` option `ZX_VM_MAP_RANGE`: pre-populate present pages, never request (2.8.5). */
 export const ZX_VM_MAP_RANGE: number = 1 << 10;
+/** `zx_vmar_map`/`zx_vmar_protect` option `ZX_VM_PERM_EXECUTE` (the model never executes). */
+export const ZX_VM_PERM_EXECUTE: number = 1 << 2;
+/** `zx_vmar_allocate` option `ZX_VM_COMPACT`: a placement hint (the model always packs). */
+export const ZX_VM_COMPACT: number = 1 << 3;
+/** `zx_vmar_allocate` option `ZX_VM_CAN_MAP_SPECIFIC`: children may be placed with SPECIFIC. */
+export const ZX_VM_CAN_MAP_SPECIFIC: number = 1 << 6;
+/** `zx_vmar_allocate` option `ZX_VM_CAN_MAP_READ`: mappings in the region may be readable. */
+export const ZX_VM_CAN_MAP_READ: number = 1 << 7;
+/** `zx_vmar_allocate` option `ZX_VM_CAN_MAP_WRITE`: mappings in the region may be writable. */
+export const ZX_VM_CAN_MAP_WRITE: number = 1 << 8;
+/** `zx_vmar_allocate` option `ZX_VM_CAN_MAP_EXECUTE`: mappings in the region may be executable. */
+export const ZX_VM_CAN_MAP_EXECUTE: number = 1 << 9;
+
+/** The bytes the model copies out for a `zx_info_vmo_t` record (its koid first). */
+export const ZX_INFO_VMO_BYTES = 160;
+
+// zx_bti_pin options (zircon/types.h).
+/** `zx_bti_pin` option `ZX_BTI_PERM_READ`: the device may read the pages. */
+export const ZX_BTI_PERM_READ: number = 1 << 0;
+/** `zx_bti_pin` option `ZX_BTI_PERM_WRITE`: the device may write the pages. */
+export const ZX_BTI_PERM_WRITE: number = 1 << 1;
+/** `zx_bti_pin` option `ZX_BTI_PERM_EXECUTE`. */
+export const ZX_BTI_PERM_EXECUTE: number = 1 << 2;
+/** `zx_bti_pin` option `ZX_BTI_COMPRESS`: one address per minimum contiguity. */
+export const ZX_BTI_COMPRESS: number = 1 << 3;
+/** `zx_bti_pin` option `ZX_BTI_CONTIGUOUS`: only for contiguous VMOs (outside the model). */
+export const ZX_BTI_CONTIGUOUS: number = 1 << 4;
+
+// zx_vmar_op_range ops (zircon/types.h: the VMO op numbers where both exist).
+/** `zx_vmar_op_range` op `ZX_VMAR_OP_COMMIT`. */
+export const ZX_VMAR_OP_COMMIT = 1;
+/** `zx_vmar_op_range` op `ZX_VMAR_OP_DECOMMIT`. */
+export const ZX_VMAR_OP_DECOMMIT = 2;
+/** `zx_vmar_op_range` op `ZX_VMAR_OP_MAP_RANGE`. */
+export const ZX_VMAR_OP_MAP_RANGE = 3;
+/** `zx_vmar_op_range` op `ZX_VMAR_OP_DONT_NEED`. */
+export const ZX_VMAR_OP_DONT_NEED = 12;
+/** `zx_vmar_op_range` op `ZX_VMAR_OP_ALWAYS_NEED`. */
+export const ZX_VMAR_OP_ALWAYS_NEED = 13;
+/** `zx_vmar_op_range` op `ZX_VMAR_OP_PREFETCH`. */
+export const ZX_VMAR_OP_PREFETCH = 14;
 /** `ZX_DEFAULT_VMAR_RIGHTS`: the rights a new handle of this type gets. */
 export const ZX_DEFAULT_VMAR_RIGHTS: number = ZX_RIGHTS_BASIC | ZX_RIGHTS_IO | ZX_RIGHT_EXECUTE;
 

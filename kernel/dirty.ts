@@ -57,8 +57,8 @@ function rangeKind(s: Slot): RangeKind {
  * @example
  * ```ts
  * import { dirtyRanges } from "./dirty.ts";
- * import { ZeroSlot } from "./objects.ts";
- * const slots = [undefined, { data: new Uint8Array(8), state: "dirty" as const }, new ZeroSlot()];
+ * import { Page, ZeroSlot } from "./objects.ts";
+ * const slots = [undefined, new Page(new Uint8Array(8), "dirty"), new ZeroSlot()];
  * const r = dirtyRanges(slots, 0, 3, 8);
  * console.assert(r.length === 2 && r[0].offset === 8 && r[1].options === 1);
  * ```
@@ -262,8 +262,8 @@ export function endZeroWriteback(slots: Slot[], start: number, end: number): voi
  * @example
  * ```ts
  * import { dirtyInvalidationRanges } from "./dirty.ts";
- * import { MARKER } from "./objects.ts";
- * const dirty = { data: new Uint8Array(8), state: "dirty" as const };
+ * import { MARKER, Page } from "./objects.ts";
+ * const dirty = new Page(new Uint8Array(8), "dirty");
  * const r = dirtyInvalidationRanges([MARKER, dirty, undefined], 0, 3);
  * console.assert(JSON.stringify(r) === "[[0,1],[2,3]]");
  * ```

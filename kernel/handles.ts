@@ -44,6 +44,11 @@ export class HandleTable {
   #entries = new Map<number, HandleEntry>();
   #next = 0x10;
 
+  /** How many handle values were ever issued: it changes exactly when a handle is created. */
+  get issued(): number {
+    return this.#next;
+  }
+
   /** Number of open handles. */
   get size(): number {
     return this.#entries.size;

@@ -13,8 +13,12 @@ import {
   LIMITS,
   type Status,
   statusName,
+  ZX_BTI_CONTIGUOUS,
+  ZX_BTI_PERM_READ,
+  ZX_BTI_PERM_WRITE,
   ZX_DEFAULT_EVENT_RIGHTS,
   ZX_ERR_ACCESS_DENIED,
+  ZX_ERR_ALREADY_EXISTS,
   ZX_ERR_BAD_HANDLE,
   ZX_ERR_BAD_STATE,
   ZX_ERR_BUFFER_TOO_SMALL,
@@ -22,6 +26,7 @@ import {
   ZX_ERR_IO,
   ZX_ERR_IO_DATA_INTEGRITY,
   ZX_ERR_NO_MEMORY,
+  ZX_ERR_NO_RESOURCES,
   ZX_ERR_NO_SPACE,
   ZX_ERR_NOT_FOUND,
   ZX_ERR_NOT_SUPPORTED,
@@ -53,8 +58,17 @@ import {
   ZX_RIGHT_TRANSFER,
   ZX_RIGHT_WRITE,
   ZX_USER_SIGNAL_ALL,
+  ZX_VM_CAN_MAP_READ,
+  ZX_VM_CAN_MAP_SPECIFIC,
+  ZX_VM_CAN_MAP_WRITE,
   ZX_VM_PERM_READ,
   ZX_VM_PERM_WRITE,
+  ZX_VM_SPECIFIC,
+  ZX_VMAR_OP_COMMIT,
+  ZX_VMAR_OP_DECOMMIT,
+  ZX_VMAR_OP_DONT_NEED,
+  ZX_VMAR_OP_MAP_RANGE,
+  ZX_VMAR_OP_PREFETCH,
   ZX_VMO_DISCARDABLE,
   ZX_VMO_OP_ALWAYS_NEED,
   ZX_VMO_OP_COMMIT,
@@ -70,6 +84,10 @@ import { spec, SYSCALL_NAMES } from "./syscalls.ts";
 import type { KThread } from "./objects.ts";
 
 const PS = 4096;
+/** Read-write mapping permissions. */
+const RW = ZX_VM_PERM_READ | ZX_VM_PERM_WRITE;
+/** A region where anything readable and writable may be mapped anywhere. */
+const RW_REGION = ZX_VM_CAN_MAP_SPECIFIC | ZX_VM_CAN_MAP_READ | ZX_VM_CAN_MAP_WRITE;
 const PAGES = 4;
 const VMO_KEY = 7;
 const VMO2_KEY = 9;
@@ -134,8 +152,8 @@ class Fx {
   }
 
   /** Runs a setup call that must succeed and returns its handle or value. */
-  ok(call: Syscall<[Status, number]>): number {
-    const [st, value] = run(call);
+  ok(call: Syscall<[Status, number]> | Syscall<[Status, number, number]>): number {
+    const [st, value] = run<[Status, number] | [Status, number, number]>(call);
     assert.equal(statusName(st), "ZX_OK", "setup call failed");
     return value;
   }
@@ -149,6 +167,20 @@ class Fx {
   without(handle: number, rights: number): number {
     const have = this.#entry(handle).rights;
     return this.ok(this.k.zx_handle_replace(this.t, handle, (have & ~rights) >>> 0));
+  }
+
+  /** A new BTI's handle. */
+  bti(): number {
+    return this.ok(this.k.zx_bti_create(this.t, 0, 1));
+  }
+
+  /** A sub-region of the root VMAR of `pages` pages: [handle, base]. */
+  region(specific: number, offset: number, pages: number, flags = RW_REGION): [number, number] {
+    const [st, h, base] = run(
+      this.k.zx_vmar_allocate(this.t, this.vmar, flags | specific, offset, pages * PS),
+    );
+    assert.equal(statusName(st), "ZX_OK", "setup zx_vmar_allocate failed");
+    return [h, base];
   }
 
   /** Makes page `page` of the pager VMO present (a one-page supply from aux). */
@@ -200,6 +232,9 @@ const GARBAGE: readonly [string, unknown][] = [
 ];
 
 /** Rows for garbage in one argument position. */
+/** Garbage for an optional parameter (left out, `undefined` means "not given"). */
+const GIVEN = GARBAGE.filter(([label]) => label !== "undefined");
+
 function garbageRows(
   what: string,
   want: Status,
@@ -1379,6 +1414,34 @@ const TABLES: Record<string, readonly Row[]> = {
 
   zx_object_get_info: [
     {
+      name: "user buffer: the record lands in a mapped anonymous page",
+      call: (f) => {
+        const addr = f.ok(f.k.zx_vmar_map(f.t, f.vmar, RW, 0, f.aux, 0, PS));
+        return f.k.zx_object_get_info(f.t, f.vmo, ZX_INFO_VMO, addr);
+      },
+      want: ZX_OK,
+      check: (f) => {
+        const [, bytes] = run(f.k.zx_vmo_read(f.t, f.aux, 0, 8));
+        assert.equal(
+          new DataView(bytes.buffer).getBigUint64(0, true),
+          BigInt(f.k.pagerVmos[0].koid),
+        );
+      },
+    },
+    {
+      name: "user buffer: unmapped",
+      call: (f) => f.k.zx_object_get_info(f.t, f.vmo, ZX_INFO_VMO, 0x1000_0000),
+      want: ZX_ERR_INVALID_ARGS,
+    },
+    {
+      name: "user buffer: a read-only mapping",
+      call: (f) => {
+        const addr = f.ok(f.k.zx_vmar_map(f.t, f.vmar, ZX_VM_PERM_READ, 0, f.aux, 0, PS));
+        return f.k.zx_object_get_info(f.t, f.vmo, ZX_INFO_VMO, addr);
+      },
+      want: ZX_ERR_INVALID_ARGS,
+    },
+    {
       name: "pager-backed VMO reports PAGER_BACKED",
       call: (f) => f.k.zx_object_get_info(f.t, f.vmo, ZX_INFO_VMO),
       want: ZX_OK,
@@ -1512,6 +1575,29 @@ const TABLES: Record<string, readonly Row[]> = {
 
   zx_vmo_read: [
     {
+      name: "user buffer: copied out to a mapped anonymous page",
+      call: (f) => {
+        f.supply(0);
+        const addr = f.ok(f.k.zx_vmar_map(f.t, f.vmar, RW, 0, f.aux, 0, PS));
+        return f.k.zx_vmo_read(f.t, f.vmo, 0, PS, addr);
+      },
+      want: ZX_OK,
+    },
+    {
+      name: "user buffer: unmapped",
+      call: (f) => {
+        f.supply(0);
+        return f.k.zx_vmo_read(f.t, f.vmo, 0, PS, 0x1000_0000);
+      },
+      want: ZX_ERR_INVALID_ARGS,
+    },
+    ...garbageRows(
+      "user buffer",
+      ZX_ERR_INVALID_ARGS,
+      (f, x) => f.k.zx_vmo_read(f.t, f.vmo, 0, PS, x),
+      GIVEN,
+    ),
+    {
       name: "anonymous VMO reads zeros",
       call: (f) => f.k.zx_vmo_read(f.t, f.aux, 0, 2 * PS),
       want: ZX_OK,
@@ -1582,6 +1668,30 @@ const TABLES: Record<string, readonly Row[]> = {
   ],
 
   zx_vmo_write: [
+    {
+      name: "user buffer: copied in from a mapped anonymous page",
+      call: (f) => {
+        f.okStatus(f.k.zx_vmo_write(f.t, f.aux, new Uint8Array([42]), 0));
+        const addr = f.ok(f.k.zx_vmar_map(f.t, f.vmar, ZX_VM_PERM_READ, 0, f.aux, 0, PS));
+        const anon = f.ok(f.k.zx_vmo_create(f.t, PS, 0));
+        const written = f.k.zx_vmo_write(f.t, anon, new Uint8Array(1), 0, addr);
+        f.okStatus(written);
+        return f.k.zx_vmo_read(f.t, anon, 0, 1);
+      },
+      want: ZX_OK,
+      check: (_f, r) => assert.equal((r as [Status, Uint8Array])[1][0], 42),
+    },
+    {
+      name: "user buffer: unmapped",
+      call: (f) => f.k.zx_vmo_write(f.t, f.aux, new Uint8Array(1), 0, 0x1000_0000),
+      want: ZX_ERR_INVALID_ARGS,
+    },
+    ...garbageRows(
+      "user buffer",
+      ZX_ERR_INVALID_ARGS,
+      (f, x) => f.k.zx_vmo_write(f.t, f.aux, new Uint8Array(1), 0, x),
+      GIVEN,
+    ),
     {
       name: "anonymous VMO",
       call: (f) => f.k.zx_vmo_write(f.t, f.aux, new Uint8Array(3), 5),
@@ -1894,6 +2004,594 @@ const TABLES: Record<string, readonly Row[]> = {
       ZX_ERR_BAD_HANDLE,
       (f, x) => f.k.zx_vmar_map(f.t, f.vmar, ZX_VM_PERM_READ, 0, x, 0, PS),
     ),
+  ],
+
+  // zx_vmar_allocate: sys_vmar_allocate's rights from the CAN_MAP flags first, then
+  // VmAddressRegionDispatcher::Allocate and VmAddressRegion::CreateSubVmarInternal
+  // (vsrinivas/fuchsia 2cf39818 zircon/kernel/lib/syscalls/vmar.cc).
+  zx_vmar_allocate: [
+    {
+      name: "a region",
+      call: (f) => f.k.zx_vmar_allocate(f.t, f.vmar, RW_REGION, 0, 4 * PS),
+      want: ZX_OK,
+      check: (f, r) => {
+        const [, h, addr] = r as [Status, number, number];
+        assert.equal(
+          f.rights(h) & (ZX_RIGHT_READ | ZX_RIGHT_WRITE),
+          ZX_RIGHT_READ | ZX_RIGHT_WRITE,
+        );
+        assert.ok(addr >= f.k.rootVmar.base && addr % PS === 0);
+      },
+    },
+    {
+      name: "a read-only region's handle has no WRITE",
+      call: (f) => f.k.zx_vmar_allocate(f.t, f.vmar, ZX_VM_CAN_MAP_READ, 0, PS),
+      want: ZX_OK,
+      check: (f, r) => assert.equal(f.rights((r as number[])[1]) & ZX_RIGHT_WRITE, 0),
+    },
+    {
+      name: "parent: invalid handle",
+      call: (f) => f.k.zx_vmar_allocate(f.t, BAD, RW_REGION, 0, PS),
+      want: ZX_ERR_BAD_HANDLE,
+    },
+    {
+      name: "parent: wrong type (vmo)",
+      call: (f) => f.k.zx_vmar_allocate(f.t, f.vmo, RW_REGION, 0, PS),
+      want: ZX_ERR_WRONG_TYPE,
+    },
+    {
+      name: "parent: CAN_MAP_WRITE without WRITE",
+      call: (f) => f.k.zx_vmar_allocate(f.t, f.without(f.vmar, ZX_RIGHT_WRITE), RW_REGION, 0, PS),
+      want: ZX_ERR_ACCESS_DENIED,
+    },
+    {
+      name: "order: the parent's rights before unknown options",
+      call: (f) =>
+        f.k.zx_vmar_allocate(
+          f.t,
+          f.without(f.vmar, ZX_RIGHT_WRITE),
+          RW_REGION | ZX_VM_PERM_READ,
+          0,
+          PS,
+        ),
+      want: ZX_ERR_ACCESS_DENIED,
+    },
+    {
+      name: "options: a PERM flag (regions carry no MMU flags)",
+      call: (f) => f.k.zx_vmar_allocate(f.t, f.vmar, RW_REGION | ZX_VM_PERM_READ, 0, PS),
+      want: ZX_ERR_INVALID_ARGS,
+    },
+    {
+      name: "size 0",
+      call: (f) => f.k.zx_vmar_allocate(f.t, f.vmar, RW_REGION, 0, 0),
+      want: ZX_ERR_INVALID_ARGS,
+    },
+    {
+      name: "offset without SPECIFIC",
+      call: (f) => f.k.zx_vmar_allocate(f.t, f.vmar, RW_REGION, PS, PS),
+      want: ZX_ERR_INVALID_ARGS,
+    },
+    {
+      name: "offset not page aligned",
+      call: (f) => f.k.zx_vmar_allocate(f.t, f.vmar, RW_REGION | ZX_VM_SPECIFIC, 1, PS),
+      want: ZX_ERR_INVALID_ARGS,
+    },
+    {
+      name: "SPECIFIC over an existing region",
+      call: (f) => {
+        f.region(ZX_VM_SPECIFIC, 0, 2);
+        return f.k.zx_vmar_allocate(f.t, f.vmar, RW_REGION | ZX_VM_SPECIFIC, PS, PS);
+      },
+      want: ZX_ERR_ALREADY_EXISTS,
+    },
+    {
+      name: "SPECIFIC past the parent's end",
+      call: (f) => {
+        const [sub] = f.region(0, 0, 2);
+        return f.k.zx_vmar_allocate(f.t, sub, RW_REGION | ZX_VM_SPECIFIC, PS, 2 * PS);
+      },
+      want: ZX_ERR_INVALID_ARGS,
+    },
+    {
+      name: "larger than the parent",
+      call: (f) => {
+        const [sub] = f.region(0, 0, 2);
+        return f.k.zx_vmar_allocate(f.t, sub, RW_REGION, 0, 3 * PS);
+      },
+      want: ZX_ERR_NO_RESOURCES,
+    },
+    {
+      name: "SPECIFIC in a parent without CAN_MAP_SPECIFIC",
+      call: (f) => {
+        const [sub] = f.region(0, 0, 2, RW_REGION & ~ZX_VM_CAN_MAP_SPECIFIC);
+        return f.k.zx_vmar_allocate(
+          f.t,
+          sub,
+          RW_REGION & ~ZX_VM_CAN_MAP_SPECIFIC | ZX_VM_SPECIFIC,
+          0,
+          PS,
+        );
+      },
+      want: ZX_ERR_ACCESS_DENIED,
+    },
+    {
+      name: "CAN_MAP_WRITE in a parent without it",
+      call: (f) => {
+        const [sub] = f.region(0, 0, 2, ZX_VM_CAN_MAP_READ);
+        return f.k.zx_vmar_allocate(f.t, sub, ZX_VM_CAN_MAP_READ | ZX_VM_CAN_MAP_WRITE, 0, PS);
+      },
+      want: ZX_ERR_ACCESS_DENIED,
+    },
+    {
+      name: "a destroyed parent",
+      call: (f) => {
+        const [sub] = f.region(0, 0, 2);
+        f.okStatus(f.k.zx_vmar_destroy(f.t, sub));
+        return f.k.zx_vmar_allocate(f.t, sub, RW_REGION, 0, PS);
+      },
+      want: ZX_ERR_BAD_STATE,
+    },
+    ...garbageRows(
+      "size",
+      ZX_ERR_INVALID_ARGS,
+      (f, x) => f.k.zx_vmar_allocate(f.t, f.vmar, RW_REGION, 0, x),
+    ),
+    ...garbageRows(
+      "options",
+      ZX_ERR_INVALID_ARGS,
+      (f, x) => f.k.zx_vmar_allocate(f.t, f.vmar, x, 0, PS),
+    ),
+  ],
+
+  zx_vmar_destroy: [
+    {
+      name: "a region with a mapping",
+      call: (f) => {
+        const [sub] = f.region(0, 0, 4);
+        f.ok(f.k.zx_vmar_map(f.t, sub, ZX_VM_PERM_READ, 0, f.vmo, 0, PS));
+        assert.equal(f.k.pagerVmos[0].mappings, 1);
+        return f.k.zx_vmar_destroy(f.t, sub);
+      },
+      want: ZX_OK,
+      check: (f) => assert.equal(f.k.pagerVmos[0].mappings, 0),
+    },
+    {
+      name: "invalid handle",
+      call: (f) => f.k.zx_vmar_destroy(f.t, BAD),
+      want: ZX_ERR_BAD_HANDLE,
+    },
+    {
+      name: "wrong type (vmo)",
+      call: (f) => f.k.zx_vmar_destroy(f.t, f.vmo),
+      want: ZX_ERR_WRONG_TYPE,
+    },
+    {
+      name: "the root VMAR",
+      call: (f) => f.k.zx_vmar_destroy(f.t, f.vmar),
+      want: ZX_ERR_NOT_SUPPORTED,
+    },
+    {
+      name: "twice",
+      call: (f) => {
+        const [sub] = f.region(0, 0, 1);
+        f.okStatus(f.k.zx_vmar_destroy(f.t, sub));
+        return f.k.zx_vmar_destroy(f.t, sub);
+      },
+      want: ZX_ERR_BAD_STATE,
+    },
+    {
+      name: "a sub-region of a destroyed region",
+      call: (f) => {
+        const [sub] = f.region(0, 0, 4);
+        const inner = f.ok(f.k.zx_vmar_allocate(f.t, sub, RW_REGION, 0, PS));
+        f.okStatus(f.k.zx_vmar_destroy(f.t, sub));
+        return f.k.zx_vmar_destroy(f.t, inner);
+      },
+      want: ZX_ERR_BAD_STATE,
+    },
+  ],
+
+  // zx_vmar_protect: rights from the new permissions first (sys_vmar_protect), then
+  // VmAddressRegionDispatcher::Protect and VmAddressRegion::Protect.
+  zx_vmar_protect: [
+    {
+      name: "read-only to read-write",
+      call: (f) => {
+        const addr = f.ok(f.k.zx_vmar_map(f.t, f.vmar, ZX_VM_PERM_READ, 0, f.aux, 0, PS));
+        return f.k.zx_vmar_protect(f.t, f.vmar, RW, addr, PS);
+      },
+      want: ZX_OK,
+      check: (f) => assert.equal(f.k.rootVmar.mappings[0].writable, true),
+    },
+    {
+      name: "two adjacent mappings at once",
+      call: (f) => {
+        const [sub, base] = f.region(0, 0, 2);
+        f.ok(f.k.zx_vmar_map(f.t, sub, RW | ZX_VM_SPECIFIC, 0, f.aux, 0, PS));
+        f.ok(f.k.zx_vmar_map(f.t, sub, RW | ZX_VM_SPECIFIC, PS, f.aux, 0, PS));
+        return f.k.zx_vmar_protect(f.t, sub, ZX_VM_PERM_READ, base, 2 * PS);
+      },
+      want: ZX_OK,
+    },
+    {
+      name: "invalid handle",
+      call: (f) => f.k.zx_vmar_protect(f.t, BAD, ZX_VM_PERM_READ, 0x1000_0000, PS),
+      want: ZX_ERR_BAD_HANDLE,
+    },
+    {
+      name: "wrong type (vmo)",
+      call: (f) => f.k.zx_vmar_protect(f.t, f.vmo, ZX_VM_PERM_READ, 0x1000_0000, PS),
+      want: ZX_ERR_WRONG_TYPE,
+    },
+    {
+      name: "PERM_WRITE through a handle without WRITE",
+      call: (f) => {
+        const addr = f.ok(f.k.zx_vmar_map(f.t, f.vmar, ZX_VM_PERM_READ, 0, f.aux, 0, PS));
+        return f.k.zx_vmar_protect(f.t, f.without(f.vmar, ZX_RIGHT_WRITE), RW, addr, PS);
+      },
+      want: ZX_ERR_ACCESS_DENIED,
+    },
+    {
+      name: "PERM_WRITE on a mapping of a VMO handle without WRITE",
+      call: (f) => {
+        const ro = f.without(f.aux, ZX_RIGHT_WRITE);
+        const addr = f.ok(f.k.zx_vmar_map(f.t, f.vmar, ZX_VM_PERM_READ, 0, ro, 0, PS));
+        return f.k.zx_vmar_protect(f.t, f.vmar, RW, addr, PS);
+      },
+      want: ZX_ERR_ACCESS_DENIED,
+    },
+    {
+      name: "WRITE without READ",
+      call: (f) => {
+        const addr = f.ok(f.k.zx_vmar_map(f.t, f.vmar, RW, 0, f.aux, 0, PS));
+        return f.k.zx_vmar_protect(f.t, f.vmar, ZX_VM_PERM_WRITE, addr, PS);
+      },
+      want: ZX_ERR_INVALID_ARGS,
+    },
+    {
+      name: "addr not page aligned",
+      call: (f) => {
+        const addr = f.ok(f.k.zx_vmar_map(f.t, f.vmar, RW, 0, f.aux, 0, PS));
+        return f.k.zx_vmar_protect(f.t, f.vmar, ZX_VM_PERM_READ, addr + 1, PS);
+      },
+      want: ZX_ERR_INVALID_ARGS,
+    },
+    {
+      name: "len 0",
+      call: (f) => {
+        const addr = f.ok(f.k.zx_vmar_map(f.t, f.vmar, RW, 0, f.aux, 0, PS));
+        return f.k.zx_vmar_protect(f.t, f.vmar, ZX_VM_PERM_READ, addr, 0);
+      },
+      want: ZX_ERR_INVALID_ARGS,
+    },
+    {
+      name: "nothing mapped there",
+      call: (f) => f.k.zx_vmar_protect(f.t, f.vmar, ZX_VM_PERM_READ, 0x1000_0000, PS),
+      want: ZX_ERR_NOT_FOUND,
+    },
+    {
+      name: "a gap after the mapping",
+      call: (f) => {
+        const [sub, base] = f.region(0, 0, 3);
+        f.ok(f.k.zx_vmar_map(f.t, sub, RW | ZX_VM_SPECIFIC, 0, f.aux, 0, PS));
+        return f.k.zx_vmar_protect(f.t, sub, ZX_VM_PERM_READ, base, 2 * PS);
+      },
+      want: ZX_ERR_NOT_FOUND,
+    },
+    {
+      name: "a sub-region in the range",
+      call: (f) => {
+        const [, base] = f.region(0, 0, 2);
+        return f.k.zx_vmar_protect(f.t, f.vmar, ZX_VM_PERM_READ, base, PS);
+      },
+      want: ZX_ERR_INVALID_ARGS,
+    },
+    {
+      name: "part of a mapping (the model protects whole mappings)",
+      call: (f) => {
+        const addr = f.ok(f.k.zx_vmar_map(f.t, f.vmar, RW, 0, f.aux, 0, 2 * PS));
+        return f.k.zx_vmar_protect(f.t, f.vmar, ZX_VM_PERM_READ, addr, PS);
+      },
+      want: ZX_ERR_NOT_SUPPORTED,
+    },
+    {
+      name: "a destroyed region",
+      call: (f) => {
+        const [sub, base] = f.region(0, 0, 1);
+        f.okStatus(f.k.zx_vmar_destroy(f.t, sub));
+        return f.k.zx_vmar_protect(f.t, sub, ZX_VM_PERM_READ, base, PS);
+      },
+      want: ZX_ERR_BAD_STATE,
+    },
+    ...garbageRows(
+      "addr",
+      ZX_ERR_INVALID_ARGS,
+      (f, x) => f.k.zx_vmar_protect(f.t, f.vmar, ZX_VM_PERM_READ, x, PS),
+    ),
+    ...garbageRows(
+      "len",
+      ZX_ERR_INVALID_ARGS,
+      (f, x) => f.k.zx_vmar_protect(f.t, f.vmar, ZX_VM_PERM_READ, 0x1000_0000, x),
+    ),
+  ],
+
+  // zx_vmar_op_range: VmAddressRegionDispatcher::RangeOp (op, then rights), then
+  // VmAddressRegion::RangeOp (alignment, range, state, the walk).
+  zx_vmar_op_range: [
+    {
+      name: "COMMIT over an anonymous mapping",
+      call: (f) => {
+        const addr = f.ok(f.k.zx_vmar_map(f.t, f.vmar, RW, 0, f.aux, 0, PAGES * PS));
+        return f.k.zx_vmar_op_range(f.t, f.vmar, ZX_VMAR_OP_COMMIT, addr, PAGES * PS);
+      },
+      want: ZX_OK,
+      check: (f) => {
+        const [st, info] = run(f.k.zx_object_get_info(f.t, f.aux, ZX_INFO_VMO));
+        assert.equal(st, ZX_OK);
+        assert.equal(info?.committedBytes, PAGES * PS);
+      },
+    },
+    {
+      name: "DONT_NEED over a pager mapping",
+      call: (f) => {
+        const addr = f.ok(f.k.zx_vmar_map(f.t, f.vmar, ZX_VM_PERM_READ, 0, f.vmo, 0, PS));
+        return f.k.zx_vmar_op_range(f.t, f.vmar, ZX_VMAR_OP_DONT_NEED, addr, PS);
+      },
+      want: ZX_OK,
+    },
+    {
+      name: "invalid handle",
+      call: (f) => f.k.zx_vmar_op_range(f.t, BAD, ZX_VMAR_OP_COMMIT, 0x1000_0000, PS),
+      want: ZX_ERR_BAD_HANDLE,
+    },
+    {
+      name: "wrong type (vmo)",
+      call: (f) => f.k.zx_vmar_op_range(f.t, f.vmo, ZX_VMAR_OP_COMMIT, 0x1000_0000, PS),
+      want: ZX_ERR_WRONG_TYPE,
+    },
+    {
+      name: "unknown op",
+      call: (f) => f.k.zx_vmar_op_range(f.t, f.vmar, 99, 0x1000_0000, PS),
+      want: ZX_ERR_INVALID_ARGS,
+    },
+    {
+      name: "order: unknown op before missing rights",
+      call: (f) => f.k.zx_vmar_op_range(f.t, f.without(f.vmar, ZX_RIGHT_WRITE), 99, 1, 0),
+      want: ZX_ERR_INVALID_ARGS,
+    },
+    {
+      name: "COMMIT without WRITE",
+      call: (f) =>
+        f.k.zx_vmar_op_range(
+          f.t,
+          f.without(f.vmar, ZX_RIGHT_WRITE),
+          ZX_VMAR_OP_COMMIT,
+          0x1000_0000,
+          PS,
+        ),
+      want: ZX_ERR_ACCESS_DENIED,
+    },
+    {
+      name: "PREFETCH without READ",
+      call: (f) =>
+        f.k.zx_vmar_op_range(
+          f.t,
+          f.without(f.vmar, ZX_RIGHT_READ),
+          ZX_VMAR_OP_PREFETCH,
+          0x1000_0000,
+          PS,
+        ),
+      want: ZX_ERR_ACCESS_DENIED,
+    },
+    {
+      name: "COMMIT over a mapping of a VMO handle without WRITE",
+      call: (f) => {
+        const ro = f.without(f.aux, ZX_RIGHT_WRITE);
+        const addr = f.ok(f.k.zx_vmar_map(f.t, f.vmar, ZX_VM_PERM_READ, 0, ro, 0, PS));
+        return f.k.zx_vmar_op_range(f.t, f.vmar, ZX_VMAR_OP_COMMIT, addr, PS);
+      },
+      want: ZX_ERR_ACCESS_DENIED,
+    },
+    {
+      name: "address not page aligned",
+      call: (f) => f.k.zx_vmar_op_range(f.t, f.vmar, ZX_VMAR_OP_DONT_NEED, 0x1000_0001, PS),
+      want: ZX_ERR_INVALID_ARGS,
+    },
+    {
+      name: "size 0",
+      call: (f) => f.k.zx_vmar_op_range(f.t, f.vmar, ZX_VMAR_OP_DONT_NEED, 0x1000_0000, 0),
+      want: ZX_ERR_INVALID_ARGS,
+    },
+    {
+      name: "outside the region",
+      call: (f) => {
+        const [sub, base] = f.region(0, 0, 2);
+        return f.k.zx_vmar_op_range(f.t, sub, ZX_VMAR_OP_DONT_NEED, base, 3 * PS);
+      },
+      want: ZX_ERR_OUT_OF_RANGE,
+    },
+    {
+      name: "a gap",
+      call: (f) => {
+        const [sub, base] = f.region(0, 0, 2);
+        f.ok(f.k.zx_vmar_map(f.t, sub, RW | ZX_VM_SPECIFIC, PS, f.aux, 0, PS));
+        return f.k.zx_vmar_op_range(f.t, sub, ZX_VMAR_OP_DONT_NEED, base, 2 * PS);
+      },
+      want: ZX_ERR_BAD_STATE,
+    },
+    {
+      name: "a gap after the mappings (the mappings before it were committed)",
+      call: (f) => {
+        const [sub, base] = f.region(0, 0, 2);
+        f.ok(f.k.zx_vmar_map(f.t, sub, RW | ZX_VM_SPECIFIC, 0, f.aux, 0, PS));
+        return f.k.zx_vmar_op_range(f.t, sub, ZX_VMAR_OP_COMMIT, base, 2 * PS);
+      },
+      want: ZX_ERR_BAD_STATE,
+      check: (f) => {
+        const [, info] = run(f.k.zx_object_get_info(f.t, f.aux, ZX_INFO_VMO));
+        assert.equal(info?.committedBytes, PS);
+      },
+    },
+    {
+      name: "a mapping in a sub-region",
+      call: (f) => {
+        const [sub, base] = f.region(0, 0, 2);
+        f.ok(f.k.zx_vmar_map(f.t, sub, RW | ZX_VM_SPECIFIC, 0, f.aux, 0, 2 * PS));
+        return f.k.zx_vmar_op_range(f.t, f.vmar, ZX_VMAR_OP_MAP_RANGE, base, 2 * PS);
+      },
+      want: ZX_OK,
+    },
+    {
+      name: "a destroyed region",
+      call: (f) => {
+        const [sub, base] = f.region(0, 0, 1);
+        f.okStatus(f.k.zx_vmar_destroy(f.t, sub));
+        return f.k.zx_vmar_op_range(f.t, sub, ZX_VMAR_OP_DONT_NEED, base, PS);
+      },
+      want: ZX_ERR_BAD_STATE,
+    },
+    {
+      name: "DECOMMIT over a pager mapping",
+      call: (f) => {
+        const addr = f.ok(f.k.zx_vmar_map(f.t, f.vmar, RW, 0, f.vmo, 0, PS));
+        return f.k.zx_vmar_op_range(f.t, f.vmar, ZX_VMAR_OP_DECOMMIT, addr, PS);
+      },
+      want: ZX_ERR_NOT_SUPPORTED,
+    },
+    ...garbageRows(
+      "size",
+      ZX_ERR_INVALID_ARGS,
+      (f, x) => f.k.zx_vmar_op_range(f.t, f.vmar, ZX_VMAR_OP_DONT_NEED, 0x1000_0000, x),
+    ),
+    ...garbageRows(
+      "address",
+      ZX_ERR_INVALID_ARGS,
+      (f, x) => f.k.zx_vmar_op_range(f.t, f.vmar, ZX_VMAR_OP_DONT_NEED, x, PS),
+    ),
+  ],
+
+  zx_bti_create: [
+    { name: "options 0", call: (f) => f.k.zx_bti_create(f.t, 0, 7), want: ZX_OK },
+    {
+      name: "options nonzero",
+      call: (f) => f.k.zx_bti_create(f.t, 1, 7),
+      want: ZX_ERR_INVALID_ARGS,
+    },
+    ...garbageRows("bti_id", ZX_ERR_INVALID_ARGS, (f, x) => f.k.zx_bti_create(f.t, 0, x)),
+  ],
+
+  // zx_bti_pin: alignment, the BTI with MAP, the VMO with MAP and the permissions' rights, the
+  // options, the range (sys_bti_pin, zircon/kernel/lib/syscalls/ddk.cc; BtiDispatcher::Pin).
+  zx_bti_pin: [
+    {
+      name: "a present page: pinned, so not evictable and not cut by a shrink",
+      call: (f) => {
+        const vmo = f.ok(
+          f.k.zx_pager_create_vmo(f.t, f.pager, ZX_VMO_RESIZABLE, f.port, 11, 2 * PS),
+        );
+        f.okStatus(f.k.zx_vmo_write(f.t, f.aux, new Uint8Array(2 * PS).fill(5), 0));
+        f.okStatus(f.k.zx_pager_supply_pages(f.t, f.pager, vmo, 0, 2 * PS, f.aux, 0));
+        return f.k.zx_bti_pin(f.t, f.bti(), ZX_BTI_PERM_READ, vmo, PS, PS);
+      },
+      want: ZX_OK,
+      check: (f, r) => {
+        const vmo = f.k.pagerVmos[2];
+        assert.deepEqual([...vmo.pins], [[1, 1]]);
+        const h = [...f.k.handles].find(([, e]) => e.object === vmo)![0];
+        assert.deepEqual(f.k.evictablePages(h), [0]);
+        assert.equal(run(f.k.zx_vmo_set_size(f.t, h, PS)), ZX_ERR_BAD_STATE);
+        f.okStatus(f.k.zx_pmt_unpin(f.t, (r as number[])[1]));
+        assert.equal(vmo.pins.size, 0);
+        f.okStatus(f.k.zx_vmo_set_size(f.t, h, PS));
+      },
+    },
+    {
+      name: "an anonymous VMO",
+      call: (f) => f.k.zx_bti_pin(f.t, f.bti(), ZX_BTI_PERM_READ | ZX_BTI_PERM_WRITE, f.aux, 0, PS),
+      want: ZX_OK,
+    },
+    {
+      name: "offset not page aligned (before the handles)",
+      call: (f) => f.k.zx_bti_pin(f.t, BAD, ZX_BTI_PERM_READ, f.aux, 1, PS),
+      want: ZX_ERR_INVALID_ARGS,
+    },
+    {
+      name: "bti: invalid handle",
+      call: (f) => f.k.zx_bti_pin(f.t, BAD, ZX_BTI_PERM_READ, f.aux, 0, PS),
+      want: ZX_ERR_BAD_HANDLE,
+    },
+    {
+      name: "bti: wrong type (vmo)",
+      call: (f) => f.k.zx_bti_pin(f.t, f.aux, ZX_BTI_PERM_READ, f.aux, 0, PS),
+      want: ZX_ERR_WRONG_TYPE,
+    },
+    {
+      name: "bti: without MAP",
+      call: (f) =>
+        f.k.zx_bti_pin(f.t, f.without(f.bti(), ZX_RIGHT_MAP), ZX_BTI_PERM_READ, f.aux, 0, PS),
+      want: ZX_ERR_ACCESS_DENIED,
+    },
+    {
+      name: "vmo: without MAP",
+      call: (f) =>
+        f.k.zx_bti_pin(f.t, f.bti(), ZX_BTI_PERM_READ, f.without(f.aux, ZX_RIGHT_MAP), 0, PS),
+      want: ZX_ERR_ACCESS_DENIED,
+    },
+    {
+      name: "vmo: PERM_WRITE without WRITE",
+      call: (f) =>
+        f.k.zx_bti_pin(f.t, f.bti(), ZX_BTI_PERM_WRITE, f.without(f.aux, ZX_RIGHT_WRITE), 0, PS),
+      want: ZX_ERR_ACCESS_DENIED,
+    },
+    {
+      name: "options: CONTIGUOUS on a VMO that is not contiguous",
+      call: (f) => f.k.zx_bti_pin(f.t, f.bti(), ZX_BTI_PERM_READ | ZX_BTI_CONTIGUOUS, f.aux, 0, PS),
+      want: ZX_ERR_INVALID_ARGS,
+    },
+    {
+      name: "size 0",
+      call: (f) => f.k.zx_bti_pin(f.t, f.bti(), ZX_BTI_PERM_READ, f.aux, 0, 0),
+      want: ZX_ERR_INVALID_ARGS,
+    },
+    {
+      name: "past the VMO's end",
+      call: (f) => f.k.zx_bti_pin(f.t, f.bti(), ZX_BTI_PERM_READ, f.aux, 0, (PAGES + 1) * PS),
+      want: ZX_ERR_OUT_OF_RANGE,
+    },
+    ...garbageRows(
+      "size",
+      ZX_ERR_INVALID_ARGS,
+      (f, x) => f.k.zx_bti_pin(f.t, f.bti(), ZX_BTI_PERM_READ, f.aux, 0, x),
+    ),
+  ],
+
+  zx_pmt_unpin: [
+    {
+      name: "a token: unpinned, its handle gone",
+      call: (f) => {
+        const pmt = f.ok(f.k.zx_bti_pin(f.t, f.bti(), ZX_BTI_PERM_READ, f.aux, 0, PS));
+        return f.k.zx_pmt_unpin(f.t, pmt);
+      },
+      want: ZX_OK,
+      check: (f) => assert.equal([...f.k.handles].some(([, e]) => e.object.objType === 26), false),
+    },
+    { name: "invalid handle", call: (f) => f.k.zx_pmt_unpin(f.t, BAD), want: ZX_ERR_BAD_HANDLE },
+    {
+      name: "wrong type (vmo)",
+      call: (f) => f.k.zx_pmt_unpin(f.t, f.aux),
+      want: ZX_ERR_WRONG_TYPE,
+    },
+    {
+      name: "a token closed without unpin stays pinned until its BTI's last handle closes",
+      call: (f) => {
+        const b = f.bti();
+        const pmt = f.ok(f.k.zx_bti_pin(f.t, b, ZX_BTI_PERM_READ, f.aux, 0, PS));
+        f.okStatus(f.k.zx_handle_close(f.t, pmt));
+        assert.equal(f.k.handles.entry(f.aux)?.object.objType, 3);
+        return f.k.zx_handle_close(f.t, b);
+      },
+      want: ZX_OK,
+    },
   ],
 
   zx_vmar_unmap: [

@@ -23,10 +23,12 @@ import { assert } from "./assert.ts";
 import { type EventSink, NULL_SINK } from "./events.ts";
 import { HandleTable, type KernelObject } from "./handles.ts";
 import {
+  Bti,
   type KernelThread,
   KThread,
   type Mapping,
   Pager,
+  Pmt,
   releaseUserChildren,
   SuspendToken,
   Vmar,
@@ -206,6 +208,16 @@ export class KernelObjects {
   /** @internal The last handle to `object` closed (Zircon's `on_zero_handles`). */
   protected onZeroHandles(object: KernelObject): void {
     if (object instanceof Pager) return this.closePager(object);
+    if (object instanceof Pmt) {
+      // Closed without an unpin: quarantined in its BTI, pinned until the BTI goes.
+      if (!object.unpinned && object.bti.handleCount > 0) object.bti.quarantine.push(object);
+      else if (!object.unpinned) this.unpinToken(object);
+      return;
+    }
+    if (object instanceof Bti) {
+      for (const pmt of object.quarantine.splice(0)) this.unpinToken(pmt);
+      return;
+    }
     if (object instanceof Vmo) return this.maybeDestroy(object);
     if (object instanceof Port) {
       for (const { owner } of object.dropAll()) {
@@ -220,6 +232,15 @@ export class KernelObjects {
         this.sink.emit({ k: "thread", tid: th.tid, what: "resumed" });
       }
     }
+  }
+
+  /** @internal A pinned-memory token lets go of its pages; its VMO may die now. */
+  protected unpinToken(pmt: Pmt): void {
+    if (pmt.unpinned) return;
+    pmt.unpinned = true;
+    this.pages.unpin(pmt.vmo, pmt.start, pmt.end);
+    pmt.vmo.pinTokens--;
+    this.maybeDestroy(pmt.vmo);
   }
 
   /** @internal The pager's last handle closed: every VMO it backs detaches (spec 1.1). */

@@ -11,8 +11,10 @@ import {
   ZX_ERR_INVALID_ARGS,
   ZX_ERR_NO_RESOURCES,
   ZX_ERR_NOT_SUPPORTED,
+  ZX_OBJ_TYPE_BTI,
   ZX_OBJ_TYPE_EVENT,
   ZX_OBJ_TYPE_PAGER,
+  ZX_OBJ_TYPE_PMT,
   ZX_OBJ_TYPE_SUSPEND_TOKEN,
   ZX_OBJ_TYPE_THREAD,
   ZX_OBJ_TYPE_VMAR,
@@ -24,9 +26,58 @@ import type { PageSource, Waiter } from "./page_source.ts";
 import type { PagerProxy } from "./pager_proxy.ts";
 import type { SlotKind } from "./events.ts";
 
-/** A committed page with its contents and dirty state (spec 5.1). */
-export interface Page {
-  readonly data: Uint8Array;
+/**
+ * Which pages had their bytes handed out during the current scheduler step,
+ * each with a copy of what it held before: checkers compare only these pages'
+ * bytes, never every page of every VMO. The world clears it before each step
+ * and turns it on only when checkers run (the model alone pays nothing).
+ */
+export class PageTouches {
+  /** Records touches (off: {@linkcode Page.data} costs one branch). */
+  enabled = false;
+  readonly #before = new Map<Page, Uint8Array>();
+
+  /** Forgets the touches of the last step. */
+  clear(): void {
+    if (this.#before.size > 0) this.#before.clear();
+  }
+
+  /** @internal `page` is about to hand out its bytes `data`. */
+  touch(page: Page, data: Uint8Array): void {
+    if (!this.#before.has(page)) this.#before.set(page, data.slice());
+  }
+
+  /** What `page` held before its first touch this step; undefined if it was not touched. */
+  before(page: Page): Uint8Array | undefined {
+    return this.#before.get(page);
+  }
+
+  /** The pages touched this step, in the order they were first touched. */
+  pages(): IterableIterator<Page> {
+    return this.#before.keys();
+  }
+}
+
+/**
+ * A committed page with its contents and dirty state (spec 5.1). Every read
+ * or write of its bytes goes through {@linkcode Page.data}, which records the
+ * page in its kernel's {@linkcode PageTouches}: a byte that changes without a
+ * write cannot hide from the checkers, whoever changed it.
+ *
+ * @example
+ * ```ts
+ * import { Page, PageTouches } from "./objects.ts";
+ * const touches = new PageTouches();
+ * touches.enabled = true;
+ * const page = new Page(new Uint8Array(8), "dirty", touches);
+ * page.data[0] = 7;
+ * console.assert(touches.before(page)?.[0] === 0 && page.peek()[0] === 7);
+ * ```
+ */
+export class Page {
+  readonly #data: Uint8Array;
+  readonly #touches: PageTouches | null;
+  /** Dirty state (spec 5.1). */
   state: "clean" | "dirty" | "awaiting-clean";
   /**
    * Set on the copies a snapshot of a clone makes of the clone's private pages: upstream they
@@ -34,6 +85,33 @@ export interface Page {
    * writes it. Pages with the same token are one shared page. A write makes the page private.
    */
   shared?: object;
+
+  constructor(
+    data: Uint8Array,
+    state: "clean" | "dirty" | "awaiting-clean",
+    touches: PageTouches | null = null,
+    shared?: object,
+  ) {
+    this.#data = data;
+    this.state = state;
+    this.#touches = touches;
+    if (shared !== undefined) this.shared = shared;
+  }
+
+  /** The page's bytes, to read or write; the touch is recorded. */
+  get data(): Uint8Array {
+    const t = this.#touches;
+    if (t !== null && t.enabled) t.touch(this, this.#data);
+    return this.#data;
+  }
+
+  /**
+   * The page's bytes to read only (a copy out, a checker, a state hash): no
+   * touch is recorded, so nothing may write through them.
+   */
+  peek(): Uint8Array {
+    return this.#data;
+  }
 }
 
 /** The zero marker: a clean page of zeros without storage. */
@@ -112,6 +190,8 @@ export class Vmo implements KernelObject {
   parentOffset = 0;
   /** Clones: own pages below this index fall through to the parent (shrinks clip it for good). */
   parentLimit = 0;
+  /** Pins per page (`zx_bti_pin`): a pinned page is never evicted nor cut by a shrink. */
+  readonly pins: Map<number, number> = new Map();
   /** Root pages under `ZX_VMO_OP_ALWAYS_NEED`: eviction skips them. */
   readonly alwaysNeed: Set<number> = new Set();
   /**
@@ -174,8 +254,11 @@ export class Vmo implements KernelObject {
 
   /** Handles, mappings and in-flight operations that keep the object alive. */
   get refs(): number {
-    return this.handleCount + this.mappings + this.inflight + this.children.length;
+    return this.handleCount + this.mappings + this.inflight + this.children.length + this.pinTokens;
   }
+
+  /** Pinned-memory tokens that pin pages of this VMO (they keep it alive). */
+  pinTokens = 0;
 
   /**
    * Bytes attributed to this VMO with shared pages split evenly among the VMOs that share them
@@ -301,30 +384,123 @@ export interface Mapping {
   readonly len: number;
   readonly vmo: Vmo;
   readonly vmoOffset: number;
-  readonly writable: boolean;
+  /** Loads are allowed (`ZX_VM_PERM_READ`; `zx_vmar_protect` may change it). */
+  readable: boolean;
+  /** Stores are allowed (`ZX_VM_PERM_WRITE`; `zx_vmar_protect` may change it). */
+  writable: boolean;
+  /**
+   * The VMO handle and the VMAR allowed writes when it was mapped: the most
+   * `zx_vmar_protect` may grant, and what COMMIT and DECOMMIT through
+   * `zx_vmar_op_range` need (upstream `VmMapping::is_valid_mapping_flags`).
+   */
+  readonly canWrite: boolean;
 }
 
-/** The root VMAR of the simulated process. */
+/** `ZX_VM_CAN_MAP_*` of a VMAR, as the model keeps them. */
+export interface VmarFlags {
+  readonly specific: boolean;
+  readonly read: boolean;
+  readonly write: boolean;
+  readonly execute: boolean;
+}
+
+/** The flags of the root VMAR: everything may be mapped in it. */
+const ROOT_FLAGS: VmarFlags = Object.freeze({
+  specific: true,
+  read: true,
+  write: true,
+  execute: true,
+});
+
+/**
+ * A VMAR: the root VMAR of the simulated process or a sub-region of it
+ * (`zx_vmar_allocate`), holding mappings and sub-regions that never overlap
+ * (upstream `VmAddressRegion`, zircon/kernel/vm/vm_address_region.cc).
+ */
 export class Vmar implements KernelObject {
   readonly objType = ZX_OBJ_TYPE_VMAR;
   handleCount = 0;
+  /** The mappings placed directly in this region. */
   readonly mappings: Mapping[] = [];
-  /** Lowest address of the VMAR: `ZX_VM_SPECIFIC` offsets are relative to it. */
-  readonly base = 0x1000_0000;
-  nextAddr: number = this.base;
-  constructor(readonly koid: number) {}
+  /** The sub-regions placed directly in this region. */
+  readonly regions: Vmar[] = [];
+  /** Where the next non-specific placement goes (the model packs placements in order). */
+  nextAddr: number;
+  /** `zx_vmar_destroy` ran (on it or an ancestor): nothing can be placed or operated on. */
+  destroyed = false;
 
-  /** The mapping containing `addr`, if any. */
+  constructor(
+    readonly koid: number,
+    /** Lowest address of the VMAR: `ZX_VM_SPECIFIC` offsets are relative to it. */
+    readonly base: number = 0x1000_0000,
+    /** Size in bytes: the root spans 2^47 bytes (user space, zx_vmar_map.md). */
+    readonly size: number = 2 ** 47,
+    /** The region it was allocated in; null for the root. */
+    readonly parent: Vmar | null = null,
+    /** What may be mapped in it. */
+    readonly flags: VmarFlags = ROOT_FLAGS,
+  ) {
+    this.nextAddr = base;
+  }
+
+  /** The mapping containing `addr`, if any, in this region or a sub-region. */
   find(addr: number): Mapping | undefined {
-    return this.mappings.find((m) => addr >= m.addr && addr < m.addr + m.len);
+    for (const m of this.mappings) if (addr >= m.addr && addr < m.addr + m.len) return m;
+    for (const r of this.regions) if (addr >= r.base && addr < r.base + r.size) return r.find(addr);
+    return undefined;
+  }
+
+  /** True if `[addr, addr + len)` lies inside this region. */
+  contains(addr: number, len: number): boolean {
+    return addr >= this.base && addr + len <= this.base + this.size;
+  }
+
+  /**
+   * The lowest-addressed mapping of this region's tree that overlaps
+   * `[from, to)` (the upstream `VmAddressRegionEnumerator` walk of
+   * `RangeOp`), if any.
+   */
+  nextMapping(from: number, to: number): Mapping | undefined {
+    let best: Mapping | undefined;
+    for (const m of this.mappings) {
+      if (m.addr < to && from < m.addr + m.len && (best === undefined || m.addr < best.addr)) {
+        best = m;
+      }
+    }
+    for (const r of this.regions) {
+      if (r.base >= to || from >= r.base + r.size) continue;
+      const m = r.nextMapping(from, to);
+      if (m !== undefined && (best === undefined || m.addr < best.addr)) best = m;
+    }
+    return best;
+  }
+
+  /**
+   * Where a new child of `length` bytes goes: `base + vmarOffset` when
+   * `specific`, else after the last placement and a guard page of `guard`
+   * bytes; [status, address].
+   */
+  #spot(length: number, vmarOffset: number, specific: boolean): [Status, number] {
+    const at = specific ? this.base + vmarOffset : this.nextAddr;
+    if (at + length > this.base + this.size) {
+      return [specific ? ZX_ERR_INVALID_ARGS : ZX_ERR_NO_RESOURCES, 0];
+    }
+    return [ZX_OK, at];
+  }
+
+  #advance(at: number, length: number, specific: boolean, guard: number): void {
+    if (specific) this.nextAddr = Math.max(this.nextAddr, at + length + guard);
+    else this.nextAddr += length + guard;
   }
 
   /**
    * Places `mapping` (`len` bytes, page-rounded): at `base + vmarOffset` when
    * `specific`, replacing the whole mappings it covers when `overwrite`; else
-   * after the last mapping and a guard page of `guard` bytes. The VMAR spans
-   * 2^47 bytes (user space, zx_vmar_map.md). Returns the status, the address
-   * and the mappings it replaced (the caller drops their VMO references).
+   * after the last placement and a guard page of `guard` bytes. A specific
+   * placement over a sub-region fails (ALREADY_EXISTS, with or without
+   * overwrite: zx_vmar_map.md "It is still an error to overlap another VMAR").
+   * Returns the status, the address and the mappings it replaced (the caller
+   * drops their VMO references).
    */
   place(
     mapping: Omit<Mapping, "addr">,
@@ -334,12 +510,13 @@ export class Vmar implements KernelObject {
     guard: number,
   ): [Status, number, Mapping[]] {
     const length = mapping.len;
-    const at = specific ? this.base + vmarOffset : this.nextAddr;
-    if (at + length > this.base + 2 ** 47) {
-      return [specific ? ZX_ERR_INVALID_ARGS : ZX_ERR_NO_RESOURCES, 0, []];
-    }
+    const [st, at] = this.#spot(length, vmarOffset, specific);
+    if (st !== ZX_OK) return [st, 0, []];
     let hit: Mapping[] = [];
     if (specific) {
+      if (this.regions.some((r) => r.base < at + length && at < r.base + r.size)) {
+        return [ZX_ERR_ALREADY_EXISTS, 0, []];
+      }
       hit = this.mappings.filter((m) => m.addr < at + length && at < m.addr + m.len);
       if (hit.length > 0 && !overwrite) return [ZX_ERR_ALREADY_EXISTS, 0, []];
       // The model replaces whole mappings only (as it unmaps whole mappings only).
@@ -347,12 +524,53 @@ export class Vmar implements KernelObject {
         return [ZX_ERR_NOT_SUPPORTED, 0, []];
       }
       for (const m of hit) this.mappings.splice(this.mappings.indexOf(m), 1);
-      this.nextAddr = Math.max(this.nextAddr, at + length + guard);
-    } else {
-      this.nextAddr += length + guard;
     }
+    this.#advance(at, length, specific, guard);
     this.mappings.push({ ...mapping, addr: at });
     return [ZX_OK, at, hit];
+  }
+
+  /**
+   * Allocates a sub-region of `size` bytes (page-rounded) with `flags`, placed
+   * like a mapping (no overwrite); [status, region]
+   * (`VmAddressRegion::CreateSubVmarInternal`).
+   */
+  allocate(
+    koid: () => number,
+    vmarOffset: number,
+    size: number,
+    specific: boolean,
+    flags: VmarFlags,
+    guard: number,
+  ): [Status, Vmar | null] {
+    const [st, at] = this.#spot(size, vmarOffset, specific);
+    if (st !== ZX_OK) return [st, null];
+    if (
+      specific && (this.regions.some((r) => r.base < at + size && at < r.base + r.size) ||
+        this.mappings.some((m) => m.addr < at + size && at < m.addr + m.len))
+    ) return [ZX_ERR_ALREADY_EXISTS, null];
+    this.#advance(at, size, specific, guard);
+    const region = new Vmar(koid(), at, size, this, flags);
+    this.regions.push(region);
+    return [ZX_OK, region];
+  }
+
+  /**
+   * Destroys this region (`zx_vmar_destroy`): it and its sub-regions are
+   * destroyed, and it leaves its parent. Returns every mapping it held (the
+   * caller drops their VMO references).
+   */
+  destroy(): Mapping[] {
+    const gone: Mapping[] = [];
+    const walk = (r: Vmar) => {
+      r.destroyed = true;
+      gone.push(...r.mappings.splice(0));
+      for (const c of r.regions.splice(0)) walk(c);
+    };
+    walk(this);
+    const up = this.parent;
+    if (up !== null) up.regions.splice(up.regions.indexOf(this), 1);
+    return gone;
   }
 
   /** Removes the mapping of exactly `[addr, addr + len)`, if there is one, and returns it. */
@@ -360,4 +578,38 @@ export class Vmar implements KernelObject {
     const i = this.mappings.findIndex((m) => m.addr === addr && m.len === len);
     return i < 0 ? undefined : this.mappings.splice(i, 1)[0];
   }
+}
+
+/**
+ * A bus transaction initiator on the model's one dummy IOMMU (`zx_bti_create`):
+ * it hands out pinned-memory tokens; a token whose handle closed without
+ * `zx_pmt_unpin` stays pinned, quarantined here until the BTI's last handle
+ * closes (upstream `BtiDispatcher`, zircon/kernel/object/bti_dispatcher.cc).
+ */
+export class Bti implements KernelObject {
+  readonly objType = ZX_OBJ_TYPE_BTI;
+  handleCount = 0;
+  /** Tokens closed without an unpin: their pages stay pinned. */
+  readonly quarantine: Pmt[] = [];
+  constructor(readonly koid: number, readonly btiId: number) {}
+}
+
+/**
+ * A pinned-memory token (`zx_bti_pin`): pages `[start, end)` of `vmo` (a root
+ * or anonymous VMO, after slice views) stay pinned until `zx_pmt_unpin`
+ * (upstream `PinnedMemoryTokenDispatcher`).
+ */
+export class Pmt implements KernelObject {
+  readonly objType = ZX_OBJ_TYPE_PMT;
+  handleCount = 0;
+  /** Unpinned: the pages are free to go. */
+  unpinned = false;
+  constructor(
+    readonly koid: number,
+    readonly bti: Bti,
+    readonly vmo: Vmo,
+    readonly start: number,
+    readonly end: number,
+    readonly writable: boolean,
+  ) {}
 }

@@ -25,8 +25,10 @@
 
 import {
   type Status,
+  ZX_DEFAULT_BTI_RIGHTS,
   ZX_DEFAULT_EVENT_RIGHTS,
   ZX_DEFAULT_PAGER_RIGHTS,
+  ZX_DEFAULT_PMT_RIGHTS,
   ZX_DEFAULT_PORT_RIGHTS,
   ZX_DEFAULT_SUSPEND_TOKEN_RIGHTS,
   ZX_ERR_ACCESS_DENIED,
@@ -44,8 +46,10 @@ import {
   ZX_ERR_TIMED_OUT,
   ZX_ERR_UNAVAILABLE,
   ZX_ERR_WRONG_TYPE,
+  ZX_OBJ_TYPE_BTI,
   ZX_OBJ_TYPE_EVENT,
   ZX_OBJ_TYPE_PAGER,
+  ZX_OBJ_TYPE_PMT,
   ZX_OBJ_TYPE_PORT,
   ZX_OBJ_TYPE_SUSPEND_TOKEN,
   ZX_OBJ_TYPE_THREAD,
@@ -123,7 +127,11 @@ export type Param =
   | "pktOffset"
   | "pktLength"
   | "childOptions"
-  | "bufferSize";
+  | "bufferSize"
+  | "vmarOptions"
+  | "vmarOp"
+  | "protectOptions"
+  | "userBuffer";
 
 /** What a call's successful result is, as a resource later calls can name. */
 export type Produces =
@@ -139,12 +147,14 @@ export type Produces =
 
 /**
  * The shape of a call's result: a bare status, or a status and a handle, a
- * number, bytes, a packet, a record or dirty ranges (`none`: a memory access,
- * which returns no status).
+ * number, bytes, a packet, a record or dirty ranges (`handleAddr`: a handle
+ * and an address, `zx_vmar_allocate`; `none`: a memory access, which returns
+ * no status).
  */
 export type ResultKind =
   | "status"
   | "handle"
+  | "handleAddr"
   | "value"
   | "bytes"
   | "packet"
@@ -172,6 +182,12 @@ export interface ParamSpec {
   readonly handle?: HandleLookup;
   /** Must be page-aligned, checked before any handle lookup (else INVALID_ARGS). */
   readonly alignedFirst?: boolean;
+  /**
+   * A trailing parameter a caller may leave out (a user buffer's address: left
+   * out, the model hands the bytes over itself); program fuzzing never passes
+   * it, and a call event shows it only when given.
+   */
+  readonly optional?: boolean;
 }
 
 /** One row of the table. */
@@ -260,6 +276,7 @@ export interface KernelCalls {
     t: KernelThread,
     handle: number,
     topic: number,
+    buffer?: number,
   ): Syscall<[Status, VmoInfo | null]>;
   /** `zx_vmo_create(size, options, *out)`: an anonymous VMO. */
   zx_vmo_create(t: KernelThread, size: number, options: number): Syscall<[Status, number]>;
@@ -271,9 +288,19 @@ export interface KernelCalls {
     handle: number,
     offset: number,
     length: number,
+    buffer?: number,
   ): Syscall<[Status, Uint8Array]>;
-  /** `zx_vmo_write(handle, buffer, offset, buffer_size)`: blocks on the pager, up to 16 pages a request. */
-  zx_vmo_write(t: KernelThread, handle: number, data: Uint8Array, offset: number): Syscall<Status>;
+  /**
+   * `zx_vmo_write(handle, buffer, offset, buffer_size)`: blocks on the pager, up to 16 pages a
+   * request; with `buffer`, the bytes (as many as `data` holds) come from user memory there.
+   */
+  zx_vmo_write(
+    t: KernelThread,
+    handle: number,
+    data: Uint8Array,
+    offset: number,
+    buffer?: number,
+  ): Syscall<Status>;
   /**
    * `zx_vmo_op_range(handle, op, offset, size, buffer, buffer_size)`: COMMIT, DECOMMIT, ZERO and
    * the eviction hints ALWAYS_NEED, DONT_NEED, PREFETCH (spec 2.8.2).
@@ -300,6 +327,35 @@ export interface KernelCalls {
   ): Syscall<[Status, number]>;
   /** `zx_vmar_unmap(vmar, addr, len)`: the model unmaps whole mappings only. */
   zx_vmar_unmap(t: KernelThread, vmar: number, addr: number, len: number): Syscall<Status>;
+  /** `zx_vmar_allocate(parent_vmar, options, offset, size, *child_vmar, *child_addr)`. */
+  zx_vmar_allocate(
+    t: KernelThread,
+    parentVmar: number,
+    options: number,
+    offset: number,
+    size: number,
+  ): Syscall<[Status, number, number]>;
+  /** `zx_vmar_destroy(handle)`: unmaps everything in a sub-region for good. */
+  zx_vmar_destroy(t: KernelThread, vmar: number): Syscall<Status>;
+  /** `zx_vmar_protect(handle, options, addr, len)`: new permissions for whole mappings. */
+  zx_vmar_protect(
+    t: KernelThread,
+    vmar: number,
+    options: number,
+    addr: number,
+    len: number,
+  ): Syscall<Status>;
+  /**
+   * `zx_vmar_op_range(handle, op, address, size, buffer, buffer_size)`: COMMIT, DECOMMIT,
+   * MAP_RANGE and the eviction hints over the mappings of a range, in address order.
+   */
+  zx_vmar_op_range(
+    t: KernelThread,
+    vmar: number,
+    op: number,
+    addr: number,
+    len: number,
+  ): Syscall<Status>;
   /** `zx_task_suspend(thread, *token)`: a blocked pager wait is cancelled and restarts on resume. */
   zx_task_suspend(t: KernelThread, thread: number): Syscall<[Status, number]>;
   /** `zx_task_kill(thread)`: a blocked pager wait is cancelled; the thread never runs again. */
@@ -343,6 +399,19 @@ export interface KernelCalls {
     options: number,
     bufferSize: number,
   ): Syscall<[Status, PagerVmoStats | null]>;
+  /** `zx_bti_create(iommu, options, bti_id, *out)` on the model's implicit dummy IOMMU. */
+  zx_bti_create(t: KernelThread, options: number, btiId: number): Syscall<[Status, number]>;
+  /** `zx_bti_pin(bti, options, vmo, offset, size, addrs, num_addrs, *pmt)`: commit and pin. */
+  zx_bti_pin(
+    t: KernelThread,
+    bti: number,
+    options: number,
+    vmo: number,
+    offset: number,
+    size: number,
+  ): Syscall<[Status, number]>;
+  /** `zx_pmt_unpin(handle)`: unpins and consumes the handle. */
+  zx_pmt_unpin(t: KernelThread, pmt: number): Syscall<Status>;
   /** `zx_event_create(options, *out)`: an event with no signal active. */
   zx_event_create(t: KernelThread, options: number): Syscall<[Status, number]>;
   /**
@@ -388,6 +457,11 @@ function h(name: string, kind: Param, type: number, rights: number, ownedBy?: nu
 
 function p(name: string, kind: Param): ParamSpec {
   return { name, kind };
+}
+
+/** A user buffer's address, which callers may leave out (usercopy through the caller's mappings). */
+function u(name: string): ParamSpec {
+  return { name, kind: "userBuffer", optional: true };
 }
 
 /** A parameter that must be page-aligned before anything else is looked at. */
@@ -555,8 +629,13 @@ export const SYSCALLS = {
     errors: [ZX_ERR_BAD_HANDLE, ZX_ERR_INVALID_ARGS],
     weight: 3,
   },
+  // With a user buffer (never in program fuzzing) the record's copy-out may fault and park.
   zx_object_get_info: {
-    params: [h("handle", "vmo", ZX_OBJ_TYPE_VMO, ZX_RIGHT_INSPECT), p("topic", "topic")],
+    params: [
+      h("handle", "vmo", ZX_OBJ_TYPE_VMO, ZX_RIGHT_INSPECT),
+      p("topic", "topic"),
+      u("buffer"),
+    ],
     result: "record",
     produces: null,
     blocks: null,
@@ -588,6 +667,7 @@ export const SYSCALLS = {
       h("handle", "vmo", ZX_OBJ_TYPE_VMO, ZX_RIGHT_READ),
       p("offset", "offset"),
       p("length", "length"),
+      u("buffer"),
     ],
     result: "bytes",
     produces: null,
@@ -602,6 +682,7 @@ export const SYSCALLS = {
       h("handle", "vmo", ZX_OBJ_TYPE_VMO, ZX_RIGHT_WRITE),
       p("buffer", "buffer"),
       p("offset", "offset"),
+      u("user_buffer"),
     ],
     result: "status",
     produces: null,
@@ -659,6 +740,75 @@ export const SYSCALLS = {
     blocks: null,
     errors: [ZX_ERR_BAD_HANDLE, ZX_ERR_WRONG_TYPE, ZX_ERR_INVALID_ARGS, ZX_ERR_NOT_FOUND],
     weight: 2,
+  },
+  // Sub-regions are outside program fuzzing (weight 0): the janitor's cleanup unmaps root
+  // mappings and closes handles, and a sub-region outlives its handles (zx_vmar_destroy.md).
+  zx_vmar_allocate: {
+    params: [
+      h("parent_vmar", "vmar", ZX_OBJ_TYPE_VMAR, ZX_RIGHT_NONE),
+      p("options", "vmarOptions"),
+      p("offset", "vmarOffset"),
+      p("size", "size"),
+    ],
+    result: "handleAddr",
+    produces: null,
+    blocks: null,
+    errors: [
+      ...HANDLE,
+      ZX_ERR_INVALID_ARGS,
+      ZX_ERR_BAD_STATE,
+      ZX_ERR_ALREADY_EXISTS,
+      ZX_ERR_NO_RESOURCES,
+    ],
+    weight: 0,
+  },
+  zx_vmar_destroy: {
+    params: [h("handle", "vmar", ZX_OBJ_TYPE_VMAR, ZX_RIGHT_NONE)],
+    result: "status",
+    produces: null,
+    blocks: null,
+    errors: [ZX_ERR_BAD_HANDLE, ZX_ERR_WRONG_TYPE, ZX_ERR_NOT_SUPPORTED, ZX_ERR_BAD_STATE],
+    weight: 0,
+  },
+  zx_vmar_protect: {
+    params: [
+      h("handle", "vmar", ZX_OBJ_TYPE_VMAR, ZX_RIGHT_NONE),
+      p("options", "protectOptions"),
+      p("addr", "address"),
+      p("len", "length"),
+    ],
+    result: "status",
+    produces: null,
+    blocks: null,
+    errors: [
+      ...HANDLE,
+      ZX_ERR_INVALID_ARGS,
+      ZX_ERR_BAD_STATE,
+      ZX_ERR_NOT_FOUND,
+      ZX_ERR_NOT_SUPPORTED,
+    ],
+    weight: 1,
+  },
+  zx_vmar_op_range: {
+    params: [
+      h("handle", "vmar", ZX_OBJ_TYPE_VMAR, ZX_RIGHT_NONE),
+      p("op", "vmarOp"),
+      p("address", "address"),
+      p("size", "length"),
+    ],
+    result: "status",
+    produces: null,
+    blocks: "pager",
+    errors: [
+      ...HANDLE,
+      ZX_ERR_INVALID_ARGS,
+      ZX_ERR_OUT_OF_RANGE,
+      ZX_ERR_BAD_STATE,
+      ZX_ERR_NOT_SUPPORTED,
+    ],
+    weight: 2,
+    access: true,
+    modifies: true,
   },
   mem_read: {
     params: [p("addr", "address"), p("length", "length")],
@@ -762,6 +912,42 @@ export const SYSCALLS = {
     errors: [...HANDLE, ZX_ERR_INVALID_ARGS, ZX_ERR_BUFFER_TOO_SMALL],
     weight: 1,
   },
+  // BTI pinning is outside program fuzzing for now (weight 0): the generator has no BTI or
+  // PMT resources yet.
+  zx_bti_create: {
+    params: [p("options", "options"), p("bti_id", "key")],
+    result: "handle",
+    produces: null,
+    blocks: null,
+    errors: [ZX_ERR_INVALID_ARGS],
+    weight: 0,
+    creates: { type: ZX_OBJ_TYPE_BTI, rights: ZX_DEFAULT_BTI_RIGHTS },
+  },
+  zx_bti_pin: {
+    params: [
+      h("bti", "handle", ZX_OBJ_TYPE_BTI, ZX_RIGHT_MAP),
+      p("options", "options"),
+      h("vmo", "vmo", ZX_OBJ_TYPE_VMO, ZX_RIGHT_MAP),
+      a("offset", "offset"),
+      a("size", "length"),
+    ],
+    result: "handle",
+    produces: null,
+    blocks: "pager",
+    errors: [...HANDLE, ZX_ERR_INVALID_ARGS, ZX_ERR_OUT_OF_RANGE],
+    weight: 0,
+    access: true,
+    creates: { type: ZX_OBJ_TYPE_PMT, rights: ZX_DEFAULT_PMT_RIGHTS },
+  },
+  zx_pmt_unpin: {
+    params: [h("handle", "handle", ZX_OBJ_TYPE_PMT, ZX_RIGHT_NONE)],
+    result: "status",
+    produces: null,
+    blocks: null,
+    errors: [ZX_ERR_BAD_HANDLE, ZX_ERR_WRONG_TYPE],
+    weight: 0,
+    decided: true,
+  },
   zx_event_create: {
     params: [p("options", "options")],
     result: "handle",
@@ -828,6 +1014,8 @@ function failed(kind: ResultKind, status: Status): unknown {
     case "handle":
     case "value":
       return [status, 0];
+    case "handleAddr":
+      return [status, 0, 0];
     case "bytes":
       return [status, new Uint8Array(0)];
     case "packet":
@@ -866,6 +1054,10 @@ export function tableCall(
   const impl = methodName(name);
   return function* (this: CallHost, t: KernelThread, ...args: unknown[]): Syscall<unknown> {
     const shown = s.params.map(({ kind }, i) => traced(kind, args[i]));
+    // An optional parameter left out is not shown (older traces have no slot for it).
+    while (shown.length > 0 && shown.at(-1) === undefined && s.params[shown.length - 1].optional) {
+      shown.pop();
+    }
     yield { kind: "syscall", name, args: shown };
     this.sink.emit({ k: "call", tid: t.tid, name, args: shown });
     const body = (this as unknown as Record<string, (...a: unknown[]) => unknown>)[impl];
@@ -874,7 +1066,11 @@ export function tableCall(
     const status = (typeof out === "number" ? out : out[0]) as Status;
     this.sink.emit({ k: "ret", tid: t.tid, name, status });
     if (typeof out === "number") return failed(s.result, status);
-    return (s.result === "handle" || s.result === "value") && status !== ZX_OK ? [status, 0] : out;
+    if (status === ZX_OK) return out;
+    return s.result === "handleAddr" ? [status, 0, 0] : s.result === "handle" ||
+        s.result === "value"
+      ? [status, 0]
+      : out;
   };
 }
 

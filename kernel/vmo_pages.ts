@@ -69,7 +69,8 @@ import type { EventSink } from "./events.ts";
 import {
   type KernelThread,
   MARKER,
-  type Page,
+  Page,
+  PageTouches,
   type Slot,
   slotKind,
   type Vmar,
@@ -106,6 +107,12 @@ export interface PagesHost {
   hold(t: KernelThread, vmo: Vmo): void;
   /** `t`'s operation on `vmo` is over: it may die now. */
   release(t: KernelThread, vmo: Vmo): void;
+}
+
+/** A user buffer a syscall copies to or from: an address in a VMAR's mappings. */
+export interface UserBuffer {
+  readonly vmar: Vmar;
+  readonly addr: number;
 }
 
 /** A fatal page fault: the VMO (-1: no mapping), the synthetic code that says why, the address. */
@@ -156,6 +163,8 @@ function isPage(s: Slot): s is Page {
 export class VmoPages {
   /** The kernel whose page size, clock and event sink this machinery uses. */
   readonly host: PagesHost;
+  /** Pages whose bytes this step handed out, for checkers (off unless a world with checkers turns it on). */
+  readonly touches: PageTouches = new PageTouches();
 
   /** The page machinery of `host`. */
   constructor(host: PagesHost) {
@@ -189,7 +198,7 @@ export class VmoPages {
     const s = vmo.slots[p];
     if (!isPage(s)) {
       takeZeroSlot(vmo.slots, p);
-      const page: Page = { data: new Uint8Array(this.pageSize), state: "dirty" };
+      const page = new Page(new Uint8Array(this.pageSize), "dirty", this.touches);
       vmo.slots[p] = page;
       return page;
     }
@@ -225,8 +234,9 @@ export class VmoPages {
     const rs = hit.owner.slots[hit.page];
     if (rs === undefined && hit.owner.source !== null) return "READ";
     if (!write) return rs;
-    const page: Page = { data: new Uint8Array(this.pageSize), state: "dirty" };
-    if (isPage(rs)) page.data.set(rs.data);
+    const bytes = new Uint8Array(this.pageSize);
+    if (isPage(rs)) bytes.set(rs.peek());
+    const page = new Page(bytes, "dirty", this.touches);
     tgt.slots[q] = page;
     return page;
   }
@@ -317,7 +327,8 @@ export class VmoPages {
       got.data.set(chunk, inPage);
       this.sink.emit({ k: "store", tid: t.tid, vmo: tgt.koid, offset: at, bytes: chunk });
     } else {
-      if (isPage(got)) chunk.set(got.data.subarray(inPage, inPage + chunk.length));
+      // A read only copies out: it need not be recorded as a touch (PageTouches).
+      if (isPage(got)) chunk.set(got.peek().subarray(inPage, inPage + chunk.length));
       this.sink.emit({ k: "copy", tid: t.tid, vmo: tgt.koid, offset: at, bytes: chunk });
     }
   }
@@ -334,6 +345,7 @@ export class VmoPages {
     offset: number,
     buf: Uint8Array,
     write: boolean,
+    user?: UserBuffer,
   ): Syscall<Status> {
     const ps = this.pageSize;
     const end = offset + buf.length;
@@ -342,7 +354,7 @@ export class VmoPages {
     const w = new Waiter(t.tid);
     w.earlyWake = !write;
     let waitRoot: Vmo | null = null;
-    for (;;) {
+    lookup: for (;;) {
       if (end > vmo.size) return this.#dropWaiter(waitRoot, w, ZX_ERR_OUT_OF_RANGE);
       const [tgt, off] = this.view(vmo);
       let need: RequestType | null = null;
@@ -356,7 +368,17 @@ export class VmoPages {
         const inPage = pos - p * ps;
         const n = Math.min(end - pos, ps - inPage);
         const chunk = buf.subarray(pos - offset, pos - offset + n);
+        if (user !== undefined && write) {
+          // The page is looked up (and dirtied) before the copy from user memory faults.
+          const [st, blocked] = yield* this.userCopy(t, user, pos - offset, chunk, false);
+          if (st !== ZX_OK) return this.#dropWaiter(waitRoot, w, st);
+          if (blocked) continue lookup; // the lock was dropped: look the page up again
+        }
         this.#transfer(t, tgt, got, chunk, inPage, pos + off * ps, write);
+        if (user !== undefined && !write) {
+          const [st] = yield* this.userCopy(t, user, pos - offset, chunk, true);
+          if (st !== ZX_OK) return this.#dropWaiter(waitRoot, w, st);
+        }
         pos += n;
       }
       if (need === null) return this.#dropWaiter(waitRoot, w, ZX_OK);
@@ -421,7 +443,7 @@ export class VmoPages {
           } else if (fork && s === MARKER && root.source !== null) {
             // RequireOwnedPage: "Markers start clean": COMMIT allocates a Clean zero page for a
             // marker (TargetZeroContentSupplyDirty, vm_cow_pages.cc @ misttech 030dcba0). Row C1.
-            root.slots[q] = { data: new Uint8Array(this.pageSize), state: "clean" };
+            root.slots[q] = new Page(new Uint8Array(this.pageSize), "clean", this.touches);
           }
         } else if (s === undefined && q < tgt.parentLimit) {
           const hit = tgt.lookup(q);
@@ -496,7 +518,9 @@ export class VmoPages {
       this.sink.emit({ k: "call", tid: t.tid, name, args: [a] });
       const m = typeof a === "number" && Number.isFinite(a) ? vmar.find(a) : undefined;
       if (m === undefined) return { vmo: -1, synth: ZX_ERR_NOT_FOUND, addr: a };
-      if (write && !m.writable) return { vmo: m.vmo.koid, synth: ZX_ERR_ACCESS_DENIED, addr: a };
+      if (write ? !m.writable : !m.readable) {
+        return { vmo: m.vmo.koid, synth: ZX_ERR_ACCESS_DENIED, addr: a };
+      }
       const o = m.vmoOffset + (a - m.addr);
       const n = Math.min(buf.length - pos, ps - (o % ps), m.addr + m.len - a);
       if (o + Math.max(n, 1) > m.vmo.size) {
@@ -511,6 +535,89 @@ export class VmoPages {
       pos += Math.max(n, 1);
     }
     return null;
+  }
+
+  /**
+   * A kernel copy between `buf` and user memory at `user.addr + at` (`store`:
+   * into user memory), as `copy_{to,from}_user_capture_faults` and the soft
+   * fault that resolves a captured fault do it: page by page through the
+   * user's mappings, each fault a 1-page request the thread parks on (no early
+   * wake), then the copy is retried. Returns the status (INVALID_ARGS for an
+   * unmapped or forbidden user address, the fault's error when the pager
+   * fails it) and whether the thread parked, which drops the copying call's
+   * VMO lock (its caller looks its own pages up again). Upstream:
+   * `VmObjectPaged::ReadUser`/`WriteUser` (zircon/kernel/vm/vm_object_paged.cc).
+   */
+  *userCopy(
+    t: KernelThread,
+    user: UserBuffer,
+    at: number,
+    buf: Uint8Array,
+    store: boolean,
+  ): Syscall<[Status, boolean]> {
+    const ps = this.pageSize;
+    let pos = 0;
+    let blocked = false;
+    const w = new Waiter(t.tid);
+    while (pos < buf.length) {
+      const a = user.addr + at + pos;
+      const m = Number.isFinite(a) ? user.vmar.find(a) : undefined;
+      if (m === undefined || (store ? !m.writable : !m.readable)) {
+        return [ZX_ERR_INVALID_ARGS, blocked];
+      }
+      const o = m.vmoOffset + (a - m.addr);
+      const n = Math.min(buf.length - pos, ps - (o % ps), m.addr + m.len - a);
+      if (o + n > m.vmo.size) return [ZX_ERR_OUT_OF_RANGE, blocked];
+      this.host.hold(t, m.vmo);
+      const st = yield* this.fault(t, m.vmo, o, buf.subarray(pos, pos + n), store, w);
+      this.host.release(t, m.vmo);
+      if (st === ZX_ERR_INTERNAL_INTR_RETRY) {
+        blocked = true;
+        continue;
+      }
+      if (st !== ZX_OK) return [st, blocked];
+      pos += n;
+    }
+    return [ZX_OK, blocked];
+  }
+
+  /**
+   * `zx_bti_pin` past its checks: commits `[start, end)` as COMMIT does (READ
+   * requests, parking; clones get their own copies), then pins every page; a
+   * shrink while it waited makes it OUT_OF_RANGE (upstream
+   * `VmObjectPaged::CommitRangePinned`, ResizeBlockedPin). A zero marker or
+   * zero slot becomes a clean zero page (a pin needs a real page). The model
+   * does not dirty pages for write pins (PinForWrite stays skipped).
+   */
+  *pin(t: KernelThread, vmo: Vmo, start: number, end: number): Syscall<Status> {
+    if (vmo.source !== null || vmo.parent !== null) {
+      const st = yield* this.commit(t, vmo, start, end, true);
+      if (st !== ZX_OK) return st;
+    }
+    if (end > vmo.pageCount) return ZX_ERR_OUT_OF_RANGE;
+    const [tgt, off] = this.view(vmo);
+    for (let q = start + off; q < end + off; q++) {
+      if (!isPage(tgt.slots[q])) {
+        tgt.slots[q] = new Page(
+          new Uint8Array(this.pageSize),
+          tgt.source ? "clean" : "dirty",
+          this.touches,
+        );
+      }
+      tgt.pins.set(q, (tgt.pins.get(q) ?? 0) + 1);
+    }
+    return ZX_OK;
+  }
+
+  /** Drops one pin from pages `[start, end)` of `vmo` (`zx_pmt_unpin`). */
+  unpin(vmo: Vmo, start: number, end: number): void {
+    const [tgt, off] = this.view(vmo);
+    for (let q = start + off; q < end + off; q++) {
+      const n = tgt.pins.get(q);
+      assert(n !== undefined && n > 0, () => `vmo ${tgt.koid} page ${q} unpinned but not pinned`);
+      if (n === 1) tgt.pins.delete(q);
+      else tgt.pins.set(q, n - 1);
+    }
   }
 
   /**
@@ -696,7 +803,8 @@ export class VmoPages {
     const taken: (Page | undefined)[] = new Array(count);
     for (let i = 0; i < count; i++) {
       const s = aux.slots[first + i];
-      taken[i] = isPage(s) ? { data: s.data, state: "clean" } : undefined;
+      // The bytes move, untouched: the aux page is gone and the supplied page holds them.
+      taken[i] = isPage(s) ? new Page(s.peek(), "clean", this.touches) : undefined;
       aux.slots[first + i] = undefined;
     }
     if (offset + length > vmo.size) return ZX_ERR_OUT_OF_RANGE;
@@ -807,7 +915,7 @@ export class VmoPages {
   evictable(vmo: Vmo, p: number): boolean {
     if (vmo.source === null || vmo.dead || !Number.isInteger(p)) return false;
     const s = vmo.slots[p];
-    return isPage(s) && s.state === "clean" && !vmo.alwaysNeed.has(p);
+    return isPage(s) && s.state === "clean" && !vmo.alwaysNeed.has(p) && !vmo.pins.has(p);
   }
 
   /**
@@ -959,7 +1067,7 @@ export class VmoPages {
         const s = base.slots[p + at];
         if (s === MARKER) child.slots[p] = MARKER;
         else if (isPage(s)) {
-          child.slots[p] = { data: s.data.slice(), state: "dirty", shared: s.shared ??= {} };
+          child.slots[p] = new Page(s.peek().slice(), "dirty", this.touches, s.shared ??= {});
         }
       }
       base.hiddenParent = child.hiddenParent = true;

@@ -36,11 +36,20 @@ import {
   ZX_RIGHT_READ,
   ZX_RIGHT_SAME_RIGHTS,
   ZX_RIGHT_WRITE,
+  ZX_VM_CAN_MAP_READ,
+  ZX_VM_CAN_MAP_SPECIFIC,
+  ZX_VM_CAN_MAP_WRITE,
   ZX_VM_MAP_RANGE,
   ZX_VM_PERM_READ,
   ZX_VM_PERM_WRITE,
   ZX_VM_SPECIFIC,
   ZX_VM_SPECIFIC_OVERWRITE,
+  ZX_VMAR_OP_ALWAYS_NEED,
+  ZX_VMAR_OP_COMMIT,
+  ZX_VMAR_OP_DECOMMIT,
+  ZX_VMAR_OP_DONT_NEED,
+  ZX_VMAR_OP_MAP_RANGE,
+  ZX_VMAR_OP_PREFETCH,
   ZX_VMO_CHILD_NO_WRITE,
   ZX_VMO_CHILD_REFERENCE,
   ZX_VMO_CHILD_RESIZABLE,
@@ -449,6 +458,33 @@ class CallBuilder {
           ZX_VMO_OP_PREFETCH,
           ZX_VMO_OP_LOCK,
           0,
+        ]);
+      case "userBuffer": // never generated (optional: CALLS leaves it out)
+        return 0;
+      case "vmarOp":
+        return pick(d, [
+          ZX_VMAR_OP_COMMIT,
+          ZX_VMAR_OP_COMMIT,
+          ZX_VMAR_OP_DECOMMIT,
+          ZX_VMAR_OP_MAP_RANGE,
+          ZX_VMAR_OP_ALWAYS_NEED,
+          ZX_VMAR_OP_DONT_NEED,
+          ZX_VMAR_OP_PREFETCH,
+          ZX_VMO_OP_ZERO,
+        ]);
+      case "protectOptions":
+        return pick(d, [
+          ZX_VM_PERM_READ,
+          ZX_VM_PERM_READ,
+          ZX_VM_PERM_READ | ZX_VM_PERM_WRITE,
+          ZX_VM_PERM_WRITE,
+          0,
+        ]);
+      case "vmarOptions":
+        return pick(d, [
+          ZX_VM_CAN_MAP_READ | ZX_VM_CAN_MAP_WRITE,
+          ZX_VM_CAN_MAP_SPECIFIC | ZX_VM_CAN_MAP_READ | ZX_VM_CAN_MAP_WRITE | ZX_VM_SPECIFIC,
+          ZX_VM_CAN_MAP_READ | ZX_VM_PERM_READ,
         ]);
       case "rights": {
         const r = d.int(10);

@@ -71,7 +71,8 @@ export const CALLS: Readonly<Record<CallName, CallSpec>> = Object.fromEntries(
   SYSCALL_NAMES.map((name) => {
     const s = spec(name);
     const call: CallSpec = {
-      params: s.params.map((p) => p.kind),
+      // Optional parameters (user buffers) are left out: programs hand buffers over directly.
+      params: s.params.filter((p) => p.optional !== true).map((p) => p.kind),
       produces: s.produces,
       blocking: s.blocks === "pager",
     };

@@ -1,39 +1,42 @@
 /**
- * Which pages of each anonymous (aux) VMO were committed, and with what, at
- * the end of the last step: a supply moves them out, so checkers that judge a
- * supply need the state from just before it.
+ * What the aux pages of a supply held when the supply began: a supply moves
+ * them out, so checkers that judge a supply need the state from just before
+ * it. Only the pages a `zx_pager_supply_pages` call names are recorded, when
+ * its `call` event is emitted (the first thing of the step that runs it, so
+ * they are the pages as the last step left them): no step copies every aux
+ * page of every VMO.
  *
  * @module
  */
 
-import { MARKER, type Page, type Vmo } from "../kernel/objects.ts";
-import type { World } from "../sim/world.ts";
+import { MARKER, type Page, type Vmo, ZeroSlot } from "../kernel/objects.ts";
 import type { Call } from "./_step_monitor.ts";
-import { sameBytes } from "./_bytes.ts";
 
-/** Aux VMO pages as they were before the current step. */
+interface Taken {
+  readonly step: number;
+  readonly aux: Vmo;
+  readonly first: number;
+  /** Bytes of each aux page of the range, null if it was uncommitted. */
+  readonly pages: readonly (Uint8Array | null)[];
+}
+
+/** Captures by the `call` event's argument list: the checkers of a run that hear one event share one copy. */
+const CAPTURED = new WeakMap<readonly unknown[], Taken | null>();
+
+/** Aux VMO pages of each supply in progress, as they were when it was called. */
 export class AuxSnapshot {
-  #pages = new Map<Vmo, (Uint8Array | null)[]>();
+  /** By thread: the last supply each thread called. */
+  readonly #taken = new Map<number, Taken>();
 
-  /** Records every anonymous VMO that has a handle now. */
-  take(world: World): void {
-    const next = new Map<Vmo, (Uint8Array | null)[]>();
-    for (const [, e] of world.kernel.handles) {
-      const o = e.object as Partial<Vmo>;
-      if (o.slots === undefined || o.source !== null || next.has(o as Vmo)) continue;
-      // Pages unchanged since the last step keep their copy.
-      const last = this.#pages.get(o as Vmo);
-      next.set(
-        o as Vmo,
-        Array.from(o.slots, (s, p) => {
-          if (s === undefined || s === MARKER) return null;
-          const data = (s as Page).data;
-          const was = last?.[p];
-          return was != null && sameBytes(was, data) ? was : data.slice();
-        }),
-      );
-    }
-    this.#pages = next;
+  /**
+   * Thread `tid` calls `zx_pager_supply_pages(args)` in `step`: records the
+   * aux range it names, if `aux` (the VMO its aux handle names) is anonymous.
+   */
+  take(tid: number, step: number, args: readonly unknown[], aux: Vmo | undefined): void {
+    let taken = CAPTURED.get(args);
+    if (taken === undefined) CAPTURED.set(args, taken = capture(step, args, aux));
+    if (taken === null || taken.aux !== aux) this.#taken.delete(tid);
+    else this.#taken.set(tid, taken);
   }
 
   /**
@@ -42,10 +45,11 @@ export class AuxSnapshot {
    */
   source(aux: Vmo | undefined, call: Call, page: number, dest: Vmo): Uint8Array | null | undefined {
     if (aux === undefined) return undefined;
+    const t = this.#taken.get(call.tid);
+    if (t === undefined || t.step !== call.step || t.aux !== aux) return undefined;
     const [, , offset, , , auxOffset] = call.args as number[];
-    const i = auxOffset / dest.pageSize + page - offset / dest.pageSize;
-    const pages = this.#pages.get(aux);
-    return pages === undefined ? undefined : pages[i] ?? null;
+    const i = auxOffset / dest.pageSize + page - offset / dest.pageSize - t.first;
+    return t.pages[i] ?? null;
   }
 
   /** Whether that aux page was committed (undefined if unknown). */
@@ -53,4 +57,22 @@ export class AuxSnapshot {
     const s = this.source(aux, call, page, dest);
     return s === undefined ? undefined : s !== null;
   }
+}
+
+/** The aux pages a supply names, copied (null if its aux VMO is not anonymous or the range is off). */
+function capture(step: number, args: readonly unknown[], aux: Vmo | undefined): Taken | null {
+  if (aux === undefined || aux.source !== null) return null;
+  const [, , , length, , auxOffset] = args as number[];
+  const ps = aux.pageSize;
+  if (!Number.isInteger(length / ps) || !Number.isInteger(auxOffset / ps)) return null;
+  const first = auxOffset / ps;
+  const count = Math.max(0, Math.min(length / ps, aux.slots.length - first));
+  const pages: (Uint8Array | null)[] = new Array(count);
+  for (let i = 0; i < count; i++) {
+    const s = aux.slots[first + i];
+    pages[i] = s === undefined || s === MARKER || s instanceof ZeroSlot
+      ? null
+      : (s as Page).peek().slice();
+  }
+  return { step, aux, first, pages };
 }

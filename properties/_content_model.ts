@@ -2,29 +2,83 @@
  * The reference model of what a root pager VMO page holds, shared by every
  * checker that judges content (data-integrity for reads, durable-data for
  * supplies), so they never disagree: the backing pattern overlaid with every
- * store (writes, OP_ZERO, a grow's zero tail) in order. A supply changes it
- * only when it inserts a zero marker from an uncommitted aux page (spec 2.4,
- * K9: the service declared the page zeros); any other supply must bring what
- * the model holds, which for the writeback service is what it persisted.
+ * store (writes, OP_ZERO, a grow's zero tail) in order. A supply never changes
+ * it: every supply must bring what the model holds, which for the writeback
+ * service is what it persisted.
+ * The backing content comes from the checkers' own model (`_backing_model.ts`),
+ * never from the services' `backing.ts`.
  *
  * @module
  */
 
-import { backingPage } from "../services/backing.ts";
+import { expectedPage } from "./_backing_model.ts";
 import type { Vmo } from "../kernel/objects.ts";
 import { sameBytes } from "./_bytes.ts";
 
-/** Expected content of root pager VMO pages, by koid and page. */
+/**
+ * Backing pages already made, shared by every model (never written: a store
+ * copies first). Bounded: past its size it starts over.
+ */
+const BACKING = new Map<string, Uint8Array>();
+const BACKING_MAX_BYTES = 16 * 2 ** 20;
+let backingBytes = 0;
+
+function sharedBacking(key: number, page: number, pageSize: number): Uint8Array {
+  const id = `${key}:${page}:${pageSize}`;
+  let p = BACKING.get(id);
+  if (p === undefined) {
+    if (backingBytes + pageSize > BACKING_MAX_BYTES) {
+      BACKING.clear();
+      backingBytes = 0;
+    }
+    BACKING.set(id, p = expectedPage(key, page, pageSize));
+    backingBytes += pageSize;
+  }
+  return p;
+}
+
+/** One shared zero page per page size: never written (a store to it copies it first). */
+const ZERO_PAGES = new Map<number, Uint8Array>();
+
+function zeroPage(pageSize: number): Uint8Array {
+  let z = ZERO_PAGES.get(pageSize);
+  if (z === undefined) ZERO_PAGES.set(pageSize, z = new Uint8Array(pageSize));
+  return z;
+}
+
+function allZero(bytes: Uint8Array): boolean {
+  if (bytes.byteOffset % 4 === 0 && bytes.length % 4 === 0) {
+    const words = new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4);
+    for (let i = 0; i < words.length; i++) if (words[i] !== 0) return false;
+    return true;
+  }
+  for (let i = 0; i < bytes.length; i++) if (bytes[i] !== 0) return false;
+  return true;
+}
+
+/**
+ * Expected content of root pager VMO pages, by koid and page. Memory follows
+ * what a run touches: a page costs bytes only once a read, a store or a
+ * supply names it, and every page a store or a zero marker left all zeros
+ * shares one zero page (a grow's zero tail costs nothing per page).
+ */
 export class ContentModel {
   readonly #pages = new Map<number, Map<number, Uint8Array>>();
   readonly #stored = new Map<number, Set<number>>();
+  /** Pages this model owns (may write); the others are shared backing or zero pages. */
+  readonly #owned = new WeakSet<Uint8Array>();
 
-  /** The expected content of `page` of `vmo` (live: stores update it). */
-  page(vmo: Vmo, page: number): Uint8Array {
+  #map(vmo: Vmo): Map<number, Uint8Array> {
     let m = this.#pages.get(vmo.koid);
     if (m === undefined) this.#pages.set(vmo.koid, m = new Map());
+    return m;
+  }
+
+  /** The expected content of `page` of `vmo` (read only: stores replace or copy it). */
+  page(vmo: Vmo, page: number): Uint8Array {
+    const m = this.#map(vmo);
     let p = m.get(page);
-    if (p === undefined) m.set(page, p = backingPage(vmo.key, page, vmo.pageSize));
+    if (p === undefined) m.set(page, p = sharedBacking(vmo.key, page, vmo.pageSize));
     return p;
   }
 
@@ -33,40 +87,29 @@ export class ContentModel {
     return this.#stored.get(vmo.koid)?.has(page) ?? false;
   }
 
-  /** A supply declared `page` zeros (a marker from an uncommitted aux page). */
-  zeroed(vmo: Vmo, page: number): void {
-    this.page(vmo, page).fill(0);
-  }
-
-  /**
-   * Walks `bytes` at byte `offset` of `vmo` page by page: `visit` gets the
-   * page, the offset inside it, the model's bytes there and the event's bytes.
-   */
-  each(
-    vmo: Vmo,
-    offset: number,
-    bytes: Uint8Array,
-    visit: (page: number, at: number, want: Uint8Array, got: Uint8Array) => void,
-  ): void {
+  /** Applies a store event: the model now holds `bytes` at `offset`. */
+  store(vmo: Vmo, offset: number, bytes: Uint8Array): void {
+    let s = this.#stored.get(vmo.koid);
+    if (s === undefined) this.#stored.set(vmo.koid, s = new Set());
+    const m = this.#map(vmo);
     const ps = vmo.pageSize;
+    const zero = zeroPage(ps);
     for (let i = 0; i < bytes.length;) {
       const pos = offset + i;
       const page = Math.floor(pos / ps);
       const at = pos - page * ps;
       const n = Math.min(bytes.length - i, ps - at);
-      visit(page, at, this.page(vmo, page).subarray(at, at + n), bytes.subarray(i, i + n));
+      const got = bytes.subarray(i, i + n);
+      s.add(page);
+      if (n === ps && allZero(got)) m.set(page, zero);
+      else {
+        let want = m.get(page) ?? sharedBacking(vmo.key, page, ps);
+        if (!this.#owned.has(want)) this.#owned.add(want = want.slice());
+        want.set(got, at);
+        m.set(page, want);
+      }
       i += n;
     }
-  }
-
-  /** Applies a store event: the model now holds `bytes` at `offset`. */
-  store(vmo: Vmo, offset: number, bytes: Uint8Array): void {
-    let s = this.#stored.get(vmo.koid);
-    if (s === undefined) this.#stored.set(vmo.koid, s = new Set());
-    this.each(vmo, offset, bytes, (page, _at, want, got) => {
-      want.set(got);
-      s.add(page);
-    });
   }
 
   /** The first byte of a read of `bytes` at `offset` that differs from the model, or null. */
@@ -75,12 +118,28 @@ export class ContentModel {
     offset: number,
     bytes: Uint8Array,
   ): { pos: number; got: number; want: number } | null {
-    let found: { pos: number; got: number; want: number } | null = null;
-    this.each(vmo, offset, bytes, (page, at, want, got) => {
-      if (found !== null || sameBytes(got, want)) return;
-      const j = got.findIndex((b, k) => b !== want[k]);
-      if (j >= 0) found = { pos: page * vmo.pageSize + at + j, got: got[j], want: want[j] };
-    });
-    return found;
+    const ps = vmo.pageSize;
+    for (let i = 0; i < bytes.length;) {
+      const pos = offset + i;
+      const page = Math.floor(pos / ps);
+      const at = pos - page * ps;
+      const n = Math.min(bytes.length - i, ps - at);
+      const want = this.page(vmo, page);
+      const whole = at === 0 && n === ps && i === 0 && bytes.length === ps;
+      if (!(whole ? sameBytes(bytes, want) : sameRange(bytes, i, want, at, n))) {
+        for (let k = 0; k < n; k++) {
+          if (bytes[i + k] !== want[at + k]) {
+            return { pos: pos + k, got: bytes[i + k], want: want[at + k] };
+          }
+        }
+      }
+      i += n;
+    }
+    return null;
   }
+}
+
+/** True if `a[ai, ai + n)` and `b[bi, bi + n)` hold the same bytes. */
+function sameRange(a: Uint8Array, ai: number, b: Uint8Array, bi: number, n: number): boolean {
+  return sameBytes(a.subarray(ai, ai + n), b.subarray(bi, bi + n));
 }

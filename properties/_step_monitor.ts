@@ -14,6 +14,8 @@ import { InvariantViolation, type Monitor, type Verdict, type World } from "../s
 
 /** A syscall a thread is in: its name, arguments and the step it started in. */
 export interface Call {
+  /** The calling thread. */
+  readonly tid: number;
   readonly name: string;
   readonly args: readonly unknown[];
   readonly step: number;
@@ -33,16 +35,102 @@ export function isJudge(m: Monitor): m is Monitor & VerdictJudge {
   return typeof (m as Partial<VerdictJudge>).judge === "function";
 }
 
+/**
+ * One run's record of the step's events, shared by the step monitors of a
+ * checker set ({@linkcode shareJournal}): the events are stored once, each
+ * with the syscall it belongs to, and the handle table is read once per new
+ * handle, however many checkers look.
+ */
+class StepJournal {
+  /** Every handle value seen in the run (values are never reused). */
+  readonly handles = new Map<number, HandleEntry>();
+  /** The syscall each thread is in. */
+  readonly calls = new Map<number, Call>();
+  readonly events: KernelEvent[] = [];
+  readonly steps: number[] = [];
+  /** The syscall of each event's (or the stepping) thread. */
+  readonly context: (Call | undefined)[] = [];
+  /** Each event's kind. */
+  readonly kinds: KernelEvent["k"][] = [];
+  /** The member whose `onEvent` records events (the others only run their immediate checks). */
+  leader: StepMonitor | null = null;
+  /** Bumped whenever the events are cleared, so members restart their reading. */
+  generation = 0;
+  #issued = -1;
+
+  /** Records an event; clears the last step's events first if they were all judged. */
+  add(event: KernelEvent, step: number): void {
+    if (this.events.length > 0 && this.context.length === this.events.length) {
+      this.events.length = 0;
+      this.steps.length = 0;
+      this.context.length = 0;
+      this.kinds.length = 0;
+      this.generation++;
+    }
+    this.events.push(event);
+    this.steps.push(step);
+  }
+
+  /** Brings handles and call contexts up to date with the world after a step. */
+  settle(world: World): void {
+    const issued = world.kernel.handles.issued;
+    if (issued !== this.#issued) {
+      this.#issued = issued;
+      for (const [h, e] of world.kernel.handles) if (!this.handles.has(h)) this.handles.set(h, e);
+    }
+    if (this.context.length === this.events.length) return;
+    const stepping = world.running?.tid;
+    for (let i = this.context.length; i < this.events.length; i++) {
+      const event = this.events[i];
+      if (event.k === "call") {
+        this.calls.set(event.tid, {
+          tid: event.tid,
+          name: event.name,
+          args: event.args,
+          step: this.steps[i],
+        });
+      }
+      const tid = "tid" in event ? event.tid : stepping;
+      const call = tid === undefined ? undefined : this.calls.get(tid);
+      this.context.push(call);
+      this.kinds.push(event.k);
+      if (event.k === "ret" && call?.name === event.name) this.calls.delete(event.tid);
+    }
+  }
+}
+
+/**
+ * Makes the step monitors among `monitors` share one {@linkcode StepJournal}
+ * (a checker set built for one run); returns `monitors`.
+ */
+export function shareJournal<T extends readonly Monitor[]>(monitors: T): T {
+  const journal = new StepJournal();
+  for (const m of monitors) {
+    if (m instanceof StepMonitor) m.useJournal(journal);
+  }
+  return monitors;
+}
+
 /** A checker that sees each step's events after the step, with the world. */
 export abstract class StepMonitor implements Monitor, VerdictJudge {
   abstract readonly name: string;
-  readonly #handles = new Map<number, HandleEntry>();
-  readonly #calls = new Map<number, Call>();
-  #pending: { event: KernelEvent; step: number }[] = [];
+  #journal = new StepJournal();
+  /** How many of the journal's events this monitor has judged, in which generation. */
+  #read = 0;
+  #generation = 0;
+
+  /** @internal Shares `journal` with the other monitors of a checker set (before the run). */
+  useJournal(journal: StepJournal): void {
+    this.#journal = journal;
+  }
 
   onEvent(event: KernelEvent, step: number): void {
     this.immediate(event, step);
-    this.#pending.push({ event, step });
+    const j = this.#journal;
+    // The first member the world tells of an event records them all (members not in the run
+    // never hear one).
+    j.leader ??= this;
+    if (j.leader === this) j.add(event, step);
   }
 
   afterStep(world: World): void {
@@ -58,6 +146,12 @@ export abstract class StepMonitor implements Monitor, VerdictJudge {
     this.#flush(world);
     return this.judgeEnd(world, verdict);
   }
+
+  /**
+   * The event kinds {@linkcode StepMonitor.onStepEvent} judges (null: all);
+   * the others are not passed to it.
+   */
+  protected readonly stepKinds: ReadonlySet<KernelEvent["k"]> | null = null;
 
   /** Checks that need only the event, run as it is emitted (before any kernel assertion). */
   protected immediate(_event: KernelEvent, _step: number): void {}
@@ -78,7 +172,7 @@ export abstract class StepMonitor implements Monitor, VerdictJudge {
 
   /** The handle entry a value named at any point of the run. */
   protected entry(handle: unknown): HandleEntry | undefined {
-    return typeof handle === "number" ? this.#handles.get(handle) : undefined;
+    return typeof handle === "number" ? this.#journal.handles.get(handle) : undefined;
   }
 
   /** The VMO a handle named, if it named one. */
@@ -87,29 +181,25 @@ export abstract class StepMonitor implements Monitor, VerdictJudge {
     return o !== undefined && "slots" in o ? o as Vmo : undefined;
   }
 
-  /** The syscall `tid` is in. */
-  protected callOf(tid: number): Call | undefined {
-    return this.#calls.get(tid);
-  }
-
   /** Throws the violation of this checker; `code` names the spec item (K4, P10, ...). */
   protected fail(code: string, message: string): never {
     throw new InvariantViolation(this.name, `${code}: ${message}`);
   }
 
   #flush(world: World): void {
-    for (const [h, e] of world.kernel.handles) if (!this.#handles.has(h)) this.#handles.set(h, e);
-    const events = this.#pending;
-    this.#pending = [];
-    const stepping = world.running?.tid;
-    for (const { event, step } of events) {
-      if (event.k === "call") {
-        this.#calls.set(event.tid, { name: event.name, args: event.args, step });
-      }
-      const tid = "tid" in event ? event.tid : stepping;
-      const call = tid === undefined ? undefined : this.#calls.get(tid);
-      this.onStepEvent(event, call, world);
-      if (event.k === "ret" && call?.name === event.name) this.#calls.delete(event.tid);
+    const j = this.#journal;
+    j.settle(world);
+    if (this.#generation !== j.generation) {
+      this.#generation = j.generation;
+      this.#read = 0;
+    }
+    const events = j.events;
+    const context = j.context;
+    const kinds = j.kinds;
+    const wanted = this.stepKinds;
+    for (let i = this.#read; i < events.length; i++) {
+      this.#read = i + 1;
+      if (wanted === null || wanted.has(kinds[i])) this.onStepEvent(events[i], context[i], world);
     }
     this.endStep(world);
   }

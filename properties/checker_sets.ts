@@ -8,14 +8,19 @@
 import type { Monitor } from "../sim/world.ts";
 import { kernelInvariants } from "./kernel_invariants.ts";
 import { serviceObligations } from "./service_obligations.ts";
+import { shareJournal } from "./_step_monitor.ts";
 
 /** Service obligations first (they name a hang's cause more precisely), then the kernel's. */
 function kernelAndService(): Monitor[] {
-  return [...serviceObligations(), ...kernelInvariants()];
+  return shareJournal([...serviceObligations(), ...kernelInvariants()]);
+}
+
+function kernelOnly(): Monitor[] {
+  return kernelInvariants();
 }
 
 const SETS: Readonly<Record<string, () => Monitor[]>> = {
-  kernel: kernelInvariants,
+  kernel: kernelOnly,
   "kernel+service": kernelAndService,
 };
 

@@ -3,10 +3,12 @@
  * reference model ({@linkcode ContentModel}): the backing store overlaid with
  * every store that happened before (writes, OP_ZERO, a grow's zero tail), so
  * content written back and re-supplied after an eviction must still read as
- * written. A page supplied as a zero marker reads as zero only if the aux page
- * it came from was uncommitted (spec 2.4, K9). A page that saw a write and is
- * supplied again (written back, evicted, re-read) must arrive as the last write
- * left it (`lost-write`, spec 5.3). This is the one checker for "what must a
+ * written. Every page a supply inserts must hold what the model says
+ * (`supply`): the backing content, from the checkers' own model of the backing
+ * store, not the service's; a zero marker (an uncommitted aux page) is judged
+ * as zeros, so a service cannot declare a page zeros that the store says is
+ * not. A page that saw a write and is supplied again (written back, evicted,
+ * re-read) must arrive as the last write left it (`lost-write`, spec 5.3). This is the one checker for "what must a
  * page hold"; level 2's durable-data is the same checker under its own name.
  *
  * @module
@@ -15,18 +17,22 @@
 import type { KernelEvent } from "../kernel/events.ts";
 import { MARKER, type Page, type Vmo, ZeroSlot } from "../kernel/objects.ts";
 import type { World } from "../sim/world.ts";
-import { AuxSnapshot } from "./_aux_snapshot.ts";
 import { ContentModel } from "./_content_model.ts";
 import { type Call, pagerVmo, StepMonitor } from "./_step_monitor.ts";
 
 /**
- * Compares every read with the reference model, and every supply of a page
- * that was written (`lost-write`: the pager must bring back what it persisted).
+ * Compares every read and every supplied page with the reference model
+ * (`lost-write` for a page that was written: the pager must bring back what it
+ * persisted; `supply` for any other).
  */
 export class DataIntegrity extends StepMonitor {
   readonly name: string = "data-integrity";
+  protected override readonly stepKinds: ReadonlySet<KernelEvent["k"]> = new Set([
+    "supply",
+    "store",
+    "copy",
+  ]);
   readonly #model = new ContentModel();
-  readonly #aux = new AuxSnapshot();
 
   protected override onStepEvent(e: KernelEvent, call: Call | undefined, world: World): void {
     switch (e.k) {
@@ -36,9 +42,7 @@ export class DataIntegrity extends StepMonitor {
         const slot = vmo.slots[e.page];
         if (slot === undefined || slot instanceof ZeroSlot) return;
         if (this.#model.written(vmo, e.page)) this.#checkDurable(vmo, e.page, slot);
-        if (slot !== MARKER) return;
-        const committed = this.#aux.committed(this.vmoOf(call.args[4]), call, e.page, vmo);
-        if (committed === false) this.#model.zeroed(vmo, e.page);
+        else this.#checkSupplied(vmo, e.page, slot);
         return;
       }
       case "store": {
@@ -65,7 +69,7 @@ export class DataIntegrity extends StepMonitor {
 
   /** A page that saw a write is supplied again (after writeback and eviction): it must keep it. */
   #checkDurable(vmo: Vmo, page: number, slot: Page | typeof MARKER): void {
-    const got = slot === MARKER ? new Uint8Array(vmo.pageSize) : (slot as Page).data;
+    const got = slot === MARKER ? new Uint8Array(vmo.pageSize) : (slot as Page).peek();
     const bad = this.#model.mismatch(vmo, page * vmo.pageSize, got);
     if (bad === null) return;
     this.fail(
@@ -76,7 +80,21 @@ export class DataIntegrity extends StepMonitor {
     );
   }
 
-  protected override endStep(world: World): void {
-    this.#aux.take(world);
+  /**
+   * A page nobody wrote is supplied: it must hold the backing content, as the
+   * checkers' own model of the backing store states it. A zero marker (an
+   * uncommitted aux page, spec 2.4) is the service saying "zeros", and is
+   * judged the same way: the service's word is not evidence.
+   */
+  #checkSupplied(vmo: Vmo, page: number, slot: Page | typeof MARKER): void {
+    const got = slot === MARKER ? new Uint8Array(vmo.pageSize) : (slot as Page).peek();
+    const bad = this.#model.mismatch(vmo, page * vmo.pageSize, got);
+    if (bad === null) return;
+    this.fail(
+      "supply",
+      `vmo${vmo.koid} page ${page} supplied${slot === MARKER ? " as zeros" : ""} with byte 0x${
+        bad.got.toString(16)
+      } at 0x${bad.pos.toString(16)}, the backing store holds 0x${bad.want.toString(16)}`,
+    );
   }
 }

@@ -40,6 +40,10 @@ const PAGER_PATH_ERRORS: ReadonlySet<number> = new Set([
 /** Checks what accesses to detached VMOs may do. */
 export class DetachedAccess extends StepMonitor {
   readonly name = "detached-access";
+  protected override readonly stepKinds: ReadonlySet<KernelEvent["k"]> = new Set([
+    "ret",
+    "page-fault",
+  ]);
   /** Step at which each VMO was detached. */
   readonly #detachedAt = new Map<number, number>();
 

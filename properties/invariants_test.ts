@@ -355,7 +355,7 @@ Deno.test("data-integrity: a service supplies another key's data", () => {
       threads: [reader("r", 0, 2)],
     },
     null,
-    { invariant: "data-integrity", code: "read" },
+    { invariant: "data-integrity", code: "supply" },
   );
 });
 
@@ -735,7 +735,7 @@ Deno.test("a failing case's report names the invariant, the seed, the trace and 
   assertStringIncludes(report, "invariant: data-integrity");
   assertStringIncludes(report, "seed: 3");
   assertStringIncludes(report, "decisions (2): [1,0]");
-  assertStringIncludes(report, "reads vmo");
+  assertStringIncludes(report, "page 0 supplied");
   assertStringIncludes(report, "deno task repro corpus/x.json");
   // Nothing written: the replay names the case inline (issue 12: it named a never-written file).
   const inline = formatFailure(r);

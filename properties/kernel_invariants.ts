@@ -16,6 +16,7 @@ import { PacketDiscipline } from "./packet_discipline.ts";
 import { PageState } from "./page_state.ts";
 import { SingleSupply } from "./single_supply.ts";
 import { SyscallContract } from "./syscall_contract.ts";
+import { shareJournal } from "./_step_monitor.ts";
 import { WakeDiscipline } from "./wake_discipline.ts";
 
 /**
@@ -26,7 +27,7 @@ import { WakeDiscipline } from "./wake_discipline.ts";
 export const KERNEL_INVARIANTS: Readonly<Record<string, readonly string[]>> = {
   "packet-discipline": ["K1", "K4", "K5", "K6", "K7", "withdrawn"],
   "single-supply": ["K8", "wake-once", "resolve-once"],
-  "data-integrity": ["read", "lost-write"],
+  "data-integrity": ["read", "supply", "lost-write"],
   "page-state": ["K2", "K9", "K10", "K13", "K15", "K26"],
   "wake-discipline": ["K11"],
   "detached-access": ["K12"],
@@ -34,6 +35,18 @@ export const KERNEL_INVARIANTS: Readonly<Record<string, readonly string[]>> = {
   "no-lost-requests": ["hang", "documented-errors"],
   "dirty-state": ["K3", "K17", "K18", "K20", "K21", "K25"],
 };
+
+/** Options of {@linkcode kernelInvariants}. */
+export interface KernelInvariantOptions {
+  /**
+   * Compare every page of every pager VMO after every step, bytes included
+   * (`--paranoid`): slower, and finds a page changed behind every event and
+   * every access at the step it changed. Without it, checkers judge only what
+   * the step's events, syscalls and page touches name; both give the same
+   * verdict on every case the kernel model reports honestly.
+   */
+  readonly paranoid?: boolean;
+}
 
 /**
  * Every kernel invariant checker, levels 1 and 2, fresh for one run (they keep
@@ -54,17 +67,17 @@ export const KERNEL_INVARIANTS: Readonly<Record<string, readonly string[]>> = {
  * console.assert(run.verdict.kind === "pass");
  * ```
  */
-export function kernelInvariants(): Monitor[] {
-  return [
+export function kernelInvariants(options: KernelInvariantOptions = {}): Monitor[] {
+  return shareJournal([
     new PacketDiscipline(),
     new SingleSupply(),
     // page-state first: a supply over present content is a slot bug before it is lost data.
-    new PageState(),
+    new PageState(options),
     new DataIntegrity(),
     new WakeDiscipline(),
     new DetachedAccess(),
     new SyscallContract(),
     new NoLostRequests(),
-    new DirtyState(),
-  ];
+    new DirtyState(options),
+  ]);
 }

@@ -47,6 +47,11 @@ const WORKLOAD_CALLS = new Set([
 /** Turns hangs into lost requests and checks every faulting thread's results. */
 export class NoLostRequests extends StepMonitor {
   readonly name = "no-lost-requests";
+  protected override readonly stepKinds: ReadonlySet<KernelEvent["k"]> = new Set([
+    "detach",
+    "page-fault",
+    "ret",
+  ]);
   readonly #outcomes: Outcome[] = [];
   readonly #detached = new Set<number>();
   readonly #failCodes = new Map<number, Set<Status>>();

@@ -36,6 +36,7 @@ interface VmoPackets {
 /** Checks K1, K4, K5, K6 and K7 and that withdrawn requests never reach the pager. */
 export class PacketDiscipline extends StepMonitor {
   readonly name = "packet-discipline";
+  protected override readonly stepKinds: ReadonlySet<KernelEvent["k"]> = new Set([]);
   readonly #vmos = new Map<number, VmoPackets>();
   #queued: { vmo: number; id: number; packet: PagePacket; range?: Outstanding }[] = [];
 

@@ -22,7 +22,7 @@ import {
   ZX_PAGER_OP_WRITEBACK_END,
 } from "../kernel/constants.ts";
 import type { KernelEvent, SlotKind } from "../kernel/events.ts";
-import { type Page, type Slot, slotKind, type Vmo } from "../kernel/objects.ts";
+import { Page, type PageTouches, type Slot, slotKind, type Vmo } from "../kernel/objects.ts";
 import type { World } from "../sim/world.ts";
 import { AuxSnapshot } from "./_aux_snapshot.ts";
 import { sameBytes } from "./_bytes.ts";
@@ -36,24 +36,18 @@ interface SlotCopy {
 /** One shared zero page per page size (copies are only ever compared, never written). */
 const ZERO_PAGES = new Map<number, Uint8Array>();
 
+function zeroPage(pageSize: number): Uint8Array {
+  let zero = ZERO_PAGES.get(pageSize);
+  if (zero === undefined) ZERO_PAGES.set(pageSize, zero = new Uint8Array(pageSize));
+  return zero;
+}
+
 /** A slot's kind and bytes: markers and zero slots read as zeros; absent has none. */
 function copy(s: Slot, pageSize: number): SlotCopy {
   const kind = slotKind(s);
   if (kind === "absent") return { kind, data: null };
-  if (kind === "marker" || kind === "zero") {
-    let zero = ZERO_PAGES.get(pageSize);
-    if (zero === undefined) ZERO_PAGES.set(pageSize, zero = new Uint8Array(pageSize));
-    return { kind, data: zero };
-  }
-  return { kind, data: (s as Page).data.slice() };
-}
-
-/** True if slot `s` still has the kind and bytes of its copy `was`. */
-function unchanged(s: Slot, was: SlotCopy): boolean {
-  const kind = slotKind(s);
-  if (kind !== was.kind) return false;
-  if (kind === "absent" || kind === "marker" || kind === "zero") return true;
-  return sameBytes((s as Page).data, was.data);
+  if (kind === "marker" || kind === "zero") return { kind, data: zeroPage(pageSize) };
+  return { kind, data: (s as Page).peek().slice() };
 }
 
 /** What the step's syscall may do to slots besides writing and supplying. */
@@ -72,6 +66,16 @@ interface StepCause {
   readonly resize: boolean;
 }
 
+/** The code of a change the step's cause does not allow: K15 under OP_FAIL, else K26. */
+function changeCode(cause: StepCause): string {
+  return cause.failing ? "K15" : "K26";
+}
+
+/** A number naming page `page` of the VMO with koid `vmo` (pages stay below 2^20). */
+function slotKey(vmo: number, page: number): number {
+  return vmo * 2 ** 21 + page;
+}
+
 function causeOf(call: Call | undefined): StepCause {
   const pagerOp = call?.name === "zx_pager_op_range" ? call.args[1] : undefined;
   return {
@@ -84,22 +88,83 @@ function causeOf(call: Call | undefined): StepCause {
   };
 }
 
-/** Checks every slot change of every pager VMO against the step's events. */
+/** What a checker knows of one pager VMO as the last step left it. */
+interface VmoBefore {
+  /** Slot objects (pages by identity). */
+  readonly slots: Slot[];
+  /** Their kinds (a page's dirty state changes in place). */
+  readonly kinds: SlotKind[];
+  /** Paranoid mode only: every slot's bytes, copied. */
+  readonly copies: SlotCopy[] | null;
+  readonly dead: boolean;
+}
+
+/** Options of {@linkcode PageState}. */
+export interface PageStateOptions {
+  /**
+   * Compare every page of every pager VMO after every step, bytes included,
+   * from private copies: finds a change no event names and no access touched
+   * (a stale reference written behind the kernel's back). Slow; CI runs a
+   * sample of the corpus this way.
+   */
+  readonly paranoid?: boolean;
+}
+
+/**
+ * Checks every slot change of every pager VMO against the step's events. A
+ * step is judged on the VMOs it can have changed: those its events and the
+ * handles of its syscalls name, those whose life or size changed, and those
+ * holding a page whose bytes it touched ({@linkcode PageTouches}); their
+ * slots are compared by identity and kind, and only touched pages by bytes.
+ * `paranoid` compares everything, every step.
+ */
 export class PageState extends StepMonitor {
   readonly name = "page-state";
-  #before = new Map<Vmo, SlotCopy[]>();
-  readonly #aux = new AuxSnapshot();
+  readonly #paranoid: boolean;
+  readonly #before = new Map<Vmo, VmoBefore>();
+  /** Which pager VMO held each page when its VMO was last compared. */
+  #where = new WeakMap<Page, Vmo>();
+  /** Koids of VMOs this step's events named. */
+  readonly #named = new Set<number>();
+  /** VMOs the handles of this step's syscalls named, and those syscalls. */
+  readonly #handled = new Set<Vmo>();
+  readonly #calls = new Set<Call>();
   #requests: { vmo: number; id: number; start: number; end: number }[] = [];
   /** The stepping thread's syscall (also one that resumed from a block in this step). */
-  #supplied = new Map<string, Call>();
-  #written = new Set<string>();
-  #detached = new Map<number, string>();
-  #supplyRets: Call[] = [];
+  readonly #supplied = new Map<number, Call>();
+  readonly #written = new Set<number>();
+  readonly #detached = new Map<number, string>();
+  readonly #supplyRets: Call[] = [];
+  readonly #touched = new Set<Vmo>();
   #stepCall: Call | undefined;
+  #cause: StepCause | undefined;
+  readonly #aux = new AuxSnapshot();
+  /** The step whose touches were last judged. */
+  #judgedStep = -1;
+
+  constructor(options: PageStateOptions = {}) {
+    super();
+    this.#paranoid = options.paranoid ?? false;
+  }
+
+  protected override immediate(e: KernelEvent, step: number): void {
+    if (e.k === "call" && e.name === "zx_pager_supply_pages") {
+      this.#aux.take(e.tid, step, e.args, this.vmoOf(e.args[4]));
+    }
+  }
 
   protected override onStepEvent(e: KernelEvent, call: Call | undefined, world: World): void {
     const stepping = world.running?.tid;
     if (call !== undefined && (!("tid" in e) || e.tid === stepping)) this.#stepCall ??= call;
+    if ("vmo" in e) this.#named.add(e.vmo);
+    // The handles of the syscall an event belongs to (one resumed from a block started earlier).
+    if (call !== undefined && !this.#calls.has(call)) {
+      this.#calls.add(call);
+      for (const a of call.args) {
+        const v = this.vmoOf(a);
+        if (v !== undefined) this.#handled.add(v.root);
+      }
+    }
     switch (e.k) {
       case "request":
         // DIRTY requests cover present content by design (K3 is dirty-state's).
@@ -108,13 +173,13 @@ export class PageState extends StepMonitor {
         }
         break;
       case "supply":
-        if (e.inserted && call !== undefined) this.#supplied.set(`${e.vmo}:${e.page}`, call);
+        if (e.inserted && call !== undefined) this.#supplied.set(slotKey(e.vmo, e.page), call);
         return;
       case "store": {
         const ps = world.kernel.pageSize;
         const first = Math.floor(e.offset / ps);
         const last = Math.floor((e.offset + Math.max(e.bytes.length, 1) - 1) / ps);
-        for (let p = first; p <= last; p++) this.#written.add(`${e.vmo}:${p}`);
+        for (let p = first; p <= last; p++) this.#written.add(slotKey(e.vmo, p));
         return;
       }
       case "detach":
@@ -126,6 +191,12 @@ export class PageState extends StepMonitor {
         }
         return;
     }
+  }
+
+  /** Whether this step can have changed `vmo`'s slots. */
+  #active(vmo: Vmo, before: VmoBefore, touched: ReadonlySet<Vmo>): boolean {
+    return this.#paranoid || this.#named.has(vmo.koid) || this.#handled.has(vmo) ||
+      touched.has(vmo) || vmo.dead !== before.dead || vmo.slots.length !== before.slots.length;
   }
 
   protected override endStep(world: World): void {
@@ -143,26 +214,22 @@ export class PageState extends StepMonitor {
         }
       }
     }
-    const cause = causeOf(this.#stepCall);
-    const change = cause.failing ? "K15" : "K26";
+    // The touches are the step's: a second look at the same step (at the end of the run) has
+    // already judged them, and compares slots as the step left them.
+    const touches = world.step === this.#judgedStep ? null : world.kernel.pages.touches;
+    this.#judgedStep = world.step;
+    const touched = this.#touched;
+    if (touches !== null) {
+      for (const page of touches.pages()) {
+        const v = this.#where.get(page);
+        if (v !== undefined) touched.add(v);
+      }
+    }
     for (const vmo of world.kernel.pagerVmos) {
       const before = this.#before.get(vmo);
+      if (before !== undefined && !this.#active(vmo, before, touched)) continue;
       const why = this.#detached.get(vmo.koid);
-      // An unchanged slot keeps its copy: no allocation, and nothing to check.
-      const nowCopies = Array.from(vmo.slots, (s, p) => {
-        const was = before?.[p];
-        return was !== undefined && unchanged(s, was) ? was : copy(s, vmo.pageSize);
-      });
-      if (before !== undefined) {
-        for (let p = 0; p < vmo.slots.length; p++) {
-          const now = nowCopies[p];
-          if (p < before.length && now === before[p]) continue;
-          if (p < before.length) this.#checkSlot(vmo, p, before[p], now, why, change, cause);
-          else if (!cause.resize || (now.kind !== "zero" && now.kind !== "absent")) {
-            this.fail(change, `vmo${vmo.koid} page ${p} appeared as ${now.kind} past the old end`);
-          }
-        }
-      }
+      const same = before !== undefined && this.#compare(vmo, before, touches, why);
       if (why === "detach") {
         const kept = vmo.slots.findIndex((s) => {
           const k = slotKind(s);
@@ -175,7 +242,7 @@ export class PageState extends StepMonitor {
           );
         }
       }
-      this.#before.set(vmo, nowCopies);
+      if (!same) this.#remember(vmo, before);
     }
     for (const call of this.#supplyRets) {
       const aux = this.vmoOf(call.args[4]);
@@ -188,13 +255,90 @@ export class PageState extends StepMonitor {
         }
       }
     }
-    this.#aux.take(world);
     this.#requests = [];
-    this.#supplied = new Map();
-    this.#written = new Set();
-    this.#detached = new Map();
-    this.#supplyRets = [];
+    for (const c of [this.#supplied, this.#written, this.#detached, this.#named, this.#handled]) {
+      if (c.size > 0) c.clear();
+    }
+    if (this.#calls.size > 0) this.#calls.clear();
+    if (touched.size > 0) touched.clear();
+    this.#supplyRets.length = 0;
     this.#stepCall = undefined;
+    this.#cause = undefined;
+  }
+
+  /** The step's cause (what its syscall may change), worked out when a slot changed. */
+  #stepCause(): StepCause {
+    return this.#cause ??= causeOf(this.#stepCall);
+  }
+
+  /** Records `vmo` as this step leaves it. */
+  #remember(vmo: Vmo, was: VmoBefore | undefined): void {
+    const slots = vmo.slots.slice();
+    const kinds = new Array<SlotKind>(slots.length);
+    for (let p = 0; p < slots.length; p++) {
+      const s = slots[p];
+      kinds[p] = slotKind(s);
+      if (s instanceof Page && was?.slots[p] !== s) this.#where.set(s, vmo);
+    }
+    const copies = this.#paranoid ? Array.from(slots, (s) => copy(s, vmo.pageSize)) : null;
+    this.#before.set(vmo, { slots, kinds, copies, dead: vmo.dead });
+  }
+
+  /**
+   * Checks every slot of `vmo` that differs from `before`, in page order;
+   * true if none does (`before` still describes the VMO).
+   */
+  #compare(
+    vmo: Vmo,
+    before: VmoBefore,
+    touches: PageTouches | null,
+    why: string | undefined,
+  ): boolean {
+    const ps = vmo.pageSize;
+    let same = vmo.slots.length === before.slots.length && before.copies === null;
+    for (let p = 0; p < vmo.slots.length; p++) {
+      const s = vmo.slots[p];
+      if (p >= before.slots.length) {
+        const kind = slotKind(s);
+        const cause = this.#stepCause();
+        if (!cause.resize || (kind !== "zero" && kind !== "absent")) {
+          this.fail(
+            changeCode(cause),
+            `vmo${vmo.koid} page ${p} appeared as ${kind} past the old end`,
+          );
+        }
+        continue;
+      }
+      const wasSlot = before.slots[p];
+      const wasKind = before.kinds[p];
+      const kind = slotKind(s);
+      if (s !== wasSlot || kind !== wasKind) same = false;
+      // The bytes the page held when the last step ended: its copy, else what it held
+      // before this step first touched it, else (untouched) what it holds now.
+      let wasData: Uint8Array | null;
+      if (before.copies !== null) wasData = before.copies[p].data;
+      else if (wasSlot instanceof Page) wasData = touches?.before(wasSlot) ?? wasSlot.peek();
+      else wasData = wasKind === "absent" ? null : zeroPage(ps);
+      if (kind === wasKind) {
+        if (kind === "absent" || kind === "marker" || kind === "zero") continue;
+        if (
+          s === wasSlot && before.copies === null && touches?.before(s as Page) === undefined
+        ) continue;
+        if (sameBytes((s as Page).peek(), wasData)) continue;
+      }
+      same = false;
+      const cause = this.#stepCause();
+      this.#checkSlot(
+        vmo,
+        p,
+        { kind: wasKind, data: wasData },
+        copy(s, ps),
+        why,
+        changeCode(cause),
+        cause,
+      );
+    }
+    return same;
   }
 
   #checkSlot(
@@ -207,14 +351,14 @@ export class PageState extends StepMonitor {
     cause: StepCause,
   ): void {
     const at = `vmo${vmo.koid} page ${p}`;
-    const written = this.#written.has(`${vmo.koid}:${p}`);
+    const written = this.#written.has(slotKey(vmo.koid, p));
     if (was.kind === "absent" && now.kind === "absent") return;
     if (was.kind === "absent" && now.kind === "zero") {
       if (!written) this.fail(change, `${at} became a zero slot without OP_ZERO`);
       return;
     }
     if (was.kind === "absent") {
-      const call = this.#supplied.get(`${vmo.koid}:${p}`);
+      const call = this.#supplied.get(slotKey(vmo.koid, p));
       if (call === undefined) this.fail(change, `${at} became ${now.kind} without a supply`);
       const src = this.#aux.source(this.vmoOf(call.args[4]), call, p, vmo);
       if (src === undefined) return;

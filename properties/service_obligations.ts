@@ -26,7 +26,7 @@ import {
 import type { KernelEvent } from "../kernel/events.ts";
 import type { Port } from "../kernel/port.ts";
 import type { Monitor, Verdict, World } from "../sim/world.ts";
-import { type Call, StepMonitor } from "./_step_monitor.ts";
+import { type Call, shareJournal, StepMonitor } from "./_step_monitor.ts";
 
 function isService(world: World, tid: number): boolean {
   return world.threads[tid - 1]?.role === "service";
@@ -241,7 +241,7 @@ export class TreatsBadStateAsGone extends StepMonitor {
  * ```
  */
 export function serviceObligations(): Monitor[] {
-  return [
+  return shareJournal([
     new AnswersEveryRead(),
     new KeepsPortOpen(),
     new KeepsPagerOpen(),
@@ -250,5 +250,5 @@ export function serviceObligations(): Monitor[] {
     new TreatsBadStateAsGone(),
     // Last: a service that breaks another obligation often stops serving in the same step.
     new ToleratesStalePackets(),
-  ];
+  ]);
 }

@@ -65,6 +65,11 @@ function probeInfo(kernel: Kernel, thread: KThread, handle: number): number | nu
 /** Checks the status codes of pager syscalls and accessors. */
 export class SyscallContract extends StepMonitor {
   readonly name = "syscall-contract";
+  protected override readonly stepKinds: ReadonlySet<KernelEvent["k"]> = new Set([
+    "detach",
+    "page-fault",
+    "ret",
+  ]);
   readonly #failCodes = new Map<number, Set<Status>>();
   readonly #detached = new Set<number>();
   readonly #closed = new Set<number>();

@@ -39,6 +39,7 @@ const WAKERS = callsWhere((s) => s.wakes === true);
 /** Checks that every wake has a cause the spec allows. */
 export class WakeDiscipline extends StepMonitor {
   readonly name = "wake-discipline";
+  protected override readonly stepKinds: ReadonlySet<KernelEvent["k"]> = new Set(["call", "wake"]);
   #stepCall: Call | undefined;
 
   protected override onStepEvent(e: KernelEvent, call: Call | undefined, world: World): void {

@@ -95,46 +95,55 @@ const huge = () => ({
   threads: [{ name: "r", ops: [{ op: "read", vmo: "v0", page: 0, pages: 4096 }] }],
 });
 
-Deno.test("memory budget: a scenario whose pages exceed it is rejected, naming the budget and the field", () => {
+Deno.test("memory budget: a scenario whose operations touch more than it is rejected, naming the budget and the field", () => {
   const [p, ...rest] = problems(huge());
   assert.deepEqual(rest, []);
-  assert.match(p, /^vmos\.0\.pages: /);
-  assert.match(p, /need 2 GiB \(VMOs 2 GiB, clones 0 B at pageSize 65536\)/);
-  assert.match(p, /memory budget of 256 MiB \(MEMORY_BUDGET_BYTES\)/);
-  assert.equal(MEMORY_BUDGET_BYTES, 256 * 2 ** 20);
+  assert.match(p, /^threads\.0\.ops\.0\.pages: /);
+  assert.match(
+    p,
+    /touch up to 256 MiB of pages \(256 MiB in VMOs, 0 B copied into clones, at pageSize 65536\)/,
+  );
+  assert.match(p, /memory budget of 128 MiB \(MEMORY_BUDGET_BYTES\)/);
+  assert.equal(MEMORY_BUDGET_BYTES, 128 * 2 ** 20);
+  // Declaring 2 GiB costs nothing by itself: only what the operations touch counts.
+  const declared = {
+    ...huge(),
+    threads: [{ name: "r", ops: [{ op: "read", vmo: "v0", page: 0 }] }],
+  };
+  assert.equal(scenarioMemory(parseScenario(declared)).vmoBytes, 2 * 2 ** 30);
 });
 
-Deno.test("memory budget: resizes and clones count, and the costliest field is named", () => {
-  const grown = {
+Deno.test("memory budget: ranges, read-ahead, resizes and clone writes count, and the costliest field is named", () => {
+  const read = (pages: number) => ({
     ...base(),
     pageSize: 65536,
-    vmos: [{ name: "a", pager: "fs", pages: 2, resizable: true }],
-    threads: [{ name: "r", ops: [{ op: "resize", vmo: "a", newPages: 4096 }] }],
-  };
-  // Grown to 4096 pages of 64 KiB: exactly the budget, accepted.
-  assert.equal(scenarioMemory(parseScenario(grown)).totalBytes, MEMORY_BUDGET_BYTES);
-  // One more page anywhere is over it; the resize costs the most and is named.
-  grown.vmos.push({ name: "b", pager: "fs", pages: 1, resizable: false });
-  assert.match(problems(grown)[0], /^threads\.0\.ops\.0\.newPages: .*need 256\.06 MiB/);
+    vmos: [{ name: "a", pager: "fs", pages: 4096 }],
+    threads: [{ name: "r", ops: [{ op: "read", vmo: "a", page: 0, pages }] }],
+  });
+  // 2046 pages of 64 KiB and the pager's read-ahead of 2: exactly the budget.
+  assert.equal(scenarioMemory(parseScenario(read(2046))).totalBytes, MEMORY_BUDGET_BYTES);
+  assert.match(problems(read(2047))[0], /^threads\.0\.ops\.0\.pages: .*touch up to 128\.06 MiB/);
+  // A VMO's pages count once, however many operations touch them.
+  const twice = read(2046);
+  twice.threads[0].ops.push(twice.threads[0].ops[0], twice.threads[0].ops[0]);
+  assert.equal(scenarioMemory(parseScenario(twice)).totalBytes, MEMORY_BUDGET_BYTES);
   const cloned = {
     ...base(),
     pageSize: 65536,
-    vmos: [{ name: "a", pager: "fs", pages: 1000 }],
-    threads: [{ name: "r", ops: [{ op: "cloneRead", vmo: "a", page: 0, pages: 1000 }] }],
+    vmos: [{ name: "a", pager: "fs", pages: 4096 }],
+    threads: [{ name: "r", ops: [{ op: "cloneWrite", vmo: "a", page: 0, pages: 1000 }] }],
   };
   assert.deepEqual(scenarioMemory(parseScenario(cloned)), {
-    vmoBytes: 1000 * 65536,
+    vmoBytes: 4096 * 65536,
+    touchBytes: 1002 * 65536,
     cloneBytes: 1000 * 65536,
-    totalBytes: 2000 * 65536,
-    largest: { path: ["vmos", 0, "pages"], bytes: 1000 * 65536 },
+    totalBytes: 2002 * 65536,
+    largest: { path: ["threads", 0, "ops", 0, "pages"], bytes: 2002 * 65536 },
   });
-  // Clone ranges add up: three clones of 1000 pages and the VMO are 250 MiB... and a fourth is over.
-  cloned.threads[0].ops.push(cloned.threads[0].ops[0], cloned.threads[0].ops[0]);
-  assert.equal(scenarioMemory(parseScenario(cloned)).totalBytes, 4000 * 65536);
-  cloned.threads[0].ops.push({ op: "cloneRead", vmo: "a", page: 0, pages: 100 });
+  cloned.threads[0].ops[0].pages = 1100;
   const p = problems(cloned);
   assert.equal(p.length, 1);
-  assert.match(p[0], /^vmos\.0\.pages: .*\(VMOs 62\.5 MiB, clones 193\.75 MiB at pageSize 65536\)/);
+  assert.match(p[0], /^threads\.0\.ops\.0\.pages: .*\(68\.88 MiB in VMOs, 68\.75 MiB copied/);
 });
 
 Deno.test("memory budget: `deno task sim` rejects the scenario at once with one error, exit 2", async () => {
@@ -155,7 +164,10 @@ Deno.test("memory budget: `deno task sim` rejects the scenario at once with one 
     const err = new TextDecoder().decode(out.stderr);
     assert.equal(out.code, 2, err);
     // One problem is one line (case@2 work); several are listed one per line.
-    assert.match(err, /invalid scenario:(\n {2}- | )vmos\.0\.pages: .*memory budget of 256 MiB/);
+    assert.match(
+      err,
+      /invalid scenario:(\n {2}- | )threads\.0\.ops\.0\.pages: .*memory budget of 128 MiB/,
+    );
     assert.doesNotMatch(err, /\n\s+at /, "no stack trace");
     assert.ok(performance.now() - t0 < 20_000);
   } finally {

@@ -324,8 +324,9 @@ export function* supplyFromBacking(
 ): Syscall<Status> {
   const [st, aux] = yield* sys.vmoCreate(length, 0);
   if (st !== ZX_OK) return st;
-  yield* sys.vmoWrite(aux, backingRange(vmo.key, offset, length, sys.pageSize), 0);
-  const supplied = yield* supplyWithinSize(sys, ctx, vmo, offset, length, aux);
+  const fill = () => sys.vmoWrite(aux, backingRange(vmo.key, offset, length, sys.pageSize), 0);
+  yield* fill();
+  const supplied = yield* supplyWithinSize(sys, ctx, vmo, offset, length, aux, fill);
   yield* sys.handleClose(aux);
   return supplied;
 }
@@ -372,7 +373,10 @@ export function* withinSize(
 }
 
 /**
- * `zx_pager_supply_pages` of `[offset, offset + length)` from `aux`, {@linkcode withinSize}.
+ * `zx_pager_supply_pages` of `[offset, offset + length)` from `aux`,
+ * {@linkcode withinSize}. A supply that fails with OUT_OF_RANGE has already
+ * taken the pages out of `aux` (spec 2.4 note), so `refill` writes them again
+ * before each retry; without it a retry would supply zero markers.
  *
  * @example
  * ```ts
@@ -395,12 +399,11 @@ export function supplyWithinSize(
   offset: number,
   length: number,
   aux: number,
+  refill: () => Syscall<unknown>,
 ): Syscall<Status> {
-  return withinSize(
-    sys,
-    vmo,
-    offset,
-    length,
-    (n) => sys.pagerSupplyPages(ctx.pager, vmo.handle, offset, n, aux, 0),
-  );
+  let tries = 0;
+  return withinSize(sys, vmo, offset, length, function* (n) {
+    if (tries++ > 0) yield* refill();
+    return yield* sys.pagerSupplyPages(ctx.pager, vmo.handle, offset, n, aux, 0);
+  });
 }

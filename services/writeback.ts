@@ -103,8 +103,9 @@ function* supplyDurable(
   state.supplying++;
   try {
     const data = state.store.read(vmo.key, packet.offset, packet.length, sys.pageSize);
-    yield* sys.vmoWrite(aux, data, 0);
-    yield* supplyWithinSize(sys, ctx, vmo, packet.offset, packet.length, aux);
+    const fill = () => sys.vmoWrite(aux, data, 0);
+    yield* fill();
+    yield* supplyWithinSize(sys, ctx, vmo, packet.offset, packet.length, aux, fill);
   } finally {
     state.supplying--;
   }

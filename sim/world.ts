@@ -256,6 +256,8 @@ export class World {
     for (const m of this.monitors) {
       if (m.onEvent) this.trace.listen((e, step) => m.onEvent!(e, step));
     }
+    // Checkers compare the bytes of the pages a step touched; the model alone records nothing.
+    this.kernel.pages.touches.enabled = this.monitors.length > 0;
   }
 
   /** The thread being stepped, if any. */
@@ -407,6 +409,7 @@ export class World {
   #stepThread(t: SimThread): Verdict | null {
     this.#running = t;
     t.steps++;
+    this.kernel.pages.touches.clear();
     try {
       this.#advance(t);
       for (const other of this.threads) {

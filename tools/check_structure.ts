@@ -3,7 +3,7 @@
  * top-level folders, no import cycle between files, no CLI code outside
  * `cli/` (nothing outside it imports it), and no file I/O in the folders whose
  * code decides a run's outcome except their listed host-side files
- * (`tools/check_determinism.ts`, one place for that scope). Test files are
+ * (`quality/deciding.ts`, one place for that scope). Test files are
  * left out: a test may import anything.
  *
  * Run: `deno run --allow-read --allow-run --allow-write=/tmp tools/check_structure.ts`;
@@ -13,7 +13,7 @@
  */
 
 import { runCommand, scriptArgs } from "../cli/args.ts";
-import { DECIDING_DIRS, HOST_FILES } from "./check_determinism.ts";
+import { DECIDING_DIRS, HOST_FILES } from "../quality/deciding.ts";
 
 /** One module of the graph: its path from the root and the local modules it imports. */
 export interface GraphModule {
@@ -183,7 +183,7 @@ const USAGE = `usage: deno run --allow-read --allow-run --allow-write=/tmp tools
 
 Checks the import graph (deno info --json): no cycle between folders, no value-import cycle
 between files, nothing outside cli/ (and tools/) importing cli/, file I/O only in cli/ and the
-host files of tools/check_determinism.ts. Exit status 1 names every offence.
+host files of quality/deciding.ts. Exit status 1 names every offence.
 
 options:
   --help    print this help and exit`;

@@ -94,6 +94,7 @@ Writes each zoo bug's expected-failure case into DIR (default corpus) as zoo-<bu
 options:
   --help    print this help and exit (nothing is written)`;
 
+/** @hostSide the command-line entry point: reads its arguments, writes the corpus */
 async function main(): Promise<number> {
   const args = scriptArgs(Deno.args, USAGE, 1);
   if (args === null) return 0;

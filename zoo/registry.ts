@@ -18,6 +18,7 @@ import { BUGGY_SERVICES } from "./buggy_services.ts";
 import { MUTANTS } from "./mutants.ts";
 import { EarlyWakeSupplyKernel, TwoPhaseDetachKernel } from "./racy_kernels.ts";
 import { serviceObligations } from "../properties/service_obligations.ts";
+import { shareJournal } from "../properties/_step_monitor.ts";
 import {
   completeBeforeWithdraw,
   detachForgetsWaiters,
@@ -331,7 +332,7 @@ export function zooContext(id: string): ZooContext {
     services: { [bug.id]: bug.service! },
     serviceName: bug.id,
     checkers: "kernel+service",
-    monitors: () => [...serviceObligations(), ...kernelInvariants()],
+    monitors: () => shareJournal([...serviceObligations(), ...kernelInvariants()]),
   };
 }
 

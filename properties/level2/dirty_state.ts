@@ -12,34 +12,64 @@
  */
 
 import type { KernelEvent, SlotKind } from "../../kernel/events.ts";
-import { slotKind, type Vmo } from "../../kernel/objects.ts";
+import { Page, type Slot, slotKind, Vmo } from "../../kernel/objects.ts";
 import { InvariantViolation, type Monitor, type World } from "../../sim/world.ts";
 import { callsWhere } from "../../kernel/syscalls.ts";
 
 interface Before {
+  readonly slots: Slot[];
   readonly kinds: SlotKind[];
   readonly modified: boolean;
+  readonly dead: boolean;
 }
 
 const SETS_MODIFIED = callsWhere((s) => s.modifies === true);
+
+/** True if every slot is the object, of the kind, that `was` recorded. */
+function unchanged(slots: readonly Slot[], was: Before): boolean {
+  for (let p = 0; p < slots.length; p++) {
+    const s = slots[p];
+    if (s !== was.slots[p] || slotKind(s) !== was.kinds[p]) return false;
+  }
+  return true;
+}
 
 /** Watches dirty states, requests and the modified flag of every root pager VMO. */
 export class DirtyState implements Monitor {
   readonly name = "dirty-state";
   #before = new Map<Vmo, Before>();
-  #calls = new Set<string>();
+  readonly #paranoid: boolean;
+
+  /** `paranoid`: compare every pager VMO after every step, not only those the step can change. */
+  constructor(options: { readonly paranoid?: boolean } = {}) {
+    this.#paranoid = options.paranoid ?? false;
+  }
+  readonly #calls = new Set<string>();
   #requests: { vmo: number; type: "READ" | "DIRTY"; start: number; end: number; id: number }[] = [];
   #stored = new Set<string>();
   /** Syscalls in progress by thread: a blocked call finishes its work in a later step. */
   #inCall = new Map<number, string>();
+  /** Koids this step's events named, and the handle arguments of its syscalls. */
+  #named = new Set<number>();
+  /** Arguments of the syscalls in progress by thread, and of those that returned this step. */
+  #inCallArgs = new Map<number, readonly unknown[]>();
+  readonly #retired: (readonly unknown[])[] = [];
+  readonly #active = new Set<Vmo>();
+  /** Which pager VMO held each page when its VMO was last compared. */
+  #where = new WeakMap<Page, Vmo>();
 
   onEvent(e: KernelEvent): void {
+    if ("vmo" in e) this.#named.add(e.vmo);
     if (e.k === "call") {
       this.#calls.add(e.name);
       this.#inCall.set(e.tid, e.name);
+      this.#inCallArgs.set(e.tid, e.args);
     } else if (e.k === "ret") {
       this.#calls.add(e.name);
       this.#inCall.delete(e.tid);
+      const args = this.#inCallArgs.get(e.tid);
+      if (args !== undefined) this.#retired.push(args);
+      this.#inCallArgs.delete(e.tid);
     } else if (e.k === "request") this.#requests.push(e);
     else if (e.k === "store") this.#stored.add(`${e.vmo}`);
   }
@@ -62,15 +92,55 @@ export class DirtyState implements Monitor {
         }
       }
     }
+    // Only VMOs this step can have changed: named by an event or a syscall's handle, holding a
+    // page whose bytes it touched, or with another size, life or modified flag.
+    const active = this.#active;
+    for (const args of this.#inCallArgs.values()) this.#addHandles(world, args, active);
+    for (const args of this.#retired) this.#addHandles(world, args, active);
+    for (const page of world.kernel.pages.touches.pages()) {
+      const v = this.#where.get(page);
+      if (v !== undefined) active.add(v);
+    }
     for (const vmo of world.kernel.pagerVmos) {
       const was = this.#before.get(vmo);
-      const now: Before = { kinds: Array.from(vmo.slots, slotKind), modified: vmo.modified };
+      if (
+        was !== undefined && !this.#paranoid && !active.has(vmo) && !this.#named.has(vmo.koid) &&
+        was.kinds.length === vmo.slots.length && was.modified === vmo.modified &&
+        was.dead === vmo.dead
+      ) continue;
+      const n = vmo.slots.length;
+      if (
+        was !== undefined && !this.#paranoid && was.kinds.length === n &&
+        was.modified === vmo.modified &&
+        was.dead === vmo.dead && unchanged(vmo.slots, was)
+      ) continue;
+      const kinds = new Array<SlotKind>(n);
+      const slots = new Array<Slot>(n);
+      for (let p = 0; p < n; p++) {
+        const s = vmo.slots[p];
+        slots[p] = s;
+        kinds[p] = slotKind(s);
+        if (s instanceof Page && was?.slots[p] !== s) this.#where.set(s, vmo);
+      }
+      const now: Before = { slots, kinds, modified: vmo.modified, dead: vmo.dead };
       if (was !== undefined && !vmo.dead) this.#compare(vmo, was, now, calls);
       this.#before.set(vmo, now);
     }
-    this.#calls = new Set();
-    this.#requests = [];
-    this.#stored = new Set();
+    if (calls.size > 0) calls.clear();
+    this.#requests.length = 0;
+    if (this.#stored.size > 0) this.#stored.clear();
+    if (this.#named.size > 0) this.#named.clear();
+    if (active.size > 0) active.clear();
+    this.#retired.length = 0;
+  }
+
+  /** Adds the VMOs (their roots) that the handles among `args` name to `into`. */
+  #addHandles(world: World, args: readonly unknown[], into: Set<Vmo>): void {
+    for (const h of args) {
+      if (typeof h !== "number") continue;
+      const o = world.kernel.handles.entry(h)?.object;
+      if (o instanceof Vmo) into.add(o.root);
+    }
   }
 
   #compare(vmo: Vmo, was: Before, now: Before, calls: Set<string>): void {

@@ -1,0 +1,455 @@
+/**
+ * `deno task mutate`: mutation testing of the kernel model and the reference
+ * services, judged twice per mutant — by the fast tests and by a fixed,
+ * seeded campaign budget judged only by the checkers.
+ *
+ * Copies of `kernel/` and `services/` are instrumented with Stryker's
+ * instrumenter (mutant switching) in a temporary mirror of the project; every
+ * mutant runs in process, in worker threads on all cores, each judge with a
+ * time limit (a mutant that loops is `timeout`, and counts as killed).
+ *
+ * @example
+ * ```sh
+ * deno task mutate --sample 200 --seed 1          # the CI sample
+ * deno task mutate --by tests --files 'kernel/page_source.ts'
+ * ```
+ *
+ * @module
+ */
+
+import { intFlag, parseFlags, runCommand, usage, UsageError } from "./args.ts";
+import { makeRng } from "../sim/rng.ts";
+import {
+  instrumentFiles,
+  mirrorTree,
+  mutableFiles,
+  type Mutant,
+  withoutCoverage,
+} from "../mutate/instrument.ts";
+import { type JudgeName, JUDGES } from "../mutate/judges.ts";
+import { HIT_LIMIT } from "../mutate/ns.ts";
+import {
+  count,
+  type Counts,
+  type JudgeResult,
+  mutantKey,
+  type MutantResult,
+  reportHtml,
+  schemaReport,
+  scoreLine,
+  scorePercent,
+  tables,
+  viewerScript,
+  zero,
+} from "../mutate/report.ts";
+import type { FromWorker, JudgeOutcome, ToWorker } from "../mutate/worker.ts";
+
+/** The flags of `deno task mutate`. */
+export const FLAGS = {
+  by: {
+    type: "string",
+    value: "JUDGE",
+    help: "judge the score is for: campaign (default) or tests",
+  },
+  files: {
+    type: "string",
+    value: "GLOB",
+    help: "mutate only these files (default: kernel/**, services/**)",
+  },
+  sample: { type: "string", value: "N", help: "judge N mutants drawn at random (default: all)" },
+  seed: { type: "string", value: "S", help: "seed of the sample (default 1)" },
+  workers: { type: "string", value: "N", help: "worker threads (default: one per core)" },
+  floor: {
+    type: "string",
+    value: "P",
+    help: "exit 1 when the chosen judge's score is under P percent",
+  },
+  out: {
+    type: "string",
+    value: "DIR",
+    help: "where mutation.json and mutation.html go (default coverage/mutation)",
+  },
+  json: {
+    type: "boolean",
+    help: "print every mutant's result as JSON on stdout instead of tables",
+  },
+  only: { type: "boolean", help: "run only the --by judge (the CI sample: half the time)" },
+  help: { type: "boolean", help: "show this help" },
+} as const;
+
+const USAGE = usage("deno task mutate", "[options]", FLAGS);
+
+/** Fixed slack on every time limit, and the factor on the unmutated probes' time. */
+const TIMEOUT_BASE_MS = 2_000;
+const TIMEOUT_FACTOR = 1.5;
+
+/** A triaged equivalent mutant: key and reason. */
+interface Equivalent {
+  readonly key: string;
+  readonly reason: string;
+}
+
+function loadEquivalents(root: string): Map<string, string> {
+  const path = `${root}/mutate/equivalent.json`;
+  const list = JSON.parse(Deno.readTextFileSync(path)) as Equivalent[];
+  if (!Array.isArray(list)) throw new Error(`${path}: expected an array of {key, reason}`);
+  return new Map(list.map((e) => [e.key, e.reason]));
+}
+
+class Pool {
+  #idle: Worker[] = [];
+  #waiters: ((w: Worker) => void)[] = [];
+  #all = new Set<Worker>();
+
+  constructor(readonly url: URL) {}
+
+  /** Starts a worker and waits for its `ready`. */
+  async spawn(
+    mutants: number,
+    staticMutant?: string,
+  ): Promise<{ worker: Worker; ready: FromWorker & { type: "ready" } }> {
+    const worker = new Worker(this.url, { type: "module" });
+    this.#all.add(worker);
+    const ready = await this.request(worker, { type: "init", mutants, staticMutant });
+    if (ready.type !== "ready") throw new Error(`worker did not start: ${JSON.stringify(ready)}`);
+    return { worker, ready };
+  }
+
+  /** Sends one message and waits for the answer (or the time limit: then `null`). */
+  request(worker: Worker, m: ToWorker, limitMs?: number): Promise<FromWorker> {
+    return new Promise((resolve, reject) => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      worker.onmessage = (e: MessageEvent<FromWorker>) => {
+        clearTimeout(timer);
+        if (e.data.type === "error") reject(new Error(e.data.message));
+        else resolve(e.data);
+      };
+      worker.onerror = (e) => {
+        clearTimeout(timer);
+        e.preventDefault();
+        reject(new Error(e.message));
+      };
+      if (limitMs !== undefined) {
+        timer = setTimeout(() => {
+          this.kill(worker);
+          resolve({ type: "error", message: "timeout" });
+        }, limitMs);
+      }
+      worker.postMessage(m);
+    });
+  }
+
+  kill(worker: Worker): void {
+    worker.terminate();
+    this.#all.delete(worker);
+  }
+
+  release(worker: Worker): void {
+    if (!this.#all.has(worker)) return;
+    const w = this.#waiters.shift();
+    if (w) w(worker);
+    else this.#idle.push(worker);
+  }
+
+  acquire(): Promise<Worker> {
+    const w = this.#idle.pop();
+    if (w) return Promise.resolve(w);
+    return new Promise((resolve) => this.#waiters.push(resolve));
+  }
+
+  close(): void {
+    for (const w of this.#all) w.terminate();
+    this.#all.clear();
+  }
+}
+
+function sample<T extends { id: string }>(items: readonly T[], n: number, seed: number): T[] {
+  if (n >= items.length) return [...items];
+  const rng = makeRng(seed, "mutate/sample");
+  const a = [...items];
+  for (let i = 0; i < n; i++) {
+    const j = i + rng.int(a.length - i);
+    [a[i], a[j]] = [a[j], a[i]];
+  }
+  return a.slice(0, n).sort((x, y) => Number(x.id) - Number(y.id));
+}
+
+async function main(args: string[]): Promise<number> {
+  const { values } = parseFlags(args, FLAGS);
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const by = (values.by ?? "campaign") as string;
+  if (by !== "tests" && by !== "campaign") {
+    throw new UsageError(`--by must be tests or campaign, got "${by}"`);
+  }
+  const sampleN = values.sample === undefined ? undefined : intFlag(values, "sample", 0, 1);
+  const seed = intFlag(values, "seed", 1);
+  const workers = intFlag(values, "workers", navigator.hardwareConcurrency, 1, 64);
+  const floor = values.floor === undefined ? undefined : intFlag(values, "floor", 0, 0, 100);
+  const out = (values.out as string | undefined) ?? "coverage/mutation";
+  const json = values.json === true;
+  const judges: readonly JudgeName[] = values.only === true ? [by] : JUDGES;
+  const log = (s: string) => json ? console.error(s) : console.log(s);
+
+  const root = Deno.cwd();
+  const files = mutableFiles(root, values.files as string | undefined);
+  if (files.length === 0) {
+    throw new UsageError(`--files ${values.files} matches no .ts file under kernel/ or services/`);
+  }
+  const equivalents = loadEquivalents(root);
+  const t0 = performance.now();
+  const { contents, mutants: all, idSpace } = await instrumentFiles(root, files);
+  const mutants = sampleN === undefined ? all : sample(all, sampleN, seed);
+  log(
+    `instrumented ${files.length} files into ${all.length} mutants` +
+      (sampleN === undefined ? "" : `; judging a sample of ${mutants.length} (seed ${seed})`) +
+      ` in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  );
+
+  // Two mirrors: one whose instrumented code marks coverage, one without the marks.
+  const tmp = await Deno.makeTempDir({ prefix: "pagersim-mutate-" });
+  const coverage = new Pool(new URL(`file://${tmp}/coverage/mutate/worker.ts`));
+  const pool = new Pool(new URL(`file://${tmp}/judge/mutate/worker.ts`));
+  try {
+    mirrorTree(root, `${tmp}/coverage`, contents);
+    const stripped = new Map([...contents].map(([f, text]) => [f, withoutCoverage(text)]));
+    mirrorTree(root, `${tmp}/judge`, stripped);
+    const results = await judgeAll(
+      coverage,
+      pool,
+      workers,
+      idSpace,
+      mutants,
+      equivalents,
+      judges,
+      log,
+    );
+    const wall = (performance.now() - t0) / 1000;
+
+    await Deno.mkdir(out, { recursive: true });
+    const report = schemaReport(root, results, by);
+    await Deno.writeTextFile(`${out}/mutation.json`, JSON.stringify(report));
+    await Deno.writeTextFile(
+      `${out}/mutation.html`,
+      reportHtml(report, `pagersim mutation report (${by})`, viewerScript()),
+    );
+    const totals: Record<JudgeName, Counts> = { tests: zero(), campaign: zero() };
+    for (const m of results) {
+      for (const j of judges) count(totals[j], m.judges[j]?.status ?? "no-coverage");
+    }
+    const detected = (s: string | undefined) => s === "killed" || s === "timeout";
+    const testsKilled = results.filter((m) => detected(m.judges.tests?.status));
+    const blind = testsKilled.filter((m) => !detected(m.judges.campaign?.status));
+    if (json) {
+      console.log(
+        JSON.stringify({ by, seed, sample: sampleN ?? null, wallSeconds: wall, results }),
+      );
+    } else {
+      console.log("");
+      console.log(tables(results, judges));
+      console.log("");
+      if (judges.length === 2) {
+        console.log(
+          `campaign kills ${testsKilled.length - blind.length} of the ${testsKilled.length} ` +
+            `mutants the tests kill; ${blind.length} are blind spots of the checkers`,
+        );
+      }
+      for (const j of judges) {
+        console.log(`${j.padEnd(8)} ${scoreLine(totals[j])}`);
+      }
+      console.log(
+        `report: ${out}/mutation.html (${by}); wall ${wall.toFixed(1)} s on ${workers} workers`,
+      );
+    }
+    console.log(scoreLine(totals[by]));
+    if (floor !== undefined && scorePercent(totals[by]) < floor) {
+      console.error(
+        `error: ${by} mutation score ${
+          scorePercent(totals[by]).toFixed(1)
+        }% is under the floor of ${floor}%`,
+      );
+      return 1;
+    }
+    return 0;
+  } finally {
+    coverage.close();
+    pool.close();
+    await Deno.remove(tmp, { recursive: true });
+  }
+}
+
+async function judgeAll(
+  coverage: Pool,
+  pool: Pool,
+  workers: number,
+  mutantCount: number,
+  mutants: readonly Mutant[],
+  equivalents: ReadonlyMap<string, string>,
+  judgesRun: readonly JudgeName[],
+  log: (s: string) => void,
+): Promise<MutantResult[]> {
+  const t0 = performance.now();
+  const started = await Promise.all(
+    Array.from({ length: workers }, () => coverage.spawn(mutantCount)),
+  );
+  const probes = started[0].ready.probes;
+  const staticIds = new Set(started.flatMap((s) => s.ready.staticCoverage));
+
+  // Coverage: every probe once, unmutated, recording the mutants it reaches.
+  const coveredBy = new Map<string, Record<JudgeName, Set<string>>>();
+  const probeMs = new Map<string, number>();
+  const exempt: string[] = [];
+  const failures: string[] = [];
+  await Promise.all(started.map(async ({ worker }, w) => {
+    for (const judge of judgesRun) {
+      const ids = probes[judge].filter((_, i) => i % workers === w);
+      const r = await coverage.request(worker, { type: "coverage", judge, ids });
+      if (r.type !== "coverage") throw new Error(`coverage failed: ${JSON.stringify(r)}`);
+      for (const [probe, hit] of Object.entries(r.perTest)) {
+        for (const id of hit) {
+          let c = coveredBy.get(id);
+          if (!c) coveredBy.set(id, c = { tests: new Set(), campaign: new Set() });
+          c[judge].add(probe);
+        }
+      }
+      for (const [probe, ms] of Object.entries(r.ms)) probeMs.set(`${judge}/${probe}`, ms);
+      for (const [probe, why] of Object.entries(r.failures)) {
+        if (judge === "campaign") exempt.push(probe);
+        else failures.push(`${probe}: ${why}`);
+      }
+    }
+    coverage.kill(worker);
+  }));
+  const judging = await Promise.all(Array.from({ length: workers }, () => pool.spawn(mutantCount)));
+  for (const { worker } of judging) pool.release(worker);
+  const slow = [...probeMs.entries()].sort((a, b) => b[1] - a[1]).slice(0, 6)
+    .map(([id, ms]) => `${id.slice(0, 70)} ${Math.round(ms)} ms`);
+  log(`slowest probes: ${slow.join("; ")}`);
+  if (failures.length > 0) {
+    throw new Error(
+      `the unmutated tests fail, so no mutant can be judged:\n${failures.join("\n")}`,
+    );
+  }
+  log(
+    `coverage: ${probes.tests.length} test probes, ${probes.campaign.length} campaign probes ` +
+      `(${exempt.length} break a service obligation unmutated) in ${
+        ((performance.now() - t0) / 1000).toFixed(1)
+      } s`,
+  );
+
+  // Probe order is fixed (the judges' order), so which probe kills is reproducible.
+  const order: Record<JudgeName, Map<string, number>> = {
+    tests: new Map(),
+    campaign: new Map(probes.campaign.map((p, i) => [p, i])),
+  };
+  const testOrder = (id: string) => {
+    const i = probes.tests.indexOf(id);
+    return i >= 0 ? i : probes.tests.indexOf(id.slice(0, id.lastIndexOf("::"))) + 0.5;
+  };
+
+  const results: MutantResult[] = [];
+  let done = 0;
+  const inFlight = new Map<string, { what: string; since: number }>();
+  const progress = setInterval(() => {
+    const now = performance.now();
+    const oldest = [...inFlight.values()].sort((a, b) => a.since - b.since)[0];
+    log(
+      `  ${done} of ${mutants.length} mutants judged` +
+        (oldest
+          ? `; longest running: ${oldest.what} for ${((now - oldest.since) / 1000).toFixed(0)} s`
+          : ""),
+    );
+  }, 15_000);
+  const judgeOne = async (m: Mutant): Promise<MutantResult> => {
+    const key = mutantKey(m);
+    const isStatic = staticIds.has(m.id);
+    const equivalent = equivalents.get(key);
+    const judges = {} as Record<JudgeName, JudgeResult>;
+    const cov = coveredBy.get(m.id);
+    for (const judge of judgesRun) {
+      let ids: string[];
+      if (isStatic) ids = [...probes[judge]];
+      else {
+        ids = [...(cov?.[judge] ?? [])];
+        if (judge === "tests") ids.sort((a, b) => testOrder(a) - testOrder(b));
+        else ids.sort((a, b) => (order.campaign.get(a) ?? 0) - (order.campaign.get(b) ?? 0));
+      }
+      if (ids.length === 0) {
+        judges[judge] = { status: equivalent ? "equivalent" : "no-coverage", ran: 0, ms: 0 };
+        continue;
+      }
+      // The unmutated time of what runs: a test's steps run within the test, so a
+      // test counts once however many of its steps are selected.
+      const timed = new Set(
+        ids.map((id) => judge === "tests" ? id.split("::").slice(0, 2).join("::") : id),
+      );
+      let budget = 0;
+      for (const id of timed) budget += probeMs.get(`${judge}/${id}`) ?? 50;
+      const limit = TIMEOUT_BASE_MS + TIMEOUT_FACTOR * budget;
+      const worker = isStatic ? (await pool.spawn(mutantCount, m.id)).worker : await pool.acquire();
+      const flight = `${m.id}/${judge}`;
+      inFlight.set(flight, {
+        what: `mutant ${m.id} (${m.fileName}:${
+          m.location.start.line + 1
+        } ${m.mutatorName}) ${judge}`,
+        since: performance.now(),
+      });
+      const r = await pool.request(worker, {
+        type: "mutant",
+        id: m.id,
+        judge,
+        serviceMutant: m.fileName.startsWith("services/"),
+        serviceExempt: exempt,
+        ids,
+      }, limit);
+      let res: JudgeResult;
+      if (r.type === "mutant") res = toResult(r.outcome);
+      else {res = {
+          status: "timeout",
+          killedBy: { probe: "time limit", reason: `${limit} ms` },
+          ran: 0,
+          ms: limit,
+        };}
+      inFlight.delete(flight);
+      if (isStatic) pool.kill(worker);
+      else if (r.type === "mutant") pool.release(worker);
+      else pool.release((await pool.spawn(mutantCount)).worker);
+      judges[judge] = equivalent ? { ...res, status: "equivalent" } : res;
+    }
+    done++;
+    return { ...m, key, static: isStatic, equivalent, judges };
+  };
+  // Static mutants need a fresh worker each: judge them after the others.
+  const queue = [...mutants].sort((a, b) =>
+    Number(staticIds.has(a.id)) - Number(staticIds.has(b.id))
+  );
+  const running = new Set<Promise<void>>();
+  for (const m of queue) {
+    const p = judgeOne(m).then((r) => {
+      results.push(r);
+      running.delete(p);
+    });
+    running.add(p);
+    if (running.size >= workers) await Promise.race(running);
+  }
+  await Promise.all(running);
+  clearInterval(progress);
+  return results.sort((a, b) => Number(a.id) - Number(b.id));
+}
+
+function toResult(o: JudgeOutcome): JudgeResult {
+  if (o.killedBy && o.hitLimit) {
+    const killedBy = {
+      probe: o.killedBy.probe,
+      reason: `reached the mutant over ${HIT_LIMIT} times`,
+    };
+    return { status: "timeout", killedBy, ran: o.ran, ms: o.ms };
+  }
+  return o.killedBy
+    ? { status: "killed", killedBy: o.killedBy, ran: o.ran, ms: o.ms }
+    : { status: "survived", ran: o.ran, ms: o.ms };
+}
+
+if (import.meta.main) await runCommand(USAGE, () => main(Deno.args));

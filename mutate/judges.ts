@@ -1,0 +1,216 @@
+/**
+ * The two judges of a mutant, run in process inside the instrumented copy of
+ * the project (the worker imports this module from the copy, so every
+ * `../kernel/...` import below resolves to the instrumented kernel).
+ *
+ * - `tests`: the fast test files, loaded under a `Deno.test` shim that
+ *   collects their tests (and `t.step` steps) instead of registering them.
+ * - `campaign`: a fixed, seeded budget of campaign runs (portfolio + swarm)
+ *   and exhaustive exploration of the small scenarios in `explore/testdata`,
+ *   judged only by the checkers: a run fails when its settled verdict is not
+ *   `pass`.
+ *
+ * Each judge is a list of probes with stable ids; a probe is the unit of
+ * per-test coverage (`__stryker__.hits`), so a mutant runs only the
+ * probes that reached its code in the unmutated coverage run.
+ *
+ * @module
+ */
+
+import { executePlan, generateScenario, planRun } from "../fuzz/campaign.ts";
+import { checkersOf } from "../case/kinds.ts";
+import { explore } from "../explore/explore.ts";
+import { parseScenario } from "../scenario/schema.ts";
+import type { Verdict } from "../sim/world.ts";
+import { strykerNs } from "./ns.ts";
+
+/** Which judge. */
+export type JudgeName = "tests" | "campaign";
+
+/** The judges, in the order a mutant meets them. */
+export const JUDGES: readonly JudgeName[] = ["tests", "campaign"];
+
+/** The test files of the `tests` judge, relative to the project root. */
+export const TEST_DIRS = ["kernel", "services", "conformance"] as const;
+
+/** The campaign judge's fixed budget. */
+export const CAMPAIGN_BUDGET = {
+  /** Campaign seed. */
+  seed: 1,
+  /** Runs 0..runs-1 of the campaign. */
+  runs: 300,
+  /** Preemption bound of the exhaustive exploration of `explore/testdata/*.json`. */
+  preemptions: 1,
+  /** Executions after which an exploration stops (a mutant that blows up the state space). */
+  maxSchedules: 20_000,
+} as const;
+
+/** One probe's outcome: `null` passes, a string says why it failed. */
+export type ProbeResult = string | null;
+
+/** A unit of judgement. */
+export interface Probe {
+  /** Stable id (the per-test coverage key). */
+  readonly id: string;
+  /** Runs it; `serviceMutant` turns on the service obligations where the baseline meets them. */
+  run(ctx: ProbeContext): Promise<ProbeResult> | ProbeResult;
+}
+
+/** What a probe may know about the mutant it judges. */
+export interface ProbeContext {
+  /** The mutant lives in `services/`: add the service obligations. */
+  readonly serviceMutant: boolean;
+  /** Probe ids (campaign runs) whose unmutated run breaks a service obligation by design. */
+  readonly serviceExempt: ReadonlySet<string>;
+  /** For the tests judge: the steps to run inside a test (all when absent). */
+  readonly steps?: ReadonlySet<string>;
+}
+
+function verdictText(v: Verdict): string | null {
+  switch (v.kind) {
+    case "pass":
+      return null;
+    case "invariant":
+      return `invariant:${v.invariant}`;
+    default:
+      return v.kind;
+  }
+}
+
+// ---------------------------------------------------------------- campaign
+
+/** The campaign judge's probes: `run:K` and `explore:NAME`. */
+export function campaignProbes(root: URL): Probe[] {
+  const probes: Probe[] = [];
+  for (let k = 0; k < CAMPAIGN_BUDGET.runs; k++) {
+    const id = `run:${k}`;
+    probes.push({
+      id,
+      run(ctx) {
+        const plan = planRun(CAMPAIGN_BUDGET.seed, k);
+        const scenario = generateScenario(plan);
+        const set = ctx.serviceMutant && !ctx.serviceExempt.has(id) ? "kernel+service" : "kernel";
+        const out = executePlan(plan, scenario, { monitors: checkersOf(set) });
+        return verdictText(out.verdict);
+      },
+    });
+  }
+  const dir = new URL("explore/testdata/", root);
+  const names = [...Deno.readDirSync(dir)].map((e) => e.name).filter((n) => n.endsWith(".json"))
+    .sort();
+  for (const name of names) {
+    const id = `explore:${name.replace(/\.json$/, "")}`;
+    probes.push({
+      id,
+      run(ctx) {
+        const scenario = parseScenario(JSON.parse(Deno.readTextFileSync(new URL(name, dir))));
+        const set = ctx.serviceMutant && !ctx.serviceExempt.has(id) ? "kernel+service" : "kernel";
+        const r = explore(scenario, {
+          preemptions: CAMPAIGN_BUDGET.preemptions,
+          monitors: checkersOf(set),
+          maxSchedules: CAMPAIGN_BUDGET.maxSchedules,
+        });
+        if (r.outcome === "fail" && r.counterexample) return verdictText(r.counterexample.verdict);
+        return null;
+      },
+    });
+  }
+  return probes;
+}
+
+// ---------------------------------------------------------------- tests
+
+type TestFn = (t: TestContext) => unknown;
+interface TestContext {
+  name: string;
+  step(nameOrDef: string | { name: string; fn: TestFn } | TestFn, fn?: TestFn): Promise<boolean>;
+}
+
+interface Collected {
+  name: string;
+  fn: TestFn;
+  ignore: boolean;
+}
+
+function normalise(a: unknown, b: unknown, c: unknown): Collected {
+  if (typeof a === "function") return { name: a.name, fn: a as TestFn, ignore: false };
+  if (typeof a === "string") {
+    if (typeof b === "function") return { name: a, fn: b as TestFn, ignore: false };
+    const o = b as { ignore?: boolean };
+    return { name: a, fn: c as TestFn, ignore: o?.ignore === true };
+  }
+  const o = a as { name: string; fn?: TestFn; ignore?: boolean };
+  const fn = (o.fn ?? b) as TestFn;
+  return { name: o.name ?? fn.name, fn, ignore: o.ignore === true };
+}
+
+/**
+ * Imports the test files under a `Deno.test` shim and returns one probe per
+ * test step (`file::test::step`) and per test (`file::test`, for the code a
+ * test runs outside its steps).
+ */
+export async function testProbes(root: URL): Promise<Probe[]> {
+  const files: string[] = [];
+  for (const dir of TEST_DIRS) {
+    for (const e of Deno.readDirSync(new URL(`${dir}/`, root))) {
+      if (e.isFile && e.name.endsWith("_test.ts")) files.push(`${dir}/${e.name}`);
+    }
+  }
+  files.sort();
+  const deno = Deno as unknown as { test: unknown };
+  const original = deno.test;
+  const probes: Probe[] = [];
+  try {
+    for (const file of files) {
+      const collected: Collected[] = [];
+      deno.test = (a: unknown, b?: unknown, c?: unknown) => {
+        collected.push(normalise(a, b, c));
+      };
+      await import(new URL(file, root).href);
+      for (const t of collected) {
+        if (t.ignore) continue;
+        const id = `${file}::${t.name}`;
+        probes.push({ id, run: (ctx) => runTest(id, t, ctx) });
+      }
+    }
+  } finally {
+    deno.test = original;
+  }
+  return probes;
+}
+
+async function runTest(id: string, t: Collected, ctx: ProbeContext): Promise<ProbeResult> {
+  const ns = strykerNs();
+  const hitsFor = ns.hitsFor;
+  let failure: string | null = null;
+  const context: TestContext = {
+    name: t.name,
+    async step(nameOrDef, fn) {
+      const name = typeof nameOrDef === "string" ? nameOrDef : nameOrDef.name;
+      const body = typeof nameOrDef === "string"
+        ? fn as TestFn
+        : typeof nameOrDef === "function"
+        ? nameOrDef
+        : nameOrDef.fn;
+      const stepId = `${id}::${name}`;
+      if (ctx.steps && !ctx.steps.has(stepId)) return true;
+      const outer = ns.hits;
+      if (hitsFor) ns.hits = hitsFor(stepId);
+      try {
+        await body({ name, step: context.step });
+        return true;
+      } catch (e) {
+        failure ??= `${name}: ${e instanceof Error ? e.message : String(e)}`;
+        return false;
+      } finally {
+        ns.hits = outer;
+      }
+    },
+  };
+  try {
+    await t.fn(context);
+  } catch (e) {
+    failure ??= e instanceof Error ? e.message : String(e);
+  }
+  return failure === null ? null : `${t.name}: ${failure}`.slice(0, 300);
+}

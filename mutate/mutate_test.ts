@@ -1,0 +1,111 @@
+import { strict as assert } from "node:assert";
+import {
+  globToRegExp,
+  instrumentFiles,
+  mirrorTree,
+  mutableFiles,
+  withoutCoverage,
+} from "./instrument.ts";
+import {
+  mutantKey,
+  type MutantResult,
+  reportHtml,
+  schemaReport,
+  scoreLine,
+  zero,
+} from "./report.ts";
+
+const ROOT = new URL("../", import.meta.url).pathname.replace(/\/$/, "");
+
+Deno.test("globs select mutable files; tests are never mutated", () => {
+  assert.ok(globToRegExp("kernel/**").test("kernel/a/b.ts"));
+  assert.ok(globToRegExp("{kernel,services}/*.ts").test("services/eager.ts"));
+  assert.ok(!globToRegExp("kernel/*.ts").test("kernel/a/b.ts"));
+  const all = mutableFiles(ROOT);
+  assert.ok(all.includes("kernel/page_source.ts") && all.includes("services/eager.ts"));
+  assert.ok(all.every((f) => !f.endsWith("_test.ts")));
+  assert.deepEqual(mutableFiles(ROOT, "services/eager.ts"), ["services/eager.ts"]);
+});
+
+Deno.test("instrumenting switches mutants by number and can drop the coverage marks", async () => {
+  const { contents, mutants, idSpace } = await instrumentFiles(ROOT, ["services/eager.ts"]);
+  const text = contents.get("services/eager.ts") ?? "";
+  assert.ok(mutants.length > 0 && idSpace >= mutants.length);
+  assert.match(text, /stryMutAct_9fa48\(\d+\)/);
+  assert.doesNotMatch(text, /stryMutAct_9fa48\("\d+"\)/);
+  assert.match(text, /stryCov_9fa48\(\d+/);
+  assert.match(text, /var c = ns\.hits;/);
+  assert.doesNotMatch(withoutCoverage(text), /stryCov_9fa48\(\d+/);
+  assert.equal(
+    mutantKey(mutants[0]),
+    `services/eager.ts:${mutants[0].location.start.line + 1}:${
+      mutants[0].location.start.column + 1
+    }:${mutants[0].mutatorName}:${mutants[0].replacement}`,
+  );
+});
+
+Deno.test("the mirror holds the instrumented copy and leaves the sources alone", async () => {
+  const before = Deno.readTextFileSync(`${ROOT}/services/eager.ts`);
+  const { contents } = await instrumentFiles(ROOT, ["services/eager.ts"]);
+  const tmp = Deno.makeTempDirSync({ prefix: "pagersim-mutate-test-" });
+  try {
+    mirrorTree(ROOT, tmp, contents);
+    assert.equal(
+      Deno.readTextFileSync(`${tmp}/services/eager.ts`),
+      contents.get("services/eager.ts"),
+    );
+    assert.equal(
+      Deno.readTextFileSync(`${tmp}/kernel/page_source.ts`),
+      Deno.readTextFileSync(`${ROOT}/kernel/page_source.ts`),
+    );
+    assert.equal(Deno.readTextFileSync(`${ROOT}/services/eager.ts`), before);
+  } finally {
+    Deno.removeSync(tmp, { recursive: true });
+  }
+});
+
+Deno.test("the score line counts timeouts as killed and leaves equivalent mutants out", () => {
+  const c = zero();
+  c.killed = 7;
+  c.timeout = 1;
+  c.survived = 1;
+  c.noCoverage = 1;
+  c.equivalent = 3;
+  assert.equal(scoreLine(c), "mutation score: 8 of 10 killed (80.0%), 2 survived, 3 equivalent");
+});
+
+Deno.test("the report follows the mutation-testing-report-schema and its page escapes scripts", () => {
+  const m: MutantResult = {
+    id: "4",
+    fileName: "services/eager.ts",
+    mutatorName: "BooleanLiteral",
+    replacement: "false",
+    location: { start: { line: 0, column: 0 }, end: { line: 0, column: 3 } },
+    key: "k",
+    static: false,
+    judges: {
+      tests: { status: "killed", killedBy: { probe: "t", reason: "</script>" }, ran: 1, ms: 2 },
+      campaign: { status: "survived", ran: 3, ms: 4 },
+    },
+  };
+  const r = schemaReport(ROOT, [m], "campaign");
+  const mutant = r.files["services/eager.ts"].mutants[0];
+  assert.equal(r.schemaVersion, "2");
+  assert.equal(mutant.status, "Survived");
+  assert.deepEqual(mutant.location.start, { line: 1, column: 1 });
+  const html = reportHtml(r, "t", "var x = '</script>';");
+  assert.equal(html.match(/<\/script>/g)?.length, 2, "only the two real closing tags");
+  assert.match(html, /<mutation-test-report-app/);
+});
+
+Deno.test("the CI line of .ci/run uses only flags deno task mutate knows", async () => {
+  const { FLAGS } = await import("../cli/mutate.ts");
+  const { parseFlags } = await import("../cli/args.ts");
+  const ci = Deno.readTextFileSync(`${ROOT}/.ci/run`).split("\n")
+    .find((l) => l.startsWith("deno task mutate"));
+  assert.ok(ci, ".ci/run runs the mutation sample");
+  const { values } = parseFlags(ci.split(/\s+/).slice(3), FLAGS);
+  assert.equal(values.sample, "200");
+  assert.equal(values.only, true);
+  assert.match(String(values.floor), /^\d+$/);
+});

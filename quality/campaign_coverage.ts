@@ -1,0 +1,195 @@
+/**
+ * Campaign coverage: `deno task fuzz|explore|sim|repro ... --coverage DIR`
+ * collects V8 coverage of the kernel model and of the user's service module
+ * while the command runs — its workers included — and renders it with c8:
+ * DIR/index.html, DIR/lcov.info, and a summary naming, for the service, the
+ * lines and branches no run reached.
+ *
+ * V8 coverage can only be switched on when a Deno process starts, so the
+ * command runs itself again as a child under `deno run --coverage=DIR/raw`
+ * (same permissions, same arguments less `--coverage`), then a second child
+ * with write access to DIR alone renders the report. The parent needs only
+ * `--allow-run=deno`.
+ *
+ * @module
+ */
+
+import { isAbsolute, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import {
+  type CoverageMap,
+  fileSummary,
+  formatPct,
+  lineRanges,
+  renderWithC8,
+  sumFiles,
+  unreached,
+} from "./coverage_report.ts";
+import { convertRaw, denoDir } from "./v8_coverage.ts";
+
+/** Why a command cannot run under coverage (bad input, not a crash). */
+export class CoverageError extends Error {
+  override name = "CoverageError";
+}
+
+const PERMISSIONS = ["read", "write", "env", "sys", "net", "run", "ffi"] as const;
+
+/** The `--allow-*` flags of what this process holds in full. */
+function heldPermissions(): string[] {
+  return PERMISSIONS.filter((name) => Deno.permissions.querySync({ name }).state === "granted")
+    .map((name) => `--allow-${name}`);
+}
+
+/** `args` without `--coverage DIR` / `--coverage=DIR`. */
+export function withoutCoverageFlag(args: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === "--coverage") i++;
+    else if (!args[i].startsWith("--coverage=")) out.push(args[i]);
+  }
+  return out;
+}
+
+/** How a command runs itself under coverage. */
+export interface CoverageRun {
+  /** The report folder (DIR). */
+  readonly dir: string;
+  /** The command's module (`import.meta.url` of cli/fuzz.ts, ...). */
+  readonly module: string;
+  /** The command's arguments, as given (`--coverage` is removed). */
+  readonly args: readonly string[];
+  /** The user's service module, if any. */
+  readonly servicePath: string | null;
+  /** Deno flags the command's task adds besides permissions (e.g. `--v8-flags=...`). */
+  readonly denoFlags?: readonly string[];
+}
+
+/**
+ * Runs the command again under V8 coverage, renders the report, and returns
+ * the command's exit status (the render's, if the command succeeded and the
+ * render failed).
+ */
+export async function runUnderCoverage(run: CoverageRun): Promise<number> {
+  if (Deno.permissions.querySync({ name: "run", command: "deno" }).state !== "granted") {
+    throw new CoverageError("--coverage runs deno again under V8 coverage: needs --allow-run=deno");
+  }
+  const dir = resolve(run.dir);
+  try {
+    if (!Deno.statSync(dir).isDirectory) {
+      throw new CoverageError(`--coverage ${run.dir}: not a folder`);
+    }
+  } catch (e) {
+    if (e instanceof CoverageError) throw e; // a missing folder is created by the render
+  }
+  const raw = `${dir}/raw`;
+  for (const sub of [raw, `${dir}/c8`]) await Deno.remove(sub, { recursive: true }).catch(() => {});
+  const child = await new Deno.Command("deno", {
+    args: [
+      "run",
+      ...heldPermissions(),
+      ...(run.denoFlags ?? []),
+      `--coverage=${raw}`,
+      fileURLToPath(run.module),
+      ...withoutCoverageFlag(run.args),
+    ],
+    stdin: "inherit",
+  }).spawn().status;
+  const render = await new Deno.Command("deno", {
+    args: [
+      "run",
+      "--allow-read",
+      `--allow-write=${dir}`,
+      "--allow-env",
+      fileURLToPath(import.meta.url),
+      dir,
+      ...(run.servicePath !== null ? [resolve(run.servicePath)] : []),
+    ],
+    stdin: "null",
+  }).spawn().status;
+  if (!render.success) console.error(`coverage: rendering ${dir} failed (exit ${render.code})`);
+  return child.code !== 0 || render.success ? child.code : render.code;
+}
+
+/**
+ * The files a campaign's coverage reports: the service, and local modules
+ * other than tests, the project's tools (the lint, this renderer), its root
+ * files and Deno's caches (npm packages).
+ */
+export function countsForCampaign(
+  root: string,
+  cache: string,
+  servicePath: string | null,
+): (path: string) => boolean {
+  // The project's root files (mod.ts: re-exports) are left out too, so the
+  // report's folders are the project's own (kernel/, services/, ...).
+  const atRoot = (path: string) =>
+    path.startsWith(`${root}/`) && !path.slice(root.length + 1).includes("/");
+  return (path) =>
+    path === servicePath ||
+    (!path.startsWith(`${cache}/`) && !/_(test|bench)\.tsx?$/.test(path) && !atRoot(path) &&
+      !path.startsWith(`${root}/tools/`) && !path.startsWith(`${root}/quality/`));
+}
+
+/** The summary lines of a campaign's coverage. */
+export function campaignSummary(
+  map: CoverageMap,
+  root: string,
+  servicePath: string | null,
+  dir: string,
+): string[] {
+  const shown = (p: string) => {
+    const rel = relative(Deno.cwd(), p);
+    return rel.startsWith("..") || isAbsolute(rel) ? p : rel;
+  };
+  const kernel = sumFiles(map, (f) => f.startsWith(`${root}/kernel/`));
+  const kernelText = `kernel ${formatPct(kernel.lines.covered, kernel.lines.total)}% lines`;
+  const lines: string[] = [];
+  if (servicePath === null) {
+    lines.push(`coverage: ${kernelText} (no --service: built-in services only)`);
+  } else if (!map.files().includes(servicePath)) {
+    lines.push(`coverage: service never loaded (${shown(servicePath)}), ${kernelText}`);
+  } else {
+    const s = fileSummary(map, servicePath);
+    const u = unreached(map, servicePath);
+    lines.push(
+      `coverage: service ${formatPct(s.lines.covered, s.lines.total)}% lines ` +
+        `(${s.lines.total - s.lines.covered} uncovered), ${kernelText}`,
+    );
+    lines.push(
+      `  ${shown(servicePath)}: lines no run reached: ${lineRanges(u.lines) || "none"}; ` +
+        `branches no run took: ${u.branches.length > 0 ? u.branches.join(", ") : "none"}`,
+    );
+  }
+  lines.push(`  report: ${shown(`${dir}/index.html`)}, ${shown(`${dir}/lcov.info`)}`);
+  return lines;
+}
+
+/** The render child: `deno run ... campaign.ts DIR [SERVICE]`. */
+async function renderMain(dir: string, servicePath: string | null): Promise<number> {
+  const root = resolve(fileURLToPath(new URL("..", import.meta.url)));
+  const converted = convertRaw(
+    `${dir}/raw`,
+    `${dir}/c8`,
+    countsForCampaign(root, denoDir(), servicePath),
+  );
+  for (const m of converted.missing) {
+    console.error(`warning: ${m}: no emitted code in Deno's cache`);
+  }
+  if (converted.scripts === 0) {
+    console.error(`coverage: no coverage was written to ${dir}/raw`);
+    return 1;
+  }
+  const map = await renderWithC8({
+    tempDirectory: `${dir}/c8`,
+    reportsDirectory: dir,
+    reporters: ["html", "lcovonly"],
+    root,
+  });
+  for (const line of campaignSummary(map, root, servicePath, dir)) console.log(line);
+  return 0;
+}
+
+if (import.meta.main) {
+  const [dir, service] = Deno.args;
+  Deno.exit(await renderMain(resolve(dir), service !== undefined ? resolve(service) : null));
+}

@@ -1,0 +1,69 @@
+import { strict as assert } from "node:assert";
+import { withoutCoverageFlag } from "./campaign_coverage.ts";
+
+const SERVICE = "quality/testdata/unreachable_service.ts";
+const SOURCE = Deno.readTextFileSync(SERVICE).split("\n");
+const UNREACHED = SOURCE.findIndex((l) => l.includes("// UNREACHED")) + 1;
+const BRANCH = UNREACHED - 1; // the `if` whose body no run enters
+
+async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const p = await new Deno.Command("deno", { args, stdout: "piped", stderr: "piped" }).output();
+  const dec = new TextDecoder();
+  return { code: p.code, out: dec.decode(p.stdout), err: dec.decode(p.stderr) };
+}
+
+Deno.test("--coverage is taken out of the arguments the command reruns with", () => {
+  assert.deepEqual(withoutCoverageFlag(["--runs", "5", "--coverage", "d", "--seed=1"]), [
+    "--runs",
+    "5",
+    "--seed=1",
+  ]);
+  assert.deepEqual(withoutCoverageFlag(["--coverage=d", "x"]), ["x"]);
+});
+
+Deno.test("fuzz --coverage renders c8 HTML and lcov and names the branch no run reached", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "pagersim-cov-" });
+  const corpus = await Deno.makeTempDir({ prefix: "pagersim-corpus-" });
+  try {
+    const r = await run([
+      "task",
+      "fuzz",
+      "--service",
+      SERVICE,
+      "--runs",
+      "60",
+      // One worker: the service runs only in workers, so its lines prove they are collected.
+      "--workers",
+      "1",
+      "--seed",
+      "7",
+      "--corpus",
+      corpus,
+      "--coverage",
+      dir,
+    ]);
+    assert.ok(r.code === 0 || r.code === 1, r.err);
+    const m = /coverage: service (\d+\.\d)% lines \((\d+) uncovered\), kernel (\d+\.\d)% lines/
+      .exec(r.out);
+    assert.ok(m, r.out);
+    assert.ok(Number(m[2]) >= 2 && Number(m[3]) > 30, m[0]);
+    const listed = new RegExp(
+      `${SERVICE}: lines no run reached: ([^;]*); branches no run took: (.*)`,
+    ).exec(r.out);
+    assert.ok(listed, r.out);
+    const ranges = listed[1].split(", ").map((p) => p.split("-").map(Number));
+    const inRanges = (line: number) => ranges.some(([a, b]) => line >= a && line <= (b ?? a));
+    assert.ok(inRanges(UNREACHED) && inRanges(UNREACHED + 2), `lines ${listed[1]}`);
+    assert.ok(listed[2].split(", ").map(Number).includes(BRANCH), `branches ${listed[2]}`);
+    assert.ok(!inRanges(SOURCE.findIndex((l) => l.includes("supplyFromBacking(sys")) + 1));
+    const html = await Deno.readTextFile(`${dir}/index.html`);
+    assert.match(html, /unreachable_service\.ts|testdata/);
+    const lcov = await Deno.readTextFile(`${dir}/lcov.info`);
+    assert.match(lcov, new RegExp(`SF:.*${SERVICE}\\n`));
+    assert.match(lcov, new RegExp(`DA:${UNREACHED},0\\n`));
+    assert.match(lcov, /SF:.*kernel\/kernel\.ts\n/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+    await Deno.remove(corpus, { recursive: true });
+  }
+});

@@ -1,0 +1,42 @@
+/**
+ * The one list of what decides a run: the folders whose code must be a pure
+ * function of the scenario and the seeded decision source, and the host-side
+ * files that alone may read the wall clock. `deno task check` lints these with
+ * the determinism lint (quality/determinism_lint.ts).
+ *
+ * @module
+ */
+
+/** Folders (relative to the project root) whose code decides a run's outcome. */
+export const DECIDING_DIRS: readonly string[] = [
+  "kernel",
+  "sim",
+  "scenario",
+  "program",
+  "case",
+  "fuzz",
+  "properties",
+  "services",
+  "zoo",
+  "explore",
+];
+
+/**
+ * Host-side files inside the deciding folders (file I/O, workers, the clock):
+ * never linted themselves (they exist to use the host), but deciding code that
+ * uses what they export is still a finding. Wall-clock time is read only in
+ * fuzz/clock.ts.
+ */
+export const HOST_FILES: readonly string[] = [
+  "case/store.ts",
+  "explore/_task_worker.ts",
+  "explore/parallel.ts",
+  "fuzz/_worker_pool.ts",
+  "fuzz/clock.ts",
+  "fuzz/corpus_io.ts",
+  "fuzz/orchestrate.ts",
+  "fuzz/worker.ts",
+];
+
+/** Reference services that must lint clean (besides services/, which is a deciding folder). */
+export const REFERENCE_SERVICES: readonly string[] = ["examples/my_service.ts"];

@@ -1,0 +1,668 @@
+/**
+ * The determinism lint: finds every place where code that decides a run reads
+ * something the seeded decision source does not control — host randomness,
+ * wall-clock time, host timers and scheduling, host queries and I/O, workers,
+ * host-dependent iteration order, locale and garbage-collector timing.
+ *
+ * It is built on the TypeScript type checker, not on source text: every
+ * reference is resolved to the declaration it names, so an alias
+ * (`const r = Math.random; r()`), a destructuring (`const { now } = Date`),
+ * element access on the global object (`globalThis["Date"]`), a re-export
+ * chain and a wrapper imported from another module all land on the same
+ * forbidden declaration. A function, method or variable whose body reaches a
+ * forbidden declaration is itself tainted, transitively; a use of a tainted
+ * declaration from another module is a finding at the use, naming the chain.
+ *
+ * Only relative and `file:` imports are followed (project and user modules);
+ * `npm:`, `jsr:` and `node:` modules are not read, and importing a host module
+ * (`node:crypto`, `node:os`, `node:process`, `node:worker_threads`, ...) is
+ * itself a finding.
+ *
+ * @module
+ */
+
+import { dirname, isAbsolute, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { DECIDING_DIRS, HOST_FILES } from "./deciding.ts";
+import { HOST_LIB, HOST_LIB_NAME } from "./host_lib.ts";
+import type TS from "npm:typescript@6.0.3";
+
+type Ts = typeof TS;
+
+/** Why a declaration is forbidden, and what to use instead. */
+export interface Category {
+  /** What the host decides. */
+  readonly what: string;
+  /** The sanctioned alternative. */
+  readonly instead: string;
+}
+
+/** Every category a finding can have. */
+export const CATEGORIES: Readonly<Record<string, Category>> = {
+  random: {
+    what: "host randomness",
+    instead: "draw from the run's seeded decision source: sys.random(n)",
+  },
+  clock: {
+    what: "wall-clock time",
+    instead: "use virtual ticks: sys.now, and portWait deadlines in ticks",
+  },
+  timer: {
+    what: "a host timer",
+    instead: "wait in virtual ticks: sys.portWait with a deadline",
+  },
+  scheduling: {
+    what: "host scheduling",
+    instead: "let the simulated scheduler order work: yield* a sys call",
+  },
+  host: {
+    what: "a host query",
+    instead: "take configuration from the scenario or the ServiceContext",
+  },
+  io: {
+    what: "host I/O",
+    instead: "keep a service's data in its backing store (ServiceContext)",
+  },
+  worker: {
+    what: "host threads",
+    instead: "run concurrency as simulated threads of the scenario",
+  },
+  iteration: {
+    what: "host-dependent iteration order",
+    instead: "iterate a Map or array you built, in an order you chose",
+  },
+  locale: {
+    what: "the host's locale and time zone",
+    instead: "format with locale-free code (String, toFixed, a fixed comparator)",
+  },
+  gc: {
+    what: "garbage-collector timing",
+    instead: "keep strong references and release them explicitly",
+  },
+  dynamic: {
+    what: "code the lint cannot see",
+    instead: "call the code directly",
+  },
+};
+
+/** Declarations of the ECMAScript libs that are forbidden, by qualified name. */
+const ES_FORBIDDEN: Readonly<Record<string, string>> = {
+  "Math.random": "random",
+  "Date": "clock",
+  "Intl": "locale",
+  "String.localeCompare": "locale",
+  "String.toLocaleUpperCase": "locale",
+  "String.toLocaleLowerCase": "locale",
+  "Number.toLocaleString": "locale",
+  "BigInt.toLocaleString": "locale",
+  "Array.toLocaleString": "locale",
+  "Object.toLocaleString": "locale",
+  "WeakRef": "gc",
+  "FinalizationRegistry": "gc",
+  "eval": "dynamic",
+};
+
+/** Iterations whose order is the host's when given a host object. */
+const ITERATORS: ReadonlySet<string> = new Set([
+  "ObjectConstructor.keys",
+  "ObjectConstructor.values",
+  "ObjectConstructor.entries",
+  "ObjectConstructor.getOwnPropertyNames",
+  "ObjectConstructor.getOwnPropertySymbols",
+  "ObjectConstructor.getOwnPropertyDescriptors",
+  "Reflect.ownKeys",
+]);
+
+/** Host modules whose import is itself a finding, with its category. */
+const HOST_MODULES: Readonly<Record<string, string>> = {
+  crypto: "random",
+  os: "host",
+  process: "host",
+  perf_hooks: "clock",
+  timers: "timer",
+  "timers/promises": "timer",
+  worker_threads: "worker",
+  child_process: "worker",
+  cluster: "worker",
+  fs: "io",
+  "fs/promises": "io",
+  net: "io",
+  http: "io",
+  https: "io",
+  dgram: "io",
+};
+
+/** One forbidden use. */
+export interface Finding {
+  /** File path as given (relative to the working directory when under it). */
+  readonly file: string;
+  /** 1-based line. */
+  readonly line: number;
+  /** 1-based column. */
+  readonly column: number;
+  /** Key into CATEGORIES. */
+  readonly category: string;
+  /** The forbidden thing as resolved, e.g. `Math.random` or `wallMs → performance.now`. */
+  readonly name: string;
+  /** Where a used wrapper reaches the forbidden declaration (`file:line`), if through one. */
+  readonly via: string | null;
+}
+
+/** What a lint run saw. */
+export interface LintResult {
+  /** Findings, sorted by file, line and column. */
+  readonly findings: Finding[];
+  /** Files linted (reported on). */
+  readonly files: string[];
+  /** Milliseconds spent building the program and linting. */
+  readonly ms: number;
+}
+
+/** Options of a lint run. */
+export interface LintOptions {
+  /** Files to report on (their imports are followed for resolution and taint). */
+  readonly roots: readonly string[];
+  /** Whether a file (absolute path) reached through imports is reported on too. */
+  readonly report?: (file: string) => boolean;
+  /** Files (absolute paths) never reported on, whose exports still taint their users. */
+  readonly hostSide?: readonly string[];
+}
+
+/** `file:line:col: error|warning: ...` with the sanctioned alternative. */
+export function formatFinding(f: Finding, level: "error" | "warning" = "error"): string {
+  const c = CATEGORIES[f.category];
+  const via = f.via !== null ? ` (via ${f.via})` : "";
+  return `${f.file}:${f.line}:${f.column}: ${level}: ${f.name}${via}: ${c.what}; instead ${c.instead}`;
+}
+
+let tsPromise: Promise<Ts> | null = null;
+
+/**
+ * Loads the TypeScript compiler once. Its Node system probes a few environment
+ * variables at load time; it gets an empty environment so the lint needs only
+ * read permission.
+ */
+function loadTypeScript(): Promise<Ts> {
+  tsPromise ??= (async () => {
+    const { default: process } = await import("node:process");
+    const saved = Object.getOwnPropertyDescriptor(process, "env");
+    Object.defineProperty(process, "env", { value: {}, configurable: true, writable: true });
+    try {
+      return (await import("npm:typescript@6.0.3")).default as Ts;
+    } finally {
+      if (saved !== undefined) Object.defineProperty(process, "env", saved);
+    }
+  })();
+  return tsPromise;
+}
+
+/**
+ * The ECMAScript libs the checker reads: every one that declares a forbidden
+ * name or an iterator of ITERATORS, and what generator services need; about
+ * half of lib.es2023 to parse. A name missing from them is only ever `any`.
+ */
+const LIBS = [
+  "lib.es5.d.ts",
+  "lib.es2015.core.d.ts",
+  "lib.es2015.collection.d.ts",
+  "lib.es2015.generator.d.ts",
+  "lib.es2015.iterable.d.ts",
+  "lib.es2015.promise.d.ts",
+  "lib.es2015.reflect.d.ts",
+  "lib.es2015.symbol.d.ts",
+  "lib.es2015.symbol.wellknown.d.ts",
+  "lib.es2017.object.d.ts",
+  "lib.es2018.asyncgenerator.d.ts",
+  "lib.es2018.asynciterable.d.ts",
+  "lib.es2020.bigint.d.ts",
+  "lib.es2021.weakref.d.ts",
+];
+
+const sourceCache = new Map<string, { text: string; sf: TS.SourceFile }>();
+
+/** Builds the program: the roots, what they import by relative or file: specifier, ES libs, the host lib. */
+function createProgram(ts: Ts, roots: readonly string[]): { program: TS.Program; libDir: string } {
+  const options: TS.CompilerOptions = {
+    noEmit: true,
+    allowJs: true,
+    allowImportingTsExtensions: true,
+    module: ts.ModuleKind.ESNext,
+    moduleResolution: ts.ModuleResolutionKind.Bundler,
+    target: ts.ScriptTarget.ES2022,
+    lib: LIBS,
+    types: [],
+    strict: true,
+    skipLibCheck: true,
+    noResolve: false,
+  };
+  const libDir = dirname(ts.getDefaultLibFilePath(options));
+  const read = (path: string): string | undefined => {
+    if (path === HOST_LIB_NAME) return HOST_LIB;
+    try {
+      return Deno.readTextFileSync(path);
+    } catch {
+      return undefined;
+    }
+  };
+  const host: TS.CompilerHost = {
+    getSourceFile(fileName, languageVersion) {
+      const text = read(fileName);
+      if (text === undefined) return undefined;
+      const isLib = fileName.startsWith(libDir) || fileName === HOST_LIB_NAME;
+      const cached = isLib ? sourceCache.get(fileName) : undefined;
+      if (cached !== undefined && cached.text === text) return cached.sf;
+      const sf = ts.createSourceFile(fileName, text, languageVersion, true);
+      if (isLib) sourceCache.set(fileName, { text, sf });
+      return sf;
+    },
+    getDefaultLibFileName: () => `${libDir}/lib.es5.d.ts`,
+    getDefaultLibLocation: () => libDir,
+    writeFile: () => {},
+    getCurrentDirectory: () => Deno.cwd(),
+    getDirectories: () => [],
+    fileExists: (f) => read(f) !== undefined,
+    readFile: read,
+    getCanonicalFileName: (f) => f,
+    useCaseSensitiveFileNames: () => true,
+    getNewLine: () => "\n",
+    resolveModuleNameLiterals(literals, containingFile) {
+      return literals.map((lit) => {
+        const spec = lit.text;
+        let path: string | null = null;
+        if (spec.startsWith("./") || spec.startsWith("../") || spec.startsWith("/")) {
+          path = resolve(dirname(containingFile), spec);
+        } else if (spec.startsWith("file:")) {
+          path = fileURLToPath(spec);
+        }
+        if (path === null || read(path) === undefined) return { resolvedModule: undefined };
+        const ext = /\.[cm]?jsx?$/.test(path)
+          ? ts.Extension.Js
+          : path.endsWith(".tsx")
+          ? ts.Extension.Tsx
+          : path.endsWith(".d.ts")
+          ? ts.Extension.Dts
+          : ts.Extension.Ts;
+        return { resolvedModule: { resolvedFileName: path, extension: ext } };
+      });
+    },
+  };
+  const program = ts.createProgram({ rootNames: [...roots, HOST_LIB_NAME], options, host });
+  return { program, libDir };
+}
+
+/** A use found while walking, before the taint fixpoint. */
+interface Use {
+  readonly node: TS.Node;
+  /** Declarations (owners) enclosing the use. */
+  readonly owners: readonly TS.Node[];
+  /** The forbidden category, if the use itself is forbidden. */
+  readonly category: string | null;
+  /** The resolved name (forbidden) or the symbol used (for taint). */
+  readonly name: string;
+  readonly symbol: TS.Symbol | null;
+  /** Inside host-side code (`@hostSide`, `if (import.meta.main)`): taints, never reported. */
+  readonly exempt: boolean;
+}
+
+/** Lints `roots` and what they import. */
+export async function lint(opts: LintOptions): Promise<LintResult> {
+  const t0 = performance.now();
+  const ts = await loadTypeScript();
+  const roots = opts.roots.map((r) => resolve(r));
+  const hostSide = new Set((opts.hostSide ?? []).map((f) => resolve(f)));
+  const rootSet = new Set(roots);
+  const { program, libDir } = createProgram(ts, roots);
+  const checker = program.getTypeChecker();
+  const hostLib = program.getSourceFile(HOST_LIB_NAME);
+  const isLibFile = (sf: TS.SourceFile) =>
+    sf === hostLib || program.isSourceFileDefaultLibrary(sf) ||
+    sf.fileName.startsWith(`${libDir}/`);
+
+  const reported = (sf: TS.SourceFile): boolean =>
+    !isLibFile(sf) && !hostSide.has(sf.fileName) &&
+    (rootSet.has(sf.fileName) || (opts.report?.(sf.fileName) ?? false));
+
+  const resolveAlias = (s: TS.Symbol): TS.Symbol =>
+    s.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(s) : s;
+
+  /** The forbidden category of a resolved symbol, or null. */
+  const forbidden = (s: TS.Symbol): string | null => {
+    const decls = s.declarations ?? [];
+    if (decls.length === 0) return null;
+    if (decls.some((d) => d.getSourceFile() === hostLib)) {
+      // Only what the host lib tags is forbidden: an untagged member (say the
+      // `name` of a directory entry) came from a call that is already a finding.
+      for (const d of decls) {
+        if (d.getSourceFile() !== hostLib) continue;
+        const nd = ts.getJSDocTags(d).find((t) => t.tagName.text === "nondeterministic");
+        if (nd !== undefined) return String(nd.comment ?? "host").trim();
+      }
+      return null;
+    }
+    if (decls.every((d) => isLibFile(d.getSourceFile()))) {
+      return ES_FORBIDDEN[checker.getFullyQualifiedName(s)] ?? null;
+    }
+    return null;
+  };
+
+  /** Whether a type is a host object (declared in the host lib, or the global object). */
+  const isHostType = (type: TS.Type): boolean => {
+    const s = type.aliasSymbol ?? type.getSymbol();
+    if (s === undefined) return false;
+    if (s.escapedName === "globalThis") return true;
+    return (s.declarations ?? []).some((d) => d.getSourceFile() === hostLib);
+  };
+
+  const isOwner = (n: TS.Node): boolean =>
+    ts.isFunctionDeclaration(n) || ts.isMethodDeclaration(n) || ts.isVariableDeclaration(n) ||
+    ts.isClassDeclaration(n) || ts.isPropertyDeclaration(n) || ts.isGetAccessorDeclaration(n) ||
+    ts.isSetAccessorDeclaration(n) || ts.isPropertyAssignment(n) ||
+    ts.isShorthandPropertyAssignment(n) || ts.isBindingElement(n) || ts.isClassExpression(n) ||
+    ts.isExportAssignment(n);
+
+  const uses: Use[] = [];
+  const fileName = (sf: TS.SourceFile) => sf.fileName;
+
+  /** Records the uses in `root`'s subtree (a file, or a declaration reached from reported code). */
+  const walk = (root: TS.Node) => {
+    const owners: TS.Node[] = [];
+    let exempt = 0;
+    const record = (node: TS.Node, symbol: TS.Symbol | undefined, fallback: string) => {
+      if (symbol === undefined) return;
+      const target = resolveAlias(symbol);
+      const category = forbidden(target);
+      uses.push({
+        node,
+        owners: [...owners],
+        category,
+        name: category !== null
+          ? displayName(target, fallback)
+          : target.name === "default"
+          ? fallback
+          : target.name,
+        symbol: target,
+        exempt: exempt > 0,
+      });
+    };
+    const flag = (node: TS.Node, category: string, name: string) =>
+      uses.push({ node, owners: [...owners], category, name, symbol: null, exempt: exempt > 0 });
+
+    const visit = (node: TS.Node): void => {
+      if (ts.isTypeNode(node) && !ts.isExpressionWithTypeArguments(node)) return;
+      if (
+        ts.isInterfaceDeclaration(node) || ts.isTypeAliasDeclaration(node) ||
+        ts.isImportSpecifier(node) || ts.isExportSpecifier(node) || ts.isImportClause(node) ||
+        ts.isNamespaceImport(node)
+      ) return;
+      if (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) {
+        const spec = node.moduleSpecifier;
+        if (spec !== undefined && ts.isStringLiteral(spec)) {
+          const m = /^(?:node:)?(.+)$/.exec(spec.text);
+          const name = m?.[1] ?? "";
+          const category = spec.text.startsWith("node:") || name in HOST_MODULES
+            ? HOST_MODULES[name]
+            : undefined;
+          if (category !== undefined) flag(spec, category, `import "${spec.text}"`);
+        }
+        return;
+      }
+      if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) {
+        flag(node, "dynamic", "import()");
+      }
+      if (ts.isIfStatement(node) && node.expression.getText() === "import.meta.main") {
+        // A module's command-line entry point never runs inside a simulation.
+        visit(node.expression);
+        exempt++;
+        visit(node.thenStatement);
+        exempt--;
+        if (node.elseStatement !== undefined) visit(node.elseStatement);
+        return;
+      }
+      const owner = isOwner(node);
+      const hostSide = owner && ts.getJSDocTags(node).some((t) => t.tagName.text === "hostSide");
+      if (owner) owners.push(node);
+      if (hostSide) exempt++;
+      if (ts.isIdentifier(node) || ts.isPrivateIdentifier(node)) {
+        if (!isDeclarationName(node)) {
+          record(node, checker.getSymbolAtLocation(node), node.text);
+        }
+      } else if (ts.isElementAccessExpression(node)) {
+        const arg = node.argumentExpression;
+        const objType = checker.getTypeAtLocation(node.expression);
+        if (ts.isStringLiteralLike(arg)) {
+          const prop = checker.getPropertyOfType(objType, arg.text);
+          record(arg, prop, arg.text);
+        } else if (isHostType(objType) && !ts.isNumericLiteral(arg)) {
+          flag(node, "dynamic", `${node.expression.getText()}[${arg.getText()}]`);
+        }
+      } else if (ts.isBindingElement(node) && ts.isObjectBindingPattern(node.parent)) {
+        const key = node.propertyName ?? node.name;
+        if (ts.isIdentifier(key) || ts.isStringLiteralLike(key)) {
+          const from = node.parent.parent;
+          const source = ts.isVariableDeclaration(from) ? from.initializer : undefined;
+          if (source !== undefined) {
+            const prop = checker.getPropertyOfType(checker.getTypeAtLocation(source), key.text);
+            record(key, prop, key.text);
+          }
+        }
+      } else if (ts.isCallExpression(node) && node.arguments.length > 0) {
+        const callee = checker.getSymbolAtLocation(
+          ts.isPropertyAccessExpression(node.expression) ? node.expression.name : node.expression,
+        );
+        if (callee !== undefined) {
+          const q = checker.getFullyQualifiedName(resolveAlias(callee));
+          if (ITERATORS.has(q) && isHostType(checker.getTypeAtLocation(node.arguments[0]))) {
+            flag(
+              node,
+              "iteration",
+              `${q.replace("Constructor", "")}(${node.arguments[0].getText()})`,
+            );
+          }
+        }
+      } else if (ts.isForInStatement(node)) {
+        if (isHostType(checker.getTypeAtLocation(node.expression))) {
+          flag(node.expression, "iteration", `for (… in ${node.expression.getText()})`);
+        }
+      } else if (ts.isPropertyAccessExpression(node)) {
+        // A member the host lib does not declare, on a host object: still the host.
+        if (checker.getSymbolAtLocation(node.name) === undefined) {
+          const t = checker.getTypeAtLocation(node.expression);
+          const s = t.getSymbol() ?? checker.getSymbolAtLocation(node.expression);
+          const target = s !== undefined ? resolveAlias(s) : undefined;
+          if (
+            target !== undefined &&
+            (target.declarations ?? []).some((d) => d.getSourceFile() === hostLib) &&
+            target.escapedName !== "globalThis"
+          ) {
+            flag(node.name, "host", `${node.expression.getText()}.${node.name.text}`);
+          }
+        }
+      }
+      ts.forEachChild(node, visit);
+      if (owner) owners.pop();
+      if (hostSide) exempt--;
+    };
+    visit(root);
+  };
+
+  /** Names a forbidden symbol with its container, e.g. `Math.random`, `Deno.env`. */
+  const displayName = (s: TS.Symbol, fallback: string): string => {
+    const q = checker.getFullyQualifiedName(s);
+    const pretty = q.replace(/^Host([A-Z]\w*)\./, (_, t: string) => `${lowerFirst(t)}.`)
+      .replace(/^SubtleCrypto\./, "crypto.subtle.");
+    return pretty.includes("__") || pretty === "" ? fallback : pretty;
+  };
+
+  const isDeclarationName = (id: TS.Node): boolean => {
+    const p = id.parent;
+    if (p === undefined) return false;
+    const named = p as TS.Node & { name?: TS.Node };
+    if (named.name !== id) return false;
+    return ts.isVariableDeclaration(p) || ts.isFunctionDeclaration(p) ||
+      ts.isParameter(p) || ts.isClassDeclaration(p) || ts.isMethodDeclaration(p) ||
+      ts.isPropertyDeclaration(p) || ts.isPropertyAssignment(p) || ts.isBindingElement(p) ||
+      ts.isGetAccessorDeclaration(p) || ts.isSetAccessorDeclaration(p) ||
+      ts.isEnumMember(p) || ts.isEnumDeclaration(p) || ts.isFunctionExpression(p) ||
+      ts.isClassExpression(p) || ts.isModuleDeclaration(p) || ts.isTypeParameterDeclaration(p) ||
+      ts.isPropertySignature(p) || ts.isMethodSignature(p) || ts.isLabeledStatement(p);
+  };
+
+  // Walk the reported files whole, then every declaration their code uses,
+  // transitively: only what reported code reaches is ever checked (a service
+  // importing mod.ts does not make the lint type-check the whole project).
+  const walked = new Set<TS.Node>();
+  const isWalked = (n: TS.Node): boolean => {
+    for (let p: TS.Node | undefined = n; p !== undefined; p = p.parent) {
+      if (walked.has(p)) return true;
+    }
+    return false;
+  };
+  const reportedFiles = program.getSourceFiles().filter(reported);
+  for (const sf of reportedFiles) {
+    walked.add(sf);
+    walk(sf);
+  }
+  for (let i = 0; i < uses.length; i++) {
+    for (const d of uses[i].symbol?.declarations ?? []) {
+      if (isLibFile(d.getSourceFile()) || isWalked(d)) continue;
+      walked.add(d);
+      walk(d);
+    }
+  }
+
+  // Taint: an owner that reaches a forbidden use or a tainted symbol is tainted.
+  const tainted = new Map<TS.Node, { name: string; at: TS.Node }>();
+  const taintOf = (s: TS.Symbol | null): { name: string; at: TS.Node } | undefined => {
+    if (s === null) return undefined;
+    for (const d of s.declarations ?? []) {
+      const t = tainted.get(d);
+      if (t !== undefined) return t;
+    }
+    return undefined;
+  };
+  let changed = true;
+  while (changed) {
+    changed = false;
+    for (const u of uses) {
+      const reason = u.category !== null ? { name: u.name, at: u.node } : taintOf(u.symbol);
+      if (reason === undefined) continue;
+      for (const o of u.owners) {
+        if (tainted.has(o)) continue;
+        const via = u.category !== null ? reason : {
+          name: `${u.name} → ${reason.name}`,
+          at: reason.at,
+        };
+        tainted.set(o, via);
+        changed = true;
+      }
+    }
+  }
+
+  const findings: Finding[] = [];
+  const seen = new Set<string>();
+  const where = (n: TS.Node) => {
+    const sf = n.getSourceFile();
+    const { line, character } = sf.getLineAndCharacterOfPosition(n.getStart(sf));
+    return { file: displayPath(fileName(sf)), line: line + 1, column: character + 1 };
+  };
+  for (const u of uses) {
+    const sf = u.node.getSourceFile();
+    if (u.exempt || !reported(sf)) continue;
+    let finding: Finding | null = null;
+    if (u.category !== null) {
+      finding = { ...where(u.node), category: u.category, name: u.name, via: null };
+    } else if (u.symbol !== null) {
+      const decls = u.symbol.declarations ?? [];
+      const crossFile = decls.length > 0 && decls.every((d) => d.getSourceFile() !== sf);
+      const t = crossFile ? taintOf(u.symbol) : undefined;
+      if (t !== undefined) {
+        const at = where(t.at);
+        const root = uses.find((x) => x.node === t.at && x.category !== null);
+        finding = {
+          ...where(u.node),
+          category: root?.category ?? "host",
+          name: `${u.name} → ${t.name}`,
+          via: `${at.file}:${at.line}`,
+        };
+      }
+    }
+    if (finding === null) continue;
+    const key = `${finding.file}:${finding.line}:${finding.column}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    findings.push(finding);
+  }
+  findings.sort((a, b) =>
+    a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column
+  );
+  const files = reportedFiles.map((sf) => displayPath(sf.fileName)).sort();
+  return { findings, files, ms: performance.now() - t0 };
+}
+
+function lowerFirst(s: string): string {
+  return s.charAt(0).toLowerCase() + s.slice(1);
+}
+
+/** A path relative to the working directory when it is under it. */
+function displayPath(path: string): string {
+  const rel = relative(Deno.cwd(), path);
+  return rel.startsWith("..") || isAbsolute(rel) ? path : rel;
+}
+
+/**
+ * Lints a user's service module and every module it imports by a relative or
+ * `file:` specifier from outside the project. The project's own modules are
+ * not reported on (`deno task check` lints the deciding ones), but whatever
+ * the service uses from them that reaches the host — fuzz/clock.ts, the
+ * campaign's workers — is a finding at the use.
+ *
+ * @example
+ * ```ts
+ * import { lintServiceModule } from "./determinism_lint.ts";
+ * const { findings, files } = await lintServiceModule("examples/my_service.ts");
+ * console.assert(findings.length === 0 && files.includes("examples/my_service.ts"));
+ * ```
+ */
+export function lintServiceModule(path: string, root: string = projectRoot()): Promise<LintResult> {
+  return lint({
+    roots: [path],
+    report: (file) => !file.startsWith(`${root}/`),
+    hostSide: HOST_FILES.map((f) => resolve(root, f)),
+  });
+}
+
+/**
+ * Lints every non-test module of the project's deciding folders (DECIDING_DIRS
+ * in deciding.ts), following their imports for taint: a deciding module that
+ * uses fuzz/clock.ts, or anything else that reaches the host, is a finding.
+ *
+ * @example
+ * ```ts
+ * import { lintDecidingFolders } from "./determinism_lint.ts";
+ * const { findings } = await lintDecidingFolders();
+ * console.assert(findings.length === 0);
+ * ```
+ */
+export async function lintDecidingFolders(
+  root: string = projectRoot(),
+  dirs: readonly string[] = DECIDING_DIRS,
+): Promise<LintResult> {
+  const roots: string[] = [];
+  const walk = (dir: string) => {
+    const entries = [...Deno.readDirSync(dir)].sort((a, b) => a.name < b.name ? -1 : 1);
+    for (const e of entries) {
+      const path = `${dir}/${e.name}`;
+      if (e.isDirectory && e.name !== "testdata") walk(path);
+      else if (e.isFile && /\.tsx?$/.test(e.name) && !/_(test|bench)\.tsx?$/.test(e.name)) {
+        roots.push(path);
+      }
+    }
+  };
+  for (const d of dirs) walk(resolve(root, d));
+  return await lint({ roots, hostSide: HOST_FILES.map((f) => resolve(root, f)) });
+}
+
+/** The project root: one folder up from this module. */
+function projectRoot(): string {
+  return resolve(dirname(fileURLToPath(import.meta.url)), "..");
+}

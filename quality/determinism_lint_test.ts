@@ -1,0 +1,90 @@
+import { strict as assert } from "node:assert";
+import { HOST_FILES, REFERENCE_SERVICES } from "./deciding.ts";
+import {
+  CATEGORIES,
+  formatFinding,
+  lint,
+  lintDecidingFolders,
+  lintServiceModule,
+} from "./determinism_lint.ts";
+
+const DIR = "quality/testdata/determinism";
+const MARK = "// ✗";
+const HOST_SIDE = [...HOST_FILES];
+
+/** Every fixture file, with the lines its ✗ comments mark. */
+function fixtures(): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  const walk = (dir: string) => {
+    for (const e of [...Deno.readDirSync(dir)].sort((a, b) => a.name < b.name ? -1 : 1)) {
+      const path = `${dir}/${e.name}`;
+      if (e.isDirectory) walk(path);
+      else if (e.name.endsWith(".ts")) {
+        const lines = Deno.readTextFileSync(path).split("\n");
+        out.set(path, lines.flatMap((l, i) => l.includes(MARK) ? [i + 1] : []));
+      }
+    }
+  };
+  walk(DIR);
+  return out;
+}
+
+Deno.test("the lint finds every marked nondeterminism pattern at its line, and nothing else", async () => {
+  const expected = fixtures();
+  const r = await lint({ roots: [...expected.keys()], report: () => true, hostSide: HOST_SIDE });
+  const found = new Map<string, number[]>();
+  for (const f of r.findings) found.set(f.file, [...(found.get(f.file) ?? []), f.line]);
+  for (const [file, lines] of expected) {
+    assert.deepEqual(
+      [...new Set(found.get(file) ?? [])].sort((a, b) => a - b),
+      lines,
+      `${file}: findings at these lines`,
+    );
+  }
+  assert.deepEqual([...found.keys()].filter((f) => !expected.has(f)), [], "no other file");
+  const patterns = [...expected].filter(([f, l]) => !f.includes("/_lib/") && l.length > 0);
+  assert.ok(patterns.length >= 15, `at least 15 pattern files, got ${patterns.length}`);
+  assert.deepEqual(expected.get(`${DIR}/clean.ts`), [], "the look-alike file has no marks");
+});
+
+Deno.test("a finding names file:line:column, what the host decides and the sanctioned alternative", async () => {
+  const r = await lintServiceModule(`${DIR}/imported_wrapper.ts`);
+  const text = r.findings.map((f) => formatFinding(f));
+  assert.ok(
+    text.includes(
+      `${DIR}/imported_wrapper.ts:4:28: error: jitter → Math.random (via ${DIR}/_lib/wrappers.ts:5): ` +
+        `${CATEGORIES.random.what}; instead ${CATEGORIES.random.instead}`,
+    ),
+    text.join("\n"),
+  );
+  assert.ok(text.every((t) => / instead /.test(t)));
+  assert.match(CATEGORIES.random.instead, /sys\.random/);
+  assert.match(CATEGORIES.clock.instead, /virtual ticks/);
+  assert.match(formatFinding(r.findings[0], "warning"), /: warning: /);
+});
+
+Deno.test("using the wall clock of fuzz/clock.ts from linted code is a finding at the use", async () => {
+  const r = await lintServiceModule(`${DIR}/wall_clock_import.ts`);
+  const clockLine = Deno.readTextFileSync("fuzz/clock.ts").split("\n")
+    .findIndex((l) => l.includes("performance.now()")) + 1;
+  assert.deepEqual(r.findings.map((f) => `${f.file}:${f.line} ${f.name} ${f.via}`), [
+    `${DIR}/wall_clock_import.ts:3 wallMs → performance fuzz/clock.ts:${clockLine}`,
+  ]);
+});
+
+Deno.test("the project's deciding folders have no finding", async () => {
+  const r = await lintDecidingFolders();
+  assert.deepEqual(r.findings.map((f) => formatFinding(f)), []);
+  assert.ok(
+    r.files.some((f) => f.startsWith("kernel/")) && r.files.some((f) => f.startsWith("sim/")),
+  );
+});
+
+Deno.test("the reference services have no finding", async () => {
+  for (const path of REFERENCE_SERVICES) {
+    const r = await lintServiceModule(path);
+    assert.deepEqual(r.findings.map((f) => formatFinding(f)), [], path);
+    // The project's own modules it imports are the check's to lint, not reported here.
+    assert.deepEqual(r.files, [path]);
+  }
+});

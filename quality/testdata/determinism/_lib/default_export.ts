@@ -1,0 +1,4 @@
+// A default-exported wrapper.
+export default function coin(): boolean {
+  return Math.random() < 0.5; // ✗
+}

@@ -1,0 +1,2 @@
+const r = Math.random; // ✗
+export const roll = (): number => r();

@@ -1,0 +1,3 @@
+export function stamp(): number {
+  return globalThis["Date"].now(); // ✗
+}

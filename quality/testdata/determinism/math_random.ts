@@ -1,0 +1,3 @@
+export function pick(n: number): number {
+  return Math.floor(Math.random() * n); // ✗
+}

@@ -1,0 +1,3 @@
+import { clock } from "./_lib/wrappers.ts";
+
+export const tick = (): number => clock.now(); // ✗

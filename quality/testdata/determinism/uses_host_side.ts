@@ -1,0 +1,3 @@
+import { load } from "./_lib/host_side.ts";
+
+export const config = (): Promise<string> => load("config.json"); // ✗

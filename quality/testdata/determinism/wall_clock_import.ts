@@ -1,0 +1,3 @@
+import { wallMs } from "../../../fuzz/clock.ts";
+
+export const started = (): number => wallMs(); // ✗
