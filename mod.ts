@@ -196,6 +196,9 @@ export {
 export { type Divergence, firstDivergence, type Replay, replayWith } from "./case/replay.ts";
 export {
   CaseFileError,
+  codeIdentity,
+  type CodeUnderTest,
+  type CurrentCode,
   knownSignatures,
   type LoadedCorpus,
   readCaseFile,

@@ -7,6 +7,7 @@
 
 import { z } from "npm:zod@4.6.7";
 import { settleVerdict } from "../properties/check_case.ts";
+import { checkerSet } from "../properties/checker_sets.ts";
 import { type KernelInvariantOptions, kernelInvariants } from "../properties/kernel_invariants.ts";
 import { shareJournal } from "../properties/_step_monitor.ts";
 import { serviceObligations } from "../properties/service_obligations.ts";
@@ -39,6 +40,12 @@ export function scenarioCheckers(
   set: string,
   options: KernelInvariantOptions = {},
 ): () => Monitor[] {
+  // Without options, the stable functions of properties/checker_sets.ts (a property given one
+  // names it in its replay line).
+  if (Object.keys(options).length === 0) {
+    const f = checkerSet(set);
+    if (f !== undefined) return f;
+  }
   if (set === "kernel") return () => kernelInvariants(options);
   if (set === "kernel+service") {
     return () => shareJournal([...serviceObligations(), ...kernelInvariants(options)]);

@@ -142,7 +142,43 @@ export async function readCorpus(dir: string): Promise<LoadedCorpus> {
 }
 
 /**
- * Signatures of the cases already in a corpus directory (none if it does not exist).
+ * The code a case tests, beyond the kernel model: its seeded bug, its service module and its
+ * kernel module (each by content hash). Two cases with one signature but different code under
+ * test are different findings: service B failing like service A is still news about B.
+ */
+export interface CodeUnderTest {
+  /** The seeded bug (zoo/registry.ts id), or none. */
+  readonly bug?: string | null;
+  /** The service module (compared by content hash), or none. */
+  readonly service?: ModuleRef | null;
+  /** The kernel module (compared by content hash), or none. */
+  readonly kernel?: ModuleRef | null;
+}
+
+function moduleIdentity(m: ModuleRef | null | undefined): string {
+  return m === null || m === undefined ? "-" : m.sha256 ?? `path:${m.path}`;
+}
+
+/**
+ * The identity of the code under test, as compared by {@linkcode knownSignatures} and the
+ * corpus's dedupe: bug id, service hash and kernel hash ("-" for none).
+ *
+ * @example
+ * ```ts
+ * import { codeIdentity } from "./store.ts";
+ * console.assert(codeIdentity({}) === "bug:- service:- kernel:-");
+ * ```
+ */
+export function codeIdentity(c: CodeUnderTest): string {
+  return `bug:${c.bug ?? "-"} service:${moduleIdentity(c.service)} kernel:${
+    moduleIdentity(c.kernel)
+  }`;
+}
+
+/**
+ * Signatures of the cases already in a corpus directory (none if it does not exist). With
+ * `code`, only the cases testing that same code (see {@linkcode codeIdentity}) count: a
+ * signature known for one service is not known for another.
  *
  * @example
  * ```ts
@@ -150,10 +186,15 @@ export async function readCorpus(dir: string): Promise<LoadedCorpus> {
  * console.assert((await knownSignatures("no/such/corpus")).length === 0);
  * ```
  */
-export async function knownSignatures(dir: string): Promise<string[]> {
+export async function knownSignatures(dir: string, code?: CodeUnderTest): Promise<string[]> {
   try {
     const { cases } = await readCorpus(dir);
-    return cases.flatMap((c) => (c.case.signature ? [c.case.signature] : [])).sort();
+    const id = code === undefined ? null : codeIdentity(code);
+    return cases.flatMap((c) =>
+      c.case.signature !== undefined && (id === null || codeIdentity(c.case) === id)
+        ? [c.case.signature]
+        : []
+    ).sort();
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) return [];
     throw e;
@@ -165,6 +206,7 @@ let writes = 0;
 /** Same finding: the same signature, or (unsigned) the same verdict and trace. */
 function sameFinding(a: CaseEnvelope, b: CaseEnvelope): boolean {
   if (a.kind !== b.kind) return false;
+  if (codeIdentity(a) !== codeIdentity(b)) return false;
   if (a.signature !== undefined || b.signature !== undefined) return a.signature === b.signature;
   return a.expected === b.expected && a.traceHash === b.traceHash;
 }
@@ -317,7 +359,12 @@ export async function moduleRef(modulePath: string, caseDir: string): Promise<Mo
  * Finds the module a case names, refusing a path outside the case's project
  * tree or a module whose bytes changed since the case was written.
  */
-async function resolveModule(ref: ModuleRef, caseFile: string, what: string): Promise<string> {
+async function resolveModule(
+  ref: ModuleRef,
+  caseFile: string,
+  what: string,
+  current?: CurrentCode,
+): Promise<string> {
   const root = await projectRoot();
   // Old cases (no hash) kept the path as given to the campaign, relative to the project root.
   const candidate = ref.sha256 === null
@@ -342,10 +389,16 @@ async function resolveModule(ref: ModuleRef, caseFile: string, what: string): Pr
   if (ref.sha256 !== null) {
     const now = await sha256(real);
     if (now !== ref.sha256) {
+      const change = `its ${what} module ${ref.path} changed since the case was written ` +
+        `(sha256 ${now.slice(0, 12)}…, recorded ${ref.sha256.slice(0, 12)}…)`;
+      if (current !== undefined) {
+        current.notice(`${caseFile}: ${change}; replaying against the module as it is now`);
+        return real;
+      }
       throw new CaseFileError(
-        `${caseFile}: its ${what} module ${ref.path} changed since the case was written ` +
-          `(sha256 ${now.slice(0, 12)}…, recorded ${ref.sha256.slice(0, 12)}…); ` +
-          `not replaying it against different code`,
+        `${caseFile}: ${change}; not replaying it against different code. To check the case ` +
+          `against the code as it is now (does your fix make it pass?): ` +
+          `deno task repro ${caseFile} --current-code`,
       );
     }
   }
@@ -399,10 +452,21 @@ export async function loadKernelModule(
 }
 
 /**
+ * Asks {@linkcode resolveContext} to load a case's modules even when their content changed
+ * since the case was written (`deno task repro FILE --current-code`): each change is reported
+ * to `notice` instead of refused.
+ */
+export interface CurrentCode {
+  /** Called once per changed module, with a one-line description. */
+  readonly notice: (message: string) => void;
+}
+
+/**
  * Everything a case's runs need, resolved from the case alone: its checkers,
  * every named seeded-bug service, its bug's kernel or services, its service
  * module (bound to `user`) and its kernel module. `file` is where the case
- * lives (module paths are relative to it).
+ * lives (module paths are relative to it). A module whose content changed is
+ * refused unless `current` is given.
  *
  * @example
  * ```ts
@@ -412,7 +476,11 @@ export async function loadKernelModule(
  * console.assert(ctx.makeKernel !== undefined); // the case's seeded bug
  * ```
  */
-export async function resolveContext(c: CaseEnvelope, file?: string): Promise<RunContext> {
+export async function resolveContext(
+  c: CaseEnvelope,
+  file?: string,
+  current?: CurrentCode,
+): Promise<RunContext> {
   const seeded = c.bug !== undefined ? bug(c.bug) : undefined;
   const services: Record<string, PagerService> = { ...NAMED_SERVICES, ...seeded?.services };
   let makeKernel = seeded?.kernel;
@@ -422,11 +490,11 @@ export async function resolveContext(c: CaseEnvelope, file?: string): Promise<Ru
   }
   if (c.service !== undefined) {
     services[USER_SERVICE] = await loadServiceModule(
-      await resolveModule(c.service, where, "service"),
+      await resolveModule(c.service, where, "service", current),
     );
   }
   if (c.kernel !== undefined) {
-    makeKernel = await loadKernelModule(await resolveModule(c.kernel, where, "kernel"));
+    makeKernel = await loadKernelModule(await resolveModule(c.kernel, where, "kernel", current));
   }
   return { monitors: KINDS[c.kind].checkers(c.checkers), services, makeKernel };
 }

@@ -45,9 +45,21 @@ export function parseFlags(
 ): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
   const options: Record<string, { type: "string" | "boolean" }> = {};
   for (const [name, f] of Object.entries(flags)) options[name] = { type: f.type };
+  // `--seconds -1`: node's parser calls a value starting with "-" ambiguous; a negative number
+  // is the flag's value, so it reaches the flag's own range check.
+  const joined: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const name = args[i].startsWith("--") ? args[i].slice(2) : null;
+    if (
+      name !== null && Object.hasOwn(flags, name) && flags[name].type === "string" &&
+      i + 1 < args.length && /^-\d/.test(args[i + 1])
+    ) {
+      joined.push(`${args[i]}=${args[++i]}`);
+    } else joined.push(args[i]);
+  }
   try {
     const { values, positionals } = parseArgs({
-      args: [...args],
+      args: joined,
       options,
       strict: true,
       allowPositionals,

@@ -17,7 +17,7 @@ import {
 } from "./_quality_hooks.ts";
 import { replayCommand } from "../case/envelope.ts";
 import { toEnvelope } from "../case/investigate.ts";
-import { SCENARIO_KIND, scenarioCheckers } from "../case/kinds.ts";
+import { SCENARIO_CHECKERS, SCENARIO_KIND, scenarioCheckers } from "../case/kinds.ts";
 import {
   CaseFileError,
   loadKernelModule,
@@ -94,6 +94,11 @@ const FLAGS: Record<string, FlagSpec> = {
     service: "serve every pager with this service module",
     kernel: "explore a kernel variant: a module exporting makeKernel(options) (needs --corpus)",
   }),
+  checkers: {
+    type: "string",
+    value: "SET",
+    help: "kernel | kernel+service (default: kernel+service with --service, as fuzz; else kernel)",
+  },
   ...LINT_FLAG,
   ...COVERAGE_FLAG,
   corpus: {
@@ -107,7 +112,8 @@ const FLAGS: Record<string, FlagSpec> = {
 const USAGE = usage("deno task explore", "[--scenario FILE] --preemptions K [options]", FLAGS) + `
 
 Checks every schedule with at most K preemptions (bounds 0, 1, ..., K in turn,
-so a counterexample has the fewest preemptions) against the kernel invariants.
+so a counterexample has the fewest preemptions) against the kernel invariants, and
+with --service also the service obligations (as deno task fuzz; see --checkers).
 Replay a counterexample with: deno task repro FILE.
 Exit status: 0 all schedules pass, 1 a counterexample, 2 bad input, 3 stopped at
 the schedule limit (not exhaustive).`;
@@ -137,6 +143,12 @@ async function main(): Promise<number> {
   }
   const corpus = (values.corpus as string | undefined) ?? "corpus";
   const servicePath = (values.service as string | undefined) ?? null;
+  // The checker set fuzz and repro use: a service's obligations are checked whenever one runs.
+  const checkers =
+    (values.checkers ?? (servicePath !== null ? "kernel+service" : "kernel")) as string;
+  if (!(SCENARIO_CHECKERS as readonly string[]).includes(checkers)) {
+    throw new UsageError(`--checkers must be ${SCENARIO_CHECKERS.join(" or ")}, got "${checkers}"`);
+  }
   let makeKernel: ((o: KernelOptions) => Kernel) | undefined;
   if (kernelPath !== null) {
     try {
@@ -174,7 +186,7 @@ async function main(): Promise<number> {
       `${maxSchedules !== undefined ? `, at most ${maxSchedules} schedules` : ""}` +
       `, state hashing ${stateHash ? "on" : "off"}, reduction ${reduction || "off"}` +
       `, private steps ${privateSteps ? "on" : "off"}` +
-      `${servicePath ? `, service ${servicePath}` : ""}${
+      `, checkers ${checkers}${servicePath ? `, service ${servicePath}` : ""}${
         kernelPath ? `, kernel ${kernelPath}` : ""
       }` +
       `${maxSchedules === undefined ? `, split at depth ${splitDepth}, ${workers} workers` : ""}`,
@@ -204,6 +216,7 @@ async function main(): Promise<number> {
       privateSteps,
       services,
       makeKernel,
+      monitors: scenarioCheckers(checkers),
       onProgress: progress,
       progressEvery: tty ? 200 : 1000,
     })
@@ -216,6 +229,7 @@ async function main(): Promise<number> {
       privateSteps,
       servicePath,
       kernelPath,
+      checkers,
       services,
       makeKernel,
       onProgress: progress,
@@ -242,7 +256,7 @@ async function main(): Promise<number> {
   console.log(`decision-list: ${cx.decisions.join(",")}`);
   // The case is the settled replay of the counterexample, with the scenario as run (its pagers
   // bound to the service) and the service module it names: it replays with no flag.
-  const ctx = { monitors: scenarioCheckers("kernel"), services, makeKernel };
+  const ctx = { monitors: scenarioCheckers(checkers), services, makeKernel };
   const traced = SCENARIO_KIND.run(scenario, { seed: 0, decisions: cx.decisions }, ctx);
   const signature = signatureOf(traced.verdict, traced.raw) ?? `explore:${cx.verdict.kind}`;
   let service, kernel;
@@ -254,7 +268,7 @@ async function main(): Promise<number> {
     throw new InputError(`--corpus ${corpus}: ${(e as Error).message}`);
   }
   const doc = toEnvelope(SCENARIO_KIND, scenario, 0, traced, {
-    checkers: "kernel",
+    checkers,
     ...(service !== undefined ? { service } : {}),
     ...(kernel !== undefined ? { kernel } : {}),
     found: { by: "explore" },
@@ -268,7 +282,7 @@ async function main(): Promise<number> {
   } catch (e) {
     const scenarioArg = values.scenario ? ` --scenario ${values.scenario}` : "";
     const serviceArg = (servicePath ? ` --service ${servicePath}` : "") +
-      (kernelPath ? ` --kernel ${kernelPath}` : "");
+      (kernelPath ? ` --kernel ${kernelPath}` : "") + ` --checkers ${checkers}`;
     console.log(`error: cannot write the counterexample to ${corpus}: ${(e as Error).message}`);
     console.log(
       `replay: deno task repro${scenarioArg}${serviceArg} --seed 0 --decisions ${

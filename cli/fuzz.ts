@@ -146,7 +146,15 @@ export function summaryText(
   ];
   if (s.occurrences.length > 0) {
     lines.push("failing runs by signature:");
-    for (const o of s.occurrences) lines.push(`  ${String(o.runs).padStart(7)}  ${o.signature}`);
+    const found = new Set(s.findings.map((f) => f.signature));
+    for (const o of s.occurrences) {
+      lines.push(`  ${String(o.runs).padStart(7)}  ${o.signature}`);
+      // Known signatures too: every failure seen can be replayed (its new findings' case
+      // files are below).
+      if (!found.has(o.signature) && o.replay !== null) {
+        lines.push(`           first run ${o.run}, replay: ${o.replay}`);
+      }
+    }
   }
   for (const f of s.findings) {
     lines.push(`  ${f.signature}`);
@@ -281,7 +289,9 @@ async function main(): Promise<number> {
     if (e instanceof CaseFileError) throw new InputError(e.message);
     throw e;
   }
-  const known = await knownSignatures(dir);
+  // Known-ness is per code under test: a signature another service (or the plain kernel) already
+  // has in the corpus says nothing about this one.
+  const known = await knownSignatures(dir, { bug: zoo ?? mutant, ...modules });
   const tty = Deno.stdout.isTerminal() && !values.json;
   const encoder = new TextEncoder();
   if (!values.json) {

@@ -3,10 +3,13 @@
 // failure named a never-written file, --mutant findings were not recorded, a read-only corpus
 // lost the finding). The explore line is checked in cli/explore_test.ts.
 import { strict as assert } from "node:assert";
+import fc from "fast-check";
 import { checkCase } from "../properties/check_case.ts";
+import { pagerProperty, PagerPropertyFailure } from "../properties/pager_property.ts";
+import { describeVerdict } from "../sim/world.ts";
 import { formatFailure } from "../properties/failure_report.ts";
 import { checkersOf } from "../case/kinds.ts";
-import { readCaseFile } from "../case/store.ts";
+import { readCaseFile, readCorpus } from "../case/store.ts";
 import { parseScenario } from "../scenario/schema.ts";
 import { NAMED_SERVICES } from "../zoo/registry.ts";
 
@@ -98,7 +101,57 @@ Deno.test("a --service campaign finding replays by its printed line alone", asyn
   }
 });
 
-Deno.test("a changed service module is reported, not replayed", async () => {
+Deno.test("a signature known for one service is new for another, and every failing signature prints a replay", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "pagersim-lines-" });
+  const fuzz = (service: string) =>
+    deno([
+      "run",
+      "-A",
+      "cli/fuzz.ts",
+      "--runs",
+      "200",
+      "--workers",
+      "1",
+      "--seed",
+      "11",
+      "--service",
+      service,
+      "--corpus",
+      dir,
+    ]);
+  try {
+    const a = await fuzz(LOSSY);
+    assert.equal(a.code, 1, a.out + a.err);
+    const newA = Number(/new distinct failures (\d+)/.exec(a.out)?.[1]);
+    assert.ok(newA > 0, a.out);
+    // Service B fails the same way: its failures are news about B, written as B's cases.
+    const b = await fuzz("fuzz/testdata/lossy_service_b.ts");
+    assert.equal(b.code, 1, b.out + b.err);
+    assert.equal(Number(/new distinct failures (\d+)/.exec(b.out)?.[1]), newA, b.out);
+    const { cases } = await readCorpus(dir);
+    assert.equal(cases.length, 2 * newA, "A's cases kept, B's added");
+    assert.equal(
+      cases.filter((c) => c.case.service?.path.endsWith("lossy_service_b.ts")).length,
+      newA,
+    );
+    // Rerun on A: everything known now, and still each signature has a working replay line.
+    const again = await fuzz(LOSSY);
+    assert.match(again.out, /new distinct failures 0/);
+    const section = again.out.split("failing runs by signature:")[1].split("sometimes")[0];
+    const sigs = [...section.matchAll(/^ {2} +\d+ {2}(\S+)$/gm)].map((m) => m[1]);
+    const replays = [...again.out.matchAll(/first run (\d+), replay: (.+)$/gm)];
+    assert.ok(sigs.length > 0 && replays.length === sigs.length, again.out);
+    for (const [, , line] of replays) {
+      const rep = await runLine(line);
+      assert.equal(rep.code, 1, "the run fails again: " + line + "\n" + rep.out + rep.err);
+      assert.doesNotMatch(rep.out, /^verdict: pass/m);
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a changed service module is reported, not replayed, and --current-code re-checks it", async () => {
   const dir = await userProject();
   try {
     const svc = `${dir}/svc.ts`;
@@ -133,6 +186,21 @@ Deno.test("a changed service module is reported, not replayed", async () => {
     assert.equal(rep.code, 2, rep.out + rep.err);
     assert.match(rep.err, /changed since the case was written/);
     assert.doesNotMatch(rep.err, /\n\s+at /, "no stack trace");
+    // The way on is printed: the same case against the code as it is now.
+    const hint = /(deno task repro \S+ --current-code)$/m.exec(rep.err)?.[1];
+    assert.ok(hint !== undefined, rep.err);
+    const still = await runLine(hint, dir);
+    assert.equal(still.code, 1, "the bug is still there: " + still.out + still.err);
+    assert.match(still.out, /^notice: .*changed since the case was written/m);
+    // The fix: the case now passes, exit 0, and the old outcome is shown as history.
+    await Deno.writeTextFile(
+      svc,
+      (await Deno.readTextFile(svc)).replace("if (++seen % 3 === 0) return; // the bug", "++seen;"),
+    );
+    const fixed = await runLine(hint, dir);
+    assert.equal(fixed.code, 0, fixed.out + fixed.err);
+    assert.match(fixed.out, /^verdict: pass/m);
+    assert.match(fixed.out, /^recorded \(against the old code\): \S+; now: pass$/m);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
@@ -203,6 +271,38 @@ Deno.test("a fast-check failure's printed replay line reproduces it, with nothin
   assert.equal(rep.code, 1, rep.out + rep.err);
   assert.match(rep.out, /invariant data-integrity|data-integrity/);
   assert.match(rep.out, new RegExp(`^trace-hash: ${result.run.traceHash}$`, "m"));
+});
+
+Deno.test("a failing property over the user's own service prints a replay line that runs", async () => {
+  const { default: lossy } = await import("../fuzz/testdata/lossy_service.ts");
+  const fail = (serviceModule?: URL) => {
+    try {
+      fc.assert(
+        pagerProperty(checkersOf("kernel+service"), {
+          scenario: { services: [], customServices: ["mine"] },
+          services: { mine: lossy },
+          ...(serviceModule !== undefined ? { serviceModule } : {}),
+        }),
+        { numRuns: 300, seed: 1 },
+      );
+    } catch (e) {
+      const cause = (e as Error).cause;
+      assert.ok(cause instanceof PagerPropertyFailure, String(e));
+      return cause;
+    }
+    assert.fail("the lossy service was not caught");
+  };
+  const known = fail(new URL("../fuzz/testdata/lossy_service.ts", import.meta.url));
+  const line = /^replay: (.+)$/m.exec(known.message)![1];
+  assert.match(line, / --service '\S+lossy_service\.ts' /);
+  const rep = await runLine(line);
+  assert.equal(rep.code, 1, line + "\n" + rep.out + rep.err);
+  assert.equal(/^verdict: (.+)$/m.exec(rep.out)?.[1], describeVerdict(known.result.verdict));
+  assert.match(rep.out, new RegExp(`^trace-hash: ${known.result.run.traceHash}$`, "m"));
+  // Without serviceModule: a placeholder and what to put there, never a line that cannot work.
+  const unknown = fail().message;
+  assert.match(unknown, /^replay: .* --service 'YOUR_SERVICE_MODULE\.ts' /m);
+  assert.match(unknown, /replace YOUR_SERVICE_MODULE\.ts with the path of the module/);
 });
 
 Deno.test("a program case found with --mutant records it, goes only to the named corpus, and replays", async () => {

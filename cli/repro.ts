@@ -48,6 +48,11 @@ const FLAGS: Record<string, FlagSpec> = {
   "scenario-json": { type: "string", value: "JSON", help: "the scenario itself, for --seed" },
   strategy: { type: "string", value: "NAME", help: "random | pct, for --seed (default random)" },
   "pct-depth": { type: "string", value: "D", help: "PCT depth for --seed (default 2)" },
+  "current-code": {
+    type: "boolean",
+    help: "replay a case against its service/kernel modules as they are now, even if changed " +
+      "(does my fix make it pass? exit 0 if the run passes)",
+  },
   checkers: {
     type: "string",
     value: "SET",
@@ -84,6 +89,8 @@ interface Replayed {
   readonly title: string;
   readonly replay: string;
   readonly expected: { verdict: string; traceHash: string } | null;
+  /** With --current-code against changed modules: what the case recorded for the old code. */
+  readonly recorded?: string;
 }
 
 /** The command (`cli/_guard.ts` runs it in a guarded worker). */
@@ -119,6 +126,9 @@ export async function main(): Promise<number> {
     throw new UsageError("--zoo excludes --service and --kernel");
   }
   const checkerFlag = values.checkers as string | undefined;
+  if (values["current-code"] && positionals.length !== 1) {
+    throw new UsageError("--current-code is for a case FILE");
+  }
 
   const r = positionals.length === 1
     ? await replayFile(positionals[0], values, checkerFlag)
@@ -152,6 +162,11 @@ export async function main(): Promise<number> {
     printTrace(r.run, form as TraceForm);
   }
   printOutcome(r.run, r.replay);
+  if (r.recorded !== undefined) {
+    console.log(
+      `recorded (against the old code): ${r.recorded}; now: ${verdictLabel(r.run.verdict)}`,
+    );
+  }
   let ok = r.run.verdict.kind === "pass";
   if (r.expected !== null) {
     const verdictOk = verdictLabel(r.run.verdict) === r.expected.verdict;
@@ -186,7 +201,20 @@ async function replayFile(file: string, values: Values, checkerFlag?: string): P
       }, got "${checkerFlag}"`,
     );
   }
-  const resolved = await resolveContext(c, file);
+  const currentCode = values["current-code"] === true;
+  let changed = false;
+  const resolved = await resolveContext(
+    c,
+    file,
+    currentCode
+      ? {
+        notice: (m) => {
+          changed = true;
+          console.log(`notice: ${m}`);
+        },
+      }
+      : undefined,
+  );
   const flags = await loadModuleFlags(values);
   const ctx: RunContext = {
     ...resolved,
@@ -205,8 +233,11 @@ async function replayFile(file: string, values: Values, checkerFlag?: string): P
     run,
     scenario: c.kind === "scenario" ? input as Scenario : null,
     title: `${file}: ${c.description}`,
-    replay: replayCommand(file),
-    expected: { verdict: c.expected, traceHash: c.traceHash },
+    replay: replayCommand(file) + (changed ? " --current-code" : ""),
+    // Against changed code the recorded outcome is history, not an expectation: the run's own
+    // verdict decides (exit 0 if the fix makes it pass).
+    expected: changed ? null : { verdict: c.expected, traceHash: c.traceHash },
+    ...(changed ? { recorded: c.expected } : {}),
   };
 }
 

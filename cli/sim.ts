@@ -6,6 +6,8 @@
  * @module
  */
 
+import { SCENARIO_CHECKERS, scenarioCheckers } from "../case/kinds.ts";
+import { settleVerdict } from "../properties/check_case.ts";
 import {
   COVERAGE_FLAG,
   LINT_FLAG,
@@ -48,6 +50,11 @@ const FLAGS: Record<string, FlagSpec> = {
     service: "serve every pager with this service module",
     kernel: "run a kernel variant: a module exporting makeKernel(options)",
   }),
+  checkers: {
+    type: "string",
+    value: "SET",
+    help: "kernel | kernel+service (default: kernel+service with --service, as fuzz; else kernel)",
+  },
   ...LINT_FLAG,
   ...COVERAGE_FLAG,
   trace: { type: "string", value: "FORM", help: "text | json | none (default text)" },
@@ -59,6 +66,8 @@ const FLAGS: Record<string, FlagSpec> = {
 export const USAGE: string = usage("deno task sim", "[options]", FLAGS) + `
 
 Runs the scenario once and prints the trace; the last line is trace-hash: <hex>.
+With --service the run is judged as deno task fuzz judges it: the kernel invariants
+and the service obligations (--checkers kernel+service), unless --checkers says otherwise.
 Exit status: 0 pass, 1 the run failed (its verdict says why), 2 bad input.`;
 
 /** Reads and validates a scenario file; errors name the file and the bad field. */
@@ -113,18 +122,28 @@ export async function main(): Promise<number> {
     services.user = service;
     scenario = withService(scenario, "user");
   }
+  // The checker set fuzz and repro use: a service's obligations are checked whenever one runs.
+  const checkers = (values.checkers ??
+    (values.service !== undefined ? "kernel+service" : "kernel")) as string;
+  if (!(SCENARIO_CHECKERS as readonly string[]).includes(checkers)) {
+    throw new UsageError(`--checkers must be ${SCENARIO_CHECKERS.join(" or ")}, got "${checkers}"`);
+  }
   const decisions = values.decisions !== undefined
     ? parseDecisions(values.decisions as string)
     : undefined;
 
-  const run = runScenario(scenario, {
+  const monitors = scenarioCheckers(checkers)();
+  const raw = runScenario(scenario, {
     seed,
     strategy: strategy as StrategyName,
     pctDepth,
     decisions,
     services,
     makeKernel,
+    monitors,
   });
+  // Judged as repro and fuzz judge it: a hang or fault the checkers explain is their verdict.
+  const run = { ...raw, verdict: settleVerdict(raw, monitors) };
   const strategyText = decisions !== undefined
     ? "replay"
     : strategy === "pct"
@@ -136,9 +155,10 @@ export async function main(): Promise<number> {
   const scenarioArg = values.scenario !== undefined ? ` --scenario ${values.scenario}` : "";
   const serviceArg = values.service !== undefined ? ` --service ${values.service}` : "";
   const kernelArg = values.kernel !== undefined ? ` --kernel ${values.kernel}` : "";
+  const checkersArg = values.checkers !== undefined ? ` --checkers ${checkers}` : "";
   printOutcome(
     run,
-    `deno task sim${scenarioArg}${serviceArg}${kernelArg} --seed ${seed} --decisions ${
+    `deno task sim${scenarioArg}${serviceArg}${kernelArg}${checkersArg} --seed ${seed} --decisions ${
       run.decisions.join(",") || '""'
     }`,
   );

@@ -14,6 +14,7 @@ Deno.test("my service keeps every pager invariant", () => {
     pagerProperty(checkersOf("kernel+service"), {
       scenario: { services: [], customServices: ["mine"] },
       services: { mine: myService },
+      serviceModule: new URL("./my_service.ts", import.meta.url), // for the replay line
     }),
     { numRuns: 200, seed: 1 },
   );

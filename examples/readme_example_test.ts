@@ -29,20 +29,38 @@ Deno.test("README worked example: seed 4 has the detach wake a blocked reader", 
 });
 
 // The README's service is examples/my_service.ts (which the tests run), line for line.
-Deno.test("README: the service it teaches is examples/my_service.ts, imported from mod.ts", async () => {
+Deno.test("README: the service it teaches is examples/my_service.ts, its import as in the file", async () => {
   const readme = await Deno.readTextFile(new URL("../README.md", import.meta.url));
-  const block = readme.split("```ts\n").map((b) => b.split("```")[0])
+  const block = readme.split(/```ts(?: ignore)?\n/).map((b) => b.split("```")[0])
     .find((b) => b.includes("export default function* myService"));
   assert.ok(block, "the README shows the service");
-  assert.match(block, /^import \{[^}]*\} from "\.\/mod\.ts";$/m);
+  // Copied as shown, it imports what the file imports: the listing says where it lives.
+  assert.match(block, /^\/\/ examples\/my_service\.ts$/m);
+  assert.match(block, /^import \{[^}]*\} from "\.\.\/mod\.ts";$/m);
   assert.doesNotMatch(readme, /from "\.\/(services|sim|kernel)\//, "no deep imports");
   const example = await Deno.readTextFile(new URL("./my_service.ts", import.meta.url));
   const code = (line: string) => line.replace(/\s*\/\/.*$/, "").trim();
   const exampleLines = new Set(
-    example.replaceAll('"../mod.ts"', '"./mod.ts"').split("\n").map(code),
+    example.split("\n").map(code),
   );
   for (const line of block.split("\n").map(code)) {
     if (line === "" || line.startsWith("sys.checkpoint")) continue;
     assert.ok(exampleLines.has(line), `README line not in examples/my_service.ts: ${line}`);
   }
+});
+
+// The worked example's output, as printed: the README's lines after "..." are the command's last.
+Deno.test("README worked example: the shown sim output is what the command prints", async () => {
+  const readme = await Deno.readTextFile(new URL("../README.md", import.meta.url));
+  const command = "$ deno task sim --scenario examples/detach_race.json --seed 1\n...\n";
+  const at = readme.indexOf(command);
+  assert.ok(at >= 0, "the README shows the command");
+  const shown = readme.slice(at + command.length).split("```")[0].trimEnd().split("\n");
+  const o = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "cli/sim.ts", "--scenario", "examples/detach_race.json", "--seed", "1"],
+    cwd: new URL("../", import.meta.url).pathname,
+    stdout: "piped",
+  }).output();
+  const printed = new TextDecoder().decode(o.stdout).trimEnd().split("\n");
+  assert.deepEqual(printed.slice(-shown.length), shown);
 });

@@ -32,6 +32,7 @@ if (parentPort !== null && workerData !== undefined && workerData !== null) {
           stateHash: s.stateHash,
           reduction: s.reduction,
           privateSteps: s.privateSteps,
+          ...(s.checkers !== undefined ? { checkers: s.checkers } : {}),
           services,
           makeKernel,
         },

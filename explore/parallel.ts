@@ -23,6 +23,7 @@ import {
   splitTasks,
 } from "./explore.ts";
 import type { Scenario } from "../scenario/schema.ts";
+import { checkerSet } from "../properties/checker_sets.ts";
 import type { Kernel, KernelOptions } from "../kernel/kernel.ts";
 import type { PagerService } from "../services/service.ts";
 import { startPool } from "../fuzz/_worker_pool.ts";
@@ -44,6 +45,8 @@ export interface SplitOptions {
   readonly privateSteps?: boolean;
   /** The service module every pager uses (scenario services of kind `custom`, name `user`), or null. */
   readonly servicePath: string | null;
+  /** The checker set (`kernel`, `kernel+service`) judging each schedule. Default: kernel. */
+  readonly checkers?: string;
   /** The loaded service module (for the tasks run in this thread and the split itself). */
   readonly services?: Readonly<Record<string, PagerService>>;
   /** A kernel variant module (exporting `makeKernel`) the workers load, or null. */
@@ -68,6 +71,7 @@ export interface TaskStart {
   readonly scenario: Scenario;
   readonly servicePath: string | null;
   readonly kernelPath: string | null;
+  readonly checkers?: string;
   readonly bound: number;
   readonly tasks: readonly (readonly number[])[];
   /** The pool's control block; `CONTROL.next` is the next unclaimed task index. */
@@ -89,21 +93,32 @@ export interface TaskProgress {
   readonly schedules: number;
 }
 
+/** The checkers of a named set, or an error naming the set. */
+function scenarioCheckerSet(name: string) {
+  const f = checkerSet(name);
+  if (f === undefined) throw new Error(`no scenario checker set "${name}"`);
+  return f;
+}
+
 /** Explores one task in this thread. */
 export function runTask(
   scenario: Scenario,
   bound: number,
   prefix: readonly number[],
   index: number,
-  options: Pick<
-    ExploreOptions,
-    "stateHash" | "reduction" | "privateSteps" | "services" | "makeKernel"
-  >,
+  options:
+    & Pick<
+      ExploreOptions,
+      "stateHash" | "reduction" | "privateSteps" | "services" | "makeKernel"
+    >
+    & { readonly checkers?: string },
   onProgress?: (p: TaskProgress) => void,
 ): TaskResult {
   let states: readonly string[] = [];
+  const { checkers, ...rest } = options;
   const r = explore(scenario, {
-    ...options,
+    ...rest,
+    ...(checkers !== undefined ? { monitors: scenarioCheckerSet(checkers) } : {}),
     onProgress: (p) => onProgress?.({ index, executions: p.executions, schedules: p.schedules }),
     progressEvery: 1000,
     preemptions: bound,
@@ -150,6 +165,7 @@ export async function exploreSplit(
     stateHash: options.stateHash ?? true,
     reduction: options.reduction ?? true,
     privateSteps: options.privateSteps ?? true,
+    ...(options.checkers !== undefined ? { checkers: options.checkers } : {}),
   };
   const local = { services: options.services, makeKernel: options.makeKernel };
   const first = k === Infinity ? Infinity : 0;

@@ -164,7 +164,14 @@ export interface CampaignSummary {
   /** Failing runs, repeats of known signatures included. */
   readonly failingRuns: number;
   /** Failing runs per signature (known signatures included), most frequent first. */
-  readonly occurrences: readonly { readonly signature: string; readonly runs: number }[];
+  readonly occurrences: readonly {
+    readonly signature: string;
+    readonly runs: number;
+    /** The first failing run with it (by index), or null if unknown. */
+    readonly run: number | null;
+    /** A command replaying that run (known signatures included), or null (program mode). */
+    readonly replay: string | null;
+  }[];
   /** New findings by run index. */
   readonly findings: readonly SummaryFinding[];
   /** Runs the watchdog stopped. */
@@ -236,6 +243,8 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
   const records = Array.from({ length: options.workers }, () => RunRecord.create());
   const best = new Map<string, Best>();
   const occurrences = new Map<string, number>();
+  const firstRuns = new Map<string, number>();
+  const noteFirst = (s: string, k: number) => firstRuns.set(s, Math.min(firstRuns.get(s) ?? k, k));
   const reached = new Set<number>();
   const sometimes: Record<string, number> = {};
   const timeline: TimelinePoint[] = [];
@@ -299,6 +308,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
         for (const [s, n] of Object.entries(m.occurrences)) {
           occurrences.set(s, (occurrences.get(s) ?? 0) + n);
         }
+        for (const [s, k] of Object.entries(m.firstRuns)) noteFirst(s, k);
         for (const [h, n] of Object.entries(m.sometimes)) sometimes[h] = (sometimes[h] ?? 0) + n;
         for (const x of m.fresh) reached.add(x);
         seenWorkers.add(m.worker);
@@ -365,6 +375,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
     runs = Atomics.load(control, CONTROL.done) + stoppedRuns;
     failures = Atomics.load(control, CONTROL.failed) + stoppedRuns;
     occurrences.set(signature, (occurrences.get(signature) ?? 0) + 1);
+    noteFirst(signature, state.k);
     if (!table.claim(signature, state.k)) return;
     const { picks, complete } = records[w].picks();
     let input: unknown, seed: number;
@@ -471,6 +482,15 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
   sampleRss();
   options.progress(line(), true);
   const seconds = clock.seconds;
+  const campaignReplay = (run: number) =>
+    campaignReplayCommand({
+      seed: options.seed,
+      run,
+      service: options.servicePath,
+      kernel: options.kernelPath,
+      bug: options.bug,
+      checkers,
+    });
   const warmed = warm as { seconds: number; runs: number } | null; // set in a worker callback
   if (kind === "programs") {
     timeline.push({ seconds: Math.round(seconds * 10) / 10, signatures: reached.size, runs });
@@ -490,7 +510,15 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
     failingRuns: failures,
     occurrences: [...occurrences.entries()]
       .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
-      .map(([signature, runs]) => ({ signature, runs })),
+      .map(([signature, runs]) => {
+        const run = firstRuns.get(signature) ?? null;
+        return {
+          signature,
+          runs,
+          run,
+          replay: run !== null && kind === "scenarios" ? campaignReplay(run) : null,
+        };
+      }),
     findings: [...best.entries()].sort((a, b) => a[1].k - b[1].k).map(([signature, b]) => {
       const first = b.unshrunk ?? b.case;
       return {
@@ -500,14 +528,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
         replay: b.file !== null
           ? replayCommand(b.file)
           : kind === "scenarios"
-          ? campaignReplayCommand({
-            seed: options.seed,
-            run: b.k,
-            service: options.servicePath,
-            kernel: options.kernelPath,
-            bug: options.bug,
-            checkers,
-          })
+          ? campaignReplay(b.k)
           : null,
         size: {
           from: caseSize(first),

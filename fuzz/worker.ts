@@ -39,6 +39,8 @@ export type WorkerMessage =
     readonly failures: number;
     /** Failing runs per signature, known ones included. */
     readonly occurrences: Record<string, number>;
+    /** The first (lowest) failing run index per signature since the last message. */
+    readonly firstRuns: Record<string, number>;
     readonly sometimes: Record<string, number>;
     /** Programs: state signatures this worker reached first since the last message. */
     readonly fresh: number[];
@@ -90,6 +92,7 @@ export async function runWorker(
   const stopped = () => Atomics.load(control, CONTROL.stop) !== 0;
   let runs = 0, steps = 0, failures = 0, lastPost = wallMs();
   let occurrences: Record<string, number> = {};
+  let firstRuns: Record<string, number> = {};
   const report = () => {
     const { sometimes, fresh } = runner.drain();
     post({
@@ -99,11 +102,13 @@ export async function runWorker(
       steps,
       failures,
       occurrences,
+      firstRuns,
       sometimes,
       fresh,
     });
     runs = steps = failures = 0;
     occurrences = {};
+    firstRuns = {};
   };
   for (;;) {
     if (stopped()) break;
@@ -122,6 +127,7 @@ export async function runWorker(
     if (r.signature !== null && failing !== null) {
       failures++;
       occurrences[r.signature] = (occurrences[r.signature] ?? 0) + 1;
+      firstRuns[r.signature] = Math.min(firstRuns[r.signature] ?? k, k);
       if (table.claim(r.signature, k)) {
         report(); // the counts so far, before a long investigation
         lastPost = wallMs();

@@ -15,7 +15,18 @@ export interface ReportOptions {
   readonly file?: string;
   /** Steps of trace shown before the failing step. Default 12. */
   readonly before?: number;
+  /**
+   * The scenario's pagers run a service of the caller's: the module that exports it (a path, as
+   * `--service` takes it), or `null` when unknown (the replay then shows
+   * {@linkcode SERVICE_PLACEHOLDER} and says what to put there). Default: none needed.
+   */
+  readonly service?: string | null;
+  /** The checker set the case was judged by, when the replay must name it (`--checkers`). */
+  readonly checkers?: string;
 }
+
+/** Shown for `--service` when the module serving a failing property's pagers is unknown. */
+export const SERVICE_PLACEHOLDER = "YOUR_SERVICE_MODULE.ts";
 
 /** A shell word: single-quoted, with any single quote closed, escaped and reopened. */
 export function shellQuote(text: string): string {
@@ -27,10 +38,17 @@ export function shellQuote(text: string): string {
  * its seed and decision list (kernel checkers; a property with other checkers
  * or its own services replays in code with `checkCase`).
  */
-export function inlineReplay(result: CaseResult): string {
+export function inlineReplay(
+  result: CaseResult,
+  options: Pick<ReportOptions, "service" | "checkers"> = {},
+): string {
   const { scenario, decisions, seed } = result.input;
-  return `deno task repro --scenario-json ${shellQuote(JSON.stringify(scenario))} --seed ${seed} ` +
-    `--decisions ${decisions.join(",") || "''"}`;
+  const service = options.service === undefined
+    ? ""
+    : ` --service ${shellQuote(options.service ?? SERVICE_PLACEHOLDER)}`;
+  const checkers = options.checkers !== undefined ? ` --checkers ${options.checkers}` : "";
+  return `deno task repro --scenario-json ${shellQuote(JSON.stringify(scenario))}${service}` +
+    `${checkers} --seed ${seed} --decisions ${decisions.join(",") || "''"}`;
 }
 
 /** The corpus file name a failing case gets: invariant, then its trace hash. */
@@ -77,7 +95,13 @@ export function formatFailure(result: CaseResult, options: ReportOptions = {}): 
     `trace, steps ${from}..${step}:`,
     trace === "" ? "  (trace not kept)" : trace,
     `replay: ${
-      options.file !== undefined ? `deno task repro ${options.file}` : inlineReplay(result)
+      options.file !== undefined ? `deno task repro ${options.file}` : inlineReplay(result, options)
     }`,
+    ...(options.file === undefined && options.service === null
+      ? [
+        `  (replace ${SERVICE_PLACEHOLDER} with the path of the module that exports your service, ` +
+        `or pass pagerProperty's serviceModule option so this line names it)`,
+      ]
+      : []),
   ].join("\n");
 }

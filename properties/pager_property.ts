@@ -17,7 +17,8 @@ import {
   type ScenarioArbitraryOptions,
 } from "./arbitraries.ts";
 import { type CaseResult, checkCase } from "./check_case.ts";
-import { formatFailure } from "./failure_report.ts";
+import { formatFailure, type ReportOptions } from "./failure_report.ts";
+import { checkerSetName } from "./checker_sets.ts";
 
 /**
  * fast-check's own `IPropertyWithHooks<Ts>` under a local name: deno doc
@@ -35,6 +36,12 @@ export interface PagerPropertyOptions {
   readonly decisions?: DecisionsArbitraryOptions;
   /** Services for `custom` kinds, by name. */
   readonly services?: Readonly<Record<string, PagerService>>;
+  /**
+   * The module that default-exports your service (of `services`), as a path or a URL such as
+   * `new URL("./my_service.ts", import.meta.url)`: the failure's printed `replay:` line passes it
+   * as `--service`. Without it the line shows a placeholder to replace.
+   */
+  readonly serviceModule?: string | URL;
   /**
    * Builds the kernel: a kernel variant (a `Kernel` subclass, e.g. what a
    * `--kernel` module's `makeKernel` returns). Default: the model as specified.
@@ -70,8 +77,10 @@ export class PagerPropertyFailure extends Error {
   constructor(
     /** The failing case and its settled run. */
     readonly result: CaseResult,
+    /** How its replay line names the caller's service module and checker set. */
+    replay: Pick<ReportOptions, "service" | "checkers"> = {},
   ) {
-    super(formatFailure(result));
+    super(formatFailure(result, replay));
   }
 }
 
@@ -103,8 +112,38 @@ export function pagerProperty(
       });
       if (result.verdict.kind !== "pass") {
         options.onFailure?.(result);
-        throw new PagerPropertyFailure(result);
+        throw new PagerPropertyFailure(result, replayFlags(scenario, monitors, options));
       }
     },
   );
+}
+
+/**
+ * What `deno task repro` needs beyond the scenario: `--service` when a pager runs one of the
+ * caller's services (repro serves every pager with that module), and `--checkers` when the set
+ * differs from repro's default (kernel+service with --service, else kernel).
+ */
+function replayFlags(
+  scenario: import("../scenario/schema.ts").Scenario,
+  monitors: () => readonly Monitor[],
+  options: PagerPropertyOptions,
+): Pick<ReportOptions, "service" | "checkers"> {
+  const own = new Set(Object.keys(options.services ?? {}));
+  const usesOwn = scenario.pagers.some((p) =>
+    p.service.kind === "custom" && p.service.name !== undefined && own.has(p.service.name)
+  );
+  const m = options.serviceModule;
+  const service = !usesOwn
+    ? undefined
+    : m === undefined
+    ? null
+    : m instanceof URL
+    ? (m.protocol === "file:" ? decodeURIComponent(m.pathname) : m.href)
+    : m;
+  const set = checkerSetName(monitors);
+  const fallback = service !== undefined ? "kernel+service" : "kernel";
+  return {
+    ...(service !== undefined ? { service } : {}),
+    ...(set !== null && set !== fallback ? { checkers: set } : {}),
+  };
 }

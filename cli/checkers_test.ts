@@ -1,0 +1,67 @@
+// sim and explore with --service judge a run as fuzz and repro do (kernel invariants + service
+// obligations): a dropped READ is the service's P1, not a pass or a bare kernel hang.
+import { strict as assert } from "node:assert";
+import { readCaseFile } from "../case/store.ts";
+
+const root = new URL("../", import.meta.url).pathname;
+const SCENARIO = "fuzz/testdata/three_reads.json";
+const LOSSY = "fuzz/testdata/lossy_service.ts";
+
+async function deno(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const o = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", ...args],
+    cwd: root,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder();
+  return { code: o.code, out: text.decode(o.stdout), err: text.decode(o.stderr) };
+}
+
+const verdict = (out: string) => /^verdict: (.+)$/m.exec(out)?.[1];
+
+Deno.test("sim --service checks the service obligations by default, as repro does", async () => {
+  const flags = ["--scenario", SCENARIO, "--service", LOSSY, "--seed", "0"];
+  const sim = await deno(["cli/sim.ts", ...flags]);
+  const repro = await deno(["cli/repro.ts", ...flags]);
+  assert.equal(sim.code, 1, sim.out + sim.err);
+  assert.match(verdict(sim.out) ?? "", /^invariant answers-every-read broken/, sim.out);
+  assert.equal(verdict(sim.out), verdict(repro.out));
+  assert.equal(
+    /^trace-hash: (\S+)$/m.exec(sim.out)?.[1],
+    /^trace-hash: (\S+)$/m.exec(repro.out)?.[1],
+  );
+  const kernelOnly = await deno(["cli/sim.ts", ...flags, "--checkers", "kernel"]);
+  assert.doesNotMatch(verdict(kernelOnly.out) ?? "", /answers-every-read/);
+  const bad = await deno(["cli/sim.ts", ...flags, "--checkers", "all"]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /--checkers must be kernel or kernel\+service, got "all"/);
+});
+
+Deno.test("explore --service checks the service obligations by default, and its case replays", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "pagersim-checkers-" });
+  try {
+    const r = await deno([
+      "cli/explore.ts",
+      "--scenario",
+      SCENARIO,
+      "--service",
+      LOSSY,
+      "--preemptions",
+      "0",
+      "--corpus",
+      dir,
+    ]);
+    assert.equal(r.code, 1, r.out + r.err);
+    assert.match(r.out, /checkers kernel\+service/);
+    assert.match(r.out, /^failing verdict: invariant answers-every-read broken/m);
+    const file = /^written: (.+)$/m.exec(r.out)?.[1];
+    assert.ok(file !== undefined, r.out);
+    assert.equal((await readCaseFile(file)).checkers, "kernel+service");
+    const rep = await deno(["cli/repro.ts", file]);
+    assert.equal(rep.code, 0, rep.out + rep.err);
+    assert.match(rep.out, /: reproduced$/m);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
