@@ -35,6 +35,7 @@ export {
   type KernelOptions,
   type KernelYield,
   type Syscall,
+  VmarCalls,
   type VmoInfo,
   type Wait,
 } from "./kernel/kernel.ts";

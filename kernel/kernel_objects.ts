@@ -3,7 +3,8 @@
  * `kernel/object/` under the syscall layer: the one process's handle table
  * and objects, kernel object ids, the seams that build a pager VMO's parts,
  * and object lifetimes (what keeps a VMO alive, what the last handle's close
- * does, a thread's death). The syscall layer ({@linkcode ./kernel.ts}) checks
+ * does, a thread's death). The syscall layer ({@linkcode ./kernel.ts},
+ * {@linkcode ./kernel_vmar.ts}) checks
  * arguments and calls down into this layer and the page machinery
  * ({@linkcode ./vmo_pages.ts}).
  *

@@ -14,7 +14,8 @@
  * 1. its signature in {@linkcode KernelCalls} and its row in
  *    {@linkcode SYSCALLS} (parameters, result, errors, weight, ...);
  * 2. its implementation: the protected method `fooBar` of `Kernel`
- *    (kernel/kernel.ts), typed `(t, ...args: CallArgs<"zx_foo_bar">):
+ *    (kernel/kernel.ts; VMAR and BTI/PMT calls in `VmarCalls`,
+ *    kernel/kernel_vmar.ts), typed `(t, ...args: CallArgs<"zx_foo_bar">):
  *    CallImpl<"zx_foo_bar">`, returning a bare status when it fails (the
  *    table's entry and exit emit the events and shape the result), plus the
  *    objects and constants it needs;
