@@ -80,6 +80,7 @@ async function main(): Promise<number> {
   const test = await new Deno.Command("deno", {
     // Deno would also render its own report at the end: c8 renders this one.
     args: ["test", ...TEST_PERMISSIONS, `--coverage=${raw}`, "--coverage-raw-data-only", ...TESTED],
+    env: { PAGERSIM_UNDER_COVERAGE: "1" },
     stdin: "null",
   }).spawn().status;
   if (!test.success) {
