@@ -17,7 +17,7 @@
  * @module
  */
 
-import { intFlag, parseFlags, runCommand, usage, UsageError } from "./args.ts";
+import { InputError, intFlag, parseFlags, runCommand, usage, UsageError } from "./args.ts";
 import { makeRng } from "../sim/rng.ts";
 import {
   instrumentFiles,
@@ -110,7 +110,13 @@ class Pool {
   ): Promise<{ worker: Worker; ready: FromWorker & { type: "ready" } }> {
     const worker = new Worker(this.url, { type: "module" });
     this.#all.add(worker);
-    const ready = await this.request(worker, { type: "init", mutants, staticMutant });
+    const ready = await this.request(worker, { type: "init", mutants, staticMutant }).catch(
+      (e) => {
+        this.kill(worker);
+        const first = String(e instanceof Error ? e.message : e).split("\n")[0];
+        throw new InputError(`the instrumented copy of the project does not load: ${first}`);
+      },
+    );
     if (ready.type !== "ready") throw new Error(`worker did not start: ${JSON.stringify(ready)}`);
     return { worker, ready };
   }
@@ -200,7 +206,9 @@ async function main(args: string[]): Promise<number> {
   }
   const equivalents = loadEquivalents(root);
   const t0 = performance.now();
-  const { contents, mutants: all, idSpace } = await instrumentFiles(root, files);
+  const { contents, mutants: all, idSpace } = await instrumentFiles(root, files).catch((e) => {
+    throw new InputError(`cannot instrument: ${e instanceof Error ? e.message : e}`);
+  });
   const mutants = sampleN === undefined ? all : sample(all, sampleN, seed);
   log(
     `instrumented ${files.length} files into ${all.length} mutants` +

@@ -354,10 +354,12 @@ export class VmoPages {
     const w = new Waiter(t.tid);
     w.earlyWake = !write;
     let waitRoot: Vmo | null = null;
-    lookup: for (;;) {
+    // No labelled `continue` here: Stryker's mutant switch takes a loop's label onto an `if`.
+    for (;;) {
       if (end > vmo.size) return this.#dropWaiter(waitRoot, w, ZX_ERR_OUT_OF_RANGE);
       const [tgt, off] = this.view(vmo);
       let need: RequestType | null = null;
+      let relook = false;
       while (pos < end) {
         const p = Math.floor(pos / ps);
         const got = this.touch(tgt, p + off, write, w);
@@ -372,7 +374,10 @@ export class VmoPages {
           // The page is looked up (and dirtied) before the copy from user memory faults.
           const [st, blocked] = yield* this.userCopy(t, user, pos - offset, chunk, false);
           if (st !== ZX_OK) return this.#dropWaiter(waitRoot, w, st);
-          if (blocked) continue lookup; // the lock was dropped: look the page up again
+          if (blocked) { // the lock was dropped: look the page up again
+            relook = true;
+            break;
+          }
         }
         this.#transfer(t, tgt, got, chunk, inPage, pos + off * ps, write);
         if (user !== undefined && !write) {
@@ -381,6 +386,7 @@ export class VmoPages {
         }
         pos += n;
       }
+      if (relook) continue;
       if (need === null) return this.#dropWaiter(waitRoot, w, ZX_OK);
       const p = Math.floor(pos / ps);
       const root = tgt.root;

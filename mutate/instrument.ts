@@ -101,7 +101,10 @@ export async function instrumentFiles(
     ignorers: [],
   });
   const contents = new Map<string, string>();
-  for (const f of result.files) contents.set(f.name, quietCoverage(f.name, f.content));
+  for (const f of result.files) {
+    assertNoLabelledSwitch(f.name, f.content);
+    contents.set(f.name, quietCoverage(f.name, f.content));
+  }
   const mutants = result.mutants.map((m) => ({
     id: m.id,
     fileName: m.fileName,
@@ -116,6 +119,23 @@ export async function instrumentFiles(
     idSpace = Math.max(idSpace, Number(m.id) + 1);
   }
   return { contents, mutants, idSpace };
+}
+
+/**
+ * Throws, naming the file and line, where the instrumenter put a loop's label
+ * on its mutant switch (`L: if (stryMutAct…) { for (; false;) … } else …`): a
+ * `continue L` inside no longer names a loop, and V8 rejects the whole file
+ * (with a misleading message about private fields when the loop uses one).
+ */
+export function assertNoLabelledSwitch(name: string, text: string): void {
+  const m = /^[ \t]*([A-Za-z_$][\w$]*): if \(stryMutAct_9fa48\(/m.exec(text);
+  if (m === null) return;
+  throw new Error(
+    `${name}: the loop labelled "${m[1]}" cannot be mutated: Stryker's mutant switch moves ` +
+      `the label onto an if, so a "continue ${
+        m[1]
+      }" no longer parses; write the loop without a label`,
+  );
 }
 
 /** The coverage helper of Stryker's header (it counts hits per test in nested objects). */

@@ -1,5 +1,6 @@
 import { strict as assert } from "node:assert";
 import {
+  assertNoLabelledSwitch,
   globToRegExp,
   instrumentFiles,
   mirrorTree,
@@ -42,6 +43,30 @@ Deno.test("instrumenting switches mutants by number and can drop the coverage ma
       mutants[0].location.start.column + 1
     }:${mutants[0].mutatorName}:${mutants[0].replacement}`,
   );
+});
+
+Deno.test("a labelled loop the mutant switch would break is named, not loaded", async () => {
+  const tmp = Deno.makeTempDirSync({ prefix: "pagersim-mutate-test-" });
+  try {
+    Deno.mkdirSync(`${tmp}/services`);
+    Deno.writeTextFileSync(
+      `${tmp}/services/l.ts`,
+      "export function f(a: number[]) {\n  outer: for (;;) {\n    for (const x of a) {\n" +
+        "      if (x) continue outer;\n    }\n    return 1;\n  }\n}\n",
+    );
+    await assert.rejects(
+      () => instrumentFiles(tmp, ["services/l.ts"]),
+      /services\/l\.ts: the loop labelled "outer" cannot be mutated/,
+    );
+  } finally {
+    Deno.removeSync(tmp, { recursive: true });
+  }
+  assert.doesNotThrow(() => assertNoLabelledSwitch("x.ts", "if (stryMutAct_9fa48(1)) {}"));
+});
+
+Deno.test("every mutable file of the project instruments without a labelled switch", async () => {
+  const { contents } = await instrumentFiles(ROOT, mutableFiles(ROOT));
+  for (const [name, text] of contents) assertNoLabelledSwitch(name, text);
 });
 
 Deno.test("the mirror holds the instrumented copy and leaves the sources alone", async () => {
