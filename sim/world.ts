@@ -1,8 +1,13 @@
 /**
  * The world: a kernel, its simulated threads, and the scheduler that steps
  * exactly one runnable thread at a time, asking the decision source whenever
- * more than one could run. Virtual time advances one tick per step, and jumps
- * to the next deadline when every thread is parked.
+ * more than one could run. Virtual time advances in rounds: one tick passes
+ * once every thread that was runnable when the tick began has taken a step
+ * (or stopped being runnable), and time jumps to the next deadline when every
+ * thread is parked. A schedule that starves a runnable thread therefore stops
+ * the clock: a timeout of T ticks fires only after each thread that stayed
+ * runnable throughout was stepped at least T times, as on a machine with a
+ * core per thread (README, "Virtual time").
  *
  * A run has two phases. In the first, every thread may run, including
  * environment threads (scheduled fault injection). From `liveness.afterSteps`
@@ -237,6 +242,8 @@ export class World {
   /** When the liveness phase starts and how many steps the workload then has to finish. */
   readonly liveness: { afterSteps: number; bound: number };
   #running: SimThread | null = null;
+  /** Threads still owed a step before the next tick (null: a new round starts at the next step). */
+  #owed: Set<number> | null = null;
   /** A failure before the first step (a thread that threw while starting). */
   #early: Verdict | null = null;
 
@@ -368,7 +375,12 @@ export class World {
       if (this.fair && this.step - fairSince >= this.liveness.bound) {
         return { kind: "hang", step: this.step, blocked: this.blocked() };
       }
-      const ready = this.runnable();
+      let ready = this.runnable();
+      if (this.#owed !== null && this.#roundOver(ready)) {
+        this.kernel.now++;
+        this.#owed = null;
+        ready = this.runnable();
+      }
       if (ready.length === 0) {
         const next = this.#nextDeadline();
         if (next === null) {
@@ -382,16 +394,29 @@ export class World {
           return { kind: "hang", step: this.step, blocked: this.blocked() };
         }
         this.kernel.now = next;
+        this.#owed = null;
         continue;
       }
       const tids = ready.map((t) => t.tid);
+      this.#owed ??= new Set(tids);
       const t = ready[this.decisions.choose(ready.length, "thread", tids, this.step)];
       this.step++;
       this.trace.step = this.step;
+      this.#owed.delete(t.tid);
       const failure = this.#stepThread(t);
       if (failure !== null) return failure;
-      this.kernel.now++;
     }
+  }
+
+  /**
+   * True once the current tick's round is over: every thread it owes a step
+   * to has taken it or is no longer runnable (`ready` is the runnable set now).
+   */
+  #roundOver(ready: readonly SimThread[]): boolean {
+    const owed = this.#owed;
+    if (owed === null || owed.size === 0) return true;
+    for (const t of ready) if (owed.has(t.tid)) return false;
+    return true;
   }
 
   #nextDeadline(): number | null {
