@@ -162,6 +162,12 @@ export interface WorldOptions extends KernelOptions {
   monitors?: readonly Monitor[];
   /** Keep every trace entry (for printing). Default true. */
   keepTrace?: boolean;
+  /**
+   * Allocation-failure injection: the chance in percent that an allocating
+   * call of a service thread fails with ZX_ERR_NO_MEMORY, decided by a
+   * recorded draw per call (never in the liveness phase). Default 0: off.
+   */
+  allocFailPercent?: number;
 }
 
 /** The result of {@linkcode World.run}. */
@@ -265,6 +271,8 @@ export class World {
     }
     // Checkers compare the bytes of the pages a step touched; the model alone records nothing.
     this.kernel.pages.touches.enabled = this.monitors.length > 0;
+    const percent = options.allocFailPercent ?? 0;
+    if (percent > 0) this.kernel.allocFailure = (t, name) => this.#allocFails(t, name, percent);
   }
 
   /** The thread being stepped, if any. */
@@ -525,6 +533,19 @@ export class World {
       step: this.step,
       tid,
     };
+  }
+
+  /**
+   * Whether allocating call `name` of kernel thread `t` fails (kernel/alloc_fault.ts): a recorded
+   * draw for a service thread outside the liveness phase (which injects no new faults), noted
+   * in the trace when it fails.
+   */
+  #allocFails(t: KernelThread, name: string, percent: number): boolean {
+    const sim = this.threads[t.tid - 1];
+    if (this.fair || sim === undefined || sim.k !== t || sim.role !== "service") return false;
+    const fails = this.decisions.choose(100, "draw", [], this.step) < percent;
+    if (fails) this.trace.note(`t${t.tid} ${name}: allocation failure injected (ZX_ERR_NO_MEMORY)`);
+    return fails;
   }
 
   #draw(n: number): number {
