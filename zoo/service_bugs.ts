@@ -205,8 +205,8 @@ export function* ignoresRefetchAfterFailure(sys: Sys, ctx: ServiceContext): Thre
  * Depth 0: any schedule in which an allocation of the service fails (runs with
  * allocation-failure injection). Caught by `fails-with-valid-codes` (P13).
  */
-export function forwardsNoMemoryToOpFail(sys: Sys, ctx: ServiceContext): ThreadBody {
-  return serveReads(sys, ctx, function* (packet, vmo) {
+export function* forwardsNoMemoryToOpFail(sys: Sys, ctx: ServiceContext): ThreadBody {
+  yield* serveReads(sys, ctx, function* (packet, vmo) {
     const { offset, length } = packet;
     const [cs, aux] = yield* sys.vmoCreate(length, 0);
     let status = cs;
