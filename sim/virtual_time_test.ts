@@ -35,7 +35,7 @@ const SPIN_CASE = parseScenario({
   name: "spinning retry beside a serving thread",
   pageSize: 64,
   overtimeTicks: 30,
-  liveness: { afterSteps: 300, bound: 2000 },
+  liveness: { afterSteps: 300, bound: 300 },
   pagers: [{ name: "fs", threads: 2, service: { kind: "custom", name: "spin" } }],
   vmos: [{ name: "a", pager: "fs", pages: 1 }],
   threads: [{ name: "reader", ops: [{ op: "read", vmo: "a", page: 0, pages: 1 }] }],

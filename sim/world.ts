@@ -15,6 +15,13 @@
  * scheduled round-robin; the workload must then finish within
  * `liveness.bound` steps, or the verdict is a hang.
  *
+ * A run whose workload finished then has a quiescent tail: scheduled fairly,
+ * without new fault injection, the service (and started environment) threads
+ * run on until none can run (each is blocked or gone) or
+ * {@linkcode TAIL_STEPS} steps pass; {@linkcode World.quiescent} says which.
+ * Checkers see the tail's steps (a late supply) and judge the quiescent end
+ * state in `atEnd`. A tail that takes no step leaves the trace as it was.
+ *
  * @module
  */
 
@@ -145,6 +152,9 @@ export type Verdict =
   | { kind: "hang"; step: number; blocked: BlockedThread[] }
   | { kind: "step-budget"; step: number };
 
+/** At most this many steps (or `liveness.bound`, if smaller) run in a quiescent tail. */
+export const TAIL_STEPS = 2000;
+
 /** Options of a world. */
 export interface WorldOptions extends KernelOptions {
   /** The scheduling strategy. */
@@ -241,8 +251,16 @@ export class World {
   readonly monitors: readonly Monitor[];
   /** Scheduler steps taken so far. */
   step = 0;
-  /** True once the liveness phase began. */
+  /** True once the liveness phase (or the quiescent tail) began. */
   fair = false;
+  /**
+   * After a passing run: true when the quiescent tail ended with no thread
+   * able to run, false when it reached its step bound first; null when there
+   * was no tail (the run did not pass).
+   */
+  quiescent: boolean | null = null;
+  /** Step at which the workload finished (the tail began), or null. */
+  workloadDoneAt: number | null = null;
   /** Steps after which the run ends with a step-budget verdict. */
   readonly maxSteps: number;
   /** When the liveness phase starts and how many steps the workload then has to finish. */
@@ -320,7 +338,8 @@ export class World {
 
   /** Runs to a verdict. */
   run(): RunResult {
-    const verdict = this.#early ?? this.#loop();
+    let verdict = this.#early ?? this.#loop();
+    if (verdict.kind === "pass" && this.#early === null) verdict = this.#tail();
     this.trace.note(`verdict ${verdict.kind}`);
     let final = verdict;
     if (verdict.kind === "pass") {
@@ -383,12 +402,7 @@ export class World {
       if (this.fair && this.step - fairSince >= this.liveness.bound) {
         return { kind: "hang", step: this.step, blocked: this.blocked() };
       }
-      let ready = this.runnable();
-      if (this.#owed !== null && this.#roundOver(ready)) {
-        this.kernel.now++;
-        this.#owed = null;
-        ready = this.runnable();
-      }
+      const ready = this.#readyNow();
       if (ready.length === 0) {
         const next = this.#nextDeadline();
         if (next === null) {
@@ -405,13 +419,61 @@ export class World {
         this.#owed = null;
         continue;
       }
-      const tids = ready.map((t) => t.tid);
-      this.#owed ??= new Set(tids);
-      const t = ready[this.decisions.choose(ready.length, "thread", tids, this.step)];
-      this.step++;
-      this.trace.step = this.step;
-      this.#owed.delete(t.tid);
-      const failure = this.#stepThread(t);
+      const failure = this.#stepOne(ready);
+      if (failure !== null) return failure;
+    }
+  }
+
+  /** The runnable threads, after ending the tick's round if it is over. */
+  #readyNow(): SimThread[] {
+    const ready = this.runnable();
+    if (this.#owed === null || !this.#roundOver(ready)) return ready;
+    this.kernel.now++;
+    this.#owed = null;
+    return this.runnable();
+  }
+
+  /** Picks one of `ready` and steps it; a failure verdict, or null. */
+  #stepOne(ready: readonly SimThread[]): Verdict | null {
+    const tids = ready.map((t) => t.tid);
+    this.#owed ??= new Set(tids);
+    const t = ready[this.decisions.choose(ready.length, "thread", tids, this.step)];
+    this.step++;
+    this.trace.step = this.step;
+    this.#owed.delete(t.tid);
+    return this.#stepThread(t);
+  }
+
+  /**
+   * The quiescent tail of a passing run: fair steps until no thread can run
+   * now (a thread parked until a deadline counts as blocked: time does not
+   * jump) or the bound is reached. A pass, or the failure a step of it shows.
+   */
+  #tail(): Verdict {
+    this.workloadDoneAt = this.step;
+    const start = this.step;
+    const bound = Math.min(this.liveness.bound, TAIL_STEPS);
+    for (let first = true;; first = false) {
+      let ready = this.#readyNow();
+      if (ready.length > 0 && first) {
+        // Only a tail that runs shows in the trace (a run that ends quiescent keeps its hash).
+        this.trace.note(`quiescent tail from step ${this.step}`);
+        if (!this.fair) {
+          this.fair = true;
+          this.decisions.switchTo(fairStrategy());
+          ready = this.runnable(); // environment threads that never started stay out
+        }
+      }
+      if (ready.length === 0) {
+        this.quiescent = true;
+        return { kind: "pass", step: this.step };
+      }
+      if (this.step - start >= bound || this.step >= this.maxSteps) {
+        this.quiescent = false;
+        this.trace.note(`quiescent tail cut at step ${this.step}`);
+        return { kind: "pass", step: this.step };
+      }
+      const failure = this.#stepOne(ready);
       if (failure !== null) return failure;
     }
   }
