@@ -259,3 +259,5 @@ export {
   passSentence,
 } from "./explore/explore.ts";
 export type { DporCounters } from "./explore/dpor.ts";
+
+export { ALLOCATING_CALLS, type AllocFailure } from "./kernel/alloc_fault.ts";
