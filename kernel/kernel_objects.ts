@@ -246,7 +246,7 @@ export class KernelObjects {
   protected unpinToken(pmt: Pmt): void {
     if (pmt.unpinned) return;
     pmt.unpinned = true;
-    this.pages.unpin(pmt.vmo, pmt.start, pmt.end);
+    this.pages.unpin(pmt.vmo, pmt.start, pmt.end, pmt.writable);
     pmt.vmo.pinTokens--;
     this.maybeDestroy(pmt.vmo);
   }

@@ -372,7 +372,10 @@ export class VmarCalls extends KernelObjects {
    * are not modelled): alignment first, then the BTI with MAP, the VMO with MAP and the rights
    * the permissions need, then the options (sys_bti_pin, zircon/kernel/lib/syscalls/ddk.cc;
    * BtiDispatcher::Pin). Commits like COMMIT (requests, parking) and pins the pages: they are
-   * not evicted, and a shrink over them fails with BAD_STATE until `zx_pmt_unpin`.
+   * not evicted, not written back, kept by a detach, zeroed in place by OP_ZERO, and a shrink
+   * over them fails with BAD_STATE until `zx_pmt_unpin`. With `ZX_BTI_PERM_WRITE` on a pager
+   * VMO the pin dirties the pages as a write does (DIRTY requests under TRAP_DIRTY) and marks
+   * the VMO modified (`VmoPages.pin`).
    */
   protected *btiPin(
     t: KernelThread,
@@ -396,15 +399,15 @@ export class VmarCalls extends KernelObjects {
     if (offset + size > v.object.size) return ZX_ERR_OUT_OF_RANGE;
     const start = offset / this.pageSize;
     const end = (offset + size) / this.pageSize;
+    const writable = (options & ZX_BTI_PERM_WRITE) !== 0;
     this.hold(t, v.object);
-    const st = yield* this.pages.pin(t, v.object, start, end);
+    const st = yield* this.pages.pin(t, v.object, start, end, writable);
     this.release(t, v.object);
     if (st !== ZX_OK) return st;
-    const writable = (options & ZX_BTI_PERM_WRITE) !== 0;
     const pmt = new Pmt(this.newKoid(), b.object, v.object, start, end, writable);
     const [hs, h] = this.handles.add(pmt, ZX_DEFAULT_PMT_RIGHTS);
     if (hs !== ZX_OK) {
-      this.pages.unpin(v.object, start, end);
+      this.pages.unpin(v.object, start, end, writable);
       return hs;
     }
     v.object.pinTokens++;

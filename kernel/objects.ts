@@ -192,6 +192,12 @@ export class Vmo implements KernelObject {
   parentLimit = 0;
   /** Pins per page (`zx_bti_pin`): a pinned page is never evicted nor cut by a shrink. */
   readonly pins: Map<number, number> = new Map();
+  /**
+   * The part of {@linkcode pins} taken by write pins (`ZX_BTI_PERM_WRITE`). On a pager root
+   * every write-pinned page is Dirty: the pin dirtied it, WRITEBACK_BEGIN skips pinned pages
+   * and nothing else cleans a Dirty page (kernel assertion in `VmoPages.checkPins`).
+   */
+  readonly writePins: Map<number, number> = new Map();
   /** Root pages under `ZX_VMO_OP_ALWAYS_NEED`: eviction skips them. */
   readonly alwaysNeed: Set<number> = new Set();
   /**

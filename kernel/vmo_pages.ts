@@ -592,18 +592,34 @@ export class VmoPages {
    * requests, parking; clones get their own copies), then pins every page; a
    * shrink while it waited makes it OUT_OF_RANGE (upstream
    * `VmObjectPaged::CommitRangePinned`, ResizeBlockedPin). A zero marker or
-   * zero slot becomes a clean zero page (a pin needs a real page). The model
-   * does not dirty pages for write pins (PinForWrite stays skipped).
+   * zero slot becomes a real page first (a pin needs one).
+   *
+   * A write pin (`write`) of a pager root, directly or through a slice, dirties
+   * what it pins as a write would: page by page in offset order, a gap raises a
+   * READ request and, under TRAP_DIRTY, non-Dirty content a DIRTY request (each a
+   * run, blocking like COMMIT); once all is present and may be dirtied, every
+   * pinned page becomes Dirty and the root is marked modified, even if it was
+   * all Dirty already. A failed pin dirties nothing more and does not mark the
+   * root modified (OP_DIRTY's own dirtying stays). Clones are not dirty-tracked:
+   * their write pins commit as read pins do. Followed from pager-writeback.cc @
+   * misttech/fuchsia 2e2b3562 (PinForWrite, PinForWriteUnpopulated,
+   * NotModifiedFailedPinWrite, NotModifiedPartialFailedPinWrite, PinAfterDirty,
+   * SlicePinWrite, DelayedPinAwaitingClean, FailedPinAwaitingClean).
    */
-  *pin(t: KernelThread, vmo: Vmo, start: number, end: number): Syscall<Status> {
-    if (vmo.source !== null || vmo.parent !== null) {
+  *pin(t: KernelThread, vmo: Vmo, start: number, end: number, write = false): Syscall<Status> {
+    const dirties = write && this.#dirtyTracked(vmo);
+    if (dirties) {
+      const st = yield* this.#prepareWritePin(t, vmo, start, end);
+      if (st !== ZX_OK) return st;
+    } else if (vmo.source !== null || vmo.parent !== null) {
       const st = yield* this.commit(t, vmo, start, end, true);
       if (st !== ZX_OK) return st;
     }
     if (end > vmo.pageCount) return ZX_ERR_OUT_OF_RANGE;
     const [tgt, off] = this.view(vmo);
     for (let q = start + off; q < end + off; q++) {
-      if (!isPage(tgt.slots[q])) {
+      if (dirties) this.materialize(tgt, q);
+      else if (!isPage(tgt.slots[q])) {
         tgt.slots[q] = new Page(
           new Uint8Array(this.pageSize),
           tgt.source ? "clean" : "dirty",
@@ -611,18 +627,87 @@ export class VmoPages {
         );
       }
       tgt.pins.set(q, (tgt.pins.get(q) ?? 0) + 1);
+      if (write) tgt.writePins.set(q, (tgt.writePins.get(q) ?? 0) + 1);
     }
+    if (dirties) tgt.modified = true;
+    this.checkPins(tgt);
     return ZX_OK;
   }
 
-  /** Drops one pin from pages `[start, end)` of `vmo` (`zx_pmt_unpin`). */
-  unpin(vmo: Vmo, start: number, end: number): void {
+  /** True if `vmo` shows a pager root's own pages (the root or a slice of it): dirty-tracked. */
+  #dirtyTracked(vmo: Vmo): boolean {
+    const [tgt] = this.view(vmo);
+    return tgt.parent === null && tgt.source !== null;
+  }
+
+  /**
+   * The waits of a write pin of a dirty-tracked VMO: until `[start, end)` is all present and,
+   * under TRAP_DIRTY, all Dirty, ask for the first run that is not (READ for gaps, DIRTY for
+   * other content) and park on it, as PinForWriteUnpopulated's order of requests shows.
+   */
+  *#prepareWritePin(t: KernelThread, vmo: Vmo, start: number, end: number): Syscall<Status> {
+    const w = new Waiter(t.tid);
+    for (;;) {
+      if (end > vmo.pageCount) return ZX_ERR_OUT_OF_RANGE;
+      const [tgt, off] = this.view(vmo);
+      let p = start;
+      let need: RequestType | null = null;
+      for (; p < end; p++) {
+        const s = tgt.slots[p + off];
+        if (s === undefined) need = "READ";
+        else if (tgt.trapDirty && !isDirtyPage(s)) need = "DIRTY";
+        if (need !== null) break;
+      }
+      if (need === null) return ZX_OK;
+      const q = this.#runEnd(tgt, need, p + off, end + off);
+      const st = yield* this.requestPages(t, tgt, w, need, p + off, q);
+      if (st !== ZX_OK) return st;
+      if (t.failInsteadOfBlock) {
+        sourceOf(tgt).release(w);
+        return ZX_ERR_SHOULD_WAIT;
+      }
+      const ws = yield* this.park(t, tgt, w);
+      if (ws !== ZX_OK && ws !== ZX_ERR_INTERNAL_INTR_RETRY) return ws;
+    }
+  }
+
+  /** Drops one pin (a write pin if `write`) from pages `[start, end)` of `vmo` (`zx_pmt_unpin`). */
+  unpin(vmo: Vmo, start: number, end: number, write = false): void {
     const [tgt, off] = this.view(vmo);
     for (let q = start + off; q < end + off; q++) {
       const n = tgt.pins.get(q);
       assert(n !== undefined && n > 0, () => `vmo ${tgt.koid} page ${q} unpinned but not pinned`);
       if (n === 1) tgt.pins.delete(q);
       else tgt.pins.set(q, n - 1);
+      if (!write) continue;
+      const w = tgt.writePins.get(q);
+      assert(w !== undefined && w > 0, () => `vmo ${tgt.koid} page ${q}: no write pin to drop`);
+      if (w === 1) tgt.writePins.delete(q);
+      else tgt.writePins.set(q, w - 1);
+    }
+    this.checkPins(tgt);
+  }
+
+  /**
+   * Kernel assertions on `vmo`'s pins: every pinned slot holds a real page (nothing decommits,
+   * evicts, zeroes away or cuts a pinned page), write pins are a part of the pins, and on a pager
+   * root every write-pinned page is Dirty.
+   */
+  checkPins(vmo: Vmo): void {
+    for (const [q, n] of vmo.pins) {
+      assert(n > 0, () => `vmo ${vmo.koid} page ${q} has pin count ${n}`);
+      assert(isPage(vmo.slots[q]), () => `vmo ${vmo.koid} page ${q} is pinned but holds no page`);
+    }
+    const tracked = vmo.parent === null && vmo.source !== null;
+    for (const [q, n] of vmo.writePins) {
+      assert(
+        n > 0 && (vmo.pins.get(q) ?? 0) >= n,
+        () => `vmo ${vmo.koid} page ${q}: ${n} write pins of ${vmo.pins.get(q) ?? 0} pins`,
+      );
+      assert(
+        !tracked || isDirtyPage(vmo.slots[q]),
+        () => `vmo ${vmo.koid} page ${q} is pinned for write but not Dirty`,
+      );
     }
   }
 
@@ -642,7 +727,10 @@ export class VmoPages {
       const st = yield* this.#zeroPartial(t, vmo, from, headEnd);
       if (st !== ZX_OK) return st;
     }
-    if (tailStart > headEnd) this.#zeroWhole(t, vmo, headEnd / ps, tailStart / ps);
+    if (tailStart > headEnd) {
+      const st = yield* this.#zeroWhole(t, vmo, headEnd / ps, tailStart / ps);
+      if (st !== ZX_OK) return st;
+    }
     if (to > tailStart) return yield* this.#zeroPartial(t, vmo, tailStart, to);
     return ZX_OK;
   }
@@ -658,7 +746,32 @@ export class VmoPages {
     return yield* this.access(t, vmo, from, new Uint8Array(to - from), true);
   }
 
-  #zeroWhole(t: KernelThread, vmo: Vmo, first: number, last: number): void {
+  /**
+   * The whole pages `[first, last)` of ZERO, in offset order. A pinned page cannot be replaced by
+   * a zero interval (or a marker, or a gap): it is zeroed in place through the write path, so
+   * under TRAP_DIRTY it raises a DIRTY request for itself alone and ends Dirty, while the pages
+   * around it still become zero intervals without requests (OpZeroPinned, pager-writeback.cc @
+   * misttech/fuchsia 2e2b3562). A shrink while that write waited makes ZERO OUT_OF_RANGE.
+   */
+  *#zeroWhole(t: KernelThread, vmo: Vmo, first: number, last: number): Syscall<Status> {
+    const ps = this.pageSize;
+    let from = first;
+    while (from < last) {
+      if (last > vmo.pageCount) return ZX_ERR_OUT_OF_RANGE;
+      const [tgt, off] = this.view(vmo);
+      let to = from;
+      while (to < last && !tgt.pins.has(to + off)) to++;
+      if (to > from) this.#zeroUnpinned(t, vmo, from, to);
+      if (to === last) break;
+      const st = yield* this.access(t, vmo, to * ps, new Uint8Array(ps), true);
+      if (st !== ZX_OK) return st;
+      from = to + 1;
+    }
+    return ZX_OK;
+  }
+
+  /** Whole unpinned pages `[first, last)` of ZERO (`ZeroPagesPreservingContentLocked`). */
+  #zeroUnpinned(t: KernelThread, vmo: Vmo, first: number, last: number): void {
     const ps = this.pageSize;
     const [tgt, off] = this.view(vmo);
     const a = first + off;
@@ -900,7 +1013,11 @@ export class VmoPages {
   writebackBegin(vmo: Vmo, start: number, end: number, isZero: boolean): void {
     for (let p = start; p < end; p++) {
       const s = vmo.slots[p];
-      if (!isZero && isDirtyPage(s)) (s as Page).state = "awaiting-clean";
+      // A pinned page stays Dirty: a device may write it at any time, so BEGIN (and then END)
+      // leaves it alone (PinnedWriteback, DelayedPinAwaitingClean; an AwaitingClean page pinned
+      // for read afterwards is still cleaned by END: ReadPinAwaitingClean; pager-writeback.cc
+      // @ misttech/fuchsia 2e2b3562).
+      if (!isZero && isDirtyPage(s) && !vmo.pins.has(p)) (s as Page).state = "awaiting-clean";
     }
     beginZeroWriteback(vmo.slots, start, end);
   }
@@ -912,7 +1029,10 @@ export class VmoPages {
   writebackEnd(vmo: Vmo, start: number, end: number): void {
     for (let p = start; p < end; p++) {
       const s = vmo.slots[p];
-      if (isPage(s) && s.state === "awaiting-clean") s.state = "clean";
+      if (isPage(s) && s.state === "awaiting-clean") {
+        assert(!vmo.writePins.has(p), () => `vmo ${vmo.koid} page ${p}: write-pinned, not Dirty`);
+        s.state = "clean";
+      }
     }
     endZeroWriteback(vmo.slots, start, end);
   }
@@ -936,8 +1056,12 @@ export class VmoPages {
     if (why === "detach") {
       for (let p = 0; p < vmo.slots.length; p++) {
         const s = vmo.slots[p];
+        // A pinned clean page cannot be decommitted: it stays (PagerDetachPinned, pager.cc @
+        // misttech/fuchsia b394d1c8, a regression test for detaching with pinned pages).
+        if (vmo.pins.has(p)) continue;
         if (s === MARKER || (isPage(s) && s.state === "clean")) vmo.slots[p] = undefined;
       }
+      this.checkPins(vmo);
     }
     this.sink.emit({ k: "detach", vmo: vmo.koid, why });
   }
