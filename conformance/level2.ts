@@ -1,11 +1,12 @@
 /**
  * The rows upstream itself lists as skipped (hardware, timing or memory
- * pressure), with their reasons. Every level-2 row now runs in its area file
+ * pressure), with their reasons; the BTI-pinning ones now run in conformance/bti.ts. Every level-2 row now runs in its area file
  * (dirty.ts, query_stats.ts, resize.ts, clone.ts, evict.ts).
  *
  * @module
  */
 
+import { PIN_ROWS_RUN } from "./bti.ts";
 import type { ConformanceCase } from "./harness.ts";
 
 /** `[file, test, reason]` of the rows in the inventory's "Skipped" tables. */
@@ -61,20 +62,14 @@ const UPSTREAM_SKIPPED: readonly (readonly [string, string, string])[] = [
   ],
 ];
 
-/** Rows of the list that run now (conformance/bti.ts), under the ids the list gives them. */
-const RUNS: ReadonlySet<string> = new Set(["PinnedSupplyPages", "ResizeBlockedPin"]);
-
 /**
  * The skipped rows. Upstream-skipped rows have no row id; they are named
- * `<file>X<n>` (e.g. `PX1`), numbered in inventory order.
+ * `<file>X<n>` (e.g. `PX1`), numbered in inventory order. The pinning rows that
+ * run (conformance/bti.ts) keep those ids and leave this list.
  */
 export const LEVEL2_CASES: readonly ConformanceCase[] = [
   ...UPSTREAM_SKIPPED.map(([file, name, reason], i, all) => {
     const n = all.slice(0, i + 1).filter(([f]) => f === file).length;
-    const pin = /BTI|pin/i.test(reason) && !/loaning/.test(reason)
-      ? " Level 3 pins (zx_bti_pin, conformance/bti.ts) but does not dirty pages for write pins," +
-        " and this row is not restated from upstream yet."
-      : "";
-    return { id: `${file}X${n}`, name, area: "skipped-upstream", skip: reason + pin };
-  }).filter((c) => !RUNS.has(c.name)),
+    return { id: `${file}X${n}`, name, area: "skipped-upstream", skip: reason };
+  }).filter((c) => !PIN_ROWS_RUN.has(c.name)),
 ];
