@@ -445,6 +445,23 @@ const TABLES: Record<string, readonly Row[]> = {
       check: (f) => assert.equal(f.k.ports[0].depth, 1),
     },
     {
+      // PagerDetachPinned (pager.cc @ misttech/fuchsia b394d1c8): a pinned page is not decommitted.
+      name: "a pinned clean page stays through the detach; unpinned clean pages go",
+      call: (f) => {
+        f.supply(0);
+        f.supply(1);
+        f.ok(f.k.zx_bti_pin(f.t, f.bti(), ZX_BTI_PERM_READ, f.vmo, 0, PS));
+        return f.k.zx_pager_detach_vmo(f.t, f.pager, f.vmo);
+      },
+      want: ZX_OK,
+      check: (f) => {
+        const vmo = f.k.pagerVmos[0];
+        assert.notEqual(vmo.slots[0], undefined);
+        assert.equal(vmo.slots[1], undefined);
+        assert.deepEqual([...vmo.pins], [[0, 1]]);
+      },
+    },
+    {
       name: "detaching twice succeeds, one COMPLETE",
       call: (f) => {
         f.detach();
@@ -2503,6 +2520,55 @@ const TABLES: Record<string, readonly Row[]> = {
         f.okStatus(f.k.zx_pmt_unpin(f.t, (r as number[])[1]));
         assert.equal(vmo.pins.size, 0);
         f.okStatus(f.k.zx_vmo_set_size(f.t, h, PS));
+      },
+    },
+    {
+      // PinForWrite, PinnedWriteback (pager-writeback.cc @ misttech/fuchsia 2e2b3562).
+      name: "READ|WRITE on a supplied page: Dirty and modified; BEGIN skips it until unpinned",
+      call: (f) => {
+        f.supply(0);
+        return f.k.zx_bti_pin(f.t, f.bti(), ZX_BTI_PERM_READ | ZX_BTI_PERM_WRITE, f.vmo, 0, PS);
+      },
+      want: ZX_OK,
+      check: (f, r) => {
+        const vmo = f.k.pagerVmos[0];
+        const state = () => (vmo.slots[0] as { state: string }).state;
+        assert.equal(state(), "dirty");
+        assert.equal(vmo.modified, true);
+        assert.deepEqual([...vmo.writePins], [[0, 1]]);
+        const begin = () =>
+          f.okStatus(
+            f.k.zx_pager_op_range(f.t, f.pager, ZX_PAGER_OP_WRITEBACK_BEGIN, f.vmo, 0, PS, 0),
+          );
+        begin();
+        assert.equal(state(), "dirty");
+        f.okStatus(f.k.zx_pmt_unpin(f.t, (r as number[])[1]));
+        assert.equal(vmo.writePins.size, 0);
+        begin();
+        assert.equal(state(), "awaiting-clean");
+      },
+    },
+    {
+      // As NoDirtyRequestsAfterDetach's AwaitingClean page (pager-writeback.cc @ 2e2b3562).
+      name: "READ|WRITE of an AwaitingClean page of a detached TRAP_DIRTY VMO: no DIRTY can go out",
+      call: (f) => {
+        const vmo = f.ok(
+          f.k.zx_pager_create_vmo(f.t, f.pager, ZX_VMO_TRAP_DIRTY, f.port, 11, PS),
+        );
+        f.okStatus(f.k.zx_vmo_write(f.t, f.aux, new Uint8Array(PS).fill(3), 0));
+        f.okStatus(f.k.zx_pager_supply_pages(f.t, f.pager, vmo, 0, PS, f.aux, 0));
+        f.okStatus(f.k.zx_pager_op_range(f.t, f.pager, ZX_PAGER_OP_DIRTY, vmo, 0, PS, 0));
+        f.okStatus(
+          f.k.zx_pager_op_range(f.t, f.pager, ZX_PAGER_OP_WRITEBACK_BEGIN, vmo, 0, PS, 0),
+        );
+        f.okStatus(f.k.zx_pager_detach_vmo(f.t, f.pager, vmo));
+        return f.k.zx_bti_pin(f.t, f.bti(), ZX_BTI_PERM_READ | ZX_BTI_PERM_WRITE, vmo, 0, PS);
+      },
+      want: ZX_ERR_BAD_STATE,
+      check: (f) => {
+        const vmo = f.k.pagerVmos[2];
+        assert.equal((vmo.slots[0] as { state: string }).state, "awaiting-clean");
+        assert.equal(vmo.pins.size, 0);
       },
     },
     {
