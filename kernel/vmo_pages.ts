@@ -588,86 +588,113 @@ export class VmoPages {
   }
 
   /**
-   * `zx_bti_pin` past its checks: commits `[start, end)` as COMMIT does (READ
-   * requests, parking; clones get their own copies), then pins every page; a
-   * shrink while it waited makes it OUT_OF_RANGE (upstream
-   * `VmObjectPaged::CommitRangePinned`, ResizeBlockedPin). A zero marker or
-   * zero slot becomes a real page first (a pin needs one).
-   *
-   * A write pin (`write`) of a pager root, directly or through a slice, dirties
-   * what it pins as a write would: page by page in offset order, a gap raises a
-   * READ request and, under TRAP_DIRTY, non-Dirty content a DIRTY request (each a
-   * run, blocking like COMMIT); once all is present and may be dirtied, every
-   * pinned page becomes Dirty and the root is marked modified, even if it was
-   * all Dirty already. A failed pin dirties nothing more and does not mark the
-   * root modified (OP_DIRTY's own dirtying stays). Clones are not dirty-tracked:
-   * their write pins commit as read pins do. Followed from pager-writeback.cc @
-   * misttech/fuchsia 2e2b3562 (PinForWrite, PinForWriteUnpopulated,
-   * NotModifiedFailedPinWrite, NotModifiedPartialFailedPinWrite, PinAfterDirty,
-   * SlicePinWrite, DelayedPinAwaitingClean, FailedPinAwaitingClean).
+   * `zx_bti_pin` past its checks (`VmObjectPaged::CommitRangeInternal` with `pin`, and `write`
+   * for `ZX_BTI_PERM_WRITE`; vm_object_paged.cc @ misttech/fuchsia 056f3590). A pager root, or a
+   * slice of one, goes {@linkcode VmoPages.#pinTracked}'s way. Clones and anonymous VMOs commit
+   * as COMMIT does (READ requests, parking; clones get their own copies) and are then pinned
+   * whole; clones are not dirty-tracked, so a write pin of one pins as a read pin does. A shrink
+   * while the pin waited makes it OUT_OF_RANGE (ResizeBlockedPin).
    */
   *pin(t: KernelThread, vmo: Vmo, start: number, end: number, write = false): Syscall<Status> {
-    const dirties = write && this.#dirtyTracked(vmo);
-    if (dirties) {
-      const st = yield* this.#prepareWritePin(t, vmo, start, end);
-      if (st !== ZX_OK) return st;
-    } else if (vmo.source !== null || vmo.parent !== null) {
+    const [base] = this.view(vmo);
+    if (base.parent === null && base.source !== null) {
+      return yield* this.#pinTracked(t, vmo, start, end, write);
+    }
+    if (vmo.parent !== null) {
       const st = yield* this.commit(t, vmo, start, end, true);
       if (st !== ZX_OK) return st;
     }
     if (end > vmo.pageCount) return ZX_ERR_OUT_OF_RANGE;
     const [tgt, off] = this.view(vmo);
     for (let q = start + off; q < end + off; q++) {
-      if (dirties) this.materialize(tgt, q);
-      else if (!isPage(tgt.slots[q])) {
-        tgt.slots[q] = new Page(
-          new Uint8Array(this.pageSize),
-          tgt.source ? "clean" : "dirty",
-          this.touches,
-        );
+      if (!isPage(tgt.slots[q])) {
+        tgt.slots[q] = new Page(new Uint8Array(this.pageSize), "dirty", this.touches);
       }
       tgt.pins.set(q, (tgt.pins.get(q) ?? 0) + 1);
       if (write) tgt.writePins.set(q, (tgt.writePins.get(q) ?? 0) + 1);
     }
-    if (dirties) tgt.modified = true;
     this.checkPins(tgt);
     return ZX_OK;
   }
 
-  /** True if `vmo` shows a pager root's own pages (the root or a slice of it): dirty-tracked. */
-  #dirtyTracked(vmo: Vmo): boolean {
-    const [tgt] = this.view(vmo);
-    return tgt.parent === null && tgt.source !== null;
-  }
-
   /**
-   * The waits of a write pin of a dirty-tracked VMO: until `[start, end)` is all present and,
-   * under TRAP_DIRTY, all Dirty, ask for the first run that is not (READ for gaps, DIRTY for
-   * other content) and park on it, as PinForWriteUnpopulated's order of requests shows.
+   * A pin of a pager root's pages, as `CommitRangeInternal` does it: commit the run of present
+   * content after what is pinned so far (a marker becomes a Clean zero page, "Markers start
+   * clean"; a zero-interval slot needs a DIRTY request under TRAP_DIRTY, else becomes a Dirty
+   * page), pin it at once so nothing evicts it while the pin waits, and for a write pin make it
+   * Dirty (`PrepareForWriteLocked`: under TRAP_DIRTY a DIRTY request for the pinned pages not yet
+   * Dirty, else directly); then a READ request for the gap that ends the run, and so on. So a
+   * write pin over `[present, gap]` asks DIRTY, READ, DIRTY in that order
+   * (PinForWriteUnpopulated, pager-writeback.cc @ misttech/fuchsia 2e2b3562). On failure the
+   * pages pinned so far are unpinned (what was dirtied stays Dirty); only a write pin that
+   * pinned everything marks the root modified, even if all was Dirty already (PinAfterDirty,
+   * NotModifiedFailedPinWrite, NotModifiedPartialFailedPinWrite).
    */
-  *#prepareWritePin(t: KernelThread, vmo: Vmo, start: number, end: number): Syscall<Status> {
+  *#pinTracked(
+    t: KernelThread,
+    vmo: Vmo,
+    start: number,
+    end: number,
+    write: boolean,
+  ): Syscall<Status> {
     const w = new Waiter(t.tid);
+    let pinned = start; // [start, pinned) is pinned
+    let dirtied = start; // [start, dirtied) is also Dirty and write-pinned (write pins)
+    const undo = (st: Status): Status => {
+      if (write && dirtied > start) this.#dropWritePins(vmo, start, dirtied);
+      if (pinned > start) this.unpin(vmo, start, pinned, false);
+      return st;
+    };
     for (;;) {
-      if (end > vmo.pageCount) return ZX_ERR_OUT_OF_RANGE;
+      if (end > vmo.pageCount) return undo(ZX_ERR_OUT_OF_RANGE);
       const [tgt, off] = this.view(vmo);
-      let p = start;
-      let need: RequestType | null = null;
-      for (; p < end; p++) {
-        const s = tgt.slots[p + off];
-        if (s === undefined) need = "READ";
-        else if (tgt.trapDirty && !isDirtyPage(s)) need = "DIRTY";
-        if (need !== null) break;
+      for (; pinned < end; pinned++) {
+        const q = pinned + off;
+        const s = tgt.slots[q];
+        if (s === undefined) break;
+        if (s instanceof ZeroSlot) {
+          if (tgt.trapDirty) break;
+          this.materialize(tgt, q);
+        } else if (s === MARKER) {
+          tgt.slots[q] = new Page(new Uint8Array(this.pageSize), "clean", this.touches);
+        }
+        tgt.pins.set(q, (tgt.pins.get(q) ?? 0) + 1);
       }
-      if (need === null) return ZX_OK;
-      const q = this.#runEnd(tgt, need, p + off, end + off);
+      if (!write) dirtied = pinned;
+      for (; dirtied < pinned; dirtied++) {
+        const q = dirtied + off;
+        if (tgt.trapDirty && !isDirtyPage(tgt.slots[q])) break;
+        this.materialize(tgt, q);
+        tgt.writePins.set(q, (tgt.writePins.get(q) ?? 0) + 1);
+      }
+      if (dirtied === end) {
+        if (write) tgt.modified = true;
+        this.checkPins(tgt);
+        return ZX_OK;
+      }
+      const dirtying = dirtied < pinned;
+      const p = dirtying ? dirtied : pinned;
+      const need: RequestType = dirtying || tgt.slots[p + off] !== undefined ? "DIRTY" : "READ";
+      const q = this.#runEnd(tgt, need, p + off, (dirtying ? pinned : end) + off);
       const st = yield* this.requestPages(t, tgt, w, need, p + off, q);
-      if (st !== ZX_OK) return st;
+      if (st !== ZX_OK) return undo(st);
       if (t.failInsteadOfBlock) {
         sourceOf(tgt).release(w);
-        return ZX_ERR_SHOULD_WAIT;
+        return undo(ZX_ERR_SHOULD_WAIT);
       }
       const ws = yield* this.park(t, tgt, w);
-      if (ws !== ZX_OK && ws !== ZX_ERR_INTERNAL_INTR_RETRY) return ws;
+      if (ws !== ZX_OK && ws !== ZX_ERR_INTERNAL_INTR_RETRY) return undo(ws);
+    }
+  }
+
+  /** Drops one write pin (not the pin itself) from pages `[start, end)` of `vmo`. */
+  #dropWritePins(vmo: Vmo, start: number, end: number): void {
+    const [tgt, off] = this.view(vmo);
+    for (let q = start + off; q < end + off; q++) {
+      const w = tgt.writePins.get(q);
+      assert(w !== undefined && w > 0, () => `vmo ${tgt.koid} page ${q}: no write pin to drop`);
+      if (w === 1) tgt.writePins.delete(q);
+      else tgt.writePins.set(q, w - 1);
     }
   }
 
@@ -679,12 +706,8 @@ export class VmoPages {
       assert(n !== undefined && n > 0, () => `vmo ${tgt.koid} page ${q} unpinned but not pinned`);
       if (n === 1) tgt.pins.delete(q);
       else tgt.pins.set(q, n - 1);
-      if (!write) continue;
-      const w = tgt.writePins.get(q);
-      assert(w !== undefined && w > 0, () => `vmo ${tgt.koid} page ${q}: no write pin to drop`);
-      if (w === 1) tgt.writePins.delete(q);
-      else tgt.writePins.set(q, w - 1);
     }
+    if (write) this.#dropWritePins(vmo, start, end);
     this.checkPins(tgt);
   }
 
