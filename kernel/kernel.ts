@@ -214,6 +214,12 @@ export class Kernel extends VmarCalls {
     // check (vm_object_paged.cc @ misttech 056f3590). Audit row A12.
     if (length === 0) return offset > v.object.size ? ZX_ERR_OUT_OF_RANGE : ZX_OK;
     if (a.object.source !== null) return ZX_ERR_NOT_SUPPORTED;
+    // TakePages will not take a pinned page out of aux (spec 2.4 step 6; `VmCowPages::TakePages`).
+    const [auxPages, auxShift] = this.pages.view(a.object);
+    const first = auxOffset / this.pageSize + auxShift;
+    for (let q = first; q < first + length / this.pageSize; q++) {
+      if (auxPages.pins.has(q)) return ZX_ERR_BAD_STATE;
+    }
     return yield* this.pages.supply(t, v.object, offset, length, a.object, auxOffset);
   }
 

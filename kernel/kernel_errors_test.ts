@@ -549,6 +549,20 @@ const TABLES: Record<string, readonly Row[]> = {
       check: (f) => assert.deepEqual(run(f.k.zx_vmo_read(f.t, f.vmo, 0, 1))[0], ZX_OK),
     },
     {
+      // Spec 2.4 step 6 (TakePages): a pinned aux page cannot be taken.
+      name: "an aux page pinned: BAD_STATE, the pinned page stays in aux",
+      call: (f) => {
+        f.okStatus(f.k.zx_vmo_write(f.t, f.aux, new Uint8Array(2 * PS).fill(4), 0));
+        f.ok(f.k.zx_bti_pin(f.t, f.bti(), ZX_BTI_PERM_READ, f.aux, PS, PS));
+        return f.k.zx_pager_supply_pages(f.t, f.pager, f.vmo, 0, 2 * PS, f.aux, 0);
+      },
+      want: ZX_ERR_BAD_STATE,
+      check: (f) => {
+        assert.deepEqual(run(f.k.zx_vmo_read(f.t, f.aux, PS, 1))[1], new Uint8Array([4]));
+        assert.equal(f.k.pagerVmos[0].slots[0], undefined);
+      },
+    },
+    {
       name: "pager without ATTACH_VMO still supplies (only MANAGE_VMO needed)",
       call: (f) =>
         f.k.zx_pager_supply_pages(
