@@ -590,7 +590,7 @@ export class VmoPages {
   /**
    * `zx_bti_pin` past its checks (`VmObjectPaged::CommitRangeInternal` with `pin`, and `write`
    * for `ZX_BTI_PERM_WRITE`; vm_object_paged.cc @ misttech/fuchsia 056f3590). A pager root, or a
-   * slice of one, goes {@linkcode VmoPages.#pinTracked}'s way. Clones and anonymous VMOs commit
+   * slice of one, goes `#pinTracked`'s way. Clones and anonymous VMOs commit
    * as COMMIT does (READ requests, parking; clones get their own copies) and are then pinned
    * whole; clones are not dirty-tracked, so a write pin of one pins as a read pin does. A shrink
    * while the pin waited makes it OUT_OF_RANGE (ResizeBlockedPin).
