@@ -322,7 +322,13 @@ class Execution implements Strategy, Monitor {
   /** The fingerprint of the state the run ended in. */
   finalState(): string | null {
     if (this.#world === null) return null;
-    const fp = stateFingerprint(this.#world, this.histories, this.names, this.checkers);
+    const fp = stateFingerprint(
+      this.#world,
+      this.histories,
+      this.names,
+      this.checkers,
+      this.search.timed,
+    );
     return fp === null ? null : fingerprintHex(fp);
   }
 
@@ -373,7 +379,13 @@ class Execution implements Strategy, Monitor {
     for (const t of c.tids) node.backtrack.add(t);
     if (c.kind === "thread" && this.#world !== null) {
       // Counted like any state the search passes (a split search's prefix is part of it).
-      const fp = stateFingerprint(this.#world, this.histories, this.names, this.checkers);
+      const fp = stateFingerprint(
+        this.#world,
+        this.histories,
+        this.names,
+        this.checkers,
+        this.search.timed,
+      );
       if (fp !== null) this.search.states.add(fingerprintHex(fp));
     }
     return node;
@@ -433,7 +445,7 @@ class Execution implements Strategy, Monitor {
     });
     const state = this.#world === null
       ? null
-      : stateFingerprint(this.#world, this.histories, this.names, this.checkers);
+      : stateFingerprint(this.#world, this.histories, this.names, this.checkers, this.search.timed);
     if (state !== null) {
       const fp = fingerprintHex(state);
       s.states.add(fp);
@@ -491,7 +503,7 @@ class Execution implements Strategy, Monitor {
     let entry: CacheEntry | null = null;
     const state = this.#world === null
       ? null
-      : stateFingerprint(this.#world, this.histories, this.names, this.checkers);
+      : stateFingerprint(this.#world, this.histories, this.names, this.checkers, this.search.timed);
     if (state !== null) {
       const fp = fingerprintHex(state);
       s.states.add(fp);
@@ -716,6 +728,7 @@ export function explore(scenario: Scenario, options: ExploreOptions): ExploreRes
           monitors: [exec, ...checkers],
           services: options.services,
           keepTrace: false,
+          quiescentTail: false, // the search covers the workload's schedules, not a fair tail
           makeKernel: (o) => {
             const kernel = options.makeKernel?.(o) ?? new Kernel(o);
             exec.attach(kernel);
@@ -875,6 +888,7 @@ export function splitTasks(
         monitors: [exec],
         services: options.services,
         keepTrace: false,
+        quiescentTail: false,
         makeKernel: (o) => {
           const kernel = options.makeKernel?.(o) ?? new Kernel(o);
           exec.attach(kernel);
