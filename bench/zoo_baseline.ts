@@ -23,7 +23,7 @@ import {
 } from "../kernel/constants.ts";
 import { Kernel, type KernelYield, type Syscall } from "../kernel/kernel.ts";
 import { makeRng } from "../sim/rng.ts";
-import { assert } from "../kernel/assert.ts";
+import { assert, present } from "../kernel/assert.ts";
 import { parseScenario, type Scenario } from "../scenario/schema.ts";
 import { Sys, type ThreadBody } from "../sim/sys.ts";
 import { writeByte } from "../scenario/interpreter.ts";
@@ -66,7 +66,7 @@ export async function runUnderScheduler(
   const vmos = new Map<string, { handle: number; key: number }>();
   scenario.vmos.forEach((v, i) => {
     const key = v.key ?? i + 1;
-    const pg = pagers.get(v.pager)!;
+    const pg = present(pagers.get(v.pager), () => `zoo baseline: pager ${v.pager}`);
     const h =
       runSync(kernel.zx_pager_create_vmo(setup, pg.pager, 0, pg.port, key, v.pages * ps))[1];
     const own = runSync(kernel.zx_handle_duplicate(setup, h, ZX_RIGHT_SAME_RIGHTS))[1];
@@ -104,7 +104,7 @@ export async function runUnderScheduler(
       ? seeded.services?.[p.service.name ?? ""]
       : REFERENCE_SERVICES.eager;
     assert(svc !== undefined, () => `${bug.id}: no service "${p.service.name}"`);
-    const pg = pagers.get(p.name)!;
+    const pg = present(pagers.get(p.name), () => `zoo baseline: pager ${p.name}`);
     const sctx = { pager: pg.pager, port: pg.port, vmos: pg.vmos, params: p.service };
     servicesDone.push(
       drive(svc(sysOf(`${p.name}.svc`), sctx)).catch((e) => {
@@ -119,7 +119,7 @@ export async function runUnderScheduler(
     return drive((function* (): ThreadBody {
       for (let i = 0; i < t.ops.length; i++) {
         const op = t.ops[i];
-        const v = vmos.get(op.vmo)!;
+        const v = present(vmos.get(op.vmo), () => `zoo baseline: VMO ${op.vmo}`);
         if (op.op === "read") {
           const [st, bytes] = yield* sys.vmoRead(v.handle, op.page * ps, op.pages * ps);
           const want = backingRange(v.key, op.page * ps, op.pages * ps);
@@ -137,9 +137,11 @@ export async function runUnderScheduler(
     const sys = sysOf(`env.${e.do}`);
     return drive((function* (): ThreadBody {
       if (e.do !== "detach") return;
-      const v = scenario.vmos.find((x) => x.name === e.target)!;
+      const what = () => `zoo baseline: the target ${e.target} of a detach`;
+      const v = present(scenario.vmos.find((x) => x.name === e.target), what);
       detached = true;
-      yield* sys.pagerDetachVmo(pagers.get(v.pager)!.pager, vmos.get(e.target)!.handle);
+      const pager = present(pagers.get(v.pager), what).pager;
+      yield* sys.pagerDetachVmo(pager, present(vmos.get(e.target), what).handle);
     })());
   });
   try {

@@ -145,14 +145,16 @@ export function* modified(t: PagerTest, vmo: TestVmo, reset = true): Syscall<boo
     4,
   );
   expectStatus(st, ZX_OK, "zx_pager_query_vmo_stats");
-  return stats!.modified === ZX_PAGER_VMO_STATS_MODIFIED;
+  check(stats !== null, "zx_pager_query_vmo_stats: ZX_OK without the stats");
+  return stats.modified === ZX_PAGER_VMO_STATS_MODIFIED;
 }
 
 /** `ZX_INFO_VMO` of a handle. */
 export function* info(t: PagerTest, handle: number): Syscall<VmoInfo> {
   const [st, i] = yield* t.sys.objectGetInfo(handle, ZX_INFO_VMO);
   expectStatus(st, ZX_OK, "zx_object_get_info");
-  return i!;
+  check(i !== null, "zx_object_get_info: ZX_OK without the ZX_INFO_VMO record");
+  return i;
 }
 
 /** Committed pages of a handle's VMO. */

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { present } from "../kernel/assert.ts";
 import { child } from "./_level2.ts";
 import { check, type ConformanceCase, pagerCase, vmoVmarCases, type Worker } from "./harness.ts";
 
@@ -61,7 +62,7 @@ export const COALESCING_CASES: readonly ConformanceCase[] = [
     readers.push(t.reader(vmo, 0, 92, "vmo"));
     yield* t.waitForPageRead(vmo, 0, 92);
     for (const [s, e] of ranges.slice(1)) readers.push(t.reader(vmo, s, e - s, "vmo"));
-    for (const r of readers) yield* t.waitUntilBlocked(r!);
+    for (const r of readers) yield* t.waitUntilBlocked(present(r, "P95: a reader just spawned"));
     yield* t.expectNoRead(vmo);
 
     // Upstream `validate_requests`: data up to maxPage is visible; finished readers ended.

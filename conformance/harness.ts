@@ -398,13 +398,13 @@ export class PagerTest {
   /** No READ for `vmo` is queued or stashed (a zero-deadline poll). */
   *expectNoRead(vmo: TestVmo): Syscall<void> {
     const r = yield* this.getPageReadRequest(vmo, true);
-    check(r === null, () => `unexpected READ [${r![0]},${r![0] + r![1]}) for key ${vmo.key}`);
+    if (r !== null) fail(`unexpected READ [${r[0]},${r[0] + r[1]}) for key ${vmo.key}`);
   }
 
   /** No packet at all is queued or stashed (`expectNoPacket(port)`: deadline = now). */
   *expectNoPacket(): Syscall<void> {
     const p = yield* this.#take(() => true, true);
-    check(p === null, () => `unexpected packet ${packetText(p!)}`);
+    if (p !== null) fail(`unexpected packet ${packetText(p)}`);
   }
 
   /**

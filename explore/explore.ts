@@ -46,6 +46,7 @@
  */
 
 import type { KernelEvent } from "../kernel/events.ts";
+import { present } from "../kernel/assert.ts";
 import { Kernel, type KernelOptions } from "../kernel/kernel.ts";
 import { settleVerdict } from "../properties/check_case.ts";
 import { kernelInvariants } from "../properties/kernel_invariants.ts";
@@ -516,8 +517,10 @@ class Execution implements Strategy, Monitor {
         );
         if (covering !== undefined) {
           const deepest = s.path.length - 1;
-          this.#races!.revisit(covering.summary!, covering.crossing, canContinue ? u : 0, deepest);
-          if (deepest >= 0) mergeSummary(s.path[deepest].summary, covering.summary!);
+          const summary = present(covering.summary, "explore: the covering visit's summary");
+          present(this.#races, "explore: the race log of a DPOR search")
+            .revisit(summary, covering.crossing, canContinue ? u : 0, deepest);
+          if (deepest >= 0) mergeSummary(s.path[deepest].summary, summary);
           throw new Pruned("state");
         }
         entry = { left, unexplored: new Set(), asleep, summary: null, crossing: [] };
@@ -539,7 +542,7 @@ class Execution implements Strategy, Monitor {
 
   onEvent(e: KernelEvent): void {
     if ("tid" in e && e.tid === 0) return; // process setup, before the first step
-    this.names.baseline(this.#kernel!);
+    this.names.baseline(present(this.#kernel, "explore: the kernel (onEvent before attach)"));
     const w = this.#world;
     if (
       this.#races !== null && this.search.privateSteps && this.#buffer.length === 0 && w !== null &&
@@ -559,8 +562,8 @@ class Execution implements Strategy, Monitor {
 
   afterStep(world: World): void {
     this.#world = world;
-    const t = world.running!;
-    const recorder = this.#recorder!;
+    const t = present(world.running, "explore: the thread that ran the step");
+    const recorder = present(this.#recorder, "explore: the recorder (afterStep before attach)");
     this.names.step(world.kernel, t.tid);
     this.histories.step(t.tid);
     for (const item of this.#buffer) {
@@ -767,7 +770,7 @@ export function explore(scenario: Scenario, options: ExploreOptions): ExploreRes
       if (counterexample !== null) break;
       const path = search.path;
       while (path.length > 0 && path[path.length - 1].todo.length === 0) {
-        const done = path.pop()!;
+        const done = present(path.pop(), "explore: the explored node");
         if (!dpor) continue;
         // The subtree is explored: its summary goes up, and into the state cache.
         const parent = path[path.length - 1];
@@ -785,7 +788,7 @@ export function explore(scenario: Scenario, options: ExploreOptions): ExploreRes
         break;
       }
       const node = path[path.length - 1];
-      node.chosen = node.todo.shift()!;
+      node.chosen = present(node.todo.shift(), "explore: the next choice of the deepest node");
     }
     options.stateSet?.(search.states);
     bounds.push({
@@ -817,7 +820,9 @@ export function explore(scenario: Scenario, options: ExploreOptions): ExploreRes
     ? `stopped at the schedule limit ${limit}: not exhaustive (bound ${
       boundLabel(last.bound)
     } was being searched)`
-    : `counterexample with ${counterexample!.preemptions} preemptions`;
+    : `counterexample with ${
+      present(counterexample, "explore: the failing run").preemptions
+    } preemptions`;
   return {
     outcome,
     preemptions: k,
@@ -898,6 +903,6 @@ export function splitTasks(
     while (path.length > 0 && path[path.length - 1].todo.length === 0) path.pop();
     if (path.length === 0) return search.splits;
     const node = path[path.length - 1];
-    node.chosen = node.todo.shift()!;
+    node.chosen = present(node.todo.shift(), "splitTasks: the next choice of the deepest node");
   }
 }

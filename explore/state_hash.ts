@@ -14,6 +14,7 @@
  * @module
  */
 
+import { present } from "../kernel/assert.ts";
 import type { KernelEvent, PagePacket } from "../kernel/events.ts";
 import type { KernelObject } from "../kernel/handles.ts";
 import {
@@ -163,7 +164,12 @@ export class ThreadHistories {
         return;
       case "packet-dequeued":
         packet(this.#live(e.tid).word(6), e.packet);
-        if (this.#payload.has(e.tid)) packet(this.#payload.get(e.tid)!.word(6), e.packet);
+        if (this.#payload.has(e.tid)) {
+          packet(
+            present(this.#payload.get(e.tid), "state_hash: a payload hasher").word(6),
+            e.packet,
+          );
+        }
         return;
       case "page-fault":
         this.#now.delete(e.tid);
@@ -238,11 +244,12 @@ function vmo(h: Hasher, v: Vmo, ranks: Map<PageRequest, number>, n: Names): void
   h.word(source.detached ? 1 : 0);
   const requests = [...source.outstanding("READ"), ...source.outstanding("DIRTY")];
   for (const r of requests) {
-    h.str(r.type).num(r.start).num(r.end).num(r.pending).num(ranks.get(r)!);
+    h.str(r.type).num(r.start).num(r.end).num(r.pending)
+      .num(present(ranks.get(r), "state_hash: an outstanding request's rank"));
     for (const w of r.waiters()) waiter(h, w, ranks);
     h.word(r.primary === null ? 0 : 1);
   }
-  const proxy = v.proxy!;
+  const proxy = present(v.proxy, "state_hash: the proxy of a VMO with a page source");
   h.num(proxy.pendingCount).word(proxy.stuck ? 1 : 0).word(proxy.completeQueued ? 1 : 0)
     .num(proxy.completesDelivered);
 }
@@ -336,7 +343,9 @@ export function stateFingerprint(
       .sort((a, b) => a.id - b.id);
     byAge.forEach((r, i) => ranks.set(r, i));
   }
-  for (const name of [...objects.keys()].sort()) object(h, objects.get(name)!, ranks, names);
+  for (const name of [...objects.keys()].sort()) {
+    object(h, present(objects.get(name), "state_hash: a named object"), ranks, names);
+  }
   for (const m of monitors) h.str(m.stateKey?.() ?? "");
   return h.value;
 }

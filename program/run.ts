@@ -30,6 +30,7 @@ import {
   ZX_VMO_CHILD_NO_WRITE,
   ZX_VMO_CHILD_RESIZABLE,
 } from "../kernel/constants.ts";
+import { present } from "../kernel/assert.ts";
 import type { Packet } from "../kernel/events.ts";
 import type { Kernel, KernelOptions, KernelYield, Syscall, Wait } from "../kernel/kernel.ts";
 import { methodName, spec } from "../kernel/syscalls.ts";
@@ -197,6 +198,9 @@ function resultOf(name: CallName, raw: unknown): CallResult {
   return { status, value: named && typeof second === "number" ? second : 0, packet: null };
 }
 
+/** What a successful duplicate or replace implies: the model's rule accepts the rights too. */
+const RIGHTS = "applyToModel: the new handle's rights (the kernel accepted them)";
+
 /** Updates the handle model with a call's effect on the handle table. */
 function applyToModel(
   call: ProgramCall,
@@ -219,17 +223,20 @@ function applyToModel(
       return;
     }
     case "zx_pager_create_vmo":
-      if (ok) model.create(r.value, ZX_OBJ_TYPE_VMO, args[1] as number, model.get(args[0])!.object);
+      if (ok) {
+        const pager = present(model.get(args[0]), "applyToModel: the model's handle of the pager");
+        model.create(r.value, ZX_OBJ_TYPE_VMO, args[1] as number, pager.object);
+      }
       return;
     case "zx_handle_duplicate": {
       const src = model.get(args[0]);
-      if (ok && src) model.alias(r.value, src, subRights(src.rights, args[1])!);
+      if (ok && src) model.alias(r.value, src, present(subRights(src.rights, args[1]), RIGHTS));
       return;
     }
     case "zx_handle_replace": {
       const src = model.get(args[0]);
       model.drop(args[0]);
-      if (ok && src) model.alias(r.value, src, subRights(src.rights, args[1])!);
+      if (ok && src) model.alias(r.value, src, present(subRights(src.rights, args[1]), RIGHTS));
       return;
     }
     case "zx_handle_close":
@@ -350,16 +357,18 @@ function checkLifetimes(s: Shared): void {
       );
     }
     if (!v.dead) lifetimeFailure(`${what} has no handles, mappings or operations but is not dead`);
-    if (!v.source!.detached) lifetimeFailure(`${what} is dead but its page source is attached`);
-    const out = v.source!.outstanding("READ").length + v.source!.outstanding("DIRTY").length;
+    const source = present(v.source, () => `lifetime check: the page source of ${what}`);
+    if (!source.detached) lifetimeFailure(`${what} is dead but its page source is attached`);
+    const out = source.outstanding("READ").length + source.outstanding("DIRTY").length;
     if (out > 0) lifetimeFailure(`${what} is dead with ${out} outstanding requests`);
     if (v.slots.some((x) => x !== undefined)) lifetimeFailure(`${what} is dead but holds pages`);
     const why = s.firstDetach.get(v.koid);
     const shouldComplete = why !== undefined && why !== "pager-closed";
-    if (v.proxy!.completeQueued !== shouldComplete) {
+    const proxy = present(v.proxy, () => `lifetime check: the pager proxy of ${what}`);
+    if (proxy.completeQueued !== shouldComplete) {
       lifetimeFailure(
         `${what} was first detached by ${why ?? "nothing"}; COMPLETE ${
-          v.proxy!.completeQueued ? "was" : "was not"
+          proxy.completeQueued ? "was" : "was not"
         } queued`,
       );
     }

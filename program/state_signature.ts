@@ -10,6 +10,7 @@
  * @module
  */
 
+import { present } from "../kernel/assert.ts";
 import { statusName } from "../kernel/constants.ts";
 import type { KernelEvent } from "../kernel/events.ts";
 import { MARKER, type Page, type Vmo } from "../kernel/objects.ts";
@@ -35,16 +36,17 @@ function vmoState(v: Vmo): string {
       counts[st === "clean" ? 1 : st === "dirty" ? 2 : 3]++;
     }
   }
-  const reads = v.source!.outstanding("READ");
+  const source = present(v.source, "state signature: a pager VMO's page source");
+  const reads = source.outstanding("READ");
   let waiters = 0, overlap = 0;
   for (const r of reads) {
     waiters += r.primary === null ? 0 : 1;
     overlap += r.overlap.length;
   }
-  const proxy = v.proxy!;
+  const proxy = present(v.proxy, "state signature: a pager VMO's proxy");
   return `${counts.map(bucket).join("")}` +
     `r${bucket(reads.length)}w${bucket(waiters)}o${bucket(overlap)}` +
-    `${v.source!.detached ? "D" : ""}${proxy.stuck ? "S" : ""}${proxy.completeQueued ? "C" : ""}` +
+    `${source.detached ? "D" : ""}${proxy.stuck ? "S" : ""}${proxy.completeQueued ? "C" : ""}` +
     `p${bucket(proxy.pendingCount)}h${bucket(v.handleCount)}m${bucket(v.mappings)}` +
     `i${bucket(v.inflight)}`;
 }

@@ -14,6 +14,7 @@
  * @module
  */
 
+import { present } from "../kernel/assert.ts";
 import type { KernelEvent } from "../kernel/events.ts";
 import { MARKER, type Page, type Vmo, ZeroSlot } from "../kernel/objects.ts";
 import type { World } from "../sim/world.ts";
@@ -38,7 +39,7 @@ export class DataIntegrity extends StepMonitor {
     switch (e.k) {
       case "supply": {
         if (!e.inserted || call?.name !== "zx_pager_supply_pages") return;
-        const vmo = pagerVmo(world, e.vmo)!;
+        const vmo = present(pagerVmo(world, e.vmo), "DataIntegrity: a supplied VMO");
         const slot = vmo.slots[e.page];
         if (slot === undefined || slot instanceof ZeroSlot) return;
         if (this.#model.written(vmo, e.page)) this.#checkDurable(vmo, e.page, slot);

@@ -18,6 +18,7 @@ import {
   ZX_ERR_SHOULD_WAIT,
   ZX_ERR_TIMED_OUT,
 } from "../kernel/constants.ts";
+import { present } from "../kernel/assert.ts";
 import type { KernelEvent } from "../kernel/events.ts";
 import { type Call, StepMonitor } from "./_step_monitor.ts";
 import { callsWhere } from "../kernel/syscalls.ts";
@@ -69,7 +70,9 @@ export class DetachedAccess extends StepMonitor {
   #lookedUpAfterDetach(vmo: number, call: Call, tid: number): boolean {
     const at = this.#detachedAt.get(vmo);
     if (at === undefined) return false;
-    return at < call.step || (this.#wokenSeq.get(tid) ?? -1) > this.#detachSeq.get(vmo)!;
+    return at < call.step ||
+      (this.#wokenSeq.get(tid) ?? -1) >
+        present(this.#detachSeq.get(vmo), "DetachedAccess: a detached VMO's detach order");
   }
 
   protected override onStepEvent(e: KernelEvent, call: Call | undefined): void {

@@ -24,6 +24,7 @@ import {
   ZX_OK,
   ZX_PAGER_OP_FAIL,
 } from "../kernel/constants.ts";
+import { present } from "../kernel/assert.ts";
 import type { KernelEvent } from "../kernel/events.ts";
 import type { Verdict, World } from "../sim/world.ts";
 import { type Call, failCodesKey, StepMonitor } from "./_step_monitor.ts";
@@ -76,7 +77,7 @@ export class NoLostRequests extends StepMonitor {
     if (e.k !== "ret" || call === undefined || call.name !== e.name) return;
     if (e.name === "zx_handle_close" && e.status === ZX_OK) this.#closed.add(call.args[0]);
     if (e.name === "zx_pager_op_range" && e.status === ZX_OK && call.args[1] === ZX_PAGER_OP_FAIL) {
-      const vmo = this.vmoOf(call.args[2])!;
+      const vmo = present(this.vmoOf(call.args[2]), "NoLostRequests: an OP_FAIL's VMO");
       let codes = this.#failCodes.get(vmo.koid);
       if (codes === undefined) this.#failCodes.set(vmo.koid, codes = new Set());
       codes.add(call.args[5] as number);
@@ -129,7 +130,8 @@ export class NoLostRequests extends StepMonitor {
       if (t.role !== "workload" || t.end.kind !== "running") continue;
       const vmo = t.k.waiterVmo;
       const stranded = vmo !== null &&
-        (vmo.proxy!.undeliverable || vmo.handleCount === 0);
+        (present(vmo.proxy, "NoLostRequests: the proxy of a waited-on VMO").undeliverable ||
+          vmo.handleCount === 0);
       if (stranded) continue;
       const on = verdict.blocked.find((b) => b.tid === t.tid)?.on ?? "nothing (not parked)";
       lost.push(`t${t.tid} ${t.name} waits on ${on}`);

@@ -21,6 +21,7 @@ import {
   ZX_PAGER_OP_WRITEBACK_BEGIN,
   ZX_PAGER_OP_WRITEBACK_END,
 } from "../kernel/constants.ts";
+import { present } from "../kernel/assert.ts";
 import type { KernelEvent, SlotKind } from "../kernel/events.ts";
 import { Page, type PageTouches, type Slot, slotKind, type Vmo } from "../kernel/objects.ts";
 import type { World } from "../sim/world.ts";
@@ -201,7 +202,7 @@ export class PageState extends StepMonitor {
 
   protected override endStep(world: World): void {
     for (const r of this.#requests) {
-      const vmo = pagerVmo(world, r.vmo)!;
+      const vmo = present(pagerVmo(world, r.vmo), "PageState: the VMO of an outstanding READ");
       if (r.end > vmo.pageCount) {
         this.fail("K2", `vmo${r.vmo} READ #${r.id} [${r.start},${r.end}) past the VMO end`);
       }

@@ -23,6 +23,7 @@ import {
   ZX_PAGER_OP_FAIL,
   ZX_PAGER_VMO_READ,
 } from "../kernel/constants.ts";
+import { present } from "../kernel/assert.ts";
 import type { KernelEvent } from "../kernel/events.ts";
 import type { Port } from "../kernel/port.ts";
 import type { Monitor, Verdict, World } from "../sim/world.ts";
@@ -63,7 +64,7 @@ export class AnswersEveryRead extends StepMonitor {
       if (!stranded) this.fail("P1", `t${e.tid} ${e.name} timed out waiting for the pager`);
     }
     if (e.name === "zx_pager_op_range" && e.status === ZX_OK && call.args[1] === ZX_PAGER_OP_FAIL) {
-      const vmo = this.vmoOf(call.args[2])!;
+      const vmo = present(this.vmoOf(call.args[2]), "AnswersEveryRead: an OP_FAIL's VMO");
       const start = (call.args[3] as number) / ps;
       this.#failed.push({ vmo: vmo.koid, start, end: start + (call.args[4] as number) / ps });
     }
@@ -140,7 +141,8 @@ export class KeepsPortOpen extends StepMonitor {
     const port = this.entry(call.args[0])?.object;
     if (port?.objType !== ZX_OBJ_TYPE_PORT || !(port as Port).dead) return;
     const alive = world.kernel.pagerVmos.filter((v) =>
-      v.proxy!.port === port && !v.dead && !v.source!.detached
+      present(v.proxy, "KeepsPortOpen: a pager VMO's proxy").port === port && !v.dead &&
+      !present(v.source, "KeepsPortOpen: a pager VMO's page source").detached
     );
     if (alive.length > 0) {
       this.fail(

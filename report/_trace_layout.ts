@@ -8,6 +8,7 @@
  * @module
  */
 
+import { present } from "../kernel/assert.ts";
 import { statusName, ZX_OK, ZX_PAGER_VMO_COMPLETE } from "../kernel/constants.ts";
 import type { KernelEvent } from "../kernel/events.ts";
 import { formatEvent, type TraceEntry } from "../sim/trace.ts";
@@ -233,7 +234,7 @@ export function layoutTrace(
     if ("port" in e) {
       if (!ports.has(e.port)) ports.set(e.port, new Set());
       if (e.vmo >= 0) {
-        ports.get(e.port)!.add(e.vmo);
+        present(ports.get(e.port), () => `trace layout: port ${e.port}'s VMO set`).add(e.vmo);
         vmoKoids.add(e.vmo);
       }
     }
@@ -254,7 +255,10 @@ export function layoutTrace(
     kind: "port",
     key: koid,
     label: `port ${koid}`,
-    detail: `for ${[...ports.get(koid)!].sort((a, b) => a - b).map(nameOfVmo).join(", ")}`,
+    detail: `for ${
+      [...present(ports.get(koid), () => `trace layout: port ${koid}'s VMO set`)]
+        .sort((a, b) => a - b).map(nameOfVmo).join(", ")
+    }`,
     role: "port",
   }));
   const split = all.findIndex((l) => l.role !== "workload");
@@ -280,7 +284,8 @@ export function layoutTrace(
   const columnOf = new Map<number, Column>();
   let x = 0;
   for (const step of [...perStep.keys()].sort((a, b) => a - b)) {
-    const c = { step, x, width: Math.max(1, perStep.get(step)!) * SLOT_PX };
+    const events = present(perStep.get(step), () => `trace layout: step ${step}'s event count`);
+    const c = { step, x, width: Math.max(1, events) * SLOT_PX };
     columns.push(c);
     columnOf.set(step, c);
     x += c.width + COLUMN_GAP_PX;
@@ -299,7 +304,8 @@ export function layoutTrace(
   entries.forEach(({ step, event: e }, index) => {
     slot = step === lastStep ? slot + 1 : 0;
     lastStep = step;
-    const mx = columnOf.get(step)!.x + slot * SLOT_PX;
+    const mx = present(columnOf.get(step), () => `trace layout: step ${step}'s column`).x +
+      slot * SLOT_PX;
     const lane = laneOf(e);
     const text = formatEvent(e).trim();
     const link = linkOf(e);
@@ -358,7 +364,11 @@ export function layoutTrace(
         // A pager proxy has at most one packet queued per VMO, and dequeues carry no request id.
         const key = `${e.port}:${e.vmo}`;
         if (!queued.has(key)) queued.set(key, []);
-        queued.get(key)!.push({ x: mx + SLOT_PX, step, text });
+        present(queued.get(key), () => `trace layout: queue ${key}`).push({
+          x: mx + SLOT_PX,
+          step,
+          text,
+        });
         break;
       }
       case "packet-dequeued":

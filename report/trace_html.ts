@@ -12,6 +12,7 @@
  * @module
  */
 
+import { present } from "../kernel/assert.ts";
 import type { TraceEntry } from "../sim/trace.ts";
 import { describeVerdict, type Verdict } from "../sim/world.ts";
 import { MARK_COLOURS, PAGE_CSS, PAGE_JS } from "./_page_assets.ts";
@@ -153,7 +154,8 @@ function renderMark(m: Mark, y: number, failing: boolean): string {
 
 function renderLanes(layout: TraceLayout, failingStep: number | null): string {
   const row = new Map(layout.lanes.map((l, i) => [l.id, i]));
-  const mid = (lane: string) => row.get(lane)! * LANE_PX + LANE_PX / 2;
+  const mid = (lane: string) =>
+    present(row.get(lane), () => `trace page: the row of lane ${lane}`) * LANE_PX + LANE_PX / 2;
   const height = layout.lanes.length * LANE_PX;
   const out: string[] = [];
   out.push(

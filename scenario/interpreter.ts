@@ -21,6 +21,7 @@ import {
   ZX_VMO_TRAP_DIRTY,
 } from "../kernel/constants.ts";
 import { WRITEBACK_KEY } from "../services/writeback.ts";
+import { present } from "../kernel/assert.ts";
 import type { Kernel, KernelOptions, Syscall } from "../kernel/kernel.ts";
 import { REFERENCE_SERVICES } from "../services/mod.ts";
 import type { PagerService, ServiceContext, ServiceVmo } from "../services/service.ts";
@@ -178,9 +179,9 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Scena
       runSync(
         k.zx_pager_create_vmo(
           setup,
-          pagerHandle.get(v.pager)!,
+          present(pagerHandle.get(v.pager), () => `runScenario: pager ${v.pager}'s handle`),
           (v.trapDirty ? ZX_VMO_TRAP_DIRTY : 0) | (v.resizable ? ZX_VMO_RESIZABLE : 0),
-          portHandle.get(v.pager)!,
+          present(portHandle.get(v.pager), () => `runScenario: pager ${v.pager}'s port`),
           key,
           v.pages * ps,
         ),
@@ -193,15 +194,20 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Scena
       `service handle of ${v.name}`,
     );
     vmoHandle.set(v.name, h);
-    vmoKoid.set(v.name, k.handles.entry(h)!.object.koid);
+    vmoKoid.set(v.name, present(k.handles.entry(h), "runScenario: new VMO's entry").object.koid);
     vmoKey.set(v.name, key);
-    served.get(v.pager)!.push({ name: v.name, key, handle: own, size: v.pages * ps });
+    present(served.get(v.pager), "runScenario: VMO list").push({
+      name: v.name,
+      key,
+      handle: own,
+      size: v.pages * ps,
+    });
   });
 
   for (const p of scenario.pagers) {
     const kind = p.service.kind;
     const service = kind === "custom"
-      ? options.services?.[p.service.name!]
+      ? options.services?.[present(p.service.name, "runScenario: custom service name")]
       : REFERENCE_SERVICES[kind];
     if (service === undefined) {
       const known = Object.keys(options.services ?? {});
@@ -216,9 +222,9 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Scena
       ]);
     }
     const ctx: ServiceContext = {
-      pager: pagerHandle.get(p.name)!,
-      port: portHandle.get(p.name)!,
-      vmos: served.get(p.name)!,
+      pager: present(pagerHandle.get(p.name), () => `runScenario: pager ${p.name}'s handle`),
+      port: present(portHandle.get(p.name), () => `runScenario: pager ${p.name}'s port`),
+      vmos: present(served.get(p.name), () => `runScenario: pager ${p.name}'s VMO list`),
       params: p.service,
     };
     for (let i = 0; i < p.threads; i++) {
@@ -253,29 +259,39 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Scena
         case "detach":
           return envDetach(
             sys,
-            pagerHandle.get(scenario.vmos.find((v) => v.name === e.target)!.pager)!,
-            vmoHandle.get(e.target)!,
+            present(
+              pagerHandle.get(
+                present(scenario.vmos.find((v) => v.name === e.target), envTarget(e)).pager,
+              ),
+              envTarget(e),
+            ),
+            present(vmoHandle.get(e.target), envTarget(e)),
           );
         case "closePager":
-          return envClose(sys, pagerHandle.get(e.target)!);
+          return envClose(sys, present(pagerHandle.get(e.target), envTarget(e)));
         case "closePort":
-          return envClose(sys, portHandle.get(e.target)!);
+          return envClose(sys, present(portHandle.get(e.target), envTarget(e)));
         case "closeVmo":
-          return envClose(sys, vmoHandle.get(e.target)!);
+          return envClose(sys, present(vmoHandle.get(e.target), envTarget(e)));
         case "suspend":
-          return envSuspend(sys, simThreads.get(e.target)!.handle);
+          return envSuspend(sys, present(simThreads.get(e.target), envTarget(e)).handle);
         case "kill":
-          return envKill(sys, simThreads.get(e.target)!.handle);
+          return envKill(sys, present(simThreads.get(e.target), envTarget(e)).handle);
         case "evict":
-          return envEvict(sys, vmoHandle.get(e.target)!);
+          return envEvict(sys, present(vmoHandle.get(e.target), envTarget(e)));
         case "writeback":
-          return envWriteback(sys, portHandle.get(e.target)!);
+          return envWriteback(sys, present(portHandle.get(e.target), envTarget(e)));
       }
     }, { notBefore: e.notBefore });
   });
 
   const result = world.run();
   return { ...result, world, outcomes, names: { vmoKoid, vmoKey, threadTid } };
+}
+
+/** Names what an environment event's thread looks up by name: the event's target. */
+function envTarget(e: { do: string; target: string }): () => string {
+  return () => `runScenario: the target ${e.target} of a ${e.do} event`;
 }
 
 function expectOk(r: [Status, number], what: string): number {
@@ -297,7 +313,7 @@ function* workload(
 ): ThreadBody {
   for (let i = 0; i < ops.length; i++) {
     const op = ops[i];
-    const h = vmos.get(op.vmo)!;
+    const h = present(vmos.get(op.vmo), () => `workload op ${i}: VMO ${op.vmo}'s handle`);
     switch (op.op) {
       case "read": {
         const [st] = yield* sys.vmoRead(h, op.page * ps, op.pages * ps);

@@ -11,6 +11,7 @@
  * @module
  */
 
+import { present } from "../../kernel/assert.ts";
 import type { KernelEvent, SlotKind } from "../../kernel/events.ts";
 import { Page, type Slot, slotKind, Vmo } from "../../kernel/objects.ts";
 import { InvariantViolation, type Monitor, type World } from "../../sim/world.ts";
@@ -83,7 +84,10 @@ export class DirtyState implements Monitor {
     for (const name of this.#inCall.values()) calls.add(name);
     for (const r of this.#requests) {
       if (r.type !== "DIRTY") continue;
-      const vmo = world.kernel.pagerVmos.find((v) => v.koid === r.vmo)!;
+      const vmo = present(
+        world.kernel.pagerVmos.find((v) => v.koid === r.vmo),
+        "DirtyState: the pager VMO of an outstanding DIRTY request",
+      );
       if (!vmo.trapDirty) this.#fail("K3", `DIRTY #${r.id} on vmo${r.vmo} without TRAP_DIRTY`);
       for (let p = r.start; p < r.end; p++) {
         const k = slotKind(vmo.slots[p]);
@@ -157,7 +161,7 @@ export class DirtyState implements Monitor {
       if (!resized) this.#fail("K21", `vmo${vmo.koid} shrank without zx_vmo_set_size`);
       for (const type of ["READ", "DIRTY"] as const) {
         // A straddling request stays for its in-range part; its cut part must be resolved.
-        for (const r of vmo.source!.outstanding(type)) {
+        for (const r of present(vmo.source, "DirtyState: a page source").outstanding(type)) {
           if (r.start >= now.kinds.length || r.pending > now.kinds.length - r.start) {
             this.#fail("K21", `${type} #${r.id} [${r.start},${r.end}) outlives a shrink`);
           }
