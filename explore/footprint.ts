@@ -58,6 +58,24 @@ const HANDLE_ARGS: ReadonlyMap<string, readonly number[]> = new Map<string, read
   ["kernel_evict", [0]],
 ]);
 
+/**
+ * Calls that may change an object's signals: set them (`zx_object_signal`), or
+ * end a child's life or create one (ZX_VMO_ZERO_CHILDREN), or queue an async
+ * wait's packet.
+ */
+const SIGNAL_CHANGERS: ReadonlySet<string> = new Set([
+  "zx_object_signal",
+  "zx_object_wait_async",
+  "zx_handle_close",
+  "zx_handle_replace",
+  "zx_vmo_create_child",
+  "zx_vmar_unmap",
+  "zx_vmar_destroy",
+  "zx_vmar_map",
+  "zx_pmt_unpin",
+  "zx_task_kill",
+]);
+
 /** Collects the footprint of the step in progress. */
 export class FootprintRecorder {
   #tokens = new Set<string>();
@@ -105,10 +123,24 @@ export class FootprintRecorder {
             call.add(`o${koid}`);
           }
         }
+        // A futex call reads or changes its word and its queue: token `f<address>`.
+        if (e.name === "zx_futex_wait" || e.name === "zx_futex_wake") call.add(`f${e.args[0]}`);
+        // Once signals are waited on, every call that may change one (a child's death raises
+        // ZX_VMO_ZERO_CHILDREN on its parent, which no handle argument names) shares `sig`.
+        if (this.kernel.asyncWaits.used && SIGNAL_CHANGERS.has(e.name)) call.add("sig");
         for (const t of call) tok.add(t);
         this.#inCall.set(e.tid, call);
         return;
       }
+      case "atomic":
+        tok.add(`t${e.tid}`);
+        tok.add(`f${e.addr}`);
+        return;
+      case "observed":
+        tok.add(`t${e.tid}`);
+        tok.add(`o${e.koid}`);
+        tok.add("sig");
+        return;
       case "block": {
         tok.add(`t${e.tid}`);
         // Resuming from the wait re-reads the object waited on (spec 3.6: the lookup reruns).
