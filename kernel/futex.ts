@@ -46,11 +46,23 @@ export class Futexes {
   /** Word values, by index: address `FUTEX_BASE + 4 * index`. */
   readonly #words: number[] = [];
   readonly #futexes = new Map<number, FutexState>();
+  readonly #labels = new Map<number, string>();
 
   /** A new word holding `initial`; its address. */
   alloc(initial: number): number {
     this.#words.push(initial | 0);
     return FUTEX_BASE + 4 * (this.#words.length - 1);
+  }
+
+  /** Names the word at `addr` for traces and hang reports (e.g. `mutex inode`). */
+  label(addr: number, text: string): void {
+    this.#labels.set(addr, text);
+  }
+
+  /** How hang reports name the futex at `addr`: its address, and its label if it has one. */
+  describe(addr: number): string {
+    const label = this.#labels.get(addr);
+    return `futex 0x${addr.toString(16)}${label === undefined ? "" : ` (${label})`}`;
   }
 
   /** True if `addr` is the address of a word (what `ValidateFutexPointer` and the copy-in check). */

@@ -449,13 +449,12 @@ export class Kernel extends VmarCalls {
     if (ownerThread !== null && futexes.waitsOn(valuePtr, ownerThread)) return ZX_ERR_INVALID_ARGS;
     if (this.now >= deadline) return ZX_ERR_TIMED_OUT;
     const w = futexes.enqueue(valuePtr, t, ownerThread);
-    const addr = `0x${valuePtr.toString(16)}`;
     const wait: Wait = {
       deadline,
       ready: (now) => w.woken || now >= deadline,
       describe: () => {
         const o = futexes.ownerOf(valuePtr);
-        return `futex ${addr}${o === null ? "" : ` owned by t${o.tid}`}`;
+        return `${futexes.describe(valuePtr)}${o === null ? "" : ` owned by t${o.tid}`}`;
       },
       holders: () => {
         const o = futexes.ownerOf(valuePtr);

@@ -27,6 +27,7 @@ import type { KernelEvent } from "../kernel/events.ts";
 import type { Port } from "../kernel/port.ts";
 import type { Monitor, Verdict, World } from "../sim/world.ts";
 import { type Call, shareJournal, StepMonitor } from "./_step_monitor.ts";
+import { waitForCycle } from "./wait_for.ts";
 
 function isService(world: World, tid: number): boolean {
   return world.threads[tid - 1]?.role === "service";
@@ -83,9 +84,11 @@ export class AnswersEveryRead extends StepMonitor {
         f.vmo === vmo.koid && f.start <= page && page < f.end
       );
       if (taker !== undefined && vmo.slots[page] === undefined && !failed) {
+        const cycle = waitForCycle(world);
         this.fail(
           "P1",
-          `t${taker} took a READ for vmo${vmo.koid} page ${page} and never answered it; t${t.tid} ${t.name} waits on it`,
+          `t${taker} took a READ for vmo${vmo.koid} page ${page} and never answered it; t${t.tid} ${t.name} waits on it` +
+            (cycle === null ? "" : `; wait-for cycle: ${cycle}`),
         );
       }
     }
