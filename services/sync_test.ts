@@ -272,3 +272,21 @@ Deno.test("state hash: futex words and waiters, event signals and async waits ar
   }, 0);
   assert.notEqual(print(), afterWaiter, "a pending async wait");
 });
+
+Deno.test("explore with a locking service: DPOR and the state hash reach the final states a plain search does", () => {
+  const services = { locking: lockingService(false) };
+  const all = (options: Parameters<typeof explore>[1]) => {
+    const states = new Set<string>();
+    const r = explore(TWO_READERS, { ...options, finalStates: states, services });
+    return { r, states };
+  };
+  const plain = all({ preemptions: 1, reduction: false, stateHash: false });
+  const reduced = all({ preemptions: 1 });
+  console.log(
+    `  plain: ${plain.r.executions} executions, ${plain.states.size} final states; ` +
+      `dpor + state hash: ${reduced.r.executions} executions, ${reduced.states.size}`,
+  );
+  assert.equal(plain.r.outcome, "pass");
+  assert.equal(reduced.r.outcome, "pass");
+  assert.deepEqual([...reduced.states].sort(), [...plain.states].sort());
+});
