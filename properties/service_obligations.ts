@@ -60,7 +60,15 @@ export class AnswersEveryRead extends StepMonitor {
       // A VMO whose port died can never be served (spec 1.3): stranded, not unanswered.
       const proxy = this.vmoOf(call.args[0])?.root.proxy; // a clone's requests go to its root's port
       const stranded = proxy?.undeliverable ?? false;
-      if (!stranded) this.fail("P1", `t${e.tid} ${e.name} timed out waiting for the pager`);
+      if (!stranded) {
+        // Service threads deadlocked on each other are why no answer came: name their cycle.
+        const cycle = waitForCycle(world);
+        this.fail(
+          "P1",
+          `t${e.tid} ${e.name} timed out waiting for the pager` +
+            (cycle === null ? "" : `; wait-for cycle: ${cycle}`),
+        );
+      }
     }
     if (e.name === "zx_pager_op_range" && e.status === ZX_OK && call.args[1] === ZX_PAGER_OP_FAIL) {
       const vmo = this.vmoOf(call.args[2])!;
