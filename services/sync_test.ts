@@ -11,7 +11,10 @@ import {
   ZX_VMO_ZERO_CHILDREN,
 } from "../kernel/constants.ts";
 import type { SignalPacket } from "../kernel/events.ts";
-import { Event } from "../kernel/objects.ts";
+import { Event, type KThread } from "../kernel/objects.ts";
+import { Kernel } from "../kernel/kernel.ts";
+import type { CallArgs } from "../kernel/syscalls.ts";
+import { kernelInvariants } from "../properties/kernel_invariants.ts";
 import { explore } from "../explore/explore.ts";
 import { Names, stateFingerprint, ThreadHistories } from "../explore/state_hash.ts";
 import { parseScenario, type Scenario } from "../scenario/schema.ts";
@@ -289,4 +292,66 @@ Deno.test("explore with a locking service: DPOR and the state hash reach the fin
   assert.equal(plain.r.outcome, "pass");
   assert.equal(reduced.r.outcome, "pass");
   assert.deepEqual([...reduced.states].sort(), [...plain.states].sort());
+});
+
+/** A kernel whose futex wait skips the value check (it waits as if the word still matched). */
+class NoValueCheckKernel extends Kernel {
+  protected override futexWait(t: KThread, ...args: CallArgs<"zx_futex_wait">) {
+    const [addr, , owner, deadline] = args;
+    const found = this.futexes.valid(addr) ? this.futexes.load(addr) : 0;
+    return super.futexWait(t, addr, found, owner, deadline);
+  }
+}
+
+Deno.test("futex-discipline: a kernel that parks on a stale futex value is caught (futex-value)", () => {
+  const body = function* (sys: Sys): ThreadBody {
+    const word = sys.futexWord(1);
+    yield* sys.futexWait(word, 0, 0, sys.now + 5);
+  };
+  const good = new World({ pageSize: 64, strategy: fairStrategy(), monitors: kernelInvariants() });
+  good.spawn("t", "workload", body);
+  assert.equal(good.run().verdict.kind, "pass");
+  const bad = new World({
+    pageSize: 64,
+    strategy: fairStrategy(),
+    monitors: kernelInvariants(),
+    makeKernel: (o) => new NoValueCheckKernel(o),
+  });
+  bad.spawn("t", "workload", body);
+  const v = bad.run().verdict;
+  assert.equal(v.kind, "invariant");
+  assert.match(
+    describeVerdict(v),
+    /futex-discipline.*futex-value: t1 zx_futex_wait\(0x40000000, 0\): the word held 1, yet it returned ZX_ERR_TIMED_OUT/,
+  );
+});
+
+/** A kernel whose wait_one wakes on any active signal, not only the ones asked for. */
+class AnySignalKernel extends Kernel {
+  protected override objectWaitOne(t: KThread, ...args: CallArgs<"zx_object_wait_one">) {
+    const [handle, , deadline] = args;
+    return super.objectWaitOne(t, handle, 0xffff_ffff, deadline);
+  }
+}
+
+Deno.test("futex-discipline: a wait_one that returns OK without the signals it waited for is caught (wait-observed)", () => {
+  const bad = new World({
+    pageSize: 64,
+    strategy: fairStrategy(),
+    monitors: kernelInvariants(),
+    makeKernel: (o) => new AnySignalKernel(o),
+  });
+  bad.spawn("t", "workload", function* (sys: Sys): ThreadBody {
+    const [, pager] = yield* sys.pagerCreate(0);
+    const [, port] = yield* sys.portCreate(0);
+    const [, vmo] = yield* sys.pagerCreateVmo(pager, 0, port, 1, 64);
+    // ZX_VMO_ZERO_CHILDREN is active; user signal 0 is not (and never is on a VMO here).
+    yield* sys.objectWaitOne(vmo, 1 << 24, sys.now + 5);
+  });
+  const v = bad.run().verdict;
+  assert.equal(v.kind, "invariant");
+  assert.match(
+    describeVerdict(v),
+    /wait-observed: t1 zx_object_wait_one for 0x1000000 observed 0x8 and returned ZX_OK/,
+  );
 });
