@@ -58,24 +58,6 @@ const HANDLE_ARGS: ReadonlyMap<string, readonly number[]> = new Map<string, read
   ["kernel_evict", [0]],
 ]);
 
-/**
- * Calls that may change an object's signals: set them (`zx_object_signal`), or
- * end a child's life or create one (ZX_VMO_ZERO_CHILDREN), or queue an async
- * wait's packet.
- */
-const SIGNAL_CHANGERS: ReadonlySet<string> = new Set([
-  "zx_object_signal",
-  "zx_object_wait_async",
-  "zx_handle_close",
-  "zx_handle_replace",
-  "zx_vmo_create_child",
-  "zx_vmar_unmap",
-  "zx_vmar_destroy",
-  "zx_vmar_map",
-  "zx_pmt_unpin",
-  "zx_task_kill",
-]);
-
 /** Collects the footprint of the step in progress. */
 export class FootprintRecorder {
   #tokens = new Set<string>();
@@ -86,7 +68,11 @@ export class FootprintRecorder {
   /** `#inCall` as it stood when each thread's next step starts. */
   readonly #atStart = new Map<number, ReadonlySet<string>>();
 
-  constructor(readonly kernel: Kernel, readonly timed: boolean) {}
+  constructor(readonly kernel: Kernel, readonly timed: boolean) {
+    // Signals can change on an object no event of the step names (a clone's death raises its
+    // parent's ZX_VMO_ZERO_CHILDREN): the kernel lists those objects while someone records.
+    kernel.signalChanges = new Set();
+  }
 
   /** Ends the step of thread `tid`: its footprint, and a fresh start for the next step. */
   take(tid: number): Footprint {
@@ -96,6 +82,11 @@ export class FootprintRecorder {
     this.#atStart.set(tid, new Set(this.#inCall.get(tid) ?? []));
     fp.add(`t${tid}`);
     if (this.timed) fp.add("time");
+    const changed = this.kernel.signalChanges;
+    if (changed !== null && changed.size > 0) {
+      for (const koid of changed) fp.add(`o${koid}`);
+      changed.clear();
+    }
     this.#tokens = new Set();
     return fp;
   }
@@ -125,9 +116,6 @@ export class FootprintRecorder {
         }
         // A futex call reads or changes its word and its queue: token `f<address>`.
         if (e.name === "zx_futex_wait" || e.name === "zx_futex_wake") call.add(`f${e.args[0]}`);
-        // Once signals are waited on, every call that may change one (a child's death raises
-        // ZX_VMO_ZERO_CHILDREN on its parent, which no handle argument names) shares `sig`.
-        if (this.kernel.asyncWaits.used && SIGNAL_CHANGERS.has(e.name)) call.add("sig");
         for (const t of call) tok.add(t);
         this.#inCall.set(e.tid, call);
         return;
@@ -139,7 +127,6 @@ export class FootprintRecorder {
       case "observed":
         tok.add(`t${e.tid}`);
         tok.add(`o${e.koid}`);
-        tok.add("sig");
         return;
       case "block": {
         tok.add(`t${e.tid}`);

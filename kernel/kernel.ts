@@ -359,6 +359,7 @@ export class Kernel extends VmarCalls {
       return ZX_ERR_INVALID_ARGS;
     }
     e.object.signals = ((e.object.signals & ~clear) | set) >>> 0;
+    this.signalChanges?.add(e.object.koid);
     this.asyncWaits.poll(this.now);
     return ZX_OK;
   }
@@ -376,7 +377,6 @@ export class Kernel extends VmarCalls {
     if (!isU32(signals)) return ZX_ERR_INVALID_ARGS;
     if (typeof deadline !== "number" || Number.isNaN(deadline)) return ZX_ERR_INVALID_ARGS;
     const want = signals >>> 0;
-    this.asyncWaits.used = true;
     const active = () => signalsOf(object) ?? 0;
     // Closing the handle during the wait ends it with CANCELED (ZX_SIGNAL_HANDLE_CLOSED).
     const closed = () => this.handles.entry(handle)?.object !== object;
@@ -685,6 +685,8 @@ export class Kernel extends VmarCalls {
     const [st, h] = this.handles.add(child, rights);
     if (st !== ZX_OK) return st;
     parentOf(child).children.push(child);
+    // ZX_VMO_ZERO_CHILDREN falls on the VMO the child was created from.
+    this.signalChanges?.add(v.object.koid);
     child.userParent = v.object;
     v.object.userChildren.push(child);
     return [ZX_OK, h];

@@ -92,6 +92,11 @@ export class KernelObjects {
   readonly futexes: Futexes = new Futexes();
   /** @internal Pending `zx_object_wait_async` waits (kernel/signals.ts). */
   readonly asyncWaits: AsyncWaits = new AsyncWaits();
+  /**
+   * @internal Koids whose signals changed, kept only while exploration records footprints (it
+   * sets and drains the set each step); null otherwise.
+   */
+  signalChanges: Set<number> | null = null;
   #koid = 1000;
   #requestId = 0;
 
@@ -268,6 +273,7 @@ export class KernelObjects {
     // its parent: snapshot.cc ReleaseCowParentPagesRight, audit T1); a clone's pages may still
     // serve the children hanging from it.
     if (vmo.handleCount + vmo.mappings + vmo.inflight === 0 && vmo.userParent !== null) {
+      this.signalChanges?.add(vmo.userParent.koid);
       releaseUserChildren(vmo);
       // The parent may have lost its last child: ZX_VMO_ZERO_CHILDREN rises.
       this.asyncWaits.poll(this.now);

@@ -54,15 +54,9 @@ export interface AsyncWait {
 /** The pending async waits of the process, in the order they were made. */
 export class AsyncWaits {
   readonly #waits: AsyncWait[] = [];
-  /**
-   * Set once any thread waited on signals (`zx_object_wait_one`, `zx_object_wait_async`):
-   * from then on exploration's footprints link every step that may change signals.
-   */
-  used = false;
 
   /** Registers a wait; it fires at once if its signals are already active. */
   add(w: AsyncWait, now: number): void {
-    this.used = true;
     this.#waits.push(w);
     this.poll(now);
   }

@@ -8,6 +8,7 @@ import {
   ZX_PKT_TYPE_SIGNAL_ONE,
   ZX_TIME_INFINITE,
   ZX_VMO_CHILD_SLICE,
+  ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE,
   ZX_VMO_ZERO_CHILDREN,
 } from "../kernel/constants.ts";
 import type { SignalPacket } from "../kernel/events.ts";
@@ -354,4 +355,40 @@ Deno.test("futex-discipline: a wait_one that returns OK without the signals it w
     describeVerdict(v),
     /wait-observed: t1 zx_object_wait_one for 0x1000000 observed 0x8 and returned ZX_OK/,
   );
+});
+
+/**
+ * A service whose worker polls the VMO's ZX_VMO_ZERO_CHILDREN while the main
+ * thread closes the VMO's only clone, and writes what it saw to a futex word:
+ * the two orders end in different states.
+ */
+const closeVersusPoll: PagerService = function* (sys: Sys, ctx) {
+  const vmo = ctx.vmos[0].handle;
+  const [, clone] = yield* sys.vmoCreateChild(vmo, ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE, 0, 64);
+  const seen = sys.futexWord(0);
+  sys.spawn("poller", function* (s: Sys): ThreadBody {
+    const [st] = yield* s.objectWaitOne(vmo, ZX_VMO_ZERO_CHILDREN, 0);
+    s.atomicStore(seen, st === ZX_OK ? 1 : 2);
+  });
+  yield* sys.handleClose(clone);
+  yield* serveReads(sys, ctx, (p, v) => supplyFromBacking(sys, ctx, v, p.offset, p.length));
+};
+
+Deno.test("explore: a clone's death and a wait on its parent's ZX_VMO_ZERO_CHILDREN do not commute", () => {
+  const scenario = parseScenario({
+    pageSize: 64,
+    pagers: [{ name: "fs", service: { kind: "custom", name: "cvp" } }],
+    vmos: [{ name: "file", pager: "fs", pages: 1 }],
+    threads: [{ name: "r", ops: [{ op: "read", vmo: "file", page: 0 }] }],
+  });
+  const services = { cvp: closeVersusPoll };
+  const finals = (options: Parameters<typeof explore>[1]) => {
+    const states = new Set<string>();
+    explore(scenario, { ...options, finalStates: states, services });
+    return states;
+  };
+  const plain = finals({ preemptions: 2, reduction: false, stateHash: false });
+  const dpor = finals({ preemptions: 2 });
+  assert.ok(plain.size >= 2);
+  assert.deepEqual([...dpor].sort(), [...plain].sort());
 });
