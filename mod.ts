@@ -111,6 +111,7 @@ export {
   type DirtyPacket,
   DurableStore,
   eagerService,
+  failOutOfMemory,
   flakyService,
   isComplete,
   isDirty,
@@ -123,6 +124,7 @@ export {
   serveReads,
   type ServiceContext,
   type ServiceVmo,
+  supplyBytes,
   supplyFromBacking,
   supplyWithinSize,
   vmoForKey,
@@ -260,3 +262,5 @@ export {
   passSentence,
 } from "./explore/explore.ts";
 export type { DporCounters } from "./explore/dpor.ts";
+
+export { ALLOCATING_CALLS, type AllocFailure } from "./kernel/alloc_fault.ts";

@@ -27,6 +27,7 @@ import type { KernelEvent } from "../kernel/events.ts";
 import type { Port } from "../kernel/port.ts";
 import type { Monitor, Verdict, World } from "../sim/world.ts";
 import { type Call, shareJournal, StepMonitor } from "./_step_monitor.ts";
+import { QuiescentEnd } from "./quiescent_end.ts";
 import { waitForCycle } from "./wait_for.ts";
 
 function isService(world: World, tid: number): boolean {
@@ -243,7 +244,7 @@ export class TreatsBadStateAsGone extends StepMonitor {
 }
 
 /**
- * The opt-in service obligations (P1, P3, P10-P14), fresh for one run.
+ * The opt-in service obligations (P1, P3, P10-P14, and the quiescent end Q1-Q3), fresh for one run.
  *
  * @example
  * ```ts
@@ -259,6 +260,7 @@ export function serviceObligations(): Monitor[] {
     new SuppliesValidRanges(),
     new FailsWithValidCodes(),
     new TreatsBadStateAsGone(),
+    new QuiescentEnd(),
     // Last: a service that breaks another obligation often stops serving in the same step.
     new ToleratesStalePackets(),
   ]);
