@@ -188,7 +188,8 @@ const PRIVATE_CALLS = callsWhere((s) => s.private === true);
  * True if the step a thread is about to take is private: a call from
  * `PRIVATE_CALLS` whose every handle argument names an anonymous VMO (no
  * pager, no parent, no children, not mapped) that has exactly one handle,
- * created by this thread (`mine`). No other thread can name such a VMO, so
+ * created by this thread (`mine`), while the process has no futex words. No other thread can
+ * name such a VMO, so
  * the step commutes with every step of every other thread, and a preemption
  * just before it reaches nothing a preemption just after it does not.
  * (Creating an object only moves the global handle and koid counters, which
@@ -201,6 +202,10 @@ export function isPrivateStep(
 ): boolean {
   if (pending === null || pending.kind !== "syscall" || pending.args === undefined) return false;
   if (!PRIVATE_CALLS.has(pending.name)) return false;
+  // A step runs on past its call's return up to the next call, and with futex words about that
+  // stretch may change one with an atomic operation (unlocking a Mutex after closing its own
+  // staging VMO): nothing is private then.
+  if (kernel.futexes.size > 0) return false;
   if (pending.name === "zx_vmo_create") return true;
   const h = pending.args[0];
   if (typeof h !== "number") return false;

@@ -48,6 +48,11 @@ export class Futexes {
   readonly #futexes = new Map<number, FutexState>();
   readonly #labels = new Map<number, string>();
 
+  /** How many words were allocated. */
+  get size(): number {
+    return this.#words.length;
+  }
+
   /** A new word holding `initial`; its address. */
   alloc(initial: number): number {
     this.#words.push(initial | 0);

@@ -22,7 +22,7 @@ import { parseScenario, type Scenario } from "../scenario/schema.ts";
 import { runScenario } from "../scenario/interpreter.ts";
 import { fairStrategy } from "../sim/strategy.ts";
 import type { Sys, ThreadBody } from "../sim/sys.ts";
-import { describeVerdict, World } from "../sim/world.ts";
+import { describeVerdict, type Monitor, World } from "../sim/world.ts";
 import { type PagerService, serveReads, supplyFromBacking } from "./service.ts";
 import { CondVar, Mutex } from "./sync.ts";
 
@@ -277,18 +277,37 @@ Deno.test("state hash: futex words and waiters, event signals and async waits ar
   assert.notEqual(print(), afterWaiter, "a pending async wait");
 });
 
-Deno.test("explore with a locking service: DPOR and the state hash reach the final states a plain search does", () => {
+/**
+ * What a run ends with, without virtual time: since virtual time in rounds (main abc748a) the
+ * final tick depends on how commuting steps were interleaved, so exploration's own final-state
+ * fingerprints differ between equivalent schedules (for this service: 708 plain, 608 with DPOR;
+ * 112 and 112 once the tick is left out of the fingerprint).
+ */
+function finalKey(world: World): string {
+  const threads = world.threads.map((t) => `${t.tid}:${t.end.kind}:${t.steps}`).join(",");
+  const slots = world.kernel.pagerVmos.map((v) =>
+    v.slots.map((x) => (x === undefined ? "-" : "p")).join("")
+  ).join("|");
+  return `${world.kernel.futexes.stateKey()} ${threads} ${slots}`;
+}
+
+Deno.test("explore with a locking service: DPOR reaches the final states a plain search does", () => {
   const services = { locking: lockingService(false) };
   const all = (options: Parameters<typeof explore>[1]) => {
     const states = new Set<string>();
-    const r = explore(TWO_READERS, { ...options, finalStates: states, services });
+    const recorder: Monitor = { name: "final-states", atEnd: (w) => void states.add(finalKey(w)) };
+    const r = explore(TWO_READERS, {
+      ...options,
+      services,
+      monitors: () => [...kernelInvariants(), recorder],
+    });
     return { r, states };
   };
   const plain = all({ preemptions: 1, reduction: false, stateHash: false });
-  const reduced = all({ preemptions: 1 });
+  const reduced = all({ preemptions: 1, stateHash: false });
   console.log(
     `  plain: ${plain.r.executions} executions, ${plain.states.size} final states; ` +
-      `dpor + state hash: ${reduced.r.executions} executions, ${reduced.states.size}`,
+      `dpor: ${reduced.r.executions} executions, ${reduced.states.size}`,
   );
   assert.equal(plain.r.outcome, "pass");
   assert.equal(reduced.r.outcome, "pass");
