@@ -278,10 +278,10 @@ Deno.test("state hash: futex words and waiters, event signals and async waits ar
 });
 
 /**
- * What a run ends with, without virtual time: since virtual time in rounds (main abc748a) the
- * final tick depends on how commuting steps were interleaved, so exploration's own final-state
- * fingerprints differ between equivalent schedules (for this service: 708 plain, 608 with DPOR;
- * 112 and 112 once the tick is left out of the fingerprint).
+ * What a run ends with, without virtual time: when this test was written (main abc748a, virtual
+ * time in rounds) exploration's own final-state fingerprints held the tick, which differed
+ * between equivalent schedules (708 plain vs 608 with DPOR; 112 and 112 without the tick). Main
+ * bed2c6e has since changed how the clock is hashed; this key stays clock-free either way.
  */
 function finalKey(world: World): string {
   const threads = world.threads.map((t) => `${t.tid}:${t.end.kind}:${t.steps}`).join(",");
