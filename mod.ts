@@ -26,6 +26,7 @@ export type {
   KernelEvent,
   Packet,
   PagePacket,
+  SignalPacket,
   SlotKind,
   UserPacket,
 } from "./kernel/events.ts";
@@ -105,6 +106,7 @@ export {
   backingRange,
   batchingService,
   type CompletePacket,
+  CondVar,
   detacherService,
   type DirtyPacket,
   DurableStore,
@@ -115,6 +117,7 @@ export {
   isDirty,
   isRead,
   makeWritebackService,
+  Mutex,
   type PagerService,
   type ReadPacket,
   REFERENCE_SERVICES,

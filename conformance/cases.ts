@@ -22,6 +22,7 @@ import { FAIL_OP_CASES } from "./fail_op.ts";
 import { LEVEL2_CASES } from "./level2.ts";
 import { MULTI_VMO_CASES } from "./multi_vmo.ts";
 import { READ_FAULT_CASES } from "./read_fault.ts";
+import { SIGNAL_CASES } from "./signals.ts";
 import { SUPPLY_CASES } from "./supply.ts";
 
 /** All cases. The `info-flags` area has no rows in the inventory. */
@@ -43,4 +44,5 @@ export const ALL_CASES: readonly ConformanceCase[] = [
   ...BTI_CASES,
   ...LEVEL2_CASES,
   ...AUDIT_CASES,
+  ...SIGNAL_CASES,
 ];

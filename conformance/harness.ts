@@ -51,6 +51,7 @@ export const AREAS = [
   "resize",
   "decommit/evict",
   "query-stats",
+  "signals/futex",
 ] as const;
 
 /** An area of the inventory. */

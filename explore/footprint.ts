@@ -68,7 +68,11 @@ export class FootprintRecorder {
   /** `#inCall` as it stood when each thread's next step starts. */
   readonly #atStart = new Map<number, ReadonlySet<string>>();
 
-  constructor(readonly kernel: Kernel, readonly timed: boolean) {}
+  constructor(readonly kernel: Kernel, readonly timed: boolean) {
+    // Signals can change on an object no event of the step names (a clone's death raises its
+    // parent's ZX_VMO_ZERO_CHILDREN): the kernel lists those objects while someone records.
+    kernel.signalChanges = new Set();
+  }
 
   /** Ends the step of thread `tid`: its footprint, and a fresh start for the next step. */
   take(tid: number): Footprint {
@@ -78,6 +82,11 @@ export class FootprintRecorder {
     this.#atStart.set(tid, new Set(this.#inCall.get(tid) ?? []));
     fp.add(`t${tid}`);
     if (this.timed) fp.add("time");
+    const changed = this.kernel.signalChanges;
+    if (changed !== null && changed.size > 0) {
+      for (const koid of changed) fp.add(`o${koid}`);
+      changed.clear();
+    }
     this.#tokens = new Set();
     return fp;
   }
@@ -105,10 +114,20 @@ export class FootprintRecorder {
             call.add(`o${koid}`);
           }
         }
+        // A futex call reads or changes its word and its queue: token `f<address>`.
+        if (e.name === "zx_futex_wait" || e.name === "zx_futex_wake") call.add(`f${e.args[0]}`);
         for (const t of call) tok.add(t);
         this.#inCall.set(e.tid, call);
         return;
       }
+      case "atomic":
+        tok.add(`t${e.tid}`);
+        tok.add(`f${e.addr}`);
+        return;
+      case "observed":
+        tok.add(`t${e.tid}`);
+        tok.add(`o${e.koid}`);
+        return;
       case "block": {
         tok.add(`t${e.tid}`);
         // Resuming from the wait re-reads the object waited on (spec 3.6: the lookup reruns).
@@ -169,7 +188,8 @@ const PRIVATE_CALLS = callsWhere((s) => s.private === true);
  * True if the step a thread is about to take is private: a call from
  * `PRIVATE_CALLS` whose every handle argument names an anonymous VMO (no
  * pager, no parent, no children, not mapped) that has exactly one handle,
- * created by this thread (`mine`). No other thread can name such a VMO, so
+ * created by this thread (`mine`), while the process has no futex words. No other thread can
+ * name such a VMO, so
  * the step commutes with every step of every other thread, and a preemption
  * just before it reaches nothing a preemption just after it does not.
  * (Creating an object only moves the global handle and koid counters, which
@@ -182,6 +202,10 @@ export function isPrivateStep(
 ): boolean {
   if (pending === null || pending.kind !== "syscall" || pending.args === undefined) return false;
   if (!PRIVATE_CALLS.has(pending.name)) return false;
+  // A step runs on past its call's return up to the next call, and with futex words about that
+  // stretch may change one with an atomic operation (unlocking a Mutex after closing its own
+  // staging VMO): nothing is private then.
+  if (kernel.futexes.size > 0) return false;
   if (pending.name === "zx_vmo_create") return true;
   const h = pending.args[0];
   if (typeof h !== "number") return false;

@@ -18,6 +18,7 @@ import { present } from "../kernel/assert.ts";
 import type { KernelEvent, PagePacket } from "../kernel/events.ts";
 import type { KernelObject } from "../kernel/handles.ts";
 import {
+  Event,
   KThread,
   MARKER,
   type Page,
@@ -179,6 +180,14 @@ export class ThreadHistories {
       case "thread":
         this.#live(e.tid).word(8).str(e.what);
         return;
+      case "atomic":
+        // What a thread read from a futex word is part of its local state.
+        this.#live(e.tid).word(13).num(e.addr).str(e.op).num(e.old).num(e.value);
+        return;
+      case "observed":
+        this.#live(e.tid).word(14).str(names.koid(e.koid)).num(e.signals).num(e.key);
+        this.#payload.get(e.tid)?.word(14).str(names.koid(e.koid)).num(e.signals).num(e.key);
+        return;
     }
   }
 
@@ -260,7 +269,10 @@ function object(h: Hasher, o: KernelObject, ranks: Map<PageRequest, number>, n: 
     h.word(0x12).str(n.koid(o.koid)).num(o.handleCount);
     for (const p of o.packets()) {
       if ("command" in p) packet(h, p);
-      else h.num(p.type).num(p.key).num(p.status).str(JSON.stringify(p.user));
+      else if ("signal" in p) {
+        h.num(p.type).num(p.key).num(p.signal.trigger).num(p.signal.observed)
+          .num(p.signal.timestamp);
+      } else h.num(p.type).num(p.key).num(p.status).str(JSON.stringify(p.user));
     }
     return;
   }
@@ -280,6 +292,10 @@ function object(h: Hasher, o: KernelObject, ranks: Map<PageRequest, number>, n: 
   }
   if (o instanceof SuspendToken) {
     h.word(0x15).str(n.koid(o.koid)).num(o.handleCount).word(o.released ? 1 : 0).word(o.thread.tid);
+    return;
+  }
+  if (o instanceof Event) {
+    h.word(0x18).str(n.koid(o.koid)).num(o.handleCount).num(o.signals);
     return;
   }
   if (o instanceof Vmar) {
@@ -345,6 +361,12 @@ export function stateFingerprint(
   }
   for (const name of [...objects.keys()].sort()) {
     object(h, present(objects.get(name), "state_hash: a named object"), ranks, names);
+  }
+  // Futex words, waiters and owners; pending async waits (issue 13: sound with futexes/signals).
+  h.str(k.futexes.stateKey());
+  for (const w of k.asyncWaits.pending()) {
+    h.str(names.koid(w.object.koid)).str(names.handle(w.handle)).str(names.koid(w.port.koid))
+      .num(w.key).num(w.signals).num(w.options);
   }
   for (const m of monitors) h.str(m.stateKey?.() ?? "");
   return h.value;

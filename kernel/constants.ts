@@ -53,8 +53,20 @@ export const ZX_ERR_UNAVAILABLE: number = -28;
 export const ZX_ERR_ACCESS_DENIED: number = -30;
 /** Status `ZX_ERR_IO`. */
 export const ZX_ERR_IO: number = -40;
+/** Status `ZX_ERR_IO_REFUSED`. */
+export const ZX_ERR_IO_REFUSED: number = -41;
 /** Status `ZX_ERR_IO_DATA_INTEGRITY`. */
 export const ZX_ERR_IO_DATA_INTEGRITY: number = -42;
+/** Status `ZX_ERR_IO_DATA_LOSS`. */
+export const ZX_ERR_IO_DATA_LOSS: number = -43;
+/** Status `ZX_ERR_IO_NOT_PRESENT`. */
+export const ZX_ERR_IO_NOT_PRESENT: number = -44;
+/** Status `ZX_ERR_IO_OVERRUN`. */
+export const ZX_ERR_IO_OVERRUN: number = -45;
+/** Status `ZX_ERR_IO_MISSED_DEADLINE`. */
+export const ZX_ERR_IO_MISSED_DEADLINE: number = -46;
+/** Status `ZX_ERR_IO_INVALID`. */
+export const ZX_ERR_IO_INVALID: number = -47;
 /** Status `ZX_ERR_NO_SPACE`. */
 export const ZX_ERR_NO_SPACE: number = -54;
 /** Kernel-internal: the wait was interrupted by suspension; the operation restarts. */
@@ -84,7 +96,13 @@ const STATUS_NAMES: ReadonlyMap<number, string> = new Map([
   [ZX_ERR_UNAVAILABLE, "ZX_ERR_UNAVAILABLE"],
   [ZX_ERR_ACCESS_DENIED, "ZX_ERR_ACCESS_DENIED"],
   [ZX_ERR_IO, "ZX_ERR_IO"],
+  [ZX_ERR_IO_REFUSED, "ZX_ERR_IO_REFUSED"],
   [ZX_ERR_IO_DATA_INTEGRITY, "ZX_ERR_IO_DATA_INTEGRITY"],
+  [ZX_ERR_IO_DATA_LOSS, "ZX_ERR_IO_DATA_LOSS"],
+  [ZX_ERR_IO_NOT_PRESENT, "ZX_ERR_IO_NOT_PRESENT"],
+  [ZX_ERR_IO_OVERRUN, "ZX_ERR_IO_OVERRUN"],
+  [ZX_ERR_IO_MISSED_DEADLINE, "ZX_ERR_IO_MISSED_DEADLINE"],
+  [ZX_ERR_IO_INVALID, "ZX_ERR_IO_INVALID"],
   [ZX_ERR_NO_SPACE, "ZX_ERR_NO_SPACE"],
   [ZX_ERR_INTERNAL_INTR_RETRY, "ZX_ERR_INTERNAL_INTR_RETRY"],
   [ZX_ERR_INTERNAL_INTR_KILLED, "ZX_ERR_INTERNAL_INTR_KILLED"],
@@ -103,13 +121,41 @@ export function statusName(status: Status): string {
   return STATUS_NAMES.get(status) ?? `ZX_STATUS(${status})`;
 }
 
-/** Status codes `zx_pager_op_range(ZX_PAGER_OP_FAIL)` accepts (`IsValidExternalFailureCode`). */
+/**
+ * Status codes `zx_pager_op_range(ZX_PAGER_OP_FAIL)` accepts
+ * (`PageSource::IsValidExternalFailureCode`, zircon/kernel/vm/page_source.cc @ misttech/fuchsia
+ * d72ea0ee): the IO sub-codes of {@linkcode IO_SUB_CODES} other than `ZX_ERR_IO_DATA_INTEGRITY`
+ * are not among them, so OP_FAIL refuses them with `ZX_ERR_INVALID_ARGS` (spec 2.5.1).
+ */
 export const PAGER_FAIL_CODES: readonly Status[] = [
   ZX_ERR_IO,
   ZX_ERR_IO_DATA_INTEGRITY,
   ZX_ERR_BAD_STATE,
   ZX_ERR_NO_SPACE,
   ZX_ERR_BUFFER_TOO_SMALL,
+];
+
+/**
+ * The `ZX_ERR_IO_*` sub-codes of zircon/errors.h (-41 to -47). A pager may
+ * pass only `ZX_ERR_IO_DATA_INTEGRITY` of them to OP_FAIL; the others are
+ * `ZX_ERR_INVALID_ARGS` there ({@linkcode PAGER_FAIL_CODES}), and so can
+ * never reach a faulting thread.
+ *
+ * @example
+ * ```ts
+ * import { IO_SUB_CODES, PAGER_FAIL_CODES, ZX_ERR_IO_DATA_INTEGRITY } from "./constants.ts";
+ * const accepted = IO_SUB_CODES.filter((c) => PAGER_FAIL_CODES.includes(c));
+ * console.assert(accepted.length === 1 && accepted[0] === ZX_ERR_IO_DATA_INTEGRITY);
+ * ```
+ */
+export const IO_SUB_CODES: readonly Status[] = [
+  ZX_ERR_IO_REFUSED,
+  ZX_ERR_IO_DATA_INTEGRITY,
+  ZX_ERR_IO_DATA_LOSS,
+  ZX_ERR_IO_NOT_PRESENT,
+  ZX_ERR_IO_OVERRUN,
+  ZX_ERR_IO_MISSED_DEADLINE,
+  ZX_ERR_IO_INVALID,
 ];
 
 // Rights (zircon/rights.h).
@@ -205,6 +251,20 @@ export const ZX_OBJ_TYPE_PAGER = 28;
 export const ZX_USER_SIGNAL_ALL: number = 0xff00_0000;
 /** `ZX_EVENT_SIGNALED`: the event's own signal, settable besides the user signals. */
 export const ZX_EVENT_SIGNALED: number = 1 << 3;
+/**
+ * `ZX_VMO_ZERO_CHILDREN`: active while the VMO has no children (a child kept
+ * alive only by a mapping or a pin still counts), the VMO's own mappings do
+ * not matter (vmo_create.md; vm_object_dispatcher.cc `OnZeroChild`).
+ */
+export const ZX_VMO_ZERO_CHILDREN: number = 1 << 3;
+
+// Waits (zircon/syscalls/port.h, futex).
+/** `zx_object_wait_async` option `ZX_WAIT_ASYNC_ONCE` (0): one packet, then the wait is gone. */
+export const ZX_WAIT_ASYNC_ONCE = 0;
+/** `zx_object_wait_async` option `ZX_WAIT_ASYNC_TIMESTAMP`: the packet carries the time. */
+export const ZX_WAIT_ASYNC_TIMESTAMP = 1;
+/** Port packet type `ZX_PKT_TYPE_SIGNAL_ONE`: an async wait's signals became active. */
+export const ZX_PKT_TYPE_SIGNAL_ONE = 1;
 
 // VMO creation options.
 /** VMO creation option `ZX_VMO_RESIZABLE`. */

@@ -37,8 +37,29 @@ export interface UserPacket {
   readonly user: readonly number[];
 }
 
+/** A signal packet (`ZX_PKT_TYPE_SIGNAL_ONE`) an async wait queued (`zx_object_wait_async`). */
+export interface SignalPacket {
+  /** `ZX_PKT_TYPE_SIGNAL_ONE`. */
+  readonly type: number;
+  /** The key the wait was made with. */
+  readonly key: number;
+  /** `ZX_OK`. */
+  readonly status: Status;
+  /** `zx_packet_signal_t`. */
+  readonly signal: {
+    /** The signals the wait was for. */
+    readonly trigger: number;
+    /** The object's active signals when the packet was queued. */
+    readonly observed: number;
+    /** Always 1 (one-shot waits). */
+    readonly count: number;
+    /** Virtual time of the queueing with `ZX_WAIT_ASYNC_TIMESTAMP`, else 0. */
+    readonly timestamp: number;
+  };
+}
+
 /** Any packet a `zx_port_wait` can return. */
-export type Packet = PagePacket | UserPacket;
+export type Packet = PagePacket | UserPacket | SignalPacket;
 
 /** Every observable kernel action, in the order it happened. */
 export type KernelEvent =
@@ -131,7 +152,30 @@ export type KernelEvent =
   | {
     readonly k: "thread";
     readonly tid: number;
-    readonly what: "suspended" | "resumed" | "killed" | "exited";
+    readonly what: "suspended" | "resumed" | "killed" | "exited" | "started";
+  }
+  | {
+    /**
+     * A thread's atomic operation on a futex word (not a syscall, not a
+     * scheduling point): `old` is what it read, `value` what the word holds after.
+     */
+    readonly k: "atomic";
+    readonly tid: number;
+    readonly addr: number;
+    readonly op: "load" | "store" | "cas" | "swap" | "add";
+    readonly old: number;
+    readonly value: number;
+  }
+  | {
+    /**
+     * A thread learned an object's signals: `zx_object_wait_one` returned them, or
+     * `zx_port_wait` returned a signal packet (with its key) from an async wait on `koid`.
+     */
+    readonly k: "observed";
+    readonly tid: number;
+    readonly koid: number;
+    readonly signals: number;
+    readonly key: number;
   };
 
 /** The kinds of content a VMO page slot can hold. */

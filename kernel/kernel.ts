@@ -18,6 +18,7 @@
 
 import {
   LIMITS,
+  type Status,
   ZX_DEFAULT_EVENT_RIGHTS,
   ZX_DEFAULT_PAGER_RIGHTS,
   ZX_DEFAULT_PORT_RIGHTS,
@@ -27,6 +28,7 @@ import {
   ZX_ERR_BAD_HANDLE,
   ZX_ERR_BAD_STATE,
   ZX_ERR_BUFFER_TOO_SMALL,
+  ZX_ERR_CANCELED,
   ZX_ERR_INTERNAL_INTR_KILLED,
   ZX_ERR_INTERNAL_INTR_RETRY,
   ZX_ERR_INVALID_ARGS,
@@ -35,6 +37,7 @@ import {
   ZX_ERR_NOT_SUPPORTED,
   ZX_ERR_OUT_OF_RANGE,
   ZX_ERR_SHOULD_WAIT,
+  ZX_ERR_TIMED_OUT,
   ZX_ERR_UNAVAILABLE,
   ZX_ERR_WRONG_TYPE,
   ZX_EVENT_SIGNALED,
@@ -59,6 +62,7 @@ import {
   ZX_RIGHT_RESIZE,
   ZX_RIGHT_SAME_RIGHTS,
   ZX_RIGHT_SIGNAL,
+  ZX_RIGHT_WAIT,
   ZX_RIGHT_WRITE,
   ZX_USER_SIGNAL_ALL,
   ZX_VMO_CHILD_NO_WRITE,
@@ -74,6 +78,8 @@ import {
   ZX_VMO_RESIZABLE,
   ZX_VMO_TRAP_DIRTY,
   ZX_VMO_UNBOUNDED,
+  ZX_WAIT_ASYNC_ONCE,
+  ZX_WAIT_ASYNC_TIMESTAMP,
 } from "./constants.ts";
 import { dirtyRanges } from "./dirty.ts";
 import type { UserPacket } from "./events.ts";
@@ -88,8 +94,9 @@ import {
   SYSCALL_NAMES,
   tableCall,
 } from "./syscalls.ts";
+import { signalsOf, signalSource } from "./signals.ts";
 import { isU64, MAX_U64, MAX_VMO_PAGES, parentOf, type UserBuffer } from "./vmo_pages.ts";
-import type { Syscall } from "./yields.ts";
+import type { Syscall, Wait } from "./yields.ts";
 
 export { MAX_VMO_PAGES } from "./vmo_pages.ts";
 export { KernelObjects, type KernelOptions } from "./kernel_objects.ts";
@@ -308,7 +315,18 @@ export class Kernel extends VmarCalls {
     if (typeof deadline !== "number" || Number.isNaN(deadline)) return ZX_ERR_INVALID_ARGS;
     const vmoOf = (koid: number | undefined) => this.pagerVmos.find((v) => v.koid === koid)?.koid;
     const got = yield* p.object.wait(t, deadline, this, vmoOf);
-    return typeof got === "number" ? got : [ZX_OK, got];
+    if (typeof got === "number") return got;
+    if ("signal" in got) {
+      const koid = signalSource(got);
+      this.sink.emit({
+        k: "observed",
+        tid: t.tid,
+        koid,
+        signals: got.signal.observed,
+        key: got.key,
+      });
+    }
+    return [ZX_OK, got];
   }
 
   /** `zx_port_cancel_key(port, options, key)`: removes queued packets with `key`. */
@@ -342,12 +360,132 @@ export class Kernel extends VmarCalls {
     if (e === undefined) return ZX_ERR_BAD_HANDLE;
     if (!(e.rights & ZX_RIGHT_SIGNAL)) return ZX_ERR_ACCESS_DENIED;
     if (!(e.object instanceof Event)) return ZX_ERR_NOT_SUPPORTED;
-    // Masks are uint32_t: ZX_USER_SIGNAL_7 may arrive as 1 << 31 (negative) or 2 ** 31.
-    const u32 = (x: unknown) =>
-      Number.isInteger(x) && Number(x) >= -(2 ** 31) && Number(x) < 2 ** 32;
     const allowed = ZX_USER_SIGNAL_ALL | ZX_EVENT_SIGNALED;
-    if (!u32(clear) || !u32(set) || ((clear | set) & ~allowed) !== 0) return ZX_ERR_INVALID_ARGS;
+    if (!isU32(clear) || !isU32(set) || ((clear | set) & ~allowed) !== 0) {
+      return ZX_ERR_INVALID_ARGS;
+    }
     e.object.signals = ((e.object.signals & ~clear) | set) >>> 0;
+    this.signalChanges?.add(e.object.koid);
+    this.asyncWaits.poll(this.now);
+    return ZX_OK;
+  }
+
+  /** `zx_object_wait_one(handle, signals, deadline, *observed)`. */
+  protected *objectWaitOne(
+    t: KernelThread,
+    ...[handle, signals, deadline]: In<"zx_object_wait_one">
+  ): Syscall<Out<"zx_object_wait_one">> {
+    const e = this.handles.entry(handle);
+    if (e === undefined) return ZX_ERR_BAD_HANDLE;
+    if (!(e.rights & ZX_RIGHT_WAIT)) return ZX_ERR_ACCESS_DENIED;
+    const object = e.object;
+    if (signalsOf(object) === null) return ZX_ERR_NOT_SUPPORTED;
+    if (!isU32(signals)) return ZX_ERR_INVALID_ARGS;
+    if (typeof deadline !== "number" || Number.isNaN(deadline)) return ZX_ERR_INVALID_ARGS;
+    const want = signals >>> 0;
+    const active = () => signalsOf(object) ?? 0;
+    // Closing the handle during the wait ends it with CANCELED (ZX_SIGNAL_HANDLE_CLOSED).
+    const closed = () => this.handles.entry(handle)?.object !== object;
+    const wait: Wait = {
+      deadline,
+      ready: (now) => (active() & want) !== 0 || closed() || now >= deadline,
+      describe: () => `signals 0x${want.toString(16)} of ${objectName(object)} ${object.koid}`,
+    };
+    let status: Status = ZX_OK;
+    if ((active() & want) === 0) {
+      if (this.now >= deadline) status = ZX_ERR_TIMED_OUT;
+      else {
+        this.sink.emit({ k: "block", tid: t.tid, on: wait.describe() });
+        yield { kind: "block", wait };
+        if (!t.alive) return ZX_ERR_INTERNAL_INTR_KILLED;
+        status = (active() & want) !== 0 ? ZX_OK : closed() ? ZX_ERR_CANCELED : ZX_ERR_TIMED_OUT;
+      }
+    }
+    const observed = active();
+    this.sink.emit({ k: "observed", tid: t.tid, koid: object.koid, signals: observed, key: 0 });
+    return [status, observed];
+  }
+
+  /** `zx_object_wait_async(handle, port, key, signals, options)`. */
+  protected objectWaitAsync(
+    _t: KernelThread,
+    ...[handle, port, key, signals, options]: In<"zx_object_wait_async">
+  ): Out<"zx_object_wait_async"> {
+    // sys_object_wait_async: options, then the port, then the handle (object/wait_async.cc).
+    if (options !== ZX_WAIT_ASYNC_ONCE && options !== ZX_WAIT_ASYNC_TIMESTAMP) {
+      return ZX_ERR_INVALID_ARGS;
+    }
+    const p = this.handles.get<Port>(port, ZX_OBJ_TYPE_PORT, ZX_RIGHT_WRITE);
+    if (!p.ok) return p.status;
+    const e = this.handles.entry(handle);
+    if (e === undefined) return ZX_ERR_BAD_HANDLE;
+    if (!(e.rights & ZX_RIGHT_WAIT)) return ZX_ERR_ACCESS_DENIED;
+    if (signalsOf(e.object) === null) return ZX_ERR_NOT_SUPPORTED;
+    if (!isU64(key) || !isU32(signals)) return ZX_ERR_INVALID_ARGS;
+    const w = { object: e.object, handle, port: p.object, key, signals: signals >>> 0, options };
+    this.asyncWaits.add(w, this.now);
+    return ZX_OK;
+  }
+
+  // ---------------------------------------------------------------- futexes
+
+  /** `zx_futex_wait(value_ptr, current_value, new_futex_owner, deadline)`. */
+  protected *futexWait(
+    t: KernelThread,
+    ...[valuePtr, current, owner, deadline]: In<"zx_futex_wait">
+  ): Syscall<Out<"zx_futex_wait">> {
+    // futex_context.cc FutexWait: the pointer; the owner's lookup, whose failure is reported
+    // only after the value check; the value; the owner's own rules; then the wait.
+    const futexes = this.futexes;
+    if (!futexes.valid(valuePtr)) return ZX_ERR_INVALID_ARGS;
+    if (typeof deadline !== "number" || Number.isNaN(deadline)) return ZX_ERR_INVALID_ARGS;
+    let ownerThread: KThread | null = null;
+    let ownerStatus: Status = ZX_OK;
+    if (owner !== 0) {
+      // GetDispatcherWithRightsNoPolicyCheck(handle, 0): any rights will do.
+      const o = this.handles.get<KThread>(owner, ZX_OBJ_TYPE_THREAD, ZX_RIGHT_NONE);
+      if (!o.ok) ownerStatus = o.status;
+      else if (o.object.alive) ownerThread = o.object;
+    }
+    if (!Number.isInteger(current) || futexes.load(valuePtr) !== (current | 0)) {
+      return ZX_ERR_BAD_STATE;
+    }
+    if (ownerStatus !== ZX_OK) return ownerStatus;
+    if (ownerThread === t) return ZX_ERR_INVALID_ARGS;
+    if (ownerThread !== null && futexes.waitsOn(valuePtr, ownerThread)) return ZX_ERR_INVALID_ARGS;
+    if (this.now >= deadline) return ZX_ERR_TIMED_OUT;
+    const w = futexes.enqueue(valuePtr, t, ownerThread);
+    const wait: Wait = {
+      deadline,
+      ready: (now) => w.woken || now >= deadline,
+      describe: () => {
+        const o = futexes.ownerOf(valuePtr);
+        return `${futexes.describe(valuePtr)}${o === null ? "" : ` owned by t${o.tid}`}`;
+      },
+      holders: () => {
+        const o = futexes.ownerOf(valuePtr);
+        return o === null ? [] : [o.tid];
+      },
+    };
+    this.sink.emit({ k: "block", tid: t.tid, on: wait.describe() });
+    yield { kind: "block", wait };
+    if (!t.alive) {
+      futexes.leave(valuePtr, w);
+      return ZX_ERR_INTERNAL_INTR_KILLED;
+    }
+    if (w.woken) return ZX_OK;
+    futexes.leave(valuePtr, w);
+    return ZX_ERR_TIMED_OUT;
+  }
+
+  /** `zx_futex_wake(value_ptr, wake_count)`. */
+  protected futexWake(
+    _t: KernelThread,
+    ...[valuePtr, count]: In<"zx_futex_wake">
+  ): Out<"zx_futex_wake"> {
+    if (!this.futexes.valid(valuePtr)) return ZX_ERR_INVALID_ARGS;
+    if (!isU32(count)) return ZX_ERR_INVALID_ARGS;
+    this.futexes.wake(valuePtr, count >>> 0);
     return ZX_OK;
   }
 
@@ -361,6 +499,7 @@ export class Kernel extends VmarCalls {
     if (handle === 0) return ZX_OK;
     const object = this.handles.remove(handle);
     if (object === undefined) return ZX_ERR_BAD_HANDLE;
+    this.asyncWaits.cancelHandle(handle);
     if (object.handleCount === 0) this.onZeroHandles(object);
     return ZX_OK;
   }
@@ -389,6 +528,7 @@ export class Kernel extends VmarCalls {
       ? ZX_ERR_INVALID_ARGS
       : this.handles.add(e.object, r);
     this.handles.remove(handle);
+    this.asyncWaits.cancelHandle(handle);
     if (e.object.handleCount === 0) this.onZeroHandles(e.object);
     return out;
   }
@@ -551,6 +691,8 @@ export class Kernel extends VmarCalls {
     const [st, h] = this.handles.add(child, rights);
     if (st !== ZX_OK) return st;
     parentOf(child).children.push(child);
+    // ZX_VMO_ZERO_CHILDREN falls on the VMO the child was created from.
+    this.signalChanges?.add(v.object.koid);
     child.userParent = v.object;
     v.object.userChildren.push(child);
     return [ZX_OK, h];
@@ -627,4 +769,14 @@ export class Kernel extends VmarCalls {
     if (!Number.isInteger(want) || ((want >>> 0) & ~have) !== 0) return undefined;
     return want >>> 0;
   }
+}
+
+/** A `uint32_t` argument: masks may arrive as `1 << 31` (negative) or `2 ** 31`. */
+function isU32(x: unknown): x is number {
+  return Number.isInteger(x) && Number(x) >= -(2 ** 31) && Number(x) < 2 ** 32;
+}
+
+/** How a hang report names a waitable object. */
+function objectName(o: { readonly objType: number }): string {
+  return o instanceof Vmo ? "vmo" : o instanceof Event ? "event" : `object(type ${o.objType})`;
 }

@@ -10,6 +10,7 @@
 
 import { strict as assert } from "node:assert";
 import {
+  IO_SUB_CODES,
   LIMITS,
   type Status,
   statusName,
@@ -44,6 +45,7 @@ import {
   ZX_PAGER_OP_FAIL,
   ZX_PAGER_OP_WRITEBACK_BEGIN,
   ZX_PAGER_OP_WRITEBACK_END,
+  ZX_PKT_TYPE_SIGNAL_ONE,
   ZX_PKT_TYPE_USER,
   ZX_RIGHT_ATTACH_VMO,
   ZX_RIGHT_DESTROY,
@@ -56,6 +58,7 @@ import {
   ZX_RIGHT_SAME_RIGHTS,
   ZX_RIGHT_SIGNAL,
   ZX_RIGHT_TRANSFER,
+  ZX_RIGHT_WAIT,
   ZX_RIGHT_WRITE,
   ZX_USER_SIGNAL_ALL,
   ZX_VM_CAN_MAP_READ,
@@ -76,8 +79,9 @@ import {
   ZX_VMO_OP_ZERO,
   ZX_VMO_RESIZABLE,
   ZX_VMO_TRAP_DIRTY,
+  ZX_VMO_ZERO_CHILDREN,
 } from "./constants.ts";
-import type { UserPacket } from "./events.ts";
+import type { SignalPacket, UserPacket } from "./events.ts";
 import type { HandleEntry } from "./handles.ts";
 import { Kernel, type Syscall } from "./kernel.ts";
 import { spec, SYSCALL_NAMES } from "./syscalls.ts";
@@ -144,6 +148,16 @@ class Fx {
       this.k.zx_pager_create_vmo(this.t, this.pager2, 0, this.port, VMO2_KEY, PAGES * PS),
     );
     this.vmar = this.k.rootVmarHandle;
+  }
+
+  /** A new futex word holding `value`; its address. */
+  word(value: number): number {
+    return this.k.futexes.alloc(value);
+  }
+
+  /** The calling thread's own handle. */
+  get selfHandle(): number {
+    return this.t.selfHandle;
   }
 
   /** A new event's handle. */
@@ -830,6 +844,14 @@ const TABLES: Record<string, readonly Row[]> = {
         name: `OP_FAIL accepts ${statusName(code)}`,
         call: (f) => f.k.zx_pager_op_range(f.t, f.pager, ZX_PAGER_OP_FAIL, f.vmo, 0, PS, code),
         want: ZX_OK,
+      })),
+    // The IO sub-codes other than IO_DATA_INTEGRITY are no external failure codes
+    // (PageSource::IsValidExternalFailureCode, page_source.cc @ misttech/fuchsia d72ea0ee).
+    ...IO_SUB_CODES.filter((code) => code !== ZX_ERR_IO_DATA_INTEGRITY)
+      .map((code): Row => ({
+        name: `OP_FAIL refuses the IO sub-code ${statusName(code)}`,
+        call: (f) => f.k.zx_pager_op_range(f.t, f.pager, ZX_PAGER_OP_FAIL, f.vmo, 0, PS, code),
+        want: ZX_ERR_INVALID_ARGS,
       })),
     ...[ZX_OK, ZX_ERR_NO_MEMORY, ZX_ERR_INVALID_ARGS, ZX_ERR_TIMED_OUT, 1, 2 ** 31, -(2 ** 31) - 1]
       .map((code): Row => ({
@@ -2890,6 +2912,183 @@ const TABLES: Record<string, readonly Row[]> = {
       ZX_ERR_INVALID_ARGS,
       (f, x) => f.k.zx_object_signal(f.t, f.event(), 0, x),
     ),
+  ],
+
+  // object_wait_one.md; sys_object_wait_one: the handle, its WAIT right, then waitability.
+  zx_object_wait_one: [
+    {
+      name: "an active signal returns at once with the signals observed",
+      call: (f) => {
+        const e = f.event();
+        f.okStatus(f.k.zx_object_signal(f.t, e, 0, ZX_EVENT_SIGNALED));
+        return f.k.zx_object_wait_one(f.t, e, ZX_EVENT_SIGNALED, 0);
+      },
+      want: ZX_OK,
+      check: (_f, r) => assert.equal((r as [Status, number])[1], ZX_EVENT_SIGNALED),
+    },
+    {
+      name: "a new VMO has ZX_VMO_ZERO_CHILDREN active",
+      call: (f) => f.k.zx_object_wait_one(f.t, f.aux, ZX_VMO_ZERO_CHILDREN, 0),
+      want: ZX_OK,
+    },
+    {
+      name: "a past deadline with the signal inactive",
+      call: (f) => f.k.zx_object_wait_one(f.t, f.event(), ZX_EVENT_SIGNALED, 0),
+      want: ZX_ERR_TIMED_OUT,
+    },
+    {
+      name: "invalid handle",
+      call: (f) => f.k.zx_object_wait_one(f.t, BAD, ZX_EVENT_SIGNALED, 0),
+      want: ZX_ERR_BAD_HANDLE,
+    },
+    {
+      name: "no WAIT right",
+      call: (f) => f.k.zx_object_wait_one(f.t, f.without(f.event(), ZX_RIGHT_WAIT), 1, 0),
+      want: ZX_ERR_ACCESS_DENIED,
+    },
+    {
+      name: "a VMAR (its signals are not modelled)",
+      call: (f) => f.k.zx_object_wait_one(f.t, f.vmar, 1, 0),
+      want: ZX_ERR_NOT_SUPPORTED,
+    },
+    {
+      name: "a pager (its default rights lack WAIT)",
+      call: (f) => f.k.zx_object_wait_one(f.t, f.pager, 1, 0),
+      want: ZX_ERR_ACCESS_DENIED,
+    },
+    ...garbageRows("handle", ZX_ERR_BAD_HANDLE, (f, x) => f.k.zx_object_wait_one(f.t, x, 1, 0)),
+  ],
+
+  // sys_object_wait_async (object/wait_async.cc): options, the port (WRITE), the handle (WAIT).
+  zx_object_wait_async: [
+    {
+      name: "an already active signal queues its packet at once",
+      call: (f) => f.k.zx_object_wait_async(f.t, f.aux, f.port, 5, ZX_VMO_ZERO_CHILDREN, 0),
+      want: ZX_OK,
+      check: (f) => {
+        const port = f.k.ports[0];
+        const packet = port.packets().at(-1) as SignalPacket;
+        assert.equal(packet.type, ZX_PKT_TYPE_SIGNAL_ONE);
+        assert.equal(packet.key, 5);
+        assert.equal(packet.signal.observed & ZX_VMO_ZERO_CHILDREN, ZX_VMO_ZERO_CHILDREN);
+      },
+    },
+    {
+      name: "an inactive signal queues nothing until it is set",
+      call: (f) => f.k.zx_object_wait_async(f.t, f.event(), f.port, 5, ZX_EVENT_SIGNALED, 0),
+      want: ZX_OK,
+      check: (f) => assert.equal(f.k.ports[0].depth, 0),
+    },
+    {
+      name: "unknown options",
+      call: (f) => f.k.zx_object_wait_async(f.t, f.event(), f.port, 5, 1, 1 << 4),
+      want: ZX_ERR_INVALID_ARGS,
+    },
+    {
+      name: "unknown options and a bad port: options first",
+      call: (f) => f.k.zx_object_wait_async(f.t, f.event(), BAD, 5, 1, 1 << 4),
+      want: ZX_ERR_INVALID_ARGS,
+    },
+    {
+      name: "bad port and bad handle: the port first",
+      call: (f) => f.k.zx_object_wait_async(f.t, f.vmo, f.vmo, 5, 1, 0),
+      want: ZX_ERR_WRONG_TYPE,
+    },
+    {
+      name: "port without WRITE",
+      call: (f) => f.k.zx_object_wait_async(f.t, f.vmo, f.without(f.port, ZX_RIGHT_WRITE), 5, 1, 0),
+      want: ZX_ERR_ACCESS_DENIED,
+    },
+    {
+      name: "invalid handle",
+      call: (f) => f.k.zx_object_wait_async(f.t, BAD, f.port, 5, 1, 0),
+      want: ZX_ERR_BAD_HANDLE,
+    },
+    {
+      name: "no WAIT right",
+      call: (f) => f.k.zx_object_wait_async(f.t, f.without(f.aux, ZX_RIGHT_WAIT), f.port, 5, 1, 0),
+      want: ZX_ERR_ACCESS_DENIED,
+    },
+    {
+      name: "a thread (its signals are not modelled)",
+      call: (f) => f.k.zx_object_wait_async(f.t, f.peerHandle, f.port, 5, 1, 0),
+      want: ZX_ERR_NOT_SUPPORTED,
+    },
+    ...garbageRows(
+      "handle",
+      ZX_ERR_BAD_HANDLE,
+      (f, x) => f.k.zx_object_wait_async(f.t, x, f.port, 5, 1, 0),
+    ),
+    ...garbageRows(
+      "port",
+      ZX_ERR_BAD_HANDLE,
+      (f, x) => f.k.zx_object_wait_async(f.t, f.aux, x, 5, 1, 0),
+    ),
+  ],
+
+  // futex_wait.md; FutexContext::FutexWait (futex_context.cc @ misttech/fuchsia 216f5757).
+  zx_futex_wait: [
+    {
+      name: "the word no longer holds current_value",
+      call: (f) => f.k.zx_futex_wait(f.t, f.word(1), 0, 0, 0),
+      want: ZX_ERR_BAD_STATE,
+    },
+    {
+      name: "a past deadline with the value matching",
+      call: (f) => f.k.zx_futex_wait(f.t, f.word(1), 1, 0, 0),
+      want: ZX_ERR_TIMED_OUT,
+    },
+    {
+      name: "null value_ptr",
+      call: (f) => f.k.zx_futex_wait(f.t, 0, 0, 0, 0),
+      want: ZX_ERR_INVALID_ARGS,
+    },
+    {
+      name: "misaligned value_ptr",
+      call: (f) => f.k.zx_futex_wait(f.t, f.word(0) + 1, 0, 0, 0),
+      want: ZX_ERR_INVALID_ARGS,
+    },
+    {
+      name: "bad owner handle",
+      call: (f) => f.k.zx_futex_wait(f.t, f.word(0), 0, BAD, 0),
+      want: ZX_ERR_BAD_HANDLE,
+    },
+    {
+      name: "bad owner handle and a stale value: the value first",
+      call: (f) => f.k.zx_futex_wait(f.t, f.word(1), 0, BAD, 0),
+      want: ZX_ERR_BAD_STATE,
+    },
+    {
+      name: "owner is not a thread",
+      call: (f) => f.k.zx_futex_wait(f.t, f.word(0), 0, f.port, 0),
+      want: ZX_ERR_WRONG_TYPE,
+    },
+    {
+      name: "owner is the calling thread",
+      call: (f) => f.k.zx_futex_wait(f.t, f.word(0), 0, f.selfHandle, 0),
+      want: ZX_ERR_INVALID_ARGS,
+    },
+    {
+      name: "owner handle without rights is fine (no rights are checked)",
+      call: (f) => f.k.zx_futex_wait(f.t, f.word(0), 0, f.without(f.peerHandle, ~0 >>> 0), 0),
+      want: ZX_ERR_TIMED_OUT,
+    },
+    ...garbageRows("value_ptr", ZX_ERR_INVALID_ARGS, (f, x) => f.k.zx_futex_wait(f.t, x, 0, 0, 0)),
+  ],
+
+  // futex_wake.md; FutexContext::FutexWake.
+  zx_futex_wake: [
+    {
+      name: "no waiters is a no-op success",
+      call: (f) => f.k.zx_futex_wake(f.t, f.word(0), 1),
+      want: ZX_OK,
+    },
+    {
+      name: "misaligned value_ptr",
+      call: (f) => f.k.zx_futex_wake(f.t, f.word(0) + 2, 1),
+      want: ZX_ERR_INVALID_ARGS,
+    },
+    ...garbageRows("value_ptr", ZX_ERR_INVALID_ARGS, (f, x) => f.k.zx_futex_wake(f.t, x, 1)),
   ],
 };
 

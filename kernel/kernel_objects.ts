@@ -35,9 +35,11 @@ import {
   Vmar,
   Vmo,
 } from "./objects.ts";
+import { Futexes } from "./futex.ts";
 import { PageSource } from "./page_source.ts";
 import { PagerProxy } from "./pager_proxy.ts";
 import { Port } from "./port.ts";
+import { AsyncWaits } from "./signals.ts";
 import type { AllocFailure } from "./alloc_fault.ts";
 import { type PageFault, proxyOf, sourceOf, VmoPages } from "./vmo_pages.ts";
 import type { Syscall } from "./yields.ts";
@@ -93,6 +95,15 @@ export class KernelObjects {
   readonly pages: VmoPages;
   /** @internal Every pager, by koid. */
   protected readonly pagers: Map<number, Pager> = new Map();
+  /** @internal The process's futex words and the futexes on them (kernel/futex.ts). */
+  readonly futexes: Futexes = new Futexes();
+  /** @internal Pending `zx_object_wait_async` waits (kernel/signals.ts). */
+  readonly asyncWaits: AsyncWaits = new AsyncWaits();
+  /**
+   * @internal Koids whose signals changed, kept only while exploration records footprints (it
+   * sets and drains the set each step); null otherwise.
+   */
+  signalChanges: Set<number> | null = null;
   #koid = 1000;
   #requestId = 0;
 
@@ -115,6 +126,7 @@ export class KernelObjects {
   createThread(name: string, tid: number, failInsteadOfBlock = false): [KThread, number] {
     const thread = new KThread(this.newKoid(), tid, name, failInsteadOfBlock);
     const [, handle] = this.handles.add(thread, ZX_DEFAULT_THREAD_RIGHTS);
+    thread.selfHandle = handle;
     return [thread, handle];
   }
 
@@ -267,7 +279,12 @@ export class KernelObjects {
     // Once nothing but children keeps it, the VMO is gone for userspace (its children count on
     // its parent: snapshot.cc ReleaseCowParentPagesRight, audit T1); a clone's pages may still
     // serve the children hanging from it.
-    if (vmo.handleCount + vmo.mappings + vmo.inflight === 0) releaseUserChildren(vmo);
+    if (vmo.handleCount + vmo.mappings + vmo.inflight === 0 && vmo.userParent !== null) {
+      this.signalChanges?.add(vmo.userParent.koid);
+      releaseUserChildren(vmo);
+      // The parent may have lost its last child: ZX_VMO_ZERO_CHILDREN rises.
+      this.asyncWaits.poll(this.now);
+    } else if (vmo.handleCount + vmo.mappings + vmo.inflight === 0) releaseUserChildren(vmo);
     if (vmo.dead || vmo.refs > 0) return;
     vmo.dead = true;
     const parent = vmo.parent;

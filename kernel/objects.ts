@@ -343,6 +343,8 @@ export class KThread implements KernelObject {
   waiterVmo: Vmo | null = null;
   /** VMO references held by the operation in flight (released on kill). */
   readonly held: Vmo[] = [];
+  /** The handle the process setup made for this thread (what `Sys.self` names); 0 if none. */
+  selfHandle = 0;
 
   constructor(
     readonly koid: number,

@@ -99,10 +99,14 @@ export class Port implements KernelObject {
     }
   }
 
-  /** Queues a packet; false when the port is dead (the caller's packet is then lost) or full. */
-  queue(packet: Packet, owner: PacketOwner | null): boolean {
+  /**
+   * Queues a packet; false when the port is dead (the caller's packet is then lost) or full.
+   * `reserved`: the packet's storage was set aside beforehand (an async wait's), so a full
+   * port takes it anyway.
+   */
+  queue(packet: Packet, owner: PacketOwner | null, reserved = false): boolean {
     if (this.dead) return false;
-    if (owner === null && this.depth >= LIMITS.maxPortPackets) return false;
+    if (owner === null && !reserved && this.depth >= LIMITS.maxPortPackets) return false;
     this.#queue.push({ packet, owner });
     return true;
   }

@@ -16,6 +16,11 @@ export interface Wait {
   readonly deadline: number;
   /** What the thread waits on, for hang reports. */
   describe(): string;
+  /**
+   * The threads that hold what the thread waits for (a futex's owner), for
+   * the wait-for graph of hang reports; absent or empty when no one is known.
+   */
+  holders?(): readonly number[];
 }
 
 /** What a syscall generator yields to the scheduler. */

@@ -11,6 +11,7 @@ import type { Monitor } from "../sim/world.ts";
 import { DataIntegrity } from "./data_integrity.ts";
 import { DirtyState } from "./level2/dirty_state.ts";
 import { DetachedAccess } from "./detached_access.ts";
+import { FutexDiscipline } from "./futex_discipline.ts";
 import { NoLostRequests } from "./no_lost_requests.ts";
 import { PacketDiscipline } from "./packet_discipline.ts";
 import { PageState } from "./page_state.ts";
@@ -34,6 +35,7 @@ export const KERNEL_INVARIANTS: Readonly<Record<string, readonly string[]>> = {
   "syscall-contract": ["K14", "K22", "K23", "K27"],
   "no-lost-requests": ["hang", "documented-errors"],
   "dirty-state": ["K3", "K17", "K18", "K20", "K21", "K25"],
+  "futex-discipline": ["futex-value", "wait-observed"],
 };
 
 /** Options of {@linkcode kernelInvariants}. */
@@ -79,5 +81,7 @@ export function kernelInvariants(options: KernelInvariantOptions = {}): Monitor[
     new SyscallContract(),
     new NoLostRequests(),
     new DirtyState(options),
+    // Futexes and signal waits (issue 13): only their own events reach it.
+    new FutexDiscipline(),
   ]);
 }

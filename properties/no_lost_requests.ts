@@ -28,6 +28,7 @@ import { present } from "../kernel/assert.ts";
 import type { KernelEvent } from "../kernel/events.ts";
 import type { Verdict, World } from "../sim/world.ts";
 import { type Call, failCodesKey, StepMonitor } from "./_step_monitor.ts";
+import { waitForCycle } from "./wait_for.ts";
 
 interface Outcome {
   readonly tid: number;
@@ -136,7 +137,13 @@ export class NoLostRequests extends StepMonitor {
       const on = verdict.blocked.find((b) => b.tid === t.tid)?.on ?? "nothing (not parked)";
       lost.push(`t${t.tid} ${t.name} waits on ${on}`);
     }
-    if (lost.length > 0) this.fail("hang", `at step ${verdict.step}: ${lost.join("; ")}`);
+    if (lost.length > 0) {
+      // Threads waiting on each other (a lock-order inversion among service threads) are the
+      // cause to name, not only the client left waiting.
+      const cycle = waitForCycle(world);
+      const why = cycle === null ? "" : `; wait-for cycle: ${cycle}`;
+      this.fail("hang", `at step ${verdict.step}: ${lost.join("; ")}${why}`);
+    }
     this.finish(world);
     return true;
   }

@@ -29,6 +29,7 @@ import type { Port } from "../kernel/port.ts";
 import type { Monitor, Verdict, World } from "../sim/world.ts";
 import { type Call, shareJournal, StepMonitor } from "./_step_monitor.ts";
 import { QuiescentEnd } from "./quiescent_end.ts";
+import { waitForCycle } from "./wait_for.ts";
 
 function isService(world: World, tid: number): boolean {
   return world.threads[tid - 1]?.role === "service";
@@ -61,7 +62,15 @@ export class AnswersEveryRead extends StepMonitor {
       // A VMO whose port died can never be served (spec 1.3): stranded, not unanswered.
       const proxy = this.vmoOf(call.args[0])?.root.proxy; // a clone's requests go to its root's port
       const stranded = proxy?.undeliverable ?? false;
-      if (!stranded) this.fail("P1", `t${e.tid} ${e.name} timed out waiting for the pager`);
+      if (!stranded) {
+        // Service threads deadlocked on each other are why no answer came: name their cycle.
+        const cycle = waitForCycle(world);
+        this.fail(
+          "P1",
+          `t${e.tid} ${e.name} timed out waiting for the pager` +
+            (cycle === null ? "" : `; wait-for cycle: ${cycle}`),
+        );
+      }
     }
     if (e.name === "zx_pager_op_range" && e.status === ZX_OK && call.args[1] === ZX_PAGER_OP_FAIL) {
       const vmo = present(this.vmoOf(call.args[2]), "AnswersEveryRead: an OP_FAIL's VMO");
@@ -85,9 +94,11 @@ export class AnswersEveryRead extends StepMonitor {
         f.vmo === vmo.koid && f.start <= page && page < f.end
       );
       if (taker !== undefined && vmo.slots[page] === undefined && !failed) {
+        const cycle = waitForCycle(world);
         this.fail(
           "P1",
-          `t${taker} took a READ for vmo${vmo.koid} page ${page} and never answered it; t${t.tid} ${t.name} waits on it`,
+          `t${taker} took a READ for vmo${vmo.koid} page ${page} and never answered it; t${t.tid} ${t.name} waits on it` +
+            (cycle === null ? "" : `; wait-for cycle: ${cycle}`),
         );
       }
     }

@@ -20,6 +20,7 @@ export {
 } from "./writeback.ts";
 export * from "./service.ts";
 export { backingPage, backingRange } from "./backing.ts";
+export { CondVar, Mutex } from "./sync.ts";
 
 /** Built-in services by scenario `service.kind`. */
 export const REFERENCE_SERVICES: Readonly<Record<string, PagerService>> = {

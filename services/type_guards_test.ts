@@ -9,6 +9,7 @@ import {
   ZX_PAGER_VMO_DIRTY,
   ZX_PAGER_VMO_READ,
   ZX_PKT_TYPE_PAGE_REQUEST,
+  ZX_PKT_TYPE_SIGNAL_ONE,
   ZX_PKT_TYPE_USER,
 } from "../kernel/constants.ts";
 
@@ -37,6 +38,8 @@ function classify(p: Packet | null): string {
     if (!isRead(p)) {
       if (isDirty(p)) return `dirty ${p.offset}+${p.length}`;
       if ("user" in p) return `user ${p.user.length}`;
+      // Issue 13: async waits deliver signal packets to a port too.
+      if ("signal" in p) return `signal ${p.signal.observed}`;
       return `unknown ${p.command}`;
     }
     return `read ${p.offset}+${p.length}`;
@@ -54,6 +57,8 @@ Deno.test("type guards: each rejected branch keeps the packet's other kinds", ()
   assert.equal(classify(page(ZX_PAGER_VMO_COMPLETE, 0, 0)), "complete 5 0");
   assert.equal(classify(null), "nothing");
   assert.equal(classify({ type: ZX_PKT_TYPE_USER, key: 1, status: 0, user: [1, 2] }), "user 2");
+  const signal = { trigger: 8, observed: 8, count: 1, timestamp: 0 };
+  assert.equal(classify({ type: ZX_PKT_TYPE_SIGNAL_ONE, key: 1, status: 0, signal }), "signal 8");
   // A user packet is never a page request, whatever its key.
   const user: Packet = { type: ZX_PKT_TYPE_USER, key: 5, status: 0, user: [] };
   assert.ok(!isRead(user) && !isDirty(user) && !isComplete(user));

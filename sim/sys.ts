@@ -17,6 +17,9 @@ export type ThreadBody = Generator<KernelYield, void, void>;
 /** Draws a recorded random choice; provided by the world. */
 export type Draw = (n: number) => number;
 
+/** Starts a thread of the caller's role running `body`; its tid. Provided by the world. */
+export type Spawner = (name: string, body: (sys: Sys) => ThreadBody) => number;
+
 /** The table's calls of a {@linkcode Sys}: see {@linkcode ThreadCalls}. */
 export interface Sys extends ThreadCalls {}
 
@@ -46,13 +49,100 @@ export class Sys {
   readonly draw: Draw;
 
   readonly #onCheckpoint: (key: string) => void;
+  readonly #spawn: Spawner | null;
 
   /** @internal The world makes one per thread: it binds `thread` to `kernel`. */
-  constructor(kernel: Kernel, thread: KThread, draw: Draw, onCheckpoint?: (key: string) => void) {
+  constructor(
+    kernel: Kernel,
+    thread: KThread,
+    draw: Draw,
+    onCheckpoint?: (key: string) => void,
+    spawn?: Spawner,
+  ) {
     this.kernel = kernel;
     this.thread = thread;
     this.draw = draw;
     this.#onCheckpoint = onCheckpoint ?? (() => {});
+    this.#spawn = spawn ?? null;
+  }
+
+  /**
+   * Starts a new thread of the same role (a service's worker) running `body`
+   * and returns its tid: the next one in spawn order, so a run's tids are as
+   * deterministic as its schedule. The new thread runs up to its first
+   * syscall at once and is scheduled from the next step on; a `thread
+   * started` event records the spawn. Not a scheduling point.
+   */
+  spawn(name: string, body: (sys: Sys) => ThreadBody): number {
+    if (this.#spawn === null) throw new Error(`t${this.tid} cannot spawn threads outside a world`);
+    const tid = this.#spawn(name, body);
+    this.kernel.sink.emit({ k: "thread", tid, what: "started" });
+    return tid;
+  }
+
+  /** A handle to this thread (e.g. the owner to name in `futexWait`). */
+  get self(): number {
+    return this.thread.selfHandle;
+  }
+
+  /**
+   * A new futex word of this process's memory holding `initial`; its address,
+   * for `futexWait`/`futexWake` and the atomic operations below. (User memory,
+   * not a syscall; kernel/futex.ts.)
+   */
+  futexWord(initial = 0): number {
+    const addr = this.kernel.futexes.alloc(initial);
+    this.#atomic(addr, "store", 0, initial | 0);
+    return addr;
+  }
+
+  /** Atomically reads the futex word at `addr`. */
+  atomicLoad(addr: number): number {
+    const v = this.#word(addr);
+    this.#atomic(addr, "load", v, v);
+    return v;
+  }
+
+  /** Atomically sets the futex word at `addr` to `value`. */
+  atomicStore(addr: number, value: number): void {
+    const old = this.#word(addr);
+    this.kernel.futexes.store(addr, value);
+    this.#atomic(addr, "store", old, value | 0);
+  }
+
+  /** Compare-and-swap: if the word at `addr` holds `expected` it becomes `desired`; returns what it held. */
+  atomicCas(addr: number, expected: number, desired: number): number {
+    const old = this.#word(addr);
+    if (old === (expected | 0)) this.kernel.futexes.store(addr, desired);
+    this.#atomic(addr, "cas", old, this.kernel.futexes.load(addr));
+    return old;
+  }
+
+  /** Sets the word at `addr` to `value`; returns what it held. */
+  atomicSwap(addr: number, value: number): number {
+    const old = this.#word(addr);
+    this.kernel.futexes.store(addr, value);
+    this.#atomic(addr, "swap", old, value | 0);
+    return old;
+  }
+
+  /** Adds `delta` to the word at `addr` (int32 wrap-around); returns what it held. */
+  atomicAdd(addr: number, delta: number): number {
+    const old = this.#word(addr);
+    this.kernel.futexes.store(addr, (old + delta) | 0);
+    this.#atomic(addr, "add", old, (old + delta) | 0);
+    return old;
+  }
+
+  #word(addr: number): number {
+    if (!this.kernel.futexes.valid(addr)) {
+      throw new RangeError(`t${this.tid}: no futex word at ${String(addr)}`);
+    }
+    return this.kernel.futexes.load(addr);
+  }
+
+  #atomic(addr: number, op: "load" | "store" | "cas" | "swap" | "add", old: number, value: number) {
+    this.kernel.sink.emit({ k: "atomic", tid: this.tid, addr, op, old, value });
   }
 
   /**

@@ -100,6 +100,11 @@ export function formatEvent(e: KernelEvent): string {
       return `  t${e.tid} FATAL PAGE FAULT at ${hex(e.addr)} synth ${statusName(e.synth)}`;
     case "thread":
       return `  t${e.tid} ${e.what}`;
+    case "atomic":
+      return `  t${e.tid} ${e.op} futex word ${hex(e.addr)}: ${e.old} -> ${e.value}`;
+    case "observed":
+      return `  t${e.tid} observes signals ${hex(e.signals)} of koid ${e.koid}` +
+        (e.key === 0 ? "" : ` (packet key ${e.key})`);
   }
 }
 
@@ -122,6 +127,8 @@ const EVENT_TAG: Record<KernelEvent["k"], number> = {
   "detach": 0x10e,
   "page-fault": 0x10f,
   "thread": 0x110,
+  "atomic": 0x111,
+  "observed": 0x112,
 };
 
 const NAME_HASHES = new Map<string, number>();
@@ -286,6 +293,19 @@ export class Trace implements EventSink {
       case "thread":
         this.#word(e.tid);
         this.#word(nameHash(e.what));
+        return;
+      case "atomic":
+        this.#word(e.tid);
+        this.#int(e.addr);
+        this.#word(nameHash(e.op));
+        this.#int(e.old);
+        this.#int(e.value);
+        return;
+      case "observed":
+        this.#word(e.tid);
+        this.#int(e.koid);
+        this.#int(e.signals);
+        this.#int(e.key);
         return;
     }
   }

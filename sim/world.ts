@@ -324,7 +324,7 @@ export class World {
     const [k, handle] = this.kernel.createThread(name, tid, options.failInsteadOfBlock ?? false);
     const sys = new Sys(this.kernel, k, (n) => this.#draw(n), (key) => {
       for (const m of this.monitors) m.onCheckpoint?.(tid, key);
-    });
+    }, (child, childBody) => this.spawn(child, role, childBody).tid);
     const t: SimThread = {
       tid,
       name,

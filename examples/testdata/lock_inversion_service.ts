@@ -1,0 +1,27 @@
+// A two-thread pager service with a lock-order inversion: the first worker takes `inode` then
+// `cache`, the second `cache` then `inode`. A campaign or `deno task explore` finds the deadlock
+// and the hang report names the wait-for cycle (services/sync_test.ts).
+import {
+  Mutex,
+  serveReads,
+  type ServiceContext,
+  supplyFromBacking,
+  type Sys,
+  type ThreadBody,
+} from "../../mod.ts";
+
+export default function* lockInversion(sys: Sys, ctx: ServiceContext): ThreadBody {
+  const inode = new Mutex(sys, "inode");
+  const cache = new Mutex(sys, "cache");
+  const worker = (first: Mutex, second: Mutex) => (s: Sys) =>
+    serveReads(s, ctx, function* (packet, vmo) {
+      yield* first.lock(s);
+      yield* s.vmoGetSize(vmo.handle); // a scheduling point while holding the first lock
+      yield* second.lock(s);
+      yield* supplyFromBacking(s, ctx, vmo, packet.offset, packet.length);
+      yield* second.unlock(s);
+      yield* first.unlock(s);
+    });
+  sys.spawn("worker-2", worker(cache, inode));
+  yield* worker(inode, cache)(sys);
+}

@@ -1,0 +1,155 @@
+/**
+ * Futexes and the user memory words they live on, as Zircon's per-process
+ * `FutexContext` keeps them (zircon/kernel/object/futex_context.cc @
+ * misttech/fuchsia 216f5757): a futex is named by the address of a 32-bit
+ * word of the process's memory, a wait parks its thread in the futex's queue
+ * only while the word still holds the value the caller saw, a wake takes up
+ * to `wake_count` waiters from the queue, and a waiter may name the thread
+ * that owns the futex (priority inheritance upstream; here, the edge of the
+ * wait-for graph a hang report follows).
+ *
+ * The model's user memory for futexes is a separate store of words, one per
+ * {@linkcode Futexes.alloc}: a service asks for a word and gets its address,
+ * then reads and changes it with the atomic operations of `Sys` (which are
+ * not scheduling points, like a CPU's, but are recorded as `atomic` events so
+ * the trace, exploration's state hash and its footprints see them). Simplifications:
+ * waiters wake in FIFO order (upstream: by priority, FIFO among equals, and
+ * every simulated thread has the same priority); a suspended waiter keeps its
+ * place in the queue (upstream it leaves it and re-runs the call on resume);
+ * `zx_futex_requeue` and `zx_futex_wake_single_owner` are not modelled.
+ *
+ * @module
+ */
+
+import { assert } from "./assert.ts";
+import type { KThread } from "./objects.ts";
+
+/** Where the model's futex words start; each word takes 4 bytes (aligned, never 0). */
+export const FUTEX_BASE = 0x4000_0000;
+
+/** A thread parked in `zx_futex_wait`. */
+export interface FutexWaiter {
+  /** The waiting thread. */
+  readonly thread: KThread;
+  /** Set by `zx_futex_wake`: the wait returns ZX_OK. */
+  woken: boolean;
+}
+
+/** One futex: its queue of waiters and the owner the last waiter named. */
+interface FutexState {
+  readonly waiters: FutexWaiter[];
+  owner: KThread | null;
+}
+
+/** The futex words of the one simulated process and the futexes on them. */
+export class Futexes {
+  /** Word values, by index: address `FUTEX_BASE + 4 * index`. */
+  readonly #words: number[] = [];
+  readonly #futexes = new Map<number, FutexState>();
+  readonly #labels = new Map<number, string>();
+
+  /** How many words were allocated. */
+  get size(): number {
+    return this.#words.length;
+  }
+
+  /** A new word holding `initial`; its address. */
+  alloc(initial: number): number {
+    this.#words.push(initial | 0);
+    return FUTEX_BASE + 4 * (this.#words.length - 1);
+  }
+
+  /** Names the word at `addr` for traces and hang reports (e.g. `mutex inode`). */
+  label(addr: number, text: string): void {
+    this.#labels.set(addr, text);
+  }
+
+  /** How hang reports name the futex at `addr`: its address, and its label if it has one. */
+  describe(addr: number): string {
+    const label = this.#labels.get(addr);
+    return `futex 0x${addr.toString(16)}${label === undefined ? "" : ` (${label})`}`;
+  }
+
+  /** True if `addr` is the address of a word (what `ValidateFutexPointer` and the copy-in check). */
+  valid(addr: unknown): addr is number {
+    if (typeof addr !== "number" || !Number.isInteger(addr) || addr < FUTEX_BASE) return false;
+    return (addr - FUTEX_BASE) % 4 === 0 && (addr - FUTEX_BASE) / 4 < this.#words.length;
+  }
+
+  /** The value of the word at `addr`. */
+  load(addr: number): number {
+    assert(this.valid(addr), () => `no futex word at 0x${addr.toString(16)}`);
+    return this.#words[(addr - FUTEX_BASE) / 4];
+  }
+
+  /** Sets the word at `addr` (an int32, as the C type). */
+  store(addr: number, value: number): void {
+    assert(this.valid(addr), () => `no futex word at 0x${addr.toString(16)}`);
+    this.#words[(addr - FUTEX_BASE) / 4] = value | 0;
+  }
+
+  /** Parks `thread` on the futex at `addr`, naming `owner` (or none) as its owner. */
+  enqueue(addr: number, thread: KThread, owner: KThread | null): FutexWaiter {
+    let f = this.#futexes.get(addr);
+    if (f === undefined) this.#futexes.set(addr, f = { waiters: [], owner: null });
+    const w: FutexWaiter = { thread, woken: false };
+    f.waiters.push(w);
+    f.owner = owner;
+    return w;
+  }
+
+  /** A waiter leaves the queue without a wake (timeout, kill); the owner goes with the last one. */
+  leave(addr: number, w: FutexWaiter): void {
+    const f = this.#futexes.get(addr);
+    if (f === undefined) return;
+    const i = f.waiters.indexOf(w);
+    if (i >= 0) f.waiters.splice(i, 1);
+    if (f.waiters.length === 0) this.#futexes.delete(addr);
+  }
+
+  /**
+   * Wakes up to `count` live waiters of the futex at `addr`, oldest first
+   * (dead ones are dropped on the way); the futex loses its owner
+   * (`OwnerAction::RELEASE`). Returns the woken threads.
+   */
+  wake(addr: number, count: number): KThread[] {
+    const f = this.#futexes.get(addr);
+    if (f === undefined) return [];
+    const woken: KThread[] = [];
+    while (f.waiters.length > 0 && woken.length < count) {
+      const w = f.waiters.shift();
+      assert(w !== undefined, () => `futex 0x${addr.toString(16)} lost a waiter`);
+      if (!w.thread.alive) continue;
+      w.woken = true;
+      woken.push(w.thread);
+    }
+    f.owner = null;
+    if (f.waiters.length === 0) this.#futexes.delete(addr);
+    return woken;
+  }
+
+  /** The owner the futex at `addr` has now (null: none, or nobody waits). */
+  ownerOf(addr: number): KThread | null {
+    return this.#futexes.get(addr)?.owner ?? null;
+  }
+
+  /** True if `thread` waits on the futex at `addr` (a new owner may not: INVALID_ARGS). */
+  waitsOn(addr: number, thread: KThread): boolean {
+    return this.#futexes.get(addr)?.waiters.some((w) => w.thread === thread) ?? false;
+  }
+
+  /**
+   * The canonical state, for exploration's state hash: every word's value and
+   * each futex's live waiters (by tid, in queue order) and owner.
+   */
+  stateKey(): string {
+    const parts = [this.#words.join(",")];
+    for (const addr of [...this.#futexes.keys()].sort((a, b) => a - b)) {
+      const f = this.#futexes.get(addr);
+      assert(f !== undefined, () => `futex 0x${addr.toString(16)} vanished`);
+      const live = f.waiters.filter((w) => w.thread.alive).map((w) => w.thread.tid);
+      parts.push(`${addr}:${live.join(".")}>${f.owner?.tid ?? "-"}`);
+    }
+    return parts.join(";");
+  }
+}
