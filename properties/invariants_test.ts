@@ -579,6 +579,28 @@ Deno.test("syscall-contract K14: OP_FAIL delivers another code than it was given
   );
 });
 
+Deno.test("syscall-contract K14w: OP_FAIL resolves its waiters as if supplied", () => {
+  // Kernel mutant: the failed range is counted against the requests, but no waiter gets the
+  // error (the `hit` test of PageSource's resolve always false); K14 alone saw nothing wrong.
+  expectFires(
+    {
+      pagers: [{ name: "fs", service: { kind: "flaky", failPercent: 50 } }],
+      vmos: [{ name: "a", pager: "fs", pages: 3 }],
+      threads: [reader("r1", 0, 3), reader("r2", 1, 2)],
+    },
+    () =>
+      patch(
+        PageSource.prototype,
+        "onPagesFailed",
+        (orig) =>
+          function (this: PageSource, start: number, end: number, _error: Status) {
+            orig.call(this, start, end, ZX_OK);
+          },
+      ),
+    { invariant: "syscall-contract", code: "K14w" },
+  );
+});
+
 Deno.test("page-state K15: OP_FAIL changes a present page", () => {
   expectFires(
     {
