@@ -402,7 +402,9 @@ async function judgeAll(
         if (judge === "tests") ids.sort((a, b) => testOrder(a) - testOrder(b));
         else ids.sort((a, b) => (order.campaign.get(a) ?? 0) - (order.campaign.get(b) ?? 0));
       }
-      if (ids.length === 0) {
+      // An equivalent mutant is left out of the score: judging it would only cost time (a
+      // survivor runs every probe that reaches it).
+      if (ids.length === 0 || equivalent) {
         judges[judge] = { status: equivalent ? "equivalent" : "no-coverage", ran: 0, ms: 0 };
         continue;
       }
