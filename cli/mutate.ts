@@ -82,6 +82,8 @@ const USAGE = usage("deno task mutate", "[options]", FLAGS);
 /** Fixed slack on every time limit, and the factor on the unmutated probes' time. */
 const TIMEOUT_BASE_MS = 2_000;
 const TIMEOUT_FACTOR = 1.5;
+/** A mutant past its time limit is judged again with this many times the limit. */
+const RETRY_FACTOR = 3;
 
 /** A triaged equivalent mutant: key and reason. */
 interface Equivalent {
@@ -302,7 +304,7 @@ async function judgeAll(
   const started = await Promise.all(
     Array.from({ length: workers }, () => coverage.spawn(mutantCount)),
   );
-  const probes = started[0].ready.probes;
+  const loaded = started[0].ready.probes;
   const staticIds = new Set(started.flatMap((s) => s.ready.staticCoverage));
 
   // Coverage: every probe once, unmutated, recording the mutants it reaches.
@@ -310,12 +312,15 @@ async function judgeAll(
   const probeMs = new Map<string, number>();
   const exempt: string[] = [];
   const failures: string[] = [];
+  const broken = new Map<string, string>();
   await Promise.all(started.map(async ({ worker }, w) => {
     for (const judge of judgesRun) {
-      const ids = probes[judge].filter((_, i) => i % workers === w);
+      const ids = loaded[judge].filter((_, i) => i % workers === w);
       const r = await coverage.request(worker, { type: "coverage", judge, ids });
       if (r.type !== "coverage") throw new Error(`coverage failed: ${JSON.stringify(r)}`);
+      for (const [probe, why] of Object.entries(r.broken)) broken.set(probe, why);
       for (const [probe, hit] of Object.entries(r.perTest)) {
+        if (broken.has(probe)) continue;
         for (const id of hit) {
           let c = coveredBy.get(id);
           if (!c) coveredBy.set(id, c = { tests: new Set(), campaign: new Set() });
@@ -330,6 +335,19 @@ async function judgeAll(
     }
     coverage.kill(worker);
   }));
+  // A campaign probe that fails unmutated by the kernel checkers alone would "kill" every
+  // mutant it reaches: it is left out (and named), never counted.
+  const probes: Record<JudgeName, readonly string[]> = {
+    tests: loaded.tests,
+    campaign: loaded.campaign.filter((p) => !broken.has(p)),
+  };
+  if (broken.size > 0) {
+    log(
+      `left out ${broken.size} campaign probes that fail unmutated: ${
+        [...broken].slice(0, 5).map(([p, why]) => `${p} (${why.slice(0, 80)})`).join("; ")
+      }`,
+    );
+  }
   const judging = await Promise.all(Array.from({ length: workers }, () => pool.spawn(mutantCount)));
   for (const { worker } of judging) pool.release(worker);
   const slow = [...probeMs.entries()].sort((a, b) => b[1] - a[1]).slice(0, 6)
@@ -384,7 +402,9 @@ async function judgeAll(
         if (judge === "tests") ids.sort((a, b) => testOrder(a) - testOrder(b));
         else ids.sort((a, b) => (order.campaign.get(a) ?? 0) - (order.campaign.get(b) ?? 0));
       }
-      if (ids.length === 0) {
+      // An equivalent mutant is left out of the score: judging it would only cost time (a
+      // survivor runs every probe that reaches it).
+      if (ids.length === 0 || equivalent) {
         judges[judge] = { status: equivalent ? "equivalent" : "no-coverage", ran: 0, ms: 0 };
         continue;
       }
@@ -396,7 +416,6 @@ async function judgeAll(
       let budget = 0;
       for (const id of timed) budget += probeMs.get(`${judge}/${id}`) ?? 50;
       const limit = TIMEOUT_BASE_MS + TIMEOUT_FACTOR * budget;
-      const worker = isStatic ? (await pool.spawn(mutantCount, m.id)).worker : await pool.acquire();
       const flight = `${m.id}/${judge}`;
       inFlight.set(flight, {
         what: `mutant ${m.id} (${m.fileName}:${
@@ -404,26 +423,37 @@ async function judgeAll(
         } ${m.mutatorName}) ${judge}`,
         since: performance.now(),
       });
-      const r = await pool.request(worker, {
-        type: "mutant",
-        id: m.id,
-        judge,
-        serviceMutant: m.fileName.startsWith("services/"),
-        serviceExempt: exempt,
-        ids,
-      }, limit);
-      let res: JudgeResult;
-      if (r.type === "mutant") res = toResult(r.outcome);
-      else {res = {
+      let res: JudgeResult | undefined;
+      // A time limit passed on a loaded machine is not a hang: a mutant that times out is judged
+      // once more, in a fresh worker, with RETRY_FACTOR times the limit, before it counts.
+      for (const l of [limit, RETRY_FACTOR * limit]) {
+        const worker = isStatic
+          ? (await pool.spawn(mutantCount, m.id)).worker
+          : await pool.acquire();
+        const r = await pool.request(worker, {
+          type: "mutant",
+          id: m.id,
+          judge,
+          serviceMutant: m.fileName.startsWith("services/"),
+          serviceExempt: exempt,
+          ids,
+        }, l);
+        if (isStatic) pool.kill(worker);
+        else if (r.type === "mutant") pool.release(worker);
+        else pool.release((await pool.spawn(mutantCount)).worker);
+        if (r.type === "mutant") {
+          res = toResult(r.outcome);
+          break;
+        }
+        res = {
           status: "timeout",
-          killedBy: { probe: "time limit", reason: `${limit} ms` },
+          killedBy: { probe: "time limit", reason: `${Math.round(l)} ms` },
           ran: 0,
-          ms: limit,
-        };}
+          ms: l,
+        };
+      }
       inFlight.delete(flight);
-      if (isStatic) pool.kill(worker);
-      else if (r.type === "mutant") pool.release(worker);
-      else pool.release((await pool.spawn(mutantCount)).worker);
+      if (res === undefined) throw new Error(`mutant ${m.id} was not judged`);
       judges[judge] = equivalent ? { ...res, status: "equivalent" } : res;
     }
     done++;

@@ -17,7 +17,11 @@
  * @module
  */
 
-import { executePlan, planRun } from "../fuzz/campaign.ts";
+import { executePlan, planRun, PORTFOLIO } from "../fuzz/campaign.ts";
+import { programStrategy } from "../fuzz/programs/campaign.ts";
+import { generateProgram, rngDraw } from "../program/generate.ts";
+import { programMonitors, runProgram } from "../program/run.ts";
+import { makeRng } from "../sim/rng.ts";
 import { generateScenario } from "../scenario/generate.ts";
 import { checkersOf } from "../case/kinds.ts";
 import { explore } from "../explore/explore.ts";
@@ -40,10 +44,31 @@ export const CAMPAIGN_BUDGET = {
   seed: 1,
   /** Runs 0..runs-1 of the campaign. */
   runs: 300,
+  /**
+   * Fresh random programs (`deno task fuzz --mode programs`, unguided, portfolio schedules):
+   * the syscall surface the scenario campaign never calls (VMAR calls, handle and object
+   * calls, garbage arguments), judged by the kernel invariants and the programs' own
+   * contract oracles.
+   */
+  programs: 300,
   /** Preemption bound of the exhaustive exploration of `explore/testdata/*.json`. */
   preemptions: 1,
   /** Executions after which an exploration stops (a mutant that blows up the state space). */
   maxSchedules: 20_000,
+  /**
+   * Weights of the calls program fuzzing leaves out (weight 0 in the syscall table): sub-regions
+   * and BTI pinning, drawn here so their code is judged, and of calls it draws rarely (every program drawn with them passes
+   * unmutated: `mutate_test.ts`).
+   */
+  programWeights: {
+    zx_vmar_allocate: 3,
+    zx_vmar_destroy: 2,
+    zx_bti_create: 2,
+    zx_bti_pin: 3,
+    zx_pmt_unpin: 2,
+    // Clones, slices and references: 28 calls in 300 programs at the table's weight.
+    zx_vmo_create_child: 6,
+  },
 } as const;
 
 /** One probe's outcome: `null` passes, a string says why it failed. */
@@ -80,7 +105,19 @@ function verdictText(v: Verdict): string | null {
 
 // ---------------------------------------------------------------- campaign
 
-/** The campaign judge's probes: `run:K` and `explore:NAME`. */
+/**
+ * Program `k` of the campaign judge: drawn from its own stream, so each probe
+ * is independent of the others (a mutant runs only the probes that reach it).
+ */
+export function judgeProgram(k: number) {
+  const rng = makeRng(CAMPAIGN_BUDGET.seed, `mutate/program/${k}`);
+  const program = generateProgram(rngDraw(rng), { weights: CAMPAIGN_BUDGET.programWeights });
+  const seed = rng.int(2 ** 31);
+  const strategy = programStrategy(program, seed, PORTFOLIO[rng.int(PORTFOLIO.length)]);
+  return { program, seed, strategy };
+}
+
+/** The campaign judge's probes: `run:K`, `program:K` and `explore:NAME`. */
 export function campaignProbes(root: URL): Probe[] {
   const probes: Probe[] = [];
   for (let k = 0; k < CAMPAIGN_BUDGET.runs; k++) {
@@ -93,6 +130,17 @@ export function campaignProbes(root: URL): Probe[] {
         const set = ctx.serviceMutant && !ctx.serviceExempt.has(id) ? "kernel+service" : "kernel";
         const out = executePlan(plan, scenario, { monitors: checkersOf(set) });
         return verdictText(out.verdict);
+      },
+    });
+  }
+  for (let k = 0; k < CAMPAIGN_BUDGET.programs; k++) {
+    probes.push({
+      id: `program:${k}`,
+      run() {
+        const { program, seed, strategy } = judgeProgram(k);
+        return verdictText(
+          runProgram(program, { seed, strategy, monitors: programMonitors }).verdict,
+        );
       },
     });
   }

@@ -15,6 +15,8 @@ import {
   scoreLine,
   zero,
 } from "./report.ts";
+import { CAMPAIGN_BUDGET, judgeProgram } from "./judges.ts";
+import { programMonitors, runProgram } from "../program/run.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname.replace(/\/$/, "");
 
@@ -133,4 +135,15 @@ Deno.test("the CI line of .ci/run uses only flags deno task mutate knows", async
   assert.equal(values.sample, "200");
   assert.equal(values.only, true);
   assert.match(String(values.floor), /^\d+$/);
+});
+
+Deno.test("the campaign judge's programs draw VMAR sub-region and BTI calls and pass unmutated", () => {
+  const calls = new Set<string>();
+  for (let k = 0; k < CAMPAIGN_BUDGET.programs; k++) {
+    const { program, seed, strategy } = judgeProgram(k);
+    for (const t of program.threads) for (const c of t.calls) calls.add(c.call);
+    const v = runProgram(program, { seed, strategy, monitors: programMonitors }).verdict;
+    assert.equal(v.kind, "pass", `program:${k}`);
+  }
+  for (const c of Object.keys(CAMPAIGN_BUDGET.programWeights)) assert(calls.has(c), c);
 });

@@ -42,6 +42,8 @@ export type FromWorker =
     type: "coverage";
     perTest: Record<string, string[]>;
     failures: Record<string, string>;
+    /** Campaign probes that fail unmutated even by the kernel checkers alone: they cannot judge. */
+    broken: Record<string, string>;
     ms: Record<string, number>;
   }
   | { type: "mutant"; id: string; outcome: JudgeOutcome }
@@ -170,6 +172,7 @@ async function handle(m: ToWorker): Promise<void> {
     case "coverage": {
       const perTest: Record<string, string[]> = {};
       const failures: Record<string, string> = {};
+      const broken: Record<string, string> = {};
       const ms: Record<string, number> = {};
       const exempt = new Set<string>();
       for (const id of m.ids) {
@@ -194,9 +197,13 @@ async function handle(m: ToWorker): Promise<void> {
         ns.hits = undefined;
         ns.hitsFor = undefined;
         if (r !== null) failures[id] = r;
+        if (r !== null && m.judge === "campaign") {
+          const k = await runProbe(p, { serviceMutant: false, serviceExempt: exempt });
+          if (k !== null) broken[id] = k;
+        }
         for (const [probe, hits] of cov) perTest[probe] = hitIds(hits);
       }
-      post({ type: "coverage", perTest, failures, ms });
+      post({ type: "coverage", perTest, failures, broken, ms });
       return;
     }
     case "mutant": {

@@ -26,10 +26,24 @@ import {
   ZX_INFO_VMO,
   ZX_OK,
   ZX_RIGHT_DUPLICATE,
+  ZX_RIGHT_EXECUTE,
   ZX_RIGHT_READ,
   ZX_RIGHT_WRITE,
+  ZX_VM_CAN_MAP_EXECUTE,
+  ZX_VM_CAN_MAP_READ,
+  ZX_VM_CAN_MAP_SPECIFIC,
+  ZX_VM_CAN_MAP_WRITE,
+  ZX_VM_COMPACT,
   ZX_VM_PERM_READ,
   ZX_VM_PERM_WRITE,
+  ZX_VM_SPECIFIC,
+  ZX_VMO_CHILD_NO_WRITE,
+  ZX_VMO_CHILD_REFERENCE,
+  ZX_VMO_CHILD_RESIZABLE,
+  ZX_VMO_CHILD_SLICE,
+  ZX_VMO_CHILD_SNAPSHOT,
+  ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE,
+  ZX_VMO_CHILD_SNAPSHOT_MODIFIED,
   ZX_VMO_OP_COMMIT,
   ZX_VMO_OP_DECOMMIT,
 } from "../kernel/constants.ts";
@@ -105,6 +119,44 @@ const AFTER: Partial<Record<CallName, Check>> = {
       !((m.get(a[0])?.rights ?? 0) & ZX_RIGHT_WRITE)
       ? ZX_ERR_ACCESS_DENIED
       : null,
+  // zx_vmar_allocate.md: the parent handle needs READ/WRITE/EXECUTE for each CAN_MAP flag asked
+  // for; then INVALID_ARGS for flags a region cannot carry (PERM_*, unknown bits), a zero size,
+  // an unaligned offset, or an offset without ZX_VM_SPECIFIC (sys_vmar_allocate,
+  // VmAddressRegionDispatcher::Allocate, VmAddressRegion::CreateSubVmar).
+  zx_vmar_allocate: (a, m, ps) => {
+    const o = a[1];
+    if (!Number.isInteger(o) || (o as number) < 0 || (o as number) >= 2 ** 32) return null;
+    const options = o as number;
+    const need = (options & ZX_VM_CAN_MAP_READ ? ZX_RIGHT_READ : 0) |
+      (options & ZX_VM_CAN_MAP_WRITE ? ZX_RIGHT_WRITE : 0) |
+      (options & ZX_VM_CAN_MAP_EXECUTE ? ZX_RIGHT_EXECUTE : 0);
+    if (((m.get(a[0])?.rights ?? 0) & need) !== need) return ZX_ERR_ACCESS_DENIED;
+    const region = ZX_VM_COMPACT | ZX_VM_SPECIFIC | ZX_VM_CAN_MAP_SPECIFIC | ZX_VM_CAN_MAP_READ |
+      ZX_VM_CAN_MAP_WRITE | ZX_VM_CAN_MAP_EXECUTE;
+    if (((options & ~region) >>> 0) !== 0) return ZX_ERR_INVALID_ARGS;
+    if (a[3] === 0 || !isAligned(a[2], ps)) return ZX_ERR_INVALID_ARGS;
+    if (!(options & ZX_VM_SPECIFIC) && a[2] !== 0) return ZX_ERR_INVALID_ARGS;
+    return null;
+  },
+  // zx_vmo_create_child.md: exactly one child type, no unknown option bits (sys_vmo_create_child).
+  zx_vmo_create_child: (a) => {
+    const o = a[1];
+    if (!Number.isInteger(o) || (o as number) < 0 || (o as number) >= 2 ** 32) return null;
+    const options = o as number;
+    const types = ZX_VMO_CHILD_SNAPSHOT | ZX_VMO_CHILD_SLICE |
+      ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE | ZX_VMO_CHILD_REFERENCE |
+      ZX_VMO_CHILD_SNAPSHOT_MODIFIED;
+    const known = types | ZX_VMO_CHILD_RESIZABLE | ZX_VMO_CHILD_NO_WRITE;
+    const type = options & types;
+    const oneType = [
+      ZX_VMO_CHILD_SNAPSHOT,
+      ZX_VMO_CHILD_SLICE,
+      ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE,
+      ZX_VMO_CHILD_REFERENCE,
+      ZX_VMO_CHILD_SNAPSHOT_MODIFIED,
+    ].includes(type);
+    return ((options & ~known) >>> 0) !== 0 || !oneType ? ZX_ERR_INVALID_ARGS : null;
+  },
   zx_vmar_map: (a, m) => {
     const options = a[1] as number;
     const writable = (options & ZX_VM_PERM_WRITE) !== 0;

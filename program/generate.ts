@@ -105,6 +105,11 @@ export interface GenerateOptions {
   readonly maxThreads?: number;
   /** Most calls a thread starts with (constructors may add a few). Default 12. */
   readonly maxCalls?: number;
+  /**
+   * Weights that replace the syscall table's for some calls (e.g. to draw the
+   * weight-0 VMAR sub-region and BTI calls). Default: the table's weights.
+   */
+  readonly weights?: Readonly<Partial<Record<CallName, number>>>;
 }
 
 /** How often each call is chosen: the syscall table's weights (pager traffic first). */
@@ -123,10 +128,11 @@ function pick<T>(d: Draw, list: readonly T[]): T {
   return list[d.int(list.length)];
 }
 
-function pickCall(d: Draw): CallName {
-  let x = d.int(TOTAL_WEIGHT);
+function pickCall(d: Draw, over?: Readonly<Partial<Record<CallName, number>>>): CallName {
+  const w = (c: CallName) => over?.[c] ?? WEIGHTS[c];
+  let x = d.int(over === undefined ? TOTAL_WEIGHT : CALL_LIST.reduce((n, c) => n + w(c), 0));
   for (const c of CALL_LIST) {
-    x -= WEIGHTS[c];
+    x -= w(c);
     if (x < 0) return c;
   }
   return CALL_LIST[0];
@@ -585,9 +591,15 @@ function producedKindOfArg(
 }
 
 /** Calls to insert before call `index` of thread `thread`: a random call and its constructors. */
-export function generateCalls(d: Draw, p: Program, thread: number, index: number): ProgramCall[] {
+export function generateCalls(
+  d: Draw,
+  p: Program,
+  thread: number,
+  index: number,
+  weights?: GenerateOptions["weights"],
+): ProgramCall[] {
   const b = new CallBuilder(d, p, thread, index);
-  b.add(pickCall(d));
+  b.add(pickCall(d, weights));
   return b.calls;
 }
 
@@ -609,7 +621,7 @@ export function generateProgram(d: Draw, options: GenerateOptions = {}): Program
     for (let t = 0; t < threads; t++) {
       if (round >= counts[t]) continue;
       const at = p.threads[t].calls.length;
-      p = insertCalls(p, t, at, generateCalls(d, p, t, at));
+      p = insertCalls(p, t, at, generateCalls(d, p, t, at, options.weights));
     }
   }
   return p;

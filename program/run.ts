@@ -18,15 +18,21 @@
 import {
   type Status,
   statusName,
+  ZX_DEFAULT_VMAR_RIGHTS,
   ZX_DEFAULT_VMO_RIGHTS,
   ZX_OBJ_TYPE_THREAD,
   ZX_OBJ_TYPE_VMAR,
   ZX_OBJ_TYPE_VMO,
   ZX_OK,
   ZX_PKT_TYPE_USER,
+  ZX_RIGHT_EXECUTE,
+  ZX_RIGHT_READ,
   ZX_RIGHT_RESIZE,
   ZX_RIGHT_SAME_RIGHTS,
   ZX_RIGHT_WRITE,
+  ZX_VM_CAN_MAP_EXECUTE,
+  ZX_VM_CAN_MAP_READ,
+  ZX_VM_CAN_MAP_WRITE,
   ZX_VMO_CHILD_NO_WRITE,
   ZX_VMO_CHILD_RESIZABLE,
 } from "../kernel/constants.ts";
@@ -193,8 +199,9 @@ function resultOf(name: CallName, raw: unknown): CallResult {
   if (kind === "status") return { status: raw as Status, value: 0, packet: null };
   const [status, second] = raw as [Status, unknown];
   if (kind === "packet") return { status, value: 0, packet: (second as Packet | null) ?? null };
-  // Only handles and values (a size, an address) are something later calls can name.
-  const named = kind === "handle" || kind === "value";
+  // Only handles and values (a size, an address) are something later calls can name; a new
+  // sub-region's handle is kept too, for the handle model (the janitor closes it).
+  const named = kind === "handle" || kind === "value" || kind === "handleAddr";
   return { status, value: named && typeof second === "number" ? second : 0, packet: null };
 }
 
@@ -242,6 +249,17 @@ function applyToModel(
     case "zx_handle_close":
       if (ok) model.drop(args[0]);
       return;
+    case "zx_vmar_allocate": {
+      // The child's handle: the default VMAR rights less READ/WRITE/EXECUTE its CAN_MAP flags
+      // do not grant (zircon/kernel/lib/syscalls/vmar.cc, sys_vmar_allocate).
+      if (!ok) return;
+      const o = args[1] as number;
+      const drop = (o & ZX_VM_CAN_MAP_READ ? 0 : ZX_RIGHT_READ) |
+        (o & ZX_VM_CAN_MAP_WRITE ? 0 : ZX_RIGHT_WRITE) |
+        (o & ZX_VM_CAN_MAP_EXECUTE ? 0 : ZX_RIGHT_EXECUTE);
+      model.createWithRights(r.value, ZX_OBJ_TYPE_VMAR, ZX_DEFAULT_VMAR_RIGHTS & ~drop);
+      return;
+    }
   }
   const creates = spec(call.call).creates;
   if (ok && creates !== undefined) model.createWithRights(r.value, creates.type, creates.rights);

@@ -1,7 +1,18 @@
 import { strict as assert } from "node:assert";
-import { ZX_ERR_BAD_HANDLE, ZX_ERR_BAD_STATE, ZX_OK } from "../kernel/constants.ts";
+import {
+  type Status,
+  ZX_ERR_BAD_HANDLE,
+  ZX_ERR_BAD_STATE,
+  ZX_ERR_INVALID_ARGS,
+  ZX_OK,
+  ZX_VM_CAN_MAP_READ,
+  ZX_VM_PERM_READ,
+  ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE,
+} from "../kernel/constants.ts";
+import { Kernel, type KernelOptions, type Syscall } from "../kernel/kernel.ts";
+import type { KThread } from "../kernel/objects.ts";
 import { ReplaceLeaksKernel, WriteWithoutRightKernel } from "../zoo/mutants.ts";
-import type { Program } from "./program.ts";
+import type { Program, ProgramCall } from "./program.ts";
 import { CONTRACT, LIFETIME, runProgram } from "./run.ts";
 
 /** A pager thread that answers one READ from its port, and a reader. */
@@ -119,3 +130,65 @@ Deno.test("a program run is deterministic and records state signatures", () => {
   const replay = runProgram(SERVED, { seed: 0, decisions: a.decisions });
   assert.equal(replay.traceHash, a.traceHash);
 });
+
+/** Kernel mutants that drop an argument check (mutation survivors before the contract knew it). */
+class AllocateAcceptsPermKernel extends Kernel {
+  override *zx_vmar_allocate(
+    t: KThread,
+    parent: number,
+    options: number,
+    offset: number,
+    size: number,
+  ): Syscall<[Status, number, number]> {
+    return yield* super.zx_vmar_allocate(t, parent, options & ~ZX_VM_PERM_READ, offset, size);
+  }
+}
+class ChildIgnoresUnknownOptionsKernel extends Kernel {
+  override *zx_vmo_create_child(
+    t: KThread,
+    handle: number,
+    options: number,
+    offset: number,
+    size: number,
+  ): Syscall<[Status, number]> {
+    return yield* super.zx_vmo_create_child(t, handle, options & 0xff, offset, size);
+  }
+}
+
+for (
+  const [what, call, makeKernel] of [
+    [
+      "zx_vmar_allocate with a PERM flag",
+      {
+        call: "zx_vmar_allocate",
+        args: [{ vmar: 0 }, ZX_VM_CAN_MAP_READ | ZX_VM_PERM_READ, 0, 64],
+      },
+      (o: KernelOptions) => new AllocateAcceptsPermKernel(o),
+    ],
+    [
+      "zx_vmo_create_child with an unknown option bit",
+      {
+        call: "zx_vmo_create_child",
+        args: [{ h: [0, 0] }, ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE | 2 ** 20, 0, 64],
+      },
+      (o: KernelOptions) => new ChildIgnoresUnknownOptionsKernel(o),
+    ],
+  ] as const
+) {
+  Deno.test(`the contract predicts INVALID_ARGS for ${what}`, () => {
+    const p: Program = {
+      pageSize: 64,
+      overtimeTicks: 0,
+      threads: [{
+        failInsteadOfBlock: false,
+        calls: [{ call: "zx_vmo_create", args: [64, 0] }, call as ProgramCall],
+      }],
+    };
+    const clean = runProgram(p);
+    assert.equal(clean.verdict.kind, "pass", JSON.stringify(clean.verdict));
+    assert.equal(clean.results[0][1]?.status, ZX_ERR_INVALID_ARGS);
+    const v = runProgram(p, { makeKernel }).verdict;
+    assert.ok(v.kind === "invariant" && v.invariant === CONTRACT, JSON.stringify(v));
+    assert.match(v.message, /the handle model says ZX_ERR_INVALID_ARGS/);
+  });
+}

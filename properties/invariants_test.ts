@@ -29,6 +29,7 @@ import { BUGGY_SERVICES } from "../zoo/buggy_services.ts";
 import { checkCase } from "./check_case.ts";
 import { type CheckerSet, checkersOf } from "../case/kinds.ts";
 import { formatFailure } from "./failure_report.ts";
+import { programMonitors, runProgram } from "../program/run.ts";
 
 // deno-lint-ignore no-explicit-any
 type Any = any;
@@ -262,6 +263,58 @@ Deno.test("packet-discipline K7: pager close queues COMPLETE, which is delivered
     { invariant: "packet-discipline", code: "K7" },
   );
 });
+
+/** Wraps a `PagerProxy` method so that the events it emits of kind `drop` never reach the trace. */
+function silence(method: "close" | "onPacketFreed" | "withdraw", drop: KernelEvent["k"]) {
+  return () =>
+    patch(PagerProxy.prototype, method, (orig) =>
+      function (this: Any, ...args: Any[]) {
+        const real = this.sink as EventSink;
+        this.sink = { emit: (e: KernelEvent) => e.k === drop ? undefined : real.emit(e) };
+        try {
+          return orig.apply(this, args);
+        } finally {
+          this.sink = real;
+        }
+      });
+}
+
+Deno.test("packet-discipline unannounced: a resolved request's packet leaves without an event", () => {
+  // Mutant pager_proxy.ts withdraw(): the packet is taken out of the port, the event is lost.
+  expectFires(
+    {
+      pagers: [{ name: "fs", service: { kind: "batching", batch: 1, readAhead: 2 } }],
+      vmos: [{ name: "a", pager: "fs", pages: 4 }],
+      threads: [reader("r1", 0), reader("r2", 1)],
+    },
+    silence("withdraw", "packet-withdrawn"),
+    { invariant: "packet-discipline", code: "unannounced" },
+  );
+});
+
+for (
+  const [file, method, what] of [
+    ["unannounced_cancel_key.json", "onPacketFreed", "zx_port_cancel_key takes a page request"],
+    ["unannounced_pager_close.json", "close", "pager close takes the queued COMPLETE"],
+  ] as const
+) {
+  Deno.test(`packet-discipline unannounced: ${what} without a packet-withdrawn event`, () => {
+    // Programs recorded from the mutation campaign judge; both mutants passed every checker.
+    const c = JSON.parse(Deno.readTextFileSync(new URL(`testdata/${file}`, import.meta.url)));
+    const run = () =>
+      runProgram(c.program, { seed: c.seed, decisions: c.decisions, monitors: programMonitors })
+        .verdict;
+    assertEquals(run().kind, "pass");
+    const restore = silence(method, "packet-withdrawn")();
+    try {
+      const v = run();
+      assertEquals(v.kind === "invariant" && v.invariant, "packet-discipline", JSON.stringify(v));
+      assert(v.kind === "invariant" && v.message.startsWith("unannounced:"), JSON.stringify(v));
+    } finally {
+      restore();
+    }
+  });
+}
 
 Deno.test("single-supply K8: supply overwrites present pages", () => {
   expectFires(
@@ -523,6 +576,28 @@ Deno.test("syscall-contract K14: OP_FAIL delivers another code than it was given
           },
       ),
     { invariant: "syscall-contract", code: "K14" },
+  );
+});
+
+Deno.test("syscall-contract K14w: OP_FAIL resolves its waiters as if supplied", () => {
+  // Kernel mutant: the failed range is counted against the requests, but no waiter gets the
+  // error (the `hit` test of PageSource's resolve always false); K14 alone saw nothing wrong.
+  expectFires(
+    {
+      pagers: [{ name: "fs", service: { kind: "flaky", failPercent: 50 } }],
+      vmos: [{ name: "a", pager: "fs", pages: 3 }],
+      threads: [reader("r1", 0, 3), reader("r2", 1, 2)],
+    },
+    () =>
+      patch(
+        PageSource.prototype,
+        "onPagesFailed",
+        (orig) =>
+          function (this: PageSource, start: number, end: number, _error: Status) {
+            orig.call(this, start, end, ZX_OK);
+          },
+      ),
+    { invariant: "syscall-contract", code: "K14w" },
   );
 });
 

@@ -4,6 +4,9 @@
  * one packet of a VMO sits in the port, in request-creation order; packets are
  * well formed; COMPLETE is queued once and last; a resolved request's packet
  * is withdrawn and never delivered; nothing is delivered after pager close.
+ * Every page-request packet leaves its port by an event: after each step the
+ * packets each port holds are exactly those the events put there and did not
+ * take out (`unannounced`: a packet vanished, or appeared, with no event).
  *
  * @module
  */
@@ -39,6 +42,30 @@ export class PacketDiscipline extends StepMonitor {
   protected override readonly stepKinds: ReadonlySet<KernelEvent["k"]> = new Set([]);
   readonly #vmos = new Map<number, VmoPackets>();
   #queued: { vmo: number; id: number; packet: PagePacket; range?: Outstanding }[] = [];
+  /** Per port, the page-request packets the events say it holds (by identity). */
+  readonly #ports = new Map<number, Map<PagePacket, { vmo: number; id: number }>>();
+  /** Per VMO, its packets in a port by request id (a withdrawal names only the id). */
+  readonly #packetOf = new Map<number, Map<number, { port: number; packet: PagePacket }>>();
+
+  #portModel(koid: number): Map<PagePacket, { vmo: number; id: number }> {
+    let m = this.#ports.get(koid);
+    if (m === undefined) this.#ports.set(koid, m = new Map());
+    return m;
+  }
+
+  #leave(vmo: number, id: number, port: number, how: string): void {
+    const of = this.#packetOf.get(vmo);
+    const q = of?.get(id);
+    if (q === undefined || q.port !== port) {
+      this.fail(
+        "unannounced",
+        `vmo${vmo} packet #${id} ${how} from port ${port}, where no event put it`,
+      );
+      return;
+    }
+    of?.delete(id);
+    this.#portModel(port).delete(q.packet);
+  }
 
   #vmo(koid: number): VmoPackets {
     let v = this.#vmos.get(koid);
@@ -96,6 +123,10 @@ export class PacketDiscipline extends StepMonitor {
           v.lastQueued = e.id;
         }
         v.inPort.push(e.id);
+        this.#portModel(e.port).set(e.packet, { vmo: e.vmo, id: e.id });
+        let of = this.#packetOf.get(e.vmo);
+        if (of === undefined) this.#packetOf.set(e.vmo, of = new Map());
+        of.set(e.id, { port: e.port, packet: e.packet });
         this.#queued.push({
           vmo: e.vmo,
           id: e.id,
@@ -112,6 +143,13 @@ export class PacketDiscipline extends StepMonitor {
         if (id !== 0 && !v.outstanding.has(id)) {
           this.fail("withdrawn", `vmo${e.vmo} packet of resolved request #${id} delivered`);
         }
+        const held = this.#portModel(e.port).get(e.packet);
+        if (held === undefined) {
+          this.fail(
+            "unannounced",
+            `port ${e.port} delivered a packet of vmo${e.vmo} no event put there`,
+          );
+        } else this.#leave(held.vmo, held.id, e.port, "dequeued");
         return;
       }
       case "packet-withdrawn": {
@@ -121,11 +159,19 @@ export class PacketDiscipline extends StepMonitor {
           this.fail("K4", `vmo${e.vmo} withdrew packet #${e.id}, which is not in the port`);
         }
         v.inPort.splice(i, 1);
+        this.#leave(e.vmo, e.id, e.port, "withdrawn");
         return;
       }
-      case "packet-dropped":
+      case "packet-dropped": {
         this.#vmo(e.vmo).inPort = [];
+        const of = this.#packetOf.get(e.vmo);
+        for (const [id, q] of of ?? []) {
+          if (q.port !== e.port) continue;
+          of?.delete(id);
+          this.#portModel(e.port).delete(q.packet);
+        }
         return;
+      }
       case "detach": {
         const v = this.#vmo(e.vmo);
         v.detached = true;
@@ -158,6 +204,25 @@ export class PacketDiscipline extends StepMonitor {
       if (!ok) this.fail("K5", `vmo${q.vmo} malformed packet ${JSON.stringify(p)}`);
     }
     this.#queued = [];
+    for (const port of world.kernel.ports) {
+      const model = this.#ports.get(port.koid);
+      const actual = new Set(
+        port.packets().filter((p) => p.type === ZX_PKT_TYPE_PAGE_REQUEST) as PagePacket[],
+      );
+      for (const [packet, q] of model ?? []) {
+        if (!actual.has(packet)) {
+          this.fail(
+            "unannounced",
+            `vmo${q.vmo} packet #${q.id} left port ${port.koid} without a packet-withdrawn or -dequeued event`,
+          );
+        }
+      }
+      for (const packet of actual) {
+        if (!model?.has(packet)) {
+          this.fail("unannounced", `port ${port.koid} holds a page-request packet no event queued`);
+        }
+      }
+    }
     for (const [koid, v] of this.#vmos) {
       if (v.inPort.length > 1) {
         this.fail("K4", `vmo${koid} has packets ${v.inPort.map((id) => `#${id}`)} in the port`);

@@ -7,6 +7,18 @@
  * the documented order (alignment, then handles in argument order with
  * BAD_HANDLE < WRONG_TYPE < ACCESS_DENIED; the pager-koid match after them is K22's).
  *
+ * K14w, OP_FAIL per waiter: a thread blocked in `zx_vmo_read` of a pager VMO
+ * (not a clone) waits at the first page it has not copied (its offset plus the
+ * bytes its `copy` events delivered: the thread's own progress, not the
+ * kernel's waiter). An OP_FAIL whose range covers that page fails it: its read
+ * returns exactly that error (PageSource::ResolveRequestsLocked: a waiter
+ * whose request starts in the failed range gets its status; audit row A5:
+ * later detach keeps it). A reader early-woken in the call, suspended or killed
+ * is left out (its wait page moves with the early wake, or its wait restarts),
+ * and so is every reader attached to a request whose creator left it: one of
+ * them inherits the request with its first page and wake page
+ * (PageSource::CancelRequestLocked), and the failure is judged against those.
+ *
  * @module
  */
 
@@ -69,7 +81,31 @@ export class SyscallContract extends StepMonitor {
     "detach",
     "page-fault",
     "ret",
+    "call",
+    "copy",
+    "block",
+    "wake",
+    "thread",
+    "request",
+    "coalesce",
+    "resolve",
   ]);
+  /** The request each thread last created or joined, and who created each outstanding one. */
+  readonly #attached = new Map<number, number>();
+  readonly #creator = new Map<number, number>();
+  /** Direct reads of pager VMOs in progress, by thread (K14w). */
+  readonly #reads = new Map<number, {
+    readonly vmo: number;
+    readonly offset: number;
+    copied: number;
+    blocked: boolean;
+    /** Early-woken, suspended or killed during the call: no longer judged. */
+    off: boolean;
+    /** The error an OP_FAIL covering its wait page gave it. */
+    expect: { status: Status; range: string } | null;
+  }>();
+  /** Per OP_FAIL caller: the blocked readers its range covers, applied when it returns ZX_OK. */
+  readonly #failing = new Map<number, number[]>();
   readonly #failCodes = new Map<number, Set<Status>>();
   readonly #detached = new Set<number>();
   readonly #closed = new Set<number>();
@@ -123,7 +159,130 @@ export class SyscallContract extends StepMonitor {
     }
   }
 
+  /** K14w: tracks direct reads and judges their status against the OP_FAILs that covered them. */
+  /** Thread `tid` leaves its requests: the readers attached to them may inherit one. */
+  #leave(tid: number): void {
+    for (const [id, creator] of this.#creator) {
+      if (creator !== tid) continue;
+      this.#creator.delete(id);
+      for (const [other, on] of this.#attached) {
+        const r = this.#reads.get(other);
+        if (on === id && other !== tid && r !== undefined) r.off = true;
+      }
+    }
+  }
+
+  #perWaiter(e: KernelEvent, world: World): void {
+    const ps = world.kernel.pageSize;
+    switch (e.k) {
+      case "request":
+        this.#creator.set(e.id, e.tid);
+        this.#attached.set(e.tid, e.id);
+        return;
+      case "coalesce":
+        this.#attached.set(e.tid, e.id);
+        return;
+      case "resolve":
+        this.#creator.delete(e.id);
+        return;
+      case "call": {
+        const a = e.args;
+        if (e.name === "zx_vmo_read") {
+          const vmo = this.vmoOf(a[0]);
+          if (vmo?.source && typeof a[1] === "number" && Number.isInteger(a[1])) {
+            this.#reads.set(e.tid, {
+              vmo: vmo.koid,
+              offset: a[1],
+              copied: 0,
+              blocked: false,
+              off: false,
+              expect: null,
+            });
+          }
+        }
+        if (e.name === "zx_pager_op_range" && a[1] === ZX_PAGER_OP_FAIL) {
+          const vmo = this.vmoOf(a[2]);
+          const [off, len] = [a[3], a[4]];
+          if (vmo === undefined || typeof off !== "number" || typeof len !== "number") return;
+          const hit: number[] = [];
+          for (const [tid, r] of this.#reads) {
+            if (r.vmo !== vmo.koid || !r.blocked || r.off || r.expect !== null) continue;
+            const page = Math.floor((r.offset + r.copied) / ps);
+            if (off <= page * ps && page * ps < off + len) hit.push(tid);
+          }
+          this.#failing.set(e.tid, hit);
+        }
+        return;
+      }
+      case "copy": {
+        const r = this.#reads.get(e.tid);
+        if (r !== undefined && e.vmo === r.vmo) r.copied += e.bytes.length;
+        return;
+      }
+      case "block": {
+        const r = this.#reads.get(e.tid);
+        if (r !== undefined) r.blocked = true;
+        return;
+      }
+      case "wake": {
+        const r = this.#reads.get(e.tid);
+        if (r === undefined) return;
+        r.blocked = false;
+        if (e.why === "early-wake" && r.expect === null) r.off = true;
+        return;
+      }
+      case "thread": {
+        const r = this.#reads.get(e.tid);
+        if (e.what === "suspended" || e.what === "killed") this.#leave(e.tid);
+        if (r !== undefined && (e.what === "suspended" || e.what === "killed")) {
+          r.off = true;
+          r.expect = null;
+        }
+        return;
+      }
+      case "ret": {
+        if (e.name === "zx_pager_op_range") {
+          const hit = this.#failing.get(e.tid) ?? [];
+          this.#failing.delete(e.tid);
+          const call = this.#lastOpFail.get(e.tid);
+          if (e.status !== ZX_OK || call === undefined) return;
+          for (const tid of hit) {
+            const r = this.#reads.get(tid);
+            if (r !== undefined && !r.off) r.expect = { status: call[0], range: call[1] };
+          }
+          return;
+        }
+        this.#leave(e.tid);
+        if (e.name !== "zx_vmo_read") return;
+        const r = this.#reads.get(e.tid);
+        this.#reads.delete(e.tid);
+        if (r?.expect && !r.off && e.status !== r.expect.status) {
+          const page = Math.floor((r.offset + r.copied) / ps);
+          this.fail(
+            "K14w",
+            `t${e.tid} zx_vmo_read of vmo${r.vmo} waited at page ${page}, which OP_FAIL ${r.expect.range} failed with ${
+              statusName(r.expect.status)
+            }; it returned ${statusName(e.status)}`,
+          );
+        }
+        return;
+      }
+    }
+  }
+
+  /** The code and range text of each thread's OP_FAIL in progress. */
+  readonly #lastOpFail = new Map<number, [Status, string]>();
+
   protected override onStepEvent(e: KernelEvent, call: Call | undefined, world: World): void {
+    if (e.k === "call" && e.name === "zx_pager_op_range" && e.args[1] === ZX_PAGER_OP_FAIL) {
+      this.#lastOpFail.set(e.tid, [e.args[5] as Status, `[${e.args[3]}, +${e.args[4]})`]);
+    }
+    // K14 first: an error never passed to OP_FAIL is K14's, whoever got it.
+    this.#contract(e, call, world);
+    this.#perWaiter(e, world);
+  }
+
+  #contract(e: KernelEvent, call: Call | undefined, world: World): void {
     if (e.k === "detach") this.#detached.add(e.vmo);
     if (e.k === "page-fault" && e.vmo >= 0) {
       // A clone's faults are its root's: detach and OP_FAIL codes are recorded on the root.
