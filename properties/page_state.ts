@@ -50,6 +50,14 @@ function copy(s: Slot, pageSize: number): SlotCopy {
   return { kind, data: (s as Page).peek().slice() };
 }
 
+/** A slot's kind and its bytes as they are now, not copied (to compare at once, never to keep). */
+function view(s: Slot, pageSize: number): SlotCopy {
+  const kind = slotKind(s);
+  if (kind === "absent") return { kind, data: null };
+  if (kind === "marker" || kind === "zero") return { kind, data: zeroPage(pageSize) };
+  return { kind, data: (s as Page).peek() };
+}
+
 /** What the step's syscall may do to slots besides writing and supplying. */
 interface StepCause {
   /** OP_FAIL: nothing may change (K15 instead of K26). */
@@ -332,7 +340,7 @@ export class PageState extends StepMonitor {
         vmo,
         p,
         { kind: wasKind, data: wasData },
-        copy(s, ps),
+        view(s, ps),
         why,
         changeCode(cause),
         cause,
