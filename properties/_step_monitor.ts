@@ -75,8 +75,15 @@ class StepJournal {
   readonly bits: number[] = [];
   /** The bits of every event recorded since the last clear. */
   mask = 0;
-  /** The member whose `onEvent` records events (the others only run their immediate checks). */
+  /**
+   * The member whose `onEvent` the world calls: it runs every present member's immediate checks
+   * and records the event (the others give the world no `onEvent`, so an event costs one call).
+   */
   leader: StepMonitor | null = null;
+  /** The members in the run: those the world asked for an `onEvent`, in the world's order. */
+  readonly present: StepMonitor[] = [];
+  /** The leader's `onEvent`. */
+  listener: ((event: KernelEvent, step: number) => void) | undefined = undefined;
   /** Bumped whenever the events are cleared, so members restart their reading. */
   generation = 0;
   #issued = -1;
@@ -149,20 +156,42 @@ export abstract class StepMonitor implements Monitor, VerdictJudge {
   /** Whether this class has checks of its own in {@linkcode StepMonitor.immediate}. */
   #hasImmediate: boolean | null = null;
 
+  #present = false;
+
   /** @internal Shares `journal` with the other monitors of a checker set (before the run). */
   useJournal(journal: StepJournal): void {
     this.#journal = journal;
   }
 
-  onEvent(event: KernelEvent, step: number): void {
-    if (this.#hasImmediate ??= this.immediate !== StepMonitor.prototype.immediate) {
-      this.immediate(event, step);
-    }
+  /**
+   * The world asks each monitor for its `onEvent` when the run starts: that makes the monitor
+   * a member of the run. The first member of a journal gets the one listener, which runs every
+   * member's immediate checks in the world's order and records the event; the others answer
+   * undefined (members that are not in the run are never asked, so they never hear an event).
+   */
+  get onEvent(): ((event: KernelEvent, step: number) => void) | undefined {
     const j = this.#journal;
-    // The first member the world tells of an event records them all (members not in the run
-    // never hear one).
-    j.leader ??= this;
-    if (j.leader === this) j.add(event, step);
+    if (!this.#present) {
+      this.#present = true;
+      this.#hasImmediate = this.immediate !== StepMonitor.prototype.immediate;
+      j.present.push(this);
+      if (j.leader === null) {
+        j.leader = this;
+        j.listener = (event, step) => this.#hear(event, step);
+      }
+    }
+    return j.leader === this ? j.listener : undefined;
+  }
+
+  /** The leader's listener: every present member's immediate checks, then the record. */
+  #hear(event: KernelEvent, step: number): void {
+    const j = this.#journal;
+    const present = j.present;
+    for (let i = 0; i < present.length; i++) {
+      const m = present[i];
+      if (m.#hasImmediate === true) m.immediate(event, step);
+    }
+    j.add(event, step);
   }
 
   afterStep(world: World): void {
