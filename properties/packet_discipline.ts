@@ -39,6 +39,11 @@ export class PacketDiscipline extends StepMonitor {
   protected override readonly stepKinds: ReadonlySet<KernelEvent["k"]> = new Set([]);
   readonly #vmos = new Map<number, VmoPackets>();
   #queued: { vmo: number; id: number; packet: PagePacket; range?: Outstanding }[] = [];
+  /**
+   * An event changed some VMO's port slots or requests since the last end of step: only then
+   * can the port checks there give another answer than they last did.
+   */
+  #changed = false;
 
   #vmo(koid: number): VmoPackets {
     let v = this.#vmos.get(koid);
@@ -57,6 +62,16 @@ export class PacketDiscipline extends StepMonitor {
   }
 
   protected override immediate(e: KernelEvent): void {
+    switch (e.k) {
+      case "request":
+      case "resolve":
+      case "packet-queued":
+      case "packet-dequeued":
+      case "packet-withdrawn":
+      case "packet-dropped":
+      case "detach":
+        this.#changed = true;
+    }
     switch (e.k) {
       case "request": {
         const v = this.#vmo(e.vmo);
@@ -157,7 +172,9 @@ export class PacketDiscipline extends StepMonitor {
             p.length === (q.range.end - q.range.start) * ps && p.length > 0);
       if (!ok) this.fail("K5", `vmo${q.vmo} malformed packet ${JSON.stringify(p)}`);
     }
-    this.#queued = [];
+    if (this.#queued.length > 0) this.#queued = [];
+    if (!this.#changed) return;
+    this.#changed = false;
     for (const [koid, v] of this.#vmos) {
       if (v.inPort.length > 1) {
         this.fail("K4", `vmo${koid} has packets ${v.inPort.map((id) => `#${id}`)} in the port`);

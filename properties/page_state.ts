@@ -263,10 +263,12 @@ export class PageState extends StepMonitor {
         }
       }
     }
-    this.#requests = [];
-    for (const c of [this.#supplied, this.#written, this.#detached, this.#named, this.#handled]) {
-      if (c.size > 0) c.clear();
-    }
+    if (this.#requests.length > 0) this.#requests = [];
+    if (this.#supplied.size > 0) this.#supplied.clear();
+    if (this.#written.size > 0) this.#written.clear();
+    if (this.#detached.size > 0) this.#detached.clear();
+    if (this.#named.size > 0) this.#named.clear();
+    if (this.#handled.size > 0) this.#handled.clear();
     if (this.#calls.size > 0) this.#calls.clear();
     if (touched.size > 0) touched.clear();
     this.#supplyRets.length = 0;

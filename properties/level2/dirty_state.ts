@@ -46,7 +46,8 @@ export class DirtyState implements Monitor {
   }
   readonly #calls = new Set<string>();
   #requests: { vmo: number; type: "READ" | "DIRTY"; start: number; end: number; id: number }[] = [];
-  #stored = new Set<string>();
+  /** Koids of the VMOs this step stored into. */
+  #stored = new Set<number>();
   /** Syscalls in progress by thread: a blocked call finishes its work in a later step. */
   #inCall = new Map<number, string>();
   /** Koids this step's events named, and the handle arguments of its syscalls. */
@@ -71,7 +72,7 @@ export class DirtyState implements Monitor {
       if (args !== undefined) this.#retired.push(args);
       this.#inCallArgs.delete(e.tid);
     } else if (e.k === "request") this.#requests.push(e);
-    else if (e.k === "store") this.#stored.add(`${e.vmo}`);
+    else if (e.k === "store") this.#stored.add(e.vmo);
   }
 
   #fail(code: string, message: string): never {
@@ -186,7 +187,7 @@ export class DirtyState implements Monitor {
   #allowed(a: SlotKind, b: SlotKind, calls: Set<string>, vmo: Vmo): boolean {
     const pagerOp = calls.has("zx_pager_op_range");
     const write = calls.has("zx_vmo_write") || calls.has("mem_write") ||
-      calls.has("zx_vmo_op_range") || this.#stored.has(`${vmo.koid}`);
+      calls.has("zx_vmo_op_range") || this.#stored.has(vmo.koid);
     const detached = calls.has("zx_pager_detach_vmo") || calls.has("zx_handle_close");
     switch (b) {
       case "clean":
