@@ -50,6 +50,8 @@ export interface RunOptions {
   keepTrace?: boolean;
   /** Builds the kernel (the seam for kernel variants). Default: the model as specified. */
   makeKernel?: (options: KernelOptions) => Kernel;
+  /** Run the quiescent tail after a passing workload (sim/world.ts). Default true. */
+  quiescentTail?: boolean;
 }
 
 /** The outcome of one faulting-thread operation. */
@@ -147,12 +149,14 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Scena
   const world = new World({
     pageSize: scenario.pageSize,
     overtimeTicks: scenario.overtimeTicks,
+    allocFailPercent: scenario.allocFailPercent,
     strategy: makeStrategy(scenario, options),
     maxSteps: scenario.maxSteps,
     liveness: scenario.liveness,
     monitors: options.monitors,
     keepTrace: options.keepTrace,
     makeKernel: options.makeKernel,
+    quiescentTail: options.quiescentTail,
   });
   const k = world.kernel;
   const [setup] = k.createThread("setup", 0);
