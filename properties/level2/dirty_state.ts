@@ -58,6 +58,11 @@ export class DirtyState implements Monitor {
   readonly #active = new Set<Vmo>();
   /** Which pager VMO held each page when its VMO was last compared. */
   #where = new WeakMap<Page, Vmo>();
+  /** The VMOs each argument list's handles named, and the handle table they were looked up in. */
+  readonly #resolved = new WeakMap<
+    readonly unknown[],
+    { readonly issued: number; readonly open: number; readonly vmos: readonly Vmo[] }
+  >();
 
   onEvent(e: KernelEvent): void {
     if ("vmo" in e) this.#named.add(e.vmo);
@@ -135,13 +140,24 @@ export class DirtyState implements Monitor {
     this.#retired.length = 0;
   }
 
-  /** Adds the VMOs (their roots) that the handles among `args` name to `into`. */
+  /**
+   * Adds the VMOs (their roots) that the handles among `args` name to `into`. The lookups are
+   * kept per argument list while the handle table holds the same handles (no handle was made,
+   * the same number is open), so a call parked for many steps is looked up once.
+   */
   #addHandles(world: World, args: readonly unknown[], into: Set<Vmo>): void {
-    for (const h of args) {
-      if (typeof h !== "number") continue;
-      const o = world.kernel.handles.entry(h)?.object;
-      if (o instanceof Vmo) into.add(o.root);
+    const table = world.kernel.handles;
+    let r = this.#resolved.get(args);
+    if (r === undefined || r.issued !== table.issued || r.open !== table.size) {
+      const vmos: Vmo[] = [];
+      for (const h of args) {
+        if (typeof h !== "number") continue;
+        const o = table.entry(h)?.object;
+        if (o instanceof Vmo) vmos.push(o);
+      }
+      this.#resolved.set(args, r = { issued: table.issued, open: table.size, vmos });
     }
+    for (const v of r.vmos) into.add(v.root);
   }
 
   #compare(vmo: Vmo, was: Before, now: Before, calls: Set<string>): void {
