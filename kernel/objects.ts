@@ -31,23 +31,41 @@ import type { SlotKind } from "./events.ts";
  * each with a copy of what it held before: checkers compare only these pages'
  * bytes, never every page of every VMO. The world clears it before each step
  * and turns it on only when checkers run (the model alone pays nothing).
+ * A page made during the step is not recorded: no VMO held it when the step
+ * began, so there is no earlier content to compare (and no copy to pay for).
  */
 export class PageTouches {
   /** Records touches (off: {@linkcode Page.data} costs one branch). */
   enabled = false;
+  /** Counts {@linkcode PageTouches.clear} calls: a page made since the last one is the step's own. */
+  generation = 0;
   readonly #before = new Map<Page, Uint8Array>();
+  /** Copies made in earlier steps, reused: a copy lives only until the next clear. */
+  readonly #spare: Uint8Array[] = [];
+  #used = 0;
 
-  /** Forgets the touches of the last step. */
+  /** Forgets the touches of the last step (a new step begins). */
   clear(): void {
+    this.generation++;
     if (this.#before.size > 0) this.#before.clear();
+    this.#used = 0;
   }
 
   /** @internal `page` is about to hand out its bytes `data`. */
   touch(page: Page, data: Uint8Array): void {
-    if (!this.#before.has(page)) this.#before.set(page, data.slice());
+    if (this.#before.has(page)) return;
+    let copy = this.#spare[this.#used];
+    if (copy === undefined || copy.length !== data.length) {
+      copy = this.#spare[this.#used] = data.slice();
+    } else copy.set(data);
+    this.#used++;
+    this.#before.set(page, copy);
   }
 
-  /** What `page` held before its first touch this step; undefined if it was not touched. */
+  /**
+   * What `page` held before its first touch this step; undefined if it was not touched. The
+   * copy is valid until the next {@linkcode PageTouches.clear} (later steps reuse it).
+   */
   before(page: Page): Uint8Array | undefined {
     return this.#before.get(page);
   }
@@ -70,6 +88,7 @@ export class PageTouches {
  * const touches = new PageTouches();
  * touches.enabled = true;
  * const page = new Page(new Uint8Array(8), "dirty", touches);
+ * touches.clear(); // the next step: the page is no longer new
  * page.data[0] = 7;
  * console.assert(touches.before(page)?.[0] === 0 && page.peek()[0] === 7);
  * ```
@@ -77,6 +96,8 @@ export class PageTouches {
 export class Page {
   readonly #data: Uint8Array;
   readonly #touches: PageTouches | null;
+  /** The touches' generation when the page was made (its step's pages are not recorded). */
+  readonly #born: number;
   /** Dirty state (spec 5.1). */
   state: "clean" | "dirty" | "awaiting-clean";
   /**
@@ -95,13 +116,14 @@ export class Page {
     this.#data = data;
     this.state = state;
     this.#touches = touches;
+    this.#born = touches === null ? -1 : touches.generation;
     if (shared !== undefined) this.shared = shared;
   }
 
-  /** The page's bytes, to read or write; the touch is recorded. */
+  /** The page's bytes, to read or write; the touch is recorded (unless the page is the step's own). */
   get data(): Uint8Array {
     const t = this.#touches;
-    if (t !== null && t.enabled) t.touch(this, this.#data);
+    if (t !== null && t.enabled && this.#born !== t.generation) t.touch(this, this.#data);
     return this.#data;
   }
 

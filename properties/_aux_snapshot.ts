@@ -27,6 +27,10 @@ const CAPTURED = new WeakMap<readonly unknown[], Taken | null>();
 export class AuxSnapshot {
   /** By thread: the last supply each thread called. */
   readonly #taken = new Map<number, Taken>();
+  /** Page copies of earlier steps' supplies, reused (a capture is judged in its own step only). */
+  readonly #spare: Uint8Array[] = [];
+  #spareStep = -1;
+  #used = 0;
 
   /**
    * Thread `tid` calls `zx_pager_supply_pages(args)` in `step`: records the
@@ -34,7 +38,13 @@ export class AuxSnapshot {
    */
   take(tid: number, step: number, args: readonly unknown[], aux: Vmo | undefined): void {
     let taken = CAPTURED.get(args);
-    if (taken === undefined) CAPTURED.set(args, taken = capture(step, args, aux));
+    if (taken === undefined) {
+      if (step !== this.#spareStep) {
+        this.#spareStep = step;
+        this.#used = 0;
+      }
+      CAPTURED.set(args, taken = capture(step, args, aux, (bytes) => this.#copy(bytes)));
+    }
     if (taken === null || taken.aux !== aux) this.#taken.delete(tid);
     else this.#taken.set(tid, taken);
   }
@@ -52,6 +62,15 @@ export class AuxSnapshot {
     return t.pages[i] ?? null;
   }
 
+  /** A copy of `bytes` that lives until a supply of a later step is captured. */
+  #copy(bytes: Uint8Array): Uint8Array {
+    let c = this.#spare[this.#used];
+    if (c === undefined || c.length !== bytes.length) c = this.#spare[this.#used] = bytes.slice();
+    else c.set(bytes);
+    this.#used++;
+    return c;
+  }
+
   /** Whether that aux page was committed (undefined if unknown). */
   committed(aux: Vmo | undefined, call: Call, page: number, dest: Vmo): boolean | undefined {
     const s = this.source(aux, call, page, dest);
@@ -60,7 +79,12 @@ export class AuxSnapshot {
 }
 
 /** The aux pages a supply names, copied (null if its aux VMO is not anonymous or the range is off). */
-function capture(step: number, args: readonly unknown[], aux: Vmo | undefined): Taken | null {
+function capture(
+  step: number,
+  args: readonly unknown[],
+  aux: Vmo | undefined,
+  copy: (bytes: Uint8Array) => Uint8Array,
+): Taken | null {
   if (aux === undefined || aux.source !== null) return null;
   const [, , , length, , auxOffset] = args as number[];
   const ps = aux.pageSize;
@@ -72,7 +96,7 @@ function capture(step: number, args: readonly unknown[], aux: Vmo | undefined): 
     const s = aux.slots[first + i];
     pages[i] = s === undefined || s === MARKER || s instanceof ZeroSlot
       ? null
-      : (s as Page).peek().slice();
+      : copy((s as Page).peek());
   }
   return { step, aux, first, pages };
 }

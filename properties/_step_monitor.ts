@@ -30,6 +30,27 @@ export interface VerdictJudge {
   judge(world: World, verdict: Verdict): boolean;
 }
 
+/**
+ * One bit per event kind, given out as kinds are first seen (kinds past the 30th share the top
+ * bit): a step's kinds are one number, so a checker that judges none of them skips the step's
+ * events without looking at them.
+ */
+const KIND_BITS = new Map<string, number>();
+
+function kindBit(kind: string): number {
+  let bit = KIND_BITS.get(kind);
+  if (bit === undefined) KIND_BITS.set(kind, bit = 1 << Math.min(KIND_BITS.size, 30));
+  return bit;
+}
+
+/** The bits of `kinds` (null: every kind). */
+function kindMask(kinds: ReadonlySet<string> | null): number {
+  if (kinds === null) return -1;
+  let mask = 0;
+  for (const k of kinds) mask |= kindBit(k);
+  return mask;
+}
+
 /** True if a monitor can judge non-pass verdicts. */
 export function isJudge(m: Monitor): m is Monitor & VerdictJudge {
   return typeof (m as Partial<VerdictJudge>).judge === "function";
@@ -50,10 +71,19 @@ class StepJournal {
   readonly steps: number[] = [];
   /** The syscall of each event's (or the stepping) thread. */
   readonly context: (Call | undefined)[] = [];
-  /** Each event's kind. */
-  readonly kinds: KernelEvent["k"][] = [];
-  /** The member whose `onEvent` records events (the others only run their immediate checks). */
+  /** Each event's kind bit ({@linkcode kindBit}). */
+  readonly bits: number[] = [];
+  /** The bits of every event recorded since the last clear. */
+  mask = 0;
+  /**
+   * The member whose `onEvent` the world calls: it runs every present member's immediate checks
+   * and records the event (the others give the world no `onEvent`, so an event costs one call).
+   */
   leader: StepMonitor | null = null;
+  /** The members in the run: those the world asked for an `onEvent`, in the world's order. */
+  readonly present: StepMonitor[] = [];
+  /** The leader's `onEvent`. */
+  listener: ((event: KernelEvent, step: number) => void) | undefined = undefined;
   /** Bumped whenever the events are cleared, so members restart their reading. */
   generation = 0;
   #issued = -1;
@@ -64,7 +94,8 @@ class StepJournal {
       this.events.length = 0;
       this.steps.length = 0;
       this.context.length = 0;
-      this.kinds.length = 0;
+      this.bits.length = 0;
+      this.mask = 0;
       this.generation++;
     }
     this.events.push(event);
@@ -93,7 +124,9 @@ class StepJournal {
       const tid = "tid" in event ? event.tid : stepping;
       const call = tid === undefined ? undefined : this.calls.get(tid);
       this.context.push(call);
-      this.kinds.push(event.k);
+      const bit = kindBit(event.k);
+      this.bits.push(bit);
+      this.mask |= bit;
       if (event.k === "ret" && call?.name === event.name) this.calls.delete(event.tid);
     }
   }
@@ -118,19 +151,47 @@ export abstract class StepMonitor implements Monitor, VerdictJudge {
   /** How many of the journal's events this monitor has judged, in which generation. */
   #read = 0;
   #generation = 0;
+  /** The bits of {@linkcode StepMonitor.stepKinds}, worked out on the first step. */
+  #want: number | null = null;
+  /** Whether this class has checks of its own in {@linkcode StepMonitor.immediate}. */
+  #hasImmediate: boolean | null = null;
+
+  #present = false;
 
   /** @internal Shares `journal` with the other monitors of a checker set (before the run). */
   useJournal(journal: StepJournal): void {
     this.#journal = journal;
   }
 
-  onEvent(event: KernelEvent, step: number): void {
-    this.immediate(event, step);
+  /**
+   * The world asks each monitor for its `onEvent` when the run starts: that makes the monitor
+   * a member of the run. The first member of a journal gets the one listener, which runs every
+   * member's immediate checks in the world's order and records the event; the others answer
+   * undefined (members that are not in the run are never asked, so they never hear an event).
+   */
+  get onEvent(): ((event: KernelEvent, step: number) => void) | undefined {
     const j = this.#journal;
-    // The first member the world tells of an event records them all (members not in the run
-    // never hear one).
-    j.leader ??= this;
-    if (j.leader === this) j.add(event, step);
+    if (!this.#present) {
+      this.#present = true;
+      this.#hasImmediate = this.immediate !== StepMonitor.prototype.immediate;
+      j.present.push(this);
+      if (j.leader === null) {
+        j.leader = this;
+        j.listener = (event, step) => this.#hear(event, step);
+      }
+    }
+    return j.leader === this ? j.listener : undefined;
+  }
+
+  /** The leader's listener: every present member's immediate checks, then the record. */
+  #hear(event: KernelEvent, step: number): void {
+    const j = this.#journal;
+    const present = j.present;
+    for (let i = 0; i < present.length; i++) {
+      const m = present[i];
+      if (m.#hasImmediate === true) m.immediate(event, step);
+    }
+    j.add(event, step);
   }
 
   afterStep(world: World): void {
@@ -194,13 +255,18 @@ export abstract class StepMonitor implements Monitor, VerdictJudge {
       this.#read = 0;
     }
     const events = j.events;
-    const context = j.context;
-    const kinds = j.kinds;
-    const wanted = this.stepKinds;
-    for (let i = this.#read; i < events.length; i++) {
-      this.#read = i + 1;
-      if (wanted === null || wanted.has(kinds[i])) this.onStepEvent(events[i], context[i], world);
+    const n = events.length;
+    const want = this.#want ??= kindMask(this.stepKinds);
+    if ((j.mask & want) !== 0) {
+      const context = j.context;
+      const bits = j.bits;
+      for (let i = this.#read; i < n; i++) {
+        if ((bits[i] & want) === 0) continue;
+        this.#read = i + 1;
+        this.onStepEvent(events[i], context[i], world);
+      }
     }
+    this.#read = n;
     this.endStep(world);
   }
 }

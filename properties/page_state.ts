@@ -51,6 +51,14 @@ function copy(s: Slot, pageSize: number): SlotCopy {
   return { kind, data: (s as Page).peek().slice() };
 }
 
+/** A slot's kind and its bytes as they are now, not copied (to compare at once, never to keep). */
+function view(s: Slot, pageSize: number): SlotCopy {
+  const kind = slotKind(s);
+  if (kind === "absent") return { kind, data: null };
+  if (kind === "marker" || kind === "zero") return { kind, data: zeroPage(pageSize) };
+  return { kind, data: (s as Page).peek() };
+}
+
 /** What the step's syscall may do to slots besides writing and supplying. */
 interface StepCause {
   /** OP_FAIL: nothing may change (K15 instead of K26). */
@@ -256,10 +264,12 @@ export class PageState extends StepMonitor {
         }
       }
     }
-    this.#requests = [];
-    for (const c of [this.#supplied, this.#written, this.#detached, this.#named, this.#handled]) {
-      if (c.size > 0) c.clear();
-    }
+    if (this.#requests.length > 0) this.#requests = [];
+    if (this.#supplied.size > 0) this.#supplied.clear();
+    if (this.#written.size > 0) this.#written.clear();
+    if (this.#detached.size > 0) this.#detached.clear();
+    if (this.#named.size > 0) this.#named.clear();
+    if (this.#handled.size > 0) this.#handled.clear();
     if (this.#calls.size > 0) this.#calls.clear();
     if (touched.size > 0) touched.clear();
     this.#supplyRets.length = 0;
@@ -333,7 +343,7 @@ export class PageState extends StepMonitor {
         vmo,
         p,
         { kind: wasKind, data: wasData },
-        copy(s, ps),
+        view(s, ps),
         why,
         changeCode(cause),
         cause,

@@ -47,7 +47,8 @@ export class DirtyState implements Monitor {
   }
   readonly #calls = new Set<string>();
   #requests: { vmo: number; type: "READ" | "DIRTY"; start: number; end: number; id: number }[] = [];
-  #stored = new Set<string>();
+  /** Koids of the VMOs this step stored into. */
+  #stored = new Set<number>();
   /** Syscalls in progress by thread: a blocked call finishes its work in a later step. */
   #inCall = new Map<number, string>();
   /** Koids this step's events named, and the handle arguments of its syscalls. */
@@ -58,6 +59,11 @@ export class DirtyState implements Monitor {
   readonly #active = new Set<Vmo>();
   /** Which pager VMO held each page when its VMO was last compared. */
   #where = new WeakMap<Page, Vmo>();
+  /** The VMOs each argument list's handles named, and the handle table they were looked up in. */
+  readonly #resolved = new WeakMap<
+    readonly unknown[],
+    { readonly issued: number; readonly open: number; readonly vmos: readonly Vmo[] }
+  >();
 
   onEvent(e: KernelEvent): void {
     if ("vmo" in e) this.#named.add(e.vmo);
@@ -72,7 +78,7 @@ export class DirtyState implements Monitor {
       if (args !== undefined) this.#retired.push(args);
       this.#inCallArgs.delete(e.tid);
     } else if (e.k === "request") this.#requests.push(e);
-    else if (e.k === "store") this.#stored.add(`${e.vmo}`);
+    else if (e.k === "store") this.#stored.add(e.vmo);
   }
 
   #fail(code: string, message: string): never {
@@ -138,13 +144,24 @@ export class DirtyState implements Monitor {
     this.#retired.length = 0;
   }
 
-  /** Adds the VMOs (their roots) that the handles among `args` name to `into`. */
+  /**
+   * Adds the VMOs (their roots) that the handles among `args` name to `into`. The lookups are
+   * kept per argument list while the handle table holds the same handles (no handle was made,
+   * the same number is open), so a call parked for many steps is looked up once.
+   */
   #addHandles(world: World, args: readonly unknown[], into: Set<Vmo>): void {
-    for (const h of args) {
-      if (typeof h !== "number") continue;
-      const o = world.kernel.handles.entry(h)?.object;
-      if (o instanceof Vmo) into.add(o.root);
+    const table = world.kernel.handles;
+    let r = this.#resolved.get(args);
+    if (r === undefined || r.issued !== table.issued || r.open !== table.size) {
+      const vmos: Vmo[] = [];
+      for (const h of args) {
+        if (typeof h !== "number") continue;
+        const o = table.entry(h)?.object;
+        if (o instanceof Vmo) vmos.push(o);
+      }
+      this.#resolved.set(args, r = { issued: table.issued, open: table.size, vmos });
     }
+    for (const v of r.vmos) into.add(v.root);
   }
 
   #compare(vmo: Vmo, was: Before, now: Before, calls: Set<string>): void {
@@ -190,7 +207,7 @@ export class DirtyState implements Monitor {
   #allowed(a: SlotKind, b: SlotKind, calls: Set<string>, vmo: Vmo): boolean {
     const pagerOp = calls.has("zx_pager_op_range");
     const write = calls.has("zx_vmo_write") || calls.has("mem_write") ||
-      calls.has("zx_vmo_op_range") || this.#stored.has(`${vmo.koid}`);
+      calls.has("zx_vmo_op_range") || this.#stored.has(vmo.koid);
     const detached = calls.has("zx_pager_detach_vmo") || calls.has("zx_handle_close");
     switch (b) {
       case "clean":
