@@ -34,6 +34,7 @@ import { parseScenario, type Scenario } from "../scenario/schema.ts";
 import { DEFAULT_SCENARIO } from "../scenario/default.ts";
 import { describeVerdict } from "../sim/world.ts";
 import type { PagerService } from "../services/service.ts";
+import { assertInContract } from "../scenario/contract.ts";
 import {
   type FlagSpec,
   InputError,
@@ -167,6 +168,8 @@ async function main(): Promise<number> {
     await lintService(servicePath, lintMode(values));
     services.user = await loadServiceModule(servicePath);
     scenario = withService(original, "user");
+    // Before any worker starts: one line naming the clause the scenario leaves.
+    assertInContract(scenario, services, values.scenario as string | undefined);
   }
   const stateHash = !values["no-state-hash"];
   const kind = (values.reduction as string | undefined) ?? "dpor";

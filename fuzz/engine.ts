@@ -37,6 +37,7 @@ import { type ProgramChecks, ProgramFuzzer, signProgramVerdict } from "./program
 import type { Program } from "../program/program.ts";
 import { signatureOf } from "./signature.ts";
 import { bug } from "../zoo/registry.ts";
+import { contractOf, type ServiceContract } from "../services/contract.ts";
 
 /** Default wall-clock limit of one run, seconds (`--run-timeout`). */
 export const DEFAULT_RUN_TIMEOUT = 5;
@@ -255,8 +256,21 @@ export interface Runner {
   run(k: number, record: RunRecord): RunReport;
   /** The last run, if it failed. */
   failing(): FailingRun<unknown> | null;
-  /** Counters this kind reports with progress (reached interleavings, state signatures). */
-  drain(): { sometimes: Record<string, number>; fresh: number[] };
+  /**
+   * Counters this kind reports with progress (reached interleavings, state
+   * signatures, what the harness delivered to the services by kind).
+   */
+  drain(): Drained;
+}
+
+/** What a runner's counters held since the last {@linkcode Runner.drain}. */
+export interface Drained {
+  /** Scenarios: runs that reached each "sometimes" interleaving. */
+  readonly sometimes: Record<string, number>;
+  /** Programs: state signatures reached first. */
+  readonly fresh: number[];
+  /** Scenarios: deliveries to the services by kind (`scenario/contract.ts` `DELIVERY_KINDS`). */
+  readonly delivered: Record<string, number>;
 }
 
 /** The kernel, services and heartbeat a worker's runs use. */
@@ -271,9 +285,16 @@ export interface RunnerSetup {
   readonly beat: () => void;
 }
 
-/** The scenario of run `k` as the worker runs it (with the user's or the bug's service). */
-export function campaignScenario(plan: RunPlan, serviceName: string | null): Scenario {
-  const scenario = generateScenario(plan);
+/**
+ * The scenario of run `k` as the worker runs it (with the user's or the bug's
+ * service), inside the contract the service is held to, if any.
+ */
+export function campaignScenario(
+  plan: RunPlan,
+  serviceName: string | null,
+  contract?: ServiceContract,
+): Scenario {
+  const scenario = generateScenario(plan, contract);
   return serviceName === null ? scenario : withService(scenario, serviceName);
 }
 
@@ -302,6 +323,8 @@ export class ScenarioRunner implements Runner {
   readonly #ctx: RunContext;
   #last: FailingRun<Scenario> | null = null;
   #sometimes: Record<string, number> = {};
+  #delivered: Record<string, number> = {};
+  readonly #contract: ServiceContract | undefined;
 
   constructor(readonly start: WorkerStart, readonly setup: RunnerSetup) {
     const monitors = scenarioCheckers(start.checkers);
@@ -313,11 +336,12 @@ export class ScenarioRunner implements Runner {
       services: setup.service ? { ...setup.services, user: setup.service } : setup.services,
       makeKernel: setup.makeKernel,
     };
+    this.#contract = contractOf(setup.service ?? undefined)?.contract;
   }
 
   run(k: number, record: RunRecord): RunReport {
     const plan = planRun(this.start.seed, k);
-    const scenario = campaignScenario(plan, this.setup.serviceName);
+    const scenario = campaignScenario(plan, this.setup.serviceName, this.#contract);
     const counter = new SometimesMonitor();
     record.begin();
     const outcome = executePlan(plan, scenario, {
@@ -325,6 +349,9 @@ export class ScenarioRunner implements Runner {
       monitors: () => [...this.#ctx.monitors(), counter],
     }, record.pick);
     for (const h of counter.hit) this.#sometimes[h] = (this.#sometimes[h] ?? 0) + 1;
+    for (const [d, n] of Object.entries(outcome.delivered)) {
+      this.#delivered[d] = (this.#delivered[d] ?? 0) + n;
+    }
     this.#last = outcome.signature === null ? null : {
       kind: SCENARIO_KIND,
       input: scenario,
@@ -341,10 +368,12 @@ export class ScenarioRunner implements Runner {
     return this.#last as FailingRun<unknown> | null;
   }
 
-  drain(): { sometimes: Record<string, number>; fresh: number[] } {
+  drain(): Drained {
     const sometimes = this.#sometimes;
+    const delivered = this.#delivered;
     this.#sometimes = {};
-    return { sometimes, fresh: [] };
+    this.#delivered = {};
+    return { sometimes, fresh: [], delivered };
   }
 }
 
@@ -401,9 +430,9 @@ export class ProgramRunner implements Runner {
     return this.#last as FailingRun<unknown> | null;
   }
 
-  drain(): { sometimes: Record<string, number>; fresh: number[] } {
+  drain(): Drained {
     const fresh = this.#fresh;
     this.#fresh = [];
-    return { sometimes: {}, fresh };
+    return { sometimes: {}, fresh, delivered: {} };
   }
 }
