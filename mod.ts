@@ -142,7 +142,7 @@ export {
   withContract,
   type WritebackEntry,
   type WritebackPath,
-} from "./services/contract.ts";
+} from "./scenario/service_contract.ts";
 export {
   assertInContract,
   type ContractCounter,

@@ -15,7 +15,7 @@ import { BUG_IDS } from "../zoo/registry.ts";
 import { KIND_NAMES, type KindName } from "./kind.ts";
 import { CheckerSetSchema, KINDS } from "./kinds.ts";
 import { signatureId, slug } from "./names.ts";
-import { type ServiceContract, ServiceContractSchema } from "../services/contract.ts";
+import { type ServiceContract, ServiceContractSchema } from "../scenario/service_contract.ts";
 
 /** The case format tag. */
 export const CASE_FORMAT = "pagersim/case@2";
@@ -70,7 +70,7 @@ export interface CaseEnvelope<I = unknown> {
   readonly service?: ModuleRef;
   /**
    * The contract the service module was held to when the case was found
-   * (`services/contract.ts`, defaults filled in); absent: no contract (and in
+   * (`scenario/service_contract.ts`, defaults filled in); absent: no contract (and in
    * cases written before contracts existed).
    */
   readonly contract?: ServiceContract;

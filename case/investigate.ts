@@ -15,7 +15,7 @@ import { CASE_FORMAT, type CaseEnvelope, type CaseOrigin, type ModuleRef } from 
 import type { CaseKind, KindRun, RunContext } from "./kind.ts";
 import { type Divergence, firstDivergence } from "./replay.ts";
 import { shrink } from "./shrink.ts";
-import type { ServiceContract } from "../services/contract.ts";
+import type { ServiceContract } from "../scenario/service_contract.ts";
 
 /** What a case records besides its run: how to replay it and where it came from. */
 export interface CaseMeta {

@@ -26,7 +26,7 @@ import {
   type ServiceContract,
   withContract,
   type WritebackEntry,
-} from "../services/contract.ts";
+} from "../scenario/service_contract.ts";
 import { bug, NAMED_SERVICES } from "../zoo/registry.ts";
 import {
   type CaseEnvelope,
@@ -423,7 +423,7 @@ async function importModule(path: string, what: string): Promise<Record<string, 
 /**
  * Loads a user's service module: its default export or its `service` export,
  * a generator function, held to the module's `contract` export if it has one
- * (`services/contract.ts`; a bad contract is one line naming the field).
+ * (`scenario/service_contract.ts`; a bad contract is one line naming the field).
  */
 export async function loadServiceModule(path: string): Promise<PagerService> {
   const mod = await importModule(path, "--service");

@@ -22,7 +22,7 @@ import { DEFAULT_SCENARIO } from "../scenario/default.ts";
 import type { ScenarioRun } from "../scenario/interpreter.ts";
 import { parseScenario, type Scenario } from "../scenario/schema.ts";
 import type { PagerService } from "../services/service.ts";
-import { contractOf } from "../services/contract.ts";
+import { contractOf } from "../scenario/service_contract.ts";
 import { assertInContract } from "../scenario/contract.ts";
 import { bug, BUG_IDS, NAMED_SERVICES } from "../zoo/registry.ts";
 import { failingStep, printOutcome, printTrace, type TraceForm } from "./_output.ts";

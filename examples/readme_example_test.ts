@@ -68,7 +68,7 @@ Deno.test("README worked example: the shown sim output is what the command print
 // The README's contract is examples/my_contract.ts, line for line, and it loads.
 Deno.test("README: the contract it teaches is examples/my_contract.ts and holds the service to it", async () => {
   const { loadServiceModule } = await import("../case/store.ts");
-  const { contractOf } = await import("../services/contract.ts");
+  const { contractOf } = await import("../scenario/service_contract.ts");
   const readme = await Deno.readTextFile(new URL("../README.md", import.meta.url));
   const block = readme.split(/```ts(?: ignore)?\n/).map((b) => b.split("```")[0])
     .find((b) => b.startsWith("// examples/my_contract.ts"));

@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { runCampaign } from "./orchestrate.ts";
 import type { CampaignFinding, CampaignSummary } from "./orchestrate.ts";
-import { parseContract } from "../services/contract.ts";
+import { parseContract } from "../scenario/service_contract.ts";
 import { contractViolations } from "../scenario/contract.ts";
 import type { Scenario } from "../scenario/schema.ts";
 import { moduleRef, readCaseFile, replayCase, writeCase } from "../case/store.ts";

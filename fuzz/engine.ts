@@ -37,7 +37,7 @@ import { type ProgramChecks, ProgramFuzzer, signProgramVerdict } from "./program
 import type { Program } from "../program/program.ts";
 import { signatureOf } from "./signature.ts";
 import { bug } from "../zoo/registry.ts";
-import { contractOf, type ServiceContract } from "../services/contract.ts";
+import { contractOf, type ServiceContract } from "../scenario/service_contract.ts";
 
 /** Default wall-clock limit of one run, seconds (`--run-timeout`). */
 export const DEFAULT_RUN_TIMEOUT = 5;

@@ -30,7 +30,7 @@ import {
 } from "./engine.ts";
 import type { Program } from "../program/program.ts";
 import { loadServiceModule } from "../case/store.ts";
-import { contractOf, type ServiceContract } from "../services/contract.ts";
+import { contractOf, type ServiceContract } from "../scenario/service_contract.ts";
 import { type ContractCounter, contractCounter } from "../scenario/contract.ts";
 import { OUT_OF_MEMORY, SERVICE_HANG } from "./signature.ts";
 import {

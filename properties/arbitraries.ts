@@ -17,7 +17,7 @@ import {
   SERVICE_KINDS,
 } from "../scenario/schema.ts";
 import { answersDirty } from "../scenario/schema.ts";
-import type { ServiceContract } from "../services/contract.ts";
+import type { ServiceContract } from "../scenario/service_contract.ts";
 
 export { answersDirty };
 
@@ -88,7 +88,7 @@ export interface ScenarioArbitraryOptions {
   /** Let the kernel's overtime timeout of pager waits be on. Default true. */
   readonly overtime?: boolean;
   /**
-   * Draw only scenarios inside this service contract (`services/contract.ts`):
+   * Draw only scenarios inside this service contract (`scenario/service_contract.ts`):
    * its page sizes, VMO sizes, service thread counts, VMO options, clones and
    * events in scope, for every pager. Default: none (the whole universe).
    * {@linkcode pagerProperty} takes it from a contracted custom service.

@@ -19,7 +19,7 @@ import {
 import { type CaseResult, checkCase } from "./check_case.ts";
 import { formatFailure, type ReportOptions } from "./failure_report.ts";
 import { checkerSetName } from "./checker_sets.ts";
-import { contractOf, type ServiceContract } from "../services/contract.ts";
+import { contractOf, type ServiceContract } from "../scenario/service_contract.ts";
 
 /**
  * fast-check's own `IPropertyWithHooks<Ts>` under a local name: deno doc

@@ -1,6 +1,6 @@
 /**
  * A scenario against the contracts of the services that run it
- * (`services/contract.ts`): which clause a scenario breaks, the one-line
+ * (`scenario/service_contract.ts`): which clause a scenario breaks, the one-line
  * error the commands print for it, and the delivery counter that shows a
  * campaign kept inside a contract (what the harness gave the services, by
  * kind, and which of those a contract excludes).
@@ -14,7 +14,7 @@ import {
   contractOf,
   contractText,
   type ServiceContract,
-} from "../services/contract.ts";
+} from "./service_contract.ts";
 import { type Scenario, ScenarioError } from "./schema.ts";
 
 /** A way a scenario leaves a contract. */
@@ -41,7 +41,7 @@ export interface ContractViolation {
  * import { strict as assert } from "node:assert";
  * import { parseScenario } from "./schema.ts";
  * import { contractViolations } from "./contract.ts";
- * import { parseContract } from "../services/contract.ts";
+ * import { parseContract } from "./service_contract.ts";
  * const contract = parseContract({ vmoOptions: { trapDirty: false, resizable: false } });
  * const s = parseScenario({
  *   pageSize: 64,
@@ -268,7 +268,7 @@ export type DeliveryKind = typeof DELIVERY_KINDS[number];
  *
  * @example
  * ```ts
- * import { parseContract } from "../services/contract.ts";
+ * import { parseContract } from "./service_contract.ts";
  * import { excludes } from "./contract.ts";
  * const c = parseContract({ vmoOptions: { trapDirty: false, resizable: false } });
  * console.assert(excludes(c, "trapDirtyVmo") && excludes(c, "closePort") && !excludes(c, "kill"));
@@ -302,7 +302,7 @@ export interface ContractCounter {
  *
  * @example
  * ```ts
- * import { parseContract } from "../services/contract.ts";
+ * import { parseContract } from "./service_contract.ts";
  * import { contractCounter } from "./contract.ts";
  * const c = contractCounter(parseContract({ vmoOptions: { trapDirty: false } }), { kill: 3 });
  * console.assert(c.outOfContract.total === 0 && c.outOfContract.byKind.trapDirtyVmo === 0);

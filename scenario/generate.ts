@@ -8,7 +8,7 @@
  */
 
 import { makeRng } from "../sim/rng.ts";
-import type { ServiceContract } from "../services/contract.ts";
+import type { ServiceContract } from "./service_contract.ts";
 import {
   answersDirty,
   EVENT_KINDS,
@@ -55,13 +55,13 @@ export interface ScenarioPlan {
 }
 
 /**
- * The swarm features a contract leaves (`services/contract.ts`): event kinds
+ * The swarm features a contract leaves (`scenario/service_contract.ts`): event kinds
  * out of scope, trap-dirty VMOs, resizes and clones it excludes are off.
  *
  * @example
  * ```ts
  * import { planRun } from "../fuzz/campaign.ts";
- * import { parseContract } from "../services/contract.ts";
+ * import { parseContract } from "./service_contract.ts";
  * import { contractSwarm } from "./generate.ts";
  * const sw = contractSwarm(planRun(1, 0).swarm, parseContract({ clones: false }));
  * console.assert(!sw.clones && !sw.events.includes("closePort"));

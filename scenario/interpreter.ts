@@ -24,7 +24,7 @@ import { WRITEBACK_KEY } from "../services/writeback.ts";
 import type { Kernel, KernelOptions, Syscall } from "../kernel/kernel.ts";
 import { REFERENCE_SERVICES } from "../services/mod.ts";
 import type { PagerService, ServiceContext, ServiceVmo } from "../services/service.ts";
-import { contractOf, type WritebackEntry } from "../services/contract.ts";
+import { contractOf, type WritebackEntry } from "./service_contract.ts";
 import { assertInContract, type DeliveryKind } from "./contract.ts";
 import { type Op, type Scenario, ScenarioError } from "./schema.ts";
 import { pctStrategy, randomStrategy, replayStrategy, type Strategy } from "../sim/strategy.ts";

@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { ServiceContractInput } from "../../services/contract.ts";
+import type { ServiceContractInput } from "../../scenario/service_contract.ts";
 
 export { default } from "./lossy_service.ts";
 

@@ -9,7 +9,7 @@
  */
 
 import { makeWritebackService } from "../../services/writeback.ts";
-import type { ServiceContractInput } from "../../services/contract.ts";
+import type { ServiceContractInput } from "../../scenario/service_contract.ts";
 
 export default makeWritebackService({});
 

@@ -3,7 +3,7 @@
  * (`writeback: { entry: "flush" }`): the harness calls `flush` for a
  * `writeback` event and never puts a packet on its private port. The service
  * thread faults on any user packet, so a stray writeback packet is a failing
- * run (`services/contract_test.ts`).
+ * run (`scenario/service_contract_test.ts`).
  *
  * @module
  */
@@ -24,7 +24,7 @@ import {
   supplyFromBacking,
   vmoForKey,
 } from "../../services/service.ts";
-import type { ServiceContractInput } from "../../services/contract.ts";
+import type { ServiceContractInput } from "../../scenario/service_contract.ts";
 import type { Sys, ThreadBody } from "../../sim/sys.ts";
 
 /** Serves READ and DIRTY; a user packet on its port is a fault. */

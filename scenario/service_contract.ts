@@ -7,7 +7,7 @@
  * thread counts it runs at, and which of its handles (port, pager) the
  * environment can reach. Every generator then draws only scenarios inside the
  * contract, and `sim`, `explore` and `repro` refuse a scenario outside it,
- * naming the clause (`scenario/contract.ts` checks a scenario against it).
+ * naming the clause (`./contract.ts` checks a scenario against it).
  *
  * A module without a contract gets the whole universe, as before. A contract
  * is a zod-checked object; every field has a default, so a contract names only
@@ -22,9 +22,9 @@
 
 import { z } from "npm:zod@4.6.7";
 import { LIMITS } from "../kernel/constants.ts";
-import { EVENT_KINDS, formatIssues, LEVEL2_EVENT_KINDS } from "../scenario/schema.ts";
+import { EVENT_KINDS, formatIssues, LEVEL2_EVENT_KINDS } from "./schema.ts";
 import type { Sys, ThreadBody } from "../sim/sys.ts";
-import type { PagerService, ServiceContext } from "./service.ts";
+import type { PagerService, ServiceContext } from "../services/service.ts";
 
 /**
  * What a contract's `events` may put in scope: the environment events
@@ -210,7 +210,7 @@ export class ContractSchemaError extends Error {
  * @example
  * ```ts
  * import { strict as assert } from "node:assert";
- * import { parseContract } from "./contract.ts";
+ * import { parseContract } from "./service_contract.ts";
  * const c = parseContract({ vmoOptions: { trapDirty: false, resizable: false } });
  * assert.ok(!c.events.includes("resize") && !c.events.includes("closePort"));
  * assert.throws(
@@ -312,7 +312,7 @@ export function contractOf(service: PagerService | undefined): BoundContract | u
  *
  * @example
  * ```ts
- * import { contractText, parseContract } from "./contract.ts";
+ * import { contractText, parseContract } from "./service_contract.ts";
  * const text = contractText(parseContract({ vmoOptions: { trapDirty: false, resizable: false } }));
  * console.assert(text.includes("trapDirty no") && text.includes("port private"));
  * ```
