@@ -35,6 +35,7 @@ import { DEFAULT_SCENARIO } from "../scenario/default.ts";
 import { describeVerdict } from "../sim/world.ts";
 import type { PagerService } from "../services/service.ts";
 import { assertInContract } from "../scenario/contract.ts";
+import { contractOf } from "../scenario/service_contract.ts";
 import {
   type FlagSpec,
   InputError,
@@ -270,9 +271,11 @@ async function main(): Promise<number> {
   } catch (e) {
     throw new InputError(`--corpus ${corpus}: ${(e as Error).message}`);
   }
+  const contract = contractOf(services.user)?.contract;
   const doc = toEnvelope(SCENARIO_KIND, scenario, 0, traced, {
     checkers,
     ...(service !== undefined ? { service } : {}),
+    ...(contract !== undefined ? { contract } : {}),
     ...(kernel !== undefined ? { kernel } : {}),
     found: { by: "explore" },
     description: `found by deno task explore with ${cx.preemptions} preemptions (bound ${
