@@ -25,6 +25,7 @@
 
 import type { Kernel, KernelOptions } from "../kernel/kernel.ts";
 import type { PagerService } from "../services/service.ts";
+import type { Monitor } from "../sim/world.ts";
 import type { Scenario } from "../scenario/schema.ts";
 import { withService } from "../scenario/bind.ts";
 import type { CaseKind, KindRun, RunContext } from "../case/kind.ts";
@@ -318,24 +319,71 @@ export const signScenarioRun = (r: KindRun): string | null => signatureOf(r.verd
 /** A program run's signature. */
 export const signProgramRun = (r: KindRun): string | null => signProgramVerdict(r.verdict);
 
-/** Runs generated scenarios: run `k` is `planRun(seed, k)`. */
-export class ScenarioRunner implements Runner {
-  readonly #ctx: RunContext;
-  #last: FailingRun<Scenario> | null = null;
-  #sometimes: Record<string, number> = {};
-  #delivered: Record<string, number> = {};
-  readonly #contract: ServiceContract | undefined;
+/** A failing run as a runner sees it: the rest of {@linkcode FailingRun} is the runner's. */
+type Failure<I> = Pick<FailingRun<I>, "input" | "decisions" | "seed" | "traceHash">;
 
-  constructor(readonly start: WorkerStart, readonly setup: RunnerSetup) {
-    const monitors = scenarioCheckers(start.checkers);
-    this.#ctx = {
+/**
+ * What both kinds' runners share: the context with the worker's heartbeat,
+ * the last failing run as a case of this kind, and the counters each drains
+ * with progress. A kind supplies only how run `k` is made and run.
+ */
+abstract class KindRunner<I> implements Runner {
+  readonly ctx: RunContext;
+  #last: FailingRun<I> | null = null;
+  protected sometimes: Record<string, number> = {};
+  protected fresh: number[] = [];
+  protected delivered: Record<string, number> = {};
+
+  protected constructor(
+    readonly kind: CaseKind<I>,
+    readonly sign: (r: KindRun) => string | null,
+    setup: RunnerSetup,
+    monitors: () => readonly Monitor[],
+    services?: Readonly<Record<string, PagerService>>,
+  ) {
+    this.ctx = {
       monitors: () => {
         setup.beat();
         return monitors();
       },
-      services: setup.service ? { ...setup.services, user: setup.service } : setup.services,
+      services,
       makeKernel: setup.makeKernel,
     };
+  }
+
+  abstract run(k: number, record: RunRecord): RunReport;
+
+  /** Keeps the run just made as the last one (`null`: it passed). */
+  protected settle(f: Failure<I> | null): void {
+    this.#last = f === null ? null : { kind: this.kind, ...f, ctx: this.ctx, sign: this.sign };
+  }
+
+  failing(): FailingRun<unknown> | null {
+    return this.#last as FailingRun<unknown> | null;
+  }
+
+  drain(): Drained {
+    const out = { sometimes: this.sometimes, fresh: this.fresh, delivered: this.delivered };
+    this.sometimes = {};
+    this.fresh = [];
+    this.delivered = {};
+    return out;
+  }
+}
+
+/** Runs generated scenarios: run `k` is `planRun(seed, k)`. */
+export class ScenarioRunner extends KindRunner<Scenario> {
+  /** The contract the user's service is held to, if any: every run is drawn inside it. */
+  readonly #contract: ServiceContract | undefined;
+
+  constructor(readonly start: WorkerStart, readonly setup: RunnerSetup) {
+    super(
+      SCENARIO_KIND,
+      signScenarioRun,
+      setup,
+      scenarioCheckers(start.checkers),
+      setup.service ? { ...setup.services, user: setup.service } : setup.services,
+    );
     this.#contract = contractOf(setup.service ?? undefined)?.contract;
   }
 
@@ -345,35 +393,22 @@ export class ScenarioRunner implements Runner {
     const counter = new SometimesMonitor();
     record.begin();
     const outcome = executePlan(plan, scenario, {
-      ...this.#ctx,
-      monitors: () => [...this.#ctx.monitors(), counter],
+      ...this.ctx,
+      monitors: () => [...this.ctx.monitors(), counter],
     }, record.pick);
-    for (const h of counter.hit) this.#sometimes[h] = (this.#sometimes[h] ?? 0) + 1;
+    for (const h of counter.hit) this.sometimes[h] = (this.sometimes[h] ?? 0) + 1;
     for (const [d, n] of Object.entries(outcome.delivered)) {
-      this.#delivered[d] = (this.#delivered[d] ?? 0) + n;
+      this.delivered[d] = (this.delivered[d] ?? 0) + n;
     }
-    this.#last = outcome.signature === null ? null : {
-      kind: SCENARIO_KIND,
-      input: scenario,
-      decisions: outcome.decisions,
-      seed: plan.runSeed,
-      traceHash: outcome.traceHash,
-      ctx: this.#ctx,
-      sign: signScenarioRun,
-    };
+    this.settle(
+      outcome.signature === null ? null : {
+        input: scenario,
+        decisions: outcome.decisions,
+        seed: plan.runSeed,
+        traceHash: outcome.traceHash,
+      },
+    );
     return { steps: outcome.steps, signature: outcome.signature };
-  }
-
-  failing(): FailingRun<unknown> | null {
-    return this.#last as FailingRun<unknown> | null;
-  }
-
-  drain(): Drained {
-    const sometimes = this.#sometimes;
-    const delivered = this.#delivered;
-    this.#sometimes = {};
-    this.#delivered = {};
-    return { sometimes, fresh: [], delivered };
   }
 }
 
@@ -383,21 +418,11 @@ export class ScenarioRunner implements Runner {
  * depends on which worker ran it; the recorded input makes a run the
  * watchdog stops a case all the same.
  */
-export class ProgramRunner implements Runner {
+export class ProgramRunner extends KindRunner<Program> {
   readonly #fuzzer: ProgramFuzzer;
-  readonly #ctx: RunContext;
-  #last: FailingRun<Program> | null = null;
-  #fresh: number[] = [];
 
   constructor(readonly start: WorkerStart, setup: RunnerSetup) {
-    const monitors = programCheckers(start.checkers);
-    this.#ctx = {
-      monitors: () => {
-        setup.beat();
-        return monitors();
-      },
-      makeKernel: setup.makeKernel,
-    };
+    super(PROGRAM_KIND, signProgramRun, setup, programCheckers(start.checkers));
     this.#fuzzer = new ProgramFuzzer({
       checks: start.checkers as ProgramChecks,
       makeKernel: setup.makeKernel,
@@ -412,27 +437,13 @@ export class ProgramRunner implements Runner {
       record: record.pick,
       starting: (program: Program, seed: number) => record.begin({ program, seed }),
     });
-    for (const x of s.fresh) this.#fresh.push(x);
+    for (const x of s.fresh) this.fresh.push(x);
     const f = s.failure;
-    this.#last = f === null ? null : {
-      kind: PROGRAM_KIND,
-      input: f.program,
-      decisions: f.decisions,
-      seed: f.seed,
-      traceHash: f.traceHash,
-      ctx: this.#ctx,
-      sign: signProgramRun,
-    };
+    this.settle(
+      f === null
+        ? null
+        : { input: f.program, decisions: f.decisions, seed: f.seed, traceHash: f.traceHash },
+    );
     return { steps: s.steps, signature: s.signature };
-  }
-
-  failing(): FailingRun<unknown> | null {
-    return this.#last as FailingRun<unknown> | null;
-  }
-
-  drain(): Drained {
-    const fresh = this.#fresh;
-    this.#fresh = [];
-    return { sometimes: {}, fresh, delivered: {} };
   }
 }
