@@ -109,6 +109,7 @@ export {
   type DirtyPacket,
   DurableStore,
   eagerService,
+  failOutOfMemory,
   flakyService,
   isComplete,
   isDirty,
@@ -120,6 +121,7 @@ export {
   serveReads,
   type ServiceContext,
   type ServiceVmo,
+  supplyBytes,
   supplyFromBacking,
   supplyWithinSize,
   vmoForKey,
@@ -284,3 +286,5 @@ export {
   passSentence,
 } from "./explore/explore.ts";
 export type { DporCounters } from "./explore/dpor.ts";
+
+export { ALLOCATING_CALLS, type AllocFailure } from "./kernel/alloc_fault.ts";

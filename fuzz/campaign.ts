@@ -74,7 +74,9 @@ export function planRun(seed: number, k: number): RunPlan {
     zero: on(),
     clones: on(),
   };
-  return { k, runSeed, strategy, swarm };
+  // Drawn after every other feature, so plans from before it keep their seed and scenario.
+  const allocFailures = rng.int(4) === 0;
+  return { k, runSeed, strategy, swarm: { ...swarm, allocFailures } };
 }
 
 /** Which run indices a shard owns: `k mod count === index`. */

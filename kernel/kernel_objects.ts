@@ -38,6 +38,7 @@ import {
 import { PageSource } from "./page_source.ts";
 import { PagerProxy } from "./pager_proxy.ts";
 import { Port } from "./port.ts";
+import type { AllocFailure } from "./alloc_fault.ts";
 import { type PageFault, proxyOf, sourceOf, VmoPages } from "./vmo_pages.ts";
 import type { Syscall } from "./yields.ts";
 
@@ -74,6 +75,12 @@ export class KernelObjects {
   readonly handles: HandleTable = new HandleTable();
   /** Where every kernel event goes. */
   readonly sink: EventSink;
+  /**
+   * Allocation-failure injection (kernel/alloc_fault.ts): asked at each
+   * allocating call whose argument checks passed; true makes it fail with
+   * ZX_ERR_NO_MEMORY. Null (the default): allocations never fail.
+   */
+  allocFailure: AllocFailure | null = null;
   /** @internal The process's root VMAR, with its mappings. */
   readonly rootVmar: Vmar;
   /** Handle to the root VMAR (every thread of the process may use it). */

@@ -68,8 +68,10 @@ import {
   ZX_RIGHT_SIGNAL,
   ZX_RIGHT_WRITE,
 } from "./constants.ts";
+import { ALLOCATING_CALLS, type AllocFailure } from "./alloc_fault.ts";
 import type { DirtyRange } from "./dirty.ts";
 import type { EventSink, Packet, UserPacket } from "./events.ts";
+import type { HandleTable } from "./handles.ts";
 import type { KernelThread } from "./objects.ts";
 import type { Syscall } from "./yields.ts";
 
@@ -1039,6 +1041,24 @@ function traced(kind: Param | undefined, a: unknown): unknown {
 export interface CallHost {
   /** Where the `call` and `ret` events go. */
   readonly sink: EventSink;
+  /** Allocation-failure injection (kernel/alloc_fault.ts); absent or null: never. */
+  readonly allocFailure?: AllocFailure | null;
+  /** Handle lookups, for the checks an injected failure comes after. */
+  readonly handles?: HandleTable;
+  /** Page size, for the alignment checks an injected failure comes after. */
+  readonly pageSize?: number;
+}
+
+/** True when `args` pass the table's alignment and handle checks of `s` (an allocation comes after). */
+function checksPass(host: CallHost, s: SyscallSpec, args: readonly unknown[]): boolean {
+  const ps = host.pageSize ?? 1;
+  return s.params.every((p, i) => {
+    const a = args[i];
+    if (p.alignedFirst === true && !(typeof a === "number" && a >= 0 && a % ps === 0)) return false;
+    if (p.kind === "handle" && host.handles?.entry(a) === undefined) return false;
+    return p.handle === undefined ||
+      (host.handles?.get(a as number, p.handle.type, p.handle.rights).ok ?? false);
+  });
 }
 
 /**
@@ -1061,6 +1081,13 @@ export function tableCall(
     }
     yield { kind: "syscall", name, args: shown };
     this.sink.emit({ k: "call", tid: t.tid, name, args: shown });
+    if (
+      this.allocFailure && ALLOCATING_CALLS.has(name) && checksPass(this, s, args) &&
+      this.allocFailure(t, name)
+    ) {
+      this.sink.emit({ k: "ret", tid: t.tid, name, status: ZX_ERR_NO_MEMORY });
+      return failed(s.result, ZX_ERR_NO_MEMORY);
+    }
     const body = (this as unknown as Record<string, (...a: unknown[]) => unknown>)[impl];
     const r = body.call(this, t, ...args);
     const out = (isGenerator(r) ? yield* r : r) as Status | unknown[];

@@ -27,6 +27,7 @@ import type { KernelEvent } from "../kernel/events.ts";
 import type { Port } from "../kernel/port.ts";
 import type { Monitor, Verdict, World } from "../sim/world.ts";
 import { type Call, shareJournal, StepMonitor } from "./_step_monitor.ts";
+import { QuiescentEnd } from "./quiescent_end.ts";
 
 function isService(world: World, tid: number): boolean {
   return world.threads[tid - 1]?.role === "service";
@@ -232,7 +233,7 @@ export class TreatsBadStateAsGone extends StepMonitor {
 }
 
 /**
- * The opt-in service obligations (P1, P3, P10-P14), fresh for one run.
+ * The opt-in service obligations (P1, P3, P10-P14, and the quiescent end Q1-Q3), fresh for one run.
  *
  * @example
  * ```ts
@@ -248,6 +249,7 @@ export function serviceObligations(): Monitor[] {
     new SuppliesValidRanges(),
     new FailsWithValidCodes(),
     new TreatsBadStateAsGone(),
+    new QuiescentEnd(),
     // Last: a service that breaks another obligation often stops serving in the same step.
     new ToleratesStalePackets(),
   ]);

@@ -42,6 +42,8 @@ export interface Swarm {
   readonly zero: boolean;
   /** Threads may read and write through at-least-on-write clones (`cloneRead`, `cloneWrite`). */
   readonly clones: boolean;
+  /** Service allocations may fail with ZX_ERR_NO_MEMORY (injected; `allocFailPercent`). */
+  readonly allocFailures?: boolean;
 }
 
 /** What the generator reads of a run's plan (`fuzz/campaign.ts` `RunPlan` has these and more). */
@@ -203,11 +205,15 @@ export function generateScenario(plan: ScenarioPlan, contract?: ServiceContract)
       events.push({ do: kind, target, notBefore: rng.int(150) });
     }
   }
+  const overtimeTicks = sw.overtime ? 200 + rng.int(400) : 0;
+  // Drawn last, and only when switched on: runs without it keep their scenarios.
+  const allocFailPercent = sw.allocFailures === true ? [5, 15, 30][rng.int(3)] : undefined;
   return parseScenario({
     format: SCENARIO_FORMAT,
     name: `campaign run ${plan.k}`,
     pageSize,
-    overtimeTicks: sw.overtime ? 200 + rng.int(400) : 0,
+    overtimeTicks,
+    ...(allocFailPercent === undefined ? {} : { allocFailPercent }),
     maxSteps: 20_000,
     liveness: { afterSteps: 400, bound: 4000 },
     pagers,

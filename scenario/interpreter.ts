@@ -159,6 +159,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Scena
   const world = new World({
     pageSize: scenario.pageSize,
     overtimeTicks: scenario.overtimeTicks,
+    allocFailPercent: scenario.allocFailPercent,
     strategy: makeStrategy(scenario, options),
     maxSteps: scenario.maxSteps,
     liveness: scenario.liveness,

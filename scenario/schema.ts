@@ -152,6 +152,7 @@ const ScenarioObject = z.object({
   pageSize: z.number().int().min(LIMITS.minPageSize).max(LIMITS.maxPageSize)
     .refine((n) => (n & (n - 1)) === 0, "must be a power of two").default(4096),
   overtimeTicks: z.number().int().min(0).default(0),
+  allocFailPercent: z.number().int().min(0).max(100).optional(),
   maxSteps: z.number().int().min(1).max(10_000_000).default(100_000),
   liveness: z.object({
     afterSteps: z.number().int().min(0),
@@ -202,6 +203,12 @@ export interface Scenario {
   pageSize: number;
   /** Overtime timeout of pager waits in virtual ticks (0: never). */
   overtimeTicks: number;
+  /**
+   * Allocation-failure injection: the chance, in percent, that an allocating
+   * call of a service thread fails with ZX_ERR_NO_MEMORY (a recorded draw per
+   * call; kernel/alloc_fault.ts). Absent or 0: allocations never fail.
+   */
+  allocFailPercent?: number;
   /** Steps after which the run ends with "step budget exhausted". */
   maxSteps: number;
   /** When the fair liveness phase starts, and how many steps it may take. */
@@ -242,6 +249,8 @@ export interface ScenarioInput {
   pageSize?: number;
   /** Overtime timeout in virtual ticks (default 0: never). */
   overtimeTicks?: number;
+  /** Allocation-failure injection into service threads, in percent per call (default: none). */
+  allocFailPercent?: number;
   /** Step budget (default 100000). */
   maxSteps?: number;
   /** The liveness phase (default from step 5000, bound 20000). */

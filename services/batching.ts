@@ -9,7 +9,13 @@
 import { ZX_OK, ZX_TIME_INFINITE } from "../kernel/constants.ts";
 import type { PagePacket } from "../kernel/events.ts";
 import type { Sys, ThreadBody } from "../sim/sys.ts";
-import { isRead, type ServiceContext, supplyFromBacking, vmoForKey } from "./service.ts";
+import {
+  isComplete,
+  isRead,
+  type ServiceContext,
+  supplyFromBacking,
+  vmoForKey,
+} from "./service.ts";
 
 /**
  * Gathers requests into batches and supplies them with read-ahead.
@@ -32,11 +38,13 @@ export function* batchingService(sys: Sys, ctx: ServiceContext): ThreadBody {
     sys.checkpoint("batching: waiting for a packet"); // nothing is kept between batches
     const [st, first] = yield* sys.portWait(ctx.port, ZX_TIME_INFINITE);
     if (st !== ZX_OK) return;
-    const batch: PagePacket[] = isRead(first) ? [first] : [];
+    let batch: PagePacket[] = isRead(first) ? [first] : [];
     while (batch.length < ctx.params.batch) {
       const [more, packet] = yield* sys.portWait(ctx.port, sys.now); // already queued only
       if (more !== ZX_OK) break;
       if (isRead(packet)) batch.push(packet);
+      // COMPLETE is the VMO's last packet: its batched READs are stale, drop them.
+      else if (isComplete(packet)) batch = batch.filter((b) => b.key !== packet.key);
     }
     for (const packet of batch) {
       const vmo = vmoForKey(ctx, packet.key);

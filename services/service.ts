@@ -15,9 +15,12 @@
 
 import {
   type Status,
+  ZX_ERR_BAD_STATE,
+  ZX_ERR_NO_MEMORY,
   ZX_ERR_OUT_OF_RANGE,
   ZX_OK,
   ZX_PAGER_OP_DIRTY,
+  ZX_PAGER_OP_FAIL,
   ZX_PAGER_VMO_COMPLETE,
   ZX_PAGER_VMO_DIRTY,
   ZX_PAGER_VMO_READ,
@@ -315,20 +318,103 @@ export function acknowledgeDirty(
  * assert.ok(run.verdict.kind === "pass");
  * ```
  */
-export function* supplyFromBacking(
+export function supplyFromBacking(
   sys: Sys,
   ctx: ServiceContext,
   vmo: ServiceVmo,
   offset: number,
   length: number,
 ): Syscall<Status> {
+  return supplyBytes(sys, ctx, vmo, offset, backingRange(vmo.key, offset, length, sys.pageSize));
+}
+
+/**
+ * Supplies `data` at `offset` of `vmo` through an aux VMO, {@linkcode supplyWithinSize}.
+ * When the kernel runs out of memory (ZX_ERR_NO_MEMORY from creating or filling
+ * the aux VMO, or from the supply), the range is failed with
+ * {@linkcode failOutOfMemory} so the reader is not left waiting; returns the
+ * status of the step that decided (ZX_OK once supplied).
+ *
+ * @example
+ * ```ts
+ * import { strict as assert } from "node:assert";
+ * import {
+ *   isRead, parseScenario, runScenario, type ServiceContext, type Sys, type ThreadBody,
+ *   vmoForKey, ZX_TIME_INFINITE,
+ * } from "../mod.ts";
+ * import { supplyBytes } from "./service.ts";
+ * function* ones(sys: Sys, ctx: ServiceContext): ThreadBody {
+ *   for (;;) {
+ *     const [st, p] = yield* sys.portWait(ctx.port, ZX_TIME_INFINITE);
+ *     if (st !== 0) return;
+ *     const vmo = isRead(p) ? vmoForKey(ctx, p.key) : undefined;
+ *     if (isRead(p) && vmo) yield* supplyBytes(sys, ctx, vmo, p.offset, new Uint8Array(p.length).fill(1));
+ *   }
+ * }
+ * // With allocations failing at random, every read still ends: supplied or failed.
+ * const run = runScenario(parseScenario({
+ *   pageSize: 64, allocFailPercent: 50,
+ *   pagers: [{ name: "fs", service: { kind: "custom", name: "ones" } }],
+ *   vmos: [{ name: "file", pager: "fs", pages: 1 }],
+ *   threads: [{ name: "reader", ops: [{ op: "read", vmo: "file", page: 0, pages: 1 }] }],
+ * }), { seed: 3, services: { ones } });
+ * assert.equal(run.verdict.kind, "pass");
+ * ```
+ */
+export function* supplyBytes(
+  sys: Sys,
+  ctx: ServiceContext,
+  vmo: ServiceVmo,
+  offset: number,
+  data: Uint8Array,
+): Syscall<Status> {
+  const length = data.length;
   const [st, aux] = yield* sys.vmoCreate(length, 0);
-  if (st !== ZX_OK) return st;
-  const fill = () => sys.vmoWrite(aux, backingRange(vmo.key, offset, length, sys.pageSize), 0);
-  yield* fill();
-  const supplied = yield* supplyWithinSize(sys, ctx, vmo, offset, length, aux, fill);
+  if (st !== ZX_OK) return yield* failOutOfMemory(sys, ctx, vmo, offset, length, st);
+  const fill = () => sys.vmoWrite(aux, data, 0);
+  let supplied = yield* fill();
+  if (supplied === ZX_OK) {
+    supplied = yield* supplyWithinSize(sys, ctx, vmo, offset, length, aux, fill);
+  }
   yield* sys.handleClose(aux);
-  return supplied;
+  return yield* failOutOfMemory(sys, ctx, vmo, offset, length, supplied);
+}
+
+/**
+ * What a pager does when the kernel runs out of memory while it serves
+ * `[offset, offset + length)` of `vmo` (`status` ZX_ERR_NO_MEMORY): fail the
+ * range with ZX_ERR_BAD_STATE, since OP_FAIL refuses NO_MEMORY itself
+ * (INVALID_ARGS, and the reader would wait on) — as blobfs maps every error
+ * outside the OP_FAIL codes to BAD_STATE (src/storage/blobfs/page_loader.h,
+ * `ToPagerErrorStatus`). Any other status is returned as it is.
+ *
+ * @example
+ * ```ts
+ * import { strict as assert } from "node:assert";
+ * import { ZX_OK } from "../kernel/constants.ts";
+ * import { failOutOfMemory } from "./service.ts";
+ * // Not out of memory: nothing to do, no syscall.
+ * const call = failOutOfMemory({} as never, {} as never, {} as never, 0, 64, ZX_OK);
+ * assert.equal(call.next().value, ZX_OK);
+ * ```
+ */
+export function* failOutOfMemory(
+  sys: Sys,
+  ctx: ServiceContext,
+  vmo: ServiceVmo,
+  offset: number,
+  length: number,
+  status: Status,
+): Syscall<Status> {
+  if (status !== ZX_ERR_NO_MEMORY) return status;
+  yield* withinSize(
+    sys,
+    vmo,
+    offset,
+    length,
+    (n) => sys.pagerOpRange(ctx.pager, ZX_PAGER_OP_FAIL, vmo.handle, offset, n, ZX_ERR_BAD_STATE),
+  );
+  return status;
 }
 
 /**
@@ -403,7 +489,11 @@ export function supplyWithinSize(
 ): Syscall<Status> {
   let tries = 0;
   return withinSize(sys, vmo, offset, length, function* (n) {
-    if (tries++ > 0) yield* refill();
+    if (tries++ > 0) {
+      // A refill that failed (out of memory) would supply zero markers: stop with its status.
+      const st = yield* refill();
+      if (typeof st === "number" && st !== ZX_OK) return st;
+    }
     return yield* sys.pagerSupplyPages(ctx.pager, vmo.handle, offset, n, aux, 0);
   });
 }

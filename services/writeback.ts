@@ -10,6 +10,7 @@
  */
 
 import {
+  type Status,
   ZX_ERR_TIMED_OUT,
   ZX_OK,
   ZX_PAGER_OP_DIRTY,
@@ -26,6 +27,7 @@ import type { Syscall } from "../kernel/kernel.ts";
 import type { Sys, ThreadBody } from "../sim/sys.ts";
 import { backingRange } from "./backing.ts";
 import {
+  failOutOfMemory,
   isRead,
   type PagerService,
   type ServiceContext,
@@ -98,18 +100,26 @@ function* supplyDurable(
   packet: PagePacket,
 ): Syscall<void> {
   const [st, aux] = yield* sys.vmoCreate(packet.length, 0);
-  if (st !== ZX_OK) return;
+  if (st !== ZX_OK) {
+    yield* failOutOfMemory(sys, ctx, vmo, packet.offset, packet.length, st);
+    return;
+  }
   // From reading the store to the supply, a persist would make this content stale (see writebackVmo).
   state.supplying++;
+  let supplied: Status;
   try {
     const data = state.store.read(vmo.key, packet.offset, packet.length, sys.pageSize);
     const fill = () => sys.vmoWrite(aux, data, 0);
-    yield* fill();
-    yield* supplyWithinSize(sys, ctx, vmo, packet.offset, packet.length, aux, fill);
+    supplied = yield* fill();
+    if (supplied === ZX_OK) {
+      supplied = yield* supplyWithinSize(sys, ctx, vmo, packet.offset, packet.length, aux, fill);
+    }
   } finally {
     state.supplying--;
   }
   yield* sys.handleClose(aux);
+  // Out of memory: fail the range (after the close, so no persist waits on this supply).
+  yield* failOutOfMemory(sys, ctx, vmo, packet.offset, packet.length, supplied);
 }
 
 function* writebackVmo(

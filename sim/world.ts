@@ -1,14 +1,26 @@
 /**
  * The world: a kernel, its simulated threads, and the scheduler that steps
  * exactly one runnable thread at a time, asking the decision source whenever
- * more than one could run. Virtual time advances one tick per step, and jumps
- * to the next deadline when every thread is parked.
+ * more than one could run. Virtual time advances in rounds: one tick passes
+ * once every thread that was runnable when the tick began has taken a step
+ * (or stopped being runnable), and time jumps to the next deadline when every
+ * thread is parked. A schedule that starves a runnable thread therefore stops
+ * the clock: a timeout of T ticks fires only after each thread that stayed
+ * runnable throughout was stepped at least T times, as on a machine with a
+ * core per thread (README, "Virtual time").
  *
  * A run has two phases. In the first, every thread may run, including
  * environment threads (scheduled fault injection). From `liveness.afterSteps`
  * on, environment threads that have not started are dropped and threads are
  * scheduled round-robin; the workload must then finish within
  * `liveness.bound` steps, or the verdict is a hang.
+ *
+ * A run whose workload finished then has a quiescent tail: scheduled fairly,
+ * without new fault injection, the service (and started environment) threads
+ * run on until none can run (each is blocked or gone) or
+ * {@linkcode TAIL_STEPS} steps pass; {@linkcode World.quiescent} says which.
+ * Checkers see the tail's steps (a late supply) and judge the quiescent end
+ * state in `atEnd`. A tail that takes no step leaves the trace as it was.
  *
  * @module
  */
@@ -140,6 +152,9 @@ export type Verdict =
   | { kind: "hang"; step: number; blocked: BlockedThread[] }
   | { kind: "step-budget"; step: number };
 
+/** At most this many steps (or `liveness.bound`, if smaller) run in a quiescent tail. */
+export const TAIL_STEPS = 2000;
+
 /** Options of a world. */
 export interface WorldOptions extends KernelOptions {
   /** The scheduling strategy. */
@@ -157,6 +172,12 @@ export interface WorldOptions extends KernelOptions {
   monitors?: readonly Monitor[];
   /** Keep every trace entry (for printing). Default true. */
   keepTrace?: boolean;
+  /**
+   * Allocation-failure injection: the chance in percent that an allocating
+   * call of a service thread fails with ZX_ERR_NO_MEMORY, decided by a
+   * recorded draw per call (never in the liveness phase). Default 0: off.
+   */
+  allocFailPercent?: number;
 }
 
 /** The result of {@linkcode World.run}. */
@@ -230,13 +251,23 @@ export class World {
   readonly monitors: readonly Monitor[];
   /** Scheduler steps taken so far. */
   step = 0;
-  /** True once the liveness phase began. */
+  /** True once the liveness phase (or the quiescent tail) began. */
   fair = false;
+  /**
+   * After a passing run: true when the quiescent tail ended with no thread
+   * able to run, false when it reached its step bound first; null when there
+   * was no tail (the run did not pass).
+   */
+  quiescent: boolean | null = null;
+  /** Step at which the workload finished (the tail began), or null. */
+  workloadDoneAt: number | null = null;
   /** Steps after which the run ends with a step-budget verdict. */
   readonly maxSteps: number;
   /** When the liveness phase starts and how many steps the workload then has to finish. */
   readonly liveness: { afterSteps: number; bound: number };
   #running: SimThread | null = null;
+  /** Threads still owed a step before the next tick (null: a new round starts at the next step). */
+  #owed: Set<number> | null = null;
   /** A failure before the first step (a thread that threw while starting). */
   #early: Verdict | null = null;
 
@@ -258,6 +289,8 @@ export class World {
     }
     // Checkers compare the bytes of the pages a step touched; the model alone records nothing.
     this.kernel.pages.touches.enabled = this.monitors.length > 0;
+    const percent = options.allocFailPercent ?? 0;
+    if (percent > 0) this.kernel.allocFailure = (t, name) => this.#allocFails(t, name, percent);
   }
 
   /** The thread being stepped, if any. */
@@ -305,7 +338,8 @@ export class World {
 
   /** Runs to a verdict. */
   run(): RunResult {
-    const verdict = this.#early ?? this.#loop();
+    let verdict = this.#early ?? this.#loop();
+    if (verdict.kind === "pass" && this.#early === null) verdict = this.#tail();
     this.trace.note(`verdict ${verdict.kind}`);
     let final = verdict;
     if (verdict.kind === "pass") {
@@ -368,7 +402,7 @@ export class World {
       if (this.fair && this.step - fairSince >= this.liveness.bound) {
         return { kind: "hang", step: this.step, blocked: this.blocked() };
       }
-      const ready = this.runnable();
+      const ready = this.#readyNow();
       if (ready.length === 0) {
         const next = this.#nextDeadline();
         if (next === null) {
@@ -382,16 +416,77 @@ export class World {
           return { kind: "hang", step: this.step, blocked: this.blocked() };
         }
         this.kernel.now = next;
+        this.#owed = null;
         continue;
       }
-      const tids = ready.map((t) => t.tid);
-      const t = ready[this.decisions.choose(ready.length, "thread", tids, this.step)];
-      this.step++;
-      this.trace.step = this.step;
-      const failure = this.#stepThread(t);
+      const failure = this.#stepOne(ready);
       if (failure !== null) return failure;
-      this.kernel.now++;
     }
+  }
+
+  /** The runnable threads, after ending the tick's round if it is over. */
+  #readyNow(): SimThread[] {
+    const ready = this.runnable();
+    if (this.#owed === null || !this.#roundOver(ready)) return ready;
+    this.kernel.now++;
+    this.#owed = null;
+    return this.runnable();
+  }
+
+  /** Picks one of `ready` and steps it; a failure verdict, or null. */
+  #stepOne(ready: readonly SimThread[]): Verdict | null {
+    const tids = ready.map((t) => t.tid);
+    this.#owed ??= new Set(tids);
+    const t = ready[this.decisions.choose(ready.length, "thread", tids, this.step)];
+    this.step++;
+    this.trace.step = this.step;
+    this.#owed.delete(t.tid);
+    return this.#stepThread(t);
+  }
+
+  /**
+   * The quiescent tail of a passing run: fair steps until no thread can run
+   * now (a thread parked until a deadline counts as blocked: time does not
+   * jump) or the bound is reached. A pass, or the failure a step of it shows.
+   */
+  #tail(): Verdict {
+    this.workloadDoneAt = this.step;
+    const start = this.step;
+    const bound = Math.min(this.liveness.bound, TAIL_STEPS);
+    for (let first = true;; first = false) {
+      let ready = this.#readyNow();
+      if (ready.length > 0 && first) {
+        // Only a tail that runs shows in the trace (a run that ends quiescent keeps its hash).
+        this.trace.note(`quiescent tail from step ${this.step}`);
+        if (!this.fair) {
+          this.fair = true;
+          this.decisions.switchTo(fairStrategy());
+          ready = this.runnable(); // environment threads that never started stay out
+        }
+      }
+      if (ready.length === 0) {
+        this.quiescent = true;
+        return { kind: "pass", step: this.step };
+      }
+      if (this.step - start >= bound || this.step >= this.maxSteps) {
+        this.quiescent = false;
+        this.trace.note(`quiescent tail cut at step ${this.step}`);
+        return { kind: "pass", step: this.step };
+      }
+      const failure = this.#stepOne(ready);
+      if (failure !== null) return failure;
+    }
+  }
+
+  /**
+   * True once the current tick's round is over: every thread it owes a step
+   * to has taken it or is no longer runnable (`ready` is the runnable set now).
+   */
+  #roundOver(ready: readonly SimThread[]): boolean {
+    const owed = this.#owed;
+    if (owed === null || owed.size === 0) return true;
+    for (const t of ready) if (owed.has(t.tid)) return false;
+    return true;
   }
 
   #nextDeadline(): number | null {
@@ -500,6 +595,19 @@ export class World {
       step: this.step,
       tid,
     };
+  }
+
+  /**
+   * Whether allocating call `name` of kernel thread `t` fails (kernel/alloc_fault.ts): a recorded
+   * draw for a service thread outside the liveness phase (which injects no new faults), noted
+   * in the trace when it fails.
+   */
+  #allocFails(t: KernelThread, name: string, percent: number): boolean {
+    const sim = this.threads[t.tid - 1];
+    if (this.fair || sim === undefined || sim.k !== t || sim.role !== "service") return false;
+    const fails = this.decisions.choose(100, "draw", [], this.step) < percent;
+    if (fails) this.trace.note(`t${t.tid} ${name}: allocation failure injected (ZX_ERR_NO_MEMORY)`);
+    return fails;
   }
 
   #draw(n: number): number {

@@ -30,6 +30,7 @@ import {
   closesPortOnFirstComplete,
   confusesKeysAcrossVmos,
   dropsRequestWhileBatching,
+  forwardsNoMemoryToOpFail,
   ignoresRefetchAfterFailure,
   suppliesAfterComplete,
 } from "./service_bugs.ts";
@@ -215,6 +216,21 @@ export const ZOO: readonly ZooBug[] = [
       vmos: [{ name: "a", pager: "fs", pages: 1 }, { name: "b", pager: "fs", pages: 1 }],
       threads: [reader("r0", ["a", 0, 1], ["b", 0, 1])],
       events: [{ do: "detach", target: "a" }],
+    },
+  },
+  {
+    id: "forwards-no-memory-to-op-fail",
+    kind: "service",
+    depth: 0,
+    description: "a service passes ZX_ERR_NO_MEMORY from a failed allocation on to OP_FAIL",
+    caughtBy: "fails-with-valid-codes",
+    service: forwardsNoMemoryToOpFail,
+    scenario: {
+      ...SMALL,
+      allocFailPercent: 30,
+      pagers: [{ name: "fs", service: custom("forwards-no-memory-to-op-fail") }],
+      vmos: [{ name: "a", pager: "fs", pages: 2 }],
+      threads: [reader("r0", ["a", 0, 1], ["a", 1, 1])],
     },
   },
   {

@@ -9,6 +9,7 @@
 
 import {
   type Status,
+  ZX_ERR_BAD_STATE,
   ZX_ERR_IO,
   ZX_OK,
   ZX_PAGER_OP_FAIL,
@@ -25,6 +26,7 @@ import {
   type ServiceContext,
   type ServiceVmo,
   supplyFromBacking,
+  supplyWithinSize,
   vmoForKey,
 } from "../services/service.ts";
 
@@ -187,5 +189,37 @@ export function* ignoresRefetchAfterFailure(sys: Sys, ctx: ServiceContext): Thre
     } else {
       yield* supplyFromBacking(sys, ctx, vmo, packet.offset, packet.length);
     }
+  });
+}
+
+/**
+ * `forwards-no-memory-to-op-fail`: when supplying a READ fails, passes the
+ * kernel's status on as the failure code: `ZX_PAGER_OP_FAIL` with
+ * `ZX_ERR_NO_MEMORY` after an allocation failed. OP_FAIL accepts only IO,
+ * IO_DATA_INTEGRITY, BAD_STATE, NO_SPACE and BUFFER_TOO_SMALL and refuses the
+ * rest with INVALID_ARGS (kernel/alloc_fault.ts cites upstream), so the range
+ * is never answered and the reader waits for ever. Models a pager that
+ * forwards any error instead of mapping it, as blobfs' `ToPagerErrorStatus`
+ * does.
+ *
+ * Depth 0: any schedule in which an allocation of the service fails (runs with
+ * allocation-failure injection). Caught by `fails-with-valid-codes` (P13).
+ */
+export function* forwardsNoMemoryToOpFail(sys: Sys, ctx: ServiceContext): ThreadBody {
+  yield* serveReads(sys, ctx, function* (packet, vmo) {
+    const { offset, length } = packet;
+    const [cs, aux] = yield* sys.vmoCreate(length, 0);
+    let status = cs;
+    if (cs === ZX_OK) {
+      const fill = () => sys.vmoWrite(aux, backingRange(vmo.key, offset, length, sys.pageSize), 0);
+      status = yield* fill();
+      if (status === ZX_OK) {
+        status = yield* supplyWithinSize(sys, ctx, vmo, offset, length, aux, fill);
+      }
+      yield* sys.handleClose(aux);
+    }
+    if (status === ZX_OK || status === ZX_ERR_BAD_STATE) return; // supplied, or the VMO is gone
+    // The bug: the kernel's status is not a failure code OP_FAIL accepts (NO_MEMORY is not).
+    yield* sys.pagerOpRange(ctx.pager, ZX_PAGER_OP_FAIL, vmo.handle, offset, length, status);
   });
 }
