@@ -321,7 +321,13 @@ class Execution implements Strategy, Monitor {
   /** The fingerprint of the state the run ended in. */
   finalState(): string | null {
     if (this.#world === null) return null;
-    const fp = stateFingerprint(this.#world, this.histories, this.names, this.checkers);
+    const fp = stateFingerprint(
+      this.#world,
+      this.histories,
+      this.names,
+      this.checkers,
+      this.search.timed,
+    );
     return fp === null ? null : fingerprintHex(fp);
   }
 
@@ -372,7 +378,13 @@ class Execution implements Strategy, Monitor {
     for (const t of c.tids) node.backtrack.add(t);
     if (c.kind === "thread" && this.#world !== null) {
       // Counted like any state the search passes (a split search's prefix is part of it).
-      const fp = stateFingerprint(this.#world, this.histories, this.names, this.checkers);
+      const fp = stateFingerprint(
+        this.#world,
+        this.histories,
+        this.names,
+        this.checkers,
+        this.search.timed,
+      );
       if (fp !== null) this.search.states.add(fingerprintHex(fp));
     }
     return node;
@@ -432,7 +444,7 @@ class Execution implements Strategy, Monitor {
     });
     const state = this.#world === null
       ? null
-      : stateFingerprint(this.#world, this.histories, this.names, this.checkers);
+      : stateFingerprint(this.#world, this.histories, this.names, this.checkers, this.search.timed);
     if (state !== null) {
       const fp = fingerprintHex(state);
       s.states.add(fp);
@@ -490,7 +502,7 @@ class Execution implements Strategy, Monitor {
     let entry: CacheEntry | null = null;
     const state = this.#world === null
       ? null
-      : stateFingerprint(this.#world, this.histories, this.names, this.checkers);
+      : stateFingerprint(this.#world, this.histories, this.names, this.checkers, this.search.timed);
     if (state !== null) {
       const fp = fingerprintHex(state);
       s.states.add(fp);
@@ -713,6 +725,7 @@ export function explore(scenario: Scenario, options: ExploreOptions): ExploreRes
           monitors: [exec, ...checkers],
           services: options.services,
           keepTrace: false,
+          quiescentTail: false, // the search covers the workload's schedules, not a fair tail
           makeKernel: (o) => {
             const kernel = options.makeKernel?.(o) ?? new Kernel(o);
             exec.attach(kernel);
@@ -870,6 +883,7 @@ export function splitTasks(
         monitors: [exec],
         services: options.services,
         keepTrace: false,
+        quiescentTail: false,
         makeKernel: (o) => {
           const kernel = options.makeKernel?.(o) ?? new Kernel(o);
           exec.attach(kernel);

@@ -287,7 +287,8 @@ function object(h: Hasher, o: KernelObject, ranks: Map<PageRequest, number>, n: 
 
 /**
  * The fingerprint of the world's state: thread histories, canonical kernel
- * state, and what the monitors remember beyond it (`Monitor.stateKey`). `null` when a thread is parked inside a syscall at a point that is
+ * state, and what the monitors remember beyond it (`Monitor.stateKey`); the
+ * clock only when `timed` (virtual time decides what runs). `null` when a thread is parked inside a syscall at a point that is
  * not a wait: what it has read there is in no event, so its local state
  * cannot be told apart (only kernel variants that drop a lock mid-call do this).
  */
@@ -296,13 +297,22 @@ export function stateFingerprint(
   histories: ThreadHistories,
   names: Names,
   monitors: readonly Monitor[] = [],
+  timed = true,
 ): Fingerprint | null {
   for (const t of world.threads) {
     if (t.pending?.kind === "syscall" && histories.inCall(t.tid)) return null;
   }
   const h = new Hasher();
   const k = world.kernel;
-  h.num(world.step).num(k.now).word(world.fair ? 1 : 0);
+  h.num(world.step).word(world.fair ? 1 : 0);
+  // Virtual time passes in rounds (sim/world.ts), so the clock depends on which thread ran when.
+  // Where time decides nothing (no overtime, no delayed event) it is left out, as the footprints
+  // leave it out: equivalent interleavings then meet in one state, as they did when a tick was a
+  // step. Where it decides, the clock and the round's owed threads are part of the state.
+  if (timed) {
+    h.num(k.now);
+    for (const tid of world.roundOwed()) h.word(tid);
+  }
   for (const t of world.threads) {
     h.word(t.tid).mix(histories.of(t.tid)).str(t.end.kind).str(t.pending?.kind ?? "none");
     // A delayed environment event becomes runnable at a step count.

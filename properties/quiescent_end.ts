@@ -59,7 +59,9 @@ export class QuiescentEnd extends StepMonitor {
     if (verdict.kind !== "pass" || world.quiescent !== true) return;
     for (const v of world.kernel.pagerVmos) {
       const src = v.source;
-      if (src === null) continue;
+      // A request whose packet can no longer reach a service (its port is gone, or every handle
+      // of the VMO is) is the kernel's documented stranding, not a service that stopped serving.
+      if (src === null || v.handleCount === 0 || v.proxy?.undeliverable === true) continue;
       const left = [...src.outstanding("READ"), ...src.outstanding("DIRTY")];
       if (left.length > 0) {
         this.fail("Q2", `vmo${v.koid} has ${left.length} outstanding request(s) at quiescence`);

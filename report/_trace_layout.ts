@@ -285,7 +285,8 @@ export function layoutTrace(
     columnOf.set(step, c);
     x += c.width + COLUMN_GAP_PX;
   }
-  const width = Math.max(x - COLUMN_GAP_PX, SLOT_PX);
+  // One slot past the last column: a thread that blocks in the last event still shows its span.
+  const width = Math.max(x - COLUMN_GAP_PX, SLOT_PX) + SLOT_PX;
 
   const marks: Mark[] = [];
   const spans: Span[] = [];

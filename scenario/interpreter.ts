@@ -52,6 +52,8 @@ export interface RunOptions {
   keepTrace?: boolean;
   /** Builds the kernel (the seam for kernel variants). Default: the model as specified. */
   makeKernel?: (options: KernelOptions) => Kernel;
+  /** Run the quiescent tail after a passing workload (sim/world.ts). Default true. */
+  quiescentTail?: boolean;
 }
 
 /** The outcome of one faulting-thread operation. */
@@ -166,6 +168,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Scena
     monitors: options.monitors,
     keepTrace: options.keepTrace,
     makeKernel: options.makeKernel,
+    quiescentTail: options.quiescentTail,
   });
   const k = world.kernel;
   const [setup] = k.createThread("setup", 0);

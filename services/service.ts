@@ -419,9 +419,15 @@ export function* failOutOfMemory(
 
 /**
  * Runs `op` (a supply or OP_FAIL) over `[offset, offset + length)`, clipped to
- * the VMO's current size when a shrink raced with the request (spec 2.8.3:
+ * the VMO's current size when a resize raced with the request (spec 2.8.3:
  * the cut part was resolved, the rest is still awaited, and a range past the
- * end fails whole with OUT_OF_RANGE). Each retry is shorter, so it ends.
+ * end fails whole with OUT_OF_RANGE). After each OUT_OF_RANGE it asks the size
+ * again and retries with what fits now, the whole range if the VMO grew back
+ * (a shrink and a regrow between the failed call and the size query: giving
+ * up there strands the reader of the first page). It stops when nothing of
+ * the range fits, or when the size is what it was at the last try and that
+ * try already covered everything that fits: each retry follows a resize by
+ * another thread, so it ends when they do.
  *
  * @example
  * ```ts
@@ -447,13 +453,16 @@ export function* withinSize(
   length: number,
   op: (length: number) => Syscall<Status>,
 ): Syscall<Status> {
+  let tried = length;
+  let seen: number | null = null;
   let st = yield* op(length);
   while (st === ZX_ERR_OUT_OF_RANGE) {
     const [gs, size] = yield* sys.vmoGetSize(vmo.handle);
-    const clipped = Math.min(length, size - offset);
-    if (gs !== ZX_OK || clipped <= 0 || clipped >= length) return st;
-    length = clipped;
-    st = yield* op(length);
+    const fits = Math.min(length, size - offset);
+    if (gs !== ZX_OK || fits <= 0 || (size === seen && fits >= tried)) return st;
+    seen = size;
+    tried = fits;
+    st = yield* op(fits);
   }
   return st;
 }

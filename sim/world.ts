@@ -178,6 +178,12 @@ export interface WorldOptions extends KernelOptions {
    * recorded draw per call (never in the liveness phase). Default 0: off.
    */
   allocFailPercent?: number;
+  /**
+   * Run the quiescent tail after a passing workload. Default true. The
+   * explorer turns it off: its search covers the workload's schedules, and a
+   * tail scheduled by the fair strategy would be steps it did not choose.
+   */
+  quiescentTail?: boolean;
 }
 
 /** The result of {@linkcode World.run}. */
@@ -270,10 +276,12 @@ export class World {
   #owed: Set<number> | null = null;
   /** A failure before the first step (a thread that threw while starting). */
   #early: Verdict | null = null;
+  readonly #tailOn: boolean;
 
   /** Builds a world with a fresh kernel and no threads. */
   constructor(options: WorldOptions) {
     this.trace = new Trace(options.keepTrace ?? true);
+    this.#tailOn = options.quiescentTail ?? true;
     const kernelOptions = {
       pageSize: options.pageSize,
       overtimeTicks: options.overtimeTicks,
@@ -336,10 +344,15 @@ export class World {
     return t;
   }
 
+  /** The threads the current tick's round still owes a step, in tid order (explore's state hash). */
+  roundOwed(): readonly number[] {
+    return this.#owed === null ? [] : [...this.#owed].sort((a, b) => a - b);
+  }
+
   /** Runs to a verdict. */
   run(): RunResult {
     let verdict = this.#early ?? this.#loop();
-    if (verdict.kind === "pass" && this.#early === null) verdict = this.#tail();
+    if (verdict.kind === "pass" && this.#early === null && this.#tailOn) verdict = this.#tail();
     this.trace.note(`verdict ${verdict.kind}`);
     let final = verdict;
     if (verdict.kind === "pass") {
