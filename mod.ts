@@ -133,6 +133,33 @@ export {
   type WritebackOptions,
   writebackService,
 } from "./services/mod.ts";
+export {
+  type BoundContract,
+  CONTRACT_EVENTS,
+  type ContractEvent,
+  contractOf,
+  type ContractRange,
+  ContractSchemaError,
+  contractText,
+  parseContract,
+  type ServiceContract,
+  type ServiceContractInput,
+  withContract,
+  type WritebackEntry,
+  type WritebackPath,
+} from "./scenario/service_contract.ts";
+export {
+  assertInContract,
+  type ContractCounter,
+  contractCounter,
+  ContractError,
+  contractsOf,
+  type ContractViolation,
+  contractViolations,
+  DELIVERY_KINDS,
+  type DeliveryKind,
+  excludes,
+} from "./scenario/contract.ts";
 export { LEVEL2_INVARIANTS, level2Invariants } from "./properties/level2/mod.ts";
 export {
   KERNEL_INVARIANTS,
@@ -243,7 +270,7 @@ export type {
 } from "./program/program.ts";
 export { CALLS } from "./program/program.ts";
 export type { PortfolioStrategy, RunPlan } from "./fuzz/campaign.ts";
-export type { ScenarioPlan, Swarm } from "./scenario/generate.ts";
+export { contractSwarm, type ScenarioPlan, type Swarm } from "./scenario/generate.ts";
 export {
   type Case as ShrinkCase,
   shrinkCase,

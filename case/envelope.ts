@@ -15,6 +15,7 @@ import { BUG_IDS } from "../zoo/registry.ts";
 import { KIND_NAMES, type KindName } from "./kind.ts";
 import { CheckerSetSchema, KINDS } from "./kinds.ts";
 import { signatureId, slug } from "./names.ts";
+import { type ServiceContract, ServiceContractSchema } from "../scenario/service_contract.ts";
 
 /** The case format tag. */
 export const CASE_FORMAT = "pagersim/case@2";
@@ -67,6 +68,12 @@ export interface CaseEnvelope<I = unknown> {
   readonly kernel?: ModuleRef;
   /** A service module (default export or `service`), bound to the `custom` name `user`. */
   readonly service?: ModuleRef;
+  /**
+   * The contract the service module was held to when the case was found
+   * (`scenario/service_contract.ts`, defaults filled in); absent: no contract (and in
+   * cases written before contracts existed).
+   */
+  readonly contract?: ServiceContract;
   /** Expected verdict label: `pass`, a verdict kind, or `invariant:<name>`. */
   readonly expected: string;
   /** Recorded trace hash, 16 hex digits. */
@@ -116,6 +123,7 @@ export const EnvelopeSchema = z.object({
   bug: BugId.optional(),
   kernel: ModuleRefSchema.optional(),
   service: ModuleRefSchema.optional(),
+  contract: ServiceContractSchema.optional(),
   expected: Expected,
   traceHash: TraceHash,
   signature: z.string().max(400).optional(),

@@ -15,6 +15,7 @@ import { CASE_FORMAT, type CaseEnvelope, type CaseOrigin, type ModuleRef } from 
 import type { CaseKind, KindRun, RunContext } from "./kind.ts";
 import { type Divergence, firstDivergence } from "./replay.ts";
 import { shrink } from "./shrink.ts";
+import type { ServiceContract } from "../scenario/service_contract.ts";
 
 /** What a case records besides its run: how to replay it and where it came from. */
 export interface CaseMeta {
@@ -26,6 +27,8 @@ export interface CaseMeta {
   readonly kernel?: ModuleRef;
   /** The service module the runs use (bound to the `custom` name `user`). */
   readonly service?: ModuleRef;
+  /** The contract that service module is held to, if any. */
+  readonly contract?: ServiceContract;
   /** Where it was found. */
   readonly found: CaseOrigin;
   /** For people; default says who found it and its signature. */
@@ -75,6 +78,7 @@ export function toEnvelope<I>(
     ...(meta.bug !== undefined ? { bug: meta.bug } : {}),
     ...(meta.kernel !== undefined ? { kernel: meta.kernel } : {}),
     ...(meta.service !== undefined ? { service: meta.service } : {}),
+    ...(meta.contract !== undefined ? { contract: meta.contract } : {}),
     expected: verdictLabel(run.verdict),
     traceHash: run.traceHash,
     ...(signature !== undefined ? { signature } : {}),
@@ -219,6 +223,7 @@ export async function investigate<I>(
   await persist(unshrunk);
   const shrunk = shrink(kind, { input, decisions: first.decisions }, {
     fails: (c) => {
+      if (kind.admits !== undefined && !kind.admits(c.input, ctx)) return false;
       const r = replay(c.input, c.decisions);
       return options.sign(r) === signature && r.decisions;
     },

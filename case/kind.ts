@@ -82,6 +82,12 @@ export interface CaseKind<I> {
   run(input: I, options: KindRunOptions, ctx: RunContext): KindRun;
   /** Candidates one cut smaller, biggest cuts first; each is valid. */
   cuts(input: I): Iterable<I>;
+  /**
+   * Whether the context's code can be given `input` at all (a scenario inside
+   * the contracts of the services that run it); shrinking skips a cut it
+   * refuses. Absent: every valid input.
+   */
+  admits?(input: I, ctx: RunContext): boolean;
   /** How big an input is (what shrinking reduces, decisions not counted). */
   size(input: I): number;
   /** A short label for people. */

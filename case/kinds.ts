@@ -14,6 +14,7 @@ import { serviceObligations } from "../properties/service_obligations.ts";
 import type { Monitor } from "../sim/world.ts";
 import { scenarioCuts } from "../scenario/cuts.ts";
 import { runScenario } from "../scenario/interpreter.ts";
+import { contractsOf, contractViolations } from "../scenario/contract.ts";
 import { type Scenario, SCENARIO_FORMAT, ScenarioSchema } from "../scenario/schema.ts";
 import { programCuts } from "../program/cuts.ts";
 import { callCount, type Program, PROGRAM_FORMAT, ProgramSchema } from "../program/program.ts";
@@ -114,6 +115,8 @@ export const SCENARIO_KIND: CaseKind<Scenario> = {
   *cuts(input) {
     for (const s of scenarioCuts(input)) if (ScenarioSchema.safeParse(s).success) yield s;
   },
+  // A cut below a contract's ranges (fewer pages, fewer service threads) is not a case of it.
+  admits: (input, ctx) => contractViolations(input, contractsOf(ctx.services)).length === 0,
   size: scenarioSize,
   label: (s) => s.name ?? "scenario",
 };

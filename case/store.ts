@@ -20,6 +20,13 @@ import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Kernel, KernelOptions } from "../kernel/kernel.ts";
 import type { PagerService } from "../services/service.ts";
+import {
+  ContractSchemaError,
+  parseContract,
+  type ServiceContract,
+  withContract,
+  type WritebackEntry,
+} from "../scenario/service_contract.ts";
 import { bug, NAMED_SERVICES } from "../zoo/registry.ts";
 import {
   type CaseEnvelope,
@@ -413,7 +420,11 @@ async function importModule(path: string, what: string): Promise<Record<string, 
   }
 }
 
-/** Loads a user's service module: its default export or its `service` export, a function. */
+/**
+ * Loads a user's service module: its default export or its `service` export,
+ * a generator function, held to the module's `contract` export if it has one
+ * (`scenario/service_contract.ts`; a bad contract is one line naming the field).
+ */
 export async function loadServiceModule(path: string): Promise<PagerService> {
   const mod = await importModule(path, "--service");
   const fn = mod.default ?? mod.service;
@@ -434,7 +445,28 @@ export async function loadServiceModule(path: string): Promise<PagerService> {
         `(function*) that yields the syscalls it makes`,
     );
   }
-  return fn as PagerService;
+  if (mod.contract === undefined) return fn as PagerService;
+  // A contract: checked, its writeback entry point found, the service held to it.
+  let contract: ServiceContract;
+  try {
+    contract = parseContract(mod.contract, `--service ${path}`);
+  } catch (e) {
+    if (e instanceof ContractSchemaError) throw new CaseFileError(e.message);
+    throw e;
+  }
+  const wb = contract.writeback;
+  let writeback: WritebackEntry | undefined;
+  if (wb !== false && "entry" in wb) {
+    const entry = mod[wb.entry];
+    if (typeof entry !== "function" || entry.constructor.name !== "GeneratorFunction") {
+      throw new CaseFileError(
+        `--service ${path}: contract.writeback.entry: the module exports no generator function ` +
+          `"${wb.entry}" (the writeback entry point the harness calls)`,
+      );
+    }
+    writeback = entry as WritebackEntry;
+  }
+  return withContract(fn as PagerService, contract, { writeback });
 }
 
 /** Loads a kernel variant module: its `makeKernel(options)` export. */

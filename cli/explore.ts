@@ -34,6 +34,8 @@ import { parseScenario, type Scenario } from "../scenario/schema.ts";
 import { DEFAULT_SCENARIO } from "../scenario/default.ts";
 import { describeVerdict } from "../sim/world.ts";
 import type { PagerService } from "../services/service.ts";
+import { assertInContract } from "../scenario/contract.ts";
+import { contractOf } from "../scenario/service_contract.ts";
 import {
   type FlagSpec,
   InputError,
@@ -167,6 +169,8 @@ async function main(): Promise<number> {
     await lintService(servicePath, lintMode(values));
     services.user = await loadServiceModule(servicePath);
     scenario = withService(original, "user");
+    // Before any worker starts: one line naming the clause the scenario leaves.
+    assertInContract(scenario, services, values.scenario as string | undefined);
   }
   const stateHash = !values["no-state-hash"];
   const kind = (values.reduction as string | undefined) ?? "dpor";
@@ -267,9 +271,11 @@ async function main(): Promise<number> {
   } catch (e) {
     throw new InputError(`--corpus ${corpus}: ${(e as Error).message}`);
   }
+  const contract = contractOf(services.user)?.contract;
   const doc = toEnvelope(SCENARIO_KIND, scenario, 0, traced, {
     checkers,
     ...(service !== undefined ? { service } : {}),
+    ...(contract !== undefined ? { contract } : {}),
     ...(kernel !== undefined ? { kernel } : {}),
     found: { by: "explore" },
     description: `found by deno task explore with ${cx.preemptions} preemptions (bound ${

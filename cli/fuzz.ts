@@ -7,6 +7,7 @@
  * @module
  */
 
+import { DELIVERY_KINDS } from "../scenario/contract.ts";
 import {
   COVERAGE_FLAG,
   LINT_FLAG,
@@ -174,6 +175,24 @@ export function summaryText(
       lines.push(`  ${String(s.sometimes[k] ?? 0).padStart(7)}  ${k}`);
     }
     if (s.neverReached.length > 0) lines.push(`never reached: ${s.neverReached.join(", ")}`);
+    lines.push(
+      `delivered to the services: ${
+        DELIVERY_KINDS.map((k) => `${k} ${s.delivered[k] ?? 0}`).join(", ")
+      }`,
+    );
+    if (s.contract !== null) {
+      const o = s.contract.outOfContract;
+      lines.push(`contract: ${s.contract.text}`);
+      lines.push(
+        `out-of-contract inputs delivered: ${o.total}${
+          Object.keys(o.byKind).length > 0
+            ? ` (${Object.entries(o.byKind).map(([k, n]) => `${k} ${n}`).join(", ")})`
+            : ""
+        }`,
+      );
+    } else {
+      lines.push("contract: none (the service declares none: every input the generators draw)");
+    }
   } else {
     lines.push(`distinct kernel-state signatures ${s.signatures}`);
     lines.push(

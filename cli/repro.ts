@@ -22,6 +22,8 @@ import { DEFAULT_SCENARIO } from "../scenario/default.ts";
 import type { ScenarioRun } from "../scenario/interpreter.ts";
 import { parseScenario, type Scenario } from "../scenario/schema.ts";
 import type { PagerService } from "../services/service.ts";
+import { contractOf } from "../scenario/service_contract.ts";
+import { assertInContract } from "../scenario/contract.ts";
 import { bug, BUG_IDS, NAMED_SERVICES } from "../zoo/registry.ts";
 import { failingStep, printOutcome, printTrace, type TraceForm } from "./_output.ts";
 import { limitsOf, runGuarded, stoppedLine } from "./_guard.ts";
@@ -228,6 +230,7 @@ async function replayFile(file: string, values: Values, checkerFlag?: string): P
   const input = c.kind === "scenario" && values.service !== undefined && c.service === undefined
     ? withService(c.input as Scenario, "user")
     : c.input;
+  if (c.kind === "scenario") assertInContract(input as Scenario, ctx.services, file);
   const run = kind.run(input, { seed: c.seed, decisions: c.decisions }, ctx);
   return {
     run,
@@ -280,7 +283,8 @@ async function replayRun(
     if (values.run === undefined) throw new UsageError("--campaign needs --run K");
     const k = intFlag(values, "run", 0, 0);
     const plan = planRun(seed, k);
-    const scenario = bind(generateScenario(plan));
+    // As the campaign drew it: inside the contract the service module holds itself to.
+    const scenario = bind(generateScenario(plan, contractOf(flags.service)?.contract));
     const outcome = executePlan(plan, scenario, ctx);
     const run = KINDS.scenario.run(
       scenario,
@@ -312,6 +316,12 @@ async function replayRun(
       : values["scenario-json"] !== undefined
       ? parseScenario(parseJson(values["scenario-json"] as string), "--scenario-json")
       : parseScenario(DEFAULT_SCENARIO, "default scenario"),
+  );
+  assertInContract(
+    scenario,
+    services,
+    (values.scenario as string | undefined) ??
+      (values["scenario-json"] !== undefined ? "--scenario-json" : "default scenario"),
   );
   const seed = intFlag(values, "seed", 0);
   const strategy = (values.strategy ?? "random") as string;

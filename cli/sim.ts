@@ -25,6 +25,7 @@ import type { PagerService } from "../services/service.ts";
 import { loadModuleFlags, moduleFlags } from "./_module_flags.ts";
 import { readJsonFile } from "../case/store.ts";
 import { withService } from "../scenario/bind.ts";
+import { assertInContract } from "../scenario/contract.ts";
 import { NAMED_SERVICES } from "../zoo/registry.ts";
 import {
   type FlagSpec,
@@ -132,6 +133,12 @@ export async function main(): Promise<number> {
     ? parseDecisions(values.decisions as string)
     : undefined;
 
+  // A service held to a contract is never given a scenario outside it: one line naming the clause.
+  assertInContract(
+    scenario,
+    services,
+    (values.scenario as string | undefined) ?? "default scenario",
+  );
   const monitors = scenarioCheckers(checkers)();
   const raw = runScenario(scenario, {
     seed,

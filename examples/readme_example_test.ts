@@ -64,3 +64,21 @@ Deno.test("README worked example: the shown sim output is what the command print
   const printed = new TextDecoder().decode(o.stdout).trimEnd().split("\n");
   assert.deepEqual(printed.slice(-shown.length), shown);
 });
+
+// The README's contract is examples/my_contract.ts, line for line, and it loads.
+Deno.test("README: the contract it teaches is examples/my_contract.ts and holds the service to it", async () => {
+  const { loadServiceModule } = await import("../case/store.ts");
+  const { contractOf } = await import("../scenario/service_contract.ts");
+  const readme = await Deno.readTextFile(new URL("../README.md", import.meta.url));
+  const block = readme.split(/```ts(?: ignore)?\n/).map((b) => b.split("```")[0])
+    .find((b) => b.startsWith("// examples/my_contract.ts"));
+  assert.ok(block, "the README shows the contract");
+  const file = await Deno.readTextFile(new URL("./my_contract.ts", import.meta.url));
+  const fileLines = new Set(file.split("\n"));
+  for (const line of block.split("\n").slice(1)) {
+    assert.ok(fileLines.has(line), `README line not in examples/my_contract.ts: ${line}`);
+  }
+  const service = await loadServiceModule("examples/my_contract.ts");
+  const c = contractOf(service)?.contract;
+  assert.ok(c !== undefined && !c.vmoOptions.resizable && c.events.length === 5);
+});

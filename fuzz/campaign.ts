@@ -95,6 +95,8 @@ export interface RunOutcome {
   readonly steps: number;
   readonly decisions: readonly number[];
   readonly traceHash: string;
+  /** What the harness delivered to the services, by kind (`ScenarioRun.delivered`). */
+  readonly delivered: Readonly<Record<string, number>>;
 }
 
 /** A strategy that tells `record` each pick it makes (the watchdog's record of a run it may stop). */
@@ -142,5 +144,6 @@ export function executePlan(
     steps: run.steps,
     decisions: run.decisions,
     traceHash: run.traceHash,
+    delivered: run.delivered,
   };
 }

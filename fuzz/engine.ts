@@ -38,6 +38,7 @@ import { type ProgramChecks, ProgramFuzzer, signProgramVerdict } from "./program
 import type { Program } from "../program/program.ts";
 import { signatureOf } from "./signature.ts";
 import { bug } from "../zoo/registry.ts";
+import { contractOf, type ServiceContract } from "../scenario/service_contract.ts";
 
 /** Default wall-clock limit of one run, seconds (`--run-timeout`). */
 export const DEFAULT_RUN_TIMEOUT = 5;
@@ -256,8 +257,21 @@ export interface Runner {
   run(k: number, record: RunRecord): RunReport;
   /** The last run, if it failed. */
   failing(): FailingRun<unknown> | null;
-  /** Counters this kind reports with progress (reached interleavings, state signatures). */
-  drain(): { sometimes: Record<string, number>; fresh: number[] };
+  /**
+   * Counters this kind reports with progress (reached interleavings, state
+   * signatures, what the harness delivered to the services by kind).
+   */
+  drain(): Drained;
+}
+
+/** What a runner's counters held since the last {@linkcode Runner.drain}. */
+export interface Drained {
+  /** Scenarios: runs that reached each "sometimes" interleaving. */
+  readonly sometimes: Record<string, number>;
+  /** Programs: state signatures reached first. */
+  readonly fresh: number[];
+  /** Scenarios: deliveries to the services by kind (`scenario/contract.ts` `DELIVERY_KINDS`). */
+  readonly delivered: Record<string, number>;
 }
 
 /** The kernel, services and heartbeat a worker's runs use. */
@@ -272,9 +286,16 @@ export interface RunnerSetup {
   readonly beat: () => void;
 }
 
-/** The scenario of run `k` as the worker runs it (with the user's or the bug's service). */
-export function campaignScenario(plan: RunPlan, serviceName: string | null): Scenario {
-  const scenario = generateScenario(plan);
+/**
+ * The scenario of run `k` as the worker runs it (with the user's or the bug's
+ * service), inside the contract the service is held to, if any.
+ */
+export function campaignScenario(
+  plan: RunPlan,
+  serviceName: string | null,
+  contract?: ServiceContract,
+): Scenario {
+  const scenario = generateScenario(plan, contract);
   return serviceName === null ? scenario : withService(scenario, serviceName);
 }
 
@@ -311,6 +332,7 @@ abstract class KindRunner<I> implements Runner {
   #last: FailingRun<I> | null = null;
   protected sometimes: Record<string, number> = {};
   protected fresh: number[] = [];
+  protected delivered: Record<string, number> = {};
 
   protected constructor(
     readonly kind: CaseKind<I>,
@@ -340,16 +362,20 @@ abstract class KindRunner<I> implements Runner {
     return this.#last as FailingRun<unknown> | null;
   }
 
-  drain(): { sometimes: Record<string, number>; fresh: number[] } {
-    const out = { sometimes: this.sometimes, fresh: this.fresh };
+  drain(): Drained {
+    const out = { sometimes: this.sometimes, fresh: this.fresh, delivered: this.delivered };
     this.sometimes = {};
     this.fresh = [];
+    this.delivered = {};
     return out;
   }
 }
 
 /** Runs generated scenarios: run `k` is `planRun(seed, k)`. */
 export class ScenarioRunner extends KindRunner<Scenario> {
+  /** The contract the user's service is held to, if any: every run is drawn inside it. */
+  readonly #contract: ServiceContract | undefined;
+
   constructor(readonly start: WorkerStart, readonly setup: RunnerSetup) {
     super(
       SCENARIO_KIND,
@@ -358,11 +384,12 @@ export class ScenarioRunner extends KindRunner<Scenario> {
       scenarioCheckers(start.checkers),
       setup.service ? { ...setup.services, user: setup.service } : setup.services,
     );
+    this.#contract = contractOf(setup.service ?? undefined)?.contract;
   }
 
   run(k: number, record: RunRecord): RunReport {
     const plan = planRun(this.start.seed, k);
-    const scenario = campaignScenario(plan, this.setup.serviceName);
+    const scenario = campaignScenario(plan, this.setup.serviceName, this.#contract);
     const counter = new SometimesMonitor();
     record.begin();
     const outcome = executePlan(plan, scenario, {
@@ -370,6 +397,9 @@ export class ScenarioRunner extends KindRunner<Scenario> {
       monitors: () => [...this.ctx.monitors(), counter],
     }, record.pick);
     for (const h of counter.hit) this.sometimes[h] = (this.sometimes[h] ?? 0) + 1;
+    for (const [d, n] of Object.entries(outcome.delivered)) {
+      this.delivered[d] = (this.delivered[d] ?? 0) + n;
+    }
     this.settle(
       outcome.signature === null ? null : {
         input: scenario,

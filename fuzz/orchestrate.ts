@@ -29,6 +29,9 @@ import {
   type WorkerStart,
 } from "./engine.ts";
 import type { Program } from "../program/program.ts";
+import { loadServiceModule } from "../case/store.ts";
+import { contractOf, type ServiceContract } from "../scenario/service_contract.ts";
+import { type ContractCounter, contractCounter } from "../scenario/contract.ts";
 import { OUT_OF_MEMORY, SERVICE_HANG } from "./signature.ts";
 import {
   campaignReplayCommand,
@@ -180,6 +183,18 @@ export interface CampaignSummary {
   readonly sometimes: Readonly<Record<string, number>>;
   /** Scenarios: "sometimes" interleavings no run reached. */
   readonly neverReached: readonly string[];
+  /**
+   * Scenarios: what the harness delivered to the services over the campaign,
+   * by kind (`scenario/contract.ts` `DELIVERY_KINDS`: trap-dirty and resizable
+   * VMOs, resizes, clones, each environment event kind).
+   */
+  readonly delivered: Readonly<Record<string, number>>;
+  /**
+   * Scenarios with a service held to a contract: the contract the campaign
+   * ran under and the deliveries it excludes (each 0 when the generators kept
+   * to it); null: no contract (the whole universe).
+   */
+  readonly contract: ContractCounter | null;
   /** Programs: distinct abstract kernel states reached (union over workers). */
   readonly signatures: number;
   /** Programs: distinct states at each checkpoint reached, then at the end. */
@@ -247,6 +262,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
   const noteFirst = (s: string, k: number) => firstRuns.set(s, Math.min(firstRuns.get(s) ?? k, k));
   const reached = new Set<number>();
   const sometimes: Record<string, number> = {};
+  const delivered: Record<string, number> = {};
   const timeline: TimelinePoint[] = [];
   const errors: string[] = [];
   const writes: Promise<void>[] = [];
@@ -310,6 +326,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
         }
         for (const [s, k] of Object.entries(m.firstRuns)) noteFirst(s, k);
         for (const [h, n] of Object.entries(m.sometimes)) sometimes[h] = (sometimes[h] ?? 0) + n;
+        for (const [d, n] of Object.entries(m.delivered)) delivered[d] = (delivered[d] ?? 0) + n;
         for (const x of m.fresh) reached.add(x);
         seenWorkers.add(m.worker);
         if (warm === null && seenWorkers.size === options.workers) {
@@ -349,11 +366,16 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
 
   const serviceName = campaignServiceName(options.servicePath, options.bug ?? null);
   const checkers = options.checkers ?? "kernel";
+  // The contract the service module holds itself to: the workers load the same module.
+  const contract: ServiceContract | undefined = kind === "scenarios" && options.servicePath !== null
+    ? contractOf(await loadServiceModule(options.servicePath))?.contract
+    : undefined;
   const meta = {
     checkers,
     ...(options.bug ? { bug: options.bug } : {}),
     ...(options.modules?.kernel ? { kernel: options.modules.kernel } : {}),
     ...(options.modules?.service ? { service: options.modules.service } : {}),
+    ...(contract !== undefined ? { contract } : {}),
   };
   const onStall = async (
     w: number,
@@ -381,7 +403,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
     let input: unknown, seed: number;
     if (kind === "scenarios") {
       const plan = planRun(options.seed, state.k);
-      input = campaignScenario(plan, serviceName);
+      input = campaignScenario(plan, serviceName, contract);
       seed = plan.runSeed;
     } else {
       const recorded = records[w].input() as { program: Program; seed: number } | null;
@@ -545,6 +567,8 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
     neverReached: kind === "scenarios"
       ? Object.keys(SOMETIMES).filter((k) => !(sometimes[k] > 0))
       : [],
+    delivered,
+    contract: contract !== undefined ? contractCounter(contract, delivered) : null,
     signatures: reached.size,
     timeline,
     interrupted,

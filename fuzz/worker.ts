@@ -44,6 +44,8 @@ export type WorkerMessage =
     readonly sometimes: Record<string, number>;
     /** Programs: state signatures this worker reached first since the last message. */
     readonly fresh: number[];
+    /** Scenarios: deliveries to the services by kind since the last message. */
+    readonly delivered: Record<string, number>;
   }
   | {
     /** A case to write now (unshrunk first, then shrunk); the main thread answers "persisted". */
@@ -94,7 +96,7 @@ export async function runWorker(
   let occurrences: Record<string, number> = {};
   let firstRuns: Record<string, number> = {};
   const report = () => {
-    const { sometimes, fresh } = runner.drain();
+    const { sometimes, fresh, delivered } = runner.drain();
     post({
       type: "progress",
       worker: start.worker,
@@ -105,6 +107,7 @@ export async function runWorker(
       firstRuns,
       sometimes,
       fresh,
+      delivered,
     });
     runs = steps = failures = 0;
     occurrences = {};

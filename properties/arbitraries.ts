@@ -17,6 +17,7 @@ import {
   SERVICE_KINDS,
 } from "../scenario/schema.ts";
 import { answersDirty } from "../scenario/schema.ts";
+import type { ServiceContract } from "../scenario/service_contract.ts";
 
 export { answersDirty };
 
@@ -86,6 +87,13 @@ export interface ScenarioArbitraryOptions {
   readonly vmoFlags?: boolean;
   /** Let the kernel's overtime timeout of pager waits be on. Default true. */
   readonly overtime?: boolean;
+  /**
+   * Draw only scenarios inside this service contract (`scenario/service_contract.ts`):
+   * its page sizes, VMO sizes, service thread counts, VMO options, clones and
+   * events in scope, for every pager. Default: none (the whole universe).
+   * {@linkcode pagerProperty} takes it from a contracted custom service.
+   */
+  readonly contract?: ServiceContract;
 }
 
 const OP_KINDS: readonly OpKind[] = [
@@ -127,9 +135,34 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): FcArb
   ];
   const custom = options.customServices ?? [];
   const serviceNames = [...services, ...custom.map((n) => `custom:${n}`)];
-  const ops = options.ops ?? OP_KINDS;
-  const events = options.events ?? ALL_EVENT_KINDS;
+  const c = options.contract;
+  const ops = (options.ops ?? OP_KINDS).filter((o) =>
+    c === undefined ||
+    (o === "resize"
+      ? c.events.includes("resize")
+      : o === "cloneRead" || o === "cloneWrite"
+      ? c.clones
+      : true)
+  );
+  const events = (options.events ?? ALL_EVENT_KINDS).filter((e) =>
+    c === undefined || c.events.includes(e)
+  );
   const vmoFlags = options.vmoFlags ?? true;
+  const trapDirtyOk = vmoFlags && (c === undefined || c.vmoOptions.trapDirty);
+  const resizableOk = vmoFlags && (c === undefined || c.vmoOptions.resizable);
+  /** `[lo, hi]` cut to a contract's range (its low end when they do not meet). */
+  const cut = (lo: number, hi: number, r?: { min: number; max: number }) => {
+    if (r === undefined) return { min: lo, max: hi };
+    const a = Math.max(lo, r.min), b = Math.min(hi, r.max);
+    return a <= b ? { min: a, max: b } : { min: r.min, max: Math.min(r.max, r.min + hi - lo) };
+  };
+  const wantSizes = options.pageSizes ?? [64, 128, 256, 512];
+  const fitting = wantSizes.filter((n) =>
+    c === undefined || (n >= c.pageSize.min && n <= c.pageSize.max)
+  );
+  const pageSizes = fitting.length > 0 ? fitting : [
+    c !== undefined && c.pageSize.min <= wantSizes[0] ? c.pageSize.max : (c?.pageSize.min ?? 64),
+  ];
   const overtime = options.overtime ?? true;
   const nat = (max: number) => fc.nat({ max });
   const service = fc.record({
@@ -139,7 +172,7 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): FcArb
     failPercent: nat(60),
     detachAfter: nat(3),
     closePager: fc.boolean(),
-    threads: fc.integer({ min: 1, max: options.maxServiceThreads ?? 2 }),
+    threads: fc.integer(cut(1, options.maxServiceThreads ?? 2, c?.threads)),
     writebackTicks: fc.integer({ min: 5, max: 80 }),
   });
   const op = fc.record({
@@ -150,7 +183,7 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): FcArb
     byte: fc.option(nat(255), { nil: undefined }),
   });
   const raw = fc.record({
-    pageSize: fc.constantFrom(...(options.pageSizes ?? [64, 128, 256, 512])),
+    pageSize: fc.constantFrom(...pageSizes),
     overtimeTicks: overtime
       ? fc.oneof(fc.constant(0), fc.integer({ min: 100, max: 600 }))
       : fc.constant(0),
@@ -158,11 +191,11 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): FcArb
     vmos: fc.array(
       fc.record({
         pager: nat(15),
-        pages: fc.integer({ min: 1, max: options.maxPages ?? 6 }),
+        pages: fc.integer(cut(1, options.maxPages ?? 6, c?.vmoPages)),
         // Keys past 32 bits too: a service must not truncate them.
         highKey: fc.boolean(),
-        trapDirty: vmoFlags ? fc.boolean() : fc.constant(false),
-        resizable: vmoFlags ? fc.boolean() : fc.constant(false),
+        trapDirty: trapDirtyOk ? fc.boolean() : fc.constant(false),
+        resizable: resizableOk ? fc.boolean() : fc.constant(false),
       }),
       { minLength: 1, maxLength: options.maxVmos ?? 3 },
     ),
@@ -231,7 +264,10 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): FcArb
           const v = vmos[o.vmo % vmos.length];
           if (o.op === "info") return { op: "info" as const, vmo: v.name };
           if (o.op === "resize") {
-            const newPages = o.pages % (Math.max(8, 2 * v.pages + 1));
+            const newPages = Math.min(
+              o.pages % (Math.max(8, 2 * v.pages + 1)),
+              c?.vmoPages.max ?? Infinity,
+            );
             return { op: "resize" as const, vmo: v.name, newPages };
           }
           const page = o.page % v.pages;

@@ -19,6 +19,7 @@ import {
 import { type CaseResult, checkCase } from "./check_case.ts";
 import { formatFailure, type ReportOptions } from "./failure_report.ts";
 import { checkerSetName } from "./checker_sets.ts";
+import { contractOf, type ServiceContract } from "../scenario/service_contract.ts";
 
 /**
  * fast-check's own `IPropertyWithHooks<Ts>` under a local name: deno doc
@@ -101,7 +102,7 @@ export function pagerProperty(
   options: PagerPropertyOptions = {},
 ): FcPropertyWithHooks<[import("../scenario/schema.ts").Scenario, number[], number]> {
   return fc.property(
-    scenarioArbitrary(options.scenario),
+    scenarioArbitrary(withServiceContract(options)),
     decisionsArbitrary(options.decisions),
     fc.nat({ max: 1 << 16 }),
     (scenario, decisions, seed) => {
@@ -116,6 +117,31 @@ export function pagerProperty(
       }
     },
   );
+}
+
+/**
+ * The scenario options with the contract of the custom services drawn
+ * (`scenario.customServices`) when they are held to one and the options
+ * name none: a property never gives a contracted service a scenario outside
+ * its contract. Custom services held to different contracts need an explicit
+ * `scenario.contract`.
+ */
+function withServiceContract(options: PagerPropertyOptions): ScenarioArbitraryOptions {
+  const scenario = options.scenario ?? {};
+  if (scenario.contract !== undefined) return scenario;
+  const contracts = new Map<string, ServiceContract>();
+  for (const name of scenario.customServices ?? []) {
+    const c = contractOf(options.services?.[name])?.contract;
+    if (c !== undefined) contracts.set(JSON.stringify(c), c);
+  }
+  if (contracts.size > 1) {
+    throw new Error(
+      "pagerProperty: the custom services are held to different contracts; " +
+        "pass the one to draw inside as scenario.contract",
+    );
+  }
+  const [contract] = contracts.values();
+  return contract === undefined ? scenario : { ...scenario, contract };
 }
 
 /**

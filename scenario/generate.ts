@@ -8,6 +8,7 @@
  */
 
 import { makeRng } from "../sim/rng.ts";
+import type { ServiceContract } from "./service_contract.ts";
 import {
   answersDirty,
   EVENT_KINDS,
@@ -55,11 +56,66 @@ export interface ScenarioPlan {
   readonly swarm: Swarm;
 }
 
-/** A small generator of scenarios for a plan, honouring its swarm features. */
-export function generateScenario(plan: ScenarioPlan): Scenario {
+/**
+ * The swarm features a contract leaves (`scenario/service_contract.ts`): event kinds
+ * out of scope, trap-dirty VMOs, resizes and clones it excludes are off.
+ *
+ * @example
+ * ```ts
+ * import { planRun } from "../fuzz/campaign.ts";
+ * import { parseContract } from "./service_contract.ts";
+ * import { contractSwarm } from "./generate.ts";
+ * const sw = contractSwarm(planRun(1, 0).swarm, parseContract({ clones: false }));
+ * console.assert(!sw.clones && !sw.events.includes("closePort"));
+ * ```
+ */
+export function contractSwarm(sw: Swarm, c: ServiceContract): Swarm {
+  return {
+    ...sw,
+    events: sw.events.filter((k) => c.events.includes(k)),
+    trapDirty: sw.trapDirty && c.vmoOptions.trapDirty,
+    resize: sw.resize && c.events.includes("resize"),
+    clones: sw.clones && c.clones,
+  };
+}
+
+/**
+ * `lo + rng.int(hi - lo + 1)` over the generator's own range `[lo, hi]`, cut
+ * to a contract's range (or, when they do not meet, the contract's range
+ * from its low end, as wide as the generator's).
+ */
+function within(
+  draw: (n: number) => number,
+  lo: number,
+  hi: number,
+  r?: { min: number; max: number },
+): number {
+  let a = lo, b = hi;
+  if (r !== undefined) {
+    a = Math.max(lo, r.min);
+    b = Math.min(hi, r.max);
+    if (a > b) [a, b] = [r.min, Math.min(r.max, r.min + hi - lo)];
+  }
+  return a + draw(b - a + 1);
+}
+
+/**
+ * A small generator of scenarios for a plan, honouring its swarm features
+ * and, when a service is held to one, its contract (without a contract the
+ * draws are exactly what they always were).
+ */
+export function generateScenario(plan: ScenarioPlan, contract?: ServiceContract): Scenario {
   const rng = makeRng(plan.runSeed, "scenario");
-  const sw = plan.swarm;
-  const pageSize = [64, 128, 256][rng.int(3)];
+  const sw = contract === undefined ? plan.swarm : contractSwarm(plan.swarm, contract);
+  const draw = (n: number) => rng.int(n);
+  const sizes = [64, 128, 256].filter((n) =>
+    contract === undefined || (n >= contract.pageSize.min && n <= contract.pageSize.max)
+  );
+  const pageSize = sizes.length > 0
+    ? sizes[rng.int(sizes.length)]
+    : (contract as ServiceContract).pageSize.min <= 64
+    ? (contract as ServiceContract).pageSize.max // all of it below 64: the largest
+    : (contract as ServiceContract).pageSize.min; // all of it above 256: the smallest
   const pagerCount = 1 + rng.int(2);
   const pagers = Array.from({ length: pagerCount }, (_, i) => {
     // Half the pagers of a writeback run write back: level-2 paths need a writeback pager.
@@ -68,7 +124,9 @@ export function generateScenario(plan: ScenarioPlan): Scenario {
       : sw.services[rng.int(sw.services.length)];
     return {
       name: `p${i}`,
-      threads: 1 + (rng.int(4) === 0 ? 1 : 0),
+      threads: contract === undefined
+        ? 1 + (rng.int(4) === 0 ? 1 : 0)
+        : within(draw, 1, 2, contract.threads),
       service: {
         kind,
         batch: 1 + rng.int(4),
@@ -86,7 +144,7 @@ export function generateScenario(plan: ScenarioPlan): Scenario {
     return {
       name: `v${i}`,
       pager: `p${pager}`,
-      pages: 1 + rng.int(6),
+      pages: within(draw, 1, 6, contract?.vmoPages),
       key: 1 + i + (rng.int(4) === 0 ? 0x1_0000_0000 : 0),
       // Only services that answer DIRTY requests get trap-dirty VMOs (the same rule as the arbitraries).
       trapDirty: sw.trapDirty && answersDirty(pagers[pager].service.kind) && rng.int(2) === 0,
@@ -114,7 +172,10 @@ export function generateScenario(plan: ScenarioPlan): Scenario {
       const pool = op === "resize" ? vmos.filter((v) => v.resizable) : vmos;
       const v = pool[rng.int(pool.length)];
       if (op === "info") return { op: "info" as const, vmo: v.name };
-      if (op === "resize") return { op: "resize" as const, vmo: v.name, newPages: rng.int(8) };
+      if (op === "resize") {
+        const most = Math.min(8, (contract?.vmoPages.max ?? 7) + 1);
+        return { op: "resize" as const, vmo: v.name, newPages: rng.int(most) };
+      }
       const page = rng.int(v.pages);
       return { op: op as "read", vmo: v.name, page, pages: 1 + rng.int(v.pages - page) };
     }),

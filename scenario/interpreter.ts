@@ -25,6 +25,8 @@ import { present } from "../kernel/assert.ts";
 import type { Kernel, KernelOptions, Syscall } from "../kernel/kernel.ts";
 import { REFERENCE_SERVICES } from "../services/mod.ts";
 import type { PagerService, ServiceContext, ServiceVmo } from "../services/service.ts";
+import { contractOf, type WritebackEntry } from "./service_contract.ts";
+import { assertInContract, type DeliveryKind } from "./contract.ts";
 import { type Op, type Scenario, ScenarioError } from "./schema.ts";
 import { pctStrategy, randomStrategy, replayStrategy, type Strategy } from "../sim/strategy.ts";
 import type { Sys, ThreadBody } from "../sim/sys.ts";
@@ -75,6 +77,12 @@ export interface ScenarioRun extends RunResult {
   readonly outcomes: readonly OpOutcome[];
   /** Handles and keys by scenario name, for properties. */
   readonly names: ScenarioNames;
+  /**
+   * What the harness delivered to the services, by kind (`scenario/contract.ts`
+   * `DELIVERY_KINDS`): VMOs created trap-dirty or resizable, resizes and clones
+   * the workload made, environment events that ran. Kinds never delivered are absent.
+   */
+  readonly delivered: Readonly<Partial<Record<DeliveryKind, number>>>;
 }
 
 /** How scenario names map to kernel objects. */
@@ -147,6 +155,10 @@ function runSync<T>(call: Syscall<T>): T {
  * ```
  */
 export function runScenario(scenario: Scenario, options: RunOptions = {}): ScenarioRun {
+  // A service held to a contract never runs a scenario outside it.
+  assertInContract(scenario, options.services);
+  const delivered: Partial<Record<DeliveryKind, number>> = {};
+  const deliver = (kind: DeliveryKind) => void (delivered[kind] = (delivered[kind] ?? 0) + 1);
   const world = new World({
     pageSize: scenario.pageSize,
     overtimeTicks: scenario.overtimeTicks,
@@ -193,6 +205,8 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Scena
       runSync(k.zx_handle_duplicate(setup, h, ZX_RIGHT_SAME_RIGHTS)),
       `service handle of ${v.name}`,
     );
+    if (v.trapDirty) deliver("trapDirtyVmo");
+    if (v.resizable) deliver("resizableVmo");
     vmoHandle.set(v.name, h);
     vmoKoid.set(v.name, present(k.handles.entry(h), "runScenario: new VMO's entry").object.koid);
     vmoKey.set(v.name, key);
@@ -204,6 +218,8 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Scena
     });
   });
 
+  const contexts = new Map<string, ServiceContext>();
+  const writebackPath = new Map<string, WritebackEntry | number>();
   for (const p of scenario.pagers) {
     const kind = p.service.kind;
     const service = kind === "custom"
@@ -227,6 +243,15 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Scena
       vmos: present(served.get(p.name), () => `runScenario: pager ${p.name}'s VMO list`),
       params: p.service,
     };
+    contexts.set(p.name, ctx);
+    // A contracted service is asked for a writeback only the way its contract says.
+    const wb = contractOf(service)?.contract.writeback;
+    if (wb !== undefined && wb !== false) {
+      writebackPath.set(
+        p.name,
+        "packet" in wb ? wb.packet : contractOf(service)?.writeback ?? WRITEBACK_KEY,
+      );
+    }
     for (let i = 0; i < p.threads; i++) {
       world.spawn(`${p.name}.svc${p.threads > 1 ? i : ""}`, "service", (sys) => service(sys, ctx));
     }
@@ -246,6 +271,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Scena
           vmoHandle,
           ps,
           (index, op, status) => outcomes.push({ tid: sys.tid, index, op, status }),
+          deliver,
         ),
       { failInsteadOfBlock: t.failInsteadOfBlock },
     );
@@ -254,7 +280,11 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Scena
   }
 
   scenario.events.forEach((e, i) => {
-    world.spawn(`env${i}.${e.do}(${e.target})`, "env", (sys) => {
+    world.spawn(`env${i}.${e.do}(${e.target})`, "env", function* (sys): ThreadBody {
+      yield* environment(sys);
+      deliver(e.do);
+    }, { notBefore: e.notBefore });
+    function environment(sys: Sys): ThreadBody {
       switch (e.do) {
         case "detach":
           return envDetach(
@@ -279,14 +309,18 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Scena
           return envKill(sys, present(simThreads.get(e.target), envTarget(e)).handle);
         case "evict":
           return envEvict(sys, present(vmoHandle.get(e.target), envTarget(e)));
-        case "writeback":
-          return envWriteback(sys, present(portHandle.get(e.target), envTarget(e)));
+        case "writeback": {
+          const path = writebackPath.get(e.target) ?? WRITEBACK_KEY;
+          return typeof path === "number"
+            ? envWriteback(sys, present(portHandle.get(e.target), envTarget(e)), path)
+            : envWritebackEntry(sys, present(contexts.get(e.target), envTarget(e)), path);
+        }
       }
-    }, { notBefore: e.notBefore });
+    }
   });
 
   const result = world.run();
-  return { ...result, world, outcomes, names: { vmoKoid, vmoKey, threadTid } };
+  return { ...result, world, outcomes, names: { vmoKoid, vmoKey, threadTid }, delivered };
 }
 
 /** Names what an environment event's thread looks up by name: the event's target. */
@@ -310,6 +344,7 @@ function* workload(
   vmos: ReadonlyMap<string, number>,
   ps: number,
   record: (index: number, op: Op, status: Status) => void,
+  deliver: (kind: DeliveryKind) => void,
 ): ThreadBody {
   for (let i = 0; i < ops.length; i++) {
     const op = ops[i];
@@ -360,6 +395,7 @@ function* workload(
       }
       case "resize":
         record(i, op, yield* sys.vmoSetSize(h, op.newPages * ps));
+        deliver("resize");
         break;
       case "zero":
         record(i, op, yield* sys.vmoOpRange(h, ZX_VMO_OP_ZERO, op.page * ps, op.pages * ps));
@@ -377,6 +413,7 @@ function* workload(
           record(i, op, cs);
           break;
         }
+        deliver("clone");
         if (op.op === "cloneRead") {
           const [st] = yield* sys.vmoRead(clone, op.page * ps, op.pages * ps);
           record(i, op, st);
@@ -416,7 +453,19 @@ function* envEvict(sys: Sys, vmo: number): ThreadBody {
   yield* sys.kernelEvict(vmo, pages[sys.random(pages.length)]);
 }
 
-/** Asks the pager's service to write back now (a user packet the writeback service knows). */
-function* envWriteback(sys: Sys, port: number): ThreadBody {
-  yield* sys.portQueue(port, { type: ZX_PKT_TYPE_USER, key: WRITEBACK_KEY, status: 0, user: [] });
+/** Asks the pager's service to write back now (a user packet with the key it knows). */
+function* envWriteback(sys: Sys, port: number, key: number): ThreadBody {
+  yield* sys.portQueue(port, { type: ZX_PKT_TYPE_USER, key, status: 0, user: [] });
+}
+
+/**
+ * Asks a contracted service to write back now through its declared entry
+ * point, with the context its threads got. A body runs to its first syscall
+ * when spawned: a harmless duplicate-and-close of the port comes first, so
+ * none of the entry's code runs before the event is scheduled.
+ */
+function* envWritebackEntry(sys: Sys, ctx: ServiceContext, entry: WritebackEntry): ThreadBody {
+  const [st, dup] = yield* sys.handleDuplicate(ctx.port, ZX_RIGHT_SAME_RIGHTS);
+  if (st === ZX_OK) yield* sys.handleClose(dup);
+  yield* entry(sys, ctx);
 }

@@ -1,0 +1,74 @@
+import { strict as assert } from "node:assert";
+
+const root = new URL("../", import.meta.url);
+const SERVICE = "fuzz/testdata/contracted_writeback_service.ts";
+const OUT = "fuzz/testdata/out_of_contract.json";
+
+async function cli(
+  command: string,
+  ...args: string[]
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-read", "--allow-write=/tmp", "--allow-run=deno", command, ...args],
+    cwd: root,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const dec = new TextDecoder();
+  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+}
+
+const REFUSAL = new RegExp(
+  `^error: ${OUT}: out of the contract of service "user": clause vmoOptions\\.trapDirty: ` +
+    `VMO "a" is created trap-dirty \\(vmos\\.0\\.trapDirty\\)\\n$`,
+);
+
+Deno.test("sim, repro and explore refuse an out-of-contract scenario in one line naming the clause, exit 2", async () => {
+  const runs = await Promise.all([
+    cli("cli/sim.ts", "--service", SERVICE, "--scenario", OUT),
+    cli("cli/repro.ts", "--service", SERVICE, "--scenario", OUT, "--seed", "1"),
+    cli("cli/explore.ts", "--service", SERVICE, "--scenario", OUT, "--preemptions", "1"),
+  ]);
+  for (const r of runs) {
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, REFUSAL);
+    assert.ok(!r.stderr.includes("    at "), "no stack");
+  }
+  // The same scenario without the contract runs (the writeback service answers DIRTY).
+  const free = await cli(
+    "cli/sim.ts",
+    "--service",
+    "fuzz/testdata/writeback_service.ts",
+    "--scenario",
+    OUT,
+    "--trace",
+    "none",
+  );
+  assert.equal(free.code, 0, free.stderr);
+});
+
+Deno.test("a --service module with a malformed contract is one error line naming the field, exit 2", async () => {
+  const r = await cli("cli/sim.ts", "--service", "fuzz/testdata/bad_contract_service.ts");
+  assert.equal(r.code, 2);
+  assert.match(
+    r.stderr,
+    /^error: --service fuzz\/testdata\/bad_contract_service\.ts: contract\.vmoOptions\.trapDirty: [^\n]*\n$/,
+  );
+});
+
+Deno.test("repro --campaign replays a contracted service's run inside its contract", async () => {
+  // Run 1 of campaign 11 has trap-dirty VMOs, closePager and writeback events without a contract.
+  const r = await cli(
+    "cli/repro.ts",
+    "--campaign",
+    "11",
+    "--run",
+    "1",
+    "--service",
+    SERVICE,
+    "--trace",
+    "none",
+  );
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /trace-hash: [0-9a-f]{16}/);
+});

@@ -1,0 +1,337 @@
+/**
+ * Service contracts: what a pager service declares it can be given. A
+ * service module may export, beside its default export, a `contract`: the
+ * VMO options it creates its VMOs with, whether it serves clones, DIRTY
+ * requests and writeback (and how a writeback is asked of it), which
+ * environment events are in scope, the page sizes, VMO sizes and service
+ * thread counts it runs at, and which of its handles (port, pager) the
+ * environment can reach. Every generator then draws only scenarios inside the
+ * contract, and `sim`, `explore` and `repro` refuse a scenario outside it,
+ * naming the clause (`./contract.ts` checks a scenario against it).
+ *
+ * A module without a contract gets the whole universe, as before. A contract
+ * is a zod-checked object; every field has a default, so a contract names only
+ * what differs: the defaults are the whole universe, except that the
+ * service's port and pager are private (no `closePort`/`closePager` events
+ * against them) and no writeback is asked of it. New clauses (more ranges,
+ * file lifecycles) are added the same way, each with a default that keeps
+ * older contracts meaning what they meant.
+ *
+ * @module
+ */
+
+import { z } from "npm:zod@4.6.7";
+import { LIMITS } from "../kernel/constants.ts";
+import { EVENT_KINDS, formatIssues, LEVEL2_EVENT_KINDS } from "./schema.ts";
+import type { Sys, ThreadBody } from "../sim/sys.ts";
+import type { PagerService, ServiceContext } from "../services/service.ts";
+
+/**
+ * What a contract's `events` may put in scope: the environment events
+ * (`detach`, `closePager`, `closePort`, `closeVmo`, `suspend`, `kill`,
+ * `evict`, `writeback`) and `resize` (a client's `zx_vmo_set_size` on one of
+ * the service's VMOs).
+ */
+export const CONTRACT_EVENTS = [...EVENT_KINDS, ...LEVEL2_EVENT_KINDS, "resize"] as const;
+
+/** One of {@linkcode CONTRACT_EVENTS}. */
+export type ContractEvent = typeof CONTRACT_EVENTS[number];
+
+/** The largest service thread count a scenario's pager can have. */
+const MAX_SERVICE_THREADS = 8;
+/** The largest VMO a scenario can declare, in pages. */
+const MAX_VMO_PAGES = 4096;
+
+/** An inclusive range. */
+export interface ContractRange {
+  /** Smallest value. */
+  readonly min: number;
+  /** Largest value. */
+  readonly max: number;
+}
+
+/**
+ * How the harness asks the service for a writeback: `{ entry: NAME }` calls
+ * the module's export `NAME` (a generator function `(sys, ctx)`, run on the
+ * environment thread of the `writeback` event, with the same context the
+ * service's threads got); `{ packet: KEY }` queues a user packet with key
+ * `KEY` on the service's port (the reference writeback service's way,
+ * `WRITEBACK_KEY`). `false`: the service takes no writeback requests.
+ */
+export type WritebackPath = false | { readonly entry: string } | { readonly packet: number };
+
+/** A service's contract, every default filled in (see the module docs). */
+export interface ServiceContract {
+  /** Page sizes the service runs at (bytes, powers of two). Default: any. */
+  readonly pageSize: ContractRange;
+  /** Sizes its VMOs are created with, in pages; a resize never grows one past `max`. Default: any. */
+  readonly vmoPages: ContractRange;
+  /** Options it creates VMOs with. Default: both. */
+  readonly vmoOptions: {
+    /** `ZX_VMO_TRAP_DIRTY`: writes raise DIRTY requests first (needs `dirty`). */
+    readonly trapDirty: boolean;
+    /** `ZX_VMO_RESIZABLE`: clients may resize them (with `resize` in `events`). */
+    readonly resizable: boolean;
+  };
+  /** Service threads per pager (a scenario pager's `threads`). Default 1 to 8. */
+  readonly threads: ContractRange;
+  /** Its VMOs may be cloned by clients (`cloneRead`, `cloneWrite`). Default true. */
+  readonly clones: boolean;
+  /** It answers DIRTY requests. Default true. */
+  readonly dirty: boolean;
+  /** How a writeback is asked of it. Default `false`: never. */
+  readonly writeback: WritebackPath;
+  /** Which of its handles the environment can reach (and close). Default: neither. */
+  readonly reachable: {
+    /** `closePort` events may close its port. */
+    readonly port: boolean;
+    /** `closePager` events may close its pager. */
+    readonly pager: boolean;
+  };
+  /** Environment events (and `resize`) in scope. Default: every one the other clauses allow. */
+  readonly events: readonly ContractEvent[];
+}
+
+/** A contract as written: every field may be left out (see {@linkcode ServiceContract}). */
+export interface ServiceContractInput {
+  /** Page sizes (default: any). */
+  pageSize?: { min: number; max: number };
+  /** VMO sizes in pages (default: any). */
+  vmoPages?: { min: number; max: number };
+  /** VMO options (default: both). */
+  vmoOptions?: { trapDirty?: boolean; resizable?: boolean };
+  /** Service threads per pager (default 1 to 8). */
+  threads?: { min: number; max: number };
+  /** Serves clones (default true). */
+  clones?: boolean;
+  /** Answers DIRTY requests (default true). */
+  dirty?: boolean;
+  /** How a writeback is asked (default false: never). */
+  writeback?: false | { entry: string } | { packet: number };
+  /** Reachable handles (default: neither). */
+  reachable?: { port?: boolean; pager?: boolean };
+  /** Events in scope (default: every one the other clauses allow). */
+  events?: ContractEvent[];
+}
+
+const range = (lo: number, hi: number) =>
+  z.object({
+    min: z.number().int().min(lo).max(hi),
+    max: z.number().int().min(lo).max(hi),
+  }).strict().refine((r) => r.min <= r.max, { message: "min is above max", path: ["max"] });
+
+const powerOfTwo = (n: number) => (n & (n - 1)) === 0;
+
+const ContractObject = z.object({
+  pageSize: range(LIMITS.minPageSize, LIMITS.maxPageSize)
+    .refine((r) => powerOfTwo(r.min) && powerOfTwo(r.max), "min and max must be powers of two")
+    .default({ min: LIMITS.minPageSize, max: LIMITS.maxPageSize }),
+  vmoPages: range(1, MAX_VMO_PAGES).default({ min: 1, max: MAX_VMO_PAGES }),
+  vmoOptions: z.object({
+    trapDirty: z.boolean().default(true),
+    resizable: z.boolean().default(true),
+  }).strict().default({ trapDirty: true, resizable: true }),
+  threads: range(1, MAX_SERVICE_THREADS).default({ min: 1, max: MAX_SERVICE_THREADS }),
+  clones: z.boolean().default(true),
+  dirty: z.boolean().default(true),
+  writeback: z.union([
+    z.literal(false),
+    z.object({
+      entry: z.string().regex(/^[A-Za-z_$][A-Za-z0-9_$]*$/, "the name of a module export"),
+    }).strict(),
+    z.object({ packet: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER) }).strict(),
+  ]).default(false),
+  reachable: z.object({
+    port: z.boolean().default(false),
+    pager: z.boolean().default(false),
+  }).strict().default({ port: false, pager: false }),
+  events: z.array(z.enum(CONTRACT_EVENTS)).max(64).optional(),
+}).strict();
+
+/** The events the other clauses allow: `events`' default. */
+function allowedEvents(c: Omit<ServiceContract, "events">): ContractEvent[] {
+  return CONTRACT_EVENTS.filter((e) => eventProblem(c, e) === null);
+}
+
+/** Why `e` cannot be in scope under the other clauses, as [clause, message], or null. */
+function eventProblem(
+  c: Omit<ServiceContract, "events">,
+  e: ContractEvent,
+): [string, string] | null {
+  if (e === "writeback" && c.writeback === false) {
+    return ["writeback", "writeback is in scope but the contract names no writeback path"];
+  }
+  if (e === "resize" && !c.vmoOptions.resizable) {
+    return ["vmoOptions.resizable", "resize is in scope but the VMOs are not resizable"];
+  }
+  if (e === "closePort" && !c.reachable.port) {
+    return ["reachable.port", "closePort is in scope but the port is private"];
+  }
+  if (e === "closePager" && !c.reachable.pager) {
+    return ["reachable.pager", "closePager is in scope but the pager is private"];
+  }
+  return null;
+}
+
+/** The contract schema: checks a contract as written, filling every default. */
+export const ServiceContractSchema: z.ZodType<ServiceContract, unknown> = ContractObject
+  .superRefine((c, ctx) => {
+    if (c.vmoOptions.trapDirty && !c.dirty) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["dirty"],
+        message: "trap-dirty VMOs send DIRTY requests: dirty must be true " +
+          "(or vmoOptions.trapDirty false)",
+      });
+    }
+    (c.events ?? []).forEach((e, i) => {
+      const p = eventProblem(c, e);
+      if (p !== null) {
+        ctx.addIssue({ code: "custom", path: ["events", i], message: `${p[1]} (${p[0]})` });
+      }
+    });
+  })
+  .transform((c) => ({
+    ...c,
+    events: c.events === undefined ? allowedEvents(c) : [...new Set(c.events)],
+  }));
+
+/** A contract that failed its schema: one line naming the first bad field. */
+export class ContractSchemaError extends Error {
+  /** The error's name. */
+  override name = "ContractSchemaError";
+}
+
+/**
+ * Checks a contract as written and fills its defaults; throws
+ * {@linkcode ContractSchemaError}, one line naming the bad field
+ * (`where: contract.vmoOptions.trapDirty: ...`).
+ *
+ * @example
+ * ```ts
+ * import { strict as assert } from "node:assert";
+ * import { parseContract } from "./service_contract.ts";
+ * const c = parseContract({ vmoOptions: { trapDirty: false, resizable: false } });
+ * assert.ok(!c.events.includes("resize") && !c.events.includes("closePort"));
+ * assert.throws(
+ *   () => parseContract({ vmoOptions: { trapDirty: "no" } }, "my.ts"),
+ *   /^ContractSchemaError: my\.ts: contract\.vmoOptions\.trapDirty: /,
+ * );
+ * ```
+ */
+export function parseContract(input: unknown, where = "service"): ServiceContract {
+  const r = ServiceContractSchema.safeParse(input);
+  if (!r.success) {
+    const lines = formatIssues(r.error.issues);
+    const more = lines.length > 1 ? ` (and ${lines.length - 1} more)` : "";
+    throw new ContractSchemaError(`${where}: contract.${lines[0]}${more}`);
+  }
+  return r.data;
+}
+
+/** A writeback entry point: run on the `writeback` event's thread with the service's context. */
+export type WritebackEntry = (sys: Sys, ctx: ServiceContext) => ThreadBody;
+
+/** A service's contract with its entry points resolved. */
+export interface BoundContract {
+  /** The contract, defaults filled in. */
+  readonly contract: ServiceContract;
+  /** The writeback entry (`writeback: { entry }`), or null. */
+  readonly writeback: WritebackEntry | null;
+}
+
+const BOUND = new WeakMap<PagerService, BoundContract>();
+
+/**
+ * The service `service` held to `contract`: a new service (the same body)
+ * that the interpreter, the generators and the commands know the contract
+ * of ({@linkcode contractOf}). A contract whose writeback is
+ * `{ entry: NAME }` needs `entries.writeback`, the entry point itself (a
+ * `--service` module's loader passes its export `NAME`).
+ *
+ * @example
+ * ```ts
+ * import { strict as assert } from "node:assert";
+ * import {
+ *   contractOf, eagerService, parseScenario, runScenario, withContract,
+ * } from "../mod.ts";
+ * const mine = withContract(eagerService, { vmoOptions: { trapDirty: false, resizable: false } });
+ * assert.equal(contractOf(mine)?.contract.vmoOptions.trapDirty, false);
+ * const scenario = (trapDirty: boolean) => parseScenario({
+ *   pageSize: 64,
+ *   pagers: [{ name: "fs", service: { kind: "custom", name: "mine" } }],
+ *   vmos: [{ name: "file", pager: "fs", pages: 1, trapDirty }],
+ *   threads: [{ name: "r", ops: [{ op: "read", vmo: "file", page: 0 }] }],
+ * });
+ * assert.equal(runScenario(scenario(false), { services: { mine } }).verdict.kind, "pass");
+ * // A trap-dirty VMO is outside the contract: refused, naming the clause.
+ * assert.throws(() => runScenario(scenario(true), { services: { mine } }), /vmoOptions\.trapDirty/);
+ * ```
+ */
+export function withContract(
+  service: PagerService,
+  contract: ServiceContractInput | ServiceContract,
+  entries: { readonly writeback?: WritebackEntry } = {},
+): PagerService {
+  const c = parseContract(contract, service.name || "service");
+  const wb = c.writeback;
+  if (wb !== false && "entry" in wb && entries.writeback === undefined) {
+    throw new ContractSchemaError(
+      `${service.name || "service"}: contract.writeback.entry: names "${wb.entry}" ` +
+        `but no writeback entry point was given`,
+    );
+  }
+  const bound = function* (sys: Sys, ctx: ServiceContext): ThreadBody {
+    return yield* service(sys, ctx);
+  };
+  Object.defineProperty(bound, "name", { value: service.name });
+  BOUND.set(bound, {
+    contract: c,
+    writeback: wb !== false && "entry" in wb ? entries.writeback ?? null : null,
+  });
+  return bound;
+}
+
+/**
+ * The contract a service is held to ({@linkcode withContract}, or a
+ * `--service` module's `contract` export), or undefined: the whole universe.
+ *
+ * @example
+ * ```ts
+ * import { contractOf, eagerService, withContract } from "../mod.ts";
+ * console.assert(contractOf(eagerService) === undefined);
+ * console.assert(contractOf(withContract(eagerService, {}))?.contract.reachable.port === false);
+ * ```
+ */
+export function contractOf(service: PagerService | undefined): BoundContract | undefined {
+  return service === undefined ? undefined : BOUND.get(service);
+}
+
+/**
+ * A contract in one line, for summaries and headers.
+ *
+ * @example
+ * ```ts
+ * import { contractText, parseContract } from "./service_contract.ts";
+ * const text = contractText(parseContract({ vmoOptions: { trapDirty: false, resizable: false } }));
+ * console.assert(text.includes("trapDirty no") && text.includes("port private"));
+ * ```
+ */
+export function contractText(c: ServiceContract): string {
+  const yn = (b: boolean) => (b ? "yes" : "no");
+  const r = (x: ContractRange) => (x.min === x.max ? `${x.min}` : `${x.min}-${x.max}`);
+  const wb = c.writeback === false
+    ? "no"
+    : "entry" in c.writeback
+    ? `entry ${c.writeback.entry}`
+    : `packet key ${c.writeback.packet}`;
+  return `pageSize ${r(c.pageSize)}, vmoPages ${r(c.vmoPages)}, trapDirty ${
+    yn(c.vmoOptions.trapDirty)
+  }, resizable ${yn(c.vmoOptions.resizable)}, threads ${r(c.threads)}, clones ${
+    yn(c.clones)
+  }, dirty ${yn(c.dirty)}, writeback ${wb}, port ${
+    c.reachable.port ? "reachable" : "private"
+  }, pager ${c.reachable.pager ? "reachable" : "private"}, events ${
+    c.events.length > 0 ? c.events.join(" ") : "none"
+  }`;
+}
