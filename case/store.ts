@@ -309,6 +309,9 @@ function inside(root: string, path: string): boolean {
   return rel === "" || (!rel.startsWith("..") && !isAbsolute(rel));
 }
 
+const ELSEWHERE = "to run it on a module of another project, run the command from that project " +
+  '(its deno.json tasks run pagersim\'s commands: README, "In another project")';
+
 /** The real path of a module named on the command line, refused if outside the project tree. */
 export async function insideProject(path: string, flag: string): Promise<string> {
   let real: string;
@@ -320,7 +323,8 @@ export async function insideProject(path: string, flag: string): Promise<string>
   const root = await projectRoot();
   if (!inside(root, real)) {
     throw new CaseFileError(
-      `${flag} ${path}: outside the project tree ${root}; a module a case names must live inside it`,
+      `${flag} ${path}: outside the project tree ${root}; a module a case names must live ` +
+        `inside it: ${ELSEWHERE}`,
     );
   }
   return real;
@@ -347,7 +351,8 @@ export async function moduleRef(modulePath: string, caseDir: string): Promise<Mo
   const root = await projectRoot();
   if (!inside(root, real)) {
     throw new CaseFileError(
-      `${modulePath} is outside the project tree ${root}: a case may only name modules inside it`,
+      `${modulePath} is outside the project tree ${root}: a case may only name modules inside ` +
+        `it; ${ELSEWHERE}`,
     );
   }
   const dir = await Deno.realPath(caseDir).catch(() => resolve(caseDir));
