@@ -410,17 +410,27 @@ async function resolveModule(
   return real;
 }
 
-async function importModule(path: string, what: string): Promise<Record<string, unknown>> {
+async function importModule(
+  path: string,
+  what: string,
+  instance?: string,
+): Promise<Record<string, unknown>> {
+  const url = pathToFileURL(resolve(path)).href;
   try {
-    return await import(pathToFileURL(resolve(path)).href);
+    return await import(instance === undefined ? url : `${url}?instance=${instance}`);
   } catch (e) {
     throw new CaseFileError(`${what} ${path}: cannot load: ${(e as Error).message.split("\n")[0]}`);
   }
 }
 
-/** Loads a user's service module: its default export or its `service` export, a function. */
-export async function loadServiceModule(path: string): Promise<PagerService> {
-  const mod = await importModule(path, "--service");
+/**
+ * Loads a user's service module: its default export or its `service` export, a function. With
+ * `instance`, a new instance of the module (its own module-level state, none of what earlier
+ * runs left there), under that name: a campaign replays a failing run with one before it keeps
+ * it as a case. (Only the module itself is new; what it imports is shared.)
+ */
+export async function loadServiceModule(path: string, instance?: string): Promise<PagerService> {
+  const mod = await importModule(path, "--service", instance);
   const fn = mod.default ?? mod.service;
   if (typeof fn !== "function") {
     throw new CaseFileError(
