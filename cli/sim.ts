@@ -150,7 +150,7 @@ export async function main(): Promise<number> {
     ? `pct(d=${pctDepth})`
     : "random";
   // With --service every pager runs the user's module, whatever service the scenario names.
-  const named = scenario.name ?? values.scenario ?? "(unnamed)";
+  const named = String(scenario.name ?? values.scenario ?? "(unnamed)");
   console.log(
     `scenario: ${
       values.service === undefined
