@@ -111,3 +111,18 @@ Deno.test("fxfs port: a flush cleans the dirty pages and gives their space back"
   }
   assert.ok(both > 0, "no seed flushed between the writes");
 });
+
+Deno.test("README: the contract it shows is the fxfs port's", async () => {
+  const readme = await Deno.readTextFile(new URL("../README.md", import.meta.url));
+  const block = readme.split(/```ts(?: ignore)?\n/).map((b) => b.split("```")[0])
+    .find((b) => b.includes("// examples/fxfs_pager.ts"));
+  assert.ok(block, "the README shows the fxfs port's contract");
+  const example = await Deno.readTextFile(new URL("./fxfs_pager.ts", import.meta.url));
+  const code = (line: string) => line.replace(/\s*\/\/.*$/, "").trim();
+  const lines = new Set(example.split("\n").map(code));
+  for (const line of block.split("\n").map(code)) {
+    if (line !== "") {
+      assert.ok(lines.has(line), `README line not in examples/fxfs_pager.ts: ${line}`);
+    }
+  }
+});
