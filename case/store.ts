@@ -316,6 +316,9 @@ function inside(root: string, path: string): boolean {
   return rel === "" || (!rel.startsWith("..") && !isAbsolute(rel));
 }
 
+const ELSEWHERE = "to run it on a module of another project, run the command from that project " +
+  '(its deno.json tasks run pagersim\'s commands: README, "In another project")';
+
 /** The real path of a module named on the command line, refused if outside the project tree. */
 export async function insideProject(path: string, flag: string): Promise<string> {
   let real: string;
@@ -327,7 +330,8 @@ export async function insideProject(path: string, flag: string): Promise<string>
   const root = await projectRoot();
   if (!inside(root, real)) {
     throw new CaseFileError(
-      `${flag} ${path}: outside the project tree ${root}; a module a case names must live inside it`,
+      `${flag} ${path}: outside the project tree ${root}; a module a case names must live ` +
+        `inside it: ${ELSEWHERE}`,
     );
   }
   return real;
@@ -354,7 +358,8 @@ export async function moduleRef(modulePath: string, caseDir: string): Promise<Mo
   const root = await projectRoot();
   if (!inside(root, real)) {
     throw new CaseFileError(
-      `${modulePath} is outside the project tree ${root}: a case may only name modules inside it`,
+      `${modulePath} is outside the project tree ${root}: a case may only name modules inside ` +
+        `it; ${ELSEWHERE}`,
     );
   }
   const dir = await Deno.realPath(caseDir).catch(() => resolve(caseDir));
@@ -412,9 +417,14 @@ async function resolveModule(
   return real;
 }
 
-async function importModule(path: string, what: string): Promise<Record<string, unknown>> {
+async function importModule(
+  path: string,
+  what: string,
+  instance?: string,
+): Promise<Record<string, unknown>> {
+  const url = pathToFileURL(resolve(path)).href;
   try {
-    return await import(pathToFileURL(resolve(path)).href);
+    return await import(instance === undefined ? url : `${url}?instance=${instance}`);
   } catch (e) {
     throw new CaseFileError(`${what} ${path}: cannot load: ${(e as Error).message.split("\n")[0]}`);
   }
@@ -424,9 +434,13 @@ async function importModule(path: string, what: string): Promise<Record<string, 
  * Loads a user's service module: its default export or its `service` export,
  * a generator function, held to the module's `contract` export if it has one
  * (`scenario/service_contract.ts`; a bad contract is one line naming the field).
+ * With `instance`, a new instance of the module (its own module-level state,
+ * none of what earlier runs left there), under that name: a campaign replays a
+ * failing run with one before it keeps it as a case. (Only the module itself
+ * is new; what it imports is shared.)
  */
-export async function loadServiceModule(path: string): Promise<PagerService> {
-  const mod = await importModule(path, "--service");
+export async function loadServiceModule(path: string, instance?: string): Promise<PagerService> {
+  const mod = await importModule(path, "--service", instance);
   const fn = mod.default ?? mod.service;
   if (typeof fn !== "function") {
     throw new CaseFileError(

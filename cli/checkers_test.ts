@@ -38,6 +38,21 @@ Deno.test("sim --service checks the service obligations by default, as repro doe
   assert.match(bad.err, /--checkers must be kernel or kernel\+service, got "all"/);
 });
 
+Deno.test("sim --service says the user's service serves the scenario, not the one the scenario names", async () => {
+  const plain = await deno(["cli/sim.ts", "--trace", "none"]);
+  assert.match(plain.out, /^scenario: default: two VMOs, eager service, /m);
+  const mine = await deno(["cli/sim.ts", "--service", "examples/my_service.ts", "--trace", "none"]);
+  assert.equal(mine.code, 0, mine.out + mine.err);
+  const line = /^scenario: .*$/m.exec(mine.out)?.[0] ?? "";
+  assert.doesNotMatch(line, /eager/);
+  assert.match(
+    line,
+    /^scenario: default: two VMOs, .*; every pager served by examples\/my_service\.ts$/,
+  );
+  const file = await deno(["cli/sim.ts", "--scenario", SCENARIO, "--service", LOSSY]);
+  assert.match(file.out, new RegExp(`^scenario: .*; every pager served by ${LOSSY}$`, "m"));
+});
+
 Deno.test("explore --service checks the service obligations by default, and its case replays", async () => {
   const dir = await Deno.makeTempDir({ prefix: "pagersim-checkers-" });
   try {

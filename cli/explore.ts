@@ -52,6 +52,19 @@ import { Stopwatch } from "../fuzz/clock.ts";
 /** Seconds between progress lines when stdout is not a terminal. */
 const PLAIN_PROGRESS_SECONDS = 30;
 
+/** How the summary marks a bound whose search a counterexample or the schedule limit stopped. */
+const NOT_FINISHED = " (not finished)";
+
+/**
+ * The end of a progress line: nothing while the bound runs; at its last report, "(bound done)"
+ * when every schedule of it was searched, else the summary's "(not finished)": a bound stopped at
+ * a counterexample is not done, and the two lines must not disagree.
+ */
+function boundEnd(p: ExploreProgress): string {
+  if (!p.boundDone) return "";
+  return p.complete === false ? NOT_FINISHED : " (bound done)";
+}
+
 const FLAGS: Record<string, FlagSpec> = {
   scenario: {
     type: "string",
@@ -203,7 +216,7 @@ async function main(): Promise<number> {
     const secs = clock.seconds;
     const line =
       `bound ${boundLabel(p.bound)}: ${p.schedules} schedules, ${p.states} distinct states, ` +
-      `${p.executions} executions, ${secs.toFixed(0)} s${p.boundDone ? " (bound done)" : ""}`;
+      `${p.executions} executions, ${secs.toFixed(0)} s${boundEnd(p)}`;
     if (tty) Deno.stdout.writeSync(encoder.encode(`\r\x1b[2K${line}${p.boundDone ? "\n" : ""}`));
     else if (p.boundDone || secs - lastPlain >= PLAIN_PROGRESS_SECONDS) {
       // Not a terminal (CI, a log file): a plain line every half minute, never silence.
@@ -239,6 +252,7 @@ async function main(): Promise<number> {
       onProgress: progress,
     });
   for (const b of result.bounds) {
+    // The same words as the progress line's last report of the bound (boundEnd).
     console.log(
       `  bound ${boundLabel(b.bound)}: ${b.executions} executions, ${b.schedules} complete, ` +
         `${b.prunedByState} cut by state hash, ${b.sleptAlternatives} alternatives asleep, ` +
@@ -247,7 +261,7 @@ async function main(): Promise<number> {
         `${b.dpor.races + b.dpor.summaryRaces + b.dpor.blockStarts} alternatives added by DPOR ` +
         `(${b.dpor.races} races, ${b.dpor.summaryRaces} with revisited states, ` +
         `${b.dpor.blockStarts} at block starts), ` +
-        `${b.states} distinct states${b.complete ? "" : " (not finished)"}`,
+        `${b.states} distinct states${b.complete ? "" : NOT_FINISHED}`,
     );
   }
   const cx = result.counterexample;

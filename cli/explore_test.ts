@@ -16,6 +16,24 @@ async function explore(
   return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
 }
 
+/**
+ * Asserts that each bound's last progress line and its summary line say the same: "(bound
+ * done)" with a summary that is not "(not finished)", and "(not finished)" in both otherwise.
+ */
+function assertBoundEndsAgree(stdout: string): number {
+  const ends = [...stdout.matchAll(/^bound (\S+): .*? s( \(bound done\)| \(not finished\))$/gm)];
+  for (const [, bound, end] of ends) {
+    const summary = new RegExp(`^  bound ${bound}: .*$`, "m").exec(stdout)?.[0] ?? "";
+    assert.ok(summary !== "", `a summary line for bound ${bound}`);
+    assert.equal(
+      summary.endsWith("(not finished)"),
+      end === " (not finished)",
+      `bound ${bound}: progress says${end}, summary says: ${summary}`,
+    );
+  }
+  return ends.length;
+}
+
 function lastLine(text: string): string {
   return text.trimEnd().split("\n").at(-1)!;
 }
@@ -47,6 +65,8 @@ Deno.test("deno task explore: a passing exploration ends with the exact sentence
   );
   assert.match(r.stdout, /bound 0: \d+ executions, \d+ complete/);
   assert.match(r.stdout, /bound 1: \d+ executions, \d+ complete/);
+  assert.equal(assertBoundEndsAgree(r.stdout), 2);
+  assert.match(r.stdout, /^bound 1: .* \(bound done\)$/m);
 });
 
 Deno.test("deno task explore: the schedule limit is said, exit 3", async () => {
@@ -79,6 +99,9 @@ Deno.test("deno task explore: a counterexample goes to the corpus and deno task 
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stdout, /^counterexample: 0 preemptions/m);
     assert.match(r.stdout, /^failing verdict: /m);
+    // The bound the counterexample stopped is not done: progress and summary say so alike.
+    assert.equal(assertBoundEndsAgree(r.stdout), 1, r.stdout);
+    assert.match(r.stdout, /^bound 0: .* \(not finished\)$/m);
     const file = /^written: (.+)$/m.exec(r.stdout)![1];
     const kase = JSON.parse(await Deno.readTextFile(file));
     assert.equal(kase.format, "pagersim/case@2");

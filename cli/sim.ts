@@ -156,7 +156,15 @@ export async function main(): Promise<number> {
     : strategy === "pct"
     ? `pct(d=${pctDepth})`
     : "random";
-  console.log(`scenario: ${scenario.name ?? values.scenario ?? "(unnamed)"}`);
+  // With --service every pager runs the user's module, whatever service the scenario names.
+  const named = String(scenario.name ?? values.scenario ?? "(unnamed)");
+  console.log(
+    `scenario: ${
+      values.service === undefined
+        ? named
+        : `${named.replace(", eager service", "")}; every pager served by ${values.service}`
+    }`,
+  );
   console.log(`seed: ${seed}  strategy: ${strategyText}`);
   printTrace(run, form as TraceForm);
   const scenarioArg = values.scenario !== undefined ? ` --scenario ${values.scenario}` : "";

@@ -55,6 +55,136 @@ Deno.test("outside: my service keeps every pager invariant", () => {
   }
 });
 
+/** The README's other-project deno.json, with pagersim checked out at `checkout` (a path). */
+function otherProjectConfig(checkout: string): string {
+  return JSON.stringify({
+    imports: {
+      "fast-check": "npm:fast-check@4.11.0",
+      "pagersim": `${checkout}/mod.ts`,
+      "pagersim/constants": `${checkout}/kernel/constants.ts`,
+    },
+    tasks: {
+      sim: `deno run -A --config deno.json ${checkout}/cli/sim.ts`,
+      fuzz:
+        `deno run -A --v8-flags=--single-threaded-gc --config deno.json ${checkout}/cli/fuzz.ts`,
+      repro: `deno run -A --config deno.json ${checkout}/cli/repro.ts`,
+      explore: `deno run -A --config deno.json ${checkout}/cli/explore.ts`,
+      "lint-service": `deno run -A --config deno.json ${checkout}/tools/lint_service.ts`,
+    },
+  });
+}
+
+/** Runs `deno args` in `cwd`; stdout and stderr together. */
+async function denoIn(cwd: string, args: string[]): Promise<{ code: number; text: string }> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args,
+    cwd,
+    env: { NO_COLOR: "1" },
+  }).output();
+  return {
+    code: out.code,
+    text: new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr),
+  };
+}
+
+Deno.test("another project's failing property prints a replay line that runs there as printed, and its tasks run sim and lint-service on a service importing pagersim/constants", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "pagersim-user-" });
+  const checkout = decodeURIComponent(root.pathname).replace(/\/$/, "");
+  try {
+    await Deno.writeTextFile(`${dir}/deno.json`, otherProjectConfig(checkout));
+    // Fails reads past the first page with ZX_ERR_IO (a constant mod.ts does not export) and
+    // never answers the first page: answers-every-read fails.
+    await Deno.writeTextFile(
+      `${dir}/bad_service.ts`,
+      `import { type ServiceContext, serveReads, type Sys, type ThreadBody } from "pagersim";
+import { ZX_ERR_IO, ZX_PAGER_OP_FAIL } from "pagersim/constants";
+
+export default function* bad(sys: Sys, ctx: ServiceContext): ThreadBody {
+  yield* serveReads(sys, ctx, function* (p, vmo) {
+    if (p.offset === 0) return;
+    yield* sys.pagerOpRange(ctx.pager, ZX_PAGER_OP_FAIL, vmo.handle, p.offset, p.length, ZX_ERR_IO);
+  });
+}
+`,
+    );
+    await Deno.writeTextFile(
+      `${dir}/bad_test.ts`,
+      `import fc from "fast-check";
+import { checkersOf, pagerProperty } from "pagersim";
+import bad from "./bad_service.ts";
+
+Deno.test("outside: bad service", () => {
+  fc.assert(
+    pagerProperty(checkersOf("kernel+service"), {
+      scenario: { services: [], customServices: ["mine"] },
+      services: { mine: bad },
+      serviceModule: new URL("./bad_service.ts", import.meta.url),
+    }),
+    { numRuns: 50, seed: 3 },
+  );
+});
+`,
+    );
+    const t = await denoIn(dir, ["test", "--quiet", "--no-check", "bad_test.ts"]);
+    assert.notEqual(t.code, 0, t.text);
+    const line = /^replay: (deno task repro .+)$/m.exec(t.text)?.[1];
+    assert.ok(line !== undefined, t.text);
+    const r = await denoIn(dir, [
+      "eval",
+      `
+      const sh = new Deno.Command("sh", { args: ["-c", ${JSON.stringify(line)}] });
+      const o = await sh.output();
+      await Deno.stdout.write(o.stdout); await Deno.stdout.write(o.stderr);
+      Deno.exit(o.code);`,
+    ]);
+    assert.equal(r.code, 1, r.text);
+    assert.match(r.text, /answers-every-read|fails-with-valid-codes|invariant/);
+    assert.doesNotMatch(r.text, /Task not found|not a dependency/);
+
+    const sim = await denoIn(dir, ["task", "sim", "--service", "bad_service.ts"]);
+    assert.match(sim.text, /^replay: deno task sim --service bad_service\.ts /m, sim.text);
+    assert.doesNotMatch(sim.text, /not a dependency|outside the project tree/);
+    const lint = await denoIn(dir, ["task", "lint-service", "bad_service.ts"]);
+    assert.equal(lint.code, 0, lint.text);
+    assert.match(lint.text, /0 finding\(s\)/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("the README's other-project deno.json is the one these tests run", async () => {
+  const readme = await Deno.readTextFile(new URL("README.md", root));
+  const block = /```jsonc\n\/\/ your-project\/deno\.json[^\n]*\n([\s\S]*?)```/.exec(readme)?.[1];
+  assert.ok(block !== undefined, "README shows another project's deno.json");
+  assert.deepEqual(JSON.parse(block), JSON.parse(otherProjectConfig("../pagersim")));
+});
+
+Deno.test("a campaign on a service outside the project tree is refused with a pointer to running it from that project", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "pagersim-user-" });
+  try {
+    await Deno.writeTextFile(`${dir}/s.ts`, "export default function* s() {}\n");
+    const checkout = decodeURIComponent(root.pathname);
+    const r = await denoIn(checkout, [
+      "run",
+      "-A",
+      "cli/fuzz.ts",
+      "--service",
+      `${dir}/s.ts`,
+      "--runs",
+      "1",
+      "--corpus",
+      `${dir}/corpus`,
+      "--lint-warn",
+    ]);
+    assert.equal(r.code, 2, r.text);
+    assert.match(r.text, /outside the project tree .*run the command from that project/);
+    assert.match(r.text, /In another project/);
+    assert.doesNotMatch(r.text, /^\s+at /m, "one error line, no stack");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("library code names its npm packages in full, at the versions deno.json maps", async () => {
   const imports: Record<string, string> = JSON.parse(
     await Deno.readTextFile(new URL("deno.json", root)),

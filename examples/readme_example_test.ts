@@ -82,3 +82,17 @@ Deno.test("README: the contract it teaches is examples/my_contract.ts and holds 
   const c = contractOf(service)?.contract;
   assert.ok(c !== undefined && !c.vmoOptions.resizable && c.events.length === 5);
 });
+
+Deno.test("README: the command table names every flag a printed replay line of sim uses, and explore's --corpus", async () => {
+  const readme = await Deno.readTextFile(new URL("../README.md", import.meta.url));
+  const row = (task: string) =>
+    readme.split("\n").find((l) => l.startsWith(`| \`deno task ${task} `)) ?? "";
+  // sim's replay line: deno task sim [--scenario F] [--service P] [--kernel P] [--checkers S]
+  // --seed N --decisions LIST (cli/sim.ts).
+  for (
+    const flag of ["--scenario", "--service", "--kernel", "--checkers", "--seed", "--decisions"]
+  ) {
+    assert.ok(row("sim").includes(flag), `sim row names ${flag}: ${row("sim")}`);
+  }
+  assert.ok(row("explore").includes("--corpus DIR"), row("explore"));
+});

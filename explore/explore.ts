@@ -130,8 +130,13 @@ export interface ExploreProgress {
   readonly schedules: number;
   /** Distinct states seen in this bound. */
   readonly states: number;
-  /** True when the bound is finished. */
+  /** True when the search of the bound ended (finished, or stopped early). */
   readonly boundDone: boolean;
+  /**
+   * With `boundDone`: whether every schedule of the bound was searched (false when a
+   * counterexample or the schedule limit stopped it: the bound is not finished).
+   */
+  readonly complete?: boolean;
 }
 
 /** What the search of one bound did. */
@@ -809,6 +814,7 @@ export function explore(scenario: Scenario, options: ExploreOptions): ExploreRes
       schedules,
       states: search.states.size,
       boundDone: true,
+      complete,
     });
   }
 

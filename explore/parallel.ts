@@ -283,6 +283,7 @@ export async function exploreSplit(
       schedules: stats.schedules,
       states: stats.states,
       boundDone: true,
+      complete: stats.complete,
       tasks: tasks.length,
       tasksDone: tasks.length,
     });

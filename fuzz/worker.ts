@@ -136,9 +136,19 @@ export async function runWorker(
         lastPost = wallMs();
         Atomics.store(control, slot, -(k + 1));
         const signature = r.signature;
+        // The replays run a new instance of the user's service module: a run that failed only
+        // because of module-level state earlier runs left in this worker does not replay, and
+        // is reported as nondeterminism, never written as a case repro could not reproduce.
+        const ctx = start.servicePath === null ? failing.ctx : {
+          ...failing.ctx,
+          services: {
+            ...failing.ctx.services,
+            user: await loadServiceModule(start.servicePath, `w${start.worker}r${k}`),
+          },
+        };
         const found = await investigate(failing.kind, failing.input, failing.decisions, {
           seed: failing.seed,
-          ctx: failing.ctx,
+          ctx,
           meta: { ...start.meta, found: { by: "fuzz", campaignSeed: start.seed, run: k } },
           sign: failing.sign,
           originalTraceHash: failing.traceHash,
@@ -163,7 +173,12 @@ export async function runWorker(
             worker: start.worker,
             message: `run ${k} failed (${signature}) but is not a case: ${found.message}` +
               (d !== null ? `; replays first differ at step ${d.step}` : "") +
-              ` (nondeterminism in the code under test)`,
+              ` (nondeterminism in the code under test` +
+              (start.servicePath !== null
+                ? `; the replay ran a new instance of ${start.servicePath}: module-level state ` +
+                  `that earlier runs in the worker changed is one cause, which ` +
+                  `deno task lint-service reports)`
+                : ")"),
           });
         }
       }

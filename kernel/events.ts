@@ -69,7 +69,17 @@ export type KernelEvent =
     readonly name: string;
     readonly args: readonly unknown[];
   }
-  | { readonly k: "ret"; readonly tid: number; readonly name: string; readonly status: Status }
+  | {
+    readonly k: "ret";
+    readonly tid: number;
+    readonly name: string;
+    readonly status: Status;
+    /**
+     * The out-value of a successful call that returns one (`zx_vmo_get_size`'s size,
+     * `zx_vmar_map`'s address): shown in the trace text, not part of the trace hash.
+     */
+    readonly value?: number;
+  }
   | {
     readonly k: "request";
     readonly vmo: number;

@@ -94,7 +94,7 @@ import {
   SYSCALL_NAMES,
   tableCall,
 } from "./syscalls.ts";
-import { signalsOf, signalSource } from "./signals.ts";
+import { signalsOf } from "./signals.ts";
 import { isU64, MAX_U64, MAX_VMO_PAGES, parentOf, type UserBuffer } from "./vmo_pages.ts";
 import type { Syscall, Wait } from "./yields.ts";
 
@@ -317,7 +317,7 @@ export class Kernel extends VmarCalls {
     const got = yield* p.object.wait(t, deadline, this, vmoOf);
     if (typeof got === "number") return got;
     if ("signal" in got) {
-      const koid = signalSource(got);
+      const koid = this.asyncWaits.source(got);
       this.sink.emit({
         k: "observed",
         tid: t.tid,

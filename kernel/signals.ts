@@ -28,13 +28,6 @@ export function signalsOf(o: KernelObject): number | null {
   return null;
 }
 
-const SOURCES = new WeakMap<SignalPacket, number>();
-
-/** The koid of the object whose async wait queued `packet` (-1 if unknown). */
-export function signalSource(packet: SignalPacket): number {
-  return SOURCES.get(packet) ?? -1;
-}
-
 /** One pending `zx_object_wait_async`. */
 export interface AsyncWait {
   /** The object waited on. */
@@ -54,6 +47,13 @@ export interface AsyncWait {
 /** The pending async waits of the process, in the order they were made. */
 export class AsyncWaits {
   readonly #waits: AsyncWait[] = [];
+  /** The object whose wait queued each signal packet (per kernel: no state outlives a run). */
+  readonly #sources = new WeakMap<SignalPacket, number>();
+
+  /** The koid of the object whose async wait queued `packet` (-1 if unknown). */
+  source(packet: SignalPacket): number {
+    return this.#sources.get(packet) ?? -1;
+  }
 
   /** Registers a wait; it fires at once if its signals are already active. */
   add(w: AsyncWait, now: number): void {
@@ -82,7 +82,7 @@ export class AsyncWaits {
         status: ZX_OK,
         signal: { trigger: w.signals, observed: active, count: 1, timestamp: w.options ? now : 0 },
       };
-      SOURCES.set(packet, w.object.koid);
+      this.#sources.set(packet, w.object.koid);
       w.port.queue(packet, null, true);
     }
   }

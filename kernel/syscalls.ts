@@ -1195,7 +1195,15 @@ export function tableCall(
     const r = body.call(this, t, ...args);
     const out = (isGenerator(r) ? yield* r : r) as Status | unknown[];
     const status = (typeof out === "number" ? out : out[0]) as Status;
-    this.sink.emit({ k: "ret", tid: t.tid, name, status });
+    const value = s.result === "value" && status === ZX_OK && typeof out !== "number" &&
+        typeof out[1] === "number"
+      ? out[1]
+      : undefined;
+    this.sink.emit(
+      value === undefined
+        ? { k: "ret", tid: t.tid, name, status }
+        : { k: "ret", tid: t.tid, name, status, value },
+    );
     if (typeof out === "number") return failed(s.result, status);
     if (status === ZX_OK) return out;
     return s.result === "handleAddr" ? [status, 0, 0] : s.result === "handle" ||

@@ -83,7 +83,50 @@ export const CATEGORIES: Readonly<Record<string, Category>> = {
     what: "code the lint cannot see",
     instead: "call the code directly",
   },
+  moduleState: {
+    what: "module-level mutable state",
+    instead: "keep per-run state inside the service function; module state survives between " +
+      "runs in a worker (a failing run then does not reproduce alone)",
+  },
 };
+
+/** Methods of the built-in containers that change them. */
+const MUTATORS: ReadonlySet<string> = new Set([
+  "set",
+  "add",
+  "delete",
+  "clear",
+  "push",
+  "pop",
+  "shift",
+  "unshift",
+  "splice",
+  "sort",
+  "reverse",
+  "fill",
+  "copyWithin",
+]);
+
+/** Built-in classes whose instances change only through MUTATORS (or element writes). */
+const BUILTIN_CONTAINERS: ReadonlySet<string> = new Set([
+  "Map",
+  "Set",
+  "WeakMap",
+  "WeakSet",
+  "Array",
+  "Object",
+  "Uint8Array",
+  "Uint16Array",
+  "Uint32Array",
+  "Int8Array",
+  "Int16Array",
+  "Int32Array",
+  "Float32Array",
+  "Float64Array",
+  "BigInt64Array",
+  "BigUint64Array",
+  "Uint8ClampedArray",
+]);
 
 /** Declarations of the ECMAScript libs that are forbidden, by qualified name. */
 const ES_FORBIDDEN: Readonly<Record<string, string>> = {
@@ -166,6 +209,13 @@ export interface LintOptions {
   readonly report?: (file: string) => boolean;
   /** Files (absolute paths) never reported on, whose exports still taint their users. */
   readonly hostSide?: readonly string[];
+  /**
+   * Whether module-level mutable state used from inside a function (a top-level
+   * `let`, or a top-level `const` container changed from inside a function) is
+   * a finding in the reported files: on for services, whose module state
+   * outlives a run in a campaign worker.
+   */
+  readonly moduleState?: boolean;
 }
 
 /** `file:line:col: error|warning: ...` with the sanctioned alternative. */
@@ -592,11 +642,140 @@ export async function lint(opts: LintOptions): Promise<LintResult> {
     seen.add(key);
     findings.push(finding);
   }
+  if (opts.moduleState === true) {
+    for (const sf of reportedFiles) {
+      for (const f of moduleStateFindings(ts, checker, sf)) {
+        const key = `${f.file}:${f.line}:${f.column}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        findings.push(f);
+      }
+    }
+  }
   findings.sort((a, b) =>
     a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column
   );
   const files = reportedFiles.map((sf) => displayPath(sf.fileName)).sort();
   return { findings, files, ms: performance.now() - t0 };
+}
+
+/**
+ * Module-level mutable state of `sf` that its functions use: a top-level `let`
+ * or `var` read or written inside a function, and a top-level `const` holding a
+ * container (Map, Set, array, object literal, class instance) that a function
+ * changes. A campaign runs many runs in one worker, so such state leaks from one
+ * run into the next: a failing run then depends on the runs before it and does
+ * not reproduce alone. One finding per variable, at its declaration, naming the
+ * first use inside a function.
+ */
+function moduleStateFindings(ts: Ts, checker: TS.TypeChecker, sf: TS.SourceFile): Finding[] {
+  interface Candidate {
+    readonly decl: TS.VariableDeclaration;
+    readonly name: string;
+    readonly isLet: boolean;
+    /** An instance of a class that is not a built-in container: any method call may change it. */
+    readonly instance: boolean;
+  }
+  const candidates = new Map<TS.Symbol, Candidate>();
+  for (const st of sf.statements) {
+    if (!ts.isVariableStatement(st)) continue;
+    const list = st.declarationList;
+    const isConst = (list.flags & ts.NodeFlags.Const) !== 0;
+    for (const decl of list.declarations) {
+      if (!ts.isIdentifier(decl.name)) continue;
+      const symbol = checker.getSymbolAtLocation(decl.name);
+      if (symbol === undefined) continue;
+      let init = decl.initializer;
+      while (
+        init !== undefined &&
+        (ts.isAsExpression(init) || ts.isParenthesizedExpression(init) ||
+          ts.isSatisfiesExpression(init))
+      ) init = init.expression;
+      if (!isConst) {
+        candidates.set(symbol, { decl, name: decl.name.text, isLet: true, instance: false });
+        continue;
+      }
+      if (init === undefined) continue;
+      if (ts.isArrayLiteralExpression(init) || ts.isObjectLiteralExpression(init)) {
+        candidates.set(symbol, { decl, name: decl.name.text, isLet: false, instance: false });
+      } else if (ts.isNewExpression(init)) {
+        const cls = ts.isIdentifier(init.expression) ? init.expression.text : "";
+        candidates.set(symbol, {
+          decl,
+          name: decl.name.text,
+          isLet: false,
+          instance: !BUILTIN_CONTAINERS.has(cls),
+        });
+      }
+    }
+  }
+  if (candidates.size === 0) return [];
+  const insideFunction = (n: TS.Node): boolean => {
+    for (let p = n.parent; p !== undefined; p = p.parent) {
+      if (ts.isFunctionLike(p)) return true;
+    }
+    return false;
+  };
+  /** Whether the use `id` (of a const container) changes it. */
+  const changes = (id: TS.Identifier, c: Candidate): boolean => {
+    // Climb the access chain rooted at the identifier: x.a.b, x[i].c, ...
+    let top: TS.Expression = id;
+    while (
+      (ts.isPropertyAccessExpression(top.parent) || ts.isElementAccessExpression(top.parent)) &&
+      top.parent.expression === top
+    ) top = top.parent;
+    const parent = top.parent;
+    if (top !== id) {
+      if (
+        ts.isBinaryExpression(parent) && parent.left === top &&
+        parent.operatorToken.kind >= ts.SyntaxKind.FirstAssignment &&
+        parent.operatorToken.kind <= ts.SyntaxKind.LastAssignment
+      ) return true;
+      if (
+        (ts.isPrefixUnaryExpression(parent) || ts.isPostfixUnaryExpression(parent)) &&
+        (parent.operator === ts.SyntaxKind.PlusPlusToken ||
+          parent.operator === ts.SyntaxKind.MinusMinusToken)
+      ) return true;
+      if (ts.isDeleteExpression(parent)) return true;
+      if (ts.isCallExpression(parent) && parent.expression === top) {
+        const callee = top;
+        if (ts.isPropertyAccessExpression(callee) && MUTATORS.has(callee.name.text)) return true;
+        if (c.instance && callee.parent === parent) return true;
+      }
+    }
+    return false;
+  };
+  const firstUse = new Map<TS.Symbol, TS.Node>();
+  const visit = (node: TS.Node): void => {
+    if (ts.isIdentifier(node) && insideFunction(node)) {
+      const symbol = checker.getSymbolAtLocation(node);
+      const c = symbol !== undefined ? candidates.get(symbol) : undefined;
+      if (
+        symbol !== undefined && c !== undefined && c.decl.name !== node &&
+        !firstUse.has(symbol) && (c.isLet || changes(node, c))
+      ) firstUse.set(symbol, node);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
+  const out: Finding[] = [];
+  for (const [symbol, use] of firstUse) {
+    const c = candidates.get(symbol);
+    if (c === undefined) continue;
+    const at = sf.getLineAndCharacterOfPosition(c.decl.name.getStart(sf));
+    const u = sf.getLineAndCharacterOfPosition(use.getStart(sf));
+    out.push({
+      file: displayPath(sf.fileName),
+      line: at.line + 1,
+      column: at.character + 1,
+      category: "moduleState",
+      name: `${c.isLet ? "let" : "const"} ${c.name} (${
+        c.isLet ? "used" : "changed"
+      } in a function)`,
+      via: `${displayPath(sf.fileName)}:${u.line + 1}`,
+    });
+  }
+  return out;
 }
 
 function lowerFirst(s: string): string {
@@ -628,6 +807,7 @@ export function lintServiceModule(path: string, root: string = projectRoot()): P
     roots: [path],
     report: (file) => !file.startsWith(`${root}/`),
     hostSide: HOST_FILES.map((f) => resolve(root, f)),
+    moduleState: true,
   });
 }
 

@@ -31,7 +31,12 @@ function fixtures(): Map<string, number[]> {
 
 Deno.test("the lint finds every marked nondeterminism pattern at its line, and nothing else", async () => {
   const expected = fixtures();
-  const r = await lint({ roots: [...expected.keys()], report: () => true, hostSide: HOST_SIDE });
+  const r = await lint({
+    roots: [...expected.keys()],
+    report: () => true,
+    hostSide: HOST_SIDE,
+    moduleState: true,
+  });
   const found = new Map<string, number[]>();
   for (const f of r.findings) found.set(f.file, [...(found.get(f.file) ?? []), f.line]);
   for (const [file, lines] of expected) {
@@ -87,4 +92,33 @@ Deno.test("the reference services have no finding", async () => {
     // The project's own modules it imports are the check's to lint, not reported here.
     assert.deepEqual(r.files, [path]);
   }
+});
+
+Deno.test("module-level state a service's functions change is a finding at its declaration, naming the use and the alternative", async () => {
+  const r = await lintServiceModule(`${DIR}/module_state.ts`);
+  const text = r.findings.map((f) => formatFinding(f));
+  assert.ok(
+    text.includes(
+      `${DIR}/module_state.ts:8:7: error: const completed (changed in a function) ` +
+        `(via ${DIR}/module_state.ts:28): ${CATEGORIES.moduleState.what}; ` +
+        `instead ${CATEGORIES.moduleState.instead}`,
+    ),
+    text.join("\n"),
+  );
+  assert.match(CATEGORIES.moduleState.instead, /inside the service function/);
+  assert.match(CATEGORIES.moduleState.instead, /survives between runs in a worker/);
+});
+
+Deno.test("the project's services, zoo and examples keep no module-level state", async () => {
+  const roots: string[] = [];
+  for (const dir of ["services", "zoo", "examples"]) {
+    for (const e of [...Deno.readDirSync(dir)].sort((a, b) => a.name < b.name ? -1 : 1)) {
+      if (e.isFile && e.name.endsWith(".ts") && !e.name.endsWith("_test.ts")) {
+        roots.push(`${dir}/${e.name}`);
+      }
+    }
+  }
+  const r = await lint({ roots, hostSide: HOST_SIDE, moduleState: true });
+  assert.deepEqual(r.findings.map((f) => formatFinding(f)), []);
+  assert.ok(r.files.includes("services/batching.ts") && r.files.includes("zoo/registry.ts"));
 });

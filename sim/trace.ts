@@ -29,6 +29,12 @@ const COMMANDS: Record<number, string> = {
   [ZX_PAGER_VMO_DIRTY]: "DIRTY",
 };
 
+/** Zircon's name of a call's out-parameter, shown with its value in the trace text. */
+const OUT_NAMES: Readonly<Record<string, string>> = {
+  zx_vmo_get_size: "size",
+  zx_vmar_map: "mapped_addr",
+};
+
 function hex(n: number): string {
   return n < 0 ? `-0x${(-n).toString(16)}` : `0x${n.toString(16)}`;
 }
@@ -67,7 +73,9 @@ export function formatEvent(e: KernelEvent): string {
     case "call":
       return `t${e.tid} ${e.name}(${e.args.map(arg).join(", ")})`;
     case "ret":
-      return `t${e.tid} ${e.name} -> ${statusName(e.status)}`;
+      return `t${e.tid} ${e.name} -> ${statusName(e.status)}${
+        e.value !== undefined ? ` ${OUT_NAMES[e.name] ?? "value"}=${hex(e.value)}` : ""
+      }`;
     case "request":
       return `  vmo${e.vmo} new ${e.type} #${e.id} pages [${e.start},${e.end}) by t${e.tid}`;
     case "coalesce":
@@ -221,6 +229,8 @@ export class Trace implements EventSink {
         for (const a of e.args) this.#arg(a);
         return;
       case "ret":
+        // The out-value is shown in the text only: traces hashed before it was shown keep
+        // their hashes (it follows from the calls before it, which the hash holds).
         this.#word(e.tid);
         this.#word(nameHash(e.name));
         this.#int(e.status);

@@ -32,7 +32,9 @@ const USAGE = usage("deno task lint-service", "PATH [--warn] | --deciding", FLAG
 Finds what in a pager service (and every module it imports) reads something the
 run's seeded decision source does not control: Math.random, Date, performance,
 timers, crypto randomness, Deno host queries and I/O, workers, host iteration
-order, locale, WeakRef. Each finding names file:line:column and the sanctioned
+order, locale, WeakRef; and module-level mutable state the service's functions
+use (a top-level let, or a top-level Map/Set/array/object changed inside a
+function), which survives from one run to the next in a campaign worker. Each finding names file:line:column and the sanctioned
 alternative (sys.random, virtual ticks). The type checker resolves aliases,
 re-exports, globalThis["..."] and imported wrappers.
 Exit status: 0 clean (or --warn), 1 findings, 2 bad input.`;
