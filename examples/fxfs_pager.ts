@@ -153,9 +153,11 @@ interface Volume {
   readonly epochsDone: CondVar;
 }
 
-const volumes = new WeakMap<ServiceContext, Volume>();
-
-function volumeOf(sys: Sys, ctx: ServiceContext): Volume {
+function volumeOf(
+  volumes: WeakMap<ServiceContext, Volume>,
+  sys: Sys,
+  ctx: ServiceContext,
+): Volume {
   let v = volumes.get(ctx);
   if (v === undefined) {
     v = {
@@ -513,30 +515,54 @@ function* flushFile(sys: Sys, ctx: ServiceContext, vol: Volume, vmo: ServiceVmo)
   yield* file.flushLock.unlock(sys);
 }
 
-/**
- * The writeback entry point (`contract.writeback.entry`): flushes every file
- * of the volume, as fxfs's `FxFile::sync` does for one.
- */
-export function* flush(sys: Sys, ctx: ServiceContext): ThreadBody {
-  const vol = volumeOf(sys, ctx);
-  for (const vmo of ctx.vmos) yield* flushFile(sys, ctx, vol, vmo);
+/** A pager's threads and its flush, sharing one volume per service context. */
+export interface FxfsPager {
+  /** A pager thread: fxfs `PagerPacketReceiver::receive_pager_packet` for each packet. */
+  readonly pager: (sys: Sys, ctx: ServiceContext) => ThreadBody;
+  /** The writeback entry point: flushes every file of the volume, as fxfs's `FxFile::sync` does for one. */
+  readonly flush: (sys: Sys, ctx: ServiceContext) => ThreadBody;
 }
 
-/** A pager thread: fxfs `PagerPacketReceiver::receive_pager_packet` for each packet. */
+/**
+ * A fxfs pager: its threads and flush share each context's volume through a
+ * `WeakMap` the factory owns (a context is one run's pager), so no state
+ * outlives a run at module level.
+ */
+export function makeFxfsPager(): FxfsPager {
+  const volumes = new WeakMap<ServiceContext, Volume>();
+  return {
+    *pager(sys: Sys, ctx: ServiceContext): ThreadBody {
+      const vol = volumeOf(volumes, sys, ctx);
+      for (;;) {
+        const [st, packet] = yield* sys.portWait(ctx.port, ZX_TIME_INFINITE);
+        if (st !== ZX_OK) return;
+        // Commands other than READ and DIRTY (COMPLETE) are ignored, as are unknown files.
+        const vmo = packet === null ? undefined : vmoForKey(ctx, packet.key);
+        if (vmo === undefined) continue;
+        if (isRead(packet)) {
+          yield* pageIn(sys, ctx, vol, vmo, packet.offset, packet.offset + packet.length);
+        } else if (isDirty(packet)) {
+          yield* markDirty(sys, ctx, vol, vmo, packet.offset, packet.offset + packet.length);
+        }
+      }
+    },
+    *flush(sys: Sys, ctx: ServiceContext): ThreadBody {
+      const vol = volumeOf(volumes, sys, ctx);
+      for (const vmo of ctx.vmos) yield* flushFile(sys, ctx, vol, vmo);
+    },
+  };
+}
+
+const fxfs = makeFxfsPager();
+
+/** A pager thread of the module's fxfs pager. */
 export default function* fxfsPager(sys: Sys, ctx: ServiceContext): ThreadBody {
-  const vol = volumeOf(sys, ctx);
-  for (;;) {
-    const [st, packet] = yield* sys.portWait(ctx.port, ZX_TIME_INFINITE);
-    if (st !== ZX_OK) return;
-    // Commands other than READ and DIRTY (COMPLETE) are ignored, as are unknown files.
-    const vmo = packet === null ? undefined : vmoForKey(ctx, packet.key);
-    if (vmo === undefined) continue;
-    if (isRead(packet)) {
-      yield* pageIn(sys, ctx, vol, vmo, packet.offset, packet.offset + packet.length);
-    } else if (isDirty(packet)) {
-      yield* markDirty(sys, ctx, vol, vmo, packet.offset, packet.offset + packet.length);
-    }
-  }
+  yield* fxfs.pager(sys, ctx);
+}
+
+/** The writeback entry point (`contract.writeback.entry`) of the module's fxfs pager. */
+export function* flush(sys: Sys, ctx: ServiceContext): ThreadBody {
+  yield* fxfs.flush(sys, ctx);
 }
 
 /** What fxfs's pager can receive (see the simplifications above). */
