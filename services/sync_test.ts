@@ -1,3 +1,4 @@
+import { lockingService } from "../examples/testdata/lock_inversion_service.ts";
 import { strict as assert } from "node:assert";
 import {
   ZX_ERR_BAD_STATE,
@@ -171,28 +172,6 @@ Deno.test("sys.spawn: workers get the next tids in spawn order and a started eve
   ]);
   assert.match(w.trace.text(), /t2 started[\s\S]*t3 started/);
 });
-
-/**
- * A two-thread pager service whose workers take two locks in opposite orders
- * (a lock-order inversion) when `inverted`, else in the same order.
- */
-function lockingService(inverted: boolean): PagerService {
-  return function* (sys: Sys, ctx) {
-    const inode = new Mutex(sys, "inode");
-    const cache = new Mutex(sys, "cache");
-    const worker = (first: Mutex, second: Mutex) => (s: Sys) =>
-      serveReads(s, ctx, function* (packet, vmo) {
-        yield* first.lock(s);
-        yield* s.vmoGetSize(vmo.handle); // a scheduling point while holding the first lock
-        yield* second.lock(s);
-        yield* supplyFromBacking(s, ctx, vmo, packet.offset, packet.length);
-        yield* second.unlock(s);
-        yield* first.unlock(s);
-      });
-    sys.spawn("worker-2", inverted ? worker(cache, inode) : worker(inode, cache));
-    yield* worker(inode, cache)(sys);
-  };
-}
 
 const TWO_READERS: Scenario = parseScenario({
   pageSize: 64,

@@ -10,18 +10,25 @@ import {
   type ThreadBody,
 } from "../../mod.ts";
 
-export default function* lockInversion(sys: Sys, ctx: ServiceContext): ThreadBody {
-  const inode = new Mutex(sys, "inode");
-  const cache = new Mutex(sys, "cache");
-  const worker = (first: Mutex, second: Mutex) => (s: Sys) =>
-    serveReads(s, ctx, function* (packet, vmo) {
-      yield* first.lock(s);
-      yield* s.vmoGetSize(vmo.handle); // a scheduling point while holding the first lock
-      yield* second.lock(s);
-      yield* supplyFromBacking(s, ctx, vmo, packet.offset, packet.length);
-      yield* second.unlock(s);
-      yield* first.unlock(s);
-    });
-  sys.spawn("worker-2", worker(cache, inode));
-  yield* worker(inode, cache)(sys);
+import type { PagerService } from "../../mod.ts";
+
+/** The service; with `inverted` false both workers take `inode` then `cache` (no deadlock). */
+export function lockingService(inverted: boolean): PagerService {
+  return function* (sys: Sys, ctx: ServiceContext): ThreadBody {
+    const inode = new Mutex(sys, "inode");
+    const cache = new Mutex(sys, "cache");
+    const worker = (first: Mutex, second: Mutex) => (s: Sys) =>
+      serveReads(s, ctx, function* (packet, vmo) {
+        yield* first.lock(s);
+        yield* s.vmoGetSize(vmo.handle); // a scheduling point while holding the first lock
+        yield* second.lock(s);
+        yield* supplyFromBacking(s, ctx, vmo, packet.offset, packet.length);
+        yield* second.unlock(s);
+        yield* first.unlock(s);
+      });
+    sys.spawn("worker-2", inverted ? worker(cache, inode) : worker(inode, cache));
+    yield* worker(inode, cache)(sys);
+  };
 }
+
+export default lockingService(true);
