@@ -9,7 +9,7 @@
  */
 
 import { resolve } from "node:path";
-import { parseFlags, runCommand, usage } from "../cli/args.ts";
+import { InputError, parseFlags, runCommand, usage } from "../cli/args.ts";
 import {
   checkThreshold,
   folderSummaries,
@@ -21,43 +21,44 @@ import { convertRaw } from "../quality/v8_coverage.ts";
 /** Folders gated, with their minimum line coverage in percent (c8 check-coverage --lines). */
 export const GATES: Readonly<Record<string, number>> = { kernel: 90, sim: 90, scenario: 90 };
 
-/** Folders whose tests run under coverage. */
-export const TESTED = [
-  "kernel/",
-  "sim/",
-  "scenario/",
-  "program/",
-  "case/",
-  "services/",
-  "conformance/",
-  "fuzz/",
-  "tools/",
-  "properties/",
-  "explore/",
-  "zoo/",
-  "cli/",
-  "examples/",
-];
-
-/** The permissions `deno task test` gives the tests. */
-const TEST_PERMISSIONS = [
-  "--allow-read",
-  "--allow-write=corpus,/tmp",
-  "--allow-env",
-  "--allow-run",
-];
+/**
+ * The test command `deno task test` runs (deno.json), as deno arguments: the
+ * coverage run is the same suite with the same permissions, so one run can be
+ * both (`.ci/run` runs the suite once, under coverage, then renders it with --raw).
+ */
+export async function testTaskArgs(root: string): Promise<string[]> {
+  const config = JSON.parse(await Deno.readTextFile(`${root}/deno.json`)) as {
+    tasks?: Record<string, string>;
+  };
+  const task = config.tasks?.test ?? "";
+  const words = task.split(/\s+/).filter((w) => w !== "");
+  if (words[0] !== "deno" || words[1] !== "test") {
+    throw new InputError(`deno.json: task "test" is not a "deno test ..." command: ${task}`);
+  }
+  return words.slice(1);
+}
 
 const FLAGS = {
   out: { type: "string" as const, value: "DIR", help: "report folder (default coverage)" },
+  raw: {
+    type: "string" as const,
+    value: "RAW",
+    help: "render the raw V8 coverage a test run wrote to RAW instead of running the tests",
+  },
   help: { type: "boolean" as const, help: "show this help" },
 };
 
-const USAGE = usage("deno task coverage", "[--out DIR]", FLAGS) + `
+const USAGE = usage("deno task coverage", "[--out DIR] [--raw RAW]", FLAGS) + `
 
-Runs the tests of ${TESTED.join(" ")} under V8 coverage, renders the result
-with c8 onto the TypeScript sources (text summary; DIR/index.html; DIR/lcov.info)
-and gates lines per folder: ${Object.entries(GATES).map(([f, m]) => `${f}/ ${m}%`).join(", ")}.
-DIR is emptied first.
+Runs the test suite (the command of \`deno task test\`) under V8 coverage,
+renders the result with c8 onto the TypeScript sources (text summary;
+DIR/index.html; DIR/lcov.info) and gates lines per folder:
+${Object.entries(GATES).map(([f, m]) => `${f}/ ${m}%`).join(", ")}.
+DIR is emptied first (but for RAW, when RAW is inside it).
+
+With --raw, the tests are not run again: RAW holds what a test run recorded,
+  deno task test --coverage=RAW --coverage-raw-data-only
+which is how CI (.ci/run) runs the suite once for both the tests and the gates.
 Exit status: 0 gates met, 1 a gate or a test failed, 2 bad input.`;
 
 /** Module files whose coverage counts: project sources, not tests, benches or fixtures. */
@@ -75,17 +76,31 @@ async function main(): Promise<number> {
   }
   const root = Deno.cwd();
   const out = resolve((values.out as string | undefined) ?? "coverage");
-  await Deno.remove(out, { recursive: true }).catch(() => {});
-  const raw = `${out}/raw`;
-  const test = await new Deno.Command("deno", {
-    // Deno would also render its own report at the end: c8 renders this one.
-    args: ["test", ...TEST_PERMISSIONS, `--coverage=${raw}`, "--coverage-raw-data-only", ...TESTED],
-    env: { PAGERSIM_UNDER_COVERAGE: "1" },
-    stdin: "null",
-  }).spawn().status;
-  if (!test.success) {
-    console.error(`coverage: the tests failed (exit ${test.code}); no report`);
-    return 1;
+  const given = values.raw as string | undefined;
+  const raw = given === undefined ? `${out}/raw` : resolve(given);
+  if (given !== undefined) {
+    const info = await Deno.stat(raw).catch(() => null);
+    if (info === null || !info.isDirectory) {
+      throw new InputError(
+        `--raw ${given}: no such folder (write it with deno task test --coverage=${given} --coverage-raw-data-only)`,
+      );
+    }
+    if (!(await hasCoverageFiles(raw))) {
+      throw new InputError(`--raw ${given}: holds no V8 coverage (*.json)`);
+    }
+  }
+  await emptyBut(out, given === undefined ? null : raw);
+  if (given === undefined) {
+    const test = await new Deno.Command("deno", {
+      // Deno would also render its own report at the end: c8 renders this one.
+      args: [...(await testTaskArgs(root)), `--coverage=${raw}`, "--coverage-raw-data-only"],
+      env: { PAGERSIM_UNDER_COVERAGE: "1" },
+      stdin: "null",
+    }).spawn().status;
+    if (!test.success) {
+      console.error(`coverage: the tests failed (exit ${test.code}); no report`);
+      return 1;
+    }
   }
   const converted = convertRaw(raw, `${out}/c8`, countsForProject(root));
   for (const m of converted.missing) {
@@ -120,6 +135,24 @@ async function main(): Promise<number> {
   }
   console.log(`coverage: ${out}/index.html, ${out}/lcov.info`);
   return failed ? 1 : 0;
+}
+
+/** Whether `dir` holds a V8 coverage file. */
+async function hasCoverageFiles(dir: string): Promise<boolean> {
+  for await (const e of Deno.readDir(dir)) if (e.isFile && e.name.endsWith(".json")) return true;
+  return false;
+}
+
+/** Removes `dir`, or everything in it but `keep` when `keep` lies inside it. */
+async function emptyBut(dir: string, keep: string | null): Promise<void> {
+  if (keep === null || !keep.startsWith(`${dir}/`)) {
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+    return;
+  }
+  const top = keep.slice(dir.length + 1).split("/")[0];
+  for await (const e of Deno.readDir(dir)) {
+    if (e.name !== top) await Deno.remove(`${dir}/${e.name}`, { recursive: true });
+  }
 }
 
 if (import.meta.main) await runCommand(USAGE, main);

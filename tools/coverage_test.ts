@@ -1,0 +1,84 @@
+/**
+ * `deno task coverage`: the suite it runs is `deno task test`'s, `--raw`
+ * renders and gates a recorded run without running the tests again, and the
+ * CI script feeds it the folder its one test run wrote.
+ */
+import { strict as assert } from "node:assert";
+import { testTaskArgs } from "./coverage.ts";
+
+const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
+const DENO = Deno.execPath();
+const COVERAGE = ["run", "--allow-read", "--allow-write", "--allow-env", "--allow-run=deno"];
+
+async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const o = await new Deno.Command(DENO, { args, cwd: ROOT, stdout: "piped", stderr: "piped" })
+    .output();
+  const text = new TextDecoder();
+  return { code: o.code, out: text.decode(o.stdout), err: text.decode(o.stderr) };
+}
+
+Deno.test("the coverage run is the suite and permissions of deno task test", async () => {
+  const config = JSON.parse(await Deno.readTextFile(`${ROOT}/deno.json`));
+  assert.deepEqual(await testTaskArgs(ROOT), config.tasks.test.split(" ").slice(1));
+  assert.equal((await testTaskArgs(ROOT))[0], "test");
+  assert.ok((await testTaskArgs(ROOT)).includes("--doc"));
+});
+
+Deno.test(".ci/run runs the tests once, under coverage, and renders that run's folder", async () => {
+  const lines = (await Deno.readTextFile(`${ROOT}/.ci/run`)).split("\n");
+  const tests = lines.filter((l) => l.startsWith("deno task test"));
+  const full = tests.filter((l) => !l.includes("--filter"));
+  assert.equal(full.length, 1, `one full test run: ${full.join(" | ")}`);
+  const raw = /--coverage=(\S+)/.exec(full[0]);
+  assert.ok(raw, full[0]);
+  assert.ok(full[0].includes("--coverage-raw-data-only"), full[0]);
+  const render = lines.find((l) => l.startsWith("deno task coverage"));
+  assert.equal(render, `deno task coverage --raw ${raw[1]}`);
+  assert.ok(!lines.some((l) => /^deno task coverage\s*$/.test(l)), "no second, covered test run");
+  // The tests ignored under coverage still run, uncovered.
+  const latency = tests.find((l) => l.includes("--filter"));
+  assert.ok(latency?.includes("fuzz/watchdog_test.ts"), String(latency));
+});
+
+Deno.test("--raw: a folder that is not there or holds no coverage is one error line", async () => {
+  const missing = await run([...COVERAGE, "tools/coverage.ts", "--raw", "/nonexistent/raw"]);
+  assert.equal(missing.code, 2);
+  assert.equal(missing.err.trim().split("\n").length, 1, missing.err);
+  assert.match(missing.err, /--raw \/nonexistent\/raw: no such folder/);
+  const empty = await Deno.makeTempDir({ prefix: "pagersim-raw-" });
+  try {
+    const r = await run([...COVERAGE, "tools/coverage.ts", "--raw", empty]);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /holds no V8 coverage/);
+  } finally {
+    await Deno.remove(empty, { recursive: true });
+  }
+});
+
+Deno.test("--raw renders a recorded run without running the tests, and its gates judge it", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "pagersim-cov-" });
+  try {
+    // One small kernel test file, which loads no sim/ or scenario/ module.
+    const test = await run([
+      "test",
+      "--allow-read",
+      `--coverage=${dir}/raw`,
+      "--coverage-raw-data-only",
+      "kernel/assert_test.ts",
+    ]);
+    assert.equal(test.code, 0, test.err);
+    const r = await run([...COVERAGE, "tools/coverage.ts", "--out", dir, "--raw", `${dir}/raw`]);
+    assert.equal(r.code, 1, r.err);
+    assert.doesNotMatch(r.out + r.err, /running \d+ tests/, "the tests did not run again");
+    // What ran is rendered and judged: kernel/assert.ts ran; sim/ and scenario/ did not load.
+    assert.match(r.out, /^kernel\s+lines\s+[\d.]+% .*\(gate 90%: ok\)$/m);
+    assert.match(r.err, /no coverage data for sim\//);
+    assert.match(r.err, /no coverage data for scenario\//);
+    // The report is written beside the raw folder, which is kept.
+    await Deno.stat(`${dir}/index.html`);
+    await Deno.stat(`${dir}/lcov.info`);
+    assert.ok((await Array.fromAsync(Deno.readDir(`${dir}/raw`))).length > 0);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
