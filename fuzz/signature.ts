@@ -11,6 +11,9 @@
  *   the simulator), even when a service checker judged it;
  * - a kernel assertion: its message and the kernel file that raised it;
  * - a hang: what the stuck workload waits for;
+ * - a deadlock between threads (a check's message that names a wait-for
+ *   cycle): `deadlock:` and the cycle's locks, whichever check
+ *   caught it;
  * - the watchdog's kinds: {@linkcode SERVICE_HANG} and {@linkcode OUT_OF_MEMORY}.
  *
  * Numbers that vary between runs (koids, handles, steps, ids) are taken out.
@@ -18,7 +21,7 @@
  * @module
  */
 
-import type { Verdict } from "../sim/world.ts";
+import type { BlockedThread, Verdict } from "../sim/world.ts";
 
 /** Liveness invariants: signed by name alone. */
 export const LIVENESS: ReadonlySet<string> = new Set(["no-lost-requests", "answers-every-read"]);
@@ -70,6 +73,53 @@ function rule(message: string): string {
 }
 
 /**
+ * A wait-for cycle as a root cause: the locks its threads wait on (a `Mutex`'s
+ * name, else the wait without addresses), in a fixed order, so the one
+ * deadlock signs alike whichever threads took part (a pool's workers are
+ * interchangeable), whichever a checker reached first and whichever check (a
+ * lost request, an unanswered read, requests left at quiescence) caught it.
+ */
+function cycleShape(cycle: string): string {
+  const waits = cycle.split(" -> ").flatMap((segment) => {
+    const m = /^t\d+ .*? waits on (.*?)(?: owned by t\d+)?$/.exec(segment);
+    if (m === null) return [];
+    return [generalize(/\(([^()]*)\)$/.exec(m[1])?.[1] ?? m[1])];
+  });
+  return [...new Set(waits)].sort().join(" & ");
+}
+
+/** The deadlock a failure's message names (`...; wait-for cycle: ...`), signed; or null. */
+function deadlock(message: string): string | null {
+  const m = /; wait-for cycle: (.*)$/.exec(message);
+  if (m === null) return null;
+  const shape = cycleShape(m[1]);
+  return shape === "" ? null : `deadlock:${shape}`;
+}
+
+/**
+ * A cycle among a hang's blocked threads, each waiting on what another holds
+ * (a futex wait names its owner: `... owned by t3`), in the words of
+ * properties/wait_for.ts; or null.
+ */
+function hangCycle(blocked: readonly BlockedThread[]): string | null {
+  const byTid = new Map(blocked.map((b) => [b.tid, b]));
+  for (const first of blocked) {
+    const path: BlockedThread[] = [];
+    let at: BlockedThread | undefined = first;
+    while (at !== undefined && !path.includes(at)) {
+      path.push(at);
+      const owner = /owned by t(\d+)$/.exec(at.on);
+      at = owner === null ? undefined : byTid.get(Number(owner[1]));
+    }
+    if (at === undefined) continue;
+    const cycle = path.slice(path.indexOf(at));
+    return cycle.map((b) => `t${b.tid} ${b.thread} waits on ${b.on}`).join(" -> ") +
+      ` -> t${at.tid}`;
+  }
+  return null;
+}
+
+/**
  * The dedupe signature of a failing run; `null` for a pass. `raw` is the
  * run's verdict before the checkers settled it: a thread's exception that a
  * service checker judged is still signed as the exception it was.
@@ -90,6 +140,8 @@ export function signatureOf(verdict: Verdict, raw: Verdict = verdict): string | 
   }
   switch (verdict.kind) {
     case "invariant":
+      // A deadlock of the service's own threads is one bug whichever liveness check caught it.
+      if (deadlock(verdict.message) !== null) return deadlock(verdict.message);
       // A lost request surfaces wherever a wait happens to hang or time out: the rule says nothing.
       if (LIVENESS.has(verdict.invariant)) return `invariant:${verdict.invariant}`;
       return `invariant:${verdict.invariant}${rule(verdict.message)}`;
@@ -100,6 +152,9 @@ export function signatureOf(verdict: Verdict, raw: Verdict = verdict): string | 
     case "thread-fault": // settled verdict differs from raw only when raw was a fault (above)
       return `thread-fault:${generalize(verdict.message)}`;
     case "hang": {
+      const cycle = hangCycle(verdict.blocked);
+      const locked = cycle === null ? null : deadlock(`; wait-for cycle: ${cycle}`);
+      if (locked !== null) return locked;
       // What the stuck workload waits for names the bug; which service threads idle does not.
       const waits = verdict.blocked.filter((b) => b.role === "workload")
         .map((b) =>

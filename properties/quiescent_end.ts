@@ -11,6 +11,7 @@
  * @module
  */
 
+import { waitForCycle } from "./wait_for.ts";
 import { ZX_PAGER_VMO_COMPLETE, ZX_PKT_TYPE_PAGE_REQUEST } from "../kernel/constants.ts";
 import type { KernelEvent, PagePacket } from "../kernel/events.ts";
 import type { Verdict, World } from "../sim/world.ts";
@@ -64,7 +65,12 @@ export class QuiescentEnd extends StepMonitor {
       if (src === null || v.handleCount === 0 || v.proxy?.undeliverable === true) continue;
       const left = [...src.outstanding("READ"), ...src.outstanding("DIRTY")];
       if (left.length > 0) {
-        this.fail("Q2", `vmo${v.koid} has ${left.length} outstanding request(s) at quiescence`);
+        const cycle = waitForCycle(world);
+        this.fail(
+          "Q2",
+          `vmo${v.koid} has ${left.length} outstanding request(s) at quiescence` +
+            (cycle === null ? "" : `; wait-for cycle: ${cycle}`),
+        );
       }
     }
     for (const port of world.kernel.ports) {

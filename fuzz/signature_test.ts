@@ -1,0 +1,121 @@
+/**
+ * Signatures of deadlocks: one lock-order inversion is one signature, whichever
+ * check caught it and whichever thread of the cycle it reached first.
+ */
+import { strict as assert } from "node:assert";
+import { signatureOf } from "./signature.ts";
+import { runScenario } from "../scenario/interpreter.ts";
+import { parseScenario } from "../scenario/schema.ts";
+import { scenarioCheckers } from "../case/kinds.ts";
+import { lockingService } from "../examples/testdata/lock_inversion_service.ts";
+import type { Verdict } from "../sim/world.ts";
+
+const CYCLE_23 = "t2 reader waits on futex 0x40000004 (mutex cache) owned by t3 -> " +
+  "t3 reader waits on futex 0x40000000 (mutex inode) owned by t2 -> t2";
+const CYCLE_32 = "t3 reader waits on futex 0x40000000 (mutex inode) owned by t2 -> " +
+  "t2 reader waits on futex 0x40000004 (mutex cache) owned by t3 -> t3";
+
+function invariant(name: string, message: string): Verdict {
+  return { kind: "invariant", invariant: name, message, step: 40, tid: 1 };
+}
+
+Deno.test("one wait-for cycle signs alike across the liveness checks and rotations", () => {
+  const signs = [
+    invariant("no-lost-requests", `vmo 4 page 0 waited 200 steps; wait-for cycle: ${CYCLE_23}`),
+    invariant(
+      "answers-every-read",
+      `READ of vmo 4 [0,1) never answered; wait-for cycle: ${CYCLE_32}`,
+    ),
+    invariant(
+      "quiescent-end",
+      `Q2: vmo4 has 1 outstanding request(s) at quiescence; wait-for cycle: ${CYCLE_23}`,
+    ),
+    {
+      kind: "hang" as const,
+      step: 40,
+      blocked: [
+        { tid: 1, thread: "client", role: "workload" as const, on: "vmo 4: page 0" },
+        {
+          tid: 2,
+          thread: "reader",
+          role: "service" as const,
+          on: "futex 0x40000004 (mutex cache) owned by t3",
+        },
+        {
+          tid: 3,
+          thread: "reader",
+          role: "service" as const,
+          on: "futex 0x40000000 (mutex inode) owned by t2",
+        },
+      ],
+    },
+  ].map((v) => signatureOf(v));
+  assert.equal(new Set(signs).size, 1, signs.join("\n"));
+  assert.equal(signs[0], "deadlock:mutex cache & mutex inode");
+});
+
+Deno.test("other cycles, and liveness failures without one, sign apart", () => {
+  const other = "t2 a waits on futex 0x40000008 (mutex dir) owned by t3 -> " +
+    "t3 b waits on futex 0x40000000 (mutex inode) owned by t2 -> t2";
+  assert.notEqual(
+    signatureOf(invariant("no-lost-requests", `x; wait-for cycle: ${CYCLE_23}`)),
+    signatureOf(invariant("no-lost-requests", `x; wait-for cycle: ${other}`)),
+  );
+  assert.equal(
+    signatureOf(invariant("no-lost-requests", "vmo 4 page 0 waited")),
+    "invariant:no-lost-requests",
+  );
+  // A chain that ends at a thread that is not blocked is no cycle.
+  const chain: Verdict = {
+    kind: "hang",
+    step: 9,
+    blocked: [{
+      tid: 2,
+      thread: "w",
+      role: "workload",
+      on: "futex 0x40000000 (mutex a) owned by t5",
+    }],
+  };
+  assert.equal(signatureOf(chain), "hang:futex # (mutex a) owned by t#");
+});
+
+Deno.test("a lock-order inversion's runs sign as one deadlock, and a sound service has none", () => {
+  const scenario = parseScenario({
+    pageSize: 64,
+    pagers: [{ name: "fs", service: { kind: "custom", name: "locking" } }],
+    vmos: [{ name: "file", pager: "fs", pages: 2 }],
+    threads: [
+      { name: "r0", ops: [{ op: "read", vmo: "file", page: 0 }] },
+      { name: "r1", ops: [{ op: "read", vmo: "file", page: 1 }] },
+    ],
+  }, "two readers");
+  const found = new Set<string>();
+  let failing = 0;
+  for (let seed = 0; seed < 200; seed++) {
+    for (const checkers of ["kernel", "kernel+service"] as const) {
+      const r = runScenario(scenario, {
+        seed,
+        strategy: "pct",
+        monitors: scenarioCheckers(checkers)(),
+        services: { locking: lockingService(true) },
+      });
+      const sig = signatureOf(r.verdict);
+      if (sig === null) continue;
+      failing++;
+      found.add(sig);
+    }
+  }
+  console.log(`  ${failing} of 400 runs deadlock: ${[...found].join(", ")}`);
+  assert.ok(failing > 0, "some schedule deadlocks");
+  for (let seed = 0; seed < 200; seed++) {
+    const r = runScenario(scenario, {
+      seed,
+      strategy: "pct",
+      monitors: scenarioCheckers("kernel+service")(),
+      services: { locking: lockingService(false) },
+    });
+    assert.equal(r.verdict.kind, "pass", `one lock order, seed ${seed}`);
+  }
+  assert.deepEqual([...found].filter((s) => !s.startsWith("deadlock:")), [], [...found].join("\n"));
+  assert.equal(found.size, 1, [...found].join("\n"));
+});
