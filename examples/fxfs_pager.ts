@@ -62,14 +62,11 @@
  *    called by pagersim for a `writeback` event, and flushes every file of the
  *    pager; a file whose handle is gone (`closeVmo`) or that no longer answers
  *    (detached) is skipped with its dirty count put back.
- * 10. fxfs creates every VMO TRAP_DIRTY, but a contract can only allow
- *    trap-dirty VMOs (`vmoOptions.trapDirty: true`), not require them, so
- *    campaigns also hand the port VMOs without it: their writes send no DIRTY,
- *    so their pages reach a flush with nothing reserved, and fxfs's assertion
- *    that the reservation covers the pages to flush would fire on an input
- *    fxfs never gets. The port keeps the assertion for files that sent a DIRTY
- *    request (every trap-dirty file with dirty pages has) and flushes the
- *    others without space accounting.
+ *
+ * fxfs creates every VMO TRAP_DIRTY, and the contract says so
+ * (`vmoOptions.trapDirty: "always"`): campaigns never hand the port a VMO
+ * whose writes send no DIRTY request, so fxfs's assertion that the
+ * reservation covers the pages to flush holds for every file, as upstream.
  *
  * @module
  */
@@ -137,8 +134,6 @@ interface File {
   readonly flushLock: Mutex;
   dirtyPages: number;
   spare: number;
-  /** A DIRTY request came for it: it is trap-dirty (see simplification 10). */
-  sawDirty: boolean;
 }
 
 /** A volume: its store, allocator, files, and the page-in epochs. */
@@ -183,7 +178,6 @@ function fileOf(sys: Sys, vol: Volume, vmo: ServiceVmo): File {
       flushLock: new Mutex(sys, `truncate ${vmo.name}`),
       dirtyPages: 0,
       spare: 0,
-      sawDirty: false,
     };
     vol.files.set(vmo.key, f);
   }
@@ -326,7 +320,6 @@ function* markDirty(
     end = max;
   }
   const file = fileOf(sys, vol, vmo);
-  file.sawDirty = true;
   yield* file.inner.lock(sys);
   const before = reservationOf(file);
   const dirtyPages = file.dirtyPages + (end - start) / ps;
@@ -443,9 +436,8 @@ function* flushFile(sys: Sys, ctx: ServiceContext, vol: Volume, vmo: ServiceVmo)
       file.dirtyPages = 0;
       file.spare = 0;
       yield* file.inner.unlock(sys);
-      // fxfs asserts this (flush_impl: "reservation: {}, needed: {}, ..."); a VMO that never
-      // sent a DIRTY is not trap-dirty, so not one fxfs created (simplification 10).
-      if (file.sawDirty && reserved < reservationNeeded(toFlush)) {
+      // fxfs asserts this (flush_impl: "reservation: {}, needed: {}, ...").
+      if (reserved < reservationNeeded(toFlush)) {
         throw new Error(
           `fxfs flush of ${vmo.name}: reservation ${reserved} < needed ${
             reservationNeeded(toFlush)
@@ -569,7 +561,7 @@ export function* flush(sys: Sys, ctx: ServiceContext): ThreadBody {
 export const contract: ServiceContractInput = {
   pageSize: { min: 64, max: 512 },
   vmoPages: { min: 1, max: 256 },
-  vmoOptions: { trapDirty: true, resizable: false }, // fxfs: TRAP_DIRTY (and RESIZABLE, not ported)
+  vmoOptions: { trapDirty: "always", resizable: false }, // fxfs: TRAP_DIRTY (RESIZABLE not ported)
   threads: { min: 1, max: 4 }, // an executor's threads on one port
   clones: true,
   dirty: true,
