@@ -23,6 +23,9 @@
  *   that all page-ins complete before we finish marking the pages as clean"),
  *   from the later misttech/fuchsia 5e62b3cfc764dabbc85d34b1f3a76c53eaf83ebe
  *   of the same file (the older revision ends each batch without it).
+ *   `makeFxfsPager({ pageInBarrier: false })` is the port without it
+ *   (`examples/testdata/fxfs_no_barrier.ts`): campaigns find the page-in that
+ *   supplies the data a flush has just made stale.
  *
  * Simplifications (each one a place the port differs from fxfs):
  * 1. Sizes are in pages, scaled to the small page sizes pagersim runs at:
@@ -410,7 +413,13 @@ function* collectModifiedRanges(
 }
 
 /** fxfs `PagedObjectHandle::flush` (`flush_impl` and `flush_data`) of one file. */
-function* flushFile(sys: Sys, ctx: ServiceContext, vol: Volume, vmo: ServiceVmo): Syscall<void> {
+function* flushFile(
+  sys: Sys,
+  ctx: ServiceContext,
+  vol: Volume,
+  vmo: ServiceVmo,
+  barrier: boolean,
+): Syscall<void> {
   const ps = sys.pageSize;
   const file = fileOf(sys, vol, vmo);
   yield* file.flushLock.lock(sys);
@@ -478,7 +487,7 @@ function* flushFile(sys: Sys, ctx: ServiceContext, vol: Volume, vmo: ServiceVmo)
   }
   // The page-in barrier: a page-in that read the store before the persist supplies before END.
   if (done.length > 0) {
-    yield* pageInBarrier(sys, vol);
+    if (barrier) yield* pageInBarrier(sys, vol);
     for (const batch of done) {
       for (const r of batch) {
         yield* sys.pagerOpRange(
@@ -515,12 +524,32 @@ export interface FxfsPager {
   readonly flush: (sys: Sys, ctx: ServiceContext) => ThreadBody;
 }
 
+/** Options of {@linkcode makeFxfsPager}. */
+export interface FxfsPagerOptions {
+  /**
+   * Wait for the page-ins running when a flush ends before its WRITEBACK_END
+   * (fxfs `flush_data`'s `page_in_barrier`). Default true. `false` is the
+   * older revision's flush: a page-in that read the store before the flush
+   * persisted can supply that stale data after the flushed page was cleaned
+   * and evicted (`examples/testdata/fxfs_no_barrier.ts`).
+   */
+  readonly pageInBarrier?: boolean;
+}
+
 /**
  * A fxfs pager: its threads and flush share each context's volume through a
  * `WeakMap` the factory owns (a context is one run's pager), so no state
  * outlives a run at module level.
+ *
+ * @example
+ * ```ts
+ * import { makeFxfsPager } from "./fxfs_pager.ts";
+ * const fxfs = makeFxfsPager({ pageInBarrier: true });
+ * console.assert(typeof fxfs.pager === "function" && typeof fxfs.flush === "function");
+ * ```
  */
-export function makeFxfsPager(): FxfsPager {
+export function makeFxfsPager(options: FxfsPagerOptions = {}): FxfsPager {
+  const barrier = options.pageInBarrier ?? true;
   const volumes = new WeakMap<ServiceContext, Volume>();
   return {
     *pager(sys: Sys, ctx: ServiceContext): ThreadBody {
@@ -540,7 +569,7 @@ export function makeFxfsPager(): FxfsPager {
     },
     *flush(sys: Sys, ctx: ServiceContext): ThreadBody {
       const vol = volumeOf(volumes, sys, ctx);
-      for (const vmo of ctx.vmos) yield* flushFile(sys, ctx, vol, vmo);
+      for (const vmo of ctx.vmos) yield* flushFile(sys, ctx, vol, vmo, barrier);
     },
   };
 }
