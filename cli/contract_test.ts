@@ -47,6 +47,28 @@ Deno.test("sim, repro and explore refuse an out-of-contract scenario in one line
   assert.equal(free.code, 0, free.stderr);
 });
 
+Deno.test('sim, repro and explore refuse a VMO without TRAP_DIRTY under trapDirty "always" (the fxfs port), naming the clause', async () => {
+  const fxfs = "examples/fxfs_pager.ts";
+  const plain = "fuzz/testdata/plain_vmo.json";
+  const refusal = new RegExp(
+    `^error: ${plain}: out of the contract of service "user": clause vmoOptions\\.trapDirty: ` +
+      `VMO "a" is created without TRAP_DIRTY \\(the contract says always\\) ` +
+      `\\(vmos\\.0\\.trapDirty\\)\\n$`,
+  );
+  const runs = await Promise.all([
+    cli("cli/sim.ts", "--service", fxfs, "--scenario", plain),
+    cli("cli/repro.ts", "--service", fxfs, "--scenario", plain, "--seed", "1"),
+    cli("cli/explore.ts", "--service", fxfs, "--scenario", plain, "--preemptions", "1"),
+  ]);
+  for (const r of runs) {
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, refusal);
+  }
+  // The trap-dirty form of the same scenario runs.
+  const ok = await cli("cli/sim.ts", "--service", fxfs, "--scenario", OUT, "--trace", "none");
+  assert.equal(ok.code, 0, ok.stderr);
+});
+
 Deno.test("a --service module with a malformed contract is one error line naming the field, exit 2", async () => {
   const r = await cli("cli/sim.ts", "--service", "fuzz/testdata/bad_contract_service.ts");
   assert.equal(r.code, 2);

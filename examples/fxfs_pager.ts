@@ -23,6 +23,9 @@
  *   that all page-ins complete before we finish marking the pages as clean"),
  *   from the later misttech/fuchsia 5e62b3cfc764dabbc85d34b1f3a76c53eaf83ebe
  *   of the same file (the older revision ends each batch without it).
+ *   `makeFxfsPager({ pageInBarrier: false })` is the port without it
+ *   (`examples/testdata/fxfs_no_barrier.ts`): campaigns find the page-in that
+ *   supplies the data a flush has just made stale.
  *
  * Simplifications (each one a place the port differs from fxfs):
  * 1. Sizes are in pages, scaled to the small page sizes pagersim runs at:
@@ -62,14 +65,11 @@
  *    called by pagersim for a `writeback` event, and flushes every file of the
  *    pager; a file whose handle is gone (`closeVmo`) or that no longer answers
  *    (detached) is skipped with its dirty count put back.
- * 10. fxfs creates every VMO TRAP_DIRTY, but a contract can only allow
- *    trap-dirty VMOs (`vmoOptions.trapDirty: true`), not require them, so
- *    campaigns also hand the port VMOs without it: their writes send no DIRTY,
- *    so their pages reach a flush with nothing reserved, and fxfs's assertion
- *    that the reservation covers the pages to flush would fire on an input
- *    fxfs never gets. The port keeps the assertion for files that sent a DIRTY
- *    request (every trap-dirty file with dirty pages has) and flushes the
- *    others without space accounting.
+ *
+ * fxfs creates every VMO TRAP_DIRTY, and the contract says so
+ * (`vmoOptions.trapDirty: "always"`): campaigns never hand the port a VMO
+ * whose writes send no DIRTY request, so fxfs's assertion that the
+ * reservation covers the pages to flush holds for every file, as upstream.
  *
  * @module
  */
@@ -137,8 +137,6 @@ interface File {
   readonly flushLock: Mutex;
   dirtyPages: number;
   spare: number;
-  /** A DIRTY request came for it: it is trap-dirty (see simplification 10). */
-  sawDirty: boolean;
 }
 
 /** A volume: its store, allocator, files, and the page-in epochs. */
@@ -183,7 +181,6 @@ function fileOf(sys: Sys, vol: Volume, vmo: ServiceVmo): File {
       flushLock: new Mutex(sys, `truncate ${vmo.name}`),
       dirtyPages: 0,
       spare: 0,
-      sawDirty: false,
     };
     vol.files.set(vmo.key, f);
   }
@@ -326,7 +323,6 @@ function* markDirty(
     end = max;
   }
   const file = fileOf(sys, vol, vmo);
-  file.sawDirty = true;
   yield* file.inner.lock(sys);
   const before = reservationOf(file);
   const dirtyPages = file.dirtyPages + (end - start) / ps;
@@ -417,7 +413,13 @@ function* collectModifiedRanges(
 }
 
 /** fxfs `PagedObjectHandle::flush` (`flush_impl` and `flush_data`) of one file. */
-function* flushFile(sys: Sys, ctx: ServiceContext, vol: Volume, vmo: ServiceVmo): Syscall<void> {
+function* flushFile(
+  sys: Sys,
+  ctx: ServiceContext,
+  vol: Volume,
+  vmo: ServiceVmo,
+  barrier: boolean,
+): Syscall<void> {
   const ps = sys.pageSize;
   const file = fileOf(sys, vol, vmo);
   yield* file.flushLock.lock(sys);
@@ -443,9 +445,8 @@ function* flushFile(sys: Sys, ctx: ServiceContext, vol: Volume, vmo: ServiceVmo)
       file.dirtyPages = 0;
       file.spare = 0;
       yield* file.inner.unlock(sys);
-      // fxfs asserts this (flush_impl: "reservation: {}, needed: {}, ..."); a VMO that never
-      // sent a DIRTY is not trap-dirty, so not one fxfs created (simplification 10).
-      if (file.sawDirty && reserved < reservationNeeded(toFlush)) {
+      // fxfs asserts this (flush_impl: "reservation: {}, needed: {}, ...").
+      if (reserved < reservationNeeded(toFlush)) {
         throw new Error(
           `fxfs flush of ${vmo.name}: reservation ${reserved} < needed ${
             reservationNeeded(toFlush)
@@ -486,7 +487,7 @@ function* flushFile(sys: Sys, ctx: ServiceContext, vol: Volume, vmo: ServiceVmo)
   }
   // The page-in barrier: a page-in that read the store before the persist supplies before END.
   if (done.length > 0) {
-    yield* pageInBarrier(sys, vol);
+    if (barrier) yield* pageInBarrier(sys, vol);
     for (const batch of done) {
       for (const r of batch) {
         yield* sys.pagerOpRange(
@@ -523,12 +524,32 @@ export interface FxfsPager {
   readonly flush: (sys: Sys, ctx: ServiceContext) => ThreadBody;
 }
 
+/** Options of {@linkcode makeFxfsPager}. */
+export interface FxfsPagerOptions {
+  /**
+   * Wait for the page-ins running when a flush ends before its WRITEBACK_END
+   * (fxfs `flush_data`'s `page_in_barrier`). Default true. `false` is the
+   * older revision's flush: a page-in that read the store before the flush
+   * persisted can supply that stale data after the flushed page was cleaned
+   * and evicted (`examples/testdata/fxfs_no_barrier.ts`).
+   */
+  readonly pageInBarrier?: boolean;
+}
+
 /**
  * A fxfs pager: its threads and flush share each context's volume through a
  * `WeakMap` the factory owns (a context is one run's pager), so no state
  * outlives a run at module level.
+ *
+ * @example
+ * ```ts
+ * import { makeFxfsPager } from "./fxfs_pager.ts";
+ * const fxfs = makeFxfsPager({ pageInBarrier: true });
+ * console.assert(typeof fxfs.pager === "function" && typeof fxfs.flush === "function");
+ * ```
  */
-export function makeFxfsPager(): FxfsPager {
+export function makeFxfsPager(options: FxfsPagerOptions = {}): FxfsPager {
+  const barrier = options.pageInBarrier ?? true;
   const volumes = new WeakMap<ServiceContext, Volume>();
   return {
     *pager(sys: Sys, ctx: ServiceContext): ThreadBody {
@@ -548,7 +569,7 @@ export function makeFxfsPager(): FxfsPager {
     },
     *flush(sys: Sys, ctx: ServiceContext): ThreadBody {
       const vol = volumeOf(volumes, sys, ctx);
-      for (const vmo of ctx.vmos) yield* flushFile(sys, ctx, vol, vmo);
+      for (const vmo of ctx.vmos) yield* flushFile(sys, ctx, vol, vmo, barrier);
     },
   };
 }
@@ -569,7 +590,7 @@ export function* flush(sys: Sys, ctx: ServiceContext): ThreadBody {
 export const contract: ServiceContractInput = {
   pageSize: { min: 64, max: 512 },
   vmoPages: { min: 1, max: 256 },
-  vmoOptions: { trapDirty: true, resizable: false }, // fxfs: TRAP_DIRTY (and RESIZABLE, not ported)
+  vmoOptions: { trapDirty: "always", resizable: false }, // fxfs: TRAP_DIRTY (RESIZABLE not ported)
   threads: { min: 1, max: 4 }, // an executor's threads on one port
   clones: true,
   dirty: true,

@@ -14,6 +14,8 @@ import {
   ZX_OK,
 } from "../kernel/constants.ts";
 import { settleVerdict } from "../properties/check_case.ts";
+import { readCaseFile, resolveContext } from "../case/store.ts";
+import { replayWith } from "../case/replay.ts";
 import fxfsPager, {
   contract,
   flush,
@@ -125,4 +127,62 @@ Deno.test("README: the contract it shows is the fxfs port's", async () => {
       assert.ok(lines.has(line), `README line not in examples/fxfs_pager.ts: ${line}`);
     }
   }
+});
+
+/** Runs a pagersim command (`cli/<name>.ts`) from the project root; its exit code and output. */
+async function cli(...args: string[]): Promise<{ code: number; text: string }> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", ...args],
+    cwd: new URL("../", import.meta.url),
+    env: { NO_COLOR: "1" },
+  }).output();
+  const dec = new TextDecoder();
+  return { code: out.code, text: dec.decode(out.stdout) + dec.decode(out.stderr) };
+}
+
+Deno.test("fxfs port without its page-in barrier: a 2-worker campaign finds the stale page-in, its printed line replays it; with the barrier the same runs pass", async () => {
+  const corpus = await Deno.makeTempDir({ prefix: "pagersim-fxfs-barrier-" });
+  try {
+    // The same 120 runs (campaign seed 2 finds it at run 81; `--seconds 60` runs: see the README).
+    const campaign = (service: string) =>
+      cli(
+        "cli/fuzz.ts",
+        "--service",
+        service,
+        "--workers",
+        "2",
+        "--runs",
+        "120",
+        "--seed",
+        "2",
+        "--corpus",
+        corpus,
+      );
+    const without = await campaign("examples/testdata/fxfs_no_barrier.ts");
+    assert.equal(without.code, 1, without.text);
+    assert.match(without.text, /failing runs [1-9]\d*, new distinct failures 1/);
+    const line = without.text.match(/replay: deno task repro (\S+\.json)/);
+    assert.ok(line !== null, without.text);
+    // `deno task repro FILE`: the stale supply, reproduced from the case alone.
+    const replay = await cli("cli/repro.ts", line[1]);
+    assert.equal(replay.code, 0, replay.text); // the case reproduced as recorded
+    assert.match(replay.text, /verdict: invariant data-integrity broken at step \d+ .*lost-write/);
+    assert.match(replay.text, /expected: invariant:data-integrity: reproduced/);
+    const withBarrier = await campaign("examples/fxfs_pager.ts");
+    assert.equal(withBarrier.code, 0, withBarrier.text);
+    assert.match(withBarrier.text, /failing runs 0,/);
+  } finally {
+    await Deno.remove(corpus, { recursive: true });
+  }
+});
+
+Deno.test("the corpus case of the missing barrier fails because of it: the port with the barrier passes the same decision list", async () => {
+  const file = new URL("../corpus/fxfs-no-page-in-barrier.json", import.meta.url).pathname;
+  const c = await readCaseFile(file);
+  const ctx = await resolveContext(c, file);
+  const without = replayWith(c, ctx);
+  assert.ok(without.ok, `${without.verdict} ${without.traceHash}`);
+  assert.equal(without.verdict, "invariant:data-integrity");
+  const withBarrier = replayWith(c, { ...ctx, services: { ...ctx.services, user: fxfs } });
+  assert.equal(withBarrier.verdict, "pass");
 });

@@ -148,7 +148,9 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): FcArb
     c === undefined || c.events.includes(e)
   );
   const vmoFlags = options.vmoFlags ?? true;
-  const trapDirtyOk = vmoFlags && (c === undefined || c.vmoOptions.trapDirty);
+  const trapDirtyOk = vmoFlags && (c === undefined || c.vmoOptions.trapDirty !== false);
+  // A contract whose VMOs are all trap-dirty: every VMO of a pager answering DIRTY is.
+  const alwaysTrapDirty = c?.vmoOptions.trapDirty === "always";
   const resizableOk = vmoFlags && (c === undefined || c.vmoOptions.resizable);
   /** `[lo, hi]` cut to a contract's range (its low end when they do not meet). */
   const cut = (lo: number, hi: number, r?: { min: number; max: number }) => {
@@ -194,7 +196,11 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): FcArb
         pages: fc.integer(cut(1, options.maxPages ?? 6, c?.vmoPages)),
         // Keys past 32 bits too: a service must not truncate them.
         highKey: fc.boolean(),
-        trapDirty: trapDirtyOk ? fc.boolean() : fc.constant(false),
+        trapDirty: alwaysTrapDirty
+          ? fc.constant(true)
+          : trapDirtyOk
+          ? fc.boolean()
+          : fc.constant(false),
         resizable: resizableOk ? fc.boolean() : fc.constant(false),
       }),
       { minLength: 1, maxLength: options.maxVmos ?? 3 },

@@ -9,7 +9,7 @@ import type { KernelThread, Page } from "../kernel/objects.ts";
 import { parseScenario } from "../scenario/schema.ts";
 import { scenarioCheckers } from "../case/kinds.ts";
 import { replayWith } from "../case/replay.ts";
-import { readCorpus, resolveContext } from "../case/store.ts";
+import { readCaseFile, readCorpus, resolveContext } from "../case/store.ts";
 import { bug, ZOO_IDS } from "../zoo/registry.ts";
 import { BUGGY_SERVICES } from "../zoo/buggy_services.ts";
 import { scenarioArbitrary } from "./arbitraries.ts";
@@ -32,6 +32,25 @@ Deno.test("a sample of the corpus replays to the same verdict, message and step 
     assert.deepEqual(paranoid.run.verdict, fast.run.verdict, file);
     assert.equal(paranoid.traceHash, fast.traceHash, file);
   }
+});
+
+/**
+ * A COMMIT parks, its only handle is closed, and the resumed call makes an OP_ZERO'd page Dirty:
+ * dirty-state must judge that change in the step the call returns, as --paranoid does (it once
+ * looked the closed handle up again, skipped the VMO, and blamed the next step's supply: K17).
+ */
+Deno.test("a parked call whose handle closes: its change is judged where it returns, as under --paranoid", async () => {
+  const file = `${CORPUS}/regress-k17-commit-zero-page-closed-handle.json`;
+  const c = await readCaseFile(file);
+  const ctx = await resolveContext(c, file);
+  const fast = replayWith(c, ctx);
+  const paranoid = replayWith(c, {
+    ...ctx,
+    monitors: scenarioCheckers(c.checkers, { paranoid: true }),
+  });
+  assert.equal(fast.run.verdict.kind, "pass", JSON.stringify(fast.run.verdict));
+  assert.deepEqual(fast.run.verdict, paranoid.run.verdict);
+  assert.match(JSON.stringify(c.input), /"do":"closeVmo"/, "the case closes the VMO's handle");
 });
 
 Deno.test("random cases under every zoo bug: incremental and paranoid checkers give one verdict", () => {

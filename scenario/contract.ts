@@ -119,6 +119,14 @@ export function contractViolations(
         `VMO "${v.name}" is created trap-dirty`,
       );
     }
+    if (!v.trapDirty && c.vmoOptions.trapDirty === "always") {
+      add(
+        who,
+        "vmoOptions.trapDirty",
+        ["vmos", i, "trapDirty"],
+        `VMO "${v.name}" is created without TRAP_DIRTY (the contract says always)`,
+      );
+    }
     if (v.resizable && !c.vmoOptions.resizable) {
       add(
         who,
@@ -247,6 +255,7 @@ export function assertInContract(
  */
 export const DELIVERY_KINDS = [
   "trapDirtyVmo",
+  "plainVmo",
   "resizableVmo",
   "resize",
   "clone",
@@ -278,6 +287,8 @@ export function excludes(contract: ServiceContract, kind: DeliveryKind): boolean
   switch (kind) {
     case "trapDirtyVmo":
       return !contract.vmoOptions.trapDirty;
+    case "plainVmo":
+      return contract.vmoOptions.trapDirty === "always";
     case "resizableVmo":
       return !contract.vmoOptions.resizable;
     case "clone":

@@ -1,6 +1,7 @@
 /**
  * Scenario cuts: candidates one step smaller than a scenario (an event, a
- * thread, an operation, pages, a VMO, a pager, a delay removed or lowered),
+ * thread, an operation, pages, a VMO, a pager, a delay removed or lowered, a
+ * VMO's TRAP_DIRTY dropped),
  * biggest cuts first. The shrink driver (`case/shrink.ts`) tries them in order.
  *
  * @module
@@ -103,6 +104,12 @@ export function* scenarioCuts(s: Scenario): Generator<Scenario> {
   for (let i = 0; i < s.events.length; i++) {
     if (s.events[i].notBefore > 0) {
       yield { ...s, events: s.events.map((e, k) => k === i ? { ...e, notBefore: 0 } : e) };
+    }
+  }
+  // A VMO without TRAP_DIRTY (a contract saying `trapDirty: "always"` refuses this cut).
+  for (let i = 0; i < s.vmos.length; i++) {
+    if (s.vmos[i].trapDirty) {
+      yield { ...s, vmos: s.vmos.map((x, k) => k === i ? { ...x, trapDirty: false } : x) };
     }
   }
 }

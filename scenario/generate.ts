@@ -73,7 +73,7 @@ export function contractSwarm(sw: Swarm, c: ServiceContract): Swarm {
   return {
     ...sw,
     events: sw.events.filter((k) => c.events.includes(k)),
-    trapDirty: sw.trapDirty && c.vmoOptions.trapDirty,
+    trapDirty: sw.trapDirty && c.vmoOptions.trapDirty !== false,
     resize: sw.resize && c.events.includes("resize"),
     clones: sw.clones && c.clones,
   };
@@ -139,6 +139,9 @@ export function generateScenario(plan: ScenarioPlan, contract?: ServiceContract)
       },
     };
   });
+  // A contract whose VMOs are all trap-dirty gets no other (the draw below is kept, so a
+  // contract allowing both draws the same scenario otherwise).
+  const alwaysTrapDirty = contract?.vmoOptions.trapDirty === "always";
   const vmos = Array.from({ length: 1 + rng.int(3) }, (_, i) => {
     const pager = rng.int(pagerCount);
     return {
@@ -147,7 +150,8 @@ export function generateScenario(plan: ScenarioPlan, contract?: ServiceContract)
       pages: within(draw, 1, 6, contract?.vmoPages),
       key: 1 + i + (rng.int(4) === 0 ? 0x1_0000_0000 : 0),
       // Only services that answer DIRTY requests get trap-dirty VMOs (the same rule as the arbitraries).
-      trapDirty: sw.trapDirty && answersDirty(pagers[pager].service.kind) && rng.int(2) === 0,
+      trapDirty: (sw.trapDirty && answersDirty(pagers[pager].service.kind) && rng.int(2) === 0) ||
+        alwaysTrapDirty,
       resizable: sw.resize && rng.int(2) === 0,
     };
   });

@@ -205,7 +205,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Scena
       runSync(k.zx_handle_duplicate(setup, h, ZX_RIGHT_SAME_RIGHTS)),
       `service handle of ${v.name}`,
     );
-    if (v.trapDirty) deliver("trapDirtyVmo");
+    deliver(v.trapDirty ? "trapDirtyVmo" : "plainVmo");
     if (v.resizable) deliver("resizableVmo");
     vmoHandle.set(v.name, h);
     vmoKoid.set(v.name, present(k.handles.entry(h), "runScenario: new VMO's entry").object.koid);

@@ -68,8 +68,12 @@ export interface ServiceContract {
   readonly vmoPages: ContractRange;
   /** Options it creates VMOs with. Default: both. */
   readonly vmoOptions: {
-    /** `ZX_VMO_TRAP_DIRTY`: writes raise DIRTY requests first (needs `dirty`). */
-    readonly trapDirty: boolean;
+    /**
+     * `ZX_VMO_TRAP_DIRTY`: writes raise DIRTY requests first (needs `dirty`). `true`: its VMOs
+     * may be created with it or without; `"always"`: every one is (a filesystem such as fxfs
+     * creates each VMO trap-dirty, so a VMO without it is an input it never gets); `false`: none.
+     */
+    readonly trapDirty: boolean | "always";
     /** `ZX_VMO_RESIZABLE`: clients may resize them (with `resize` in `events`). */
     readonly resizable: boolean;
   };
@@ -99,7 +103,7 @@ export interface ServiceContractInput {
   /** VMO sizes in pages (default: any). */
   vmoPages?: { min: number; max: number };
   /** VMO options (default: both). */
-  vmoOptions?: { trapDirty?: boolean; resizable?: boolean };
+  vmoOptions?: { trapDirty?: boolean | "always"; resizable?: boolean };
   /** Service threads per pager (default 1 to 8). */
   threads?: { min: number; max: number };
   /** Serves clones (default true). */
@@ -128,7 +132,7 @@ const ContractObject = z.object({
     .default({ min: LIMITS.minPageSize, max: LIMITS.maxPageSize }),
   vmoPages: range(1, MAX_VMO_PAGES).default({ min: 1, max: MAX_VMO_PAGES }),
   vmoOptions: z.object({
-    trapDirty: z.boolean().default(true),
+    trapDirty: z.union([z.boolean(), z.literal("always")]).default(true),
     resizable: z.boolean().default(true),
   }).strict().default({ trapDirty: true, resizable: true }),
   threads: range(1, MAX_SERVICE_THREADS).default({ min: 1, max: MAX_SERVICE_THREADS }),
@@ -176,7 +180,7 @@ function eventProblem(
 /** The contract schema: checks a contract as written, filling every default. */
 export const ServiceContractSchema: z.ZodType<ServiceContract, unknown> = ContractObject
   .superRefine((c, ctx) => {
-    if (c.vmoOptions.trapDirty && !c.dirty) {
+    if (c.vmoOptions.trapDirty !== false && !c.dirty) {
       ctx.addIssue({
         code: "custom",
         path: ["dirty"],
@@ -325,8 +329,9 @@ export function contractText(c: ServiceContract): string {
     : "entry" in c.writeback
     ? `entry ${c.writeback.entry}`
     : `packet key ${c.writeback.packet}`;
+  const td = c.vmoOptions.trapDirty;
   return `pageSize ${r(c.pageSize)}, vmoPages ${r(c.vmoPages)}, trapDirty ${
-    yn(c.vmoOptions.trapDirty)
+    td === "always" ? "always" : yn(td)
   }, resizable ${yn(c.vmoOptions.resizable)}, threads ${r(c.threads)}, clones ${
     yn(c.clones)
   }, dirty ${yn(c.dirty)}, writeback ${wb}, port ${

@@ -258,3 +258,76 @@ Deno.test("shrinking never cuts a case out of its service's contract", () => {
     assert.equal(SCENARIO_KIND.admits?.(x, ctx), x.vmos[0].pages >= 2 && x.pagers[0].threads === 2);
   }
 });
+
+Deno.test('trapDirty "always": only trap-dirty VMOs are generated, drawn, shrunk to and run; a plain one is refused', () => {
+  const always = parseContract({ vmoOptions: { trapDirty: "always", resizable: false } });
+  const allowed = parseContract({ vmoOptions: { trapDirty: true, resizable: false } });
+  assert.equal(always.vmoOptions.trapDirty, "always");
+  assert.throws(
+    () => parseContract({ vmoOptions: { trapDirty: "always" }, dirty: false }, "m.ts"),
+    /^ContractSchemaError: m\.ts: contract\.dirty: trap-dirty VMOs send DIRTY requests/,
+  );
+  assert.ok(excludes(always, "plainVmo") && !excludes(always, "trapDirtyVmo"));
+  assert.ok(!excludes(allowed, "plainVmo"));
+  // The clause names a plain VMO; the same scenario is inside a contract that only allows them.
+  const plain = contracted({
+    pageSize: 64,
+    pagers: [{ name: "fs" }],
+    vmos: [{ name: "a", pager: "fs", pages: 1 }, {
+      name: "b",
+      pager: "fs",
+      pages: 1,
+      trapDirty: true,
+    }],
+    threads: [{ name: "r", ops: [{ op: "read", vmo: "a", page: 0 }] }],
+  });
+  const v = contractViolations(plain, (n) => (n === "mine" ? always : undefined));
+  assert.deepEqual(v.map((x) => `${x.clause} @ ${x.path.join(".")}: ${x.message}`), [
+    'vmoOptions.trapDirty @ vmos.0.trapDirty: VMO "a" is created without TRAP_DIRTY (the contract says always)',
+  ]);
+  assert.deepEqual(contractViolations(plain, (n) => (n === "mine" ? allowed : undefined)), []);
+  const mine = withContract(writebackService, always);
+  assert.throws(() => runScenario(plain, { services: { mine } }), /clause vmoOptions\.trapDirty/);
+  // The campaign generator: every VMO trap-dirty under "always", not so when only allowed.
+  const of = (n: string) => (n === "user" ? always : undefined);
+  let vmos = 0, plainAllowed = 0;
+  for (let k = 0; k < 300; k++) {
+    const s = withService(generateScenario(planRun(5, k), always), "user");
+    assert.deepEqual(contractViolations(s, of), [], `run ${k}`);
+    vmos += s.vmos.length;
+    plainAllowed += generateScenario(planRun(5, k), allowed).vmos.filter((x) => !x.trapDirty)
+      .length;
+  }
+  assert.ok(vmos > 300 && plainAllowed > 100, `${vmos} VMOs, ${plainAllowed} plain when allowed`);
+  // The arbitraries.
+  const drawn = fc.sample(
+    scenarioArbitrary({ contract: always, services: [], customServices: ["mine"] }),
+    {
+      numRuns: 200,
+      seed: 7,
+    },
+  );
+  for (const s of drawn) {
+    assert.ok(s.vmos.every((x) => x.trapDirty), JSON.stringify(s.vmos));
+    assert.deepEqual(contractViolations(s, (n) => (n === "mine" ? always : undefined)), []);
+  }
+  // Shrinking: the cut dropping TRAP_DIRTY exists, and the contract refuses it.
+  const ctx = { monitors: scenarioCheckers("kernel"), services: { mine } };
+  const s = contracted({
+    pageSize: 64,
+    pagers: [{ name: "fs" }],
+    vmos: [{ name: "a", pager: "fs", pages: 1, trapDirty: true }],
+    threads: [{ name: "w", ops: [{ op: "write", vmo: "a", page: 0 }] }],
+  });
+  assert.ok(SCENARIO_KIND.admits?.(s, ctx));
+  const cut = [...SCENARIO_KIND.cuts(s)].filter((x) => !x.vmos[0].trapDirty);
+  assert.equal(cut.length, 1);
+  assert.equal(SCENARIO_KIND.admits?.(cut[0], ctx), false);
+  assert.equal(
+    SCENARIO_KIND.admits?.(cut[0], {
+      ...ctx,
+      services: { mine: withContract(writebackService, allowed) },
+    }),
+    true,
+  );
+});

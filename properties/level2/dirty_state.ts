@@ -147,17 +147,22 @@ export class DirtyState implements Monitor {
   /**
    * Adds the VMOs (their roots) that the handles among `args` name to `into`. The lookups are
    * kept per argument list while the handle table holds the same handles (no handle was made,
-   * the same number is open), so a call parked for many steps is looked up once.
+   * the same number is open), so a call parked for many steps is looked up once. A VMO once
+   * found stays found: a parked call keeps the object its handle named when the call began
+   * (`sys_vmo_op_range` holds a `RefPtr<VmObjectDispatcher>` for the whole call,
+   * zircon/kernel/lib/syscalls/vmo.cc @ misttech/fuchsia 0c080f55), so closing the handle while
+   * it waits leaves the call changing the VMO when it resumes. Handle values are never reused,
+   * so an old lookup never names another object.
    */
   #addHandles(world: World, args: readonly unknown[], into: Set<Vmo>): void {
     const table = world.kernel.handles;
     let r = this.#resolved.get(args);
     if (r === undefined || r.issued !== table.issued || r.open !== table.size) {
-      const vmos: Vmo[] = [];
+      const vmos: Vmo[] = r === undefined ? [] : [...r.vmos];
       for (const h of args) {
         if (typeof h !== "number") continue;
         const o = table.entry(h)?.object;
-        if (o instanceof Vmo) vmos.push(o);
+        if (o instanceof Vmo && !vmos.includes(o)) vmos.push(o);
       }
       this.#resolved.set(args, r = { issued: table.issued, open: table.size, vmos });
     }
