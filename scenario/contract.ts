@@ -15,7 +15,7 @@ import {
   contractText,
   type ServiceContract,
 } from "./service_contract.ts";
-import { type Scenario, ScenarioError } from "./schema.ts";
+import { lifecycleVmos, type Scenario, ScenarioError } from "./schema.ts";
 
 /** A way a scenario leaves a contract. */
 export interface ContractViolation {
@@ -73,6 +73,7 @@ export function contractViolations(
     message: string,
   ) => out.push({ service: who.name, clause, path, message });
   const vmoPager = new Map(scenario.vmos.map((v) => [v.name, v.pager]));
+  const life = lifecycleVmos(scenario);
   const everyOnce = [...new Map([...of.values()].map((x) => [x.name, x])).values()];
 
   for (const who of everyOnce) {
@@ -118,6 +119,17 @@ export function contractViolations(
         ["vmos", i, "trapDirty"],
         `VMO "${v.name}" is created trap-dirty`,
       );
+    }
+    if (c.opens !== false && v.startsClosed !== true) {
+      add(
+        who,
+        "opens",
+        ["vmos", i, "startsClosed"],
+        `VMO "${v.name}" is created by the harness, but the service opens its own VMOs ` +
+          `(it must be startsClosed, opened by an open op)`,
+      );
+    } else if (!c.lifecycle && life.has(v.name)) {
+      add(who, "lifecycle", ["vmos", i], `VMO "${v.name}" comes and goes (open/close ops)`);
     }
     if (v.resizable && !c.vmoOptions.resizable) {
       add(

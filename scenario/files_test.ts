@@ -1,0 +1,148 @@
+import { strict as nodeAssert } from "node:assert";
+const assert = (c: boolean, m?: string) => nodeAssert.ok(c, m);
+const assertEquals = (a: unknown, b: unknown, m?: string) => nodeAssert.deepEqual(a, b, m);
+const assertThrows = (f: () => unknown, _e: unknown, text: string) =>
+  nodeAssert.throws(f, (e: Error) => e.message.includes(text));
+import { parseScenario, type ScenarioInput } from "./schema.ts";
+import { runScenario } from "./interpreter.ts";
+import { checkerSet } from "../properties/checker_sets.ts";
+import { settleVerdict } from "../properties/check_case.ts";
+import { SometimesMonitor } from "../fuzz/sometimes.ts";
+import { ZX_ERR_BAD_HANDLE, ZX_OK } from "../kernel/constants.ts";
+
+const KINDS = ["eager", "batching", "flaky", "detacher", "writeback"] as const;
+
+/** A file created, served, closed and re-created under the same key, with a second reader. */
+function lifecycle(kind: typeof KINDS[number], writes: boolean): ScenarioInput {
+  return {
+    pageSize: 64,
+    pagers: [{ name: "fs", service: { kind, detachAfter: 3, writebackTicks: 15 }, threads: 1 }],
+    vmos: [
+      { name: "f", pager: "fs", pages: 3, key: 2 ** 32 + 5, startsClosed: true },
+      { name: "g", pager: "fs", pages: 2 },
+    ],
+    threads: [
+      {
+        name: "owner",
+        ops: [
+          { op: "open", vmo: "f" },
+          { op: "read", vmo: "f", page: 0, pages: 2 },
+          ...(writes ? [{ op: "write" as const, vmo: "f", page: 1, byte: 7 }] : []),
+          { op: "close", vmo: "f" },
+          { op: "read", vmo: "g", page: 0 },
+          { op: "open", vmo: "f" },
+          { op: "read", vmo: "f", page: 0, pages: 3 },
+          { op: "close", vmo: "f" },
+          { op: "open", vmo: "f" },
+          { op: "read", vmo: "f", page: 1 },
+        ],
+      },
+      {
+        name: "other",
+        ops: [{ op: "read", vmo: "f", page: 2 }, { op: "read", vmo: "g", page: 1 }],
+      },
+    ],
+  };
+}
+
+Deno.test("a file created, served, closed and re-created under its key runs clean with every reference service", () => {
+  for (const kind of KINDS) {
+    for (const writes of [false, true]) {
+      const scenario = parseScenario(lifecycle(kind, writes));
+      let reused = 0;
+      for (let seed = 1; seed <= 60; seed++) {
+        for (const strategy of ["random", "pct"] as const) {
+          const monitors = [
+            ...(kind === "writeback" || kind === "detacher"
+              ? checkerSet("kernel")
+              : checkerSet("kernel+service"))!(),
+            new SometimesMonitor(),
+          ];
+          const run = runScenario(scenario, { seed, strategy, monitors, keepTrace: false });
+          const v = settleVerdict(run, monitors);
+          assertEquals(
+            v.kind,
+            "pass",
+            `${kind} writes=${writes} seed ${seed} ${strategy}: ${JSON.stringify(v)}`,
+          );
+          const sometimes = monitors.at(-1) as SometimesMonitor;
+          if (sometimes.hit.has("key-reused-after-complete")) reused++;
+          // The owner's ops on its file never see a closed handle.
+          for (const o of run.outcomes) {
+            if (
+              o.tid === run.names.threadTid.get("owner") && o.op.op === "open" &&
+              kind !== "detacher"
+            ) {
+              assertEquals(o.status, ZX_OK, `${kind} seed ${seed}: open`);
+            }
+          }
+        }
+      }
+      assert(reused > 0, `${kind}: the key was never reused after its COMPLETE`);
+    }
+  }
+});
+
+Deno.test("the same lifecycle replays to the same trace", () => {
+  const scenario = parseScenario(lifecycle("writeback", true));
+  const a = runScenario(scenario, { seed: 9, strategy: "pct" });
+  const b = runScenario(scenario, { decisions: a.decisions, seed: 9 });
+  assertEquals(a.traceHash, b.traceHash);
+});
+
+Deno.test("another thread's op on a closed file gets ZX_ERR_BAD_HANDLE", () => {
+  const run = runScenario(
+    parseScenario({
+      pageSize: 64,
+      pagers: [{ name: "fs" }],
+      vmos: [{ name: "f", pager: "fs", pages: 1, startsClosed: true }],
+      threads: [
+        { name: "late", ops: [{ op: "read", vmo: "f", page: 0 }] },
+        { name: "owner", ops: [{ op: "open", vmo: "f" }] },
+      ],
+    }),
+    { strategy: { name: "first", pick: () => 0 } },
+  );
+  assertEquals(run.outcomes.find((o) => o.op.op === "read")?.status, ZX_ERR_BAD_HANDLE);
+});
+
+Deno.test("the schema holds files to one owner, alternating open and close, and no events", () => {
+  const base =
+    (ops: ScenarioInput["threads"][number]["ops"], more: Partial<ScenarioInput> = {}) => () =>
+      parseScenario({
+        pagers: [{ name: "fs" }],
+        vmos: [{ name: "f", pager: "fs", pages: 1, startsClosed: true }],
+        threads: [{ name: "t", ops }],
+        ...more,
+      });
+  assertThrows(base([{ op: "open", vmo: "f" }, { op: "open", vmo: "f" }]), Error, "already open");
+  assertThrows(base([{ op: "close", vmo: "f" }]), Error, "is not open");
+  assertThrows(
+    base([{ op: "read", vmo: "f", page: 0 }, { op: "open", vmo: "f" }]),
+    Error,
+    "not open yet",
+  );
+  assertThrows(
+    base([{ op: "open", vmo: "f" }, { op: "close", vmo: "f" }, { op: "read", vmo: "f", page: 0 }]),
+    Error,
+    "is closed here",
+  );
+  assertThrows(
+    base([{ op: "open", vmo: "f" }], { events: [{ do: "detach", target: "f" }] }),
+    Error,
+    "no event may target it",
+  );
+  assertThrows(
+    () =>
+      parseScenario({
+        pagers: [{ name: "fs" }],
+        vmos: [{ name: "f", pager: "fs", pages: 1, startsClosed: true }],
+        threads: [{ name: "a", ops: [{ op: "open", vmo: "f" }] }, {
+          name: "b",
+          ops: [{ op: "close", vmo: "f" }],
+        }],
+      }),
+    Error,
+    "one thread owns",
+  );
+});
