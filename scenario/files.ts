@@ -98,10 +98,16 @@ export class Files {
   readonly #s: FilesSetup;
   /** Koids whose COMPLETE a service thread took, or whose COMPLETE was dropped. */
   readonly #completed = new Set<number>();
+  /** Each pager's koid, taken at setup (its handle may close during the run). */
+  readonly #pagerKoid = new Map<string, number>();
 
   /** Ops for the files of `setup`; listens to the trace for COMPLETEs taken. */
   constructor(setup: FilesSetup) {
     this.#s = setup;
+    for (const f of setup.files.values()) {
+      const pager = setup.world.kernel.handles.entry(setup.pager(f.pager))?.object;
+      this.#pagerKoid.set(f.pager, present(pager, () => `Files: pager ${f.pager}`).koid);
+    }
     setup.world.trace.listen((e) => {
       if (e.k === "packet-dequeued" && e.packet.command === ZX_PAGER_VMO_COMPLETE) {
         this.#completed.add(e.vmo);
@@ -219,10 +225,8 @@ export class Files {
 
   /** The VMO `handle` names: one of the file's pager's VMOs, or the service broke its word. */
   #vmoOf(handle: number, f: FileLife): Vmo {
-    const k = this.#s.world.kernel;
-    const object = k.handles.entry(handle)?.object;
-    const pager = k.handles.entry(this.#s.pager(f.pager))?.object;
-    if (!(object instanceof Vmo) || pager === undefined || object.pagerKoid !== pager.koid) {
+    const object = this.#s.world.kernel.handles.entry(handle)?.object;
+    if (!(object instanceof Vmo) || object.pagerKoid !== this.#pagerKoid.get(f.pager)) {
       throw new Error(
         `the open of file ${f.name} returned handle ${handle}, which is not a VMO of ` +
           `pager ${f.pager}`,
