@@ -51,6 +51,7 @@ import type { ServiceContext, ServiceVmo } from "../services/service.ts";
 import type { Sys } from "../sim/sys.ts";
 import type { World } from "../sim/world.ts";
 import type { BoundContract, OpenFile } from "./service_contract.ts";
+import type { DeliveryKind } from "./contract.ts";
 
 /** The longest a re-open waits for the previous VMO's COMPLETE to be taken, in ticks. */
 export const COMPLETE_WAIT_TICKS = 400;
@@ -91,6 +92,8 @@ export interface FilesSetup {
   readonly context: (name: string) => ServiceContext;
   /** A pager's service's open and close entries, if it opens its own VMOs. */
   readonly opens: (name: string) => BoundContract["opens"];
+  /** Counts what the harness delivered to a service (`ScenarioRun.delivered`). */
+  readonly deliver: (kind: DeliveryKind) => void;
 }
 
 /** The open and close ops of a run. */
@@ -163,6 +166,8 @@ export class Files {
       this.#s.served(f.pager).push({ name: f.name, key: f.id, handle: own, size: f.size });
     }
     const vmo = this.#vmoOf(client, f);
+    if (f.trapDirty) this.#s.deliver("trapDirtyVmo");
+    if (f.resizable) this.#s.deliver("resizableVmo");
     f.client = client;
     f.koid = vmo.koid;
     this.#s.world.fileIds.set(vmo.koid, f.id);

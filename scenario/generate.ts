@@ -102,9 +102,10 @@ function within(
   return a + draw(b - a + 1);
 }
 
-/** What {@linkcode addLifecycles} edits of a scenario being generated. */
-type GenVmo = { name: string; pager: string; startsClosed?: boolean };
-type GenThread = { name: string; ops: { op: string; vmo: string }[] };
+/** A VMO of a scenario being generated, as {@linkcode addLifecycles} edits it. */
+export type GenVmo = { name: string; pager: string; startsClosed?: boolean };
+/** A thread of a scenario being generated, as {@linkcode addLifecycles} edits it. */
+export type GenThread = { name: string; ops: { op: string; vmo: string }[] };
 
 /**
  * Files that come and go, drawn from their own stream (runs without the
@@ -112,9 +113,20 @@ type GenThread = { name: string; ops: { op: string; vmo: string }[] };
  * service opens its own) become files owned by one thread, which opens them
  * (when they start closed) before its first op on them, and closes and
  * re-opens them between its ops; other threads keep using them and may find
- * them closed. Events aimed at them are dropped (the schema's rule).
+ * them closed. Events aimed at them are dropped (the schema's rule). The
+ * campaign generator and the fast-check arbitraries share it.
+ *
+ * @example
+ * ```ts
+ * import { strict as assert } from "node:assert";
+ * import { addLifecycles } from "./generate.ts";
+ * const vmos = [{ name: "v0", pager: "p0" }];
+ * const threads = [{ name: "t0", ops: [{ op: "read", vmo: "v0" }] }];
+ * addLifecycles({ int: () => 0 }, vmos, threads, [], undefined);
+ * assert.deepEqual(threads[0].ops.map((o) => o.op), ["open", "close", "open", "read", "close", "open", "read"]);
+ * ```
  */
-function addLifecycles(
+export function addLifecycles(
   rng: { int(n: number): number },
   vmos: GenVmo[],
   threads: GenThread[],

@@ -298,6 +298,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Scena
     served: (name) => present(served.get(name), () => `runScenario: pager ${name}'s VMO list`),
     context: (name) => present(contexts.get(name), () => `runScenario: pager ${name}'s context`),
     opens: (name) => bounds.get(name)?.opens ?? null,
+    deliver,
   });
   const outcomes: OpOutcome[] = [];
   const threadTid = new Map<string, number>();
