@@ -329,6 +329,10 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Scena
       deliver(e.do);
     }, { notBefore: e.notBefore });
     function environment(sys: Sys): ThreadBody {
+      const file = fileOps !== null && fileOps.has(e.target) ? e.target : null;
+      if (file !== null && (e.do === "detach" || e.do === "closeVmo" || e.do === "evict")) {
+        return envOnFile(sys, file, e.do);
+      }
       switch (e.do) {
         case "detach":
           return envDetach(
@@ -362,6 +366,25 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Scena
       }
     }
   });
+
+  /**
+   * An event aimed at a file that comes and goes acts on the VMO open when it
+   * runs (or on the handle it last had, closed: ZX_ERR_BAD_HANDLE). The body
+   * runs to its first syscall at spawn, so a harmless duplicate-and-close of
+   * the pager's port comes first and the handle is looked up after it.
+   */
+  function* envOnFile(sys: Sys, name: string, e: "detach" | "closeVmo" | "evict"): ThreadBody {
+    const v = present(scenario.vmos.find((x) => x.name === name), () => `runScenario: VMO ${name}`);
+    const port = present(portHandle.get(v.pager), () => `runScenario: pager ${v.pager}'s port`);
+    const [st, dup] = yield* sys.handleDuplicate(port, ZX_RIGHT_SAME_RIGHTS);
+    if (st === ZX_OK) yield* sys.handleClose(dup);
+    const h = vmoHandle.get(name) ?? 0;
+    if (e === "detach") {
+      const pager = present(pagerHandle.get(v.pager), () => `runScenario: pager ${v.pager}`);
+      yield* envDetach(sys, pager, h);
+    } else if (e === "closeVmo") yield* envClose(sys, h);
+    else yield* envEvict(sys, h);
+  }
 
   const result = world.run();
   return { ...result, world, outcomes, names: { vmoKoid, vmoKey, threadTid }, delivered };
