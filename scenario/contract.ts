@@ -255,7 +255,8 @@ export function assertInContract(
 /**
  * What the harness delivers to services, counted per run
  * (`ScenarioRun.delivered`): VMOs created with each option, client
- * operations that need a contract clause, and environment events executed.
+ * operations that need a contract clause, environment events executed, and
+ * files opened during the run (`fileOpen`: an `open` op that opened one).
  */
 export const DELIVERY_KINDS = [
   "trapDirtyVmo",
@@ -270,6 +271,7 @@ export const DELIVERY_KINDS = [
   "suspend",
   "kill",
   "evict",
+  "fileOpen",
 ] as const;
 
 /** One of {@linkcode DELIVERY_KINDS}. */
@@ -294,6 +296,8 @@ export function excludes(contract: ServiceContract, kind: DeliveryKind): boolean
       return !contract.vmoOptions.resizable;
     case "clone":
       return !contract.clones;
+    case "fileOpen":
+      return !contract.lifecycle;
     default:
       return !contract.events.includes(kind as ContractEvent);
   }

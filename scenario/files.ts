@@ -166,6 +166,7 @@ export class Files {
       this.#s.served(f.pager).push({ name: f.name, key: f.id, handle: own, size: f.size });
     }
     const vmo = this.#vmoOf(client, f);
+    this.#s.deliver("fileOpen");
     if (f.trapDirty) this.#s.deliver("trapDirtyVmo");
     if (f.resizable) this.#s.deliver("resizableVmo");
     f.client = client;

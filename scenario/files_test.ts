@@ -226,3 +226,20 @@ Deno.test("a key is reused only after a service took the earlier VMO's COMPLETE"
   }
   assert(checked > 0);
 });
+
+Deno.test("the README's examples/file_lifecycle.json runs clean with every reference service", async () => {
+  const input = JSON.parse(
+    await Deno.readTextFile(new URL("../examples/file_lifecycle.json", import.meta.url)),
+  );
+  for (const kind of KINDS) {
+    const scenario = parseScenario({
+      ...input,
+      pagers: [{ name: "fs", service: { kind } }],
+    });
+    for (let seed = 1; seed <= 20; seed++) {
+      const monitors = checkerSet("kernel")!();
+      const run = runScenario(scenario, { seed, monitors, keepTrace: false });
+      assertEquals(settleVerdict(run, monitors).kind, "pass", `${kind} seed ${seed}`);
+    }
+  }
+});
