@@ -411,6 +411,8 @@ export function contractOf(service: PagerService | undefined): BoundContract | u
  * import { contractText, parseContract } from "./service_contract.ts";
  * const text = contractText(parseContract({ vmoOptions: { trapDirty: false, resizable: false } }));
  * console.assert(text.includes("trapDirty no") && text.includes("port private"));
+ * const fs = contractText(parseContract({ opens: { entry: "open", close: "close" } }));
+ * console.assert(fs.endsWith("opens entry open/close, files come and go"));
  * ```
  */
 export function contractText(c: ServiceContract): string {
@@ -429,5 +431,7 @@ export function contractText(c: ServiceContract): string {
     c.reachable.port ? "reachable" : "private"
   }, pager ${c.reachable.pager ? "reachable" : "private"}, events ${
     c.events.length > 0 ? c.events.join(" ") : "none"
+  }${c.opens === false ? "" : `, opens entry ${c.opens.entry}/${c.opens.close}`}${
+    c.lifecycle ? ", files come and go" : ""
   }`;
 }
