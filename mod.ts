@@ -135,12 +135,16 @@ export {
 } from "./services/mod.ts";
 export {
   type BoundContract,
+  type CloseEntry,
   CONTRACT_EVENTS,
   type ContractEvent,
   contractOf,
   type ContractRange,
   ContractSchemaError,
   contractText,
+  type OpenEntry,
+  type OpenFile,
+  type OpensPath,
   parseContract,
   type ServiceContract,
   type ServiceContractInput,

@@ -21,7 +21,9 @@ import { pathToFileURL } from "node:url";
 import type { Kernel, KernelOptions } from "../kernel/kernel.ts";
 import type { PagerService } from "../services/service.ts";
 import {
+  type CloseEntry,
   ContractSchemaError,
+  type OpenEntry,
   parseContract,
   type ServiceContract,
   withContract,
@@ -480,7 +482,30 @@ export async function loadServiceModule(path: string, instance?: string): Promis
     }
     writeback = entry as WritebackEntry;
   }
-  return withContract(fn as PagerService, contract, { writeback });
+  // A service that opens its own VMOs: its open and close entry points.
+  const entryOf = (name: string, clause: string, what: string) => {
+    const entry = mod[name];
+    if (typeof entry !== "function" || entry.constructor.name !== "GeneratorFunction") {
+      throw new CaseFileError(
+        `--service ${path}: contract.${clause}: the module exports no generator function ` +
+          `"${name}" (${what})`,
+      );
+    }
+    return entry;
+  };
+  const opens = contract.opens === false ? {} : {
+    open: entryOf(
+      contract.opens.entry,
+      "opens.entry",
+      "the open entry point the harness calls",
+    ) as OpenEntry,
+    close: entryOf(
+      contract.opens.close,
+      "opens.close",
+      "the close entry point the harness calls",
+    ) as CloseEntry,
+  };
+  return withContract(fn as PagerService, contract, { writeback, ...opens });
 }
 
 /** Loads a kernel variant module: its `makeKernel(options)` export. */

@@ -76,7 +76,9 @@ export function planRun(seed: number, k: number): RunPlan {
   };
   // Drawn after every other feature, so plans from before it keep their seed and scenario.
   const allocFailures = rng.int(4) === 0;
-  return { k, runSeed, strategy, swarm: { ...swarm, allocFailures } };
+  // Drawn last for the same reason: files that come and go (open/close ops).
+  const lifecycle = rng.int(3) === 0;
+  return { k, runSeed, strategy, swarm: { ...swarm, allocFailures, lifecycle } };
 }
 
 /** Which run indices a shard owns: `k mod count === index`. */

@@ -50,6 +50,7 @@ Deno.test("a campaign under a contract excluding trap-dirty VMOs, resizes and wr
     writeback: 0,
     closePort: 0,
     closePager: 0,
+    fileOpen: 0, // a contract without `lifecycle`: no file is opened during the run
   });
   // What the contract allows is still delivered: the campaign is not empty.
   for (const k of ["detach", "closeVmo", "suspend", "kill", "evict", "clone"]) {
@@ -58,7 +59,15 @@ Deno.test("a campaign under a contract excluding trap-dirty VMOs, resizes and wr
   const free = await campaign(PLAIN, 400);
   assert.equal(free.contract, null);
   for (
-    const k of ["trapDirtyVmo", "resizableVmo", "resize", "writeback", "closePort", "closePager"]
+    const k of [
+      "trapDirtyVmo",
+      "resizableVmo",
+      "resize",
+      "writeback",
+      "closePort",
+      "closePager",
+      "fileOpen",
+    ]
   ) {
     assert.ok((free.delivered[k] ?? 0) > 0, `${k} delivered without the contract`);
   }

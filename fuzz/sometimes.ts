@@ -50,6 +50,8 @@ export const SOMETIMES: Readonly<Record<string, string>> = {
   "shrink-fails-blocked-access": "a shrink turned a blocked read or write into ZX_ERR_OUT_OF_RANGE",
   "op-dirty-not-found":
     "OP_DIRTY found a gap (ZX_ERR_NOT_FOUND): the page went away before the ack",
+  "key-reused-after-complete":
+    "a VMO was created under a key whose earlier VMO's COMPLETE a service had taken (a file re-opened)",
 };
 
 /** Records which interleavings one run reached. */
@@ -62,6 +64,8 @@ export class SometimesMonitor implements Monitor {
   #supplied = new Set<string>();
   /** Threads that have been parked since their current syscall began. */
   #parked = new Set<number>();
+  /** Keys whose COMPLETE a service took. */
+  #completedKeys = new Set<number>();
 
   onEvent(e: KernelEvent): void {
     switch (e.k) {
@@ -73,7 +77,10 @@ export class SometimesMonitor implements Monitor {
         if (e.packet.command === ZX_PAGER_VMO_READ) {
           this.#dequeuedReads.set(e.vmo, (this.#dequeuedReads.get(e.vmo) ?? 0) + 1);
         }
-        if (e.packet.command === ZX_PAGER_VMO_COMPLETE) this.hit.add("complete-delivered");
+        if (e.packet.command === ZX_PAGER_VMO_COMPLETE) {
+          this.hit.add("complete-delivered");
+          this.#completedKeys.add(e.packet.key);
+        }
         break;
       case "packet-withdrawn":
         this.#queued.set(e.vmo, Math.max(0, (this.#queued.get(e.vmo) ?? 0) - 1));
@@ -98,6 +105,9 @@ export class SometimesMonitor implements Monitor {
         break;
       case "call":
         this.#parked.delete(e.tid);
+        if (e.name === "zx_pager_create_vmo" && this.#completedKeys.has(e.args[3] as number)) {
+          this.hit.add("key-reused-after-complete");
+        }
         break;
       case "detach":
         if (e.why !== "vmo-dead" && (this.#dequeuedReads.get(e.vmo) ?? 0) > 0) {

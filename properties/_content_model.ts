@@ -14,6 +14,7 @@
 import { expectedPage } from "./_backing_model.ts";
 import type { Vmo } from "../kernel/objects.ts";
 import { sameBytes } from "./_bytes.ts";
+import { present } from "../kernel/assert.ts";
 
 /**
  * Backing pages already made, shared by every model (never written: a store
@@ -63,6 +64,16 @@ function allZero(bytes: Uint8Array): boolean {
  * shares one zero page (a grow's zero tail costs nothing per page).
  */
 export class ContentModel {
+  /**
+   * The file a VMO holds, whose backing content it starts with: its key,
+   * unless the harness registered the VMO as a file that comes and goes
+   * (`World.fileIds`; a service that opens its own VMOs picks keys of its own).
+   */
+  fileId: (vmo: Vmo) => number = (vmo) => vmo.key;
+  /** Koids of files that come and go (their page states are kept for later VMOs of the file). */
+  lifecycle: (vmo: Vmo) => boolean = () => false;
+  /** Every state a page of a file that comes and goes took after a store, by "id:page". */
+  readonly #earlier = new Map<string, Uint8Array[]>();
   readonly #pages = new Map<number, Map<number, Uint8Array>>();
   readonly #stored = new Map<number, Set<number>>();
   /** Pages this model owns (may write); the others are shared backing or zero pages. */
@@ -78,8 +89,23 @@ export class ContentModel {
   page(vmo: Vmo, page: number): Uint8Array {
     const m = this.#map(vmo);
     let p = m.get(page);
-    if (p === undefined) m.set(page, p = sharedBacking(vmo.key, page, vmo.pageSize));
+    if (p === undefined) m.set(page, p = sharedBacking(this.fileId(vmo), page, vmo.pageSize));
     return p;
+  }
+
+  /**
+   * For a page of a re-created file that no store touched in this VMO yet:
+   * true when `got` is a state an earlier VMO of the same file left the page
+   * in (a service that persisted it, the writeback service, brings it back);
+   * the model then holds `got`. The earlier states are the model's own,
+   * recorded at each store, so the service's word is never taken for them.
+   */
+  adoptEarlier(vmo: Vmo, page: number, got: Uint8Array): boolean {
+    if (this.written(vmo, page) || !this.lifecycle(vmo)) return false;
+    const states = this.#earlier.get(`${this.fileId(vmo)}:${page}`);
+    if (states === undefined || !states.some((p) => sameBytes(p, got))) return false;
+    this.#map(vmo).set(page, got.slice());
+    return true;
   }
 
   /** True once any store touched `page` of `vmo` (an acknowledged write the pager must keep). */
@@ -103,10 +129,18 @@ export class ContentModel {
       s.add(page);
       if (n === ps && allZero(got)) m.set(page, zero);
       else {
-        let want = m.get(page) ?? sharedBacking(vmo.key, page, ps);
+        let want = m.get(page) ?? sharedBacking(this.fileId(vmo), page, ps);
         if (!this.#owned.has(want)) this.#owned.add(want = want.slice());
         want.set(got, at);
         m.set(page, want);
+      }
+      if (this.lifecycle(vmo)) {
+        const id = `${this.fileId(vmo)}:${page}`;
+        const states = this.#earlier.get(id) ?? [];
+        if (states.length < 64) {
+          states.push(present(m.get(page), "ContentModel: a stored page").slice());
+        }
+        this.#earlier.set(id, states);
       }
       i += n;
     }

@@ -18,6 +18,7 @@ import {
 } from "../scenario/schema.ts";
 import { answersDirty } from "../scenario/schema.ts";
 import type { ServiceContract } from "../scenario/service_contract.ts";
+import { addLifecycles, type GenThread, type GenVmo } from "../scenario/generate.ts";
 
 export { answersDirty };
 
@@ -87,6 +88,13 @@ export interface ScenarioArbitraryOptions {
   readonly vmoFlags?: boolean;
   /** Let the kernel's overtime timeout of pager waits be on. Default true. */
   readonly overtime?: boolean;
+  /**
+   * Let files come and go: VMOs opened during the run, closed and re-opened
+   * under the same key (`open`, `close`, `startsClosed`), as campaigns draw
+   * them. Default true (a contract without `lifecycle` turns it off; one
+   * whose service opens its own VMOs makes every VMO such a file).
+   */
+  readonly lifecycle?: boolean;
   /**
    * Draw only scenarios inside this service contract (`scenario/service_contract.ts`):
    * its page sizes, VMO sizes, service thread counts, VMO options, clones and
@@ -166,6 +174,8 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): FcArb
     c !== undefined && c.pageSize.min <= wantSizes[0] ? c.pageSize.max : (c?.pageSize.min ?? 64),
   ];
   const overtime = options.overtime ?? true;
+  const lifecycle = (options.lifecycle ?? true) && (c === undefined || c.lifecycle);
+  const opensAll = c !== undefined && c.opens !== false;
   const nat = (max: number) => fc.nat({ max });
   const service = fc.record({
     which: fc.constantFrom(...serviceNames),
@@ -222,6 +232,9 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): FcArb
       }),
       { maxLength: events.length === 0 ? 0 : options.maxEvents ?? 9 },
     ),
+    // Files that come and go: on or off (shrinks to off), and the draws that shape them.
+    lifecycle: lifecycle && !opensAll ? fc.boolean() : fc.constant(opensAll),
+    lifeDraws: lifecycle ? fc.array(nat(5), { maxLength: 12 }) : fc.constant([]),
   });
   return raw.map((r) => {
     const dirtyOk = (i: number) => {
@@ -297,6 +310,20 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): FcArb
         return { do: e.do, target, notBefore: e.notBefore };
       }),
     };
+    if (r.lifecycle) {
+      let at = 0;
+      const tape = {
+        int: (n: number) =>
+          (r.lifeDraws.length === 0 ? 1 : r.lifeDraws[at++ % r.lifeDraws.length]) % n,
+      };
+      addLifecycles(
+        tape,
+        input.vmos as GenVmo[],
+        input.threads as GenThread[],
+        input.events as { do: string; target: string }[],
+        c,
+      );
+    }
     return parseScenario(input, "scenarioArbitrary");
   });
 }

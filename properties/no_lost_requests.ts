@@ -7,7 +7,7 @@
  * documented error: BAD_STATE after detach or pager close, a code OP_FAIL
  * passed, OUT_OF_RANGE, TIMED_OUT with an overtime set, SHOULD_WAIT in
  * fail-instead-of-block mode, BAD_HANDLE once the environment closed that
- * handle; a fatal page fault must carry one of those synth codes. A child VMO
+ * handle (or for ZX_HANDLE_INVALID, a file not opened yet); a fatal page fault must carry one of those synth codes. A child VMO
  * (clone, slice, reference) answers for its root's detach and OP_FAIL codes.
  *
  * @module
@@ -106,7 +106,8 @@ export class NoLostRequests extends StepMonitor {
       case ZX_ERR_SHOULD_WAIT:
         return t.k.failInsteadOfBlock;
       case ZX_ERR_BAD_HANDLE:
-        return this.#closed.has(o.handle);
+        // A closed handle, or none (ZX_HANDLE_INVALID: a file not opened yet, scenario/files.ts).
+        return this.#closed.has(o.handle) || o.handle === 0;
     }
     if (o.vmo === undefined) return false;
     if (o.status === ZX_ERR_BAD_STATE && this.#detached.has(o.vmo)) return true;

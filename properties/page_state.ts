@@ -383,7 +383,8 @@ export class PageState extends StepMonitor {
       return;
     }
     if (now.kind === "absent") {
-      if (why === "vmo-dead") return;
+      // A VMO detached earlier emits no second detach when it dies: its death frees every page.
+      if (why === "vmo-dead" || vmo.dead) return;
       if (why === "detach" && (was.kind === "clean" || was.kind === "marker")) return;
       if (cause.evict && was.kind === "clean") return;
       if (cause.writeback && was.kind === "zero") return;

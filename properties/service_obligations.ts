@@ -58,7 +58,11 @@ export class AnswersEveryRead extends StepMonitor {
     if (e.k === "supply" && e.inserted) this.#taken.get(e.vmo)?.delete(e.page);
     if (e.k === "detach") this.#detached.add(e.vmo);
     if (e.k !== "ret" || call?.name !== e.name) return;
-    if (e.status === ZX_ERR_TIMED_OUT && !isService(world, e.tid)) {
+    // A deadline of the thread's own (a sleep: the harness's re-open waits a tick at a time) is
+    // no pager wait.
+    const ownDeadline = e.name === "zx_futex_wait" || e.name === "zx_object_wait_one" ||
+      e.name === "zx_port_wait";
+    if (e.status === ZX_ERR_TIMED_OUT && !isService(world, e.tid) && !ownDeadline) {
       // A VMO whose port died can never be served (spec 1.3): stranded, not unanswered.
       const proxy = this.vmoOf(call.args[0])?.root.proxy; // a clone's requests go to its root's port
       const stranded = proxy?.undeliverable ?? false;

@@ -15,7 +15,7 @@ import {
   contractText,
   type ServiceContract,
 } from "./service_contract.ts";
-import { type Scenario, ScenarioError } from "./schema.ts";
+import { lifecycleVmos, type Scenario, ScenarioError } from "./schema.ts";
 
 /** A way a scenario leaves a contract. */
 export interface ContractViolation {
@@ -73,6 +73,7 @@ export function contractViolations(
     message: string,
   ) => out.push({ service: who.name, clause, path, message });
   const vmoPager = new Map(scenario.vmos.map((v) => [v.name, v.pager]));
+  const life = lifecycleVmos(scenario);
   const everyOnce = [...new Map([...of.values()].map((x) => [x.name, x])).values()];
 
   for (const who of everyOnce) {
@@ -126,6 +127,17 @@ export function contractViolations(
         ["vmos", i, "trapDirty"],
         `VMO "${v.name}" is created without TRAP_DIRTY (the contract says always)`,
       );
+    }
+    if (c.opens !== false && v.startsClosed !== true) {
+      add(
+        who,
+        "opens",
+        ["vmos", i, "startsClosed"],
+        `VMO "${v.name}" is created by the harness, but the service opens its own VMOs ` +
+          `(it must be startsClosed, opened by an open op)`,
+      );
+    } else if (!c.lifecycle && life.has(v.name)) {
+      add(who, "lifecycle", ["vmos", i], `VMO "${v.name}" comes and goes (open/close ops)`);
     }
     if (v.resizable && !c.vmoOptions.resizable) {
       add(
@@ -251,7 +263,8 @@ export function assertInContract(
 /**
  * What the harness delivers to services, counted per run
  * (`ScenarioRun.delivered`): VMOs created with each option, client
- * operations that need a contract clause, and environment events executed.
+ * operations that need a contract clause, environment events executed, and
+ * files opened during the run (`fileOpen`: an `open` op that opened one).
  */
 export const DELIVERY_KINDS = [
   "trapDirtyVmo",
@@ -267,6 +280,7 @@ export const DELIVERY_KINDS = [
   "suspend",
   "kill",
   "evict",
+  "fileOpen",
 ] as const;
 
 /** One of {@linkcode DELIVERY_KINDS}. */
@@ -293,6 +307,8 @@ export function excludes(contract: ServiceContract, kind: DeliveryKind): boolean
       return !contract.vmoOptions.resizable;
     case "clone":
       return !contract.clones;
+    case "fileOpen":
+      return !contract.lifecycle;
     default:
       return !contract.events.includes(kind as ContractEvent);
   }

@@ -112,4 +112,37 @@ export function* scenarioCuts(s: Scenario): Generator<Scenario> {
       yield { ...s, vmos: s.vmos.map((x, k) => k === i ? { ...x, trapDirty: false } : x) };
     }
   }
+  yield* lifecycleCuts(s);
+}
+
+/**
+ * Files that come and go, one step simpler: a `close` and the `open` after it
+ * gone together (one incarnation fewer), or a `startsClosed` file created at
+ * setup instead of by its first `open` (a contract whose service opens its
+ * own VMOs refuses that one: the shrink driver skips it).
+ */
+function* lifecycleCuts(s: Scenario): Generator<Scenario> {
+  for (let i = 0; i < s.threads.length; i++) {
+    const t = s.threads[i];
+    for (let j = 0; j < t.ops.length; j++) {
+      const op = t.ops[j];
+      if (op.op !== "close") continue;
+      const k = t.ops.findIndex((o, m) => m > j && o.vmo === op.vmo && o.op === "open");
+      if (k < 0) continue;
+      const ops = t.ops.filter((_, m) => m !== j && m !== k);
+      if (ops.length === 0) continue;
+      yield { ...s, threads: s.threads.map((x, m) => m === i ? { ...t, ops } : x) };
+    }
+  }
+  for (let i = 0; i < s.vmos.length; i++) {
+    const v = s.vmos[i];
+    if (v.startsClosed !== true) continue;
+    const { startsClosed: _, ...atSetup } = v;
+    const threads = s.threads.map((t) => {
+      const j = t.ops.findIndex((o) => o.vmo === v.name && o.op === "open");
+      return j < 0 ? t : { ...t, ops: t.ops.filter((_, m) => m !== j) };
+    });
+    if (threads.some((t) => t.ops.length === 0)) continue;
+    yield { ...s, vmos: s.vmos.map((x, k) => k === i ? atSetup : x), threads };
+  }
 }

@@ -44,6 +44,8 @@ export interface Swarm {
   readonly clones: boolean;
   /** Service allocations may fail with ZX_ERR_NO_MEMORY (injected; `allocFailPercent`). */
   readonly allocFailures?: boolean;
+  /** Files may come and go: VMOs opened during the run, closed and re-opened (`open`, `close`). */
+  readonly lifecycle?: boolean;
 }
 
 /** What the generator reads of a run's plan (`fuzz/campaign.ts` `RunPlan` has these and more). */
@@ -76,6 +78,7 @@ export function contractSwarm(sw: Swarm, c: ServiceContract): Swarm {
     trapDirty: sw.trapDirty && c.vmoOptions.trapDirty !== false,
     resize: sw.resize && c.events.includes("resize"),
     clones: sw.clones && c.clones,
+    lifecycle: (sw.lifecycle === true && c.lifecycle) || c.opens !== false,
   };
 }
 
@@ -97,6 +100,80 @@ function within(
     if (a > b) [a, b] = [r.min, Math.min(r.max, r.min + hi - lo)];
   }
   return a + draw(b - a + 1);
+}
+
+/** A VMO of a scenario being generated, as {@linkcode addLifecycles} edits it. */
+export type GenVmo = { name: string; pager: string; startsClosed?: boolean };
+/** A thread of a scenario being generated, as {@linkcode addLifecycles} edits it. */
+export type GenThread = { name: string; ops: { op: string; vmo: string }[] };
+
+/**
+ * Files that come and go, drawn from their own stream (runs without the
+ * feature keep their scenarios): some VMOs (every one, under a contract whose
+ * service opens its own) become files owned by one thread, which opens them
+ * (when they start closed) before its first op on them, and closes and
+ * re-opens them between its ops; other threads keep using them and may find
+ * them closed (events aimed at them act on the VMO open when they run). The
+ * campaign generator and the fast-check arbitraries share it.
+ *
+ * @example
+ * ```ts
+ * import { strict as assert } from "node:assert";
+ * import { addLifecycles } from "./generate.ts";
+ * const vmos = [{ name: "v0", pager: "p0" }];
+ * const threads = [{ name: "t0", ops: [{ op: "read", vmo: "v0" }] }];
+ * addLifecycles({ int: () => 0 }, vmos, threads, [], undefined);
+ * assert.deepEqual(threads[0].ops.map((o) => o.op), ["open", "close", "open", "read", "close", "open", "read"]);
+ * ```
+ */
+export function addLifecycles(
+  rng: { int(n: number): number },
+  vmos: GenVmo[],
+  threads: GenThread[],
+  events: { do: string; target: string }[],
+  contract: ServiceContract | undefined,
+): void {
+  const every = contract !== undefined && contract.opens !== false;
+  const files = new Set<string>();
+  for (const v of vmos) {
+    if (every || rng.int(2) === 0) {
+      files.add(v.name);
+      v.startsClosed = every || rng.int(2) === 0;
+    }
+  }
+  if (files.size === 0) return;
+  for (const v of vmos) {
+    if (!files.has(v.name)) continue;
+    const owner = threads[rng.int(threads.length)];
+    const ops: GenThread["ops"] = [];
+    let open = v.startsClosed !== true;
+    let first = true;
+    for (const op of owner.ops) {
+      if (op.vmo === v.name && !open && first) {
+        ops.push({ op: "open", vmo: v.name });
+        open = true;
+      }
+      if (op.vmo === v.name) first = false;
+      if (op.vmo === v.name && rng.int(3) === 0) {
+        // A close and a re-open under the same key before this op.
+        ops.push({ op: "close", vmo: v.name }, { op: "open", vmo: v.name });
+      }
+      ops.push(op);
+    }
+    if (!open) ops.unshift({ op: "open", vmo: v.name });
+    // Often end with a close (the file's COMPLETE comes while the run goes on) and a re-open.
+    if (rng.int(2) === 0) {
+      ops.push({ op: "close", vmo: v.name });
+      if (rng.int(2) === 0) {
+        ops.push(
+          { op: "open", vmo: v.name },
+          { op: "read", vmo: v.name, page: 0 } as GenThread["ops"][number],
+        );
+      }
+    }
+    owner.ops = ops.slice(0, 256);
+  }
+  void events; // an event aimed at a file acts on the VMO open when it runs
 }
 
 /**
@@ -212,6 +289,9 @@ export function generateScenario(plan: ScenarioPlan, contract?: ServiceContract)
   const overtimeTicks = sw.overtime ? 200 + rng.int(400) : 0;
   // Drawn last, and only when switched on: runs without it keep their scenarios.
   const allocFailPercent = sw.allocFailures === true ? [5, 15, 30][rng.int(3)] : undefined;
+  if (sw.lifecycle === true) {
+    addLifecycles(makeRng(plan.runSeed, "lifecycle"), vmos, threads, events, contract);
+  }
   return parseScenario({
     format: SCENARIO_FORMAT,
     name: `campaign run ${plan.k}`,

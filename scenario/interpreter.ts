@@ -25,12 +25,13 @@ import { present } from "../kernel/assert.ts";
 import type { Kernel, KernelOptions, Syscall } from "../kernel/kernel.ts";
 import { REFERENCE_SERVICES } from "../services/mod.ts";
 import type { PagerService, ServiceContext, ServiceVmo } from "../services/service.ts";
-import { contractOf, type WritebackEntry } from "./service_contract.ts";
+import { type BoundContract, contractOf, type WritebackEntry } from "./service_contract.ts";
 import { assertInContract, type DeliveryKind } from "./contract.ts";
-import { type Op, type Scenario, ScenarioError } from "./schema.ts";
+import { lifecycleVmos, type Op, type Scenario, ScenarioError } from "./schema.ts";
 import { pctStrategy, randomStrategy, replayStrategy, type Strategy } from "../sim/strategy.ts";
 import type { Sys, ThreadBody } from "../sim/sys.ts";
 import { type Monitor, type RunResult, type SimThread, World } from "../sim/world.ts";
+import { type FileLife, Files } from "./files.ts";
 
 /** Strategy names the command line and campaigns accept. */
 export type StrategyName = "random" | "pct" | "replay";
@@ -185,8 +186,28 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Scena
   const vmoKoid = new Map<string, number>();
   const vmoKey = new Map<string, number>();
   const served = new Map<string, ServiceVmo[]>(scenario.pagers.map((p) => [p.name, []]));
+  const life = lifecycleVmos(scenario);
+  const files = new Map<string, FileLife>();
   scenario.vmos.forEach((v, i) => {
     const key = v.key ?? i + 1;
+    if (life.has(v.name)) {
+      files.set(v.name, {
+        name: v.name,
+        pager: v.pager,
+        id: key,
+        size: v.pages * ps,
+        trapDirty: v.trapDirty,
+        resizable: v.resizable,
+        client: 0,
+        own: 0,
+        koid: null,
+        lastKoid: null,
+      });
+    }
+    if (v.startsClosed === true) {
+      vmoKey.set(v.name, key);
+      return;
+    }
     const h = expectOk(
       runSync(
         k.zx_pager_create_vmo(
@@ -216,9 +237,17 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Scena
       handle: own,
       size: v.pages * ps,
     });
+    const f = files.get(v.name);
+    if (f !== undefined) {
+      f.client = h;
+      f.own = own;
+      f.koid = present(vmoKoid.get(v.name), "runScenario: a file's koid");
+      world.fileIds.set(f.koid, key);
+    }
   });
 
   const contexts = new Map<string, ServiceContext>();
+  const bounds = new Map<string, BoundContract | undefined>();
   const writebackPath = new Map<string, WritebackEntry | number>();
   for (const p of scenario.pagers) {
     const kind = p.service.kind;
@@ -244,6 +273,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Scena
       params: p.service,
     };
     contexts.set(p.name, ctx);
+    bounds.set(p.name, contractOf(service));
     // A contracted service is asked for a writeback only the way its contract says.
     const wb = contractOf(service)?.contract.writeback;
     if (wb !== undefined && wb !== false) {
@@ -257,6 +287,19 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Scena
     }
   }
 
+  const fileOps = life.size === 0 ? null : new Files({
+    world,
+    files,
+    handles: vmoHandle,
+    koids: vmoKoid,
+    keys: vmoKey,
+    pager: (name) => present(pagerHandle.get(name), () => `runScenario: pager ${name}'s handle`),
+    port: (name) => present(portHandle.get(name), () => `runScenario: pager ${name}'s port`),
+    served: (name) => present(served.get(name), () => `runScenario: pager ${name}'s VMO list`),
+    context: (name) => present(contexts.get(name), () => `runScenario: pager ${name}'s context`),
+    opens: (name) => bounds.get(name)?.opens ?? null,
+    deliver,
+  });
   const outcomes: OpOutcome[] = [];
   const threadTid = new Map<string, number>();
   const simThreads = new Map<string, SimThread>();
@@ -272,6 +315,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Scena
           ps,
           (index, op, status) => outcomes.push({ tid: sys.tid, index, op, status }),
           deliver,
+          fileOps,
         ),
       { failInsteadOfBlock: t.failInsteadOfBlock },
     );
@@ -285,6 +329,10 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Scena
       deliver(e.do);
     }, { notBefore: e.notBefore });
     function environment(sys: Sys): ThreadBody {
+      const file = fileOps !== null && fileOps.has(e.target) ? e.target : null;
+      if (file !== null && (e.do === "detach" || e.do === "closeVmo" || e.do === "evict")) {
+        return envOnFile(sys, file, e.do);
+      }
       switch (e.do) {
         case "detach":
           return envDetach(
@@ -319,6 +367,25 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Scena
     }
   });
 
+  /**
+   * An event aimed at a file that comes and goes acts on the VMO open when it
+   * runs (or on the handle it last had, closed: ZX_ERR_BAD_HANDLE). The body
+   * runs to its first syscall at spawn, so a harmless duplicate-and-close of
+   * the pager's port comes first and the handle is looked up after it.
+   */
+  function* envOnFile(sys: Sys, name: string, e: "detach" | "closeVmo" | "evict"): ThreadBody {
+    const v = present(scenario.vmos.find((x) => x.name === name), () => `runScenario: VMO ${name}`);
+    const port = present(portHandle.get(v.pager), () => `runScenario: pager ${v.pager}'s port`);
+    const [st, dup] = yield* sys.handleDuplicate(port, ZX_RIGHT_SAME_RIGHTS);
+    if (st === ZX_OK) yield* sys.handleClose(dup);
+    const h = vmoHandle.get(name) ?? 0;
+    if (e === "detach") {
+      const pager = present(pagerHandle.get(v.pager), () => `runScenario: pager ${v.pager}`);
+      yield* envDetach(sys, pager, h);
+    } else if (e === "closeVmo") yield* envClose(sys, h);
+    else yield* envEvict(sys, h);
+  }
+
   const result = world.run();
   return { ...result, world, outcomes, names: { vmoKoid, vmoKey, threadTid }, delivered };
 }
@@ -345,11 +412,21 @@ function* workload(
   ps: number,
   record: (index: number, op: Op, status: Status) => void,
   deliver: (kind: DeliveryKind) => void,
+  files: Files | null = null,
 ): ThreadBody {
   for (let i = 0; i < ops.length; i++) {
     const op = ops[i];
-    const h = present(vmos.get(op.vmo), () => `workload op ${i}: VMO ${op.vmo}'s handle`);
+    // A file that comes and goes has no handle while closed: its ops get ZX_ERR_BAD_HANDLE.
+    const h = files?.has(op.vmo)
+      ? vmos.get(op.vmo) ?? 0
+      : present(vmos.get(op.vmo), () => `workload op ${i}: VMO ${op.vmo}'s handle`);
     switch (op.op) {
+      case "open":
+        record(i, op, yield* present(files, "workload: file ops").open(sys, op.vmo));
+        break;
+      case "close":
+        record(i, op, yield* present(files, "workload: file ops").close(sys, op.vmo));
+        break;
       case "read": {
         const [st] = yield* sys.vmoRead(h, op.page * ps, op.pages * ps);
         record(i, op, st);

@@ -45,6 +45,18 @@ export const OpSchema = z.discriminatedUnion("op", [
     ...range,
     byte: z.number().int().min(0).max(255).optional(),
   }).strict(),
+  /**
+   * Opens the file: creates the VMO (a file opened during the run), hands it
+   * to its pager's service and to the workload. Valid on a VMO that is closed
+   * (one declared `startsClosed`, or after a `close`).
+   */
+  z.object({ op: z.literal("open"), vmo: name }).strict(),
+  /**
+   * Closes the file: the workload's handle closes and the service lets go of
+   * the VMO (detach, its handle closed), so its COMPLETE comes; a later `open`
+   * re-creates it under the same key once the service has taken that COMPLETE.
+   */
+  z.object({ op: z.literal("close"), vmo: name }).strict(),
 ]);
 /** The page range an operation covers. */
 export interface OpRange {
@@ -60,7 +72,7 @@ export interface OpRange {
 export type Op =
   | ({ op: "read" | "commit" | "mapRead" | "zero" | "cloneRead" } & OpRange)
   | ({ op: "write" | "mapWrite" | "cloneWrite"; byte?: number } & OpRange)
-  | { op: "info"; vmo: string }
+  | { op: "info" | "open" | "close"; vmo: string }
   | { op: "resize"; vmo: string; newPages: number };
 
 /** Built-in reference services; `custom` names a module registered by the caller. */
@@ -175,6 +187,8 @@ const ScenarioObject = z.object({
       trapDirty: z.boolean().default(false),
       /** Created with `ZX_VMO_RESIZABLE` (needed by `resize` ops). */
       resizable: z.boolean().default(false),
+      /** Not created at setup: a thread's `open` op creates it (a file opened later). */
+      startsClosed: z.boolean().optional(),
     }).strict(),
   ).min(1).max(64),
   threads: z.array(
@@ -223,6 +237,8 @@ export interface Scenario {
     key?: number;
     trapDirty: boolean;
     resizable: boolean;
+    /** Created by a thread's `open` op, not at setup. */
+    startsClosed?: boolean;
   }[];
   /** Faulting threads and their operations. */
   threads: { name: string; ops: Op[]; failInsteadOfBlock: boolean }[];
@@ -265,6 +281,8 @@ export interface ScenarioInput {
     key?: number;
     trapDirty?: boolean;
     resizable?: boolean;
+    /** Created by a thread's `open` op, not at setup (default false). */
+    startsClosed?: boolean;
   }[];
   /** Faulting threads. */
   threads: { name: string; ops: OpInput[]; failInsteadOfBlock?: boolean }[];
@@ -346,6 +364,7 @@ export const ScenarioSchema: z.ZodType<Scenario, unknown> = ScenarioObject.super
       }
     });
   });
+  lifecycleIssues(s).forEach(([path, message]) => ctx.addIssue({ code: "custom", path, message }));
   const memory = scenarioMemory(s);
   if (memory.totalBytes > MEMORY_BUDGET_BYTES) {
     ctx.addIssue({
@@ -378,6 +397,85 @@ export const ScenarioSchema: z.ZodType<Scenario, unknown> = ScenarioObject.super
     }
   });
 });
+
+/**
+ * The VMOs whose files come and go: declared `startsClosed` or named by an
+ * `open` or `close` op.
+ *
+ * @example
+ * ```ts
+ * import { strict as assert } from "node:assert";
+ * import { lifecycleVmos, parseScenario } from "./schema.ts";
+ * const s = parseScenario({
+ *   pagers: [{ name: "fs" }],
+ *   vmos: [{ name: "a", pager: "fs", pages: 1, startsClosed: true }, { name: "b", pager: "fs", pages: 1 }],
+ *   threads: [{ name: "t", ops: [{ op: "open", vmo: "a" }, { op: "read", vmo: "a", page: 0 }] }],
+ * });
+ * assert.deepEqual([...lifecycleVmos(s)], ["a"]);
+ * ```
+ */
+export function lifecycleVmos(s: Pick<Scenario, "vmos" | "threads">): Set<string> {
+  const out = new Set(s.vmos.filter((v) => v.startsClosed === true).map((v) => v.name));
+  for (const t of s.threads) {
+    for (const op of t.ops) if (op.op === "open" || op.op === "close") out.add(op.vmo);
+  }
+  return out;
+}
+
+/**
+ * The rules of files that come and go: one thread owns a VMO's `open` and
+ * `close` ops and they alternate (a `startsClosed` VMO opens first, any other
+ * closes first); that thread uses the VMO only while it is open. (An
+ * environment event aimed at it acts on the VMO open when the event runs.)
+ */
+function lifecycleIssues(s: Scenario): [(string | number)[], string][] {
+  const out: [(string | number)[], string][] = [];
+  const life = lifecycleVmos(s);
+  if (life.size === 0) return out;
+  const owner = new Map<string, number>();
+  s.threads.forEach((t, i) => {
+    const open = new Map<string, boolean>();
+    t.ops.forEach((op, j) => {
+      if (!life.has(op.vmo)) return;
+      const path = ["threads", i, "ops", j, "vmo"];
+      const v = s.vmos.find((x) => x.name === op.vmo);
+      if (v === undefined) return;
+      if (op.op !== "open" && op.op !== "close") {
+        if (open.get(op.vmo) === false) {
+          out.push([path, `VMO "${op.vmo}" is closed here (thread "${t.name}" closed it)`]);
+        }
+        return;
+      }
+      const first = owner.get(op.vmo);
+      if (first !== undefined && first !== i) {
+        out.push([
+          path,
+          `VMO "${op.vmo}" is opened and closed by thread "${s.threads[first].name}": ` +
+          `one thread owns a file's open and close ops`,
+        ]);
+        return;
+      }
+      owner.set(op.vmo, i);
+      const isOpen = open.get(op.vmo) ?? v.startsClosed !== true;
+      if (op.op === "open" && isOpen) out.push([path, `VMO "${op.vmo}" is already open`]);
+      if (op.op === "close" && !isOpen) out.push([path, `VMO "${op.vmo}" is not open`]);
+      open.set(op.vmo, op.op === "open");
+    });
+  });
+  // The owner's own ops before its first open of a startsClosed VMO (checked above once owned).
+  s.threads.forEach((t, i) => {
+    let seen = false;
+    t.ops.forEach((op, j) => {
+      if (seen || !life.has(op.vmo) || owner.get(op.vmo) !== i) return;
+      if (op.op === "open" || op.op === "close") return void (seen = true);
+      const v = s.vmos.find((x) => x.name === op.vmo);
+      if (v?.startsClosed === true) {
+        out.push([["threads", i, "ops", j, "vmo"], `VMO "${op.vmo}" is not open yet`]);
+      }
+    });
+  });
+  return out;
+}
 
 /**
  * The memory budget of a scenario: the most bytes of page data a run of it

@@ -24,6 +24,8 @@ import { z } from "npm:zod@4.6.7";
 import { LIMITS } from "../kernel/constants.ts";
 import { EVENT_KINDS, formatIssues, LEVEL2_EVENT_KINDS } from "./schema.ts";
 import type { Sys, ThreadBody } from "../sim/sys.ts";
+import type { Status } from "../kernel/constants.ts";
+import type { Syscall } from "../kernel/kernel.ts";
 import type { PagerService, ServiceContext } from "../services/service.ts";
 
 /**
@@ -94,7 +96,26 @@ export interface ServiceContract {
   };
   /** Environment events (and `resize`) in scope. Default: every one the other clauses allow. */
   readonly events: readonly ContractEvent[];
+  /**
+   * Who creates its VMOs and picks their keys. `false` (default): the
+   * harness, as it always did. `{ entry, close }`: the service, as a
+   * filesystem does: the workload's `open` op calls the module's export
+   * `entry` (an {@linkcode OpenEntry}) with the file, which creates the VMO
+   * with a key of its own and returns the client's handle; `close` calls
+   * the export `close` (a {@linkcode CloseEntry}). Every VMO of its pagers
+   * is then `startsClosed`.
+   */
+  readonly opens: OpensPath;
+  /**
+   * Files come and go: its VMOs may be opened during the run, closed and
+   * re-created under the same key after their COMPLETE (`open`/`close` ops,
+   * `startsClosed` VMOs). Default: true when `opens` names entry points, else false.
+   */
+  readonly lifecycle: boolean;
 }
+
+/** Who creates a service's VMOs: the harness (`false`) or the service's entry points. */
+export type OpensPath = false | { readonly entry: string; readonly close: string };
 
 /** A contract as written: every field may be left out (see {@linkcode ServiceContract}). */
 export interface ServiceContractInput {
@@ -116,6 +137,10 @@ export interface ServiceContractInput {
   reachable?: { port?: boolean; pager?: boolean };
   /** Events in scope (default: every one the other clauses allow). */
   events?: ContractEvent[];
+  /** Who creates the VMOs (default false: the harness). */
+  opens?: false | { entry: string; close: string };
+  /** Files come and go (default: true when `opens` names entry points). */
+  lifecycle?: boolean;
 }
 
 const range = (lo: number, hi: number) =>
@@ -125,6 +150,7 @@ const range = (lo: number, hi: number) =>
   }).strict().refine((r) => r.min <= r.max, { message: "min is above max", path: ["max"] });
 
 const powerOfTwo = (n: number) => (n & (n - 1)) === 0;
+const exportName = z.string().regex(/^[A-Za-z_$][A-Za-z0-9_$]*$/, "the name of a module export");
 
 const ContractObject = z.object({
   pageSize: range(LIMITS.minPageSize, LIMITS.maxPageSize)
@@ -140,9 +166,7 @@ const ContractObject = z.object({
   dirty: z.boolean().default(true),
   writeback: z.union([
     z.literal(false),
-    z.object({
-      entry: z.string().regex(/^[A-Za-z_$][A-Za-z0-9_$]*$/, "the name of a module export"),
-    }).strict(),
+    z.object({ entry: exportName }).strict(),
     z.object({ packet: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER) }).strict(),
   ]).default(false),
   reachable: z.object({
@@ -150,16 +174,21 @@ const ContractObject = z.object({
     pager: z.boolean().default(false),
   }).strict().default({ port: false, pager: false }),
   events: z.array(z.enum(CONTRACT_EVENTS)).max(64).optional(),
+  opens: z.union([
+    z.literal(false),
+    z.object({ entry: exportName, close: exportName }).strict(),
+  ]).default(false),
+  lifecycle: z.boolean().optional(),
 }).strict();
 
 /** The events the other clauses allow: `events`' default. */
-function allowedEvents(c: Omit<ServiceContract, "events">): ContractEvent[] {
+function allowedEvents(c: Omit<ServiceContract, "events" | "lifecycle">): ContractEvent[] {
   return CONTRACT_EVENTS.filter((e) => eventProblem(c, e) === null);
 }
 
 /** Why `e` cannot be in scope under the other clauses, as [clause, message], or null. */
 function eventProblem(
-  c: Omit<ServiceContract, "events">,
+  c: Omit<ServiceContract, "events" | "lifecycle">,
   e: ContractEvent,
 ): [string, string] | null {
   if (e === "writeback" && c.writeback === false) {
@@ -180,6 +209,14 @@ function eventProblem(
 /** The contract schema: checks a contract as written, filling every default. */
 export const ServiceContractSchema: z.ZodType<ServiceContract, unknown> = ContractObject
   .superRefine((c, ctx) => {
+    if (c.opens !== false && c.lifecycle === false) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["lifecycle"],
+        message: "a service that opens its own VMOs has files that come and go: " +
+          "lifecycle must be true (or opens false)",
+      });
+    }
     if (c.vmoOptions.trapDirty !== false && !c.dirty) {
       ctx.addIssue({
         code: "custom",
@@ -198,6 +235,7 @@ export const ServiceContractSchema: z.ZodType<ServiceContract, unknown> = Contra
   .transform((c) => ({
     ...c,
     events: c.events === undefined ? allowedEvents(c) : [...new Set(c.events)],
+    lifecycle: c.lifecycle ?? c.opens !== false,
   }));
 
 /** A contract that failed its schema: one line naming the first bad field. */
@@ -236,12 +274,57 @@ export function parseContract(input: unknown, where = "service"): ServiceContrac
 /** A writeback entry point: run on the `writeback` event's thread with the service's context. */
 export type WritebackEntry = (sys: Sys, ctx: ServiceContext) => ThreadBody;
 
+/**
+ * A file the workload opens through a service that creates its own VMOs
+ * (`opens: { entry }`): the harness's identity of the file and its shape.
+ */
+export interface OpenFile {
+  /** The scenario's name of the VMO. */
+  readonly name: string;
+  /**
+   * The file's identity in the backing store (the scenario's `key`, or its
+   * index + 1): its content is the backing pattern of this id, which the
+   * checkers judge against. The service picks its own packet key (an inode
+   * number, a filesystem id in the high bits) and must not rely on this one.
+   */
+  readonly id: number;
+  /** Size in bytes. */
+  readonly size: number;
+  /** Create it with `ZX_VMO_TRAP_DIRTY`. */
+  readonly trapDirty: boolean;
+  /** Create it with `ZX_VMO_RESIZABLE`. */
+  readonly resizable: boolean;
+}
+
+/**
+ * A service's open entry point (`opens: { entry }`): runs on the workload
+ * thread that opens `file`, with the service's context; creates the VMO
+ * (`zx_pager_create_vmo` on `ctx.pager` and `ctx.port`, with the service's own
+ * key), keeps what it needs, and returns `[ZX_OK, handle]`: a handle the
+ * client owns from then on (the service keeps its own). A failure status
+ * leaves the file closed.
+ */
+export type OpenEntry = (
+  sys: Sys,
+  ctx: ServiceContext,
+  file: OpenFile,
+) => Syscall<[Status, number]>;
+
+/**
+ * A service's close entry point (`opens: { close }`): runs on the workload
+ * thread after it closed its handle to `file`'s VMO; the service lets the
+ * VMO go (detach it, close its own handle), so its COMPLETE comes.
+ */
+export type CloseEntry = (sys: Sys, ctx: ServiceContext, file: OpenFile) => Syscall<Status>;
+
 /** A service's contract with its entry points resolved. */
 export interface BoundContract {
   /** The contract, defaults filled in. */
   readonly contract: ServiceContract;
   /** The writeback entry (`writeback: { entry }`), or null. */
   readonly writeback: WritebackEntry | null;
+  /** The open and close entries (`opens: { entry, close }`), or null. */
+  readonly opens: { readonly open: OpenEntry; readonly close: CloseEntry } | null;
 }
 
 const BOUND = new WeakMap<PagerService, BoundContract>();
@@ -275,10 +358,20 @@ const BOUND = new WeakMap<PagerService, BoundContract>();
 export function withContract(
   service: PagerService,
   contract: ServiceContractInput | ServiceContract,
-  entries: { readonly writeback?: WritebackEntry } = {},
+  entries: {
+    readonly writeback?: WritebackEntry;
+    readonly open?: OpenEntry;
+    readonly close?: CloseEntry;
+  } = {},
 ): PagerService {
   const c = parseContract(contract, service.name || "service");
   const wb = c.writeback;
+  if (c.opens !== false && (entries.open === undefined || entries.close === undefined)) {
+    throw new ContractSchemaError(
+      `${service.name || "service"}: contract.opens: names "${c.opens.entry}" and ` +
+        `"${c.opens.close}" but no open and close entry points were given`,
+    );
+  }
   if (wb !== false && "entry" in wb && entries.writeback === undefined) {
     throw new ContractSchemaError(
       `${service.name || "service"}: contract.writeback.entry: names "${wb.entry}" ` +
@@ -292,6 +385,9 @@ export function withContract(
   BOUND.set(bound, {
     contract: c,
     writeback: wb !== false && "entry" in wb ? entries.writeback ?? null : null,
+    opens: c.opens !== false && entries.open !== undefined && entries.close !== undefined
+      ? { open: entries.open, close: entries.close }
+      : null,
   });
   return bound;
 }
@@ -319,6 +415,8 @@ export function contractOf(service: PagerService | undefined): BoundContract | u
  * import { contractText, parseContract } from "./service_contract.ts";
  * const text = contractText(parseContract({ vmoOptions: { trapDirty: false, resizable: false } }));
  * console.assert(text.includes("trapDirty no") && text.includes("port private"));
+ * const fs = contractText(parseContract({ opens: { entry: "open", close: "close" } }));
+ * console.assert(fs.endsWith("opens entry open/close, files come and go"));
  * ```
  */
 export function contractText(c: ServiceContract): string {
@@ -338,5 +436,7 @@ export function contractText(c: ServiceContract): string {
     c.reachable.port ? "reachable" : "private"
   }, pager ${c.reachable.pager ? "reachable" : "private"}, events ${
     c.events.length > 0 ? c.events.join(" ") : "none"
+  }${c.opens === false ? "" : `, opens entry ${c.opens.entry}/${c.opens.close}`}${
+    c.lifecycle ? ", files come and go" : ""
   }`;
 }

@@ -255,6 +255,13 @@ export class World {
   readonly threads: SimThread[] = [];
   /** Invariant checkers watching the run. */
   readonly monitors: readonly Monitor[];
+  /**
+   * The file each VMO of a file that comes and goes holds (koid → its id in
+   * the backing store), as the harness opened it (scenario/files.ts). The
+   * checkers judge such a VMO's content by this id, not by the key its
+   * creator chose; any other VMO's id is its key.
+   */
+  readonly fileIds: Map<number, number> = new Map();
   /** Scheduler steps taken so far. */
   step = 0;
   /** True once the liveness phase (or the quiescent tail) began. */
