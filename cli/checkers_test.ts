@@ -80,3 +80,47 @@ Deno.test("explore --service checks the service obligations by default, and its 
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("a service that throws is its thread's fault, with the stack, under every checker set; the case says so", async () => {
+  const flags = [
+    "--scenario",
+    SCENARIO,
+    "--service",
+    "fuzz/testdata/throwing_service.ts",
+    "--seed",
+    "1",
+  ];
+  for (const checkers of ["kernel+service", "kernel"]) {
+    const sim = await deno(["cli/sim.ts", ...flags, "--checkers", checkers]);
+    assert.equal(sim.code, 1, sim.out + sim.err);
+    assert.match(
+      verdict(sim.out) ?? "",
+      /^thread t1 p0\.svc faulted at step \d+: Error: decompressor: frame table corrupt$/,
+    );
+    assert.match(sim.out, /at throwingService \(.*throwing_service\.ts:\d+:\d+\)/);
+  }
+  const corpus = await Deno.makeTempDir({ prefix: "pagersim-throw-" });
+  try {
+    const fuzz = await deno([
+      "cli/fuzz.ts",
+      "--service",
+      "fuzz/testdata/throwing_service.ts",
+      "--runs",
+      "20",
+      "--workers",
+      "1",
+      "--seed",
+      "1",
+      "--corpus",
+      corpus,
+    ]);
+    assert.equal(fuzz.code, 1, fuzz.err);
+    const files = [...Deno.readDirSync(corpus)].map((e) => e.name);
+    assert.equal(files.length, 1, files.join(", "));
+    const c = await readCaseFile(`${corpus}/${files[0]}`);
+    assert.match(c.signature ?? "", /^thread-fault:Error@throwing_service\.ts:\d+$/);
+    assert.equal(c.expected, "thread-fault");
+  } finally {
+    await Deno.remove(corpus, { recursive: true });
+  }
+});

@@ -41,8 +41,8 @@ Deno.test("a service's exception is a thread-fault finding, even where a checker
     const plan = planRun(7, k);
     const o = executePlan(plan, campaignScenario(plan, "user"), ctx);
     if (o.raw.kind !== "thread-fault") continue;
-    // The service checkers settle a crashed service as their P3; the signature stays the fault.
-    assert.equal(o.verdict.kind, "invariant");
+    // The service checkers leave a crashed service's verdict as the fault it is (not as P3).
+    assert.equal(o.verdict.kind, "thread-fault");
     assert.match(o.signature ?? "", /^thread-fault:Error@mostly_failing_service\.ts:\d+$/);
     return;
   }
