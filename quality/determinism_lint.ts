@@ -83,6 +83,11 @@ export const CATEGORIES: Readonly<Record<string, Category>> = {
     what: "code the lint cannot see",
     instead: "call the code directly",
   },
+  droppedGenerator: {
+    what: "a generator called and dropped (its body never runs)",
+    instead: "yield* it: a sys call, Mutex/CondVar method or helper that is a generator does " +
+      "nothing until it is iterated",
+  },
   moduleState: {
     what: "module-level mutable state",
     instead: "keep per-run state inside the service function; module state survives between " +
@@ -642,6 +647,14 @@ export async function lint(opts: LintOptions): Promise<LintResult> {
     seen.add(key);
     findings.push(finding);
   }
+  for (const sf of reportedFiles) {
+    for (const f of droppedGeneratorFindings(ts, checker, sf)) {
+      const key = `${f.file}:${f.line}:${f.column}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      findings.push(f);
+    }
+  }
   if (opts.moduleState === true) {
     for (const sf of reportedFiles) {
       for (const f of moduleStateFindings(ts, checker, sf)) {
@@ -775,6 +788,49 @@ function moduleStateFindings(ts: Ts, checker: TS.TypeChecker, sf: TS.SourceFile)
       via: `${displayPath(sf.fileName)}:${u.line + 1}`,
     });
   }
+  return out;
+}
+
+/**
+ * Calls whose result is a generator and is dropped: an expression statement
+ * `cv.signal(sys);` (or `sys.pagerSupplyPages(...)`) creates the generator and
+ * throws it away, so nothing runs: a lost wake-up or a missing supply that
+ * type-checks. Written `yield* cv.signal(sys)` it runs.
+ */
+function droppedGeneratorFindings(
+  ts: Ts,
+  checker: TS.TypeChecker,
+  sf: TS.SourceFile,
+): Finding[] {
+  const out: Finding[] = [];
+  const isGenerator = (t: TS.Type): boolean => {
+    if (t.isUnion()) return t.types.length > 0 && t.types.every(isGenerator);
+    const name = (t.aliasSymbol ?? t.getSymbol())?.getName();
+    if (name === "Generator" || name === "IterableIterator" || name === "Syscall") return true;
+    // A generator object: next, return and throw.
+    return ["next", "return", "throw"].every((m) => t.getProperty(m) !== undefined) &&
+      t.getProperty("then") === undefined;
+  };
+  const visit = (node: TS.Node): void => {
+    if (ts.isExpressionStatement(node)) {
+      let e = node.expression;
+      while (ts.isParenthesizedExpression(e)) e = e.expression;
+      if (ts.isCallExpression(e) && isGenerator(checker.getTypeAtLocation(e))) {
+        const at = sf.getLineAndCharacterOfPosition(e.getStart(sf));
+        const callee = e.expression.getText(sf);
+        out.push({
+          file: displayPath(sf.fileName),
+          line: at.line + 1,
+          column: at.character + 1,
+          category: "droppedGenerator",
+          name: `${callee.length > 60 ? `${callee.slice(0, 57)}...` : callee}(...)`,
+          via: null,
+        });
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
   return out;
 }
 
