@@ -76,7 +76,9 @@ export function planRun(seed: number, k: number): RunPlan {
   };
   // Drawn after every other feature, so plans from before it keep their seed and scenario.
   const allocFailures = rng.int(4) === 0;
-  return { k, runSeed, strategy, swarm: { ...swarm, allocFailures } };
+  // File layouts (byte sizes, holes) likewise, after allocation failures.
+  const files = rng.int(2) === 0;
+  return { k, runSeed, strategy, swarm: { ...swarm, allocFailures, files } };
 }
 
 /** Which run indices a shard owns: `k mod count === index`. */

@@ -88,6 +88,12 @@ export interface ScenarioArbitraryOptions {
   /** Let the kernel's overtime timeout of pager waits be on. Default true. */
   readonly overtime?: boolean;
   /**
+   * Let VMOs have file layouts (sim/file_layout.ts): a byte size that ends
+   * mid-page, holes of any size, sub-page ones mostly. Default true. They
+   * shrink toward no layout, a whole file and no holes.
+   */
+  readonly files?: boolean;
+  /**
    * Draw only scenarios inside this service contract (`scenario/service_contract.ts`):
    * its page sizes, VMO sizes, service thread counts, VMO options, clones and
    * events in scope, for every pager. Default: none (the whole universe).
@@ -196,6 +202,16 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): FcArb
         highKey: fc.boolean(),
         trapDirty: trapDirtyOk ? fc.boolean() : fc.constant(false),
         resizable: resizableOk ? fc.boolean() : fc.constant(false),
+        file: options.files === false ? fc.constant(null) : fc.option(
+          fc.record({
+            // Bytes short of the VMO's end (0: the whole VMO), and holes: both shrink to none.
+            short: fc.oneof(nat(1024), nat(1 << 16)),
+            holes: fc.array(
+              fc.record({ offset: nat(1 << 16), length: fc.oneof(nat(15), nat(1 << 10)) }),
+              { maxLength: 2 },
+            ),
+          }),
+        ),
       }),
       { minLength: 1, maxLength: options.maxVmos ?? 3 },
     ),
@@ -234,6 +250,7 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): FcArb
       // A resized VMO must be resizable.
       trapDirty: v.trapDirty && dirtyOk(v.pager),
       resizable: v.resizable || resized.has(i),
+      ...(v.file === null ? {} : fileLayoutOf(v.file, v.pages * r.pageSize, r.pageSize)),
     }));
     const input: ScenarioInput = {
       pageSize: r.pageSize,
@@ -293,6 +310,19 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): FcArb
     };
     return parseScenario(input, "scenarioArbitrary");
   });
+}
+
+/** A drawn file layout made to fit a VMO of `size` bytes (sim/file_layout.ts). */
+function fileLayoutOf(
+  f: { short: number; holes: { offset: number; length: number }[] },
+  size: number,
+  pageSize: number,
+): { bytes: number; holes?: { offset: number; length: number }[] } {
+  const holes = f.holes.map((h) => {
+    const offset = h.offset % size;
+    return { offset, length: 1 + h.length % Math.min(2 * pageSize, size - offset) };
+  });
+  return { bytes: size - f.short % (size + 1), ...(holes.length === 0 ? {} : { holes }) };
 }
 
 /** Options of {@linkcode decisionsArbitrary}. */
