@@ -202,16 +202,6 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): FcArb
         highKey: fc.boolean(),
         trapDirty: trapDirtyOk ? fc.boolean() : fc.constant(false),
         resizable: resizableOk ? fc.boolean() : fc.constant(false),
-        file: options.files === false ? fc.constant(null) : fc.option(
-          fc.record({
-            // Bytes short of the VMO's end (0: the whole VMO), and holes: both shrink to none.
-            short: fc.oneof(nat(1024), nat(1 << 16)),
-            holes: fc.array(
-              fc.record({ offset: nat(1 << 16), length: fc.oneof(nat(15), nat(1 << 10)) }),
-              { maxLength: 2 },
-            ),
-          }),
-        ),
       }),
       { minLength: 1, maxLength: options.maxVmos ?? 3 },
     ),
@@ -232,6 +222,22 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): FcArb
       }),
       { maxLength: events.length === 0 ? 0 : options.maxEvents ?? 9 },
     ),
+    // Drawn last, one per VMO that may be drawn: fast-check gives each run its own random stream,
+    // so every other field of a run is what it was before layouts existed.
+    layouts: options.files === false ? fc.constant([]) : fc.array(
+      fc.option(
+        fc.record({
+          // Bytes short of the VMO's end (0: the whole VMO), and holes: both shrink to none.
+          short: fc.oneof(nat(1024), nat(1 << 16)),
+          holes: fc.array(
+            fc.record({ offset: nat(1 << 16), length: fc.oneof(nat(15), nat(1 << 10)) }),
+            { maxLength: 2 },
+          ),
+        }),
+        { nil: null },
+      ),
+      { minLength: options.maxVmos ?? 3, maxLength: options.maxVmos ?? 3 },
+    ),
   });
   return raw.map((r) => {
     const dirtyOk = (i: number) => {
@@ -250,7 +256,7 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): FcArb
       // A resized VMO must be resizable.
       trapDirty: v.trapDirty && dirtyOk(v.pager),
       resizable: v.resizable || resized.has(i),
-      ...(v.file === null ? {} : fileLayoutOf(v.file, v.pages * r.pageSize, r.pageSize)),
+      ...layoutOf(r.layouts[i] ?? null, v.pages * r.pageSize, r.pageSize),
     }));
     const input: ScenarioInput = {
       pageSize: r.pageSize,
@@ -312,12 +318,13 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): FcArb
   });
 }
 
-/** A drawn file layout made to fit a VMO of `size` bytes (sim/file_layout.ts). */
-function fileLayoutOf(
-  f: { short: number; holes: { offset: number; length: number }[] },
+/** A drawn file layout made to fit a VMO of `size` bytes (sim/file_layout.ts); null: none. */
+function layoutOf(
+  f: { short: number; holes: { offset: number; length: number }[] } | null,
   size: number,
   pageSize: number,
-): { bytes: number; holes?: { offset: number; length: number }[] } {
+): { bytes?: number; holes?: { offset: number; length: number }[] } {
+  if (f === null) return {};
   const holes = f.holes.map((h) => {
     const offset = h.offset % size;
     return { offset, length: 1 + h.length % Math.min(2 * pageSize, size - offset) };

@@ -18,7 +18,7 @@ import {
 import type { PagePacket } from "../kernel/events.ts";
 import type { Syscall } from "../kernel/kernel.ts";
 import type { Sys, ThreadBody } from "../sim/sys.ts";
-import { backingRange } from "../services/backing.ts";
+import { backingRange, fileRange } from "../services/backing.ts";
 import {
   isComplete,
   isRead,
@@ -115,7 +115,7 @@ export function* confusesKeysAcrossVmos(sys: Sys, ctx: ServiceContext): ThreadBo
     const slot = `${packet.offset}+${packet.length}`; // the bug: no key in the cache slot
     let bytes = cache.get(slot);
     if (bytes === undefined) {
-      bytes = backingRange(vmo.key, packet.offset, packet.length, sys.pageSize);
+      bytes = fileRange(vmo.key, packet.offset, packet.length, vmo.file);
       cache.set(slot, bytes);
     }
     const [, aux] = yield* sys.vmoCreate(packet.length, 0);
@@ -212,7 +212,7 @@ export function* forwardsNoMemoryToOpFail(sys: Sys, ctx: ServiceContext): Thread
     const [cs, aux] = yield* sys.vmoCreate(length, 0);
     let status = cs;
     if (cs === ZX_OK) {
-      const fill = () => sys.vmoWrite(aux, backingRange(vmo.key, offset, length, sys.pageSize), 0);
+      const fill = () => sys.vmoWrite(aux, fileRange(vmo.key, offset, length, vmo.file), 0);
       status = yield* fill();
       if (status === ZX_OK) {
         status = yield* supplyWithinSize(sys, ctx, vmo, offset, length, aux, fill);
