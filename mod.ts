@@ -100,6 +100,7 @@ export {
   type StrategyName,
 } from "./scenario/interpreter.ts";
 export { DEFAULT_SCENARIO } from "./scenario/default.ts";
+export { type ByteRange, type FileLayout, zeroByLayout } from "./sim/file_layout.ts";
 export {
   acknowledgeDirty,
   backingPage,
@@ -112,6 +113,7 @@ export {
   DurableStore,
   eagerService,
   failOutOfMemory,
+  fileRange,
   flakyService,
   isComplete,
   isDirty,

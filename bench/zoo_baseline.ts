@@ -27,7 +27,8 @@ import { assert, present } from "../kernel/assert.ts";
 import { parseScenario, type Scenario } from "../scenario/schema.ts";
 import { Sys, type ThreadBody } from "../sim/sys.ts";
 import { writeByte } from "../scenario/interpreter.ts";
-import { backingRange, REFERENCE_SERVICES } from "../services/mod.ts";
+import { fileRange, REFERENCE_SERVICES } from "../services/mod.ts";
+import type { FileLayout } from "../sim/file_layout.ts";
 import type { ServiceVmo } from "../services/service.ts";
 import { bug as seededBug, type ZooBug } from "../zoo/registry.ts";
 
@@ -63,15 +64,19 @@ export async function runUnderScheduler(
     const port = runSync(kernel.zx_port_create(setup, 0))[1];
     pagers.set(p.name, { pager, port, vmos: [] });
   }
-  const vmos = new Map<string, { handle: number; key: number }>();
+  const vmos = new Map<string, { handle: number; key: number; file?: FileLayout }>();
   scenario.vmos.forEach((v, i) => {
     const key = v.key ?? i + 1;
     const pg = present(pagers.get(v.pager), () => `zoo baseline: pager ${v.pager}`);
     const h =
       runSync(kernel.zx_pager_create_vmo(setup, pg.pager, 0, pg.port, key, v.pages * ps))[1];
     const own = runSync(kernel.zx_handle_duplicate(setup, h, ZX_RIGHT_SAME_RIGHTS))[1];
-    vmos.set(v.name, { handle: h, key });
-    pg.vmos.push({ name: v.name, key, handle: own, size: v.pages * ps });
+    // The file's layout, as the interpreter gives it (bytes past the end and in holes are zero).
+    const file = v.bytes === undefined && v.holes === undefined
+      ? undefined
+      : { bytes: v.bytes ?? v.pages * ps, holes: v.holes ?? [] };
+    vmos.set(v.name, { handle: h, key, file });
+    pg.vmos.push({ name: v.name, key, handle: own, size: v.pages * ps, ...(file ? { file } : {}) });
   });
   let tid = 0;
   let steps = 0;
@@ -122,7 +127,7 @@ export async function runUnderScheduler(
         const v = present(vmos.get(op.vmo), () => `zoo baseline: VMO ${op.vmo}`);
         if (op.op === "read") {
           const [st, bytes] = yield* sys.vmoRead(v.handle, op.page * ps, op.pages * ps);
-          const want = backingRange(v.key, op.page * ps, op.pages * ps);
+          const want = fileRange(v.key, op.page * ps, op.pages * ps, v.file);
           if (!ok(st) || (st === ZX_OK && !bytes.every((b, j) => b === want[j]))) failed = true;
         } else if (op.op === "write") {
           const data = new Uint8Array(op.pages * ps).fill(writeByte(sys.tid, i, op));

@@ -279,7 +279,7 @@ function* pageIn(
     const raEnd = Math.min(Math.ceil(end / window) * window, alignedSize);
     while (ra < raEnd) {
       const chunkEnd = Math.min(raEnd, ra + window);
-      const data = vol.store.read(vmo.key, ra, chunkEnd - ra, ps); // aligned_read
+      const data = vol.store.read(vmo.key, ra, chunkEnd - ra, ps, vmo.file); // aligned_read
       yield* supply(sys, ctx, vmo, ra, data);
       ra = chunkEnd;
     }

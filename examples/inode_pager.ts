@@ -35,7 +35,7 @@
 
 import {
   acknowledgeDirty,
-  backingRange,
+  fileRange,
   isComplete,
   isDirty,
   isRead,
@@ -120,6 +120,7 @@ export function makeInodePager(): InodePager {
         handle: own,
         size: file.size,
         inode: file.id,
+        ...(file.file === undefined ? {} : { file: file.file }),
         closed: false,
       });
       m.set(key, list);
@@ -151,7 +152,7 @@ export function makeInodePager(): InodePager {
         const node = list.findLast((n) => !n.closed);
         if (node === undefined) continue; // a request of a closed file: the detach failed it
         if (isRead(packet)) {
-          const data = backingRange(node.inode, packet.offset, packet.length, sys.pageSize);
+          const data = fileRange(node.inode, packet.offset, packet.length, node.file);
           yield* supplyBytes(sys, ctx, node, packet.offset, data);
         } else if (isDirty(packet)) {
           yield* acknowledgeDirty(sys, ctx, node, packet.offset, packet.length);

@@ -78,7 +78,9 @@ export function planRun(seed: number, k: number): RunPlan {
   const allocFailures = rng.int(4) === 0;
   // Drawn last for the same reason: files that come and go (open/close ops).
   const lifecycle = rng.int(3) === 0;
-  return { k, runSeed, strategy, swarm: { ...swarm, allocFailures, lifecycle } };
+  // File layouts (byte sizes, holes) likewise, after those.
+  const files = rng.int(2) === 0;
+  return { k, runSeed, strategy, swarm: { ...swarm, allocFailures, lifecycle, files } };
 }
 
 /** Which run indices a shard owns: `k mod count === index`. */

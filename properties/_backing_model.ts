@@ -5,8 +5,14 @@
  * VMO with key `k` is `k + floor(o / 8)` (Zircon's pager-test pattern), here
  * computed byte by byte with BigInt arithmetic.
  *
+ * A file layout (sim/file_layout.ts: a byte size, holes) zeroes what lies
+ * past the end of the file and inside its holes; it comes from the scenario,
+ * recorded on the world by the interpreter, never from the service.
+ *
  * @module
  */
+
+import { type FileLayout, zeroByLayout } from "../sim/file_layout.ts";
 
 const MASK64 = (1n << 64n) - 1n;
 
@@ -21,5 +27,34 @@ export function expectedPage(key: number, page: number, pageSize: number): Uint8
   const out = new Uint8Array(pageSize);
   const base = page * pageSize;
   for (let i = 0; i < pageSize; i++) out[i] = backingByte(key, base + i);
+  return out;
+}
+
+/**
+ * Byte `offset` of the file behind the VMO with `key`, laid out as `file`
+ * says: zero past the end of the file and inside a hole, the backing content
+ * elsewhere (no layout: the backing content everywhere).
+ */
+export function fileByte(key: number, offset: number, file?: FileLayout): number {
+  return file !== undefined && zeroByLayout(file, offset) ? 0 : backingByte(key, offset);
+}
+
+/** True when page `page` of a file laid out as `file` is the plain backing content. */
+export function plainPage(file: FileLayout | undefined, page: number, pageSize: number): boolean {
+  if (file === undefined) return true;
+  const a = page * pageSize, b = a + pageSize;
+  return file.bytes >= b && file.holes.every((h) => h.offset + h.length <= a || h.offset >= b);
+}
+
+/** Page `page` of the file behind the VMO with `key`, laid out as `file` says. */
+export function expectedFilePage(
+  key: number,
+  page: number,
+  pageSize: number,
+  file?: FileLayout,
+): Uint8Array {
+  const out = new Uint8Array(pageSize);
+  const base = page * pageSize;
+  for (let i = 0; i < pageSize; i++) out[i] = fileByte(key, base + i, file);
   return out;
 }

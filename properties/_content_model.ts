@@ -1,7 +1,9 @@
 /**
  * The reference model of what a root pager VMO page holds, shared by every
  * checker that judges content (data-integrity for reads, durable-data for
- * supplies), so they never disagree: the backing pattern overlaid with every
+ * supplies), so they never disagree: the backing pattern (zeros past the end
+ * of the file and in its holes, when the scenario gives the VMO a file layout:
+ * sim/file_layout.ts) overlaid with every
  * store (writes, OP_ZERO, a grow's zero tail) in order. A supply never changes
  * it: every supply must bring what the model holds, which for the writeback
  * service is what it persisted.
@@ -11,8 +13,9 @@
  * @module
  */
 
-import { expectedPage } from "./_backing_model.ts";
+import { expectedFilePage, expectedPage, plainPage } from "./_backing_model.ts";
 import type { Vmo } from "../kernel/objects.ts";
+import type { FileLayout } from "../sim/file_layout.ts";
 import { sameBytes } from "./_bytes.ts";
 import { present } from "../kernel/assert.ts";
 
@@ -85,11 +88,26 @@ export class ContentModel {
     return m;
   }
 
-  /** The expected content of `page` of `vmo` (read only: stores replace or copy it). */
-  page(vmo: Vmo, page: number): Uint8Array {
+  /**
+   * The expected content of `page` of `vmo`, whose file is laid out as `file`
+   * (absent: whole pages of the backing pattern). Read only: stores replace
+   * or copy it. A page the layout touches (the end of the file, a hole) is
+   * the model's own; the others share the backing pages.
+   */
+  page(vmo: Vmo, page: number, file?: FileLayout): Uint8Array {
     const m = this.#map(vmo);
     let p = m.get(page);
-    if (p === undefined) m.set(page, p = sharedBacking(this.fileId(vmo), page, vmo.pageSize));
+    if (p === undefined) m.set(page, p = this.#base(vmo, page, file));
+    return p;
+  }
+
+  /** The content `page` of `vmo` has before any store: the file as laid out. */
+  #base(vmo: Vmo, page: number, file: FileLayout | undefined): Uint8Array {
+    if (plainPage(file, page, vmo.pageSize)) {
+      return sharedBacking(this.fileId(vmo), page, vmo.pageSize);
+    }
+    const p = expectedFilePage(this.fileId(vmo), page, vmo.pageSize, file);
+    this.#owned.add(p);
     return p;
   }
 
@@ -113,8 +131,8 @@ export class ContentModel {
     return this.#stored.get(vmo.koid)?.has(page) ?? false;
   }
 
-  /** Applies a store event: the model now holds `bytes` at `offset`. */
-  store(vmo: Vmo, offset: number, bytes: Uint8Array): void {
+  /** Applies a store event: the model now holds `bytes` at `offset` (`file`: as in {@linkcode page}). */
+  store(vmo: Vmo, offset: number, bytes: Uint8Array, file?: FileLayout): void {
     let s = this.#stored.get(vmo.koid);
     if (s === undefined) this.#stored.set(vmo.koid, s = new Set());
     const m = this.#map(vmo);
@@ -129,7 +147,7 @@ export class ContentModel {
       s.add(page);
       if (n === ps && allZero(got)) m.set(page, zero);
       else {
-        let want = m.get(page) ?? sharedBacking(this.fileId(vmo), page, ps);
+        let want = m.get(page) ?? this.#base(vmo, page, file);
         if (!this.#owned.has(want)) this.#owned.add(want = want.slice());
         want.set(got, at);
         m.set(page, want);
@@ -146,11 +164,15 @@ export class ContentModel {
     }
   }
 
-  /** The first byte of a read of `bytes` at `offset` that differs from the model, or null. */
+  /**
+   * The first byte of a read of `bytes` at `offset` that differs from the
+   * model, or null (`file`: as in {@linkcode page}).
+   */
   mismatch(
     vmo: Vmo,
     offset: number,
     bytes: Uint8Array,
+    file?: FileLayout,
   ): { pos: number; got: number; want: number } | null {
     const ps = vmo.pageSize;
     for (let i = 0; i < bytes.length;) {
@@ -158,7 +180,7 @@ export class ContentModel {
       const page = Math.floor(pos / ps);
       const at = pos - page * ps;
       const n = Math.min(bytes.length - i, ps - at);
-      const want = this.page(vmo, page);
+      const want = this.page(vmo, page, file);
       const whole = at === 0 && n === ps && i === 0 && bytes.length === ps;
       if (!(whole ? sameBytes(bytes, want) : sameRange(bytes, i, want, at, n))) {
         for (let k = 0; k < n; k++) {

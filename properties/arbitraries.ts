@@ -96,6 +96,12 @@ export interface ScenarioArbitraryOptions {
    */
   readonly lifecycle?: boolean;
   /**
+   * Let VMOs have file layouts (sim/file_layout.ts): a byte size that ends
+   * mid-page, holes of any size, sub-page ones mostly. Default true. They
+   * shrink toward no layout, a whole file and no holes.
+   */
+  readonly files?: boolean;
+  /**
    * Draw only scenarios inside this service contract (`scenario/service_contract.ts`):
    * its page sizes, VMO sizes, service thread counts, VMO options, clones and
    * events in scope, for every pager. Default: none (the whole universe).
@@ -235,6 +241,22 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): FcArb
     // Files that come and go: on or off (shrinks to off), and the draws that shape them.
     lifecycle: lifecycle && !opensAll ? fc.boolean() : fc.constant(opensAll),
     lifeDraws: lifecycle ? fc.array(nat(5), { maxLength: 12 }) : fc.constant([]),
+    // Drawn last, one per VMO that may be drawn: fast-check gives each run its own random stream,
+    // so every other field of a run is what it was before layouts existed.
+    layouts: options.files === false ? fc.constant([]) : fc.array(
+      fc.option(
+        fc.record({
+          // Bytes short of the VMO's end (0: the whole VMO), and holes: both shrink to none.
+          short: fc.oneof(nat(1024), nat(1 << 16)),
+          holes: fc.array(
+            fc.record({ offset: nat(1 << 16), length: fc.oneof(nat(15), nat(1 << 10)) }),
+            { maxLength: 2 },
+          ),
+        }),
+        { nil: null },
+      ),
+      { minLength: options.maxVmos ?? 3, maxLength: options.maxVmos ?? 3 },
+    ),
   });
   return raw.map((r) => {
     const dirtyOk = (i: number) => {
@@ -253,6 +275,7 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): FcArb
       // A resized VMO must be resizable.
       trapDirty: v.trapDirty && dirtyOk(v.pager),
       resizable: v.resizable || resized.has(i),
+      ...layoutOf(r.layouts[i] ?? null, v.pages * r.pageSize, r.pageSize),
     }));
     const input: ScenarioInput = {
       pageSize: r.pageSize,
@@ -326,6 +349,20 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): FcArb
     }
     return parseScenario(input, "scenarioArbitrary");
   });
+}
+
+/** A drawn file layout made to fit a VMO of `size` bytes (sim/file_layout.ts); null: none. */
+function layoutOf(
+  f: { short: number; holes: { offset: number; length: number }[] } | null,
+  size: number,
+  pageSize: number,
+): { bytes?: number; holes?: { offset: number; length: number }[] } {
+  if (f === null) return {};
+  const holes = f.holes.map((h) => {
+    const offset = h.offset % size;
+    return { offset, length: 1 + h.length % Math.min(2 * pageSize, size - offset) };
+  });
+  return { bytes: size - f.short % (size + 1), ...(holes.length === 0 ? {} : { holes }) };
 }
 
 /** Options of {@linkcode decisionsArbitrary}. */

@@ -1,6 +1,8 @@
 /**
  * `data-integrity`: every byte a thread reads from a root pager VMO equals the
- * reference model ({@linkcode ContentModel}): the backing store overlaid with
+ * reference model ({@linkcode ContentModel}): the backing store (laid out as
+ * the scenario's file layout says: zeros past the end of the file, the partial
+ * last page's tail included, and in holes of any size) overlaid with
  * every store that happened before (writes, OP_ZERO, a grow's zero tail), so
  * content written back and re-supplied after an eviction must still read as
  * written. Every page a supply inserts must hold what the model says
@@ -17,6 +19,7 @@
 import { present } from "../kernel/assert.ts";
 import type { KernelEvent } from "../kernel/events.ts";
 import { MARKER, type Page, type Vmo, ZeroSlot } from "../kernel/objects.ts";
+import type { FileLayout } from "../sim/file_layout.ts";
 import type { World } from "../sim/world.ts";
 import { ContentModel } from "./_content_model.ts";
 import { type Call, pagerVmo, StepMonitor } from "./_step_monitor.ts";
@@ -47,19 +50,22 @@ export class DataIntegrity extends StepMonitor {
         const vmo = present(pagerVmo(world, e.vmo), "DataIntegrity: a supplied VMO");
         const slot = vmo.slots[e.page];
         if (slot === undefined || slot instanceof ZeroSlot) return;
-        if (this.#model.written(vmo, e.page)) this.#checkDurable(vmo, e.page, slot);
-        else this.#checkSupplied(vmo, e.page, slot);
+        const file = world.files.get(vmo.koid);
+        if (this.#model.written(vmo, e.page)) this.#checkDurable(vmo, e.page, slot, file);
+        else this.#checkSupplied(vmo, e.page, slot, file);
         return;
       }
       case "store": {
         const vmo = pagerVmo(world, e.vmo);
-        if (vmo !== undefined) this.#model.store(vmo, e.offset, e.bytes);
+        if (vmo !== undefined) {
+          this.#model.store(vmo, e.offset, e.bytes, world.files.get(vmo.koid));
+        }
         return;
       }
       case "copy": {
         const vmo = pagerVmo(world, e.vmo);
         if (vmo === undefined) return;
-        const bad = this.#model.mismatch(vmo, e.offset, e.bytes);
+        const bad = this.#model.mismatch(vmo, e.offset, e.bytes, world.files.get(vmo.koid));
         if (bad !== null) {
           this.fail(
             "read",
@@ -74,9 +80,9 @@ export class DataIntegrity extends StepMonitor {
   }
 
   /** A page that saw a write is supplied again (after writeback and eviction): it must keep it. */
-  #checkDurable(vmo: Vmo, page: number, slot: Page | typeof MARKER): void {
+  #checkDurable(vmo: Vmo, page: number, slot: Page | typeof MARKER, file?: FileLayout): void {
     const got = slot === MARKER ? new Uint8Array(vmo.pageSize) : (slot as Page).peek();
-    const bad = this.#model.mismatch(vmo, page * vmo.pageSize, got);
+    const bad = this.#model.mismatch(vmo, page * vmo.pageSize, got, file);
     if (bad === null) return;
     this.fail(
       "lost-write",
@@ -92,9 +98,9 @@ export class DataIntegrity extends StepMonitor {
    * uncommitted aux page, spec 2.4) is the service saying "zeros", and is
    * judged the same way: the service's word is not evidence.
    */
-  #checkSupplied(vmo: Vmo, page: number, slot: Page | typeof MARKER): void {
+  #checkSupplied(vmo: Vmo, page: number, slot: Page | typeof MARKER, file?: FileLayout): void {
     const got = slot === MARKER ? new Uint8Array(vmo.pageSize) : (slot as Page).peek();
-    const bad = this.#model.mismatch(vmo, page * vmo.pageSize, got);
+    const bad = this.#model.mismatch(vmo, page * vmo.pageSize, got, file);
     if (bad === null || this.#model.adoptEarlier(vmo, page, got)) return;
     this.fail(
       "supply",

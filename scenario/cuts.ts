@@ -79,8 +79,29 @@ export function* scenarioCuts(s: Scenario): Generator<Scenario> {
     if (v.pages > need) {
       yield {
         ...s,
-        vmos: s.vmos.map((x, k) => k === i ? { ...v, pages: need } : x),
+        vmos: s.vmos.map((x, k) => k === i ? clipLayout({ ...v, pages: need }, s.pageSize) : x),
       };
+    }
+  }
+  // File layouts: all of it, then a hole at a time, then the byte size (a whole file).
+  for (let i = 0; i < s.vmos.length; i++) {
+    const v = s.vmos[i];
+    const set = (x: Scenario["vmos"][number]) => ({
+      ...s,
+      vmos: s.vmos.map((y, k) => k === i ? x : y),
+    });
+    if (v.bytes === undefined && v.holes === undefined) continue;
+    const { bytes: _b, holes: _h, ...plain } = v;
+    yield set(plain);
+    const holes = v.holes ?? [];
+    for (let j = 0; j < holes.length; j++) {
+      const { holes: _, ...rest } = v;
+      if (holes.length > 1) yield set({ ...v, holes: without(holes, j) });
+      else if (v.bytes !== undefined) yield set(rest); // else: the plain cut above
+    }
+    if (v.bytes !== undefined && v.holes !== undefined) {
+      const { bytes: _, ...rest } = v;
+      yield set(rest);
     }
   }
   const pagersUsed = new Set(s.vmos.map((v) => v.pager));
@@ -145,4 +166,18 @@ function* lifecycleCuts(s: Scenario): Generator<Scenario> {
     if (threads.some((t) => t.ops.length === 0)) continue;
     yield { ...s, vmos: s.vmos.map((x, k) => k === i ? atSetup : x), threads };
   }
+}
+
+/** `v` with its file layout cut to its (smaller) size: the byte size at most the VMO, holes inside it. */
+function clipLayout(v: Scenario["vmos"][number], pageSize: number): Scenario["vmos"][number] {
+  const size = v.pages * pageSize;
+  const out = { ...v };
+  if (v.bytes !== undefined) out.bytes = Math.min(v.bytes, size);
+  if (v.holes !== undefined) {
+    out.holes = v.holes.filter((h) => h.offset < size).map((h) => ({
+      offset: h.offset,
+      length: Math.min(h.length, size - h.offset),
+    }));
+  }
+  return out;
 }

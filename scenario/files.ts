@@ -141,6 +141,7 @@ export class Files {
         size: f.size,
         trapDirty: f.trapDirty,
         resizable: f.resizable,
+        ...(f.file === undefined ? {} : { file: f.file }),
       };
       const [st, h] = yield* entries.open(sys, ctx, spec);
       if (st !== ZX_OK) return st;
@@ -163,7 +164,13 @@ export class Files {
       f.own = own;
       client = h;
       // Registration: the service finds the new VMO by its key from now on.
-      this.#s.served(f.pager).push({ name: f.name, key: f.id, handle: own, size: f.size });
+      this.#s.served(f.pager).push({
+        name: f.name,
+        key: f.id,
+        handle: own,
+        size: f.size,
+        ...(f.file === undefined ? {} : { file: f.file }),
+      });
     }
     const vmo = this.#vmoOf(client, f);
     this.#s.deliver("fileOpen");
@@ -172,6 +179,8 @@ export class Files {
     f.client = client;
     f.koid = vmo.koid;
     this.#s.world.fileIds.set(vmo.koid, f.id);
+    // The content checkers judge the new VMO by the scenario's layout, never by the service's.
+    if (f.file !== undefined) this.#s.world.files.set(vmo.koid, f.file);
     this.#s.handles.set(f.name, client);
     this.#s.koids.set(f.name, vmo.koid);
     this.#s.keys.set(f.name, vmo.key);

@@ -46,6 +46,11 @@ export interface Swarm {
   readonly allocFailures?: boolean;
   /** Files may come and go: VMOs opened during the run, closed and re-opened (`open`, `close`). */
   readonly lifecycle?: boolean;
+  /**
+   * VMOs may have file layouts (sim/file_layout.ts): a byte size that ends
+   * mid-page, holes of any size (`vmos[i].bytes`, `vmos[i].holes`).
+   */
+  readonly files?: boolean;
 }
 
 /** What the generator reads of a run's plan (`fuzz/campaign.ts` `RunPlan` has these and more). */
@@ -292,6 +297,14 @@ export function generateScenario(plan: ScenarioPlan, contract?: ServiceContract)
   if (sw.lifecycle === true) {
     addLifecycles(makeRng(plan.runSeed, "lifecycle"), vmos, threads, events, contract);
   }
+  // File layouts from their own stream, only when switched on: every other draw stays the same.
+  const files = makeRng(plan.runSeed, "files");
+  const laidOut = sw.files === true
+    ? vmos.map((v) => ({
+      ...v,
+      ...drawFileLayout((n) => files.int(n), v.pages * pageSize, pageSize),
+    }))
+    : vmos;
   return parseScenario({
     format: SCENARIO_FORMAT,
     name: `campaign run ${plan.k}`,
@@ -301,8 +314,46 @@ export function generateScenario(plan: ScenarioPlan, contract?: ServiceContract)
     maxSteps: 20_000,
     liveness: { afterSteps: 400, bound: 4000 },
     pagers,
-    vmos,
+    vmos: laidOut,
     threads,
     events,
   }, `run ${plan.k}`);
+}
+
+/**
+ * A file layout for a VMO of `size` bytes (sim/file_layout.ts), drawn with
+ * `draw(n)` (an integer below `n`): mostly a byte size inside the last page
+ * (the partial-page zero fill and the zero tail past end of file), sometimes
+ * anywhere or none; up to two holes, mostly smaller than 16 bytes, some up
+ * to two pages. An empty object is "whole pages, no holes".
+ *
+ * @example
+ * ```ts
+ * import { makeRng } from "../sim/rng.ts";
+ * import { drawFileLayout } from "./generate.ts";
+ * const rng = makeRng(1, "doc");
+ * const f = drawFileLayout((n) => rng.int(n), 256, 64);
+ * console.assert(f.bytes === undefined || f.bytes <= 256);
+ * ```
+ */
+export function drawFileLayout(
+  draw: (n: number) => number,
+  size: number,
+  pageSize: number,
+): { bytes?: number; holes?: { offset: number; length: number }[] } {
+  const mode = draw(4);
+  const bytes = mode === 0
+    ? draw(size + 1)
+    : mode === 1
+    ? undefined
+    : Math.max(0, size - pageSize) + draw(Math.min(size, pageSize) + 1);
+  const holes = Array.from({ length: draw(3) }, () => {
+    const offset = draw(size);
+    const most = Math.min(draw(2) === 0 ? 16 : 2 * pageSize, size - offset);
+    return { offset, length: 1 + draw(most) };
+  });
+  return {
+    ...(bytes === undefined ? {} : { bytes }),
+    ...(holes.length === 0 ? {} : { holes }),
+  };
 }

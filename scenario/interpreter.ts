@@ -30,6 +30,7 @@ import { assertInContract, type DeliveryKind } from "./contract.ts";
 import { lifecycleVmos, type Op, type Scenario, ScenarioError } from "./schema.ts";
 import { pctStrategy, randomStrategy, replayStrategy, type Strategy } from "../sim/strategy.ts";
 import type { Sys, ThreadBody } from "../sim/sys.ts";
+import type { FileLayout } from "../sim/file_layout.ts";
 import { type Monitor, type RunResult, type SimThread, World } from "../sim/world.ts";
 import { type FileLife, Files } from "./files.ts";
 
@@ -198,6 +199,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Scena
         size: v.pages * ps,
         trapDirty: v.trapDirty,
         resizable: v.resizable,
+        ...(fileLayout(v, ps) === undefined ? {} : { file: fileLayout(v, ps) }),
         client: 0,
         own: 0,
         koid: null,
@@ -231,11 +233,16 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Scena
     vmoHandle.set(v.name, h);
     vmoKoid.set(v.name, present(k.handles.entry(h), "runScenario: new VMO's entry").object.koid);
     vmoKey.set(v.name, key);
+    const file = fileLayout(v, ps);
+    if (file !== undefined) {
+      world.files.set(present(vmoKoid.get(v.name), "runScenario: new VMO's koid"), file);
+    }
     present(served.get(v.pager), "runScenario: VMO list").push({
       name: v.name,
       key,
       handle: own,
       size: v.pages * ps,
+      ...(file === undefined ? {} : { file }),
     });
     const f = files.get(v.name);
     if (f !== undefined) {
@@ -388,6 +395,18 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Scena
 
   const result = world.run();
   return { ...result, world, outcomes, names: { vmoKoid, vmoKey, threadTid }, delivered };
+}
+
+/**
+ * The file layout a scenario VMO states (sim/file_layout.ts), or undefined
+ * when it states none (whole pages of the backing pattern, as always).
+ */
+function fileLayout(v: Scenario["vmos"][number], pageSize: number): FileLayout | undefined {
+  if (v.bytes === undefined && v.holes === undefined) return undefined;
+  return {
+    bytes: v.bytes ?? v.pages * pageSize,
+    holes: (v.holes ?? []).map((h) => ({ offset: h.offset, length: h.length })),
+  };
 }
 
 /** Names what an environment event's thread looks up by name: the event's target. */

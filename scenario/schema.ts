@@ -189,6 +189,15 @@ const ScenarioObject = z.object({
       resizable: z.boolean().default(false),
       /** Not created at setup: a thread's `open` op creates it (a file opened later). */
       startsClosed: z.boolean().optional(),
+      /** The file's size in bytes (it may end mid-page); absent: the whole VMO. */
+      bytes: z.number().int().min(0).max(4096 * LIMITS.maxPageSize).optional(),
+      /** Byte ranges of the file that read as zero (any size); absent: none. */
+      holes: z.array(
+        z.object({
+          offset: z.number().int().min(0).max(4096 * LIMITS.maxPageSize),
+          length: z.number().int().min(1).max(4096 * LIMITS.maxPageSize),
+        }).strict(),
+      ).max(16).optional(),
     }).strict(),
   ).min(1).max(64),
   threads: z.array(
@@ -229,7 +238,11 @@ export interface Scenario {
   liveness: { afterSteps: number; bound: number };
   /** Pagers, each with the service that serves it. */
   pagers: { name: string; service: ServiceSpec; threads: number }[];
-  /** Pager-backed VMOs. */
+  /**
+   * Pager-backed VMOs. `bytes` and `holes` are the file's layout
+   * (sim/file_layout.ts): bytes at and past `bytes` and inside a hole read as
+   * zero. Without them a VMO is whole pages of the backing pattern.
+   */
   vmos: {
     name: string;
     pager: string;
@@ -239,6 +252,8 @@ export interface Scenario {
     resizable: boolean;
     /** Created by a thread's `open` op, not at setup. */
     startsClosed?: boolean;
+    bytes?: number;
+    holes?: { offset: number; length: number }[];
   }[];
   /** Faulting threads and their operations. */
   threads: { name: string; ops: Op[]; failInsteadOfBlock: boolean }[];
@@ -283,6 +298,10 @@ export interface ScenarioInput {
     resizable?: boolean;
     /** Created by a thread's `open` op, not at setup (default false). */
     startsClosed?: boolean;
+    /** The file's size in bytes (default: the whole VMO). */
+    bytes?: number;
+    /** Byte ranges that read as zero (default: none). */
+    holes?: { offset: number; length: number }[];
   }[];
   /** Faulting threads. */
   threads: { name: string; ops: OpInput[]; failInsteadOfBlock?: boolean }[];
@@ -321,6 +340,25 @@ export const ScenarioSchema: z.ZodType<Scenario, unknown> = ScenarioObject.super
   const vmos = new Map(s.vmos.map((v) => [v.name, v]));
   const threads = new Set(s.threads.map((t) => t.name));
   s.vmos.forEach((v, i) => {
+    const size = v.pages * s.pageSize;
+    if (v.bytes !== undefined && v.bytes > size) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["vmos", i, "bytes"],
+        message: `${v.bytes} bytes do not fit in ${v.pages} pages of ${s.pageSize} (${size} bytes)`,
+      });
+    }
+    (v.holes ?? []).forEach((h, j) => {
+      if (h.offset + h.length > size) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["vmos", i, "holes", j],
+          message:
+            `hole [${h.offset},${h.offset + h.length}) goes past the end of VMO "${v.name}" ` +
+            `(${size} bytes)`,
+        });
+      }
+    });
     if (!pagers.has(v.pager)) {
       ctx.addIssue({
         code: "custom",

@@ -20,6 +20,7 @@
  * @module
  */
 
+import type { FileLayout } from "../sim/file_layout.ts";
 import { z } from "npm:zod@4.6.7";
 import { LIMITS } from "../kernel/constants.ts";
 import { EVENT_KINDS, formatIssues, LEVEL2_EVENT_KINDS } from "./schema.ts";
@@ -294,6 +295,13 @@ export interface OpenFile {
   readonly trapDirty: boolean;
   /** Create it with `ZX_VMO_RESIZABLE`. */
   readonly resizable: boolean;
+  /**
+   * The file's layout as the scenario states it (a byte size that may end
+   * mid-page, holes): absent, whole pages of the backing pattern. Serve it
+   * with `fileRange(id, offset, length, file)`: zeros past the end of the file
+   * and in holes.
+   */
+  readonly file?: FileLayout;
 }
 
 /**

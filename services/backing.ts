@@ -7,6 +7,8 @@
  * @module
  */
 
+import type { FileLayout } from "../sim/file_layout.ts";
+
 /** Writes the pattern of VMO `key` for bytes `[offset, offset + out.length)` into `out`. */
 function fillPattern(out: Uint8Array, key: number, offset: number): void {
   const end = offset + out.length;
@@ -71,4 +73,44 @@ export function backingRange(
   const out = new Uint8Array(length);
   fillPattern(out, key, offset);
   return out;
+}
+
+/**
+ * Content of `[offset, offset + length)` of the file behind the VMO with
+ * `key`, laid out as `file` says (sim/file_layout.ts): the backing pattern,
+ * with zeros inside every hole and from the end of the file on — the partial
+ * page past end of file included. Without a layout, {@linkcode backingRange}.
+ * This is what a filesystem does when it reads a file into a page: copy what
+ * the file holds, zero-fill the rest.
+ *
+ * @example
+ * ```ts
+ * import { strict as assert } from "node:assert";
+ * import { backingRange, fileRange } from "./backing.ts";
+ * const file = { bytes: 40, holes: [{ offset: 3, length: 2 }] };
+ * const got = fileRange(7, 0, 64, file), all = backingRange(7, 0, 64);
+ * assert.deepEqual([...got.subarray(0, 3)], [...all.subarray(0, 3)]);
+ * assert.ok(got[3] === 0 && got[4] === 0 && got[5] === all[5]);
+ * assert.ok(got.subarray(40).every((b) => b === 0)); // the tail past end of file
+ * ```
+ */
+export function fileRange(
+  key: number,
+  offset: number,
+  length: number,
+  file?: FileLayout,
+): Uint8Array {
+  const out = backingRange(key, offset, length);
+  if (file !== undefined) zeroOutside(out, offset, file);
+  return out;
+}
+
+/** Zeroes the bytes of `out` (holding the file's bytes from `offset`) past the end of `file` and in its holes. */
+export function zeroOutside(out: Uint8Array, offset: number, file: FileLayout): void {
+  const end = offset + out.length;
+  if (file.bytes < end) out.fill(0, Math.max(0, file.bytes - offset));
+  for (const h of file.holes) {
+    const a = Math.max(h.offset, offset), b = Math.min(h.offset + h.length, end);
+    if (a < b) out.fill(0, a - offset, b - offset);
+  }
 }

@@ -19,7 +19,7 @@ export {
   type WritebackOptions,
 } from "./writeback.ts";
 export * from "./service.ts";
-export { backingPage, backingRange } from "./backing.ts";
+export { backingPage, backingRange, fileRange } from "./backing.ts";
 export { CondVar, Mutex } from "./sync.ts";
 
 /** Built-in services by scenario `service.kind`. */

@@ -30,7 +30,8 @@ import {
 import type { Packet, PagePacket } from "../kernel/events.ts";
 import type { Syscall } from "../kernel/kernel.ts";
 import type { Sys, ThreadBody } from "../sim/sys.ts";
-import { backingRange } from "./backing.ts";
+import type { FileLayout } from "../sim/file_layout.ts";
+import { fileRange } from "./backing.ts";
 
 /** A VMO a service serves. */
 export interface ServiceVmo {
@@ -42,6 +43,12 @@ export interface ServiceVmo {
   readonly handle: number;
   /** Size in bytes. */
   readonly size: number;
+  /**
+   * The file's layout (its size in bytes, its holes: sim/file_layout.ts), when
+   * the scenario gives one; absent: whole pages of the backing pattern. Supply
+   * zeros past its end and in its holes ({@linkcode fileRange}).
+   */
+  readonly file?: FileLayout;
 }
 
 /**
@@ -293,7 +300,8 @@ export function acknowledgeDirty(
 
 /**
  * Supplies `[offset, offset + length)` of `vmo` from the backing store the way
- * a filesystem does: fill an anonymous aux VMO, then move its pages in
+ * a filesystem does: read the file (zeros past its end and in its holes,
+ * {@linkcode fileRange}), fill an anonymous aux VMO, then move its pages in
  * (clipped to the VMO's size like {@linkcode withinSize}). Returns the
  * supply's status.
  *
@@ -325,7 +333,7 @@ export function supplyFromBacking(
   offset: number,
   length: number,
 ): Syscall<Status> {
-  return supplyBytes(sys, ctx, vmo, offset, backingRange(vmo.key, offset, length, sys.pageSize));
+  return supplyBytes(sys, ctx, vmo, offset, fileRange(vmo.key, offset, length, vmo.file));
 }
 
 /**

@@ -25,7 +25,8 @@ import {
 import type { PagePacket } from "../kernel/events.ts";
 import type { Syscall } from "../kernel/kernel.ts";
 import type { Sys, ThreadBody } from "../sim/sys.ts";
-import { backingRange } from "./backing.ts";
+import type { FileLayout } from "../sim/file_layout.ts";
+import { fileRange } from "./backing.ts";
 import {
   failOutOfMemory,
   isRead,
@@ -70,9 +71,19 @@ export interface WritebackOptions {
 export class DurableStore {
   readonly #pages = new Map<number, Map<number, Uint8Array>>();
 
-  /** Content of `[offset, offset + length)` (page aligned) of the VMO with `key`. */
-  read(key: number, offset: number, length: number, pageSize: number): Uint8Array {
-    const out = backingRange(key, offset, length, pageSize);
+  /**
+   * Content of `[offset, offset + length)` (page aligned) of the VMO with
+   * `key`: what was persisted, else the file as laid out by `file` (zeros past
+   * its end and in its holes, `fileRange`).
+   */
+  read(
+    key: number,
+    offset: number,
+    length: number,
+    pageSize: number,
+    file?: FileLayout,
+  ): Uint8Array {
+    const out = fileRange(key, offset, length, file);
     const m = this.#pages.get(key);
     if (m === undefined) return out;
     for (let p = offset / pageSize; p < (offset + length) / pageSize; p++) {
@@ -108,7 +119,7 @@ function* supplyDurable(
   state.supplying++;
   let supplied: Status;
   try {
-    const data = state.store.read(vmo.key, packet.offset, packet.length, sys.pageSize);
+    const data = state.store.read(vmo.key, packet.offset, packet.length, sys.pageSize, vmo.file);
     const fill = () => sys.vmoWrite(aux, data, 0);
     supplied = yield* fill();
     if (supplied === ZX_OK) {

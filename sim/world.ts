@@ -30,6 +30,7 @@ import type { Status } from "../kernel/constants.ts";
 import type { KernelEvent } from "../kernel/events.ts";
 import { Kernel, type KernelOptions, type KernelYield, type Wait } from "../kernel/kernel.ts";
 import type { KThread } from "../kernel/objects.ts";
+import type { FileLayout } from "./file_layout.ts";
 import { DecisionSource, fairStrategy, type Strategy } from "./strategy.ts";
 import { Sys, type ThreadBody } from "./sys.ts";
 import { Trace } from "./trace.ts";
@@ -262,6 +263,12 @@ export class World {
    * creator chose; any other VMO's id is its key.
    */
   readonly fileIds: Map<number, number> = new Map();
+  /**
+   * The file layout of each pager VMO that has one, by koid, as the scenario
+   * states it (sim/file_layout.ts); the content checkers judge against it.
+   * A VMO not here is whole pages of the backing pattern.
+   */
+  readonly files: Map<number, FileLayout> = new Map();
   /** Scheduler steps taken so far. */
   step = 0;
   /** True once the liveness phase (or the quiescent tail) began. */

@@ -33,6 +33,7 @@ import {
   forwardsNoMemoryToOpFail,
   ignoresRefetchAfterFailure,
   suppliesAfterComplete,
+  zeroFillsTailOffByOne,
 } from "./service_bugs.ts";
 
 /** One bug of the zoo. */
@@ -231,6 +232,20 @@ export const ZOO: readonly ZooBug[] = [
       pagers: [{ name: "fs", service: custom("forwards-no-memory-to-op-fail") }],
       vmos: [{ name: "a", pager: "fs", pages: 2 }],
       threads: [reader("r0", ["a", 0, 1], ["a", 1, 1])],
+    },
+  },
+  {
+    id: "zero-fills-tail-off-by-one",
+    kind: "service",
+    depth: 0,
+    description: "a service zero-fills the tail past end of file from one byte too late",
+    caughtBy: "data-integrity",
+    service: zeroFillsTailOffByOne,
+    scenario: {
+      ...SMALL,
+      pagers: [{ name: "fs", service: custom("zero-fills-tail-off-by-one") }],
+      vmos: [{ name: "a", pager: "fs", pages: 2, bytes: 64 + 24 }],
+      threads: [reader("r0", ["a", 1, 1])],
     },
   },
   {

@@ -18,13 +18,14 @@ import {
 import type { PagePacket } from "../kernel/events.ts";
 import type { Syscall } from "../kernel/kernel.ts";
 import type { Sys, ThreadBody } from "../sim/sys.ts";
-import { backingRange } from "../services/backing.ts";
+import { backingRange, fileRange } from "../services/backing.ts";
 import {
   isComplete,
   isRead,
   serveReads,
   type ServiceContext,
   type ServiceVmo,
+  supplyBytes,
   supplyFromBacking,
   supplyWithinSize,
   vmoForKey,
@@ -114,7 +115,7 @@ export function* confusesKeysAcrossVmos(sys: Sys, ctx: ServiceContext): ThreadBo
     const slot = `${packet.offset}+${packet.length}`; // the bug: no key in the cache slot
     let bytes = cache.get(slot);
     if (bytes === undefined) {
-      bytes = backingRange(vmo.key, packet.offset, packet.length, sys.pageSize);
+      bytes = fileRange(vmo.key, packet.offset, packet.length, vmo.file);
       cache.set(slot, bytes);
     }
     const [, aux] = yield* sys.vmoCreate(packet.length, 0);
@@ -211,7 +212,7 @@ export function* forwardsNoMemoryToOpFail(sys: Sys, ctx: ServiceContext): Thread
     const [cs, aux] = yield* sys.vmoCreate(length, 0);
     let status = cs;
     if (cs === ZX_OK) {
-      const fill = () => sys.vmoWrite(aux, backingRange(vmo.key, offset, length, sys.pageSize), 0);
+      const fill = () => sys.vmoWrite(aux, fileRange(vmo.key, offset, length, vmo.file), 0);
       status = yield* fill();
       if (status === ZX_OK) {
         status = yield* supplyWithinSize(sys, ctx, vmo, offset, length, aux, fill);
@@ -221,5 +222,41 @@ export function* forwardsNoMemoryToOpFail(sys: Sys, ctx: ServiceContext): Thread
     if (status === ZX_OK || status === ZX_ERR_BAD_STATE) return; // supplied, or the VMO is gone
     // The bug: the kernel's status is not a failure code OP_FAIL accepts (NO_MEMORY is not).
     yield* sys.pagerOpRange(ctx.pager, ZX_PAGER_OP_FAIL, vmo.handle, offset, length, status);
+  });
+}
+
+/**
+ * `zero-fills-tail-off-by-one`: reads the file into the supply buffer and
+ * zero-fills the tail past end of file from `size + 1` instead of `size`
+ * (`memset(buf + (size - offset) + 1, 0, ...)`): the first byte past the end
+ * of the file keeps whatever the buffer held, here the stale block content
+ * behind it. Holes are zeroed right. Models the off-by-one of a filesystem's
+ * partial-page zero fill (the `i_size`-to-page-end memset in readpage).
+ *
+ * Depth 0: any schedule in which a page holding the end of a file that ends
+ * before its VMO does is supplied (needs file layouts: `vmos[i].bytes`), and
+ * the stale byte is not zero anyway. Caught by `data-integrity` (the supplied
+ * page differs from the model).
+ */
+export function* zeroFillsTailOffByOne(sys: Sys, ctx: ServiceContext): ThreadBody {
+  yield* serveReads(sys, ctx, function* (packet, vmo) {
+    const { offset, length } = packet;
+    const data = backingRange(vmo.key, offset, length, sys.pageSize); // the blocks, read whole
+    const file = vmo.file;
+    if (file !== undefined) {
+      for (const h of file.holes) {
+        for (
+          let o = Math.max(h.offset, offset);
+          o < Math.min(h.offset + h.length, offset + length);
+          o++
+        ) {
+          data[o - offset] = 0;
+        }
+      }
+      // The bug: the tail past end of file starts at `file.bytes`, not one byte later.
+      const from = file.bytes + 1 - offset;
+      if (from < length) data.fill(0, Math.max(0, from));
+    }
+    yield* supplyBytes(sys, ctx, vmo, offset, data);
   });
 }
