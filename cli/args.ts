@@ -66,8 +66,38 @@ export function parseFlags(
     });
     return { values: values as Record<string, string | boolean | undefined>, positionals };
   } catch (e) {
-    throw new UsageError((e as Error).message.split("\n")[0]);
+    const message = (e as Error).message.split("\n")[0];
+    const unknown = /^Unknown option '--([^'=]+)'/.exec(message);
+    const near = unknown === null ? null : nearest(unknown[1], Object.keys(flags));
+    throw new UsageError(near === null ? message : `${message}; did you mean --${near}?`);
   }
+}
+
+/**
+ * The flag name closest to `typed` (edit distance at most 2, or a prefix of
+ * it), or null: a typo gets a suggestion, not only the usage.
+ */
+export function nearest(typed: string, names: readonly string[]): string | null {
+  let best: string | null = null;
+  let bestDistance = 3;
+  for (const name of names) {
+    const d = name.startsWith(typed) && typed.length >= 3 ? 1 : editDistance(typed, name);
+    if (d < bestDistance) [best, bestDistance] = [name, d];
+  }
+  return best;
+}
+
+/** Levenshtein distance (insertions, deletions, substitutions). */
+function editDistance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) {
+      next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    row = next;
+  }
+  return row[b.length];
 }
 
 /** An integer flag value in `[min, max]`, or a UsageError naming the flag. */

@@ -1,6 +1,6 @@
 // A negative number given to a numeric flag is that flag's range error, not node's "ambiguous".
 import { strict as assert } from "node:assert";
-import { intFlag, parseFlags, UsageError } from "./args.ts";
+import { intFlag, nearest, parseFlags, UsageError } from "./args.ts";
 
 const FLAGS = {
   seconds: { type: "string" as const, help: "" },
@@ -42,4 +42,25 @@ Deno.test("every command: --seconds -1 and friends are range errors, exit 2", as
     assert.match(err, new RegExp(`^error: ${flag}(:| must be between)`), `${script}: ${err}`);
     assert.doesNotMatch(err, /ambiguous/);
   }
+});
+
+Deno.test("a mistyped flag gets the nearest flag's name; one far from every flag gets none", () => {
+  const flags = {
+    seconds: { type: "string" as const, value: "S", help: "" },
+    seed: { type: "string" as const, value: "N", help: "" },
+    workers: { type: "string" as const, value: "N", help: "" },
+  };
+  const message = (args: string[]) => {
+    try {
+      parseFlags(args, flags);
+    } catch (e) {
+      return (e as Error).message;
+    }
+    return "";
+  };
+  assert.equal(message(["--secods", "5"]), "Unknown option '--secods'; did you mean --seconds?");
+  assert.equal(message(["--sed", "1"]), "Unknown option '--sed'; did you mean --seed?");
+  assert.equal(message(["--work", "2"]), "Unknown option '--work'; did you mean --workers?");
+  assert.equal(message(["--zzzzzz"]), "Unknown option '--zzzzzz'");
+  assert.equal(nearest("sed", ["seed", "seconds"]), "seed");
 });
