@@ -215,7 +215,11 @@ async function main(): Promise<number> {
   const progress = (p: ExploreProgress) => {
     const secs = clock.seconds;
     const line =
-      `bound ${boundLabel(p.bound)}: ${p.schedules} schedules, ${p.states} distinct states, ` +
+      `bound ${boundLabel(p.bound)}: ${p.schedules} schedules, ${
+        p.states === null
+          ? "distinct states counted at the bound's end"
+          : `${p.states} distinct states`
+      }, ` +
       `${p.executions} executions, ${secs.toFixed(0)} s${boundEnd(p)}`;
     if (tty) Deno.stdout.writeSync(encoder.encode(`\r\x1b[2K${line}${p.boundDone ? "\n" : ""}`));
     else if (p.boundDone || secs - lastPlain >= PLAIN_PROGRESS_SECONDS) {

@@ -128,8 +128,11 @@ export interface ExploreProgress {
   readonly executions: number;
   /** Complete schedules in this bound. */
   readonly schedules: number;
-  /** Distinct states seen in this bound. */
-  readonly states: number;
+  /**
+   * Distinct states seen in this bound; null while a split search runs (each
+   * worker keeps its own set: they are merged, and counted, when the bound ends).
+   */
+  readonly states: number | null;
   /** True when the search of the bound ended (finished, or stopped early). */
   readonly boundDone: boolean;
   /**

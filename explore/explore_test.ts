@@ -324,12 +324,25 @@ Deno.test("explore: the split search covers the whole search, whatever the task 
 
 Deno.test("explore: a split search gives the same result on 1 and 2 workers", async () => {
   const scenario = load("coalesce_two_readers");
+  const seen: (number | null)[][] = [[], []];
   const run = (workers: number) =>
-    exploreSplit(scenario, { preemptions: 1, splitDepth: 1, workers, servicePath: null });
+    exploreSplit(scenario, {
+      preemptions: 1,
+      splitDepth: 1,
+      workers,
+      servicePath: null,
+      onProgress: (p) => seen[workers - 1].push(p.boundDone ? p.states : p.states ?? -1),
+    });
   const one = await run(1);
   const two = await run(2);
   assert.equal(one.outcome, "pass");
   assert.deepEqual(two, one);
+  // Progress never claims 0 states mid-bound: unknown (-1 here) until the bound's sets merge.
+  for (const s of seen) {
+    assert.ok(s.length > 0);
+    assert.ok(s.every((n) => n === -1 || (n !== null && n > 0)), s.join(","));
+    assert.ok(s.some((n) => n !== null && n > 0), "each bound's end counts its states");
+  }
   // Each split task's subtree is searched on its own: the states its tasks share cost again.
   const plain = explore(scenario, { preemptions: 1 });
   assert.ok(one.executions >= plain.executions, `${one.executions} >= ${plain.executions}`);

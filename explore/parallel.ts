@@ -193,7 +193,7 @@ export async function exploreSplit(
           sum([...running.values()], (x) => x.executions),
         schedules: sum(results, (x) => x.stats.schedules) +
           sum([...running.values()], (x) => x.schedules),
-        states: 0,
+        states: null, // each worker's set is its own until the bound ends
         boundDone: false,
         tasks: tasks.length,
         tasksDone: done,
