@@ -175,6 +175,9 @@ export function summaryText(
       lines.push(`  ${String(s.sometimes[k] ?? 0).padStart(7)}  ${k}`);
     }
     if (s.neverReached.length > 0) lines.push(`never reached: ${s.neverReached.join(", ")}`);
+    if (s.excludedByContract.length > 0) {
+      lines.push(`ruled out by the contract: ${s.excludedByContract.join(", ")}`);
+    }
     lines.push(
       `delivered to the services: ${
         DELIVERY_KINDS.map((k) => `${k} ${s.delivered[k] ?? 0}`).join(", ")

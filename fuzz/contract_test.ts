@@ -56,8 +56,15 @@ Deno.test("a campaign under a contract excluding trap-dirty VMOs, resizes and wr
   for (const k of ["detach", "closeVmo", "suspend", "kill", "evict", "clone"]) {
     assert.ok((held.delivered[k] ?? 0) > 0, `${k} delivered under the contract`);
   }
+  // What the contract rules out is not listed as a gap, but apart, with its clause.
+  assert.ok(held.excludedByContract.includes("shrink-fails-blocked-access (no resize)"));
+  assert.ok(held.excludedByContract.includes("key-reused-after-complete (lifecycle false)"));
+  for (const k of held.excludedByContract) {
+    assert.ok(!held.neverReached.includes(k.split(" ")[0]), `${k} is not a gap`);
+  }
   const free = await campaign(PLAIN, 400);
   assert.equal(free.contract, null);
+  assert.deepEqual(free.excludedByContract, []);
   for (
     const k of [
       "trapDirtyVmo",

@@ -13,7 +13,7 @@
 
 import { planRun } from "./campaign.ts";
 import { Stopwatch } from "./clock.ts";
-import { SOMETIMES } from "./sometimes.ts";
+import { contractExcludes, SOMETIMES } from "./sometimes.ts";
 import { type PoolMessage, type StallCause, startPool } from "./_worker_pool.ts";
 import type { PersistReply, WorkerMessage } from "./worker.ts";
 import {
@@ -181,8 +181,13 @@ export interface CampaignSummary {
   readonly stopped: number;
   /** Scenarios: runs that reached each "sometimes" interleaving, by name. */
   readonly sometimes: Readonly<Record<string, number>>;
-  /** Scenarios: "sometimes" interleavings no run reached. */
+  /** Scenarios: "sometimes" interleavings no run reached (but for those the contract rules out). */
   readonly neverReached: readonly string[];
+  /**
+   * Scenarios: "sometimes" interleavings no run reached that the service's
+   * contract rules out, each with its clause (`dirty-request (dirty false)`).
+   */
+  readonly excludedByContract: readonly string[];
   /**
    * Scenarios: what the harness delivered to the services over the campaign,
    * by kind (`scenario/contract.ts` `DELIVERY_KINDS`: trap-dirty and resizable
@@ -514,6 +519,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
       checkers,
     });
   const warmed = warm as { seconds: number; runs: number } | null; // set in a worker callback
+  const excluded = contract !== undefined ? contractExcludes(contract) : new Map<string, string>();
   if (kind === "programs") {
     timeline.push({ seconds: Math.round(seconds * 10) / 10, signatures: reached.size, runs });
   }
@@ -565,7 +571,11 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
     stopped: stoppedRuns,
     sometimes,
     neverReached: kind === "scenarios"
-      ? Object.keys(SOMETIMES).filter((k) => !(sometimes[k] > 0))
+      ? Object.keys(SOMETIMES).filter((k) => !(sometimes[k] > 0) && !excluded.has(k))
+      : [],
+    excludedByContract: kind === "scenarios"
+      ? Object.keys(SOMETIMES).filter((k) => !(sometimes[k] > 0) && excluded.has(k))
+        .map((k) => `${k} (${excluded.get(k)})`)
       : [],
     delivered,
     contract: contract !== undefined ? contractCounter(contract, delivered) : null,

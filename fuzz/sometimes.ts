@@ -19,6 +19,7 @@ import {
 } from "../kernel/constants.ts";
 import type { KernelEvent } from "../kernel/events.ts";
 import type { Monitor } from "../sim/world.ts";
+import type { ServiceContract } from "../scenario/service_contract.ts";
 
 /** The interleavings counted, with what each means. */
 export const SOMETIMES: Readonly<Record<string, string>> = {
@@ -148,4 +149,42 @@ export class SometimesMonitor implements Monitor {
         break;
     }
   }
+}
+
+/**
+ * The "sometimes" interleavings a service contract rules out, each with the
+ * clause that does: the campaign draws no input that reaches them (a DIRTY
+ * request needs a trap-dirty VMO, a kill-while-blocked a kill event), so a
+ * summary does not list them as gaps. One a service can still reach on its
+ * own (a port it closes itself) is counted if it happens.
+ *
+ * @example
+ * ```ts
+ * import { contractExcludes } from "./sometimes.ts";
+ * import { parseContract } from "../scenario/service_contract.ts";
+ * const why = contractExcludes(parseContract({ dirty: false, events: ["detach"] }));
+ * console.assert(why.get("dirty-request") === "dirty false");
+ * console.assert(why.get("kill-while-blocked") === "events: no kill");
+ * ```
+ */
+export function contractExcludes(c: ServiceContract): ReadonlyMap<string, string> {
+  const out = new Map<string, string>();
+  const noEvent = (e: string) => !c.events.includes(e as never);
+  if (!c.dirty) {
+    out.set("dirty-request", "dirty false");
+    out.set("op-dirty-not-found", "dirty false");
+  }
+  if (noEvent("kill")) out.set("kill-while-blocked", "events: no kill");
+  if (noEvent("suspend")) out.set("suspend-requeues-request", "events: no suspend");
+  if (noEvent("resize") || !c.vmoOptions.resizable) {
+    out.set("shrink-fails-blocked-access", "no resize");
+  }
+  if (!c.reachable.port && noEvent("closePort")) {
+    out.set("port-closed-under-blocked-thread", "port private");
+  }
+  if (!c.reachable.pager && noEvent("closePager")) {
+    out.set("pager-closed-with-packets-queued", "pager private");
+  }
+  if (!c.lifecycle) out.set("key-reused-after-complete", "lifecycle false");
+  return out;
 }
