@@ -76,7 +76,9 @@ export function planRun(seed: number, k: number): RunPlan {
   };
   // Drawn after every other feature, so plans from before it keep their seed and scenario.
   const allocFailures = rng.int(4) === 0;
-  return { k, runSeed, strategy, swarm: { ...swarm, allocFailures } };
+  // Drawn after that, for the same reason: real services' sizes (issue 13.4) in a third of runs.
+  const realSizes = rng.int(3) === 0;
+  return { k, runSeed, strategy, swarm: { ...swarm, allocFailures, realSizes } };
 }
 
 /** Which run indices a shard owns: `k mod count === index`. */
