@@ -4,8 +4,11 @@
  * of another commit, e.g. `git worktree add /tmp/pagersim-base HEAD~1`) that
  * one, so both sides see the same machine load:
  *
- * - `checker overhead`: default-scenario steps/s without checkers ÷ with all
- *   kernel checkers;
+ * - `checker overhead`: CPU time of the default scenario with all kernel
+ *   checkers ÷ without, the same seeds (the same steps) on both sides, run
+ *   interleaved in short batches in this process and timed by
+ *   `process.cpuUsage()` (user + system), so other processes' load on the
+ *   machine does not enter the ratio ({@linkcode checkerOverhead});
  * - `per-step cost`: bare generator loop steps/s ÷ default-workload steps/s
  *   (no checkers);
  * - campaign runs/s on 1 and 2 workers (the same fixed runs);
@@ -13,14 +16,19 @@
  *   preemptions: executions per bound (deterministic) and wall time.
  *
  * `deno task bench` prints them (`bench/figures_bench.ts`); run alone with
- * `deno run --allow-read --allow-env=PAGERSIM_BENCH_BASE bench/figures.ts [SECONDS]`.
+ * `deno run --allow-read --allow-env=PAGERSIM_BENCH_BASE bench/figures.ts [SECONDS]`, or only
+ * the checker overhead with `deno run --allow-read bench/figures.ts overhead [SECONDS]`.
  *
  * @module
  */
 
+import process from "node:process";
+
 /** One checkout's figures. */
 export interface Figures {
   readonly checkerOverhead: number;
+  /** The interquartile range of the per-round ratios behind {@linkcode Figures.checkerOverhead}. */
+  readonly checkerOverheadRange: readonly [number, number];
   readonly perStepCost: number;
   readonly campaign1: number;
   readonly campaign2: number;
@@ -56,6 +64,18 @@ async function load(root: URL) {
     JSON.parse(await Deno.readTextFile(new URL("explore/testdata/default_small.json", root))),
     "default_small",
   );
+  /** A batch of the default scenario on seeds `from, from + 1, ...` (at least 10,000 steps). */
+  const batch = (checkers: boolean) => (from: number): { steps: number; next: number } => {
+    let steps = 0, s = from;
+    for (; steps < 10_000; s++) {
+      steps += run.runScenario(loops.DEFAULT, {
+        seed: s,
+        keepTrace: false,
+        monitors: checkers ? inv.kernelInvariants() : [],
+      }).steps;
+    }
+    return { steps, next: s };
+  };
   const workload = (checkers: boolean): Loop => () => {
     let total = 0;
     for (let s = 1; total < 20_000; s++) {
@@ -71,7 +91,8 @@ async function load(root: URL) {
   return {
     bare: (() => loops.bareLoop(loops.STEPS, "rng")) as Loop,
     plain: workload(false),
-    checked: workload(true),
+    plainBatch: batch(false),
+    checkedBatch: batch(true),
     campaign: campaign.campaignRunsPerSecond as (w: number, runs: number) => Promise<number>,
     explore: () => exp.explore(small, { preemptions: 2 }),
   };
@@ -90,24 +111,71 @@ function rate(loop: Loop, seconds: number): number {
   return steps / (elapsed / 1000);
 }
 
+/** CPU microseconds (user + system) this process has used. */
+function cpuMicros(): number {
+  const u = process.cpuUsage();
+  return u.user + u.system;
+}
+
+/** A batch of seeds from `from` on: the steps it took and the next seed. */
+type Batch = (from: number) => { steps: number; next: number };
+
+/**
+ * The checker overhead as CPU time: batches of the default scenario without
+ * and with the checkers, interleaved (plain, checked, plain, ...) over the
+ * same seeds for about `seconds`, each timed by `process.cpuUsage()`. Both
+ * sides take the same steps (the checkers never change a passing run), so the
+ * ratio is checked CPU time ÷ plain CPU time over all batches; the range is
+ * the per-round ratios' interquartile range. CPU time, not wall time: another process on a
+ * loaded machine takes cores, not this process's CPU time.
+ */
+export function checkerOverhead(
+  plain: Batch,
+  checked: Batch,
+  seconds: number,
+): { ratio: number; range: [number, number] } {
+  plain(1), checked(1); // warm-up
+  let plainCpu = 0, checkedCpu = 0;
+  const ratios: number[] = [];
+  const start = performance.now();
+  for (let seed = 1; performance.now() - start < seconds * 1000;) {
+    const t0 = cpuMicros();
+    const a = plain(seed);
+    const t1 = cpuMicros();
+    const b = checked(seed);
+    const t2 = cpuMicros();
+    if (a.steps !== b.steps) throw new Error(`seed ${seed}: the checkers changed the steps`);
+    plainCpu += t1 - t0;
+    checkedCpu += t2 - t1;
+    if (t1 > t0) ratios.push((t2 - t1) / (t1 - t0));
+    seed = a.next;
+  }
+  ratios.sort((x, y) => x - y);
+  const q = (f: number) => ratios[Math.min(ratios.length - 1, Math.floor(f * ratios.length))];
+  return { ratio: checkedCpu / plainCpu, range: [q(0.25), q(0.75)] };
+}
+
 /**
  * Measures each checkout's figures: the step loops best of three rounds,
  * alternating checkouts within each round; then campaigns; then exploration.
  */
 export async function measure(roots: readonly URL[], seconds: number): Promise<Figures[]> {
   const mods = await Promise.all(roots.map(load));
-  const best = mods.map(() => ({ bare: 0, plain: 0, checked: 0 }));
+  const best = mods.map(() => ({ bare: 0, plain: 0 }));
   for (let round = 0; round < 3; round++) {
     for (const [i, m] of mods.entries()) {
       best[i].bare = Math.max(best[i].bare, rate(m.bare, seconds));
       best[i].plain = Math.max(best[i].plain, rate(m.plain, seconds));
-      best[i].checked = Math.max(best[i].checked, rate(m.checked, seconds));
     }
   }
   const out = mods.map((_, i) => ({
-    checkerOverhead: best[i].plain / best[i].checked,
     perStepCost: best[i].bare / best[i].plain,
   } as Record<string, unknown>));
+  for (const [i, m] of mods.entries()) {
+    const o = checkerOverhead(m.plainBatch, m.checkedBatch, 3 * seconds);
+    out[i].checkerOverhead = o.ratio;
+    out[i].checkerOverheadRange = o.range;
+  }
   for (const [i, m] of mods.entries()) {
     out[i].campaign1 = await m.campaign(1, 1500);
     out[i].campaign2 = await m.campaign(2, 1500);
@@ -127,7 +195,13 @@ export function formatFigures(figs: readonly Figures[], labels: readonly string[
   const col = (f: (x: Figures) => string) => figs.map(f).join("  |  ");
   return [
     `figures: ${labels.join("  |  ")}`,
-    `checker overhead: ${col((x) => `${x.checkerOverhead.toFixed(2)}x`)}`,
+    `checker overhead (CPU time, interleaved): ${
+      col((x) =>
+        `${x.checkerOverhead.toFixed(2)}x (rounds IQR ${x.checkerOverheadRange[0].toFixed(2)}-${
+          x.checkerOverheadRange[1].toFixed(2)
+        })`
+      )
+    }`,
     `per-step cost: ${col((x) => `${x.perStepCost.toFixed(1)}x`)}`,
     `campaign runs/s, 1 worker: ${col((x) => x.campaign1.toFixed(0))}`,
     `campaign runs/s, 2 workers: ${col((x) => x.campaign2.toFixed(0))}`,
@@ -152,7 +226,16 @@ export function roots(): { roots: URL[]; labels: string[] } {
   };
 }
 
-if (import.meta.main) {
+if (import.meta.main && Deno.args[0] === "overhead") {
+  // Only the checker overhead, this checkout: `deno run --allow-read bench/figures.ts overhead 20`.
+  const seconds = Number(Deno.args[1] ?? 10);
+  const m = await load(new URL("../", import.meta.url));
+  const o = checkerOverhead(m.plainBatch, m.checkedBatch, seconds);
+  console.log(
+    `checker overhead (CPU time, interleaved, ${seconds} s): ${o.ratio.toFixed(2)}x ` +
+      `(rounds IQR ${o.range[0].toFixed(2)}-${o.range[1].toFixed(2)})`,
+  );
+} else if (import.meta.main) {
   const seconds = Number(Deno.args[0] ?? 1);
   const { roots: r, labels } = roots();
   for (const line of formatFigures(await measure(r, seconds), labels)) console.log(line);
