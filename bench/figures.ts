@@ -17,7 +17,8 @@
  *
  * `deno task bench` prints them (`bench/figures_bench.ts`); run alone with
  * `deno run --allow-read --allow-env=PAGERSIM_BENCH_BASE bench/figures.ts [SECONDS]`, or only
- * the checker overhead with `deno run --allow-read bench/figures.ts overhead [SECONDS]`.
+ * the checker overhead with `deno run --allow-read --allow-env=PAGERSIM_BENCH_BASE
+ * bench/figures.ts overhead [SECONDS]` (beside the base's when it names one).
  *
  * @module
  */
@@ -133,7 +134,7 @@ export function checkerOverhead(
   plain: Batch,
   checked: Batch,
   seconds: number,
-): { ratio: number; range: [number, number] } {
+): { ratio: number; range: [number, number]; plainCpu: number; checkedCpu: number } {
   plain(1), checked(1); // warm-up
   let plainCpu = 0, checkedCpu = 0;
   const ratios: number[] = [];
@@ -152,7 +153,7 @@ export function checkerOverhead(
   }
   ratios.sort((x, y) => x - y);
   const q = (f: number) => ratios[Math.min(ratios.length - 1, Math.floor(f * ratios.length))];
-  return { ratio: checkedCpu / plainCpu, range: [q(0.25), q(0.75)] };
+  return { ratio: checkedCpu / plainCpu, range: [q(0.25), q(0.75)], plainCpu, checkedCpu };
 }
 
 /**
@@ -227,14 +228,30 @@ export function roots(): { roots: URL[]; labels: string[] } {
 }
 
 if (import.meta.main && Deno.args[0] === "overhead") {
-  // Only the checker overhead, this checkout: `deno run --allow-read bench/figures.ts overhead 20`.
+  // Only the checker overhead: `deno run --allow-read --allow-env=PAGERSIM_BENCH_BASE
+  // bench/figures.ts overhead 20`; with a base worktree, the checkouts take turns every 2 s.
   const seconds = Number(Deno.args[1] ?? 10);
-  const m = await load(new URL("../", import.meta.url));
-  const o = checkerOverhead(m.plainBatch, m.checkedBatch, seconds);
-  console.log(
-    `checker overhead (CPU time, interleaved, ${seconds} s): ${o.ratio.toFixed(2)}x ` +
-      `(rounds IQR ${o.range[0].toFixed(2)}-${o.range[1].toFixed(2)})`,
-  );
+  const { roots: r, labels } = roots();
+  const mods = await Promise.all(r.map(load));
+  const sums = mods.map(() => ({ plain: 0, checked: 0, ratios: [] as number[] }));
+  const turn = Math.min(2, seconds);
+  for (let t = 0; t < seconds; t += turn) {
+    for (const [i, m] of mods.entries()) {
+      const o = checkerOverhead(m.plainBatch, m.checkedBatch, turn);
+      sums[i].plain += o.plainCpu;
+      sums[i].checked += o.checkedCpu;
+      sums[i].ratios.push(o.ratio);
+    }
+  }
+  for (const [i, x] of sums.entries()) {
+    const sorted = x.ratios.sort((a, b) => a - b);
+    console.log(
+      `checker overhead (CPU time, interleaved, ${seconds} s), ${labels[i]}: ` +
+        `${(x.checked / x.plain).toFixed(2)}x (per ${turn} s: ${sorted[0].toFixed(2)}-${
+          sorted[sorted.length - 1].toFixed(2)
+        })`,
+    );
+  }
 } else if (import.meta.main) {
   const seconds = Number(Deno.args[0] ?? 1);
   const { roots: r, labels } = roots();
