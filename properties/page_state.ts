@@ -105,7 +105,7 @@ interface VmoBefore {
   readonly kinds: SlotKind[];
   /** Paranoid mode only: every slot's bytes, copied. */
   readonly copies: SlotCopy[] | null;
-  readonly dead: boolean;
+  dead: boolean;
 }
 
 /** Options of {@linkcode PageState}. */
@@ -284,6 +284,17 @@ export class PageState extends StepMonitor {
 
   /** Records `vmo` as this step leaves it. */
   #remember(vmo: Vmo, was: VmoBefore | undefined): void {
+    if (was !== undefined && was.copies === null && was.slots.length === vmo.slots.length) {
+      // In place: only the slots that changed are written (and their pages located).
+      for (let p = 0; p < vmo.slots.length; p++) {
+        const s = vmo.slots[p];
+        if (s instanceof Page && was.slots[p] !== s) this.#where.set(s, vmo);
+        was.slots[p] = s;
+        was.kinds[p] = slotKind(s);
+      }
+      was.dead = vmo.dead;
+      return;
+    }
     const slots = vmo.slots.slice();
     const kinds = new Array<SlotKind>(slots.length);
     for (let p = 0; p < slots.length; p++) {
