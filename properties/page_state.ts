@@ -318,6 +318,8 @@ export class PageState extends StepMonitor {
   ): boolean {
     const ps = vmo.pageSize;
     let same = vmo.slots.length === before.slots.length && before.copies === null;
+    // No page's bytes were touched this step: no lookups for untouched pages.
+    const quiet = touches === null || touches.size === 0;
     for (let p = 0; p < vmo.slots.length; p++) {
       const s = vmo.slots[p];
       if (p >= before.slots.length) {
@@ -333,6 +335,11 @@ export class PageState extends StepMonitor {
       }
       const wasSlot = before.slots[p];
       const wasKind = before.kinds[p];
+      // The common case first: the same slot object, of the same kind, bytes untouched.
+      if (s === wasSlot && before.copies === null) {
+        if (!(s instanceof Page)) continue;
+        if (s.state === wasKind && (quiet || touches.before(s) === undefined)) continue;
+      }
       const kind = slotKind(s);
       if (s !== wasSlot || kind !== wasKind) same = false;
       // The bytes the page held when the last step ended: its copy, else what it held
