@@ -127,7 +127,8 @@ function realPages(int: (n: number) => number, contract?: ServiceContract): numb
  * last page (an end-of-file clamp), or one in between; at most {@linkcode MAX_CHUNK_PAGES}.
  */
 function realRange(int: (n: number) => number, n: number): { page: number; pages: number } {
-  const most = Math.min(n, MAX_CHUNK_PAGES);
+  // Half the chunks are short (up to 8 pages): boundaries, not bulk, are what a run is for.
+  const most = Math.min(n, int(2) === 0 ? 8 : MAX_CHUNK_PAGES);
   const pages = 1 + int(most);
   switch (int(3)) {
     case 0:
@@ -221,7 +222,7 @@ export function generateScenario(plan: ScenarioPlan, contract?: ServiceContract)
     name: `t${i}`,
     failInsteadOfBlock: sw.failInsteadOfBlock && rng.int(2) === 0,
     // Many files: more ops, and the ops walk the VMOs (a directory scan), so one pager serves many.
-    ops: Array.from({ length: 1 + rng.int(opsMax) + (many ? real.int(opsMax + 4) : 0) }, (_, j) => {
+    ops: Array.from({ length: 1 + rng.int(opsMax) + (many ? real.int(opsMax + 2) : 0) }, (_, j) => {
       const op = kinds[rng.int(kinds.length)];
       const pool = op === "resize" ? vmos.filter((v) => v.resizable) : vmos;
       const drawn = rng.int(pool.length);
