@@ -11,6 +11,9 @@ import { SometimesMonitor } from "../fuzz/sometimes.ts";
 import { kernelInvariants } from "../properties/kernel_invariants.ts";
 import { generateScenario, LARGE_VMO_MIN, MAX_CHUNK_PAGES } from "./generate.ts";
 import { parseContract } from "./service_contract.ts";
+import fc from "npm:fast-check@4.11.0";
+import { scenarioArbitrary } from "../properties/arbitraries.ts";
+import { runScenario } from "./interpreter.ts";
 
 const PLANS = Array.from({ length: 300 }, (_, k) => planRun(1, k));
 
@@ -78,4 +81,41 @@ Deno.test("the real-sizes sometimes counters are reached by a campaign's runs", 
   ) {
     assert(hit.has(c), `${c} never reached (${[...hit].join(", ")})`);
   }
+});
+
+Deno.test("the fast-check arbitraries draw real sizes on request, within a contract", () => {
+  const draws = fc.sample(scenarioArbitrary({ realSizes: true }), { numRuns: 200, seed: 1 });
+  assert(draws.some((s) => s.vmos.some((v) => v.pages >= LARGE_VMO_MIN)));
+  assert(draws.some((s) => s.vmos.length >= 8 && s.pagers.some((p) => p.threads === 4)));
+  assert(draws.some((s) =>
+    s.threads.some((t) =>
+      t.ops.some((o) => {
+        const v = s.vmos.find((x) => x.name === o.vmo);
+        return "page" in o && v !== undefined && v.pages >= LARGE_VMO_MIN &&
+          o.page + o.pages === v.pages;
+      })
+    )
+  ));
+  // Without it: the small universe, as before.
+  for (const s of fc.sample(scenarioArbitrary(), { numRuns: 200, seed: 1 })) {
+    assert(s.vmos.length <= 3 && s.vmos.every((v) => v.pages <= 6));
+  }
+  const c = parseContract({ vmoPages: { min: 300, max: 400 }, threads: { min: 1, max: 2 } });
+  for (const s of fc.sample(scenarioArbitrary({ realSizes: true, contract: c }), 100)) {
+    assert(s.vmos.every((v) => v.pages >= 300 && v.pages <= 400));
+    assert(s.pagers.every((p) => p.threads <= 2));
+  }
+});
+
+Deno.test("a real-sizes property run passes under every kernel checker", () => {
+  fc.assert(
+    fc.property(
+      scenarioArbitrary({ realSizes: true, services: ["eager", "batching"], events: [] }),
+      (s) => {
+        const r = runScenario(s, { seed: 1, keepTrace: false, monitors: kernelInvariants() });
+        assert(r.verdict.kind === "pass", `${r.verdict.kind}`);
+      },
+    ),
+    { numRuns: 30, seed: 2 },
+  );
 });
