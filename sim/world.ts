@@ -25,7 +25,7 @@
  * @module
  */
 
-import { KernelAssertionError, present } from "../kernel/assert.ts";
+import { KernelAssertionError } from "../kernel/assert.ts";
 import type { Status } from "../kernel/constants.ts";
 import type { KernelEvent } from "../kernel/events.ts";
 import { Kernel, type KernelOptions, type KernelYield, type Wait } from "../kernel/kernel.ts";
