@@ -222,7 +222,9 @@ export function formatFigures(figs: readonly Figures[], labels: readonly string[
 /** This checkout's root, and the base worktree's if `PAGERSIM_BENCH_BASE` names one. */
 export function roots(): { roots: URL[]; labels: string[] } {
   const here = new URL("../", import.meta.url);
-  const base = Deno.env.get("PAGERSIM_BENCH_BASE");
+  // Without env access (`--allow-read` only) there is no base: this checkout alone.
+  const env = Deno.permissions.querySync({ name: "env", variable: "PAGERSIM_BENCH_BASE" });
+  const base = env.state === "granted" ? Deno.env.get("PAGERSIM_BENCH_BASE") : undefined;
   if (base === undefined || base === "") {
     return { roots: [here], labels: ["this checkout (set PAGERSIM_BENCH_BASE for a base)"] };
   }
