@@ -4,8 +4,11 @@
  * of another commit, e.g. `git worktree add /tmp/pagersim-base HEAD~1`) that
  * one, so both sides see the same machine load:
  *
- * - `checker overhead`: default-scenario steps/s without checkers ÷ with all
- *   kernel checkers;
+ * - `checker overhead`: CPU time of the default scenario with all kernel
+ *   checkers ÷ without, the same seeds (the same steps) on both sides, run
+ *   interleaved in short batches in this process and timed by
+ *   `process.cpuUsage()` (user + system), so other processes' load on the
+ *   machine does not enter the ratio ({@linkcode checkerOverhead});
  * - `per-step cost`: bare generator loop steps/s ÷ default-workload steps/s
  *   (no checkers);
  * - campaign runs/s on 1 and 2 workers (the same fixed runs);
@@ -13,14 +16,20 @@
  *   preemptions: executions per bound (deterministic) and wall time.
  *
  * `deno task bench` prints them (`bench/figures_bench.ts`); run alone with
- * `deno run --allow-read --allow-env=PAGERSIM_BENCH_BASE bench/figures.ts [SECONDS]`.
+ * `deno run --allow-read --allow-env=PAGERSIM_BENCH_BASE bench/figures.ts [SECONDS]`, or only
+ * the checker overhead with `deno run --allow-read --allow-env=PAGERSIM_BENCH_BASE
+ * bench/figures.ts overhead [SECONDS]` (beside the base's when it names one).
  *
  * @module
  */
 
+import process from "node:process";
+
 /** One checkout's figures. */
 export interface Figures {
   readonly checkerOverhead: number;
+  /** The same as a ratio of all rounds' CPU time (more exposed to the machine's load). */
+  readonly checkerOverheadTotal: number;
   readonly perStepCost: number;
   readonly campaign1: number;
   readonly campaign2: number;
@@ -56,6 +65,18 @@ async function load(root: URL) {
     JSON.parse(await Deno.readTextFile(new URL("explore/testdata/default_small.json", root))),
     "default_small",
   );
+  /** A batch of the default scenario on seeds `from, from + 1, ...` (at least 10,000 steps). */
+  const batch = (checkers: boolean) => (from: number): { steps: number; next: number } => {
+    let steps = 0, s = from;
+    for (; steps < 10_000; s++) {
+      steps += run.runScenario(loops.DEFAULT, {
+        seed: s,
+        keepTrace: false,
+        monitors: checkers ? inv.kernelInvariants() : [],
+      }).steps;
+    }
+    return { steps, next: s };
+  };
   const workload = (checkers: boolean): Loop => () => {
     let total = 0;
     for (let s = 1; total < 20_000; s++) {
@@ -71,7 +92,8 @@ async function load(root: URL) {
   return {
     bare: (() => loops.bareLoop(loops.STEPS, "rng")) as Loop,
     plain: workload(false),
-    checked: workload(true),
+    plainBatch: batch(false),
+    checkedBatch: batch(true),
     campaign: campaign.campaignRunsPerSecond as (w: number, runs: number) => Promise<number>,
     explore: () => exp.explore(small, { preemptions: 2 }),
   };
@@ -90,24 +112,79 @@ function rate(loop: Loop, seconds: number): number {
   return steps / (elapsed / 1000);
 }
 
+/** CPU microseconds (user + system) this process has used. */
+function cpuMicros(): number {
+  const u = process.cpuUsage();
+  return u.user + u.system;
+}
+
+/** A batch of seeds from `from` on: the steps it took and the next seed. */
+type Batch = (from: number) => { steps: number; next: number };
+
+/**
+ * The checker overhead as CPU time: one fixed batch of the default scenario
+ * (seeds 1, 2, ... until 10,000 steps) without and with the checkers, the two
+ * interleaved (plain, checked, plain, ...) for about `seconds`, each timed by
+ * `process.cpuUsage()`. Both sides take the same steps (the checkers never
+ * change a passing run). CPU time, not wall time, and the least of each
+ * side's rounds: another process on a loaded machine takes cores, which costs
+ * this process no CPU time, and what it does to caches only ever adds time, so
+ * the fastest round of each side is the one least disturbed. `ratio` is
+ * checked ÷ plain of those least times; `total` the ratio of the sums.
+ */
+export function checkerOverhead(
+  plain: Batch,
+  checked: Batch,
+  seconds: number,
+): { ratio: number; total: number; rounds: number; plainCpu: number; checkedCpu: number } {
+  plain(1), checked(1); // warm-up
+  let plainCpu = 0, checkedCpu = 0, rounds = 0, plainMin = Infinity, checkedMin = Infinity;
+  const start = performance.now();
+  while (rounds < 3 || performance.now() - start < seconds * 1000) {
+    const t0 = cpuMicros();
+    const a = plain(1);
+    const t1 = cpuMicros();
+    const b = checked(1);
+    const t2 = cpuMicros();
+    if (a.steps !== b.steps) {
+      throw new Error(`the checkers changed the steps: ${a.steps} ${b.steps}`);
+    }
+    plainCpu += t1 - t0;
+    checkedCpu += t2 - t1;
+    plainMin = Math.min(plainMin, t1 - t0);
+    checkedMin = Math.min(checkedMin, t2 - t1);
+    rounds++;
+  }
+  return {
+    ratio: checkedMin / plainMin,
+    total: checkedCpu / plainCpu,
+    rounds,
+    plainCpu: plainMin,
+    checkedCpu: checkedMin,
+  };
+}
+
 /**
  * Measures each checkout's figures: the step loops best of three rounds,
  * alternating checkouts within each round; then campaigns; then exploration.
  */
 export async function measure(roots: readonly URL[], seconds: number): Promise<Figures[]> {
   const mods = await Promise.all(roots.map(load));
-  const best = mods.map(() => ({ bare: 0, plain: 0, checked: 0 }));
+  const best = mods.map(() => ({ bare: 0, plain: 0 }));
   for (let round = 0; round < 3; round++) {
     for (const [i, m] of mods.entries()) {
       best[i].bare = Math.max(best[i].bare, rate(m.bare, seconds));
       best[i].plain = Math.max(best[i].plain, rate(m.plain, seconds));
-      best[i].checked = Math.max(best[i].checked, rate(m.checked, seconds));
     }
   }
   const out = mods.map((_, i) => ({
-    checkerOverhead: best[i].plain / best[i].checked,
     perStepCost: best[i].bare / best[i].plain,
   } as Record<string, unknown>));
+  for (const [i, m] of mods.entries()) {
+    const o = checkerOverhead(m.plainBatch, m.checkedBatch, 3 * seconds);
+    out[i].checkerOverhead = o.ratio;
+    out[i].checkerOverheadTotal = o.total;
+  }
   for (const [i, m] of mods.entries()) {
     out[i].campaign1 = await m.campaign(1, 1500);
     out[i].campaign2 = await m.campaign(2, 1500);
@@ -127,7 +204,11 @@ export function formatFigures(figs: readonly Figures[], labels: readonly string[
   const col = (f: (x: Figures) => string) => figs.map(f).join("  |  ");
   return [
     `figures: ${labels.join("  |  ")}`,
-    `checker overhead: ${col((x) => `${x.checkerOverhead.toFixed(2)}x`)}`,
+    `checker overhead (CPU time, interleaved): ${
+      col((x) =>
+        `${x.checkerOverhead.toFixed(2)}x (all rounds: ${x.checkerOverheadTotal.toFixed(2)}x)`
+      )
+    }`,
     `per-step cost: ${col((x) => `${x.perStepCost.toFixed(1)}x`)}`,
     `campaign runs/s, 1 worker: ${col((x) => x.campaign1.toFixed(0))}`,
     `campaign runs/s, 2 workers: ${col((x) => x.campaign2.toFixed(0))}`,
@@ -141,7 +222,9 @@ export function formatFigures(figs: readonly Figures[], labels: readonly string[
 /** This checkout's root, and the base worktree's if `PAGERSIM_BENCH_BASE` names one. */
 export function roots(): { roots: URL[]; labels: string[] } {
   const here = new URL("../", import.meta.url);
-  const base = Deno.env.get("PAGERSIM_BENCH_BASE");
+  // Without env access (`--allow-read` only) there is no base: this checkout alone.
+  const env = Deno.permissions.querySync({ name: "env", variable: "PAGERSIM_BENCH_BASE" });
+  const base = env.state === "granted" ? Deno.env.get("PAGERSIM_BENCH_BASE") : undefined;
   if (base === undefined || base === "") {
     return { roots: [here], labels: ["this checkout (set PAGERSIM_BENCH_BASE for a base)"] };
   }
@@ -152,7 +235,30 @@ export function roots(): { roots: URL[]; labels: string[] } {
   };
 }
 
-if (import.meta.main) {
+if (import.meta.main && Deno.args[0] === "overhead") {
+  // Only the checker overhead: `deno run --allow-read --allow-env=PAGERSIM_BENCH_BASE
+  // bench/figures.ts overhead 20`; with a base worktree, the checkouts take turns every 2 s.
+  const seconds = Number(Deno.args[1] ?? 10);
+  const { roots: r, labels } = roots();
+  const mods = await Promise.all(r.map(load));
+  const best = mods.map(() => ({ plain: Infinity, checked: Infinity, rounds: 0 }));
+  const turn = Math.min(2, seconds);
+  for (let t = 0; t < seconds; t += turn) {
+    for (const [i, m] of mods.entries()) {
+      const o = checkerOverhead(m.plainBatch, m.checkedBatch, turn);
+      best[i].plain = Math.min(best[i].plain, o.plainCpu);
+      best[i].checked = Math.min(best[i].checked, o.checkedCpu);
+      best[i].rounds += o.rounds;
+    }
+  }
+  for (const [i, x] of best.entries()) {
+    console.log(
+      `checker overhead (CPU time, least of ${x.rounds} interleaved rounds), ${labels[i]}: ` +
+        `${(x.checked / x.plain).toFixed(2)}x (${(x.plain / 1000).toFixed(1)} ms plain, ` +
+        `${(x.checked / 1000).toFixed(1)} ms checked)`,
+    );
+  }
+} else if (import.meta.main) {
   const seconds = Number(Deno.args[0] ?? 1);
   const { roots: r, labels } = roots();
   for (const line of formatFigures(await measure(r, seconds), labels)) console.log(line);

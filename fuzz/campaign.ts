@@ -80,7 +80,9 @@ export function planRun(seed: number, k: number): RunPlan {
   const lifecycle = rng.int(3) === 0;
   // File layouts (byte sizes, holes) likewise, after those.
   const files = rng.int(2) === 0;
-  return { k, runSeed, strategy, swarm: { ...swarm, allocFailures, lifecycle, files } };
+  // Then real services' sizes (issue 13.4), in a third of runs.
+  const realSizes = rng.int(3) === 0;
+  return { k, runSeed, strategy, swarm: { ...swarm, allocFailures, lifecycle, files, realSizes } };
 }
 
 /** Which run indices a shard owns: `k mod count === index`. */

@@ -18,8 +18,15 @@ import {
   ZX_PAGER_VMO_READ,
 } from "../kernel/constants.ts";
 import type { KernelEvent } from "../kernel/events.ts";
-import type { Monitor } from "../sim/world.ts";
+import type { Monitor, World } from "../sim/world.ts";
 import type { ServiceContract } from "../scenario/service_contract.ts";
+
+/** A "large" VMO for the real-sizes counters (issue 13.4), in pages. */
+const LARGE_PAGES = 256;
+/** "Many" VMOs on one pager, for the real-sizes counters. */
+const MANY_VMOS = 8;
+/** How many service threads of one pager dequeuing makes a pool "four threads". */
+const POOL_THREADS = 4;
 
 /** The interleavings counted, with what each means. */
 export const SOMETIMES: Readonly<Record<string, string>> = {
@@ -53,6 +60,11 @@ export const SOMETIMES: Readonly<Record<string, string>> = {
     "OP_DIRTY found a gap (ZX_ERR_NOT_FOUND): the page went away before the ack",
   "key-reused-after-complete":
     "a VMO was created under a key whose earlier VMO's COMPLETE a service had taken (a file re-opened)",
+  "large-vmo-request": `a pager VMO of at least ${LARGE_PAGES} pages raised a request`,
+  "last-page-request":
+    `a READ request reached the last page of a VMO of at least ${LARGE_PAGES} pages`,
+  "many-vmos-per-pager": `one pager port was sent packets of at least ${MANY_VMOS} VMOs`,
+  "four-service-threads": "four service threads of one pager each dequeued a packet",
 };
 
 /** Records which interleavings one run reached. */
@@ -67,13 +79,26 @@ export class SometimesMonitor implements Monitor {
   #parked = new Set<number>();
   /** Keys whose COMPLETE a service took. */
   #completedKeys = new Set<number>();
+  /** Requests of this step, judged against the VMO's size after the step: [koid, end, type]. */
+  #requests: [number, number, string][] = [];
+  /** Service threads that dequeued a packet, by the pager their name gives ("p0.svc1": p0). */
+  #dequeuers = new Map<string, Set<number>>();
+  #dequeuedBy: number[] = [];
+  /** The VMOs that had a packet queued, by port (one pager's port). */
+  #portVmos = new Map<number, Set<number>>();
 
   onEvent(e: KernelEvent): void {
     switch (e.k) {
-      case "packet-queued":
+      case "packet-queued": {
         this.#queued.set(e.vmo, (this.#queued.get(e.vmo) ?? 0) + 1);
+        let served = this.#portVmos.get(e.port);
+        if (served === undefined) this.#portVmos.set(e.port, served = new Set());
+        served.add(e.vmo);
+        if (served.size >= MANY_VMOS) this.hit.add("many-vmos-per-pager");
         break;
+      }
       case "packet-dequeued":
+        this.#dequeuedBy.push(e.tid);
         this.#queued.set(e.vmo, Math.max(0, (this.#queued.get(e.vmo) ?? 0) - 1));
         if (e.packet.command === ZX_PAGER_VMO_READ) {
           this.#dequeuedReads.set(e.vmo, (this.#dequeuedReads.get(e.vmo) ?? 0) + 1);
@@ -100,6 +125,7 @@ export class SometimesMonitor implements Monitor {
         break;
       case "request":
         if (e.type === "DIRTY") this.hit.add("dirty-request");
+        this.#requests.push([e.vmo, e.end, e.type]);
         break;
       case "block":
         this.#parked.add(e.tid);
@@ -147,6 +173,34 @@ export class SometimesMonitor implements Monitor {
       case "page-fault":
         this.hit.add("fatal-page-fault");
         break;
+    }
+  }
+
+  /** The real-sizes counters need the VMO's size, its pager's VMOs and thread names. */
+  afterStep(world: World): void {
+    if (this.#requests.length > 0) {
+      for (const [koid, end, type] of this.#requests) {
+        const vmo = world.kernel.pagerVmos.find((v) => v.koid === koid);
+        if (vmo === undefined) continue;
+        if (vmo.pageCount >= LARGE_PAGES) {
+          this.hit.add("large-vmo-request");
+          if (type === "READ" && end === vmo.pageCount) this.hit.add("last-page-request");
+        }
+      }
+      this.#requests = [];
+    }
+    if (this.#dequeuedBy.length > 0) {
+      for (const tid of this.#dequeuedBy) {
+        const name = world.threads[tid - 1]?.name ?? "";
+        const at = name.indexOf(".svc");
+        if (at < 0) continue;
+        const pager = name.slice(0, at);
+        let set = this.#dequeuers.get(pager);
+        if (set === undefined) this.#dequeuers.set(pager, set = new Set());
+        set.add(tid);
+        if (set.size >= POOL_THREADS) this.hit.add("four-service-threads");
+      }
+      this.#dequeuedBy = [];
     }
   }
 }

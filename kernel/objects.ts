@@ -70,6 +70,11 @@ export class PageTouches {
     return this.#before.get(page);
   }
 
+  /** How many pages were touched this step. */
+  get size(): number {
+    return this.#before.size;
+  }
+
   /** The pages touched this step, in the order they were first touched. */
   pages(): IterableIterator<Page> {
     return this.#before.keys();

@@ -18,7 +18,13 @@ const MASK64 = (1n << 64n) - 1n;
 
 /** Byte `offset` of the backing content of the VMO with `key`. */
 export function backingByte(key: number, offset: number): number {
-  const word = (BigInt(key) + BigInt(Math.floor(offset / 8))) & MASK64;
+  const index = Math.floor(offset / 8);
+  // While the word stays below 2^53 a double holds it exactly (and it is below 2^64, so the mask
+  // changes nothing): the same byte without BigInt, which large VMOs ask for by the thousand.
+  if (key >= 0 && key + index <= Number.MAX_SAFE_INTEGER) {
+    return Math.floor((key + index) / 2 ** (8 * (offset % 8))) % 256;
+  }
+  const word = (BigInt(key) + BigInt(index)) & MASK64;
   return Number((word >> BigInt(8 * (offset % 8))) & 0xffn);
 }
 

@@ -108,6 +108,13 @@ export interface ScenarioArbitraryOptions {
    * {@linkcode pagerProperty} takes it from a contracted custom service.
    */
   readonly contract?: ServiceContract;
+  /**
+   * Real services' sizes (issue 13.4): VMOs up to 1,024 pages, up to 12 of them, 1 to 4 service
+   * threads, and op ranges drawn over the whole VMO, a third of them ending at its last page.
+   * Sets the defaults of `maxPages`, `maxVmos` and `maxServiceThreads` (given ones win).
+   * Default false: the small universe.
+   */
+  readonly realSizes?: boolean;
 }
 
 const OP_KINDS: readonly OpKind[] = [
@@ -183,6 +190,7 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): FcArb
   const lifecycle = (options.lifecycle ?? true) && (c === undefined || c.lifecycle);
   const opensAll = c !== undefined && c.opens !== false;
   const nat = (max: number) => fc.nat({ max });
+  const real = options.realSizes === true;
   const service = fc.record({
     which: fc.constantFrom(...serviceNames),
     batch: fc.integer({ min: 1, max: 4 }),
@@ -190,15 +198,17 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): FcArb
     failPercent: nat(60),
     detachAfter: nat(3),
     closePager: fc.boolean(),
-    threads: fc.integer(cut(1, options.maxServiceThreads ?? 2, c?.threads)),
+    threads: fc.integer(cut(1, options.maxServiceThreads ?? (real ? 4 : 2), c?.threads)),
     writebackTicks: fc.integer({ min: 5, max: 80 }),
   });
+  // Real sizes: ranges over the whole VMO (taken modulo its size), a third of them at its end.
   const op = fc.record({
     op: fc.constantFrom(...ops),
     vmo: nat(15),
-    page: nat(15),
-    pages: nat(15),
+    page: real ? fc.nat() : nat(15),
+    pages: real ? fc.oneof(nat(7), nat(63)) : nat(15),
     byte: fc.option(nat(255), { nil: undefined }),
+    ...(real ? { tail: fc.nat(2).map((n) => n === 0) } : {}),
   });
   const raw = fc.record({
     pageSize: fc.constantFrom(...pageSizes),
@@ -209,7 +219,9 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): FcArb
     vmos: fc.array(
       fc.record({
         pager: nat(15),
-        pages: fc.integer(cut(1, options.maxPages ?? 6, c?.vmoPages)),
+        pages: real && options.maxPages === undefined
+          ? fc.oneof(fc.integer(cut(1, 64, c?.vmoPages)), fc.integer(cut(256, 1024, c?.vmoPages)))
+          : fc.integer(cut(1, options.maxPages ?? 6, c?.vmoPages)),
         // Keys past 32 bits too: a service must not truncate them.
         highKey: fc.boolean(),
         trapDirty: alwaysTrapDirty
@@ -219,7 +231,7 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): FcArb
           : fc.constant(false),
         resizable: resizableOk ? fc.boolean() : fc.constant(false),
       }),
-      { minLength: 1, maxLength: options.maxVmos ?? 3 },
+      { minLength: 1, maxLength: options.maxVmos ?? (real ? 12 : 3) },
     ),
     threads: fc.array(
       fc.record({
@@ -312,8 +324,9 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): FcArb
             );
             return { op: "resize" as const, vmo: v.name, newPages };
           }
-          const page = o.page % v.pages;
-          const pages = 1 + o.pages % (v.pages - page);
+          const tail = "tail" in o && o.tail === true;
+          const page = tail ? Math.max(0, v.pages - 1 - o.pages % v.pages) : o.page % v.pages;
+          const pages = tail ? v.pages - page : 1 + o.pages % (v.pages - page);
           const writes = o.op === "write" || o.op === "mapWrite" || o.op === "cloneWrite";
           return {
             op: o.op,

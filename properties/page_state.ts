@@ -105,7 +105,7 @@ interface VmoBefore {
   readonly kinds: SlotKind[];
   /** Paranoid mode only: every slot's bytes, copied. */
   readonly copies: SlotCopy[] | null;
-  readonly dead: boolean;
+  dead: boolean;
 }
 
 /** Options of {@linkcode PageState}. */
@@ -284,6 +284,17 @@ export class PageState extends StepMonitor {
 
   /** Records `vmo` as this step leaves it. */
   #remember(vmo: Vmo, was: VmoBefore | undefined): void {
+    if (was !== undefined && was.copies === null && was.slots.length === vmo.slots.length) {
+      // In place: only the slots that changed are written (and their pages located).
+      for (let p = 0; p < vmo.slots.length; p++) {
+        const s = vmo.slots[p];
+        if (s instanceof Page && was.slots[p] !== s) this.#where.set(s, vmo);
+        was.slots[p] = s;
+        was.kinds[p] = slotKind(s);
+      }
+      was.dead = vmo.dead;
+      return;
+    }
     const slots = vmo.slots.slice();
     const kinds = new Array<SlotKind>(slots.length);
     for (let p = 0; p < slots.length; p++) {
@@ -307,6 +318,8 @@ export class PageState extends StepMonitor {
   ): boolean {
     const ps = vmo.pageSize;
     let same = vmo.slots.length === before.slots.length && before.copies === null;
+    // No page's bytes were touched this step: no lookups for untouched pages.
+    const quiet = touches === null || touches.size === 0;
     for (let p = 0; p < vmo.slots.length; p++) {
       const s = vmo.slots[p];
       if (p >= before.slots.length) {
@@ -322,6 +335,11 @@ export class PageState extends StepMonitor {
       }
       const wasSlot = before.slots[p];
       const wasKind = before.kinds[p];
+      // The common case first: the same slot object, of the same kind, bytes untouched.
+      if (s === wasSlot && before.copies === null) {
+        if (!(s instanceof Page)) continue;
+        if (s.state === wasKind && (quiet || touches.before(s) === undefined)) continue;
+      }
       const kind = slotKind(s);
       if (s !== wasSlot || kind !== wasKind) same = false;
       // The bytes the page held when the last step ended: its copy, else what it held

@@ -51,7 +51,23 @@ export interface Swarm {
    * mid-page, holes of any size (`vmos[i].bytes`, `vmos[i].holes`).
    */
   readonly files?: boolean;
+  /**
+   * Real services' sizes (issue 13.4): VMOs of up to {@linkcode LARGE_VMO_PAGES} pages (half of
+   * them at least 256), up to {@linkcode MAX_VMOS_REAL} VMOs, 1 to 4 service threads per pager,
+   * and reads and writes in chunks at the head, the tail (the last page) and in between. Its
+   * draws come from a stream of their own, so a run without it keeps its scenario.
+   */
+  readonly realSizes?: boolean;
 }
+
+/** The largest VMO a real-sizes run draws, in pages (the generator's own range; a contract cuts it). */
+export const LARGE_VMO_PAGES = 1024;
+/** The smallest "large" VMO of a real-sizes run, in pages. */
+export const LARGE_VMO_MIN = 256;
+/** The most VMOs a real-sizes run has. */
+export const MAX_VMOS_REAL = 12;
+/** The longest range one op of a real-sizes run covers (a read-ahead window, a chunk). */
+export const MAX_CHUNK_PAGES = 64;
 
 /** What the generator reads of a run's plan (`fuzz/campaign.ts` `RunPlan` has these and more). */
 export interface ScenarioPlan {
@@ -181,6 +197,33 @@ export function addLifecycles(
   void events; // an event aimed at a file acts on the VMO open when it runs
 }
 
+/** A real-sizes VMO's pages: small (1-6), medium (7-64) or, half the time, large (256 and up). */
+function realPages(int: (n: number) => number, contract?: ServiceContract): number {
+  const cls = int(4);
+  const [lo, hi] = cls === 0 ? [1, 6] : cls === 1 ? [7, 64] : [LARGE_VMO_MIN, LARGE_VMO_PAGES];
+  return within(int, lo, hi, contract?.vmoPages);
+}
+
+/**
+ * A real-sizes op's range in a VMO of `n` pages: a chunk from the head, one that ends at the
+ * last page (an end-of-file clamp), or one in between; at most {@linkcode MAX_CHUNK_PAGES}.
+ */
+function realRange(int: (n: number) => number, n: number): { page: number; pages: number } {
+  // Half the chunks are short (up to 8 pages): boundaries, not bulk, are what a run is for.
+  const most = Math.min(n, int(2) === 0 ? 8 : MAX_CHUNK_PAGES);
+  const pages = 1 + int(most);
+  switch (int(3)) {
+    case 0:
+      return { page: 0, pages };
+    case 1:
+      return { page: n - pages, pages };
+    default: {
+      const page = int(n - pages + 1);
+      return { page, pages };
+    }
+  }
+}
+
 /**
  * A small generator of scenarios for a plan, honouring its swarm features
  * and, when a service is held to one, its contract (without a contract the
@@ -188,6 +231,8 @@ export function addLifecycles(
  */
 export function generateScenario(plan: ScenarioPlan, contract?: ServiceContract): Scenario {
   const rng = makeRng(plan.runSeed, "scenario");
+  // Real sizes draw from their own stream: runs without them draw exactly what they always did.
+  const real = plan.swarm.realSizes === true ? makeRng(plan.runSeed, "sizes") : null;
   const sw = contract === undefined ? plan.swarm : contractSwarm(plan.swarm, contract);
   const draw = (n: number) => rng.int(n);
   const sizes = [64, 128, 256].filter((n) =>
@@ -206,7 +251,9 @@ export function generateScenario(plan: ScenarioPlan, contract?: ServiceContract)
       : sw.services[rng.int(sw.services.length)];
     return {
       name: `p${i}`,
-      threads: contract === undefined
+      threads: real !== null
+        ? within((n) => real.int(n), 1, 4, contract?.threads)
+        : contract === undefined
         ? 1 + (rng.int(4) === 0 ? 1 : 0)
         : within(draw, 1, 2, contract.threads),
       service: {
@@ -224,12 +271,18 @@ export function generateScenario(plan: ScenarioPlan, contract?: ServiceContract)
   // A contract whose VMOs are all trap-dirty gets no other (the draw below is kept, so a
   // contract allowing both draws the same scenario otherwise).
   const alwaysTrapDirty = contract?.vmoOptions.trapDirty === "always";
-  const vmos = Array.from({ length: 1 + rng.int(3) }, (_, i) => {
-    const pager = rng.int(pagerCount);
+  // Real sizes: sometimes many VMOs (8 or more on one pager), each small, medium or large.
+  const vmoCount = 1 + rng.int(3) +
+    (real !== null && real.int(2) === 0 ? MAX_VMOS_REAL - 3 - real.int(3) : 0);
+  const vmos = Array.from({ length: vmoCount }, (_, i) => {
+    const pager = real !== null && vmoCount > 3 && real.int(4) !== 0 ? 0 : rng.int(pagerCount);
+    const pages = real === null
+      ? within(draw, 1, 6, contract?.vmoPages)
+      : realPages((n) => real.int(n), contract);
     return {
       name: `v${i}`,
       pager: `p${pager}`,
-      pages: within(draw, 1, 6, contract?.vmoPages),
+      pages,
       key: 1 + i + (rng.int(4) === 0 ? 0x1_0000_0000 : 0),
       // Only services that answer DIRTY requests get trap-dirty VMOs (the same rule as the arbitraries).
       trapDirty: (sw.trapDirty && answersDirty(pagers[pager].service.kind) && rng.int(2) === 0) ||
@@ -250,17 +303,23 @@ export function generateScenario(plan: ScenarioPlan, contract?: ServiceContract)
   ];
   // Writeback runs need write, writeback, evict, re-read sequences: longer threads.
   const opsMax = sw.services.includes("writeback") ? 6 : 3;
+  const many = real !== null && vmoCount > 3;
   const threads = Array.from({ length: 1 + rng.int(3) }, (_, i) => ({
     name: `t${i}`,
     failInsteadOfBlock: sw.failInsteadOfBlock && rng.int(2) === 0,
-    ops: Array.from({ length: 1 + rng.int(opsMax) }, () => {
+    // Many files: more ops, and the ops walk the VMOs (a directory scan), so one pager serves many.
+    ops: Array.from({ length: 1 + rng.int(opsMax) + (many ? real.int(opsMax + 2) : 0) }, (_, j) => {
       const op = kinds[rng.int(kinds.length)];
       const pool = op === "resize" ? vmos.filter((v) => v.resizable) : vmos;
-      const v = pool[rng.int(pool.length)];
+      const drawn = rng.int(pool.length);
+      const v = pool[many && op !== "resize" ? (drawn + i + 3 * j) % pool.length : drawn];
       if (op === "info") return { op: "info" as const, vmo: v.name };
       if (op === "resize") {
         const most = Math.min(8, (contract?.vmoPages.max ?? 7) + 1);
         return { op: "resize" as const, vmo: v.name, newPages: rng.int(most) };
+      }
+      if (real !== null && v.pages > 6) {
+        return { op: op as "read", vmo: v.name, ...realRange((n) => real.int(n), v.pages) };
       }
       const page = rng.int(v.pages);
       return { op: op as "read", vmo: v.name, page, pages: 1 + rng.int(v.pages - page) };

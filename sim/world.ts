@@ -25,7 +25,7 @@
  * @module
  */
 
-import { KernelAssertionError, present } from "../kernel/assert.ts";
+import { KernelAssertionError } from "../kernel/assert.ts";
 import type { Status } from "../kernel/constants.ts";
 import type { KernelEvent } from "../kernel/events.ts";
 import { Kernel, type KernelOptions, type KernelYield, type Wait } from "../kernel/kernel.ts";
@@ -307,11 +307,10 @@ export class World {
     this.liveness = options.liveness ?? { afterSteps: 5000, bound: 20_000 };
     this.monitors = options.monitors ?? [];
     for (const m of this.monitors) {
-      if (m.onEvent) {
-        this.trace.listen((e, step) =>
-          present(m.onEvent, "World: a monitor's onEvent").call(m, e, step)
-        );
-      }
+      // Asked once: a step monitor's `onEvent` getter makes it a member of the run (and only a
+      // journal's leader answers with a listener), so the listener is kept, not asked per event.
+      const onEvent = m.onEvent;
+      if (onEvent) this.trace.listen((e, step) => onEvent.call(m, e, step));
     }
     // Checkers compare the bytes of the pages a step touched; the model alone records nothing.
     this.kernel.pages.touches.enabled = this.monitors.length > 0;

@@ -20,20 +20,11 @@ import { callsWhere } from "../../kernel/syscalls.ts";
 interface Before {
   readonly slots: Slot[];
   readonly kinds: SlotKind[];
-  readonly modified: boolean;
+  modified: boolean;
   readonly dead: boolean;
 }
 
 const SETS_MODIFIED = callsWhere((s) => s.modifies === true);
-
-/** True if every slot is the object, of the kind, that `was` recorded. */
-function unchanged(slots: readonly Slot[], was: Before): boolean {
-  for (let p = 0; p < slots.length; p++) {
-    const s = slots[p];
-    if (s !== was.slots[p] || slotKind(s) !== was.kinds[p]) return false;
-  }
-  return true;
-}
 
 /** Watches dirty states, requests and the modified flag of every root pager VMO. */
 export class DirtyState implements Monitor {
@@ -119,11 +110,10 @@ export class DirtyState implements Monitor {
         was.dead === vmo.dead
       ) continue;
       const n = vmo.slots.length;
-      if (
-        was !== undefined && !this.#paranoid && was.kinds.length === n &&
-        was.modified === vmo.modified &&
-        was.dead === vmo.dead && unchanged(vmo.slots, was)
-      ) continue;
+      if (was !== undefined && !this.#paranoid && was.kinds.length === n && was.dead === vmo.dead) {
+        this.#update(vmo, was, calls);
+        continue;
+      }
       const kinds = new Array<SlotKind>(n);
       const slots = new Array<Slot>(n);
       for (let p = 0; p < n; p++) {
@@ -169,6 +159,45 @@ export class DirtyState implements Monitor {
     for (const v of r.vmos) into.add(v.root);
   }
 
+  /**
+   * One pass over a VMO of unchanged size and life: the slots that differ from `was` are judged
+   * in page order (K17, K18) and written into `was` in place, then the modified flag (K25). The
+   * same verdicts as {@linkcode DirtyState.#compare} on a fresh copy, without the copy.
+   */
+  #update(vmo: Vmo, was: Before, calls: Set<string>): void {
+    const slots = vmo.slots;
+    const judge = !vmo.dead;
+    for (let p = 0; p < slots.length; p++) {
+      const s = slots[p];
+      const wasSlot = was.slots[p];
+      if (s === wasSlot && (s === undefined || !(s instanceof Page))) continue;
+      const b = slotKind(s);
+      const a = was.kinds[p];
+      if (s === wasSlot && a === b) continue;
+      if (judge && a !== b && !this.#allowed(a, b, calls, vmo)) {
+        const code = (a === "dirty" || a === "awaiting-clean") && b === "absent" ? "K18" : "K17";
+        this.#fail(
+          code,
+          `vmo${vmo.koid} page ${p} went from ${a} to ${b} in a step running ${[...calls]}`,
+        );
+      }
+      if (s instanceof Page && wasSlot !== s) this.#where.set(s, vmo);
+      was.slots[p] = s;
+      was.kinds[p] = b;
+    }
+    if (judge) this.#judgeModified(vmo, was.modified, vmo.modified, calls);
+    was.modified = vmo.modified;
+  }
+
+  #judgeModified(vmo: Vmo, was: boolean, now: boolean, calls: Set<string>): void {
+    if (!was && now && ![...calls].some((c) => SETS_MODIFIED.has(c))) {
+      this.#fail("K25", `vmo${vmo.koid} became modified in a step running ${[...calls]}`);
+    }
+    if (was && !now && !calls.has("zx_pager_query_vmo_stats")) {
+      this.#fail("K25", `vmo${vmo.koid} lost modified in a step running ${[...calls]}`);
+    }
+  }
+
   #compare(vmo: Vmo, was: Before, now: Before, calls: Set<string>): void {
     const at = (p: number) => `vmo${vmo.koid} page ${p}`;
     const resized = calls.has("zx_vmo_set_size");
@@ -201,12 +230,7 @@ export class DirtyState implements Monitor {
         this.#fail(code, `${at(p)} went from ${a} to ${b} in a step running ${[...calls]}`);
       }
     }
-    if (!was.modified && now.modified && ![...calls].some((c) => SETS_MODIFIED.has(c))) {
-      this.#fail("K25", `vmo${vmo.koid} became modified in a step running ${[...calls]}`);
-    }
-    if (was.modified && !now.modified && !calls.has("zx_pager_query_vmo_stats")) {
-      this.#fail("K25", `vmo${vmo.koid} lost modified in a step running ${[...calls]}`);
-    }
+    this.#judgeModified(vmo, was.modified, now.modified, calls);
   }
 
   #allowed(a: SlotKind, b: SlotKind, calls: Set<string>, vmo: Vmo): boolean {
