@@ -30,6 +30,13 @@ export interface ModuleRef {
   readonly path: string;
   /** SHA-256 of the module's bytes when the case was written; null: not recorded (old cases). */
   readonly sha256: string | null;
+  /**
+   * The user's modules it imports (relative specifiers, followed; pagersim's
+   * own modules left out), each with its SHA-256 when the case was written:
+   * a bug fixed in an imported file is a changed module too. Absent: none, or
+   * an older case that recorded only the module itself.
+   */
+  readonly imports?: readonly { readonly path: string; readonly sha256: string }[];
 }
 
 /** Where a case came from. */
@@ -87,9 +94,14 @@ export interface CaseEnvelope<I = unknown> {
 /** The `custom` service name a case's service module is bound to. */
 export const USER_SERVICE = "user";
 
+const RefPath = z.string().min(1).max(1000).refine((p) => !p.includes("\0"), "no NUL in a path");
 const ModuleRefSchema = z.object({
-  path: z.string().min(1).max(1000).refine((p) => !p.includes("\0"), "no NUL in a path"),
+  path: RefPath,
   sha256: z.string().regex(/^[0-9a-f]{64}$/, "64 hex digits").nullable(),
+  imports: z.array(
+    z.object({ path: RefPath, sha256: z.string().regex(/^[0-9a-f]{64}$/, "64 hex digits") })
+      .strict(),
+  ).max(1000).optional(),
 }).strict();
 
 const Expected = z.string().regex(

@@ -17,7 +17,7 @@
  */
 
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath as fromFileUrl, pathToFileURL } from "node:url";
 import type { Kernel, KernelOptions } from "../kernel/kernel.ts";
 import type { PagerService } from "../services/service.ts";
 import {
@@ -165,7 +165,9 @@ export interface CodeUnderTest {
 }
 
 function moduleIdentity(m: ModuleRef | null | undefined): string {
-  return m === null || m === undefined ? "-" : m.sha256 ?? `path:${m.path}`;
+  if (m === null || m === undefined) return "-";
+  const imports = (m.imports ?? []).map((i) => `+${i.sha256}`).join("");
+  return (m.sha256 ?? `path:${m.path}`) + imports;
 }
 
 /**
@@ -365,8 +367,87 @@ export async function moduleRef(modulePath: string, caseDir: string): Promise<Mo
     );
   }
   const dir = await Deno.realPath(caseDir).catch(() => resolve(caseDir));
-  const rel = relative(dir, real).split(sep).join("/");
-  return { path: rel, sha256: await sha256(real) };
+  const relTo = (p: string) => relative(dir, p).split(sep).join("/");
+  const imports = [];
+  for (const p of await userImports(real, root)) {
+    imports.push({ path: relTo(p), sha256: await sha256(p) });
+  }
+  return {
+    path: relTo(real),
+    sha256: await sha256(real),
+    ...(imports.length > 0 ? { imports } : {}),
+  };
+}
+
+/**
+ * pagersim's own folders and files: a user's module that imports them is
+ * judged by its own code, not ours (a pagersim change is caught by the trace
+ * hash, and must not make every user case "changed").
+ */
+const OWN = [
+  "mod.ts",
+  "kernel",
+  "sim",
+  "services",
+  "scenario",
+  "properties",
+  "case",
+  "fuzz",
+  "explore",
+  "program",
+  "zoo",
+  "report",
+  "quality",
+  "tools",
+  "cli",
+  "conformance",
+  "bench",
+  "mutate",
+];
+
+/** The package root of pagersim itself (this module is `case/store.ts` in it). */
+const PAGERSIM = resolve(dirname(fromFileUrl(import.meta.url)), "..");
+
+/** Relative and `file:` specifiers of a module's static and dynamic imports and re-exports. */
+function specifiers(text: string): string[] {
+  const out: string[] = [];
+  const re =
+    /\b(?:import|export)\s[^;'"]*?\bfrom\s*["']([^"']+)["']|\bimport\s*["']([^"']+)["']|\bimport\s*\(\s*["']([^"']+)["']\s*\)/g;
+  for (const m of text.matchAll(re)) {
+    const spec = m[1] ?? m[2] ?? m[3];
+    if (spec.startsWith("./") || spec.startsWith("../") || spec.startsWith("file:")) out.push(spec);
+  }
+  return out;
+}
+
+/**
+ * The user's modules `entry` imports, followed through relative specifiers
+ * inside the project tree `root`, leaving out pagersim's own modules (and
+ * what they import): real paths, sorted, without `entry` itself.
+ */
+async function userImports(entry: string, root: string): Promise<string[]> {
+  const own = (p: string) =>
+    OWN.some((o) => inside(join(PAGERSIM, o), p)) || inside(join(PAGERSIM, "node_modules"), p);
+  const seen = new Set<string>([entry]);
+  const queue = [entry];
+  while (queue.length > 0) {
+    const at = queue.pop() as string;
+    let text: string;
+    try {
+      text = await Deno.readTextFile(at);
+    } catch {
+      continue;
+    }
+    for (const spec of specifiers(text)) {
+      const target = spec.startsWith("file:") ? fromFileUrl(spec) : resolve(dirname(at), spec);
+      const real = await Deno.realPath(target).catch(() => null);
+      if (real === null || seen.has(real) || !inside(root, real) || own(real)) continue;
+      seen.add(real);
+      queue.push(real);
+    }
+  }
+  seen.delete(entry);
+  return [...seen].sort();
 }
 
 /**
@@ -401,10 +482,24 @@ async function resolveModule(
     );
   }
   if (ref.sha256 !== null) {
+    let change: string | null = null;
     const now = await sha256(real);
     if (now !== ref.sha256) {
-      const change = `its ${what} module ${ref.path} changed since the case was written ` +
+      change = `its ${what} module ${ref.path} changed since the case was written ` +
         `(sha256 ${now.slice(0, 12)}…, recorded ${ref.sha256.slice(0, 12)}…)`;
+    }
+    for (const imp of ref.imports ?? []) {
+      if (change !== null) break;
+      const path = resolve(dirname(caseFile), imp.path);
+      const then = imp.sha256.slice(0, 12);
+      const was = inside(root, path) ? await sha256(path).catch(() => null) : null;
+      if (was !== imp.sha256) {
+        change = `its ${what} module ${ref.path} imports ${imp.path}, which ` +
+          (was === null ? "is gone or unreadable" : `changed since the case was written ` +
+            `(sha256 ${was.slice(0, 12)}…, recorded ${then}…)`);
+      }
+    }
+    if (change !== null) {
       if (current !== undefined) {
         current.notice(`${caseFile}: ${change}; replaying against the module as it is now`);
         return real;

@@ -151,6 +151,60 @@ Deno.test("a signature known for one service is new for another, and every faili
   }
 });
 
+Deno.test("a bug fixed in a file the service imports is a changed module too: reported, not replayed as a mismatch", async () => {
+  const dir = await userProject();
+  try {
+    // The service is a wrapper; the bug lives in the file it imports (as a new user's did).
+    await Deno.writeTextFile(
+      `${dir}/lib.ts`,
+      (await Deno.readTextFile(`${root}${LOSSY}`)).replaceAll(
+        "../../",
+        new URL("./", `file://${root}`).href,
+      ),
+    );
+    await Deno.writeTextFile(`${dir}/svc.ts`, 'export { default } from "./lib.ts";\n');
+    const r = await deno([
+      "run",
+      "-A",
+      "cli/fuzz.ts",
+      "--runs",
+      "200",
+      "--workers",
+      "1",
+      "--seed",
+      "11",
+      "--service",
+      `${dir}/svc.ts`,
+      "--corpus",
+      `${dir}/corpus`,
+    ], dir);
+    assert.equal(r.code, 1, r.out + r.err);
+    const line = /^ {4}replay: (.+)$/m.exec(r.out)?.[1];
+    assert.ok(line !== undefined, r.out);
+    const file = line.split(" ").at(-1) ?? "";
+    const recorded = JSON.parse(
+      await Deno.readTextFile(file.startsWith("/") ? file : `${dir}/${file}`),
+    );
+    assert.deepEqual(recorded.service.imports.map((i: { path: string }) => i.path), ["../lib.ts"]);
+    assert.equal((await runLine(line, dir)).code, 0, "replays while unchanged");
+    await Deno.writeTextFile(
+      `${dir}/lib.ts`,
+      (await Deno.readTextFile(`${dir}/lib.ts`)).replace(
+        "if (++seen % 3 === 0) return; // the bug",
+        "++seen;",
+      ),
+    );
+    const rep = await runLine(line, dir);
+    assert.equal(rep.code, 2, rep.out + rep.err);
+    assert.match(rep.err, /imports \.\.\/lib\.ts, which changed since the case was written/);
+    assert.match(rep.err, /--current-code$/m);
+    const fixed = await runLine(`${line} --current-code`, dir);
+    assert.equal(fixed.code, 0, "the fix makes it pass: " + fixed.out + fixed.err);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("a changed service module is reported, not replayed, and --current-code re-checks it", async () => {
   const dir = await userProject();
   try {

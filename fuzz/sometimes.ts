@@ -216,9 +216,15 @@ export class SometimesMonitor implements Monitor {
  * ```ts
  * import { contractExcludes } from "./sometimes.ts";
  * import { parseContract } from "../scenario/service_contract.ts";
- * const why = contractExcludes(parseContract({ dirty: false, events: ["detach"] }));
+ * const why = contractExcludes(parseContract({
+ *   dirty: false,
+ *   vmoOptions: { trapDirty: false },
+ *   events: ["detach"],
+ *   vmoPages: { min: 1, max: 32 },
+ * }));
  * console.assert(why.get("dirty-request") === "dirty false");
  * console.assert(why.get("kill-while-blocked") === "events: no kill");
+ * console.assert(why.get("large-vmo-request") === "vmoPages max 32");
  * ```
  */
 export function contractExcludes(c: ServiceContract): ReadonlyMap<string, string> {
@@ -240,5 +246,12 @@ export function contractExcludes(c: ServiceContract): ReadonlyMap<string, string
     out.set("pager-closed-with-packets-queued", "pager private");
   }
   if (!c.lifecycle) out.set("key-reused-after-complete", "lifecycle false");
+  if (c.vmoPages.max < LARGE_PAGES) {
+    out.set("large-vmo-request", `vmoPages max ${c.vmoPages.max}`);
+    out.set("last-page-request", `vmoPages max ${c.vmoPages.max}`);
+  }
+  if (c.threads.max < POOL_THREADS) {
+    out.set("four-service-threads", `threads max ${c.threads.max}`);
+  }
   return out;
 }

@@ -143,7 +143,16 @@ export class Files {
         resizable: f.resizable,
         ...(f.file === undefined ? {} : { file: f.file }),
       };
-      const [st, h] = yield* entries.open(sys, ctx, spec);
+      const opened: unknown = yield* entries.open(sys, ctx, spec);
+      if (
+        !Array.isArray(opened) || typeof opened[0] !== "number" || typeof opened[1] !== "number"
+      ) {
+        throw new Error(
+          `the service's open entry returned ${JSON.stringify(opened) ?? "undefined"}: ` +
+            `it must return [status, handle] (the client's VMO handle)`,
+        );
+      }
+      const [st, h] = opened as [Status, number];
       if (st !== ZX_OK) return st;
       client = h;
     } else {
@@ -207,6 +216,12 @@ export class Files {
         trapDirty: f.trapDirty,
         resizable: f.resizable,
       });
+      if (typeof cs !== "number") {
+        throw new Error(
+          `the service's close entry returned ${JSON.stringify(cs) ?? "undefined"}: ` +
+            `it must return a status (ZX_OK once the file is closed)`,
+        );
+      }
       return st !== ZX_OK ? st : cs;
     }
     // The filesystem lets the node go: no longer found by key, detached, its handle closed.

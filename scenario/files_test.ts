@@ -1,4 +1,5 @@
 import { strict as nodeAssert } from "node:assert";
+import { describeVerdict } from "../sim/world.ts";
 const assert = (c: boolean, m?: string) => nodeAssert.ok(c, m);
 const assertEquals = (a: unknown, b: unknown, m?: string) => nodeAssert.deepEqual(a, b, m);
 const assertThrows = (f: () => unknown, _e: unknown, text: string) =>
@@ -242,4 +243,37 @@ Deno.test("the README's examples/file_lifecycle.json runs clean with every refer
       assertEquals(settleVerdict(run, monitors).kind, "pass", `${kind} seed ${seed}`);
     }
   }
+});
+
+Deno.test("an open or close entry that returns no status is its thread's fault, saying what it must return", async () => {
+  const { default: inodePager, contract, open, close } = await import("../examples/inode_pager.ts");
+  const { withContract } = await import("../mod.ts");
+  const scenario = parseScenario({
+    pageSize: 64,
+    pagers: [{ name: "fs", service: { kind: "custom", name: "fs" } }],
+    vmos: [{ name: "file", pager: "fs", pages: 2, key: 7, startsClosed: true }],
+    threads: [{
+      name: "t",
+      ops: [{ op: "open", vmo: "file" }, { op: "read", vmo: "file", page: 0 }, {
+        op: "close",
+        vmo: "file",
+      }],
+    }],
+  });
+  const voidClose = withContract(inodePager, contract, {
+    open,
+    // deno-lint-ignore require-yield
+    *close() {},
+  } as never);
+  const bad = runScenario(scenario, { seed: 1, services: { fs: voidClose } });
+  nodeAssert.equal(bad.verdict.kind, "thread-fault");
+  nodeAssert.match(
+    describeVerdict(bad.verdict),
+    /close entry returned undefined: it must return a status/,
+  );
+  const good = runScenario(scenario, {
+    seed: 1,
+    services: { fs: withContract(inodePager, contract, { open, close }) },
+  });
+  nodeAssert.equal(good.verdict.kind, "pass");
 });
