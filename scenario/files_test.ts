@@ -262,7 +262,6 @@ Deno.test("an open or close entry that returns no status is its thread's fault, 
   });
   const voidClose = withContract(inodePager, contract, {
     open,
-    // deno-lint-ignore require-yield
     *close() {},
   } as never);
   const bad = runScenario(scenario, { seed: 1, services: { fs: voidClose } });
