@@ -376,6 +376,16 @@ export const ScenarioSchema: z.ZodType<Scenario, unknown> = ScenarioObject.super
       });
     }
   });
+  // A resizable VMO's ops may reach as far as any resize op grows it (before the grow, or if
+  // it never runs first, they get ZX_ERR_OUT_OF_RANGE: a documented outcome).
+  const reach = new Map<string, number>();
+  for (const t of s.threads) {
+    for (const op of t.ops) {
+      if (op.op === "resize" && vmos.get(op.vmo)?.resizable === true) {
+        reach.set(op.vmo, Math.max(reach.get(op.vmo) ?? 0, op.newPages));
+      }
+    }
+  }
   s.threads.forEach((t, i) => {
     t.ops.forEach((op, j) => {
       const v = vmos.get(op.vmo);
@@ -391,13 +401,14 @@ export const ScenarioSchema: z.ZodType<Scenario, unknown> = ScenarioObject.super
           path: ["threads", i, "ops", j, "vmo"],
           message: `VMO "${op.vmo}" is not resizable`,
         });
-      } else if ("page" in op && op.page + op.pages > v.pages) {
+      } else if ("page" in op && op.page + op.pages > Math.max(v.pages, reach.get(op.vmo) ?? 0)) {
+        const grown = reach.get(op.vmo);
         ctx.addIssue({
           code: "custom",
           path: ["threads", i, "ops", j, "pages"],
-          message: `pages [${op.page},${
-            op.page + op.pages
-          }) go past the end of VMO "${op.vmo}" (${v.pages} pages)`,
+          message: `pages [${op.page},${op.page + op.pages}) go past the end of VMO "${op.vmo}" (${
+            grown === undefined ? `${v.pages} pages` : `${v.pages} pages, grown to at most ${grown}`
+          })`,
         });
       }
     });

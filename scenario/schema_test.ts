@@ -174,3 +174,44 @@ Deno.test("memory budget: `deno task sim` rejects the scenario at once with one 
     await Deno.remove(file);
   }
 });
+
+Deno.test("ops on a resizable VMO may reach as far as a resize grows it, and run clean whichever comes first", async () => {
+  const { runScenario } = await import("./interpreter.ts");
+  const { scenarioCheckers } = await import("../case/kinds.ts");
+  const input = (page: number) => ({
+    pageSize: 64,
+    pagers: [{ name: "fs", service: { kind: "eager" } }],
+    vmos: [{ name: "f", pager: "fs", pages: 2, resizable: true }],
+    threads: [
+      {
+        name: "grow",
+        ops: [{ op: "resize", vmo: "f", newPages: 6 }, { op: "read", vmo: "f", page }],
+      },
+      { name: "early", ops: [{ op: "read", vmo: "f", page }, { op: "mapRead", vmo: "f", page }] },
+    ],
+  });
+  const s = parseScenario(input(5));
+  const statuses = new Set<number>();
+  for (let seed = 0; seed < 60; seed++) {
+    const r = runScenario(s, {
+      seed,
+      strategy: seed % 2 === 0 ? "random" : "pct",
+      monitors: scenarioCheckers("kernel+service")(),
+    });
+    assert.equal(r.verdict.kind, "pass", `seed ${seed}`);
+    for (const o of r.outcomes) {
+      if (o.tid !== undefined && o.op.op === "read") statuses.add(o.status);
+    }
+  }
+  // A read before the grow is out of range; after it, the page is served.
+  assert.ok(statuses.has(0) && statuses.size >= 2, [...statuses].join(","));
+  assert.throws(
+    () => parseScenario(input(6)),
+    /pages \[6,7\) go past the end of VMO "f" \(2 pages, grown to at most 6\)/,
+  );
+  // A VMO that is not resizable keeps its size as the bound.
+  assert.throws(
+    () => parseScenario({ ...input(5), vmos: [{ name: "f", pager: "fs", pages: 2 }] }),
+    /not resizable/,
+  );
+});
