@@ -10,7 +10,7 @@
  *
  * @example
  * ```sh
- * deno task mutate --sample 200 --seed 1          # the CI sample
+ * deno task mutate --sample 100 --seed 1          # the CI sample
  * deno task mutate --by tests --files 'kernel/page_source.ts'
  * ```
  *

@@ -132,7 +132,7 @@ Deno.test("the CI line of .ci/run uses only flags deno task mutate knows", async
     .find((l) => l.startsWith("deno task mutate"));
   assert.ok(ci, ".ci/run runs the mutation sample");
   const { values } = parseFlags(ci.split(/\s+/).slice(3), FLAGS);
-  assert.equal(values.sample, "200");
+  assert.equal(values.sample, "100");
   assert.equal(values.only, true);
   assert.match(String(values.floor), /^\d+$/);
 });

@@ -57,9 +57,17 @@ ${Object.entries(GATES).map(([f, m]) => `${f}/ ${m}%`).join(", ")}.
 DIR is emptied first (but for RAW, when RAW is inside it).
 
 With --raw, the tests are not run again: RAW holds what a test run recorded,
-  deno task test --coverage=RAW --coverage-raw-data-only
+  deno task test --coverage=RAW --coverage-raw-data-only --preload ${"tools/uncovered_children.ts"}
 which is how CI (.ci/run) runs the suite once for both the tests and the gates.
+Either way the tests' child processes (the CLI run as a user runs it) are not
+covered: covered, each runs several times slower.
 Exit status: 0 gates met, 1 a gate or a test failed, 2 bad input.`;
+
+/**
+ * Preloaded into the covered test run: the tests' child processes run
+ * uncovered (tools/uncovered_children.ts says why).
+ */
+export const UNCOVERED_CHILDREN = "tools/uncovered_children.ts";
 
 /** Module files whose coverage counts: project sources, not tests, benches or fixtures. */
 export function countsForProject(root: string): (path: string) => boolean {
@@ -93,7 +101,12 @@ async function main(): Promise<number> {
   if (given === undefined) {
     const test = await new Deno.Command("deno", {
       // Deno would also render its own report at the end: c8 renders this one.
-      args: [...(await testTaskArgs(root)), `--coverage=${raw}`, "--coverage-raw-data-only"],
+      args: [
+        ...(await testTaskArgs(root)),
+        `--coverage=${raw}`,
+        "--coverage-raw-data-only",
+        `--preload=${UNCOVERED_CHILDREN}`,
+      ],
       env: { PAGERSIM_UNDER_COVERAGE: "1" },
       stdin: "null",
     }).spawn().status;

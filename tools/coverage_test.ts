@@ -4,7 +4,7 @@
  * CI script feeds it the folder its one test run wrote.
  */
 import { strict as assert } from "node:assert";
-import { testTaskArgs } from "./coverage.ts";
+import { testTaskArgs, UNCOVERED_CHILDREN } from "./coverage.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 const DENO = Deno.execPath();
@@ -32,12 +32,10 @@ Deno.test(".ci/run runs the tests once, under coverage, and renders that run's f
   const raw = /--coverage=(\S+)/.exec(full[0]);
   assert.ok(raw, full[0]);
   assert.ok(full[0].includes("--coverage-raw-data-only"), full[0]);
+  assert.ok(full[0].includes(`--preload ${UNCOVERED_CHILDREN}`), "children run uncovered");
   const render = lines.find((l) => l.startsWith("deno task coverage"));
   assert.equal(render, `deno task coverage --raw ${raw[1]}`);
   assert.ok(!lines.some((l) => /^deno task coverage\s*$/.test(l)), "no second, covered test run");
-  // The tests ignored under coverage still run, uncovered.
-  const latency = tests.find((l) => l.includes("--filter"));
-  assert.ok(latency?.includes("fuzz/watchdog_test.ts"), String(latency));
 });
 
 Deno.test("--raw: a folder that is not there or holds no coverage is one error line", async () => {
@@ -78,6 +76,37 @@ Deno.test("--raw renders a recorded run without running the tests, and its gates
     await Deno.stat(`${dir}/index.html`);
     await Deno.stat(`${dir}/lcov.info`);
     assert.ok((await Array.fromAsync(Deno.readDir(`${dir}/raw`))).length > 0);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("the preload leaves this process covered and its children uncovered", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "pagersim-pre-" });
+  try {
+    await Deno.writeTextFile(
+      `${dir}/child_test.ts`,
+      `Deno.test("c", async () => {
+  const o = await new Deno.Command(Deno.execPath(), {
+    args: ["eval", "console.log(Deno.env.get('DENO_COVERAGE_DIR') ?? 'none')"],
+  }).output();
+  console.log("child:" + new TextDecoder().decode(o.stdout).trim());
+});
+`,
+    );
+    const r = await run([
+      "test",
+      "--allow-env",
+      "--allow-run",
+      `--coverage=${dir}/raw`,
+      "--coverage-raw-data-only",
+      `--preload=${ROOT}/${UNCOVERED_CHILDREN}`,
+      `${dir}/child_test.ts`,
+    ]);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /child:none/);
+    const covered = (await Array.fromAsync(Deno.readDir(`${dir}/raw`))).length;
+    assert.ok(covered > 0, "the test process still wrote its coverage");
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
