@@ -127,8 +127,41 @@ export class Files {
     return present(this.#s.files.get(name), () => `Files: the file ${name}`);
   }
 
+  /** Threads now inside an open or close (the filesystem's work, run on the caller's thread). */
+  readonly #inside = new Set<number>();
+
+  /**
+   * Whether thread `tid` is inside an open or close. That work is the
+   * filesystem's, done in its own context in reality; it runs on the
+   * workload's thread here, so a kill of that thread waits until it is done
+   * (else a close cut in half leaves a request no service answers: a harness
+   * artifact, not a service bug).
+   */
+  busy(tid: number): boolean {
+    return this.#inside.has(tid);
+  }
+
   /** Opens the file `name` on the calling thread; the status of the open. */
   *open(sys: Sys, name: string): Syscall<Status> {
+    this.#inside.add(sys.tid);
+    try {
+      return yield* this.#open(sys, name);
+    } finally {
+      this.#inside.delete(sys.tid);
+    }
+  }
+
+  /** Closes the file `name` on the calling thread; the status of the close. */
+  *close(sys: Sys, name: string): Syscall<Status> {
+    this.#inside.add(sys.tid);
+    try {
+      return yield* this.#close(sys, name);
+    } finally {
+      this.#inside.delete(sys.tid);
+    }
+  }
+
+  *#open(sys: Sys, name: string): Syscall<Status> {
     const f = this.#file(name);
     if (f.client !== 0) return ZX_ERR_BAD_STATE; // the schema keeps this from happening
     const entries = this.#s.opens(f.pager);
@@ -196,8 +229,7 @@ export class Files {
     return ZX_OK;
   }
 
-  /** Closes the file `name` on the calling thread; the status of the close. */
-  *close(sys: Sys, name: string): Syscall<Status> {
+  *#close(sys: Sys, name: string): Syscall<Status> {
     const f = this.#file(name);
     if (f.client === 0) return ZX_ERR_BAD_STATE; // the schema keeps this from happening
     const client = f.client;

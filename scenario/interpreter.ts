@@ -360,8 +360,10 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Scena
           return envClose(sys, present(vmoHandle.get(e.target), envTarget(e)));
         case "suspend":
           return envSuspend(sys, present(simThreads.get(e.target), envTarget(e)).handle);
-        case "kill":
-          return envKill(sys, present(simThreads.get(e.target), envTarget(e)).handle);
+        case "kill": {
+          const target = present(simThreads.get(e.target), envTarget(e));
+          return envKill(sys, target.handle, () => fileOps?.busy(target.tid) ?? false);
+        }
         case "evict":
           return envEvict(sys, present(vmoHandle.get(e.target), envTarget(e)));
         case "writeback": {
@@ -537,7 +539,12 @@ function* envSuspend(sys: Sys, thread: number): ThreadBody {
   if (st === ZX_OK) yield* sys.handleClose(token);
 }
 
-function* envKill(sys: Sys, thread: number): ThreadBody {
+function* envKill(sys: Sys, thread: number, busy: () => boolean): ThreadBody {
+  // A thread inside a file's open or close (the filesystem's work) is killed once it is done.
+  if (busy()) {
+    const word = sys.futexWord(0);
+    while (busy()) yield* sys.futexWait(word, 0, 0, sys.now + 1); // a one-tick sleep
+  }
   yield* sys.taskKill(thread);
 }
 
