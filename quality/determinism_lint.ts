@@ -615,6 +615,13 @@ export async function lint(opts: LintOptions): Promise<LintResult> {
 
   const findings: Finding[] = [];
   const seen = new Set<string>();
+  /** One finding per file:line:column. */
+  const add = (f: Finding): void => {
+    const key = `${f.file}:${f.line}:${f.column}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    findings.push(f);
+  };
   const where = (n: TS.Node) => {
     const sf = n.getSourceFile();
     const { line, character } = sf.getLineAndCharacterOfPosition(n.getStart(sf));
@@ -641,29 +648,11 @@ export async function lint(opts: LintOptions): Promise<LintResult> {
         };
       }
     }
-    if (finding === null) continue;
-    const key = `${finding.file}:${finding.line}:${finding.column}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    findings.push(finding);
+    if (finding !== null) add(finding);
   }
   for (const sf of reportedFiles) {
-    for (const f of droppedGeneratorFindings(ts, checker, sf)) {
-      const key = `${f.file}:${f.line}:${f.column}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      findings.push(f);
-    }
-  }
-  if (opts.moduleState === true) {
-    for (const sf of reportedFiles) {
-      for (const f of moduleStateFindings(ts, checker, sf)) {
-        const key = `${f.file}:${f.line}:${f.column}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
-        findings.push(f);
-      }
-    }
+    droppedGeneratorFindings(ts, checker, sf).forEach(add);
+    if (opts.moduleState === true) moduleStateFindings(ts, checker, sf).forEach(add);
   }
   findings.sort((a, b) =>
     a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column
