@@ -151,36 +151,47 @@ Deno.test("a signature known for one service is new for another, and every faili
   }
 });
 
+/** The lossy test service, copied into `path` with its imports pointing at this checkout. */
+async function writeLossy(path: string): Promise<void> {
+  await Deno.writeTextFile(
+    path,
+    (await Deno.readTextFile(`${root}${LOSSY}`)).replaceAll(
+      "../../",
+      new URL("./", `file://${root}`).href,
+    ),
+  );
+}
+
+/** A 200-run campaign (seed 11) of `service` into `dir/corpus`, from `dir`: its first replay line. */
+async function lossyCampaign(dir: string, service: string): Promise<string> {
+  const r = await deno([
+    "run",
+    "-A",
+    "cli/fuzz.ts",
+    "--runs",
+    "200",
+    "--workers",
+    "1",
+    "--seed",
+    "11",
+    "--service",
+    service,
+    "--corpus",
+    `${dir}/corpus`,
+  ], dir);
+  assert.equal(r.code, 1, r.out + r.err);
+  const line = /^ {4}replay: (.+)$/m.exec(r.out)?.[1];
+  assert.ok(line !== undefined, r.out);
+  return line;
+}
+
 Deno.test("a bug fixed in a file the service imports is a changed module too: reported, not replayed as a mismatch", async () => {
   const dir = await userProject();
   try {
     // The service is a wrapper; the bug lives in the file it imports (as a new user's did).
-    await Deno.writeTextFile(
-      `${dir}/lib.ts`,
-      (await Deno.readTextFile(`${root}${LOSSY}`)).replaceAll(
-        "../../",
-        new URL("./", `file://${root}`).href,
-      ),
-    );
+    await writeLossy(`${dir}/lib.ts`);
     await Deno.writeTextFile(`${dir}/svc.ts`, 'export { default } from "./lib.ts";\n');
-    const r = await deno([
-      "run",
-      "-A",
-      "cli/fuzz.ts",
-      "--runs",
-      "200",
-      "--workers",
-      "1",
-      "--seed",
-      "11",
-      "--service",
-      `${dir}/svc.ts`,
-      "--corpus",
-      `${dir}/corpus`,
-    ], dir);
-    assert.equal(r.code, 1, r.out + r.err);
-    const line = /^ {4}replay: (.+)$/m.exec(r.out)?.[1];
-    assert.ok(line !== undefined, r.out);
+    const line = await lossyCampaign(dir, `${dir}/svc.ts`);
     const file = line.split(" ").at(-1) ?? "";
     const recorded = JSON.parse(
       await Deno.readTextFile(file.startsWith("/") ? file : `${dir}/${file}`),
@@ -209,30 +220,8 @@ Deno.test("a changed service module is reported, not replayed, and --current-cod
   const dir = await userProject();
   try {
     const svc = `${dir}/svc.ts`;
-    await Deno.writeTextFile(
-      svc,
-      (await Deno.readTextFile(`${root}${LOSSY}`)).replaceAll(
-        "../../",
-        new URL("./", `file://${root}`).href,
-      ),
-    );
-    const r = await deno([
-      "run",
-      "-A",
-      "cli/fuzz.ts",
-      "--runs",
-      "200",
-      "--workers",
-      "1",
-      "--seed",
-      "11",
-      "--service",
-      svc,
-      "--corpus",
-      `${dir}/corpus`,
-    ], dir);
-    assert.equal(r.code, 1, r.out + r.err);
-    const line = /^ {4}replay: (.+)$/m.exec(r.out)![1];
+    await writeLossy(svc);
+    const line = await lossyCampaign(dir, svc);
     const ok = await runLine(line, dir);
     assert.equal(ok.code, 0, "replays while unchanged: " + ok.out + ok.err);
     await Deno.writeTextFile(svc, (await Deno.readTextFile(svc)) + "\n// changed\n");
