@@ -5,9 +5,8 @@
 import { strict as assert } from "node:assert";
 import { signatureOf } from "./signature.ts";
 import { runScenario } from "../scenario/interpreter.ts";
-import { parseScenario } from "../scenario/schema.ts";
 import { scenarioCheckers } from "../case/kinds.ts";
-import { lockingService } from "../examples/testdata/lock_inversion_service.ts";
+import { lockingService, TWO_READERS } from "../examples/testdata/lock_inversion_service.ts";
 import type { Verdict } from "../sim/world.ts";
 
 const CYCLE_23 = "t2 reader waits on futex 0x40000004 (mutex cache) owned by t3 -> " +
@@ -80,15 +79,7 @@ Deno.test("other cycles, and liveness failures without one, sign apart", () => {
 });
 
 Deno.test("a lock-order inversion's runs sign as one deadlock, and a sound service has none", () => {
-  const scenario = parseScenario({
-    pageSize: 64,
-    pagers: [{ name: "fs", service: { kind: "custom", name: "locking" } }],
-    vmos: [{ name: "file", pager: "fs", pages: 2 }],
-    threads: [
-      { name: "r0", ops: [{ op: "read", vmo: "file", page: 0 }] },
-      { name: "r1", ops: [{ op: "read", vmo: "file", page: 1 }] },
-    ],
-  }, "two readers");
+  const scenario = TWO_READERS;
   const found = new Set<string>();
   let failing = 0;
   for (let seed = 0; seed < 200; seed++) {

@@ -1,4 +1,4 @@
-import { lockingService } from "../examples/testdata/lock_inversion_service.ts";
+import { lockingService, TWO_READERS } from "../examples/testdata/lock_inversion_service.ts";
 import { strict as assert } from "node:assert";
 import {
   ZX_ERR_BAD_STATE,
@@ -19,7 +19,7 @@ import type { CallArgs } from "../kernel/syscalls.ts";
 import { kernelInvariants } from "../properties/kernel_invariants.ts";
 import { explore } from "../explore/explore.ts";
 import { Names, stateFingerprint, ThreadHistories } from "../explore/state_hash.ts";
-import { parseScenario, type Scenario } from "../scenario/schema.ts";
+import { parseScenario } from "../scenario/schema.ts";
 import { runScenario } from "../scenario/interpreter.ts";
 import { fairStrategy } from "../sim/strategy.ts";
 import type { Sys, ThreadBody } from "../sim/sys.ts";
@@ -172,16 +172,6 @@ Deno.test("sys.spawn: workers get the next tids in spawn order and a started eve
   ]);
   assert.match(w.trace.text(), /t2 started[\s\S]*t3 started/);
 });
-
-const TWO_READERS: Scenario = parseScenario({
-  pageSize: 64,
-  pagers: [{ name: "fs", service: { kind: "custom", name: "locking" } }],
-  vmos: [{ name: "file", pager: "fs", pages: 2 }],
-  threads: [
-    { name: "r0", ops: [{ op: "read", vmo: "file", page: 0 }] },
-    { name: "r1", ops: [{ op: "read", vmo: "file", page: 1 }] },
-  ],
-}, "two readers");
 
 Deno.test("explore finds the lock-order inversion of a two-thread service and names the wait-for cycle", () => {
   const r = explore(TWO_READERS, {

@@ -10,7 +10,21 @@ import {
   type ThreadBody,
 } from "../../mod.ts";
 
-import type { PagerService } from "../../mod.ts";
+import { type PagerService, parseScenario, type Scenario } from "../../mod.ts";
+
+/**
+ * Two readers of one two-page file, served by the service registered as
+ * `locking`: each worker takes one READ, so the two lock orders meet.
+ */
+export const TWO_READERS: Scenario = parseScenario({
+  pageSize: 64,
+  pagers: [{ name: "fs", service: { kind: "custom", name: "locking" } }],
+  vmos: [{ name: "file", pager: "fs", pages: 2 }],
+  threads: [
+    { name: "r0", ops: [{ op: "read", vmo: "file", page: 0 }] },
+    { name: "r1", ops: [{ op: "read", vmo: "file", page: 1 }] },
+  ],
+}, "two readers");
 
 /** The service; with `inverted` false both workers take `inode` then `cache` (no deadlock). */
 export function lockingService(inverted: boolean): PagerService {
