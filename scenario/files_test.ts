@@ -9,7 +9,13 @@ import { runScenario } from "./interpreter.ts";
 import { checkerSet } from "../properties/checker_sets.ts";
 import { settleVerdict } from "../properties/check_case.ts";
 import { SometimesMonitor } from "../fuzz/sometimes.ts";
-import { ZX_ERR_BAD_HANDLE, ZX_OK, ZX_PAGER_VMO_COMPLETE } from "../kernel/constants.ts";
+import {
+  ZX_ERR_BAD_HANDLE,
+  ZX_OK,
+  ZX_PAGER_VMO_COMPLETE,
+  ZX_TIME_INFINITE,
+} from "../kernel/constants.ts";
+import type { Sys } from "../sim/sys.ts";
 
 const KINDS = ["eager", "batching", "flaky", "detacher", "writeback"] as const;
 
@@ -275,4 +281,34 @@ Deno.test("an open or close entry that returns no status is its thread's fault, 
     services: { fs: withContract(inodePager, contract, { open, close }) },
   });
   nodeAssert.equal(good.verdict.kind, "pass");
+});
+
+Deno.test("a kill waits for its thread to leave a file's open, but not forever: an open that never returns is still killed", async () => {
+  const { default: inodePager, contract, close } = await import("../examples/inode_pager.ts");
+  const { withContract } = await import("../mod.ts");
+  const scenario = parseScenario({
+    pageSize: 64,
+    pagers: [{ name: "fs", service: { kind: "custom", name: "fs" } }],
+    vmos: [{ name: "file", pager: "fs", pages: 2, key: 7, startsClosed: true }],
+    threads: [{
+      name: "t",
+      ops: [{ op: "open", vmo: "file" }, { op: "read", vmo: "file", page: 0 }],
+    }],
+    events: [{ do: "kill", target: "t" }],
+  });
+  // An open entry that parks forever on a futex nobody wakes.
+  const stuck = withContract(inodePager, contract, {
+    *open(sys: Sys) {
+      yield* sys.futexWait(sys.futexWord(0), 0, 0, ZX_TIME_INFINITE);
+      return [ZX_OK, 0];
+    },
+    close,
+  } as never);
+  const kills = new Set<string>();
+  for (let seed = 0; seed < 20; seed++) {
+    const r = runScenario(scenario, { seed, services: { fs: stuck } });
+    nodeAssert.notEqual(r.verdict.kind, "step-budget", `seed ${seed}`);
+    kills.add(r.world.trace.text().includes("zx_task_kill -> ZX_OK") ? "killed" : "not");
+  }
+  nodeAssert.ok(kills.has("killed"), "the kill lands after its wait runs out");
 });

@@ -540,13 +540,20 @@ function* envSuspend(sys: Sys, thread: number): ThreadBody {
 }
 
 function* envKill(sys: Sys, thread: number, busy: () => boolean): ThreadBody {
-  // A thread inside a file's open or close (the filesystem's work) is killed once it is done.
+  // A thread inside a file's open or close (the filesystem's work) is killed once it is done,
+  // or after KILL_WAIT_TICKS (an entry that never returns still gets its kill: a hang stays a
+  // hang, not a waiting event thread that keeps time running to the step budget).
   if (busy()) {
     const word = sys.futexWord(0);
-    while (busy()) yield* sys.futexWait(word, 0, 0, sys.now + 1); // a one-tick sleep
+    for (let t = 0; t < KILL_WAIT_TICKS && busy(); t++) {
+      yield* sys.futexWait(word, 0, 0, sys.now + 1); // a one-tick sleep
+    }
   }
   yield* sys.taskKill(thread);
 }
+
+/** The longest a kill waits for its thread to leave a file's open or close, in ticks. */
+const KILL_WAIT_TICKS = 400;
 
 /** The kernel evicts one Clean page, chosen through the recorded decision source (spec 6.3). */
 function* envEvict(sys: Sys, vmo: number): ThreadBody {
