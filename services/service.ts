@@ -333,7 +333,16 @@ export function supplyFromBacking(
   offset: number,
   length: number,
 ): Syscall<Status> {
-  return supplyBytes(sys, ctx, vmo, offset, fileRange(vmo.key, offset, length, vmo.file));
+  // The bytes are made when the aux VMO is written (again for a retry), not held for the whole
+  // supply: a buffer that lives across many steps outlives young-generation collections.
+  return supplyMade(
+    sys,
+    ctx,
+    vmo,
+    offset,
+    length,
+    () => fileRange(vmo.key, offset, length, vmo.file),
+  );
 }
 
 /**
@@ -369,23 +378,36 @@ export function supplyFromBacking(
  * assert.equal(run.verdict.kind, "pass");
  * ```
  */
-export function* supplyBytes(
+export function supplyBytes(
   sys: Sys,
   ctx: ServiceContext,
   vmo: ServiceVmo,
   offset: number,
   data: Uint8Array,
 ): Syscall<Status> {
-  const length = data.length;
+  return supplyMade(sys, ctx, vmo, offset, data.length, () => data);
+}
+
+/** {@linkcode supplyBytes} of the `length` bytes `make` returns, made at each write of the aux VMO. */
+function* supplyMade(
+  sys: Sys,
+  ctx: ServiceContext,
+  vmo: ServiceVmo,
+  offset: number,
+  length: number,
+  make: () => Uint8Array,
+): Syscall<Status> {
   const [st, aux] = yield* sys.vmoCreate(length, 0);
   if (st !== ZX_OK) return yield* failOutOfMemory(sys, ctx, vmo, offset, length, st);
-  const fill = () => sys.vmoWrite(aux, data, 0);
+  const fill = () => sys.vmoWrite(aux, make(), 0);
   let supplied = yield* fill();
   if (supplied === ZX_OK) {
     supplied = yield* supplyWithinSize(sys, ctx, vmo, offset, length, aux, fill);
   }
   yield* sys.handleClose(aux);
-  return yield* failOutOfMemory(sys, ctx, vmo, offset, length, supplied);
+  return supplied === ZX_ERR_NO_MEMORY
+    ? yield* failOutOfMemory(sys, ctx, vmo, offset, length, supplied)
+    : supplied;
 }
 
 /**
@@ -505,12 +527,20 @@ export function supplyWithinSize(
   refill: () => Syscall<unknown>,
 ): Syscall<Status> {
   let tries = 0;
-  return withinSize(sys, vmo, offset, length, function* (n) {
-    if (tries++ > 0) {
-      // A refill that failed (out of memory) would supply zero markers: stop with its status.
-      const st = yield* refill();
-      if (typeof st === "number" && st !== ZX_OK) return st;
-    }
-    return yield* sys.pagerSupplyPages(ctx.pager, vmo.handle, offset, n, aux, 0);
-  });
+  const supply = (n: number) => sys.pagerSupplyPages(ctx.pager, vmo.handle, offset, n, aux, 0);
+  function* refillAndSupply(n: number): Syscall<Status> {
+    // A refill that failed (out of memory) would supply zero markers: stop with its status.
+    const st = yield* refill();
+    if (typeof st === "number" && st !== ZX_OK) return st;
+    return yield* supply(n);
+  }
+  // The first try is the supply call itself, not a generator around it: every step of a
+  // supply passes through each generator it is delegated through.
+  return withinSize(
+    sys,
+    vmo,
+    offset,
+    length,
+    (n) => tries++ === 0 ? supply(n) : refillAndSupply(n),
+  );
 }
