@@ -1176,12 +1176,15 @@ export function tableCall(
 ): (this: CallHost, t: KernelThread, ...args: unknown[]) => Syscall<unknown> {
   const s = spec(name);
   const impl = methodName(name);
+  const kinds = s.params.map((p) => p.kind);
+  const optional = s.params.map((p) => p.optional === true);
   return function* (this: CallHost, t: KernelThread, ...args: unknown[]): Syscall<unknown> {
-    const shown = s.params.map(({ kind }, i) => traced(kind, args[i]));
+    // A loop, not map and pop: this runs on every syscall.
+    let n = kinds.length;
     // An optional parameter left out is not shown (older traces have no slot for it).
-    while (shown.length > 0 && shown.at(-1) === undefined && s.params[shown.length - 1].optional) {
-      shown.pop();
-    }
+    while (n > 0 && optional[n - 1] && traced(kinds[n - 1], args[n - 1]) === undefined) n--;
+    const shown: unknown[] = new Array(n);
+    for (let i = 0; i < n; i++) shown[i] = traced(kinds[i], args[i]);
     yield { kind: "syscall", name, args: shown };
     this.sink.emit({ k: "call", tid: t.tid, name, args: shown });
     if (

@@ -286,8 +286,14 @@ export class World {
   /** When the liveness phase starts and how many steps the workload then has to finish. */
   readonly liveness: { afterSteps: number; bound: number };
   #running: SimThread | null = null;
-  /** Threads still owed a step before the next tick (null: a new round starts at the next step). */
-  #owed: Set<number> | null = null;
+  /**
+   * The tick's round: `#owedIn[tid] === #round` while thread `tid` is still
+   * owed a step before the next tick; `#roundOpen` false means a new round
+   * starts at the next step. (Stamps, not a set per round: this runs every step.)
+   */
+  #round = 0;
+  #roundOpen = false;
+  readonly #owedIn: number[] = [];
   /** A failure before the first step (a thread that threw while starting). */
   #early: Verdict | null = null;
   readonly #tailOn: boolean;
@@ -363,7 +369,10 @@ export class World {
 
   /** The threads the current tick's round still owes a step, in tid order (explore's state hash). */
   roundOwed(): readonly number[] {
-    return this.#owed === null ? [] : [...this.#owed].sort((a, b) => a - b);
+    if (!this.#roundOpen) return [];
+    const out: number[] = [];
+    for (const [tid, round] of this.#owedIn.entries()) if (round === this.#round) out.push(tid);
+    return out;
   }
 
   /** Runs to a verdict. */
@@ -446,7 +455,7 @@ export class World {
           return { kind: "hang", step: this.step, blocked: this.blocked() };
         }
         this.kernel.now = next;
-        this.#owed = null;
+        this.#roundOpen = false;
         continue;
       }
       const failure = this.#stepOne(ready);
@@ -457,20 +466,25 @@ export class World {
   /** The runnable threads, after ending the tick's round if it is over. */
   #readyNow(): SimThread[] {
     const ready = this.runnable();
-    if (this.#owed === null || !this.#roundOver(ready)) return ready;
+    if (!this.#roundOpen || !this.#roundOver(ready)) return ready;
     this.kernel.now++;
-    this.#owed = null;
+    this.#roundOpen = false;
     return this.runnable();
   }
 
   /** Picks one of `ready` and steps it; a failure verdict, or null. */
   #stepOne(ready: readonly SimThread[]): Verdict | null {
-    const tids = ready.map((t) => t.tid);
-    this.#owed ??= new Set(tids);
+    const tids: number[] = [];
+    for (const r of ready) tids.push(r.tid);
+    if (!this.#roundOpen) {
+      this.#roundOpen = true;
+      this.#round++;
+      for (const tid of tids) this.#owedIn[tid] = this.#round;
+    }
     const t = ready[this.decisions.choose(ready.length, "thread", tids, this.step)];
     this.step++;
     this.trace.step = this.step;
-    this.#owed.delete(t.tid);
+    this.#owedIn[t.tid] = 0;
     return this.#stepThread(t);
   }
 
@@ -513,9 +527,8 @@ export class World {
    * to has taken it or is no longer runnable (`ready` is the runnable set now).
    */
   #roundOver(ready: readonly SimThread[]): boolean {
-    const owed = this.#owed;
-    if (owed === null || owed.size === 0) return true;
-    for (const t of ready) if (owed.has(t.tid)) return false;
+    if (!this.#roundOpen) return true;
+    for (const t of ready) if (this.#owedIn[t.tid] === this.#round) return false;
     return true;
   }
 
