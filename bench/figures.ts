@@ -235,7 +235,64 @@ export function roots(): { roots: URL[]; labels: string[] } {
   };
 }
 
-if (import.meta.main && Deno.args[0] === "overhead") {
+/**
+ * Default-workload steps per CPU-second (no checkers) of the checkout at
+ * `root`: seeds 1, 2, ... until 10,000 steps, run again and again for about
+ * `seconds` after a warm-up; the fastest batch counts (see
+ * {@linkcode checkerOverhead} for why CPU time and the least time).
+ */
+export async function stepsPerCpuSecond(root: URL, seconds: number): Promise<number> {
+  const m = await load(root);
+  m.plainBatch(1); // warm-up
+  let least = Infinity, steps = 0;
+  const start = performance.now();
+  for (let rounds = 0; rounds < 3 || performance.now() - start < seconds * 1000; rounds++) {
+    const t0 = cpuMicros();
+    steps = m.plainBatch(1).steps;
+    least = Math.min(least, cpuMicros() - t0);
+  }
+  return steps / (least / 1e6);
+}
+
+if (import.meta.main && Deno.args[0] === "steps-one") {
+  // One checkout's figure, in a process of its own (the `steps` mode below starts these).
+  console.log(await stepsPerCpuSecond(new URL(Deno.args[1]), Number(Deno.args[2])));
+} else if (import.meta.main && Deno.args[0] === "steps") {
+  // The default workload's steps per CPU-second here and in the base worktree:
+  // `PAGERSIM_BENCH_BASE=/tmp/base deno run --allow-read --allow-run=deno
+  // --allow-env=PAGERSIM_BENCH_BASE bench/figures.ts steps [ROUNDS] [SECONDS]`.
+  // Each checkout runs in processes of its own, taking turns (ROUNDS turns each, SECONDS
+  // each); each side's best turn counts. Not one process for both: they would share one heap,
+  // and the garbage one side makes would slow the other's collections.
+  const rounds = Number(Deno.args[1] ?? 5), seconds = Number(Deno.args[2] ?? 8);
+  const { roots: r, labels } = roots();
+  const best = r.map(() => 0);
+  for (let i = 0; i < rounds; i++) {
+    for (const [j, root] of r.entries()) {
+      const out = await new Deno.Command(Deno.execPath(), {
+        args: [
+          "run",
+          "--allow-read",
+          import.meta.filename ?? "",
+          "steps-one",
+          root.href,
+          `${seconds}`,
+        ],
+        stdout: "piped",
+        stderr: "inherit",
+      }).output();
+      if (!out.success) throw new Error(`steps-one ${root.href} failed`);
+      best[j] = Math.max(best[j], Number(new TextDecoder().decode(out.stdout).trim()));
+    }
+  }
+  for (const [j, x] of best.entries()) {
+    console.log(
+      `default workload, no checkers (best of ${rounds} turns of ${seconds} s, own process), ` +
+        `${labels[j]}: ${x.toFixed(0)} steps per CPU-second` +
+        (j === 0 ? "" : ` (this checkout ÷ this one: ${(best[0] / x).toFixed(3)})`),
+    );
+  }
+} else if (import.meta.main && Deno.args[0] === "overhead") {
   // Only the checker overhead: `deno run --allow-read --allow-env=PAGERSIM_BENCH_BASE
   // bench/figures.ts overhead 20`; with a base worktree, the checkouts take turns every 2 s.
   const seconds = Number(Deno.args[1] ?? 10);
