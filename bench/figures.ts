@@ -269,7 +269,7 @@ if (import.meta.main && Deno.args[0] === "steps-one") {
   const best = r.map(() => 0);
   for (let i = 0; i < rounds; i++) {
     for (const [j, root] of r.entries()) {
-      const out = await new Deno.Command(Deno.execPath(), {
+      const out = await new Deno.Command("deno", {
         args: [
           "run",
           "--allow-read",

@@ -474,14 +474,15 @@ export class World {
 
   /** Picks one of `ready` and steps it; a failure verdict, or null. */
   #stepOne(ready: readonly SimThread[]): Verdict | null {
-    const tids: number[] = [];
-    for (const r of ready) tids.push(r.tid);
     if (!this.#roundOpen) {
       this.#roundOpen = true;
       this.#round++;
-      for (const tid of tids) this.#owedIn[tid] = this.#round;
+      for (const r of ready) this.#owedIn[r.tid] = this.#round;
     }
-    const t = ready[this.decisions.choose(ready.length, "thread", tids, this.step)];
+    // One thread ready is no choice (nothing recorded, no thread ids needed).
+    const t = ready.length === 1
+      ? ready[0]
+      : ready[this.decisions.choose(ready.length, "thread", ready.map((r) => r.tid), this.step)];
     this.step++;
     this.trace.step = this.step;
     this.#owedIn[t.tid] = 0;
