@@ -3,7 +3,9 @@
  * DONT_NEED through `zx_vmo_op_range` (spec 2.8.2, 6.3), and through
  * `zx_vmar_op_range` over a region's mappings, nested sub-regions and clones,
  * where a gap in the range is BAD_STATE (upstream pager.cc
- * `EvictionHints{,Nested,Clone}Vmar`, vsrinivas/fuchsia).
+ * `EvictionHints{,Nested,Clone}Vmar`, vsrinivas/fuchsia); and the page
+ * scanner's reclaim of a page whose DIRTY request is still pending (WX16
+ * `EvictAfterDirtyRequest`, pager-writeback.cc @ artem/fuchsia-mirror 89ae399f).
  *
  * @module
  */
@@ -11,6 +13,7 @@
 import {
   type Status,
   ZX_ERR_BAD_STATE,
+  ZX_ERR_NOT_FOUND,
   ZX_ERR_OUT_OF_RANGE,
   ZX_INFO_VMO,
   ZX_OK,
@@ -22,9 +25,26 @@ import {
   ZX_VMO_OP_ALWAYS_NEED,
   ZX_VMO_OP_DONT_NEED,
   ZX_VMO_RESIZABLE,
+  ZX_VMO_TRAP_DIRTY,
 } from "../kernel/constants.ts";
 import type { Syscall } from "../kernel/kernel.ts";
-import { CAN_MAP, child, mapAt, region, resize, vmarOp } from "./_level2.ts";
+import {
+  ackDirty,
+  CAN_MAP,
+  child,
+  expectDirty,
+  fill,
+  info,
+  mapAt,
+  opDirty,
+  readNow,
+  region,
+  resize,
+  same,
+  vmarOp,
+  waitForPageDirty,
+  writer,
+} from "./_level2.ts";
 import {
   check,
   type ConformanceCase,
@@ -63,6 +83,21 @@ function* expectVmarOp(
   what: string,
 ): Syscall<void> {
   expectStatus(yield* t.sys.vmarOpRange(vmar, op, addr, pages * PAGE), want, what);
+}
+
+/**
+ * The page scanner's `scanner reclaim_all` (a debug command upstream, asynchronous there): the
+ * kernel evicts every page of `vmo` it may evict now, one `kernel_evict` step each, in page
+ * order. What may be evicted is `ReclaimPageForEviction`'s test (vm_cow_pages.cc @
+ * misttech/fuchsia 030dcba0): a Clean page, not pinned, not ALWAYS_NEED; a pending DIRTY
+ * request does not keep a page (audit V1). Returns the pages evicted.
+ */
+function* reclaimAll(t: PagerTest, vmo: TestVmo): Syscall<number[]> {
+  const pages = t.sys.evictablePages(vmo.handle);
+  for (const p of pages) {
+    expectStatus(yield* t.sys.kernelEvict(vmo.handle, p), ZX_OK, `reclaim of page ${p}`);
+  }
+  return pages;
 }
 
 function hinter(t: PagerTest, vmo: TestVmo, op: number, offset: number, size: number): Worker {
@@ -178,5 +213,39 @@ export const EVICT_CASES: readonly ConformanceCase[] = [
     check(back[0] === 0xcc, "the forked page kept its data");
     yield* expectVmarOp(t, vmar, ZX_VMAR_OP_DONT_NEED, base, 5, ZX_ERR_BAD_STATE, "over a gap");
     yield* t.expectNoRead(vmo);
+  }),
+
+  // A write blocked on DIRTY [0,3) while the scanner evicts the middle page: the pager's OP_DIRTY
+  // over the whole range then fails (a page is missing) and resolves the request, and the
+  // writer asks again page run by page run: DIRTY [0,1), READ [1,2), DIRTY [1,3)
+  // (EvictAfterDirtyRequest, pager-writeback.cc @ artem/fuchsia-mirror 89ae399f; upstream
+  // waits for the asynchronous reclaim by polling populated_bytes, here it is one step).
+  pagerCase("WX16", "EvictAfterDirtyRequest", AREA, function* (t) {
+    const vmo = yield* t.vmo(3, ZX_VMO_TRAP_DIRTY);
+    yield* t.supplyOk(vmo, 0, 3);
+    yield* expectDirty(t, vmo, []);
+    const w = writer(t, vmo, 0, fill(3, 0xaa));
+    yield* waitForPageDirty(t, vmo, 0, 3);
+    yield* expectDirty(t, vmo, []);
+    const hint = (op: number, page: number) => t.sys.vmoOpRange(vmo.handle, op, page * PAGE, PAGE);
+    expectStatus(yield* hint(ZX_VMO_OP_ALWAYS_NEED, 0), ZX_OK, "ALWAYS_NEED page 0");
+    expectStatus(yield* hint(ZX_VMO_OP_ALWAYS_NEED, 2), ZX_OK, "ALWAYS_NEED page 2");
+    expectStatus(yield* hint(ZX_VMO_OP_DONT_NEED, 1), ZX_OK, "DONT_NEED page 1");
+    const evicted = yield* reclaimAll(t, vmo);
+    check(evicted.join() === "1", `the reclaim evicted pages [${evicted}], want [1]`);
+    const populated = (yield* info(t, vmo.handle)).populatedBytes;
+    check(populated === 2 * PAGE, `populated ${populated} bytes after the reclaim, want 2 pages`);
+    expectStatus(yield* opDirty(t, vmo, 0, 3), ZX_ERR_NOT_FOUND, "OP_DIRTY over the evicted page");
+    yield* expectDirty(t, vmo, []);
+    yield* waitForPageDirty(t, vmo, 0, 1);
+    yield* ackDirty(t, vmo, 0, 1);
+    yield* t.waitForPageRead(vmo, 1, 1);
+    yield* t.supplyOk(vmo, 1, 1);
+    yield* waitForPageDirty(t, vmo, 1, 2);
+    yield* ackDirty(t, vmo, 1, 2);
+    yield* t.expectOk(w);
+    check(same(yield* readNow(t, vmo, 0, 3), fill(3, 0xaa)), "the write's bytes in all 3 pages");
+    yield* expectDirty(t, vmo, [[0, 3]]);
+    yield* t.expectNoPacket();
   }),
 ];

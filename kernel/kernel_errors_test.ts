@@ -2706,6 +2706,34 @@ const TABLES: Record<string, readonly Row[]> = {
       want: ZX_OK,
       check: (f) => assert.equal(f.k.pagerVmos[0].mappings, 0),
     },
+    // zx_vmar_unmap.md (gnoliyil/fuchsia 3a0300d1): sub-regions in the range are destroyed "as
+    // if zx_vmar_destroy() were called"; "any sub-region that is in the range must be fully in
+    // the range (i.e. partial overlaps are an error)".
+    {
+      name: "a whole sub-region: destroyed, with what is mapped in it",
+      call: (f) => {
+        const [, sub, base] = run(f.k.zx_vmar_allocate(f.t, f.vmar, RW_REGION, 0, 2 * PS));
+        f.ok(f.k.zx_vmar_map(f.t, sub, ZX_VM_PERM_READ, 0, f.vmo, 0, PS));
+        assert.equal(f.k.pagerVmos[0].mappings, 1);
+        return f.k.zx_vmar_unmap(f.t, f.vmar, base, 2 * PS);
+      },
+      want: ZX_OK,
+      check: (f) => {
+        assert.equal(f.k.pagerVmos[0].mappings, 0);
+        assert.equal(f.k.rootVmar.regions.length, 0);
+      },
+    },
+    {
+      name: "a range inside a sub-region (a partial overlap)",
+      call: (f) => {
+        const [, sub, base] = run(f.k.zx_vmar_allocate(f.t, f.vmar, RW_REGION, 0, 2 * PS));
+        const addr = f.ok(f.k.zx_vmar_map(f.t, sub, ZX_VM_PERM_READ, 0, f.vmo, 0, PS));
+        assert.equal(addr, base);
+        return f.k.zx_vmar_unmap(f.t, f.vmar, addr, PS);
+      },
+      want: ZX_ERR_INVALID_ARGS,
+      check: (f) => assert.equal(f.k.pagerVmos[0].mappings, 1),
+    },
     {
       name: "vmar: invalid handle",
       call: (f) => {

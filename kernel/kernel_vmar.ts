@@ -138,7 +138,13 @@ export class VmarCalls extends KernelObjects {
     return [ZX_OK, at];
   }
 
-  /** `zx_vmar_unmap(vmar, addr, len)`: the model unmaps whole mappings only. */
+  /**
+   * `zx_vmar_unmap(vmar, addr, len)`: the model unmaps whole mappings only. A sub-region the range
+   * overlaps must lie wholly inside it (else INVALID_ARGS) and is destroyed as by
+   * `zx_vmar_destroy` (zx_vmar_unmap.md @ gnoliyil/fuchsia 3a0300d1); the model does that for a
+   * range that is exactly one sub-region (a range holding more than it is NOT_FOUND, as a range
+   * over several mappings is). The model's VMAR handles carry no `ZX_RIGHT_OP_CHILDREN`.
+   */
   protected vmarUnmap(
     _t: KernelThread,
     ...[vmar, addr, len]: In<"zx_vmar_unmap">
@@ -146,6 +152,17 @@ export class VmarCalls extends KernelObjects {
     const r = this.handles.get<Vmar>(vmar, ZX_OBJ_TYPE_VMAR, ZX_RIGHT_NONE);
     if (!r.ok) return r.status;
     if (!this.aligned(addr) || !isU64(len) || len === 0) return ZX_ERR_INVALID_ARGS;
+    const end = addr + this.roundUp(len);
+    const regions = r.object.regions.filter((x) => x.base < end && addr < x.base + x.size);
+    if (regions.some((x) => x.base < addr || x.base + x.size > end)) return ZX_ERR_INVALID_ARGS;
+    if (regions.length > 0) {
+      const [only] = regions;
+      if (regions.length > 1 || only.base !== addr || only.size !== end - addr) {
+        return ZX_ERR_NOT_FOUND;
+      }
+      for (const m of only.destroy()) this.unmapped(m);
+      return ZX_OK;
+    }
     const m = r.object.remove(addr, this.roundUp(len));
     if (m === undefined) return ZX_ERR_NOT_FOUND;
     this.unmapped(m);

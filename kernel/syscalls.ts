@@ -111,8 +111,11 @@ export type Param =
   | "aux"
   | "thread"
   | "vmar"
+  | "bti"
+  | "pmt"
   | "handle"
   | "options"
+  | "btiOptions"
   | "vmoOptions"
   | "size"
   | "key"
@@ -145,6 +148,9 @@ export type Produces =
   | "vmo"
   | "token"
   | "event"
+  | "vmar"
+  | "bti"
+  | "pmt"
   | "same"
   | "addr"
   | "packet"
@@ -788,8 +794,8 @@ export const SYSCALLS = {
     errors: [ZX_ERR_BAD_HANDLE, ZX_ERR_WRONG_TYPE, ZX_ERR_INVALID_ARGS, ZX_ERR_NOT_FOUND],
     weight: 2,
   },
-  // Sub-regions are outside program fuzzing (weight 0): the janitor's cleanup unmaps root
-  // mappings and closes handles, and a sub-region outlives its handles (zx_vmar_destroy.md).
+  // A sub-region outlives its handles (zx_vmar_destroy.md): the program janitor unmaps each
+  // sub-region of the root (zx_vmar_unmap over its extent destroys it) before it closes handles.
   zx_vmar_allocate: {
     params: [
       h("parent_vmar", "vmar", ZX_OBJ_TYPE_VMAR, ZX_RIGHT_NONE),
@@ -798,7 +804,7 @@ export const SYSCALLS = {
       p("size", "size"),
     ],
     result: "handleAddr",
-    produces: null,
+    produces: "vmar",
     blocks: null,
     errors: [
       ...HANDLE,
@@ -807,7 +813,7 @@ export const SYSCALLS = {
       ZX_ERR_ALREADY_EXISTS,
       ZX_ERR_NO_RESOURCES,
     ],
-    weight: 0,
+    weight: 1,
   },
   zx_vmar_destroy: {
     params: [h("handle", "vmar", ZX_OBJ_TYPE_VMAR, ZX_RIGHT_NONE)],
@@ -815,7 +821,7 @@ export const SYSCALLS = {
     produces: null,
     blocks: null,
     errors: [ZX_ERR_BAD_HANDLE, ZX_ERR_WRONG_TYPE, ZX_ERR_NOT_SUPPORTED, ZX_ERR_BAD_STATE],
-    weight: 0,
+    weight: 1,
   },
   zx_vmar_protect: {
     params: [
@@ -959,40 +965,40 @@ export const SYSCALLS = {
     errors: [...HANDLE, ZX_ERR_INVALID_ARGS, ZX_ERR_BUFFER_TOO_SMALL],
     weight: 1,
   },
-  // BTI pinning is outside program fuzzing for now (weight 0): the generator has no BTI or
-  // PMT resources yet.
+  // BTI pinning in programs: BTIs and PMTs are resources like VMOs; a PMT closed without an
+  // unpin stays pinned until its BTI's last handle closes (the janitor closes both).
   zx_bti_create: {
     params: [p("options", "options"), p("bti_id", "key")],
     result: "handle",
-    produces: null,
+    produces: "bti",
     blocks: null,
     errors: [ZX_ERR_INVALID_ARGS],
-    weight: 0,
+    weight: 1,
     creates: { type: ZX_OBJ_TYPE_BTI, rights: ZX_DEFAULT_BTI_RIGHTS },
   },
   zx_bti_pin: {
     params: [
-      h("bti", "handle", ZX_OBJ_TYPE_BTI, ZX_RIGHT_MAP),
-      p("options", "options"),
+      h("bti", "bti", ZX_OBJ_TYPE_BTI, ZX_RIGHT_MAP),
+      p("options", "btiOptions"),
       h("vmo", "vmo", ZX_OBJ_TYPE_VMO, ZX_RIGHT_MAP),
       a("offset", "offset"),
       a("size", "length"),
     ],
     result: "handle",
-    produces: null,
+    produces: "pmt",
     blocks: "pager",
     errors: [...HANDLE, ZX_ERR_INVALID_ARGS, ZX_ERR_OUT_OF_RANGE],
-    weight: 0,
+    weight: 1,
     access: true,
     creates: { type: ZX_OBJ_TYPE_PMT, rights: ZX_DEFAULT_PMT_RIGHTS },
   },
   zx_pmt_unpin: {
-    params: [h("handle", "handle", ZX_OBJ_TYPE_PMT, ZX_RIGHT_NONE)],
+    params: [h("handle", "pmt", ZX_OBJ_TYPE_PMT, ZX_RIGHT_NONE)],
     result: "status",
     produces: null,
     blocks: null,
     errors: [ZX_ERR_BAD_HANDLE, ZX_ERR_WRONG_TYPE],
-    weight: 0,
+    weight: 1,
     decided: true,
   },
   zx_event_create: {

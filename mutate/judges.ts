@@ -56,9 +56,9 @@ export const CAMPAIGN_BUDGET = {
   /** Executions after which an exploration stops (a mutant that blows up the state space). */
   maxSchedules: 20_000,
   /**
-   * Weights of the calls program fuzzing leaves out (weight 0 in the syscall table): sub-regions
-   * and BTI pinning, drawn here so their code is judged, and of calls it draws rarely (every program drawn with them passes
-   * unmutated: `mutate_test.ts`).
+   * Weights above the syscall table's for calls program fuzzing draws rarely (weight 1 there):
+   * sub-regions and BTI pinning, so their code is judged, and clones (every program drawn with
+   * them passes unmutated: `mutate_test.ts`).
    */
   programWeights: {
     zx_vmar_allocate: 3,

@@ -17,6 +17,9 @@
 import fc from "npm:fast-check@4.11.0";
 import {
   PAGER_FAIL_CODES,
+  ZX_BTI_COMPRESS,
+  ZX_BTI_PERM_READ,
+  ZX_BTI_PERM_WRITE,
   ZX_DEFAULT_PAGER_RIGHTS,
   ZX_DEFAULT_PORT_RIGHTS,
   ZX_DEFAULT_THREAD_RIGHTS,
@@ -107,7 +110,7 @@ export interface GenerateOptions {
   readonly maxCalls?: number;
   /**
    * Weights that replace the syscall table's for some calls (e.g. to draw the
-   * weight-0 VMAR sub-region and BTI calls). Default: the table's weights.
+   * rarely drawn VMAR sub-region and BTI calls more often). Default: the table's weights.
    */
   readonly weights?: Readonly<Partial<Record<CallName, number>>>;
 }
@@ -137,6 +140,9 @@ function pickCall(d: Draw, over?: Readonly<Partial<Record<CallName, number>>>): 
   }
   return CALL_LIST[0];
 }
+
+/** The resources a call argument may need a constructor for. */
+type Kind = "pager" | "port" | "vmo" | "aux" | "addr" | "packet" | "vmar" | "bti" | "pmt";
 
 /** A resource a new call may name. */
 interface Producer {
@@ -199,10 +205,7 @@ class CallBuilder {
   }
 
   /** A resource of `kind`: an existing one, usually; a fresh constructor otherwise. */
-  #resource(
-    kind: "pager" | "port" | "vmo" | "aux" | "addr" | "packet",
-    depth: number,
-  ): CallRef | null {
+  #resource(kind: Kind, depth: number): CallRef | null {
     const d = this.d;
     const pagerVmo = kind === "vmo" ? true : kind === "aux" ? false : undefined;
     const k: Produces = kind === "aux" ? "vmo" : kind;
@@ -217,10 +220,7 @@ class CallBuilder {
     return this.#construct(kind, depth + 1);
   }
 
-  #construct(
-    kind: "pager" | "port" | "vmo" | "aux" | "addr" | "packet",
-    depth: number,
-  ): CallRef | null {
+  #construct(kind: Kind, depth: number): CallRef | null {
     const d = this.d;
     const ps = this.#ps;
     switch (kind) {
@@ -281,6 +281,35 @@ class CallBuilder {
           "packet",
         );
       }
+      case "vmar":
+        // A sub-region of the root that mappings may go into (with SPECIFIC placements too).
+        return this.#emit({
+          call: "zx_vmar_allocate",
+          args: [
+            { vmar: 0 },
+            ZX_VM_CAN_MAP_READ | ZX_VM_CAN_MAP_WRITE |
+            (d.int(2) === 0 ? ZX_VM_CAN_MAP_SPECIFIC : 0),
+            0,
+            (2 + d.int(8)) * ps,
+          ],
+        }, "vmar");
+      case "bti":
+        return this.#emit({ call: "zx_bti_create", args: [0, d.int(4)] }, "bti");
+      case "pmt": {
+        const bti = this.#resource("bti", depth);
+        const vmo = this.#resource(d.int(3) === 0 ? "aux" : "vmo", depth);
+        if (bti === null || vmo === null) return null;
+        return this.#emit({
+          call: "zx_bti_pin",
+          args: [
+            { h: bti },
+            d.int(2) === 0 ? ZX_BTI_PERM_READ : ZX_BTI_PERM_READ | ZX_BTI_PERM_WRITE,
+            { h: vmo },
+            d.int(2) * ps,
+            (1 + d.int(2)) * ps,
+          ],
+        }, "pmt");
+      }
     }
   }
 
@@ -289,11 +318,16 @@ class CallBuilder {
     const d = this.d;
     const r = d.int(100);
     if (param === "thread" && r < 85) return { thread: d.int(this.program.threads.length) };
-    if (param === "vmar" && r < 90) return { vmar: 0 };
+    if (param === "vmar" && r < 90) {
+      // The root mostly; a sub-region (an existing one or a fresh one) a quarter of the time.
+      const sub = d.int(4) === 0 ? this.#resource("vmar", 0) : null;
+      return sub === null ? { vmar: 0 } : { h: sub };
+    }
     if (r < 80) {
       const kind = param === "handle"
         ? pick(d, ["vmo", "port", "pager", "aux", "vmo"] as const)
-        : param === "pager" || param === "port" || param === "vmo" || param === "aux"
+        : param === "pager" || param === "port" || param === "vmo" || param === "aux" ||
+            param === "bti" || param === "pmt"
         ? param
         : "vmo";
       const ref = this.#resource(kind, 0);
@@ -414,8 +448,14 @@ class CallBuilder {
       case "aux":
       case "thread":
       case "vmar":
+      case "bti":
+      case "pmt":
       case "handle":
         return this.#handle(param);
+      case "btiOptions":
+        return d.int(10) < 8
+          ? pick(d, [ZX_BTI_PERM_READ, ZX_BTI_PERM_READ | ZX_BTI_PERM_WRITE, ZX_BTI_PERM_WRITE])
+          : pick(d, [0, ZX_BTI_PERM_READ | ZX_BTI_COMPRESS, 2 ** d.int(32)]);
       case "options":
         return d.int(10) === 0 ? 2 ** d.int(32) : 0;
       case "vmoOptions":

@@ -1,4 +1,6 @@
 import { strict as assert } from "node:assert";
+import { makeRng } from "../sim/rng.ts";
+import { generateProgram, rngDraw } from "./generate.ts";
 import {
   callCount,
   insertCalls,
@@ -60,4 +62,46 @@ Deno.test("parseProgram accepts a program as JSON and names a wrong argument cou
     () => parseProgram(bad),
     (e) => e instanceof ProgramError && /threads\.0\.calls\.0/.test(e.message),
   );
+});
+
+// Issue 16: the level-3 calls are in the program fuzzing vocabulary, with their resources: a pin
+// names a BTI, an unpin a PMT, a mapping or sub-region call a sub-region.
+Deno.test("generated programs draw sub-regions and BTI pinning with their resources", () => {
+  const drawn = new Map<string, number>();
+  const named = new Set<string>();
+  for (let seed = 0; seed < 300; seed++) {
+    const p = generateProgram(rngDraw(makeRng(seed)));
+    for (const t of p.threads) {
+      for (const c of t.calls) {
+        drawn.set(c.call, (drawn.get(c.call) ?? 0) + 1);
+        const first = c.args[0];
+        const third = c.args[2];
+        const kind = (a: unknown) =>
+          typeof a === "object" && a !== null && "h" in a
+            ? producedKind(p, (a as { h: [number, number] }).h)
+            : null;
+        if (kind(first) !== null) named.add(`${c.call}(${kind(first)}`);
+        if (c.call === "zx_bti_pin" && kind(third) === "vmo") named.add("zx_bti_pin(.., vmo");
+      }
+    }
+  }
+  for (
+    const call of [
+      "zx_vmar_allocate",
+      "zx_vmar_destroy",
+      "zx_bti_create",
+      "zx_bti_pin",
+      "zx_pmt_unpin",
+    ]
+  ) assert.ok((drawn.get(call) ?? 0) > 0, `${call} never drawn`);
+  for (
+    const use of [
+      "zx_bti_pin(bti",
+      "zx_bti_pin(.., vmo",
+      "zx_pmt_unpin(pmt",
+      "zx_vmar_map(vmar",
+      "zx_vmar_allocate(vmar",
+      "zx_vmar_destroy(vmar",
+    ]
+  ) assert.ok(named.has(use), `no ${use}) in 300 programs`);
 });

@@ -247,6 +247,7 @@ function applyToModel(
       return;
     }
     case "zx_handle_close":
+    case "zx_pmt_unpin": // consumes the token's handle (PinnedMemoryTokenDispatcher::Unpin)
       if (ok) model.drop(args[0]);
       return;
     case "zx_vmar_allocate": {
@@ -297,6 +298,9 @@ function check(
     "zx_task_suspend",
     "zx_handle_duplicate",
     "zx_handle_replace",
+    "zx_vmar_allocate",
+    "zx_bti_create",
+    "zx_bti_pin",
   ].includes(call.call);
   if (produces && r.status === ZX_OK && (r.value <= 0 || model.get(r.value) !== undefined)) {
     contractFailure(`${where} handed out handle ${r.value}, which is invalid or already open`);
@@ -367,6 +371,9 @@ function checkLifetimes(s: Shared): void {
   if (k.rootVmar.mappings.length > 0) {
     lifetimeFailure(`${k.rootVmar.mappings.length} mappings left after cleanup`);
   }
+  if (k.rootVmar.regions.length > 0) {
+    lifetimeFailure(`${k.rootVmar.regions.length} sub-regions left after cleanup`);
+  }
   for (const v of k.pagerVmos) {
     const what = `pager vmo ${v.koid}`;
     if (v.handleCount !== 0 || v.mappings !== 0 || v.inflight !== 0) {
@@ -430,6 +437,17 @@ function* janitor(sys: Sys, vmar: number, s: Shared): ThreadBody {
   for (let round = 0;; round++) {
     yield { kind: "block", wait };
     const done = s.threads.every((t) => t.end.kind !== "running");
+    // A sub-region outlives its handles: unmapping its whole extent from the root destroys it
+    // and everything mapped in it (zx_vmar_unmap.md).
+    while (s.kernel.rootVmar.regions.length > 0) {
+      const st = yield* atStep("zx_vmar_unmap", () => {
+        const r = s.kernel.rootVmar.regions[0];
+        return r === undefined ? null : sys.vmarUnmap(vmar, r.base, r.size);
+      });
+      if (st !== null && st !== ZX_OK) {
+        contractFailure(`cleanup: zx_vmar_unmap of a sub-region returned ${statusName(st)}`);
+      }
+    }
     while (s.kernel.rootVmar.mappings.length > 0) {
       const st = yield* atStep("zx_vmar_unmap", () => {
         const m = s.kernel.rootVmar.mappings[0];

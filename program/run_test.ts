@@ -1,6 +1,7 @@
 import { strict as assert } from "node:assert";
 import {
   type Status,
+  ZX_BTI_PERM_READ,
   ZX_ERR_BAD_HANDLE,
   ZX_ERR_BAD_STATE,
   ZX_ERR_INVALID_ARGS,
@@ -192,3 +193,50 @@ for (
     assert.match(v.message, /the handle model says ZX_ERR_INVALID_ARGS/);
   });
 }
+
+// A sub-region outlives its handles (zx_vmar_destroy.md): with its handle closed, what is mapped
+// in it stays until the janitor unmaps the region's extent from the root, which destroys it.
+Deno.test("the janitor destroys a sub-region whose handle the program closed, and its mappings", () => {
+  const orphan: Program = {
+    pageSize: 64,
+    overtimeTicks: 0,
+    threads: [{
+      failInsteadOfBlock: false,
+      calls: [
+        { call: "zx_pager_create", args: [0] },
+        { call: "zx_port_create", args: [0] },
+        { call: "zx_pager_create_vmo", args: [{ h: [0, 0] }, 0, { h: [0, 1] }, 1, 128] },
+        { call: "zx_vmar_allocate", args: [{ vmar: 0 }, ZX_VM_CAN_MAP_READ, 0, 256] },
+        { call: "zx_vmar_map", args: [{ h: [0, 3] }, ZX_VM_PERM_READ, 0, { h: [0, 2] }, 0, 128] },
+        { call: "zx_handle_close", args: [{ h: [0, 3] }] },
+        { call: "zx_handle_close", args: [{ h: [0, 2] }] },
+      ],
+    }],
+  };
+  const run = runProgram(orphan);
+  assert.equal(run.verdict.kind, "pass", JSON.stringify(run.verdict));
+  assert.deepEqual(run.results[0].map((r) => r?.status), [0, 0, 0, 0, 0, 0, 0]);
+  assert.equal(run.world.kernel.rootVmar.regions.length, 0);
+});
+
+// zx_pmt_unpin consumes the token's handle: the handle model must drop it, or the janitor's
+// close of it would be BAD_HANDLE.
+Deno.test("a pin and its unpin leave nothing for the janitor", () => {
+  const pinned: Program = {
+    pageSize: 64,
+    overtimeTicks: 0,
+    threads: [{
+      failInsteadOfBlock: false,
+      calls: [
+        { call: "zx_vmo_create", args: [128, 0] },
+        { call: "zx_bti_create", args: [0, 1] },
+        { call: "zx_bti_pin", args: [{ h: [0, 1] }, ZX_BTI_PERM_READ, { h: [0, 0] }, 0, 64] },
+        { call: "zx_pmt_unpin", args: [{ h: [0, 2] }] },
+        { call: "zx_bti_pin", args: [{ h: [0, 1] }, ZX_BTI_PERM_READ, { h: [0, 0] }, 64, 64] },
+      ],
+    }],
+  };
+  const run = runProgram(pinned);
+  assert.equal(run.verdict.kind, "pass", JSON.stringify(run.verdict));
+  assert.deepEqual(run.results[0].map((r) => r?.status), [0, 0, 0, 0, 0]);
+});
