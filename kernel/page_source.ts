@@ -71,7 +71,7 @@ export class Waiter {
    * `VmAspace::PageFaultInternal` waits with `suspendable = flags & VMM_PF_FLAG_USER` and
    * `PagerProxy::WaitOnEvent` masks `THREAD_SIGNAL_SUSPEND` for such a wait
    * (zircon/kernel/vm/vm_aspace.cc @ misttech/fuchsia 733295f0,
-   * zircon/kernel/object/pager_proxy.cc @ misttech/fuchsia 9c03ce9a). Audit row A20.
+   * zircon/kernel/object/pager_proxy.cc @ misttech/fuchsia 9c03ce9a). Audit rows U1-U3 (docs/audit.md).
    */
   suspendable = true;
 
