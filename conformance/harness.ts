@@ -174,6 +174,7 @@ export class PagerTest {
   #stash: PagePacket[] = [];
   #nextKey = 0x10000;
   #copies = new Map<number, Copy[]>();
+  #sleepPort = 0;
 
   constructor(readonly world: World, readonly sys: Sys) {
     world.trace.listen((e: KernelEvent) => {
@@ -270,6 +271,33 @@ export class PagerTest {
     const th = "thread" in t ? t.thread : t;
     yield* this.#until(() => isBlockedOnPager(th), `t${th.tid} ${th.name} to block on the pager`);
     check(isBlockedOnPager(th), `t${th.tid} is not blocked`);
+  }
+
+  /**
+   * Parks main until suspension of `t` has taken effect (`TestThread::WaitForSuspend`, which
+   * waits for `ZX_THREAD_SUSPENDED`): the model's `KThread.suspended`.
+   */
+  *waitUntilSuspended(t: SimThread | Worker): Syscall<void> {
+    const th = "thread" in t ? t.thread : t;
+    yield* this.#until(
+      () => th.end.kind !== "running" || th.k.suspended,
+      `t${th.tid} ${th.name} to suspend`,
+    );
+    check(th.end.kind === "running" && th.k.suspended, () => `t${th.tid} ended: ${endText(th)}`);
+  }
+
+  /**
+   * Lets `ticks` of virtual time pass with main parked (upstream's
+   * `zx::nanosleep(zx::deadline_after(...))`): a wait on a port of its own that times out.
+   */
+  *sleep(ticks: number): Syscall<void> {
+    if (this.#sleepPort === 0) {
+      const [st, port] = yield* this.sys.portCreate(0);
+      expectStatus(st, ZX_OK, "zx_port_create for sleeping");
+      this.#sleepPort = port;
+    }
+    const [st] = yield* this.sys.portWait(this.#sleepPort, this.sys.now + ticks);
+    expectStatus(st, ZX_ERR_TIMED_OUT, "sleeping on an empty port");
   }
 
   /** Parks main until `t` ended (exited, killed or crashed). */

@@ -7,6 +7,7 @@
  */
 
 import { PIN_ROWS_RUN } from "./bti.ts";
+import { USERCOPY_SUSPEND_ROWS_RUN } from "./read_fault.ts";
 import type { ConformanceCase } from "./harness.ts";
 
 /** `[file, test, reason]` of the rows in the inventory's "Skipped" tables. */
@@ -68,5 +69,5 @@ export const LEVEL2_CASES: readonly ConformanceCase[] = [
   ...UPSTREAM_SKIPPED.map(([file, name, reason], i, all) => {
     const n = all.slice(0, i + 1).filter(([f]) => f === file).length;
     return { id: `${file}X${n}`, name, area: "skipped-upstream", skip: reason };
-  }).filter((c) => !PIN_ROWS_RUN.has(c.name)),
+  }).filter((c) => !PIN_ROWS_RUN.has(c.name) && !USERCOPY_SUSPEND_ROWS_RUN.has(c.name)),
 ];

@@ -231,6 +231,9 @@ function waiter(h: Hasher, w: Waiter, ranks: Map<PageRequest, number>): void {
     .word(w.earlyWake ? 1 : 0).num(w.wakePage).num(w.deadline === Infinity ? -1 : w.deadline)
     .num(w.request === null ? -1 : ranks.get(w.request) ?? -2)
     .num(w.pendingSignal === null ? 1 : w.pendingSignal);
+  // A usercopy's fault wait, which a suspend does not interrupt (hashed only then: older
+  // states keep their hashes).
+  if (!w.suspendable) h.word(0x5e);
 }
 
 function vmo(h: Hasher, v: Vmo, ranks: Map<PageRequest, number>, n: Names): void {

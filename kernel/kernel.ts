@@ -700,7 +700,11 @@ export class Kernel extends VmarCalls {
 
   // ---------------------------------------------------------------- threads
 
-  /** `zx_task_suspend(thread, *token)`: a blocked pager wait is cancelled and restarts on resume. */
+  /**
+   * `zx_task_suspend(thread, *token)`: a blocked pager wait is cancelled and restarts on resume,
+   * except a kernel usercopy's page-fault wait, which goes on until its request resolves; the
+   * thread then finishes its syscall and stops (`KThread.suspended`; rows PX5, PX6).
+   */
   protected taskSuspend(
     t: KernelThread,
     ...[thread]: In<"zx_task_suspend">

@@ -381,8 +381,15 @@ export class KThread implements KernelObject {
     readonly failInsteadOfBlock: boolean,
   ) {}
 
+  /**
+   * Suspension has taken effect (Zircon's `ZX_THREAD_SUSPENDED`): a suspend token is open and
+   * the thread is not held in the kernel by a wait that ignores suspension. A thread parked on
+   * (or just woken from) a kernel usercopy's page-fault wait runs on while suspended until it
+   * leaves that wait; it then stops at its next scheduling point, as upstream suspends "on its
+   * way back to userspace" (`SuspendInKernelTest`, pager.cc @ misttech/fuchsia b394d1c8).
+   */
   get suspended(): boolean {
-    return this.suspendCount > 0;
+    return this.suspendCount > 0 && (this.waiter === null || this.waiter.suspendable);
   }
 
   get alive(): boolean {

@@ -65,6 +65,15 @@ export class Waiter {
   error: Status = ZX_OK;
   /** Virtual tick at which the overtime timeout fires. */
   deadline = Number.POSITIVE_INFINITY;
+  /**
+   * A suspend interrupts this wait (ZX_ERR_INTERNAL_INTR_RETRY). False for the page-fault wait
+   * of a kernel usercopy, which holds the suspend off until the request resolves:
+   * `VmAspace::PageFaultInternal` waits with `suspendable = flags & VMM_PF_FLAG_USER` and
+   * `PagerProxy::WaitOnEvent` masks `THREAD_SIGNAL_SUSPEND` for such a wait
+   * (zircon/kernel/vm/vm_aspace.cc @ misttech/fuchsia 733295f0,
+   * zircon/kernel/object/pager_proxy.cc @ misttech/fuchsia 9c03ce9a). Audit rows U1-U3 (docs/audit.md).
+   */
+  suspendable = true;
 
   constructor(readonly tid: number) {}
 

@@ -370,7 +370,10 @@ export interface KernelCalls {
     addr: number,
     len: number,
   ): Syscall<Status>;
-  /** `zx_task_suspend(thread, *token)`: a blocked pager wait is cancelled and restarts on resume. */
+  /**
+   * `zx_task_suspend(thread, *token)`: a blocked pager wait is cancelled and restarts on resume;
+   * a kernel usercopy's page-fault wait is not (it holds the suspend off until it resolves).
+   */
   zx_task_suspend(t: KernelThread, thread: number): Syscall<[Status, number]>;
   /** `zx_task_kill(thread)`: a blocked pager wait is cancelled; the thread never runs again. */
   zx_task_kill(t: KernelThread, thread: number): Syscall<Status>;

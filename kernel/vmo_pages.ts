@@ -279,6 +279,9 @@ export class VmoPages {
     };
     this.sink.emit({ k: "block", tid: t.tid, on: wait.describe() });
     sourceOf(root).deliverPending(w);
+    // A suspendable wait begun with a suspend pending (a thread that ran on out of a usercopy's
+    // fault wait) is interrupted at once: `Event::Wait` returns INTR_RETRY for a pending signal.
+    if (w.suspendable && t.suspendCount > 0) this.interrupt(t, ZX_ERR_INTERNAL_INTR_RETRY);
     yield { kind: "block", wait };
     t.waiter = null;
     t.waiterVmo = null;
@@ -565,6 +568,8 @@ export class VmoPages {
     let pos = 0;
     let blocked = false;
     const w = new Waiter(t.tid);
+    // A fault taken in kernel mode: its wait holds a suspend off (Waiter.suspendable).
+    w.suspendable = false;
     while (pos < buf.length) {
       const a = user.addr + at + pos;
       const m = Number.isFinite(a) ? user.vmar.find(a) : undefined;
@@ -915,10 +920,16 @@ export class VmoPages {
     return status;
   }
 
-  /** Cancels `target`'s pager wait, if it is parked on one, with `why` (suspend, kill). */
+  /**
+   * Cancels `target`'s pager wait, if it is parked on one, with `why` (suspend, kill). A
+   * suspend (ZX_ERR_INTERNAL_INTR_RETRY) leaves a usercopy's fault wait alone: upstream masks
+   * the suspend signal there and the wait goes on (`PagerProxy::WaitOnEvent`: "Hold off on
+   * suspension until after the page request is resolved"); a kill still interrupts it.
+   */
   interrupt(target: KernelThread, why: Status): void {
     const w = target.waiter;
     if (w === null || !w.waiting) return;
+    if (why === ZX_ERR_INTERNAL_INTR_RETRY && !w.suspendable) return;
     const vmo = target.waiterVmo;
     assert(vmo !== null, () => `t${target.tid} waits on a request of no VMO`);
     sourceOf(vmo).cancel(w, why);
