@@ -13,12 +13,17 @@
  *   (no checkers);
  * - campaign runs/s on 1 and 2 workers (the same fixed runs);
  * - exhaustive exploration of `explore/testdata/default_small.json` to 2
- *   preemptions: executions per bound (deterministic) and wall time.
+ *   preemptions: executions per bound (deterministic) and wall time;
+ * - the default workload's steps per CPU-second ({@linkcode stepsSideBySide}):
+ *   unlike the figures above, each checkout in processes of its own, since
+ *   the two sides of one process share a heap and its collections.
  *
  * `deno task bench` prints them (`bench/figures_bench.ts`); run alone with
  * `deno run --allow-read --allow-env=PAGERSIM_BENCH_BASE bench/figures.ts [SECONDS]`, or only
  * the checker overhead with `deno run --allow-read --allow-env=PAGERSIM_BENCH_BASE
- * bench/figures.ts overhead [SECONDS]` (beside the base's when it names one).
+ * bench/figures.ts overhead [SECONDS]` (beside the base's when it names one), or only the
+ * steps per CPU-second with `deno run --allow-read --allow-run=deno
+ * --allow-env=PAGERSIM_BENCH_BASE bench/figures.ts steps [TURNS] [SECONDS]`.
  *
  * @module
  */
@@ -254,17 +259,15 @@ export async function stepsPerCpuSecond(root: URL, seconds: number): Promise<num
   return steps / (least / 1e6);
 }
 
-if (import.meta.main && Deno.args[0] === "steps-one") {
-  // One checkout's figure, in a process of its own (the `steps` mode below starts these).
-  console.log(await stepsPerCpuSecond(new URL(Deno.args[1]), Number(Deno.args[2])));
-} else if (import.meta.main && Deno.args[0] === "steps") {
-  // The default workload's steps per CPU-second here and in the base worktree:
-  // `PAGERSIM_BENCH_BASE=/tmp/base deno run --allow-read --allow-run=deno
-  // --allow-env=PAGERSIM_BENCH_BASE bench/figures.ts steps [ROUNDS] [SECONDS]`.
-  // Each checkout runs in processes of its own, taking turns (ROUNDS turns each, SECONDS
-  // each); each side's best turn counts. Not one process for both: they would share one heap,
-  // and the garbage one side makes would slow the other's collections.
-  const rounds = Number(Deno.args[1] ?? 5), seconds = Number(Deno.args[2] ?? 8);
+/**
+ * The default workload's steps per CPU-second ({@linkcode stepsPerCpuSecond})
+ * of this checkout and the base worktree, as report lines. Each checkout runs
+ * in processes of its own (needs `--allow-run=deno`), taking turns: `rounds`
+ * turns each of about `seconds`; each side's best turn counts. Not one process
+ * for both: they would share one heap, and the garbage one side makes would
+ * slow the other's collections (that hid a 2x regression of the model).
+ */
+export async function stepsSideBySide(rounds: number, seconds: number): Promise<string[]> {
   const { roots: r, labels } = roots();
   const best = r.map(() => 0);
   for (let i = 0; i < rounds; i++) {
@@ -281,16 +284,25 @@ if (import.meta.main && Deno.args[0] === "steps-one") {
         stdout: "piped",
         stderr: "inherit",
       }).output();
-      if (!out.success) throw new Error(`steps-one ${root.href} failed`);
+      if (!out.success) throw new Error(`bench/figures.ts steps-one ${root.href} failed`);
       best[j] = Math.max(best[j], Number(new TextDecoder().decode(out.stdout).trim()));
     }
   }
-  for (const [j, x] of best.entries()) {
-    console.log(
-      `default workload, no checkers (best of ${rounds} turns of ${seconds} s, own process), ` +
-        `${labels[j]}: ${x.toFixed(0)} steps per CPU-second` +
-        (j === 0 ? "" : ` (this checkout ÷ this one: ${(best[0] / x).toFixed(3)})`),
-    );
+  return best.map((x, j) =>
+    `default workload steps per CPU-second (no checkers; best of ${rounds} turns of ${seconds} s, ` +
+    `own process), ${labels[j]}: ${x.toFixed(0)}` +
+    (j === 0 ? "" : ` (this checkout ÷ this one: ${(best[0] / x).toFixed(3)})`)
+  );
+}
+
+if (import.meta.main && Deno.args[0] === "steps-one") {
+  // One checkout's figure, in a process of its own (the `steps` mode below starts these).
+  console.log(await stepsPerCpuSecond(new URL(Deno.args[1]), Number(Deno.args[2])));
+} else if (import.meta.main && Deno.args[0] === "steps") {
+  // `PAGERSIM_BENCH_BASE=/tmp/base deno run --allow-read --allow-run=deno
+  // --allow-env=PAGERSIM_BENCH_BASE bench/figures.ts steps [ROUNDS] [SECONDS]`
+  for (const line of await stepsSideBySide(Number(Deno.args[1] ?? 5), Number(Deno.args[2] ?? 8))) {
+    console.log(line);
   }
 } else if (import.meta.main && Deno.args[0] === "overhead") {
   // Only the checker overhead: `deno run --allow-read --allow-env=PAGERSIM_BENCH_BASE
