@@ -227,6 +227,9 @@ export class Kernel extends VmarCalls {
     if (!v.ok) return v.status;
     const a = this.handles.get<Vmo>(auxVmo, ZX_OBJ_TYPE_VMO, ZX_RIGHT_READ | ZX_RIGHT_WRITE);
     if (!a.ok) return a.status;
+    // TakePages refuses a contiguous aux before its range check (vm_object_paged.cc @
+    // misttech/fuchsia b394d1c8; spec 2.4 step 6).
+    if (a.object.frames !== null) return ZX_ERR_NOT_SUPPORTED;
     if (auxOffset + length > a.object.size) return ZX_ERR_OUT_OF_RANGE;
     // TakePages and SupplyPages range-check an empty range too, then return before the detach
     // check (vm_object_paged.cc @ misttech 056f3590). Audit row A12.
