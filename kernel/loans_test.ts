@@ -231,3 +231,20 @@ Deno.test("loans: a frame whose borrower was evicted serves the next supply", ()
   assert.equal(loanOf(v, 1), frame);
   k.pages.loans.check();
 });
+
+Deno.test("loans: a pin after an earlier pin made the VMO ineligible still replaces loaned pages", () => {
+  // PinPagerVmoWithLoanedPages (pager.cc @ misttech/fuchsia b394d1c8): the first pin sets
+  // ever-pinned, yet pages loaned by the earlier supply must still be replaced by the second.
+  const { k, t, bti, decommitAll, pagerVmo, supply } = setup(2);
+  decommitAll();
+  const [h, v] = pagerVmo(2);
+  supply(h, 0, 2);
+  const pmt = ok(run(k.zx_bti_pin(t, bti, ZX_BTI_PERM_READ, h, 0, PS)));
+  assert.equal(v.everPinned, true);
+  assert.ok(loanOf(v, 1) !== undefined);
+  const pmt2 = ok(run(k.zx_bti_pin(t, bti, ZX_BTI_PERM_READ, h, PS, PS)));
+  assert.equal(loanOf(v, 1), undefined);
+  assert.equal(run(k.zx_vmo_read(t, h, PS, PS))[1][0], 2);
+  assert.equal(run(k.zx_pmt_unpin(t, pmt2)), ZX_OK);
+  assert.equal(run(k.zx_pmt_unpin(t, pmt)), ZX_OK);
+});

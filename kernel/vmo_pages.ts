@@ -604,7 +604,6 @@ export class VmoPages {
    */
   *pin(t: KernelThread, vmo: Vmo, start: number, end: number, write = false): Syscall<Status> {
     const [base] = this.view(vmo);
-    base.everPinned = true;
     if (base.parent === null && base.source !== null) {
       return yield* this.#pinTracked(t, vmo, start, end, write);
     }
@@ -614,7 +613,7 @@ export class VmoPages {
     }
     if (end > vmo.pageCount) return ZX_ERR_OUT_OF_RANGE;
     const [tgt, off] = this.view(vmo);
-    tgt.everPinned = true;
+    if (end > start) tgt.everPinned = true;
     for (let q = start + off; q < end + off; q++) {
       if (!isPage(tgt.slots[q])) this.materialize(tgt, q);
       tgt.pins.set(q, (tgt.pins.get(q) ?? 0) + 1);
@@ -666,11 +665,16 @@ export class VmoPages {
           tgt.slots[q] = new Page(new Uint8Array(this.pageSize), "clean", this.touches);
         } else if (isPage(s) && s.loan !== undefined) {
           // `ReplacePagesWithNonLoanedLocked` before `PinRangeLocked` (vm_object_paged.cc
-          // CommitRangeInternal): a pinned page is never loaned; the bytes stay.
+          // CommitRangeInternal): a pinned page is never loaned; the bytes stay. Whether or not
+          // the VMO may still borrow: a VMO an earlier pin made ineligible can still hold pages
+          // loaned before (PinPagerVmoWithLoanedPages, pager.cc @ misttech/fuchsia b394d1c8;
+          // at vm_object_paged.cc @ 056f3590 the replacement was guarded by `can_borrow()`).
           this.loans.replace(s);
         }
         tgt.pins.set(q, (tgt.pins.get(q) ?? 0) + 1);
       }
+      // `PinRangeLocked` sets `ever_pinned_`: the VMO borrows no more (`can_borrow_locked`).
+      if (pinned > start) tgt.everPinned = true;
       if (!write) dirtied = pinned;
       for (; dirtied < pinned; dirtied++) {
         const q = dirtied + off;
