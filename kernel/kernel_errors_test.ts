@@ -90,7 +90,7 @@ import type { SignalPacket, UserPacket } from "./events.ts";
 import type { HandleEntry } from "./handles.ts";
 import { Kernel, type Syscall } from "./kernel.ts";
 import { spec, SYSCALL_NAMES } from "./syscalls.ts";
-import type { KThread } from "./objects.ts";
+import type { KThread, Vmo } from "./objects.ts";
 
 const PS = 4096;
 /** Read-write mapping permissions. */
@@ -1926,6 +1926,16 @@ const TABLES: Record<string, readonly Row[]> = {
   ],
 
   zx_vmo_op_range: [
+    {
+      // vmo_unittest.cc `vmo_pin_test` (misttech/fuchsia): "decommitting pinned range".
+      name: "DECOMMIT over a pinned page of an anonymous VMO",
+      call: (f) => {
+        f.ok(f.k.zx_bti_pin(f.t, f.bti(), ZX_BTI_PERM_READ, f.aux, PS, PS));
+        return f.k.zx_vmo_op_range(f.t, f.aux, ZX_VMO_OP_DECOMMIT, 0, 2 * PS);
+      },
+      want: ZX_ERR_BAD_STATE,
+      check: (f) => f.k.pages.checkPins(f.k.handles.entry(f.aux)?.object as Vmo),
+    },
     {
       name: "COMMIT of an anonymous VMO",
       call: (f) => f.k.zx_vmo_op_range(f.t, f.aux, ZX_VMO_OP_COMMIT, 0, PAGES * PS),

@@ -853,6 +853,9 @@ export class VmoPages {
     }
     if (op === ZX_VMO_OP_DECOMMIT) {
       if (pagerBacked) return ZX_ERR_NOT_SUPPORTED;
+      // A pinned page cannot be decommitted (vmo_unittest.cc `vmo_pin_test`: "decommitting
+      // pinned range" is BAD_STATE).
+      if (this.#anyPinned(vmo, start, end)) return ZX_ERR_BAD_STATE;
       for (let p = start; p < end; p++) vmo.slots[p] = undefined;
       return ZX_OK;
     }
@@ -899,7 +902,7 @@ export class VmoPages {
       return ZX_OK;
     }
     if (!this.loans.enabled) return ZX_ERR_NOT_SUPPORTED;
-    for (let p = start; p < end; p++) if (vmo.pins.has(p)) return ZX_ERR_BAD_STATE;
+    if (this.#anyPinned(vmo, start, end)) return ZX_ERR_BAD_STATE;
     for (let p = start; p < end; p++) {
       if (!isPage(vmo.slots[p])) continue;
       vmo.slots[p] = undefined;
@@ -1048,6 +1051,13 @@ export class VmoPages {
       }
     }
     return ZX_OK;
+  }
+
+  /** Some page of `[start, end)` of `vmo` is pinned (`AnyPagesPinnedLocked`). */
+  #anyPinned(vmo: Vmo, start: number, end: number): boolean {
+    if (vmo.pins.size === 0) return false;
+    for (let p = start; p < end; p++) if (vmo.pins.has(p)) return true;
+    return false;
   }
 
   /**
