@@ -228,7 +228,7 @@ export class Kernel extends VmarCalls {
     const a = this.handles.get<Vmo>(auxVmo, ZX_OBJ_TYPE_VMO, ZX_RIGHT_READ | ZX_RIGHT_WRITE);
     if (!a.ok) return a.status;
     // TakePages refuses a contiguous aux before its range check (vm_object_paged.cc @
-    // misttech/fuchsia b394d1c8; spec 2.4 step 6).
+    // misttech/fuchsia 056f3590; spec 2.4 step 6).
     if (a.object.frames !== null) return ZX_ERR_NOT_SUPPORTED;
     if (auxOffset + length > a.object.size) return ZX_ERR_OUT_OF_RANGE;
     // TakePages and SupplyPages range-check an empty range too, then return before the detach
@@ -588,7 +588,7 @@ export class Kernel extends VmarCalls {
   /**
    * `zx_vmo_create_contiguous(bti, size, alignment_log2, *out)`: an anonymous, non-resizable VMO
    * whose pages are physically contiguous, all committed (zeros). As sys_vmo_create_contiguous
-   * (zircon/kernel/lib/syscalls/ddk.cc @ misttech/fuchsia b394d1c8): size 0 and an alignment
+   * (zircon/kernel/lib/syscalls/ddk.cc @ gnoliyil/fuchsia 014097ec): size 0 and an alignment
    * outside `[log2(page size), 64)` (0 means the page size) are INVALID_ARGS before the BTI is
    * looked up (with MAP); then `VmObjectPaged::CreateContiguous` rounds the size up to pages
    * (OUT_OF_RANGE or NO_MEMORY past the model's limits, as `zx_vmo_create`). The model has no

@@ -735,7 +735,7 @@ const TABLES: Record<string, readonly Row[]> = {
     },
     {
       // TakePages: `is_contiguous()` is NOT_SUPPORTED before the range (vm_object_paged.cc @
-      // misttech/fuchsia b394d1c8).
+      // misttech/fuchsia 056f3590).
       name: "aux: contiguous, even with an empty range past its end",
       call: (f) => {
         const c = f.ok(f.k.zx_vmo_create_contiguous(f.t, f.bti(), PS, 0));
@@ -1621,7 +1621,7 @@ const TABLES: Record<string, readonly Row[]> = {
   ],
 
   // zx_vmo_create_contiguous: size and alignment, then the BTI with MAP, then the size limits
-  // (sys_vmo_create_contiguous, zircon/kernel/lib/syscalls/ddk.cc @ misttech/fuchsia b394d1c8;
+  // (sys_vmo_create_contiguous, zircon/kernel/lib/syscalls/ddk.cc @ gnoliyil/fuchsia 014097ec;
   // VmObjectPaged::CreateContiguous).
   zx_vmo_create_contiguous: [
     {

@@ -394,7 +394,7 @@ export class VmarCalls extends KernelObjects {
       (o & ZX_BTI_PERM_EXECUTE && !(v.rights & ZX_RIGHT_EXECUTE))
     ) return ZX_ERR_ACCESS_DENIED;
     // COMPRESS and CONTIGUOUS exclude each other; CONTIGUOUS needs a contiguous VMO
-    // (sys_bti_pin @ misttech/fuchsia b394d1c8: either bit left over is INVALID_ARGS).
+    // (sys_bti_pin, ddk.cc @ gnoliyil/fuchsia 014097ec: either bit left over is INVALID_ARGS).
     let rest = o & ~(ZX_BTI_PERM_READ | ZX_BTI_PERM_WRITE | ZX_BTI_PERM_EXECUTE);
     if (!((rest & ZX_BTI_COMPRESS) && (rest & ZX_BTI_CONTIGUOUS))) {
       rest &= ~ZX_BTI_COMPRESS;

@@ -3,8 +3,9 @@
  * `ZX_VMO_OP_DECOMMIT` lent to the PMM, the pager-VMO pages living in them,
  * and their return.
  *
- * Upstream (zircon/kernel/vm @ misttech/fuchsia b394d1c8a149f28d31c2722924b1b581243b66da and
- * vsrinivas/fuchsia): decommitting pages of a contiguous VMO with loaning enabled hands them to
+ * Upstream (misttech/fuchsia: vm_object_paged.cc @ 056f3590, physical_page_provider.cc @ 01ae4fc3,
+ * include/vm/vm_cow_pages.h @ a28ec820, include/vm/physical_page_borrowing_config.h; the test
+ * PinPagerVmoWithLoanedPages in pager.cc @ b394d1c8; docs/audit.md L1-L8): decommitting pages of a contiguous VMO with loaning enabled hands them to
  * the PMM as FREE_LOANED (`VmObjectPaged::DecommitRange`, `PhysicalPageProvider::FreePages`:
  * `BeginLoan`); with loaning disabled the DECOMMIT is NOT_SUPPORTED. A user-pager VMO that may
  * borrow (`VmCowPages::can_borrow_locked`: a preserving page source, borrowing enabled, not

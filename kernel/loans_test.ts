@@ -2,8 +2,8 @@
  * Contiguous VMOs and page loaning (kernel/loans.ts): a DECOMMIT of a contiguous VMO lends its
  * frames, a supply into a pager VMO that may borrow places content in them (oldest lent first),
  * a pin replaces loaned pages with non-loaned ones keeping their bytes, and the contiguous VMO
- * takes its frames back on COMMIT, on access and when it dies (zircon/kernel/vm @
- * misttech/fuchsia b394d1c8; docs/audit.md L1-L6).
+ * takes its frames back on COMMIT, on access and when it dies (zircon/kernel/vm of
+ * misttech/fuchsia, revisions in docs/audit.md L1-L8).
  *
  * @module
  */
