@@ -248,3 +248,13 @@ Deno.test("loans: a pin after an earlier pin made the VMO ineligible still repla
   assert.equal(run(k.zx_pmt_unpin(t, pmt2)), ZX_OK);
   assert.equal(run(k.zx_pmt_unpin(t, pmt)), ZX_OK);
 });
+
+Deno.test("loans: a borrowed frame whose page forgot it is a kernel assertion", () => {
+  const { k, decommitAll, pagerVmo, supply } = setup(1);
+  decommitAll();
+  const [h, v] = pagerVmo(1);
+  supply(h, 0, 1);
+  k.pages.loans.check();
+  (v.slots[0] as Page).loan = undefined;
+  assert.throws(() => k.pages.loans.check(), KernelAssertionError);
+});

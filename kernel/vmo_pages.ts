@@ -728,10 +728,12 @@ export class VmoPages {
 
   /**
    * Kernel assertions on `vmo`'s pins: every pinned slot holds a real page (nothing decommits,
-   * evicts, zeroes away or cuts a pinned page), write pins are a part of the pins, and on a pager
+   * evicts, zeroes away or cuts a pinned page) that is not loaned, the loaned frames are where
+   * their states say (`LoanPool.check`), write pins are a part of the pins, and on a pager
    * root every write-pinned page is Dirty.
    */
   checkPins(vmo: Vmo): void {
+    this.loans.check();
     for (const [q, n] of vmo.pins) {
       assert(n > 0, () => `vmo ${vmo.koid} page ${q} has pin count ${n}`);
       const s = vmo.slots[q];
