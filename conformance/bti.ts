@@ -8,7 +8,7 @@
  * @ misttech/fuchsia 2e2b3562df4017f56a87248b88b6c3120c815bdc (the revision
  * docs/audit.md lists); PagerDetachPinned is in `zircon/system/utest/core/pager/pager.cc`
  * @ misttech/fuchsia b394d1c8a149f28d31c2722924b1b581243b66da (newer than the
- * audit's 6774606f, which does not have it). Each row asserts what its upstream
+ * audit's 6774606f, which does not have it), as is PinPagerVmoWithLoanedPages. Each row asserts what its upstream
  * test asserts, in the same order; `ThreadedPagePinner` is a worker pinning
  * READ|WRITE, and its `WaitForPinFailure` is "the pin did not return ZX_OK".
  *
@@ -23,6 +23,8 @@ import {
   ZX_ERR_OUT_OF_RANGE,
   ZX_OK,
   ZX_VMO_CHILD_SLICE,
+  ZX_VMO_OP_COMMIT,
+  ZX_VMO_OP_DECOMMIT,
   ZX_VMO_OP_ZERO,
   ZX_VMO_RESIZABLE,
   ZX_VMO_TRAP_DIRTY,
@@ -215,6 +217,51 @@ export const BTI_CASES: readonly ConformanceCase[] = [
     yield* t.supplyOk(vmo, 0, 1, { content: new Uint8Array(PAGE) });
     const pmt = yield* pinOk(t, yield* bti(t), vmo, 0, 1);
     expectStatus(yield* t.detach(vmo), ZX_OK, "zx_pager_detach_vmo");
+    yield* unpin(t, pmt);
+  }),
+
+  // Pinning a pager VMO whose supply landed in loaned pages replaces them with non-loaned ones
+  // (PinPagerVmoWithLoanedPages, pager.cc @ b394d1c8, a regression test: upstream the failure
+  // is a kernel panic at the pin, "a page is still loaned when it attempts to increment the pin
+  // count"; here the kernel assertion of `VmoPages.checkPins`). Upstream skips when the system
+  // resource or loaning is missing; the model has both, so the DECOMMITs must succeed. The
+  // supply's loaned pages are "hopefully" there upstream; the model's pool is deterministic, so
+  // the row checks (model-only) that the supply borrowed, that the pins left no loaned page and
+  // kept the content, and that the recommit took every frame back. The tagged fault handler that
+  // re-supplies evicted pages is not needed: nothing evicts in a conformance run.
+  pagerCase("PX7", "PinPagerVmoWithLoanedPages", "supply", function* (t) {
+    const kNumPages = 2048;
+    const b = yield* bti(t);
+    const contig: number[] = [];
+    for (let i = 0; i < kNumPages; i++) {
+      const [st, h] = yield* t.sys.vmoCreateContiguous(b, PAGE, 0);
+      expectStatus(st, ZX_OK, `zx_vmo_create_contiguous #${i}`);
+      contig.push(h);
+    }
+    const vmo = yield* t.vmo(kNumPages, 0);
+    for (const h of contig) {
+      expectStatus(
+        yield* t.sys.vmoOpRange(h, ZX_VMO_OP_DECOMMIT, 0, PAGE),
+        ZX_OK,
+        "DECOMMIT of a contiguous VMO (loaning enabled)",
+      );
+    }
+    yield* t.supplyOk(vmo, 0, kNumPages);
+    const loans = t.world.kernel.pages.loans;
+    check(loans.borrowed > 0, "the supply placed no content in a loaned page");
+    const pmt = yield* pinOk(t, b, vmo, 0, 1);
+    const pmt2 = yield* pinOk(t, b, vmo, 1, kNumPages - 1);
+    check(loans.borrowed === 0, "a pinned pager VMO still holds loaned pages");
+    yield* content(t, vmo, pattern(vmo, 0, kNumPages));
+    for (const h of contig) {
+      expectStatus(
+        yield* t.sys.vmoOpRange(h, ZX_VMO_OP_COMMIT, 0, PAGE),
+        ZX_OK,
+        "COMMIT of a contiguous VMO",
+      );
+    }
+    check(!loans.any, "a recommitted contiguous VMO left a frame on loan");
+    yield* unpin(t, pmt2);
     yield* unpin(t, pmt);
   }),
 
@@ -521,6 +568,7 @@ export const PIN_ROWS_RUN: ReadonlySet<string> = new Set([
   "PinnedSupplyPages",
   "ResizeBlockedPin",
   "PagerDetachPinned",
+  "PinPagerVmoWithLoanedPages",
   "OpZeroPinned",
   "NotModifiedOnFailedResize",
   "PinForRead",

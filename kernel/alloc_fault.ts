@@ -36,6 +36,7 @@ import type { KernelThread } from "./objects.ts";
  */
 export const ALLOCATING_CALLS: ReadonlySet<string> = new Set([
   "zx_vmo_create",
+  "zx_vmo_create_contiguous",
   "zx_vmo_write",
   "zx_pager_supply_pages",
   "zx_pager_create_vmo",

@@ -333,6 +333,8 @@ export const ZX_INFO_VMO_IS_COW_CLONE: number = 1 << 2;
 export const ZX_INFO_VMO_VIA_HANDLE: number = 1 << 3;
 /** `zx_info_vmo_t.flags` bit `ZX_INFO_VMO_PAGER_BACKED`. */
 export const ZX_INFO_VMO_PAGER_BACKED: number = 1 << 5;
+/** `zx_info_vmo_t.flags` bit `ZX_INFO_VMO_CONTIGUOUS` (`zx_vmo_create_contiguous`). */
+export const ZX_INFO_VMO_CONTIGUOUS: number = 1 << 6;
 
 // zx_vmar_map permissions.
 /** `zx_vmar_map` option `ZX_VM_PERM_READ`. */
@@ -370,7 +372,7 @@ export const ZX_BTI_PERM_WRITE: number = 1 << 1;
 export const ZX_BTI_PERM_EXECUTE: number = 1 << 2;
 /** `zx_bti_pin` option `ZX_BTI_COMPRESS`: one address per minimum contiguity. */
 export const ZX_BTI_COMPRESS: number = 1 << 3;
-/** `zx_bti_pin` option `ZX_BTI_CONTIGUOUS`: only for contiguous VMOs (outside the model). */
+/** `zx_bti_pin` option `ZX_BTI_CONTIGUOUS`: only for contiguous VMOs (`zx_vmo_create_contiguous`). */
 export const ZX_BTI_CONTIGUOUS: number = 1 << 4;
 
 // zx_vmar_op_range ops (zircon/types.h: the VMO op numbers where both exist).

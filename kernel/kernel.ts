@@ -43,6 +43,7 @@ import {
   ZX_EVENT_SIGNALED,
   ZX_INFO_VMO,
   ZX_INFO_VMO_BYTES,
+  ZX_OBJ_TYPE_BTI,
   ZX_OBJ_TYPE_PAGER,
   ZX_OBJ_TYPE_PORT,
   ZX_OBJ_TYPE_THREAD,
@@ -57,6 +58,7 @@ import {
   ZX_RIGHT_DUPLICATE,
   ZX_RIGHT_INSPECT,
   ZX_RIGHT_MANAGE_VMO,
+  ZX_RIGHT_MAP,
   ZX_RIGHT_NONE,
   ZX_RIGHT_READ,
   ZX_RIGHT_RESIZE,
@@ -85,7 +87,16 @@ import { dirtyRanges } from "./dirty.ts";
 import type { UserPacket } from "./events.ts";
 import type { Lookup } from "./handles.ts";
 import { VmarCalls } from "./kernel_vmar.ts";
-import { Event, type KernelThread, KThread, Pager, SuspendToken, Vmo } from "./objects.ts";
+import {
+  type Bti,
+  Event,
+  type KernelThread,
+  KThread,
+  LoanFrame,
+  Pager,
+  SuspendToken,
+  Vmo,
+} from "./objects.ts";
 import { Port } from "./port.ts";
 import {
   type CallArgs as In,
@@ -216,6 +227,9 @@ export class Kernel extends VmarCalls {
     if (!v.ok) return v.status;
     const a = this.handles.get<Vmo>(auxVmo, ZX_OBJ_TYPE_VMO, ZX_RIGHT_READ | ZX_RIGHT_WRITE);
     if (!a.ok) return a.status;
+    // TakePages refuses a contiguous aux before its range check (vm_object_paged.cc @
+    // misttech/fuchsia 056f3590; spec 2.4 step 6).
+    if (a.object.frames !== null) return ZX_ERR_NOT_SUPPORTED;
     if (auxOffset + length > a.object.size) return ZX_ERR_OUT_OF_RANGE;
     // TakePages and SupplyPages range-check an empty range too, then return before the detach
     // check (vm_object_paged.cc @ misttech 056f3590). Audit row A12.
@@ -569,6 +583,40 @@ export class Kernel extends VmarCalls {
     const resizable = (options & ZX_VMO_RESIZABLE) !== 0;
     const vmo = new Vmo(this.newKoid(), this.pageSize, rounded, resizable, 0, null, null, 0);
     return this.handles.add(vmo, ZX_DEFAULT_VMO_RIGHTS | (resizable ? ZX_RIGHT_RESIZE : 0));
+  }
+
+  /**
+   * `zx_vmo_create_contiguous(bti, size, alignment_log2, *out)`: an anonymous, non-resizable VMO
+   * whose pages are physically contiguous, all committed (zeros). As sys_vmo_create_contiguous
+   * (zircon/kernel/lib/syscalls/ddk.cc @ gnoliyil/fuchsia 014097ec): size 0 and an alignment
+   * outside `[log2(page size), 64)` (0 means the page size) are INVALID_ARGS before the BTI is
+   * looked up (with MAP); then `VmObjectPaged::CreateContiguous` rounds the size up to pages
+   * (OUT_OF_RANGE or NO_MEMORY past the model's limits, as `zx_vmo_create`). The model has no
+   * physical addresses, so any alignment is met. Its DECOMMIT lends the pages (kernel/loans.ts),
+   * `zx_bti_pin` accepts `ZX_BTI_CONTIGUOUS` for it, and it has no children (NOT_SUPPORTED, as
+   * every anonymous VMO of the model).
+   */
+  protected vmoCreateContiguous(
+    _t: KernelThread,
+    ...[bti, size, alignmentLog2]: In<"zx_vmo_create_contiguous">
+  ): Out<"zx_vmo_create_contiguous"> {
+    if (!isU64(size) || size === 0) return ZX_ERR_INVALID_ARGS;
+    const pageShift = Math.log2(this.pageSize);
+    if (!Number.isInteger(alignmentLog2) || alignmentLog2 < 0) return ZX_ERR_INVALID_ARGS;
+    const align = alignmentLog2 === 0 ? pageShift : alignmentLog2;
+    if (align < pageShift || align >= 64) return ZX_ERR_INVALID_ARGS;
+    const b = this.handles.get<Bti>(bti, ZX_OBJ_TYPE_BTI, ZX_RIGHT_MAP);
+    if (!b.ok) return b.status;
+    const rounded = this.#checkSize(size);
+    if (rounded < 0) return rounded;
+    const vmo = new Vmo(this.newKoid(), this.pageSize, rounded, false, 0, null, null, 0);
+    const frames: LoanFrame[] = [];
+    for (let p = 0; p < vmo.pageCount; p++) {
+      frames.push(new LoanFrame(vmo, p));
+      this.pages.materialize(vmo, p);
+    }
+    vmo.frames = frames;
+    return this.handles.add(vmo, ZX_DEFAULT_VMO_RIGHTS);
   }
 
   /** `zx_vmo_get_size(handle, *size)`. */

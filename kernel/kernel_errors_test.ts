@@ -14,10 +14,12 @@ import {
   LIMITS,
   type Status,
   statusName,
+  ZX_BTI_COMPRESS,
   ZX_BTI_CONTIGUOUS,
   ZX_BTI_PERM_READ,
   ZX_BTI_PERM_WRITE,
   ZX_DEFAULT_EVENT_RIGHTS,
+  ZX_DEFAULT_VMO_RIGHTS,
   ZX_ERR_ACCESS_DENIED,
   ZX_ERR_ALREADY_EXISTS,
   ZX_ERR_BAD_HANDLE,
@@ -34,9 +36,11 @@ import {
   ZX_ERR_OUT_OF_RANGE,
   ZX_ERR_SHOULD_WAIT,
   ZX_ERR_TIMED_OUT,
+  ZX_ERR_UNAVAILABLE,
   ZX_ERR_WRONG_TYPE,
   ZX_EVENT_SIGNALED,
   ZX_INFO_VMO,
+  ZX_INFO_VMO_CONTIGUOUS,
   ZX_INFO_VMO_PAGER_BACKED,
   ZX_INFO_VMO_RESIZABLE,
   ZX_OBJ_TYPE_EVENT,
@@ -72,6 +76,7 @@ import {
   ZX_VMAR_OP_DONT_NEED,
   ZX_VMAR_OP_MAP_RANGE,
   ZX_VMAR_OP_PREFETCH,
+  ZX_VMO_CHILD_SLICE,
   ZX_VMO_DISCARDABLE,
   ZX_VMO_OP_ALWAYS_NEED,
   ZX_VMO_OP_COMMIT,
@@ -85,7 +90,7 @@ import type { SignalPacket, UserPacket } from "./events.ts";
 import type { HandleEntry } from "./handles.ts";
 import { Kernel, type Syscall } from "./kernel.ts";
 import { spec, SYSCALL_NAMES } from "./syscalls.ts";
-import type { KThread } from "./objects.ts";
+import type { KThread, Vmo } from "./objects.ts";
 
 const PS = 4096;
 /** Read-write mapping permissions. */
@@ -726,6 +731,16 @@ const TABLES: Record<string, readonly Row[]> = {
     {
       name: "aux: pager-backed",
       call: (f) => f.k.zx_pager_supply_pages(f.t, f.pager, f.vmo, 0, PS, f.vmo2, 0),
+      want: ZX_ERR_NOT_SUPPORTED,
+    },
+    {
+      // TakePages: `is_contiguous()` is NOT_SUPPORTED before the range (vm_object_paged.cc @
+      // misttech/fuchsia 056f3590).
+      name: "aux: contiguous, even with an empty range past its end",
+      call: (f) => {
+        const c = f.ok(f.k.zx_vmo_create_contiguous(f.t, f.bti(), PS, 0));
+        return f.k.zx_pager_supply_pages(f.t, f.pager, f.vmo, 0, 0, c, 4 * PS);
+      },
       want: ZX_ERR_NOT_SUPPORTED,
     },
     {
@@ -1605,6 +1620,103 @@ const TABLES: Record<string, readonly Row[]> = {
     ...garbageRows("options", ZX_ERR_INVALID_ARGS, (f, x) => f.k.zx_vmo_create(f.t, PS, x)),
   ],
 
+  // zx_vmo_create_contiguous: size and alignment, then the BTI with MAP, then the size limits
+  // (sys_vmo_create_contiguous, zircon/kernel/lib/syscalls/ddk.cc @ gnoliyil/fuchsia 014097ec;
+  // VmObjectPaged::CreateContiguous).
+  zx_vmo_create_contiguous: [
+    {
+      name: "one page: committed, contiguous, default rights without RESIZE",
+      call: (f) => f.k.zx_vmo_create_contiguous(f.t, f.bti(), PS, 0),
+      want: ZX_OK,
+      check: (f, r) => {
+        const h = (r as [Status, number])[1];
+        assert.equal(f.rights(h), ZX_DEFAULT_VMO_RIGHTS);
+        const [, info] = run(f.k.zx_object_get_info(f.t, h, ZX_INFO_VMO));
+        assert.equal(info?.committedBytes, PS);
+        assert.ok((info?.flags ?? 0) & ZX_INFO_VMO_CONTIGUOUS);
+      },
+    },
+    {
+      name: "size rounds up to whole pages",
+      call: (f) => f.k.zx_vmo_create_contiguous(f.t, f.bti(), PS + 1, 0),
+      want: ZX_OK,
+      check: (f, r) =>
+        assert.equal(run(f.k.zx_vmo_get_size(f.t, (r as [Status, number])[1]))[1], 2 * PS),
+    },
+    {
+      name: "alignment_log2 of the page size and of 63",
+      call: (f) => {
+        f.ok(f.k.zx_vmo_create_contiguous(f.t, f.bti(), PS, Math.log2(PS)));
+        return f.k.zx_vmo_create_contiguous(f.t, f.bti(), PS, 63);
+      },
+      want: ZX_OK,
+    },
+    {
+      name: "size 0",
+      call: (f) => f.k.zx_vmo_create_contiguous(f.t, f.bti(), 0, 0),
+      want: ZX_ERR_INVALID_ARGS,
+    },
+    {
+      name: "alignment_log2 below the page size",
+      call: (f) => f.k.zx_vmo_create_contiguous(f.t, f.bti(), PS, Math.log2(PS) - 1),
+      want: ZX_ERR_INVALID_ARGS,
+    },
+    {
+      name: "alignment_log2 64",
+      call: (f) => f.k.zx_vmo_create_contiguous(f.t, f.bti(), PS, 64),
+      want: ZX_ERR_INVALID_ARGS,
+    },
+    {
+      name: "order: size 0 before the BTI handle",
+      call: (f) => f.k.zx_vmo_create_contiguous(f.t, BAD, 0, 0),
+      want: ZX_ERR_INVALID_ARGS,
+    },
+    {
+      name: "bti: invalid handle",
+      call: (f) => f.k.zx_vmo_create_contiguous(f.t, BAD, PS, 0),
+      want: ZX_ERR_BAD_HANDLE,
+    },
+    {
+      name: "bti: wrong type (vmo)",
+      call: (f) => f.k.zx_vmo_create_contiguous(f.t, f.aux, PS, 0),
+      want: ZX_ERR_WRONG_TYPE,
+    },
+    {
+      name: "bti: without MAP",
+      call: (f) => f.k.zx_vmo_create_contiguous(f.t, f.without(f.bti(), ZX_RIGHT_MAP), PS, 0),
+      want: ZX_ERR_ACCESS_DENIED,
+    },
+    {
+      name: "size: above the model's maximum VMO size",
+      call: (f) => f.k.zx_vmo_create_contiguous(f.t, f.bti(), LIMITS.maxVmoBytes + PS, 0),
+      want: ZX_ERR_OUT_OF_RANGE,
+    },
+    {
+      name: "size: more pages than the model allocates",
+      call: (f) => f.k.zx_vmo_create_contiguous(f.t, f.bti(), 2 ** 32 + PS, 0),
+      want: ZX_ERR_NO_MEMORY,
+    },
+    {
+      name: "not resizable; children NOT_SUPPORTED (anonymous)",
+      call: (f) => {
+        const h = f.ok(f.k.zx_vmo_create_contiguous(f.t, f.bti(), PS, 0));
+        assert.equal(run(f.k.zx_vmo_set_size(f.t, h, 2 * PS)), ZX_ERR_UNAVAILABLE);
+        return f.k.zx_vmo_create_child(f.t, h, ZX_VMO_CHILD_SLICE, 0, PS);
+      },
+      want: ZX_ERR_NOT_SUPPORTED,
+    },
+    ...garbageRows(
+      "size",
+      ZX_ERR_INVALID_ARGS,
+      (f, x) => f.k.zx_vmo_create_contiguous(f.t, f.bti(), x, 0),
+    ),
+    ...garbageRows(
+      "alignment_log2",
+      ZX_ERR_INVALID_ARGS,
+      (f, x) => f.k.zx_vmo_create_contiguous(f.t, f.bti(), PS, x),
+    ),
+  ],
+
   zx_vmo_get_size: [
     {
       name: "valid VMO",
@@ -1814,6 +1926,16 @@ const TABLES: Record<string, readonly Row[]> = {
   ],
 
   zx_vmo_op_range: [
+    {
+      // vmo_unittest.cc `vmo_pin_test` (misttech/fuchsia): "decommitting pinned range".
+      name: "DECOMMIT over a pinned page of an anonymous VMO",
+      call: (f) => {
+        f.ok(f.k.zx_bti_pin(f.t, f.bti(), ZX_BTI_PERM_READ, f.aux, PS, PS));
+        return f.k.zx_vmo_op_range(f.t, f.aux, ZX_VMO_OP_DECOMMIT, 0, 2 * PS);
+      },
+      want: ZX_ERR_BAD_STATE,
+      check: (f) => f.k.pages.checkPins(f.k.handles.entry(f.aux)?.object as Vmo),
+    },
     {
       name: "COMMIT of an anonymous VMO",
       call: (f) => f.k.zx_vmo_op_range(f.t, f.aux, ZX_VMO_OP_COMMIT, 0, PAGES * PS),
@@ -2648,6 +2770,25 @@ const TABLES: Record<string, readonly Row[]> = {
     {
       name: "options: CONTIGUOUS on a VMO that is not contiguous",
       call: (f) => f.k.zx_bti_pin(f.t, f.bti(), ZX_BTI_PERM_READ | ZX_BTI_CONTIGUOUS, f.aux, 0, PS),
+      want: ZX_ERR_INVALID_ARGS,
+    },
+    {
+      name: "options: CONTIGUOUS on a contiguous VMO",
+      call: (f) => {
+        const b = f.bti();
+        const c = f.ok(f.k.zx_vmo_create_contiguous(f.t, b, PS, 0));
+        return f.k.zx_bti_pin(f.t, b, ZX_BTI_PERM_READ | ZX_BTI_CONTIGUOUS, c, 0, PS);
+      },
+      want: ZX_OK,
+    },
+    {
+      name: "options: COMPRESS with CONTIGUOUS, even on a contiguous VMO",
+      call: (f) => {
+        const b = f.bti();
+        const c = f.ok(f.k.zx_vmo_create_contiguous(f.t, b, PS, 0));
+        const o = ZX_BTI_PERM_READ | ZX_BTI_CONTIGUOUS | ZX_BTI_COMPRESS;
+        return f.k.zx_bti_pin(f.t, b, o, c, 0, PS);
+      },
       want: ZX_ERR_INVALID_ARGS,
     },
     {

@@ -52,6 +52,11 @@ export interface KernelOptions {
   overtimeTicks?: number;
   /** Receives every kernel event. Default: dropped. */
   sink?: EventSink;
+  /**
+   * Page loaning (`ppb` loaning): a DECOMMIT of a contiguous VMO lends its pages to pager VMOs'
+   * supplies; off, it is NOT_SUPPORTED (kernel/loans.ts). Default on.
+   */
+  pageLoaning?: boolean;
 }
 
 /**
@@ -118,6 +123,7 @@ export class KernelObjects {
       () => `page size ${this.pageSize} is not a power of two in [8, 65536]`,
     );
     this.pages = this.createPages();
+    this.pages.loans.enabled = options.pageLoaning ?? true;
     this.rootVmar = new Vmar(this.newKoid());
     this.rootVmarHandle = this.handles.add(this.rootVmar, ZX_DEFAULT_VMAR_RIGHTS)[1];
   }
@@ -299,6 +305,8 @@ export class KernelObjects {
       const i = pager.vmos.indexOf(vmo);
       if (i >= 0) pager.vmos.splice(i, 1);
     }
+    // A contiguous VMO takes its lent frames back before it goes (`~PhysicalPageProvider`).
+    if (vmo.frames !== null) this.pages.loans.retire(vmo);
     vmo.slots.fill(undefined);
   }
 }

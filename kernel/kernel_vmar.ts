@@ -12,6 +12,7 @@
 import {
   type Status,
   ZX_BTI_COMPRESS,
+  ZX_BTI_CONTIGUOUS,
   ZX_BTI_PERM_EXECUTE,
   ZX_BTI_PERM_READ,
   ZX_BTI_PERM_WRITE,
@@ -409,9 +410,14 @@ export class VmarCalls extends KernelObjects {
       (o & ZX_BTI_PERM_WRITE && !(v.rights & ZX_RIGHT_WRITE)) ||
       (o & ZX_BTI_PERM_EXECUTE && !(v.rights & ZX_RIGHT_EXECUTE))
     ) return ZX_ERR_ACCESS_DENIED;
-    const known = ZX_BTI_PERM_READ | ZX_BTI_PERM_WRITE | ZX_BTI_PERM_EXECUTE | ZX_BTI_COMPRESS;
-    // CONTIGUOUS needs a contiguous VMO, which the model has none of.
-    if (!Number.isInteger(options) || (options & ~known) !== 0) return ZX_ERR_INVALID_ARGS;
+    // COMPRESS and CONTIGUOUS exclude each other; CONTIGUOUS needs a contiguous VMO
+    // (sys_bti_pin, ddk.cc @ gnoliyil/fuchsia 014097ec: either bit left over is INVALID_ARGS).
+    let rest = o & ~(ZX_BTI_PERM_READ | ZX_BTI_PERM_WRITE | ZX_BTI_PERM_EXECUTE);
+    if (!((rest & ZX_BTI_COMPRESS) && (rest & ZX_BTI_CONTIGUOUS))) {
+      rest &= ~ZX_BTI_COMPRESS;
+      if (v.object.frames !== null) rest &= ~ZX_BTI_CONTIGUOUS;
+    }
+    if (!Number.isInteger(options) || rest !== 0) return ZX_ERR_INVALID_ARGS;
     if (size === 0) return ZX_ERR_INVALID_ARGS;
     if (offset + size > v.object.size) return ZX_ERR_OUT_OF_RANGE;
     const start = offset / this.pageSize;

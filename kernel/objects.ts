@@ -111,6 +111,12 @@ export class Page {
    * writes it. Pages with the same token are one shared page. A write makes the page private.
    */
   shared?: object;
+  /**
+   * The frame of a contiguous VMO this page borrows (page loaning): set only on pages a pager
+   * VMO received in a supply while decommitted contiguous pages were on loan
+   * (kernel/loans.ts). A pinned page never holds one.
+   */
+  loan?: LoanFrame;
 
   constructor(
     data: Uint8Array,
@@ -139,6 +145,23 @@ export class Page {
   peek(): Uint8Array {
     return this.#data;
   }
+}
+
+/**
+ * One page frame of a contiguous VMO (`zx_vmo_create_contiguous`), for page loaning
+ * (kernel/loans.ts): `owned` while the VMO holds its page there, `free` once a DECOMMIT lent it
+ * to the PMM (FREE_LOANED upstream), `borrowed` while a pager VMO's page {@linkcode borrower}
+ * lives in it.
+ */
+export class LoanFrame {
+  state: "owned" | "free" | "borrowed" = "owned";
+  /** The page living in the frame while `borrowed`; its {@linkcode Page.loan} is this frame. */
+  borrower: Page | null = null;
+  /** Where the borrower was placed: its VMO and page index (a backlink, checked when stale). */
+  where: Vmo | null = null;
+  /** The borrower's page index in {@linkcode where}. */
+  at = 0;
+  constructor(readonly owner: Vmo, readonly index: number) {}
 }
 
 /** The zero marker: a clean page of zeros without storage. */
@@ -237,6 +260,17 @@ export class Vmo implements KernelObject {
   readonly userChildren: Vmo[] = [];
   /** A snapshot was taken of this clone, or it is one: upstream it hangs below a hidden node. */
   hiddenParent = false;
+  /**
+   * The frames of a contiguous VMO (`zx_vmo_create_contiguous`), one per page; null for every
+   * other VMO. Such a VMO is anonymous, not resizable, and its DECOMMIT lends its frames
+   * (kernel/loans.ts).
+   */
+  frames: LoanFrame[] | null = null;
+  /**
+   * A page of this VMO was ever pinned: it never borrows loaned pages again (upstream
+   * `VmCowPages::ever_pinned_`, which `can_borrow_locked` excludes).
+   */
+  everPinned = false;
 
   constructor(
     readonly koid: number,

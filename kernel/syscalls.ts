@@ -32,6 +32,7 @@ import {
   ZX_DEFAULT_PMT_RIGHTS,
   ZX_DEFAULT_PORT_RIGHTS,
   ZX_DEFAULT_SUSPEND_TOKEN_RIGHTS,
+  ZX_DEFAULT_VMO_RIGHTS,
   ZX_ERR_ACCESS_DENIED,
   ZX_ERR_ALREADY_EXISTS,
   ZX_ERR_BAD_HANDLE,
@@ -294,6 +295,16 @@ export interface KernelCalls {
   ): Syscall<[Status, VmoInfo | null]>;
   /** `zx_vmo_create(size, options, *out)`: an anonymous VMO. */
   zx_vmo_create(t: KernelThread, size: number, options: number): Syscall<[Status, number]>;
+  /**
+   * `zx_vmo_create_contiguous(bti, size, alignment_log2, *out)`: a contiguous VMO, all committed,
+   * whose DECOMMIT lends its pages (kernel/loans.ts).
+   */
+  zx_vmo_create_contiguous(
+    t: KernelThread,
+    bti: number,
+    size: number,
+    alignmentLog2: number,
+  ): Syscall<[Status, number]>;
   /** `zx_vmo_get_size(handle, *size)`. */
   zx_vmo_get_size(t: KernelThread, handle: number): Syscall<[Status, number]>;
   /** `zx_vmo_read(handle, buffer, offset, buffer_size)`: blocks on the pager; early wake (3.8). */
@@ -994,6 +1005,21 @@ export const SYSCALLS = {
     weight: 1,
     access: true,
     creates: { type: ZX_OBJ_TYPE_PMT, rights: ZX_DEFAULT_PMT_RIGHTS },
+  },
+  // Needs a BTI, so outside program fuzzing with the BTI calls (weight 0; mutate/judges.ts may
+  // draw it). Upstream checks size and alignment before the BTI handle.
+  zx_vmo_create_contiguous: {
+    params: [
+      h("bti", "handle", ZX_OBJ_TYPE_BTI, ZX_RIGHT_MAP),
+      p("size", "size"),
+      p("alignment_log2", "options"),
+    ],
+    result: "handle",
+    produces: "vmo",
+    blocks: null,
+    errors: [...HANDLE, ZX_ERR_INVALID_ARGS, ZX_ERR_OUT_OF_RANGE, ZX_ERR_NO_MEMORY],
+    weight: 0,
+    creates: { type: ZX_OBJ_TYPE_VMO, rights: ZX_DEFAULT_VMO_RIGHTS },
   },
   zx_pmt_unpin: {
     params: [h("handle", "pmt", ZX_OBJ_TYPE_PMT, ZX_RIGHT_NONE)],

@@ -30,6 +30,7 @@ import {
   ZX_ERR_OUT_OF_RANGE,
   ZX_ERR_SHOULD_WAIT,
   ZX_ERR_TIMED_OUT,
+  ZX_INFO_VMO_CONTIGUOUS,
   ZX_INFO_VMO_IS_COW_CLONE,
   ZX_INFO_VMO_PAGER_BACKED,
   ZX_INFO_VMO_RESIZABLE,
@@ -77,6 +78,7 @@ import {
   Vmo,
   ZeroSlot,
 } from "./objects.ts";
+import { LoanPool } from "./loans.ts";
 import { type PageSource, type RequestType, Waiter } from "./page_source.ts";
 import type { PagerProxy } from "./pager_proxy.ts";
 import type { VmoInfo } from "./syscalls.ts";
@@ -165,6 +167,8 @@ export class VmoPages {
   readonly host: PagesHost;
   /** Pages whose bytes this step handed out, for checkers (off unless a world with checkers turns it on). */
   readonly touches: PageTouches = new PageTouches();
+  /** Frames of contiguous VMOs on loan, and the pager pages living in them (kernel/loans.ts). */
+  readonly loans: LoanPool = new LoanPool();
 
   /** The page machinery of `host`. */
   constructor(host: PagesHost) {
@@ -197,6 +201,8 @@ export class VmoPages {
   materialize(vmo: Vmo, p: number): Page {
     const s = vmo.slots[p];
     if (!isPage(s)) {
+      // A contiguous VMO's page comes back from loan (`UnloanRange`), as zeros.
+      if (vmo.frames !== null) this.loans.unloan(vmo.frames[p]);
       takeZeroSlot(vmo.slots, p);
       const page = new Page(new Uint8Array(this.pageSize), "dirty", this.touches);
       vmo.slots[p] = page;
@@ -219,7 +225,8 @@ export class VmoPages {
     if (parent === null) {
       if (s === undefined) {
         if (tgt.source !== null) return "READ";
-        if (!write) return undefined;
+        // A contiguous VMO commits a page even to read it (its page source hands the frame back).
+        if (!write && tgt.frames === null) return undefined;
       } else if (!write) return s;
       if (tgt.source !== null) {
         if (tgt.trapDirty && !isDirtyPage(s)) return "DIRTY";
@@ -611,10 +618,9 @@ export class VmoPages {
     }
     if (end > vmo.pageCount) return ZX_ERR_OUT_OF_RANGE;
     const [tgt, off] = this.view(vmo);
+    if (end > start) tgt.everPinned = true;
     for (let q = start + off; q < end + off; q++) {
-      if (!isPage(tgt.slots[q])) {
-        tgt.slots[q] = new Page(new Uint8Array(this.pageSize), "dirty", this.touches);
-      }
+      if (!isPage(tgt.slots[q])) this.materialize(tgt, q);
       tgt.pins.set(q, (tgt.pins.get(q) ?? 0) + 1);
       if (write) tgt.writePins.set(q, (tgt.writePins.get(q) ?? 0) + 1);
     }
@@ -662,9 +668,18 @@ export class VmoPages {
           this.materialize(tgt, q);
         } else if (s === MARKER) {
           tgt.slots[q] = new Page(new Uint8Array(this.pageSize), "clean", this.touches);
+        } else if (isPage(s) && s.loan !== undefined) {
+          // `ReplacePagesWithNonLoanedLocked` before `PinRangeLocked` (vm_object_paged.cc
+          // CommitRangeInternal): a pinned page is never loaned; the bytes stay. Whether or not
+          // the VMO may still borrow: a VMO an earlier pin made ineligible can still hold pages
+          // loaned before (PinPagerVmoWithLoanedPages, pager.cc @ misttech/fuchsia b394d1c8;
+          // at vm_object_paged.cc @ 056f3590 the replacement was guarded by `can_borrow()`).
+          this.loans.replace(s);
         }
         tgt.pins.set(q, (tgt.pins.get(q) ?? 0) + 1);
       }
+      // `PinRangeLocked` sets `ever_pinned_`: the VMO borrows no more (`can_borrow_locked`).
+      if (pinned > start) tgt.everPinned = true;
       if (!write) dirtied = pinned;
       for (; dirtied < pinned; dirtied++) {
         const q = dirtied + off;
@@ -718,13 +733,17 @@ export class VmoPages {
 
   /**
    * Kernel assertions on `vmo`'s pins: every pinned slot holds a real page (nothing decommits,
-   * evicts, zeroes away or cuts a pinned page), write pins are a part of the pins, and on a pager
+   * evicts, zeroes away or cuts a pinned page) that is not loaned, the loaned frames are where
+   * their states say (`LoanPool.check`), write pins are a part of the pins, and on a pager
    * root every write-pinned page is Dirty.
    */
   checkPins(vmo: Vmo): void {
+    this.loans.check();
     for (const [q, n] of vmo.pins) {
       assert(n > 0, () => `vmo ${vmo.koid} page ${q} has pin count ${n}`);
-      assert(isPage(vmo.slots[q]), () => `vmo ${vmo.koid} page ${q} is pinned but holds no page`);
+      const s = vmo.slots[q];
+      assert(isPage(s), () => `vmo ${vmo.koid} page ${q} is pinned but holds no page`);
+      assert(s.loan === undefined, () => `vmo ${vmo.koid} page ${q} is pinned but loaned`);
     }
     const tracked = vmo.parent === null && vmo.source !== null;
     for (const [q, n] of vmo.writePins) {
@@ -836,8 +855,14 @@ export class VmoPages {
     const start = Math.floor(offset / this.pageSize);
     const end = Math.ceil((offset + size) / this.pageSize);
     const pagerBacked = vmo.source !== null || vmo.parent !== null;
+    if (vmo.frames !== null && (op === ZX_VMO_OP_DECOMMIT || op === ZX_VMO_OP_ZERO)) {
+      return this.#contiguousOp(vmo, op, offset, size);
+    }
     if (op === ZX_VMO_OP_DECOMMIT) {
       if (pagerBacked) return ZX_ERR_NOT_SUPPORTED;
+      // A pinned page cannot be decommitted (vmo_unittest.cc `vmo_pin_test`: "decommitting
+      // pinned range" is BAD_STATE).
+      if (this.#anyPinned(vmo, start, end)) return ZX_ERR_BAD_STATE;
       for (let p = start; p < end; p++) vmo.slots[p] = undefined;
       return ZX_OK;
     }
@@ -856,6 +881,41 @@ export class VmoPages {
     const root = tgt.root;
     for (let p = start; p < end; p++) root.alwaysNeed.add(p + shift);
     // The hint's commit is best effort: its errors are not reported (spec 2.8.2).
+    return ZX_OK;
+  }
+
+  /**
+   * DECOMMIT and ZERO of a contiguous VMO. DECOMMIT is NOT_SUPPORTED unless loaning is enabled
+   * (`VmObjectPaged::DecommitRange`), BAD_STATE over a pinned page (`DecommitRangeLocked`'s
+   * `AnyPagesPinnedLocked`), and otherwise lends the committed frames of the range
+   * (`PhysicalPageProvider::FreePages`): their content is gone. ZERO never decommits a
+   * contiguous page (`kCannotDecommitZeroPages`): present pages are zeroed in place, absent ones
+   * already read as zero.
+   */
+  #contiguousOp(vmo: Vmo, op: number, offset: number, size: number): Status {
+    const frames = vmo.frames;
+    assert(frames !== null, () => `vmo ${vmo.koid} is not contiguous`);
+    const ps = this.pageSize;
+    const start = Math.floor(offset / ps);
+    const end = Math.ceil((offset + size) / ps);
+    if (op === ZX_VMO_OP_ZERO) {
+      for (let p = start; p < end; p++) {
+        const s = vmo.slots[p];
+        if (!isPage(s)) continue;
+        const from = Math.max(offset, p * ps) - p * ps;
+        const to = Math.min(offset + size, (p + 1) * ps) - p * ps;
+        s.data.fill(0, from, to);
+      }
+      return ZX_OK;
+    }
+    if (!this.loans.enabled) return ZX_ERR_NOT_SUPPORTED;
+    if (this.#anyPinned(vmo, start, end)) return ZX_ERR_BAD_STATE;
+    for (let p = start; p < end; p++) {
+      if (!isPage(vmo.slots[p])) continue;
+      vmo.slots[p] = undefined;
+      this.loans.lend(frames[p]);
+    }
+    this.loans.check();
     return ZX_OK;
   }
 
@@ -901,7 +961,8 @@ export class VmoPages {
       flags: ZX_INFO_VMO_TYPE_PAGED | ZX_INFO_VMO_VIA_HANDLE |
         (vmo.resizable ? ZX_INFO_VMO_RESIZABLE : 0) |
         (vmo.source !== null || vmo.parent !== null ? ZX_INFO_VMO_PAGER_BACKED : 0) |
-        (vmo.childKind === "clone" ? ZX_INFO_VMO_IS_COW_CLONE : 0),
+        (vmo.childKind === "clone" ? ZX_INFO_VMO_IS_COW_CLONE : 0) |
+        (vmo.frames !== null ? ZX_INFO_VMO_CONTIGUOUS : 0),
       committedBytes: committed,
       populatedBytes: committed,
       populatedScaledBytes: vmo.populatedScaledBytes(),
@@ -987,7 +1048,14 @@ export class VmoPages {
       if (i < count) {
         const before = slotKind(vmo.slots[p]);
         this.sink.emit({ k: "supply", vmo: vmo.koid, page: p, inserted: fill, before });
-        if (fill) vmo.slots[p] = pages[i] ?? MARKER;
+        if (fill) {
+          const page = pages[i];
+          vmo.slots[p] = page ?? MARKER;
+          // The supplied bytes may land in a loaned page (`can_borrow_locked`; FIFO in the model).
+          if (page !== undefined && this.loans.any && this.#canBorrow(vmo)) {
+            this.loans.borrow(vmo, p, page);
+          }
+        }
       }
       if (fill && runStart < 0) runStart = p;
       if (!fill && runStart >= 0) {
@@ -996,6 +1064,22 @@ export class VmoPages {
       }
     }
     return ZX_OK;
+  }
+
+  /** Some page of `[start, end)` of `vmo` is pinned (`AnyPagesPinnedLocked`). */
+  #anyPinned(vmo: Vmo, start: number, end: number): boolean {
+    if (vmo.pins.size === 0) return false;
+    for (let p = start; p < end; p++) if (vmo.pins.has(p)) return true;
+    return false;
+  }
+
+  /**
+   * `VmCowPages::can_borrow_locked`: a user-pager root with loaning on, never pinned and not
+   * TRAP_DIRTY may hold loaned pages (high priority is outside the model).
+   */
+  #canBorrow(vmo: Vmo): boolean {
+    return this.loans.enabled && vmo.parent === null && vmo.source !== null && !vmo.trapDirty &&
+      !vmo.everPinned;
   }
 
   /** OP_DIRTY (spec 2.5.2): all or nothing; gaps give NOT_FOUND and resolve DIRTY requests. */
