@@ -7,9 +7,12 @@
  */
 
 import {
+  ZX_ERR_BAD_STATE,
+  ZX_ERR_INVALID_ARGS,
   ZX_ERR_IO,
   ZX_ERR_OUT_OF_RANGE,
   ZX_OK,
+  ZX_VM_PERM_READ,
   ZX_VMO_CHILD_RESIZABLE,
   ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE,
   ZX_VMO_CHILD_SNAPSHOT_MODIFIED,
@@ -21,14 +24,17 @@ import {
 import {
   ackDirty,
   begin,
+  CAN_MAP,
   child,
   committed,
   end,
   expectDirty,
   fill,
   info,
+  mapAt,
   modified,
   readNow,
+  region,
   resize,
   same,
   waitForPageDirty,
@@ -487,6 +493,26 @@ export const AUDIT_CASES: readonly ConformanceCase[] = [
     yield* expectOriginal(t, child6, 3, 2, "child6 middle");
     check((yield* u64(t, child6, 5)) === 0, "child6 stops at child4's limit (page 5)");
     check((yield* u64(t, child6, 6)) === 0, "child6 stops at child4's limit (page 6)");
+    yield* t.expectNoPacket();
+  }),
+
+  // Rule V3 (docs/audit.md): `zx_vmar_unmap` "unmaps all VMO mappings and destroys (as if
+  // zx_vmar_destroy() were called) all sub-regions within the absolute range"; a sub-region
+  // only partly inside the range is INVALID_ARGS (docs/reference/syscalls/vmar_unmap.md @
+  // gnoliyil/fuchsia 3a0300d1). The model's range must be exactly the sub-region or cut it.
+  pagerCase("A20", "UnmapDestroysWholeSubRegion", "error-args", function* (t) {
+    const vmo = yield* t.vmo(2);
+    const root = t.sys.rootVmar;
+    const [sub, base] = yield* region(t, root, CAN_MAP, 0, 4);
+    yield* mapAt(t, sub, ZX_VM_PERM_READ, 1, vmo.handle, 2, base + PAGE);
+    expectStatus(
+      yield* t.sys.vmarUnmap(root, base, 2 * PAGE),
+      ZX_ERR_INVALID_ARGS,
+      "zx_vmar_unmap of half a sub-region",
+    );
+    expectStatus(yield* t.sys.vmarUnmap(root, base, 4 * PAGE), ZX_OK, "zx_vmar_unmap of all of it");
+    const [st] = yield* t.sys.vmarMap(sub, ZX_VM_PERM_READ, 0, vmo.handle, 0, PAGE);
+    expectStatus(st, ZX_ERR_BAD_STATE, "zx_vmar_map into the destroyed sub-region");
     yield* t.expectNoPacket();
   }),
 ];
