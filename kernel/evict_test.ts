@@ -22,26 +22,10 @@ import {
   ZX_VMO_OP_ALWAYS_NEED,
   ZX_VMO_TRAP_DIRTY,
 } from "./constants.ts";
-import { Kernel, type Syscall } from "./kernel.ts";
+import { Kernel } from "./kernel.ts";
+import { runSync, untilBlocked } from "./yields.ts";
 
 const PS = 4096;
-
-function run<T>(call: Syscall<T>): T {
-  for (;;) {
-    const r = call.next();
-    if (r.done) return r.value;
-    if (r.value.kind !== "syscall") throw new Error(`call blocked (${r.value.kind})`);
-  }
-}
-
-/** Steps `call` until it parks on a pager request; false if it returned instead. */
-function untilBlocked<T>(call: Syscall<T>): boolean {
-  for (;;) {
-    const r = call.next();
-    if (r.done) return false;
-    if (r.value.kind === "block") return true;
-  }
-}
 
 /**
  * A TRAP_DIRTY pager VMO of 5 supplied pages: a writer waits on DIRTY [0,1); page 1 is Dirty,
@@ -51,22 +35,22 @@ function everyKind() {
   const k = new Kernel({ pageSize: PS });
   const [t] = k.createThread("main", 1);
   const [w] = k.createThread("writer", 2);
-  const [, pager] = run(k.zx_pager_create(t, 0));
-  const [, port] = run(k.zx_port_create(t, 0));
-  const [, vmo] = run(k.zx_pager_create_vmo(t, pager, ZX_VMO_TRAP_DIRTY, port, 1, 5 * PS));
-  const [, aux] = run(k.zx_vmo_create(t, 5 * PS, 0));
-  assert.equal(run(k.zx_vmo_write(t, aux, new Uint8Array(5 * PS).fill(3), 0)), ZX_OK);
-  assert.equal(run(k.zx_pager_supply_pages(t, pager, vmo, 0, 5 * PS, aux, 0)), ZX_OK);
+  const [, pager] = runSync(k.zx_pager_create(t, 0));
+  const [, port] = runSync(k.zx_port_create(t, 0));
+  const [, vmo] = runSync(k.zx_pager_create_vmo(t, pager, ZX_VMO_TRAP_DIRTY, port, 1, 5 * PS));
+  const [, aux] = runSync(k.zx_vmo_create(t, 5 * PS, 0));
+  assert.equal(runSync(k.zx_vmo_write(t, aux, new Uint8Array(5 * PS).fill(3), 0)), ZX_OK);
+  assert.equal(runSync(k.zx_pager_supply_pages(t, pager, vmo, 0, 5 * PS, aux, 0)), ZX_OK);
   const write = k.zx_vmo_write(w, vmo, new Uint8Array([0xaa]), 0);
   assert.equal(untilBlocked(write), true, "the write waits on its DIRTY request");
   const op = (code: number, page: number) =>
-    assert.equal(run(k.zx_pager_op_range(t, pager, code, vmo, page * PS, PS, 0)), ZX_OK);
+    assert.equal(runSync(k.zx_pager_op_range(t, pager, code, vmo, page * PS, PS, 0)), ZX_OK);
   op(ZX_PAGER_OP_DIRTY, 1);
   op(ZX_PAGER_OP_DIRTY, 2);
   op(ZX_PAGER_OP_WRITEBACK_BEGIN, 2);
-  assert.equal(run(k.zx_vmo_op_range(t, vmo, ZX_VMO_OP_ALWAYS_NEED, 3 * PS, PS)), ZX_OK);
-  const [, bti] = run(k.zx_bti_create(t, 0, 1));
-  assert.equal(run(k.zx_bti_pin(t, bti, ZX_BTI_PERM_READ, vmo, 4 * PS, PS))[0], ZX_OK);
+  assert.equal(runSync(k.zx_vmo_op_range(t, vmo, ZX_VMO_OP_ALWAYS_NEED, 3 * PS, PS)), ZX_OK);
+  const [, bti] = runSync(k.zx_bti_create(t, 0, 1));
+  assert.equal(runSync(k.zx_bti_pin(t, bti, ZX_BTI_PERM_READ, vmo, 4 * PS, PS))[0], ZX_OK);
   return { k, t, vmo, v: k.pagerVmos[0] };
 }
 
@@ -75,9 +59,9 @@ Deno.test("eviction: a Clean page with a pending DIRTY request is evictable, no 
   assert.equal(v.source?.outstanding("DIRTY").length, 1);
   assert.deepEqual(k.evictablePages(vmo), [0]);
   for (const page of [1, 2, 3, 4]) {
-    assert.equal(run(k.kernel_evict(t, vmo, page)), ZX_ERR_BAD_STATE, `page ${page} stays`);
+    assert.equal(runSync(k.kernel_evict(t, vmo, page)), ZX_ERR_BAD_STATE, `page ${page} stays`);
   }
-  assert.equal(run(k.kernel_evict(t, vmo, 0)), ZX_OK);
+  assert.equal(runSync(k.kernel_evict(t, vmo, 0)), ZX_OK);
   assert.equal(v.slots[0], undefined);
   // The request is not resolved by the eviction: the writer still waits for its DIRTY ack.
   assert.equal(v.source?.outstanding("DIRTY").length, 1);

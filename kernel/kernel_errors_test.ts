@@ -89,6 +89,7 @@ import {
 import type { SignalPacket, UserPacket } from "./events.ts";
 import type { HandleEntry } from "./handles.ts";
 import { Kernel, type Syscall } from "./kernel.ts";
+import { runSync } from "./yields.ts";
 import { spec, SYSCALL_NAMES } from "./syscalls.ts";
 import type { KThread, Vmo } from "./objects.ts";
 
@@ -109,13 +110,6 @@ function g(x: unknown): number {
 }
 
 /** Drives a syscall that must not block to its result (like scenario/interpreter.ts's runSync). */
-function run<T>(call: Syscall<T>): T {
-  for (;;) {
-    const r = call.next();
-    if (r.done) return r.value;
-    if (r.value.kind !== "syscall") throw new Error(`call blocked (${r.value.kind})`);
-  }
-}
 
 function statusOf(result: unknown): Status {
   return Array.isArray(result) ? result[0] as Status : result as Status;
@@ -172,14 +166,14 @@ class Fx {
 
   /** Runs a setup call that must succeed and returns its handle or value. */
   ok(call: Syscall<[Status, number]> | Syscall<[Status, number, number]>): number {
-    const [st, value] = run<[Status, number] | [Status, number, number]>(call);
+    const [st, value] = runSync<[Status, number] | [Status, number, number]>(call);
     assert.equal(statusName(st), "ZX_OK", "setup call failed");
     return value;
   }
 
   /** Runs a setup call that must return ZX_OK. */
   okStatus(call: Syscall<Status>): void {
-    assert.equal(statusName(run(call)), "ZX_OK", "setup call failed");
+    assert.equal(statusName(runSync(call)), "ZX_OK", "setup call failed");
   }
 
   /** Replaces `handle` with one lacking `rights` (the only way to reduce a pager's rights). */
@@ -195,7 +189,7 @@ class Fx {
 
   /** A sub-region of the root VMAR of `pages` pages: [handle, base]. */
   region(specific: number, offset: number, pages: number, flags = RW_REGION): [number, number] {
-    const [st, h, base] = run(
+    const [st, h, base] = runSync(
       this.k.zx_vmar_allocate(this.t, this.vmar, flags | specific, offset, pages * PS),
     );
     assert.equal(statusName(st), "ZX_OK", "setup zx_vmar_allocate failed");
@@ -300,7 +294,7 @@ const TABLES: Record<string, readonly Row[]> = {
       call: (f) => f.k.zx_pager_create_vmo(f.t, f.pager, 0, f.port, 1, PS + 1),
       want: ZX_OK,
       check: (f, r) =>
-        assert.deepEqual(run(f.k.zx_vmo_get_size(f.t, (r as [Status, number])[1])), [
+        assert.deepEqual(runSync(f.k.zx_vmo_get_size(f.t, (r as [Status, number])[1])), [
           ZX_OK,
           2 * PS,
         ]),
@@ -565,7 +559,7 @@ const TABLES: Record<string, readonly Row[]> = {
       name: "valid call succeeds and fills the page",
       call: (f) => f.k.zx_pager_supply_pages(f.t, f.pager, f.vmo, 0, PS, f.aux, 0),
       want: ZX_OK,
-      check: (f) => assert.deepEqual(run(f.k.zx_vmo_read(f.t, f.vmo, 0, 1))[0], ZX_OK),
+      check: (f) => assert.deepEqual(runSync(f.k.zx_vmo_read(f.t, f.vmo, 0, 1))[0], ZX_OK),
     },
     {
       // Spec 2.4 step 6 (TakePages): a pinned aux page cannot be taken.
@@ -577,7 +571,7 @@ const TABLES: Record<string, readonly Row[]> = {
       },
       want: ZX_ERR_BAD_STATE,
       check: (f) => {
-        assert.deepEqual(run(f.k.zx_vmo_read(f.t, f.aux, PS, 1))[1], new Uint8Array([4]));
+        assert.deepEqual(runSync(f.k.zx_vmo_read(f.t, f.aux, PS, 1))[1], new Uint8Array([4]));
         assert.equal(f.k.pagerVmos[0].slots[0], undefined);
       },
     },
@@ -775,7 +769,7 @@ const TABLES: Record<string, readonly Row[]> = {
       },
       want: ZX_ERR_OUT_OF_RANGE,
       check: (f) => {
-        const [st, bytes] = run(f.k.zx_vmo_read(f.t, f.aux, 0, 1));
+        const [st, bytes] = runSync(f.k.zx_vmo_read(f.t, f.aux, 0, 1));
         assert.equal(st, ZX_OK);
         assert.equal(bytes[0], 0);
       },
@@ -813,7 +807,7 @@ const TABLES: Record<string, readonly Row[]> = {
         return f.k.zx_pager_supply_pages(f.t, f.pager, f.vmo, 0, PS, f.aux, 0);
       },
       want: ZX_OK,
-      check: (f) => assert.equal(run(f.k.zx_vmo_read(f.t, f.vmo, 0, 1))[1][0], 5),
+      check: (f) => assert.equal(runSync(f.k.zx_vmo_read(f.t, f.vmo, 0, 1))[1][0], 5),
     },
     ...garbageRows(
       "offset",
@@ -1489,7 +1483,7 @@ const TABLES: Record<string, readonly Row[]> = {
       },
       want: ZX_OK,
       check: (f) => {
-        const [, bytes] = run(f.k.zx_vmo_read(f.t, f.aux, 0, 8));
+        const [, bytes] = runSync(f.k.zx_vmo_read(f.t, f.aux, 0, 8));
         assert.equal(
           new DataView(bytes.buffer).getBigUint64(0, true),
           BigInt(f.k.pagerVmos[0].koid),
@@ -1631,7 +1625,7 @@ const TABLES: Record<string, readonly Row[]> = {
       check: (f, r) => {
         const h = (r as [Status, number])[1];
         assert.equal(f.rights(h), ZX_DEFAULT_VMO_RIGHTS);
-        const [, info] = run(f.k.zx_object_get_info(f.t, h, ZX_INFO_VMO));
+        const [, info] = runSync(f.k.zx_object_get_info(f.t, h, ZX_INFO_VMO));
         assert.equal(info?.committedBytes, PS);
         assert.ok((info?.flags ?? 0) & ZX_INFO_VMO_CONTIGUOUS);
       },
@@ -1641,7 +1635,7 @@ const TABLES: Record<string, readonly Row[]> = {
       call: (f) => f.k.zx_vmo_create_contiguous(f.t, f.bti(), PS + 1, 0),
       want: ZX_OK,
       check: (f, r) =>
-        assert.equal(run(f.k.zx_vmo_get_size(f.t, (r as [Status, number])[1]))[1], 2 * PS),
+        assert.equal(runSync(f.k.zx_vmo_get_size(f.t, (r as [Status, number])[1]))[1], 2 * PS),
     },
     {
       name: "alignment_log2 of the page size and of 63",
@@ -1700,7 +1694,7 @@ const TABLES: Record<string, readonly Row[]> = {
       name: "not resizable; children NOT_SUPPORTED (anonymous)",
       call: (f) => {
         const h = f.ok(f.k.zx_vmo_create_contiguous(f.t, f.bti(), PS, 0));
-        assert.equal(run(f.k.zx_vmo_set_size(f.t, h, 2 * PS)), ZX_ERR_UNAVAILABLE);
+        assert.equal(runSync(f.k.zx_vmo_set_size(f.t, h, 2 * PS)), ZX_ERR_UNAVAILABLE);
         return f.k.zx_vmo_create_child(f.t, h, ZX_VMO_CHILD_SLICE, 0, PS);
       },
       want: ZX_ERR_NOT_SUPPORTED,
@@ -1869,7 +1863,7 @@ const TABLES: Record<string, readonly Row[]> = {
         return f.k.zx_vmo_write(f.t, f.vmo, new Uint8Array([9]), 0);
       },
       want: ZX_OK,
-      check: (f) => assert.equal(run(f.k.zx_vmo_read(f.t, f.vmo, 0, 1))[1][0], 9),
+      check: (f) => assert.equal(runSync(f.k.zx_vmo_read(f.t, f.vmo, 0, 1))[1][0], 9),
     },
     {
       name: "invalid handle",
@@ -2501,7 +2495,7 @@ const TABLES: Record<string, readonly Row[]> = {
       },
       want: ZX_OK,
       check: (f) => {
-        const [st, info] = run(f.k.zx_object_get_info(f.t, f.aux, ZX_INFO_VMO));
+        const [st, info] = runSync(f.k.zx_object_get_info(f.t, f.aux, ZX_INFO_VMO));
         assert.equal(st, ZX_OK);
         assert.equal(info?.committedBytes, PAGES * PS);
       },
@@ -2603,7 +2597,7 @@ const TABLES: Record<string, readonly Row[]> = {
       },
       want: ZX_ERR_BAD_STATE,
       check: (f) => {
-        const [, info] = run(f.k.zx_object_get_info(f.t, f.aux, ZX_INFO_VMO));
+        const [, info] = runSync(f.k.zx_object_get_info(f.t, f.aux, ZX_INFO_VMO));
         assert.equal(info?.committedBytes, PS);
       },
     },
@@ -2674,7 +2668,7 @@ const TABLES: Record<string, readonly Row[]> = {
         assert.deepEqual([...vmo.pins], [[1, 1]]);
         const h = [...f.k.handles].find(([, e]) => e.object === vmo)![0];
         assert.deepEqual(f.k.evictablePages(h), [0]);
-        assert.equal(run(f.k.zx_vmo_set_size(f.t, h, PS)), ZX_ERR_BAD_STATE);
+        assert.equal(runSync(f.k.zx_vmo_set_size(f.t, h, PS)), ZX_ERR_BAD_STATE);
         f.okStatus(f.k.zx_pmt_unpin(f.t, (r as number[])[1]));
         assert.equal(vmo.pins.size, 0);
         f.okStatus(f.k.zx_vmo_set_size(f.t, h, PS));
@@ -2853,7 +2847,7 @@ const TABLES: Record<string, readonly Row[]> = {
     {
       name: "a whole sub-region: destroyed, with what is mapped in it",
       call: (f) => {
-        const [, sub, base] = run(f.k.zx_vmar_allocate(f.t, f.vmar, RW_REGION, 0, 2 * PS));
+        const [, sub, base] = runSync(f.k.zx_vmar_allocate(f.t, f.vmar, RW_REGION, 0, 2 * PS));
         f.ok(f.k.zx_vmar_map(f.t, sub, ZX_VM_PERM_READ, 0, f.vmo, 0, PS));
         assert.equal(f.k.pagerVmos[0].mappings, 1);
         return f.k.zx_vmar_unmap(f.t, f.vmar, base, 2 * PS);
@@ -2867,7 +2861,7 @@ const TABLES: Record<string, readonly Row[]> = {
     {
       name: "a range inside a sub-region (a partial overlap)",
       call: (f) => {
-        const [, sub, base] = run(f.k.zx_vmar_allocate(f.t, f.vmar, RW_REGION, 0, 2 * PS));
+        const [, sub, base] = runSync(f.k.zx_vmar_allocate(f.t, f.vmar, RW_REGION, 0, 2 * PS));
         const addr = f.ok(f.k.zx_vmar_map(f.t, sub, ZX_VM_PERM_READ, 0, f.vmo, 0, PS));
         assert.equal(addr, base);
         return f.k.zx_vmar_unmap(f.t, f.vmar, addr, PS);
@@ -3268,7 +3262,7 @@ for (const [syscall, rows] of Object.entries(TABLES)) {
       const call = row.call(f);
       let result: unknown;
       try {
-        result = run(call);
+        result = runSync(call);
       } catch (e) {
         throw new Error(`${syscall} threw instead of returning a status: ${e}`);
       }

@@ -27,18 +27,11 @@ import {
   ZX_VMO_OP_ZERO,
   ZX_VMO_TRAP_DIRTY,
 } from "./constants.ts";
-import { Kernel, type KernelOptions, type Syscall } from "./kernel.ts";
+import { Kernel, type KernelOptions } from "./kernel.ts";
+import { runSync } from "./yields.ts";
 import type { Page, Vmo } from "./objects.ts";
 
 const PS = 4096;
-
-function run<T>(call: Syscall<T>): T {
-  for (;;) {
-    const r = call.next();
-    if (r.done) return r.value;
-    if (r.value.kind !== "syscall") throw new Error(`call blocked (${r.value.kind})`);
-  }
-}
 
 function ok<T>(r: [number, T, ...unknown[]]): T {
   assert.equal(r[0], ZX_OK);
@@ -49,28 +42,33 @@ function ok<T>(r: [number, T, ...unknown[]]): T {
 function setup(contig: number, options: KernelOptions = {}) {
   const k = new Kernel({ pageSize: PS, ...options });
   const [t] = k.createThread("main", 1);
-  const pager = ok(run(k.zx_pager_create(t, 0)));
-  const port = ok(run(k.zx_port_create(t, 0)));
-  const bti = ok(run(k.zx_bti_create(t, 0, 1)));
+  const pager = ok(runSync(k.zx_pager_create(t, 0)));
+  const port = ok(runSync(k.zx_port_create(t, 0)));
+  const bti = ok(runSync(k.zx_bti_create(t, 0, 1)));
   const contigs: number[] = [];
-  for (let i = 0; i < contig; i++) contigs.push(ok(run(k.zx_vmo_create_contiguous(t, bti, PS, 0))));
+  for (let i = 0; i < contig; i++) {
+    contigs.push(ok(runSync(k.zx_vmo_create_contiguous(t, bti, PS, 0))));
+  }
   const decommitAll = () => {
     for (const c of contigs) {
-      assert.equal(run(k.zx_vmo_op_range(t, c, ZX_VMO_OP_DECOMMIT, 0, PS)), ZX_OK);
+      assert.equal(runSync(k.zx_vmo_op_range(t, c, ZX_VMO_OP_DECOMMIT, 0, PS)), ZX_OK);
     }
   };
   /** A pager VMO of `pages` pages, options `options`; its page `i` supplied with byte `i + 1`. */
   const pagerVmo = (pages: number, options = 0): [number, Vmo] => {
-    const h = ok(run(k.zx_pager_create_vmo(t, pager, options, port, 7, pages * PS)));
+    const h = ok(runSync(k.zx_pager_create_vmo(t, pager, options, port, 7, pages * PS)));
     return [h, k.pagerVmos[k.pagerVmos.length - 1]];
   };
   const supply = (h: number, page: number, pages: number) => {
-    const aux = ok(run(k.zx_vmo_create(t, pages * PS, 0)));
+    const aux = ok(runSync(k.zx_vmo_create(t, pages * PS, 0)));
     const bytes = new Uint8Array(pages * PS);
     for (let i = 0; i < pages; i++) bytes.fill(page + i + 1, i * PS, (i + 1) * PS);
-    assert.equal(run(k.zx_vmo_write(t, aux, bytes, 0)), ZX_OK);
-    assert.equal(run(k.zx_pager_supply_pages(t, pager, h, page * PS, pages * PS, aux, 0)), ZX_OK);
-    assert.equal(run(k.zx_handle_close(t, aux)), ZX_OK);
+    assert.equal(runSync(k.zx_vmo_write(t, aux, bytes, 0)), ZX_OK);
+    assert.equal(
+      runSync(k.zx_pager_supply_pages(t, pager, h, page * PS, pages * PS, aux, 0)),
+      ZX_OK,
+    );
+    assert.equal(runSync(k.zx_handle_close(t, aux)), ZX_OK);
   };
   const vmoOf = (h: number) => k.handles.entry(h)?.object as Vmo;
   return { k, t, bti, contigs, decommitAll, pagerVmo, supply, vmoOf };
@@ -80,33 +78,33 @@ const loanOf = (v: Vmo, q: number) => (v.slots[q] as Page).loan;
 
 Deno.test("loans: a contiguous VMO is committed, flagged contiguous, and not resizable", () => {
   const { k, t, contigs } = setup(1);
-  const [st, info] = run(k.zx_object_get_info(t, contigs[0], ZX_INFO_VMO));
+  const [st, info] = runSync(k.zx_object_get_info(t, contigs[0], ZX_INFO_VMO));
   assert.equal(st, ZX_OK);
   assert.ok(info !== null && (info.flags & ZX_INFO_VMO_CONTIGUOUS) !== 0);
   assert.equal(info.committedBytes, PS);
   assert.equal(info.handleRights & ZX_RIGHT_RESIZE, 0);
-  assert.equal(run(k.zx_vmo_set_size(t, contigs[0], 2 * PS)), ZX_ERR_UNAVAILABLE);
+  assert.equal(runSync(k.zx_vmo_set_size(t, contigs[0], 2 * PS)), ZX_ERR_UNAVAILABLE);
 });
 
 Deno.test("loans: DECOMMIT lends the frames; a read takes one back as zeros", () => {
   const { k, t, contigs } = setup(2);
-  assert.equal(run(k.zx_vmo_write(t, contigs[0], new Uint8Array(PS).fill(9), 0)), ZX_OK);
-  assert.equal(run(k.zx_vmo_op_range(t, contigs[0], ZX_VMO_OP_DECOMMIT, 0, PS)), ZX_OK);
+  assert.equal(runSync(k.zx_vmo_write(t, contigs[0], new Uint8Array(PS).fill(9), 0)), ZX_OK);
+  assert.equal(runSync(k.zx_vmo_op_range(t, contigs[0], ZX_VMO_OP_DECOMMIT, 0, PS)), ZX_OK);
   assert.equal(k.pages.loans.free, 1);
-  const [, info] = run(k.zx_object_get_info(t, contigs[0], ZX_INFO_VMO));
+  const [, info] = runSync(k.zx_object_get_info(t, contigs[0], ZX_INFO_VMO));
   assert.equal(info?.committedBytes, 0);
-  const [st, data] = run(k.zx_vmo_read(t, contigs[0], 0, PS));
+  const [st, data] = runSync(k.zx_vmo_read(t, contigs[0], 0, PS));
   assert.equal(st, ZX_OK);
   assert.deepEqual(data, new Uint8Array(PS));
   assert.equal(k.pages.loans.free, 0);
-  const [, after] = run(k.zx_object_get_info(t, contigs[0], ZX_INFO_VMO));
+  const [, after] = runSync(k.zx_object_get_info(t, contigs[0], ZX_INFO_VMO));
   assert.equal(after?.committedBytes, PS);
 });
 
 Deno.test("loans: with loaning off, DECOMMIT of a contiguous VMO is NOT_SUPPORTED", () => {
   const { k, t, contigs } = setup(1, { pageLoaning: false });
   assert.equal(
-    run(k.zx_vmo_op_range(t, contigs[0], ZX_VMO_OP_DECOMMIT, 0, PS)),
+    runSync(k.zx_vmo_op_range(t, contigs[0], ZX_VMO_OP_DECOMMIT, 0, PS)),
     ZX_ERR_NOT_SUPPORTED,
   );
 });
@@ -115,22 +113,25 @@ Deno.test("loans: DECOMMIT over a pinned contiguous page is BAD_STATE; CONTIGUOU
   const { k, t, bti, contigs } = setup(1);
   const opts = ZX_BTI_PERM_READ | ZX_BTI_CONTIGUOUS;
   assert.equal(
-    run(k.zx_bti_pin(t, bti, opts | ZX_BTI_COMPRESS, contigs[0], 0, PS))[0],
+    runSync(k.zx_bti_pin(t, bti, opts | ZX_BTI_COMPRESS, contigs[0], 0, PS))[0],
     ZX_ERR_INVALID_ARGS,
   );
-  const pmt = ok(run(k.zx_bti_pin(t, bti, opts, contigs[0], 0, PS)));
-  assert.equal(run(k.zx_vmo_op_range(t, contigs[0], ZX_VMO_OP_DECOMMIT, 0, PS)), ZX_ERR_BAD_STATE);
-  assert.equal(run(k.zx_pmt_unpin(t, pmt)), ZX_OK);
-  assert.equal(run(k.zx_vmo_op_range(t, contigs[0], ZX_VMO_OP_DECOMMIT, 0, PS)), ZX_OK);
+  const pmt = ok(runSync(k.zx_bti_pin(t, bti, opts, contigs[0], 0, PS)));
+  assert.equal(
+    runSync(k.zx_vmo_op_range(t, contigs[0], ZX_VMO_OP_DECOMMIT, 0, PS)),
+    ZX_ERR_BAD_STATE,
+  );
+  assert.equal(runSync(k.zx_pmt_unpin(t, pmt)), ZX_OK);
+  assert.equal(runSync(k.zx_vmo_op_range(t, contigs[0], ZX_VMO_OP_DECOMMIT, 0, PS)), ZX_OK);
 });
 
 Deno.test("loans: ZERO of a contiguous VMO zeroes in place and never decommits", () => {
   const { k, t, contigs } = setup(1);
-  assert.equal(run(k.zx_vmo_write(t, contigs[0], new Uint8Array(PS).fill(9), 0)), ZX_OK);
-  assert.equal(run(k.zx_vmo_op_range(t, contigs[0], ZX_VMO_OP_ZERO, 0, PS)), ZX_OK);
-  const [, info] = run(k.zx_object_get_info(t, contigs[0], ZX_INFO_VMO));
+  assert.equal(runSync(k.zx_vmo_write(t, contigs[0], new Uint8Array(PS).fill(9), 0)), ZX_OK);
+  assert.equal(runSync(k.zx_vmo_op_range(t, contigs[0], ZX_VMO_OP_ZERO, 0, PS)), ZX_OK);
+  const [, info] = runSync(k.zx_object_get_info(t, contigs[0], ZX_INFO_VMO));
   assert.equal(info?.committedBytes, PS);
-  assert.deepEqual(run(k.zx_vmo_read(t, contigs[0], 0, PS))[1], new Uint8Array(PS));
+  assert.deepEqual(runSync(k.zx_vmo_read(t, contigs[0], 0, PS))[1], new Uint8Array(PS));
   assert.equal(k.pages.loans.free, 0);
 });
 
@@ -154,8 +155,8 @@ Deno.test("loans: TRAP_DIRTY and ever-pinned pager VMOs never borrow (can_borrow
   assert.equal(loanOf(tv, 0), undefined);
   const [h, v] = pagerVmo(2);
   supply(h, 0, 1);
-  const pmt = ok(run(k.zx_bti_pin(t, bti, ZX_BTI_PERM_READ, h, 0, PS)));
-  assert.equal(run(k.zx_pmt_unpin(t, pmt)), ZX_OK);
+  const pmt = ok(runSync(k.zx_bti_pin(t, bti, ZX_BTI_PERM_READ, h, 0, PS)));
+  assert.equal(runSync(k.zx_pmt_unpin(t, pmt)), ZX_OK);
   supply(h, 1, 1);
   assert.equal(loanOf(v, 1), undefined);
   assert.equal(k.pages.loans.free, 2);
@@ -167,16 +168,16 @@ Deno.test("loans: a pin replaces loaned pages with non-loaned ones, bytes kept",
   const [h, v] = pagerVmo(2);
   supply(h, 0, 2);
   assert.equal(k.pages.loans.borrowed, 2);
-  const pmt = ok(run(k.zx_bti_pin(t, bti, ZX_BTI_PERM_READ, h, 0, 2 * PS)));
+  const pmt = ok(runSync(k.zx_bti_pin(t, bti, ZX_BTI_PERM_READ, h, 0, 2 * PS)));
   assert.equal(loanOf(v, 0), undefined);
   assert.equal(loanOf(v, 1), undefined);
   assert.equal(k.pages.loans.free, 2);
   assert.equal(k.pages.loans.borrowed, 0);
-  const [st, data] = run(k.zx_vmo_read(t, h, 0, 2 * PS));
+  const [st, data] = runSync(k.zx_vmo_read(t, h, 0, 2 * PS));
   assert.equal(st, ZX_OK);
   assert.equal(data[0], 1);
   assert.equal(data[PS], 2);
-  assert.equal(run(k.zx_pmt_unpin(t, pmt)), ZX_OK);
+  assert.equal(runSync(k.zx_pmt_unpin(t, pmt)), ZX_OK);
 });
 
 Deno.test("loans: a pinned loaned page is a kernel assertion", () => {
@@ -186,11 +187,11 @@ Deno.test("loans: a pinned loaned page is a kernel assertion", () => {
   supply(h, 0, 1);
   const frame = loanOf(v, 0);
   assert.ok(frame !== undefined);
-  const pmt = ok(run(k.zx_bti_pin(t, bti, ZX_BTI_PERM_READ, h, 0, PS)));
+  const pmt = ok(runSync(k.zx_bti_pin(t, bti, ZX_BTI_PERM_READ, h, 0, PS)));
   (v.slots[0] as Page).loan = frame;
   assert.throws(() => k.pages.checkPins(v), KernelAssertionError);
   (v.slots[0] as Page).loan = undefined;
-  assert.equal(run(k.zx_pmt_unpin(t, pmt)), ZX_OK);
+  assert.equal(runSync(k.zx_pmt_unpin(t, pmt)), ZX_OK);
 });
 
 Deno.test("loans: recommitting the contiguous VMO takes its frame from the borrower, bytes kept", () => {
@@ -199,13 +200,13 @@ Deno.test("loans: recommitting the contiguous VMO takes its frame from the borro
   const [h, v] = pagerVmo(1);
   supply(h, 0, 1);
   assert.ok(loanOf(v, 0) !== undefined);
-  assert.equal(run(k.zx_vmo_op_range(t, contigs[0], ZX_VMO_OP_COMMIT, 0, PS)), ZX_OK);
+  assert.equal(runSync(k.zx_vmo_op_range(t, contigs[0], ZX_VMO_OP_COMMIT, 0, PS)), ZX_OK);
   assert.equal(loanOf(v, 0), undefined);
   assert.equal(k.pages.loans.any, false);
-  const [st, data] = run(k.zx_vmo_read(t, h, 0, PS));
+  const [st, data] = runSync(k.zx_vmo_read(t, h, 0, PS));
   assert.equal(st, ZX_OK);
   assert.equal(data[0], 1);
-  assert.deepEqual(run(k.zx_vmo_read(t, contigs[0], 0, PS))[1], new Uint8Array(PS));
+  assert.deepEqual(runSync(k.zx_vmo_read(t, contigs[0], 0, PS))[1], new Uint8Array(PS));
 });
 
 Deno.test("loans: a dying contiguous VMO takes its frames back first", () => {
@@ -213,7 +214,7 @@ Deno.test("loans: a dying contiguous VMO takes its frames back first", () => {
   decommitAll();
   const [h, v] = pagerVmo(1);
   supply(h, 0, 1);
-  assert.equal(run(k.zx_handle_close(t, contigs[0])), ZX_OK);
+  assert.equal(runSync(k.zx_handle_close(t, contigs[0])), ZX_OK);
   assert.equal(loanOf(v, 0), undefined);
   assert.equal(k.pages.loans.free, 1);
   k.pages.loans.check();
@@ -225,7 +226,7 @@ Deno.test("loans: a frame whose borrower was evicted serves the next supply", ()
   const [h, v] = pagerVmo(2);
   supply(h, 0, 1);
   const frame = loanOf(v, 0);
-  assert.equal(run(k.kernel_evict(t, h, 0)), ZX_OK);
+  assert.equal(runSync(k.kernel_evict(t, h, 0)), ZX_OK);
   assert.equal(k.pages.loans.free, 0);
   supply(h, 1, 1);
   assert.equal(loanOf(v, 1), frame);
@@ -239,14 +240,14 @@ Deno.test("loans: a pin after an earlier pin made the VMO ineligible still repla
   decommitAll();
   const [h, v] = pagerVmo(2);
   supply(h, 0, 2);
-  const pmt = ok(run(k.zx_bti_pin(t, bti, ZX_BTI_PERM_READ, h, 0, PS)));
+  const pmt = ok(runSync(k.zx_bti_pin(t, bti, ZX_BTI_PERM_READ, h, 0, PS)));
   assert.equal(v.everPinned, true);
   assert.ok(loanOf(v, 1) !== undefined);
-  const pmt2 = ok(run(k.zx_bti_pin(t, bti, ZX_BTI_PERM_READ, h, PS, PS)));
+  const pmt2 = ok(runSync(k.zx_bti_pin(t, bti, ZX_BTI_PERM_READ, h, PS, PS)));
   assert.equal(loanOf(v, 1), undefined);
-  assert.equal(run(k.zx_vmo_read(t, h, PS, PS))[1][0], 2);
-  assert.equal(run(k.zx_pmt_unpin(t, pmt2)), ZX_OK);
-  assert.equal(run(k.zx_pmt_unpin(t, pmt)), ZX_OK);
+  assert.equal(runSync(k.zx_vmo_read(t, h, PS, PS))[1][0], 2);
+  assert.equal(runSync(k.zx_pmt_unpin(t, pmt2)), ZX_OK);
+  assert.equal(runSync(k.zx_pmt_unpin(t, pmt)), ZX_OK);
 });
 
 Deno.test("loans: a borrowed frame whose page forgot it is a kernel assertion", () => {

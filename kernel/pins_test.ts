@@ -15,29 +15,22 @@ import {
   ZX_PAGER_OP_FAIL,
 } from "./constants.ts";
 import { Kernel, type Syscall } from "./kernel.ts";
+import { runSync } from "./yields.ts";
 
 const PS = 4096;
-
-function run<T>(call: Syscall<T>): T {
-  for (;;) {
-    const r = call.next();
-    if (r.done) return r.value;
-    if (r.value.kind !== "syscall") throw new Error(`call blocked (${r.value.kind})`);
-  }
-}
 
 /** A kernel with a 2-page pager VMO whose page 0 is supplied and pinned for read. */
 function pinned() {
   const k = new Kernel({ pageSize: PS });
   const [t] = k.createThread("main", 1);
-  const [, pager] = run(k.zx_pager_create(t, 0));
-  const [, port] = run(k.zx_port_create(t, 0));
-  const [, vmo] = run(k.zx_pager_create_vmo(t, pager, 0, port, 1, 2 * PS));
-  const [, aux] = run(k.zx_vmo_create(t, PS, 0));
-  assert.equal(run(k.zx_vmo_write(t, aux, new Uint8Array(PS).fill(1), 0)), ZX_OK);
-  assert.equal(run(k.zx_pager_supply_pages(t, pager, vmo, 0, PS, aux, 0)), ZX_OK);
-  const [, bti] = run(k.zx_bti_create(t, 0, 1));
-  const [st] = run(k.zx_bti_pin(t, bti, ZX_BTI_PERM_READ, vmo, 0, PS));
+  const [, pager] = runSync(k.zx_pager_create(t, 0));
+  const [, port] = runSync(k.zx_port_create(t, 0));
+  const [, vmo] = runSync(k.zx_pager_create_vmo(t, pager, 0, port, 1, 2 * PS));
+  const [, aux] = runSync(k.zx_vmo_create(t, PS, 0));
+  assert.equal(runSync(k.zx_vmo_write(t, aux, new Uint8Array(PS).fill(1), 0)), ZX_OK);
+  assert.equal(runSync(k.zx_pager_supply_pages(t, pager, vmo, 0, PS, aux, 0)), ZX_OK);
+  const [, bti] = runSync(k.zx_bti_create(t, 0, 1));
+  const [st] = runSync(k.zx_bti_pin(t, bti, ZX_BTI_PERM_READ, vmo, 0, PS));
   assert.equal(st, ZX_OK);
   return { k, v: k.pagerVmos[0] };
 }
@@ -87,13 +80,13 @@ function halfSupplied() {
   const k = new Kernel({ pageSize: PS });
   const [t] = k.createThread("main", 1);
   const [peer] = k.createThread("peer", 2);
-  const [, pager] = run(k.zx_pager_create(t, 0));
-  const [, port] = run(k.zx_port_create(t, 0));
-  const [, vmo] = run(k.zx_pager_create_vmo(t, pager, 0, port, 1, 2 * PS));
-  const [, aux] = run(k.zx_vmo_create(t, PS, 0));
-  assert.equal(run(k.zx_vmo_write(t, aux, new Uint8Array(PS).fill(1), 0)), ZX_OK);
-  assert.equal(run(k.zx_pager_supply_pages(t, pager, vmo, 0, PS, aux, 0)), ZX_OK);
-  const [, bti] = run(k.zx_bti_create(t, 0, 1));
+  const [, pager] = runSync(k.zx_pager_create(t, 0));
+  const [, port] = runSync(k.zx_port_create(t, 0));
+  const [, vmo] = runSync(k.zx_pager_create_vmo(t, pager, 0, port, 1, 2 * PS));
+  const [, aux] = runSync(k.zx_vmo_create(t, PS, 0));
+  assert.equal(runSync(k.zx_vmo_write(t, aux, new Uint8Array(PS).fill(1), 0)), ZX_OK);
+  assert.equal(runSync(k.zx_pager_supply_pages(t, pager, vmo, 0, PS, aux, 0)), ZX_OK);
+  const [, bti] = runSync(k.zx_bti_create(t, 0, 1));
   return { k, t, peer, pager, vmo, bti, v: k.pagerVmos[0] };
 }
 
@@ -117,7 +110,10 @@ Deno.test("pins: a failed write pin unpins, leaves what it dirtied Dirty and not
   assert.equal(untilBlocked(pin), true);
   assert.equal((v.slots[0] as { state: string }).state, "dirty");
   assert.deepEqual([...v.writePins], [[0, 1]]);
-  assert.equal(run(k.zx_pager_op_range(t, pager, ZX_PAGER_OP_FAIL, vmo, PS, PS, ZX_ERR_IO)), ZX_OK);
+  assert.equal(
+    runSync(k.zx_pager_op_range(t, pager, ZX_PAGER_OP_FAIL, vmo, PS, PS, ZX_ERR_IO)),
+    ZX_OK,
+  );
   const out: { value?: [number, number] } = {};
   assert.equal(untilBlocked(pin, out), false);
   assert.equal(out.value?.[0], ZX_ERR_IO);

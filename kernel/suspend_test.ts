@@ -31,17 +31,11 @@ import {
 } from "./constants.ts";
 import type { KernelEvent } from "./events.ts";
 import { Kernel, type KernelYield, type Syscall } from "./kernel.ts";
+import { runSync } from "./yields.ts";
 
 const PS = 4096;
 
 /** Runs a call that must not block. */
-function run<T>(call: Syscall<T>): T {
-  for (;;) {
-    const r = call.next();
-    if (r.done) return r.value;
-    if (r.value.kind !== "syscall") throw new Error(`call blocked (${r.value.kind})`);
-  }
-}
 
 /** Steps `call` to its first block; fails if it returns first. */
 function toBlock<T>(call: Syscall<T>): KernelYield {
@@ -58,15 +52,15 @@ function setup() {
   const k = new Kernel({ pageSize: PS, sink: { emit: (e: KernelEvent) => events.push(e) } });
   const [t] = k.createThread("main", 1);
   const [u, uh] = k.createThread("worker", 2);
-  const [, pager] = run(k.zx_pager_create(t, 0));
-  const [, port] = run(k.zx_port_create(t, 0));
-  const [, vmo] = run(k.zx_pager_create_vmo(t, pager, 0, port, 1, PS));
+  const [, pager] = runSync(k.zx_pager_create(t, 0));
+  const [, port] = runSync(k.zx_port_create(t, 0));
+  const [, vmo] = runSync(k.zx_pager_create_vmo(t, pager, 0, port, 1, PS));
   const perms = ZX_VM_PERM_READ | ZX_VM_PERM_WRITE;
-  const [, addr] = run(k.zx_vmar_map(t, k.rootVmarHandle, perms, 0, vmo, 0, PS));
-  const [, anon] = run(k.zx_vmo_create(t, PS, 0));
+  const [, addr] = runSync(k.zx_vmar_map(t, k.rootVmarHandle, perms, 0, vmo, 0, PS));
+  const [, anon] = runSync(k.zx_vmo_create(t, PS, 0));
   const supply = () => {
-    const [, aux] = run(k.zx_vmo_create(t, PS, 0));
-    assert.equal(run(k.zx_pager_supply_pages(t, pager, vmo, 0, PS, aux, 0)), ZX_OK);
+    const [, aux] = runSync(k.zx_vmo_create(t, PS, 0));
+    assert.equal(runSync(k.zx_pager_supply_pages(t, pager, vmo, 0, PS, aux, 0)), ZX_OK);
   };
   const requests = () => events.filter((e) => e.k === "request").length;
   return { k, t, u, uh, vmo, addr, anon, supply, requests };
@@ -78,7 +72,7 @@ Deno.test("suspend: a usercopy's fault wait goes on; the thread suspends after i
   const call = k.zx_object_get_info(u, anon, ZX_INFO_VMO, addr);
   toBlock(call);
   assert.equal(requests(), 1);
-  const [st, token] = run(k.zx_task_suspend(t, uh));
+  const [st, token] = runSync(k.zx_task_suspend(t, uh));
   assert.equal(st, ZX_OK);
   // The suspend did not take effect: the wait is still parked on the same request.
   assert.equal(u.suspended, false);
@@ -86,8 +80,8 @@ Deno.test("suspend: a usercopy's fault wait goes on; the thread suspends after i
   assert.equal(u.waiter.suspendable, false);
   assert.equal(requests(), 1);
   // Resumed and suspended again: still the same wait.
-  assert.equal(run(k.zx_handle_close(t, token)), ZX_OK);
-  const [, again] = run(k.zx_task_suspend(t, uh));
+  assert.equal(runSync(k.zx_handle_close(t, token)), ZX_OK);
+  const [, again] = runSync(k.zx_task_suspend(t, uh));
   assert.ok(!u.suspended && u.waiter !== null && u.waiter.waiting);
   supply();
   // Woken, the thread may run on (it is inside its syscall) although a token is open.
@@ -99,7 +93,7 @@ Deno.test("suspend: a usercopy's fault wait goes on; the thread suspends after i
   // Out of the syscall, the suspend takes effect; no second request was made.
   assert.equal(u.suspended, true);
   assert.equal(requests(), 1);
-  assert.equal(run(k.zx_handle_close(t, again)), ZX_OK);
+  assert.equal(runSync(k.zx_handle_close(t, again)), ZX_OK);
   assert.equal(u.suspended, false);
 });
 
@@ -107,7 +101,7 @@ Deno.test("suspend: zx_vmo_write's capture-faults copy from a mapped page is hel
   const { k, t, u, uh, addr, anon, supply, requests } = setup();
   const call = k.zx_vmo_write(u, anon, new Uint8Array(PS), 0, addr);
   toBlock(call);
-  const [, token] = run(k.zx_task_suspend(t, uh));
+  const [, token] = runSync(k.zx_task_suspend(t, uh));
   assert.ok(!u.suspended && u.waiter !== null && u.waiter.waiting);
   supply();
   const r = call.next();
@@ -115,7 +109,7 @@ Deno.test("suspend: zx_vmo_write's capture-faults copy from a mapped page is hel
   assert.equal(r.value, ZX_OK);
   assert.equal(u.suspended, true);
   assert.equal(requests(), 1);
-  assert.equal(run(k.zx_handle_close(t, token)), ZX_OK);
+  assert.equal(runSync(k.zx_handle_close(t, token)), ZX_OK);
 });
 
 Deno.test("suspend: a zx_vmo_read's own wait is interrupted and asks again on resume", () => {
@@ -123,11 +117,11 @@ Deno.test("suspend: a zx_vmo_read's own wait is interrupted and asks again on re
   const { k, t, u, uh, vmo, supply, requests } = setup();
   const call = k.zx_vmo_read(u, vmo, 0, PS);
   toBlock(call);
-  const [, token] = run(k.zx_task_suspend(t, uh));
+  const [, token] = runSync(k.zx_task_suspend(t, uh));
   assert.equal(u.suspended, true);
   assert.ok(u.waiter !== null && !u.waiter.waiting);
   assert.equal(u.waiter.status, ZX_ERR_INTERNAL_INTR_RETRY);
-  assert.equal(run(k.zx_handle_close(t, token)), ZX_OK);
+  assert.equal(runSync(k.zx_handle_close(t, token)), ZX_OK);
   toBlock(call);
   assert.equal(requests(), 2);
   supply();
@@ -143,25 +137,25 @@ Deno.test("suspend: a suspendable wait begun with a suspend pending is interrupt
   const { k, t, u, uh, addr, supply, requests } = setup();
   // A trap-dirty target whose page 0 is supplied (Clean): zx_vmo_write's first look-up of it
   // asks for DIRTY; the pager dirties it; the copy from the mapped, unsupplied page faults.
-  const [, pg] = run(k.zx_pager_create(t, 0));
-  const [, port] = run(k.zx_port_create(t, 0));
-  const [, target] = run(k.zx_pager_create_vmo(t, pg, ZX_VMO_TRAP_DIRTY, port, 2, PS));
-  const [, aux] = run(k.zx_vmo_create(t, PS, 0));
-  assert.equal(run(k.zx_pager_supply_pages(t, pg, target, 0, PS, aux, 0)), ZX_OK);
+  const [, pg] = runSync(k.zx_pager_create(t, 0));
+  const [, port] = runSync(k.zx_port_create(t, 0));
+  const [, target] = runSync(k.zx_pager_create_vmo(t, pg, ZX_VMO_TRAP_DIRTY, port, 2, PS));
+  const [, aux] = runSync(k.zx_vmo_create(t, PS, 0));
+  assert.equal(runSync(k.zx_pager_supply_pages(t, pg, target, 0, PS, aux, 0)), ZX_OK);
   const call = k.zx_vmo_write(u, target, new Uint8Array(PS), 0, addr);
   toBlock(call); // DIRTY request for the target page
-  assert.equal(run(k.zx_pager_op_range(t, pg, ZX_PAGER_OP_DIRTY, target, 0, PS, 0)), ZX_OK);
+  assert.equal(runSync(k.zx_pager_op_range(t, pg, ZX_PAGER_OP_DIRTY, target, 0, PS, 0)), ZX_OK);
   toBlock(call); // READ request for the source page: a usercopy fault
   assert.equal(u.waiter?.suspendable, false);
-  const [, token] = run(k.zx_task_suspend(t, uh));
+  const [, token] = runSync(k.zx_task_suspend(t, uh));
   assert.equal(u.suspended, false);
   // The target page goes Clean again while the copy waits.
   assert.equal(
-    run(k.zx_pager_op_range(t, pg, ZX_PAGER_OP_WRITEBACK_BEGIN, target, 0, PS, 0)),
+    runSync(k.zx_pager_op_range(t, pg, ZX_PAGER_OP_WRITEBACK_BEGIN, target, 0, PS, 0)),
     ZX_OK,
   );
   assert.equal(
-    run(k.zx_pager_op_range(t, pg, ZX_PAGER_OP_WRITEBACK_END, target, 0, PS, 0)),
+    runSync(k.zx_pager_op_range(t, pg, ZX_PAGER_OP_WRITEBACK_END, target, 0, PS, 0)),
     ZX_OK,
   );
   const before = requests();
@@ -172,7 +166,7 @@ Deno.test("suspend: a suspendable wait begun with a suspend pending is interrupt
   assert.ok(u.waiter !== null && u.waiter.suspendable && !u.waiter.waiting);
   assert.equal(u.waiter.status, ZX_ERR_INTERNAL_INTR_RETRY);
   assert.equal(u.suspended, true);
-  assert.equal(run(k.zx_handle_close(t, token)), ZX_OK);
+  assert.equal(runSync(k.zx_handle_close(t, token)), ZX_OK);
   // Resumed, it asks for DIRTY once more and waits.
   toBlock(call);
   assert.equal(requests(), before + 2);

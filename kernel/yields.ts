@@ -36,3 +36,46 @@ export type KernelYield =
 
 /** A syscall in progress: yields steps, returns its result. */
 export type Syscall<T> = Generator<KernelYield, T, void>;
+
+/**
+ * Drives a syscall that must not block to its result: process setup, and
+ * tests that call the kernel directly. A block or crash is an error naming it.
+ *
+ * @example
+ * ```ts
+ * import { Kernel } from "./kernel.ts";
+ * import { runSync } from "./yields.ts";
+ * const k = new Kernel({ pageSize: 64 });
+ * const [t] = k.createThread("main", 1);
+ * const [status] = runSync(k.zx_port_create(t, 0));
+ * console.assert(status === 0);
+ * ```
+ */
+export function runSync<T>(call: Syscall<T>): T {
+  for (;;) {
+    const r = call.next();
+    if (r.done) return r.value;
+    if (r.value.kind !== "syscall") throw new Error(`call blocked (${r.value.kind})`);
+  }
+}
+
+/**
+ * Steps `call` until it parks on a wait (true) or returns (false): a test
+ * that needs a thread blocked on a request.
+ *
+ * @example
+ * ```ts
+ * import { Kernel } from "./kernel.ts";
+ * import { untilBlocked } from "./yields.ts";
+ * const k = new Kernel({ pageSize: 64 });
+ * const [t] = k.createThread("main", 1);
+ * console.assert(untilBlocked(k.zx_port_create(t, 0)) === false);
+ * ```
+ */
+export function untilBlocked<T>(call: Syscall<T>): boolean {
+  for (;;) {
+    const r = call.next();
+    if (r.done) return false;
+    if (r.value.kind === "block") return true;
+  }
+}
