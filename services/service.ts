@@ -333,16 +333,7 @@ export function supplyFromBacking(
   offset: number,
   length: number,
 ): Syscall<Status> {
-  // The bytes are made when the aux VMO is written (again for a retry), not held for the whole
-  // supply: a buffer that lives across many steps outlives young-generation collections.
-  return supplyMade(
-    sys,
-    ctx,
-    vmo,
-    offset,
-    length,
-    () => fileRange(vmo.key, offset, length, vmo.file),
-  );
+  return supplyBytes(sys, ctx, vmo, offset, fileRange(vmo.key, offset, length, vmo.file));
 }
 
 /**
@@ -378,28 +369,17 @@ export function supplyFromBacking(
  * assert.equal(run.verdict.kind, "pass");
  * ```
  */
-export function supplyBytes(
+export function* supplyBytes(
   sys: Sys,
   ctx: ServiceContext,
   vmo: ServiceVmo,
   offset: number,
   data: Uint8Array,
 ): Syscall<Status> {
-  return supplyMade(sys, ctx, vmo, offset, data.length, () => data);
-}
-
-/** {@linkcode supplyBytes} of the `length` bytes `make` returns, made at each write of the aux VMO. */
-function* supplyMade(
-  sys: Sys,
-  ctx: ServiceContext,
-  vmo: ServiceVmo,
-  offset: number,
-  length: number,
-  make: () => Uint8Array,
-): Syscall<Status> {
+  const length = data.length;
   const [st, aux] = yield* sys.vmoCreate(length, 0);
   if (st !== ZX_OK) return yield* failOutOfMemory(sys, ctx, vmo, offset, length, st);
-  const fill = () => sys.vmoWrite(aux, make(), 0);
+  const fill = () => sys.vmoWrite(aux, data, 0);
   let supplied = yield* fill();
   if (supplied === ZX_OK) {
     supplied = yield* supplyWithinSize(sys, ctx, vmo, offset, length, aux, fill);
