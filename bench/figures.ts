@@ -276,7 +276,7 @@ export async function stepsSideBySide(rounds: number, seconds: number): Promise<
         args: [
           "run",
           "--allow-read",
-          import.meta.filename ?? "",
+          import.meta.url,
           "steps-one",
           root.href,
           `${seconds}`,
@@ -284,8 +284,11 @@ export async function stepsSideBySide(rounds: number, seconds: number): Promise<
         stdout: "piped",
         stderr: "inherit",
       }).output();
-      if (!out.success) throw new Error(`bench/figures.ts steps-one ${root.href} failed`);
-      best[j] = Math.max(best[j], Number(new TextDecoder().decode(out.stdout).trim()));
+      const x = Number(new TextDecoder().decode(out.stdout).trim());
+      if (!out.success || !(x > 0)) {
+        throw new Error(`bench/figures.ts steps-one ${root.href} failed`);
+      }
+      best[j] = Math.max(best[j], x);
     }
   }
   return best.map((x, j) =>
