@@ -20,6 +20,7 @@ import { toEnvelope } from "../case/investigate.ts";
 import { SCENARIO_CHECKERS, SCENARIO_KIND, scenarioCheckers } from "../case/kinds.ts";
 import {
   CaseFileError,
+  insideProject,
   loadKernelModule,
   loadServiceModule,
   moduleRef,
@@ -184,6 +185,15 @@ async function main(): Promise<number> {
     scenario = withService(original, "user");
     // Before any worker starts: one line naming the clause the scenario leaves.
     assertInContract(scenario, services, values.scenario as string | undefined);
+  }
+  // A counterexample's case names these modules: one a case may not name (outside the project
+  // tree) is refused now, not after a search that found something it then could not keep.
+  try {
+    if (servicePath !== null) await insideProject(servicePath, "--service");
+    if (kernelPath !== null) await insideProject(kernelPath, "--kernel");
+  } catch (e) {
+    if (e instanceof CaseFileError) throw new InputError(e.message);
+    throw e;
   }
   const stateHash = !values["no-state-hash"];
   const kind = (values.reduction as string | undefined) ?? "dpor";

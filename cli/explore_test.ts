@@ -133,3 +133,26 @@ Deno.test("deno task explore: a counterexample goes to the corpus and deno task 
     await Deno.remove(corpus, { recursive: true });
   }
 });
+
+Deno.test("explore: a --service outside the project tree is refused before the search, not after a finding", async () => {
+  const outside = await Deno.makeTempDir({ prefix: "pagersim-explore-outside-" });
+  try {
+    // A service that never answers: the search would find a hang at bound 0.
+    await Deno.writeTextFile(`${outside}/idle.ts`, "export default function* idle() {}\n");
+    const r = await explore(
+      "--scenario",
+      `${data}/default_small.json`,
+      "--preemptions",
+      "0",
+      "--service",
+      `${outside}/idle.ts`,
+      "--corpus",
+      `${outside}/corpus`,
+    );
+    assert.equal(r.code, 2, r.stdout + r.stderr);
+    assert.match(r.stderr, /outside the project tree/);
+    assert.doesNotMatch(r.stdout, /^bound |counterexample/m, "no search ran");
+  } finally {
+    await Deno.remove(outside, { recursive: true });
+  }
+});
