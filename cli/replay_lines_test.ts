@@ -96,6 +96,11 @@ Deno.test("a --service campaign finding replays by its printed line alone", asyn
       assert.equal(rep.code, 0, line + "\n" + rep.out + rep.err);
       assert.match(rep.out, /: reproduced$/m);
     }
+    // Another --service on a case that names its own would replay other code under the same
+    // line: refused (the new-user trial read the mismatch it gave as lost determinism).
+    const other = await deno(["run", "-A", "cli/repro.ts", words(lines[0])[3], "--service", LOSSY]);
+    assert.equal(other.code, 2, other.out + other.err);
+    assert.match(other.err, /names its own service module/);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -217,6 +217,16 @@ async function replayFile(file: string, values: Values, checkerFlag?: string): P
       }
       : undefined,
   );
+  // A case replays with the modules it names: another one under the same command line would
+  // look like a replay that lost its determinism (--current-code replays its own, as changed).
+  for (const [flag, named] of [["service", c.service], ["kernel", c.kernel]] as const) {
+    if (values[flag] !== undefined && named !== undefined) {
+      throw new UsageError(
+        `--${flag}: ${file} names its own ${flag} module (${named.path}); a case replays with it ` +
+          `(to try the case's module as it is now, --current-code)`,
+      );
+    }
+  }
   const flags = await loadModuleFlags(values);
   const ctx: RunContext = {
     ...resolved,
