@@ -17,6 +17,12 @@ import type { Program, ProgramCall } from "./program.ts";
 import { CONTRACT, LIFETIME, runProgram } from "./run.ts";
 
 /** A pager thread that answers one READ from its port, and a reader. */
+
+/** A program of one thread that fails no call instead of blocking, page size 64, no overtime. */
+function oneThread(calls: ProgramCall[]): Program {
+  return { pageSize: 64, overtimeTicks: 0, threads: [{ failInsteadOfBlock: false, calls }] };
+}
+
 const SERVED: Program = {
   pageSize: 64,
   overtimeTicks: 0,
@@ -68,37 +74,23 @@ Deno.test("the janitor closes everything: the kernel ends with no handle and no 
 });
 
 Deno.test("a reader stranded on an unserved VMO is released by cleanup with BAD_STATE", () => {
-  const p: Program = {
-    pageSize: 64,
-    overtimeTicks: 0,
-    threads: [{
-      failInsteadOfBlock: false,
-      calls: [
-        { call: "zx_pager_create", args: [0] },
-        { call: "zx_port_create", args: [0] },
-        { call: "zx_pager_create_vmo", args: [{ h: [0, 0] }, 0, { h: [0, 1] }, 1, 64] },
-        { call: "zx_vmo_read", args: [{ h: [0, 2] }, 0, 8] },
-      ],
-    }],
-  };
+  const p = oneThread([
+    { call: "zx_pager_create", args: [0] },
+    { call: "zx_port_create", args: [0] },
+    { call: "zx_pager_create_vmo", args: [{ h: [0, 0] }, 0, { h: [0, 1] }, 1, 64] },
+    { call: "zx_vmo_read", args: [{ h: [0, 2] }, 0, 8] },
+  ]);
   const run = runProgram(p, { seed: 1 });
   assert.equal(run.verdict.kind, "pass");
   assert.equal(run.results[0][3]!.status, ZX_ERR_BAD_STATE);
 });
 
 Deno.test("the handle model catches a write through a handle without WRITE", () => {
-  const p: Program = {
-    pageSize: 64,
-    overtimeTicks: 0,
-    threads: [{
-      failInsteadOfBlock: false,
-      calls: [
-        { call: "zx_vmo_create", args: [64, 0] },
-        { call: "zx_handle_replace", args: [{ h: [0, 0] }, 4] },
-        { call: "zx_vmo_write", args: [{ h: [0, 1] }, { bytes: 1, fill: 1 }, 0] },
-      ],
-    }],
-  };
+  const p = oneThread([
+    { call: "zx_vmo_create", args: [64, 0] },
+    { call: "zx_handle_replace", args: [{ h: [0, 0] }, 4] },
+    { call: "zx_vmo_write", args: [{ h: [0, 1] }, { bytes: 1, fill: 1 }, 0] },
+  ]);
   assert.equal(runProgram(p).verdict.kind, "pass");
   const v = runProgram(p, { makeKernel: (o) => new WriteWithoutRightKernel(o) }).verdict;
   assert.ok(v.kind === "invariant" && v.invariant === CONTRACT, JSON.stringify(v));
@@ -106,17 +98,10 @@ Deno.test("the handle model catches a write through a handle without WRITE", () 
 });
 
 Deno.test("the lifetime check catches a handle the kernel keeps after every close", () => {
-  const p: Program = {
-    pageSize: 64,
-    overtimeTicks: 0,
-    threads: [{
-      failInsteadOfBlock: false,
-      calls: [{ call: "zx_port_create", args: [0] }, {
-        call: "zx_handle_replace",
-        args: [{ h: [0, 0] }, 0],
-      }],
-    }],
-  };
+  const p = oneThread([{ call: "zx_port_create", args: [0] }, {
+    call: "zx_handle_replace",
+    args: [{ h: [0, 0] }, 0],
+  }]);
   assert.equal(runProgram(p).verdict.kind, "pass");
   const v = runProgram(p, { makeKernel: (o) => new ReplaceLeaksKernel(o) }).verdict;
   assert.ok(v.kind === "invariant" && v.invariant === LIFETIME, JSON.stringify(v));
@@ -177,14 +162,7 @@ for (
   ] as const
 ) {
   Deno.test(`the contract predicts INVALID_ARGS for ${what}`, () => {
-    const p: Program = {
-      pageSize: 64,
-      overtimeTicks: 0,
-      threads: [{
-        failInsteadOfBlock: false,
-        calls: [{ call: "zx_vmo_create", args: [64, 0] }, call as ProgramCall],
-      }],
-    };
+    const p = oneThread([{ call: "zx_vmo_create", args: [64, 0] }, call as ProgramCall]);
     const clean = runProgram(p);
     assert.equal(clean.verdict.kind, "pass", JSON.stringify(clean.verdict));
     assert.equal(clean.results[0][1]?.status, ZX_ERR_INVALID_ARGS);
@@ -197,22 +175,15 @@ for (
 // A sub-region outlives its handles (zx_vmar_destroy.md): with its handle closed, what is mapped
 // in it stays until the janitor unmaps the region's extent from the root, which destroys it.
 Deno.test("the janitor destroys a sub-region whose handle the program closed, and its mappings", () => {
-  const orphan: Program = {
-    pageSize: 64,
-    overtimeTicks: 0,
-    threads: [{
-      failInsteadOfBlock: false,
-      calls: [
-        { call: "zx_pager_create", args: [0] },
-        { call: "zx_port_create", args: [0] },
-        { call: "zx_pager_create_vmo", args: [{ h: [0, 0] }, 0, { h: [0, 1] }, 1, 128] },
-        { call: "zx_vmar_allocate", args: [{ vmar: 0 }, ZX_VM_CAN_MAP_READ, 0, 256] },
-        { call: "zx_vmar_map", args: [{ h: [0, 3] }, ZX_VM_PERM_READ, 0, { h: [0, 2] }, 0, 128] },
-        { call: "zx_handle_close", args: [{ h: [0, 3] }] },
-        { call: "zx_handle_close", args: [{ h: [0, 2] }] },
-      ],
-    }],
-  };
+  const orphan = oneThread([
+    { call: "zx_pager_create", args: [0] },
+    { call: "zx_port_create", args: [0] },
+    { call: "zx_pager_create_vmo", args: [{ h: [0, 0] }, 0, { h: [0, 1] }, 1, 128] },
+    { call: "zx_vmar_allocate", args: [{ vmar: 0 }, ZX_VM_CAN_MAP_READ, 0, 256] },
+    { call: "zx_vmar_map", args: [{ h: [0, 3] }, ZX_VM_PERM_READ, 0, { h: [0, 2] }, 0, 128] },
+    { call: "zx_handle_close", args: [{ h: [0, 3] }] },
+    { call: "zx_handle_close", args: [{ h: [0, 2] }] },
+  ]);
   const run = runProgram(orphan);
   assert.equal(run.verdict.kind, "pass", JSON.stringify(run.verdict));
   assert.deepEqual(run.results[0].map((r) => r?.status), [0, 0, 0, 0, 0, 0, 0]);
@@ -222,20 +193,13 @@ Deno.test("the janitor destroys a sub-region whose handle the program closed, an
 // zx_pmt_unpin consumes the token's handle: the handle model must drop it, or the janitor's
 // close of it would be BAD_HANDLE.
 Deno.test("a pin and its unpin leave nothing for the janitor", () => {
-  const pinned: Program = {
-    pageSize: 64,
-    overtimeTicks: 0,
-    threads: [{
-      failInsteadOfBlock: false,
-      calls: [
-        { call: "zx_vmo_create", args: [128, 0] },
-        { call: "zx_bti_create", args: [0, 1] },
-        { call: "zx_bti_pin", args: [{ h: [0, 1] }, ZX_BTI_PERM_READ, { h: [0, 0] }, 0, 64] },
-        { call: "zx_pmt_unpin", args: [{ h: [0, 2] }] },
-        { call: "zx_bti_pin", args: [{ h: [0, 1] }, ZX_BTI_PERM_READ, { h: [0, 0] }, 64, 64] },
-      ],
-    }],
-  };
+  const pinned = oneThread([
+    { call: "zx_vmo_create", args: [128, 0] },
+    { call: "zx_bti_create", args: [0, 1] },
+    { call: "zx_bti_pin", args: [{ h: [0, 1] }, ZX_BTI_PERM_READ, { h: [0, 0] }, 0, 64] },
+    { call: "zx_pmt_unpin", args: [{ h: [0, 2] }] },
+    { call: "zx_bti_pin", args: [{ h: [0, 1] }, ZX_BTI_PERM_READ, { h: [0, 0] }, 64, 64] },
+  ]);
   const run = runProgram(pinned);
   assert.equal(run.verdict.kind, "pass", JSON.stringify(run.verdict));
   assert.deepEqual(run.results[0].map((r) => r?.status), [0, 0, 0, 0, 0]);
