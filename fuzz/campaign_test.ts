@@ -98,9 +98,7 @@ Deno.test("campaign against a lossy service: finds, shrinks, writes one case; re
         "run",
         "-A",
         "cli/repro.ts",
-        file,
-        "--service",
-        LOSSY,
+        file, // the case names its service: no flag (another --service is refused)
         "--trace",
         "none",
       ]);
