@@ -237,6 +237,13 @@ export class Vmo implements KernelObject {
   readonly userChildren: Vmo[] = [];
   /** A snapshot was taken of this clone, or it is one: upstream it hangs below a hidden node. */
   hiddenParent = false;
+  /**
+   * The user signals (`ZX_USER_SIGNAL_0`-`_7`) `zx_object_signal` set on this VMO
+   * (VmObjectDispatcher is a SoloDispatcher with no extra signals: dispatcher.h
+   * @ vsrinivas/fuchsia 005edc33); its `ZX_VMO_ZERO_CHILDREN` is computed from
+   * {@linkcode userChildren} (kernel/signals.ts).
+   */
+  userSignals = 0;
 
   constructor(
     readonly koid: number,
