@@ -3177,6 +3177,13 @@ const TABLES: Record<string, readonly Row[]> = {
       want: ZX_ERR_INVALID_ARGS,
     },
     {
+      // futex.cc MisalignedFutextAddr: "zx_futex_requeue(futex, 1, 0, futex_2, 1,
+      // ZX_HANDLE_INVALID)" with both misaligned and the value matching.
+      name: "both pointers misaligned, the value matching",
+      call: (f) => f.k.zx_futex_requeue(f.t, f.word(0) + 1, 1, 0, f.word(0) + 1, 1, 0),
+      want: ZX_ERR_INVALID_ARGS,
+    },
+    {
       name: "null requeue_ptr and a stale value: the pointers first",
       call: (f) => f.k.zx_futex_requeue(f.t, f.word(1), 1, 0, 0, 1, 0),
       want: ZX_ERR_INVALID_ARGS,
