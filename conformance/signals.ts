@@ -17,6 +17,7 @@ import {
   ZX_ERR_TIMED_OUT,
   ZX_OK,
   ZX_TIME_INFINITE,
+  ZX_USER_SIGNAL_0,
   ZX_VM_PERM_READ,
   ZX_VM_PERM_WRITE,
   ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE,
@@ -32,7 +33,6 @@ import {
   PAGE,
   pagerCase,
   type PagerTest,
-  skipped,
   type Worker,
 } from "./harness.ts";
 
@@ -64,6 +64,16 @@ function* waiter(t: PagerTest, word: number, timeout = ZX_TIME_INFINITE): Syscal
 
 function woken(ws: readonly Worker[]): number {
   return ws.filter((w) => w.thread.end.kind !== "running").length;
+}
+
+/**
+ * futex.cc `AssertWokeThreadCount`: waits until `count` of `ws` have woken, lets
+ * every thread run a while (upstream sleeps 300 ms), and checks no more woke.
+ */
+function* wokeExactly(t: PagerTest, ws: readonly Worker[], count: number): Syscall<void> {
+  yield* until(() => woken(ws) >= count, `${count} waiters to wake`);
+  for (let i = 0; i < 10; i++) yield* t.sys.vmoGetSize(t.vmos[0]?.handle ?? 0);
+  check(woken(ws) === count, () => `${woken(ws)} waiters woke, want ${count}`);
 }
 
 /** vmo-signal.cc `VmoHasNoChildren`/`VmoHasChildren`: a zero-deadline wait_one. */
@@ -141,9 +151,47 @@ export const SIGNAL_CASES: readonly ConformanceCase[] = [
     expectStatus(yield* t.sys.futexWake(word, WAKE_ALL), ZX_OK, "wake");
     yield* t.expectOk(w);
   }),
-  ...skipped("F9", "RequeueValueMismatch", AREA, [], "zx_futex_requeue is not modelled"),
-  ...skipped("F10", "Requeue", AREA, [], "zx_futex_requeue is not modelled"),
-  ...skipped("V1", "SignalSanity", AREA, [], "user signals on VMOs are not modelled (events only)"),
+  pagerCase("F9", "RequeueValueMismatch", AREA, function* (t) {
+    const [word1, word2] = [t.sys.futexWord(100), t.sys.futexWord(200)];
+    expectStatus(
+      yield* t.sys.futexRequeue(word1, 1, 100 + 1, word2, 1, 0),
+      ZX_ERR_BAD_STATE,
+      "requeue with a stale current_value",
+    );
+  }),
+  pagerCase("F10", "Requeue", AREA, function* (t) {
+    const [word1, word2] = [t.sys.futexWord(100), t.sys.futexWord(200)];
+    const ws: Worker[] = [];
+    for (let i = 0; i < 6; i++) ws.push(yield* waiter(t, word1));
+    expectStatus(yield* t.sys.futexRequeue(word1, 3, 100, word2, 2, 0), ZX_OK, "requeue");
+    // 3 of the threads should have been woken.
+    yield* wokeExactly(t, ws, 3);
+    // "Since 2 of the threads should have been requeued, waking all the threads on
+    // futex_value2 should wake 2 more threads."
+    expectStatus(yield* t.sys.futexWake(word2, WAKE_ALL), ZX_OK, "wake the requeue futex");
+    yield* wokeExactly(t, ws, 5);
+    // The last one stayed on the first futex.
+    expectStatus(yield* t.sys.futexWake(word1, 1), ZX_OK, "wake the first futex");
+    yield* wokeExactly(t, ws, 6);
+    for (const w of ws) yield* t.expectOk(w);
+  }),
+  pagerCase("V1", "SignalSanity", AREA, function* (t) {
+    const sys = t.sys;
+    // Upstream makes an anonymous VMO (zx_vmo_create), as here.
+    const [cs, vmo] = yield* sys.vmoCreate(PAGE, 0);
+    expectStatus(cs, ZX_OK, "zx_vmo_create");
+    const [ws, before] = yield* sys.objectWaitOne(vmo, ZX_USER_SIGNAL_0, sys.now + 2);
+    expectStatus(ws, ZX_ERR_TIMED_OUT, "wait for ZX_USER_SIGNAL_0 before it is set");
+    check(before === ZX_VMO_ZERO_CHILDREN, () => `initial signals 0x${before.toString(16)}`);
+    expectStatus(yield* sys.objectSignal(vmo, 0, ZX_USER_SIGNAL_0), ZX_OK, "zx_object_signal");
+    const [st, after] = yield* sys.objectWaitOne(vmo, ZX_USER_SIGNAL_0, ZX_TIME_INFINITE);
+    expectStatus(st, ZX_OK, "wait for ZX_USER_SIGNAL_0");
+    check(
+      after === (ZX_USER_SIGNAL_0 | ZX_VMO_ZERO_CHILDREN) >>> 0,
+      () => `ZX_USER_SIGNAL_0 not set after a successful wait: 0x${after.toString(16)}`,
+    );
+    expectStatus(yield* sys.handleClose(vmo), ZX_OK, "close the VMO");
+  }),
   pagerCase("V2", "ChildSignalClone", AREA, function* (t) {
     const sys = t.sys;
     const vmo = (yield* t.vmo(2, 0, false)).handle;

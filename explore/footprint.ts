@@ -116,6 +116,20 @@ export class FootprintRecorder {
         }
         // A futex call reads or changes its word and its queue: token `f<address>`.
         if (e.name === "zx_futex_wait" || e.name === "zx_futex_wake") call.add(`f${e.args[0]}`);
+        // A requeue changes both queues, and a waiter it moves is woken (or times out) from the
+        // second one: every thread inside a call on the first futex gets the second's token
+        // (more than the waiters it moved, never fewer).
+        if (e.name === "zx_futex_requeue") {
+          const from = `f${e.args[0]}`, to = `f${e.args[3]}`;
+          call.add(from).add(to);
+          for (const [tid, theirs] of this.#inCall) {
+            if (tid === e.tid || !theirs.has(from)) continue;
+            theirs.add(to);
+            // What that thread's next step starts with was copied when its last step ended.
+            const next = this.#atStart.get(tid);
+            if (next !== undefined) this.#atStart.set(tid, new Set([...next, to]));
+          }
+        }
         for (const t of call) tok.add(t);
         this.#inCall.set(e.tid, call);
         return;

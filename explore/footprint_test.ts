@@ -9,7 +9,7 @@
 import { strict as assert } from "node:assert";
 import { ZX_OK, ZX_RIGHT_SAME_RIGHTS, ZX_VM_PERM_READ } from "../kernel/constants.ts";
 import { Kernel, type KernelYield, type Syscall } from "../kernel/kernel.ts";
-import { isPrivateStep } from "./footprint.ts";
+import { conflicts, FootprintRecorder, isPrivateStep } from "./footprint.ts";
 
 const PS = 64;
 
@@ -79,4 +79,25 @@ Deno.test("private step: pager VMOs, other objects, other calls and mid-call yie
   assert.ok(!isPrivate(next("zx_handle_close", 0x7fff_0000)), "a bad handle");
   assert.ok(!isPrivate({ kind: "syscall", name: "zx_vmo_write" }), "inside a call");
   assert.ok(!isPrivate(null));
+});
+
+Deno.test("footprint: a waiter zx_futex_requeue moved conflicts with a wake of the futex it was moved to", () => {
+  // The moved waiter is woken from the second futex's queue (blocking_futex_id_ follows it,
+  // futex_context.cc @ vsrinivas/fuchsia 04544766), so its resumption depends on that wake.
+  const k = new Kernel({ pageSize: PS });
+  const rec = new FootprintRecorder(k, false);
+  const [a, b] = [0x4000_0000, 0x4000_0004];
+  rec.add({ k: "call", tid: 2, name: "zx_futex_wait", args: [a, 0, 0, Infinity] });
+  rec.add({ k: "block", tid: 2, on: "futex 0x40000000" });
+  rec.take(2);
+  rec.add({ k: "call", tid: 1, name: "zx_futex_requeue", args: [a, 0, 0, b, 1, 0] });
+  rec.add({ k: "ret", tid: 1, name: "zx_futex_requeue", status: ZX_OK });
+  const requeue = rec.take(1);
+  assert.ok(requeue.has(`f${a}`) && requeue.has(`f${b}`), "a requeue touches both futexes");
+  rec.add({ k: "call", tid: 3, name: "zx_futex_wake", args: [b, 1] });
+  rec.add({ k: "ret", tid: 3, name: "zx_futex_wake", status: ZX_OK });
+  const wake = rec.take(3);
+  rec.add({ k: "ret", tid: 2, name: "zx_futex_wait", status: ZX_OK });
+  const resume = rec.take(2);
+  assert.ok(conflicts(wake, resume), `wake ${[...wake]} vs resume ${[...resume]}`);
 });

@@ -238,7 +238,7 @@ function waiter(h: Hasher, w: Waiter, ranks: Map<PageRequest, number>): void {
 
 function vmo(h: Hasher, v: Vmo, ranks: Map<PageRequest, number>, n: Names): void {
   h.word(0x11).str(n.koid(v.koid)).num(v.size).num(v.handleCount).num(v.mappings).num(v.inflight)
-    .word(v.dead ? 1 : 0).num(v.userChildren.length);
+    .word(v.dead ? 1 : 0).num(v.userChildren.length).num(v.userSignals);
   for (let p = 0; p < v.slots.length; p++) {
     const s = v.slots[p];
     if (s === undefined) continue;

@@ -249,6 +249,8 @@ export const ZX_OBJ_TYPE_PAGER = 28;
 // Signals (zircon/types.h).
 /** `ZX_USER_SIGNAL_ALL`: the eight user signals, `ZX_USER_SIGNAL_0` (1 << 24) to `_7`. */
 export const ZX_USER_SIGNAL_ALL: number = 0xff00_0000;
+/** `ZX_USER_SIGNAL_0`, the first user signal (events and VMOs take all eight). */
+export const ZX_USER_SIGNAL_0: number = 1 << 24;
 /** `ZX_EVENT_SIGNALED`: the event's own signal, settable besides the user signals. */
 export const ZX_EVENT_SIGNALED: number = 1 << 3;
 /**

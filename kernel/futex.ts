@@ -16,7 +16,19 @@
  * waiters wake in FIFO order (upstream: by priority, FIFO among equals, and
  * every simulated thread has the same priority); a suspended waiter keeps its
  * place in the queue (upstream it leaves it and re-runs the call on resume);
- * `zx_futex_requeue` and `zx_futex_wake_single_owner` are not modelled.
+ * `zx_futex_wake_single_owner` and `zx_futex_requeue_single_owner` are not
+ * modelled.
+ *
+ * `zx_futex_requeue` ({@linkcode Futexes.requeue}) follows
+ * `FutexContext::FutexRequeueInternal` (futex_context.cc) and
+ * `OwnedWaitQueue::WakeAndRequeue` (kernel/owned_wait_queue.cc), both @
+ * vsrinivas/fuchsia 04544766: wake up to `wake_count` waiters, then move up to
+ * `requeue_count` of those left, in queue order, to the requeue futex's queue
+ * (their `blocking_futex_id_` follows them: {@linkcode FutexWaiter.addr}, so a
+ * timeout or kill leaves the queue it is in now); the wake futex loses its
+ * owner, and the requeue futex gets the named owner if it has waiters after the
+ * move (none otherwise, "futexes without waiters are not permitted to have
+ * owners").
  *
  * @module
  */
@@ -31,6 +43,11 @@ export const FUTEX_BASE = 0x4000_0000;
 export interface FutexWaiter {
   /** The waiting thread. */
   readonly thread: KThread;
+  /**
+   * The futex whose queue it is in now (upstream `blocking_futex_id_`): the one
+   * it waited on, or the one a `zx_futex_requeue` moved it to.
+   */
+  addr: number;
   /** Set by `zx_futex_wake`: the wait returns ZX_OK. */
   woken: boolean;
 }
@@ -92,19 +109,23 @@ export class Futexes {
   enqueue(addr: number, thread: KThread, owner: KThread | null): FutexWaiter {
     let f = this.#futexes.get(addr);
     if (f === undefined) this.#futexes.set(addr, f = { waiters: [], owner: null });
-    const w: FutexWaiter = { thread, woken: false };
+    const w: FutexWaiter = { thread, addr, woken: false };
     f.waiters.push(w);
     f.owner = owner;
     return w;
   }
 
-  /** A waiter leaves the queue without a wake (timeout, kill); the owner goes with the last one. */
-  leave(addr: number, w: FutexWaiter): void {
-    const f = this.#futexes.get(addr);
+  /**
+   * A waiter leaves the queue it is in now without a wake (timeout, kill):
+   * after a requeue that is not the futex it waited on (futex.cc
+   * RequeueUnqueuedOnTimeout); the owner goes with the last one.
+   */
+  leave(w: FutexWaiter): void {
+    const f = this.#futexes.get(w.addr);
     if (f === undefined) return;
     const i = f.waiters.indexOf(w);
     if (i >= 0) f.waiters.splice(i, 1);
-    if (f.waiters.length === 0) this.#futexes.delete(addr);
+    if (f.waiters.length === 0) this.#futexes.delete(w.addr);
   }
 
   /**
@@ -126,6 +147,48 @@ export class Futexes {
     f.owner = null;
     if (f.waiters.length === 0) this.#futexes.delete(addr);
     return woken;
+  }
+
+  /**
+   * `zx_futex_requeue`'s queue moves (the caller checked the arguments and the
+   * value): wakes up to `wakeCount` live waiters of the futex at `wakeAddr` as
+   * {@linkcode wake} does, then moves up to `requeueCount` of the live waiters
+   * left there, oldest first, to the end of the queue of the futex at
+   * `requeueAddr` (dead ones are dropped on the way, as a wake drops them). The
+   * wake futex loses its owner; the requeue futex's owner becomes `owner` if it
+   * has waiters now, else none (`WakeAndRequeue`; with `requeueCount` 0,
+   * `FutexRequeueInternal` assigns it the same way). Returns the woken threads
+   * and how many moved.
+   */
+  requeue(
+    wakeAddr: number,
+    wakeCount: number,
+    requeueAddr: number,
+    requeueCount: number,
+    owner: KThread | null,
+  ): { woken: KThread[]; moved: number } {
+    assert(wakeAddr !== requeueAddr, () => `requeue onto its own futex 0x${wakeAddr.toString(16)}`);
+    const woken = this.wake(wakeAddr, wakeCount);
+    let moved = 0;
+    const from = this.#futexes.get(wakeAddr);
+    let to = this.#futexes.get(requeueAddr);
+    if (from !== undefined && requeueCount > 0) {
+      if (to === undefined) this.#futexes.set(requeueAddr, to = { waiters: [], owner: null });
+      while (from.waiters.length > 0 && moved < requeueCount) {
+        const w = from.waiters.shift();
+        assert(w !== undefined, () => `futex 0x${wakeAddr.toString(16)} lost a waiter`);
+        if (!w.thread.alive) continue;
+        w.addr = requeueAddr;
+        to.waiters.push(w);
+        moved++;
+      }
+      if (from.waiters.length === 0) this.#futexes.delete(wakeAddr);
+    }
+    if (to !== undefined) {
+      if (to.waiters.length === 0) this.#futexes.delete(requeueAddr);
+      else to.owner = owner;
+    }
+    return { woken, moved };
   }
 
   /** The owner the futex at `addr` has now (null: none, or nobody waits). */

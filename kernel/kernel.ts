@@ -373,13 +373,22 @@ export class Kernel extends VmarCalls {
     const e = this.handles.entry(handle);
     if (e === undefined) return ZX_ERR_BAD_HANDLE;
     if (!(e.rights & ZX_RIGHT_SIGNAL)) return ZX_ERR_ACCESS_DENIED;
-    if (!(e.object instanceof Event)) return ZX_ERR_NOT_SUPPORTED;
-    const allowed = ZX_USER_SIGNAL_ALL | ZX_EVENT_SIGNALED;
+    // SoloDispatcher::user_signal_self (dispatcher.h @ vsrinivas/fuchsia 005edc33): not waitable
+    // is NOT_SUPPORTED; then "Generic objects can set all USER_SIGNALs. Particular object types
+    // (events and eventpairs) may be able to set more": a VMO (VmObjectDispatcher, no extra
+    // signals) takes ZX_USER_SIGNAL_ALL only, an event ZX_EVENT_SIGNALED too. Threads, ports
+    // and the rest keep NOT_SUPPORTED (their signals are not modelled).
+    const o = e.object;
+    if (!(o instanceof Event) && !(o instanceof Vmo)) return ZX_ERR_NOT_SUPPORTED;
+    const allowed = o instanceof Event
+      ? ZX_USER_SIGNAL_ALL | ZX_EVENT_SIGNALED
+      : ZX_USER_SIGNAL_ALL;
     if (!isU32(clear) || !isU32(set) || ((clear | set) & ~allowed) !== 0) {
       return ZX_ERR_INVALID_ARGS;
     }
-    e.object.signals = ((e.object.signals & ~clear) | set) >>> 0;
-    this.signalChanges?.add(e.object.koid);
+    if (o instanceof Event) o.signals = ((o.signals & ~clear) | set) >>> 0;
+    else o.userSignals = ((o.userSignals & ~clear) | set) >>> 0;
+    this.signalChanges?.add(o.koid);
     this.asyncWaits.poll(this.now);
     return ZX_OK;
   }
@@ -469,26 +478,27 @@ export class Kernel extends VmarCalls {
     if (ownerThread !== null && futexes.waitsOn(valuePtr, ownerThread)) return ZX_ERR_INVALID_ARGS;
     if (this.now >= deadline) return ZX_ERR_TIMED_OUT;
     const w = futexes.enqueue(valuePtr, t, ownerThread);
+    // `w.addr`, not `valuePtr`: a zx_futex_requeue may have moved the waiter to another futex.
     const wait: Wait = {
       deadline,
       ready: (now) => w.woken || now >= deadline,
       describe: () => {
-        const o = futexes.ownerOf(valuePtr);
-        return `${futexes.describe(valuePtr)}${o === null ? "" : ` owned by t${o.tid}`}`;
+        const o = futexes.ownerOf(w.addr);
+        return `${futexes.describe(w.addr)}${o === null ? "" : ` owned by t${o.tid}`}`;
       },
       holders: () => {
-        const o = futexes.ownerOf(valuePtr);
+        const o = futexes.ownerOf(w.addr);
         return o === null ? [] : [o.tid];
       },
     };
     this.sink.emit({ k: "block", tid: t.tid, on: wait.describe() });
     yield { kind: "block", wait };
     if (!t.alive) {
-      futexes.leave(valuePtr, w);
+      futexes.leave(w);
       return ZX_ERR_INTERNAL_INTR_KILLED;
     }
     if (w.woken) return ZX_OK;
-    futexes.leave(valuePtr, w);
+    futexes.leave(w);
     return ZX_ERR_TIMED_OUT;
   }
 
@@ -500,6 +510,42 @@ export class Kernel extends VmarCalls {
     if (!this.futexes.valid(valuePtr)) return ZX_ERR_INVALID_ARGS;
     if (!isU32(count)) return ZX_ERR_INVALID_ARGS;
     this.futexes.wake(valuePtr, count >>> 0);
+    return ZX_OK;
+  }
+
+  /** `zx_futex_requeue(value_ptr, wake_count, current_value, requeue_ptr, requeue_count, new_requeue_owner)`. */
+  protected futexRequeue(
+    _t: KernelThread,
+    ...[valuePtr, wakeCount, current, requeuePtr, requeueCount, owner]: In<"zx_futex_requeue">
+  ): Out<"zx_futex_requeue"> {
+    // FutexContext::FutexRequeue (futex_context.cc @ vsrinivas/fuchsia 04544766): both pointers
+    // (ValidateFutexPointer), then "if (wake_ptr.get() == requeue_ptr.get()) return
+    // ZX_ERR_INVALID_ARGS", then the owner's lookup, whose failure FutexRequeueInternal reports
+    // only after the value check ("bail out now (after we have passed the state check)"); a dead
+    // owner is no owner. Then the owner may wait on neither futex, then the queues move.
+    const futexes = this.futexes;
+    if (!futexes.valid(valuePtr) || !futexes.valid(requeuePtr)) return ZX_ERR_INVALID_ARGS;
+    if (valuePtr === requeuePtr) return ZX_ERR_INVALID_ARGS;
+    if (!isU32(wakeCount) || !isU32(requeueCount)) return ZX_ERR_INVALID_ARGS;
+    let ownerThread: KThread | null = null;
+    let ownerStatus: Status = ZX_OK;
+    if (owner !== 0) {
+      // GetDispatcherWithRightsNoPolicyCheck(handle, 0): any rights will do.
+      const o = this.handles.get<KThread>(owner, ZX_OBJ_TYPE_THREAD, ZX_RIGHT_NONE);
+      if (!o.ok) ownerStatus = o.status;
+      else if (o.object.alive) ownerThread = o.object;
+    }
+    if (!Number.isInteger(current) || futexes.load(valuePtr) !== (current | 0)) {
+      return ZX_ERR_BAD_STATE;
+    }
+    if (ownerStatus !== ZX_OK) return ownerStatus;
+    if (
+      ownerThread !== null &&
+      (futexes.waitsOn(valuePtr, ownerThread) || futexes.waitsOn(requeuePtr, ownerThread))
+    ) {
+      return ZX_ERR_INVALID_ARGS;
+    }
+    futexes.requeue(valuePtr, wakeCount >>> 0, requeuePtr, requeueCount >>> 0, ownerThread);
     return ZX_OK;
   }
 

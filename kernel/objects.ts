@@ -271,6 +271,13 @@ export class Vmo implements KernelObject {
    * `VmCowPages::ever_pinned_`, which `can_borrow_locked` excludes).
    */
   everPinned = false;
+  /**
+   * The user signals (`ZX_USER_SIGNAL_0`-`_7`) `zx_object_signal` set on this VMO
+   * (VmObjectDispatcher is a SoloDispatcher with no extra signals: dispatcher.h
+   * @ vsrinivas/fuchsia 005edc33); its `ZX_VMO_ZERO_CHILDREN` is computed from
+   * {@linkcode userChildren} (kernel/signals.ts).
+   */
+  userSignals = 0;
 
   constructor(
     readonly koid: number,

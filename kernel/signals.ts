@@ -3,8 +3,9 @@
  * dispatchers and `PortObserver` keep them (zircon/kernel/object/
  * port_dispatcher.cc, vm_object_dispatcher.cc @ misttech/fuchsia 9c03ce9a).
  * The model's waitable objects are events (user signals and
- * `ZX_EVENT_SIGNALED`, set by `zx_object_signal`) and VMOs
- * (`ZX_VMO_ZERO_CHILDREN`, computed from the VMO's children). An async wait is
+ * `ZX_EVENT_SIGNALED`, set by `zx_object_signal`) and VMOs (user signals, set
+ * by `zx_object_signal`, and `ZX_VMO_ZERO_CHILDREN`, computed from the VMO's
+ * children). An async wait is
  * one-shot: the first time one of its signals is active it queues a
  * `ZX_PKT_TYPE_SIGNAL_ONE` packet on its port and is gone; closing the handle
  * it was made through cancels it (no packet).
@@ -24,7 +25,9 @@ import type { Port } from "./port.ts";
  */
 export function signalsOf(o: KernelObject): number | null {
   if (o instanceof Event) return o.signals;
-  if (o instanceof Vmo) return o.userChildren.length === 0 ? ZX_VMO_ZERO_CHILDREN : 0;
+  if (o instanceof Vmo) {
+    return (o.userSignals | (o.userChildren.length === 0 ? ZX_VMO_ZERO_CHILDREN : 0)) >>> 0;
+  }
   return null;
 }
 

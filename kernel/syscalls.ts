@@ -229,6 +229,11 @@ export interface SyscallSpec {
   readonly wakes?: boolean;
   /** May set a pager VMO's "modified" flag (spec 2.7). */
   readonly modifies?: boolean;
+  /**
+   * A `value` result written even when the call fails after it started waiting:
+   * `zx_object_wait_one`'s observed signals on TIMED_OUT and CANCELED.
+   */
+  readonly valueOnError?: boolean;
   /** Creates an object: its type and the rights of its first handle (the `handle` result). */
   readonly creates?: { readonly type: number; readonly rights: number };
 }
@@ -444,8 +449,9 @@ export interface KernelCalls {
   zx_event_create(t: KernelThread, options: number): Syscall<[Status, number]>;
   /**
    * `zx_object_signal(handle, clear_mask, set_mask)`: clears, then sets, user
-   * signals (and `ZX_EVENT_SIGNALED`) of an event; the model keeps signals on
-   * events only (other objects: NOT_SUPPORTED).
+   * signals of an event (and its `ZX_EVENT_SIGNALED`) or of a VMO (user signals
+   * only: any other bit is INVALID_ARGS); the model keeps signals on events and
+   * VMOs only (other objects: NOT_SUPPORTED).
    */
   zx_object_signal(t: KernelThread, handle: number, clear: number, set: number): Syscall<Status>;
   /**
@@ -487,6 +493,23 @@ export interface KernelCalls {
   ): Syscall<Status>;
   /** `zx_futex_wake(value_ptr, wake_count)`: wakes up to `count` waiters, oldest first. */
   zx_futex_wake(t: KernelThread, valuePtr: number, count: number): Syscall<Status>;
+  /**
+   * `zx_futex_requeue(value_ptr, wake_count, current_value, requeue_ptr,
+   * requeue_count, new_requeue_owner)`: while the word at `valuePtr` holds
+   * `current` (else BAD_STATE), wakes up to `wakeCount` of its waiters and moves
+   * up to `requeueCount` of the rest to the futex at `requeuePtr` (another
+   * futex: the same one is INVALID_ARGS), whose owner becomes `owner` (a thread
+   * handle or 0); the futex at `valuePtr` is left without an owner.
+   */
+  zx_futex_requeue(
+    t: KernelThread,
+    valuePtr: number,
+    wakeCount: number,
+    current: number,
+    requeuePtr: number,
+    requeueCount: number,
+    owner: number,
+  ): Syscall<Status>;
 }
 
 /**
@@ -1062,6 +1085,9 @@ export const SYSCALLS = {
     blocks: "object",
     errors: [...HANDLE, ZX_ERR_NOT_SUPPORTED, ZX_ERR_TIMED_OUT, ZX_ERR_CANCELED],
     weight: 0,
+    // sys_object_wait_one (object_wait.cc @ vsrinivas/fuchsia 026c5c63): "Regardless of wait
+    // outcome, we must call End()", and `observed` is copied out before the status returns.
+    valueOnError: true,
   },
   // Signal waits are outside program fuzzing for now (weight 0): a new weighted call would
   // change every generated program, and the program corpus with it.
@@ -1108,6 +1134,24 @@ export const SYSCALLS = {
     produces: null,
     blocks: null,
     errors: [ZX_ERR_INVALID_ARGS],
+    weight: 0,
+  },
+  // futex_requeue.md; FutexContext::FutexRequeue (futex_context.cc @ vsrinivas/fuchsia
+  // 04544766). Weight 0 like its siblings (no futex-word resource); the owner is validated after
+  // the value check, so it is no table lookup.
+  zx_futex_requeue: {
+    params: [
+      p("value_ptr", "address"),
+      p("wake_count", "options"),
+      p("current_value", "options"),
+      p("requeue_ptr", "address"),
+      p("requeue_count", "options"),
+      p("new_requeue_owner", "thread"),
+    ],
+    result: "status",
+    produces: null,
+    blocks: null,
+    errors: [ZX_ERR_INVALID_ARGS, ZX_ERR_BAD_STATE, ZX_ERR_BAD_HANDLE, ZX_ERR_WRONG_TYPE],
     weight: 0,
   },
 } as const satisfies Record<SyscallName, SyscallSpec>;
@@ -1244,10 +1288,11 @@ export function tableCall(
     );
     if (typeof out === "number") return failed(s.result, status);
     if (status === ZX_OK) return out;
-    return s.result === "handleAddr" ? [status, 0, 0] : s.result === "handle" ||
-        s.result === "value"
-      ? [status, 0]
-      : out;
+    if (s.result === "handleAddr") return [status, 0, 0];
+    if (s.result === "handle" || (s.result === "value" && s.valueOnError !== true)) {
+      return [status, 0];
+    }
+    return out;
   };
 }
 

@@ -8,6 +8,9 @@
  * - `futex-value`: a wait whose word no longer held `current_value` returns
  *   `ZX_ERR_BAD_STATE`; one whose word held it does not (it parks, then ends
  *   with ZX_OK or ZX_ERR_TIMED_OUT) (futex_wait.md; FutexContext::FutexWait).
+ *   Likewise a `zx_futex_requeue` on its wake word, except that its argument
+ *   checks (the same futex twice, a bad requeue pointer: ZX_ERR_INVALID_ARGS)
+ *   come before the value check (futex_requeue.md; FutexContext::FutexRequeue).
  * - `wait-observed`: `zx_object_wait_one` returns ZX_OK only with one of the
  *   signals it waited for among those it observed, and ZX_ERR_TIMED_OUT only
  *   with none of them (object_wait_one.md).
@@ -15,7 +18,13 @@
  * @module
  */
 
-import { statusName, ZX_ERR_BAD_STATE, ZX_ERR_TIMED_OUT, ZX_OK } from "../kernel/constants.ts";
+import {
+  statusName,
+  ZX_ERR_BAD_STATE,
+  ZX_ERR_INVALID_ARGS,
+  ZX_ERR_TIMED_OUT,
+  ZX_OK,
+} from "../kernel/constants.ts";
 import type { KernelEvent } from "../kernel/events.ts";
 import { type Call, StepMonitor } from "./_step_monitor.ts";
 
@@ -45,8 +54,11 @@ export class FutexDiscipline extends StepMonitor {
         this.#words.set(e.addr, e.value);
         return;
       case "call":
-        if (e.name === "zx_futex_wait" && typeof e.args[0] === "number") {
-          const current = e.args[1];
+        if (
+          (e.name === "zx_futex_wait" || e.name === "zx_futex_requeue") &&
+          typeof e.args[0] === "number"
+        ) {
+          const current = e.args[e.name === "zx_futex_wait" ? 1 : 2];
           this.#waits.set(e.tid, {
             addr: e.args[0],
             current: typeof current === "number" ? current | 0 : NaN,
@@ -59,7 +71,9 @@ export class FutexDiscipline extends StepMonitor {
         this.#observed.set(e.tid, e.signals);
         return;
       case "ret":
-        if (e.name === "zx_futex_wait") this.#futexRet(e.tid, e.status);
+        if (e.name === "zx_futex_wait" || e.name === "zx_futex_requeue") {
+          this.#futexRet(e.tid, e.status, e.name);
+        }
         if (e.name === "zx_object_wait_one" && call !== undefined) {
           this.#waitOneRet(e.tid, e.status, call.args[1]);
         }
@@ -67,13 +81,15 @@ export class FutexDiscipline extends StepMonitor {
     }
   }
 
-  #futexRet(tid: number, status: number): void {
+  #futexRet(tid: number, status: number, name: string): void {
     const w = this.#waits.get(tid);
     this.#waits.delete(tid);
     if (w === undefined || w.found === undefined || Number.isNaN(w.current)) return;
     const held = w.found === w.current;
-    const at = `t${tid} zx_futex_wait(0x${w.addr.toString(16)}, ${w.current})`;
-    if (!held && status !== ZX_ERR_BAD_STATE) {
+    const at = `t${tid} ${name}(0x${w.addr.toString(16)}, ${w.current})`;
+    // A requeue's argument checks come first (FutexRequeue: pointers, then the same futex).
+    const argsFirst = name === "zx_futex_requeue" && status === ZX_ERR_INVALID_ARGS;
+    if (!held && status !== ZX_ERR_BAD_STATE && !argsFirst) {
       this.fail(
         "futex-value",
         `${at}: the word held ${w.found}, yet it returned ${statusName(status)}`,
