@@ -1,8 +1,8 @@
 /**
- * The headline performance figures, measured in one process, alternating
- * between this checkout and (when `PAGERSIM_BENCH_BASE` names a git worktree
- * of another commit, e.g. `git worktree add /tmp/pagersim-base HEAD~1`) that
- * one, so both sides see the same machine load:
+ * The headline performance figures of this checkout and (when
+ * `PAGERSIM_BENCH_BASE` names a git worktree of another commit, e.g.
+ * `git worktree add /tmp/pagersim-base HEAD~1`) that one, taking turns so
+ * both sides see the same machine load:
  *
  * - `checker overhead`: CPU time of the default scenario with all kernel
  *   checkers ÷ without, the same seeds (the same steps) on both sides, run
@@ -14,16 +14,18 @@
  * - campaign runs/s on 1 and 2 workers (the same fixed runs);
  * - exhaustive exploration of `explore/testdata/default_small.json` to 2
  *   preemptions: executions per bound (deterministic) and wall time;
- * - the default workload's steps per CPU-second ({@linkcode stepsSideBySide}):
- *   unlike the figures above, each checkout in processes of its own, since
- *   the two sides of one process share a heap and its collections.
+ * - the default workload's steps per CPU-second ({@linkcode stepsSideBySide}),
+ *   the fastest batch and sustained.
+ *
+ * Each checkout is measured in processes of its own: two checkouts in one
+ * process would share a heap, and the garbage one side makes slows the
+ * other's collections (that hid a 2x regression of the model).
  *
  * `deno task bench` prints them (`bench/figures_bench.ts`); run alone with
- * `deno run --allow-read --allow-env=PAGERSIM_BENCH_BASE bench/figures.ts [SECONDS]`, or only
- * the checker overhead with `deno run --allow-read --allow-env=PAGERSIM_BENCH_BASE
- * bench/figures.ts overhead [SECONDS]` (beside the base's when it names one), or only the
- * steps per CPU-second with `deno run --allow-read --allow-run=deno
- * --allow-env=PAGERSIM_BENCH_BASE bench/figures.ts steps [TURNS] [SECONDS]`.
+ * `deno run --allow-read --allow-run=deno --allow-env=PAGERSIM_BENCH_BASE bench/figures.ts
+ * [SECONDS]`, or only the checker overhead with the same permissions and `overhead [SECONDS]`
+ * (beside the base's when it names one), or only the steps per CPU-second with
+ * `steps [TURNS] [SECONDS]`.
  *
  * @module
  */
@@ -170,10 +172,43 @@ export function checkerOverhead(
 }
 
 /**
- * Measures each checkout's figures: the step loops best of three rounds,
- * alternating checkouts within each round; then campaigns; then exploration.
+ * Measures each checkout's figures, each in processes of its own (needs
+ * `--allow-run=deno`): two turns per checkout, taking turns, each figure's
+ * best turn counting (the most steps per second, the least overhead, the
+ * least wall time). One process for all checkouts would share one heap, and
+ * the garbage one side makes slows the other's collections.
  */
 export async function measure(roots: readonly URL[], seconds: number): Promise<Figures[]> {
+  const best: (Figures | null)[] = roots.map(() => null);
+  for (let turn = 0; turn < 2; turn++) {
+    for (const [i, root] of roots.entries()) {
+      const out = await new Deno.Command("deno", {
+        args: ["run", "--allow-read", import.meta.url, "figures-one", root.href, `${seconds}`],
+        stdout: "piped",
+        stderr: "inherit",
+      }).output();
+      if (!out.success) throw new Error(`bench/figures.ts figures-one ${root.href} failed`);
+      const f = JSON.parse(new TextDecoder().decode(out.stdout)) as Figures;
+      const b = best[i];
+      best[i] = b === null ? f : {
+        ...f,
+        checkerOverhead: Math.min(b.checkerOverhead, f.checkerOverhead),
+        checkerOverheadTotal: Math.min(b.checkerOverheadTotal, f.checkerOverheadTotal),
+        perStepCost: Math.min(b.perStepCost, f.perStepCost),
+        campaign1: Math.max(b.campaign1, f.campaign1),
+        campaign2: Math.max(b.campaign2, f.campaign2),
+        exploreSeconds: Math.min(b.exploreSeconds, f.exploreSeconds),
+      };
+    }
+  }
+  return best.map((b) => {
+    if (b === null) throw new Error("bench/figures.ts: no figures measured");
+    return b;
+  });
+}
+
+/** One checkout's figures, in this process: the step loops, checker overhead, campaigns, exploration. */
+export async function measureHere(roots: readonly URL[], seconds: number): Promise<Figures[]> {
   const mods = await Promise.all(roots.map(load));
   const best = mods.map(() => ({ bare: 0, plain: 0 }));
   for (let round = 0; round < 3; round++) {
@@ -325,6 +360,9 @@ export async function stepsSideBySide(rounds: number, seconds: number): Promise<
 if (import.meta.main && Deno.args[0] === "steps-one") {
   // One checkout's figure, in a process of its own (the `steps` mode below starts these).
   console.log(await stepsPerCpuSecond(new URL(Deno.args[1]), Number(Deno.args[2])));
+} else if (import.meta.main && Deno.args[0] === "figures-one") {
+  // One checkout's headline figures as JSON, in a process of its own (`measure` starts these).
+  console.log(JSON.stringify((await measureHere([new URL(Deno.args[1])], Number(Deno.args[2])))[0]));
 } else if (import.meta.main && Deno.args[0] === "sustained-one") {
   console.log(await sustainedStepsPerCpuSecond(new URL(Deno.args[1]), Number(Deno.args[2])));
 } else if (import.meta.main && Deno.args[0] === "steps") {
@@ -333,17 +371,27 @@ if (import.meta.main && Deno.args[0] === "steps-one") {
   for (const line of await stepsSideBySide(Number(Deno.args[1] ?? 5), Number(Deno.args[2] ?? 8))) {
     console.log(line);
   }
+} else if (import.meta.main && Deno.args[0] === "overhead-one") {
+  // One checkout's checker overhead as JSON, in a process of its own (the `overhead` mode).
+  const m = await load(new URL(Deno.args[1]));
+  console.log(JSON.stringify(checkerOverhead(m.plainBatch, m.checkedBatch, Number(Deno.args[2]))));
 } else if (import.meta.main && Deno.args[0] === "overhead") {
-  // Only the checker overhead: `deno run --allow-read --allow-env=PAGERSIM_BENCH_BASE
-  // bench/figures.ts overhead 20`; with a base worktree, the checkouts take turns every 2 s.
+  // Only the checker overhead: `deno run --allow-read --allow-run=deno
+  // --allow-env=PAGERSIM_BENCH_BASE bench/figures.ts overhead 20`; each checkout in processes
+  // of its own, taking turns of 4 s; each side's least times count.
   const seconds = Number(Deno.args[1] ?? 10);
   const { roots: r, labels } = roots();
-  const mods = await Promise.all(r.map(load));
-  const best = mods.map(() => ({ plain: Infinity, checked: Infinity, rounds: 0 }));
-  const turn = Math.min(2, seconds);
+  const best = r.map(() => ({ plain: Infinity, checked: Infinity, rounds: 0 }));
+  const turn = Math.min(4, seconds);
   for (let t = 0; t < seconds; t += turn) {
-    for (const [i, m] of mods.entries()) {
-      const o = checkerOverhead(m.plainBatch, m.checkedBatch, turn);
+    for (const [i, root] of r.entries()) {
+      const out = await new Deno.Command("deno", {
+        args: ["run", "--allow-read", import.meta.url, "overhead-one", root.href, `${turn}`],
+        stdout: "piped",
+        stderr: "inherit",
+      }).output();
+      if (!out.success) throw new Error(`bench/figures.ts overhead-one ${root.href} failed`);
+      const o = JSON.parse(new TextDecoder().decode(out.stdout));
       best[i].plain = Math.min(best[i].plain, o.plainCpu);
       best[i].checked = Math.min(best[i].checked, o.checkedCpu);
       best[i].rounds += o.rounds;
@@ -351,9 +399,9 @@ if (import.meta.main && Deno.args[0] === "steps-one") {
   }
   for (const [i, x] of best.entries()) {
     console.log(
-      `checker overhead (CPU time, least of ${x.rounds} interleaved rounds), ${labels[i]}: ` +
-        `${(x.checked / x.plain).toFixed(2)}x (${(x.plain / 1000).toFixed(1)} ms plain, ` +
-        `${(x.checked / 1000).toFixed(1)} ms checked)`,
+      `checker overhead (CPU time, least of ${x.rounds} interleaved rounds, own processes), ` +
+        `${labels[i]}: ${(x.checked / x.plain).toFixed(2)}x (${(x.plain / 1000).toFixed(1)} ms ` +
+        `plain, ${(x.checked / 1000).toFixed(1)} ms checked)`,
     );
   }
 } else if (import.meta.main) {
