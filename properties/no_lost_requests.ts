@@ -27,6 +27,7 @@ import {
 import { present } from "../kernel/assert.ts";
 import type { KernelEvent } from "../kernel/events.ts";
 import type { Verdict, World } from "../sim/world.ts";
+import { threadLabel } from "../sim/trace.ts";
 import { type Call, failCodesKey, StepMonitor } from "./_step_monitor.ts";
 import { waitForCycle } from "./wait_for.ts";
 
@@ -120,7 +121,9 @@ export class NoLostRequests extends StepMonitor {
       if (t?.role !== "workload" || this.#documented(o, world)) continue;
       this.fail(
         "documented-errors",
-        `t${o.tid} ${t.name}: ${o.what} ended with ${statusName(o.status)}, which nothing explains`,
+        `${threadLabel(o.tid, t.name)}: ${o.what} ended with ${
+          statusName(o.status)
+        }, which nothing explains`,
       );
     }
   }
@@ -136,7 +139,7 @@ export class NoLostRequests extends StepMonitor {
           vmo.handleCount === 0);
       if (stranded) continue;
       const on = verdict.blocked.find((b) => b.tid === t.tid)?.on ?? "nothing (not parked)";
-      lost.push(`t${t.tid} ${t.name} waits on ${on}`);
+      lost.push(`${threadLabel(t.tid, t.name)} waits on ${on}`);
     }
     if (lost.length > 0) {
       // Threads waiting on each other (a lock-order inversion among service threads) are the

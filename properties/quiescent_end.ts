@@ -43,6 +43,7 @@ import {
 } from "../kernel/constants.ts";
 import type { KernelEvent, PagePacket } from "../kernel/events.ts";
 import type { Verdict, World } from "../sim/world.ts";
+import { threadLabel } from "../sim/trace.ts";
 import { type Call, StepMonitor } from "./_step_monitor.ts";
 
 /** The pager VMO argument of the calls that answer a range (supply, op_range). */
@@ -173,9 +174,9 @@ export class QuiescentEnd extends StepMonitor {
       // a client is the client's to close.
       if (files.has(m.koid) || this.#named.has(v)) continue;
       const t = world.threads[m.tid - 1];
-      const where = `service t${m.tid} (${t?.name ?? "?"}) made handle 0x${
-        v.toString(16)
-      } (koid ${m.koid}) at step ${m.step} and never closed it`;
+      const where = `service ${
+        t === undefined ? `t${m.tid}` : threadLabel(m.tid, t.name)
+      } made handle 0x${v.toString(16)} (koid ${m.koid}) at step ${m.step} and never closed it`;
       if (allExited) this.fail("Q4", `${where}; every service thread has exited`);
       const ck = this.#checkpoint.get(m.tid);
       if (this.#spawned || ck === undefined || ck.step < m.step || !this.#alone(world, m.tid)) {

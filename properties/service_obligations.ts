@@ -27,6 +27,7 @@ import { present } from "../kernel/assert.ts";
 import type { KernelEvent } from "../kernel/events.ts";
 import type { Port } from "../kernel/port.ts";
 import type { Monitor, Verdict, World } from "../sim/world.ts";
+import { threadLabel } from "../sim/trace.ts";
 import { type Call, shareJournal, StepMonitor } from "./_step_monitor.ts";
 import { QuiescentEnd } from "./quiescent_end.ts";
 import { waitForCycle } from "./wait_for.ts";
@@ -101,7 +102,9 @@ export class AnswersEveryRead extends StepMonitor {
         const cycle = waitForCycle(world);
         this.fail(
           "P1",
-          `t${taker} took a READ for vmo${vmo.koid} page ${page} and never answered it; t${t.tid} ${t.name} waits on it` +
+          `t${taker} took a READ for vmo${vmo.koid} page ${page} and never answered it; ${
+            threadLabel(t.tid, t.name)
+          } waits on it` +
             (cycle === null ? "" : `; wait-for cycle: ${cycle}`),
         );
       }

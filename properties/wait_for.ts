@@ -1,15 +1,16 @@
 /**
  * The wait-for graph of a hung run: each parked thread, what it waits on, and
  * the threads that hold it (a futex's owner, as `zx_futex_wait` was told by a
- * `Mutex`); and its cycles, which hang reports name ("t2 a waits on futex
- * 0x40000004 (mutex b) owned by t3 -> t3 b waits on futex 0x40000000 (mutex
- * a) owned by t2"), so a lock-order inversion between service threads is
+ * `Mutex`); and its cycles, which hang reports name (`t2 "a" waits on futex
+ * 0x40000004 (mutex b) owned by t3 -> t3 "b" waits on futex 0x40000000 (mutex
+ * a) owned by t2`), so a lock-order inversion between service threads is
  * reported as such, not only as a client that never got its page.
  *
  * @module
  */
 
 import type { World } from "../sim/world.ts";
+import { threadLabel } from "../sim/trace.ts";
 
 /** One parked thread of the graph. */
 export interface WaitNode {
@@ -65,8 +66,8 @@ export function waitForGraph(world: World): WaitNode[] {
  * assert.equal(world.run().verdict.kind, "hang");
  * assert.equal(
  *   waitForCycle(world),
- *   "t1 one waits on futex 0x40000004 (mutex b) owned by t2 -> " +
- *     "t2 two waits on futex 0x40000000 (mutex a) owned by t1 -> t1",
+ *   't1 "one" waits on futex 0x40000004 (mutex b) owned by t2 -> ' +
+ *     't2 "two" waits on futex 0x40000000 (mutex a) owned by t1 -> t1',
  * );
  * ```
  */
@@ -84,7 +85,7 @@ export function waitForCycle(world: World): string | null {
         const cycle = path.slice(onPath.get(at));
         return cycle.map((tid) => {
           const n = nodes.get(tid);
-          return n === undefined ? `t${tid}` : `t${tid} ${n.name} waits on ${n.on}`;
+          return n === undefined ? `t${tid}` : `${threadLabel(tid, n.name)} waits on ${n.on}`;
         }).join(" -> ") + ` -> t${at}`;
       }
       onPath.set(at, path.length);
