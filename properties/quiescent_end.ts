@@ -35,7 +35,7 @@
  * @module
  */
 
-import { waitForCycle } from "./wait_for.ts";
+import { parkedThreads, waitForCycle } from "./wait_for.ts";
 import {
   ZX_OBJ_TYPE_THREAD,
   ZX_PAGER_VMO_COMPLETE,
@@ -207,10 +207,14 @@ export class QuiescentEnd extends StepMonitor {
       if (src === null || v.handleCount === 0 || v.proxy?.undeliverable === true) continue;
       const left = [...src.outstanding("READ"), ...src.outstanding("DIRTY")];
       if (left.length > 0) {
+        // Every thread left is parked: the one that took the request (on a condvar nobody will
+        // signal, say) is among them.
+        const parked = parkedThreads(world);
         const cycle = waitForCycle(world);
         this.fail(
           "Q2",
           `vmo${v.koid} has ${left.length} outstanding request(s) at quiescence` +
+            (parked.length === 0 ? "" : `; parked: ${parked.join("; ")}`) +
             (cycle === null ? "" : `; wait-for cycle: ${cycle}`),
         );
       }

@@ -36,6 +36,49 @@ export function waitForGraph(world: World): WaitNode[] {
 }
 
 /**
+ * Every thread of a stopped run that is parked (on a kernel wait, a futex under a service's
+ * `Mutex` or `CondVar`, a port, an event, or suspended), but those in `except`, each as
+ * `t2 "name" waits on futex 0x40000004 (condvar loaded)`, in tid order: the threads a hang
+ * report names beside the workload left waiting, one of which is usually its cause.
+ *
+ * @example
+ * ```ts
+ * import { strict as assert } from "node:assert";
+ * import { World } from "../sim/world.ts";
+ * import { randomStrategy } from "../sim/strategy.ts";
+ * import { CondVar, Mutex } from "../services/sync.ts";
+ * import type { Sys } from "../sim/sys.ts";
+ * import { parkedThreads } from "./wait_for.ts";
+ * const world = new World({ pageSize: 64, strategy: randomStrategy(1) });
+ * world.spawn("waiter", "service", function* (sys: Sys) {
+ *   const m = new Mutex(sys, "cache");
+ *   const cv = new CondVar(sys, "loaded");
+ *   yield* m.lock(sys);
+ *   yield* cv.wait(sys, m); // nobody signals it
+ * });
+ * assert.equal(world.run().verdict.kind, "pass"); // no workload thread: nothing to wait for
+ * assert.deepEqual(parkedThreads(world), ['t1 "waiter" waits on futex 0x40000004 (condvar loaded)']);
+ * ```
+ */
+export function parkedThreads(world: World, except: ReadonlySet<number> = new Set()): string[] {
+  return world.blocked().filter((b) => !except.has(b.tid)).map((b) =>
+    `${threadLabel(b.tid, b.thread)} waits on ${b.on}`
+  );
+}
+
+/**
+ * Where thread `tid` stands when a run stopped: `waits on ...` (parked, as in
+ * {@linkcode parkedThreads}), `is runnable`, or how it ended (`exited`, `killed`, ...).
+ */
+export function threadState(world: World, tid: number): string {
+  const t = world.threads[tid - 1];
+  if (t === undefined) return "is unknown";
+  if (t.end.kind !== "running") return t.end.kind === "fault" ? "faulted" : t.end.kind;
+  const parked = world.blocked().find((b) => b.tid === tid);
+  return parked === undefined ? "is runnable" : `waits on ${parked.on}`;
+}
+
+/**
  * The first cycle of the wait-for graph (from the lowest tid on it), as one
  * line, or null when there is none.
  *
