@@ -69,6 +69,22 @@ export function parkedThreads(world: World, except: ReadonlySet<number> = new Se
 /**
  * Where thread `tid` stands when a run stopped: `waits on ...` (parked, as in
  * {@linkcode parkedThreads}), `is runnable`, or how it ended (`exited`, `killed`, ...).
+ *
+ * @example
+ * ```ts
+ * import { strict as assert } from "node:assert";
+ * import { World } from "../sim/world.ts";
+ * import { randomStrategy } from "../sim/strategy.ts";
+ * import type { Sys } from "../sim/sys.ts";
+ * import { threadState } from "./wait_for.ts";
+ * const world = new World({ pageSize: 64, strategy: randomStrategy(1) });
+ * world.spawn("once", "workload", function* (sys: Sys) {
+ *   yield* sys.portCreate(0);
+ * });
+ * world.run();
+ * assert.equal(threadState(world, 1), "exited");
+ * assert.equal(threadState(world, 2), "is unknown");
+ * ```
  */
 export function threadState(world: World, tid: number): string {
   const t = world.threads[tid - 1];
