@@ -28,7 +28,7 @@ import { present } from "../kernel/assert.ts";
 import type { KernelEvent } from "../kernel/events.ts";
 import type { Verdict, World } from "../sim/world.ts";
 import { type Call, failCodesKey, StepMonitor } from "./_step_monitor.ts";
-import { waitForCycle } from "./wait_for.ts";
+import { PacketHolders, whyUnanswered } from "./wait_for.ts";
 
 interface Outcome {
   readonly tid: number;
@@ -58,6 +58,11 @@ export class NoLostRequests extends StepMonitor {
   readonly #detached = new Set<number>();
   readonly #failCodes = new Map<number, Set<Status>>();
   readonly #closed = new Set<unknown>();
+  readonly #holders = new PacketHolders();
+
+  protected override immediate(e: KernelEvent): void {
+    this.#holders.hear(e);
+  }
 
   /** The codes each VMO's ranges were failed with, and the detached VMOs (what a later error is judged by). */
   stateKey(): string {
@@ -139,10 +144,10 @@ export class NoLostRequests extends StepMonitor {
       lost.push(`t${t.tid} ${t.name} waits on ${on}`);
     }
     if (lost.length > 0) {
-      // Threads waiting on each other (a lock-order inversion among service threads) are the
-      // cause to name, not only the client left waiting.
-      const cycle = waitForCycle(world);
-      const why = cycle === null ? "" : `; wait-for cycle: ${cycle}`;
+      // Threads waiting on each other (a lock-order inversion among service threads), or one
+      // parked on a condition variable with a packet in hand, are the cause to name, not only
+      // the client left waiting.
+      const why = whyUnanswered(world, this.#holders);
       this.fail("hang", `at step ${verdict.step}: ${lost.join("; ")}${why}`);
     }
     this.finish(world);

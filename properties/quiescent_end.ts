@@ -35,7 +35,7 @@
  * @module
  */
 
-import { waitForCycle } from "./wait_for.ts";
+import { PacketHolders, whyUnanswered } from "./wait_for.ts";
 import {
   ZX_OBJ_TYPE_THREAD,
   ZX_PAGER_VMO_COMPLETE,
@@ -91,12 +91,15 @@ export class QuiescentEnd extends StepMonitor {
   /** Q4: a service spawned a worker thread (rule (b) is off: workers may share its state). */
   #spawned = false;
   #world: World | null = null;
+  /** Q2: service threads serving a request, to name one parked with it. */
+  readonly #holders = new PacketHolders();
 
   onCheckpoint(tid: number, key: string): void {
     this.#checkpoint.set(tid, { step: this.#world?.step ?? 0, key });
   }
 
   protected override immediate(e: KernelEvent): void {
+    this.#holders.hear(e);
     if (e.k === "packet-dequeued" && e.packet.command === ZX_PAGER_VMO_COMPLETE) {
       this.#completeTaken.add(`${e.tid}:${e.vmo}`);
     }
@@ -206,11 +209,10 @@ export class QuiescentEnd extends StepMonitor {
       if (src === null || v.handleCount === 0 || v.proxy?.undeliverable === true) continue;
       const left = [...src.outstanding("READ"), ...src.outstanding("DIRTY")];
       if (left.length > 0) {
-        const cycle = waitForCycle(world);
         this.fail(
           "Q2",
           `vmo${v.koid} has ${left.length} outstanding request(s) at quiescence` +
-            (cycle === null ? "" : `; wait-for cycle: ${cycle}`),
+            whyUnanswered(world, this.#holders),
         );
       }
     }

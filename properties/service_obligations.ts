@@ -29,7 +29,7 @@ import type { Port } from "../kernel/port.ts";
 import type { Monitor, Verdict, World } from "../sim/world.ts";
 import { type Call, shareJournal, StepMonitor } from "./_step_monitor.ts";
 import { QuiescentEnd } from "./quiescent_end.ts";
-import { waitForCycle } from "./wait_for.ts";
+import { PacketHolders, whyUnanswered } from "./wait_for.ts";
 
 function isService(world: World, tid: number): boolean {
   return world.threads[tid - 1]?.role === "service";
@@ -45,6 +45,11 @@ export class AnswersEveryRead extends StepMonitor {
   readonly #taken = new Map<number, Map<number, number>>();
   readonly #failed: { vmo: number; start: number; end: number }[] = [];
   readonly #detached = new Set<number>();
+  readonly #holders = new PacketHolders();
+
+  protected override immediate(e: KernelEvent): void {
+    this.#holders.hear(e);
+  }
 
   protected override onStepEvent(e: KernelEvent, call: Call | undefined, world: World): void {
     const ps = world.kernel.pageSize;
@@ -67,12 +72,12 @@ export class AnswersEveryRead extends StepMonitor {
       const proxy = this.vmoOf(call.args[0])?.root.proxy; // a clone's requests go to its root's port
       const stranded = proxy?.undeliverable ?? false;
       if (!stranded) {
-        // Service threads deadlocked on each other are why no answer came: name their cycle.
-        const cycle = waitForCycle(world);
+        // Service threads deadlocked on each other, or one parked on a condition variable with a
+        // packet in hand, are why no answer came: name them.
         this.fail(
           "P1",
           `t${e.tid} ${e.name} timed out waiting for the pager` +
-            (cycle === null ? "" : `; wait-for cycle: ${cycle}`),
+            whyUnanswered(world, this.#holders),
         );
       }
     }
@@ -98,11 +103,10 @@ export class AnswersEveryRead extends StepMonitor {
         f.vmo === vmo.koid && f.start <= page && page < f.end
       );
       if (taker !== undefined && vmo.slots[page] === undefined && !failed) {
-        const cycle = waitForCycle(world);
         this.fail(
           "P1",
           `t${taker} took a READ for vmo${vmo.koid} page ${page} and never answered it; t${t.tid} ${t.name} waits on it` +
-            (cycle === null ? "" : `; wait-for cycle: ${cycle}`),
+            whyUnanswered(world, this.#holders),
         );
       }
     }
