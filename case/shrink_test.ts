@@ -1,6 +1,5 @@
 import { strict as assert } from "node:assert";
 import { investigate } from "./investigate.ts";
-import { shrink } from "./shrink.ts";
 import { bugContext, SCENARIO_KIND } from "./kinds.ts";
 import { executePlan, planRun } from "../fuzz/campaign.ts";
 import { campaignScenario, campaignServiceName, signScenarioRun } from "../fuzz/engine.ts";
