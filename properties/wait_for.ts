@@ -118,12 +118,15 @@ export function waitForCycle(world: World): string | null {
  * import { PacketHolders } from "./wait_for.ts";
  * const world = new World({ pageSize: 64, strategy: randomStrategy(1) });
  * const holders = new PacketHolders();
- * world.spawn("svc", "service", function* (sys: Sys) {
- *   const m = new Mutex(sys, "m");
- *   const c = new CondVar(sys, "loaded");
- *   yield* m.lock(sys);
- *   yield* c.wait(sys, m); // nobody signals it
- * });
+ * // A service thread and a client each wait on a condition variable nobody signals.
+ * for (const [name, role] of [["svc", "service"], ["client", "workload"]] as const) {
+ *   world.spawn(name, role, function* (sys: Sys) {
+ *     const m = new Mutex(sys, `${name} lock`);
+ *     const c = new CondVar(sys, name === "svc" ? "loaded" : "reply");
+ *     yield* m.lock(sys);
+ *     yield* c.wait(sys, m);
+ *   });
+ * }
  * assert.equal(world.run().verdict.kind, "hang");
  * holders.hear({ k: "packet-dequeued", tid: 1, port: 0, vmo: 0, id: 0, packet: {} as never });
  * assert.match(holders.parked(world) ?? "", /^t1 svc waits on futex 0x[0-9a-f]+ \(condvar loaded\)$/);
