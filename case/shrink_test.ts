@@ -45,6 +45,18 @@ Deno.test("a campaign's zoo finding shrinks to a few decisions in a few dozen re
   assert.equal(again.traceHash, r.case.traceHash);
   assert.equal(signScenarioRun(again), "invariant:page-state:K26");
   assert.ok(again.steps <= 17, `${again.steps} steps`);
+  // Deterministic: shrinking the same run again ends at the same case, after as many replays.
+  const twice = await investigate(SCENARIO_KIND, input, out.decisions, {
+    seed,
+    ctx,
+    sign: signScenarioRun,
+    meta: { checkers: bug("supply-overwrites-present").checkers, found: { by: "test" } },
+  });
+  assert.equal(twice.status, "found");
+  if (twice.status !== "found") return;
+  assert.deepEqual(twice.case.decisions, r.case.decisions);
+  assert.equal(twice.case.traceHash, r.case.traceHash);
+  assert.equal(twice.attempts, r.attempts);
 });
 
 Deno.test("a run following a schedule keeps each thread's place when a thread is cut", () => {
