@@ -1,8 +1,8 @@
 /**
- * The headline performance figures, measured in one process, alternating
- * between this checkout and (when `PAGERSIM_BENCH_BASE` names a git worktree
- * of another commit, e.g. `git worktree add /tmp/pagersim-base HEAD~1`) that
- * one, so both sides see the same machine load:
+ * The headline performance figures of this checkout and (when
+ * `PAGERSIM_BENCH_BASE` names a git worktree of another commit, e.g.
+ * `git worktree add /tmp/pagersim-base HEAD~1`) that one, taking turns so
+ * both sides see the same machine load:
  *
  * - `checker overhead`: CPU time of the default scenario with all kernel
  *   checkers ÷ without, the same seeds (the same steps) on both sides, run
@@ -14,16 +14,18 @@
  * - campaign runs/s on 1 and 2 workers (the same fixed runs);
  * - exhaustive exploration of `explore/testdata/default_small.json` to 2
  *   preemptions: executions per bound (deterministic) and wall time;
- * - the default workload's steps per CPU-second ({@linkcode stepsSideBySide}):
- *   unlike the figures above, each checkout in processes of its own, since
- *   the two sides of one process share a heap and its collections.
+ * - the default workload's steps per CPU-second ({@linkcode stepsSideBySide}),
+ *   the fastest batch and sustained.
+ *
+ * Each checkout is measured in processes of its own: two checkouts in one
+ * process would share a heap, and the garbage one side makes slows the
+ * other's collections (that hid a 2x regression of the model).
  *
  * `deno task bench` prints them (`bench/figures_bench.ts`); run alone with
- * `deno run --allow-read --allow-env=PAGERSIM_BENCH_BASE bench/figures.ts [SECONDS]`, or only
- * the checker overhead with `deno run --allow-read --allow-env=PAGERSIM_BENCH_BASE
- * bench/figures.ts overhead [SECONDS]` (beside the base's when it names one), or only the
- * steps per CPU-second with `deno run --allow-read --allow-run=deno
- * --allow-env=PAGERSIM_BENCH_BASE bench/figures.ts steps [TURNS] [SECONDS]`.
+ * `deno run --allow-read --allow-run=deno --allow-env=PAGERSIM_BENCH_BASE bench/figures.ts
+ * [SECONDS]`, or only the checker overhead with the same permissions and `overhead [SECONDS]`
+ * (beside the base's when it names one), or only the steps per CPU-second with
+ * `steps [TURNS] [SECONDS]`.
  *
  * @module
  */
@@ -170,10 +172,43 @@ export function checkerOverhead(
 }
 
 /**
- * Measures each checkout's figures: the step loops best of three rounds,
- * alternating checkouts within each round; then campaigns; then exploration.
+ * Measures each checkout's figures, each in processes of its own (needs
+ * `--allow-run=deno`): two turns per checkout, taking turns, each figure's
+ * best turn counting (the most steps per second, the least overhead, the
+ * least wall time). One process for all checkouts would share one heap, and
+ * the garbage one side makes slows the other's collections.
  */
 export async function measure(roots: readonly URL[], seconds: number): Promise<Figures[]> {
+  const best: (Figures | null)[] = roots.map(() => null);
+  for (let turn = 0; turn < 2; turn++) {
+    for (const [i, root] of roots.entries()) {
+      const out = await new Deno.Command("deno", {
+        args: ["run", "--allow-read", import.meta.url, "figures-one", root.href, `${seconds}`],
+        stdout: "piped",
+        stderr: "inherit",
+      }).output();
+      if (!out.success) throw new Error(`bench/figures.ts figures-one ${root.href} failed`);
+      const f = JSON.parse(new TextDecoder().decode(out.stdout)) as Figures;
+      const b = best[i];
+      best[i] = b === null ? f : {
+        ...f,
+        checkerOverhead: Math.min(b.checkerOverhead, f.checkerOverhead),
+        checkerOverheadTotal: Math.min(b.checkerOverheadTotal, f.checkerOverheadTotal),
+        perStepCost: Math.min(b.perStepCost, f.perStepCost),
+        campaign1: Math.max(b.campaign1, f.campaign1),
+        campaign2: Math.max(b.campaign2, f.campaign2),
+        exploreSeconds: Math.min(b.exploreSeconds, f.exploreSeconds),
+      };
+    }
+  }
+  return best.map((b) => {
+    if (b === null) throw new Error("bench/figures.ts: no figures measured");
+    return b;
+  });
+}
+
+/** One checkout's figures, in this process: the step loops, checker overhead, campaigns, exploration. */
+export async function measureHere(roots: readonly URL[], seconds: number): Promise<Figures[]> {
   const mods = await Promise.all(roots.map(load));
   const best = mods.map(() => ({ bare: 0, plain: 0 }));
   for (let round = 0; round < 3; round++) {
@@ -260,8 +295,32 @@ export async function stepsPerCpuSecond(root: URL, seconds: number): Promise<num
 }
 
 /**
- * The default workload's steps per CPU-second ({@linkcode stepsPerCpuSecond})
- * of this checkout and the base worktree, as report lines. Each checkout runs
+ * Default-workload steps per CPU-second (no checkers) of the checkout at
+ * `root`, sustained: after a warm-up of 300 runs, fresh seeds from 1,000 on,
+ * run back to back for about `seconds`; all steps ÷ all CPU time, garbage
+ * collection included. What a long campaign sees, where
+ * {@linkcode stepsPerCpuSecond} (the same 200 runs again and again, the
+ * fastest batch) shows the model's best pace.
+ */
+export async function sustainedStepsPerCpuSecond(root: URL, seconds: number): Promise<number> {
+  const m = await load(root);
+  let seed = m.plainBatch(1).next; // warm-up: seeds 1, 2, ... until 10,000 steps
+  while (seed < 300) seed = m.plainBatch(seed).next;
+  seed = 1_000;
+  let steps = 0;
+  const start = performance.now(), t0 = cpuMicros();
+  while (performance.now() - start < seconds * 1000) {
+    const b = m.plainBatch(seed);
+    steps += b.steps;
+    seed = b.next;
+  }
+  return steps / ((cpuMicros() - t0) / 1e6);
+}
+
+/**
+ * The default workload's steps per CPU-second ({@linkcode stepsPerCpuSecond}
+ * and {@linkcode sustainedStepsPerCpuSecond}) of this checkout and the base
+ * worktree, as report lines. Each checkout runs
  * in processes of its own (needs `--allow-run=deno`), taking turns: `rounds`
  * turns each of about `seconds`; each side's best turn counts. Not one process
  * for both: they would share one heap, and the garbage one side makes would
@@ -269,55 +328,72 @@ export async function stepsPerCpuSecond(root: URL, seconds: number): Promise<num
  */
 export async function stepsSideBySide(rounds: number, seconds: number): Promise<string[]> {
   const { roots: r, labels } = roots();
-  const best = r.map(() => 0);
+  const one = async (mode: string, root: URL): Promise<number> => {
+    const out = await new Deno.Command("deno", {
+      args: ["run", "--allow-read", import.meta.url, mode, root.href, `${seconds}`],
+      stdout: "piped",
+      stderr: "inherit",
+    }).output();
+    const x = Number(new TextDecoder().decode(out.stdout).trim());
+    if (!out.success || !(x > 0)) throw new Error(`bench/figures.ts ${mode} ${root.href} failed`);
+    return x;
+  };
+  const best = r.map(() => 0), sustained = r.map(() => 0);
   for (let i = 0; i < rounds; i++) {
     for (const [j, root] of r.entries()) {
-      const out = await new Deno.Command("deno", {
-        args: [
-          "run",
-          "--allow-read",
-          import.meta.url,
-          "steps-one",
-          root.href,
-          `${seconds}`,
-        ],
-        stdout: "piped",
-        stderr: "inherit",
-      }).output();
-      const x = Number(new TextDecoder().decode(out.stdout).trim());
-      if (!out.success || !(x > 0)) {
-        throw new Error(`bench/figures.ts steps-one ${root.href} failed`);
-      }
-      best[j] = Math.max(best[j], x);
+      best[j] = Math.max(best[j], await one("steps-one", root));
+      sustained[j] = Math.max(sustained[j], await one("sustained-one", root));
     }
   }
-  return best.map((x, j) =>
-    `default workload steps per CPU-second (no checkers; best of ${rounds} turns of ${seconds} s, ` +
-    `own process), ${labels[j]}: ${x.toFixed(0)}` +
-    (j === 0 ? "" : ` (this checkout ÷ this one: ${(best[0] / x).toFixed(3)})`)
-  );
+  const line = (what: string, xs: number[]) =>
+    xs.map((x, j) =>
+      `default workload steps per CPU-second (no checkers; ${what}; best of ${rounds} turns of ` +
+      `${seconds} s, own process), ${labels[j]}: ${x.toFixed(0)}` +
+      (j === 0 ? "" : ` (this checkout ÷ this one: ${(xs[0] / x).toFixed(3)})`)
+    );
+  return [
+    ...line("fastest batch of seeds 1-200", best),
+    ...line("sustained, fresh seeds, GC included", sustained),
+  ];
 }
 
 if (import.meta.main && Deno.args[0] === "steps-one") {
   // One checkout's figure, in a process of its own (the `steps` mode below starts these).
   console.log(await stepsPerCpuSecond(new URL(Deno.args[1]), Number(Deno.args[2])));
+} else if (import.meta.main && Deno.args[0] === "figures-one") {
+  // One checkout's headline figures as JSON, in a process of its own (`measure` starts these).
+  console.log(
+    JSON.stringify((await measureHere([new URL(Deno.args[1])], Number(Deno.args[2])))[0]),
+  );
+} else if (import.meta.main && Deno.args[0] === "sustained-one") {
+  console.log(await sustainedStepsPerCpuSecond(new URL(Deno.args[1]), Number(Deno.args[2])));
 } else if (import.meta.main && Deno.args[0] === "steps") {
   // `PAGERSIM_BENCH_BASE=/tmp/base deno run --allow-read --allow-run=deno
   // --allow-env=PAGERSIM_BENCH_BASE bench/figures.ts steps [ROUNDS] [SECONDS]`
   for (const line of await stepsSideBySide(Number(Deno.args[1] ?? 5), Number(Deno.args[2] ?? 8))) {
     console.log(line);
   }
+} else if (import.meta.main && Deno.args[0] === "overhead-one") {
+  // One checkout's checker overhead as JSON, in a process of its own (the `overhead` mode).
+  const m = await load(new URL(Deno.args[1]));
+  console.log(JSON.stringify(checkerOverhead(m.plainBatch, m.checkedBatch, Number(Deno.args[2]))));
 } else if (import.meta.main && Deno.args[0] === "overhead") {
-  // Only the checker overhead: `deno run --allow-read --allow-env=PAGERSIM_BENCH_BASE
-  // bench/figures.ts overhead 20`; with a base worktree, the checkouts take turns every 2 s.
+  // Only the checker overhead: `deno run --allow-read --allow-run=deno
+  // --allow-env=PAGERSIM_BENCH_BASE bench/figures.ts overhead 20`; each checkout in processes
+  // of its own, taking turns of 4 s; each side's least times count.
   const seconds = Number(Deno.args[1] ?? 10);
   const { roots: r, labels } = roots();
-  const mods = await Promise.all(r.map(load));
-  const best = mods.map(() => ({ plain: Infinity, checked: Infinity, rounds: 0 }));
-  const turn = Math.min(2, seconds);
+  const best = r.map(() => ({ plain: Infinity, checked: Infinity, rounds: 0 }));
+  const turn = Math.min(4, seconds);
   for (let t = 0; t < seconds; t += turn) {
-    for (const [i, m] of mods.entries()) {
-      const o = checkerOverhead(m.plainBatch, m.checkedBatch, turn);
+    for (const [i, root] of r.entries()) {
+      const out = await new Deno.Command("deno", {
+        args: ["run", "--allow-read", import.meta.url, "overhead-one", root.href, `${turn}`],
+        stdout: "piped",
+        stderr: "inherit",
+      }).output();
+      if (!out.success) throw new Error(`bench/figures.ts overhead-one ${root.href} failed`);
+      const o = JSON.parse(new TextDecoder().decode(out.stdout));
       best[i].plain = Math.min(best[i].plain, o.plainCpu);
       best[i].checked = Math.min(best[i].checked, o.checkedCpu);
       best[i].rounds += o.rounds;
@@ -325,9 +401,9 @@ if (import.meta.main && Deno.args[0] === "steps-one") {
   }
   for (const [i, x] of best.entries()) {
     console.log(
-      `checker overhead (CPU time, least of ${x.rounds} interleaved rounds), ${labels[i]}: ` +
-        `${(x.checked / x.plain).toFixed(2)}x (${(x.plain / 1000).toFixed(1)} ms plain, ` +
-        `${(x.checked / 1000).toFixed(1)} ms checked)`,
+      `checker overhead (CPU time, least of ${x.rounds} interleaved rounds, own processes), ` +
+        `${labels[i]}: ${(x.checked / x.plain).toFixed(2)}x (${(x.plain / 1000).toFixed(1)} ms ` +
+        `plain, ${(x.checked / 1000).toFixed(1)} ms checked)`,
     );
   }
 } else if (import.meta.main) {

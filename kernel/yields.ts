@@ -10,7 +10,11 @@ import type { Status } from "./constants.ts";
 
 /** A condition a parked thread waits for. */
 export interface Wait {
-  /** True once the thread may run again (woken, or its deadline passed). */
+  /**
+   * True once the thread may run again (woken, or its deadline passed). It may depend on
+   * `now` only through `now >= deadline` (the scheduler skips asking again when a tick
+   * passes and no deadline falls due).
+   */
   ready(now: number): boolean;
   /** Virtual tick at which the wait times out (Infinity: never). */
   readonly deadline: number;

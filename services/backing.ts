@@ -9,31 +9,26 @@
 
 import type { FileLayout } from "../sim/file_layout.ts";
 
-/** Writes the pattern of VMO `key` for bytes `[offset, offset + out.length)` into `out`. */
+/** Writes the pattern of VMO `key` for bytes `[offset, offset + out.length)` into `out`, all zeros. */
 function fillPattern(out: Uint8Array, key: number, offset: number): void {
   const end = offset + out.length;
-  const firstWord = Math.floor(offset / 8);
   const lastWord = Math.ceil(end / 8);
-  const aligned = offset % 8 === 0 && end % 8 === 0;
-  // DataView, not a Uint32Array: the bytes must not depend on the host's endianness.
+  // DataView stores and byte shifts: the bytes must not depend on the host's endianness. No
+  // scratch word: a partial word at either end is written byte by byte.
   const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
-  const word = new Uint8Array(8);
-  const wordView = new DataView(word.buffer);
-  for (let w = firstWord; w < lastWord; w++) {
+  for (let w = Math.floor(offset / 8); w < lastWord; w++) {
     const v = key + w;
     const lo = v >>> 0;
     const hi = v >= 2 ** 32 ? Math.floor(v / 2 ** 32) >>> 0 : 0;
     const at = w * 8 - offset;
-    if (aligned) {
+    if (at >= 0 && at + 8 <= out.length) {
       view.setUint32(at, lo, true);
-      if (hi !== 0) view.setUint32(at + 4, hi, true);
+      if (hi !== 0) view.setUint32(at + 4, hi, true); // `out` is fresh: zeros already
       continue;
     }
-    wordView.setUint32(0, lo, true);
-    wordView.setUint32(4, hi, true);
     for (let b = 0; b < 8; b++) {
       const i = at + b;
-      if (i >= 0 && i < out.length) out[i] = word[b];
+      if (i >= 0 && i < out.length) out[i] = (b < 4 ? lo >>> (8 * b) : hi >>> (8 * (b - 4))) & 0xff;
     }
   }
 }

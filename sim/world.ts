@@ -292,6 +292,8 @@ export class World {
    * starts at the next step. (Stamps, not a set per round: this runs every step.)
    */
   #round = 0;
+  /** The earliest deadline of a thread {@linkcode runnable} last found parked (Infinity: none). */
+  #due = Number.POSITIVE_INFINITY;
   #roundOpen = false;
   readonly #owedIn: number[] = [];
   /** A failure before the first step (a thread that threw while starting). */
@@ -404,12 +406,17 @@ export class World {
   runnable(): SimThread[] {
     const now = this.kernel.now;
     const out: SimThread[] = [];
+    let due = Number.POSITIVE_INFINITY;
     for (const t of this.threads) {
       if (t.end.kind !== "running" || t.k.suspended || t.pending === null) continue;
       if (t.role === "env" && (t.notBefore > this.step || (this.fair && t.steps === 0))) continue;
-      if (t.pending.kind === "block" && !t.pending.wait.ready(now)) continue;
+      if (t.pending.kind === "block" && !t.pending.wait.ready(now)) {
+        if (t.pending.wait.deadline < due) due = t.pending.wait.deadline;
+        continue;
+      }
       out.push(t);
     }
+    this.#due = due;
     return out;
   }
 
@@ -472,7 +479,9 @@ export class World {
     if (!this.#roundOpen || !this.#roundOver(ready)) return ready;
     this.kernel.now++;
     this.#roundOpen = false;
-    return this.runnable();
+    // A wait's readiness depends on the clock only through its deadline (Wait.ready): with no
+    // parked thread's deadline due at the new tick, the runnable set is the same.
+    return this.#due <= this.kernel.now ? this.runnable() : ready;
   }
 
   /** Picks one of `ready` and steps it; a failure verdict, or null. */
