@@ -54,10 +54,13 @@ export {
   type Choice,
   DecisionSource,
   fairStrategy,
+  followStrategy,
   type PctOptions,
   pctStrategy,
   randomStrategy,
+  recordingStrategy,
   replayStrategy,
+  type SchedulePick,
   type Strategy,
 } from "./sim/strategy.ts";
 export { formatEvent, threadLabel, Trace, type TraceEntry } from "./sim/trace.ts";
@@ -251,6 +254,7 @@ export {
   type ShrinkCandidate,
   type ShrinkDriverOptions,
   type ShrinkOutcome,
+  type ShrinkRun,
 } from "./case/shrink.ts";
 export { withService } from "./scenario/bind.ts";
 export { bug, BUG_IDS, type SeededBug } from "./zoo/registry.ts";

@@ -15,6 +15,7 @@ import { CASE_FORMAT, type CaseEnvelope, type CaseOrigin, type ModuleRef } from 
 import type { CaseKind, KindRun, RunContext } from "./kind.ts";
 import { type Divergence, firstDivergence } from "./replay.ts";
 import { shrink } from "./shrink.ts";
+import type { SchedulePick } from "../sim/strategy.ts";
 import type { ServiceContract } from "../scenario/service_contract.ts";
 
 /** What a case records besides its run: how to replay it and where it came from. */
@@ -221,17 +222,36 @@ export async function investigate<I>(
     found: { ...options.meta.found, unshrunk: true },
   }, signature);
   await persist(unshrunk);
+  /**
+   * A run of a candidate (replayed, or following a schedule) with its picks by what they
+   * chose; its decisions cut to those made before any fair phase (a replay never reads the
+   * rest: the fair scheduler answers from there on, so the run is the same without them).
+   */
+  const runOf = (
+    c: { input: I; decisions: readonly number[]; follow?: readonly SchedulePick[] },
+  ) => {
+    const schedule: SchedulePick[] = [];
+    const r = kind.run(c.input, {
+      seed,
+      ...(c.follow !== undefined ? { follow: c.follow } : { decisions: c.decisions }),
+      schedule,
+    }, ctx);
+    return { run: r, schedule, decisions: r.decisions.slice(0, schedule.length) };
+  };
   const shrunk = shrink(kind, { input, decisions: first.decisions }, {
     fails: (c) => {
       if (kind.admits !== undefined && !kind.admits(c.input, ctx)) return false;
-      const r = replay(c.input, c.decisions);
-      return options.sign(r) === signature && r.decisions;
+      const r = runOf(c);
+      return options.sign(r.run) === signature && r;
     },
+    schedule: (c) => runOf(c).schedule,
     maxAttempts: options.maxAttempts ?? 2000,
     abort: options.abort,
   });
-  // The complete decision list of the final run, so replay never needs the fallback seed.
-  const final = replay(shrunk.case.input, shrunk.case.decisions);
+  // The decision list of the final run up to its fair phase, so replay never needs the
+  // fallback seed (and carries no fair picks, which a replay never reads).
+  const settledRun = runOf(shrunk.case);
+  const final = { ...settledRun.run, decisions: settledRun.decisions };
   if (options.sign(final) !== signature) {
     // Shrinking met a schedule that does not replay: keep the unshrunk case, which did.
     return {

@@ -8,6 +8,7 @@
  * @module
  */
 
+import type { SchedulePick } from "../sim/strategy.ts";
 import type { Kernel, KernelOptions } from "../kernel/kernel.ts";
 import type { PagerService } from "../services/service.ts";
 import type { Monitor, RunResult, Verdict } from "../sim/world.ts";
@@ -40,6 +41,14 @@ export interface KindRunOptions {
   };
   /** Keep trace entries (signatures, printing, divergence). Default true. */
   readonly keepTrace?: boolean;
+  /**
+   * Follow this schedule (recorded on another input) instead of replaying
+   * `decisions`: `sim/strategy.ts` `followStrategy`, how shrinking keeps an
+   * interleaving across a cut of the input.
+   */
+  readonly follow?: readonly SchedulePick[];
+  /** Appends the run's picks, by what they chose, before any fair phase (`recordingStrategy`). */
+  readonly schedule?: SchedulePick[];
 }
 
 /** A settled run of an input: its verdict already judged by the checkers. */

@@ -19,7 +19,14 @@ import { type Scenario, SCENARIO_FORMAT, ScenarioSchema } from "../scenario/sche
 import { programCuts } from "../program/cuts.ts";
 import { callCount, type Program, PROGRAM_FORMAT, ProgramSchema } from "../program/program.ts";
 import { programMonitors, runProgram } from "../program/run.ts";
-import type { CaseKind, KindName, RunContext } from "./kind.ts";
+import type { CaseKind, KindName, KindRunOptions, RunContext } from "./kind.ts";
+import {
+  followStrategy,
+  randomStrategy,
+  recordingStrategy,
+  replayStrategy,
+  type Strategy,
+} from "../sim/strategy.ts";
 import type { SeededBug } from "../zoo/registry.ts";
 
 /** The scenario checker sets: kernel invariants, or service obligations too. */
@@ -100,10 +107,11 @@ export const SCENARIO_KIND: CaseKind<Scenario> = {
   checkers: scenarioCheckers,
   run(input, options, ctx) {
     const monitors = ctx.monitors();
+    const shrinking = shrinkStrategy(options);
     const run = runScenario(input, {
       seed: options.seed,
-      decisions: options.decisions,
-      strategy: options.decisions !== undefined ? undefined : options.strategy?.kind,
+      decisions: shrinking !== null ? undefined : options.decisions,
+      strategy: shrinking ?? (options.decisions !== undefined ? undefined : options.strategy?.kind),
       pctDepth: options.strategy?.kind === "pct" ? options.strategy.depth : undefined,
       monitors,
       services: ctx.services,
@@ -129,9 +137,11 @@ export const PROGRAM_KIND: CaseKind<Program> = {
   checkerSets: PROGRAM_CHECKERS,
   checkers: programCheckers,
   run(input, options, ctx) {
+    const shrinking = shrinkStrategy(options);
     return runProgram(input, {
       seed: options.seed,
-      decisions: options.decisions,
+      decisions: shrinking !== null ? undefined : options.decisions,
+      strategy: shrinking ?? undefined,
       makeKernel: ctx.makeKernel,
       monitors: ctx.monitors,
       keepTrace: options.keepTrace ?? true,
@@ -141,6 +151,20 @@ export const PROGRAM_KIND: CaseKind<Program> = {
   size: (p) => p.threads.length + callCount(p),
   label: (p) => `program of ${p.threads.length} threads, ${callCount(p)} calls`,
 };
+
+/**
+ * The strategy of a run that follows another input's schedule or records its
+ * own (`follow`, `schedule`); null for an ordinary run.
+ */
+function shrinkStrategy(options: KindRunOptions): Strategy | null {
+  if (options.follow === undefined && options.schedule === undefined) return null;
+  const base = options.follow !== undefined
+    ? followStrategy(options.follow)
+    : options.decisions !== undefined
+    ? replayStrategy(options.decisions, options.seed)
+    : randomStrategy(options.seed);
+  return options.schedule !== undefined ? recordingStrategy(base, options.schedule) : base;
+}
 
 /** Every kind by name. */
 // deno-lint-ignore no-explicit-any

@@ -12,6 +12,7 @@ import type { Scenario } from "../scenario/schema.ts";
 import type { Program } from "../program/program.ts";
 import type { CaseKind } from "./kind.ts";
 import { PROGRAM_KIND, SCENARIO_KIND } from "./kinds.ts";
+import type { SchedulePick } from "../sim/strategy.ts";
 
 /** A case being shrunk: an input and the decision list that drives it. */
 export interface ShrinkCandidate<I> {
@@ -19,6 +20,12 @@ export interface ShrinkCandidate<I> {
   readonly input: I;
   /** Scheduling and draw decisions, replayed in order. */
   readonly decisions: readonly number[];
+  /**
+   * Run the input following this schedule (recorded on the case before a cut
+   * of its input) instead of replaying `decisions`; `fails` must then answer
+   * with the run's recorded decisions (true alone says nothing to keep).
+   */
+  readonly follow?: readonly SchedulePick[];
 }
 
 /** Options of {@linkcode shrink}. */
@@ -28,18 +35,33 @@ export interface ShrinkDriverOptions<I> {
    * or (better) the run's complete recorded decision list, which shrinking
    * then continues from, so the result never depends on fallback picks.
    */
-  readonly fails: (c: ShrinkCandidate<I>) => boolean | readonly number[];
+  readonly fails: (c: ShrinkCandidate<I>) => boolean | readonly number[] | ShrinkRun;
+  /**
+   * A case's schedule by what each pick chose (one replay, counted as a
+   * candidate run), so a cut of the input can follow the interleaving the
+   * failure needs instead of replaying decisions that now mean other
+   * threads. Absent: input cuts replay the decisions as they are.
+   */
+  readonly schedule?: (c: ShrinkCandidate<I>) => readonly SchedulePick[];
   /** Most candidate runs to try. Default 3000. */
   readonly maxAttempts?: number;
   /** Stop early (campaign budget or Ctrl-C); the case shrunk so far is kept. */
   readonly abort?: () => boolean;
 }
 
+/** A failing candidate's run as `fails` may tell it: its decisions and its schedule. */
+export interface ShrinkRun {
+  /** The run's recorded decisions (those a replay needs). */
+  readonly decisions: readonly number[];
+  /** The run's picks by what they chose (what a cut of the input follows). */
+  readonly schedule: readonly SchedulePick[];
+}
+
 /** What shrinking did. */
 export interface ShrinkOutcome<I> {
   /** The smallest case found that still fails the same way. */
   readonly case: ShrinkCandidate<I>;
-  /** Candidate runs tried. */
+  /** Candidate runs tried (schedule recordings included). */
   readonly attempts: number;
   /** Candidates kept because they still failed the same way. */
   readonly accepted: number;
@@ -62,7 +84,16 @@ export function* decisionCuts(d: readonly number[]): Generator<number[]> {
 
 /**
  * Shrinks a failing case of any kind until no single cut keeps it failing (or
- * the attempt budget runs out): input cuts first, then decision cuts.
+ * the attempt budget runs out), in rounds: input cuts (each tried following
+ * the case's schedule when `schedule` is given, then with the decisions as
+ * they are), then chunks of the decision list removed, largest first (a
+ * chunk at the end is a truncation: the picks past the list are the replay's
+ * seeded fallback); only when neither keeps anything, each value set to 0
+ * (the default pick: the lowest thread id, the smallest draw), halved, or
+ * lowered by one. A kept candidate does not restart its pass: the pass goes
+ * on from where it is, and a new round starts only when a round kept
+ * something. Deterministic: the order is fixed, and
+ * the budget is a count of runs, never time.
  *
  * @example
  * ```ts
@@ -87,11 +118,14 @@ export function shrink<I>(
   options: ShrinkDriverOptions<I>,
 ): ShrinkOutcome<I> {
   const max = options.maxAttempts ?? 3000;
-  let current = start;
+  let current: ShrinkCandidate<I> = { input: start.input, decisions: start.decisions };
   let attempts = 0;
   let accepted = 0;
-  /** The case that failed: the candidate, or its run's complete recorded decisions. */
-  const tryCase = (c: ShrinkCandidate<I>): ShrinkCandidate<I> | null => {
+  const spent = () => attempts >= max;
+  /** The schedule of `current`, when known. */
+  let schedule: readonly SchedulePick[] | null = null;
+  /** Runs `c`; the failing run's decisions and schedule, or null. */
+  const run = (c: ShrinkCandidate<I>): ShrinkRun | { decisions: readonly number[] } | null => {
     if (options.abort?.()) {
       attempts = max;
       return null;
@@ -99,35 +133,96 @@ export function shrink<I>(
     attempts++;
     const r = options.fails(c);
     if (r === false) return null;
-    return r === true ? c : { input: c.input, decisions: r };
+    if (r === true) return c.follow !== undefined ? null : { decisions: c.decisions };
+    return "schedule" in r ? r : { decisions: r as readonly number[] };
   };
-  let progress = true;
-  while (progress && attempts < max) {
-    progress = false;
-    for (const input of kind.cuts(current.input)) {
-      if (attempts >= max) break;
-      const got = tryCase({ input, decisions: current.decisions });
+  const keep = (input: I, got: ShrinkRun | { decisions: readonly number[] }) => {
+    current = { input, decisions: got.decisions };
+    schedule = "schedule" in got ? got.schedule : null;
+    accepted++;
+  };
+  /** Keeps a decision-list candidate that fails the same way with a smaller list. */
+  const tryDecisions = (d: readonly number[]): boolean => {
+    const got = run({ input: current.input, decisions: d });
+    // Only a smaller list is kept, or shrinking could cycle.
+    if (got === null || !smallerList(got.decisions, current.decisions)) return false;
+    keep(current.input, got);
+    return true;
+  };
+  /** Keeps an input cut that fails the same way: following the schedule, else as replayed. */
+  const tryInput = (input: I): boolean => {
+    if (options.schedule !== undefined && !spent()) {
+      if (schedule === null) {
+        attempts++;
+        schedule = options.schedule(current);
+      }
+      const got = spent() ? null : run({ input, decisions: [], follow: schedule });
       if (got !== null) {
-        current = got;
-        accepted++;
-        progress = true;
-        break;
+        keep(input, got);
+        return true;
       }
     }
-    if (progress) continue;
-    for (const d of decisionCuts(current.decisions)) {
-      if (attempts >= max) break;
-      const got = tryCase({ input: current.input, decisions: d });
-      // The recorded list must be smaller than the current one, or shrinking could cycle.
-      if (got !== null && smallerList(got.decisions, current.decisions)) {
-        current = got;
-        accepted++;
-        progress = true;
-        break;
+    if (spent()) return false;
+    const got = run({ input, decisions: current.decisions });
+    if (got === null) return false;
+    keep(input, got);
+    return true;
+  };
+  const inputPass = (): boolean => {
+    let progress = false;
+    // After a kept cut, the new input's cuts are tried from the same position on (the ones
+    // before it failed a moment ago); the next round tries them all again.
+    for (let from = 0, again = true; again && !spent();) {
+      again = false;
+      let i = 0;
+      for (const input of kind.cuts(current.input)) {
+        if (spent()) break;
+        if (i++ < from) continue;
+        if (tryInput(input)) {
+          progress = again = true;
+          from = i - 1;
+          break;
+        }
       }
     }
+    return progress;
+  };
+  const chunkPass = (): boolean => {
+    let progress = false;
+    for (let size = Math.max(1, current.decisions.length >> 1); size >= 1; size >>= 1) {
+      for (let at = current.decisions.length - size; at >= 0 && !spent(); at -= size) {
+        const d = current.decisions;
+        if (at + size > d.length) continue;
+        if (tryDecisions([...d.slice(0, at), ...d.slice(at + size)])) {
+          progress = true;
+          at = Math.min(at + size, current.decisions.length); // the same place again
+        }
+      }
+    }
+    return progress;
+  };
+  const lowerPass = (): boolean => {
+    let progress = false;
+    for (let i = 0; i < current.decisions.length && !spent(); i++) {
+      const v = current.decisions[i];
+      for (const x of [0, v >> 1, v - 1].filter((x, k, a) => x < v && a.indexOf(x) === k)) {
+        const d = current.decisions;
+        if (i >= d.length || spent()) break;
+        if (tryDecisions(d.map((y, j) => (j === i ? x : y)))) {
+          progress = true;
+          break;
+        }
+      }
+    }
+    return progress;
+  };
+  // Cheap, big cuts first: values are lowered only when no input or chunk cut is left.
+  for (let progress = true; progress && !spent();) {
+    progress = inputPass();
+    if (chunkPass()) progress = true;
+    if (!progress) progress = lowerPass();
   }
-  return { case: current, attempts, accepted };
+  return { case: current, attempts: Math.min(attempts, max), accepted };
 }
 
 /** A scenario case: a scenario and the decision list that drives it. */

@@ -14,6 +14,11 @@
  * - a deadlock between threads (a check's message that names a wait-for
  *   cycle): `deadlock:` and the cycle's locks, whichever check
  *   caught it;
+ * - a lost wake-up (a liveness check's message that names a service thread
+ *   parked on a condition variable while serving a request):
+ *   `lost-wakeup:` and the condition variable, whichever check caught it (a
+ *   hang, a READ never answered, a request left at quiescence: one stuck
+ *   thread seen three ways);
  * - the watchdog's kinds: {@linkcode SERVICE_HANG} and {@linkcode OUT_OF_MEMORY}.
  *
  * Numbers that vary between runs (koids, handles, steps, ids) are taken out.
@@ -98,6 +103,18 @@ function deadlock(message: string): string | null {
 }
 
 /**
+ * The lost wake-up a failure's message names (`...; parked holding a packet:
+ * ...`, properties/wait_for.ts `PacketHolders`): the condition variables the
+ * service threads serving a request are parked on, signed; or null.
+ */
+function lostWakeup(message: string): string | null {
+  const m = /; parked holding a packet: (.*)$/.exec(message);
+  if (m === null) return null;
+  const names = [...m[1].matchAll(/\((condvar [^()]*)\)(?: &|$)/g)].map((x) => generalize(x[1]));
+  return names.length === 0 ? null : `lost-wakeup:${[...new Set(names)].sort().join(" & ")}`;
+}
+
+/**
  * A cycle among a hang's blocked threads, each waiting on what another holds
  * (a futex wait names its owner: `... owned by t3`), in the words of
  * properties/wait_for.ts; or null.
@@ -141,8 +158,10 @@ export function signatureOf(verdict: Verdict, raw: Verdict = verdict): string | 
   }
   switch (verdict.kind) {
     case "invariant":
-      // A deadlock of the service's own threads is one bug whichever liveness check caught it.
+      // A deadlock of the service's own threads is one bug whichever liveness check caught it;
+      // so is a service thread parked on a condition variable with a request in hand.
       if (deadlock(verdict.message) !== null) return deadlock(verdict.message);
+      if (lostWakeup(verdict.message) !== null) return lostWakeup(verdict.message);
       // A lost request surfaces wherever a wait happens to hang or time out: the rule says nothing.
       if (LIVENESS.has(verdict.invariant)) return `invariant:${verdict.invariant}`;
       return `invariant:${verdict.invariant}${rule(verdict.message)}`;

@@ -6,7 +6,9 @@ import { strict as assert } from "node:assert";
 import { signatureOf } from "./signature.ts";
 import { runScenario } from "../scenario/interpreter.ts";
 import { scenarioCheckers } from "../case/kinds.ts";
+import { settleVerdict } from "../properties/check_case.ts";
 import { lockingService, TWO_READERS } from "../examples/testdata/lock_inversion_service.ts";
+import { blockService, twoReaders } from "../examples/testdata/lost_wakeup_service.ts";
 import type { Verdict } from "../sim/world.ts";
 
 const CYCLE_23 = "t2 reader waits on futex 0x40000004 (mutex cache) owned by t3 -> " +
@@ -109,4 +111,63 @@ Deno.test("a lock-order inversion's runs sign as one deadlock, and a sound servi
   }
   assert.deepEqual([...found].filter((s) => !s.startsWith("deadlock:")), [], [...found].join("\n"));
   assert.equal(found.size, 1, [...found].join("\n"));
+});
+
+const PARKED = "t2 worker-2 waits on futex 0x40000004 (condvar block loaded)";
+
+Deno.test("a service thread parked on a condition variable with a packet signs as one lost wake-up", () => {
+  const signs = [
+    invariant("no-lost-requests", `hang: t5 r1 waits on vmo 4; parked holding a packet: ${PARKED}`),
+    invariant(
+      "answers-every-read",
+      `P1: t2 took a READ for vmo4 page 1 and never answered it; parked holding a packet: ${PARKED}`,
+    ),
+    invariant(
+      "quiescent-end",
+      `Q2: vmo4 has 1 outstanding request(s) at quiescence; parked holding a packet: ${PARKED}`,
+    ),
+  ].map((v) => signatureOf(v));
+  assert.deepEqual(new Set(signs), new Set(["lost-wakeup:condvar block loaded"]));
+  // Another condition variable is another bug; a cycle is a deadlock first.
+  assert.equal(
+    signatureOf(invariant(
+      "no-lost-requests",
+      "x; parked holding a packet: t3 w waits on futex " +
+        "0x40000008 (condvar queue) & t2 w waits on futex 0x40000004 (condvar block loaded)",
+    )),
+    "lost-wakeup:condvar block loaded & condvar queue",
+  );
+  assert.equal(
+    signatureOf(invariant("no-lost-requests", `x; wait-for cycle: ${CYCLE_23}`)),
+    "deadlock:mutex cache & mutex inode",
+  );
+});
+
+Deno.test("a lost wake-up's runs sign as one finding whichever check caught them; a sound service has none", () => {
+  const found = new Set<string>();
+  const caughtBy = new Set<string>();
+  for (let seed = 0; seed < 150; seed++) {
+    for (const checkers of ["kernel", "kernel+service"] as const) {
+      for (const failInsteadOfBlock of [false, true]) {
+        const run = (lost: boolean) => {
+          const monitors = scenarioCheckers(checkers)();
+          const r = runScenario(twoReaders(failInsteadOfBlock), {
+            seed,
+            strategy: seed % 2 === 0 ? "pct" : "random",
+            monitors,
+            services: { "lost-wakeup": blockService(lost) },
+          });
+          return settleVerdict(r, monitors);
+        };
+        const v = run(true);
+        const sig = signatureOf(v);
+        assert.equal(run(false).kind, "pass", `the sound service, seed ${seed}`);
+        if (sig === null) continue;
+        found.add(sig);
+        caughtBy.add(v.kind === "invariant" ? v.invariant : v.kind);
+      }
+    }
+  }
+  assert.deepEqual([...found], ["lost-wakeup:condvar block loaded"], [...found].join("\n"));
+  assert.ok(caughtBy.size >= 2, [...caughtBy].join(", "));
 });

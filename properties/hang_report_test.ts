@@ -51,7 +51,7 @@ Deno.test("a hang names the service thread parked on its own condvar, not only t
   assert.match(v.message, /^hang: at step \d+: t2 "t0" waits on vmo \d+: READ/);
   assert.match(
     v.message,
-    /; also parked: t1 "fs\.svc" waits on futex 0x[0-9a-f]+ \(condvar block loaded\)$/,
+    /; parked holding a packet: t1 "fs\.svc" waits on futex 0x[0-9a-f]+ \(condvar block loaded\)$/,
   );
 });
 
@@ -60,7 +60,7 @@ Deno.test("an unanswered READ says where the thread that took it is parked", () 
   assert.equal(v.invariant, "answers-every-read");
   assert.match(
     v.message,
-    /^P1: t1 "fs\.svc" took a READ for vmo\d+ page 0 and never answered it \(t1 now waits on futex 0x[0-9a-f]+ \(condvar block loaded\)\); t2 "t0" waits on it$/,
+    /^P1: t1 "fs\.svc" took a READ for vmo\d+ page 0 and never answered it \(t1 now waits on futex 0x[0-9a-f]+ \(condvar block loaded\)\); t2 "t0" waits on it; parked holding a packet: t1 "fs\.svc" waits on futex 0x[0-9a-f]+ \(condvar block loaded\)$/,
   );
 });
 
@@ -71,6 +71,9 @@ Deno.test("requests left at quiescence name the threads parked on service waits"
     threads: [{ name: "t0", ops: [{ op: "read", vmo: "a", page: 0 }], failInsteadOfBlock: true }],
   });
   assert.equal(v.invariant, "quiescent-end");
-  assert.match(v.message, /^Q2: vmo\d+ has 1 outstanding request\(s\) at quiescence; parked: /);
+  assert.match(
+    v.message,
+    /^Q2: vmo\d+ has 1 outstanding request\(s\) at quiescence; parked holding a packet: /,
+  );
   assert.match(v.message, CONDVAR);
 });

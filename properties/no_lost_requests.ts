@@ -29,7 +29,7 @@ import type { KernelEvent } from "../kernel/events.ts";
 import type { Verdict, World } from "../sim/world.ts";
 import { threadLabel } from "../sim/trace.ts";
 import { type Call, failCodesKey, StepMonitor } from "./_step_monitor.ts";
-import { parkedThreads, waitForCycle } from "./wait_for.ts";
+import { PacketHolders, parkedBesides, whyUnanswered } from "./wait_for.ts";
 
 interface Outcome {
   readonly tid: number;
@@ -59,6 +59,11 @@ export class NoLostRequests extends StepMonitor {
   readonly #detached = new Set<number>();
   readonly #failCodes = new Map<number, Set<Status>>();
   readonly #closed = new Set<unknown>();
+  readonly #holders = new PacketHolders();
+
+  protected override immediate(e: KernelEvent): void {
+    this.#holders.hear(e);
+  }
 
   /** The codes each VMO's ranges were failed with, and the detached VMOs (what a later error is judged by). */
   stateKey(): string {
@@ -145,14 +150,16 @@ export class NoLostRequests extends StepMonitor {
     }
     if (lost.length > 0) {
       // The other parked threads are where the cause usually is: a service thread on a condvar
-      // nobody will signal, or on a lock, holding the packet the client waits for.
-      const parked = parkedThreads(world, named);
+      // nobody will signal, or on a lock, holding the packet the client waits for. Threads
+      // waiting on each other, or one parked on a condition variable with a packet in hand, are
+      // the cause to name (last: signatures read it to the end).
+      const why = whyUnanswered(world, this.#holders);
+      const parked = parkedBesides(world, why, named);
       const also = parked.length === 0 ? "" : `; also parked: ${parked.join("; ")}`;
-      // Threads waiting on each other (a lock-order inversion among service threads) are the
-      // cause to name, not only the client left waiting. (Last: signatures read it to the end.)
-      const cycle = waitForCycle(world);
-      const why = cycle === null ? "" : `; wait-for cycle: ${cycle}`;
-      this.fail("hang", `at step ${verdict.step}: ${lost.join("; ")}${also}${why}`);
+      this.fail(
+        "hang",
+        `at step ${verdict.step}: ${lost.join("; ")}${also}${why}`,
+      );
     }
     this.finish(world);
     return true;

@@ -35,7 +35,7 @@
  * @module
  */
 
-import { parkedThreads, waitForCycle } from "./wait_for.ts";
+import { PacketHolders, parkedBesides, whyUnanswered } from "./wait_for.ts";
 import {
   ZX_OBJ_TYPE_THREAD,
   ZX_PAGER_VMO_COMPLETE,
@@ -92,12 +92,15 @@ export class QuiescentEnd extends StepMonitor {
   /** Q4: a service spawned a worker thread (rule (b) is off: workers may share its state). */
   #spawned = false;
   #world: World | null = null;
+  /** Q2: service threads serving a request, to name one parked with it. */
+  readonly #holders = new PacketHolders();
 
   onCheckpoint(tid: number, key: string): void {
     this.#checkpoint.set(tid, { step: this.#world?.step ?? 0, key });
   }
 
   protected override immediate(e: KernelEvent): void {
+    this.#holders.hear(e);
     if (e.k === "packet-dequeued" && e.packet.command === ZX_PAGER_VMO_COMPLETE) {
       this.#completeTaken.add(`${e.tid}:${e.vmo}`);
     }
@@ -209,13 +212,13 @@ export class QuiescentEnd extends StepMonitor {
       if (left.length > 0) {
         // Every thread left is parked: the one that took the request (on a condvar nobody will
         // signal, say) is among them.
-        const parked = parkedThreads(world);
-        const cycle = waitForCycle(world);
+        const why = whyUnanswered(world, this.#holders);
+        const parked = parkedBesides(world, why);
         this.fail(
           "Q2",
           `vmo${v.koid} has ${left.length} outstanding request(s) at quiescence` +
             (parked.length === 0 ? "" : `; parked: ${parked.join("; ")}`) +
-            (cycle === null ? "" : `; wait-for cycle: ${cycle}`),
+            why,
         );
       }
     }

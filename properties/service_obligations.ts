@@ -30,7 +30,7 @@ import type { Monitor, Verdict, World } from "../sim/world.ts";
 import { threadLabel } from "../sim/trace.ts";
 import { type Call, shareJournal, StepMonitor } from "./_step_monitor.ts";
 import { QuiescentEnd } from "./quiescent_end.ts";
-import { parkedThreads, threadState, waitForCycle } from "./wait_for.ts";
+import { PacketHolders, parkedBesides, threadState, whyUnanswered } from "./wait_for.ts";
 
 function isService(world: World, tid: number): boolean {
   return world.threads[tid - 1]?.role === "service";
@@ -46,6 +46,11 @@ export class AnswersEveryRead extends StepMonitor {
   readonly #taken = new Map<number, Map<number, number>>();
   readonly #failed: { vmo: number; start: number; end: number }[] = [];
   readonly #detached = new Set<number>();
+  readonly #holders = new PacketHolders();
+
+  protected override immediate(e: KernelEvent): void {
+    this.#holders.hear(e);
+  }
 
   protected override onStepEvent(e: KernelEvent, call: Call | undefined, world: World): void {
     const ps = world.kernel.pageSize;
@@ -68,14 +73,15 @@ export class AnswersEveryRead extends StepMonitor {
       const proxy = this.vmoOf(call.args[0])?.root.proxy; // a clone's requests go to its root's port
       const stranded = proxy?.undeliverable ?? false;
       if (!stranded) {
-        // Service threads deadlocked on each other are why no answer came: name their cycle.
-        const cycle = waitForCycle(world);
-        const parked = parkedThreads(world);
+        // Service threads deadlocked on each other, or one parked on a condition variable with a
+        // packet in hand, are why no answer came: name them.
+        const why = whyUnanswered(world, this.#holders);
+        const parked = parkedBesides(world, why);
         this.fail(
           "P1",
           `t${e.tid} ${e.name} timed out waiting for the pager` +
             (parked.length === 0 ? "" : `; parked: ${parked.join("; ")}`) +
-            (cycle === null ? "" : `; wait-for cycle: ${cycle}`),
+            why,
         );
       }
     }
@@ -104,8 +110,8 @@ export class AnswersEveryRead extends StepMonitor {
         // Where the taker stands now (parked on its own condvar, say) is the cause to read first;
         // every other parked thread follows.
         const by = world.threads[taker - 1];
-        const parked = parkedThreads(world, new Set([taker, t.tid]));
-        const cycle = waitForCycle(world);
+        const why = whyUnanswered(world, this.#holders);
+        const parked = parkedBesides(world, why, new Set([taker, t.tid]));
         this.fail(
           "P1",
           `${by === undefined ? `t${taker}` : threadLabel(taker, by.name)} took a READ for ` +
@@ -113,7 +119,7 @@ export class AnswersEveryRead extends StepMonitor {
               threadState(world, taker)
             }); ${threadLabel(t.tid, t.name)} waits on it` +
             (parked.length === 0 ? "" : `; also parked: ${parked.join("; ")}`) +
-            (cycle === null ? "" : `; wait-for cycle: ${cycle}`),
+            why,
         );
       }
     }

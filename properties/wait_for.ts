@@ -9,6 +9,7 @@
  * @module
  */
 
+import type { KernelEvent } from "../kernel/events.ts";
 import type { World } from "../sim/world.ts";
 import { threadLabel } from "../sim/trace.ts";
 
@@ -64,6 +65,18 @@ export function parkedThreads(world: World, except: ReadonlySet<number> = new Se
   return world.blocked().filter((b) => !except.has(b.tid)).map((b) =>
     `${threadLabel(b.tid, b.thread)} waits on ${b.on}`
   );
+}
+
+/**
+ * {@linkcode parkedThreads} less those `why` (a {@linkcode whyUnanswered} suffix) already names,
+ * so a message lists each parked thread once.
+ */
+export function parkedBesides(
+  world: World,
+  why: string,
+  except: ReadonlySet<number> = new Set(),
+): string[] {
+  return parkedThreads(world, except).filter((p) => !why.includes(p));
 }
 
 /**
@@ -154,4 +167,78 @@ export function waitForCycle(world: World): string | null {
     for (const tid of path) done.add(tid);
   }
   return null;
+}
+
+/**
+ * Service threads in the middle of serving a request (they took a packet from
+ * a port and have not waited on a port since), for the liveness checks: one
+ * of them parked on a condition variable (a `CondVar`'s futex wait, which
+ * names no owner) while a request goes unanswered is why it goes unanswered:
+ * nothing will wake it. A check that finds a request never answered (a hang,
+ * an unanswered READ, a request left at quiescence) and no wait-for cycle
+ * appends {@linkcode PacketHolders.parked}, and `fuzz/signature.ts` signs the
+ * failure by the condition variable (`lost-wakeup:condvar NAME`), whichever
+ * check caught it.
+ *
+ * @example
+ * ```ts
+ * import { strict as assert } from "node:assert";
+ * import { World } from "../sim/world.ts";
+ * import { randomStrategy } from "../sim/strategy.ts";
+ * import { CondVar, Mutex } from "../services/sync.ts";
+ * import type { Sys } from "../sim/sys.ts";
+ * import { PacketHolders } from "./wait_for.ts";
+ * const world = new World({ pageSize: 64, strategy: randomStrategy(1) });
+ * const holders = new PacketHolders();
+ * // A service thread and a client each wait on a condition variable nobody signals.
+ * for (const [name, role] of [["svc", "service"], ["client", "workload"]] as const) {
+ *   world.spawn(name, role, function* (sys: Sys) {
+ *     const m = new Mutex(sys, `${name} lock`);
+ *     const c = new CondVar(sys, name === "svc" ? "loaded" : "reply");
+ *     yield* m.lock(sys);
+ *     yield* c.wait(sys, m);
+ *   });
+ * }
+ * assert.equal(world.run().verdict.kind, "hang");
+ * holders.hear({ k: "packet-dequeued", tid: 1, port: 0, vmo: 0, id: 0, packet: {} as never });
+ * assert.match(holders.parked(world) ?? "", /^t1 svc waits on futex 0x[0-9a-f]+ \(condvar loaded\)$/);
+ * ```
+ */
+export class PacketHolders {
+  /** Service threads that took a packet and have not waited on a port since. */
+  readonly #holding = new Set<number>();
+
+  /** Follows one kernel event (the checks call it from `immediate`). */
+  hear(e: KernelEvent): void {
+    if (e.k === "packet-dequeued") this.#holding.add(e.tid);
+    else if (e.k === "call" && e.name === "zx_port_wait") this.#holding.delete(e.tid);
+  }
+
+  /**
+   * The service threads holding a packet that are parked on a condition
+   * variable, as `t2 p0.svc waits on futex 0x40000004 (condvar block loaded)`
+   * joined by ` & `; null when none is.
+   */
+  parked(world: World): string | null {
+    const out: string[] = [];
+    for (const n of waitForGraph(world)) {
+      if (!this.#holding.has(n.tid) || world.threads[n.tid - 1]?.role !== "service") continue;
+      if (n.holders.length === 0 && /\(condvar [^()]*\)$/.test(n.on)) {
+        out.push(`${threadLabel(n.tid, n.name)} waits on ${n.on}`);
+      }
+    }
+    return out.length === 0 ? null : out.join(" & ");
+  }
+}
+
+/**
+ * Why a request goes unanswered, for a liveness check's message: the wait-for
+ * cycle (`; wait-for cycle: ...`), else the packet holders parked on a
+ * condition variable (`; parked holding a packet: ...`), else nothing.
+ */
+export function whyUnanswered(world: World, holders: PacketHolders): string {
+  const cycle = waitForCycle(world);
+  if (cycle !== null) return `; wait-for cycle: ${cycle}`;
+  const parked = holders.parked(world);
+  return parked === null ? "" : `; parked holding a packet: ${parked}`;
 }

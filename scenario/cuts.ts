@@ -1,6 +1,7 @@
 /**
  * Scenario cuts: candidates one step smaller than a scenario (an event, a
- * thread, an operation, pages, a VMO, a pager, a delay removed or lowered, a
+ * thread, an operation, pages, a VMO, a pager, a delay removed or lowered,
+ * injected allocation failures dropped, the liveness phase brought forward, a
  * VMO's TRAP_DIRTY dropped),
  * biggest cuts first. The shrink driver (`case/shrink.ts`) tries them in order.
  *
@@ -126,6 +127,16 @@ export function* scenarioCuts(s: Scenario): Generator<Scenario> {
     if (s.events[i].notBefore > 0) {
       yield { ...s, events: s.events.map((e, k) => k === i ? { ...e, notBefore: 0 } : e) };
     }
+  }
+  // No injected allocation failures: their draws gone, the schedule is all thread picks.
+  if (s.allocFailPercent !== undefined && s.allocFailPercent > 0) {
+    const { allocFailPercent: _, ...rest } = s;
+    yield rest;
+  }
+  // An earlier liveness phase: a lost request shows as a hang as soon as the fair scheduler
+  // has nothing left to run, not after the whole adversarial stretch (halved a cut at a time).
+  if (s.liveness.afterSteps > 0) {
+    yield { ...s, liveness: { ...s.liveness, afterSteps: s.liveness.afterSteps >> 1 } };
   }
   // A VMO without TRAP_DIRTY (a contract saying `trapDirty: "always"` refuses this cut).
   for (let i = 0; i < s.vmos.length; i++) {

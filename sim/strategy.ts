@@ -18,6 +18,8 @@ export interface Choice {
   readonly tids: readonly number[];
   /** Scheduler steps taken so far. */
   readonly step: number;
+  /** A thread's name by id, when the world tells it (the shrinker's {@linkcode followStrategy}). */
+  readonly nameOf?: (tid: number) => string;
 }
 
 /** A scheduling strategy: picks an index in `[0, choice.n)`. */
@@ -174,9 +176,13 @@ export class DecisionSource {
   #strategy: Strategy;
   #fallback: Strategy | null = null;
 
+  /** A thread's name by id (the world's threads), passed on in every choice. */
+  readonly #nameOf: ((tid: number) => string) | undefined;
+
   /** Builds a recorder that asks `strategy` for every pick. */
-  constructor(strategy: Strategy) {
+  constructor(strategy: Strategy, nameOf?: (tid: number) => string) {
     this.#strategy = strategy;
+    this.#nameOf = nameOf;
   }
 
   /** The strategy now answering picks: the fallback once switched to, else the original. */
@@ -192,11 +198,94 @@ export class DecisionSource {
   /** One choice among `n`; recorded when `n >= 2`. */
   choose(n: number, kind: "thread" | "draw", tids: readonly number[], step: number): number {
     if (n <= 1) return 0;
-    const v = this.strategy.pick({ n, kind, tids, step });
+    const v = this.strategy.pick({ n, kind, tids, step, nameOf: this.#nameOf });
     if (!(Number.isInteger(v) && v >= 0 && v < n)) {
       throw new RangeError(`strategy ${this.strategy.name} picked ${v} of ${n}`);
     }
     this.decisions.push(v);
     return v;
   }
+}
+
+/** One pick of a run by what it chose: a thread by name, or a draw's value. */
+export type SchedulePick = { readonly thread: string } | { readonly draw: number };
+
+/**
+ * Wraps `inner`, appending each pick it makes to `out` by what it chose (a
+ * thread's name, a draw's value): the schedule {@linkcode followStrategy}
+ * follows on another input. Thread picks need the choice's `nameOf`.
+ *
+ * @example
+ * ```ts
+ * import { recordingStrategy, replayStrategy, type SchedulePick } from "./strategy.ts";
+ * const out: SchedulePick[] = [];
+ * const s = recordingStrategy(replayStrategy([1, 3]), out);
+ * s.pick({ n: 2, kind: "thread", tids: [4, 7], step: 0, nameOf: (t) => `t${t}` });
+ * s.pick({ n: 5, kind: "draw", tids: [], step: 1 });
+ * console.assert(JSON.stringify(out) === '[{"thread":"t7"},{"draw":3}]');
+ * ```
+ */
+export function recordingStrategy(inner: Strategy, out: SchedulePick[]): Strategy {
+  return {
+    name: inner.name,
+    pick(c) {
+      const v = inner.pick(c);
+      out.push(
+        c.kind === "draw" ? { draw: v } : { thread: c.nameOf?.(c.tids[v]) ?? `#${c.tids[v]}` },
+      );
+      return v;
+    },
+  };
+}
+
+/**
+ * Follows a schedule recorded on another input (one a shrinker cut an
+ * operation, a thread or an event from): each thread pick takes the earliest
+ * pick of the schedule not yet taken whose thread is among the candidates
+ * (so every thread keeps the order of its own steps relative to the others,
+ * and the picks of a thread that is gone are skipped); draws take the
+ * schedule's draw values in order. With nothing left to follow it picks the
+ * default, index 0 (the lowest thread id, the smallest draw); it never reads
+ * a random source. Thread picks need the choice's `nameOf`.
+ *
+ * @example
+ * ```ts
+ * import { followStrategy } from "./strategy.ts";
+ * const s = followStrategy([{ thread: "b" }, { thread: "gone" }, { thread: "a" }, { draw: 1 }]);
+ * const names = (t: number) => (t === 1 ? "a" : "b");
+ * const pick = () => s.pick({ n: 2, kind: "thread", tids: [1, 2], step: 0, nameOf: names });
+ * console.assert(pick() === 1 && pick() === 0 && pick() === 0);
+ * console.assert(s.pick({ n: 3, kind: "draw", tids: [], step: 3 }) === 1);
+ * ```
+ */
+export function followStrategy(schedule: readonly SchedulePick[]): Strategy {
+  const threads: (string | null)[] = [];
+  const draws: number[] = [];
+  for (const p of schedule) {
+    if ("thread" in p) threads.push(p.thread);
+    else draws.push(p.draw);
+  }
+  let head = 0; // threads[0, head) are all taken
+  let drawn = 0;
+  return {
+    name: "follow",
+    pick(c) {
+      if (c.kind === "draw") {
+        return drawn < draws.length ? draws[drawn++] % c.n : 0;
+      }
+      const nameOf = c.nameOf;
+      if (nameOf === undefined) return 0;
+      const names = c.tids.map(nameOf);
+      for (let i = head; i < threads.length; i++) {
+        const name = threads[i];
+        if (name === null) continue;
+        const at = names.indexOf(name);
+        if (at < 0) continue;
+        threads[i] = null;
+        while (head < threads.length && threads[head] === null) head++;
+        return at;
+      }
+      return 0;
+    },
+  };
 }

@@ -3,9 +3,12 @@ import {
   type Choice,
   DecisionSource,
   fairStrategy,
+  followStrategy,
   pctStrategy,
   randomStrategy,
+  recordingStrategy,
   replayStrategy,
+  type SchedulePick,
 } from "./strategy.ts";
 
 const choice = (
@@ -74,4 +77,21 @@ Deno.test("the decision source records only real choices and rejects bad picks",
   assert.deepEqual(d.decisions, [1, 0]);
   const bad = new DecisionSource({ name: "bad", pick: () => 7 });
   assert.throws(() => bad.choose(2, "thread", [1, 2], 0), /picked 7 of 2/);
+});
+
+Deno.test("follow: a thread not ready keeps its turn; past the schedule, the default pick", () => {
+  const names = (t: number) => ["", "a", "b", "c"][t];
+  const s = followStrategy([{ thread: "c" }, { draw: 4 }, { thread: "b" }, { thread: "a" }]);
+  const pick = (tids: number[]) =>
+    names(tids[s.pick({ n: tids.length, kind: "thread", tids, step: 0, nameOf: names })]);
+  // b is not ready: a goes first, b keeps its place for when it is.
+  assert.deepEqual([pick([1, 3]), pick([1, 3]), pick([2, 3])], ["c", "a", "b"]);
+  assert.equal(pick([2, 3]), "b"); // nothing left: index 0
+  assert.equal(s.pick({ n: 3, kind: "draw", tids: [], step: 0 }), 1); // 4 mod 3
+  assert.equal(s.pick({ n: 3, kind: "draw", tids: [], step: 0 }), 0);
+  // What a recording of the followed run records is the followed order.
+  const out: SchedulePick[] = [];
+  const r = recordingStrategy(followStrategy([{ thread: "b" }]), out);
+  r.pick({ n: 2, kind: "thread", tids: [1, 2], step: 0, nameOf: names });
+  assert.deepEqual(out, [{ thread: "b" }]);
 });

@@ -310,7 +310,10 @@ export class World {
       sink: this.trace,
     };
     this.kernel = options.makeKernel?.(kernelOptions) ?? new Kernel(kernelOptions);
-    this.decisions = new DecisionSource(options.strategy);
+    this.decisions = new DecisionSource(
+      options.strategy,
+      (tid) => this.threads[tid - 1]?.name ?? "",
+    );
     this.maxSteps = options.maxSteps ?? 100_000;
     this.liveness = options.liveness ?? { afterSteps: 5000, bound: 20_000 };
     this.monitors = options.monitors ?? [];
