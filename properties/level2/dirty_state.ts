@@ -24,6 +24,17 @@ interface Before {
   readonly dead: boolean;
 }
 
+/**
+ * The VMOs an argument list's handles named, and the handle table they were last looked up in
+ * (issued values, open count): one per argument list, updated in place.
+ */
+interface Resolved {
+  readonly args: readonly unknown[];
+  issued: number;
+  open: number;
+  readonly vmos: Vmo[];
+}
+
 const SETS_MODIFIED = callsWhere((s) => s.modifies === true);
 
 /** Watches dirty states, requests and the modified flag of every root pager VMO. */
@@ -44,24 +55,28 @@ export class DirtyState implements Monitor {
   #inCall = new Map<number, string>();
   /** Koids this step's events named, and the handle arguments of its syscalls. */
   #named = new Set<number>();
-  /** Arguments of the syscalls in progress by thread, and of those that returned this step. */
-  #inCallArgs = new Map<number, readonly unknown[]>();
-  readonly #retired: (readonly unknown[])[] = [];
+  /**
+   * The handle lookups of the syscalls in progress by thread, and of those that returned this
+   * step (each the one {@linkcode Resolved} of its argument list).
+   */
+  #inCallArgs = new Map<number, Resolved>();
+  readonly #retired: Resolved[] = [];
   readonly #active = new Set<Vmo>();
   /** Which pager VMO held each page when its VMO was last compared. */
   #where = new WeakMap<Page, Vmo>();
   /** The VMOs each argument list's handles named, and the handle table they were looked up in. */
-  readonly #resolved = new WeakMap<
-    readonly unknown[],
-    { readonly issued: number; readonly open: number; readonly vmos: readonly Vmo[] }
-  >();
+  readonly #resolved = new WeakMap<readonly unknown[], Resolved>();
 
   onEvent(e: KernelEvent): void {
     if ("vmo" in e) this.#named.add(e.vmo);
     if (e.k === "call") {
       this.#calls.add(e.name);
       this.#inCall.set(e.tid, e.name);
-      this.#inCallArgs.set(e.tid, e.args);
+      let r = this.#resolved.get(e.args);
+      if (r === undefined) {
+        this.#resolved.set(e.args, r = { args: e.args, issued: -1, open: -1, vmos: [] });
+      }
+      this.#inCallArgs.set(e.tid, r);
     } else if (e.k === "ret") {
       this.#calls.add(e.name);
       this.#inCall.delete(e.tid);
@@ -135,7 +150,7 @@ export class DirtyState implements Monitor {
   }
 
   /**
-   * Adds the VMOs (their roots) that the handles among `args` name to `into`. The lookups are
+   * Adds the VMOs (their roots) that the handles among `r.args` name to `into`. The lookups are
    * kept per argument list while the handle table holds the same handles (no handle was made,
    * the same number is open), so a call parked for many steps is looked up once. A VMO once
    * found stays found: a parked call keeps the object its handle named when the call began
@@ -144,19 +159,20 @@ export class DirtyState implements Monitor {
    * it waits leaves the call changing the VMO when it resumes. Handle values are never reused,
    * so an old lookup never names another object.
    */
-  #addHandles(world: World, args: readonly unknown[], into: Set<Vmo>): void {
+  #addHandles(world: World, r: Resolved, into: Set<Vmo>): void {
     const table = world.kernel.handles;
-    let r = this.#resolved.get(args);
-    if (r === undefined || r.issued !== table.issued || r.open !== table.size) {
-      const vmos: Vmo[] = r === undefined ? [] : [...r.vmos];
-      for (const h of args) {
+    if (r.issued !== table.issued || r.open !== table.size) {
+      const vmos = r.vmos;
+      for (const h of r.args) {
         if (typeof h !== "number") continue;
         const o = table.entry(h)?.object;
         if (o instanceof Vmo && !vmos.includes(o)) vmos.push(o);
       }
-      this.#resolved.set(args, r = { issued: table.issued, open: table.size, vmos });
+      r.issued = table.issued;
+      r.open = table.size;
     }
-    for (const v of r.vmos) into.add(v.root);
+    const vmos = r.vmos;
+    for (let i = 0; i < vmos.length; i++) into.add(vmos[i].root);
   }
 
   /**
