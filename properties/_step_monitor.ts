@@ -199,17 +199,43 @@ export abstract class StepMonitor implements Monitor, VerdictJudge {
     j.add(event, step);
   }
 
+  /**
+   * Judges the events recorded since this monitor last read the journal, in order, then the
+   * step ({@linkcode StepMonitor.endStep}). The world calls it after every step of every
+   * checker, so it is one method of its own (no private method behind it).
+   */
   afterStep(world: World): void {
-    this.#flush(world);
+    const r = this.#r;
+    const j = r.journal;
+    j.settle(world);
+    if (r.generation !== j.generation) {
+      r.generation = j.generation;
+      r.read = 0;
+    }
+    const events = j.events;
+    const n = events.length;
+    let want = r.want;
+    if (want === null) want = r.want = kindMask(this.stepKinds);
+    if ((j.mask & want) !== 0) {
+      const context = j.context;
+      const bits = j.bits;
+      for (let i = r.read; i < n; i++) {
+        if ((bits[i] & want) === 0) continue;
+        r.read = i + 1;
+        this.onStepEvent(events[i], context[i], world);
+      }
+    }
+    r.read = n;
+    this.endStep(world);
   }
 
   atEnd(world: World, verdict: Verdict): void {
-    this.#flush(world);
+    this.afterStep(world);
     this.finish(world, verdict);
   }
 
   judge(world: World, verdict: Verdict): boolean {
-    this.#flush(world);
+    this.afterStep(world);
     return this.judgeEnd(world, verdict);
   }
 
@@ -250,31 +276,6 @@ export abstract class StepMonitor implements Monitor, VerdictJudge {
   /** Throws the violation of this checker; `code` names the spec item (K4, P10, ...). */
   protected fail(code: string, message: string): never {
     throw new InvariantViolation(this.name, `${code}: ${message}`);
-  }
-
-  #flush(world: World): void {
-    const r = this.#r;
-    const j = r.journal;
-    j.settle(world);
-    if (r.generation !== j.generation) {
-      r.generation = j.generation;
-      r.read = 0;
-    }
-    const events = j.events;
-    const n = events.length;
-    let want = r.want;
-    if (want === null) want = r.want = kindMask(this.stepKinds);
-    if ((j.mask & want) !== 0) {
-      const context = j.context;
-      const bits = j.bits;
-      for (let i = r.read; i < n; i++) {
-        if ((bits[i] & want) === 0) continue;
-        r.read = i + 1;
-        this.onStepEvent(events[i], context[i], world);
-      }
-    }
-    r.read = n;
-    this.endStep(world);
   }
 }
 
