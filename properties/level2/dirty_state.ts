@@ -14,7 +14,8 @@
 import { present } from "../../kernel/assert.ts";
 import type { KernelEvent, SlotKind } from "../../kernel/events.ts";
 import { Page, type Slot, slotKind, Vmo } from "../../kernel/objects.ts";
-import { InvariantViolation, type Monitor, type World } from "../../sim/world.ts";
+import { InvariantViolation, type Verdict, type World } from "../../sim/world.ts";
+import { StepMonitor } from "../_step_monitor.ts";
 import { callsWhere } from "../../kernel/syscalls.ts";
 
 interface Before {
@@ -37,14 +38,19 @@ interface Resolved {
 
 const SETS_MODIFIED = callsWhere((s) => s.modifies === true);
 
-/** Watches dirty states, requests and the modified flag of every root pager VMO. */
-export class DirtyState implements Monitor {
+/**
+ * Watches dirty states, requests and the modified flag of every root pager VMO. It reads every
+ * event of the step from its checker set's journal (no listener of its own) and judges after each
+ * step only: not at the end of a run, nor a run that did not pass.
+ */
+export class DirtyState extends StepMonitor {
   readonly name = "dirty-state";
   #before = new Map<Vmo, Before>();
   readonly #paranoid: boolean;
 
   /** `paranoid`: compare every pager VMO after every step, not only those the step can change. */
   constructor(options: { readonly paranoid?: boolean } = {}) {
+    super();
     this.#paranoid = options.paranoid ?? false;
   }
   readonly #calls = new Set<string>();
@@ -67,7 +73,7 @@ export class DirtyState implements Monitor {
   /** The VMOs each argument list's handles named, and the handle table they were looked up in. */
   readonly #resolved = new WeakMap<readonly unknown[], Resolved>();
 
-  onEvent(e: KernelEvent): void {
+  protected override onStepEvent(e: KernelEvent): void {
     if ("vmo" in e) this.#named.add(e.vmo);
     if (e.k === "call") {
       this.#calls.add(e.name);
@@ -91,7 +97,15 @@ export class DirtyState implements Monitor {
     throw new InvariantViolation(this.name, `${code}: ${message}`);
   }
 
-  afterStep(world: World): void {
+  /** Nothing more at the end of a run: every step was judged after it. */
+  override atEnd(_world: World, _verdict: Verdict): void {}
+
+  /** A run that did not pass is not this checker's to settle (nor is the step it stopped in). */
+  override judge(_world: World, _verdict: Verdict): boolean {
+    return false;
+  }
+
+  protected override endStep(world: World): void {
     const calls = this.#calls;
     for (const name of this.#inCall.values()) calls.add(name);
     for (const r of this.#requests) {
