@@ -60,7 +60,7 @@ export {
   replayStrategy,
   type Strategy,
 } from "./sim/strategy.ts";
-export { formatEvent, Trace, type TraceEntry } from "./sim/trace.ts";
+export { formatEvent, threadLabel, Trace, type TraceEntry } from "./sim/trace.ts";
 export {
   type BlockedThread,
   describeVerdict,

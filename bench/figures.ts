@@ -362,7 +362,9 @@ if (import.meta.main && Deno.args[0] === "steps-one") {
   console.log(await stepsPerCpuSecond(new URL(Deno.args[1]), Number(Deno.args[2])));
 } else if (import.meta.main && Deno.args[0] === "figures-one") {
   // One checkout's headline figures as JSON, in a process of its own (`measure` starts these).
-  console.log(JSON.stringify((await measureHere([new URL(Deno.args[1])], Number(Deno.args[2])))[0]));
+  console.log(
+    JSON.stringify((await measureHere([new URL(Deno.args[1])], Number(Deno.args[2])))[0]),
+  );
 } else if (import.meta.main && Deno.args[0] === "sustained-one") {
   console.log(await sustainedStepsPerCpuSecond(new URL(Deno.args[1]), Number(Deno.args[2])));
 } else if (import.meta.main && Deno.args[0] === "steps") {

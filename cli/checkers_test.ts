@@ -95,7 +95,7 @@ Deno.test("a service that throws is its thread's fault, with the stack, under ev
     assert.equal(sim.code, 1, sim.out + sim.err);
     assert.match(
       verdict(sim.out) ?? "",
-      /^thread t1 p0\.svc faulted at step \d+: Error: decompressor: frame table corrupt$/,
+      /^thread t1 "p0\.svc" faulted at step \d+: Error: decompressor: frame table corrupt$/,
     );
     assert.match(sim.out, /at throwingService \(.*throwing_service\.ts:\d+:\d+\)/);
   }

@@ -40,15 +40,28 @@ function changes(before: Map<string, string>, after: Map<string, string>): strin
  * `check` and `coverage` are left to their own fix.
  */
 function taskCommands(): string[][] {
+  return [...namedTaskCommands().values()];
+}
+
+/** {@linkcode taskCommands} by task name. */
+function namedTaskCommands(): Map<string, string[]> {
   const tasks: Record<string, string> = JSON.parse(
     Deno.readTextFileSync(new URL("deno.json", root)),
   ).tasks;
-  const out: string[][] = [];
+  const out = new Map<string, string[]>();
   for (const [name, line] of Object.entries(tasks)) {
     if (name === "check" || name === "coverage") continue;
-    out.push(line.startsWith("deno run ") ? line.split(/\s+/).slice(1) : ["task", name]);
+    out.set(name, line.startsWith("deno run ") ? line.split(/\s+/).slice(1) : ["task", name]);
   }
   return out;
+}
+
+/** The task a command runs, if it is one of deno.json's (its usage must name it). */
+function taskOf(command: readonly string[]): string | undefined {
+  for (const [name, c] of namedTaskCommands()) {
+    if (c.length === command.length && c.every((a, i) => a === command[i])) return name;
+  }
+  return undefined;
 }
 
 const direct = (task: string, ...more: string[]) => {
@@ -90,6 +103,12 @@ for (const command of COMMANDS) {
     const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
     assert.equal(out.code, 0, `${shown} exited ${out.code} (signal ${out.signal}):\n${text}`);
     assert.match(text, /usage:/i, `${shown} printed no usage:\n${text}`);
+    // Ours, not the runner's: `deno task bench --help` printed Deno's own "Usage: deno bench".
+    const task = taskOf(command);
+    if (task !== undefined) {
+      const ours = new RegExp(`^usage: deno task ${task.replace(/[.:]/g, "\\$&")}( |$)`, "m");
+      assert.match(text, ours, `${shown} printed another usage than its task's:\n${text}`);
+    }
     assert.deepEqual(changes(before, await snapshot()), [], `${shown} changed files`);
   });
 }

@@ -46,6 +46,7 @@ import {
   zeros,
 } from "./_level2.ts";
 import { writeAcked } from "./dirty.ts";
+import { threadLabel } from "../sim/trace.ts";
 import {
   type Area,
   check,
@@ -113,7 +114,7 @@ function* pinDone(t: PagerTest, p: Pinner): Syscall<void> {
 function* pinFailed(t: PagerTest, p: Pinner): Syscall<void> {
   yield* t.waitForExit(p.worker);
   const th = p.worker.thread;
-  check(th.end.kind === "exited", () => `t${th.tid} ${th.name} did not exit`);
+  check(th.end.kind === "exited", () => `${threadLabel(th.tid, th.name)} did not exit`);
   check(p.worker.status !== null && p.worker.status !== ZX_OK, "the pin did not fail");
 }
 

@@ -32,6 +32,7 @@ import type { Kernel, KernelOptions, KernelYield, Syscall, Wait } from "../kerne
 import { backingRange } from "../services/backing.ts";
 import { randomStrategy } from "../sim/strategy.ts";
 import type { Sys, ThreadBody } from "../sim/sys.ts";
+import { threadLabel } from "../sim/trace.ts";
 import { describeVerdict, type SimThread, World } from "../sim/world.ts";
 
 /** The areas of the conformance inventory (the Tag column): level 1, then level 2. */
@@ -269,7 +270,10 @@ export class PagerTest {
   /** Parks main until `t` is blocked on a pager wait (`TestThread::WaitForBlocked`). */
   *waitUntilBlocked(t: SimThread | Worker): Syscall<void> {
     const th = "thread" in t ? t.thread : t;
-    yield* this.#until(() => isBlockedOnPager(th), `t${th.tid} ${th.name} to block on the pager`);
+    yield* this.#until(
+      () => isBlockedOnPager(th),
+      `${threadLabel(th.tid, th.name)} to block on the pager`,
+    );
     check(isBlockedOnPager(th), `t${th.tid} is not blocked`);
   }
 
@@ -281,7 +285,7 @@ export class PagerTest {
     const th = "thread" in t ? t.thread : t;
     yield* this.#until(
       () => th.end.kind !== "running" || th.k.suspended,
-      `t${th.tid} ${th.name} to suspend`,
+      `${threadLabel(th.tid, th.name)} to suspend`,
     );
     check(th.end.kind === "running" && th.k.suspended, () => `t${th.tid} ended: ${endText(th)}`);
   }
@@ -303,7 +307,7 @@ export class PagerTest {
   /** Parks main until `t` ended (exited, killed or crashed). */
   *waitForExit(t: SimThread | Worker): Syscall<void> {
     const th = "thread" in t ? t.thread : t;
-    yield* this.#until(() => th.end.kind !== "running", `t${th.tid} ${th.name} to end`);
+    yield* this.#until(() => th.end.kind !== "running", `${threadLabel(th.tid, th.name)} to end`);
   }
 
   /** `TestThread::Wait` for a reader: it ended normally, with status OK and the pattern content. */
@@ -315,11 +319,11 @@ export class PagerTest {
   *expectReadData(w: Worker, want: Uint8Array): Syscall<void> {
     yield* this.waitForExit(w);
     const th = w.thread;
-    check(th.end.kind === "exited", () => `t${th.tid} ${th.name} ended: ${endText(th)}`);
-    expectStatus(w.status, ZX_OK, `t${th.tid} ${th.name}`);
+    check(th.end.kind === "exited", () => `${threadLabel(th.tid, th.name)} ended: ${endText(th)}`);
+    expectStatus(w.status, ZX_OK, threadLabel(th.tid, th.name));
     check(
       w.data !== null && sameBytes(w.data, want),
-      `t${th.tid} ${th.name} read the wrong content`,
+      `${threadLabel(th.tid, th.name)} read the wrong content`,
     );
   }
 
@@ -332,8 +336,8 @@ export class PagerTest {
   *expectStatusOf(w: Worker, status: Status): Syscall<void> {
     yield* this.waitForExit(w);
     const th = w.thread;
-    check(th.end.kind === "exited", () => `t${th.tid} ${th.name} ended: ${endText(th)}`);
-    expectStatus(w.status, status, `t${th.tid} ${th.name}`);
+    check(th.end.kind === "exited", () => `${threadLabel(th.tid, th.name)} ended: ${endText(th)}`);
+    expectStatus(w.status, status, threadLabel(th.tid, th.name));
   }
 
   /** A mapped access died with a fatal page fault of `synth` (`TestThread::WaitForCrash`). */
@@ -342,7 +346,10 @@ export class PagerTest {
     const th = w.thread;
     check(
       th.end.kind === "page-fault" && th.end.synth === synth,
-      () => `t${th.tid} ${th.name}: ${endText(th)}, want fatal page fault ${statusName(synth)}`,
+      () =>
+        `${threadLabel(th.tid, th.name)}: ${endText(th)}, want fatal page fault ${
+          statusName(synth)
+        }`,
     );
   }
 
@@ -499,7 +506,7 @@ export class PagerTest {
     for (const w of this.workers) {
       check(
         w.thread.end.kind !== "running",
-        () => `t${w.thread.tid} ${w.thread.name} is still running at the end of the case`,
+        () => `${threadLabel(w.thread.tid, w.thread.name)} is still running at the end of the case`,
       );
     }
   }

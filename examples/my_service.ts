@@ -28,8 +28,11 @@ import {
   isDirty,
   isRead,
   type ServiceContext,
+  type ServiceVmo,
+  type Status,
   supplyFromBacking,
   type Sys,
+  type Syscall,
   type ThreadBody,
   vmoForKey,
   ZX_OK,
@@ -47,13 +50,26 @@ export default function* myService(sys: Sys, ctx: ServiceContext): ThreadBody {
     const vmo = packet === null ? undefined : vmoForKey(ctx, packet.key);
     if (vmo === undefined) continue; // not one of our VMOs
     if (isRead(packet)) {
-      // One page of read-ahead when it is inside the VMO's size at creation (`vmo.size`).
-      const end = packet.offset + packet.length;
-      const ahead = end + sys.pageSize <= vmo.size ? sys.pageSize : 0;
-      yield* supplyFromBacking(sys, ctx, vmo, packet.offset, packet.length + ahead);
+      yield* supplyWithReadAhead(sys, ctx, vmo, packet.offset, packet.length);
     } else if (isDirty(packet)) {
       // A write to a trap-dirty VMO waits until the pager agrees the page may become dirty.
       yield* acknowledgeDirty(sys, ctx, vmo, packet.offset, packet.length);
     }
   }
+}
+
+/**
+ * A helper that makes calls is a generator typed `Syscall<T>` (T: what it returns), called with
+ * `yield*`; typed `Generator<...>` it fails type-checking.
+ */
+function* supplyWithReadAhead(
+  sys: Sys,
+  ctx: ServiceContext,
+  vmo: ServiceVmo,
+  offset: number,
+  length: number,
+): Syscall<Status> {
+  // One page of read-ahead when it is inside the VMO's size at creation (`vmo.size`).
+  const ahead = offset + length + sys.pageSize <= vmo.size ? sys.pageSize : 0;
+  return yield* supplyFromBacking(sys, ctx, vmo, offset, length + ahead);
 }

@@ -47,6 +47,9 @@ Deno.test("README: the service it teaches is examples/my_service.ts, its import 
     if (line === "" || line.startsWith("sys.checkpoint")) continue;
     assert.ok(exampleLines.has(line), `README line not in examples/my_service.ts: ${line}`);
   }
+  // A new user typed a helper Generator<...> and it failed type-checking: the listing shows one
+  // typed as helpers must be.
+  assert.match(block, /^function\* \w+\([^)]*\): Syscall<\w+> \{$/m, "a helper typed Syscall<T>");
 });
 
 // The worked example's output, as printed: the README's lines after "..." are the command's last.

@@ -22,6 +22,7 @@
  */
 
 import type { BlockedThread, Verdict } from "../sim/world.ts";
+import { threadLabel } from "../sim/trace.ts";
 
 /** Liveness invariants: signed by name alone. */
 export const LIVENESS: ReadonlySet<string> = new Set(["no-lost-requests", "answers-every-read"]);
@@ -113,7 +114,7 @@ function hangCycle(blocked: readonly BlockedThread[]): string | null {
     }
     if (at === undefined) continue;
     const cycle = path.slice(path.indexOf(at));
-    return cycle.map((b) => `t${b.tid} ${b.thread} waits on ${b.on}`).join(" -> ") +
+    return cycle.map((b) => `${threadLabel(b.tid, b.thread)} waits on ${b.on}`).join(" -> ") +
       ` -> t${at.tid}`;
   }
   return null;

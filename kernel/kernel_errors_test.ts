@@ -2052,6 +2052,18 @@ const TABLES: Record<string, readonly Row[]> = {
   ],
 
   zx_vmar_map: [
+    // zx_vmar_map.md: "ZX_ERR_BAD_STATE handle refers to a destroyed VMAR"
+    // (`VmAddressRegion::CreateSubVmarInner` checks ALIVE first); program fuzzing met it
+    // (corpus/programs/regress-vmar-map-destroyed-bad-state.json).
+    {
+      name: "a destroyed region",
+      call: (f) => {
+        const [sub] = f.region(0, 0, 1);
+        f.okStatus(f.k.zx_vmar_destroy(f.t, sub));
+        return f.k.zx_vmar_map(f.t, sub, ZX_VM_PERM_READ, 0, f.vmo, 0, PS);
+      },
+      want: ZX_ERR_BAD_STATE,
+    },
     {
       name: "read-only mapping",
       call: (f) => f.k.zx_vmar_map(f.t, f.vmar, ZX_VM_PERM_READ, 0, f.vmo, 0, PS),
@@ -2906,6 +2918,26 @@ const TABLES: Record<string, readonly Row[]> = {
       name: "no mapping there",
       call: (f) => f.k.zx_vmar_unmap(f.t, f.vmar, 0x1000, PS),
       want: ZX_ERR_NOT_FOUND,
+    },
+    // `VmAddressRegion::Unmap`: the size and alignment checks, then BAD_STATE unless ALIVE
+    // (zx_vmar_unmap.md: "handle refers to a destroyed handle"); the model said NOT_FOUND.
+    {
+      name: "a destroyed region",
+      call: (f) => {
+        const [sub, base] = f.region(0, 0, 1);
+        f.okStatus(f.k.zx_vmar_destroy(f.t, sub));
+        return f.k.zx_vmar_unmap(f.t, sub, base, PS);
+      },
+      want: ZX_ERR_BAD_STATE,
+    },
+    {
+      name: "order: len 0 before a destroyed region",
+      call: (f) => {
+        const [sub, base] = f.region(0, 0, 1);
+        f.okStatus(f.k.zx_vmar_destroy(f.t, sub));
+        return f.k.zx_vmar_unmap(f.t, sub, base, 0);
+      },
+      want: ZX_ERR_INVALID_ARGS,
     },
     {
       name: "order: invalid handle before unaligned addr",

@@ -153,6 +153,10 @@ export class VmarCalls extends KernelObjects {
     const r = this.handles.get<Vmar>(vmar, ZX_OBJ_TYPE_VMAR, ZX_RIGHT_NONE);
     if (!r.ok) return r.status;
     if (!this.aligned(addr) || !isU64(len) || len === 0) return ZX_ERR_INVALID_ARGS;
+    // `VmAddressRegion::Unmap` (vm_address_region.cc, every indexed revision): the size and
+    // alignment checks, then BAD_STATE unless the region is ALIVE (zx_vmar_unmap.md: "handle
+    // refers to a destroyed handle").
+    if (r.object.destroyed) return ZX_ERR_BAD_STATE;
     const end = addr + this.roundUp(len);
     const regions = r.object.regions.filter((x) => x.base < end && addr < x.base + x.size);
     if (regions.some((x) => x.base < addr || x.base + x.size > end)) return ZX_ERR_INVALID_ARGS;

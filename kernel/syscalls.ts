@@ -810,9 +810,11 @@ export const SYSCALLS = {
     result: "value",
     produces: "addr",
     blocks: null,
+    // BAD_STATE: the VMAR was destroyed (zx_vmar_map.md; `CreateSubVmarInner` checks ALIVE first).
     errors: [
       ...HANDLE,
       ZX_ERR_INVALID_ARGS,
+      ZX_ERR_BAD_STATE,
       ZX_ERR_NOT_SUPPORTED,
       ZX_ERR_ALREADY_EXISTS,
       ZX_ERR_NO_RESOURCES,
@@ -828,7 +830,13 @@ export const SYSCALLS = {
     result: "status",
     produces: null,
     blocks: null,
-    errors: [ZX_ERR_BAD_HANDLE, ZX_ERR_WRONG_TYPE, ZX_ERR_INVALID_ARGS, ZX_ERR_NOT_FOUND],
+    errors: [
+      ZX_ERR_BAD_HANDLE,
+      ZX_ERR_WRONG_TYPE,
+      ZX_ERR_INVALID_ARGS,
+      ZX_ERR_BAD_STATE,
+      ZX_ERR_NOT_FOUND,
+    ],
     weight: 2,
   },
   // A sub-region outlives its handles (zx_vmar_destroy.md): the program janitor unmaps each

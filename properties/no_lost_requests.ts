@@ -27,8 +27,9 @@ import {
 import { present } from "../kernel/assert.ts";
 import type { KernelEvent } from "../kernel/events.ts";
 import type { Verdict, World } from "../sim/world.ts";
+import { threadLabel } from "../sim/trace.ts";
 import { type Call, failCodesKey, StepMonitor } from "./_step_monitor.ts";
-import { waitForCycle } from "./wait_for.ts";
+import { parkedThreads, waitForCycle } from "./wait_for.ts";
 
 interface Outcome {
   readonly tid: number;
@@ -120,7 +121,9 @@ export class NoLostRequests extends StepMonitor {
       if (t?.role !== "workload" || this.#documented(o, world)) continue;
       this.fail(
         "documented-errors",
-        `t${o.tid} ${t.name}: ${o.what} ended with ${statusName(o.status)}, which nothing explains`,
+        `${threadLabel(o.tid, t.name)}: ${o.what} ended with ${
+          statusName(o.status)
+        }, which nothing explains`,
       );
     }
   }
@@ -128,6 +131,7 @@ export class NoLostRequests extends StepMonitor {
   protected override judgeEnd(world: World, verdict: Verdict): boolean {
     if (verdict.kind !== "hang") return false;
     const lost: string[] = [];
+    const named = new Set<number>();
     for (const t of world.threads) {
       if (t.role !== "workload" || t.end.kind !== "running") continue;
       const vmo = t.k.waiterVmo;
@@ -136,14 +140,19 @@ export class NoLostRequests extends StepMonitor {
           vmo.handleCount === 0);
       if (stranded) continue;
       const on = verdict.blocked.find((b) => b.tid === t.tid)?.on ?? "nothing (not parked)";
-      lost.push(`t${t.tid} ${t.name} waits on ${on}`);
+      lost.push(`${threadLabel(t.tid, t.name)} waits on ${on}`);
+      named.add(t.tid);
     }
     if (lost.length > 0) {
+      // The other parked threads are where the cause usually is: a service thread on a condvar
+      // nobody will signal, or on a lock, holding the packet the client waits for.
+      const parked = parkedThreads(world, named);
+      const also = parked.length === 0 ? "" : `; also parked: ${parked.join("; ")}`;
       // Threads waiting on each other (a lock-order inversion among service threads) are the
-      // cause to name, not only the client left waiting.
+      // cause to name, not only the client left waiting. (Last: signatures read it to the end.)
       const cycle = waitForCycle(world);
       const why = cycle === null ? "" : `; wait-for cycle: ${cycle}`;
-      this.fail("hang", `at step ${verdict.step}: ${lost.join("; ")}${why}`);
+      this.fail("hang", `at step ${verdict.step}: ${lost.join("; ")}${also}${why}`);
     }
     this.finish(world);
     return true;

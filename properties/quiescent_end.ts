@@ -35,7 +35,7 @@
  * @module
  */
 
-import { waitForCycle } from "./wait_for.ts";
+import { parkedThreads, waitForCycle } from "./wait_for.ts";
 import {
   ZX_OBJ_TYPE_THREAD,
   ZX_PAGER_VMO_COMPLETE,
@@ -43,6 +43,7 @@ import {
 } from "../kernel/constants.ts";
 import type { KernelEvent, PagePacket } from "../kernel/events.ts";
 import type { Verdict, World } from "../sim/world.ts";
+import { threadLabel } from "../sim/trace.ts";
 import { type Call, StepMonitor } from "./_step_monitor.ts";
 
 /** The pager VMO argument of the calls that answer a range (supply, op_range). */
@@ -173,9 +174,9 @@ export class QuiescentEnd extends StepMonitor {
       // a client is the client's to close.
       if (files.has(m.koid) || this.#named.has(v)) continue;
       const t = world.threads[m.tid - 1];
-      const where = `service t${m.tid} (${t?.name ?? "?"}) made handle 0x${
-        v.toString(16)
-      } (koid ${m.koid}) at step ${m.step} and never closed it`;
+      const where = `service ${
+        t === undefined ? `t${m.tid}` : threadLabel(m.tid, t.name)
+      } made handle 0x${v.toString(16)} (koid ${m.koid}) at step ${m.step} and never closed it`;
       if (allExited) this.fail("Q4", `${where}; every service thread has exited`);
       const ck = this.#checkpoint.get(m.tid);
       if (this.#spawned || ck === undefined || ck.step < m.step || !this.#alone(world, m.tid)) {
@@ -206,10 +207,14 @@ export class QuiescentEnd extends StepMonitor {
       if (src === null || v.handleCount === 0 || v.proxy?.undeliverable === true) continue;
       const left = [...src.outstanding("READ"), ...src.outstanding("DIRTY")];
       if (left.length > 0) {
+        // Every thread left is parked: the one that took the request (on a condvar nobody will
+        // signal, say) is among them.
+        const parked = parkedThreads(world);
         const cycle = waitForCycle(world);
         this.fail(
           "Q2",
           `vmo${v.koid} has ${left.length} outstanding request(s) at quiescence` +
+            (parked.length === 0 ? "" : `; parked: ${parked.join("; ")}`) +
             (cycle === null ? "" : `; wait-for cycle: ${cycle}`),
         );
       }

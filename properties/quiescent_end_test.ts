@@ -206,7 +206,7 @@ Deno.test("Q4: a service that checkpoints and never closes its aux VMOs leaks th
     assert.ok(v.kind === "invariant" && v.invariant === "quiescent-end", JSON.stringify(v));
     assert.match(
       v.message,
-      /^Q4: service t1 \(fs\.svc\) made handle 0x[0-9a-f]+ \(koid \d+\) at step \d+ and never closed it; it checkpointed after it/,
+      /^Q4: service t1 "fs\.svc" made handle 0x[0-9a-f]+ \(koid \d+\) at step \d+ and never closed it; it checkpointed after it/,
     );
   }
   // Without its checkpoint it might keep them for later: not judged while it runs.

@@ -27,9 +27,10 @@ import { present } from "../kernel/assert.ts";
 import type { KernelEvent } from "../kernel/events.ts";
 import type { Port } from "../kernel/port.ts";
 import type { Monitor, Verdict, World } from "../sim/world.ts";
+import { threadLabel } from "../sim/trace.ts";
 import { type Call, shareJournal, StepMonitor } from "./_step_monitor.ts";
 import { QuiescentEnd } from "./quiescent_end.ts";
-import { waitForCycle } from "./wait_for.ts";
+import { parkedThreads, threadState, waitForCycle } from "./wait_for.ts";
 
 function isService(world: World, tid: number): boolean {
   return world.threads[tid - 1]?.role === "service";
@@ -69,9 +70,11 @@ export class AnswersEveryRead extends StepMonitor {
       if (!stranded) {
         // Service threads deadlocked on each other are why no answer came: name their cycle.
         const cycle = waitForCycle(world);
+        const parked = parkedThreads(world);
         this.fail(
           "P1",
           `t${e.tid} ${e.name} timed out waiting for the pager` +
+            (parked.length === 0 ? "" : `; parked: ${parked.join("; ")}`) +
             (cycle === null ? "" : `; wait-for cycle: ${cycle}`),
         );
       }
@@ -98,10 +101,18 @@ export class AnswersEveryRead extends StepMonitor {
         f.vmo === vmo.koid && f.start <= page && page < f.end
       );
       if (taker !== undefined && vmo.slots[page] === undefined && !failed) {
+        // Where the taker stands now (parked on its own condvar, say) is the cause to read first;
+        // every other parked thread follows.
+        const by = world.threads[taker - 1];
+        const parked = parkedThreads(world, new Set([taker, t.tid]));
         const cycle = waitForCycle(world);
         this.fail(
           "P1",
-          `t${taker} took a READ for vmo${vmo.koid} page ${page} and never answered it; t${t.tid} ${t.name} waits on it` +
+          `${by === undefined ? `t${taker}` : threadLabel(taker, by.name)} took a READ for ` +
+            `vmo${vmo.koid} page ${page} and never answered it (t${taker} now ${
+              threadState(world, taker)
+            }); ${threadLabel(t.tid, t.name)} waits on it` +
+            (parked.length === 0 ? "" : `; also parked: ${parked.join("; ")}`) +
             (cycle === null ? "" : `; wait-for cycle: ${cycle}`),
         );
       }

@@ -1,15 +1,16 @@
 /**
  * The wait-for graph of a hung run: each parked thread, what it waits on, and
  * the threads that hold it (a futex's owner, as `zx_futex_wait` was told by a
- * `Mutex`); and its cycles, which hang reports name ("t2 a waits on futex
- * 0x40000004 (mutex b) owned by t3 -> t3 b waits on futex 0x40000000 (mutex
- * a) owned by t2"), so a lock-order inversion between service threads is
+ * `Mutex`); and its cycles, which hang reports name (`t2 "a" waits on futex
+ * 0x40000004 (mutex b) owned by t3 -> t3 "b" waits on futex 0x40000000 (mutex
+ * a) owned by t2`), so a lock-order inversion between service threads is
  * reported as such, not only as a client that never got its page.
  *
  * @module
  */
 
 import type { World } from "../sim/world.ts";
+import { threadLabel } from "../sim/trace.ts";
 
 /** One parked thread of the graph. */
 export interface WaitNode {
@@ -32,6 +33,65 @@ export function waitForGraph(world: World): WaitNode[] {
     out.push({ tid: t.tid, name: t.name, on: w.describe(), holders: w.holders?.() ?? [] });
   }
   return out;
+}
+
+/**
+ * Every thread of a stopped run that is parked (on a kernel wait, a futex under a service's
+ * `Mutex` or `CondVar`, a port, an event, or suspended), but those in `except`, each as
+ * `t2 "name" waits on futex 0x40000004 (condvar loaded)`, in tid order: the threads a hang
+ * report names beside the workload left waiting, one of which is usually its cause.
+ *
+ * @example
+ * ```ts
+ * import { strict as assert } from "node:assert";
+ * import { World } from "../sim/world.ts";
+ * import { randomStrategy } from "../sim/strategy.ts";
+ * import { CondVar, Mutex } from "../services/sync.ts";
+ * import type { Sys } from "../sim/sys.ts";
+ * import { parkedThreads } from "./wait_for.ts";
+ * const world = new World({ pageSize: 64, strategy: randomStrategy(1) });
+ * world.spawn("waiter", "service", function* (sys: Sys) {
+ *   const m = new Mutex(sys, "cache");
+ *   const cv = new CondVar(sys, "loaded");
+ *   yield* m.lock(sys);
+ *   yield* cv.wait(sys, m); // nobody signals it
+ * });
+ * assert.equal(world.run().verdict.kind, "pass"); // no workload thread: nothing to wait for
+ * assert.deepEqual(parkedThreads(world), ['t1 "waiter" waits on futex 0x40000004 (condvar loaded)']);
+ * ```
+ */
+export function parkedThreads(world: World, except: ReadonlySet<number> = new Set()): string[] {
+  return world.blocked().filter((b) => !except.has(b.tid)).map((b) =>
+    `${threadLabel(b.tid, b.thread)} waits on ${b.on}`
+  );
+}
+
+/**
+ * Where thread `tid` stands when a run stopped: `waits on ...` (parked, as in
+ * {@linkcode parkedThreads}), `is runnable`, or how it ended (`exited`, `killed`, ...).
+ *
+ * @example
+ * ```ts
+ * import { strict as assert } from "node:assert";
+ * import { World } from "../sim/world.ts";
+ * import { randomStrategy } from "../sim/strategy.ts";
+ * import type { Sys } from "../sim/sys.ts";
+ * import { threadState } from "./wait_for.ts";
+ * const world = new World({ pageSize: 64, strategy: randomStrategy(1) });
+ * world.spawn("once", "workload", function* (sys: Sys) {
+ *   yield* sys.portCreate(0);
+ * });
+ * world.run();
+ * assert.equal(threadState(world, 1), "exited");
+ * assert.equal(threadState(world, 2), "is unknown");
+ * ```
+ */
+export function threadState(world: World, tid: number): string {
+  const t = world.threads[tid - 1];
+  if (t === undefined) return "is unknown";
+  if (t.end.kind !== "running") return t.end.kind === "fault" ? "faulted" : t.end.kind;
+  const parked = world.blocked().find((b) => b.tid === tid);
+  return parked === undefined ? "is runnable" : `waits on ${parked.on}`;
 }
 
 /**
@@ -65,8 +125,8 @@ export function waitForGraph(world: World): WaitNode[] {
  * assert.equal(world.run().verdict.kind, "hang");
  * assert.equal(
  *   waitForCycle(world),
- *   "t1 one waits on futex 0x40000004 (mutex b) owned by t2 -> " +
- *     "t2 two waits on futex 0x40000000 (mutex a) owned by t1 -> t1",
+ *   't1 "one" waits on futex 0x40000004 (mutex b) owned by t2 -> ' +
+ *     't2 "two" waits on futex 0x40000000 (mutex a) owned by t1 -> t1',
  * );
  * ```
  */
@@ -84,7 +144,7 @@ export function waitForCycle(world: World): string | null {
         const cycle = path.slice(onPath.get(at));
         return cycle.map((tid) => {
           const n = nodes.get(tid);
-          return n === undefined ? `t${tid}` : `t${tid} ${n.name} waits on ${n.on}`;
+          return n === undefined ? `t${tid}` : `${threadLabel(tid, n.name)} waits on ${n.on}`;
         }).join(" -> ") + ` -> t${at}`;
       }
       onPath.set(at, path.length);

@@ -11,7 +11,7 @@
 import { present } from "../kernel/assert.ts";
 import { statusName, ZX_OK, ZX_PAGER_VMO_COMPLETE } from "../kernel/constants.ts";
 import type { KernelEvent } from "../kernel/events.ts";
-import { formatEvent, type TraceEntry } from "../sim/trace.ts";
+import { formatEvent, threadLabel, type TraceEntry } from "../sim/trace.ts";
 
 /** A thread as the world names it, for its lane label. */
 export interface ThreadName {
@@ -201,7 +201,7 @@ function threadLanes(tids: Iterable<number>, names: readonly ThreadName[]): Lane
       id: `t${tid}`,
       kind: "thread",
       key: tid,
-      label: name ? `t${tid} ${name}` : `t${tid}`,
+      label: name ? threadLabel(tid, name) : `t${tid}`,
       detail: role,
       role,
     });

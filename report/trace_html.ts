@@ -13,8 +13,8 @@
  */
 
 import { present } from "../kernel/assert.ts";
-import type { TraceEntry } from "../sim/trace.ts";
 import { describeVerdict, type Verdict } from "../sim/world.ts";
+import { threadLabel, type TraceEntry } from "../sim/trace.ts";
 import { MARK_COLOURS, PAGE_CSS, PAGE_JS } from "./_page_assets.ts";
 import {
   type Lane,
@@ -224,13 +224,13 @@ function renderVerdict(v: Verdict, traceHash: string): string {
       rows.push(["thread", `t${v.tid}`], ["message", v.message]);
       break;
     case "thread-fault":
-      rows.push(["thread", `t${v.tid} ${v.thread}`], ["message", v.message]);
+      rows.push(["thread", threadLabel(v.tid, v.thread)], ["message", v.message]);
       break;
     case "hang":
       extra =
         `<p class="muted">Threads still parked when the run stopped:</p><ul class="blocked-list">${
           v.blocked.map((b) =>
-            `<li class="mono" data-tid="${b.tid}">t${b.tid} ${escapeHtml(b.thread)}: ${
+            `<li class="mono" data-tid="${b.tid}">${escapeHtml(threadLabel(b.tid, b.thread))}: ${
               escapeHtml(b.on)
             }</li>`
           ).join("")

@@ -78,7 +78,7 @@ Deno.test("every thread, port and VMO of a run gets a labelled lane", () => {
   for (const t of r.world.threads) {
     assert.match(
       html,
-      new RegExp(`<span class="main">t${t.tid} ${t.name.replace(/[.()]/g, "\\$&")}<`),
+      new RegExp(`<span class="main">t${t.tid} &quot;${t.name.replace(/[.()]/g, "\\$&")}&quot;<`),
     );
   }
   assert.match(html, new RegExp(`data-lane="vmo${r.names.vmoKoid.get("file")}"[^>]*>.*?>file<`));

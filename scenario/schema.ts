@@ -685,6 +685,98 @@ export function formatIssues(
  */
 export function parseScenario(input: unknown, where = "scenario"): Scenario {
   const r = ScenarioSchema.safeParse(input);
-  if (!r.success) throw new ScenarioError(where, formatIssues(r.error.issues));
-  return r.data;
+  if (r.success) return r.data;
+  // The schema's cross-reference checks run only on a scenario whose fields all parse: the
+  // names a reference points at are read from the raw input too, so one pass reports both kinds.
+  const lines = formatIssues(r.error.issues);
+  const seen = new Set(lines);
+  for (const line of formatIssues(danglingReferences(input))) {
+    if (!seen.has(line)) lines.push(line);
+    seen.add(line);
+  }
+  throw new ScenarioError(where, lines);
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** The entries of `input[key]` that are objects, with their indices ([] if it is no array). */
+function entries(input: Record<string, unknown>, key: string): [number, Record<string, unknown>][] {
+  const list = input[key];
+  if (!Array.isArray(list)) return [];
+  return list.flatMap((x, i) => isRecord(x) ? [[i, x] as [number, Record<string, unknown>]] : []);
+}
+
+/**
+ * The names declared in `input[key]`, or null when they are not all known (the list is missing
+ * or an entry has no string name): then no reference to them is judged, as it might name the
+ * entry that did not parse.
+ */
+function declared(input: Record<string, unknown>, key: string): Set<string> | null {
+  const list = input[key];
+  if (!Array.isArray(list)) return null;
+  const names = new Set<string>();
+  for (const x of list) {
+    if (!isRecord(x) || typeof x.name !== "string") return null;
+    names.add(x.name);
+  }
+  return names;
+}
+
+/**
+ * The references of a scenario as written (possibly not parseable) that name nothing: a VMO's
+ * pager, an op's VMO, an event's target; each at its path, in the schema's own words. Read
+ * leniently: a field of the wrong type, or a list whose names are not all known, is left to the
+ * schema's own issues.
+ *
+ * @example
+ * ```ts
+ * import { strict as assert } from "node:assert";
+ * import { danglingReferences } from "./schema.ts";
+ * const refs = danglingReferences({
+ *   pageSize: 100, // not a power of two: the schema's own issue, which stops its reference checks
+ *   pagers: [{ name: "fs" }],
+ *   vmos: [{ name: "a", pager: "fss", pages: 2 }],
+ *   threads: [{ name: "r", ops: [{ op: "read", vmo: "b", page: 0 }] }],
+ * });
+ * assert.deepEqual(refs.map((r) => `${r.path.join(".")}: ${r.message}`), [
+ *   'vmos.0.pager: no pager named "fss"',
+ *   'threads.0.ops.0.vmo: no VMO named "b"',
+ * ]);
+ * ```
+ */
+export function danglingReferences(
+  input: unknown,
+): { path: (string | number)[]; message: string }[] {
+  const out: { path: (string | number)[]; message: string }[] = [];
+  if (!isRecord(input)) return out;
+  const pagers = declared(input, "pagers");
+  const vmos = declared(input, "vmos");
+  const threads = declared(input, "threads");
+  for (const [i, v] of entries(input, "vmos")) {
+    if (pagers !== null && typeof v.pager === "string" && !pagers.has(v.pager)) {
+      out.push({ path: ["vmos", i, "pager"], message: `no pager named "${v.pager}"` });
+    }
+  }
+  for (const [i, t] of entries(input, "threads")) {
+    for (const [j, op] of entries(t, "ops")) {
+      if (vmos !== null && typeof op.vmo === "string" && !vmos.has(op.vmo)) {
+        out.push({ path: ["threads", i, "ops", j, "vmo"], message: `no VMO named "${op.vmo}"` });
+      }
+    }
+  }
+  const kinds: ReadonlySet<unknown> = new Set([...EVENT_KINDS, ...LEVEL2_EVENT_KINDS]);
+  for (const [i, e] of entries(input, "events")) {
+    if (!kinds.has(e.do) || typeof e.target !== "string") continue;
+    const [what, names] = e.do === "suspend" || e.do === "kill"
+      ? ["thread", threads]
+      : e.do === "closePager" || e.do === "closePort" || e.do === "writeback"
+      ? ["pager", pagers]
+      : ["VMO", vmos];
+    if (names !== null && !names.has(e.target)) {
+      out.push({ path: ["events", i, "target"], message: `no ${what} named "${e.target}"` });
+    }
+  }
+  return out;
 }

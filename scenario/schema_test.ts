@@ -215,3 +215,47 @@ Deno.test("ops on a resizable VMO may reach as far as a resize grows it, and run
     /not resizable/,
   );
 });
+
+Deno.test("schema errors and dangling references come in one pass", () => {
+  // The new-user trial: a bad page size, a misspelled service kind and op, and three references
+  // to nothing. The references were reported only once the rest was fixed.
+  const got = problems({
+    pageSize: 100,
+    pagers: [{ name: "fs", service: { kind: "eagr" } }],
+    vmos: [{ name: "a", pager: "fss", pages: 2 }],
+    threads: [{ name: "r", ops: [{ op: "read", vmo: "b", page: 0 }, { op: "rea", vmo: "a" }] }],
+    events: [{ do: "detach", target: "zz" }, { do: "kill", target: "nobody" }],
+  });
+  assert.equal(got[0], "pageSize: must be a power of two");
+  assert.ok(got.some((p) => p.startsWith("pagers.0.service.kind:")), got.join("\n"));
+  assert.ok(got.some((p) => p.startsWith("threads.0.ops.1.op:")), got.join("\n"));
+  for (
+    const ref of [
+      'vmos.0.pager: no pager named "fss"',
+      'threads.0.ops.0.vmo: no VMO named "b"',
+      'events.0.target: no VMO named "zz"',
+      'events.1.target: no thread named "nobody"',
+    ]
+  ) assert.ok(got.includes(ref), `${ref} missing from:\n${got.join("\n")}`);
+  // Once the rest parses, each reference is still named once (the schema's own check).
+  const refsOnly = problems({
+    ...base(),
+    vmos: [{ name: "a", pager: "fss", pages: 2 }],
+    threads: [{ name: "r", ops: [{ op: "read", vmo: "b", page: 0 }] }],
+  });
+  assert.deepEqual(refsOnly, [
+    'vmos.0.pager: no pager named "fss"',
+    'threads.0.ops.0.vmo: no VMO named "b"',
+  ]);
+});
+
+Deno.test("a reference is not judged against a list whose names did not parse", () => {
+  // The second VMO's name is no string: "b" may be it, so only the name itself is reported.
+  const got = problems({
+    ...base(),
+    vmos: [{ name: "a", pager: "fs", pages: 2 }, { name: 7, pager: "fs", pages: 1 }],
+    threads: [{ name: "r", ops: [{ op: "read", vmo: "b", page: 0 }] }],
+  });
+  assert.ok(got.some((p) => p.startsWith("vmos.1.name:")), got.join("\n"));
+  assert.ok(!got.some((p) => p.includes('no VMO named "b"')), got.join("\n"));
+});

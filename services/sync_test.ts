@@ -185,7 +185,7 @@ Deno.test("explore finds the lock-order inversion of a two-thread service and na
   console.log(`  ${r.executions} executions; ${text}`);
   assert.match(
     text,
-    /wait-for cycle: t(\d) \S+ waits on futex 0x[0-9a-f]+ \(mutex (inode|cache)\) owned by t(\d) -> t\3 \S+ waits on futex 0x[0-9a-f]+ \(mutex (inode|cache)\) owned by t\1 -> t\1$/,
+    /wait-for cycle: t(\d) "[^"]+" waits on futex 0x[0-9a-f]+ \(mutex (inode|cache)\) owned by t(\d) -> t\3 "[^"]+" waits on futex 0x[0-9a-f]+ \(mutex (inode|cache)\) owned by t\1 -> t\1$/,
   );
   // The counterexample replays to the same hang.
   const again = runScenario(TWO_READERS, {

@@ -59,6 +59,20 @@ function packet(p: PagePacket): string {
 }
 
 /**
+ * How verdicts, checker messages and trace pages name a thread: its tid, then its name quoted, so
+ * a generated name that looks like a tid (`t1`) is never read as another thread.
+ *
+ * @example
+ * ```ts
+ * import { threadLabel } from "./trace.ts";
+ * console.assert(threadLabel(3, "t1") === 't3 "t1"');
+ * ```
+ */
+export function threadLabel(tid: number, name: string): string {
+  return `t${tid} ${JSON.stringify(name)}`;
+}
+
+/**
  * The text of one event (no step prefix).
  *
  * @example

@@ -33,7 +33,7 @@ import type { KThread } from "../kernel/objects.ts";
 import type { FileLayout } from "./file_layout.ts";
 import { DecisionSource, fairStrategy, type Strategy } from "./strategy.ts";
 import { Sys, type ThreadBody } from "./sys.ts";
-import { Trace } from "./trace.ts";
+import { threadLabel, Trace } from "./trace.ts";
 
 /**
  * Thrown by a {@linkcode Monitor} when an invariant breaks.
@@ -219,10 +219,10 @@ export function describeVerdict(v: Verdict): string {
     case "kernel-assertion":
       return `kernel assertion failed at step ${v.step} (t${v.tid}): ${v.message}`;
     case "thread-fault":
-      return `thread t${v.tid} ${v.thread} faulted at step ${v.step}: ${v.message}`;
+      return `thread ${threadLabel(v.tid, v.thread)} faulted at step ${v.step}: ${v.message}`;
     case "hang":
       return `hang at step ${v.step}: ` +
-        v.blocked.map((b) => `t${b.tid} ${b.thread} waits on ${b.on}`).join("; ");
+        v.blocked.map((b) => `${threadLabel(b.tid, b.thread)} waits on ${b.on}`).join("; ");
     case "step-budget":
       return `step budget exhausted after ${v.step} steps`;
   }

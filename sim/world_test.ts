@@ -276,11 +276,11 @@ Deno.test("every verdict kind has a one-line description", () => {
     ],
     [
       { kind: "thread-fault", tid: 1, thread: "svc", message: "m", stack: "", step: 6 },
-      /^thread t1 svc faulted at step 6: m$/,
+      /^thread t1 "svc" faulted at step 6: m$/,
     ],
     [
       { kind: "hang", step: 7, blocked: [{ tid: 2, thread: "r", role: "workload", on: "x" }] },
-      /^hang at step 7: t2 r waits on x$/,
+      /^hang at step 7: t2 "r" waits on x$/,
     ],
     [{ kind: "step-budget", step: 8 }, /^step budget exhausted after 8 steps$/],
   ];
@@ -318,4 +318,20 @@ Deno.test("Sys.checkpoint: monitors hear it from the calling thread; it is no st
   assert.equal(on.hash, off.hash);
   assert.equal(on.steps, off.steps);
   assert.deepEqual(off.heard, []);
+});
+
+Deno.test("a verdict quotes thread names, so a generated name like t1 never reads as a tid", () => {
+  // Campaign scenarios name workload threads t0, t1, ...: the reader named "t1" is thread 2.
+  const r = run(
+    {
+      ...oneReader("silent"),
+      threads: [{ name: "t1", ops: [{ op: "read", vmo: "a", page: 0 }] }],
+    },
+    { silent: silentService },
+    1,
+  );
+  assert.equal(r.verdict.kind, "hang");
+  const text = describeVerdict(r.verdict);
+  assert.match(text, /; t2 "t1" waits on vmo \d+: READ/);
+  assert.doesNotMatch(text, /t2 t1/);
 });

@@ -10,6 +10,7 @@
 
 import { resolve } from "node:path";
 import { InputError, parseFlags, runCommand, usage } from "../cli/args.ts";
+import { taskCommand } from "../cli/task.ts";
 import {
   checkThreshold,
   folderSummaries,
@@ -31,8 +32,9 @@ export async function testTaskArgs(root: string): Promise<string[]> {
     tasks?: Record<string, string>;
   };
   const task = config.tasks?.test ?? "";
-  const words = task.split(/\s+/).filter((w) => w !== "");
-  if (words[0] !== "deno" || words[1] !== "test") {
+  // The task runs `deno test ...` through cli/task.ts (which answers --help itself).
+  const words = taskCommand(task);
+  if (words === null || words[1] !== "test") {
     throw new InputError(`deno.json: task "test" is not a "deno test ..." command: ${task}`);
   }
   return words.slice(1);

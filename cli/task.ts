@@ -1,0 +1,91 @@
+/**
+ * The tasks that run Deno's own runners (`test`, `bench`, `stress`, `e2e`,
+ * `nightly:programs`): deno.json runs each as `deno run --allow-run=deno
+ * cli/task.ts NAME deno test ...`, with the task's own permissions on the
+ * `deno test` (or `deno bench`) command after the name, so `deno task bench
+ * --help` prints this task's usage and runs nothing (it printed Deno's own
+ * help before); any other arguments are appended to the command, which runs
+ * with the terminal and the environment of the task, and its exit status is the
+ * task's. The wrapper itself may only start `deno`.
+ *
+ * @module
+ */
+
+/** Each wrapped task's usage: what it runs, and what its arguments do. */
+export const TASK_HELP: Readonly<Record<string, string>> = {
+  test: `usage: deno task test [FILE|DIR...] [--filter TEXT] [deno test options]
+
+The whole suite: properties, conformance, corpus replay, unit tests and the doc examples.
+Arguments go to deno test: a file or folder runs only its tests, --filter TEXT the tests
+whose name holds TEXT; \`deno test --help\` lists its other options (--coverage=DIR, ...).`,
+  bench: `usage: deno task bench [FILE...] [--filter TEXT] [deno bench options]
+
+The benchmarks, side by side as ratios: the headline figures first (bench/figures_bench.ts:
+checker overhead, per-step cost, campaign runs/s, exploration), then Deno's table of the
+loops, campaigns and each exploration pruning. PAGERSIM_BENCH_BASE=DIR (a git worktree of
+another revision) measures it beside this checkout. Arguments go to deno bench.`,
+  stress: `usage: deno task stress [--filter TEXT] [deno test options]
+
+The nightly size of fuzz/corpus_stress_test.ts: 100 rounds of two campaigns writing one
+corpus directory at once (deno task test runs 5); every file must parse and no finding
+may be missing. PAGERSIM_STRESS_ROUNDS in the task sets the count. Arguments go to deno test.`,
+  e2e: `usage: deno task e2e [--filter TEXT] [deno test options]
+
+The HTML trace and a campaign's coverage report opened in headless Chromium (needs Debian's
+chromium). Arguments go to deno test.`,
+  "nightly:programs": `usage: deno task nightly:programs [--filter TEXT] [deno test options]
+
+Program fuzzing hunting each seeded kernel mutant with seeds 1-5 (zoo/mutants_test.ts; up
+to 100,000 runs each; deno task test uses one seed), printing the runs each needed.
+PAGERSIM_MUTANT_SEEDS in the task sets the seeds. Arguments go to deno test.`,
+};
+
+/** True when `args` asks for help (`--help` or `-h`, as Deno's runners take them). */
+export function wantsHelp(args: readonly string[]): boolean {
+  return args.some((a) => a === "--help" || a === "-h");
+}
+
+/**
+ * The `deno ...` command of a task line of deno.json, wrapped or not (environment assignments
+ * before it left out), as its words: `deno test --allow-read ...`; null if the line runs no such
+ * command.
+ *
+ * @example
+ * ```ts
+ * import { strict as assert } from "node:assert";
+ * import { taskCommand } from "./task.ts";
+ * assert.deepEqual(
+ *   taskCommand("X=1 deno run --allow-run=deno cli/task.ts stress deno test --allow-read a_test.ts"),
+ *   ["deno", "test", "--allow-read", "a_test.ts"],
+ * );
+ * assert.deepEqual(taskCommand("deno test --doc"), ["deno", "test", "--doc"]);
+ * ```
+ */
+export function taskCommand(line: string): string[] | null {
+  const words = line.split(/\s+/).filter((w) => w !== "");
+  while (words.length > 0 && /^[A-Z_][A-Z0-9_]*=/.test(words[0])) words.shift();
+  const wrapper = words.findIndex((w) => w.endsWith("cli/task.ts"));
+  const command = wrapper < 0 ? words : words.slice(wrapper + 2);
+  return command[0] === "deno" ? command : null;
+}
+
+async function main(args: string[]): Promise<number> {
+  const [name, deno, ...rest] = args;
+  const help = name === undefined ? undefined : TASK_HELP[name];
+  if (help === undefined || deno !== "deno" || rest.length === 0) {
+    console.error(
+      `error: cli/task.ts ${name ?? ""}: not a task it wraps (${
+        Object.keys(TASK_HELP).join(", ")
+      }), or no deno command after it\nusage: deno run --allow-run=deno cli/task.ts NAME deno ARGS...`,
+    );
+    return 2;
+  }
+  if (wantsHelp(rest)) {
+    console.log(help);
+    return 0;
+  }
+  const child = new Deno.Command("deno", { args: rest }).spawn();
+  return (await child.status).code;
+}
+
+if (import.meta.main) Deno.exit(await main(Deno.args));

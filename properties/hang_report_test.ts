@@ -1,0 +1,76 @@
+import { strict as assert } from "node:assert";
+import { ZX_OK, ZX_TIME_INFINITE } from "../kernel/constants.ts";
+import { isRead, type PagerService } from "../services/service.ts";
+import { CondVar, Mutex } from "../services/sync.ts";
+import { runScenario } from "../scenario/interpreter.ts";
+import { parseScenario, type ScenarioInput } from "../scenario/schema.ts";
+import { settleVerdict } from "./check_case.ts";
+import { checkerSet } from "./checker_sets.ts";
+
+/**
+ * Takes the first READ, then waits on a condition variable nobody signals (a lost wake-up in the
+ * service's own block cache): the faulting thread waits in the kernel, the cause waits on a
+ * futex of the service's, which a hang report must name too.
+ */
+const lostWakeup: PagerService = function* (sys, ctx) {
+  const lock = new Mutex(sys, "cache");
+  const loaded = new CondVar(sys, "block loaded");
+  for (;;) {
+    const [st, p] = yield* sys.portWait(ctx.port, ZX_TIME_INFINITE);
+    if (st !== ZX_OK) return;
+    if (!isRead(p)) continue;
+    yield* lock.lock(sys);
+    yield* loaded.wait(sys, lock); // the loader already broadcast: nobody ever will again
+  }
+};
+
+function scenario(extra: Partial<ScenarioInput> = {}) {
+  return parseScenario({
+    pageSize: 64,
+    liveness: { afterSteps: 100, bound: 500 },
+    pagers: [{ name: "fs", service: { kind: "custom", name: "lost" } }],
+    vmos: [{ name: "a", pager: "fs", pages: 1 }],
+    threads: [{ name: "t0", ops: [{ op: "read", vmo: "a", page: 0 }] }],
+    ...extra,
+  });
+}
+
+function verdictOf(set: string, extra: Partial<ScenarioInput> = {}) {
+  const monitors = (checkerSet(set) ?? (() => []))();
+  const run = runScenario(scenario(extra), { seed: 1, services: { lost: lostWakeup }, monitors });
+  const v = settleVerdict(run, monitors);
+  assert.equal(v.kind, "invariant", JSON.stringify(v));
+  return v.kind === "invariant" ? v : assert.fail("unreachable");
+}
+
+const CONDVAR = /t1 "fs\.svc" (now )?waits on futex 0x[0-9a-f]+ \(condvar block loaded\)/;
+
+Deno.test("a hang names the service thread parked on its own condvar, not only the client", () => {
+  const v = verdictOf("kernel");
+  assert.equal(v.invariant, "no-lost-requests");
+  assert.match(v.message, /^hang: at step \d+: t2 "t0" waits on vmo \d+: READ/);
+  assert.match(
+    v.message,
+    /; also parked: t1 "fs\.svc" waits on futex 0x[0-9a-f]+ \(condvar block loaded\)$/,
+  );
+});
+
+Deno.test("an unanswered READ says where the thread that took it is parked", () => {
+  const v = verdictOf("kernel+service");
+  assert.equal(v.invariant, "answers-every-read");
+  assert.match(
+    v.message,
+    /^P1: t1 "fs\.svc" took a READ for vmo\d+ page 0 and never answered it \(t1 now waits on futex 0x[0-9a-f]+ \(condvar block loaded\)\); t2 "t0" waits on it$/,
+  );
+});
+
+Deno.test("requests left at quiescence name the threads parked on service waits", () => {
+  // A fail-instead-of-block read sends its request and returns: the workload ends, the request
+  // stays with a service thread parked on the condvar.
+  const v = verdictOf("kernel+service", {
+    threads: [{ name: "t0", ops: [{ op: "read", vmo: "a", page: 0 }], failInsteadOfBlock: true }],
+  });
+  assert.equal(v.invariant, "quiescent-end");
+  assert.match(v.message, /^Q2: vmo\d+ has 1 outstanding request\(s\) at quiescence; parked: /);
+  assert.match(v.message, CONDVAR);
+});
