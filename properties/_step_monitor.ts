@@ -185,18 +185,25 @@ export abstract class StepMonitor implements Monitor, VerdictJudge {
       if (this.immediate !== StepMonitor.prototype.immediate) j.immediates.push(this);
       if (j.leader === null) {
         j.leader = this;
-        j.listener = (event, step) => this.#hear(event, step);
+        j.listener = StepMonitor.#listenerOf(j);
       }
     }
     return j.leader === this ? j.listener : undefined;
   }
 
-  /** The leader's listener: every present member's immediate checks, then the record. */
-  #hear(event: KernelEvent, step: number): void {
-    const j = this.#r.journal;
-    const immediates = j.immediates;
-    for (let i = 0; i < immediates.length; i++) immediates[i].immediate(event, step);
-    j.add(event, step);
+  /**
+   * The leader's listener: every present member's immediate checks, then the record. It closes
+   * over the journal only, not over a monitor: a listener that called a method of the leader
+   * made every scavenge of a checked run keep far more alive (with `--v8-flags=--trace-gc`,
+   * 3,000 default-scenario runs under the kernel checkers spent 231 ms in scavenges and 6
+   * old-space collections, against 54 ms and 2 with this one).
+   */
+  static #listenerOf(j: StepJournal): (event: KernelEvent, step: number) => void {
+    return (event, step) => {
+      const immediates = j.immediates;
+      for (let i = 0; i < immediates.length; i++) immediates[i].immediate(event, step);
+      j.add(event, step);
+    };
   }
 
   /**
