@@ -52,6 +52,11 @@ export class Port implements KernelObject {
     return this.#queue.length - this.#head;
   }
 
+  /** The `i`th queued packet, oldest first, `i` below {@linkcode Port.depth} (no copy, for invariants). */
+  packetAt(i: number): Packet {
+    return this.#queue[this.#head + i].packet;
+  }
+
   /** Queued packets, oldest first (for invariants and traces). */
   packets(): Packet[] {
     return this.#queue.slice(this.#head).map((q) => q.packet);

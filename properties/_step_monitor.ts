@@ -82,6 +82,8 @@ class StepJournal {
   leader: StepMonitor | null = null;
   /** The members in the run: those the world asked for an `onEvent`, in the world's order. */
   readonly present: StepMonitor[] = [];
+  /** The present members with checks of their own in `immediate`, in the same order. */
+  readonly immediates: StepMonitor[] = [];
   /** The leader's `onEvent`. */
   listener: ((event: KernelEvent, step: number) => void) | undefined = undefined;
   /** Bumped whenever the events are cleared, so members restart their reading. */
@@ -144,23 +146,28 @@ export function shareJournal<T extends readonly Monitor[]>(monitors: T): T {
   return monitors;
 }
 
+/** A step monitor's place in its journal: how far it has read, and what it reads. */
+class Reader {
+  /** How many of the journal's events the monitor has judged, in which generation. */
+  read = 0;
+  generation = 0;
+  /** The bits of the monitor's `stepKinds`, worked out on the first step. */
+  want: number | null = null;
+  /** Whether the world asked the monitor for its `onEvent` (it is in the run). */
+  present = false;
+
+  constructor(public journal: StepJournal) {}
+}
+
 /** A checker that sees each step's events after the step, with the world. */
 export abstract class StepMonitor implements Monitor, VerdictJudge {
   abstract readonly name: string;
-  #journal = new StepJournal();
-  /** How many of the journal's events this monitor has judged, in which generation. */
-  #read = 0;
-  #generation = 0;
-  /** The bits of {@linkcode StepMonitor.stepKinds}, worked out on the first step. */
-  #want: number | null = null;
-  /** Whether this class has checks of its own in {@linkcode StepMonitor.immediate}. */
-  #hasImmediate: boolean | null = null;
-
-  #present = false;
+  /** Where this monitor reads its journal (one object of one shape, whatever the checker class). */
+  readonly #r = new Reader(new StepJournal());
 
   /** @internal Shares `journal` with the other monitors of a checker set (before the run). */
   useJournal(journal: StepJournal): void {
-    this.#journal = journal;
+    this.#r.journal = journal;
   }
 
   /**
@@ -170,41 +177,72 @@ export abstract class StepMonitor implements Monitor, VerdictJudge {
    * undefined (members that are not in the run are never asked, so they never hear an event).
    */
   get onEvent(): ((event: KernelEvent, step: number) => void) | undefined {
-    const j = this.#journal;
-    if (!this.#present) {
-      this.#present = true;
-      this.#hasImmediate = this.immediate !== StepMonitor.prototype.immediate;
+    const r = this.#r;
+    const j = r.journal;
+    if (!r.present) {
+      r.present = true;
       j.present.push(this);
+      if (this.immediate !== StepMonitor.prototype.immediate) j.immediates.push(this);
       if (j.leader === null) {
         j.leader = this;
-        j.listener = (event, step) => this.#hear(event, step);
+        j.listener = StepMonitor.#listenerOf(j);
       }
     }
     return j.leader === this ? j.listener : undefined;
   }
 
-  /** The leader's listener: every present member's immediate checks, then the record. */
-  #hear(event: KernelEvent, step: number): void {
-    const j = this.#journal;
-    const present = j.present;
-    for (let i = 0; i < present.length; i++) {
-      const m = present[i];
-      if (m.#hasImmediate === true) m.immediate(event, step);
-    }
-    j.add(event, step);
+  /**
+   * The leader's listener: every present member's immediate checks, then the record. It closes
+   * over the journal only, not over a monitor: a listener that called a method of the leader
+   * made every scavenge of a checked run keep far more alive (with `--v8-flags=--trace-gc`,
+   * 3,000 default-scenario runs under the kernel checkers spent 231 ms in scavenges and 6
+   * old-space collections, against 54 ms and 2 with this one).
+   */
+  static #listenerOf(j: StepJournal): (event: KernelEvent, step: number) => void {
+    return (event, step) => {
+      const immediates = j.immediates;
+      for (let i = 0; i < immediates.length; i++) immediates[i].immediate(event, step);
+      j.add(event, step);
+    };
   }
 
+  /**
+   * Judges the events recorded since this monitor last read the journal, in order, then the
+   * step ({@linkcode StepMonitor.endStep}). The world calls it after every step of every
+   * checker, so it is one method of its own (no private method behind it).
+   */
   afterStep(world: World): void {
-    this.#flush(world);
+    const r = this.#r;
+    const j = r.journal;
+    j.settle(world);
+    if (r.generation !== j.generation) {
+      r.generation = j.generation;
+      r.read = 0;
+    }
+    const events = j.events;
+    const n = events.length;
+    let want = r.want;
+    if (want === null) want = r.want = kindMask(this.stepKinds);
+    if ((j.mask & want) !== 0) {
+      const context = j.context;
+      const bits = j.bits;
+      for (let i = r.read; i < n; i++) {
+        if ((bits[i] & want) === 0) continue;
+        r.read = i + 1;
+        this.onStepEvent(events[i], context[i], world);
+      }
+    }
+    r.read = n;
+    this.endStep(world);
   }
 
   atEnd(world: World, verdict: Verdict): void {
-    this.#flush(world);
+    this.afterStep(world);
     this.finish(world, verdict);
   }
 
   judge(world: World, verdict: Verdict): boolean {
-    this.#flush(world);
+    this.afterStep(world);
     return this.judgeEnd(world, verdict);
   }
 
@@ -233,7 +271,7 @@ export abstract class StepMonitor implements Monitor, VerdictJudge {
 
   /** The handle entry a value named at any point of the run. */
   protected entry(handle: unknown): HandleEntry | undefined {
-    return typeof handle === "number" ? this.#journal.handles.get(handle) : undefined;
+    return typeof handle === "number" ? this.#r.journal.handles.get(handle) : undefined;
   }
 
   /** The VMO a handle named, if it named one. */
@@ -245,29 +283,6 @@ export abstract class StepMonitor implements Monitor, VerdictJudge {
   /** Throws the violation of this checker; `code` names the spec item (K4, P10, ...). */
   protected fail(code: string, message: string): never {
     throw new InvariantViolation(this.name, `${code}: ${message}`);
-  }
-
-  #flush(world: World): void {
-    const j = this.#journal;
-    j.settle(world);
-    if (this.#generation !== j.generation) {
-      this.#generation = j.generation;
-      this.#read = 0;
-    }
-    const events = j.events;
-    const n = events.length;
-    const want = this.#want ??= kindMask(this.stepKinds);
-    if ((j.mask & want) !== 0) {
-      const context = j.context;
-      const bits = j.bits;
-      for (let i = this.#read; i < n; i++) {
-        if ((bits[i] & want) === 0) continue;
-        this.#read = i + 1;
-        this.onStepEvent(events[i], context[i], world);
-      }
-    }
-    this.#read = n;
-    this.endStep(world);
   }
 }
 

@@ -163,8 +163,10 @@ export class PageState extends StepMonitor {
   }
 
   protected override onStepEvent(e: KernelEvent, call: Call | undefined, world: World): void {
-    const stepping = world.running?.tid;
-    if (call !== undefined && (!("tid" in e) || e.tid === stepping)) this.#stepCall ??= call;
+    // The step's call is the first event's call of the stepping thread (looked for until found).
+    if (this.#stepCall === undefined && call !== undefined) {
+      if (!("tid" in e) || e.tid === world.running?.tid) this.#stepCall = call;
+    }
     if ("vmo" in e) this.#named.add(e.vmo);
     // The handles of the syscall an event belongs to (one resumed from a block started earlier).
     if (call !== undefined && !this.#calls.has(call)) {

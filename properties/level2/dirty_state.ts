@@ -14,7 +14,8 @@
 import { present } from "../../kernel/assert.ts";
 import type { KernelEvent, SlotKind } from "../../kernel/events.ts";
 import { Page, type Slot, slotKind, Vmo } from "../../kernel/objects.ts";
-import { InvariantViolation, type Monitor, type World } from "../../sim/world.ts";
+import { InvariantViolation, type Verdict, type World } from "../../sim/world.ts";
+import { StepMonitor } from "../_step_monitor.ts";
 import { callsWhere } from "../../kernel/syscalls.ts";
 
 interface Before {
@@ -24,16 +25,32 @@ interface Before {
   readonly dead: boolean;
 }
 
+/**
+ * The VMOs an argument list's handles named, and the handle table they were last looked up in
+ * (issued values, open count): one per argument list, updated in place.
+ */
+interface Resolved {
+  readonly args: readonly unknown[];
+  issued: number;
+  open: number;
+  readonly vmos: Vmo[];
+}
+
 const SETS_MODIFIED = callsWhere((s) => s.modifies === true);
 
-/** Watches dirty states, requests and the modified flag of every root pager VMO. */
-export class DirtyState implements Monitor {
+/**
+ * Watches dirty states, requests and the modified flag of every root pager VMO. It reads every
+ * event of the step from its checker set's journal (no listener of its own) and judges after each
+ * step only: not at the end of a run, nor a run that did not pass.
+ */
+export class DirtyState extends StepMonitor {
   readonly name = "dirty-state";
   #before = new Map<Vmo, Before>();
   readonly #paranoid: boolean;
 
   /** `paranoid`: compare every pager VMO after every step, not only those the step can change. */
   constructor(options: { readonly paranoid?: boolean } = {}) {
+    super();
     this.#paranoid = options.paranoid ?? false;
   }
   readonly #calls = new Set<string>();
@@ -44,24 +61,28 @@ export class DirtyState implements Monitor {
   #inCall = new Map<number, string>();
   /** Koids this step's events named, and the handle arguments of its syscalls. */
   #named = new Set<number>();
-  /** Arguments of the syscalls in progress by thread, and of those that returned this step. */
-  #inCallArgs = new Map<number, readonly unknown[]>();
-  readonly #retired: (readonly unknown[])[] = [];
+  /**
+   * The handle lookups of the syscalls in progress by thread, and of those that returned this
+   * step (each the one {@linkcode Resolved} of its argument list).
+   */
+  #inCallArgs = new Map<number, Resolved>();
+  readonly #retired: Resolved[] = [];
   readonly #active = new Set<Vmo>();
   /** Which pager VMO held each page when its VMO was last compared. */
   #where = new WeakMap<Page, Vmo>();
   /** The VMOs each argument list's handles named, and the handle table they were looked up in. */
-  readonly #resolved = new WeakMap<
-    readonly unknown[],
-    { readonly issued: number; readonly open: number; readonly vmos: readonly Vmo[] }
-  >();
+  readonly #resolved = new WeakMap<readonly unknown[], Resolved>();
 
-  onEvent(e: KernelEvent): void {
+  protected override onStepEvent(e: KernelEvent): void {
     if ("vmo" in e) this.#named.add(e.vmo);
     if (e.k === "call") {
       this.#calls.add(e.name);
       this.#inCall.set(e.tid, e.name);
-      this.#inCallArgs.set(e.tid, e.args);
+      let r = this.#resolved.get(e.args);
+      if (r === undefined) {
+        this.#resolved.set(e.args, r = { args: e.args, issued: -1, open: -1, vmos: [] });
+      }
+      this.#inCallArgs.set(e.tid, r);
     } else if (e.k === "ret") {
       this.#calls.add(e.name);
       this.#inCall.delete(e.tid);
@@ -76,7 +97,15 @@ export class DirtyState implements Monitor {
     throw new InvariantViolation(this.name, `${code}: ${message}`);
   }
 
-  afterStep(world: World): void {
+  /** Nothing more at the end of a run: every step was judged after it. */
+  override atEnd(_world: World, _verdict: Verdict): void {}
+
+  /** A run that did not pass is not this checker's to settle (nor is the step it stopped in). */
+  override judge(_world: World, _verdict: Verdict): boolean {
+    return false;
+  }
+
+  protected override endStep(world: World): void {
     const calls = this.#calls;
     for (const name of this.#inCall.values()) calls.add(name);
     for (const r of this.#requests) {
@@ -135,7 +164,7 @@ export class DirtyState implements Monitor {
   }
 
   /**
-   * Adds the VMOs (their roots) that the handles among `args` name to `into`. The lookups are
+   * Adds the VMOs (their roots) that the handles among `r.args` name to `into`. The lookups are
    * kept per argument list while the handle table holds the same handles (no handle was made,
    * the same number is open), so a call parked for many steps is looked up once. A VMO once
    * found stays found: a parked call keeps the object its handle named when the call began
@@ -144,19 +173,20 @@ export class DirtyState implements Monitor {
    * it waits leaves the call changing the VMO when it resumes. Handle values are never reused,
    * so an old lookup never names another object.
    */
-  #addHandles(world: World, args: readonly unknown[], into: Set<Vmo>): void {
+  #addHandles(world: World, r: Resolved, into: Set<Vmo>): void {
     const table = world.kernel.handles;
-    let r = this.#resolved.get(args);
-    if (r === undefined || r.issued !== table.issued || r.open !== table.size) {
-      const vmos: Vmo[] = r === undefined ? [] : [...r.vmos];
-      for (const h of args) {
+    if (r.issued !== table.issued || r.open !== table.size) {
+      const vmos = r.vmos;
+      for (const h of r.args) {
         if (typeof h !== "number") continue;
         const o = table.entry(h)?.object;
         if (o instanceof Vmo && !vmos.includes(o)) vmos.push(o);
       }
-      this.#resolved.set(args, r = { issued: table.issued, open: table.size, vmos });
+      r.issued = table.issued;
+      r.open = table.size;
     }
-    for (const v of r.vmos) into.add(v.root);
+    const vmos = r.vmos;
+    for (let i = 0; i < vmos.length; i++) into.add(vmos[i].root);
   }
 
   /**
