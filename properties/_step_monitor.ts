@@ -7,6 +7,7 @@
  * @module
  */
 
+import { ZX_BTI_PERM_WRITE } from "../kernel/constants.ts";
 import type { KernelEvent } from "../kernel/events.ts";
 import type { HandleEntry } from "../kernel/handles.ts";
 import type { Vmo } from "../kernel/objects.ts";
@@ -298,4 +299,52 @@ export function failCodesKey(
 ): string {
   const codes = [...failCodes].map(([vmo, c]) => `${vmo}:${[...c].sort((a, b) => a - b)}`);
   return `fail ${codes.sort().join(" ")}; detached ${[...detached].sort((a, b) => a - b)}`;
+}
+
+/** The pages of a pager root a `zx_bti_pin` commits and pins, and whether it pins for writing. */
+export interface PinRange {
+  readonly root: Vmo;
+  /** Root pages `[start, end)`. */
+  readonly start: number;
+  readonly end: number;
+  readonly write: boolean;
+}
+
+/**
+ * What a `zx_bti_pin(bti, options, vmo, offset, size)` with arguments `args` can change of a pager
+ * root, `vmo` being the VMO its handle names: through slices and references to their root
+ * (a slice's pages are its root's, `VmObjectPaged::GetCowRange`), the pinned pages; undefined for
+ * a clone or an anonymous VMO (no pager root's page is pinned). The commit of a pin gives a marker
+ * a Clean zero page and a zero slot a Dirty page (not under TRAP_DIRTY: a DIRTY request first); a
+ * write pin also makes Clean pages Dirty (not under TRAP_DIRTY), and marks the root modified once
+ * it pinned everything (`CommitRangeInternal`, zircon/kernel/vm/vm_object_paged.cc @
+ * misttech/fuchsia 056f3590; the model's `VmoPages.#pinTracked`).
+ */
+export function pinRange(
+  vmo: Vmo,
+  args: readonly unknown[],
+  pageSize: number,
+): PinRange | undefined {
+  const [, options, , offset, size] = args;
+  if (typeof options !== "number" || typeof offset !== "number" || typeof size !== "number") {
+    return undefined;
+  }
+  let v = vmo;
+  let off = 0;
+  while ((v.childKind === "slice" || v.childKind === "reference") && v.parent !== null) {
+    off += v.parentOffset;
+    v = v.parent;
+  }
+  if (v.parent !== null || v.source === null) return undefined;
+  return {
+    root: v,
+    start: Math.floor(offset / pageSize) + off,
+    end: Math.ceil((offset + size) / pageSize) + off,
+    write: (options & ZX_BTI_PERM_WRITE) !== 0,
+  };
+}
+
+/** Whether `pin` covers page `p` of `vmo`. */
+export function pinCovers(pin: PinRange | undefined, vmo: Vmo, p: number): boolean {
+  return pin !== undefined && pin.root === vmo && p >= pin.start && p < pin.end;
 }

@@ -7,7 +7,10 @@
  * markers only), VMO death, eviction (Clean pages), WRITEBACK_END (a zero slot
  * written back) or a shrink; bytes change only where a thread wrote (zero
  * slots and markers hold zeros, so OP_DIRTY and COMMIT turning them into Dirty
- * pages change none); OP_FAIL changes nothing; after `zx_pager_detach_vmo` no
+ * pages change none; `zx_vmar_op_range(COMMIT)` commits the mapped VMOs as
+ * `zx_vmo_op_range(COMMIT)` does; a `zx_bti_pin` commits the pages it pins so,
+ * a zero slot of a TRAP_DIRTY VMO excepted, and a write pin makes the Clean
+ * pages and markers it pins Dirty, not under TRAP_DIRTY); OP_FAIL changes nothing; after `zx_pager_detach_vmo` no
  * Clean page or marker remains. Which dirty-state moves are legal is
  * dirty-state's (K17); this checker only ties each move to a cause.
  *
@@ -20,6 +23,7 @@ import {
   ZX_PAGER_OP_FAIL,
   ZX_PAGER_OP_WRITEBACK_BEGIN,
   ZX_PAGER_OP_WRITEBACK_END,
+  ZX_VMAR_OP_COMMIT,
 } from "../kernel/constants.ts";
 import { present } from "../kernel/assert.ts";
 import type { KernelEvent, SlotKind } from "../kernel/events.ts";
@@ -27,7 +31,14 @@ import { Page, type PageTouches, type Slot, slotKind, type Vmo } from "../kernel
 import type { World } from "../sim/world.ts";
 import { AuxSnapshot } from "./_aux_snapshot.ts";
 import { sameBytes } from "./_bytes.ts";
-import { type Call, pagerVmo, StepMonitor } from "./_step_monitor.ts";
+import {
+  type Call,
+  pagerVmo,
+  pinCovers,
+  type PinRange,
+  pinRange,
+  StepMonitor,
+} from "./_step_monitor.ts";
 
 interface SlotCopy {
   readonly kind: SlotKind;
@@ -69,6 +80,16 @@ interface StepCause {
   readonly writeback: boolean;
   /** `zx_vmo_op_range` (COMMIT of a zero slot allocates a Dirty page). */
   readonly vmoOp: boolean;
+  /**
+   * `zx_vmar_op_range(COMMIT)`: "semantics otherwise as described by `zx_vmo_op_range()`
+   * ZX_VMO_OP_COMMIT" for every mapped VMO's range (docs/reference/syscalls/vmar_op_range.md;
+   * `VmAddressRegion::RangeOp`, zircon/kernel/vm/vm_address_region.cc @ misttech/fuchsia
+   * 733295f0): a zero slot becomes a Dirty page, a marker a Clean one, as under
+   * `zx_vmo_op_range`, on a VMO that is not the call's handle.
+   */
+  readonly vmarCommit: boolean;
+  /** `zx_bti_pin`: the pages it pins ({@linkcode pinRange}). */
+  readonly pin: PinRange | undefined;
   /** The kernel evicted a Clean page. */
   readonly evict: boolean;
   /** `zx_vmo_set_size`: a grow adds zero slots (or gaps), a shrink drops the tail. */
@@ -85,13 +106,17 @@ function slotKey(vmo: number, page: number): number {
   return vmo * 2 ** 21 + page;
 }
 
-function causeOf(call: Call | undefined): StepCause {
+function causeOf(call: Call | undefined, pinned: Vmo | undefined, pageSize: number): StepCause {
   const pagerOp = call?.name === "zx_pager_op_range" ? call.args[1] : undefined;
   return {
     failing: pagerOp === ZX_PAGER_OP_FAIL,
     opDirty: pagerOp === ZX_PAGER_OP_DIRTY,
     writeback: pagerOp === ZX_PAGER_OP_WRITEBACK_BEGIN || pagerOp === ZX_PAGER_OP_WRITEBACK_END,
     vmoOp: call?.name === "zx_vmo_op_range",
+    vmarCommit: call?.name === "zx_vmar_op_range" && call.args[1] === ZX_VMAR_OP_COMMIT,
+    pin: call?.name === "zx_bti_pin" && pinned !== undefined
+      ? pinRange(pinned, call.args, pageSize)
+      : undefined,
     evict: call?.name === "kernel_evict",
     resize: call?.name === "zx_vmo_set_size",
   };
@@ -146,6 +171,11 @@ export class PageState extends StepMonitor {
   readonly #supplyRets: Call[] = [];
   readonly #touched = new Set<Vmo>();
   #stepCall: Call | undefined;
+  /**
+   * A `zx_vmar_op_range` ran: it changes the VMOs mapped in its range, named by no handle and no
+   * event (a COMMIT of a zero slot), so every pager VMO is compared.
+   */
+  #vmarOp = false;
   #cause: StepCause | undefined;
   readonly #aux = new AuxSnapshot();
   /** The step whose touches were last judged. */
@@ -168,6 +198,7 @@ export class PageState extends StepMonitor {
       if (!("tid" in e) || e.tid === world.running?.tid) this.#stepCall = call;
     }
     if ("vmo" in e) this.#named.add(e.vmo);
+    if (call?.name === "zx_vmar_op_range") this.#vmarOp = true;
     // The handles of the syscall an event belongs to (one resumed from a block started earlier).
     if (call !== undefined && !this.#calls.has(call)) {
       this.#calls.add(call);
@@ -206,7 +237,7 @@ export class PageState extends StepMonitor {
 
   /** Whether this step can have changed `vmo`'s slots. */
   #active(vmo: Vmo, before: VmoBefore, touched: ReadonlySet<Vmo>): boolean {
-    return this.#paranoid || this.#named.has(vmo.koid) || this.#handled.has(vmo) ||
+    return this.#paranoid || this.#vmarOp || this.#named.has(vmo.koid) || this.#handled.has(vmo) ||
       touched.has(vmo) || vmo.dead !== before.dead || vmo.slots.length !== before.slots.length;
   }
 
@@ -276,12 +307,15 @@ export class PageState extends StepMonitor {
     if (touched.size > 0) touched.clear();
     this.#supplyRets.length = 0;
     this.#stepCall = undefined;
+    this.#vmarOp = false;
     this.#cause = undefined;
   }
 
   /** The step's cause (what its syscall may change), worked out when a slot changed. */
-  #stepCause(): StepCause {
-    return this.#cause ??= causeOf(this.#stepCall);
+  #stepCause(pageSize: number): StepCause {
+    const call = this.#stepCall;
+    const pinned = call?.name === "zx_bti_pin" ? this.vmoOf(call.args[2]) : undefined;
+    return this.#cause ??= causeOf(call, pinned, pageSize);
   }
 
   /** Records `vmo` as this step leaves it. */
@@ -326,7 +360,7 @@ export class PageState extends StepMonitor {
       const s = vmo.slots[p];
       if (p >= before.slots.length) {
         const kind = slotKind(s);
-        const cause = this.#stepCause();
+        const cause = this.#stepCause(ps);
         if (!cause.resize || (kind !== "zero" && kind !== "absent")) {
           this.fail(
             changeCode(cause),
@@ -358,7 +392,7 @@ export class PageState extends StepMonitor {
         if (sameBytes((s as Page).peek(), wasData)) continue;
       }
       same = false;
-      const cause = this.#stepCause();
+      const cause = this.#stepCause(ps);
       this.#checkSlot(
         vmo,
         p,
@@ -414,11 +448,19 @@ export class PageState extends StepMonitor {
       this.fail(change, `${at} bytes changed without a write`);
     }
     if (was.kind === now.kind) return;
+    const commit = cause.vmoOp || cause.vmarCommit;
+    // A pin commits as COMMIT does, but a zero slot of a TRAP_DIRTY VMO waits for a DIRTY request
+    // (OP_DIRTY makes it Dirty); a write pin makes what it pinned Dirty, under TRAP_DIRTY only
+    // after a DIRTY request (`PrepareForWriteLocked`), so then OP_DIRTY does it.
+    const pinned = pinCovers(cause.pin, vmo, p);
+    const pinDirtied = pinned && !vmo.trapDirty &&
+      (was.kind === "zero" || cause.pin?.write === true && (was.kind === "clean" ||
+            was.kind === "marker"));
     const dirtied = now.kind === "dirty" && (written || cause.opDirty ||
-      cause.vmoOp && was.kind === "zero");
+      commit && was.kind === "zero" || pinDirtied);
     const zeroed = written && now.kind === "zero";
     // COMMIT gives a marker a Clean zero page (RequireOwnedPage: "Markers start clean").
-    const committed = cause.vmoOp && was.kind === "marker" && now.kind === "clean";
+    const committed = (commit || pinned) && was.kind === "marker" && now.kind === "clean";
     const cleaned = cause.writeback &&
       (was.kind === "dirty" && now.kind === "awaiting-clean" ||
         was.kind === "awaiting-clean" && now.kind === "clean");

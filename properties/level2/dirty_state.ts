@@ -6,7 +6,8 @@
  * and AwaitingClean pages are never evicted or dropped except by shrink, death
  * or OP_ZERO), K20 (a grow's tail is a Dirty zero interval), K21 (a shrink
  * leaves no request and no content past the size), K25 (modified is set only by
- * writes, resize and zeroing, and cleared only by a resetting stats query).
+ * writes, a user copy into a mapping of the VMO included, a write pin that pinned
+ * everything, resize and zeroing, and cleared only by a resetting stats query).
  *
  * @module
  */
@@ -15,7 +16,8 @@ import { present } from "../../kernel/assert.ts";
 import type { KernelEvent, SlotKind } from "../../kernel/events.ts";
 import { Page, type Slot, slotKind, Vmo } from "../../kernel/objects.ts";
 import { InvariantViolation, type Verdict, type World } from "../../sim/world.ts";
-import { StepMonitor } from "../_step_monitor.ts";
+import { pinCovers, type PinRange, pinRange, StepMonitor } from "../_step_monitor.ts";
+import { ZX_VMAR_OP_COMMIT } from "../../kernel/constants.ts";
 import { callsWhere } from "../../kernel/syscalls.ts";
 
 interface Before {
@@ -30,6 +32,8 @@ interface Before {
  * (issued values, open count): one per argument list, updated in place.
  */
 interface Resolved {
+  /** The syscall's name (of the first call with this argument list). */
+  readonly name: string;
   readonly args: readonly unknown[];
   issued: number;
   open: number;
@@ -68,6 +72,10 @@ export class DirtyState extends StepMonitor {
   #inCallArgs = new Map<number, Resolved>();
   readonly #retired: Resolved[] = [];
   readonly #active = new Set<Vmo>();
+  /** The pages the `zx_bti_pin` calls running this step pin ({@linkcode pinRange}). */
+  readonly #pins: PinRange[] = [];
+  /** A `zx_vmar_op_range(COMMIT)` ran this step (it commits VMOs no handle of it names). */
+  #vmarCommit = false;
   /** Which pager VMO held each page when its VMO was last compared. */
   #where = new WeakMap<Page, Vmo>();
   /** The VMOs each argument list's handles named, and the handle table they were looked up in. */
@@ -80,7 +88,10 @@ export class DirtyState extends StepMonitor {
       this.#inCall.set(e.tid, e.name);
       let r = this.#resolved.get(e.args);
       if (r === undefined) {
-        this.#resolved.set(e.args, r = { args: e.args, issued: -1, open: -1, vmos: [] });
+        this.#resolved.set(
+          e.args,
+          r = { name: e.name, args: e.args, issued: -1, open: -1, vmos: [] },
+        );
       }
       this.#inCallArgs.set(e.tid, r);
     } else if (e.k === "ret") {
@@ -127,6 +138,17 @@ export class DirtyState extends StepMonitor {
     const active = this.#active;
     for (const args of this.#inCallArgs.values()) this.#addHandles(world, args, active);
     for (const args of this.#retired) this.#addHandles(world, args, active);
+    this.#pins.length = 0;
+    this.#vmarCommit = false;
+    for (const r of [...this.#inCallArgs.values(), ...this.#retired]) {
+      if (r.name === "zx_bti_pin") {
+        const v = this.vmoOf(r.args[2]);
+        const pin = v === undefined ? undefined : pinRange(v, r.args, world.kernel.pageSize);
+        if (pin !== undefined) this.#pins.push(pin);
+      } else if (r.name === "zx_vmar_op_range" && r.args[1] === ZX_VMAR_OP_COMMIT) {
+        this.#vmarCommit = true;
+      }
+    }
     for (const page of world.kernel.pages.touches.pages()) {
       const v = this.#where.get(page);
       if (v !== undefined) active.add(v);
@@ -134,7 +156,8 @@ export class DirtyState extends StepMonitor {
     for (const vmo of world.kernel.pagerVmos) {
       const was = this.#before.get(vmo);
       if (
-        was !== undefined && !this.#paranoid && !active.has(vmo) && !this.#named.has(vmo.koid) &&
+        was !== undefined && !this.#paranoid && !this.#vmarCommit && !active.has(vmo) &&
+        !this.#named.has(vmo.koid) &&
         was.kinds.length === vmo.slots.length && was.modified === vmo.modified &&
         was.dead === vmo.dead
       ) continue;
@@ -204,7 +227,7 @@ export class DirtyState extends StepMonitor {
       const b = slotKind(s);
       const a = was.kinds[p];
       if (s === wasSlot && a === b) continue;
-      if (judge && a !== b && !this.#allowed(a, b, calls, vmo)) {
+      if (judge && a !== b && !this.#allowed(a, b, calls, vmo, p)) {
         const code = (a === "dirty" || a === "awaiting-clean") && b === "absent" ? "K18" : "K17";
         this.#fail(
           code,
@@ -220,7 +243,14 @@ export class DirtyState extends StepMonitor {
   }
 
   #judgeModified(vmo: Vmo, was: boolean, now: boolean, calls: Set<string>): void {
-    if (!was && now && ![...calls].some((c) => SETS_MODIFIED.has(c))) {
+    // Any write marks the VMO modified, also one by a call whose handle names another VMO (a
+    // user copy into a mapping: `VmMapping::PageFault` with a write flag calls
+    // `mark_modified_locked`, zircon/kernel/vm/vm_mapping.cc @ misttech/fuchsia 59d70673), and
+    // a write pin that pinned everything (`CommitRangeInternal`'s deferred cleanup,
+    // vm_object_paged.cc @ misttech/fuchsia 056f3590).
+    const wrote = this.#stored.has(vmo.koid) ||
+      this.#pins.some((pin) => pin.write && pin.root === vmo);
+    if (!was && now && !wrote && ![...calls].some((c) => SETS_MODIFIED.has(c))) {
       this.#fail("K25", `vmo${vmo.koid} became modified in a step running ${[...calls]}`);
     }
     if (was && !now && !calls.has("zx_pager_query_vmo_stats")) {
@@ -254,7 +284,7 @@ export class DirtyState extends StepMonitor {
       const a = was.kinds[p];
       const b = now.kinds[p];
       if (a === b) continue;
-      const ok = this.#allowed(a, b, calls, vmo);
+      const ok = this.#allowed(a, b, calls, vmo, p);
       if (!ok) {
         const code = (a === "dirty" || a === "awaiting-clean") && b === "absent" ? "K18" : "K17";
         this.#fail(code, `${at(p)} went from ${a} to ${b} in a step running ${[...calls]}`);
@@ -263,8 +293,15 @@ export class DirtyState extends StepMonitor {
     this.#judgeModified(vmo, was.modified, now.modified, calls);
   }
 
-  #allowed(a: SlotKind, b: SlotKind, calls: Set<string>, vmo: Vmo): boolean {
+  #allowed(a: SlotKind, b: SlotKind, calls: Set<string>, vmo: Vmo, p: number): boolean {
     const pagerOp = calls.has("zx_pager_op_range");
+    // A pin commits as COMMIT does (a zero slot of a TRAP_DIRTY VMO waits for a DIRTY request);
+    // a write pin makes what it pinned Dirty, under TRAP_DIRTY only by OP_DIRTY.
+    const pin = this.#pins.find((pin) => pinCovers(pin, vmo, p));
+    const commit = this.#vmarCommit || pin !== undefined;
+    const pinDirtied = pin !== undefined && !vmo.trapDirty &&
+      (a === "zero" || this.#pins.some((w) => w.write && pinCovers(w, vmo, p)) &&
+          (a === "clean" || a === "marker"));
     const write = calls.has("zx_vmo_write") || calls.has("mem_write") ||
       calls.has("zx_vmo_op_range") || this.#stored.has(vmo.koid);
     const detached = calls.has("zx_pager_detach_vmo") || calls.has("zx_handle_close");
@@ -272,13 +309,14 @@ export class DirtyState extends StepMonitor {
       case "clean":
         // COMMIT gives a marker a Clean zero page ("Markers start clean": RequireOwnedPage).
         return (a === "absent" && calls.has("zx_pager_supply_pages")) ||
-          (a === "awaiting-clean" && pagerOp) || (a === "marker" && calls.has("zx_vmo_op_range"));
+          (a === "awaiting-clean" && pagerOp) ||
+          (a === "marker" && (calls.has("zx_vmo_op_range") || commit));
       case "marker":
         return a === "absent" && calls.has("zx_pager_supply_pages");
       case "awaiting-clean":
         return a === "dirty" && pagerOp;
       case "dirty":
-        return write || pagerOp;
+        return write || pagerOp || pinDirtied || this.#vmarCommit && a === "zero";
       case "zero":
         return calls.has("zx_vmo_op_range");
       case "absent":
