@@ -318,7 +318,12 @@ export class SyscallContract extends StepMonitor {
         codes.add(a[5] as number);
       }
     }
-    if (e.name === "zx_handle_close" && e.status === ZX_OK) this.#closed.add(a[0] as number);
+    // `zx_pmt_unpin` consumes its handle (`sys_pmt_unpin` removes it first, RemoveHandle,
+    // zircon/kernel/lib/syscalls/ddk.cc @ gnoliyil/fuchsia 014097ec; the model checks the type
+    // before, so it consumes it on success only).
+    if ((e.name === "zx_handle_close" || e.name === "zx_pmt_unpin") && e.status === ZX_OK) {
+      this.#closed.add(a[0] as number);
+    }
     if (e.name === "zx_handle_replace") this.#closed.add(a[0] as number);
     if (ACCESSES.has(e.name) && e.status !== ZX_OK) {
       const vmo = this.vmoOf(a[0]);

@@ -1,5 +1,6 @@
 import { strict as assert } from "node:assert";
 import {
+  ZX_ERR_BAD_HANDLE,
   ZX_INFO_VMO,
   ZX_INFO_VMO_PAGER_BACKED,
   ZX_OK,
@@ -37,4 +38,24 @@ Deno.test("syscall-contract K23: children of a pager VMO report PAGER_BACKED, an
     assert.equal(r.verdict.kind, "pass", `${kind}: ${describeVerdict(r.verdict)}`);
     assert.ok(flags & ZX_INFO_VMO_PAGER_BACKED, `${kind} reports PAGER_BACKED`);
   }
+});
+
+Deno.test("syscall-contract K27: a handle zx_pmt_unpin consumed is gone (BAD_HANDLE, not WRONG_TYPE)", () => {
+  let status = 0;
+  const world = new World({
+    strategy: randomStrategy(1),
+    pageSize: 64,
+    monitors: kernelInvariants(),
+  });
+  world.spawn("t", "workload", function* (sys) {
+    const [, bti] = yield* sys.btiCreate(0, 0);
+    const [, vmo] = yield* sys.vmoCreate(128, 0);
+    const [, pmt] = yield* sys.btiPin(bti, 0, vmo, 0, 64);
+    assert.equal(yield* sys.pmtUnpin(pmt), ZX_OK);
+    // A pager call naming the consumed token: its handle argument is checked first.
+    status = yield* sys.pagerOpRange(pmt, 0, 0, 0, 0, 0);
+  });
+  const r = world.run();
+  assert.equal(r.verdict.kind, "pass", describeVerdict(r.verdict));
+  assert.equal(status, ZX_ERR_BAD_HANDLE);
 });
