@@ -201,7 +201,7 @@ export function waitForCycle(world: World): string | null {
  * }
  * assert.equal(world.run().verdict.kind, "hang");
  * holders.hear({ k: "packet-dequeued", tid: 1, port: 0, vmo: 0, id: 0, packet: {} as never });
- * assert.match(holders.parked(world) ?? "", /^t1 svc waits on futex 0x[0-9a-f]+ \(condvar loaded\)$/);
+ * assert.match(holders.parked(world) ?? "", /^t1 "svc" waits on futex 0x[0-9a-f]+ \(condvar loaded\)$/);
  * ```
  */
 export class PacketHolders {

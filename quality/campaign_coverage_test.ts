@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { withoutCoverageFlag } from "./campaign_coverage.ts";
+import { serviceFiles, withoutCoverageFlag } from "./campaign_coverage.ts";
 
 const SERVICE = "quality/testdata/unreachable_service.ts";
 const SOURCE = Deno.readTextFileSync(SERVICE).split("\n");
@@ -66,4 +66,16 @@ Deno.test("fuzz --coverage renders c8 HTML and lcov and names the branch no run 
     await Deno.remove(dir, { recursive: true });
     await Deno.remove(corpus, { recursive: true });
   }
+});
+
+Deno.test("a service's coverage counts the modules of its own folder it loaded, not only its entry", () => {
+  const files = ["/p/kernel/kernel.ts", "/p/mine/core.ts", "/p/mine/svc.ts", "/p/mine/lib/util.ts"];
+  const map = { files: () => files } as unknown as Parameters<typeof serviceFiles>[0];
+  assert.deepEqual(serviceFiles(map, "/p", "/p/mine/svc.ts"), [
+    "/p/mine/svc.ts",
+    "/p/mine/core.ts",
+    "/p/mine/lib/util.ts",
+  ]);
+  // A service at the project root counts alone (the root holds the whole project).
+  assert.deepEqual(serviceFiles(map, "/p", "/p/svc.ts"), ["/p/svc.ts"]);
 });
