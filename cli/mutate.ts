@@ -427,9 +427,24 @@ async function judgeAll(
       // A time limit passed on a loaded machine is not a hang: a mutant that times out is judged
       // once more, in a fresh worker, with RETRY_FACTOR times the limit, before it counts.
       for (const l of [limit, RETRY_FACTOR * limit]) {
-        const worker = isStatic
-          ? (await pool.spawn(mutantCount, m.id)).worker
-          : await pool.acquire();
+        // A static mutant that stops the project loading at all is killed by the load: every
+        // probe would fail (Stryker's RuntimeError). The unmutated copy loaded before judging.
+        const spawned = isStatic
+          ? await pool.spawn(mutantCount, m.id).catch((e) => {
+            if (e instanceof InputError) return e;
+            throw e;
+          })
+          : null;
+        if (spawned instanceof InputError) {
+          res = {
+            status: "killed",
+            killedBy: { probe: "module load", reason: spawned.message },
+            ran: 0,
+            ms: 0,
+          };
+          break;
+        }
+        const worker = spawned !== null ? spawned.worker : await pool.acquire();
         const r = await pool.request(worker, {
           type: "mutant",
           id: m.id,
