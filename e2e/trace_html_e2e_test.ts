@@ -103,7 +103,7 @@ browserTest(
     const logger = run.names.threadTid.get("logger")!;
     assert.match(
       await page.locator(`.lane-label[data-lane="t${logger}"]`).innerText(),
-      /logger\s*stuck/,
+      new RegExp(`t${logger} "logger"\\s*stuck`), // a thread is labelled t3 "name"
     );
 
     // One mark per event; a known syscall is drawn on the service's lane.
