@@ -452,6 +452,18 @@ export class Kernel extends VmarCalls {
 
   // ---------------------------------------------------------------- futexes
 
+  /**
+   * A futex call's new owner: the live thread `owner` names (0 and a dead thread: none), and
+   * the lookup's status, which wait and requeue report only after their value check
+   * (`GetDispatcherWithRightsNoPolicyCheck(handle, 0)`: any rights will do).
+   */
+  #futexOwner(owner: number): [KThread | null, Status] {
+    if (owner === 0) return [null, ZX_OK];
+    const o = this.handles.get<KThread>(owner, ZX_OBJ_TYPE_THREAD, ZX_RIGHT_NONE);
+    if (!o.ok) return [null, o.status];
+    return [o.object.alive ? o.object : null, ZX_OK];
+  }
+
   /** `zx_futex_wait(value_ptr, current_value, new_futex_owner, deadline)`. */
   protected *futexWait(
     t: KernelThread,
@@ -462,14 +474,7 @@ export class Kernel extends VmarCalls {
     const futexes = this.futexes;
     if (!futexes.valid(valuePtr)) return ZX_ERR_INVALID_ARGS;
     if (typeof deadline !== "number" || Number.isNaN(deadline)) return ZX_ERR_INVALID_ARGS;
-    let ownerThread: KThread | null = null;
-    let ownerStatus: Status = ZX_OK;
-    if (owner !== 0) {
-      // GetDispatcherWithRightsNoPolicyCheck(handle, 0): any rights will do.
-      const o = this.handles.get<KThread>(owner, ZX_OBJ_TYPE_THREAD, ZX_RIGHT_NONE);
-      if (!o.ok) ownerStatus = o.status;
-      else if (o.object.alive) ownerThread = o.object;
-    }
+    const [ownerThread, ownerStatus] = this.#futexOwner(owner);
     if (!Number.isInteger(current) || futexes.load(valuePtr) !== (current | 0)) {
       return ZX_ERR_BAD_STATE;
     }
@@ -527,14 +532,7 @@ export class Kernel extends VmarCalls {
     if (!futexes.valid(valuePtr) || !futexes.valid(requeuePtr)) return ZX_ERR_INVALID_ARGS;
     if (valuePtr === requeuePtr) return ZX_ERR_INVALID_ARGS;
     if (!isU32(wakeCount) || !isU32(requeueCount)) return ZX_ERR_INVALID_ARGS;
-    let ownerThread: KThread | null = null;
-    let ownerStatus: Status = ZX_OK;
-    if (owner !== 0) {
-      // GetDispatcherWithRightsNoPolicyCheck(handle, 0): any rights will do.
-      const o = this.handles.get<KThread>(owner, ZX_OBJ_TYPE_THREAD, ZX_RIGHT_NONE);
-      if (!o.ok) ownerStatus = o.status;
-      else if (o.object.alive) ownerThread = o.object;
-    }
+    const [ownerThread, ownerStatus] = this.#futexOwner(owner);
     if (!Number.isInteger(current) || futexes.load(valuePtr) !== (current | 0)) {
       return ZX_ERR_BAD_STATE;
     }
