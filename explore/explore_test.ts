@@ -7,6 +7,7 @@ import {
   splitTasks,
 } from "./explore.ts";
 import { exploreSplit } from "./parallel.ts";
+import { finals } from "./_final_states.ts";
 import { EarlyWakeSupplyKernel, TwoPhaseDetachKernel } from "../zoo/racy_kernels.ts";
 import type { KernelOptions } from "../kernel/kernel.ts";
 import { parseScenario, type Scenario } from "../scenario/schema.ts";
@@ -241,17 +242,6 @@ Deno.test("explore: a monitor's stateKey keeps states apart", () => {
   assert.equal(ordered.outcome, "pass");
   assert.ok(ordered.states > plain.states, `${ordered.states} > ${plain.states}`);
 });
-
-/** The final states every complete schedule of `scenario` reaches under `options`. */
-function finals(
-  scenario: Scenario,
-  options: Partial<ExploreOptions>,
-  k: number,
-): { result: ExploreResult; states: Set<string> } {
-  const states = new Set<string>();
-  const result = explore(scenario, { preemptions: k, finalStates: states, ...options });
-  return { result, states };
-}
 
 function sameSet(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
   return a.size === b.size && [...a].every((x) => b.has(x));

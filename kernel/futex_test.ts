@@ -20,7 +20,8 @@ import type { Syscall } from "./yields.ts";
 import { fairStrategy } from "../sim/strategy.ts";
 import type { Sys, ThreadBody } from "../sim/sys.ts";
 import { describeVerdict, World } from "../sim/world.ts";
-import { explore } from "../explore/explore.ts";
+import type { ExploreOptions } from "../explore/explore.ts";
+import { finals } from "../explore/_final_states.ts";
 import { parseScenario } from "../scenario/schema.ts";
 import { type PagerService, serveReads, supplyFromBacking } from "../services/service.ts";
 
@@ -232,18 +233,17 @@ Deno.test("explore: with zx_futex_requeue, DPOR reaches the final states a plain
     threads: [{ name: "r", ops: [{ op: "read", vmo: "file", page: 0 }] }],
   });
   const services = { rq: requeueBroadcast };
-  const finals = (options: Parameters<typeof explore>[1]) => {
-    const states = new Set<string>();
-    const r = explore(scenario, { ...options, finalStates: states, services });
+  const run = (options: Partial<ExploreOptions>) => {
+    const { result, states } = finals(scenario, { ...options, services }, 2);
     assert.equal(
-      r.outcome,
+      result.outcome,
       "pass",
-      r.counterexample ? describeVerdict(r.counterexample.verdict) : "",
+      result.counterexample ? describeVerdict(result.counterexample.verdict) : "",
     );
     return states;
   };
-  const plain = finals({ preemptions: 2, reduction: false, stateHash: false });
-  const dpor = finals({ preemptions: 2 });
+  const plain = run({ reduction: false, stateHash: false });
+  const dpor = run({});
   console.log(`  plain: ${plain.size} final states; dpor: ${dpor.size}`);
   assert.ok(plain.size >= 2, `${plain.size} final states`);
   assert.deepEqual([...dpor].sort(), [...plain].sort());

@@ -18,6 +18,7 @@ import { Kernel } from "../kernel/kernel.ts";
 import type { CallArgs } from "../kernel/syscalls.ts";
 import { kernelInvariants } from "../properties/kernel_invariants.ts";
 import { explore } from "../explore/explore.ts";
+import { finals } from "../explore/_final_states.ts";
 import { Names, stateFingerprint, ThreadHistories } from "../explore/state_hash.ts";
 import { parseScenario } from "../scenario/schema.ts";
 import { runScenario } from "../scenario/interpreter.ts";
@@ -370,13 +371,8 @@ Deno.test("explore: a clone's death and a wait on its parent's ZX_VMO_ZERO_CHILD
     threads: [{ name: "r", ops: [{ op: "read", vmo: "file", page: 0 }] }],
   });
   const services = { cvp: closeVersusPoll };
-  const finals = (options: Parameters<typeof explore>[1]) => {
-    const states = new Set<string>();
-    explore(scenario, { ...options, finalStates: states, services });
-    return states;
-  };
-  const plain = finals({ preemptions: 2, reduction: false, stateHash: false });
-  const dpor = finals({ preemptions: 2 });
+  const plain = finals(scenario, { reduction: false, stateHash: false, services }, 2).states;
+  const dpor = finals(scenario, { services }, 2).states;
   assert.ok(plain.size >= 2);
   assert.deepEqual([...dpor].sort(), [...plain].sort());
 });
