@@ -172,6 +172,20 @@ export function checkerOverhead(
 }
 
 /**
+ * Runs this module's `mode` for the checkout at `root` in a process of its own and returns
+ * what it printed, parsed as JSON (a number or an object); a failed child is an error.
+ */
+async function inOwnProcess(mode: string, root: URL, seconds: number): Promise<unknown> {
+  const out = await new Deno.Command("deno", {
+    args: ["run", "--allow-read", import.meta.url, mode, root.href, `${seconds}`],
+    stdout: "piped",
+    stderr: "inherit",
+  }).output();
+  if (!out.success) throw new Error(`bench/figures.ts ${mode} ${root.href} failed`);
+  return JSON.parse(new TextDecoder().decode(out.stdout));
+}
+
+/**
  * Measures each checkout's figures, each in processes of its own (needs
  * `--allow-run=deno`): two turns per checkout, taking turns, each figure's
  * best turn counting (the most steps per second, the least overhead, the
@@ -182,13 +196,7 @@ export async function measure(roots: readonly URL[], seconds: number): Promise<F
   const best: (Figures | null)[] = roots.map(() => null);
   for (let turn = 0; turn < 2; turn++) {
     for (const [i, root] of roots.entries()) {
-      const out = await new Deno.Command("deno", {
-        args: ["run", "--allow-read", import.meta.url, "figures-one", root.href, `${seconds}`],
-        stdout: "piped",
-        stderr: "inherit",
-      }).output();
-      if (!out.success) throw new Error(`bench/figures.ts figures-one ${root.href} failed`);
-      const f = JSON.parse(new TextDecoder().decode(out.stdout)) as Figures;
+      const f = await inOwnProcess("figures-one", root, seconds) as Figures;
       const b = best[i];
       best[i] = b === null ? f : {
         ...f,
@@ -329,13 +337,10 @@ export async function sustainedStepsPerCpuSecond(root: URL, seconds: number): Pr
 export async function stepsSideBySide(rounds: number, seconds: number): Promise<string[]> {
   const { roots: r, labels } = roots();
   const one = async (mode: string, root: URL): Promise<number> => {
-    const out = await new Deno.Command("deno", {
-      args: ["run", "--allow-read", import.meta.url, mode, root.href, `${seconds}`],
-      stdout: "piped",
-      stderr: "inherit",
-    }).output();
-    const x = Number(new TextDecoder().decode(out.stdout).trim());
-    if (!out.success || !(x > 0)) throw new Error(`bench/figures.ts ${mode} ${root.href} failed`);
+    const x = await inOwnProcess(mode, root, seconds);
+    if (typeof x !== "number" || !(x > 0)) {
+      throw new Error(`bench/figures.ts ${mode} ${root.href} printed no positive figure`);
+    }
     return x;
   };
   const best = r.map(() => 0), sustained = r.map(() => 0);
@@ -387,13 +392,9 @@ if (import.meta.main && Deno.args[0] === "steps-one") {
   const turn = Math.min(4, seconds);
   for (let t = 0; t < seconds; t += turn) {
     for (const [i, root] of r.entries()) {
-      const out = await new Deno.Command("deno", {
-        args: ["run", "--allow-read", import.meta.url, "overhead-one", root.href, `${turn}`],
-        stdout: "piped",
-        stderr: "inherit",
-      }).output();
-      if (!out.success) throw new Error(`bench/figures.ts overhead-one ${root.href} failed`);
-      const o = JSON.parse(new TextDecoder().decode(out.stdout));
+      const o = await inOwnProcess("overhead-one", root, turn) as ReturnType<
+        typeof checkerOverhead
+      >;
       best[i].plain = Math.min(best[i].plain, o.plainCpu);
       best[i].checked = Math.min(best[i].checked, o.checkedCpu);
       best[i].rounds += o.rounds;

@@ -6,14 +6,15 @@
 import {
   CondVar,
   Mutex,
+  type PagerService,
+  parseScenario,
+  type Scenario,
   serveReads,
   type ServiceContext,
   supplyFromBacking,
   type Sys,
   type ThreadBody,
 } from "../../mod.ts";
-
-import { type PagerService, parseScenario, type Scenario } from "../../mod.ts";
 
 /**
  * Two readers of one two-page file (one block), served by the service
