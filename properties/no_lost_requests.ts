@@ -154,7 +154,7 @@ export class NoLostRequests extends StepMonitor {
       // waiting on each other, or one parked on a condition variable with a packet in hand, are
       // the cause to name (last: signatures read it to the end).
       const why = whyUnanswered(world, this.#holders);
-      const parked = parkedBesides(world, why, named);
+      const parked = parkedBesides(world, this.#holders, named);
       const also = parked.length === 0 ? "" : `; also parked: ${parked.join("; ")}`;
       this.fail(
         "hang",

@@ -213,7 +213,7 @@ export class QuiescentEnd extends StepMonitor {
         // Every thread left is parked: the one that took the request (on a condvar nobody will
         // signal, say) is among them.
         const why = whyUnanswered(world, this.#holders);
-        const parked = parkedBesides(world, why);
+        const parked = parkedBesides(world, this.#holders);
         this.fail(
           "Q2",
           `vmo${v.koid} has ${left.length} outstanding request(s) at quiescence` +

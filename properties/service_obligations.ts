@@ -76,7 +76,7 @@ export class AnswersEveryRead extends StepMonitor {
         // Service threads deadlocked on each other, or one parked on a condition variable with a
         // packet in hand, are why no answer came: name them.
         const why = whyUnanswered(world, this.#holders);
-        const parked = parkedBesides(world, why);
+        const parked = parkedBesides(world, this.#holders);
         this.fail(
           "P1",
           `t${e.tid} ${e.name} timed out waiting for the pager` +
@@ -111,7 +111,7 @@ export class AnswersEveryRead extends StepMonitor {
         // every other parked thread follows.
         const by = world.threads[taker - 1];
         const why = whyUnanswered(world, this.#holders);
-        const parked = parkedBesides(world, why, new Set([taker, t.tid]));
+        const parked = parkedBesides(world, this.#holders, new Set([taker, t.tid]));
         this.fail(
           "P1",
           `${by === undefined ? `t${taker}` : threadLabel(taker, by.name)} took a READ for ` +

@@ -68,15 +68,16 @@ export function parkedThreads(world: World, except: ReadonlySet<number> = new Se
 }
 
 /**
- * {@linkcode parkedThreads} less those `why` (a {@linkcode whyUnanswered} suffix) already names,
- * so a message lists each parked thread once.
+ * {@linkcode parkedThreads} less `except` and the packet holders {@linkcode whyUnanswered}
+ * names (when no wait-for cycle is named instead), so a message lists each parked thread once.
  */
 export function parkedBesides(
   world: World,
-  why: string,
+  holders: PacketHolders,
   except: ReadonlySet<number> = new Set(),
 ): string[] {
-  return parkedThreads(world, except).filter((p) => !why.includes(p));
+  const named = waitForCycle(world) === null ? holders.parkedTids(world) : [];
+  return parkedThreads(world, new Set([...except, ...named]));
 }
 
 /**
@@ -216,18 +217,24 @@ export class PacketHolders {
 
   /**
    * The service threads holding a packet that are parked on a condition
-   * variable, as `t2 p0.svc waits on futex 0x40000004 (condvar block loaded)`
+   * variable, as `t2 "p0.svc" waits on futex 0x40000004 (condvar block loaded)`
    * joined by ` & `; null when none is.
    */
   parked(world: World): string | null {
-    const out: string[] = [];
-    for (const n of waitForGraph(world)) {
-      if (!this.#holding.has(n.tid) || world.threads[n.tid - 1]?.role !== "service") continue;
-      if (n.holders.length === 0 && /\(condvar [^()]*\)$/.test(n.on)) {
-        out.push(`${threadLabel(n.tid, n.name)} waits on ${n.on}`);
-      }
-    }
+    const out = this.#parked(world).map((n) => `${threadLabel(n.tid, n.name)} waits on ${n.on}`);
     return out.length === 0 ? null : out.join(" & ");
+  }
+
+  /** The thread ids {@linkcode parked} names. */
+  parkedTids(world: World): number[] {
+    return this.#parked(world).map((n) => n.tid);
+  }
+
+  #parked(world: World) {
+    return waitForGraph(world).filter((n) =>
+      this.#holding.has(n.tid) && world.threads[n.tid - 1]?.role === "service" &&
+      n.holders.length === 0 && /\(condvar [^()]*\)$/.test(n.on)
+    );
   }
 }
 
