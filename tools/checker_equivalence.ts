@@ -17,7 +17,7 @@
  *
  * @module
  */
-import fc from "fast-check";
+import fc from "npm:fast-check@4.11.0";
 const root = Deno.args[0];
 if (root === undefined) {
   console.error("usage: deno run -A tools/checker_equivalence.ts CHECKOUT [N]");
