@@ -5,7 +5,11 @@
  * none exists), and sometimes a closed handle, one of the wrong type, one
  * with too few rights (made by `zx_handle_replace`), or garbage; numbers are
  * usually page-aligned and in range, and sometimes unaligned, overflowing,
- * huge, or carry an unknown option bit.
+ * huge, or carry an unknown option bit. A call with an optional user buffer
+ * (`zx_vmo_read`, `zx_vmo_write`, `zx_object_get_info`) sometimes gets one: an
+ * address inside a mapping (often of a pager VMO, sometimes of the VMO the
+ * call reads or writes), so the kernel's copy faults, raises a request and
+ * parks; rarely an unmapped one.
  *
  * One generator serves two sources of randomness: a seeded {@linkcode Rng}
  * (campaigns) and fast-check's `fc.gen()` ({@linkcode programArbitrary}, which
@@ -505,8 +509,8 @@ class CallBuilder {
           ZX_VMO_OP_LOCK,
           0,
         ]);
-      case "userBuffer": // never generated (optional: CALLS leaves it out)
-        return 0;
+      case "userBuffer": // optional: drawn by #userBuffer, for the calls that get one
+        return this.#arg("address");
       case "vmarOp":
         return pick(d, [
           ZX_VMAR_OP_COMMIT,
@@ -594,11 +598,37 @@ class CallBuilder {
     }
   }
 
+  /**
+   * Whether to give a call its optional user buffer, and which: a quarter of the time when a
+   * mapping exists (then half the time a mapping of the call's own VMO, when there is one, so
+   * the copy faults on the very VMO being read or written), rarely otherwise (the "address"
+   * draw, which usually maps something first, sometimes passes an unmapped address).
+   */
+  #userBuffer(args: readonly Arg[]): Arg | null {
+    const d = this.d;
+    const maps = this.#of("addr");
+    if (d.int(maps.length > 0 ? 4 : 16) !== 0) return null;
+    const own = args[0];
+    if (typeof own === "object" && "h" in own && d.int(2) === 0) {
+      const same = maps.filter((m) => {
+        const v = this.#callOf(m.ref)?.args[3];
+        return typeof v === "object" && "h" in v && v.h[0] === own.h[0] && v.h[1] === own.h[1];
+      });
+      if (same.length > 0) return { addr: pick(d, same).ref, plus: d.int(2) * this.#ps };
+    }
+    return this.#arg("userBuffer");
+  }
+
   /** Adds one call of `name` (and whatever constructors its arguments need). */
   add(name: CallName): void {
     const args: Arg[] = [];
     for (const p of CALLS[name].params) {
       args.push(p === "pktOffset" || p === "pktLength" ? this.#servedField(p, args) : this.#arg(p));
+    }
+    // The table's optional parameters are trailing user buffers (syscalls.ts `u`): one, if any.
+    if (CALLS[name].optional.length === 1 && CALLS[name].optional[0] === "userBuffer") {
+      const buffer = this.#userBuffer(args);
+      if (buffer !== null) args.push(buffer);
     }
     this.#emit(
       { call: name, args },
@@ -690,16 +720,23 @@ export function mutateProgram(d: Draw, p: Program, donor?: Program): Program {
   if (op < 7) {
     const c = d.int(calls.length);
     const call = calls[c];
-    if (call.args.length === 0) return p;
-    const i = d.int(call.args.length);
+    // One past the last argument, while optional ones remain: a user buffer may be added.
+    const most = CALLS[call.call].params.length + CALLS[call.call].optional.length;
+    const slots = Math.min(call.args.length + 1, most);
+    if (slots === 0) return p;
+    const i = d.int(slots);
     const fresh = new CallBuilder(d, p, t, c);
     fresh.add(call.call);
     const replacement = fresh.calls[fresh.calls.length - 1];
     const prefix = fresh.calls.slice(0, -1);
-    const changed: ProgramCall = {
-      ...call,
-      args: call.args.map((a, j) => (j === i ? replacement.args[i] : a)),
-    };
+    const arg = replacement.args[i];
+    // The fresh call drew no optional argument there: the mutation drops it (and those after).
+    const args = arg === undefined
+      ? call.args.slice(0, i)
+      : i === call.args.length
+      ? [...call.args, arg]
+      : call.args.map((a, j) => (j === i ? arg : a));
+    const changed: ProgramCall = { ...call, args };
     const withPrefix = insertCalls(p, t, c, prefix);
     return {
       ...withPrefix,
