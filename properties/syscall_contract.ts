@@ -44,6 +44,10 @@ import { type Call, failCodesKey, StepMonitor } from "./_step_monitor.ts";
 import { callsWhere, spec, SYSCALL_NAMES, type SyscallName } from "../kernel/syscalls.ts";
 
 const ACCESSES = callsWhere((s) => s.access === true);
+/** How many arguments each call takes before its optional ones (a user buffer, if given, is next). */
+const REQUIRED: ReadonlyMap<string, number> = new Map(
+  SYSCALL_NAMES.map((name) => [name, spec(name).params.filter((p) => !p.optional).length]),
+);
 /** Pager calls on one of the pager's VMOs, and the argument that names it (the table's `ownedBy`). */
 const PAGER_VMO_ARG: ReadonlyMap<string, number> = new Map(
   SYSCALL_NAMES.flatMap((name) => {
@@ -146,18 +150,37 @@ export class SyscallContract extends StepMonitor {
     return ZX_OK;
   }
 
-  #pagerError(tid: number, vmo: number, status: Status, what: string): void {
+  #pagerError(
+    tid: number,
+    vmo: number,
+    status: Status,
+    what: string,
+    copied: Iterable<number> = [],
+  ): void {
+    const fault = this.#pagerFault(vmo, status, `t${tid} ${what}`);
+    if (fault === null) return;
+    // A user copy's fault fails the call with the status of the VMO it faulted on.
+    for (const other of copied) if (this.#pagerFault(other, status, "") === null) return;
+    this.fail("K14", fault);
+  }
+
+  /** Why `status` is not a pager error that `vmo` can give (null: it can). */
+  #pagerFault(vmo: number, status: Status, who: string): string | null {
     const codes = this.#failCodes.get(vmo);
     if (FAIL_ONLY.has(status) && !codes?.has(status)) {
-      this.fail("K14", `t${tid} ${what} got ${statusName(status)}, never passed to OP_FAIL`);
+      return `${who} got ${statusName(status)}, never passed to OP_FAIL`;
     }
     if (status === ZX_ERR_BAD_STATE && !this.#detached.has(vmo) && !codes?.has(status)) {
-      this.fail(
-        "K14",
-        `t${tid} ${what} got ZX_ERR_BAD_STATE; vmo${vmo} was neither detached nor failed`,
-      );
+      return `${who} got ZX_ERR_BAD_STATE; vmo${vmo} was neither detached nor failed`;
     }
+    return null;
   }
+
+  /**
+   * Per thread in an access given a user buffer: the pager VMOs it raised or joined requests
+   * on during the call (its copy's faults among them), whose errors it may return.
+   */
+  readonly #copies = new Map<number, Set<number>>();
 
   /** K14w: tracks direct reads and judges their status against the OP_FAILs that covered them. */
   /** Thread `tid` leaves its requests: the readers attached to them may inherit one. */
@@ -178,15 +201,19 @@ export class SyscallContract extends StepMonitor {
       case "request":
         this.#creator.set(e.id, e.tid);
         this.#attached.set(e.tid, e.id);
+        this.#copies.get(e.tid)?.add(e.vmo);
         return;
       case "coalesce":
         this.#attached.set(e.tid, e.id);
+        this.#copies.get(e.tid)?.add(e.vmo);
         return;
       case "resolve":
         this.#creator.delete(e.id);
         return;
       case "call": {
         const a = e.args;
+        const userCopy = ACCESSES.has(e.name) && a.length > (REQUIRED.get(e.name) ?? a.length);
+        if (userCopy) this.#copies.set(e.tid, new Set());
         if (e.name === "zx_vmo_read") {
           const vmo = this.vmoOf(a[0]);
           if (vmo?.source && typeof a[1] === "number" && Number.isInteger(a[1])) {
@@ -195,7 +222,8 @@ export class SyscallContract extends StepMonitor {
               offset: a[1],
               copied: 0,
               blocked: false,
-              off: false,
+              // A read into a user buffer may wait on its copy's fault, not at its next page.
+              off: userCopy,
               expect: null,
             });
           }
@@ -327,8 +355,11 @@ export class SyscallContract extends StepMonitor {
     if (e.name === "zx_handle_replace") this.#closed.add(a[0] as number);
     if (ACCESSES.has(e.name) && e.status !== ZX_OK) {
       const vmo = this.vmoOf(a[0]);
-      if (vmo?.source) this.#pagerError(e.tid, vmo.koid, e.status, e.name);
+      if (vmo?.source) {
+        this.#pagerError(e.tid, vmo.koid, e.status, e.name, this.#copies.get(e.tid));
+      }
     }
+    if (ACCESSES.has(e.name)) this.#copies.delete(e.tid);
     if (e.name === "zx_object_get_info" && e.status === ZX_OK && a[1] === ZX_INFO_VMO) {
       const thread = world.threads[e.tid - 1];
       const vmo = this.vmoOf(a[0]);
