@@ -177,7 +177,7 @@ export const ProgramSchema: z.ZodType<Program> = z.object({
               optional.length === 0
                 ? `${params.length}`
                 : `${params.length} to ${params.length + optional.length}`
-            } arguments, not ${n}`,
+            } argument${params.length + optional.length === 1 ? "" : "s"}, not ${n}`,
           });
         }),
       ).max(4096),
