@@ -196,7 +196,7 @@ export interface ParamSpec {
   readonly alignedFirst?: boolean;
   /**
    * A trailing parameter a caller may leave out (a user buffer's address: left
-   * out, the model hands the bytes over itself); program fuzzing never passes
+   * out, the model hands the bytes over itself); program fuzzing sometimes passes
    * it, and a call event shows it only when given.
    */
   readonly optional?: boolean;
@@ -719,7 +719,7 @@ export const SYSCALLS = {
     errors: [ZX_ERR_BAD_HANDLE, ZX_ERR_INVALID_ARGS],
     weight: 3,
   },
-  // With a user buffer (never in program fuzzing) the record's copy-out may fault and park.
+  // With a user buffer the record's copy-out may fault and park; `blocks` says what it does without.
   zx_object_get_info: {
     params: [
       h("handle", "vmo", ZX_OBJ_TYPE_VMO, ZX_RIGHT_INSPECT),
