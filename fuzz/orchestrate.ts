@@ -220,6 +220,50 @@ export interface CampaignSummary {
 /** How long after SIGINT/SIGTERM workers still in a run are terminated, ms. */
 const STOP_GRACE_MS = 600;
 
+/** What a campaign's progress line shows. */
+export interface ProgressState {
+  readonly runs: number;
+  /** The run budget, if any. */
+  readonly ofRuns: number | null;
+  readonly elapsed: number;
+  /** The time budget in seconds, if any. */
+  readonly budgetSeconds: number | null;
+  /** Distinct program states reached (program campaigns), else null. */
+  readonly states: number | null;
+  readonly failures: number;
+  readonly distinct: number;
+  /** Findings being shrunk now (written unshrunk; the shrunk case replaces them). */
+  readonly shrinking: number;
+  readonly rssMiB: number;
+}
+
+/**
+ * One progress line of a campaign. While findings are being shrunk it says how many, so a
+ * campaign whose runs have stopped (the budget is spent, a worker is shrinking) shows why it
+ * has not ended.
+ *
+ * @example
+ * ```ts
+ * import { progressLine } from "./orchestrate.ts";
+ * const line = progressLine({
+ *   runs: 500, ofRuns: null, elapsed: 10, budgetSeconds: 30, states: null,
+ *   failures: 3, distinct: 1, shrinking: 1, rssMiB: 120,
+ * });
+ * console.assert(line.includes("shrinking 1"), line);
+ * ```
+ */
+export function progressLine(p: ProgressState): string {
+  const left = p.budgetSeconds !== null
+    ? ` left ${Math.max(0, p.budgetSeconds - p.elapsed).toFixed(0)}s`
+    : "";
+  const runsLeft = p.ofRuns !== null ? ` of ${p.ofRuns}` : "";
+  return `runs ${p.runs}${runsLeft}  ${(p.runs / Math.max(p.elapsed, 1e-3)).toFixed(0)} runs/s  ` +
+    (p.states !== null ? `states ${p.states}  ` : "") +
+    `failing runs ${p.failures}  distinct ${p.distinct}` +
+    (p.shrinking > 0 ? ` (shrinking ${p.shrinking})` : "") +
+    `  elapsed ${p.elapsed.toFixed(0)}s${left}  rss ${p.rssMiB.toFixed(0)} MiB`;
+}
+
 /** What the summary keeps of a signature's winning run. */
 interface Best {
   readonly k: number;
@@ -277,17 +321,20 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
   let warm: { seconds: number; runs: number } | null = null;
   const stop = () => Atomics.store(control, CONTROL.stop, 1);
 
-  const line = () => {
-    const elapsed = clock.seconds;
-    const left = options.seconds !== null
-      ? ` left ${Math.max(0, options.seconds - elapsed).toFixed(0)}s`
-      : "";
-    const runsLeft = options.runs !== null ? ` of ${options.runs}` : "";
-    return `runs ${runs}${runsLeft}  ${(runs / Math.max(elapsed, 1e-3)).toFixed(0)} runs/s  ` +
-      (kind === "programs" ? `states ${reached.size}  ` : "") +
-      `failing runs ${failures}  distinct ${best.size}  elapsed ${elapsed.toFixed(0)}s${left}  ` +
-      `rss ${(Deno.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB`;
-  };
+  const line = (final: boolean) =>
+    progressLine({
+      runs,
+      ofRuns: options.runs,
+      elapsed: clock.seconds,
+      budgetSeconds: options.seconds,
+      states: kind === "programs" ? reached.size : null,
+      failures,
+      distinct: best.size,
+      // Findings written unshrunk whose shrunk case has not come yet (not on the last line:
+      // a shrink that gave up leaves its case unshrunk, and the summary says so).
+      shrinking: final ? 0 : [...best.values()].filter((b) => !b.shrunk).length,
+      rssMiB: Deno.memoryUsage().rss / 2 ** 20,
+    });
 
   /** Writes a case now; the summary keeps the lowest run index per signature (the dedupe rule). */
   const write = async (f: CampaignFinding): Promise<string> => {
@@ -491,7 +538,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
   sampleRss();
   const ticker = setInterval(() => {
     sampleRss();
-    options.progress(line(), false);
+    options.progress(line(false), false);
   }, options.progressEvery * 1000);
   try {
     await pool.finished;
@@ -507,7 +554,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
   runs = Atomics.load(control, CONTROL.done) + stoppedRuns;
   failures = Atomics.load(control, CONTROL.failed) + stoppedRuns;
   sampleRss();
-  options.progress(line(), true);
+  options.progress(line(true), true);
   const seconds = clock.seconds;
   const campaignReplay = (run: number) =>
     campaignReplayCommand({
