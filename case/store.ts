@@ -219,7 +219,8 @@ export function findingKey(
 }
 
 /**
- * Signatures of the cases already in a corpus directory (none if it does not exist). With
+ * The distinct signatures of the cases already in a corpus directory (none if it does not
+ * exist; one signature may have several cases: explore's counterexample beside a campaign's). With
  * `code`, only the cases of that same context (see {@linkcode codeIdentity}; its checkers, if
  * given) count: a signature known for one service is new for another.
  *
@@ -234,12 +235,15 @@ export async function knownSignatures(dir: string, code?: CodeUnderTest): Promis
     const { cases } = await readCorpus(dir);
     const id = code === undefined ? null : codeIdentity(code);
     const anyCheckers = code?.checkers === undefined || code.checkers === null;
-    return cases.flatMap((c) =>
-      c.case.signature !== undefined &&
-        (id === null || codeIdentity(anyCheckers ? { ...c.case, checkers: null } : c.case) === id)
-        ? [c.case.signature]
-        : []
-    ).sort();
+    return [
+      ...new Set(cases.flatMap((c) =>
+        c.case.signature !== undefined &&
+          (id === null ||
+            codeIdentity(anyCheckers ? { ...c.case, checkers: null } : c.case) === id)
+          ? [c.case.signature]
+          : []
+      )),
+    ].sort();
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) return [];
     throw e;

@@ -224,8 +224,7 @@ Deno.test("one signature in two contexts is two findings: two files, each known 
     ]);
     assert.deepEqual(await known({ service: { path: "./../svc_a.ts", sha256: bytes } }), [
       base.signature,
-      base.signature,
-    ], "no checkers given: any; the path compared normalised");
+    ], "no checkers given: any; the path compared normalised; each signature once");
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
