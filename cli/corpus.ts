@@ -6,7 +6,8 @@
  * @module
  */
 
-import { type CaseEnvelope, replaces } from "../case/envelope.ts";
+import { dirname, relative, resolve, sep } from "node:path";
+import { type CaseEnvelope, type ModuleRef, replaces } from "../case/envelope.ts";
 import { findingKey, readCorpus, writeCase } from "../case/store.ts";
 import { type FlagSpec, InputError, parseFlags, runCommand, usage, UsageError } from "./args.ts";
 
@@ -23,7 +24,9 @@ content hash, checkers), so one signature of two services stays two cases
 (a finding already in the target is kept; between sources the smaller case
 wins: input size plus decisions, then the smaller trace hash, then the first
 file name). Cases are written as pagersim/case@2 under their file names; a
-name held by a different case is never overwritten (the new one gets -2).
+name held by a different case is never overwritten (the new one gets -2). A
+case's service and kernel module paths are rewritten to be relative to
+--into, so a merged case names the same modules from its new place.
 list: validate and list the cases of a corpus (default corpus).`;
 
 interface Entry {
@@ -35,7 +38,35 @@ interface Entry {
   readonly key: string;
 }
 
-async function readEntries(dir: string, errors: string[]): Promise<Entry[]> {
+/** `path` (relative to `from`) as a path relative to `to`, `/`-separated. */
+function rebasePath(path: string, from: string, to: string): string {
+  return relative(resolve(to), resolve(from, path)).split(sep).join("/");
+}
+
+function rebaseRef(ref: ModuleRef | undefined, from: string, to: string): ModuleRef | undefined {
+  if (ref === undefined) return undefined;
+  return {
+    ...ref,
+    path: rebasePath(ref.path, from, to),
+    ...(ref.imports !== undefined
+      ? { imports: ref.imports.map((i) => ({ ...i, path: rebasePath(i.path, from, to) })) }
+      : {}),
+  };
+}
+
+/**
+ * The case as a file in `to`: the module paths a case records are relative to its own directory,
+ * so a case copied to a corpus at another depth names its service and kernel modules from there
+ * (the modules themselves, their hashes and imports, are the same).
+ */
+function rebaseCase(c: CaseEnvelope, from: string, to: string): CaseEnvelope {
+  if (c.service === undefined && c.kernel === undefined) return c;
+  const service = rebaseRef(c.service, from, to);
+  const kernel = rebaseRef(c.kernel, from, to);
+  return { ...c, ...(service ? { service } : {}), ...(kernel ? { kernel } : {}) };
+}
+
+async function readEntries(dir: string, errors: string[], into = dir): Promise<Entry[]> {
   let loaded;
   try {
     loaded = await readCorpus(dir);
@@ -45,13 +76,16 @@ async function readEntries(dir: string, errors: string[]): Promise<Entry[]> {
   const bad = new Map<string, string[]>();
   for (const e of loaded.errors) bad.set(e.file, [...bad.get(e.file) ?? [], e.message]);
   for (const [file, msgs] of bad) errors.push(`${file}: invalid case: ${msgs.join("; ")}`);
-  return loaded.cases.map(({ file, case: c }) => ({
-    file,
-    name: file.slice(file.lastIndexOf("/") + 1),
-    c,
-    signature: c.signature ?? `${c.expected}:${c.traceHash}`,
-    key: findingKey(c),
-  }));
+  return loaded.cases.map(({ file, case: found }) => {
+    const c = rebaseCase(found, dirname(file), into);
+    return {
+      file,
+      name: file.slice(file.lastIndexOf("/") + 1),
+      c,
+      signature: c.signature ?? `${c.expected}:${c.traceHash}`,
+      key: findingKey(c),
+    };
+  });
 }
 
 async function main(): Promise<number> {
@@ -91,7 +125,7 @@ async function main(): Promise<number> {
   const have = new Set((await readEntries(into, errors)).map((e) => e.key));
   const best = new Map<string, Entry>();
   for (const dir of dirs) {
-    for (const e of await readEntries(dir, errors)) {
+    for (const e of await readEntries(dir, errors, into)) {
       if (have.has(e.key)) continue;
       const prev = best.get(e.key);
       if (

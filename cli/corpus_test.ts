@@ -36,3 +36,43 @@ Deno.test("corpus merge keeps one case per finding, not per signature: two servi
     await Deno.remove(tmp, { recursive: true });
   }
 });
+
+Deno.test("corpus merge rewrites a case's module paths for its new directory: the merged case replays as printed", async () => {
+  const tmp = await Deno.makeTempDir({ prefix: "pagersim-merge-depth-" });
+  try {
+    // One source at another depth than the target: corpus/ -> /tmp/.../a/b/into.
+    const src = `${tmp}/src`;
+    await Deno.mkdir(src);
+    const name = "fxfs-no-page-in-barrier.json";
+    const c = await readCaseFile(new URL(`corpus/${name}`, root).pathname);
+    const fromCorpus = new URL("corpus/", root).pathname;
+    // The case as the shard wrote it: its module path relative to the shard's directory.
+    const moduleAbs = new URL(`corpus/${c.service?.path}`, root).pathname;
+    const rel = (from: string, to: string) => {
+      const a = from.split("/").filter(Boolean), b = to.split("/").filter(Boolean);
+      let i = 0;
+      while (i < a.length && i < b.length && a[i] === b[i]) i++;
+      return [...a.slice(i).map(() => ".."), ...b.slice(i)].join("/");
+    };
+    assert.ok(c.service !== undefined && fromCorpus.length > 0);
+    await Deno.writeTextFile(
+      `${src}/${name}`,
+      JSON.stringify({ ...c, service: { ...c.service, path: rel(src, moduleAbs) } }, null, 2),
+    );
+    const into = `${tmp}/a/b/into`;
+    const r = await corpus("merge", src, "--into", into);
+    assert.equal(r.code, 0, r.out);
+    const merged = await readCaseFile(`${into}/${name}`);
+    assert.equal(merged.service?.path, rel(into, moduleAbs));
+    const o = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "--allow-read", "--allow-write=/tmp", "cli/repro.ts", `${into}/${name}`],
+      cwd: root,
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const out = new TextDecoder().decode(o.stdout) + new TextDecoder().decode(o.stderr);
+    assert.match(out, /reproduced/, out);
+  } finally {
+    await Deno.remove(tmp, { recursive: true });
+  }
+});
