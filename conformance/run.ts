@@ -3,7 +3,7 @@
  * kernel model and prints one line per case, grouped by area, a summary per
  * area, and a final `conformance: N passed, N failed, N skipped` line.
  *
- * Usage: `deno run --allow-read conformance/run.ts [--filter <substring>] [--kernel PATH] [--verbose]`
+ * Usage: `deno task conformance [--filter S] [--kernel PATH] [--verbose]`
  *
  * @module
  */
@@ -19,13 +19,7 @@ import {
 } from "./harness.ts";
 import type { Kernel, KernelOptions } from "../kernel/kernel.ts";
 import { CaseFileError, loadKernelModule } from "../case/store.ts";
-
-const USAGE =
-  `usage: deno task conformance [--filter <substring>] [--kernel PATH] [--verbose] [--help]
-  --filter <s>   run only cases whose "id name" contains <s> (case-sensitive)
-  --kernel PATH  run the cases against a kernel variant: a module exporting makeKernel(options)
-  --verbose      print the trace tail of each failure
-  --help         print this help`;
+import { badInputStatus, type FlagSpec, HELP_FLAG, parseFlags, usage } from "../cli/args.ts";
 
 /** Parsed command line. */
 interface Options {
@@ -40,38 +34,40 @@ type Outcome = { kind: "pass" } | { kind: "fail"; message: string; trace: string
   reason: string;
 };
 
+const FLAGS: Record<string, FlagSpec> = {
+  filter: { type: "string", value: "S", help: 'run only cases whose "id name" holds S' },
+  kernel: {
+    type: "string",
+    value: "PATH",
+    help: "a kernel variant module exporting makeKernel(options)",
+  },
+  verbose: { type: "boolean", help: "print the trace tail of each failure" },
+  help: HELP_FLAG,
+};
+
+const USAGE: string = usage("deno task conformance", "[options]", FLAGS) +
+  "\n\n--filter is case-sensitive; --kernel runs the cases against a kernel variant.";
+
+/**
+ * The command line, through the parser every command shares (one line of ours for an unknown
+ * flag, then the usage, exit 2); `-h` is `--help`, as before.
+ */
 function parseArgs(args: readonly string[]): Options | { exit: number } {
-  const options: Options = { filter: "", verbose: false, kernel: null };
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (a === "--help" || a === "-h") {
-      console.log(USAGE);
-      return { exit: 0 };
-    } else if (a === "--kernel" || a.startsWith("--kernel=")) {
-      const value = a === "--kernel" ? args[++i] : a.slice("--kernel=".length);
-      if (value === undefined) {
-        console.error("conformance: --kernel needs a module path");
-        console.error(USAGE);
-        return { exit: 2 };
-      }
-      options.kernel = value;
-    } else if (a === "--verbose") {
-      options.verbose = true;
-    } else if (a === "--filter" || a.startsWith("--filter=")) {
-      const value = a === "--filter" ? args[++i] : a.slice("--filter=".length);
-      if (value === undefined) {
-        console.error("conformance: --filter needs a value");
-        console.error(USAGE);
-        return { exit: 2 };
-      }
-      options.filter = value;
-    } else {
-      console.error(`conformance: unknown argument ${JSON.stringify(a)}`);
-      console.error(USAGE);
-      return { exit: 2 };
-    }
+  let values;
+  try {
+    values = parseFlags(args.map((a) => a === "-h" ? "--help" : a), FLAGS).values;
+  } catch (e) {
+    return { exit: badInputStatus(e, USAGE) };
   }
-  return options;
+  if (values.help) {
+    console.log(USAGE);
+    return { exit: 0 };
+  }
+  return {
+    filter: (values.filter as string | undefined) ?? "",
+    verbose: values.verbose === true,
+    kernel: (values.kernel as string | undefined) ?? null,
+  };
 }
 
 function runCase(c: ConformanceCase): Outcome {
@@ -139,10 +135,16 @@ export function main(
 async function kernelOf(args: readonly string[]): Promise<
   { make?: (options: KernelOptions) => Kernel } | { exit: number }
 > {
-  const parsed = parseArgs(args.filter((a) => a !== "--help" && a !== "-h"));
-  if ("exit" in parsed || parsed.kernel === null) return {};
+  // A bad command line is main's to report (once).
+  let kernel;
   try {
-    return { make: await loadKernelModule(parsed.kernel) };
+    kernel = parseFlags(args.map((a) => a === "-h" ? "--help" : a), FLAGS).values.kernel;
+  } catch {
+    return {};
+  }
+  if (typeof kernel !== "string" || args.includes("--help") || args.includes("-h")) return {};
+  try {
+    return { make: await loadKernelModule(kernel) };
   } catch (e) {
     if (!(e instanceof CaseFileError)) throw e;
     console.error(`conformance: ${e.message}`);
