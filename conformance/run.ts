@@ -1,9 +1,7 @@
 /**
- * `deno task conformance`: runs the Zircon pager conformance cases against the
- * kernel model and prints one line per case, grouped by area, a summary per
- * area, and a final `conformance: N passed, N failed, N skipped` line.
- *
- * Usage: `deno task conformance [--filter S] [--kernel PATH] [--verbose]`
+ * The runner of `deno task conformance` (its command line is `cli/conformance.ts`): runs the
+ * Zircon pager conformance cases against the kernel model and prints one line per case, grouped
+ * by area, a summary per area, and a final `conformance: N passed, N failed, N skipped` line.
  *
  * @module
  */
@@ -18,14 +16,15 @@ import {
   useKernel,
 } from "./harness.ts";
 import type { Kernel, KernelOptions } from "../kernel/kernel.ts";
-import { CaseFileError, loadKernelModule } from "../case/store.ts";
-import { badInputStatus, type FlagSpec, HELP_FLAG, parseFlags, usage } from "../cli/args.ts";
 
-/** Parsed command line. */
-interface Options {
-  filter: string;
-  verbose: boolean;
-  kernel: string | null;
+/** What to run: the command line, parsed (`cli/conformance.ts`). */
+export interface ConformanceOptions {
+  /** Only the cases whose "id name" holds this (case-sensitive); "" for all. */
+  readonly filter: string;
+  /** Print the trace tail of each failure. */
+  readonly verbose: boolean;
+  /** The `--kernel` module's path, shown in the header (null: the model). */
+  readonly kernel: string | null;
 }
 
 /** The outcome of one case. */
@@ -33,42 +32,6 @@ type Outcome = { kind: "pass" } | { kind: "fail"; message: string; trace: string
   kind: "skip";
   reason: string;
 };
-
-const FLAGS: Record<string, FlagSpec> = {
-  filter: { type: "string", value: "S", help: 'run only cases whose "id name" holds S' },
-  kernel: {
-    type: "string",
-    value: "PATH",
-    help: "a kernel variant module exporting makeKernel(options)",
-  },
-  verbose: { type: "boolean", help: "print the trace tail of each failure" },
-  help: HELP_FLAG,
-};
-
-const USAGE: string = usage("deno task conformance", "[options]", FLAGS) +
-  "\n\n--filter is case-sensitive; --kernel runs the cases against a kernel variant.";
-
-/**
- * The command line, through the parser every command shares (one line of ours for an unknown
- * flag, then the usage, exit 2); `-h` is `--help`, as before.
- */
-function parseArgs(args: readonly string[]): Options | { exit: number } {
-  let values;
-  try {
-    values = parseFlags(args.map((a) => a === "-h" ? "--help" : a), FLAGS).values;
-  } catch (e) {
-    return { exit: badInputStatus(e, USAGE) };
-  }
-  if (values.help) {
-    console.log(USAGE);
-    return { exit: 0 };
-  }
-  return {
-    filter: (values.filter as string | undefined) ?? "",
-    verbose: values.verbose === true,
-    kernel: (values.kernel as string | undefined) ?? null,
-  };
-}
 
 function runCase(c: ConformanceCase): Outcome {
   if (isSkipped(c)) return { kind: "skip", reason: c.skip };
@@ -87,13 +50,21 @@ function runCase(c: ConformanceCase): Outcome {
 /**
  * Runs the selected cases and prints the report; returns the exit code.
  * `makeKernel` is the variant a `--kernel` module gave (loaded by the caller).
+ *
+ * @example
+ * ```ts
+ * import { runConformance } from "./run.ts";
+ * const log = console.log;
+ * console.log = () => {};
+ * const code = runConformance({ filter: "P1 SinglePage", verbose: false, kernel: null });
+ * console.log = log;
+ * console.assert(code === 0);
+ * ```
  */
-export function main(
-  args: readonly string[],
+export function runConformance(
+  parsed: ConformanceOptions,
   makeKernel?: (options: KernelOptions) => Kernel,
 ): number {
-  const parsed = parseArgs(args);
-  if ("exit" in parsed) return parsed.exit;
   useKernel(makeKernel);
   const selected = ALL_CASES.filter((c) => `${c.id} ${c.name}`.includes(parsed.filter));
   const areas: string[] = [...AREAS];
@@ -129,30 +100,4 @@ export function main(
   }
   console.log(`\nconformance: ${total.pass} passed, ${total.fail} failed, ${total.skip} skipped`);
   return total.fail > 0 ? 1 : 0;
-}
-
-/** Loads the `--kernel` module named in `args`, if any; a bad module is one error line. */
-async function kernelOf(args: readonly string[]): Promise<
-  { make?: (options: KernelOptions) => Kernel } | { exit: number }
-> {
-  // A bad command line is main's to report (once).
-  let kernel;
-  try {
-    kernel = parseFlags(args.map((a) => a === "-h" ? "--help" : a), FLAGS).values.kernel;
-  } catch {
-    return {};
-  }
-  if (typeof kernel !== "string" || args.includes("--help") || args.includes("-h")) return {};
-  try {
-    return { make: await loadKernelModule(kernel) };
-  } catch (e) {
-    if (!(e instanceof CaseFileError)) throw e;
-    console.error(`conformance: ${e.message}`);
-    return { exit: 2 };
-  }
-}
-
-if (import.meta.main) {
-  const k = await kernelOf(Deno.args);
-  Deno.exit("exit" in k ? k.exit : main(Deno.args, k.make));
 }
