@@ -7,7 +7,7 @@
  */
 
 import { type CaseEnvelope, replaces } from "../case/envelope.ts";
-import { readCorpus, writeCase } from "../case/store.ts";
+import { findingKey, readCorpus, writeCase } from "../case/store.ts";
 import { type FlagSpec, InputError, parseFlags, runCommand, usage, UsageError } from "./args.ts";
 
 const FLAGS: Record<string, FlagSpec> = {
@@ -17,8 +17,10 @@ const FLAGS: Record<string, FlagSpec> = {
 
 const USAGE = usage("deno task corpus", "merge DIR... [--into DIR] | list [DIR]", FLAGS) + `
 
-merge: copy every case of the given corpora into --into, one per signature
-(a signature already in the target is kept; between sources the smaller case
+merge: copy every case of the given corpora into --into, one per finding: its
+signature in its context (seeded bug, service and kernel module by path and
+content hash, checkers), so one signature of two services stays two cases
+(a finding already in the target is kept; between sources the smaller case
 wins: input size plus decisions, then the smaller trace hash, then the first
 file name). Cases are written as pagersim/case@2 under their file names; a
 name held by a different case is never overwritten (the new one gets -2).
@@ -29,6 +31,8 @@ interface Entry {
   readonly name: string;
   readonly c: CaseEnvelope;
   readonly signature: string;
+  /** The dedupe key: the signature in its context (`findingKey`). */
+  readonly key: string;
 }
 
 async function readEntries(dir: string, errors: string[]): Promise<Entry[]> {
@@ -46,6 +50,7 @@ async function readEntries(dir: string, errors: string[]): Promise<Entry[]> {
     name: file.slice(file.lastIndexOf("/") + 1),
     c,
     signature: c.signature ?? `${c.expected}:${c.traceHash}`,
+    key: findingKey(c),
   }));
 }
 
@@ -83,16 +88,16 @@ async function main(): Promise<number> {
   } catch (e) {
     throw new InputError(`--into ${into}: cannot create: ${(e as Error).message}`);
   }
-  const have = new Set((await readEntries(into, errors)).map((e) => e.signature));
+  const have = new Set((await readEntries(into, errors)).map((e) => e.key));
   const best = new Map<string, Entry>();
   for (const dir of dirs) {
     for (const e of await readEntries(dir, errors)) {
-      if (have.has(e.signature)) continue;
-      const prev = best.get(e.signature);
+      if (have.has(e.key)) continue;
+      const prev = best.get(e.key);
       if (
         prev === undefined || replaces(e.c, prev.c) ||
         (!replaces(prev.c, e.c) && e.name < prev.name)
-      ) best.set(e.signature, e);
+      ) best.set(e.key, e);
     }
   }
   let written = 0;

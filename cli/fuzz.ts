@@ -317,9 +317,10 @@ async function main(): Promise<number> {
     if (e instanceof CaseFileError) throw new InputError(e.message);
     throw e;
   }
-  // Known-ness is per code under test: a signature another service (or the plain kernel) already
-  // has in the corpus says nothing about this one.
-  const known = await knownSignatures(dir, { bug: zoo ?? mutant, ...modules });
+  // Known-ness is per context: a signature another service (another module path, even with the
+  // same bytes), the plain kernel, another bug or checker set already has in the corpus says
+  // nothing about this one.
+  const known = await knownSignatures(dir, { bug: zoo ?? mutant, ...modules, checkers });
   const tty = Deno.stdout.isTerminal() && !values.json;
   const encoder = new TextEncoder();
   if (!values.json) {
