@@ -20,6 +20,7 @@ import { moduleFlags } from "./_module_flags.ts";
 import { type CampaignSummary, runCampaign } from "../fuzz/orchestrate.ts";
 import type { InputKind } from "../fuzz/engine.ts";
 import { SOMETIMES } from "../fuzz/sometimes.ts";
+import { PROGRAM_SOMETIMES } from "../fuzz/programs/sometimes.ts";
 import { PROGRAM_CHECKERS, SCENARIO_CHECKERS } from "../case/kinds.ts";
 import {
   CaseFileError,
@@ -197,6 +198,11 @@ export function summaryText(
       lines.push("contract: none (the service declares none: every input the generators draw)");
     }
   } else {
+    lines.push("sometimes (runs that reached each program event):");
+    for (const k of Object.keys(PROGRAM_SOMETIMES)) {
+      lines.push(`  ${String(s.sometimes[k] ?? 0).padStart(7)}  ${k}`);
+    }
+    if (s.neverReached.length > 0) lines.push(`never reached: ${s.neverReached.join(", ")}`);
     lines.push(`distinct kernel-state signatures ${s.signatures}`);
     lines.push(
       `signatures over time: ${

@@ -611,3 +611,52 @@ Deno.test("a program campaign prints a replay line for each finding; a read-only
     await Deno.remove(tmp, { recursive: true });
   }
 });
+
+Deno.test("repro --campaign S --run K --mode programs names what replays a program run; --mode scenarios replays", async () => {
+  const { PROGRAM_RUN_REPLAY } = await import("./repro.ts");
+  const refused = await deno([
+    "run",
+    "-A",
+    "cli/repro.ts",
+    "--campaign",
+    "1",
+    "--run",
+    "3",
+    "--mode",
+    "programs",
+  ]);
+  assert.equal(refused.code, 2, refused.err);
+  assert.equal(refused.err.split("\n")[0], `error: ${PROGRAM_RUN_REPLAY}`);
+  assert.match(refused.err, /deno task repro CORPUS\/programs\/NAME\.json/);
+  const usage = await deno(["run", "-A", "cli/repro.ts", "--help"]);
+  assert.match(usage.out, /program campaign's run K[\s\S]*CORPUS\/programs\/NAME\.json/);
+  const noCampaign = await deno(["run", "-A", "cli/repro.ts", "--seed", "1", "--mode", "programs"]);
+  assert.equal(noCampaign.code, 2);
+  assert.equal(noCampaign.err.split("\n")[0], "error: --mode is for --campaign S --run K");
+  const scenarios = await deno([
+    "run",
+    "-A",
+    "cli/repro.ts",
+    "--campaign",
+    "1",
+    "--run",
+    "3",
+    "--mode",
+    "scenarios",
+    "--trace",
+    "none",
+  ]);
+  const plain = await deno([
+    "run",
+    "-A",
+    "cli/repro.ts",
+    "--campaign",
+    "1",
+    "--run",
+    "3",
+    "--trace",
+    "none",
+  ]);
+  assert.notEqual(scenarios.code, 2, scenarios.err);
+  assert.equal(scenarios.out, plain.out);
+});

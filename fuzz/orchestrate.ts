@@ -14,6 +14,7 @@
 import { planRun } from "./campaign.ts";
 import { Stopwatch } from "./clock.ts";
 import { contractExcludes, SOMETIMES } from "./sometimes.ts";
+import { PROGRAM_SOMETIMES } from "./programs/sometimes.ts";
 import { type PoolMessage, type StallCause, startPool } from "./_worker_pool.ts";
 import type { PersistReply, WorkerMessage } from "./worker.ts";
 import {
@@ -179,9 +180,15 @@ export interface CampaignSummary {
   readonly findings: readonly SummaryFinding[];
   /** Runs the watchdog stopped. */
   readonly stopped: number;
-  /** Scenarios: runs that reached each "sometimes" interleaving, by name. */
+  /**
+   * Runs that reached each "sometimes" interleaving (scenarios, `fuzz/sometimes.ts`) or program
+   * event (programs: user-buffer copies and their page requests, `fuzz/programs/sometimes.ts`),
+   * by name.
+   */
   readonly sometimes: Readonly<Record<string, number>>;
-  /** Scenarios: "sometimes" interleavings no run reached (but for those the contract rules out). */
+  /**
+   * The "sometimes" counters no run reached (scenarios: but for those the contract rules out).
+   */
   readonly neverReached: readonly string[];
   /**
    * Scenarios: "sometimes" interleavings no run reached that the service's
@@ -189,7 +196,8 @@ export interface CampaignSummary {
    */
   readonly excludedByContract: readonly string[];
   /**
-   * Scenarios: what the harness delivered to the services over the campaign,
+   * Scenarios (programs have no services: empty): what the harness delivered to the services
+   * over the campaign,
    * by kind (`scenario/contract.ts` `DELIVERY_KINDS`: trap-dirty and resizable
    * VMOs, resizes, clones, each environment event kind).
    */
@@ -619,7 +627,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
     sometimes,
     neverReached: kind === "scenarios"
       ? Object.keys(SOMETIMES).filter((k) => !(sometimes[k] > 0) && !excluded.has(k))
-      : [],
+      : Object.keys(PROGRAM_SOMETIMES).filter((k) => !(sometimes[k] > 0)),
     excludedByContract: kind === "scenarios"
       ? Object.keys(SOMETIMES).filter((k) => !(sometimes[k] > 0) && excluded.has(k))
         .map((k) => `${k} (${excluded.get(k)})`)
