@@ -308,6 +308,30 @@ export async function writeCase(
   file: string = caseFileName(c),
   options: WriteOptions = {},
 ): Promise<string> {
+  return (await writeCaseOutcome(dir, c, file, options)).path;
+}
+
+/**
+ * {@linkcode writeCase}, also saying whether the file was written: false when the corpus already
+ * held the case (`exact`: the same replay) or a case of the finding that it does not replace.
+ *
+ * @example
+ * ```ts
+ * import { readCaseFile, writeCaseOutcome } from "./store.ts";
+ * const c = await readCaseFile("corpus/zoo-duplicate-read.json");
+ * const dir = await Deno.makeTempDir();
+ * const first = await writeCaseOutcome(dir, c, undefined, { keep: "exact" });
+ * const again = await writeCaseOutcome(dir, c, undefined, { keep: "exact" });
+ * console.assert(first.written && !again.written && again.path === first.path);
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ */
+export async function writeCaseOutcome(
+  dir: string,
+  c: CaseEnvelope,
+  file: string = caseFileName(c),
+  options: WriteOptions = {},
+): Promise<{ path: string; written: boolean }> {
   const exact = options.keep === "exact";
   const checked = parseCase(c, file);
   if (!("case" in checked)) {
@@ -331,20 +355,23 @@ export async function writeCase(
     try {
       try {
         await Deno.link(tmp, path); // creates `path` only if it does not exist
-        return path;
+        return { path, written: true };
       } catch (e) {
         if (!(e instanceof Deno.errors.AlreadyExists)) throw e;
       }
       const existing = await readExisting(path);
       if (exact) {
-        if (existing !== null && sameReplay(c, existing)) return path;
+        if (existing !== null && sameReplay(c, existing)) return { path, written: false };
         continue;
       }
       if (existing !== null && sameFinding(c, existing)) {
         const shrunkReplacesUnshrunk = existing.found?.unshrunk === true &&
           c.found?.unshrunk !== true;
-        if (shrunkReplacesUnshrunk || replaces(c, existing)) await Deno.rename(tmp, path);
-        return path;
+        if (shrunkReplacesUnshrunk || replaces(c, existing)) {
+          await Deno.rename(tmp, path);
+          return { path, written: true };
+        }
+        return { path, written: false };
       }
     } finally {
       await Deno.remove(tmp).catch(() => {});

@@ -124,10 +124,16 @@ async function main(): Promise<number> {
   }
   const have = new Set((await readEntries(into, errors)).map((e) => e.key));
   const best = new Map<string, Entry>();
+  // Cases of a finding the target holds, and cases that lost to a smaller one of their finding.
+  let present = 0, dropped = 0;
   for (const dir of dirs) {
     for (const e of await readEntries(dir, errors, into)) {
-      if (have.has(e.key)) continue;
+      if (have.has(e.key)) {
+        present++;
+        continue;
+      }
       const prev = best.get(e.key);
+      if (prev !== undefined) dropped++;
       if (
         prev === undefined || replaces(e.c, prev.c) ||
         (!replaces(prev.c, e.c) && e.name < prev.name)
@@ -142,7 +148,8 @@ async function main(): Promise<number> {
   }
   for (const err of errors) console.error(`skipped: ${err}`);
   console.log(
-    `merge: ${written} added, ${have.size} already present, ${errors.length} invalid skipped`,
+    `merge: ${written} added, ${present} of a finding already present, ${dropped} left for a ` +
+      `smaller case of their finding, ${errors.length} invalid skipped`,
   );
   return errors.length === 0 ? 0 : 1;
 }

@@ -25,11 +25,24 @@ Deno.test("corpus merge keeps one case per finding, not per signature: two servi
     const b: CaseEnvelope = { ...base, service: { path: "../svc_b.ts", sha256 } };
     await writeCase(`${tmp}/shard0`, a);
     await writeCase(`${tmp}/shard1`, b);
+    // A third shard found B's finding again, with more decisions: left for the smaller case.
+    await writeCase(`${tmp}/shard2`, { ...b, decisions: [...b.decisions, 0, 1] });
     // The target already holds A's finding: B's is still news.
     await writeCase(`${tmp}/into`, a);
-    const r = await corpus("merge", `${tmp}/shard0`, `${tmp}/shard1`, "--into", `${tmp}/into`);
+    const r = await corpus(
+      "merge",
+      `${tmp}/shard0`,
+      `${tmp}/shard1`,
+      `${tmp}/shard2`,
+      "--into",
+      `${tmp}/into`,
+    );
     assert.equal(r.code, 0, r.out);
-    assert.match(r.out, /merge: 1 added, 1 already present/);
+    // Every source case is counted: 1 added + 1 present + 1 left = 3.
+    assert.match(
+      r.out,
+      /merge: 1 added, 1 of a finding already present, 1 left for a smaller case of their finding, 0 invalid skipped/,
+    );
     const { cases } = await readCorpus(`${tmp}/into`);
     assert.deepEqual(cases.map((c) => c.case.service?.path).sort(), ["../svc_a.ts", "../svc_b.ts"]);
   } finally {

@@ -24,7 +24,7 @@ import {
   loadKernelModule,
   loadServiceModule,
   moduleRef,
-  writeCase,
+  writeCaseOutcome,
 } from "../case/store.ts";
 import type { Kernel, KernelOptions } from "../kernel/kernel.ts";
 import { withService } from "../scenario/bind.ts";
@@ -306,15 +306,15 @@ async function main(): Promise<number> {
     ...(contract !== undefined ? { contract } : {}),
     ...(kernel !== undefined ? { kernel } : {}),
     found: { by: "explore" },
-    description: `found by deno task explore with ${cx.preemptions} preemptions (bound ${
-      boundLabel(k)
-    }): ${signature}`,
+    description: `found by deno task explore with ${cx.preemptions} preemption${
+      cx.preemptions === 1 ? "" : "s"
+    } (bound ${boundLabel(k)}): ${signature}`,
   }, signature);
-  let file: string;
+  let file: string, written: boolean;
   try {
     // Exactly this counterexample: a file holding another case of the same finding (a
     // campaign's smaller one) is not its replay, so the counterexample takes a free name.
-    file = await writeCase(corpus, doc, undefined, { keep: "exact" });
+    ({ path: file, written } = await writeCaseOutcome(corpus, doc, undefined, { keep: "exact" }));
   } catch (e) {
     const scenarioArg = values.scenario ? ` --scenario ${values.scenario}` : "";
     const serviceArg = (servicePath ? ` --service ${servicePath}` : "") +
@@ -327,7 +327,7 @@ async function main(): Promise<number> {
     );
     return 1;
   }
-  console.log(`written: ${file}`);
+  console.log(written ? `written: ${file}` : `already in the corpus (the same replay): ${file}`);
   console.log(`replay: ${replayCommand(file)}`);
   return 1;
 }
