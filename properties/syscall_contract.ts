@@ -7,17 +7,24 @@
  * the documented order (alignment, then handles in argument order with
  * BAD_HANDLE < WRONG_TYPE < ACCESS_DENIED; the pager-koid match after them is K22's).
  *
- * K14w, OP_FAIL per waiter: a thread blocked in `zx_vmo_read` of a pager VMO
- * (not a clone) waits at the first page it has not copied (its offset plus the
- * bytes its `copy` events delivered: the thread's own progress, not the
- * kernel's waiter). An OP_FAIL whose range covers that page fails it: its read
- * returns exactly that error (PageSource::ResolveRequestsLocked: a waiter
- * whose request starts in the failed range gets its status; audit row A5:
- * later detach keeps it). A reader early-woken in the call, suspended or killed
- * is left out (its wait page moves with the early wake, or its wait restarts),
- * and so is every reader attached to a request whose creator left it: one of
- * them inherits the request with its first page and wake page
- * (PageSource::CancelRequestLocked), and the failure is judged against those.
+ * K14w, OP_FAIL per waiter: a thread parked in `zx_vmo_read` of a pager VMO
+ * (not a clone, no user buffer) waits at the first page it has not copied (its
+ * offset plus the bytes its `copy` events delivered: the thread's own progress,
+ * not the kernel's waiter). The checker keeps its own picture of each request
+ * (range from the request event; primary and overlap waiters from the request,
+ * coalesce and resolve events; the heir of a cancelled primary is the first
+ * overlap waiter, PageSource::CancelRequestLocked) and applies upstream's rule
+ * (PageSource::ResolveRequestsLocked, zircon/kernel/vm/page_source.cc @
+ * misttech/fuchsia ce4be33a): OP_FAIL fails the primary when its range,
+ * clipped to the request, starts at the request's first page or exactly at the
+ * reader's wait page, and an overlap waiter by the same test against its own
+ * first page. A failed reader returns exactly the error of the last OP_FAIL
+ * that failed it (audit row A5: a later detach keeps it), and a reader no
+ * OP_FAIL failed never returns an OP_FAIL code (nor BAD_STATE before a detach).
+ * Left out: a reader killed or timed out, one whose request an OP_FAIL reaches
+ * while it runs between an early wake and its next wait (the kernel's wake page
+ * then is the end of what woke it), and an overlap waiter failed at its wake
+ * page (upstream checks it against the waiter's own end, unknown here).
  *
  * @module
  */
@@ -29,7 +36,10 @@ import {
   ZX_ERR_ACCESS_DENIED,
   ZX_ERR_BAD_HANDLE,
   ZX_ERR_BAD_STATE,
+  ZX_ERR_INTERNAL_INTR_KILLED,
+  ZX_ERR_INTERNAL_INTR_RETRY,
   ZX_ERR_INVALID_ARGS,
+  ZX_ERR_SHOULD_WAIT,
   ZX_ERR_WRONG_TYPE,
   ZX_INFO_VMO,
   ZX_INFO_VMO_PAGER_BACKED,
@@ -51,6 +61,13 @@ const PAGER_VMO_ARG: ReadonlyMap<string, number> = new Map(
     return i < 0 ? [] : [[name, i] as const];
   }),
 );
+/** Calls that resolve READ requests other than OP_FAIL (supply, shrink, OP_ZERO, pager ops). */
+const RESOLVERS = new Set([
+  "zx_pager_supply_pages",
+  "zx_vmo_set_size",
+  "zx_vmo_op_range",
+  "zx_pager_op_range",
+]);
 /** Fail codes that only OP_FAIL produces (BAD_STATE also comes from detach). */
 const FAIL_ONLY = new Set(PAGER_FAIL_CODES.filter((c) => c !== ZX_ERR_BAD_STATE));
 
@@ -90,22 +107,52 @@ export class SyscallContract extends StepMonitor {
     "coalesce",
     "resolve",
   ]);
-  /** The request each thread last created or joined, and who created each outstanding one. */
-  readonly #attached = new Map<number, number>();
-  readonly #creator = new Map<number, number>();
+  /**
+   * K14w's own picture of the outstanding requests, built from the request, coalesce and
+   * resolve events and the threads' own progress: each request's range, its primary (creator or
+   * heir) and its overlap waiters in the order they joined, and the request each thread waits on.
+   */
+  readonly #requests = new Map<number, {
+    readonly start: number;
+    readonly end: number;
+    primary: number | null;
+    overlap: number[];
+  }>();
+  readonly #attachedTo = new Map<number, number>();
   /** Direct reads of pager VMOs in progress, by thread (K14w). */
   readonly #reads = new Map<number, {
     readonly vmo: number;
     readonly offset: number;
     copied: number;
-    blocked: boolean;
-    /** Early-woken, suspended or killed during the call: no longer judged. */
+    /** Parked on its request (between its `block` and its `wake`). */
+    parked: boolean;
+    /** Judged no more (killed, timed out, a wait this checker cannot place). */
     off: boolean;
-    /** The error an OP_FAIL covering its wait page gave it. */
-    expect: { status: Status; range: string } | null;
+    /**
+     * The error of the last OP_FAIL that hit it since it joined its request. `strict`: hit
+     * while parked, so its next wake carries that error and its read returns it; a reader hit
+     * while it ran after an early wake gets the error only if it waits on the request again
+     * before the request completes and no other signal was kept for it: not judged.
+     */
+    expect: { status: Status; range: string; strict: boolean } | null;
+    /**
+     * The request it waits on, its own first page in it and the page it waits for (the
+     * kernel's `wake_offset_`, absolute; null when this checker cannot tell it).
+     */
+    req: number | null;
+    start: number;
+    wake: number | null;
   }>();
-  /** Per OP_FAIL caller: the blocked readers its range covers, applied when it returns ZX_OK. */
-  readonly #failing = new Map<number, number[]>();
+  /** The call of the thread that runs this step (what woke a reader early). */
+  #stepCall: { name: string; args: readonly unknown[] } | null = null;
+  /**
+   * Per OP_FAIL caller: the readers its range fails and those it may fail in a way this
+   * checker cannot place (judged no more), applied when it returns ZX_OK.
+   */
+  readonly #failing = new Map<
+    number,
+    { hit: [number, boolean][]; unsure: number[]; moves: [number, number][] }
+  >();
   readonly #failCodes = new Map<number, Set<Status>>();
   readonly #detached = new Set<number>();
   readonly #closed = new Set<number>();
@@ -159,44 +206,144 @@ export class SyscallContract extends StepMonitor {
     }
   }
 
-  /** K14w: tracks direct reads and judges their status against the OP_FAILs that covered them. */
-  /** Thread `tid` leaves its requests: the readers attached to them may inherit one. */
-  #leave(tid: number): void {
-    for (const [id, creator] of this.#creator) {
-      if (creator !== tid) continue;
-      this.#creator.delete(id);
-      for (const [other, on] of this.#attached) {
-        const r = this.#reads.get(other);
-        if (on === id && other !== tid && r !== undefined) r.off = true;
-      }
+  /**
+   * Thread `tid` leaves the request it waits on (its wait was cancelled, or its call returned
+   * or asked anew). A primary with overlap waiters hands the request to the first of them,
+   * which takes the request's first page as its own and keeps its wake page relative to its old
+   * start (`PageSource::CancelRequestLocked` keeps the heir's request-relative `wake_offset_`,
+   * zircon/kernel/vm/page_source.cc @ misttech/fuchsia ce4be33a). `heir` false: the waiter was
+   * released without a cancel (a fail-instead-of-block caller), and the request has no primary.
+   */
+  #leave(tid: number, heir = true): void {
+    const id = this.#attachedTo.get(tid);
+    if (id === undefined) return;
+    this.#attachedTo.delete(tid);
+    const mine = this.#reads.get(tid);
+    if (mine !== undefined && mine.req === id) mine.req = null;
+    const q = this.#requests.get(id);
+    if (q === undefined) return;
+    if (q.primary !== tid) {
+      q.overlap = q.overlap.filter((t) => t !== tid);
+      return;
     }
+    const next = heir ? q.overlap.shift() : undefined;
+    q.primary = next ?? null;
+    const h = next === undefined ? undefined : this.#reads.get(next);
+    if (h === undefined || h.req !== id) return;
+    if (h.wake !== null) h.wake = q.start + (h.wake - h.start);
+    h.start = q.start;
+  }
+
+  /** Thread `tid` joins request `id`: a reader's own first page is the page it waits at. */
+  #join(tid: number, id: number, vmo: number, ps: number): void {
+    this.#attachedTo.set(tid, id);
+    const r = this.#reads.get(tid);
+    if (r === undefined) return;
+    // A request on another VMO: a usercopy's fault, which this checker does not place.
+    if (vmo !== r.vmo) r.off = true;
+    r.req = id;
+    r.start = r.wake = Math.floor((r.offset + r.copied) / ps);
+    r.expect = null; // a fresh request starts with no error (`PageRequest::Init`)
+  }
+
+  /**
+   * Does OP_FAIL over pages `[fs, fe)` fail parked reader `r` (`PageSource::ResolveRequestsLocked`
+   * @ misttech/fuchsia ce4be33a)? The primary when the range, clipped to the request, starts at
+   * the request's first page or exactly at the reader's wake page; an overlap waiter by the same
+   * test against its own first page and wake page. `undefined`: an overlap waiter whose wake
+   * page the range starts at, which upstream fails only if the page lies inside the waiter's
+   * own range, whose end this checker does not know.
+   */
+  #hits(
+    tid: number,
+    r: { start: number; wake: number | null; req: number | null },
+    fs: number,
+    fe: number,
+  ): boolean | undefined {
+    const q = r.req === null ? undefined : this.#requests.get(r.req);
+    if (q === undefined || fe <= q.start || fs >= q.end) return false;
+    if (q.primary === tid) {
+      const lo = Math.max(fs, q.start);
+      if (lo === q.start) return true;
+      return r.wake === null ? undefined : lo === r.wake;
+    }
+    if (fs <= r.start && fe > r.start) return true;
+    if (r.wake === null) return fs > r.start ? undefined : false;
+    return fs === r.wake && r.wake > r.start ? undefined : false;
+  }
+
+  /**
+   * Where a primary reader's wake page goes when `call` woke it early (`EarlyWakeRequestLocked`
+   * moves it to the end of the resolved range): OP_FAIL resolves its whole range clipped to the
+   * request; a supply, only its newly filled run from the wake page, known here when the supply
+   * reaches just that page. Null when this checker cannot tell.
+   */
+  #earlyWakePage(
+    tid: number,
+    r: { wake: number | null; req: number | null },
+    ps: number,
+  ): number | null {
+    const q = r.req === null ? undefined : this.#requests.get(r.req);
+    const c = this.#stepCall;
+    if (q === undefined || q.primary !== tid || r.wake === null || c === null) return null;
+    const [off, len] = c.name === "zx_pager_op_range"
+      ? [c.args[3], c.args[4]]
+      : [c.args[2], c.args[3]];
+    if (typeof off !== "number" || typeof len !== "number") return null;
+    const fe = Math.min(Math.ceil((off + len) / ps), q.end);
+    if (c.name === "zx_pager_op_range" && c.args[1] === ZX_PAGER_OP_FAIL) return fe;
+    if (c.name === "zx_pager_supply_pages" && fe === r.wake + 1) return fe;
+    return null;
   }
 
   #perWaiter(e: KernelEvent, world: World): void {
     const ps = world.kernel.pageSize;
     switch (e.k) {
       case "request":
-        this.#creator.set(e.id, e.tid);
-        this.#attached.set(e.tid, e.id);
+        this.#leave(e.tid);
+        this.#requests.set(e.id, { start: e.start, end: e.end, primary: e.tid, overlap: [] });
+        this.#join(e.tid, e.id, e.vmo, ps);
         return;
-      case "coalesce":
-        this.#attached.set(e.tid, e.id);
+      case "coalesce": {
+        this.#leave(e.tid);
+        const q = this.#requests.get(e.id);
+        if (q === undefined) return;
+        q.overlap.push(e.tid);
+        this.#join(e.tid, e.id, e.vmo, ps);
         return;
-      case "resolve":
-        this.#creator.delete(e.id);
+      }
+      case "resolve": {
+        const q = this.#requests.get(e.id);
+        this.#requests.delete(e.id);
+        if (q === undefined) return;
+        for (const tid of q.primary === null ? q.overlap : [q.primary, ...q.overlap]) {
+          if (this.#attachedTo.get(tid) !== e.id) continue;
+          this.#attachedTo.delete(tid);
+          const r = this.#reads.get(tid);
+          if (r === undefined || r.req !== e.id) continue;
+          r.req = null;
+          // A running reader is not signalled by the completion: the error it was to get
+          // when it waited again is gone with the request (its next wait makes a new one).
+          if (e.how !== "cancel" && !r.parked && r.expect?.strict === false) r.expect = null;
+        }
         return;
+      }
       case "call": {
         const a = e.args;
-        if (e.name === "zx_vmo_read") {
+        // A read into a user buffer may fault on a mapping and wait there: not judged.
+        if (e.name === "zx_vmo_read" && a[3] === undefined) {
           const vmo = this.vmoOf(a[0]);
           if (vmo?.source && typeof a[1] === "number" && Number.isInteger(a[1])) {
             this.#reads.set(e.tid, {
               vmo: vmo.koid,
               offset: a[1],
               copied: 0,
-              blocked: false,
+              parked: false,
               off: false,
               expect: null,
+              req: null,
+              start: 0,
+              wake: 0,
             });
           }
         }
@@ -204,13 +351,38 @@ export class SyscallContract extends StepMonitor {
           const vmo = this.vmoOf(a[2]);
           const [off, len] = [a[3], a[4]];
           if (vmo === undefined || typeof off !== "number" || typeof len !== "number") return;
-          const hit: number[] = [];
+          const [fs, fe] = [Math.floor(off / ps), Math.ceil((off + len) / ps)];
+          const hit: [number, boolean][] = [];
+          const unsure: number[] = [];
+          const moves: [number, number][] = [];
           for (const [tid, r] of this.#reads) {
-            if (r.vmo !== vmo.koid || !r.blocked || r.off || r.expect !== null) continue;
-            const page = Math.floor((r.offset + r.copied) / ps);
-            if (off <= page * ps && page * ps < off + len) hit.push(tid);
+            if (r.vmo !== vmo.koid || r.off || r.req === null) continue;
+            const h = this.#hits(tid, r, fs, fe);
+            if (h === undefined) unsure.push(tid);
+            else if (h) hit.push([tid, r.parked]);
+            // A running primary is early-woken too (its signal kept until it waits again).
+            const q = this.#requests.get(r.req);
+            if (!r.parked && q?.primary === tid && r.wake !== null && fe > q.start && fs < q.end) {
+              if (Math.max(fs, q.start) === r.wake) moves.push([tid, Math.min(fe, q.end)]);
+            }
           }
-          this.#failing.set(e.tid, hit);
+          this.#failing.set(e.tid, { hit, unsure, moves });
+        } else if (RESOLVERS.has(e.name)) {
+          // Anything else that resolves READ requests may move a running reader's wake page:
+          // a supply only from a page in [wake page, request end).
+          const vmo = e.name === "zx_pager_supply_pages" ? this.vmoOf(a[1]) : undefined;
+          const [off, len] = [a[2], a[3]];
+          for (const r of this.#reads.values()) {
+            if (r.parked || r.req === null || r.wake === null) continue;
+            const q = this.#requests.get(r.req);
+            if (
+              vmo !== undefined && vmo.koid !== r.vmo ||
+              q !== undefined && vmo !== undefined && typeof off === "number" &&
+                typeof len === "number" &&
+                (Math.ceil((off + len) / ps) <= r.wake || Math.floor(off / ps) >= q.end)
+            ) continue;
+            r.wake = null;
+          }
         }
         return;
       }
@@ -221,48 +393,94 @@ export class SyscallContract extends StepMonitor {
       }
       case "block": {
         const r = this.#reads.get(e.tid);
-        if (r !== undefined) r.blocked = true;
+        if (r === undefined) return;
+        r.parked = true;
+        // It waits for the first page it has not copied (`PopulateRequest` resets `wake_offset_`
+        // to it on a same-request continuation; a new request starts there).
+        r.wake = Math.floor((r.offset + r.copied) / ps);
+        if (r.req === null) r.off = true; // parked on something this checker did not see join
         return;
       }
       case "wake": {
         const r = this.#reads.get(e.tid);
-        if (r === undefined) return;
-        r.blocked = false;
-        if (e.why === "early-wake" && r.expect === null) r.off = true;
+        if (r !== undefined) r.parked = false;
+        if (r !== undefined && e.why === "early-wake") r.wake = this.#earlyWakePage(e.tid, r, ps);
+        const cancelled = e.why === "overtime" ||
+          e.why === statusName(ZX_ERR_INTERNAL_INTR_RETRY) ||
+          e.why === statusName(ZX_ERR_INTERNAL_INTR_KILLED);
+        // Woken with the error it got while it ran: it returns that error.
+        if (r?.expect?.strict === false && e.status === r.expect.status) r.expect.strict = true;
+        // A parked reader an OP_FAIL hit is woken next with that error (the waiter's
+        // `complete_status_`, which the early-wake and completion signals carry).
+        if (r?.expect?.strict && !r.off && !cancelled && e.status !== r.expect.status) {
+          this.fail(
+            "K14w",
+            `t${e.tid} zx_vmo_read of vmo${r.vmo} parked at page ${r.wake}, which OP_FAIL ${r.expect.range} failed with ${
+              statusName(r.expect.status)
+            }; it was woken (${e.why}) with ${statusName(e.status)}`,
+          );
+        }
+        // A cancelled wait: suspend or kill (the wake names the status) or overtime.
+        if (!cancelled) return;
+        this.#leave(e.tid);
+        // A suspended reader retries with a fresh request; a killed or timed-out one is done.
+        if (r !== undefined && e.why !== statusName(ZX_ERR_INTERNAL_INTR_RETRY)) r.off = true;
+        if (r !== undefined) r.expect = null;
         return;
       }
       case "thread": {
         const r = this.#reads.get(e.tid);
-        if (e.what === "suspended" || e.what === "killed") this.#leave(e.tid);
-        if (r !== undefined && (e.what === "suspended" || e.what === "killed")) {
-          r.off = true;
-          r.expect = null;
-        }
+        if (r !== undefined && e.what === "killed") r.off = true;
         return;
       }
       case "ret": {
         if (e.name === "zx_pager_op_range") {
-          const hit = this.#failing.get(e.tid) ?? [];
+          const f = this.#failing.get(e.tid);
           this.#failing.delete(e.tid);
           const call = this.#lastOpFail.get(e.tid);
-          if (e.status !== ZX_OK || call === undefined) return;
-          for (const tid of hit) {
+          if (e.status !== ZX_OK || call === undefined || f === undefined) return;
+          for (const [tid, parked] of f.hit) {
             const r = this.#reads.get(tid);
-            if (r !== undefined && !r.off) r.expect = { status: call[0], range: call[1] };
+            if (r === undefined || r.off) continue;
+            // A reader already woken with an earlier error returns that one.
+            if (!parked && r.expect?.strict) continue;
+            r.expect = { status: call[0], range: call[1], strict: parked };
+          }
+          for (const [tid, page] of f.moves) {
+            const r = this.#reads.get(tid);
+            if (r !== undefined) r.wake = page;
+          }
+          for (const tid of f.unsure) {
+            const r = this.#reads.get(tid);
+            if (r !== undefined) r.off = true;
           }
           return;
         }
-        this.#leave(e.tid);
+        // The call leaves its request as it returns; a fail-instead-of-block caller is released
+        // without handing its request on.
+        this.#leave(e.tid, e.status !== ZX_ERR_SHOULD_WAIT);
         if (e.name !== "zx_vmo_read") return;
         const r = this.#reads.get(e.tid);
         this.#reads.delete(e.tid);
-        if (r?.expect && !r.off && e.status !== r.expect.status) {
-          const page = Math.floor((r.offset + r.copied) / ps);
+        // Hit while it ran and returned without waiting again: the error never reached it.
+        if (r === undefined || r.off || r.expect?.strict === false) return;
+        const page = Math.floor((r.offset + r.copied) / ps);
+        if (r.expect !== null && e.status !== r.expect.status) {
           this.fail(
             "K14w",
             `t${e.tid} zx_vmo_read of vmo${r.vmo} waited at page ${page}, which OP_FAIL ${r.expect.range} failed with ${
               statusName(r.expect.status)
             }; it returned ${statusName(e.status)}`,
+          );
+        }
+        const failure = FAIL_ONLY.has(e.status) ||
+          (e.status === ZX_ERR_BAD_STATE && !this.#detached.has(r.vmo));
+        if (r.expect === null && failure) {
+          this.fail(
+            "K14w",
+            `t${e.tid} zx_vmo_read of vmo${r.vmo} returned ${
+              statusName(e.status)
+            }, but no OP_FAIL failed the page it waited at (page ${page})`,
           );
         }
         return;
@@ -274,12 +492,17 @@ export class SyscallContract extends StepMonitor {
   readonly #lastOpFail = new Map<number, [Status, string]>();
 
   protected override onStepEvent(e: KernelEvent, call: Call | undefined, world: World): void {
+    if (e.k === "call" && e.tid === world.running?.tid) this.#stepCall = e;
     if (e.k === "call" && e.name === "zx_pager_op_range" && e.args[1] === ZX_PAGER_OP_FAIL) {
       this.#lastOpFail.set(e.tid, [e.args[5] as Status, `[${e.args[3]}, +${e.args[4]})`]);
     }
     // K14 first: an error never passed to OP_FAIL is K14's, whoever got it.
     this.#contract(e, call, world);
     this.#perWaiter(e, world);
+  }
+
+  protected override endStep(): void {
+    this.#stepCall = null;
   }
 
   #contract(e: KernelEvent, call: Call | undefined, world: World): void {
