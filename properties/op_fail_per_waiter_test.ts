@@ -1,0 +1,81 @@
+// K14w, OP_FAIL per waiter (syscall-contract): the mutants of kernel/page_source.ts it kills, each
+// switched on in an instrumented mirror of the project (mutate/mutant_mirror.ts), judged on the
+// campaign judge's seeded scenarios (mutate/scenarios/). Every seed passes unmutated; with the
+// mutant on, some seed fails with a K14w message.
+import { strict as assert } from "node:assert";
+import { mutantMirror } from "../mutate/mutant_mirror.ts";
+
+// deno-lint-ignore no-explicit-any
+type Any = any;
+
+const SEEDS = 100;
+
+/** What each mutant changes (a seed of one of the scenarios shows it). */
+const SCENARIOS = ["flaky_overlap_readers", "flaky_three_readers"];
+const MUTANTS: [key: string, what: string][] = [
+  [
+    "kernel/page_source.ts:329:47:ConditionalExpression:false",
+    "the primary is not failed when the range starts at its wake page (early-woken reader)",
+  ],
+  [
+    "kernel/page_source.ts:329:28:ConditionalExpression:true",
+    "the primary is failed by any range overlapping its request",
+  ],
+  [
+    "kernel/page_source.ts:331:15:LogicalOperator:end <= o.start && start >= o.end",
+    "an overlap waiter is failed by a range outside its own",
+  ],
+  [
+    "kernel/page_source.ts:282:52:ArithmeticOperator:heir.wakePage + heir.start",
+    "the heir of a cancelled request keeps a wrong wake page",
+  ],
+  [
+    "kernel/page_source.ts:266:43:ConditionalExpression:true",
+    "a cancelled overlap waiter takes every overlap waiter off the request",
+  ],
+];
+
+Deno.test("K14w kills the OP_FAIL-per-waiter mutants of page_source.ts on the judge's seeded scenarios", async (t) => {
+  const m = await mutantMirror("kernel/page_source.ts");
+  try {
+    const { checkCase } = await m.load("properties/check_case.ts") as Any;
+    const { checkersOf } = await m.load("case/kinds.ts") as Any;
+    const { parseScenario } = await m.load("scenario/schema.ts") as Any;
+    const monitors = checkersOf("kernel");
+    const scenario = (name: string) =>
+      parseScenario(
+        JSON.parse(
+          Deno.readTextFileSync(new URL(`../mutate/scenarios/${name}.json`, import.meta.url)),
+        ),
+      );
+    const verdicts = (name: string) =>
+      Array.from(
+        { length: SEEDS },
+        (_, seed) =>
+          checkCase({ scenario: scenario(name), decisions: [], seed }, { monitors }).verdict,
+      );
+    for (const name of SCENARIOS) {
+      const failing = verdicts(name).filter((v: Any) => v.kind !== "pass");
+      assert.deepEqual(failing, [], `${name} passes every seed unmutated`);
+    }
+    for (const [key, what] of MUTANTS) {
+      await t.step(what, () => {
+        m.activate(key);
+        let found: Any;
+        try {
+          for (const name of SCENARIOS) {
+            found ??= verdicts(name).find((v: Any) => v.kind !== "pass");
+          }
+        } finally {
+          m.deactivate();
+        }
+        assert.ok(found !== undefined, `${key}: every seed passes`);
+        assert.equal(found.kind, "invariant", JSON.stringify(found));
+        assert.equal(found.invariant, "syscall-contract", JSON.stringify(found));
+        assert.match(found.message, /^K14w: /);
+      });
+    }
+  } finally {
+    m.dispose();
+  }
+});
