@@ -79,3 +79,45 @@ Deno.test("K14w kills the OP_FAIL-per-waiter mutants of page_source.ts on the ju
     m.dispose();
   }
 });
+
+Deno.test("coalesce: a reader joins only a request that covers its page (page_source.ts populate mutants, campaign runs 7 and 11)", async (t) => {
+  const m = await mutantMirror("kernel/page_source.ts");
+  try {
+    const { executePlan, planRun } = await m.load("fuzz/campaign.ts") as Any;
+    const { generateScenario } = await m.load("scenario/generate.ts") as Any;
+    const { checkersOf } = await m.load("case/kinds.ts") as Any;
+    const run = (k: number) => {
+      const plan = planRun(1, k);
+      return executePlan(plan, generateScenario(plan), { monitors: checkersOf("kernel") }).verdict;
+    };
+    const cases: [key: string, run: number, what: string][] = [
+      [
+        "kernel/page_source.ts:146:31:EqualityOperator:list[i].end < start",
+        7,
+        "a request ending at the page is taken for the one after it",
+      ],
+      [
+        "kernel/page_source.ts:152:31:ConditionalExpression:true",
+        11,
+        "a reader joins the next request even when it starts past the page",
+      ],
+    ];
+    for (const [key, k, what] of cases) {
+      await t.step(what, () => {
+        assert.equal(run(k).kind, "pass", `run ${k} unmutated`);
+        m.activate(key);
+        let v: Any;
+        try {
+          v = run(k);
+        } finally {
+          m.deactivate();
+        }
+        assert.equal(v.kind, "invariant", JSON.stringify(v));
+        assert.equal(v.invariant, "syscall-contract", JSON.stringify(v));
+        assert.match(v.message, /^coalesce: /);
+      });
+    }
+  } finally {
+    m.dispose();
+  }
+});

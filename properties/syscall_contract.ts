@@ -1,5 +1,6 @@
 /**
- * `syscall-contract`: what pager syscalls return (K14, K22, K23, K27).
+ * `syscall-contract`: what pager syscalls return (K14, K14w, K22, K23, K27), and which
+ * request a reader waits on (`coalesce`).
  * OP_FAIL accepts only the five external codes, and an accessor's pager error
  * is exactly a code some OP_FAIL passed (or BAD_STATE after detach); pager
  * syscalls succeed only on VMOs of that pager; `ZX_INFO_VMO` reports
@@ -25,6 +26,10 @@
  * while it runs between an early wake and its next wait (the kernel's wake page
  * then is the end of what woke it), and an overlap waiter failed at its wake
  * page (upstream checks it against the waiter's own end, unknown here).
+ *
+ * `coalesce`: such a reader's new request starts at the page it waits for, and
+ * it joins an outstanding request only if that request covers the page (spec
+ * 3.5; PageSource::SendRequestToProviderLocked).
  *
  * @module
  */
@@ -244,6 +249,19 @@ export class SyscallContract extends StepMonitor {
     r.req = id;
     r.start = r.wake = Math.floor((r.offset + r.copied) / ps);
     r.expect = null; // a fresh request starts with no error (`PageRequest::Init`)
+    // Spec 3.5: a reader's new request starts at the page it needs; it joins an outstanding
+    // request only if that request covers the page (`SendRequestToProviderLocked`).
+    const q = this.#requests.get(id);
+    if (r.off || q === undefined) return;
+    const joined = q.primary !== tid;
+    if (joined ? r.start < q.start || r.start >= q.end : r.start !== q.start) {
+      this.fail(
+        "coalesce",
+        `t${tid} zx_vmo_read of vmo${r.vmo} needs page ${r.start}; it ${
+          joined ? "joined" : "made"
+        } request #${id} [${q.start},${q.end})`,
+      );
+    }
   }
 
   /**
