@@ -30,6 +30,10 @@ const MUTANTS: [key: string, what: string][] = [
     "the heir of a cancelled request keeps a wrong wake page",
   ],
   [
+    "kernel/page_source.ts:372:11:ConditionalExpression:false",
+    "early-wake: an overlap waiter is not woken when the primary's early wake covers its page",
+  ],
+  [
     "kernel/page_source.ts:266:43:ConditionalExpression:true",
     "a cancelled overlap waiter takes every overlap waiter off the request",
   ],
@@ -72,7 +76,7 @@ Deno.test("K14w kills the OP_FAIL-per-waiter mutants of page_source.ts on the ju
         assert.ok(found !== undefined, `${key}: every seed passes`);
         assert.equal(found.kind, "invariant", JSON.stringify(found));
         assert.equal(found.invariant, "syscall-contract", JSON.stringify(found));
-        assert.match(found.message, /^K14w: /);
+        assert.match(found.message, /^(K14w|early-wake): /);
       });
     }
   } finally {
@@ -80,7 +84,7 @@ Deno.test("K14w kills the OP_FAIL-per-waiter mutants of page_source.ts on the ju
   }
 });
 
-Deno.test("coalesce: a reader joins only a request that covers its page (page_source.ts populate mutants, campaign runs 7 and 11)", async (t) => {
+Deno.test("coalesce and early-wake: a reader joins only a request covering its page, and a parked primary wakes when its page is supplied (campaign runs 7, 11, 17)", async (t) => {
   const m = await mutantMirror("kernel/page_source.ts");
   try {
     const { executePlan, planRun } = await m.load("fuzz/campaign.ts") as Any;
@@ -102,6 +106,18 @@ Deno.test("coalesce: a reader joins only a request that covers its page (page_so
         "a reader joins the next request even when it starts past the page",
       ],
     ];
+    const early: [key: string, run: number, what: string][] = [
+      [
+        "kernel/page_source.ts:339:13:ConditionalExpression:false",
+        17,
+        "early-wake: a primary is never woken before its request completes",
+      ],
+      [
+        "kernel/page_source.ts:357:60:BlockStatement:{}",
+        17,
+        "early-wake: the early wake of a request wakes nobody",
+      ],
+    ];
     for (const [key, k, what] of cases) {
       await t.step(what, () => {
         assert.equal(run(k).kind, "pass", `run ${k} unmutated`);
@@ -115,6 +131,20 @@ Deno.test("coalesce: a reader joins only a request that covers its page (page_so
         assert.equal(v.kind, "invariant", JSON.stringify(v));
         assert.equal(v.invariant, "syscall-contract", JSON.stringify(v));
         assert.match(v.message, /^coalesce: /);
+      });
+    }
+    for (const [key, k, what] of early) {
+      await t.step(what, () => {
+        assert.equal(run(k).kind, "pass", `run ${k} unmutated`);
+        m.activate(key);
+        let v: Any;
+        try {
+          v = run(k);
+        } finally {
+          m.deactivate();
+        }
+        assert.equal(v.kind, "invariant", JSON.stringify(v));
+        assert.match(v.message, /^early-wake: /);
       });
     }
   } finally {

@@ -27,6 +27,10 @@
  * then is the end of what woke it), and an overlap waiter failed at its wake
  * page (upstream checks it against the waiter's own end, unknown here).
  *
+ * `early-wake`: such a reader, parked as its request's primary, is woken in the
+ * step whose supply fills the page it waits for from there on
+ * (PageSource::EarlyWakeRequestLocked, or the request completes).
+ *
  * `coalesce`: such a reader's new request starts at the page it waits for, and
  * it joins an outstanding request only if that request covers the page (spec
  * 3.5; PageSource::SendRequestToProviderLocked).
@@ -111,7 +115,12 @@ export class SyscallContract extends StepMonitor {
     "request",
     "coalesce",
     "resolve",
+    "supply",
   ]);
+  /** Pages a supply filled in this step, as `vmo:page` (the early-wake obligation). */
+  readonly #filled = new Set<string>();
+  /** The parked readers and their wake pages as this step's supply began. */
+  readonly #parkedAtSupply = new Map<number, { req: number; start: number; wake: number }>();
   /**
    * K14w's own picture of the outstanding requests, built from the request, coalesce and
    * resolve events and the threads' own progress: each request's range, its primary (creator or
@@ -317,6 +326,16 @@ export class SyscallContract extends StepMonitor {
   #perWaiter(e: KernelEvent, world: World): void {
     const ps = world.kernel.pageSize;
     switch (e.k) {
+      case "supply":
+        if (this.#filled.size === 0 && this.#parkedAtSupply.size === 0) {
+          for (const [tid, r] of this.#reads) {
+            if (r.parked && !r.off && r.req !== null && r.wake !== null) {
+              this.#parkedAtSupply.set(tid, { req: r.req, start: r.start, wake: r.wake });
+            }
+          }
+        }
+        if (e.inserted) this.#filled.add(`${e.vmo}:${e.page}`);
+        return;
       case "request":
         this.#leave(e.tid);
         this.#requests.set(e.id, { start: e.start, end: e.end, primary: e.tid, overlap: [] });
@@ -521,6 +540,58 @@ export class SyscallContract extends StepMonitor {
 
   protected override endStep(): void {
     this.#stepCall = null;
+    if (this.#filled.size > 0) this.#earlyWakeDue();
+    this.#filled.clear();
+    this.#parkedAtSupply.clear();
+  }
+
+  /**
+   * `early-wake`: a parked reader that is its request's primary is woken in the step whose supply
+   * fills the page it waits for, when the filled run starts there (the page before it was not
+   * filled too, or it is the request's first page): `ResolveRequestsLocked` then early-wakes
+   * the request (`req_offset == wake_offset_`) or completes it (zircon/kernel/vm/page_source.cc
+   * @ misttech/fuchsia ce4be33a).
+   */
+  #earlyWakeDue(): void {
+    const due: [number, string][] = [];
+    for (const [tid, at] of this.#parkedAtSupply) {
+      const r = this.#reads.get(tid);
+      const w = at.wake;
+      if (r === undefined || r.off) continue;
+      // Its request as the step began (a completion has since dropped it: all were woken).
+      const q = this.#requests.get(at.req);
+      const filled = (p: number) => this.#filled.has(`${r.vmo}:${p}`);
+      if (q === undefined || q.primary !== tid || !filled(w)) continue;
+      if (w > q.start && filled(w - 1)) continue;
+      const why = `a supply filled pages [${w},`;
+      let hi = w;
+      while (hi < q.end && filled(hi)) hi++;
+      due.push([tid, `page ${w} of request #${at.req} [${q.start},${q.end}); ${why}${hi})`]);
+      // Each early-wake overlap waiter whose wake page the run covers, or one the run starts
+      // past (pages supplied out of order: `EarlyWakeRequestLocked` wakes it anyway). A waiter
+      // past its first page is judged only when the run starts past it: whether the run covers
+      // its wake page inside its own range depends on its own end, unknown here.
+      for (const o of q.overlap) {
+        const ro = this.#parkedAtSupply.get(o);
+        if (ro === undefined || ro.req !== at.req || this.#reads.get(o)?.off !== false) continue;
+        const past = w > ro.start && w > ro.wake;
+        const covers = ro.wake === ro.start && w <= ro.start && ro.start < hi;
+        if (past || covers) {
+          due.push([
+            o,
+            `page ${ro.wake} inside request #${at.req} [${q.start},${q.end}) of t${tid}; ${why}${hi})`,
+          ]);
+        }
+      }
+    }
+    for (const [tid, what] of due) {
+      const r = this.#reads.get(tid);
+      if (r === undefined || !r.parked) continue;
+      this.fail(
+        "early-wake",
+        `t${tid} zx_vmo_read of vmo${r.vmo} waits at ${what} and was not woken`,
+      );
+    }
   }
 
   #contract(e: KernelEvent, call: Call | undefined, world: World): void {
