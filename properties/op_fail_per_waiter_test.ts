@@ -84,7 +84,7 @@ Deno.test("K14w kills the OP_FAIL-per-waiter mutants of page_source.ts on the ju
   }
 });
 
-Deno.test("coalesce and early-wake: a reader joins only a request covering its page, and a parked primary wakes when its page is supplied (campaign runs 7, 11, 17)", async (t) => {
+Deno.test("coalesce, early-wake and suspend: a reader joins only a request covering its page, wakes when its page is supplied, and a suspend interrupts its wait (campaign runs 7, 11, 17, 124, 167)", async (t) => {
   const m = await mutantMirror("kernel/page_source.ts");
   try {
     const { executePlan, planRun } = await m.load("fuzz/campaign.ts") as Any;
@@ -117,6 +117,16 @@ Deno.test("coalesce and early-wake: a reader joins only a request covering its p
         17,
         "early-wake: the early wake of a request wakes nobody",
       ],
+      [
+        "kernel/page_source.ts:382:14:ConditionalExpression:false",
+        167,
+        "early-wake: a signal to a reader that is not parked is dropped, not kept for its next wait",
+      ],
+      [
+        "kernel/page_source.ts:76:17:BooleanLiteral:false",
+        124,
+        "suspend: a reader's pager wait is not suspendable",
+      ],
     ];
     for (const [key, k, what] of cases) {
       await t.step(what, () => {
@@ -144,7 +154,7 @@ Deno.test("coalesce and early-wake: a reader joins only a request covering its p
           m.deactivate();
         }
         assert.equal(v.kind, "invariant", JSON.stringify(v));
-        assert.match(v.message, /^early-wake: /);
+        assert.match(v.message, /^(early-wake|suspend): /);
       });
     }
   } finally {

@@ -70,9 +70,11 @@ const PAGER_VMO_ARG: ReadonlyMap<string, number> = new Map(
     return i < 0 ? [] : [[name, i] as const];
   }),
 );
-/** Calls that resolve READ requests other than OP_FAIL (supply, shrink, OP_ZERO, pager ops). */
+/**
+ * Calls that resolve READ requests other than OP_FAIL and supply (shrink, OP_ZERO, other pager
+ * ops): a running reader's wake page is unknown after them. A supply is followed page by page.
+ */
 const RESOLVERS = new Set([
-  "zx_pager_supply_pages",
   "zx_vmo_set_size",
   "zx_vmo_op_range",
   "zx_pager_op_range",
@@ -120,7 +122,10 @@ export class SyscallContract extends StepMonitor {
   /** Pages a supply filled in this step, as `vmo:page` (the early-wake obligation). */
   readonly #filled = new Set<string>();
   /** The parked readers and their wake pages as this step's supply began. */
-  readonly #parkedAtSupply = new Map<number, { req: number; start: number; wake: number }>();
+  readonly #parkedAtSupply = new Map<
+    number,
+    { req: number; start: number; wake: number; parked: boolean }
+  >();
   /**
    * K14w's own picture of the outstanding requests, built from the request, coalesce and
    * resolve events and the threads' own progress: each request's range, its primary (creator or
@@ -156,7 +161,11 @@ export class SyscallContract extends StepMonitor {
     req: number | null;
     start: number;
     wake: number | null;
+    /** A primary early-woken while it ran: the kept signal wakes it as soon as it waits again. */
+    kept: boolean;
   }>();
+  /** Readers that must be woken before this step ends (a kept signal, a suspend). */
+  readonly #wakeDue = new Map<number, string>();
   /** The call of the thread that runs this step (what woke a reader early). */
   #stepCall: { name: string; args: readonly unknown[] } | null = null;
   /**
@@ -233,7 +242,10 @@ export class SyscallContract extends StepMonitor {
     if (id === undefined) return;
     this.#attachedTo.delete(tid);
     const mine = this.#reads.get(tid);
-    if (mine !== undefined && mine.req === id) mine.req = null;
+    if (mine !== undefined && mine.req === id) {
+      mine.req = null;
+      mine.kept = false; // a cancel drops the kept signal
+    }
     const q = this.#requests.get(id);
     if (q === undefined) return;
     if (q.primary !== tid) {
@@ -258,6 +270,7 @@ export class SyscallContract extends StepMonitor {
     r.req = id;
     r.start = r.wake = Math.floor((r.offset + r.copied) / ps);
     r.expect = null; // a fresh request starts with no error (`PageRequest::Init`)
+    r.kept = false; // ... and unsignalled
     // Spec 3.5: a reader's new request starts at the page it needs; it joins an outstanding
     // request only if that request covers the page (`SendRequestToProviderLocked`).
     const q = this.#requests.get(id);
@@ -329,8 +342,9 @@ export class SyscallContract extends StepMonitor {
       case "supply":
         if (this.#filled.size === 0 && this.#parkedAtSupply.size === 0) {
           for (const [tid, r] of this.#reads) {
-            if (r.parked && !r.off && r.req !== null && r.wake !== null) {
-              this.#parkedAtSupply.set(tid, { req: r.req, start: r.start, wake: r.wake });
+            if (!r.off && r.req !== null && r.wake !== null) {
+              const at = { req: r.req, start: r.start, wake: r.wake, parked: r.parked };
+              this.#parkedAtSupply.set(tid, at);
             }
           }
         }
@@ -359,6 +373,7 @@ export class SyscallContract extends StepMonitor {
           const r = this.#reads.get(tid);
           if (r === undefined || r.req !== e.id) continue;
           r.req = null;
+          r.kept = false; // its next wait is on a new request, which starts unsignalled
           // A running reader is not signalled by the completion: the error it was to get
           // when it waited again is gone with the request (its next wait makes a new one).
           if (e.how !== "cancel" && !r.parked && r.expect?.strict === false) r.expect = null;
@@ -381,6 +396,7 @@ export class SyscallContract extends StepMonitor {
               req: null,
               start: 0,
               wake: 0,
+              kept: false,
             });
           }
         }
@@ -435,6 +451,13 @@ export class SyscallContract extends StepMonitor {
         // It waits for the first page it has not copied (`PopulateRequest` resets `wake_offset_`
         // to it on a same-request continuation; a new request starts there).
         r.wake = Math.floor((r.offset + r.copied) / ps);
+        if (r.kept && !r.off) {
+          r.kept = false;
+          this.#wakeDue.set(
+            e.tid,
+            `early-wake: t${e.tid} zx_vmo_read of vmo${r.vmo} was early-woken while it ran (request #${r.req}); it waited again at page ${r.wake} and the kept signal did not wake it`,
+          );
+        }
         if (r.req === null) r.off = true; // parked on something this checker did not see join
         return;
       }
@@ -468,6 +491,13 @@ export class SyscallContract extends StepMonitor {
       case "thread": {
         const r = this.#reads.get(e.tid);
         if (r !== undefined && e.what === "killed") r.off = true;
+        // Spec 3.5 (test Pager.SuspendReadTest): a suspend interrupts a reader's pager wait.
+        if (r !== undefined && e.what === "suspended" && r.parked && !r.off) {
+          this.#wakeDue.set(
+            e.tid,
+            `suspend: t${e.tid} zx_vmo_read of vmo${r.vmo} parked at page ${r.wake} was suspended and its wait went on`,
+          );
+        }
         return;
       }
       case "ret": {
@@ -485,7 +515,9 @@ export class SyscallContract extends StepMonitor {
           }
           for (const [tid, page] of f.moves) {
             const r = this.#reads.get(tid);
-            if (r !== undefined) r.wake = page;
+            if (r === undefined || r.req === null) continue; // completed: nobody is signalled
+            r.wake = page;
+            r.kept = true;
           }
           for (const tid of f.unsure) {
             const r = this.#reads.get(tid);
@@ -541,6 +573,12 @@ export class SyscallContract extends StepMonitor {
   protected override endStep(): void {
     this.#stepCall = null;
     if (this.#filled.size > 0) this.#earlyWakeDue();
+    for (const [tid, what] of this.#wakeDue) {
+      if (this.#reads.get(tid)?.parked) {
+        this.fail(what.slice(0, what.indexOf(":")), what.slice(what.indexOf(":") + 2));
+      }
+    }
+    this.#wakeDue.clear();
     this.#filled.clear();
     this.#parkedAtSupply.clear();
   }
@@ -566,14 +604,20 @@ export class SyscallContract extends StepMonitor {
       const why = `a supply filled pages [${w},`;
       let hi = w;
       while (hi < q.end && filled(hi)) hi++;
-      due.push([tid, `page ${w} of request #${at.req} [${q.start},${q.end}); ${why}${hi})`]);
+      // `EarlyWakeRequestLocked` moves the wake page to the end of the run and signals: a parked
+      // primary wakes, a running one keeps the signal for its next wait.
+      if (r.req === at.req) r.wake = hi;
+      if (at.parked) {
+        due.push([tid, `page ${w} of request #${at.req} [${q.start},${q.end}); ${why}${hi})`]);
+      } else if (r.req === at.req) r.kept = true;
       // Each early-wake overlap waiter whose wake page the run covers, or one the run starts
       // past (pages supplied out of order: `EarlyWakeRequestLocked` wakes it anyway). A waiter
       // past its first page is judged only when the run starts past it: whether the run covers
       // its wake page inside its own range depends on its own end, unknown here.
       for (const o of q.overlap) {
         const ro = this.#parkedAtSupply.get(o);
-        if (ro === undefined || ro.req !== at.req || this.#reads.get(o)?.off !== false) continue;
+        if (ro === undefined || !ro.parked || ro.req !== at.req) continue;
+        if (this.#reads.get(o)?.off !== false) continue;
         const past = w > ro.start && w > ro.wake;
         const covers = ro.wake === ro.start && w <= ro.start && ro.start < hi;
         if (past || covers) {
