@@ -458,7 +458,14 @@ export class SyscallContract extends StepMonitor {
             `early-wake: t${e.tid} zx_vmo_read of vmo${r.vmo} was early-woken while it ran (request #${r.req}); it waited again at page ${r.wake} and the kept signal did not wake it`,
           );
         }
-        if (r.req === null) r.off = true; // parked on something this checker did not see join
+        // Every pager wait of a reader follows the request or coalesce event of its request.
+        if (r.req === null && !r.off) {
+          this.fail(
+            "coalesce",
+            `t${e.tid} zx_vmo_read of vmo${r.vmo} parked at page ${r.wake} on no request it made or joined`,
+          );
+        }
+        if (r.req === null) r.off = true;
         return;
       }
       case "wake": {
