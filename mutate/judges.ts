@@ -27,6 +27,7 @@ import { checkersOf } from "../case/kinds.ts";
 import { explore } from "../explore/explore.ts";
 import { parseScenario } from "../scenario/schema.ts";
 import { checkCase } from "../properties/check_case.ts";
+import { SCENARIO_SERVICES } from "./scenario_services.ts";
 import type { Verdict } from "../sim/world.ts";
 import { strykerNs } from "./ns.ts";
 
@@ -164,7 +165,10 @@ export function campaignProbes(root: URL): Probe[] {
         run(ctx) {
           const set = ctx.serviceMutant && !ctx.serviceExempt.has(id) ? "kernel+service" : "kernel";
           return verdictText(
-            checkCase({ scenario, decisions: [], seed }, { monitors: checkersOf(set) }).verdict,
+            checkCase({ scenario, decisions: [], seed }, {
+              monitors: checkersOf(set),
+              services: SCENARIO_SERVICES,
+            }).verdict,
           );
         },
       });

@@ -11,7 +11,7 @@ type Any = any;
 const SEEDS = 100;
 
 /** What each mutant changes (a seed of one of the scenarios shows it). */
-const SCENARIOS = ["flaky_overlap_readers", "flaky_three_readers"];
+const SCENARIOS = ["flaky_overlap_readers", "flaky_three_readers", "swapped_overlap_readers"];
 const MUTANTS: [key: string, what: string][] = [
   [
     "kernel/page_source.ts:329:47:ConditionalExpression:false",
@@ -34,6 +34,10 @@ const MUTANTS: [key: string, what: string][] = [
     "early-wake: an overlap waiter is not woken when the primary's early wake covers its page",
   ],
   [
+    "kernel/page_source.ts:364:11:ConditionalExpression:false",
+    "early-wake: an overlap waiter the primary's wake page passed is not woken",
+  ],
+  [
     "kernel/page_source.ts:266:43:ConditionalExpression:true",
     "a cancelled overlap waiter takes every overlap waiter off the request",
   ],
@@ -45,6 +49,7 @@ Deno.test("K14w kills the OP_FAIL-per-waiter mutants of page_source.ts on the ju
     const { checkCase } = await m.load("properties/check_case.ts") as Any;
     const { checkersOf } = await m.load("case/kinds.ts") as Any;
     const { parseScenario } = await m.load("scenario/schema.ts") as Any;
+    const { SCENARIO_SERVICES: services } = await m.load("mutate/scenario_services.ts") as Any;
     const monitors = checkersOf("kernel");
     const scenario = (name: string) =>
       parseScenario(
@@ -56,7 +61,8 @@ Deno.test("K14w kills the OP_FAIL-per-waiter mutants of page_source.ts on the ju
       Array.from(
         { length: SEEDS },
         (_, seed) =>
-          checkCase({ scenario: scenario(name), decisions: [], seed }, { monitors }).verdict,
+          checkCase({ scenario: scenario(name), decisions: [], seed }, { monitors, services })
+            .verdict,
       );
     for (const name of SCENARIOS) {
       const failing = verdicts(name).filter((v: Any) => v.kind !== "pass");

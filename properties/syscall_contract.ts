@@ -164,6 +164,8 @@ export class SyscallContract extends StepMonitor {
     /** A primary early-woken while it ran: the kept signal wakes it as soon as it waits again. */
     kept: boolean;
   }>();
+  /** Threads woken early in this step (judged against the supply's runs). */
+  readonly #earlyWoken = new Set<number>();
   /** Readers that must be woken before this step ends (a kept signal, a suspend). */
   readonly #wakeDue = new Map<number, string>();
   /** The call of the thread that runs this step (what woke a reader early). */
@@ -471,6 +473,7 @@ export class SyscallContract extends StepMonitor {
       case "wake": {
         const r = this.#reads.get(e.tid);
         if (r !== undefined) r.parked = false;
+        if (e.why === "early-wake") this.#earlyWoken.add(e.tid);
         if (r !== undefined && e.why === "early-wake") r.wake = this.#earlyWakePage(e.tid, r, ps);
         const cancelled = e.why === "overtime" ||
           e.why === statusName(ZX_ERR_INTERNAL_INTR_RETRY) ||
@@ -579,7 +582,8 @@ export class SyscallContract extends StepMonitor {
 
   protected override endStep(): void {
     this.#stepCall = null;
-    if (this.#filled.size > 0) this.#earlyWakeDue();
+    if (this.#parkedAtSupply.size > 0) this.#earlyWakeDue();
+    this.#earlyWoken.clear();
     for (const [tid, what] of this.#wakeDue) {
       if (this.#reads.get(tid)?.parked) {
         this.fail(what.slice(0, what.indexOf(":")), what.slice(what.indexOf(":") + 2));
@@ -599,15 +603,26 @@ export class SyscallContract extends StepMonitor {
    */
   #earlyWakeDue(): void {
     const due: [number, string][] = [];
+    // Parked readers this supply may not wake early: neither due nor unknown to this checker.
+    const never = new Map<number, string>();
     for (const [tid, at] of this.#parkedAtSupply) {
       const r = this.#reads.get(tid);
       const w = at.wake;
       if (r === undefined || r.off) continue;
       // Its request as the step began (a completion has since dropped it: all were woken).
       const q = this.#requests.get(at.req);
+      if (q === undefined || q.primary !== tid) continue;
       const filled = (p: number) => this.#filled.has(`${r.vmo}:${p}`);
-      if (q === undefined || q.primary !== tid || !filled(w)) continue;
-      if (w > q.start && filled(w - 1)) continue;
+      if (!filled(w) || w > q.start && filled(w - 1)) {
+        // The supply resolved nothing from its wake page: no early wake of this request, for
+        // the primary and its overlap waiters alike (`ResolveRequestsLocked` signals only there).
+        const quiet = `no run of the supply started at page ${w}, t${tid}'s wake page`;
+        for (const o of [tid, ...q.overlap]) {
+          const ro = this.#parkedAtSupply.get(o);
+          if (ro?.parked && ro.req === at.req) never.set(o, quiet);
+        }
+        continue;
+      }
       const why = `a supply filled pages [${w},`;
       let hi = w;
       while (hi < q.end && filled(hi)) hi++;
@@ -627,6 +642,9 @@ export class SyscallContract extends StepMonitor {
         if (this.#reads.get(o)?.off !== false) continue;
         const past = w > ro.start && w > ro.wake;
         const covers = ro.wake === ro.start && w <= ro.start && ro.start < hi;
+        if (!past && (ro.wake < w || ro.wake >= hi)) {
+          never.set(o, `t${tid}'s early wake over pages [${w},${hi}) neither covers nor passes it`);
+        }
         if (past || covers) {
           due.push([
             o,
@@ -641,6 +659,15 @@ export class SyscallContract extends StepMonitor {
       this.fail(
         "early-wake",
         `t${tid} zx_vmo_read of vmo${r.vmo} waits at ${what} and was not woken`,
+      );
+    }
+    for (const tid of this.#earlyWoken) {
+      const why = never.get(tid);
+      const at = this.#parkedAtSupply.get(tid);
+      if (why === undefined || at === undefined) continue;
+      this.fail(
+        "early-wake",
+        `t${tid} zx_vmo_read parked at page ${at.wake} of request #${at.req} was woken early by a supply, but ${why}`,
       );
     }
   }
