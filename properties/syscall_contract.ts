@@ -164,6 +164,8 @@ export class SyscallContract extends StepMonitor {
     /** A primary early-woken while it ran: the kept signal wakes it as soon as it waits again. */
     kept: boolean;
   }>();
+  /** The syscall each thread is in (early wake is for `zx_vmo_read` only). */
+  readonly #inCall = new Map<number, string>();
   /** Threads woken early in this step (judged against the supply's runs). */
   readonly #earlyWoken = new Set<number>();
   /** Readers that must be woken before this step ends (a kept signal, a suspend). */
@@ -383,6 +385,7 @@ export class SyscallContract extends StepMonitor {
         return;
       }
       case "call": {
+        this.#inCall.set(e.tid, e.name);
         const a = e.args;
         // A read into a user buffer may fault on a mapping and wait there: not judged.
         if (e.name === "zx_vmo_read" && a[3] === undefined) {
@@ -474,6 +477,15 @@ export class SyscallContract extends StepMonitor {
         const r = this.#reads.get(e.tid);
         if (r !== undefined) r.parked = false;
         if (e.why === "early-wake") this.#earlyWoken.add(e.tid);
+        // Spec 3.8: only reads wake early; a fault, commit or write waits for its request.
+        if (e.why === "early-wake" && this.#inCall.get(e.tid) !== "zx_vmo_read") {
+          this.fail(
+            "early-wake",
+            `t${e.tid} woken early in ${
+              this.#inCall.get(e.tid) ?? "a page fault"
+            }: only zx_vmo_read waits with early wake`,
+          );
+        }
         if (r !== undefined && e.why === "early-wake") r.wake = this.#earlyWakePage(e.tid, r, ps);
         const cancelled = e.why === "overtime" ||
           e.why === statusName(ZX_ERR_INTERNAL_INTR_RETRY) ||
@@ -535,6 +547,7 @@ export class SyscallContract extends StepMonitor {
           }
           return;
         }
+        this.#inCall.delete(e.tid);
         // The call leaves its request as it returns; a fail-instead-of-block caller is released
         // without handing its request on.
         this.#leave(e.tid, e.status !== ZX_ERR_SHOULD_WAIT);
