@@ -241,6 +241,7 @@ export {
   codeIdentity,
   type CodeUnderTest,
   type CurrentCode,
+  findingKey,
   knownSignatures,
   type LoadedCorpus,
   readCaseFile,
@@ -248,6 +249,7 @@ export {
   replayCase,
   resolveContext,
   writeCase,
+  type WriteOptions,
 } from "./case/store.ts";
 export {
   shrink,

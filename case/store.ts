@@ -6,17 +6,23 @@
  * replay, which resolves a case's seeded bug and modules by itself.
  *
  * The writer's rule for a name already taken: a case never overwrites a
- * different case. A case of the same signature is replaced only by a smaller
- * one (`replaces` in `envelope.ts`; an unshrunk case is always replaced by
- * its shrunk form); any other file keeps its name and the new case takes the
- * next free `<name>-2.json`, `-3`, ... Temporary files are unique per write
- * (pid and a counter), and a new file appears by a hard link, which fails
+ * different case. A case of the same finding (same kind, same context — seeded
+ * bug, service and kernel module by path and content hash, checkers — and the
+ * same signature) is replaced only by a smaller one (`replaces` in
+ * `envelope.ts`; an unshrunk case is always replaced by its shrunk form); any
+ * other file keeps its name and the new case takes the next free
+ * `<name>-2.json`, `-3`, ... So two services (even byte-identical copies at two
+ * paths) failing with one signature get two files, and a later finding of either
+ * goes to the file its own context holds. A writer that must keep exactly its
+ * case (explore's counterexample) asks for `{ keep: "exact" }`: then only a file
+ * holding the same replay counts as written. Temporary files are unique per
+ * write (pid and a counter), and a new file appears by a hard link, which fails
  * instead of overwriting.
  *
  * @module
  */
 
-import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { dirname, isAbsolute, join, posix, relative, resolve, sep } from "node:path";
 import { fileURLToPath as fromFileUrl, pathToFileURL } from "node:url";
 import type { Kernel, KernelOptions } from "../kernel/kernel.ts";
 import type { PagerService } from "../services/service.ts";
@@ -151,45 +157,72 @@ export async function readCorpus(dir: string): Promise<LoadedCorpus> {
 }
 
 /**
- * The code a case tests, beyond the kernel model: its seeded bug, its service module and its
- * kernel module (each by content hash). Two cases with one signature but different code under
- * test are different findings: service B failing like service A is still news about B.
+ * The context a case was found in, beyond the kernel model and its signature: its seeded bug,
+ * its service module and its kernel module (each by the path the case records, relative to the
+ * case's directory, and by content hash), and its checkers. Two cases with one signature but
+ * different contexts are different findings: service B failing like service A is still news
+ * about B, even when B is a byte-identical copy of A at another path.
  */
 export interface CodeUnderTest {
   /** The seeded bug (zoo/registry.ts id), or none. */
   readonly bug?: string | null;
-  /** The service module (compared by content hash), or none. */
+  /** The service module (its recorded path and content hash), or none. */
   readonly service?: ModuleRef | null;
-  /** The kernel module (compared by content hash), or none. */
+  /** The kernel module (its recorded path and content hash), or none. */
   readonly kernel?: ModuleRef | null;
+  /** The checker set; left out, {@linkcode knownSignatures} matches any. */
+  readonly checkers?: string | null;
 }
 
 function moduleIdentity(m: ModuleRef | null | undefined): string {
   if (m === null || m === undefined) return "-";
   const imports = (m.imports ?? []).map((i) => `+${i.sha256}`).join("");
-  return (m.sha256 ?? `path:${m.path}`) + imports;
+  return `${posix.normalize(m.path)}@${m.sha256 ?? "-"}${imports}`;
 }
 
 /**
- * The identity of the code under test, as compared by {@linkcode knownSignatures} and the
- * corpus's dedupe: bug id, service hash and kernel hash ("-" for none).
+ * The identity of a case's context, as compared by {@linkcode knownSignatures}, the corpus's
+ * dedupe and `deno task corpus merge`: bug id, service and kernel module (recorded path and
+ * content hash), checkers ("-" for none).
  *
  * @example
  * ```ts
  * import { codeIdentity } from "./store.ts";
- * console.assert(codeIdentity({}) === "bug:- service:- kernel:-");
+ * console.assert(codeIdentity({}) === "bug:- service:- kernel:- checkers:-");
+ * const a = codeIdentity({ service: { path: "../a.ts", sha256: "0".repeat(64) } });
+ * const b = codeIdentity({ service: { path: "../b.ts", sha256: "0".repeat(64) } });
+ * console.assert(a !== b); // same bytes, another module
  * ```
  */
 export function codeIdentity(c: CodeUnderTest): string {
   return `bug:${c.bug ?? "-"} service:${moduleIdentity(c.service)} kernel:${
     moduleIdentity(c.kernel)
-  }`;
+  } checkers:${c.checkers ?? "-"}`;
 }
 
 /**
- * Signatures of the cases already in a corpus directory (none if it does not exist). With
- * `code`, only the cases testing that same code (see {@linkcode codeIdentity}) count: a
- * signature known for one service is not known for another.
+ * The dedupe key of a found case: its kind, its context ({@linkcode codeIdentity}) and its
+ * signature (unsigned: its verdict and trace hash). One key, one finding; the file name is only
+ * where it is stored.
+ *
+ * @example
+ * ```ts
+ * import { findingKey, readCaseFile } from "./store.ts";
+ * const c = await readCaseFile("corpus/zoo-duplicate-read.json");
+ * console.assert(findingKey(c) !== findingKey({ ...c, checkers: "kernel+service" }));
+ * ```
+ */
+export function findingKey(
+  c: Pick<CaseEnvelope, "kind" | "signature" | "expected" | "traceHash"> & CodeUnderTest,
+): string {
+  return `${c.kind} ${codeIdentity(c)} ${c.signature ?? `${c.expected}#${c.traceHash}`}`;
+}
+
+/**
+ * The distinct signatures of the cases already in a corpus directory (none if it does not
+ * exist; one signature may have several cases: explore's counterexample beside a campaign's). With
+ * `code`, only the cases of that same context (see {@linkcode codeIdentity}; its checkers, if
+ * given) count: a signature known for one service is new for another.
  *
  * @example
  * ```ts
@@ -201,11 +234,16 @@ export async function knownSignatures(dir: string, code?: CodeUnderTest): Promis
   try {
     const { cases } = await readCorpus(dir);
     const id = code === undefined ? null : codeIdentity(code);
-    return cases.flatMap((c) =>
-      c.case.signature !== undefined && (id === null || codeIdentity(c.case) === id)
-        ? [c.case.signature]
-        : []
-    ).sort();
+    const anyCheckers = code?.checkers === undefined || code.checkers === null;
+    return [
+      ...new Set(cases.flatMap((c) =>
+        c.case.signature !== undefined &&
+          (id === null ||
+            codeIdentity(anyCheckers ? { ...c.case, checkers: null } : c.case) === id)
+          ? [c.case.signature]
+          : []
+      )),
+    ].sort();
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) return [];
     throw e;
@@ -214,12 +252,28 @@ export async function knownSignatures(dir: string, code?: CodeUnderTest): Promis
 
 let writes = 0;
 
-/** Same finding: the same signature, or (unsigned) the same verdict and trace. */
+/** Same finding: the same kind, context and signature (unsigned: the same verdict and trace). */
 function sameFinding(a: CaseEnvelope, b: CaseEnvelope): boolean {
-  if (a.kind !== b.kind) return false;
-  if (codeIdentity(a) !== codeIdentity(b)) return false;
-  if (a.signature !== undefined || b.signature !== undefined) return a.signature === b.signature;
-  return a.expected === b.expected && a.traceHash === b.traceHash;
+  if ((a.signature === undefined) !== (b.signature === undefined)) return false;
+  return findingKey(a) === findingKey(b);
+}
+
+/** Same replay: the same finding, input, decisions, seed, verdict and trace hash. */
+function sameReplay(a: CaseEnvelope, b: CaseEnvelope): boolean {
+  return sameFinding(a, b) && a.seed === b.seed && a.expected === b.expected &&
+    a.traceHash === b.traceHash && JSON.stringify(a.decisions) === JSON.stringify(b.decisions) &&
+    JSON.stringify(a.input) === JSON.stringify(b.input);
+}
+
+/** How {@linkcode writeCase} treats a name already taken. */
+export interface WriteOptions {
+  /**
+   * `"finding"` (the default, the corpus's dedupe): a file holding the same finding counts as
+   * written; the smaller case of the two stays. `"exact"`: only a file holding the same replay
+   * (input, decisions, verdict and trace hash) counts; otherwise the case gets the next free
+   * name. A writer that prints the file as the replay of what it found uses `"exact"`.
+   */
+  readonly keep?: "finding" | "exact";
 }
 
 async function readExisting(path: string): Promise<CaseEnvelope | null> {
@@ -235,7 +289,8 @@ async function readExisting(path: string): Promise<CaseEnvelope | null> {
  * Writes a case atomically as `dir/<file>` (default: by its signature,
  * `caseFileName`), creating `dir`; never overwrites a different case (see the
  * module doc for the rule). Returns the path that holds the finding: the new
- * file, or the existing smaller case of the same signature.
+ * file, or the existing smaller case of the same finding; with
+ * `{ keep: "exact" }`, the path that holds exactly this case's replay.
  *
  * @example
  * ```ts
@@ -251,7 +306,9 @@ export async function writeCase(
   dir: string,
   c: CaseEnvelope,
   file: string = caseFileName(c),
+  options: WriteOptions = {},
 ): Promise<string> {
+  const exact = options.keep === "exact";
   const checked = parseCase(c, file);
   if (!("case" in checked)) {
     throw new CaseFileError(
@@ -279,6 +336,10 @@ export async function writeCase(
         if (!(e instanceof Deno.errors.AlreadyExists)) throw e;
       }
       const existing = await readExisting(path);
+      if (exact) {
+        if (existing !== null && sameReplay(c, existing)) return path;
+        continue;
+      }
       if (existing !== null && sameFinding(c, existing)) {
         const shrunkReplacesUnshrunk = existing.found?.unshrunk === true &&
           c.found?.unshrunk !== true;

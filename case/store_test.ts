@@ -185,3 +185,72 @@ Deno.test("knownSignatures knows program cases (issue 12: checked against the sc
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("one signature in two contexts is two findings: two files, each known only in its own context", async () => {
+  // The new-user trial: a byte-identical copy of a service at another path found the same
+  // signature; the corpus counted it as known and wrote nothing.
+  const { knownSignatures } = await import("./store.ts");
+  const dir = await Deno.makeTempDir({ prefix: "pagersim-context-" });
+  try {
+    const { bug: _, ...base } = { ...(await sample()), signature: "invariant:data-integrity" };
+    const bytes = "ab".repeat(32);
+    const a: CaseEnvelope = { ...base, service: { path: "../svc_a.ts", sha256: bytes } };
+    const b: CaseEnvelope = { ...base, service: { path: "../svc_b.ts", sha256: bytes } };
+    const pa = await writeCase(dir, a);
+    // B's case is even smaller: it must still not replace A's (nor be dropped for it).
+    const pb = await writeCase(dir, { ...b, decisions: [] });
+    assert.notEqual(pa, pb);
+    assert.ok(pb.endsWith("-2.json"), pb);
+    assert.equal((await readCaseFile(pa)).service?.path, "../svc_a.ts");
+    assert.equal((await readCaseFile(pb)).service?.path, "../svc_b.ts");
+    // A known case of one context is still recognised: a later, bigger case of B is B's finding,
+    // kept at B's file (the smaller one stays), not written a third time.
+    assert.equal(await writeCase(dir, { ...b, decisions: [...b.decisions, 0] }), pb);
+    assert.equal((await readCaseFile(pb)).decisions.length, 0);
+    // Another checker set is another context too.
+    const pk = await writeCase(dir, { ...a, checkers: "kernel+service" });
+    assert.ok(pk.endsWith("-3.json"), pk);
+    assert.equal([...Deno.readDirSync(dir)].length, 3);
+    const known = (code: Parameters<typeof knownSignatures>[1]) => knownSignatures(dir, code);
+    assert.deepEqual(await known({ service: a.service, checkers: "kernel" }), [base.signature]);
+    assert.deepEqual(await known({ service: b.service, checkers: "kernel" }), [base.signature]);
+    assert.deepEqual(
+      await known({ service: { path: "../svc_c.ts", sha256: bytes }, checkers: "kernel" }),
+      [],
+      "a third copy at another path knows nothing",
+    );
+    assert.deepEqual(await known({ service: a.service, checkers: "kernel+service" }), [
+      base.signature,
+    ]);
+    assert.deepEqual(await known({ service: { path: "./../svc_a.ts", sha256: bytes } }), [
+      base.signature,
+    ], "no checkers given: any; the path compared normalised; each signature once");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test('writeCase { keep: "exact" }: a file of the same finding but another replay is not this case', async () => {
+  const dir = await Deno.makeTempDir({ prefix: "pagersim-exact-" });
+  try {
+    const small = { ...(await sample()), signature: "sig" };
+    const big = { ...small, decisions: [...small.decisions, 0, 0, 0], description: "explore" };
+    const kept = await writeCase(dir, small);
+    // The corpus's dedupe keeps the smaller case of the finding and answers with its file...
+    assert.equal(await writeCase(dir, big), kept);
+    // ...but a writer that prints the file as the replay of what it found gets its own file.
+    const own = await writeCase(dir, big, undefined, { keep: "exact" });
+    assert.notEqual(own, kept);
+    assert.deepEqual((await readCaseFile(own)).decisions, big.decisions);
+    assert.deepEqual((await readCaseFile(kept)).decisions, small.decisions, "never overwritten");
+    // The same replay again (another description is fine): the file that holds it, no new one.
+    assert.equal(
+      await writeCase(dir, { ...big, description: "again" }, undefined, { keep: "exact" }),
+      own,
+    );
+    assert.equal(await writeCase(dir, small, undefined, { keep: "exact" }), kept);
+    assert.equal([...Deno.readDirSync(dir)].length, 2);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

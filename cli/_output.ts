@@ -12,9 +12,27 @@ import { describeVerdict } from "../sim/world.ts";
 /** Trace forms the commands print. */
 export type TraceForm = "text" | "json" | "html" | "none";
 
-/** Prints the trace of a run in text or JSON-lines form. */
+/**
+ * Which thread is which, for reading a trace: `t0` is the setup (pagers, ports, VMOs made
+ * before any thread runs), then every thread by id with its name and role.
+ *
+ * @example
+ * ```ts
+ * import { threadLegend } from "./_output.ts";
+ * const line = threadLegend([{ tid: 1, name: "fs.svc", role: "service" }]);
+ * console.assert(line === 'threads: t0 setup, t1 "fs.svc" (service)');
+ * ```
+ */
+export function threadLegend(threads: RunResult["threads"]): string {
+  return `threads: t0 setup${
+    (threads ?? []).map((t) => `, t${t.tid} "${t.name}" (${t.role})`).join("")
+  }`;
+}
+
+/** Prints the trace of a run in text or JSON-lines form (text: the thread legend first). */
 export function printTrace(run: RunResult, form: TraceForm): void {
   if (form === "text") {
+    if (run.threads !== undefined) console.log(threadLegend(run.threads));
     console.log(run.trace.text());
   } else if (form === "json") {
     for (const { step, event } of run.trace.entries) {

@@ -5,7 +5,6 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
 import { CaseFileError } from "../case/store.ts";
 import { ProgramError } from "../program/program.ts";
 import { ScenarioError } from "../scenario/schema.ts";
@@ -37,40 +36,81 @@ export function usage(command: string, synopsis: string, flags: Record<string, F
   return `usage: ${command} ${synopsis}\n\noptions:\n${rows.join("\n")}`;
 }
 
-/** Parses `args`; unknown flags and missing values throw {@linkcode UsageError}. */
+/**
+ * Parses `args` against `flags`: `--name VALUE` or `--name=VALUE` for a string
+ * flag, `--name` for a boolean one, positionals if `allowPositionals`, and
+ * everything after `--` as a positional. Anything else (an unknown flag, a
+ * missing value, a value given to a boolean flag, a stray positional) throws
+ * {@linkcode UsageError} with one line in our words, the same for every
+ * command (node's parseArgs worded an unknown flag differently with and
+ * without positionals, with an unbalanced quote).
+ *
+ * @example
+ * ```ts
+ * import { strict as assert } from "node:assert";
+ * import { parseFlags, UsageError } from "./args.ts";
+ * const flags = { seed: { type: "string" as const, help: "" } };
+ * assert.deepEqual(parseFlags(["--seed", "3", "f.json"], flags, true), {
+ *   values: { seed: "3" },
+ *   positionals: ["f.json"],
+ * });
+ * assert.throws(
+ *   () => parseFlags(["--seeed", "3"], flags),
+ *   (e) => e instanceof UsageError && e.message === "unknown flag --seeed; did you mean --seed?",
+ * );
+ * ```
+ */
 export function parseFlags(
   args: readonly string[],
   flags: Record<string, FlagSpec>,
   allowPositionals = false,
 ): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
-  const options: Record<string, { type: "string" | "boolean" }> = {};
-  for (const [name, f] of Object.entries(flags)) options[name] = { type: f.type };
-  // `--seconds -1`: node's parser calls a value starting with "-" ambiguous; a negative number
-  // is the flag's value, so it reaches the flag's own range check.
-  const joined: string[] = [];
+  const values: Record<string, string | boolean | undefined> = {};
+  const positionals: string[] = [];
+  const positional = (a: string) => {
+    if (!allowPositionals) throw new UsageError(`unexpected argument "${a}"`);
+    positionals.push(a);
+  };
   for (let i = 0; i < args.length; i++) {
-    const name = args[i].startsWith("--") ? args[i].slice(2) : null;
-    if (
-      name !== null && Object.hasOwn(flags, name) && flags[name].type === "string" &&
-      i + 1 < args.length && /^-\d/.test(args[i + 1])
-    ) {
-      joined.push(`${args[i]}=${args[++i]}`);
-    } else joined.push(args[i]);
+    const a = args[i];
+    if (a === "--") {
+      for (const rest of args.slice(i + 1)) positional(rest);
+      break;
+    }
+    // "-" alone is a positional (stdin, by convention); "-1" too: no command has short flags.
+    if (!a.startsWith("-") || a === "-" || /^-\d/.test(a)) {
+      positional(a);
+      continue;
+    }
+    const eq = a.indexOf("=");
+    const name = a.startsWith("--") ? a.slice(2, eq < 0 ? undefined : eq) : null;
+    if (name === null || name === "" || !Object.hasOwn(flags, name)) {
+      const shown = eq < 0 ? a : a.slice(0, eq);
+      const near = name === null || name === "" ? null : nearest(name, Object.keys(flags));
+      throw new UsageError(
+        `unknown flag ${shown}${near === null ? "" : `; did you mean --${near}?`}`,
+      );
+    }
+    const f = flags[name];
+    if (f.type === "boolean") {
+      if (eq >= 0) throw new UsageError(`--${name} takes no value, got "${a}"`);
+      values[name] = true;
+      continue;
+    }
+    if (eq >= 0) {
+      values[name] = a.slice(eq + 1);
+      continue;
+    }
+    // `--seconds -1`: a negative number is the flag's value, so it reaches the flag's own range
+    // check; any other word starting with "-" is a flag, so the value is missing.
+    const next = args[i + 1];
+    if (next === undefined || (next.startsWith("-") && !/^-\d/.test(next))) {
+      throw new UsageError(`--${name} needs a value (--${name} ${f.value ?? "VALUE"})`);
+    }
+    values[name] = next;
+    i++;
   }
-  try {
-    const { values, positionals } = parseArgs({
-      args: joined,
-      options,
-      strict: true,
-      allowPositionals,
-    });
-    return { values: values as Record<string, string | boolean | undefined>, positionals };
-  } catch (e) {
-    const message = (e as Error).message.split("\n")[0];
-    const unknown = /^Unknown option '--([^'=]+)'/.exec(message);
-    const near = unknown === null ? null : nearest(unknown[1], Object.keys(flags));
-    throw new UsageError(near === null ? message : `${message}; did you mean --${near}?`);
-  }
+  return { values, positionals };
 }
 
 /**

@@ -58,9 +58,38 @@ Deno.test("a mistyped flag gets the nearest flag's name; one far from every flag
     }
     return "";
   };
-  assert.equal(message(["--secods", "5"]), "Unknown option '--secods'; did you mean --seconds?");
-  assert.equal(message(["--sed", "1"]), "Unknown option '--sed'; did you mean --seed?");
-  assert.equal(message(["--work", "2"]), "Unknown option '--work'; did you mean --workers?");
-  assert.equal(message(["--zzzzzz"]), "Unknown option '--zzzzzz'");
+  assert.equal(message(["--secods", "5"]), "unknown flag --secods; did you mean --seconds?");
+  assert.equal(message(["--sed", "1"]), "unknown flag --sed; did you mean --seed?");
+  assert.equal(message(["--work", "2"]), "unknown flag --work; did you mean --workers?");
+  assert.equal(message(["--work=2"]), "unknown flag --work; did you mean --workers?");
+  assert.equal(message(["--zzzzzz"]), "unknown flag --zzzzzz");
+  assert.equal(message(["-x"]), "unknown flag -x");
   assert.equal(nearest("sed", ["seed", "seconds"]), "seed");
+});
+
+Deno.test("parseFlags: values, positionals and every other mistake in one line of ours", () => {
+  const flags = {
+    seed: { type: "string" as const, value: "N", help: "" },
+    json: { type: "boolean" as const, help: "" },
+  };
+  const message = (args: string[], positionals = true) => {
+    try {
+      parseFlags(args, flags, positionals);
+    } catch (e) {
+      assert.ok(e instanceof UsageError);
+      return e.message;
+    }
+    return "";
+  };
+  assert.deepEqual(parseFlags(["a", "--seed=3", "--json", "--", "--b"], flags, true), {
+    values: { seed: "3", json: true },
+    positionals: ["a", "--b"],
+  });
+  // Unknown flags read the same with positionals allowed or not (node's wording differed).
+  assert.equal(message(["f.json", "--seeed", "3"]), "unknown flag --seeed; did you mean --seed?");
+  assert.equal(message(["--seeed", "3"], false), "unknown flag --seeed; did you mean --seed?");
+  assert.equal(message(["--seed"]), "--seed needs a value (--seed N)");
+  assert.equal(message(["--seed", "--json"]), "--seed needs a value (--seed N)");
+  assert.equal(message(["--json=1"]), '--json takes no value, got "--json=1"');
+  assert.equal(message(["extra"], false), 'unexpected argument "extra"');
 });

@@ -6,8 +6,9 @@
  * @module
  */
 
-import { type CaseEnvelope, replaces } from "../case/envelope.ts";
-import { readCorpus, writeCase } from "../case/store.ts";
+import { dirname, relative, resolve, sep } from "node:path";
+import { type CaseEnvelope, type ModuleRef, replaces } from "../case/envelope.ts";
+import { findingKey, readCorpus, writeCase } from "../case/store.ts";
 import { type FlagSpec, InputError, parseFlags, runCommand, usage, UsageError } from "./args.ts";
 
 const FLAGS: Record<string, FlagSpec> = {
@@ -17,11 +18,15 @@ const FLAGS: Record<string, FlagSpec> = {
 
 const USAGE = usage("deno task corpus", "merge DIR... [--into DIR] | list [DIR]", FLAGS) + `
 
-merge: copy every case of the given corpora into --into, one per signature
-(a signature already in the target is kept; between sources the smaller case
+merge: copy every case of the given corpora into --into, one per finding: its
+signature in its context (seeded bug, service and kernel module by path and
+content hash, checkers), so one signature of two services stays two cases
+(a finding already in the target is kept; between sources the smaller case
 wins: input size plus decisions, then the smaller trace hash, then the first
 file name). Cases are written as pagersim/case@2 under their file names; a
-name held by a different case is never overwritten (the new one gets -2).
+name held by a different case is never overwritten (the new one gets -2). A
+case's service and kernel module paths are rewritten to be relative to
+--into, so a merged case names the same modules from its new place.
 list: validate and list the cases of a corpus (default corpus).`;
 
 interface Entry {
@@ -29,9 +34,39 @@ interface Entry {
   readonly name: string;
   readonly c: CaseEnvelope;
   readonly signature: string;
+  /** The dedupe key: the signature in its context (`findingKey`). */
+  readonly key: string;
 }
 
-async function readEntries(dir: string, errors: string[]): Promise<Entry[]> {
+/** `path` (relative to `from`) as a path relative to `to`, `/`-separated. */
+function rebasePath(path: string, from: string, to: string): string {
+  return relative(resolve(to), resolve(from, path)).split(sep).join("/");
+}
+
+function rebaseRef(ref: ModuleRef | undefined, from: string, to: string): ModuleRef | undefined {
+  if (ref === undefined) return undefined;
+  return {
+    ...ref,
+    path: rebasePath(ref.path, from, to),
+    ...(ref.imports !== undefined
+      ? { imports: ref.imports.map((i) => ({ ...i, path: rebasePath(i.path, from, to) })) }
+      : {}),
+  };
+}
+
+/**
+ * The case as a file in `to`: the module paths a case records are relative to its own directory,
+ * so a case copied to a corpus at another depth names its service and kernel modules from there
+ * (the modules themselves, their hashes and imports, are the same).
+ */
+function rebaseCase(c: CaseEnvelope, from: string, to: string): CaseEnvelope {
+  if (c.service === undefined && c.kernel === undefined) return c;
+  const service = rebaseRef(c.service, from, to);
+  const kernel = rebaseRef(c.kernel, from, to);
+  return { ...c, ...(service ? { service } : {}), ...(kernel ? { kernel } : {}) };
+}
+
+async function readEntries(dir: string, errors: string[], into = dir): Promise<Entry[]> {
   let loaded;
   try {
     loaded = await readCorpus(dir);
@@ -41,12 +76,16 @@ async function readEntries(dir: string, errors: string[]): Promise<Entry[]> {
   const bad = new Map<string, string[]>();
   for (const e of loaded.errors) bad.set(e.file, [...bad.get(e.file) ?? [], e.message]);
   for (const [file, msgs] of bad) errors.push(`${file}: invalid case: ${msgs.join("; ")}`);
-  return loaded.cases.map(({ file, case: c }) => ({
-    file,
-    name: file.slice(file.lastIndexOf("/") + 1),
-    c,
-    signature: c.signature ?? `${c.expected}:${c.traceHash}`,
-  }));
+  return loaded.cases.map(({ file, case: found }) => {
+    const c = rebaseCase(found, dirname(file), into);
+    return {
+      file,
+      name: file.slice(file.lastIndexOf("/") + 1),
+      c,
+      signature: c.signature ?? `${c.expected}:${c.traceHash}`,
+      key: findingKey(c),
+    };
+  });
 }
 
 async function main(): Promise<number> {
@@ -83,16 +122,16 @@ async function main(): Promise<number> {
   } catch (e) {
     throw new InputError(`--into ${into}: cannot create: ${(e as Error).message}`);
   }
-  const have = new Set((await readEntries(into, errors)).map((e) => e.signature));
+  const have = new Set((await readEntries(into, errors)).map((e) => e.key));
   const best = new Map<string, Entry>();
   for (const dir of dirs) {
-    for (const e of await readEntries(dir, errors)) {
-      if (have.has(e.signature)) continue;
-      const prev = best.get(e.signature);
+    for (const e of await readEntries(dir, errors, into)) {
+      if (have.has(e.key)) continue;
+      const prev = best.get(e.key);
       if (
         prev === undefined || replaces(e.c, prev.c) ||
         (!replaces(prev.c, e.c) && e.name < prev.name)
-      ) best.set(e.signature, e);
+      ) best.set(e.key, e);
     }
   }
   let written = 0;

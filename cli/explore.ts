@@ -312,7 +312,9 @@ async function main(): Promise<number> {
   }, signature);
   let file: string;
   try {
-    file = await writeCase(corpus, doc);
+    // Exactly this counterexample: a file holding another case of the same finding (a
+    // campaign's smaller one) is not its replay, so the counterexample takes a free name.
+    file = await writeCase(corpus, doc, undefined, { keep: "exact" });
   } catch (e) {
     const scenarioArg = values.scenario ? ` --scenario ${values.scenario}` : "";
     const serviceArg = (servicePath ? ` --service ${servicePath}` : "") +

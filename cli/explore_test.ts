@@ -134,6 +134,77 @@ Deno.test("deno task explore: a counterexample goes to the corpus and deno task 
   }
 });
 
+/** `deno task repro FILE --trace none`, run as explore's printed replay line says. */
+async function repro(file: string): Promise<{ code: number; stdout: string }> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-read", "--allow-write=/tmp", "cli/repro.ts", file, "--trace", "none"],
+    cwd: root,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const dec = new TextDecoder();
+  return { code: out.code, stdout: dec.decode(out.stdout) + dec.decode(out.stderr) };
+}
+
+Deno.test("explore: its counterexample is always written, and its printed replay line replays it, even when its file name holds another case of the same finding", async () => {
+  // The new-user trial: the corpus held a campaign's smaller case of the same signature under
+  // the name explore's case gets; explore printed "written:" and a replay line for that file,
+  // which held the campaign's case, so the counterexample was lost and the line replayed
+  // something else.
+  const corpus = await Deno.makeTempDir({ prefix: "pagersim-explore-taken-" });
+  try {
+    const run = () =>
+      explore(
+        "--scenario",
+        `${data}/coalesce_two_readers.json`,
+        "--preemptions",
+        "2",
+        "--service",
+        `${data}/forgetful_service.ts`,
+        "--corpus",
+        corpus,
+      );
+    const first = await run();
+    assert.equal(first.code, 1, first.stderr);
+    const name = /^written: (.+)$/m.exec(first.stdout)?.[1] ?? "";
+    // The name now holds another case of the same finding, smaller (the corpus's dedupe keeps it).
+    const own = JSON.parse(await Deno.readTextFile(name));
+    const other = JSON.stringify(
+      {
+        ...own,
+        description: "found by fuzz campaign 1, run 7: a smaller case of the same signature",
+        decisions: [],
+        found: { by: "fuzz", campaignSeed: 1, run: 7 },
+      },
+      null,
+      2,
+    ) + "\n";
+    await Deno.writeTextFile(name, other);
+    for (const n of [1, 2]) {
+      const r = await run();
+      assert.equal(r.code, 1, r.stderr);
+      const file = /^written: (.+)$/m.exec(r.stdout)?.[1] ?? "";
+      assert.equal(file, name.replace(/\.json$/, "-2.json"), `run ${n}: ${r.stdout}`);
+      assert.equal(await Deno.readTextFile(name), other, "the other case is never overwritten");
+      // The printed line, run as printed: explore's verdict, at explore's step.
+      const line = /^replay: deno task repro (.+)$/m.exec(r.stdout)?.[1];
+      assert.equal(line, file);
+      const rep = await repro(line);
+      assert.equal(rep.code, 0, rep.stdout);
+      assert.match(rep.stdout, /: reproduced$/m);
+      const verdict = /^failing verdict: (.+)$/m.exec(r.stdout)?.[1];
+      assert.ok(verdict !== undefined, r.stdout);
+      assert.equal(/^verdict: (.+)$/m.exec(rep.stdout)?.[1], verdict);
+      const steps = /^counterexample: \d+ preemptions, (\d+) steps$/m.exec(r.stdout)?.[1];
+      assert.equal(/^steps: (\d+) /m.exec(rep.stdout)?.[1], steps);
+    }
+    // The second run found its own case already there: no third file.
+    assert.equal([...Deno.readDirSync(corpus)].filter((e) => e.name.endsWith(".json")).length, 2);
+  } finally {
+    await Deno.remove(corpus, { recursive: true });
+  }
+});
+
 Deno.test("explore: a --service outside the project tree is refused before the search, not after a finding", async () => {
   const outside = await Deno.makeTempDir({ prefix: "pagersim-explore-outside-" });
   try {

@@ -20,6 +20,7 @@ import { moduleFlags } from "./_module_flags.ts";
 import { type CampaignSummary, runCampaign } from "../fuzz/orchestrate.ts";
 import type { InputKind } from "../fuzz/engine.ts";
 import { SOMETIMES } from "../fuzz/sometimes.ts";
+import { PROGRAM_SOMETIMES } from "../fuzz/programs/sometimes.ts";
 import { PROGRAM_CHECKERS, SCENARIO_CHECKERS } from "../case/kinds.ts";
 import {
   CaseFileError,
@@ -197,6 +198,11 @@ export function summaryText(
       lines.push("contract: none (the service declares none: every input the generators draw)");
     }
   } else {
+    lines.push("sometimes (runs that reached each program event):");
+    for (const k of Object.keys(PROGRAM_SOMETIMES)) {
+      lines.push(`  ${String(s.sometimes[k] ?? 0).padStart(7)}  ${k}`);
+    }
+    if (s.neverReached.length > 0) lines.push(`never reached: ${s.neverReached.join(", ")}`);
     lines.push(`distinct kernel-state signatures ${s.signatures}`);
     lines.push(
       `signatures over time: ${
@@ -311,9 +317,10 @@ async function main(): Promise<number> {
     if (e instanceof CaseFileError) throw new InputError(e.message);
     throw e;
   }
-  // Known-ness is per code under test: a signature another service (or the plain kernel) already
-  // has in the corpus says nothing about this one.
-  const known = await knownSignatures(dir, { bug: zoo ?? mutant, ...modules });
+  // Known-ness is per context: a signature another service (another module path, even with the
+  // same bytes), the plain kernel, another bug or checker set already has in the corpus says
+  // nothing about this one.
+  const known = await knownSignatures(dir, { bug: zoo ?? mutant, ...modules, checkers });
   const tty = Deno.stdout.isTerminal() && !values.json;
   const encoder = new TextEncoder();
   if (!values.json) {

@@ -112,3 +112,64 @@ for (const command of COMMANDS) {
     assert.deepEqual(changes(before, await snapshot()), [], `${shown} changed files`);
   });
 }
+
+// Every command, given a flag it does not know, says so in one line of ours (the same words for
+// all: `repro FILE --seeed 3` and `corpus list --x` printed node's parseArgs message, with its
+// unbalanced quote), then its usage, and exits 2 having run nothing. The wrapped runners (test,
+// bench, ...) hand their arguments to deno's own, which words its errors itself.
+const ALL_TASKS: Record<string, string> = JSON.parse(
+  Deno.readTextFileSync(new URL("deno.json", root)),
+).tasks;
+const UNKNOWN_FLAG_COMMANDS: readonly (readonly string[])[] = [
+  ...COMMANDS.filter((c) => c[0] !== "task" && !c.some((a) => a.endsWith("cli/task.ts"))),
+  ...["check", "coverage"].map((t) => ALL_TASKS[t].split(/\s+/).slice(1)),
+  direct("repro", "corpus/none.json"),
+  direct("fuzz", "--mode", "programs", "--runs", "1"),
+];
+for (const command of UNKNOWN_FLAG_COMMANDS) {
+  for (const [flag, line] of [["--frobnicate", "error: unknown flag --frobnicate"]]) {
+    const shown = `deno ${command.join(" ")} ${flag}`;
+    Deno.test(`${shown}: one line of ours, usage, exit 2`, async () => {
+      const before = await snapshot();
+      const child = new Deno.Command(Deno.execPath(), {
+        args: [...command, flag],
+        cwd: root,
+        env: { NO_COLOR: "1" },
+        stdout: "piped",
+        stderr: "piped",
+      }).spawn();
+      const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
+      const out = await child.output();
+      clearTimeout(timer);
+      const err = new TextDecoder().decode(out.stderr);
+      assert.equal(out.code, 2, `${shown} exited ${out.code} (signal ${out.signal}):\n${err}`);
+      assert.equal(err.split("\n")[0], line, `${shown}:\n${err}`);
+      assert.match(err, /^usage: /m, `${shown} printed no usage:\n${err}`);
+      assert.doesNotMatch(err, /Unknown option|positional argument|\n\s+at /, `${shown}:\n${err}`);
+      assert.deepEqual(changes(before, await snapshot()), [], `${shown} changed files`);
+    });
+  }
+}
+
+Deno.test("a mistyped flag after a positional gets the suggestion (repro FILE --seeed 3)", async () => {
+  for (
+    const [command, line] of [
+      [
+        direct("repro", "corpus/none.json", "--seeed", "3"),
+        "unknown flag --seeed; did you mean --seed?",
+      ],
+      [direct("corpus", "list", "--int"), "unknown flag --int; did you mean --into?"],
+    ] as const
+  ) {
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: [...command],
+      cwd: root,
+      env: { NO_COLOR: "1" },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const err = new TextDecoder().decode(out.stderr);
+    assert.equal(out.code, 2, err);
+    assert.equal(err.split("\n")[0], `error: ${line}`, err);
+  }
+});

@@ -167,6 +167,62 @@ async function writeLossy(path: string): Promise<void> {
   );
 }
 
+Deno.test("a signature known for one service is new for a byte-identical copy at another path (trial 4)", async () => {
+  // The test above passes with lossy_service_b.ts, whose bytes differ; the new-user trial copied
+  // its service byte for byte, and the copy's finding counted as known ("(1 known)", "new
+  // distinct failures 0") and was never written: the corpus compared content hashes only.
+  const dir = await userProject();
+  try {
+    await writeLossy(`${dir}/svc.ts`);
+    await Deno.copyFile(`${dir}/svc.ts`, `${dir}/svc_copy.ts`);
+    const fuzz = (service: string) =>
+      deno([
+        "run",
+        "-A",
+        "cli/fuzz.ts",
+        "--runs",
+        "200",
+        "--workers",
+        "1",
+        "--seed",
+        "11",
+        "--service",
+        service,
+        "--corpus",
+        `${dir}/corpus`,
+      ], dir);
+    const a = await fuzz("svc.ts");
+    assert.equal(a.code, 1, a.out + a.err);
+    const newA = Number(/new distinct failures (\d+)/.exec(a.out)?.[1]);
+    assert.ok(newA > 0, a.out);
+    const b = await fuzz("svc_copy.ts");
+    assert.equal(b.code, 1, b.out + b.err);
+    assert.match(b.out, /\(0 known\)/, "A's cases are not the copy's");
+    assert.equal(Number(/new distinct failures (\d+)/.exec(b.out)?.[1]), newA, b.out);
+    const { cases } = await readCorpus(`${dir}/corpus`);
+    assert.equal(cases.length, 2 * newA, "A's cases kept, the copy's added");
+    const lines = [...b.out.matchAll(/^ {4}replay: (.+)$/gm)].map((m) => m[1]);
+    assert.equal(lines.length, newA, b.out);
+    for (const line of lines) {
+      // Each in its own file, naming the copy, and replayed as printed.
+      const file = words(line)[3];
+      assert.equal((await readCaseFile(file)).service?.path, "../svc_copy.ts", line);
+      const rep = await runLine(line, dir);
+      assert.equal(rep.code, 0, line + "\n" + rep.out + rep.err);
+      assert.match(rep.out, /: reproduced$/m);
+    }
+    // Each context still knows its own: a rerun of either finds nothing new.
+    for (const service of ["svc.ts", "svc_copy.ts"]) {
+      const again = await fuzz(service);
+      assert.match(again.out, new RegExp(`\\(${newA} known\\)`), again.out);
+      assert.match(again.out, /new distinct failures 0/, again.out);
+    }
+    assert.equal((await readCorpus(`${dir}/corpus`)).cases.length, 2 * newA);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 /** A 200-run campaign (seed 11) of `service` into `dir/corpus`, from `dir`: its first replay line. */
 async function lossyCampaign(dir: string, service: string): Promise<string> {
   const r = await deno([
@@ -554,4 +610,53 @@ Deno.test("a program campaign prints a replay line for each finding; a read-only
     await Deno.remove(corpus, { recursive: true });
     await Deno.remove(tmp, { recursive: true });
   }
+});
+
+Deno.test("repro --campaign S --run K --mode programs names what replays a program run; --mode scenarios replays", async () => {
+  const { PROGRAM_RUN_REPLAY } = await import("./repro.ts");
+  const refused = await deno([
+    "run",
+    "-A",
+    "cli/repro.ts",
+    "--campaign",
+    "1",
+    "--run",
+    "3",
+    "--mode",
+    "programs",
+  ]);
+  assert.equal(refused.code, 2, refused.err);
+  assert.equal(refused.err.split("\n")[0], `error: ${PROGRAM_RUN_REPLAY}`);
+  assert.match(refused.err, /deno task repro CORPUS\/programs\/NAME\.json/);
+  const usage = await deno(["run", "-A", "cli/repro.ts", "--help"]);
+  assert.match(usage.out, /program campaign's run K[\s\S]*CORPUS\/programs\/NAME\.json/);
+  const noCampaign = await deno(["run", "-A", "cli/repro.ts", "--seed", "1", "--mode", "programs"]);
+  assert.equal(noCampaign.code, 2);
+  assert.equal(noCampaign.err.split("\n")[0], "error: --mode is for --campaign S --run K");
+  const scenarios = await deno([
+    "run",
+    "-A",
+    "cli/repro.ts",
+    "--campaign",
+    "1",
+    "--run",
+    "3",
+    "--mode",
+    "scenarios",
+    "--trace",
+    "none",
+  ]);
+  const plain = await deno([
+    "run",
+    "-A",
+    "cli/repro.ts",
+    "--campaign",
+    "1",
+    "--run",
+    "3",
+    "--trace",
+    "none",
+  ]);
+  assert.notEqual(scenarios.code, 2, scenarios.err);
+  assert.equal(scenarios.out, plain.out);
 });

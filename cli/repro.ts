@@ -63,6 +63,12 @@ const FLAGS: Record<string, FlagSpec> = {
   decisions: { type: "string", value: "LIST", help: "replay this decision list instead" },
   campaign: { type: "string", value: "S", help: "replay run --run K of campaign seed S" },
   run: { type: "string", value: "K", help: "the campaign run index, with --campaign" },
+  mode: {
+    type: "string",
+    value: "KIND",
+    help: "scenarios (default): the campaign's kind; a program campaign's runs replay from the " +
+      "case files it wrote",
+  },
   ...moduleFlags({
     service: "serve every pager with this service module (a case names its own)",
     kernel: "a kernel variant module exporting makeKernel(options) (a case names its own)",
@@ -82,7 +88,25 @@ export const USAGE: string =
 
 Replays exactly and prints the trace; the last line is trace-hash: <hex>. For a
 case, also checks the recorded verdict and trace hash.
-Exit status: 0 as expected (a case reproduced, or a run passed), 1 otherwise, 2 bad input.`;
+Exit status: 0 as expected (a case reproduced, or a run passed), 1 otherwise, 2 bad input.
+So a case's replay exits 0 when its recorded failure is reproduced, while
+--campaign S --run K (or --seed N) of the same failure exits 1: a run has no
+recorded verdict, so only a pass is "as expected".
+--campaign replays a scenario campaign's run. A program campaign's run K
+depends on which worker ran it and what that worker's fuzzer had found, so it
+is not replayable from S and K: replay the case file the campaign wrote
+(deno task repro CORPUS/programs/NAME.json, its summary's "replay:" line).`;
+
+/**
+ * Why `--campaign S --run K --mode programs` is refused, and what replays such a run: a program
+ * campaign's workers each mutate what their own fuzzer found (fuzz/engine.ts `ProgramRunner`), so
+ * run K is not a function of S and K; its failures are written as case files.
+ */
+export const PROGRAM_RUN_REPLAY: string =
+  "--mode programs: a program campaign's run K cannot be replayed from --campaign S --run K " +
+  "(program K depends on which worker ran it and what that worker's fuzzer had found); replay " +
+  "the case file the campaign wrote: deno task repro CORPUS/programs/NAME.json (its summary's " +
+  '"replay:" line)';
 
 /** What one replay mode produced. */
 interface Replayed {
@@ -119,6 +143,14 @@ export async function main(): Promise<number> {
     throw new UsageError(
       "give exactly one of: a case FILE, --seed N (or --decisions), --campaign S --run K",
     );
+  }
+  const mode = values.mode as string | undefined;
+  if (mode !== undefined) {
+    if (mode !== "scenarios" && mode !== "programs") {
+      throw new UsageError(`--mode must be scenarios or programs, got "${mode}"`);
+    }
+    if (values.campaign === undefined) throw new UsageError("--mode is for --campaign S --run K");
+    if (mode === "programs") throw new UsageError(PROGRAM_RUN_REPLAY);
   }
   const zoo = values.zoo as string | undefined;
   if (zoo !== undefined && !BUG_IDS.includes(zoo)) {

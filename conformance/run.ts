@@ -1,9 +1,7 @@
 /**
- * `deno task conformance`: runs the Zircon pager conformance cases against the
- * kernel model and prints one line per case, grouped by area, a summary per
- * area, and a final `conformance: N passed, N failed, N skipped` line.
- *
- * Usage: `deno run --allow-read conformance/run.ts [--filter <substring>] [--kernel PATH] [--verbose]`
+ * The runner of `deno task conformance` (its command line is `cli/conformance.ts`): runs the
+ * Zircon pager conformance cases against the kernel model and prints one line per case, grouped
+ * by area, a summary per area, and a final `conformance: N passed, N failed, N skipped` line.
  *
  * @module
  */
@@ -18,20 +16,15 @@ import {
   useKernel,
 } from "./harness.ts";
 import type { Kernel, KernelOptions } from "../kernel/kernel.ts";
-import { CaseFileError, loadKernelModule } from "../case/store.ts";
 
-const USAGE =
-  `usage: deno task conformance [--filter <substring>] [--kernel PATH] [--verbose] [--help]
-  --filter <s>   run only cases whose "id name" contains <s> (case-sensitive)
-  --kernel PATH  run the cases against a kernel variant: a module exporting makeKernel(options)
-  --verbose      print the trace tail of each failure
-  --help         print this help`;
-
-/** Parsed command line. */
-interface Options {
-  filter: string;
-  verbose: boolean;
-  kernel: string | null;
+/** What to run: the command line, parsed (`cli/conformance.ts`). */
+export interface ConformanceOptions {
+  /** Only the cases whose "id name" holds this (case-sensitive); "" for all. */
+  readonly filter: string;
+  /** Print the trace tail of each failure. */
+  readonly verbose: boolean;
+  /** The `--kernel` module's path, shown in the header (null: the model). */
+  readonly kernel: string | null;
 }
 
 /** The outcome of one case. */
@@ -39,40 +32,6 @@ type Outcome = { kind: "pass" } | { kind: "fail"; message: string; trace: string
   kind: "skip";
   reason: string;
 };
-
-function parseArgs(args: readonly string[]): Options | { exit: number } {
-  const options: Options = { filter: "", verbose: false, kernel: null };
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (a === "--help" || a === "-h") {
-      console.log(USAGE);
-      return { exit: 0 };
-    } else if (a === "--kernel" || a.startsWith("--kernel=")) {
-      const value = a === "--kernel" ? args[++i] : a.slice("--kernel=".length);
-      if (value === undefined) {
-        console.error("conformance: --kernel needs a module path");
-        console.error(USAGE);
-        return { exit: 2 };
-      }
-      options.kernel = value;
-    } else if (a === "--verbose") {
-      options.verbose = true;
-    } else if (a === "--filter" || a.startsWith("--filter=")) {
-      const value = a === "--filter" ? args[++i] : a.slice("--filter=".length);
-      if (value === undefined) {
-        console.error("conformance: --filter needs a value");
-        console.error(USAGE);
-        return { exit: 2 };
-      }
-      options.filter = value;
-    } else {
-      console.error(`conformance: unknown argument ${JSON.stringify(a)}`);
-      console.error(USAGE);
-      return { exit: 2 };
-    }
-  }
-  return options;
-}
 
 function runCase(c: ConformanceCase): Outcome {
   if (isSkipped(c)) return { kind: "skip", reason: c.skip };
@@ -91,13 +50,21 @@ function runCase(c: ConformanceCase): Outcome {
 /**
  * Runs the selected cases and prints the report; returns the exit code.
  * `makeKernel` is the variant a `--kernel` module gave (loaded by the caller).
+ *
+ * @example
+ * ```ts
+ * import { runConformance } from "./run.ts";
+ * const log = console.log;
+ * console.log = () => {};
+ * const code = runConformance({ filter: "P1 SinglePage", verbose: false, kernel: null });
+ * console.log = log;
+ * console.assert(code === 0);
+ * ```
  */
-export function main(
-  args: readonly string[],
+export function runConformance(
+  parsed: ConformanceOptions,
   makeKernel?: (options: KernelOptions) => Kernel,
 ): number {
-  const parsed = parseArgs(args);
-  if ("exit" in parsed) return parsed.exit;
   useKernel(makeKernel);
   const selected = ALL_CASES.filter((c) => `${c.id} ${c.name}`.includes(parsed.filter));
   const areas: string[] = [...AREAS];
@@ -133,24 +100,4 @@ export function main(
   }
   console.log(`\nconformance: ${total.pass} passed, ${total.fail} failed, ${total.skip} skipped`);
   return total.fail > 0 ? 1 : 0;
-}
-
-/** Loads the `--kernel` module named in `args`, if any; a bad module is one error line. */
-async function kernelOf(args: readonly string[]): Promise<
-  { make?: (options: KernelOptions) => Kernel } | { exit: number }
-> {
-  const parsed = parseArgs(args.filter((a) => a !== "--help" && a !== "-h"));
-  if ("exit" in parsed || parsed.kernel === null) return {};
-  try {
-    return { make: await loadKernelModule(parsed.kernel) };
-  } catch (e) {
-    if (!(e instanceof CaseFileError)) throw e;
-    console.error(`conformance: ${e.message}`);
-    return { exit: 2 };
-  }
-}
-
-if (import.meta.main) {
-  const k = await kernelOf(Deno.args);
-  Deno.exit("exit" in k ? k.exit : main(Deno.args, k.make));
 }

@@ -266,7 +266,10 @@ export interface Runner {
 
 /** What a runner's counters held since the last {@linkcode Runner.drain}. */
 export interface Drained {
-  /** Scenarios: runs that reached each "sometimes" interleaving. */
+  /**
+   * Runs that reached each "sometimes" interleaving (scenarios, `fuzz/sometimes.ts`) or program
+   * event (programs, `fuzz/programs/sometimes.ts`).
+   */
   readonly sometimes: Record<string, number>;
   /** Programs: state signatures reached first. */
   readonly fresh: number[];
@@ -438,6 +441,7 @@ export class ProgramRunner extends KindRunner<Program> {
       starting: (program: Program, seed: number) => record.begin({ program, seed }),
     });
     for (const x of s.fresh) this.fresh.push(x);
+    for (const h of s.sometimes) this.sometimes[h] = (this.sometimes[h] ?? 0) + 1;
     const f = s.failure;
     this.settle(
       f === null

@@ -34,7 +34,7 @@ Deno.test("conformance --kernel runs the cases against the variant; a bad module
   const onVariant = await run([
     "run",
     "--allow-read",
-    "conformance/run.ts",
+    "cli/conformance.ts",
     "--kernel",
     "fuzz/testdata/variant_kernel.ts",
   ]);
@@ -43,7 +43,7 @@ Deno.test("conformance --kernel runs the cases against the variant; a bad module
   const bad = await run([
     "run",
     "--allow-read",
-    "conformance/run.ts",
+    "cli/conformance.ts",
     "--kernel",
     "fuzz/testdata/lossy_service.ts",
   ]);

@@ -14,6 +14,7 @@
 import { planRun } from "./campaign.ts";
 import { Stopwatch } from "./clock.ts";
 import { contractExcludes, SOMETIMES } from "./sometimes.ts";
+import { PROGRAM_SOMETIMES } from "./programs/sometimes.ts";
 import { type PoolMessage, type StallCause, startPool } from "./_worker_pool.ts";
 import type { PersistReply, WorkerMessage } from "./worker.ts";
 import {
@@ -179,9 +180,15 @@ export interface CampaignSummary {
   readonly findings: readonly SummaryFinding[];
   /** Runs the watchdog stopped. */
   readonly stopped: number;
-  /** Scenarios: runs that reached each "sometimes" interleaving, by name. */
+  /**
+   * Runs that reached each "sometimes" interleaving (scenarios, `fuzz/sometimes.ts`) or program
+   * event (programs: user-buffer copies and their page requests, `fuzz/programs/sometimes.ts`),
+   * by name.
+   */
   readonly sometimes: Readonly<Record<string, number>>;
-  /** Scenarios: "sometimes" interleavings no run reached (but for those the contract rules out). */
+  /**
+   * The "sometimes" counters no run reached (scenarios: but for those the contract rules out).
+   */
   readonly neverReached: readonly string[];
   /**
    * Scenarios: "sometimes" interleavings no run reached that the service's
@@ -189,7 +196,8 @@ export interface CampaignSummary {
    */
   readonly excludedByContract: readonly string[];
   /**
-   * Scenarios: what the harness delivered to the services over the campaign,
+   * Scenarios (programs have no services: empty): what the harness delivered to the services
+   * over the campaign,
    * by kind (`scenario/contract.ts` `DELIVERY_KINDS`: trap-dirty and resizable
    * VMOs, resizes, clones, each environment event kind).
    */
@@ -219,6 +227,50 @@ export interface CampaignSummary {
 
 /** How long after SIGINT/SIGTERM workers still in a run are terminated, ms. */
 const STOP_GRACE_MS = 600;
+
+/** What a campaign's progress line shows. */
+export interface ProgressState {
+  readonly runs: number;
+  /** The run budget, if any. */
+  readonly ofRuns: number | null;
+  readonly elapsed: number;
+  /** The time budget in seconds, if any. */
+  readonly budgetSeconds: number | null;
+  /** Distinct program states reached (program campaigns), else null. */
+  readonly states: number | null;
+  readonly failures: number;
+  readonly distinct: number;
+  /** Findings being shrunk now (written unshrunk; the shrunk case replaces them). */
+  readonly shrinking: number;
+  readonly rssMiB: number;
+}
+
+/**
+ * One progress line of a campaign. While findings are being shrunk it says how many, so a
+ * campaign whose runs have stopped (the budget is spent, a worker is shrinking) shows why it
+ * has not ended.
+ *
+ * @example
+ * ```ts
+ * import { progressLine } from "./orchestrate.ts";
+ * const line = progressLine({
+ *   runs: 500, ofRuns: null, elapsed: 10, budgetSeconds: 30, states: null,
+ *   failures: 3, distinct: 1, shrinking: 1, rssMiB: 120,
+ * });
+ * console.assert(line.includes("shrinking 1"), line);
+ * ```
+ */
+export function progressLine(p: ProgressState): string {
+  const left = p.budgetSeconds !== null
+    ? ` left ${Math.max(0, p.budgetSeconds - p.elapsed).toFixed(0)}s`
+    : "";
+  const runsLeft = p.ofRuns !== null ? ` of ${p.ofRuns}` : "";
+  return `runs ${p.runs}${runsLeft}  ${(p.runs / Math.max(p.elapsed, 1e-3)).toFixed(0)} runs/s  ` +
+    (p.states !== null ? `states ${p.states}  ` : "") +
+    `failing runs ${p.failures}  distinct ${p.distinct}` +
+    (p.shrinking > 0 ? ` (shrinking ${p.shrinking})` : "") +
+    `  elapsed ${p.elapsed.toFixed(0)}s${left}  rss ${p.rssMiB.toFixed(0)} MiB`;
+}
 
 /** What the summary keeps of a signature's winning run. */
 interface Best {
@@ -277,17 +329,20 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
   let warm: { seconds: number; runs: number } | null = null;
   const stop = () => Atomics.store(control, CONTROL.stop, 1);
 
-  const line = () => {
-    const elapsed = clock.seconds;
-    const left = options.seconds !== null
-      ? ` left ${Math.max(0, options.seconds - elapsed).toFixed(0)}s`
-      : "";
-    const runsLeft = options.runs !== null ? ` of ${options.runs}` : "";
-    return `runs ${runs}${runsLeft}  ${(runs / Math.max(elapsed, 1e-3)).toFixed(0)} runs/s  ` +
-      (kind === "programs" ? `states ${reached.size}  ` : "") +
-      `failing runs ${failures}  distinct ${best.size}  elapsed ${elapsed.toFixed(0)}s${left}  ` +
-      `rss ${(Deno.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB`;
-  };
+  const line = (final: boolean) =>
+    progressLine({
+      runs,
+      ofRuns: options.runs,
+      elapsed: clock.seconds,
+      budgetSeconds: options.seconds,
+      states: kind === "programs" ? reached.size : null,
+      failures,
+      distinct: best.size,
+      // Findings written unshrunk whose shrunk case has not come yet (not on the last line:
+      // a shrink that gave up leaves its case unshrunk, and the summary says so).
+      shrinking: final ? 0 : [...best.values()].filter((b) => !b.shrunk).length,
+      rssMiB: Deno.memoryUsage().rss / 2 ** 20,
+    });
 
   /** Writes a case now; the summary keeps the lowest run index per signature (the dedupe rule). */
   const write = async (f: CampaignFinding): Promise<string> => {
@@ -491,7 +546,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
   sampleRss();
   const ticker = setInterval(() => {
     sampleRss();
-    options.progress(line(), false);
+    options.progress(line(false), false);
   }, options.progressEvery * 1000);
   try {
     await pool.finished;
@@ -507,7 +562,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
   runs = Atomics.load(control, CONTROL.done) + stoppedRuns;
   failures = Atomics.load(control, CONTROL.failed) + stoppedRuns;
   sampleRss();
-  options.progress(line(), true);
+  options.progress(line(true), true);
   const seconds = clock.seconds;
   const campaignReplay = (run: number) =>
     campaignReplayCommand({
@@ -572,7 +627,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
     sometimes,
     neverReached: kind === "scenarios"
       ? Object.keys(SOMETIMES).filter((k) => !(sometimes[k] > 0) && !excluded.has(k))
-      : [],
+      : Object.keys(PROGRAM_SOMETIMES).filter((k) => !(sometimes[k] > 0)),
     excludedByContract: kind === "scenarios"
       ? Object.keys(SOMETIMES).filter((k) => !(sometimes[k] > 0) && excluded.has(k))
         .map((k) => `${k} (${excluded.get(k)})`)

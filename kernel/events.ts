@@ -79,6 +79,10 @@ export type KernelEvent =
      * `zx_vmar_map`'s address): shown in the trace text, not part of the trace hash.
      */
     readonly value?: number;
+    /** The handle a successful call made (`zx_vmo_create`, `zx_bti_pin`'s PMT, ...): text only. */
+    readonly handle?: number;
+    /** The ranges `zx_pager_query_dirty_ranges` returned: text only. */
+    readonly ranges?: readonly { readonly offset: number; readonly length: number }[];
   }
   | {
     readonly k: "request";

@@ -73,7 +73,7 @@ import {
 } from "./constants.ts";
 import { ALLOCATING_CALLS, type AllocFailure } from "./alloc_fault.ts";
 import type { DirtyRange } from "./dirty.ts";
-import type { EventSink, Packet, UserPacket } from "./events.ts";
+import type { EventSink, KernelEvent, Packet, UserPacket } from "./events.ts";
 import type { HandleTable } from "./handles.ts";
 import type { KernelThread } from "./objects.ts";
 import type { Syscall } from "./yields.ts";
@@ -196,7 +196,7 @@ export interface ParamSpec {
   readonly alignedFirst?: boolean;
   /**
    * A trailing parameter a caller may leave out (a user buffer's address: left
-   * out, the model hands the bytes over itself); program fuzzing never passes
+   * out, the model hands the bytes over itself); program fuzzing sometimes passes
    * it, and a call event shows it only when given.
    */
   readonly optional?: boolean;
@@ -719,7 +719,7 @@ export const SYSCALLS = {
     errors: [ZX_ERR_BAD_HANDLE, ZX_ERR_INVALID_ARGS],
     weight: 3,
   },
-  // With a user buffer (never in program fuzzing) the record's copy-out may fault and park.
+  // With a user buffer the record's copy-out may fault and park; `blocks` says what it does without.
   zx_object_get_info: {
     params: [
       h("handle", "vmo", ZX_OBJ_TYPE_VMO, ZX_RIGHT_INSPECT),
@@ -1254,6 +1254,48 @@ function checksPass(host: CallHost, s: SyscallSpec, args: readonly unknown[]): b
 }
 
 /**
+ * The `ret` event of a call that returned `out`: its status, and for the trace's text what a
+ * successful call handed back (a value, a new handle and its address, dirty ranges). Only the
+ * status enters the trace hash (sim/trace.ts), so showing more moves no hash.
+ */
+function retEvent(
+  tid: number,
+  name: string,
+  result: ResultKind,
+  status: Status,
+  out: Status | unknown[],
+): KernelEvent {
+  if (status !== ZX_OK || typeof out === "number") return { k: "ret", tid, name, status };
+  const first = out[1];
+  switch (result) {
+    case "value":
+      return typeof first === "number"
+        ? { k: "ret", tid, name, status, value: first }
+        : { k: "ret", tid, name, status };
+    case "handle":
+      return typeof first === "number"
+        ? { k: "ret", tid, name, status, handle: first }
+        : { k: "ret", tid, name, status };
+    case "handleAddr":
+      return typeof first === "number" && typeof out[2] === "number"
+        ? { k: "ret", tid, name, status, handle: first, value: out[2] }
+        : { k: "ret", tid, name, status };
+    case "ranges":
+      return Array.isArray(first)
+        ? {
+          k: "ret",
+          tid,
+          name,
+          status,
+          ranges: (first as DirtyRange[]).map((r) => ({ offset: r.offset, length: r.length })),
+        }
+        : { k: "ret", tid, name, status };
+    default:
+      return { k: "ret", tid, name, status };
+  }
+}
+
+/**
  * The kernel method of table call `name`: the scheduling point and the `call`
  * event, then the implementation (the kernel's method named
  * {@linkcode methodName}, which returns a bare status when it fails, as a
@@ -1287,15 +1329,7 @@ export function tableCall(
     const r = body.call(this, t, ...args);
     const out = (isGenerator(r) ? yield* r : r) as Status | unknown[];
     const status = (typeof out === "number" ? out : out[0]) as Status;
-    const value = s.result === "value" && status === ZX_OK && typeof out !== "number" &&
-        typeof out[1] === "number"
-      ? out[1]
-      : undefined;
-    this.sink.emit(
-      value === undefined
-        ? { k: "ret", tid: t.tid, name, status }
-        : { k: "ret", tid: t.tid, name, status, value },
-    );
+    this.sink.emit(retEvent(t.tid, name, s.result, status, out));
     if (typeof out === "number") return failed(s.result, status);
     if (status === ZX_OK) return out;
     if (s.result === "handleAddr") return [status, 0, 0];

@@ -2,7 +2,9 @@
  * What each call may return: the allowed-status table per call (the
  * syscall table's error rows, from spec 2.1-2.5, 2.8 and
  * kernel/kernel_errors_test.ts; blocking calls also the pager error codes of
- * spec 4.3), and the exact status the handle model predicts when a check it
+ * spec 4.3, and so does a call given a user buffer, whose copy through a
+ * mapping may fault, park and fail, or be INVALID_ARGS for an unmapped or
+ * forbidden address), and the exact status the handle model predicts when a check it
  * can decide fails first (the table's lookups in argument order, K27).
  *
  * @module
@@ -78,11 +80,34 @@ export const FAULT_CODES: readonly Status[] = [
   ...PAGER_ERRORS.filter((s) => s !== ZX_ERR_SHOULD_WAIT),
 ];
 
-/** True if `status` is one the spec allows `call` to return. */
-export function allowed(call: CallName, status: Status): boolean {
+/**
+ * What a user copy adds to a call's statuses: the copy to or from an unmapped address, or one the
+ * mapping does not permit, is INVALID_ARGS, one past the end of a shrunk VMO OUT_OF_RANGE
+ * (`VmoPages.userCopy`), and a fault the pager fails or times out returns its pager error.
+ */
+export const USER_COPY_ERRORS: readonly Status[] = [
+  ZX_ERR_INVALID_ARGS,
+  ZX_ERR_OUT_OF_RANGE,
+  ...PAGER_ERRORS,
+];
+
+/**
+ * True if `status` is one the spec allows `call` to return; `userBuffer`: the call was given a
+ * user buffer, so its copy may fault and park (`zx_object_get_info` blocks only then).
+ *
+ * @example
+ * ```ts
+ * import { allowed } from "./contract.ts";
+ * import { ZX_ERR_IO } from "../kernel/constants.ts";
+ * console.assert(!allowed("zx_object_get_info", ZX_ERR_IO));
+ * console.assert(allowed("zx_object_get_info", ZX_ERR_IO, true));
+ * ```
+ */
+export function allowed(call: CallName, status: Status, userBuffer = false): boolean {
   const statuses = ALLOWED[call];
   if (statuses === undefined) return false;
-  return statuses.includes(status) || (CALLS[call].blocking && PAGER_ERRORS.includes(status));
+  return statuses.includes(status) || (CALLS[call].blocking && PAGER_ERRORS.includes(status)) ||
+    (userBuffer && USER_COPY_ERRORS.includes(status));
 }
 
 function isU64(x: unknown): x is number {
@@ -170,7 +195,7 @@ const AFTER: Partial<Record<CallName, Check>> = {
  * The status the call must return when a check the handle model can decide
  * fails first (alignment, the table's handle lookups in argument order, the
  * pager-koid match, rights subsets), or exactly ZX_OK where nothing else can
- * fail (the table's `decided`); null when the outcome depends on kernel state
+ * fail (the table's `decided`, and no user buffer given: its copy may fail); null when the outcome depends on kernel state
  * the model does not track.
  */
 export function predict(
@@ -196,5 +221,7 @@ export function predict(
   }
   const after = AFTER[call]?.(args, model, pageSize) ?? null;
   if (after !== null) return after;
-  return row.decided === true ? ZX_OK : null;
+  // A user buffer's copy comes after every check above and may fail: nothing is decided then.
+  const given = args.length > row.params.filter((p) => p.optional !== true).length;
+  return row.decided === true && !given ? ZX_OK : null;
 }

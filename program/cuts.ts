@@ -1,13 +1,21 @@
 /**
  * Program cuts: candidates one step smaller than a syscall program (threads,
- * chunks of calls, single calls, argument values; call references
+ * chunks of calls, single calls, optional trailing arguments (a user buffer:
+ * the call without it copies nothing through a mapping), argument values; call references
  * renumbered, references to removed calls left dangling, as an invalid
  * handle), biggest cuts first. The shrink driver (`case/shrink.ts`) tries them.
  *
  * @module
  */
 
-import { type Arg, type Program, type ProgramCall, removeCall, removeThread } from "./program.ts";
+import {
+  type Arg,
+  CALLS,
+  type Program,
+  type ProgramCall,
+  removeCall,
+  removeThread,
+} from "./program.ts";
 
 function simpler(a: Arg): Arg[] {
   if (typeof a === "number") return a === 0 ? [] : [0];
@@ -46,6 +54,15 @@ export function* programCuts(p: Program): Generator<Program> {
         ...p,
         threads: p.threads.map((th, i) => (i === t ? { ...th, failInsteadOfBlock: false } : th)),
       };
+    }
+  }
+  for (let t = 0; t < p.threads.length; t++) {
+    const calls = p.threads[t].calls;
+    for (let c = 0; c < calls.length; c++) {
+      const required = CALLS[calls[c].call].params.length;
+      if (calls[c].args.length > required) {
+        yield withCall(p, t, c, { ...calls[c], args: calls[c].args.slice(0, required) });
+      }
     }
   }
   for (let t = 0; t < p.threads.length; t++) {

@@ -49,11 +49,21 @@ export type { Param, Produces } from "../kernel/syscalls.ts";
 
 /** One call the programs can make: its parameters, and what it produces. */
 export interface CallSpec {
-  /** What each argument is. */
+  /** What each required argument is. */
   readonly params: readonly Param[];
+  /**
+   * What each optional trailing argument is (a user buffer's address: given, the kernel copies
+   * through the caller's mappings, which may fault, raise a request and park). A call passes
+   * the required arguments and then none, some or all of these, in order.
+   */
+  readonly optional: readonly Param[];
   /** The kind of object (or value) the call's result names, for later calls to use. */
   readonly produces: Produces;
-  /** May park the thread on a pager request (so pager error codes are allowed). */
+  /**
+   * May park the thread on a pager request with its required arguments alone (so pager error
+   * codes are allowed); a call given a user buffer may park whatever this says
+   * ({@linkcode givesUserBuffer}).
+   */
   readonly blocking: boolean;
 }
 
@@ -71,14 +81,35 @@ export const CALLS: Readonly<Record<CallName, CallSpec>> = Object.fromEntries(
   SYSCALL_NAMES.map((name) => {
     const s = spec(name);
     const call: CallSpec = {
-      // Optional parameters (user buffers) are left out: programs hand buffers over directly.
       params: s.params.filter((p) => p.optional !== true).map((p) => p.kind),
+      // The table puts optional parameters last (syscalls.ts `u`), so these trail the others.
+      optional: s.params.filter((p) => p.optional === true).map((p) => p.kind),
       produces: s.produces,
       blocking: s.blocks === "pager",
     };
     return [name, call];
   }),
 ) as Record<CallName, CallSpec>;
+
+/**
+ * True if a call passes its optional user-buffer argument: its kernel copy then goes through the
+ * caller's mappings, so it may fault on a pager VMO, park, and fail with the fault's status (or
+ * `ZX_ERR_INVALID_ARGS` for an unmapped or forbidden address).
+ *
+ * @example
+ * ```ts
+ * import { givesUserBuffer } from "./program.ts";
+ * console.assert(!givesUserBuffer({ call: "zx_vmo_read", args: [{ h: [0, 0] }, 0, 8] }));
+ * console.assert(
+ *   givesUserBuffer({ call: "zx_vmo_read", args: [{ h: [0, 0] }, 0, 8, { addr: [0, 1], plus: 0 }] }),
+ * );
+ * ```
+ */
+export function givesUserBuffer(c: ProgramCall): boolean {
+  const spec = CALLS[c.call];
+  return c.args.length > spec.params.length &&
+    spec.optional.slice(0, c.args.length - spec.params.length).includes("userBuffer");
+}
 
 /** One call of a program thread. */
 export interface ProgramCall {
@@ -135,8 +166,19 @@ export const ProgramSchema: z.ZodType<Program> = z.object({
         z.object({
           call: z.enum(CALL_NAMES as [CallName, ...CallName[]]),
           args: z.array(ArgSchema).max(8),
-        }).strict().refine((c) => c.args.length === CALLS[c.call].params.length, {
-          message: "wrong number of arguments for the call",
+        }).strict().superRefine((c, ctx) => {
+          const { params, optional } = CALLS[c.call];
+          const n = c.args.length;
+          if (n >= params.length && n <= params.length + optional.length) return;
+          ctx.addIssue({
+            code: "custom",
+            path: ["args"],
+            message: `${c.call} takes ${
+              optional.length === 0
+                ? `${params.length}`
+                : `${params.length} to ${params.length + optional.length}`
+            } argument${params.length + optional.length === 1 ? "" : "s"}, not ${n}`,
+          });
         }),
       ).max(4096),
     }).strict(),

@@ -53,7 +53,13 @@ import {
 } from "../sim/world.ts";
 import { allowed, FAULT_CODES, predict } from "./contract.ts";
 import { HandleModel, subRights } from "./handle_model.ts";
-import { type Arg, type CallName, type Program, type ProgramCall } from "./program.ts";
+import {
+  type Arg,
+  type CallName,
+  givesUserBuffer,
+  type Program,
+  type ProgramCall,
+} from "./program.ts";
 import { StateSignatures } from "./state_signature.ts";
 
 /** A handle value the kernel never hands out (values step by 0x10 from 0x10). */
@@ -278,7 +284,7 @@ function check(
 ): void {
   const where = `t${t}#${c} ${call.call}`;
   if (call.call !== "mem_read" && call.call !== "mem_write") {
-    if (!allowed(call.call, r.status)) {
+    if (!allowed(call.call, r.status, givesUserBuffer(call))) {
       contractFailure(`${where} returned ${statusName(r.status)}, which the spec does not allow`);
     }
     if (predicted !== null && r.status !== predicted) {

@@ -68,12 +68,21 @@ class StepJournal {
   readonly handles = new Map<number, HandleEntry>();
   /** The syscall each thread is in. */
   readonly calls = new Map<number, Call>();
+  /**
+   * The step's events and their steps, `count` of them: the arrays are reused from step to step
+   * (entries past `count` are stale), since emptying and regrowing four arrays every step cost a
+   * checked run more than all it stored.
+   */
   readonly events: KernelEvent[] = [];
   readonly steps: number[] = [];
-  /** The syscall of each event's (or the stepping) thread. */
+  /** The syscall of each event's (or the stepping) thread; the first `settled` are worked out. */
   readonly context: (Call | undefined)[] = [];
-  /** Each event's kind bit ({@linkcode kindBit}). */
+  /** Each event's kind bit ({@linkcode kindBit}); the first `settled` are worked out. */
   readonly bits: number[] = [];
+  /** How many events the step recorded. */
+  count = 0;
+  /** How many of them have their context and bit. */
+  settled = 0;
   /** The bits of every event recorded since the last clear. */
   mask = 0;
   /**
@@ -91,18 +100,22 @@ class StepJournal {
   generation = 0;
   #issued = -1;
 
-  /** Records an event; clears the last step's events first if they were all judged. */
+  /** Records an event; starts a new record first if the last one was all judged. */
   add(event: KernelEvent, step: number): void {
-    if (this.events.length > 0 && this.context.length === this.events.length) {
-      this.events.length = 0;
-      this.steps.length = 0;
-      this.context.length = 0;
-      this.bits.length = 0;
+    let n = this.count;
+    if (n > 0 && this.settled === n) {
+      n = this.settled = 0;
       this.mask = 0;
       this.generation++;
     }
-    this.events.push(event);
-    this.steps.push(step);
+    if (n < this.events.length) {
+      this.events[n] = event;
+      this.steps[n] = step;
+    } else {
+      this.events.push(event);
+      this.steps.push(step);
+    }
+    this.count = n + 1;
   }
 
   /** Brings handles and call contexts up to date with the world after a step. */
@@ -112,10 +125,12 @@ class StepJournal {
       this.#issued = issued;
       for (const [h, e] of world.kernel.handles) if (!this.handles.has(h)) this.handles.set(h, e);
     }
-    if (this.context.length === this.events.length) return;
+    const n = this.count;
+    if (this.settled === n) return;
     const stepping = world.running?.tid;
-    for (let i = this.context.length; i < this.events.length; i++) {
-      const event = this.events[i];
+    const events = this.events, context = this.context, bits = this.bits;
+    for (let i = this.settled; i < n; i++) {
+      const event = events[i];
       if (event.k === "call") {
         this.calls.set(event.tid, {
           tid: event.tid,
@@ -126,12 +141,18 @@ class StepJournal {
       }
       const tid = "tid" in event ? event.tid : stepping;
       const call = tid === undefined ? undefined : this.calls.get(tid);
-      this.context.push(call);
       const bit = kindBit(event.k);
-      this.bits.push(bit);
+      if (i < context.length) {
+        context[i] = call;
+        bits[i] = bit;
+      } else {
+        context.push(call);
+        bits.push(bit);
+      }
       this.mask |= bit;
       if (event.k === "ret" && call?.name === event.name) this.calls.delete(event.tid);
     }
+    this.settled = n;
   }
 }
 
@@ -221,7 +242,7 @@ export abstract class StepMonitor implements Monitor, VerdictJudge {
       r.read = 0;
     }
     const events = j.events;
-    const n = events.length;
+    const n = j.count;
     let want = r.want;
     if (want === null) want = r.want = kindMask(this.stepKinds);
     if ((j.mask & want) !== 0) {

@@ -312,7 +312,7 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): FcArb
       }),
       vmos,
       threads: r.threads.map((t, i) => ({
-        name: `t${i}`,
+        name: `w${i}`,
         failInsteadOfBlock: t.failInsteadOfBlock,
         ops: t.ops.map((o) => {
           const v = vmos[o.vmo % vmos.length];
@@ -339,7 +339,7 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): FcArb
       })),
       events: r.events.map((e) => {
         const target = e.do === "suspend" || e.do === "kill"
-          ? `t${e.target % r.threads.length}`
+          ? `w${e.target % r.threads.length}`
           : e.do === "closePager" || e.do === "closePort" || e.do === "writeback"
           ? `p${e.target % r.pagers.length}`
           : `v${e.target % vmos.length}`;

@@ -94,6 +94,13 @@ interface StepCause {
   readonly evict: boolean;
   /** `zx_vmo_set_size`: a grow adds zero slots (or gaps), a shrink drops the tail. */
   readonly resize: boolean;
+  /**
+   * `zx_vmo_write` given a user buffer: the (root) VMO it writes. Each page is looked up for
+   * writing, so made Dirty, before its bytes are copied from user memory, and that copy may
+   * fault and park, or fail and end the call (`VmoPages.access`; conformance W77: a write whose
+   * source faults partway leaves what it dirtied Dirty), so a page may become Dirty with no store.
+   */
+  readonly userWrite: Vmo | undefined;
 }
 
 /** The code of a change the step's cause does not allow: K15 under OP_FAIL, else K26. */
@@ -106,7 +113,12 @@ function slotKey(vmo: number, page: number): number {
   return vmo * 2 ** 21 + page;
 }
 
-function causeOf(call: Call | undefined, pinned: Vmo | undefined, pageSize: number): StepCause {
+function causeOf(
+  call: Call | undefined,
+  pinned: Vmo | undefined,
+  userWrite: Vmo | undefined,
+  pageSize: number,
+): StepCause {
   const pagerOp = call?.name === "zx_pager_op_range" ? call.args[1] : undefined;
   return {
     failing: pagerOp === ZX_PAGER_OP_FAIL,
@@ -119,6 +131,7 @@ function causeOf(call: Call | undefined, pinned: Vmo | undefined, pageSize: numb
       : undefined,
     evict: call?.name === "kernel_evict",
     resize: call?.name === "zx_vmo_set_size",
+    userWrite,
   };
 }
 
@@ -171,6 +184,8 @@ export class PageState extends StepMonitor {
   readonly #supplyRets: Call[] = [];
   readonly #touched = new Set<Vmo>();
   #stepCall: Call | undefined;
+  /** Per thread in a `zx_vmo_write` given a user buffer: the root VMO it writes. */
+  readonly #userWrites = new Map<number, Vmo>();
   /**
    * A `zx_vmar_op_range` ran: it changes the VMOs mapped in its range, named by no handle and no
    * event (a COMMIT of a zero slot), so every pager VMO is compared.
@@ -199,6 +214,11 @@ export class PageState extends StepMonitor {
     }
     if ("vmo" in e) this.#named.add(e.vmo);
     if (call?.name === "zx_vmar_op_range") this.#vmarOp = true;
+    // A write given a user buffer: its VMO as the handle named it when the call began.
+    if (e.k === "call" && e.name === "zx_vmo_write" && e.args.length > 3) {
+      const v = this.vmoOf(e.args[0]);
+      if (v !== undefined) this.#userWrites.set(e.tid, v.root);
+    } else if (e.k === "call") this.#userWrites.delete(e.tid); // (kept past its ret: judged at step end)
     // The handles of the syscall an event belongs to (one resumed from a block started earlier).
     if (call !== undefined && !this.#calls.has(call)) {
       this.#calls.add(call);
@@ -315,7 +335,8 @@ export class PageState extends StepMonitor {
   #stepCause(pageSize: number): StepCause {
     const call = this.#stepCall;
     const pinned = call?.name === "zx_bti_pin" ? this.vmoOf(call.args[2]) : undefined;
-    return this.#cause ??= causeOf(call, pinned, pageSize);
+    const userWrite = call?.name === "zx_vmo_write" ? this.#userWrites.get(call.tid) : undefined;
+    return this.#cause ??= causeOf(call, pinned, userWrite, pageSize);
   }
 
   /** Records `vmo` as this step leaves it. */
@@ -457,7 +478,7 @@ export class PageState extends StepMonitor {
       (was.kind === "zero" || cause.pin?.write === true && (was.kind === "clean" ||
             was.kind === "marker"));
     const dirtied = now.kind === "dirty" && (written || cause.opDirty ||
-      commit && was.kind === "zero" || pinDirtied);
+      commit && was.kind === "zero" || pinDirtied || cause.userWrite === vmo);
     const zeroed = written && now.kind === "zero";
     // COMMIT gives a marker a Clean zero page (RequireOwnedPage: "Markers start clean").
     const committed = (commit || pinned) && was.kind === "marker" && now.kind === "clean";

@@ -63,6 +63,10 @@ import { type Call, failCodesKey, StepMonitor } from "./_step_monitor.ts";
 import { callsWhere, spec, SYSCALL_NAMES, type SyscallName } from "../kernel/syscalls.ts";
 
 const ACCESSES = callsWhere((s) => s.access === true);
+/** How many arguments each call takes before its optional ones (a user buffer, if given, is next). */
+const REQUIRED: ReadonlyMap<string, number> = new Map(
+  SYSCALL_NAMES.map((name) => [name, spec(name).params.filter((p) => !p.optional).length]),
+);
 /** Pager calls on one of the pager's VMOs, and the argument that names it (the table's `ownedBy`). */
 const PAGER_VMO_ARG: ReadonlyMap<string, number> = new Map(
   SYSCALL_NAMES.flatMap((name) => {
@@ -220,18 +224,37 @@ export class SyscallContract extends StepMonitor {
     return ZX_OK;
   }
 
-  #pagerError(tid: number, vmo: number, status: Status, what: string): void {
+  #pagerError(
+    tid: number,
+    vmo: number,
+    status: Status,
+    what: string,
+    copied: Iterable<number> = [],
+  ): void {
+    const fault = this.#pagerFault(vmo, status, `t${tid} ${what}`);
+    if (fault === null) return;
+    // A user copy's fault fails the call with the status of the VMO it faulted on.
+    for (const other of copied) if (this.#pagerFault(other, status, "") === null) return;
+    this.fail("K14", fault);
+  }
+
+  /** Why `status` is not a pager error that `vmo` can give (null: it can). */
+  #pagerFault(vmo: number, status: Status, who: string): string | null {
     const codes = this.#failCodes.get(vmo);
     if (FAIL_ONLY.has(status) && !codes?.has(status)) {
-      this.fail("K14", `t${tid} ${what} got ${statusName(status)}, never passed to OP_FAIL`);
+      return `${who} got ${statusName(status)}, never passed to OP_FAIL`;
     }
     if (status === ZX_ERR_BAD_STATE && !this.#detached.has(vmo) && !codes?.has(status)) {
-      this.fail(
-        "K14",
-        `t${tid} ${what} got ZX_ERR_BAD_STATE; vmo${vmo} was neither detached nor failed`,
-      );
+      return `${who} got ZX_ERR_BAD_STATE; vmo${vmo} was neither detached nor failed`;
     }
+    return null;
   }
+
+  /**
+   * Per thread in an access given a user buffer: the pager VMOs it raised or joined requests
+   * on during the call (its copy's faults among them), whose errors it may return.
+   */
+  readonly #copies = new Map<number, Set<number>>();
 
   /**
    * Thread `tid` leaves the request it waits on (its wait was cancelled, or its call returned
@@ -358,8 +381,10 @@ export class SyscallContract extends StepMonitor {
         this.#leave(e.tid);
         this.#requests.set(e.id, { start: e.start, end: e.end, primary: e.tid, overlap: [] });
         this.#join(e.tid, e.id, e.vmo, ps);
+        this.#copies.get(e.tid)?.add(e.vmo);
         return;
       case "coalesce": {
+        this.#copies.get(e.tid)?.add(e.vmo);
         this.#leave(e.tid);
         const q = this.#requests.get(e.id);
         if (q === undefined) return;
@@ -387,8 +412,11 @@ export class SyscallContract extends StepMonitor {
       case "call": {
         this.#inCall.set(e.tid, e.name);
         const a = e.args;
-        // A read into a user buffer may fault on a mapping and wait there: not judged.
-        if (e.name === "zx_vmo_read" && a[3] === undefined) {
+        const userCopy = ACCESSES.has(e.name) && a.length > (REQUIRED.get(e.name) ?? a.length);
+        if (userCopy) this.#copies.set(e.tid, new Set());
+        // A read into a user buffer may wait on its copy's fault, not at its next page: not
+        // judged.
+        if (e.name === "zx_vmo_read" && !userCopy) {
           const vmo = this.vmoOf(a[0]);
           if (vmo?.source && typeof a[1] === "number" && Number.isInteger(a[1])) {
             this.#reads.set(e.tid, {
@@ -730,8 +758,11 @@ export class SyscallContract extends StepMonitor {
     if (e.name === "zx_handle_replace") this.#closed.add(a[0] as number);
     if (ACCESSES.has(e.name) && e.status !== ZX_OK) {
       const vmo = this.vmoOf(a[0]);
-      if (vmo?.source) this.#pagerError(e.tid, vmo.koid, e.status, e.name);
+      if (vmo?.source) {
+        this.#pagerError(e.tid, vmo.koid, e.status, e.name, this.#copies.get(e.tid));
+      }
     }
+    if (ACCESSES.has(e.name)) this.#copies.delete(e.tid);
     if (e.name === "zx_object_get_info" && e.status === ZX_OK && a[1] === ZX_INFO_VMO) {
       const thread = world.threads[e.tid - 1];
       const vmo = this.vmoOf(a[0]);

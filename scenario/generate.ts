@@ -142,7 +142,7 @@ export type GenThread = { name: string; ops: { op: string; vmo: string }[] };
  * import { strict as assert } from "node:assert";
  * import { addLifecycles } from "./generate.ts";
  * const vmos = [{ name: "v0", pager: "p0" }];
- * const threads = [{ name: "t0", ops: [{ op: "read", vmo: "v0" }] }];
+ * const threads = [{ name: "w0", ops: [{ op: "read", vmo: "v0" }] }];
  * addLifecycles({ int: () => 0 }, vmos, threads, [], undefined);
  * assert.deepEqual(threads[0].ops.map((o) => o.op), ["open", "close", "open", "read", "close", "open", "read"]);
  * ```
@@ -305,7 +305,7 @@ export function generateScenario(plan: ScenarioPlan, contract?: ServiceContract)
   const opsMax = sw.services.includes("writeback") ? 6 : 3;
   const many = real !== null && vmoCount > 3;
   const threads = Array.from({ length: 1 + rng.int(3) }, (_, i) => ({
-    name: `t${i}`,
+    name: `w${i}`,
     failInsteadOfBlock: sw.failInsteadOfBlock && rng.int(2) === 0,
     // Many files: more ops, and the ops walk the VMOs (a directory scan), so one pager serves many.
     ops: Array.from({ length: 1 + rng.int(opsMax) + (many ? real.int(opsMax + 2) : 0) }, (_, j) => {

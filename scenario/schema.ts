@@ -319,6 +319,55 @@ type _ScenarioMatches = Assert<Mutual<z.infer<typeof ScenarioObject>, Scenario>>
 type _InputMatches = Assert<Mutual<z.input<typeof ScenarioObject>, ScenarioInput>>;
 
 /** @internal The scenario schema, with cross-references checked (use {@linkcode parseScenario}). */
+/**
+ * The ops that name a VMO that does not exist, resize one that is not resizable, or reach past
+ * its end, each at its path. A resizable VMO's ops may reach as far as any resize op grows it
+ * (before the grow, or if it never runs first, they get ZX_ERR_OUT_OF_RANGE: a documented
+ * outcome). Shared by the schema and by {@linkcode parseScenario}'s lenient pass over a scenario
+ * that does not parse whole (`vmos`: those whose fields parse).
+ */
+function opIssues(
+  vmoList: readonly Pick<Scenario["vmos"][number], "name" | "pages" | "resizable">[],
+  threads: readonly { readonly ops: readonly (Op | null)[] }[],
+  unknownVmos = true,
+): { path: (string | number)[]; message: string }[] {
+  const out: { path: (string | number)[]; message: string }[] = [];
+  const vmos = new Map(vmoList.map((v) => [v.name, v]));
+  const reach = new Map<string, number>();
+  for (const t of threads) {
+    for (const op of t.ops) {
+      if (op?.op === "resize" && vmos.get(op.vmo)?.resizable === true) {
+        reach.set(op.vmo, Math.max(reach.get(op.vmo) ?? 0, op.newPages));
+      }
+    }
+  }
+  threads.forEach((t, i) => {
+    t.ops.forEach((op, j) => {
+      if (op === null) return;
+      const v = vmos.get(op.vmo);
+      if (v === undefined) {
+        if (unknownVmos) {
+          out.push({ path: ["threads", i, "ops", j, "vmo"], message: `no VMO named "${op.vmo}"` });
+        }
+      } else if (op.op === "resize" && !v.resizable) {
+        out.push({
+          path: ["threads", i, "ops", j, "vmo"],
+          message: `VMO "${op.vmo}" is not resizable`,
+        });
+      } else if ("page" in op && op.page + op.pages > Math.max(v.pages, reach.get(op.vmo) ?? 0)) {
+        const grown = reach.get(op.vmo);
+        out.push({
+          path: ["threads", i, "ops", j, "pages"],
+          message: `pages [${op.page},${op.page + op.pages}) go past the end of VMO "${op.vmo}" (${
+            grown === undefined ? `${v.pages} pages` : `${v.pages} pages, grown to at most ${grown}`
+          })`,
+        });
+      }
+    });
+  });
+  return out;
+}
+
 export const ScenarioSchema: z.ZodType<Scenario, unknown> = ScenarioObject.superRefine((s, ctx) => {
   const unique = (list: { name: string }[], key: string) => {
     const seen = new Set<string>();
@@ -376,43 +425,9 @@ export const ScenarioSchema: z.ZodType<Scenario, unknown> = ScenarioObject.super
       });
     }
   });
-  // A resizable VMO's ops may reach as far as any resize op grows it (before the grow, or if
-  // it never runs first, they get ZX_ERR_OUT_OF_RANGE: a documented outcome).
-  const reach = new Map<string, number>();
-  for (const t of s.threads) {
-    for (const op of t.ops) {
-      if (op.op === "resize" && vmos.get(op.vmo)?.resizable === true) {
-        reach.set(op.vmo, Math.max(reach.get(op.vmo) ?? 0, op.newPages));
-      }
-    }
-  }
-  s.threads.forEach((t, i) => {
-    t.ops.forEach((op, j) => {
-      const v = vmos.get(op.vmo);
-      if (v === undefined) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["threads", i, "ops", j, "vmo"],
-          message: `no VMO named "${op.vmo}"`,
-        });
-      } else if (op.op === "resize" && !v.resizable) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["threads", i, "ops", j, "vmo"],
-          message: `VMO "${op.vmo}" is not resizable`,
-        });
-      } else if ("page" in op && op.page + op.pages > Math.max(v.pages, reach.get(op.vmo) ?? 0)) {
-        const grown = reach.get(op.vmo);
-        ctx.addIssue({
-          code: "custom",
-          path: ["threads", i, "ops", j, "pages"],
-          message: `pages [${op.page},${op.page + op.pages}) go past the end of VMO "${op.vmo}" (${
-            grown === undefined ? `${v.pages} pages` : `${v.pages} pages, grown to at most ${grown}`
-          })`,
-        });
-      }
-    });
-  });
+  opIssues(s.vmos, s.threads).forEach(({ path, message }) =>
+    ctx.addIssue({ code: "custom", path, message })
+  );
   lifecycleIssues(s).forEach(([path, message]) => ctx.addIssue({ code: "custom", path, message }));
   const memory = scenarioMemory(s);
   if (memory.totalBytes > MEMORY_BUDGET_BYTES) {
@@ -686,11 +701,12 @@ export function formatIssues(
 export function parseScenario(input: unknown, where = "scenario"): Scenario {
   const r = ScenarioSchema.safeParse(input);
   if (r.success) return r.data;
-  // The schema's cross-reference checks run only on a scenario whose fields all parse: the
-  // names a reference points at are read from the raw input too, so one pass reports both kinds.
+  // The schema's cross-reference and range checks run only on a scenario whose fields all parse:
+  // they are run on the raw input too (each op and VMO that parses on its own), so one pass
+  // reports every kind.
   const lines = formatIssues(r.error.issues);
   const seen = new Set(lines);
-  for (const line of formatIssues(danglingReferences(input))) {
+  for (const line of formatIssues([...danglingReferences(input), ...opRangeIssues(input)])) {
     if (!seen.has(line)) lines.push(line);
     seen.add(line);
   }
@@ -779,4 +795,48 @@ export function danglingReferences(
     }
   }
   return out;
+}
+
+/**
+ * {@linkcode opIssues} of a scenario as written (possibly not parseable): the ops and VMOs that
+ * parse on their own are judged (a VMO whose fields do not parse is left out, and so are the ops
+ * on it); a name no VMO has is left to {@linkcode danglingReferences}. So an op reaching past its
+ * VMO's end is reported even beside an invalid op elsewhere.
+ *
+ * @example
+ * ```ts
+ * import { strict as assert } from "node:assert";
+ * import { opRangeIssues } from "./schema.ts";
+ * const issues = opRangeIssues({
+ *   pagers: [{ name: "fs" }],
+ *   vmos: [{ name: "a", pager: "fs", pages: 2 }],
+ *   threads: [{ name: "r", ops: [{ op: "mapRead", vmo: "a", page: 5 }, { op: "frobnicate" }] }],
+ * });
+ * assert.deepEqual(issues.map((i) => `${i.path.join(".")}: ${i.message}`), [
+ *   'threads.0.ops.0.pages: pages [5,6) go past the end of VMO "a" (2 pages)',
+ * ]);
+ * ```
+ */
+export function opRangeIssues(input: unknown): { path: (string | number)[]; message: string }[] {
+  if (!isRecord(input)) return [];
+  const vmoShape = ScenarioObject.shape.vmos.element;
+  const vmos = entries(input, "vmos").flatMap(([, v]) => {
+    const r = vmoShape.safeParse(v);
+    return r.success ? [r.data] : [];
+  });
+  const declaredVmos = declared(input, "vmos");
+  const threads: { ops: (Op | null)[] }[] = [];
+  const list = input.threads;
+  if (!Array.isArray(list)) return [];
+  for (const t of list) {
+    const ops = isRecord(t) && Array.isArray(t.ops) ? t.ops : [];
+    threads.push({
+      ops: ops.map((o) => {
+        const r = OpSchema.safeParse(o);
+        // An op on a VMO that did not parse is not judged against a list missing it.
+        return r.success && vmos.some((v) => v.name === r.data.vmo) ? r.data : null;
+      }),
+    });
+  }
+  return declaredVmos === null ? [] : opIssues(vmos, threads, false);
 }

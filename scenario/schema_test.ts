@@ -259,3 +259,57 @@ Deno.test("a reference is not judged against a list whose names did not parse", 
   assert.ok(got.some((p) => p.startsWith("vmos.1.name:")), got.join("\n"));
   assert.ok(!got.some((p) => p.includes('no VMO named "b"')), got.join("\n"));
 });
+
+Deno.test("an op past its VMO's end is named beside an invalid op elsewhere (one pass, every bad field)", () => {
+  // Trial 4: the range check of ops.1 was reported only once the invalid op at ops.2 was fixed.
+  const input = {
+    ...base(),
+    vmos: [
+      { name: "a", pager: "fs", pages: 2 },
+      { name: "r", pager: "fs", pages: 4, resizable: true },
+      { name: "bad", pager: "fs", pages: "many" },
+    ],
+    threads: [{
+      name: "t",
+      ops: [
+        { op: "read", vmo: "a", page: 0 },
+        { op: "mapRead", vmo: "a", page: 5 },
+        { op: "frobnicate", vmo: "a" },
+        { op: "resize", vmo: "a", newPages: 3 },
+        // Within what the resize of r grows it to: not past its end.
+        { op: "read", vmo: "r", page: 6 },
+        { op: "resize", vmo: "r", newPages: 8 },
+        // On a VMO whose own fields are bad: not judged.
+        { op: "read", vmo: "bad", page: 9 },
+      ],
+    }],
+  };
+  let message = "";
+  try {
+    parseScenario(input, "x.json");
+  } catch (e) {
+    assert.ok(e instanceof ScenarioError);
+    message = e.message;
+  }
+  const lines = message.split("\n").slice(1).map((l) => l.replace(/^ {2}- /, ""));
+  assert.ok(lines.some((l) => l.startsWith("threads.0.ops.2.op:")), message);
+  assert.ok(lines.some((l) => l.startsWith("vmos.2.pages:")), message);
+  const ours = lines.filter((l) => !l.startsWith("threads.0.ops.2.op:") && !l.startsWith("vmos.2"));
+  assert.deepEqual(ours, [
+    'threads.0.ops.1.pages: pages [5,6) go past the end of VMO "a" (2 pages)',
+    'threads.0.ops.3.vmo: VMO "a" is not resizable',
+  ]);
+  // Each line once, when the scenario parses whole too.
+  const valid = {
+    ...input,
+    vmos: input.vmos.slice(0, 2),
+    threads: [{ name: "t", ops: input.threads[0].ops.slice(0, 2) }],
+  };
+  assert.throws(
+    () => parseScenario(valid, "y.json"),
+    (e) =>
+      e instanceof ScenarioError &&
+      e.message ===
+        'y.json: invalid scenario:\n  - threads.0.ops.1.pages: pages [5,6) go past the end of VMO "a" (2 pages)',
+  );
+});

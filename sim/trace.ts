@@ -8,11 +8,33 @@
  */
 
 import {
+  type Status,
   statusName,
+  ZX_PAGER_OP_DIRTY,
+  ZX_PAGER_OP_FAIL,
+  ZX_PAGER_OP_WRITEBACK_BEGIN,
+  ZX_PAGER_OP_WRITEBACK_END,
   ZX_PAGER_VMO_COMPLETE,
   ZX_PAGER_VMO_DIRTY,
   ZX_PAGER_VMO_READ,
+  ZX_VMAR_OP_ALWAYS_NEED,
+  ZX_VMAR_OP_COMMIT,
+  ZX_VMAR_OP_DECOMMIT,
+  ZX_VMAR_OP_DONT_NEED,
+  ZX_VMAR_OP_MAP_RANGE,
+  ZX_VMAR_OP_PREFETCH,
+  ZX_VMO_OP_ALWAYS_NEED,
+  ZX_VMO_OP_CACHE_SYNC,
+  ZX_VMO_OP_COMMIT,
+  ZX_VMO_OP_DECOMMIT,
+  ZX_VMO_OP_DONT_NEED,
+  ZX_VMO_OP_LOCK,
+  ZX_VMO_OP_PREFETCH,
+  ZX_VMO_OP_TRY_LOCK,
+  ZX_VMO_OP_UNLOCK,
+  ZX_VMO_OP_ZERO,
 } from "../kernel/constants.ts";
+import { type Param, SYSCALLS } from "../kernel/syscalls.ts";
 import type { EventSink, KernelEvent, PagePacket } from "../kernel/events.ts";
 
 /** One trace entry. */
@@ -33,7 +55,51 @@ const COMMANDS: Record<number, string> = {
 const OUT_NAMES: Readonly<Record<string, string>> = {
   zx_vmo_get_size: "size",
   zx_vmar_map: "mapped_addr",
+  zx_vmar_allocate: "child_addr",
 };
+
+/** The names of op codes, by the kind of parameter that takes them (the syscall table's). */
+const OP_NAMES: Readonly<Partial<Record<Param, Readonly<Record<number, string>>>>> = {
+  pagerOp: {
+    [ZX_PAGER_OP_FAIL]: "ZX_PAGER_OP_FAIL",
+    [ZX_PAGER_OP_DIRTY]: "ZX_PAGER_OP_DIRTY",
+    [ZX_PAGER_OP_WRITEBACK_BEGIN]: "ZX_PAGER_OP_WRITEBACK_BEGIN",
+    [ZX_PAGER_OP_WRITEBACK_END]: "ZX_PAGER_OP_WRITEBACK_END",
+  },
+  vmoOp: {
+    [ZX_VMO_OP_COMMIT]: "ZX_VMO_OP_COMMIT",
+    [ZX_VMO_OP_DECOMMIT]: "ZX_VMO_OP_DECOMMIT",
+    [ZX_VMO_OP_LOCK]: "ZX_VMO_OP_LOCK",
+    [ZX_VMO_OP_UNLOCK]: "ZX_VMO_OP_UNLOCK",
+    [ZX_VMO_OP_CACHE_SYNC]: "ZX_VMO_OP_CACHE_SYNC",
+    [ZX_VMO_OP_ZERO]: "ZX_VMO_OP_ZERO",
+    [ZX_VMO_OP_TRY_LOCK]: "ZX_VMO_OP_TRY_LOCK",
+    [ZX_VMO_OP_DONT_NEED]: "ZX_VMO_OP_DONT_NEED",
+    [ZX_VMO_OP_ALWAYS_NEED]: "ZX_VMO_OP_ALWAYS_NEED",
+    [ZX_VMO_OP_PREFETCH]: "ZX_VMO_OP_PREFETCH",
+  },
+  vmarOp: {
+    [ZX_VMAR_OP_COMMIT]: "ZX_VMAR_OP_COMMIT",
+    [ZX_VMAR_OP_DECOMMIT]: "ZX_VMAR_OP_DECOMMIT",
+    [ZX_VMAR_OP_MAP_RANGE]: "ZX_VMAR_OP_MAP_RANGE",
+    [ZX_VMAR_OP_DONT_NEED]: "ZX_VMAR_OP_DONT_NEED",
+    [ZX_VMAR_OP_ALWAYS_NEED]: "ZX_VMAR_OP_ALWAYS_NEED",
+    [ZX_VMAR_OP_PREFETCH]: "ZX_VMAR_OP_PREFETCH",
+  },
+};
+
+/**
+ * Argument `i` of a call of `name` as the trace shows it: an op code by its name (the syscall
+ * table says which parameter takes one), a status (OP_FAIL's `data`) by its name, anything else
+ * as {@linkcode arg} does.
+ */
+function callArg(name: string, i: number, a: unknown): string {
+  if (typeof a !== "number") return arg(a);
+  const kind = SYSCALLS[name as keyof typeof SYSCALLS]?.params[i]?.kind;
+  if (kind === undefined) return arg(a);
+  if (kind === "failData") return a < 0 ? statusName(a as Status) : arg(a);
+  return OP_NAMES[kind]?.[a] ?? arg(a);
+}
 
 function hex(n: number): string {
   return n < 0 ? `-0x${(-n).toString(16)}` : `0x${n.toString(16)}`;
@@ -85,10 +151,18 @@ export function threadLabel(tid: number, name: string): string {
 export function formatEvent(e: KernelEvent): string {
   switch (e.k) {
     case "call":
-      return `t${e.tid} ${e.name}(${e.args.map(arg).join(", ")})`;
+      return `t${e.tid} ${e.name}(${e.args.map((a, i) => callArg(e.name, i, a)).join(", ")})`;
     case "ret":
       return `t${e.tid} ${e.name} -> ${statusName(e.status)}${
-        e.value !== undefined ? ` ${OUT_NAMES[e.name] ?? "value"}=${hex(e.value)}` : ""
+        e.handle !== undefined ? ` handle=${hex(e.handle)}` : ""
+      }${e.value !== undefined ? ` ${OUT_NAMES[e.name] ?? "value"}=${hex(e.value)}` : ""}${
+        e.ranges !== undefined
+          ? ` ranges=${
+            e.ranges.length === 0
+              ? "none"
+              : e.ranges.map((r) => `[${hex(r.offset)},+${hex(r.length)})`).join(" ")
+          }`
+          : ""
       }`;
     case "request":
       return `  vmo${e.vmo} new ${e.type} #${e.id} pages [${e.start},${e.end}) by t${e.tid}`;

@@ -36,3 +36,69 @@ Deno.test("the out-value is shown, not hashed: a trace hash stays what it was be
   assert.equal(shown.hash, bare.hash);
   assert.notEqual(shown.text(), bare.text());
 });
+
+Deno.test("a new handle, a new region's address and the dirty ranges are in the ret line, not the hash", () => {
+  const events = [
+    { k: "ret", tid: 2, name: "zx_vmo_create", status: ZX_OK, handle: 0x110 },
+    {
+      k: "ret",
+      tid: 2,
+      name: "zx_vmar_allocate",
+      status: ZX_OK,
+      handle: 0x120,
+      value: 0x1000_0000,
+    },
+    {
+      k: "ret",
+      tid: 1,
+      name: "zx_pager_query_dirty_ranges",
+      status: ZX_OK,
+      ranges: [{ offset: 0, length: 0x80 }, { offset: 0x140, length: 0x40 }],
+    },
+    { k: "ret", tid: 1, name: "zx_pager_query_dirty_ranges", status: ZX_OK, ranges: [] },
+  ] as const;
+  assert.deepEqual(events.map((e) => formatEvent(e)), [
+    "t2 zx_vmo_create -> ZX_OK handle=0x110",
+    "t2 zx_vmar_allocate -> ZX_OK handle=0x120 child_addr=0x10000000",
+    "t1 zx_pager_query_dirty_ranges -> ZX_OK ranges=[0x0,+0x80) [0x140,+0x40)",
+    "t1 zx_pager_query_dirty_ranges -> ZX_OK ranges=none",
+  ]);
+  for (const e of events) {
+    const shown = new Trace(), bare = new Trace();
+    shown.emit(e);
+    bare.emit({ k: "ret", tid: e.tid, name: e.name, status: e.status });
+    assert.equal(shown.hash, bare.hash, formatEvent(e));
+  }
+});
+
+Deno.test("op codes and OP_FAIL's status are named in call lines; other numbers stay hex", () => {
+  assert.equal(
+    formatEvent({
+      k: "call",
+      tid: 1,
+      name: "zx_pager_op_range",
+      args: [0x30, 1, 0x60, 0, 0x800, -20],
+    }),
+    "t1 zx_pager_op_range(0x30, ZX_PAGER_OP_FAIL, 0x60, 0x0, 0x800, ZX_ERR_BAD_STATE)",
+  );
+  assert.equal(
+    formatEvent({ k: "call", tid: 1, name: "zx_vmo_op_range", args: [0x50, 10, 0, 0x40] }),
+    "t1 zx_vmo_op_range(0x50, ZX_VMO_OP_ZERO, 0x0, 0x40)",
+  );
+  // An op the table does not know stays a number.
+  assert.equal(
+    formatEvent({ k: "call", tid: 1, name: "zx_vmo_op_range", args: [0x50, 99, 0, 0x40] }),
+    "t1 zx_vmo_op_range(0x50, 0x63, 0x0, 0x40)",
+  );
+});
+
+Deno.test("a run's trace shows the handles its calls made", () => {
+  const scenario = parseScenario({
+    pageSize: 64,
+    pagers: [{ name: "fs", service: { kind: "eager" } }],
+    vmos: [{ name: "a", pager: "fs", pages: 2 }],
+    threads: [{ name: "r", ops: [{ op: "read", vmo: "a", page: 0 }] }],
+  });
+  const run = runScenario(scenario, { seed: 1 });
+  assert.match(run.trace.text(), /zx_pager_create_vmo -> ZX_OK handle=0x[0-9a-f]+$/m);
+});

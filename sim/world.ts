@@ -199,6 +199,12 @@ export interface RunResult {
   readonly traceHash: string;
   /** The run's kernel events. */
   readonly trace: Trace;
+  /** The run's threads by id, for reading the trace (`t3` is the third thread spawned). */
+  readonly threads?: readonly {
+    readonly tid: number;
+    readonly name: string;
+    readonly role: Role;
+  }[];
 }
 
 /**
@@ -399,6 +405,7 @@ export class World {
       decisions: this.decisions.decisions,
       traceHash: this.trace.hash,
       trace: this.trace,
+      threads: this.threads.map((t) => ({ tid: t.tid, name: t.name, role: t.role })),
     };
   }
 

@@ -72,15 +72,16 @@ export class WriteWithoutRightKernel extends Kernel {
     handle: number,
     data: Uint8Array,
     offset: number,
+    buffer?: number,
   ): Syscall<Status> {
     const e = this.handles.entry(handle);
     if (e === undefined || e.object.objType !== ZX_OBJ_TYPE_VMO || e.rights & ZX_RIGHT_WRITE) {
-      return yield* super.zx_vmo_write(t, handle, data, offset);
+      return yield* super.zx_vmo_write(t, handle, data, offset, buffer);
     }
     // Borrow a handle that has the right, as if the check were not there.
     const [, borrowed] = this.handles.add(e.object, e.rights | ZX_RIGHT_WRITE);
     try {
-      return yield* super.zx_vmo_write(t, borrowed, data, offset);
+      return yield* super.zx_vmo_write(t, borrowed, data, offset, buffer);
     } finally {
       this.handles.remove(borrowed);
     }

@@ -18,6 +18,7 @@ import { generalize, signatureOf } from "../signature.ts";
 import { generateProgram, mutateProgram, rngDraw } from "../../program/generate.ts";
 import { callCount, type Program } from "../../program/program.ts";
 import { CONTRACT, LIFETIME, programMonitors, runProgram } from "../../program/run.ts";
+import { ProgramSometimesMonitor } from "./sometimes.ts";
 
 /** Which checkers a program run uses. */
 export type ProgramChecks = "kernel" | "contract";
@@ -94,6 +95,8 @@ export interface FuzzStep {
   readonly fresh: readonly number[];
   /** The failing run (null: it passed), for the caller to investigate (`case/investigate.ts`). */
   readonly failure: ProgramFailure | null;
+  /** The "sometimes" events (`./sometimes.ts` `PROGRAM_SOMETIMES`) this run reached. */
+  readonly sometimes: ReadonlySet<string>;
 }
 
 /** The fuzzing loop, one iteration at a time (so callers own budgets and stop flags). */
@@ -145,10 +148,13 @@ export class ProgramFuzzer {
     options.starting?.(program, seed);
     const base = programStrategy(program, seed, strategy);
     const record = options.record;
+    // It only watches: the verdict and the trace hash are the run's without it.
+    const counter = new ProgramSometimesMonitor();
+    const checks = checksMonitors(this.options.checks);
     const run = runProgram(program, {
       seed,
       makeKernel: this.options.makeKernel,
-      monitors: checksMonitors(this.options.checks),
+      monitors: () => [...checks(), counter],
       signatures: true,
       strategy: record === undefined ? base : {
         name: base.name,
@@ -180,6 +186,7 @@ export class ProgramFuzzer {
         ? null
         : { program, seed, decisions: run.decisions, traceHash: run.traceHash, signature },
       fresh,
+      sometimes: counter.hit,
     };
   }
 }

@@ -1,0 +1,78 @@
+import { strict as assert } from "node:assert";
+import { readCaseFile, readCorpus, writeCase } from "../case/store.ts";
+import type { CaseEnvelope } from "../case/envelope.ts";
+
+const root = new URL("../", import.meta.url);
+
+async function corpus(...args: string[]): Promise<{ code: number; out: string }> {
+  const o = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-read", "--allow-write=/tmp", "cli/corpus.ts", ...args],
+    cwd: root,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const dec = new TextDecoder();
+  return { code: o.code, out: dec.decode(o.stdout) + dec.decode(o.stderr) };
+}
+
+Deno.test("corpus merge keeps one case per finding, not per signature: two services' cases of one signature both arrive", async () => {
+  const tmp = await Deno.makeTempDir({ prefix: "pagersim-merge-" });
+  try {
+    const zoo = await readCaseFile(new URL("corpus/zoo-duplicate-read.json", root).pathname);
+    const { bug: _, ...base } = { ...zoo, signature: "invariant:data-integrity" };
+    const sha256 = "cd".repeat(32); // byte-identical modules at two paths
+    const a: CaseEnvelope = { ...base, service: { path: "../svc_a.ts", sha256 } };
+    const b: CaseEnvelope = { ...base, service: { path: "../svc_b.ts", sha256 } };
+    await writeCase(`${tmp}/shard0`, a);
+    await writeCase(`${tmp}/shard1`, b);
+    // The target already holds A's finding: B's is still news.
+    await writeCase(`${tmp}/into`, a);
+    const r = await corpus("merge", `${tmp}/shard0`, `${tmp}/shard1`, "--into", `${tmp}/into`);
+    assert.equal(r.code, 0, r.out);
+    assert.match(r.out, /merge: 1 added, 1 already present/);
+    const { cases } = await readCorpus(`${tmp}/into`);
+    assert.deepEqual(cases.map((c) => c.case.service?.path).sort(), ["../svc_a.ts", "../svc_b.ts"]);
+  } finally {
+    await Deno.remove(tmp, { recursive: true });
+  }
+});
+
+Deno.test("corpus merge rewrites a case's module paths for its new directory: the merged case replays as printed", async () => {
+  const tmp = await Deno.makeTempDir({ prefix: "pagersim-merge-depth-" });
+  try {
+    // One source at another depth than the target: corpus/ -> /tmp/.../a/b/into.
+    const src = `${tmp}/src`;
+    await Deno.mkdir(src);
+    const name = "fxfs-no-page-in-barrier.json";
+    const c = await readCaseFile(new URL(`corpus/${name}`, root).pathname);
+    const fromCorpus = new URL("corpus/", root).pathname;
+    // The case as the shard wrote it: its module path relative to the shard's directory.
+    const moduleAbs = new URL(`corpus/${c.service?.path}`, root).pathname;
+    const rel = (from: string, to: string) => {
+      const a = from.split("/").filter(Boolean), b = to.split("/").filter(Boolean);
+      let i = 0;
+      while (i < a.length && i < b.length && a[i] === b[i]) i++;
+      return [...a.slice(i).map(() => ".."), ...b.slice(i)].join("/");
+    };
+    assert.ok(c.service !== undefined && fromCorpus.length > 0);
+    await Deno.writeTextFile(
+      `${src}/${name}`,
+      JSON.stringify({ ...c, service: { ...c.service, path: rel(src, moduleAbs) } }, null, 2),
+    );
+    const into = `${tmp}/a/b/into`;
+    const r = await corpus("merge", src, "--into", into);
+    assert.equal(r.code, 0, r.out);
+    const merged = await readCaseFile(`${into}/${name}`);
+    assert.equal(merged.service?.path, rel(into, moduleAbs));
+    const o = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "--allow-read", "--allow-write=/tmp", "cli/repro.ts", `${into}/${name}`],
+      cwd: root,
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const out = new TextDecoder().decode(o.stdout) + new TextDecoder().decode(o.stderr);
+    assert.match(out, /reproduced/, out);
+  } finally {
+    await Deno.remove(tmp, { recursive: true });
+  }
+});
