@@ -26,6 +26,8 @@ import { generateScenario } from "../scenario/generate.ts";
 import { checkersOf } from "../case/kinds.ts";
 import { explore } from "../explore/explore.ts";
 import { parseScenario } from "../scenario/schema.ts";
+import { checkCase } from "../properties/check_case.ts";
+import { SCENARIO_SERVICES } from "./scenario_services.ts";
 import type { Verdict } from "../sim/world.ts";
 import { strykerNs } from "./ns.ts";
 
@@ -51,6 +53,13 @@ export const CAMPAIGN_BUDGET = {
    * contract oracles.
    */
   programs: 300,
+  /**
+   * Seeded runs (`deno task run --scenario FILE --seed K`, K in 0..seeds-1) of each scenario in
+   * `mutate/scenarios/`: small workloads the campaign's generator seldom draws and exploration
+   * cannot afford (a flaky service's per-page draws), such as several early-wake readers
+   * waiting inside one request while it is supplied and failed page by page.
+   */
+  scenarioSeeds: 100,
   /** Preemption bound of the exhaustive exploration of `explore/testdata/*.json`. */
   preemptions: 1,
   /** Executions after which an exploration stops (a mutant that blows up the state space). */
@@ -117,7 +126,7 @@ export function judgeProgram(k: number) {
   return { program, seed, strategy };
 }
 
-/** The campaign judge's probes: `run:K`, `program:K` and `explore:NAME`. */
+/** The campaign judge's probes: `run:K`, `program:K`, `scenario:NAME:K` and `explore:NAME`. */
 export function campaignProbes(root: URL): Probe[] {
   const probes: Probe[] = [];
   for (let k = 0; k < CAMPAIGN_BUDGET.runs; k++) {
@@ -143,6 +152,27 @@ export function campaignProbes(root: URL): Probe[] {
         );
       },
     });
+  }
+  const seeded = new URL("mutate/scenarios/", root);
+  const files = [...Deno.readDirSync(seeded)].map((e) => e.name).filter((n) => n.endsWith(".json"))
+    .sort();
+  for (const name of files) {
+    const scenario = parseScenario(JSON.parse(Deno.readTextFileSync(new URL(name, seeded))));
+    for (let seed = 0; seed < CAMPAIGN_BUDGET.scenarioSeeds; seed++) {
+      const id = `scenario:${name.replace(/\.json$/, "")}:${seed}`;
+      probes.push({
+        id,
+        run(ctx) {
+          const set = ctx.serviceMutant && !ctx.serviceExempt.has(id) ? "kernel+service" : "kernel";
+          return verdictText(
+            checkCase({ scenario, decisions: [], seed }, {
+              monitors: checkersOf(set),
+              services: SCENARIO_SERVICES,
+            }).verdict,
+          );
+        },
+      });
+    }
   }
   const dir = new URL("explore/testdata/", root);
   const names = [...Deno.readDirSync(dir)].map((e) => e.name).filter((n) => n.endsWith(".json"))

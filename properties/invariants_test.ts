@@ -713,8 +713,14 @@ Deno.test("syscall-contract K27: supply checks handles before alignment", () => 
 });
 
 Deno.test("no-lost-requests hang: supplies never wake the waiters", () => {
+  // A commit, not a read: syscall-contract's early-wake rule sees a parked reader whose page
+  // was supplied one step before the hang (a commit waits for its whole request, unjudged there).
   expectFires(
-    { ...ONE_PAGER, vmos: [{ name: "a", pager: "fs", pages: 1 }], threads: [reader("r", 0)] },
+    {
+      ...ONE_PAGER,
+      vmos: [{ name: "a", pager: "fs", pages: 1 }],
+      threads: [{ name: "c", ops: [{ op: "commit", vmo: "a", page: 0 }] }],
+    },
     () => patch(PageSource.prototype, "onPagesSupplied", () => function () {}),
     { invariant: "no-lost-requests", code: "hang" },
   );

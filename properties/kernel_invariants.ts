@@ -32,7 +32,7 @@ export const KERNEL_INVARIANTS: Readonly<Record<string, readonly string[]>> = {
   "page-state": ["K2", "K9", "K10", "K13", "K15", "K26"],
   "wake-discipline": ["K11"],
   "detached-access": ["K12"],
-  "syscall-contract": ["K14", "K22", "K23", "K27"],
+  "syscall-contract": ["K14", "K14w", "coalesce", "early-wake", "suspend", "K22", "K23", "K27"],
   "no-lost-requests": ["hang", "documented-errors"],
   "dirty-state": ["K3", "K17", "K18", "K20", "K21", "K25"],
   "futex-discipline": ["futex-value", "wait-observed"],

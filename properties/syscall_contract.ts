@@ -1,5 +1,6 @@
 /**
- * `syscall-contract`: what pager syscalls return (K14, K22, K23, K27).
+ * `syscall-contract`: what pager syscalls return (K14, K14w, K22, K23, K27), and which
+ * request a reader waits on (`coalesce`).
  * OP_FAIL accepts only the five external codes, and an accessor's pager error
  * is exactly a code some OP_FAIL passed (or BAD_STATE after detach); pager
  * syscalls succeed only on VMOs of that pager; `ZX_INFO_VMO` reports
@@ -7,17 +8,32 @@
  * the documented order (alignment, then handles in argument order with
  * BAD_HANDLE < WRONG_TYPE < ACCESS_DENIED; the pager-koid match after them is K22's).
  *
- * K14w, OP_FAIL per waiter: a thread blocked in `zx_vmo_read` of a pager VMO
- * (not a clone) waits at the first page it has not copied (its offset plus the
- * bytes its `copy` events delivered: the thread's own progress, not the
- * kernel's waiter). An OP_FAIL whose range covers that page fails it: its read
- * returns exactly that error (PageSource::ResolveRequestsLocked: a waiter
- * whose request starts in the failed range gets its status; audit row A5:
- * later detach keeps it). A reader early-woken in the call, suspended or killed
- * is left out (its wait page moves with the early wake, or its wait restarts),
- * and so is every reader attached to a request whose creator left it: one of
- * them inherits the request with its first page and wake page
- * (PageSource::CancelRequestLocked), and the failure is judged against those.
+ * K14w, OP_FAIL per waiter: a thread parked in `zx_vmo_read` of a pager VMO
+ * (not a clone, no user buffer) waits at the first page it has not copied (its
+ * offset plus the bytes its `copy` events delivered: the thread's own progress,
+ * not the kernel's waiter). The checker keeps its own picture of each request
+ * (range from the request event; primary and overlap waiters from the request,
+ * coalesce and resolve events; the heir of a cancelled primary is the first
+ * overlap waiter, PageSource::CancelRequestLocked) and applies upstream's rule
+ * (PageSource::ResolveRequestsLocked, zircon/kernel/vm/page_source.cc @
+ * misttech/fuchsia ce4be33a): OP_FAIL fails the primary when its range,
+ * clipped to the request, starts at the request's first page or exactly at the
+ * reader's wait page, and an overlap waiter by the same test against its own
+ * first page. A failed reader returns exactly the error of the last OP_FAIL
+ * that failed it (audit row A5: a later detach keeps it), and a reader no
+ * OP_FAIL failed never returns an OP_FAIL code (nor BAD_STATE before a detach).
+ * Left out: a reader killed or timed out, one whose request an OP_FAIL reaches
+ * while it runs between an early wake and its next wait (the kernel's wake page
+ * then is the end of what woke it), and an overlap waiter failed at its wake
+ * page (upstream checks it against the waiter's own end, unknown here).
+ *
+ * `early-wake`: such a reader, parked as its request's primary, is woken in the
+ * step whose supply fills the page it waits for from there on
+ * (PageSource::EarlyWakeRequestLocked, or the request completes).
+ *
+ * `coalesce`: such a reader's new request starts at the page it waits for, and
+ * it joins an outstanding request only if that request covers the page (spec
+ * 3.5; PageSource::SendRequestToProviderLocked).
  *
  * @module
  */
@@ -29,7 +45,10 @@ import {
   ZX_ERR_ACCESS_DENIED,
   ZX_ERR_BAD_HANDLE,
   ZX_ERR_BAD_STATE,
+  ZX_ERR_INTERNAL_INTR_KILLED,
+  ZX_ERR_INTERNAL_INTR_RETRY,
   ZX_ERR_INVALID_ARGS,
+  ZX_ERR_SHOULD_WAIT,
   ZX_ERR_WRONG_TYPE,
   ZX_INFO_VMO,
   ZX_INFO_VMO_PAGER_BACKED,
@@ -55,6 +74,15 @@ const PAGER_VMO_ARG: ReadonlyMap<string, number> = new Map(
     return i < 0 ? [] : [[name, i] as const];
   }),
 );
+/**
+ * Calls that resolve READ requests other than OP_FAIL and supply (shrink, OP_ZERO, other pager
+ * ops): a running reader's wake page is unknown after them. A supply is followed page by page.
+ */
+const RESOLVERS = new Set([
+  "zx_vmo_set_size",
+  "zx_vmo_op_range",
+  "zx_pager_op_range",
+]);
 /** Fail codes that only OP_FAIL produces (BAD_STATE also comes from detach). */
 const FAIL_ONLY = new Set(PAGER_FAIL_CODES.filter((c) => c !== ZX_ERR_BAD_STATE));
 
@@ -93,23 +121,69 @@ export class SyscallContract extends StepMonitor {
     "request",
     "coalesce",
     "resolve",
+    "supply",
   ]);
-  /** The request each thread last created or joined, and who created each outstanding one. */
-  readonly #attached = new Map<number, number>();
-  readonly #creator = new Map<number, number>();
+  /** Pages a supply filled in this step, as `vmo:page` (the early-wake obligation). */
+  readonly #filled = new Set<string>();
+  /** The parked readers and their wake pages as this step's supply began. */
+  readonly #parkedAtSupply = new Map<
+    number,
+    { req: number; start: number; wake: number; parked: boolean }
+  >();
+  /**
+   * K14w's own picture of the outstanding requests, built from the request, coalesce and
+   * resolve events and the threads' own progress: each request's range, its primary (creator or
+   * heir) and its overlap waiters in the order they joined, and the request each thread waits on.
+   */
+  readonly #requests = new Map<number, {
+    readonly start: number;
+    readonly end: number;
+    primary: number | null;
+    overlap: number[];
+  }>();
+  readonly #attachedTo = new Map<number, number>();
   /** Direct reads of pager VMOs in progress, by thread (K14w). */
   readonly #reads = new Map<number, {
     readonly vmo: number;
     readonly offset: number;
     copied: number;
-    blocked: boolean;
-    /** Early-woken, suspended or killed during the call: no longer judged. */
+    /** Parked on its request (between its `block` and its `wake`). */
+    parked: boolean;
+    /** Judged no more (killed, timed out, a wait this checker cannot place). */
     off: boolean;
-    /** The error an OP_FAIL covering its wait page gave it. */
-    expect: { status: Status; range: string } | null;
+    /**
+     * The error of the last OP_FAIL that hit it since it joined its request. `strict`: hit
+     * while parked, so its next wake carries that error and its read returns it; a reader hit
+     * while it ran after an early wake gets the error only if it waits on the request again
+     * before the request completes and no other signal was kept for it: not judged.
+     */
+    expect: { status: Status; range: string; strict: boolean } | null;
+    /**
+     * The request it waits on, its own first page in it and the page it waits for (the
+     * kernel's `wake_offset_`, absolute; null when this checker cannot tell it).
+     */
+    req: number | null;
+    start: number;
+    wake: number | null;
+    /** A primary early-woken while it ran: the kept signal wakes it as soon as it waits again. */
+    kept: boolean;
   }>();
-  /** Per OP_FAIL caller: the blocked readers its range covers, applied when it returns ZX_OK. */
-  readonly #failing = new Map<number, number[]>();
+  /** The syscall each thread is in (early wake is for `zx_vmo_read` only). */
+  readonly #inCall = new Map<number, string>();
+  /** Threads woken early in this step (judged against the supply's runs). */
+  readonly #earlyWoken = new Set<number>();
+  /** Readers that must be woken before this step ends (a kept signal, a suspend). */
+  readonly #wakeDue = new Map<number, string>();
+  /** The call of the thread that runs this step (what woke a reader early). */
+  #stepCall: { name: string; args: readonly unknown[] } | null = null;
+  /**
+   * Per OP_FAIL caller: the readers its range fails and those it may fail in a way this
+   * checker cannot place (judged no more), applied when it returns ZX_OK.
+   */
+  readonly #failing = new Map<
+    number,
+    { hit: [number, boolean][]; unsure: number[]; moves: [number, number][] }
+  >();
   readonly #failCodes = new Map<number, Set<Status>>();
   readonly #detached = new Set<number>();
   readonly #closed = new Set<number>();
@@ -182,49 +256,180 @@ export class SyscallContract extends StepMonitor {
    */
   readonly #copies = new Map<number, Set<number>>();
 
-  /** K14w: tracks direct reads and judges their status against the OP_FAILs that covered them. */
-  /** Thread `tid` leaves its requests: the readers attached to them may inherit one. */
-  #leave(tid: number): void {
-    for (const [id, creator] of this.#creator) {
-      if (creator !== tid) continue;
-      this.#creator.delete(id);
-      for (const [other, on] of this.#attached) {
-        const r = this.#reads.get(other);
-        if (on === id && other !== tid && r !== undefined) r.off = true;
-      }
+  /**
+   * Thread `tid` leaves the request it waits on (its wait was cancelled, or its call returned
+   * or asked anew). A primary with overlap waiters hands the request to the first of them,
+   * which takes the request's first page as its own and keeps its wake page relative to its old
+   * start (`PageSource::CancelRequestLocked` keeps the heir's request-relative `wake_offset_`,
+   * zircon/kernel/vm/page_source.cc @ misttech/fuchsia ce4be33a). `heir` false: the waiter was
+   * released without a cancel (a fail-instead-of-block caller), and the request has no primary.
+   */
+  #leave(tid: number, heir = true): void {
+    const id = this.#attachedTo.get(tid);
+    if (id === undefined) return;
+    this.#attachedTo.delete(tid);
+    const mine = this.#reads.get(tid);
+    if (mine !== undefined && mine.req === id) {
+      mine.req = null;
+      mine.kept = false; // a cancel drops the kept signal
     }
+    const q = this.#requests.get(id);
+    if (q === undefined) return;
+    if (q.primary !== tid) {
+      q.overlap = q.overlap.filter((t) => t !== tid);
+      return;
+    }
+    const next = heir ? q.overlap.shift() : undefined;
+    q.primary = next ?? null;
+    const h = next === undefined ? undefined : this.#reads.get(next);
+    if (h === undefined || h.req !== id) return;
+    if (h.wake !== null) h.wake = q.start + (h.wake - h.start);
+    h.start = q.start;
+  }
+
+  /** Thread `tid` joins request `id`: a reader's own first page is the page it waits at. */
+  #join(tid: number, id: number, vmo: number, ps: number): void {
+    this.#attachedTo.set(tid, id);
+    const r = this.#reads.get(tid);
+    if (r === undefined) return;
+    // A request on another VMO: a usercopy's fault, which this checker does not place.
+    if (vmo !== r.vmo) r.off = true;
+    r.req = id;
+    r.start = r.wake = Math.floor((r.offset + r.copied) / ps);
+    r.expect = null; // a fresh request starts with no error (`PageRequest::Init`)
+    r.kept = false; // ... and unsignalled
+    // Spec 3.5: a reader's new request starts at the page it needs; it joins an outstanding
+    // request only if that request covers the page (`SendRequestToProviderLocked`).
+    const q = this.#requests.get(id);
+    if (r.off || q === undefined) return;
+    const joined = q.primary !== tid;
+    if (joined ? r.start < q.start || r.start >= q.end : r.start !== q.start) {
+      this.fail(
+        "coalesce",
+        `t${tid} zx_vmo_read of vmo${r.vmo} needs page ${r.start}; it ${
+          joined ? "joined" : "made"
+        } request #${id} [${q.start},${q.end})`,
+      );
+    }
+  }
+
+  /**
+   * Does OP_FAIL over pages `[fs, fe)` fail parked reader `r` (`PageSource::ResolveRequestsLocked`
+   * @ misttech/fuchsia ce4be33a)? The primary when the range, clipped to the request, starts at
+   * the request's first page or exactly at the reader's wake page; an overlap waiter by the same
+   * test against its own first page and wake page. `undefined`: an overlap waiter whose wake
+   * page the range starts at, which upstream fails only if the page lies inside the waiter's
+   * own range, whose end this checker does not know.
+   */
+  #hits(
+    tid: number,
+    r: { start: number; wake: number | null; req: number | null },
+    fs: number,
+    fe: number,
+  ): boolean | undefined {
+    const q = r.req === null ? undefined : this.#requests.get(r.req);
+    if (q === undefined || fe <= q.start || fs >= q.end) return false;
+    if (q.primary === tid) {
+      const lo = Math.max(fs, q.start);
+      if (lo === q.start) return true;
+      return r.wake === null ? undefined : lo === r.wake;
+    }
+    if (fs <= r.start && fe > r.start) return true;
+    if (r.wake === null) return fs > r.start ? undefined : false;
+    return fs === r.wake && r.wake > r.start ? undefined : false;
+  }
+
+  /**
+   * Where a primary reader's wake page goes when `call` woke it early (`EarlyWakeRequestLocked`
+   * moves it to the end of the resolved range): OP_FAIL resolves its whole range clipped to the
+   * request; a supply, only its newly filled run from the wake page, known here when the supply
+   * reaches just that page. Null when this checker cannot tell.
+   */
+  #earlyWakePage(
+    tid: number,
+    r: { wake: number | null; req: number | null },
+    ps: number,
+  ): number | null {
+    const q = r.req === null ? undefined : this.#requests.get(r.req);
+    const c = this.#stepCall;
+    if (q === undefined || q.primary !== tid || r.wake === null || c === null) return null;
+    const [off, len] = c.name === "zx_pager_op_range"
+      ? [c.args[3], c.args[4]]
+      : [c.args[2], c.args[3]];
+    if (typeof off !== "number" || typeof len !== "number") return null;
+    const fe = Math.min(Math.ceil((off + len) / ps), q.end);
+    if (c.name === "zx_pager_op_range" && c.args[1] === ZX_PAGER_OP_FAIL) return fe;
+    if (c.name === "zx_pager_supply_pages" && fe === r.wake + 1) return fe;
+    return null;
   }
 
   #perWaiter(e: KernelEvent, world: World): void {
     const ps = world.kernel.pageSize;
     switch (e.k) {
+      case "supply":
+        if (this.#filled.size === 0 && this.#parkedAtSupply.size === 0) {
+          for (const [tid, r] of this.#reads) {
+            if (!r.off && r.req !== null && r.wake !== null) {
+              const at = { req: r.req, start: r.start, wake: r.wake, parked: r.parked };
+              this.#parkedAtSupply.set(tid, at);
+            }
+          }
+        }
+        if (e.inserted) this.#filled.add(`${e.vmo}:${e.page}`);
+        return;
       case "request":
-        this.#creator.set(e.id, e.tid);
-        this.#attached.set(e.tid, e.id);
+        this.#leave(e.tid);
+        this.#requests.set(e.id, { start: e.start, end: e.end, primary: e.tid, overlap: [] });
+        this.#join(e.tid, e.id, e.vmo, ps);
         this.#copies.get(e.tid)?.add(e.vmo);
         return;
-      case "coalesce":
-        this.#attached.set(e.tid, e.id);
+      case "coalesce": {
         this.#copies.get(e.tid)?.add(e.vmo);
+        this.#leave(e.tid);
+        const q = this.#requests.get(e.id);
+        if (q === undefined) return;
+        q.overlap.push(e.tid);
+        this.#join(e.tid, e.id, e.vmo, ps);
         return;
-      case "resolve":
-        this.#creator.delete(e.id);
+      }
+      case "resolve": {
+        const q = this.#requests.get(e.id);
+        this.#requests.delete(e.id);
+        if (q === undefined) return;
+        for (const tid of q.primary === null ? q.overlap : [q.primary, ...q.overlap]) {
+          if (this.#attachedTo.get(tid) !== e.id) continue;
+          this.#attachedTo.delete(tid);
+          const r = this.#reads.get(tid);
+          if (r === undefined || r.req !== e.id) continue;
+          r.req = null;
+          r.kept = false; // its next wait is on a new request, which starts unsignalled
+          // A running reader is not signalled by the completion: the error it was to get
+          // when it waited again is gone with the request (its next wait makes a new one).
+          if (e.how !== "cancel" && !r.parked && r.expect?.strict === false) r.expect = null;
+        }
         return;
+      }
       case "call": {
+        this.#inCall.set(e.tid, e.name);
         const a = e.args;
         const userCopy = ACCESSES.has(e.name) && a.length > (REQUIRED.get(e.name) ?? a.length);
         if (userCopy) this.#copies.set(e.tid, new Set());
-        if (e.name === "zx_vmo_read") {
+        // A read into a user buffer may wait on its copy's fault, not at its next page: not
+        // judged.
+        if (e.name === "zx_vmo_read" && !userCopy) {
           const vmo = this.vmoOf(a[0]);
           if (vmo?.source && typeof a[1] === "number" && Number.isInteger(a[1])) {
             this.#reads.set(e.tid, {
               vmo: vmo.koid,
               offset: a[1],
               copied: 0,
-              blocked: false,
-              // A read into a user buffer may wait on its copy's fault, not at its next page.
-              off: userCopy,
+              parked: false,
+              off: false,
               expect: null,
+              req: null,
+              start: 0,
+              wake: 0,
+              kept: false,
             });
           }
         }
@@ -232,13 +437,38 @@ export class SyscallContract extends StepMonitor {
           const vmo = this.vmoOf(a[2]);
           const [off, len] = [a[3], a[4]];
           if (vmo === undefined || typeof off !== "number" || typeof len !== "number") return;
-          const hit: number[] = [];
+          const [fs, fe] = [Math.floor(off / ps), Math.ceil((off + len) / ps)];
+          const hit: [number, boolean][] = [];
+          const unsure: number[] = [];
+          const moves: [number, number][] = [];
           for (const [tid, r] of this.#reads) {
-            if (r.vmo !== vmo.koid || !r.blocked || r.off || r.expect !== null) continue;
-            const page = Math.floor((r.offset + r.copied) / ps);
-            if (off <= page * ps && page * ps < off + len) hit.push(tid);
+            if (r.vmo !== vmo.koid || r.off || r.req === null) continue;
+            const h = this.#hits(tid, r, fs, fe);
+            if (h === undefined) unsure.push(tid);
+            else if (h) hit.push([tid, r.parked]);
+            // A running primary is early-woken too (its signal kept until it waits again).
+            const q = this.#requests.get(r.req);
+            if (!r.parked && q?.primary === tid && r.wake !== null && fe > q.start && fs < q.end) {
+              if (Math.max(fs, q.start) === r.wake) moves.push([tid, Math.min(fe, q.end)]);
+            }
           }
-          this.#failing.set(e.tid, hit);
+          this.#failing.set(e.tid, { hit, unsure, moves });
+        } else if (RESOLVERS.has(e.name)) {
+          // Anything else that resolves READ requests may move a running reader's wake page:
+          // a supply only from a page in [wake page, request end).
+          const vmo = e.name === "zx_pager_supply_pages" ? this.vmoOf(a[1]) : undefined;
+          const [off, len] = [a[2], a[3]];
+          for (const r of this.#reads.values()) {
+            if (r.parked || r.req === null || r.wake === null) continue;
+            const q = this.#requests.get(r.req);
+            if (
+              vmo !== undefined && vmo.koid !== r.vmo ||
+              q !== undefined && vmo !== undefined && typeof off === "number" &&
+                typeof len === "number" &&
+                (Math.ceil((off + len) / ps) <= r.wake || Math.floor(off / ps) >= q.end)
+            ) continue;
+            r.wake = null;
+          }
         }
         return;
       }
@@ -249,48 +479,128 @@ export class SyscallContract extends StepMonitor {
       }
       case "block": {
         const r = this.#reads.get(e.tid);
-        if (r !== undefined) r.blocked = true;
+        if (r === undefined) return;
+        r.parked = true;
+        // It waits for the first page it has not copied (`PopulateRequest` resets `wake_offset_`
+        // to it on a same-request continuation; a new request starts there).
+        r.wake = Math.floor((r.offset + r.copied) / ps);
+        if (r.kept && !r.off) {
+          r.kept = false;
+          this.#wakeDue.set(
+            e.tid,
+            `early-wake: t${e.tid} zx_vmo_read of vmo${r.vmo} was early-woken while it ran (request #${r.req}); it waited again at page ${r.wake} and the kept signal did not wake it`,
+          );
+        }
+        // Every pager wait of a reader follows the request or coalesce event of its request.
+        if (r.req === null && !r.off) {
+          this.fail(
+            "coalesce",
+            `t${e.tid} zx_vmo_read of vmo${r.vmo} parked at page ${r.wake} on no request it made or joined`,
+          );
+        }
+        if (r.req === null) r.off = true;
         return;
       }
       case "wake": {
         const r = this.#reads.get(e.tid);
-        if (r === undefined) return;
-        r.blocked = false;
-        if (e.why === "early-wake" && r.expect === null) r.off = true;
+        if (r !== undefined) r.parked = false;
+        if (e.why === "early-wake") this.#earlyWoken.add(e.tid);
+        // Spec 3.8: only reads wake early; a fault, commit or write waits for its request.
+        if (e.why === "early-wake" && this.#inCall.get(e.tid) !== "zx_vmo_read") {
+          this.fail(
+            "early-wake",
+            `t${e.tid} woken early in ${
+              this.#inCall.get(e.tid) ?? "a page fault"
+            }: only zx_vmo_read waits with early wake`,
+          );
+        }
+        if (r !== undefined && e.why === "early-wake") r.wake = this.#earlyWakePage(e.tid, r, ps);
+        const cancelled = e.why === "overtime" ||
+          e.why === statusName(ZX_ERR_INTERNAL_INTR_RETRY) ||
+          e.why === statusName(ZX_ERR_INTERNAL_INTR_KILLED);
+        // Woken with the error it got while it ran: it returns that error.
+        if (r?.expect?.strict === false && e.status === r.expect.status) r.expect.strict = true;
+        // A parked reader an OP_FAIL hit is woken next with that error (the waiter's
+        // `complete_status_`, which the early-wake and completion signals carry).
+        if (r?.expect?.strict && !r.off && !cancelled && e.status !== r.expect.status) {
+          this.fail(
+            "K14w",
+            `t${e.tid} zx_vmo_read of vmo${r.vmo} parked at page ${r.wake}, which OP_FAIL ${r.expect.range} failed with ${
+              statusName(r.expect.status)
+            }; it was woken (${e.why}) with ${statusName(e.status)}`,
+          );
+        }
+        // A cancelled wait: suspend or kill (the wake names the status) or overtime.
+        if (!cancelled) return;
+        this.#leave(e.tid);
+        // A suspended reader retries with a fresh request; a killed or timed-out one is done.
+        if (r !== undefined && e.why !== statusName(ZX_ERR_INTERNAL_INTR_RETRY)) r.off = true;
+        if (r !== undefined) r.expect = null;
         return;
       }
       case "thread": {
         const r = this.#reads.get(e.tid);
-        if (e.what === "suspended" || e.what === "killed") this.#leave(e.tid);
-        if (r !== undefined && (e.what === "suspended" || e.what === "killed")) {
-          r.off = true;
-          r.expect = null;
+        if (r !== undefined && e.what === "killed") r.off = true;
+        // Spec 3.5 (test Pager.SuspendReadTest): a suspend interrupts a reader's pager wait.
+        if (r !== undefined && e.what === "suspended" && r.parked && !r.off) {
+          this.#wakeDue.set(
+            e.tid,
+            `suspend: t${e.tid} zx_vmo_read of vmo${r.vmo} parked at page ${r.wake} was suspended and its wait went on`,
+          );
         }
         return;
       }
       case "ret": {
         if (e.name === "zx_pager_op_range") {
-          const hit = this.#failing.get(e.tid) ?? [];
+          const f = this.#failing.get(e.tid);
           this.#failing.delete(e.tid);
           const call = this.#lastOpFail.get(e.tid);
-          if (e.status !== ZX_OK || call === undefined) return;
-          for (const tid of hit) {
+          if (e.status !== ZX_OK || call === undefined || f === undefined) return;
+          for (const [tid, parked] of f.hit) {
             const r = this.#reads.get(tid);
-            if (r !== undefined && !r.off) r.expect = { status: call[0], range: call[1] };
+            if (r === undefined || r.off) continue;
+            // A reader already woken with an earlier error returns that one.
+            if (!parked && r.expect?.strict) continue;
+            r.expect = { status: call[0], range: call[1], strict: parked };
+          }
+          for (const [tid, page] of f.moves) {
+            const r = this.#reads.get(tid);
+            if (r === undefined || r.req === null) continue; // completed: nobody is signalled
+            r.wake = page;
+            r.kept = true;
+          }
+          for (const tid of f.unsure) {
+            const r = this.#reads.get(tid);
+            if (r !== undefined) r.off = true;
           }
           return;
         }
-        this.#leave(e.tid);
+        this.#inCall.delete(e.tid);
+        // The call leaves its request as it returns; a fail-instead-of-block caller is released
+        // without handing its request on.
+        this.#leave(e.tid, e.status !== ZX_ERR_SHOULD_WAIT);
         if (e.name !== "zx_vmo_read") return;
         const r = this.#reads.get(e.tid);
         this.#reads.delete(e.tid);
-        if (r?.expect && !r.off && e.status !== r.expect.status) {
-          const page = Math.floor((r.offset + r.copied) / ps);
+        // Hit while it ran and returned without waiting again: the error never reached it.
+        if (r === undefined || r.off || r.expect?.strict === false) return;
+        const page = Math.floor((r.offset + r.copied) / ps);
+        if (r.expect !== null && e.status !== r.expect.status) {
           this.fail(
             "K14w",
             `t${e.tid} zx_vmo_read of vmo${r.vmo} waited at page ${page}, which OP_FAIL ${r.expect.range} failed with ${
               statusName(r.expect.status)
             }; it returned ${statusName(e.status)}`,
+          );
+        }
+        const failure = FAIL_ONLY.has(e.status) ||
+          (e.status === ZX_ERR_BAD_STATE && !this.#detached.has(r.vmo));
+        if (r.expect === null && failure) {
+          this.fail(
+            "K14w",
+            `t${e.tid} zx_vmo_read of vmo${r.vmo} returned ${
+              statusName(e.status)
+            }, but no OP_FAIL failed the page it waited at (page ${page})`,
           );
         }
         return;
@@ -302,12 +612,105 @@ export class SyscallContract extends StepMonitor {
   readonly #lastOpFail = new Map<number, [Status, string]>();
 
   protected override onStepEvent(e: KernelEvent, call: Call | undefined, world: World): void {
+    if (e.k === "call" && e.tid === world.running?.tid) this.#stepCall = e;
     if (e.k === "call" && e.name === "zx_pager_op_range" && e.args[1] === ZX_PAGER_OP_FAIL) {
       this.#lastOpFail.set(e.tid, [e.args[5] as Status, `[${e.args[3]}, +${e.args[4]})`]);
     }
     // K14 first: an error never passed to OP_FAIL is K14's, whoever got it.
     this.#contract(e, call, world);
     this.#perWaiter(e, world);
+  }
+
+  protected override endStep(): void {
+    this.#stepCall = null;
+    if (this.#parkedAtSupply.size > 0) this.#earlyWakeDue();
+    this.#earlyWoken.clear();
+    for (const [tid, what] of this.#wakeDue) {
+      if (this.#reads.get(tid)?.parked) {
+        this.fail(what.slice(0, what.indexOf(":")), what.slice(what.indexOf(":") + 2));
+      }
+    }
+    this.#wakeDue.clear();
+    this.#filled.clear();
+    this.#parkedAtSupply.clear();
+  }
+
+  /**
+   * `early-wake`: a parked reader that is its request's primary is woken in the step whose supply
+   * fills the page it waits for, when the filled run starts there (the page before it was not
+   * filled too, or it is the request's first page): `ResolveRequestsLocked` then early-wakes
+   * the request (`req_offset == wake_offset_`) or completes it (zircon/kernel/vm/page_source.cc
+   * @ misttech/fuchsia ce4be33a).
+   */
+  #earlyWakeDue(): void {
+    const due: [number, string][] = [];
+    // Parked readers this supply may not wake early: neither due nor unknown to this checker.
+    const never = new Map<number, string>();
+    for (const [tid, at] of this.#parkedAtSupply) {
+      const r = this.#reads.get(tid);
+      const w = at.wake;
+      if (r === undefined || r.off) continue;
+      // Its request as the step began (a completion has since dropped it: all were woken).
+      const q = this.#requests.get(at.req);
+      if (q === undefined || q.primary !== tid) continue;
+      const filled = (p: number) => this.#filled.has(`${r.vmo}:${p}`);
+      if (!filled(w) || w > q.start && filled(w - 1)) {
+        // The supply resolved nothing from its wake page: no early wake of this request, for
+        // the primary and its overlap waiters alike (`ResolveRequestsLocked` signals only there).
+        const quiet = `no run of the supply started at page ${w}, t${tid}'s wake page`;
+        for (const o of [tid, ...q.overlap]) {
+          const ro = this.#parkedAtSupply.get(o);
+          if (ro?.parked && ro.req === at.req) never.set(o, quiet);
+        }
+        continue;
+      }
+      const why = `a supply filled pages [${w},`;
+      let hi = w;
+      while (hi < q.end && filled(hi)) hi++;
+      // `EarlyWakeRequestLocked` moves the wake page to the end of the run and signals: a parked
+      // primary wakes, a running one keeps the signal for its next wait.
+      if (r.req === at.req) r.wake = hi;
+      if (at.parked) {
+        due.push([tid, `page ${w} of request #${at.req} [${q.start},${q.end}); ${why}${hi})`]);
+      } else if (r.req === at.req) r.kept = true;
+      // Each early-wake overlap waiter whose wake page the run covers, or one the run starts
+      // past (pages supplied out of order: `EarlyWakeRequestLocked` wakes it anyway). A waiter
+      // past its first page is judged only when the run starts past it: whether the run covers
+      // its wake page inside its own range depends on its own end, unknown here.
+      for (const o of q.overlap) {
+        const ro = this.#parkedAtSupply.get(o);
+        if (ro === undefined || !ro.parked || ro.req !== at.req) continue;
+        if (this.#reads.get(o)?.off !== false) continue;
+        const past = w > ro.start && w > ro.wake;
+        const covers = ro.wake === ro.start && w <= ro.start && ro.start < hi;
+        if (!past && (ro.wake < w || ro.wake >= hi)) {
+          never.set(o, `t${tid}'s early wake over pages [${w},${hi}) neither covers nor passes it`);
+        }
+        if (past || covers) {
+          due.push([
+            o,
+            `page ${ro.wake} inside request #${at.req} [${q.start},${q.end}) of t${tid}; ${why}${hi})`,
+          ]);
+        }
+      }
+    }
+    for (const [tid, what] of due) {
+      const r = this.#reads.get(tid);
+      if (r === undefined || !r.parked) continue;
+      this.fail(
+        "early-wake",
+        `t${tid} zx_vmo_read of vmo${r.vmo} waits at ${what} and was not woken`,
+      );
+    }
+    for (const tid of this.#earlyWoken) {
+      const why = never.get(tid);
+      const at = this.#parkedAtSupply.get(tid);
+      if (why === undefined || at === undefined) continue;
+      this.fail(
+        "early-wake",
+        `t${tid} zx_vmo_read parked at page ${at.wake} of request #${at.req} was woken early by a supply, but ${why}`,
+      );
+    }
   }
 
   #contract(e: KernelEvent, call: Call | undefined, world: World): void {

@@ -77,7 +77,8 @@ function kernelWith(parts: { source?: SourceClass; proxy?: ProxyClass }): MakeKe
  * range containment instead of counting pages (spec 3.6).
  *
  * Depth 1: a supply must cover only part of a request while it is
- * outstanding. Caught by `no-lost-requests` (hang).
+ * outstanding. Caught by `syscall-contract` (`early-wake`: the supply filled the page a parked
+ * reader waits for and it was not woken); before that rule, by `no-lost-requests` (the hang).
  */
 export class PartialSupplyNoWakeSource extends PageSource {
   override onPagesSupplied(start: number, end: number): void {

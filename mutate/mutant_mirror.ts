@@ -1,0 +1,71 @@
+/**
+ * Named mutants, for regression tests that must fail on them: the project is mirrored into a
+ * temporary directory with `file` instrumented (coverage marks dropped), and the caller imports
+ * modules from the mirror (so every `../kernel/...` import reaches the instrumented copy) and
+ * switches a mutant on by its key: `deno task mutate`'s `file:line:column:mutator:replacement`
+ * (line 1-based), as in `mutate/equivalent.json`.
+ *
+ * @example
+ * ```ts ignore
+ * import { mutantMirror } from "./mutant_mirror.ts";
+ * const m = await mutantMirror("kernel/page_source.ts");
+ * try {
+ *   const { checkCase } = await m.load("properties/check_case.ts");
+ *   m.activate("kernel/page_source.ts:329:47:ConditionalExpression:false");
+ *   // ... run a case: the mutant is in effect
+ *   m.deactivate();
+ * } finally {
+ *   m.dispose();
+ * }
+ * ```
+ *
+ * @module
+ */
+
+import { instrumentFiles, mirrorTree, withoutCoverage } from "./instrument.ts";
+import { mutantKey } from "./report.ts";
+import { strykerNs } from "./ns.ts";
+
+const ROOT = new URL("../", import.meta.url).pathname.replace(/\/$/, "");
+
+/** A mirror of the project with one file instrumented, and the switch of its mutants. */
+export interface MutantMirror {
+  /** Imports a project module (path relative to the project root) from the mirror. */
+  load(path: string): Promise<Record<string, unknown>>;
+  /** Turns the mutant `key` on (the mirror's code runs unmutated until then); unknown or shared keys throw. */
+  activate(key: string): void;
+  /** Turns it off again. */
+  deactivate(): void;
+  /** Removes the mirror. */
+  dispose(): void;
+}
+
+/** Mirrors the project with `file` instrumented. */
+export async function mutantMirror(file: string): Promise<MutantMirror> {
+  const { contents, mutants } = await instrumentFiles(ROOT, [file]);
+  // Stryker can make two mutants with one key (an `if` condition and the expression in it):
+  // such a key names neither.
+  const ids = new Map<string, number>();
+  for (const m of mutants) ids.set(mutantKey(m), ids.has(mutantKey(m)) ? -1 : Number(m.id));
+  const dir = Deno.makeTempDirSync({ prefix: "pagersim-mutant-mirror-" });
+  mirrorTree(ROOT, dir, new Map([...contents].map(([k, v]) => [k, withoutCoverage(v)])));
+  const ns = strykerNs();
+  return {
+    load: (path) => import(`file://${dir}/${path}`),
+    activate: (key) => {
+      const id = ids.get(key);
+      if (id === undefined) {
+        throw new Error(`${file}: no mutant ${key} (an edit above its line moves the key)`);
+      }
+      if (id < 0) throw new Error(`${file}: two mutants have the key ${key}`);
+      ns.activeMutant = id;
+    },
+    deactivate: () => {
+      ns.activeMutant = undefined;
+    },
+    dispose: () => {
+      ns.activeMutant = undefined;
+      Deno.removeSync(dir, { recursive: true });
+    },
+  };
+}

@@ -1,0 +1,169 @@
+// K14w, OP_FAIL per waiter (syscall-contract): the mutants of kernel/page_source.ts it kills, each
+// switched on in an instrumented mirror of the project (mutate/mutant_mirror.ts), judged on the
+// campaign judge's seeded scenarios (mutate/scenarios/). Every seed passes unmutated; with the
+// mutant on, some seed fails with a K14w message.
+import { strict as assert } from "node:assert";
+import { mutantMirror } from "../mutate/mutant_mirror.ts";
+
+// deno-lint-ignore no-explicit-any
+type Any = any;
+
+const SEEDS = 100;
+
+/** What each mutant changes (a seed of one of the scenarios shows it). */
+const SCENARIOS = ["flaky_overlap_readers", "flaky_three_readers", "swapped_overlap_readers"];
+const MUTANTS: [key: string, what: string][] = [
+  [
+    "kernel/page_source.ts:329:47:ConditionalExpression:false",
+    "the primary is not failed when the range starts at its wake page (early-woken reader)",
+  ],
+  [
+    "kernel/page_source.ts:329:28:ConditionalExpression:true",
+    "the primary is failed by any range overlapping its request",
+  ],
+  [
+    "kernel/page_source.ts:331:15:LogicalOperator:end <= o.start && start >= o.end",
+    "an overlap waiter is failed by a range outside its own",
+  ],
+  [
+    "kernel/page_source.ts:282:52:ArithmeticOperator:heir.wakePage + heir.start",
+    "the heir of a cancelled request keeps a wrong wake page",
+  ],
+  [
+    "kernel/page_source.ts:372:11:ConditionalExpression:false",
+    "early-wake: an overlap waiter is not woken when the primary's early wake covers its page",
+  ],
+  [
+    "kernel/page_source.ts:364:11:ConditionalExpression:false",
+    "early-wake: an overlap waiter the primary's wake page passed is not woken",
+  ],
+  [
+    "kernel/page_source.ts:266:43:ConditionalExpression:true",
+    "a cancelled overlap waiter takes every overlap waiter off the request",
+  ],
+];
+
+Deno.test("K14w kills the OP_FAIL-per-waiter mutants of page_source.ts on the judge's seeded scenarios", async (t) => {
+  const m = await mutantMirror("kernel/page_source.ts");
+  try {
+    const { checkCase } = await m.load("properties/check_case.ts") as Any;
+    const { checkersOf } = await m.load("case/kinds.ts") as Any;
+    const { parseScenario } = await m.load("scenario/schema.ts") as Any;
+    const { SCENARIO_SERVICES: services } = await m.load("mutate/scenario_services.ts") as Any;
+    const monitors = checkersOf("kernel");
+    const scenario = (name: string) =>
+      parseScenario(
+        JSON.parse(
+          Deno.readTextFileSync(new URL(`../mutate/scenarios/${name}.json`, import.meta.url)),
+        ),
+      );
+    const verdicts = (name: string) =>
+      Array.from(
+        { length: SEEDS },
+        (_, seed) =>
+          checkCase({ scenario: scenario(name), decisions: [], seed }, { monitors, services })
+            .verdict,
+      );
+    for (const name of SCENARIOS) {
+      const failing = verdicts(name).filter((v: Any) => v.kind !== "pass");
+      assert.deepEqual(failing, [], `${name} passes every seed unmutated`);
+    }
+    for (const [key, what] of MUTANTS) {
+      await t.step(what, () => {
+        m.activate(key);
+        let found: Any;
+        try {
+          for (const name of SCENARIOS) {
+            found ??= verdicts(name).find((v: Any) => v.kind !== "pass");
+          }
+        } finally {
+          m.deactivate();
+        }
+        assert.ok(found !== undefined, `${key}: every seed passes`);
+        assert.equal(found.kind, "invariant", JSON.stringify(found));
+        assert.equal(found.invariant, "syscall-contract", JSON.stringify(found));
+        assert.match(found.message, /^(K14w|early-wake): /);
+      });
+    }
+  } finally {
+    m.dispose();
+  }
+});
+
+Deno.test("coalesce, early-wake and suspend: a reader joins only a request covering its page, wakes when its page is supplied, and a suspend interrupts its wait (campaign runs 7, 11, 17, 124, 167)", async (t) => {
+  const m = await mutantMirror("kernel/page_source.ts");
+  try {
+    const { executePlan, planRun } = await m.load("fuzz/campaign.ts") as Any;
+    const { generateScenario } = await m.load("scenario/generate.ts") as Any;
+    const { checkersOf } = await m.load("case/kinds.ts") as Any;
+    const run = (k: number) => {
+      const plan = planRun(1, k);
+      return executePlan(plan, generateScenario(plan), { monitors: checkersOf("kernel") }).verdict;
+    };
+    const cases: [key: string, run: number, what: string][] = [
+      [
+        "kernel/page_source.ts:146:31:EqualityOperator:list[i].end < start",
+        7,
+        "a request ending at the page is taken for the one after it",
+      ],
+      [
+        "kernel/page_source.ts:152:31:ConditionalExpression:true",
+        11,
+        "a reader joins the next request even when it starts past the page",
+      ],
+    ];
+    const early: [key: string, run: number, what: string][] = [
+      [
+        "kernel/page_source.ts:339:13:ConditionalExpression:false",
+        17,
+        "early-wake: a primary is never woken before its request completes",
+      ],
+      [
+        "kernel/page_source.ts:357:60:BlockStatement:{}",
+        17,
+        "early-wake: the early wake of a request wakes nobody",
+      ],
+      [
+        "kernel/page_source.ts:382:14:ConditionalExpression:false",
+        167,
+        "early-wake: a signal to a reader that is not parked is dropped, not kept for its next wait",
+      ],
+      [
+        "kernel/page_source.ts:76:17:BooleanLiteral:false",
+        124,
+        "suspend: a reader's pager wait is not suspendable",
+      ],
+    ];
+    for (const [key, k, what] of cases) {
+      await t.step(what, () => {
+        assert.equal(run(k).kind, "pass", `run ${k} unmutated`);
+        m.activate(key);
+        let v: Any;
+        try {
+          v = run(k);
+        } finally {
+          m.deactivate();
+        }
+        assert.equal(v.kind, "invariant", JSON.stringify(v));
+        assert.equal(v.invariant, "syscall-contract", JSON.stringify(v));
+        assert.match(v.message, /^coalesce: /);
+      });
+    }
+    for (const [key, k, what] of early) {
+      await t.step(what, () => {
+        assert.equal(run(k).kind, "pass", `run ${k} unmutated`);
+        m.activate(key);
+        let v: Any;
+        try {
+          v = run(k);
+        } finally {
+          m.deactivate();
+        }
+        assert.equal(v.kind, "invariant", JSON.stringify(v));
+        assert.match(v.message, /^(early-wake|suspend): /);
+      });
+    }
+  } finally {
+    m.dispose();
+  }
+});
