@@ -29,12 +29,18 @@ export function threadLegend(threads: RunResult["threads"]): string {
   }`;
 }
 
-/** Prints the trace of a run in text or JSON-lines form (text: the thread legend first). */
+/**
+ * Prints the trace of a run in text or JSON-lines form, the thread legend first: in JSON, a
+ * line `{"threads":[{"tid","name","role"}...]}`, then one object per event (`step`, the event's
+ * fields, `text`); the command's own lines around them (scenario, verdict, replay, trace-hash)
+ * stay text, so a reader takes the lines that start with `{`.
+ */
 export function printTrace(run: RunResult, form: TraceForm): void {
   if (form === "text") {
     if (run.threads !== undefined) console.log(threadLegend(run.threads));
     console.log(run.trace.text());
   } else if (form === "json") {
+    if (run.threads !== undefined) console.log(JSON.stringify({ threads: run.threads }));
     for (const { step, event } of run.trace.entries) {
       const e = "bytes" in event ? { ...event, bytes: Array.from(event.bytes) } : event;
       console.log(JSON.stringify({ step, ...e, text: formatEvent(event) }));
