@@ -29,18 +29,32 @@ export function threadLegend(threads: RunResult["threads"]): string {
   }`;
 }
 
+/** The scenario VMOs of a run by kernel id (a scenario run's `names.vmoKoid`), in creation order. */
+function scenarioVmos(run: RunResult): { koid: number; name: string }[] {
+  const names = (run as { names?: { vmoKoid?: ReadonlyMap<string, number> } }).names;
+  return [...names?.vmoKoid ?? []].map(([name, koid]) => ({ koid, name }));
+}
+
 /**
- * Prints the trace of a run in text or JSON-lines form, the thread legend first: in JSON, a
- * line `{"threads":[{"tid","name","role"}...]}`, then one object per event (`step`, the event's
+ * Prints the trace of a run in text or JSON-lines form, the thread legend first (and a scenario's
+ * VMOs by kernel id, `vmo1005 "blob"`): in JSON, a line
+ * `{"threads":[{"tid","name","role"}...],"vmos":[{"koid","name"}...]}`, then one object per event (`step`, the event's
  * fields, `text`); the command's own lines around them (scenario, verdict, replay, trace-hash)
  * stay text, so a reader takes the lines that start with `{`.
  */
 export function printTrace(run: RunResult, form: TraceForm): void {
   if (form === "text") {
     if (run.threads !== undefined) console.log(threadLegend(run.threads));
+    const vmos = scenarioVmos(run);
+    if (vmos.length > 0) {
+      console.log(`vmos: ${vmos.map((v) => `vmo${v.koid} "${v.name}"`).join(", ")}`);
+    }
     console.log(run.trace.text());
   } else if (form === "json") {
-    if (run.threads !== undefined) console.log(JSON.stringify({ threads: run.threads }));
+    const vmos = scenarioVmos(run);
+    if (run.threads !== undefined) {
+      console.log(JSON.stringify({ threads: run.threads, ...(vmos.length > 0 ? { vmos } : {}) }));
+    }
     for (const { step, event } of run.trace.entries) {
       const e = "bytes" in event ? { ...event, bytes: Array.from(event.bytes) } : event;
       console.log(JSON.stringify({ step, ...e, text: formatEvent(event) }));

@@ -28,15 +28,18 @@ const run = runScenario(
 Deno.test("a text trace starts with the thread legend: which id is which thread", () => {
   const lines = printed(() => printTrace(run, "text"));
   assert.equal(lines[0], 'threads: t0 setup, t1 "fs.svc" (service), t2 "r" (workload)');
-  assert.match(lines[1], /^#0 t0 /);
+  assert.match(lines[1], /^vmos: vmo\d+ "a"$/);
+  assert.match(lines[2], /^#0 t0 /);
 });
 
 Deno.test("a JSON trace is JSON lines: the threads first, then one object per event", () => {
   const lines = printed(() => printTrace(run, "json"));
   const docs = lines.map((l) => JSON.parse(l));
-  assert.deepEqual(docs[0], {
-    threads: [{ tid: 1, name: "fs.svc", role: "service" }, { tid: 2, name: "r", role: "workload" }],
-  });
+  assert.deepEqual(docs[0].threads, [
+    { tid: 1, name: "fs.svc", role: "service" },
+    { tid: 2, name: "r", role: "workload" },
+  ]);
+  assert.deepEqual(docs[0].vmos.map((v: { name: string }) => v.name), ["a"]);
   assert.equal(docs.length - 1, run.trace.entries.length);
   assert.ok(docs.slice(1).every((d) => typeof d.step === "number" && typeof d.text === "string"));
 });
