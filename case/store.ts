@@ -231,21 +231,36 @@ export function findingKey(
  * ```
  */
 export async function knownSignatures(dir: string, code?: CodeUnderTest): Promise<string[]> {
+  return [...(await knownCases(dir, code)).keys()].sort();
+}
+
+/**
+ * {@linkcode knownSignatures} with the case file of each (the first by name where a signature has
+ * several), so a campaign that meets a known failure can say which file already holds it.
+ *
+ * @example
+ * ```ts
+ * import { knownCases } from "./store.ts";
+ * const known = await knownCases("corpus", { bug: "duplicate-read" });
+ * console.assert(known.get("invariant:packet-discipline:K4") === "corpus/zoo-duplicate-read.json");
+ * ```
+ */
+export async function knownCases(dir: string, code?: CodeUnderTest): Promise<Map<string, string>> {
   try {
     const { cases } = await readCorpus(dir);
     const id = code === undefined ? null : codeIdentity(code);
     const anyCheckers = code?.checkers === undefined || code.checkers === null;
-    return [
-      ...new Set(cases.flatMap((c) =>
-        c.case.signature !== undefined &&
-          (id === null ||
-            codeIdentity(anyCheckers ? { ...c.case, checkers: null } : c.case) === id)
-          ? [c.case.signature]
-          : []
-      )),
-    ].sort();
+    const out = new Map<string, string>();
+    for (const c of [...cases].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0))) {
+      const sig = c.case.signature;
+      if (sig === undefined || out.has(sig)) continue;
+      if (
+        id === null || codeIdentity(anyCheckers ? { ...c.case, checkers: null } : c.case) === id
+      ) out.set(sig, c.file);
+    }
+    return out;
   } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return [];
+    if (e instanceof Deno.errors.NotFound) return new Map();
     throw e;
   }
 }

@@ -24,7 +24,7 @@ import { PROGRAM_SOMETIMES } from "../fuzz/programs/sometimes.ts";
 import { PROGRAM_CHECKERS, SCENARIO_CHECKERS } from "../case/kinds.ts";
 import {
   CaseFileError,
-  knownSignatures,
+  knownCases,
   loadKernelModule,
   loadServiceModule,
   moduleRef,
@@ -131,7 +131,11 @@ async function persistProgramFallback(
 /** The summary as plain text lines. */
 export function summaryText(
   s: CampaignSummary,
-  extra: { mutant?: string | null } = {},
+  extra: {
+    mutant?: string | null;
+    /** The corpus case file of each signature known before the campaign. */
+    knownFiles?: ReadonlyMap<string, string>;
+  } = {},
 ): string {
   const lines = [
     `${s.kind === "programs" ? "program " : ""}campaign seed ${s.seed}, shard ${s.shard}, ` +
@@ -156,6 +160,9 @@ export function summaryText(
       if (!found.has(o.signature) && o.replay !== null) {
         lines.push(`           first run ${o.run}, replay: ${o.replay}`);
       }
+      // A known failure's case is already in the corpus: its shrunk replay.
+      const file = found.has(o.signature) ? undefined : extra.knownFiles?.get(o.signature);
+      if (file !== undefined) lines.push(`           known case: deno task repro ${file}`);
     }
   }
   for (const f of s.findings) {
@@ -320,7 +327,8 @@ async function main(): Promise<number> {
   // Known-ness is per context: a signature another service (another module path, even with the
   // same bytes), the plain kernel, another bug or checker set already has in the corpus says
   // nothing about this one.
-  const known = await knownSignatures(dir, { bug: zoo ?? mutant, ...modules, checkers });
+  const knownFiles = await knownCases(dir, { bug: zoo ?? mutant, ...modules, checkers });
+  const known = [...knownFiles.keys()].sort();
   const tty = Deno.stdout.isTerminal() && !values.json;
   const encoder = new TextEncoder();
   if (!values.json) {
@@ -334,7 +342,8 @@ async function main(): Promise<number> {
         `${servicePath ? `, service ${servicePath}` : ""}${
           kernelPath ? `, kernel ${kernelPath}` : ""
         }` +
-        `${mutant ? `, mutant ${mutant}` : ""}, corpus ${dir} (${known.length} known)`,
+        `${mutant ? `, mutant ${mutant}` : ""}, corpus ${dir} (${known.length} known for ` +
+        `this context)`,
     );
   }
   const bugId = zoo ?? mutant;
@@ -364,7 +373,7 @@ async function main(): Promise<number> {
     },
   });
   if (values.json) console.log(JSON.stringify(summary, null, 2));
-  else console.log(summaryText(summary, { mutant }));
+  else console.log(summaryText(summary, { mutant, knownFiles }));
   if (summary.failingRuns > 0) return 1;
   return summary.interrupted ? 130 : 0;
 }

@@ -151,6 +151,14 @@ Deno.test("a signature known for one service is new for another, and every faili
       assert.equal(rep.code, 1, "the run fails again: " + line + "\n" + rep.out + rep.err);
       assert.doesNotMatch(rep.out, /^verdict: pass/m);
     }
+    // And each names the corpus case that already holds it, which replays as printed.
+    const cased = [...again.out.matchAll(/^ +known case: (deno task repro .+)$/gm)];
+    assert.equal(cased.length, sigs.length, again.out);
+    for (const [, line] of cased) {
+      const rep = await runLine(line);
+      assert.equal(rep.code, 0, line + "\n" + rep.out + rep.err);
+      assert.match(rep.out, /: reproduced$/m);
+    }
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
@@ -197,7 +205,7 @@ Deno.test("a signature known for one service is new for a byte-identical copy at
     assert.ok(newA > 0, a.out);
     const b = await fuzz("svc_copy.ts");
     assert.equal(b.code, 1, b.out + b.err);
-    assert.match(b.out, /\(0 known\)/, "A's cases are not the copy's");
+    assert.match(b.out, /\(0 known for this context\)/, "A's cases are not the copy's");
     assert.equal(Number(/new distinct failures (\d+)/.exec(b.out)?.[1]), newA, b.out);
     const { cases } = await readCorpus(`${dir}/corpus`);
     assert.equal(cases.length, 2 * newA, "A's cases kept, the copy's added");
@@ -214,7 +222,7 @@ Deno.test("a signature known for one service is new for a byte-identical copy at
     // Each context still knows its own: a rerun of either finds nothing new.
     for (const service of ["svc.ts", "svc_copy.ts"]) {
       const again = await fuzz(service);
-      assert.match(again.out, new RegExp(`\\(${newA} known\\)`), again.out);
+      assert.match(again.out, new RegExp(`\\(${newA} known for this context\\)`), again.out);
       assert.match(again.out, /new distinct failures 0/, again.out);
     }
     assert.equal((await readCorpus(`${dir}/corpus`)).cases.length, 2 * newA);
