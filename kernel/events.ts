@@ -81,8 +81,15 @@ export type KernelEvent =
     readonly value?: number;
     /** The handle a successful call made (`zx_vmo_create`, `zx_bti_pin`'s PMT, ...): text only. */
     readonly handle?: number;
-    /** The ranges `zx_pager_query_dirty_ranges` returned: text only. */
-    readonly ranges?: readonly { readonly offset: number; readonly length: number }[];
+    /**
+     * The ranges `zx_pager_query_dirty_ranges` returned (options: `ZX_VMO_DIRTY_RANGE_IS_ZERO`
+     * or 0): text only.
+     */
+    readonly ranges?: readonly {
+      readonly offset: number;
+      readonly length: number;
+      readonly options?: number;
+    }[];
   }
   | {
     readonly k: "request";

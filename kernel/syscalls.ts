@@ -1287,7 +1287,11 @@ function retEvent(
           tid,
           name,
           status,
-          ranges: (first as DirtyRange[]).map((r) => ({ offset: r.offset, length: r.length })),
+          ranges: (first as DirtyRange[]).map((r) => ({
+            offset: r.offset,
+            length: r.length,
+            options: r.options,
+          })),
         }
         : { k: "ret", tid, name, status };
     default:

@@ -7,7 +7,11 @@
  * or OP_ZERO), K20 (a grow's tail is a Dirty zero interval), K21 (a shrink
  * leaves no request and no content past the size), K25 (modified is set only by
  * writes, a user copy into a mapping of the VMO included, a write pin that pinned
- * everything, resize and zeroing, and cleared only by a resetting stats query).
+ * everything, resize and zeroing, and cleared only by a resetting stats query), K19 (a
+ * successful `zx_pager_query_dirty_ranges` returns exactly the runs of non-Clean pages and of
+ * zero-interval slots in its page-widened range, ascending, the zero runs flagged `IS_ZERO`,
+ * as many as fit in its buffer: worked out here from the slot kinds, not by the kernel's
+ * `dirtyRanges`).
  *
  * @module
  */
@@ -16,8 +20,12 @@ import { present } from "../../kernel/assert.ts";
 import type { KernelEvent, SlotKind } from "../../kernel/events.ts";
 import { Page, type Slot, slotKind, Vmo } from "../../kernel/objects.ts";
 import { InvariantViolation, type Verdict, type World } from "../../sim/world.ts";
-import { pinCovers, type PinRange, pinRange, StepMonitor } from "../_step_monitor.ts";
-import { ZX_VMAR_OP_COMMIT } from "../../kernel/constants.ts";
+import { pagerVmo, pinCovers, type PinRange, pinRange, StepMonitor } from "../_step_monitor.ts";
+import {
+  ZX_VMAR_OP_COMMIT,
+  ZX_VMO_DIRTY_RANGE_IS_ZERO,
+  ZX_VMO_DIRTY_RANGE_SIZE,
+} from "../../kernel/constants.ts";
 import { callsWhere } from "../../kernel/syscalls.ts";
 
 interface Before {
@@ -41,6 +49,63 @@ interface Resolved {
 }
 
 const SETS_MODIFIED = callsWhere((s) => s.modifies === true);
+
+/** A range as a `ret` event of `zx_pager_query_dirty_ranges` carries it. */
+interface Reported {
+  readonly offset: number;
+  readonly length: number;
+  readonly options?: number;
+}
+
+/** A successful `zx_pager_query_dirty_ranges` of this step, judged after the step (K19). */
+interface Query {
+  readonly args: readonly unknown[];
+  readonly ranges: readonly Reported[];
+  /** An event after its return named a VMO or began a call: the slots may have moved since. */
+  late: boolean;
+}
+
+/**
+ * K19 from the slot kinds alone (spec 2.6, `VmCowPages::EnumerateDirtyRangesLocked`,
+ * zircon/kernel/vm/vm_cow_pages.cc @ misttech/fuchsia 030dcba0): walking pages `[start, end)`,
+ * each maximal run of Dirty or AwaitingClean pages is one range with options 0, each maximal run
+ * of zero-interval slots one range with `IS_ZERO`; Clean pages, markers and gaps end a run and
+ * are not reported. Written apart from `kernel/dirty.ts`' `dirtyRanges`, which it judges.
+ */
+function expectedDirtyRanges(
+  slots: readonly Slot[],
+  start: number,
+  end: number,
+  pageSize: number,
+): Reported[] {
+  const out: Reported[] = [];
+  let p = start;
+  while (p < end) {
+    const k = slotKind(slots[p]);
+    const zero = k === "zero";
+    if (!zero && k !== "dirty" && k !== "awaiting-clean") {
+      p++;
+      continue;
+    }
+    let q = p + 1;
+    for (; q < end; q++) {
+      const kq = slotKind(slots[q]);
+      if (zero ? kq !== "zero" : kq !== "dirty" && kq !== "awaiting-clean") break;
+    }
+    out.push({
+      offset: p * pageSize,
+      length: (q - p) * pageSize,
+      options: zero ? ZX_VMO_DIRTY_RANGE_IS_ZERO : 0,
+    });
+    p = q;
+  }
+  return out;
+}
+
+const showRanges = (rs: readonly Reported[]) =>
+  rs.length === 0
+    ? "none"
+    : rs.map((r) => `[${r.offset},+${r.length})${r.options ? "Z" : ""}`).join(" ");
 
 /**
  * Watches dirty states, requests and the modified flag of every root pager VMO. It reads every
@@ -80,9 +145,23 @@ export class DirtyState extends StepMonitor {
   #where = new WeakMap<Page, Vmo>();
   /** The VMOs each argument list's handles named, and the handle table they were looked up in. */
   readonly #resolved = new WeakMap<readonly unknown[], Resolved>();
+  /** This step's `store` events (K17: the pages a store wrote into are Dirty after it). */
+  readonly #stores: { vmo: number; offset: number; bytes: Uint8Array }[] = [];
+  /** This step's successful dirty-range queries (K19). */
+  readonly #queries: Query[] = [];
 
   protected override onStepEvent(e: KernelEvent): void {
     if ("vmo" in e) this.#named.add(e.vmo);
+    if (this.#queries.length > 0 && ("vmo" in e || e.k === "call")) {
+      for (const q of this.#queries) q.late = true;
+    }
+    if (
+      e.k === "ret" && e.name === "zx_pager_query_dirty_ranges" && e.status === 0 &&
+      e.ranges !== undefined
+    ) {
+      const args = this.#inCallArgs.get(e.tid)?.args;
+      if (args !== undefined) this.#queries.push({ args, ranges: e.ranges, late: false });
+    }
     if (e.k === "call") {
       this.#calls.add(e.name);
       this.#inCall.set(e.tid, e.name);
@@ -101,7 +180,10 @@ export class DirtyState extends StepMonitor {
       if (args !== undefined) this.#retired.push(args);
       this.#inCallArgs.delete(e.tid);
     } else if (e.k === "request") this.#requests.push(e);
-    else if (e.k === "store") this.#stored.add(e.vmo);
+    else if (e.k === "store") {
+      this.#stored.add(e.vmo);
+      this.#stores.push(e);
+    }
   }
 
   #fail(code: string, message: string): never {
@@ -119,6 +201,11 @@ export class DirtyState extends StepMonitor {
   protected override endStep(world: World): void {
     const calls = this.#calls;
     for (const name of this.#inCall.values()) calls.add(name);
+    for (const q of this.#queries) if (!q.late) this.#judgeQuery(world, q);
+    this.#queries.length = 0;
+    // OP_ZERO and a resize store zeros that may stay a zero interval (table 5.2): not judged.
+    if (calls.has("zx_vmo_op_range") || calls.has("zx_vmo_set_size")) this.#stores.length = 0;
+    else if (this.#stores.length > 0) this.#judgeStores(world);
     for (const r of this.#requests) {
       if (r.type !== "DIRTY") continue;
       const vmo = present(
@@ -184,6 +271,66 @@ export class DirtyState extends StepMonitor {
     if (this.#named.size > 0) this.#named.clear();
     if (active.size > 0) active.clear();
     this.#retired.length = 0;
+  }
+
+  /**
+   * K17, the write rows of table 5.2: every page of a root pager VMO that a store of this step
+   * wrote into is Dirty after the step (a write makes Clean, AwaitingClean, marker and zero
+   * content Dirty; under TRAP_DIRTY only once OP_DIRTY has, `VmCowPages::PrepareForWriteLocked`,
+   * vm_cow_pages.cc @ misttech/fuchsia 030dcba0). A step is one thread's run to its next
+   * syscall, so nothing after the store in the step makes the page anything else. The stores
+   * of OP_ZERO and of a resize's tail are left out (their zeros may stay a zero interval).
+   */
+  #judgeStores(world: World): void {
+    const ps = world.kernel.pageSize;
+    for (const st of this.#stores) {
+      const vmo = pagerVmo(world, st.vmo);
+      if (vmo === undefined || vmo.parent !== null || vmo.dead || st.bytes.length === 0) continue;
+      const last = Math.min(Math.ceil((st.offset + st.bytes.length) / ps), vmo.slots.length);
+      for (let p = Math.floor(st.offset / ps); p < last; p++) {
+        const k = slotKind(vmo.slots[p]);
+        if (k !== "dirty") {
+          this.#fail("K17", `vmo${vmo.koid} page ${p} is ${k} after a store into it`);
+        }
+      }
+    }
+    this.#stores.length = 0;
+  }
+
+  /**
+   * K19: the ranges a query returned against {@linkcode expectedDirtyRanges} of the VMO's slots
+   * after the step (nothing after its return named a VMO or began a call, so they are the slots
+   * it read), cut to what fits in its buffer (`actual`; spec 2.6).
+   */
+  #judgeQuery(world: World, q: Query): void {
+    const [, vmoHandle, offset, length, bufferSize] = q.args;
+    const vmo = this.vmoOf(vmoHandle);
+    if (
+      vmo === undefined || typeof offset !== "number" || typeof length !== "number" ||
+      typeof bufferSize !== "number"
+    ) return;
+    const ps = world.kernel.pageSize;
+    const all = expectedDirtyRanges(
+      vmo.slots,
+      Math.floor(offset / ps),
+      Math.ceil((offset + length) / ps),
+      ps,
+    );
+    const want = all.slice(0, Math.floor(bufferSize / ZX_VMO_DIRTY_RANGE_SIZE));
+    const got = q.ranges;
+    const same = got.length === want.length &&
+      got.every((r, i) =>
+        r.offset === want[i].offset && r.length === want[i].length &&
+        (r.options === undefined || r.options === want[i].options)
+      );
+    if (!same) {
+      this.#fail(
+        "K19",
+        `zx_pager_query_dirty_ranges of vmo${vmo.koid} [${offset},+${length}) returned ${
+          showRanges(got)
+        }, its dirty ranges are ${showRanges(want)}`,
+      );
+    }
   }
 
   /**
@@ -316,6 +463,10 @@ export class DirtyState extends StepMonitor {
       case "awaiting-clean":
         return a === "dirty" && pagerOp;
       case "dirty":
+        // Under TRAP_DIRTY only OP_DIRTY dirties: a write first waits for a DIRTY request
+        // (table 5.2; `VmCowPages::PrepareForWriteLocked`, vm_cow_pages.cc @ misttech/fuchsia
+        // 030dcba0), and pins and commits do not dirty there (`pinDirtied` above).
+        if (vmo.trapDirty) return pagerOp;
         return write || pagerOp || pinDirtied || this.#vmarCommit && a === "zero";
       case "zero":
         return calls.has("zx_vmo_op_range");

@@ -1,0 +1,73 @@
+// dirty-state K19 and the K17 write rows: the mutants of kernel/dirty.ts they kill, each switched on
+// in an instrumented mirror of the project (mutate/mutant_mirror.ts) and judged by the kernel
+// checkers on one campaign run of the mutate judge (campaign seed 1). Every run passes unmutated;
+// with the mutant on it fails with the rule's message. Each of these mutants survived the checkers
+// before the rules (`deno task mutate --files kernel/dirty.ts`, docs/mutation.md).
+import { strict as assert } from "node:assert";
+import { mutantMirror } from "../mutate/mutant_mirror.ts";
+
+// deno-lint-ignore no-explicit-any
+type Any = any;
+
+const CASES: [key: string, run: number, rule: RegExp, what: string][] = [
+  [
+    "kernel/dirty.ts:82:18:ConditionalExpression:false",
+    64,
+    /^K19: /,
+    "K19: a zero interval reported without IS_ZERO",
+  ],
+  [
+    "kernel/dirty.ts:75:23:EqualityOperator:p < end",
+    57,
+    /^K19: /,
+    "K19: the run reaching the range's end is not reported",
+  ],
+  [
+    "kernel/dirty.ts:81:17:ArithmeticOperator:(p - runStart) / pageSize",
+    57,
+    /^K19: /,
+    "K19: a range's length in pages, not bytes",
+  ],
+  [
+    "kernel/dirty.ts:49:31:ConditionalExpression:false",
+    246,
+    /^K19: /,
+    "K19: AwaitingClean pages not reported",
+  ],
+  [
+    "kernel/dirty.ts:24:57:ConditionalExpression:true",
+    57,
+    /^K17: /,
+    "K17: every committed page taken for Dirty (writes under TRAP_DIRTY need no request and leave pages Clean)",
+  ],
+];
+
+Deno.test("dirty-state K19 and K17 kill the query and dirtying mutants of kernel/dirty.ts on campaign runs", async (t) => {
+  const m = await mutantMirror("kernel/dirty.ts");
+  try {
+    const { executePlan, planRun } = await m.load("fuzz/campaign.ts") as Any;
+    const { generateScenario } = await m.load("scenario/generate.ts") as Any;
+    const { checkersOf } = await m.load("case/kinds.ts") as Any;
+    const run = (k: number) => {
+      const plan = planRun(1, k);
+      return executePlan(plan, generateScenario(plan), { monitors: checkersOf("kernel") }).verdict;
+    };
+    for (const [key, k, rule, what] of CASES) {
+      await t.step(what, () => {
+        assert.equal(run(k).kind, "pass", `run ${k} unmutated`);
+        m.activate(key);
+        let v: Any;
+        try {
+          v = run(k);
+        } finally {
+          m.deactivate();
+        }
+        assert.equal(v.kind, "invariant", JSON.stringify(v));
+        assert.equal(v.invariant, "dirty-state", JSON.stringify(v));
+        assert.match(v.message, rule);
+      });
+    }
+  } finally {
+    m.dispose();
+  }
+});
