@@ -71,3 +71,39 @@ Deno.test("dirty-state K19 and K17 kill the query and dirtying mutants of kernel
     m.dispose();
   }
 });
+
+Deno.test("the judge's writeback_trap_zero scenario passes every seed unmutated and shows DIRTY requests the kernel never resolves when dirtyInvalidationRanges finds nothing", async () => {
+  const m = await mutantMirror("kernel/dirty.ts");
+  try {
+    const { checkCase } = await m.load("properties/check_case.ts") as Any;
+    const { checkersOf } = await m.load("case/kinds.ts") as Any;
+    const { parseScenario } = await m.load("scenario/schema.ts") as Any;
+    const { SCENARIO_SERVICES: services } = await m.load("mutate/scenario_services.ts") as Any;
+    const scenario = parseScenario(
+      JSON.parse(
+        Deno.readTextFileSync(
+          new URL("../mutate/scenarios/writeback_trap_zero.json", import.meta.url),
+        ),
+      ),
+    );
+    const verdict = (seed: number) =>
+      checkCase({ scenario, decisions: [], seed }, {
+        monitors: checkersOf("kernel+service"),
+        services,
+      }).verdict;
+    for (let seed = 0; seed < 100; seed++) {
+      assert.equal(verdict(seed).kind, "pass", `seed ${seed} unmutated`);
+    }
+    m.activate("kernel/dirty.ts:277:48:BlockStatement:{}");
+    let v: Any;
+    try {
+      v = verdict(0);
+    } finally {
+      m.deactivate();
+    }
+    assert.equal(v.kind, "invariant", JSON.stringify(v));
+    assert.equal(v.invariant, "no-lost-requests", JSON.stringify(v));
+  } finally {
+    m.dispose();
+  }
+});
