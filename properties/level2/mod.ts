@@ -1,5 +1,5 @@
 /**
- * The level-2 kernel invariant checkers (spec 7.1: K3, K17, K18, K20, K21,
+ * The level-2 kernel invariant checkers (spec 7.1: K3, K17, K18, K19, K20, K21,
  * K25) and the durable-data extension of data integrity, fresh for one run.
  *
  * @module
@@ -13,7 +13,7 @@ export { DirtyState, DurableData };
 
 /** Which checker covers which item; each violation's message starts with the item. */
 export const LEVEL2_INVARIANTS: Readonly<Record<string, readonly string[]>> = {
-  "dirty-state": ["K3", "K17", "K18", "K20", "K21", "K25"],
+  "dirty-state": ["K3", "K17", "K18", "K19", "K20", "K21", "K25"],
   "durable-data": ["read", "lost-write"],
 };
 
