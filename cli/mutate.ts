@@ -273,7 +273,8 @@ async function main(args: string[]): Promise<number> {
         `report: ${out}/mutation.html (${by}); wall ${wall.toFixed(1)} s on ${workers} workers`,
       );
     }
-    console.log(scoreLine(totals[by]));
+    // With --json, stdout is the one JSON document; the score line goes beside the progress.
+    log(scoreLine(totals[by]));
     if (floor !== undefined && scorePercent(totals[by]) < floor) {
       console.error(
         `error: ${by} mutation score ${

@@ -147,3 +147,34 @@ Deno.test("the campaign judge's programs draw VMAR sub-region and BTI calls and 
   }
   for (const c of Object.keys(CAMPAIGN_BUDGET.programWeights)) assert(calls.has(c), c);
 });
+
+Deno.test("deno task mutate --json prints one JSON document on stdout: the probes' own lines and the score line are not in it", async () => {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      "cli/mutate.ts",
+      "--files",
+      "services/eager.ts",
+      "--only",
+      "--json",
+      "--workers",
+      "1",
+      "--out",
+      await Deno.makeTempDir({ prefix: "pagersim-mutate-json-" }),
+    ],
+    cwd: ROOT,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const stdout = new TextDecoder().decode(out.stdout);
+  const stderr = new TextDecoder().decode(out.stderr);
+  assert.equal(out.code, 0, stderr);
+  const doc = JSON.parse(stdout); // throws on any line besides the document
+  assert.equal(doc.by, "campaign");
+  assert.ok(
+    doc.results.length > 0 &&
+      doc.results.every((r: MutantResult) => r.fileName === "services/eager.ts"),
+  );
+  assert.match(stderr, /^mutation score: \d+ of \d+ killed/m);
+});

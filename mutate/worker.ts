@@ -50,6 +50,11 @@ export type FromWorker =
   | { type: "error"; message: string };
 
 const post = (m: FromWorker) => (self as unknown as Worker).postMessage(m);
+
+// What the probes print (tests log their figures, explorations their summaries) is not the run's
+// output: a worker's console writes to the process's stdout, where `deno task mutate --json`
+// prints one JSON document. Verdicts come back as messages; the probes' own lines are dropped.
+console.log = console.info = console.debug = () => {};
 const root = new URL("../", import.meta.url);
 const probes: Record<JudgeName, Map<string, Probe>> = { tests: new Map(), campaign: new Map() };
 
