@@ -11,9 +11,9 @@
  * const m = await mutantMirror("kernel/page_source.ts");
  * try {
  *   const { checkCase } = await m.load("properties/check_case.ts");
- *   m.activate("kernel/page_source.ts:329:47:ConditionalExpression:false");
- *   // ... run a case: the mutant is in effect
- *   m.deactivate();
+ *   m.withMutant("kernel/page_source.ts:329:47:ConditionalExpression:false", () => {
+ *     // ... run a case: the mutant is in effect
+ *   });
  * } finally {
  *   m.dispose();
  * }
@@ -36,6 +36,8 @@ export interface MutantMirror {
   activate(key: string): void;
   /** Turns it off again. */
   deactivate(): void;
+  /** Runs `f` with the mutant `key` on, and turns it off again however `f` ends. */
+  withMutant<T>(key: string, f: () => T): T;
   /** Removes the mirror. */
   dispose(): void;
 }
@@ -50,8 +52,16 @@ export async function mutantMirror(file: string): Promise<MutantMirror> {
   const dir = Deno.makeTempDirSync({ prefix: "pagersim-mutant-mirror-" });
   mirrorTree(ROOT, dir, new Map([...contents].map(([k, v]) => [k, withoutCoverage(v)])));
   const ns = strykerNs();
-  return {
+  const mirror: MutantMirror = {
     load: (path) => import(`file://${dir}/${path}`),
+    withMutant: (key, f) => {
+      mirror.activate(key);
+      try {
+        return f();
+      } finally {
+        mirror.deactivate();
+      }
+    },
     activate: (key) => {
       const id = ids.get(key);
       if (id === undefined) {
@@ -68,4 +78,5 @@ export async function mutantMirror(file: string): Promise<MutantMirror> {
       Deno.removeSync(dir, { recursive: true });
     },
   };
+  return mirror;
 }

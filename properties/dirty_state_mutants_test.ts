@@ -55,13 +55,7 @@ Deno.test("dirty-state K19 and K17 kill the query and dirtying mutants of kernel
     for (const [key, k, rule, what] of CASES) {
       await t.step(what, () => {
         assert.equal(run(k).kind, "pass", `run ${k} unmutated`);
-        m.activate(key);
-        let v: Any;
-        try {
-          v = run(k);
-        } finally {
-          m.deactivate();
-        }
+        const v: Any = m.withMutant(key, () => run(k));
         assert.equal(v.kind, "invariant", JSON.stringify(v));
         assert.equal(v.invariant, "dirty-state", JSON.stringify(v));
         assert.match(v.message, rule);
@@ -94,13 +88,7 @@ Deno.test("the judge's writeback_trap_zero scenario passes every seed unmutated 
     for (let seed = 0; seed < 100; seed++) {
       assert.equal(verdict(seed).kind, "pass", `seed ${seed} unmutated`);
     }
-    m.activate("kernel/dirty.ts:277:48:BlockStatement:{}");
-    let v: Any;
-    try {
-      v = verdict(0);
-    } finally {
-      m.deactivate();
-    }
+    const v: Any = m.withMutant("kernel/dirty.ts:277:48:BlockStatement:{}", () => verdict(0));
     assert.equal(v.kind, "invariant", JSON.stringify(v));
     assert.equal(v.invariant, "no-lost-requests", JSON.stringify(v));
   } finally {

@@ -70,15 +70,13 @@ Deno.test("K14w kills the OP_FAIL-per-waiter mutants of page_source.ts on the ju
     }
     for (const [key, what] of MUTANTS) {
       await t.step(what, () => {
-        m.activate(key);
-        let found: Any;
-        try {
+        const found: Any = m.withMutant(key, () => {
           for (const name of SCENARIOS) {
-            found ??= verdicts(name).find((v: Any) => v.kind !== "pass");
+            const v = verdicts(name).find((v: Any) => v.kind !== "pass");
+            if (v !== undefined) return v;
           }
-        } finally {
-          m.deactivate();
-        }
+          return undefined;
+        });
         assert.ok(found !== undefined, `${key}: every seed passes`);
         assert.equal(found.kind, "invariant", JSON.stringify(found));
         assert.equal(found.invariant, "syscall-contract", JSON.stringify(found));
@@ -134,33 +132,28 @@ Deno.test("coalesce, early-wake and suspend: a reader joins only a request cover
         "suspend: a reader's pager wait is not suspendable",
       ],
     ];
-    for (const [key, k, what] of cases) {
+    // Each case: the rule's message, and (for coalesce) the checker that must name it.
+    const judged: [key: string, run: number, what: string, rule: RegExp, by: string | null][] = [
+      ...cases.map(([key, k, what]) =>
+        [key, k, what, /^coalesce: /, "syscall-contract"] as [
+          string,
+          number,
+          string,
+          RegExp,
+          string,
+        ]
+      ),
+      ...early.map(([key, k, what]) =>
+        [key, k, what, /^(early-wake|suspend): /, null] as [string, number, string, RegExp, null]
+      ),
+    ];
+    for (const [key, k, what, rule, by] of judged) {
       await t.step(what, () => {
         assert.equal(run(k).kind, "pass", `run ${k} unmutated`);
-        m.activate(key);
-        let v: Any;
-        try {
-          v = run(k);
-        } finally {
-          m.deactivate();
-        }
+        const v: Any = m.withMutant(key, () => run(k));
         assert.equal(v.kind, "invariant", JSON.stringify(v));
-        assert.equal(v.invariant, "syscall-contract", JSON.stringify(v));
-        assert.match(v.message, /^coalesce: /);
-      });
-    }
-    for (const [key, k, what] of early) {
-      await t.step(what, () => {
-        assert.equal(run(k).kind, "pass", `run ${k} unmutated`);
-        m.activate(key);
-        let v: Any;
-        try {
-          v = run(k);
-        } finally {
-          m.deactivate();
-        }
-        assert.equal(v.kind, "invariant", JSON.stringify(v));
-        assert.match(v.message, /^(early-wake|suspend): /);
+        if (by !== null) assert.equal(v.invariant, by, JSON.stringify(v));
+        assert.match(v.message, rule);
       });
     }
   } finally {
