@@ -32,6 +32,7 @@ import {
 } from "./program.ts";
 import { CONTRACT, programMonitors, runProgram } from "./run.ts";
 import { programCuts } from "./cuts.ts";
+import { mappedProgram } from "./_mapped_program.ts";
 
 const BUFFERED = new Map([["zx_vmo_read", 3], ["zx_vmo_write", 3], ["zx_object_get_info", 2]]);
 
@@ -108,51 +109,8 @@ Deno.test("generated programs pass user buffers, and their copies raise page req
   );
 });
 
-/** A pager VMO of two pages mapped whole; a server answering every request from an aux VMO. */
-function selfCopy(read: ProgramCall): Program {
-  return {
-    pageSize: 64,
-    overtimeTicks: 0,
-    threads: [
-      {
-        failInsteadOfBlock: false,
-        calls: [
-          { call: "zx_pager_create", args: [0] },
-          { call: "zx_port_create", args: [0] },
-          { call: "zx_pager_create_vmo", args: [{ h: [0, 0] }, 0, { h: [0, 1] }, 1, 128] },
-          { call: "zx_vmo_create", args: [128, 0] },
-          {
-            call: "zx_vmar_map",
-            args: [{ vmar: 0 }, ZX_VM_PERM_READ | ZX_VM_PERM_WRITE, 0, { h: [0, 2] }, 0, 128],
-          },
-          read,
-        ],
-      },
-      {
-        failInsteadOfBlock: false,
-        calls: [0, 1, 2].flatMap((i) =>
-          [
-            { call: "zx_port_wait", args: [{ h: [0, 1] }, { after: 1000 }] },
-            {
-              call: "zx_pager_supply_pages",
-              args: [
-                { h: [0, 0] },
-                { h: [0, 2] },
-                { pkt: [1, 2 * i], field: "offset" },
-                { pkt: [1, 2 * i], field: "length" },
-                { h: [0, 3] },
-                0,
-              ],
-            },
-          ] satisfies ProgramCall[]
-        ),
-      },
-    ],
-  };
-}
-
 Deno.test("a read of a pager VMO into a mapping of itself faults on its own second page, parks, and completes once served", () => {
-  const p = selfCopy({
+  const p = mappedProgram({
     call: "zx_vmo_read",
     args: [{ h: [0, 2] }, 0, 64, { addr: [0, 4], plus: 64 }],
   });
@@ -189,7 +147,7 @@ Deno.test("with a user buffer a call may return its copy's statuses, and zx_obje
   assert.equal(allowed("zx_object_get_info", ZX_ERR_ACCESS_DENIED, true), true);
   // The record's copy to address 0 (unmapped) is INVALID_ARGS, which the contract now allows.
   const run = runProgram(
-    selfCopy({ call: "zx_object_get_info", args: [{ h: [0, 2] }, ZX_INFO_VMO, 0] }),
+    mappedProgram({ call: "zx_object_get_info", args: [{ h: [0, 2] }, ZX_INFO_VMO, 0] }),
   );
   assert.equal(run.verdict.kind, "pass");
   assert.equal(run.results[0][5]?.status, ZX_ERR_INVALID_ARGS);

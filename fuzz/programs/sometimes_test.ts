@@ -2,68 +2,16 @@
 // and whether those copies faulted on a pager VMO's mapping and parked (trial 4: `fuzz --mode
 // programs` printed no counter, `--json` had empty `sometimes`).
 import { strict as assert } from "node:assert";
-import { ZX_INFO_VMO, ZX_VM_PERM_READ, ZX_VM_PERM_WRITE } from "../../kernel/constants.ts";
+import { ZX_INFO_VMO } from "../../kernel/constants.ts";
 import { makeRng } from "../../sim/rng.ts";
 import { generateProgram, rngDraw } from "../../program/generate.ts";
-import type { Program, ProgramCall } from "../../program/program.ts";
+import type { ProgramCall } from "../../program/program.ts";
 import { programMonitors, runProgram } from "../../program/run.ts";
 import { ProgramFuzzer } from "./campaign.ts";
 import { PROGRAM_SOMETIMES, ProgramSometimesMonitor } from "./sometimes.ts";
+import { mappedProgram } from "../../program/_mapped_program.ts";
 
 const root = new URL("../../", import.meta.url);
-
-/**
- * A pager VMO of two pages and an anonymous one; `mapped` (the pager VMO, handle 2, or the other,
- * handle 3) mapped whole; `call` made; a server answering three requests.
- */
-function mapped(call: ProgramCall, mappedVmo = 2): Program {
-  return {
-    pageSize: 64,
-    overtimeTicks: 0,
-    threads: [
-      {
-        failInsteadOfBlock: false,
-        calls: [
-          { call: "zx_pager_create", args: [0] },
-          { call: "zx_port_create", args: [0] },
-          { call: "zx_pager_create_vmo", args: [{ h: [0, 0] }, 0, { h: [0, 1] }, 1, 128] },
-          { call: "zx_vmo_create", args: [128, 0] },
-          {
-            call: "zx_vmar_map",
-            args: [
-              { vmar: 0 },
-              ZX_VM_PERM_READ | ZX_VM_PERM_WRITE,
-              0,
-              { h: [0, mappedVmo] },
-              0,
-              128,
-            ],
-          },
-          call,
-        ],
-      },
-      {
-        failInsteadOfBlock: false,
-        calls: [0, 1, 2].flatMap((i) =>
-          [
-            { call: "zx_port_wait", args: [{ h: [0, 1] }, { after: 1000 }] },
-            {
-              call: "zx_pager_supply_pages",
-              args: [
-                { h: [0, 0] },
-                { h: [0, 2] },
-                { pkt: [1, 2 * i], field: "offset" },
-                { pkt: [1, 2 * i], field: "length" },
-                { h: [0, 3] },
-                0,
-              ],
-            },
-          ] satisfies ProgramCall[]
-        ),
-      },
-    ],
-  };
-}
 
 Deno.test("a copy through a pager VMO's mapping counts as a user-buffer call whose copy faulted and parked", () => {
   for (
@@ -80,7 +28,10 @@ Deno.test("a copy through a pager VMO's mapping counts as a user-buffer call who
     const reached = new Set<string>();
     for (let seed = 0; seed < 40; seed++) {
       const m = new ProgramSometimesMonitor();
-      const run = runProgram(mapped(call), { seed, monitors: () => [...programMonitors(), m] });
+      const run = runProgram(mappedProgram(call), {
+        seed,
+        monitors: () => [...programMonitors(), m],
+      });
       assert.equal(run.verdict.kind, "pass", `seed ${seed}: ${JSON.stringify(run.verdict)}`);
       for (const h of m.hit) reached.add(h);
     }
@@ -92,7 +43,7 @@ Deno.test("a copy through a pager VMO's mapping counts as a user-buffer call who
   }
   // Without a buffer, none of them.
   const m = new ProgramSometimesMonitor();
-  runProgram(mapped({ call: "zx_object_get_info", args: [{ h: [0, 2] }, ZX_INFO_VMO] }), {
+  runProgram(mappedProgram({ call: "zx_object_get_info", args: [{ h: [0, 2] }, ZX_INFO_VMO] }), {
     seed: 0,
     monitors: () => [...programMonitors(), m],
   });
@@ -102,7 +53,7 @@ Deno.test("a copy through a pager VMO's mapping counts as a user-buffer call who
 Deno.test("a zx_vmo_read of a pager VMO's own pages is not counted as its copy's request", () => {
   // The buffer is in an anonymous VMO's mapping: the read's own READ request only.
   for (let seed = 0; seed < 10; seed++) {
-    const p = mapped({
+    const p = mappedProgram({
       call: "zx_vmo_read",
       args: [{ h: [0, 2] }, 0, 128, { addr: [0, 4], plus: 0 }],
     }, 3);
