@@ -108,22 +108,7 @@ Deno.test("a --service campaign finding replays by its printed line alone", asyn
 
 Deno.test("a signature known for one service is new for another, and every failing signature prints a replay", async () => {
   const dir = await Deno.makeTempDir({ prefix: "pagersim-lines-" });
-  const fuzz = (service: string) =>
-    deno([
-      "run",
-      "-A",
-      "cli/fuzz.ts",
-      "--runs",
-      "200",
-      "--workers",
-      "1",
-      "--seed",
-      "11",
-      "--service",
-      service,
-      "--corpus",
-      dir,
-    ]);
+  const fuzz = (service: string) => lossyRuns(service, dir);
   try {
     const a = await fuzz(LOSSY);
     assert.equal(a.code, 1, a.out + a.err);
@@ -164,6 +149,25 @@ Deno.test("a signature known for one service is new for another, and every faili
   }
 });
 
+/** A 200-run campaign (seed 11, one worker) of `service` into `corpus`, run from `cwd`. */
+function lossyRuns(service: string, corpus: string, cwd = root) {
+  return deno([
+    "run",
+    "-A",
+    "cli/fuzz.ts",
+    "--runs",
+    "200",
+    "--workers",
+    "1",
+    "--seed",
+    "11",
+    "--service",
+    service,
+    "--corpus",
+    corpus,
+  ], cwd);
+}
+
 /** The lossy test service, copied into `path` with its imports pointing at this checkout. */
 async function writeLossy(path: string): Promise<void> {
   await Deno.writeTextFile(
@@ -183,22 +187,7 @@ Deno.test("a signature known for one service is new for a byte-identical copy at
   try {
     await writeLossy(`${dir}/svc.ts`);
     await Deno.copyFile(`${dir}/svc.ts`, `${dir}/svc_copy.ts`);
-    const fuzz = (service: string) =>
-      deno([
-        "run",
-        "-A",
-        "cli/fuzz.ts",
-        "--runs",
-        "200",
-        "--workers",
-        "1",
-        "--seed",
-        "11",
-        "--service",
-        service,
-        "--corpus",
-        `${dir}/corpus`,
-      ], dir);
+    const fuzz = (service: string) => lossyRuns(service, `${dir}/corpus`, dir);
     const a = await fuzz("svc.ts");
     assert.equal(a.code, 1, a.out + a.err);
     const newA = Number(/new distinct failures (\d+)/.exec(a.out)?.[1]);
@@ -233,21 +222,7 @@ Deno.test("a signature known for one service is new for a byte-identical copy at
 
 /** A 200-run campaign (seed 11) of `service` into `dir/corpus`, from `dir`: its first replay line. */
 async function lossyCampaign(dir: string, service: string): Promise<string> {
-  const r = await deno([
-    "run",
-    "-A",
-    "cli/fuzz.ts",
-    "--runs",
-    "200",
-    "--workers",
-    "1",
-    "--seed",
-    "11",
-    "--service",
-    service,
-    "--corpus",
-    `${dir}/corpus`,
-  ], dir);
+  const r = await lossyRuns(service, `${dir}/corpus`, dir);
   assert.equal(r.code, 1, r.out + r.err);
   const line = /^ {4}replay: (.+)$/m.exec(r.out)?.[1];
   assert.ok(line !== undefined, r.out);
