@@ -85,21 +85,31 @@ const COMMANDS: readonly (readonly string[])[] = [
   [...SCRIPT, "tools/check_structure.ts"],
 ];
 
+/**
+ * Runs `deno ARGS` from the project root, killed after 30 s: a command that does its job instead
+ * of printing its usage or refusing the flag takes minutes, and the assertion then says so.
+ */
+async function bounded(args: string[]): Promise<Deno.CommandOutput> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args,
+    cwd: root,
+    env: { NO_COLOR: "1" },
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
+  try {
+    return await child.output();
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 for (const command of COMMANDS) {
   const shown = `deno ${command.join(" ")} --help`;
   Deno.test(`${shown}: exits 0, prints usage, changes no file`, async () => {
     const before = await snapshot();
-    const child = new Deno.Command(Deno.execPath(), {
-      args: [...command, "--help"],
-      cwd: root,
-      env: { NO_COLOR: "1" },
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
-    // A command that does its job instead takes minutes: stop it and say so.
-    const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
-    const out = await child.output();
-    clearTimeout(timer);
+    const out = await bounded([...command, "--help"]);
     const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
     assert.equal(out.code, 0, `${shown} exited ${out.code} (signal ${out.signal}):\n${text}`);
     assert.match(text, /usage:/i, `${shown} printed no usage:\n${text}`);
@@ -131,16 +141,7 @@ for (const command of UNKNOWN_FLAG_COMMANDS) {
     const shown = `deno ${command.join(" ")} ${flag}`;
     Deno.test(`${shown}: one line of ours, usage, exit 2`, async () => {
       const before = await snapshot();
-      const child = new Deno.Command(Deno.execPath(), {
-        args: [...command, flag],
-        cwd: root,
-        env: { NO_COLOR: "1" },
-        stdout: "piped",
-        stderr: "piped",
-      }).spawn();
-      const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
-      const out = await child.output();
-      clearTimeout(timer);
+      const out = await bounded([...command, flag]);
       const err = new TextDecoder().decode(out.stderr);
       assert.equal(out.code, 2, `${shown} exited ${out.code} (signal ${out.signal}):\n${err}`);
       assert.equal(err.split("\n")[0], line, `${shown}:\n${err}`);
@@ -161,13 +162,7 @@ Deno.test("a mistyped flag after a positional gets the suggestion (repro FILE --
       [direct("corpus", "list", "--int"), "unknown flag --int; did you mean --into?"],
     ] as const
   ) {
-    const out = await new Deno.Command(Deno.execPath(), {
-      args: [...command],
-      cwd: root,
-      env: { NO_COLOR: "1" },
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
+    const out = await bounded([...command]);
     const err = new TextDecoder().decode(out.stderr);
     assert.equal(out.code, 2, err);
     assert.equal(err.split("\n")[0], `error: ${line}`, err);
