@@ -80,3 +80,21 @@ export async function mutantMirror(file: string): Promise<MutantMirror> {
   };
   return mirror;
 }
+
+/**
+ * Campaign run `k` of campaign seed 1 (`planRun` + `generateScenario` + `executePlan`, as the
+ * mutate judge runs it) from the mirror, judged by the kernel checkers: its verdict, with
+ * whatever mutant is on.
+ */
+export async function mirrorCampaignRun(m: MutantMirror): Promise<(k: number) => unknown> {
+  // deno-lint-ignore no-explicit-any
+  const { executePlan, planRun } = await m.load("fuzz/campaign.ts") as any;
+  // deno-lint-ignore no-explicit-any
+  const { generateScenario } = await m.load("scenario/generate.ts") as any;
+  // deno-lint-ignore no-explicit-any
+  const { checkersOf } = await m.load("case/kinds.ts") as any;
+  return (k) => {
+    const plan = planRun(1, k);
+    return executePlan(plan, generateScenario(plan), { monitors: checkersOf("kernel") }).verdict;
+  };
+}

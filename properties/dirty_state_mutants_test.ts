@@ -4,7 +4,7 @@
 // with the mutant on it fails with the rule's message. Each of these mutants survived the checkers
 // before the rules (`deno task mutate --files kernel/dirty.ts`, docs/mutation.md).
 import { strict as assert } from "node:assert";
-import { mutantMirror } from "../mutate/mutant_mirror.ts";
+import { mirrorCampaignRun, mutantMirror } from "../mutate/mutant_mirror.ts";
 
 // deno-lint-ignore no-explicit-any
 type Any = any;
@@ -45,13 +45,7 @@ const CASES: [key: string, run: number, rule: RegExp, what: string][] = [
 Deno.test("dirty-state K19 and K17 kill the query and dirtying mutants of kernel/dirty.ts on campaign runs", async (t) => {
   const m = await mutantMirror("kernel/dirty.ts");
   try {
-    const { executePlan, planRun } = await m.load("fuzz/campaign.ts") as Any;
-    const { generateScenario } = await m.load("scenario/generate.ts") as Any;
-    const { checkersOf } = await m.load("case/kinds.ts") as Any;
-    const run = (k: number) => {
-      const plan = planRun(1, k);
-      return executePlan(plan, generateScenario(plan), { monitors: checkersOf("kernel") }).verdict;
-    };
+    const run = (await mirrorCampaignRun(m)) as (k: number) => Any;
     for (const [key, k, rule, what] of CASES) {
       await t.step(what, () => {
         assert.equal(run(k).kind, "pass", `run ${k} unmutated`);

@@ -3,7 +3,7 @@
 // campaign judge's seeded scenarios (mutate/scenarios/). Every seed passes unmutated; with the
 // mutant on, some seed fails with a K14w message.
 import { strict as assert } from "node:assert";
-import { mutantMirror } from "../mutate/mutant_mirror.ts";
+import { mirrorCampaignRun, mutantMirror } from "../mutate/mutant_mirror.ts";
 
 // deno-lint-ignore no-explicit-any
 type Any = any;
@@ -91,13 +91,7 @@ Deno.test("K14w kills the OP_FAIL-per-waiter mutants of page_source.ts on the ju
 Deno.test("coalesce, early-wake and suspend: a reader joins only a request covering its page, wakes when its page is supplied, and a suspend interrupts its wait (campaign runs 7, 11, 17, 124, 167)", async (t) => {
   const m = await mutantMirror("kernel/page_source.ts");
   try {
-    const { executePlan, planRun } = await m.load("fuzz/campaign.ts") as Any;
-    const { generateScenario } = await m.load("scenario/generate.ts") as Any;
-    const { checkersOf } = await m.load("case/kinds.ts") as Any;
-    const run = (k: number) => {
-      const plan = planRun(1, k);
-      return executePlan(plan, generateScenario(plan), { monitors: checkersOf("kernel") }).verdict;
-    };
+    const run = (await mirrorCampaignRun(m)) as (k: number) => Any;
     const cases: [key: string, run: number, what: string][] = [
       [
         "kernel/page_source.ts:146:31:EqualityOperator:list[i].end < start",
