@@ -43,6 +43,7 @@ import {
   zero,
 } from "../mutate/report.ts";
 import type { FromWorker, JudgeOutcome, ToWorker } from "../mutate/worker.ts";
+import { JOURNAL, type Journal, openJournal, treeFingerprint } from "../mutate/journal.ts";
 
 /** The flags of `deno task mutate`. */
 export const FLAGS = {
@@ -74,6 +75,10 @@ export const FLAGS = {
     help: "print every mutant's result as JSON on stdout instead of tables",
   },
   only: { type: "boolean", help: "run only the --by judge (the CI sample: half the time)" },
+  fresh: {
+    type: "boolean",
+    help: "judge every mutant again, not taking up what a stopped run of the same tree judged",
+  },
   help: { type: "boolean", help: "show this help" },
 } as const;
 
@@ -226,6 +231,14 @@ async function main(args: string[]): Promise<number> {
     mirrorTree(root, `${tmp}/coverage`, contents);
     const stripped = new Map([...contents].map(([f, text]) => [f, withoutCoverage(text)]));
     mirrorTree(root, `${tmp}/judge`, stripped);
+    // Every judged mutant goes to the journal at once: a stopped run loses nothing.
+    await Deno.mkdir(out, { recursive: true });
+    const journal = openJournal(
+      `${out}/${JOURNAL}`,
+      await treeFingerprint(root, contents, judges, out),
+      values.fresh === true,
+    );
+    if (journal.note !== undefined) log(journal.note);
     const results = await judgeAll(
       coverage,
       pool,
@@ -235,16 +248,19 @@ async function main(args: string[]): Promise<number> {
       equivalents,
       judges,
       log,
+      journal,
     );
     const wall = (performance.now() - t0) / 1000;
+    // The wall time is this run's: results taken up from a stopped run cost it nothing.
+    const takenUp = results.filter((r) => journal.prior.get(r.id) === r).length;
 
-    await Deno.mkdir(out, { recursive: true });
     const report = schemaReport(root, results, by);
     await Deno.writeTextFile(`${out}/mutation.json`, JSON.stringify(report));
     await Deno.writeTextFile(
       `${out}/mutation.html`,
       reportHtml(report, `pagersim mutation report (${by})`, viewerScript()),
     );
+    journal.finish();
     const totals: Record<JudgeName, Counts> = { tests: zero(), campaign: zero() };
     for (const m of results) {
       for (const j of judges) count(totals[j], m.judges[j]?.status ?? "no-coverage");
@@ -254,7 +270,14 @@ async function main(args: string[]): Promise<number> {
     const blind = testsKilled.filter((m) => !detected(m.judges.campaign?.status));
     if (json) {
       console.log(
-        JSON.stringify({ by, seed, sample: sampleN ?? null, wallSeconds: wall, results }),
+        JSON.stringify({
+          by,
+          seed,
+          sample: sampleN ?? null,
+          wallSeconds: wall,
+          takenUp,
+          results,
+        }),
       );
     } else {
       console.log("");
@@ -270,7 +293,8 @@ async function main(args: string[]): Promise<number> {
         console.log(`${j.padEnd(8)} ${scoreLine(totals[j])}`);
       }
       console.log(
-        `report: ${out}/mutation.html (${by}); wall ${wall.toFixed(1)} s on ${workers} workers`,
+        `report: ${out}/mutation.html (${by}); wall ${wall.toFixed(1)} s on ${workers} workers` +
+          (takenUp > 0 ? ` (${takenUp} mutants taken up from a stopped run)` : ""),
       );
     }
     // With --json, stdout is the one JSON document; the score line goes beside the progress.
@@ -300,6 +324,7 @@ async function judgeAll(
   equivalents: ReadonlyMap<string, string>,
   judgesRun: readonly JudgeName[],
   log: (s: string) => void,
+  journal: Journal,
 ): Promise<MutantResult[]> {
   const t0 = performance.now();
   const started = await Promise.all(
@@ -481,7 +506,14 @@ async function judgeAll(
   );
   const running = new Set<Promise<void>>();
   for (const m of queue) {
+    const prior = journal.prior.get(m.id);
+    if (prior !== undefined && prior.key === mutantKey(m)) {
+      results.push(prior);
+      done++;
+      continue;
+    }
     const p = judgeOne(m).then((r) => {
+      journal.record(r);
       results.push(r);
       running.delete(p);
     });

@@ -17,6 +17,7 @@ import {
 } from "./report.ts";
 import { CAMPAIGN_BUDGET, judgeProgram } from "./judges.ts";
 import { programMonitors, runProgram } from "../program/run.ts";
+import { JOURNAL, treeFingerprint } from "./journal.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname.replace(/\/$/, "");
 
@@ -148,7 +149,30 @@ Deno.test("the campaign judge's programs draw VMAR sub-region and BTI calls and 
   for (const c of Object.keys(CAMPAIGN_BUDGET.programWeights)) assert(calls.has(c), c);
 });
 
-Deno.test("deno task mutate --json prints one JSON document on stdout: the probes' own lines and the score line are not in it", async () => {
+Deno.test("deno task mutate --json prints one JSON document on stdout: the probes' own lines and the score line are not in it; a stopped run's journal is taken up, then removed", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "pagersim-mutate-json-" });
+  // A journal as a stopped run of this tree leaves it: the header, one judged mutant (with a
+  // verdict no probe gives), and a line the stop cut short.
+  const { contents, mutants } = await instrumentFiles(ROOT, ["services/eager.ts"]);
+  const first = mutants[0];
+  const stopped: MutantResult = {
+    ...first,
+    key: mutantKey(first),
+    static: false,
+    judges: {
+      campaign: {
+        status: "killed",
+        killedBy: { probe: "the stopped run", reason: "from the journal" },
+        ran: 1,
+        ms: 1,
+      },
+    },
+  };
+  const fingerprint = await treeFingerprint(ROOT, contents, ["campaign"], dir);
+  await Deno.writeTextFile(
+    `${dir}/${JOURNAL}`,
+    `${JSON.stringify({ fingerprint })}\n${JSON.stringify(stopped)}\n{"id":"1","fil`,
+  );
   const out = await new Deno.Command(Deno.execPath(), {
     args: [
       "run",
@@ -161,7 +185,7 @@ Deno.test("deno task mutate --json prints one JSON document on stdout: the probe
       "--workers",
       "1",
       "--out",
-      await Deno.makeTempDir({ prefix: "pagersim-mutate-json-" }),
+      dir,
     ],
     cwd: ROOT,
     stdout: "piped",
@@ -177,4 +201,11 @@ Deno.test("deno task mutate --json prints one JSON document on stdout: the probe
       doc.results.every((r: MutantResult) => r.fileName === "services/eager.ts"),
   );
   assert.match(stderr, /^mutation score: \d+ of \d+ killed/m);
+  assert.match(stderr, /taking up 1 mutants judged by a stopped run of this tree/);
+  assert.equal(doc.takenUp, 1);
+  const taken = doc.results.find((r: MutantResult) => r.id === first.id);
+  assert.equal(taken.judges.campaign.killedBy.probe, "the stopped run");
+  assert.ok(doc.results.some((r: MutantResult) => r.id !== first.id), "the rest were judged");
+  await assert.rejects(Deno.stat(`${dir}/${JOURNAL}`), Deno.errors.NotFound);
+  await Deno.remove(dir, { recursive: true });
 });
