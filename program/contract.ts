@@ -36,9 +36,18 @@ import {
   ZX_VM_CAN_MAP_SPECIFIC,
   ZX_VM_CAN_MAP_WRITE,
   ZX_VM_COMPACT,
+  ZX_VM_MAP_RANGE,
+  ZX_VM_PERM_EXECUTE,
   ZX_VM_PERM_READ,
   ZX_VM_PERM_WRITE,
   ZX_VM_SPECIFIC,
+  ZX_VM_SPECIFIC_OVERWRITE,
+  ZX_VMAR_OP_ALWAYS_NEED,
+  ZX_VMAR_OP_COMMIT,
+  ZX_VMAR_OP_DECOMMIT,
+  ZX_VMAR_OP_DONT_NEED,
+  ZX_VMAR_OP_MAP_RANGE,
+  ZX_VMAR_OP_PREFETCH,
   ZX_VMO_CHILD_NO_WRITE,
   ZX_VMO_CHILD_REFERENCE,
   ZX_VMO_CHILD_RESIZABLE,
@@ -120,6 +129,19 @@ function isAligned(x: unknown, pageSize: number): boolean {
   return isU64(x) && x % pageSize === 0;
 }
 
+/** An option word the checks below can read: an integer in `[0, 2^32)`, else `undefined`. */
+function optionWord(x: unknown): number | undefined {
+  return Number.isInteger(x) && (x as number) >= 0 && (x as number) < 2 ** 32
+    ? x as number
+    : undefined;
+}
+
+/**
+ * `ZX_VMAR_OP_ZERO` (10): an op upstream has and the model leaves out, so its status is not
+ * predicted; every other value outside the table's ops is INVALID_ARGS.
+ */
+const ZX_VMAR_OP_ZERO = 10;
+
 /** Checks the kernel makes before its handle lookups, besides the table's alignments. */
 const BEFORE: Partial<Record<CallName, Check>> = {
   zx_object_get_info: (a) => a[1] === ZX_INFO_VMO ? null : ZX_ERR_NOT_SUPPORTED,
@@ -182,12 +204,67 @@ const AFTER: Partial<Record<CallName, Check>> = {
     ].includes(type);
     return ((options & ~known) >>> 0) !== 0 || !oneType ? ZX_ERR_INVALID_ARGS : null;
   },
-  zx_vmar_map: (a, m) => {
+  // zx_vmar_map.md and sys_vmar_map (vsrinivas/fuchsia 2cf39818 zircon/kernel/lib/syscalls/
+  // vmar.cc, VmAddressRegionDispatcher::Map): a write-only mapping, then the VMO handle's
+  // READ/WRITE rights, then options the call does not know or without PERM_READ (the model maps
+  // nothing unreadable), a vmar_offset without SPECIFIC/SPECIFIC_OVERWRITE (NOT_SUPPORTED), an
+  // unaligned offset or an empty length. What follows (a destroyed region, its CAN_MAP flags,
+  // the placement) depends on regions the handle model does not track.
+  zx_vmar_map: (a, m, ps) => {
     const options = a[1] as number;
     const writable = (options & ZX_VM_PERM_WRITE) !== 0;
     if (writable && !(options & ZX_VM_PERM_READ)) return ZX_ERR_INVALID_ARGS;
     const need = ZX_RIGHT_READ | (writable ? ZX_RIGHT_WRITE : 0);
-    return ((m.get(a[3])?.rights ?? 0) & need) === need ? null : ZX_ERR_ACCESS_DENIED;
+    if (((m.get(a[3])?.rights ?? 0) & need) !== need) return ZX_ERR_ACCESS_DENIED;
+    const o = optionWord(options);
+    if (o === undefined) return null;
+    const known = ZX_VM_PERM_READ | ZX_VM_PERM_WRITE | ZX_VM_SPECIFIC |
+      ZX_VM_SPECIFIC_OVERWRITE | ZX_VM_MAP_RANGE;
+    if (((o & ~known) >>> 0) !== 0 || !(o & ZX_VM_PERM_READ)) return ZX_ERR_INVALID_ARGS;
+    if (!(o & (ZX_VM_SPECIFIC | ZX_VM_SPECIFIC_OVERWRITE)) && a[2] !== 0) {
+      return ZX_ERR_NOT_SUPPORTED;
+    }
+    if (!isAligned(a[4], ps) || !isU64(a[5]) || a[5] === 0 || !isAligned(a[2], ps)) {
+      return ZX_ERR_INVALID_ARGS;
+    }
+    return null;
+  },
+  // zx_vmar_unmap.md, VmAddressRegion::Unmap: an unaligned address or an empty length.
+  zx_vmar_unmap: (a, _m, ps) =>
+    !isAligned(a[1], ps) || !isU64(a[2]) || a[2] === 0 ? ZX_ERR_INVALID_ARGS : null,
+  // zx_vmar_protect.md, sys_vmar_protect (vmar.cc @ vsrinivas/fuchsia 2cf39818): the handle
+  // needs READ/WRITE/EXECUTE for each PERM_* asked for; then an unaligned address, bits other
+  // than PERM_*, WRITE or EXECUTE without READ, an empty length.
+  zx_vmar_protect: (a, m, ps) => {
+    const o = optionWord(a[1]);
+    if (o === undefined) return null;
+    const need = (o & ZX_VM_PERM_READ ? ZX_RIGHT_READ : 0) |
+      (o & ZX_VM_PERM_WRITE ? ZX_RIGHT_WRITE : 0) |
+      (o & ZX_VM_PERM_EXECUTE ? ZX_RIGHT_EXECUTE : 0);
+    if (((m.get(a[0])?.rights ?? 0) & need) !== need) return ZX_ERR_ACCESS_DENIED;
+    if (!isAligned(a[2], ps)) return ZX_ERR_INVALID_ARGS;
+    const perms = ZX_VM_PERM_READ | ZX_VM_PERM_WRITE | ZX_VM_PERM_EXECUTE;
+    if (((o & ~perms) >>> 0) !== 0) return ZX_ERR_INVALID_ARGS;
+    if (o & (ZX_VM_PERM_WRITE | ZX_VM_PERM_EXECUTE) && !(o & ZX_VM_PERM_READ)) {
+      return ZX_ERR_INVALID_ARGS;
+    }
+    return !isU64(a[3]) || a[3] === 0 ? ZX_ERR_INVALID_ARGS : null;
+  },
+  // zx_vmar_op_range.md, VmAddressRegionDispatcher::RangeOp: an op the call does not have, the
+  // handle's rights for it (COMMIT/DECOMMIT: WRITE; MAP_RANGE/PREFETCH: READ), then an
+  // unaligned address or an empty size. Containment needs the region's extent: not predicted.
+  zx_vmar_op_range: (a, m, ps) => {
+    const op = a[1];
+    if (op === ZX_VMAR_OP_ZERO) return null;
+    const write = op === ZX_VMAR_OP_COMMIT || op === ZX_VMAR_OP_DECOMMIT;
+    const read = op === ZX_VMAR_OP_MAP_RANGE || op === ZX_VMAR_OP_PREFETCH;
+    if (!write && !read && op !== ZX_VMAR_OP_ALWAYS_NEED && op !== ZX_VMAR_OP_DONT_NEED) {
+      return ZX_ERR_INVALID_ARGS;
+    }
+    const need = write ? ZX_RIGHT_WRITE : read ? ZX_RIGHT_READ : 0;
+    if (((m.get(a[0])?.rights ?? 0) & need) !== need) return ZX_ERR_ACCESS_DENIED;
+    if (!isU64(a[3]) || !isAligned(a[2], ps) || a[3] === 0) return ZX_ERR_INVALID_ARGS;
+    return null;
   },
 };
 
