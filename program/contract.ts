@@ -25,12 +25,23 @@ import {
   ZX_ERR_OUT_OF_RANGE,
   ZX_ERR_SHOULD_WAIT,
   ZX_ERR_TIMED_OUT,
+  ZX_EVENT_SIGNALED,
   ZX_INFO_VMO,
+  ZX_OBJ_TYPE_EVENT,
+  ZX_OBJ_TYPE_VMO,
   ZX_OK,
+  ZX_PAGER_OP_DIRTY,
+  ZX_PAGER_OP_FAIL,
+  ZX_PAGER_OP_WRITEBACK_BEGIN,
+  ZX_PAGER_OP_WRITEBACK_END,
+  ZX_PAGER_RESET_VMO_STATS,
+  ZX_PAGER_VMO_STATS_SIZE,
   ZX_RIGHT_DUPLICATE,
   ZX_RIGHT_EXECUTE,
   ZX_RIGHT_READ,
+  ZX_RIGHT_RESIZE,
   ZX_RIGHT_WRITE,
+  ZX_USER_SIGNAL_ALL,
   ZX_VM_CAN_MAP_EXECUTE,
   ZX_VM_CAN_MAP_READ,
   ZX_VM_CAN_MAP_SPECIFIC,
@@ -55,8 +66,17 @@ import {
   ZX_VMO_CHILD_SNAPSHOT,
   ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE,
   ZX_VMO_CHILD_SNAPSHOT_MODIFIED,
+  ZX_VMO_DIRTY_RANGE_IS_ZERO,
+  ZX_VMO_DISCARDABLE,
   ZX_VMO_OP_COMMIT,
   ZX_VMO_OP_DECOMMIT,
+  ZX_VMO_OP_PREFETCH,
+  ZX_VMO_OP_ZERO,
+  ZX_VMO_RESIZABLE,
+  ZX_VMO_TRAP_DIRTY,
+  ZX_VMO_UNBOUNDED,
+  ZX_WAIT_ASYNC_ONCE,
+  ZX_WAIT_ASYNC_TIMESTAMP,
 } from "../kernel/constants.ts";
 import { spec } from "../kernel/syscalls.ts";
 import { CALL_NAMES, type CallName, CALLS } from "./program.ts";
@@ -137,13 +157,74 @@ function optionWord(x: unknown): number | undefined {
 }
 
 /**
+ * The statuses `ZX_PAGER_OP_FAIL` takes as `data` (zx_pager_op_range.md: "ZX_ERR_IO,
+ * ZX_ERR_IO_DATA_INTEGRITY, ZX_ERR_BAD_STATE, ZX_ERR_NO_SPACE, ZX_ERR_BUFFER_TOO_SMALL"),
+ * written from the page, not taken from the kernel's list.
+ */
+const OP_FAIL_DATA: readonly Status[] = [
+  ZX_ERR_IO,
+  ZX_ERR_IO_DATA_INTEGRITY,
+  ZX_ERR_BAD_STATE,
+  ZX_ERR_NO_SPACE,
+  ZX_ERR_BUFFER_TOO_SMALL,
+];
+
+/** A `uint32_t` argument, given as a 32-bit integer either signed or not: its bits, else `undefined`. */
+function u32(x: unknown): number | undefined {
+  return Number.isInteger(x) && (x as number) >= -(2 ** 31) && (x as number) < 2 ** 32
+    ? (x as number) >>> 0
+    : undefined;
+}
+
+/**
+ * The user signals a handle's object takes from `zx_object_signal` (zx_object_signal.md: every
+ * object the eight user signals, an event ZX_EVENT_SIGNALED too), for the two object types the
+ * model signals; `undefined` for the others.
+ */
+function signalable(type: number | undefined): number | undefined {
+  if (type === ZX_OBJ_TYPE_EVENT) return (ZX_USER_SIGNAL_ALL | ZX_EVENT_SIGNALED) >>> 0;
+  return type === ZX_OBJ_TYPE_VMO ? ZX_USER_SIGNAL_ALL >>> 0 : undefined;
+}
+
+/**
  * `ZX_VMAR_OP_ZERO` (10): an op upstream has and the model leaves out, so its status is not
  * predicted; every other value outside the table's ops is INVALID_ARGS.
  */
 const ZX_VMAR_OP_ZERO = 10;
 
+/**
+ * The status of two independent checks whose order the documentation does not give: a status
+ * only when exactly one fails (either order returns it), else `null`.
+ */
+function onlyOne(a: Status | null, b: Status | null): Status | null {
+  return a !== null && b !== null ? null : a ?? b;
+}
+
+/**
+ * An option word with bits outside `known`: INVALID_ARGS; `null` for one without, and for a value
+ * that is no 32-bit option word (what the kernel makes of it is not the documentation's).
+ */
+function unknownBits(options: unknown, known: number): Status | null {
+  const o = optionWord(options);
+  return o !== undefined && ((o & ~known) >>> 0) !== 0 ? ZX_ERR_INVALID_ARGS : null;
+}
+
 /** Checks the kernel makes before its handle lookups, besides the table's alignments. */
 const BEFORE: Partial<Record<CallName, Check>> = {
+  // sys_pager_create and sys_event_create (zircon/kernel/lib/syscalls/pager.cc, object.cc):
+  // options must be 0.
+  zx_pager_create: (a) => a[0] !== 0 ? ZX_ERR_INVALID_ARGS : null,
+  zx_event_create: (a) => a[0] !== 0 ? ZX_ERR_INVALID_ARGS : null,
+  // sys_object_wait_async (zircon/kernel/lib/syscalls/object_wait.cc): the options before any
+  // handle is looked up; ONCE and TIMESTAMP are the only ones.
+  zx_object_wait_async: (a) =>
+    a[4] !== ZX_WAIT_ASYNC_ONCE && a[4] !== ZX_WAIT_ASYNC_TIMESTAMP ? ZX_ERR_INVALID_ARGS : null,
+  // zx_vmo_create.md: options other than RESIZABLE/DISCARDABLE, or a size that is no u64.
+  zx_vmo_create: (a) =>
+    onlyOne(
+      unknownBits(a[1], ZX_VMO_RESIZABLE | ZX_VMO_DISCARDABLE),
+      isU64(a[0]) ? null : ZX_ERR_INVALID_ARGS,
+    ),
   zx_object_get_info: (a) => a[1] === ZX_INFO_VMO ? null : ZX_ERR_NOT_SUPPORTED,
   zx_handle_close: (a, m) => a[0] === 0 || m.get(a[0]) ? ZX_OK : ZX_ERR_BAD_HANDLE,
   zx_handle_duplicate: (a, m) => {
@@ -161,11 +242,72 @@ const BEFORE: Partial<Record<CallName, Check>> = {
 
 /** Rights checks that depend on other arguments, made right after the handle lookups. */
 const AFTER: Partial<Record<CallName, Check>> = {
-  zx_vmo_op_range: (a, m) =>
-    (a[1] === ZX_VMO_OP_COMMIT || a[1] === ZX_VMO_OP_DECOMMIT) &&
-      !((m.get(a[0])?.rights ?? 0) & ZX_RIGHT_WRITE)
-      ? ZX_ERR_ACCESS_DENIED
+  // zx_vmo_op_range.md: an op number no ZX_VMO_OP_* has is INVALID_ARGS; COMMIT, DECOMMIT and
+  // ZERO need WRITE, PREFETCH needs READ; then offset and size must be u64. The ops in 3..9 and
+  // 11 (LOCK, cache ops, TRY_LOCK) exist upstream and the model leaves them out: not predicted.
+  zx_vmo_op_range: (a, m) => {
+    const op = a[1];
+    if (!Number.isInteger(op) || (op as number) < 1 || (op as number) > 14) {
+      return ZX_ERR_INVALID_ARGS;
+    }
+    const rights = m.get(a[0])?.rights ?? 0;
+    const write = op === ZX_VMO_OP_COMMIT || op === ZX_VMO_OP_DECOMMIT || op === ZX_VMO_OP_ZERO;
+    if (write && !(rights & ZX_RIGHT_WRITE)) return ZX_ERR_ACCESS_DENIED;
+    if (op === ZX_VMO_OP_PREFETCH && !(rights & ZX_RIGHT_READ)) return ZX_ERR_ACCESS_DENIED;
+    return !isU64(a[2]) || !isU64(a[3]) ? ZX_ERR_INVALID_ARGS : null;
+  },
+  // zx_pager_create_vmo.md: options other than RESIZABLE, TRAP_DIRTY and UNBOUNDED, or a key or
+  // size that is no u64, are INVALID_ARGS (the pager is open: a handle to it was just looked up).
+  zx_pager_create_vmo: (a) =>
+    onlyOne(
+      unknownBits(a[1], ZX_VMO_RESIZABLE | ZX_VMO_TRAP_DIRTY | ZX_VMO_UNBOUNDED),
+      isU64(a[3]) && isU64(a[4]) ? null : ZX_ERR_INVALID_ARGS,
+    ),
+  // zx_pager_query_vmo_stats.md: a buffer smaller than zx_pager_vmo_stats_t, options other than
+  // 0 and RESET_VMO_STATS.
+  zx_pager_query_vmo_stats: (a) =>
+    onlyOne(
+      isU64(a[3]) && a[3] >= ZX_PAGER_VMO_STATS_SIZE ? null : ZX_ERR_BUFFER_TOO_SMALL,
+      a[2] === 0 || a[2] === ZX_PAGER_RESET_VMO_STATS ? null : ZX_ERR_INVALID_ARGS,
+    ),
+  // zx_pager_op_range.md: an op other than FAIL, DIRTY, WRITEBACK_BEGIN and WRITEBACK_END is
+  // NOT_SUPPORTED; FAIL takes only the codes the page lists as data, DIRTY and WRITEBACK_END only
+  // 0, WRITEBACK_BEGIN 0 or ZX_VMO_DIRTY_RANGE_IS_ZERO (INVALID_ARGS). The range's end needs the
+  // VMO's size: not predicted.
+  zx_pager_op_range: (a) => {
+    const [, op, , , , data] = a;
+    switch (op) {
+      case ZX_PAGER_OP_FAIL:
+        return OP_FAIL_DATA.includes(data as Status) ? null : ZX_ERR_INVALID_ARGS;
+      case ZX_PAGER_OP_DIRTY:
+      case ZX_PAGER_OP_WRITEBACK_END:
+        return data === 0 ? null : ZX_ERR_INVALID_ARGS;
+      case ZX_PAGER_OP_WRITEBACK_BEGIN:
+        return data === 0 || data === ZX_VMO_DIRTY_RANGE_IS_ZERO ? null : ZX_ERR_INVALID_ARGS;
+      default:
+        return ZX_ERR_NOT_SUPPORTED;
+    }
+  },
+  // zx_port_cancel_key.md: options must be 0 (and the key a u64).
+  zx_port_cancel_key: (a) => a[1] !== 0 || !isU64(a[2]) ? ZX_ERR_INVALID_ARGS : null,
+  // zx_object_signal.md: on an event or a VMO, masks with bits the object does not take are
+  // INVALID_ARGS; with none, the call cannot fail (the handle had SIGNAL: looked up above).
+  zx_object_signal: (a, m) => {
+    const allowed = signalable(m.get(a[0])?.type);
+    if (allowed === undefined) return null;
+    const clear = u32(a[1]);
+    const set = u32(a[2]);
+    if (clear === undefined || set === undefined) return ZX_ERR_INVALID_ARGS;
+    return (((clear | set) & ~allowed) >>> 0) !== 0 ? ZX_ERR_INVALID_ARGS : ZX_OK;
+  },
+  // zx_object_wait_one.md: on an event or a VMO (waitable), signals that are no uint32.
+  zx_object_wait_one: (a, m) =>
+    signalable(m.get(a[0])?.type) !== undefined && u32(a[1]) === undefined
+      ? ZX_ERR_INVALID_ARGS
       : null,
+  // zx_vmo_set_size.md: with RESIZE (so the VMO is resizable), a size that is no u64.
+  zx_vmo_set_size: (a, m) =>
+    (m.get(a[0])?.rights ?? 0) & ZX_RIGHT_RESIZE && !isU64(a[1]) ? ZX_ERR_INVALID_ARGS : null,
   // zx_vmar_allocate.md: the parent handle needs READ/WRITE/EXECUTE for each CAN_MAP flag asked
   // for; then INVALID_ARGS for flags a region cannot carry (PERM_*, unknown bits), a zero size,
   // an unaligned offset, or an offset without ZX_VM_SPECIFIC (sys_vmar_allocate,
