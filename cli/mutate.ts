@@ -414,6 +414,30 @@ async function judgeAll(
           : ""),
     );
   }, 15_000);
+  /**
+   * Wall milliseconds the probes `ids` of `judge` take unmutated now, in a worker of the pool (at most
+   * 10 times `limit` plus a minute: a machine that slow gets that bound).
+   */
+  const unmutatedMs = async (
+    judge: JudgeName,
+    ids: readonly string[],
+    limit: number,
+  ): Promise<number> => {
+    const worker = await pool.acquire();
+    const t0 = performance.now();
+    const bound = 10 * limit + 60_000;
+    const r = await pool.request(worker, {
+      type: "mutant",
+      id: "",
+      judge,
+      serviceMutant: false,
+      serviceExempt: [],
+      ids,
+    }, bound);
+    if (r.type === "mutant") pool.release(worker);
+    else pool.release((await pool.spawn(mutantCount)).worker);
+    return Math.min(bound, performance.now() - t0);
+  };
   const judgeOne = async (m: Mutant): Promise<MutantResult> => {
     const key = mutantKey(m);
     const isStatic = staticIds.has(m.id);
@@ -451,8 +475,12 @@ async function judgeAll(
       });
       let res: JudgeResult | undefined;
       // A time limit passed on a loaded machine is not a hang: a mutant that times out is judged
-      // once more, in a fresh worker, with RETRY_FACTOR times the limit, before it counts.
-      for (const l of [limit, RETRY_FACTOR * limit]) {
+      // once more, in a fresh worker, before it counts, with RETRY_FACTOR times the larger of the
+      // limit and what the same probes take unmutated now (measured: under load the coverage
+      // run's times are no guide, and a fixed factor let limits pass twice without any hang).
+      const limits = [limit];
+      for (let attempt = 0; attempt < limits.length; attempt++) {
+        const l = limits[attempt];
         // A static mutant that stops the project loading at all is killed by the load: every
         // probe would fail (Stryker's RuntimeError). The unmutated copy loaded before judging.
         const spawned = isStatic
@@ -492,6 +520,9 @@ async function judgeAll(
           ran: 0,
           ms: l,
         };
+        if (attempt === 0) {
+          limits.push(RETRY_FACTOR * Math.max(l, await unmutatedMs(judge, ids, l)));
+        }
       }
       inFlight.delete(flight);
       if (res === undefined) throw new Error(`mutant ${m.id} was not judged`);

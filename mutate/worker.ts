@@ -15,6 +15,7 @@ export type ToWorker =
   | { type: "coverage"; judge: JudgeName; ids: readonly string[] }
   | {
     type: "mutant";
+    /** The mutant to switch on; "" runs the probes unmutated. */
     id: string;
     judge: JudgeName;
     serviceMutant: boolean;
@@ -212,7 +213,8 @@ async function handle(m: ToWorker): Promise<void> {
       return;
     }
     case "mutant": {
-      ns.activeMutant = Number(m.id);
+      // The id "" runs the probes unmutated (a time limit's calibration).
+      ns.activeMutant = m.id === "" ? undefined : Number(m.id);
       try {
         const outcome = await judge(m.judge, m.ids, m.serviceMutant, new Set(m.serviceExempt));
         post({ type: "mutant", id: m.id, outcome });
