@@ -176,15 +176,20 @@ class Pool {
   }
 }
 
-function sample<T extends { id: string }>(items: readonly T[], n: number, seed: number): T[] {
-  if (n >= items.length) return [...items];
-  const rng = makeRng(seed, "mutate/sample");
+/** The first `n` of a seeded Fisher-Yates shuffle of `items` (all of them: `n = items.length`). */
+function shuffled<T>(items: readonly T[], n: number, seed: number, label: string): T[] {
+  const rng = makeRng(seed, label);
   const a = [...items];
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < Math.min(n, a.length); i++) {
     const j = i + rng.int(a.length - i);
     [a[i], a[j]] = [a[j], a[i]];
   }
-  return a.slice(0, n).sort((x, y) => Number(x.id) - Number(y.id));
+  return a.slice(0, n);
+}
+
+function sample<T extends { id: string }>(items: readonly T[], n: number, seed: number): T[] {
+  if (n >= items.length) return [...items];
+  return shuffled(items, n, seed, "mutate/sample").sort((x, y) => Number(x.id) - Number(y.id));
 }
 
 async function main(args: string[]): Promise<number> {
@@ -531,8 +536,10 @@ async function judgeAll(
     done++;
     return { ...m, key, static: isStatic, equivalent, judges };
   };
-  // Static mutants need a fresh worker each: judge them after the others.
-  const queue = [...mutants].sort((a, b) =>
+  // In a seeded random order, so the mutants a stopped run judged (its journal) are a uniform
+  // sample of the whole set, not the first files; static mutants need a fresh worker each:
+  // judged after the others.
+  const queue = shuffled(mutants, mutants.length, 0, "mutate/order").sort((a, b) =>
     Number(staticIds.has(a.id)) - Number(staticIds.has(b.id))
   );
   const running = new Set<Promise<void>>();
