@@ -1,12 +1,14 @@
 /**
  * Services of the campaign judge's seeded scenarios (`mutate/scenarios/`, kind `custom`): correct
- * pagers whose order of answers the reference services never use.
+ * pagers whose order of answers the reference services never use, and a pool of pager threads
+ * that share a lock ({@linkcode lockedPool}).
  *
  * @module
  */
 
 import type { PagerService } from "../services/service.ts";
 import { serveReads, supplyFromBacking } from "../services/service.ts";
+import { CondVar, Mutex } from "../services/sync.ts";
 
 /**
  * Answers each READ packet page by page, each pair of pages second page first (1, 0, 3, 2, ...):
@@ -38,7 +40,50 @@ export const pairsSwapped: PagerService = (sys, ctx) =>
     }
   }, "pairs-swapped: waiting for a packet");
 
+/**
+ * A pool of two pager threads on one port that supply under a shared futex mutex (held across
+ * the supply, a syscall: the other thread contends and waits on the futex, naming the holder),
+ * and count pages served under it; the second thread waits on a condition variable for the
+ * first packet the first thread served before it starts serving (requeue on broadcast). The shape
+ * of fxfs's and blobfs's pager pools (`examples/pool_service.ts` holds its lock only across a
+ * counter update, which never contends).
+ *
+ * @example
+ * ```ts
+ * import { runScenario } from "../scenario/interpreter.ts";
+ * import { parseScenario } from "../scenario/schema.ts";
+ * import { SCENARIO_SERVICES } from "./scenario_services.ts";
+ * const run = runScenario(parseScenario({
+ *   pageSize: 64,
+ *   pagers: [{ name: "fs", service: { kind: "custom", name: "locked-pool" } }],
+ *   vmos: [{ name: "a", pager: "fs", pages: 2 }],
+ *   threads: [{ name: "r", ops: [{ op: "read", vmo: "a", page: 0, pages: 2 }] }],
+ * }), { seed: 1, services: SCENARIO_SERVICES });
+ * console.assert(run.verdict.kind === "pass");
+ * ```
+ */
+export const lockedPool: PagerService = function* (sys, ctx) {
+  const inode = new Mutex(sys, "inode");
+  const started = new CondVar(sys, "started");
+  let served = 0;
+  const worker = (s: typeof sys, first: boolean) =>
+    serveReads(s, ctx, function* (packet, vmo) {
+      yield* inode.lock(s);
+      if (!first) { while (served === 0) yield* started.wait(s, inode); }
+      yield* supplyFromBacking(s, ctx, vmo, packet.offset, packet.length);
+      served += packet.length / s.pageSize;
+      yield* started.broadcast(s);
+      yield* inode.unlock(s);
+    }, "locked-pool: waiting for a packet");
+  sys.spawn("pool-2", (s) => worker(s, false));
+  yield* worker(sys, true);
+};
+
 /** The custom services the seeded scenarios name. */
 export const SCENARIO_SERVICES: Readonly<Record<string, PagerService>> = {
   "pairs-swapped": pairsSwapped,
+  // Two pager threads on one port with a futex mutex around shared state: no other probe of the
+  // judge runs a service that takes a lock, so kernel/futex.ts and services/sync.ts had no
+  // campaign coverage.
+  "locked-pool": lockedPool,
 };
