@@ -1037,8 +1037,8 @@ export const SYSCALLS = {
     access: true,
     creates: { type: ZX_OBJ_TYPE_PMT, rights: ZX_DEFAULT_PMT_RIGHTS },
   },
-  // Needs a BTI, so outside program fuzzing with the BTI calls (weight 0; mutate/judges.ts may
-  // draw it). Upstream checks size and alignment before the BTI handle.
+  // Needs a BTI: drawn as the BTI calls are (weight 1). Upstream checks size and alignment
+  // before the BTI handle.
   zx_vmo_create_contiguous: {
     params: [
       h("bti", "handle", ZX_OBJ_TYPE_BTI, ZX_RIGHT_MAP),
@@ -1049,7 +1049,7 @@ export const SYSCALLS = {
     produces: "vmo",
     blocks: null,
     errors: [...HANDLE, ZX_ERR_INVALID_ARGS, ZX_ERR_OUT_OF_RANGE, ZX_ERR_NO_MEMORY],
-    weight: 0,
+    weight: 1,
     creates: { type: ZX_OBJ_TYPE_VMO, rights: ZX_DEFAULT_VMO_RIGHTS },
   },
   zx_pmt_unpin: {

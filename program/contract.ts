@@ -219,6 +219,19 @@ const BEFORE: Partial<Record<CallName, Check>> = {
   // handle is looked up; ONCE and TIMESTAMP are the only ones.
   zx_object_wait_async: (a) =>
     a[4] !== ZX_WAIT_ASYNC_ONCE && a[4] !== ZX_WAIT_ASYNC_TIMESTAMP ? ZX_ERR_INVALID_ARGS : null,
+  // sys_vmo_create_contiguous (zircon/kernel/lib/syscalls/ddk.cc @ gnoliyil/fuchsia 014097ec)
+  // checks the size (a u64, not 0) and the alignment (0 for the page size, else in
+  // [log2(page size), 64)) before it looks the BTI handle up: INVALID_ARGS first.
+  zx_vmo_create_contiguous: (a, _m, ps) => {
+    const [, size, alignmentLog2] = a;
+    if (!isU64(size) || size === 0) return ZX_ERR_INVALID_ARGS;
+    if (!Number.isInteger(alignmentLog2) || (alignmentLog2 as number) < 0) {
+      return ZX_ERR_INVALID_ARGS;
+    }
+    const shift = Math.log2(ps);
+    const align = alignmentLog2 === 0 ? shift : alignmentLog2 as number;
+    return align < shift || align >= 64 ? ZX_ERR_INVALID_ARGS : null;
+  },
   // zx_vmo_create.md: options other than RESIZABLE/DISCARDABLE, or a size that is no u64.
   zx_vmo_create: (a) =>
     onlyOne(
