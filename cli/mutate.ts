@@ -75,6 +75,11 @@ export const FLAGS = {
     help: "print every mutant's result as JSON on stdout instead of tables",
   },
   only: { type: "boolean", help: "run only the --by judge (the CI sample: half the time)" },
+  memory: {
+    type: "string",
+    value: "MIB",
+    help: "memory budget of the whole run; past it the mutants running are ended (default 3072)",
+  },
   fresh: {
     type: "boolean",
     help: "judge every mutant again, not taking up what a stopped run of the same tree judged",
@@ -107,6 +112,8 @@ class Pool {
   #idle: Worker[] = [];
   #waiters: ((w: Worker) => void)[] = [];
   #all = new Set<Worker>();
+  /** Requests in flight: how to end each early, and whether it judges a memory suspect. */
+  #pending = new Map<Worker, { end: (message: string) => void; suspect: boolean }>();
 
   constructor(readonly url: URL) {}
 
@@ -129,27 +136,51 @@ class Pool {
   }
 
   /** Sends one message and waits for the answer (or the time limit: then `null`). */
-  request(worker: Worker, m: ToWorker, limitMs?: number): Promise<FromWorker> {
+  request(
+    worker: Worker,
+    m: ToWorker,
+    limitMs?: number,
+    suspect = false,
+  ): Promise<FromWorker> {
     return new Promise((resolve, reject) => {
       let timer: ReturnType<typeof setTimeout> | undefined;
-      worker.onmessage = (e: MessageEvent<FromWorker>) => {
+      const settle = () => {
         clearTimeout(timer);
+        this.#pending.delete(worker);
+      };
+      worker.onmessage = (e: MessageEvent<FromWorker>) => {
+        settle();
         if (e.data.type === "error") reject(new Error(e.data.message));
         else resolve(e.data);
       };
       worker.onerror = (e) => {
-        clearTimeout(timer);
+        settle();
         e.preventDefault();
         reject(new Error(e.message));
       };
-      if (limitMs !== undefined) {
-        timer = setTimeout(() => {
-          this.kill(worker);
-          resolve({ type: "error", message: "timeout" });
-        }, limitMs);
-      }
+      const end = (message: string) => {
+        settle();
+        this.kill(worker);
+        resolve({ type: "error", message });
+      };
+      if (limitMs !== undefined) timer = setTimeout(() => end("timeout"), limitMs);
+      // Only a mutant's run is ended for memory (a worker starting up is not judging anything).
+      if (m.type === "mutant") this.#pending.set(worker, { end, suspect });
       worker.postMessage(m);
     });
+  }
+
+  /**
+   * The process is over its memory budget: ends the requests judging a memory suspect if any run
+   * (the suspect is the likelier cause), else every request in flight, each with "memory".
+   * Returns how many it ended.
+   */
+  overMemory(): number {
+    const all = [...this.#pending.values()];
+    const suspects = all.filter((p) => p.suspect);
+    const ended = suspects.length > 0 ? suspects : all;
+    for (const p of ended) p.end("memory");
+    return ended.length;
   }
 
   kill(worker: Worker): void {
@@ -206,6 +237,7 @@ async function main(args: string[]): Promise<number> {
   const seed = intFlag(values, "seed", 1);
   const workers = intFlag(values, "workers", navigator.hardwareConcurrency, 1, 64);
   const floor = values.floor === undefined ? undefined : intFlag(values, "floor", 0, 0, 100);
+  const memoryMib = intFlag(values, "memory", 3072, 64, 1 << 20);
   const out = (values.out as string | undefined) ?? "coverage/mutation";
   const json = values.json === true;
   const judges: readonly JudgeName[] = values.only === true ? [by] : JUDGES;
@@ -254,6 +286,7 @@ async function main(args: string[]): Promise<number> {
       judges,
       log,
       journal,
+      memoryMib,
     );
     const wall = (performance.now() - t0) / 1000;
     // The wall time is this run's: results taken up from a stopped run cost it nothing.
@@ -330,6 +363,7 @@ async function judgeAll(
   judgesRun: readonly JudgeName[],
   log: (s: string) => void,
   journal: Journal,
+  memoryMib: number,
 ): Promise<MutantResult[]> {
   const t0 = performance.now();
   const started = await Promise.all(
@@ -443,6 +477,35 @@ async function judgeAll(
     else pool.release((await pool.spawn(mutantCount)).worker);
     return Math.min(bound, performance.now() - t0);
   };
+  // Memory suspects are judged one at a time: a breach while one runs is its own.
+  let suspectTail: Promise<void> = Promise.resolve();
+  const oneSuspect = async <T>(f: () => Promise<T>): Promise<T> => {
+    const before = suspectTail;
+    let done = () => {};
+    suspectTail = new Promise((r) => done = r);
+    await before;
+    try {
+      return await f();
+    } finally {
+      done();
+    }
+  };
+  // A mutant that allocates without bound would take the process down with the worker (V8's heap
+  // limit is fatal to the whole process): the requests in flight end first, as a time limit ends
+  // them.
+  const memoryBytes = memoryMib * 2 ** 20;
+  const watchdog = setInterval(() => {
+    const rss = Deno.memoryUsage().rss;
+    if (rss <= memoryBytes) return;
+    const n = pool.overMemory();
+    if (n > 0) {
+      log(
+        `  memory: ${Math.round(rss / 2 ** 20)} MiB, over the ${memoryMib} MiB budget: ` +
+          `${n} mutant run(s) ended`,
+      );
+    }
+  }, 250);
+  Deno.unrefTimer(watchdog); // an error on the way out must not keep the process alive
   const judgeOne = async (m: Mutant): Promise<MutantResult> => {
     const key = mutantKey(m);
     const isStatic = staticIds.has(m.id);
@@ -484,6 +547,9 @@ async function judgeAll(
       // limit and what the same probes take unmutated now (measured: under load the coverage
       // run's times are no guide, and a fixed factor let limits pass twice without any hang).
       const limits = [limit];
+      // Ended with others when the process went over its memory budget: judged again alone
+      // among suspects, where a second breach is this mutant's own.
+      let suspect = false;
       for (let attempt = 0; attempt < limits.length; attempt++) {
         const l = limits[attempt];
         // A static mutant that stops the project loading at all is killed by the load: every
@@ -503,21 +569,42 @@ async function judgeAll(
           };
           break;
         }
-        const worker = spawned !== null ? spawned.worker : await pool.acquire();
-        const r = await pool.request(worker, {
-          type: "mutant",
-          id: m.id,
-          judge,
-          serviceMutant: m.fileName.startsWith("services/"),
-          serviceExempt: exempt,
-          ids,
-        }, l);
-        if (isStatic) pool.kill(worker);
-        else if (r.type === "mutant") pool.release(worker);
-        else pool.release((await pool.spawn(mutantCount)).worker);
+        const ask = async () => {
+          const worker = spawned !== null ? spawned.worker : await pool.acquire();
+          const r = await pool.request(
+            worker,
+            {
+              type: "mutant",
+              id: m.id,
+              judge,
+              serviceMutant: m.fileName.startsWith("services/"),
+              serviceExempt: exempt,
+              ids,
+            },
+            l,
+            suspect,
+          );
+          if (isStatic) pool.kill(worker);
+          else if (r.type === "mutant") pool.release(worker);
+          else pool.release((await pool.spawn(mutantCount)).worker);
+          return r;
+        };
+        const r = suspect ? await oneSuspect(ask) : await ask();
         if (r.type === "mutant") {
           res = toResult(r.outcome);
           break;
+        }
+        if (r.type === "error" && r.message === "memory") {
+          res = {
+            status: "timeout",
+            killedBy: { probe: "memory limit", reason: `the process passed ${memoryMib} MiB` },
+            ran: 0,
+            ms: 0,
+          };
+          if (suspect) break; // its own breach: the judged code did not finish
+          suspect = true;
+          limits.push(l);
+          continue;
         }
         res = {
           status: "timeout",
@@ -560,6 +647,7 @@ async function judgeAll(
   }
   await Promise.all(running);
   clearInterval(progress);
+  clearInterval(watchdog);
   return results.sort((a, b) => Number(a.id) - Number(b.id));
 }
 

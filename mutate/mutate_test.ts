@@ -209,3 +209,37 @@ Deno.test("deno task mutate --json prints one JSON document on stdout: the probe
   await assert.rejects(Deno.stat(`${dir}/${JOURNAL}`), Deno.errors.NotFound);
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("a run over its memory budget ends the mutants running, judges each again alone, and records a second breach as the mutant's own: no crash, the run completes", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "pagersim-mutate-memory-" });
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      "cli/mutate.ts",
+      "--files",
+      "kernel/assert.ts",
+      "--only",
+      "--json",
+      "--workers",
+      "1",
+      "--memory",
+      "64", // under any process's footprint: every run of a mutant breaches it
+      "--out",
+      dir,
+    ],
+    cwd: ROOT,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const stderr = new TextDecoder().decode(out.stderr);
+  assert.equal(out.code, 0, stderr);
+  assert.match(stderr, /over the 64 MiB budget: 1 mutant run\(s\) ended/);
+  const doc = JSON.parse(new TextDecoder().decode(out.stdout));
+  const ended = doc.results.filter((r: MutantResult) =>
+    r.judges.campaign?.killedBy?.probe === "memory limit"
+  );
+  assert.ok(ended.length > 0, "some mutant's runs were ended for memory");
+  for (const r of ended) assert.equal(r.judges.campaign.status, "timeout");
+  await Deno.remove(dir, { recursive: true });
+});
