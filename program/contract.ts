@@ -68,8 +68,10 @@ import {
   ZX_VMO_CHILD_SNAPSHOT_MODIFIED,
   ZX_VMO_DIRTY_RANGE_IS_ZERO,
   ZX_VMO_DISCARDABLE,
+  ZX_VMO_OP_ALWAYS_NEED,
   ZX_VMO_OP_COMMIT,
   ZX_VMO_OP_DECOMMIT,
+  ZX_VMO_OP_DONT_NEED,
   ZX_VMO_OP_PREFETCH,
   ZX_VMO_OP_ZERO,
   ZX_VMO_RESIZABLE,
@@ -80,7 +82,7 @@ import {
 } from "../kernel/constants.ts";
 import { spec } from "../kernel/syscalls.ts";
 import { CALL_NAMES, type CallName, CALLS } from "./program.ts";
-import { type HandleModel, subRights } from "./handle_model.ts";
+import { type HandleModel, type ModelHandle, subRights } from "./handle_model.ts";
 
 /** Errors a pager-backed access can surface (spec 4.3; SHOULD_WAIT in fail-instead-of-block mode). */
 export const PAGER_ERRORS: readonly Status[] = [
@@ -168,6 +170,12 @@ const OP_FAIL_DATA: readonly Status[] = [
   ZX_ERR_NO_SPACE,
   ZX_ERR_BUFFER_TOO_SMALL,
 ];
+
+/** A VMO's size in bytes when it cannot change: its creation size rounded up to whole pages. */
+function fixedBytes(h: ModelHandle | undefined, pageSize: number): number | undefined {
+  const size = h?.fixedSize;
+  return size === undefined || !isU64(size) ? undefined : Math.ceil(size / pageSize) * pageSize;
+}
 
 /** A `uint32_t` argument, given as a 32-bit integer either signed or not: its bits, else `undefined`. */
 function u32(x: unknown): number | undefined {
@@ -258,7 +266,7 @@ const AFTER: Partial<Record<CallName, Check>> = {
   // zx_vmo_op_range.md: an op number no ZX_VMO_OP_* has is INVALID_ARGS; COMMIT, DECOMMIT and
   // ZERO need WRITE, PREFETCH needs READ; then offset and size must be u64. The ops in 3..9 and
   // 11 (LOCK, cache ops, TRY_LOCK) exist upstream and the model leaves them out: not predicted.
-  zx_vmo_op_range: (a, m) => {
+  zx_vmo_op_range: (a, m, ps) => {
     const op = a[1];
     if (!Number.isInteger(op) || (op as number) < 1 || (op as number) > 14) {
       return ZX_ERR_INVALID_ARGS;
@@ -267,7 +275,15 @@ const AFTER: Partial<Record<CallName, Check>> = {
     const write = op === ZX_VMO_OP_COMMIT || op === ZX_VMO_OP_DECOMMIT || op === ZX_VMO_OP_ZERO;
     if (write && !(rights & ZX_RIGHT_WRITE)) return ZX_ERR_ACCESS_DENIED;
     if (op === ZX_VMO_OP_PREFETCH && !(rights & ZX_RIGHT_READ)) return ZX_ERR_ACCESS_DENIED;
-    return !isU64(a[2]) || !isU64(a[3]) ? ZX_ERR_INVALID_ARGS : null;
+    if (!isU64(a[2]) || !isU64(a[3])) return ZX_ERR_INVALID_ARGS;
+    // Past the size (the range widened to whole pages) is OUT_OF_RANGE, for the ops the model has.
+    const size = fixedBytes(m.get(a[0]), ps);
+    const modelled = write || op === ZX_VMO_OP_PREFETCH || op === ZX_VMO_OP_DONT_NEED ||
+      op === ZX_VMO_OP_ALWAYS_NEED;
+    if (size === undefined || !modelled) return null;
+    return Math.ceil(((a[2] as number) + (a[3] as number)) / ps) * ps > size
+      ? ZX_ERR_OUT_OF_RANGE
+      : null;
   },
   // zx_pager_create_vmo.md: options other than RESIZABLE, TRAP_DIRTY and UNBOUNDED, or a key or
   // size that is no u64, are INVALID_ARGS (the pager is open: a handle to it was just looked up).
@@ -300,6 +316,21 @@ const AFTER: Partial<Record<CallName, Check>> = {
       default:
         return ZX_ERR_NOT_SUPPORTED;
     }
+  },
+  // zx_vmo_read.md / zx_vmo_write.md: past the VMO's size is OUT_OF_RANGE, after the offset and
+  // length (u64) and buffer checks; predicted for a VMO whose size cannot change (`fixedSize`).
+  zx_vmo_read: (a, m, ps) => {
+    const size = fixedBytes(m.get(a[0]), ps);
+    if (size === undefined || !isU64(a[1]) || !isU64(a[2])) return null;
+    if (a.length > 3 && !isU64(a[3])) return null;
+    return (a[1] as number) + (a[2] as number) > size ? ZX_ERR_OUT_OF_RANGE : null;
+  },
+  zx_vmo_write: (a, m, ps) => {
+    const size = fixedBytes(m.get(a[0]), ps);
+    const data = a[1];
+    if (size === undefined || !(data instanceof Uint8Array) || !isU64(a[2])) return null;
+    if (a.length > 3 && !isU64(a[3])) return null;
+    return (a[2] as number) + data.length > size ? ZX_ERR_OUT_OF_RANGE : null;
   },
   // zx_port_cancel_key.md: options must be 0 (and the key a u64).
   zx_port_cancel_key: (a) => a[1] !== 0 || !isU64(a[2]) ? ZX_ERR_INVALID_ARGS : null,

@@ -84,6 +84,11 @@ Deno.test("the program contract's VMAR argument checks kill the kernel_vmar.ts m
 
 const KERNEL_CASES: [key: string, what: string][] = [
   [
+    "kernel/kernel.ts:703:9:EqualityOperator:offset + data.length <= v.object.size",
+    "zx_vmo_write: the range check inverted (a VMO of fixed size)",
+  ],
+  ["kernel/kernel.ts:733:80:BlockStatement:{}", "zx_vmo_op_range: a range past the end accepted"],
+  [
     "kernel/kernel.ts:154:9:EqualityOperator:options === 0",
     "zx_pager_create: options other than 0 accepted",
   ],

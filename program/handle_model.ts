@@ -30,6 +30,7 @@ import {
   ZX_RIGHT_RESIZE,
   ZX_RIGHT_SAME_RIGHTS,
   ZX_VMO_RESIZABLE,
+  ZX_VMO_UNBOUNDED,
 } from "../kernel/constants.ts";
 
 /** One handle the model says is open. */
@@ -40,6 +41,11 @@ export interface ModelHandle {
   readonly rights: number;
   /** For pager-backed VMOs: the model id of the pager that created it. */
   readonly pager: number | null;
+  /**
+   * For a VMO whose size cannot change (created without RESIZABLE or UNBOUNDED): the size it was
+   * created with, in bytes as asked (the kernel rounds it up to whole pages); else undefined.
+   */
+  readonly fixedSize?: number;
 }
 
 /** The default rights of a new object of each type, as the kernel hands them out. */
@@ -75,10 +81,24 @@ export class HandleModel {
   }
 
   /** A new object's first handle. */
-  create(handle: number, type: number, options = 0, pager: number | null = null): void {
+  create(
+    handle: number,
+    type: number,
+    options = 0,
+    pager: number | null = null,
+    size?: number,
+  ): void {
     const rights = DEFAULT_RIGHTS[type] |
       (type === ZX_OBJ_TYPE_VMO && (options & ZX_VMO_RESIZABLE) ? ZX_RIGHT_RESIZE : 0);
-    this.#open.set(handle, { object: handle, type, rights: rights >>> 0, pager });
+    const fixed = type === ZX_OBJ_TYPE_VMO && size !== undefined &&
+      !(options & (ZX_VMO_RESIZABLE | ZX_VMO_UNBOUNDED));
+    this.#open.set(handle, {
+      object: handle,
+      type,
+      rights: rights >>> 0,
+      pager,
+      ...(fixed ? { fixedSize: size } : {}),
+    });
   }
 
   /** A new object with explicit rights (a child VMO: no pager, rights from its options). */

@@ -224,7 +224,7 @@ function applyToModel(
   const ok = r.status === ZX_OK;
   switch (call.call) {
     case "zx_vmo_create":
-      if (ok) model.create(r.value, ZX_OBJ_TYPE_VMO, args[1] as number);
+      if (ok) model.create(r.value, ZX_OBJ_TYPE_VMO, args[1] as number, null, args[0] as number);
       return;
     case "zx_vmo_create_child": {
       if (!ok) return;
@@ -238,7 +238,7 @@ function applyToModel(
     case "zx_pager_create_vmo":
       if (ok) {
         const pager = present(model.get(args[0]), "applyToModel: the model's handle of the pager");
-        model.create(r.value, ZX_OBJ_TYPE_VMO, args[1] as number, pager.object);
+        model.create(r.value, ZX_OBJ_TYPE_VMO, args[1] as number, pager.object, args[4] as number);
       }
       return;
     case "zx_handle_duplicate": {
