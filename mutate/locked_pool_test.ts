@@ -6,7 +6,7 @@
 // lock: `deno task mutate --files '{kernel/futex.ts,services/sync.ts}' --only` killed 10 of 262,
 // with it 86 (docs/mutation.md).
 import { strict as assert } from "node:assert";
-import { mutantMirror } from "./mutant_mirror.ts";
+import { mirrorScenarioRun, mutantMirror } from "./mutant_mirror.ts";
 import { checkCase } from "../properties/check_case.ts";
 import { checkersOf } from "../case/kinds.ts";
 import { parseScenario } from "../scenario/schema.ts";
@@ -37,16 +37,8 @@ Deno.test("locked_pool passes every seed of the judge unmutated, and every seed 
 Deno.test("locked_pool: a zx_futex_wake that wakes nobody leaves the readers waiting, and the checkers say so", async () => {
   const m = await mutantMirror("kernel/futex.ts");
   try {
-    const { checkCase } = await m.load("properties/check_case.ts") as Any;
-    const { checkersOf } = await m.load("case/kinds.ts") as Any;
-    const { parseScenario } = await m.load("scenario/schema.ts") as Any;
-    const { SCENARIO_SERVICES: services } = await m.load("mutate/scenario_services.ts") as Any;
-    const scenario = parseScenario(SCENARIO);
-    const verdict = () =>
-      checkCase({ scenario, decisions: [], seed: 0 }, {
-        monitors: checkersOf("kernel"),
-        services,
-      }).verdict;
+    const run = await mirrorScenarioRun(m, "kernel");
+    const verdict = (): Any => run("locked_pool", 0);
     assert.equal(verdict().kind, "pass");
     for (
       const key of [

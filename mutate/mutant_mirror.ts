@@ -98,3 +98,35 @@ export async function mirrorCampaignRun(m: MutantMirror): Promise<(k: number) =>
     return executePlan(plan, generateScenario(plan), { monitors: checkersOf("kernel") }).verdict;
   };
 }
+
+/**
+ * Seed `seed` of the judge's seeded scenario `name` (`mutate/scenarios/NAME.json`, with the
+ * judge's custom services, as a `scenario:NAME:K` probe runs it) from the mirror, judged by the
+ * checker set `checkers`: its verdict, with whatever mutant is on.
+ */
+export async function mirrorScenarioRun(
+  m: MutantMirror,
+  checkers: "kernel" | "kernel+service",
+): Promise<(name: string, seed: number) => unknown> {
+  // deno-lint-ignore no-explicit-any
+  const { checkCase } = await m.load("properties/check_case.ts") as any;
+  // deno-lint-ignore no-explicit-any
+  const { checkersOf } = await m.load("case/kinds.ts") as any;
+  // deno-lint-ignore no-explicit-any
+  const { parseScenario } = await m.load("scenario/schema.ts") as any;
+  // deno-lint-ignore no-explicit-any
+  const { SCENARIO_SERVICES: services } = await m.load("mutate/scenario_services.ts") as any;
+  const parsed = new Map<string, unknown>();
+  const scenario = (name: string) => {
+    if (!parsed.has(name)) {
+      const url = new URL(`./scenarios/${name}.json`, import.meta.url);
+      parsed.set(name, parseScenario(JSON.parse(Deno.readTextFileSync(url))));
+    }
+    return parsed.get(name);
+  };
+  return (name, seed) =>
+    checkCase({ scenario: scenario(name), decisions: [], seed }, {
+      monitors: checkersOf(checkers),
+      services,
+    }).verdict;
+}

@@ -21,6 +21,32 @@ import { JOURNAL, treeFingerprint } from "./journal.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname.replace(/\/$/, "");
 
+/** `deno task mutate --only --json --workers 1 --out DIR ...args` from the project root. */
+async function mutateJson(
+  dir: string,
+  ...args: string[]
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      "cli/mutate.ts",
+      "--only",
+      "--json",
+      "--workers",
+      "1",
+      "--out",
+      dir,
+      ...args,
+    ],
+    cwd: ROOT,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = (b: Uint8Array) => new TextDecoder().decode(b);
+  return { code: out.code, stdout: text(out.stdout), stderr: text(out.stderr) };
+}
+
 Deno.test("globs select mutable files; tests are never mutated", () => {
   assert.ok(globToRegExp("kernel/**").test("kernel/a/b.ts"));
   assert.ok(globToRegExp("{kernel,services}/*.ts").test("services/eager.ts"));
@@ -173,27 +199,8 @@ Deno.test("deno task mutate --json prints one JSON document on stdout: the probe
     `${dir}/${JOURNAL}`,
     `${JSON.stringify({ fingerprint })}\n${JSON.stringify(stopped)}\n{"id":"1","fil`,
   );
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      "cli/mutate.ts",
-      "--files",
-      "services/eager.ts",
-      "--only",
-      "--json",
-      "--workers",
-      "1",
-      "--out",
-      dir,
-    ],
-    cwd: ROOT,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const stdout = new TextDecoder().decode(out.stdout);
-  const stderr = new TextDecoder().decode(out.stderr);
-  assert.equal(out.code, 0, stderr);
+  const { code, stdout, stderr } = await mutateJson(dir, "--files", "services/eager.ts");
+  assert.equal(code, 0, stderr);
   const doc = JSON.parse(stdout); // throws on any line besides the document
   assert.equal(doc.by, "campaign");
   assert.ok(
@@ -212,30 +219,17 @@ Deno.test("deno task mutate --json prints one JSON document on stdout: the probe
 
 Deno.test("a run over its memory budget ends the mutants running, judges each again alone, and records a second breach as the mutant's own: no crash, the run completes", async () => {
   const dir = await Deno.makeTempDir({ prefix: "pagersim-mutate-memory-" });
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      "cli/mutate.ts",
-      "--files",
-      "kernel/assert.ts",
-      "--only",
-      "--json",
-      "--workers",
-      "1",
-      "--memory",
-      "64", // under any process's footprint: every run of a mutant breaches it
-      "--out",
-      dir,
-    ],
-    cwd: ROOT,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const stderr = new TextDecoder().decode(out.stderr);
-  assert.equal(out.code, 0, stderr);
+  // 64 MiB is under any process's footprint: every run of a mutant breaches it.
+  const { code, stdout, stderr } = await mutateJson(
+    dir,
+    "--files",
+    "kernel/assert.ts",
+    "--memory",
+    "64",
+  );
+  assert.equal(code, 0, stderr);
   assert.match(stderr, /over the 64 MiB budget: 1 mutant run\(s\) ended/);
-  const doc = JSON.parse(new TextDecoder().decode(out.stdout));
+  const doc = JSON.parse(stdout);
   const ended = doc.results.filter((r: MutantResult) =>
     r.judges.campaign?.killedBy?.probe === "memory limit"
   );

@@ -4,7 +4,7 @@
 // with the mutant on it fails with the rule's message. Each of these mutants survived the checkers
 // before the rules (`deno task mutate --files kernel/dirty.ts`, docs/mutation.md).
 import { strict as assert } from "node:assert";
-import { mirrorCampaignRun, mutantMirror } from "../mutate/mutant_mirror.ts";
+import { mirrorCampaignRun, mirrorScenarioRun, mutantMirror } from "../mutate/mutant_mirror.ts";
 
 // deno-lint-ignore no-explicit-any
 type Any = any;
@@ -63,22 +63,8 @@ Deno.test("dirty-state K19 and K17 kill the query and dirtying mutants of kernel
 Deno.test("the judge's writeback_trap_zero scenario passes every seed unmutated and shows DIRTY requests the kernel never resolves when dirtyInvalidationRanges finds nothing", async () => {
   const m = await mutantMirror("kernel/dirty.ts");
   try {
-    const { checkCase } = await m.load("properties/check_case.ts") as Any;
-    const { checkersOf } = await m.load("case/kinds.ts") as Any;
-    const { parseScenario } = await m.load("scenario/schema.ts") as Any;
-    const { SCENARIO_SERVICES: services } = await m.load("mutate/scenario_services.ts") as Any;
-    const scenario = parseScenario(
-      JSON.parse(
-        Deno.readTextFileSync(
-          new URL("../mutate/scenarios/writeback_trap_zero.json", import.meta.url),
-        ),
-      ),
-    );
-    const verdict = (seed: number) =>
-      checkCase({ scenario, decisions: [], seed }, {
-        monitors: checkersOf("kernel+service"),
-        services,
-      }).verdict;
+    const run = await mirrorScenarioRun(m, "kernel+service");
+    const verdict = (seed: number): Any => run("writeback_trap_zero", seed);
     for (let seed = 0; seed < 100; seed++) {
       assert.equal(verdict(seed).kind, "pass", `seed ${seed} unmutated`);
     }

@@ -3,7 +3,7 @@
 // campaign judge's seeded scenarios (mutate/scenarios/). Every seed passes unmutated; with the
 // mutant on, some seed fails with a K14w message.
 import { strict as assert } from "node:assert";
-import { mirrorCampaignRun, mutantMirror } from "../mutate/mutant_mirror.ts";
+import { mirrorCampaignRun, mirrorScenarioRun, mutantMirror } from "../mutate/mutant_mirror.ts";
 
 // deno-lint-ignore no-explicit-any
 type Any = any;
@@ -46,24 +46,9 @@ const MUTANTS: [key: string, what: string][] = [
 Deno.test("K14w kills the OP_FAIL-per-waiter mutants of page_source.ts on the judge's seeded scenarios", async (t) => {
   const m = await mutantMirror("kernel/page_source.ts");
   try {
-    const { checkCase } = await m.load("properties/check_case.ts") as Any;
-    const { checkersOf } = await m.load("case/kinds.ts") as Any;
-    const { parseScenario } = await m.load("scenario/schema.ts") as Any;
-    const { SCENARIO_SERVICES: services } = await m.load("mutate/scenario_services.ts") as Any;
-    const monitors = checkersOf("kernel");
-    const scenario = (name: string) =>
-      parseScenario(
-        JSON.parse(
-          Deno.readTextFileSync(new URL(`../mutate/scenarios/${name}.json`, import.meta.url)),
-        ),
-      );
-    const verdicts = (name: string) =>
-      Array.from(
-        { length: SEEDS },
-        (_, seed) =>
-          checkCase({ scenario: scenario(name), decisions: [], seed }, { monitors, services })
-            .verdict,
-      );
+    const run = await mirrorScenarioRun(m, "kernel");
+    const verdicts = (name: string): Any[] =>
+      Array.from({ length: SEEDS }, (_, seed) => run(name, seed));
     for (const name of SCENARIOS) {
       const failing = verdicts(name).filter((v: Any) => v.kind !== "pass");
       assert.deepEqual(failing, [], `${name} passes every seed unmutated`);
