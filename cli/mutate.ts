@@ -183,6 +183,14 @@ class Pool {
     return ended.length;
   }
 
+  /**
+   * A pool worker's request is over: it goes back to the pool if it answered, else (ended by a
+   * time or memory limit, so terminated) a fresh worker takes its place.
+   */
+  async returnAfter(worker: Worker, r: FromWorker, mutants: number): Promise<void> {
+    this.release(r.type === "mutant" ? worker : (await this.spawn(mutants)).worker);
+  }
+
   kill(worker: Worker): void {
     worker.terminate();
     this.#all.delete(worker);
@@ -473,8 +481,7 @@ async function judgeAll(
       serviceExempt: [],
       ids,
     }, bound);
-    if (r.type === "mutant") pool.release(worker);
-    else pool.release((await pool.spawn(mutantCount)).worker);
+    await pool.returnAfter(worker, r, mutantCount);
     return Math.min(bound, performance.now() - t0);
   };
   // Memory suspects are judged one at a time: a breach while one runs is its own.
@@ -585,8 +592,7 @@ async function judgeAll(
             suspect,
           );
           if (isStatic) pool.kill(worker);
-          else if (r.type === "mutant") pool.release(worker);
-          else pool.release((await pool.spawn(mutantCount)).worker);
+          else await pool.returnAfter(worker, r, mutantCount);
           return r;
         };
         const r = suspect ? await oneSuspect(ask) : await ask();
