@@ -1,0 +1,105 @@
+/**
+ * Per-file scores of a mutation run's results: a stopped run's journal
+ * (`judged.jsonl`, first line its fingerprint) or `deno task mutate --json`'s
+ * document. Prints, per file and in all, the mutants, the equivalent ones,
+ * what each judge kills (killed or timeout), what both kill, the blind spots
+ * (the tests kill, the campaign does not) and the judges' own seconds — the
+ * figures `docs/mutation.md` gives for a partial nightly run.
+ *
+ * @example
+ * ```sh
+ * deno run --allow-read tools/journal_scores.ts docs/mutation-sample-e9efc33.jsonl
+ * ```
+ *
+ * @module
+ */
+
+import type { MutantResult } from "../mutate/report.ts";
+
+/** The results in a journal (JSON lines) or a `--json` document. */
+function readResults(text: string): MutantResult[] {
+  const trimmed = text.trimStart();
+  if (trimmed.startsWith('{"by"')) {
+    return (JSON.parse(trimmed) as { results: MutantResult[] }).results;
+  }
+  const out: MutantResult[] = [];
+  for (const line of text.split("\n").slice(1)) {
+    if (line.trim() === "") continue;
+    try {
+      out.push(JSON.parse(line) as MutantResult);
+    } catch {
+      // a line a stop cut short
+    }
+  }
+  return out;
+}
+
+interface Row {
+  n: number;
+  equivalent: number;
+  tests: number;
+  campaign: number;
+  both: number;
+  blind: number;
+  seconds: number;
+}
+
+/** The per-file rows and the total of `results`. */
+function scores(results: readonly MutantResult[]): Map<string, Row> {
+  const rows = new Map<string, Row>();
+  const kills = (s: string | undefined) => s === "killed" || s === "timeout";
+  for (const m of results) {
+    let r = rows.get(m.fileName);
+    if (!r) {
+      r = { n: 0, equivalent: 0, tests: 0, campaign: 0, both: 0, blind: 0, seconds: 0 };
+      rows.set(m.fileName, r);
+    }
+    r.n++;
+    for (const j of Object.values(m.judges)) r.seconds += (j?.ms ?? 0) / 1000;
+    const t = m.judges.tests?.status;
+    const c = m.judges.campaign?.status;
+    if (t === "equivalent" || c === "equivalent") {
+      r.equivalent++;
+      continue;
+    }
+    if (kills(t)) r.tests++;
+    if (kills(c)) r.campaign++;
+    if (kills(t) && kills(c)) r.both++;
+    if (kills(t) && !kills(c)) r.blind++;
+  }
+  return rows;
+}
+
+if (import.meta.main) {
+  const path = Deno.args[0];
+  if (path === undefined) {
+    console.error("usage: deno run --allow-read tools/journal_scores.ts JOURNAL_OR_JSON");
+    Deno.exit(2);
+  }
+  const rows = scores(readResults(Deno.readTextFileSync(path)));
+  const total: Row = { n: 0, equivalent: 0, tests: 0, campaign: 0, both: 0, blind: 0, seconds: 0 };
+  const pct = (a: number, b: number) => `${(100 * a / Math.max(1, b)).toFixed(1)}%`;
+  const line = (name: string, r: Row) =>
+    console.log(
+      [
+        name.padEnd(28),
+        r.n,
+        r.equivalent,
+        r.tests,
+        r.campaign,
+        r.both,
+        r.blind,
+        pct(r.both, r.tests),
+        pct(r.tests, r.n - r.equivalent),
+        Math.round(r.seconds),
+      ].join("\t"),
+    );
+  console.log(
+    "file\tmutants\tequiv\ttests kill\tcampaign kills\tboth\tblind\tcampaign/tests\ttests\tjudge s",
+  );
+  for (const [file, r] of [...rows].sort((a, b) => a[0].localeCompare(b[0]))) {
+    line(file, r);
+    for (const k of Object.keys(total) as (keyof Row)[]) total[k] += r[k];
+  }
+  line("all", total);
+}
