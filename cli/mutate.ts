@@ -247,6 +247,12 @@ async function main(args: string[]): Promise<number> {
   const floor = values.floor === undefined ? undefined : intFlag(values, "floor", 0, 0, 100);
   const memoryMib = intFlag(values, "memory", 3072, 64, 1 << 20);
   const out = (values.out as string | undefined) ?? "coverage/mutation";
+  // Before any work: the journal and the report go there, and a run must not end unable to write.
+  await Deno.mkdir(out, { recursive: true }).catch((e) => {
+    throw new InputError(
+      `--out ${out}: cannot write there (${e instanceof Error ? e.message : e})`,
+    );
+  });
   const json = values.json === true;
   const judges: readonly JudgeName[] = values.only === true ? [by] : JUDGES;
   const log = (s: string) => json ? console.error(s) : console.log(s);
@@ -277,7 +283,6 @@ async function main(args: string[]): Promise<number> {
     const stripped = new Map([...contents].map(([f, text]) => [f, withoutCoverage(text)]));
     mirrorTree(root, `${tmp}/judge`, stripped);
     // Every judged mutant goes to the journal at once: a stopped run loses nothing.
-    await Deno.mkdir(out, { recursive: true });
     const journal = openJournal(
       `${out}/${JOURNAL}`,
       await treeFingerprint(root, contents, judges, out),

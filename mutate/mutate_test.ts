@@ -237,3 +237,11 @@ Deno.test("a run over its memory budget ends the mutants running, judges each ag
   for (const r of ended) assert.equal(r.judges.campaign.status, "timeout");
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("an --out that cannot be written is a clear error before any mutant is judged", async () => {
+  const { code, stderr } = await mutateJson("/dev/null/mutation", "--files", "services/eager.ts");
+  assert.equal(code, 2, stderr);
+  assert.match(stderr, /^error: --out \/dev\/null\/mutation: cannot write there/m);
+  assert.doesNotMatch(stderr, /^\s+at /m, "no stack trace");
+  assert.doesNotMatch(stderr, /instrumented/, "it stops before instrumenting");
+});
