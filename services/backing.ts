@@ -65,10 +65,35 @@ export function backingRange(
   length: number,
   _pageSize?: number,
 ): Uint8Array {
-  const out = new Uint8Array(length);
-  fillPattern(out, key, offset);
-  return out;
+  if (length > MEMO_MAX_RANGE) {
+    const out = new Uint8Array(length);
+    fillPattern(out, key, offset);
+    return out;
+  }
+  const id = `${key}:${offset}:${length}`;
+  let made = MEMO.get(id);
+  if (made === undefined) {
+    if (memoBytes + length > MEMO_MAX_BYTES) {
+      MEMO.clear();
+      memoBytes = 0;
+    }
+    made = new Uint8Array(length);
+    fillPattern(made, key, offset);
+    MEMO.set(id, made);
+    memoBytes += length;
+  }
+  return made.slice(); // the caller's to write: the memo's bytes are never handed out
 }
+
+/**
+ * Ranges already made (the pattern is a pure function of key, offset and length, and a
+ * service asks for the same pages run after run): a copy of one costs a fraction of
+ * filling it word by word. Bounded: past its size it starts over. Nothing reads its order.
+ */
+const MEMO = new Map<string, Uint8Array>();
+const MEMO_MAX_BYTES = 8 * 2 ** 20;
+const MEMO_MAX_RANGE = 256 * 2 ** 10;
+let memoBytes = 0;
 
 /**
  * Content of `[offset, offset + length)` of the file behind the VMO with

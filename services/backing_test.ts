@@ -23,3 +23,15 @@ Deno.test("backing range: unaligned ranges are slices of the aligned content", (
   }
   assert.deepEqual(backingRange(7, 64, 64), backingPage(7, 1, 64));
 });
+
+Deno.test("backing range: every call returns bytes of its own (a writer cannot change the next call's)", () => {
+  const first = backingRange(11, 4096, 4096);
+  const want = first.slice();
+  first.fill(0xee);
+  const again = backingRange(11, 4096, 4096);
+  assert.deepEqual(again, want);
+  assert.ok(again !== first);
+  // Past the memo's range bound the bytes are made afresh, the same pattern.
+  const big = backingRange(11, 0, 512 * 1024);
+  assert.deepEqual(big.subarray(4096, 8192), want);
+});
