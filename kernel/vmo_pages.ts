@@ -87,6 +87,9 @@ import type { Syscall, Wait } from "./yields.ts";
 /** Largest value a `uint64_t` argument can take (the model's numbers are doubles). */
 export const MAX_U64 = 2 ** 64;
 
+/** Bytes of the blocks small pages' bytes are cut from ({@linkcode VmoPages.newPageBytes}). */
+export const PAGE_SLAB_BYTES = 1 << 16;
+
 /** Model limit on pages per VMO, so a scenario cannot allocate unbounded memory. */
 export const MAX_VMO_PAGES = 1 << 20;
 
@@ -175,6 +178,29 @@ export class VmoPages {
     this.host = host;
   }
 
+  /** The block new pages' bytes are cut from, and where its unused part starts. */
+  #slab = new Uint8Array(0);
+  #slabAt = 0;
+
+  /**
+   * The zeroed bytes of a new page. Pages of up to a quarter of {@linkcode PAGE_SLAB_BYTES} are
+   * cut from a shared block (a view is a fraction of the cost of an `ArrayBuffer` of its own,
+   * which the allocator zeroes and the collector tracks one by one), larger ones get their own.
+   * A block lives while any of its pages does: at most 64 KiB past the bytes in use, per kernel.
+   * A page's bytes are always read through its view (`byteOffset` counts; nothing takes `buffer`).
+   */
+  newPageBytes(): Uint8Array {
+    const ps = this.pageSize;
+    if (ps * 4 > PAGE_SLAB_BYTES) return new Uint8Array(ps);
+    if (this.#slabAt + ps > this.#slab.length) {
+      this.#slab = new Uint8Array(PAGE_SLAB_BYTES);
+      this.#slabAt = 0;
+    }
+    const bytes = this.#slab.subarray(this.#slabAt, this.#slabAt + ps);
+    this.#slabAt += ps;
+    return bytes;
+  }
+
   /** Page size in bytes. */
   get pageSize(): number {
     return this.host.pageSize;
@@ -204,7 +230,7 @@ export class VmoPages {
       // A contiguous VMO's page comes back from loan (`UnloanRange`), as zeros.
       if (vmo.frames !== null) this.loans.unloan(vmo.frames[p]);
       takeZeroSlot(vmo.slots, p);
-      const page = new Page(new Uint8Array(this.pageSize), "dirty", this.touches);
+      const page = new Page(this.newPageBytes(), "dirty", this.touches);
       vmo.slots[p] = page;
       return page;
     }
@@ -241,7 +267,7 @@ export class VmoPages {
     const rs = hit.owner.slots[hit.page];
     if (rs === undefined && hit.owner.source !== null) return "READ";
     if (!write) return rs;
-    const bytes = new Uint8Array(this.pageSize);
+    const bytes = this.newPageBytes();
     if (isPage(rs)) bytes.set(rs.peek());
     const page = new Page(bytes, "dirty", this.touches);
     tgt.slots[q] = page;
@@ -459,7 +485,7 @@ export class VmoPages {
           } else if (fork && s === MARKER && root.source !== null) {
             // RequireOwnedPage: "Markers start clean": COMMIT allocates a Clean zero page for a
             // marker (TargetZeroContentSupplyDirty, vm_cow_pages.cc @ misttech 030dcba0). Row C1.
-            root.slots[q] = new Page(new Uint8Array(this.pageSize), "clean", this.touches);
+            root.slots[q] = new Page(this.newPageBytes(), "clean", this.touches);
           }
         } else if (s === undefined && q < tgt.parentLimit) {
           const hit = tgt.lookup(q);
@@ -667,7 +693,7 @@ export class VmoPages {
           if (tgt.trapDirty) break;
           this.materialize(tgt, q);
         } else if (s === MARKER) {
-          tgt.slots[q] = new Page(new Uint8Array(this.pageSize), "clean", this.touches);
+          tgt.slots[q] = new Page(this.newPageBytes(), "clean", this.touches);
         } else if (isPage(s) && s.loan !== undefined) {
           // `ReplacePagesWithNonLoanedLocked` before `PinRangeLocked` (vm_object_paged.cc
           // CommitRangeInternal): a pinned page is never loaned; the bytes stay. Whether or not
@@ -1315,7 +1341,9 @@ export class VmoPages {
         const s = base.slots[p + at];
         if (s === MARKER) child.slots[p] = MARKER;
         else if (isPage(s)) {
-          child.slots[p] = new Page(s.peek().slice(), "dirty", this.touches, s.shared ??= {});
+          const bytes = this.newPageBytes();
+          bytes.set(s.peek());
+          child.slots[p] = new Page(bytes, "dirty", this.touches, s.shared ??= {});
         }
       }
       base.hiddenParent = child.hiddenParent = true;
