@@ -70,6 +70,37 @@ export function backingRange(
     fillPattern(out, key, offset);
     return out;
   }
+  // The caller's to write: a copy, never the memo's own bytes.
+  return memoized(key, offset, length).slice();
+}
+
+/**
+ * {@linkcode fileRange}'s bytes to read only: the memo's own array when the range needs no zeros
+ * (shared: nothing may write through it), a fresh copy otherwise. For a caller that only copies
+ * the bytes on (a supply's aux fill), so the range is not copied twice.
+ *
+ * @example
+ * ```ts
+ * import { sharedFileRange, fileRange } from "./backing.ts";
+ * const bytes = sharedFileRange(3, 0, 64, { bytes: 40, holes: [] });
+ * console.assert(bytes.every((b, i) => b === fileRange(3, 0, 64, { bytes: 40, holes: [] })[i]));
+ * ```
+ */
+export function sharedFileRange(
+  key: number,
+  offset: number,
+  length: number,
+  file?: FileLayout,
+): Uint8Array {
+  const plain = length <= MEMO_MAX_RANGE && (file === undefined || (
+    file.bytes >= offset + length &&
+    file.holes.every((h) => h.offset + h.length <= offset || h.offset >= offset + length)
+  ));
+  return plain ? memoized(key, offset, length) : fileRange(key, offset, length, file);
+}
+
+/** The memo's array of `[offset, offset + length)` of VMO `key` (`length <= MEMO_MAX_RANGE`). */
+function memoized(key: number, offset: number, length: number): Uint8Array {
   const id = `${key}:${offset}:${length}`;
   let made = MEMO.get(id);
   if (made === undefined) {
@@ -82,7 +113,7 @@ export function backingRange(
     MEMO.set(id, made);
     memoBytes += length;
   }
-  return made.slice(); // the caller's to write: the memo's bytes are never handed out
+  return made;
 }
 
 /**
