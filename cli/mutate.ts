@@ -44,6 +44,7 @@ import {
 } from "../mutate/report.ts";
 import type { FromWorker, JudgeOutcome, ToWorker } from "../mutate/worker.ts";
 import { JOURNAL, type Journal, openJournal, treeFingerprint } from "../mutate/journal.ts";
+import { equivalentMutants, loadEquivalents } from "../mutate/equivalents.ts";
 
 /** The flags of `deno task mutate`. */
 export const FLAGS = {
@@ -94,19 +95,6 @@ const TIMEOUT_BASE_MS = 2_000;
 const TIMEOUT_FACTOR = 1.5;
 /** A mutant past its time limit is judged again with this many times the limit. */
 const RETRY_FACTOR = 3;
-
-/** A triaged equivalent mutant: key and reason. */
-interface Equivalent {
-  readonly key: string;
-  readonly reason: string;
-}
-
-function loadEquivalents(root: string): Map<string, string> {
-  const path = `${root}/mutate/equivalent.json`;
-  const list = JSON.parse(Deno.readTextFileSync(path)) as Equivalent[];
-  if (!Array.isArray(list)) throw new Error(`${path}: expected an array of {key, reason}`);
-  return new Map(list.map((e) => [e.key, e.reason]));
-}
 
 class Pool {
   #idle: Worker[] = [];
@@ -262,11 +250,22 @@ async function main(args: string[]): Promise<number> {
   if (files.length === 0) {
     throw new UsageError(`--files ${values.files} matches no .ts file under kernel/ or services/`);
   }
-  const equivalents = loadEquivalents(root);
+  const triaged = loadEquivalents(root);
   const t0 = performance.now();
   const { contents, mutants: all, idSpace } = await instrumentFiles(root, files).catch((e) => {
     throw new InputError(`cannot instrument: ${e instanceof Error ? e.message : e}`);
   });
+  const sources = new Map(files.map((f) => [f, Deno.readTextFileSync(`${root}/${f}`)]));
+  const { reasons: equivalents, unmatched } = await equivalentMutants(all, sources, triaged);
+  if (unmatched.length > 0 && values.files === undefined) {
+    // Only a run over every file can tell an entry whose line changed (re-triage it).
+    log(
+      `mutate/equivalent.json: ${unmatched.length} entr${
+        unmatched.length === 1 ? "y finds" : "ies find"
+      } ` +
+        `no mutant (its line changed; judged again): ${unmatched.map((e) => e.key).join(", ")}`,
+    );
+  }
   const mutants = sampleN === undefined ? all : sample(all, sampleN, seed);
   log(
     `instrumented ${files.length} files into ${all.length} mutants` +

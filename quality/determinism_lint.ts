@@ -237,7 +237,7 @@ let tsPromise: Promise<Ts> | null = null;
  * variables at load time; it gets an empty environment so the lint needs only
  * read permission.
  */
-function loadTypeScript(): Promise<Ts> {
+export function loadTypeScript(): Promise<Ts> {
   tsPromise ??= (async () => {
     const { default: process } = await import("node:process");
     const saved = Object.getOwnPropertyDescriptor(process, "env");
