@@ -194,6 +194,48 @@ function signalable(type: number | undefined): number | undefined {
   return type === ZX_OBJ_TYPE_VMO ? ZX_USER_SIGNAL_ALL >>> 0 : undefined;
 }
 
+/** Pages a child may span for {@linkcode childOfPagerRoot} to decide it (far under the limits). */
+const CHILD_PAGES_DECIDED = 1024;
+
+/**
+ * `zx_vmo_create_child` of a pager-backed root VMO (the handle model's `pager` set) with one
+ * known child type, past the handle lookup (spec 6.1; `vmo_create_child.md`;
+ * `VmObjectPaged::CreateClone/CreateChildSlice/CreateChildReference`): SNAPSHOT is
+ * NOT_SUPPORTED on pager-backed VMOs; an at-least-on-write clone of any page-aligned offset
+ * and size is made; a reference is made at offset 0 and is never resizable; a slice is never
+ * resizable, is NOT_SUPPORTED of a resizable parent and INVALID_ARGS past a fixed-size parent's
+ * end. SNAPSHOT_MODIFIED (pins decide it), unaligned offsets and sizes near the limits are
+ * left undecided (null).
+ */
+function childOfPagerRoot(
+  type: number,
+  options: number,
+  a: readonly unknown[],
+  parent: ModelHandle | undefined,
+  ps: number,
+): Status | null {
+  const [, , offset, size] = a;
+  if (parent === undefined || parent.pager === null) return null;
+  if (!isAligned(offset, ps) || !isU64(size) || size > CHILD_PAGES_DECIDED * ps) return null;
+  if ((offset as number) > CHILD_PAGES_DECIDED * ps) return null;
+  const resizableChild = (options & ZX_VMO_CHILD_RESIZABLE) !== 0;
+  switch (type) {
+    case ZX_VMO_CHILD_SNAPSHOT:
+      return ZX_ERR_NOT_SUPPORTED;
+    case ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE:
+      return ZX_OK;
+    case ZX_VMO_CHILD_REFERENCE:
+      return resizableChild || offset !== 0 ? ZX_ERR_INVALID_ARGS : ZX_OK;
+    case ZX_VMO_CHILD_SLICE: {
+      if (resizableChild) return ZX_ERR_INVALID_ARGS;
+      const fixed = fixedBytes(parent, ps);
+      if (fixed === undefined) return null; // resizable (NOT_SUPPORTED) or grown: not tracked
+      return (offset as number) + Math.ceil(size / ps) * ps > fixed ? ZX_ERR_INVALID_ARGS : ZX_OK;
+    }
+  }
+  return null;
+}
+
 /**
  * `ZX_VMAR_OP_ZERO` (10): an op upstream has and the model leaves out, so its status is not
  * predicted; every other value outside the table's ops is INVALID_ARGS.
@@ -372,7 +414,7 @@ const AFTER: Partial<Record<CallName, Check>> = {
     return null;
   },
   // zx_vmo_create_child.md: exactly one child type, no unknown option bits (sys_vmo_create_child).
-  zx_vmo_create_child: (a) => {
+  zx_vmo_create_child: (a, m, ps) => {
     const o = a[1];
     if (!Number.isInteger(o) || (o as number) < 0 || (o as number) >= 2 ** 32) return null;
     const options = o as number;
@@ -388,7 +430,8 @@ const AFTER: Partial<Record<CallName, Check>> = {
       ZX_VMO_CHILD_REFERENCE,
       ZX_VMO_CHILD_SNAPSHOT_MODIFIED,
     ].includes(type);
-    return ((options & ~known) >>> 0) !== 0 || !oneType ? ZX_ERR_INVALID_ARGS : null;
+    if (((options & ~known) >>> 0) !== 0 || !oneType) return ZX_ERR_INVALID_ARGS;
+    return childOfPagerRoot(type, options, a, m.get(a[0]), ps);
   },
   // zx_vmar_map.md and sys_vmar_map (vsrinivas/fuchsia 2cf39818 zircon/kernel/lib/syscalls/
   // vmar.cc, VmAddressRegionDispatcher::Map): a write-only mapping, then the VMO handle's
