@@ -8,6 +8,7 @@
  */
 
 import type { FileLayout } from "../sim/file_layout.ts";
+import { BYTE_MEMO_MAX_LENGTH, memoBytes } from "../sim/byte_memo.ts";
 
 /** Writes the pattern of VMO `key` for bytes `[offset, offset + out.length)` into `out`, all zeros. */
 function fillPattern(out: Uint8Array, key: number, offset: number): void {
@@ -65,7 +66,7 @@ export function backingRange(
   length: number,
   _pageSize?: number,
 ): Uint8Array {
-  if (length > MEMO_MAX_RANGE) {
+  if (length > BYTE_MEMO_MAX_LENGTH) {
     const out = new Uint8Array(length);
     fillPattern(out, key, offset);
     return out;
@@ -92,39 +93,17 @@ export function sharedFileRange(
   length: number,
   file?: FileLayout,
 ): Uint8Array {
-  const plain = length <= MEMO_MAX_RANGE && (file === undefined || (
+  const plain = length <= BYTE_MEMO_MAX_LENGTH && (file === undefined || (
     file.bytes >= offset + length &&
     file.holes.every((h) => h.offset + h.length <= offset || h.offset >= offset + length)
   ));
   return plain ? memoized(key, offset, length) : fileRange(key, offset, length, file);
 }
 
-/** The memo's array of `[offset, offset + length)` of VMO `key` (`length <= MEMO_MAX_RANGE`). */
+/** The memo's array of `[offset, offset + length)` of VMO `key` (shared: read only). */
 function memoized(key: number, offset: number, length: number): Uint8Array {
-  const id = `${key}:${offset}:${length}`;
-  let made = MEMO.get(id);
-  if (made === undefined) {
-    if (memoBytes + length > MEMO_MAX_BYTES) {
-      MEMO.clear();
-      memoBytes = 0;
-    }
-    made = new Uint8Array(length);
-    fillPattern(made, key, offset);
-    MEMO.set(id, made);
-    memoBytes += length;
-  }
-  return made;
+  return memoBytes(`${key}:${offset}:${length}`, length, (out) => fillPattern(out, key, offset));
 }
-
-/**
- * Ranges already made (the pattern is a pure function of key, offset and length, and a
- * service asks for the same pages run after run): a copy of one costs a fraction of
- * filling it word by word. Bounded: past its size it starts over. Nothing reads its order.
- */
-const MEMO = new Map<string, Uint8Array>();
-const MEMO_MAX_BYTES = 8 * 2 ** 20;
-const MEMO_MAX_RANGE = 256 * 2 ** 10;
-let memoBytes = 0;
 
 /**
  * Content of `[offset, offset + length)` of the file behind the VMO with

@@ -1,0 +1,51 @@
+/**
+ * A bounded memo of byte arrays made by pure functions, for the harness's own content (the
+ * backing pattern services read, `services/backing.ts`): filling a page word by word costs
+ * several times a copy, and a campaign asks for the same pages run after run. What it holds
+ * never decides anything: an entry is the same bytes its maker would make again, and nothing
+ * writes into one (callers copy, or read only). Harness state, kept out of `services/` on
+ * purpose: a service's module state survives between runs and is a finding of the
+ * determinism lint; this memo cannot change a run.
+ *
+ * @module
+ */
+
+/** Arrays longer than this are made afresh every time. */
+export const BYTE_MEMO_MAX_LENGTH = 256 * 2 ** 10;
+
+/** Bytes the memo keeps at most; past it, it starts over. */
+const MAX_BYTES = 8 * 2 ** 20;
+
+const MEMO = new Map<string, Uint8Array>();
+let held = 0;
+
+/**
+ * The memo's array for `id`, made by `make(out)` (which fills a fresh zeroed array of
+ * `length` bytes) the first time. The array is shared: never write into it.
+ *
+ * @example
+ * ```ts
+ * import { memoBytes } from "./byte_memo.ts";
+ * let made = 0;
+ * const fill = (out: Uint8Array) => { made++; out.fill(7); };
+ * const a = memoBytes("sevens:16", 16, fill), b = memoBytes("sevens:16", 16, fill);
+ * console.assert(a === b && made === 1 && a[15] === 7);
+ * ```
+ */
+export function memoBytes(id: string, length: number, make: (out: Uint8Array) => void): Uint8Array {
+  if (length > BYTE_MEMO_MAX_LENGTH) {
+    throw new RangeError(`memoBytes: ${length} bytes is over the bound`);
+  }
+  let bytes = MEMO.get(id);
+  if (bytes === undefined) {
+    if (held + length > MAX_BYTES) {
+      MEMO.clear();
+      held = 0;
+    }
+    bytes = new Uint8Array(length);
+    make(bytes);
+    MEMO.set(id, bytes);
+    held += length;
+  }
+  return bytes;
+}
