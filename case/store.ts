@@ -106,11 +106,26 @@ export async function readJsonFile(
  * ```
  */
 export async function readCaseFile(file: string): Promise<CaseEnvelope> {
-  const r = parseCase(await readJsonFile(file, CaseFileError), file);
+  const json = await readJsonFile(file, CaseFileError);
+  const r = parseCase(json, file);
   if ("case" in r) return r.case;
+  if (looksLikeScenario(json)) {
+    throw new CaseFileError(
+      `${file}: a scenario, not a case (no "format": "pagersim/case@2"): run it with ` +
+        `\`deno task sim --scenario ${file} --seed N\`, or replay one of its runs with ` +
+        `\`deno task repro --scenario ${file} --seed N\``,
+    );
+  }
   throw new CaseFileError(
     `${file}: invalid case:\n${r.errors.map((e) => `  - ${e.message}`).join("\n")}`,
   );
+}
+
+/** A scenario file given where a case belongs: threads or VMOs at the top, no case format. */
+function looksLikeScenario(json: unknown): boolean {
+  if (typeof json !== "object" || json === null || Array.isArray(json)) return false;
+  const o = json as Record<string, unknown>;
+  return o.format === undefined && o.kind === undefined && ("threads" in o || "vmos" in o);
 }
 
 /** What {@linkcode readCorpus} found. */

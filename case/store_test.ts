@@ -254,3 +254,26 @@ Deno.test('writeCase { keep: "exact" }: a file of the same finding but another r
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("a scenario given where a case belongs: one line that names the commands for a scenario", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const file = `${dir}/scenario.json`;
+    const scenario = {
+      vmos: [{ name: "a", pages: 1 }],
+      threads: [{ name: "r", ops: [{ op: "read", vmo: "a", page: 0, pages: 1 }] }],
+    };
+    await Deno.writeTextFile(file, JSON.stringify(scenario));
+    await assert.rejects(() => readCaseFile(file), (e: Error) => {
+      assert.match(e.message, /a scenario, not a case/);
+      assert.match(e.message, /deno task sim --scenario .*scenario\.json --seed N/);
+      assert.ok(!e.message.includes("\n"), e.message);
+      return true;
+    });
+    // Anything else still lists the fields that are wrong.
+    await Deno.writeTextFile(file, JSON.stringify({ format: "pagersim/case@2" }));
+    await assert.rejects(() => readCaseFile(file), /invalid case:\n {2}- /);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

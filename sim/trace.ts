@@ -23,6 +23,7 @@ import {
   ZX_VMAR_OP_DONT_NEED,
   ZX_VMAR_OP_MAP_RANGE,
   ZX_VMAR_OP_PREFETCH,
+  ZX_VMO_DIRTY_RANGE_IS_ZERO,
   ZX_VMO_OP_ALWAYS_NEED,
   ZX_VMO_OP_CACHE_SYNC,
   ZX_VMO_OP_COMMIT,
@@ -160,7 +161,10 @@ export function formatEvent(e: KernelEvent): string {
           ? ` ranges=${
             e.ranges.length === 0
               ? "none"
-              : e.ranges.map((r) => `[${hex(r.offset)},+${hex(r.length)})`).join(" ")
+              : e.ranges.map((r) =>
+                `[${hex(r.offset)},+${hex(r.length)})${rangeOptions(r.options)}`
+              )
+                .join(" ")
           }`
           : ""
       }`;
@@ -239,6 +243,13 @@ function nameHash(s: string): number {
     NAME_HASHES.set(s, h);
   }
   return h;
+}
+
+/** A queried dirty range's options as the trace shows them: `:IS_ZERO`, other bits in hex. */
+function rangeOptions(options: number | undefined): string {
+  if (options === undefined || options === 0) return "";
+  const rest = options & ~ZX_VMO_DIRTY_RANGE_IS_ZERO;
+  return (options & ZX_VMO_DIRTY_RANGE_IS_ZERO ? ":IS_ZERO" : "") + (rest ? `:${hex(rest)}` : "");
 }
 
 /**

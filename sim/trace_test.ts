@@ -3,7 +3,7 @@ import { runScenario } from "../scenario/interpreter.ts";
 import { parseScenario } from "../scenario/schema.ts";
 import { serveReads, type ServiceContext, supplyFromBacking } from "../services/service.ts";
 import type { Sys, ThreadBody } from "./sys.ts";
-import { ZX_OK } from "../kernel/constants.ts";
+import { ZX_OK, ZX_VMO_DIRTY_RANGE_IS_ZERO } from "../kernel/constants.ts";
 import { formatEvent, Trace } from "./trace.ts";
 
 Deno.test("a call's out-value is in its trace line: zx_vmo_get_size -> ZX_OK size=0x80", () => {
@@ -101,4 +101,21 @@ Deno.test("a run's trace shows the handles its calls made", () => {
   });
   const run = runScenario(scenario, { seed: 1 });
   assert.match(run.trace.text(), /zx_pager_create_vmo -> ZX_OK handle=0x[0-9a-f]+$/m);
+});
+
+Deno.test("a dirty-range query's trace line shows each range's IS_ZERO option (text only: the hash is the same)", () => {
+  const ranges = [{ offset: 0x40, length: 0x80, options: 0 }, {
+    offset: 0x180,
+    length: 0x40,
+    options: ZX_VMO_DIRTY_RANGE_IS_ZERO,
+  }];
+  const e = { k: "ret", tid: 1, name: "zx_pager_query_dirty_ranges", status: 0, ranges } as const;
+  assert.equal(
+    formatEvent(e),
+    "t1 zx_pager_query_dirty_ranges -> ZX_OK ranges=[0x40,+0x80) [0x180,+0x40):IS_ZERO",
+  );
+  const a = new Trace(false), b = new Trace(false);
+  a.emit(e);
+  b.emit({ ...e, ranges: ranges.map((r) => ({ ...r, options: 0 })) });
+  assert.equal(a.hash, b.hash);
 });
