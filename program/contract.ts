@@ -82,7 +82,12 @@ import {
 } from "../kernel/constants.ts";
 import { spec } from "../kernel/syscalls.ts";
 import { CALL_NAMES, type CallName, CALLS } from "./program.ts";
-import { type HandleModel, type ModelHandle, subRights } from "./handle_model.ts";
+import {
+  type HandleModel,
+  type ModelHandle,
+  PLACEMENT_GUARD_BOUND,
+  subRights,
+} from "./handle_model.ts";
 
 /** Errors a pager-backed access can surface (spec 4.3; SHOULD_WAIT in fail-instead-of-block mode). */
 export const PAGER_ERRORS: readonly Status[] = [
@@ -193,6 +198,9 @@ function signalable(type: number | undefined): number | undefined {
   if (type === ZX_OBJ_TYPE_EVENT) return (ZX_USER_SIGNAL_ALL | ZX_EVENT_SIGNALED) >>> 0;
   return type === ZX_OBJ_TYPE_VMO ? ZX_USER_SIGNAL_ALL >>> 0 : undefined;
 }
+
+/** How far the root VMAR's placements may reach for a new region in it to be decided: 2^46 of 2^47. */
+const ROOT_VMAR_DECIDED = 2 ** 46;
 
 /** Pages a child may span for {@linkcode childOfPagerRoot} to decide it (far under the limits). */
 const CHILD_PAGES_DECIDED = 1024;
@@ -411,6 +419,13 @@ const AFTER: Partial<Record<CallName, Check>> = {
     if (((options & ~region) >>> 0) !== 0) return ZX_ERR_INVALID_ARGS;
     if (a[3] === 0 || !isAligned(a[2], ps)) return ZX_ERR_INVALID_ARGS;
     if (!(options & ZX_VM_SPECIFIC) && a[2] !== 0) return ZX_ERR_INVALID_ARGS;
+    // In the root VMAR (every CAN_MAP flag; 2^47 bytes), a region the kernel places fits while
+    // what the program placed there reaches far under the span: made (CreateSubVmarInternal).
+    const size = a[3];
+    if (
+      m.get(a[0])?.rootVmar === true && !(options & ZX_VM_SPECIFIC) && isU64(size) &&
+      m.rootReach + size + PLACEMENT_GUARD_BOUND <= ROOT_VMAR_DECIDED && m.open.length < 1024
+    ) return ZX_OK;
     return null;
   },
   // zx_vmo_create_child.md: exactly one child type, no unknown option bits (sys_vmo_create_child).

@@ -76,6 +76,18 @@ const VMAR_CASES: [key: string, what: string][] = [
     "kernel/kernel_vmar.ts:329:9:ConditionalExpression:false",
     "zx_vmar_op_range: an unaligned address is not INVALID_ARGS",
   ],
+  [
+    "kernel/kernel_vmar.ts:199:25:EqualityOperator:size !== 0",
+    "zx_vmar_allocate: the size check inverted (a region in the root refused)",
+  ],
+  [
+    "kernel/kernel_vmar.ts:212:7:ConditionalExpression:true",
+    "zx_vmar_allocate: every region ACCESS_DENIED (the root grants every CAN_MAP flag)",
+  ],
+  [
+    "kernel/kernel_vmar.ts:213:22:BooleanLiteral:region.flags.read",
+    "zx_vmar_allocate: CAN_MAP_READ refused where the root grants it",
+  ],
 ];
 
 Deno.test("the program contract's VMAR argument checks kill the kernel_vmar.ts mutants that return another allowed status", async (t) => {

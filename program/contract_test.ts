@@ -4,8 +4,12 @@ import {
   ZX_ERR_INVALID_ARGS,
   ZX_ERR_NOT_SUPPORTED,
   ZX_OBJ_TYPE_PAGER,
+  ZX_OBJ_TYPE_VMAR,
   ZX_OBJ_TYPE_VMO,
   ZX_OK,
+  ZX_VM_CAN_MAP_READ,
+  ZX_VM_CAN_MAP_WRITE,
+  ZX_VM_SPECIFIC,
   ZX_VMO_CHILD_REFERENCE,
   ZX_VMO_CHILD_RESIZABLE,
   ZX_VMO_CHILD_SLICE,
@@ -54,4 +58,21 @@ Deno.test("zx_vmo_create_child of a pager VMO: the outcome spec 6.1 decides, and
       `handle ${h} options 0x${options.toString(16)} offset ${offset} size ${size}`,
     );
   }
+});
+
+Deno.test("zx_vmar_allocate in the root VMAR: made while the program's placements reach far under its span", () => {
+  const m = new HandleModel();
+  m.createRootVmar(1);
+  m.create(2, ZX_OBJ_TYPE_VMAR); // a region's handle: its free space is not tracked
+  const rw = ZX_VM_CAN_MAP_READ | ZX_VM_CAN_MAP_WRITE;
+  const at = (h: number, options: number, offset: number, size: number) => {
+    const got = predict("zx_vmar_allocate", [h, options, offset, size], m, PS);
+    return got === null ? null : statusName(got);
+  };
+  assert.equal(at(1, rw, 0, 16 * PS), "ZX_OK");
+  assert.equal(at(1, rw | ZX_VM_SPECIFIC, 0, PS), null); // where it lands decides
+  assert.equal(at(2, rw, 0, PS), null);
+  assert.equal(at(1, rw, 0, 0), "ZX_ERR_INVALID_ARGS");
+  m.rootReach = 2 ** 46 - PS; // the root may be nearly full: not decided
+  assert.equal(at(1, rw, 0, 16 * PS), null);
 });

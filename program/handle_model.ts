@@ -32,6 +32,7 @@ import {
   ZX_VMO_RESIZABLE,
   ZX_VMO_UNBOUNDED,
 } from "../kernel/constants.ts";
+import { present } from "../kernel/assert.ts";
 
 /** One handle the model says is open. */
 export interface ModelHandle {
@@ -46,7 +47,12 @@ export interface ModelHandle {
    * created with, in bytes as asked (the kernel rounds it up to whole pages); else undefined.
    */
   readonly fixedSize?: number;
+  /** The root VMAR (a duplicate of it too). */
+  readonly rootVmar?: boolean;
 }
+
+/** More than any guard gap the kernel leaves after a placement (a page, at most 64 KiB). */
+export const PLACEMENT_GUARD_BOUND = 2 ** 20;
 
 /** The default rights of a new object of each type, as the kernel hands them out. */
 export const DEFAULT_RIGHTS: Readonly<Record<number, number>> = {
@@ -99,6 +105,20 @@ export class HandleModel {
       pager,
       ...(fixed ? { fixedSize: size } : {}),
     });
+  }
+
+  /**
+   * An upper bound of how far the root VMAR's placements reach past its base, in bytes: every
+   * region or mapping placed in it adds its offset (when SPECIFIC), its length and a guard
+   * ({@linkcode PLACEMENT_GUARD_BOUND}); nothing is taken back. A placement the kernel makes
+   * (not SPECIFIC) fits while this stays far under the root's span.
+   */
+  rootReach = 0;
+
+  /** The program's handle to the root VMAR. */
+  createRootVmar(handle: number): void {
+    this.create(handle, ZX_OBJ_TYPE_VMAR);
+    this.#open.set(handle, { ...present(this.#open.get(handle), "the root VMAR"), rootVmar: true });
   }
 
   /** A new object with explicit rights (a child VMO: no pager, rights from its options). */

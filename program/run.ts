@@ -33,6 +33,8 @@ import {
   ZX_VM_CAN_MAP_EXECUTE,
   ZX_VM_CAN_MAP_READ,
   ZX_VM_CAN_MAP_WRITE,
+  ZX_VM_SPECIFIC,
+  ZX_VM_SPECIFIC_OVERWRITE,
   ZX_VMO_CHILD_NO_WRITE,
   ZX_VMO_CHILD_RESIZABLE,
 } from "../kernel/constants.ts";
@@ -52,7 +54,7 @@ import {
   World,
 } from "../sim/world.ts";
 import { allowed, FAULT_CODES, predict } from "./contract.ts";
-import { HandleModel, subRights } from "./handle_model.ts";
+import { HandleModel, PLACEMENT_GUARD_BOUND, subRights } from "./handle_model.ts";
 import {
   type Arg,
   type CallName,
@@ -256,10 +258,14 @@ function applyToModel(
     case "zx_pmt_unpin": // consumes the token's handle (PinnedMemoryTokenDispatcher::Unpin)
       if (ok) model.drop(args[0]);
       return;
+    case "zx_vmar_map":
+      if (ok) reachOfRoot(model, args[0], args[1], args[2], args[5]);
+      return;
     case "zx_vmar_allocate": {
       // The child's handle: the default VMAR rights less READ/WRITE/EXECUTE its CAN_MAP flags
       // do not grant (zircon/kernel/lib/syscalls/vmar.cc, sys_vmar_allocate).
       if (!ok) return;
+      reachOfRoot(model, args[0], args[1], args[2], args[3]);
       const o = args[1] as number;
       const drop = (o & ZX_VM_CAN_MAP_READ ? 0 : ZX_RIGHT_READ) |
         (o & ZX_VM_CAN_MAP_WRITE ? 0 : ZX_RIGHT_WRITE) |
@@ -270,6 +276,20 @@ function applyToModel(
   }
   const creates = spec(call.call).creates;
   if (ok && creates !== undefined) model.createWithRights(r.value, creates.type, creates.rights);
+}
+
+/** A placement in the root VMAR (`vmar` its handle) adds to the model's `rootReach`. */
+function reachOfRoot(
+  model: HandleModel,
+  vmar: unknown,
+  options: unknown,
+  offset: unknown,
+  length: unknown,
+): void {
+  if (model.get(vmar)?.rootVmar !== true) return;
+  const specific = ((options as number) & (ZX_VM_SPECIFIC | ZX_VM_SPECIFIC_OVERWRITE)) !== 0;
+  model.rootReach += (specific ? offset as number : 0) + (length as number) +
+    PLACEMENT_GUARD_BOUND;
 }
 
 /** Checks one call's outcome against the contract, then records it in the model. */
@@ -547,7 +567,7 @@ export function runProgram(program: Program, options: ProgramRunOptions = {}): P
     throw new Error(`setup: duplicating the root VMAR handle failed: ${statusName(st)}`);
   }
   runSync(kernel.zx_handle_close(setup, setupHandle));
-  model.create(kernel.rootVmarHandle, ZX_OBJ_TYPE_VMAR);
+  model.createRootVmar(kernel.rootVmarHandle);
 
   const janitorThread = world.spawn("janitor", "workload", (sys) => janitor(sys, vmar, shared));
   model.create(janitorThread.handle, ZX_OBJ_TYPE_THREAD);
