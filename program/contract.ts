@@ -471,6 +471,17 @@ const AFTER: Partial<Record<CallName, Check>> = {
     if (!isAligned(a[4], ps) || !isU64(a[5]) || a[5] === 0 || !isAligned(a[2], ps)) {
       return ZX_ERR_INVALID_ARGS;
     }
+    // In the root VMAR (every CAN_MAP flag), placed by the kernel, with a VMAR handle that has
+    // READ (and WRITE for a writable mapping), while the program's placements reach far under
+    // the root's span: mapped (VmAddressRegion::CreateVmMapping; past the VMO's end too).
+    const parent = m.get(a[0]);
+    const vmarNeed = ZX_RIGHT_READ | (writable ? ZX_RIGHT_WRITE : 0);
+    if (
+      parent?.rootVmar === true && !(o & (ZX_VM_SPECIFIC | ZX_VM_SPECIFIC_OVERWRITE)) &&
+      (parent.rights & vmarNeed) === vmarNeed &&
+      m.rootReach + (a[5] as number) + PLACEMENT_GUARD_BOUND <= ROOT_VMAR_DECIDED &&
+      m.open.length < 1024
+    ) return ZX_OK;
     return null;
   },
   // zx_vmar_unmap.md, VmAddressRegion::Unmap: an unaligned address or an empty length.

@@ -77,6 +77,14 @@ const VMAR_CASES: [key: string, what: string][] = [
     "zx_vmar_op_range: an unaligned address is not INVALID_ARGS",
   ],
   [
+    "kernel/kernel_vmar.ts:112:9:ConditionalExpression:true",
+    "zx_vmar_map: every mapping BAD_STATE (as if the root were destroyed)",
+  ],
+  [
+    "kernel/kernel_vmar.ts:116:69:BooleanLiteral:r.rights & ZX_RIGHT_READ",
+    "zx_vmar_map: the VMAR handle's READ right read inverted (a root mapping refused)",
+  ],
+  [
     "kernel/kernel_vmar.ts:199:25:EqualityOperator:size !== 0",
     "zx_vmar_allocate: the size check inverted (a region in the root refused)",
   ],

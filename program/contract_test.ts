@@ -7,8 +7,11 @@ import {
   ZX_OBJ_TYPE_VMAR,
   ZX_OBJ_TYPE_VMO,
   ZX_OK,
+  ZX_RIGHT_READ,
   ZX_VM_CAN_MAP_READ,
   ZX_VM_CAN_MAP_WRITE,
+  ZX_VM_PERM_READ,
+  ZX_VM_PERM_WRITE,
   ZX_VM_SPECIFIC,
   ZX_VMO_CHILD_REFERENCE,
   ZX_VMO_CHILD_RESIZABLE,
@@ -18,6 +21,7 @@ import {
   ZX_VMO_CHILD_SNAPSHOT_MODIFIED,
   ZX_VMO_RESIZABLE,
 } from "../kernel/constants.ts";
+import { present } from "../kernel/assert.ts";
 import { predict } from "./contract.ts";
 import { HandleModel } from "./handle_model.ts";
 
@@ -75,4 +79,22 @@ Deno.test("zx_vmar_allocate in the root VMAR: made while the program's placement
   assert.equal(at(1, rw, 0, 0), "ZX_ERR_INVALID_ARGS");
   m.rootReach = 2 ** 46 - PS; // the root may be nearly full: not decided
   assert.equal(at(1, rw, 0, 16 * PS), null);
+});
+
+Deno.test("zx_vmar_map in the root VMAR: mapped when the kernel places it and the handles have the rights", () => {
+  const m = new HandleModel();
+  m.createRootVmar(1);
+  m.create(2, ZX_OBJ_TYPE_VMO, 0, null, PS);
+  m.alias(3, present(m.get(1), "root"), ZX_RIGHT_READ); // a read-only duplicate of the root
+  const map = (vmar: number, options: number, len: number) => {
+    const got = predict("zx_vmar_map", [vmar, options, 0, 2, 0, len], m, PS);
+    return got === null ? null : statusName(got);
+  };
+  const rw = ZX_VM_PERM_READ | ZX_VM_PERM_WRITE;
+  assert.equal(map(1, rw, 4 * PS), "ZX_OK"); // past the VMO's end too
+  assert.equal(map(3, ZX_VM_PERM_READ, PS), "ZX_OK");
+  assert.equal(map(3, rw, PS), null); // the handle lacks WRITE: not decided here
+  assert.equal(map(1, rw | ZX_VM_SPECIFIC, PS), null);
+  m.rootReach = 2 ** 46;
+  assert.equal(map(1, rw, PS), null);
 });
