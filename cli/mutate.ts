@@ -102,6 +102,8 @@ class Pool {
   #all = new Set<Worker>();
   /** Requests in flight: how to end each early, and whether it judges a memory suspect. */
   #pending = new Map<Worker, { end: (message: string) => void; suspect: boolean }>();
+  /** Each worker's stop flag (mutate/worker.ts reads it on every hit of the active mutant). */
+  #stops = new Map<Worker, Int32Array>();
 
   constructor(readonly url: URL) {}
 
@@ -112,7 +114,9 @@ class Pool {
   ): Promise<{ worker: Worker; ready: FromWorker & { type: "ready" } }> {
     const worker = new Worker(this.url, { type: "module" });
     this.#all.add(worker);
-    const ready = await this.request(worker, { type: "init", mutants, staticMutant }).catch(
+    const stop = new SharedArrayBuffer(4);
+    this.#stops.set(worker, new Int32Array(stop));
+    const ready = await this.request(worker, { type: "init", mutants, staticMutant, stop }).catch(
       (e) => {
         this.kill(worker);
         const first = String(e instanceof Error ? e.message : e).split("\n")[0];
@@ -179,7 +183,14 @@ class Pool {
     this.release(r.type === "mutant" ? worker : (await this.spawn(mutants)).worker);
   }
 
+  /**
+   * Ends a worker: its stop flag first (a mutant looping through its own code throws at its next
+   * hit, see mutate/worker.ts), then `terminate()`, which alone leaves a busy worker running.
+   */
   kill(worker: Worker): void {
+    const stop = this.#stops.get(worker);
+    if (stop !== undefined) Atomics.store(stop, 0, 1);
+    this.#stops.delete(worker);
     worker.terminate();
     this.#all.delete(worker);
   }
@@ -198,8 +209,7 @@ class Pool {
   }
 
   close(): void {
-    for (const w of this.#all) w.terminate();
-    this.#all.clear();
+    for (const w of [...this.#all]) this.kill(w);
   }
 }
 

@@ -32,3 +32,43 @@ export function strykerNs(): StrykerNs {
   const g = globalThis as unknown as { __stryker__?: StrykerNs };
   return g.__stryker__ ??= {};
 }
+
+/**
+ * Arms the hit limit for one probe run of the active mutant: every hit of it is counted, and the
+ * limit (read through a getter on every hit) is {@linkcode HIT_LIMIT}, or -1 once `stop[0]` is
+ * set: a mutant looping through its own code then throws Stryker's hit-limit error at its next
+ * hit. This is how the pool ends a worker's run: `Worker.terminate()` does not stop a worker busy
+ * in a loop (Deno 2.9.6; a loop went on allocating after it until the process ran out of memory).
+ *
+ * @example
+ * ```ts
+ * import { armHitLimit, disarmHitLimit, strykerNs } from "./ns.ts";
+ * const stop = new Int32Array(new SharedArrayBuffer(4));
+ * armHitLimit(stop);
+ * Atomics.store(stop, 0, 1);
+ * console.assert(strykerNs().hitLimit === -1);
+ * disarmHitLimit();
+ * console.assert(strykerNs().hitLimit === undefined);
+ * ```
+ */
+export function armHitLimit(stop: Int32Array): void {
+  const ns = strykerNs();
+  ns.hitCount = 0;
+  Object.defineProperty(ns, "hitLimit", {
+    get: () => Atomics.load(stop, 0) !== 0 ? -1 : HIT_LIMIT,
+    configurable: true,
+    enumerable: true,
+  });
+}
+
+/** Ends what {@linkcode armHitLimit} began: no counting, no limit. */
+export function disarmHitLimit(): void {
+  const ns = strykerNs();
+  ns.hitCount = undefined;
+  Object.defineProperty(ns, "hitLimit", {
+    value: undefined,
+    writable: true,
+    configurable: true,
+    enumerable: true,
+  });
+}

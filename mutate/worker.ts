@@ -7,11 +7,21 @@
  */
 
 import type { JudgeName, Probe, ProbeResult } from "./judges.ts";
-import { HIT_LIMIT, strykerNs } from "./ns.ts";
+import { armHitLimit, disarmHitLimit, HIT_LIMIT, strykerNs } from "./ns.ts";
 
 /** Messages to a worker. */
 export type ToWorker =
-  | { type: "init"; mutants: number; staticMutant?: string }
+  | {
+    type: "init";
+    mutants: number;
+    staticMutant?: string;
+    /**
+     * One Int32 the pool sets to end this worker's run ({@linkcode stopRequested}): the main
+     * thread's `Worker.terminate()` does not stop a worker busy in a loop (Deno 2.9.6: a loop
+     * went on 2 s after it, allocating, until the process ran out of memory).
+     */
+    stop: SharedArrayBuffer;
+  }
   | { type: "coverage"; judge: JudgeName; ids: readonly string[] }
   | {
     type: "mutant";
@@ -83,20 +93,21 @@ async function runProbe(
   }
 }
 
-/** Runs a probe against the active mutant, with the hit limit armed. */
+/** The pool's stop flag for this worker (set in `init`; see `armHitLimit`). */
+let stopFlag = new Int32Array(new SharedArrayBuffer(4));
+
+/** Runs a probe against the active mutant, with the hit limit armed (and the pool's stop). */
 async function runMutantProbe(
   p: Probe,
   ctx: Parameters<Probe["run"]>[0],
 ): Promise<{ result: ProbeResult; hitLimit: boolean }> {
   const ns = strykerNs();
-  ns.hitCount = 0;
-  ns.hitLimit = HIT_LIMIT;
+  armHitLimit(stopFlag);
   try {
     const result = await runProbe(p, ctx);
-    return { result, hitLimit: ns.hitCount > HIT_LIMIT };
+    return { result, hitLimit: (ns.hitCount ?? 0) > HIT_LIMIT };
   } finally {
-    ns.hitCount = undefined;
-    ns.hitLimit = undefined;
+    disarmHitLimit();
   }
 }
 
@@ -156,6 +167,7 @@ async function handle(m: ToWorker): Promise<void> {
   switch (m.type) {
     case "init": {
       mutantCount = m.mutants;
+      stopFlag = new Int32Array(m.stop);
       // What runs while the judges load (module top levels) is static coverage.
       const loading = new Uint8Array(mutantCount);
       ns.hits = loading;
