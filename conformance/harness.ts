@@ -33,7 +33,13 @@ import { backingRange } from "../services/backing.ts";
 import { randomStrategy } from "../sim/strategy.ts";
 import type { Sys, ThreadBody } from "../sim/sys.ts";
 import { threadLabel } from "../sim/trace.ts";
-import { describeVerdict, type SimThread, World } from "../sim/world.ts";
+import {
+  describeVerdict,
+  type Monitor,
+  type SimThread,
+  type Verdict,
+  World,
+} from "../sim/world.ts";
 
 /** The areas of the conformance inventory (the Tag column): level 1, then level 2. */
 export const AREAS = [
@@ -68,6 +74,8 @@ export interface RunnableCase {
   readonly area: string;
   /** Runs the case under every seed; throws a {@linkcode ConformanceFailure} on a mismatch. */
   run(): void;
+  /** The case's main thread ({@linkcode runChecked} runs it under the checkers alone). */
+  readonly body: TestBody;
 }
 
 /** A case listed but not run, with the reason. */
@@ -584,21 +592,33 @@ export function useKernel(make: ((options: KernelOptions) => Kernel) | undefined
   kernelUnderTest = make;
 }
 
-/** Runs `body` once under `seed`; throws a {@linkcode ConformanceFailure} unless it passes. */
-export function runOnce(body: TestBody, seed: number): void {
+/** The world of one run of `body` under `seed`, and its main thread (the case's own code). */
+function caseWorld(
+  body: TestBody,
+  seed: number,
+  monitors: readonly Monitor[] = [],
+  expectEnds = true,
+) {
   const world = new World({
     makeKernel: kernelUnderTest,
     strategy: randomStrategy(seed),
     pageSize: PAGE,
     maxSteps: MAX_STEPS,
     liveness: { afterSteps: MAX_STEPS / 2, bound: MAX_STEPS / 2 },
+    monitors,
   });
   const main = world.spawn("main", "workload", function* (sys) {
     const t = new PagerTest(world, sys);
     yield* t.init();
     yield* body(t);
-    t.checkWorkersEnded();
+    if (expectEnds) t.checkWorkersEnded();
   });
+  return { world, main };
+}
+
+/** Runs `body` once under `seed`; throws a {@linkcode ConformanceFailure} unless it passes. */
+export function runOnce(body: TestBody, seed: number): void {
+  const { world, main } = caseWorld(body, seed);
   const result = world.run();
   const tail = () => world.trace.text(Math.max(0, result.steps - 40));
   if (result.verdict.kind !== "pass") {
@@ -607,6 +627,27 @@ export function runOnce(body: TestBody, seed: number): void {
   if (main.end.kind !== "exited") {
     throw new ConformanceFailure(`seed ${seed}: main thread ended: ${endText(main)}`, tail());
   }
+}
+
+/**
+ * Runs `body` once under `seed` watched by `monitors` (the checkers), with the case's own
+ * expectations left out: the run a checker-only judge sees (the mutation tool's campaign judge).
+ * A {@linkcode ConformanceFailure} of the main thread ends the run there as a pass: only what
+ * the monitors said before it, or a hang, a kernel assertion or another fault, fails it.
+ */
+export function runChecked(
+  body: TestBody,
+  seed: number,
+  monitors: readonly Monitor[],
+): { world: World; verdict: Verdict } {
+  // Workers the case leaves running are not an expectation here: the world runs them on, and a
+  // stranded one is the world's hang, which the checkers settle.
+  const { world, main } = caseWorld(body, seed, monitors, false);
+  const result = world.run();
+  const verdict = result.verdict;
+  const expectation = verdict.kind === "thread-fault" && verdict.tid === main.tid &&
+    verdict.message.includes("ConformanceFailure");
+  return { world, verdict: expectation ? { kind: "pass", step: verdict.step } : verdict };
 }
 
 /** Runs `body` under every seed in {@linkcode SEEDS}. */
@@ -631,7 +672,7 @@ export function runSeeds(body: TestBody): void {
  * ```
  */
 export function pagerCase(id: string, name: string, area: Area, body: TestBody): RunnableCase {
-  return { id, name, area, run: () => runSeeds(body) };
+  return { id, name, area, run: () => runSeeds(body), body };
 }
 
 /** The `Vmar` and `Vmo` variants of a `VMO_VMAR_TEST`. */

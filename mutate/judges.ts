@@ -5,10 +5,11 @@
  *
  * - `tests`: the fast test files, loaded under a `Deno.test` shim that
  *   collects their tests (and `t.step` steps) instead of registering them.
- * - `campaign`: a fixed, seeded budget of campaign runs (portfolio + swarm)
- *   and exhaustive exploration of the small scenarios in `explore/testdata`,
- *   judged only by the checkers: a run fails when its settled verdict is not
- *   `pass`.
+ * - `campaign`: a fixed, seeded budget of campaign runs (portfolio + swarm),
+ *   exhaustive exploration of the small scenarios in `explore/testdata`, and
+ *   Zircon's pager tests (`conformance/`) as workloads with their expectations
+ *   left out, judged only by the checkers: a run fails when its settled
+ *   verdict is not `pass`.
  *
  * Each judge is a list of probes with stable ids; a probe is the unit of
  * per-test coverage (`__stryker__.hits`), so a mutant runs only the
@@ -26,7 +27,10 @@ import { generateScenario } from "../scenario/generate.ts";
 import { checkersOf } from "../case/kinds.ts";
 import { explore } from "../explore/explore.ts";
 import { parseScenario } from "../scenario/schema.ts";
-import { checkCase } from "../properties/check_case.ts";
+import { checkCase, settleVerdict } from "../properties/check_case.ts";
+import { ALL_CASES } from "../conformance/cases.ts";
+import { isSkipped, runChecked } from "../conformance/harness.ts";
+import type { ScenarioRun } from "../scenario/interpreter.ts";
 import { SCENARIO_SERVICES } from "./scenario_services.ts";
 import type { Verdict } from "../sim/world.ts";
 import { strykerNs } from "./ns.ts";
@@ -60,6 +64,8 @@ export const CAMPAIGN_BUDGET = {
    * waiting inside one request while it is supplied and failed page by page.
    */
   scenarioSeeds: 100,
+  /** Seeded runs of each runnable conformance case (`conformance/cases.ts`), checkers only. */
+  conformanceSeeds: 1,
   /** Preemption bound of the exhaustive exploration of `explore/testdata/*.json`. */
   preemptions: 1,
   /** Executions after which an exploration stops (a mutant that blows up the state space). */
@@ -193,6 +199,22 @@ export function campaignProbes(root: URL): Probe[] {
         return null;
       },
     });
+  }
+  // Zircon's own pager tests as workloads (conformance/), judged by the kernel checkers alone:
+  // a case's expectations are left out (runChecked), so only a checker's verdict, a hang, a
+  // kernel assertion or a fault of the case's code kills.
+  for (const c of ALL_CASES) {
+    if (isSkipped(c)) continue;
+    for (let seed = 1; seed <= CAMPAIGN_BUDGET.conformanceSeeds; seed++) {
+      probes.push({
+        id: `conformance:${c.id}:${c.name}:${seed}`,
+        run() {
+          const monitors = checkersOf("kernel")();
+          const { world, verdict } = runChecked(c.body, seed, monitors);
+          return verdictText(settleVerdict({ world, verdict } as ScenarioRun, monitors));
+        },
+      });
+    }
   }
   return probes;
 }
