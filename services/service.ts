@@ -348,10 +348,9 @@ export function supplyFromBacking(
  * ```ts
  * import { strict as assert } from "node:assert";
  * import {
- *   isRead, parseScenario, runScenario, type ServiceContext, type Sys, type ThreadBody,
- *   vmoForKey, ZX_TIME_INFINITE,
+ *   isRead, parseScenario, runScenario, type ServiceContext, supplyBytes, type Sys,
+ *   type ThreadBody, vmoForKey, ZX_TIME_INFINITE,
  * } from "../mod.ts";
- * import { supplyBytes } from "./service.ts";
  * function* ones(sys: Sys, ctx: ServiceContext): ThreadBody {
  *   for (;;) {
  *     const [st, p] = yield* sys.portWait(ctx.port, ZX_TIME_INFINITE);
