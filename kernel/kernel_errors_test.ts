@@ -1062,6 +1062,24 @@ const TABLES: Record<string, readonly Row[]> = {
       want: ZX_ERR_NOT_SUPPORTED,
     },
     {
+      // DirtyPages' range check is `offset > size` (vm_cow_pages.cc): an empty range at the end
+      // is in range, one page past it is not.
+      name: "OP_DIRTY: an empty range at a trap-dirty VMO's end succeeds",
+      call: (f) => {
+        const h = f.ok(f.k.zx_pager_create_vmo(f.t, f.pager, ZX_VMO_TRAP_DIRTY, f.port, 3, PS));
+        return f.k.zx_pager_op_range(f.t, f.pager, ZX_PAGER_OP_DIRTY, h, PS, 0, 0);
+      },
+      want: ZX_OK,
+    },
+    {
+      name: "OP_DIRTY: an empty range a page past a trap-dirty VMO's end",
+      call: (f) => {
+        const h = f.ok(f.k.zx_pager_create_vmo(f.t, f.pager, ZX_VMO_TRAP_DIRTY, f.port, 3, PS));
+        return f.k.zx_pager_op_range(f.t, f.pager, ZX_PAGER_OP_DIRTY, h, 2 * PS, 0, 0);
+      },
+      want: ZX_ERR_OUT_OF_RANGE,
+    },
+    {
       name: "OP_DIRTY order: nonzero data before no TRAP_DIRTY",
       call: (f) => f.k.zx_pager_op_range(f.t, f.pager, ZX_PAGER_OP_DIRTY, f.vmo, 0, PS, 7),
       want: ZX_ERR_INVALID_ARGS,
@@ -3294,6 +3312,13 @@ const TABLES: Record<string, readonly Row[]> = {
       call: (f) => f.k.zx_futex_wait(f.t, f.word(1), 0, BAD, 0),
       want: ZX_ERR_BAD_STATE,
     },
+    // A deadline that is no number: the model's INVALID_ARGS (a zx_time_t cannot be one).
+    ...garbageRows(
+      "deadline",
+      ZX_ERR_INVALID_ARGS,
+      (f, x) => f.k.zx_futex_wait(f.t, f.word(1), 1, 0, x),
+      GARBAGE.filter(([label]) => label === "NaN" || label === "string" || label === "undefined"),
+    ),
     {
       name: "owner is not a thread",
       call: (f) => f.k.zx_futex_wait(f.t, f.word(0), 0, f.port, 0),
