@@ -577,8 +577,9 @@ async function resolveModule(
   caseFile: string,
   what: string,
   current?: CurrentCode,
+  tree?: string,
 ): Promise<string> {
-  const root = await projectRoot();
+  const root = tree ?? await projectRoot();
   // Old cases (no hash) kept the path as given to the campaign, relative to the project root.
   const candidate = ref.sha256 === null
     ? resolve(root, ref.path)
@@ -764,6 +765,7 @@ export async function resolveContext(
   c: CaseEnvelope,
   file?: string,
   current?: CurrentCode,
+  tree?: string,
 ): Promise<RunContext> {
   const seeded = c.bug !== undefined ? bug(c.bug) : undefined;
   const services: Record<string, PagerService> = { ...NAMED_SERVICES, ...seeded?.services };
@@ -774,11 +776,13 @@ export async function resolveContext(
   }
   if (c.service !== undefined) {
     services[USER_SERVICE] = await loadServiceModule(
-      await resolveModule(c.service, where, "service", current),
+      await resolveModule(c.service, where, "service", current, tree),
     );
   }
   if (c.kernel !== undefined) {
-    makeKernel = await loadKernelModule(await resolveModule(c.kernel, where, "kernel", current));
+    makeKernel = await loadKernelModule(
+      await resolveModule(c.kernel, where, "kernel", current, tree),
+    );
   }
   return { monitors: KINDS[c.kind].checkers(c.checkers), services, makeKernel };
 }
@@ -786,7 +790,8 @@ export async function resolveContext(
 /**
  * Replays a case (any kind, any format) and compares its verdict and trace
  * hash with the recorded ones. Needs no registry: the case names its seeded
- * bug or its modules; `file` (where the case lives) locates modules.
+ * bug or its modules; `file` (where the case lives) locates modules, which must lie in `tree`
+ * (default: the project tree that holds the working directory).
  *
  * @example
  * ```ts
@@ -796,6 +801,6 @@ export async function resolveContext(
  * console.assert(r.ok && r.verdict === "invariant:packet-discipline");
  * ```
  */
-export async function replayCase(c: CaseEnvelope, file?: string): Promise<Replay> {
-  return replayWith(c, await resolveContext(c, file));
+export async function replayCase(c: CaseEnvelope, file?: string, tree?: string): Promise<Replay> {
+  return replayWith(c, await resolveContext(c, file, undefined, tree));
 }

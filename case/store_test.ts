@@ -2,20 +2,6 @@ import { strict as assert } from "node:assert";
 import { readCaseFile, readCorpus, replayCase, writeCase } from "./store.ts";
 import type { CaseEnvelope } from "./envelope.ts";
 
-for (const dir of ["corpus", "corpus/programs"]) {
-  Deno.test(`every case in ${dir} replays through replayCase alone, old formats too`, async () => {
-    const { cases, errors } = await readCorpus(dir);
-    assert.deepEqual(errors, []);
-    assert.ok(cases.length > 0);
-    for (const { file, case: c } of cases) {
-      const r = await replayCase(c, file);
-      assert.equal(r.verdict, c.expected, `${file}: verdict`);
-      assert.equal(r.traceHash, c.traceHash, `${file}: trace hash`);
-      assert.ok(r.ok);
-    }
-  });
-}
-
 async function sample(): Promise<CaseEnvelope> {
   return await readCaseFile(new URL("../corpus/zoo-duplicate-read.json", import.meta.url).pathname);
 }

@@ -22,14 +22,14 @@ import type { MutantResult } from "./report.ts";
 export const JOURNAL = "judged.jsonl";
 
 /** Directories and files the judges never read: left out of the fingerprint. */
-const UNREAD = new Set([".git", "coverage", "node_modules", "scratch", ".ci", "corpus", "docs"]);
+const UNREAD = new Set([".git", "coverage", "node_modules", "scratch", ".ci", "docs"]);
 
 /**
  * SHA-256 (hex) over every file of the project the judges can load — the
  * instrumented copies in place of their sources — by sorted path, and the judges
- * run. The corpus, the docs and Markdown files are left out: no probe reads them,
- * and other work (a campaign writing a case) may change them during a run; so is
- * `out`, the run's output directory, when it lies inside the project.
+ * run. The docs and Markdown files are left out: no probe reads them; so is `out`, the run's
+ * output directory, when it lies inside the project. The corpus counts: the tests judge replays
+ * it (case/corpus_replay_test.ts), so a case written meanwhile makes another tree.
  *
  * @example
  * ```ts

@@ -51,7 +51,7 @@ Deno.test("a journal of another tree is replaced; --fresh does not take one up; 
   Deno.removeSync(dir, { recursive: true });
 });
 
-Deno.test("the fingerprint changes with the instrumented code and the judges, not with the output directory", async () => {
+Deno.test("the fingerprint changes with the instrumented code, the judges and the corpus, not with the output directory or docs", async () => {
   const root = Deno.makeTempDirSync();
   Deno.mkdirSync(`${root}/kernel`);
   Deno.mkdirSync(`${root}/out`);
@@ -59,8 +59,11 @@ Deno.test("the fingerprint changes with the instrumented code and the judges, no
   Deno.writeTextFileSync(`${root}/kernel/a.ts`, "export const a = 1;\n");
   const base = await treeFingerprint(root, new Map(), ["campaign"], `${root}/out`);
   Deno.writeTextFileSync(`${root}/out/judged.jsonl`, "{}\n");
-  Deno.writeTextFileSync(`${root}/corpus/case.json`, "{}\n");
+  Deno.writeTextFileSync(`${root}/README.md`, "# docs\n");
   assert.equal(await treeFingerprint(root, new Map(), ["campaign"], `${root}/out`), base);
+  // The tests judge replays the corpus: a new case is another tree.
+  Deno.writeTextFileSync(`${root}/corpus/case.json`, "{}\n");
+  assert.notEqual(await treeFingerprint(root, new Map(), ["campaign"], `${root}/out`), base);
   const instrumented = new Map([["kernel/a.ts", "export const a = 2;\n"]]);
   assert.notEqual(await treeFingerprint(root, instrumented, ["campaign"], `${root}/out`), base);
   assert.notEqual(

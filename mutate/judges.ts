@@ -44,6 +44,13 @@ export const JUDGES: readonly JudgeName[] = ["tests", "campaign"];
 /** The test files of the `tests` judge, relative to the project root. */
 export const TEST_DIRS = ["kernel", "services", "conformance"] as const;
 
+/**
+ * Test files of the `tests` judge outside TEST_DIRS: the corpus replay (every case's verdict and
+ * trace hash, a step per case), which `deno task test` runs and which sees what only a trace hash
+ * shows (an event's text or order).
+ */
+export const TEST_FILES = ["case/corpus_replay_test.ts"] as const;
+
 /** The campaign judge's fixed budget. */
 export const CAMPAIGN_BUDGET = {
   /** Campaign seed. */
@@ -258,6 +265,7 @@ export async function testProbes(root: URL): Promise<Probe[]> {
     }
   }
   files.sort();
+  files.push(...TEST_FILES);
   const deno = Deno as unknown as { test: unknown };
   const original = deno.test;
   const probes: Probe[] = [];
