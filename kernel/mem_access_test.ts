@@ -9,7 +9,16 @@
  */
 
 import { strict as assert } from "node:assert";
-import { ZX_OK, ZX_PAGER_VMO_COMPLETE, ZX_VM_PERM_READ, ZX_VM_PERM_WRITE } from "./constants.ts";
+import {
+  ZX_ERR_OUT_OF_RANGE,
+  ZX_OK,
+  ZX_PAGER_VMO_COMPLETE,
+  ZX_VM_PERM_READ,
+  ZX_VM_PERM_WRITE,
+  ZX_VM_SPECIFIC_OVERWRITE,
+  ZX_VMAR_OP_COMMIT,
+  ZX_VMO_RESIZABLE,
+} from "./constants.ts";
 import { Kernel } from "./kernel.ts";
 import { runSync } from "./yields.ts";
 
@@ -100,4 +109,45 @@ Deno.test("a pager VMO mapped, read through the mapping and by usercopy, unmappe
     assert.equal(packet?.key, 7);
     assert.equal((packet as { command?: number })?.command, ZX_PAGER_VMO_COMPLETE, via);
   }
+});
+
+Deno.test("zx_vmar_op_range(COMMIT) over a mapping past its VMO's shrunk end: OUT_OF_RANGE", () => {
+  const k = new Kernel({ pageSize: PS });
+  const [t] = k.createThread("main", 1);
+  const [, vmo] = runSync(k.zx_vmo_create(t, 2 * PS, ZX_VMO_RESIZABLE));
+  const rw = ZX_VM_PERM_READ | ZX_VM_PERM_WRITE;
+  const [, addr] = runSync(k.zx_vmar_map(t, k.rootVmarHandle, rw, 0, vmo, 0, 2 * PS));
+  assert.equal(
+    runSync(k.zx_vmar_op_range(t, k.rootVmarHandle, ZX_VMAR_OP_COMMIT, addr, PS)),
+    ZX_OK,
+  );
+  assert.equal(runSync(k.zx_vmo_set_size(t, vmo, PS)), ZX_OK);
+  assert.equal(
+    runSync(k.zx_vmar_op_range(t, k.rootVmarHandle, ZX_VMAR_OP_COMMIT, addr, 2 * PS)),
+    ZX_ERR_OUT_OF_RANGE,
+  );
+  // Up to the new end exactly: in range.
+  assert.equal(
+    runSync(k.zx_vmar_op_range(t, k.rootVmarHandle, ZX_VMAR_OP_COMMIT, addr, PS)),
+    ZX_OK,
+  );
+});
+
+Deno.test("a mapping replaced by SPECIFIC_OVERWRITE lets its pager VMO go: COMPLETE once its handle closes", () => {
+  const k = new Kernel({ pageSize: PS });
+  const [t] = k.createThread("main", 1);
+  const [, pager] = runSync(k.zx_pager_create(t, 0));
+  const [, port] = runSync(k.zx_port_create(t, 0));
+  const [, vmo] = runSync(k.zx_pager_create_vmo(t, pager, 0, port, 5, PS));
+  const [, other] = runSync(k.zx_vmo_create(t, PS, 0));
+  const [, at] = runSync(k.zx_vmar_map(t, k.rootVmarHandle, ZX_VM_PERM_READ, 0, vmo, 0, PS));
+  const offset = at - 0x1000_0000; // the root VMAR's base
+  const over = ZX_VM_PERM_READ | ZX_VM_SPECIFIC_OVERWRITE;
+  const [st, again] = runSync(k.zx_vmar_map(t, k.rootVmarHandle, over, offset, other, 0, PS));
+  assert.equal(st, ZX_OK);
+  assert.equal(again, at);
+  assert.equal(runSync(k.zx_handle_close(t, vmo)), ZX_OK);
+  const [ws, packet] = runSync(k.zx_port_wait(t, port, 0));
+  assert.equal(ws, ZX_OK, "the replaced mapping still holds the pager VMO");
+  assert.equal((packet as { command?: number })?.command, ZX_PAGER_VMO_COMPLETE);
 });
