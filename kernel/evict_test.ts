@@ -66,3 +66,11 @@ Deno.test("eviction: a Clean page with a pending DIRTY request is evictable, no 
   // The request is not resolved by the eviction: the writer still waits for its DIRTY ack.
   assert.equal(v.source?.outstanding("DIRTY").length, 1);
 });
+
+Deno.test("evictablePages of a handle that names no VMO is empty", () => {
+  const k = new Kernel({ pageSize: PS });
+  const [t] = k.createThread("main", 1);
+  const [, port] = runSync(k.zx_port_create(t, 0));
+  assert.deepEqual(k.evictablePages(port), []);
+  assert.deepEqual(k.evictablePages(0x7fff_fff0), []);
+});

@@ -172,3 +172,17 @@ Deno.test("suspend: a suspendable wait begun with a suspend pending is interrupt
   assert.equal(requests(), before + 2);
   assert.ok(u.waiter !== null && u.waiter.waiting);
 });
+
+Deno.test("zx_task_kill of a thread that already exited is ZX_OK and kills nothing", () => {
+  const events: KernelEvent[] = [];
+  const k = new Kernel({ pageSize: PS, sink: { emit: (e: KernelEvent) => events.push(e) } });
+  const [t] = k.createThread("main", 1);
+  const [u, uh] = k.createThread("worker", 2);
+  k.threadExited(u);
+  assert.equal(runSync(k.zx_task_kill(t, uh)), 0);
+  assert.ok(
+    !events.some((e) => e.k === "thread" && e.what === "killed"),
+    "an exited thread killed",
+  );
+  assert.equal(u.killed, false);
+});
