@@ -30,7 +30,6 @@ import { parseScenario } from "../scenario/schema.ts";
 import { checkCase, settleVerdict } from "../properties/check_case.ts";
 import { ALL_CASES } from "../conformance/cases.ts";
 import { isSkipped, runChecked } from "../conformance/harness.ts";
-import type { ScenarioRun } from "../scenario/interpreter.ts";
 import { SCENARIO_SERVICES } from "./scenario_services.ts";
 import type { Verdict } from "../sim/world.ts";
 import { strykerNs } from "./ns.ts";
@@ -218,7 +217,7 @@ export function campaignProbes(root: URL): Probe[] {
         run() {
           const monitors = checkersOf("kernel")();
           const { world, verdict } = runChecked(c.body, seed, monitors);
-          return verdictText(settleVerdict({ world, verdict } as ScenarioRun, monitors));
+          return verdictText(settleVerdict({ world, verdict }, monitors));
         },
       });
     }

@@ -115,7 +115,10 @@ export function checkCase(input: Case, options: CheckOptions): CaseResult {
  * console.assert(settleVerdict(run, monitors).kind === "pass");
  * ```
  */
-export function settleVerdict(run: ScenarioRun, monitors: readonly Monitor[]): Verdict {
+export function settleVerdict(
+  run: Pick<ScenarioRun, "world" | "verdict">,
+  monitors: readonly Monitor[],
+): Verdict {
   const verdict = run.verdict;
   if (verdict.kind !== "hang" && verdict.kind !== "thread-fault") return verdict;
   try {
