@@ -56,13 +56,8 @@ function parts(key: string): { file: string; line: number; column: number; rest:
   return { file, line: Number(line), column: Number(column), rest: rest.join(":") };
 }
 
-/** Where each `assert`/`present` message argument of `text` lies, as [start, end) offsets. */
-export function assertionMessageSpans(
-  ts: typeof TS,
-  file: string,
-  text: string,
-): [number, number][] {
-  const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
+/** Where each `assert`/`present` message argument of `sf` lies, as [start, end) offsets. */
+export function assertionMessageSpans(ts: typeof TS, sf: TS.SourceFile): [number, number][] {
   const spans: [number, number][] = [];
   const visit = (n: TS.Node): void => {
     if (
@@ -142,18 +137,15 @@ export async function equivalentMutants(
     reasons.set(mutantKey(best), e.reason);
   }
   for (const [file, text] of sources) {
-    const spans = assertionMessageSpans(ts, file, text);
+    const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
+    const spans = assertionMessageSpans(ts, sf);
     if (spans.length === 0) continue;
-    const starts: number[] = [];
-    let at = 0;
-    for (const l of linesOf(file)) {
-      starts.push(at);
-      at += l.length + 1;
-    }
+    const at = (p: { line: number; column: number }) =>
+      ts.getPositionOfLineAndCharacter(sf, p.line, p.column);
     for (const m of mutants) {
       if (m.fileName !== file) continue;
-      const s = starts[m.location.start.line] + m.location.start.column;
-      const end = starts[m.location.end.line] + m.location.end.column;
+      const s = at(m.location.start);
+      const end = at(m.location.end);
       if (spans.some(([a, b]) => s >= a && end <= b) && !reasons.has(mutantKey(m))) {
         reasons.set(mutantKey(m), ASSERTION_MESSAGE);
       }

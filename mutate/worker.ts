@@ -16,7 +16,7 @@ export type ToWorker =
     mutants: number;
     staticMutant?: string;
     /**
-     * One Int32 the pool sets to end this worker's run ({@linkcode stopRequested}): the main
+     * One Int32 the pool sets to end this worker's run (read by `armHitLimit`, mutate/ns.ts): the main
      * thread's `Worker.terminate()` does not stop a worker busy in a loop (Deno 2.9.6: a loop
      * went on 2 s after it, allocating, until the process ran out of memory).
      */
