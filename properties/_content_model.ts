@@ -18,27 +18,19 @@ import type { Vmo } from "../kernel/objects.ts";
 import type { FileLayout } from "../sim/file_layout.ts";
 import { sameBytes } from "./_bytes.ts";
 import { present } from "../kernel/assert.ts";
+import { memoBytes } from "../sim/byte_memo.ts";
 
 /**
- * Backing pages already made, shared by every model (never written: a store
- * copies first). Bounded: past its size it starts over.
+ * A backing page of the checkers' own model, made once and shared by every model (never written:
+ * a store copies first). Cached in the harness's bounded byte memo under ids of its own, so a
+ * service's bytes (`services/backing.ts`) and the oracle's are never one entry.
  */
-const BACKING = new Map<string, Uint8Array>();
-const BACKING_MAX_BYTES = 16 * 2 ** 20;
-let backingBytes = 0;
-
 function sharedBacking(key: number, page: number, pageSize: number): Uint8Array {
-  const id = `${key}:${page}:${pageSize}`;
-  let p = BACKING.get(id);
-  if (p === undefined) {
-    if (backingBytes + pageSize > BACKING_MAX_BYTES) {
-      BACKING.clear();
-      backingBytes = 0;
-    }
-    BACKING.set(id, p = expectedPage(key, page, pageSize));
-    backingBytes += pageSize;
-  }
-  return p;
+  return memoBytes(
+    `model:${key}:${page}:${pageSize}`,
+    pageSize,
+    (out) => out.set(expectedPage(key, page, pageSize)),
+  );
 }
 
 /** One shared zero page per page size: never written (a store to it copies it first). */

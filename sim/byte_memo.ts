@@ -1,6 +1,7 @@
 /**
  * A bounded memo of byte arrays made by pure functions, for the harness's own content (the
- * backing pattern services read, `services/backing.ts`): filling a page word by word costs
+ * backing pattern services read, `services/backing.ts`, and the checkers' own model of it,
+ * `properties/_content_model.ts`, under ids of its own): filling a page word by word costs
  * several times a copy, and a campaign asks for the same pages run after run. What it holds
  * never decides anything: an entry is the same bytes its maker would make again, and nothing
  * writes into one (callers copy, or read only). Harness state, kept out of `services/` on
@@ -14,7 +15,7 @@
 export const BYTE_MEMO_MAX_LENGTH = 256 * 2 ** 10;
 
 /** Bytes the memo keeps at most; past it, it starts over. */
-const MAX_BYTES = 8 * 2 ** 20;
+const MAX_BYTES = 24 * 2 ** 20;
 
 const MEMO = new Map<string, Uint8Array>();
 let held = 0;
