@@ -186,7 +186,9 @@ export class VmoPages {
    * The zeroed bytes of a new page. Pages of up to a quarter of {@linkcode PAGE_SLAB_BYTES} are
    * cut from a shared block (a view is a fraction of the cost of an `ArrayBuffer` of its own,
    * which the allocator zeroes and the collector tracks one by one), larger ones get their own.
-   * A block lives while any of its pages does: at most 64 KiB past the bytes in use, per kernel.
+   * A block lives while any of its pages does: a page that outlives its neighbours (they were
+   * decommitted or evicted) keeps its whole block, at most 16 pages of 4 KiB for one (pages over
+   * 16 KiB take no block). The kernel lives for one run.
    * A page's bytes are always read through its view (`byteOffset` counts; nothing takes `buffer`).
    */
   newPageBytes(): Uint8Array {
