@@ -84,13 +84,26 @@ Deno.test("zx_vmo_read into, and zx_vmo_write from, an unaligned user buffer cro
   }
 });
 
+/** A kernel, its thread `t`, a pager and port, and a pager VMO of `pages` pages with `key`. */
+function pagerVmo(key: number, pages: number) {
+  const k = new Kernel({ pageSize: PS });
+  const [t] = k.createThread("main", 1);
+  const [, pager] = runSync(k.zx_pager_create(t, 0));
+  const [, port] = runSync(k.zx_port_create(t, 0));
+  const [, vmo] = runSync(k.zx_pager_create_vmo(t, pager, 0, port, key, pages * PS));
+  /** The next packet on the port must be the VMO's COMPLETE (`why`: what would have kept it). */
+  const completes = (why: string) => {
+    const [st, packet] = runSync(k.zx_port_wait(t, port, 0));
+    assert.equal(st, ZX_OK, why);
+    assert.equal(packet?.key, key, why);
+    assert.equal((packet as { command?: number })?.command, ZX_PAGER_VMO_COMPLETE, why);
+  };
+  return { k, t, pager, vmo, completes };
+}
+
 Deno.test("a pager VMO mapped, read through the mapping and by usercopy, unmapped and closed gets its COMPLETE", () => {
   for (const via of ["mem_read", "usercopy"] as const) {
-    const k = new Kernel({ pageSize: PS });
-    const [t] = k.createThread("main", 1);
-    const [, pager] = runSync(k.zx_pager_create(t, 0));
-    const [, port] = runSync(k.zx_port_create(t, 0));
-    const [, vmo] = runSync(k.zx_pager_create_vmo(t, pager, 0, port, 7, 2 * PS));
+    const { k, t, pager, vmo, completes } = pagerVmo(7, 2);
     const [, aux] = runSync(k.zx_vmo_create(t, 2 * PS, 0));
     assert.equal(runSync(k.zx_pager_supply_pages(t, pager, vmo, 0, 2 * PS, aux, 0)), ZX_OK);
     const [, addr] = runSync(
@@ -104,10 +117,7 @@ Deno.test("a pager VMO mapped, read through the mapping and by usercopy, unmappe
     assert.equal(runSync(k.zx_vmar_unmap(t, k.rootVmarHandle, addr, 2 * PS)), ZX_OK);
     assert.equal(runSync(k.zx_handle_close(t, vmo)), ZX_OK);
     // The access held the VMO while it ran; let go, the last reference is gone: COMPLETE.
-    const [st, packet] = runSync(k.zx_port_wait(t, port, 0));
-    assert.equal(st, ZX_OK, `${via}: no packet after the last reference went`);
-    assert.equal(packet?.key, 7);
-    assert.equal((packet as { command?: number })?.command, ZX_PAGER_VMO_COMPLETE, via);
+    completes(`${via}: no COMPLETE after the last reference went`);
   }
 });
 
@@ -134,20 +144,14 @@ Deno.test("zx_vmar_op_range(COMMIT) over a mapping past its VMO's shrunk end: OU
 });
 
 Deno.test("a mapping replaced by SPECIFIC_OVERWRITE lets its pager VMO go: COMPLETE once its handle closes", () => {
-  const k = new Kernel({ pageSize: PS });
-  const [t] = k.createThread("main", 1);
-  const [, pager] = runSync(k.zx_pager_create(t, 0));
-  const [, port] = runSync(k.zx_port_create(t, 0));
-  const [, vmo] = runSync(k.zx_pager_create_vmo(t, pager, 0, port, 5, PS));
+  const { k, t, vmo, completes } = pagerVmo(5, 1);
   const [, other] = runSync(k.zx_vmo_create(t, PS, 0));
   const [, at] = runSync(k.zx_vmar_map(t, k.rootVmarHandle, ZX_VM_PERM_READ, 0, vmo, 0, PS));
-  const offset = at - 0x1000_0000; // the root VMAR's base
   const over = ZX_VM_PERM_READ | ZX_VM_SPECIFIC_OVERWRITE;
+  const offset = at - k.rootVmar.base;
   const [st, again] = runSync(k.zx_vmar_map(t, k.rootVmarHandle, over, offset, other, 0, PS));
   assert.equal(st, ZX_OK);
   assert.equal(again, at);
   assert.equal(runSync(k.zx_handle_close(t, vmo)), ZX_OK);
-  const [ws, packet] = runSync(k.zx_port_wait(t, port, 0));
-  assert.equal(ws, ZX_OK, "the replaced mapping still holds the pager VMO");
-  assert.equal((packet as { command?: number })?.command, ZX_PAGER_VMO_COMPLETE);
+  completes("the replaced mapping still holds the pager VMO");
 });
