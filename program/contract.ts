@@ -202,6 +202,17 @@ function signalable(type: number | undefined): number | undefined {
 /** How far the root VMAR's placements may reach for a new region in it to be decided: 2^46 of 2^47. */
 const ROOT_VMAR_DECIDED = 2 ** 46;
 
+/**
+ * Whether a region or mapping of `length` bytes that the kernel places (not SPECIFIC) in the VMAR
+ * behind `handle` surely fits: the handle names the root VMAR (every CAN_MAP flag, 2^47 bytes),
+ * what the program placed there reaches (`rootReach`) far under its span, and the handle table
+ * is far from its limit.
+ */
+function fitsInRoot(m: HandleModel, handle: unknown, length: number): boolean {
+  return m.get(handle)?.rootVmar === true &&
+    m.rootReach + length + PLACEMENT_GUARD_BOUND <= ROOT_VMAR_DECIDED && m.open.length < 1024;
+}
+
 /** Pages a child may span for {@linkcode childOfPagerRoot} to decide it (far under the limits). */
 const CHILD_PAGES_DECIDED = 1024;
 
@@ -422,11 +433,7 @@ const AFTER: Partial<Record<CallName, Check>> = {
     // In the root VMAR (every CAN_MAP flag; 2^47 bytes), a region the kernel places fits while
     // what the program placed there reaches far under the span: made (CreateSubVmarInternal).
     const size = a[3];
-    if (
-      m.get(a[0])?.rootVmar === true && !(options & ZX_VM_SPECIFIC) && isU64(size) &&
-      m.rootReach + size + PLACEMENT_GUARD_BOUND <= ROOT_VMAR_DECIDED && m.open.length < 1024
-    ) return ZX_OK;
-    return null;
+    return !(options & ZX_VM_SPECIFIC) && isU64(size) && fitsInRoot(m, a[0], size) ? ZX_OK : null;
   },
   // zx_vmo_create_child.md: exactly one child type, no unknown option bits (sys_vmo_create_child).
   zx_vmo_create_child: (a, m, ps) => {
@@ -474,15 +481,12 @@ const AFTER: Partial<Record<CallName, Check>> = {
     // In the root VMAR (every CAN_MAP flag), placed by the kernel, with a VMAR handle that has
     // READ (and WRITE for a writable mapping), while the program's placements reach far under
     // the root's span: mapped (VmAddressRegion::CreateVmMapping; past the VMO's end too).
-    const parent = m.get(a[0]);
     const vmarNeed = ZX_RIGHT_READ | (writable ? ZX_RIGHT_WRITE : 0);
-    if (
-      parent?.rootVmar === true && !(o & (ZX_VM_SPECIFIC | ZX_VM_SPECIFIC_OVERWRITE)) &&
-      (parent.rights & vmarNeed) === vmarNeed &&
-      m.rootReach + (a[5] as number) + PLACEMENT_GUARD_BOUND <= ROOT_VMAR_DECIDED &&
-      m.open.length < 1024
-    ) return ZX_OK;
-    return null;
+    const placed = !(o & (ZX_VM_SPECIFIC | ZX_VM_SPECIFIC_OVERWRITE));
+    const rights = m.get(a[0])?.rights ?? 0;
+    return placed && (rights & vmarNeed) === vmarNeed && fitsInRoot(m, a[0], a[5] as number)
+      ? ZX_OK
+      : null;
   },
   // zx_vmar_unmap.md, VmAddressRegion::Unmap: an unaligned address or an empty length.
   zx_vmar_unmap: (a, _m, ps) =>
