@@ -145,35 +145,35 @@ Deno.test("the program contract's VMO, pager, port, event and signal argument ch
 
 const PAGES_CASES: [key: string, what: string][] = [
   [
-    "kernel/vmo_pages.ts:968:85:BlockStatement:{}",
+    "kernel/vmo_pages.ts:970:85:BlockStatement:{}",
     "zx_pager_op_range: WRITEBACK data other than 0 or IS_ZERO accepted",
   ],
   [
-    "kernel/vmo_pages.ts:968:73:EqualityOperator:data === 0",
+    "kernel/vmo_pages.ts:970:73:EqualityOperator:data === 0",
     "zx_pager_op_range: WRITEBACK_END's data check inverted",
   ],
   [
-    "kernel/vmo_pages.ts:966:39:BlockStatement:{}",
+    "kernel/vmo_pages.ts:968:39:BlockStatement:{}",
     "zx_pager_op_range: WRITEBACK_BEGIN and _END do nothing and return nothing",
   ],
   [
-    "kernel/vmo_pages.ts:1289:9:ConditionalExpression:true",
+    "kernel/vmo_pages.ts:1291:9:ConditionalExpression:true",
     "zx_vmo_create_child: every child of a pager VMO NOT_SUPPORTED (a valid clone refused)",
   ],
   [
-    "kernel/vmo_pages.ts:1289:9:EqualityOperator:type !== ZX_VMO_CHILD_SNAPSHOT",
+    "kernel/vmo_pages.ts:1291:9:EqualityOperator:type !== ZX_VMO_CHILD_SNAPSHOT",
     "zx_vmo_create_child: SNAPSHOT of a pager VMO made, the other types refused",
   ],
   [
-    "kernel/vmo_pages.ts:1297:20:EqualityOperator:offset + rounded <= parent.size",
+    "kernel/vmo_pages.ts:1299:20:EqualityOperator:offset + rounded <= parent.size",
     "zx_vmo_create_child: a slice's range check inverted",
   ],
   [
-    "kernel/vmo_pages.ts:1298:21:EqualityOperator:offset === 0",
+    "kernel/vmo_pages.ts:1300:21:EqualityOperator:offset === 0",
     "zx_vmo_create_child: a reference's offset check inverted",
   ],
   [
-    "kernel/vmo_pages.ts:1290:23:EqualityOperator:(options & ZX_VMO_CHILD_RESIZABLE) === 0",
+    "kernel/vmo_pages.ts:1292:23:EqualityOperator:(options & ZX_VMO_CHILD_RESIZABLE) === 0",
     "zx_vmo_create_child: RESIZABLE read inverted (a resizable slice made, a plain one refused)",
   ],
 ];
