@@ -71,36 +71,13 @@ export function backingRange(
     fillPattern(out, key, offset);
     return out;
   }
-  // The caller's to write: a copy, never the memo's own bytes.
+  // The caller's to write: a copy, never the memo's own bytes. Not even to a caller that only
+  // reads: a supply's bytes go to zx_vmo_write, and a kernel variant (a mutant, a user's
+  // --kernel) that writes into a write's source would change every later run in the process.
   return memoized(key, offset, length).slice();
 }
 
-/**
- * {@linkcode fileRange}'s bytes to read only: the memo's own array when the range needs no zeros
- * (shared: nothing may write through it), a fresh copy otherwise. For a caller that only copies
- * the bytes on (a supply's aux fill), so the range is not copied twice.
- *
- * @example
- * ```ts
- * import { sharedFileRange, fileRange } from "./backing.ts";
- * const bytes = sharedFileRange(3, 0, 64, { bytes: 40, holes: [] });
- * console.assert(bytes.every((b, i) => b === fileRange(3, 0, 64, { bytes: 40, holes: [] })[i]));
- * ```
- */
-export function sharedFileRange(
-  key: number,
-  offset: number,
-  length: number,
-  file?: FileLayout,
-): Uint8Array {
-  const plain = length <= BYTE_MEMO_MAX_LENGTH && (file === undefined || (
-    file.bytes >= offset + length &&
-    file.holes.every((h) => h.offset + h.length <= offset || h.offset >= offset + length)
-  ));
-  return plain ? memoized(key, offset, length) : fileRange(key, offset, length, file);
-}
-
-/** The memo's array of `[offset, offset + length)` of VMO `key` (shared: read only). */
+/** The memo's array of `[offset, offset + length)` of VMO `key` (shared: never handed out). */
 function memoized(key: number, offset: number, length: number): Uint8Array {
   return memoBytes(`${key}:${offset}:${length}`, length, (out) => fillPattern(out, key, offset));
 }

@@ -31,7 +31,7 @@ import type { Packet, PagePacket } from "../kernel/events.ts";
 import type { Syscall } from "../kernel/kernel.ts";
 import type { Sys, ThreadBody } from "../sim/sys.ts";
 import type { FileLayout } from "../sim/file_layout.ts";
-import { sharedFileRange } from "./backing.ts";
+import { fileRange } from "./backing.ts";
 
 /** A VMO a service serves. */
 export interface ServiceVmo {
@@ -46,7 +46,7 @@ export interface ServiceVmo {
   /**
    * The file's layout (its size in bytes, its holes: sim/file_layout.ts), when
    * the scenario gives one; absent: whole pages of the backing pattern. Supply
-   * zeros past its end and in its holes (`fileRange`).
+   * zeros past its end and in its holes ({@linkcode fileRange}).
    */
   readonly file?: FileLayout;
 }
@@ -301,7 +301,7 @@ export function acknowledgeDirty(
 /**
  * Supplies `[offset, offset + length)` of `vmo` from the backing store the way
  * a filesystem does: read the file (zeros past its end and in its holes,
- * `fileRange`), fill an anonymous aux VMO, then move its pages in
+ * {@linkcode fileRange}), fill an anonymous aux VMO, then move its pages in
  * (clipped to the VMO's size like {@linkcode withinSize}). Returns the
  * supply's status.
  *
@@ -333,8 +333,7 @@ export function supplyFromBacking(
   offset: number,
   length: number,
 ): Syscall<Status> {
-  // The bytes are only copied into the aux VMO: the shared, read-only range will do.
-  return supplyBytes(sys, ctx, vmo, offset, sharedFileRange(vmo.key, offset, length, vmo.file));
+  return supplyBytes(sys, ctx, vmo, offset, fileRange(vmo.key, offset, length, vmo.file));
 }
 
 /**
