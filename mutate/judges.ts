@@ -265,6 +265,14 @@ export async function testProbes(root: URL): Promise<Probe[]> {
   }
   files.sort();
   files.push(...TEST_FILES);
+  return await testFileProbes(root, files);
+}
+
+/**
+ * One probe per test of each of `files` (paths under `root`), imported in order under a
+ * `Deno.test` shim, as {@linkcode testProbes} makes them (`tools/test_kills.ts` runs one file's).
+ */
+export async function testFileProbes(root: URL, files: readonly string[]): Promise<Probe[]> {
   const deno = Deno as unknown as { test: unknown };
   const original = deno.test;
   const probes: Probe[] = [];

@@ -30,6 +30,10 @@ const ROOT = new URL("../", import.meta.url).pathname.replace(/\/$/, "");
 
 /** A mirror of the project with one file instrumented, and the switch of its mutants. */
 export interface MutantMirror {
+  /** The mirror's root directory. */
+  readonly dir: string;
+  /** The keys of the instrumented file's mutants that name one mutant each, in id order. */
+  readonly keys: readonly string[];
   /** Imports a project module (path relative to the project root) from the mirror. */
   load(path: string): Promise<Record<string, unknown>>;
   /** Turns the mutant `key` on (the mirror's code runs unmutated until then); unknown or shared keys throw. */
@@ -53,6 +57,8 @@ export async function mutantMirror(file: string): Promise<MutantMirror> {
   mirrorTree(ROOT, dir, new Map([...contents].map(([k, v]) => [k, withoutCoverage(v)])));
   const ns = strykerNs();
   const mirror: MutantMirror = {
+    dir,
+    keys: [...ids].filter(([, id]) => id >= 0).map(([k]) => k),
     load: (path) => import(`file://${dir}/${path}`),
     withMutant: (key, f) => {
       mirror.activate(key);
