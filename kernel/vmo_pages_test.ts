@@ -1,8 +1,39 @@
 import { strict as assert } from "node:assert";
-import { LIMITS, ZX_ERR_NO_MEMORY, ZX_ERR_OUT_OF_RANGE, ZX_VMO_RESIZABLE } from "./constants.ts";
-import { Kernel } from "./kernel.ts";
+import {
+  LIMITS,
+  ZX_BTI_PERM_READ,
+  ZX_BTI_PERM_WRITE,
+  ZX_ERR_BAD_STATE,
+  ZX_ERR_INVALID_ARGS,
+  ZX_ERR_IO,
+  ZX_ERR_NO_MEMORY,
+  ZX_ERR_OUT_OF_RANGE,
+  ZX_ERR_UNAVAILABLE,
+  ZX_INFO_VMO,
+  ZX_INFO_VMO_PAGER_BACKED,
+  ZX_INFO_VMO_RESIZABLE,
+  ZX_OK,
+  ZX_PAGER_OP_FAIL,
+  ZX_PAGER_OP_WRITEBACK_BEGIN,
+  ZX_PAGER_OP_WRITEBACK_END,
+  ZX_PAGER_VMO_READ,
+  ZX_VM_PERM_READ,
+  ZX_VM_PERM_WRITE,
+  ZX_VMO_CHILD_REFERENCE,
+  ZX_VMO_CHILD_RESIZABLE,
+  ZX_VMO_CHILD_SLICE,
+  ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE,
+  ZX_VMO_CHILD_SNAPSHOT_MODIFIED,
+  ZX_VMO_OP_DECOMMIT,
+  ZX_VMO_OP_ZERO,
+  ZX_VMO_RESIZABLE,
+  ZX_VMO_TRAP_DIRTY,
+} from "./constants.ts";
+import type { PagePacket } from "./events.ts";
+import { Kernel, type Syscall } from "./kernel.ts";
+import type { VmoInfo } from "./syscalls.ts";
 import { runSync } from "./yields.ts";
-import { PAGE_SLAB_BYTES } from "./vmo_pages.ts";
+import { MAX_VMO_PAGES, PAGE_SLAB_BYTES } from "./vmo_pages.ts";
 
 Deno.test("newPageBytes: every page is zeroed, its own and page-sized, across blocks", () => {
   const pages = new Kernel({ pageSize: 4096 }).pages;
@@ -32,4 +63,339 @@ Deno.test("zx_vmo_set_size at the size limit: 2^40 bytes is in range (too many p
     runSync(k.zx_vmo_set_size(t, vmo, LIMITS.maxVmoBytes + 4096)),
     ZX_ERR_OUT_OF_RANGE,
   );
+});
+
+// ---------------------------------------------------------------- shared fixture
+
+const PS = 4096;
+
+/** Steps `call` until it parks on a wait (`blocked`) or returns (`value`). */
+function step<T>(call: Syscall<T>): { blocked: boolean; value?: T } {
+  for (;;) {
+    const r = call.next();
+    if (r.done) return { blocked: false, value: r.value };
+    if (r.value.kind === "block") return { blocked: true };
+  }
+}
+
+function ok<T>(r: [number, T, ...unknown[]]): T {
+  assert.equal(r[0], ZX_OK);
+  return r[1];
+}
+
+/**
+ * A kernel with threads `t` and `peer`, a pager and port, and helpers: `pagerVmo(pages,
+ * options)` makes a pager VMO (key 7), `supply(h, page, count, byte)` supplies pages filled with
+ * `byte`, `read(h, offset, length)` reads without blocking, `info(h)` is its ZX_INFO_VMO.
+ */
+function world() {
+  const k = new Kernel({ pageSize: PS });
+  const [t] = k.createThread("main", 1);
+  const [peer] = k.createThread("peer", 2);
+  const pager = ok(runSync(k.zx_pager_create(t, 0)));
+  const port = ok(runSync(k.zx_port_create(t, 0)));
+  const bti = ok(runSync(k.zx_bti_create(t, 0, 1)));
+  const pagerVmo = (pages: number, options = 0) =>
+    ok(runSync(k.zx_pager_create_vmo(t, pager, options, port, 7, pages * PS)));
+  const supply = (h: number, page: number, count: number, byte: number) => {
+    const aux = ok(runSync(k.zx_vmo_create(t, count * PS, 0)));
+    assert.equal(runSync(k.zx_vmo_write(t, aux, new Uint8Array(count * PS).fill(byte), 0)), ZX_OK);
+    assert.equal(
+      runSync(k.zx_pager_supply_pages(t, pager, h, page * PS, count * PS, aux, 0)),
+      ZX_OK,
+    );
+    assert.equal(runSync(k.zx_handle_close(t, aux)), ZX_OK);
+  };
+  const read = (h: number, offset: number, length: number) =>
+    ok(runSync(k.zx_vmo_read(t, h, offset, length)));
+  const info = (h: number) => ok(runSync(k.zx_object_get_info(t, h, ZX_INFO_VMO))) as VmoInfo;
+  const fail = (h: number, offset: number, length: number, error = ZX_ERR_IO) =>
+    runSync(k.zx_pager_op_range(t, pager, ZX_PAGER_OP_FAIL, h, offset, length, error));
+  /** The next packet on the port (none queued: undefined). */
+  const packet = () => {
+    const [st, p] = runSync(k.zx_port_wait(t, port, 0));
+    return st === ZX_OK ? p as PagePacket : undefined;
+  };
+  return { k, t, peer, pager, port, bti, pagerVmo, supply, read, info, fail, packet };
+}
+
+/** `length` bytes of `byte`. */
+const bytes = (length: number, byte: number) => new Uint8Array(length).fill(byte);
+
+// ---------------------------------------------------------------- anonymous and contiguous VMOs
+
+// vmo_op_range.md: DECOMMIT releases the pages "in the given range"; the page after it stays.
+Deno.test("DECOMMIT of an anonymous VMO's first page leaves the page after it committed", () => {
+  const { k, t, read, info } = world();
+  const vmo = ok(runSync(k.zx_vmo_create(t, 2 * PS, 0)));
+  assert.equal(runSync(k.zx_vmo_write(t, vmo, bytes(2 * PS, 9), 0)), ZX_OK);
+  assert.equal(runSync(k.zx_vmo_op_range(t, vmo, ZX_VMO_OP_DECOMMIT, 0, PS)), ZX_OK);
+  assert.deepEqual(read(vmo, 0, PS), bytes(PS, 0));
+  assert.deepEqual(read(vmo, PS, PS), bytes(PS, 9));
+  assert.equal(info(vmo).committedBytes, PS);
+});
+
+// ZERO never decommits a contiguous page (`kCannotDecommitZeroPages`): it zeroes exactly the
+// bytes of the range in place, whatever page of the VMO they are in.
+Deno.test("ZERO of a contiguous VMO zeroes exactly its range, in any page", () => {
+  const { k, t, bti, read } = world();
+  const vmo = ok(runSync(k.zx_vmo_create_contiguous(t, bti, 3 * PS, 0)));
+  assert.equal(runSync(k.zx_vmo_write(t, vmo, bytes(3 * PS, 5), 0)), ZX_OK);
+  // Inside page 1, and across the boundary of pages 1 and 2.
+  assert.equal(runSync(k.zx_vmo_op_range(t, vmo, ZX_VMO_OP_ZERO, PS + 16, 32)), ZX_OK);
+  assert.equal(runSync(k.zx_vmo_op_range(t, vmo, ZX_VMO_OP_ZERO, 2 * PS - 8, 16)), ZX_OK);
+  const want = bytes(3 * PS, 5);
+  want.fill(0, PS + 16, PS + 48);
+  want.fill(0, 2 * PS - 8, 2 * PS + 8);
+  assert.deepEqual(read(vmo, 0, 3 * PS), want);
+  // A decommitted (lent) page already reads as zero: ZERO over it succeeds and leaves it so.
+  assert.equal(runSync(k.zx_vmo_op_range(t, vmo, ZX_VMO_OP_DECOMMIT, 0, PS)), ZX_OK);
+  assert.equal(runSync(k.zx_vmo_op_range(t, vmo, ZX_VMO_OP_ZERO, 0, 2 * PS)), ZX_OK);
+  want.fill(0, 0, 2 * PS);
+  assert.deepEqual(read(vmo, 0, 3 * PS), want);
+});
+
+// vmo_unittest.cc `vmo_pin_test`: decommitting a pinned range is BAD_STATE; a page pinned twice
+// stays pinned until both pins are gone.
+Deno.test("a page pinned twice stays pinned after one unpin: DECOMMIT is BAD_STATE until the second", () => {
+  const { k, t, bti } = world();
+  const vmo = ok(runSync(k.zx_vmo_create(t, PS, 0)));
+  const first = ok(runSync(k.zx_bti_pin(t, bti, ZX_BTI_PERM_READ, vmo, 0, PS)));
+  const second = ok(runSync(k.zx_bti_pin(t, bti, ZX_BTI_PERM_READ, vmo, 0, PS)));
+  assert.equal(runSync(k.zx_pmt_unpin(t, first)), ZX_OK);
+  assert.equal(runSync(k.zx_vmo_op_range(t, vmo, ZX_VMO_OP_DECOMMIT, 0, PS)), ZX_ERR_BAD_STATE);
+  assert.equal(runSync(k.zx_pmt_unpin(t, second)), ZX_OK);
+  assert.equal(runSync(k.zx_vmo_op_range(t, vmo, ZX_VMO_OP_DECOMMIT, 0, PS)), ZX_OK);
+});
+
+// Spec 2.8.3: "if the requested size is not page aligned, the tail of the last page is zeroed".
+Deno.test("zx_vmo_set_size to an unaligned size zeroes the tail of the last page", () => {
+  const { k, t, read } = world();
+  const vmo = ok(runSync(k.zx_vmo_create(t, 3 * PS, ZX_VMO_RESIZABLE)));
+  assert.equal(runSync(k.zx_vmo_write(t, vmo, bytes(3 * PS, 3), 0)), ZX_OK);
+  // The same page count: the last page keeps its first 100 bytes.
+  assert.equal(runSync(k.zx_vmo_set_size(t, vmo, 2 * PS + 100)), ZX_OK);
+  const want = bytes(3 * PS, 3);
+  want.fill(0, 2 * PS + 100);
+  assert.deepEqual(read(vmo, 0, 3 * PS), want);
+  // A shrink to part of page 0.
+  assert.equal(runSync(k.zx_vmo_set_size(t, vmo, 10)), ZX_OK);
+  const head = bytes(PS, 0);
+  head.fill(3, 0, 10);
+  assert.deepEqual(read(vmo, 0, PS), head);
+});
+
+// ---------------------------------------------------------------- info and children
+
+// Spec scope: zx_object_get_info(ZX_INFO_VMO) "with ZX_INFO_VMO_PAGER_BACKED"; a clone of a
+// pager-backed VMO is pager-backed too (its content comes from the pager), an anonymous VMO not.
+Deno.test("ZX_INFO_VMO: a pager VMO and its clone are PAGER_BACKED, an anonymous VMO is not", () => {
+  const { k, t, pagerVmo, info } = world();
+  const vmo = pagerVmo(2);
+  const clone = ok(runSync(
+    k.zx_vmo_create_child(t, vmo, ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE, 0, 2 * PS),
+  ));
+  const anon = ok(runSync(k.zx_vmo_create(t, PS, 0)));
+  assert.equal(info(vmo).flags & ZX_INFO_VMO_PAGER_BACKED, ZX_INFO_VMO_PAGER_BACKED);
+  assert.equal(info(clone).flags & ZX_INFO_VMO_PAGER_BACKED, ZX_INFO_VMO_PAGER_BACKED);
+  assert.equal(info(anon).flags & ZX_INFO_VMO_PAGER_BACKED, 0);
+});
+
+// vmo_create_child.md: a slice cannot be resizable; spec 2.8.3: set_size of a VMO that is not
+// resizable is UNAVAILABLE, checked before the RESIZE right.
+Deno.test("a slice is not resizable: no RESIZABLE flag, set_size is UNAVAILABLE", () => {
+  const { k, t, pagerVmo, info } = world();
+  const vmo = pagerVmo(2);
+  const slice = ok(runSync(k.zx_vmo_create_child(t, vmo, ZX_VMO_CHILD_SLICE, 0, PS)));
+  const ref = ok(runSync(k.zx_vmo_create_child(t, vmo, ZX_VMO_CHILD_REFERENCE, 0, 0)));
+  for (const h of [slice, ref]) {
+    assert.equal(info(h).flags & ZX_INFO_VMO_RESIZABLE, 0);
+    assert.equal(runSync(k.zx_vmo_set_size(t, h, PS)), ZX_ERR_UNAVAILABLE);
+  }
+});
+
+// vmo_create_child.md ERRORS: INVALID_ARGS for unknown option bits, and for not exactly one of
+// the child types; an offset that is not page aligned is INVALID_ARGS too.
+Deno.test("zx_vmo_create_child: unknown option bits, no type, or an unaligned offset are INVALID_ARGS", () => {
+  const { k, t, pagerVmo } = world();
+  const vmo = pagerVmo(2);
+  const clone = ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE;
+  const child = (options: number, offset = 0) =>
+    runSync(k.zx_vmo_create_child(t, vmo, options, offset, PS))[0];
+  assert.equal(child(clone | (1 << 30)), ZX_ERR_INVALID_ARGS);
+  assert.equal(child(ZX_VMO_CHILD_RESIZABLE), ZX_ERR_INVALID_ARGS);
+  assert.equal(child(clone | ZX_VMO_CHILD_SLICE), ZX_ERR_INVALID_ARGS);
+  assert.equal(child(clone, 1), ZX_ERR_INVALID_ARGS);
+  assert.equal(child(ZX_VMO_CHILD_SLICE, PS / 2), ZX_ERR_INVALID_ARGS);
+  assert.equal(child(clone, PS), ZX_OK);
+});
+
+// The model's limit on pages per VMO (MAX_VMO_PAGES) holds for clones as for zx_vmo_set_size:
+// a clone of that many pages is made, one of a page more is NO_MEMORY.
+Deno.test("zx_vmo_create_child: a clone of MAX_VMO_PAGES pages is made, a page more is NO_MEMORY", () => {
+  const { k, t, pagerVmo } = world();
+  const vmo = pagerVmo(1);
+  const clone = ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE;
+  const [big] = runSync(k.zx_vmo_create_child(t, vmo, clone, 0, MAX_VMO_PAGES * PS));
+  assert.equal(big, ZX_OK);
+  const [over] = runSync(k.zx_vmo_create_child(t, vmo, clone, 0, (MAX_VMO_PAGES + 1) * PS));
+  assert.equal(over, ZX_ERR_NO_MEMORY);
+});
+
+// ---------------------------------------------------------------- clones, slices and pins
+
+// Spec 6.1 (CloneShrinkGrowParent): "Parent shrink: children lose visibility of the cut tail for
+// good; if the parent grows again, the child reads zeros there, not new parent content".
+Deno.test("a clone reads zeros where its parent shrank and grew again, not the parent's new content", () => {
+  const { k, t, pagerVmo, supply, read } = world();
+  const vmo = pagerVmo(2, ZX_VMO_RESIZABLE);
+  supply(vmo, 0, 2, 0x44);
+  const clone = ok(runSync(
+    k.zx_vmo_create_child(t, vmo, ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE, 0, 2 * PS),
+  ));
+  assert.equal(runSync(k.zx_vmo_set_size(t, vmo, PS)), ZX_OK);
+  assert.equal(runSync(k.zx_vmo_set_size(t, vmo, 2 * PS)), ZX_OK);
+  assert.equal(runSync(k.zx_vmo_write(t, vmo, bytes(PS, 0x55), PS)), ZX_OK);
+  assert.deepEqual(read(clone, 0, 2 * PS), Uint8Array.from([...bytes(PS, 0x44), ...bytes(PS, 0)]));
+});
+
+// Pinning a clone's pages commits them as COMMIT does (spec 6.1: a clone's commit copies what it
+// reads through the root into the clone): the pinned page holds the parent's content.
+Deno.test("zx_bti_pin of a clone commits the parent's content into it before pinning", () => {
+  const { k, t, bti, pagerVmo, supply, read, info } = world();
+  const vmo = pagerVmo(1);
+  supply(vmo, 0, 1, 0x11);
+  const clone = ok(runSync(
+    k.zx_vmo_create_child(t, vmo, ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE, 0, PS),
+  ));
+  ok(runSync(k.zx_bti_pin(t, bti, ZX_BTI_PERM_READ, clone, 0, PS)));
+  assert.deepEqual(read(clone, 0, PS), bytes(PS, 0x11));
+  assert.equal(info(clone).committedBytes, PS);
+});
+
+// A slice is a window at its offset (spec 6.1: "operations act on the root", here on the clone
+// it was made from): pinning the slice's page commits and pins that one page of the clone.
+Deno.test("zx_bti_pin of a slice of a clone pins only the clone page under the slice", () => {
+  const { k, t, bti, pagerVmo, supply, read, info } = world();
+  const vmo = pagerVmo(3);
+  supply(vmo, 0, 3, 0x11);
+  const clone = ok(runSync(
+    k.zx_vmo_create_child(t, vmo, ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE, 0, 3 * PS),
+  ));
+  const slice = ok(runSync(k.zx_vmo_create_child(t, clone, ZX_VMO_CHILD_SLICE, PS, PS)));
+  const pmt = ok(runSync(k.zx_bti_pin(t, bti, ZX_BTI_PERM_READ, slice, 0, PS)));
+  assert.equal(info(clone).committedBytes, PS);
+  assert.deepEqual(read(clone, 0, 3 * PS), bytes(3 * PS, 0x11));
+  assert.equal(runSync(k.zx_pmt_unpin(t, pmt)), ZX_OK);
+});
+
+// A write pin through a slice pins and dirties the root's pages under the slice; unpinning it
+// drops exactly those write pins, so WRITEBACK can then clean the page (PinnedWriteback: a
+// write-pinned page stays Dirty across writeback, an unpinned one does not).
+Deno.test("a write pin through a slice unpins cleanly and its page can then be written back", () => {
+  const { k, t, bti, pager, pagerVmo, supply } = world();
+  const vmo = pagerVmo(2);
+  supply(vmo, 0, 2, 0x11);
+  const slice = ok(runSync(k.zx_vmo_create_child(t, vmo, ZX_VMO_CHILD_SLICE, PS, PS)));
+  const rw = ZX_BTI_PERM_READ | ZX_BTI_PERM_WRITE;
+  const pmt = ok(runSync(k.zx_bti_pin(t, bti, rw, slice, 0, PS)));
+  const dirty = () => runSync(k.zx_pager_query_dirty_ranges(t, pager, vmo, 0, 2 * PS, 1024))[1];
+  assert.deepEqual(dirty().map((r) => [r.offset, r.length]), [[PS, PS]]);
+  assert.equal(runSync(k.zx_pmt_unpin(t, pmt)), ZX_OK);
+  const op = (o: number) => runSync(k.zx_pager_op_range(t, pager, o, vmo, 0, 2 * PS, 0));
+  assert.equal(op(ZX_PAGER_OP_WRITEBACK_BEGIN), ZX_OK);
+  assert.equal(op(ZX_PAGER_OP_WRITEBACK_END), ZX_OK);
+  assert.deepEqual(dirty(), []);
+});
+
+// A SNAPSHOT_MODIFIED child of a clone is a snapshot of the clone (spec 6.1): a page the clone
+// zeroed reads as zero in the snapshot, not as the root's content under it.
+Deno.test("a snapshot of a clone keeps the pages the clone zeroed as zeros", () => {
+  const { k, t, pagerVmo, supply, read } = world();
+  const vmo = pagerVmo(2);
+  supply(vmo, 0, 2, 0x66);
+  const clone = ok(runSync(
+    k.zx_vmo_create_child(t, vmo, ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE, 0, 2 * PS),
+  ));
+  assert.equal(runSync(k.zx_vmo_op_range(t, clone, ZX_VMO_OP_ZERO, 0, PS)), ZX_OK);
+  const snap = ok(runSync(
+    k.zx_vmo_create_child(t, clone, ZX_VMO_CHILD_SNAPSHOT_MODIFIED, 0, 2 * PS),
+  ));
+  assert.deepEqual(read(snap, 0, 2 * PS), Uint8Array.from([...bytes(PS, 0), ...bytes(PS, 0x66)]));
+});
+
+// Spec 6.1: "Accesses through any child that need absent root content generate READ requests on
+// the root's key and offsets (translated)"; spec 2.8.5: a fault requests one page.
+Deno.test("a fault through a mapped slice asks the root's pager for the root's page", () => {
+  const { k, t, peer, pagerVmo, packet } = world();
+  const vmo = pagerVmo(4);
+  const slice = ok(runSync(k.zx_vmo_create_child(t, vmo, ZX_VMO_CHILD_SLICE, 2 * PS, 2 * PS)));
+  const addr = ok(
+    runSync(k.zx_vmar_map(t, k.rootVmarHandle, ZX_VM_PERM_READ, 0, slice, 0, 2 * PS)),
+  );
+  assert.equal(step(k.memRead(peer, addr + PS, 8)).blocked, true);
+  const p = packet();
+  assert.deepEqual([p?.command, p?.key, p?.offset, p?.length], [ZX_PAGER_VMO_READ, 7, 3 * PS, PS]);
+});
+
+// ---------------------------------------------------------------- failures reach the caller
+
+// Spec 2.8.2: ZERO's partial pages go through the write path (READ and DIRTY requests as
+// needed), and 2.8.1: the OP_FAIL code of a failed request is the call's result.
+Deno.test("ZERO whose partial first page's READ fails returns the pager's error", () => {
+  const { k, peer, pagerVmo, supply, fail } = world();
+  const vmo = pagerVmo(2);
+  supply(vmo, 1, 1, 0x22);
+  const zero = k.zx_vmo_op_range(peer, vmo, ZX_VMO_OP_ZERO, PS / 2, PS + PS / 2);
+  assert.equal(step(zero).blocked, true);
+  assert.equal(fail(vmo, 0, PS), ZX_OK);
+  assert.deepEqual(step(zero), { blocked: false, value: ZX_ERR_IO });
+});
+
+// Spec 2.8.2: "Pinned pages are zeroed in place (may need a DIRTY request)" (OpZeroPinned); a
+// failed DIRTY request's error is the call's result (2.8.1).
+Deno.test("ZERO over a pinned page whose DIRTY request fails returns the pager's error", () => {
+  const { k, t, peer, bti, pagerVmo, supply, fail } = world();
+  const vmo = pagerVmo(2, ZX_VMO_TRAP_DIRTY);
+  supply(vmo, 0, 2, 0x33);
+  ok(runSync(k.zx_bti_pin(t, bti, ZX_BTI_PERM_READ, vmo, 0, PS)));
+  const zero = k.zx_vmo_op_range(peer, vmo, ZX_VMO_OP_ZERO, 0, 2 * PS);
+  assert.equal(step(zero).blocked, true);
+  assert.equal(fail(vmo, 0, PS), ZX_OK);
+  assert.deepEqual(step(zero), { blocked: false, value: ZX_ERR_IO });
+});
+
+// pager_op_range.md: OP_FAIL fails the requests "in the range [offset, offset + length)"; spec
+// 3.7: a waiter fails when the failed range covers its first (or, early wake, its next) page. An
+// empty range covers no page: a reader waiting in the middle of its request goes on waiting.
+Deno.test("OP_FAIL of an empty range fails no waiting reader", () => {
+  const { k, peer, pagerVmo, supply, fail } = world();
+  const vmo = pagerVmo(2);
+  const reader = k.zx_vmo_read(peer, vmo, 0, 2 * PS);
+  assert.equal(step(reader).blocked, true);
+  supply(vmo, 0, 1, 0x10); // early wake: the reader copies page 0 and waits for page 1
+  assert.equal(step(reader).blocked, true);
+  assert.equal(fail(vmo, PS, 0), ZX_OK);
+  supply(vmo, 1, 1, 0x20);
+  const { blocked, value } = step(reader);
+  assert.equal(blocked, false);
+  assert.equal(value?.[0], ZX_OK);
+  assert.deepEqual(value?.[1], Uint8Array.from([...bytes(PS, 0x10), ...bytes(PS, 0x20)]));
+});
+
+// A usercopy into a mapping past its VMO's (shrunk) end cannot land: the call fails (spec 4.2:
+// an access past a shrunk end is OUT_OF_RANGE) and nothing is stored past the end, so a later
+// grow reads zeros there (spec 2.8.3).
+Deno.test("zx_vmo_read into a mapping past its VMO's shrunk end fails and stores nothing", () => {
+  const { k, t, read } = world();
+  const target = ok(runSync(k.zx_vmo_create(t, 2 * PS, ZX_VMO_RESIZABLE)));
+  const rw = ZX_VM_PERM_READ | ZX_VM_PERM_WRITE;
+  const addr = ok(runSync(k.zx_vmar_map(t, k.rootVmarHandle, rw, 0, target, 0, 2 * PS)));
+  assert.equal(runSync(k.zx_vmo_set_size(t, target, PS)), ZX_OK);
+  const src = ok(runSync(k.zx_vmo_create(t, PS, 0)));
+  assert.equal(runSync(k.zx_vmo_write(t, src, bytes(PS, 0x77), 0)), ZX_OK);
+  const [st] = runSync(k.zx_vmo_read(t, src, 0, PS, addr + PS));
+  assert.equal(st, ZX_ERR_OUT_OF_RANGE);
+  assert.equal(runSync(k.zx_vmo_set_size(t, target, 2 * PS)), ZX_OK);
+  assert.deepEqual(read(target, PS, PS), bytes(PS, 0));
 });
