@@ -52,6 +52,12 @@ Deno.test("pins: more write pins than pins is a kernel assertion", () => {
   assert.throws(() => k.pages.checkPins(v), KernelAssertionError);
 });
 
+Deno.test("pins: a pin count of zero kept in the pin table is a kernel assertion", () => {
+  const { k, v } = pinned();
+  v.pins.set(0, 0);
+  assert.throws(() => k.pages.checkPins(v), KernelAssertionError);
+});
+
 Deno.test("pins: a pinned slot without a page is a kernel assertion", () => {
   const { k, v } = pinned();
   v.pins.set(1, 1);
