@@ -29,7 +29,7 @@ import {
   ZX_VMO_RESIZABLE,
   ZX_VMO_TRAP_DIRTY,
 } from "./constants.ts";
-import type { PagePacket } from "./events.ts";
+import type { KernelEvent, PagePacket } from "./events.ts";
 import { Kernel, type Syscall } from "./kernel.ts";
 import type { VmoInfo } from "./syscalls.ts";
 import { runSync } from "./yields.ts";
@@ -86,10 +86,12 @@ function ok<T>(r: [number, T, ...unknown[]]): T {
 /**
  * A kernel with threads `t` and `peer`, a pager and port, and helpers: `pagerVmo(pages,
  * options)` makes a pager VMO (key 7), `supply(h, page, count, byte)` supplies pages filled with
- * `byte`, `read(h, offset, length)` reads without blocking, `info(h)` is its ZX_INFO_VMO.
+ * `byte`, `read(h, offset, length)` reads without blocking, `info(h)` is its ZX_INFO_VMO;
+ * `events` collects the kernel's events.
  */
 function world() {
-  const k = new Kernel({ pageSize: PS });
+  const events: KernelEvent[] = [];
+  const k = new Kernel({ pageSize: PS, sink: { emit: (e: KernelEvent) => events.push(e) } });
   const [t] = k.createThread("main", 1);
   const [peer] = k.createThread("peer", 2);
   const pager = ok(runSync(k.zx_pager_create(t, 0)));
@@ -116,7 +118,7 @@ function world() {
     const [st, p] = runSync(k.zx_port_wait(t, port, 0));
     return st === ZX_OK ? p as PagePacket : undefined;
   };
-  return { k, t, peer, pager, port, bti, pagerVmo, supply, read, info, fail, packet };
+  return { k, t, peer, pager, port, bti, events, pagerVmo, supply, read, info, fail, packet };
 }
 
 /** `length` bytes of `byte`. */
@@ -398,4 +400,49 @@ Deno.test("zx_vmo_read into a mapping past its VMO's shrunk end fails and stores
   assert.equal(st, ZX_ERR_OUT_OF_RANGE);
   assert.equal(runSync(k.zx_vmo_set_size(t, target, 2 * PS)), ZX_OK);
   assert.deepEqual(read(target, PS, PS), bytes(PS, 0));
+});
+
+// ---------------------------------------------------------------- what the trace says
+
+// The trace of a load through a mapping names the address of each page's access (the `call`
+// event of `mem_read`, one a page: each page is its own scheduling point).
+Deno.test("mem_read's call events name the address each page of the load starts at", () => {
+  const { k, t, events } = world();
+  const vmo = ok(runSync(k.zx_vmo_create(t, 2 * PS, 0)));
+  const addr = ok(runSync(k.zx_vmar_map(t, k.rootVmarHandle, ZX_VM_PERM_READ, 0, vmo, 0, 2 * PS)));
+  events.length = 0;
+  runSync(k.memRead(t, addr + PS / 2, PS));
+  const calls = events.filter((e) => e.k === "call" && e.name === "mem_read");
+  assert.deepEqual(calls.map((e) => e.k === "call" && e.args), [[addr + PS / 2], [addr + PS]]);
+});
+
+// Spec 2.8.3: a grow's new tail reads as zero. The trace records it as a store of zeros over
+// exactly the new pages (what checkers replay as the VMO's content).
+Deno.test("a grow is traced as a store of zeros over exactly the new pages", () => {
+  const { k, t, events, pagerVmo } = world();
+  const vmo = pagerVmo(1, ZX_VMO_RESIZABLE);
+  events.length = 0;
+  assert.equal(runSync(k.zx_vmo_set_size(t, vmo, 3 * PS)), ZX_OK);
+  const stores = events.filter((e) => e.k === "store");
+  assert.deepEqual(
+    stores.map((e) => e.k === "store" && [e.offset, e.bytes.length, e.bytes.every((b) => b === 0)]),
+    [[PS, 2 * PS, true]],
+  );
+});
+
+// Spec 4.2: closing the port strands a blocked thread ("no packets will ever be delivered again
+// for that VMO"). What a blocked thread waits on says so when, and only when, the port is closed.
+Deno.test("a pager wait is described as stranded by a closed port only when the port is closed", () => {
+  const { k, t, peer, port, events, pagerVmo } = world();
+  const vmo = pagerVmo(2);
+  const blockedOn = () => {
+    const b = events.filter((e) => e.k === "block");
+    return b.length > 0 && b[b.length - 1].k === "block" ? b[b.length - 1].on : "";
+  };
+  assert.equal(step(k.zx_vmo_read(peer, vmo, 0, PS)).blocked, true);
+  assert.doesNotMatch(blockedOn(), /port closed/);
+  assert.equal(runSync(k.zx_handle_close(t, port)), ZX_OK);
+  const [third] = k.createThread("third", 3);
+  assert.equal(step(k.zx_vmo_read(third, vmo, PS, PS)).blocked, true);
+  assert.match(blockedOn(), /port closed/);
 });
