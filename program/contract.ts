@@ -28,6 +28,7 @@ import {
   ZX_EVENT_SIGNALED,
   ZX_INFO_VMO,
   ZX_OBJ_TYPE_EVENT,
+  ZX_OBJ_TYPE_PORT,
   ZX_OBJ_TYPE_VMO,
   ZX_OK,
   ZX_PAGER_OP_DIRTY,
@@ -40,6 +41,7 @@ import {
   ZX_RIGHT_EXECUTE,
   ZX_RIGHT_READ,
   ZX_RIGHT_RESIZE,
+  ZX_RIGHT_WAIT,
   ZX_RIGHT_WRITE,
   ZX_USER_SIGNAL_ALL,
   ZX_VM_CAN_MAP_EXECUTE,
@@ -285,9 +287,20 @@ const BEFORE: Partial<Record<CallName, Check>> = {
   zx_pager_create: (a) => a[0] !== 0 ? ZX_ERR_INVALID_ARGS : null,
   zx_event_create: (a) => a[0] !== 0 ? ZX_ERR_INVALID_ARGS : null,
   // sys_object_wait_async (zircon/kernel/lib/syscalls/object_wait.cc): the options before any
-  // handle is looked up; ONCE and TIMESTAMP are the only ones.
-  zx_object_wait_async: (a) =>
-    a[4] !== ZX_WAIT_ASYNC_ONCE && a[4] !== ZX_WAIT_ASYNC_TIMESTAMP ? ZX_ERR_INVALID_ARGS : null,
+  // handle is looked up (ONCE and TIMESTAMP are the only ones); then the port with WRITE; then
+  // PortDispatcher::MakeObserver: the handle, its WAIT right, and whether its object is waitable
+  // (decided here for the two types the model signals, `signalable`); a key that is no u64 or
+  // signals that are no uint32 are the model's garbage arguments. Else the wait is made: ZX_OK.
+  zx_object_wait_async: (a, m) => {
+    if (a[4] !== ZX_WAIT_ASYNC_ONCE && a[4] !== ZX_WAIT_ASYNC_TIMESTAMP) return ZX_ERR_INVALID_ARGS;
+    const port = m.lookup(a[1], ZX_OBJ_TYPE_PORT, ZX_RIGHT_WRITE);
+    if (port !== ZX_OK) return port;
+    const h = m.get(a[0]);
+    if (h === undefined) return ZX_ERR_BAD_HANDLE;
+    if (!(h.rights & ZX_RIGHT_WAIT)) return ZX_ERR_ACCESS_DENIED;
+    if (signalable(h.type) === undefined) return null;
+    return isU64(a[2]) && u32(a[3]) !== undefined ? ZX_OK : ZX_ERR_INVALID_ARGS;
+  },
   // sys_vmo_create_contiguous (zircon/kernel/lib/syscalls/ddk.cc @ gnoliyil/fuchsia 014097ec)
   // checks the size (a u64, not 0) and the alignment (0 for the page size, else in
   // [log2(page size), 64)) before it looks the BTI handle up: INVALID_ARGS first.
