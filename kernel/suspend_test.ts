@@ -63,7 +63,7 @@ function setup() {
     assert.equal(runSync(k.zx_pager_supply_pages(t, pager, vmo, 0, PS, aux, 0)), ZX_OK);
   };
   const requests = () => events.filter((e) => e.k === "request").length;
-  return { k, t, u, uh, vmo, addr, anon, supply, requests };
+  return { k, t, u, uh, vmo, addr, anon, supply, requests, events };
 }
 
 Deno.test("suspend: a usercopy's fault wait goes on; the thread suspends after its syscall", () => {
@@ -185,4 +185,20 @@ Deno.test("zx_task_kill of a thread that already exited is ZX_OK and kills nothi
     "an exited thread killed",
   );
   assert.equal(u.killed, false);
+});
+
+Deno.test("the trace shows a thread suspended at its first token, resumed when the last closes, and killed", () => {
+  // zx_task_suspend: the first open token suspends the thread; a second one changes nothing
+  // until both are closed (task_suspend.md: "the task will remain suspended as long as there
+  // are open tokens").
+  const { k, t, u, uh, events } = setup();
+  const seen = () => events.filter((e) => e.k === "thread" && e.tid === u.tid);
+  const [, a] = runSync(k.zx_task_suspend(t, uh));
+  const [, b] = runSync(k.zx_task_suspend(t, uh));
+  assert.deepEqual(seen(), [{ k: "thread", tid: u.tid, what: "suspended" }]);
+  assert.equal(runSync(k.zx_handle_close(t, a)), ZX_OK);
+  assert.equal(runSync(k.zx_handle_close(t, b)), ZX_OK);
+  assert.deepEqual(seen().map((e) => e.k === "thread" && e.what), ["suspended", "resumed"]);
+  assert.equal(runSync(k.zx_task_kill(t, uh)), ZX_OK);
+  assert.deepEqual(seen().at(-1), { k: "thread", tid: u.tid, what: "killed" });
 });

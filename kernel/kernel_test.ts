@@ -1,0 +1,137 @@
+/**
+ * Behaviours of the syscalls in kernel.ts that the error table (kernel_errors_test.ts) and the
+ * scenario tests leave out: `zx_vmo_op_range(PREFETCH)`, event signal masks, the model's page
+ * limit on a new VMO, a child VMO whose handle cannot be made, and how a thread parked on an
+ * event is described. Calls are driven directly on a {@linkcode Kernel}.
+ *
+ * @module
+ */
+
+import { strict as assert } from "node:assert";
+import {
+  ZX_ERR_ACCESS_DENIED,
+  ZX_ERR_NO_MEMORY,
+  ZX_ERR_NO_RESOURCES,
+  ZX_EVENT_SIGNALED,
+  ZX_OK,
+  ZX_PAGER_VMO_READ,
+  ZX_RIGHT_MAP,
+  ZX_RIGHT_READ,
+  ZX_RIGHT_TRANSFER,
+  ZX_TIME_INFINITE,
+  ZX_USER_SIGNAL_0,
+  ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE,
+  ZX_VMO_OP_COMMIT,
+  ZX_VMO_OP_PREFETCH,
+  ZX_VMO_ZERO_CHILDREN,
+} from "./constants.ts";
+import type { KernelEvent, PagePacket } from "./events.ts";
+import { Kernel, type KernelYield, MAX_VMO_PAGES, type Syscall } from "./kernel.ts";
+import { runSync } from "./yields.ts";
+
+const PS = 4096;
+
+/** Steps `call` to its first block; fails if it returns first. */
+function toBlock<T>(call: Syscall<T>): KernelYield {
+  for (;;) {
+    const r = call.next();
+    assert.ok(!r.done, "the call returned without blocking");
+    if (r.value.kind === "block") return r.value;
+  }
+}
+
+/** A kernel recording its events, with thread `t`. */
+function setup() {
+  const events: KernelEvent[] = [];
+  const k = new Kernel({ pageSize: PS, sink: { emit: (e: KernelEvent) => events.push(e) } });
+  const [t] = k.createThread("main", 1);
+  return { k, t, events };
+}
+
+Deno.test("zx_vmo_op_range(PREFETCH) needs only READ and brings absent pages in with a READ request", () => {
+  // Spec 2.8.2: "PREFETCH | READ | Commits via READ requests (like ALWAYS_NEED without the
+  // flag); errors returned"; COMMIT needs WRITE.
+  const { k, t } = setup();
+  const [, pager] = runSync(k.zx_pager_create(t, 0));
+  const [, port] = runSync(k.zx_port_create(t, 0));
+  const [, vmo] = runSync(k.zx_pager_create_vmo(t, pager, 0, port, 3, 2 * PS));
+  const [, ro] = runSync(
+    k.zx_handle_duplicate(t, vmo, ZX_RIGHT_READ | ZX_RIGHT_MAP | ZX_RIGHT_TRANSFER),
+  );
+  assert.equal(
+    runSync(k.zx_vmo_op_range(t, ro, ZX_VMO_OP_COMMIT, 0, 2 * PS)),
+    ZX_ERR_ACCESS_DENIED,
+  );
+  const call = k.zx_vmo_op_range(t, ro, ZX_VMO_OP_PREFETCH, 0, 2 * PS);
+  toBlock(call);
+  const [ps, packet] = runSync(k.zx_port_wait(t, port, 0));
+  assert.equal(ps, ZX_OK);
+  const p = packet as PagePacket;
+  assert.equal(p.command, ZX_PAGER_VMO_READ);
+  assert.deepEqual([p.key, p.offset, p.length], [3, 0, 2 * PS]);
+  const [, aux] = runSync(k.zx_vmo_create(t, 2 * PS, 0));
+  assert.equal(runSync(k.zx_pager_supply_pages(t, pager, vmo, 0, 2 * PS, aux, 0)), ZX_OK);
+  const r = call.next();
+  assert.ok(r.done, "PREFETCH did not return after the supply");
+  assert.equal(r.value, ZX_OK);
+  // Everything is present now: a second PREFETCH returns at once.
+  assert.equal(runSync(k.zx_vmo_op_range(t, ro, ZX_VMO_OP_PREFETCH, 0, 2 * PS)), ZX_OK);
+});
+
+Deno.test("zx_object_signal on an event: clear_mask clears only its bits, set_mask adds to the rest", () => {
+  // zx_object_signal.md: "clears the signals in clear_mask and sets the signals in set_mask";
+  // signals outside both masks keep their state.
+  const { k, t } = setup();
+  const [, ev] = runSync(k.zx_event_create(t, 0));
+  const observed = () => runSync(k.zx_object_wait_one(t, ev, ~0 >>> 0, 0))[1];
+  assert.equal(runSync(k.zx_object_signal(t, ev, 0, ZX_EVENT_SIGNALED)), ZX_OK);
+  assert.equal(runSync(k.zx_object_signal(t, ev, 0, ZX_USER_SIGNAL_0)), ZX_OK);
+  assert.equal(observed(), (ZX_EVENT_SIGNALED | ZX_USER_SIGNAL_0) >>> 0);
+  assert.equal(runSync(k.zx_object_signal(t, ev, ZX_USER_SIGNAL_0, 0)), ZX_OK);
+  assert.equal(observed(), ZX_EVENT_SIGNALED);
+  assert.equal(runSync(k.zx_object_signal(t, ev, ZX_EVENT_SIGNALED, 0)), ZX_OK);
+  assert.equal(observed(), 0);
+});
+
+Deno.test("zx_vmo_create at the model's page limit: MAX_VMO_PAGES pages is made, a page more is NO_MEMORY", () => {
+  // MAX_VMO_PAGES (vmo_pages.ts) is the model's limit on pages per VMO; past it a VMO cannot
+  // be allocated (spec 2.2: allocation failure is NO_MEMORY).
+  const { k, t } = setup();
+  const [st, vmo] = runSync(k.zx_vmo_create(t, MAX_VMO_PAGES * PS, 0));
+  assert.equal(st, ZX_OK);
+  assert.deepEqual(runSync(k.zx_vmo_get_size(t, vmo)), [ZX_OK, MAX_VMO_PAGES * PS]);
+  assert.deepEqual(runSync(k.zx_vmo_create(t, MAX_VMO_PAGES * PS + 1, 0)), [ZX_ERR_NO_MEMORY, 0]);
+});
+
+Deno.test("zx_vmo_create_child with the handle table full fails and leaves the parent childless", () => {
+  const { k, t } = setup();
+  const [, pager] = runSync(k.zx_pager_create(t, 0));
+  const [, port] = runSync(k.zx_port_create(t, 0));
+  const [, vmo] = runSync(k.zx_pager_create_vmo(t, pager, 0, port, 1, PS));
+  // Fill the table to its limit (handles.ts: NO_RESOURCES past LIMITS.maxHandles).
+  const [, ev] = runSync(k.zx_event_create(t, 0));
+  const event = k.handles.entry(ev)?.object;
+  assert.ok(event !== undefined);
+  while (k.handles.add(event, 0)[0] === ZX_OK);
+  const opts = ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE;
+  const [st] = runSync(k.zx_vmo_create_child(t, vmo, opts, 0, PS));
+  assert.equal(st, ZX_ERR_NO_RESOURCES);
+  // No child exists: the parent still has ZX_VMO_ZERO_CHILDREN.
+  const [, observed] = runSync(k.zx_object_wait_one(t, vmo, ZX_VMO_ZERO_CHILDREN, 0));
+  assert.equal(observed & ZX_VMO_ZERO_CHILDREN, ZX_VMO_ZERO_CHILDREN);
+});
+
+Deno.test("a thread parked in zx_object_wait_one is described as waiting on that event or VMO", () => {
+  const { k, t, events } = setup();
+  const [, ev] = runSync(k.zx_event_create(t, 0));
+  const [, vmo] = runSync(k.zx_vmo_create(t, PS, 0));
+  const waits = [[ev, "event", ZX_EVENT_SIGNALED], [vmo, "vmo", ZX_USER_SIGNAL_0]] as const;
+  for (const [h, name, signal] of waits) {
+    const koid = k.handles.entry(h)?.object.koid;
+    events.length = 0;
+    toBlock(k.zx_object_wait_one(t, h, signal, ZX_TIME_INFINITE));
+    const block = events.find((e) => e.k === "block");
+    assert.ok(block !== undefined && block.k === "block");
+    assert.match(block.on, new RegExp(`\\b${name} ${koid}\\b`));
+  }
+});
