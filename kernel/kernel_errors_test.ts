@@ -54,6 +54,7 @@ import {
   ZX_RIGHT_ATTACH_VMO,
   ZX_RIGHT_DESTROY,
   ZX_RIGHT_DUPLICATE,
+  ZX_RIGHT_EXECUTE,
   ZX_RIGHT_INSPECT,
   ZX_RIGHT_MANAGE_VMO,
   ZX_RIGHT_MAP,
@@ -65,6 +66,7 @@ import {
   ZX_RIGHT_WAIT,
   ZX_RIGHT_WRITE,
   ZX_USER_SIGNAL_ALL,
+  ZX_VM_CAN_MAP_EXECUTE,
   ZX_VM_CAN_MAP_READ,
   ZX_VM_CAN_MAP_SPECIFIC,
   ZX_VM_CAN_MAP_WRITE,
@@ -2222,6 +2224,32 @@ const TABLES: Record<string, readonly Row[]> = {
         assert.ok(addr >= f.k.rootVmar.base && addr % PS === 0);
       },
     },
+    // sys_vmar_allocate: the child handle loses READ, WRITE and EXECUTE its CAN_MAP flags do not
+    // allow, and VmAddressRegion::CreateVmMapping refuses permissions the region cannot map.
+    {
+      name: "a region without CAN_MAP_READ: its handle has no READ, nothing can be mapped in it",
+      call: (f) => f.k.zx_vmar_allocate(f.t, f.vmar, ZX_VM_CAN_MAP_SPECIFIC, 0, PS),
+      want: ZX_OK,
+      check: (f, r) => {
+        const sub = (r as number[])[1];
+        assert.equal(f.rights(sub) & ZX_RIGHT_READ, 0);
+        const [st] = runSync(f.k.zx_vmar_map(f.t, sub, ZX_VM_PERM_READ, 0, f.aux, 0, PS));
+        assert.equal(statusName(st), "ZX_ERR_ACCESS_DENIED");
+      },
+    },
+    {
+      name: "a region without CAN_MAP_EXECUTE: its handle has no EXECUTE",
+      call: (f) => f.k.zx_vmar_allocate(f.t, f.vmar, RW_REGION, 0, PS),
+      want: ZX_OK,
+      check: (f, r) => {
+        const sub = (r as number[])[1];
+        assert.equal(f.rights(sub) & ZX_RIGHT_EXECUTE, 0);
+        const [st] = runSync(
+          f.k.zx_vmar_allocate(f.t, sub, RW_REGION | ZX_VM_CAN_MAP_EXECUTE, 0, PS),
+        );
+        assert.equal(statusName(st), "ZX_ERR_ACCESS_DENIED");
+      },
+    },
     {
       name: "a read-only region's handle has no WRITE",
       call: (f) => f.k.zx_vmar_allocate(f.t, f.vmar, ZX_VM_CAN_MAP_READ, 0, PS),
@@ -2401,6 +2429,19 @@ const TABLES: Record<string, readonly Row[]> = {
       },
       want: ZX_OK,
       check: (f) => assert.equal(f.k.rootVmar.mappings[0].writable, true),
+    },
+    // zx_vmar_protect.md allows no permissions at all (only WRITE or EXECUTE without READ is
+    // INVALID_ARGS): the mapping is then unreadable, and a usercopy out of it fails as one out
+    // of an invalid buffer (zx_vmo_write.md: INVALID_ARGS "buffer is an invalid pointer").
+    {
+      name: "to no permissions: a usercopy out of the mapping is refused",
+      call: (f) => {
+        const addr = f.ok(f.k.zx_vmar_map(f.t, f.vmar, RW, 0, f.aux, 0, PS));
+        f.okStatus(f.k.zx_vmar_protect(f.t, f.vmar, 0, addr, PS));
+        const anon = f.ok(f.k.zx_vmo_create(f.t, PS, 0));
+        return f.k.zx_vmo_write(f.t, anon, new Uint8Array(1), 0, addr);
+      },
+      want: ZX_ERR_INVALID_ARGS,
     },
     {
       name: "two adjacent mappings at once",
