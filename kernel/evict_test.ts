@@ -22,6 +22,7 @@ import {
   ZX_VMO_OP_ALWAYS_NEED,
   ZX_VMO_TRAP_DIRTY,
 } from "./constants.ts";
+import type { KernelEvent } from "./events.ts";
 import { Kernel } from "./kernel.ts";
 import { runSync, untilBlocked } from "./yields.ts";
 
@@ -73,4 +74,18 @@ Deno.test("evictablePages of a handle that names no VMO is empty", () => {
   const [, port] = runSync(k.zx_port_create(t, 0));
   assert.deepEqual(k.evictablePages(port), []);
   assert.deepEqual(k.evictablePages(0x7fff_fff0), []);
+});
+
+Deno.test("kernel_evict shows in the trace as a call and a ret with its status", () => {
+  const events: KernelEvent[] = [];
+  const k = new Kernel({ pageSize: PS, sink: { emit: (e: KernelEvent) => events.push(e) } });
+  const [t] = k.createThread("main", 1);
+  const [, vmo] = runSync(k.zx_vmo_create(t, PS, 0));
+  events.length = 0;
+  // An anonymous VMO's page is no pager's Clean page: not evictable (spec 6.3).
+  assert.equal(runSync(k.kernel_evict(t, vmo, 0)), ZX_ERR_BAD_STATE);
+  assert.deepEqual(events, [
+    { k: "call", tid: t.tid, name: "kernel_evict", args: [vmo, 0] },
+    { k: "ret", tid: t.tid, name: "kernel_evict", status: ZX_ERR_BAD_STATE },
+  ]);
 });

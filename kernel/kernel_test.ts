@@ -8,12 +8,14 @@
  */
 
 import { strict as assert } from "node:assert";
+import { KernelAssertionError } from "./assert.ts";
 import {
   ZX_ERR_ACCESS_DENIED,
   ZX_ERR_NO_MEMORY,
   ZX_ERR_NO_RESOURCES,
   ZX_EVENT_SIGNALED,
   ZX_OK,
+  ZX_PAGER_VMO_COMPLETE,
   ZX_PAGER_VMO_READ,
   ZX_RIGHT_MAP,
   ZX_RIGHT_READ,
@@ -134,4 +136,46 @@ Deno.test("a thread parked in zx_object_wait_one is described as waiting on that
     assert.ok(block !== undefined && block.k === "block");
     assert.match(block.on, new RegExp(`\\b${name} ${koid}\\b`));
   }
+});
+
+Deno.test("a kernel refuses a page size that is not a power of two in [8, 65536]", () => {
+  // LIMITS.minPageSize (one 64-bit pattern word) and LIMITS.maxPageSize bound a scenario's choice.
+  for (const pageSize of [4, 1 << 17, 4095, 2.5]) {
+    assert.throws(() => new Kernel({ pageSize }), KernelAssertionError, `page size ${pageSize}`);
+  }
+  for (const pageSize of [8, 1 << 16]) assert.equal(new Kernel({ pageSize }).pageSize, pageSize);
+});
+
+Deno.test("a thread whose body returns while it is parked in a wait is a kernel assertion", () => {
+  // A thread body can only return between syscalls; one still waiting is the model's own bug.
+  const { k, t } = setup();
+  const [u] = k.createThread("worker", 2);
+  const [, pager] = runSync(k.zx_pager_create(t, 0));
+  const [, port] = runSync(k.zx_port_create(t, 0));
+  const [, vmo] = runSync(k.zx_pager_create_vmo(t, pager, 0, port, 1, PS));
+  toBlock(k.zx_vmo_read(u, vmo, 0, PS));
+  assert.throws(() => k.threadExited(u), KernelAssertionError);
+});
+
+Deno.test("a VMO kept alive only by a blocked read dies when the reader is killed: COMPLETE", () => {
+  // Spec 3.2: COMPLETE "when the VMO's backing object dies (no handles, mappings, children or
+  // in-flight operations keep it alive)"; zx_task_kill cancels the reader's wait.
+  const { k, t } = setup();
+  const [u, uh] = k.createThread("reader", 2);
+  const [, pager] = runSync(k.zx_pager_create(t, 0));
+  const [, port] = runSync(k.zx_port_create(t, 0));
+  const [, vmo] = runSync(k.zx_pager_create_vmo(t, pager, 0, port, 4, PS));
+  toBlock(k.zx_vmo_read(u, vmo, 0, PS));
+  const commands = () => {
+    const got: number[] = [];
+    for (let [st, p] = runSync(k.zx_port_wait(t, port, 0)); st === ZX_OK;) {
+      got.push((p as PagePacket).command);
+      [st, p] = runSync(k.zx_port_wait(t, port, 0));
+    }
+    return got;
+  };
+  assert.equal(runSync(k.zx_handle_close(t, vmo)), ZX_OK);
+  assert.deepEqual(commands(), [ZX_PAGER_VMO_READ], "the in-flight read keeps the VMO alive");
+  assert.equal(runSync(k.zx_task_kill(t, uh)), ZX_OK);
+  assert.deepEqual(commands(), [ZX_PAGER_VMO_COMPLETE]);
 });

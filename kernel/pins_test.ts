@@ -13,7 +13,9 @@ import {
   ZX_ERR_IO,
   ZX_OK,
   ZX_PAGER_OP_FAIL,
+  ZX_PAGER_VMO_COMPLETE,
 } from "./constants.ts";
+import type { PagePacket } from "./events.ts";
 import { Kernel, type Syscall } from "./kernel.ts";
 import { runSync } from "./yields.ts";
 
@@ -126,4 +128,51 @@ Deno.test("pins: a failed write pin unpins, leaves what it dirtied Dirty and not
   assert.equal(v.pins.size + v.writePins.size, 0);
   assert.equal((v.slots[0] as { state: string }).state, "dirty");
   assert.equal(v.modified, false);
+});
+
+/** A kernel with a 1-page supplied pager VMO pinned for read: its handles and the pin's PMT. */
+function pinnedHandles() {
+  const k = new Kernel({ pageSize: PS });
+  const [t] = k.createThread("main", 1);
+  const [, pager] = runSync(k.zx_pager_create(t, 0));
+  const [, port] = runSync(k.zx_port_create(t, 0));
+  const [, vmo] = runSync(k.zx_pager_create_vmo(t, pager, 0, port, 1, PS));
+  const [, aux] = runSync(k.zx_vmo_create(t, PS, 0));
+  assert.equal(runSync(k.zx_pager_supply_pages(t, pager, vmo, 0, PS, aux, 0)), ZX_OK);
+  const [, bti] = runSync(k.zx_bti_create(t, 0, 1));
+  const [st, pmt] = runSync(k.zx_bti_pin(t, bti, ZX_BTI_PERM_READ, vmo, 0, PS));
+  assert.equal(st, ZX_OK);
+  /** The commands of the packets waiting on the port now. */
+  const packets = () => {
+    const got: number[] = [];
+    for (;;) {
+      const [ps, p] = runSync(k.zx_port_wait(t, port, 0));
+      if (ps !== ZX_OK) return got;
+      got.push((p as PagePacket).command);
+    }
+  };
+  return { k, t, vmo, bti, pmt, packets };
+}
+
+// PinnedMemoryTokenDispatcher::on_zero_handles (zircon/kernel/object/
+// pinned_memory_token_dispatcher.cc @ vsrinivas/fuchsia 005edc33): "The user failed to call
+// zx_pmt_unpin. ... leave the VMO pinned and use the quarantine mechanism" (bti_->Quarantine).
+Deno.test("pins: a PMT closed without zx_pmt_unpin leaves its pages pinned until the BTI goes", () => {
+  const { k, t, vmo, bti, pmt } = pinnedHandles();
+  assert.deepEqual(k.evictablePages(vmo), []);
+  assert.equal(runSync(k.zx_handle_close(t, pmt)), ZX_OK);
+  assert.deepEqual(k.evictablePages(vmo), [], "the quarantined page was unpinned");
+  assert.equal(runSync(k.zx_handle_close(t, bti)), ZX_OK);
+  assert.deepEqual(k.evictablePages(vmo), [0]);
+});
+
+// The PMT's PinnedVmObject holds a reference to the VMO; unpinning drops it, and a VMO nothing
+// else keeps alive dies: its pager gets COMPLETE (spec 3.2: "when the VMO's backing object
+// dies").
+Deno.test("pins: a pinned VMO whose handle closed dies at zx_pmt_unpin (COMPLETE)", () => {
+  const { k, t, vmo, pmt, packets } = pinnedHandles();
+  assert.equal(runSync(k.zx_handle_close(t, vmo)), ZX_OK);
+  assert.deepEqual(packets(), [], "the pin no longer keeps the VMO alive");
+  assert.equal(runSync(k.zx_pmt_unpin(t, pmt)), ZX_OK);
+  assert.deepEqual(packets(), [ZX_PAGER_VMO_COMPLETE]);
 });
