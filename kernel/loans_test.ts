@@ -259,3 +259,60 @@ Deno.test("loans: a borrowed frame whose page forgot it is a kernel assertion", 
   (v.slots[0] as Page).loan = undefined;
   assert.throws(() => k.pages.loans.check(), KernelAssertionError);
 });
+
+Deno.test("loans: a supply of more pages than free frames puts the rest in non-loaned pages", () => {
+  const { k, t, contigs, decommitAll, pagerVmo, supply, vmoOf } = setup(1);
+  decommitAll();
+  const [h, v] = pagerVmo(2);
+  supply(h, 0, 2);
+  assert.equal(loanOf(v, 0)?.owner, vmoOf(contigs[0]));
+  assert.equal(loanOf(v, 1), undefined);
+  assert.deepEqual(
+    runSync(k.zx_vmo_read(t, h, 0, 2 * PS))[1].filter((_, i) => i % PS === 0),
+    Uint8Array.from([1, 2]),
+  );
+  k.pages.loans.check();
+});
+
+Deno.test("loans: a contiguous VMO that never lent a frame dies cleanly", () => {
+  // ~PhysicalPageProvider's UnloanRange covers the whole VMO: frames it still owns are simply
+  // its own; only the lent one leaves the free list.
+  const { k, t, bti } = setup(0);
+  const c = ok(runSync(k.zx_vmo_create_contiguous(t, bti, 2 * PS, 0)));
+  assert.equal(runSync(k.zx_vmo_op_range(t, c, ZX_VMO_OP_DECOMMIT, PS, PS)), ZX_OK);
+  assert.equal(k.pages.loans.free, 1);
+  assert.equal(runSync(k.zx_handle_close(t, c)), ZX_OK);
+  assert.equal(k.pages.loans.free, 0);
+  k.pages.loans.check();
+});
+
+Deno.test("loans: a page borrowing a second frame is a kernel assertion", () => {
+  const { k, decommitAll, pagerVmo, supply } = setup(2);
+  decommitAll();
+  const [h, v] = pagerVmo(1);
+  supply(h, 0, 1);
+  assert.throws(() => k.pages.loans.borrow(v, 0, v.slots[0] as Page), KernelAssertionError);
+});
+
+Deno.test("loans: a borrowed frame that lost its page is a kernel assertion when taken back", () => {
+  const { k, t, contigs, decommitAll, pagerVmo, supply } = setup(1);
+  decommitAll();
+  const [h, v] = pagerVmo(1);
+  supply(h, 0, 1);
+  const frame = loanOf(v, 0);
+  assert.ok(frame !== undefined);
+  frame.borrower = null;
+  assert.throws(() => runSync(k.zx_handle_close(t, contigs[0])), KernelAssertionError);
+});
+
+Deno.test("loans: a free frame that names a borrower is a kernel assertion", () => {
+  const { k, contigs, decommitAll, pagerVmo, supply, vmoOf } = setup(2);
+  decommitAll();
+  const [h, v] = pagerVmo(1);
+  supply(h, 0, 1);
+  const free = vmoOf(contigs[1]).frames?.[0];
+  assert.ok(free !== undefined && free.state === "free");
+  k.pages.loans.check();
+  free.borrower = v.slots[0] as Page;
+  assert.throws(() => k.pages.loans.check(), KernelAssertionError);
+});
