@@ -10,7 +10,9 @@
 import { strict as assert } from "node:assert";
 import { KernelAssertionError } from "./assert.ts";
 import {
+  statusName,
   ZX_ERR_ACCESS_DENIED,
+  ZX_ERR_BAD_HANDLE,
   ZX_ERR_NO_MEMORY,
   ZX_ERR_NO_RESOURCES,
   ZX_EVENT_SIGNALED,
@@ -22,6 +24,8 @@ import {
   ZX_RIGHT_TRANSFER,
   ZX_TIME_INFINITE,
   ZX_USER_SIGNAL_0,
+  ZX_VM_CAN_MAP_READ,
+  ZX_VM_PERM_READ,
   ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE,
   ZX_VMO_OP_COMMIT,
   ZX_VMO_OP_PREFETCH,
@@ -178,4 +182,85 @@ Deno.test("a VMO kept alive only by a blocked read dies when the reader is kille
   assert.deepEqual(commands(), [ZX_PAGER_VMO_READ], "the in-flight read keeps the VMO alive");
   assert.equal(runSync(k.zx_task_kill(t, uh)), ZX_OK);
   assert.deepEqual(commands(), [ZX_PAGER_VMO_COMPLETE]);
+});
+
+Deno.test("an injected allocation failure comes after the argument checks, and changes nothing", () => {
+  // alloc_fault.ts: the failure happens "at the call's allocation, after the argument and handle
+  // checks the syscall table lists (alignment, then handle lookups), and before any effect";
+  // zx_pager_supply_pages.md: INVALID_ARGS for an offset, length or aux offset not page aligned.
+  const { k, t } = setup();
+  const [, pager] = runSync(k.zx_pager_create(t, 0));
+  const [, port] = runSync(k.zx_port_create(t, 0));
+  const [, vmo] = runSync(k.zx_pager_create_vmo(t, pager, 0, port, 1, PS));
+  const [, aux] = runSync(k.zx_vmo_create(t, PS, 0));
+  k.allocFailure = () => true;
+  const supply = (offset: number, length: number, auxOffset: number) =>
+    statusName(runSync(k.zx_pager_supply_pages(t, pager, vmo, offset, length, aux, auxOffset)));
+  for (const [offset, length, auxOffset] of [[1, PS, 0], [-PS, PS, 0], [0, PS, 8]]) {
+    assert.equal(
+      supply(offset, length, auxOffset),
+      "ZX_ERR_INVALID_ARGS",
+      `${[offset, length, auxOffset]}`,
+    );
+  }
+  assert.equal(supply(0, PS, 0), "ZX_ERR_NO_MEMORY");
+  k.allocFailure = null;
+  // Nothing was supplied: the page is still absent, so a read asks the pager.
+  toBlock(k.zx_vmo_read(t, vmo, 0, PS));
+});
+
+Deno.test("the trace's ret of a successful call shows what it handed back", () => {
+  // events.ts: `value` is a successful call's out-value (zx_vmo_get_size's size, an address),
+  // `handle` the handle it made; a failed call shows its status alone.
+  const { k, t, events } = setup();
+  const ret = (name: string) => events.findLast((e) => e.k === "ret" && e.name === name);
+  const [, vmo] = runSync(k.zx_vmo_create(t, 3 * PS, 0));
+  assert.deepEqual(ret("zx_vmo_create"), {
+    k: "ret",
+    tid: t.tid,
+    name: "zx_vmo_create",
+    status: ZX_OK,
+    handle: vmo,
+  });
+  runSync(k.zx_vmo_get_size(t, vmo));
+  assert.deepEqual(ret("zx_vmo_get_size"), {
+    k: "ret",
+    tid: t.tid,
+    name: "zx_vmo_get_size",
+    status: ZX_OK,
+    value: 3 * PS,
+  });
+  const flags = ZX_VM_CAN_MAP_READ;
+  const [, sub, addr] = runSync(k.zx_vmar_allocate(t, k.rootVmarHandle, flags, 0, PS));
+  assert.deepEqual(ret("zx_vmar_allocate"), {
+    k: "ret",
+    tid: t.tid,
+    name: "zx_vmar_allocate",
+    status: ZX_OK,
+    handle: sub,
+    value: addr,
+  });
+  runSync(k.zx_vmo_get_size(t, 0x7fff_fff0));
+  assert.deepEqual(ret("zx_vmo_get_size"), {
+    k: "ret",
+    tid: t.tid,
+    name: "zx_vmo_get_size",
+    status: ZX_ERR_BAD_HANDLE,
+  });
+});
+
+Deno.test("the trace's call shows an optional user buffer only when one is given", () => {
+  const { k, t, events } = setup();
+  const [, vmo] = runSync(k.zx_vmo_create(t, PS, 0));
+  const [, addr] = runSync(k.zx_vmar_map(t, k.rootVmarHandle, ZX_VM_PERM_READ, 0, vmo, 0, PS));
+  const [, into] = runSync(k.zx_vmo_create(t, PS, 0));
+  const args = () => events.findLast((e) => e.k === "call" && e.name === "zx_vmo_write");
+  runSync(k.zx_vmo_write(t, into, new Uint8Array(4), 0));
+  const without = args();
+  assert.ok(without?.k === "call");
+  runSync(k.zx_vmo_write(t, into, new Uint8Array(4), 0, addr));
+  const withBuffer = args();
+  assert.ok(withBuffer?.k === "call");
+  assert.equal(withBuffer.args.length, without.args.length + 1);
+  assert.equal(withBuffer.args.at(-1), addr);
 });
