@@ -524,6 +524,27 @@ Deno.test("release: a fail-instead-of-block waiter leaves its request outstandin
   assert.deepEqual(p.take(), []);
 });
 
+Deno.test("release: an overlap waiter leaves alone; the other waiters stay and wake at completion", () => {
+  const { src } = setup();
+  const a = waiter();
+  const b = waiter();
+  const c = waiter();
+  src.populate(a, "READ", 0, 4);
+  src.populate(b, "READ", 1, 3);
+  src.populate(c, "READ", 2, 4);
+  const r = a.request;
+  assert.deepEqual(r?.overlap, [b, c]);
+  src.release(b);
+  assert.equal(b.request, null);
+  assert.deepEqual(r?.overlap, [c]);
+  src.onPagesSupplied(0, 4);
+  for (const w of [a, c]) {
+    assert.equal(w.waiting, false);
+    assert.equal(w.request, null);
+    assert.equal(w.status, ZX_OK);
+  }
+});
+
 // ---------------------------------------------------------------- detach (2.3)
 
 // PageSource::Detach completes each request through CompleteRequestLocked, which signals every
