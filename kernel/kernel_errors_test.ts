@@ -65,6 +65,7 @@ import {
   ZX_RIGHT_TRANSFER,
   ZX_RIGHT_WAIT,
   ZX_RIGHT_WRITE,
+  ZX_TIME_INFINITE,
   ZX_USER_SIGNAL_ALL,
   ZX_VM_CAN_MAP_EXECUTE,
   ZX_VM_CAN_MAP_READ,
@@ -3375,6 +3376,19 @@ const TABLES: Record<string, readonly Row[]> = {
       call: (f) => f.k.zx_futex_wait(f.t, f.word(0), 0, f.without(f.peerHandle, ~0 >>> 0), 0),
       want: ZX_ERR_TIMED_OUT,
     },
+    // futex_wait.md: INVALID_ARGS if "new_futex_owner is currently waiting on this futex",
+    // wherever it is in the queue.
+    {
+      name: "owner waits on the futex behind another waiter",
+      call: (f) => {
+        const a = f.word(0);
+        const [other] = f.k.createThread("other", 3);
+        f.k.futexes.enqueue(a, other, null);
+        f.k.futexes.enqueue(a, f.peer, null);
+        return f.k.zx_futex_wait(f.t, a, 0, f.peerHandle, ZX_TIME_INFINITE);
+      },
+      want: ZX_ERR_INVALID_ARGS,
+    },
     ...garbageRows("value_ptr", ZX_ERR_INVALID_ARGS, (f, x) => f.k.zx_futex_wait(f.t, x, 0, 0, 0)),
   ],
 
@@ -3520,6 +3534,47 @@ const TABLES: Record<string, readonly Row[]> = {
         },
         want: ZX_OK,
         check: (f) => assert.equal(f.k.futexes.ownerOf(requeueFutex), null),
+      };
+    })(),
+    ((): Row => {
+      let requeueFutex = 0;
+      return {
+        // WakeAndRequeue: "If there is no one waiting in the requeue target, then it is not
+        // allowed to have an owner"; a killed waiter is not moved.
+        name:
+          "an owner named for a requeue futex that only dead waiters would have joined is dropped",
+        call: (f) => {
+          const [a, b] = [f.word(0), f.word(0)];
+          requeueFutex = b;
+          const [dead] = f.k.createThread("dead", 3);
+          f.k.futexes.enqueue(a, dead, null);
+          dead.killed = true;
+          return f.k.zx_futex_requeue(f.t, a, 0, 0, b, 1, f.peerHandle);
+        },
+        want: ZX_OK,
+        check: (f) => assert.equal(f.k.futexes.ownerOf(requeueFutex), null),
+      };
+    })(),
+    ((): Row => {
+      let requeueFutex = 0;
+      return {
+        // WakeAndRequeue moves each thread "from this to the requeue_target": to the end of the
+        // requeue futex's queue, behind the threads already waiting there.
+        name: "requeued waiters join the requeue futex's queue behind its own waiters",
+        call: (f) => {
+          const [a, b] = [f.word(0), f.word(0)];
+          requeueFutex = b;
+          const [x] = f.k.createThread("x", 3);
+          const [y] = f.k.createThread("y", 4);
+          f.k.futexes.enqueue(b, x, null);
+          f.k.futexes.enqueue(a, y, null);
+          return f.k.zx_futex_requeue(f.t, a, 0, 0, b, 1, 0);
+        },
+        want: ZX_OK,
+        check: (f) => {
+          const order = f.k.futexes.wake(requeueFutex, 2).map((th) => th.name);
+          assert.deepEqual(order, ["x", "y"]);
+        },
       };
     })(),
     ...garbageRows(
