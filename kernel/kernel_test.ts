@@ -264,3 +264,13 @@ Deno.test("the trace's call shows an optional user buffer only when one is given
   assert.equal(withBuffer.args.length, without.args.length + 1);
   assert.equal(withBuffer.args.at(-1), addr);
 });
+
+Deno.test("a thread parked in zx_port_wait is described as waiting on that port", () => {
+  const { k, t, events } = setup();
+  const [, port] = runSync(k.zx_port_create(t, 0));
+  const koid = k.handles.entry(port)?.object.koid;
+  toBlock(k.zx_port_wait(t, port, ZX_TIME_INFINITE));
+  const block = events.find((e) => e.k === "block");
+  assert.ok(block !== undefined && block.k === "block");
+  assert.match(block.on, new RegExp(`\\bport ${koid}\\b`));
+});
