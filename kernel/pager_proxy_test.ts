@@ -15,7 +15,7 @@ import {
   ZX_PKT_TYPE_USER,
 } from "./constants.ts";
 import { KernelAssertionError } from "./assert.ts";
-import { NULL_SINK, type PagePacket } from "./events.ts";
+import { type KernelEvent, NULL_SINK, type PagePacket } from "./events.ts";
 import { PageRequest } from "./page_source.ts";
 import { PagerProxy } from "./pager_proxy.ts";
 import { Port } from "./port.ts";
@@ -220,7 +220,11 @@ Deno.test("no request may follow COMPLETE (K6)", () => {
   const port = openPort();
   const px = proxy(port);
   px.complete();
-  assert.throws(() => px.send(req(1, 0, 1)), KernelAssertionError);
+  // The assertion names the invariant it guards, for the report of the step that broke it.
+  assert.throws(
+    () => px.send(req(1, 0, 1)),
+    (e) => e instanceof KernelAssertionError && /K6/.test(e.message),
+  );
 });
 
 Deno.test("pager close withdraws a queued COMPLETE (K7)", () => {
@@ -306,4 +310,16 @@ Deno.test("a user packet with the same key does not disturb the VMO's slot", () 
   assert.deepEqual(inPort(port), ["7:READ@0+1"]);
   px.send(req(2, 1, 2));
   assert.equal(px.pendingCount, 1);
+});
+
+Deno.test("a packet cancelled by port cancel-key shows in the trace as withdrawn", () => {
+  const port = openPort();
+  const events: KernelEvent[] = [];
+  const px = new PagerProxy(1, port, 7, PS, { emit: (e: KernelEvent) => events.push(e) });
+  px.send(req(1, 0, 1));
+  events.length = 0;
+  assert.equal(port.cancelKey(7), 1);
+  assert.deepEqual(events.filter((e) => e.k !== "packet-queued"), [
+    { k: "packet-withdrawn", port: 100, vmo: 1, id: 1 },
+  ]);
 });
