@@ -24,6 +24,7 @@ import {
   ZX_RIGHT_SAME_RIGHTS,
   ZX_RIGHT_WRITE,
 } from "./constants.ts";
+import { KernelAssertionError } from "./assert.ts";
 import { HandleTable, type KernelObject } from "./handles.ts";
 
 function object(koid: number, objType: number): KernelObject {
@@ -183,4 +184,12 @@ Deno.test("the named handle limit gives NO_RESOURCES and hands out no handle", (
   for (let i = 0; i < LIMITS.maxHandles; i++) table.add(a, 0);
   assert.deepEqual(table.add(a, 0), [ZX_ERR_NO_RESOURCES, 0]);
   assert.equal(a.handleCount, LIMITS.maxHandles);
+});
+
+Deno.test("a handle count driven below zero is a kernel assertion", () => {
+  const table = new HandleTable();
+  const a = object(1, ZX_OBJ_TYPE_VMO);
+  const [, h] = table.add(a, 0);
+  a.handleCount = 0; // bookkeeping broken elsewhere: the table still holds a handle to it
+  assert.throws(() => table.remove(h), KernelAssertionError);
 });

@@ -14,13 +14,16 @@ import { strict as assert } from "node:assert";
 import {
   ZX_OK,
   ZX_PKT_TYPE_SIGNAL_ONE,
+  ZX_RIGHT_SAME_RIGHTS,
   ZX_TIME_INFINITE,
   ZX_USER_SIGNAL_0,
   ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE,
   ZX_VMO_ZERO_CHILDREN,
 } from "./constants.ts";
 import type { SignalPacket } from "./events.ts";
+import { Kernel } from "./kernel.ts";
 import { Vmo } from "./objects.ts";
+import { runSync } from "./yields.ts";
 import { Names, stateFingerprint, ThreadHistories } from "../explore/state_hash.ts";
 import { fairStrategy } from "../sim/strategy.ts";
 import type { Sys, ThreadBody } from "../sim/sys.ts";
@@ -100,4 +103,24 @@ Deno.test("state hash: a VMO's user signals are kernel state", () => {
   assert.ok(v instanceof Vmo);
   v.userSignals = ZX_USER_SIGNAL_0;
   assert.notEqual(print(), before);
+});
+
+Deno.test("closing the handle an async wait was made through cancels it: no packet later", () => {
+  // PortObserver::OnCancel (zircon/kernel/object/port_dispatcher.cc): the observer of the
+  // closed handle is reaped without queueing a packet; waits made through other handles stay.
+  const k = new Kernel({ pageSize: 64 });
+  const [t] = k.createThread("main", 1);
+  const [, port] = runSync(k.zx_port_create(t, 0));
+  const [, ev] = runSync(k.zx_event_create(t, 0));
+  const [, dup] = runSync(k.zx_handle_duplicate(t, ev, ZX_RIGHT_SAME_RIGHTS));
+  assert.equal(runSync(k.zx_object_wait_async(t, dup, port, 1, ZX_USER_SIGNAL_0, 0)), ZX_OK);
+  assert.equal(runSync(k.zx_object_wait_async(t, ev, port, 2, ZX_USER_SIGNAL_0, 0)), ZX_OK);
+  assert.equal(runSync(k.zx_handle_close(t, dup)), ZX_OK);
+  assert.equal(runSync(k.zx_object_signal(t, ev, 0, ZX_USER_SIGNAL_0)), ZX_OK);
+  const keys: number[] = [];
+  for (let [st, p] = runSync(k.zx_port_wait(t, port, 0)); st === ZX_OK;) {
+    keys.push((p as SignalPacket).key);
+    [st, p] = runSync(k.zx_port_wait(t, port, 0));
+  }
+  assert.deepEqual(keys, [2]);
 });
