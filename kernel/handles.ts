@@ -39,10 +39,15 @@ export type Lookup<T> = { ok: true; status: typeof ZX_OK; object: T; rights: num
   rights?: undefined;
 };
 
+/** The first handle value the table issues. */
+export const HANDLE_FIRST = 0x10;
+/** The distance between handle values issued one after another. */
+export const HANDLE_STEP = 0x10;
+
 /** Handle values and what they name. Values are deterministic: 0x10, 0x20, ... */
 export class HandleTable {
   #entries = new Map<number, HandleEntry>();
-  #next = 0x10;
+  #next = HANDLE_FIRST;
 
   /** How many handle values were ever issued: it changes exactly when a handle is created. */
   get issued(): number {
@@ -58,7 +63,7 @@ export class HandleTable {
   add(object: KernelObject, rights: number): [Status, number] {
     if (this.#entries.size >= LIMITS.maxHandles) return [ZX_ERR_NO_RESOURCES, 0];
     const value = this.#next;
-    this.#next += 0x10;
+    this.#next += HANDLE_STEP;
     this.#entries.set(value, { object, rights: rights >>> 0 });
     object.handleCount++;
     return [ZX_OK, value];

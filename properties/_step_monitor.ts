@@ -9,7 +9,7 @@
 
 import { ZX_BTI_PERM_WRITE } from "../kernel/constants.ts";
 import type { KernelEvent } from "../kernel/events.ts";
-import type { HandleEntry } from "../kernel/handles.ts";
+import { HANDLE_FIRST, HANDLE_STEP, type HandleEntry } from "../kernel/handles.ts";
 import type { Vmo } from "../kernel/objects.ts";
 import { InvariantViolation, type Monitor, type Verdict, type World } from "../sim/world.ts";
 
@@ -120,10 +120,21 @@ class StepJournal {
 
   /** Brings handles and call contexts up to date with the world after a step. */
   settle(world: World): void {
-    const issued = world.kernel.handles.issued;
+    const table = world.kernel.handles;
+    const issued = table.issued;
     if (issued !== this.#issued) {
+      // Values are issued in order, 0x10 apart, never reused: only those issued since the last
+      // look are new (one made and closed within a step is gone either way).
+      const from = this.#issued < 0 ? HANDLE_FIRST : this.#issued;
+      if (issued > from && issued - from <= 64 * HANDLE_STEP) {
+        for (let h = from; h < issued; h += HANDLE_STEP) {
+          const e = table.entry(h);
+          if (e !== undefined) this.handles.set(h, e);
+        }
+      } else {
+        for (const [h, e] of table) if (!this.handles.has(h)) this.handles.set(h, e);
+      }
       this.#issued = issued;
-      for (const [h, e] of world.kernel.handles) if (!this.handles.has(h)) this.handles.set(h, e);
     }
     const n = this.count;
     if (this.settled === n) return;

@@ -227,15 +227,8 @@ export class DirtyState extends StepMonitor {
     for (const args of this.#retired) this.#addHandles(world, args, active);
     this.#pins.length = 0;
     this.#vmarCommit = false;
-    for (const r of [...this.#inCallArgs.values(), ...this.#retired]) {
-      if (r.name === "zx_bti_pin") {
-        const v = this.vmoOf(r.args[2]);
-        const pin = v === undefined ? undefined : pinRange(v, r.args, world.kernel.pageSize);
-        if (pin !== undefined) this.#pins.push(pin);
-      } else if (r.name === "zx_vmar_op_range" && r.args[1] === ZX_VMAR_OP_COMMIT) {
-        this.#vmarCommit = true;
-      }
-    }
+    for (const r of this.#inCallArgs.values()) this.#notePinOrCommit(world, r);
+    for (let i = 0; i < this.#retired.length; i++) this.#notePinOrCommit(world, this.#retired[i]);
     for (const page of world.kernel.pages.touches.pages()) {
       const v = this.#where.get(page);
       if (v !== undefined) active.add(v);
@@ -271,6 +264,17 @@ export class DirtyState extends StepMonitor {
     if (this.#named.size > 0) this.#named.clear();
     if (active.size > 0) active.clear();
     this.#retired.length = 0;
+  }
+
+  /** Notes the pages a running `zx_bti_pin` pins, and a running `zx_vmar_op_range(COMMIT)`. */
+  #notePinOrCommit(world: World, r: Resolved): void {
+    if (r.name === "zx_bti_pin") {
+      const v = this.vmoOf(r.args[2]);
+      const pin = v === undefined ? undefined : pinRange(v, r.args, world.kernel.pageSize);
+      if (pin !== undefined) this.#pins.push(pin);
+    } else if (r.name === "zx_vmar_op_range" && r.args[1] === ZX_VMAR_OP_COMMIT) {
+      this.#vmarCommit = true;
+    }
   }
 
   /**
