@@ -184,6 +184,16 @@ function fixedBytes(h: ModelHandle | undefined, pageSize: number): number | unde
   return size === undefined || !isU64(size) ? undefined : Math.ceil(size / pageSize) * pageSize;
 }
 
+/**
+ * A read or write of `length` bytes at `offset` of a VMO of `size` bytes (undefined: it may
+ * change): OUT_OF_RANGE past the end, ZX_OK when empty, else undecided.
+ */
+function rangeOutcome(size: number | undefined, offset: number, length: number): Status | null {
+  if (size === undefined) return null;
+  if (offset + length > size) return ZX_ERR_OUT_OF_RANGE;
+  return length === 0 ? ZX_OK : null;
+}
+
 /** A `uint32_t` argument, given as a 32-bit integer either signed or not: its bits, else `undefined`. */
 function u32(x: unknown): number | undefined {
   return Number.isInteger(x) && (x as number) >= -(2 ** 31) && (x as number) < 2 ** 32
@@ -391,20 +401,23 @@ const AFTER: Partial<Record<CallName, Check>> = {
         return ZX_ERR_NOT_SUPPORTED;
     }
   },
-  // zx_vmo_read.md / zx_vmo_write.md: past the VMO's size is OUT_OF_RANGE, after the offset and
-  // length (u64) and buffer checks; predicted for a VMO whose size cannot change (`fixedSize`).
+  // zx_vmo_read.md / zx_vmo_write.md: an offset, length or user buffer that is no u64 (the
+  // model's garbage arguments: a C caller cannot pass one) is INVALID_ARGS; then past the VMO's
+  // size is OUT_OF_RANGE, and an empty range within it reads or writes nothing and succeeds
+  // (no page is touched, so no pager can fail it); both predicted for a VMO whose size cannot
+  // change (`fixedSize`).
   zx_vmo_read: (a, m, ps) => {
-    const size = fixedBytes(m.get(a[0]), ps);
-    if (size === undefined || !isU64(a[1]) || !isU64(a[2])) return null;
-    if (a.length > 3 && !isU64(a[3])) return null;
-    return (a[1] as number) + (a[2] as number) > size ? ZX_ERR_OUT_OF_RANGE : null;
+    if (!isU64(a[1]) || !isU64(a[2]) || (a.length > 3 && !isU64(a[3]))) {
+      return ZX_ERR_INVALID_ARGS;
+    }
+    return rangeOutcome(fixedBytes(m.get(a[0]), ps), a[1], a[2]);
   },
   zx_vmo_write: (a, m, ps) => {
-    const size = fixedBytes(m.get(a[0]), ps);
     const data = a[1];
-    if (size === undefined || !(data instanceof Uint8Array) || !isU64(a[2])) return null;
-    if (a.length > 3 && !isU64(a[3])) return null;
-    return (a[2] as number) + data.length > size ? ZX_ERR_OUT_OF_RANGE : null;
+    if (!(data instanceof Uint8Array) || !isU64(a[2]) || (a.length > 3 && !isU64(a[3]))) {
+      return ZX_ERR_INVALID_ARGS;
+    }
+    return rangeOutcome(fixedBytes(m.get(a[0]), ps), a[2], data.length);
   },
   // zx_port_cancel_key.md: options must be 0 (and the key a u64).
   zx_port_cancel_key: (a) => a[1] !== 0 || !isU64(a[2]) ? ZX_ERR_INVALID_ARGS : null,
