@@ -260,3 +260,72 @@ Deno.test("detacher with closePager: a blocked reader gets BAD_STATE, no COMPLET
     assert.deepEqual(copies.subarray(PS, 2 * PS), backingRange(7, 0, PS, PS));
   }
 });
+
+/** Each READ packet a service thread dequeued, with the ranges (bytes) of the answers it made next. */
+function answersPerRead(r: ScenarioRun): { offset: number; length: number; answers: number[][] }[] {
+  const out: { offset: number; length: number; answers: number[][] }[] = [];
+  for (const e of events(r)) {
+    if (e.k === "packet-dequeued" && e.packet.command === ZX_PAGER_VMO_READ) {
+      out.push({ offset: e.packet.offset, length: e.packet.length, answers: [] });
+    } else if (e.k === "call" && out.length > 0) {
+      // zx_pager_supply_pages(pager, vmo, offset, length, aux, aux_offset);
+      // zx_pager_op_range(pager, op, vmo, offset, length, data).
+      if (e.name === "zx_pager_supply_pages") {
+        out[out.length - 1].answers.push([e.args[2] as number, e.args[3] as number]);
+      }
+      if (e.name === "zx_pager_op_range") {
+        out[out.length - 1].answers.push([e.args[3] as number, e.args[4] as number]);
+      }
+    }
+  }
+  return out;
+}
+
+Deno.test("flaky answers each READ over exactly its range: whole, or page by page for some multi-page requests", () => {
+  // flaky.ts: "each request (or, for some multi-page requests, each page of it) fails ... with
+  // probability failPercent%": the answers tile the request, in one piece or a page at a time.
+  const input = scenario({ kind: "flaky", failPercent: 50 }, [
+    { name: "r", ops: [{ op: "read", vmo: "a", page: 0, pages: 4 }] },
+    { name: "s", ops: [{ op: "read", vmo: "a", page: 6, pages: 3 }] },
+  ], 12);
+  let whole = 0, paged = 0;
+  for (const seed of [...SEEDS, 10, 11, 12, 13, 14, 15]) {
+    const r = run(input, seed);
+    assert.equal(r.verdict.kind, "pass", `seed ${seed}`);
+    for (const p of answersPerRead(r)) {
+      const ends = p.answers.map(([o, l]) => o + l);
+      assert.deepEqual(
+        p.answers.map(([o]) => o),
+        [p.offset, ...ends.slice(0, -1)],
+        `seed ${seed}: answers ${JSON.stringify(p.answers)} of [${p.offset}, +${p.length})`,
+      );
+      assert.equal(ends.at(-1), p.offset + p.length, `seed ${seed}`);
+      if (p.length === PS) continue;
+      if (p.answers.length === 1) whole++;
+      else if (p.answers.every(([, l]) => l === PS)) paged++;
+      else assert.fail(`seed ${seed}: neither whole nor per page: ${JSON.stringify(p.answers)}`);
+    }
+  }
+  assert.ok(whole > 0, "some multi-page requests are answered whole");
+  assert.ok(paged > 0, "some multi-page requests are answered page by page");
+});
+
+Deno.test("flaky with failPercent 0 supplies every one of many single-page requests", () => {
+  const pages = 64;
+  const input = scenario({ kind: "flaky", failPercent: 0 }, [
+    {
+      name: "r",
+      ops: Array.from(
+        { length: pages },
+        (_, page) => ({ op: "read" as const, vmo: "a", page, pages: 1 }),
+      ),
+    },
+  ], pages);
+  for (const seed of SEEDS) {
+    const r = run(input, seed);
+    assert.equal(r.verdict.kind, "pass");
+    assert.equal(calls(r, "zx_pager_op_range"), 0, `seed ${seed}: a request was failed`);
+    assert.equal(calls(r, "zx_pager_supply_pages"), pages);
+    assert.deepEqual(bytesRead(r, r.names.threadTid.get("r")!), backingRange(7, 0, pages * PS));
+  }
+});
