@@ -2,11 +2,14 @@ import { strict as assert } from "node:assert";
 import {
   ZX_ERR_BAD_STATE,
   ZX_ERR_IO,
+  ZX_ERR_TIMED_OUT,
   ZX_OK,
   ZX_PAGER_VMO_COMPLETE,
   ZX_PAGER_VMO_READ,
 } from "../kernel/constants.ts";
 import type { KernelEvent } from "../kernel/events.ts";
+import { explore } from "../explore/explore.ts";
+import { describeVerdict } from "../sim/world.ts";
 import { runScenario, type ScenarioRun } from "../scenario/interpreter.ts";
 import { type Op, parseScenario, type ScenarioInput } from "../scenario/schema.ts";
 import { backingRange } from "./backing.ts";
@@ -327,5 +330,82 @@ Deno.test("flaky with failPercent 0 supplies every one of many single-page reque
     assert.equal(calls(r, "zx_pager_op_range"), 0, `seed ${seed}: a request was failed`);
     assert.equal(calls(r, "zx_pager_supply_pages"), pages);
     assert.deepEqual(bytesRead(r, r.names.threadTid.get("r")!), backingRange(7, 0, pages * PS));
+  }
+});
+
+Deno.test("every reference service stops serving once its port wait fails (the port is gone)", () => {
+  // README, "Writing your own pager service": `if (st !== ZX_OK) return; // the port is gone:
+  // stop serving`. A closePort event that lands while the service is not parked in zx_port_wait
+  // makes its next wait fail with BAD_HANDLE: the thread ends there, it does not spin on the port.
+  const readers = [{
+    name: "r",
+    ops: [0, 1, 2].map((page) => ({ op: "read" as const, vmo: "a", page, pages: 1 })),
+  }];
+  const services: ServiceInput[] = [
+    { kind: "eager" },
+    { kind: "batching", batch: 2, readAhead: 1 },
+    { kind: "flaky", failPercent: 0 },
+    { kind: "detacher", detachAfter: 5 },
+    { kind: "writeback", writebackTicks: 3 },
+  ];
+  for (const service of services) {
+    let failedWaits = 0;
+    for (const seed of SEEDS) {
+      const input = {
+        ...scenario(service, readers, 4),
+        events: [{ do: "closePort" as const, target: "fs" }],
+      };
+      const r = run(input, seed);
+      const svc = r.world.threads.find((t) => t.role === "service")!;
+      const mine = events(r).filter((e) => (e.k === "call" || e.k === "ret") && e.tid === svc.tid);
+      const failed = mine.findIndex((e) =>
+        e.k === "ret" && e.name === "zx_port_wait" && e.status !== ZX_OK &&
+        e.status !== ZX_ERR_TIMED_OUT
+      );
+      if (failed < 0) continue;
+      failedWaits++;
+      // It may answer what it already holds (batching's poll for more fails first), but its last
+      // call is a failed wait, and it has ended.
+      const last = mine.at(-1)!;
+      assert.ok(
+        last.k === "ret" && last.name === "zx_port_wait" && last.status !== ZX_OK &&
+          last.status !== ZX_ERR_TIMED_OUT,
+        `${service.kind} seed ${seed}: went on after the port was gone`,
+      );
+      assert.equal(svc.end.kind, "exited", `${service.kind} seed ${seed}`);
+    }
+    assert.ok(failedWaits > 0, `${service.kind}: some run closes the port under a working service`);
+  }
+});
+
+Deno.test("batching and detacher skip a READ whose file was closed while it was queued: every schedule passes", () => {
+  // README, "Files that come and go": `close` takes the VMO out of `ctx.vmos`, then detaches it;
+  // a READ dequeued in between names a key the service no longer serves (vmoForKey: undefined).
+  for (const service of [{ kind: "batching" as const, batch: 2 }, { kind: "detacher" as const }]) {
+    const s = parseScenario({
+      pageSize: PS,
+      pagers: [{ name: "fs", service }],
+      vmos: [{ name: "f", pager: "fs", pages: 1, startsClosed: true }],
+      threads: [
+        { name: "owner", ops: [{ op: "open", vmo: "f" }, { op: "close", vmo: "f" }] },
+        // A thread runs to its first op when spawned: two ops first, so the read can come after
+        // the open.
+        {
+          name: "reader",
+          ops: [{ op: "info", vmo: "f" }, { op: "info", vmo: "f" }, {
+            op: "read",
+            vmo: "f",
+            page: 0,
+            pages: 1,
+          }],
+        },
+      ],
+    });
+    const r = explore(s, { preemptions: 2 });
+    assert.equal(
+      r.outcome,
+      "pass",
+      r.counterexample ? `${service.kind}: ${describeVerdict(r.counterexample.verdict)}` : "",
+    );
   }
 });
