@@ -1,4 +1,5 @@
 import { strict as assert } from "node:assert";
+import { BYTE_MEMO_MAX_LENGTH } from "../sim/byte_memo.ts";
 import { backingPage, backingRange, fileRange } from "./backing.ts";
 
 function word(bytes: Uint8Array, at: number): number {
@@ -41,4 +42,33 @@ Deno.test("fileRange hands out bytes of its own too: a supply's source written b
   const want = first.slice();
   first.fill(0xee); // a kernel variant writing into zx_vmo_write's source
   assert.deepEqual(fileRange(12, 0, 128), want);
+});
+
+/** Byte `x` of VMO `key`'s pattern, from the rule itself: the LE 64-bit word at `8w` holds `key + w`. */
+function patternByte(key: number, x: number): number {
+  const v = BigInt(key) + BigInt(Math.floor(x / 8));
+  return Number((v >> BigInt(8 * (x % 8))) & 0xffn);
+}
+
+Deno.test("backing range past the memo bound: every byte follows the word rule, at any alignment", () => {
+  // Ranges longer than BYTE_MEMO_MAX_LENGTH are made afresh on every call (no memo between).
+  const length = BYTE_MEMO_MAX_LENGTH + 13;
+  // Small keys, a key whose words cross 2^32, and keys with high words of many bits (an inode
+  // pager's `0x2a * 2^32 + inode`, README).
+  for (const key of [7, 0x1_0000_0003, 2 ** 32 - 2, 0x2a * 2 ** 32 + 5, 0x12_3456_789a_bcde]) {
+    for (const offset of [0, 3, 8, 13, 4096 + 5]) {
+      const got = backingRange(key, offset, length);
+      assert.equal(got.length, length);
+      // The head and tail (partial words at either end), and a sample in between.
+      const at = [...Array(80).keys(), ...Array.from({ length: 80 }, (_, i) => length - 1 - i)];
+      for (let i = 80; i < length - 80; i += 4099) at.push(i);
+      for (const i of at) {
+        assert.equal(
+          got[i],
+          patternByte(key, offset + i),
+          `key ${key} offset ${offset}: byte ${i}`,
+        );
+      }
+    }
+  }
 });
