@@ -1,5 +1,8 @@
 import { strict as assert } from "node:assert";
 import { parseCase } from "../case/envelope.ts";
+import { ZX_PAGER_OP_WRITEBACK_END } from "../kernel/constants.ts";
+import { runScenario } from "../scenario/interpreter.ts";
+import { parseScenario } from "../scenario/schema.ts";
 import { checkCase } from "../properties/check_case.ts";
 import { kernelInvariants } from "../properties/kernel_invariants.ts";
 import type { Scenario } from "../scenario/schema.ts";
@@ -60,4 +63,34 @@ Deno.test("DurableStore: a read is what was persisted, page by page, and the bac
   // A persist touches only its own pages: the page after it keeps what it had.
   store.persist(3, ps, new Uint8Array(ps).fill(0xe5), ps);
   assert.deepEqual(store.read(3, 2 * ps, ps, ps), new Uint8Array(ps).fill(0xd4));
+});
+
+Deno.test("writeback: a page read, then written, is written back (BEGIN, END) by a later pass", () => {
+  // writeback.ts: every `writebackTicks` ticks it writes back each VMO with the spec 5.3 protocol;
+  // the read's supply is over before the write, nothing is in flight, so a pass ENDs the range.
+  for (let seed = 0; seed < 5; seed++) {
+    const r = runScenario(
+      parseScenario({
+        pageSize: 64,
+        pagers: [{ name: "fs", service: { kind: "writeback", writebackTicks: 5 } }],
+        vmos: [{ name: "a", pager: "fs", pages: 2, key: 7 }],
+        threads: [{
+          name: "w",
+          // Then ops that keep it alive while the service's ticks pass.
+          ops: [
+            { op: "read", vmo: "a", page: 0, pages: 1 },
+            { op: "write", vmo: "a", page: 0, pages: 1 },
+            ...Array.from({ length: 30 }, () => ({ op: "info" as const, vmo: "a" })),
+          ],
+        }],
+      }),
+      { seed },
+    );
+    assert.equal(r.verdict.kind, "pass", `seed ${seed}`);
+    const ends = r.trace.entries.filter((e) =>
+      e.event.k === "call" && e.event.name === "zx_pager_op_range" &&
+      e.event.args[1] === ZX_PAGER_OP_WRITEBACK_END
+    );
+    assert.ok(ends.length >= 1, `seed ${seed}: no WRITEBACK_END`);
+  }
 });
