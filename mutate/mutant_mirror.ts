@@ -56,6 +56,10 @@ export async function mutantMirror(file: string): Promise<MutantMirror> {
   const dir = Deno.makeTempDirSync({ prefix: "pagersim-mutant-mirror-" });
   mirrorTree(ROOT, dir, new Map([...contents].map(([k, v]) => [k, withoutCoverage(v)])));
   const ns = strykerNs();
+  // The mirror's byte memo: cleared whenever the mutant changes (sim/byte_memo.ts).
+  const { clearByteMemo } = await import(`file://${dir}/sim/byte_memo.ts`) as {
+    clearByteMemo: () => void;
+  };
   const mirror: MutantMirror = {
     dir,
     keys: [...ids].filter(([, id]) => id >= 0).map(([k]) => k),
@@ -74,10 +78,12 @@ export async function mutantMirror(file: string): Promise<MutantMirror> {
         throw new Error(`${file}: no mutant ${key} (an edit above its line moves the key)`);
       }
       if (id < 0) throw new Error(`${file}: two mutants have the key ${key}`);
+      clearByteMemo();
       ns.activeMutant = id;
     },
     deactivate: () => {
       ns.activeMutant = undefined;
+      clearByteMemo();
     },
     dispose: () => {
       ns.activeMutant = undefined;

@@ -8,6 +8,8 @@
 
 import type { JudgeName, Probe, ProbeResult } from "./judges.ts";
 import { armHitLimit, disarmHitLimit, HIT_LIMIT, strykerNs } from "./ns.ts";
+// Not instrumented (sim/), so it may load before the judges: the mirror's one instance.
+import { clearByteMemo } from "../sim/byte_memo.ts";
 
 /** Messages to a worker. */
 export type ToWorker =
@@ -226,12 +228,16 @@ async function handle(m: ToWorker): Promise<void> {
     }
     case "mutant": {
       // The id "" runs the probes unmutated (a time limit's calibration).
+      // The byte memo holds what its makers made under the mutant before: none of it may
+      // reach another mutant, nor hide a mutated maker from its own mutant (sim/byte_memo.ts).
+      clearByteMemo();
       ns.activeMutant = m.id === "" ? undefined : Number(m.id);
       try {
         const outcome = await judge(m.judge, m.ids, m.serviceMutant, new Set(m.serviceExempt));
         post({ type: "mutant", id: m.id, outcome });
       } finally {
         ns.activeMutant = undefined;
+        clearByteMemo();
       }
       return;
     }

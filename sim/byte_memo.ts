@@ -21,6 +21,26 @@ const MEMO = new Map<string, Uint8Array>();
 let held = 0;
 
 /**
+ * Forgets every entry. For mutation testing: a mutant of a maker (`services/backing.ts`'s
+ * pattern) fills entries with its own bytes, which would outlive it and be served to later
+ * mutants of the same worker (false kills), while entries made before it would hide its bytes
+ * from it (false survivals); `mutate/worker.ts` and `mutate/mutant_mirror.ts` clear the memo
+ * whenever the active mutant changes.
+ *
+ * @example
+ * ```ts
+ * import { clearByteMemo, memoBytes } from "./byte_memo.ts";
+ * memoBytes("ones:4", 4, (out) => out.fill(1));
+ * clearByteMemo();
+ * console.assert(memoBytes("ones:4", 4, (out) => out.fill(2))[0] === 2);
+ * ```
+ */
+export function clearByteMemo(): void {
+  MEMO.clear();
+  held = 0;
+}
+
+/**
  * The memo's array for `id`, made by `make(out)` (which fills a fresh zeroed array of
  * `length` bytes) the first time. The array is shared: never write into it.
  *
