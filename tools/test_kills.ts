@@ -7,7 +7,8 @@
  *
  * ```
  * deno run --allow-read --allow-write=/tmp --allow-env tools/test_kills.ts FILE TEST_FILE... [options]
- *   --keys K,K,...     these mutant keys (file:line:column:mutator:replacement)
+ *   --keys K,K,...     these mutant keys (file:line:column:mutator:replacement; a comma inside a
+ *                      replacement is kept: only a comma before `path.ts:LINE:` separates)
  *   --lines A-B        every mutant on lines A to B of FILE (1-based)
  *   --journal J        the tests judge's survivors of FILE in a mutate journal (docs/mutation-sample-*.jsonl)
  *   --was OLD          FILE as the journal's commit had it (git show C:FILE > OLD): keys
@@ -34,6 +35,14 @@ const USAGE =
 
 /** The key's 1-based line. */
 const lineOf = (key: string) => Number(key.split(":")[1]);
+
+/**
+ * The keys of a `--keys` list: split at the commas that begin another key (a comma followed by
+ * a path, `dir/file.ts:`), so a replacement holding a comma stays whole.
+ */
+export function splitKeys(list: string): string[] {
+  return list.split(/,(?=\s*[\w./-]+\.ts:\d+:)/).map((k) => k.trim()).filter((k) => k !== "");
+}
 
 /** A key's parts: line, and the rest past the file (column, mutator, replacement). */
 function parts(key: string): { line: number; rest: string } {
@@ -122,7 +131,7 @@ async function main(args: string[]): Promise<number> {
   try {
     const known = new Set(m.keys);
     let chosen: string[] = [...m.keys];
-    if (values.keys !== undefined) chosen = values.keys.split(",").map((k) => k.trim());
+    if (values.keys !== undefined) chosen = splitKeys(values.keys);
     if (values.journal !== undefined) {
       chosen = journalSurvivors(Deno.readTextFileSync(values.journal), file);
     }

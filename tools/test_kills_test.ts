@@ -1,5 +1,5 @@
 import { deepStrictEqual as assertEquals } from "node:assert";
-import { journalSurvivors, relocate } from "./test_kills.ts";
+import { journalSurvivors, relocate, splitKeys } from "./test_kills.ts";
 
 Deno.test("relocate: a key whose line moved is found on the line of the same text nearest it", () => {
   const was = ["a", "if (x) {", "b"];
@@ -31,4 +31,13 @@ Deno.test("journalSurvivors: the tests judge's survivors of one file, nothing el
     line("kernel/b.ts", "kernel/b.ts:1:1:M:r", "survived"),
   ].join("\n");
   assertEquals(journalSurvivors(text, "kernel/a.ts"), ["kernel/a.ts:1:1:M:r"]);
+});
+
+Deno.test("splitKeys: a comma inside a replacement does not split a key", () => {
+  assertEquals(
+    splitKeys(
+      "kernel/a.ts:3:5:MethodExpression:Math.max(a, b),kernel/b.ts:9:1:BooleanLiteral:true",
+    ),
+    ["kernel/a.ts:3:5:MethodExpression:Math.max(a, b)", "kernel/b.ts:9:1:BooleanLiteral:true"],
+  );
 });
