@@ -135,6 +135,8 @@ class Fx {
   readonly pager2: number;
   readonly vmo2: number;
   readonly vmar: number;
+  /** A handle a row's call made and its check looks at. */
+  kept = 0;
 
   constructor() {
     [this.t] = this.k.createThread("main", 1);
@@ -2097,6 +2099,32 @@ const TABLES: Record<string, readonly Row[]> = {
         f.k.zx_vmar_map(f.t, f.vmar, ZX_VM_PERM_READ | ZX_VM_PERM_WRITE, 0, f.vmo, PS, 2 * PS),
       want: ZX_OK,
     },
+    // sys_vmar_map (vsrinivas/fuchsia 2cf39818 zircon/kernel/lib/syscalls/vmar.cc): PERM_WRITE needs
+    // WRITE on both handles; VmAddressRegion::CreateSubVmarInternal: the region's CAN_MAP flags
+    // bound the mapping, and SPECIFIC needs CAN_MAP_SPECIFIC (ACCESS_DENIED).
+    {
+      name: "vmar: WRITE mapping through a VMAR handle without WRITE",
+      call: (f) => f.k.zx_vmar_map(f.t, f.without(f.vmar, ZX_RIGHT_WRITE), RW, 0, f.vmo, 0, PS),
+      want: ZX_ERR_ACCESS_DENIED,
+      check: (f) => assert.equal(f.k.pagerVmos[0].mappings, 0),
+    },
+    {
+      name: "a WRITE mapping in a region without CAN_MAP_WRITE",
+      call: (f) => {
+        const [sub] = f.region(0, 0, 2, ZX_VM_CAN_MAP_READ);
+        return f.k.zx_vmar_map(f.t, sub, RW, 0, f.vmo, 0, PS);
+      },
+      want: ZX_ERR_ACCESS_DENIED,
+    },
+    {
+      name: "SPECIFIC in a region without CAN_MAP_SPECIFIC",
+      call: (f) => {
+        const [sub] = f.region(0, 0, 2, RW_REGION & ~ZX_VM_CAN_MAP_SPECIFIC);
+        return f.k.zx_vmar_map(f.t, sub, ZX_VM_PERM_READ | ZX_VM_SPECIFIC, 0, f.vmo, 0, PS);
+      },
+      want: ZX_ERR_ACCESS_DENIED,
+      check: (f) => assert.equal(f.k.pagerVmos[0].mappings, 0),
+    },
     {
       name: "vmar: invalid handle",
       call: (f) => f.k.zx_vmar_map(f.t, BAD, ZX_VM_PERM_READ, 0, f.vmo, 0, PS),
@@ -2237,6 +2265,13 @@ const TABLES: Record<string, readonly Row[]> = {
         const [st] = runSync(f.k.zx_vmar_map(f.t, sub, ZX_VM_PERM_READ, 0, f.aux, 0, PS));
         assert.equal(statusName(st), "ZX_ERR_ACCESS_DENIED");
       },
+    },
+    {
+      name: "a region with CAN_MAP_EXECUTE: its handle keeps EXECUTE",
+      call: (f) => f.k.zx_vmar_allocate(f.t, f.vmar, RW_REGION | ZX_VM_CAN_MAP_EXECUTE, 0, PS),
+      want: ZX_OK,
+      check: (f, r) =>
+        assert.equal(f.rights((r as number[])[1]) & ZX_RIGHT_EXECUTE, ZX_RIGHT_EXECUTE),
     },
     {
       name: "a region without CAN_MAP_EXECUTE: its handle has no EXECUTE",
@@ -2431,6 +2466,51 @@ const TABLES: Record<string, readonly Row[]> = {
       want: ZX_OK,
       check: (f) => assert.equal(f.k.rootVmar.mappings[0].writable, true),
     },
+    {
+      // Protect to READ: the mapping stays readable and stops being writable (zx_vmar_protect.md;
+      // zx_vmo_read.md: an output buffer the process cannot write is INVALID_ARGS).
+      name: "read-write to read-only: copied in from, never copied out to",
+      call: (f) => {
+        f.okStatus(f.k.zx_vmo_write(f.t, f.aux, new Uint8Array([42]), 0));
+        const addr = f.ok(f.k.zx_vmar_map(f.t, f.vmar, RW, 0, f.aux, 0, PS));
+        f.okStatus(f.k.zx_vmar_protect(f.t, f.vmar, ZX_VM_PERM_READ, addr, PS));
+        const anon = f.ok(f.k.zx_vmo_create(f.t, PS, 0));
+        f.okStatus(f.k.zx_vmo_write(f.t, anon, new Uint8Array(1), 0, addr));
+        assert.deepEqual(runSync(f.k.zx_vmo_read(f.t, anon, 0, 1))[1], new Uint8Array([42]));
+        return f.k.zx_vmo_read(f.t, anon, 0, 1, addr);
+      },
+      want: ZX_ERR_INVALID_ARGS,
+    },
+    {
+      // VmAddressRegionDispatcher::is_valid_mapping_protection: only PERM_* bits.
+      name: "options: unknown bits",
+      call: (f) => {
+        const addr = f.ok(f.k.zx_vmar_map(f.t, f.vmar, RW, 0, f.aux, 0, PS));
+        return f.k.zx_vmar_protect(f.t, f.vmar, ZX_VM_PERM_READ | (1 << 20), addr, PS);
+      },
+      want: ZX_ERR_INVALID_ARGS,
+    },
+    {
+      // VmAddressRegion::Protect: a range not within the region is INVALID_ARGS.
+      name: "a range past the region's end",
+      call: (f) => {
+        const [sub, base] = f.region(0, 0, 1);
+        f.ok(f.k.zx_vmar_map(f.t, sub, RW | ZX_VM_SPECIFIC, 0, f.aux, 0, PS));
+        return f.k.zx_vmar_protect(f.t, sub, ZX_VM_PERM_READ, base, 2 * PS);
+      },
+      want: ZX_ERR_INVALID_ARGS,
+    },
+    {
+      // VmAddressRegion::Protect: nothing at the range's first byte is NOT_FOUND; a sub-region
+      // that ends where the range starts is not in it.
+      name: "unmapped space right after a sub-region",
+      call: (f) => {
+        const [sub, base] = f.region(0, 0, 2);
+        f.ok(f.k.zx_vmar_allocate(f.t, sub, RW_REGION | ZX_VM_SPECIFIC, 0, PS));
+        return f.k.zx_vmar_protect(f.t, sub, ZX_VM_PERM_READ, base + PS, PS);
+      },
+      want: ZX_ERR_NOT_FOUND,
+    },
     // zx_vmar_protect.md allows no permissions at all (only WRITE or EXECUTE without READ is
     // INVALID_ARGS): the mapping is then unreadable, and a usercopy out of it fails as one out
     // of an invalid buffer (zx_vmo_write.md: INVALID_ARGS "buffer is an invalid pointer").
@@ -2579,6 +2659,53 @@ const TABLES: Record<string, readonly Row[]> = {
         return f.k.zx_vmar_op_range(f.t, f.vmar, ZX_VMAR_OP_DONT_NEED, addr, PS);
       },
       want: ZX_OK,
+    },
+    {
+      // MAP_RANGE maps only present pages and never generates requests (spec 2.8.5,
+      // Pager.VmarMapRangeTest): over absent pager pages it returns at once, with no packet.
+      name: "MAP_RANGE over absent pages of a pager mapping: no request",
+      call: (f) => {
+        const addr = f.ok(f.k.zx_vmar_map(f.t, f.vmar, ZX_VM_PERM_READ, 0, f.vmo, 0, 2 * PS));
+        return f.k.zx_vmar_op_range(f.t, f.vmar, ZX_VMAR_OP_MAP_RANGE, addr, 2 * PS);
+      },
+      want: ZX_OK,
+      check: (f) => assert.equal(f.k.ports[0].depth, 0),
+    },
+    {
+      // The op covers each mapping's own part of the range (VmAddressRegion::RangeOp: op_size
+      // ends at the mapping's last byte): from the middle of one mapping into the next, one page
+      // of each VMO is committed.
+      name: "COMMIT from inside one mapping into the next: each VMO's part of the range",
+      call: (f) => {
+        const [sub, base] = f.region(0, 0, 3);
+        const next = f.ok(f.k.zx_vmo_create(f.t, PS, 0));
+        f.ok(f.k.zx_vmar_map(f.t, sub, RW | ZX_VM_SPECIFIC, 0, f.aux, 0, 2 * PS));
+        f.ok(f.k.zx_vmar_map(f.t, sub, RW | ZX_VM_SPECIFIC, 2 * PS, next, 0, PS));
+        f.kept = next;
+        return f.k.zx_vmar_op_range(f.t, sub, ZX_VMAR_OP_COMMIT, base + PS, 2 * PS);
+      },
+      want: ZX_OK,
+      check: (f) => {
+        const committed = (h: number) =>
+          runSync(f.k.zx_object_get_info(f.t, h, ZX_INFO_VMO))[1]?.committedBytes;
+        assert.deepEqual([committed(f.aux), committed(f.kept)], [PS, PS]);
+      },
+    },
+    {
+      // RangeOp's op_offset is (address - mapping base) + the mapping's VMO offset: DECOMMIT of
+      // a mapping's second page, mapped from VMO page 2, frees VMO page 3 and nothing else.
+      name: "DECOMMIT of a mapping's second page: the VMO page at its offset",
+      call: (f) => {
+        f.okStatus(f.k.zx_vmo_write(f.t, f.aux, new Uint8Array(PAGES * PS).fill(5), 0));
+        const addr = f.ok(f.k.zx_vmar_map(f.t, f.vmar, RW, 0, f.aux, 2 * PS, 2 * PS));
+        return f.k.zx_vmar_op_range(f.t, f.vmar, ZX_VMAR_OP_DECOMMIT, addr + PS, PS);
+      },
+      want: ZX_OK,
+      check: (f) => {
+        const [, bytes] = runSync(f.k.zx_vmo_read(f.t, f.aux, 0, PAGES * PS));
+        const pages = [0, 1, 2, 3].map((p) => bytes[p * PS]);
+        assert.deepEqual(pages, [5, 5, 5, 0]);
+      },
     },
     {
       name: "invalid handle",
@@ -2832,6 +2959,18 @@ const TABLES: Record<string, readonly Row[]> = {
       call: (f) =>
         f.k.zx_bti_pin(f.t, f.bti(), ZX_BTI_PERM_WRITE, f.without(f.aux, ZX_RIGHT_WRITE), 0, PS),
       want: ZX_ERR_ACCESS_DENIED,
+    },
+    {
+      // sys_bti_pin (ddk.cc): PERM_READ needs the VMO handle's READ right.
+      name: "vmo: PERM_READ without READ",
+      call: (f) =>
+        f.k.zx_bti_pin(f.t, f.bti(), ZX_BTI_PERM_READ, f.without(f.aux, ZX_RIGHT_READ), 0, PS),
+      want: ZX_ERR_ACCESS_DENIED,
+    },
+    {
+      name: "vmo: invalid handle",
+      call: (f) => f.k.zx_bti_pin(f.t, f.bti(), ZX_BTI_PERM_READ, BAD, 0, PS),
+      want: ZX_ERR_BAD_HANDLE,
     },
     {
       name: "options: CONTIGUOUS on a VMO that is not contiguous",

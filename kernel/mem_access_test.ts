@@ -17,6 +17,7 @@ import {
   ZX_VM_PERM_WRITE,
   ZX_VM_SPECIFIC_OVERWRITE,
   ZX_VMAR_OP_COMMIT,
+  ZX_VMAR_OP_PREFETCH,
   ZX_VMO_RESIZABLE,
 } from "./constants.ts";
 import { Kernel } from "./kernel.ts";
@@ -119,6 +120,20 @@ Deno.test("a pager VMO mapped, read through the mapping and by usercopy, unmappe
     // The access held the VMO while it ran; let go, the last reference is gone: COMPLETE.
     completes(`${via}: no COMPLETE after the last reference went`);
   }
+});
+
+Deno.test("a pager VMO committed through zx_vmar_op_range, unmapped and closed gets its COMPLETE", () => {
+  // The op holds the VMO only while it runs; with nothing else keeping it the VMO dies, and VMO
+  // death is its COMPLETE (pager-semantics.md, scope).
+  const { k, t, pager, vmo, completes } = pagerVmo(3, 2);
+  const [, aux] = runSync(k.zx_vmo_create(t, 2 * PS, 0));
+  assert.equal(runSync(k.zx_pager_supply_pages(t, pager, vmo, 0, 2 * PS, aux, 0)), ZX_OK);
+  const root = k.rootVmarHandle;
+  const [, addr] = runSync(k.zx_vmar_map(t, root, ZX_VM_PERM_READ, 0, vmo, 0, 2 * PS));
+  assert.equal(runSync(k.zx_vmar_op_range(t, root, ZX_VMAR_OP_PREFETCH, addr, 2 * PS)), ZX_OK);
+  assert.equal(runSync(k.zx_vmar_unmap(t, root, addr, 2 * PS)), ZX_OK);
+  assert.equal(runSync(k.zx_handle_close(t, vmo)), ZX_OK);
+  completes("the op range still holds the VMO");
 });
 
 Deno.test("zx_vmar_op_range(COMMIT) over a mapping past its VMO's shrunk end: OUT_OF_RANGE", () => {

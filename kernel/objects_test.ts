@@ -9,6 +9,11 @@
 import { strict as assert } from "node:assert";
 import {
   ZX_BTI_PERM_READ,
+  ZX_BTI_PERM_WRITE,
+  ZX_ERR_INVALID_ARGS,
+  ZX_ERR_NO_RESOURCES,
+  ZX_ERR_OUT_OF_RANGE,
+  ZX_INFO_VMO,
   ZX_OK,
   ZX_VM_CAN_MAP_READ,
   ZX_VM_CAN_MAP_SPECIFIC,
@@ -16,6 +21,7 @@ import {
   ZX_VM_PERM_READ,
   ZX_VM_SPECIFIC,
   ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE,
+  ZX_VMO_RESIZABLE,
   ZX_VMO_ZERO_CHILDREN,
 } from "./constants.ts";
 import { Kernel } from "./kernel.ts";
@@ -121,4 +127,108 @@ Deno.test("PageTouches: a page's copy holds its own bytes when an earlier step's
   b.data[0] = 9;
   assert.deepEqual([...(touches.before(b) ?? [])], [2, 2, 2, 2]);
   assert.equal(touches.before(a), undefined);
+});
+
+Deno.test("a SPECIFIC mapping over a mapping, without SPECIFIC_OVERWRITE, fails and the mapping stays", () => {
+  // zx_vmar_map.md: with ZX_VM_SPECIFIC "it is an error to specify a range that overlaps with
+  // another VMAR or mapping"; only SPECIFIC_OVERWRITE replaces mappings. (The error's code
+  // differs between revisions: NO_MEMORY in zx_vmar_map.md, ALREADY_EXISTS in the model.)
+  const { k, t, vmo, content, copyIn } = setup();
+  const root = k.rootVmarHandle;
+  const [, other] = runSync(k.zx_vmo_create(t, PS, 0));
+  const [s1, at] = runSync(k.zx_vmar_map(t, root, ZX_VM_PERM_READ, 0, vmo, 0, PS));
+  assert.equal(s1, ZX_OK);
+  const again = ZX_VM_PERM_READ | ZX_VM_SPECIFIC;
+  const [s2] = runSync(k.zx_vmar_map(t, root, again, at - k.rootVmar.base, other, 0, PS));
+  assert.notEqual(s2, ZX_OK);
+  assert.deepEqual(copyIn(at, 4), content.subarray(0, 4));
+});
+
+/** A sub-region `sub` of the root at `base`: [A: one page][M: a mapping of one page][B: one page]. */
+function threeParts() {
+  const { k, t, vmo, content, copyIn } = setup();
+  const flags = ZX_VM_CAN_MAP_SPECIFIC | ZX_VM_CAN_MAP_READ | ZX_VM_CAN_MAP_WRITE;
+  const [, sub, base] = runSync(k.zx_vmar_allocate(t, k.rootVmarHandle, flags, 0, 3 * PS));
+  const [sa, a] = runSync(k.zx_vmar_allocate(t, sub, flags | ZX_VM_SPECIFIC, 0, PS));
+  const [sm] = runSync(k.zx_vmar_map(t, sub, ZX_VM_PERM_READ | ZX_VM_SPECIFIC, PS, vmo, 0, PS));
+  const [sb, b] = runSync(k.zx_vmar_allocate(t, sub, flags | ZX_VM_SPECIFIC, 2 * PS, PS));
+  assert.deepEqual([sa, sm, sb], [ZX_OK, ZX_OK, ZX_OK]);
+  /** Whether sub-region `h` is still alive: a mapping can be made in it. */
+  const alive = (h: number) =>
+    runSync(k.zx_vmar_map(t, h, ZX_VM_PERM_READ, 0, vmo, 0, PS))[0] === ZX_OK;
+  return { k, t, sub, base, a, b, content, copyIn, alive };
+}
+
+Deno.test("zx_vmar_unmap of a mapping between two sub-regions unmaps it and leaves both sub-regions", () => {
+  // zx_vmar_unmap.md: the sub-regions *within* the range are destroyed; ones that end where the
+  // range starts or start where it ends are not in it (VmAddressRegion::UnmapInternalLocked).
+  const { k, t, sub, base, a, b, copyIn, alive } = threeParts();
+  assert.equal(runSync(k.zx_vmar_unmap(t, sub, base + PS, PS)), ZX_OK);
+  assert.equal(copyIn(base + PS, 4), ZX_ERR_INVALID_ARGS);
+  assert.deepEqual([alive(a), alive(b)], [true, true]);
+});
+
+Deno.test("zx_vmar_unmap over a sub-region and a mapping: ZX_OK only with both gone, else neither", () => {
+  // zx_vmar_unmap.md: unmaps every mapping and destroys every sub-region within the range
+  // (UnmapInternalLocked checks the whole range before it changes anything). The model refuses
+  // such a range (it unmaps one mapping or one sub-region at a time): then nothing may change.
+  const { k, t, sub, base, a, content, copyIn, alive } = threeParts();
+  const st = runSync(k.zx_vmar_unmap(t, sub, base, 2 * PS));
+  const mapped = copyIn(base + PS, 4) instanceof Uint8Array;
+  if (st === ZX_OK) assert.deepEqual([alive(a), mapped], [false, false]);
+  else {
+    assert.deepEqual([alive(a), mapped], [true, true]);
+    assert.deepEqual(copyIn(base + PS, 4), content.subarray(0, 4));
+  }
+});
+
+Deno.test("zx_vmar_allocate with the handle table full fails and leaves the space free", () => {
+  // sys_vmar_allocate (vsrinivas/fuchsia 2cf39818 lib/syscalls/vmar.cc): when the child's handle
+  // cannot be made, the new VMAR is destroyed; its range can be allocated again.
+  const { k, t } = setup();
+  const flags = ZX_VM_CAN_MAP_SPECIFIC | ZX_VM_CAN_MAP_READ | ZX_VM_CAN_MAP_WRITE;
+  const [, sub] = runSync(k.zx_vmar_allocate(t, k.rootVmarHandle, flags, 0, 2 * PS));
+  const [, ev] = runSync(k.zx_event_create(t, 0));
+  const event = k.handles.entry(ev)?.object;
+  assert.ok(event !== undefined);
+  while (k.handles.add(event, 0)[0] === ZX_OK);
+  const specific = flags | ZX_VM_SPECIFIC;
+  assert.equal(runSync(k.zx_vmar_allocate(t, sub, specific, 0, PS))[0], ZX_ERR_NO_RESOURCES);
+  assert.equal(runSync(k.zx_handle_close(t, ev)), ZX_OK);
+  assert.equal(runSync(k.zx_vmar_allocate(t, sub, specific, 0, PS))[0], ZX_OK);
+});
+
+Deno.test("zx_bti_pin with the handle table full fails and leaves the pages unpinned", () => {
+  // sys_bti_pin (ddk.cc): if the PMT's handle cannot be made, the pin is undone (`disp->Unpin()`),
+  // so a shrink over the pages is not refused as one over pinned pages is (BAD_STATE).
+  const { k, t } = setup();
+  const [, vmo] = runSync(k.zx_vmo_create(t, 2 * PS, ZX_VMO_RESIZABLE));
+  const [, bti] = runSync(k.zx_bti_create(t, 0, 1));
+  const [, ev] = runSync(k.zx_event_create(t, 0));
+  const event = k.handles.entry(ev)?.object;
+  assert.ok(event !== undefined);
+  while (k.handles.add(event, 0)[0] === ZX_OK);
+  assert.equal(
+    runSync(k.zx_bti_pin(t, bti, ZX_BTI_PERM_READ, vmo, PS, PS))[0],
+    ZX_ERR_NO_RESOURCES,
+  );
+  assert.equal(runSync(k.zx_vmo_set_size(t, vmo, 0)), ZX_OK);
+});
+
+Deno.test("zx_bti_pin past the end of a snapshot child is OUT_OF_RANGE and commits none of its pages", () => {
+  // BtiDispatcher::Pin / VmObjectPaged::CommitRangePinned check the range before committing
+  // anything (zx_bti_pin.md: OUT_OF_RANGE "offset + size is out of the bounds of the VMO").
+  const { k, t, vmo } = setup();
+  const [, pager] = runSync(k.zx_pager_create(t, 0));
+  const [, port] = runSync(k.zx_port_create(t, 0));
+  const [, p] = runSync(k.zx_pager_create_vmo(t, pager, 0, port, 1, 2 * PS));
+  assert.equal(runSync(k.zx_pager_supply_pages(t, pager, p, 0, 2 * PS, vmo, 0)), ZX_OK);
+  const [, child] = runSync(
+    k.zx_vmo_create_child(t, p, ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE, 0, 2 * PS),
+  );
+  const [, bti] = runSync(k.zx_bti_create(t, 0, 1));
+  const perms = ZX_BTI_PERM_READ | ZX_BTI_PERM_WRITE;
+  assert.equal(runSync(k.zx_bti_pin(t, bti, perms, child, PS, 2 * PS))[0], ZX_ERR_OUT_OF_RANGE);
+  const [, info] = runSync(k.zx_object_get_info(t, child, ZX_INFO_VMO));
+  assert.equal(info?.committedBytes, 0);
 });
