@@ -278,6 +278,9 @@ export class KernelObjects {
       this.sink.emit({ k: "detach", vmo: vmo.koid, why: "pager-closed" });
     }
     pager.vmos.length = 0;
+    // VMOs that died before it: an unread COMPLETE is withdrawn, one read already stays read.
+    for (const vmo of pager.completing) proxyOf(vmo).close();
+    pager.completing.length = 0;
   }
 
   /** @internal `vmo` dies when nothing keeps it alive: its pager's COMPLETE, its pages freed. */
@@ -304,6 +307,14 @@ export class KernelObjects {
       assert(pager !== undefined, () => `vmo ${vmo.koid} names no pager (${vmo.pagerKoid})`);
       const i = pager.vmos.indexOf(vmo);
       if (i >= 0) pager.vmos.splice(i, 1);
+      if (!pager.closed) {
+        // Kept while its COMPLETE may be unread (those already read leave the list here).
+        const c = pager.completing;
+        let n = 0;
+        for (const v of c) if (proxyOf(v).completesDelivered === 0) c[n++] = v;
+        c.length = n;
+        if (proxyOf(vmo).completesDelivered === 0) c.push(vmo);
+      }
     }
     // A contiguous VMO takes its lent frames back before it goes (`~PhysicalPageProvider`).
     if (vmo.frames !== null) this.pages.loans.retire(vmo);

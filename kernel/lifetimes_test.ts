@@ -13,6 +13,7 @@ import {
   ZX_BTI_PERM_READ,
   ZX_ERR_BAD_HANDLE,
   ZX_ERR_BAD_STATE,
+  ZX_ERR_TIMED_OUT,
   ZX_OK,
   ZX_PAGER_VMO_COMPLETE,
   ZX_PAGER_VMO_READ,
@@ -287,4 +288,26 @@ Deno.test("a thread whose body returned is dead, and the trace says it exited", 
   assert.deepEqual(events.filter((e) => e.k === "thread"), [
     { k: "thread", tid: 2, what: "exited" },
   ]);
+});
+
+// Spec 1.1: when the last pager handle closes, "any queued COMPLETE packet is withdrawn from the
+// port if it has not been read yet". Also for a VMO that died first: its source stays in the
+// pager's list while its COMPLETE is pending (`PagerSource::OnClose` releases it only without
+// `complete_pending_`), and `PagerDispatcher::on_zero_handles` calls `OnDispatcherClosed`, which
+// cancels the queued packet (zircon/kernel/object/pager_dispatcher.cc @ vsrinivas/fuchsia
+// 005edc33).
+Deno.test("closing the pager withdraws the unread COMPLETE of a VMO that died before it", () => {
+  const { k, t, pager, port, vmo, events } = setup(1);
+  assert.equal(runSync(k.zx_handle_close(t, vmo)), ZX_OK);
+  assert.equal(runSync(k.zx_handle_close(t, pager)), ZX_OK);
+  assert.equal(runSync(k.zx_port_wait(t, port, 0))[0], ZX_ERR_TIMED_OUT, "no COMPLETE left");
+  assert.equal(events.filter((e) => e.k === "packet-withdrawn").length, 1);
+});
+
+Deno.test("a COMPLETE read before the pager closes is read once, and nothing is withdrawn", () => {
+  const { k, t, pager, vmo, events, commands } = setup(1);
+  assert.equal(runSync(k.zx_handle_close(t, vmo)), ZX_OK);
+  assert.deepEqual(commands(), [ZX_PAGER_VMO_COMPLETE]);
+  assert.equal(runSync(k.zx_handle_close(t, pager)), ZX_OK);
+  assert.equal(events.filter((e) => e.k === "packet-withdrawn").length, 0);
 });

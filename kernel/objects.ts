@@ -202,6 +202,13 @@ export class Pager implements KernelObject {
   handleCount = 0;
   /** VMOs created through this pager that are still attached to it. */
   readonly vmos: Vmo[] = [];
+  /**
+   * VMOs that died while the pager was open, whose COMPLETE may still wait in the port: closing
+   * the pager withdraws it (`PagerSource::OnClose` leaves a source with `complete_pending_` in
+   * the pager's list, and `on_zero_handles` cancels its packet in `OnDispatcherClosed`,
+   * zircon/kernel/object/pager_dispatcher.cc @ vsrinivas/fuchsia 005edc33).
+   */
+  readonly completing: Vmo[] = [];
   /** The last handle closed (on_zero_handles ran). */
   closed = false;
   constructor(readonly koid: number) {}
