@@ -10,6 +10,8 @@ import { strict as assert } from "node:assert";
 import {
   ZX_BTI_PERM_READ,
   ZX_BTI_PERM_WRITE,
+  ZX_ERR_ALREADY_EXISTS,
+  ZX_ERR_BAD_STATE,
   ZX_ERR_INVALID_ARGS,
   ZX_ERR_NO_RESOURCES,
   ZX_ERR_OUT_OF_RANGE,
@@ -20,6 +22,8 @@ import {
   ZX_VM_CAN_MAP_WRITE,
   ZX_VM_PERM_READ,
   ZX_VM_SPECIFIC,
+  ZX_VM_SPECIFIC_OVERWRITE,
+  ZX_VMAR_OP_COMMIT,
   ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE,
   ZX_VMO_RESIZABLE,
   ZX_VMO_ZERO_CHILDREN,
@@ -113,6 +117,191 @@ Deno.test("ZERO_CHILDREN stays clear while one child lives and another, pinned, 
   assert.equal(zeroChildren(), false, "b still lives");
   assert.equal(runSync(k.zx_handle_close(t, b)), ZX_OK);
   assert.equal(zeroChildren(), true);
+});
+
+/** Flags of a sub-region where anything may be mapped, SPECIFIC included. */
+const REGION = ZX_VM_CAN_MAP_SPECIFIC | ZX_VM_CAN_MAP_READ | ZX_VM_CAN_MAP_WRITE;
+
+/**
+ * `setup()` plus: `region(pages, parent?)`, a non-specific sub-region as [handle, base];
+ * `mapAt(region, page, vmo, pages, options?)`, a SPECIFIC read-only mapping of `pages` pages of
+ * `vmo` at page `page` of the region (its status); `vmoOf(pages, byte)`, a VMO filled with `byte`.
+ */
+function layout() {
+  const f = setup();
+  const { k, t } = f;
+  const region = (pages: number, parent = k.rootVmarHandle): [number, number] => {
+    const [st, h, base] = runSync(k.zx_vmar_allocate(t, parent, REGION, 0, pages * PS));
+    assert.equal(st, ZX_OK);
+    return [h, base];
+  };
+  const mapAt = (r: number, page: number, vmo: number, pages: number, options = ZX_VM_SPECIFIC) =>
+    runSync(k.zx_vmar_map(t, r, ZX_VM_PERM_READ | options, page * PS, vmo, 0, pages * PS))[0];
+  const vmoOf = (pages: number, byte: number) => {
+    const [, h] = runSync(k.zx_vmo_create(t, pages * PS, 0));
+    assert.equal(runSync(k.zx_vmo_write(t, h, new Uint8Array(pages * PS).fill(byte), 0)), ZX_OK);
+    return h;
+  };
+  return { ...f, region, mapAt, vmoOf };
+}
+
+Deno.test("an address below a mapping, or the first one past its end, is not mapped", () => {
+  // zx_vmo_write.md: INVALID_ARGS when the buffer is an invalid pointer. The mapping covers page
+  // 1 of the region only (of a 2-page VMO): pages 0 and 2 are unmapped.
+  const { vmo, content, copyIn, region, mapAt } = layout();
+  const [r, base] = region(4);
+  assert.equal(mapAt(r, 1, vmo, 1), ZX_OK);
+  assert.deepEqual(copyIn(base + PS, 4), content.subarray(0, 4));
+  assert.deepEqual(copyIn(base + 2 * PS - 4, 4), content.subarray(PS - 4, PS));
+  assert.equal(copyIn(base, 4), ZX_ERR_INVALID_ARGS);
+  assert.equal(copyIn(base + PS - 4, 4), ZX_ERR_INVALID_ARGS);
+  assert.equal(copyIn(base + 2 * PS, 4), ZX_ERR_INVALID_ARGS);
+});
+
+Deno.test("mappings and sub-regions placed anywhere lie inside their region, none overlapping", () => {
+  // zx_vmar_map.md / zx_vmar_allocate.md: without SPECIFIC the kernel picks the offset; the
+  // children of a VMAR never overlap and lie inside it. Placements after a SPECIFIC one far into
+  // the region must avoid it too.
+  const { k, t, vmo, region, mapAt } = layout();
+  const [r, base] = region(256);
+  const size = 256 * PS;
+  const spans: [number, number][] = [];
+  assert.equal(mapAt(r, 8, vmo, 2), ZX_OK);
+  spans.push([base + 8 * PS, 2 * PS]);
+  for (const pages of [1, 2, 16, 1]) {
+    const [st, addr] = runSync(k.zx_vmar_map(t, r, ZX_VM_PERM_READ, 0, vmo, 0, pages * PS));
+    assert.equal(st, ZX_OK);
+    spans.push([addr, pages * PS]);
+    const [rs, , sub] = runSync(k.zx_vmar_allocate(t, r, REGION, 0, pages * PS));
+    assert.equal(rs, ZX_OK);
+    spans.push([sub, pages * PS]);
+  }
+  for (const [i, [a, n]] of spans.entries()) {
+    assert.ok(a >= base && a + n <= base + size, `[${a}, +${n}) outside the region`);
+    for (const [b, m] of spans.slice(0, i)) {
+      assert.ok(a + n <= b || b + m <= a, `[${a}, +${n}) overlaps [${b}, +${m})`);
+    }
+  }
+});
+
+Deno.test("a SPECIFIC mapping next to a sub-region is placed; over any part of one, ALREADY_EXISTS", () => {
+  // zx_vmar_map.md: SPECIFIC "It is an error to specify a range that overlaps with another VMAR
+  // or mapping"; SPECIFIC_OVERWRITE "can overlap another mapping. It is still an error to
+  // overlap another VMAR". The sub-region spans pages [2, 4) of the region.
+  const { k, t, vmo, region, mapAt } = layout();
+  const [r] = region(8);
+  const [ss] = runSync(k.zx_vmar_allocate(t, r, REGION | ZX_VM_SPECIFIC, 2 * PS, 2 * PS));
+  assert.equal(ss, ZX_OK);
+  assert.equal(mapAt(r, 1, vmo, 2), ZX_ERR_ALREADY_EXISTS, "over its first page");
+  assert.equal(mapAt(r, 3, vmo, 2), ZX_ERR_ALREADY_EXISTS, "over its last page");
+  assert.equal(mapAt(r, 2, vmo, 2, ZX_VM_SPECIFIC_OVERWRITE), ZX_ERR_ALREADY_EXISTS);
+  assert.equal(mapAt(r, 0, vmo, 2), ZX_OK, "ending where it begins");
+  assert.equal(mapAt(r, 4, vmo, 1), ZX_OK, "beginning where it ends");
+});
+
+Deno.test("a SPECIFIC mapping over another is ALREADY_EXISTS and changes nothing; next to it, placed", () => {
+  // zx_vmar_map.md: ZX_ERR_ALREADY_EXISTS "ZX_VM_SPECIFIC has been specified without
+  // ZX_VM_SPECIFIC_OVERWRITE, and the requested range overlaps with another mapping".
+  const { vmo, content, copyIn, region, mapAt, vmoOf } = layout();
+  const [r, base] = region(4);
+  assert.equal(mapAt(r, 1, vmo, 1), ZX_OK);
+  assert.equal(mapAt(r, 1, vmoOf(1, 0xab), 1), ZX_ERR_ALREADY_EXISTS);
+  assert.deepEqual(copyIn(base + PS, 4), content.subarray(0, 4));
+  assert.equal(mapAt(r, 0, vmo, 1), ZX_OK, "ending where the other begins");
+  assert.equal(mapAt(r, 2, vmo, 1), ZX_OK, "beginning where the other ends");
+});
+
+Deno.test("SPECIFIC_OVERWRITE of a whole mapping: its addresses read the new VMO", () => {
+  // zx_vmar_map.md: SPECIFIC_OVERWRITE "will atomically ... replace existing mappings in the
+  // area"; spec 4.2 "a replaced mapping refaults on the new VMO" (VmarRemapTest).
+  const { vmo, copyIn, region, mapAt, vmoOf } = layout();
+  const [r, base] = region(4);
+  assert.equal(mapAt(r, 1, vmo, 1), ZX_OK);
+  assert.equal(mapAt(r, 1, vmoOf(1, 0xab), 1, ZX_VM_SPECIFIC_OVERWRITE), ZX_OK);
+  assert.deepEqual(copyIn(base + PS, 4), new Uint8Array(4).fill(0xab));
+});
+
+Deno.test("SPECIFIC_OVERWRITE over part of a mapping leaves the rest of that mapping mapped", () => {
+  // zx_vmar_map.md: SPECIFIC_OVERWRITE replaces the mappings "in the area" only (upstream splits
+  // the old mapping; the model refuses a part): pages of the old mapping outside the new range
+  // still read the old VMO.
+  const { vmo, content, copyIn, region, mapAt, vmoOf } = layout();
+  const [r, base] = region(8);
+  const other = vmoOf(2, 0xab);
+  assert.equal(mapAt(r, 0, vmo, 2), ZX_OK);
+  mapAt(r, 0, other, 1, ZX_VM_SPECIFIC | ZX_VM_SPECIFIC_OVERWRITE); // over its first page only
+  assert.deepEqual(copyIn(base + PS, 4), content.subarray(PS, PS + 4));
+  assert.equal(mapAt(r, 4, vmo, 2), ZX_OK);
+  mapAt(r, 5, other, 2, ZX_VM_SPECIFIC | ZX_VM_SPECIFIC_OVERWRITE); // its last page and past it
+  assert.deepEqual(copyIn(base + 4 * PS, 4), content.subarray(0, 4));
+});
+
+Deno.test("a mapping that does not fit its region fails and maps nothing", () => {
+  // zx_vmar_map.md: INVALID_ARGS when "vmar_offset and len describe an unsatisfiable allocation
+  // due to exceeding the region bounds"; NO_RESOURCES "If a spot could not be found in the VMAR".
+  const { k, t, vmo, copyIn, region, mapAt } = layout();
+  const [r, base] = region(2);
+  assert.equal(mapAt(r, 1, vmo, 2), ZX_ERR_INVALID_ARGS);
+  const [st] = runSync(k.zx_vmar_map(t, r, ZX_VM_PERM_READ, 0, vmo, 0, 4 * PS));
+  assert.equal(st, ZX_ERR_NO_RESOURCES);
+  assert.equal(copyIn(base, 4), ZX_ERR_INVALID_ARGS);
+  assert.equal(copyIn(base + PS, 4), ZX_ERR_INVALID_ARGS);
+});
+
+Deno.test("a SPECIFIC sub-region next to a mapping or region is placed; over any part of one, ALREADY_EXISTS", () => {
+  // zx_vmar_allocate.md: SPECIFIC "It is an error to specify an address range that overlaps
+  // with another VMAR or mapping". A mapping spans pages [2, 4), a sub-region [6, 8).
+  const { k, t, vmo, region, mapAt } = layout();
+  const [r] = region(12);
+  const allocate = (page: number, pages: number) =>
+    runSync(k.zx_vmar_allocate(t, r, REGION | ZX_VM_SPECIFIC, page * PS, pages * PS))[0];
+  assert.equal(mapAt(r, 2, vmo, 2), ZX_OK);
+  assert.equal(allocate(6, 2), ZX_OK);
+  assert.equal(allocate(1, 2), ZX_ERR_ALREADY_EXISTS, "over the mapping's first page");
+  assert.equal(allocate(3, 2), ZX_ERR_ALREADY_EXISTS, "over the mapping's last page");
+  assert.equal(allocate(7, 2), ZX_ERR_ALREADY_EXISTS, "over the region's last page");
+  assert.equal(allocate(0, 2), ZX_OK, "ending where the mapping begins");
+  assert.equal(allocate(4, 2), ZX_OK, "from the mapping's end to the region's start");
+  assert.equal(allocate(8, 1), ZX_OK, "beginning where the region ends");
+});
+
+Deno.test("ZX_VMAR_OP_COMMIT over adjacent mappings made in either order commits both", () => {
+  // Spec 2.8.5: the VMAR ops "behave like the VMO ops over each mapping; a gap in the VMAR range
+  // -> ZX_ERR_BAD_STATE". Two mappings back to back leave no gap, whichever was made first.
+  for (const order of [[0, 1], [1, 0]]) {
+    const { k, t, region, mapAt, vmoOf } = layout();
+    const [r, base] = region(4);
+    const vmos = [vmoOf(1, 1), vmoOf(1, 2)];
+    for (const i of order) assert.equal(mapAt(r, i, vmos[i], 1), ZX_OK);
+    const st = runSync(k.zx_vmar_op_range(t, r, ZX_VMAR_OP_COMMIT, base, 2 * PS));
+    assert.equal(st, ZX_OK, `mappings made in page order ${order}`);
+  }
+});
+
+Deno.test("ZX_VMAR_OP_COMMIT walks into a sub-region's mapping and stops at a gap in one", () => {
+  // Spec 2.8.5 (VmAddressRegion::RangeOp walks the region's tree in address order): mappings in
+  // a sub-region and in the region itself, back to back in either order, leave no gap; a
+  // sub-region with no mapping in the range is a gap (BAD_STATE).
+  const { k, t, region, mapAt, vmoOf } = layout();
+  const [r, base] = region(8);
+  const [sub, subBase] = region(1, r);
+  assert.equal(subBase, base, "the first placement in a fresh region is at its base");
+  assert.equal(mapAt(sub, 0, vmoOf(1, 1), 1), ZX_OK);
+  assert.equal(mapAt(r, 1, vmoOf(1, 2), 1), ZX_OK);
+  assert.equal(runSync(k.zx_vmar_op_range(t, r, ZX_VMAR_OP_COMMIT, base, 2 * PS)), ZX_OK);
+  // The region's own mapping first, then one in a sub-region right after it.
+  const [r1, base1] = region(8);
+  assert.equal(mapAt(r1, 0, vmoOf(1, 1), 1), ZX_OK);
+  const [s1, sub1, at1] = runSync(k.zx_vmar_allocate(t, r1, REGION | ZX_VM_SPECIFIC, PS, PS));
+  assert.deepEqual([s1, at1], [ZX_OK, base1 + PS]);
+  assert.equal(mapAt(sub1, 0, vmoOf(1, 2), 1), ZX_OK);
+  assert.equal(runSync(k.zx_vmar_op_range(t, r1, ZX_VMAR_OP_COMMIT, base1, 2 * PS)), ZX_OK);
+  const [r2, base2] = region(8);
+  assert.equal(mapAt(r2, 0, vmoOf(1, 3), 1), ZX_OK);
+  const [s2] = runSync(k.zx_vmar_allocate(t, r2, REGION | ZX_VM_SPECIFIC, PS, PS));
+  assert.equal(s2, ZX_OK);
+  const st = runSync(k.zx_vmar_op_range(t, r2, ZX_VMAR_OP_COMMIT, base2, 2 * PS));
+  assert.equal(st, ZX_ERR_BAD_STATE);
 });
 
 Deno.test("PageTouches: a page's copy holds its own bytes when an earlier step's copy is reused", () => {
