@@ -340,6 +340,53 @@ Deno.test("a fault through a mapped slice asks the root's pager for the root's p
   assert.deepEqual([p?.command, p?.key, p?.offset, p?.length], [ZX_PAGER_VMO_READ, 7, 3 * PS, PS]);
 });
 
+// ZX_VMO_OP_ZERO over a clone page its parent holds leaves a zero marker, "a clean page of zeros
+// without storage" (objects.ts MARKER; upstream a zero-page marker in the clone's page list):
+// zx_info_vmo counts no bytes for it, committed or populated; a page the clone writes is its own.
+Deno.test("ZX_INFO_VMO: a clone page zeroed over its parent's content populates nothing", () => {
+  const { k, t, pagerVmo, supply, info } = world();
+  const vmo = pagerVmo(2);
+  supply(vmo, 0, 2, 0x66);
+  const clone = ok(runSync(
+    k.zx_vmo_create_child(t, vmo, ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE, 0, 2 * PS),
+  ));
+  assert.equal(runSync(k.zx_vmo_op_range(t, clone, ZX_VMO_OP_ZERO, 0, PS)), ZX_OK);
+  const zeroed = info(clone);
+  assert.deepEqual([zeroed.committedBytes, zeroed.populatedScaledBytes], [0, 0]);
+  assert.equal(runSync(k.zx_vmo_write(t, clone, bytes(8, 1), PS)), ZX_OK);
+  const written = info(clone);
+  assert.deepEqual([written.committedBytes, written.populatedScaledBytes], [PS, PS]);
+});
+
+// Spec 6.1: READ requests through a child carry "the root's key and offsets (translated)"; spec
+// 3.1: offsets are "in root VMO coordinates". A clone of a clone adds both offsets.
+Deno.test("a read through a clone of an offset clone asks the root's pager for the root's page", () => {
+  const { k, t, peer, pagerVmo, packet } = world();
+  const vmo = pagerVmo(4);
+  const opts = ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE;
+  const clone = ok(runSync(k.zx_vmo_create_child(t, vmo, opts, PS, 3 * PS)));
+  const inner = ok(runSync(k.zx_vmo_create_child(t, clone, opts, PS, 2 * PS)));
+  assert.equal(step(k.zx_vmo_read(peer, inner, PS, 8)).blocked, true);
+  const p = packet();
+  assert.deepEqual([p?.command, p?.key], [ZX_PAGER_VMO_READ, 7]);
+  assert.equal(p?.offset, 3 * PS, "inner page 1 is clone page 2, root page 3");
+});
+
+// Spec 2.8.5: a fault requests one page; spec 6.1: at the root's offset.
+Deno.test("a fault through a mapped offset clone asks the root's pager for the root's page", () => {
+  const { k, t, peer, pagerVmo, packet } = world();
+  const vmo = pagerVmo(4);
+  const clone = ok(runSync(
+    k.zx_vmo_create_child(t, vmo, ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE, 2 * PS, 2 * PS),
+  ));
+  const addr = ok(
+    runSync(k.zx_vmar_map(t, k.rootVmarHandle, ZX_VM_PERM_READ, 0, clone, 0, 2 * PS)),
+  );
+  assert.equal(step(k.memRead(peer, addr, 8)).blocked, true);
+  const p = packet();
+  assert.deepEqual([p?.command, p?.key, p?.offset, p?.length], [ZX_PAGER_VMO_READ, 7, 2 * PS, PS]);
+});
+
 // ---------------------------------------------------------------- failures reach the caller
 
 // Spec 2.8.2: ZERO's partial pages go through the write path (READ and DIRTY requests as
