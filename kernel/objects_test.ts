@@ -421,3 +421,64 @@ Deno.test("zx_bti_pin past the end of a snapshot child is OUT_OF_RANGE and commi
   const [, info] = runSync(k.zx_object_get_info(t, child, ZX_INFO_VMO));
   assert.equal(info?.committedBytes, 0);
 });
+
+Deno.test("PageTouches: nothing is recorded until it is enabled", () => {
+  // PageTouches: "The world ... turns it on only when checkers run (the model alone pays
+  // nothing)": a fresh one is off.
+  const touches = new PageTouches();
+  const page = new Page(new Uint8Array([1, 2]), "dirty", touches);
+  touches.clear();
+  page.data[0] = 9;
+  assert.deepEqual([touches.size, touches.before(page)], [0, undefined]);
+});
+
+Deno.test("a Page without touches hands out its bytes to read and write", () => {
+  const page = new Page(new Uint8Array([1, 2]), "clean");
+  page.data[1] = 7;
+  assert.deepEqual([...page.peek()], [1, 7]);
+});
+
+Deno.test("PageTouches: a page made during the step is not recorded; from the next step on it is", () => {
+  // PageTouches: "A page made during the step is not recorded: no VMO held it when the step
+  // began".
+  const touches = new PageTouches();
+  touches.enabled = true;
+  touches.clear();
+  const page = new Page(new Uint8Array([1, 2]), "dirty", touches);
+  page.data[0] = 9;
+  assert.deepEqual([touches.size, touches.before(page)], [0, undefined]);
+  touches.clear();
+  page.data[0] = 8;
+  assert.deepEqual([...(touches.before(page) ?? [])], [9, 2]);
+});
+
+Deno.test("PageTouches: each page keeps what it held at its first touch of the step, in touch order", () => {
+  // PageTouches.before: "What `page` held before its first touch this step"; pages(): "in the
+  // order they were first touched"; size: "How many pages were touched this step".
+  const touches = new PageTouches();
+  touches.enabled = true;
+  const a = new Page(new Uint8Array([1, 1]), "dirty", touches);
+  const b = new Page(new Uint8Array([2, 2]), "dirty", touches);
+  const c = new Page(new Uint8Array([3, 3]), "dirty", touches);
+  touches.clear();
+  b.data[0] = 9;
+  b.data[1] = 8; // a second touch of b: its first copy stands
+  a.data[0] = 7;
+  assert.deepEqual([...(touches.before(b) ?? [])], [2, 2]);
+  assert.deepEqual([...(touches.before(a) ?? [])], [1, 1]);
+  assert.equal(touches.before(c), undefined);
+  assert.equal(touches.size, 2);
+  assert.deepEqual([...touches.pages()], [b, a]);
+});
+
+Deno.test("PageTouches: a copy has its own page's length when pages of another length came before", () => {
+  const touches = new PageTouches();
+  touches.enabled = true;
+  const short = new Page(new Uint8Array([1, 1]), "dirty", touches);
+  const long = new Page(new Uint8Array([2, 2, 2, 2]), "dirty", touches);
+  touches.clear();
+  short.data[0] = 9;
+  touches.clear(); // the next step: long's copy may reuse the buffer short's copy had
+  long.data[0] = 9;
+  assert.deepEqual([...(touches.before(long) ?? [])], [2, 2, 2, 2]);
+});
