@@ -340,6 +340,35 @@ Deno.test("a fault through a mapped slice asks the root's pager for the root's p
   assert.deepEqual([p?.command, p?.key, p?.offset, p?.length], [ZX_PAGER_VMO_READ, 7, 3 * PS, PS]);
 });
 
+// Spec 1.2 (per-page content states) and 2.x supply: a supply inserts only into absent slots
+// and leaves any content untouched ("never overwrite"); its trace says, per page, what the slot
+// held: absent, a Clean page (supplied), a zero marker (supplied from an uncommitted aux page),
+// a Dirty page (written, no TRAP_DIRTY), a zero interval (the new tail of a grow).
+Deno.test("a supply's trace names what each slot held: absent, clean, marker, dirty, zero", () => {
+  const { k, t, pager, events, pagerVmo } = world();
+  const vmo = pagerVmo(4, ZX_VMO_RESIZABLE);
+  const aux = ok(runSync(k.zx_vmo_create(t, 5 * PS, 0)));
+  const fillAux = () => {
+    assert.equal(runSync(k.zx_vmo_write(t, aux, bytes(PS, 1), PS)), ZX_OK);
+    assert.equal(runSync(k.zx_vmo_write(t, aux, bytes(PS, 1), 3 * PS)), ZX_OK);
+  };
+  fillAux(); // aux page 2 stays uncommitted: page 2 gets a zero marker
+  assert.equal(runSync(k.zx_pager_supply_pages(t, pager, vmo, PS, 3 * PS, aux, PS)), ZX_OK);
+  assert.equal(runSync(k.zx_vmo_write(t, vmo, bytes(8, 2), 3 * PS)), ZX_OK);
+  assert.equal(runSync(k.zx_vmo_set_size(t, vmo, 5 * PS)), ZX_OK);
+  fillAux();
+  events.length = 0;
+  assert.equal(runSync(k.zx_pager_supply_pages(t, pager, vmo, 0, 5 * PS, aux, 0)), ZX_OK);
+  const supplies = events.flatMap((e) => e.k === "supply" ? [[e.page, e.inserted, e.before]] : []);
+  assert.deepEqual(supplies, [
+    [0, true, "absent"],
+    [1, false, "clean"],
+    [2, false, "marker"],
+    [3, false, "dirty"],
+    [4, false, "zero"],
+  ]);
+});
+
 // ZX_VMO_OP_ZERO over a clone page its parent holds leaves a zero marker, "a clean page of zeros
 // without storage" (objects.ts MARKER; upstream a zero-page marker in the clone's page list):
 // zx_info_vmo counts no bytes for it, committed or populated; a page the clone writes is its own.
