@@ -17,6 +17,7 @@ import {
   ZX_ERR_OUT_OF_RANGE,
   ZX_INFO_VMO,
   ZX_OK,
+  ZX_VM_CAN_MAP_EXECUTE,
   ZX_VM_CAN_MAP_READ,
   ZX_VM_CAN_MAP_SPECIFIC,
   ZX_VM_CAN_MAP_WRITE,
@@ -144,6 +145,16 @@ function layout() {
   };
   return { ...f, region, mapAt, vmoOf };
 }
+
+Deno.test("the root VMAR grants every CAN_MAP flag, SPECIFIC included, to a sub-region", () => {
+  // The root region carries CAN_MAP_SPECIFIC and "CAN_RWX_FLAGS ... since an address space can't
+  // usefully contain a process without all of these" (VmAddressRegion's root constructor,
+  // zircon/kernel/vm/vm_address_region.cc @ vsrinivas/fuchsia).
+  const { k, t } = setup();
+  const all = REGION | ZX_VM_CAN_MAP_EXECUTE | ZX_VM_SPECIFIC;
+  const [st] = runSync(k.zx_vmar_allocate(t, k.rootVmarHandle, all, 64 * PS, PS));
+  assert.equal(st, ZX_OK);
+});
 
 Deno.test("an address below a mapping, or the first one past its end, is not mapped", () => {
   // zx_vmo_write.md: INVALID_ARGS when the buffer is an invalid pointer. The mapping covers page
@@ -469,6 +480,20 @@ Deno.test("PageTouches: each page keeps what it held at its first touch of the s
   assert.equal(touches.before(c), undefined);
   assert.equal(touches.size, 2);
   assert.deepEqual([...touches.pages()], [b, a]);
+});
+
+Deno.test("PageTouches: a copy holds the page's bytes at every page size a kernel allows", () => {
+  // Kernel page sizes are powers of two in [8, 65536] (kernel_objects.ts constructor).
+  for (let size = 8; size <= 65536; size *= 2) {
+    const touches = new PageTouches();
+    touches.enabled = true;
+    const page = new Page(Uint8Array.from({ length: size }, (_, i) => i & 0xff), "dirty", touches);
+    touches.clear();
+    page.data.fill(0xee);
+    const before = touches.before(page);
+    assert.equal(before?.length, size);
+    assert.ok(before?.every((b, i) => b === (i & 0xff)), `page size ${size}`);
+  }
 });
 
 Deno.test("PageTouches: a copy has its own page's length when pages of another length came before", () => {
