@@ -7,9 +7,16 @@
  */
 
 import { strict as assert } from "node:assert";
-import { LIMITS, ZX_PKT_TYPE_PAGE_REQUEST, ZX_PKT_TYPE_USER } from "./constants.ts";
-import type { PagePacket, UserPacket } from "./events.ts";
+import {
+  LIMITS,
+  ZX_ERR_INTERNAL_INTR_KILLED,
+  ZX_ERR_TIMED_OUT,
+  ZX_PKT_TYPE_PAGE_REQUEST,
+  ZX_PKT_TYPE_USER,
+} from "./constants.ts";
+import type { KernelEvent, Packet, PagePacket, UserPacket } from "./events.ts";
 import { type PacketOwner, Port } from "./port.ts";
+import type { Syscall, Wait } from "./yields.ts";
 
 function openPort(): Port {
   const port = new Port(1);
@@ -162,4 +169,82 @@ Deno.test("dropAll empties the port and never tells the owners", () => {
   assert.equal(dropped[0].owner, owner);
   assert.deepEqual(owner.freed, []);
   assert.equal(port.depth, 0);
+});
+
+Deno.test("packetAt(i) is the i-th queued packet, oldest first, after dequeues too", () => {
+  const port = openPort();
+  for (const k of [1, 2, 3, 4]) port.queue(user(k), null);
+  port.dequeue();
+  assert.deepEqual([0, 1, 2].map((i) => port.packetAt(i).key), [2, 3, 4]);
+});
+
+/** A thread, a clock and the events of a `Port.wait` driven step by step. */
+function waiter(port: Port, deadline: number) {
+  const events: KernelEvent[] = [];
+  const t = { tid: 3, alive: true };
+  const clock = { now: 0, sink: { emit: (e: KernelEvent) => events.push(e) } };
+  const call: Syscall<Packet | number> = port.wait(t, deadline, clock, (koid) => koid);
+  /** Runs the call to its next block (its wait) or its result. */
+  const step = (): Wait | Packet | number => {
+    const r = call.next();
+    if (r.done) return r.value;
+    assert.equal(r.value.kind, "block");
+    return (r.value as { wait: Wait }).wait;
+  };
+  return { t, clock, events, step };
+}
+
+Deno.test("zx_port_wait's wait is ready when a packet is queued or once the deadline is reached", () => {
+  // yields.ts Wait.ready: true once the thread may run again, "woken, or its deadline passed";
+  // it depends on now only through `now >= deadline`.
+  const port = openPort();
+  const { step } = waiter(port, 10);
+  const wait = step() as Wait;
+  assert.deepEqual([wait.ready(9), wait.ready(10), wait.ready(11)], [false, true, true]);
+  port.queue(user(1), null);
+  assert.equal(wait.ready(0), true);
+});
+
+Deno.test("zx_port_wait returns TIMED_OUT once its deadline passes, a packet when one arrives", () => {
+  const port = openPort();
+  const w = waiter(port, 10);
+  assert.equal(typeof w.step(), "object");
+  w.clock.now = 10;
+  assert.equal(w.step(), ZX_ERR_TIMED_OUT);
+  const v = waiter(port, 10);
+  v.step();
+  port.queue(user(5), null);
+  assert.equal((v.step() as Packet).key, 5);
+});
+
+Deno.test("a thread killed while blocked in zx_port_wait leaves it with INTR_KILLED", () => {
+  const port = openPort();
+  const w = waiter(port, Infinity);
+  w.step();
+  w.t.alive = false;
+  assert.equal(w.step(), ZX_ERR_INTERNAL_INTR_KILLED);
+});
+
+Deno.test("a port wait is described as having no handles left once the last one closed", () => {
+  const port = openPort();
+  const wait = waiter(port, Infinity).step() as Wait;
+  assert.doesNotMatch(wait.describe(), /no handles/);
+  port.handleCount = 0;
+  assert.match(wait.describe(), /no handles left/);
+});
+
+Deno.test("zx_port_wait traces the dequeue of a page request, not of a user packet", () => {
+  // events.ts: a "packet-dequeued" event carries a PagePacket and the VMO it is for.
+  const port = openPort();
+  port.queue(user(1), null);
+  port.queue(page(2, 8), new RecordingOwner(5));
+  const w = waiter(port, Infinity);
+  assert.equal((w.step() as Packet).key, 1);
+  assert.deepEqual(w.events.filter((e) => e.k === "packet-dequeued"), []);
+  const v = waiter(port, Infinity);
+  assert.equal((v.step() as Packet).key, 2);
+  const traced = v.events.flatMap((e) =>
+    e.k === "packet-dequeued" ? [[e.port, e.vmo, e.packet.offset, e.tid]] : []
+  );
+  assert.deepEqual(traced, [[1, 5, 8, 3]]);
 });
