@@ -28,8 +28,9 @@ import {
   ZX_VMO_TRAP_DIRTY,
 } from "./constants.ts";
 import { Kernel, type KernelOptions } from "./kernel.ts";
+import { LoanPool } from "./loans.ts";
 import { runSync } from "./yields.ts";
-import type { Page, Vmo } from "./objects.ts";
+import { LoanFrame, Page, Vmo } from "./objects.ts";
 
 const PS = 4096;
 
@@ -315,4 +316,89 @@ Deno.test("loans: a free frame that names a borrower is a kernel assertion", () 
   k.pages.loans.check();
   free.borrower = v.slots[0] as Page;
   assert.throws(() => k.pages.loans.check(), KernelAssertionError);
+});
+
+Deno.test("loans: a contiguous page decommitted, recommitted and decommitted again is lent again", () => {
+  // loans.ts: COMMIT takes the frame back (`UnloanRange`); a later DECOMMIT lends it again.
+  const { k, t, contigs } = setup(1);
+  const op = (o: number) => runSync(k.zx_vmo_op_range(t, contigs[0], o, 0, PS));
+  assert.equal(op(ZX_VMO_OP_DECOMMIT), ZX_OK);
+  assert.equal(op(ZX_VMO_OP_COMMIT), ZX_OK);
+  assert.equal(k.pages.loans.free, 0);
+  assert.equal(op(ZX_VMO_OP_DECOMMIT), ZX_OK);
+  assert.equal(k.pages.loans.free, 1);
+  k.pages.loans.check();
+});
+
+Deno.test("loans: frames whose borrower left are reclaimed only when no frame is free, oldest first", () => {
+  // loans.ts: a borrower page that goes away frees its frame lazily; `borrowed` counts frames
+  // "(their backlinks may be stale until reclaimed)"; "the next borrow with no free frame
+  // reclaims such frames, oldest first".
+  const { k, t, contigs, decommitAll, pagerVmo, supply, vmoOf } = setup(3);
+  const [a, b, c] = contigs.map((h) => vmoOf(h).frames?.[0]);
+  decommitAll();
+  const [h, v] = pagerVmo(4);
+  const pool = k.pages.loans;
+  supply(h, 0, 1);
+  assert.equal(runSync(k.kernel_evict(t, h, 0)), ZX_OK);
+  supply(h, 1, 1);
+  assert.equal(loanOf(v, 1), b);
+  assert.deepEqual([pool.free, pool.borrowed], [1, 2], "a's frame is not reclaimed yet");
+  assert.equal(runSync(k.kernel_evict(t, h, 1)), ZX_OK);
+  supply(h, 2, 1);
+  assert.equal(loanOf(v, 2), c);
+  supply(h, 3, 1); // no free frame: a's and b's are reclaimed, a's (oldest) serves
+  assert.equal(loanOf(v, 3), a);
+  assert.deepEqual([pool.free, pool.borrowed], [1, 2]);
+  pool.check();
+});
+
+/** A contiguous VMO of one page with its frame, and a one-page pager VMO with a page in slot 0. */
+function loanParts(): { frame: LoanFrame; vmo: Vmo; page: Page } {
+  const contig = new Vmo(1, 64, 64, false, 0, null, null, 0);
+  contig.frames = [new LoanFrame(contig, 0)];
+  const vmo = new Vmo(2, 64, 64, false, 5, null, null, 0);
+  const page = new Page(new Uint8Array(64).fill(7), "clean");
+  vmo.slots[0] = page;
+  return { frame: contig.frames[0], vmo, page };
+}
+
+Deno.test("LoanPool: loaning is on by default", () => {
+  // LoanPool.enabled: "Default on, as the upstream test expects when it runs".
+  assert.equal(new LoanPool().enabled, true);
+});
+
+Deno.test("LoanPool.borrow: true when the page got a free frame, false when none is free", () => {
+  const { frame, vmo, page } = loanParts();
+  const pool = new LoanPool();
+  assert.equal(pool.borrow(vmo, 0, page), false);
+  assert.equal(page.loan, undefined);
+  pool.lend(frame);
+  assert.equal(pool.borrow(vmo, 0, page), true);
+  assert.equal(page.loan, frame);
+  assert.deepEqual([frame.state, pool.free, pool.borrowed], ["borrowed", 0, 1]);
+});
+
+Deno.test("LoanPool: lending a frame that is not the owner's is a kernel assertion", () => {
+  const { frame } = loanParts();
+  const pool = new LoanPool();
+  pool.lend(frame);
+  assert.throws(() => pool.lend(frame), KernelAssertionError);
+});
+
+Deno.test("LoanPool: replacing a page that is not loaned is a kernel assertion", () => {
+  const { page } = loanParts();
+  assert.throws(() => new LoanPool().replace(page), KernelAssertionError);
+});
+
+Deno.test("LoanPool.check: a borrowed frame marked free, or with no page, is a kernel assertion", () => {
+  for (const corrupt of [(f: LoanFrame) => f.state = "free", (f: LoanFrame) => f.borrower = null]) {
+    const { frame, vmo, page } = loanParts();
+    const pool = new LoanPool();
+    pool.lend(frame);
+    pool.borrow(vmo, 0, page);
+    pool.check();
+    corrupt(frame);
+    assert.throws(() => pool.check(), KernelAssertionError);
+  }
 });
