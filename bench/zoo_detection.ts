@@ -26,6 +26,7 @@ import { withService } from "../scenario/bind.ts";
 import { bug as seededBug, ZOO, type ZooBug } from "../zoo/registry.ts";
 import { bugContext } from "../case/kinds.ts";
 import { zooCase } from "../tools/zoo_expose.ts";
+import { readResults, totals } from "../tools/journal_scores.ts";
 import { baselineDetection } from "./zoo_baseline.ts";
 import { throughputRows } from "./throughput_report.ts";
 import { zooChart } from "./zoo_chart.ts";
@@ -190,6 +191,41 @@ async function campaignOnTwoWorkers(bug: ZooBug): Promise<BugRow["campaign2"]> {
 const fmt = (s: Spread, digits = 0) =>
   `${s.median.toFixed(digits)} (${s.min.toFixed(digits)}-${s.max.toFixed(digits)})`;
 
+/**
+ * The mutation scores of the sample journals committed in `docs/` (issue 14), one row each:
+ * what the tests kill of the non-equivalent mutants, what the campaign kills, and what share of
+ * the tests' kills the campaign also makes (`tools/journal_scores.ts`).
+ */
+export function mutationSection(docs: URL): string[] {
+  const files = [...Deno.readDirSync(docs)].map((e) => e.name)
+    .filter((n) => /^mutation-sample-.*\.jsonl$/.test(n)).sort();
+  const pct = (a: number, b: number) => b === 0 ? "-" : `${(100 * a / b).toFixed(1)}%`;
+  const lines = [
+    "## Mutation scores (`deno task mutate`, samples; docs/mutation.md)",
+    "",
+    "| journal | mutants | equivalent | tests kill | campaign kills | campaign / tests |",
+    "|---|---|---|---|---|---|",
+  ];
+  for (const f of files) {
+    const t = totals(readResults(Deno.readTextFileSync(new URL(f, docs))));
+    const live = t.n - t.equivalent;
+    lines.push(
+      `| ${f} | ${t.n} | ${t.equivalent} | ${t.tests} (${pct(t.tests, live)}) | ${t.campaign} (${
+        pct(t.campaign, live)
+      }) | ${pct(t.both, t.tests)} |`,
+    );
+  }
+  lines.push(
+    "",
+    "Each journal is a uniform sample of its tree's mutants (the tree is in its name; in commit " +
+      "order e9efc33, f110028, cb4d789, b724336, later ones as they are committed); figures " +
+      "measured while the shared backing bytes or the byte memo leaked between mutants are " +
+      "marked in docs/mutation.md (cb4d789's campaign figure is an upper bound).",
+    "",
+  );
+  return lines;
+}
+
 function markdown(rows: BugRow[], throughput: Awaited<ReturnType<typeof throughputRows>>): string {
   const lines: string[] = [];
   const deep = rows.filter((r) => r.bug.depth >= 2);
@@ -307,7 +343,8 @@ function markdown(rows: BugRow[], throughput: Awaited<ReturnType<typeof throughp
       } |`,
     );
   }
-  return lines.join("\n") + "\n";
+  lines.push("", ...mutationSection(new URL("../docs/", import.meta.url)));
+  return lines.join("\n").trimEnd() + "\n";
 }
 
 async function main(): Promise<number> {

@@ -17,7 +17,7 @@
 import type { MutantResult } from "../mutate/report.ts";
 
 /** The results in a journal (JSON lines) or a `--json` document. */
-function readResults(text: string): MutantResult[] {
+export function readResults(text: string): MutantResult[] {
   const trimmed = text.trimStart();
   if (trimmed.startsWith('{"by"')) {
     return (JSON.parse(trimmed) as { results: MutantResult[] }).results;
@@ -34,7 +34,8 @@ function readResults(text: string): MutantResult[] {
   return out;
 }
 
-interface Row {
+/** One file's (or all files') counts. */
+export interface Row {
   n: number;
   equivalent: number;
   tests: number;
@@ -45,7 +46,7 @@ interface Row {
 }
 
 /** The per-file rows and the total of `results`. */
-function scores(results: readonly MutantResult[]): Map<string, Row> {
+export function scores(results: readonly MutantResult[]): Map<string, Row> {
   const rows = new Map<string, Row>();
   const kills = (s: string | undefined) => s === "killed" || s === "timeout";
   for (const m of results) {
@@ -68,6 +69,15 @@ function scores(results: readonly MutantResult[]): Map<string, Row> {
     if (kills(t) && !kills(c)) r.blind++;
   }
   return rows;
+}
+
+/** The counts of all files of `results` together. */
+export function totals(results: readonly MutantResult[]): Row {
+  const total: Row = { n: 0, equivalent: 0, tests: 0, campaign: 0, both: 0, blind: 0, seconds: 0 };
+  for (const r of scores(results).values()) {
+    for (const k of Object.keys(total) as (keyof Row)[]) total[k] += r[k];
+  }
+  return total;
 }
 
 if (import.meta.main) {
