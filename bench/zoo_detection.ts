@@ -207,18 +207,21 @@ export function mutationSection(docs: URL): string[] {
     "|---|---|---|---|---|---|",
   ];
   for (const f of files) {
-    const t = totals(readResults(Deno.readTextFileSync(new URL(f, docs))));
+    const results = readResults(Deno.readTextFileSync(new URL(f, docs)));
+    const t = totals(results);
     const live = t.n - t.equivalent;
-    lines.push(
-      `| ${f} | ${t.n} | ${t.equivalent} | ${t.tests} (${pct(t.tests, live)}) | ${t.campaign} (${
-        pct(t.campaign, live)
-      }) | ${pct(t.both, t.tests)} |`,
-    );
+    // A journal of one judge (a `--only` run) says nothing of the other.
+    const judged = (j: "tests" | "campaign") => results.some((r) => r.judges[j] !== undefined);
+    const tests = judged("tests") ? `${t.tests} (${pct(t.tests, live)})` : "-";
+    const campaign = judged("campaign") ? `${t.campaign} (${pct(t.campaign, live)})` : "-";
+    const both = judged("tests") && judged("campaign") ? pct(t.both, t.tests) : "-";
+    lines.push(`| ${f} | ${t.n} | ${t.equivalent} | ${tests} | ${campaign} | ${both} |`);
   }
   lines.push(
     "",
     "Each journal is a uniform sample of its tree's mutants (the tree is in its name; in commit " +
-      "order e9efc33, f110028, cb4d789, b724336, later ones as they are committed); figures " +
+      "order e9efc33, f110028, cb4d789, b724336, 9070cc1, later ones as they are committed; " +
+      "a dash: that judge was not run); figures " +
       "measured while the shared backing bytes or the byte memo leaked between mutants are " +
       "marked in docs/mutation.md (cb4d789's campaign figure is an upper bound).",
     "",
