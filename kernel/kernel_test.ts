@@ -32,19 +32,10 @@ import {
   ZX_VMO_ZERO_CHILDREN,
 } from "./constants.ts";
 import type { KernelEvent, PagePacket } from "./events.ts";
-import { Kernel, type KernelYield, MAX_VMO_PAGES, type Syscall } from "./kernel.ts";
-import { runSync } from "./yields.ts";
+import { Kernel, MAX_VMO_PAGES } from "./kernel.ts";
+import { runSync, toBlock } from "./yields.ts";
 
 const PS = 4096;
-
-/** Steps `call` to its first block; fails if it returns first. */
-function toBlock<T>(call: Syscall<T>): KernelYield {
-  for (;;) {
-    const r = call.next();
-    assert.ok(!r.done, "the call returned without blocking");
-    if (r.value.kind === "block") return r.value;
-  }
-}
 
 /** A kernel recording its events, with thread `t`. */
 function setup() {

@@ -25,19 +25,9 @@ import {
 } from "./constants.ts";
 import type { KernelEvent, PagePacket, SignalPacket } from "./events.ts";
 import { Kernel, type KernelOptions } from "./kernel.ts";
-import type { KernelYield, Syscall } from "./yields.ts";
-import { runSync } from "./yields.ts";
+import { runSync, toBlock } from "./yields.ts";
 
 const PS = 4096;
-
-/** Steps `call` to its first block; fails if it returns first. */
-function toBlock<T>(call: Syscall<T>): KernelYield {
-  for (;;) {
-    const r = call.next();
-    assert.ok(!r.done, "the call returned without blocking");
-    if (r.value.kind === "block") return r.value;
-  }
-}
 
 /**
  * A kernel recording its events, thread `t`, a pager, a port and a `pages`-page pager VMO with

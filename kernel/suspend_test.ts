@@ -30,21 +30,10 @@ import {
   ZX_VMO_TRAP_DIRTY,
 } from "./constants.ts";
 import type { KernelEvent } from "./events.ts";
-import { Kernel, type KernelYield, type Syscall } from "./kernel.ts";
-import { runSync } from "./yields.ts";
+import { Kernel } from "./kernel.ts";
+import { runSync, toBlock } from "./yields.ts";
 
 const PS = 4096;
-
-/** Runs a call that must not block. */
-
-/** Steps `call` to its first block; fails if it returns first. */
-function toBlock<T>(call: Syscall<T>): KernelYield {
-  for (;;) {
-    const r = call.next();
-    assert.ok(!r.done, "the call returned without blocking");
-    if (r.value.kind === "block") return r.value;
-  }
-}
 
 /** A kernel, main thread `t`, a worker `u` (with its handle) and a 1-page pager VMO. */
 function setup() {

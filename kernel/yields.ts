@@ -83,3 +83,25 @@ export function untilBlocked<T>(call: Syscall<T>): boolean {
     if (r.value.kind === "block") return true;
   }
 }
+
+/**
+ * Steps `call` to its first block and returns that yield; throws if it returns first: a test
+ * that needs a thread parked and then its wait (what it waits on, how it is described).
+ *
+ * @example
+ * ```ts
+ * import { Kernel } from "./kernel.ts";
+ * import { runSync, toBlock } from "./yields.ts";
+ * const k = new Kernel({ pageSize: 64 });
+ * const [t] = k.createThread("main", 1);
+ * const [, port] = runSync(k.zx_port_create(t, 0));
+ * console.assert(toBlock(k.zx_port_wait(t, port, Infinity)).kind === "block");
+ * ```
+ */
+export function toBlock<T>(call: Syscall<T>): KernelYield {
+  for (;;) {
+    const r = call.next();
+    if (r.done) throw new Error("the call returned without blocking");
+    if (r.value.kind === "block") return r.value;
+  }
+}
