@@ -1,0 +1,59 @@
+/**
+ * What each kernel checker costs on its own: the default scenario's batch of 10,000 steps (seeds
+ * 1, 2, ...) with no checker, with all of them, and with each one alone (sharing a journal of its
+ * own), interleaved for about SECONDS, CPU time, least of the rounds; printed as milliseconds, a
+ * ratio to the plain batch and the marginal cost over it. The figure `checker overhead` of
+ * `bench/figures.ts` is the "all" row; this one says where it goes (issue 17).
+ *
+ * @example
+ * ```sh
+ * deno run --allow-read --allow-env --allow-sys tools/checker_costs.ts 60
+ * ```
+ *
+ * @module
+ */
+
+import process from "node:process";
+import { DEFAULT } from "../bench/_loops.ts";
+import { runScenario } from "../scenario/interpreter.ts";
+import { kernelInvariants } from "../properties/kernel_invariants.ts";
+import { shareJournal } from "../properties/_step_monitor.ts";
+import type { Monitor } from "../sim/world.ts";
+
+const cpu = () => {
+  const u = process.cpuUsage();
+  return u.user + u.system;
+};
+
+/** One batch of at least 10,000 steps under the checker set `make` builds per run. */
+function batch(make: () => Monitor[]): number {
+  let steps = 0;
+  for (let s = 1; steps < 10_000; s++) {
+    steps += runScenario(DEFAULT, { seed: s, keepTrace: false, monitors: make() }).steps;
+  }
+  return steps;
+}
+
+if (import.meta.main) {
+  const seconds = Number(Deno.args[0] ?? 40);
+  const names = kernelInvariants().map((m) => m.name);
+  const sets: [string, () => Monitor[]][] = [["none", () => []], ["all", () => kernelInvariants()]];
+  names.forEach((n, i) => sets.push([n, () => shareJournal([kernelInvariants()[i]])]));
+  for (const [, make] of sets) batch(make); // warm-up
+  const best = new Map<string, number>();
+  const until = performance.now() + seconds * 1000;
+  while (performance.now() < until) {
+    for (const [name, make] of sets) {
+      const t = cpu();
+      batch(make);
+      best.set(name, Math.min(best.get(name) ?? Infinity, cpu() - t));
+    }
+  }
+  const plain = best.get("none") ?? 1;
+  for (const [name, us] of best) {
+    console.log(
+      `${name.padEnd(20)} ${(us / 1000).toFixed(1).padStart(7)} ms  ${(us / plain).toFixed(2)}x  ` +
+        `+${((us - plain) / 1000).toFixed(1)} ms`,
+    );
+  }
+}
