@@ -83,6 +83,9 @@ const COMMANDS: readonly (readonly string[])[] = [
   [...SCRIPT, "tools/zoo_expose.ts"],
   [...SCRIPT, "tools/migrate_corpus.ts"],
   [...SCRIPT, "tools/check_structure.ts"],
+  [...SCRIPT, "tools/test_kills.ts"],
+  [...SCRIPT, "tools/checker_costs.ts"],
+  [...SCRIPT, "tools/judge_programs.ts"],
 ];
 
 /**

@@ -34,7 +34,22 @@ function batch(make: () => Monitor[]): number {
   return steps;
 }
 
+const USAGE =
+  "usage: deno run --allow-read --allow-env --allow-sys tools/checker_costs.ts [SECONDS]";
+
 if (import.meta.main) {
+  if (Deno.args.includes("--help")) {
+    console.log(USAGE);
+    Deno.exit(0);
+  }
+  const wrong = Deno.args.find((a) => a.startsWith("-") || !/^\d+$/.test(a));
+  if (wrong !== undefined) {
+    console.error(
+      wrong.startsWith("-") ? `error: unknown flag ${wrong}` : `error: ${wrong} is no number`,
+    );
+    console.error(USAGE);
+    Deno.exit(2);
+  }
   const seconds = Number(Deno.args[0] ?? 40);
   const names = kernelInvariants().map((m) => m.name);
   const sets: [string, () => Monitor[]][] = [["none", () => []], ["all", () => kernelInvariants()]];

@@ -15,7 +15,21 @@
 import { judgeProgram } from "../mutate/judges.ts";
 import { programMonitors, runProgram } from "../program/run.ts";
 
+const USAGE = "usage: deno run --allow-read --allow-env tools/judge_programs.ts [FROM] [TO]";
+
 if (import.meta.main) {
+  if (Deno.args.includes("--help")) {
+    console.log(USAGE);
+    Deno.exit(0);
+  }
+  const wrong = Deno.args.find((a) => a.startsWith("-") || !/^\d+$/.test(a));
+  if (wrong !== undefined) {
+    console.error(
+      wrong.startsWith("-") ? `error: unknown flag ${wrong}` : `error: ${wrong} is no number`,
+    );
+    console.error(USAGE);
+    Deno.exit(2);
+  }
   const [from, to] = [Number(Deno.args[0] ?? 0), Number(Deno.args[1] ?? 10_000)];
   let failures = 0;
   for (let k = from; k < to; k++) {

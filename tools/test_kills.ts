@@ -102,6 +102,15 @@ function exists(path: string): boolean {
 }
 
 async function main(args: string[]): Promise<number> {
+  const flag = args.find((a) =>
+    a.startsWith("--") &&
+    !["--keys", "--lines", "--journal", "--was", "--list", "--help"].includes(a)
+  );
+  if (flag !== undefined) {
+    console.error(`error: unknown flag ${flag}`);
+    console.error(USAGE);
+    return 2;
+  }
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
