@@ -44,6 +44,8 @@ import type { Kernel, KernelOptions, KernelYield, Syscall, Wait } from "../kerne
 import { methodName, spec } from "../kernel/syscalls.ts";
 import { kernelInvariants } from "../properties/kernel_invariants.ts";
 import { PageState } from "../properties/page_state.ts";
+import { shareJournal } from "../properties/_step_monitor.ts";
+import { ReadContent } from "../properties/read_content.ts";
 import { randomStrategy, replayStrategy, type Strategy } from "../sim/strategy.ts";
 import type { Sys, ThreadBody } from "../sim/sys.ts";
 import {
@@ -114,16 +116,20 @@ export interface ProgramRun extends RunResult {
 }
 
 /**
- * The kernel invariants that hold for any caller. Left out: `data-integrity`
+ * The kernel invariants that hold for any caller, and `read-content` (every byte a program
+ * reads, against the program's own model of what it supplied and stored). Left out: `data-integrity`
  * (its reference is the backing store the reference services supply from;
  * programs supply whatever their aux VMOs hold) and `no-lost-requests`
  * (it judges workload threads, which programs replace by their own
  * contract and the janitor's lifetime checks).
  */
 export function programMonitors(): Monitor[] {
-  return kernelInvariants().filter((m) =>
-    m.name !== "data-integrity" && m.name !== "no-lost-requests"
-  ).map((m) => m instanceof PageState ? new DeathAwarePageState() : m);
+  return shareJournal([
+    ...kernelInvariants().filter((m) =>
+      m.name !== "data-integrity" && m.name !== "no-lost-requests"
+    ).map((m) => m instanceof PageState ? new DeathAwarePageState() : m),
+    new ReadContent(),
+  ]);
 }
 
 /**

@@ -1,0 +1,491 @@
+/**
+ * `read-content`: every byte a program reads is the byte its own model of VMO
+ * contents says, for every kind of VMO a program makes: anonymous and
+ * contiguous VMOs (zeros, then what was stored), pager VMOs (what each supply
+ * put in a page, which `page-state` holds to the aux page it came from, then
+ * what was stored), slices and references (their parent's pages, shifted by
+ * the child's offset) and at-least-on-write clones of a pager VMO (spec 6.1:
+ * the root's **current** content until the clone writes a page, zeros past
+ * what the clone could see of its parent at creation and past every later
+ * shrink of either, `CloneShrinkGrowParent`; a write forks the page from the
+ * root's content of that moment). Programs are judged by no backing store
+ * (`data-integrity` needs the reference services' files), so without this a
+ * kernel that reads the wrong page, the wrong clone content or stale bytes
+ * passes every program.
+ *
+ * Independence: a `zx_vmo_read` is judged in the caller's coordinates — the
+ * handle it named, its offset plus the bytes its earlier `copy` events
+ * delivered — and translated through slices, references and clones by this
+ * model's own record of each `zx_vmo_create_child` (arguments, not the
+ * kernel's child links), so a kernel that translates wrongly disagrees.
+ * Stores are applied where the kernel says they landed; a store in the wrong
+ * place then shows at the next read of either place.
+ *
+ * Left unjudged (the model says "unknown" and lets any byte pass): clones of
+ * clones (the "at least" in at-least-on-write: which ancestor a new clone
+ * hangs from depends on pages the chain holds, pager.cc
+ * CloneMightSeeIntermediateForks), pages of a clone that a COMMIT, a pin, a
+ * mapping or a `zx_vmar_op_range` may have forked (the fork keeps the root's
+ * content of a moment the model does not see), a clone's pages past the
+ * extent of the slice it was made from, the tail of a page a size that is no
+ * page multiple cut (zeroed in place), aux pages a supply took from a VMO
+ * that is no anonymous root, and a contiguous VMO's decommitted pages (lent).
+ * Reads through a mapping are judged at the VMO and offset the kernel names.
+ *
+ * @module
+ */
+
+import {
+  ZX_OK,
+  ZX_VMO_CHILD_REFERENCE,
+  ZX_VMO_CHILD_SLICE,
+  ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE,
+  ZX_VMO_CHILD_SNAPSHOT_MODIFIED,
+  ZX_VMO_OP_COMMIT,
+  ZX_VMO_OP_DECOMMIT,
+  ZX_VMO_OP_ZERO,
+} from "../kernel/constants.ts";
+import type { KernelEvent } from "../kernel/events.ts";
+import { MARKER, Page, type Vmo } from "../kernel/objects.ts";
+import type { World } from "../sim/world.ts";
+import { type Call, pagerVmo, StepMonitor } from "./_step_monitor.ts";
+
+/** A page's content the model cannot state: any byte passes. */
+const UNKNOWN: unique symbol = Symbol("unknown");
+type Content = Uint8Array | typeof UNKNOWN;
+
+/** One shared zero page per page size (never written: a store copies it first). */
+const ZERO_PAGES = new Map<number, Uint8Array>();
+
+function zeroPage(pageSize: number): Uint8Array {
+  let z = ZERO_PAGES.get(pageSize);
+  if (z === undefined) ZERO_PAGES.set(pageSize, z = new Uint8Array(pageSize));
+  return z;
+}
+
+/** A VMO that holds its own pages: anonymous (absent pages read zeros) or pager-backed. */
+interface RootNode {
+  readonly kind: "root";
+  readonly anonymous: boolean;
+  readonly contiguous: boolean;
+  pages: number;
+  /** Page contents; an absent key is zeros (anonymous) or unknown (pager-backed). */
+  readonly content: Map<number, Content>;
+  /** The at-least-on-write clones made of it (directly or through views). */
+  readonly clones: CloneNode[];
+}
+
+/** A slice or a reference: the parent's pages from `offset` on. */
+interface ViewNode {
+  readonly kind: "view";
+  readonly parent: Node;
+  readonly offset: number;
+  /** Pages of the parent it shows (a reference: all of them, `Infinity`). */
+  readonly extent: number;
+}
+
+/** An at-least-on-write clone of a pager root (through views or not). */
+interface CloneNode {
+  readonly kind: "clone";
+  readonly root: RootNode;
+  /** Its page 0 is the root's page `offset`. */
+  readonly offset: number;
+  pages: number;
+  /** Pages below this show the root; past it, zeros (the parent limit). */
+  limit: number;
+  /** Pages past this are unjudged (made from a view that ended there). */
+  readonly extent: number;
+  /** The pages it holds itself (forked by a write). */
+  readonly own: Map<number, Content>;
+  /** Pages something may have forked at an unseen moment. */
+  readonly loose: Set<number>;
+  /** Every page may have been forked. */
+  allLoose: boolean;
+}
+
+/** A VMO the model does not follow (a clone of a clone): every byte passes. */
+interface OpaqueNode {
+  readonly kind: "opaque";
+}
+
+type Node = RootNode | ViewNode | CloneNode | OpaqueNode;
+
+const OPAQUE: OpaqueNode = { kind: "opaque" };
+
+/** Judges every byte a program reads against its own model of VMO contents. */
+export class ReadContent extends StepMonitor {
+  readonly name = "read-content";
+  protected override readonly stepKinds: ReadonlySet<KernelEvent["k"]> = new Set([
+    "call",
+    "ret",
+    "copy",
+    "store",
+    "supply",
+  ]);
+  readonly #byVmo = new Map<Vmo, Node>();
+  readonly #byKoid = new Map<number, Node>();
+  /** The bytes each `zx_vmo_read` in progress has delivered, by its call. */
+  readonly #progress = new Map<Call, number>();
+
+  protected override onStepEvent(e: KernelEvent, call: Call | undefined, world: World): void {
+    const ps = world.kernel.pageSize;
+    switch (e.k) {
+      case "call":
+        this.#onCall(e.name, e.args, ps);
+        return;
+      case "ret":
+        if (call !== undefined && call.name === e.name) {
+          this.#progress.delete(call);
+          this.#onRet(call, e.status, "handle" in e ? e.handle : undefined, ps);
+        }
+        return;
+      case "supply": {
+        if (!e.inserted) return;
+        const node = this.#byKoid.get(e.vmo);
+        if (node?.kind !== "root") return;
+        const slot = pagerVmo(world, e.vmo)?.slots[e.page];
+        node.content.set(
+          e.page,
+          slot === MARKER ? zeroPage(ps) : slot instanceof Page ? slot.peek().slice() : UNKNOWN,
+        );
+        return;
+      }
+      case "store": {
+        const node = this.#byKoid.get(e.vmo);
+        if (node !== undefined) this.#store(node, e.offset, e.bytes, ps);
+        return;
+      }
+      case "copy": {
+        if (call?.name === "zx_vmo_read" && call.tid === e.tid) {
+          // The caller's coordinates: the handle it named, its offset and what it got so far.
+          const node = this.#nodeOf(call.args[0]);
+          const done = this.#progress.get(call) ?? 0;
+          this.#progress.set(call, done + e.bytes.length);
+          const offset = call.args[1];
+          if (node === undefined || typeof offset !== "number") return;
+          this.#judge(node, offset + done, e.bytes, ps, e.tid, `vmo${e.vmo}`);
+          return;
+        }
+        const node = this.#byKoid.get(e.vmo);
+        if (node !== undefined) this.#judge(node, e.offset, e.bytes, ps, e.tid, `vmo${e.vmo}`);
+        return;
+      }
+    }
+  }
+
+  /** The node of the VMO a handle names (undefined: no VMO, or one the model never saw made). */
+  #nodeOf(handle: unknown): Node | undefined {
+    const v = this.vmoOf(handle);
+    return v === undefined ? undefined : this.#byVmo.get(v);
+  }
+
+  #remember(handle: unknown, node: Node): void {
+    const v = this.vmoOf(handle);
+    if (v === undefined) return;
+    this.#byVmo.set(v, node);
+    this.#byKoid.set(v.koid, node);
+  }
+
+  /** What a call may change before it returns, with no event of its own. */
+  #onCall(name: string, args: readonly unknown[], ps: number): void {
+    switch (name) {
+      case "zx_vmo_op_range": {
+        const node = this.#nodeOf(args[0]);
+        const [, op, offset, size] = args;
+        if (node === undefined || typeof offset !== "number" || typeof size !== "number") return;
+        // COMMIT forks a clone's pages, and ZERO replaces a clone's whole pages with no store
+        // event, while the call may still park on a partial page: loose from the call on.
+        if (op === ZX_VMO_OP_COMMIT || op === ZX_VMO_OP_ZERO) {
+          this.#loosen(node, Math.floor(offset / ps), Math.ceil((offset + size) / ps));
+        }
+        return;
+      }
+      case "zx_bti_pin": {
+        const node = this.#nodeOf(args[2]);
+        const [, , , offset, size] = args;
+        if (node === undefined || typeof offset !== "number" || typeof size !== "number") return;
+        this.#loosen(node, Math.floor(offset / ps), Math.ceil((offset + size) / ps));
+        return;
+      }
+      case "zx_vmar_map": {
+        const node = this.#nodeOf(args[3]);
+        if (node !== undefined) this.#loosen(node, 0, Infinity);
+        return;
+      }
+      case "zx_vmar_op_range":
+        for (const node of this.#byVmo.values()) {
+          if (node.kind === "clone") node.allLoose = true;
+        }
+        return;
+      case "zx_pager_supply_pages": {
+        // The aux pages move into the pager VMO before the call can still fail.
+        const node = this.#nodeOf(args[4]);
+        const [, , , length, , auxOffset] = args;
+        if (node === undefined || typeof length !== "number" || typeof auxOffset !== "number") {
+          return;
+        }
+        this.#unknown(node, Math.floor(auxOffset / ps), Math.ceil((auxOffset + length) / ps));
+        return;
+      }
+    }
+  }
+
+  #onRet(call: Call, status: number, handle: unknown, ps: number): void {
+    const a = call.args;
+    if (status !== ZX_OK && call.name !== "zx_vmo_op_range") return;
+    switch (call.name) {
+      case "zx_vmo_create":
+        this.#remember(handle, root(a[0], true, false, ps));
+        return;
+      case "zx_vmo_create_contiguous":
+        this.#remember(handle, root(a[1], true, true, ps));
+        return;
+      case "zx_pager_create_vmo":
+        this.#remember(handle, root(a[4], false, false, ps));
+        return;
+      case "zx_vmo_create_child":
+        this.#remember(handle, this.#child(this.#nodeOf(a[0]), a[1], a[2], a[3], ps));
+        return;
+      case "zx_vmo_set_size": {
+        const node = this.#nodeOf(a[0]);
+        if (node !== undefined && typeof a[1] === "number") this.#resize(node, a[1], ps);
+        return;
+      }
+      case "zx_vmo_op_range": {
+        const node = this.#nodeOf(a[0]);
+        const [, op, offset, size] = a;
+        if (node === undefined || typeof offset !== "number" || typeof size !== "number") return;
+        if (op !== ZX_VMO_OP_ZERO && op !== ZX_VMO_OP_DECOMMIT) return;
+        const first = Math.floor(offset / ps);
+        const last = Math.ceil((offset + size) / ps);
+        const base = resolve(node, first);
+        if (base === null || isPagerRoot(base.node)) return; // a pager root's zeroing is stores
+        if (status !== ZX_OK) {
+          // Done in part, with no event: what it reached is not known.
+          this.#unknown(node, first, last);
+        } else if (op === ZX_VMO_OP_ZERO) {
+          // Done in full: the range reads zeros (an anonymous or contiguous VMO's whole pages
+          // and a clone's change with no store event), and a clone's whole pages are its own.
+          this.#store(node, offset, new Uint8Array(size), ps);
+          if (base.node.kind === "clone") {
+            for (let p = Math.ceil(offset / ps); p < Math.floor((offset + size) / ps); p++) {
+              base.node.loose.delete(base.page + p - first);
+            }
+          }
+        } else if (base.node.kind === "root" && base.node.anonymous) {
+          // DECOMMIT: an anonymous VMO's pages read zeros again; a contiguous one's are lent.
+          const r = base.node;
+          for (let p = base.page; p < base.page + last - first; p++) {
+            if (r.contiguous) r.content.set(p, UNKNOWN);
+            else r.content.delete(p);
+          }
+        }
+        return;
+      }
+      case "zx_pager_supply_pages": {
+        // An anonymous aux VMO's range reads zeros once its pages moved.
+        const node = this.#nodeOf(a[4]);
+        const [, , , length, , auxOffset] = a;
+        if (node?.kind !== "root" || !node.anonymous || node.contiguous) return;
+        if (typeof length !== "number" || typeof auxOffset !== "number") return;
+        for (let p = auxOffset / ps; p < (auxOffset + length) / ps; p++) node.content.delete(p);
+        return;
+      }
+    }
+  }
+
+  /** The node `zx_vmo_create_child(parent, options, offset, size)` made. */
+  #child(parent: Node | undefined, o: unknown, off: unknown, size: unknown, ps: number): Node {
+    if (parent === undefined || typeof o !== "number") return OPAQUE;
+    if (typeof off !== "number" || typeof size !== "number") return OPAQUE;
+    const offset = off / ps;
+    const pages = Math.ceil(size / ps);
+    if (o & ZX_VMO_CHILD_SLICE) return { kind: "view", parent, offset, extent: pages };
+    if (o & ZX_VMO_CHILD_REFERENCE) return { kind: "view", parent, offset: 0, extent: Infinity };
+    if (!(o & (ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE | ZX_VMO_CHILD_SNAPSHOT_MODIFIED))) {
+      return OPAQUE;
+    }
+    // Through slices and references to the pager root it clones.
+    let node = parent;
+    let at = offset;
+    let extent = Infinity;
+    while (node.kind === "view") {
+      extent = Math.min(extent, node.extent - at);
+      at += node.offset;
+      node = node.parent;
+    }
+    if (node.kind !== "root" || node.anonymous) return OPAQUE;
+    const clone: CloneNode = {
+      kind: "clone",
+      root: node,
+      offset: at,
+      pages,
+      limit: Math.max(0, Math.min(pages, node.pages - at)),
+      extent: Math.max(0, extent),
+      own: new Map(),
+      loose: new Set(),
+      allLoose: false,
+    };
+    node.clones.push(clone);
+    return clone;
+  }
+
+  /** A successful `zx_vmo_set_size` of `node` to `size` bytes. */
+  #resize(node: Node, size: number, ps: number): void {
+    const pages = Math.ceil(size / ps);
+    if (node.kind === "root") {
+      if (pages < node.pages) {
+        for (const p of [...node.content.keys()]) if (p >= pages) node.content.delete(p);
+        // Children lose sight of the cut tail for good (CloneShrinkGrowParent).
+        for (const c of node.clones) c.limit = Math.max(0, Math.min(c.limit, pages - c.offset));
+      }
+      node.pages = pages;
+      if (size % ps !== 0) node.content.set(pages - 1, UNKNOWN);
+    } else if (node.kind === "clone") {
+      if (pages < node.pages) {
+        for (const p of [...node.own.keys()]) if (p >= pages) node.own.delete(p);
+        node.limit = Math.min(node.limit, pages);
+      }
+      node.pages = pages;
+      if (size % ps !== 0) node.own.set(pages - 1, UNKNOWN);
+    } else if (node.kind === "view") {
+      // A reference resized its root: the model stops following the root.
+      const base = resolve(node, 0);
+      if (base?.node.kind === "root") markAllUnknown(base.node);
+    }
+  }
+
+  /** Pages `[first, last)` of `node` may change unseen: unknown (clones: loose). */
+  #unknown(node: Node, first: number, last: number): void {
+    if (node.kind === "view") {
+      const base = resolve(node, first);
+      if (base === null) return;
+      this.#unknown(base.node, base.page, base.page + (last - first));
+    } else if (node.kind === "root") {
+      for (let p = first; p < Math.min(last, node.pages); p++) node.content.set(p, UNKNOWN);
+    } else if (node.kind === "clone") {
+      this.#loosen(node, first, last);
+    }
+  }
+
+  /** Pages `[first, last)` of a clone (through views) may be forked at an unseen moment. */
+  #loosen(node: Node, first: number, last: number): void {
+    if (node.kind === "view") {
+      const base = resolve(node, first);
+      if (base !== null) this.#loosen(base.node, base.page, base.page + (last - first));
+    } else if (node.kind === "clone") {
+      if (!Number.isFinite(last) || last - first > node.pages) node.allLoose = true;
+      else for (let p = first; p < last; p++) node.loose.add(p);
+    }
+  }
+
+  /** Applies a store of `bytes` at `offset` of `node` (where the kernel says it landed). */
+  #store(node: Node, offset: number, bytes: Uint8Array, ps: number): void {
+    for (let i = 0; i < bytes.length;) {
+      const pos = offset + i;
+      const page = Math.floor(pos / ps);
+      const at = pos - page * ps;
+      const n = Math.min(bytes.length - i, ps - at);
+      const chunk = bytes.subarray(i, i + n);
+      const base = resolve(node, page);
+      if (base !== null && base.node.kind === "root") {
+        const r = base.node;
+        r.content.set(base.page, overlay(rootPage(r, base.page, ps), chunk, at, ps));
+      } else if (base !== null && base.node.kind === "clone") {
+        const c = base.node;
+        c.own.set(base.page, overlay(clonePage(c, base.page, ps), chunk, at, ps));
+      }
+      i += n;
+    }
+  }
+
+  /** Fails unless `bytes`, read at `offset` of `node`, are what the model holds there. */
+  #judge(node: Node, offset: number, bytes: Uint8Array, ps: number, tid: number, where: string) {
+    for (let i = 0; i < bytes.length;) {
+      const pos = offset + i;
+      const page = Math.floor(pos / ps);
+      const at = pos - page * ps;
+      const n = Math.min(bytes.length - i, ps - at);
+      const base = resolve(node, page);
+      const want = base === null
+        ? UNKNOWN
+        : base.node.kind === "root"
+        ? rootPage(base.node, base.page, ps)
+        : base.node.kind === "clone"
+        ? clonePage(base.node, base.page, ps)
+        : UNKNOWN;
+      if (want !== UNKNOWN) {
+        for (let k = 0; k < n; k++) {
+          if (bytes[i + k] !== want[at + k]) {
+            const byte = (pos + k).toString(16);
+            const got = bytes[i + k].toString(16);
+            this.fail(
+              "R1",
+              `t${tid} read byte 0x${byte} of its VMO (the kernel says ${where}) = 0x${got}; ` +
+                `the model of its content says 0x${want[at + k].toString(16)}`,
+            );
+          }
+        }
+      }
+      i += n;
+    }
+  }
+}
+
+function root(size: unknown, anonymous: boolean, contiguous: boolean, ps: number): Node {
+  if (typeof size !== "number") return OPAQUE;
+  return {
+    kind: "root",
+    anonymous,
+    contiguous,
+    pages: Math.ceil(size / ps),
+    content: new Map(),
+    clones: [],
+  };
+}
+
+function isPagerRoot(node: Node): boolean {
+  return node.kind === "root" && !node.anonymous;
+}
+
+function markAllUnknown(r: RootNode): void {
+  for (let p = 0; p < r.pages && p < 1 << 20; p++) r.content.set(p, UNKNOWN);
+  for (const c of r.clones) c.allLoose = true;
+}
+
+/** The node that holds page `page` of `node` (through views), and its page there. */
+function resolve(node: Node, page: number): { node: RootNode | CloneNode; page: number } | null {
+  let n = node;
+  let p = page;
+  while (n.kind === "view") {
+    if (p >= n.extent) return null;
+    p += n.offset;
+    n = n.parent;
+  }
+  return n.kind === "opaque" ? null : { node: n, page: p };
+}
+
+function rootPage(r: RootNode, page: number, ps: number): Content {
+  return r.content.get(page) ?? (r.anonymous ? zeroPage(ps) : UNKNOWN);
+}
+
+/**
+ * A clone's page: its own if it forked it; unknown if it may have forked it unseen or lies past
+ * the view it was made from; zeros past its parent limit; else the root's current page.
+ */
+function clonePage(c: CloneNode, page: number, ps: number): Content {
+  const own = c.own.get(page);
+  if (own !== undefined) return own;
+  if (c.allLoose || c.loose.has(page) || page >= c.extent) return UNKNOWN;
+  if (page >= c.limit) return zeroPage(ps);
+  return rootPage(c.root, page + c.offset, ps);
+}
+
+/** `base` with `chunk` written at `at` (a new array; a whole page needs no base). */
+function overlay(base: Content, chunk: Uint8Array, at: number, ps: number): Content {
+  if (at === 0 && chunk.length === ps) return chunk.slice();
+  if (base === UNKNOWN) return UNKNOWN;
+  const page = base.slice();
+  page.set(chunk, at);
+  return page;
+}

@@ -1,0 +1,200 @@
+import { strict as assert } from "node:assert";
+import {
+  type Status,
+  ZX_OK,
+  ZX_VMO_CHILD_REFERENCE,
+  ZX_VMO_CHILD_SLICE,
+  ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE,
+  ZX_VMO_OP_DECOMMIT,
+  ZX_VMO_OP_ZERO,
+  ZX_VMO_RESIZABLE,
+} from "../kernel/constants.ts";
+import { Kernel, type KernelOptions, type Syscall } from "../kernel/kernel.ts";
+import type { KThread } from "../kernel/objects.ts";
+import type { CallArgs as In, CallImpl as Out } from "../kernel/syscalls.ts";
+import type { Program, ProgramCall } from "../program/program.ts";
+import { runProgram } from "../program/run.ts";
+
+const PS = 64;
+
+/**
+ * A pager VMO of 4 pages (handle 2) supplied from an anonymous aux VMO (handle 3) whose pages hold
+ * 1, 2, 3 and 4 in every byte; then `more`.
+ */
+function supplied(more: ProgramCall[], vmoOptions = 0): Program {
+  const calls: ProgramCall[] = [
+    { call: "zx_pager_create", args: [0] },
+    { call: "zx_port_create", args: [0] },
+    { call: "zx_pager_create_vmo", args: [{ h: [0, 0] }, vmoOptions, { h: [0, 1] }, 5, 4 * PS] },
+    { call: "zx_vmo_create", args: [4 * PS, 0] },
+    ...[1, 2, 3, 4].map((fill, p): ProgramCall => ({
+      call: "zx_vmo_write",
+      args: [{ h: [0, 3] }, { bytes: PS, fill }, p * PS],
+    })),
+    {
+      call: "zx_pager_supply_pages",
+      args: [{ h: [0, 0] }, { h: [0, 2] }, 0, 4 * PS, { h: [0, 3] }, 0],
+    },
+    ...more,
+  ];
+  return { pageSize: PS, overtimeTicks: 0, threads: [{ failInsteadOfBlock: false, calls }] };
+}
+
+/** Index of the first call after the supply in {@linkcode supplied}'s program. */
+const NEXT = 9;
+
+const CLONE_CALLS: ProgramCall[] = [
+  // A slice of root pages 1-2, read whole: 2s then 3s.
+  { call: "zx_vmo_create_child", args: [{ h: [0, 2] }, ZX_VMO_CHILD_SLICE, PS, 2 * PS] },
+  { call: "zx_vmo_read", args: [{ h: [0, NEXT] }, 0, 2 * PS] },
+  // A clone of root pages 2-3 that is 4 pages long: its pages 2-3 are past the parent, zeros.
+  {
+    call: "zx_vmo_create_child",
+    args: [{ h: [0, 2] }, ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE, 2 * PS, 4 * PS],
+  },
+  { call: "zx_vmo_read", args: [{ h: [0, NEXT + 2] }, 0, 4 * PS] },
+  // The root's later write shows through the clone's unforked page...
+  { call: "zx_vmo_write", args: [{ h: [0, 2] }, { bytes: 8, fill: 9 }, 2 * PS] },
+  { call: "zx_vmo_read", args: [{ h: [0, NEXT + 2] }, 0, PS] },
+  // ...but not through a page the clone forked by writing part of it.
+  { call: "zx_vmo_write", args: [{ h: [0, NEXT + 2] }, { bytes: 8, fill: 7 }, PS + 4] },
+  { call: "zx_vmo_write", args: [{ h: [0, 2] }, { bytes: PS, fill: 5 }, 3 * PS] },
+  { call: "zx_vmo_read", args: [{ h: [0, NEXT + 2] }, 0, 2 * PS] },
+  // The supply took the aux pages: the aux VMO reads zeros.
+  { call: "zx_vmo_read", args: [{ h: [0, 3] }, 0, 4 * PS] },
+  // A reference shows the root whole.
+  { call: "zx_vmo_create_child", args: [{ h: [0, 2] }, ZX_VMO_CHILD_REFERENCE, 0, 4 * PS] },
+  { call: "zx_vmo_read", args: [{ h: [0, NEXT + 10] }, 0, 4 * PS] },
+];
+
+function verdictOf(p: Program, makeKernel?: (o: KernelOptions) => Kernel) {
+  return runProgram(p, { seed: 1, ...(makeKernel ? { makeKernel } : {}) });
+}
+
+function assertStatuses(p: Program, statuses: Status[]): void {
+  const run = verdictOf(p);
+  assert.equal(run.verdict.kind, "pass", JSON.stringify(run.verdict));
+  assert.deepEqual(run.results[0].slice(NEXT).map((r) => r?.status), statuses);
+}
+
+function assertReadContent(v: ReturnType<typeof verdictOf>["verdict"], message: RegExp): void {
+  assert.ok(v.kind === "invariant" && v.invariant === "read-content", JSON.stringify(v));
+  assert.match(v.message, message);
+}
+
+/** Creates every slice at offset 0, whatever offset was asked for (past the call's record). */
+class SliceAtZeroKernel extends Kernel {
+  protected override vmoCreateChild(
+    t: KThread,
+    ...[handle, options, offset, size]: In<"zx_vmo_create_child">
+  ): Out<"zx_vmo_create_child"> {
+    const slice = (options & ZX_VMO_CHILD_SLICE) !== 0;
+    return super.vmoCreateChild(t, handle, options, slice ? 0 : offset, size);
+  }
+}
+
+/** Clones see their parent from offset 0, whatever offset was asked for. */
+class CloneAtZeroKernel extends Kernel {
+  protected override vmoCreateChild(
+    t: KThread,
+    ...[handle, options, offset, size]: In<"zx_vmo_create_child">
+  ): Out<"zx_vmo_create_child"> {
+    const clone = (options & ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE) !== 0;
+    return super.vmoCreateChild(t, handle, options, clone ? 0 : offset, size);
+  }
+}
+
+/** A read's last byte comes out one higher than the page holds. */
+class OffByOneReadKernel extends Kernel {
+  override *zx_vmo_read(
+    t: KThread,
+    handle: number,
+    offset: number,
+    length: number,
+    buffer?: number,
+  ): Syscall<[Status, Uint8Array]> {
+    const r = yield* super.zx_vmo_read(t, handle, offset, length, buffer);
+    if (r[0] === ZX_OK && r[1].length > 0) r[1][r[1].length - 1]++;
+    return r;
+  }
+}
+
+Deno.test("read-content: slices, clones, references and a used aux VMO read as the model says", () => {
+  assertStatuses(supplied(CLONE_CALLS), Array(CLONE_CALLS.length).fill(ZX_OK));
+});
+
+Deno.test("read-content: a slice made at the wrong offset is caught at its first read", () => {
+  const v = verdictOf(supplied(CLONE_CALLS), (o) => new SliceAtZeroKernel(o)).verdict;
+  assertReadContent(v, /t\d+ read byte 0x0 of its VMO .* = 0x1; the model of its content says 0x2/);
+});
+
+Deno.test("read-content: a clone that sees its parent from the wrong page is caught", () => {
+  const v = verdictOf(supplied(CLONE_CALLS), (o) => new CloneAtZeroKernel(o)).verdict;
+  assertReadContent(v, /read byte 0x0 of its VMO .* = 0x1; the model of its content says 0x3/);
+});
+
+Deno.test("read-content: a byte a read gets wrong is caught, on a pager VMO and an anonymous one", () => {
+  const root = supplied([{ call: "zx_vmo_read", args: [{ h: [0, 2] }, 0, PS] }]);
+  assertReadContent(
+    verdictOf(root, (o) => new OffByOneReadKernel(o)).verdict,
+    /byte 0x3f .* = 0x2; the model of its content says 0x1/,
+  );
+  const anon: Program = {
+    pageSize: PS,
+    overtimeTicks: 0,
+    threads: [{
+      failInsteadOfBlock: false,
+      calls: [
+        { call: "zx_vmo_create", args: [PS, 0] },
+        { call: "zx_vmo_read", args: [{ h: [0, 0] }, 0, 8] },
+      ],
+    }],
+  };
+  assert.equal(verdictOf(anon).verdict.kind, "pass");
+  assertReadContent(
+    verdictOf(anon, (o) => new OffByOneReadKernel(o)).verdict,
+    /byte 0x7 .* = 0x1; the model of its content says 0x0/,
+  );
+});
+
+Deno.test("read-content: ZERO and DECOMMIT of an anonymous VMO and a shrink of a clone's parent", () => {
+  const calls: ProgramCall[] = [
+    { call: "zx_vmo_create", args: [2 * PS, 0] },
+    { call: "zx_vmo_write", args: [{ h: [0, 0] }, { bytes: 2 * PS, fill: 6 }, 0] },
+    // ZERO of bytes 8..72: the tail of page 0 and the head of page 1.
+    { call: "zx_vmo_op_range", args: [{ h: [0, 0] }, ZX_VMO_OP_ZERO, 8, PS] },
+    { call: "zx_vmo_read", args: [{ h: [0, 0] }, 0, 2 * PS] },
+    { call: "zx_vmo_op_range", args: [{ h: [0, 0] }, ZX_VMO_OP_DECOMMIT, PS, PS] },
+    { call: "zx_vmo_read", args: [{ h: [0, 0] }, 0, 2 * PS] },
+  ];
+  const anon: Program = {
+    pageSize: PS,
+    overtimeTicks: 0,
+    threads: [{ failInsteadOfBlock: false, calls }],
+  };
+  const run = verdictOf(anon);
+  assert.equal(run.verdict.kind, "pass", JSON.stringify(run.verdict));
+  assert.deepEqual(run.results[0].map((r) => r?.status), Array(calls.length).fill(ZX_OK));
+  // The model states those bytes (it does not just let them pass): a wrong one is caught.
+  assertReadContent(
+    verdictOf(anon, (o) => new OffByOneReadKernel(o)).verdict,
+    /byte 0x7f .* = 0x7; the model of its content says 0x6/,
+  );
+  // A resizable root shrunk to one page and grown back: its clone reads zeros past page 0 for
+  // good (CloneShrinkGrowParent), and the root reads zeros in its new tail.
+  const shrink: ProgramCall[] = [
+    {
+      call: "zx_vmo_create_child",
+      args: [{ h: [0, 2] }, ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE, 0, 4 * PS],
+    },
+    { call: "zx_vmo_set_size", args: [{ h: [0, 2] }, PS] },
+    { call: "zx_vmo_set_size", args: [{ h: [0, 2] }, 4 * PS] },
+    { call: "zx_vmo_read", args: [{ h: [0, NEXT] }, 0, 4 * PS] },
+    { call: "zx_vmo_read", args: [{ h: [0, 2] }, 0, 4 * PS] },
+  ];
+  assertStatuses(supplied(shrink, ZX_VMO_RESIZABLE), Array(shrink.length).fill(ZX_OK));
+  assertReadContent(
+    verdictOf(supplied(shrink, ZX_VMO_RESIZABLE), (o) => new OffByOneReadKernel(o)).verdict,
+    /byte 0xff .* = 0x1; the model of its content says 0x0/,
+  );
+});
