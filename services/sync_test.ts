@@ -411,3 +411,63 @@ Deno.test("Mutex: one holder at a time, however three threads contend (woken wai
   }
   assert.equal(entered, 40 * 9);
 });
+
+for (const how of ["signal", "broadcast"] as const) {
+  Deno.test(`CondVar: a ${how} made between a waiter's unlock and its futex wait is not lost`, () => {
+    // A condition variable's contract (libsync's sync_condition_t, on a futex sequence word): a
+    // waiter that released the mutex is woken by any signal or broadcast made after that, even
+    // one made before it reached zx_futex_wait: the wake changes the word, so the wait finds a
+    // stale value (ZX_ERR_BAD_STATE) instead of parking with nobody left to wake it; the wait
+    // itself returns ZX_OK (sync_condition_timedwait: ZX_OK unless the deadline passed).
+    for (let seed = 0; seed < 12; seed++) {
+      const w = new World({ pageSize: 64, strategy: randomStrategy(seed) });
+      let lock: Mutex | undefined, cv: CondVar | undefined;
+      let ready = false;
+      const waits: number[] = [];
+      w.spawn("waiter", "workload", function* (sys: Sys): ThreadBody {
+        lock = new Mutex(sys, "m");
+        cv = new CondVar(sys, "ready");
+        yield* lock.lock(sys);
+        yield* sys.portCreate(0); // a scheduling point while holding it: the setter contends
+        while (!ready) waits.push(yield* cv.wait(sys, lock));
+        yield* lock.unlock(sys);
+      });
+      w.spawn("setter", "workload", function* (sys: Sys): ThreadBody {
+        yield* sys.portCreate(0); // a scheduling point: the waiter makes the lock first
+        if (lock === undefined || cv === undefined) throw new Error("waiter starts first");
+        yield* lock.lock(sys);
+        ready = true;
+        yield* cv[how](sys);
+        yield* lock.unlock(sys);
+      });
+      const run = w.run();
+      assert.equal(run.verdict.kind, "pass", `seed ${seed}: ${describeVerdict(run.verdict)}`);
+      assert.deepEqual(waits, waits.map(() => ZX_OK), `seed ${seed}`);
+    }
+  });
+}
+
+Deno.test("CondVar.wait: TIMED_OUT at its deadline with no signal, ZX_OK when signalled; the mutex is held again", () => {
+  // sync_condition_timedwait: ZX_ERR_TIMED_OUT when the deadline passes first, else ZX_OK; either
+  // way the caller holds the mutex again on return.
+  const w = world();
+  const got: string[] = [];
+  let lock: Mutex | undefined, cv: CondVar | undefined;
+  w.spawn("waiter", "workload", function* (sys: Sys): ThreadBody {
+    lock = new Mutex(sys, "m");
+    cv = new CondVar(sys, "c");
+    yield* lock.lock(sys);
+    got.push(`alone ${yield* cv.wait(sys, lock, sys.now + 10)} held ${lock.held(sys)}`);
+    got.push(`signalled ${yield* cv.wait(sys, lock)} held ${lock.held(sys)}`);
+    yield* lock.unlock(sys);
+  });
+  w.spawn("signaller", "workload", function* (sys: Sys): ThreadBody {
+    while (got.length === 0) yield* sys.portCreate(0);
+    yield* lock!.lock(sys);
+    yield* cv!.signal(sys);
+    yield* lock!.unlock(sys);
+  });
+  const run = w.run();
+  assert.equal(run.verdict.kind, "pass", describeVerdict(run.verdict));
+  assert.deepEqual(got, [`alone ${ZX_ERR_TIMED_OUT} held true`, `signalled ${ZX_OK} held true`]);
+});
