@@ -200,6 +200,23 @@ Deno.test("requeue: waiters killed but not yet out of the queue are dropped, nei
   assert.equal(f.waitsOn(a, ts[2]), false, "the dead w3 was dropped from a's queue");
 });
 
+Deno.test("Futexes.stateKey is canonical: the same waiters give the same key whichever futex got its first waiter first", () => {
+  // The key is the state exploration hashes: two schedules that reach the same futex state by
+  // parking on the futexes in another order must meet in one state.
+  const k = new Kernel({ pageSize: 64 });
+  const [t1] = k.createThread("w1", 1);
+  const [t2] = k.createThread("w2", 2);
+  const keys = [false, true].map((highFirst) => {
+    const f = new Futexes();
+    const [a, b] = [f.alloc(0), f.alloc(0)];
+    if (highFirst) f.enqueue(b, t2, null);
+    f.enqueue(a, t1, null);
+    if (!highFirst) f.enqueue(b, t2, null);
+    return f.stateKey();
+  });
+  assert.equal(keys[1], keys[0]);
+});
+
 /**
  * A condvar-style broadcast by requeue (what libsync's condition variables do upstream): a
  * sleeper waits on `gate`; the main thread opens the gate and requeues every gate waiter onto

@@ -3483,6 +3483,13 @@ const TABLES: Record<string, readonly Row[]> = {
       call: (f) => f.k.zx_futex_wait(f.t, f.word(0) + 1, 0, 0, 0),
       want: ZX_ERR_INVALID_ARGS,
     },
+    // futex_wait.md: INVALID_ARGS if "value_ptr is not a valid userspace pointer": the aligned
+    // address just past the newest word holds no word (the copy-in of the value faults).
+    {
+      name: "aligned value_ptr just past the last word",
+      call: (f) => f.k.zx_futex_wait(f.t, f.word(0) + 4, 0, 0, 0),
+      want: ZX_ERR_INVALID_ARGS,
+    },
     {
       name: "bad owner handle",
       call: (f) => f.k.zx_futex_wait(f.t, f.word(0), 0, BAD, 0),
