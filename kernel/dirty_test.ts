@@ -7,6 +7,7 @@
 
 import { strict as assert } from "node:assert";
 import {
+  ZX_ERR_INVALID_ARGS,
   ZX_INFO_VMO,
   ZX_OK,
   ZX_PAGER_OP_WRITEBACK_BEGIN,
@@ -179,4 +180,16 @@ Deno.test("a grow that extends an awaiting-clean zero interval: END removes only
   assert.equal(runSync(v.k.zx_vmo_set_size(v.t, v.vmo, 3 * PS)), ZX_OK); // now [1, 3)
   assert.equal(v.op(ZX_PAGER_OP_WRITEBACK_END, 1, 2), ZX_OK);
   assert.deepEqual(v.dirty(0, 3), [[2, 1, ZX_VMO_DIRTY_RANGE_IS_ZERO]]);
+});
+
+Deno.test("query_dirty_ranges: an offset or length that is no uint64 is INVALID_ARGS, whatever the buffer size", () => {
+  // The model's rule for every syscall argument a C caller could not pass (the garbage rows of
+  // kernel_errors_test.ts): INVALID_ARGS, here with a buffer size that is fine.
+  const v = pagerVmo(2, 2);
+  for (const x of [NaN, -PS, 0.5, Infinity]) {
+    const q = (off: number, len: number) =>
+      runSync(v.k.zx_pager_query_dirty_ranges(v.t, v.pager, v.vmo, off, len, 240))[0];
+    assert.equal(q(x, PS), ZX_ERR_INVALID_ARGS, `offset ${x}`);
+    assert.equal(q(0, x), ZX_ERR_INVALID_ARGS, `length ${x}`);
+  }
 });

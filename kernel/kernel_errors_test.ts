@@ -1817,6 +1817,13 @@ const TABLES: Record<string, readonly Row[]> = {
       call: (f) => f.k.zx_vmo_read(f.t, f.aux, PAGES * PS - 1, 2),
       want: ZX_ERR_OUT_OF_RANGE,
     },
+    // VmObjectPaged::ReadWriteInternalLocked checks offset + len against the size before it
+    // looks at len: a zero-length read past the end is OUT_OF_RANGE too.
+    {
+      name: "zero length past the end",
+      call: (f) => f.k.zx_vmo_read(f.t, f.aux, PAGES * PS + PS, 0),
+      want: ZX_ERR_OUT_OF_RANGE,
+    },
     {
       name: "order: missing READ before range past the end",
       call: (f) => f.k.zx_vmo_read(f.t, f.without(f.aux, ZX_RIGHT_READ), PAGES * PS, 1),
