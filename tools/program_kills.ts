@@ -17,6 +17,7 @@
 import { mutantMirror } from "../mutate/mutant_mirror.ts";
 import { instrumentFiles } from "../mutate/instrument.ts";
 import { mutantKey } from "../mutate/report.ts";
+import { armHitLimit, disarmHitLimit, HIT_LIMIT, strykerNs } from "../mutate/ns.ts";
 
 // deno-lint-ignore no-explicit-any
 type Any = any;
@@ -48,7 +49,16 @@ for (const m of mutants) {
   total++;
   let by = "";
   for (const k of passing) {
-    const v = mirror.withMutant(key, () => verdict(k));
+    // The judge's hit limit: a mutant that loops is a timeout, not a hung tool.
+    armHitLimit(new Int32Array(new SharedArrayBuffer(4)));
+    let v: Any;
+    try {
+      v = mirror.withMutant(key, () => verdict(k));
+    } catch (e) {
+      v = { kind: "thrown", invariant: String(e).slice(0, 80) };
+    }
+    if ((strykerNs().hitCount ?? 0) > HIT_LIMIT) v = { kind: "timeout", invariant: "hit limit" };
+    disarmHitLimit();
     if (v.kind !== "pass") {
       by = `program:${k} ${v.kind}:${v.invariant ?? ""}`;
       break;
