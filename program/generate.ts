@@ -159,6 +159,8 @@ interface Producer {
 class CallBuilder {
   readonly calls: ProgramCall[] = [];
   readonly #producers: Producer[];
+  /** The call whose arguments are being drawn. */
+  #calling: CallName | null = null;
 
   constructor(
     readonly d: Draw,
@@ -327,6 +329,10 @@ class CallBuilder {
       const sub = d.int(4) === 0 ? this.#resource("vmar", 0) : null;
       return sub === null ? { vmar: 0 } : { h: sub };
     }
+    if (r < 80 && param === "vmo" && this.#takesChild() && d.int(3) === 0) {
+      const child = this.#child(0);
+      if (child !== null) return { h: child };
+    }
     if (r < 80) {
       const kind = param === "handle"
         ? pick(d, ["vmo", "port", "pager", "aux", "vmo"] as const)
@@ -354,6 +360,94 @@ class CallBuilder {
     const victim = pick(d, live).ref;
     this.#emit({ call: "zx_handle_close", args: [{ h: victim }] }, null);
     return { h: victim };
+  }
+
+  /**
+   * Whether the call being drawn may name a child VMO where it names a VMO: any call but the
+   * pager's own (a child there is INVALID_ARGS, which wrong handles already draw).
+   */
+  #takesChild(): boolean {
+    const name = this.#calling;
+    return name !== null && !CALLS[name].params.includes("pager");
+  }
+
+  /**
+   * A child of a pager VMO: an existing one of this thread's, usually; else a new slice,
+   * reference or clone (of a parent supplied whole first, half the time) made to fit its parent (a slice inside it; a clone from a page of it, up
+   * to two pages past its end), so reads and writes through children reach their pages, past
+   * their parent limits too. A quarter of the new ones are children of a child.
+   */
+  #child(depth: number): CallRef | null {
+    const d = this.d;
+    const ps = this.#ps;
+    const children = this.#producers.filter((p) =>
+      p.kind === "vmo" && !p.pagerVmo && p.ref[0] === this.thread &&
+      this.#callOf(p.ref)?.call === "zx_vmo_create_child"
+    );
+    if (children.length > 0 && d.int(3) !== 0) return pick(d, children).ref;
+    // A fresh pager VMO half the time: one made with arguments that work, in this thread.
+    const parent = children.length > 0 && d.int(4) === 0
+      ? pick(d, children).ref
+      : d.int(2) === 0
+      ? this.#construct("vmo", depth + 1)
+      : this.#resource("vmo", depth + 1);
+    if (parent === null) return null;
+    const made = this.#callOf(parent);
+    const size = made?.call === "zx_pager_create_vmo" ? made.args[4] : made?.args[3];
+    const pages = typeof size === "number" && size > 0 ? Math.ceil(size / ps) : 1 + d.int(4);
+    if (made?.call === "zx_pager_create_vmo" && d.int(2) === 0) {
+      // Half the time the parent is supplied whole first, from an aux VMO of one fill, so that
+      // reads through the child find pages and what they hold is known.
+      const aux = this.#emit({ call: "zx_vmo_create", args: [pages * ps, 0] }, "vmo");
+      this.#emit({
+        call: "zx_vmo_write",
+        args: [{ h: aux }, { bytes: pages * ps, fill: 1 + d.int(255) }, 0],
+      }, null);
+      this.#emit({
+        call: "zx_pager_supply_pages",
+        args: [made.args[0], { h: parent }, 0, pages * ps, { h: aux }, 0],
+      }, null);
+    }
+    const type = pick(d, [
+      ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE,
+      ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE | ZX_VMO_CHILD_RESIZABLE,
+      ZX_VMO_CHILD_SNAPSHOT_MODIFIED,
+      ZX_VMO_CHILD_SLICE,
+      ZX_VMO_CHILD_REFERENCE,
+    ]);
+    const first = type === ZX_VMO_CHILD_REFERENCE ? 0 : d.int(pages);
+    const count = type === ZX_VMO_CHILD_SLICE
+      ? 1 + d.int(pages - first)
+      : 1 + d.int(pages - first + 2);
+    return this.#emit({
+      call: "zx_vmo_create_child",
+      args: [{ h: parent }, type, first * ps, count * ps],
+    }, "vmo");
+  }
+
+  /**
+   * A read or write of a child VMO made here gets, three times in four, a range inside the
+   * child (its size is known from its creation), so that it reaches the child's pages instead of
+   * being OUT_OF_RANGE as most independently drawn ranges are.
+   */
+  #fitToChild(name: CallName, args: Arg[]): void {
+    const d = this.d, ps = this.#ps;
+    if (name !== "zx_vmo_read" && name !== "zx_vmo_write") return;
+    const h = args[0];
+    if (typeof h !== "object" || !("h" in h)) return;
+    const made = this.#callOf(h.h);
+    const size = made?.call === "zx_vmo_create_child" ? made.args[3] : undefined;
+    if (typeof size !== "number" || size < ps || d.int(4) === 0) return;
+    const pages = Math.floor(size / ps);
+    const first = d.int(pages);
+    const bytes = (1 + d.int(pages - first)) * ps - (d.int(4) === 0 ? 1 + d.int(ps - 1) : 0);
+    if (name === "zx_vmo_read") {
+      args[1] = first * ps;
+      args[2] = bytes;
+    } else {
+      args[1] = { bytes, fill: d.int(256) };
+      args[2] = first * ps;
+    }
   }
 
   /** A handle with one right fewer than its default, made by zx_handle_replace. */
@@ -669,9 +763,11 @@ class CallBuilder {
   /** Adds one call of `name` (and whatever constructors its arguments need). */
   add(name: CallName): void {
     const args: Arg[] = [];
+    this.#calling = name;
     for (const p of CALLS[name].params) {
       args.push(p === "pktOffset" || p === "pktLength" ? this.#servedField(p, args) : this.#arg(p));
     }
+    this.#fitToChild(name, args);
     // The table's optional parameters are trailing user buffers (syscalls.ts `u`): one, if any.
     if (CALLS[name].optional.length === 1 && CALLS[name].optional[0] === "userBuffer") {
       const buffer = this.#userBuffer(name, args);
