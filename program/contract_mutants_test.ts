@@ -96,6 +96,15 @@ const VMAR_CASES: [key: string, what: string][] = [
     "kernel/kernel_vmar.ts:213:22:BooleanLiteral:region.flags.read",
     "zx_vmar_allocate: CAN_MAP_READ refused where the root grants it",
   ],
+  [
+    "kernel/kernel_vmar.ts:413:32:BooleanLiteral:v.rights & ZX_RIGHT_READ",
+    "zx_bti_pin: PERM_READ without the READ right accepted",
+  ],
+  [
+    "kernel/kernel_vmar.ts:424:39:EqualityOperator:rest === 0",
+    "zx_bti_pin: the option bits check inverted",
+  ],
+  ["kernel/kernel_vmar.ts:425:9:EqualityOperator:size !== 0", "zx_bti_pin: an empty range pinned"],
 ];
 
 Deno.test("the program contract's VMAR argument checks kill the kernel_vmar.ts mutants that return another allowed status", async (t) => {

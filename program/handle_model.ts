@@ -49,6 +49,12 @@ export interface ModelHandle {
   readonly fixedSize?: number;
   /** The root VMAR (a duplicate of it too). */
   readonly rootVmar?: boolean;
+  /**
+   * For a VMO: whether it can be resized, as it was made (`ZX_VMO_RESIZABLE`, or
+   * `ZX_VMO_CHILD_RESIZABLE` for a child); undefined where the model does not say (UNBOUNDED,
+   * contiguous).
+   */
+  readonly resizable?: boolean;
 }
 
 /** More than any guard gap the kernel leaves after a placement (a page, at most 64 KiB). */
@@ -98,12 +104,16 @@ export class HandleModel {
       (type === ZX_OBJ_TYPE_VMO && (options & ZX_VMO_RESIZABLE) ? ZX_RIGHT_RESIZE : 0);
     const fixed = type === ZX_OBJ_TYPE_VMO && size !== undefined &&
       !(options & (ZX_VMO_RESIZABLE | ZX_VMO_UNBOUNDED));
+    const resizable = type === ZX_OBJ_TYPE_VMO && !(options & ZX_VMO_UNBOUNDED)
+      ? { resizable: (options & ZX_VMO_RESIZABLE) !== 0 }
+      : {};
     this.#open.set(handle, {
       object: handle,
       type,
       rights: rights >>> 0,
       pager,
       ...(fixed ? { fixedSize: size } : {}),
+      ...resizable,
     });
   }
 
@@ -121,9 +131,18 @@ export class HandleModel {
     this.#open.set(handle, { ...present(this.#open.get(handle), "the root VMAR"), rootVmar: true });
   }
 
-  /** A new object with explicit rights (a child VMO: no pager, rights from its options). */
-  createWithRights(handle: number, type: number, rights: number): void {
-    this.#open.set(handle, { object: handle, type, rights: rights >>> 0, pager: null });
+  /**
+   * A new object with explicit rights (a child VMO: no pager, rights from its options; whether
+   * it is resizable, when known).
+   */
+  createWithRights(handle: number, type: number, rights: number, resizable?: boolean): void {
+    this.#open.set(handle, {
+      object: handle,
+      type,
+      rights: rights >>> 0,
+      pager: null,
+      ...(resizable === undefined ? {} : { resizable }),
+    });
   }
 
   /** A second handle to the object `source` names. */

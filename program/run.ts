@@ -240,7 +240,13 @@ function applyToModel(
       const rights =
         (ZX_DEFAULT_VMO_RIGHTS | (options & ZX_VMO_CHILD_RESIZABLE ? ZX_RIGHT_RESIZE : 0)) &
         ~(options & ZX_VMO_CHILD_NO_WRITE ? ZX_RIGHT_WRITE : 0);
-      model.createWithRights(r.value, ZX_OBJ_TYPE_VMO, rights);
+      // Made, so resizable exactly when asked (a slice or reference asked is INVALID_ARGS).
+      model.createWithRights(
+        r.value,
+        ZX_OBJ_TYPE_VMO,
+        rights,
+        (options & ZX_VMO_CHILD_RESIZABLE) !== 0,
+      );
       return;
     }
     case "zx_pager_create_vmo":
