@@ -19,7 +19,7 @@ type Any = any;
 async function killsOnPrograms(
   t: Deno.TestContext,
   file: string,
-  cases: readonly [key: string, what: string][],
+  cases: readonly [key: string, what: string, invariant?: string][],
 ): Promise<void> {
   const m = await mutantMirror(file);
   try {
@@ -33,13 +33,13 @@ async function killsOnPrograms(
     };
     const passing = programs.map((_, k) => k).filter((k) => verdict(k).kind === "pass");
     assert.equal(passing.length, programs.length, "every program passes unmutated");
-    for (const [key, what] of cases) {
+    for (const [key, what, invariant = "program-contract"] of cases) {
       await t.step(what, () => {
         const killer = passing.find((k) => {
           const v: Any = m.withMutant(key, () => verdict(k));
-          return v.kind === "invariant" && v.invariant === "program-contract";
+          return v.kind === "invariant" && v.invariant === invariant;
         });
-        assert.ok(killer !== undefined, `no program of the judge fails the contract with ${key}`);
+        assert.ok(killer !== undefined, `no program of the judge fails ${invariant} with ${key}`);
       });
     }
   } finally {
@@ -173,7 +173,7 @@ Deno.test("the program contract's VMO, pager, port, event and signal argument ch
   await killsOnPrograms(t, "kernel/kernel.ts", KERNEL_CASES);
 });
 
-const PAGES_CASES: [key: string, what: string][] = [
+const PAGES_CASES: [key: string, what: string, invariant?: string][] = [
   [
     "kernel/vmo_pages.ts:970:85:BlockStatement:{}",
     "zx_pager_op_range: WRITEBACK data other than 0 or IS_ZERO accepted",
@@ -206,8 +206,19 @@ const PAGES_CASES: [key: string, what: string][] = [
     "kernel/vmo_pages.ts:1292:23:EqualityOperator:(options & ZX_VMO_CHILD_RESIZABLE) === 0",
     "zx_vmo_create_child: RESIZABLE read inverted (a resizable slice made, a plain one refused)",
   ],
+  // What a clone shows: read-content's model of it, from the create_child arguments.
+  [
+    "kernel/vmo_pages.ts:1308:22:ArithmeticOperator:offset * ps",
+    "read-content: a clone that sees its parent from the wrong page",
+    "read-content",
+  ],
+  [
+    "kernel/vmo_pages.ts:1334:27:MethodExpression:Math.min(0, Math.min(lim, node.pageCount - nodeOff))",
+    "read-content: a clone that sees nothing of its parent (parent limit 0)",
+    "read-content",
+  ],
 ];
 
-Deno.test("the program contract's zx_pager_op_range data checks and zx_vmo_create_child outcomes kill the vmo_pages.ts mutants that return another allowed status", async (t) => {
+Deno.test("the program contract's zx_pager_op_range data checks and zx_vmo_create_child outcomes, and read-content's clones, kill the vmo_pages.ts mutants that return another allowed status or other bytes", async (t) => {
   await killsOnPrograms(t, "kernel/vmo_pages.ts", PAGES_CASES);
 });
