@@ -43,8 +43,10 @@ export async function loadModuleFlags(values: Record<string, unknown>): Promise<
   makeKernel?: (options: KernelOptions) => Kernel;
 }> {
   return {
+    // Inside the project tree, as --kernel, as fuzz and explore take it: the replay line and any
+    // case the run writes name it relative to the tree (sim once took a module from anywhere).
     service: values.service !== undefined
-      ? await loadServiceModule(values.service as string)
+      ? await loadServiceModule(await insideProject(values.service as string, "--service"))
       : undefined,
     makeKernel: values.kernel !== undefined
       ? await loadKernelFlag(values.kernel as string)

@@ -478,7 +478,7 @@ Deno.test("a scenario naming an unregistered custom service is one clear error l
   }
 });
 
-Deno.test("--kernel PATH runs a kernel variant in sim and repro; outside the project it is refused", async () => {
+Deno.test("--kernel PATH runs a kernel variant in sim and repro; outside the project it and --service are refused", async () => {
   const dir = await userProject();
   const outside = await Deno.makeTempDir({ prefix: "pagersim-kernel-" });
   try {
@@ -522,13 +522,14 @@ Deno.test("--kernel PATH runs a kernel variant in sim and repro; outside the pro
     const sim = await deno(["run", "--allow-read", "cli/sim.ts", ...base, "--kernel", mod], dir);
     assert.match(sim.out, /replay: deno task sim .*--kernel /);
     await Deno.writeTextFile(`${outside}/v.ts`, `export function makeKernel() {}\n`);
+    await Deno.writeTextFile(`${outside}/s.ts`, `export default function* () {}\n`);
     for (const cmd of ["cli/sim.ts", "cli/repro.ts"]) {
-      const r = await deno(
-        ["run", "--allow-read", cmd, ...base, "--kernel", `${outside}/v.ts`],
-        dir,
-      );
-      assert.equal(r.code, 2, r.out + r.err);
-      assert.match(r.err, /outside the project tree/);
+      for (const flag of ["--kernel", "--service"]) {
+        const path = `${outside}/${flag === "--kernel" ? "v" : "s"}.ts`;
+        const r = await deno(["run", "--allow-read", cmd, ...base, flag, path], dir);
+        assert.equal(r.code, 2, r.out + r.err);
+        assert.match(r.err, new RegExp(`${flag} .*outside the project tree`));
+      }
     }
   } finally {
     await Deno.remove(dir, { recursive: true });
