@@ -268,6 +268,10 @@ Deno.test("a changed service module is reported, not replayed, and --current-cod
     const line = await lossyCampaign(dir, svc);
     const ok = await runLine(line, dir);
     assert.equal(ok.code, 0, "replays while unchanged: " + ok.out + ok.err);
+    // --current-code asks "does it pass now?": on the unchanged module the bug is still there.
+    const same = await runLine(`${line} --current-code`, dir);
+    assert.equal(same.code, 1, same.out + same.err);
+    assert.match(same.out, /^recorded \(its modules unchanged since\): \S+; now: (?!pass)/m);
     await Deno.writeTextFile(svc, (await Deno.readTextFile(svc)) + "\n// changed\n");
     const rep = await runLine(line, dir);
     assert.equal(rep.code, 2, rep.out + rep.err);

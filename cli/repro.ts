@@ -115,8 +115,9 @@ interface Replayed {
   readonly title: string;
   readonly replay: string;
   readonly expected: { verdict: string; traceHash: string } | null;
-  /** With --current-code against changed modules: what the case recorded for the old code. */
+  /** With --current-code: what the case recorded, and whether its modules changed since. */
   readonly recorded?: string;
+  readonly changed?: boolean;
 }
 
 /** The command (`cli/_guard.ts` runs it in a guarded worker). */
@@ -197,9 +198,8 @@ export async function main(): Promise<number> {
   }
   printOutcome(r.run, r.replay);
   if (r.recorded !== undefined) {
-    console.log(
-      `recorded (against the old code): ${r.recorded}; now: ${verdictLabel(r.run.verdict)}`,
-    );
+    const when = r.changed === true ? "against the old code" : "its modules unchanged since";
+    console.log(`recorded (${when}): ${r.recorded}; now: ${verdictLabel(r.run.verdict)}`);
   }
   let ok = r.run.verdict.kind === "pass";
   if (r.expected !== null) {
@@ -279,10 +279,10 @@ async function replayFile(file: string, values: Values, checkerFlag?: string): P
     scenario: c.kind === "scenario" ? input as Scenario : null,
     title: `${file}: ${c.description}`,
     replay: replayCommand(file) + (changed ? " --current-code" : ""),
-    // Against changed code the recorded outcome is history, not an expectation: the run's own
-    // verdict decides (exit 0 if the fix makes it pass).
-    expected: changed ? null : { verdict: c.expected, traceHash: c.traceHash },
-    ...(changed ? { recorded: c.expected } : {}),
+    // Under --current-code the recorded outcome is history, not an expectation, whether or not
+    // the module changed: the run's own verdict decides (exit 0 only if it passes now).
+    expected: currentCode ? null : { verdict: c.expected, traceHash: c.traceHash },
+    ...(currentCode ? { recorded: c.expected, changed } : {}),
   };
 }
 
