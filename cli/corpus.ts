@@ -1,14 +1,24 @@
 /**
  * `deno task corpus`: work with corpora. `merge` combines the corpora of
  * shards (or machines) into one, deduped by signature; `list` shows what a
- * corpus holds and validates every case (any kind, any format).
+ * corpus holds and validates every case (any kind, any format); `accept`
+ * re-records cases against their modules as they are now (after a fix).
  *
  * @module
  */
 
-import { dirname, relative, resolve, sep } from "node:path";
+import { basename, dirname, relative, resolve, sep } from "node:path";
 import { type CaseEnvelope, type ModuleRef, replaces } from "../case/envelope.ts";
-import { findingKey, readCorpus, writeCase } from "../case/store.ts";
+import { replayWith } from "../case/replay.ts";
+import {
+  CaseFileError,
+  findingKey,
+  moduleRef,
+  readCaseFile,
+  readCorpus,
+  resolveContext,
+  writeCase,
+} from "../case/store.ts";
 import { type FlagSpec, InputError, parseFlags, runCommand, usage, UsageError } from "./args.ts";
 
 const FLAGS: Record<string, FlagSpec> = {
@@ -16,7 +26,11 @@ const FLAGS: Record<string, FlagSpec> = {
   help: { type: "boolean", help: "show this help" },
 };
 
-const USAGE = usage("deno task corpus", "merge DIR... [--into DIR] | list [DIR]", FLAGS) + `
+const USAGE = usage(
+  "deno task corpus",
+  "merge DIR... [--into DIR] | list [DIR] | accept FILE...",
+  FLAGS,
+) + `
 
 merge: copy every case of the given corpora into --into, one per finding: its
 signature in its context (seeded bug, service and kernel module by path and
@@ -27,7 +41,13 @@ file name). Cases are written as pagersim/case@2 under their file names; a
 name held by a different case is never overwritten (the new one gets -2). A
 case's service and kernel module paths are rewritten to be relative to
 --into, so a merged case names the same modules from its new place.
-list: validate and list the cases of a corpus (default corpus).`;
+list: validate and list the cases of a corpus (default corpus).
+accept: after you changed a case's service or kernel module (a fix), replay
+each case against its modules as they are now and record what it does now:
+the verdict, the trace hash and the modules' content hashes (the file keeps
+its name, input and decisions). A fixed bug's case then expects pass and
+guards the fix in deno task test. It prints the old and the new verdict;
+check them (deno task repro FILE --current-code shows the run first).`;
 
 interface Entry {
   readonly file: string;
@@ -110,9 +130,10 @@ async function main(): Promise<number> {
     console.log(`corpus: ${entries.length} valid, ${errors.length} invalid`);
     return errors.length === 0 ? 0 : 1;
   }
+  if (verb === "accept") return await accept(dirs);
   if (verb !== "merge") {
     throw new UsageError(
-      verb === undefined ? "missing command: merge or list" : `unknown command "${verb}"`,
+      verb === undefined ? "missing command: merge, list or accept" : `unknown command "${verb}"`,
     );
   }
   if (dirs.length === 0) throw new UsageError("merge needs at least one source directory");
@@ -152,6 +173,51 @@ async function main(): Promise<number> {
       `smaller case of their finding, ${errors.length} invalid skipped`,
   );
   return errors.length === 0 ? 0 : 1;
+}
+
+/**
+ * `accept FILE...`: each case replayed against its modules as they are now, and rewritten in
+ * place (a temporary file renamed over it) with the verdict, trace hash and module hashes of
+ * that replay. A case that cannot be read or replayed is named and left as it was.
+ */
+async function accept(files: readonly string[]): Promise<number> {
+  if (files.length === 0) throw new UsageError("accept needs at least one case FILE");
+  let failed = 0;
+  for (const file of files) {
+    try {
+      const c = await readCaseFile(file);
+      const changed: string[] = [];
+      const r = replayWith(c, await resolveContext(c, file, { notice: (m) => changed.push(m) }));
+      const dir = dirname(file);
+      const rehash = async (ref: ModuleRef | undefined) =>
+        ref === undefined ? undefined : await moduleRef(resolve(dir, ref.path), dir);
+      const service = await rehash(c.service);
+      const kernel = await rehash(c.kernel);
+      const next: CaseEnvelope = {
+        ...c,
+        expected: r.verdict,
+        traceHash: r.traceHash,
+        ...(service !== undefined ? { service } : {}),
+        ...(kernel !== undefined ? { kernel } : {}),
+      };
+      if (r.ok && changed.length === 0) {
+        console.log(`${file}: unchanged (${r.verdict}, modules as recorded)`);
+        continue;
+      }
+      const tmp = await Deno.makeTempFile({ dir, prefix: `.${basename(file)}.accept-` });
+      await Deno.writeTextFile(tmp, JSON.stringify(next, null, 2) + "\n");
+      await Deno.rename(tmp, file);
+      console.log(
+        `${file}: recorded ${c.expected}, now ${r.verdict}` +
+          `${changed.length > 0 ? ` (${changed.length} module(s) changed)` : ""}: re-recorded`,
+      );
+    } catch (e) {
+      if (!(e instanceof CaseFileError) && !(e instanceof Deno.errors.NotFound)) throw e;
+      failed++;
+      console.error(`error: ${file}: ${(e as Error).message}`);
+    }
+  }
+  return failed === 0 ? 0 : 1;
 }
 
 if (import.meta.main) await runCommand(USAGE, main);

@@ -260,7 +260,7 @@ Deno.test("a bug fixed in a file the service imports is a changed module too: re
   }
 });
 
-Deno.test("a changed service module is reported, not replayed, and --current-code re-checks it", async () => {
+Deno.test("a changed service module is reported, not replayed, --current-code re-checks it, and corpus accept re-records the fixed case", async () => {
   const dir = await userProject();
   try {
     const svc = `${dir}/svc.ts`;
@@ -292,6 +292,33 @@ Deno.test("a changed service module is reported, not replayed, and --current-cod
     assert.equal(fixed.code, 0, fixed.out + fixed.err);
     assert.match(fixed.out, /^verdict: pass/m);
     assert.match(fixed.out, /^recorded \(against the old code\): \S+; now: pass$/m);
+    // Accepted: the case now expects pass against the fixed module and replays alone again.
+    const file = words(line).at(-1) ?? "";
+    const acc = await deno([
+      "run",
+      "--allow-read",
+      "--allow-write",
+      "cli/corpus.ts",
+      "accept",
+      file,
+    ], dir);
+    assert.equal(acc.code, 0, acc.out + acc.err);
+    assert.match(
+      acc.out,
+      /: recorded invariant:\S+, now pass \(1 module\(s\) changed\): re-recorded$/m,
+    );
+    const guards = await runLine(line, dir);
+    assert.equal(guards.code, 0, guards.out + guards.err);
+    assert.match(guards.out, /^expected: pass: reproduced$/m);
+    const again = await deno([
+      "run",
+      "--allow-read",
+      "--allow-write",
+      "cli/corpus.ts",
+      "accept",
+      file,
+    ], dir);
+    assert.match(again.out, /: unchanged \(pass, modules as recorded\)$/m);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
