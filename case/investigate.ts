@@ -16,6 +16,7 @@ import type { CaseKind, KindRun, RunContext } from "./kind.ts";
 import { type Divergence, firstDivergence } from "./replay.ts";
 import { shrink } from "./shrink.ts";
 import type { SchedulePick } from "../sim/strategy.ts";
+import type { Verdict } from "../sim/world.ts";
 import type { ServiceContract } from "../scenario/service_contract.ts";
 
 /** What a case records besides its run: how to replay it and where it came from. */
@@ -71,7 +72,7 @@ export function toEnvelope<I>(
         meta.found.campaignSeed !== undefined
           ? ` campaign ${meta.found.campaignSeed}, run ${meta.found.run}`
           : ""
-      }: ${signature ?? verdictLabel(run.verdict)}`,
+      }: ${signature ?? verdictLabel(run.verdict)}${verdictDetail(run.verdict)}`,
     input,
     decisions: [...run.decisions],
     seed,
@@ -85,6 +86,31 @@ export function toEnvelope<I>(
     ...(signature !== undefined ? { signature } : {}),
     found: meta.found,
   };
+}
+
+/**
+ * What a failing verdict says beyond its label, for a case's description: the checker's message,
+ * the faulting thread and its error, or who a hang left blocked and on what (first line, at most
+ * 240 characters); empty for a pass.
+ */
+function verdictDetail(v: Verdict): string {
+  let text: string;
+  switch (v.kind) {
+    case "invariant":
+    case "kernel-assertion":
+      text = v.message;
+      break;
+    case "thread-fault":
+      text = `${v.thread}: ${v.message}`;
+      break;
+    case "hang":
+      text = v.blocked.map((b) => `${b.thread} on ${b.on}`).join(", ");
+      break;
+    default:
+      return "";
+  }
+  const line = text.split("\n")[0];
+  return line === "" ? "" : ` (${line.length > 240 ? `${line.slice(0, 239)}…` : line})`;
 }
 
 /** Options of {@linkcode investigate}. */

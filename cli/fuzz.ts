@@ -167,6 +167,7 @@ export function summaryText(
   }
   for (const f of s.findings) {
     lines.push(`  ${f.signature}`);
+    lines.push(`    ${f.description}`);
     lines.push(
       `    run ${f.k}, ${f.occurrences} failing runs; ` +
         (f.shrunk

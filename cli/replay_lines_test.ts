@@ -67,7 +67,7 @@ async function userProject(): Promise<string> {
 
 const LOSSY = "fuzz/testdata/lossy_service.ts";
 
-Deno.test("a --service campaign finding replays by its printed line alone", async () => {
+Deno.test("a --service campaign finding says what failed and replays by its printed line alone", async () => {
   const dir = await Deno.makeTempDir({ prefix: "pagersim-lines-" });
   try {
     const r = await deno([
@@ -88,6 +88,11 @@ Deno.test("a --service campaign finding replays by its printed line alone", asyn
     assert.equal(r.code, 1, r.out + r.err);
     const lines = [...r.out.matchAll(/^ {4}replay: (.+)$/gm)].map((m) => m[1]);
     assert.ok(lines.length > 0, r.out);
+    // Each finding says what failed, not only its signature: the thread that dropped the READ.
+    assert.match(
+      r.out,
+      /^ {4}found by fuzz campaign 11, run \d+: invariant:answers-every-read \(P1: t\d+ "[^"]+" took a READ for vmo\d+ page \d+ and never answered it/m,
+    );
     for (const line of lines) {
       assert.match(line, /^deno task repro \S+\.json$/, "a case file, no flag to remember");
       const c = await readCaseFile(words(line)[3]);

@@ -133,6 +133,8 @@ export interface SummaryFinding {
   readonly shrunkFrom: number;
   /** Failing runs with this signature. */
   readonly occurrences: number;
+  /** The written case's description: who found it and what the failure said. */
+  readonly description: string;
 }
 
 /** One point of a program campaign's state-signature timeline. */
@@ -621,6 +623,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
         decisions: b.case.decisions.length,
         shrunkFrom: first.decisions.length,
         occurrences: occurrences.get(signature) ?? 1,
+        description: b.case.description,
       };
     }),
     stopped: stoppedRuns,
