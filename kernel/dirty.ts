@@ -167,29 +167,34 @@ export function putZeroSlot(slots: Slot[], p: number): void {
 }
 
 /**
- * Zero slot `p` is about to be replaced (by a page, or by a gap): the interval splits around it
- * and the part on the right starts with the same absolute awaiting-clean end
- * (`PopulateSlotsInInterval`, `ClipIntervalStart` carry the remaining length over); the left part
- * keeps its own, which may now reach past its end.
+ * Zero slot `p` is about to be replaced (by a page, or by a gap): the interval splits around it.
+ * Replacing its start slot moves the start's awaiting-clean end to the new start on the right
+ * (`LookupOrAllocateCheckForInterval`: "preserving any non-zero AwaitingCleanLength in the start
+ * sentinel"); replacing a slot in the middle leaves the part on the right a new interval with
+ * none (vmpl_awaiting_clean_split_test, zircon/kernel/vm/unittests/vm_page_list_unittest.cc:
+ * "Split the interval in the middle", the right part's length 0), while the left part keeps its
+ * own, which may now reach past its end (WRITEBACK_END carries it over the split).
  *
  * @example
  * ```ts
  * import { putZeroSlot, takeZeroSlot, zeroSlotAwaitingClean } from "./dirty.ts";
  * import { type Slot, ZeroSlot } from "./objects.ts";
- * const slots: Slot[] = [undefined, undefined, undefined];
- * for (const p of [0, 1, 2]) putZeroSlot(slots, p);
- * (slots[0] as ZeroSlot).awaitingEnd = 3;
- * takeZeroSlot(slots, 1);
- * slots[1] = undefined;
- * console.assert(zeroSlotAwaitingClean(slots, 2));
+ * const slots: Slot[] = [undefined, undefined, undefined, undefined];
+ * for (const p of [0, 1, 2, 3]) putZeroSlot(slots, p);
+ * (slots[0] as ZeroSlot).awaitingEnd = 4;
+ * takeZeroSlot(slots, 0); // the start: the rest keeps the end
+ * slots[0] = undefined;
+ * console.assert(zeroSlotAwaitingClean(slots, 3));
+ * takeZeroSlot(slots, 2); // the middle: the part right of it has none
+ * slots[2] = undefined;
+ * console.assert(zeroSlotAwaitingClean(slots, 1) && !zeroSlotAwaitingClean(slots, 3));
  * ```
  */
 export function takeZeroSlot(slots: Slot[], p: number): void {
   const s = slots[p];
   if (!(s instanceof ZeroSlot)) return;
-  const end = (slots[runStart(slots, p)] as ZeroSlot).awaitingEnd;
   const next = slots[p + 1];
-  if (next instanceof ZeroSlot) next.awaitingEnd = end;
+  if (next instanceof ZeroSlot) next.awaitingEnd = runStart(slots, p) === p ? s.awaitingEnd : 0;
 }
 
 /**

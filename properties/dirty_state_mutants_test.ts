@@ -68,7 +68,7 @@ Deno.test("the judge's writeback_trap_zero scenario passes every seed unmutated 
     for (let seed = 0; seed < 100; seed++) {
       assert.equal(verdict(seed).kind, "pass", `seed ${seed} unmutated`);
     }
-    const v: Any = m.withMutant("kernel/dirty.ts:277:48:BlockStatement:{}", () => verdict(0));
+    const v: Any = m.withMutant("kernel/dirty.ts:282:48:BlockStatement:{}", () => verdict(0));
     assert.equal(v.kind, "invariant", JSON.stringify(v));
     assert.equal(v.invariant, "no-lost-requests", JSON.stringify(v));
   } finally {
