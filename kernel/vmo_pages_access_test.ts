@@ -1,0 +1,231 @@
+/**
+ * The access half of the page machinery (kernel/vmo_pages.ts: views, materializing a page,
+ * touch, park, request sizing, zx_vmo_read/write, COMMIT, faults, usercopies, pins), asserted
+ * through syscalls and the kernel's events against the spec (pager-semantics.md) and Zircon.
+ */
+
+import { strict as assert } from "node:assert";
+import {
+  ZX_ERR_IO,
+  ZX_ERR_TIMED_OUT,
+  ZX_INFO_VMO,
+  ZX_OK,
+  ZX_PAGER_OP_FAIL,
+  ZX_PAGER_OP_WRITEBACK_BEGIN,
+  ZX_PAGER_OP_WRITEBACK_END,
+  ZX_VMO_CHILD_REFERENCE,
+  ZX_VMO_DIRTY_RANGE_IS_ZERO,
+  ZX_VMO_OP_COMMIT,
+  ZX_VMO_RESIZABLE,
+} from "./constants.ts";
+import type { KernelEvent, PagePacket } from "./events.ts";
+import { Kernel, type KernelOptions, type Syscall } from "./kernel.ts";
+import type { VmoInfo } from "./syscalls.ts";
+import { runSync, toBlock } from "./yields.ts";
+import { isU64, MAX_U64, PAGE_SLAB_BYTES } from "./vmo_pages.ts";
+
+const PS = 4096;
+
+/** Steps `call` until it parks on a wait (`blocked`) or returns (`value`). */
+function step<T>(call: Syscall<T>): { blocked: boolean; value?: T } {
+  for (;;) {
+    const r = call.next();
+    if (r.done) return { blocked: false, value: r.value };
+    if (r.value.kind === "block") return { blocked: true };
+  }
+}
+
+function ok<T>(r: [number, T, ...unknown[]]): T {
+  assert.equal(r[0], ZX_OK);
+  return r[1];
+}
+
+/** `length` bytes of `byte`. */
+const bytes = (length: number, byte: number) => new Uint8Array(length).fill(byte);
+
+/**
+ * A fresh kernel with threads `t` and `peer`, a pager and a port, and helpers: `pagerVmo(pages,
+ * options)` (key 7), `supply(h, page, count, byte)`, `read(h, offset, length)` (must not block),
+ * `write(h, offset, data)`, `info(h)`, `dirty(h, pages)` (query_dirty_ranges as
+ * `[offset, length, options]`), `op(h, op, offset, length, data)` (zx_pager_op_range),
+ * `packet()` (the next packet, or undefined); `events` collects the kernel's events.
+ */
+function world(options: KernelOptions = {}) {
+  const events: KernelEvent[] = [];
+  const k = new Kernel({ pageSize: PS, sink: { emit: (e) => events.push(e) }, ...options });
+  const [t] = k.createThread("main", 1);
+  const [peer] = k.createThread("peer", 2);
+  const pager = ok(runSync(k.zx_pager_create(t, 0)));
+  const port = ok(runSync(k.zx_port_create(t, 0)));
+  const pagerVmo = (pages: number, options = 0) =>
+    ok(runSync(k.zx_pager_create_vmo(t, pager, options, port, 7, pages * PS)));
+  const supply = (h: number, page: number, count: number, byte: number) => {
+    const aux = ok(runSync(k.zx_vmo_create(t, count * PS, 0)));
+    assert.equal(runSync(k.zx_vmo_write(t, aux, bytes(count * PS, byte), 0)), ZX_OK);
+    assert.equal(
+      runSync(k.zx_pager_supply_pages(t, pager, h, page * PS, count * PS, aux, 0)),
+      ZX_OK,
+    );
+    assert.equal(runSync(k.zx_handle_close(t, aux)), ZX_OK);
+  };
+  const read = (h: number, offset: number, length: number) =>
+    ok(runSync(k.zx_vmo_read(t, h, offset, length)));
+  const write = (h: number, offset: number, data: Uint8Array) =>
+    assert.equal(runSync(k.zx_vmo_write(t, h, data, offset)), ZX_OK);
+  const info = (h: number) => ok(runSync(k.zx_object_get_info(t, h, ZX_INFO_VMO))) as VmoInfo;
+  const dirty = (h: number, pages: number) =>
+    ok(runSync(k.zx_pager_query_dirty_ranges(t, pager, h, 0, pages * PS, 1024)))
+      .map((r) => [r.offset, r.length, r.options]);
+  const op = (h: number, o: number, offset: number, length: number, data = 0) =>
+    runSync(k.zx_pager_op_range(t, pager, o, h, offset, length, data));
+  const packet = () => {
+    const [st, p] = runSync(k.zx_port_wait(t, port, 0));
+    return st === ZX_OK ? p as PagePacket : undefined;
+  };
+  return {
+    k,
+    t,
+    peer,
+    pager,
+    port,
+    events,
+    pagerVmo,
+    supply,
+    read,
+    write,
+    info,
+    dirty,
+    op,
+    packet,
+  };
+}
+
+// ---------------------------------------------------------------- arguments
+
+// isU64's contract: a `uint64_t` argument is an integer in [0, 2^64] (2^64 is how a double holds
+// UINT64_MAX); anything past it, negative or fractional is not one.
+Deno.test("isU64: integers from 0 to 2^64 are uint64 values, nothing else is", () => {
+  for (const x of [0, 1, 2 ** 53, MAX_U64]) assert.equal(isU64(x), true, `${x}`);
+  for (const x of [-1, 0.5, 2 * MAX_U64, Infinity, NaN, "1"]) {
+    assert.equal(isU64(x), false, `${x}`);
+  }
+});
+
+// ---------------------------------------------------------------- page bytes
+
+// newPageBytes' contract: pages of up to a quarter of PAGE_SLAB_BYTES are cut from a shared
+// block, one after another, so a block holds PAGE_SLAB_BYTES / pageSize pages (16 of 4 KiB) and
+// the next page starts a new block; a page may not take a block of its own (16 times the memory).
+Deno.test("newPageBytes: quarter-block pages are cut four to a block, in order", () => {
+  const ps = PAGE_SLAB_BYTES / 4;
+  const pages = new Kernel({ pageSize: ps }).pages;
+  const made = Array.from({ length: 5 }, () => pages.newPageBytes());
+  for (const [i, b] of made.slice(0, 4).entries()) {
+    assert.equal(b.buffer, made[0].buffer, `page ${i} is not in the first block`);
+    assert.equal(b.byteOffset, i * ps);
+  }
+  assert.notEqual(made[4].buffer, made[0].buffer, "a full block takes no fifth page");
+  assert.deepEqual([made[4].byteOffset, made[4].buffer.byteLength], [0, PAGE_SLAB_BYTES]);
+});
+
+// ... and pages over a quarter of a block take no block: each has a buffer of exactly its size.
+Deno.test("newPageBytes: half-block pages each get a buffer of their own size", () => {
+  const ps = PAGE_SLAB_BYTES / 2;
+  const pages = new Kernel({ pageSize: ps }).pages;
+  for (const b of [pages.newPageBytes(), pages.newPageBytes()]) {
+    assert.deepEqual([b.length, b.byteOffset, b.buffer.byteLength], [ps, 0, ps]);
+  }
+});
+
+// ---------------------------------------------------------------- views
+
+// vmo_create_child.md, ZX_VMO_CHILD_REFERENCE: the child is a reference to the VMO, sharing its
+// pages (spec 6.1: "full view, shares the root's pages"): a write through either shows in both.
+Deno.test("a write through a REFERENCE child lands in its parent's pages, and back", () => {
+  const { k, t, pagerVmo, supply, read, write } = world();
+  const vmo = pagerVmo(2);
+  supply(vmo, 0, 2, 0x11);
+  const ref = ok(runSync(k.zx_vmo_create_child(t, vmo, ZX_VMO_CHILD_REFERENCE, 0, 0)));
+  write(ref, PS, bytes(PS, 0x5a));
+  assert.deepEqual(read(vmo, PS, PS), bytes(PS, 0x5a));
+  write(vmo, 0, bytes(8, 0x3c));
+  assert.deepEqual(read(ref, 0, 8), bytes(8, 0x3c));
+});
+
+// ---------------------------------------------------------------- dirty zero intervals
+
+// A write to the first page of a grow's dirty zero range after WRITEBACK_BEGIN over it makes that
+// page Dirty and splits the range at its start; the rest keeps the awaiting-clean length
+// (vm_page_list unittest `vmpl_awaiting_clean_split_test`, "Split the interval at the start":
+// the new start gets the length less a page), so WRITEBACK_END over the rest alone cleans it,
+// and the page written after BEGIN stays Dirty (ResizeWritebackIntersectingWrite,
+// pager-writeback.cc).
+Deno.test("a write to the first page of a zero range awaiting clean leaves the rest awaiting clean", () => {
+  const { k, t, pagerVmo, supply, write, dirty, op } = world();
+  const vmo = pagerVmo(1, ZX_VMO_RESIZABLE);
+  supply(vmo, 0, 1, 0x11);
+  assert.equal(runSync(k.zx_vmo_set_size(t, vmo, 4 * PS)), ZX_OK);
+  const IS_ZERO = ZX_VMO_DIRTY_RANGE_IS_ZERO;
+  assert.deepEqual(dirty(vmo, 4), [[PS, 3 * PS, IS_ZERO]]);
+  assert.equal(op(vmo, ZX_PAGER_OP_WRITEBACK_BEGIN, PS, 3 * PS, IS_ZERO), ZX_OK);
+  write(vmo, PS, bytes(PS, 0xaa));
+  assert.deepEqual(dirty(vmo, 4), [[PS, PS, 0], [2 * PS, 2 * PS, IS_ZERO]]);
+  assert.equal(op(vmo, ZX_PAGER_OP_WRITEBACK_END, 2 * PS, 2 * PS), ZX_OK);
+  assert.deepEqual(dirty(vmo, 4), [[PS, PS, 0]]);
+});
+
+// ---------------------------------------------------------------- parking
+
+// Spec 4.2, "Overtime timeout": after the overtime the wait aborts, the syscall gets
+// ZX_ERR_TIMED_OUT and its request is cancelled; spec 3.3: a request cancelled before the pager
+// dequeued its packet is withdrawn, so the pager never sees it. The trace says why it woke.
+Deno.test("a COMMIT parked past the overtime returns TIMED_OUT and its packet is withdrawn", () => {
+  const { k, peer, events, pagerVmo, packet } = world({ overtimeTicks: 5 });
+  const vmo = pagerVmo(2);
+  const commit = k.zx_vmo_op_range(peer, vmo, ZX_VMO_OP_COMMIT, 0, 2 * PS);
+  assert.equal(step(commit).blocked, true);
+  k.now += 5;
+  assert.deepEqual(step(commit), { blocked: false, value: ZX_ERR_TIMED_OUT });
+  assert.equal(packet(), undefined, "the READ of the timed-out COMMIT is withdrawn");
+  const wakes = events.filter((e) => e.k === "wake");
+  assert.deepEqual(wakes, [{
+    k: "wake",
+    tid: peer.tid,
+    status: ZX_ERR_TIMED_OUT,
+    why: "overtime",
+  }]);
+});
+
+// Spec 3.7: an early-wake reader whose next page fails is woken with the error. A supply of its
+// page 0 early-wakes it and moves its wake page to page 1 (`EarlyWakeRequestLocked`); if page 1
+// fails before the reader has run, the signal finds no waiter and is kept (`AutounsignalEvent`,
+// kernel/event.cc) so the reader's next wait on the same request returns it at once: the read
+// fails with the pager's error, with no second request.
+Deno.test("an early-woken reader whose next page fails before it parks again gets the error", () => {
+  const { k, peer, events, pagerVmo, supply, op } = world();
+  const vmo = pagerVmo(3);
+  const read = k.zx_vmo_read(peer, vmo, 0, 3 * PS);
+  assert.equal(step(read).blocked, true);
+  supply(vmo, 0, 1, 0x10); // early wake; the reader has not run yet
+  assert.equal(op(vmo, ZX_PAGER_OP_FAIL, PS, PS, ZX_ERR_IO), ZX_OK);
+  // The reader copies page 0 and waits again for page 1: the wait is over as it begins.
+  const again = toBlock(read);
+  assert.ok(again.kind === "block" && again.wait.ready(k.now), "the kept failure wakes it");
+  const { blocked, value } = step(read);
+  assert.deepEqual([blocked, value?.[0]], [false, ZX_ERR_IO]);
+  assert.equal(events.filter((e) => e.k === "request").length, 1, "no second request");
+});
+
+// The trace says what a parked thread waits on; only a closed port adds that no packet will come
+// (spec 4.2: closing the port strands the waiters). Two readers of one page share a request
+// (spec 3.5), so their descriptions differ only by that note.
+Deno.test("a parked reader's description differs from one before the port closed only by the note", () => {
+  const { k, t, peer, port, events, pagerVmo } = world();
+  const vmo = pagerVmo(1);
+  const blockedOn = () => events.flatMap((e) => e.k === "block" ? [e.on] : []).at(-1);
+  assert.equal(step(k.zx_vmo_read(peer, vmo, 0, PS)).blocked, true);
+  const open = blockedOn();
+  assert.equal(runSync(k.zx_handle_close(t, port)), ZX_OK);
+  assert.equal(step(k.zx_vmo_read(t, vmo, 0, PS)).blocked, true);
+  assert.equal(blockedOn(), `${open} (port closed: no packet will be delivered)`);
+});
