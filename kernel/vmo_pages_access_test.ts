@@ -229,3 +229,47 @@ Deno.test("a parked reader's description differs from one before the port closed
   assert.equal(step(k.zx_vmo_read(t, vmo, 0, PS)).blocked, true);
   assert.equal(blockedOn(), `${open} (port closed: no packet will be delivered)`);
 });
+
+// A reader that finds its next page absent again at its request's first page waits on the same
+// request (`PageSource::GetContinuationType`, page_source.cc: an offset in `[offset_, offset_ +
+// len_)` of the request it holds is `SameRequest`; spec 3.8: "waits again on the same request —
+// no new packet"). Here page 0 is supplied, early-waking the reader, and evicted before it runs.
+Deno.test("an early-woken reader whose page was evicted waits again on the same request", () => {
+  const { k, t, peer, events, pagerVmo, supply } = world();
+  const vmo = pagerVmo(2);
+  const read = k.zx_vmo_read(peer, vmo, 0, 2 * PS);
+  assert.equal(step(read).blocked, true);
+  supply(vmo, 0, 1, 0x10);
+  assert.equal(runSync(k.kernel_evict(t, vmo, 0)), ZX_OK);
+  assert.equal(step(read).blocked, true);
+  const requests = events.filter((e) => e.k === "request" || e.k === "resolve");
+  assert.deepEqual(requests.map((e) => e.k), ["request"], "one request, never cancelled");
+});
+
+// Spec 3.5: a read that starts inside another thread's outstanding READ joins it, and if that
+// thread's wait is cancelled (here suspended) the joined reader inherits the request, range and
+// pending count, with no new packet; its wake offset stays relative to the request's start
+// (`CancelRequestLocked`). Early-woken by the request's first page, it copies its own page and
+// finds its next one past the request's end: not the same request (`GetContinuationType`,
+// page_source.cc: the offset is outside `[offset_, offset_ + len_)`), so it cancels it and asks
+// for the rest anew (spec 3.8).
+Deno.test("a reader that inherited a request and reads past its end asks for the rest anew", () => {
+  const { k, t, events, pagerVmo, supply } = world();
+  const vmo = pagerVmo(4);
+  const [a, ah] = k.createThread("a", 3);
+  const [b] = k.createThread("b", 4);
+  assert.equal(step(k.zx_vmo_read(a, vmo, 0, 3 * PS)).blocked, true);
+  const tail = k.zx_vmo_read(b, vmo, 2 * PS, 2 * PS);
+  assert.equal(step(tail).blocked, true);
+  assert.equal(runSync(k.zx_task_suspend(t, ah))[0], ZX_OK);
+  supply(vmo, 2, 1, 0x22);
+  supply(vmo, 0, 1, 0x11);
+  assert.equal(step(tail).blocked, true);
+  const requests = events.flatMap((e) =>
+    e.k === "request" ? [[e.tid, e.start, e.end]] : e.k === "resolve" ? [[e.id, e.how]] : []
+  );
+  assert.deepEqual(requests, [[a.tid, 0, 3], [1, "cancel"], [b.tid, 3, 4]]);
+  supply(vmo, 3, 1, 0x33);
+  const { value } = step(tail);
+  assert.deepEqual(value, [ZX_OK, Uint8Array.from([...bytes(PS, 0x22), ...bytes(PS, 0x33)])]);
+});
