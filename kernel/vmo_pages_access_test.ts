@@ -7,13 +7,16 @@
 import { strict as assert } from "node:assert";
 import {
   ZX_ERR_IO,
+  ZX_ERR_SHOULD_WAIT,
   ZX_ERR_TIMED_OUT,
   ZX_INFO_VMO,
   ZX_OK,
   ZX_PAGER_OP_FAIL,
   ZX_PAGER_OP_WRITEBACK_BEGIN,
   ZX_PAGER_OP_WRITEBACK_END,
+  ZX_PAGER_VMO_READ,
   ZX_VMO_CHILD_REFERENCE,
+  ZX_VMO_CHILD_SLICE,
   ZX_VMO_DIRTY_RANGE_IS_ZERO,
   ZX_VMO_OP_COMMIT,
   ZX_VMO_RESIZABLE,
@@ -272,4 +275,46 @@ Deno.test("a reader that inherited a request and reads past its end asks for the
   supply(vmo, 3, 1, 0x33);
   const { value } = step(tail);
   assert.deepEqual(value, [ZX_OK, Uint8Array.from([...bytes(PS, 0x22), ...bytes(PS, 0x33)])]);
+});
+
+// ---------------------------------------------------------------- request sizing
+
+// Spec 2.8.1 / 3.4: a write's READ covers "at most 16 pages" from its first absent page.
+Deno.test("a write over 20 absent pages asks for the first 16 in one READ", () => {
+  const { k, peer, pagerVmo, packet } = world();
+  const vmo = pagerVmo(24);
+  assert.equal(step(k.zx_vmo_write(peer, vmo, bytes(20 * PS, 1), 2 * PS)).blocked, true);
+  const p = packet();
+  assert.deepEqual([p?.command, p?.offset, p?.length], [ZX_PAGER_VMO_READ, 2 * PS, 16 * PS]);
+});
+
+// Spec 3.4: a read's READ runs from its first absent page to the end of the read, in the root's
+// offsets (3.1); through a slice at page 1 of a root whose page 0 is present, a 2-page read of
+// the slice is the root's pages 1 and 2.
+Deno.test("a read through a slice asks for the root's pages under the whole read", () => {
+  const { k, t, peer, pagerVmo, supply, packet } = world();
+  const vmo = pagerVmo(4);
+  supply(vmo, 0, 1, 0x10);
+  const slice = ok(runSync(k.zx_vmo_create_child(t, vmo, ZX_VMO_CHILD_SLICE, PS, 3 * PS)));
+  assert.equal(step(k.zx_vmo_read(peer, slice, 0, 2 * PS)).blocked, true);
+  const p = packet();
+  assert.deepEqual([p?.command, p?.offset, p?.length], [ZX_PAGER_VMO_READ, PS, 2 * PS]);
+});
+
+// ---------------------------------------------------------------- fail instead of block
+
+// The model's per-thread mode for the original pager design (pager-semantics.md, model
+// decisions): a VMO syscall that would block on the pager returns ZX_ERR_SHOULD_WAIT instead.
+// The request it made stays for the pager to serve, so a retry after the supply succeeds; the
+// thread never parked, so nothing wakes it.
+Deno.test("a fail-instead-of-block read returns SHOULD_WAIT, leaves its READ and succeeds later", () => {
+  const { k, pagerVmo, supply, packet, events } = world();
+  const vmo = pagerVmo(2);
+  const [u] = k.createThread("nonblocking", 3, true);
+  assert.deepEqual(step(k.zx_vmo_read(u, vmo, 0, 2 * PS)).value?.[0], ZX_ERR_SHOULD_WAIT);
+  const p = packet();
+  assert.deepEqual([p?.command, p?.offset, p?.length], [ZX_PAGER_VMO_READ, 0, 2 * PS]);
+  supply(vmo, 0, 2, 0x44);
+  assert.deepEqual(events.filter((e) => e.k === "block" || e.k === "wake"), []);
+  assert.deepEqual(step(k.zx_vmo_read(u, vmo, 0, 2 * PS)).value, [ZX_OK, bytes(2 * PS, 0x44)]);
 });
