@@ -17,6 +17,7 @@ import {
   ZX_PAGER_VMO_READ,
   ZX_VMO_CHILD_REFERENCE,
   ZX_VMO_CHILD_SLICE,
+  ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE,
   ZX_VMO_DIRTY_RANGE_IS_ZERO,
   ZX_VMO_OP_COMMIT,
   ZX_VMO_RESIZABLE,
@@ -299,6 +300,24 @@ Deno.test("a read through a slice asks for the root's pages under the whole read
   assert.equal(step(k.zx_vmo_read(peer, slice, 0, 2 * PS)).blocked, true);
   const p = packet();
   assert.deepEqual([p?.command, p?.offset, p?.length], [ZX_PAGER_VMO_READ, PS, 2 * PS]);
+});
+
+// Spec 6.1 (CloneShrinkGrowParent): a clone loses sight of its parent's cut tail for good and reads
+// zeros there; spec 3.4: a clone's READ covers only pages it needs from the root. A clone of
+// such a clone (hanging from it: it owns a page in range) sees the root through it for pages 0
+// and 1 only, so its read of four pages asks for those two.
+Deno.test("a read through a clone of a clone whose view of the root was cut asks only for what it sees", () => {
+  const { k, t, peer, pagerVmo, packet } = world();
+  const vmo = pagerVmo(4, ZX_VMO_RESIZABLE);
+  const opts = ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE;
+  const clone = ok(runSync(k.zx_vmo_create_child(t, vmo, opts, 0, 4 * PS)));
+  assert.equal(runSync(k.zx_vmo_set_size(t, vmo, 2 * PS)), ZX_OK);
+  assert.equal(runSync(k.zx_vmo_set_size(t, vmo, 4 * PS)), ZX_OK);
+  assert.equal(runSync(k.zx_vmo_write(t, clone, bytes(8, 1), 3 * PS)), ZX_OK);
+  const inner = ok(runSync(k.zx_vmo_create_child(t, clone, opts, 0, 4 * PS)));
+  assert.equal(step(k.zx_vmo_read(peer, inner, 0, 4 * PS)).blocked, true);
+  const p = packet();
+  assert.deepEqual([p?.command, p?.offset, p?.length], [ZX_PAGER_VMO_READ, 0, 2 * PS]);
 });
 
 // ---------------------------------------------------------------- fail instead of block
