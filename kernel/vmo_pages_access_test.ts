@@ -15,6 +15,8 @@ import {
   ZX_PAGER_OP_WRITEBACK_BEGIN,
   ZX_PAGER_OP_WRITEBACK_END,
   ZX_PAGER_VMO_READ,
+  ZX_VM_PERM_READ,
+  ZX_VM_PERM_WRITE,
   ZX_VMO_CHILD_REFERENCE,
   ZX_VMO_CHILD_SLICE,
   ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE,
@@ -154,6 +156,57 @@ Deno.test("a write through a REFERENCE child lands in its parent's pages, and ba
   assert.deepEqual(read(vmo, PS, PS), bytes(PS, 0x5a));
   write(vmo, 0, bytes(8, 0x3c));
   assert.deepEqual(read(ref, 0, 8), bytes(8, 0x3c));
+});
+
+// ---------------------------------------------------------------- reads and writes
+
+// vmo_read.md / vmo_write.md: bytes `[offset, offset + length)` of the VMO, here across a page
+// boundary (the model moves them a page at a time). The trace records each page's part as a
+// store or copy on the VMO that holds the page, at its offset there (what the checkers replay
+// and check: properties/data_integrity.ts); through a slice at page 1 that is the root.
+Deno.test("an unaligned write and read across a page boundary through a slice move exactly those bytes", () => {
+  const { k, t, events, pagerVmo, supply, read, write, info } = world();
+  const vmo = pagerVmo(3);
+  supply(vmo, 0, 3, 0x11);
+  const slice = ok(runSync(k.zx_vmo_create_child(t, vmo, ZX_VMO_CHILD_SLICE, PS, 2 * PS)));
+  const data = Uint8Array.from([1, 2, 3, 4, 5, 6, 7, 8]);
+  events.length = 0;
+  write(slice, PS - 4, data);
+  const root = info(vmo).koid;
+  const moved = (kind: "store" | "copy") =>
+    events.flatMap((e) => e.k === kind ? [[e.tid, e.vmo, e.offset, [...e.bytes]]] : []);
+  assert.deepEqual(moved("store"), [
+    [t.tid, root, 2 * PS - 4, [1, 2, 3, 4]],
+    [t.tid, root, 2 * PS, [5, 6, 7, 8]],
+  ]);
+  const want = bytes(3 * PS, 0x11);
+  want.set(data, 2 * PS - 4);
+  assert.deepEqual(read(vmo, 0, 3 * PS), want);
+  events.length = 0;
+  assert.deepEqual(read(slice, PS - 6, 12), want.subarray(2 * PS - 6, 2 * PS + 6));
+  assert.deepEqual(moved("copy"), [
+    [t.tid, root, 2 * PS - 6, [0x11, 0x11, 1, 2, 3, 4]],
+    [t.tid, root, 2 * PS, [5, 6, 7, 8, 0x11, 0x11]],
+  ]);
+});
+
+// vmo_write.md / vmo_read.md: the bytes come from (go to) the user buffer's start, whatever the
+// offset in the VMO.
+Deno.test("zx_vmo_write and zx_vmo_read at an offset copy from and to the user buffer's start", () => {
+  const { k, t, read, write } = world();
+  const user = ok(runSync(k.zx_vmo_create(t, 2 * PS, 0)));
+  const pattern = Uint8Array.from({ length: 2 * PS }, (_, i) => i % 251);
+  write(user, 0, pattern);
+  const rw = ZX_VM_PERM_READ | ZX_VM_PERM_WRITE;
+  const addr = ok(runSync(k.zx_vmar_map(t, k.rootVmarHandle, rw, 0, user, 0, 2 * PS)));
+  const target = ok(runSync(k.zx_vmo_create(t, 2 * PS, 0)));
+  assert.equal(runSync(k.zx_vmo_write(t, target, new Uint8Array(8), 100, addr)), ZX_OK);
+  assert.deepEqual(read(target, 100, 8), pattern.subarray(0, 8));
+  write(target, 300, bytes(8, 0xee));
+  assert.equal(runSync(k.zx_vmo_read(t, target, 300, 8, addr + PS))[0], ZX_OK);
+  const want = pattern.slice(PS, PS + 16);
+  want.fill(0xee, 0, 8);
+  assert.deepEqual(read(user, PS, 16), want);
 });
 
 // ---------------------------------------------------------------- dirty zero intervals
