@@ -22,6 +22,7 @@ import {
   ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE,
   ZX_VMO_DIRTY_RANGE_IS_ZERO,
   ZX_VMO_OP_COMMIT,
+  ZX_VMO_OP_ZERO,
   ZX_VMO_RESIZABLE,
 } from "./constants.ts";
 import type { KernelEvent, PagePacket } from "./events.ts";
@@ -367,6 +368,21 @@ Deno.test("a read through a clone of a clone whose view of the root was cut asks
   assert.equal(runSync(k.zx_vmo_set_size(t, vmo, 2 * PS)), ZX_OK);
   assert.equal(runSync(k.zx_vmo_set_size(t, vmo, 4 * PS)), ZX_OK);
   assert.equal(runSync(k.zx_vmo_write(t, clone, bytes(8, 1), 3 * PS)), ZX_OK);
+  const inner = ok(runSync(k.zx_vmo_create_child(t, clone, opts, 0, 4 * PS)));
+  assert.equal(step(k.zx_vmo_read(peer, inner, 0, 4 * PS)).blocked, true);
+  const p = packet();
+  assert.deepEqual([p?.command, p?.offset, p?.length], [ZX_PAGER_VMO_READ, 0, 2 * PS]);
+});
+
+// Spec 3.4: a clone's READ stops "at the first offset where an intermediate clone owns a page (so
+// forked pages are never requested)" (Pager.PageRequestBatchingChecksAncestorPages). The middle
+// clone owns its page 2 (zeroed: a marker), so the inner clone's read from page 0 asks for 0-1.
+Deno.test("a read through a clone of a clone stops its READ at a page the middle clone owns", () => {
+  const { k, t, peer, pagerVmo, packet } = world();
+  const vmo = pagerVmo(4);
+  const opts = ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE;
+  const clone = ok(runSync(k.zx_vmo_create_child(t, vmo, opts, 0, 4 * PS)));
+  assert.equal(runSync(k.zx_vmo_op_range(t, clone, ZX_VMO_OP_ZERO, 2 * PS, PS)), ZX_OK);
   const inner = ok(runSync(k.zx_vmo_create_child(t, clone, opts, 0, 4 * PS)));
   assert.equal(step(k.zx_vmo_read(peer, inner, 0, 4 * PS)).blocked, true);
   const p = packet();
