@@ -14,6 +14,7 @@ import {
   ZX_PAGER_OP_FAIL,
   ZX_PAGER_OP_WRITEBACK_BEGIN,
   ZX_PAGER_OP_WRITEBACK_END,
+  ZX_PAGER_VMO_DIRTY,
   ZX_PAGER_VMO_READ,
   ZX_VM_PERM_READ,
   ZX_VM_PERM_WRITE,
@@ -24,6 +25,7 @@ import {
   ZX_VMO_OP_COMMIT,
   ZX_VMO_OP_ZERO,
   ZX_VMO_RESIZABLE,
+  ZX_VMO_TRAP_DIRTY,
 } from "./constants.ts";
 import type { KernelEvent, PagePacket } from "./events.ts";
 import { Kernel, type KernelOptions, type Syscall } from "./kernel.ts";
@@ -387,6 +389,72 @@ Deno.test("a read through a clone of a clone stops its READ at a page the middle
   assert.equal(step(k.zx_vmo_read(peer, inner, 0, 4 * PS)).blocked, true);
   const p = packet();
   assert.deepEqual([p?.command, p?.offset, p?.length], [ZX_PAGER_VMO_READ, 0, 2 * PS]);
+});
+
+// ---------------------------------------------------------------- COMMIT
+
+// Spec 6.1: a clone's COMMIT asks the root for what it does not have, at the root's offsets, and
+// copies the pages into the clone once supplied (spec 2.8.2).
+Deno.test("COMMIT of an offset clone asks for the root's pages and copies them in", () => {
+  const { k, t, peer, pagerVmo, supply, packet, info } = world();
+  const vmo = pagerVmo(4);
+  const opts = ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE;
+  const clone = ok(runSync(k.zx_vmo_create_child(t, vmo, opts, PS, 3 * PS)));
+  const commit = k.zx_vmo_op_range(peer, clone, ZX_VMO_OP_COMMIT, 0, 2 * PS);
+  assert.equal(step(commit).blocked, true);
+  const p = packet();
+  assert.deepEqual([p?.command, p?.offset, p?.length], [ZX_PAGER_VMO_READ, PS, 2 * PS]);
+  supply(vmo, 1, 2, 0x66);
+  assert.deepEqual(step(commit), { blocked: false, value: ZX_OK });
+  assert.equal(info(clone).committedBytes, 2 * PS);
+});
+
+// Spec 2.8.2: "In a TRAP_DIRTY VMO, committing a slot inside a dirty zero interval allocates a
+// Dirty page and therefore first issues a DIRTY request"; without TRAP_DIRTY the page is
+// allocated at once (Dirty, still reported as dirty, no longer as a zero range).
+Deno.test("COMMIT of a grow's zero tail: a DIRTY request under TRAP_DIRTY, Dirty pages without", () => {
+  const { k, t, peer, pagerVmo, packet, info, dirty } = world();
+  const trap = pagerVmo(1, ZX_VMO_RESIZABLE | ZX_VMO_TRAP_DIRTY);
+  assert.equal(runSync(k.zx_vmo_set_size(t, trap, 3 * PS)), ZX_OK);
+  assert.equal(step(k.zx_vmo_op_range(peer, trap, ZX_VMO_OP_COMMIT, PS, 2 * PS)).blocked, true);
+  const p = packet();
+  assert.deepEqual([p?.command, p?.offset, p?.length], [ZX_PAGER_VMO_DIRTY, PS, 2 * PS]);
+  const plain = pagerVmo(1, ZX_VMO_RESIZABLE);
+  assert.equal(runSync(k.zx_vmo_set_size(t, plain, 3 * PS)), ZX_OK);
+  assert.equal(runSync(k.zx_vmo_op_range(t, plain, ZX_VMO_OP_COMMIT, PS, 2 * PS)), ZX_OK);
+  assert.equal(info(plain).committedBytes, 2 * PS);
+  assert.deepEqual(dirty(plain, 3), [[PS, 2 * PS, 0]]);
+});
+
+// Spec 5.1: a zero marker is "a Clean zero page without storage"; COMMIT gives it storage as a
+// Clean page ("Markers start clean", TargetZeroContentSupplyDirty): committed, not dirty, and
+// evictable as any Clean page (spec 6.3).
+Deno.test("COMMIT of a zero marker makes a committed Clean page", () => {
+  const { k, t, pager, pagerVmo, info, dirty } = world();
+  const vmo = pagerVmo(1);
+  const aux = ok(runSync(k.zx_vmo_create(t, PS, 0)));
+  assert.equal(runSync(k.zx_pager_supply_pages(t, pager, vmo, 0, PS, aux, 0)), ZX_OK);
+  assert.equal(info(vmo).committedBytes, 0, "a marker holds no page");
+  assert.equal(runSync(k.zx_vmo_op_range(t, vmo, ZX_VMO_OP_COMMIT, 0, PS)), ZX_OK);
+  assert.equal(info(vmo).committedBytes, PS);
+  assert.deepEqual(dirty(vmo, 1), []);
+  assert.equal(runSync(k.kernel_evict(t, vmo, 0)), ZX_OK);
+});
+
+// The fail-instead-of-block mode (pager-semantics.md, model decisions) for COMMIT: SHOULD_WAIT,
+// and the READ stays for the pager; the thread never parked, so nothing wakes it.
+Deno.test("a fail-instead-of-block COMMIT returns SHOULD_WAIT and leaves its READ", () => {
+  const { k, pagerVmo, supply, packet, events, info } = world();
+  const vmo = pagerVmo(2);
+  const [u] = k.createThread("nonblocking", 3, true);
+  const commit = () => step(k.zx_vmo_op_range(u, vmo, ZX_VMO_OP_COMMIT, 0, 2 * PS)).value;
+  assert.equal(commit(), ZX_ERR_SHOULD_WAIT);
+  const p = packet();
+  assert.deepEqual([p?.command, p?.offset, p?.length], [ZX_PAGER_VMO_READ, 0, 2 * PS]);
+  supply(vmo, 0, 2, 0x44);
+  assert.deepEqual(events.filter((e) => e.k === "block" || e.k === "wake"), []);
+  assert.equal(commit(), ZX_OK);
+  assert.equal(info(vmo).committedBytes, 2 * PS);
 });
 
 // ---------------------------------------------------------------- fail instead of block
