@@ -441,6 +441,38 @@ Deno.test("COMMIT of a zero marker makes a committed Clean page", () => {
   assert.equal(runSync(k.kernel_evict(t, vmo, 0)), ZX_OK);
 });
 
+// Spec 2.8.2: COMMIT brings absent pages in and "does not dirty anything": present content, Clean
+// or Dirty, is left as it is.
+Deno.test("COMMIT over present pages keeps their content and dirty state", () => {
+  const { k, t, pagerVmo, supply, read, write, dirty } = world();
+  const vmo = pagerVmo(2);
+  supply(vmo, 0, 2, 0x11);
+  write(vmo, PS, bytes(8, 0x22));
+  assert.equal(runSync(k.zx_vmo_op_range(t, vmo, ZX_VMO_OP_COMMIT, 0, 2 * PS)), ZX_OK);
+  const want = bytes(2 * PS, 0x11);
+  want.fill(0x22, PS, PS + 8);
+  assert.deepEqual(read(vmo, 0, 2 * PS), want);
+  assert.deepEqual(dirty(vmo, 2), [[PS, PS, 0]]);
+});
+
+// Spec 6.1: "A clone's COMMIT requests only pages the clone has not forked" and content comes from
+// the root only where the clone sees it: no READ for a page an intermediate clone owns (here
+// zeroed), nor for pages the middle clone's view of the root no longer reaches (its parent shrank
+// and grew: it reads zeros there, spec 6.1 CloneShrinkGrowParent).
+Deno.test("COMMIT through a clone of a clone asks the root for nothing it does not see", () => {
+  const { k, t, pagerVmo, supply, packet } = world();
+  const vmo = pagerVmo(4, ZX_VMO_RESIZABLE);
+  supply(vmo, 0, 1, 0x11); // the root's page 1 stays absent
+  const opts = ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE;
+  const clone = ok(runSync(k.zx_vmo_create_child(t, vmo, opts, 0, 4 * PS)));
+  assert.equal(runSync(k.zx_vmo_set_size(t, vmo, 2 * PS)), ZX_OK);
+  assert.equal(runSync(k.zx_vmo_set_size(t, vmo, 4 * PS)), ZX_OK);
+  assert.equal(runSync(k.zx_vmo_op_range(t, clone, ZX_VMO_OP_ZERO, PS, PS)), ZX_OK);
+  const inner = ok(runSync(k.zx_vmo_create_child(t, clone, opts, 0, 4 * PS)));
+  assert.equal(runSync(k.zx_vmo_op_range(t, inner, ZX_VMO_OP_COMMIT, 0, 4 * PS)), ZX_OK);
+  assert.equal(packet(), undefined);
+});
+
 // The fail-instead-of-block mode (pager-semantics.md, model decisions) for COMMIT: SHOULD_WAIT,
 // and the READ stays for the pager; the thread never parked, so nothing wakes it.
 Deno.test("a fail-instead-of-block COMMIT returns SHOULD_WAIT and leaves its READ", () => {
