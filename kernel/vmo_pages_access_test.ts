@@ -212,6 +212,25 @@ Deno.test("zx_vmo_write and zx_vmo_read at an offset copy from and to the user b
   assert.deepEqual(read(user, PS, 16), want);
 });
 
+// Spec 6.1: a slice is a window on its parent's pages: a load through a mapping of a slice at
+// page 2 reads the root's page under it, and the trace records it as a copy on the root at the
+// root's offset (properties/data_integrity.ts checks copies against the root's content).
+Deno.test("a load through a mapped slice reads the root's page and is traced on the root", () => {
+  const { k, t, events, pagerVmo, supply, info } = world();
+  const vmo = pagerVmo(4);
+  supply(vmo, 0, 4, 0x10);
+  assert.equal(runSync(k.zx_vmo_write(t, vmo, bytes(4, 0x77), 3 * PS + 8)), ZX_OK);
+  const slice = ok(runSync(k.zx_vmo_create_child(t, vmo, ZX_VMO_CHILD_SLICE, 2 * PS, 2 * PS)));
+  const addr = ok(
+    runSync(k.zx_vmar_map(t, k.rootVmarHandle, ZX_VM_PERM_READ, 0, slice, 0, 2 * PS)),
+  );
+  events.length = 0;
+  const got = runSync(k.memRead(t, addr + PS + 6, 8));
+  assert.deepEqual([...got], [0x10, 0x10, 0x77, 0x77, 0x77, 0x77, 0x10, 0x10]);
+  const copies = events.flatMap((e) => e.k === "copy" ? [[e.vmo, e.offset, e.bytes.length]] : []);
+  assert.deepEqual(copies, [[info(vmo).koid, 3 * PS + 6, 8]]);
+});
+
 // ---------------------------------------------------------------- dirty zero intervals
 
 // A write to the first page of a grow's dirty zero range after WRITEBACK_BEGIN over it makes that
@@ -407,6 +426,19 @@ Deno.test("COMMIT of an offset clone asks for the root's pages and copies them i
   supply(vmo, 1, 2, 0x66);
   assert.deepEqual(step(commit), { blocked: false, value: ZX_OK });
   assert.equal(info(clone).committedBytes, 2 * PS);
+});
+
+// Spec 2.8.2 / 3.4: COMMIT's READ runs from the first absent page to the end of the range, in
+// the root's offsets (3.1): through a slice at page 1 of a root whose page 0 is present, COMMIT
+// of the slice's two pages asks for the root's pages 1 and 2.
+Deno.test("COMMIT through a slice asks for the root's pages under the whole range", () => {
+  const { k, t, peer, pagerVmo, supply, packet } = world();
+  const vmo = pagerVmo(4);
+  supply(vmo, 0, 1, 0x10);
+  const slice = ok(runSync(k.zx_vmo_create_child(t, vmo, ZX_VMO_CHILD_SLICE, PS, 3 * PS)));
+  assert.equal(step(k.zx_vmo_op_range(peer, slice, ZX_VMO_OP_COMMIT, 0, 2 * PS)).blocked, true);
+  const p = packet();
+  assert.deepEqual([p?.command, p?.offset, p?.length], [ZX_PAGER_VMO_READ, PS, 2 * PS]);
 });
 
 // Spec 2.8.2: "In a TRAP_DIRTY VMO, committing a slot inside a dirty zero interval allocates a
