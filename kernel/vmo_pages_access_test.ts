@@ -505,6 +505,22 @@ Deno.test("COMMIT through a clone of a clone asks the root for nothing it does n
   assert.equal(packet(), undefined);
 });
 
+// Spec 4.2 (Pager.SuspendCommitTest): suspending a thread parked in COMMIT interrupts its wait
+// and cancels its request; on resume the COMMIT goes on and asks again, then completes.
+Deno.test("a COMMIT whose wait a suspend interrupted asks again on resume and completes", () => {
+  const { k, t, events, pagerVmo, supply } = world();
+  const vmo = pagerVmo(1);
+  const [u, uh] = k.createThread("worker", 3);
+  const commit = k.zx_vmo_op_range(u, vmo, ZX_VMO_OP_COMMIT, 0, PS);
+  assert.equal(step(commit).blocked, true);
+  const [, token] = runSync(k.zx_task_suspend(t, uh));
+  assert.equal(runSync(k.zx_handle_close(t, token)), ZX_OK);
+  assert.equal(step(commit).blocked, true);
+  assert.equal(events.filter((e) => e.k === "request").length, 2);
+  supply(vmo, 0, 1, 0x12);
+  assert.deepEqual(step(commit), { blocked: false, value: ZX_OK });
+});
+
 // The fail-instead-of-block mode (pager-semantics.md, model decisions) for COMMIT: SHOULD_WAIT,
 // and the READ stays for the pager; the thread never parked, so nothing wakes it.
 Deno.test("a fail-instead-of-block COMMIT returns SHOULD_WAIT and leaves its READ", () => {
