@@ -6,6 +6,7 @@
 
 import { strict as assert } from "node:assert";
 import {
+  ZX_BTI_PERM_READ,
   ZX_ERR_IO,
   ZX_ERR_SHOULD_WAIT,
   ZX_ERR_TIMED_OUT,
@@ -66,6 +67,7 @@ function world(options: KernelOptions = {}) {
   const [peer] = k.createThread("peer", 2);
   const pager = ok(runSync(k.zx_pager_create(t, 0)));
   const port = ok(runSync(k.zx_port_create(t, 0)));
+  const bti = ok(runSync(k.zx_bti_create(t, 0, 1)));
   const pagerVmo = (pages: number, options = 0) =>
     ok(runSync(k.zx_pager_create_vmo(t, pager, options, port, 7, pages * PS)));
   const supply = (h: number, page: number, count: number, byte: number) => {
@@ -97,6 +99,7 @@ function world(options: KernelOptions = {}) {
     peer,
     pager,
     port,
+    bti,
     events,
     pagerVmo,
     supply,
@@ -553,4 +556,21 @@ Deno.test("a fail-instead-of-block read returns SHOULD_WAIT, leaves its READ and
   supply(vmo, 0, 2, 0x44);
   assert.deepEqual(events.filter((e) => e.k === "block" || e.k === "wake"), []);
   assert.deepEqual(step(k.zx_vmo_read(u, vmo, 0, 2 * PS)).value, [ZX_OK, bytes(2 * PS, 0x44)]);
+});
+
+// ---------------------------------------------------------------- pins
+
+// A pin commits, then pins (`CommitRangeInternal`); spec 3.7: a failed READ's error is the call's
+// result; on failure the pages pinned so far are unpinned (vmo_pages.ts pin, `CommitRangeInternal`
+// unpins on error): a shrink over them then succeeds (spec 2.8.3: pinned pages in the cut range
+// would make it BAD_STATE).
+Deno.test("a read pin whose READ fails returns the error and leaves nothing pinned", () => {
+  const { k, t, peer, bti, pagerVmo, supply, op } = world();
+  const vmo = pagerVmo(2, ZX_VMO_RESIZABLE);
+  supply(vmo, 0, 1, 0x11);
+  const pin = k.zx_bti_pin(peer, bti, ZX_BTI_PERM_READ, vmo, 0, 2 * PS);
+  assert.equal(step(pin).blocked, true);
+  assert.equal(op(vmo, ZX_PAGER_OP_FAIL, PS, PS, ZX_ERR_IO), ZX_OK);
+  assert.equal(step(pin).value?.[0], ZX_ERR_IO);
+  assert.equal(runSync(k.zx_vmo_set_size(t, vmo, 0)), ZX_OK);
 });
