@@ -7,7 +7,9 @@
 import { strict as assert } from "node:assert";
 import {
   ZX_BTI_PERM_READ,
+  ZX_ERR_ACCESS_DENIED,
   ZX_ERR_IO,
+  ZX_ERR_NOT_FOUND,
   ZX_ERR_SHOULD_WAIT,
   ZX_ERR_TIMED_OUT,
   ZX_INFO_VMO,
@@ -573,4 +575,63 @@ Deno.test("a read pin whose READ fails returns the error and leaves nothing pinn
   assert.equal(op(vmo, ZX_PAGER_OP_FAIL, PS, PS, ZX_ERR_IO), ZX_OK);
   assert.equal(step(pin).value?.[0], ZX_ERR_IO);
   assert.equal(runSync(k.zx_vmo_set_size(t, vmo, 0)), ZX_OK);
+});
+
+// ---------------------------------------------------------------- loads and stores
+
+/** Steps a load or store to its end: the syscall yields it passed, and its crash if it faulted. */
+function runMem(call: Syscall<unknown>) {
+  const yields: { name: string; args?: readonly unknown[] }[] = [];
+  for (let r = call.next(); !r.done; r = call.next()) {
+    if (r.value.kind === "crash") return { yields, crash: r.value };
+    if (r.value.kind === "syscall") yields.push({ name: r.value.name, args: r.value.args });
+  }
+  return { yields, crash: undefined };
+}
+
+// Spec 4.2/4.3: an access to an address nothing maps is a fatal page fault, synth code
+// ZX_ERR_NOT_FOUND (VmarUnmapTest); a store through a mapping without write permission is one
+// with ZX_ERR_ACCESS_DENIED. The fault names the address; the page-fault event the mapped VMO
+// (-1: none, PageFault).
+Deno.test("a load from an unmapped address and a store through a read-only mapping are fatal", () => {
+  const { k, t, events, info } = world();
+  const vmo = ok(runSync(k.zx_vmo_create(t, 2 * PS, 0)));
+  const map = () =>
+    ok(runSync(k.zx_vmar_map(t, k.rootVmarHandle, ZX_VM_PERM_READ, 0, vmo, 0, 2 * PS)));
+  const addr = map();
+  const gone = map();
+  assert.equal(runSync(k.zx_vmar_unmap(t, k.rootVmarHandle, gone, 2 * PS)), ZX_OK);
+  const [loader] = k.createThread("loader", 3);
+  const load = runMem(k.memRead(loader, gone + PS + 8, 4));
+  assert.deepEqual(load.crash, { kind: "crash", synth: ZX_ERR_NOT_FOUND, addr: gone + PS + 8 });
+  const [storer] = k.createThread("storer", 4);
+  const store = runMem(k.memWrite(storer, addr + 8, bytes(4, 1)));
+  assert.deepEqual(store.crash, { kind: "crash", synth: ZX_ERR_ACCESS_DENIED, addr: addr + 8 });
+  assert.deepEqual(events.filter((e) => e.k === "page-fault"), [
+    { k: "page-fault", tid: 3, vmo: -1, synth: ZX_ERR_NOT_FOUND, addr: gone + PS + 8 },
+    { k: "page-fault", tid: 4, vmo: info(vmo).koid, synth: ZX_ERR_ACCESS_DENIED, addr: addr + 8 },
+  ]);
+});
+
+// Each page of a store through a mapping is its own scheduling point, named mem_write with the
+// address it starts at, in what the thread yields and in the trace's call and ret events.
+Deno.test("mem_write yields and traces one mem_write call per page, at the address of each", () => {
+  const { k, t, events } = world();
+  const vmo = ok(runSync(k.zx_vmo_create(t, 2 * PS, 0)));
+  const rw = ZX_VM_PERM_READ | ZX_VM_PERM_WRITE;
+  const addr = ok(runSync(k.zx_vmar_map(t, k.rootVmarHandle, rw, 0, vmo, 0, 2 * PS)));
+  events.length = 0;
+  const { yields, crash } = runMem(k.memWrite(t, addr + PS / 2, bytes(PS, 7)));
+  assert.equal(crash, undefined);
+  const at = [[addr + PS / 2], [addr + PS]];
+  assert.deepEqual(yields, at.map((args) => ({ name: "mem_write", args })));
+  const calls = events.flatMap((e): unknown[] =>
+    e.k === "call" ? [[e.k, e.name, e.args]] : e.k === "ret" ? [[e.k, e.name, e.status]] : []
+  );
+  assert.deepEqual(calls, [
+    ["call", "mem_write", at[0]],
+    ["ret", "mem_write", ZX_OK],
+    ["call", "mem_write", at[1]],
+    ["ret", "mem_write", ZX_OK],
+  ]);
 });
