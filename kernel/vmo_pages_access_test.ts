@@ -10,6 +10,7 @@ import {
   ZX_ERR_ACCESS_DENIED,
   ZX_ERR_IO,
   ZX_ERR_NOT_FOUND,
+  ZX_ERR_OUT_OF_RANGE,
   ZX_ERR_SHOULD_WAIT,
   ZX_ERR_TIMED_OUT,
   ZX_INFO_VMO,
@@ -634,4 +635,22 @@ Deno.test("mem_write yields and traces one mem_write call per page, at the addre
     ["call", "mem_write", at[1]],
     ["ret", "mem_write", ZX_OK],
   ]);
+});
+
+// Spec 4.2: a load that faults on an absent page waits for the pager and, once the page is
+// supplied, faults again and reads it; a load through a mapping past its VMO's shrunk end is a
+// fatal page fault with synth code ZX_ERR_OUT_OF_RANGE (CloneResizeCloneHazard).
+Deno.test("a load waits for its page and reads it; past a shrunk end it is OUT_OF_RANGE", () => {
+  const { k, t, peer, pagerVmo, supply } = world();
+  const vmo = pagerVmo(2, ZX_VMO_RESIZABLE);
+  const addr = ok(runSync(k.zx_vmar_map(t, k.rootVmarHandle, ZX_VM_PERM_READ, 0, vmo, 0, 2 * PS)));
+  const load = k.memRead(peer, addr + PS + 4, 4);
+  assert.equal(step(load).blocked, true);
+  supply(vmo, 1, 1, 0x5c);
+  assert.deepEqual(step(load), { blocked: false, value: bytes(4, 0x5c) });
+  assert.deepEqual(runSync(k.memRead(t, addr + 2 * PS - 4, 4)), bytes(4, 0x5c), "the last bytes");
+  assert.equal(runSync(k.zx_vmo_set_size(t, vmo, PS)), ZX_OK);
+  const [u] = k.createThread("late", 3);
+  const late = runMem(k.memRead(u, addr + PS + 4, 4));
+  assert.deepEqual(late.crash, { kind: "crash", synth: ZX_ERR_OUT_OF_RANGE, addr: addr + PS + 4 });
 });
