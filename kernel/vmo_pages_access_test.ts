@@ -23,6 +23,7 @@ import {
   ZX_VM_PERM_READ,
   ZX_VM_PERM_WRITE,
   ZX_VMO_CHILD_REFERENCE,
+  ZX_VMO_CHILD_RESIZABLE,
   ZX_VMO_CHILD_SLICE,
   ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE,
   ZX_VMO_DIRTY_RANGE_IS_ZERO,
@@ -576,6 +577,25 @@ Deno.test("a read pin whose READ fails returns the error and leaves nothing pinn
   assert.equal(op(vmo, ZX_PAGER_OP_FAIL, PS, PS, ZX_ERR_IO), ZX_OK);
   assert.equal(step(pin).value?.[0], ZX_ERR_IO);
   assert.equal(runSync(k.zx_vmo_set_size(t, vmo, 0)), ZX_OK);
+});
+
+// A pin of a clone commits its pages first, as COMMIT does (vmo_pages_test: "zx_bti_pin of a
+// clone commits the parent's content"): a READ that fails fails the pin with the pager's error
+// (spec 3.7); a clone shrunk while the pin waited makes it OUT_OF_RANGE (ResizeBlockedPin).
+Deno.test("a pin of a clone fails with its commit's READ error, and OUT_OF_RANGE after a shrink", () => {
+  const { k, t, peer, bti, pagerVmo, supply, op } = world();
+  const vmo = pagerVmo(2);
+  const opts = ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE | ZX_VMO_CHILD_RESIZABLE;
+  const clone = ok(runSync(k.zx_vmo_create_child(t, vmo, opts, 0, 2 * PS)));
+  const failed = k.zx_bti_pin(peer, bti, ZX_BTI_PERM_READ, clone, 0, PS);
+  assert.equal(step(failed).blocked, true);
+  assert.equal(op(vmo, ZX_PAGER_OP_FAIL, 0, PS, ZX_ERR_IO), ZX_OK);
+  assert.equal(step(failed).value?.[0], ZX_ERR_IO);
+  const shrunk = k.zx_bti_pin(peer, bti, ZX_BTI_PERM_READ, clone, 0, 2 * PS);
+  assert.equal(step(shrunk).blocked, true);
+  assert.equal(runSync(k.zx_vmo_set_size(t, clone, PS)), ZX_OK);
+  supply(vmo, 0, 2, 0x11);
+  assert.equal(step(shrunk).value?.[0], ZX_ERR_OUT_OF_RANGE);
 });
 
 // ---------------------------------------------------------------- loads and stores
