@@ -1,0 +1,279 @@
+/**
+ * VmoPages past the access path: pin bookkeeping checks, ZX_VMO_OP_ZERO, range ops, the pager's
+ * ops (supply, OP_DIRTY, writeback), detach, resize and children, each through the syscalls (or,
+ * for the kernel's own assertions, the module API the other kernel tests use).
+ *
+ * @module
+ */
+
+import { strict as assert } from "node:assert";
+import { KernelAssertionError } from "./assert.ts";
+import {
+  ZX_BTI_PERM_READ,
+  ZX_BTI_PERM_WRITE,
+  ZX_ERR_IO,
+  ZX_ERR_OUT_OF_RANGE,
+  ZX_INFO_VMO,
+  ZX_OK,
+  ZX_PAGER_OP_DIRTY,
+  ZX_PAGER_OP_FAIL,
+  ZX_PAGER_VMO_DIRTY,
+  ZX_VMO_CHILD_SLICE,
+  ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE,
+  ZX_VMO_DIRTY_RANGE_IS_ZERO,
+  ZX_VMO_OP_DECOMMIT,
+  ZX_VMO_OP_ZERO,
+  ZX_VMO_RESIZABLE,
+  ZX_VMO_TRAP_DIRTY,
+} from "./constants.ts";
+import type { PagePacket } from "./events.ts";
+import { Kernel, type Syscall } from "./kernel.ts";
+import type { Page, Vmo } from "./objects.ts";
+import type { VmoInfo } from "./syscalls.ts";
+import { runSync } from "./yields.ts";
+
+const PS = 4096;
+
+function ok<T>(r: [number, T, ...unknown[]]): T {
+  assert.equal(r[0], ZX_OK);
+  return r[1];
+}
+
+/** Steps `call` until it parks on a wait (`blocked`) or returns (`value`). */
+function step<T>(call: Syscall<T>): { blocked: boolean; value?: T } {
+  for (;;) {
+    const r = call.next();
+    if (r.done) return { blocked: false, value: r.value };
+    if (r.value.kind === "block") return { blocked: true };
+  }
+}
+
+/** `length` bytes of `byte`. */
+const bytes = (length: number, byte: number) => new Uint8Array(length).fill(byte);
+
+/**
+ * A kernel with threads `t` and `peer`, a pager, a port and a BTI, and helpers: `pagerVmo(pages,
+ * options)` (key 7), `supply(h, page, count, byte)` (byte 0: from an uncommitted aux page, so
+ * zero markers), `read`, `info`, `dirtyRanges(h)` as `[offset, length, options]`, `modified(h)`
+ * (the stats flag, reset), `op(h, op, offset, length)` (zx_pager_op_range), `vmo(h)` the object.
+ */
+function world() {
+  const k = new Kernel({ pageSize: PS });
+  const [t] = k.createThread("main", 1);
+  const [peer] = k.createThread("peer", 2);
+  const pager = ok(runSync(k.zx_pager_create(t, 0)));
+  const port = ok(runSync(k.zx_port_create(t, 0)));
+  const bti = ok(runSync(k.zx_bti_create(t, 0, 1)));
+  const pagerVmo = (pages: number, options = 0) =>
+    ok(runSync(k.zx_pager_create_vmo(t, pager, options, port, 7, pages * PS)));
+  const supply = (h: number, page: number, count: number, byte: number) => {
+    const aux = ok(runSync(k.zx_vmo_create(t, count * PS, 0)));
+    if (byte !== 0) {
+      assert.equal(runSync(k.zx_vmo_write(t, aux, bytes(count * PS, byte), 0)), ZX_OK);
+    }
+    assert.equal(
+      runSync(k.zx_pager_supply_pages(t, pager, h, page * PS, count * PS, aux, 0)),
+      ZX_OK,
+    );
+    assert.equal(runSync(k.zx_handle_close(t, aux)), ZX_OK);
+  };
+  const read = (h: number, offset: number, length: number) =>
+    ok(runSync(k.zx_vmo_read(t, h, offset, length)));
+  const info = (h: number) => ok(runSync(k.zx_object_get_info(t, h, ZX_INFO_VMO))) as VmoInfo;
+  const dirtyRanges = (h: number) => {
+    const [, size] = runSync(k.zx_vmo_get_size(t, h));
+    const [st, ranges] = runSync(k.zx_pager_query_dirty_ranges(t, pager, h, 0, size, 4096));
+    assert.equal(st, ZX_OK);
+    return ranges.map((r) => [r.offset, r.length, r.options]);
+  };
+  const modified = (h: number) => {
+    const [st, stats] = runSync(k.zx_pager_query_vmo_stats(t, pager, h, 1, 4));
+    assert.equal(st, ZX_OK);
+    return stats?.modified;
+  };
+  const op = (h: number, o: number, offset: number, length: number, data = 0) =>
+    runSync(k.zx_pager_op_range(t, pager, o, h, offset, length, data));
+  /** The next packet on the port (none queued: undefined). */
+  const packet = () => {
+    const [st, p] = runSync(k.zx_port_wait(t, port, 0));
+    return st === ZX_OK ? p as PagePacket : undefined;
+  };
+  const vmo = (h: number) => k.handles.entry(h)?.object as Vmo;
+  return {
+    k,
+    t,
+    peer,
+    pager,
+    bti,
+    pagerVmo,
+    supply,
+    read,
+    info,
+    dirtyRanges,
+    modified,
+    op,
+    packet,
+    vmo,
+  };
+}
+
+// ---------------------------------------------------------------- pin bookkeeping
+
+// VmoPages.unpin: "Drops one pin (a write pin if `write`)": by default a read pin only.
+Deno.test("VmoPages.unpin drops a read pin by default and leaves no pin behind", () => {
+  const { k, t, bti, pagerVmo, supply, vmo } = world();
+  const h = pagerVmo(1);
+  supply(h, 0, 1, 0x11);
+  ok(runSync(k.zx_bti_pin(t, bti, ZX_BTI_PERM_READ, h, 0, PS)));
+  const v = vmo(h);
+  k.pages.unpin(v, 0, 1);
+  assert.deepEqual([...v.pins], []);
+});
+
+// checkPins: write pins are a part of the pins. Dropping a write-pinned page's only pin as a read
+// pin leaves a write pin without a pin: the unpin's own check says so.
+Deno.test("VmoPages.unpin that leaves a write pin without its pin is a kernel assertion", () => {
+  const { k, t, bti, pagerVmo, supply, vmo } = world();
+  const h = pagerVmo(1);
+  supply(h, 0, 1, 0x11);
+  ok(runSync(k.zx_bti_pin(t, bti, ZX_BTI_PERM_READ | ZX_BTI_PERM_WRITE, h, 0, PS)));
+  assert.throws(() => k.pages.unpin(vmo(h), 0, 1, false), KernelAssertionError);
+});
+
+/** A pager VMO whose page 0 is supplied and pinned for write (so Dirty), and its object. */
+function writePinned() {
+  const w = world();
+  const h = w.pagerVmo(1);
+  w.supply(h, 0, 1, 0x11);
+  ok(runSync(w.k.zx_bti_pin(w.t, w.bti, ZX_BTI_PERM_READ | ZX_BTI_PERM_WRITE, h, 0, PS)));
+  return { k: w.k, v: w.vmo(h) };
+}
+
+// checkPins: "write pins are a part of the pins": a count of zero kept in the write-pin table, or
+// more write pins than pins, is a kernel assertion even on a Dirty page.
+Deno.test("checkPins: a write-pin count of zero, or above the pin count, is a kernel assertion", () => {
+  for (const count of [0, 2]) {
+    const { k, v } = writePinned();
+    k.pages.checkPins(v);
+    v.writePins.set(0, count);
+    assert.throws(() => k.pages.checkPins(v), KernelAssertionError, `write pins ${count}`);
+  }
+});
+
+// checkPins: "the loaned frames are where their states say (`LoanPool.check`)": a borrowed frame
+// whose page forgot it is caught by the pin check too.
+Deno.test("checkPins checks the loan pool: a borrowed frame whose page forgot it is caught", () => {
+  const { k, t, bti, pagerVmo, supply, vmo } = world();
+  const contig = ok(runSync(k.zx_vmo_create_contiguous(t, bti, PS, 0)));
+  assert.equal(runSync(k.zx_vmo_op_range(t, contig, ZX_VMO_OP_DECOMMIT, 0, PS)), ZX_OK);
+  const h = pagerVmo(1);
+  supply(h, 0, 1, 0x11);
+  const v = vmo(h);
+  const page = v.slots[0] as Page;
+  assert.ok(page.loan !== undefined, "the supplied page borrows the lent frame");
+  k.pages.checkPins(v);
+  page.loan = undefined;
+  assert.throws(() => k.pages.checkPins(v), KernelAssertionError);
+});
+
+// ---------------------------------------------------------------- ZX_VMO_OP_ZERO
+
+// ZeroRangeInternal (vm_object_paged.cc @ misttech/mist-os): the partial first page, then the
+// whole pages, then the partial last page; vmo_op_range.md: ZERO zeroes exactly the range.
+Deno.test("ZERO of an anonymous VMO from mid-page to mid-page zeroes exactly the range", () => {
+  const { k, t, read } = world();
+  const h = ok(runSync(k.zx_vmo_create(t, 3 * PS, 0)));
+  assert.equal(runSync(k.zx_vmo_write(t, h, bytes(3 * PS, 5), 0)), ZX_OK);
+  assert.equal(runSync(k.zx_vmo_op_range(t, h, ZX_VMO_OP_ZERO, PS / 2, 2 * PS)), ZX_OK);
+  const want = bytes(3 * PS, 5);
+  want.fill(0, PS / 2, PS / 2 + 2 * PS);
+  assert.deepEqual(read(h, 0, 3 * PS), want);
+});
+
+// ZeroPartialPage: a page that "would read zero" (PageWouldReadZeroLocked: an anonymous VMO's
+// uncommitted page) is left alone, not written through: nothing gets committed.
+Deno.test("ZERO of part of an uncommitted anonymous page commits nothing", () => {
+  const { k, t, read, info } = world();
+  const h = ok(runSync(k.zx_vmo_create(t, 2 * PS, 0)));
+  assert.equal(runSync(k.zx_vmo_op_range(t, h, ZX_VMO_OP_ZERO, 16, 32)), ZX_OK);
+  assert.equal(info(h).committedBytes, 0);
+  assert.deepEqual(read(h, 0, 2 * PS), bytes(2 * PS, 0));
+});
+
+// ZeroPartialPage: a clone's gap over its parent's content does not read as zero, so the partial
+// zero writes through (the clone forks the page); the parent keeps its bytes.
+Deno.test("ZERO of part of a clone page zeroes those bytes in the clone, not in the parent", () => {
+  const { k, t, pagerVmo, supply, read } = world();
+  const h = pagerVmo(1);
+  supply(h, 0, 1, 0x11);
+  const clone = ok(runSync(
+    k.zx_vmo_create_child(t, h, ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE, 0, PS),
+  ));
+  assert.equal(runSync(k.zx_vmo_op_range(t, clone, ZX_VMO_OP_ZERO, 16, 32)), ZX_OK);
+  const want = bytes(PS, 0x11);
+  want.fill(0, 16, 48);
+  assert.deepEqual(read(clone, 0, PS), want);
+  assert.deepEqual(read(h, 0, PS), bytes(PS, 0x11));
+});
+
+// ZeroPartialPage through a slice looks at the page under the slice: a zero marker there already
+// reads as zero, so nothing is written and the root has no dirty range (spec 2.6).
+Deno.test("ZERO of part of a slice page over a zero marker dirties nothing in the root", () => {
+  const { k, t, pagerVmo, supply, dirtyRanges, modified } = world();
+  const h = pagerVmo(3);
+  supply(h, 0, 2, 0x11);
+  supply(h, 2, 1, 0); // an uncommitted aux page: page 2 is a zero marker
+  const slice = ok(runSync(k.zx_vmo_create_child(t, h, ZX_VMO_CHILD_SLICE, PS, 2 * PS)));
+  assert.equal(runSync(k.zx_vmo_op_range(t, slice, ZX_VMO_OP_ZERO, PS + 16, 32)), ZX_OK);
+  assert.deepEqual(dirtyRanges(h), []);
+  assert.equal(modified(h), 0);
+});
+
+// Spec 2.8.2: whole pages of ZERO become Dirty zero intervals, a pinned page is zeroed in place
+// (it stays a page, Dirty); spec 2.6 reports the two as separate ranges. Through a slice, the pin
+// that counts is the root's page under the slice.
+Deno.test("ZERO through a slice zeroes the root's pinned page in place, the others to intervals", () => {
+  const { k, t, bti, pagerVmo, supply, read, dirtyRanges } = world();
+  const h = pagerVmo(3);
+  supply(h, 0, 3, 0x11);
+  ok(runSync(k.zx_bti_pin(t, bti, ZX_BTI_PERM_READ, h, 2 * PS, PS)));
+  const slice = ok(runSync(k.zx_vmo_create_child(t, h, ZX_VMO_CHILD_SLICE, PS, 2 * PS)));
+  assert.equal(runSync(k.zx_vmo_op_range(t, slice, ZX_VMO_OP_ZERO, 0, 2 * PS)), ZX_OK);
+  assert.deepEqual(dirtyRanges(h), [
+    [PS, PS, ZX_VMO_DIRTY_RANGE_IS_ZERO],
+    [2 * PS, PS, 0],
+  ]);
+  assert.deepEqual(read(h, 0, 3 * PS), Uint8Array.from([...bytes(PS, 0x11), ...bytes(2 * PS, 0)]));
+});
+
+// ZeroRangeInternal re-checks the range after every wait (GetCowRangeSizeCheckLocked): a shrink
+// while ZERO waited on a pinned page's DIRTY request makes it OUT_OF_RANGE.
+Deno.test("ZERO that waited on a pinned page while the VMO shrank is OUT_OF_RANGE", () => {
+  const { k, t, peer, bti, pagerVmo, supply, op, packet } = world();
+  const h = pagerVmo(3, ZX_VMO_TRAP_DIRTY | ZX_VMO_RESIZABLE);
+  supply(h, 0, 3, 0x11);
+  ok(runSync(k.zx_bti_pin(t, bti, ZX_BTI_PERM_READ, h, 0, PS)));
+  const zero = k.zx_vmo_op_range(peer, h, ZX_VMO_OP_ZERO, 0, 3 * PS);
+  assert.equal(step(zero).blocked, true);
+  const p = packet();
+  assert.deepEqual([p?.command, p?.offset, p?.length], [ZX_PAGER_VMO_DIRTY, 0, PS]);
+  assert.equal(runSync(k.zx_vmo_set_size(t, h, 2 * PS)), ZX_OK);
+  assert.equal(op(h, ZX_PAGER_OP_DIRTY, 0, PS), ZX_OK);
+  assert.deepEqual(step(zero), { blocked: false, value: ZX_ERR_OUT_OF_RANGE });
+});
+
+// ZeroRangeInternal marks the VMO modified only when it zeroed something (`zeroed_len != 0`); spec
+// 2.7: ZERO "that zeroed something" sets modified. A ZERO of one pinned page whose DIRTY request
+// fails zeroed nothing.
+Deno.test("ZERO of a pinned page whose DIRTY request fails leaves the VMO not modified", () => {
+  const { k, t, peer, bti, pagerVmo, supply, op, modified } = world();
+  const h = pagerVmo(2, ZX_VMO_TRAP_DIRTY);
+  supply(h, 0, 2, 0x11);
+  ok(runSync(k.zx_bti_pin(t, bti, ZX_BTI_PERM_READ, h, 0, PS)));
+  assert.equal(modified(h), 0);
+  const zero = k.zx_vmo_op_range(peer, h, ZX_VMO_OP_ZERO, 0, PS);
+  assert.equal(step(zero).blocked, true);
+  assert.equal(op(h, ZX_PAGER_OP_FAIL, 0, PS, ZX_ERR_IO), ZX_OK);
+  assert.deepEqual(step(zero), { blocked: false, value: ZX_ERR_IO });
+  assert.equal(modified(h), 0);
+});
