@@ -26,7 +26,7 @@ import {
   ZX_VMO_RESIZABLE,
   ZX_VMO_TRAP_DIRTY,
 } from "./constants.ts";
-import type { PagePacket } from "./events.ts";
+import type { KernelEvent, PagePacket } from "./events.ts";
 import { Kernel, type Syscall } from "./kernel.ts";
 import type { Page, Vmo } from "./objects.ts";
 import type { VmoInfo } from "./syscalls.ts";
@@ -41,10 +41,16 @@ function ok<T>(r: [number, T, ...unknown[]]): T {
 
 /** Steps `call` until it parks on a wait (`blocked`) or returns (`value`). */
 function step<T>(call: Syscall<T>): { blocked: boolean; value?: T } {
+  const { wait, value } = parked(call);
+  return wait === undefined ? { blocked: false, value } : { blocked: true };
+}
+
+/** Steps `call` until it parks (the `wait` it parks on) or returns (`value`). */
+function parked<T>(call: Syscall<T>): { wait?: { ready(now: number): boolean }; value?: T } {
   for (;;) {
     const r = call.next();
-    if (r.done) return { blocked: false, value: r.value };
-    if (r.value.kind === "block") return { blocked: true };
+    if (r.done) return { value: r.value };
+    if (r.value.kind === "block") return { wait: r.value.wait };
   }
 }
 
@@ -276,4 +282,77 @@ Deno.test("ZERO of a pinned page whose DIRTY request fails leaves the VMO not mo
   assert.equal(op(h, ZX_PAGER_OP_FAIL, 0, PS, ZX_ERR_IO), ZX_OK);
   assert.deepEqual(step(zero), { blocked: false, value: ZX_ERR_IO });
   assert.equal(modified(h), 0);
+});
+
+// Spec 2.8.2: ZERO's whole pages become Dirty zero intervals. Through a slice they are the root's
+// pages under the slice, and only those: the root's pages around them keep their content.
+Deno.test("ZERO of a whole slice page makes exactly the root page under it a zero interval", () => {
+  const { k, t, pagerVmo, supply, read, dirtyRanges } = world();
+  const h = pagerVmo(3);
+  supply(h, 0, 3, 0x11);
+  const slice = ok(runSync(k.zx_vmo_create_child(t, h, ZX_VMO_CHILD_SLICE, PS, 2 * PS)));
+  assert.equal(runSync(k.zx_vmo_op_range(t, slice, ZX_VMO_OP_ZERO, 0, PS)), ZX_OK);
+  assert.deepEqual(dirtyRanges(h), [[PS, PS, ZX_VMO_DIRTY_RANGE_IS_ZERO]]);
+  const want = bytes(3 * PS, 0x11);
+  want.fill(0, PS, 2 * PS);
+  assert.deepEqual(read(h, 0, 3 * PS), want);
+});
+
+// Spec 2.8.2: ZERO "whole pages: replaced by Dirty zero intervals"; the page after the range is
+// not part of it and keeps its content (vmo_op_range.md: the pages "in the given range").
+Deno.test("ZERO of a pager VMO's first page leaves the page after it as it was", () => {
+  const { k, t, pagerVmo, supply, read, dirtyRanges } = world();
+  const h = pagerVmo(2);
+  supply(h, 0, 2, 0x11);
+  assert.equal(runSync(k.zx_vmo_op_range(t, h, ZX_VMO_OP_ZERO, 0, PS)), ZX_OK);
+  assert.deepEqual(dirtyRanges(h), [[0, PS, ZX_VMO_DIRTY_RANGE_IS_ZERO]]);
+  assert.deepEqual(read(h, 0, 2 * PS), Uint8Array.from([...bytes(PS, 0), ...bytes(PS, 0x11)]));
+});
+
+// Spec 2.8.2: ZERO resolves "outstanding READ requests on gaps in the range": a reader waiting on
+// a gap at the start of the range wakes and reads the zeros, with no supply; the gap after the
+// range stays a gap.
+Deno.test("ZERO over gaps wakes a reader waiting on the first of them, reading zeros", () => {
+  const { k, t, peer, pagerVmo, packet } = world();
+  const h = pagerVmo(3);
+  const reader = k.zx_vmo_read(peer, h, 0, PS);
+  assert.equal(step(reader).blocked, true);
+  assert.ok(packet() !== undefined);
+  assert.equal(runSync(k.zx_vmo_op_range(t, h, ZX_VMO_OP_ZERO, 0, 2 * PS)), ZX_OK);
+  assert.deepEqual(step(reader), { blocked: false, value: [ZX_OK, bytes(PS, 0)] });
+  // Page 2 was not zeroed: reading it still asks the pager.
+  assert.equal(step(k.zx_vmo_read(peer, h, 2 * PS, PS)).blocked, true);
+});
+
+// Spec 2.8.2: the READ requests ZERO resolves are those on gaps "in the range": over pages and
+// gaps alternating (page, gap, page, gap), a reader waiting on a gap before the range goes on
+// waiting.
+Deno.test("ZERO over pages and gaps alternating wakes no reader waiting before the range", () => {
+  const { k, t, peer, pagerVmo, supply } = world();
+  const h = pagerVmo(6);
+  supply(h, 2, 1, 0x11);
+  supply(h, 4, 1, 0x11);
+  const { wait } = parked(k.zx_vmo_read(peer, h, PS, PS));
+  assert.ok(wait !== undefined);
+  assert.equal(runSync(k.zx_vmo_op_range(t, h, ZX_VMO_OP_ZERO, 2 * PS, 4 * PS)), ZX_OK);
+  assert.equal(wait.ready(0), false, "the reader still waits for page 1");
+});
+
+// Spec 2.8.2: ZERO writes zeros over its whole pages; the trace records each zeroed page as a
+// store of a page of zeros at its offset (what checkers replay as the VMO's content, as for a
+// grow's new tail).
+Deno.test("ZERO of a whole pager page is traced as a store of a page of zeros at its offset", () => {
+  const events: KernelEvent[] = [];
+  const k = new Kernel({ pageSize: PS, sink: { emit: (e: KernelEvent) => events.push(e) } });
+  const [t] = k.createThread("main", 1);
+  const pager = ok(runSync(k.zx_pager_create(t, 0)));
+  const port = ok(runSync(k.zx_port_create(t, 0)));
+  const h = ok(runSync(k.zx_pager_create_vmo(t, pager, 0, port, 7, 3 * PS)));
+  const koid = (k.handles.entry(h)?.object as Vmo).koid;
+  events.length = 0;
+  assert.equal(runSync(k.zx_vmo_op_range(t, h, ZX_VMO_OP_ZERO, 2 * PS, PS)), ZX_OK);
+  const stores = events.flatMap((e) =>
+    e.k === "store" ? [[e.vmo, e.offset, e.bytes.length, e.bytes.every((b) => b === 0)]] : []
+  );
+  assert.deepEqual(stores, [[koid, 2 * PS, PS, true]]);
 });
