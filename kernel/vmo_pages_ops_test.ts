@@ -14,6 +14,8 @@ import {
   ZX_ERR_IO,
   ZX_ERR_OUT_OF_RANGE,
   ZX_INFO_VMO,
+  ZX_INFO_VMO_CONTIGUOUS,
+  ZX_INFO_VMO_IS_COW_CLONE,
   ZX_OK,
   ZX_PAGER_OP_DIRTY,
   ZX_PAGER_OP_FAIL,
@@ -21,6 +23,7 @@ import {
   ZX_VMO_CHILD_SLICE,
   ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE,
   ZX_VMO_DIRTY_RANGE_IS_ZERO,
+  ZX_VMO_OP_ALWAYS_NEED,
   ZX_VMO_OP_DECOMMIT,
   ZX_VMO_OP_ZERO,
   ZX_VMO_RESIZABLE,
@@ -355,4 +358,66 @@ Deno.test("ZERO of a whole pager page is traced as a store of a page of zeros at
     e.k === "store" ? [[e.vmo, e.offset, e.bytes.length, e.bytes.every((b) => b === 0)]] : []
   );
   assert.deepEqual(stores, [[koid, 2 * PS, PS, true]]);
+});
+
+// ---------------------------------------------------------------- range ops and info
+
+// Spec 2.8.2: ALWAYS_NEED "sets a sticky always need flag on root pages so eviction skips them";
+// spec 6.1: a child's offsets are translated to the root's. Through a clone at page 2 of the
+// root, ALWAYS_NEED of the clone's first page protects root page 2 alone.
+Deno.test("ALWAYS_NEED through an offset clone protects exactly the root page under it", () => {
+  const { k, t, pagerVmo, supply } = world();
+  const h = pagerVmo(4);
+  supply(h, 0, 4, 0x11);
+  const clone = ok(runSync(
+    k.zx_vmo_create_child(t, h, ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE, 2 * PS, 2 * PS),
+  ));
+  assert.deepEqual(k.evictablePages(h), [0, 1, 2, 3]);
+  assert.equal(runSync(k.zx_vmo_op_range(t, clone, ZX_VMO_OP_ALWAYS_NEED, 0, PS)), ZX_OK);
+  assert.deepEqual(k.evictablePages(h), [0, 1, 3]);
+});
+
+// vmo_op_range.md: DECOMMIT releases the pages "in the given range"; for a contiguous VMO (loaning
+// on) the page after the range keeps its content and stays committed.
+Deno.test("DECOMMIT of a contiguous VMO's first page leaves the page after it committed", () => {
+  const { k, t, bti, read, info } = world();
+  const h = ok(runSync(k.zx_vmo_create_contiguous(t, bti, 2 * PS, 0)));
+  assert.equal(runSync(k.zx_vmo_write(t, h, bytes(2 * PS, 9), 0)), ZX_OK);
+  assert.equal(runSync(k.zx_vmo_op_range(t, h, ZX_VMO_OP_DECOMMIT, 0, PS)), ZX_OK);
+  assert.equal(info(h).committedBytes, PS);
+  assert.equal(k.pages.loans.free, 1);
+  assert.deepEqual(read(h, PS, PS), bytes(PS, 9));
+});
+
+// vmo_op_range.md: DECOMMIT of pages that are not committed is not an error; a contiguous VMO's
+// page already decommitted (its frame already lent) is lent no second time.
+Deno.test("DECOMMIT of a contiguous VMO's already decommitted page is OK and lends nothing more", () => {
+  const { k, t, bti, info } = world();
+  const h = ok(runSync(k.zx_vmo_create_contiguous(t, bti, 2 * PS, 0)));
+  assert.equal(runSync(k.zx_vmo_op_range(t, h, ZX_VMO_OP_DECOMMIT, 0, PS)), ZX_OK);
+  assert.equal(runSync(k.zx_vmo_op_range(t, h, ZX_VMO_OP_DECOMMIT, 0, 2 * PS)), ZX_OK);
+  assert.equal(info(h).committedBytes, 0);
+  assert.equal(k.pages.loans.free, 2);
+});
+
+// object_get_info.md, ZX_INFO_VMO flags: ZX_INFO_VMO_IS_COW_CLONE for "a copy-on-write clone",
+// ZX_INFO_VMO_CONTIGUOUS for a contiguous VMO: a pager VMO, a slice and an anonymous VMO are
+// neither, a clone is a clone only, a contiguous VMO contiguous only.
+Deno.test("ZX_INFO_VMO: IS_COW_CLONE only on a clone, CONTIGUOUS only on a contiguous VMO", () => {
+  const { k, t, bti, pagerVmo, info } = world();
+  const h = pagerVmo(2);
+  const clone = ok(runSync(
+    k.zx_vmo_create_child(t, h, ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE, 0, PS),
+  ));
+  const slice = ok(runSync(k.zx_vmo_create_child(t, h, ZX_VMO_CHILD_SLICE, 0, PS)));
+  const anon = ok(runSync(k.zx_vmo_create(t, PS, 0)));
+  const contig = ok(runSync(k.zx_vmo_create_contiguous(t, bti, PS, 0)));
+  const kinds = (v: number) => info(v).flags & (ZX_INFO_VMO_IS_COW_CLONE | ZX_INFO_VMO_CONTIGUOUS);
+  assert.deepEqual([h, clone, slice, anon, contig].map(kinds), [
+    0,
+    ZX_INFO_VMO_IS_COW_CLONE,
+    0,
+    0,
+    ZX_INFO_VMO_CONTIGUOUS,
+  ]);
 });
