@@ -11,6 +11,7 @@ import { KernelAssertionError } from "./assert.ts";
 import {
   ZX_BTI_PERM_READ,
   ZX_BTI_PERM_WRITE,
+  ZX_ERR_INTERNAL_INTR_KILLED,
   ZX_ERR_IO,
   ZX_ERR_OUT_OF_RANGE,
   ZX_INFO_VMO,
@@ -19,6 +20,8 @@ import {
   ZX_OK,
   ZX_PAGER_OP_DIRTY,
   ZX_PAGER_OP_FAIL,
+  ZX_PAGER_OP_WRITEBACK_BEGIN,
+  ZX_PAGER_OP_WRITEBACK_END,
   ZX_PAGER_VMO_DIRTY,
   ZX_VMO_CHILD_SLICE,
   ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE,
@@ -420,4 +423,38 @@ Deno.test("ZX_INFO_VMO: IS_COW_CLONE only on a clone, CONTIGUOUS only on a conti
     0,
     ZX_INFO_VMO_CONTIGUOUS,
   ]);
+});
+
+// ---------------------------------------------------------------- the pager's side
+
+// Spec 2.5.3: with data ZX_VMO_DIRTY_RANGE_IS_ZERO, WRITEBACK_BEGIN does not touch committed
+// pages at all, so a Dirty page stays Dirty through END (2.5.4: only AwaitingClean pages become
+// Clean) and is still reported.
+Deno.test("WRITEBACK_BEGIN with IS_ZERO leaves a Dirty page Dirty through WRITEBACK_END", () => {
+  const { k, t, pagerVmo, supply, op, dirtyRanges } = world();
+  const h = pagerVmo(1);
+  supply(h, 0, 1, 0x11);
+  assert.equal(runSync(k.zx_vmo_write(t, h, bytes(8, 0x22), 0)), ZX_OK);
+  assert.deepEqual(dirtyRanges(h), [[0, PS, 0]]);
+  assert.equal(op(h, ZX_PAGER_OP_WRITEBACK_BEGIN, 0, PS, ZX_VMO_DIRTY_RANGE_IS_ZERO), ZX_OK);
+  assert.equal(op(h, ZX_PAGER_OP_WRITEBACK_END, 0, PS), ZX_OK);
+  assert.deepEqual(dirtyRanges(h), [[0, PS, 0]]);
+  assert.deepEqual(k.evictablePages(h), []);
+});
+
+// Spec 4.2: killing a thread wakes it from its pager wait; the trace says so with a wake event
+// for that thread carrying the kill's status.
+Deno.test("zx_task_kill of a thread parked on a pager read traces its wake with the kill status", () => {
+  const events: KernelEvent[] = [];
+  const k = new Kernel({ pageSize: PS, sink: { emit: (e: KernelEvent) => events.push(e) } });
+  const [t] = k.createThread("main", 1);
+  const [u, uh] = k.createThread("worker", 2);
+  const pager = ok(runSync(k.zx_pager_create(t, 0)));
+  const port = ok(runSync(k.zx_port_create(t, 0)));
+  const h = ok(runSync(k.zx_pager_create_vmo(t, pager, 0, port, 7, PS)));
+  assert.equal(step(k.zx_vmo_read(u, h, 0, PS)).blocked, true);
+  events.length = 0;
+  assert.equal(runSync(k.zx_task_kill(t, uh)), ZX_OK);
+  const wakes = events.flatMap((e) => e.k === "wake" ? [[e.tid, e.status]] : []);
+  assert.deepEqual(wakes, [[u.tid, ZX_ERR_INTERNAL_INTR_KILLED]]);
 });
