@@ -458,3 +458,57 @@ Deno.test("zx_task_kill of a thread parked on a pager read traces its wake with 
   const wakes = events.flatMap((e) => e.k === "wake" ? [[e.tid, e.status]] : []);
   assert.deepEqual(wakes, [[u.tid, ZX_ERR_INTERNAL_INTR_KILLED]]);
 });
+
+// Spec 2.4: on success "the aux range is fully decommitted (it reads as zero afterwards)"; the
+// aux pages outside the range keep their content.
+Deno.test("zx_pager_supply_pages decommits exactly the aux range it took", () => {
+  const { k, t, pager, pagerVmo, read } = world();
+  const h = pagerVmo(2);
+  const aux = ok(runSync(k.zx_vmo_create(t, 3 * PS, 0)));
+  assert.equal(runSync(k.zx_vmo_write(t, aux, bytes(3 * PS, 0x33), 0)), ZX_OK);
+  assert.equal(runSync(k.zx_pager_supply_pages(t, pager, h, 0, 2 * PS, aux, PS)), ZX_OK);
+  assert.deepEqual(
+    read(aux, 0, 3 * PS),
+    Uint8Array.from([...bytes(PS, 0x33), ...bytes(2 * PS, 0)]),
+  );
+  assert.deepEqual(read(h, 0, 2 * PS), bytes(2 * PS, 0x33));
+});
+
+// Spec 2.4: an uncommitted aux page is supplied as a zero marker; a marker holds no page, so it
+// borrows no lent frame (only supplied content may land in a loaned page, kernel/loans.ts).
+Deno.test("a zero marker supplied while a frame is lent borrows nothing", () => {
+  const { k, t, bti, pagerVmo, supply, read, info } = world();
+  const contig = ok(runSync(k.zx_vmo_create_contiguous(t, bti, PS, 0)));
+  assert.equal(runSync(k.zx_vmo_op_range(t, contig, ZX_VMO_OP_DECOMMIT, 0, PS)), ZX_OK);
+  const h = pagerVmo(1);
+  supply(h, 0, 1, 0);
+  assert.equal(k.pages.loans.free, 1);
+  assert.equal(info(h).committedBytes, 0);
+  assert.deepEqual(read(h, 0, PS), bytes(PS, 0));
+});
+
+// Spec 2.4: "for every maximal run of newly inserted slots the page source is told supplied",
+// which finishes the READ requests covering them (3.6). A supply over present and absent pages
+// alternating (present, absent, present, absent) finishes no request for a page before it.
+Deno.test("a supply over present and absent pages alternating wakes no reader of a page before it", () => {
+  const { k, peer, pagerVmo, supply } = world();
+  const h = pagerVmo(6);
+  supply(h, 2, 1, 0x11);
+  supply(h, 4, 1, 0x11);
+  const { wait } = parked(k.zx_vmo_read(peer, h, PS, PS));
+  assert.ok(wait !== undefined);
+  supply(h, 2, 4, 0x22);
+  assert.equal(wait.ready(0), false, "the reader still waits for page 1");
+});
+
+// vmo_unittest.cc `vmo_pin_test`: decommitting a pinned range is BAD_STATE; a pin on a page
+// outside the range does not stop the DECOMMIT of the pages in it.
+Deno.test("DECOMMIT of an anonymous page next to a pinned one succeeds", () => {
+  const { k, t, bti, read, info } = world();
+  const h = ok(runSync(k.zx_vmo_create(t, 2 * PS, 0)));
+  assert.equal(runSync(k.zx_vmo_write(t, h, bytes(2 * PS, 9), 0)), ZX_OK);
+  ok(runSync(k.zx_bti_pin(t, bti, ZX_BTI_PERM_READ, h, PS, PS)));
+  assert.equal(runSync(k.zx_vmo_op_range(t, h, ZX_VMO_OP_DECOMMIT, 0, PS)), ZX_OK);
+  assert.equal(info(h).committedBytes, PS);
+  assert.deepEqual(read(h, 0, 2 * PS), Uint8Array.from([...bytes(PS, 0), ...bytes(PS, 9)]));
+});
