@@ -23,6 +23,7 @@ import {
   ZX_PAGER_OP_WRITEBACK_BEGIN,
   ZX_PAGER_OP_WRITEBACK_END,
   ZX_PAGER_VMO_DIRTY,
+  ZX_VMO_CHILD_RESIZABLE,
   ZX_VMO_CHILD_SLICE,
   ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE,
   ZX_VMO_DIRTY_RANGE_IS_ZERO,
@@ -511,4 +512,38 @@ Deno.test("DECOMMIT of an anonymous page next to a pinned one succeeds", () => {
   assert.equal(runSync(k.zx_vmo_op_range(t, h, ZX_VMO_OP_DECOMMIT, 0, PS)), ZX_OK);
   assert.equal(info(h).committedBytes, PS);
   assert.deepEqual(read(h, 0, 2 * PS), Uint8Array.from([...bytes(PS, 0), ...bytes(PS, 9)]));
+});
+
+// ---------------------------------------------------------------- shape
+
+// VmCowPages::ReleaseOwnedPagesLocked (vm_cow_pages.cc), on a shrink: "trim the parent limit to
+// reflect the range that has been freed" (parent_limit_ = min(parent_limit_, start)): a clone
+// shrunk and grown again reads zeros in the regrown part, not its parent's content.
+Deno.test("a resizable clone shrunk and grown again reads zeros there, not its parent's content", () => {
+  const { k, t, pagerVmo, supply, read } = world();
+  const h = pagerVmo(2);
+  supply(h, 0, 2, 0x11);
+  const clone = ok(runSync(k.zx_vmo_create_child(
+    t,
+    h,
+    ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE | ZX_VMO_CHILD_RESIZABLE,
+    0,
+    2 * PS,
+  )));
+  assert.equal(runSync(k.zx_vmo_set_size(t, clone, PS)), ZX_OK);
+  assert.equal(runSync(k.zx_vmo_set_size(t, clone, 2 * PS)), ZX_OK);
+  assert.deepEqual(read(clone, 0, 2 * PS), Uint8Array.from([...bytes(PS, 0x11), ...bytes(PS, 0)]));
+});
+
+// vmo_set_size.md: the call sets the size of the VMO it is given: a clone of a resizable VMO
+// keeps its own size when its parent grows.
+Deno.test("a clone keeps its size when its resizable parent grows", () => {
+  const { k, t, pagerVmo } = world();
+  const h = pagerVmo(2, ZX_VMO_RESIZABLE);
+  const clone = ok(runSync(
+    k.zx_vmo_create_child(t, h, ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE, 0, PS),
+  ));
+  assert.equal(runSync(k.zx_vmo_set_size(t, h, 3 * PS)), ZX_OK);
+  assert.deepEqual(runSync(k.zx_vmo_get_size(t, clone)), [ZX_OK, PS]);
+  assert.deepEqual(runSync(k.zx_vmo_get_size(t, h)), [ZX_OK, 3 * PS]);
 });
