@@ -547,3 +547,16 @@ Deno.test("a clone keeps its size when its resizable parent grows", () => {
   assert.deepEqual(runSync(k.zx_vmo_get_size(t, clone)), [ZX_OK, PS]);
   assert.deepEqual(runSync(k.zx_vmo_get_size(t, h)), [ZX_OK, 3 * PS]);
 });
+
+// Spec 2.5.2: OP_DIRTY whose `offset + length` overflows is OUT_OF_RANGE before anything else;
+// only a range that ends past the size (without overflowing) resolves the DIRTY requests of its
+// in-bounds part. A writer waiting on a DIRTY request goes on waiting.
+Deno.test("OP_DIRTY whose end overflows is OUT_OF_RANGE and resolves no DIRTY request", () => {
+  const { k, peer, pagerVmo, supply, op } = world();
+  const h = pagerVmo(2, ZX_VMO_TRAP_DIRTY);
+  supply(h, 0, 2, 0x11);
+  const { wait } = parked(k.zx_vmo_write(peer, h, bytes(8, 0x22), PS));
+  assert.ok(wait !== undefined);
+  assert.equal(op(h, ZX_PAGER_OP_DIRTY, PS, 2 ** 64 - PS), ZX_ERR_OUT_OF_RANGE);
+  assert.equal(wait.ready(0), false, "the writer still waits for its DIRTY request");
+});
