@@ -11,6 +11,7 @@ import { KernelAssertionError } from "./assert.ts";
 import {
   ZX_BTI_PERM_READ,
   ZX_BTI_PERM_WRITE,
+  ZX_ERR_BAD_STATE,
   ZX_ERR_INTERNAL_INTR_KILLED,
   ZX_ERR_IO,
   ZX_ERR_OUT_OF_RANGE,
@@ -559,4 +560,27 @@ Deno.test("OP_DIRTY whose end overflows is OUT_OF_RANGE and resolves no DIRTY re
   assert.ok(wait !== undefined);
   assert.equal(op(h, ZX_PAGER_OP_DIRTY, PS, 2 ** 64 - PS), ZX_ERR_OUT_OF_RANGE);
   assert.equal(wait.ready(0), false, "the writer still waits for its DIRTY request");
+});
+
+// Spec 2.5.2: OP_DIRTY with `offset + length > size` is OUT_OF_RANGE "and every outstanding DIRTY
+// request in the in-bounds part of the range is spuriously resolved (waiters wake and retry)".
+Deno.test("OP_DIRTY past the end is OUT_OF_RANGE and resolves the DIRTY request in bounds", () => {
+  const { k, peer, pagerVmo, supply, op } = world();
+  const h = pagerVmo(2, ZX_VMO_TRAP_DIRTY);
+  supply(h, 0, 2, 0x11);
+  const { wait } = parked(k.zx_vmo_write(peer, h, bytes(8, 0x22), PS));
+  assert.ok(wait !== undefined);
+  assert.equal(op(h, ZX_PAGER_OP_DIRTY, PS, 2 * PS), ZX_ERR_OUT_OF_RANGE);
+  assert.equal(wait.ready(0), true, "the writer's DIRTY request was resolved");
+});
+
+// Spec 2.3 and 2.5.2: after detach OP_DIRTY is BAD_STATE, even over a Dirty page the detach kept.
+Deno.test("OP_DIRTY after detach is BAD_STATE, even over a retained Dirty page", () => {
+  const { k, t, pager, pagerVmo, supply, op, dirtyRanges } = world();
+  const h = pagerVmo(1, ZX_VMO_TRAP_DIRTY);
+  supply(h, 0, 1, 0x11);
+  assert.equal(op(h, ZX_PAGER_OP_DIRTY, 0, PS), ZX_OK);
+  assert.equal(runSync(k.zx_pager_detach_vmo(t, pager, h)), ZX_OK);
+  assert.deepEqual(dirtyRanges(h), [[0, PS, 0]]);
+  assert.equal(op(h, ZX_PAGER_OP_DIRTY, 0, PS), ZX_ERR_BAD_STATE);
 });
