@@ -584,3 +584,42 @@ Deno.test("OP_DIRTY after detach is BAD_STATE, even over a retained Dirty page",
   assert.deepEqual(dirtyRanges(h), [[0, PS, 0]]);
   assert.equal(op(h, ZX_PAGER_OP_DIRTY, 0, PS), ZX_ERR_BAD_STATE);
 });
+
+// Spec 2.5.2: OP_DIRTY resolves the DIRTY requests "covering newly dirtied runs": a writer waiting
+// on page 0 is woken by an OP_DIRTY of pages 0 and 1.
+Deno.test("OP_DIRTY of a two-page run resolves a DIRTY request at the run's start", () => {
+  const { k, peer, pagerVmo, supply, op } = world();
+  const h = pagerVmo(2, ZX_VMO_TRAP_DIRTY);
+  supply(h, 0, 2, 0x11);
+  const { wait } = parked(k.zx_vmo_write(peer, h, bytes(8, 0x22), 0));
+  assert.ok(wait !== undefined);
+  assert.equal(op(h, ZX_PAGER_OP_DIRTY, 0, 2 * PS), ZX_OK);
+  assert.equal(wait.ready(0), true, "the writer's DIRTY request was resolved");
+});
+
+// Spec 2.5.2: the DIRTY requests OP_DIRTY resolves are those of the runs it dirtied: over Dirty
+// and Clean pages alternating (Dirty, Clean, Dirty, Clean), a writer waiting on a page before
+// the range goes on waiting.
+Deno.test("OP_DIRTY over Dirty and Clean pages alternating wakes no writer before the range", () => {
+  const { k, peer, pagerVmo, supply, op } = world();
+  const h = pagerVmo(7, ZX_VMO_TRAP_DIRTY);
+  supply(h, 0, 7, 0x11);
+  for (const p of [2, 3, 5]) assert.equal(op(h, ZX_PAGER_OP_DIRTY, p * PS, PS), ZX_OK);
+  const { wait } = parked(k.zx_vmo_write(peer, h, bytes(8, 0x22), PS));
+  assert.ok(wait !== undefined);
+  assert.equal(op(h, ZX_PAGER_OP_DIRTY, 3 * PS, 4 * PS), ZX_OK);
+  assert.equal(wait.ready(0), false, "the writer still waits for page 1");
+});
+
+// Spec 2.5.3/2.5.4: WRITEBACK_BEGIN marks the Dirty pages of its range AwaitingClean, and END
+// cleans only AwaitingClean pages: a Dirty page after BEGIN's range stays Dirty through an END
+// that covers it.
+Deno.test("WRITEBACK_BEGIN of the first page leaves the Dirty page after it Dirty through END", () => {
+  const { k, t, pagerVmo, supply, op, dirtyRanges } = world();
+  const h = pagerVmo(2);
+  supply(h, 0, 2, 0x11);
+  assert.equal(runSync(k.zx_vmo_write(t, h, bytes(2 * PS, 0x22), 0)), ZX_OK);
+  assert.equal(op(h, ZX_PAGER_OP_WRITEBACK_BEGIN, 0, PS), ZX_OK);
+  assert.equal(op(h, ZX_PAGER_OP_WRITEBACK_END, 0, 2 * PS), ZX_OK);
+  assert.deepEqual(dirtyRanges(h), [[PS, PS, 0]]);
+});
