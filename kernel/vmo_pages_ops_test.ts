@@ -623,3 +623,49 @@ Deno.test("WRITEBACK_BEGIN of the first page leaves the Dirty page after it Dirt
   assert.equal(op(h, ZX_PAGER_OP_WRITEBACK_END, 0, 2 * PS), ZX_OK);
   assert.deepEqual(dirtyRanges(h), [[PS, PS, 0]]);
 });
+
+// Spec 2.5.4: WRITEBACK_END cleans the AwaitingClean pages of its range; one after the range
+// stays AwaitingClean, so it is still reported (2.6) and not evictable.
+Deno.test("WRITEBACK_END of the first page leaves the AwaitingClean page after it reported", () => {
+  const { k, t, pagerVmo, supply, op, dirtyRanges } = world();
+  const h = pagerVmo(2);
+  supply(h, 0, 2, 0x11);
+  assert.equal(runSync(k.zx_vmo_write(t, h, bytes(2 * PS, 0x22), 0)), ZX_OK);
+  assert.equal(op(h, ZX_PAGER_OP_WRITEBACK_BEGIN, 0, 2 * PS), ZX_OK);
+  assert.equal(op(h, ZX_PAGER_OP_WRITEBACK_END, 0, PS), ZX_OK);
+  assert.deepEqual(dirtyRanges(h), [[PS, PS, 0]]);
+  assert.deepEqual(k.evictablePages(h), [0]);
+});
+
+// Spec 2.3, detach step 4: "All Clean pages and all zero markers are removed"; Dirty pages are
+// kept. Reading a removed page then needs the pager, which is gone: BAD_STATE.
+Deno.test("zx_pager_detach_vmo drops the Clean page and the marker, keeps the Dirty page", () => {
+  const { k, t, pager, pagerVmo, supply, read, dirtyRanges } = world();
+  const h = pagerVmo(3);
+  supply(h, 0, 1, 0x11);
+  supply(h, 1, 1, 0); // a zero marker
+  supply(h, 2, 1, 0x11);
+  assert.equal(runSync(k.zx_vmo_write(t, h, bytes(PS, 0x22), 2 * PS)), ZX_OK);
+  assert.equal(runSync(k.zx_pager_detach_vmo(t, pager, h)), ZX_OK);
+  assert.equal(runSync(k.zx_vmo_read(t, h, 0, PS))[0], ZX_ERR_BAD_STATE);
+  assert.equal(runSync(k.zx_vmo_read(t, h, PS, PS))[0], ZX_ERR_BAD_STATE);
+  assert.deepEqual(read(h, 2 * PS, PS), bytes(PS, 0x22));
+  assert.deepEqual(dirtyRanges(h), [[2 * PS, PS, 0]]);
+});
+
+// Spec 2.8.3: a shrink spuriously resolves the READ requests "for the now out-of-range part":
+// a reader waiting on the cut page wakes (and fails OUT_OF_RANGE, 2.8.1), one waiting on a page
+// that stays goes on waiting.
+Deno.test("a shrink wakes the reader of the cut page, not the reader of a page that stays", () => {
+  const { k, t, peer, pagerVmo } = world();
+  const h = pagerVmo(3, ZX_VMO_RESIZABLE);
+  const [third] = k.createThread("third", 3);
+  const kept = parked(k.zx_vmo_read(peer, h, PS, PS)).wait;
+  const cutRead = k.zx_vmo_read(third, h, 2 * PS, PS);
+  const cut = parked(cutRead).wait;
+  assert.ok(kept !== undefined && cut !== undefined);
+  assert.equal(runSync(k.zx_vmo_set_size(t, h, 2 * PS)), ZX_OK);
+  assert.equal(cut.ready(0), true);
+  assert.equal(kept.ready(0), false);
+  assert.equal(step(cutRead).value?.[0], ZX_ERR_OUT_OF_RANGE);
+});
