@@ -24,6 +24,7 @@ import {
   ZX_PAGER_OP_WRITEBACK_BEGIN,
   ZX_PAGER_OP_WRITEBACK_END,
   ZX_PAGER_VMO_DIRTY,
+  ZX_VMO_CHILD_REFERENCE,
   ZX_VMO_CHILD_RESIZABLE,
   ZX_VMO_CHILD_SLICE,
   ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE,
@@ -537,15 +538,18 @@ Deno.test("a resizable clone shrunk and grown again reads zeros there, not its p
 });
 
 // vmo_set_size.md: the call sets the size of the VMO it is given: a clone of a resizable VMO
-// keeps its own size when its parent grows.
-Deno.test("a clone keeps its size when its resizable parent grows", () => {
+// keeps its own size when its parent grows; a reference (spec 6.1: "full view, shares the
+// root's pages") has the parent's size.
+Deno.test("a clone keeps its size when its resizable parent grows, a reference follows it", () => {
   const { k, t, pagerVmo } = world();
   const h = pagerVmo(2, ZX_VMO_RESIZABLE);
   const clone = ok(runSync(
     k.zx_vmo_create_child(t, h, ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE, 0, PS),
   ));
+  const ref = ok(runSync(k.zx_vmo_create_child(t, h, ZX_VMO_CHILD_REFERENCE, 0, 0)));
   assert.equal(runSync(k.zx_vmo_set_size(t, h, 3 * PS)), ZX_OK);
   assert.deepEqual(runSync(k.zx_vmo_get_size(t, clone)), [ZX_OK, PS]);
+  assert.deepEqual(runSync(k.zx_vmo_get_size(t, ref)), [ZX_OK, 3 * PS]);
   assert.deepEqual(runSync(k.zx_vmo_get_size(t, h)), [ZX_OK, 3 * PS]);
 });
 
@@ -654,18 +658,79 @@ Deno.test("zx_pager_detach_vmo drops the Clean page and the marker, keeps the Di
 });
 
 // Spec 2.8.3: a shrink spuriously resolves the READ requests "for the now out-of-range part":
-// a reader waiting on the cut page wakes (and fails OUT_OF_RANGE, 2.8.1), one waiting on a page
-// that stays goes on waiting.
-Deno.test("a shrink wakes the reader of the cut page, not the reader of a page that stays", () => {
-  const { k, t, peer, pagerVmo } = world();
-  const h = pagerVmo(3, ZX_VMO_RESIZABLE);
-  const [third] = k.createThread("third", 3);
+// over a cut range of present pages and gaps, the readers waiting on cut gaps (one of them the
+// first page of a two-page gap) wake, and fail OUT_OF_RANGE (2.8.1); the reader of a page that
+// stays goes on waiting.
+Deno.test("a shrink wakes the readers of cut gaps, not the reader of a page that stays", () => {
+  const { k, t, peer, pagerVmo, supply } = world();
+  const h = pagerVmo(7, ZX_VMO_RESIZABLE);
+  supply(h, 2, 1, 0x11);
+  supply(h, 4, 1, 0x11);
   const kept = parked(k.zx_vmo_read(peer, h, PS, PS)).wait;
-  const cutRead = k.zx_vmo_read(third, h, 2 * PS, PS);
-  const cut = parked(cutRead).wait;
-  assert.ok(kept !== undefined && cut !== undefined);
+  const cutReads = [3, 5].map((p) => {
+    const [thread] = k.createThread(`reader${p}`, 10 + p);
+    const call = k.zx_vmo_read(thread, h, p * PS, PS);
+    return { call, wait: parked(call).wait };
+  });
+  assert.ok(kept !== undefined && cutReads.every((r) => r.wait !== undefined));
   assert.equal(runSync(k.zx_vmo_set_size(t, h, 2 * PS)), ZX_OK);
-  assert.equal(cut.ready(0), true);
   assert.equal(kept.ready(0), false);
-  assert.equal(step(cutRead).value?.[0], ZX_ERR_OUT_OF_RANGE);
+  for (const r of cutReads) {
+    assert.equal(r.wait?.ready(0), true);
+    assert.equal(step(r.call).value?.[0], ZX_ERR_OUT_OF_RANGE);
+  }
+});
+
+// Spec 2.8.3: a shrink resolves the DIRTY requests for the cut range too ("if trapping"): a
+// writer waiting to dirty a cut Clean page wakes and fails OUT_OF_RANGE.
+Deno.test("a shrink wakes a writer waiting on a DIRTY request for a cut page", () => {
+  const { k, t, peer, pagerVmo, supply } = world();
+  const h = pagerVmo(2, ZX_VMO_TRAP_DIRTY | ZX_VMO_RESIZABLE);
+  supply(h, 0, 2, 0x11);
+  const write = k.zx_vmo_write(peer, h, bytes(8, 0x22), PS);
+  const { wait } = parked(write);
+  assert.ok(wait !== undefined);
+  assert.equal(runSync(k.zx_vmo_set_size(t, h, PS)), ZX_OK);
+  assert.equal(wait.ready(0), true);
+  assert.equal(step(write).value, ZX_ERR_OUT_OF_RANGE);
+});
+
+// Spec 6.1 (CloneShrinkGrowParent): "children lose visibility of the cut tail for good"; for a
+// clone at an offset the cut tail starts at the parent's new end less the clone's offset.
+Deno.test("an offset clone reads zeros where its parent shrank and grew again", () => {
+  const { k, t, pagerVmo, supply, read } = world();
+  const h = pagerVmo(3, ZX_VMO_RESIZABLE);
+  supply(h, 0, 3, 0x44);
+  const clone = ok(runSync(
+    k.zx_vmo_create_child(t, h, ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE, PS, 2 * PS),
+  ));
+  assert.equal(runSync(k.zx_vmo_set_size(t, h, 2 * PS)), ZX_OK);
+  assert.equal(runSync(k.zx_vmo_set_size(t, h, 3 * PS)), ZX_OK);
+  assert.equal(runSync(k.zx_vmo_write(t, h, bytes(PS, 0x55), 2 * PS)), ZX_OK);
+  assert.deepEqual(read(clone, 0, 2 * PS), Uint8Array.from([...bytes(PS, 0x44), ...bytes(PS, 0)]));
+});
+
+// Spec 2.7: "any successful resize (grow or shrink)" marks the pager VMO modified.
+Deno.test("zx_vmo_set_size of a pager VMO marks it modified, grow and shrink", () => {
+  const { k, t, pagerVmo, modified } = world();
+  const h = pagerVmo(1, ZX_VMO_RESIZABLE);
+  assert.equal(modified(h), 0);
+  assert.equal(runSync(k.zx_vmo_set_size(t, h, 2 * PS)), ZX_OK);
+  assert.equal(modified(h), 1);
+  assert.equal(runSync(k.zx_vmo_set_size(t, h, PS)), ZX_OK);
+  assert.equal(modified(h), 1);
+});
+
+// Spec 2.8.3: a shrink to size 0 cuts every page, so the reader of page 0 (in a gap that runs on
+// to a present page) wakes and fails OUT_OF_RANGE.
+Deno.test("a shrink to zero wakes the reader of page 0", () => {
+  const { k, t, peer, pagerVmo, supply } = world();
+  const h = pagerVmo(3, ZX_VMO_RESIZABLE);
+  supply(h, 2, 1, 0x11);
+  const read = k.zx_vmo_read(peer, h, 0, PS);
+  const { wait } = parked(read);
+  assert.ok(wait !== undefined);
+  assert.equal(runSync(k.zx_vmo_set_size(t, h, 0)), ZX_OK);
+  assert.equal(wait.ready(0), true);
+  assert.equal(step(read).value?.[0], ZX_ERR_OUT_OF_RANGE);
 });
