@@ -37,6 +37,12 @@ export async function loadKernelFlag(
   };
 }
 
+/** `--service PATH` refused outside the project tree; PATH as given (messages name it so). */
+async function checkedInside(path: string): Promise<string> {
+  await insideProject(path, "--service");
+  return path;
+}
+
 /** The modules `--service` and `--kernel` name, loaded (each undefined when its flag is absent). */
 export async function loadModuleFlags(values: Record<string, unknown>): Promise<{
   service?: PagerService;
@@ -46,7 +52,7 @@ export async function loadModuleFlags(values: Record<string, unknown>): Promise<
     // Inside the project tree, as --kernel, as fuzz and explore take it: the replay line and any
     // case the run writes name it relative to the tree (sim once took a module from anywhere).
     service: values.service !== undefined
-      ? await loadServiceModule(await insideProject(values.service as string, "--service"))
+      ? await loadServiceModule(await checkedInside(values.service as string))
       : undefined,
     makeKernel: values.kernel !== undefined
       ? await loadKernelFlag(values.kernel as string)

@@ -153,6 +153,8 @@ interface Producer {
   readonly ref: CallRef;
   readonly kind: Produces;
   readonly pagerVmo: boolean;
+  /** A child VMO {@linkcode CallBuilder} made for a VMO argument (never an aux VMO's stand-in). */
+  readonly child?: boolean;
 }
 
 /** Builds the calls to insert at one position of one thread, constructors first. */
@@ -184,7 +186,7 @@ class CallBuilder {
   }
 
   /** Appends a call; returns the reference later calls use for it. */
-  #emit(call: ProgramCall, kind: Produces, pagerVmo = false): CallRef {
+  #emit(call: ProgramCall, kind: Produces, pagerVmo = false, child = false): CallRef {
     // (pagerVmo is inherited by a replacement of a pager VMO handle, below.)
     const ref: CallRef = [this.thread, this.index + this.calls.length];
     this.calls.push(call);
@@ -200,13 +202,14 @@ class CallBuilder {
         this.#producers.splice(i, 1);
       }
     }
-    if (kind !== null) this.#producers.push({ ref, kind, pagerVmo });
+    if (kind !== null) this.#producers.push({ ref, kind, pagerVmo, ...(child ? { child } : {}) });
     return ref;
   }
 
+  /** Producers of `kind` (VMOs: pager VMOs or not; the children made for VMO arguments are neither). */
   #of(kind: Produces, pagerVmo?: boolean): Producer[] {
     return this.#producers.filter((p) =>
-      p.kind === kind && (pagerVmo === undefined || p.pagerVmo === pagerVmo)
+      p.kind === kind && (pagerVmo === undefined || (p.pagerVmo === pagerVmo && !p.child))
     );
   }
 
@@ -380,10 +383,7 @@ class CallBuilder {
   #child(depth: number): CallRef | null {
     const d = this.d;
     const ps = this.#ps;
-    const children = this.#producers.filter((p) =>
-      p.kind === "vmo" && !p.pagerVmo && p.ref[0] === this.thread &&
-      this.#callOf(p.ref)?.call === "zx_vmo_create_child"
-    );
+    const children = this.#producers.filter((p) => p.child === true && p.ref[0] === this.thread);
     if (children.length > 0 && d.int(3) !== 0) return pick(d, children).ref;
     // A fresh pager VMO half the time: one made with arguments that work, in this thread.
     const parent = children.length > 0 && d.int(4) === 0
@@ -419,10 +419,15 @@ class CallBuilder {
     const count = type === ZX_VMO_CHILD_SLICE
       ? 1 + d.int(pages - first)
       : 1 + d.int(pages - first + 2);
-    return this.#emit({
-      call: "zx_vmo_create_child",
-      args: [{ h: parent }, type, first * ps, count * ps],
-    }, "vmo");
+    return this.#emit(
+      {
+        call: "zx_vmo_create_child",
+        args: [{ h: parent }, type, first * ps, count * ps],
+      },
+      "vmo",
+      false,
+      true,
+    );
   }
 
   /**
