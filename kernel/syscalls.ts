@@ -1009,10 +1009,6 @@ export const SYSCALLS = {
     blocks: null,
     errors: [...HANDLE, ZX_ERR_INVALID_ARGS, ZX_ERR_BUFFER_TOO_SMALL],
     weight: 1,
-    // Past the lookups, the pager match, the buffer size and the options nothing fails: a
-    // detached VMO's stats stay queryable (spec 2.3), and the model's buffer is a size, with no
-    // user pointer to fault on.
-    decided: true,
   },
   // BTI pinning in programs: BTIs and PMTs are resources like VMOs; a PMT closed without an
   // unpin stays pinned until its BTI's last handle closes (the janitor closes both).

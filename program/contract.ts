@@ -383,12 +383,15 @@ const AFTER: Partial<Record<CallName, Check>> = {
       isU64(a[3]) && isU64(a[4]) ? null : ZX_ERR_INVALID_ARGS,
     ),
   // zx_pager_query_vmo_stats.md: a buffer smaller than zx_pager_vmo_stats_t, options other than
-  // 0 and RESET_VMO_STATS.
-  zx_pager_query_vmo_stats: (a) =>
-    onlyOne(
-      isU64(a[3]) && a[3] >= ZX_PAGER_VMO_STATS_SIZE ? null : ZX_ERR_BUFFER_TOO_SMALL,
-      a[2] === 0 || a[2] === ZX_PAGER_RESET_VMO_STATS ? null : ZX_ERR_INVALID_ARGS,
-    ),
+  // 0 and RESET_VMO_STATS (both wrong: either, the order undocumented). Past them nothing fails:
+  // a detached VMO's stats stay queryable (spec 2.3) and the model's buffer is a size, with no
+  // user pointer to fault on, so ZX_OK. (Not the table's `decided`: that would also predict ZX_OK
+  // where both checks fail and `onlyOne` leaves it open, as program 1,755 of the judge showed.)
+  zx_pager_query_vmo_stats: (a) => {
+    const size = isU64(a[3]) && a[3] >= ZX_PAGER_VMO_STATS_SIZE ? null : ZX_ERR_BUFFER_TOO_SMALL;
+    const options = a[2] === 0 || a[2] === ZX_PAGER_RESET_VMO_STATS ? null : ZX_ERR_INVALID_ARGS;
+    return size === null && options === null ? ZX_OK : onlyOne(size, options);
+  },
   // zx_pager_op_range.md: an op other than FAIL, DIRTY, WRITEBACK_BEGIN and WRITEBACK_END is
   // NOT_SUPPORTED; FAIL takes only the codes the page lists as data, DIRTY and WRITEBACK_END only
   // 0, WRITEBACK_BEGIN 0 or ZX_VMO_DIRTY_RANGE_IS_ZERO (INVALID_ARGS). The range's end needs the

@@ -16,7 +16,7 @@
 import { expectedFilePage, expectedPage, plainPage } from "./_backing_model.ts";
 import type { Vmo } from "../kernel/objects.ts";
 import type { FileLayout } from "../sim/file_layout.ts";
-import { sameBytes } from "./_bytes.ts";
+import { sameBytes, zeroPage } from "./_bytes.ts";
 import { present } from "../kernel/assert.ts";
 import { memoBytes } from "../sim/byte_memo.ts";
 
@@ -31,15 +31,6 @@ function sharedBacking(key: number, page: number, pageSize: number): Uint8Array 
     pageSize,
     (out) => out.set(expectedPage(key, page, pageSize)),
   );
-}
-
-/** One shared zero page per page size: never written (a store to it copies it first). */
-const ZERO_PAGES = new Map<number, Uint8Array>();
-
-function zeroPage(pageSize: number): Uint8Array {
-  let z = ZERO_PAGES.get(pageSize);
-  if (z === undefined) ZERO_PAGES.set(pageSize, z = new Uint8Array(pageSize));
-  return z;
 }
 
 function allZero(bytes: Uint8Array): boolean {

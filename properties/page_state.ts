@@ -30,7 +30,7 @@ import type { KernelEvent, SlotKind } from "../kernel/events.ts";
 import { Page, type PageTouches, type Slot, slotKind, type Vmo } from "../kernel/objects.ts";
 import type { World } from "../sim/world.ts";
 import { AuxSnapshot } from "./_aux_snapshot.ts";
-import { sameBytes } from "./_bytes.ts";
+import { sameBytes, zeroPage } from "./_bytes.ts";
 import {
   type Call,
   pagerVmo,
@@ -43,15 +43,6 @@ import {
 interface SlotCopy {
   readonly kind: SlotKind;
   readonly data: Uint8Array | null;
-}
-
-/** One shared zero page per page size (copies are only ever compared, never written). */
-const ZERO_PAGES = new Map<number, Uint8Array>();
-
-function zeroPage(pageSize: number): Uint8Array {
-  let zero = ZERO_PAGES.get(pageSize);
-  if (zero === undefined) ZERO_PAGES.set(pageSize, zero = new Uint8Array(pageSize));
-  return zero;
 }
 
 /** A slot's kind and bytes: markers and zero slots read as zeros; absent has none. */

@@ -48,20 +48,12 @@ import {
 import type { KernelEvent } from "../kernel/events.ts";
 import { MARKER, Page, type Vmo } from "../kernel/objects.ts";
 import type { World } from "../sim/world.ts";
+import { zeroPage } from "./_bytes.ts";
 import { type Call, pagerVmo, StepMonitor } from "./_step_monitor.ts";
 
 /** A page's content the model cannot state: any byte passes. */
 const UNKNOWN: unique symbol = Symbol("unknown");
 type Content = Uint8Array | typeof UNKNOWN;
-
-/** One shared zero page per page size (never written: a store copies it first). */
-const ZERO_PAGES = new Map<number, Uint8Array>();
-
-function zeroPage(pageSize: number): Uint8Array {
-  let z = ZERO_PAGES.get(pageSize);
-  if (z === undefined) ZERO_PAGES.set(pageSize, z = new Uint8Array(pageSize));
-  return z;
-}
 
 /** A VMO that holds its own pages: anonymous (absent pages read zeros) or pager-backed. */
 interface RootNode {
@@ -381,55 +373,62 @@ export class ReadContent extends StepMonitor {
 
   /** Applies a store of `bytes` at `offset` of `node` (where the kernel says it landed). */
   #store(node: Node, offset: number, bytes: Uint8Array, ps: number): void {
-    for (let i = 0; i < bytes.length;) {
-      const pos = offset + i;
-      const page = Math.floor(pos / ps);
-      const at = pos - page * ps;
-      const n = Math.min(bytes.length - i, ps - at);
-      const chunk = bytes.subarray(i, i + n);
+    byPage(offset, bytes.length, ps, (page, at, i, n) => {
       const base = resolve(node, page);
-      if (base !== null && base.node.kind === "root") {
+      const chunk = bytes.subarray(i, i + n);
+      if (base?.node.kind === "root") {
         const r = base.node;
         r.content.set(base.page, overlay(rootPage(r, base.page, ps), chunk, at, ps));
-      } else if (base !== null && base.node.kind === "clone") {
+      } else if (base?.node.kind === "clone") {
         const c = base.node;
         c.own.set(base.page, overlay(clonePage(c, base.page, ps), chunk, at, ps));
       }
-      i += n;
-    }
+    });
   }
 
   /** Fails unless `bytes`, read at `offset` of `node`, are what the model holds there. */
   #judge(node: Node, offset: number, bytes: Uint8Array, ps: number, tid: number, where: string) {
-    for (let i = 0; i < bytes.length;) {
-      const pos = offset + i;
-      const page = Math.floor(pos / ps);
-      const at = pos - page * ps;
-      const n = Math.min(bytes.length - i, ps - at);
-      const base = resolve(node, page);
-      const want = base === null
-        ? UNKNOWN
-        : base.node.kind === "root"
-        ? rootPage(base.node, base.page, ps)
-        : base.node.kind === "clone"
-        ? clonePage(base.node, base.page, ps)
-        : UNKNOWN;
-      if (want !== UNKNOWN) {
-        for (let k = 0; k < n; k++) {
-          if (bytes[i + k] !== want[at + k]) {
-            const byte = (pos + k).toString(16);
-            const got = bytes[i + k].toString(16);
-            this.fail(
-              "R1",
-              `t${tid} read byte 0x${byte} of its VMO (the kernel says ${where}) = 0x${got}; ` +
-                `the model of its content says 0x${want[at + k].toString(16)}`,
-            );
-          }
-        }
+    byPage(offset, bytes.length, ps, (page, at, i, n) => {
+      const want = pageOf(node, page, ps);
+      if (want === UNKNOWN) return;
+      for (let k = 0; k < n; k++) {
+        if (bytes[i + k] === want[at + k]) continue;
+        const byte = (offset + i + k).toString(16);
+        const got = bytes[i + k].toString(16);
+        this.fail(
+          "R1",
+          `t${tid} read byte 0x${byte} of its VMO (the kernel says ${where}) = 0x${got}; ` +
+            `the model of its content says 0x${want[at + k].toString(16)}`,
+        );
       }
-      i += n;
-    }
+    });
   }
+}
+
+/** Calls `f(page, at, i, n)` for each page `length` bytes from `offset` touch: `n` bytes of the
+ * range's from its byte `i` lie in `page` from its byte `at`. */
+function byPage(
+  offset: number,
+  length: number,
+  ps: number,
+  f: (page: number, at: number, i: number, n: number) => void,
+): void {
+  for (let i = 0; i < length;) {
+    const page = Math.floor((offset + i) / ps);
+    const at = offset + i - page * ps;
+    const n = Math.min(length - i, ps - at);
+    f(page, at, i, n);
+    i += n;
+  }
+}
+
+/** What page `page` of `node` holds, through views, in the model. */
+function pageOf(node: Node, page: number, ps: number): Content {
+  const base = resolve(node, page);
+  if (base === null) return UNKNOWN;
+  return base.node.kind === "root"
+    ? rootPage(base.node, base.page, ps)
+    : clonePage(base.node, base.page, ps);
 }
 
 function root(size: unknown, anonymous: boolean, contiguous: boolean, ps: number): Node {
