@@ -20,13 +20,17 @@ import {
   writeCase,
 } from "../case/store.ts";
 import { type FlagSpec, InputError, parseFlags, runCommand, usage, UsageError } from "./args.ts";
+import { runGuarded } from "./_guard.ts";
+import { campaignLimits, RUN_LIMIT_FLAGS } from "./_run_limits.ts";
 
 const FLAGS: Record<string, FlagSpec> = {
   into: { type: "string", value: "DIR", help: "merge target (default corpus)" },
+  ...RUN_LIMIT_FLAGS,
   help: { type: "boolean", help: "show this help" },
 };
 
-const USAGE = usage(
+/** The usage text (the guarded worker prints it with a bad command line). */
+export const USAGE = usage(
   "deno task corpus",
   "merge DIR... [--into DIR] | list [DIR] | accept FILE...",
   FLAGS,
@@ -47,7 +51,11 @@ each case against its modules as they are now and record what it does now:
 the verdict, the trace hash and the modules' content hashes (the file keeps
 its name, input and decisions). A fixed bug's case then expects pass and
 guards the fix in deno task test. It prints the old and the new verdict;
-check them (deno task repro FILE --current-code shows the run first).`;
+check them (deno task repro FILE --current-code shows the run first). The
+replays run under the watchdog of sim and repro (--run-timeout per case,
+--memory): a service that never yields or allocates without bound ends
+accept with service-hang or out-of-memory, and leaves that case and the
+ones after it as they were.`;
 
 interface Entry {
   readonly file: string;
@@ -108,7 +116,8 @@ async function readEntries(dir: string, errors: string[], into = dir): Promise<E
   });
 }
 
-async function main(): Promise<number> {
+/** The command (`accept` runs it in a guarded worker: `cli/_guard.ts`). */
+export async function main(): Promise<number> {
   const { values, positionals } = parseFlags(Deno.args, FLAGS, true);
   if (values.help) {
     console.log(USAGE);
@@ -220,4 +229,25 @@ async function accept(files: readonly string[]): Promise<number> {
   return failed === 0 ? 0 : 1;
 }
 
-if (import.meta.main) await runCommand(USAGE, main);
+if (import.meta.main) {
+  await runCommand(USAGE, async () => {
+    const { values, positionals } = parseFlags(Deno.args, FLAGS, true);
+    if (values.help || positionals[0] !== "accept") return await main();
+    // accept replays user modules: under the watchdog, a run limit per case.
+    const limits = campaignLimits(values);
+    const cases = Math.max(1, positionals.length - 1);
+    const o = await runGuarded(import.meta.url, {
+      ...limits,
+      runTimeout: limits.runTimeout * cases,
+    });
+    if (o.kind === "done") return o.code;
+    const why = o.kind === "service-hang"
+      ? `the replays did not finish within ${cases} x --run-timeout ${limits.runTimeout}s`
+      : `a replay reached the --memory ${limits.memoryMb} MiB heap limit`;
+    console.error(
+      `error: corpus accept stopped: ${o.kind} (${why}); the case being replayed and those ` +
+        `after it are as they were`,
+    );
+    return 1;
+  });
+}

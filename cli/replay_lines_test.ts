@@ -265,7 +265,7 @@ Deno.test("a bug fixed in a file the service imports is a changed module too: re
   }
 });
 
-Deno.test("a changed service module is reported, not replayed, --current-code re-checks it, and corpus accept re-records the fixed case", async () => {
+Deno.test("a changed service module is reported, not replayed, --current-code re-checks it, and corpus accept re-records the fixed case (under the watchdog)", async () => {
   const dir = await userProject();
   try {
     const svc = `${dir}/svc.ts`;
@@ -299,14 +299,9 @@ Deno.test("a changed service module is reported, not replayed, --current-code re
     assert.match(fixed.out, /^recorded \(against the old code\): \S+; now: pass$/m);
     // Accepted: the case now expects pass against the fixed module and replays alone again.
     const file = words(line).at(-1) ?? "";
-    const acc = await deno([
-      "run",
-      "--allow-read",
-      "--allow-write",
-      "cli/corpus.ts",
-      "accept",
-      file,
-    ], dir);
+    const accept = (...more: string[]) =>
+      deno(["run", "--allow-read", "--allow-write", "cli/corpus.ts", "accept", file, ...more], dir);
+    const acc = await accept();
     assert.equal(acc.code, 0, acc.out + acc.err);
     assert.match(
       acc.out,
@@ -315,15 +310,14 @@ Deno.test("a changed service module is reported, not replayed, --current-code re
     const guards = await runLine(line, dir);
     assert.equal(guards.code, 0, guards.out + guards.err);
     assert.match(guards.out, /^expected: pass: reproduced$/m);
-    const again = await deno([
-      "run",
-      "--allow-read",
-      "--allow-write",
-      "cli/corpus.ts",
-      "accept",
-      file,
-    ], dir);
-    assert.match(again.out, /: unchanged \(pass, modules as recorded\)$/m);
+    assert.match((await accept()).out, /: unchanged \(pass, modules as recorded\)$/m);
+    // A service that never yields is stopped by the watchdog; the case stays as it was.
+    const kept = await Deno.readTextFile(file.startsWith("/") ? file : `${dir}/${file}`);
+    await Deno.writeTextFile(svc, "export default function* () {\n  for (;;) {}\n}\n");
+    const hung = await accept("--run-timeout", "1");
+    assert.equal(hung.code, 1, hung.out + hung.err);
+    assert.match(hung.err, /^error: corpus accept stopped: service-hang \(/m);
+    assert.equal(await Deno.readTextFile(file.startsWith("/") ? file : `${dir}/${file}`), kept);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
