@@ -46,7 +46,7 @@ import {
   ZX_VMO_OP_ZERO,
 } from "../kernel/constants.ts";
 import type { KernelEvent } from "../kernel/events.ts";
-import { MARKER, Page, type Vmo } from "../kernel/objects.ts";
+import { MARKER, Page } from "../kernel/objects.ts";
 import type { World } from "../sim/world.ts";
 import { zeroPage } from "./_bytes.ts";
 import { type Call, pagerVmo, StepMonitor } from "./_step_monitor.ts";
@@ -114,7 +114,7 @@ export class ReadContent extends StepMonitor {
     "store",
     "supply",
   ]);
-  readonly #byVmo = new Map<Vmo, Node>();
+  /** The node of each VMO the model saw made, by koid (events name koids, handles name VMOs). */
   readonly #byKoid = new Map<number, Node>();
   /** The bytes each `zx_vmo_read` in progress has delivered, by its call. */
   readonly #progress = new Map<Call, number>();
@@ -168,14 +168,12 @@ export class ReadContent extends StepMonitor {
   /** The node of the VMO a handle names (undefined: no VMO, or one the model never saw made). */
   #nodeOf(handle: unknown): Node | undefined {
     const v = this.vmoOf(handle);
-    return v === undefined ? undefined : this.#byVmo.get(v);
+    return v === undefined ? undefined : this.#byKoid.get(v.koid);
   }
 
   #remember(handle: unknown, node: Node): void {
     const v = this.vmoOf(handle);
-    if (v === undefined) return;
-    this.#byVmo.set(v, node);
-    this.#byKoid.set(v.koid, node);
+    if (v !== undefined) this.#byKoid.set(v.koid, node);
   }
 
   /** What a call may change before it returns, with no event of its own. */
@@ -205,7 +203,7 @@ export class ReadContent extends StepMonitor {
         return;
       }
       case "zx_vmar_op_range":
-        for (const node of this.#byVmo.values()) {
+        for (const node of this.#byKoid.values()) {
           if (node.kind === "clone") node.allLoose = true;
         }
         return;

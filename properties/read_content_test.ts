@@ -82,26 +82,20 @@ function assertReadContent(v: ReturnType<typeof verdictOf>["verdict"], message: 
   assert.match(v.message, message);
 }
 
-/** Creates every slice at offset 0, whatever offset was asked for (past the call's record). */
-class SliceAtZeroKernel extends Kernel {
-  protected override vmoCreateChild(
-    t: KThread,
-    ...[handle, options, offset, size]: In<"zx_vmo_create_child">
-  ): Out<"zx_vmo_create_child"> {
-    const slice = (options & ZX_VMO_CHILD_SLICE) !== 0;
-    return super.vmoCreateChild(t, handle, options, slice ? 0 : offset, size);
+/**
+ * A kernel that makes every child of type `type` at offset 0, whatever offset was asked for (past
+ * the call's record, as a mutant of the model would).
+ */
+function childAtZero(type: number): (o: KernelOptions) => Kernel {
+  class ChildAtZeroKernel extends Kernel {
+    protected override vmoCreateChild(
+      t: KThread,
+      ...[handle, options, offset, size]: In<"zx_vmo_create_child">
+    ): Out<"zx_vmo_create_child"> {
+      return super.vmoCreateChild(t, handle, options, options & type ? 0 : offset, size);
+    }
   }
-}
-
-/** Clones see their parent from offset 0, whatever offset was asked for. */
-class CloneAtZeroKernel extends Kernel {
-  protected override vmoCreateChild(
-    t: KThread,
-    ...[handle, options, offset, size]: In<"zx_vmo_create_child">
-  ): Out<"zx_vmo_create_child"> {
-    const clone = (options & ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE) !== 0;
-    return super.vmoCreateChild(t, handle, options, clone ? 0 : offset, size);
-  }
+  return (o) => new ChildAtZeroKernel(o);
 }
 
 /** A read's last byte comes out one higher than the page holds. */
@@ -124,12 +118,13 @@ Deno.test("read-content: slices, clones, references and a used aux VMO read as t
 });
 
 Deno.test("read-content: a slice made at the wrong offset is caught at its first read", () => {
-  const v = verdictOf(supplied(CLONE_CALLS), (o) => new SliceAtZeroKernel(o)).verdict;
+  const v = verdictOf(supplied(CLONE_CALLS), childAtZero(ZX_VMO_CHILD_SLICE)).verdict;
   assertReadContent(v, /t\d+ read byte 0x0 of its VMO .* = 0x1; the model of its content says 0x2/);
 });
 
 Deno.test("read-content: a clone that sees its parent from the wrong page is caught", () => {
-  const v = verdictOf(supplied(CLONE_CALLS), (o) => new CloneAtZeroKernel(o)).verdict;
+  const v =
+    verdictOf(supplied(CLONE_CALLS), childAtZero(ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE)).verdict;
   assertReadContent(v, /read byte 0x0 of its VMO .* = 0x1; the model of its content says 0x3/);
 });
 
