@@ -19,6 +19,7 @@ import { runScenario } from "../scenario/interpreter.ts";
 import { kernelInvariants } from "../properties/kernel_invariants.ts";
 import { shareJournal } from "../properties/_step_monitor.ts";
 import type { Monitor } from "../sim/world.ts";
+import { numericArgs } from "./_numeric_args.ts";
 
 const cpu = () => {
   const u = process.cpuUsage();
@@ -38,19 +39,7 @@ const USAGE =
   "usage: deno run --allow-read --allow-env --allow-sys tools/checker_costs.ts [SECONDS]";
 
 if (import.meta.main) {
-  if (Deno.args.includes("--help")) {
-    console.log(USAGE);
-    Deno.exit(0);
-  }
-  const wrong = Deno.args.find((a) => a.startsWith("-") || !/^\d+$/.test(a));
-  if (wrong !== undefined) {
-    console.error(
-      wrong.startsWith("-") ? `error: unknown flag ${wrong}` : `error: ${wrong} is no number`,
-    );
-    console.error(USAGE);
-    Deno.exit(2);
-  }
-  const seconds = Number(Deno.args[0] ?? 40);
+  const seconds = numericArgs(USAGE).numbers[0] ?? 40;
   const names = kernelInvariants().map((m) => m.name);
   const sets: [string, () => Monitor[]][] = [["none", () => []], ["all", () => kernelInvariants()]];
   names.forEach((n, i) => sets.push([n, () => shareJournal([kernelInvariants()[i]])]));
