@@ -13,7 +13,6 @@ import {
   ZX_ERR_OUT_OF_RANGE,
   ZX_ERR_SHOULD_WAIT,
   ZX_ERR_TIMED_OUT,
-  ZX_INFO_VMO,
   ZX_OK,
   ZX_PAGER_OP_FAIL,
   ZX_PAGER_OP_WRITEBACK_BEGIN,
@@ -32,89 +31,12 @@ import {
   ZX_VMO_RESIZABLE,
   ZX_VMO_TRAP_DIRTY,
 } from "./constants.ts";
-import type { KernelEvent, PagePacket } from "./events.ts";
-import { Kernel, type KernelOptions, type Syscall } from "./kernel.ts";
-import type { VmoInfo } from "./syscalls.ts";
+import { Kernel, type Syscall } from "./kernel.ts";
 import { runSync, toBlock } from "./yields.ts";
 import { isU64, MAX_U64, PAGE_SLAB_BYTES } from "./vmo_pages.ts";
+import { bytes, ok, pagesWorld, PS, step } from "./_pages_fixture.ts";
 
-const PS = 4096;
-
-/** Steps `call` until it parks on a wait (`blocked`) or returns (`value`). */
-function step<T>(call: Syscall<T>): { blocked: boolean; value?: T } {
-  for (;;) {
-    const r = call.next();
-    if (r.done) return { blocked: false, value: r.value };
-    if (r.value.kind === "block") return { blocked: true };
-  }
-}
-
-function ok<T>(r: [number, T, ...unknown[]]): T {
-  assert.equal(r[0], ZX_OK);
-  return r[1];
-}
-
-/** `length` bytes of `byte`. */
-const bytes = (length: number, byte: number) => new Uint8Array(length).fill(byte);
-
-/**
- * A fresh kernel with threads `t` and `peer`, a pager and a port, and helpers: `pagerVmo(pages,
- * options)` (key 7), `supply(h, page, count, byte)`, `read(h, offset, length)` (must not block),
- * `write(h, offset, data)`, `info(h)`, `dirty(h, pages)` (query_dirty_ranges as
- * `[offset, length, options]`), `op(h, op, offset, length, data)` (zx_pager_op_range),
- * `packet()` (the next packet, or undefined); `events` collects the kernel's events.
- */
-function world(options: KernelOptions = {}) {
-  const events: KernelEvent[] = [];
-  const k = new Kernel({ pageSize: PS, sink: { emit: (e) => events.push(e) }, ...options });
-  const [t] = k.createThread("main", 1);
-  const [peer] = k.createThread("peer", 2);
-  const pager = ok(runSync(k.zx_pager_create(t, 0)));
-  const port = ok(runSync(k.zx_port_create(t, 0)));
-  const bti = ok(runSync(k.zx_bti_create(t, 0, 1)));
-  const pagerVmo = (pages: number, options = 0) =>
-    ok(runSync(k.zx_pager_create_vmo(t, pager, options, port, 7, pages * PS)));
-  const supply = (h: number, page: number, count: number, byte: number) => {
-    const aux = ok(runSync(k.zx_vmo_create(t, count * PS, 0)));
-    assert.equal(runSync(k.zx_vmo_write(t, aux, bytes(count * PS, byte), 0)), ZX_OK);
-    assert.equal(
-      runSync(k.zx_pager_supply_pages(t, pager, h, page * PS, count * PS, aux, 0)),
-      ZX_OK,
-    );
-    assert.equal(runSync(k.zx_handle_close(t, aux)), ZX_OK);
-  };
-  const read = (h: number, offset: number, length: number) =>
-    ok(runSync(k.zx_vmo_read(t, h, offset, length)));
-  const write = (h: number, offset: number, data: Uint8Array) =>
-    assert.equal(runSync(k.zx_vmo_write(t, h, data, offset)), ZX_OK);
-  const info = (h: number) => ok(runSync(k.zx_object_get_info(t, h, ZX_INFO_VMO))) as VmoInfo;
-  const dirty = (h: number, pages: number) =>
-    ok(runSync(k.zx_pager_query_dirty_ranges(t, pager, h, 0, pages * PS, 1024)))
-      .map((r) => [r.offset, r.length, r.options]);
-  const op = (h: number, o: number, offset: number, length: number, data = 0) =>
-    runSync(k.zx_pager_op_range(t, pager, o, h, offset, length, data));
-  const packet = () => {
-    const [st, p] = runSync(k.zx_port_wait(t, port, 0));
-    return st === ZX_OK ? p as PagePacket : undefined;
-  };
-  return {
-    k,
-    t,
-    peer,
-    pager,
-    port,
-    bti,
-    events,
-    pagerVmo,
-    supply,
-    read,
-    write,
-    info,
-    dirty,
-    op,
-    packet,
-  };
-}
+const world = pagesWorld;
 
 // ---------------------------------------------------------------- arguments
 

@@ -15,7 +15,6 @@ import {
   ZX_ERR_INTERNAL_INTR_KILLED,
   ZX_ERR_IO,
   ZX_ERR_OUT_OF_RANGE,
-  ZX_INFO_VMO,
   ZX_INFO_VMO_CONTIGUOUS,
   ZX_INFO_VMO_IS_COW_CLONE,
   ZX_OK,
@@ -35,102 +34,13 @@ import {
   ZX_VMO_RESIZABLE,
   ZX_VMO_TRAP_DIRTY,
 } from "./constants.ts";
-import type { KernelEvent, PagePacket } from "./events.ts";
-import { Kernel, type Syscall } from "./kernel.ts";
+import type { KernelEvent } from "./events.ts";
+import { Kernel } from "./kernel.ts";
 import type { Page, Vmo } from "./objects.ts";
-import type { VmoInfo } from "./syscalls.ts";
 import { runSync } from "./yields.ts";
+import { bytes, ok, pagesWorld, parked, PS, step } from "./_pages_fixture.ts";
 
-const PS = 4096;
-
-function ok<T>(r: [number, T, ...unknown[]]): T {
-  assert.equal(r[0], ZX_OK);
-  return r[1];
-}
-
-/** Steps `call` until it parks on a wait (`blocked`) or returns (`value`). */
-function step<T>(call: Syscall<T>): { blocked: boolean; value?: T } {
-  const { wait, value } = parked(call);
-  return wait === undefined ? { blocked: false, value } : { blocked: true };
-}
-
-/** Steps `call` until it parks (the `wait` it parks on) or returns (`value`). */
-function parked<T>(call: Syscall<T>): { wait?: { ready(now: number): boolean }; value?: T } {
-  for (;;) {
-    const r = call.next();
-    if (r.done) return { value: r.value };
-    if (r.value.kind === "block") return { wait: r.value.wait };
-  }
-}
-
-/** `length` bytes of `byte`. */
-const bytes = (length: number, byte: number) => new Uint8Array(length).fill(byte);
-
-/**
- * A kernel with threads `t` and `peer`, a pager, a port and a BTI, and helpers: `pagerVmo(pages,
- * options)` (key 7), `supply(h, page, count, byte)` (byte 0: from an uncommitted aux page, so
- * zero markers), `read`, `info`, `dirtyRanges(h)` as `[offset, length, options]`, `modified(h)`
- * (the stats flag, reset), `op(h, op, offset, length)` (zx_pager_op_range), `vmo(h)` the object.
- */
-function world() {
-  const k = new Kernel({ pageSize: PS });
-  const [t] = k.createThread("main", 1);
-  const [peer] = k.createThread("peer", 2);
-  const pager = ok(runSync(k.zx_pager_create(t, 0)));
-  const port = ok(runSync(k.zx_port_create(t, 0)));
-  const bti = ok(runSync(k.zx_bti_create(t, 0, 1)));
-  const pagerVmo = (pages: number, options = 0) =>
-    ok(runSync(k.zx_pager_create_vmo(t, pager, options, port, 7, pages * PS)));
-  const supply = (h: number, page: number, count: number, byte: number) => {
-    const aux = ok(runSync(k.zx_vmo_create(t, count * PS, 0)));
-    if (byte !== 0) {
-      assert.equal(runSync(k.zx_vmo_write(t, aux, bytes(count * PS, byte), 0)), ZX_OK);
-    }
-    assert.equal(
-      runSync(k.zx_pager_supply_pages(t, pager, h, page * PS, count * PS, aux, 0)),
-      ZX_OK,
-    );
-    assert.equal(runSync(k.zx_handle_close(t, aux)), ZX_OK);
-  };
-  const read = (h: number, offset: number, length: number) =>
-    ok(runSync(k.zx_vmo_read(t, h, offset, length)));
-  const info = (h: number) => ok(runSync(k.zx_object_get_info(t, h, ZX_INFO_VMO))) as VmoInfo;
-  const dirtyRanges = (h: number) => {
-    const [, size] = runSync(k.zx_vmo_get_size(t, h));
-    const [st, ranges] = runSync(k.zx_pager_query_dirty_ranges(t, pager, h, 0, size, 4096));
-    assert.equal(st, ZX_OK);
-    return ranges.map((r) => [r.offset, r.length, r.options]);
-  };
-  const modified = (h: number) => {
-    const [st, stats] = runSync(k.zx_pager_query_vmo_stats(t, pager, h, 1, 4));
-    assert.equal(st, ZX_OK);
-    return stats?.modified;
-  };
-  const op = (h: number, o: number, offset: number, length: number, data = 0) =>
-    runSync(k.zx_pager_op_range(t, pager, o, h, offset, length, data));
-  /** The next packet on the port (none queued: undefined). */
-  const packet = () => {
-    const [st, p] = runSync(k.zx_port_wait(t, port, 0));
-    return st === ZX_OK ? p as PagePacket : undefined;
-  };
-  const vmo = (h: number) => k.handles.entry(h)?.object as Vmo;
-  return {
-    k,
-    t,
-    peer,
-    pager,
-    bti,
-    pagerVmo,
-    supply,
-    read,
-    info,
-    dirtyRanges,
-    modified,
-    op,
-    packet,
-    vmo,
-  };
-}
+const world = pagesWorld;
 
 // ---------------------------------------------------------------- pin bookkeeping
 
@@ -234,10 +144,10 @@ Deno.test("ZERO of part of a clone page zeroes those bytes in the clone, not in 
 // ZeroPartialPage through a slice looks at the page under the slice: a zero marker there already
 // reads as zero, so nothing is written and the root has no dirty range (spec 2.6).
 Deno.test("ZERO of part of a slice page over a zero marker dirties nothing in the root", () => {
-  const { k, t, pagerVmo, supply, dirtyRanges, modified } = world();
+  const { k, t, pagerVmo, supply, supplyMarkers, dirtyRanges, modified } = world();
   const h = pagerVmo(3);
   supply(h, 0, 2, 0x11);
-  supply(h, 2, 1, 0); // an uncommitted aux page: page 2 is a zero marker
+  supplyMarkers(h, 2, 1); // an uncommitted aux page: page 2 is a zero marker
   const slice = ok(runSync(k.zx_vmo_create_child(t, h, ZX_VMO_CHILD_SLICE, PS, 2 * PS)));
   assert.equal(runSync(k.zx_vmo_op_range(t, slice, ZX_VMO_OP_ZERO, PS + 16, 32)), ZX_OK);
   assert.deepEqual(dirtyRanges(h), []);
@@ -480,11 +390,11 @@ Deno.test("zx_pager_supply_pages decommits exactly the aux range it took", () =>
 // Spec 2.4: an uncommitted aux page is supplied as a zero marker; a marker holds no page, so it
 // borrows no lent frame (only supplied content may land in a loaned page, kernel/loans.ts).
 Deno.test("a zero marker supplied while a frame is lent borrows nothing", () => {
-  const { k, t, bti, pagerVmo, supply, read, info } = world();
+  const { k, t, bti, pagerVmo, supplyMarkers, read, info } = world();
   const contig = ok(runSync(k.zx_vmo_create_contiguous(t, bti, PS, 0)));
   assert.equal(runSync(k.zx_vmo_op_range(t, contig, ZX_VMO_OP_DECOMMIT, 0, PS)), ZX_OK);
   const h = pagerVmo(1);
-  supply(h, 0, 1, 0);
+  supplyMarkers(h, 0, 1);
   assert.equal(k.pages.loans.free, 1);
   assert.equal(info(h).committedBytes, 0);
   assert.deepEqual(read(h, 0, PS), bytes(PS, 0));
@@ -644,10 +554,10 @@ Deno.test("WRITEBACK_END of the first page leaves the AwaitingClean page after i
 // Spec 2.3, detach step 4: "All Clean pages and all zero markers are removed"; Dirty pages are
 // kept. Reading a removed page then needs the pager, which is gone: BAD_STATE.
 Deno.test("zx_pager_detach_vmo drops the Clean page and the marker, keeps the Dirty page", () => {
-  const { k, t, pager, pagerVmo, supply, read, dirtyRanges } = world();
+  const { k, t, pager, pagerVmo, supply, supplyMarkers, read, dirtyRanges } = world();
   const h = pagerVmo(3);
   supply(h, 0, 1, 0x11);
-  supply(h, 1, 1, 0); // a zero marker
+  supplyMarkers(h, 1, 1); // a zero marker
   supply(h, 2, 1, 0x11);
   assert.equal(runSync(k.zx_vmo_write(t, h, bytes(PS, 0x22), 2 * PS)), ZX_OK);
   assert.equal(runSync(k.zx_pager_detach_vmo(t, pager, h)), ZX_OK);

@@ -9,11 +9,9 @@ import {
   ZX_ERR_NO_MEMORY,
   ZX_ERR_OUT_OF_RANGE,
   ZX_ERR_UNAVAILABLE,
-  ZX_INFO_VMO,
   ZX_INFO_VMO_PAGER_BACKED,
   ZX_INFO_VMO_RESIZABLE,
   ZX_OK,
-  ZX_PAGER_OP_FAIL,
   ZX_PAGER_OP_WRITEBACK_BEGIN,
   ZX_PAGER_OP_WRITEBACK_END,
   ZX_PAGER_VMO_READ,
@@ -29,11 +27,12 @@ import {
   ZX_VMO_RESIZABLE,
   ZX_VMO_TRAP_DIRTY,
 } from "./constants.ts";
-import type { KernelEvent, PagePacket } from "./events.ts";
-import { Kernel, type Syscall } from "./kernel.ts";
-import type { VmoInfo } from "./syscalls.ts";
+import { Kernel } from "./kernel.ts";
 import { runSync } from "./yields.ts";
 import { MAX_VMO_PAGES, PAGE_SLAB_BYTES } from "./vmo_pages.ts";
+import { bytes, ok, pagesWorld, PS, step } from "./_pages_fixture.ts";
+
+const world = pagesWorld;
 
 Deno.test("newPageBytes: every page is zeroed, its own and page-sized, across blocks", () => {
   const pages = new Kernel({ pageSize: 4096 }).pages;
@@ -66,63 +65,6 @@ Deno.test("zx_vmo_set_size at the size limit: 2^40 bytes is in range (too many p
 });
 
 // ---------------------------------------------------------------- shared fixture
-
-const PS = 4096;
-
-/** Steps `call` until it parks on a wait (`blocked`) or returns (`value`). */
-function step<T>(call: Syscall<T>): { blocked: boolean; value?: T } {
-  for (;;) {
-    const r = call.next();
-    if (r.done) return { blocked: false, value: r.value };
-    if (r.value.kind === "block") return { blocked: true };
-  }
-}
-
-function ok<T>(r: [number, T, ...unknown[]]): T {
-  assert.equal(r[0], ZX_OK);
-  return r[1];
-}
-
-/**
- * A kernel with threads `t` and `peer`, a pager and port, and helpers: `pagerVmo(pages,
- * options)` makes a pager VMO (key 7), `supply(h, page, count, byte)` supplies pages filled with
- * `byte`, `read(h, offset, length)` reads without blocking, `info(h)` is its ZX_INFO_VMO;
- * `events` collects the kernel's events.
- */
-function world() {
-  const events: KernelEvent[] = [];
-  const k = new Kernel({ pageSize: PS, sink: { emit: (e: KernelEvent) => events.push(e) } });
-  const [t] = k.createThread("main", 1);
-  const [peer] = k.createThread("peer", 2);
-  const pager = ok(runSync(k.zx_pager_create(t, 0)));
-  const port = ok(runSync(k.zx_port_create(t, 0)));
-  const bti = ok(runSync(k.zx_bti_create(t, 0, 1)));
-  const pagerVmo = (pages: number, options = 0) =>
-    ok(runSync(k.zx_pager_create_vmo(t, pager, options, port, 7, pages * PS)));
-  const supply = (h: number, page: number, count: number, byte: number) => {
-    const aux = ok(runSync(k.zx_vmo_create(t, count * PS, 0)));
-    assert.equal(runSync(k.zx_vmo_write(t, aux, new Uint8Array(count * PS).fill(byte), 0)), ZX_OK);
-    assert.equal(
-      runSync(k.zx_pager_supply_pages(t, pager, h, page * PS, count * PS, aux, 0)),
-      ZX_OK,
-    );
-    assert.equal(runSync(k.zx_handle_close(t, aux)), ZX_OK);
-  };
-  const read = (h: number, offset: number, length: number) =>
-    ok(runSync(k.zx_vmo_read(t, h, offset, length)));
-  const info = (h: number) => ok(runSync(k.zx_object_get_info(t, h, ZX_INFO_VMO))) as VmoInfo;
-  const fail = (h: number, offset: number, length: number, error = ZX_ERR_IO) =>
-    runSync(k.zx_pager_op_range(t, pager, ZX_PAGER_OP_FAIL, h, offset, length, error));
-  /** The next packet on the port (none queued: undefined). */
-  const packet = () => {
-    const [st, p] = runSync(k.zx_port_wait(t, port, 0));
-    return st === ZX_OK ? p as PagePacket : undefined;
-  };
-  return { k, t, peer, pager, port, bti, events, pagerVmo, supply, read, info, fail, packet };
-}
-
-/** `length` bytes of `byte`. */
-const bytes = (length: number, byte: number) => new Uint8Array(length).fill(byte);
 
 // ---------------------------------------------------------------- anonymous and contiguous VMOs
 

@@ -51,6 +51,11 @@ export function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${re}$`);
 }
 
+/** Test code that is not a test file: a fixture tests share (`kernel/_pages_fixture.ts`). */
+function isTestCode(name: string): boolean {
+  return name.endsWith("_test.ts") || name.endsWith("_fixture.ts");
+}
+
 /** The mutable source files under `root` (project-relative, sorted), filtered by `glob`. */
 export function mutableFiles(root: string, glob?: string): string[] {
   const out: string[] = [];
@@ -58,7 +63,7 @@ export function mutableFiles(root: string, glob?: string): string[] {
     for (const e of Deno.readDirSync(`${root}/${rel}`)) {
       const path = `${rel}/${e.name}`;
       if (e.isDirectory) walk(path);
-      else if (e.isFile && e.name.endsWith(".ts") && !e.name.endsWith("_test.ts")) out.push(path);
+      else if (e.isFile && e.name.endsWith(".ts") && !isTestCode(e.name)) out.push(path);
     }
   };
   for (const d of MUTATED_DIRS) walk(d);

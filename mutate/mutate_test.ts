@@ -54,6 +54,7 @@ Deno.test("globs select mutable files; tests are never mutated", () => {
   const all = mutableFiles(ROOT);
   assert.ok(all.includes("kernel/page_source.ts") && all.includes("services/eager.ts"));
   assert.ok(all.every((f) => !f.endsWith("_test.ts")));
+  assert.ok(!all.includes("kernel/_pages_fixture.ts"), "a test fixture is no mutation target");
   assert.deepEqual(mutableFiles(ROOT, "services/eager.ts"), ["services/eager.ts"]);
 });
 
