@@ -99,3 +99,24 @@ Deno.test("README: the command table names every flag a printed replay line of s
   }
   assert.ok(row("explore").includes("--corpus DIR"), row("explore"));
 });
+
+// A new user's trial (2026-12-03): a closePort event closes the service's own port handle while a
+// detach event's thread still holds a duplicate of the port, so the port lives on. The README's
+// service stops when its portWait fails, as the README says; P3 once read the live port as
+// "stopped serving while port 1004 is open". It judges the handle the service waits on now.
+Deno.test("the README's service whose port handle is closed under it stops without breaking P3", async () => {
+  const { checkCase } = await import("../properties/check_case.ts");
+  const { checkersOf } = await import("../case/kinds.ts");
+  const { parseScenario } = await import("../scenario/schema.ts");
+  const { default: myService } = await import("./my_service.ts");
+  const scenario = parseScenario(
+    JSON.parse(
+      await Deno.readTextFile(new URL("testdata/close_port_under_service.json", import.meta.url)),
+    ),
+  );
+  const r = checkCase({ scenario, decisions: [1, 1, 0, 3, 1, 2, 0], seed: 0 }, {
+    monitors: checkersOf("kernel+service"),
+    services: { user: myService },
+  });
+  assert.equal(r.verdict.kind, "pass", JSON.stringify(r.verdict));
+});

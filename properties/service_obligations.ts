@@ -129,17 +129,20 @@ export class AnswersEveryRead extends StepMonitor {
 
 /**
  * P3: packets are hints; a service keeps serving through duplicates and
- * stale ranges: it never stops while its port is open and faulting threads
- * still run. (A service that throws is a failure already: the run's verdict
- * is that thread's fault, with its stack and step, and stays so, so sim and a
- * case's `expected` name it as what it is.)
+ * stale ranges: it never stops while the port handle it waits on is still
+ * open and faulting threads still run. A service whose own handle was closed
+ * under it (a `closePort` event) cannot wait any more, and stops rightly even
+ * if another thread's duplicate keeps the port alive. (A service that throws
+ * is a failure already: the run's verdict is that thread's fault, with its
+ * stack and step, and stays so, so sim and a case's `expected` name it as
+ * what it is.)
  */
 export class ToleratesStalePackets extends StepMonitor {
   readonly name = "tolerates-stale-packets";
 
   protected override onStepEvent(e: KernelEvent, _call: Call | undefined, world: World): void {
     if (e.k !== "thread" || e.what !== "exited" || !isService(world, e.tid)) return;
-    const port = this.#lastPort(e.tid);
+    const port = this.#openPort(e.tid, world);
     const working = world.threads.some((t) => t.role === "workload" && t.end.kind === "running");
     if (port !== undefined && !port.dead && working) {
       this.fail("P3", `service t${e.tid} stopped serving while port ${port.koid} is open`);
@@ -152,8 +155,9 @@ export class ToleratesStalePackets extends StepMonitor {
     if (e.k === "call" && e.name === "zx_port_wait") this.#ports.set(e.tid, e.args[0]);
   }
 
-  #lastPort(tid: number): Port | undefined {
-    const o = this.entry(this.#ports.get(tid))?.object;
+  /** The port of the handle `tid` last waited on, if that handle is still open. */
+  #openPort(tid: number, world: World): Port | undefined {
+    const o = world.kernel.handles.entry(this.#ports.get(tid))?.object;
     return o?.objType === ZX_OBJ_TYPE_PORT ? o as Port : undefined;
   }
 }
