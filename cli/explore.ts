@@ -165,6 +165,16 @@ async function main(): Promise<number> {
   if (!(SCENARIO_CHECKERS as readonly string[]).includes(checkers)) {
     throw new UsageError(`--checkers must be ${SCENARIO_CHECKERS.join(" or ")}, got "${checkers}"`);
   }
+  // A counterexample's case names these modules: one a case may not name (outside the project
+  // tree) is refused now, before it is read, linted or run, and not after a search that found
+  // something it then could not keep.
+  try {
+    if (servicePath !== null) await insideProject(servicePath, "--service");
+    if (kernelPath !== null) await insideProject(kernelPath, "--kernel");
+  } catch (e) {
+    if (e instanceof CaseFileError) throw new InputError(e.message);
+    throw e;
+  }
   let makeKernel: ((o: KernelOptions) => Kernel) | undefined;
   if (kernelPath !== null) {
     try {
@@ -185,15 +195,6 @@ async function main(): Promise<number> {
     scenario = withService(original, "user");
     // Before any worker starts: one line naming the clause the scenario leaves.
     assertInContract(scenario, services, values.scenario as string | undefined);
-  }
-  // A counterexample's case names these modules: one a case may not name (outside the project
-  // tree) is refused now, not after a search that found something it then could not keep.
-  try {
-    if (servicePath !== null) await insideProject(servicePath, "--service");
-    if (kernelPath !== null) await insideProject(kernelPath, "--kernel");
-  } catch (e) {
-    if (e instanceof CaseFileError) throw new InputError(e.message);
-    throw e;
   }
   const stateHash = !values["no-state-hash"];
   const kind = (values.reduction as string | undefined) ?? "dpor";

@@ -24,6 +24,7 @@ import { PROGRAM_SOMETIMES } from "../fuzz/programs/sometimes.ts";
 import { PROGRAM_CHECKERS, SCENARIO_CHECKERS } from "../case/kinds.ts";
 import {
   CaseFileError,
+  insideProject,
   knownCases,
   loadKernelModule,
   loadServiceModule,
@@ -312,6 +313,9 @@ async function main(): Promise<number> {
   // with its content hash.
   const modules: { service?: ModuleRef; kernel?: ModuleRef } = {};
   try {
+    // Outside the project tree: refused before the module is read, linted or run (as sim does).
+    if (servicePath !== null) await insideProject(servicePath, "--service");
+    if (kernelPath !== null) await insideProject(kernelPath, "--kernel");
     if (servicePath !== null) {
       await lintService(servicePath, lintMode(values));
       await loadServiceModule(servicePath);

@@ -508,7 +508,7 @@ Deno.test("a scenario naming an unregistered custom service is one clear error l
   }
 });
 
-Deno.test("--kernel PATH runs a kernel variant in sim and repro; outside the project it and --service are refused", async () => {
+Deno.test("--kernel PATH runs a kernel variant in sim and repro; outside the project it and --service are refused by sim, repro, fuzz and explore before any of its code runs", async () => {
   const dir = await userProject();
   const outside = await Deno.makeTempDir({ prefix: "pagersim-kernel-" });
   try {
@@ -552,13 +552,24 @@ Deno.test("--kernel PATH runs a kernel variant in sim and repro; outside the pro
     const sim = await deno(["run", "--allow-read", "cli/sim.ts", ...base, "--kernel", mod], dir);
     assert.match(sim.out, /replay: deno task sim .*--kernel /);
     await Deno.writeTextFile(`${outside}/v.ts`, `export function makeKernel() {}\n`);
-    await Deno.writeTextFile(`${outside}/s.ts`, `export default function* () {}\n`);
-    for (const cmd of ["cli/sim.ts", "cli/repro.ts"]) {
+    // The service module prints when it is loaded: a refusal must come before any of its code.
+    await Deno.writeTextFile(
+      `${outside}/s.ts`,
+      `console.log("OUTSIDE CODE RAN");\nexport default function* () {}\n`,
+    );
+    const commands = [
+      ["cli/sim.ts", ...base],
+      ["cli/repro.ts", ...base],
+      ["cli/fuzz.ts", "--runs", "1", "--workers", "1", "--corpus", `${outside}/corpus`],
+      ["cli/explore.ts", "--preemptions", "0", "--corpus", `${outside}/corpus`],
+    ];
+    for (const [cmd, ...args] of commands) {
       for (const flag of ["--kernel", "--service"]) {
         const path = `${outside}/${flag === "--kernel" ? "v" : "s"}.ts`;
-        const r = await deno(["run", "--allow-read", cmd, ...base, flag, path], dir);
-        assert.equal(r.code, 2, r.out + r.err);
-        assert.match(r.err, new RegExp(`${flag} .*outside the project tree`));
+        const r = await deno(["run", "-A", cmd, ...args, flag, path], dir);
+        assert.equal(r.code, 2, `${cmd} ${flag}: ${r.out}${r.err}`);
+        assert.match(r.err, new RegExp(`${flag} .*outside the project tree`), `${cmd} ${flag}`);
+        assert.doesNotMatch(r.out, /OUTSIDE CODE RAN/, `${cmd} ran the module before refusing it`);
       }
     }
   } finally {
