@@ -138,3 +138,13 @@ export function pagesWorld(options: KernelOptions = {}) {
     vmo,
   };
 }
+
+/** The commands of the page-request packets waiting on `port` now, dequeued by thread `t`. */
+export function portCommands(k: Kernel, t: Parameters<Kernel["zx_port_wait"]>[0], port: number) {
+  const got: number[] = [];
+  for (let [st, p] = runSync(k.zx_port_wait(t, port, 0)); st === ZX_OK;) {
+    got.push((p as PagePacket).command);
+    [st, p] = runSync(k.zx_port_wait(t, port, 0));
+  }
+  return got;
+}

@@ -34,6 +34,7 @@ import {
 import type { KernelEvent, PagePacket } from "./events.ts";
 import { Kernel, MAX_VMO_PAGES } from "./kernel.ts";
 import { runSync, toBlock } from "./yields.ts";
+import { portCommands } from "./_pages_fixture.ts";
 
 const PS = 4096;
 
@@ -161,14 +162,7 @@ Deno.test("a VMO kept alive only by a blocked read dies when the reader is kille
   const [, port] = runSync(k.zx_port_create(t, 0));
   const [, vmo] = runSync(k.zx_pager_create_vmo(t, pager, 0, port, 4, PS));
   toBlock(k.zx_vmo_read(u, vmo, 0, PS));
-  const commands = () => {
-    const got: number[] = [];
-    for (let [st, p] = runSync(k.zx_port_wait(t, port, 0)); st === ZX_OK;) {
-      got.push((p as PagePacket).command);
-      [st, p] = runSync(k.zx_port_wait(t, port, 0));
-    }
-    return got;
-  };
+  const commands = () => portCommands(k, t, port);
   assert.equal(runSync(k.zx_handle_close(t, vmo)), ZX_OK);
   assert.deepEqual(commands(), [ZX_PAGER_VMO_READ], "the in-flight read keeps the VMO alive");
   assert.equal(runSync(k.zx_task_kill(t, uh)), ZX_OK);

@@ -23,9 +23,10 @@ import {
   ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE,
   ZX_VMO_ZERO_CHILDREN,
 } from "./constants.ts";
-import type { KernelEvent, PagePacket, SignalPacket } from "./events.ts";
+import type { KernelEvent, SignalPacket } from "./events.ts";
 import { Kernel, type KernelOptions } from "./kernel.ts";
 import { runSync, toBlock } from "./yields.ts";
+import { portCommands } from "./_pages_fixture.ts";
 
 const PS = 4096;
 
@@ -48,15 +49,7 @@ function setup(pages = 2, supplied = 0, options: KernelOptions = {}) {
       ZX_OK,
     );
   }
-  /** The commands of the page-request packets waiting on the port now (dequeued). */
-  const commands = () => {
-    const got: number[] = [];
-    for (let [st, p] = runSync(k.zx_port_wait(t, port, 0)); st === ZX_OK;) {
-      got.push((p as PagePacket).command);
-      [st, p] = runSync(k.zx_port_wait(t, port, 0));
-    }
-    return got;
-  };
+  const commands = () => portCommands(k, t, port);
   /** The signals of `handle` active now. */
   const signals = (handle: number) => runSync(k.zx_object_wait_one(t, handle, 0, 0))[1];
   return { k, t, pager, port, vmo, events, commands, signals };
