@@ -447,6 +447,9 @@ export async function insideProject(path: string, flag: string): Promise<string>
   try {
     real = await Deno.realPath(path);
   } catch (e) {
+    if (e instanceof Deno.errors.NotFound) {
+      throw new CaseFileError(`${flag} ${path}: cannot load: no such file`);
+    }
     throw new CaseFileError(`${flag} ${path}: cannot read: ${(e as Error).message}`);
   }
   const root = await projectRoot();
