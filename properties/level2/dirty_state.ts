@@ -22,17 +22,29 @@ import { Page, type Slot, slotKind, Vmo } from "../../kernel/objects.ts";
 import { InvariantViolation, type Verdict, type World } from "../../sim/world.ts";
 import { pagerVmo, pinCovers, type PinRange, pinRange, StepMonitor } from "../_step_monitor.ts";
 import {
+  ZX_PAGER_OP_WRITEBACK_BEGIN,
+  ZX_PAGER_OP_WRITEBACK_END,
   ZX_VMAR_OP_COMMIT,
   ZX_VMO_DIRTY_RANGE_IS_ZERO,
   ZX_VMO_DIRTY_RANGE_SIZE,
 } from "../../kernel/constants.ts";
 import { callsWhere } from "../../kernel/syscalls.ts";
+import { type EndPlan, ZeroEnds } from "./_zero_intervals.ts";
 
 interface Before {
   readonly slots: Slot[];
   readonly kinds: SlotKind[];
   modified: boolean;
   readonly dead: boolean;
+  /** The zero intervals' awaiting-clean ends ({@linkcode ZeroEnds}); null: not known. */
+  zeros: ZeroEnds | null;
+}
+
+/** A successful WRITEBACK_BEGIN or END of this step on one VMO, in pages. */
+interface Writeback {
+  readonly begin: boolean;
+  readonly start: number;
+  readonly end: number;
 }
 
 /**
@@ -102,6 +114,8 @@ function expectedDirtyRanges(
   return out;
 }
 
+const showPages = (ps: readonly number[]) => ps.length === 0 ? "none" : ps.join(" ");
+
 const showRanges = (rs: readonly Reported[]) =>
   rs.length === 0
     ? "none"
@@ -149,6 +163,10 @@ export class DirtyState extends StepMonitor {
   readonly #stores: { vmo: number; offset: number; bytes: Uint8Array }[] = [];
   /** This step's successful dirty-range queries (K19). */
   readonly #queries: Query[] = [];
+  /** The argument lists of this step's successful `zx_pager_op_range` calls. */
+  readonly #pagerOps: (readonly unknown[])[] = [];
+  /** This step's successful WRITEBACK_BEGIN/END by VMO; null: more than one on it. */
+  readonly #writebacks = new Map<Vmo, Writeback | null>();
 
   protected override onStepEvent(e: KernelEvent): void {
     if ("vmo" in e) this.#named.add(e.vmo);
@@ -177,6 +195,9 @@ export class DirtyState extends StepMonitor {
       this.#calls.add(e.name);
       this.#inCall.delete(e.tid);
       const args = this.#inCallArgs.get(e.tid);
+      if (e.name === "zx_pager_op_range" && e.status === 0 && args !== undefined) {
+        this.#pagerOps.push(args.args);
+      }
       if (args !== undefined) this.#retired.push(args);
       this.#inCallArgs.delete(e.tid);
     } else if (e.k === "request") this.#requests.push(e);
@@ -233,6 +254,8 @@ export class DirtyState extends StepMonitor {
       const v = this.#where.get(page);
       if (v !== undefined) active.add(v);
     }
+    const writebacks = this.#writebacks;
+    if (this.#pagerOps.length > 0) this.#noteWritebacks(world.kernel.pageSize);
     for (const vmo of world.kernel.pagerVmos) {
       const was = this.#before.get(vmo);
       if (
@@ -242,8 +265,9 @@ export class DirtyState extends StepMonitor {
         was.dead === vmo.dead
       ) continue;
       const n = vmo.slots.length;
+      const wb = writebacks.size > 0 ? writebacks.get(vmo) : undefined;
       if (was !== undefined && !this.#paranoid && was.kinds.length === n && was.dead === vmo.dead) {
-        this.#update(vmo, was, calls);
+        this.#update(vmo, was, calls, wb);
         continue;
       }
       const kinds = new Array<SlotKind>(n);
@@ -254,10 +278,18 @@ export class DirtyState extends StepMonitor {
         kinds[p] = slotKind(s);
         if (s instanceof Page && was?.slots[p] !== s) this.#where.set(s, vmo);
       }
-      const now: Before = { slots, kinds, modified: vmo.modified, dead: vmo.dead };
-      if (was !== undefined && !vmo.dead) this.#compare(vmo, was, now, calls);
+      const now: Before = {
+        slots,
+        kinds,
+        modified: vmo.modified,
+        dead: vmo.dead,
+        zeros: was === undefined || was.dead !== vmo.dead ? ZeroEnds.of(kinds) : was.zeros,
+      };
+      if (was !== undefined && !vmo.dead) this.#compare(vmo, was, now, calls, wb);
       this.#before.set(vmo, now);
     }
+    if (writebacks.size > 0) writebacks.clear();
+    this.#pagerOps.length = 0;
     if (calls.size > 0) calls.clear();
     this.#requests.length = 0;
     if (this.#stored.size > 0) this.#stored.clear();
@@ -368,15 +400,17 @@ export class DirtyState extends StepMonitor {
    * in page order (K17, K18) and written into `was` in place, then the modified flag (K25). The
    * same verdicts as {@linkcode DirtyState.#compare} on a fresh copy, without the copy.
    */
-  #update(vmo: Vmo, was: Before, calls: Set<string>): void {
+  #update(vmo: Vmo, was: Before, calls: Set<string>, wb: Writeback | null | undefined): void {
     const slots = vmo.slots;
     const judge = !vmo.dead;
+    const kinds = was.kinds;
+    const plan = this.#zerosBefore(was, kinds, wb);
     for (let p = 0; p < slots.length; p++) {
       const s = slots[p];
       const wasSlot = was.slots[p];
       if (s === wasSlot && (s === undefined || !(s instanceof Page))) continue;
       const b = slotKind(s);
-      const a = was.kinds[p];
+      const a = kinds[p];
       if (s === wasSlot && a === b) continue;
       if (judge && a !== b && !this.#allowed(a, b, calls, vmo, p)) {
         const code = (a === "dirty" || a === "awaiting-clean") && b === "absent" ? "K18" : "K17";
@@ -385,12 +419,106 @@ export class DirtyState extends StepMonitor {
           `vmo${vmo.koid} page ${p} went from ${a} to ${b} in a step running ${[...calls]}`,
         );
       }
+      // The kinds below p are as the step left them, those above as it found them.
+      if (a !== b && (a === "zero" || b === "zero")) {
+        this.#zeroChange(vmo, was, plan, kinds, kinds, p, a, b);
+      }
       if (s instanceof Page && wasSlot !== s) this.#where.set(s, vmo);
       was.slots[p] = s;
-      was.kinds[p] = b;
+      kinds[p] = b;
     }
+    if (plan !== null) this.#zerosAfter(vmo, was, plan, kinds);
     if (judge) this.#judgeModified(vmo, was.modified, vmo.modified, calls);
     was.modified = vmo.modified;
+  }
+
+  /** Collects this step's successful WRITEBACK_BEGIN/END calls by VMO. */
+  #noteWritebacks(pageSize: number): void {
+    for (const args of this.#pagerOps) {
+      const [, op, handle, offset, length] = args;
+      if (op !== ZX_PAGER_OP_WRITEBACK_BEGIN && op !== ZX_PAGER_OP_WRITEBACK_END) continue;
+      const vmo = this.vmoOf(handle);
+      if (vmo === undefined || typeof offset !== "number" || typeof length !== "number") continue;
+      const wb = {
+        begin: op === ZX_PAGER_OP_WRITEBACK_BEGIN,
+        start: Math.floor(offset / pageSize),
+        end: Math.ceil((offset + length) / pageSize),
+      };
+      this.#writebacks.set(vmo, this.#writebacks.has(vmo) ? null : wb);
+    }
+  }
+
+  /**
+   * Before a VMO's slot changes are walked: a WRITEBACK_BEGIN of the step moves its zero
+   * intervals' ends; a WRITEBACK_END's removals are planned (returned). `kinds`: as the step
+   * found them. Two writebacks in one step on one VMO: its ends are no longer known.
+   */
+  #zerosBefore(was: Before, kinds: readonly SlotKind[], wb: Writeback | null | undefined) {
+    if (was.zeros === null || wb === undefined) return null;
+    if (wb === null) {
+      was.zeros = null;
+      return null;
+    }
+    if (wb.begin) {
+      was.zeros.begin(kinds, wb.start, wb.end);
+      return null;
+    }
+    return { plan: was.zeros.planEnd(kinds, wb.start, wb.end), seen: 0 };
+  }
+
+  /**
+   * A slot of `vmo` went from `a` to `b`, one of them zero: follows the intervals' ends
+   * ({@linkcode ZeroEnds}), or under a WRITEBACK_END judges the removal against the plan (K18: a
+   * Dirty zero slot dropped that the pager has not written back).
+   */
+  #zeroChange(
+    vmo: Vmo,
+    was: Before,
+    end: { plan: EndPlan; seen: number } | null,
+    left: readonly SlotKind[],
+    right: readonly SlotKind[],
+    p: number,
+    a: SlotKind,
+    b: SlotKind,
+  ): void {
+    const zeros = was.zeros;
+    if (zeros === null) return;
+    if (end === null) {
+      if (a === "zero") zeros.take(left, right, p);
+      else zeros.put(left, right, p);
+      return;
+    }
+    if (a === "zero" && b === "absent" && !vmo.dead) {
+      if (!end.plan.removed.includes(p)) {
+        this.#fail(
+          "K18",
+          `vmo${vmo.koid} page ${p}: WRITEBACK_END removed a zero slot its interval's ` +
+            `awaiting-clean end does not cover (removes ${showPages(end.plan.removed)})`,
+        );
+      }
+      end.seen++;
+      return;
+    }
+    was.zeros = null; // (another change under END: judged by the transition rules)
+  }
+
+  /** After a VMO's slot changes under a WRITEBACK_END: every planned removal happened (K17). */
+  #zerosAfter(
+    vmo: Vmo,
+    was: Before,
+    end: { plan: EndPlan; seen: number },
+    kinds: readonly SlotKind[],
+  ): void {
+    if (was.zeros === null || vmo.dead) return;
+    if (end.seen !== end.plan.removed.length) {
+      const kept = end.plan.removed.find((p) => kinds[p] !== "absent");
+      this.#fail(
+        "K17",
+        `vmo${vmo.koid} page ${kept}: WRITEBACK_END kept a zero slot its interval's ` +
+          `awaiting-clean end covers (removes ${showPages(end.plan.removed)})`,
+      );
+    }
+    was.zeros.applyEnd(end.plan);
   }
 
   #judgeModified(vmo: Vmo, was: boolean, now: boolean, calls: Set<string>): void {
@@ -409,8 +537,15 @@ export class DirtyState extends StepMonitor {
     }
   }
 
-  #compare(vmo: Vmo, was: Before, now: Before, calls: Set<string>): void {
+  #compare(
+    vmo: Vmo,
+    was: Before,
+    now: Before,
+    calls: Set<string>,
+    wb: Writeback | null | undefined,
+  ): void {
     const at = (p: number) => `vmo${vmo.koid} page ${p}`;
+    this.#followZeros(vmo, was, now, wb);
     const resized = calls.has("zx_vmo_set_size");
     if (now.kinds.length > was.kinds.length) {
       for (let p = was.kinds.length; p < now.kinds.length; p++) {
@@ -442,6 +577,32 @@ export class DirtyState extends StepMonitor {
       }
     }
     this.#judgeModified(vmo, was.modified, now.modified, calls);
+  }
+
+  /**
+   * The zero intervals' ends through a step that resized the VMO or that paranoid mode compares
+   * whole: the common part's changes in page order, then a shrink's cut or a grow's new zero
+   * slots (`now.zeros` is `was.zeros`, followed in place).
+   */
+  #followZeros(vmo: Vmo, was: Before, now: Before, wb: Writeback | null | undefined): void {
+    const plan = this.#zerosBefore(was, was.kinds, wb);
+    const n = Math.min(was.kinds.length, now.kinds.length);
+    for (let p = 0; p < n; p++) {
+      const a = was.kinds[p];
+      const b = now.kinds[p];
+      if (a !== b && (a === "zero" || b === "zero")) {
+        this.#zeroChange(vmo, was, plan, now.kinds, was.kinds, p, a, b);
+      }
+    }
+    if (plan !== null) this.#zerosAfter(vmo, was, plan, now.kinds);
+    const zeros = was.zeros;
+    if (zeros !== null) {
+      zeros.truncate(now.kinds.length);
+      for (let p = n; p < now.kinds.length; p++) {
+        if (now.kinds[p] === "zero") zeros.put(now.kinds, was.kinds, p);
+      }
+    }
+    now.zeros = zeros;
   }
 
   #allowed(a: SlotKind, b: SlotKind, calls: Set<string>, vmo: Vmo, p: number): boolean {
