@@ -42,7 +42,14 @@ import {
   viewerScript,
   zero,
 } from "../mutate/report.ts";
-import type { FromWorker, JudgeOutcome, ToWorker } from "../mutate/worker.ts";
+import type { FromWorker, ToWorker } from "../mutate/worker.ts";
+import {
+  addCoverage,
+  emptyCoverage,
+  type JudgeOutcome,
+  probesOfMutant,
+  timeLimitMs,
+} from "../mutate/probe_run.ts";
 import { JOURNAL, type Journal, openJournal, treeFingerprint } from "../mutate/journal.ts";
 import { equivalentMutants, loadEquivalents } from "../mutate/equivalents.ts";
 
@@ -90,9 +97,6 @@ export const FLAGS = {
 
 const USAGE = usage("deno task mutate", "[options]", FLAGS);
 
-/** Fixed slack on every time limit, and the factor on the unmutated probes' time. */
-const TIMEOUT_BASE_MS = 2_000;
-const TIMEOUT_FACTOR = 1.5;
 /** A mutant past its time limit is judged again with this many times the limit. */
 const RETRY_FACTOR = 3;
 
@@ -395,30 +399,14 @@ async function judgeAll(
   const staticIds = new Set(started.flatMap((s) => s.ready.staticCoverage));
 
   // Coverage: every probe once, unmutated, recording the mutants it reaches.
-  const coveredBy = new Map<string, Record<JudgeName, Set<string>>>();
-  const probeMs = new Map<string, number>();
-  const exempt: string[] = [];
-  const failures: string[] = [];
-  const broken = new Map<string, string>();
+  const cov = emptyCoverage();
+  const { probeMs, exempt, failures, broken } = cov;
   await Promise.all(started.map(async ({ worker }, w) => {
     for (const judge of judgesRun) {
       const ids = loaded[judge].filter((_, i) => i % workers === w);
       const r = await coverage.request(worker, { type: "coverage", judge, ids });
       if (r.type !== "coverage") throw new Error(`coverage failed: ${JSON.stringify(r)}`);
-      for (const [probe, why] of Object.entries(r.broken)) broken.set(probe, why);
-      for (const [probe, hit] of Object.entries(r.perTest)) {
-        if (broken.has(probe)) continue;
-        for (const id of hit) {
-          let c = coveredBy.get(id);
-          if (!c) coveredBy.set(id, c = { tests: new Set(), campaign: new Set() });
-          c[judge].add(probe);
-        }
-      }
-      for (const [probe, ms] of Object.entries(r.ms)) probeMs.set(`${judge}/${probe}`, ms);
-      for (const [probe, why] of Object.entries(r.failures)) {
-        if (judge === "campaign") exempt.push(probe);
-        else failures.push(`${probe}: ${why}`);
-      }
+      addCoverage(cov, judge, r);
     }
     coverage.kill(worker);
   }));
@@ -451,16 +439,6 @@ async function judgeAll(
         ((performance.now() - t0) / 1000).toFixed(1)
       } s`,
   );
-
-  // Probe order is fixed (the judges' order), so which probe kills is reproducible.
-  const order: Record<JudgeName, Map<string, number>> = {
-    tests: new Map(),
-    campaign: new Map(probes.campaign.map((p, i) => [p, i])),
-  };
-  const testOrder = (id: string) => {
-    const i = probes.tests.indexOf(id);
-    return i >= 0 ? i : probes.tests.indexOf(id.slice(0, id.lastIndexOf("::"))) + 0.5;
-  };
 
   const results: MutantResult[] = [];
   let done = 0;
@@ -532,29 +510,16 @@ async function judgeAll(
     const isStatic = staticIds.has(m.id);
     const equivalent = equivalents.get(key);
     const judges = {} as Record<JudgeName, JudgeResult>;
-    const cov = coveredBy.get(m.id);
     for (const judge of judgesRun) {
-      let ids: string[];
-      if (isStatic) ids = [...probes[judge]];
-      else {
-        ids = [...(cov?.[judge] ?? [])];
-        if (judge === "tests") ids.sort((a, b) => testOrder(a) - testOrder(b));
-        else ids.sort((a, b) => (order.campaign.get(a) ?? 0) - (order.campaign.get(b) ?? 0));
-      }
+      // In the judge's order (fixed), so which probe kills is reproducible.
+      const ids = probesOfMutant(cov, judge, probes[judge], m.id, isStatic);
       // An equivalent mutant is left out of the score: judging it would only cost time (a
       // survivor runs every probe that reaches it).
       if (ids.length === 0 || equivalent) {
         judges[judge] = { status: equivalent ? "equivalent" : "no-coverage", ran: 0, ms: 0 };
         continue;
       }
-      // The unmutated time of what runs: a test's steps run within the test, so a
-      // test counts once however many of its steps are selected.
-      const timed = new Set(
-        ids.map((id) => judge === "tests" ? id.split("::").slice(0, 2).join("::") : id),
-      );
-      let budget = 0;
-      for (const id of timed) budget += probeMs.get(`${judge}/${id}`) ?? 50;
-      const limit = TIMEOUT_BASE_MS + TIMEOUT_FACTOR * budget;
+      const limit = timeLimitMs(cov, judge, ids);
       const flight = `${m.id}/${judge}`;
       inFlight.set(flight, {
         what: `mutant ${m.id} (${m.fileName}:${

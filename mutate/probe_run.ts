@@ -1,0 +1,294 @@
+/**
+ * How a judge runs its probes, shared by the mutation worker (`mutate/worker.ts`, in a worker
+ * thread of `deno task mutate`) and `tools/campaign_kills.ts` (in process, named mutants): the
+ * unmutated coverage run of a judge's probes, what the main thread makes of it (which probes
+ * reach each mutant, which probes cannot judge, in what order a mutant meets its probes), and
+ * the judging of one mutant by its probes, each under the hit limit, stopping at the first that
+ * fails. No instrumented module is imported here (types only): the worker loads it before the
+ * judges, so code run while the judges load stays static coverage.
+ *
+ * @module
+ */
+
+import type { JudgeName, Probe, ProbeContext, ProbeResult } from "./judges.ts";
+import { armHitLimit, disarmHitLimit, HIT_LIMIT, strykerNs } from "./ns.ts";
+
+/**
+ * Loads the judges from the copy of the project this module lives in, with mutant
+ * `staticMutant` (an id) on if given: the probes of both judges, and the static coverage (the
+ * mutants whose code ran while the judges loaded: module top levels), as a worker's `init` does.
+ * Everything instrumented loads here, under the static coverage array: import nothing
+ * instrumented before.
+ */
+export async function loadProbes(
+  root: URL,
+  mutantCount: number,
+  staticMutant?: string,
+): Promise<{ probes: ProbeSets; staticCoverage: string[] }> {
+  const ns = strykerNs();
+  const loading = new Uint8Array(mutantCount);
+  ns.hits = loading;
+  if (staticMutant !== undefined) ns.activeMutant = Number(staticMutant);
+  const probes = { tests: new Map<string, Probe>(), campaign: new Map<string, Probe>() };
+  try {
+    // Imported only now: everything instrumented loads under the static coverage array.
+    const judges = await import("./judges.ts");
+    for (const p of judges.campaignProbes(root)) probes.campaign.set(p.id, p);
+    for (const p of await judges.testProbes(root)) probes.tests.set(p.id, p);
+  } finally {
+    ns.hits = undefined;
+  }
+  return { probes, staticCoverage: hitIds(loading) };
+}
+
+/** One judge's verdict on a mutant. */
+export interface JudgeOutcome {
+  /** `null`: survived; else the first failing probe and why. */
+  readonly killedBy: { readonly probe: string; readonly reason: string } | null;
+  /** Probes run. */
+  readonly ran: number;
+  /** Wall milliseconds. */
+  readonly ms: number;
+  /** The killing probe reached the mutant more than {@linkcode HIT_LIMIT} times. */
+  readonly hitLimit?: boolean;
+}
+
+/** The loaded probes of both judges, by id. */
+export type ProbeSets = Record<JudgeName, ReadonlyMap<string, Probe>>;
+
+/** What one coverage run of some probes of a judge found. */
+export interface CoverageReport {
+  /** The mutant ids each probe (or test step) reached. */
+  perTest: Record<string, string[]>;
+  /** Probes that fail unmutated, and why. */
+  failures: Record<string, string>;
+  /** Campaign probes that fail unmutated even by the kernel checkers alone: they cannot judge. */
+  broken: Record<string, string>;
+  /** Each probe's unmutated wall milliseconds (with the coverage marks in). */
+  ms: Record<string, number>;
+}
+
+/** The mutant ids marked in a hit array. */
+export function hitIds(hits: Uint8Array): string[] {
+  const ids: string[] = [];
+  for (let i = 0; i < hits.length; i++) if (hits[i] !== 0) ids.push(String(i));
+  return ids;
+}
+
+/** Runs one probe; a probe that throws fails with what it threw. */
+export async function runProbe(p: Probe, ctx: ProbeContext): Promise<ProbeResult> {
+  try {
+    return await p.run(ctx);
+  } catch (e) {
+    return `threw ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`.slice(0, 300);
+  }
+}
+
+/** Runs a probe against the active mutant, with the hit limit armed (and the pool's `stop`). */
+export async function runMutantProbe(
+  p: Probe,
+  ctx: ProbeContext,
+  stop: Int32Array,
+): Promise<{ result: ProbeResult; hitLimit: boolean }> {
+  const ns = strykerNs();
+  armHitLimit(stop);
+  try {
+    const result = await runProbe(p, ctx);
+    return { result, hitLimit: (ns.hitCount ?? 0) > HIT_LIMIT };
+  } finally {
+    disarmHitLimit();
+  }
+}
+
+/** Splits a selection `test-id` or `test-id::step-id` into tests and their step filters. */
+function selectTests(
+  tests: ReadonlyMap<string, Probe>,
+  ids: readonly string[],
+): Map<string, Set<string> | null> {
+  const byTest = new Map<string, Set<string> | null>();
+  for (const id of ids) {
+    if (tests.has(id)) {
+      byTest.set(id, null);
+      continue;
+    }
+    const parent = id.slice(0, id.lastIndexOf("::"));
+    if (!tests.has(parent)) continue;
+    const cur = byTest.get(parent);
+    if (cur === null) continue;
+    if (cur === undefined) byTest.set(parent, new Set([id]));
+    else cur.add(id);
+  }
+  return byTest;
+}
+
+/**
+ * Judges the active mutant (`__stryker__.activeMutant`) by the probes `ids` of `judgeName`, in
+ * that order, stopping at the first that fails: what a worker does with a `mutant` message.
+ */
+export async function judgeMutant(
+  probes: ProbeSets,
+  judgeName: JudgeName,
+  ids: readonly string[],
+  serviceMutant: boolean,
+  serviceExempt: ReadonlySet<string>,
+  stop: Int32Array,
+): Promise<JudgeOutcome> {
+  const t0 = performance.now();
+  let ran = 0;
+  if (judgeName === "tests") {
+    for (const [id, steps] of selectTests(probes.tests, ids)) {
+      const p = probes.tests.get(id);
+      if (!p) continue;
+      ran++;
+      const ctx = { serviceMutant, serviceExempt, steps: steps ?? undefined };
+      const { result, hitLimit } = await runMutantProbe(p, ctx, stop);
+      if (result !== null) {
+        return {
+          killedBy: { probe: id, reason: result },
+          ran,
+          ms: performance.now() - t0,
+          hitLimit,
+        };
+      }
+    }
+  } else {
+    for (const id of ids) {
+      const p = probes.campaign.get(id);
+      if (!p) continue;
+      ran++;
+      const { result, hitLimit } = await runMutantProbe(p, { serviceMutant, serviceExempt }, stop);
+      if (result !== null) {
+        return {
+          killedBy: { probe: id, reason: result },
+          ran,
+          ms: performance.now() - t0,
+          hitLimit,
+        };
+      }
+    }
+  }
+  return { killedBy: null, ran, ms: performance.now() - t0 };
+}
+
+/**
+ * Runs the probes `ids` of `judge` once, unmutated, recording the mutants each reaches (the
+ * instrumented code must keep its coverage marks): what a worker does with a `coverage` message.
+ * Campaign probes run with the service obligations; one that fails is run again by the kernel
+ * checkers alone, and is `broken` if it fails that way too.
+ */
+export async function coverageRun(
+  probes: ProbeSets,
+  judge: JudgeName,
+  ids: readonly string[],
+  mutantCount: number,
+): Promise<CoverageReport> {
+  const ns = strykerNs();
+  const perTest: Record<string, string[]> = {};
+  const failures: Record<string, string> = {};
+  const broken: Record<string, string> = {};
+  const ms: Record<string, number> = {};
+  const exempt = new Set<string>();
+  for (const id of ids) {
+    const p = probes[judge].get(id);
+    if (!p) continue;
+    const cov = new Map<string, Uint8Array>();
+    const hitsFor = (probe: string) => {
+      let h = cov.get(probe);
+      if (!h) cov.set(probe, h = new Uint8Array(mutantCount));
+      return h;
+    };
+    ns.hitsFor = hitsFor;
+    ns.hits = hitsFor(id);
+    const t0 = performance.now();
+    // Campaign probes run with the service obligations: a failure marks a run whose
+    // unmutated services break an obligation by design (the detacher detaches).
+    const r = await runProbe(p, { serviceMutant: judge === "campaign", serviceExempt: exempt });
+    ms[id] = performance.now() - t0;
+    ns.hits = undefined;
+    ns.hitsFor = undefined;
+    if (r !== null) failures[id] = r;
+    if (r !== null && judge === "campaign") {
+      const k = await runProbe(p, { serviceMutant: false, serviceExempt: exempt });
+      if (k !== null) broken[id] = k;
+    }
+    for (const [probe, hits] of cov) perTest[probe] = hitIds(hits);
+  }
+  return { perTest, failures, broken, ms };
+}
+
+/** What the coverage runs of both judges say, folded on the main thread. */
+export interface Coverage {
+  /** Per mutant id, the probes of each judge that reach it (broken probes left out). */
+  readonly coveredBy: Map<string, Record<JudgeName, Set<string>>>;
+  /** `judge/probe` to its unmutated wall milliseconds. */
+  readonly probeMs: Map<string, number>;
+  /** Campaign probes whose unmutated services break an obligation: kernel checkers only. */
+  readonly exempt: string[];
+  /** Tests that fail unmutated (`probe: why`): no mutant can be judged. */
+  readonly failures: string[];
+  /** Campaign probes that fail unmutated by the kernel checkers alone: left out. */
+  readonly broken: Map<string, string>;
+}
+
+/** No coverage yet. */
+export function emptyCoverage(): Coverage {
+  return { coveredBy: new Map(), probeMs: new Map(), exempt: [], failures: [], broken: new Map() };
+}
+
+/** Folds one coverage report of `judge` into `c`. */
+export function addCoverage(c: Coverage, judge: JudgeName, r: CoverageReport): void {
+  for (const [probe, why] of Object.entries(r.broken)) c.broken.set(probe, why);
+  for (const [probe, hit] of Object.entries(r.perTest)) {
+    if (c.broken.has(probe)) continue;
+    for (const id of hit) {
+      let by = c.coveredBy.get(id);
+      if (!by) c.coveredBy.set(id, by = { tests: new Set(), campaign: new Set() });
+      by[judge].add(probe);
+    }
+  }
+  for (const [probe, ms] of Object.entries(r.ms)) c.probeMs.set(`${judge}/${probe}`, ms);
+  for (const [probe, why] of Object.entries(r.failures)) {
+    if (judge === "campaign") c.exempt.push(probe);
+    else c.failures.push(`${probe}: ${why}`);
+  }
+}
+
+/**
+ * The probes of `judge` that judge mutant `id`, in the order it meets them (the judges' own
+ * order, so which probe kills is reproducible): every probe for a static mutant (its code ran
+ * while the modules loaded), else those that reached it unmutated. `probes` are the judge's
+ * probe ids in order, broken ones left out.
+ */
+export function probesOfMutant(
+  c: Coverage,
+  judge: JudgeName,
+  probes: readonly string[],
+  id: string,
+  isStatic: boolean,
+): string[] {
+  if (isStatic) return [...probes];
+  const ids = [...(c.coveredBy.get(id)?.[judge] ?? [])];
+  const order = new Map(probes.map((p, i) => [p, i]));
+  // A test step's place is its test's, just after it.
+  const at = (p: string) =>
+    order.get(p) ?? (order.get(p.slice(0, p.lastIndexOf("::"))) ?? -1) + 0.5;
+  return ids.sort((a, b) => at(a) - at(b));
+}
+
+/** Fixed slack on every time limit, and the factor on the unmutated probes' time. */
+export const TIMEOUT_BASE_MS = 2_000;
+export const TIMEOUT_FACTOR = 1.5;
+
+/**
+ * A judge's first time limit for the probes `ids`: {@linkcode TIMEOUT_BASE_MS} plus
+ * {@linkcode TIMEOUT_FACTOR} times their unmutated time (a test counts once however many of its
+ * steps are selected: they run within it).
+ */
+export function timeLimitMs(c: Coverage, judge: JudgeName, ids: readonly string[]): number {
+  const timed = new Set(
+    ids.map((id) => judge === "tests" ? id.split("::").slice(0, 2).join("::") : id),
+  );
+  let budget = 0;
+  for (const id of timed) budget += c.probeMs.get(`${judge}/${id}`) ?? 50;
+  return TIMEOUT_BASE_MS + TIMEOUT_FACTOR * budget;
+}
