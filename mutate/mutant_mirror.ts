@@ -22,18 +22,40 @@
  * @module
  */
 
-import { instrumentFiles, mirrorTree, withoutCoverage } from "./instrument.ts";
+import { instrumentFiles, mirrorTree, type Mutant, withoutCoverage } from "./instrument.ts";
 import { mutantKey } from "./report.ts";
 import { strykerNs } from "./ns.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname.replace(/\/$/, "");
 
+/**
+ * A mutant's key with its end, `KEY @end+L:C` (L: the end's line less the start's, C: the end's
+ * 1-based column): what tells apart the mutants Stryker makes with one key (an `if` condition
+ * and an expression inside it start at the same place). Relative, so it moves with its line.
+ */
+export function spanKey(m: Mutant): string {
+  const { start, end } = m.location;
+  return `${mutantKey(m)} @end+${end.line - start.line}:${end.column + 1}`;
+}
+
 /** A mirror of the project with one file instrumented, and the switch of its mutants. */
 export interface MutantMirror {
   /** The mirror's root directory. */
   readonly dir: string;
-  /** The keys of the instrumented file's mutants that name one mutant each, in id order. */
+  /**
+   * A key per mutant of the instrumented file, in id order: its key, or where two mutants share
+   * the key, its {@linkcode spanKey}.
+   */
   readonly keys: readonly string[];
+  /** Every mutant of the instrumented file, as the instrumenter describes it. */
+  readonly mutants: readonly Mutant[];
+  /** One more than the largest mutant id: the length of a coverage array. */
+  readonly idSpace: number;
+  /**
+   * The id of the mutant `key` or {@linkcode spanKey} (what `__stryker__.activeMutant` holds);
+   * unknown or shared keys throw.
+   */
+  idOf(key: string): number;
   /** Imports a project module (path relative to the project root) from the mirror. */
   load(path: string): Promise<Record<string, unknown>>;
   /** Turns the mutant `key` on (the mirror's code runs unmutated until then); unknown or shared keys throw. */
@@ -46,15 +68,30 @@ export interface MutantMirror {
   dispose(): void;
 }
 
-/** Mirrors the project with `file` instrumented. */
-export async function mutantMirror(file: string): Promise<MutantMirror> {
-  const { contents, mutants } = await instrumentFiles(ROOT, [file]);
+/**
+ * Mirrors the project with `file` instrumented; with `coverage`, the instrumented copy keeps its
+ * coverage marks (they mark `__stryker__.hits` while it is set, as in the coverage run of
+ * `deno task mutate`; otherwise they cost a call per mutant site and do nothing).
+ */
+export async function mutantMirror(
+  file: string,
+  options: { coverage?: boolean } = {},
+): Promise<MutantMirror> {
+  const { contents, mutants, idSpace } = await instrumentFiles(ROOT, [file]);
   // Stryker can make two mutants with one key (an `if` condition and the expression in it):
-  // such a key names neither.
+  // such a key names neither; the key with the mutant's end (`spanKey`) names each.
   const ids = new Map<string, number>();
-  for (const m of mutants) ids.set(mutantKey(m), ids.has(mutantKey(m)) ? -1 : Number(m.id));
+  for (const m of mutants) {
+    ids.set(mutantKey(m), ids.has(mutantKey(m)) ? -1 : Number(m.id));
+    ids.set(spanKey(m), Number(m.id));
+  }
+  const shared = new Set([...ids].filter(([, id]) => id < 0).map(([k]) => k));
   const dir = Deno.makeTempDirSync({ prefix: "pagersim-mutant-mirror-" });
-  mirrorTree(ROOT, dir, new Map([...contents].map(([k, v]) => [k, withoutCoverage(v)])));
+  mirrorTree(
+    ROOT,
+    dir,
+    options.coverage ? contents : new Map([...contents].map(([k, v]) => [k, withoutCoverage(v)])),
+  );
   const ns = strykerNs();
   // The mirror's byte memo: cleared whenever the mutant changes (sim/byte_memo.ts).
   const { clearByteMemo } = await import(`file://${dir}/sim/byte_memo.ts`) as {
@@ -62,7 +99,23 @@ export async function mutantMirror(file: string): Promise<MutantMirror> {
   };
   const mirror: MutantMirror = {
     dir,
-    keys: [...ids].filter(([, id]) => id >= 0).map(([k]) => k),
+    keys: mutants.map((m) => shared.has(mutantKey(m)) ? spanKey(m) : mutantKey(m)),
+    mutants,
+    idSpace,
+    idOf: (key) => {
+      const id = ids.get(key);
+      if (id === undefined) {
+        throw new Error(`${file}: no mutant ${key} (an edit above its line moves the key)`);
+      }
+      if (id < 0) {
+        throw new Error(
+          `${file}: two mutants have the key ${key}: name one with its end (${
+            mutants.filter((m) => mutantKey(m) === key).map(spanKey).join(", ")
+          })`,
+        );
+      }
+      return id;
+    },
     load: (path) => import(`file://${dir}/${path}`),
     withMutant: (key, f) => {
       mirror.activate(key);
@@ -73,11 +126,7 @@ export async function mutantMirror(file: string): Promise<MutantMirror> {
       }
     },
     activate: (key) => {
-      const id = ids.get(key);
-      if (id === undefined) {
-        throw new Error(`${file}: no mutant ${key} (an edit above its line moves the key)`);
-      }
-      if (id < 0) throw new Error(`${file}: two mutants have the key ${key}`);
+      const id = mirror.idOf(key);
       clearByteMemo();
       ns.activeMutant = id;
     },
