@@ -84,6 +84,7 @@ const COMMANDS: readonly (readonly string[])[] = [
   [...SCRIPT, "tools/migrate_corpus.ts"],
   [...SCRIPT, "tools/check_structure.ts"],
   [...SCRIPT, "tools/test_kills.ts"],
+  [...SCRIPT, "tools/campaign_kills.ts"],
   [...SCRIPT, "tools/checker_costs.ts"],
   [...SCRIPT, "tools/judge_programs.ts"],
 ];

@@ -1,0 +1,25 @@
+import { deepStrictEqual as assertEquals } from "node:assert";
+import { campaignKills } from "./campaign_kills.ts";
+
+// Three mutants of kernel/signals.ts whose campaign verdicts `deno task mutate --files
+// kernel/signals.ts --only --by campaign` gave (all 51 of the file agreed with this tool, killing
+// probe and all; docs/mutation.md "Blind-spot triage"). If a checker or workload change moves
+// one, the mutate run moves with it: pick another of the same status from a fresh mutate run.
+const KILLED = "kernel/signals.ts:28:7:ConditionalExpression:false"; // a VMO has no signals
+const SURVIVOR = "kernel/signals.ts:29:30:EqualityOperator:o.userChildren.length !== 0";
+const UNCOVERED = "kernel/signals.ts:89:34:BooleanLiteral:false"; // an async wait's packet queued
+
+Deno.test("campaign_kills: a known kill, a known survivor and a known uncovered mutant, as mutate judges them", async () => {
+  const verdicts = await campaignKills("kernel/signals.ts", [KILLED, SURVIVOR, UNCOVERED]);
+  assertEquals(
+    verdicts.map((v) => [v.key, v.status, v.by?.split(":")[0]]),
+    [[KILLED, "killed", "program"], [SURVIVOR, "survived", undefined], [
+      UNCOVERED,
+      "no-coverage",
+      undefined,
+    ]],
+  );
+  // The survivor ran every probe that reaches it: the judge's whole coverage of it.
+  const survivor = verdicts[1];
+  assertEquals(survivor.ran > 0, true);
+});
