@@ -35,6 +35,7 @@ import type { Sys, ThreadBody } from "../sim/sys.ts";
 import { threadLabel } from "../sim/trace.ts";
 import {
   describeVerdict,
+  InvariantViolation,
   type Monitor,
   type SimThread,
   type Verdict,
@@ -632,8 +633,11 @@ export function runOnce(body: TestBody, seed: number): void {
 /**
  * Runs `body` once under `seed` watched by `monitors` (the checkers), with the case's own
  * expectations left out: the run a checker-only judge sees (the mutation tool's campaign judge).
- * A {@linkcode ConformanceFailure} of the main thread ends the run there as a pass: only what
- * the monitors said before it, or a hang, a kernel assertion or another fault, fails it.
+ * A {@linkcode ConformanceFailure} of the main thread ends the run there as a pass once the
+ * monitors have judged the step it ended in (the world ends a run at a thread's fault before
+ * their `afterStep`, so a violation in that step was lost: a mutant that broke a futex wait and
+ * the case's check of it in one step passed): only what the monitors say of the steps run, or a
+ * hang, a kernel assertion or another fault, fails it.
  */
 export function runChecked(
   body: TestBody,
@@ -647,7 +651,23 @@ export function runChecked(
   const verdict = result.verdict;
   const expectation = verdict.kind === "thread-fault" && verdict.tid === main.tid &&
     verdict.message.includes("ConformanceFailure");
-  return { world, verdict: expectation ? { kind: "pass", step: verdict.step } : verdict };
+  if (!expectation) return { world, verdict };
+  try {
+    for (const m of monitors) m.afterStep?.(world);
+  } catch (e) {
+    if (!(e instanceof InvariantViolation)) throw e;
+    return {
+      world,
+      verdict: {
+        kind: "invariant",
+        invariant: e.invariant,
+        message: e.message,
+        step: verdict.step,
+        tid: main.tid,
+      },
+    };
+  }
+  return { world, verdict: { kind: "pass", step: verdict.step } };
 }
 
 /** Runs `body` under every seed in {@linkcode SEEDS}. */
