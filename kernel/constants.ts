@@ -122,6 +122,19 @@ export function statusName(status: Status): string {
 }
 
 /**
+ * Whether `value` is one of the statuses above (what every syscall returns).
+ *
+ * @example
+ * ```ts
+ * import { isStatus, ZX_ERR_IO } from "./constants.ts";
+ * console.assert(isStatus(ZX_ERR_IO) && !isStatus(undefined) && !isStatus(-1000));
+ * ```
+ */
+export function isStatus(value: unknown): value is Status {
+  return typeof value === "number" && STATUS_NAMES.has(value);
+}
+
+/**
  * Status codes `zx_pager_op_range(ZX_PAGER_OP_FAIL)` accepts
  * (`PageSource::IsValidExternalFailureCode`, zircon/kernel/vm/page_source.cc @ misttech/fuchsia
  * d72ea0ee): the IO sub-codes of {@linkcode IO_SUB_CODES} other than `ZX_ERR_IO_DATA_INTEGRITY`

@@ -41,6 +41,7 @@
 import {
   PAGER_FAIL_CODES,
   type Status,
+  isStatus,
   statusName,
   ZX_ERR_ACCESS_DENIED,
   ZX_ERR_BAD_HANDLE,
@@ -721,7 +722,12 @@ export class SyscallContract extends StepMonitor {
       const koid = root?.source ? root.koid : e.vmo;
       this.#pagerError(e.tid, koid, e.synth, `fault at 0x${e.addr.toString(16)}`);
     }
-    if (e.k !== "ret" || call === undefined || call.name !== e.name) return;
+    if (e.k !== "ret") return;
+    // Every syscall returns a Zircon status (one a wait hands back included).
+    if (!isStatus(e.status)) {
+      this.fail("status", `t${e.tid} ${e.name} returned ${String(e.status)}, no Zircon status`);
+    }
+    if (call === undefined || call.name !== e.name) return;
     const a = call.args;
     const ps = world.kernel.pageSize;
     const expected = this.#expected(call, ps);

@@ -7,7 +7,9 @@ import {
   ZX_VMO_CHILD_REFERENCE,
   ZX_VMO_CHILD_SLICE,
   ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE,
+  ZX_VMO_ZERO_CHILDREN,
 } from "../kernel/constants.ts";
+import { Kernel, type KernelOptions } from "../kernel/kernel.ts";
 import { describeVerdict, World } from "../sim/world.ts";
 import { randomStrategy } from "../sim/strategy.ts";
 import { kernelInvariants } from "./kernel_invariants.ts";
@@ -58,4 +60,34 @@ Deno.test("syscall-contract K27: a handle zx_pmt_unpin consumed is gone (BAD_HAN
   const r = world.run();
   assert.equal(r.verdict.kind, "pass", describeVerdict(r.verdict));
   assert.equal(status, ZX_ERR_BAD_HANDLE);
+});
+
+Deno.test("syscall-contract: a syscall that returns no Zircon status fails", () => {
+  // A wait that hands back nothing (as a kernel that dropped its return tuple would): the caller
+  // reads `undefined` for a status, which no checker compared with anything before.
+  class NoStatusKernel extends Kernel {
+    protected override *objectWaitOne(
+      ...args: Parameters<Kernel["objectWaitOne"]>
+    ): ReturnType<Kernel["objectWaitOne"]> {
+      yield* super.objectWaitOne(...args);
+      return [] as unknown as [number, number];
+    }
+  }
+  const verdict = (makeKernel?: (o: KernelOptions) => Kernel) => {
+    const world = new World({
+      strategy: randomStrategy(1),
+      pageSize: 64,
+      monitors: kernelInvariants(),
+      ...(makeKernel ? { makeKernel } : {}),
+    });
+    world.spawn("t", "workload", function* (sys) {
+      const [, vmo] = yield* sys.vmoCreate(128, 0);
+      yield* sys.objectWaitOne(vmo, ZX_VMO_ZERO_CHILDREN, 0);
+    });
+    return world.run().verdict;
+  };
+  assert.equal(verdict().kind, "pass", describeVerdict(verdict()));
+  const v = verdict((o) => new NoStatusKernel(o));
+  assert.equal(v.kind, "invariant", describeVerdict(v));
+  assert.match(describeVerdict(v), /zx_object_wait_one returned undefined, no Zircon status/);
 });
