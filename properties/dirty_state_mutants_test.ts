@@ -5,6 +5,10 @@
 // before the rules (`deno task mutate --files kernel/dirty.ts`, docs/mutation.md).
 import { strict as assert } from "node:assert";
 import { mirrorCampaignRun, mirrorScenarioRun, mutantMirror } from "../mutate/mutant_mirror.ts";
+import { SCENARIO_SERVICES } from "../mutate/scenario_services.ts";
+import { checkersOf } from "../case/kinds.ts";
+import { parseScenario } from "../scenario/schema.ts";
+import { checkCase } from "./check_case.ts";
 
 // deno-lint-ignore no-explicit-any
 type Any = any;
@@ -73,5 +77,63 @@ Deno.test("the judge's writeback_trap_zero scenario passes every seed unmutated 
     assert.equal(v.invariant, "no-lost-requests", JSON.stringify(v));
   } finally {
     m.dispose();
+  }
+});
+
+// dirty-state's own picture of zero intervals (properties/level2/_zero_intervals.ts): which zero
+// slots WRITEBACK_END removes, against the awaiting-clean ends it followed itself.
+const ZERO_CASES: [
+  key: string,
+  probe: ["run", number] | ["scenario", string, number],
+  what: string,
+][] = [
+  [
+    "kernel/dirty.ts:243:23:EqualityOperator:p >= end",
+    ["run", 64],
+    "K17: END walks no interval and removes nothing",
+  ],
+  [
+    "kernel/dirty.ts:197:52:ConditionalExpression:false",
+    ["scenario", "writeback_zero_split", 37],
+    "K17: a write at an interval's first page drops the rest's awaiting-clean end",
+  ],
+];
+
+Deno.test("dirty-state judges which zero slots WRITEBACK_END removes against its own awaiting-clean ends", async (t) => {
+  const m = await mutantMirror("kernel/dirty.ts");
+  try {
+    const run = (await mirrorCampaignRun(m)) as (k: number) => Any;
+    const scenario = await mirrorScenarioRun(m, "kernel+service");
+    for (const [key, probe, what] of ZERO_CASES) {
+      await t.step(what, () => {
+        const verdict = (): Any =>
+          probe[0] === "run" ? run(probe[1]) : scenario(probe[1], probe[2]);
+        assert.equal(verdict().kind, "pass", `${probe.join(":")} unmutated`);
+        const v: Any = m.withMutant(key, verdict);
+        assert.equal(v.kind, "invariant", JSON.stringify(v));
+        assert.equal(v.invariant, "dirty-state", JSON.stringify(v));
+        assert.match(v.message, /WRITEBACK_END (kept|removed) a zero slot/);
+        assert.match(v.message, new RegExp(`^${what.slice(0, 3)}`));
+      });
+    }
+  } finally {
+    m.dispose();
+  }
+});
+
+Deno.test("the judge's writeback_zero_split scenario passes every seed unmutated", () => {
+  const scenario = parseScenario(
+    JSON.parse(
+      Deno.readTextFileSync(
+        new URL("../mutate/scenarios/writeback_zero_split.json", import.meta.url),
+      ),
+    ),
+  );
+  for (let seed = 0; seed < 100; seed++) {
+    const v = checkCase({ scenario, decisions: [], seed }, {
+      monitors: checkersOf("kernel+service"),
+      services: SCENARIO_SERVICES,
+    }).verdict;
+    assert.equal(v.kind, "pass", `seed ${seed}: ${JSON.stringify(v)}`);
   }
 });
