@@ -39,9 +39,9 @@
  */
 
 import {
+  isStatus,
   PAGER_FAIL_CODES,
   type Status,
-  isStatus,
   statusName,
   ZX_ERR_ACCESS_DENIED,
   ZX_ERR_BAD_HANDLE,
