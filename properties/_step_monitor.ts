@@ -348,9 +348,9 @@ export interface PinRange {
  * (a slice's pages are its root's, `VmObjectPaged::GetCowRange`), the pinned pages; undefined for
  * a clone or an anonymous VMO (no pager root's page is pinned). The commit of a pin gives a marker
  * a Clean zero page and a zero slot a Dirty page (not under TRAP_DIRTY: a DIRTY request first); a
- * write pin also makes Clean pages Dirty (not under TRAP_DIRTY), and marks the root modified once
- * it pinned everything (`CommitRangeInternal`, zircon/kernel/vm/vm_object_paged.cc @
- * misttech/fuchsia 056f3590; the model's `VmoPages.#pinTracked`).
+ * write pin also makes Clean and AwaitingClean pages Dirty (not under TRAP_DIRTY), and marks the
+ * root modified once it pinned everything (`CommitRangeInternal`, zircon/kernel/vm/
+ * vm_object_paged.cc @ misttech/fuchsia 056f3590; the model's `VmoPages.#pinTracked`).
  */
 export function pinRange(
   vmo: Vmo,

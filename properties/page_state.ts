@@ -10,7 +10,7 @@
  * pages change none; `zx_vmar_op_range(COMMIT)` commits the mapped VMOs as
  * `zx_vmo_op_range(COMMIT)` does; a `zx_bti_pin` commits the pages it pins so,
  * a zero slot of a TRAP_DIRTY VMO excepted, and a write pin makes the Clean
- * pages and markers it pins Dirty, not under TRAP_DIRTY); OP_FAIL changes nothing; after `zx_pager_detach_vmo` no
+ * and AwaitingClean pages and markers it pins Dirty, not under TRAP_DIRTY); OP_FAIL changes nothing; after `zx_pager_detach_vmo` no
  * Clean page or marker remains. Which dirty-state moves are legal is
  * dirty-state's (K17); this checker only ties each move to a cause.
  *
@@ -463,11 +463,16 @@ export class PageState extends StepMonitor {
     const commit = cause.vmoOp || cause.vmarCommit;
     // A pin commits as COMMIT does, but a zero slot of a TRAP_DIRTY VMO waits for a DIRTY request
     // (OP_DIRTY makes it Dirty); a write pin makes what it pinned Dirty, under TRAP_DIRTY only
-    // after a DIRTY request (`PrepareForWriteLocked`), so then OP_DIRTY does it.
+    // after a DIRTY request (`PrepareForWriteLocked`), so then OP_DIRTY does it. Without
+    // TRAP_DIRTY `PrepareForWriteLocked` marks every page of the run that is not Dirty, an
+    // AwaitingClean one too ("if (!is_page_dirty(page)) UpdateDirtyStateLocked(page, off,
+    // DirtyState::Dirty)", vm_cow_pages.cc @ gnoliyil/fuchsia 02de66e3): a write pin during a
+    // writeback re-dirties the page (conformance WX7, WritePinAwaitingClean). A read pin dirties
+    // no Clean, AwaitingClean or marker page.
     const pinned = pinCovers(cause.pin, vmo, p);
     const pinDirtied = pinned && !vmo.trapDirty &&
       (was.kind === "zero" || cause.pin?.write === true && (was.kind === "clean" ||
-            was.kind === "marker"));
+            was.kind === "awaiting-clean" || was.kind === "marker"));
     const dirtied = now.kind === "dirty" && (written || cause.opDirty ||
       commit && was.kind === "zero" || pinDirtied || cause.userWrite === vmo);
     const zeroed = written && now.kind === "zero";
