@@ -4,12 +4,16 @@
  * needs the pager fails with `ZX_ERR_BAD_STATE` (a fatal page fault with that
  * synth code for mappings): never with another pager-path error (an OP_FAIL
  * code, a timeout, SHOULD_WAIT). Errors the call's argument and rights checks
- * return before the pager is reached are not K12's concern.
+ * return before the pager is reached are not K12's concern. A wait the detach
+ * ends is no access after it when the detach wakes it with an error: the
+ * code an OP_FAIL passed, which already hit the waiter's request before the
+ * detach; the call returns exactly that code.
  *
  * @module
  */
 
 import {
+  type Status,
   statusName,
   ZX_ERR_BUFFER_TOO_SMALL,
   ZX_ERR_IO,
@@ -17,10 +21,12 @@ import {
   ZX_ERR_NO_SPACE,
   ZX_ERR_SHOULD_WAIT,
   ZX_ERR_TIMED_OUT,
+  ZX_OK,
+  ZX_PAGER_OP_FAIL,
 } from "../kernel/constants.ts";
 import { present } from "../kernel/assert.ts";
 import type { KernelEvent } from "../kernel/events.ts";
-import { type Call, StepMonitor } from "./_step_monitor.ts";
+import { type Call, failCodesKey, StepMonitor } from "./_step_monitor.ts";
 import { callsWhere } from "../kernel/syscalls.ts";
 
 const ACCESSES = callsWhere((s) => s.access === true);
@@ -52,6 +58,21 @@ export class DetachedAccess extends StepMonitor {
   readonly #detachSeq = new Map<number, number>();
   readonly #wokenSeq = new Map<number, number>();
   #seq = 0;
+  /**
+   * Threads the detach woke with an error, and that error: `PageSource::Detach` completes every
+   * outstanding request through `CompleteRequestLocked`, which signals each waiter with its
+   * `complete_status_`, the code of an OP_FAIL that hit the request's first page or wake page
+   * (`ResolveRequestsLocked`), else ZX_OK (page_source.cc @ misttech/fuchsia ce4be33a). The
+   * waiter returns that error with no new lookup (conformance A13, DetachAfterPartialFail).
+   */
+  readonly #detachError = new Map<number, Status>();
+  /** The codes each VMO's ranges were OP_FAILed with. */
+  readonly #failCodes = new Map<number, Set<Status>>();
+
+  /** The codes each VMO's ranges were failed with (what a detach-woken waiter may return). */
+  stateKey(): string {
+    return failCodesKey(this.#failCodes, new Set(this.#detachedAt.keys()));
+  }
 
   protected override immediate(e: KernelEvent, step: number): void {
     this.#seq++;
@@ -60,7 +81,11 @@ export class DetachedAccess extends StepMonitor {
       this.#detachSeq.set(e.vmo, this.#seq);
     }
     // A detach wakes its waiters before it reports itself: those wakes count as after it.
-    if (e.k === "wake") this.#wokenSeq.set(e.tid, e.why === "detach" ? Infinity : this.#seq);
+    if (e.k === "wake") {
+      this.#wokenSeq.set(e.tid, e.why === "detach" ? Infinity : this.#seq);
+      if (e.why === "detach" && e.status !== ZX_OK) this.#detachError.set(e.tid, e.status);
+      else this.#detachError.delete(e.tid);
+    }
     if (e.k === "request" && this.#detachedAt.has(e.vmo)) {
       this.fail("K12", `vmo${e.vmo} made ${e.type} request #${e.id} after it was detached`);
     }
@@ -77,10 +102,26 @@ export class DetachedAccess extends StepMonitor {
 
   protected override onStepEvent(e: KernelEvent, call: Call | undefined): void {
     if (call === undefined) return;
+    if (
+      e.k === "ret" && e.name === "zx_pager_op_range" && e.status === ZX_OK &&
+      call.args[1] === ZX_PAGER_OP_FAIL
+    ) {
+      const vmo = this.vmoOf(call.args[2]);
+      if (vmo !== undefined) {
+        let codes = this.#failCodes.get(vmo.koid);
+        if (codes === undefined) this.#failCodes.set(vmo.koid, codes = new Set());
+        codes.add(call.args[5] as Status);
+      }
+    }
     if (e.k === "ret" && ACCESSES.has(e.name)) {
       const vmo = this.vmoOf(call.args[0]);
+      const woken = this.#detachError.get(e.tid);
+      this.#detachError.delete(e.tid);
       if (vmo === undefined || !this.#lookedUpAfterDetach(vmo.koid, call, e.tid)) return;
-      if (PAGER_PATH_ERRORS.has(e.status)) {
+      // Woken by the detach with the OP_FAIL code its request already carried: that code.
+      const failed = woken !== undefined && e.status === woken &&
+        (this.#failCodes.get(vmo.koid)?.has(woken) ?? false);
+      if (PAGER_PATH_ERRORS.has(e.status) && !failed) {
         this.fail(
           "K12",
           `t${e.tid} ${e.name} on detached vmo${vmo.koid} returned ${statusName(e.status)}`,

@@ -4,10 +4,16 @@
 // narrow was widened to explain exactly its case; the tests after each regression test make the
 // wrong behaviour the rule exists for fire it still.
 import { strict as assert } from "node:assert";
-import { ZX_BTI_PERM_WRITE } from "../kernel/constants.ts";
-import type { EventSink } from "../kernel/events.ts";
+import {
+  type Status,
+  ZX_BTI_PERM_WRITE,
+  ZX_ERR_IO,
+  ZX_ERR_IO_DATA_INTEGRITY,
+} from "../kernel/constants.ts";
+import type { EventSink, KernelEvent } from "../kernel/events.ts";
 import { Kernel, type KernelOptions } from "../kernel/kernel.ts";
 import { type KernelThread, Page, type Vmo } from "../kernel/objects.ts";
+import { PageSource } from "../kernel/page_source.ts";
 import { ALL_CASES } from "../conformance/cases.ts";
 import { isSkipped, runChecked, SEEDS, type TestBody, useKernel } from "../conformance/harness.ts";
 import type { Monitor, Verdict } from "../sim/world.ts";
@@ -61,6 +67,39 @@ function withKernel<T>(patch: (k: Kernel, sink: EventSink) => void, fn: () => T)
   }
 }
 
+/**
+ * A kernel patch: the `name` calls `when` picks (by their arguments) end with `map(status)`
+ * instead, in the result the thread sees and in the `ret` event the checkers see.
+ */
+function rewriteStatus(
+  name: string,
+  map: (status: Status) => Status,
+  when: (k: Kernel, args: Any[]) => boolean = () => true,
+): (k: Kernel, sink: EventSink) => void {
+  return (k, sink) => {
+    const rewriting = new Set<number>();
+    const emit = sink.emit.bind(sink);
+    sink.emit = (e: KernelEvent) =>
+      emit(
+        e.k === "ret" && e.name === name && rewriting.has(e.tid)
+          ? { ...e, status: map(e.status) }
+          : e,
+      );
+    const orig = (k as Any)[name];
+    (k as Any)[name] = function* (t: KernelThread, ...args: Any[]) {
+      const on = when(k, args);
+      if (on) rewriting.add(t.tid);
+      try {
+        const r = yield* orig.call(k, t, ...args);
+        if (!on) return r;
+        return Array.isArray(r) ? [map(r[0]), ...r.slice(1)] : map(r);
+      } finally {
+        rewriting.delete(t.tid);
+      }
+    };
+  };
+}
+
 // ---------------------------------------------------------------- page-state
 
 Deno.test("page-state: a write pin of an AwaitingClean page makes it Dirty (WX7 WritePinAwaitingCleanNoTrapDirty)", () => {
@@ -87,4 +126,49 @@ Deno.test("page-state K26: a read pin that dirties an AwaitingClean page still f
   };
   const v = withKernel(readPinDirties, () => verdictOf(b, () => [new PageState()]));
   assertFires(v, "page-state", /^K26: vmo\d+ page 0 went from awaiting-clean to dirty$/);
+});
+
+// ---------------------------------------------------------------- detached-access
+
+Deno.test("detached-access: a commit the detach wakes with its OP_FAIL code returns it (A13 DetachAfterPartialFail)", () => {
+  assertPass(verdictOf(body("A13", "DetachAfterPartialFail")));
+});
+
+Deno.test("detached-access K12: a detach-woken commit returning another pager error still fires", () => {
+  const toIntegrity = rewriteStatus(
+    "zx_vmo_op_range",
+    (st) => st === ZX_ERR_IO ? ZX_ERR_IO_DATA_INTEGRITY : st,
+  );
+  const v = withKernel(toIntegrity, () => verdictOf(body("A13", "DetachAfterPartialFail")));
+  assertFires(
+    v,
+    "detached-access",
+    /^K12: t\d+ zx_vmo_op_range on detached vmo\d+ returned ZX_ERR_IO_DATA_INTEGRITY$/,
+  );
+});
+
+Deno.test("detached-access K12: a detach that wakes a waiter with a code no OP_FAIL passed still fires", () => {
+  // The detach signals every waiter with ZX_ERR_IO, though no OP_FAIL ran.
+  const commitThenDetach: TestBody = function* (t) {
+    const vmo = yield* t.vmo(1);
+    t.committer(vmo, 0, 1);
+    yield* t.waitForPageRead(vmo, 0, 1);
+    yield* t.detach(vmo);
+    yield* t.waitForPageComplete(vmo);
+  };
+  assertPass(verdictOf(commitThenDetach));
+  const orig = PageSource.prototype.detach;
+  PageSource.prototype.detach = function (this: PageSource) {
+    for (const r of this.outstanding("READ")) for (const w of r.waiters()) w.error = ZX_ERR_IO;
+    orig.call(this);
+  };
+  try {
+    assertFires(
+      verdictOf(commitThenDetach),
+      "detached-access",
+      /^K12: t\d+ zx_vmo_op_range on detached vmo\d+ returned ZX_ERR_IO$/,
+    );
+  } finally {
+    PageSource.prototype.detach = orig;
+  }
 });
