@@ -7,6 +7,7 @@ import { strict as assert } from "node:assert";
 import {
   type Status,
   ZX_BTI_PERM_WRITE,
+  ZX_ERR_BAD_STATE,
   ZX_ERR_IO,
   ZX_ERR_IO_DATA_INTEGRITY,
 } from "../kernel/constants.ts";
@@ -15,10 +16,12 @@ import { Kernel, type KernelOptions } from "../kernel/kernel.ts";
 import { type KernelThread, Page, type Vmo } from "../kernel/objects.ts";
 import { PageSource } from "../kernel/page_source.ts";
 import { ALL_CASES } from "../conformance/cases.ts";
+import { child } from "../conformance/_level2.ts";
 import { isSkipped, runChecked, SEEDS, type TestBody, useKernel } from "../conformance/harness.ts";
 import type { Monitor, Verdict } from "../sim/world.ts";
 import { settleVerdict } from "./check_case.ts";
 import { kernelInvariants } from "./kernel_invariants.ts";
+import { NoLostRequests } from "./no_lost_requests.ts";
 import { PageState } from "./page_state.ts";
 
 // deno-lint-ignore no-explicit-any
@@ -170,5 +173,38 @@ Deno.test("detached-access K12: a detach that wakes a waiter with a code no OP_F
     );
   } finally {
     PageSource.prototype.detach = orig;
+  }
+});
+
+// ---------------------------------------------------------------- no-lost-requests
+
+Deno.test("no-lost-requests: a clone's fault answers for its root's detach (P23 DecommitOnDetachTestVmar, P38 CloneDetachTest)", () => {
+  assertPass(verdictOf(body("P23", "DecommitOnDetachTestVmar")));
+  assertPass(verdictOf(body("P38", "CloneDetachTest")));
+});
+
+Deno.test("no-lost-requests documented-errors: a clone's BAD_STATE fault with its root attached still fires", () => {
+  // Another VMO is detached; the clone's root is not, yet its page source answers BAD_STATE.
+  const cloneFault: TestBody = function* (t) {
+    const other = yield* t.vmo(1);
+    yield* t.detach(other);
+    yield* t.waitForPageComplete(other);
+    const vmo = yield* t.vmo(1);
+    const clone = yield* child(t, vmo, 1);
+    yield* t.waitForExit(t.reader(clone, 0, 1, "vmar"));
+  };
+  const orig = PageSource.prototype.populate;
+  PageSource.prototype.populate = function (this: PageSource, ...args: Any[]) {
+    return this.detached ? (orig as Any).apply(this, args) : ZX_ERR_BAD_STATE;
+  };
+  try {
+    // syscall-contract's K14 judges such a fault too: the rule is judged alone.
+    assertFires(
+      verdictOf(cloneFault, () => [new NoLostRequests()]),
+      "no-lost-requests",
+      /^documented-errors: t\d+ "read\[0,1\)": fatal page fault at 0x[0-9a-f]+ ended with ZX_ERR_BAD_STATE, which nothing explains$/,
+    );
+  } finally {
+    PageSource.prototype.populate = orig;
   }
 });
