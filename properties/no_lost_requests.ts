@@ -9,7 +9,8 @@
  * fail-instead-of-block mode, BAD_HANDLE once the environment closed that
  * handle (or for ZX_HANDLE_INVALID, a file not opened yet); a fatal page fault must carry one of those synth codes. A child VMO
  * (clone, slice, reference) answers for its root's detach and OP_FAIL codes, through a
- * syscall's handle or a fault on a mapping of it.
+ * syscall's handle or a fault on a mapping of it; a VMO mapped under a call's user buffer
+ * answers for that call as its own VMO does.
  *
  * @module
  */
@@ -22,6 +23,7 @@ import {
   ZX_ERR_OUT_OF_RANGE,
   ZX_ERR_SHOULD_WAIT,
   ZX_ERR_TIMED_OUT,
+  ZX_INFO_VMO_BYTES,
   ZX_OK,
   ZX_PAGER_OP_FAIL,
 } from "../kernel/constants.ts";
@@ -39,6 +41,52 @@ interface Outcome {
   readonly status: Status;
   readonly vmo: number | undefined;
   readonly handle: unknown;
+  /** The roots of the VMOs mapped under the call's user buffer (its copies fault there). */
+  readonly buffer: readonly number[];
+}
+
+/** The user buffer `[addr, addr + length)` a workload call copies to or from, if given one. */
+function userBufferOf(call: Call): [number, number] | undefined {
+  let addr: unknown, length: unknown;
+  switch (call.name) {
+    case "zx_vmo_read":
+      [addr, length] = [call.args[3], call.args[2]];
+      break;
+    case "zx_vmo_write": {
+      // A call event shows the bytes as their length.
+      const data = call.args[1];
+      [addr, length] = [call.args[3], data instanceof Uint8Array ? data.length : data];
+      break;
+    }
+    case "zx_object_get_info":
+      [addr, length] = [call.args[2], ZX_INFO_VMO_BYTES];
+      break;
+  }
+  if (typeof addr !== "number" || !Number.isFinite(addr)) return undefined;
+  if (typeof length !== "number" || !Number.isFinite(length)) return undefined;
+  return [addr, length];
+}
+
+/**
+ * The roots of the VMOs mapped under a call's user buffer. A copy to or from it that faults is
+ * resolved by `Thread::Current::SoftFaultInRange`, whose error the call returns
+ * (`VmObjectPaged::ReadWriteInternal`: "if (status != ZX_OK) return {status, ...}",
+ * vm_object_paged.cc @ misttech/fuchsia 056f3590): the buffer VMO's detach and OP_FAIL codes
+ * explain the call's error as its own VMO's do (conformance W77, a write whose pager-backed
+ * source page was failed with ZX_ERR_IO).
+ */
+function bufferRoots(call: Call, world: World): number[] {
+  const buffer = userBufferOf(call);
+  if (buffer === undefined) return [];
+  const [addr, length] = buffer;
+  const ps = world.kernel.pageSize;
+  const roots: number[] = [];
+  const end = addr + Math.max(length, 1);
+  for (let a = addr; a < end; a = (Math.floor(a / ps) + 1) * ps) {
+    const root = world.kernel.rootVmar.find(a)?.vmo.root.koid;
+    if (root !== undefined && !roots.includes(root)) roots.push(root);
+  }
+  return roots;
 }
 
 const WORKLOAD_CALLS = new Set([
@@ -88,6 +136,7 @@ export class NoLostRequests extends StepMonitor {
         status: e.synth,
         vmo: this.#mapped.get(e.vmo)?.root.koid ?? e.vmo,
         handle: undefined,
+        buffer: [],
       });
     }
     if (e.k !== "ret" || call === undefined || call.name !== e.name) return;
@@ -110,6 +159,7 @@ export class NoLostRequests extends StepMonitor {
         status: e.status,
         vmo: this.vmoOf(handle)?.root.koid,
         handle,
+        buffer: bufferRoots(call, world),
       });
     }
   }
@@ -128,9 +178,10 @@ export class NoLostRequests extends StepMonitor {
         // A closed handle, or none (ZX_HANDLE_INVALID: a file not opened yet, scenario/files.ts).
         return this.#closed.has(o.handle) || o.handle === 0;
     }
-    if (o.vmo === undefined) return false;
-    if (o.status === ZX_ERR_BAD_STATE && this.#detached.has(o.vmo)) return true;
-    return this.#failCodes.get(o.vmo)?.has(o.status) ?? false;
+    const explains = (vmo: number) =>
+      (o.status === ZX_ERR_BAD_STATE && this.#detached.has(vmo)) ||
+      (this.#failCodes.get(vmo)?.has(o.status) ?? false);
+    return (o.vmo !== undefined && explains(o.vmo)) || o.buffer.some(explains);
   }
 
   protected override finish(world: World): void {

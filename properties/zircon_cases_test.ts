@@ -17,7 +17,14 @@ import { type KernelThread, Page, type Vmo } from "../kernel/objects.ts";
 import { PageSource } from "../kernel/page_source.ts";
 import { ALL_CASES } from "../conformance/cases.ts";
 import { child } from "../conformance/_level2.ts";
-import { isSkipped, runChecked, SEEDS, type TestBody, useKernel } from "../conformance/harness.ts";
+import {
+  isSkipped,
+  PAGE,
+  runChecked,
+  SEEDS,
+  type TestBody,
+  useKernel,
+} from "../conformance/harness.ts";
 import type { Monitor, Verdict } from "../sim/world.ts";
 import { settleVerdict } from "./check_case.ts";
 import { kernelInvariants } from "./kernel_invariants.ts";
@@ -207,4 +214,32 @@ Deno.test("no-lost-requests documented-errors: a clone's BAD_STATE fault with it
   } finally {
     PageSource.prototype.populate = orig;
   }
+});
+
+Deno.test("no-lost-requests: a write's pager-backed source answers for its error (W77 ModifiedOnPartialVmoWriteNoTrapDirty)", () => {
+  assertPass(verdictOf(body("W77", "ModifiedOnPartialVmoWriteNoTrapDirty")));
+});
+
+Deno.test("no-lost-requests documented-errors: a user-buffer write failing with a code only another VMO was failed with still fires", () => {
+  const writeFromBuffer: TestBody = function* (t) {
+    const other = yield* t.vmo(1);
+    yield* t.failPages(other, 0, 1, ZX_ERR_IO);
+    const src = yield* t.vmo(1);
+    yield* t.supplyOk(src, 0, 1);
+    const dst = yield* t.vmo(1);
+    yield* t.supplyOk(dst, 0, 1);
+    yield* t.sys.vmoWrite(dst.handle, new Uint8Array(PAGE), 0, src.addr);
+  };
+  assertPass(verdictOf(writeFromBuffer));
+  const bufferWritesFail = rewriteStatus(
+    "zx_vmo_write",
+    () => ZX_ERR_IO,
+    (_k, a) => a[3] !== undefined,
+  );
+  // syscall-contract's K14 judges such a write too: the rule is judged alone.
+  assertFires(
+    withKernel(bufferWritesFail, () => verdictOf(writeFromBuffer, () => [new NoLostRequests()])),
+    "no-lost-requests",
+    /^documented-errors: t1 "main": zx_vmo_write ended with ZX_ERR_IO, which nothing explains$/,
+  );
 });
