@@ -10,7 +10,9 @@
  * handle (or for ZX_HANDLE_INVALID, a file not opened yet); a fatal page fault must carry one of those synth codes. A child VMO
  * (clone, slice, reference) answers for its root's detach and OP_FAIL codes, through a
  * syscall's handle or a fault on a mapping of it; a VMO mapped under a call's user buffer
- * answers for that call as its own VMO does.
+ * answers for that call as its own VMO does. Before any pager work a call's handles may
+ * explain ACCESS_DENIED (a right its table row requires is missing) and, for `zx_vmar_map`,
+ * BAD_STATE (the VMAR is destroyed).
  *
  * @module
  */
@@ -18,6 +20,7 @@
 import {
   type Status,
   statusName,
+  ZX_ERR_ACCESS_DENIED,
   ZX_ERR_BAD_HANDLE,
   ZX_ERR_BAD_STATE,
   ZX_ERR_OUT_OF_RANGE,
@@ -29,7 +32,8 @@ import {
 } from "../kernel/constants.ts";
 import { present } from "../kernel/assert.ts";
 import type { KernelEvent } from "../kernel/events.ts";
-import type { Vmo } from "../kernel/objects.ts";
+import { Vmar, type Vmo } from "../kernel/objects.ts";
+import { spec, type SyscallName } from "../kernel/syscalls.ts";
 import type { Verdict, World } from "../sim/world.ts";
 import { threadLabel } from "../sim/trace.ts";
 import { type Call, failCodesKey, StepMonitor } from "./_step_monitor.ts";
@@ -43,6 +47,8 @@ interface Outcome {
   readonly handle: unknown;
   /** The roots of the VMOs mapped under the call's user buffer (its copies fault there). */
   readonly buffer: readonly number[];
+  /** The error the call's own handles explain (a missing right, a destroyed VMAR), if any. */
+  readonly handleError: Status | null;
 }
 
 /** The user buffer `[addr, addr + length)` a workload call copies to or from, if given one. */
@@ -137,6 +143,7 @@ export class NoLostRequests extends StepMonitor {
         vmo: this.#mapped.get(e.vmo)?.root.koid ?? e.vmo,
         handle: undefined,
         buffer: [],
+        handleError: null,
       });
     }
     if (e.k !== "ret" || call === undefined || call.name !== e.name) return;
@@ -160,8 +167,34 @@ export class NoLostRequests extends StepMonitor {
         vmo: this.vmoOf(handle)?.root.koid,
         handle,
         buffer: bufferRoots(call, world),
+        handleError: e.status === ZX_OK ? null : this.#handleError(call),
       });
     }
+  }
+
+  /**
+   * The error a workload call's handles explain before any pager work: ZX_ERR_ACCESS_DENIED for
+   * a handle without a right the call's table row requires (`sys_vmo_write` looks its handle up
+   * with `GetDispatcherWithRights(*up, handle, ZX_RIGHT_WRITE, &vmo)`, and a NO_WRITE child's
+   * handle lacks WRITE, zircon/kernel/lib/syscalls/vmo.cc @ misttech/fuchsia 0650ebd2;
+   * conformance S7), ZX_ERR_BAD_STATE for `zx_vmar_map` into a destroyed VMAR ("*handle* refers
+   * to a destroyed VMAR", docs/reference/syscalls/vmar_map.md @ gnoliyil/fuchsia 3a0300d1;
+   * conformance A20).
+   */
+  #handleError(call: Call): Status | null {
+    const params = spec(call.name as SyscallName).params;
+    for (let i = 0; i < params.length; i++) {
+      const need = params[i].handle?.rights;
+      const rights = this.entry(call.args[i])?.rights;
+      if (need !== undefined && rights !== undefined && (rights & need) !== need) {
+        return ZX_ERR_ACCESS_DENIED;
+      }
+    }
+    if (call.name === "zx_vmar_map") {
+      const vmar = this.entry(call.args[0])?.object;
+      if (vmar instanceof Vmar && vmar.destroyed) return ZX_ERR_BAD_STATE;
+    }
+    return null;
   }
 
   #documented(o: Outcome, world: World): boolean {
@@ -178,6 +211,7 @@ export class NoLostRequests extends StepMonitor {
         // A closed handle, or none (ZX_HANDLE_INVALID: a file not opened yet, scenario/files.ts).
         return this.#closed.has(o.handle) || o.handle === 0;
     }
+    if (o.status === o.handleError) return true;
     const explains = (vmo: number) =>
       (o.status === ZX_ERR_BAD_STATE && this.#detached.has(vmo)) ||
       (this.#failCodes.get(vmo)?.has(o.status) ?? false);

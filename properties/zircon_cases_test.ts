@@ -7,9 +7,14 @@ import { strict as assert } from "node:assert";
 import {
   type Status,
   ZX_BTI_PERM_WRITE,
+  ZX_ERR_ACCESS_DENIED,
   ZX_ERR_BAD_STATE,
   ZX_ERR_IO,
   ZX_ERR_IO_DATA_INTEGRITY,
+  ZX_OK,
+  ZX_VM_CAN_MAP_READ,
+  ZX_VM_CAN_MAP_SPECIFIC,
+  ZX_VM_PERM_READ,
 } from "../kernel/constants.ts";
 import type { EventSink, KernelEvent } from "../kernel/events.ts";
 import { Kernel, type KernelOptions } from "../kernel/kernel.ts";
@@ -241,5 +246,57 @@ Deno.test("no-lost-requests documented-errors: a user-buffer write failing with 
     withKernel(bufferWritesFail, () => verdictOf(writeFromBuffer, () => [new NoLostRequests()])),
     "no-lost-requests",
     /^documented-errors: t1 "main": zx_vmo_write ended with ZX_ERR_IO, which nothing explains$/,
+  );
+});
+
+Deno.test("no-lost-requests: a write through a handle without WRITE is ACCESS_DENIED (S7 SnapshotReadOnlyVmo)", () => {
+  assertPass(verdictOf(body("S7", "SnapshotReadOnlyVmo")));
+});
+
+Deno.test("no-lost-requests documented-errors: ACCESS_DENIED through a handle holding the right still fires", () => {
+  const write: TestBody = function* (t) {
+    const vmo = yield* t.vmo(1);
+    yield* t.supplyOk(vmo, 0, 1);
+    yield* t.sys.vmoWrite(vmo.handle, new Uint8Array(8), 0);
+  };
+  assertPass(verdictOf(write));
+  // Only writes to pager VMOs: the harness fills supplies' aux VMOs with zx_vmo_write.
+  const denied = rewriteStatus(
+    "zx_vmo_write",
+    () => ZX_ERR_ACCESS_DENIED,
+    (k, a) => (k.handles.entry(a[0])?.object as Vmo | undefined)?.source != null,
+  );
+  assertFires(
+    withKernel(denied, () => verdictOf(write)),
+    "no-lost-requests",
+    /^documented-errors: t1 "main": zx_vmo_write ended with ZX_ERR_ACCESS_DENIED, which nothing explains$/,
+  );
+});
+
+Deno.test("no-lost-requests: zx_vmar_map into a destroyed sub-region is BAD_STATE (A20 UnmapDestroysWholeSubRegion)", () => {
+  assertPass(verdictOf(body("A20", "UnmapDestroysWholeSubRegion")));
+});
+
+Deno.test("no-lost-requests documented-errors: BAD_STATE from zx_vmar_map into a live sub-region still fires", () => {
+  const mapIntoRegion: TestBody = function* (t) {
+    const vmo = yield* t.vmo(1);
+    const [, sub] = yield* t.sys.vmarAllocate(
+      t.sys.rootVmar,
+      ZX_VM_CAN_MAP_READ | ZX_VM_CAN_MAP_SPECIFIC,
+      0,
+      4 * PAGE,
+    );
+    yield* t.sys.vmarMap(sub, ZX_VM_PERM_READ, 0, vmo.handle, 0, PAGE);
+  };
+  assertPass(verdictOf(mapIntoRegion));
+  const intoSubRegion = rewriteStatus(
+    "zx_vmar_map",
+    (st) => st === ZX_OK ? ZX_ERR_BAD_STATE : st,
+    (k, a) => a[0] !== k.rootVmarHandle,
+  );
+  assertFires(
+    withKernel(intoSubRegion, () => verdictOf(mapIntoRegion)),
+    "no-lost-requests",
+    /^documented-errors: t1 "main": zx_vmar_map ended with ZX_ERR_BAD_STATE, which nothing explains$/,
   );
 });
