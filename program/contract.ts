@@ -246,10 +246,10 @@ const CHILD_PAGES_DECIDED = 1024;
  */
 function childOfPagerRoot(
   type: number,
-  options: number,
   a: readonly unknown[],
   parent: ModelHandle | undefined,
   ps: number,
+  options: number,
 ): Status | null {
   const [, , offset, size] = a;
   if (parent === undefined || parent.pager === null) return null;
@@ -271,6 +271,35 @@ function childOfPagerRoot(
     }
   }
   return null;
+}
+
+/** Handles a program may hold for a new one to be decided (far under `LIMITS.maxHandles`). */
+const HANDLES_DECIDED = 512;
+
+/**
+ * `zx_vmo_create_child` of a clone (the handle model's `clone`: a node of a pager VMO's clone
+ * chain, not a slice or reference of one), past the handle lookup and the option checks (spec
+ * 6.1): SNAPSHOT is NOT_SUPPORTED on any descendant of a pager-backed VMO; an
+ * at-least-on-write clone of it is made at any page-aligned offset and size ("Chains of such
+ * clones are allowed", test `DeepHierarchy`; VmCowPages::CreateCloneLocked). SNAPSHOT_MODIFIED
+ * (the chain and pins decide it), slices and references (the clone's size), unaligned offsets
+ * and sizes near the limits are left undecided (null).
+ */
+function childOfClone(
+  type: number,
+  a: readonly unknown[],
+  parent: ModelHandle | undefined,
+  ps: number,
+  m: HandleModel,
+): Status | null {
+  const [, , offset, size] = a;
+  if (parent?.clone !== true) return null;
+  if (!isAligned(offset, ps) || !isU64(size) || size > CHILD_PAGES_DECIDED * ps) return null;
+  if ((offset as number) > CHILD_PAGES_DECIDED * ps) return null;
+  if (type === ZX_VMO_CHILD_SNAPSHOT) return ZX_ERR_NOT_SUPPORTED;
+  return type === ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE && m.open.length < HANDLES_DECIDED
+    ? ZX_OK
+    : null;
 }
 
 /**
@@ -428,6 +457,22 @@ const AFTER: Partial<Record<CallName, Check>> = {
     }
     return rangeOutcome(fixedBytes(m.get(a[0]), ps), a[2], data.length);
   },
+  // zx_pager_supply_pages of an empty range (spec 2.4 steps 6-7 and its "Zero-length supply";
+  // VmObjectPaged::TakePages and SupplyPages @ misttech/fuchsia 056f3590 range-check an empty
+  // range too, then return before the detach check): past the lookups, an aux VMO of known
+  // size (one `zx_vmo_create` or `zx_pager_create_vmo` made: never contiguous) takes nothing:
+  // OUT_OF_RANGE if aux_offset lies past its end; then OUT_OF_RANGE if offset lies past the
+  // pager VMO's end, else ZX_OK, attached or detached (the model knows both sizes when neither
+  // can change).
+  zx_pager_supply_pages: (a, m, ps) => {
+    const [, vmo, offset, length, aux, auxOffset] = a;
+    const auxSize = fixedBytes(m.get(aux), ps);
+    if (length !== 0 || auxSize === undefined || !isU64(auxOffset)) return null;
+    if (auxOffset > auxSize) return ZX_ERR_OUT_OF_RANGE;
+    const size = fixedBytes(m.get(vmo), ps);
+    if (size === undefined || !isU64(offset)) return null;
+    return offset > size ? ZX_ERR_OUT_OF_RANGE : ZX_OK;
+  },
   // zx_port_cancel_key.md: options must be 0 (and the key a u64).
   zx_port_cancel_key: (a) => a[1] !== 0 || !isU64(a[2]) ? ZX_ERR_INVALID_ARGS : null,
   // zx_object_signal.md: on an event or a VMO, masks with bits the object does not take are
@@ -447,12 +492,30 @@ const AFTER: Partial<Record<CallName, Check>> = {
       : null,
   // zx_vmo_set_size.md, spec 2.8.3: a VMO made without RESIZABLE is UNAVAILABLE (even without
   // the RESIZE right), a resizable one through a handle without RESIZE is ACCESS_DENIED; then,
-  // with RESIZE, a size that is no u64 is INVALID_ARGS.
-  zx_vmo_set_size: (a, m) => {
+  // with RESIZE, a size that is no u64 is INVALID_ARGS. What else fails: a size too large
+  // (OUT_OF_RANGE, NO_MEMORY: never for one far under the limits) and a shrink over pinned pages
+  // (BAD_STATE: never before any zx_bti_pin). A detached VMO resizes too (the section lists no
+  // detach error), and the partial page's zeroing ignores its failure: so ZX_OK.
+  zx_vmo_set_size: (a, m, ps) => {
     const h = m.get(a[0]);
     if (h?.resizable === false) return ZX_ERR_UNAVAILABLE;
     if (h?.resizable === true && !(h.rights & ZX_RIGHT_RESIZE)) return ZX_ERR_ACCESS_DENIED;
-    return (h?.rights ?? 0) & ZX_RIGHT_RESIZE && !isU64(a[1]) ? ZX_ERR_INVALID_ARGS : null;
+    if (!((h?.rights ?? 0) & ZX_RIGHT_RESIZE)) return null;
+    if (!isU64(a[1])) return ZX_ERR_INVALID_ARGS;
+    return h?.resizable === true && a[1] <= CHILD_PAGES_DECIDED * ps && !m.pinsPossible
+      ? ZX_OK
+      : null;
+  },
+  // zx_task_suspend.md, ThreadDispatcher::Suspend (spec 4.2): the calling thread cannot suspend
+  // itself (NOT_SUPPORTED: it would never get the token to resume), a thread that is dead (it
+  // returned from its last call, took a fatal fault or was killed) is BAD_STATE, any other
+  // thread is suspended and the token handed out (the handle table far from its limit): ZX_OK.
+  zx_task_suspend: (a, m) => {
+    const target = m.get(a[0])?.thread;
+    if (target === undefined || m.caller === null) return null;
+    if (target === m.caller) return ZX_ERR_NOT_SUPPORTED;
+    if (m.threadsGone.has(target)) return ZX_ERR_BAD_STATE;
+    return m.open.length < HANDLES_DECIDED ? ZX_OK : null;
   },
   // zx_vmar_allocate.md: the parent handle needs READ/WRITE/EXECUTE for each CAN_MAP flag asked
   // for; then INVALID_ARGS for flags a region cannot carry (PERM_*, unknown bits), a zero size,
@@ -494,7 +557,8 @@ const AFTER: Partial<Record<CallName, Check>> = {
       ZX_VMO_CHILD_SNAPSHOT_MODIFIED,
     ].includes(type);
     if (((options & ~known) >>> 0) !== 0 || !oneType) return ZX_ERR_INVALID_ARGS;
-    return childOfPagerRoot(type, options, a, m.get(a[0]), ps);
+    return childOfPagerRoot(type, a, m.get(a[0]), ps, options) ??
+      childOfClone(type, a, m.get(a[0]), ps, m);
   },
   // zx_vmar_map.md and sys_vmar_map (vsrinivas/fuchsia 2cf39818 zircon/kernel/lib/syscalls/
   // vmar.cc, VmAddressRegionDispatcher::Map): a write-only mapping, then the VMO handle's

@@ -150,6 +150,18 @@ const KERNEL_CASES: [key: string, what: string][] = [
     "kernel/kernel.ts:703:9:ConditionalExpression:true",
     "zx_vmo_write: every write OUT_OF_RANGE (an empty write within the VMO too)",
   ],
+  [
+    "kernel/kernel.ts:236:30:EqualityOperator:offset <= v.object.size",
+    "zx_pager_supply_pages: an empty supply within the VMO OUT_OF_RANGE",
+  ],
+  [
+    "kernel/kernel.ts:755:9:ConditionalExpression:true",
+    "zx_vmo_set_size: every resize INVALID_ARGS",
+  ],
+  [
+    "kernel/kernel.ts:809:9:ConditionalExpression:true",
+    "zx_task_suspend: every thread BAD_STATE (a live one too)",
+  ],
   // zx_object_wait_async, drawn by the judge's programs only (weight 0 in the table).
   [
     "kernel/kernel.ts:442:9:ConditionalExpression:true",
@@ -205,6 +217,10 @@ const PAGES_CASES: [key: string, what: string, invariant?: string][] = [
   [
     "kernel/vmo_pages.ts:1292:23:EqualityOperator:(options & ZX_VMO_CHILD_RESIZABLE) === 0",
     "zx_vmo_create_child: RESIZABLE read inverted (a resizable slice made, a plain one refused)",
+  ],
+  [
+    "kernel/vmo_pages.ts:1310:9:EqualityOperator:base === parent",
+    "zx_vmo_create_child: an at-least-on-write clone of a clone NOT_SUPPORTED",
   ],
   // What a clone shows: read-content's model of it, from the create_child arguments.
   [

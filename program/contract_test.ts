@@ -1,9 +1,11 @@
 import { strict as assert } from "node:assert";
 import {
   statusName,
+  ZX_DEFAULT_VMO_RIGHTS,
   ZX_ERR_INVALID_ARGS,
   ZX_ERR_NOT_SUPPORTED,
   ZX_OBJ_TYPE_PAGER,
+  ZX_OBJ_TYPE_THREAD,
   ZX_OBJ_TYPE_VMAR,
   ZX_OBJ_TYPE_VMO,
   ZX_OK,
@@ -97,4 +99,76 @@ Deno.test("zx_vmar_map in the root VMAR: mapped when the kernel places it and th
   assert.equal(map(1, rw | ZX_VM_SPECIFIC, PS), null);
   m.rootReach = 2 ** 46;
   assert.equal(map(1, rw, PS), null);
+});
+
+Deno.test("zx_pager_supply_pages of an empty range: OUT_OF_RANGE only past an end, detached or not", () => {
+  const m = new HandleModel();
+  m.create(1, ZX_OBJ_TYPE_PAGER);
+  m.create(2, ZX_OBJ_TYPE_VMO, 0, 1, 3 * PS); // the pager's, 3 pages
+  m.create(3, ZX_OBJ_TYPE_VMO, 0, null, 2 * PS); // aux, 2 pages
+  m.create(4, ZX_OBJ_TYPE_VMO, ZX_VMO_RESIZABLE, 1, 3 * PS); // size may change: not decided
+  const supply = (vmo: number, offset: number, length: number, auxOffset: number) => {
+    const got = predict("zx_pager_supply_pages", [1, vmo, offset, length, 3, auxOffset], m, PS);
+    return got === null ? null : statusName(got);
+  };
+  assert.equal(supply(2, 0, 0, 0), "ZX_OK");
+  assert.equal(supply(2, 3 * PS, 0, 2 * PS), "ZX_OK"); // both ends are within
+  assert.equal(supply(2, 4 * PS, 0, 0), "ZX_ERR_OUT_OF_RANGE");
+  assert.equal(supply(2, 0, 0, 3 * PS), "ZX_ERR_OUT_OF_RANGE"); // aux first
+  assert.equal(supply(2, 0, PS, 0), null); // a non-empty supply: pages decide
+  assert.equal(supply(4, 0, 0, 0), null);
+  assert.equal(supply(4, 0, 0, 3 * PS), "ZX_ERR_OUT_OF_RANGE"); // aux's range is checked first
+});
+
+Deno.test("zx_vmo_set_size of a resizable VMO: ZX_OK far under the limits until a pin may hold pages", () => {
+  const m = new HandleModel();
+  m.create(1, ZX_OBJ_TYPE_VMO, ZX_VMO_RESIZABLE, null, PS);
+  m.create(2, ZX_OBJ_TYPE_VMO, 0, null, PS);
+  const resize = (h: number, size: unknown) => {
+    const got = predict("zx_vmo_set_size", [h, size], m, PS);
+    return got === null ? null : statusName(got);
+  };
+  assert.equal(resize(1, 5 * PS + 3), "ZX_OK");
+  assert.equal(resize(1, 0), "ZX_OK");
+  assert.equal(resize(1, 2 ** 40 + PS), null); // near the limits: not decided
+  assert.equal(resize(1, -1), "ZX_ERR_INVALID_ARGS");
+  assert.equal(resize(2, PS), "ZX_ERR_UNAVAILABLE");
+  m.pinsPossible = true; // a shrink may now cut pinned pages
+  assert.equal(resize(1, 0), null);
+});
+
+Deno.test("zx_task_suspend: NOT_SUPPORTED for the caller, BAD_STATE for a gone thread, ZX_OK for another", () => {
+  const m = new HandleModel();
+  m.createThread(1, 0);
+  m.createThread(2, 1);
+  m.create(3, ZX_OBJ_TYPE_THREAD); // not a program thread (the janitor): not decided
+  const suspend = (h: number) => {
+    const got = predict("zx_task_suspend", [h], m, PS);
+    return got === null ? null : statusName(got);
+  };
+  assert.equal(suspend(2), null); // no caller known
+  m.caller = 0;
+  assert.equal(suspend(1), "ZX_ERR_NOT_SUPPORTED");
+  assert.equal(suspend(2), "ZX_OK");
+  assert.equal(suspend(3), null);
+  m.threadsGone.add(1);
+  assert.equal(suspend(2), "ZX_ERR_BAD_STATE");
+});
+
+Deno.test("zx_vmo_create_child of a clone: an at-least-on-write clone is made, a SNAPSHOT refused", () => {
+  const m = new HandleModel();
+  m.createWithRights(1, ZX_OBJ_TYPE_VMO, ZX_DEFAULT_VMO_RIGHTS, false, true); // a clone
+  m.createWithRights(2, ZX_OBJ_TYPE_VMO, ZX_DEFAULT_VMO_RIGHTS, false); // a slice or reference
+  const child = (h: number, options: number, offset: number, size: number) => {
+    const got = predict("zx_vmo_create_child", [h, options, offset, size], m, PS);
+    return got === null ? null : statusName(got);
+  };
+  const aow = ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE;
+  assert.equal(child(1, aow, 2 * PS, 3 * PS + 1), "ZX_OK");
+  assert.equal(child(1, aow | ZX_VMO_CHILD_RESIZABLE, 0, PS), "ZX_OK");
+  assert.equal(child(1, ZX_VMO_CHILD_SNAPSHOT, 0, PS), "ZX_ERR_NOT_SUPPORTED");
+  assert.equal(child(1, ZX_VMO_CHILD_SNAPSHOT_MODIFIED, 0, PS), null);
+  assert.equal(child(1, ZX_VMO_CHILD_SLICE, 0, PS), null);
+  assert.equal(child(1, aow, 1, PS), null);
+  assert.equal(child(2, aow, 0, PS), null); // a view of a clone may not take one
 });

@@ -55,6 +55,14 @@ export interface ModelHandle {
    * contiguous).
    */
   readonly resizable?: boolean;
+  /**
+   * For a VMO made by `zx_vmo_create_child` as a clone (SNAPSHOT_AT_LEAST_ON_WRITE or
+   * SNAPSHOT_MODIFIED), not a slice or reference: a node of a pager VMO's clone chain (the only
+   * VMOs the kernel clones, spec 6.1).
+   */
+  readonly clone?: boolean;
+  /** For a program thread's handle: the thread's index in the program. */
+  readonly thread?: number;
 }
 
 /** More than any guard gap the kernel leaves after a placement (a page, at most 64 KiB). */
@@ -125,6 +133,27 @@ export class HandleModel {
    */
   rootReach = 0;
 
+  /** The program thread whose call is being predicted (null: none, e.g. in a unit test). */
+  caller: number | null = null;
+
+  /**
+   * Program threads that can no longer be suspended: each returned from its last call, took a
+   * fatal page fault, or was killed by a `zx_task_kill` that returned ZX_OK.
+   */
+  readonly threadsGone: Set<number> = new Set();
+
+  /**
+   * A `zx_bti_pin` has been made (started, whatever it returned): some pages may be pinned, so
+   * a shrink may be BAD_STATE (spec 2.8.3). Never cleared.
+   */
+  pinsPossible = false;
+
+  /** A program thread's handle (`thread`: its index in the program). */
+  createThread(handle: number, thread: number): void {
+    this.create(handle, ZX_OBJ_TYPE_THREAD);
+    this.#open.set(handle, { ...present(this.#open.get(handle), "a thread handle"), thread });
+  }
+
   /** The program's handle to the root VMAR. */
   createRootVmar(handle: number): void {
     this.create(handle, ZX_OBJ_TYPE_VMAR);
@@ -133,15 +162,22 @@ export class HandleModel {
 
   /**
    * A new object with explicit rights (a child VMO: no pager, rights from its options; whether
-   * it is resizable, when known).
+   * it is resizable, when known, and whether it is a clone).
    */
-  createWithRights(handle: number, type: number, rights: number, resizable?: boolean): void {
+  createWithRights(
+    handle: number,
+    type: number,
+    rights: number,
+    resizable?: boolean,
+    clone = false,
+  ): void {
     this.#open.set(handle, {
       object: handle,
       type,
       rights: rights >>> 0,
       pager: null,
       ...(resizable === undefined ? {} : { resizable }),
+      ...(clone ? { clone } : {}),
     });
   }
 

@@ -37,6 +37,8 @@ import {
   ZX_VM_SPECIFIC_OVERWRITE,
   ZX_VMO_CHILD_NO_WRITE,
   ZX_VMO_CHILD_RESIZABLE,
+  ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE,
+  ZX_VMO_CHILD_SNAPSHOT_MODIFIED,
 } from "../kernel/constants.ts";
 import { present } from "../kernel/assert.ts";
 import type { Packet } from "../kernel/events.ts";
@@ -240,13 +242,22 @@ function applyToModel(
       const rights =
         (ZX_DEFAULT_VMO_RIGHTS | (options & ZX_VMO_CHILD_RESIZABLE ? ZX_RIGHT_RESIZE : 0)) &
         ~(options & ZX_VMO_CHILD_NO_WRITE ? ZX_RIGHT_WRITE : 0);
-      // Made, so resizable exactly when asked (a slice or reference asked is INVALID_ARGS).
+      // Made, so resizable exactly when asked (a slice or reference asked is INVALID_ARGS); a
+      // clone unless it is a slice or a reference (one type bit: INVALID_ARGS otherwise).
       model.createWithRights(
         r.value,
         ZX_OBJ_TYPE_VMO,
         rights,
         (options & ZX_VMO_CHILD_RESIZABLE) !== 0,
+        (options & (ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE | ZX_VMO_CHILD_SNAPSHOT_MODIFIED)) !==
+          0,
       );
+      return;
+    }
+    case "zx_task_kill": {
+      // A live thread is killed at once (an exited one stays gone): it can be suspended no more.
+      const target = model.get(args[0])?.thread;
+      if (ok && target !== undefined) model.threadsGone.add(target);
       return;
     }
     case "zx_pager_create_vmo":
@@ -353,9 +364,12 @@ function* programThread(sys: Sys, t: number, s: Shared): ThreadBody {
     // The scheduling point; arguments resolve when the call runs, as a racing program sees them.
     yield { kind: "syscall", name: call.call };
     const args = call.args.map((a) => resolve(a, s));
+    s.model.caller = t;
     const predicted = call.call === "mem_read" || call.call === "mem_write"
       ? null
       : predict(call.call, args, s.model, s.kernel.pageSize);
+    // A pin may hold pages from here on, whatever it returns (a shrink may then be BAD_STATE).
+    if (call.call === "zx_bti_pin") s.model.pinsPossible = true;
     const gen = invoke(sys, call.call, args);
     gen.next(); // the kernel call's own scheduling point: already taken above
     let r = gen.next();
@@ -364,6 +378,8 @@ function* programThread(sys: Sys, t: number, s: Shared): ThreadBody {
       if (y.kind === "crash" && !FAULT_CODES.includes(y.synth)) {
         contractFailure(`t${t}#${c} ${call.call}: fatal page fault with ${statusName(y.synth)}`);
       }
+      // A fatal page fault ends the thread: it is never resumed.
+      if (y.kind === "crash") s.model.threadsGone.add(t);
       yield y;
       r = gen.next();
     }
@@ -371,6 +387,8 @@ function* programThread(sys: Sys, t: number, s: Shared): ThreadBody {
     s.results[t][c] = result;
     check(t, c, call, args, predicted, result, s.model);
   }
+  // The body returns now: the thread exits in this step.
+  s.model.threadsGone.add(t);
 }
 
 /** True once no program thread can make progress by itself: each ended, suspended, or parked for good. */
@@ -589,7 +607,7 @@ export function runProgram(program: Program, options: ProgramRunOptions = {}): P
     });
     shared.threads.push(t);
     programTids.add(t.tid);
-    model.create(t.handle, ZX_OBJ_TYPE_THREAD);
+    model.createThread(t.handle, i);
   });
   const result = world.run();
   return { ...result, world, results: shared.results, signatures: signatures.seen };
