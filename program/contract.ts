@@ -96,6 +96,7 @@ import {
   PLACEMENT_GUARD_BOUND,
   subRights,
 } from "./handle_model.ts";
+import type { ModelMapping, ModelRegion } from "./vmar_model.ts";
 
 /** Errors a pager-backed access can surface (spec 4.3; SHOULD_WAIT in fail-instead-of-block mode). */
 export const PAGER_ERRORS: readonly Status[] = [
@@ -158,7 +159,13 @@ function isU64(x: unknown): x is number {
   return typeof x === "number" && Number.isInteger(x) && x >= 0 && x <= 2 ** 64;
 }
 
-type Check = (args: readonly unknown[], model: HandleModel, pageSize: number) => Status | null;
+/**
+ * What a check decides: the one status the call must return, a set of statuses it may return
+ * (one of them, none other), or nothing (null).
+ */
+type Outcome = Status | readonly Status[] | null;
+
+type Check = (args: readonly unknown[], model: HandleModel, pageSize: number) => Outcome;
 
 function isAligned(x: unknown, pageSize: number): boolean {
   return isU64(x) && x % pageSize === 0;
@@ -325,6 +332,137 @@ function unknownBits(options: unknown, known: number): Status | null {
   return o !== undefined && ((o & ~known) >>> 0) !== 0 ? ZX_ERR_INVALID_ARGS : null;
 }
 
+/** The region a VMAR handle names in the program's picture of its address space, while it is known. */
+function regionOf(m: HandleModel, handle: unknown): ModelRegion | undefined {
+  return m.vmars.known ? m.vmars.region(m.get(handle)?.object) : undefined;
+}
+
+/** `x` rounded up to whole pages. */
+function roundUp(x: number, ps: number): number {
+  return Math.ceil(x / ps) * ps;
+}
+
+/**
+ * A non-empty `zx_vmo_read` (`store`: into user memory) or `zx_vmo_write` within an anonymous VMO
+ * of fixed size (one `zx_vmo_create` made: no page of it waits for a pager), given a user buffer:
+ * the kernel copies its first page first (VmObjectPaged::ReadUser/WriteUser, copy_to_user /
+ * copy_from_user), so a buffer whose first byte no mapping holds, or one that does not allow the
+ * copy (a store needs PERM_WRITE, a load PERM_READ), is INVALID_ARGS (zx_vmo_read.md: "buffer
+ * is an invalid pointer"); a mapped one may fault: not decided.
+ */
+function unmappedBuffer(
+  m: HandleModel,
+  vmo: unknown,
+  buffer: unknown,
+  store: boolean,
+): Status | null {
+  const h = m.get(vmo);
+  const root = m.vmars.known ? m.vmars.root : undefined;
+  if (h === undefined || h.pager !== null || h.fixedSize === undefined || root === undefined) {
+    return null;
+  }
+  if (!isU64(buffer)) return null;
+  const at = m.vmars.find(root, buffer);
+  return at === undefined || !(store ? at.writable : at.readable) ? ZX_ERR_INVALID_ARGS : null;
+}
+
+/**
+ * `zx_vmar_allocate` in a region the picture holds, past the argument checks above (its handle's
+ * rights, the option bits, the size, the offset's alignment and SPECIFIC): BAD_STATE for a
+ * destroyed region, ACCESS_DENIED for a CAN_MAP_READ/WRITE/EXECUTE the region lacks or a SPECIFIC
+ * placement in a region without CAN_MAP_SPECIFIC, INVALID_ARGS for a SPECIFIC range past the
+ * region's end (VmAddressRegion::CreateSubVmarInternal @ vsrinivas/fuchsia 005edc33: "offset >=
+ * size_ || size > size_ - offset"), ZX_OK for a SPECIFIC range nothing the program placed there
+ * overlaps (a sub-region's extent is known; the root's only while it holds nothing). Left open:
+ * a CAN_MAP_SPECIFIC the region lacks (the model refuses it, upstream does not look), a
+ * placement the kernel chooses (a size past the region's end is NO_RESOURCES here,
+ * INVALID_ARGS upstream), and a SPECIFIC range over another placement (NO_MEMORY upstream).
+ */
+function allocateIn(
+  region: ModelRegion,
+  options: number,
+  offset: number,
+  size: number,
+  m: HandleModel,
+): Status | null {
+  if (region.destroyed) return ZX_ERR_BAD_STATE;
+  const specific = (options & ZX_VM_SPECIFIC) !== 0;
+  const f = region.flags;
+  if (
+    (options & ZX_VM_CAN_MAP_READ && !f.read) || (options & ZX_VM_CAN_MAP_WRITE && !f.write) ||
+    (options & ZX_VM_CAN_MAP_EXECUTE && !f.execute) || (specific && !f.specific)
+  ) return ZX_ERR_ACCESS_DENIED;
+  if (options & ZX_VM_CAN_MAP_SPECIFIC && !f.specific) return null;
+  if (!specific) return null;
+  if (offset + size > region.size) return ZX_ERR_INVALID_ARGS;
+  const free = region.base === null
+    ? region.regions.length + region.mappings.length === 0
+    : !m.vmars.occupied(region, region.base + offset, size);
+  return free && m.open.length < HANDLES_DECIDED ? ZX_OK : null;
+}
+
+/**
+ * `zx_vmar_protect(region, options, addr, len)` past the argument checks, in a region the picture
+ * holds (VmAddressRegion::Protect @ vsrinivas/fuchsia 005edc33): BAD_STATE for a destroyed region,
+ * INVALID_ARGS for a range not inside it; then, from `addr` on, a sub-region is INVALID_ARGS, a
+ * gap NOT_FOUND, a mapping that may not take the permissions ACCESS_DENIED (WRITE beyond what it
+ * could be given when mapped, EXECUTE: nothing was mapped executable). A range the mappings cover
+ * is ZX_OK upstream, which splits mappings; the model changes whole mappings only and refuses a
+ * part of one with NOT_SUPPORTED: ZX_OK exactly when whole mappings are covered, else either.
+ * The root's base is not known: a range in it is decided only where its mappings cover it.
+ */
+function protectIn(
+  region: ModelRegion,
+  options: number,
+  addr: number,
+  end: number,
+  m: HandleModel,
+) {
+  if (region.destroyed) return ZX_ERR_BAD_STATE;
+  const inside = m.vmars.contains(region, addr, end);
+  if (inside !== true) return inside === false ? ZX_ERR_INVALID_ARGS : null;
+  const hit: ModelMapping[] = [];
+  for (let at = addr; at < end;) {
+    const x = region.mappings.find((y) => at >= y.addr && at < y.addr + y.len);
+    if (x === undefined) {
+      return m.vmars.subRegionAt(region, at) !== undefined ? ZX_ERR_INVALID_ARGS : ZX_ERR_NOT_FOUND;
+    }
+    if ((options & ZX_VM_PERM_WRITE && !x.canWrite) || options & ZX_VM_PERM_EXECUTE) {
+      return ZX_ERR_ACCESS_DENIED;
+    }
+    hit.push(x);
+    at = x.addr + x.len;
+  }
+  const last = hit[hit.length - 1];
+  return hit[0].addr === addr && last.addr + last.len === end
+    ? ZX_OK
+    : [ZX_OK, ZX_ERR_NOT_SUPPORTED];
+}
+
+/**
+ * `zx_vmar_op_range(region, op, addr, len)` past the argument checks, in a region the picture
+ * holds (VmAddressRegionDispatcher::RangeOp and VmAddressRegion::RangeOp; spec 2.8.5): a range
+ * not inside the region is OUT_OF_RANGE, a destroyed region BAD_STATE; then the walk over the
+ * mappings of the region's tree in address order: a gap is BAD_STATE, COMMIT and DECOMMIT over a
+ * mapping that could never be writable ACCESS_DENIED. MAP_RANGE does no VMO op, so a range its
+ * mappings cover is ZX_OK; the other ops run the VMO op on each mapping, which may block and
+ * fail, so only what the first mapping (or a gap at `addr`) decides is predicted.
+ */
+function opRangeIn(region: ModelRegion, op: unknown, addr: number, end: number, m: HandleModel) {
+  const inside = m.vmars.contains(region, addr, end);
+  if (inside !== true) return inside === false ? ZX_ERR_OUT_OF_RANGE : null;
+  if (region.destroyed) return ZX_ERR_BAD_STATE;
+  const write = op === ZX_VMAR_OP_COMMIT || op === ZX_VMAR_OP_DECOMMIT;
+  for (let at = addr; at < end;) {
+    const x = m.vmars.find(region, at);
+    if (x === undefined) return ZX_ERR_BAD_STATE;
+    if (write && !x.canWrite) return ZX_ERR_ACCESS_DENIED;
+    if (op !== ZX_VMAR_OP_MAP_RANGE) return null;
+    at = x.addr + x.len;
+  }
+  return ZX_OK;
+}
+
 /** Checks the kernel makes before its handle lookups, besides the table's alignments. */
 const BEFORE: Partial<Record<CallName, Check>> = {
   // sys_pager_create and sys_event_create (zircon/kernel/lib/syscalls/pager.cc, object.cc):
@@ -448,14 +586,16 @@ const AFTER: Partial<Record<CallName, Check>> = {
     if (!isU64(a[1]) || !isU64(a[2]) || (a.length > 3 && !isU64(a[3]))) {
       return ZX_ERR_INVALID_ARGS;
     }
-    return rangeOutcome(fixedBytes(m.get(a[0]), ps), a[1], a[2]);
+    return rangeOutcome(fixedBytes(m.get(a[0]), ps), a[1], a[2]) ??
+      (a.length > 3 ? unmappedBuffer(m, a[0], a[3], true) : null);
   },
   zx_vmo_write: (a, m, ps) => {
     const data = a[1];
     if (!(data instanceof Uint8Array) || !isU64(a[2]) || (a.length > 3 && !isU64(a[3]))) {
       return ZX_ERR_INVALID_ARGS;
     }
-    return rangeOutcome(fixedBytes(m.get(a[0]), ps), a[2], data.length);
+    return rangeOutcome(fixedBytes(m.get(a[0]), ps), a[2], data.length) ??
+      (a.length > 3 ? unmappedBuffer(m, a[0], a[3], false) : null);
   },
   // zx_pager_supply_pages of an empty range (spec 2.4 steps 6-7 and its "Zero-length supply";
   // VmObjectPaged::TakePages and SupplyPages @ misttech/fuchsia 056f3590 range-check an empty
@@ -537,6 +677,11 @@ const AFTER: Partial<Record<CallName, Check>> = {
     // In the root VMAR (every CAN_MAP flag; 2^47 bytes), a region the kernel places fits while
     // what the program placed there reaches far under the span: made (CreateSubVmarInternal).
     const size = a[3];
+    const parent = regionOf(m, a[0]);
+    const placed = parent !== undefined && isU64(size) && isU64(a[2])
+      ? allocateIn(parent, options, a[2], roundUp(size, ps), m)
+      : null;
+    if (placed !== null) return placed;
     return !(options & ZX_VM_SPECIFIC) && isU64(size) && fitsInRoot(m, a[0], size) ? ZX_OK : null;
   },
   // zx_vmo_create_child.md: exactly one child type, no unknown option bits (sys_vmo_create_child).
@@ -636,7 +781,11 @@ const AFTER: Partial<Record<CallName, Check>> = {
     if (o & (ZX_VM_PERM_WRITE | ZX_VM_PERM_EXECUTE) && !(o & ZX_VM_PERM_READ)) {
       return ZX_ERR_INVALID_ARGS;
     }
-    return !isU64(a[3]) || a[3] === 0 ? ZX_ERR_INVALID_ARGS : null;
+    if (!isU64(a[3]) || a[3] === 0) return ZX_ERR_INVALID_ARGS;
+    const region = regionOf(m, a[0]);
+    return region === undefined
+      ? null
+      : protectIn(region, o, a[2] as number, (a[2] as number) + roundUp(a[3], ps), m);
   },
   // zx_vmar_op_range.md, VmAddressRegionDispatcher::RangeOp: an op the call does not have, the
   // handle's rights for it (COMMIT/DECOMMIT: WRITE; MAP_RANGE/PREFETCH: READ), then an
@@ -652,7 +801,10 @@ const AFTER: Partial<Record<CallName, Check>> = {
     const need = write ? ZX_RIGHT_WRITE : read ? ZX_RIGHT_READ : 0;
     if (((m.get(a[0])?.rights ?? 0) & need) !== need) return ZX_ERR_ACCESS_DENIED;
     if (!isU64(a[3]) || !isAligned(a[2], ps) || a[3] === 0) return ZX_ERR_INVALID_ARGS;
-    return null;
+    const region = regionOf(m, a[0]);
+    return region === undefined
+      ? null
+      : opRangeIn(region, op, a[2] as number, (a[2] as number) + roundUp(a[3], ps), m);
   },
 };
 
@@ -669,6 +821,31 @@ export function predict(
   model: HandleModel,
   pageSize: number,
 ): Status | null {
+  const o = outcome(call, args, model, pageSize);
+  return typeof o === "number" ? o : null;
+}
+
+/**
+ * The statuses the call may return where the model knows more than nothing and less than one
+ * (every check before it passed, and what follows has two documented answers), else null: a
+ * `zx_vmar_protect` over a part of a mapping is ZX_OK upstream, NOT_SUPPORTED in the model.
+ */
+export function predictAmong(
+  call: CallName,
+  args: readonly unknown[],
+  model: HandleModel,
+  pageSize: number,
+): readonly Status[] | null {
+  const o = outcome(call, args, model, pageSize);
+  return Array.isArray(o) ? o : null;
+}
+
+function outcome(
+  call: CallName,
+  args: readonly unknown[],
+  model: HandleModel,
+  pageSize: number,
+): Outcome {
   const row = spec(call);
   if (row.params.some((p, i) => p.alignedFirst === true && !isAligned(args[i], pageSize))) {
     return ZX_ERR_INVALID_ARGS;

@@ -105,10 +105,46 @@ const VMAR_CASES: [key: string, what: string][] = [
     "zx_bti_pin: the option bits check inverted",
   ],
   ["kernel/kernel_vmar.ts:425:9:EqualityOperator:size !== 0", "zx_bti_pin: an empty range pinned"],
+  // The program's picture of its address space (program/vmar_model.ts).
+  [
+    "kernel/kernel_vmar.ts:280:9:ConditionalExpression:false",
+    "zx_vmar_protect: a range past the region's end not INVALID_ARGS",
+  ],
+  [
+    "kernel/kernel_vmar.ts:283:38:ArrowFunction:() => undefined",
+    "zx_vmar_protect: no mapping found (NOT_FOUND over mapped pages)",
+  ],
+  [
+    "kernel/kernel_vmar.ts:283:45:EqualityOperator:at > x.addr",
+    "zx_vmar_protect: a mapping's first page not its own",
+  ],
+  [
+    "kernel/kernel_vmar.ts:283:61:EqualityOperator:at >= x.addr + x.len",
+    "zx_vmar_protect: a mapping's pages not its own",
+  ],
+  [
+    "kernel/kernel_vmar.ts:324:19:BooleanLiteral:read",
+    "zx_vmar_op_range: MAP_RANGE and PREFETCH INVALID_ARGS (a huge range is OUT_OF_RANGE)",
+  ],
 ];
 
 Deno.test("the program contract's VMAR argument checks kill the kernel_vmar.ts mutants that return another allowed status", async (t) => {
   await killsOnPrograms(t, "kernel/kernel_vmar.ts", VMAR_CASES);
+});
+
+const OBJECTS_CASES: [key: string, what: string][] = [
+  [
+    "kernel/objects.ts:637:9:ConditionalExpression:false",
+    "zx_vmar_allocate: a SPECIFIC region past its parent's end placed",
+  ],
+  [
+    "kernel/objects.ts:639:7:LogicalOperator:specific || this.regions.some(r => r.base < at + size && at < r.base + r.size) || this.mappings.some(m => m.addr < at + size && at < m.addr + m.len)",
+    "zx_vmar_allocate: every SPECIFIC region ALREADY_EXISTS (in an empty root too)",
+  ],
+];
+
+Deno.test("the program contract's picture of its address space kills the objects.ts placement mutants", async (t) => {
+  await killsOnPrograms(t, "kernel/objects.ts", OBJECTS_CASES);
 });
 
 const KERNEL_CASES: [key: string, what: string][] = [
@@ -217,6 +253,10 @@ const PAGES_CASES: [key: string, what: string, invariant?: string][] = [
   [
     "kernel/vmo_pages.ts:1292:23:EqualityOperator:(options & ZX_VMO_CHILD_RESIZABLE) === 0",
     "zx_vmo_create_child: RESIZABLE read inverted (a resizable slice made, a plain one refused)",
+  ],
+  [
+    "kernel/vmo_pages.ts:421:13:ConditionalExpression:false",
+    "zx_vmo_read: a user buffer no mapping holds not INVALID_ARGS (the copy skipped)",
   ],
   [
     "kernel/vmo_pages.ts:1310:9:EqualityOperator:base === parent",

@@ -1,6 +1,7 @@
 import { strict as assert } from "node:assert";
 import {
   statusName,
+  ZX_DEFAULT_VMAR_RIGHTS,
   ZX_DEFAULT_VMO_RIGHTS,
   ZX_ERR_INVALID_ARGS,
   ZX_ERR_NOT_SUPPORTED,
@@ -10,11 +11,15 @@ import {
   ZX_OBJ_TYPE_VMO,
   ZX_OK,
   ZX_RIGHT_READ,
+  ZX_VM_CAN_MAP_EXECUTE,
   ZX_VM_CAN_MAP_READ,
   ZX_VM_CAN_MAP_WRITE,
   ZX_VM_PERM_READ,
   ZX_VM_PERM_WRITE,
   ZX_VM_SPECIFIC,
+  ZX_VMAR_OP_COMMIT,
+  ZX_VMAR_OP_MAP_RANGE,
+  ZX_VMAR_OP_PREFETCH,
   ZX_VMO_CHILD_REFERENCE,
   ZX_VMO_CHILD_RESIZABLE,
   ZX_VMO_CHILD_SLICE,
@@ -24,7 +29,7 @@ import {
   ZX_VMO_RESIZABLE,
 } from "../kernel/constants.ts";
 import { present } from "../kernel/assert.ts";
-import { predict } from "./contract.ts";
+import { predict, predictAmong } from "./contract.ts";
 import { HandleModel } from "./handle_model.ts";
 
 const PS = 4096;
@@ -76,7 +81,7 @@ Deno.test("zx_vmar_allocate in the root VMAR: made while the program's placement
     return got === null ? null : statusName(got);
   };
   assert.equal(at(1, rw, 0, 16 * PS), "ZX_OK");
-  assert.equal(at(1, rw | ZX_VM_SPECIFIC, 0, PS), null); // where it lands decides
+  assert.equal(at(1, rw | ZX_VM_SPECIFIC, 0, PS), "ZX_OK"); // the root holds nothing yet
   assert.equal(at(2, rw, 0, PS), null);
   assert.equal(at(1, rw, 0, 0), "ZX_ERR_INVALID_ARGS");
   m.rootReach = 2 ** 46 - PS; // the root may be nearly full: not decided
@@ -171,4 +176,123 @@ Deno.test("zx_vmo_create_child of a clone: an at-least-on-write clone is made, a
   assert.equal(child(1, ZX_VMO_CHILD_SLICE, 0, PS), null);
   assert.equal(child(1, aow, 1, PS), null);
   assert.equal(child(2, aow, 0, PS), null); // a view of a clone may not take one
+});
+
+/** A model with the root VMAR (handle 1) and a read/write sub-region at 0x10_0000 (handle 2). */
+function withRegions(): HandleModel {
+  const m = new HandleModel();
+  m.createRootVmar(1);
+  m.createWithRights(2, ZX_OBJ_TYPE_VMAR, ZX_DEFAULT_VMAR_RIGHTS);
+  m.vmars.allocated(present(m.vmars.root, "root"), 2, 0x10_0000, 8 * PS, {
+    specific: true,
+    read: true,
+    write: true,
+    execute: false,
+  });
+  return m;
+}
+
+Deno.test("zx_vmar_allocate: SPECIFIC past the region's end INVALID_ARGS, in free space ZX_OK", () => {
+  const m = withRegions();
+  const rw = ZX_VM_CAN_MAP_READ | ZX_VM_CAN_MAP_WRITE;
+  const at = (h: number, options: number, offset: number, size: number) => {
+    const got = predict("zx_vmar_allocate", [h, options, offset, size], m, PS);
+    return got === null ? null : statusName(got);
+  };
+  const specific = rw | ZX_VM_SPECIFIC;
+  assert.equal(at(2, specific, 4 * PS, 4 * PS), "ZX_OK");
+  assert.equal(at(2, specific, 4 * PS, 4 * PS + 1), "ZX_ERR_INVALID_ARGS"); // rounds past the end
+  assert.equal(at(2, rw | ZX_VM_CAN_MAP_EXECUTE, 0, PS), "ZX_ERR_ACCESS_DENIED");
+  assert.equal(at(1, specific, 0, 2 ** 64), "ZX_ERR_INVALID_ARGS"); // past the root's span
+  assert.equal(at(2, rw, 0, 16 * PS), null); // placed by the kernel: not decided
+  m.vmars.mapped(present(m.vmars.region(2), "sub"), {
+    addr: 0x10_0000 + 5 * PS,
+    len: PS,
+    readable: true,
+    writable: true,
+    canWrite: true,
+  }, false);
+  assert.equal(at(2, specific, 4 * PS, 4 * PS), null); // over a mapping
+  assert.equal(at(1, specific, 0, PS), null); // the root holds something: its base decides
+  m.vmars.destroy(present(m.vmars.region(2), "sub"));
+  assert.equal(at(2, specific, 0, PS), "ZX_ERR_BAD_STATE");
+});
+
+Deno.test("zx_vmar_protect: past the region's end INVALID_ARGS; over mappings ZX_OK, or either for a part of one", () => {
+  const m = withRegions();
+  const sub = present(m.vmars.region(2), "sub");
+  const base = 0x10_0000;
+  for (const [addr, len, canWrite] of [[base, PS, true], [base + PS, PS, false]] as const) {
+    m.vmars.mapped(sub, { addr, len, readable: true, writable: false, canWrite }, false);
+  }
+  m.vmars.mapped(sub, {
+    addr: base + 4 * PS,
+    len: 2 * PS,
+    readable: true,
+    writable: false,
+    canWrite: true,
+  }, false);
+  const protect = (options: number, addr: number, len: number) => {
+    const args = [2, options, addr, len];
+    const one = predict("zx_vmar_protect", args, m, PS);
+    const among = predictAmong("zx_vmar_protect", args, m, PS);
+    return [one === null ? null : statusName(one), among === null ? null : among.map(statusName)];
+  };
+  const r = ZX_VM_PERM_READ;
+  assert.deepEqual(protect(r, base + 7 * PS, 2 * PS), ["ZX_ERR_INVALID_ARGS", null]);
+  assert.deepEqual(protect(r, base, 2 * PS), ["ZX_OK", null]);
+  assert.deepEqual(protect(r, base, PS / 2), ["ZX_OK", null]); // rounds up to the mapping
+  assert.deepEqual(protect(r, base + 4 * PS, PS), [null, ["ZX_OK", "ZX_ERR_NOT_SUPPORTED"]]);
+  assert.deepEqual(protect(r, base, 3 * PS), ["ZX_ERR_NOT_FOUND", null]);
+  assert.deepEqual(protect(r | ZX_VM_PERM_WRITE, base, 2 * PS), ["ZX_ERR_ACCESS_DENIED", null]);
+  // In the root the range is inside only where the program's placements cover it.
+  const rootProtect = (addr: number, len: number) =>
+    predict("zx_vmar_protect", [1, r, addr, len], m, PS);
+  assert.equal(rootProtect(base, PS), ZX_ERR_INVALID_ARGS); // a sub-region
+  assert.equal(rootProtect(0, PS), null);
+});
+
+Deno.test("zx_vmar_op_range: OUT_OF_RANGE past the region, BAD_STATE at a gap, MAP_RANGE over mappings ZX_OK", () => {
+  const m = withRegions();
+  const sub = present(m.vmars.region(2), "sub");
+  m.vmars.mapped(sub, {
+    addr: 0x10_0000,
+    len: 2 * PS,
+    readable: true,
+    writable: true,
+    canWrite: true,
+  }, false);
+  const op = (h: number, o: number, addr: number, len: number) => {
+    const got = predict("zx_vmar_op_range", [h, o, addr, len], m, PS);
+    return got === null ? null : statusName(got);
+  };
+  assert.equal(op(2, ZX_VMAR_OP_MAP_RANGE, 0x10_0000, 2 * PS), "ZX_OK");
+  assert.equal(op(1, ZX_VMAR_OP_MAP_RANGE, 0x10_0000, 2 * PS), "ZX_OK"); // through the root
+  assert.equal(op(2, ZX_VMAR_OP_MAP_RANGE, 0x10_0000, 3 * PS), "ZX_ERR_BAD_STATE");
+  assert.equal(op(2, ZX_VMAR_OP_COMMIT, 0x10_0000 + 4 * PS, PS), "ZX_ERR_BAD_STATE");
+  assert.equal(op(2, ZX_VMAR_OP_COMMIT, 0x10_0000, PS), null); // the VMO op decides
+  assert.equal(op(2, ZX_VMAR_OP_PREFETCH, 0x10_0000, 9 * PS), "ZX_ERR_OUT_OF_RANGE");
+  assert.equal(op(1, ZX_VMAR_OP_PREFETCH, 0, 2 ** 64 - PS), "ZX_ERR_OUT_OF_RANGE");
+  assert.equal(op(1, ZX_VMAR_OP_PREFETCH, 0, PS), null); // the root's base decides
+});
+
+Deno.test("zx_vmo_read and zx_vmo_write of an anonymous VMO: a user buffer no mapping allows is INVALID_ARGS", () => {
+  const m = withRegions();
+  m.create(3, ZX_OBJ_TYPE_VMO, 0, null, 4 * PS);
+  m.vmars.mapped(present(m.vmars.root, "root"), {
+    addr: 0x20_0000,
+    len: PS,
+    readable: true,
+    writable: false,
+    canWrite: false,
+  }, false);
+  const read = (buffer: number) => predict("zx_vmo_read", [3, 0, PS, buffer], m, PS);
+  const write = (buffer: number) =>
+    predict("zx_vmo_write", [3, new Uint8Array(PS), 0, buffer], m, PS);
+  assert.equal(read(0x7000_0000), ZX_ERR_INVALID_ARGS);
+  assert.equal(read(0x20_0000), ZX_ERR_INVALID_ARGS); // read-only: the store is refused
+  assert.equal(write(0x20_0000), null); // a load: it may fault
+  assert.equal(write(0x7000_0000), ZX_ERR_INVALID_ARGS);
+  m.vmars.known = false;
+  assert.equal(read(0x7000_0000), null);
 });

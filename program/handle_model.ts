@@ -33,6 +33,7 @@ import {
   ZX_VMO_UNBOUNDED,
 } from "../kernel/constants.ts";
 import { present } from "../kernel/assert.ts";
+import { VmarModel } from "./vmar_model.ts";
 
 /** One handle the model says is open. */
 export interface ModelHandle {
@@ -154,8 +155,12 @@ export class HandleModel {
     this.#open.set(handle, { ...present(this.#open.get(handle), "a thread handle"), thread });
   }
 
+  /** The program's picture of its address space (regions and mappings, by object id). */
+  readonly vmars: VmarModel = new VmarModel();
+
   /** The program's handle to the root VMAR. */
   createRootVmar(handle: number): void {
+    this.vmars.addRoot(handle);
     this.create(handle, ZX_OBJ_TYPE_VMAR);
     this.#open.set(handle, { ...present(this.#open.get(handle), "the root VMAR"), rootVmar: true });
   }

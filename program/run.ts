@@ -32,7 +32,10 @@ import {
   ZX_RIGHT_WRITE,
   ZX_VM_CAN_MAP_EXECUTE,
   ZX_VM_CAN_MAP_READ,
+  ZX_VM_CAN_MAP_SPECIFIC,
   ZX_VM_CAN_MAP_WRITE,
+  ZX_VM_PERM_READ,
+  ZX_VM_PERM_WRITE,
   ZX_VM_SPECIFIC,
   ZX_VM_SPECIFIC_OVERWRITE,
   ZX_VMO_CHILD_NO_WRITE,
@@ -57,7 +60,7 @@ import {
   type SimThread,
   World,
 } from "../sim/world.ts";
-import { allowed, FAULT_CODES, predict } from "./contract.ts";
+import { allowed, FAULT_CODES, predict, predictAmong } from "./contract.ts";
 import { HandleModel, PLACEMENT_GUARD_BOUND, subRights } from "./handle_model.ts";
 import {
   type Arg,
@@ -88,6 +91,8 @@ export interface CallResult {
   /** The handle or address it produced (0 if none). */
   readonly value: number;
   readonly packet: Packet | null;
+  /** Where a new sub-region starts (`zx_vmar_allocate`'s second output), else undefined. */
+  readonly base?: number;
 }
 
 /** Options of {@linkcode runProgram}. */
@@ -218,7 +223,11 @@ function resultOf(name: CallName, raw: unknown): CallResult {
   // Only handles and values (a size, an address) are something later calls can name; a new
   // sub-region's handle is kept too, for the handle model (the janitor closes it).
   const named = kind === "handle" || kind === "value" || kind === "handleAddr";
-  return { status, value: named && typeof second === "number" ? second : 0, packet: null };
+  const value = named && typeof second === "number" ? second : 0;
+  const third = (raw as unknown[])[2];
+  return kind === "handleAddr" && typeof third === "number"
+    ? { status, value, packet: null, base: third }
+    : { status, value, packet: null };
 }
 
 /** What a successful duplicate or replace implies: the model's rule accepts the rights too. */
@@ -230,6 +239,7 @@ function applyToModel(
   args: readonly unknown[],
   r: CallResult,
   model: HandleModel,
+  ps: number,
 ): void {
   const ok = r.status === ZX_OK;
   switch (call.call) {
@@ -282,8 +292,38 @@ function applyToModel(
       if (ok) model.drop(args[0]);
       return;
     case "zx_vmar_map":
-      if (ok) reachOfRoot(model, args[0], args[1], args[2], args[5]);
+      if (ok) {
+        reachOfRoot(model, args[0], args[1], args[2], args[5]);
+        mappedInModel(args, r.value, model, ps);
+      }
       return;
+    case "zx_vmar_unmap": {
+      const region = model.vmars.region(model.get(args[0])?.object);
+      if (!ok) return;
+      if (region === undefined) model.vmars.known = false;
+      else model.vmars.unmapped(region, args[1] as number, roundUp(args[2] as number, ps));
+      return;
+    }
+    case "zx_vmar_destroy": {
+      const region = model.vmars.region(model.get(args[0])?.object);
+      if (ok && region !== undefined) model.vmars.destroy(region);
+      else if (ok) model.vmars.known = false;
+      return;
+    }
+    case "zx_vmar_protect": {
+      const region = model.vmars.region(model.get(args[0])?.object);
+      const o = args[1] as number;
+      if (ok && region !== undefined) {
+        model.vmars.protect(
+          region,
+          args[2] as number,
+          roundUp(args[3] as number, ps),
+          (o & ZX_VM_PERM_READ) !== 0,
+          (o & ZX_VM_PERM_WRITE) !== 0,
+        );
+      } else if (ok) model.vmars.known = false;
+      return;
+    }
     case "zx_vmar_allocate": {
       // The child's handle: the default VMAR rights less READ/WRITE/EXECUTE its CAN_MAP flags
       // do not grant (zircon/kernel/lib/syscalls/vmar.cc, sys_vmar_allocate).
@@ -293,12 +333,51 @@ function applyToModel(
       const drop = (o & ZX_VM_CAN_MAP_READ ? 0 : ZX_RIGHT_READ) |
         (o & ZX_VM_CAN_MAP_WRITE ? 0 : ZX_RIGHT_WRITE) |
         (o & ZX_VM_CAN_MAP_EXECUTE ? 0 : ZX_RIGHT_EXECUTE);
+      const parent = model.vmars.region(model.get(args[0])?.object);
       model.createWithRights(r.value, ZX_OBJ_TYPE_VMAR, ZX_DEFAULT_VMAR_RIGHTS & ~drop);
+      if (parent === undefined || r.base === undefined) model.vmars.known = false;
+      else {
+        model.vmars.allocated(parent, r.value, r.base, roundUp(args[3] as number, ps), {
+          specific: (o & ZX_VM_CAN_MAP_SPECIFIC) !== 0,
+          read: (o & ZX_VM_CAN_MAP_READ) !== 0,
+          write: (o & ZX_VM_CAN_MAP_WRITE) !== 0,
+          execute: (o & ZX_VM_CAN_MAP_EXECUTE) !== 0,
+        });
+      }
       return;
     }
   }
   const creates = spec(call.call).creates;
   if (ok && creates !== undefined) model.createWithRights(r.value, creates.type, creates.rights);
+}
+
+/** `x` rounded up to whole pages. */
+function roundUp(x: number, ps: number): number {
+  return Math.ceil(x / ps) * ps;
+}
+
+/**
+ * A successful `zx_vmar_map(vmar, options, vmar_offset, vmo, vmo_offset, len)` at `addr`, in
+ * the picture of the address space: writable as mapped, and writable at most where the VMO
+ * handle, the VMAR handle and the region's CAN_MAP_WRITE allowed it (zx_vmar_map.md).
+ */
+function mappedInModel(args: readonly unknown[], addr: number, model: HandleModel, ps: number) {
+  const vmar = model.get(args[0]);
+  const region = model.vmars.region(vmar?.object);
+  if (vmar === undefined || region === undefined) {
+    model.vmars.known = false;
+    return;
+  }
+  const options = args[1] as number;
+  const canWrite = ((model.get(args[3])?.rights ?? 0) & ZX_RIGHT_WRITE) !== 0 &&
+    (vmar.rights & ZX_RIGHT_WRITE) !== 0 && region.flags.write;
+  model.vmars.mapped(region, {
+    addr,
+    len: roundUp(args[5] as number, ps),
+    readable: true,
+    writable: (options & ZX_VM_PERM_WRITE) !== 0,
+    canWrite,
+  }, (options & ZX_VM_SPECIFIC_OVERWRITE) !== 0);
 }
 
 /** A placement in the root VMAR (`vmar` its handle) adds to the model's `rootReach`. */
@@ -322,8 +401,10 @@ function check(
   call: ProgramCall,
   args: readonly unknown[],
   predicted: Status | null,
+  among: readonly Status[] | null,
   r: CallResult,
   model: HandleModel,
+  ps: number,
 ): void {
   const where = `t${t}#${c} ${call.call}`;
   if (call.call !== "mem_read" && call.call !== "mem_write") {
@@ -333,6 +414,13 @@ function check(
     if (predicted !== null && r.status !== predicted) {
       contractFailure(
         `${where} returned ${statusName(r.status)}; the handle model says ${statusName(predicted)}`,
+      );
+    }
+    if (among !== null && !among.includes(r.status)) {
+      contractFailure(
+        `${where} returned ${statusName(r.status)}; the handle model says one of ${
+          among.map(statusName).join(", ")
+        }`,
       );
     }
   }
@@ -354,7 +442,7 @@ function check(
   if (produces && r.status === ZX_OK && (r.value <= 0 || model.get(r.value) !== undefined)) {
     contractFailure(`${where} handed out handle ${r.value}, which is invalid or already open`);
   }
-  applyToModel(call, args, r, model);
+  applyToModel(call, args, r, model, ps);
 }
 
 function* programThread(sys: Sys, t: number, s: Shared): ThreadBody {
@@ -365,9 +453,11 @@ function* programThread(sys: Sys, t: number, s: Shared): ThreadBody {
     yield { kind: "syscall", name: call.call };
     const args = call.args.map((a) => resolve(a, s));
     s.model.caller = t;
-    const predicted = call.call === "mem_read" || call.call === "mem_write"
+    const memory = call.call === "mem_read" || call.call === "mem_write";
+    const predicted = memory ? null : predict(call.call, args, s.model, s.kernel.pageSize);
+    const among = memory || predicted !== null
       ? null
-      : predict(call.call, args, s.model, s.kernel.pageSize);
+      : predictAmong(call.call, args, s.model, s.kernel.pageSize);
     // A pin may hold pages from here on, whatever it returns (a shrink may then be BAD_STATE).
     if (call.call === "zx_bti_pin") s.model.pinsPossible = true;
     const gen = invoke(sys, call.call, args);
@@ -385,7 +475,7 @@ function* programThread(sys: Sys, t: number, s: Shared): ThreadBody {
     }
     const result = resultOf(call.call, r.value);
     s.results[t][c] = result;
-    check(t, c, call, args, predicted, result, s.model);
+    check(t, c, call, args, predicted, among, result, s.model, s.kernel.pageSize);
   }
   // The body returns now: the thread exits in this step.
   s.model.threadsGone.add(t);
@@ -484,6 +574,16 @@ function* atStep<T>(
   return r.value;
 }
 
+/**
+ * The janitor's unmap of `[at, at + len)` from the root, in the program's picture of its address
+ * space (a program thread the cleanup wakes may still make calls).
+ */
+function unmappedByJanitor(s: Shared, at: number, len: number): void {
+  const root = s.model.vmars.region(s.kernel.rootVmarHandle);
+  if (root === undefined) s.model.vmars.known = false;
+  else s.model.vmars.unmapped(root, at, len);
+}
+
 function* janitor(sys: Sys, vmar: number, s: Shared): ThreadBody {
   const wait: Wait = {
     deadline: Number.POSITIVE_INFINITY,
@@ -496,22 +596,28 @@ function* janitor(sys: Sys, vmar: number, s: Shared): ThreadBody {
     // A sub-region outlives its handles: unmapping its whole extent from the root destroys it
     // and everything mapped in it (zx_vmar_unmap.md).
     while (s.kernel.rootVmar.regions.length > 0) {
+      let at = 0, len = 0;
       const st = yield* atStep("zx_vmar_unmap", () => {
         const r = s.kernel.rootVmar.regions[0];
+        [at, len] = [r?.base ?? 0, r?.size ?? 0];
         return r === undefined ? null : sys.vmarUnmap(vmar, r.base, r.size);
       });
       if (st !== null && st !== ZX_OK) {
         contractFailure(`cleanup: zx_vmar_unmap of a sub-region returned ${statusName(st)}`);
       }
+      if (st === ZX_OK) unmappedByJanitor(s, at, len);
     }
     while (s.kernel.rootVmar.mappings.length > 0) {
+      let at = 0, len = 0;
       const st = yield* atStep("zx_vmar_unmap", () => {
         const m = s.kernel.rootVmar.mappings[0];
+        [at, len] = [m?.addr ?? 0, m?.len ?? 0];
         return m === undefined ? null : sys.vmarUnmap(vmar, m.addr, m.len);
       });
       if (st !== null && st !== ZX_OK) {
         contractFailure(`cleanup: zx_vmar_unmap of a live mapping returned ${statusName(st)}`);
       }
+      if (st === ZX_OK) unmappedByJanitor(s, at, len);
     }
     while (s.model.open.length > 0) {
       let h = 0;

@@ -1,0 +1,57 @@
+import { strict as assert } from "node:assert";
+import { ROOT_VMAR_BYTES, VmarModel } from "./vmar_model.ts";
+
+const RW = { specific: true, read: true, write: true, execute: false };
+const map = (addr: number, len: number, writable = true) => ({
+  addr,
+  len,
+  readable: true,
+  writable,
+  canWrite: true,
+});
+
+Deno.test("VmarModel: placements, unmaps and destroys as the kernel reports them", () => {
+  const v = new VmarModel();
+  v.addRoot(1);
+  const root = v.region(1)!;
+  assert.equal(root, v.root);
+  assert.equal(root.size, ROOT_VMAR_BYTES);
+  v.allocated(root, 2, 0x1000, 0x400, RW);
+  const sub = v.region(2)!;
+  v.mapped(sub, map(0x1100, 0x100), false);
+  v.mapped(root, map(0x2000, 0x200), false);
+  assert.equal(v.find(root, 0x1150)?.addr, 0x1100); // through the sub-region
+  assert.equal(v.find(root, 0x1300), undefined); // in the sub-region, unmapped
+  assert.equal(v.find(root, 0x21ff)?.addr, 0x2000);
+  assert.equal(v.subRegionAt(root, 0x13ff), sub);
+  assert.ok(v.occupied(sub, 0x1000, 0x200));
+  assert.ok(!v.occupied(sub, 0x1200, 0x200));
+  // Sub-regions know their extent; the root only where its placements cover a range.
+  assert.equal(v.contains(sub, 0x1000, 0x1400), true);
+  assert.equal(v.contains(sub, 0x1200, 0x1500), false);
+  assert.equal(v.contains(root, 0x1000, 0x1400), true);
+  assert.equal(v.contains(root, 0x1000, 0x2200), undefined); // a gap between
+  assert.equal(v.contains(root, 0, ROOT_VMAR_BYTES + 0x100), false);
+  v.protect(root, 0x2000, 0x200, true, false);
+  assert.equal(v.find(root, 0x2000)?.writable, false);
+  v.mapped(root, map(0x2000, 0x100), true); // SPECIFIC_OVERWRITE replaces the mapping
+  assert.equal(v.find(root, 0x2100), undefined);
+  v.unmapped(root, 0x1000, 0x400); // the whole sub-region: destroyed with its mappings
+  assert.ok(sub.destroyed);
+  assert.equal(sub.mappings.length, 0);
+  assert.equal(root.regions.length, 0);
+  assert.ok(v.known);
+  v.unmapped(root, 0x8000, 0x100); // nothing there: the picture is lost
+  assert.ok(!v.known);
+});
+
+Deno.test("VmarModel: destroying a region destroys the regions under it", () => {
+  const v = new VmarModel();
+  v.addRoot(1);
+  v.allocated(v.root!, 2, 0x1000, 0x1000, RW);
+  v.allocated(v.region(2)!, 3, 0x1000, 0x400, RW);
+  v.mapped(v.region(3)!, map(0x1000, 0x100), false);
+  v.destroy(v.region(2)!);
+  assert.ok(v.region(3)!.destroyed);
+  assert.equal(v.find(v.root!, 0x1000), undefined);
+});
