@@ -292,7 +292,9 @@ export class Trace implements EventSink {
   emit(event: KernelEvent): void {
     if (this.keep) this.entries.push({ step: this.step, event });
     this.#mixEvent(event);
-    for (const fn of this.#listeners) fn(event, this.step);
+    // Indexed loops: an iterator here cost a sixth of the hash (bench/).
+    const ls = this.#listeners;
+    for (let i = 0; i < ls.length; i++) ls[i](event, this.step);
   }
 
   /** Adds a line that is not a kernel event (a verdict, a note) to the hash. */
@@ -325,7 +327,7 @@ export class Trace implements EventSink {
         this.#word(e.tid);
         this.#word(nameHash(e.name));
         this.#word(e.args.length);
-        for (const a of e.args) this.#arg(a);
+        for (let i = 0; i < e.args.length; i++) this.#arg(e.args[i]);
         return;
       case "ret":
         // The out-value is shown in the text only: traces hashed before it was shown keep
