@@ -608,12 +608,14 @@ export class DirtyState extends StepMonitor {
   #allowed(a: SlotKind, b: SlotKind, calls: Set<string>, vmo: Vmo, p: number): boolean {
     const pagerOp = calls.has("zx_pager_op_range");
     // A pin commits as COMMIT does (a zero slot of a TRAP_DIRTY VMO waits for a DIRTY request);
-    // a write pin makes what it pinned Dirty, under TRAP_DIRTY only by OP_DIRTY.
+    // a write pin makes what it pinned Dirty, under TRAP_DIRTY only by OP_DIRTY, an AwaitingClean
+    // page too (`PrepareForWriteLocked` dirties every page that is not Dirty, vm_cow_pages.cc @
+    // gnoliyil/fuchsia 02de66e3; conformance WX7 WritePinAwaitingClean).
     const pin = this.#pins.find((pin) => pinCovers(pin, vmo, p));
     const commit = this.#vmarCommit || pin !== undefined;
     const pinDirtied = pin !== undefined && !vmo.trapDirty &&
       (a === "zero" || this.#pins.some((w) => w.write && pinCovers(w, vmo, p)) &&
-          (a === "clean" || a === "marker"));
+          (a === "clean" || a === "awaiting-clean" || a === "marker"));
     const write = calls.has("zx_vmo_write") || calls.has("mem_write") ||
       calls.has("zx_vmo_op_range") || this.#stored.has(vmo.koid);
     const detached = calls.has("zx_pager_detach_vmo") || calls.has("zx_handle_close");
