@@ -46,3 +46,36 @@ export const ALL_CASES: readonly ConformanceCase[] = [
   ...AUDIT_CASES,
   ...SIGNAL_CASES,
 ];
+
+/**
+ * The runnable cases (as `"ID Name"`) whose pager supplies bytes of its own (zero markers,
+ * patterns, an overlapping supply of other bytes), not the backing store's: data-integrity, which
+ * judges supplied content against the store the reference services serve, has nothing to judge
+ * them by, so checker-only runs of them leave it out (`mutate/judges.ts`).
+ * `properties/zircon_cases_test.ts` holds the list to exactly the cases data-integrity fails.
+ *
+ * @example
+ * ```ts
+ * import { OWN_CONTENT_CASES } from "./cases.ts";
+ * console.assert(OWN_CONTENT_CASES.has("P61 UncommittedSupply"));
+ * ```
+ */
+export const OWN_CONTENT_CASES: ReadonlySet<string> = new Set([
+  "A3 OpZeroWithMarkersNoTrapDirty",
+  "A3 OpZeroWithMarkersTrapDirty",
+  "A6 CommitOverMarkersNoTrapDirty",
+  "A6 CommitOverMarkersTrapDirty",
+  "P12 OverlapSupplyTestVmar",
+  "P12 OverlapSupplyTestVmo",
+  "P57 InvalidPagerSupplyPages",
+  "P58 MappedSupplyPages",
+  "P61 UncommittedSupply",
+  "PX1 PinnedSupplyPages",
+  "PX8 PagerDetachPinned",
+  "W12 DirtyRequestsForZeroPages",
+  "W13 DirtyZeroAndNonZeroPages",
+  "W15 DirtyRequestsForZeroRanges",
+  "W23 CannotOverwriteZeroPageNoTrapDirty",
+  "W23 CannotOverwriteZeroPageTrapDirty",
+  "W30 ResizeWithOutstandingDirtyRequests",
+]);

@@ -184,6 +184,8 @@ export class PageState extends StepMonitor {
   #vmarOp = false;
   #cause: StepCause | undefined;
   readonly #aux = new AuxSnapshot();
+  /** The pins in force, by PMT handle ({@linkcode pinRange}). */
+  readonly #pins = new Map<number, PinRange>();
   /** The step whose touches were last judged. */
   #judgedStep = -1;
 
@@ -242,6 +244,14 @@ export class PageState extends StepMonitor {
         if (e.name === "zx_pager_supply_pages" && e.status === ZX_OK && call !== undefined) {
           this.#supplyRets.push(call);
         }
+        // The pins in force (a PMT is unpinned by zx_pmt_unpin; closing it leaves it pinned).
+        if (e.status === ZX_OK && call?.name === e.name) {
+          if (e.name === "zx_bti_pin" && e.handle !== undefined) {
+            const v = this.vmoOf(call.args[2]);
+            const pin = v === undefined ? undefined : pinRange(v, call.args, world.kernel.pageSize);
+            if (pin !== undefined) this.#pins.set(e.handle, pin);
+          } else if (e.name === "zx_pmt_unpin") this.#pins.delete(call.args[0] as number);
+        }
         return;
     }
   }
@@ -284,9 +294,11 @@ export class PageState extends StepMonitor {
       const why = this.#detached.get(vmo.koid);
       const same = before !== undefined && this.#compare(vmo, before, touches, why);
       if (why === "detach") {
-        const kept = vmo.slots.findIndex((s) => {
+        // A pinned Clean page stays: it cannot be decommitted (PagerDetachPinned,
+        // zircon/system/utest/core/pager/pager.cc @ misttech/fuchsia b394d1c8; conformance PX8).
+        const kept = vmo.slots.findIndex((s, p) => {
           const k = slotKind(s);
-          return k === "clean" || k === "marker";
+          return k === "marker" || k === "clean" && !this.#pinnedAt(vmo, p);
         });
         if (kept >= 0) {
           this.fail(
@@ -320,6 +332,12 @@ export class PageState extends StepMonitor {
     this.#stepCall = undefined;
     this.#vmarOp = false;
     this.#cause = undefined;
+  }
+
+  /** Whether a pin in force covers page `p` of `vmo`. */
+  #pinnedAt(vmo: Vmo, p: number): boolean {
+    for (const pin of this.#pins.values()) if (pinCovers(pin, vmo, p)) return true;
+    return false;
   }
 
   /** The step's cause (what its syscall may change), worked out when a slot changed. */

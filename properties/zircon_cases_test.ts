@@ -20,7 +20,7 @@ import type { EventSink, KernelEvent } from "../kernel/events.ts";
 import { Kernel, type KernelOptions } from "../kernel/kernel.ts";
 import { type KernelThread, Page, type Vmo } from "../kernel/objects.ts";
 import { PageSource } from "../kernel/page_source.ts";
-import { ALL_CASES } from "../conformance/cases.ts";
+import { ALL_CASES, OWN_CONTENT_CASES } from "../conformance/cases.ts";
 import { child } from "../conformance/_level2.ts";
 import {
   isSkipped,
@@ -144,6 +144,31 @@ Deno.test("page-state K26 and dirty-state K17: a read pin that dirties an Awaiti
   assertFires(v, "page-state", /^K26: vmo\d+ page 0 went from awaiting-clean to dirty$/);
   const d = withKernel(readPinDirties, () => verdictOf(b, () => [new DirtyState()]));
   assertFires(d, "dirty-state", /^K17: vmo\d+ page 0 went from awaiting-clean to dirty /);
+});
+
+Deno.test("page-state K13: a pinned Clean page stays after detach (PX8 PagerDetachPinned)", () => {
+  // Masked by data-integrity before OWN_CONTENT_CASES left it out of this case's run.
+  assertPass(verdictOf(body("PX8", "PagerDetachPinned"), () => [new PageState()]));
+});
+
+Deno.test("page-state K13: a detach that keeps an unpinned Clean page still fires", () => {
+  const keepsClean = (k: Kernel) => {
+    const orig = (k as Any).zx_pager_detach_vmo;
+    (k as Any).zx_pager_detach_vmo = function* (t: KernelThread, ...args: Any[]) {
+      const vmo = k.handles.entry(args[1])?.object as Vmo | undefined;
+      const kept = vmo?.slots.map((s) => s instanceof Page && s.state === "clean" ? s : undefined);
+      const r = yield* orig.call(k, t, ...args);
+      kept?.forEach((s, p) => {
+        if (s !== undefined && vmo !== undefined && !vmo.pins.has(p)) vmo.slots[p] = s;
+      });
+      return r;
+    };
+  };
+  const v = withKernel(
+    keepsClean,
+    () => verdictOf(body("P23", "DecommitOnDetachTestVmo"), () => [new PageState()]),
+  );
+  assertFires(v, "page-state", /^K13: vmo\d+ page \d+ is clean after detach$/);
 });
 
 // ---------------------------------------------------------------- detached-access
@@ -308,19 +333,26 @@ Deno.test("dirty-state: a write pin of an AwaitingClean page makes it Dirty (WX7
   assertPass(verdictOf(body("WX7", "WritePinAwaitingCleanNoTrapDirty")));
 });
 
-Deno.test("the kernel checkers find nothing in any runnable Zircon case but data-integrity's, where the case is the pager", () => {
+Deno.test("the kernel checkers find nothing in any runnable Zircon case but data-integrity's in the cases that supply bytes of their own, and nothing else there", () => {
   // data-integrity judges supplied content against the backing store the reference services
   // serve; a case that supplies bytes of its own (zero markers, patterns) is no such pager.
   const other: string[] = [];
-  let dataIntegrity = 0;
+  const dataIntegrity: string[] = [];
   for (const c of ALL_CASES) {
     if (isSkipped(c)) continue;
     const ms = kernelInvariants();
     const v = settleVerdict(runChecked(c.body, 1, ms), ms);
     if (v.kind === "pass") continue;
-    if (v.kind === "invariant" && v.invariant === "data-integrity") dataIntegrity++;
-    else other.push(`${c.id} ${c.name}: ${JSON.stringify(v).slice(0, 200)}`);
+    if (v.kind === "invariant" && v.invariant === "data-integrity") {
+      dataIntegrity.push(`${c.id} ${c.name}`);
+    } else other.push(`${c.id} ${c.name}: ${JSON.stringify(v).slice(0, 200)}`);
   }
   assert.deepEqual(other, []);
-  assert.ok(dataIntegrity <= 17, `${dataIntegrity} data-integrity verdicts (17 known)`);
+  assert.deepEqual(dataIntegrity.sort(), [...OWN_CONTENT_CASES].sort());
+  // Without data-integrity, those pass too (the campaign judge's conformance probes run so).
+  for (const name of OWN_CONTENT_CASES) {
+    const ms = kernelInvariants().filter((m) => m.name !== "data-integrity");
+    const [id, caseName] = name.split(" ");
+    assertPass(settleVerdict(runChecked(body(id, caseName), 1, ms), ms));
+  }
 });
