@@ -29,3 +29,23 @@ Deno.test("runChecked judges the step a case's failed check ends the run in", as
     m.dispose();
   }
 });
+
+Deno.test("dirty-state K25: a stats query without RESET that clears modified fails (W79 ModifiedNoReset)", async () => {
+  // Spec 2.7: only ZX_PAGER_RESET_VMO_STATS clears the flag; the mutant clears it on every query.
+  const m = await mutantMirror("kernel/kernel.ts");
+  try {
+    const { ALL_CASES } = await m.load("conformance/cases.ts") as Any;
+    const { runChecked } = await m.load("conformance/harness.ts") as Any;
+    const { checkersOf } = await m.load("case/kinds.ts") as Any;
+    const w79 = ALL_CASES.find((c: Any) => c.id === "W79" && c.name === "ModifiedNoResetTrapDirty");
+    assert.ok(w79 !== undefined);
+    const run = () => runChecked(w79.body, 1, checkersOf("kernel")()).verdict;
+    assert.equal(run().kind, "pass");
+    const v: Any = m.withMutant("kernel/kernel.ts:286:9:ConditionalExpression:true", run);
+    assert.equal(v.kind, "invariant", JSON.stringify(v));
+    assert.equal(v.invariant, "dirty-state");
+    assert.match(v.message, /^K25: vmo\d+ lost modified .* \(no query of it with RESET\)$/);
+  } finally {
+    m.dispose();
+  }
+});

@@ -24,6 +24,7 @@ import { pagerVmo, pinCovers, type PinRange, pinRange, StepMonitor } from "../_s
 import {
   ZX_PAGER_OP_WRITEBACK_BEGIN,
   ZX_PAGER_OP_WRITEBACK_END,
+  ZX_PAGER_RESET_VMO_STATS,
   ZX_VMAR_OP_COMMIT,
   ZX_VMO_DIRTY_RANGE_IS_ZERO,
   ZX_VMO_DIRTY_RANGE_SIZE,
@@ -163,6 +164,8 @@ export class DirtyState extends StepMonitor {
   readonly #stores: { vmo: number; offset: number; bytes: Uint8Array }[] = [];
   /** This step's successful dirty-range queries (K19). */
   readonly #queries: Query[] = [];
+  /** The VMOs a `zx_pager_query_vmo_stats` with RESET named this step (K25). */
+  readonly #resetQueries = new Set<Vmo>();
   /** The argument lists of this step's successful `zx_pager_op_range` calls. */
   readonly #pagerOps: (readonly unknown[])[] = [];
   /** This step's successful WRITEBACK_BEGIN/END by VMO; null: more than one on it. */
@@ -254,6 +257,9 @@ export class DirtyState extends StepMonitor {
       const v = this.#where.get(page);
       if (v !== undefined) active.add(v);
     }
+    this.#resetQueries.clear();
+    for (const r of this.#retired) this.#noteResetQuery(r);
+    for (const r of this.#inCallArgs.values()) this.#noteResetQuery(r);
     const writebacks = this.#writebacks;
     if (this.#pagerOps.length > 0) this.#noteWritebacks(world.kernel.pageSize);
     for (const vmo of world.kernel.pagerVmos) {
@@ -432,6 +438,13 @@ export class DirtyState extends StepMonitor {
     was.modified = vmo.modified;
   }
 
+  /** Notes the VMO a `zx_pager_query_vmo_stats` with ZX_PAGER_RESET_VMO_STATS names. */
+  #noteResetQuery(r: Resolved): void {
+    if (r.name !== "zx_pager_query_vmo_stats" || r.args[2] !== ZX_PAGER_RESET_VMO_STATS) return;
+    const vmo = this.vmoOf(r.args[1]);
+    if (vmo !== undefined) this.#resetQueries.add(vmo);
+  }
+
   /** Collects this step's successful WRITEBACK_BEGIN/END calls by VMO. */
   #noteWritebacks(pageSize: number): void {
     for (const args of this.#pagerOps) {
@@ -532,8 +545,14 @@ export class DirtyState extends StepMonitor {
     if (!was && now && !wrote && ![...calls].some((c) => SETS_MODIFIED.has(c))) {
       this.#fail("K25", `vmo${vmo.koid} became modified in a step running ${[...calls]}`);
     }
-    if (was && !now && !calls.has("zx_pager_query_vmo_stats")) {
-      this.#fail("K25", `vmo${vmo.koid} lost modified in a step running ${[...calls]}`);
+    // Only a query with ZX_PAGER_RESET_VMO_STATS clears it (spec 2.7; conformance W79
+    // ModifiedNoReset: a query without the option leaves it set).
+    if (was && !now && !this.#resetQueries.has(vmo)) {
+      this.#fail(
+        "K25",
+        `vmo${vmo.koid} lost modified in a step running ${[...calls]}` +
+          (calls.has("zx_pager_query_vmo_stats") ? " (no query of it with RESET)" : ""),
+      );
     }
   }
 
