@@ -1295,6 +1295,11 @@ function retEvent(
         }
         : { k: "ret", tid, name, status };
     default:
+      // `zx_pager_query_vmo_stats`' flags, so a checker can compare them with its own
+      // modified flag (dirty-state K25); absent if the stats hold none.
+      if (name === "zx_pager_query_vmo_stats") {
+        return { k: "ret", tid, name, status, value: (first as PagerVmoStats | null)?.modified };
+      }
       return { k: "ret", tid, name, status };
   }
 }

@@ -49,3 +49,22 @@ Deno.test("dirty-state K25: a stats query without RESET that clears modified fai
     m.dispose();
   }
 });
+
+Deno.test("dirty-state K25: a stats query that reports no MODIFIED flag of a modified VMO fails", async () => {
+  // The mutant hands back stats with no `modified` field at all.
+  const m = await mutantMirror("kernel/kernel.ts");
+  try {
+    const { ALL_CASES } = await m.load("conformance/cases.ts") as Any;
+    const { runChecked } = await m.load("conformance/harness.ts") as Any;
+    const { checkersOf } = await m.load("case/kinds.ts") as Any;
+    const w79 = ALL_CASES.find((c: Any) => c.id === "W79" && c.name === "ModifiedNoResetTrapDirty");
+    const run = () => runChecked(w79.body, 1, checkersOf("kernel")()).verdict;
+    assert.equal(run().kind, "pass");
+    const v: Any = m.withMutant("kernel/kernel.ts:285:19:ObjectLiteral:{}", run);
+    assert.equal(v.kind, "invariant", JSON.stringify(v));
+    assert.equal(v.invariant, "dirty-state");
+    assert.match(v.message, /^K25: zx_pager_query_vmo_stats of vmo\d+ reported flags undefined$/);
+  } finally {
+    m.dispose();
+  }
+});

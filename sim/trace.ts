@@ -57,6 +57,7 @@ const OUT_NAMES: Readonly<Record<string, string>> = {
   zx_vmo_get_size: "size",
   zx_vmar_map: "mapped_addr",
   zx_vmar_allocate: "child_addr",
+  zx_pager_query_vmo_stats: "modified",
 };
 
 /** The names of op codes, by the kind of parameter that takes them (the syscall table's). */

@@ -25,6 +25,7 @@ import {
   ZX_PAGER_OP_WRITEBACK_BEGIN,
   ZX_PAGER_OP_WRITEBACK_END,
   ZX_PAGER_RESET_VMO_STATS,
+  ZX_PAGER_VMO_STATS_MODIFIED,
   ZX_VMAR_OP_COMMIT,
   ZX_VMO_DIRTY_RANGE_IS_ZERO,
   ZX_VMO_DIRTY_RANGE_SIZE,
@@ -164,6 +165,8 @@ export class DirtyState extends StepMonitor {
   readonly #stores: { vmo: number; offset: number; bytes: Uint8Array }[] = [];
   /** This step's successful dirty-range queries (K19). */
   readonly #queries: Query[] = [];
+  /** This step's successful `zx_pager_query_vmo_stats` and the flags each reported (K25). */
+  readonly #statsQueries: { args: readonly unknown[]; modified: number | undefined }[] = [];
   /** The VMOs a `zx_pager_query_vmo_stats` with RESET named this step (K25). */
   readonly #resetQueries = new Set<Vmo>();
   /** The argument lists of this step's successful `zx_pager_op_range` calls. */
@@ -200,6 +203,9 @@ export class DirtyState extends StepMonitor {
       const args = this.#inCallArgs.get(e.tid);
       if (e.name === "zx_pager_op_range" && e.status === 0 && args !== undefined) {
         this.#pagerOps.push(args.args);
+      }
+      if (e.name === "zx_pager_query_vmo_stats" && e.status === 0 && args !== undefined) {
+        this.#statsQueries.push({ args: args.args, modified: e.value });
       }
       if (args !== undefined) this.#retired.push(args);
       this.#inCallArgs.delete(e.tid);
@@ -257,6 +263,7 @@ export class DirtyState extends StepMonitor {
       const v = this.#where.get(page);
       if (v !== undefined) active.add(v);
     }
+    if (this.#statsQueries.length > 0) this.#judgeStats(calls);
     this.#resetQueries.clear();
     for (const r of this.#retired) this.#noteResetQuery(r);
     for (const r of this.#inCallArgs.values()) this.#noteResetQuery(r);
@@ -436,6 +443,38 @@ export class DirtyState extends StepMonitor {
     if (plan !== null) this.#zerosAfter(vmo, was, plan, kinds);
     if (judge) this.#judgeModified(vmo, was.modified, vmo.modified, calls);
     was.modified = vmo.modified;
+  }
+
+  /**
+   * K25, what a successful `zx_pager_query_vmo_stats` reports (spec 2.7): `ZX_PAGER_VMO_STATS_MODIFIED`
+   * if the VMO was modified since the last reset, else 0, against the flag as the last step left
+   * it (this checker's own record, whose every move K25 judges); set in this step only by a call
+   * that modifies or a store into the VMO before the query.
+   */
+  #judgeStats(calls: Set<string>): void {
+    for (const q of this.#statsQueries) {
+      const vmo = this.vmoOf(q.args[1]);
+      const was = vmo === undefined ? undefined : this.#before.get(vmo);
+      if (vmo === undefined || was === undefined) continue;
+      if (q.modified !== 0 && q.modified !== ZX_PAGER_VMO_STATS_MODIFIED) {
+        this.#fail(
+          "K25",
+          `zx_pager_query_vmo_stats of vmo${vmo.koid} reported flags ${q.modified}`,
+        );
+      }
+      const reported = q.modified === ZX_PAGER_VMO_STATS_MODIFIED;
+      const setNow = this.#stored.has(vmo.koid) || [...calls].some((c) => SETS_MODIFIED.has(c)) ||
+        this.#pins.some((pin) => pin.write && pin.root === vmo);
+      if (reported !== was.modified && !(reported && setNow)) {
+        this.#fail(
+          "K25",
+          `zx_pager_query_vmo_stats of vmo${vmo.koid} reported ${
+            reported ? "" : "not "
+          }modified; the VMO was ${was.modified ? "" : "not "}modified`,
+        );
+      }
+    }
+    this.#statsQueries.length = 0;
   }
 
   /** Notes the VMO a `zx_pager_query_vmo_stats` with ZX_PAGER_RESET_VMO_STATS names. */

@@ -1,7 +1,10 @@
 // Level-2 checkers are not vacuous, and the kernel set raises no false alarm on level-2 runs.
 import { strict as assert } from "node:assert";
 import { parseScenario } from "../../scenario/schema.ts";
-import type { Monitor } from "../../sim/world.ts";
+import { describeVerdict, type Monitor, World } from "../../sim/world.ts";
+import { randomStrategy } from "../../sim/strategy.ts";
+import { Kernel, type KernelOptions } from "../../kernel/kernel.ts";
+import { ZX_PAGER_VMO_STATS_MODIFIED, ZX_VMO_RESIZABLE } from "../../kernel/constants.ts";
 import { writebackService } from "../../services/writeback.ts";
 import { BUGGY_SERVICES } from "../../zoo/buggy_services.ts";
 import { checkCase } from "../check_case.ts";
@@ -85,4 +88,42 @@ Deno.test("kernel invariants hold on resize, OP_ZERO, clones, OP_DIRTY, writebac
     const r = checkCase({ scenario, decisions: [], seed }, { monitors: kernelInvariants });
     assert.equal(r.verdict.kind, "pass", `seed ${seed}: ${JSON.stringify(r.verdict)}`);
   }
+});
+
+Deno.test("dirty-state K25: a stats query that reports a resized VMO unmodified fails", () => {
+  class NeverModifiedKernel extends Kernel {
+    protected override pagerQueryVmoStats(
+      ...args: Parameters<Kernel["pagerQueryVmoStats"]>
+    ): ReturnType<Kernel["pagerQueryVmoStats"]> {
+      const r = super.pagerQueryVmoStats(...args);
+      return typeof r === "number" ? r : [r[0], { modified: 0 }];
+    }
+  }
+  const run = (makeKernel?: (o: KernelOptions) => Kernel) => {
+    const world = new World({
+      strategy: randomStrategy(1),
+      pageSize: 64,
+      monitors: kernelInvariants(),
+      ...(makeKernel ? { makeKernel } : {}),
+    });
+    let reported = -1;
+    world.spawn("t", "workload", function* (sys) {
+      const [, pager] = yield* sys.pagerCreate(0);
+      const [, port] = yield* sys.portCreate(0);
+      const [, vmo] = yield* sys.pagerCreateVmo(pager, ZX_VMO_RESIZABLE, port, 1, 64);
+      yield* sys.vmoSetSize(vmo, 128); // a grow marks the VMO modified (spec 2.7)
+      const [, stats] = yield* sys.pagerQueryVmoStats(pager, vmo, 0, 64);
+      reported = stats?.modified ?? -1;
+    });
+    return { verdict: world.run().verdict, reported };
+  };
+  const ok = run();
+  assert.equal(ok.verdict.kind, "pass", describeVerdict(ok.verdict));
+  assert.equal(ok.reported, ZX_PAGER_VMO_STATS_MODIFIED);
+  const bad = run((o) => new NeverModifiedKernel(o)).verdict;
+  assert.equal(bad.kind, "invariant", describeVerdict(bad));
+  assert.match(
+    describeVerdict(bad),
+    /K25: zx_pager_query_vmo_stats of vmo\d+ reported not modified; the VMO was modified/,
+  );
 });
