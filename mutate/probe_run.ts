@@ -135,36 +135,20 @@ export async function judgeMutant(
 ): Promise<JudgeOutcome> {
   const t0 = performance.now();
   let ran = 0;
-  if (judgeName === "tests") {
-    for (const [id, steps] of selectTests(probes.tests, ids)) {
-      const p = probes.tests.get(id);
-      if (!p) continue;
-      ran++;
-      const ctx = { serviceMutant, serviceExempt, steps: steps ?? undefined };
-      const { result, hitLimit } = await runMutantProbe(p, ctx, stop);
-      if (result !== null) {
-        return {
-          killedBy: { probe: id, reason: result },
-          ran,
-          ms: performance.now() - t0,
-          hitLimit,
-        };
-      }
-    }
-  } else {
-    for (const id of ids) {
-      const p = probes.campaign.get(id);
-      if (!p) continue;
-      ran++;
-      const { result, hitLimit } = await runMutantProbe(p, { serviceMutant, serviceExempt }, stop);
-      if (result !== null) {
-        return {
-          killedBy: { probe: id, reason: result },
-          ran,
-          ms: performance.now() - t0,
-          hitLimit,
-        };
-      }
+  // The tests judge runs a test's chosen steps; the campaign's probes take no steps.
+  const order: [string, Probe | undefined, ProbeContext][] = judgeName === "tests"
+    ? [...selectTests(probes.tests, ids)].map(([id, steps]) => [
+      id,
+      probes.tests.get(id),
+      { serviceMutant, serviceExempt, steps: steps ?? undefined },
+    ])
+    : ids.map((id) => [id, probes.campaign.get(id), { serviceMutant, serviceExempt }]);
+  for (const [id, p, ctx] of order) {
+    if (!p) continue;
+    ran++;
+    const { result, hitLimit } = await runMutantProbe(p, ctx, stop);
+    if (result !== null) {
+      return { killedBy: { probe: id, reason: result }, ran, ms: performance.now() - t0, hitLimit };
     }
   }
   return { killedBy: null, ran, ms: performance.now() - t0 };
