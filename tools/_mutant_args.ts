@@ -66,6 +66,35 @@ export function parseMutantArgs(args: readonly string[], usage: string): MutantA
   return { ...values, positionals };
 }
 
+/**
+ * The common start of a mutant tool's `main`: its arguments read ({@linkcode parseMutantArgs}),
+ * `--help` printed (exit 0), and `FILE` (the first positional) required to be a file, the rest of
+ * the positionals accepted by `restOk`; otherwise the exit status to return (2, the reason on
+ * stderr).
+ */
+export function mutantCommand(
+  args: readonly string[],
+  usage: string,
+  restOk: (rest: readonly string[], a: MutantArgs) => boolean,
+): { a: MutantArgs; file: string; rest: readonly string[] } | number {
+  const a = parseMutantArgs(args, usage);
+  if (typeof a === "number") return a;
+  if (a.help) {
+    console.log(usage);
+    return 0;
+  }
+  const [file, ...rest] = a.positionals;
+  if (file === undefined || !restOk(rest, a)) {
+    console.error(usage);
+    return 2;
+  }
+  if (!isFile(file)) {
+    console.error(`${file}: no such file`);
+    return 2;
+  }
+  return { a, file, rest };
+}
+
 /** The key's 1-based line. */
 export const lineOf = (key: string): number => Number(key.split(":")[1]);
 

@@ -34,13 +34,7 @@ import { equivalentMutants, loadEquivalents } from "../mutate/equivalents.ts";
 import { mutantKey } from "../mutate/report.ts";
 import { strykerNs } from "../mutate/ns.ts";
 import type { JudgeOutcome } from "../mutate/probe_run.ts";
-import {
-  chooseMutants,
-  isFile,
-  journalSurvivors,
-  lineOf,
-  parseMutantArgs,
-} from "./_mutant_args.ts";
+import { chooseMutants, journalSurvivors, lineOf, mutantCommand } from "./_mutant_args.ts";
 
 type ProbeRun = typeof import("../mutate/probe_run.ts");
 
@@ -199,21 +193,9 @@ export async function campaignKills(
 }
 
 async function main(args: string[]): Promise<number> {
-  const a = parseMutantArgs(args, USAGE);
-  if (typeof a === "number") return a;
-  if (a.help) {
-    console.log(USAGE);
-    return 0;
-  }
-  const [file, ...rest] = a.positionals;
-  if (file === undefined || rest.length > 0) {
-    console.error(USAGE);
-    return 2;
-  }
-  if (!isFile(file)) {
-    console.error(`${file}: no such file`);
-    return 2;
-  }
+  const cmd = mutantCommand(args, USAGE, (rest) => rest.length === 0);
+  if (typeof cmd === "number") return cmd;
+  const { a, file } = cmd;
   const text = Deno.readTextFileSync(file).split("\n");
   let gone: string[] = [];
   let bad: string | undefined;

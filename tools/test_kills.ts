@@ -19,34 +19,16 @@
 import type { ProbeResult } from "../mutate/judges.ts";
 import { mutantMirror } from "../mutate/mutant_mirror.ts";
 import { armHitLimit, disarmHitLimit, HIT_LIMIT, strykerNs } from "../mutate/ns.ts";
-import {
-  chooseMutants,
-  isFile,
-  journalSurvivors,
-  lineOf,
-  parseMutantArgs,
-} from "./_mutant_args.ts";
+import { chooseMutants, isFile, journalSurvivors, lineOf, mutantCommand } from "./_mutant_args.ts";
 
 const USAGE =
   "usage: deno run --allow-read --allow-write=/tmp --allow-env tools/test_kills.ts FILE TEST_FILE... " +
   "[--keys K,K] [--lines A-B] [--journal J] [--was OLD] [--list]";
 
 async function main(args: string[]): Promise<number> {
-  const values = parseMutantArgs(args, USAGE);
-  if (typeof values === "number") return values;
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
-  const [file, ...tests] = values.positionals;
-  if (file === undefined || (tests.length === 0 && !values.list)) {
-    console.error(USAGE);
-    return 2;
-  }
-  if (!isFile(file)) {
-    console.error(`${file}: no such file`);
-    return 2;
-  }
+  const cmd = mutantCommand(args, USAGE, (tests, a) => tests.length > 0 || a.list === true);
+  if (typeof cmd === "number") return cmd;
+  const { a: values, file, rest: tests } = cmd;
   const m = await mutantMirror(file);
   try {
     const choice = chooseMutants(file, m.keys, values, (t) => journalSurvivors(t, file));
