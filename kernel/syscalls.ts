@@ -159,7 +159,8 @@ export type Produces =
 
 /**
  * The shape of a call's result: a bare status, or a status and a handle, a
- * number, bytes, a packet, a record or dirty ranges (`handleAddr`: a handle
+ * number, bytes, a packet, a record, pager VMO stats (`zx_pager_query_vmo_stats`, whose flags its
+ * `ret` event shows) or dirty ranges (`handleAddr`: a handle
  * and an address, `zx_vmar_allocate`; `none`: a memory access, which returns
  * no status).
  */
@@ -171,6 +172,7 @@ export type ResultKind =
   | "bytes"
   | "packet"
   | "record"
+  | "stats"
   | "ranges"
   | "none";
 
@@ -1004,7 +1006,7 @@ export const SYSCALLS = {
       p("options", "options"),
       p("buffer_size", "bufferSize"),
     ],
-    result: "record",
+    result: "stats",
     produces: null,
     blocks: null,
     errors: [...HANDLE, ZX_ERR_INVALID_ARGS, ZX_ERR_BUFFER_TOO_SMALL],
@@ -1215,6 +1217,7 @@ function failed(kind: ResultKind, status: Status): unknown {
       return [status, new Uint8Array(0)];
     case "packet":
     case "record":
+    case "stats":
       return [status, null];
     case "ranges":
       return [status, [], 0];
@@ -1294,12 +1297,11 @@ function retEvent(
           })),
         }
         : { k: "ret", tid, name, status };
+    case "stats":
+      // The stats' flags, so a checker can compare them with its own modified flag (dirty-state
+      // K25); absent if the stats hold none.
+      return { k: "ret", tid, name, status, value: (first as PagerVmoStats | null)?.modified };
     default:
-      // `zx_pager_query_vmo_stats`' flags, so a checker can compare them with its own
-      // modified flag (dirty-state K25); absent if the stats hold none.
-      if (name === "zx_pager_query_vmo_stats") {
-        return { k: "ret", tid, name, status, value: (first as PagerVmoStats | null)?.modified };
-      }
       return { k: "ret", tid, name, status };
   }
 }
