@@ -29,7 +29,7 @@
  * import type { SlotKind } from "../../kernel/events.ts";
  * const kinds: SlotKind[] = ["zero", "zero", "zero"];
  * const z = ZeroEnds.of(["absent", "absent", "absent"]);
- * for (let p = 0; p < 3; p++) z?.put(kinds, ["absent", "absent", "absent"], p);
+ * for (let p = 0; p < 3; p++) z?.put(["absent", "absent", "absent"], p);
  * z?.begin(kinds, 0, 2);
  * const plan = z?.planEnd(kinds, 0, 3);
  * console.assert(plan?.removed.join() === "0,1");
@@ -87,7 +87,7 @@ export class ZeroEnds {
   }
 
   /** Slot `p` becomes a zero slot (`right`: the kinds as the step found the pages above `p`). */
-  put(_left: readonly SlotKind[], right: readonly SlotKind[], p: number): void {
+  put(right: readonly SlotKind[], p: number): void {
     if (right[p + 1] === "zero") this.#ends[p + 1] = 0;
     this.#ends[p] = 0;
   }

@@ -537,7 +537,7 @@ export class DirtyState extends StepMonitor {
     if (zeros === null) return;
     if (end === null) {
       if (a === "zero") zeros.take(left, right, p);
-      else zeros.put(left, right, p);
+      else zeros.put(right, p);
       return;
     }
     if (a === "zero" && b === "absent" && !vmo.dead) {
@@ -657,7 +657,7 @@ export class DirtyState extends StepMonitor {
     if (zeros !== null) {
       zeros.truncate(now.kinds.length);
       for (let p = n; p < now.kinds.length; p++) {
-        if (now.kinds[p] === "zero") zeros.put(now.kinds, was.kinds, p);
+        if (now.kinds[p] === "zero") zeros.put(was.kinds, p);
       }
     }
     now.zeros = zeros;

@@ -14,7 +14,7 @@ function built(kinds: SlotKind[]): ZeroEnds {
   const now: SlotKind[] = kinds.map(() => A);
   for (let p = 0; p < kinds.length; p++) {
     if (kinds[p] !== Z) continue;
-    z.put(now, now, p);
+    z.put(now, p);
     now[p] = Z;
   }
   return z;
@@ -88,7 +88,7 @@ Deno.test("a zero slot put left of an interval joins it and the interval's end i
   const z = built(kinds);
   z.begin(kinds, 1, 3);
   const after: SlotKind[] = [Z, Z, Z];
-  z.put(after, kinds, 0);
+  z.put(kinds, 0);
   assert.deepEqual(z.planEnd(after, 0, 3).removed, []);
 });
 
@@ -97,7 +97,7 @@ Deno.test("a zero slot put right of an interval joins it under the interval's en
   const z = built(kinds);
   z.begin(kinds, 0, 2);
   const after: SlotKind[] = [Z, Z, Z];
-  z.put(after, kinds, 2);
+  z.put(kinds, 2);
   assert.deepEqual(z.planEnd(after, 0, 3), { removed: [0, 1], carried: [[2, 2]] });
 });
 
@@ -107,8 +107,8 @@ Deno.test("a shrink cuts the picture; a grow's new slots start with no end", () 
   z.begin(kinds, 1, 4);
   z.truncate(2);
   const grown: SlotKind[] = [A, Z, Z, Z];
-  z.put(grown, [A, Z], 2);
-  z.put(grown, [A, Z], 3);
+  z.put([A, Z], 2);
+  z.put([A, Z], 3);
   // The run's end (4) stands and covers the regrown slots, as the kernel's start slot keeps it.
   assert.deepEqual(z.planEnd(grown, 0, 4).removed, [1, 2, 3]);
 });
