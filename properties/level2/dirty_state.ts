@@ -463,9 +463,7 @@ export class DirtyState extends StepMonitor {
         );
       }
       const reported = q.modified === ZX_PAGER_VMO_STATS_MODIFIED;
-      const setNow = this.#stored.has(vmo.koid) || [...calls].some((c) => SETS_MODIFIED.has(c)) ||
-        this.#pins.some((pin) => pin.write && pin.root === vmo);
-      if (reported !== was.modified && !(reported && setNow)) {
+      if (reported !== was.modified && !(reported && this.#mayMarkModified(vmo, calls))) {
         this.#fail(
           "K25",
           `zx_pager_query_vmo_stats of vmo${vmo.koid} reported ${
@@ -573,15 +571,22 @@ export class DirtyState extends StepMonitor {
     was.zeros.applyEnd(end.plan);
   }
 
+  /**
+   * Whether this step may have marked `vmo` modified: a store into it, a write pin of it that
+   * pinned everything, or a call that modifies (the comment of {@linkcode DirtyState.#judgeModified}).
+   */
+  #mayMarkModified(vmo: Vmo, calls: Set<string>): boolean {
+    return this.#stored.has(vmo.koid) || this.#pins.some((pin) => pin.write && pin.root === vmo) ||
+      [...calls].some((c) => SETS_MODIFIED.has(c));
+  }
+
   #judgeModified(vmo: Vmo, was: boolean, now: boolean, calls: Set<string>): void {
     // Any write marks the VMO modified, also one by a call whose handle names another VMO (a
     // user copy into a mapping: `VmMapping::PageFault` with a write flag calls
     // `mark_modified_locked`, zircon/kernel/vm/vm_mapping.cc @ misttech/fuchsia 59d70673), and
     // a write pin that pinned everything (`CommitRangeInternal`'s deferred cleanup,
     // vm_object_paged.cc @ misttech/fuchsia 056f3590).
-    const wrote = this.#stored.has(vmo.koid) ||
-      this.#pins.some((pin) => pin.write && pin.root === vmo);
-    if (!was && now && !wrote && ![...calls].some((c) => SETS_MODIFIED.has(c))) {
+    if (!was && now && !this.#mayMarkModified(vmo, calls)) {
       this.#fail("K25", `vmo${vmo.koid} became modified in a step running ${[...calls]}`);
     }
     // Only a query with ZX_PAGER_RESET_VMO_STATS clears it (spec 2.7; conformance W79
