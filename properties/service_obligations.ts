@@ -27,7 +27,7 @@ import { present } from "../kernel/assert.ts";
 import type { KernelEvent } from "../kernel/events.ts";
 import type { Port } from "../kernel/port.ts";
 import type { Monitor, Verdict, World } from "../sim/world.ts";
-import { threadLabel } from "../sim/trace.ts";
+import { formatEvent, threadLabel } from "../sim/trace.ts";
 import { type Call, shareJournal, StepMonitor } from "./_step_monitor.ts";
 import { QuiescentEnd } from "./quiescent_end.ts";
 import { PacketHolders, parkedBesides, threadState, whyUnanswered } from "./wait_for.ts";
@@ -258,7 +258,9 @@ export class TreatsBadStateAsGone extends StepMonitor {
     if (e.name !== "zx_pager_supply_pages" && e.name !== "zx_pager_op_range") return;
     const key = `${call.name}(${call.args.slice(0, 4).join(", ")})`;
     if (this.#gone.get(e.tid) === key) {
-      this.fail("P14", `service t${e.tid} retried ${key} after ZX_ERR_BAD_STATE`);
+      // As the trace shows the call (hex, named ops and codes, every argument).
+      const shown = formatEvent({ k: "call", tid: call.tid, name: call.name, args: call.args });
+      this.fail("P14", `service ${shown} retried after ZX_ERR_BAD_STATE`);
     }
     if (e.status === ZX_ERR_BAD_STATE) this.#gone.set(e.tid, key);
     else this.#gone.delete(e.tid);
