@@ -221,9 +221,9 @@ export function describeVerdict(v: Verdict): string {
     case "pass":
       return `pass after ${v.step} steps`;
     case "invariant":
-      return `invariant ${v.invariant} broken at step ${v.step} (t${v.tid}): ${v.message}`;
+      return `invariant ${v.invariant} broken ${where(v)}: ${v.message}`;
     case "kernel-assertion":
-      return `kernel assertion failed at step ${v.step} (t${v.tid}): ${v.message}`;
+      return `kernel assertion failed ${where(v)}: ${v.message}`;
     case "thread-fault":
       return `thread ${threadLabel(v.tid, v.thread)} faulted at step ${v.step}: ${v.message}`;
     case "hang":
@@ -232,6 +232,17 @@ export function describeVerdict(v: Verdict): string {
     case "step-budget":
       return `step budget exhausted after ${v.step} steps`;
   }
+}
+
+/**
+ * Where a verdict was reached: a step and the thread that took it, or the end of the run (tid 0:
+ * a monitor's end-of-run judgement, when no thread is running; the threads it concerns are named
+ * in its message).
+ */
+function where(v: { readonly step: number; readonly tid: number }): string {
+  return v.tid === 0
+    ? `at the end of the run, after step ${v.step}`
+    : `at step ${v.step} (t${v.tid})`;
 }
 
 function isKernelYield(v: unknown): v is KernelYield {

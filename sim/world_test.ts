@@ -13,7 +13,7 @@ import { runScenario, type ScenarioRun } from "../scenario/interpreter.ts";
 import { parseScenario, type ScenarioInput } from "../scenario/schema.ts";
 import { randomStrategy } from "./strategy.ts";
 import type { ThreadBody } from "./sys.ts";
-import { describeVerdict, type Verdict, World } from "./world.ts";
+import { describeVerdict, InvariantViolation, type Verdict, World } from "./world.ts";
 
 const SEEDS = [1, 2, 3, 4, 5, 6, 7, 8];
 
@@ -163,6 +163,29 @@ Deno.test("a kernel assertion is a kernel-assertion verdict naming the step and 
     assert.equal(v.step, r.steps);
     assert.match(v.stack, /KernelAssertionError/);
   }
+});
+
+Deno.test("an end-of-run judgement is reported at the end of the run, not as thread t0's step", () => {
+  const world = new World({
+    strategy: randomStrategy(1),
+    monitors: [{
+      name: "at-end",
+      atEnd() {
+        throw new InvariantViolation("at-end", 't2 "reader" still waits');
+      },
+    }],
+  });
+  world.spawn("writer", "workload", function* (sys): ThreadBody {
+    yield* sys.handleClose(0);
+  });
+  const r = world.run();
+  assert.equal(r.verdict.kind, "invariant");
+  assert.equal(
+    describeVerdict(r.verdict),
+    `invariant at-end broken at the end of the run, after step ${r.steps}: t2 "reader" still waits`,
+  );
+  const stepped: Verdict = { kind: "invariant", invariant: "x", message: "m", step: 3, tid: 2 };
+  assert.equal(describeVerdict(stepped), "invariant x broken at step 3 (t2): m");
 });
 
 Deno.test("a kernel assertion thrown inside a thread's own code is still a kernel assertion", () => {
