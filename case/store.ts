@@ -343,7 +343,9 @@ export async function writeCase(
 
 /**
  * {@linkcode writeCase}, also saying whether the file was written: false when the corpus already
- * held the case (`exact`: the same replay) or a case of the finding that it does not replace.
+ * held the case (`exact`: the same replay) or a case of the finding that it does not replace. With
+ * `exact`, `sameFindingAt` names the first file passed over that holds another case of the same
+ * finding (a campaign's case of the bug an exploration found again), for the writer to say so.
  *
  * @example
  * ```ts
@@ -361,8 +363,9 @@ export async function writeCaseOutcome(
   c: CaseEnvelope,
   file: string = caseFileName(c),
   options: WriteOptions = {},
-): Promise<{ path: string; written: boolean }> {
+): Promise<{ path: string; written: boolean; sameFindingAt?: string }> {
   const exact = options.keep === "exact";
+  let sameFindingAt: string | undefined;
   const checked = parseCase(c, file);
   if (!("case" in checked)) {
     throw new CaseFileError(
@@ -385,13 +388,20 @@ export async function writeCaseOutcome(
     try {
       try {
         await Deno.link(tmp, path); // creates `path` only if it does not exist
-        return { path, written: true };
+        return { path, written: true, ...(sameFindingAt !== undefined ? { sameFindingAt } : {}) };
       } catch (e) {
         if (!(e instanceof Deno.errors.AlreadyExists)) throw e;
       }
       const existing = await readExisting(path);
       if (exact) {
-        if (existing !== null && sameReplay(c, existing)) return { path, written: false };
+        if (existing !== null && sameReplay(c, existing)) {
+          return {
+            path,
+            written: false,
+            ...(sameFindingAt !== undefined ? { sameFindingAt } : {}),
+          };
+        }
+        if (existing !== null && sameFinding(c, existing)) sameFindingAt ??= path;
         continue;
       }
       if (existing !== null && sameFinding(c, existing)) {

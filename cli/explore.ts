@@ -15,6 +15,7 @@ import {
   lintService,
   rerunWithCoverage,
 } from "./_quality_hooks.ts";
+import { basename } from "node:path";
 import { replayCommand } from "../case/envelope.ts";
 import { toEnvelope } from "../case/investigate.ts";
 import { SCENARIO_CHECKERS, SCENARIO_KIND, scenarioCheckers } from "../case/kinds.ts";
@@ -311,11 +312,13 @@ async function main(): Promise<number> {
       cx.preemptions === 1 ? "" : "s"
     } (bound ${boundLabel(k)}): ${signature}`,
   }, signature);
-  let file: string, written: boolean;
+  let file: string, written: boolean, sameFindingAt: string | undefined;
   try {
     // Exactly this counterexample: a file holding another case of the same finding (a
     // campaign's smaller one) is not its replay, so the counterexample takes a free name.
-    ({ path: file, written } = await writeCaseOutcome(corpus, doc, undefined, { keep: "exact" }));
+    ({ path: file, written, sameFindingAt } = await writeCaseOutcome(corpus, doc, undefined, {
+      keep: "exact",
+    }));
   } catch (e) {
     const scenarioArg = values.scenario ? ` --scenario ${values.scenario}` : "";
     const serviceArg = (servicePath ? ` --service ${servicePath}` : "") +
@@ -329,6 +332,14 @@ async function main(): Promise<number> {
     return 1;
   }
   console.log(written ? `written: ${file}` : `already in the corpus (the same replay): ${file}`);
+  if (sameFindingAt !== undefined) {
+    console.log(
+      `the corpus also holds this finding as ${sameFindingAt} (another schedule of it, found ` +
+        `before); ${
+          basename(file)
+        } is this exploration's counterexample, with the fewest preemptions`,
+    );
+  }
   console.log(`replay: ${replayCommand(file)}`);
   return 1;
 }

@@ -187,6 +187,9 @@ Deno.test("explore: its counterexample is always written, and its printed replay
       const said = n === 1 ? "written" : "already in the corpus \\(the same replay\\)";
       const file = new RegExp(`^${said}: (.+)$`, "m").exec(r.stdout)?.[1] ?? "";
       assert.equal(file, name.replace(/\.json$/, "-2.json"), `run ${n}: ${r.stdout}`);
+      // ...and says where the corpus's other case of the finding is (a trial read "-2" as a
+      // second bug).
+      assert.match(r.stdout, new RegExp(`^the corpus also holds this finding as ${name} `, "m"));
       assert.equal(await Deno.readTextFile(name), other, "the other case is never overwritten");
       // The printed line, run as printed: explore's verdict, at explore's step.
       const line = /^replay: deno task repro (.+)$/m.exec(r.stdout)?.[1];
