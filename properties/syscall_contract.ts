@@ -35,6 +35,11 @@
  * it joins an outstanding request only if that request covers the page (spec
  * 3.5; PageSource::SendRequestToProviderLocked).
  *
+ * `suspend` also: a thread the trace names suspended starts no syscall until it is resumed
+ * (killed, exited) again (zx_task_suspend.md), and no call of a thread the trace never
+ * named killed returns the kernel's internal ZX_ERR_INTERNAL_INTR_KILLED. Both from the
+ * `thread` events alone.
+ *
  * @module
  */
 
@@ -188,6 +193,10 @@ export class SyscallContract extends StepMonitor {
   readonly #failCodes = new Map<number, Set<Status>>();
   readonly #detached = new Set<number>();
   readonly #closed = new Set<number>();
+  /** Threads a `suspended` event named and no `resumed`, `killed` or `exited` one since. */
+  readonly #suspended = new Set<number>();
+  /** Threads a `killed` event named. */
+  readonly #killed = new Set<number>();
 
   /** The codes each VMO's ranges were failed with, and the detached VMOs (what a later error is judged by). */
   stateKey(): string {
@@ -411,6 +420,11 @@ export class SyscallContract extends StepMonitor {
         return;
       }
       case "call": {
+        // zx_task_suspend.md: a suspended thread runs no further until resumed; one held by a
+        // wait that ignores suspension finishes its call and stops before the next.
+        if (this.#suspended.has(e.tid)) {
+          this.fail("suspend", `t${e.tid} started ${e.name} while suspended (no resume since)`);
+        }
         this.#inCall.set(e.tid, e.name);
         const a = e.args;
         const userCopy = ACCESSES.has(e.name) && a.length > (REQUIRED.get(e.name) ?? a.length);
@@ -540,6 +554,9 @@ export class SyscallContract extends StepMonitor {
         return;
       }
       case "thread": {
+        if (e.what === "suspended") this.#suspended.add(e.tid);
+        else this.#suspended.delete(e.tid);
+        if (e.what === "killed") this.#killed.add(e.tid);
         const r = this.#reads.get(e.tid);
         if (r !== undefined && e.what === "killed") r.off = true;
         // Spec 3.5 (test Pager.SuspendReadTest): a suspend interrupts a reader's pager wait.
@@ -552,6 +569,14 @@ export class SyscallContract extends StepMonitor {
         return;
       }
       case "ret": {
+        // The kernel's internal status of a killed thread's interrupted wait: no call of a
+        // thread that was not killed returns it.
+        if (e.status === ZX_ERR_INTERNAL_INTR_KILLED && !this.#killed.has(e.tid)) {
+          this.fail(
+            "suspend",
+            `t${e.tid} ${e.name} returned ZX_ERR_INTERNAL_INTR_KILLED, never killed`,
+          );
+        }
         if (e.name === "zx_pager_op_range") {
           const f = this.#failing.get(e.tid);
           this.#failing.delete(e.tid);
