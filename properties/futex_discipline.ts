@@ -11,9 +11,23 @@
  *   Likewise a `zx_futex_requeue` on its wake word, except that its argument
  *   checks (the same futex twice, a bad requeue pointer: ZX_ERR_INVALID_ARGS)
  *   come before the value check (futex_requeue.md; FutexContext::FutexRequeue).
+ * - `futex-args`: the argument checks of the three futex calls, from the words
+ *   the trace announced (futex_wait.md, futex_wake.md, futex_requeue.md;
+ *   FutexContext @ vsrinivas/fuchsia 04544766: `ValidateFutexPointer` and the
+ *   copy-in of the word; the model's only user memory that holds a futex word is
+ *   a word it handed out). A pointer that is no announced word, or a requeue onto
+ *   its own wake word, is ZX_ERR_INVALID_ARGS; with every pointer a word, uint32
+ *   counts, a deadline that is a number and no new owner (0), the call is not
+ *   INVALID_ARGS (the owner's checks are the only ones after the value's); a wake
+ *   with a word and a uint32 count, and such a requeue whose word held
+ *   `current_value`, return ZX_OK.
  * - `wait-observed`: `zx_object_wait_one` returns ZX_OK only with one of the
  *   signals it waited for among those it observed, and ZX_ERR_TIMED_OUT only
  *   with none of them (object_wait_one.md).
+ * - `zero-children`: the signals observed on a VMO no `zx_vmo_create_child`
+ *   named (through any handle) include `ZX_VMO_ZERO_CHILDREN`: it has no child,
+ *   and it can inherit one only from a child that dies (zx_object_signal.md,
+ *   VmObjectDispatcher; `kernel/objects.ts` releaseUserChildren), so never had one.
  *
  * @module
  */
@@ -23,7 +37,9 @@ import {
   ZX_ERR_BAD_STATE,
   ZX_ERR_INVALID_ARGS,
   ZX_ERR_TIMED_OUT,
+  ZX_OBJ_TYPE_VMO,
   ZX_OK,
+  ZX_VMO_ZERO_CHILDREN,
 } from "../kernel/constants.ts";
 import type { KernelEvent } from "../kernel/events.ts";
 import { type Call, StepMonitor } from "./_step_monitor.ts";
@@ -33,6 +49,11 @@ interface FutexCall {
   readonly current: number;
   /** What the word held when the call started (undefined: not a word). */
   readonly found: number | undefined;
+}
+
+/** A `uint32_t` argument as the calls take it (a mask may come as `1 << 31`, negative). */
+function u32(x: unknown): boolean {
+  return Number.isInteger(x) && (x as number) >= -(2 ** 31) && (x as number) < 2 ** 32;
 }
 
 /** Checks futex waits against the word values of the trace, and wait_one against its signals. */
@@ -47,6 +68,10 @@ export class FutexDiscipline extends StepMonitor {
   readonly #words = new Map<number, number>();
   readonly #waits = new Map<number, FutexCall>();
   readonly #observed = new Map<number, number>();
+  /** Koids of the VMOs waited on (one `observed` event later names them). */
+  readonly #vmos = new Set<number>();
+  /** Koids of the VMOs some `zx_vmo_create_child` named as its parent (it may have a child). */
+  readonly #parents = new Set<number>();
 
   protected override onStepEvent(e: KernelEvent, call: Call | undefined): void {
     switch (e.k) {
@@ -66,11 +91,36 @@ export class FutexDiscipline extends StepMonitor {
           });
         }
         if (e.name === "zx_object_wait_one") this.#observed.delete(e.tid);
+        if (e.name === "zx_object_wait_one" || e.name === "zx_object_wait_async") {
+          const o = this.entry(e.args[0])?.object;
+          if (o?.objType === ZX_OBJ_TYPE_VMO) this.#vmos.add(o.koid);
+        }
+        if (e.name === "zx_vmo_create_child") {
+          const o = this.entry(e.args[0])?.object;
+          if (o !== undefined) this.#parents.add(o.koid);
+        }
         return;
       case "observed":
         this.#observed.set(e.tid, e.signals);
+        if (
+          this.#vmos.has(e.koid) && !this.#parents.has(e.koid) &&
+          (e.signals & ZX_VMO_ZERO_CHILDREN) === 0
+        ) {
+          this.fail(
+            "zero-children",
+            `t${e.tid} observed 0x${(e.signals >>> 0).toString(16)} on vmo${e.koid}, ` +
+              "which no zx_vmo_create_child named: ZX_VMO_ZERO_CHILDREN is missing",
+          );
+        }
         return;
       case "ret":
+        if (
+          call !== undefined &&
+          (e.name === "zx_futex_wait" || e.name === "zx_futex_wake" ||
+            e.name === "zx_futex_requeue")
+        ) {
+          this.#argsRet(e.tid, e.name, call.args, e.status);
+        }
         if (e.name === "zx_futex_wait" || e.name === "zx_futex_requeue") {
           this.#futexRet(e.tid, e.status, e.name);
         }
@@ -78,6 +128,45 @@ export class FutexDiscipline extends StepMonitor {
           this.#waitOneRet(e.tid, e.status, call.args[1]);
         }
         return;
+    }
+  }
+
+  /** `futex-args`: the statuses the arguments decide (see the module doc). */
+  #argsRet(tid: number, name: string, a: readonly unknown[], status: number): void {
+    const word = (x: unknown) => typeof x === "number" && this.#words.has(x);
+    let bad = !word(a[0]);
+    let fine = false;
+    let ok = false;
+    if (name === "zx_futex_wait") {
+      fine = a[2] === 0 && typeof a[3] === "number" && !Number.isNaN(a[3]);
+    } else if (name === "zx_futex_wake") {
+      ok = fine = u32(a[1]);
+    } else {
+      bad ||= !word(a[3]) || a[0] === a[3];
+      fine = u32(a[1]) && u32(a[4]) && a[5] === 0;
+      // What the word held when the call started (#futexRet reads the same record).
+      const w = this.#waits.get(tid);
+      ok = fine && w !== undefined && w.found === w.current;
+    }
+    const at = `t${tid} ${name}(${
+      a.map((x) => typeof x === "number" ? `0x${x.toString(16)}` : String(x)).join(", ")
+    })`;
+    if (bad && status !== ZX_ERR_INVALID_ARGS) {
+      this.fail(
+        "futex-args",
+        `${at}: a pointer is no futex word (or the same twice), yet it returned ${
+          statusName(status)
+        }`,
+      );
+    }
+    if (!bad && fine && status === ZX_ERR_INVALID_ARGS) {
+      this.fail(
+        "futex-args",
+        `${at}: every argument is valid, yet it returned ZX_ERR_INVALID_ARGS`,
+      );
+    }
+    if (!bad && ok && status !== ZX_OK) {
+      this.fail("futex-args", `${at}: it cannot fail, yet it returned ${statusName(status)}`);
     }
   }
 

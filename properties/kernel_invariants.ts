@@ -35,7 +35,7 @@ export const KERNEL_INVARIANTS: Readonly<Record<string, readonly string[]>> = {
   "syscall-contract": ["K14", "K14w", "coalesce", "early-wake", "suspend", "K22", "K23", "K27"],
   "no-lost-requests": ["hang", "documented-errors"],
   "dirty-state": ["K3", "K17", "K18", "K19", "K20", "K21", "K25"],
-  "futex-discipline": ["futex-value", "wait-observed"],
+  "futex-discipline": ["futex-value", "futex-args", "wait-observed", "zero-children"],
 };
 
 /** Options of {@linkcode kernelInvariants}. */
