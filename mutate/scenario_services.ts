@@ -6,6 +6,8 @@
  * @module
  */
 
+import { ZX_OK, ZX_VMO_OP_COMMIT, ZX_VMO_OP_DECOMMIT } from "../kernel/constants.ts";
+import type { Syscall } from "../kernel/yields.ts";
 import type { PagerService } from "../services/service.ts";
 import { serveReads, supplyFromBacking } from "../services/service.ts";
 import { CondVar, Mutex } from "../services/sync.ts";
@@ -79,6 +81,62 @@ export const lockedPool: PagerService = function* (sys, ctx) {
   yield* worker(sys, true);
 };
 
+/**
+ * A pager that lends memory while it serves: first it makes five one-page contiguous VMOs and
+ * decommits them (loaning is on: their frames go on loan, and the pages it then supplies live in
+ * them, `kernel/loans.ts`); after each answer it takes a buffer (a seeded choice) back, in a seeded way: COMMIT
+ * (the page living in the frame moves to a page of its own, bytes kept) then DECOMMIT (lent
+ * again), or close (the dying VMO takes its frame back first) and lend a fresh one, or neither.
+ * A DECOMMIT of a contiguous VMO ends with the kernel's assertions on every loaned frame
+ * (`LoanPool.check`). The shape of a driver lending its contiguous memory (sysmem) to the page
+ * cache, in the pager's own process for brevity: before it, only conformance PX7 lent a frame,
+ * and no probe took back a frame a page lived in, nor closed a lending VMO.
+ *
+ * @example
+ * ```ts
+ * import { runScenario } from "../scenario/interpreter.ts";
+ * import { parseScenario } from "../scenario/schema.ts";
+ * import { SCENARIO_SERVICES } from "./scenario_services.ts";
+ * const run = runScenario(parseScenario({
+ *   pageSize: 64,
+ *   pagers: [{ name: "fs", service: { kind: "custom", name: "lending-pool" } }],
+ *   vmos: [{ name: "a", pager: "fs", pages: 4 }],
+ *   threads: [{ name: "r", ops: [{ op: "read", vmo: "a", page: 0, pages: 4 }] }],
+ * }), { seed: 1, services: SCENARIO_SERVICES });
+ * console.assert(run.verdict.kind === "pass");
+ * ```
+ */
+export const lendingPool: PagerService = function* (sys, ctx) {
+  const ps = sys.pageSize;
+  const [, bti] = yield* sys.btiCreate(0, 0);
+  const lent: number[] = [];
+  function* lend(): Syscall<void> {
+    const [st, h] = yield* sys.vmoCreateContiguous(bti, ps, 0);
+    if (st !== ZX_OK) return;
+    yield* sys.vmoOpRange(h, ZX_VMO_OP_DECOMMIT, 0, ps);
+    lent.push(h);
+  }
+  for (let i = 0; i < 5; i++) yield* lend();
+  yield* serveReads(sys, ctx, function* (packet, vmo) {
+    yield* supplyFromBacking(sys, ctx, vmo, packet.offset, packet.length);
+    if (lent.length === 0) return;
+    const how = sys.random(3);
+    // Any buffer: the oldest frames are the first borrowed, the newest may still be free.
+    const [h] = lent.splice(sys.random(lent.length), 1);
+    if (how === 0) {
+      yield* sys.vmoOpRange(h, ZX_VMO_OP_COMMIT, 0, ps);
+      yield* sys.vmoOpRange(h, ZX_VMO_OP_DECOMMIT, 0, ps);
+      lent.push(h);
+    } else if (how === 1) {
+      yield* sys.handleClose(h);
+      yield* lend();
+    } else {
+      lent.push(h);
+    }
+  });
+  // (No checkpoint: it keeps its BTI and lent buffers from packet to packet.)
+};
+
 /** The custom services the seeded scenarios name. */
 export const SCENARIO_SERVICES: Readonly<Record<string, PagerService>> = {
   "pairs-swapped": pairsSwapped,
@@ -86,4 +144,6 @@ export const SCENARIO_SERVICES: Readonly<Record<string, PagerService>> = {
   // judge runs a service that takes a lock, so kernel/futex.ts and services/sync.ts had no
   // campaign coverage.
   "locked-pool": lockedPool,
+  // Loaned frames taken back while pages live in them, and lending VMOs that die: only PX7 lent.
+  "lending-pool": lendingPool,
 };
