@@ -28,6 +28,9 @@
  *   named (through any handle) include `ZX_VMO_ZERO_CHILDREN`: it has no child,
  *   and it can inherit one only from a child that dies (zx_object_signal.md,
  *   VmObjectDispatcher; `kernel/objects.ts` releaseUserChildren), so never had one.
+ *   And those a `zx_object_wait_one` observed on a VMO do not include it while a
+ *   child made from it is alive: the handle `zx_vmo_create_child` returned is open
+ *   (no `zx_handle_close` or `zx_handle_replace` named it since).
  *
  * @module
  */
@@ -72,6 +75,8 @@ export class FutexDiscipline extends StepMonitor {
   readonly #vmos = new Set<number>();
   /** Koids of the VMOs some `zx_vmo_create_child` named as its parent (it may have a child). */
   readonly #parents = new Set<number>();
+  /** Open handles to children, each with its parent's koid (the child lives while it is open). */
+  readonly #children = new Map<number, number>();
 
   protected override onStepEvent(e: KernelEvent, call: Call | undefined): void {
     switch (e.k) {
@@ -99,6 +104,9 @@ export class FutexDiscipline extends StepMonitor {
           const o = this.entry(e.args[0])?.object;
           if (o !== undefined) this.#parents.add(o.koid);
         }
+        if (e.name === "zx_handle_close" || e.name === "zx_handle_replace") {
+          this.#children.delete(e.args[0] as number);
+        }
         return;
       case "observed":
         this.#observed.set(e.tid, e.signals);
@@ -112,8 +120,26 @@ export class FutexDiscipline extends StepMonitor {
               "which no zx_vmo_create_child named: ZX_VMO_ZERO_CHILDREN is missing",
           );
         }
+        // (An async wait's packet shows the signals of when it fired, not of now.)
+        if (call?.name === "zx_object_wait_one" && (e.signals & ZX_VMO_ZERO_CHILDREN) !== 0) {
+          for (const [h, parent] of this.#children) {
+            if (parent !== e.koid) continue;
+            this.fail(
+              "zero-children",
+              `t${e.tid} observed ZX_VMO_ZERO_CHILDREN on vmo${e.koid} while its child's handle ` +
+                `0x${h.toString(16)} is open`,
+            );
+          }
+        }
         return;
       case "ret":
+        if (
+          e.name === "zx_vmo_create_child" && e.status === ZX_OK && e.handle !== undefined &&
+          call !== undefined
+        ) {
+          const o = this.entry(call.args[0])?.object;
+          if (o !== undefined) this.#children.set(e.handle, o.koid);
+        }
         if (
           call !== undefined &&
           (e.name === "zx_futex_wait" || e.name === "zx_futex_wake" ||
