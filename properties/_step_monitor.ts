@@ -98,7 +98,25 @@ class StepJournal {
   listener: ((event: KernelEvent, step: number) => void) | undefined = undefined;
   /** Bumped whenever the events are cleared, so members restart their reading. */
   generation = 0;
+  /**
+   * Who judges a step ({@linkcode StepMonitor.afterStep}), settled at the world's first call:
+   * "leader" when the members are one unbroken run of the world's monitors led by the leader (the
+   * leader's call judges every member in that order, the others' calls return at once: the same
+   * order, one call's worth of bookkeeping); "each" otherwise (each member its own).
+   */
+  mode: "unsettled" | "leader" | "each" = "unsettled";
   #issued = -1;
+
+  /** Settles {@linkcode StepJournal.mode} against the world's monitors; returns it. */
+  settleMode(world: World): "leader" | "each" {
+    const present = this.present;
+    const at = world.monitors.indexOf(present[0]);
+    let leader = at >= 0 && present[0] === this.leader;
+    for (let i = 1; leader && i < present.length; i++) {
+      leader = world.monitors[at + i] === present[i];
+    }
+    return this.mode = leader ? "leader" : "each";
+  }
 
   /** Records an event; starts a new record first if the last one was all judged. */
   add(event: KernelEvent, step: number): void {
@@ -242,12 +260,39 @@ export abstract class StepMonitor implements Monitor, VerdictJudge {
   /**
    * Judges the events recorded since this monitor last read the journal, in order, then the
    * step ({@linkcode StepMonitor.endStep}). The world calls it after every step of every
-   * checker, so it is one method of its own (no private method behind it).
+   * checker: when the journal's members are an unbroken run of the world's monitors, the first
+   * member's call judges them all, in the world's order, and the others' calls return at once
+   * ({@linkcode StepJournal.mode}).
    */
   afterStep(world: World): void {
+    const j = this.#r.journal;
+    if (j.mode === "leader") {
+      if (j.leader !== this) return;
+      j.settle(world);
+      const present = j.present;
+      for (let i = 0; i < present.length; i++) present[i].#judgeStep(world);
+      return;
+    }
+    if (j.mode === "unsettled" && j.present.length > 0 && j.settleMode(world) === "leader") {
+      this.afterStep(world);
+      return;
+    }
+    this.#catchUp(world);
+  }
+
+  /** Settles the journal, then judges this monitor's unread events and the step. */
+  #catchUp(world: World): void {
+    this.#r.journal.settle(world);
+    this.#judgeStep(world);
+  }
+
+  /**
+   * Judges the events of the settled journal this monitor has not read, then the step (the
+   * world's order: every member in turn, each its events then its step).
+   */
+  #judgeStep(world: World): void {
     const r = this.#r;
     const j = r.journal;
-    j.settle(world);
     if (r.generation !== j.generation) {
       r.generation = j.generation;
       r.read = 0;
@@ -270,12 +315,12 @@ export abstract class StepMonitor implements Monitor, VerdictJudge {
   }
 
   atEnd(world: World, verdict: Verdict): void {
-    this.afterStep(world);
+    this.#catchUp(world);
     this.finish(world, verdict);
   }
 
   judge(world: World, verdict: Verdict): boolean {
-    this.afterStep(world);
+    this.#catchUp(world);
     return this.judgeEnd(world, verdict);
   }
 
