@@ -159,8 +159,6 @@ export class DirtyState extends StepMonitor {
   #vmarCommit = false;
   /** Which pager VMO held each page when its VMO was last compared. */
   #where = new WeakMap<Page, Vmo>();
-  /** The VMOs each argument list's handles named, and the handle table they were looked up in. */
-  readonly #resolved = new WeakMap<readonly unknown[], Resolved>();
   /** This step's `store` events (K17: the pages a store wrote into are Dirty after it). */
   readonly #stores: { vmo: number; offset: number; bytes: Uint8Array }[] = [];
   /** This step's successful dirty-range queries (K19). */
@@ -189,14 +187,8 @@ export class DirtyState extends StepMonitor {
     if (e.k === "call") {
       this.#calls.add(e.name);
       this.#inCall.set(e.tid, e.name);
-      let r = this.#resolved.get(e.args);
-      if (r === undefined) {
-        this.#resolved.set(
-          e.args,
-          r = { name: e.name, args: e.args, issued: -1, open: -1, vmos: [] },
-        );
-      }
-      this.#inCallArgs.set(e.tid, r);
+      // Each call event has an argument list of its own (`tableCall`'s `shown`): a fresh lookup.
+      this.#inCallArgs.set(e.tid, { name: e.name, args: e.args, issued: -1, open: -1, vmos: [] });
     } else if (e.k === "ret") {
       this.#calls.add(e.name);
       this.#inCall.delete(e.tid);
@@ -252,21 +244,23 @@ export class DirtyState extends StepMonitor {
     }
     // Only VMOs this step can have changed: named by an event or a syscall's handle, holding a
     // page whose bytes it touched, or with another size, life or modified flag.
+    // One pass over the calls in progress, then those that returned: their handles' VMOs, pins,
+    // a `zx_vmar_op_range(COMMIT)` and resetting stats queries.
     const active = this.#active;
-    for (const args of this.#inCallArgs.values()) this.#addHandles(world, args, active);
-    for (const args of this.#retired) this.#addHandles(world, args, active);
     this.#pins.length = 0;
     this.#vmarCommit = false;
-    for (const r of this.#inCallArgs.values()) this.#notePinOrCommit(world, r);
-    for (let i = 0; i < this.#retired.length; i++) this.#notePinOrCommit(world, this.#retired[i]);
-    for (const page of world.kernel.pages.touches.pages()) {
-      const v = this.#where.get(page);
-      if (v !== undefined) active.add(v);
+    if (this.#resetQueries.size > 0) this.#resetQueries.clear();
+    for (const r of this.#inCallArgs.values()) this.#noteCall(world, r, active);
+    const retired = this.#retired;
+    for (let i = 0; i < retired.length; i++) this.#noteCall(world, retired[i], active);
+    const touches = world.kernel.pages.touches;
+    if (touches.size > 0) {
+      for (const page of touches.pages()) {
+        const v = this.#where.get(page);
+        if (v !== undefined) active.add(v);
+      }
     }
     if (this.#statsQueries.length > 0) this.#judgeStats(calls);
-    this.#resetQueries.clear();
-    for (const r of this.#retired) this.#noteResetQuery(r);
-    for (const r of this.#inCallArgs.values()) this.#noteResetQuery(r);
     const writebacks = this.#writebacks;
     if (this.#pagerOps.length > 0) this.#noteWritebacks(world.kernel.pageSize);
     for (const vmo of world.kernel.pagerVmos) {
@@ -311,15 +305,21 @@ export class DirtyState extends StepMonitor {
     this.#retired.length = 0;
   }
 
-  /** Notes the pages a running `zx_bti_pin` pins, and a running `zx_vmar_op_range(COMMIT)`. */
-  #notePinOrCommit(world: World, r: Resolved): void {
-    if (r.name === "zx_bti_pin") {
+  /**
+   * Notes what a call in progress or returned this step may change: the VMOs its handles name
+   * (into `active`), the pages a `zx_bti_pin` pins, a `zx_vmar_op_range(COMMIT)`, a stats query
+   * with RESET.
+   */
+  #noteCall(world: World, r: Resolved, active: Set<Vmo>): void {
+    this.#addHandles(world, r, active);
+    const name = r.name;
+    if (name === "zx_bti_pin") {
       const v = this.vmoOf(r.args[2]);
       const pin = v === undefined ? undefined : pinRange(v, r.args, world.kernel.pageSize);
       if (pin !== undefined) this.#pins.push(pin);
-    } else if (r.name === "zx_vmar_op_range" && r.args[1] === ZX_VMAR_OP_COMMIT) {
-      this.#vmarCommit = true;
-    }
+    } else if (name === "zx_vmar_op_range") {
+      if (r.args[1] === ZX_VMAR_OP_COMMIT) this.#vmarCommit = true;
+    } else if (name === "zx_pager_query_vmo_stats") this.#noteResetQuery(r);
   }
 
   /**
