@@ -167,6 +167,8 @@ export class PageState extends StepMonitor {
   /** VMOs the handles of this step's syscalls named, and those syscalls. */
   readonly #handled = new Set<Vmo>();
   readonly #calls = new Set<Call>();
+  /** The call of the last event judged in this step (its handles are in `#handled`). */
+  #lastCall: Call | undefined = undefined;
   #requests: { vmo: number; id: number; start: number; end: number }[] = [];
   /** The stepping thread's syscall (also one that resumed from a block in this step). */
   readonly #supplied = new Map<number, Call>();
@@ -206,18 +208,22 @@ export class PageState extends StepMonitor {
       if (!("tid" in e) || e.tid === world.running?.tid) this.#stepCall = call;
     }
     if ("vmo" in e) this.#named.add(e.vmo);
-    if (call?.name === "zx_vmar_op_range") this.#vmarOp = true;
     // A write given a user buffer: its VMO as the handle named it when the call began.
     if (e.k === "call" && e.name === "zx_vmo_write" && e.args.length > 3) {
       const v = this.vmoOf(e.args[0]);
       if (v !== undefined) this.#userWrites.set(e.tid, v.root);
-    } else if (e.k === "call") this.#userWrites.delete(e.tid); // (kept past its ret: judged at step end)
-    // The handles of the syscall an event belongs to (one resumed from a block started earlier).
-    if (call !== undefined && !this.#calls.has(call)) {
-      this.#calls.add(call);
-      for (const a of call.args) {
-        const v = this.vmoOf(a);
-        if (v !== undefined) this.#handled.add(v.root);
+    } else if (e.k === "call" && this.#userWrites.size > 0) this.#userWrites.delete(e.tid); // (kept past its ret: judged at step end)
+    // The handles of the syscall an event belongs to (one resumed from a block started earlier);
+    // the events of one call come together, so the last call seen is asked first.
+    if (call !== undefined && call !== this.#lastCall) {
+      this.#lastCall = call;
+      if (call.name === "zx_vmar_op_range") this.#vmarOp = true;
+      if (!this.#calls.has(call)) {
+        this.#calls.add(call);
+        for (const a of call.args) {
+          const v = this.vmoOf(a);
+          if (v !== undefined) this.#handled.add(v.root);
+        }
       }
     }
     switch (e.k) {
@@ -291,7 +297,7 @@ export class PageState extends StepMonitor {
     for (const vmo of world.kernel.pagerVmos) {
       const before = this.#before.get(vmo);
       if (before !== undefined && !this.#active(vmo, before, touched)) continue;
-      const why = this.#detached.get(vmo.koid);
+      const why = this.#detached.size > 0 ? this.#detached.get(vmo.koid) : undefined;
       const same = before !== undefined && this.#compare(vmo, before, touches, why);
       if (why === "detach") {
         // A pinned Clean page stays: it cannot be decommitted (PagerDetachPinned,
@@ -327,6 +333,7 @@ export class PageState extends StepMonitor {
     if (this.#named.size > 0) this.#named.clear();
     if (this.#handled.size > 0) this.#handled.clear();
     if (this.#calls.size > 0) this.#calls.clear();
+    this.#lastCall = undefined;
     if (touched.size > 0) touched.clear();
     this.#supplyRets.length = 0;
     this.#stepCall = undefined;
