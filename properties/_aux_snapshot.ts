@@ -23,6 +23,17 @@ interface Taken {
 /** Captures by the `call` event's argument list: the checkers of a run that hear one event share one copy. */
 const CAPTURED = new WeakMap<readonly unknown[], Taken | null>();
 
+/**
+ * Copy buffers no snapshot holds, by length, shared by the runs of a process: a snapshot lives
+ * for one run and a run supplies a few pages, so its copies were mostly new 4 KiB buffers (on
+ * the default scenario a thousand a batch, each costing several times the copy into it). A
+ * snapshot takes its buffers from here and gives them back when its run is over
+ * ({@linkcode AuxSnapshot.release}); until then no other snapshot can have them.
+ */
+const FREE = new Map<number, Uint8Array[]>();
+/** At most this many free buffers of one length are kept. */
+const FREE_MAX = 256;
+
 /** Aux VMO pages of each supply in progress, as they were when it was called. */
 export class AuxSnapshot {
   /** By thread: the last supply each thread called. */
@@ -65,10 +76,27 @@ export class AuxSnapshot {
   /** A copy of `bytes` that lives until a supply of a later step is captured. */
   #copy(bytes: Uint8Array): Uint8Array {
     let c = this.#spare[this.#used];
-    if (c === undefined || c.length !== bytes.length) c = this.#spare[this.#used] = bytes.slice();
-    else c.set(bytes);
+    if (c === undefined || c.length !== bytes.length) {
+      // A spare of another length is dropped, not freed: a capture may still hold it.
+      c = this.#spare[this.#used] = FREE.get(bytes.length)?.pop() ?? new Uint8Array(bytes.length);
+    }
+    c.set(bytes);
     this.#used++;
     return c;
+  }
+
+  /**
+   * The run is over (nothing it captured is judged again): its copy buffers go back to the
+   * shared free buffers, for the snapshots of later runs.
+   */
+  release(): void {
+    for (const c of this.#spare) {
+      let free = FREE.get(c.length);
+      if (free === undefined) FREE.set(c.length, free = []);
+      if (free.length < FREE_MAX) free.push(c);
+    }
+    this.#spare.length = 0;
+    this.#used = 0;
   }
 
   /** Whether that aux page was committed (undefined if unknown). */

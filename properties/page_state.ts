@@ -341,6 +341,17 @@ export class PageState extends StepMonitor {
     this.#cause = undefined;
   }
 
+  /** The run passed: the aux copies' buffers are given back ({@linkcode AuxSnapshot.release}). */
+  protected override finish(): void {
+    this.#aux.release();
+  }
+
+  /** The run did not pass: the same, after the last step was judged; not this checker's outcome. */
+  protected override judgeEnd(): boolean {
+    this.#aux.release();
+    return false;
+  }
+
   /** Whether a pin in force covers page `p` of `vmo`. */
   #pinnedAt(vmo: Vmo, p: number): boolean {
     for (const pin of this.#pins.values()) if (pinCovers(pin, vmo, p)) return true;
