@@ -92,6 +92,8 @@ class StepJournal {
   leader: StepMonitor | null = null;
   /** The members in the run: those the world asked for an `onEvent`, in the world's order. */
   readonly present: StepMonitor[] = [];
+  /** Their readers, in the same order. */
+  readonly readers: Reader[] = [];
   /** The present members with checks of their own in `immediate`, in the same order. */
   readonly immediates: StepMonitor[] = [];
   /** The leader's `onEvent`. */
@@ -202,19 +204,31 @@ class Reader {
   /** How many of the journal's events the monitor has judged, in which generation. */
   read = 0;
   generation = 0;
-  /** The bits of the monitor's `stepKinds`, worked out on the first step. */
+  /**
+   * The bits of the monitor's `stepKinds`, worked out on the first step: 0 if it has no
+   * `onStepEvent` of its own (no event is passed to a method that does nothing).
+   */
   want: number | null = null;
+  /** Whether the monitor has an `endStep` of its own, worked out with `want`. */
+  ends = true;
   /** Whether the world asked the monitor for its `onEvent` (it is in the run). */
   present = false;
+  /** The journal; made on first use unless {@linkcode shareJournal} gave one. */
+  journal: StepJournal | null = null;
 
-  constructor(public journal: StepJournal) {}
+  constructor(readonly monitor: StepMonitor) {}
+
+  /** The journal, made if none was given. */
+  get j(): StepJournal {
+    return this.journal ??= new StepJournal();
+  }
 }
 
 /** A checker that sees each step's events after the step, with the world. */
 export abstract class StepMonitor implements Monitor, VerdictJudge {
   abstract readonly name: string;
   /** Where this monitor reads its journal (one object of one shape, whatever the checker class). */
-  readonly #r = new Reader(new StepJournal());
+  readonly #r = new Reader(this);
 
   /** @internal Shares `journal` with the other monitors of a checker set (before the run). */
   useJournal(journal: StepJournal): void {
@@ -229,10 +243,11 @@ export abstract class StepMonitor implements Monitor, VerdictJudge {
    */
   get onEvent(): ((event: KernelEvent, step: number) => void) | undefined {
     const r = this.#r;
-    const j = r.journal;
+    const j = r.j;
     if (!r.present) {
       r.present = true;
       j.present.push(this);
+      j.readers.push(r);
       if (this.immediate !== StepMonitor.prototype.immediate) j.immediates.push(this);
       if (j.leader === null) {
         j.leader = this;
@@ -265,12 +280,17 @@ export abstract class StepMonitor implements Monitor, VerdictJudge {
    * ({@linkcode StepJournal.mode}).
    */
   afterStep(world: World): void {
-    const j = this.#r.journal;
+    const j = this.#r.j;
     if (j.mode === "leader") {
       if (j.leader !== this) return;
       j.settle(world);
-      const present = j.present;
-      for (let i = 0; i < present.length; i++) present[i].#judgeStep(world);
+      // A member with no step events of its own and no endStep has nothing to judge: skipped
+      // (its reading is put right when it next catches up).
+      const readers = j.readers;
+      for (let i = 0; i < readers.length; i++) {
+        const r = readers[i];
+        if (r.want !== 0 || r.ends) StepMonitor.#judgeStep(r, world);
+      }
       return;
     }
     if (j.mode === "unsettled" && j.present.length > 0 && j.settleMode(world) === "leader") {
@@ -282,17 +302,18 @@ export abstract class StepMonitor implements Monitor, VerdictJudge {
 
   /** Settles the journal, then judges this monitor's unread events and the step. */
   #catchUp(world: World): void {
-    this.#r.journal.settle(world);
-    this.#judgeStep(world);
+    const r = this.#r;
+    r.j.settle(world);
+    StepMonitor.#judgeStep(r, world);
   }
 
   /**
-   * Judges the events of the settled journal this monitor has not read, then the step (the
-   * world's order: every member in turn, each its events then its step).
+   * Judges the events of the settled journal that the monitor of `r` has not read, then the
+   * step (the world's order: every member in turn, each its events then its step).
    */
-  #judgeStep(world: World): void {
-    const r = this.#r;
-    const j = r.journal;
+  static #judgeStep(r: Reader, world: World): void {
+    const j = r.j;
+    const m = r.monitor;
     if (r.generation !== j.generation) {
       r.generation = j.generation;
       r.read = 0;
@@ -300,18 +321,23 @@ export abstract class StepMonitor implements Monitor, VerdictJudge {
     const events = j.events;
     const n = j.count;
     let want = r.want;
-    if (want === null) want = r.want = kindMask(this.stepKinds);
+    if (want === null) {
+      want = r.want = m.onStepEvent === StepMonitor.prototype.onStepEvent
+        ? 0
+        : kindMask(m.stepKinds);
+      r.ends = m.endStep !== StepMonitor.prototype.endStep;
+    }
     if ((j.mask & want) !== 0) {
       const context = j.context;
       const bits = j.bits;
       for (let i = r.read; i < n; i++) {
         if ((bits[i] & want) === 0) continue;
         r.read = i + 1;
-        this.onStepEvent(events[i], context[i], world);
+        m.onStepEvent(events[i], context[i], world);
       }
     }
     r.read = n;
-    this.endStep(world);
+    if (r.ends) m.endStep(world);
   }
 
   atEnd(world: World, verdict: Verdict): void {
@@ -349,7 +375,7 @@ export abstract class StepMonitor implements Monitor, VerdictJudge {
 
   /** The handle entry a value named at any point of the run. */
   protected entry(handle: unknown): HandleEntry | undefined {
-    return typeof handle === "number" ? this.#r.journal.handles.get(handle) : undefined;
+    return typeof handle === "number" ? this.#r.j.handles.get(handle) : undefined;
   }
 
   /** The VMO a handle named, if it named one. */
