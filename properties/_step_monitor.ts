@@ -77,7 +77,7 @@ class StepJournal {
   readonly steps: number[] = [];
   /** The syscall of each event's (or the stepping) thread; the first `settled` are worked out. */
   readonly context: (Call | undefined)[] = [];
-  /** Each event's kind bit ({@linkcode kindBit}); the first `settled` are worked out. */
+  /** Each event's kind bit ({@linkcode kindBit}), recorded with it. */
   readonly bits: number[] = [];
   /** How many events the step recorded. */
   count = 0;
@@ -96,6 +96,8 @@ class StepJournal {
   readonly readers: Reader[] = [];
   /** The present members with checks of their own in `immediate`, in the same order. */
   readonly immediates: StepMonitor[] = [];
+  /** The bits of their `immediateKinds`: an event of no kind of a member's is not passed to it. */
+  readonly immediateMasks: number[] = [];
   /** The leader's `onEvent`. */
   listener: ((event: KernelEvent, step: number) => void) | undefined = undefined;
   /** Bumped whenever the events are cleared, so members restart their reading. */
@@ -120,8 +122,11 @@ class StepJournal {
     return this.mode = leader ? "leader" : "each";
   }
 
-  /** Records an event; starts a new record first if the last one was all judged. */
-  add(event: KernelEvent, step: number): void {
+  /**
+   * Records an event and its kind bit; starts a new record first if the last one was all
+   * judged.
+   */
+  add(event: KernelEvent, step: number, bit: number): void {
     let n = this.count;
     if (n > 0 && this.settled === n) {
       n = this.settled = 0;
@@ -131,9 +136,11 @@ class StepJournal {
     if (n < this.events.length) {
       this.events[n] = event;
       this.steps[n] = step;
+      this.bits[n] = bit;
     } else {
       this.events.push(event);
       this.steps.push(step);
+      this.bits.push(bit);
     }
     this.count = n + 1;
   }
@@ -160,6 +167,7 @@ class StepJournal {
     if (this.settled === n) return;
     const stepping = world.running?.tid;
     const events = this.events, context = this.context, bits = this.bits;
+    let mask = this.mask;
     for (let i = this.settled; i < n; i++) {
       const event = events[i];
       if (event.k === "call") {
@@ -172,17 +180,12 @@ class StepJournal {
       }
       const tid = "tid" in event ? event.tid : stepping;
       const call = tid === undefined ? undefined : this.calls.get(tid);
-      const bit = kindBit(event.k);
-      if (i < context.length) {
-        context[i] = call;
-        bits[i] = bit;
-      } else {
-        context.push(call);
-        bits.push(bit);
-      }
-      this.mask |= bit;
+      if (i < context.length) context[i] = call;
+      else context.push(call);
+      mask |= bits[i];
       if (event.k === "ret" && call?.name === event.name) this.calls.delete(event.tid);
     }
+    this.mask = mask;
     this.settled = n;
   }
 }
@@ -248,7 +251,10 @@ export abstract class StepMonitor implements Monitor, VerdictJudge {
       r.present = true;
       j.present.push(this);
       j.readers.push(r);
-      if (this.immediate !== StepMonitor.prototype.immediate) j.immediates.push(this);
+      if (this.immediate !== StepMonitor.prototype.immediate) {
+        j.immediates.push(this);
+        j.immediateMasks.push(kindMask(this.immediateKinds));
+      }
       if (j.leader === null) {
         j.leader = this;
         j.listener = StepMonitor.#listenerOf(j);
@@ -266,9 +272,13 @@ export abstract class StepMonitor implements Monitor, VerdictJudge {
    */
   static #listenerOf(j: StepJournal): (event: KernelEvent, step: number) => void {
     return (event, step) => {
+      const bit = kindBit(event.k);
       const immediates = j.immediates;
-      for (let i = 0; i < immediates.length; i++) immediates[i].immediate(event, step);
-      j.add(event, step);
+      const masks = j.immediateMasks;
+      for (let i = 0; i < immediates.length; i++) {
+        if ((masks[i] & bit) !== 0) immediates[i].immediate(event, step);
+      }
+      j.add(event, step, bit);
     };
   }
 
@@ -355,6 +365,12 @@ export abstract class StepMonitor implements Monitor, VerdictJudge {
    * the others are not passed to it.
    */
   protected readonly stepKinds: ReadonlySet<KernelEvent["k"]> | null = null;
+
+  /**
+   * The event kinds {@linkcode StepMonitor.immediate} checks (null: all); the others are not
+   * passed to it.
+   */
+  protected readonly immediateKinds: ReadonlySet<KernelEvent["k"]> | null = null;
 
   /** Checks that need only the event, run as it is emitted (before any kernel assertion). */
   protected immediate(_event: KernelEvent, _step: number): void {}

@@ -124,6 +124,12 @@ export class NoLostRequests extends StepMonitor {
    */
   readonly #mapped = new Map<number, Vmo>();
 
+  /** What {@linkcode PacketHolders.hear} follows. */
+  protected override readonly immediateKinds: ReadonlySet<KernelEvent["k"]> = new Set([
+    "packet-dequeued",
+    "call",
+  ]);
+
   protected override immediate(e: KernelEvent): void {
     this.#holders.hear(e);
   }

@@ -98,6 +98,16 @@ export class PacketDiscipline extends StepMonitor {
     return v;
   }
 
+  protected override readonly immediateKinds: ReadonlySet<KernelEvent["k"]> = new Set([
+    "request",
+    "resolve",
+    "packet-queued",
+    "packet-dequeued",
+    "packet-withdrawn",
+    "packet-dropped",
+    "detach",
+  ]);
+
   protected override immediate(e: KernelEvent): void {
     switch (e.k) {
       case "request":

@@ -196,6 +196,8 @@ export class PageState extends StepMonitor {
     this.#paranoid = options.paranoid ?? false;
   }
 
+  protected override readonly immediateKinds: ReadonlySet<KernelEvent["k"]> = new Set(["call"]);
+
   protected override immediate(e: KernelEvent, step: number): void {
     if (e.k === "call" && e.name === "zx_pager_supply_pages") {
       this.#aux.take(e.tid, step, e.args, this.vmoOf(e.args[4]));

@@ -16,6 +16,14 @@ export class SingleSupply extends StepMonitor {
   /** Threads parked on a page request (not a port). */
   readonly #parked = new Set<number>();
 
+  protected override readonly immediateKinds: ReadonlySet<KernelEvent["k"]> = new Set([
+    "supply",
+    "request",
+    "resolve",
+    "block",
+    "wake",
+  ]);
+
   protected override immediate(e: KernelEvent): void {
     switch (e.k) {
       case "supply":
