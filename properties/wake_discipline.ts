@@ -55,13 +55,13 @@ export class WakeDiscipline extends StepMonitor {
       return;
     }
     const c = this.#stepCall;
-    const by = c === undefined ? "a resumed thread" : `${c.name}(${c.args.join(", ")})`;
     if (c !== undefined && WAKERS.has(c.name)) return;
     // OP_ZERO turns absent pages into a zero interval, resolving their READ requests (spec 2.8.2).
     if (c?.name === "zx_vmo_op_range" && c.args[1] === ZX_VMO_OP_ZERO) return;
     // Closing the last pager handle detaches every VMO (spec 1.1); no other close wakes anyone.
     const closes = c?.name === "zx_handle_close" || c?.name === "zx_handle_replace";
     if (closes && this.entry(c.args[0])?.object.objType === ZX_OBJ_TYPE_PAGER) return;
+    const by = c === undefined ? "a resumed thread" : `${c.name}(${c.args.join(", ")})`;
     this.fail("K11", `t${e.tid} woken (${e.why}) by ${by}`);
   }
 
