@@ -202,6 +202,9 @@ export function shareJournal<T extends readonly Monitor[]>(monitors: T): T {
   return monitors;
 }
 
+function noStep(): void {}
+function noEnd(): void {}
+
 /** A step monitor's place in its journal: how far it has read, and what it reads. */
 class Reader {
   /** How many of the journal's events the monitor has judged, in which generation. */
@@ -214,6 +217,12 @@ class Reader {
   want: number | null = null;
   /** Whether the monitor has an `endStep` of its own, worked out with `want`. */
   ends = true;
+  /**
+   * The monitor's `onStepEvent` and `endStep`, looked up once: called through the reader (one
+   * class), not looked up on ten checker classes every step.
+   */
+  onStep: (event: KernelEvent, call: Call | undefined, world: World) => void = noStep;
+  end: (world: World) => void = noEnd;
   /** Whether the world asked the monitor for its `onEvent` (it is in the run). */
   present = false;
   /** The journal; made on first use unless {@linkcode shareJournal} gave one. */
@@ -336,6 +345,8 @@ export abstract class StepMonitor implements Monitor, VerdictJudge {
         ? 0
         : kindMask(m.stepKinds);
       r.ends = m.endStep !== StepMonitor.prototype.endStep;
+      r.onStep = m.onStepEvent;
+      r.end = m.endStep;
     }
     if ((j.mask & want) !== 0) {
       const context = j.context;
@@ -343,11 +354,11 @@ export abstract class StepMonitor implements Monitor, VerdictJudge {
       for (let i = r.read; i < n; i++) {
         if ((bits[i] & want) === 0) continue;
         r.read = i + 1;
-        m.onStepEvent(events[i], context[i], world);
+        r.onStep.call(m, events[i], context[i], world);
       }
     }
     r.read = n;
-    if (r.ends) m.endStep(world);
+    if (r.ends) r.end.call(m, world);
   }
 
   atEnd(world: World, verdict: Verdict): void {
