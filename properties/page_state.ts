@@ -164,6 +164,8 @@ export class PageState extends StepMonitor {
   #where = new WeakMap<Page, Vmo>();
   /** Koids of VMOs this step's events named. */
   readonly #named = new Set<number>();
+  /** The koid last added to `#named` this step. */
+  #lastNamed: number | undefined = undefined;
   /** VMOs the handles of this step's syscalls named, and those syscalls. */
   readonly #handled = new Set<Vmo>();
   readonly #calls = new Set<Call>();
@@ -209,7 +211,8 @@ export class PageState extends StepMonitor {
     if (this.#stepCall === undefined && call !== undefined) {
       if (!("tid" in e) || e.tid === world.running?.tid) this.#stepCall = call;
     }
-    if ("vmo" in e) this.#named.add(e.vmo);
+    // (A step's events mostly name one VMO after another: the last one named is not added again.)
+    if ("vmo" in e && e.vmo !== this.#lastNamed) this.#named.add(this.#lastNamed = e.vmo);
     // A write given a user buffer: its VMO as the handle named it when the call began.
     if (e.k === "call" && e.name === "zx_vmo_write" && e.args.length > 3) {
       const v = this.vmoOf(e.args[0]);
@@ -333,6 +336,7 @@ export class PageState extends StepMonitor {
     if (this.#written.size > 0) this.#written.clear();
     if (this.#detached.size > 0) this.#detached.clear();
     if (this.#named.size > 0) this.#named.clear();
+    this.#lastNamed = undefined;
     if (this.#handled.size > 0) this.#handled.clear();
     if (this.#calls.size > 0) this.#calls.clear();
     this.#lastCall = undefined;

@@ -146,6 +146,8 @@ export class DirtyState extends StepMonitor {
   #inCall = new Map<number, string>();
   /** Koids this step's events named, and the handle arguments of its syscalls. */
   #named = new Set<number>();
+  /** The koid last added to `#named` this step. */
+  #lastNamed: number | undefined = undefined;
   /**
    * The handle lookups of the syscalls in progress by thread, and of those that returned this
    * step (each the one {@linkcode Resolved} of its argument list).
@@ -173,7 +175,8 @@ export class DirtyState extends StepMonitor {
   readonly #writebacks = new Map<Vmo, Writeback | null>();
 
   protected override onStepEvent(e: KernelEvent): void {
-    if ("vmo" in e) this.#named.add(e.vmo);
+    // (A step's events mostly name one VMO after another: the last one named is not added again.)
+    if ("vmo" in e && e.vmo !== this.#lastNamed) this.#named.add(this.#lastNamed = e.vmo);
     if (this.#queries.length > 0 && ("vmo" in e || e.k === "call")) {
       for (const q of this.#queries) q.late = true;
     }
@@ -301,6 +304,7 @@ export class DirtyState extends StepMonitor {
     this.#requests.length = 0;
     if (this.#stored.size > 0) this.#stored.clear();
     if (this.#named.size > 0) this.#named.clear();
+    this.#lastNamed = undefined;
     if (active.size > 0) active.clear();
     this.#retired.length = 0;
   }
