@@ -650,15 +650,17 @@ export class SyscallContract extends StepMonitor {
   protected override endStep(): void {
     this.#stepCall = null;
     if (this.#parkedAtSupply.size > 0) this.#earlyWakeDue();
-    this.#earlyWoken.clear();
-    for (const [tid, what] of this.#wakeDue) {
-      if (this.#reads.get(tid)?.parked) {
-        this.fail(what.slice(0, what.indexOf(":")), what.slice(what.indexOf(":") + 2));
+    if (this.#earlyWoken.size > 0) this.#earlyWoken.clear();
+    if (this.#wakeDue.size > 0) {
+      for (const [tid, what] of this.#wakeDue) {
+        if (this.#reads.get(tid)?.parked) {
+          this.fail(what.slice(0, what.indexOf(":")), what.slice(what.indexOf(":") + 2));
+        }
       }
+      this.#wakeDue.clear();
     }
-    this.#wakeDue.clear();
-    this.#filled.clear();
-    this.#parkedAtSupply.clear();
+    if (this.#filled.size > 0) this.#filled.clear();
+    if (this.#parkedAtSupply.size > 0) this.#parkedAtSupply.clear();
   }
 
   /**
