@@ -54,6 +54,11 @@ export class PacketDiscipline extends StepMonitor {
   readonly #ports = new Map<number, Map<PagePacket, Held>>();
   /** Stamps the model entries one port comparison found in its port. */
   #stamp = 0;
+  /**
+   * VMOs this step a port reported dropping a packet of while it held none: right only for the
+   * COMPLETE queued as the VMO detaches (its detach event follows in the step).
+   */
+  readonly #completeDropped = new Set<number>();
   /** Per VMO, its packets in a port by request id (a withdrawal names only the id). */
   readonly #packetOf = new Map<number, Map<number, { port: number; packet: PagePacket }>>();
 
@@ -198,16 +203,19 @@ export class PacketDiscipline extends StepMonitor {
         return;
       }
       case "packet-dropped": {
-        this.#vmo(e.vmo).inPort = [];
-        const of = this.#packetOf.get(e.vmo);
-        for (const [id, q] of of ?? []) {
-          if (q.port !== e.port) continue;
-          of?.delete(id);
-          this.#portModel(e.port).delete(q.packet);
-        }
+        // Two kinds. A request's packet a dead port would not take names its request (id > 0;
+        // pager_proxy `#pump`): nothing was in the port. Else (id 0) one event per page-request
+        // packet a dying port held: the VMO's own oldest packet there, which the events put
+        // there and did not take out; or, with none there, the COMPLETE a dead port would not
+        // take, which is queued as the VMO detaches: its detach event comes in the same step.
+        if (e.id !== 0) return;
+        const id = this.#vmo(e.vmo).inPort.shift();
+        if (id === undefined) this.#completeDropped.add(e.vmo);
+        else this.#leave(e.vmo, id, e.port, "dropped");
         return;
       }
       case "detach": {
+        this.#completeDropped.delete(e.vmo);
         const v = this.#vmo(e.vmo);
         v.detached = true;
         if (e.why === "pager-closed") v.pagerClosed = true;
@@ -246,6 +254,10 @@ export class PacketDiscipline extends StepMonitor {
   }
 
   protected override endStep(world: World): void {
+    for (const vmo of this.#completeDropped) {
+      this.fail("unannounced", `a port dropped a packet of vmo${vmo}, which had none there`);
+    }
+    this.#completeDropped.clear();
     for (const q of this.#queued) {
       const vmo = pagerVmo(world, q.vmo);
       const p = q.packet;
