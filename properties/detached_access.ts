@@ -19,9 +19,11 @@ import {
   ZX_ERR_IO,
   ZX_ERR_IO_DATA_INTEGRITY,
   ZX_ERR_NO_SPACE,
+  ZX_ERR_NOT_FOUND,
   ZX_ERR_SHOULD_WAIT,
   ZX_ERR_TIMED_OUT,
   ZX_OK,
+  ZX_PAGER_OP_DIRTY,
   ZX_PAGER_OP_FAIL,
 } from "../kernel/constants.ts";
 import { present } from "../kernel/assert.ts";
@@ -102,6 +104,25 @@ export class DetachedAccess extends StepMonitor {
 
   protected override onStepEvent(e: KernelEvent, call: Call | undefined): void {
     if (call === undefined) return;
+    // OP_FAIL and OP_DIRTY of a detached VMO: BAD_STATE once their argument and range checks
+    // pass (spec 2.5.1, 2.5.2; tests Pager.FailAfterDetach), never ZX_OK, nor NOT_FOUND, which
+    // OP_DIRTY finds for a gap only after its detach check.
+    const op = call.args[1];
+    if (
+      e.k === "ret" && e.name === "zx_pager_op_range" &&
+      (op === ZX_PAGER_OP_FAIL || op === ZX_PAGER_OP_DIRTY) &&
+      (e.status === ZX_OK || e.status === ZX_ERR_NOT_FOUND)
+    ) {
+      const vmo = this.vmoOf(call.args[2]);
+      if (vmo !== undefined && this.#lookedUpAfterDetach(vmo.koid, call, e.tid)) {
+        this.fail(
+          "K12",
+          `t${e.tid} zx_pager_op_range(${
+            op === ZX_PAGER_OP_FAIL ? "FAIL" : "DIRTY"
+          }) on detached vmo${vmo.koid} returned ${statusName(e.status)}`,
+        );
+      }
+    }
     if (
       e.k === "ret" && e.name === "zx_pager_op_range" && e.status === ZX_OK &&
       call.args[1] === ZX_PAGER_OP_FAIL
