@@ -561,18 +561,40 @@ const AFTER: Partial<Record<CallName, Check>> = {
   },
   // zx_pager_op_range.md: an op other than FAIL, DIRTY, WRITEBACK_BEGIN and WRITEBACK_END is
   // NOT_SUPPORTED; FAIL takes only the codes the page lists as data, DIRTY and WRITEBACK_END only
-  // 0, WRITEBACK_BEGIN 0 or ZX_VMO_DIRTY_RANGE_IS_ZERO (INVALID_ARGS). The range's end needs the
-  // VMO's size: not predicted.
-  zx_pager_op_range: (a) => {
-    const [, op, , , , data] = a;
+  // 0, WRITEBACK_BEGIN 0 or ZX_VMO_DIRTY_RANGE_IS_ZERO (INVALID_ARGS). Past that, for a VMO whose
+  // size cannot change (spec 2.5.1-2.5.4, pager_op_range.md): DIRTY on a VMO made without
+  // TRAP_DIRTY is NOT_SUPPORTED (before the range); a range past the end is OUT_OF_RANGE; then
+  // FAIL and DIRTY on a detached VMO are BAD_STATE ("VMO detached"), and FAIL on one no detach
+  // was ever started on is ZX_OK (it marks requests only); WRITEBACK_BEGIN/END have no detach
+  // check and change page states only: ZX_OK. DIRTY within range on an attached VMO depends on
+  // which pages are present (NOT_FOUND for a gap): not predicted.
+  zx_pager_op_range: (a, m, ps) => {
+    const [, op, vmo, offset, length, data] = a;
+    const h = m.get(vmo);
+    const size = fixedBytes(h, ps);
+    const past = size === undefined || !isU64(offset) || !isU64(length)
+      ? undefined
+      : offset + length > size;
+    const state = h === undefined ? "unknown" : m.attachment(h.object);
     switch (op) {
       case ZX_PAGER_OP_FAIL:
-        return OP_FAIL_DATA.includes(data as Status) ? null : ZX_ERR_INVALID_ARGS;
+        if (!OP_FAIL_DATA.includes(data as Status)) return ZX_ERR_INVALID_ARGS;
+        if (past === undefined) return null;
+        if (past) return ZX_ERR_OUT_OF_RANGE;
+        return state === "detached" ? ZX_ERR_BAD_STATE : state === "attached" ? ZX_OK : null;
       case ZX_PAGER_OP_DIRTY:
+        if (data !== 0) return ZX_ERR_INVALID_ARGS;
+        if (h?.trapDirty === false) return ZX_ERR_NOT_SUPPORTED;
+        if (h?.trapDirty !== true || past === undefined) return null;
+        if (past) return ZX_ERR_OUT_OF_RANGE;
+        return state === "detached" ? ZX_ERR_BAD_STATE : null;
       case ZX_PAGER_OP_WRITEBACK_END:
-        return data === 0 ? null : ZX_ERR_INVALID_ARGS;
-      case ZX_PAGER_OP_WRITEBACK_BEGIN:
-        return data === 0 || data === ZX_VMO_DIRTY_RANGE_IS_ZERO ? null : ZX_ERR_INVALID_ARGS;
+      case ZX_PAGER_OP_WRITEBACK_BEGIN: {
+        const zero = op === ZX_PAGER_OP_WRITEBACK_BEGIN && data === ZX_VMO_DIRTY_RANGE_IS_ZERO;
+        if (data !== 0 && !zero) return ZX_ERR_INVALID_ARGS;
+        if (past === undefined) return null;
+        return past ? ZX_ERR_OUT_OF_RANGE : ZX_OK;
+      }
       default:
         return ZX_ERR_NOT_SUPPORTED;
     }

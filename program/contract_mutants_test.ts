@@ -262,6 +262,15 @@ const PAGES_CASES: [key: string, what: string, invariant?: string][] = [
     "kernel/vmo_pages.ts:1310:9:EqualityOperator:base === parent",
     "zx_vmo_create_child: an at-least-on-write clone of a clone NOT_SUPPORTED",
   ],
+  // zx_pager_op_range's range of a fixed-size pager VMO (spec 2.5.1, 2.5.3, 2.5.4).
+  [
+    "kernel/vmo_pages.ts:973:13:BooleanLiteral:inRange",
+    "zx_pager_op_range: WRITEBACK within the VMO OUT_OF_RANGE (the range check inverted)",
+  ],
+  [
+    "kernel/vmo_pages.ts:959:13:ConditionalExpression:false",
+    "zx_pager_op_range: OP_FAIL past the VMO's end not OUT_OF_RANGE",
+  ],
   // What a clone shows: read-content's model of it, from the create_child arguments.
   [
     "kernel/vmo_pages.ts:1308:22:ArithmeticOperator:offset * ps",

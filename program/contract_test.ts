@@ -9,7 +9,12 @@ import {
   ZX_OBJ_TYPE_THREAD,
   ZX_OBJ_TYPE_VMAR,
   ZX_OBJ_TYPE_VMO,
+  ZX_ERR_IO,
   ZX_OK,
+  ZX_PAGER_OP_DIRTY,
+  ZX_PAGER_OP_FAIL,
+  ZX_PAGER_OP_WRITEBACK_BEGIN,
+  ZX_PAGER_OP_WRITEBACK_END,
   ZX_RIGHT_READ,
   ZX_VM_CAN_MAP_EXECUTE,
   ZX_VM_CAN_MAP_READ,
@@ -26,7 +31,9 @@ import {
   ZX_VMO_CHILD_SNAPSHOT,
   ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE,
   ZX_VMO_CHILD_SNAPSHOT_MODIFIED,
+  ZX_VMO_DIRTY_RANGE_IS_ZERO,
   ZX_VMO_RESIZABLE,
+  ZX_VMO_TRAP_DIRTY,
 } from "../kernel/constants.ts";
 import { present } from "../kernel/assert.ts";
 import { predict, predictAmong } from "./contract.ts";
@@ -295,4 +302,41 @@ Deno.test("zx_vmo_read and zx_vmo_write of an anonymous VMO: a user buffer no ma
   assert.equal(write(0x7000_0000), ZX_ERR_INVALID_ARGS);
   m.vmars.known = false;
   assert.equal(read(0x7000_0000), null);
+});
+
+Deno.test("zx_pager_op_range of a fixed-size VMO: its range, its detach and TRAP_DIRTY decide", () => {
+  const m = new HandleModel();
+  m.create(1, ZX_OBJ_TYPE_PAGER);
+  m.create(2, ZX_OBJ_TYPE_VMO, 0, 1, 3 * PS); // the pager's, 3 pages
+  m.create(3, ZX_OBJ_TYPE_VMO, ZX_VMO_TRAP_DIRTY, 1, 2 * PS - 1); // 2 pages, TRAP_DIRTY
+  m.create(4, ZX_OBJ_TYPE_VMO, ZX_VMO_RESIZABLE, 1, 3 * PS); // size may change: no range
+  const op = (vmo: number, o: number, offset: number, length: number, data = 0) => {
+    const got = predict("zx_pager_op_range", [1, o, vmo, offset, length, data], m, PS);
+    return got === null ? null : statusName(got);
+  };
+  const FAIL = ZX_PAGER_OP_FAIL, DIRTY = ZX_PAGER_OP_DIRTY;
+  const BEGIN = ZX_PAGER_OP_WRITEBACK_BEGIN, END = ZX_PAGER_OP_WRITEBACK_END;
+  assert.equal(op(2, FAIL, 0, 3 * PS, ZX_ERR_IO), "ZX_OK");
+  assert.equal(op(2, FAIL, PS, 3 * PS, ZX_ERR_IO), "ZX_ERR_OUT_OF_RANGE");
+  assert.equal(op(2, FAIL, 0, PS, 0), "ZX_ERR_INVALID_ARGS"); // the data first
+  assert.equal(op(4, FAIL, 0, PS, ZX_ERR_IO), null);
+  assert.equal(op(2, BEGIN, 2 * PS, PS), "ZX_OK");
+  assert.equal(op(2, BEGIN, 0, PS, ZX_VMO_DIRTY_RANGE_IS_ZERO), "ZX_OK");
+  assert.equal(op(2, END, 0, PS, ZX_VMO_DIRTY_RANGE_IS_ZERO), "ZX_ERR_INVALID_ARGS");
+  assert.equal(op(2, END, 3 * PS, PS), "ZX_ERR_OUT_OF_RANGE");
+  assert.equal(op(2, DIRTY, 0, PS), "ZX_ERR_NOT_SUPPORTED"); // before the range
+  assert.equal(op(2, DIRTY, 9 * PS, PS), "ZX_ERR_NOT_SUPPORTED");
+  assert.equal(op(3, DIRTY, PS, 2 * PS), "ZX_ERR_OUT_OF_RANGE");
+  assert.equal(op(3, DIRTY, 0, PS), null); // a gap makes it NOT_FOUND
+  // A detach in flight: FAIL is either; once it returned ZX_OK, BAD_STATE (the writebacks go on).
+  m.detachStarted.add(2);
+  m.detachStarted.add(3);
+  assert.equal(op(2, FAIL, 0, PS, ZX_ERR_IO), null);
+  m.detached.add(2);
+  m.detached.add(3);
+  assert.equal(op(2, FAIL, 0, PS, ZX_ERR_IO), "ZX_ERR_BAD_STATE");
+  assert.equal(op(2, FAIL, 0, 4 * PS, ZX_ERR_IO), "ZX_ERR_OUT_OF_RANGE"); // the range first
+  assert.equal(op(3, DIRTY, 0, PS), "ZX_ERR_BAD_STATE");
+  assert.equal(op(2, BEGIN, 0, PS), "ZX_OK");
+  assert.equal(op(2, END, 0, PS), "ZX_OK");
 });

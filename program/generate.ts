@@ -28,6 +28,7 @@ import {
   ZX_DEFAULT_PORT_RIGHTS,
   ZX_DEFAULT_THREAD_RIGHTS,
   ZX_DEFAULT_VMO_RIGHTS,
+  ZX_ERR_IO,
   ZX_ERR_NO_MEMORY,
   ZX_INFO_VMO,
   ZX_PAGER_OP_DIRTY,
@@ -64,6 +65,7 @@ import {
   ZX_VMO_CHILD_SNAPSHOT,
   ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE,
   ZX_VMO_CHILD_SNAPSHOT_MODIFIED,
+  ZX_VMO_DIRTY_RANGE_IS_ZERO,
   ZX_VMO_DISCARDABLE,
   ZX_VMO_OP_ALWAYS_NEED,
   ZX_VMO_OP_COMMIT,
@@ -130,6 +132,9 @@ const TOTAL_WEIGHT = CALL_LIST.reduce((n, c) => n + WEIGHTS[c], 0);
 const GARBAGE_HANDLES = [0, 1, -1, 0x7fff_fff8, 2 ** 32 + 0x10, 0.5];
 /** Sizes and offsets past every limit (the model's max VMO is 2^40 bytes). */
 const HUGE = [2 ** 40 + 4096, 2 ** 53, 2 ** 64 - 4096, 2 ** 64];
+
+/** Garbage `data` for `zx_pager_op_range` (for OP_FAIL; 0 is the other ops' own). */
+const BAD_DATA: readonly number[] = [0, 1, -1, ZX_ERR_NO_MEMORY, 2 ** 31];
 
 function pick<T>(d: Draw, list: readonly T[]): T {
   return list[d.int(list.length)];
@@ -537,6 +542,20 @@ class CallBuilder {
     return { pkt: wait, field };
   }
 
+  /**
+   * `zx_pager_op_range`'s `data` for `op`: mostly one the op takes (a fail code for OP_FAIL; 0,
+   * or ZX_VMO_DIRTY_RANGE_IS_ZERO, for the others), else garbage (IS_ZERO only WRITEBACK_BEGIN
+   * takes). As many draws for every op, so the rest of a program is drawn as before whatever op
+   * came first.
+   */
+  #opData(op: Arg): Arg {
+    const d = this.d;
+    if (op === ZX_PAGER_OP_FAIL) return this.#arg("failData");
+    return d.int(5) < 3
+      ? pick(d, [0, 0, 0, 0, ZX_VMO_DIRTY_RANGE_IS_ZERO])
+      : pick(d, [2, -1, ZX_ERR_IO, 2 ** 31, ZX_VMO_DIRTY_RANGE_IS_ZERO]);
+  }
+
   #callOf(r: CallRef): ProgramCall | undefined {
     if (r[0] === this.thread && r[1] >= this.index) return this.calls[r[1] - this.index];
     return this.program.threads[r[0]]?.calls[r[1]];
@@ -597,7 +616,7 @@ class CallBuilder {
       case "failData":
         return d.int(5) < 4
           ? pick(d, PAGER_FAIL_CODES)
-          : pick(d, [0, 1, -1, ZX_ERR_NO_MEMORY, 2 ** 31]);
+          : pick(d, BAD_DATA);
       case "vmoOp":
         return d.int(5) < 3 ? ZX_VMO_OP_COMMIT : pick(d, [
           ZX_VMO_OP_DECOMMIT,
@@ -770,7 +789,13 @@ class CallBuilder {
     const args: Arg[] = [];
     this.#calling = name;
     for (const p of CALLS[name].params) {
-      args.push(p === "pktOffset" || p === "pktLength" ? this.#servedField(p, args) : this.#arg(p));
+      args.push(
+        p === "pktOffset" || p === "pktLength"
+          ? this.#servedField(p, args)
+          : p === "failData"
+          ? this.#opData(args[1])
+          : this.#arg(p),
+      );
     }
     this.#fitToChild(name, args);
     // The table's optional parameters are trailing user buffers (syscalls.ts `u`): one, if any.

@@ -30,6 +30,7 @@ import {
   ZX_RIGHT_RESIZE,
   ZX_RIGHT_SAME_RIGHTS,
   ZX_VMO_RESIZABLE,
+  ZX_VMO_TRAP_DIRTY,
   ZX_VMO_UNBOUNDED,
 } from "../kernel/constants.ts";
 import { present } from "../kernel/assert.ts";
@@ -48,6 +49,8 @@ export interface ModelHandle {
    * created with, in bytes as asked (the kernel rounds it up to whole pages); else undefined.
    */
   readonly fixedSize?: number;
+  /** For a VMO `zx_pager_create_vmo` made: whether it was made with `ZX_VMO_TRAP_DIRTY`. */
+  readonly trapDirty?: boolean;
   /** The root VMAR (a duplicate of it too). */
   readonly rootVmar?: boolean;
   /**
@@ -123,6 +126,9 @@ export class HandleModel {
       pager,
       ...(fixed ? { fixedSize: size } : {}),
       ...resizable,
+      ...(type === ZX_OBJ_TYPE_VMO && pager !== null
+        ? { trapDirty: (options & ZX_VMO_TRAP_DIRTY) !== 0 }
+        : {}),
     });
   }
 
@@ -148,6 +154,26 @@ export class HandleModel {
    * a shrink may be BAD_STATE (spec 2.8.3). Never cleared.
    */
   pinsPossible = false;
+
+  /**
+   * Pager VMOs (model object ids) a `zx_pager_detach_vmo` was started on, whatever it returned:
+   * from then on the model cannot say the VMO is still attached. Never cleared.
+   */
+  readonly detachStarted: Set<number> = new Set();
+
+  /** Pager VMOs (model object ids) a `zx_pager_detach_vmo` detached (it returned ZX_OK). */
+  readonly detached: Set<number> = new Set();
+
+  /**
+   * Whether the pager VMO `object` is surely `"detached"` (a detach of it returned ZX_OK), surely
+   * `"attached"` (no detach of it was ever started: its pager is open while a pager handle is
+   * looked up with it, and a VMO a handle names is alive), or `"unknown"` (a detach is in flight
+   * or failed).
+   */
+  attachment(object: number): "attached" | "detached" | "unknown" {
+    if (this.detached.has(object)) return "detached";
+    return this.detachStarted.has(object) ? "unknown" : "attached";
+  }
 
   /** A program thread's handle (`thread`: its index in the program). */
   createThread(handle: number, thread: number): void {

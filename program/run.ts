@@ -264,6 +264,11 @@ function applyToModel(
       );
       return;
     }
+    case "zx_pager_detach_vmo": {
+      const vmo = model.get(args[1]);
+      if (ok && vmo !== undefined) model.detached.add(vmo.object);
+      return;
+    }
     case "zx_task_kill": {
       // A live thread is killed at once (an exited one stays gone): it can be suspended no more.
       const target = model.get(args[0])?.thread;
@@ -460,6 +465,10 @@ function* programThread(sys: Sys, t: number, s: Shared): ThreadBody {
       : predictAmong(call.call, args, s.model, s.kernel.pageSize);
     // A pin may hold pages from here on, whatever it returns (a shrink may then be BAD_STATE).
     if (call.call === "zx_bti_pin") s.model.pinsPossible = true;
+    // A detach started may have detached the VMO by the time a racing call looks (whatever it
+    // returns): its attachment is no longer known until it returns ZX_OK.
+    const detaching = call.call === "zx_pager_detach_vmo" ? s.model.get(args[1]) : undefined;
+    if (detaching !== undefined) s.model.detachStarted.add(detaching.object);
     const gen = invoke(sys, call.call, args);
     gen.next(); // the kernel call's own scheduling point: already taken above
     let r = gen.next();
