@@ -614,9 +614,7 @@ class CallBuilder {
           5,
         ]);
       case "failData":
-        return d.int(5) < 4
-          ? pick(d, PAGER_FAIL_CODES)
-          : pick(d, BAD_DATA);
+        return d.int(5) < 4 ? pick(d, PAGER_FAIL_CODES) : pick(d, BAD_DATA);
       case "vmoOp":
         return d.int(5) < 3 ? ZX_VMO_OP_COMMIT : pick(d, [
           ZX_VMO_OP_DECOMMIT,

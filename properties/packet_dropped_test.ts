@@ -15,10 +15,16 @@ Deno.test("packet-discipline: a port that reports dropping packets it already de
   try {
     const run = (await mirrorCampaignRun(m)) as (k: number) => Any;
     assert.equal(run(48).kind, "pass", "run 48 unmutated");
-    const v: Any = m.withMutant("kernel/port.ts:163:21:MethodExpression:this.#queue", () => run(48));
+    const v: Any = m.withMutant(
+      "kernel/port.ts:163:21:MethodExpression:this.#queue",
+      () => run(48),
+    );
     assert.equal(v.kind, "invariant", JSON.stringify(v));
     assert.equal(v.invariant, "packet-discipline", JSON.stringify(v));
-    assert.match(v.message, /^unannounced: a port dropped a packet of vmo\d+, which had none there$/);
+    assert.match(
+      v.message,
+      /^unannounced: a port dropped a packet of vmo\d+, which had none there$/,
+    );
   } finally {
     m.dispose();
   }
