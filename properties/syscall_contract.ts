@@ -11,7 +11,9 @@
  * K14w, OP_FAIL per waiter: a thread parked in `zx_vmo_read` of a pager VMO
  * (not a clone, no user buffer) waits at the first page it has not copied (its
  * offset plus the bytes its `copy` events delivered: the thread's own progress,
- * not the kernel's waiter). The checker keeps its own picture of each request
+ * not the kernel's waiter); so does one in `zx_vmo_write` of a pager VMO without
+ * TRAP_DIRTY (its `store` events), which waits with no early wake (spec 3.8): the
+ * rule below without the wake-page half. The checker keeps its own picture of each request
  * (range from the request event; primary and overlap waiters from the request,
  * coalesce and resolve events; the heir of a cancelled primary is the first
  * overlap waiter, PageSource::CancelRequestLocked) and applies upstream's rule
@@ -121,6 +123,7 @@ export class SyscallContract extends StepMonitor {
     "ret",
     "call",
     "copy",
+    "store",
     "block",
     "wake",
     "thread",
@@ -150,6 +153,12 @@ export class SyscallContract extends StepMonitor {
   readonly #attachedTo = new Map<number, number>();
   /** Direct reads of pager VMOs in progress, by thread (K14w). */
   readonly #reads = new Map<number, {
+    /**
+     * `zx_vmo_read`, which waits with early wake, or `zx_vmo_write` of a VMO without
+     * TRAP_DIRTY, which waits for its READ request to complete (spec 3.8; its `store` events
+     * are its progress).
+     */
+    readonly call: "zx_vmo_read" | "zx_vmo_write";
     readonly vmo: number;
     readonly offset: number;
     copied: number;
@@ -306,6 +315,7 @@ export class SyscallContract extends StepMonitor {
     if (vmo !== r.vmo) r.off = true;
     r.req = id;
     r.start = r.wake = Math.floor((r.offset + r.copied) / ps);
+    if (r.call !== "zx_vmo_read") r.wake = null;
     r.expect = null; // a fresh request starts with no error (`PageRequest::Init`)
     r.kept = false; // ... and unsignalled
     // Spec 3.5: a reader's new request starts at the page it needs; it joins an outstanding
@@ -316,7 +326,7 @@ export class SyscallContract extends StepMonitor {
     if (joined ? r.start < q.start || r.start >= q.end : r.start !== q.start) {
       this.fail(
         "coalesce",
-        `t${tid} zx_vmo_read of vmo${r.vmo} needs page ${r.start}; it ${
+        `t${tid} ${r.call} of vmo${r.vmo} needs page ${r.start}; it ${
           joined ? "joined" : "made"
         } request #${id} [${q.start},${q.end})`,
       );
@@ -333,18 +343,21 @@ export class SyscallContract extends StepMonitor {
    */
   #hits(
     tid: number,
-    r: { start: number; wake: number | null; req: number | null },
+    r: { call: string; start: number; wake: number | null; req: number | null },
     fs: number,
     fe: number,
   ): boolean | undefined {
     const q = r.req === null ? undefined : this.#requests.get(r.req);
     if (q === undefined || fe <= q.start || fs >= q.end) return false;
+    const early = r.call === "zx_vmo_read";
     if (q.primary === tid) {
       const lo = Math.max(fs, q.start);
       if (lo === q.start) return true;
+      if (!early) return false; // no wake offset: only the request's first page fails it
       return r.wake === null ? undefined : lo === r.wake;
     }
     if (fs <= r.start && fe > r.start) return true;
+    if (!early) return false;
     if (r.wake === null) return fs > r.start ? undefined : false;
     return fs === r.wake && r.wake > r.start ? undefined : false;
   }
@@ -431,12 +444,19 @@ export class SyscallContract extends StepMonitor {
         if (userCopy) this.#copies.set(e.tid, new Set());
         // A read into a user buffer may wait on its copy's fault, not at its next page: not
         // judged.
-        if (e.name === "zx_vmo_read" && !userCopy) {
+        const write = e.name === "zx_vmo_write";
+        if ((e.name === "zx_vmo_read" || write) && !userCopy) {
           const vmo = this.vmoOf(a[0]);
-          if (vmo?.source && typeof a[1] === "number" && Number.isInteger(a[1])) {
+          const offset = write ? a[2] : a[1];
+          // A write under TRAP_DIRTY also waits on DIRTY requests: not judged.
+          if (
+            vmo?.source && !(write && vmo.trapDirty) && typeof offset === "number" &&
+            Number.isInteger(offset)
+          ) {
             this.#reads.set(e.tid, {
+              call: write ? "zx_vmo_write" : "zx_vmo_read",
               vmo: vmo.koid,
-              offset: a[1],
+              offset,
               copied: 0,
               parked: false,
               off: false,
@@ -487,9 +507,11 @@ export class SyscallContract extends StepMonitor {
         }
         return;
       }
-      case "copy": {
+      case "copy":
+      case "store": {
         const r = this.#reads.get(e.tid);
-        if (r !== undefined && e.vmo === r.vmo) r.copied += e.bytes.length;
+        const mine = e.k === "copy" ? "zx_vmo_read" : "zx_vmo_write";
+        if (r !== undefined && r.call === mine && e.vmo === r.vmo) r.copied += e.bytes.length;
         return;
       }
       case "block": {
@@ -498,7 +520,7 @@ export class SyscallContract extends StepMonitor {
         r.parked = true;
         // It waits for the first page it has not copied (`PopulateRequest` resets `wake_offset_`
         // to it on a same-request continuation; a new request starts there).
-        r.wake = Math.floor((r.offset + r.copied) / ps);
+        r.wake = r.call === "zx_vmo_read" ? Math.floor((r.offset + r.copied) / ps) : null;
         if (r.kept && !r.off) {
           r.kept = false;
           this.#wakeDue.set(
@@ -507,7 +529,7 @@ export class SyscallContract extends StepMonitor {
           );
         }
         // Every pager wait of a reader follows the request or coalesce event of its request.
-        if (r.req === null && !r.off) {
+        if (r.req === null && !r.off && r.call === "zx_vmo_read") {
           this.fail(
             "coalesce",
             `t${e.tid} zx_vmo_read of vmo${r.vmo} parked at page ${r.wake} on no request it made or joined`,
@@ -540,7 +562,9 @@ export class SyscallContract extends StepMonitor {
         if (r?.expect?.strict && !r.off && !cancelled && e.status !== r.expect.status) {
           this.fail(
             "K14w",
-            `t${e.tid} zx_vmo_read of vmo${r.vmo} parked at page ${r.wake}, which OP_FAIL ${r.expect.range} failed with ${
+            `t${e.tid} ${r.call} of vmo${r.vmo} parked at page ${
+              r.wake ?? r.start
+            }, which OP_FAIL ${r.expect.range} failed with ${
               statusName(r.expect.status)
             }; it was woken (${e.why}) with ${statusName(e.status)}`,
           );
@@ -560,7 +584,10 @@ export class SyscallContract extends StepMonitor {
         const r = this.#reads.get(e.tid);
         if (r !== undefined && e.what === "killed") r.off = true;
         // Spec 3.5 (test Pager.SuspendReadTest): a suspend interrupts a reader's pager wait.
-        if (r !== undefined && e.what === "suspended" && r.parked && !r.off) {
+        if (
+          r !== undefined && r.call === "zx_vmo_read" && e.what === "suspended" && r.parked &&
+          !r.off
+        ) {
           this.#wakeDue.set(
             e.tid,
             `suspend: t${e.tid} zx_vmo_read of vmo${r.vmo} parked at page ${r.wake} was suspended and its wait went on`,
@@ -605,7 +632,7 @@ export class SyscallContract extends StepMonitor {
         // The call leaves its request as it returns; a fail-instead-of-block caller is released
         // without handing its request on.
         this.#leave(e.tid, e.status !== ZX_ERR_SHOULD_WAIT);
-        if (e.name !== "zx_vmo_read") return;
+        if (e.name !== "zx_vmo_read" && e.name !== "zx_vmo_write") return;
         const r = this.#reads.get(e.tid);
         this.#reads.delete(e.tid);
         // Hit while it ran and returned without waiting again: the error never reached it.
@@ -614,7 +641,7 @@ export class SyscallContract extends StepMonitor {
         if (r.expect !== null && e.status !== r.expect.status) {
           this.fail(
             "K14w",
-            `t${e.tid} zx_vmo_read of vmo${r.vmo} waited at page ${page}, which OP_FAIL ${r.expect.range} failed with ${
+            `t${e.tid} ${r.call} of vmo${r.vmo} waited at page ${page}, which OP_FAIL ${r.expect.range} failed with ${
               statusName(r.expect.status)
             }; it returned ${statusName(e.status)}`,
           );
@@ -624,7 +651,7 @@ export class SyscallContract extends StepMonitor {
         if (r.expect === null && failure) {
           this.fail(
             "K14w",
-            `t${e.tid} zx_vmo_read of vmo${r.vmo} returned ${
+            `t${e.tid} ${r.call} of vmo${r.vmo} returned ${
               statusName(e.status)
             }, but no OP_FAIL failed the page it waited at (page ${page})`,
           );
