@@ -60,11 +60,13 @@ const EXPECTED: Record<string, RegExp> = {
  * when seeds 2-5 needed 28,182, 16,544, over 30,000 and 2,713 runs, seed 5's finding shrinking
  * only to 13 calls; seed 3 needed 16,544, then over 40,000 once program fuzzing drew contiguous
  * VMOs, when seeds 1, 2, 4, 5, 6 needed 21,841, 20,936, 16,804, 37,822 and 8,983), so the suite
- * uses one fast seed (6) and shows that a
- * finding is made and shrunk; `deno task nightly:programs` hunts with seeds 1-5,
+ * uses one fast seed and shows that a finding is made and shrunk: 6 until program fuzzing drew
+ * `zx_pager_op_range`'s data for its op, when seed 6's write-without-right finding shrank only
+ * to 10 calls; now 3 (detached-supply-not-found at run 83, replace-leaks at 1,
+ * write-without-right at 168). `deno task nightly:programs` hunts with seeds 1-5,
  * each within the 100,000-run cap, and prints what each needed.
  */
-const SEEDS = (Deno.env.get("PAGERSIM_MUTANT_SEEDS") ?? "6").split(",").map(Number);
+const SEEDS = (Deno.env.get("PAGERSIM_MUTANT_SEEDS") ?? "3").split(",").map(Number);
 
 for (const [mutant, signature] of Object.entries(EXPECTED)) {
   for (const seed of SEEDS) {
