@@ -33,6 +33,11 @@
  * step whose supply fills the page it waits for from there on
  * (PageSource::EarlyWakeRequestLocked, or the request completes).
  *
+ * `ret`: every call a thread makes returns once, in a `ret` event of its own name, before the
+ * thread calls again or exits (the trace a user reads pairs them); a load or store pairs them
+ * page by page, refaults a page with a second `call`, and ends in a fatal page fault without
+ * its `ret`.
+ *
  * `coalesce`: such a reader's new request starts at the page it waits for, and
  * it joins an outstanding request only if that request covers the page (spec
  * 3.5; PageSource::SendRequestToProviderLocked).
@@ -91,6 +96,8 @@ const RESOLVERS = new Set([
   "zx_vmo_op_range",
   "zx_pager_op_range",
 ]);
+/** Loads and stores through mappings: a `call` and `ret` per page (`VmoPages.mem`). */
+const MEMORY_ACCESSES: ReadonlySet<string> = new Set(["mem_read", "mem_write"]);
 /** Fail codes that only OP_FAIL produces (BAD_STATE also comes from detach). */
 const FAIL_ONLY = new Set(PAGER_FAIL_CODES.filter((c) => c !== ZX_ERR_BAD_STATE));
 
@@ -200,6 +207,12 @@ export class SyscallContract extends StepMonitor {
     { hit: [number, boolean][]; unsure: number[]; moves: [number, number][] }
   >();
   readonly #failCodes = new Map<number, Set<Status>>();
+  /**
+   * `ret`: the call each thread is in, from its `call` event to its `ret` (a load or store has
+   * one of each per page). A `ret` must name the call its thread is in, and a thread must
+   * return before it calls again or exits.
+   */
+  readonly #open = new Map<number, string>();
   readonly #detached = new Set<number>();
   readonly #closed = new Set<number>();
   /** Threads a `suspended` event named and no `resumed`, `killed` or `exited` one since. */
@@ -669,6 +682,7 @@ export class SyscallContract extends StepMonitor {
     if (e.k === "call" && e.name === "zx_pager_op_range" && e.args[1] === ZX_PAGER_OP_FAIL) {
       this.#lastOpFail.set(e.tid, [e.args[5] as Status, `[${e.args[3]}, +${e.args[4]})`]);
     }
+    this.#pairing(e);
     // K14 first: an error never passed to OP_FAIL is K14's, whoever got it.
     this.#contract(e, call, world);
     this.#perWaiter(e, world);
@@ -765,6 +779,31 @@ export class SyscallContract extends StepMonitor {
         "early-wake",
         `t${tid} zx_vmo_read parked at page ${at.wake} of request #${at.req} was woken early by a supply, but ${why}`,
       );
+    }
+  }
+
+  /** `ret`: every call returns once, under its own name, before its thread calls again or exits. */
+  #pairing(e: KernelEvent): void {
+    if (e.k === "call") {
+      const open = this.#open.get(e.tid);
+      // A load or store refaults a page as a new `call` of the same name (INTR_RETRY).
+      if (open !== undefined && !(open === e.name && MEMORY_ACCESSES.has(open))) {
+        this.fail("ret", `t${e.tid} called ${e.name} while its ${open} had not returned`);
+      }
+      this.#open.set(e.tid, e.name);
+    } else if (e.k === "ret") {
+      const open = this.#open.get(e.tid);
+      if (open !== e.name) {
+        this.fail(
+          "ret",
+          `t${e.tid} returned from ${JSON.stringify(e.name)}, but it was in ${open ?? "no call"}`,
+        );
+      }
+      this.#open.delete(e.tid);
+    } else if (e.k === "thread" && e.what === "exited") {
+      // (A killed or crashed thread never runs again: its call may stay open, nothing follows.)
+      const open = this.#open.get(e.tid);
+      if (open !== undefined) this.fail("ret", `t${e.tid} exited in ${open}, which never returned`);
     }
   }
 

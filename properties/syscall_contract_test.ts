@@ -9,7 +9,11 @@ import {
   ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE,
   ZX_VMO_ZERO_CHILDREN,
 } from "../kernel/constants.ts";
+import type { Status } from "../kernel/constants.ts";
+import type { EventSink } from "../kernel/events.ts";
 import { Kernel, type KernelOptions } from "../kernel/kernel.ts";
+import type { KThread } from "../kernel/objects.ts";
+import type { Syscall } from "../kernel/yields.ts";
 import { describeVerdict, World } from "../sim/world.ts";
 import { randomStrategy } from "../sim/strategy.ts";
 import { kernelInvariants } from "./kernel_invariants.ts";
@@ -90,4 +94,58 @@ Deno.test("syscall-contract: a syscall that returns no Zircon status fails", () 
   const v = verdict((o) => new NoStatusKernel(o));
   assert.equal(v.kind, "invariant", describeVerdict(v));
   assert.match(describeVerdict(v), /zx_object_wait_one returned undefined, no Zircon status/);
+});
+
+Deno.test("syscall-contract ret: a call whose ret is lost or misnamed fails, a paired one passes", () => {
+  // kernel_evict's ret lost (`k: ""`) or named "" (kernel_objects.ts's two StringLiteral
+  // mutants): the trace shows a call that never returns, or a return from no call.
+  type Mode = "paired" | "lost" | "misnamed";
+  const kernelFor = (mode: Mode) => (o: KernelOptions) =>
+    new class extends Kernel {
+      override *kernel_evict(t: KThread, handle: number, page: number): Syscall<Status> {
+        const k = this as unknown as { sink: EventSink };
+        const real = k.sink;
+        k.sink = {
+          emit(e) {
+            if (e.k !== "ret" || e.name !== "kernel_evict" || mode === "paired") real.emit(e);
+            else if (mode === "misnamed") real.emit({ ...e, name: "" });
+          },
+        };
+        try {
+          return yield* super.kernel_evict(t, handle, page);
+        } finally {
+          k.sink = real;
+        }
+      }
+    }(o);
+  const verdict = (mode: Mode, callAgain: boolean) => {
+    const world = new World({
+      strategy: randomStrategy(1),
+      pageSize: 64,
+      monitors: kernelInvariants(),
+      makeKernel: kernelFor(mode),
+    });
+    world.spawn("t", "workload", function* (sys) {
+      const [, vmo] = yield* sys.vmoCreate(128, 0);
+      yield* sys.kernelEvict(vmo, 0);
+      if (callAgain) yield* sys.vmoGetSize(vmo);
+    });
+    return world.run().verdict;
+  };
+  for (const callAgain of [true, false]) {
+    assert.equal(
+      verdict("paired", callAgain).kind,
+      "pass",
+      describeVerdict(verdict("paired", callAgain)),
+    );
+  }
+  assert.match(
+    describeVerdict(verdict("lost", true)),
+    /ret: t1 called zx_vmo_get_size while its kernel_evict had not returned/,
+  );
+  assert.match(describeVerdict(verdict("lost", false)), /ret: t1 exited in kernel_evict/);
+  assert.match(
+    describeVerdict(verdict("misnamed", false)),
+    /ret: t1 returned from "", but it was in kernel_evict/,
+  );
 });
