@@ -18,6 +18,7 @@ import {
   ZX_BTI_PERM_READ,
   ZX_BTI_PERM_WRITE,
   ZX_ERR_ACCESS_DENIED,
+  ZX_ERR_ALREADY_EXISTS,
   ZX_ERR_BAD_HANDLE,
   ZX_ERR_BAD_STATE,
   ZX_ERR_BUFFER_TOO_SMALL,
@@ -402,6 +403,48 @@ function allocateIn(
 }
 
 /**
+ * `zx_vmar_map(region, options, offset, vmo, vmo_offset, len)` into a sub-region the picture
+ * holds, past the argument checks (`len` page-rounded; `rightsOk`: the VMAR handle has READ, and
+ * WRITE for a writable mapping). Upstream order (sys_vmar_map, then
+ * VmAddressRegion::CreateSubVmarInner @ misttech/fuchsia 162d6af3
+ * zircon/kernel/vm/vm_address_region.cc): the handle's rights (ACCESS_DENIED), a region no
+ * longer alive (BAD_STATE), a CAN_MAP_READ/WRITE the region lacks or a SPECIFIC placement
+ * without CAN_MAP_SPECIFIC (ACCESS_DENIED), a SPECIFIC range past the region's end
+ * (INVALID_ARGS), then a SPECIFIC range that is not free: ALREADY_EXISTS without
+ * SPECIFIC_OVERWRITE; with it, mappings wholly inside the range are replaced (ZX_OK), a part of
+ * one is ZX_OK upstream and NOT_SUPPORTED in the model (either), and a sub-region in the way is
+ * not decided. A free SPECIFIC range is ZX_OK. The model checks a destroyed region before the
+ * handle's rights: both failing is not decided. A placement the kernel chooses is not decided.
+ */
+function mapIn(
+  region: ModelRegion,
+  options: number,
+  offset: number,
+  len: number,
+  rightsOk: boolean,
+): Outcome {
+  if (region.destroyed) return rightsOk ? ZX_ERR_BAD_STATE : null;
+  if (!rightsOk) return ZX_ERR_ACCESS_DENIED;
+  const overwrite = (options & ZX_VM_SPECIFIC_OVERWRITE) !== 0;
+  const specific = overwrite || (options & ZX_VM_SPECIFIC) !== 0;
+  const f = region.flags;
+  if (!f.read || (options & ZX_VM_PERM_WRITE && !f.write) || (specific && !f.specific)) {
+    return ZX_ERR_ACCESS_DENIED;
+  }
+  if (!specific || region.base === null || (overwrite && options & ZX_VM_MAP_RANGE)) return null;
+  if (offset + len > region.size) return ZX_ERR_INVALID_ARGS;
+  const at = region.base + offset;
+  const overlaps = (b: number, blen: number) => at < b + blen && b < at + len;
+  const subs = region.regions.some((r) => overlaps(r.base ?? 0, r.size));
+  const hit = region.mappings.filter((x) => overlaps(x.addr, x.len));
+  if (!overwrite) return subs || hit.length > 0 ? ZX_ERR_ALREADY_EXISTS : ZX_OK;
+  if (subs) return null;
+  return hit.every((x) => x.addr >= at && x.addr + x.len <= at + len)
+    ? ZX_OK
+    : [ZX_OK, ZX_ERR_NOT_SUPPORTED];
+}
+
+/**
  * `zx_vmar_protect(region, options, addr, len)` past the argument checks, in a region the picture
  * holds (VmAddressRegion::Protect @ vsrinivas/fuchsia 005edc33): BAD_STATE for a destroyed region,
  * INVALID_ARGS for a range not inside it; then, from `addr` on, a sub-region is INVALID_ARGS, a
@@ -756,9 +799,13 @@ const AFTER: Partial<Record<CallName, Check>> = {
     const vmarNeed = ZX_RIGHT_READ | (writable ? ZX_RIGHT_WRITE : 0);
     const placed = !(o & (ZX_VM_SPECIFIC | ZX_VM_SPECIFIC_OVERWRITE));
     const rights = m.get(a[0])?.rights ?? 0;
-    return placed && (rights & vmarNeed) === vmarNeed && fitsInRoot(m, a[0], a[5] as number)
-      ? ZX_OK
-      : null;
+    if (placed && (rights & vmarNeed) === vmarNeed && fitsInRoot(m, a[0], a[5] as number)) {
+      return ZX_OK;
+    }
+    const region = regionOf(m, a[0]);
+    return region === undefined || region.base === null
+      ? null
+      : mapIn(region, o, a[2] as number, roundUp(a[5], ps), (rights & vmarNeed) === vmarNeed);
   },
   // zx_bti_pin.md and sys_bti_pin (zircon/kernel/lib/syscalls/ddk.cc @ gnoliyil/fuchsia
   // 014097ec), past the alignments and both lookups: PERM_READ and PERM_WRITE each need that
