@@ -92,6 +92,12 @@ export const CAMPAIGN_BUDGET = {
     // Signal waits on ports (weight 0 in the table: outside the default program corpus).
     zx_object_wait_async: 4,
   },
+  /**
+   * One program in this many ends one thread with a sub-region laid out by hand
+   * (`GenerateOptions.regionLayouts`): adjacent, overlapping and replaced SPECIFIC mappings,
+   * walked by op_range and protect, and a destroyed region, which random draws seldom make.
+   */
+  programRegionLayouts: 3,
 } as const;
 
 /** One probe's outcome: `null` passes, a string says why it failed. */
@@ -134,7 +140,10 @@ function verdictText(v: Verdict): string | null {
  */
 export function judgeProgram(k: number) {
   const rng = makeRng(CAMPAIGN_BUDGET.seed, `mutate/program/${k}`);
-  const program = generateProgram(rngDraw(rng), { weights: CAMPAIGN_BUDGET.programWeights });
+  const program = generateProgram(rngDraw(rng), {
+    weights: CAMPAIGN_BUDGET.programWeights,
+    regionLayouts: CAMPAIGN_BUDGET.programRegionLayouts,
+  });
   const seed = rng.int(2 ** 31);
   const strategy = programStrategy(program, seed, PORTFOLIO[rng.int(PORTFOLIO.length)]);
   return { program, seed, strategy };

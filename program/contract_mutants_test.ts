@@ -126,6 +126,24 @@ const VMAR_CASES: [key: string, what: string][] = [
     "kernel/kernel_vmar.ts:324:19:BooleanLiteral:read",
     "zx_vmar_op_range: MAP_RANGE and PREFETCH INVALID_ARGS (a huge range is OUT_OF_RANGE)",
   ],
+  // Sub-regions laid out by hand (program/generate.ts `regionLayout`, the judge's
+  // `programRegionLayouts`) and judged by the picture of the address space.
+  [
+    "kernel/kernel_vmar.ts:128:23:EqualityOperator:(options & ZX_VM_SPECIFIC_OVERWRITE) === 0",
+    "zx_vmar_map: SPECIFIC overwrites and SPECIFIC_OVERWRITE does not",
+  ],
+  [
+    "kernel/kernel_vmar.ts:278:9:ConditionalExpression:false",
+    "zx_vmar_protect: a destroyed region not BAD_STATE",
+  ],
+  [
+    "kernel/kernel_vmar.ts:280:32:ArithmeticOperator:end + addr",
+    "zx_vmar_protect: a sub-region's mapped range taken as past its end",
+  ],
+  [
+    "kernel/kernel_vmar.ts:328:9:ConditionalExpression:false",
+    "zx_vmar_op_range: COMMIT through a region handle without WRITE",
+  ],
 ];
 
 Deno.test("the program contract's VMAR argument checks kill the kernel_vmar.ts mutants that return another allowed status", async (t) => {
@@ -140,6 +158,18 @@ const OBJECTS_CASES: [key: string, what: string][] = [
   [
     "kernel/objects.ts:639:7:LogicalOperator:specific || this.regions.some(r => r.base < at + size && at < r.base + r.size) || this.mappings.some(m => m.addr < at + size && at < m.addr + m.len)",
     "zx_vmar_allocate: every SPECIFIC region ALREADY_EXISTS (in an empty root too)",
+  ],
+  [
+    "kernel/objects.ts:556:74:EqualityOperator:m.addr >= best.addr",
+    "zx_vmar_op_range: a region's mappings walked from the highest (adjacent ones BAD_STATE)",
+  ],
+  [
+    "kernel/objects.ts:610:65:EqualityOperator:at <= m.addr + m.len",
+    "zx_vmar_map: a SPECIFIC mapping right after another ALREADY_EXISTS",
+  ],
+  [
+    "kernel/objects.ts:611:29:BooleanLiteral:overwrite",
+    "zx_vmar_map: SPECIFIC_OVERWRITE over a mapping ALREADY_EXISTS",
   ],
 ];
 

@@ -27,6 +27,7 @@ import {
   ZX_DEFAULT_PAGER_RIGHTS,
   ZX_DEFAULT_PORT_RIGHTS,
   ZX_DEFAULT_THREAD_RIGHTS,
+  ZX_DEFAULT_VMAR_RIGHTS,
   ZX_DEFAULT_VMO_RIGHTS,
   ZX_ERR_IO,
   ZX_ERR_NO_MEMORY,
@@ -38,6 +39,7 @@ import {
   ZX_RIGHT_ATTACH_VMO,
   ZX_RIGHT_DESTROY,
   ZX_RIGHT_DUPLICATE,
+  ZX_RIGHT_EXECUTE,
   ZX_RIGHT_INSPECT,
   ZX_RIGHT_MANAGE_VMO,
   ZX_RIGHT_MAP,
@@ -119,6 +121,13 @@ export interface GenerateOptions {
    * rarely drawn VMAR sub-region and BTI calls more often). Default: the table's weights.
    */
   readonly weights?: Readonly<Partial<Record<CallName, number>>>;
+  /**
+   * One program in this many gets a sub-region laid out by hand at the start of one thread
+   * (`CallBuilder.regionLayout`: it runs before anything of the thread can block), drawn after
+   * everything else. Default: none (program fuzzing
+   * and its corpus are drawn as before).
+   */
+  readonly regionLayouts?: number;
 }
 
 /** How often each call is chosen: the syscall table's weights (pager traffic first). */
@@ -782,6 +791,106 @@ class CallBuilder {
     return { addr: map, plus: 0 };
   }
 
+  /**
+   * A sub-region laid out by hand ({@linkcode GenerateOptions.regionLayouts}): a fresh region
+   * with CAN_MAP_SPECIFIC (and CAN_MAP_WRITE three times in four), a SPECIFIC mapping of a fresh
+   * anonymous VMO at its first or second page, a second one right after it, one page over it or
+   * one page past it (SPECIFIC or SPECIFIC_OVERWRITE), then one to three calls that walk that
+   * layout: `zx_vmar_op_range` over both mappings from the region or from the root (or COMMIT
+   * through a duplicate of the region's handle without WRITE), a protect of the first mapping,
+   * of a page of it or of both, the first mapping's range mapped again (SPECIFIC: over a
+   * mapping; OVERWRITE: replacing it), or the region destroyed (the calls after
+   * it then meet a dead region). Random draws seldom place two mappings side by side in one
+   * region, and never walk them.
+   */
+  regionLayout(): void {
+    const d = this.d, ps = this.#ps;
+    const writable = d.int(4) !== 0;
+    const region = this.#emit({
+      call: "zx_vmar_allocate",
+      args: [
+        { vmar: 0 },
+        ZX_VM_CAN_MAP_SPECIFIC | ZX_VM_CAN_MAP_READ | (writable ? ZX_VM_CAN_MAP_WRITE : 0),
+        0,
+        (4 + d.int(5)) * ps,
+      ],
+    }, "vmar");
+    const perm = ZX_VM_PERM_READ | (writable ? ZX_VM_PERM_WRITE : 0);
+    const map = (options: number, page: number, pages: number): CallRef | null => {
+      const vmo = this.#construct("aux", 1);
+      if (vmo === null) return null;
+      return this.#emit({
+        call: "zx_vmar_map",
+        args: [{ h: region }, perm | options, page * ps, { h: vmo }, 0, pages * ps],
+      }, "addr");
+    };
+    const first = d.int(2), firstPages = 1 + d.int(2);
+    const a = map(ZX_VM_SPECIFIC, first, firstPages);
+    const second = first + firstPages + pick(d, [0, 0, -1, 1]), secondPages = 1 + d.int(2);
+    if (
+      a === null ||
+      map(pick(d, [ZX_VM_SPECIFIC, ZX_VM_SPECIFIC_OVERWRITE]), second, secondPages) === null
+    ) {
+      return;
+    }
+    const span = (Math.max(first + firstPages, second + secondPages) - first) * ps;
+    for (let n = 1 + d.int(3); n > 0; n--) {
+      switch (d.int(6)) {
+        case 0:
+        case 1:
+          this.#emit({
+            call: "zx_vmar_op_range",
+            args: [
+              d.int(2) === 0 ? { h: region } : { vmar: 0 },
+              pick(d, [
+                ZX_VMAR_OP_MAP_RANGE,
+                ZX_VMAR_OP_MAP_RANGE,
+                ZX_VMAR_OP_COMMIT,
+                ZX_VMAR_OP_DONT_NEED,
+              ]),
+              { addr: a, plus: 0 },
+              span,
+            ],
+          }, null);
+          break;
+        case 2:
+          this.#emit({
+            call: "zx_vmar_protect",
+            args: [
+              { h: region },
+              pick(d, [ZX_VM_PERM_READ, perm]),
+              { addr: a, plus: 0 },
+              pick(d, [firstPages * ps, ps, span]),
+            ],
+          }, null);
+          break;
+        case 3:
+          map(pick(d, [ZX_VM_SPECIFIC, ZX_VM_SPECIFIC_OVERWRITE]), first, firstPages);
+          break;
+        case 4: {
+          // COMMIT or DECOMMIT through a handle to the region without WRITE (ACCESS_DENIED, even
+          // over mappings made writable through the region's own handle).
+          const readOnly = this.#emit({
+            call: "zx_handle_duplicate",
+            args: [{ h: region }, ZX_DEFAULT_VMAR_RIGHTS & ~(ZX_RIGHT_WRITE | ZX_RIGHT_EXECUTE)],
+          }, "vmar");
+          this.#emit({
+            call: "zx_vmar_op_range",
+            args: [
+              { h: readOnly },
+              pick(d, [ZX_VMAR_OP_COMMIT, ZX_VMAR_OP_DECOMMIT]),
+              { addr: a, plus: 0 },
+              span,
+            ],
+          }, null);
+          break;
+        }
+        default:
+          this.#emit({ call: "zx_vmar_destroy", args: [{ h: region }] }, null);
+      }
+    }
+  }
+
   /** Adds one call of `name` (and whatever constructors its arguments need). */
   add(name: CallName): void {
     const args: Arg[] = [];
@@ -864,6 +973,12 @@ export function generateProgram(d: Draw, options: GenerateOptions = {}): Program
       const at = p.threads[t].calls.length;
       p = insertCalls(p, t, at, generateCalls(d, p, t, at, options.weights));
     }
+  }
+  if (options.regionLayouts !== undefined && d.int(options.regionLayouts) === 0) {
+    const t = d.int(threads);
+    const b = new CallBuilder(d, p, t, 0);
+    b.regionLayout();
+    p = insertCalls(p, t, 0, b.calls);
   }
   return p;
 }
