@@ -317,3 +317,19 @@ const PAGES_CASES: [key: string, what: string, invariant?: string][] = [
 Deno.test("the program contract's zx_pager_op_range data checks and zx_vmo_create_child outcomes, and read-content's clones, kill the vmo_pages.ts mutants that return another allowed status or other bytes", async (t) => {
   await killsOnPrograms(t, "kernel/vmo_pages.ts", PAGES_CASES);
 });
+
+// What the trace's ret shows against what the call handed back (program/run.ts `traceShows`).
+const SYSCALLS_CASES: [key: string, what: string][] = [
+  [
+    'kernel/syscalls.ts:1283:43:EqualityOperator:typeof out[2] !== "number"',
+    "the trace's ret of zx_vmar_allocate shows neither its handle nor its address",
+  ],
+  [
+    'kernel/syscalls.ts:1279:14:EqualityOperator:typeof first !== "number"',
+    "the trace's ret of a call that made a handle does not show it",
+  ],
+];
+
+Deno.test("the trace's ret of a program's call shows what the call handed back: the syscalls.ts retEvent mutants", async (t) => {
+  await killsOnPrograms(t, "kernel/syscalls.ts", SYSCALLS_CASES);
+});

@@ -44,7 +44,7 @@ import {
   ZX_VMO_CHILD_SNAPSHOT_MODIFIED,
 } from "../kernel/constants.ts";
 import { present } from "../kernel/assert.ts";
-import type { Packet } from "../kernel/events.ts";
+import type { KernelEvent, Packet } from "../kernel/events.ts";
 import type { Kernel, KernelOptions, KernelYield, Syscall, Wait } from "../kernel/kernel.ts";
 import { methodName, spec } from "../kernel/syscalls.ts";
 import { kernelInvariants } from "../properties/kernel_invariants.ts";
@@ -176,6 +176,8 @@ interface Shared {
   readonly threads: SimThread[];
   /** First detach event per VMO koid: why it was detached. */
   readonly firstDetach: Map<number, string>;
+  /** The last `ret` event of each thread (what the trace says its call handed back). */
+  readonly rets: Map<number, KernelEvent & { k: "ret" }>;
 }
 
 function contractFailure(message: string): never {
@@ -450,6 +452,42 @@ function check(
   applyToModel(call, args, r, model, ps);
 }
 
+/**
+ * The trace's `ret` of a call shows what the call handed its caller (kernel/syscalls.ts
+ * `retEvent`): its status, and on success the value, the new handle, or the new handle and its
+ * address. A user reads the trace to see what a program got; one that says otherwise misleads.
+ */
+function traceShows(
+  where: string,
+  name: CallName,
+  r: CallResult,
+  ret: (KernelEvent & { k: "ret" }) | undefined,
+): void {
+  if (ret === undefined || ret.name !== name || ret.status !== r.status) {
+    contractFailure(
+      `${where} returned ${statusName(r.status)}; the trace's ret says ${
+        ret === undefined ? "nothing" : `${ret.name} ${statusName(ret.status)}`
+      }`,
+    );
+  }
+  if (r.status !== ZX_OK) return;
+  const kind = spec(name).result;
+  const shown = kind === "value"
+    ? ret.value === r.value
+    : kind === "handle"
+    ? ret.handle === r.value
+    : kind === "handleAddr"
+    ? ret.handle === r.value && ret.value === r.base
+    : true;
+  if (!shown) {
+    contractFailure(
+      `${where} handed back ${r.value}${
+        r.base === undefined ? "" : ` at ${r.base}`
+      }; the trace's ret shows handle ${ret.handle} value ${ret.value}`,
+    );
+  }
+}
+
 function* programThread(sys: Sys, t: number, s: Shared): ThreadBody {
   const calls = s.program.threads[t].calls;
   for (let c = 0; c < calls.length; c++) {
@@ -469,6 +507,7 @@ function* programThread(sys: Sys, t: number, s: Shared): ThreadBody {
     // returns): its attachment is no longer known until it returns ZX_OK.
     const detaching = call.call === "zx_pager_detach_vmo" ? s.model.get(args[1]) : undefined;
     if (detaching !== undefined) s.model.detachStarted.add(detaching.object);
+    s.rets.delete(sys.tid);
     const gen = invoke(sys, call.call, args);
     gen.next(); // the kernel call's own scheduling point: already taken above
     let r = gen.next();
@@ -484,6 +523,7 @@ function* programThread(sys: Sys, t: number, s: Shared): ThreadBody {
     }
     const result = resultOf(call.call, r.value);
     s.results[t][c] = result;
+    if (!memory) traceShows(`t${t}#${c} ${call.call}`, call.call, result, s.rets.get(sys.tid));
     check(t, c, call, args, predicted, among, result, s.model, s.kernel.pageSize);
   }
   // The body returns now: the thread exits in this step.
@@ -700,9 +740,11 @@ export function runProgram(program: Program, options: ProgramRunOptions = {}): P
     results: program.threads.map(() => []),
     threads: [],
     firstDetach: new Map(),
+    rets: new Map(),
   };
   world.trace.listen((e) => {
     if (e.k === "detach" && !shared.firstDetach.has(e.vmo)) shared.firstDetach.set(e.vmo, e.why);
+    if (e.k === "ret") shared.rets.set(e.tid, e);
   });
   const [setup, setupHandle] = kernel.createThread("setup", 0);
   const [st, vmar] = runSync(
