@@ -98,6 +98,12 @@ export const CAMPAIGN_BUDGET = {
    * walked by op_range and protect, and a destroyed region, which random draws seldom make.
    */
   programRegionLayouts: 3,
+  /**
+   * One program in this many starts one thread with pins laid out by hand
+   * (`GenerateOptions.pinLayouts`): VMOs no pager backs pinned with every option word the call
+   * takes, through handles with and without the rights the permissions need.
+   */
+  programPinLayouts: 3,
 } as const;
 
 /** One probe's outcome: `null` passes, a string says why it failed. */
@@ -143,6 +149,7 @@ export function judgeProgram(k: number) {
   const program = generateProgram(rngDraw(rng), {
     weights: CAMPAIGN_BUDGET.programWeights,
     regionLayouts: CAMPAIGN_BUDGET.programRegionLayouts,
+    pinLayouts: CAMPAIGN_BUDGET.programPinLayouts,
   });
   const seed = rng.int(2 ** 31);
   const strategy = programStrategy(program, seed, PORTFOLIO[rng.int(PORTFOLIO.length)]);

@@ -810,10 +810,12 @@ const AFTER: Partial<Record<CallName, Check>> = {
   // zx_bti_pin.md and sys_bti_pin (zircon/kernel/lib/syscalls/ddk.cc @ gnoliyil/fuchsia
   // 014097ec), past the alignments and both lookups: PERM_READ and PERM_WRITE each need that
   // right on the VMO handle (ACCESS_DENIED); then COMPRESS with CONTIGUOUS, or a bit no ZX_BTI_*
-  // flag has, is INVALID_ARGS; then an empty range is INVALID_ARGS and one past a fixed-size
-  // VMO's end OUT_OF_RANGE. Undecided: PERM_EXECUTE (upstream asks READ for it, the model
-  // EXECUTE: a listed disagreement) and CONTIGUOUS alone (it needs a contiguous VMO, which the
-  // handle model does not tell apart). What follows commits pages: pager errors, not predicted.
+  // flag has, is INVALID_ARGS, and so is CONTIGUOUS on a VMO not made contiguous
+  // ("ZX_BTI_CONTIGUOUS is only allowed if vmo was allocated via zx_vmo_create_contiguous()");
+  // then an empty range is INVALID_ARGS and one past a fixed-size VMO's end OUT_OF_RANGE; else a
+  // VMO no pager backs (`anonymous`) is pinned: ZX_OK. Undecided: PERM_EXECUTE (upstream asks
+  // READ for it, the model EXECUTE: a listed disagreement), CONTIGUOUS on a VMO the handle model
+  // cannot place, and pager-backed VMOs (committing their pages may fail with pager errors).
   zx_bti_pin: (a, m, ps) => {
     const o = optionWord(a[1]);
     if (o === undefined || o & ZX_BTI_PERM_EXECUTE) return null;
@@ -825,11 +827,16 @@ const AFTER: Partial<Record<CallName, Check>> = {
     const rest = (o & ~(ZX_BTI_PERM_READ | ZX_BTI_PERM_WRITE)) >>> 0;
     if (rest & ZX_BTI_COMPRESS && rest & ZX_BTI_CONTIGUOUS) return ZX_ERR_INVALID_ARGS;
     if (((rest & ~(ZX_BTI_COMPRESS | ZX_BTI_CONTIGUOUS)) >>> 0) !== 0) return ZX_ERR_INVALID_ARGS;
-    if (rest & ZX_BTI_CONTIGUOUS) return null;
+    const h = m.get(a[2]);
+    if (rest & ZX_BTI_CONTIGUOUS && h?.anonymous !== "contiguous") {
+      return h?.anonymous === "plain" ? ZX_ERR_INVALID_ARGS : null;
+    }
     if (a[4] === 0) return ZX_ERR_INVALID_ARGS;
-    const size = fixedBytes(m.get(a[2]), ps);
+    const size = fixedBytes(h, ps);
     if (size === undefined || !isU64(a[3]) || !isU64(a[4])) return null;
-    return (a[3] as number) + (a[4] as number) > size ? ZX_ERR_OUT_OF_RANGE : null;
+    if ((a[3] as number) + (a[4] as number) > size) return ZX_ERR_OUT_OF_RANGE;
+    // No pager backs the pages: the kernel commits and pins them by itself.
+    return h?.anonymous !== undefined && m.open.length < HANDLES_DECIDED ? ZX_OK : null;
   },
   // zx_vmar_unmap.md, VmAddressRegion::Unmap: an unaligned address or an empty length.
   zx_vmar_unmap: (a, _m, ps) =>

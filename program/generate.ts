@@ -22,6 +22,7 @@ import fc from "npm:fast-check@4.11.0";
 import {
   PAGER_FAIL_CODES,
   ZX_BTI_COMPRESS,
+  ZX_BTI_CONTIGUOUS,
   ZX_BTI_PERM_READ,
   ZX_BTI_PERM_WRITE,
   ZX_DEFAULT_PAGER_RIGHTS,
@@ -128,6 +129,8 @@ export interface GenerateOptions {
    * and its corpus are drawn as before).
    */
   readonly regionLayouts?: number;
+  /** The same for pins laid out by hand (`CallBuilder.pinLayout`), drawn after the region's. */
+  readonly pinLayouts?: number;
 }
 
 /** How often each call is chosen: the syscall table's weights (pager traffic first). */
@@ -891,6 +894,50 @@ class CallBuilder {
     }
   }
 
+  /**
+   * Pins laid out by hand ({@linkcode GenerateOptions.pinLayouts}): a fresh BTI and a fresh VMO
+   * no pager backs (an anonymous one, or a contiguous one a third of the time), then two or
+   * three `zx_bti_pin` calls through its handle or a duplicate without READ or WRITE, with the
+   * option words the call takes (COMPRESS, CONTIGUOUS, both, with and without the permissions),
+   * over one or two pages from a page inside it (the last one's second page past its end),
+   * each PMT unpinned or left to the janitor. Random draws seldom pin such a VMO, and then with
+   * its own handle and READ or READ|WRITE only.
+   */
+  pinLayout(): void {
+    const d = this.d, ps = this.#ps;
+    const pages = 2 + d.int(3);
+    const bti = this.#emit({ call: "zx_bti_create", args: [0, d.int(4)] }, "bti");
+    const vmo = d.int(3) === 0
+      ? this.#emit({ call: "zx_vmo_create_contiguous", args: [{ h: bti }, pages * ps, 0] }, "vmo")
+      : this.#emit({ call: "zx_vmo_create", args: [pages * ps, 0] }, "vmo");
+    for (let n = 2 + d.int(2); n > 0; n--) {
+      const handle = d.int(3) !== 0 ? vmo : this.#emit({
+        call: "zx_handle_duplicate",
+        args: [{ h: vmo }, ZX_DEFAULT_VMO_RIGHTS & ~pick(d, [ZX_RIGHT_READ, ZX_RIGHT_WRITE])],
+      }, "vmo");
+      const pmt = this.#emit({
+        call: "zx_bti_pin",
+        args: [
+          { h: bti },
+          pick(d, [
+            ZX_BTI_PERM_READ,
+            ZX_BTI_PERM_READ | ZX_BTI_PERM_WRITE,
+            ZX_BTI_PERM_WRITE,
+            ZX_BTI_PERM_READ | ZX_BTI_COMPRESS,
+            ZX_BTI_PERM_READ | ZX_BTI_PERM_WRITE | ZX_BTI_COMPRESS,
+            ZX_BTI_PERM_READ | ZX_BTI_CONTIGUOUS,
+            ZX_BTI_CONTIGUOUS,
+            ZX_BTI_PERM_READ | ZX_BTI_COMPRESS | ZX_BTI_CONTIGUOUS,
+          ]),
+          { h: handle },
+          d.int(pages) * ps,
+          (1 + d.int(2)) * ps,
+        ],
+      }, "pmt");
+      if (d.int(2) === 0) this.#emit({ call: "zx_pmt_unpin", args: [{ h: pmt }] }, null);
+    }
+  }
+
   /** Adds one call of `name` (and whatever constructors its arguments need). */
   add(name: CallName): void {
     const args: Arg[] = [];
@@ -978,6 +1025,12 @@ export function generateProgram(d: Draw, options: GenerateOptions = {}): Program
     const t = d.int(threads);
     const b = new CallBuilder(d, p, t, 0);
     b.regionLayout();
+    p = insertCalls(p, t, 0, b.calls);
+  }
+  if (options.pinLayouts !== undefined && d.int(options.pinLayouts) === 0) {
+    const t = d.int(threads);
+    const b = new CallBuilder(d, p, t, 0);
+    b.pinLayout();
     p = insertCalls(p, t, 0, b.calls);
   }
   return p;

@@ -29,6 +29,7 @@ import {
   ZX_OK,
   ZX_RIGHT_RESIZE,
   ZX_RIGHT_SAME_RIGHTS,
+  ZX_VMO_DISCARDABLE,
   ZX_VMO_RESIZABLE,
   ZX_VMO_TRAP_DIRTY,
   ZX_VMO_UNBOUNDED,
@@ -67,6 +68,12 @@ export interface ModelHandle {
   readonly clone?: boolean;
   /** For a program thread's handle: the thread's index in the program. */
   readonly thread?: number;
+  /**
+   * For a VMO that no pager backs and that cannot be discarded, as it was made: `plain` by
+   * `zx_vmo_create` without DISCARDABLE, `contiguous` by `zx_vmo_create_contiguous` (its pages
+   * committed by the kernel alone, so pinning them waits on nobody).
+   */
+  readonly anonymous?: "plain" | "contiguous";
 }
 
 /** More than any guard gap the kernel leaves after a placement (a page, at most 64 KiB). */
@@ -104,13 +111,17 @@ export class HandleModel {
     return typeof handle === "number" ? this.#open.get(handle) : undefined;
   }
 
-  /** A new object's first handle. */
+  /**
+   * A new object's first handle; a VMO no pager backs is `anonymous` (`plain` unless made
+   * DISCARDABLE, or as `kind` says).
+   */
   create(
     handle: number,
     type: number,
     options = 0,
     pager: number | null = null,
     size?: number,
+    kind: "plain" | "contiguous" = "plain",
   ): void {
     const rights = DEFAULT_RIGHTS[type] |
       (type === ZX_OBJ_TYPE_VMO && (options & ZX_VMO_RESIZABLE) ? ZX_RIGHT_RESIZE : 0);
@@ -128,6 +139,9 @@ export class HandleModel {
       ...resizable,
       ...(type === ZX_OBJ_TYPE_VMO && pager !== null
         ? { trapDirty: (options & ZX_VMO_TRAP_DIRTY) !== 0 }
+        : {}),
+      ...(type === ZX_OBJ_TYPE_VMO && pager === null && !(options & ZX_VMO_DISCARDABLE)
+        ? { anonymous: kind }
         : {}),
     });
   }

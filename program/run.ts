@@ -248,6 +248,12 @@ function applyToModel(
     case "zx_vmo_create":
       if (ok) model.create(r.value, ZX_OBJ_TYPE_VMO, args[1] as number, null, args[0] as number);
       return;
+    case "zx_vmo_create_contiguous":
+      // Not resizable: its size stays what was asked.
+      if (ok) {
+        model.create(r.value, ZX_OBJ_TYPE_VMO, 0, null, args[1] as number, "contiguous");
+      }
+      return;
     case "zx_vmo_create_child": {
       if (!ok) return;
       const options = args[1] as number;
