@@ -61,6 +61,7 @@ import {
   ZX_ERR_INTERNAL_INTR_KILLED,
   ZX_ERR_INTERNAL_INTR_RETRY,
   ZX_ERR_INVALID_ARGS,
+  ZX_ERR_NO_MEMORY,
   ZX_ERR_SHOULD_WAIT,
   ZX_ERR_WRONG_TYPE,
   ZX_INFO_VMO,
@@ -95,6 +96,27 @@ const RESOLVERS = new Set([
   "zx_vmo_set_size",
   "zx_vmo_op_range",
   "zx_pager_op_range",
+]);
+/**
+ * Calls that allocate, after their argument checks: those whose table lists NO_MEMORY, and those
+ * that make or grow something and list ZX_ERR_NO_MEMORY on their reference pages
+ * (zx_vmo_create.md, zx_vmo_create_contiguous.md, zx_vmo_write.md, zx_pager_supply_pages.md,
+ * zx_pager_create_vmo.md, zx_vmo_create_child.md, zx_vmo_set_size.md, zx_handle_duplicate.md,
+ * zx_port_create.md, zx_pager_create.md, zx_event_create.md).
+ */
+const MAY_RUN_OUT: ReadonlySet<string> = new Set([
+  ...SYSCALL_NAMES.filter((name) => spec(name).errors.includes(ZX_ERR_NO_MEMORY)),
+  "zx_vmo_create",
+  "zx_vmo_create_contiguous",
+  "zx_vmo_write",
+  "zx_pager_supply_pages",
+  "zx_pager_create_vmo",
+  "zx_vmo_create_child",
+  "zx_vmo_set_size",
+  "zx_handle_duplicate",
+  "zx_port_create",
+  "zx_pager_create",
+  "zx_event_create",
 ]);
 /** Loads and stores through mappings: a `call` and `ret` per page (`VmoPages.mem`). */
 const MEMORY_ACCESSES: ReadonlySet<string> = new Set(["mem_read", "mem_write"]);
@@ -238,8 +260,7 @@ export class SyscallContract extends StepMonitor {
    * ZX_OK: the table's page alignments, then its handle lookups up to that
    * VMO (the pager-koid match that follows is K22's to check).
    */
-  #expected(call: Call, ps: number): Status {
-    const last = PAGER_VMO_ARG.get(call.name);
+  #expected(call: Call, ps: number, last = PAGER_VMO_ARG.get(call.name)): Status {
     if (last === undefined) return ZX_OK;
     const a = call.args;
     const row = spec(call.name as SyscallName);
@@ -683,6 +704,7 @@ export class SyscallContract extends StepMonitor {
       this.#lastOpFail.set(e.tid, [e.args[5] as Status, `[${e.args[3]}, +${e.args[4]})`]);
     }
     this.#pairing(e);
+    this.#noMemory(e, world.kernel.pageSize);
     // K14 first: an error never passed to OP_FAIL is K14's, whoever got it.
     this.#contract(e, call, world);
     this.#perWaiter(e, world);
@@ -779,6 +801,33 @@ export class SyscallContract extends StepMonitor {
         "early-wake",
         `t${tid} zx_vmo_read parked at page ${at.wake} of request #${at.req} was woken early by a supply, but ${why}`,
       );
+    }
+  }
+
+  /**
+   * K27 for allocations: a call that may run out of memory allocates only after its argument
+   * checks (the table's alignments and handle lookups, as they stood when it was called), so
+   * NO_MEMORY after a check that failed is out of order. The checks' outcome per thread in such
+   * a call.
+   */
+  readonly #checksAtCall = new Map<number, Status>();
+
+  #noMemory(e: KernelEvent, ps: number): void {
+    if (e.k === "call" && MAY_RUN_OUT.has(e.name)) {
+      const row = spec(e.name as SyscallName);
+      const call = { tid: e.tid, name: e.name, args: e.args, step: 0 };
+      this.#checksAtCall.set(e.tid, this.#expected(call, ps, row.params.length - 1));
+    } else if (e.k === "ret" && this.#checksAtCall.has(e.tid)) {
+      const first = this.#checksAtCall.get(e.tid);
+      this.#checksAtCall.delete(e.tid);
+      if (e.status === ZX_ERR_NO_MEMORY && first !== ZX_OK && first !== undefined) {
+        this.fail(
+          "K27",
+          `t${e.tid} ${e.name} returned ZX_ERR_NO_MEMORY; its argument checks say ${
+            statusName(first)
+          } first`,
+        );
+      }
     }
   }
 

@@ -1,6 +1,7 @@
 import { strict as assert } from "node:assert";
 import {
   ZX_ERR_BAD_HANDLE,
+  ZX_ERR_NO_MEMORY,
   ZX_INFO_VMO,
   ZX_INFO_VMO_PAGER_BACKED,
   ZX_OK,
@@ -147,5 +148,43 @@ Deno.test("syscall-contract ret: a call whose ret is lost or misnamed fails, a p
   assert.match(
     describeVerdict(verdict("misnamed", false)),
     /ret: t1 returned from "", but it was in kernel_evict/,
+  );
+});
+
+Deno.test("syscall-contract K27: NO_MEMORY only after the call's argument checks passed", () => {
+  // A kernel that runs out of memory before it looks the handle up (as an injected allocation
+  // failure that skipped checksPass would, kernel/syscalls.ts): a write through a handle that
+  // does not exist returns NO_MEMORY instead of BAD_HANDLE.
+  class EarlyNoMemory extends Kernel {
+    protected override *vmoWrite(
+      ...args: Parameters<Kernel["vmoWrite"]>
+    ): ReturnType<Kernel["vmoWrite"]> {
+      yield* super.vmoWrite(...args);
+      return ZX_ERR_NO_MEMORY;
+    }
+  }
+  const verdict = (makeKernel?: (o: KernelOptions) => Kernel, handle?: number) => {
+    const world = new World({
+      strategy: randomStrategy(1),
+      pageSize: 64,
+      monitors: kernelInvariants(),
+      ...(makeKernel ? { makeKernel } : {}),
+    });
+    // A service thread: what a workload thread gets is no-lost-requests' to explain.
+    world.spawn("t", "service", function* (sys) {
+      const [, vmo] = yield* sys.vmoCreate(128, 0);
+      yield* sys.vmoWrite(handle ?? vmo, new Uint8Array(8), 0);
+    });
+    return world.run().verdict;
+  };
+  assert.equal(verdict(undefined, 0x7).kind, "pass", describeVerdict(verdict(undefined, 0x7)));
+  // Out of memory after the checks passed: allowed.
+  const ok = verdict((o) => new EarlyNoMemory(o));
+  assert.equal(ok.kind, "pass", describeVerdict(ok));
+  const v = verdict((o) => new EarlyNoMemory(o), 0x7);
+  assert.equal(v.kind, "invariant", describeVerdict(v));
+  assert.match(
+    describeVerdict(v),
+    /K27.*zx_vmo_write returned ZX_ERR_NO_MEMORY; its argument checks say ZX_ERR_BAD_HANDLE first/,
   );
 });
