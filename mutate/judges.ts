@@ -104,6 +104,20 @@ export const CAMPAIGN_BUDGET = {
    * takes, through handles with and without the rights the permissions need.
    */
   programPinLayouts: 3,
+  /**
+   * One program in this many starts one thread with an event signalled and waited on by hand
+   * (`GenerateOptions.signalLayouts`): what the waits observe, against the program's own
+   * record of the event's signals.
+   */
+  programSignalLayouts: 3,
+  /**
+   * One program in this many runs with allocation failures injected into its threads' calls, at
+   * `programAllocFailPercent` percent (what a campaign's `allocFailures` swarm runs do to
+   * services): a failure must come after the call's argument checks (syscall-contract K27, and
+   * the program contract's predictions of those checks).
+   */
+  programAllocFailures: 4,
+  programAllocFailPercent: 20,
 } as const;
 
 /** One probe's outcome: `null` passes, a string says why it failed. */
@@ -150,10 +164,15 @@ export function judgeProgram(k: number) {
     weights: CAMPAIGN_BUDGET.programWeights,
     regionLayouts: CAMPAIGN_BUDGET.programRegionLayouts,
     pinLayouts: CAMPAIGN_BUDGET.programPinLayouts,
+    signalLayouts: CAMPAIGN_BUDGET.programSignalLayouts,
   });
   const seed = rng.int(2 ** 31);
   const strategy = programStrategy(program, seed, PORTFOLIO[rng.int(PORTFOLIO.length)]);
-  return { program, seed, strategy };
+  // Drawn last, so the programs, seeds and strategies are what they were without it.
+  const allocFailPercent = rng.int(CAMPAIGN_BUDGET.programAllocFailures) === 0
+    ? CAMPAIGN_BUDGET.programAllocFailPercent
+    : 0;
+  return { program, seed, strategy, allocFailPercent };
 }
 
 /** The campaign judge's probes: `run:K`, `program:K`, `scenario:NAME:K` and `explore:NAME`. */
@@ -176,10 +195,8 @@ export function campaignProbes(root: URL): Probe[] {
     probes.push({
       id: `program:${k}`,
       run() {
-        const { program, seed, strategy } = judgeProgram(k);
-        return verdictText(
-          runProgram(program, { seed, strategy, monitors: programMonitors }).verdict,
-        );
+        const { program, ...how } = judgeProgram(k);
+        return verdictText(runProgram(program, { ...how, monitors: programMonitors }).verdict);
       },
     });
   }

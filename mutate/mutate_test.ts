@@ -168,9 +168,9 @@ Deno.test("the CI line of .ci/run uses only flags deno task mutate knows", async
 Deno.test("the campaign judge's programs draw VMAR sub-region and BTI calls and pass unmutated", () => {
   const calls = new Set<string>();
   for (let k = 0; k < CAMPAIGN_BUDGET.programs; k++) {
-    const { program, seed, strategy } = judgeProgram(k);
+    const { program, ...how } = judgeProgram(k);
     for (const t of program.threads) for (const c of t.calls) calls.add(c.call);
-    const v = runProgram(program, { seed, strategy, monitors: programMonitors }).verdict;
+    const v = runProgram(program, { ...how, monitors: programMonitors }).verdict;
     assert.equal(v.kind, "pass", `program:${k}`);
   }
   for (const c of Object.keys(CAMPAIGN_BUDGET.programWeights)) assert(calls.has(c), c);

@@ -902,6 +902,71 @@ export function predict(
 }
 
 /**
+ * `zx_object_wait_one(event, signals, deadline)` on an event the program made, whose signals
+ * the handle model holds (`eventSignals`), with a handle that may wait: ZX_OK at once if a
+ * wanted signal is active, else ZX_ERR_TIMED_OUT at once if the deadline has passed (`now`);
+ * either way the observed signals are the event's (zx_object_wait_one.md: *observed* is written
+ * on TIMED_OUT too; sys_object_wait_one, object_wait.cc @ vsrinivas/fuchsia 026c5c63). Null
+ * when the wait would block (another thread may signal) or the model cannot tell.
+ */
+export function waitOneOutcome(
+  args: readonly unknown[],
+  model: HandleModel,
+  now: number,
+): { readonly status: Status; readonly observed: number } | null {
+  const h = model.get(args[0]);
+  if (h === undefined || h.type !== ZX_OBJ_TYPE_EVENT || !(h.rights & ZX_RIGHT_WAIT)) return null;
+  const active = model.eventSignals.get(h.object);
+  const want = u32(args[1]);
+  const deadline = args[2];
+  if (active === undefined || want === undefined || typeof deadline !== "number") return null;
+  if ((active & want) !== 0) return { status: ZX_OK, observed: active };
+  return deadline <= now ? { status: ZX_ERR_TIMED_OUT, observed: active } : null;
+}
+
+/**
+ * The calls that make or grow something and list ZX_ERR_NO_MEMORY on their reference pages
+ * (zx_vmo_create.md, zx_vmo_create_contiguous.md, zx_vmo_write.md, zx_pager_supply_pages.md,
+ * zx_pager_create_vmo.md, zx_vmo_create_child.md, zx_vmo_set_size.md, zx_handle_duplicate.md,
+ * zx_port_create.md, zx_pager_create.md, zx_event_create.md): where an injected allocation
+ * failure may land.
+ */
+const ALLOCATES: ReadonlySet<CallName> = new Set<CallName>([
+  "zx_vmo_create",
+  "zx_vmo_create_contiguous",
+  "zx_vmo_write",
+  "zx_pager_supply_pages",
+  "zx_pager_create_vmo",
+  "zx_vmo_create_child",
+  "zx_vmo_set_size",
+  "zx_handle_duplicate",
+  "zx_port_create",
+  "zx_pager_create",
+  "zx_event_create",
+]);
+
+/**
+ * Whether the call may fail with an injected NO_MEMORY (kernel/alloc_fault.ts: "after the
+ * argument checks"): it allocates (`ALLOCATES`), and the table's alignments and handle lookups
+ * pass in the handle model. What the call checks after those, an injected failure comes before.
+ */
+export function mayFailAllocating(
+  call: CallName,
+  args: readonly unknown[],
+  model: HandleModel,
+  pageSize: number,
+): boolean {
+  const row = spec(call);
+  if (!ALLOCATES.has(call)) return false;
+  if (row.params.some((p, i) => p.alignedFirst === true && !isAligned(args[i], pageSize))) {
+    return false;
+  }
+  return row.params.every((p, i) =>
+    p.handle === undefined || model.lookup(args[i], p.handle.type, p.handle.rights) === ZX_OK
+  );
+}
+
+/**
  * The statuses the call may return where the model knows more than nothing and less than one
  * (every check before it passed, and what follows has two documented answers), else null: a
  * `zx_vmar_protect` over a part of a mapping is ZX_OK upstream, NOT_SUPPORTED in the model.

@@ -28,8 +28,8 @@ async function killsOnPrograms(
     // The judge's 300 and 700 more drawn the same way: a change of the call weights re-draws them.
     const programs = Array.from({ length: 1000 }, (_, k) => judgeProgram(k));
     const verdict = (k: number) => {
-      const { program, seed, strategy } = programs[k];
-      return runProgram(program, { seed, strategy, monitors: programMonitors }).verdict;
+      const { program, ...how } = programs[k];
+      return runProgram(program, { ...how, monitors: programMonitors }).verdict;
     };
     const passing = programs.map((_, k) => k).filter((k) => verdict(k).kind === "pass");
     assert.equal(passing.length, programs.length, "every program passes unmutated");
@@ -342,8 +342,24 @@ const SYSCALLS_CASES: [key: string, what: string][] = [
     'kernel/syscalls.ts:1279:14:EqualityOperator:typeof first !== "number"',
     "the trace's ret of a call that made a handle does not show it",
   ],
+  // An injected allocation failure before the handle lookups (the judge's programs with
+  // allocation failures, `programAllocFailures`): NO_MEMORY where the handle model says
+  // BAD_HANDLE, WRONG_TYPE or ACCESS_DENIED.
+  [
+    "kernel/syscalls.ts:1254:12:ConditionalExpression:true",
+    "an allocation failure injected whatever the handle lookups say",
+  ],
+  // Waits on an event signalled by hand (`signalLayout`, the judge's `programSignalLayouts`).
+  [
+    "kernel/syscalls.ts:1347:78:BooleanLiteral:false",
+    "zx_object_wait_one: a timed-out wait hands back 0, not what it observed",
+  ],
+  [
+    'kernel/syscalls.ts:1347:9:EqualityOperator:s.result !== "handle"',
+    "zx_object_wait_one: a failed wait's observed signals dropped (with the handle results')",
+  ],
 ];
 
-Deno.test("the trace's ret of a program's call shows what the call handed back: the syscalls.ts retEvent mutants", async (t) => {
+Deno.test("the trace's ret of a program's call shows what the call handed back, an injected allocation failure comes after the handle lookups, and a timed-out wait hands back what it observed: syscalls.ts mutants", async (t) => {
   await killsOnPrograms(t, "kernel/syscalls.ts", SYSCALLS_CASES);
 });

@@ -32,6 +32,7 @@ import {
   ZX_DEFAULT_VMO_RIGHTS,
   ZX_ERR_IO,
   ZX_ERR_NO_MEMORY,
+  ZX_EVENT_SIGNALED,
   ZX_INFO_VMO,
   ZX_PAGER_OP_DIRTY,
   ZX_PAGER_OP_FAIL,
@@ -47,6 +48,7 @@ import {
   ZX_RIGHT_READ,
   ZX_RIGHT_SAME_RIGHTS,
   ZX_RIGHT_WRITE,
+  ZX_USER_SIGNAL_0,
   ZX_VM_CAN_MAP_READ,
   ZX_VM_CAN_MAP_SPECIFIC,
   ZX_VM_CAN_MAP_WRITE,
@@ -131,6 +133,8 @@ export interface GenerateOptions {
   readonly regionLayouts?: number;
   /** The same for pins laid out by hand (`CallBuilder.pinLayout`), drawn after the region's. */
   readonly pinLayouts?: number;
+  /** The same for an event signalled and waited on (`CallBuilder.signalLayout`), drawn last. */
+  readonly signalLayouts?: number;
 }
 
 /** How often each call is chosen: the syscall table's weights (pager traffic first). */
@@ -938,6 +942,35 @@ class CallBuilder {
     }
   }
 
+  /**
+   * Signals laid out by hand ({@linkcode GenerateOptions.signalLayouts}): a fresh event, then
+   * three to five calls that signal it (clearing and setting user signals and SIGNALED) or wait
+   * on it with a deadline already past, for a signal it has or lacks, through its handle or a
+   * duplicate. Random draws never wait on an event (the wait has weight 0 in the table).
+   */
+  signalLayout(): void {
+    const d = this.d;
+    const event = this.#emit({ call: "zx_event_create", args: [0] }, "event");
+    const signals = [ZX_USER_SIGNAL_0, ZX_USER_SIGNAL_0 * 2, ZX_EVENT_SIGNALED];
+    const handle = d.int(3) !== 0 ? event : this.#emit({
+      call: "zx_handle_duplicate",
+      args: [{ h: event }, ZX_RIGHT_SAME_RIGHTS],
+    }, "event");
+    for (let n = 3 + d.int(3); n > 0; n--) {
+      if (d.int(2) === 0) {
+        this.#emit({
+          call: "zx_object_signal",
+          args: [{ h: event }, pick(d, [0, 0, ...signals]), pick(d, [0, ...signals])],
+        }, null);
+      } else {
+        this.#emit({
+          call: "zx_object_wait_one",
+          args: [{ h: handle }, pick(d, [...signals, signals[0] | signals[1]]), 0],
+        }, null);
+      }
+    }
+  }
+
   /** Adds one call of `name` (and whatever constructors its arguments need). */
   add(name: CallName): void {
     const args: Arg[] = [];
@@ -1031,6 +1064,12 @@ export function generateProgram(d: Draw, options: GenerateOptions = {}): Program
     const t = d.int(threads);
     const b = new CallBuilder(d, p, t, 0);
     b.pinLayout();
+    p = insertCalls(p, t, 0, b.calls);
+  }
+  if (options.signalLayouts !== undefined && d.int(options.signalLayouts) === 0) {
+    const t = d.int(threads);
+    const b = new CallBuilder(d, p, t, 0);
+    b.signalLayout();
     p = insertCalls(p, t, 0, b.calls);
   }
   return p;

@@ -100,6 +100,11 @@ export function subRights(have: number, want: unknown): number | undefined {
 /** The reference handle table of one program run. */
 export class HandleModel {
   readonly #open = new Map<number, ModelHandle>();
+  /**
+   * The signals of each event the program made (by model object id), as its `zx_object_signal`
+   * calls cleared and set them (events take no other signals: nothing else changes them).
+   */
+  readonly eventSignals = new Map<number, number>();
 
   /** Handle values the model says are open, in the order they were opened. */
   get open(): readonly number[] {

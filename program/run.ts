@@ -20,6 +20,7 @@ import {
   statusName,
   ZX_DEFAULT_VMAR_RIGHTS,
   ZX_DEFAULT_VMO_RIGHTS,
+  ZX_ERR_NO_MEMORY,
   ZX_OBJ_TYPE_THREAD,
   ZX_OBJ_TYPE_VMAR,
   ZX_OBJ_TYPE_VMO,
@@ -60,7 +61,14 @@ import {
   type SimThread,
   World,
 } from "../sim/world.ts";
-import { allowed, FAULT_CODES, predict, predictAmong } from "./contract.ts";
+import {
+  allowed,
+  FAULT_CODES,
+  mayFailAllocating,
+  predict,
+  predictAmong,
+  waitOneOutcome,
+} from "./contract.ts";
 import { HandleModel, PLACEMENT_GUARD_BOUND, subRights } from "./handle_model.ts";
 import {
   type Arg,
@@ -111,6 +119,11 @@ export interface ProgramRunOptions {
   readonly signatures?: boolean;
   /** The schedule's strategy when no decisions are replayed. Default: uniform random from `seed`. */
   readonly strategy?: Strategy;
+  /**
+   * Percent of the program threads' allocating calls that fail with an injected NO_MEMORY
+   * (kernel/alloc_fault.ts; a recorded draw). Default 0: none.
+   */
+  readonly allocFailPercent?: number;
 }
 
 /** A program run: the world's result, the calls' results and the state signatures. */
@@ -176,6 +189,8 @@ interface Shared {
   readonly threads: SimThread[];
   /** First detach event per VMO koid: why it was detached. */
   readonly firstDetach: Map<number, string>;
+  /** Allocation failures are injected (the run's `allocFailPercent`). */
+  readonly allocFailures: boolean;
   /** The last `ret` event of each thread (what the trace says its call handed back). */
   readonly rets: Map<number, KernelEvent & { k: "ret" }>;
 }
@@ -248,6 +263,16 @@ function applyToModel(
     case "zx_vmo_create":
       if (ok) model.create(r.value, ZX_OBJ_TYPE_VMO, args[1] as number, null, args[0] as number);
       return;
+    case "zx_object_signal": {
+      // Cleared, then set (zx_object_signal.md; Dispatcher::UpdateState).
+      const h = model.get(args[0]);
+      const before = h === undefined ? undefined : model.eventSignals.get(h.object);
+      if (ok && h !== undefined && before !== undefined) {
+        const clear = (args[1] as number) >>> 0, set = (args[2] as number) >>> 0;
+        model.eventSignals.set(h.object, ((before & ~clear) | set) >>> 0);
+      }
+      return;
+    }
     case "zx_vmo_create_contiguous":
       // Not resizable: its size stays what was asked.
       if (ok) {
@@ -362,6 +387,7 @@ function applyToModel(
   }
   const creates = spec(call.call).creates;
   if (ok && creates !== undefined) model.createWithRights(r.value, creates.type, creates.rights);
+  if (ok && call.call === "zx_event_create") model.eventSignals.set(r.value, 0);
 }
 
 /** `x` rounded up to whole pages. */
@@ -418,10 +444,11 @@ function check(
   r: CallResult,
   model: HandleModel,
   ps: number,
+  injected = false,
 ): void {
   const where = `t${t}#${c} ${call.call}`;
   if (call.call !== "mem_read" && call.call !== "mem_write") {
-    if (!allowed(call.call, r.status, givesUserBuffer(call))) {
+    if (!allowed(call.call, r.status, givesUserBuffer(call)) && !injected) {
       contractFailure(`${where} returned ${statusName(r.status)}, which the spec does not allow`);
     }
     if (predicted !== null && r.status !== predicted) {
@@ -437,7 +464,8 @@ function check(
       );
     }
   }
-  if (r.status !== ZX_OK && r.value !== 0) {
+  // A wait hands back what it observed when it times out or is cancelled (`valueOnError`).
+  if (r.status !== ZX_OK && r.value !== 0 && spec(call.call).valueOnError !== true) {
     contractFailure(`${where} failed with ${statusName(r.status)} but handed out ${r.value}`);
   }
   const produces = [
@@ -507,6 +535,12 @@ function* programThread(sys: Sys, t: number, s: Shared): ThreadBody {
     const among = memory || predicted !== null
       ? null
       : predictAmong(call.call, args, s.model, s.kernel.pageSize);
+    const waited = call.call === "zx_object_wait_one"
+      ? waitOneOutcome(args, s.model, s.kernel.now)
+      : null;
+    // An injected allocation failure comes right after the table's checks, before the rest.
+    const mayRunOut = !memory && s.allocFailures &&
+      mayFailAllocating(call.call, args, s.model, s.kernel.pageSize);
     // A pin may hold pages from here on, whatever it returns (a shrink may then be BAD_STATE).
     if (call.call === "zx_bti_pin") s.model.pinsPossible = true;
     // A detach started may have detached the VMO by the time a racing call looks (whatever it
@@ -530,7 +564,28 @@ function* programThread(sys: Sys, t: number, s: Shared): ThreadBody {
     const result = resultOf(call.call, r.value);
     s.results[t][c] = result;
     if (!memory) traceShows(`t${t}#${c} ${call.call}`, call.call, result, s.rets.get(sys.tid));
-    check(t, c, call, args, predicted, among, result, s.model, s.kernel.pageSize);
+    const injected = mayRunOut && result.status === ZX_ERR_NO_MEMORY;
+    if (waited !== null && (result.status !== waited.status || result.value !== waited.observed)) {
+      contractFailure(
+        `t${t}#${c} zx_object_wait_one returned ${statusName(result.status)} observing 0x${
+          result.value.toString(16)
+        }; the event's signals say ${statusName(waited.status)} observing 0x${
+          waited.observed.toString(16)
+        }`,
+      );
+    }
+    check(
+      t,
+      c,
+      call,
+      args,
+      injected ? null : predicted,
+      injected ? null : among,
+      result,
+      s.model,
+      s.kernel.pageSize,
+      injected,
+    );
   }
   // The body returns now: the thread exits in this step.
   s.model.threadsGone.add(t);
@@ -732,6 +787,7 @@ export function runProgram(program: Program, options: ProgramRunOptions = {}): P
       ? replayStrategy(options.decisions, seed)
       : options.strategy ?? randomStrategy(seed),
     makeKernel: options.makeKernel,
+    allocFailPercent: options.allocFailPercent ?? 0,
     maxSteps: 100_000,
     liveness: { afterSteps: 50_000, bound: 50_000 },
     monitors,
@@ -747,6 +803,7 @@ export function runProgram(program: Program, options: ProgramRunOptions = {}): P
     threads: [],
     firstDetach: new Map(),
     rets: new Map(),
+    allocFailures: (options.allocFailPercent ?? 0) > 0,
   };
   world.trace.listen((e) => {
     if (e.k === "detach" && !shared.firstDetach.has(e.vmo)) shared.firstDetach.set(e.vmo, e.why);

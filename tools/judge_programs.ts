@@ -46,8 +46,8 @@ if (import.meta.main) {
   const [from, to] = [numbers[0] ?? 0, numbers[1] ?? 10_000];
   let failures = 0, reads = 0;
   for (let k = from; k < to; k++) {
-    const { program, seed, strategy } = judgeProgram(k);
-    const run = runProgram(program, { seed, strategy, monitors: programMonitors });
+    const { program, ...how } = judgeProgram(k);
+    const run = runProgram(program, { ...how, monitors: programMonitors });
     if (given.has("--child-reads")) reads += childReads(program, run.results);
     const v = run.verdict;
     if (v.kind !== "pass") {

@@ -36,8 +36,8 @@ const { judgeProgram } = await mirror.load("mutate/judges.ts") as Any;
 const { programMonitors, runProgram } = await mirror.load("program/run.ts") as Any;
 const programs = Array.from({ length: Number(count ?? 300) }, (_, k) => judgeProgram(k));
 const verdict = (k: number): Any => {
-  const { program, seed, strategy } = programs[k];
-  return runProgram(program, { seed, strategy, monitors: programMonitors }).verdict;
+  const { program, ...how } = programs[k];
+  return runProgram(program, { ...how, monitors: programMonitors }).verdict;
 };
 const passing = programs.map((_, k) => k).filter((k) => verdict(k).kind === "pass");
 let killed = 0, total = 0;
