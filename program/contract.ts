@@ -90,6 +90,7 @@ import {
   ZX_WAIT_ASYNC_TIMESTAMP,
 } from "../kernel/constants.ts";
 import { spec } from "../kernel/syscalls.ts";
+import { REFERENCE_ALLOCATING } from "../properties/_reference_allocating.ts";
 import { CALL_NAMES, type CallName, CALLS } from "./program.ts";
 import {
   type HandleModel,
@@ -925,30 +926,9 @@ export function waitOneOutcome(
 }
 
 /**
- * The calls that make or grow something and list ZX_ERR_NO_MEMORY on their reference pages
- * (zx_vmo_create.md, zx_vmo_create_contiguous.md, zx_vmo_write.md, zx_pager_supply_pages.md,
- * zx_pager_create_vmo.md, zx_vmo_create_child.md, zx_vmo_set_size.md, zx_handle_duplicate.md,
- * zx_port_create.md, zx_pager_create.md, zx_event_create.md): where an injected allocation
- * failure may land.
- */
-const ALLOCATES: ReadonlySet<CallName> = new Set<CallName>([
-  "zx_vmo_create",
-  "zx_vmo_create_contiguous",
-  "zx_vmo_write",
-  "zx_pager_supply_pages",
-  "zx_pager_create_vmo",
-  "zx_vmo_create_child",
-  "zx_vmo_set_size",
-  "zx_handle_duplicate",
-  "zx_port_create",
-  "zx_pager_create",
-  "zx_event_create",
-]);
-
-/**
  * Whether the call may fail with an injected NO_MEMORY (kernel/alloc_fault.ts: "after the
- * argument checks"): it allocates (`ALLOCATES`), and the table's alignments and handle lookups
- * pass in the handle model. What the call checks after those, an injected failure comes before.
+ * argument checks"): it allocates (`REFERENCE_ALLOCATING`), and the table's alignments and
+ * handle lookups pass in the handle model. What the call checks after those, an injected failure comes before.
  */
 export function mayFailAllocating(
   call: CallName,
@@ -957,7 +937,7 @@ export function mayFailAllocating(
   pageSize: number,
 ): boolean {
   const row = spec(call);
-  if (!ALLOCATES.has(call)) return false;
+  if (!REFERENCE_ALLOCATING.has(call)) return false;
   if (row.params.some((p, i) => p.alignedFirst === true && !isAligned(args[i], pageSize))) {
     return false;
   }

@@ -74,6 +74,7 @@ import type { Kernel } from "../kernel/kernel.ts";
 import type { KThread } from "../kernel/objects.ts";
 import type { World } from "../sim/world.ts";
 import { type Call, failCodesKey, StepMonitor } from "./_step_monitor.ts";
+import { REFERENCE_ALLOCATING } from "./_reference_allocating.ts";
 import { callsWhere, spec, SYSCALL_NAMES, type SyscallName } from "../kernel/syscalls.ts";
 
 const ACCESSES = callsWhere((s) => s.access === true);
@@ -99,24 +100,11 @@ const RESOLVERS = new Set([
 ]);
 /**
  * Calls that allocate, after their argument checks: those whose table lists NO_MEMORY, and those
- * that make or grow something and list ZX_ERR_NO_MEMORY on their reference pages
- * (zx_vmo_create.md, zx_vmo_create_contiguous.md, zx_vmo_write.md, zx_pager_supply_pages.md,
- * zx_pager_create_vmo.md, zx_vmo_create_child.md, zx_vmo_set_size.md, zx_handle_duplicate.md,
- * zx_port_create.md, zx_pager_create.md, zx_event_create.md).
+ * the reference pages say make or grow something (`REFERENCE_ALLOCATING`).
  */
 const MAY_RUN_OUT: ReadonlySet<string> = new Set([
   ...SYSCALL_NAMES.filter((name) => spec(name).errors.includes(ZX_ERR_NO_MEMORY)),
-  "zx_vmo_create",
-  "zx_vmo_create_contiguous",
-  "zx_vmo_write",
-  "zx_pager_supply_pages",
-  "zx_pager_create_vmo",
-  "zx_vmo_create_child",
-  "zx_vmo_set_size",
-  "zx_handle_duplicate",
-  "zx_port_create",
-  "zx_pager_create",
-  "zx_event_create",
+  ...REFERENCE_ALLOCATING,
 ]);
 /** Loads and stores through mappings: a `call` and `ret` per page (`VmoPages.mem`). */
 const MEMORY_ACCESSES: ReadonlySet<string> = new Set(["mem_read", "mem_write"]);
