@@ -8,11 +8,7 @@
 // current-value check, the requeue returns OK and the case's own check of that fails in the same
 // step; futex-discipline sees the OK with the word at 100, not 101 (docs/mutation.md, "C (masked)").
 // W79: spec 2.7, only ZX_PAGER_RESET_VMO_STATS clears the modified flag, and a query reports it.
-import { strict as assert } from "node:assert";
-import { mutantMirror } from "./mutant_mirror.ts";
-
-// deno-lint-ignore no-explicit-any
-type Any = any;
+import { conformanceMutantSteps } from "./_conformance_mutants.ts";
 
 const CASES: [
   what: string,
@@ -48,25 +44,9 @@ const CASES: [
   ],
 ];
 
-Deno.test("Zircon's pager tests under the kernel checkers alone show these kernel.ts mutants", async (t) => {
-  const m = await mutantMirror("kernel/kernel.ts");
-  try {
-    const { ALL_CASES } = await m.load("conformance/cases.ts") as Any;
-    const { runChecked } = await m.load("conformance/harness.ts") as Any;
-    const { checkersOf } = await m.load("case/kinds.ts") as Any;
-    for (const [what, id, name, key, checker, rule] of CASES) {
-      await t.step(what, () => {
-        const c = ALL_CASES.find((c: Any) => c.id === id && c.name === name);
-        assert.ok(c !== undefined, `${id} ${name}`);
-        const run = () => runChecked(c.body, 1, checkersOf("kernel")()).verdict;
-        assert.equal(run().kind, "pass");
-        const v: Any = m.withMutant(key, run);
-        assert.equal(v.kind, "invariant", JSON.stringify(v));
-        assert.equal(v.invariant, checker);
-        assert.match(v.message, rule);
-      });
-    }
-  } finally {
-    m.dispose();
-  }
-});
+Deno.test("Zircon's pager tests under the kernel checkers alone show these kernel.ts mutants", (t) =>
+  conformanceMutantSteps(
+    t,
+    "kernel/kernel.ts",
+    CASES.map(([what, id, name, key, checker, rule]) => ({ what, id, name, key, checker, rule })),
+  ));

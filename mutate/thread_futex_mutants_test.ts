@@ -5,6 +5,7 @@
 // (`runChecked`: their own expectations left out).
 import { strict as assert } from "node:assert";
 import { mutantMirror } from "./mutant_mirror.ts";
+import { conformanceMutantSteps } from "./_conformance_mutants.ts";
 
 // deno-lint-ignore no-explicit-any
 type Any = any;
@@ -73,28 +74,19 @@ const CONFORMANCE: [
 ];
 
 for (const file of new Set(CONFORMANCE.map((r) => r[0]))) {
-  Deno.test(`Zircon's tests under the kernel checkers alone show these ${file} mutants`, async (t) => {
-    const m = await mutantMirror(file);
-    try {
-      const { ALL_CASES } = await m.load("conformance/cases.ts") as Any;
-      const { runChecked } = await m.load("conformance/harness.ts") as Any;
-      const { checkersOf } = await m.load("case/kinds.ts") as Any;
-      for (const [, key, id, name, checker, rule] of CONFORMANCE.filter((r) => r[0] === file)) {
-        await t.step(`${key} (${id} ${name})`, () => {
-          const c = ALL_CASES.find((c: Any) => c.id === id && c.name === name);
-          assert.ok(c !== undefined, `${id} ${name}`);
-          const run = () => runChecked(c.body, 1, checkersOf("kernel")()).verdict;
-          assert.equal(run().kind, "pass");
-          const v: Any = m.withMutant(key, run);
-          assert.equal(v.kind, "invariant", JSON.stringify(v));
-          assert.equal(v.invariant, checker);
-          assert.match(v.message, rule);
-        });
-      }
-    } finally {
-      m.dispose();
-    }
-  });
+  Deno.test(`Zircon's tests under the kernel checkers alone show these ${file} mutants`, (t) =>
+    conformanceMutantSteps(
+      t,
+      file,
+      CONFORMANCE.filter((r) => r[0] === file).map(([, key, id, name, checker, rule]) => ({
+        what: `${key} (${id} ${name})`,
+        id,
+        name,
+        key,
+        checker,
+        rule,
+      })),
+    ));
 }
 
 // zx_task_suspend decrements the count it should raise: the target is named suspended, never

@@ -4,11 +4,7 @@
 // checkers alone), pass unmutated; with the detach check of kernel/vmo_pages.ts `pagerOp`
 // (OP_FAIL) or `dirty` (OP_DIRTY) switched off, detached-access fails them. Both mutants passed
 // every checker before (docs/mutation.md, blind-spot triage of sample cee8f81).
-import { strict as assert } from "node:assert";
-import { mutantMirror } from "../mutate/mutant_mirror.ts";
-
-// deno-lint-ignore no-explicit-any
-type Any = any;
+import { conformanceMutantSteps } from "../mutate/_conformance_mutants.ts";
 
 const CASES: [id: string, name: string, key: string, rule: RegExp][] = [
   [
@@ -25,25 +21,16 @@ const CASES: [id: string, name: string, key: string, rule: RegExp][] = [
   ],
 ];
 
-Deno.test("detached-access: OP_FAIL and OP_DIRTY of a detached VMO that pass its detach check fail Zircon's pager tests", async (t) => {
-  const m = await mutantMirror("kernel/vmo_pages.ts");
-  try {
-    const { ALL_CASES } = await m.load("conformance/cases.ts") as Any;
-    const { runChecked } = await m.load("conformance/harness.ts") as Any;
-    const { checkersOf } = await m.load("case/kinds.ts") as Any;
-    for (const [id, name, key, rule] of CASES) {
-      await t.step(`${id} ${name}`, () => {
-        const c = ALL_CASES.find((c: Any) => c.id === id && c.name === name);
-        assert.ok(c !== undefined, `${id} ${name}`);
-        const run = () => runChecked(c.body, 1, checkersOf("kernel")()).verdict;
-        assert.equal(run().kind, "pass");
-        const v: Any = m.withMutant(key, run);
-        assert.equal(v.kind, "invariant", JSON.stringify(v));
-        assert.equal(v.invariant, "detached-access", JSON.stringify(v));
-        assert.match(v.message, rule);
-      });
-    }
-  } finally {
-    m.dispose();
-  }
-});
+Deno.test("detached-access: OP_FAIL and OP_DIRTY of a detached VMO that pass its detach check fail Zircon's pager tests", (t) =>
+  conformanceMutantSteps(
+    t,
+    "kernel/vmo_pages.ts",
+    CASES.map(([id, name, key, rule]) => ({
+      what: `${id} ${name}`,
+      id,
+      name,
+      key,
+      checker: "detached-access",
+      rule,
+    })),
+  ));
