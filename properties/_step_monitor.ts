@@ -301,15 +301,7 @@ export abstract class StepMonitor implements Monitor, VerdictJudge {
   afterStep(world: World): void {
     const j = this.#r.j;
     if (j.mode === "leader") {
-      if (j.leader !== this) return;
-      j.settle(world);
-      // A member with no step events of its own and no endStep has nothing to judge: skipped
-      // (its reading is put right when it next catches up).
-      const readers = j.readers;
-      for (let i = 0; i < readers.length; i++) {
-        const r = readers[i];
-        if (r.want !== 0 || r.ends) StepMonitor.#judgeStep(r, world);
-      }
+      if (j.leader === this) StepMonitor.#judgeAll(j, world);
       return;
     }
     if (j.mode === "unsettled" && j.present.length > 0 && j.settleMode(world) === "leader") {
@@ -317,6 +309,33 @@ export abstract class StepMonitor implements Monitor, VerdictJudge {
       return;
     }
     this.#catchUp(world);
+  }
+
+  /**
+   * The world's one call after each step for this monitor ({@linkcode Monitor.stepHook}), asked
+   * once every member has been asked for its `onEvent`: when the journal's members are an
+   * unbroken run of the world's monitors, the leader's hook judges them all and the others have
+   * none (no call per member per step that returns at once); otherwise its `afterStep`.
+   */
+  stepHook(world: World): ((world: World) => void) | null {
+    const j = this.#r.j;
+    if (j.mode === "unsettled" && j.present.length > 0) j.settleMode(world);
+    if (j.mode !== "leader") return (w) => this.afterStep(w);
+    if (j.leader !== this) return null;
+    // (Closes over the journal only, as the event listener does.)
+    return (w) => StepMonitor.#judgeAll(j, w);
+  }
+
+  /** Settles `j`, then judges every member's unread events and step, in the world's order. */
+  static #judgeAll(j: StepJournal, world: World): void {
+    j.settle(world);
+    // A member with no step events of its own and no endStep has nothing to judge: skipped
+    // (its reading is put right when it next catches up).
+    const readers = j.readers;
+    for (let i = 0; i < readers.length; i++) {
+      const r = readers[i];
+      if (r.want !== 0 || r.ends) StepMonitor.#judgeStep(r, world);
+    }
   }
 
   /** Settles the journal, then judges this monitor's unread events and the step. */

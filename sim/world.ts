@@ -66,6 +66,12 @@ export interface Monitor {
   onEvent?(event: KernelEvent, step: number): void;
   /** Checks the world after each scheduler step. */
   afterStep?(world: World): void;
+  /**
+   * Asked once when the run starts, after every monitor's `onEvent`: what the world calls after
+   * each step in place of {@linkcode Monitor.afterStep} (null: nothing, another monitor's hook
+   * judges this one's steps). A monitor without it has its `afterStep` called.
+   */
+  stepHook?(world: World): ((world: World) => void) | null;
   /** Thread `tid` called {@linkcode Sys.checkpoint} with `key` (during the current step). */
   onCheckpoint?(tid: number, key: string): void;
   /**
@@ -315,6 +321,8 @@ export class World {
   readonly #owedIn: number[] = [];
   /** A failure before the first step (a thread that threw while starting). */
   #early: Verdict | null = null;
+  /** What runs after each step: the monitors' step hooks ({@linkcode Monitor.stepHook}), in order. */
+  readonly #stepHooks: ((world: World) => void)[] = [];
   readonly #tailOn: boolean;
 
   /** Builds a world with a fresh kernel and no threads. */
@@ -339,6 +347,14 @@ export class World {
       // journal's leader answers with a listener), so the listener is kept, not asked per event.
       const onEvent = m.onEvent;
       if (onEvent) this.trace.listen((e, step) => onEvent.call(m, e, step));
+    }
+    // Asked once too, after every `onEvent` (a checker set's members know then who is in the
+    // run): one call per step for a set that judges its members together, not one per member.
+    for (const m of this.monitors) {
+      if (m.stepHook !== undefined) {
+        const hook = m.stepHook(this);
+        if (hook !== null) this.#stepHooks.push(hook);
+      } else if (m.afterStep !== undefined) this.#stepHooks.push((w) => m.afterStep?.(w));
     }
     // Checkers compare the bytes of the pages a step touched; the model alone records nothing.
     this.kernel.pages.touches.enabled = this.monitors.length > 0;
@@ -586,7 +602,8 @@ export class World {
           other.end = { kind: "killed" };
         }
       }
-      for (const m of this.monitors) m.afterStep?.(this);
+      const hooks = this.#stepHooks;
+      for (let i = 0; i < hooks.length; i++) hooks[i](this);
     } catch (e) {
       return this.#failure(e, t);
     } finally {
