@@ -341,7 +341,7 @@ export class PageState extends StepMonitor {
     if (this.#calls.size > 0) this.#calls.clear();
     this.#lastCall = undefined;
     if (touched.size > 0) touched.clear();
-    this.#supplyRets.length = 0;
+    if (this.#supplyRets.length > 0) this.#supplyRets.length = 0;
     this.#stepCall = undefined;
     this.#vmarOp = false;
     this.#cause = undefined;

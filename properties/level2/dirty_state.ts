@@ -227,7 +227,7 @@ export class DirtyState extends StepMonitor {
     const calls = this.#calls;
     for (const name of this.#inCall.values()) calls.add(name);
     for (const q of this.#queries) if (!q.late) this.#judgeQuery(world, q);
-    this.#queries.length = 0;
+    if (this.#queries.length > 0) this.#queries.length = 0;
     // OP_ZERO and a resize store zeros that may stay a zero interval (table 5.2): not judged.
     if (calls.has("zx_vmo_op_range") || calls.has("zx_vmo_set_size")) this.#stores.length = 0;
     else if (this.#stores.length > 0) this.#judgeStores(world);
@@ -250,7 +250,7 @@ export class DirtyState extends StepMonitor {
     // One pass over the calls in progress, then those that returned: their handles' VMOs, pins,
     // a `zx_vmar_op_range(COMMIT)` and resetting stats queries.
     const active = this.#active;
-    this.#pins.length = 0;
+    if (this.#pins.length > 0) this.#pins.length = 0;
     this.#vmarCommit = false;
     if (this.#resetQueries.size > 0) this.#resetQueries.clear();
     for (const r of this.#inCallArgs.values()) this.#noteCall(world, r, active);
@@ -299,14 +299,14 @@ export class DirtyState extends StepMonitor {
       this.#before.set(vmo, now);
     }
     if (writebacks.size > 0) writebacks.clear();
-    this.#pagerOps.length = 0;
+    if (this.#pagerOps.length > 0) this.#pagerOps.length = 0;
     if (calls.size > 0) calls.clear();
-    this.#requests.length = 0;
+    if (this.#requests.length > 0) this.#requests.length = 0;
     if (this.#stored.size > 0) this.#stored.clear();
     if (this.#named.size > 0) this.#named.clear();
     this.#lastNamed = undefined;
     if (active.size > 0) active.clear();
-    this.#retired.length = 0;
+    if (this.#retired.length > 0) this.#retired.length = 0;
   }
 
   /**
@@ -347,7 +347,7 @@ export class DirtyState extends StepMonitor {
         }
       }
     }
-    this.#stores.length = 0;
+    if (this.#stores.length > 0) this.#stores.length = 0;
   }
 
   /**
@@ -476,7 +476,7 @@ export class DirtyState extends StepMonitor {
         );
       }
     }
-    this.#statsQueries.length = 0;
+    if (this.#statsQueries.length > 0) this.#statsQueries.length = 0;
   }
 
   /** Notes the VMO a `zx_pager_query_vmo_stats` with ZX_PAGER_RESET_VMO_STATS names. */
