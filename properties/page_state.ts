@@ -33,6 +33,7 @@ import { AuxSnapshot } from "./_aux_snapshot.ts";
 import { sameBytes, zeroPage } from "./_bytes.ts";
 import {
   type Call,
+  namedVmo,
   pagerVmo,
   pinCovers,
   type PinRange,
@@ -212,7 +213,8 @@ export class PageState extends StepMonitor {
       if (!("tid" in e) || e.tid === world.running?.tid) this.#stepCall = call;
     }
     // (A step's events mostly name one VMO after another: the last one named is not added again.)
-    if ("vmo" in e && e.vmo !== this.#lastNamed) this.#named.add(this.#lastNamed = e.vmo);
+    const koid = namedVmo(e);
+    if (koid !== undefined && koid !== this.#lastNamed) this.#named.add(this.#lastNamed = koid);
     // A write given a user buffer: its VMO as the handle named it when the call began.
     if (e.k === "call" && e.name === "zx_vmo_write" && e.args.length > 3) {
       const v = this.vmoOf(e.args[0]);

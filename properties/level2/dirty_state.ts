@@ -20,7 +20,7 @@ import { present } from "../../kernel/assert.ts";
 import type { KernelEvent, SlotKind } from "../../kernel/events.ts";
 import { Page, type Slot, slotKind, Vmo } from "../../kernel/objects.ts";
 import { InvariantViolation, type Verdict, type World } from "../../sim/world.ts";
-import { pagerVmo, pinCovers, type PinRange, pinRange, StepMonitor } from "../_step_monitor.ts";
+import { namedVmo, pagerVmo, pinCovers, type PinRange, pinRange, StepMonitor } from "../_step_monitor.ts";
 import {
   ZX_PAGER_OP_WRITEBACK_BEGIN,
   ZX_PAGER_OP_WRITEBACK_END,
@@ -176,8 +176,9 @@ export class DirtyState extends StepMonitor {
 
   protected override onStepEvent(e: KernelEvent): void {
     // (A step's events mostly name one VMO after another: the last one named is not added again.)
-    if ("vmo" in e && e.vmo !== this.#lastNamed) this.#named.add(this.#lastNamed = e.vmo);
-    if (this.#queries.length > 0 && ("vmo" in e || e.k === "call")) {
+    const koid = namedVmo(e);
+    if (koid !== undefined && koid !== this.#lastNamed) this.#named.add(this.#lastNamed = koid);
+    if (this.#queries.length > 0 && (koid !== undefined || e.k === "call")) {
       for (const q of this.#queries) q.late = true;
     }
     if (
