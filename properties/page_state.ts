@@ -31,6 +31,7 @@ import { Page, type PageTouches, type Slot, slotKind, type Vmo } from "../kernel
 import type { World } from "../sim/world.ts";
 import { AuxSnapshot } from "./_aux_snapshot.ts";
 import { sameBytes, zeroPage } from "./_bytes.ts";
+import { StepSet } from "./_step_set.ts";
 import {
   type Call,
   namedVmo,
@@ -164,12 +165,12 @@ export class PageState extends StepMonitor {
   /** Which pager VMO held each page when its VMO was last compared. */
   #where = new WeakMap<Page, Vmo>();
   /** Koids of VMOs this step's events named. */
-  readonly #named = new Set<number>();
+  readonly #named = new StepSet<number>();
   /** The koid last added to `#named` this step. */
   #lastNamed: number | undefined = undefined;
   /** VMOs the handles of this step's syscalls named, and those syscalls. */
-  readonly #handled = new Set<Vmo>();
-  readonly #calls = new Set<Call>();
+  readonly #handled = new StepSet<Vmo>();
+  readonly #calls = new StepSet<Call>();
   /** The call of the last event judged in this step (its handles are in `#handled`). */
   #lastCall: Call | undefined = undefined;
   #requests: { vmo: number; id: number; start: number; end: number }[] = [];
@@ -178,7 +179,7 @@ export class PageState extends StepMonitor {
   readonly #written = new Set<number>();
   readonly #detached = new Map<number, string>();
   readonly #supplyRets: Call[] = [];
-  readonly #touched = new Set<Vmo>();
+  readonly #touched = new StepSet<Vmo>();
   #stepCall: Call | undefined;
   /** Per thread in a `zx_vmo_write` given a user buffer: the root VMO it writes. */
   readonly #userWrites = new Map<number, Vmo>();
@@ -270,7 +271,7 @@ export class PageState extends StepMonitor {
   }
 
   /** Whether this step can have changed `vmo`'s slots. */
-  #active(vmo: Vmo, before: VmoBefore, touched: ReadonlySet<Vmo>): boolean {
+  #active(vmo: Vmo, before: VmoBefore, touched: StepSet<Vmo>): boolean {
     return this.#paranoid || this.#vmarOp || this.#named.has(vmo.koid) || this.#handled.has(vmo) ||
       touched.has(vmo) || vmo.dead !== before.dead || vmo.slots.length !== before.slots.length;
   }

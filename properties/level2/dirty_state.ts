@@ -32,6 +32,7 @@ import {
 } from "../../kernel/constants.ts";
 import { callsWhere } from "../../kernel/syscalls.ts";
 import { type EndPlan, ZeroEnds } from "./_zero_intervals.ts";
+import { StepSet } from "../_step_set.ts";
 
 interface Before {
   readonly slots: Slot[];
@@ -138,14 +139,14 @@ export class DirtyState extends StepMonitor {
     super();
     this.#paranoid = options.paranoid ?? false;
   }
-  readonly #calls = new Set<string>();
+  readonly #calls = new StepSet<string>();
   #requests: { vmo: number; type: "READ" | "DIRTY"; start: number; end: number; id: number }[] = [];
   /** Koids of the VMOs this step stored into. */
-  #stored = new Set<number>();
+  readonly #stored = new StepSet<number>();
   /** Syscalls in progress by thread: a blocked call finishes its work in a later step. */
   #inCall = new Map<number, string>();
   /** Koids this step's events named, and the handle arguments of its syscalls. */
-  #named = new Set<number>();
+  readonly #named = new StepSet<number>();
   /** The koid last added to `#named` this step. */
   #lastNamed: number | undefined = undefined;
   /**
@@ -154,7 +155,7 @@ export class DirtyState extends StepMonitor {
    */
   #inCallArgs = new Map<number, Resolved>();
   readonly #retired: Resolved[] = [];
-  readonly #active = new Set<Vmo>();
+  readonly #active = new StepSet<Vmo>();
   /** The pages the `zx_bti_pin` calls running this step pin ({@linkcode pinRange}). */
   readonly #pins: PinRange[] = [];
   /** A `zx_vmar_op_range(COMMIT)` ran this step (it commits VMOs no handle of it names). */
@@ -315,7 +316,7 @@ export class DirtyState extends StepMonitor {
    * (into `active`), the pages a `zx_bti_pin` pins, a `zx_vmar_op_range(COMMIT)`, a stats query
    * with RESET.
    */
-  #noteCall(world: World, r: Resolved, active: Set<Vmo>): void {
+  #noteCall(world: World, r: Resolved, active: StepSet<Vmo>): void {
     this.#addHandles(world, r, active);
     const name = r.name;
     if (name === "zx_bti_pin") {
@@ -397,7 +398,7 @@ export class DirtyState extends StepMonitor {
    * it waits leaves the call changing the VMO when it resumes. Handle values are never reused,
    * so an old lookup never names another object.
    */
-  #addHandles(world: World, r: Resolved, into: Set<Vmo>): void {
+  #addHandles(world: World, r: Resolved, into: StepSet<Vmo>): void {
     const table = world.kernel.handles;
     if (r.issued !== table.issued || r.open !== table.size) {
       const vmos = r.vmos;
@@ -418,7 +419,7 @@ export class DirtyState extends StepMonitor {
    * in page order (K17, K18) and written into `was` in place, then the modified flag (K25). The
    * same verdicts as {@linkcode DirtyState.#compare} on a fresh copy, without the copy.
    */
-  #update(vmo: Vmo, was: Before, calls: Set<string>, wb: Writeback | null | undefined): void {
+  #update(vmo: Vmo, was: Before, calls: StepSet<string>, wb: Writeback | null | undefined): void {
     const slots = vmo.slots;
     const judge = !vmo.dead;
     const kinds = was.kinds;
@@ -456,7 +457,7 @@ export class DirtyState extends StepMonitor {
    * it (this checker's own record, whose every move K25 judges); set in this step only by a call
    * that modifies or a store into the VMO before the query.
    */
-  #judgeStats(calls: Set<string>): void {
+  #judgeStats(calls: StepSet<string>): void {
     for (const q of this.#statsQueries) {
       const vmo = this.vmoOf(q.args[1]);
       const was = vmo === undefined ? undefined : this.#before.get(vmo);
@@ -580,12 +581,12 @@ export class DirtyState extends StepMonitor {
    * Whether this step may have marked `vmo` modified: a store into it, a write pin of it that
    * pinned everything, or a call that modifies (the comment of {@linkcode DirtyState.#judgeModified}).
    */
-  #mayMarkModified(vmo: Vmo, calls: Set<string>): boolean {
+  #mayMarkModified(vmo: Vmo, calls: StepSet<string>): boolean {
     return this.#stored.has(vmo.koid) || this.#pins.some((pin) => pin.write && pin.root === vmo) ||
       [...calls].some((c) => SETS_MODIFIED.has(c));
   }
 
-  #judgeModified(vmo: Vmo, was: boolean, now: boolean, calls: Set<string>): void {
+  #judgeModified(vmo: Vmo, was: boolean, now: boolean, calls: StepSet<string>): void {
     // Any write marks the VMO modified, also one by a call whose handle names another VMO (a
     // user copy into a mapping: `VmMapping::PageFault` with a write flag calls
     // `mark_modified_locked`, zircon/kernel/vm/vm_mapping.cc @ misttech/fuchsia 59d70673), and
@@ -609,7 +610,7 @@ export class DirtyState extends StepMonitor {
     vmo: Vmo,
     was: Before,
     now: Before,
-    calls: Set<string>,
+    calls: StepSet<string>,
     wb: Writeback | null | undefined,
   ): void {
     const at = (p: number) => `vmo${vmo.koid} page ${p}`;
@@ -673,7 +674,7 @@ export class DirtyState extends StepMonitor {
     now.zeros = zeros;
   }
 
-  #allowed(a: SlotKind, b: SlotKind, calls: Set<string>, vmo: Vmo, p: number): boolean {
+  #allowed(a: SlotKind, b: SlotKind, calls: StepSet<string>, vmo: Vmo, p: number): boolean {
     const pagerOp = calls.has("zx_pager_op_range");
     // A pin commits as COMMIT does (a zero slot of a TRAP_DIRTY VMO waits for a DIRTY request);
     // a write pin makes what it pinned Dirty, under TRAP_DIRTY only by OP_DIRTY, an AwaitingClean
