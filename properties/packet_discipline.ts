@@ -257,7 +257,7 @@ export class PacketDiscipline extends StepMonitor {
     for (const vmo of this.#completeDropped) {
       this.fail("unannounced", `a port dropped a packet of vmo${vmo}, which had none there`);
     }
-    this.#completeDropped.clear();
+    if (this.#completeDropped.size > 0) this.#completeDropped.clear();
     for (const q of this.#queued) {
       const vmo = pagerVmo(world, q.vmo);
       const p = q.packet;

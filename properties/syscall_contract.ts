@@ -252,14 +252,17 @@ export class SyscallContract extends StepMonitor {
     if (last === undefined) return ZX_OK;
     const a = call.args;
     const row = spec(call.name as SyscallName);
-    const aligned = (x: unknown) => typeof x === "number" && x >= 0 && x % ps === 0;
-    if (row.params.some((p, i) => p.alignedFirst === true && !aligned(a[i]))) {
-      return ZX_ERR_INVALID_ARGS;
+    // Indexed loops, no closures: this runs at every call and return of a pager syscall.
+    const params = row.params;
+    for (let i = 0; i < params.length; i++) {
+      if (params[i].alignedFirst !== true) continue;
+      const x = a[i];
+      if (!(typeof x === "number" && x >= 0 && x % ps === 0)) return ZX_ERR_INVALID_ARGS;
     }
-    for (const [i, p] of row.params.entries()) {
-      if (i > last) break;
-      if (p.handle === undefined) continue;
-      const st = this.#lookup(a[i], p.handle.type, p.handle.rights);
+    for (let i = 0; i < params.length && i <= last; i++) {
+      const h = params[i].handle;
+      if (h === undefined) continue;
+      const st = this.#lookup(a[i], h.type, h.rights);
       if (st !== ZX_OK) return st;
     }
     return ZX_OK;
