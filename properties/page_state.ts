@@ -228,8 +228,9 @@ export class PageState extends StepMonitor {
       if (call.name === "zx_vmar_op_range") this.#vmarOp = true;
       if (!this.#calls.has(call)) {
         this.#calls.add(call);
-        for (const a of call.args) {
-          const v = this.vmoOf(a);
+        const args = call.args;
+        for (let i = 0; i < args.length; i++) {
+          const v = this.vmoOf(args[i]);
           if (v !== undefined) this.#handled.add(v.root);
         }
       }
@@ -296,7 +297,7 @@ export class PageState extends StepMonitor {
     const touches = world.step === this.#judgedStep ? null : world.kernel.pages.touches;
     this.#judgedStep = world.step;
     const touched = this.#touched;
-    if (touches !== null) {
+    if (touches !== null && touches.size > 0) {
       for (const page of touches.pages()) {
         const v = this.#where.get(page);
         if (v !== undefined) touched.add(v);

@@ -155,6 +155,8 @@ export class DirtyState extends StepMonitor {
    */
   #inCallArgs = new Map<number, Resolved>();
   readonly #retired: Resolved[] = [];
+  /** How many of `#retired` are this step's (the array is reused: entries past it are stale). */
+  #retiredN = 0;
   readonly #active = new StepSet<Vmo>();
   /** The pages the `zx_bti_pin` calls running this step pin ({@linkcode pinRange}). */
   readonly #pins: PinRange[] = [];
@@ -204,7 +206,11 @@ export class DirtyState extends StepMonitor {
       if (e.name === "zx_pager_query_vmo_stats" && e.status === 0 && args !== undefined) {
         this.#statsQueries.push({ args: args.args, modified: e.value });
       }
-      if (args !== undefined) this.#retired.push(args);
+      if (args !== undefined) {
+        if (this.#retiredN < this.#retired.length) this.#retired[this.#retiredN] = args;
+        else this.#retired.push(args);
+        this.#retiredN++;
+      }
       this.#inCallArgs.delete(e.tid);
     } else if (e.k === "request") this.#requests.push(e);
     else if (e.k === "store") {
@@ -257,7 +263,7 @@ export class DirtyState extends StepMonitor {
     if (this.#resetQueries.size > 0) this.#resetQueries.clear();
     for (const r of this.#inCallArgs.values()) this.#noteCall(world, r, active);
     const retired = this.#retired;
-    for (let i = 0; i < retired.length; i++) this.#noteCall(world, retired[i], active);
+    for (let i = 0; i < this.#retiredN; i++) this.#noteCall(world, retired[i], active);
     const touches = world.kernel.pages.touches;
     if (touches.size > 0) {
       for (const page of touches.pages()) {
@@ -308,7 +314,7 @@ export class DirtyState extends StepMonitor {
     if (this.#named.size > 0) this.#named.clear();
     this.#lastNamed = undefined;
     if (active.size > 0) active.clear();
-    if (this.#retired.length > 0) this.#retired.length = 0;
+    this.#retiredN = 0;
   }
 
   /**
@@ -402,7 +408,9 @@ export class DirtyState extends StepMonitor {
     const table = world.kernel.handles;
     if (r.issued !== table.issued || r.open !== table.size) {
       const vmos = r.vmos;
-      for (const h of r.args) {
+      const args = r.args;
+      for (let i = 0; i < args.length; i++) {
+        const h = args[i];
         if (typeof h !== "number") continue;
         const o = table.entry(h)?.object;
         if (o instanceof Vmo && !vmos.includes(o)) vmos.push(o);
