@@ -83,6 +83,32 @@ export const NAMES_VMO: {
   observed: false,
 };
 
+/** Whether events of each kind carry a thread (a `tid` field): as {@linkcode NAMES_VMO}. */
+const CARRIES_TID: {
+  readonly [K in KernelEvent["k"]]: "tid" extends keyof Extract<KernelEvent, { k: K }> ? true
+    : false;
+} = {
+  call: true,
+  ret: true,
+  request: true,
+  coalesce: true,
+  resolve: false,
+  "packet-queued": false,
+  "packet-dequeued": true,
+  "packet-withdrawn": false,
+  "packet-dropped": false,
+  block: true,
+  wake: true,
+  supply: false,
+  copy: true,
+  store: true,
+  detach: false,
+  "page-fault": true,
+  thread: true,
+  atomic: true,
+  observed: true,
+};
+
 /** The VMO (koid) `event` names, if its kind names one ({@linkcode NAMES_VMO}). */
 export function namedVmo(event: KernelEvent): number | undefined {
   return NAMES_VMO[event.k] ? (event as { readonly vmo: number }).vmo : undefined;
@@ -214,7 +240,7 @@ class StepJournal {
           step: this.steps[i],
         });
       }
-      const tid = "tid" in event ? event.tid : stepping;
+      const tid = CARRIES_TID[event.k] ? (event as { readonly tid: number }).tid : stepping;
       const call = tid === undefined ? undefined : this.calls.get(tid);
       if (i < context.length) context[i] = call;
       else context.push(call);
