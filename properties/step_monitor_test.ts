@@ -6,7 +6,7 @@ import type { KernelEvent } from "../kernel/events.ts";
 import { Page, PageTouches } from "../kernel/objects.ts";
 import { parseScenario } from "../scenario/schema.ts";
 import { runScenario } from "../scenario/interpreter.ts";
-import type { Monitor } from "../sim/world.ts";
+import type { Monitor, World } from "../sim/world.ts";
 import { type Call, shareJournal, StepMonitor } from "./_step_monitor.ts";
 
 /** Records what it is told: immediate events (tagged by name, into a shared log) and step events. */
@@ -71,4 +71,42 @@ Deno.test("page touches: a page made in the step is not recorded; an older one i
   fresh.data[3] = 6;
   assert.deepEqual([...(touches.before(other) ?? [])], [5, 5, 5, 5]);
   assert.deepEqual([...(touches.before(fresh) ?? [])], [9, 8, 7, 4]);
+});
+
+/** Logs each step it judges (its endStep), by name, into a shared log. */
+class StepLogger extends StepMonitor {
+  constructor(readonly name: string, readonly log: string[]) {
+    super();
+  }
+  protected override endStep(world: { step: number }): void {
+    this.log.push(`${this.name}@${world.step}`);
+  }
+}
+
+Deno.test("step hooks: an unbroken run of a journal's members gets one hook, the leader's; a broken one, one each", () => {
+  const plainLog: string[] = [];
+  const plain: Monitor = { name: "plain", afterStep: (w) => plainLog.push(`plain@${w.step}`) };
+  // Unbroken: [a, b] then a monitor of no journal.
+  const log1: string[] = [];
+  const [a, b] = shareJournal([new StepLogger("a", log1), new StepLogger("b", log1)]);
+  const run1 = runScenario(SCENARIO, { seed: 1, monitors: [a, b, plain] });
+  assert.equal(run1.verdict.kind, "pass");
+  const steps = run1.steps;
+  assert.ok(steps > 3);
+  // The world asked each once, after every onEvent (the mode is settled now): the leader's hook
+  // judges both, b has none.
+  const world = {} as World;
+  assert.equal(typeof a.stepHook(world), "function");
+  assert.equal(b.stepHook(world), null);
+  const judged = Array.from({ length: steps }, (_, i) => [`a@${i + 1}`, `b@${i + 1}`]).flat();
+  assert.deepEqual(log1.slice(0, judged.length), judged);
+  assert.equal(plainLog.length, steps);
+  // Broken by a monitor between them: each member judges its own steps, in the world's order.
+  const log2: string[] = [];
+  const [c, d] = shareJournal([new StepLogger("c", log2), new StepLogger("d", log2)]);
+  const run2 = runScenario(SCENARIO, { seed: 1, monitors: [c, plain, d] });
+  assert.equal(run2.verdict.kind, "pass");
+  assert.equal(run2.steps, steps);
+  const each = Array.from({ length: steps }, (_, i) => [`c@${i + 1}`, `d@${i + 1}`]).flat();
+  assert.deepEqual(log2.slice(0, each.length), each);
 });
