@@ -20,7 +20,14 @@ import { present } from "../../kernel/assert.ts";
 import type { KernelEvent, SlotKind } from "../../kernel/events.ts";
 import { Page, type Slot, slotKind, Vmo } from "../../kernel/objects.ts";
 import { InvariantViolation, type Verdict, type World } from "../../sim/world.ts";
-import { namedVmo, pagerVmo, pinCovers, type PinRange, pinRange, StepMonitor } from "../_step_monitor.ts";
+import {
+  namedVmo,
+  pagerVmo,
+  pinCovers,
+  type PinRange,
+  pinRange,
+  StepMonitor,
+} from "../_step_monitor.ts";
 import {
   ZX_PAGER_OP_WRITEBACK_BEGIN,
   ZX_PAGER_OP_WRITEBACK_END,
