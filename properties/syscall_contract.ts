@@ -131,6 +131,14 @@ function probeInfo(kernel: Kernel, thread: KThread, handle: number): number | nu
   }
 }
 
+/**
+ * A number naming page `page` of the VMO with koid `vmo` (koids stay below 2^20, pages below
+ * 2^32): the supply's filled pages were `vmo:page` strings, built at every supplied page.
+ */
+function filledKey(vmo: number, page: number): number {
+  return vmo * 2 ** 32 + page;
+}
+
 /** Checks the status codes of pager syscalls and accessors. */
 export class SyscallContract extends StepMonitor {
   readonly name = "syscall-contract";
@@ -149,8 +157,8 @@ export class SyscallContract extends StepMonitor {
     "resolve",
     "supply",
   ]);
-  /** Pages a supply filled in this step, as `vmo:page` (the early-wake obligation). */
-  readonly #filled = new Set<string>();
+  /** Pages a supply filled in this step, by {@linkcode filledKey} (the early-wake obligation). */
+  readonly #filled = new Set<number>();
   /** The parked readers and their wake pages as this step's supply began. */
   readonly #parkedAtSupply = new Map<
     number,
@@ -423,7 +431,7 @@ export class SyscallContract extends StepMonitor {
             }
           }
         }
-        if (e.inserted) this.#filled.add(`${e.vmo}:${e.page}`);
+        if (e.inserted) this.#filled.add(filledKey(e.vmo, e.page));
         return;
       case "request":
         this.#leave(e.tid);
@@ -735,7 +743,7 @@ export class SyscallContract extends StepMonitor {
       // Its request as the step began (a completion has since dropped it: all were woken).
       const q = this.#requests.get(at.req);
       if (q === undefined || q.primary !== tid) continue;
-      const filled = (p: number) => this.#filled.has(`${r.vmo}:${p}`);
+      const filled = (p: number) => this.#filled.has(filledKey(r.vmo, p));
       if (!filled(w) || w > q.start && filled(w - 1)) {
         // The supply resolved nothing from its wake page: no early wake of this request, for
         // the primary and its overlap waiters alike (`ResolveRequestsLocked` signals only there).

@@ -150,8 +150,6 @@ export class DirtyState extends StepMonitor {
   #requests: { vmo: number; type: "READ" | "DIRTY"; start: number; end: number; id: number }[] = [];
   /** Koids of the VMOs this step stored into. */
   readonly #stored = new StepSet<number>();
-  /** Syscalls in progress by thread: a blocked call finishes its work in a later step. */
-  #inCall = new Map<number, string>();
   /** Koids this step's events named, and the handle arguments of its syscalls. */
   readonly #named = new StepSet<number>();
   /** The koid last added to `#named` this step. */
@@ -200,12 +198,10 @@ export class DirtyState extends StepMonitor {
     }
     if (e.k === "call") {
       this.#calls.add(e.name);
-      this.#inCall.set(e.tid, e.name);
       // Each call event has an argument list of its own (`tableCall`'s `shown`): a fresh lookup.
       this.#inCallArgs.set(e.tid, { name: e.name, args: e.args, issued: -1, open: -1, vmos: [] });
     } else if (e.k === "ret") {
       this.#calls.add(e.name);
-      this.#inCall.delete(e.tid);
       const args = this.#inCallArgs.get(e.tid);
       if (e.name === "zx_pager_op_range" && e.status === 0 && args !== undefined) {
         this.#pagerOps.push(args.args);
@@ -240,7 +236,7 @@ export class DirtyState extends StepMonitor {
 
   protected override endStep(world: World): void {
     const calls = this.#calls;
-    for (const name of this.#inCall.values()) calls.add(name);
+    for (const r of this.#inCallArgs.values()) calls.add(r.name);
     for (const q of this.#queries) if (!q.late) this.#judgeQuery(world, q);
     if (this.#queries.length > 0) this.#queries.length = 0;
     // OP_ZERO and a resize store zeros that may stay a zero interval (table 5.2): not judged.
