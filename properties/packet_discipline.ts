@@ -254,10 +254,13 @@ export class PacketDiscipline extends StepMonitor {
   }
 
   protected override endStep(world: World): void {
-    for (const vmo of this.#completeDropped) {
-      this.fail("unannounced", `a port dropped a packet of vmo${vmo}, which had none there`);
+    // (Looked at only when it holds something: an iterator per step cost more than the check.)
+    if (this.#completeDropped.size > 0) {
+      for (const vmo of this.#completeDropped) {
+        this.fail("unannounced", `a port dropped a packet of vmo${vmo}, which had none there`);
+      }
+      this.#completeDropped.clear();
     }
-    if (this.#completeDropped.size > 0) this.#completeDropped.clear();
     for (const q of this.#queued) {
       const vmo = pagerVmo(world, q.vmo);
       const p = q.packet;
