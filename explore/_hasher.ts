@@ -54,6 +54,14 @@ export class Hasher {
     return this.word(b.length);
   }
 
+  /** An independent hasher in the same state: mixing into one does not change the other. */
+  clone(): Hasher {
+    const h = new Hasher();
+    h.#h1 = this.#h1;
+    h.#h2 = this.#h2;
+    return h;
+  }
+
   /** Mixes another fingerprint. */
   mix(f: Fingerprint): this {
     return this.word(f.h1).word(f.h2);

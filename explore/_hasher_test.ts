@@ -18,3 +18,13 @@ Deno.test("Hasher.bytes: the same as mixing the words one by one, whatever the a
     new Hasher().bytes(buf.subarray(4, 12)).value,
   );
 });
+
+Deno.test("Hasher.clone: the copy goes on from the same state, independently", () => {
+  const a = new Hasher().str("prefix");
+  const b = a.clone();
+  assert.deepEqual(b.value, a.value);
+  a.word(1);
+  assert.notDeepEqual(b.value, a.value);
+  b.word(1);
+  assert.deepEqual(b.value, a.value);
+});

@@ -47,6 +47,18 @@ export class Names {
   readonly #counts = new Map<number, number>();
   #baseline = false;
 
+  /** An independent copy: naming in one does not change the other. */
+  clone(): Names {
+    const n = new Names();
+    for (const [k, v] of this.#handles) n.#handles.set(k, v);
+    for (const [k, v] of this.#koids) n.#koids.set(k, v);
+    for (const k of this.#seenHandles) n.#seenHandles.add(k);
+    for (const k of this.#seenKoids) n.#seenKoids.add(k);
+    for (const [k, v] of this.#counts) n.#counts.set(k, v);
+    n.#baseline = this.#baseline;
+    return n;
+  }
+
   /** Marks everything created so far (process setup) as keeping its own number. */
   baseline(kernel: import("../kernel/kernel.ts").Kernel): void {
     if (this.#baseline) return;
@@ -104,6 +116,15 @@ export class ThreadHistories {
   readonly #now = new Map<number, Hasher>();
   /** The call in flight: what it will have returned (copies, packets). */
   readonly #payload = new Map<number, Hasher>();
+
+  /** An independent copy: events added to one do not change the other. */
+  clone(): ThreadHistories {
+    const c = new ThreadHistories();
+    for (const [tid, h] of this.#done) c.#done.set(tid, h.clone());
+    for (const [tid, h] of this.#now) c.#now.set(tid, h.clone());
+    for (const [tid, h] of this.#payload) c.#payload.set(tid, h.clone());
+    return c;
+  }
 
   /** True while thread `tid` is inside a syscall (between its call and its return). */
   inCall(tid: number): boolean {
