@@ -88,3 +88,50 @@ export interface Fingerprint {
 export function fingerprintHex(f: Fingerprint): string {
   return f.h1.toString(16).padStart(8, "0") + f.h2.toString(16).padStart(8, "0");
 }
+
+/**
+ * The fingerprints of page contents seen before, by content: every choice point hashes every
+ * committed page (4 KiB each in the default scenario), and the same few contents (the backing
+ * pattern, zeros, a write) come back in execution after execution. A hit is confirmed by comparing
+ * the whole content with a copy (about half the cost of hashing it), so the answer is always
+ * `new Hasher().bytes(b).value`, whatever the memo holds.
+ */
+export class ContentHashes {
+  readonly #byProbe = new Map<number, { words: Uint32Array; fp: Fingerprint }[]>();
+  #size = 0;
+
+  /** At most this many contents are kept; past that the memo starts again empty. */
+  static readonly MAX = 2048;
+
+  /** The fingerprint of `b`'s bytes: `new Hasher().bytes(b).value`. */
+  of(b: Uint8Array): Fingerprint {
+    if (b.byteOffset % 4 !== 0 || b.length % 4 !== 0 || b.length < 256) {
+      return new Hasher().bytes(b).value;
+    }
+    const w = new Uint32Array(b.buffer, b.byteOffset, b.length >>> 2);
+    // A probe of 64 words spread over the content picks the candidates.
+    const stride = w.length >>> 6;
+    let probe = w.length;
+    for (let i = 0; i < w.length; i += stride) probe = Math.imul(probe ^ w[i], 0x01000193);
+    let list = this.#byProbe.get(probe);
+    if (list !== undefined) {
+      for (const e of list) if (sameWords(e.words, w)) return e.fp;
+    }
+    const fp = new Hasher().bytes(b).value;
+    if (this.#size >= ContentHashes.MAX) {
+      this.#byProbe.clear();
+      this.#size = 0;
+      list = undefined;
+    }
+    if (list === undefined) this.#byProbe.set(probe, list = []);
+    list.push({ words: w.slice(), fp });
+    this.#size++;
+    return fp;
+  }
+}
+
+function sameWords(a: Uint32Array, b: Uint32Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}

@@ -62,7 +62,7 @@ import {
   isPrivateStep,
   type RecorderState,
 } from "./footprint.ts";
-import { fingerprintHex } from "./_hasher.ts";
+import { ContentHashes, fingerprintHex } from "./_hasher.ts";
 import { Names, stateFingerprint, ThreadHistories } from "./state_hash.ts";
 import {
   ANY,
@@ -303,6 +303,8 @@ interface Search {
   readonly counters: DporCounters;
   /** DPOR: the race log, kept from one execution to the next (truncated where they part). */
   races: RaceLog | null;
+  /** Fingerprints of page contents hashed before. */
+  readonly pages: ContentHashes;
   readonly privateSteps: boolean;
   readonly timed: boolean;
   /** Decisions every execution starts with (a task of a split search). */
@@ -404,6 +406,7 @@ class Execution implements Strategy, Monitor {
       this.names,
       this.checkers,
       this.search.timed,
+      this.search.pages,
     );
     return fp === null ? null : fingerprintHex(fp);
   }
@@ -467,6 +470,7 @@ class Execution implements Strategy, Monitor {
         this.names,
         this.checkers,
         this.search.timed,
+        this.search.pages,
       );
       if (fp !== null) this.search.states.add(fingerprintHex(fp));
     }
@@ -526,9 +530,14 @@ class Execution implements Strategy, Monitor {
       else if (privateStep && tid !== u) s.privateSkips++; // a preemption the bound allowed
       else allowed.push(idx);
     });
-    const state = this.#world === null
-      ? null
-      : stateFingerprint(this.#world, this.histories, this.names, this.checkers, this.search.timed);
+    const state = this.#world === null ? null : stateFingerprint(
+      this.#world,
+      this.histories,
+      this.names,
+      this.checkers,
+      this.search.timed,
+      this.search.pages,
+    );
     if (state !== null) {
       const fp = fingerprintHex(state);
       s.states.add(fp);
@@ -584,9 +593,14 @@ class Execution implements Strategy, Monitor {
     const asleep = new Set(this.#sleep.map((x) => x.tid).filter((t) => permitted.has(t)));
     s.slept += asleep.size;
     let entry: CacheEntry | null = null;
-    const state = this.#world === null
-      ? null
-      : stateFingerprint(this.#world, this.histories, this.names, this.checkers, this.search.timed);
+    const state = this.#world === null ? null : stateFingerprint(
+      this.#world,
+      this.histories,
+      this.names,
+      this.checkers,
+      this.search.timed,
+      this.search.pages,
+    );
     if (state !== null) {
       const fp = fingerprintHex(state);
       s.states.add(fp);
@@ -797,6 +811,7 @@ export function explore(scenario: Scenario, options: ExploreOptions): ExploreRes
       fps: new FpTable(),
       counters,
       races: null,
+      pages: new ContentHashes(),
       privateSteps: options.privateSteps ?? true,
       timed,
       prefix: options.prefix ?? [],
@@ -969,6 +984,7 @@ export function splitTasks(
     fps: new FpTable(),
     counters: { races: 0, summaryRaces: 0, blockStarts: 0 },
     races: null,
+    pages: new ContentHashes(),
     privateSteps: options.privateSteps ?? true,
     timed: scenario.overtimeTicks > 0 || scenario.events.some((e) => e.notBefore > 0),
     prefix: [],

@@ -31,7 +31,7 @@ import {
 import type { PageRequest, Waiter } from "../kernel/page_source.ts";
 import { Port } from "../kernel/port.ts";
 import type { Monitor, World } from "../sim/world.ts";
-import { type Fingerprint, Hasher } from "./_hasher.ts";
+import { ContentHashes, type Fingerprint, Hasher } from "./_hasher.ts";
 
 /**
  * Canonical names of handle values and koids: the k-th one thread t created
@@ -257,7 +257,13 @@ function waiter(h: Hasher, w: Waiter, ranks: Map<PageRequest, number>): void {
   if (!w.suspendable) h.word(0x5e);
 }
 
-function vmo(h: Hasher, v: Vmo, ranks: Map<PageRequest, number>, n: Names): void {
+function vmo(
+  h: Hasher,
+  v: Vmo,
+  ranks: Map<PageRequest, number>,
+  n: Names,
+  pages: ContentHashes,
+): void {
   h.word(0x11).str(n.koid(v.koid)).num(v.size).num(v.handleCount).num(v.mappings).num(v.inflight)
     .word(v.dead ? 1 : 0).num(v.userChildren.length).num(v.userSignals);
   for (let p = 0; p < v.slots.length; p++) {
@@ -267,7 +273,8 @@ function vmo(h: Hasher, v: Vmo, ranks: Map<PageRequest, number>, n: Names): void
     if (s === MARKER) h.word(1);
     // A zero slot (OP_ZERO, a grown VMO) has no bytes: it reads as zeros.
     else if (s instanceof ZeroSlot) h.word(2).num(s.awaitingEnd);
-    else {h.word(3).str((s as Page).state).bytes((s as Page).peek()).word(
+    // The bytes go in as their own fingerprint (memoized by content: most pages repeat).
+    else {h.word(3).str((s as Page).state).mix(pages.of((s as Page).peek())).word(
         (s as Page).shared ? 1 : 0,
       );}
   }
@@ -287,8 +294,14 @@ function vmo(h: Hasher, v: Vmo, ranks: Map<PageRequest, number>, n: Names): void
     .num(proxy.completesDelivered);
 }
 
-function object(h: Hasher, o: KernelObject, ranks: Map<PageRequest, number>, n: Names): void {
-  if (o instanceof Vmo) return vmo(h, o, ranks, n);
+function object(
+  h: Hasher,
+  o: KernelObject,
+  ranks: Map<PageRequest, number>,
+  n: Names,
+  pages: ContentHashes,
+): void {
+  if (o instanceof Vmo) return vmo(h, o, ranks, n, pages);
   if (o instanceof Port) {
     h.word(0x12).str(n.koid(o.koid)).num(o.handleCount);
     for (const p of o.packets()) {
@@ -338,6 +351,7 @@ function object(h: Hasher, o: KernelObject, ranks: Map<PageRequest, number>, n: 
  * clock only when `timed` (virtual time decides what runs). `null` when a thread is parked inside a syscall at a point that is
  * not a wait: what it has read there is in no event, so its local state
  * cannot be told apart (only kernel variants that drop a lock mid-call do this).
+ * `pages` memoizes page contents' fingerprints (a search keeps one; the result is the same).
  */
 export function stateFingerprint(
   world: World,
@@ -345,6 +359,7 @@ export function stateFingerprint(
   names: Names,
   monitors: readonly Monitor[] = [],
   timed = true,
+  pages: ContentHashes = new ContentHashes(),
 ): Fingerprint | null {
   for (const t of world.threads) {
     if (t.pending?.kind === "syscall" && histories.inCall(t.tid)) return null;
@@ -384,7 +399,7 @@ export function stateFingerprint(
     byAge.forEach((r, i) => ranks.set(r, i));
   }
   for (const name of [...objects.keys()].sort()) {
-    object(h, present(objects.get(name), "state_hash: a named object"), ranks, names);
+    object(h, present(objects.get(name), "state_hash: a named object"), ranks, names, pages);
   }
   // Futex words, waiters and owners; pending async waits (issue 13: sound with futexes/signals).
   h.str(k.futexes.stateKey());
