@@ -6,6 +6,8 @@
  * @module
  */
 
+import { Buffer } from "node:buffer";
+
 /** Accumulates words, numbers, strings and byte arrays into a 64-bit fingerprint. */
 export class Hasher {
   #h1 = 0x811c9dc5;
@@ -54,6 +56,14 @@ export class Hasher {
     return this.word(b.length);
   }
 
+  /** An independent hasher in the same state: mixing into one does not change the other. */
+  clone(): Hasher {
+    const h = new Hasher();
+    h.#h1 = this.#h1;
+    h.#h2 = this.#h2;
+    return h;
+  }
+
   /** Mixes another fingerprint. */
   mix(f: Fingerprint): this {
     return this.word(f.h1).word(f.h2);
@@ -79,4 +89,45 @@ export interface Fingerprint {
 /** 16 hex digits of a fingerprint. */
 export function fingerprintHex(f: Fingerprint): string {
   return f.h1.toString(16).padStart(8, "0") + f.h2.toString(16).padStart(8, "0");
+}
+
+/**
+ * The fingerprints of page contents seen before, by content: every choice point hashes every
+ * committed page (4 KiB each in the default scenario), and the same few contents (the backing
+ * pattern, zeros, a write) come back in execution after execution. A hit is confirmed by comparing
+ * the whole content with a copy (natively: about a tenth of the cost of hashing it), so the answer
+ * is always `new Hasher().bytes(b).value`, whatever the memo holds.
+ */
+export class ContentHashes {
+  readonly #byProbe = new Map<number, { bytes: Uint8Array; fp: Fingerprint }[]>();
+  #size = 0;
+
+  /** At most this many contents are kept; past that the memo starts again empty. */
+  static readonly MAX = 2048;
+
+  /** The fingerprint of `b`'s bytes: `new Hasher().bytes(b).value`. */
+  of(b: Uint8Array): Fingerprint {
+    if (b.byteOffset % 4 !== 0 || b.length % 4 !== 0 || b.length < 256) {
+      return new Hasher().bytes(b).value;
+    }
+    const w = new Uint32Array(b.buffer, b.byteOffset, b.length >>> 2);
+    // A probe of 64 words spread over the content picks the candidates.
+    const stride = w.length >>> 6;
+    let probe = w.length;
+    for (let i = 0; i < w.length; i += stride) probe = Math.imul(probe ^ w[i], 0x01000193);
+    let list = this.#byProbe.get(probe);
+    if (list !== undefined) {
+      for (const e of list) if (Buffer.compare(e.bytes, b) === 0) return e.fp;
+    }
+    const fp = new Hasher().bytes(b).value;
+    if (this.#size >= ContentHashes.MAX) {
+      this.#byProbe.clear();
+      this.#size = 0;
+      list = undefined;
+    }
+    if (list === undefined) this.#byProbe.set(probe, list = []);
+    list.push({ bytes: b.slice(), fp });
+    this.#size++;
+    return fp;
+  }
 }

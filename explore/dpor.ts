@@ -140,6 +140,12 @@ export interface DporCounters {
   blockStarts: number;
 }
 
+/** A point of a {@linkcode RaceLog}: its length and each thread's last step there. */
+export interface RaceMark {
+  readonly steps: number;
+  readonly lastOf: ReadonlyMap<number, number>;
+}
+
 /** The steps of one execution with their happens-before clocks, and the race analysis. */
 export class RaceLog {
   readonly #steps: Step[] = [];
@@ -151,6 +157,27 @@ export class RaceLog {
     readonly bounded: boolean,
     readonly counters: DporCounters,
   ) {}
+
+  /** Where the log stands, to {@linkcode RaceLog.truncate} back to (taken between steps). */
+  mark(): RaceMark {
+    return { steps: this.#steps.length, lastOf: new Map(this.#lastOf) };
+  }
+
+  /**
+   * Forgets every step after `mark`: the next execution replays the same steps up to there
+   * (the search is deterministic), so it goes on from them instead of recording them again.
+   */
+  truncate(mark: RaceMark): void {
+    const n = mark.steps;
+    if (n > this.#steps.length) throw new Error("RaceLog.truncate: past the end of the log");
+    this.#steps.length = n;
+    this.#lastOf.clear();
+    for (const [tid, i] of mark.lastOf) this.#lastOf.set(tid, i);
+    for (const [tok, list] of this.#byToken) {
+      while (list.length > 0 && list[list.length - 1] >= n) list.pop();
+      if (list.length === 0) this.#byToken.delete(tok);
+    }
+  }
 
   /** True if step `a` happens before step `b` (a < b). */
   #hb(a: number, b: number): boolean {

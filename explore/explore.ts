@@ -55,8 +55,14 @@ import type { Scenario } from "../scenario/schema.ts";
 import type { Choice, Strategy } from "../sim/strategy.ts";
 import type { Monitor, Verdict, World } from "../sim/world.ts";
 import type { PagerService } from "../services/service.ts";
-import { conflicts, type Footprint, FootprintRecorder, isPrivateStep } from "./footprint.ts";
-import { fingerprintHex } from "./_hasher.ts";
+import {
+  conflicts,
+  type Footprint,
+  FootprintRecorder,
+  isPrivateStep,
+  type RecorderState,
+} from "./footprint.ts";
+import { ContentHashes, fingerprintHex } from "./_hasher.ts";
 import { Names, stateFingerprint, ThreadHistories } from "./state_hash.ts";
 import {
   ANY,
@@ -68,6 +74,7 @@ import {
   mergeSummary,
   PRIVATE,
   RaceLog,
+  type RaceMark,
   type Summary,
 } from "./dpor.ts";
 
@@ -218,6 +225,22 @@ interface Node extends DporNode {
   readonly todo: number[];
   /** Its entry in the state cache (DPOR fills in the summary when the node is done). */
   readonly entry: CacheEntry | null;
+  /** The search's own state just before this choice (thread choices only), see {@linkcode Snapshot}. */
+  readonly snap: Snapshot | null;
+}
+
+/**
+ * What an execution has recorded when it reaches a thread choice point: its thread histories,
+ * canonical names, footprint recorder and DPOR race log. The next execution that branches here
+ * replays the same steps up to it (the world is deterministic), so instead of recording them again
+ * it ignores them and starts from a copy of this: the kernel, the services and the checkers still
+ * run every step (they are not copied), only the search's bookkeeping is skipped.
+ */
+interface Snapshot {
+  readonly histories: ThreadHistories;
+  readonly names: Names;
+  readonly recorder: RecorderState;
+  readonly races: RaceMark | null;
 }
 
 /** One visit of a state in the state cache. */
@@ -250,6 +273,17 @@ class Pruned extends Error {
   }
 }
 
+/**
+ * One instance of each reason, made once: about half the executions of a search end pruned, and
+ * building an Error captures a stack trace (about 1% of a bound-0 search of the default scenario
+ * went to it), which nothing reads.
+ */
+const PRUNED = {
+  state: new Pruned("state"),
+  sleep: new Pruned("sleep"),
+  split: new Pruned("split"),
+} as const;
+
 /** What one bound's search shares between its executions. */
 interface Search {
   readonly bound: number;
@@ -267,6 +301,10 @@ interface Search {
   readonly dpor: boolean;
   readonly fps: FpTable;
   readonly counters: DporCounters;
+  /** DPOR: the race log, kept from one execution to the next (truncated where they part). */
+  races: RaceLog | null;
+  /** Fingerprints of page contents hashed before. */
+  readonly pages: ContentHashes;
   readonly privateSteps: boolean;
   readonly timed: boolean;
   /** Decisions every execution starts with (a task of a split search). */
@@ -290,8 +328,8 @@ class Execution implements Strategy, Monitor {
   #world: World | null = null;
   #recorder: FootprintRecorder | null = null;
   #kernel: Kernel | null = null;
-  readonly histories = new ThreadHistories();
-  readonly names = new Names();
+  histories = new ThreadHistories();
+  names = new Names();
   mismatch: string | null = null;
   /** DPOR: this execution's steps and races. */
   readonly #races: RaceLog | null;
@@ -304,13 +342,45 @@ class Execution implements Strategy, Monitor {
   #stepNode = -1;
   /** The step in progress is private (see `isPrivateStep`). */
   #stepPrivate = false;
+  /**
+   * The snapshot to start from at the branch choice, while the steps before it are replayed
+   * without bookkeeping (null: every step is recorded).
+   */
+  #skipTo: Snapshot | null;
 
   constructor(readonly search: Search, readonly checkers: readonly Monitor[]) {
-    this.#races = search.dpor
-      ? new RaceLog(search.path, search.bound !== Infinity, search.counters)
-      : null;
+    if (search.dpor) {
+      search.races ??= new RaceLog(search.path, search.bound !== Infinity, search.counters);
+    }
+    this.#races = search.races;
     this.#branchAt = search.path.length - 1;
     this.#fresh = this.#branchAt < 0;
+    this.#skipTo = this.#branchAt < 0 ? null : search.path[this.#branchAt].snap;
+    if (this.#skipTo === null) this.#races?.truncate({ steps: 0, lastOf: new Map() });
+  }
+
+  /** Takes the snapshot of a new thread choice point (null if a step is in progress). */
+  #save(): Snapshot | null {
+    const recorder = this.#buffer.length > 0 ? null : this.#recorder?.save() ?? null;
+    if (recorder === null) return null;
+    return {
+      histories: this.histories.clone(),
+      names: this.names.clone(),
+      recorder,
+      races: this.#races?.mark() ?? null,
+    };
+  }
+
+  /** Starts recording again from `snap`, taken at this same choice point of an earlier execution. */
+  #restore(snap: Snapshot): void {
+    this.histories = snap.histories.clone();
+    this.names = snap.names.clone();
+    present(this.#recorder, "explore: the recorder (restore before attach)").restore(snap.recorder);
+    if (snap.races !== null) present(this.#races, "explore: the race log").truncate(snap.races);
+    this.#buffer = [];
+    this.#drew = false;
+    this.#node = null;
+    this.#stepPrivate = false;
   }
 
   /**
@@ -336,6 +406,7 @@ class Execution implements Strategy, Monitor {
       this.names,
       this.checkers,
       this.search.timed,
+      this.search.pages,
     );
     return fp === null ? null : fingerprintHex(fp);
   }
@@ -349,10 +420,16 @@ class Execution implements Strategy, Monitor {
   pick(c: Choice): number {
     const s = this.search;
     const i = this.#index++;
-    if (i === this.#branchAt) this.#fresh = true;
+    if (i === this.#branchAt) {
+      this.#fresh = true;
+      if (this.#skipTo !== null) {
+        this.#restore(this.#skipTo);
+        this.#skipTo = null;
+      }
+    }
     if (i === s.splitAt) {
       s.splits.push(s.path.slice(0, i).map((n) => n.chosen));
-      throw new Pruned("split");
+      throw PRUNED.split;
     }
     let node = s.path[i];
     if (node === undefined && i < s.prefix.length) node = this.#prefixNode(c, s.prefix[i]);
@@ -365,7 +442,7 @@ class Execution implements Strategy, Monitor {
         node = this.#newNode(c, 0, Array.from({ length: c.n - 1 }, (_, k) => k + 1));
       }
       this.#drew = true;
-      this.#buffer.push({ draw: c.n, value: node.chosen });
+      if (this.#skipTo === null) this.#buffer.push({ draw: c.n, value: node.chosen });
       return node.chosen;
     }
     if (node === undefined) node = this.#freshThreadNode(c);
@@ -393,6 +470,7 @@ class Execution implements Strategy, Monitor {
         this.names,
         this.checkers,
         this.search.timed,
+        this.search.pages,
       );
       if (fp !== null) this.search.states.add(fingerprintHex(fp));
     }
@@ -408,6 +486,7 @@ class Execution implements Strategy, Monitor {
     asleep: ReadonlySet<number> = new Set(),
   ): Node {
     const node: Node = {
+      snap: c.kind === "thread" ? this.#save() : null,
       kind: c.kind,
       n: c.n,
       tids: [...c.tids],
@@ -451,9 +530,14 @@ class Execution implements Strategy, Monitor {
       else if (privateStep && tid !== u) s.privateSkips++; // a preemption the bound allowed
       else allowed.push(idx);
     });
-    const state = this.#world === null
-      ? null
-      : stateFingerprint(this.#world, this.histories, this.names, this.checkers, this.search.timed);
+    const state = this.#world === null ? null : stateFingerprint(
+      this.#world,
+      this.histories,
+      this.names,
+      this.checkers,
+      this.search.timed,
+      this.search.pages,
+    );
     if (state !== null) {
       const fp = fingerprintHex(state);
       s.states.add(fp);
@@ -469,7 +553,7 @@ class Execution implements Strategy, Monitor {
           const still = allowed.filter((idx) =>
             covering.every((e) => e.unexplored.has(c.tids[idx]))
           );
-          if (still.length === 0) throw new Pruned("state");
+          if (still.length === 0) throw PRUNED.state;
           allowed.splice(0, allowed.length, ...still);
         }
         const ran = new Set(allowed.map((idx) => c.tids[idx]));
@@ -485,7 +569,7 @@ class Execution implements Strategy, Monitor {
       }
     }
     s.slept += slept;
-    if (allowed.length === 0) throw new Pruned("sleep");
+    if (allowed.length === 0) throw PRUNED.sleep;
     const cont = allowed.find((idx) => c.tids[idx] === this.lastRun);
     const chosen = cont ?? allowed[0];
     return this.#newNode(c, chosen, allowed.filter((idx) => idx !== chosen));
@@ -509,9 +593,14 @@ class Execution implements Strategy, Monitor {
     const asleep = new Set(this.#sleep.map((x) => x.tid).filter((t) => permitted.has(t)));
     s.slept += asleep.size;
     let entry: CacheEntry | null = null;
-    const state = this.#world === null
-      ? null
-      : stateFingerprint(this.#world, this.histories, this.names, this.checkers, this.search.timed);
+    const state = this.#world === null ? null : stateFingerprint(
+      this.#world,
+      this.histories,
+      this.names,
+      this.checkers,
+      this.search.timed,
+      this.search.pages,
+    );
     if (state !== null) {
       const fp = fingerprintHex(state);
       s.states.add(fp);
@@ -529,7 +618,7 @@ class Execution implements Strategy, Monitor {
           present(this.#races, "explore: the race log of a DPOR search")
             .revisit(summary, covering.crossing, canContinue ? u : 0, deepest);
           if (deepest >= 0) mergeSummary(s.path[deepest].summary, summary);
-          throw new Pruned("state");
+          throw PRUNED.state;
         }
         entry = { left, unexplored: new Set(), asleep, summary: null, crossing: [] };
         if (seen === undefined) s.visited.set(key, [entry]);
@@ -538,11 +627,12 @@ class Execution implements Strategy, Monitor {
     }
     const awake = (t: number) => permitted.has(t) && !asleep.has(t);
     const first = awake(u) ? u : c.tids.find(awake);
-    if (first === undefined) throw new Pruned("sleep");
+    if (first === undefined) throw PRUNED.sleep;
     return this.#newNode(c, c.tids.indexOf(first), [], permitted, entry, asleep);
   }
 
   onCheckpoint(tid: number, key: string): void {
+    if (this.#skipTo !== null) return;
     // At spawn, before any step: the thread's history starts there.
     if (this.#world === null) this.histories.checkpoint(tid, key);
     else this.#buffer.push({ checkpoint: key, tid });
@@ -550,6 +640,7 @@ class Execution implements Strategy, Monitor {
 
   onEvent(e: KernelEvent): void {
     if ("tid" in e && e.tid === 0) return; // process setup, before the first step
+    if (this.#skipTo !== null) return; // a replayed step: the snapshot has its record
     this.names.baseline(present(this.#kernel, "explore: the kernel (onEvent before attach)"));
     const w = this.#world;
     if (
@@ -571,6 +662,13 @@ class Execution implements Strategy, Monitor {
   afterStep(world: World): void {
     this.#world = world;
     const t = present(world.running, "explore: the thread that ran the step");
+    if (this.#skipTo !== null) {
+      // A replayed step: only what the choices themselves need (who ran last).
+      this.lastRun = t.tid;
+      this.#node = null;
+      this.#drew = false;
+      return;
+    }
     const recorder = present(this.#recorder, "explore: the recorder (afterStep before attach)");
     this.names.step(world.kernel, t.tid);
     this.histories.step(t.tid);
@@ -712,6 +810,8 @@ export function explore(scenario: Scenario, options: ExploreOptions): ExploreRes
       dpor,
       fps: new FpTable(),
       counters,
+      races: null,
+      pages: new ContentHashes(),
       privateSteps: options.privateSteps ?? true,
       timed,
       prefix: options.prefix ?? [],
@@ -883,6 +983,8 @@ export function splitTasks(
     dpor: false,
     fps: new FpTable(),
     counters: { races: 0, summaryRaces: 0, blockStarts: 0 },
+    races: null,
+    pages: new ContentHashes(),
     privateSteps: options.privateSteps ?? true,
     timed: scenario.overtimeTicks > 0 || scenario.events.some((e) => e.notBefore > 0),
     prefix: [],

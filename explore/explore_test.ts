@@ -337,3 +337,20 @@ Deno.test("explore: a split search gives the same result on 1 and 2 workers", as
   const plain = explore(scenario, { preemptions: 1 });
   assert.ok(one.executions >= plain.executions, `${one.executions} >= ${plain.executions}`);
 });
+
+// Issue 17: an execution replays the previous one's prefix without recording it and starts from
+// the snapshot taken at its branch choice. Nothing of the search may change: these are the counts
+// (executions/schedules/states per bound, DPOR additions) every step's recording gave at c17b460.
+Deno.test("explore: starting each execution from its branch point's snapshot keeps every count", () => {
+  const scenario = load("default_small");
+  const got = (["dpor", "sleep-sets"] as const).map((reduction) =>
+    explore(scenario, { preemptions: 2, reduction }).bounds.map((b) =>
+      `${b.executions}/${b.schedules}/${b.states}/${b.prunedByState}/${b.prunedBySleep}/` +
+      `${b.dpor.races}/${b.dpor.summaryRaces}/${b.dpor.blockStarts}`
+    )
+  );
+  assert.deepEqual(got, [
+    ["70/42/317/28/0/25/16/27", "228/116/454/101/11/109/68/47", "307/155/480/130/22/166/88/47"],
+    ["72/38/323/34/0/0/0/0", "261/111/481/135/15/0/0/0", "366/155/523/180/31/0/0/0"],
+  ]);
+});

@@ -58,6 +58,13 @@ const HANDLE_ARGS: ReadonlyMap<string, readonly number[]> = new Map<string, read
   ["kernel_evict", [0]],
 ]);
 
+/** What a {@linkcode FootprintRecorder} carries between steps (see `save`). */
+export interface RecorderState {
+  readonly handleObjects: ReadonlyMap<number, number>;
+  readonly inCall: ReadonlyMap<number, ReadonlySet<string>>;
+  readonly atStart: ReadonlyMap<number, ReadonlySet<string>>;
+}
+
 /** Collects the footprint of the step in progress. */
 export class FootprintRecorder {
   #tokens = new Set<string>();
@@ -72,6 +79,35 @@ export class FootprintRecorder {
     // Signals can change on an object no event of the step names (a clone's death raises its
     // parent's ZX_VMO_ZERO_CHILDREN): the kernel lists those objects while someone records.
     kernel.signalChanges = new Set();
+  }
+
+  /**
+   * What the recorder carries from one step to the next, copied, for
+   * {@linkcode FootprintRecorder.restore} to put back; null while a step has recorded tokens.
+   */
+  save(): RecorderState | null {
+    if (this.#tokens.size > 0) return null;
+    return {
+      handleObjects: new Map(this.#handleObjects),
+      inCall: new Map([...this.#inCall].map(([tid, call]) => [tid, new Set(call)])),
+      atStart: new Map(this.#atStart),
+    };
+  }
+
+  /**
+   * Puts back what {@linkcode FootprintRecorder.save} took at the same point of an identical
+   * run (the steps since were replayed without recording), and forgets the signal changes
+   * those steps left.
+   */
+  restore(state: RecorderState): void {
+    this.#tokens = new Set();
+    this.#handleObjects.clear();
+    for (const [k, v] of state.handleObjects) this.#handleObjects.set(k, v);
+    this.#inCall.clear();
+    for (const [tid, call] of state.inCall) this.#inCall.set(tid, new Set(call));
+    this.#atStart.clear();
+    for (const [tid, next] of state.atStart) this.#atStart.set(tid, next);
+    this.kernel.signalChanges?.clear();
   }
 
   /** Ends the step of thread `tid`: its footprint, and a fresh start for the next step. */

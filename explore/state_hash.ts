@@ -31,7 +31,7 @@ import {
 import type { PageRequest, Waiter } from "../kernel/page_source.ts";
 import { Port } from "../kernel/port.ts";
 import type { Monitor, World } from "../sim/world.ts";
-import { type Fingerprint, Hasher } from "./_hasher.ts";
+import { ContentHashes, type Fingerprint, Hasher } from "./_hasher.ts";
 
 /**
  * Canonical names of handle values and koids: the k-th one thread t created
@@ -46,6 +46,18 @@ export class Names {
   readonly #seenKoids = new Set<number>();
   readonly #counts = new Map<number, number>();
   #baseline = false;
+
+  /** An independent copy: naming in one does not change the other. */
+  clone(): Names {
+    const n = new Names();
+    for (const [k, v] of this.#handles) n.#handles.set(k, v);
+    for (const [k, v] of this.#koids) n.#koids.set(k, v);
+    for (const k of this.#seenHandles) n.#seenHandles.add(k);
+    for (const k of this.#seenKoids) n.#seenKoids.add(k);
+    for (const [k, v] of this.#counts) n.#counts.set(k, v);
+    n.#baseline = this.#baseline;
+    return n;
+  }
 
   /** Marks everything created so far (process setup) as keeping its own number. */
   baseline(kernel: import("../kernel/kernel.ts").Kernel): void {
@@ -104,6 +116,15 @@ export class ThreadHistories {
   readonly #now = new Map<number, Hasher>();
   /** The call in flight: what it will have returned (copies, packets). */
   readonly #payload = new Map<number, Hasher>();
+
+  /** An independent copy: events added to one do not change the other. */
+  clone(): ThreadHistories {
+    const c = new ThreadHistories();
+    for (const [tid, h] of this.#done) c.#done.set(tid, h.clone());
+    for (const [tid, h] of this.#now) c.#now.set(tid, h.clone());
+    for (const [tid, h] of this.#payload) c.#payload.set(tid, h.clone());
+    return c;
+  }
 
   /** True while thread `tid` is inside a syscall (between its call and its return). */
   inCall(tid: number): boolean {
@@ -236,7 +257,13 @@ function waiter(h: Hasher, w: Waiter, ranks: Map<PageRequest, number>): void {
   if (!w.suspendable) h.word(0x5e);
 }
 
-function vmo(h: Hasher, v: Vmo, ranks: Map<PageRequest, number>, n: Names): void {
+function vmo(
+  h: Hasher,
+  v: Vmo,
+  ranks: Map<PageRequest, number>,
+  n: Names,
+  pages: ContentHashes,
+): void {
   h.word(0x11).str(n.koid(v.koid)).num(v.size).num(v.handleCount).num(v.mappings).num(v.inflight)
     .word(v.dead ? 1 : 0).num(v.userChildren.length).num(v.userSignals);
   for (let p = 0; p < v.slots.length; p++) {
@@ -246,7 +273,8 @@ function vmo(h: Hasher, v: Vmo, ranks: Map<PageRequest, number>, n: Names): void
     if (s === MARKER) h.word(1);
     // A zero slot (OP_ZERO, a grown VMO) has no bytes: it reads as zeros.
     else if (s instanceof ZeroSlot) h.word(2).num(s.awaitingEnd);
-    else {h.word(3).str((s as Page).state).bytes((s as Page).peek()).word(
+    // The bytes go in as their own fingerprint (memoized by content: most pages repeat).
+    else {h.word(3).str((s as Page).state).mix(pages.of((s as Page).peek())).word(
         (s as Page).shared ? 1 : 0,
       );}
   }
@@ -266,8 +294,14 @@ function vmo(h: Hasher, v: Vmo, ranks: Map<PageRequest, number>, n: Names): void
     .num(proxy.completesDelivered);
 }
 
-function object(h: Hasher, o: KernelObject, ranks: Map<PageRequest, number>, n: Names): void {
-  if (o instanceof Vmo) return vmo(h, o, ranks, n);
+function object(
+  h: Hasher,
+  o: KernelObject,
+  ranks: Map<PageRequest, number>,
+  n: Names,
+  pages: ContentHashes,
+): void {
+  if (o instanceof Vmo) return vmo(h, o, ranks, n, pages);
   if (o instanceof Port) {
     h.word(0x12).str(n.koid(o.koid)).num(o.handleCount);
     for (const p of o.packets()) {
@@ -317,6 +351,7 @@ function object(h: Hasher, o: KernelObject, ranks: Map<PageRequest, number>, n: 
  * clock only when `timed` (virtual time decides what runs). `null` when a thread is parked inside a syscall at a point that is
  * not a wait: what it has read there is in no event, so its local state
  * cannot be told apart (only kernel variants that drop a lock mid-call do this).
+ * `pages` memoizes page contents' fingerprints (a search keeps one; the result is the same).
  */
 export function stateFingerprint(
   world: World,
@@ -324,6 +359,7 @@ export function stateFingerprint(
   names: Names,
   monitors: readonly Monitor[] = [],
   timed = true,
+  pages: ContentHashes = new ContentHashes(),
 ): Fingerprint | null {
   for (const t of world.threads) {
     if (t.pending?.kind === "syscall" && histories.inCall(t.tid)) return null;
@@ -363,7 +399,7 @@ export function stateFingerprint(
     byAge.forEach((r, i) => ranks.set(r, i));
   }
   for (const name of [...objects.keys()].sort()) {
-    object(h, present(objects.get(name), "state_hash: a named object"), ranks, names);
+    object(h, present(objects.get(name), "state_hash: a named object"), ranks, names, pages);
   }
   // Futex words, waiters and owners; pending async waits (issue 13: sound with futexes/signals).
   h.str(k.futexes.stateKey());
