@@ -83,6 +83,7 @@ import {
   ZX_VMO_TRAP_DIRTY,
   ZX_VMO_UNBOUNDED,
 } from "../kernel/constants.ts";
+import { present } from "../kernel/assert.ts";
 import { spec } from "../kernel/syscalls.ts";
 import type { Rng } from "../sim/rng.ts";
 import {
@@ -813,19 +814,22 @@ class CallBuilder {
   regionLayout(): void {
     const d = this.d, ps = this.#ps;
     const writable = d.int(4) !== 0;
+    const regionPages = 4 + d.int(5);
     const region = this.#emit({
       call: "zx_vmar_allocate",
       args: [
         { vmar: 0 },
         ZX_VM_CAN_MAP_SPECIFIC | ZX_VM_CAN_MAP_READ | (writable ? ZX_VM_CAN_MAP_WRITE : 0),
         0,
-        (4 + d.int(5)) * ps,
+        regionPages * ps,
       ],
     }, "vmar");
     const perm = ZX_VM_PERM_READ | (writable ? ZX_VM_PERM_WRITE : 0);
+    let firstVmo: CallRef | null = null;
     const map = (options: number, page: number, pages: number): CallRef | null => {
       const vmo = this.#construct("aux", 1);
       if (vmo === null) return null;
+      firstVmo ??= vmo;
       return this.#emit({
         call: "zx_vmar_map",
         args: [{ h: region }, perm | options, page * ps, { h: vmo }, 0, pages * ps],
@@ -896,6 +900,39 @@ class CallBuilder {
           this.#emit({ call: "zx_vmar_destroy", args: [{ h: region }] }, null);
       }
     }
+    this.#placements(region, regionPages, perm, present(firstVmo, "the first mapping's VMO"), a);
+  }
+
+  /**
+   * The end of a region layout, with no draws of its own (the programs drawn before stay as
+   * they were): two one-page SPECIFIC sub-regions at the region's last two pages, the first
+   * one's end the second one's base; a placement the kernel chooses (two pages of the first
+   * mapping's VMO) after the SPECIFIC ones; and MAP_RANGE from the first mapping to the region's
+   * end, a walk past direct mappings into sub-regions. Random draws never place a region right
+   * before another, nor let the kernel choose after a SPECIFIC placement in the same region.
+   */
+  #placements(
+    region: CallRef,
+    regionPages: number,
+    perm: number,
+    vmo: CallRef,
+    first: CallRef,
+  ): void {
+    const ps = this.#ps;
+    for (const page of [regionPages - 1, regionPages - 2]) {
+      this.#emit({
+        call: "zx_vmar_allocate",
+        args: [{ h: region }, ZX_VM_SPECIFIC | ZX_VM_CAN_MAP_READ, page * ps, ps],
+      }, "vmar");
+    }
+    this.#emit({
+      call: "zx_vmar_map",
+      args: [{ h: region }, perm, 0, { h: vmo }, 0, 2 * ps],
+    }, "addr");
+    this.#emit({
+      call: "zx_vmar_op_range",
+      args: [{ h: region }, ZX_VMAR_OP_MAP_RANGE, { addr: first, plus: 0 }, regionPages * ps],
+    }, null);
   }
 
   /**
@@ -940,6 +977,8 @@ class CallBuilder {
       }, "pmt");
       if (d.int(2) === 0) this.#emit({ call: "zx_pmt_unpin", args: [{ h: pmt }] }, null);
     }
+    // What the VMO reports of itself (the contract's `infoAgrees`), with no draw of its own.
+    this.#emit({ call: "zx_object_get_info", args: [{ h: vmo }, ZX_INFO_VMO] }, null);
   }
 
   /**
