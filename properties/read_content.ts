@@ -32,10 +32,16 @@
  * that is no anonymous root, and a contiguous VMO's decommitted pages (lent).
  * Reads through a mapping are judged at the VMO and offset the kernel names.
  *
+ * R2: a call with a user buffer (`zx_vmo_read`, `zx_vmo_write`, `zx_object_get_info`) that
+ * returns ZX_OK moved every byte of its length through the buffer: its own store events (copies
+ * out) or load events (`copy`, copies in) add up to at least that length. Without it a kernel
+ * whose user copies move nothing passes, the stores' absence agreeing with the model.
+ *
  * @module
  */
 
 import {
+  ZX_INFO_VMO_BYTES,
   ZX_OK,
   ZX_VMO_CHILD_REFERENCE,
   ZX_VMO_CHILD_SLICE,
@@ -104,6 +110,31 @@ type Node = RootNode | ViewNode | CloneNode | OpaqueNode;
 
 const OPAQUE: OpaqueNode = { kind: "opaque" };
 
+/**
+ * The user-buffer copy a call makes (`dir` out: the kernel stores into the buffer; in: it loads
+ * from it) and its length, if the call names a buffer.
+ */
+function userCopyOf(call: Call): { dir: "out" | "in"; length: number } | undefined {
+  const a = call.args;
+  let buffer: unknown, length: unknown, dir: "out" | "in";
+  switch (call.name) {
+    case "zx_vmo_read":
+      [buffer, length, dir] = [a[3], a[2], "out"];
+      break;
+    case "zx_vmo_write":
+      // A call event shows the bytes as their length.
+      [buffer, length, dir] = [a[3], a[1] instanceof Uint8Array ? a[1].length : a[1], "in"];
+      break;
+    case "zx_object_get_info":
+      [buffer, length, dir] = [a[2], ZX_INFO_VMO_BYTES, "out"];
+      break;
+    default:
+      return undefined;
+  }
+  if (buffer === undefined || typeof length !== "number") return undefined;
+  return { dir, length };
+}
+
 /** Judges every byte a program reads against its own model of VMO contents. */
 export class ReadContent extends StepMonitor {
   readonly name = "read-content";
@@ -118,6 +149,8 @@ export class ReadContent extends StepMonitor {
   readonly #byKoid = new Map<number, Node>();
   /** The bytes each `zx_vmo_read` in progress has delivered, by its call. */
   readonly #progress = new Map<Call, number>();
+  /** The bytes each call with a user buffer has moved through it so far, by its call. */
+  readonly #moved = new Map<Call, number>();
 
   protected override onStepEvent(e: KernelEvent, call: Call | undefined, world: World): void {
     const ps = world.kernel.pageSize;
@@ -128,6 +161,7 @@ export class ReadContent extends StepMonitor {
       case "ret":
         if (call !== undefined && call.name === e.name) {
           this.#progress.delete(call);
+          this.#judgeUserCopy(call, e.status);
           this.#onRet(call, e.status, "handle" in e ? e.handle : undefined, ps);
         }
         return;
@@ -143,11 +177,13 @@ export class ReadContent extends StepMonitor {
         return;
       }
       case "store": {
+        if (call?.tid === e.tid) this.#userCopied(call, "out", e.bytes.length);
         const node = this.#byKoid.get(e.vmo);
         if (node !== undefined) this.#store(node, e.offset, e.bytes, ps);
         return;
       }
       case "copy": {
+        if (call?.tid === e.tid) this.#userCopied(call, "in", e.bytes.length);
         if (call?.name === "zx_vmo_read" && call.tid === e.tid) {
           // The caller's coordinates: the handle it named, its offset and what it got so far.
           const node = this.#nodeOf(call.args[0]);
@@ -162,6 +198,31 @@ export class ReadContent extends StepMonitor {
         if (node !== undefined) this.#judge(node, e.offset, e.bytes, ps, e.tid, `vmo${e.vmo}`);
         return;
       }
+    }
+  }
+
+  /** `n` bytes a call's own copy moved `dir` (out: stored into user memory; in: loaded from it). */
+  #userCopied(call: Call, dir: "out" | "in", n: number): void {
+    if (userCopyOf(call)?.dir === dir) this.#moved.set(call, (this.#moved.get(call) ?? 0) + n);
+  }
+
+  /**
+   * A call with a user buffer that returns ZX_OK copied every byte of it (zx_vmo_read.md,
+   * zx_vmo_write.md, zx_object_get_info.md: the buffer is read or filled whole), each page of
+   * the copy a load or store event of the caller (a retried copy may repeat one: at least).
+   */
+  #judgeUserCopy(call: Call, status: number): void {
+    const copy = userCopyOf(call);
+    if (copy === undefined) return;
+    const moved = this.#moved.get(call) ?? 0;
+    this.#moved.delete(call);
+    if (status === ZX_OK && moved < copy.length) {
+      this.fail(
+        "R2",
+        `t${call.tid} ${call.name} returned ZX_OK having copied ${moved} of the ${copy.length} bytes ${
+          copy.dir === "out" ? "into" : "from"
+        } its user buffer`,
+      );
     }
   }
 
