@@ -356,6 +356,39 @@ const PAGES_CASES: [key: string, what: string, invariant?: string][] = [
   ],
 ];
 
+// Zircon's pager tests as the campaign judge runs them (mutate/judges.ts: checkers only, with
+// read-content): the bytes a SNAPSHOT_MODIFIED child of a clone shows (conformance S2).
+const CONFORMANCE_PAGES_CASES: [key: string, case_: string][] = [
+  [
+    "kernel/vmo_pages.ts:1344:13:ConditionalExpression:true",
+    "S2 AtLeastOnWriteAfterSnapshotModified",
+  ],
+  [
+    "kernel/vmo_pages.ts:1344:13:EqualityOperator:s !== MARKER",
+    "S2 AtLeastOnWriteAfterSnapshotModified",
+  ],
+];
+
+Deno.test("read-content on the campaign judge's conformance workloads kills the vmo_pages.ts snapshot-of-a-clone mutants", async (t) => {
+  const m = await mutantMirror("kernel/vmo_pages.ts");
+  try {
+    const { campaignProbes } = await m.load("mutate/judges.ts") as Any;
+    const probes: Any[] = campaignProbes(new URL("../", import.meta.url));
+    for (const [key, name] of CONFORMANCE_PAGES_CASES) {
+      await t.step(`${key} by ${name}`, async () => {
+        const probe = probes.find((p) => p.id === `conformance:${name.replace(" ", ":")}:1`);
+        assert.ok(probe !== undefined, `no probe of ${name}`);
+        const ctx = { serviceMutant: false, serviceExempt: new Set() };
+        assert.equal(await probe.run(ctx), null, "passes unmutated");
+        const v = await m.withMutant(key, () => probe.run(ctx));
+        assert.equal(v, "invariant:read-content");
+      });
+    }
+  } finally {
+    m.dispose();
+  }
+});
+
 Deno.test("the program contract's zx_pager_op_range data checks and zx_vmo_create_child outcomes, and read-content's clones, kill the vmo_pages.ts mutants that return another allowed status or other bytes", async (t) => {
   await killsOnPrograms(t, "kernel/vmo_pages.ts", PAGES_CASES);
 });

@@ -21,8 +21,11 @@
  * Stores are applied where the kernel says they landed; a store in the wrong
  * place then shows at the next read of either place.
  *
- * Left unjudged (the model says "unknown" and lets any byte pass): clones of
- * clones (the "at least" in at-least-on-write: which ancestor a new clone
+ * A SNAPSHOT_MODIFIED child of such a clone copies the pages the clone holds
+ * itself and shows the root where the clone does.
+ *
+ * Left unjudged (the model says "unknown" and lets any byte pass): at-least-on-write
+ * clones of clones (the "at least" in at-least-on-write: which ancestor a new clone
  * hangs from depends on pages the chain holds, pager.cc
  * CloneMightSeeIntermediateForks), pages of a clone that a COMMIT, a pin, a
  * mapping or a `zx_vmar_op_range` may have forked (the fork keeps the root's
@@ -133,6 +136,37 @@ function userCopyOf(call: Call): { dir: "out" | "in"; length: number } | undefin
   }
   if (buffer === undefined || typeof length !== "number") return undefined;
   return { dir, length };
+}
+
+/**
+ * A SNAPSHOT_MODIFIED child of clone `c` showing its pages from `at` (`extent`: how far the
+ * slices it was made through reach): a snapshot of the pages `c` holds itself (copied now), an
+ * at-least-on-write view of the root where `c` shows the root, and zeros past what `c` could see
+ * of it (zx_vmo_create_child.md: "a snapshot of the modified pages of the parent and a
+ * reference to the unmodified pages"; snapshot.cc Smoke, conformance S19, S25). What `c` may
+ * have forked unseen is loose in the snapshot too.
+ */
+function snapshotOfClone(c: CloneNode, at: number, pages: number, extent: number): CloneNode {
+  const own = new Map<number, Content>();
+  const loose = new Set<number>();
+  for (let p = 0; p < pages; p++) {
+    const mine = c.own.get(at + p);
+    if (mine !== undefined) own.set(p, mine === UNKNOWN ? UNKNOWN : mine.slice());
+    if (c.loose.has(at + p)) loose.add(p);
+  }
+  const snap: CloneNode = {
+    kind: "clone",
+    root: c.root,
+    offset: c.offset + at,
+    pages,
+    limit: Math.max(0, Math.min(pages, c.limit - at)),
+    extent: Math.max(0, Math.min(extent, c.extent - at)),
+    own,
+    loose,
+    allLoose: c.allLoose,
+  };
+  c.root.clones.push(snap);
+  return snap;
 }
 
 /** Judges every byte a program reads against its own model of VMO contents. */
@@ -364,6 +398,9 @@ export class ReadContent extends StepMonitor {
       extent = Math.min(extent, node.extent - at);
       at += node.offset;
       node = node.parent;
+    }
+    if (node.kind === "clone" && o & ZX_VMO_CHILD_SNAPSHOT_MODIFIED) {
+      return snapshotOfClone(node, at, pages, extent);
     }
     if (node.kind !== "root" || node.anonymous) return OPAQUE;
     const clone: CloneNode = {
