@@ -341,6 +341,11 @@ const PAGES_CASES: [key: string, what: string, invariant?: string][] = [
     "read-content",
   ],
   [
+    "kernel/vmo_pages.ts:222:7:AssignmentOperator:off -= vmo.parentOffset",
+    "read-content: a slice that shows its parent's pages from the wrong side of its offset",
+    "read-content",
+  ],
+  [
     "kernel/vmo_pages.ts:618:67:ArithmeticOperator:pos - n",
     "read-content R2: a kernel copy to or from a user buffer moves no byte",
     "read-content",

@@ -35,6 +35,10 @@
  * that is no anonymous root, and a contiguous VMO's decommitted pages (lent).
  * Reads through a mapping are judged at the VMO and offset the kernel names.
  *
+ * R3: a READ or DIRTY request a `zx_vmo_read`, `zx_vmo_write`, `zx_vmo_op_range` or
+ * `zx_bti_pin` makes lies inside the pages the call names, translated to the pager root by the
+ * model's own record of the children between (spec 3.4).
+ *
  * R2: a call with a user buffer (`zx_vmo_read`, `zx_vmo_write`, `zx_object_get_info`) that
  * returns ZX_OK moved every byte of its length through the buffer: its own store events (copies
  * out) or load events (`copy`, copies in) add up to at least that length. Without it a kernel
@@ -169,6 +173,35 @@ function snapshotOfClone(c: CloneNode, at: number, pages: number, extent: number
   return snap;
 }
 
+/** The VMO handle and the pages `[first, last)` a call that may ask the pager names, if any. */
+function pagesOfCall(
+  call: Call,
+  ps: number,
+): { handle: unknown; first: number; last: number } | undefined {
+  const a = call.args;
+  let handle: unknown, offset: unknown, length: unknown;
+  switch (call.name) {
+    case "zx_vmo_read":
+      if (a[3] !== undefined) return undefined;
+      [handle, offset, length] = [a[0], a[1], a[2]];
+      break;
+    case "zx_vmo_write":
+      if (a[3] !== undefined) return undefined;
+      [handle, offset, length] = [a[0], a[2], a[1] instanceof Uint8Array ? a[1].length : a[1]];
+      break;
+    case "zx_vmo_op_range":
+      [handle, offset, length] = [a[0], a[2], a[3]];
+      break;
+    case "zx_bti_pin":
+      [handle, offset, length] = [a[2], a[3], a[4]];
+      break;
+    default:
+      return undefined;
+  }
+  if (typeof offset !== "number" || typeof length !== "number") return undefined;
+  return { handle, first: Math.floor(offset / ps), last: Math.ceil((offset + length) / ps) };
+}
+
 /** Judges every byte a program reads against its own model of VMO contents. */
 export class ReadContent extends StepMonitor {
   readonly name = "read-content";
@@ -178,6 +211,7 @@ export class ReadContent extends StepMonitor {
     "copy",
     "store",
     "supply",
+    "request",
   ]);
   /** The node of each VMO the model saw made, by koid (events name koids, handles name VMOs). */
   readonly #byKoid = new Map<number, Node>();
@@ -210,6 +244,9 @@ export class ReadContent extends StepMonitor {
         );
         return;
       }
+      case "request":
+        if (call?.tid === e.tid) this.#judgeRequest(call, e, ps);
+        return;
       case "store": {
         if (call?.tid === e.tid) this.#userCopied(call, "out", e.bytes.length);
         const node = this.#byKoid.get(e.vmo);
@@ -232,6 +269,32 @@ export class ReadContent extends StepMonitor {
         if (node !== undefined) this.#judge(node, e.offset, e.bytes, ps, e.tid, `vmo${e.vmo}`);
         return;
       }
+    }
+  }
+
+  /**
+   * R3: a request a call makes of a pager root lies inside the pages the call names, translated
+   * to the root by this model's own record of the slices, references and clones between (spec
+   * 3.4: a READ starts at the first absent page the operation needs and extends at most over
+   * the pages it intends to touch; a DIRTY covers pages the write or pin touches). Calls with a
+   * user buffer are left out: its copies fault on their own VMO.
+   */
+  #judgeRequest(call: Call, e: KernelEvent & { k: "request" }, ps: number): void {
+    const range = pagesOfCall(call, ps);
+    if (range === undefined || range.first >= range.last) return;
+    const node = this.#nodeOf(range.handle);
+    const at = node === undefined ? null : resolve(node, range.first);
+    if (at === null) return;
+    const root = at.node.kind === "clone" ? at.node.root : at.node;
+    if (this.#byKoid.get(e.vmo) !== root) return;
+    const shift = at.page - range.first + (at.node.kind === "clone" ? at.node.offset : 0);
+    const [from, to] = [range.first + shift, range.last + shift];
+    if (e.start < from || e.end > to) {
+      this.fail(
+        "R3",
+        `t${call.tid} ${call.name} of pages [${range.first},${range.last}) asked ${e.type} ` +
+          `#${e.id} [${e.start},${e.end}) of vmo${e.vmo}, outside its pages there [${from},${to})`,
+      );
     }
   }
 
