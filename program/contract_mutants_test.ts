@@ -351,6 +351,11 @@ const PAGES_CASES: [key: string, what: string, invariant?: string][] = [
     "read-content",
   ],
   [
+    "kernel/vmo_pages.ts:694:13:ConditionalExpression:false",
+    "zx_bti_pin: a pager VMO's zero interval pinned without a page (the pin layout's grown pages)",
+    "kernel-assertion",
+  ],
+  [
     "kernel/vmo_pages.ts:993:10:EqualityOperator:vmo.frames === null",
     "zx_object_get_info: CONTIGUOUS reported of every VMO but the contiguous ones",
   ],

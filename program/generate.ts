@@ -979,6 +979,34 @@ class CallBuilder {
     }
     // What the VMO reports of itself (the contract's `infoAgrees`), with no draw of its own.
     this.#emit({ call: "zx_object_get_info", args: [{ h: vmo }, ZX_INFO_VMO] }, null);
+    this.#pagerZeroPins(bti);
+  }
+
+  /**
+   * The end of a pin layout, with no draws of its own: a resizable pager VMO of one page grown
+   * to three, whose new pages are zero intervals (spec 2.8.3), pinned through `bti` for write
+   * (page 1) and for read (page 2). A pin of a pager VMO's zero interval commits it with no
+   * request (`#pinTracked`), so nothing blocks; random draws seldom pin a pager VMO they grew.
+   */
+  #pagerZeroPins(bti: CallRef): void {
+    const ps = this.#ps;
+    const pager = this.#emit({ call: "zx_pager_create", args: [0] }, "pager");
+    const port = this.#emit({ call: "zx_port_create", args: [0] }, "port");
+    const vmo = this.#emit(
+      {
+        call: "zx_pager_create_vmo",
+        args: [{ h: pager }, ZX_VMO_RESIZABLE, { h: port }, 0, ps],
+      },
+      "vmo",
+      true,
+    );
+    this.#emit({ call: "zx_vmo_set_size", args: [{ h: vmo }, 3 * ps] }, null);
+    for (const [perm, page] of [[ZX_BTI_PERM_READ | ZX_BTI_PERM_WRITE, 1], [ZX_BTI_PERM_READ, 2]]) {
+      this.#emit({
+        call: "zx_bti_pin",
+        args: [{ h: bti }, perm, { h: vmo }, page * ps, ps],
+      }, "pmt");
+    }
   }
 
   /**
