@@ -346,6 +346,11 @@ const PAGES_CASES: [key: string, what: string, invariant?: string][] = [
     "read-content",
   ],
   [
+    "kernel/vmo_pages.ts:502:61:ArithmeticOperator:p - shift",
+    "read-content R3: COMMIT of an offset clone asks for root pages below the clone's",
+    "read-content",
+  ],
+  [
     "kernel/vmo_pages.ts:618:67:ArithmeticOperator:pos - n",
     "read-content R2: a kernel copy to or from a user buffer moves no byte",
     "read-content",

@@ -983,6 +983,39 @@ class CallBuilder {
   }
 
   /**
+   * The end of a thread that starts with a pin layout, with no draws: an at-least-on-write
+   * clone, from page 1, of a fresh pager VMO of three pages nobody serves, committed. The COMMIT
+   * asks for the root's pages under the clone's (read-content R3 judges where) and parks until
+   * the janitor's cleanup; random draws seldom commit a clone made at an offset.
+   */
+  offsetCloneCommit(): void {
+    const ps = this.#ps;
+    const pager = this.#emit({ call: "zx_pager_create", args: [0] }, "pager");
+    const port = this.#emit({ call: "zx_port_create", args: [0] }, "port");
+    const vmo = this.#emit(
+      {
+        call: "zx_pager_create_vmo",
+        args: [{ h: pager }, 0, { h: port }, 0, 3 * ps],
+      },
+      "vmo",
+      true,
+    );
+    const clone = this.#emit(
+      {
+        call: "zx_vmo_create_child",
+        args: [{ h: vmo }, ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE, ps, 2 * ps],
+      },
+      "vmo",
+      false,
+      true,
+    );
+    this.#emit({
+      call: "zx_vmo_op_range",
+      args: [{ h: clone }, ZX_VMO_OP_COMMIT, 0, 2 * ps],
+    }, null);
+  }
+
+  /**
    * The end of a pin layout, with no draws of its own: a resizable pager VMO of one page grown
    * to three, whose new pages are zero intervals (spec 2.8.3), pinned through `bti` for write
    * (page 1) and for read (page 2). A pin of a pager VMO's zero interval commits it with no
@@ -1132,6 +1165,11 @@ export function generateProgram(d: Draw, options: GenerateOptions = {}): Program
     const b = new CallBuilder(d, p, t, 0);
     b.pinLayout();
     p = insertCalls(p, t, 0, b.calls);
+    // At the thread's end, where its parking holds nothing else up; no draws.
+    const end = p.threads[t].calls.length;
+    const e = new CallBuilder(d, p, t, end);
+    e.offsetCloneCommit();
+    p = insertCalls(p, t, end, e.calls);
   }
   if (options.signalLayouts !== undefined && d.int(options.signalLayouts) === 0) {
     const t = d.int(threads);
