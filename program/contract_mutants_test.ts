@@ -361,6 +361,16 @@ const PAGES_CASES: [key: string, what: string, invariant?: string][] = [
     "kernel-assertion",
   ],
   [
+    "kernel/vmo_pages.ts:1242:37:BlockStatement:{}",
+    "read-content: a clone sees its parent's regrown tail after a shrink (pin layout's end)",
+    "read-content",
+  ],
+  [
+    "kernel/vmo_pages.ts:1243:38:BlockStatement:{}",
+    "read-content: a clone's parent limit kept through its parent's shrink",
+    "read-content",
+  ],
+  [
     "kernel/vmo_pages.ts:993:10:EqualityOperator:vmo.frames === null",
     "zx_object_get_info: CONTIGUOUS reported of every VMO but the contiguous ones",
   ],

@@ -980,6 +980,44 @@ class CallBuilder {
     // What the VMO reports of itself (the contract's `infoAgrees`), with no draw of its own.
     this.#emit({ call: "zx_object_get_info", args: [{ h: vmo }, ZX_INFO_VMO] }, null);
     this.#pagerZeroPins(bti);
+    this.#cloneShrinkGrow();
+  }
+
+  /**
+   * The end of a pin layout, with no draws and nothing that blocks: an at-least-on-write clone,
+   * from page 1, of a resizable pager VMO of three pages; the VMO shrunk to two pages and grown
+   * back, its new last page written; then the clone's page 1 (that page) read, which shows
+   * zeros: the clone lost sight of what the shrink cut (CloneShrinkGrowParent, pager.cc;
+   * read-content's clone limit). Random draws never read a clone over a parent's regrown tail.
+   */
+  #cloneShrinkGrow(): void {
+    const ps = this.#ps;
+    const pager = this.#emit({ call: "zx_pager_create", args: [0] }, "pager");
+    const port = this.#emit({ call: "zx_port_create", args: [0] }, "port");
+    const vmo = this.#emit(
+      {
+        call: "zx_pager_create_vmo",
+        args: [{ h: pager }, ZX_VMO_RESIZABLE, { h: port }, 0, 3 * ps],
+      },
+      "vmo",
+      true,
+    );
+    const clone = this.#emit(
+      {
+        call: "zx_vmo_create_child",
+        args: [{ h: vmo }, ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE, ps, 2 * ps],
+      },
+      "vmo",
+      false,
+      true,
+    );
+    this.#emit({ call: "zx_vmo_set_size", args: [{ h: vmo }, 2 * ps] }, null);
+    this.#emit({ call: "zx_vmo_set_size", args: [{ h: vmo }, 3 * ps] }, null);
+    this.#emit({
+      call: "zx_vmo_write",
+      args: [{ h: vmo }, { bytes: ps, fill: 0x55 }, 2 * ps],
+    }, null);
+    this.#emit({ call: "zx_vmo_read", args: [{ h: clone }, ps, ps] }, null);
   }
 
   /**
