@@ -981,6 +981,53 @@ class CallBuilder {
     this.#emit({ call: "zx_object_get_info", args: [{ h: vmo }, ZX_INFO_VMO] }, null);
     this.#pagerZeroPins(bti);
     this.#cloneShrinkGrow();
+    this.#snapshotGrow();
+  }
+
+  /**
+   * The end of a pin layout, with no draws and nothing that blocks: a resizable pager VMO of one
+   * page grown to three (zero intervals), an at-least-on-write clone of it whose page 2 is
+   * written, a resizable SNAPSHOT_MODIFIED child of one page of that clone, grown to three pages
+   * and read at page 2, which shows zeros: a grown child shows nothing of its parent past what it
+   * was made over (read-content's snapshot limit).
+   */
+  #snapshotGrow(): void {
+    const ps = this.#ps;
+    const pager = this.#emit({ call: "zx_pager_create", args: [0] }, "pager");
+    const port = this.#emit({ call: "zx_port_create", args: [0] }, "port");
+    const vmo = this.#emit(
+      {
+        call: "zx_pager_create_vmo",
+        args: [{ h: pager }, ZX_VMO_RESIZABLE, { h: port }, 0, ps],
+      },
+      "vmo",
+      true,
+    );
+    this.#emit({ call: "zx_vmo_set_size", args: [{ h: vmo }, 3 * ps] }, null);
+    const clone = this.#emit(
+      {
+        call: "zx_vmo_create_child",
+        args: [{ h: vmo }, ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE, 0, 3 * ps],
+      },
+      "vmo",
+      false,
+      true,
+    );
+    this.#emit({
+      call: "zx_vmo_write",
+      args: [{ h: clone }, { bytes: ps, fill: 0x66 }, 2 * ps],
+    }, null);
+    const snap = this.#emit(
+      {
+        call: "zx_vmo_create_child",
+        args: [{ h: clone }, ZX_VMO_CHILD_SNAPSHOT_MODIFIED | ZX_VMO_CHILD_RESIZABLE, 0, ps],
+      },
+      "vmo",
+      false,
+      true,
+    );
+    this.#emit({ call: "zx_vmo_set_size", args: [{ h: snap }, 3 * ps] }, null);
+    this.#emit({ call: "zx_vmo_read", args: [{ h: snap }, 2 * ps, ps] }, null);
   }
 
   /**
