@@ -28,6 +28,8 @@ import { checkersOf } from "../case/kinds.ts";
 import { explore } from "../explore/explore.ts";
 import { parseScenario } from "../scenario/schema.ts";
 import { checkCase, settleVerdict } from "../properties/check_case.ts";
+import { ReadContent } from "../properties/read_content.ts";
+import { shareJournal } from "../properties/_step_monitor.ts";
 import { ALL_CASES, OWN_CONTENT_CASES } from "../conformance/cases.ts";
 import { isSkipped, runChecked } from "../conformance/harness.ts";
 import { SCENARIO_SERVICES } from "./scenario_services.ts";
@@ -241,9 +243,11 @@ export function campaignProbes(root: URL): Probe[] {
       },
     });
   }
-  // Zircon's own pager tests as workloads (conformance/), judged by the kernel checkers alone:
-  // a case's expectations are left out (runChecked), so only a checker's verdict, a hang, a
-  // kernel assertion or a fault of the case's code kills.
+  // Zircon's own pager tests as workloads (conformance/), judged by the kernel checkers and
+  // read-content (every byte the case reads, against its own model of the VMOs the case made:
+  // slices, references and clones translated from the create_child arguments) alone: a case's
+  // expectations are left out (runChecked), so only a checker's verdict, a hang, a kernel
+  // assertion or a fault of the case's code kills.
   // A case that supplies bytes of its own is judged without data-integrity (OWN_CONTENT_CASES).
   for (const c of ALL_CASES) {
     if (isSkipped(c)) continue;
@@ -252,9 +256,11 @@ export function campaignProbes(root: URL): Probe[] {
       probes.push({
         id: `conformance:${c.id}:${c.name}:${seed}`,
         run() {
-          const monitors = ownContent
-            ? checkersOf("kernel")().filter((m) => m.name !== "data-integrity")
-            : checkersOf("kernel")();
+          const kernel = checkersOf("kernel")();
+          const monitors = shareJournal([
+            ...(ownContent ? kernel.filter((m) => m.name !== "data-integrity") : kernel),
+            new ReadContent(),
+          ]);
           const { world, verdict } = runChecked(c.body, seed, monitors);
           return verdictText(settleVerdict({ world, verdict }, monitors));
         },

@@ -37,7 +37,7 @@ async function killsOnPrograms(
       await t.step(what, () => {
         const killer = passing.find((k) => {
           const v: Any = m.withMutant(key, () => verdict(k));
-          return v.kind === "invariant" && v.invariant === invariant;
+          return v.kind === "invariant" ? v.invariant === invariant : v.kind === invariant;
         });
         assert.ok(killer !== undefined, `no program of the judge fails ${invariant} with ${key}`);
       });
@@ -164,7 +164,7 @@ Deno.test("the program contract's VMAR argument checks kill the kernel_vmar.ts m
   await killsOnPrograms(t, "kernel/kernel_vmar.ts", VMAR_CASES);
 });
 
-const OBJECTS_CASES: [key: string, what: string][] = [
+const OBJECTS_CASES: [key: string, what: string, invariant?: string][] = [
   [
     "kernel/objects.ts:637:9:ConditionalExpression:false",
     "zx_vmar_allocate: a SPECIFIC region past its parent's end placed",
@@ -184,6 +184,25 @@ const OBJECTS_CASES: [key: string, what: string][] = [
   [
     "kernel/objects.ts:611:29:BooleanLiteral:overwrite",
     "zx_vmar_map: SPECIFIC_OVERWRITE over a mapping ALREADY_EXISTS",
+  ],
+  // Where a placement lands (`placedWhere`) and the layout's end (generate.ts `#placements`).
+  [
+    "kernel/objects.ts:582:9:ConditionalExpression:false",
+    "zx_vmar_map: a placement the kernel chooses lands on a SPECIFIC one (nextAddr not moved past it)",
+  ],
+  [
+    "kernel/objects.ts:639:45:EqualityOperator:r.base <= at + size",
+    "zx_vmar_allocate: a SPECIFIC region ending where another begins ALREADY_EXISTS",
+  ],
+  [
+    "kernel/objects.ts:563:11:LogicalOperator:m !== undefined || best === undefined || m.addr < best.addr",
+    "zx_vmar_op_range: a walk past a direct mapping into an empty sub-region (the kernel throws)",
+    "thread-fault",
+  ],
+  // What ZX_INFO_VMO reports (`infoAgrees`), on the pin layout's contiguous VMOs.
+  [
+    "kernel/objects.ts:377:11:ConditionalExpression:false",
+    "zx_object_get_info: a contiguous VMO, never decommitted, reports no committed bytes",
   ],
 ];
 
@@ -322,11 +341,83 @@ const PAGES_CASES: [key: string, what: string, invariant?: string][] = [
     "read-content",
   ],
   [
+    "kernel/vmo_pages.ts:222:7:AssignmentOperator:off -= vmo.parentOffset",
+    "read-content: a slice that shows its parent's pages from the wrong side of its offset",
+    "read-content",
+  ],
+  [
+    "kernel/vmo_pages.ts:502:61:ArithmeticOperator:p - shift",
+    "read-content R3: COMMIT of an offset clone asks for root pages below the clone's",
+    "read-content",
+  ],
+  [
+    "kernel/vmo_pages.ts:618:67:ArithmeticOperator:pos - n",
+    "read-content R2: a kernel copy to or from a user buffer moves no byte",
+    "read-content",
+  ],
+  [
+    "kernel/vmo_pages.ts:694:13:ConditionalExpression:false",
+    "zx_bti_pin: a pager VMO's zero interval pinned without a page (the pin layout's grown pages)",
+    "kernel-assertion",
+  ],
+  [
+    "kernel/vmo_pages.ts:1242:37:BlockStatement:{}",
+    "read-content: a clone sees its parent's regrown tail after a shrink (pin layout's end)",
+    "read-content",
+  ],
+  [
+    "kernel/vmo_pages.ts:1243:38:BlockStatement:{}",
+    "read-content: a clone's parent limit kept through its parent's shrink",
+    "read-content",
+  ],
+  [
+    "kernel/vmo_pages.ts:1342:23:LogicalOperator:p < pages || p + at < base.pageCount",
+    "read-content: a snapshot of a clone keeps the clone's pages past its own end (seen once grown)",
+    "read-content",
+  ],
+  [
+    "kernel/vmo_pages.ts:993:10:EqualityOperator:vmo.frames === null",
+    "zx_object_get_info: CONTIGUOUS reported of every VMO but the contiguous ones",
+  ],
+  [
     "kernel/vmo_pages.ts:1334:27:MethodExpression:Math.min(0, Math.min(lim, node.pageCount - nodeOff))",
     "read-content: a clone that sees nothing of its parent (parent limit 0)",
     "read-content",
   ],
 ];
+
+// Zircon's pager tests as the campaign judge runs them (mutate/judges.ts: checkers only, with
+// read-content): the bytes a SNAPSHOT_MODIFIED child of a clone shows (conformance S2).
+const CONFORMANCE_PAGES_CASES: [key: string, case_: string][] = [
+  [
+    "kernel/vmo_pages.ts:1344:13:ConditionalExpression:true",
+    "S2 AtLeastOnWriteAfterSnapshotModified",
+  ],
+  [
+    "kernel/vmo_pages.ts:1344:13:EqualityOperator:s !== MARKER",
+    "S2 AtLeastOnWriteAfterSnapshotModified",
+  ],
+];
+
+Deno.test("read-content on the campaign judge's conformance workloads kills the vmo_pages.ts snapshot-of-a-clone mutants", async (t) => {
+  const m = await mutantMirror("kernel/vmo_pages.ts");
+  try {
+    const { campaignProbes } = await m.load("mutate/judges.ts") as Any;
+    const probes: Any[] = campaignProbes(new URL("../", import.meta.url));
+    for (const [key, name] of CONFORMANCE_PAGES_CASES) {
+      await t.step(`${key} by ${name}`, async () => {
+        const probe = probes.find((p) => p.id === `conformance:${name.replace(" ", ":")}:1`);
+        assert.ok(probe !== undefined, `no probe of ${name}`);
+        const ctx = { serviceMutant: false, serviceExempt: new Set() };
+        assert.equal(await probe.run(ctx), null, "passes unmutated");
+        const v = await m.withMutant(key, () => probe.run(ctx));
+        assert.equal(v, "invariant:read-content");
+      });
+    }
+  } finally {
+    m.dispose();
+  }
+});
 
 Deno.test("the program contract's zx_pager_op_range data checks and zx_vmo_create_child outcomes, and read-content's clones, kill the vmo_pages.ts mutants that return another allowed status or other bytes", async (t) => {
   await killsOnPrograms(t, "kernel/vmo_pages.ts", PAGES_CASES);

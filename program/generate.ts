@@ -83,6 +83,7 @@ import {
   ZX_VMO_TRAP_DIRTY,
   ZX_VMO_UNBOUNDED,
 } from "../kernel/constants.ts";
+import { present } from "../kernel/assert.ts";
 import { spec } from "../kernel/syscalls.ts";
 import type { Rng } from "../sim/rng.ts";
 import {
@@ -813,19 +814,22 @@ class CallBuilder {
   regionLayout(): void {
     const d = this.d, ps = this.#ps;
     const writable = d.int(4) !== 0;
+    const regionPages = 4 + d.int(5);
     const region = this.#emit({
       call: "zx_vmar_allocate",
       args: [
         { vmar: 0 },
         ZX_VM_CAN_MAP_SPECIFIC | ZX_VM_CAN_MAP_READ | (writable ? ZX_VM_CAN_MAP_WRITE : 0),
         0,
-        (4 + d.int(5)) * ps,
+        regionPages * ps,
       ],
     }, "vmar");
     const perm = ZX_VM_PERM_READ | (writable ? ZX_VM_PERM_WRITE : 0);
+    let firstVmo: CallRef | null = null;
     const map = (options: number, page: number, pages: number): CallRef | null => {
       const vmo = this.#construct("aux", 1);
       if (vmo === null) return null;
+      firstVmo ??= vmo;
       return this.#emit({
         call: "zx_vmar_map",
         args: [{ h: region }, perm | options, page * ps, { h: vmo }, 0, pages * ps],
@@ -896,6 +900,39 @@ class CallBuilder {
           this.#emit({ call: "zx_vmar_destroy", args: [{ h: region }] }, null);
       }
     }
+    this.#placements(region, regionPages, perm, present(firstVmo, "the first mapping's VMO"), a);
+  }
+
+  /**
+   * The end of a region layout, with no draws of its own (the programs drawn before stay as
+   * they were): two one-page SPECIFIC sub-regions at the region's last two pages, the first
+   * one's end the second one's base; a placement the kernel chooses (two pages of the first
+   * mapping's VMO) after the SPECIFIC ones; and MAP_RANGE from the first mapping to the region's
+   * end, a walk past direct mappings into sub-regions. Random draws never place a region right
+   * before another, nor let the kernel choose after a SPECIFIC placement in the same region.
+   */
+  #placements(
+    region: CallRef,
+    regionPages: number,
+    perm: number,
+    vmo: CallRef,
+    first: CallRef,
+  ): void {
+    const ps = this.#ps;
+    for (const page of [regionPages - 1, regionPages - 2]) {
+      this.#emit({
+        call: "zx_vmar_allocate",
+        args: [{ h: region }, ZX_VM_SPECIFIC | ZX_VM_CAN_MAP_READ, page * ps, ps],
+      }, "vmar");
+    }
+    this.#emit({
+      call: "zx_vmar_map",
+      args: [{ h: region }, perm, 0, { h: vmo }, 0, 2 * ps],
+    }, "addr");
+    this.#emit({
+      call: "zx_vmar_op_range",
+      args: [{ h: region }, ZX_VMAR_OP_MAP_RANGE, { addr: first, plus: 0 }, regionPages * ps],
+    }, null);
   }
 
   /**
@@ -939,6 +976,154 @@ class CallBuilder {
         ],
       }, "pmt");
       if (d.int(2) === 0) this.#emit({ call: "zx_pmt_unpin", args: [{ h: pmt }] }, null);
+    }
+    // What the VMO reports of itself (the contract's `infoAgrees`), with no draw of its own.
+    this.#emit({ call: "zx_object_get_info", args: [{ h: vmo }, ZX_INFO_VMO] }, null);
+    this.#pagerZeroPins(bti);
+    this.#cloneShrinkGrow();
+    this.#snapshotGrow();
+  }
+
+  /**
+   * The end of a pin layout, with no draws and nothing that blocks: a resizable pager VMO of one
+   * page grown to three (zero intervals), an at-least-on-write clone of it whose page 2 is
+   * written, a resizable SNAPSHOT_MODIFIED child of one page of that clone, grown to three pages
+   * and read at page 2, which shows zeros: a grown child shows nothing of its parent past what it
+   * was made over (read-content's snapshot limit).
+   */
+  #snapshotGrow(): void {
+    const ps = this.#ps;
+    const pager = this.#emit({ call: "zx_pager_create", args: [0] }, "pager");
+    const port = this.#emit({ call: "zx_port_create", args: [0] }, "port");
+    const vmo = this.#emit(
+      {
+        call: "zx_pager_create_vmo",
+        args: [{ h: pager }, ZX_VMO_RESIZABLE, { h: port }, 0, ps],
+      },
+      "vmo",
+      true,
+    );
+    this.#emit({ call: "zx_vmo_set_size", args: [{ h: vmo }, 3 * ps] }, null);
+    const clone = this.#emit(
+      {
+        call: "zx_vmo_create_child",
+        args: [{ h: vmo }, ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE, 0, 3 * ps],
+      },
+      "vmo",
+      false,
+      true,
+    );
+    this.#emit({
+      call: "zx_vmo_write",
+      args: [{ h: clone }, { bytes: ps, fill: 0x66 }, 2 * ps],
+    }, null);
+    const snap = this.#emit(
+      {
+        call: "zx_vmo_create_child",
+        args: [{ h: clone }, ZX_VMO_CHILD_SNAPSHOT_MODIFIED | ZX_VMO_CHILD_RESIZABLE, 0, ps],
+      },
+      "vmo",
+      false,
+      true,
+    );
+    this.#emit({ call: "zx_vmo_set_size", args: [{ h: snap }, 3 * ps] }, null);
+    this.#emit({ call: "zx_vmo_read", args: [{ h: snap }, 2 * ps, ps] }, null);
+  }
+
+  /**
+   * The end of a pin layout, with no draws and nothing that blocks: an at-least-on-write clone,
+   * from page 1, of a resizable pager VMO of three pages; the VMO shrunk to two pages and grown
+   * back, its new last page written; then the clone's page 1 (that page) read, which shows
+   * zeros: the clone lost sight of what the shrink cut (CloneShrinkGrowParent, pager.cc;
+   * read-content's clone limit). Random draws never read a clone over a parent's regrown tail.
+   */
+  #cloneShrinkGrow(): void {
+    const ps = this.#ps;
+    const pager = this.#emit({ call: "zx_pager_create", args: [0] }, "pager");
+    const port = this.#emit({ call: "zx_port_create", args: [0] }, "port");
+    const vmo = this.#emit(
+      {
+        call: "zx_pager_create_vmo",
+        args: [{ h: pager }, ZX_VMO_RESIZABLE, { h: port }, 0, 3 * ps],
+      },
+      "vmo",
+      true,
+    );
+    const clone = this.#emit(
+      {
+        call: "zx_vmo_create_child",
+        args: [{ h: vmo }, ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE, ps, 2 * ps],
+      },
+      "vmo",
+      false,
+      true,
+    );
+    this.#emit({ call: "zx_vmo_set_size", args: [{ h: vmo }, 2 * ps] }, null);
+    this.#emit({ call: "zx_vmo_set_size", args: [{ h: vmo }, 3 * ps] }, null);
+    this.#emit({
+      call: "zx_vmo_write",
+      args: [{ h: vmo }, { bytes: ps, fill: 0x55 }, 2 * ps],
+    }, null);
+    this.#emit({ call: "zx_vmo_read", args: [{ h: clone }, ps, ps] }, null);
+  }
+
+  /**
+   * The end of a thread that starts with a pin layout, with no draws: an at-least-on-write
+   * clone, from page 1, of a fresh pager VMO of three pages nobody serves, committed. The COMMIT
+   * asks for the root's pages under the clone's (read-content R3 judges where) and parks until
+   * the janitor's cleanup; random draws seldom commit a clone made at an offset.
+   */
+  offsetCloneCommit(): void {
+    const ps = this.#ps;
+    const pager = this.#emit({ call: "zx_pager_create", args: [0] }, "pager");
+    const port = this.#emit({ call: "zx_port_create", args: [0] }, "port");
+    const vmo = this.#emit(
+      {
+        call: "zx_pager_create_vmo",
+        args: [{ h: pager }, 0, { h: port }, 0, 3 * ps],
+      },
+      "vmo",
+      true,
+    );
+    const clone = this.#emit(
+      {
+        call: "zx_vmo_create_child",
+        args: [{ h: vmo }, ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE, ps, 2 * ps],
+      },
+      "vmo",
+      false,
+      true,
+    );
+    this.#emit({
+      call: "zx_vmo_op_range",
+      args: [{ h: clone }, ZX_VMO_OP_COMMIT, 0, 2 * ps],
+    }, null);
+  }
+
+  /**
+   * The end of a pin layout, with no draws of its own: a resizable pager VMO of one page grown
+   * to three, whose new pages are zero intervals (spec 2.8.3), pinned through `bti` for write
+   * (page 1) and for read (page 2). A pin of a pager VMO's zero interval commits it with no
+   * request (`#pinTracked`), so nothing blocks; random draws seldom pin a pager VMO they grew.
+   */
+  #pagerZeroPins(bti: CallRef): void {
+    const ps = this.#ps;
+    const pager = this.#emit({ call: "zx_pager_create", args: [0] }, "pager");
+    const port = this.#emit({ call: "zx_port_create", args: [0] }, "port");
+    const vmo = this.#emit(
+      {
+        call: "zx_pager_create_vmo",
+        args: [{ h: pager }, ZX_VMO_RESIZABLE, { h: port }, 0, ps],
+      },
+      "vmo",
+      true,
+    );
+    this.#emit({ call: "zx_vmo_set_size", args: [{ h: vmo }, 3 * ps] }, null);
+    for (const [perm, page] of [[ZX_BTI_PERM_READ | ZX_BTI_PERM_WRITE, 1], [ZX_BTI_PERM_READ, 2]]) {
+      this.#emit({
+        call: "zx_bti_pin",
+        args: [{ h: bti }, perm, { h: vmo }, page * ps, ps],
+      }, "pmt");
     }
   }
 
@@ -1065,6 +1250,11 @@ export function generateProgram(d: Draw, options: GenerateOptions = {}): Program
     const b = new CallBuilder(d, p, t, 0);
     b.pinLayout();
     p = insertCalls(p, t, 0, b.calls);
+    // At the thread's end, where its parking holds nothing else up; no draws.
+    const end = p.threads[t].calls.length;
+    const e = new CallBuilder(d, p, t, end);
+    e.offsetCloneCommit();
+    p = insertCalls(p, t, end, e.calls);
   }
   if (options.signalLayouts !== undefined && d.int(options.signalLayouts) === 0) {
     const t = d.int(threads);

@@ -175,6 +175,12 @@ export class HandleModel {
   pinsPossible = false;
 
   /**
+   * A DECOMMIT (`zx_vmo_op_range` or `zx_vmar_op_range`) has been made (started, whatever it
+   * returned): a contiguous VMO may have lent some of its frames. Never cleared.
+   */
+  decommitPossible = false;
+
+  /**
    * Pager VMOs (model object ids) a `zx_pager_detach_vmo` was started on, whatever it returned:
    * from then on the model cannot say the VMO is still attached. Never cleared.
    */

@@ -21,6 +21,9 @@ import {
   ZX_DEFAULT_VMAR_RIGHTS,
   ZX_DEFAULT_VMO_RIGHTS,
   ZX_ERR_NO_MEMORY,
+  ZX_INFO_VMO_CONTIGUOUS,
+  ZX_INFO_VMO_IS_COW_CLONE,
+  ZX_INFO_VMO_RESIZABLE,
   ZX_OBJ_TYPE_THREAD,
   ZX_OBJ_TYPE_VMAR,
   ZX_OBJ_TYPE_VMO,
@@ -43,11 +46,12 @@ import {
   ZX_VMO_CHILD_RESIZABLE,
   ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE,
   ZX_VMO_CHILD_SNAPSHOT_MODIFIED,
+  ZX_VMO_OP_DECOMMIT,
 } from "../kernel/constants.ts";
 import { present } from "../kernel/assert.ts";
 import type { KernelEvent, Packet } from "../kernel/events.ts";
 import type { Kernel, KernelOptions, KernelYield, Syscall, Wait } from "../kernel/kernel.ts";
-import { methodName, spec } from "../kernel/syscalls.ts";
+import { methodName, spec, type VmoInfo } from "../kernel/syscalls.ts";
 import { kernelInvariants } from "../properties/kernel_invariants.ts";
 import { PageState } from "../properties/page_state.ts";
 import { shareJournal } from "../properties/_step_monitor.ts";
@@ -101,6 +105,8 @@ export interface CallResult {
   readonly packet: Packet | null;
   /** Where a new sub-region starts (`zx_vmar_allocate`'s second output), else undefined. */
   readonly base?: number;
+  /** The record a successful `zx_object_get_info(ZX_INFO_VMO)` handed back, else undefined. */
+  readonly info?: VmoInfo;
 }
 
 /** Options of {@linkcode runProgram}. */
@@ -237,6 +243,11 @@ function resultOf(name: CallName, raw: unknown): CallResult {
   if (kind === "status") return { status: raw as Status, value: 0, packet: null };
   const [status, second] = raw as [Status, unknown];
   if (kind === "packet") return { status, value: 0, packet: (second as Packet | null) ?? null };
+  if (kind === "record") {
+    return status === ZX_OK && typeof second === "object" && second !== null
+      ? { status, value: 0, packet: null, info: second as VmoInfo }
+      : { status, value: 0, packet: null };
+  }
   // Only handles and values (a size, an address) are something later calls can name; a new
   // sub-region's handle is kept too, for the handle model (the janitor closes it).
   const named = kind === "handle" || kind === "value" || kind === "handleAddr";
@@ -483,7 +494,111 @@ function check(
   if (produces && r.status === ZX_OK && (r.value <= 0 || model.get(r.value) !== undefined)) {
     contractFailure(`${where} handed out handle ${r.value}, which is invalid or already open`);
   }
+  if (r.status === ZX_OK && (call.call === "zx_vmar_map" || call.call === "zx_vmar_allocate")) {
+    placedWhere(where, call.call, args, r, model, ps);
+  }
+  if (r.info !== undefined) infoAgrees(where, args[0], r.info, model, ps);
   applyToModel(call, args, r, model, ps);
+}
+
+/**
+ * Where a successful `zx_vmar_map` or `zx_vmar_allocate` put its range, against the program's
+ * own picture of the region as it was before the call: at the region's base plus the offset when
+ * SPECIFIC (or SPECIFIC_OVERWRITE), inside the region where its extent is known, and over no
+ * sub-region and no mapping the program placed there but those a SPECIFIC_OVERWRITE map replaces
+ * (zx_vmar_map.md, zx_vmar_allocate.md: a VMAR's children never overlap; a placement the kernel
+ * chooses lands in a gap). The picture is exact then: layout calls never block.
+ */
+function placedWhere(
+  where: string,
+  name: "zx_vmar_map" | "zx_vmar_allocate",
+  args: readonly unknown[],
+  r: CallResult,
+  model: HandleModel,
+  ps: number,
+): void {
+  const region = model.vmars.region(model.get(args[0])?.object);
+  if (!model.vmars.known || region === undefined || region.destroyed) return;
+  const map = name === "zx_vmar_map";
+  const addr = map ? r.value : r.base;
+  if (addr === undefined) return;
+  const len = roundUp((map ? args[5] : args[3]) as number, ps);
+  const options = args[1] as number;
+  const overwrite = map && (options & ZX_VM_SPECIFIC_OVERWRITE) !== 0;
+  const specific = overwrite || (options & ZX_VM_SPECIFIC) !== 0;
+  const at = `${where} placed [0x${addr.toString(16)}, 0x${(addr + len).toString(16)})`;
+  if (region.base !== null) {
+    if (specific && addr !== region.base + (args[2] as number)) {
+      contractFailure(`${at}, not at its region's base 0x${region.base.toString(16)} + ${args[2]}`);
+    }
+    if (addr < region.base || addr + len > region.base + region.size) {
+      contractFailure(`${at}, outside its region`);
+    }
+  }
+  const over = (b: number, blen: number) => addr < b + blen && b < addr + len;
+  const sub = region.regions.find((x) => over(x.base ?? 0, x.size));
+  if (sub !== undefined) {
+    contractFailure(`${at}, over the sub-region at 0x${(sub.base ?? 0).toString(16)}`);
+  }
+  const hit = overwrite ? undefined : region.mappings.find((x) => over(x.addr, x.len));
+  if (hit !== undefined) contractFailure(`${at}, over the mapping at 0x${hit.addr.toString(16)}`);
+}
+
+/**
+ * The `zx_info_vmo_t` a successful `zx_object_get_info(ZX_INFO_VMO)` handed back, against what
+ * the handle model knows of the handle and its VMO (zx_object_get_info.md, ZX_INFO_VMO): the
+ * handle's rights; RESIZABLE as the VMO was made; IS_COW_CLONE exactly for a clone; CONTIGUOUS
+ * exactly for the VMO `zx_vmo_create_contiguous` made, of the roots the model made (a child's is
+ * left open); the size of a VMO whose size cannot change, page-rounded; committed bytes within
+ * the page-rounded size; and a contiguous VMO wholly committed while no DECOMMIT was ever asked
+ * (its pages are committed at creation, VmObjectPaged::CreateContiguous, and only a DECOMMIT
+ * lends them).
+ */
+function infoAgrees(
+  where: string,
+  handle: unknown,
+  info: VmoInfo,
+  model: HandleModel,
+  ps: number,
+): void {
+  const h = model.get(handle);
+  if (h === undefined) return;
+  const says = (what: string) => contractFailure(`${where} reports ${what}`);
+  if (info.handleRights !== h.rights) {
+    says(
+      `handle rights 0x${info.handleRights.toString(16)}, the handle has 0x${
+        h.rights.toString(16)
+      }`,
+    );
+  }
+  const flag = (bit: number) => (info.flags & bit) !== 0;
+  if (h.resizable !== undefined && flag(ZX_INFO_VMO_RESIZABLE) !== h.resizable) {
+    says(
+      `RESIZABLE=${flag(ZX_INFO_VMO_RESIZABLE)} of a VMO made ${
+        h.resizable ? "" : "not "
+      }resizable`,
+    );
+  }
+  if (flag(ZX_INFO_VMO_IS_COW_CLONE) !== (h.clone === true)) {
+    says(`IS_COW_CLONE=${flag(ZX_INFO_VMO_IS_COW_CLONE)}; the model says ${h.clone === true}`);
+  }
+  const contiguous = h.anonymous === "contiguous";
+  if (
+    (h.anonymous !== undefined || h.pager !== null) && flag(ZX_INFO_VMO_CONTIGUOUS) !== contiguous
+  ) {
+    says(`CONTIGUOUS=${flag(ZX_INFO_VMO_CONTIGUOUS)}; the model says ${contiguous}`);
+  }
+  if (h.fixedSize !== undefined && info.sizeBytes !== roundUp(h.fixedSize, ps)) {
+    says(`size ${info.sizeBytes} of a VMO made with ${h.fixedSize} bytes that cannot change size`);
+  }
+  if (info.committedBytes > roundUp(info.sizeBytes, ps)) {
+    says(`${info.committedBytes} committed bytes of ${info.sizeBytes}`);
+  }
+  if (contiguous && !model.decommitPossible && info.committedBytes !== info.sizeBytes) {
+    says(
+      `${info.committedBytes} committed bytes of a contiguous VMO of ${info.sizeBytes}, never decommitted`,
+    );
+  }
 }
 
 /**
@@ -543,6 +658,11 @@ function* programThread(sys: Sys, t: number, s: Shared): ThreadBody {
       mayFailAllocating(call.call, args, s.model, s.kernel.pageSize);
     // A pin may hold pages from here on, whatever it returns (a shrink may then be BAD_STATE).
     if (call.call === "zx_bti_pin") s.model.pinsPossible = true;
+    // A DECOMMIT started may lend a contiguous VMO's frames, whatever it returns.
+    if (
+      (call.call === "zx_vmo_op_range" || call.call === "zx_vmar_op_range") &&
+      args[1] === ZX_VMO_OP_DECOMMIT
+    ) s.model.decommitPossible = true;
     // A detach started may have detached the VMO by the time a racing call looks (whatever it
     // returns): its attachment is no longer known until it returns ZX_OK.
     const detaching = call.call === "zx_pager_detach_vmo" ? s.model.get(args[1]) : undefined;

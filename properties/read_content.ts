@@ -21,8 +21,11 @@
  * Stores are applied where the kernel says they landed; a store in the wrong
  * place then shows at the next read of either place.
  *
- * Left unjudged (the model says "unknown" and lets any byte pass): clones of
- * clones (the "at least" in at-least-on-write: which ancestor a new clone
+ * A SNAPSHOT_MODIFIED child of such a clone copies the pages the clone holds
+ * itself and shows the root where the clone does.
+ *
+ * Left unjudged (the model says "unknown" and lets any byte pass): at-least-on-write
+ * clones of clones (the "at least" in at-least-on-write: which ancestor a new clone
  * hangs from depends on pages the chain holds, pager.cc
  * CloneMightSeeIntermediateForks), pages of a clone that a COMMIT, a pin, a
  * mapping or a `zx_vmar_op_range` may have forked (the fork keeps the root's
@@ -32,10 +35,20 @@
  * that is no anonymous root, and a contiguous VMO's decommitted pages (lent).
  * Reads through a mapping are judged at the VMO and offset the kernel names.
  *
+ * R3: a READ or DIRTY request a `zx_vmo_read`, `zx_vmo_write`, `zx_vmo_op_range` or
+ * `zx_bti_pin` makes lies inside the pages the call names, translated to the pager root by the
+ * model's own record of the children between (spec 3.4).
+ *
+ * R2: a call with a user buffer (`zx_vmo_read`, `zx_vmo_write`, `zx_object_get_info`) that
+ * returns ZX_OK moved every byte of its length through the buffer: its own store events (copies
+ * out) or load events (`copy`, copies in) add up to at least that length. Without it a kernel
+ * whose user copies move nothing passes, the stores' absence agreeing with the model.
+ *
  * @module
  */
 
 import {
+  ZX_INFO_VMO_BYTES,
   ZX_OK,
   ZX_VMO_CHILD_REFERENCE,
   ZX_VMO_CHILD_SLICE,
@@ -104,6 +117,91 @@ type Node = RootNode | ViewNode | CloneNode | OpaqueNode;
 
 const OPAQUE: OpaqueNode = { kind: "opaque" };
 
+/**
+ * The user-buffer copy a call makes (`dir` out: the kernel stores into the buffer; in: it loads
+ * from it) and its length, if the call names a buffer.
+ */
+function userCopyOf(call: Call): { dir: "out" | "in"; length: number } | undefined {
+  const a = call.args;
+  let buffer: unknown, length: unknown, dir: "out" | "in";
+  switch (call.name) {
+    case "zx_vmo_read":
+      [buffer, length, dir] = [a[3], a[2], "out"];
+      break;
+    case "zx_vmo_write":
+      // A call event shows the bytes as their length.
+      [buffer, length, dir] = [a[3], a[1] instanceof Uint8Array ? a[1].length : a[1], "in"];
+      break;
+    case "zx_object_get_info":
+      [buffer, length, dir] = [a[2], ZX_INFO_VMO_BYTES, "out"];
+      break;
+    default:
+      return undefined;
+  }
+  if (buffer === undefined || typeof length !== "number") return undefined;
+  return { dir, length };
+}
+
+/**
+ * A SNAPSHOT_MODIFIED child of clone `c` showing its pages from `at` (`extent`: how far the
+ * slices it was made through reach): a snapshot of the pages `c` holds itself (copied now), an
+ * at-least-on-write view of the root where `c` shows the root, and zeros past what `c` could see
+ * of it (zx_vmo_create_child.md: "a snapshot of the modified pages of the parent and a
+ * reference to the unmodified pages"; snapshot.cc Smoke, conformance S19, S25). What `c` may
+ * have forked unseen is loose in the snapshot too.
+ */
+function snapshotOfClone(c: CloneNode, at: number, pages: number, extent: number): CloneNode {
+  const own = new Map<number, Content>();
+  const loose = new Set<number>();
+  for (let p = 0; p < pages; p++) {
+    const mine = c.own.get(at + p);
+    if (mine !== undefined) own.set(p, mine === UNKNOWN ? UNKNOWN : mine.slice());
+    if (c.loose.has(at + p)) loose.add(p);
+  }
+  const snap: CloneNode = {
+    kind: "clone",
+    root: c.root,
+    offset: c.offset + at,
+    pages,
+    limit: Math.max(0, Math.min(pages, c.limit - at)),
+    extent: Math.max(0, Math.min(extent, c.extent - at)),
+    own,
+    loose,
+    allLoose: c.allLoose,
+  };
+  c.root.clones.push(snap);
+  return snap;
+}
+
+/** The VMO handle and the pages `[first, last)` a call that may ask the pager names, if any. */
+function pagesOfCall(
+  call: Call,
+  ps: number,
+): { handle: unknown; first: number; last: number } | undefined {
+  const a = call.args;
+  let handle: unknown, offset: unknown, length: unknown;
+  switch (call.name) {
+    case "zx_vmo_read":
+      if (a[3] !== undefined) return undefined;
+      [handle, offset, length] = [a[0], a[1], a[2]];
+      break;
+    case "zx_vmo_write":
+      if (a[3] !== undefined) return undefined;
+      [handle, offset, length] = [a[0], a[2], a[1] instanceof Uint8Array ? a[1].length : a[1]];
+      break;
+    case "zx_vmo_op_range":
+      [handle, offset, length] = [a[0], a[2], a[3]];
+      break;
+    case "zx_bti_pin":
+      [handle, offset, length] = [a[2], a[3], a[4]];
+      break;
+    default:
+      return undefined;
+  }
+  if (typeof offset !== "number" || typeof length !== "number") return undefined;
+  return { handle, first: Math.floor(offset / ps), last: Math.ceil((offset + length) / ps) };
+}
+
 /** Judges every byte a program reads against its own model of VMO contents. */
 export class ReadContent extends StepMonitor {
   readonly name = "read-content";
@@ -113,11 +211,14 @@ export class ReadContent extends StepMonitor {
     "copy",
     "store",
     "supply",
+    "request",
   ]);
   /** The node of each VMO the model saw made, by koid (events name koids, handles name VMOs). */
   readonly #byKoid = new Map<number, Node>();
   /** The bytes each `zx_vmo_read` in progress has delivered, by its call. */
   readonly #progress = new Map<Call, number>();
+  /** The bytes each call with a user buffer has moved through it so far, by its call. */
+  readonly #moved = new Map<Call, number>();
 
   protected override onStepEvent(e: KernelEvent, call: Call | undefined, world: World): void {
     const ps = world.kernel.pageSize;
@@ -128,6 +229,7 @@ export class ReadContent extends StepMonitor {
       case "ret":
         if (call !== undefined && call.name === e.name) {
           this.#progress.delete(call);
+          this.#judgeUserCopy(call, e.status);
           this.#onRet(call, e.status, "handle" in e ? e.handle : undefined, ps);
         }
         return;
@@ -142,12 +244,17 @@ export class ReadContent extends StepMonitor {
         );
         return;
       }
+      case "request":
+        if (call?.tid === e.tid) this.#judgeRequest(call, e, ps);
+        return;
       case "store": {
+        if (call?.tid === e.tid) this.#userCopied(call, "out", e.bytes.length);
         const node = this.#byKoid.get(e.vmo);
         if (node !== undefined) this.#store(node, e.offset, e.bytes, ps);
         return;
       }
       case "copy": {
+        if (call?.tid === e.tid) this.#userCopied(call, "in", e.bytes.length);
         if (call?.name === "zx_vmo_read" && call.tid === e.tid) {
           // The caller's coordinates: the handle it named, its offset and what it got so far.
           const node = this.#nodeOf(call.args[0]);
@@ -162,6 +269,57 @@ export class ReadContent extends StepMonitor {
         if (node !== undefined) this.#judge(node, e.offset, e.bytes, ps, e.tid, `vmo${e.vmo}`);
         return;
       }
+    }
+  }
+
+  /**
+   * R3: a request a call makes of a pager root lies inside the pages the call names, translated
+   * to the root by this model's own record of the slices, references and clones between (spec
+   * 3.4: a READ starts at the first absent page the operation needs and extends at most over
+   * the pages it intends to touch; a DIRTY covers pages the write or pin touches). Calls with a
+   * user buffer are left out: its copies fault on their own VMO.
+   */
+  #judgeRequest(call: Call, e: KernelEvent & { k: "request" }, ps: number): void {
+    const range = pagesOfCall(call, ps);
+    if (range === undefined || range.first >= range.last) return;
+    const node = this.#nodeOf(range.handle);
+    const at = node === undefined ? null : resolve(node, range.first);
+    if (at === null) return;
+    const root = at.node.kind === "clone" ? at.node.root : at.node;
+    if (this.#byKoid.get(e.vmo) !== root) return;
+    const shift = at.page - range.first + (at.node.kind === "clone" ? at.node.offset : 0);
+    const [from, to] = [range.first + shift, range.last + shift];
+    if (e.start < from || e.end > to) {
+      this.fail(
+        "R3",
+        `t${call.tid} ${call.name} of pages [${range.first},${range.last}) asked ${e.type} ` +
+          `#${e.id} [${e.start},${e.end}) of vmo${e.vmo}, outside its pages there [${from},${to})`,
+      );
+    }
+  }
+
+  /** `n` bytes a call's own copy moved `dir` (out: stored into user memory; in: loaded from it). */
+  #userCopied(call: Call, dir: "out" | "in", n: number): void {
+    if (userCopyOf(call)?.dir === dir) this.#moved.set(call, (this.#moved.get(call) ?? 0) + n);
+  }
+
+  /**
+   * A call with a user buffer that returns ZX_OK copied every byte of it (zx_vmo_read.md,
+   * zx_vmo_write.md, zx_object_get_info.md: the buffer is read or filled whole), each page of
+   * the copy a load or store event of the caller (a retried copy may repeat one: at least).
+   */
+  #judgeUserCopy(call: Call, status: number): void {
+    const copy = userCopyOf(call);
+    if (copy === undefined) return;
+    const moved = this.#moved.get(call) ?? 0;
+    this.#moved.delete(call);
+    if (status === ZX_OK && moved < copy.length) {
+      this.fail(
+        "R2",
+        `t${call.tid} ${call.name} returned ZX_OK having copied ${moved} of the ${copy.length} bytes ${
+          copy.dir === "out" ? "into" : "from"
+        } its user buffer`,
+      );
     }
   }
 
@@ -303,6 +461,9 @@ export class ReadContent extends StepMonitor {
       extent = Math.min(extent, node.extent - at);
       at += node.offset;
       node = node.parent;
+    }
+    if (node.kind === "clone" && o & ZX_VMO_CHILD_SNAPSHOT_MODIFIED) {
+      return snapshotOfClone(node, at, pages, extent);
     }
     if (node.kind !== "root" || node.anonymous) return OPAQUE;
     const clone: CloneNode = {
