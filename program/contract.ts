@@ -286,6 +286,29 @@ function childOfPagerRoot(
 const HANDLES_DECIDED = 512;
 
 /**
+ * The least size past the largest VMO upstream makes: `VmPageList::MAX_SIZE` is
+ * `ROUNDDOWN(UINT64_MAX, VmPageListNode::kPageFanOut * kPageSize)` (vm_page_list.h @
+ * misttech/fuchsia 046ae4d3), a few pages of nodes under 2^64, and a VMO's size is rounded up
+ * to pages first; a size within 2^20 bytes of 2^64 is past it whatever the fan-out and page
+ * size: ZX_ERR_OUT_OF_RANGE ("size is too large", zx_vmo_create.md, zx_pager_create_vmo.md).
+ * Sizes far under it are left open: the model refuses VMOs past `LIMITS.maxVmoBytes` (2^40) and
+ * past its page limit, upstream makes them (their pages are committed lazily).
+ */
+const PAST_UPSTREAM_MAX_VMO = 2 ** 64 - 2 ** 20;
+
+/**
+ * OUT_OF_RANGE for a u64 VMO size past upstream's largest VMO (`PAST_UPSTREAM_MAX_VMO`), when
+ * the option word is one with only `known` bits (so the options' own check passed); else null.
+ */
+function sizeTooLarge(size: unknown, options: unknown, known: number): Status | null {
+  const o = optionWord(options);
+  return o !== undefined && ((o & ~known) >>> 0) === 0 && isU64(size) &&
+      size > PAST_UPSTREAM_MAX_VMO
+    ? ZX_ERR_OUT_OF_RANGE
+    : null;
+}
+
+/**
  * `zx_vmo_create_child` of a clone (the handle model's `clone`: a node of a pager VMO's clone
  * chain, not a slice or reference of one), past the handle lookup and the option checks (spec
  * 6.1): SNAPSHOT is NOT_SUPPORTED on any descendant of a pager-backed VMO; an
@@ -541,12 +564,23 @@ const BEFORE: Partial<Record<CallName, Check>> = {
     const align = alignmentLog2 === 0 ? shift : alignmentLog2 as number;
     return align < shift || align >= 64 ? ZX_ERR_INVALID_ARGS : null;
   },
-  // zx_vmo_create.md: options other than RESIZABLE/DISCARDABLE, or a size that is no u64.
+  // zx_vmo_create.md: options other than RESIZABLE/DISCARDABLE, or a size that is no u64; then
+  // a size past upstream's largest VMO is OUT_OF_RANGE (sys_vmo_create checks the options
+  // before VmObjectPaged::Create sees the size).
   zx_vmo_create: (a) =>
     onlyOne(
       unknownBits(a[1], ZX_VMO_RESIZABLE | ZX_VMO_DISCARDABLE),
       isU64(a[0]) ? null : ZX_ERR_INVALID_ARGS,
-    ),
+    ) ?? sizeTooLarge(a[0], a[1], ZX_VMO_RESIZABLE | ZX_VMO_DISCARDABLE),
+  // sys_bti_create (zircon/kernel/lib/syscalls/ddk.cc @ gnoliyil/fuchsia 014097ec): options must
+  // be 0 (and the model's bti_id a u64); the model's IOMMU is implicit, so nothing else can
+  // fail: ZX_OK while the handle table is far from full.
+  zx_bti_create: (a, m) =>
+    a[0] !== 0 || !isU64(a[1])
+      ? ZX_ERR_INVALID_ARGS
+      : m.open.length < HANDLES_DECIDED
+      ? ZX_OK
+      : null,
   zx_object_get_info: (a) => a[1] === ZX_INFO_VMO ? null : ZX_ERR_NOT_SUPPORTED,
   zx_handle_close: (a, m) => a[0] === 0 || m.get(a[0]) ? ZX_OK : ZX_ERR_BAD_HANDLE,
   zx_handle_duplicate: (a, m) => {
@@ -588,11 +622,23 @@ const AFTER: Partial<Record<CallName, Check>> = {
   },
   // zx_pager_create_vmo.md: options other than RESIZABLE, TRAP_DIRTY and UNBOUNDED, or a key or
   // size that is no u64, are INVALID_ARGS (the pager is open: a handle to it was just looked up).
+  // Then a size past upstream's largest VMO is OUT_OF_RANGE (VmObjectPaged::CreateExternal; not
+  // decided with UNBOUNDED, whose size upstream does not take).
   zx_pager_create_vmo: (a) =>
     onlyOne(
       unknownBits(a[1], ZX_VMO_RESIZABLE | ZX_VMO_TRAP_DIRTY | ZX_VMO_UNBOUNDED),
       isU64(a[3]) && isU64(a[4]) ? null : ZX_ERR_INVALID_ARGS,
-    ),
+    ) ?? (isU64(a[3]) ? sizeTooLarge(a[4], a[1], ZX_VMO_RESIZABLE | ZX_VMO_TRAP_DIRTY) : null),
+  // zx_pager_query_dirty_ranges.md: past the lookups (the pager, its VMO with READ), an offset,
+  // length or buffer size that is no u64 (the model's garbage arguments) is INVALID_ARGS; then a
+  // range past a fixed-size VMO's end is OUT_OF_RANGE (VmCowPages::EnumerateDirtyRanges: "if
+  // (!InRange(offset, len, size_))").
+  zx_pager_query_dirty_ranges: (a, m, ps) => {
+    const [, vmo, offset, length, bufferSize] = a;
+    if (!isU64(offset) || !isU64(length) || !isU64(bufferSize)) return ZX_ERR_INVALID_ARGS;
+    const size = fixedBytes(m.get(vmo), ps);
+    return size !== undefined && offset + length > size ? ZX_ERR_OUT_OF_RANGE : null;
+  },
   // zx_pager_query_vmo_stats.md: a buffer smaller than zx_pager_vmo_stats_t, options other than
   // 0 and RESET_VMO_STATS (both wrong: either, the order undocumented). Past them nothing fails:
   // a detached VMO's stats stay queryable (spec 2.3) and the model's buffer is a size, with no

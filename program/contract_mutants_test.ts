@@ -158,6 +158,16 @@ const VMAR_CASES: [key: string, what: string][] = [
     "kernel/kernel_vmar.ts:422:11:ConditionalExpression:true",
     "zx_bti_pin: CONTIGUOUS on a VMO not made contiguous pinned",
   ],
+  // Sample 9c15424 (seed 12): a SPECIFIC mapping into a region made without CAN_MAP_SPECIFIC
+  // (`regionLayout`), and zx_bti_create predicted ZX_OK.
+  [
+    "kernel/kernel_vmar.ts:116:8:ConditionalExpression:false",
+    "zx_vmar_map: SPECIFIC in a region without CAN_MAP_SPECIFIC mapped",
+  ],
+  [
+    "kernel/kernel_vmar.ts:388:26:BooleanLiteral:isU64(btiId)",
+    "zx_bti_create: every BTI INVALID_ARGS",
+  ],
 ];
 
 Deno.test("the program contract's VMAR argument checks kill the kernel_vmar.ts mutants that return another allowed status", async (t) => {
@@ -258,6 +268,16 @@ const KERNEL_CASES: [key: string, what: string][] = [
   [
     "kernel/kernel.ts:446:9:EqualityOperator:signalsOf(e.object) !== null",
     "zx_object_wait_async: waitable objects NOT_SUPPORTED",
+  ],
+  // Sample 9c15424 (seed 12): alignments just outside the range (`pinLayout`), and a size past
+  // upstream's largest VMO (OUT_OF_RANGE, not the page limit's NO_MEMORY).
+  [
+    "kernel/kernel.ts:651:30:EqualityOperator:align > 64",
+    "zx_vmo_create_contiguous: alignment_log2 64 accepted",
+  ],
+  [
+    "kernel/kernel.ts:859:9:ConditionalExpression:false @end+0:59",
+    "zx_vmo_create: a size past upstream's largest VMO NO_MEMORY, not OUT_OF_RANGE",
   ],
 ];
 

@@ -840,6 +840,19 @@ class CallBuilder {
     ) {
       return;
     }
+    // A SPECIFIC mapping into a region made without CAN_MAP_SPECIFIC (ACCESS_DENIED), of the
+    // VMO of the first mapping: no draw, and nothing later calls name.
+    const plain = this.#emit({
+      call: "zx_vmar_allocate",
+      args: [{ vmar: 0 }, ZX_VM_CAN_MAP_READ | ZX_VM_CAN_MAP_WRITE, 0, 2 * ps],
+    }, null);
+    const firstArgs = this.#callOf(a)?.args;
+    if (firstArgs !== undefined) {
+      this.#emit({
+        call: "zx_vmar_map",
+        args: [{ h: plain }, ZX_VM_PERM_READ | ZX_VM_SPECIFIC, 0, firstArgs[3], 0, ps],
+      }, null);
+    }
     const span = (Math.max(first + firstPages, second + secondPages) - first) * ps;
     for (let n = 1 + d.int(3); n > 0; n--) {
       switch (d.int(6)) {
@@ -914,6 +927,11 @@ class CallBuilder {
     const vmo = d.int(3) === 0
       ? this.#emit({ call: "zx_vmo_create_contiguous", args: [{ h: bti }, pages * ps, 0] }, "vmo")
       : this.#emit({ call: "zx_vmo_create", args: [pages * ps, 0] }, "vmo");
+    // The alignments just outside the range the call takes, [log2(page size), 64): no draw, and
+    // nothing later calls name (a random draw passes 64 once in 320 contiguous creates).
+    for (const alignmentLog2 of [Math.log2(ps) - 1, 64]) {
+      this.#emit({ call: "zx_vmo_create_contiguous", args: [{ h: bti }, ps, alignmentLog2] }, null);
+    }
     for (let n = 2 + d.int(2); n > 0; n--) {
       const handle = d.int(3) !== 0 ? vmo : this.#emit({
         call: "zx_handle_duplicate",
