@@ -378,6 +378,11 @@ const SYSCALLS_CASES: [key: string, what: string][] = [
     'kernel/syscalls.ts:1347:9:EqualityOperator:s.result !== "handle"',
     "zx_object_wait_one: a failed wait's observed signals dropped (with the handle results')",
   ],
+  // Sample 9c15424 (seed 12): the trace's call against the arguments the program gave.
+  [
+    "kernel/syscalls.ts:1327:89:UpdateOperator:n++",
+    "the trace's call shows a slot for an optional user buffer the call was not given",
+  ],
 ];
 
 Deno.test("the trace's ret of a program's call shows what the call handed back, an injected allocation failure comes after the handle lookups, and a timed-out wait hands back what it observed: syscalls.ts mutants", async (t) => {
