@@ -146,8 +146,12 @@ const TOTAL_WEIGHT = CALL_LIST.reduce((n, c) => n + WEIGHTS[c], 0);
 
 /** Handle values no call returns, and other garbage a handle argument may be. */
 const GARBAGE_HANDLES = [0, 1, -1, 0x7fff_fff8, 2 ** 32 + 0x10, 0.5];
-/** Sizes and offsets past every limit (the model's max VMO is 2^40 bytes). */
-const HUGE = [2 ** 40 + 4096, 2 ** 53, 2 ** 64 - 4096, 2 ** 64];
+/**
+ * Sizes and offsets past every limit (the model's max VMO is 2^40 bytes), and one no u64 can be
+ * (a negative multiple of every page size: aligned, so it reaches the calls' u64 checks; a C
+ * caller cannot pass it, the model's garbage-argument checks refuse it).
+ */
+const HUGE = [2 ** 40 + 4096, 2 ** 53, 2 ** 64 - 4096, 2 ** 64, -(2 ** 16)];
 
 /** Garbage `data` for `zx_pager_op_range` (for OP_FAIL; 0 is the other ops' own). */
 const BAD_DATA: readonly number[] = [0, 1, -1, ZX_ERR_NO_MEMORY, 2 ** 31];
