@@ -392,6 +392,19 @@ function unmappedBuffer(
 }
 
 /**
+ * `zx_object_get_info(vmo, ZX_INFO_VMO, buffer)` past the lookups, given a user buffer: the record
+ * is copied out to it (sys_object_get_info's `copy_to_user`), first byte first, so a buffer whose
+ * first byte no mapping holds, or one mapped without PERM_WRITE, is INVALID_ARGS (nothing before
+ * the copy can fail); a writable one may fault on a pager VMO: not decided.
+ */
+function copyOutBuffer(m: HandleModel, buffer: unknown): Status | null {
+  const root = m.vmars.known ? m.vmars.root : undefined;
+  if (root === undefined || !isU64(buffer)) return null;
+  const at = m.vmars.find(root, buffer);
+  return at === undefined || !at.writable ? ZX_ERR_INVALID_ARGS : null;
+}
+
+/**
  * `zx_vmar_allocate` in a region the picture holds, past the argument checks above (its handle's
  * rights, the option bits, the size, the offset's alignment and SPECIFIC): BAD_STATE for a
  * destroyed region, ACCESS_DENIED for a CAN_MAP_READ/WRITE/EXECUTE the region lacks or a SPECIFIC
@@ -598,6 +611,7 @@ const BEFORE: Partial<Record<CallName, Check>> = {
 
 /** Rights checks that depend on other arguments, made right after the handle lookups. */
 const AFTER: Partial<Record<CallName, Check>> = {
+  zx_object_get_info: (a, m) => a.length > 2 ? copyOutBuffer(m, a[2]) : null,
   // zx_vmo_op_range.md: an op number no ZX_VMO_OP_* has is INVALID_ARGS; COMMIT, DECOMMIT and
   // ZERO need WRITE, PREFETCH needs READ; then offset and size must be u64. The ops in 3..9 and
   // 11 (LOCK, cache ops, TRY_LOCK) exist upstream and the model leaves them out: not predicted.

@@ -279,6 +279,11 @@ const KERNEL_CASES: [key: string, what: string][] = [
     "kernel/kernel.ts:859:9:ConditionalExpression:false @end+0:59",
     "zx_vmo_create: a size past upstream's largest VMO NO_MEMORY, not OUT_OF_RANGE",
   ],
+  // ZX_INFO_VMO copied out to a read-only mapping (`regionLayout`).
+  [
+    "kernel/kernel.ts:608:81:BooleanLiteral:false",
+    "zx_object_get_info: the record read from the user buffer instead of copied out to it",
+  ],
 ];
 
 Deno.test("the program contract's VMO, pager, port, event and signal argument checks kill the kernel.ts mutants that return another allowed status", async (t) => {
@@ -387,4 +392,18 @@ const SYSCALLS_CASES: [key: string, what: string][] = [
 
 Deno.test("the trace's ret of a program's call shows what the call handed back, an injected allocation failure comes after the handle lookups, and a timed-out wait hands back what it observed: syscalls.ts mutants", async (t) => {
   await killsOnPrograms(t, "kernel/syscalls.ts", SYSCALLS_CASES);
+});
+
+// A VMO with a live child, mapped and unmapped, waited on for ZERO_CHILDREN (`signalLayout`):
+// futex-discipline's zero-children judges what the wait observed (sample 9c15424, seed 12).
+const KERNEL_OBJECTS_CASES: [key: string, what: string, invariant: string][] = [
+  [
+    "kernel/kernel_objects.ts:296:16:EqualityOperator:vmo.handleCount + vmo.mappings + vmo.inflight !== 0",
+    "a VMO that loses a mapping but keeps a handle gives its children up (ZERO_CHILDREN rises)",
+    "futex-discipline",
+  ],
+];
+
+Deno.test("a VMO's children stay its own while a handle keeps it: the kernel_objects.ts lifetime mutant", async (t) => {
+  await killsOnPrograms(t, "kernel/kernel_objects.ts", KERNEL_OBJECTS_CASES);
 });

@@ -82,6 +82,7 @@ import {
   ZX_VMO_RESIZABLE,
   ZX_VMO_TRAP_DIRTY,
   ZX_VMO_UNBOUNDED,
+  ZX_VMO_ZERO_CHILDREN,
 } from "../kernel/constants.ts";
 import { spec } from "../kernel/syscalls.ts";
 import type { Rng } from "../sim/rng.ts";
@@ -856,6 +857,11 @@ class CallBuilder {
         call: "zx_vmar_map",
         args: [{ h: plain }, ZX_VM_PERM_READ | ZX_VM_SPECIFIC, 0, firstArgs[3], 0, ps],
       }, null);
+      // ZX_INFO_VMO copied out to the first mapping: read-only a time in four (INVALID_ARGS).
+      this.#emit({
+        call: "zx_object_get_info",
+        args: [firstArgs[3], ZX_INFO_VMO, { addr: a, plus: 0 }],
+      }, null);
     }
     const span = (Math.max(first + firstPages, second + secondPages) - first) * ps;
     for (let n = 1 + d.int(3); n > 0; n--) {
@@ -991,6 +997,30 @@ class CallBuilder {
         }, null);
       }
     }
+    // A pager VMO (the model makes children of those only) with a live slice, mapped and
+    // unmapped (the mapping's end may end the VMO: it must not take the child with it while a
+    // handle keeps the VMO), then waited on for ZERO_CHILDREN with the deadline past: no draw,
+    // and nothing later calls name.
+    const ps = this.#ps;
+    const pager = this.#emit({ call: "zx_pager_create", args: [0] }, null);
+    const port = this.#emit({ call: "zx_port_create", args: [0] }, null);
+    const vmo = this.#emit({
+      call: "zx_pager_create_vmo",
+      args: [{ h: pager }, 0, { h: port }, 0, ps],
+    }, null);
+    this.#emit(
+      { call: "zx_vmo_create_child", args: [{ h: vmo }, ZX_VMO_CHILD_SLICE, 0, ps] },
+      null,
+    );
+    const map = this.#emit({
+      call: "zx_vmar_map",
+      args: [{ vmar: 0 }, ZX_VM_PERM_READ, 0, { h: vmo }, 0, ps],
+    }, null);
+    this.#emit({ call: "zx_vmar_unmap", args: [{ vmar: 0 }, { addr: map, plus: 0 }, ps] }, null);
+    this.#emit({
+      call: "zx_object_wait_one",
+      args: [{ h: vmo }, ZX_VMO_ZERO_CHILDREN, 0],
+    }, null);
   }
 
   /** Adds one call of `name` (and whatever constructors its arguments need). */
