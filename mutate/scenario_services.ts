@@ -6,7 +6,12 @@
  * @module
  */
 
-import { ZX_OK, ZX_VMO_OP_COMMIT, ZX_VMO_OP_DECOMMIT } from "../kernel/constants.ts";
+import {
+  ZX_OK,
+  ZX_RIGHT_SAME_RIGHTS,
+  ZX_VMO_OP_COMMIT,
+  ZX_VMO_OP_DECOMMIT,
+} from "../kernel/constants.ts";
 import type { Syscall } from "../kernel/yields.ts";
 import type { PagerService } from "../services/service.ts";
 import { serveReads, supplyFromBacking } from "../services/service.ts";
@@ -137,6 +142,44 @@ export const lendingPool: PagerService = function* (sys, ctx) {
   // (No checkpoint: it keeps its BTI and lent buffers from packet to packet.)
 };
 
+/**
+ * A correct pager that first makes the futex calls no other probe of the judge makes, each of
+ * which returns at once: a `zx_futex_wait` on its own word whose deadline is no number (a string,
+ * then NaN: the model's garbage arguments, INVALID_ARGS; with a stale value), and one that names as its new owner a
+ * thread handle it has closed, with the deadline past (BAD_HANDLE after the value check). Then it
+ * supplies each READ packet whole. The services' mutexes and condition variables pass numbers and
+ * name live holders, and programs make no futex call (they have no futex word).
+ *
+ * @example
+ * ```ts
+ * import { runScenario } from "../scenario/interpreter.ts";
+ * import { parseScenario } from "../scenario/schema.ts";
+ * import { SCENARIO_SERVICES } from "./scenario_services.ts";
+ * const run = runScenario(parseScenario({
+ *   pageSize: 64,
+ *   pagers: [{ name: "fs", service: { kind: "custom", name: "futex-garbage" } }],
+ *   vmos: [{ name: "a", pager: "fs", pages: 2 }],
+ *   threads: [{ name: "r", ops: [{ op: "read", vmo: "a", page: 0, pages: 2 }] }],
+ * }), { seed: 1, services: SCENARIO_SERVICES });
+ * console.assert(run.verdict.kind === "pass");
+ * ```
+ */
+export const futexGarbage: PagerService = function* (sys, ctx) {
+  const word = sys.futexWord(0);
+  // The word holds 0, not 1: past the deadline's check the value's would fail (BAD_STATE), so a
+  // kernel that skips the deadline's check returns at once, and futex-args sees the status.
+  yield* sys.futexWait(word, 1, 0, "soon" as unknown as number);
+  yield* sys.futexWait(word, 1, 0, NaN);
+  const [st, self] = yield* sys.handleDuplicate(sys.self, ZX_RIGHT_SAME_RIGHTS);
+  if (st === ZX_OK) {
+    yield* sys.handleClose(self);
+    yield* sys.futexWait(word, 0, self, 0);
+  }
+  yield* serveReads(sys, ctx, function* (packet, vmo) {
+    yield* supplyFromBacking(sys, ctx, vmo, packet.offset, packet.length);
+  });
+};
+
 /** The custom services the seeded scenarios name. */
 export const SCENARIO_SERVICES: Readonly<Record<string, PagerService>> = {
   "pairs-swapped": pairsSwapped,
@@ -146,4 +189,6 @@ export const SCENARIO_SERVICES: Readonly<Record<string, PagerService>> = {
   "locked-pool": lockedPool,
   // Loaned frames taken back while pages live in them, and lending VMOs that die: only PX7 lent.
   "lending-pool": lendingPool,
+  // Futex waits with garbage deadlines and a closed owner handle: no other probe makes one.
+  "futex-garbage": futexGarbage,
 };

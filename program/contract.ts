@@ -286,6 +286,29 @@ function childOfPagerRoot(
 const HANDLES_DECIDED = 512;
 
 /**
+ * The least size past the largest VMO upstream makes: `VmPageList::MAX_SIZE` is
+ * `ROUNDDOWN(UINT64_MAX, VmPageListNode::kPageFanOut * kPageSize)` (vm_page_list.h @
+ * misttech/fuchsia 046ae4d3), a few pages of nodes under 2^64, and a VMO's size is rounded up
+ * to pages first; a size within 2^20 bytes of 2^64 is past it whatever the fan-out and page
+ * size: ZX_ERR_OUT_OF_RANGE ("size is too large", zx_vmo_create.md, zx_pager_create_vmo.md).
+ * Sizes far under it are left open: the model refuses VMOs past `LIMITS.maxVmoBytes` (2^40) and
+ * past its page limit, upstream makes them (their pages are committed lazily).
+ */
+const PAST_UPSTREAM_MAX_VMO = 2 ** 64 - 2 ** 20;
+
+/**
+ * OUT_OF_RANGE for a u64 VMO size past upstream's largest VMO (`PAST_UPSTREAM_MAX_VMO`), when
+ * the option word is one with only `known` bits (so the options' own check passed); else null.
+ */
+function sizeTooLarge(size: unknown, options: unknown, known: number): Status | null {
+  const o = optionWord(options);
+  return o !== undefined && ((o & ~known) >>> 0) === 0 && isU64(size) &&
+      size > PAST_UPSTREAM_MAX_VMO
+    ? ZX_ERR_OUT_OF_RANGE
+    : null;
+}
+
+/**
  * `zx_vmo_create_child` of a clone (the handle model's `clone`: a node of a pager VMO's clone
  * chain, not a slice or reference of one), past the handle lookup and the option checks (spec
  * 6.1): SNAPSHOT is NOT_SUPPORTED on any descendant of a pager-backed VMO; an
@@ -366,6 +389,19 @@ function unmappedBuffer(
   if (!isU64(buffer)) return null;
   const at = m.vmars.find(root, buffer);
   return at === undefined || !(store ? at.writable : at.readable) ? ZX_ERR_INVALID_ARGS : null;
+}
+
+/**
+ * `zx_object_get_info(vmo, ZX_INFO_VMO, buffer)` past the lookups, given a user buffer: the record
+ * is copied out to it (sys_object_get_info's `copy_to_user`), first byte first, so a buffer whose
+ * first byte no mapping holds, or one mapped without PERM_WRITE, is INVALID_ARGS (nothing before
+ * the copy can fail); a writable one may fault on a pager VMO: not decided.
+ */
+function copyOutBuffer(m: HandleModel, buffer: unknown): Status | null {
+  const root = m.vmars.known ? m.vmars.root : undefined;
+  if (root === undefined || !isU64(buffer)) return null;
+  const at = m.vmars.find(root, buffer);
+  return at === undefined || !at.writable ? ZX_ERR_INVALID_ARGS : null;
 }
 
 /**
@@ -541,12 +577,23 @@ const BEFORE: Partial<Record<CallName, Check>> = {
     const align = alignmentLog2 === 0 ? shift : alignmentLog2 as number;
     return align < shift || align >= 64 ? ZX_ERR_INVALID_ARGS : null;
   },
-  // zx_vmo_create.md: options other than RESIZABLE/DISCARDABLE, or a size that is no u64.
+  // zx_vmo_create.md: options other than RESIZABLE/DISCARDABLE, or a size that is no u64; then
+  // a size past upstream's largest VMO is OUT_OF_RANGE (sys_vmo_create checks the options
+  // before VmObjectPaged::Create sees the size).
   zx_vmo_create: (a) =>
     onlyOne(
       unknownBits(a[1], ZX_VMO_RESIZABLE | ZX_VMO_DISCARDABLE),
       isU64(a[0]) ? null : ZX_ERR_INVALID_ARGS,
-    ),
+    ) ?? sizeTooLarge(a[0], a[1], ZX_VMO_RESIZABLE | ZX_VMO_DISCARDABLE),
+  // sys_bti_create (zircon/kernel/lib/syscalls/ddk.cc @ gnoliyil/fuchsia 014097ec): options must
+  // be 0 (and the model's bti_id a u64); the model's IOMMU is implicit, so nothing else can
+  // fail: ZX_OK while the handle table is far from full.
+  zx_bti_create: (a, m) =>
+    a[0] !== 0 || !isU64(a[1])
+      ? ZX_ERR_INVALID_ARGS
+      : m.open.length < HANDLES_DECIDED
+      ? ZX_OK
+      : null,
   zx_object_get_info: (a) => a[1] === ZX_INFO_VMO ? null : ZX_ERR_NOT_SUPPORTED,
   zx_handle_close: (a, m) => a[0] === 0 || m.get(a[0]) ? ZX_OK : ZX_ERR_BAD_HANDLE,
   zx_handle_duplicate: (a, m) => {
@@ -564,6 +611,7 @@ const BEFORE: Partial<Record<CallName, Check>> = {
 
 /** Rights checks that depend on other arguments, made right after the handle lookups. */
 const AFTER: Partial<Record<CallName, Check>> = {
+  zx_object_get_info: (a, m) => a.length > 2 ? copyOutBuffer(m, a[2]) : null,
   // zx_vmo_op_range.md: an op number no ZX_VMO_OP_* has is INVALID_ARGS; COMMIT, DECOMMIT and
   // ZERO need WRITE, PREFETCH needs READ; then offset and size must be u64. The ops in 3..9 and
   // 11 (LOCK, cache ops, TRY_LOCK) exist upstream and the model leaves them out: not predicted.
@@ -588,11 +636,23 @@ const AFTER: Partial<Record<CallName, Check>> = {
   },
   // zx_pager_create_vmo.md: options other than RESIZABLE, TRAP_DIRTY and UNBOUNDED, or a key or
   // size that is no u64, are INVALID_ARGS (the pager is open: a handle to it was just looked up).
+  // Then a size past upstream's largest VMO is OUT_OF_RANGE (VmObjectPaged::CreateExternal; not
+  // decided with UNBOUNDED, whose size upstream does not take).
   zx_pager_create_vmo: (a) =>
     onlyOne(
       unknownBits(a[1], ZX_VMO_RESIZABLE | ZX_VMO_TRAP_DIRTY | ZX_VMO_UNBOUNDED),
       isU64(a[3]) && isU64(a[4]) ? null : ZX_ERR_INVALID_ARGS,
-    ),
+    ) ?? (isU64(a[3]) ? sizeTooLarge(a[4], a[1], ZX_VMO_RESIZABLE | ZX_VMO_TRAP_DIRTY) : null),
+  // zx_pager_query_dirty_ranges.md: past the lookups (the pager, its VMO with READ), an offset,
+  // length or buffer size that is no u64 (the model's garbage arguments) is INVALID_ARGS; then a
+  // range past a fixed-size VMO's end is OUT_OF_RANGE (VmCowPages::EnumerateDirtyRanges: "if
+  // (!InRange(offset, len, size_))").
+  zx_pager_query_dirty_ranges: (a, m, ps) => {
+    const [, vmo, offset, length, bufferSize] = a;
+    if (!isU64(offset) || !isU64(length) || !isU64(bufferSize)) return ZX_ERR_INVALID_ARGS;
+    const size = fixedBytes(m.get(vmo), ps);
+    return size !== undefined && offset + length > size ? ZX_ERR_OUT_OF_RANGE : null;
+  },
   // zx_pager_query_vmo_stats.md: a buffer smaller than zx_pager_vmo_stats_t, options other than
   // 0 and RESET_VMO_STATS (both wrong: either, the order undocumented). Past them nothing fails:
   // a detached VMO's stats stay queryable (spec 2.3) and the model's buffer is a size, with no

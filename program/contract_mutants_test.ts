@@ -158,6 +158,16 @@ const VMAR_CASES: [key: string, what: string][] = [
     "kernel/kernel_vmar.ts:422:11:ConditionalExpression:true",
     "zx_bti_pin: CONTIGUOUS on a VMO not made contiguous pinned",
   ],
+  // Sample 9c15424 (seed 12): a SPECIFIC mapping into a region made without CAN_MAP_SPECIFIC
+  // (`regionLayout`), and zx_bti_create predicted ZX_OK.
+  [
+    "kernel/kernel_vmar.ts:116:8:ConditionalExpression:false",
+    "zx_vmar_map: SPECIFIC in a region without CAN_MAP_SPECIFIC mapped",
+  ],
+  [
+    "kernel/kernel_vmar.ts:388:26:BooleanLiteral:isU64(btiId)",
+    "zx_bti_create: every BTI INVALID_ARGS",
+  ],
 ];
 
 Deno.test("the program contract's VMAR argument checks kill the kernel_vmar.ts mutants that return another allowed status", async (t) => {
@@ -277,6 +287,21 @@ const KERNEL_CASES: [key: string, what: string][] = [
   [
     "kernel/kernel.ts:446:9:EqualityOperator:signalsOf(e.object) !== null",
     "zx_object_wait_async: waitable objects NOT_SUPPORTED",
+  ],
+  // Sample 9c15424 (seed 12): alignments just outside the range (`pinLayout`), and a size past
+  // upstream's largest VMO (OUT_OF_RANGE, not the page limit's NO_MEMORY).
+  [
+    "kernel/kernel.ts:651:30:EqualityOperator:align > 64",
+    "zx_vmo_create_contiguous: alignment_log2 64 accepted",
+  ],
+  [
+    "kernel/kernel.ts:859:9:ConditionalExpression:false @end+0:59",
+    "zx_vmo_create: a size past upstream's largest VMO NO_MEMORY, not OUT_OF_RANGE",
+  ],
+  // ZX_INFO_VMO copied out to a read-only mapping (`regionLayout`).
+  [
+    "kernel/kernel.ts:608:81:BooleanLiteral:false",
+    "zx_object_get_info: the record read from the user buffer instead of copied out to it",
   ],
 ];
 
@@ -449,8 +474,27 @@ const SYSCALLS_CASES: [key: string, what: string][] = [
     'kernel/syscalls.ts:1347:9:EqualityOperator:s.result !== "handle"',
     "zx_object_wait_one: a failed wait's observed signals dropped (with the handle results')",
   ],
+  // Sample 9c15424 (seed 12): the trace's call against the arguments the program gave.
+  [
+    "kernel/syscalls.ts:1327:89:UpdateOperator:n++",
+    "the trace's call shows a slot for an optional user buffer the call was not given",
+  ],
 ];
 
 Deno.test("the trace's ret of a program's call shows what the call handed back, an injected allocation failure comes after the handle lookups, and a timed-out wait hands back what it observed: syscalls.ts mutants", async (t) => {
   await killsOnPrograms(t, "kernel/syscalls.ts", SYSCALLS_CASES);
+});
+
+// A VMO with a live child, mapped and unmapped, waited on for ZERO_CHILDREN (`signalLayout`):
+// futex-discipline's zero-children judges what the wait observed (sample 9c15424, seed 12).
+const KERNEL_OBJECTS_CASES: [key: string, what: string, invariant: string][] = [
+  [
+    "kernel/kernel_objects.ts:296:16:EqualityOperator:vmo.handleCount + vmo.mappings + vmo.inflight !== 0",
+    "a VMO that loses a mapping but keeps a handle gives its children up (ZERO_CHILDREN rises)",
+    "futex-discipline",
+  ],
+];
+
+Deno.test("a VMO's children stay its own while a handle keeps it: the kernel_objects.ts lifetime mutant", async (t) => {
+  await killsOnPrograms(t, "kernel/kernel_objects.ts", KERNEL_OBJECTS_CASES);
 });

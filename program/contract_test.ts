@@ -7,6 +7,7 @@ import {
   ZX_ERR_IO,
   ZX_ERR_NOT_SUPPORTED,
   ZX_OBJ_TYPE_PAGER,
+  ZX_OBJ_TYPE_PORT,
   ZX_OBJ_TYPE_THREAD,
   ZX_OBJ_TYPE_VMAR,
   ZX_OBJ_TYPE_VMO,
@@ -339,4 +340,38 @@ Deno.test("zx_pager_op_range of a fixed-size VMO: its range, its detach and TRAP
   assert.equal(op(3, DIRTY, 0, PS), "ZX_ERR_BAD_STATE");
   assert.equal(op(2, BEGIN, 0, PS), "ZX_OK");
   assert.equal(op(2, END, 0, PS), "ZX_OK");
+});
+
+Deno.test("zx_pager_query_dirty_ranges, zx_bti_create and the VMO creates: garbage, a range past the end and a size past upstream's largest VMO decided", () => {
+  const m = new HandleModel();
+  m.create(1, ZX_OBJ_TYPE_PAGER);
+  m.create(2, ZX_OBJ_TYPE_VMO, 0, 1, 3 * PS); // the pager's, 3 pages
+  m.create(4, ZX_OBJ_TYPE_VMO, ZX_VMO_RESIZABLE, 1, 3 * PS); // size may change: no range
+  m.create(5, ZX_OBJ_TYPE_PORT);
+  const name = (got: number | null) => got === null ? null : statusName(got);
+  const query = (vmo: number, offset: number, length: number, bufferSize = 64) =>
+    name(predict("zx_pager_query_dirty_ranges", [1, vmo, offset, length, bufferSize], m, PS));
+  assert.equal(query(2, -PS, PS), "ZX_ERR_INVALID_ARGS"); // no u64
+  assert.equal(query(2, 2 ** 64, PS), "ZX_ERR_OUT_OF_RANGE"); // UINT64_MAX as a number: past the end
+  assert.equal(query(2, 0, -1), "ZX_ERR_INVALID_ARGS");
+  assert.equal(query(2, 0, PS, 0.5), "ZX_ERR_INVALID_ARGS");
+  assert.equal(query(2, 2 * PS, 2 * PS), "ZX_ERR_OUT_OF_RANGE");
+  assert.equal(query(4, 2 * PS, 2 * PS), null); // it may have grown
+  assert.equal(query(2, 0, 3 * PS), null); // what the pages hold decides the rest
+  assert.equal(query(9, -PS, PS), "ZX_ERR_BAD_HANDLE"); // the lookups first
+  const bti = (options: number, id: number) => name(predict("zx_bti_create", [options, id], m, PS));
+  assert.equal(bti(0, 3), "ZX_OK");
+  assert.equal(bti(1, 3), "ZX_ERR_INVALID_ARGS");
+  assert.equal(bti(0, -1), "ZX_ERR_INVALID_ARGS");
+  const vmo = (size: number, options = 0) => name(predict("zx_vmo_create", [size, options], m, PS));
+  assert.equal(vmo(2 ** 64 - 4096), "ZX_ERR_OUT_OF_RANGE");
+  assert.equal(vmo(2 ** 64 - 4096, ZX_VMO_RESIZABLE), "ZX_ERR_OUT_OF_RANGE");
+  assert.equal(vmo(2 ** 64 - 4096, 2 ** 20), "ZX_ERR_INVALID_ARGS"); // the options first
+  assert.equal(vmo(2 ** 53), null); // upstream makes it, the model refuses it: not decided
+  assert.equal(vmo(2 ** 64), "ZX_ERR_OUT_OF_RANGE"); // UINT64_MAX as a number
+  assert.equal(vmo(-PS), "ZX_ERR_INVALID_ARGS");
+  const pagerVmo = (options: number, size: number) =>
+    name(predict("zx_pager_create_vmo", [1, options, 5, 0, size], m, PS));
+  assert.equal(pagerVmo(ZX_VMO_TRAP_DIRTY, 2 ** 64 - 4096), "ZX_ERR_OUT_OF_RANGE");
+  assert.equal(pagerVmo(0, 2 ** 40 + 4096), null);
 });

@@ -82,6 +82,7 @@ import {
   ZX_VMO_RESIZABLE,
   ZX_VMO_TRAP_DIRTY,
   ZX_VMO_UNBOUNDED,
+  ZX_VMO_ZERO_CHILDREN,
 } from "../kernel/constants.ts";
 import { present } from "../kernel/assert.ts";
 import { spec } from "../kernel/syscalls.ts";
@@ -147,8 +148,12 @@ const TOTAL_WEIGHT = CALL_LIST.reduce((n, c) => n + WEIGHTS[c], 0);
 
 /** Handle values no call returns, and other garbage a handle argument may be. */
 const GARBAGE_HANDLES = [0, 1, -1, 0x7fff_fff8, 2 ** 32 + 0x10, 0.5];
-/** Sizes and offsets past every limit (the model's max VMO is 2^40 bytes). */
-const HUGE = [2 ** 40 + 4096, 2 ** 53, 2 ** 64 - 4096, 2 ** 64];
+/**
+ * Sizes and offsets past every limit (the model's max VMO is 2^40 bytes), and one no u64 can be
+ * (a negative multiple of every page size: aligned, so it reaches the calls' u64 checks; a C
+ * caller cannot pass it, the model's garbage-argument checks refuse it).
+ */
+const HUGE = [2 ** 40 + 4096, 2 ** 53, 2 ** 64 - 4096, 2 ** 64, -(2 ** 16)];
 
 /** Garbage `data` for `zx_pager_op_range` (for OP_FAIL; 0 is the other ops' own). */
 const BAD_DATA: readonly number[] = [0, 1, -1, ZX_ERR_NO_MEMORY, 2 ** 31];
@@ -844,6 +849,24 @@ class CallBuilder {
     ) {
       return;
     }
+    // A SPECIFIC mapping into a region made without CAN_MAP_SPECIFIC (ACCESS_DENIED), of the
+    // VMO of the first mapping: no draw, and nothing later calls name.
+    const plain = this.#emit({
+      call: "zx_vmar_allocate",
+      args: [{ vmar: 0 }, ZX_VM_CAN_MAP_READ | ZX_VM_CAN_MAP_WRITE, 0, 2 * ps],
+    }, null);
+    const firstArgs = this.#callOf(a)?.args;
+    if (firstArgs !== undefined) {
+      this.#emit({
+        call: "zx_vmar_map",
+        args: [{ h: plain }, ZX_VM_PERM_READ | ZX_VM_SPECIFIC, 0, firstArgs[3], 0, ps],
+      }, null);
+      // ZX_INFO_VMO copied out to the first mapping: read-only a time in four (INVALID_ARGS).
+      this.#emit({
+        call: "zx_object_get_info",
+        args: [firstArgs[3], ZX_INFO_VMO, { addr: a, plus: 0 }],
+      }, null);
+    }
     const span = (Math.max(first + firstPages, second + secondPages) - first) * ps;
     for (let n = 1 + d.int(3); n > 0; n--) {
       switch (d.int(6)) {
@@ -951,6 +974,11 @@ class CallBuilder {
     const vmo = d.int(3) === 0
       ? this.#emit({ call: "zx_vmo_create_contiguous", args: [{ h: bti }, pages * ps, 0] }, "vmo")
       : this.#emit({ call: "zx_vmo_create", args: [pages * ps, 0] }, "vmo");
+    // The alignments just outside the range the call takes, [log2(page size), 64): no draw, and
+    // nothing later calls name (a random draw passes 64 once in 320 contiguous creates).
+    for (const alignmentLog2 of [Math.log2(ps) - 1, 64]) {
+      this.#emit({ call: "zx_vmo_create_contiguous", args: [{ h: bti }, ps, alignmentLog2] }, null);
+    }
     for (let n = 2 + d.int(2); n > 0; n--) {
       const handle = d.int(3) !== 0 ? vmo : this.#emit({
         call: "zx_handle_duplicate",
@@ -1154,6 +1182,30 @@ class CallBuilder {
         }, null);
       }
     }
+    // A pager VMO (the model makes children of those only) with a live slice, mapped and
+    // unmapped (the mapping's end may end the VMO: it must not take the child with it while a
+    // handle keeps the VMO), then waited on for ZERO_CHILDREN with the deadline past: no draw,
+    // and nothing later calls name.
+    const ps = this.#ps;
+    const pager = this.#emit({ call: "zx_pager_create", args: [0] }, null);
+    const port = this.#emit({ call: "zx_port_create", args: [0] }, null);
+    const vmo = this.#emit({
+      call: "zx_pager_create_vmo",
+      args: [{ h: pager }, 0, { h: port }, 0, ps],
+    }, null);
+    this.#emit(
+      { call: "zx_vmo_create_child", args: [{ h: vmo }, ZX_VMO_CHILD_SLICE, 0, ps] },
+      null,
+    );
+    const map = this.#emit({
+      call: "zx_vmar_map",
+      args: [{ vmar: 0 }, ZX_VM_PERM_READ, 0, { h: vmo }, 0, ps],
+    }, null);
+    this.#emit({ call: "zx_vmar_unmap", args: [{ vmar: 0 }, { addr: map, plus: 0 }, ps] }, null);
+    this.#emit({
+      call: "zx_object_wait_one",
+      args: [{ h: vmo }, ZX_VMO_ZERO_CHILDREN, 0],
+    }, null);
   }
 
   /** Adds one call of `name` (and whatever constructors its arguments need). */

@@ -199,6 +199,8 @@ interface Shared {
   readonly allocFailures: boolean;
   /** The last `ret` event of each thread (what the trace says its call handed back). */
   readonly rets: Map<number, KernelEvent & { k: "ret" }>;
+  /** The last `call` event of each thread (what the trace says its call was given). */
+  readonly calls: Map<number, KernelEvent & { k: "call" }>;
 }
 
 function contractFailure(message: string): never {
@@ -637,6 +639,30 @@ function traceShows(
   }
 }
 
+/**
+ * The trace's `call` of a call shows its name and the arguments the program gave, one slot each:
+ * an optional user buffer only when one was given (kernel/syscalls.ts `tableCall`: a trailing
+ * optional argument left out has no slot, and a given one is shown). A trace that shows a
+ * buffer the call was not given, or none it was, misleads its reader about what the call did.
+ */
+function traceShowsCall(
+  where: string,
+  name: CallName,
+  args: readonly unknown[],
+  call: (KernelEvent & { k: "call" }) | undefined,
+): void {
+  let given = args.length;
+  const required = spec(name).params.filter((p) => p.optional !== true).length;
+  while (given > required && args[given - 1] === undefined) given--;
+  if (call === undefined || call.name !== name || call.args.length !== given) {
+    contractFailure(
+      `${where} was given ${given} arguments; the trace's call shows ${
+        call === undefined ? "nothing" : `${call.name} with ${call.args.length}`
+      }`,
+    );
+  }
+}
+
 function* programThread(sys: Sys, t: number, s: Shared): ThreadBody {
   const calls = s.program.threads[t].calls;
   for (let c = 0; c < calls.length; c++) {
@@ -668,6 +694,7 @@ function* programThread(sys: Sys, t: number, s: Shared): ThreadBody {
     const detaching = call.call === "zx_pager_detach_vmo" ? s.model.get(args[1]) : undefined;
     if (detaching !== undefined) s.model.detachStarted.add(detaching.object);
     s.rets.delete(sys.tid);
+    s.calls.delete(sys.tid);
     const gen = invoke(sys, call.call, args);
     gen.next(); // the kernel call's own scheduling point: already taken above
     let r = gen.next();
@@ -683,7 +710,10 @@ function* programThread(sys: Sys, t: number, s: Shared): ThreadBody {
     }
     const result = resultOf(call.call, r.value);
     s.results[t][c] = result;
-    if (!memory) traceShows(`t${t}#${c} ${call.call}`, call.call, result, s.rets.get(sys.tid));
+    if (!memory) {
+      traceShowsCall(`t${t}#${c} ${call.call}`, call.call, args, s.calls.get(sys.tid));
+      traceShows(`t${t}#${c} ${call.call}`, call.call, result, s.rets.get(sys.tid));
+    }
     const injected = mayRunOut && result.status === ZX_ERR_NO_MEMORY;
     if (waited !== null && (result.status !== waited.status || result.value !== waited.observed)) {
       contractFailure(
@@ -923,11 +953,13 @@ export function runProgram(program: Program, options: ProgramRunOptions = {}): P
     threads: [],
     firstDetach: new Map(),
     rets: new Map(),
+    calls: new Map(),
     allocFailures: (options.allocFailPercent ?? 0) > 0,
   };
   world.trace.listen((e) => {
     if (e.k === "detach" && !shared.firstDetach.has(e.vmo)) shared.firstDetach.set(e.vmo, e.why);
     if (e.k === "ret") shared.rets.set(e.tid, e);
+    if (e.k === "call") shared.calls.set(e.tid, e);
   });
   const [setup, setupHandle] = kernel.createThread("setup", 0);
   const [st, vmar] = runSync(

@@ -16,7 +16,8 @@
  *   FutexContext @ vsrinivas/fuchsia 04544766: `ValidateFutexPointer` and the
  *   copy-in of the word; the model's only user memory that holds a futex word is
  *   a word it handed out). A pointer that is no announced word, or a requeue onto
- *   its own wake word, is ZX_ERR_INVALID_ARGS; with every pointer a word, uint32
+ *   its own wake word, or a wait whose deadline is no number (the model's garbage
+ *   arguments), is ZX_ERR_INVALID_ARGS; with every pointer a word, uint32
  *   counts, a deadline that is a number and no new owner (0), the call is not
  *   INVALID_ARGS (the owner's checks are the only ones after the value's); a wake
  *   with a word and a uint32 count, and such a requeue whose word held
@@ -52,6 +53,8 @@ interface FutexCall {
   readonly current: number;
   /** What the word held when the call started (undefined: not a word). */
   readonly found: number | undefined;
+  /** A wait's deadline is no number: its argument check comes before the value's. */
+  readonly garbageDeadline: boolean;
 }
 
 /** A `uint32_t` argument as the calls take it (a mask may come as `1 << 31`, negative). */
@@ -93,6 +96,8 @@ export class FutexDiscipline extends StepMonitor {
             addr: e.args[0],
             current: typeof current === "number" ? current | 0 : NaN,
             found: this.#words.get(e.args[0]),
+            garbageDeadline: e.name === "zx_futex_wait" &&
+              (typeof e.args[3] !== "number" || Number.isNaN(e.args[3])),
           });
         }
         if (e.name === "zx_object_wait_one") this.#observed.delete(e.tid);
@@ -164,7 +169,11 @@ export class FutexDiscipline extends StepMonitor {
     let fine = false;
     let ok = false;
     if (name === "zx_futex_wait") {
-      fine = a[2] === 0 && typeof a[3] === "number" && !Number.isNaN(a[3]);
+      // A deadline that is no number (the model's garbage: a C caller passes a zx_time_t) is
+      // INVALID_ARGS right after the pointer, before the owner and the value (kernel futexWait).
+      const deadline = typeof a[3] === "number" && !Number.isNaN(a[3]);
+      bad ||= !deadline;
+      fine = a[2] === 0 && deadline;
     } else if (name === "zx_futex_wake") {
       ok = fine = u32(a[1]);
     } else {
@@ -180,7 +189,7 @@ export class FutexDiscipline extends StepMonitor {
     if (bad && status !== ZX_ERR_INVALID_ARGS) {
       this.fail(
         "futex-args",
-        `${at}: a pointer is no futex word (or the same twice), yet it returned ${
+        `${at}: a pointer is no futex word (or the same twice), or the deadline no number, yet it returned ${
           statusName(status)
         }`,
       );
@@ -202,8 +211,10 @@ export class FutexDiscipline extends StepMonitor {
     if (w === undefined || w.found === undefined || Number.isNaN(w.current)) return;
     const held = w.found === w.current;
     const at = `t${tid} ${name}(0x${w.addr.toString(16)}, ${w.current})`;
-    // A requeue's argument checks come first (FutexRequeue: pointers, then the same futex).
-    const argsFirst = name === "zx_futex_requeue" && status === ZX_ERR_INVALID_ARGS;
+    // A requeue's argument checks come first (FutexRequeue: pointers, then the same futex), and
+    // a wait's deadline that is no number (the model's garbage, checked after the pointer).
+    const argsFirst = (name === "zx_futex_requeue" || w.garbageDeadline) &&
+      status === ZX_ERR_INVALID_ARGS;
     if (!held && status !== ZX_ERR_BAD_STATE && !argsFirst) {
       this.fail(
         "futex-value",
