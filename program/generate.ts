@@ -212,6 +212,20 @@ class CallBuilder {
     return this.program.pageSize;
   }
 
+  /**
+   * A pager VMO made with OPTIONS and SIZE bytes through a pager and port of its own, for the
+   * draw-free ends of the layouts (nobody serves it: a read of it parks until the cleanup).
+   */
+  #pagerVmo(options: number, size: number): CallRef {
+    const pager = this.#emit({ call: "zx_pager_create", args: [0] }, "pager");
+    const port = this.#emit({ call: "zx_port_create", args: [0] }, "port");
+    return this.#emit(
+      { call: "zx_pager_create_vmo", args: [{ h: pager }, options, { h: port }, 0, size] },
+      "vmo",
+      true,
+    );
+  }
+
   /** Appends a call; returns the reference later calls use for it. */
   #emit(call: ProgramCall, kind: Produces, pagerVmo = false, child = false): CallRef {
     // (pagerVmo is inherited by a replacement of a pager VMO handle, below.)
@@ -1021,16 +1035,7 @@ class CallBuilder {
    */
   #snapshotGrow(): void {
     const ps = this.#ps;
-    const pager = this.#emit({ call: "zx_pager_create", args: [0] }, "pager");
-    const port = this.#emit({ call: "zx_port_create", args: [0] }, "port");
-    const vmo = this.#emit(
-      {
-        call: "zx_pager_create_vmo",
-        args: [{ h: pager }, ZX_VMO_RESIZABLE, { h: port }, 0, ps],
-      },
-      "vmo",
-      true,
-    );
+    const vmo = this.#pagerVmo(ZX_VMO_RESIZABLE, ps);
     this.#emit({ call: "zx_vmo_set_size", args: [{ h: vmo }, 3 * ps] }, null);
     const clone = this.#emit(
       {
@@ -1067,16 +1072,7 @@ class CallBuilder {
    */
   #cloneShrinkGrow(): void {
     const ps = this.#ps;
-    const pager = this.#emit({ call: "zx_pager_create", args: [0] }, "pager");
-    const port = this.#emit({ call: "zx_port_create", args: [0] }, "port");
-    const vmo = this.#emit(
-      {
-        call: "zx_pager_create_vmo",
-        args: [{ h: pager }, ZX_VMO_RESIZABLE, { h: port }, 0, 3 * ps],
-      },
-      "vmo",
-      true,
-    );
+    const vmo = this.#pagerVmo(ZX_VMO_RESIZABLE, 3 * ps);
     const clone = this.#emit(
       {
         call: "zx_vmo_create_child",
@@ -1103,16 +1099,7 @@ class CallBuilder {
    */
   offsetCloneCommit(): void {
     const ps = this.#ps;
-    const pager = this.#emit({ call: "zx_pager_create", args: [0] }, "pager");
-    const port = this.#emit({ call: "zx_port_create", args: [0] }, "port");
-    const vmo = this.#emit(
-      {
-        call: "zx_pager_create_vmo",
-        args: [{ h: pager }, 0, { h: port }, 0, 3 * ps],
-      },
-      "vmo",
-      true,
-    );
+    const vmo = this.#pagerVmo(0, 3 * ps);
     const clone = this.#emit(
       {
         call: "zx_vmo_create_child",
@@ -1136,16 +1123,7 @@ class CallBuilder {
    */
   #pagerZeroPins(bti: CallRef): void {
     const ps = this.#ps;
-    const pager = this.#emit({ call: "zx_pager_create", args: [0] }, "pager");
-    const port = this.#emit({ call: "zx_port_create", args: [0] }, "port");
-    const vmo = this.#emit(
-      {
-        call: "zx_pager_create_vmo",
-        args: [{ h: pager }, ZX_VMO_RESIZABLE, { h: port }, 0, ps],
-      },
-      "vmo",
-      true,
-    );
+    const vmo = this.#pagerVmo(ZX_VMO_RESIZABLE, ps);
     this.#emit({ call: "zx_vmo_set_size", args: [{ h: vmo }, 3 * ps] }, null);
     for (const [perm, page] of [[ZX_BTI_PERM_READ | ZX_BTI_PERM_WRITE, 1], [ZX_BTI_PERM_READ, 2]]) {
       this.#emit({
