@@ -399,8 +399,14 @@ class Execution implements Strategy, Monitor {
 
   /** The fingerprint of the state the run ended in. */
   finalState(): string | null {
+    const fp = this.#fingerprint();
+    return fp === null ? null : fingerprintHex(fp);
+  }
+
+  /** The state the run is in now, as the search hashes it (null: no world, or unhashable). */
+  #fingerprint(): ReturnType<typeof stateFingerprint> | null {
     if (this.#world === null) return null;
-    const fp = stateFingerprint(
+    return stateFingerprint(
       this.#world,
       this.histories,
       this.names,
@@ -408,7 +414,6 @@ class Execution implements Strategy, Monitor {
       this.search.timed,
       this.search.pages,
     );
-    return fp === null ? null : fingerprintHex(fp);
   }
 
   /** The kernel of the run, once built (footprints resolve handles through it). */
@@ -464,14 +469,7 @@ class Execution implements Strategy, Monitor {
     for (const t of c.tids) node.backtrack.add(t);
     if (c.kind === "thread" && this.#world !== null) {
       // Counted like any state the search passes (a split search's prefix is part of it).
-      const fp = stateFingerprint(
-        this.#world,
-        this.histories,
-        this.names,
-        this.checkers,
-        this.search.timed,
-        this.search.pages,
-      );
+      const fp = this.#fingerprint();
       if (fp !== null) this.search.states.add(fingerprintHex(fp));
     }
     return node;
@@ -530,14 +528,7 @@ class Execution implements Strategy, Monitor {
       else if (privateStep && tid !== u) s.privateSkips++; // a preemption the bound allowed
       else allowed.push(idx);
     });
-    const state = this.#world === null ? null : stateFingerprint(
-      this.#world,
-      this.histories,
-      this.names,
-      this.checkers,
-      this.search.timed,
-      this.search.pages,
-    );
+    const state = this.#fingerprint();
     if (state !== null) {
       const fp = fingerprintHex(state);
       s.states.add(fp);
@@ -593,14 +584,7 @@ class Execution implements Strategy, Monitor {
     const asleep = new Set(this.#sleep.map((x) => x.tid).filter((t) => permitted.has(t)));
     s.slept += asleep.size;
     let entry: CacheEntry | null = null;
-    const state = this.#world === null ? null : stateFingerprint(
-      this.#world,
-      this.histories,
-      this.names,
-      this.checkers,
-      this.search.timed,
-      this.search.pages,
-    );
+    const state = this.#fingerprint();
     if (state !== null) {
       const fp = fingerprintHex(state);
       s.states.add(fp);
