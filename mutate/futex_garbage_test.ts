@@ -6,27 +6,15 @@
 // the run. Before it no probe of the judge made such a call (sample 9c15424, docs/mutation.md).
 import { strict as assert } from "node:assert";
 import { mirrorScenarioRun, mutantMirror } from "./mutant_mirror.ts";
-import { checkCase } from "../properties/check_case.ts";
-import { checkersOf } from "../case/kinds.ts";
-import { parseScenario } from "../scenario/schema.ts";
-import { SCENARIO_SERVICES } from "./scenario_services.ts";
+import { assertEverySeedPasses, judgeScenario } from "./_judge_scenario.ts";
 
 // deno-lint-ignore no-explicit-any
 type Any = any;
 
-const SCENARIO = JSON.parse(
-  Deno.readTextFileSync(new URL("./scenarios/futex_garbage.json", import.meta.url)),
-);
+const SCENARIO = judgeScenario("futex_garbage");
 
 Deno.test("futex_garbage passes every seed of the judge unmutated", () => {
-  const scenario = parseScenario(SCENARIO);
-  for (let seed = 0; seed < 100; seed++) {
-    const v = checkCase({ scenario, decisions: [], seed }, {
-      monitors: checkersOf("kernel+service"),
-      services: SCENARIO_SERVICES,
-    }).verdict;
-    assert.equal(v.kind, "pass", `seed ${seed}: ${JSON.stringify(v)}`);
-  }
+  assertEverySeedPasses(SCENARIO, 100);
 });
 
 Deno.test("futex_garbage: a garbage deadline accepted, or a bad owner handle looked at, fails the run", async () => {

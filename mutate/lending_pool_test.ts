@@ -7,30 +7,20 @@
 // mutants were blind spots (docs/mutation.md).
 import { strict as assert } from "node:assert";
 import { mirrorScenarioRun, mutantMirror } from "./mutant_mirror.ts";
-import { checkCase } from "../properties/check_case.ts";
-import { checkersOf } from "../case/kinds.ts";
-import { parseScenario } from "../scenario/schema.ts";
+import { assertEverySeedPasses, judgeScenario } from "./_judge_scenario.ts";
 import { runScenario } from "../scenario/interpreter.ts";
 import { SCENARIO_SERVICES } from "./scenario_services.ts";
 
 // deno-lint-ignore no-explicit-any
 type Any = any;
 
-const SCENARIO = JSON.parse(
-  Deno.readTextFileSync(new URL("./scenarios/lending_pool.json", import.meta.url)),
-);
+const SCENARIO = judgeScenario("lending_pool");
 
 Deno.test("lending_pool passes every seed of the judge unmutated, and every seed lends and borrows", () => {
-  const scenario = parseScenario(SCENARIO);
   let commits = 0;
   let closes = 0;
-  for (let seed = 0; seed < 100; seed++) {
-    const v = checkCase({ scenario, decisions: [], seed }, {
-      monitors: checkersOf("kernel+service"),
-      services: SCENARIO_SERVICES,
-    }).verdict;
-    assert.equal(v.kind, "pass", `seed ${seed}: ${JSON.stringify(v)}`);
-    const run = runScenario(scenario, { seed, services: SCENARIO_SERVICES, keepTrace: true });
+  assertEverySeedPasses(SCENARIO, 100, (seed) => {
+    const run = runScenario(SCENARIO, { seed, services: SCENARIO_SERVICES, keepTrace: true });
     const text = run.trace.text();
     assert.match(
       text,
@@ -43,7 +33,7 @@ Deno.test("lending_pool passes every seed of the judge unmutated, and every seed
     );
     if (/ZX_VMO_OP_COMMIT/.test(text)) commits++;
     if (/zx_handle_close\(/.test(text)) closes++;
-  }
+  });
   assert.ok(
     commits > 50 && closes > 50,
     `${commits} seeds take a frame back by COMMIT, ${closes} by close`,

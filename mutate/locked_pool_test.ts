@@ -7,31 +7,21 @@
 // with it 86 (docs/mutation.md).
 import { strict as assert } from "node:assert";
 import { mirrorScenarioRun, mutantMirror } from "./mutant_mirror.ts";
-import { checkCase } from "../properties/check_case.ts";
-import { checkersOf } from "../case/kinds.ts";
-import { parseScenario } from "../scenario/schema.ts";
+import { assertEverySeedPasses, judgeScenario } from "./_judge_scenario.ts";
 import { runScenario } from "../scenario/interpreter.ts";
 import { SCENARIO_SERVICES } from "./scenario_services.ts";
 
 // deno-lint-ignore no-explicit-any
 type Any = any;
 
-const SCENARIO = JSON.parse(
-  Deno.readTextFileSync(new URL("./scenarios/locked_pool.json", import.meta.url)),
-);
+const SCENARIO = judgeScenario("locked_pool");
 
 Deno.test("locked_pool passes every seed of the judge unmutated, and every seed waits on the futex", () => {
-  const scenario = parseScenario(SCENARIO);
-  for (let seed = 0; seed < 100; seed++) {
-    const v = checkCase({ scenario, decisions: [], seed }, {
-      monitors: checkersOf("kernel+service"),
-      services: SCENARIO_SERVICES,
-    }).verdict;
-    assert.equal(v.kind, "pass", `seed ${seed}: ${JSON.stringify(v)}`);
-    const text = runScenario(scenario, { seed, services: SCENARIO_SERVICES, keepTrace: true })
+  assertEverySeedPasses(SCENARIO, 100, (seed) => {
+    const text = runScenario(SCENARIO, { seed, services: SCENARIO_SERVICES, keepTrace: true })
       .trace.text();
     assert.match(text, /zx_futex_wait/, `seed ${seed} never contends the mutex`);
-  }
+  });
 });
 
 Deno.test("locked_pool: a zx_futex_wake that wakes nobody leaves the readers waiting, and the checkers say so", async () => {

@@ -1,0 +1,54 @@
+/**
+ * For the tests of the campaign judge's seeded scenarios (`mutate/scenarios/`, served by
+ * `mutate/scenario_services.ts`): the scenario by name, and the check each such test starts with,
+ * that every seed passes unmutated under the kernel and service checkers.
+ *
+ * @module
+ */
+
+import { strict as assert } from "node:assert";
+import { checkCase } from "../properties/check_case.ts";
+import { checkersOf } from "../case/kinds.ts";
+import { parseScenario, type Scenario } from "../scenario/schema.ts";
+import { SCENARIO_SERVICES } from "./scenario_services.ts";
+
+/**
+ * The judge's scenario `mutate/scenarios/NAME.json`, parsed.
+ *
+ * @example
+ * ```ts
+ * import { judgeScenario } from "./_judge_scenario.ts";
+ * const scenario = judgeScenario("locked_pool");
+ * console.assert(scenario.threads.length > 0);
+ * ```
+ */
+export function judgeScenario(name: string): Scenario {
+  const url = new URL(`./scenarios/${name}.json`, import.meta.url);
+  return parseScenario(JSON.parse(Deno.readTextFileSync(url)), url.pathname);
+}
+
+/**
+ * Asserts that seeds 0 to `seeds - 1` of `scenario` pass the kernel and service checkers with no
+ * recorded decisions, as the campaign judge runs it, calling `each(seed)` after each seed's
+ * verdict for the test's own checks of that seed.
+ *
+ * @example
+ * ```ts
+ * import { assertEverySeedPasses, judgeScenario } from "./_judge_scenario.ts";
+ * assertEverySeedPasses(judgeScenario("futex_garbage"), 2);
+ * ```
+ */
+export function assertEverySeedPasses(
+  scenario: Scenario,
+  seeds: number,
+  each: (seed: number) => void = () => {},
+): void {
+  for (let seed = 0; seed < seeds; seed++) {
+    const v = checkCase({ scenario, decisions: [], seed }, {
+      monitors: checkersOf("kernel+service"),
+      services: SCENARIO_SERVICES,
+    }).verdict;
+    assert.equal(v.kind, "pass", `seed ${seed}: ${JSON.stringify(v)}`);
+    each(seed);
+  }
+}
