@@ -44,11 +44,21 @@ function kindBit(kind: string): number {
   return bit;
 }
 
+/**
+ * The bits of each kind set seen: the checkers' sets are module constants, so a run's checkers
+ * look their masks up instead of walking their sets (a kind's bit never changes once given).
+ */
+const MASKS = new WeakMap<ReadonlySet<string>, number>();
+
 /** The bits of `kinds` (null: every kind). */
 function kindMask(kinds: ReadonlySet<string> | null): number {
   if (kinds === null) return -1;
-  let mask = 0;
-  for (const k of kinds) mask |= kindBit(k);
+  let mask = MASKS.get(kinds);
+  if (mask === undefined) {
+    mask = 0;
+    for (const k of kinds) mask |= kindBit(k);
+    MASKS.set(kinds, mask);
+  }
   return mask;
 }
 

@@ -24,6 +24,13 @@ import type { World } from "../sim/world.ts";
 import { ContentModel } from "./_content_model.ts";
 import { type Call, pagerVmo, StepMonitor } from "./_step_monitor.ts";
 
+/** The event kinds onStepEvent judges (one set for every run, not one per checker made). */
+const STEP_KINDS: ReadonlySet<KernelEvent["k"]> = new Set([
+  "supply",
+  "store",
+  "copy",
+]);
+
 /**
  * Compares every read and every supplied page with the reference model
  * (`lost-write` for a page that was written: the pager must bring back what it
@@ -31,11 +38,7 @@ import { type Call, pagerVmo, StepMonitor } from "./_step_monitor.ts";
  */
 export class DataIntegrity extends StepMonitor {
   readonly name: string = "data-integrity";
-  protected override readonly stepKinds: ReadonlySet<KernelEvent["k"]> = new Set([
-    "supply",
-    "store",
-    "copy",
-  ]);
+  protected override readonly stepKinds: ReadonlySet<KernelEvent["k"]> = STEP_KINDS;
   readonly #model = new ContentModel();
 
   protected override onStepEvent(e: KernelEvent, call: Call | undefined, world: World): void {

@@ -46,13 +46,16 @@ const PAGER_PATH_ERRORS: ReadonlySet<number> = new Set([
   ZX_ERR_SHOULD_WAIT,
 ]);
 
+/** The event kinds onStepEvent judges (one set for every run, not one per checker made). */
+const STEP_KINDS: ReadonlySet<KernelEvent["k"]> = new Set([
+  "ret",
+  "page-fault",
+]);
+
 /** Checks what accesses to detached VMOs may do. */
 export class DetachedAccess extends StepMonitor {
   readonly name = "detached-access";
-  protected override readonly stepKinds: ReadonlySet<KernelEvent["k"]> = new Set([
-    "ret",
-    "page-fault",
-  ]);
+  protected override readonly stepKinds: ReadonlySet<KernelEvent["k"]> = STEP_KINDS;
   /** Step at which each VMO was detached. */
   readonly #detachedAt = new Map<number, number>();
 

@@ -62,15 +62,18 @@ function u32(x: unknown): boolean {
   return Number.isInteger(x) && (x as number) >= -(2 ** 31) && (x as number) < 2 ** 32;
 }
 
+/** The event kinds onStepEvent judges (one set for every run, not one per checker made). */
+const STEP_KINDS: ReadonlySet<KernelEvent["k"]> = new Set([
+  "atomic",
+  "call",
+  "ret",
+  "observed",
+]);
+
 /** Checks futex waits against the word values of the trace, and wait_one against its signals. */
 export class FutexDiscipline extends StepMonitor {
   readonly name = "futex-discipline";
-  protected override readonly stepKinds: ReadonlySet<KernelEvent["k"]> = new Set([
-    "atomic",
-    "call",
-    "ret",
-    "observed",
-  ]);
+  protected override readonly stepKinds: ReadonlySet<KernelEvent["k"]> = STEP_KINDS;
   readonly #words = new Map<number, number>();
   readonly #waits = new Map<number, FutexCall>();
   readonly #observed = new Map<number, number>();

@@ -103,14 +103,23 @@ const WORKLOAD_CALLS = new Set([
   "zx_vmar_map",
 ]);
 
+/** The event kinds onStepEvent judges (one set for every run, not one per checker made). */
+const STEP_KINDS: ReadonlySet<KernelEvent["k"]> = new Set([
+  "detach",
+  "page-fault",
+  "ret",
+]);
+
+/** The event kinds immediate judges (one set for every run, not one per checker made). */
+const IMMEDIATE_KINDS: ReadonlySet<KernelEvent["k"]> = new Set([
+  "packet-dequeued",
+  "call",
+]);
+
 /** Turns hangs into lost requests and checks every faulting thread's results. */
 export class NoLostRequests extends StepMonitor {
   readonly name = "no-lost-requests";
-  protected override readonly stepKinds: ReadonlySet<KernelEvent["k"]> = new Set([
-    "detach",
-    "page-fault",
-    "ret",
-  ]);
+  protected override readonly stepKinds: ReadonlySet<KernelEvent["k"]> = STEP_KINDS;
   readonly #outcomes: Outcome[] = [];
   readonly #detached = new Set<number>();
   readonly #failCodes = new Map<number, Set<Status>>();
@@ -125,10 +134,7 @@ export class NoLostRequests extends StepMonitor {
   readonly #mapped = new Map<number, Vmo>();
 
   /** What {@linkcode PacketHolders.hear} follows. */
-  protected override readonly immediateKinds: ReadonlySet<KernelEvent["k"]> = new Set([
-    "packet-dequeued",
-    "call",
-  ]);
+  protected override readonly immediateKinds: ReadonlySet<KernelEvent["k"]> = IMMEDIATE_KINDS;
 
   protected override immediate(e: KernelEvent): void {
     this.#holders.hear(e);

@@ -45,9 +45,23 @@ interface Held {
   seen: number;
 }
 
+/** The event kinds onStepEvent judges (one set for every run, not one per checker made). */
+const STEP_KINDS: ReadonlySet<KernelEvent["k"]> = new Set([]);
+
+/** The event kinds immediate judges (one set for every run, not one per checker made). */
+const IMMEDIATE_KINDS: ReadonlySet<KernelEvent["k"]> = new Set([
+  "request",
+  "resolve",
+  "packet-queued",
+  "packet-dequeued",
+  "packet-withdrawn",
+  "packet-dropped",
+  "detach",
+]);
+
 export class PacketDiscipline extends StepMonitor {
   readonly name = "packet-discipline";
-  protected override readonly stepKinds: ReadonlySet<KernelEvent["k"]> = new Set([]);
+  protected override readonly stepKinds: ReadonlySet<KernelEvent["k"]> = STEP_KINDS;
   readonly #vmos = new Map<number, VmoPackets>();
   #queued: { vmo: number; id: number; packet: PagePacket; range?: Outstanding }[] = [];
   /** Per port, the page-request packets the events say it holds (by identity). */
@@ -103,15 +117,7 @@ export class PacketDiscipline extends StepMonitor {
     return v;
   }
 
-  protected override readonly immediateKinds: ReadonlySet<KernelEvent["k"]> = new Set([
-    "request",
-    "resolve",
-    "packet-queued",
-    "packet-dequeued",
-    "packet-withdrawn",
-    "packet-dropped",
-    "detach",
-  ]);
+  protected override readonly immediateKinds: ReadonlySet<KernelEvent["k"]> = IMMEDIATE_KINDS;
 
   protected override immediate(e: KernelEvent): void {
     switch (e.k) {

@@ -150,6 +150,9 @@ export interface PageStateOptions {
   readonly paranoid?: boolean;
 }
 
+/** The event kinds immediate judges (one set for every run, not one per checker made). */
+const IMMEDIATE_KINDS: ReadonlySet<KernelEvent["k"]> = new Set(["call"]);
+
 /**
  * Checks every slot change of every pager VMO against the step's events. A
  * step is judged on the VMOs it can have changed: those its events and the
@@ -200,7 +203,7 @@ export class PageState extends StepMonitor {
     this.#paranoid = options.paranoid ?? false;
   }
 
-  protected override readonly immediateKinds: ReadonlySet<KernelEvent["k"]> = new Set(["call"]);
+  protected override readonly immediateKinds: ReadonlySet<KernelEvent["k"]> = IMMEDIATE_KINDS;
 
   protected override immediate(e: KernelEvent, step: number): void {
     if (e.k === "call" && e.name === "zx_pager_supply_pages") {

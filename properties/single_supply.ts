@@ -8,6 +8,15 @@
 import type { KernelEvent } from "../kernel/events.ts";
 import { StepMonitor } from "./_step_monitor.ts";
 
+/** The event kinds immediate judges (one set for every run, not one per checker made). */
+const IMMEDIATE_KINDS: ReadonlySet<KernelEvent["k"]> = new Set([
+  "supply",
+  "request",
+  "resolve",
+  "block",
+  "wake",
+]);
+
 /** Checks K8, one wake per wait, one resolution per request. */
 export class SingleSupply extends StepMonitor {
   readonly name = "single-supply";
@@ -16,13 +25,7 @@ export class SingleSupply extends StepMonitor {
   /** Threads parked on a page request (not a port). */
   readonly #parked = new Set<number>();
 
-  protected override readonly immediateKinds: ReadonlySet<KernelEvent["k"]> = new Set([
-    "supply",
-    "request",
-    "resolve",
-    "block",
-    "wake",
-  ]);
+  protected override readonly immediateKinds: ReadonlySet<KernelEvent["k"]> = IMMEDIATE_KINDS;
 
   protected override immediate(e: KernelEvent): void {
     switch (e.k) {

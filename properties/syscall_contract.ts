@@ -139,24 +139,27 @@ function filledKey(vmo: number, page: number): number {
   return vmo * 2 ** 32 + page;
 }
 
+/** The event kinds onStepEvent judges (one set for every run, not one per checker made). */
+const STEP_KINDS: ReadonlySet<KernelEvent["k"]> = new Set([
+  "detach",
+  "page-fault",
+  "ret",
+  "call",
+  "copy",
+  "store",
+  "block",
+  "wake",
+  "thread",
+  "request",
+  "coalesce",
+  "resolve",
+  "supply",
+]);
+
 /** Checks the status codes of pager syscalls and accessors. */
 export class SyscallContract extends StepMonitor {
   readonly name = "syscall-contract";
-  protected override readonly stepKinds: ReadonlySet<KernelEvent["k"]> = new Set([
-    "detach",
-    "page-fault",
-    "ret",
-    "call",
-    "copy",
-    "store",
-    "block",
-    "wake",
-    "thread",
-    "request",
-    "coalesce",
-    "resolve",
-    "supply",
-  ]);
+  protected override readonly stepKinds: ReadonlySet<KernelEvent["k"]> = STEP_KINDS;
   /** Pages a supply filled in this step, by {@linkcode filledKey} (the early-wake obligation). */
   readonly #filled = new Set<number>();
   /** The parked readers and their wake pages as this step's supply began. */

@@ -38,10 +38,13 @@ const RETRY = statusName(ZX_ERR_INTERNAL_INTR_RETRY);
 // Spec 2.8.3: a shrink (zx_vmo_set_size) spuriously resolves the requests of the cut range.
 const WAKERS = callsWhere((s) => s.wakes === true);
 
+/** The event kinds onStepEvent judges (one set for every run, not one per checker made). */
+const STEP_KINDS: ReadonlySet<KernelEvent["k"]> = new Set(["call", "wake"]);
+
 /** Checks that every wake has a cause the spec allows. */
 export class WakeDiscipline extends StepMonitor {
   readonly name = "wake-discipline";
-  protected override readonly stepKinds: ReadonlySet<KernelEvent["k"]> = new Set(["call", "wake"]);
+  protected override readonly stepKinds: ReadonlySet<KernelEvent["k"]> = STEP_KINDS;
   #stepCall: Call | undefined;
 
   protected override onStepEvent(e: KernelEvent, call: Call | undefined, world: World): void {
