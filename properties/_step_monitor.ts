@@ -12,6 +12,7 @@ import type { KernelEvent } from "../kernel/events.ts";
 import { HANDLE_FIRST, HANDLE_STEP, type HandleEntry } from "../kernel/handles.ts";
 import type { Vmo } from "../kernel/objects.ts";
 import { InvariantViolation, type Monitor, type Verdict, type World } from "../sim/world.ts";
+import { TidMap } from "./_tid_map.ts";
 
 /** A syscall a thread is in: its name, arguments and the step it started in. */
 export interface Call {
@@ -138,8 +139,8 @@ export function isJudge(m: Monitor): m is Monitor & VerdictJudge {
 class StepJournal {
   /** Every handle value seen in the run (values are never reused). */
   readonly handles = new Map<number, HandleEntry>();
-  /** The syscall each thread is in. */
-  readonly calls = new Map<number, Call>();
+  /** The syscall each thread is in (set and dropped at every call and return). */
+  readonly calls = new TidMap<Call>();
   /**
    * The step's events and their steps, `count` of them: the arrays are reused from step to step
    * (entries past `count` are stale), since emptying and regrowing four arrays every step cost a

@@ -75,6 +75,7 @@ import type { KThread } from "../kernel/objects.ts";
 import type { World } from "../sim/world.ts";
 import { type Call, failCodesKey, StepMonitor } from "./_step_monitor.ts";
 import { REFERENCE_ALLOCATING } from "./_reference_allocating.ts";
+import { TidMap } from "./_tid_map.ts";
 import { callsWhere, spec, SYSCALL_NAMES, type SyscallName } from "../kernel/syscalls.ts";
 
 const ACCESSES = callsWhere((s) => s.access === true);
@@ -163,8 +164,7 @@ export class SyscallContract extends StepMonitor {
   /** Pages a supply filled in this step, by {@linkcode filledKey} (the early-wake obligation). */
   readonly #filled = new Set<number>();
   /** The parked readers and their wake pages as this step's supply began. */
-  readonly #parkedAtSupply = new Map<
-    number,
+  readonly #parkedAtSupply = new TidMap<
     { req: number; start: number; wake: number; parked: boolean }
   >();
   /**
@@ -178,9 +178,9 @@ export class SyscallContract extends StepMonitor {
     primary: number | null;
     overlap: number[];
   }>();
-  readonly #attachedTo = new Map<number, number>();
+  readonly #attachedTo = new TidMap<number>();
   /** Direct reads of pager VMOs in progress, by thread (K14w). */
-  readonly #reads = new Map<number, {
+  readonly #reads = new TidMap<{
     /**
      * `zx_vmo_read`, which waits with early wake, or `zx_vmo_write` of a VMO without
      * TRAP_DIRTY, which waits for its READ request to complete (spec 3.8; its `store` events
@@ -212,19 +212,18 @@ export class SyscallContract extends StepMonitor {
     kept: boolean;
   }>();
   /** The syscall each thread is in (early wake is for `zx_vmo_read` only). */
-  readonly #inCall = new Map<number, string>();
+  readonly #inCall = new TidMap<string>();
   /** Threads woken early in this step (judged against the supply's runs). */
   readonly #earlyWoken = new Set<number>();
   /** Readers that must be woken before this step ends (a kept signal, a suspend). */
-  readonly #wakeDue = new Map<number, string>();
+  readonly #wakeDue = new TidMap<string>();
   /** The call of the thread that runs this step (what woke a reader early). */
   #stepCall: { name: string; args: readonly unknown[] } | null = null;
   /**
    * Per OP_FAIL caller: the readers its range fails and those it may fail in a way this
    * checker cannot place (judged no more), applied when it returns ZX_OK.
    */
-  readonly #failing = new Map<
-    number,
+  readonly #failing = new TidMap<
     { hit: [number, boolean][]; unsure: number[]; moves: [number, number][] }
   >();
   readonly #failCodes = new Map<number, Set<Status>>();
@@ -233,7 +232,7 @@ export class SyscallContract extends StepMonitor {
    * one of each per page). A `ret` must name the call its thread is in, and a thread must
    * return before it calls again or exits.
    */
-  readonly #open = new Map<number, string>();
+  readonly #open = new TidMap<string>();
   readonly #detached = new Set<number>();
   readonly #closed = new Set<number>();
   /** Threads a `suspended` event named and no `resumed`, `killed` or `exited` one since. */
@@ -309,7 +308,7 @@ export class SyscallContract extends StepMonitor {
    * Per thread in an access given a user buffer: the pager VMOs it raised or joined requests
    * on during the call (its copy's faults among them), whose errors it may return.
    */
-  readonly #copies = new Map<number, Set<number>>();
+  readonly #copies = new TidMap<Set<number>>();
 
   /**
    * Thread `tid` leaves the request it waits on (its wait was cancelled, or its call returned
@@ -427,7 +426,9 @@ export class SyscallContract extends StepMonitor {
     switch (e.k) {
       case "supply":
         if (this.#filled.size === 0 && this.#parkedAtSupply.size === 0) {
-          for (const [tid, r] of this.#reads) {
+          const reads = this.#reads;
+          for (let i = 0; i < reads.size; i++) {
+            const tid = reads.keyAt(i), r = reads.valueAt(i);
             if (!r.off && r.req !== null && r.wake !== null) {
               const at = { req: r.req, start: r.start, wake: r.wake, parked: r.parked };
               this.#parkedAtSupply.set(tid, at);
@@ -512,7 +513,9 @@ export class SyscallContract extends StepMonitor {
           const hit: [number, boolean][] = [];
           const unsure: number[] = [];
           const moves: [number, number][] = [];
-          for (const [tid, r] of this.#reads) {
+          const reads = this.#reads;
+          for (let i = 0; i < reads.size; i++) {
+            const tid = reads.keyAt(i), r = reads.valueAt(i);
             if (r.vmo !== vmo.koid || r.off || r.req === null) continue;
             const h = this.#hits(tid, r, fs, fe);
             if (h === undefined) unsure.push(tid);
@@ -529,7 +532,9 @@ export class SyscallContract extends StepMonitor {
           // a supply only from a page in [wake page, request end).
           const vmo = e.name === "zx_pager_supply_pages" ? this.vmoOf(a[1]) : undefined;
           const [off, len] = [a[2], a[3]];
-          for (const r of this.#reads.values()) {
+          const reads = this.#reads;
+          for (let i = 0; i < reads.size; i++) {
+            const r = reads.valueAt(i);
             if (r.parked || r.req === null || r.wake === null) continue;
             const q = this.#requests.get(r.req);
             if (
@@ -698,7 +703,7 @@ export class SyscallContract extends StepMonitor {
   }
 
   /** The code and range text of each thread's OP_FAIL in progress. */
-  readonly #lastOpFail = new Map<number, [Status, string]>();
+  readonly #lastOpFail = new TidMap<[Status, string]>();
 
   protected override onStepEvent(e: KernelEvent, call: Call | undefined, world: World): void {
     if (e.k === "call" && e.tid === world.running?.tid) this.#stepCall = e;
@@ -717,7 +722,9 @@ export class SyscallContract extends StepMonitor {
     if (this.#parkedAtSupply.size > 0) this.#earlyWakeDue();
     if (this.#earlyWoken.size > 0) this.#earlyWoken.clear();
     if (this.#wakeDue.size > 0) {
-      for (const [tid, what] of this.#wakeDue) {
+      const due = this.#wakeDue;
+      for (let i = 0; i < due.size; i++) {
+        const tid = due.keyAt(i), what = due.valueAt(i);
         if (this.#reads.get(tid)?.parked) {
           this.fail(what.slice(0, what.indexOf(":")), what.slice(what.indexOf(":") + 2));
         }
@@ -739,7 +746,9 @@ export class SyscallContract extends StepMonitor {
     const due: [number, string][] = [];
     // Parked readers this supply may not wake early: neither due nor unknown to this checker.
     const never = new Map<number, string>();
-    for (const [tid, at] of this.#parkedAtSupply) {
+    const parked = this.#parkedAtSupply;
+    for (let i = 0; i < parked.size; i++) {
+      const tid = parked.keyAt(i), at = parked.valueAt(i);
       const r = this.#reads.get(tid);
       const w = at.wake;
       if (r === undefined || r.off) continue;
@@ -812,7 +821,7 @@ export class SyscallContract extends StepMonitor {
    * NO_MEMORY after a check that failed is out of order. The checks' outcome per thread in such
    * a call.
    */
-  readonly #checksAtCall = new Map<number, Status>();
+  readonly #checksAtCall = new TidMap<Status>();
 
   #noMemory(e: KernelEvent, ps: number): void {
     if (e.k === "call" && MAY_RUN_OUT.has(e.name)) {

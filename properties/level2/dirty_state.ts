@@ -40,6 +40,7 @@ import {
 import { callsWhere } from "../../kernel/syscalls.ts";
 import { type EndPlan, ZeroEnds } from "./_zero_intervals.ts";
 import { StepSet } from "../_step_set.ts";
+import { TidMap } from "../_tid_map.ts";
 
 interface Before {
   readonly slots: Slot[];
@@ -158,7 +159,7 @@ export class DirtyState extends StepMonitor {
    * The handle lookups of the syscalls in progress by thread, and of those that returned this
    * step (each the one {@linkcode Resolved} of its argument list).
    */
-  #inCallArgs = new Map<number, Resolved>();
+  readonly #inCallArgs = new TidMap<Resolved>();
   readonly #retired: Resolved[] = [];
   /** How many of `#retired` are this step's (the array is reused: entries past it are stale). */
   #retiredN = 0;
@@ -236,7 +237,8 @@ export class DirtyState extends StepMonitor {
 
   protected override endStep(world: World): void {
     const calls = this.#calls;
-    for (const r of this.#inCallArgs.values()) calls.add(r.name);
+    const inCall = this.#inCallArgs;
+    for (let i = 0; i < inCall.size; i++) calls.add(inCall.valueAt(i).name);
     for (const q of this.#queries) if (!q.late) this.#judgeQuery(world, q);
     if (this.#queries.length > 0) this.#queries.length = 0;
     // OP_ZERO and a resize store zeros that may stay a zero interval (table 5.2): not judged.
@@ -264,7 +266,7 @@ export class DirtyState extends StepMonitor {
     if (this.#pins.length > 0) this.#pins.length = 0;
     this.#vmarCommit = false;
     if (this.#resetQueries.size > 0) this.#resetQueries.clear();
-    for (const r of this.#inCallArgs.values()) this.#noteCall(world, r, active);
+    for (let i = 0; i < inCall.size; i++) this.#noteCall(world, inCall.valueAt(i), active);
     const retired = this.#retired;
     for (let i = 0; i < this.#retiredN; i++) this.#noteCall(world, retired[i], active);
     const touches = world.kernel.pages.touches;
