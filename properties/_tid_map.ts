@@ -26,12 +26,13 @@
 export class TidMap<V> {
   /** The value of each tid, by index (undefined: none). */
   readonly #values: (V | undefined)[] = [];
-  /** The tids held, in insertion order. */
+  /** The tids held, in insertion order: the first `#n` (the array is reused, never shrunk). */
   readonly #keys: number[] = [];
+  #n = 0;
 
   /** How many tids the map holds. */
   get size(): number {
-    return this.#keys.length;
+    return this.#n;
   }
 
   /** The value of `tid`, if the map holds it. */
@@ -50,7 +51,11 @@ export class TidMap<V> {
       throw new RangeError(`TidMap: key ${tid} is not a thread id (a non-negative integer)`);
     }
     if (value === undefined) throw new RangeError(`TidMap: no undefined value (key ${tid})`);
-    if (this.#values[tid] === undefined) this.#keys.push(tid);
+    if (this.#values[tid] === undefined) {
+      const n = this.#n++;
+      if (n < this.#keys.length) this.#keys[n] = tid;
+      else this.#keys.push(tid);
+    }
     this.#values[tid] = value;
     return this;
   }
@@ -59,16 +64,20 @@ export class TidMap<V> {
   delete(tid: number): boolean {
     if (this.#values[tid] === undefined) return false;
     this.#values[tid] = undefined;
+    // Shifted down by hand: `splice` allocates the array it returns, at every call's return.
     const keys = this.#keys;
-    keys.splice(keys.indexOf(tid), 1);
+    const n = --this.#n;
+    let i = 0;
+    while (keys[i] !== tid) i++;
+    for (; i < n; i++) keys[i] = keys[i + 1];
     return true;
   }
 
   /** Empties the map. */
   clear(): void {
     const keys = this.#keys;
-    for (let i = 0; i < keys.length; i++) this.#values[keys[i]] = undefined;
-    keys.length = 0;
+    for (let i = 0; i < this.#n; i++) this.#values[keys[i]] = undefined;
+    this.#n = 0;
   }
 
   /** The `i`th tid in insertion order (`0 <= i < size`). */
