@@ -120,6 +120,11 @@ const CARRIES_TID: {
   observed: true,
 };
 
+/** The thread `event` carries, if its kind carries one (a table lookup, not `"tid" in event`). */
+export function eventTid(event: KernelEvent): number | undefined {
+  return CARRIES_TID[event.k] ? (event as { readonly tid: number }).tid : undefined;
+}
+
 /** The VMO (koid) `event` names, if its kind names one ({@linkcode NAMES_VMO}). */
 export function namedVmo(event: KernelEvent): number | undefined {
   return NAMES_VMO[event.k] ? (event as { readonly vmo: number }).vmo : undefined;

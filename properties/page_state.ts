@@ -34,6 +34,7 @@ import { sameBytes, zeroPage } from "./_bytes.ts";
 import { StepSet } from "./_step_set.ts";
 import {
   type Call,
+  eventTid,
   namedVmo,
   pagerVmo,
   pinCovers,
@@ -214,7 +215,8 @@ export class PageState extends StepMonitor {
   protected override onStepEvent(e: KernelEvent, call: Call | undefined, world: World): void {
     // The step's call is the first event's call of the stepping thread (looked for until found).
     if (this.#stepCall === undefined && call !== undefined) {
-      if (!("tid" in e) || e.tid === world.running?.tid) this.#stepCall = call;
+      const tid = eventTid(e);
+      if (tid === undefined || tid === world.running?.tid) this.#stepCall = call;
     }
     // (A step's events mostly name one VMO after another: the last one named is not added again.)
     const koid = namedVmo(e);
