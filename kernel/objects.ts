@@ -39,27 +39,31 @@ export class PageTouches {
   enabled = false;
   /** Counts {@linkcode PageTouches.clear} calls: a page made since the last one is the step's own. */
   generation = 0;
-  readonly #before = new Map<Page, Uint8Array>();
-  /** Copies made in earlier steps, reused: a copy lives only until the next clear. */
-  readonly #spare: Uint8Array[] = [];
-  #used = 0;
+  /**
+   * The pages touched this step, in first-touch order, and their copies: the first `#n` of each
+   * (the arrays and the copies' buffers are reused from step to step). Each page keeps where its
+   * copy is, stamped with the generation: no `Map` hashing a page at every touch and lookup.
+   */
+  readonly #pages: Page[] = [];
+  readonly #copies: Uint8Array[] = [];
+  #n = 0;
 
   /** Forgets the touches of the last step (a new step begins). */
   clear(): void {
     this.generation++;
-    if (this.#before.size > 0) this.#before.clear();
-    this.#used = 0;
+    this.#n = 0;
   }
 
-  /** @internal `page` is about to hand out its bytes `data`. */
-  touch(page: Page, data: Uint8Array): void {
-    if (this.#before.has(page)) return;
-    let copy = this.#spare[this.#used];
+  /** @internal `page` is about to hand out its bytes `data`; its place if it is recorded now. */
+  touch(page: Page, data: Uint8Array): number {
+    const n = this.#n;
+    let copy = this.#copies[n];
     if (copy === undefined || copy.length !== data.length) {
-      copy = this.#spare[this.#used] = data.slice();
+      copy = this.#copies[n] = data.slice();
     } else copy.set(data);
-    this.#used++;
-    this.#before.set(page, copy);
+    this.#pages[n] = page;
+    this.#n = n + 1;
+    return n;
   }
 
   /**
@@ -67,19 +71,28 @@ export class PageTouches {
    * copy is valid until the next {@linkcode PageTouches.clear} (later steps reuse it).
    */
   before(page: Page): Uint8Array | undefined {
-    return this.#before.get(page);
+    const at = touchedAt(page, this);
+    return at < 0 ? undefined : this.#copies[at];
   }
 
   /** How many pages were touched this step. */
   get size(): number {
-    return this.#before.size;
+    return this.#n;
+  }
+
+  /** The `i`th page touched this step (`0 <= i < size`), in the order they were first touched. */
+  pageAt(i: number): Page {
+    return this.#pages[i];
   }
 
   /** The pages touched this step, in the order they were first touched. */
   pages(): IterableIterator<Page> {
-    return this.#before.keys();
+    return this.#pages.slice(0, this.#n)[Symbol.iterator]();
   }
 }
+
+/** Where `page`'s copy is in `touches` this step, or -1 (set by {@linkcode Page}, which owns the stamp). */
+let touchedAt: (page: Page, touches: PageTouches) => number;
 
 /**
  * A committed page with its contents and dirty state (spec 5.1). Every read
@@ -103,6 +116,9 @@ export class Page {
   readonly #touches: PageTouches | null;
   /** The touches' generation when the page was made (its step's pages are not recorded). */
   readonly #born: number;
+  /** The generation of the page's last recorded touch, and where its copy is then. */
+  #touchedIn = -1;
+  #touchAt = 0;
   /** Dirty state (spec 5.1). */
   state: "clean" | "dirty" | "awaiting-clean";
   /**
@@ -134,8 +150,18 @@ export class Page {
   /** The page's bytes, to read or write; the touch is recorded (unless the page is the step's own). */
   get data(): Uint8Array {
     const t = this.#touches;
-    if (t !== null && t.enabled && this.#born !== t.generation) t.touch(this, this.#data);
+    if (
+      t !== null && t.enabled && this.#born !== t.generation && this.#touchedIn !== t.generation
+    ) {
+      this.#touchAt = t.touch(this, this.#data);
+      this.#touchedIn = t.generation;
+    }
     return this.#data;
+  }
+
+  static {
+    touchedAt = (page, touches) =>
+      page.#touches === touches && page.#touchedIn === touches.generation ? page.#touchAt : -1;
   }
 
   /**

@@ -303,8 +303,8 @@ export class PageState extends StepMonitor {
     this.#judgedStep = world.step;
     const touched = this.#touched;
     if (touches !== null && touches.size > 0) {
-      for (const page of touches.pages()) {
-        const v = this.#where.get(page);
+      for (let i = 0; i < touches.size; i++) {
+        const v = this.#where.get(touches.pageAt(i));
         if (v !== undefined) touched.add(v);
       }
     }

@@ -271,8 +271,8 @@ export class DirtyState extends StepMonitor {
     for (let i = 0; i < this.#retiredN; i++) this.#noteCall(world, retired[i], active);
     const touches = world.kernel.pages.touches;
     if (touches.size > 0) {
-      for (const page of touches.pages()) {
-        const v = this.#where.get(page);
+      for (let i = 0; i < touches.size; i++) {
+        const v = this.#where.get(touches.pageAt(i));
         if (v !== undefined) active.add(v);
       }
     }
