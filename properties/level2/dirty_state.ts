@@ -68,8 +68,12 @@ interface Resolved {
   readonly args: readonly unknown[];
   issued: number;
   open: number;
-  readonly vmos: Vmo[];
+  /** The VMOs its handles named ({@linkcode NO_VMOS} until the first: most calls name none). */
+  vmos: readonly Vmo[];
 }
+
+/** The VMOs of an argument list that named none yet: one shared array, not one per call. */
+const NO_VMOS: readonly Vmo[] = Object.freeze([]);
 
 const SETS_MODIFIED = callsWhere((s) => s.modifies === true);
 
@@ -200,7 +204,13 @@ export class DirtyState extends StepMonitor {
     if (e.k === "call") {
       this.#calls.add(e.name);
       // Each call event has an argument list of its own (`tableCall`'s `shown`): a fresh lookup.
-      this.#inCallArgs.set(e.tid, { name: e.name, args: e.args, issued: -1, open: -1, vmos: [] });
+      this.#inCallArgs.set(e.tid, {
+        name: e.name,
+        args: e.args,
+        issued: -1,
+        open: -1,
+        vmos: NO_VMOS,
+      });
     } else if (e.k === "ret") {
       this.#calls.add(e.name);
       const args = this.#inCallArgs.get(e.tid);
@@ -412,13 +422,12 @@ export class DirtyState extends StepMonitor {
   #addHandles(world: World, r: Resolved, into: StepSet<Vmo>): void {
     const table = world.kernel.handles;
     if (r.issued !== table.issued || r.open !== table.size) {
-      const vmos = r.vmos;
       const args = r.args;
       for (let i = 0; i < args.length; i++) {
         const h = args[i];
         if (typeof h !== "number") continue;
         const o = table.entry(h)?.object;
-        if (o instanceof Vmo && !vmos.includes(o)) vmos.push(o);
+        if (o instanceof Vmo && !r.vmos.includes(o)) r.vmos = [...r.vmos, o];
       }
       r.issued = table.issued;
       r.open = table.size;
