@@ -107,12 +107,6 @@ export interface ExploreOptions {
    * points is another task's, so nothing is added there.
    */
   readonly prefix?: readonly number[];
-  /**
-   * The state cache to use (one task of a split search, see {@linkcode StateCache}): the
-   * search records its visits there as task `task`, and takes as explored only its own
-   * visits and those of tasks `task - lag` and earlier. Default: a fresh cache per bound.
-   */
-  readonly cache?: { readonly store: StateCache; readonly task: number; readonly lag: number };
   /** If given, gets the distinct state fingerprints of the last bound searched. */
   readonly stateSet?: (states: ReadonlySet<string>) => void;
   /**
@@ -292,7 +286,7 @@ export interface CacheDelta {
 /**
  * The state cache of one bound's search: every visit by state key, in task order (then in the
  * order each task made them). A split search's tasks share one per thread, each seeing only
- * what {@linkcode ExploreOptions.cache} lets it see; a worker imports the other workers' tasks
+ * what its {@linkcode TaskCache} lets it see; a worker imports the other workers' tasks
  * as {@linkcode CacheDelta}s, so what a task sees does not depend on who ran what.
  */
 export class StateCache {
@@ -893,6 +887,43 @@ export function passSentence(schedules: number, states: number, k: number): stri
  * ```
  */
 export function explore(scenario: Scenario, options: ExploreOptions): ExploreResult {
+  return exploreTask(scenario, options);
+}
+
+/** Where one task of a split search keeps its visits, see {@linkcode exploreTask}. */
+export interface TaskCache {
+  readonly store: StateCache;
+  /** The task's index: its visits are recorded as this task's. */
+  readonly task: number;
+  /** The task takes as explored its own visits and those of tasks `task - lag` and earlier. */
+  readonly lag: number;
+}
+
+/**
+ * {@linkcode explore} with a state cache of the caller's (one task of a split search, see
+ * `parallel.ts`); without one, a fresh cache per bound, as `explore`.
+ *
+ * @example
+ * ```ts
+ * import { exploreTask, splitTasks, StateCache } from "./explore.ts";
+ * import { parseScenario } from "../scenario/schema.ts";
+ * const scenario = parseScenario({
+ *   pageSize: 64,
+ *   pagers: [{ name: "fs" }],
+ *   vmos: [{ name: "a", pager: "fs", pages: 1 }],
+ *   threads: [{ name: "r", ops: [{ op: "read", vmo: "a", page: 0 }] }],
+ * });
+ * const store = new StateCache();
+ * splitTasks(scenario, {}, 1, 2).forEach((prefix, task) =>
+ *   exploreTask(scenario, { preemptions: 1, firstBound: 1, prefix }, { store, task, lag: 2 })
+ * );
+ * ```
+ */
+export function exploreTask(
+  scenario: Scenario,
+  options: ExploreOptions,
+  cache?: TaskCache,
+): ExploreResult {
   const k = options.preemptions;
   if (!(Number.isInteger(k) || k === Infinity) || k < 0) {
     throw new RangeError(`preemptions must be an integer >= 0 or Infinity, got ${k}`);
@@ -916,13 +947,13 @@ export function explore(scenario: Scenario, options: ExploreOptions): ExploreRes
     bound = bound === Infinity ? NaN : bound + 1 // NaN ends the loop after the unbounded search
   ) {
     const counters: DporCounters = { races: 0, summaryRaces: 0, blockStarts: 0 };
-    const store = options.cache?.store ?? new StateCache();
+    const store = cache?.store ?? new StateCache();
     const search: Search = {
       bound,
       path: [],
       visited: store,
-      task: options.cache?.task ?? 0,
-      lag: options.cache?.lag ?? 1,
+      task: cache?.task ?? 0,
+      lag: cache?.lag ?? 1,
       states: new Set(),
       slept: 0,
       privateSkips: 0,

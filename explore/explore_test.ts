@@ -3,6 +3,7 @@ import {
   explore,
   type ExploreOptions,
   type ExploreResult,
+  exploreTask,
   passSentence,
   splitTasks,
   StateCache,
@@ -345,13 +346,12 @@ function splitFinals(scenario: Scenario, k: number, depth: number, lag: number) 
   const store = new StateCache();
   let executions = 0;
   splitTasks(scenario, {}, k, depth).forEach((prefix, task) => {
-    const r = explore(scenario, {
+    const r = exploreTask(scenario, {
       preemptions: k,
       firstBound: k,
       prefix,
       finalStates: states,
-      cache: { store, task, lag },
-    });
+    }, { store, task, lag });
     assert.equal(r.outcome, "pass");
     executions += r.executions;
   });
@@ -384,27 +384,24 @@ Deno.test("explore: a state cache's visits survive export and import", () => {
   const store = new StateCache();
   const tasks = splitTasks(scenario, {}, 1, 1);
   const [first, second] = tasks;
-  explore(scenario, {
+  exploreTask(scenario, {
     preemptions: 1,
     firstBound: 1,
     prefix: first,
-    cache: { store, task: 0, lag: 1 },
-  });
+  }, { store, task: 0, lag: 1 });
   // Task 1 in this cache and in a fresh one that imported task 0: the same search.
-  const local = explore(scenario, {
+  const local = exploreTask(scenario, {
     preemptions: 1,
     firstBound: 1,
     prefix: second,
-    cache: { store, task: 1, lag: 1 },
-  });
+  }, { store, task: 1, lag: 1 });
   const other = new StateCache();
   other.import(store.export(0));
-  const imported = explore(scenario, {
+  const imported = exploreTask(scenario, {
     preemptions: 1,
     firstBound: 1,
     prefix: second,
-    cache: { store: other, task: 1, lag: 1 },
-  });
+  }, { store: other, task: 1, lag: 1 });
   const alone = explore(scenario, { preemptions: 1, firstBound: 1, prefix: second });
   assert.deepEqual(imported.bounds, local.bounds);
   assert.ok(local.executions < alone.executions, `${local.executions} vs ${alone.executions}`);

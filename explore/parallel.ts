@@ -20,10 +20,10 @@ import {
   type BoundStats,
   type CacheDelta,
   type Counterexample,
-  explore,
   type ExploreOptions,
   type ExploreProgress,
   type ExploreResult,
+  exploreTask,
   passSentence,
   splitTasks,
   StateCache,
@@ -140,7 +140,7 @@ export function runTask(
 ): TaskResult {
   let states: readonly string[] = [];
   const { checkers, ...rest } = options;
-  const r = explore(scenario, {
+  const r = exploreTask(scenario, {
     ...rest,
     ...(checkers !== undefined ? { monitors: scenarioCheckerSet(checkers) } : {}),
     onProgress: (p) => onProgress?.({ index, executions: p.executions, schedules: p.schedules }),
@@ -149,8 +149,7 @@ export function runTask(
     firstBound: bound,
     prefix,
     stateSet: (s) => states = [...s],
-    ...(cache !== undefined ? { cache: { store: cache.store, task: index, lag: cache.lag } } : {}),
-  });
+  }, cache !== undefined ? { store: cache.store, task: index, lag: cache.lag } : undefined);
   const delta = cache?.share === true ? { cache: cache.store.export(index) } : {};
   return { index, stats: r.bounds[0], counterexample: r.counterexample, states, ...delta };
 }
