@@ -160,6 +160,26 @@ for (const bug of BUGS) {
     assert.ok(bound1[0] < bound1[3] && bound1[1] < bound1[3] && bound1[2] < bound1[3], `${bound1}`);
   });
 
+  // Issue 17: split tasks that take earlier tasks' states as explored still find the bug with
+  // the fewest preemptions the whole search needs, at every split depth.
+  Deno.test(`explore: a split search with shared caches finds ${bug.kernel.name} with the fewest preemptions`, async () => {
+    const scenario = load(bug.name);
+    const whole = explore(scenario, { preemptions: 2, makeKernel });
+    const cx = whole.counterexample!;
+    for (const splitDepth of [1, 2, 3]) {
+      const r = await exploreSplit(scenario, {
+        preemptions: 2,
+        splitDepth,
+        workers: 1,
+        servicePath: null,
+        makeKernel,
+      });
+      assert.equal(r.counterexample?.preemptions, cx.preemptions, `split at depth ${splitDepth}`);
+      assert.equal(r.counterexample?.verdict.kind, cx.verdict.kind, `split at depth ${splitDepth}`);
+      assert.equal(r.bounds.length, cx.preemptions + 1);
+    }
+  });
+
   Deno.test(`explore: the kernel invariants also catch ${bug.kernel.name} within two preemptions`, () => {
     const r = explore(load(bug.name), { preemptions: 2, makeKernel });
     assert.equal(r.outcome, "fail");
