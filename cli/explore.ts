@@ -101,7 +101,7 @@ const FLAGS: Record<string, FlagSpec> = {
   "split-depth": {
     type: "string",
     value: "D",
-    help: "split each bound into the subtrees after D choices (default 1; 0: one search)",
+    help: "split each bound into the subtrees after D choices (default 4; 0: one search)",
   },
   "no-private-steps": {
     type: "boolean",
@@ -208,7 +208,7 @@ async function main(): Promise<number> {
     ? intFlag(values, "workers", 1, 1, 64)
     : Math.max(1, navigator.hardwareConcurrency ?? 1);
   // A schedule limit counts executions in search order: one search, in this thread.
-  const splitDepth = maxSchedules !== undefined ? 0 : intFlag(values, "split-depth", 1, 0, 6);
+  const splitDepth = maxSchedules !== undefined ? 0 : intFlag(values, "split-depth", 4, 0, 6);
   console.log(
     `explore: ${values.scenario ?? "the default scenario"}, ` +
       `${k === Infinity ? "any number of" : `up to ${k}`} preemptions` +

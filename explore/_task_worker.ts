@@ -1,13 +1,16 @@
 /**
  * An exploration worker (a `node:worker_threads` worker of the campaign
  * pool): claims task indices from the shared control block one at a time,
- * explores each task's subtree and posts its result.
+ * waits until it holds the state caches of the tasks the claimed one sees
+ * (its own, and the other workers' as the main thread passes them on),
+ * explores the task's subtree and posts its result with its own visits.
  *
  * @module
  */
 
 import { parentPort, workerData } from "node:worker_threads";
-import { runTask, type TaskMessage, type TaskStart } from "./parallel.ts";
+import { type CacheMessage, runTask, type TaskMessage, type TaskStart } from "./parallel.ts";
+import { StateCache } from "./explore.ts";
 import { loadKernelModule, loadServiceModule } from "../case/store.ts";
 import { CONTROL } from "../fuzz/engine.ts";
 import type { PagerService } from "../services/service.ts";
@@ -15,6 +18,16 @@ import type { PagerService } from "../services/service.ts";
 if (parentPort !== null && workerData !== undefined && workerData !== null) {
   const s = workerData as TaskStart;
   const port = parentPort;
+  const store = new StateCache();
+  // Tasks whose visits this worker's cache holds.
+  const held = new Set<number>();
+  let wake: (() => void) | null = null;
+  port.on("message", (m: CacheMessage) => {
+    if (m.type !== "cache") return;
+    store.import(m.delta);
+    held.add(m.delta.task);
+    wake?.();
+  });
   try {
     const services: Record<string, PagerService> = {};
     if (s.servicePath !== null) services.user = await loadServiceModule(s.servicePath);
@@ -23,6 +36,10 @@ if (parentPort !== null && workerData !== undefined && workerData !== null) {
     for (;;) {
       const i = Atomics.add(control, CONTROL.next, 1);
       if (i >= s.tasks.length) break;
+      // Every task this one sees is claimed before it, so it finishes without waiting on this one.
+      for (let j = 0; j <= i - s.lag; j++) {
+        while (!held.has(j)) await new Promise<void>((resolve) => wake = resolve);
+      }
       const result = runTask(
         s.scenario,
         s.bound,
@@ -38,7 +55,9 @@ if (parentPort !== null && workerData !== undefined && workerData !== null) {
         },
         (progress) =>
           port.postMessage({ type: "progress", worker: s.worker, progress } satisfies TaskMessage),
+        { store, lag: s.lag, share: true },
       );
+      held.add(i);
       port.postMessage({ type: "task", worker: s.worker, result } satisfies TaskMessage);
     }
   } catch (err) {

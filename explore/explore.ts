@@ -70,6 +70,7 @@ import {
   type Crossing,
   type DporCounters,
   type DporNode,
+  type Fp,
   FpTable,
   mergeSummary,
   PRIVATE,
@@ -245,6 +246,8 @@ interface Snapshot {
 
 /** One visit of a state in the state cache. */
 interface CacheEntry {
+  /** The task of a split search that made the visit (0 when unsplit). */
+  readonly task: number;
   /** Preemptions left at the visit. */
   readonly left: number;
   /** Sleep sets: the threads the visit did not run. */
@@ -254,6 +257,129 @@ interface CacheEntry {
   /** DPOR: set when the visit's subtree is explored, with what it took and added at block starts. */
   summary: Summary | null;
   crossing: readonly Crossing[];
+}
+
+/** True if search `s` takes visit `e` as explored: its own, or a task at least `lag` before it. */
+function sees(s: Search, e: CacheEntry): boolean {
+  return e.task === s.task || e.task <= s.task - s.lag;
+}
+
+/**
+ * One task's visits as {@linkcode StateCache.export} hands them to another thread: plain arrays
+ * (structured-clone friendly), footprints by index into `fps`.
+ */
+export interface CacheDelta {
+  readonly task: number;
+  /** The footprints the summaries name, as token lists. */
+  readonly fps: readonly (readonly string[])[];
+  /** Keys of the visits, in the order the task made them. */
+  readonly keys: readonly string[];
+  /**
+   * Per visit, flattened: left, then `unexplored`, `asleep` and the summary's threads each as a
+   * count followed by its items (a summary thread is its tid, a count and its footprints'
+   * indexes), then the crossings (count, then target, count, initials), and -1 for a visit
+   * whose summary was never set.
+   */
+  readonly data: readonly number[];
+}
+
+/**
+ * The state cache of one bound's search: every visit by state key, in task order (then in the
+ * order each task made them). A split search's tasks share one per thread, each seeing only
+ * what its {@linkcode TaskCache} lets it see; a worker imports the other workers' tasks
+ * as {@linkcode CacheDelta}s, so what a task sees does not depend on who ran what.
+ */
+export class StateCache {
+  /** Footprints interned for every task of this thread (summaries hold them). */
+  readonly fps: FpTable = new FpTable();
+  readonly #visited = new Map<string, CacheEntry[]>();
+  readonly #byTask = new Map<number, [string, CacheEntry][]>();
+
+  /** The visits of state key `key`, in task order. */
+  get(key: string): readonly CacheEntry[] | undefined {
+    return this.#visited.get(key);
+  }
+
+  /** Records a visit (after every visit of the same or an earlier task). */
+  add(key: string, entry: CacheEntry): void {
+    const list = this.#visited.get(key);
+    if (list === undefined) this.#visited.set(key, [entry]);
+    else {
+      let at = list.length;
+      while (at > 0 && list[at - 1].task > entry.task) at--;
+      list.splice(at, 0, entry);
+    }
+    const mine = this.#byTask.get(entry.task);
+    if (mine === undefined) this.#byTask.set(entry.task, [[key, entry]]);
+    else mine.push([key, entry]);
+  }
+
+  /** The visits task `task` made here, to {@linkcode StateCache.import} into another thread's cache. */
+  export(task: number): CacheDelta {
+    const fpIndex = new Map<Fp, number>();
+    const fps: string[][] = [];
+    const keys: string[] = [];
+    const data: number[] = [];
+    for (const [key, e] of this.#byTask.get(task) ?? []) {
+      keys.push(key);
+      data.push(e.left, e.unexplored.size, ...e.unexplored, e.asleep.size, ...e.asleep);
+      if (e.summary === null) {
+        data.push(-1);
+        continue;
+      }
+      data.push(e.summary.size);
+      for (const [tid, set] of e.summary) {
+        data.push(tid, set.size);
+        for (const fp of set) {
+          let i = fpIndex.get(fp);
+          if (i === undefined) {
+            i = fps.length;
+            fpIndex.set(fp, i);
+            fps.push([...fp.tokens]);
+          }
+          data.push(i);
+        }
+      }
+      data.push(e.crossing.length);
+      for (const c of e.crossing) data.push(c.target, c.initials.length, ...c.initials);
+    }
+    return { task, fps, keys, data };
+  }
+
+  /** Adds another thread's task's visits (as {@linkcode StateCache.export} gave them). */
+  import(delta: CacheDelta): void {
+    const fps = delta.fps.map((tokens) => this.fps.intern(new Set(tokens)));
+    const d = delta.data;
+    let at = 0;
+    const list = () => {
+      const n = d[at++];
+      const out = d.slice(at, at + n);
+      at += n;
+      return out;
+    };
+    for (const key of delta.keys) {
+      const left = d[at++];
+      const unexplored = new Set(list());
+      const asleep = new Set(list());
+      const threads = d[at++];
+      let summary: Summary | null = null;
+      const crossing: Crossing[] = [];
+      if (threads >= 0) {
+        summary = new Map();
+        for (let t = 0; t < threads; t++) {
+          const tid = d[at++];
+          summary.set(tid, new Set(list().map((i) => fps[i])));
+        }
+        const crossings = d[at++];
+        for (let c = 0; c < crossings; c++) {
+          const target = d[at++];
+          crossing.push({ target, initials: list() });
+        }
+      }
+      this.add(key, { task: delta.task, left, unexplored, asleep, summary, crossing });
+    }
+    if (at !== d.length) throw new Error("StateCache.import: a malformed delta");
+  }
 }
 
 interface Sleeper {
@@ -289,7 +415,10 @@ interface Search {
   readonly bound: number;
   readonly path: Node[];
   /** State fingerprint + last-run thread -> its visits. */
-  readonly visited: Map<string, CacheEntry[]>;
+  readonly visited: StateCache;
+  /** The task this search is (its visits' `task`), and how far back other tasks' visits count. */
+  readonly task: number;
+  readonly lag: number;
   readonly states: Set<string>;
   /** Alternatives skipped because asleep. */
   slept: number;
@@ -539,7 +668,7 @@ class Execution implements Strategy, Monitor {
         // Threads no earlier visit with at least this budget ran from here
         // (the state cache with sleep sets, as in Godefroid 1996): only they
         // still need to run; the others' subtrees were explored.
-        const covering = (seen ?? []).filter((e) => e.left >= left);
+        const covering = (seen ?? []).filter((e) => e.left >= left && sees(s, e));
         if (covering.length > 0) {
           const still = allowed.filter((idx) =>
             covering.every((e) => e.unexplored.has(c.tids[idx]))
@@ -548,15 +677,14 @@ class Execution implements Strategy, Monitor {
           allowed.splice(0, allowed.length, ...still);
         }
         const ran = new Set(allowed.map((idx) => c.tids[idx]));
-        const entry = {
+        s.visited.add(key, {
+          task: s.task,
           left,
           unexplored: new Set(c.tids.filter((t) => !ran.has(t))),
           asleep: new Set<number>(),
           summary: null,
           crossing: [],
-        };
-        if (seen === undefined) s.visited.set(key, [entry]);
-        else seen.push(entry);
+        });
       }
     }
     s.slept += slept;
@@ -594,7 +722,8 @@ class Execution implements Strategy, Monitor {
         // A visit covers this one if it had at least this budget and no thread
         // asleep there is awake here (it would not have run it).
         const covering = seen?.find((e) =>
-          e.summary !== null && e.left >= left && [...e.asleep].every((t) => asleep.has(t))
+          e.summary !== null && e.left >= left && sees(s, e) &&
+          [...e.asleep].every((t) => asleep.has(t))
         );
         if (covering !== undefined) {
           const deepest = s.path.length - 1;
@@ -604,9 +733,8 @@ class Execution implements Strategy, Monitor {
           if (deepest >= 0) mergeSummary(s.path[deepest].summary, summary);
           throw PRUNED.state;
         }
-        entry = { left, unexplored: new Set(), asleep, summary: null, crossing: [] };
-        if (seen === undefined) s.visited.set(key, [entry]);
-        else seen.push(entry);
+        entry = { task: s.task, left, unexplored: new Set(), asleep, summary: null, crossing: [] };
+        s.visited.add(key, entry);
       }
     }
     const awake = (t: number) => permitted.has(t) && !asleep.has(t);
@@ -759,6 +887,43 @@ export function passSentence(schedules: number, states: number, k: number): stri
  * ```
  */
 export function explore(scenario: Scenario, options: ExploreOptions): ExploreResult {
+  return exploreTask(scenario, options);
+}
+
+/** Where one task of a split search keeps its visits, see {@linkcode exploreTask}. */
+export interface TaskCache {
+  readonly store: StateCache;
+  /** The task's index: its visits are recorded as this task's. */
+  readonly task: number;
+  /** The task takes as explored its own visits and those of tasks `task - lag` and earlier. */
+  readonly lag: number;
+}
+
+/**
+ * {@linkcode explore} with a state cache of the caller's (one task of a split search, see
+ * `parallel.ts`); without one, a fresh cache per bound, as `explore`.
+ *
+ * @example
+ * ```ts
+ * import { exploreTask, splitTasks, StateCache } from "./explore.ts";
+ * import { parseScenario } from "../scenario/schema.ts";
+ * const scenario = parseScenario({
+ *   pageSize: 64,
+ *   pagers: [{ name: "fs" }],
+ *   vmos: [{ name: "a", pager: "fs", pages: 1 }],
+ *   threads: [{ name: "r", ops: [{ op: "read", vmo: "a", page: 0 }] }],
+ * });
+ * const store = new StateCache();
+ * splitTasks(scenario, {}, 1, 2).forEach((prefix, task) =>
+ *   exploreTask(scenario, { preemptions: 1, firstBound: 1, prefix }, { store, task, lag: 2 })
+ * );
+ * ```
+ */
+export function exploreTask(
+  scenario: Scenario,
+  options: ExploreOptions,
+  cache?: TaskCache,
+): ExploreResult {
   const k = options.preemptions;
   if (!(Number.isInteger(k) || k === Infinity) || k < 0) {
     throw new RangeError(`preemptions must be an integer >= 0 or Infinity, got ${k}`);
@@ -782,17 +947,20 @@ export function explore(scenario: Scenario, options: ExploreOptions): ExploreRes
     bound = bound === Infinity ? NaN : bound + 1 // NaN ends the loop after the unbounded search
   ) {
     const counters: DporCounters = { races: 0, summaryRaces: 0, blockStarts: 0 };
+    const store = cache?.store ?? new StateCache();
     const search: Search = {
       bound,
       path: [],
-      visited: new Map(),
+      visited: store,
+      task: cache?.task ?? 0,
+      lag: cache?.lag ?? 1,
       states: new Set(),
       slept: 0,
       privateSkips: 0,
       stateHash: options.stateHash ?? true,
       reduction: reduction === "sleep-sets" || dpor,
       dpor,
-      fps: new FpTable(),
+      fps: store.fps,
       counters,
       races: null,
       pages: new ContentHashes(),
@@ -958,7 +1126,9 @@ export function splitTasks(
   const search: Search = {
     bound,
     path: [],
-    visited: new Map(),
+    visited: new StateCache(),
+    task: 0,
+    lag: 1,
     states: new Set(),
     slept: 0,
     privateSkips: 0,

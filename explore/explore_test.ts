@@ -3,10 +3,12 @@ import {
   explore,
   type ExploreOptions,
   type ExploreResult,
+  exploreTask,
   passSentence,
   splitTasks,
+  StateCache,
 } from "./explore.ts";
-import { exploreSplit } from "./parallel.ts";
+import { CACHE_LAG, exploreSplit } from "./parallel.ts";
 import { finals } from "./_final_states.ts";
 import { EarlyWakeSupplyKernel, TwoPhaseDetachKernel } from "../zoo/racy_kernels.ts";
 import type { KernelOptions } from "../kernel/kernel.ts";
@@ -156,6 +158,26 @@ for (const bug of BUGS) {
     // Bound 1 is searched in full before the bug turns up: there the prunings must save.
     const bound1 = r.map((x) => x.bounds[1].schedules);
     assert.ok(bound1[0] < bound1[3] && bound1[1] < bound1[3] && bound1[2] < bound1[3], `${bound1}`);
+  });
+
+  // Issue 17: split tasks that take earlier tasks' states as explored still find the bug with
+  // the fewest preemptions the whole search needs, at every split depth.
+  Deno.test(`explore: a split search with shared caches finds ${bug.kernel.name} with the fewest preemptions`, async () => {
+    const scenario = load(bug.name);
+    const whole = explore(scenario, { preemptions: 2, makeKernel });
+    const cx = whole.counterexample!;
+    for (const splitDepth of [1, 2, 3]) {
+      const r = await exploreSplit(scenario, {
+        preemptions: 2,
+        splitDepth,
+        workers: 1,
+        servicePath: null,
+        makeKernel,
+      });
+      assert.equal(r.counterexample?.preemptions, cx.preemptions, `split at depth ${splitDepth}`);
+      assert.equal(r.counterexample?.verdict.kind, cx.verdict.kind, `split at depth ${splitDepth}`);
+      assert.equal(r.bounds.length, cx.preemptions + 1);
+    }
   });
 
   Deno.test(`explore: the kernel invariants also catch ${bug.kernel.name} within two preemptions`, () => {
@@ -333,9 +355,77 @@ Deno.test("explore: a split search gives the same result on 1 and 2 workers", as
     assert.ok(s.every((n) => n === -1 || (n !== null && n > 0)), s.join(","));
     assert.ok(s.some((n) => n !== null && n > 0), "each bound's end counts its states");
   }
-  // Each split task's subtree is searched on its own: the states its tasks share cost again.
+  // A task does not see the cache of the task just before it: the states they share cost again.
   const plain = explore(scenario, { preemptions: 1 });
   assert.ok(one.executions >= plain.executions, `${one.executions} >= ${plain.executions}`);
+});
+
+/** Bound `k` of `scenario` split at `depth`, task i seeing the caches of tasks 0..i-lag. */
+function splitFinals(scenario: Scenario, k: number, depth: number, lag: number) {
+  const states = new Set<string>();
+  const store = new StateCache();
+  let executions = 0;
+  splitTasks(scenario, {}, k, depth).forEach((prefix, task) => {
+    const r = exploreTask(scenario, {
+      preemptions: k,
+      firstBound: k,
+      prefix,
+      finalStates: states,
+    }, { store, task, lag });
+    assert.equal(r.outcome, "pass");
+    executions += r.executions;
+  });
+  return { states, executions };
+}
+
+// Issue 17: split tasks share state caches with a lag, so splitting costs less and the counts
+// still do not depend on the worker count.
+Deno.test("explore: split tasks that see earlier tasks' caches reach the same final states in fewer executions", async () => {
+  const scenario = load("default_small");
+  const whole = finals(scenario, {}, 2);
+  const own = splitFinals(scenario, 2, 2, Infinity); // each task its own cache
+  const shared = splitFinals(scenario, 2, 2, CACHE_LAG);
+  assert.ok(sameSet(own.states, whole.states), `${own.states.size} vs ${whole.states.size}`);
+  assert.ok(sameSet(shared.states, whole.states), `${shared.states.size} vs ${whole.states.size}`);
+  assert.ok(
+    shared.executions < own.executions * 0.9,
+    `${shared.executions} executions shared, ${own.executions} unshared`,
+  );
+  // The workers pass each other their tasks' caches: the same counts on 1 and 2 workers.
+  const run = (workers: number) =>
+    exploreSplit(scenario, { preemptions: 2, splitDepth: 2, workers, servicePath: null });
+  const one = await run(1), two = await run(2);
+  assert.deepEqual(two, one);
+  assert.equal(one.bounds[2].executions, shared.executions);
+});
+
+Deno.test("explore: a state cache's visits survive export and import", () => {
+  const scenario = load("coalesce_two_readers");
+  const store = new StateCache();
+  const tasks = splitTasks(scenario, {}, 1, 1);
+  const [first, second] = tasks;
+  exploreTask(scenario, {
+    preemptions: 1,
+    firstBound: 1,
+    prefix: first,
+  }, { store, task: 0, lag: 1 });
+  // Task 1 in this cache and in a fresh one that imported task 0: the same search.
+  const local = exploreTask(scenario, {
+    preemptions: 1,
+    firstBound: 1,
+    prefix: second,
+  }, { store, task: 1, lag: 1 });
+  const other = new StateCache();
+  other.import(store.export(0));
+  const imported = exploreTask(scenario, {
+    preemptions: 1,
+    firstBound: 1,
+    prefix: second,
+  }, { store: other, task: 1, lag: 1 });
+  const alone = explore(scenario, { preemptions: 1, firstBound: 1, prefix: second });
+  assert.deepEqual(imported.bounds, local.bounds);
+  assert.ok(local.executions < alone.executions, `${local.executions} vs ${alone.executions}`);
+  assert.deepEqual(other.export(0), store.export(0));
 });
 
 // Issue 17: an execution replays the previous one's prefix without recording it and starts from

@@ -1,26 +1,32 @@
 /**
  * Exploration on all cores: each bound's search is split at a shallow depth
  * into tasks (`splitTasks`: every allowed decision prefix of that many
- * choices), the tasks are explored independently, each with its own state
- * cache, by a pool of workers that claim them one at a time, and their
- * results are combined in task order. The tasks depend only on the scenario,
- * the bound and the split depth, so the verdict, the counterexample (fewest
- * preemptions, then lowest task) and every count are the same whatever the
- * number of workers; splitting itself costs executions (states two tasks
- * share are explored by both), so the counts do depend on the split depth.
+ * choices), the tasks are explored by a pool of workers that claim them one
+ * at a time, and their results are combined in task order. Task i takes as
+ * explored the states tasks 0..i-{@linkcode CACHE_LAG} explored (their state
+ * caches, which the workers pass each other), never those of the tasks just
+ * before it, which may still be running: a worker that claims task i waits
+ * until tasks 0..i-CACHE_LAG are done. The tasks depend only on the scenario,
+ * the bound and the split depth, and what each task sees only on its index,
+ * so the verdict, the counterexample (fewest preemptions, then lowest task)
+ * and every count are the same whatever the number of workers; splitting
+ * still costs executions (a state task i-1 explored is explored again by
+ * task i), so the counts do depend on the split depth.
  *
  * @module
  */
 
 import {
   type BoundStats,
+  type CacheDelta,
   type Counterexample,
-  explore,
   type ExploreOptions,
   type ExploreProgress,
   type ExploreResult,
+  exploreTask,
   passSentence,
   splitTasks,
+  StateCache,
 } from "./explore.ts";
 import type { Scenario } from "../scenario/schema.ts";
 import { checkerSet } from "../properties/checker_sets.ts";
@@ -31,6 +37,13 @@ import { CONTROL } from "../fuzz/engine.ts";
 
 /** Heap limit of each exploration worker (its state cache lives there), MiB. */
 const WORKER_MEMORY_MB = 4096;
+
+/**
+ * Task i of a split search sees the state caches of tasks 0..i-CACHE_LAG: a fixed lag (not the
+ * worker count), so what every task sees, and so every count, is the same on any number of
+ * workers; two workers rarely wait (task i-CACHE_LAG is the one before the other worker's).
+ */
+export const CACHE_LAG = 2;
 
 /** Options of {@linkcode exploreSplit}. */
 export interface SplitOptions {
@@ -63,6 +76,8 @@ export interface TaskResult {
   readonly stats: BoundStats;
   readonly counterexample: Counterexample | null;
   readonly states: readonly string[];
+  /** The task's state cache visits, for the other workers (worker tasks only). */
+  readonly cache?: CacheDelta;
 }
 
 /** What the main thread tells a worker. */
@@ -74,11 +89,19 @@ export interface TaskStart {
   readonly checkers?: string;
   readonly bound: number;
   readonly tasks: readonly (readonly number[])[];
+  /** Task i sees the state caches of tasks 0..i-lag. */
+  readonly lag: number;
   /** The pool's control block; `CONTROL.next` is the next unclaimed task index. */
   readonly control: SharedArrayBuffer;
   readonly stateHash: boolean;
   readonly reduction: ExploreOptions["reduction"];
   readonly privateSteps: boolean;
+}
+
+/** Another worker's finished task's state cache visits, as the main thread passes them on. */
+export interface CacheMessage {
+  readonly type: "cache";
+  readonly delta: CacheDelta;
 }
 
 /** What a worker posts. */
@@ -113,10 +136,11 @@ export function runTask(
     >
     & { readonly checkers?: string },
   onProgress?: (p: TaskProgress) => void,
+  cache?: { readonly store: StateCache; readonly lag: number; readonly share: boolean },
 ): TaskResult {
   let states: readonly string[] = [];
   const { checkers, ...rest } = options;
-  const r = explore(scenario, {
+  const r = exploreTask(scenario, {
     ...rest,
     ...(checkers !== undefined ? { monitors: scenarioCheckerSet(checkers) } : {}),
     onProgress: (p) => onProgress?.({ index, executions: p.executions, schedules: p.schedules }),
@@ -125,8 +149,9 @@ export function runTask(
     firstBound: bound,
     prefix,
     stateSet: (s) => states = [...s],
-  });
-  return { index, stats: r.bounds[0], counterexample: r.counterexample, states };
+  }, cache !== undefined ? { store: cache.store, task: index, lag: cache.lag } : undefined);
+  const delta = cache?.share === true ? { cache: cache.store.export(index) } : {};
+  return { index, stats: r.bounds[0], counterexample: r.counterexample, states, ...delta };
 }
 
 /**
@@ -209,8 +234,9 @@ export async function exploreSplit(
       report();
     };
     if (options.workers <= 1 || tasks.length === 1) {
+      const cache = { store: new StateCache(), lag: CACHE_LAG, share: false };
       tasks.forEach((prefix, i) =>
-        note(runTask(scenario, bound, prefix, i, { ...taskOptions, ...local }, progress))
+        note(runTask(scenario, bound, prefix, i, { ...taskOptions, ...local }, progress, cache))
       );
     } else {
       const count = Math.min(options.workers, tasks.length);
@@ -229,10 +255,21 @@ export async function exploreSplit(
           kernelPath: options.kernelPath ?? null,
           bound,
           tasks,
+          lag: CACHE_LAG,
           control: buffer,
           ...taskOptions,
         }),
-        onMessage: (m) => m.type === "task" ? note(m.result) : progress(m.progress),
+        onMessage: (m) => {
+          if (m.type === "progress") return progress(m.progress);
+          const { cache: delta, ...result } = m.result;
+          // The other workers import the task's visits (each holds every task's it may need).
+          if (delta !== undefined) {
+            for (let w = 0; w < count; w++) {
+              if (w !== m.worker) pool.send(w, { type: "cache", delta } satisfies CacheMessage);
+            }
+          }
+          note(result);
+        },
         errors,
         control,
         runLimitMs: 2 ** 30,
