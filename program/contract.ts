@@ -630,9 +630,25 @@ const AFTER: Partial<Record<CallName, Check>> = {
     const modelled = write || op === ZX_VMO_OP_PREFETCH || op === ZX_VMO_OP_DONT_NEED ||
       op === ZX_VMO_OP_ALWAYS_NEED;
     if (size === undefined || !modelled) return null;
-    return Math.ceil(((a[2] as number) + (a[3] as number)) / ps) * ps > size
-      ? ZX_ERR_OUT_OF_RANGE
-      : null;
+    const [offset, length] = [a[2] as number, a[3] as number];
+    if (Math.ceil((offset + length) / ps) * ps > size) return ZX_ERR_OUT_OF_RANGE;
+    // Of a plain anonymous VMO (no parent, no page source), a page-aligned DECOMMIT over a page a
+    // pin holds is BAD_STATE (VmCowPages::DecommitRangeLocked: NOT_SUPPORTED for a parent or a
+    // page source, INVALID_ARGS unaligned, then UnmapAndRemovePagesLocked's
+    // AnyPagesPinnedLocked; zircon/kernel/vm/vm_cow_pages.cc @ vsrinivas/fuchsia).
+    const h = m.get(a[0]);
+    if (
+      op === ZX_VMO_OP_DECOMMIT && h?.anonymous === "plain" && isAligned(offset, ps) &&
+      isAligned(length, ps) && m.surelyPinned(h.object, offset / ps, (offset + length) / ps)
+    ) return ZX_ERR_BAD_STATE;
+    // ZERO of a contiguous VMO whose frames were never lent (no DECOMMIT started) zeroes its
+    // committed pages in place and never decommits them (VmObjectPaged::ZeroRange with
+    // kCannotDecommitZeroPages; zircon/kernel/vm/vm_object_paged.cc): nothing fails past the
+    // checks above, so ZX_OK.
+    if (op === ZX_VMO_OP_ZERO && h?.anonymous === "contiguous" && !m.decommitPossible) {
+      return ZX_OK;
+    }
+    return null;
   },
   // zx_pager_create_vmo.md: options other than RESIZABLE, TRAP_DIRTY and UNBOUNDED, or a key or
   // size that is no u64, are INVALID_ARGS (the pager is open: a handle to it was just looked up).

@@ -272,6 +272,17 @@ function applyToModel(
   ps: number,
 ): void {
   const ok = r.status === ZX_OK;
+  // A pin of a plain anonymous VMO through its own handle: those pages stay pinned until its
+  // PMT handle is unpinned, closed or replaced (`HandleModel.plainPins`).
+  const pinned = call.call === "zx_bti_pin" && ok ? model.get(args[2]) : undefined;
+  const [offset, size] = [args[3], args[4]];
+  if (pinned?.anonymous === "plain" && typeof offset === "number" && typeof size === "number") {
+    model.plainPins.set(r.value, {
+      object: pinned.object,
+      start: Math.floor(offset / ps),
+      end: Math.ceil((offset + size) / ps),
+    });
+  }
   switch (call.call) {
     case "zx_vmo_create":
       if (ok) model.create(r.value, ZX_OBJ_TYPE_VMO, args[1] as number, null, args[0] as number);
@@ -684,10 +695,17 @@ function* programThread(sys: Sys, t: number, s: Shared): ThreadBody {
       mayFailAllocating(call.call, args, s.model, s.kernel.pageSize);
     // A pin may hold pages from here on, whatever it returns (a shrink may then be BAD_STATE).
     if (call.call === "zx_bti_pin") s.model.pinsPossible = true;
-    // A DECOMMIT started may lend a contiguous VMO's frames, whatever it returns.
+    // An unpin, close or replace of a PMT handle started: the model no longer knows its pin holds.
+    if (
+      (call.call === "zx_pmt_unpin" || call.call === "zx_handle_close" ||
+        call.call === "zx_handle_replace") && typeof args[0] === "number"
+    ) s.model.plainPins.delete(args[0]);
+    // A DECOMMIT started may lend a contiguous VMO's frames, whatever it returns (not one
+    // through a handle to a plain anonymous VMO: that names no contiguous VMO's pages).
     if (
       (call.call === "zx_vmo_op_range" || call.call === "zx_vmar_op_range") &&
-      args[1] === ZX_VMO_OP_DECOMMIT
+      args[1] === ZX_VMO_OP_DECOMMIT &&
+      !(call.call === "zx_vmo_op_range" && s.model.get(args[0])?.anonymous === "plain")
     ) s.model.decommitPossible = true;
     // A detach started may have detached the VMO by the time a racing call looks (whatever it
     // returns): its attachment is no longer known until it returns ZX_OK.
