@@ -971,6 +971,31 @@ class CallBuilder {
       args: [{ h: region }, ZX_VMAR_OP_MAP_RANGE, { addr: first, plus: 0 }, regionPages * ps],
     }, null);
     this.#nestedRegion();
+    this.#shrunkTarget();
+  }
+
+  /**
+   * The end of a region layout, with no draws of its own: a resizable anonymous VMO of two pages
+   * mapped (read and write), shrunk to one page, then a `zx_vmo_read` of a fresh one-page VMO
+   * into the mapping's second page and a `zx_vmo_write` from it: each copy's first byte lies past
+   * the mapped VMO's end, OUT_OF_RANGE (the contract's `bufferPastEnd`). Random draws never
+   * shrink a VMO under a user buffer.
+   */
+  #shrunkTarget(): void {
+    const ps = this.#ps;
+    const target = this.#emit({ call: "zx_vmo_create", args: [2 * ps, ZX_VMO_RESIZABLE] }, null);
+    const addr = this.#emit({
+      call: "zx_vmar_map",
+      args: [{ vmar: 0 }, ZX_VM_PERM_READ | ZX_VM_PERM_WRITE, 0, { h: target }, 0, 2 * ps],
+    }, null);
+    this.#emit({ call: "zx_vmo_set_size", args: [{ h: target }, ps] }, null);
+    const vmo = this.#emit({ call: "zx_vmo_create", args: [ps, 0] }, null);
+    const past = { addr, plus: ps };
+    this.#emit({ call: "zx_vmo_read", args: [{ h: vmo }, 0, ps, past] }, null);
+    this.#emit({
+      call: "zx_vmo_write",
+      args: [{ h: vmo }, { bytes: ps, fill: 0x77 }, 0, past],
+    }, null);
   }
 
   /**

@@ -183,6 +183,14 @@ export class HandleModel {
    */
   readonly plainPins: Map<number, { object: number; start: number; end: number }> = new Map();
 
+  /**
+   * The size in bytes (whole pages) of each resizable plain anonymous VMO (`zx_vmo_create` with
+   * RESIZABLE, not DISCARDABLE), by model object id, while the model knows it: from its create
+   * and from each `zx_vmo_set_size` that returned ZX_OK; a set_size started drops it until it
+   * returns ZX_OK (such a VMO's calls never block, so nothing changes it in between).
+   */
+  readonly vmoBytes: Map<number, number> = new Map();
+
   /** True if a pin the model surely knows holds a page of `object` in `[start, end)`. */
   surelyPinned(object: number, start: number, end: number): boolean {
     for (const p of this.plainPins.values()) {
