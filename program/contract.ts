@@ -663,16 +663,16 @@ const AFTER: Partial<Record<CallName, Check>> = {
     // Of a plain anonymous VMO (no parent, no page source), a page-aligned DECOMMIT over a page a
     // pin holds is BAD_STATE (VmCowPages::DecommitRangeLocked: NOT_SUPPORTED for a parent or a
     // page source, INVALID_ARGS unaligned, then UnmapAndRemovePagesLocked's
-    // AnyPagesPinnedLocked; zircon/kernel/vm/vm_cow_pages.cc @ vsrinivas/fuchsia).
+    // AnyPagesPinnedLocked; zircon/kernel/vm/vm_cow_pages.cc @ dahliaOS/fuchsia-pi4 08da2bb6).
     const h = m.get(a[0]);
     if (
       op === ZX_VMO_OP_DECOMMIT && h?.anonymous === "plain" && isAligned(offset, ps) &&
       isAligned(length, ps) && m.surelyPinned(h.object, offset / ps, (offset + length) / ps)
     ) return ZX_ERR_BAD_STATE;
     // ZERO of a contiguous VMO whose frames were never lent (no DECOMMIT started) zeroes its
-    // committed pages in place and never decommits them (VmObjectPaged::ZeroRange with
-    // kCannotDecommitZeroPages; zircon/kernel/vm/vm_object_paged.cc): nothing fails past the
-    // checks above, so ZX_OK.
+    // committed pages in place and never decommits them (a contiguous VMO's cow pages carry
+    // kCannotDecommitZeroPages, include/vm/vm_cow_pages.h @ misttech/fuchsia a28ec820; the
+    // model's `#contiguousOp`): nothing fails past the checks above, so ZX_OK.
     if (op === ZX_VMO_OP_ZERO && h?.anonymous === "contiguous" && !m.decommitPossible) {
       return ZX_OK;
     }
