@@ -392,6 +392,34 @@ function unmappedBuffer(
 }
 
 /**
+ * The user copy of `zx_vmo_read` (`store`) or `zx_vmo_write` whose VMO the model knows the size
+ * of and no pager backs (as `unmappedBuffer`), past the VMO's range check, of `length` > 0
+ * bytes: a buffer whose first byte lies in a mapping with the access it needs, of a VMO whose
+ * size the model knows (`HandleModel.vmoBytes`), at or past that VMO's end (it was shrunk after
+ * the map) is OUT_OF_RANGE: the first page the copy touches faults past the end (spec 4.2 and
+ * its table of outcomes: "VMO shrunk below the access: vmo_read/write -> ZX_ERR_OUT_OF_RANGE").
+ */
+function bufferPastEnd(
+  m: HandleModel,
+  vmo: unknown,
+  buffer: unknown,
+  length: unknown,
+  store: boolean,
+): Status | null {
+  const h = m.get(vmo);
+  const root = m.vmars.known ? m.vmars.root : undefined;
+  if (h === undefined || h.pager !== null || h.fixedSize === undefined || root === undefined) {
+    return null;
+  }
+  if (!isU64(buffer) || !isU64(length) || length === 0) return null;
+  const at = m.vmars.find(root, buffer);
+  if (at === undefined || !(store ? at.writable : at.readable) || at.vmo === undefined) return null;
+  const size = m.vmoBytes.get(at.vmo);
+  if (size === undefined || at.vmoOffset === undefined) return null;
+  return at.vmoOffset + (buffer - at.addr) >= size ? ZX_ERR_OUT_OF_RANGE : null;
+}
+
+/**
  * `zx_object_get_info(vmo, ZX_INFO_VMO, buffer)` past the lookups, given a user buffer: the record
  * is copied out to it (sys_object_get_info's `copy_to_user`), first byte first, so a buffer whose
  * first byte no mapping holds, or one mapped without PERM_WRITE, is INVALID_ARGS (nothing before
@@ -630,9 +658,25 @@ const AFTER: Partial<Record<CallName, Check>> = {
     const modelled = write || op === ZX_VMO_OP_PREFETCH || op === ZX_VMO_OP_DONT_NEED ||
       op === ZX_VMO_OP_ALWAYS_NEED;
     if (size === undefined || !modelled) return null;
-    return Math.ceil(((a[2] as number) + (a[3] as number)) / ps) * ps > size
-      ? ZX_ERR_OUT_OF_RANGE
-      : null;
+    const [offset, length] = [a[2] as number, a[3] as number];
+    if (Math.ceil((offset + length) / ps) * ps > size) return ZX_ERR_OUT_OF_RANGE;
+    // Of a plain anonymous VMO (no parent, no page source), a page-aligned DECOMMIT over a page a
+    // pin holds is BAD_STATE (VmCowPages::DecommitRangeLocked: NOT_SUPPORTED for a parent or a
+    // page source, INVALID_ARGS unaligned, then UnmapAndRemovePagesLocked's
+    // AnyPagesPinnedLocked; zircon/kernel/vm/vm_cow_pages.cc @ dahliaOS/fuchsia-pi4 08da2bb6).
+    const h = m.get(a[0]);
+    if (
+      op === ZX_VMO_OP_DECOMMIT && h?.anonymous === "plain" && isAligned(offset, ps) &&
+      isAligned(length, ps) && m.surelyPinned(h.object, offset / ps, (offset + length) / ps)
+    ) return ZX_ERR_BAD_STATE;
+    // ZERO of a contiguous VMO whose frames were never lent (no DECOMMIT started) zeroes its
+    // committed pages in place and never decommits them (a contiguous VMO's cow pages carry
+    // kCannotDecommitZeroPages, include/vm/vm_cow_pages.h @ misttech/fuchsia a28ec820; the
+    // model's `#contiguousOp`): nothing fails past the checks above, so ZX_OK.
+    if (op === ZX_VMO_OP_ZERO && h?.anonymous === "contiguous" && !m.decommitPossible) {
+      return ZX_OK;
+    }
+    return null;
   },
   // zx_pager_create_vmo.md: options other than RESIZABLE, TRAP_DIRTY and UNBOUNDED, or a key or
   // size that is no u64, are INVALID_ARGS (the pager is open: a handle to it was just looked up).
@@ -713,7 +757,9 @@ const AFTER: Partial<Record<CallName, Check>> = {
       return ZX_ERR_INVALID_ARGS;
     }
     return rangeOutcome(fixedBytes(m.get(a[0]), ps), a[1], a[2]) ??
-      (a.length > 3 ? unmappedBuffer(m, a[0], a[3], true) : null);
+      (a.length > 3
+        ? unmappedBuffer(m, a[0], a[3], true) ?? bufferPastEnd(m, a[0], a[3], a[2], true)
+        : null);
   },
   zx_vmo_write: (a, m, ps) => {
     const data = a[1];
@@ -721,7 +767,9 @@ const AFTER: Partial<Record<CallName, Check>> = {
       return ZX_ERR_INVALID_ARGS;
     }
     return rangeOutcome(fixedBytes(m.get(a[0]), ps), a[2], data.length) ??
-      (a.length > 3 ? unmappedBuffer(m, a[0], a[3], false) : null);
+      (a.length > 3
+        ? unmappedBuffer(m, a[0], a[3], false) ?? bufferPastEnd(m, a[0], a[3], data.length, false)
+        : null);
   },
   // zx_pager_supply_pages of an empty range (spec 2.4 steps 6-7 and its "Zero-length supply";
   // VmObjectPaged::TakePages and SupplyPages @ misttech/fuchsia 056f3590 range-check an empty

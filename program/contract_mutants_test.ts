@@ -498,3 +498,51 @@ const KERNEL_OBJECTS_CASES: [key: string, what: string, invariant: string][] = [
 Deno.test("a VMO's children stay its own while a handle keeps it: the kernel_objects.ts lifetime mutant", async (t) => {
   await killsOnPrograms(t, "kernel/kernel_objects.ts", KERNEL_OBJECTS_CASES);
 });
+
+// Sample db479d7 (seed 13), gap list C (docs/mutation.md): the region layout's nested region
+// (generate.ts `#nestedRegion`: direct mappings either side of a one-page sub-region's mapping,
+// walked by MAP_RANGE; `#shrunkTarget`: user copies into a mapping past its VMO's shrunk end) and
+// the pin layout's ends (`#contiguousZero`, `#pinnedDecommit`, `#clonedSlicePin`), judged by the
+// contract's picture of the address space, its user-copy, ZERO and DECOMMIT predictions and the
+// kernel's own pin assertions.
+const GAP_C_OBJECTS_CASES: [key: string, what: string][] = [
+  [
+    "kernel/objects.ts:607:36:LogicalOperator:r.base < at + length || at < r.base + r.size",
+    "a SPECIFIC mapping ending where a sub-region begins is ALREADY_EXISTS",
+  ],
+  [
+    "kernel/objects.ts:563:31:ConditionalExpression:true",
+    "a walk prefers a sub-region's later mapping to a direct one (MAP_RANGE meets a gap)",
+  ],
+];
+
+Deno.test("gap list C: a SPECIFIC mapping next to a sub-region, and a walk into one and out: objects.ts", async (t) => {
+  await killsOnPrograms(t, "kernel/objects.ts", GAP_C_OBJECTS_CASES);
+});
+
+const GAP_C_PAGES_CASES: [key: string, what: string, invariant: string][] = [
+  [
+    "kernel/vmo_pages.ts:893:11:ConditionalExpression:false",
+    "DECOMMIT over a page a pin holds succeeds",
+    "program-contract",
+  ],
+  [
+    "kernel/vmo_pages.ts:929:9:EqualityOperator:op !== ZX_VMO_OP_ZERO",
+    "ZERO of a contiguous VMO decommits (and DECOMMIT zeroes)",
+    "program-contract",
+  ],
+  [
+    "kernel/vmo_pages.ts:616:11:ArithmeticOperator:o - n",
+    "a user copy into a mapping past its VMO's shrunk end is not OUT_OF_RANGE",
+    "program-contract",
+  ],
+  [
+    "kernel/vmo_pages.ts:650:35:ArithmeticOperator:end - off",
+    "a pin through a slice of a clone pins short of the slice's pages",
+    "kernel-assertion",
+  ],
+];
+
+Deno.test("gap list C: a user copy past a shrunk VMO's end, DECOMMIT over a live pin, ZERO of a contiguous VMO, a pin of a slice of a clone: vmo_pages.ts", async (t) => {
+  await killsOnPrograms(t, "kernel/vmo_pages.ts", GAP_C_PAGES_CASES);
+});

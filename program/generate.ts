@@ -970,6 +970,71 @@ class CallBuilder {
       call: "zx_vmar_op_range",
       args: [{ h: region }, ZX_VMAR_OP_MAP_RANGE, { addr: first, plus: 0 }, regionPages * ps],
     }, null);
+    this.#nestedRegion();
+    this.#shrunkTarget();
+  }
+
+  /**
+   * The end of a region layout, with no draws of its own: a resizable anonymous VMO of two pages
+   * mapped (read and write), shrunk to one page, then a `zx_vmo_read` of a fresh one-page VMO
+   * into the mapping's second page and a `zx_vmo_write` from it: each copy's first byte lies past
+   * the mapped VMO's end, OUT_OF_RANGE (the contract's `bufferPastEnd`). Random draws never
+   * shrink a VMO under a user buffer.
+   */
+  #shrunkTarget(): void {
+    const ps = this.#ps;
+    const target = this.#emit({ call: "zx_vmo_create", args: [2 * ps, ZX_VMO_RESIZABLE] }, null);
+    const addr = this.#emit({
+      call: "zx_vmar_map",
+      args: [{ vmar: 0 }, ZX_VM_PERM_READ | ZX_VM_PERM_WRITE, 0, { h: target }, 0, 2 * ps],
+    }, null);
+    this.#emit({ call: "zx_vmo_set_size", args: [{ h: target }, ps] }, null);
+    const vmo = this.#emit({ call: "zx_vmo_create", args: [ps, 0] }, null);
+    const past = { addr, plus: ps };
+    this.#emit({ call: "zx_vmo_read", args: [{ h: vmo }, 0, ps, past] }, null);
+    this.#emit({
+      call: "zx_vmo_write",
+      args: [{ h: vmo }, { bytes: ps, fill: 0x77 }, 0, past],
+    }, null);
+  }
+
+  /**
+   * The end of a region layout, with no draws of its own: a fresh three-page region, a
+   * one-page SPECIFIC sub-region at its page 1, SPECIFIC mappings of a fresh anonymous VMO at
+   * page 0 (ending where the sub-region begins) and page 2 (beginning where it ends) and one in
+   * the sub-region, then MAP_RANGE over the three pages from the region: a walk from a direct
+   * mapping into a sub-region's mapping and out again. The contract predicts ZX_OK for each (a
+   * free SPECIFIC range; a range mappings cover). Random draws never map next to a sub-region,
+   * nor walk a sub-region's mapping between two direct ones.
+   */
+  #nestedRegion(): void {
+    const ps = this.#ps;
+    const region = this.#emit({
+      call: "zx_vmar_allocate",
+      args: [
+        { vmar: 0 },
+        ZX_VM_CAN_MAP_SPECIFIC | ZX_VM_CAN_MAP_READ | ZX_VM_CAN_MAP_WRITE,
+        0,
+        3 * ps,
+      ],
+    }, null);
+    const sub = this.#emit({
+      call: "zx_vmar_allocate",
+      args: [{ h: region }, ZX_VM_SPECIFIC | ZX_VM_CAN_MAP_SPECIFIC | ZX_VM_CAN_MAP_READ, ps, ps],
+    }, null);
+    const vmo = this.#emit({ call: "zx_vmo_create", args: [3 * ps, 0] }, null);
+    const map = (into: CallRef, page: number) =>
+      this.#emit({
+        call: "zx_vmar_map",
+        args: [{ h: into }, ZX_VM_PERM_READ | ZX_VM_SPECIFIC, page * ps, { h: vmo }, page * ps, ps],
+      }, null);
+    const first = map(region, 0);
+    map(region, 2);
+    map(sub, 0);
+    this.#emit({
+      call: "zx_vmar_op_range",
+      args: [{ h: region }, ZX_VMAR_OP_MAP_RANGE, { addr: first, plus: 0 }, 3 * ps],
+    }, null);
   }
 
   /**
@@ -1021,9 +1086,83 @@ class CallBuilder {
     }
     // What the VMO reports of itself (the contract's `infoAgrees`), with no draw of its own.
     this.#emit({ call: "zx_object_get_info", args: [{ h: vmo }, ZX_INFO_VMO] }, null);
+    this.#contiguousZero(bti);
+    this.#pinnedDecommit(bti);
+    this.#clonedSlicePin(bti);
     this.#pagerZeroPins(bti);
     this.#cloneShrinkGrow();
     this.#snapshotGrow();
+  }
+
+  /**
+   * The end of a pin layout, with no draws and nothing that blocks: a two-page contiguous VMO
+   * zeroed (ZX_OK: its pages are zeroed in place, never decommitted; the contract predicts it)
+   * and then asked for ZX_INFO_VMO (all its bytes still committed, `infoAgrees`). Random draws
+   * seldom ZERO a contiguous VMO.
+   */
+  #contiguousZero(bti: CallRef): void {
+    const ps = this.#ps;
+    const vmo = this.#emit(
+      { call: "zx_vmo_create_contiguous", args: [{ h: bti }, 2 * ps, 0] },
+      null,
+    );
+    this.#emit({ call: "zx_vmo_op_range", args: [{ h: vmo }, ZX_VMO_OP_ZERO, 0, 2 * ps] }, null);
+    this.#emit({ call: "zx_object_get_info", args: [{ h: vmo }, ZX_INFO_VMO] }, null);
+  }
+
+  /**
+   * The end of a pin layout, with no draws and nothing that blocks: page 1 of a fresh two-page
+   * anonymous VMO pinned, then the whole VMO decommitted (BAD_STATE: a pin holds page 1, which
+   * the contract predicts from `HandleModel.plainPins`), the pin unpinned and the VMO decommitted
+   * again (ZX_OK). Random draws pin an anonymous VMO seldom and decommit it over the pin never.
+   */
+  #pinnedDecommit(bti: CallRef): void {
+    const ps = this.#ps;
+    const vmo = this.#emit({ call: "zx_vmo_create", args: [2 * ps, 0] }, null);
+    const pmt = this.#emit({
+      call: "zx_bti_pin",
+      args: [{ h: bti }, ZX_BTI_PERM_READ, { h: vmo }, ps, ps],
+    }, null);
+    const decommit: ProgramCall = {
+      call: "zx_vmo_op_range",
+      args: [{ h: vmo }, ZX_VMO_OP_DECOMMIT, 0, 2 * ps],
+    };
+    this.#emit(decommit, null);
+    this.#emit({ call: "zx_pmt_unpin", args: [{ h: pmt }] }, null);
+    this.#emit(decommit, null);
+  }
+
+  /**
+   * The end of a pin layout, with no draws and nothing that blocks: a resizable pager VMO of one
+   * page grown to three (its pages 1 and 2 zero intervals, which need no request), an
+   * at-least-on-write clone of it, a one-page slice of the clone at page 2, pinned and unpinned
+   * through the slice. The pin commits and pins the clone's page 2 (the page under the slice);
+   * the unpin finds it pinned (a kernel assertion). Random draws never pin a slice of a clone.
+   */
+  #clonedSlicePin(bti: CallRef): void {
+    const ps = this.#ps;
+    const vmo = this.#pagerVmo(ZX_VMO_RESIZABLE, ps);
+    this.#emit({ call: "zx_vmo_set_size", args: [{ h: vmo }, 3 * ps] }, null);
+    const clone = this.#emit(
+      {
+        call: "zx_vmo_create_child",
+        args: [{ h: vmo }, ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE, 0, 3 * ps],
+      },
+      "vmo",
+      false,
+      true,
+    );
+    const slice = this.#emit(
+      { call: "zx_vmo_create_child", args: [{ h: clone }, ZX_VMO_CHILD_SLICE, 2 * ps, ps] },
+      "vmo",
+      false,
+      true,
+    );
+    const pmt = this.#emit({
+      call: "zx_bti_pin",
+      args: [{ h: bti }, ZX_BTI_PERM_READ, { h: slice }, 0, ps],
+    }, null);
+    this.#emit({ call: "zx_pmt_unpin", args: [{ h: pmt }] }, null);
   }
 
   /**

@@ -175,6 +175,31 @@ export class HandleModel {
   pinsPossible = false;
 
   /**
+   * Pins of a `plain` anonymous VMO (`zx_bti_pin` through a handle whose `anonymous` is `plain`,
+   * that returned ZX_OK), by the PMT handle value the pin handed out: the VMO's model object id
+   * and its pinned pages `[start, end)`. A record leaves as soon as a `zx_pmt_unpin`, close or
+   * replace of that PMT handle starts, whatever it returns, so the pages a record covers are
+   * surely pinned while it stands (such a pin never blocks: no pager backs the VMO).
+   */
+  readonly plainPins: Map<number, { object: number; start: number; end: number }> = new Map();
+
+  /**
+   * The size in bytes (whole pages) of each resizable plain anonymous VMO (`zx_vmo_create` with
+   * RESIZABLE, not DISCARDABLE), by model object id, while the model knows it: from its create
+   * and from each `zx_vmo_set_size` that returned ZX_OK; a set_size started drops it until it
+   * returns ZX_OK (such a VMO's calls never block, so nothing changes it in between).
+   */
+  readonly vmoBytes: Map<number, number> = new Map();
+
+  /** True if a pin the model surely knows holds a page of `object` in `[start, end)`. */
+  surelyPinned(object: number, start: number, end: number): boolean {
+    for (const p of this.plainPins.values()) {
+      if (p.object === object && p.start < end && start < p.end) return true;
+    }
+    return false;
+  }
+
+  /**
    * A DECOMMIT (`zx_vmo_op_range` or `zx_vmar_op_range`) has been made (started, whatever it
    * returned): a contiguous VMO may have lent some of its frames. Never cleared.
    */

@@ -272,10 +272,31 @@ function applyToModel(
   ps: number,
 ): void {
   const ok = r.status === ZX_OK;
+  // A pin of a plain anonymous VMO through its own handle: those pages stay pinned until its
+  // PMT handle is unpinned, closed or replaced (`HandleModel.plainPins`).
+  const pinned = call.call === "zx_bti_pin" && ok ? model.get(args[2]) : undefined;
+  const [offset, size] = [args[3], args[4]];
+  if (pinned?.anonymous === "plain" && typeof offset === "number" && typeof size === "number") {
+    model.plainPins.set(r.value, {
+      object: pinned.object,
+      start: Math.floor(offset / ps),
+      end: Math.ceil((offset + size) / ps),
+    });
+  }
   switch (call.call) {
     case "zx_vmo_create":
       if (ok) model.create(r.value, ZX_OBJ_TYPE_VMO, args[1] as number, null, args[0] as number);
+      if (ok && model.get(r.value)?.resizable && model.get(r.value)?.anonymous === "plain") {
+        model.vmoBytes.set(r.value, roundUp(args[0] as number, ps));
+      }
       return;
+    case "zx_vmo_set_size": {
+      const h = model.get(args[0]);
+      if (ok && h?.anonymous === "plain" && h.resizable === true) {
+        model.vmoBytes.set(h.object, roundUp(args[1] as number, ps));
+      }
+      return;
+    }
     case "zx_object_signal": {
       // Cleared, then set (zx_object_signal.md; Dispatcher::UpdateState).
       const h = model.get(args[0]);
@@ -423,13 +444,20 @@ function mappedInModel(args: readonly unknown[], addr: number, model: HandleMode
   const options = args[1] as number;
   const canWrite = ((model.get(args[3])?.rights ?? 0) & ZX_RIGHT_WRITE) !== 0 &&
     (vmar.rights & ZX_RIGHT_WRITE) !== 0 && region.flags.write;
+  const vmo = model.get(args[3])?.object;
   model.vmars.mapped(region, {
     addr,
     len: roundUp(args[5] as number, ps),
     readable: true,
     writable: (options & ZX_VM_PERM_WRITE) !== 0,
     canWrite,
+    ...(vmo !== undefined && isU64Number(args[4]) ? { vmo, vmoOffset: args[4] } : {}),
   }, (options & ZX_VM_SPECIFIC_OVERWRITE) !== 0);
+}
+
+/** True if `x` is a whole number in [0, 2^53). */
+function isU64Number(x: unknown): x is number {
+  return typeof x === "number" && Number.isSafeInteger(x) && x >= 0;
 }
 
 /** A placement in the root VMAR (`vmar` its handle) adds to the model's `rootReach`. */
@@ -684,10 +712,20 @@ function* programThread(sys: Sys, t: number, s: Shared): ThreadBody {
       mayFailAllocating(call.call, args, s.model, s.kernel.pageSize);
     // A pin may hold pages from here on, whatever it returns (a shrink may then be BAD_STATE).
     if (call.call === "zx_bti_pin") s.model.pinsPossible = true;
-    // A DECOMMIT started may lend a contiguous VMO's frames, whatever it returns.
+    // A resize started: the VMO's size is not known again until it returns ZX_OK.
+    const resized = call.call === "zx_vmo_set_size" ? s.model.get(args[0]) : undefined;
+    if (resized !== undefined) s.model.vmoBytes.delete(resized.object);
+    // An unpin, close or replace of a PMT handle started: the model no longer knows its pin holds.
+    if (
+      (call.call === "zx_pmt_unpin" || call.call === "zx_handle_close" ||
+        call.call === "zx_handle_replace") && typeof args[0] === "number"
+    ) s.model.plainPins.delete(args[0]);
+    // A DECOMMIT started may lend a contiguous VMO's frames, whatever it returns (not one
+    // through a handle to a plain anonymous VMO: that names no contiguous VMO's pages).
     if (
       (call.call === "zx_vmo_op_range" || call.call === "zx_vmar_op_range") &&
-      args[1] === ZX_VMO_OP_DECOMMIT
+      args[1] === ZX_VMO_OP_DECOMMIT &&
+      !(call.call === "zx_vmo_op_range" && s.model.get(args[0])?.anonymous === "plain")
     ) s.model.decommitPossible = true;
     // A detach started may have detached the VMO by the time a racing call looks (whatever it
     // returns): its attachment is no longer known until it returns ZX_OK.

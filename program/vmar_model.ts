@@ -33,6 +33,10 @@ export interface ModelMapping {
    * 2cf39818 zircon/kernel/lib/syscalls/vmar.cc).
    */
   readonly canWrite: boolean;
+  /** The handle model's object id of the mapped VMO, where the program knew it. */
+  readonly vmo?: number;
+  /** The offset in the VMO, bytes, where the mapping begins (with `vmo`). */
+  readonly vmoOffset?: number;
 }
 
 /** `ZX_VM_CAN_MAP_*` of a region. */
