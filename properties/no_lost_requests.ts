@@ -125,10 +125,7 @@ export class NoLostRequests extends StepMonitor {
   readonly #mapped = new Map<number, Vmo>();
 
   /** What {@linkcode PacketHolders.hear} follows. */
-  protected override readonly immediateKinds: ReadonlySet<KernelEvent["k"]> = new Set([
-    "packet-dequeued",
-    "call",
-  ]);
+  protected override readonly immediateKinds: ReadonlySet<KernelEvent["k"]> = PacketHolders.KINDS;
 
   protected override immediate(e: KernelEvent): void {
     this.#holders.hear(e);
