@@ -18,7 +18,8 @@
  *   parked on a condition variable while serving a request, or parked on the
  *   condition variable a request's packet was handed off through: a receiver
  *   thread queued it for a worker and signalled, and no worker was woken for
- *   it): `lost-wakeup:` and the condition variable, whichever check caught it
+ *   it: no service thread can run): `lost-wakeup:` and the condition
+ *   variable, whichever check caught it
  *   (a hang, a READ never answered, a request left at quiescence: one stuck
  *   thread seen three ways). Not told apart (properties/wait_for.ts
  *   `PacketHolders`, which cannot see the service's queue): a worker that

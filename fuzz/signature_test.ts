@@ -226,6 +226,20 @@ Deno.test("a packet a receiver hands to workers through a condition variable and
   assert.deepEqual(new Set(signs), new Set(["lost-wakeup:condvar queue nonempty"]));
   // The same pager with a predicate loop.
   assert.deepEqual(failingSignatures(scenario, blobPager, 100), []);
+  // Caught by a request timing out while every service thread is parked: the same finding.
+  const timed = servedByUser(parseScenario({ ...DEFAULT_SCENARIO, overtimeTicks: 20 }));
+  const timedSigns = failingSignatures(timed, trialBlobPager, 40);
+  assert.ok(timedSigns.length > 0, "no request timed out");
+  assert.deepEqual(new Set(timedSigns), new Set(["lost-wakeup:condvar queue nonempty"]));
+});
+
+Deno.test("a request that times out while a worker still serves its handed packet is no lost wake-up", () => {
+  // An overtime of 5 ticks is shorter than the sound blob pager takes to answer, so its requests
+  // time out (P1) while a worker is busy with the packet and the other idles on the condvar.
+  const scenario = servedByUser(parseScenario({ ...DEFAULT_SCENARIO, overtimeTicks: 5 }));
+  const signs = failingSignatures(scenario, blobPager, 60);
+  assert.ok(signs.length > 0, "no request timed out");
+  assert.deepEqual(new Set(signs), new Set(["invariant:answers-every-read"]));
 });
 
 Deno.test("a packet the receiver drops, never handed off, keeps its check's signature while workers idle on the condition variable", () => {

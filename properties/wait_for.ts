@@ -9,7 +9,7 @@
  * @module
  */
 
-import { ZX_PAGER_VMO_COMPLETE } from "../kernel/constants.ts";
+import { ZX_ERR_TIMED_OUT, ZX_PAGER_VMO_COMPLETE } from "../kernel/constants.ts";
 import type { KernelEvent, PagePacket } from "../kernel/events.ts";
 import type { World } from "../sim/world.ts";
 import { threadLabel } from "../sim/trace.ts";
@@ -186,11 +186,14 @@ export function waitForCycle(world: World): string | null {
  * (`CondVar.signal` or `broadcast`: a receiver thread queues the packet for a
  * worker and signals) before it waits on a port again: while that packet's
  * request is outstanding, the service threads parked on that condition
- * variable are the ones it was handed to, and none of them was woken for it
- * (a receiver's signal that found no waiter, a worker that waits without
- * checking the queue first). So they are named too, `..., handed a packet by
- * t1 "fs.svc"`. What the model cannot see is the queue itself, so two runs
- * are not told apart:
+ * variable are the ones it was handed to, and once no service thread can run
+ * (a hang, quiescence, or a timeout while every service thread is parked)
+ * none of them was woken for it (a receiver's signal that found no waiter, a
+ * worker that waits without checking the queue first). So they are named too,
+ * `..., handed a packet by t1 "fs.svc"`. While a service thread can still run
+ * (a worker serving the packet as a request times out) a hand-off names
+ * nobody. What the model cannot see is the queue itself, so two runs are not
+ * told apart:
  *
  * - a worker that took the handed packet from the queue, dropped it, and
  *   waits on the condition variable again signs as the same lost wake-up;
@@ -245,7 +248,7 @@ export class PacketHolders {
   readonly #taken = new Map<number, string[]>();
   /** Per futex address, the requests of packets handed off by a wake of it, and by whom. */
   readonly #handed = new Map<number, Map<string, number>>();
-  /** Requests resolved (answered, cancelled or detached). */
+  /** Requests resolved: answered, detached, or cancelled by a suspend or a kill. */
   readonly #resolved = new Set<string>();
 
   /** Follows one kernel event (the checks call it from `immediate`). */
@@ -276,7 +279,8 @@ export class PacketHolders {
         return;
       }
       case "resolve":
-        this.#resolved.add(`${e.vmo}#${e.id}`);
+        // A request the overtime timeout cancelled went unanswered: its hand-off still counts.
+        if (e.status !== ZX_ERR_TIMED_OUT) this.#resolved.add(`${e.vmo}#${e.id}`);
         return;
       case "call":
         if (e.name === "zx_port_wait") {
@@ -318,6 +322,13 @@ export class PacketHolders {
 
   #parked(world: World): { node: WaitNode; by?: number }[] {
     const out: { node: WaitNode; by?: number }[] = [];
+    // A service thread that can still run may yet take a handed packet from the queue (a slow
+    // service, not a lost wake-up): hand-offs count only once none can.
+    const now = world.kernel.now;
+    const idle = world.threads.every((t) =>
+      t.role !== "service" || t.end.kind !== "running" || t.k.suspended || t.pending === null ||
+      (t.pending.kind === "block" && !t.pending.wait.ready(now))
+    );
     for (const n of waitForGraph(world)) {
       if (world.threads[n.tid - 1]?.role !== "service" || n.holders.length !== 0) continue;
       const futex = /^futex 0x([0-9a-f]+) \(condvar [^()]*\)$/.exec(n.on);
@@ -326,6 +337,7 @@ export class PacketHolders {
         out.push({ node: n });
         continue;
       }
+      if (!idle) continue;
       const handed = this.#handed.get(parseInt(futex[1], 16)) ?? new Map<string, number>();
       const by = [...handed].find(([request]) => !this.#resolved.has(request))?.[1];
       if (by !== undefined) out.push({ node: n, by });
