@@ -15,10 +15,18 @@
  *   cycle): `deadlock:` and the cycle's locks, whichever check
  *   caught it;
  * - a lost wake-up (a liveness check's message that names a service thread
- *   parked on a condition variable while serving a request):
- *   `lost-wakeup:` and the condition variable, whichever check caught it (a
- *   hang, a READ never answered, a request left at quiescence: one stuck
- *   thread seen three ways);
+ *   parked on a condition variable while serving a request, or parked on the
+ *   condition variable a request's packet was handed off through: a receiver
+ *   thread queued it for a worker and signalled, and no worker was woken for
+ *   it: no service thread can run): `lost-wakeup:` and the condition
+ *   variable, whichever check caught it
+ *   (a hang, a READ never answered, a request left at quiescence: one stuck
+ *   thread seen three ways). Not told apart (properties/wait_for.ts
+ *   `PacketHolders`, which cannot see the service's queue): a worker that
+ *   took the handed-off packet, dropped it and waits again signs as the same
+ *   lost wake-up; a packet the receiver took before an earlier port wait than
+ *   its signal's, or handed through anything but a futex, keeps the check's
+ *   signature;
  * - the watchdog's kinds: {@linkcode SERVICE_HANG} and {@linkcode OUT_OF_MEMORY}.
  *
  * Numbers that vary between runs (koids, handles, steps, ids) are taken out.
@@ -105,12 +113,14 @@ function deadlock(message: string): string | null {
 /**
  * The lost wake-up a failure's message names (`...; parked holding a packet:
  * ...`, properties/wait_for.ts `PacketHolders`): the condition variables the
- * service threads serving a request are parked on, signed; or null.
+ * service threads serving a request, or handed its packet (`..., handed a
+ * packet by t1 "fs.svc"`), are parked on, signed; or null.
  */
 function lostWakeup(message: string): string | null {
   const m = /; parked holding a packet: (.*)$/.exec(message);
   if (m === null) return null;
-  const names = [...m[1].matchAll(/\((condvar [^()]*)\)(?: &|$)/g)].map((x) => generalize(x[1]));
+  const names = [...m[1].matchAll(/\((condvar [^()]*)\)(?:, handed a packet by .*?)?(?: & |$)/g)]
+    .map((x) => generalize(x[1]));
   return names.length === 0 ? null : `lost-wakeup:${[...new Set(names)].sort().join(" & ")}`;
 }
 

@@ -10,6 +10,24 @@ import { settleVerdict } from "../properties/check_case.ts";
 import { lockingService, TWO_READERS } from "../examples/testdata/lock_inversion_service.ts";
 import { blockService, twoReaders } from "../examples/testdata/lost_wakeup_service.ts";
 import type { Verdict } from "../sim/world.ts";
+import {
+  CondVar,
+  DEFAULT_SCENARIO,
+  isRead,
+  Mutex,
+  type PagePacket,
+  type PagerService,
+  parseScenario,
+  type Scenario,
+  supplyFromBacking,
+  type Sys,
+  type ThreadBody,
+  vmoForKey,
+  ZX_OK,
+  ZX_TIME_INFINITE,
+} from "../mod.ts";
+import blobPager from "../examples/testdata/blob_pager.ts";
+import trialBlobPager from "../examples/testdata/trial_lost_wakeup/blob_pager.ts";
 
 const CYCLE_23 = "t2 reader waits on futex 0x40000004 (mutex cache) owned by t3 -> " +
   "t3 reader waits on futex 0x40000000 (mutex inode) owned by t2 -> t2";
@@ -170,4 +188,91 @@ Deno.test("a lost wake-up's runs sign as one finding whichever check caught them
   }
   assert.deepEqual([...found], ["lost-wakeup:condvar block loaded"], [...found].join("\n"));
   assert.ok(caughtBy.size >= 2, [...caughtBy].join(", "));
+});
+
+/** `scenario` with every pager served by the custom service `user`. */
+function servedByUser(scenario: Scenario): Scenario {
+  return {
+    ...scenario,
+    pagers: scenario.pagers.map((p) => ({
+      ...p,
+      service: { ...p.service, kind: "custom" as const, name: "user" },
+    })),
+  };
+}
+
+/** The signatures of the failing runs of `service` over `seeds` seeds (PCT and random in turn). */
+function failingSignatures(scenario: Scenario, service: PagerService, seeds: number): string[] {
+  const out: string[] = [];
+  for (let seed = 0; seed < seeds; seed++) {
+    const monitors = scenarioCheckers("kernel+service")();
+    const r = runScenario(scenario, {
+      seed,
+      strategy: seed % 2 === 0 ? "random" : "pct",
+      monitors,
+      services: { user: service },
+    });
+    const sig = signatureOf(settleVerdict(r, monitors), r.verdict);
+    if (sig !== null) out.push(sig);
+  }
+  return out;
+}
+
+Deno.test("a packet a receiver hands to workers through a condition variable and never wakes them for signs as a lost wake-up", () => {
+  // The README trial's blob pager: its workers wait before they look at the queue.
+  const scenario = servedByUser(parseScenario(DEFAULT_SCENARIO));
+  const signs = failingSignatures(scenario, trialBlobPager, 100);
+  assert.ok(signs.length > 0, "no seed lost a wake-up");
+  assert.deepEqual(new Set(signs), new Set(["lost-wakeup:condvar queue nonempty"]));
+  // The same pager with a predicate loop.
+  assert.deepEqual(failingSignatures(scenario, blobPager, 100), []);
+  // Caught by a request timing out while every service thread is parked: the same finding.
+  const timed = servedByUser(parseScenario({ ...DEFAULT_SCENARIO, overtimeTicks: 20 }));
+  const timedSigns = failingSignatures(timed, trialBlobPager, 40);
+  assert.ok(timedSigns.length > 0, "no request timed out");
+  assert.deepEqual(new Set(timedSigns), new Set(["lost-wakeup:condvar queue nonempty"]));
+});
+
+Deno.test("a request that times out while a worker still serves its handed packet is no lost wake-up", () => {
+  // An overtime of 5 ticks is shorter than the sound blob pager takes to answer, so its requests
+  // time out (P1) while a worker is busy with the packet and the other idles on the condvar.
+  const scenario = servedByUser(parseScenario({ ...DEFAULT_SCENARIO, overtimeTicks: 5 }));
+  const signs = failingSignatures(scenario, blobPager, 60);
+  assert.ok(signs.length > 0, "no request timed out");
+  assert.deepEqual(new Set(signs), new Set(["invariant:answers-every-read"]));
+});
+
+Deno.test("a packet the receiver drops, never handed off, keeps its check's signature while workers idle on the condition variable", () => {
+  // blob_pager.ts's receiver and workers, but the receiver drops every second READ.
+  const dropping: PagerService = function* (sys, ctx) {
+    const lock = new Mutex(sys, "queue");
+    const nonEmpty = new CondVar(sys, "queue nonempty");
+    const queue: PagePacket[] = [];
+    const worker = function* (s: Sys): ThreadBody {
+      for (;;) {
+        yield* lock.lock(s);
+        while (queue.length === 0) yield* nonEmpty.wait(s, lock);
+        const packet = queue.shift();
+        yield* lock.unlock(s);
+        const vmo = packet === undefined ? undefined : vmoForKey(ctx, packet.key);
+        if (packet !== undefined && vmo !== undefined) {
+          yield* supplyFromBacking(s, ctx, vmo, packet.offset, packet.length);
+        }
+      }
+    };
+    sys.spawn("blob-worker-1", worker);
+    let reads = 0;
+    for (;;) {
+      const [st, packet] = yield* sys.portWait(ctx.port, ZX_TIME_INFINITE);
+      if (st !== ZX_OK) return;
+      if (!isRead(packet) || reads++ % 2 === 1) continue;
+      yield* lock.lock(sys);
+      queue.push(packet);
+      yield* nonEmpty.signal(sys);
+      yield* lock.unlock(sys);
+    }
+  };
+  const signs = failingSignatures(servedByUser(parseScenario(DEFAULT_SCENARIO)), dropping, 40);
+  assert.ok(signs.length > 0, "no seed dropped a request");
+  assert.deepEqual(signs.filter((s) => s.startsWith("lost-wakeup:")), [], signs.join("\n"));
 });

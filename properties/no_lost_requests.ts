@@ -110,12 +110,6 @@ const STEP_KINDS: ReadonlySet<KernelEvent["k"]> = new Set([
   "ret",
 ]);
 
-/** The event kinds immediate judges (one set for every run, not one per checker made). */
-const IMMEDIATE_KINDS: ReadonlySet<KernelEvent["k"]> = new Set([
-  "packet-dequeued",
-  "call",
-]);
-
 /** Turns hangs into lost requests and checks every faulting thread's results. */
 export class NoLostRequests extends StepMonitor {
   readonly name = "no-lost-requests";
@@ -134,7 +128,7 @@ export class NoLostRequests extends StepMonitor {
   readonly #mapped = new Map<number, Vmo>();
 
   /** What {@linkcode PacketHolders.hear} follows. */
-  protected override readonly immediateKinds: ReadonlySet<KernelEvent["k"]> = IMMEDIATE_KINDS;
+  protected override readonly immediateKinds: ReadonlySet<KernelEvent["k"]> = PacketHolders.KINDS;
 
   protected override immediate(e: KernelEvent): void {
     this.#holders.hear(e);

@@ -20,7 +20,9 @@ import {
   ZX_OBJ_TYPE_PAGER,
   ZX_OBJ_TYPE_PORT,
   ZX_OK,
+  ZX_PAGER_OP_DIRTY,
   ZX_PAGER_OP_FAIL,
+  ZX_PAGER_VMO_COMPLETE,
   ZX_PAGER_VMO_READ,
 } from "../kernel/constants.ts";
 import { present } from "../kernel/assert.ts";
@@ -248,22 +250,89 @@ export class FailsWithValidCodes extends StepMonitor {
   }
 }
 
-/** P14: BAD_STATE from supply or OP_FAIL means the VMO is gone; the service does not retry. */
+/** A page range of a VMO, in bytes: a dequeued packet's, or the one an answer names. */
+interface PacketRange {
+  readonly vmo: number;
+  readonly offset: number;
+  readonly length: number;
+}
+
+/**
+ * P14: BAD_STATE from supply or OP_FAIL means the VMO is gone; the service does not retry.
+ *
+ * A retry is the same call again (pager, VMO, range) by the thread that just got BAD_STATE for
+ * it, with no dequeued packet left to answer: each page-request packet a service thread dequeued
+ * licenses one answer. So a service that had taken several packets for one range before the
+ * detach (a reader suspended and resumed asks again) answers each of them once, each getting
+ * BAD_STATE, and breaks nothing; a second answer for the same packet is the retry.
+ *
+ * @example
+ * ```ts
+ * import { strict as assert } from "node:assert";
+ * import { TreatsBadStateAsGone } from "./service_obligations.ts";
+ * assert.equal(new TreatsBadStateAsGone().name, "treats-bad-state-as-gone");
+ * ```
+ */
 export class TreatsBadStateAsGone extends StepMonitor {
   readonly name = "treats-bad-state-as-gone";
+  /** Per service thread, its last answer if it got ZX_ERR_BAD_STATE. */
   readonly #gone = new Map<number, string>();
+  /** Dequeued READ and DIRTY packets no answer has covered yet, in dequeue order. */
+  readonly #unanswered: PacketRange[] = [];
 
   protected override onStepEvent(e: KernelEvent, call: Call | undefined, world: World): void {
+    if (e.k === "packet-dequeued" && e.packet.command !== ZX_PAGER_VMO_COMPLETE) {
+      this.#unanswered.push({ vmo: e.vmo, offset: e.packet.offset, length: e.packet.length });
+    }
     if (e.k !== "ret" || call?.name !== e.name || !isService(world, e.tid)) return;
     if (e.name !== "zx_pager_supply_pages" && e.name !== "zx_pager_op_range") return;
     const key = `${call.name}(${call.args.slice(0, 4).join(", ")})`;
-    if (this.#gone.get(e.tid) === key) {
+    const licensed = this.#answer(call);
+    if (this.#gone.get(e.tid) === key && !licensed) {
       // As the trace shows the call (hex, named ops and codes, every argument).
       const shown = formatEvent({ k: "call", tid: call.tid, name: call.name, args: call.args });
-      this.fail("P14", `service ${shown} retried after ZX_ERR_BAD_STATE`);
+      this.fail(
+        "P14",
+        `service ${shown} retried after ZX_ERR_BAD_STATE (no packet it dequeued is left unanswered)`,
+      );
     }
     if (e.status === ZX_ERR_BAD_STATE) this.#gone.set(e.tid, key);
     else this.#gone.delete(e.tid);
+  }
+
+  /**
+   * Marks the packets an answer (a supply, OP_FAIL or OP_DIRTY) covers as answered: the oldest
+   * unanswered packet of each distinct range it overlaps, so two packets of one range take two
+   * answers. True if it answered one.
+   */
+  #answer(call: Call): boolean {
+    const supply = call.name === "zx_pager_supply_pages";
+    const op = call.args[1];
+    if (!supply && op !== ZX_PAGER_OP_FAIL && op !== ZX_PAGER_OP_DIRTY) return false;
+    const [handle, offset, length] = supply ? call.args.slice(1, 4) : call.args.slice(2, 5);
+    const vmo = this.vmoOf(handle)?.root.koid;
+    if (vmo === undefined || typeof offset !== "number" || typeof length !== "number") {
+      return false;
+    }
+    const seen = new Set<string>();
+    let answered = false;
+    for (let i = 0; i < this.#unanswered.length; i++) {
+      const p = this.#unanswered[i];
+      const range = `${p.offset}+${p.length}`;
+      if (p.vmo !== vmo || seen.has(range)) continue;
+      if (p.offset >= offset + length || offset >= p.offset + p.length) continue;
+      seen.add(range);
+      this.#unanswered.splice(i--, 1);
+      answered = true;
+    }
+    return answered;
+  }
+
+  /** The packets left to answer and the threads whose last answer got BAD_STATE. */
+  stateKey(): string {
+    const packets = this.#unanswered.map((p) => `${p.vmo}:${p.offset}+${p.length}`).join(",");
+    const gone = [...this.#gone].sort(([a], [b]) => a - b).map(([t, k]) => `${t}=${k}`);
+    return `${packets}|${gone.join(",")}`;
   }
 }
 

@@ -9,7 +9,8 @@
  * @module
  */
 
-import type { KernelEvent } from "../kernel/events.ts";
+import { ZX_ERR_TIMED_OUT, ZX_PAGER_VMO_COMPLETE } from "../kernel/constants.ts";
+import type { KernelEvent, PagePacket } from "../kernel/events.ts";
 import type { World } from "../sim/world.ts";
 import { threadLabel } from "../sim/trace.ts";
 
@@ -172,14 +173,34 @@ export function waitForCycle(world: World): string | null {
 
 /**
  * Service threads in the middle of serving a request (they took a packet from
- * a port and have not waited on a port since), for the liveness checks: one
- * of them parked on a condition variable (a `CondVar`'s futex wait, which
- * names no owner) while a request goes unanswered is why it goes unanswered:
- * nothing will wake it. A check that finds a request never answered (a hang,
- * an unanswered READ, a request left at quiescence) and no wait-for cycle
- * appends {@linkcode PacketHolders.parked}, and `fuzz/signature.ts` signs the
- * failure by the condition variable (`lost-wakeup:condvar NAME`), whichever
- * check caught it.
+ * a port and have not waited on a port since), and the packets they handed
+ * off, for the liveness checks: one of them parked on a condition variable (a
+ * `CondVar`'s futex wait, which names no owner) while a request goes
+ * unanswered is why it goes unanswered: nothing will wake it. A check that
+ * finds a request never answered (a hang, an unanswered READ, a request left
+ * at quiescence) and no wait-for cycle appends {@linkcode PacketHolders.parked},
+ * and `fuzz/signature.ts` signs the failure by the condition variable
+ * (`lost-wakeup:condvar NAME`), whichever check caught it.
+ *
+ * A packet is handed off when the thread that took it wakes a futex
+ * (`CondVar.signal` or `broadcast`: a receiver thread queues the packet for a
+ * worker and signals) before it waits on a port again: while that packet's
+ * request is outstanding, the service threads parked on that condition
+ * variable are the ones it was handed to, and once no service thread can run
+ * (a hang, quiescence, or a timeout while every service thread is parked)
+ * none of them was woken for it (a receiver's signal that found no waiter, a
+ * worker that waits without checking the queue first). So they are named too,
+ * `..., handed a packet by t1 "fs.svc"`. While a service thread can still run
+ * (a worker serving the packet as a request times out) a hand-off names
+ * nobody. What the model cannot see is the queue itself, so two runs are not
+ * told apart:
+ *
+ * - a worker that took the handed packet from the queue, dropped it, and
+ *   waits on the condition variable again signs as the same lost wake-up;
+ * - a receiver that takes several packets (port waits in between) before it
+ *   signals hands off only those taken since its last port wait: an earlier
+ *   one lost keeps the check's own signature, as does a packet handed through
+ *   anything but a futex (an event, a port of the service's own).
  *
  * @example
  * ```ts
@@ -206,35 +227,122 @@ export function waitForCycle(world: World): string | null {
  * ```
  */
 export class PacketHolders {
+  /** The kinds of event {@linkcode PacketHolders.hear} follows. */
+  static readonly KINDS: ReadonlySet<KernelEvent["k"]> = new Set([
+    "packet-queued",
+    "packet-withdrawn",
+    "packet-dequeued",
+    "resolve",
+    "call",
+  ]);
   /** Service threads that took a packet and have not waited on a port since. */
   readonly #holding = new Set<number>();
+  /**
+   * The READ and DIRTY packets queued and not yet dequeued or withdrawn, oldest first, with their
+   * requests (`vmo#id`; a dequeue names no request, and the VMO's next packet is queued before
+   * the dequeue is reported).
+   */
+  readonly #inPort: { readonly vmo: number; readonly packet: PagePacket; readonly id: number }[] =
+    [];
+  /** Per thread, the requests of the packets it took since it last waited on a port. */
+  readonly #taken = new Map<number, string[]>();
+  /** Per futex address, the requests of packets handed off by a wake of it, and by whom. */
+  readonly #handed = new Map<number, Map<string, number>>();
+  /** Requests resolved: answered, detached, or cancelled by a suspend or a kill. */
+  readonly #resolved = new Set<string>();
 
   /** Follows one kernel event (the checks call it from `immediate`). */
   hear(e: KernelEvent): void {
-    if (e.k === "packet-dequeued") this.#holding.add(e.tid);
-    else if (e.k === "call" && e.name === "zx_port_wait") this.#holding.delete(e.tid);
+    switch (e.k) {
+      case "packet-queued":
+        if (e.packet.command !== ZX_PAGER_VMO_COMPLETE) {
+          this.#inPort.push({ vmo: e.vmo, packet: e.packet, id: e.id });
+        }
+        return;
+      case "packet-withdrawn": {
+        const at = this.#inPort.findIndex((q) => q.vmo === e.vmo && q.id === e.id);
+        if (at >= 0) this.#inPort.splice(at, 1);
+        return;
+      }
+      case "packet-dequeued": {
+        this.#holding.add(e.tid);
+        const p = e.packet;
+        const at = this.#inPort.findIndex((q) =>
+          q.vmo === e.vmo && q.packet.command === p.command && q.packet.offset === p.offset &&
+          q.packet.length === p.length
+        );
+        if (at < 0) return;
+        const taken = this.#taken.get(e.tid) ?? [];
+        this.#taken.set(e.tid, taken);
+        taken.push(`${e.vmo}#${this.#inPort[at].id}`);
+        this.#inPort.splice(at, 1);
+        return;
+      }
+      case "resolve":
+        // A request the overtime timeout cancelled went unanswered: its hand-off still counts.
+        if (e.status !== ZX_ERR_TIMED_OUT) this.#resolved.add(`${e.vmo}#${e.id}`);
+        return;
+      case "call":
+        if (e.name === "zx_port_wait") {
+          this.#holding.delete(e.tid);
+          this.#taken.delete(e.tid);
+        } else if (e.name === "zx_futex_wake" || e.name === "zx_futex_requeue") {
+          const taken = this.#taken.get(e.tid);
+          if (taken === undefined || typeof e.args[0] !== "number") return;
+          const handed = this.#handed.get(e.args[0]) ?? new Map<string, number>();
+          this.#handed.set(e.args[0], handed);
+          for (const request of taken) handed.set(request, e.tid);
+        }
+    }
   }
 
   /**
-   * The service threads holding a packet that are parked on a condition
-   * variable, as `t2 "p0.svc" waits on futex 0x40000004 (condvar block loaded)`
-   * joined by ` & `; null when none is.
+   * The service threads holding a packet, or handed one, that are parked on a
+   * condition variable, as `t2 "p0.svc" waits on futex 0x40000004 (condvar
+   * block loaded)` (and `, handed a packet by t1 "fs.svc"`) joined by ` & `;
+   * null when none is.
    */
   parked(world: World): string | null {
-    const out = this.#parked(world).map((n) => `${threadLabel(n.tid, n.name)} waits on ${n.on}`);
+    const out = this.#parked(world).map(({ node: n, by }) =>
+      `${threadLabel(n.tid, n.name)} waits on ${n.on}` +
+      (by === undefined ? "" : `, handed a packet by ${this.#label(world, by)}`)
+    );
     return out.length === 0 ? null : out.join(" & ");
   }
 
   /** The thread ids {@linkcode parked} names. */
   parkedTids(world: World): number[] {
-    return this.#parked(world).map((n) => n.tid);
+    return this.#parked(world).map(({ node }) => node.tid);
   }
 
-  #parked(world: World) {
-    return waitForGraph(world).filter((n) =>
-      this.#holding.has(n.tid) && world.threads[n.tid - 1]?.role === "service" &&
-      n.holders.length === 0 && /\(condvar [^()]*\)$/.test(n.on)
+  #label(world: World, tid: number): string {
+    const t = world.threads[tid - 1];
+    return t === undefined ? `t${tid}` : threadLabel(tid, t.name);
+  }
+
+  #parked(world: World): { node: WaitNode; by?: number }[] {
+    const out: { node: WaitNode; by?: number }[] = [];
+    // A service thread that can still run may yet take a handed packet from the queue (a slow
+    // service, not a lost wake-up): hand-offs count only once none can.
+    const now = world.kernel.now;
+    const idle = world.threads.every((t) =>
+      t.role !== "service" || t.end.kind !== "running" || t.k.suspended || t.pending === null ||
+      (t.pending.kind === "block" && !t.pending.wait.ready(now))
     );
+    for (const n of waitForGraph(world)) {
+      if (world.threads[n.tid - 1]?.role !== "service" || n.holders.length !== 0) continue;
+      const futex = /^futex 0x([0-9a-f]+) \(condvar [^()]*\)$/.exec(n.on);
+      if (futex === null) continue;
+      if (this.#holding.has(n.tid)) {
+        out.push({ node: n });
+        continue;
+      }
+      if (!idle) continue;
+      const handed = this.#handed.get(parseInt(futex[1], 16)) ?? new Map<string, number>();
+      const by = [...handed].find(([request]) => !this.#resolved.has(request))?.[1];
+      if (by !== undefined) out.push({ node: n, by });
+    }
+    return out;
   }
 }
 
