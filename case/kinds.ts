@@ -117,6 +117,7 @@ export const SCENARIO_KIND: CaseKind<Scenario> = {
       services: ctx.services,
       keepTrace: options.keepTrace ?? true,
       makeKernel: ctx.makeKernel,
+      watch: ctx.watch,
     });
     return { ...run, raw: run.verdict, verdict: settleVerdict(run, monitors) };
   },

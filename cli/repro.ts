@@ -26,7 +26,15 @@ import { contractOf } from "../scenario/service_contract.ts";
 import { assertInContract } from "../scenario/contract.ts";
 import { bug, BUG_IDS, NAMED_SERVICES } from "../zoo/registry.ts";
 import { failingStep, printOutcome, printTrace, type TraceForm } from "./_output.ts";
-import { limitsOf, runGuarded, stoppedLine } from "./_guard.ts";
+import {
+  guardStopAt,
+  guardWatch,
+  limitsOf,
+  reportStopped,
+  runGuarded,
+  type StuckAt,
+  stuckLines,
+} from "./_guard.ts";
 import { campaignLimits, RUN_LIMIT_FLAGS } from "./_run_limits.ts";
 import {
   type FlagSpec,
@@ -127,7 +135,7 @@ export async function main(): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  campaignLimits(values); // validated here; the guard applied them
+  const limits = campaignLimits(values); // validated here; the guard applied them
   if (positionals.length > 1) {
     throw new UsageError(`one case file at a time, got ${positionals.length}`);
   }
@@ -195,6 +203,16 @@ export async function main(): Promise<number> {
     console.log(`html trace: ${out}`);
   } else {
     printTrace(r.run, form as TraceForm);
+  }
+  const stopAt = guardStopAt();
+  if (stopAt !== null) {
+    const reached = (r.run.raw ?? r.run.verdict).kind === "step-budget" &&
+      r.run.steps === stopAt.step - 1;
+    const name = r.run.threads?.find((t) => t.tid === stopAt.tid)?.name;
+    for (const line of stuckLines(stopAt, name, limits, reached)) console.log(line);
+    console.log(`steps: ${r.run.steps}  decisions: ${r.run.decisions.length}`);
+    console.log(`decision-list (up to step ${r.run.steps}): ${r.run.decisions.join(",")}`);
+    return 1;
   }
   printOutcome(r.run, r.replay);
   if (r.recorded !== undefined) {
@@ -267,11 +285,13 @@ async function replayFile(file: string, values: Values, checkerFlag?: string): P
       ? { ...resolved.services, user: flags.service }
       : resolved.services,
     makeKernel: flags.makeKernel ?? resolved.makeKernel,
+    watch: guardWatch(),
   };
   // --service on a case that names none serves its pagers with the module, as for a run.
-  const input = c.kind === "scenario" && values.service !== undefined && c.service === undefined
+  const bound = c.kind === "scenario" && values.service !== undefined && c.service === undefined
     ? withService(c.input as Scenario, "user")
     : c.input;
+  const input = c.kind === "scenario" ? capSteps(bound as Scenario) : bound;
   if (c.kind === "scenario") assertInContract(input as Scenario, ctx.services, file);
   const run = kind.run(input, { seed: c.seed, decisions: c.decisions }, ctx);
   return {
@@ -313,7 +333,12 @@ async function replayRun(
     const named = Object.keys(seeded?.services ?? {});
     return named.length === 1 ? withService(s, named[0]) : s;
   };
-  const ctx: RunContext = { monitors: scenarioCheckers(checkers), services, makeKernel };
+  const ctx: RunContext = {
+    monitors: scenarioCheckers(checkers),
+    services,
+    makeKernel,
+    watch: guardWatch(),
+  };
   const extra = [
     values.service !== undefined ? ` --service ${values.service}` : "",
     values.kernel !== undefined ? ` --kernel ${values.kernel}` : "",
@@ -326,7 +351,7 @@ async function replayRun(
     const k = intFlag(values, "run", 0, 0);
     const plan = planRun(seed, k);
     // As the campaign drew it: inside the contract the service module holds itself to.
-    const scenario = bind(generateScenario(plan, contractOf(flags.service)?.contract));
+    const scenario = capSteps(bind(generateScenario(plan, contractOf(flags.service)?.contract)));
     const outcome = executePlan(plan, scenario, ctx);
     const run = KINDS.scenario.run(
       scenario,
@@ -352,13 +377,13 @@ async function replayRun(
   if (values.scenario !== undefined && values["scenario-json"] !== undefined) {
     throw new UsageError("give --scenario FILE or --scenario-json JSON, not both");
   }
-  const scenario = bind(
+  const scenario = capSteps(bind(
     values.scenario !== undefined
       ? await loadScenarioFile(values.scenario as string)
       : values["scenario-json"] !== undefined
       ? parseScenario(parseJson(values["scenario-json"] as string), "--scenario-json")
       : parseScenario(DEFAULT_SCENARIO, "default scenario"),
-  );
+  ));
   assertInContract(
     scenario,
     services,
@@ -396,6 +421,14 @@ async function replayRun(
   };
 }
 
+/**
+ * The scenario as the guard's second replay of a hang runs it ({@linkcode guardStopAt}): its step
+ * budget ends just before the step whose thread never yielded; unchanged otherwise.
+ */
+function capSteps(s: Scenario, stopAt: StuckAt | null = guardStopAt()): Scenario {
+  return stopAt === null ? s : { ...s, maxSteps: stopAt.step - 1 };
+}
+
 /** After the guard stopped a replay: does that reproduce what the case (if one) expects? */
 async function stoppedVerdict(kind: "service-hang" | "out-of-memory"): Promise<number> {
   const { positionals } = parseFlags(Deno.args, FLAGS, true);
@@ -418,7 +451,7 @@ if (import.meta.main) {
     const limits = limitsOf(Deno.args);
     const o = await runGuarded(import.meta.url, limits);
     if (o.kind === "done") return o.code;
-    console.log(stoppedLine(o.kind, limits));
+    await reportStopped(import.meta.url, limits, o, "deno task repro", Deno.args);
     return await stoppedVerdict(o.kind);
   });
 }

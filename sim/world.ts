@@ -191,6 +191,12 @@ export interface WorldOptions extends KernelOptions {
    * tail scheduled by the fair strategy would be steps it did not choose.
    */
   quiescentTail?: boolean;
+  /**
+   * Told the step and thread id each time a thread's code is about to run (to its next yield),
+   * before it runs: what a watchdog outside the run reads to name the thread whose code never
+   * yielded (`cli/_guard.ts`). It only watches; nothing it does can change the run.
+   */
+  watch?: (step: number, tid: number) => void;
 }
 
 /** The result of {@linkcode World.run}. */
@@ -324,11 +330,13 @@ export class World {
   /** What runs after each step: the monitors' step hooks ({@linkcode Monitor.stepHook}), in order. */
   readonly #stepHooks: ((world: World) => void)[] = [];
   readonly #tailOn: boolean;
+  readonly #watch: ((step: number, tid: number) => void) | undefined;
 
   /** Builds a world with a fresh kernel and no threads. */
   constructor(options: WorldOptions) {
     this.trace = new Trace(options.keepTrace ?? true);
     this.#tailOn = options.quiescentTail ?? true;
+    this.#watch = options.watch;
     const kernelOptions = {
       pageSize: options.pageSize,
       overtimeTicks: options.overtimeTicks,
@@ -615,6 +623,7 @@ export class World {
   /** Resumes a thread to its next yield, classifying how it stopped. Throws kernel/monitor errors. */
   #advance(t: SimThread): void {
     let r: IteratorResult<KernelYield, void>;
+    this.#watch?.(this.step, t.tid);
     try {
       r = t.gen.next();
     } catch (e) {

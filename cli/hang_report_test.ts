@@ -1,0 +1,80 @@
+// A run that hangs names the stuck thread and its step, shows the trace up to it and prints a
+// replay line that works as printed (issue hC: a user's service that loops without yielding got
+// one line, "service-hang: no yield (the run did not finish within --run-timeout 2s)", and one
+// that loops through syscalls got "step budget exhausted" with no thread named).
+import { strict as assert } from "node:assert";
+
+const TRIAL = "examples/testdata/trial";
+
+async function deno(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const o = await new Deno.Command(Deno.execPath(), { args, stdout: "piped", stderr: "piped" })
+    .output();
+  return {
+    code: o.code,
+    out: new TextDecoder().decode(o.stdout),
+    err: new TextDecoder().decode(o.stderr),
+  };
+}
+
+/** Runs a printed `deno task sim|repro ...` line as the task would (single quotes honoured). */
+function runLine(line: string) {
+  const w: string[] = [];
+  const re = /'((?:[^']|'\\'')*)'|(\S+)/g;
+  for (let m; (m = re.exec(line)) !== null;) {
+    w.push(m[1] !== undefined ? m[1].replaceAll(`'\\''`, "'") : m[2]);
+  }
+  assert.deepEqual(w.slice(0, 2), ["deno", "task"], line);
+  return deno(["run", "-A", `cli/${w[2]}.ts`, ...w.slice(3)]);
+}
+
+for (const command of ["sim", "repro"]) {
+  Deno.test(`${command}: a service that never yields is named with its step, its trace and a replay line that works`, async () => {
+    const args = [
+      "--scenario",
+      `${TRIAL}/trial.json`,
+      "--service",
+      `${TRIAL}/spin_service.ts`,
+      "--seed",
+      "1",
+      "--run-timeout",
+      "2",
+    ];
+    const r = await deno(["run", "-A", `cli/${command}.ts`, ...args]);
+    assert.equal(r.code, 1, r.out + r.err);
+    // The trial's READ of page 2 reaches the spinning service thread at step 13.
+    assert.match(r.out, /^stuck: t1 "fs\.svc" never yielded at step 13: .*up to step 12/m);
+    assert.match(r.out, /^#12 /m, "the trace up to the stuck step");
+    assert.doesNotMatch(r.out, /^#13 /m);
+    const verdict = /^verdict: service-hang: no yield \(t1 at step 13 never yielded: .*\)$/m;
+    assert.match(r.out, verdict);
+    const line = /^replay: (.+)$/m.exec(r.out)?.[1] ?? "";
+    assert.equal(line, `deno task ${command} ${args.join(" ")}`);
+    const again = await runLine(line);
+    assert.equal(again.code, 1, again.out + again.err);
+    assert.equal(/^verdict: .*$/m.exec(again.out)?.[0], verdict.exec(r.out)?.[0]);
+  });
+}
+
+Deno.test("sim: a run stopped at its step limit names the thread that was still running", async () => {
+  const r = await deno([
+    "run",
+    "-A",
+    "cli/sim.ts",
+    "--scenario",
+    `${TRIAL}/trial_budget.json`,
+    "--service",
+    `${TRIAL}/busy_service.ts`,
+    "--seed",
+    "1",
+  ]);
+  assert.equal(r.code, 1, r.out + r.err);
+  assert.match(r.out, /^verdict: step budget exhausted after 300 steps$/m);
+  assert.match(
+    r.out,
+    /^stuck: t1 "fs\.svc" took 29\d of the 300 steps and was still running at step 300, .*; parked: t3 "reader2" waits on vmo \d+: READ request/m,
+  );
+  const line = /^replay: (.+)$/m.exec(r.out)?.[1] ?? "";
+  const again = await runLine(line);
+  assert.equal(again.code, 1);
+  assert.equal(/^trace-hash: .*$/m.exec(again.out)?.[0], /^trace-hash: .*$/m.exec(r.out)?.[0]);
+});
