@@ -104,6 +104,8 @@ export interface CaseKind<I> {
   admits?(input: I, ctx: RunContext): boolean;
   /** How big an input is (what shrinking reduces, decisions not counted). */
   size(input: I): number;
+  /** The step limit a run of the input has (a case records it in its `limits`). */
+  stepLimit(input: I): number;
   /** A short label for people. */
   label(input: I): string;
 }

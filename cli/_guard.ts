@@ -14,6 +14,9 @@ import { isMainThread, Worker, workerData } from "node:worker_threads";
 import { DEFAULT_MEMORY_MB, DEFAULT_RUN_TIMEOUT } from "../fuzz/engine.ts";
 import { OUT_OF_MEMORY, SERVICE_HANG } from "../fuzz/signature.ts";
 
+/** Seconds a guarded command may take to load before its run starts (at least the run limit). */
+export const LOAD_LIMIT_S = 60;
+
 /** Where a run stood when the guard stopped it: the step, and the thread whose code was running. */
 export interface StuckAt {
   /** The step (0: a thread started before the first step, running to its first syscall). */
@@ -35,10 +38,15 @@ export type GuardOutcome =
 /** What the guard tells its worker: the command, the progress cell, and a step to stop before. */
 interface GuardData {
   readonly url: string;
-  /** Int32 [step + 1 (0: nothing ran yet), tid]: written each time a thread's code is to run. */
+  /**
+   * Int32 [step + 1 (0: nothing ran yet), tid, loaded]: the first two written each time a
+   * thread's code is to run; `loaded` set once the command's module is imported.
+   */
   readonly progress?: SharedArrayBuffer;
   /** The second, guarded replay of a hang: stop before this step (`guardStopAt`). */
   readonly stopAt?: StuckAt;
+  /** The limits the guard applies (`guardLimits`). */
+  readonly limits?: { readonly runTimeout: number; readonly memoryMb: number };
 }
 
 function guardData(): GuardData | null {
@@ -59,6 +67,12 @@ export function guardWatch(): ((step: number, tid: number) => void) | undefined 
     Atomics.store(cell, 1, tid);
     Atomics.store(cell, 0, step + 1);
   };
+}
+
+/** Inside a guarded command: the limits the guard applies to it; null outside the guard. */
+export function guardLimits(): { runTimeout: number; memoryMb: number } | null {
+  const l = guardData()?.limits;
+  return l === undefined ? null : { runTimeout: l.runTimeout, memoryMb: l.memoryMb };
 }
 
 /**
@@ -119,9 +133,14 @@ export function runGuarded(
 ): Promise<GuardOutcome> {
   return new Promise((resolve) => {
     const rssAtStart = Deno.memoryUsage().rss;
-    const progress = new SharedArrayBuffer(8);
+    const progress = new SharedArrayBuffer(12);
     const cell = new Int32Array(progress);
-    const data: GuardData = { url, progress, ...(stopAt !== undefined ? { stopAt } : {}) };
+    const data: GuardData = {
+      url,
+      progress,
+      limits: { runTimeout: limits.runTimeout, memoryMb: limits.memoryMb },
+      ...(stopAt !== undefined ? { stopAt } : {}),
+    };
     const worker = new Worker(new URL("./_guard_worker.ts", import.meta.url), {
       workerData: data,
       resourceLimits: { maxOldGenerationSizeMb: limits.memoryMb },
@@ -130,17 +149,28 @@ export function runGuarded(
     const settle = (o: GuardOutcome) => {
       if (settled) return;
       settled = true;
-      clearTimeout(timer);
+      clearInterval(timer);
       void worker.terminate().then(() => resolve(o));
     };
-    const timer = setTimeout(() => {
+    // The run limit counts from the moment the command's module has loaded (the worker sets
+    // cell 2), as a campaign's counts per run: compiling the command and its imports on a busy
+    // machine is not the run. Before that, a limit of its own bounds a module that never loads.
+    const startedAt = performance.now();
+    let runFrom: number | null = null;
+    const timer = setInterval(() => {
+      const now = performance.now();
+      if (runFrom === null && Atomics.load(cell, 2) > 0) runFrom = now;
+      const over = runFrom !== null
+        ? now - runFrom > limits.runTimeout * 1000
+        : now - startedAt > Math.max(limits.runTimeout, LOAD_LIMIT_S) * 1000;
+      if (!over) return;
       const grownMiB = (Deno.memoryUsage().rss - rssAtStart) / 2 ** 20;
       const step = Atomics.load(cell, 0) - 1;
       const at = step < 0 ? null : { step, tid: Atomics.load(cell, 1) };
       settle(
         grownMiB >= limits.memoryMb / 2 ? { kind: "out-of-memory" } : { kind: "service-hang", at },
       );
-    }, limits.runTimeout * 1000);
+    }, 50);
     worker.on("message", (m: { code: number }) => settle({ kind: "done", code: m.code }));
     worker.on("error", (e: Error & { code?: string }) => {
       if (e.code === "ERR_WORKER_OUT_OF_MEMORY") settle({ kind: "out-of-memory" });

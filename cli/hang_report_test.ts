@@ -78,3 +78,41 @@ Deno.test("sim: a run stopped at its step limit names the thread that was still 
   assert.equal(again.code, 1);
   assert.equal(/^trace-hash: .*$/m.exec(again.out)?.[0], /^trace-hash: .*$/m.exec(r.out)?.[0]);
 });
+
+Deno.test("a hang a campaign found under --run-timeout 1 records it, and repro replays under it", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "pagersim-limits-" });
+  try {
+    const f = await deno([
+      "run",
+      "-A",
+      "cli/fuzz.ts",
+      "--service",
+      `${TRIAL}/spin_service.ts`,
+      "--runs",
+      "3",
+      "--workers",
+      "1",
+      "--seed",
+      "1",
+      "--run-timeout",
+      "1",
+      "--corpus",
+      dir,
+    ]);
+    assert.equal(f.code, 1, f.out + f.err);
+    const file = /^ {4}replay: deno task repro (\S+)$/m.exec(f.out)?.[1] ?? "";
+    const c = JSON.parse(await Deno.readTextFile(file));
+    assert.equal(c.expected, "service-hang");
+    assert.deepEqual(c.limits, { maxSteps: c.input.maxSteps, runTimeout: 1, memoryMb: 512 });
+    const r = await deno(["run", "-A", "cli/repro.ts", file]);
+    assert.equal(r.code, 0, r.out + r.err);
+    assert.match(r.out, /^limits: max-steps \d+, run-timeout 1s, memory 512 MiB \(as the case/m);
+    assert.match(
+      r.out,
+      /^verdict: service-hang: no yield \(t\d+ at step \d+ never yielded: .* 1s\)$/m,
+    );
+    assert.match(r.out, /^expected: service-hang: reproduced$/m);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -27,6 +27,7 @@ import { assertInContract } from "../scenario/contract.ts";
 import { bug, BUG_IDS, NAMED_SERVICES } from "../zoo/registry.ts";
 import { failingStep, printOutcome, printTrace, type TraceForm } from "./_output.ts";
 import {
+  guardLimits,
   guardStopAt,
   guardWatch,
   limitsOf,
@@ -123,6 +124,8 @@ interface Replayed {
   readonly title: string;
   readonly replay: string;
   readonly expected: { verdict: string; traceHash: string } | null;
+  /** A case's limits as this replay applies them, for people (absent: not a case). */
+  readonly limits?: string;
   /** With --current-code: what the case recorded, and whether its modules changed since. */
   readonly recorded?: string;
   readonly changed?: boolean;
@@ -135,7 +138,9 @@ export async function main(): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  const limits = campaignLimits(values); // validated here; the guard applied them
+  const flagLimits = campaignLimits(values); // validated here; the guard applied them
+  // What the guard applied: the flags, else the case's recorded limits, else the defaults.
+  const limits = guardLimits() ?? flagLimits;
   if (positionals.length > 1) {
     throw new UsageError(`one case file at a time, got ${positionals.length}`);
   }
@@ -178,6 +183,7 @@ export async function main(): Promise<number> {
     : await replayRun(values, checkerFlag, zoo);
 
   console.log(`replaying: ${r.title}`);
+  if (r.limits !== undefined) console.log(`limits: ${r.limits}`);
   if (form === "html") {
     if (r.scenario === null) throw new UsageError("--trace html is for scenario runs");
     const run = r.run as ScenarioRun; // a scenario kind's run is its interpreter's run, settled
@@ -291,13 +297,25 @@ async function replayFile(file: string, values: Values, checkerFlag?: string): P
   const bound = c.kind === "scenario" && values.service !== undefined && c.service === undefined
     ? withService(c.input as Scenario, "user")
     : c.input;
-  const input = c.kind === "scenario" ? capSteps(bound as Scenario) : bound;
+  // The step limit the case's run had (a scenario's maxSteps: the same unless edited by hand).
+  const stepped = c.kind === "scenario" && c.limits !== undefined
+    ? { ...bound as Scenario, maxSteps: c.limits.maxSteps }
+    : bound;
+  const input = c.kind === "scenario" ? capSteps(stepped as Scenario) : stepped;
+  const applied = guardLimits() ?? campaignLimits(values);
+  const limits = `max-steps ${kind.stepLimit(stepped)}, run-timeout ${applied.runTimeout}s, ` +
+    `memory ${applied.memoryMb} MiB (${
+      c.limits === undefined
+        ? "the case records none: the defaults, or the flags"
+        : "as the case records them, unless a flag overrides one"
+    })`;
   if (c.kind === "scenario") assertInContract(input as Scenario, ctx.services, file);
   const run = kind.run(input, { seed: c.seed, decisions: c.decisions }, ctx);
   return {
     run,
     scenario: c.kind === "scenario" ? input as Scenario : null,
     title: `${file}: ${c.description}`,
+    limits,
     replay: replayCommand(file) + (changed ? " --current-code" : ""),
     // Under --current-code the recorded outcome is history, not an expectation, whether or not
     // the module changed: the run's own verdict decides (exit 0 only if it passes now).
@@ -429,6 +447,26 @@ function capSteps(s: Scenario, stopAt: StuckAt | null = guardStopAt()): Scenario
   return stopAt === null ? s : { ...s, maxSteps: stopAt.step - 1 };
 }
 
+/**
+ * The guard's limits for a replay: a flag given wins; else, for a case file, the limits its run
+ * had (`limits` in the case); else the defaults (`fromFlags`). An unreadable case is left to the
+ * command, which reports it.
+ */
+async function caseLimits(
+  args: readonly string[],
+  fromFlags: { runTimeout: number; memoryMb: number },
+): Promise<{ runTimeout: number; memoryMb: number }> {
+  const { positionals } = parseFlags([...args], FLAGS, true);
+  if (positionals.length !== 1) return fromFlags;
+  const recorded = await readCaseFile(positionals[0]).then((c) => c.limits, () => undefined);
+  if (recorded === undefined) return fromFlags;
+  const given = (name: string) => args.some((a) => a === `--${name}` || a.startsWith(`--${name}=`));
+  return {
+    runTimeout: given("run-timeout") ? fromFlags.runTimeout : recorded.runTimeout,
+    memoryMb: given("memory") ? fromFlags.memoryMb : recorded.memoryMb,
+  };
+}
+
 /** After the guard stopped a replay: does that reproduce what the case (if one) expects? */
 async function stoppedVerdict(kind: "service-hang" | "out-of-memory"): Promise<number> {
   const { positionals } = parseFlags(Deno.args, FLAGS, true);
@@ -448,7 +486,7 @@ if (import.meta.main) {
     if (covered !== null) return await covered;
     // A replay runs as printed: lint findings are warnings here, never a flag to remember.
     if (typeof values.service === "string") await lintService(values.service, "warn");
-    const limits = limitsOf(Deno.args);
+    const limits = await caseLimits(Deno.args, limitsOf(Deno.args));
     const o = await runGuarded(import.meta.url, limits);
     if (o.kind === "done") return o.code;
     await reportStopped(import.meta.url, limits, o, "deno task repro", Deno.args);

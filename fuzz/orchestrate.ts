@@ -30,6 +30,8 @@ import {
   type WorkerStart,
 } from "./engine.ts";
 import type { Program } from "../program/program.ts";
+import { PROGRAM_MAX_STEPS } from "../program/run.ts";
+import type { Scenario } from "../scenario/schema.ts";
 import { loadServiceModule } from "../case/store.ts";
 import { contractOf, type ServiceContract } from "../scenario/service_contract.ts";
 import { type ContractCounter, contractCounter } from "../scenario/contract.ts";
@@ -438,6 +440,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
     ...(options.modules?.kernel ? { kernel: options.modules.kernel } : {}),
     ...(options.modules?.service ? { service: options.modules.service } : {}),
     ...(contract !== undefined ? { contract } : {}),
+    limits: { runTimeout: runLimitMs / 1000, memoryMb },
   };
   const onStall = async (
     w: number,
@@ -485,6 +488,10 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
       decisions: picks,
       seed,
       ...meta,
+      limits: {
+        maxSteps: kind === "scenarios" ? (input as Scenario).maxSteps : PROGRAM_MAX_STEPS,
+        ...meta.limits,
+      },
       expected: cause === "hang" ? "service-hang" : "out-of-memory",
       traceHash: "0000000000000000", // the run never finished: no trace hash
       signature,
