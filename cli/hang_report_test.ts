@@ -100,6 +100,12 @@ Deno.test("a hang a campaign found under --run-timeout 1 records it, and repro r
       dir,
     ]);
     assert.equal(f.code, 1, f.out + f.err);
+    // The stopped run shows in the progress line and the summary, with what it cost.
+    assert.match(f.out, /^runs \d+ of 3 .*failing runs 1 \(1 stopped by a limit, \d+\.\ds\)/m);
+    assert.match(
+      f.out,
+      /^failing runs 1 \(1 stopped by the watchdog, \d+\.\ds of workers' time\)/m,
+    );
     const file = /^ {4}replay: deno task repro (\S+)$/m.exec(f.out)?.[1] ?? "";
     const c = JSON.parse(await Deno.readTextFile(file));
     assert.equal(c.expected, "service-hang");

@@ -184,6 +184,8 @@ export interface CampaignSummary {
   readonly findings: readonly SummaryFinding[];
   /** Runs the watchdog stopped. */
   readonly stopped: number;
+  /** Wall-clock seconds the stopped runs cost their workers (until each was stopped). */
+  readonly stoppedSeconds: number;
   /**
    * Runs that reached each "sometimes" interleaving (scenarios, `fuzz/sometimes.ts`) or program
    * event (programs: user-buffer copies and their page requests, `fuzz/programs/sometimes.ts`),
@@ -243,6 +245,11 @@ export interface ProgressState {
   /** Distinct program states reached (program campaigns), else null. */
   readonly states: number | null;
   readonly failures: number;
+  /**
+   * Runs stopped by a limit (the watchdog's run limit or heap limit), counted among `failures`,
+   * and the wall-clock seconds they cost their workers. Absent: none (older callers).
+   */
+  readonly stopped?: { readonly runs: number; readonly seconds: number };
   readonly distinct: number;
   /** Findings being shrunk now (written unshrunk; the shrunk case replaces them). */
   readonly shrinking: number;
@@ -262,6 +269,11 @@ export interface ProgressState {
  *   failures: 3, distinct: 1, shrinking: 1, rssMiB: 120,
  * });
  * console.assert(line.includes("shrinking 1"), line);
+ * const stopped = progressLine({
+ *   runs: 9, ofRuns: null, elapsed: 10, budgetSeconds: 30, states: null,
+ *   failures: 4, stopped: { runs: 3, seconds: 6.2 }, distinct: 1, shrinking: 0, rssMiB: 120,
+ * });
+ * console.assert(stopped.includes("failing runs 4 (3 stopped by a limit, 6.2s)"), stopped);
  * ```
  */
 export function progressLine(p: ProgressState): string {
@@ -271,7 +283,11 @@ export function progressLine(p: ProgressState): string {
   const runsLeft = p.ofRuns !== null ? ` of ${p.ofRuns}` : "";
   return `runs ${p.runs}${runsLeft}  ${(p.runs / Math.max(p.elapsed, 1e-3)).toFixed(0)} runs/s  ` +
     (p.states !== null ? `states ${p.states}  ` : "") +
-    `failing runs ${p.failures}  distinct ${p.distinct}` +
+    `failing runs ${p.failures}` +
+    (p.stopped !== undefined && p.stopped.runs > 0
+      ? ` (${p.stopped.runs} stopped by a limit, ${p.stopped.seconds.toFixed(1)}s)`
+      : "") +
+    `  distinct ${p.distinct}` +
     (p.shrinking > 0 ? ` (shrinking ${p.shrinking})` : "") +
     `  elapsed ${p.elapsed.toFixed(0)}s${left}  rss ${p.rssMiB.toFixed(0)} MiB`;
 }
@@ -327,7 +343,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
   const timeline: TimelinePoint[] = [];
   const errors: string[] = [];
   const writes: Promise<void>[] = [];
-  let runs = 0, steps = 0, failures = 0, stoppedRuns = 0;
+  let runs = 0, steps = 0, failures = 0, stoppedRuns = 0, stoppedMs = 0;
   let interrupted = false;
   /** When every worker had reported once: start-up is over from here. */
   let warm: { seconds: number; runs: number } | null = null;
@@ -341,6 +357,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
       budgetSeconds: options.seconds,
       states: kind === "programs" ? reached.size : null,
       failures,
+      stopped: { runs: stoppedRuns, seconds: stoppedMs / 1000 },
       distinct: best.size,
       // Findings written unshrunk whose shrunk case has not come yet (not on the last line:
       // a shrink that gave up leaves its case unshrunk, and the summary says so).
@@ -446,6 +463,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
     w: number,
     state: { kind: "run" | "investigate"; k: number },
     cause: StallCause,
+    ms: number,
   ): Promise<void> => {
     const signature = cause === "hang" ? SERVICE_HANG : OUT_OF_MEMORY;
     const limit = cause === "hang"
@@ -459,6 +477,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
       return;
     }
     stoppedRuns++;
+    stoppedMs += ms;
     runs = Atomics.load(control, CONTROL.done) + stoppedRuns;
     failures = Atomics.load(control, CONTROL.failed) + stoppedRuns;
     occurrences.set(signature, (occurrences.get(signature) ?? 0) + 1);
@@ -634,6 +653,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
       };
     }),
     stopped: stoppedRuns,
+    stoppedSeconds: stoppedMs / 1000,
     sometimes,
     neverReached: kind === "scenarios"
       ? Object.keys(SOMETIMES).filter((k) => !(sometimes[k] > 0) && !excluded.has(k))
