@@ -178,7 +178,9 @@ export function summaryText(
         (f.shrunk
           ? `shrunk to size ${f.size.to} (from ${f.size.from}; ${f.decisions} decisions from ` +
             `${f.shrunkFrom})`
-          : `size ${f.size.to} (not shrunk)`) +
+          : `size ${f.size.to} (not shrunk${
+            f.notShrunk !== undefined ? `: ${f.notShrunk}` : ""
+          })`) +
         `: ${f.file}`,
     );
     if (f.replay !== null) lines.push(`    replay: ${f.replay}`);

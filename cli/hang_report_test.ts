@@ -106,6 +106,12 @@ Deno.test("a hang a campaign found under --run-timeout 1 records it, and repro r
       f.out,
       /^failing runs 1 \(1 stopped by the watchdog, \d+\.\ds of workers' time\)/m,
     );
+    // Not shrunk, and the summary says why (it said "shrunk to size 17 (from 17; ...)").
+    assert.match(
+      f.out,
+      /^ {4}run \d+, 1 failing runs; size \d+ \(not shrunk: the watchdog stopped the run, /m,
+    );
+    assert.doesNotMatch(f.out, /shrunk to size/);
     const file = /^ {4}replay: deno task repro (\S+)$/m.exec(f.out)?.[1] ?? "";
     const c = JSON.parse(await Deno.readTextFile(file));
     assert.equal(c.expected, "service-hang");

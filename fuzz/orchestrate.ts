@@ -129,6 +129,8 @@ export interface SummaryFinding {
   readonly size: { readonly from: number; readonly to: number };
   /** False while the case written is the unshrunk run (shrinking did not finish). */
   readonly shrunk: boolean;
+  /** Why the case was not shrunk, when it never will be (a run the watchdog stopped). */
+  readonly notShrunk?: string;
   /** Decision count after shrinking. */
   readonly decisions: number;
   /** Decision count before shrinking. */
@@ -298,8 +300,15 @@ interface Best {
   unshrunk: CaseEnvelope | null;
   case: CaseEnvelope;
   shrunk: boolean;
+  /** Why it is not shrunk and never will be; absent: shrunk, or shrinking. */
+  notShrunk?: string;
   file: string | null;
 }
+
+/** Why a run the watchdog stopped is written as it ran, unshrunk. */
+export const STOPPED_NOT_SHRUNK =
+  "the watchdog stopped the run, and every replay that shrinking tries would run into the same " +
+  "limit (a whole run limit and a replaced worker each), so the case is the run as it was stopped";
 
 /**
  * Runs a campaign to its budget (or until interrupted) and summarizes it.
@@ -361,7 +370,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
       distinct: best.size,
       // Findings written unshrunk whose shrunk case has not come yet (not on the last line:
       // a shrink that gave up leaves its case unshrunk, and the summary says so).
-      shrinking: final ? 0 : [...best.values()].filter((b) => !b.shrunk).length,
+      shrinking: final ? 0 : [...best.values()].filter((b) => !b.shrunk && !b.notShrunk).length,
       rssMiB: Deno.memoryUsage().rss / 2 ** 20,
     });
 
@@ -379,7 +388,8 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
     if (winner) {
       if (f.stage === "unshrunk") entry.unshrunk = f.case;
       entry.case = f.case;
-      entry.shrunk = f.stage !== "unshrunk";
+      entry.shrunk = f.stage === "shrunk";
+      if (f.stage === "stopped") entry.notShrunk = STOPPED_NOT_SHRUNK;
       best.set(f.signature, entry);
       if (best.size >= (options.stopAfterFindings ?? Infinity)) stop();
     }
@@ -474,6 +484,11 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
         `run ${state.k}: a replay while investigating it went past the ${limit} (${signature}); ` +
           `its case stays unshrunk`,
       );
+      for (const b of best.values()) {
+        if (b.k === state.k && !b.shrunk) {
+          b.notShrunk = `a replay while shrinking it went past the ${limit} (${signature})`;
+        }
+      }
       return;
     }
     stoppedRuns++;
@@ -502,7 +517,8 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
       format: CASE_FORMAT,
       kind: kind === "scenarios" ? "scenario" : "program",
       description: `found by fuzz campaign ${options.seed}, run ${state.k}: ${signature} ` +
-        `(stopped at the ${limit}${complete ? "" : "; schedule record truncated"})`,
+        `(stopped at the ${limit}${complete ? "" : "; schedule record truncated"}; not shrunk: ` +
+        `every shrinking replay would run into the same limit)`,
       input,
       decisions: picks,
       seed,
@@ -646,6 +662,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
           to: caseSize(b.case),
         },
         shrunk: b.shrunk,
+        ...(b.notShrunk !== undefined ? { notShrunk: b.notShrunk } : {}),
         decisions: b.case.decisions.length,
         shrunkFrom: first.decisions.length,
         occurrences: occurrences.get(signature) ?? 1,
