@@ -331,6 +331,14 @@ export class World {
   readonly #stepHooks: ((world: World) => void)[] = [];
   readonly #tailOn: boolean;
   readonly #watch: ((step: number, tid: number) => void) | undefined;
+  /**
+   * Each thread's name in a recorded schedule (`sim/strategy.ts` `recordingStrategy`), by tid - 1:
+   * its own name, or, when an earlier thread has that name (two service threads each spawning
+   * a "worker", a child named as its parent), the name with `#2`, `#3`, ... in spawn order, so a
+   * schedule followed on a cut input (shrinking) never mistakes one thread for another.
+   */
+  readonly #scheduleNames: string[] = [];
+  readonly #namesTaken = new Set<string>();
 
   /** Builds a world with a fresh kernel and no threads. */
   constructor(options: WorldOptions) {
@@ -345,7 +353,7 @@ export class World {
     this.kernel = options.makeKernel?.(kernelOptions) ?? new Kernel(kernelOptions);
     this.decisions = new DecisionSource(
       options.strategy,
-      (tid) => this.threads[tid - 1]?.name ?? "",
+      (tid) => this.#scheduleNames[tid - 1] ?? "",
     );
     this.maxSteps = options.maxSteps ?? 100_000;
     this.liveness = options.liveness ?? { afterSteps: 5000, bound: 20_000 };
@@ -386,6 +394,8 @@ export class World {
     options: { failInsteadOfBlock?: boolean; notBefore?: number } = {},
   ): SimThread {
     const tid = this.threads.length + 1;
+    let unique = name;
+    for (let n = 2; this.#namesTaken.has(unique); n++) unique = `${name}#${n}`;
     const [k, handle] = this.kernel.createThread(name, tid, options.failInsteadOfBlock ?? false);
     const sys = new Sys(this.kernel, k, (n) => this.#draw(n), (key) => {
       for (const m of this.monitors) m.onCheckpoint?.(tid, key);
@@ -404,6 +414,8 @@ export class World {
       gen: undefined as unknown as ThreadBody,
     };
     this.threads.push(t);
+    this.#namesTaken.add(unique);
+    this.#scheduleNames.push(unique);
     try {
       t.gen = body(sys);
       this.#advance(t);
