@@ -24,5 +24,23 @@ Deno.test("threads of one name get unique schedule names, and a followed schedul
     assert.equal(b.traceHash, a.traceHash, `seed ${seed}`);
     assert.deepEqual(b.decisions, a.decisions, `seed ${seed}`);
   }
-  assert.ok(names.has("svc-2") && names.has("svc-2#2"), [...names].join(", "));
+  assert.ok(names.has("fs.svc0/svc-2") && names.has("fs.svc1/svc-2"), [...names].join(", "));
+});
+
+Deno.test("a spawned thread keeps its schedule name when another pager's threads are cut", async () => {
+  // trial_two.json: pager fs2 (a file nobody reads) comes first; both pagers' services spawn "svc-2".
+  const raw = JSON.parse(
+    await Deno.readTextFile(new URL("../examples/testdata/trial/trial_two.json", import.meta.url)),
+  );
+  const ctx = { monitors: kernelInvariants, services: { user: trial } };
+  const threadNames = (input: unknown) => {
+    const schedule: SchedulePick[] = [];
+    SCENARIO_KIND.run(parseScenario(input), { seed: 1, schedule }, ctx);
+    return new Set(schedule.flatMap((p) => "thread" in p ? [p.thread] : []));
+  };
+  const both = threadNames(raw);
+  assert.ok(both.has("fs2.svc/svc-2") && both.has("fs.svc/svc-2"), [...both].join(", "));
+  const cut = { ...raw, pagers: raw.pagers.slice(1), vmos: raw.vmos.slice(1) };
+  const one = threadNames(cut);
+  assert.ok(one.has("fs.svc/svc-2") && !one.has("fs2.svc/svc-2"), [...one].join(", "));
 });

@@ -333,9 +333,10 @@ export class World {
   readonly #watch: ((step: number, tid: number) => void) | undefined;
   /**
    * Each thread's name in a recorded schedule (`sim/strategy.ts` `recordingStrategy`), by tid - 1:
-   * its own name, or, when an earlier thread has that name (two service threads each spawning
-   * a "worker", a child named as its parent), the name with `#2`, `#3`, ... in spawn order, so a
-   * schedule followed on a cut input (shrinking) never mistakes one thread for another.
+   * its own name, a spawned thread's behind its parent's (`fs.svc0/svc-2`: two service threads
+   * each spawning a "svc-2", or a child named as its parent, stay apart), and `#2`, `#3`, ... in
+   * spawn order for a name still taken, so a schedule followed on a cut input (shrinking) never
+   * mistakes one thread for another.
    */
   readonly #scheduleNames: string[] = [];
   readonly #namesTaken = new Set<string>();
@@ -391,15 +392,20 @@ export class World {
     name: string,
     role: Role,
     body: (sys: Sys) => ThreadBody,
-    options: { failInsteadOfBlock?: boolean; notBefore?: number } = {},
+    options: { failInsteadOfBlock?: boolean; notBefore?: number; parent?: number } = {},
   ): SimThread {
     const tid = this.threads.length + 1;
-    let unique = name;
-    for (let n = 2; this.#namesTaken.has(unique); n++) unique = `${name}#${n}`;
+    // A spawned thread's schedule name says whose it is ("fs.svc0/worker"): the same whatever
+    // cut removes another pager's threads, so a followed schedule keeps meaning the same thread.
+    const qualified = options.parent === undefined
+      ? name
+      : `${this.#scheduleNames[options.parent - 1] ?? ""}/${name}`;
+    let unique = qualified;
+    for (let n = 2; this.#namesTaken.has(unique); n++) unique = `${qualified}#${n}`;
     const [k, handle] = this.kernel.createThread(name, tid, options.failInsteadOfBlock ?? false);
     const sys = new Sys(this.kernel, k, (n) => this.#draw(n), (key) => {
       for (const m of this.monitors) m.onCheckpoint?.(tid, key);
-    }, (child, childBody) => this.spawn(child, role, childBody).tid);
+    }, (child, childBody) => this.spawn(child, role, childBody, { parent: tid }).tid);
     const t: SimThread = {
       tid,
       name,
