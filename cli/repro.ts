@@ -212,8 +212,7 @@ export async function main(): Promise<number> {
   }
   const stopAt = guardStopAt();
   if (stopAt !== null) {
-    const reached = (r.run.raw ?? r.run.verdict).kind === "step-budget" &&
-      r.run.steps === stopAt.step - 1;
+    const reached = r.run.steps === stopAt.step - 1; // a step-budget stop, or the tail's
     const name = r.run.threads?.find((t) => t.tid === stopAt.tid)?.name;
     for (const line of stuckLines(stopAt, name, limits, reached)) console.log(line);
     console.log(`steps: ${r.run.steps}  decisions: ${r.run.decisions.length}`);

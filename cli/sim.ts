@@ -179,7 +179,7 @@ export async function main(): Promise<number> {
   console.log(`seed: ${seed}  strategy: ${strategyText}`);
   printTrace(run, form as TraceForm);
   if (stopAt !== null) {
-    const reached = raw.verdict.kind === "step-budget" && raw.steps === stopAt.step - 1;
+    const reached = raw.steps === stopAt.step - 1; // a step-budget stop, or the tail's
     const name = run.world.threads.find((t) => t.tid === stopAt.tid)?.name;
     for (const line of stuckLines(stopAt, name, limits, reached)) console.log(line);
     console.log(`steps: ${run.steps}  decisions: ${run.decisions.length}`);
