@@ -206,6 +206,7 @@ export {
   type CaseEnvelope,
   type CaseError,
   caseFileName,
+  type CaseLimits,
   type CaseOrigin,
   type ModuleRef,
   parseCase,

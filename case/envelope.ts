@@ -53,6 +53,20 @@ export interface CaseOrigin {
   readonly unshrunk?: boolean;
 }
 
+/**
+ * The limits the run that found a case ran under, which its replay keeps: the step limit, the
+ * wall-clock limit of one run and the worker's heap limit (`--run-timeout`, `--memory`). A case
+ * written before limits were recorded has none and replays under the defaults.
+ */
+export interface CaseLimits {
+  /** Steps after which the run ends with a step-budget verdict (a scenario's `maxSteps`). */
+  readonly maxSteps: number;
+  /** Seconds one run may take before it is stopped as `service-hang`. */
+  readonly runTimeout: number;
+  /** MiB of heap a worker may use before the run is stopped as `out-of-memory`. */
+  readonly memoryMb: number;
+}
+
 /** One case, any kind: the `pagersim/case@2` envelope. */
 export interface CaseEnvelope<I = unknown> {
   /** Format tag, {@linkcode CASE_FORMAT}. */
@@ -81,6 +95,8 @@ export interface CaseEnvelope<I = unknown> {
    * cases written before contracts existed).
    */
   readonly contract?: ServiceContract;
+  /** The limits the run ran under; absent in older cases (their replay uses the defaults). */
+  readonly limits?: CaseLimits;
   /** Expected verdict label: `pass`, a verdict kind, or `invariant:<name>`. */
   readonly expected: string;
   /** Recorded trace hash, 16 hex digits. */
@@ -115,6 +131,13 @@ const BugId = z.string().refine(
   "not a seeded bug id (zoo/registry.ts)",
 );
 
+/** The schema of {@linkcode CaseLimits} (the same ranges as the flags and the scenario's field). */
+const LimitsSchema = z.object({
+  maxSteps: z.number().int().min(1).max(10_000_000),
+  runTimeout: z.number().int().min(1).max(3600),
+  memoryMb: z.number().int().min(32).max(65536),
+}).strict();
+
 const OriginSchema = z.object({
   by: z.string().min(1).max(40),
   campaignSeed: z.number().int().min(0).optional(),
@@ -136,6 +159,7 @@ export const EnvelopeSchema = z.object({
   kernel: ModuleRefSchema.optional(),
   service: ModuleRefSchema.optional(),
   contract: ServiceContractSchema.optional(),
+  limits: LimitsSchema.optional(),
   expected: Expected,
   traceHash: TraceHash,
   signature: z.string().max(400).optional(),

@@ -31,6 +31,11 @@ export interface CaseMeta {
   readonly service?: ModuleRef;
   /** The contract that service module is held to, if any. */
   readonly contract?: ServiceContract;
+  /**
+   * The wall-clock and heap limits the runs have; the case records them with the input's step
+   * limit (`limits`). Absent: none recorded.
+   */
+  readonly limits?: { readonly runTimeout: number; readonly memoryMb: number };
   /** Where it was found. */
   readonly found: CaseOrigin;
   /** For people; default says who found it and its signature. */
@@ -81,6 +86,9 @@ export function toEnvelope<I>(
     ...(meta.kernel !== undefined ? { kernel: meta.kernel } : {}),
     ...(meta.service !== undefined ? { service: meta.service } : {}),
     ...(meta.contract !== undefined ? { contract: meta.contract } : {}),
+    ...(meta.limits !== undefined
+      ? { limits: { maxSteps: kind.stepLimit(input), ...meta.limits } }
+      : {}),
     expected: verdictLabel(run.verdict),
     traceHash: run.traceHash,
     ...(signature !== undefined ? { signature } : {}),

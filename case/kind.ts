@@ -26,6 +26,11 @@ export interface RunContext {
   readonly services?: Readonly<Record<string, PagerService>>;
   /** Builds the kernel (a kernel variant). Default: the model as specified. */
   readonly makeKernel?: (options: KernelOptions) => Kernel;
+  /**
+   * Told which thread's code is about to run, at which step (sim/world.ts `watch`): the guard of
+   * `sim` and `repro` names a thread that never yields with it. Only watches.
+   */
+  readonly watch?: (step: number, tid: number) => void;
 }
 
 /** One run of an input. */
@@ -99,6 +104,8 @@ export interface CaseKind<I> {
   admits?(input: I, ctx: RunContext): boolean;
   /** How big an input is (what shrinking reduces, decisions not counted). */
   size(input: I): number;
+  /** The step limit a run of the input has (a case records it in its `limits`). */
+  stepLimit(input: I): number;
   /** A short label for people. */
   label(input: I): string;
 }

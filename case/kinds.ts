@@ -18,7 +18,7 @@ import { contractsOf, contractViolations } from "../scenario/contract.ts";
 import { type Scenario, SCENARIO_FORMAT, ScenarioSchema } from "../scenario/schema.ts";
 import { programCuts } from "../program/cuts.ts";
 import { callCount, type Program, PROGRAM_FORMAT, ProgramSchema } from "../program/program.ts";
-import { programMonitors, runProgram } from "../program/run.ts";
+import { PROGRAM_MAX_STEPS, programMonitors, runProgram } from "../program/run.ts";
 import type { CaseKind, KindName, KindRunOptions, RunContext } from "./kind.ts";
 import {
   followStrategy,
@@ -117,6 +117,7 @@ export const SCENARIO_KIND: CaseKind<Scenario> = {
       services: ctx.services,
       keepTrace: options.keepTrace ?? true,
       makeKernel: ctx.makeKernel,
+      watch: ctx.watch,
     });
     return { ...run, raw: run.verdict, verdict: settleVerdict(run, monitors) };
   },
@@ -126,6 +127,7 @@ export const SCENARIO_KIND: CaseKind<Scenario> = {
   // A cut below a contract's ranges (fewer pages, fewer service threads) is not a case of it.
   admits: (input, ctx) => contractViolations(input, contractsOf(ctx.services)).length === 0,
   size: scenarioSize,
+  stepLimit: (s) => s.maxSteps,
   label: (s) => s.name ?? "scenario",
 };
 
@@ -149,6 +151,7 @@ export const PROGRAM_KIND: CaseKind<Program> = {
   },
   cuts: programCuts,
   size: (p) => p.threads.length + callCount(p),
+  stepLimit: () => PROGRAM_MAX_STEPS,
   label: (p) => `program of ${p.threads.length} threads, ${callCount(p)} calls`,
 };
 

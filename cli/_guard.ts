@@ -10,14 +10,101 @@
  * @module
  */
 
-import { Worker } from "node:worker_threads";
+import { isMainThread, Worker, workerData } from "node:worker_threads";
 import { DEFAULT_MEMORY_MB, DEFAULT_RUN_TIMEOUT } from "../fuzz/engine.ts";
 import { OUT_OF_MEMORY, SERVICE_HANG } from "../fuzz/signature.ts";
+
+/** Seconds a guarded command may take to load before its run starts (at least the run limit). */
+export const LOAD_LIMIT_S = 60;
+
+/** Where a run stood when the guard stopped it: the step, and the thread whose code was running. */
+export interface StuckAt {
+  /** The step (0: a thread started before the first step, running to its first syscall). */
+  readonly step: number;
+  /** The thread id (`t3`), as the trace names it. */
+  readonly tid: number;
+}
 
 /** How a guarded command ended. */
 export type GuardOutcome =
   | { readonly kind: "done"; readonly code: number }
-  | { readonly kind: "service-hang" | "out-of-memory" };
+  | { readonly kind: "out-of-memory" }
+  | {
+    readonly kind: "service-hang";
+    /** The thread whose code never yielded, and at which step; null: no thread had run yet. */
+    readonly at: StuckAt | null;
+  };
+
+/** What the guard tells its worker: the command, the progress cell, and a step to stop before. */
+interface GuardData {
+  readonly url: string;
+  /**
+   * Int32 [step + 1 (0: nothing ran yet), tid, loaded]: the first two written each time a
+   * thread's code is to run; `loaded` set once the command's module is imported.
+   */
+  readonly progress?: SharedArrayBuffer;
+  /** The second, guarded replay of a hang: stop before this step (`guardStopAt`). */
+  readonly stopAt?: StuckAt;
+  /** The limits the guard applies (`guardLimits`). */
+  readonly limits?: { readonly runTimeout: number; readonly memoryMb: number };
+}
+
+function guardData(): GuardData | null {
+  if (isMainThread || workerData === null || typeof workerData !== "object") return null;
+  return "url" in workerData ? workerData as GuardData : null;
+}
+
+/**
+ * Inside a guarded command: the watch to give the run (`RunContext.watch`), which tells the guard
+ * which thread's code is running at which step, so a run stopped at the run limit names the
+ * thread that never yielded. Undefined outside the guard. It only writes a shared cell.
+ */
+export function guardWatch(): ((step: number, tid: number) => void) | undefined {
+  const buffer = guardData()?.progress;
+  if (buffer === undefined) return undefined;
+  const cell = new Int32Array(buffer);
+  return (step, tid) => {
+    Atomics.store(cell, 1, tid);
+    Atomics.store(cell, 0, step + 1);
+  };
+}
+
+/** Inside a guarded command: the limits the guard applies to it; null outside the guard. */
+export function guardLimits(): { runTimeout: number; memoryMb: number } | null {
+  const l = guardData()?.limits;
+  return l === undefined ? null : { runTimeout: l.runTimeout, memoryMb: l.memoryMb };
+}
+
+/**
+ * Inside a guarded command: the step of a hang the guard is replaying a second time, to show the
+ * trace up to it (the command runs the same input with the step budget ending just before it and
+ * prints {@linkcode stuckLines}); null for an ordinary run.
+ */
+export function guardStopAt(): StuckAt | null {
+  return guardData()?.stopAt ?? null;
+}
+
+/**
+ * What the second replay of a hang prints after its trace: the thread that never yielded, by id
+ * and name, and at which step. `name` is the thread's name if the trace up to the step has it.
+ */
+export function stuckLines(
+  at: StuckAt,
+  name: string | undefined,
+  limits: { runTimeout: number },
+  reached: boolean,
+): string[] {
+  const who = `t${at.tid}${name !== undefined ? ` "${name}"` : ""}`;
+  return [
+    `stuck: ${who} never yielded at step ${at.step}: its code ran past the ` +
+    `--run-timeout ${limits.runTimeout}s run limit without making a syscall; the trace above is ` +
+    `the run up to step ${at.step - 1}, just before it`,
+    ...(reached ? [] : [
+      `note: the guarded replay of the steps before it did not end at step ${at.step - 1}: ` +
+      `the trace above may not be the stopped run's`,
+    ]),
+  ];
+}
 
 /** Reads `--run-timeout S` and `--memory MIB` from raw arguments (the command validates them too). */
 export function limitsOf(args: readonly string[]): { runTimeout: number; memoryMb: number } {
@@ -42,24 +129,48 @@ export function limitsOf(args: readonly string[]): { runTimeout: number; memoryM
 export function runGuarded(
   url: string,
   limits: { runTimeout: number; memoryMb: number },
+  stopAt?: StuckAt,
 ): Promise<GuardOutcome> {
   return new Promise((resolve) => {
     const rssAtStart = Deno.memoryUsage().rss;
+    const progress = new SharedArrayBuffer(12);
+    const cell = new Int32Array(progress);
+    const data: GuardData = {
+      url,
+      progress,
+      limits: { runTimeout: limits.runTimeout, memoryMb: limits.memoryMb },
+      ...(stopAt !== undefined ? { stopAt } : {}),
+    };
     const worker = new Worker(new URL("./_guard_worker.ts", import.meta.url), {
-      workerData: { url },
+      workerData: data,
       resourceLimits: { maxOldGenerationSizeMb: limits.memoryMb },
     });
     let settled = false;
     const settle = (o: GuardOutcome) => {
       if (settled) return;
       settled = true;
-      clearTimeout(timer);
+      clearInterval(timer);
       void worker.terminate().then(() => resolve(o));
     };
-    const timer = setTimeout(() => {
+    // The run limit counts from the moment the command's module has loaded (the worker sets
+    // cell 2), as a campaign's counts per run: compiling the command and its imports on a busy
+    // machine is not the run. Before that, a limit of its own bounds a module that never loads.
+    const startedAt = performance.now();
+    let runFrom: number | null = null;
+    const timer = setInterval(() => {
+      const now = performance.now();
+      if (runFrom === null && Atomics.load(cell, 2) > 0) runFrom = now;
+      const over = runFrom !== null
+        ? now - runFrom > limits.runTimeout * 1000
+        : now - startedAt > Math.max(limits.runTimeout, LOAD_LIMIT_S) * 1000;
+      if (!over) return;
       const grownMiB = (Deno.memoryUsage().rss - rssAtStart) / 2 ** 20;
-      settle({ kind: grownMiB >= limits.memoryMb / 2 ? "out-of-memory" : "service-hang" });
-    }, limits.runTimeout * 1000);
+      const step = Atomics.load(cell, 0) - 1;
+      const at = step < 0 ? null : { step, tid: Atomics.load(cell, 1) };
+      settle(
+        grownMiB >= limits.memoryMb / 2 ? { kind: "out-of-memory" } : { kind: "service-hang", at },
+      );
+    }, 50);
     worker.on("message", (m: { code: number }) => settle({ kind: "done", code: m.code }));
     worker.on("error", (e: Error & { code?: string }) => {
       if (e.code === "ERR_WORKER_OUT_OF_MEMORY") settle({ kind: "out-of-memory" });
@@ -71,12 +182,49 @@ export function runGuarded(
   });
 }
 
-/** The verdict line of a run the guard stopped. */
+/** The verdict line of a run the guard stopped: for a hang, the thread and the step. */
 export function stoppedLine(
-  kind: "service-hang" | "out-of-memory",
+  o: Exclude<GuardOutcome, { kind: "done" }>,
   limits: { runTimeout: number; memoryMb: number },
 ): string {
-  return kind === "service-hang"
-    ? `verdict: ${SERVICE_HANG} (the run did not finish within --run-timeout ${limits.runTimeout}s)`
-    : `verdict: ${OUT_OF_MEMORY} (the run reached the --memory ${limits.memoryMb} MiB heap limit)`;
+  if (o.kind === "out-of-memory") {
+    return `verdict: ${OUT_OF_MEMORY} (the run reached the --memory ${limits.memoryMb} MiB heap limit)`;
+  }
+  const where = o.at === null
+    ? "before any thread ran"
+    : `t${o.at.tid} at step ${o.at.step}${
+      o.at.step === 0 ? " (starting, before the first step)" : ""
+    } never yielded`;
+  return `verdict: ${SERVICE_HANG} (${where}: the run did not finish within --run-timeout ${limits.runTimeout}s)`;
+}
+
+/** A command line as a shell reads it back: words with other characters single-quoted. */
+export function commandLine(task: string, args: readonly string[]): string {
+  const word = (a: string) => /^[\w.,/=:@%+-]+$/.test(a) ? a : `'${a.replaceAll("'", `'\\''`)}'`;
+  return [task, ...args.map(word)].join(" ");
+}
+
+/**
+ * After the guard stopped a command's run: for a hang whose thread and step are known, a second
+ * guarded run of the same command that stops just before that step and prints the trace up to it
+ * and the stuck thread's name ({@linkcode stuckLines}); then the verdict line naming the thread
+ * and step, and the replay line: the same command, verbatim, which stops the same way.
+ */
+export async function reportStopped(
+  url: string,
+  limits: { runTimeout: number; memoryMb: number },
+  o: Exclude<GuardOutcome, { kind: "done" }>,
+  task: string,
+  args: readonly string[],
+): Promise<void> {
+  if (o.kind === "service-hang" && o.at !== null && o.at.step >= 2) {
+    const second = await runGuarded(url, limits, o.at);
+    if (second.kind !== "done") {
+      console.log(
+        `note: the guarded replay up to step ${o.at.step - 1} was stopped too (${second.kind})`,
+      );
+    }
+  }
+  console.log(stoppedLine(o, limits));
+  console.log(`replay: ${commandLine(task, args)}`);
 }

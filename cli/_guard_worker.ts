@@ -11,8 +11,10 @@ import { badInputStatus } from "./args.ts";
 
 if (parentPort !== null && workerData !== undefined && workerData !== null) {
   const port = parentPort;
-  const { url } = workerData as { url: string };
+  const { url, progress } = workerData as { url: string; progress?: SharedArrayBuffer };
   const mod = await import(url);
+  // Loaded: the guard's run limit counts from here (cli/_guard.ts).
+  if (progress !== undefined) Atomics.store(new Int32Array(progress), 2, 1);
   let code: number;
   try {
     code = await mod.main();

@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { RunResult } from "../sim/world.ts";
+import type { RunResult, World } from "../sim/world.ts";
 import { formatEvent } from "../sim/trace.ts";
 import { describeVerdict } from "../sim/world.ts";
 
@@ -62,9 +62,33 @@ export function printTrace(run: RunResult, form: TraceForm): void {
   }
 }
 
+/**
+ * For a run stopped at its step limit: which thread was stuck (the running thread that took the
+ * most steps, and how many), and what the others are parked on; empty for any other verdict.
+ */
+export function stepBudgetLines(run: RunResult): string[] {
+  const world = (run as { world?: World }).world;
+  if (run.verdict.kind !== "step-budget" || world === undefined) return [];
+  let top: World["threads"][number] | null = null;
+  for (const t of world.threads) {
+    if (t.end.kind === "running" && (top === null || t.steps > top.steps)) top = t;
+  }
+  const parked = world.blocked().filter((b) => b.tid !== top?.tid)
+    .map((b) => `t${b.tid} "${b.thread}" waits on ${b.on}`);
+  return [
+    `stuck: ${
+      top === null
+        ? "no thread still running"
+        : `t${top.tid} "${top.name}" took ${top.steps} of the ${run.steps} steps and was still ` +
+          `running at step ${run.steps}, the step limit (maxSteps)`
+    }${parked.length > 0 ? `; parked: ${parked.join("; ")}` : ""}`,
+  ];
+}
+
 /** Prints the verdict, the decisions and the replay command. */
 export function printOutcome(run: RunResult, replay: string): void {
   console.log(`verdict: ${describeVerdict(run.verdict)}`);
+  for (const line of stepBudgetLines(run)) console.log(line);
   if ("stack" in run.verdict && run.verdict.stack) console.log(run.verdict.stack);
   console.log(`steps: ${run.steps}  decisions: ${run.decisions.length}`);
   console.log(`decision-list: ${run.decisions.join(",")}`);

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { nearest as nearestName } from "../scenario/nearest.ts";
 import { CaseFileError } from "../case/store.ts";
 import { ProgramError } from "../program/program.ts";
 import { ScenarioError } from "../scenario/schema.ts";
@@ -118,26 +119,7 @@ export function parseFlags(
  * it), or null: a typo gets a suggestion, not only the usage.
  */
 export function nearest(typed: string, names: readonly string[]): string | null {
-  let best: string | null = null;
-  let bestDistance = 3;
-  for (const name of names) {
-    const d = name.startsWith(typed) && typed.length >= 3 ? 1 : editDistance(typed, name);
-    if (d < bestDistance) [best, bestDistance] = [name, d];
-  }
-  return best;
-}
-
-/** Levenshtein distance (insertions, deletions, substitutions). */
-function editDistance(a: string, b: string): number {
-  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const next = [i];
-    for (let j = 1; j <= b.length; j++) {
-      next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    row = next;
-  }
-  return row[b.length];
+  return nearestName(typed, names);
 }
 
 /** An integer flag value in `[min, max]`, or a UsageError naming the flag. */

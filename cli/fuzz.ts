@@ -146,7 +146,11 @@ export function summaryText(
     `runs ${s.runs} in ${s.seconds.toFixed(1)}s (${s.runsPerSecond.toFixed(0)} runs/s; ` +
     `${s.steadyRunsPerSecond.toFixed(0)} once every worker ran), ${s.steps} steps`,
     `failing runs ${s.failingRuns}${
-      s.stopped > 0 ? ` (${s.stopped} stopped by the watchdog)` : ""
+      s.stopped > 0
+        ? ` (${s.stopped} stopped by the watchdog, ${
+          s.stoppedSeconds.toFixed(1)
+        }s of workers' time)`
+        : ""
     }, new distinct failures ${s.findings.length}`,
     `memory (rss) ${s.rssMiB.first.toFixed(0)} MiB at start, ${s.rssMiB.max.toFixed(0)} max, ` +
     `${s.rssMiB.last.toFixed(0)} at end (${s.rssMiB.samples} samples)`,
@@ -174,7 +178,9 @@ export function summaryText(
         (f.shrunk
           ? `shrunk to size ${f.size.to} (from ${f.size.from}; ${f.decisions} decisions from ` +
             `${f.shrunkFrom})`
-          : `size ${f.size.to} (not shrunk)`) +
+          : `size ${f.size.to} (not shrunk${
+            f.notShrunk !== undefined ? `: ${f.notShrunk}` : ""
+          })`) +
         `: ${f.file}`,
     );
     if (f.replay !== null) lines.push(`    replay: ${f.replay}`);

@@ -26,7 +26,16 @@ import { contractOf } from "../scenario/service_contract.ts";
 import { assertInContract } from "../scenario/contract.ts";
 import { bug, BUG_IDS, NAMED_SERVICES } from "../zoo/registry.ts";
 import { failingStep, printOutcome, printTrace, type TraceForm } from "./_output.ts";
-import { limitsOf, runGuarded, stoppedLine } from "./_guard.ts";
+import {
+  guardLimits,
+  guardStopAt,
+  guardWatch,
+  limitsOf,
+  reportStopped,
+  runGuarded,
+  type StuckAt,
+  stuckLines,
+} from "./_guard.ts";
 import { campaignLimits, RUN_LIMIT_FLAGS } from "./_run_limits.ts";
 import {
   type FlagSpec,
@@ -115,6 +124,8 @@ interface Replayed {
   readonly title: string;
   readonly replay: string;
   readonly expected: { verdict: string; traceHash: string } | null;
+  /** A case's limits as this replay applies them, for people (absent: not a case). */
+  readonly limits?: string;
   /** With --current-code: what the case recorded, and whether its modules changed since. */
   readonly recorded?: string;
   readonly changed?: boolean;
@@ -127,7 +138,9 @@ export async function main(): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  campaignLimits(values); // validated here; the guard applied them
+  const flagLimits = campaignLimits(values); // validated here; the guard applied them
+  // What the guard applied: the flags, else the case's recorded limits, else the defaults.
+  const limits = guardLimits() ?? flagLimits;
   if (positionals.length > 1) {
     throw new UsageError(`one case file at a time, got ${positionals.length}`);
   }
@@ -170,6 +183,7 @@ export async function main(): Promise<number> {
     : await replayRun(values, checkerFlag, zoo);
 
   console.log(`replaying: ${r.title}`);
+  if (r.limits !== undefined) console.log(`limits: ${r.limits}`);
   if (form === "html") {
     if (r.scenario === null) throw new UsageError("--trace html is for scenario runs");
     const run = r.run as ScenarioRun; // a scenario kind's run is its interpreter's run, settled
@@ -195,6 +209,15 @@ export async function main(): Promise<number> {
     console.log(`html trace: ${out}`);
   } else {
     printTrace(r.run, form as TraceForm);
+  }
+  const stopAt = guardStopAt();
+  if (stopAt !== null) {
+    const reached = r.run.steps === stopAt.step - 1; // a step-budget stop, or the tail's
+    const name = r.run.threads?.find((t) => t.tid === stopAt.tid)?.name;
+    for (const line of stuckLines(stopAt, name, limits, reached)) console.log(line);
+    console.log(`steps: ${r.run.steps}  decisions: ${r.run.decisions.length}`);
+    console.log(`decision-list (up to step ${r.run.steps}): ${r.run.decisions.join(",")}`);
+    return 1;
   }
   printOutcome(r.run, r.replay);
   if (r.recorded !== undefined) {
@@ -267,17 +290,31 @@ async function replayFile(file: string, values: Values, checkerFlag?: string): P
       ? { ...resolved.services, user: flags.service }
       : resolved.services,
     makeKernel: flags.makeKernel ?? resolved.makeKernel,
+    watch: guardWatch(),
   };
   // --service on a case that names none serves its pagers with the module, as for a run.
-  const input = c.kind === "scenario" && values.service !== undefined && c.service === undefined
+  const bound = c.kind === "scenario" && values.service !== undefined && c.service === undefined
     ? withService(c.input as Scenario, "user")
     : c.input;
+  // The step limit the case's run had (a scenario's maxSteps: the same unless edited by hand).
+  const stepped = c.kind === "scenario" && c.limits !== undefined
+    ? { ...bound as Scenario, maxSteps: c.limits.maxSteps }
+    : bound;
+  const input = c.kind === "scenario" ? capSteps(stepped as Scenario) : stepped;
+  const applied = guardLimits() ?? campaignLimits(values);
+  const limits = `max-steps ${kind.stepLimit(stepped)}, run-timeout ${applied.runTimeout}s, ` +
+    `memory ${applied.memoryMb} MiB (${
+      c.limits === undefined
+        ? "the case records none: the defaults, or the flags"
+        : "as the case records them, unless a flag overrides one"
+    })`;
   if (c.kind === "scenario") assertInContract(input as Scenario, ctx.services, file);
   const run = kind.run(input, { seed: c.seed, decisions: c.decisions }, ctx);
   return {
     run,
     scenario: c.kind === "scenario" ? input as Scenario : null,
     title: `${file}: ${c.description}`,
+    limits,
     replay: replayCommand(file) + (changed ? " --current-code" : ""),
     // Under --current-code the recorded outcome is history, not an expectation, whether or not
     // the module changed: the run's own verdict decides (exit 0 only if it passes now).
@@ -313,7 +350,12 @@ async function replayRun(
     const named = Object.keys(seeded?.services ?? {});
     return named.length === 1 ? withService(s, named[0]) : s;
   };
-  const ctx: RunContext = { monitors: scenarioCheckers(checkers), services, makeKernel };
+  const ctx: RunContext = {
+    monitors: scenarioCheckers(checkers),
+    services,
+    makeKernel,
+    watch: guardWatch(),
+  };
   const extra = [
     values.service !== undefined ? ` --service ${values.service}` : "",
     values.kernel !== undefined ? ` --kernel ${values.kernel}` : "",
@@ -326,7 +368,7 @@ async function replayRun(
     const k = intFlag(values, "run", 0, 0);
     const plan = planRun(seed, k);
     // As the campaign drew it: inside the contract the service module holds itself to.
-    const scenario = bind(generateScenario(plan, contractOf(flags.service)?.contract));
+    const scenario = capSteps(bind(generateScenario(plan, contractOf(flags.service)?.contract)));
     const outcome = executePlan(plan, scenario, ctx);
     const run = KINDS.scenario.run(
       scenario,
@@ -352,13 +394,13 @@ async function replayRun(
   if (values.scenario !== undefined && values["scenario-json"] !== undefined) {
     throw new UsageError("give --scenario FILE or --scenario-json JSON, not both");
   }
-  const scenario = bind(
+  const scenario = capSteps(bind(
     values.scenario !== undefined
       ? await loadScenarioFile(values.scenario as string)
       : values["scenario-json"] !== undefined
       ? parseScenario(parseJson(values["scenario-json"] as string), "--scenario-json")
       : parseScenario(DEFAULT_SCENARIO, "default scenario"),
-  );
+  ));
   assertInContract(
     scenario,
     services,
@@ -396,6 +438,34 @@ async function replayRun(
   };
 }
 
+/**
+ * The scenario as the guard's second replay of a hang runs it ({@linkcode guardStopAt}): its step
+ * budget ends just before the step whose thread never yielded; unchanged otherwise.
+ */
+function capSteps(s: Scenario, stopAt: StuckAt | null = guardStopAt()): Scenario {
+  return stopAt === null ? s : { ...s, maxSteps: stopAt.step - 1 };
+}
+
+/**
+ * The guard's limits for a replay: a flag given wins; else, for a case file, the limits its run
+ * had (`limits` in the case); else the defaults (`fromFlags`). An unreadable case is left to the
+ * command, which reports it.
+ */
+async function caseLimits(
+  args: readonly string[],
+  fromFlags: { runTimeout: number; memoryMb: number },
+): Promise<{ runTimeout: number; memoryMb: number }> {
+  const { positionals } = parseFlags([...args], FLAGS, true);
+  if (positionals.length !== 1) return fromFlags;
+  const recorded = await readCaseFile(positionals[0]).then((c) => c.limits, () => undefined);
+  if (recorded === undefined) return fromFlags;
+  const given = (name: string) => args.some((a) => a === `--${name}` || a.startsWith(`--${name}=`));
+  return {
+    runTimeout: given("run-timeout") ? fromFlags.runTimeout : recorded.runTimeout,
+    memoryMb: given("memory") ? fromFlags.memoryMb : recorded.memoryMb,
+  };
+}
+
 /** After the guard stopped a replay: does that reproduce what the case (if one) expects? */
 async function stoppedVerdict(kind: "service-hang" | "out-of-memory"): Promise<number> {
   const { positionals } = parseFlags(Deno.args, FLAGS, true);
@@ -415,10 +485,10 @@ if (import.meta.main) {
     if (covered !== null) return await covered;
     // A replay runs as printed: lint findings are warnings here, never a flag to remember.
     if (typeof values.service === "string") await lintService(values.service, "warn");
-    const limits = limitsOf(Deno.args);
+    const limits = await caseLimits(Deno.args, limitsOf(Deno.args));
     const o = await runGuarded(import.meta.url, limits);
     if (o.kind === "done") return o.code;
-    console.log(stoppedLine(o.kind, limits));
+    await reportStopped(import.meta.url, limits, o, "deno task repro", Deno.args);
     return await stoppedVerdict(o.kind);
   });
 }

@@ -19,7 +19,14 @@ import { DEFAULT_SCENARIO } from "../scenario/default.ts";
 import { runScenario, type StrategyName } from "../scenario/interpreter.ts";
 import { parseScenario, type Scenario, ScenarioError } from "../scenario/schema.ts";
 import { printOutcome, printTrace, type TraceForm } from "./_output.ts";
-import { limitsOf, runGuarded, stoppedLine } from "./_guard.ts";
+import {
+  guardStopAt,
+  guardWatch,
+  limitsOf,
+  reportStopped,
+  runGuarded,
+  stuckLines,
+} from "./_guard.ts";
 import { campaignLimits, RUN_LIMIT_FLAGS } from "./_run_limits.ts";
 import type { PagerService } from "../services/service.ts";
 import { loadModuleFlags, moduleFlags } from "./_module_flags.ts";
@@ -103,7 +110,7 @@ export async function main(): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  campaignLimits(values); // validated here; the guard applied them
+  const limits = campaignLimits(values); // validated here; the guard applied them
   const seed = intFlag(values, "seed", 0);
   const strategy = (values.strategy ?? "random") as string;
   if (strategy !== "random" && strategy !== "pct") {
@@ -139,8 +146,12 @@ export async function main(): Promise<number> {
     services,
     (values.scenario as string | undefined) ?? "default scenario",
   );
+  // The guard's second replay of a run that never yielded: the same run, ending before the step.
+  const stopAt = guardStopAt();
+  if (stopAt !== null) scenario = { ...scenario, maxSteps: stopAt.step - 1 };
   const monitors = scenarioCheckers(checkers)();
   const raw = runScenario(scenario, {
+    watch: guardWatch(),
     seed,
     strategy: strategy as StrategyName,
     pctDepth,
@@ -167,6 +178,14 @@ export async function main(): Promise<number> {
   );
   console.log(`seed: ${seed}  strategy: ${strategyText}`);
   printTrace(run, form as TraceForm);
+  if (stopAt !== null) {
+    const reached = raw.steps === stopAt.step - 1; // a step-budget stop, or the tail's
+    const name = run.world.threads.find((t) => t.tid === stopAt.tid)?.name;
+    for (const line of stuckLines(stopAt, name, limits, reached)) console.log(line);
+    console.log(`steps: ${run.steps}  decisions: ${run.decisions.length}`);
+    console.log(`decision-list (up to step ${run.steps}): ${run.decisions.join(",")}`);
+    return 1;
+  }
   const scenarioArg = values.scenario !== undefined ? ` --scenario ${values.scenario}` : "";
   const serviceArg = values.service !== undefined ? ` --service ${values.service}` : "";
   const kernelArg = values.kernel !== undefined ? ` --kernel ${values.kernel}` : "";
@@ -192,7 +211,7 @@ if (import.meta.main) {
     const limits = limitsOf(Deno.args);
     const o = await runGuarded(import.meta.url, limits);
     if (o.kind === "done") return o.code;
-    console.log(stoppedLine(o.kind, limits));
+    await reportStopped(import.meta.url, limits, o, "deno task sim", Deno.args);
     return 1;
   });
 }

@@ -48,12 +48,15 @@ export interface PoolOptions<Start, Message> {
   readonly memoryMb: number;
   /**
    * A slot's run was stopped by the watchdog: called before the slot's worker
-   * is replaced (its run record is still intact).
+   * is replaced (its run record is still intact). `ms`: the wall-clock time the
+   * stopped run cost its slot, from the run's last heartbeat until its worker was
+   * stopped (the run limit, or less for a heap stop).
    */
   readonly onStall: (
     worker: number,
     state: { kind: "run" | "investigate"; k: number },
     cause: StallCause,
+    ms: number,
   ) => Promise<void>;
 }
 
@@ -138,6 +141,7 @@ export function startPool<Start, Message extends { readonly type: string }>(
     const state = slotState(Atomics.load(control, CONTROL.slot(w)));
     const rssBefore = rssNow();
     await worker.terminate();
+    const ms = wallMs() - beat[w].at;
     await new Promise((r) => setTimeout(r, 100)); // the isolate's heap is released after it ends
     // What the stalled run took: process memory grown since its last heartbeat, or given back.
     const grownMiB = (rssBefore - beat[w].rss) / 2 ** 20;
@@ -146,7 +150,7 @@ export function startPool<Start, Message extends { readonly type: string }>(
       (Math.max(grownMiB, freedMiB) >= options.memoryMb / 2 ? "out-of-memory" : "hang");
     if (state.kind !== "idle") {
       try {
-        await options.onStall(w, state, cause);
+        await options.onStall(w, state, cause, ms);
       } catch (e) {
         options.errors.push(`worker ${w}: reporting its stopped run: ${(e as Error).message}`);
       }

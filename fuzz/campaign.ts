@@ -141,6 +141,7 @@ export function executePlan(
     services: ctx.services,
     keepTrace: false,
     makeKernel: ctx.makeKernel,
+    watch: ctx.watch,
   });
   const verdict = settleVerdict(run, monitors);
   return {

@@ -30,6 +30,8 @@ import {
   type WorkerStart,
 } from "./engine.ts";
 import type { Program } from "../program/program.ts";
+import { PROGRAM_MAX_STEPS } from "../program/run.ts";
+import type { Scenario } from "../scenario/schema.ts";
 import { loadServiceModule } from "../case/store.ts";
 import { contractOf, type ServiceContract } from "../scenario/service_contract.ts";
 import { type ContractCounter, contractCounter } from "../scenario/contract.ts";
@@ -127,6 +129,8 @@ export interface SummaryFinding {
   readonly size: { readonly from: number; readonly to: number };
   /** False while the case written is the unshrunk run (shrinking did not finish). */
   readonly shrunk: boolean;
+  /** Why the case was not shrunk, when it never will be (a run the watchdog stopped). */
+  readonly notShrunk?: string;
   /** Decision count after shrinking. */
   readonly decisions: number;
   /** Decision count before shrinking. */
@@ -182,6 +186,8 @@ export interface CampaignSummary {
   readonly findings: readonly SummaryFinding[];
   /** Runs the watchdog stopped. */
   readonly stopped: number;
+  /** Wall-clock seconds the stopped runs cost their workers (until each was stopped). */
+  readonly stoppedSeconds: number;
   /**
    * Runs that reached each "sometimes" interleaving (scenarios, `fuzz/sometimes.ts`) or program
    * event (programs: user-buffer copies and their page requests, `fuzz/programs/sometimes.ts`),
@@ -241,6 +247,11 @@ export interface ProgressState {
   /** Distinct program states reached (program campaigns), else null. */
   readonly states: number | null;
   readonly failures: number;
+  /**
+   * Runs stopped by a limit (the watchdog's run limit or heap limit), counted among `failures`,
+   * and the wall-clock seconds they cost their workers. Absent: none (older callers).
+   */
+  readonly stopped?: { readonly runs: number; readonly seconds: number };
   readonly distinct: number;
   /** Findings being shrunk now (written unshrunk; the shrunk case replaces them). */
   readonly shrinking: number;
@@ -260,6 +271,11 @@ export interface ProgressState {
  *   failures: 3, distinct: 1, shrinking: 1, rssMiB: 120,
  * });
  * console.assert(line.includes("shrinking 1"), line);
+ * const stopped = progressLine({
+ *   runs: 9, ofRuns: null, elapsed: 10, budgetSeconds: 30, states: null,
+ *   failures: 4, stopped: { runs: 3, seconds: 6.2 }, distinct: 1, shrinking: 0, rssMiB: 120,
+ * });
+ * console.assert(stopped.includes("failing runs 4 (3 stopped by a limit, 6.2s)"), stopped);
  * ```
  */
 export function progressLine(p: ProgressState): string {
@@ -269,7 +285,11 @@ export function progressLine(p: ProgressState): string {
   const runsLeft = p.ofRuns !== null ? ` of ${p.ofRuns}` : "";
   return `runs ${p.runs}${runsLeft}  ${(p.runs / Math.max(p.elapsed, 1e-3)).toFixed(0)} runs/s  ` +
     (p.states !== null ? `states ${p.states}  ` : "") +
-    `failing runs ${p.failures}  distinct ${p.distinct}` +
+    `failing runs ${p.failures}` +
+    (p.stopped !== undefined && p.stopped.runs > 0
+      ? ` (${p.stopped.runs} stopped by a limit, ${p.stopped.seconds.toFixed(1)}s)`
+      : "") +
+    `  distinct ${p.distinct}` +
     (p.shrinking > 0 ? ` (shrinking ${p.shrinking})` : "") +
     `  elapsed ${p.elapsed.toFixed(0)}s${left}  rss ${p.rssMiB.toFixed(0)} MiB`;
 }
@@ -280,8 +300,15 @@ interface Best {
   unshrunk: CaseEnvelope | null;
   case: CaseEnvelope;
   shrunk: boolean;
+  /** Why it is not shrunk and never will be; absent: shrunk, or shrinking. */
+  notShrunk?: string;
   file: string | null;
 }
+
+/** Why a run the watchdog stopped is written as it ran, unshrunk. */
+export const STOPPED_NOT_SHRUNK =
+  "the watchdog stopped the run, and every replay that shrinking tries would run into the same " +
+  "limit (a whole run limit and a replaced worker each), so the case is the run as it was stopped";
 
 /**
  * Runs a campaign to its budget (or until interrupted) and summarizes it.
@@ -325,7 +352,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
   const timeline: TimelinePoint[] = [];
   const errors: string[] = [];
   const writes: Promise<void>[] = [];
-  let runs = 0, steps = 0, failures = 0, stoppedRuns = 0;
+  let runs = 0, steps = 0, failures = 0, stoppedRuns = 0, stoppedMs = 0;
   let interrupted = false;
   /** When every worker had reported once: start-up is over from here. */
   let warm: { seconds: number; runs: number } | null = null;
@@ -339,10 +366,11 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
       budgetSeconds: options.seconds,
       states: kind === "programs" ? reached.size : null,
       failures,
+      stopped: { runs: stoppedRuns, seconds: stoppedMs / 1000 },
       distinct: best.size,
       // Findings written unshrunk whose shrunk case has not come yet (not on the last line:
       // a shrink that gave up leaves its case unshrunk, and the summary says so).
-      shrinking: final ? 0 : [...best.values()].filter((b) => !b.shrunk).length,
+      shrinking: final ? 0 : [...best.values()].filter((b) => !b.shrunk && !b.notShrunk).length,
       rssMiB: Deno.memoryUsage().rss / 2 ** 20,
     });
 
@@ -360,7 +388,8 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
     if (winner) {
       if (f.stage === "unshrunk") entry.unshrunk = f.case;
       entry.case = f.case;
-      entry.shrunk = f.stage !== "unshrunk";
+      entry.shrunk = f.stage === "shrunk";
+      if (f.stage === "stopped") entry.notShrunk = STOPPED_NOT_SHRUNK;
       best.set(f.signature, entry);
       if (best.size >= (options.stopAfterFindings ?? Infinity)) stop();
     }
@@ -438,11 +467,13 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
     ...(options.modules?.kernel ? { kernel: options.modules.kernel } : {}),
     ...(options.modules?.service ? { service: options.modules.service } : {}),
     ...(contract !== undefined ? { contract } : {}),
+    limits: { runTimeout: runLimitMs / 1000, memoryMb },
   };
   const onStall = async (
     w: number,
     state: { kind: "run" | "investigate"; k: number },
     cause: StallCause,
+    ms: number,
   ): Promise<void> => {
     const signature = cause === "hang" ? SERVICE_HANG : OUT_OF_MEMORY;
     const limit = cause === "hang"
@@ -453,9 +484,15 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
         `run ${state.k}: a replay while investigating it went past the ${limit} (${signature}); ` +
           `its case stays unshrunk`,
       );
+      for (const b of best.values()) {
+        if (b.k === state.k && !b.shrunk) {
+          b.notShrunk = `a replay while shrinking it went past the ${limit} (${signature})`;
+        }
+      }
       return;
     }
     stoppedRuns++;
+    stoppedMs += ms;
     runs = Atomics.load(control, CONTROL.done) + stoppedRuns;
     failures = Atomics.load(control, CONTROL.failed) + stoppedRuns;
     occurrences.set(signature, (occurrences.get(signature) ?? 0) + 1);
@@ -480,11 +517,16 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
       format: CASE_FORMAT,
       kind: kind === "scenarios" ? "scenario" : "program",
       description: `found by fuzz campaign ${options.seed}, run ${state.k}: ${signature} ` +
-        `(stopped at the ${limit}${complete ? "" : "; schedule record truncated"})`,
+        `(stopped at the ${limit}${complete ? "" : "; schedule record truncated"}; not shrunk: ` +
+        `every shrinking replay would run into the same limit)`,
       input,
       decisions: picks,
       seed,
       ...meta,
+      limits: {
+        maxSteps: kind === "scenarios" ? (input as Scenario).maxSteps : PROGRAM_MAX_STEPS,
+        ...meta.limits,
+      },
       expected: cause === "hang" ? "service-hang" : "out-of-memory",
       traceHash: "0000000000000000", // the run never finished: no trace hash
       signature,
@@ -620,6 +662,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
           to: caseSize(b.case),
         },
         shrunk: b.shrunk,
+        ...(b.notShrunk !== undefined ? { notShrunk: b.notShrunk } : {}),
         decisions: b.case.decisions.length,
         shrunkFrom: first.decisions.length,
         occurrences: occurrences.get(signature) ?? 1,
@@ -627,6 +670,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
       };
     }),
     stopped: stoppedRuns,
+    stoppedSeconds: stoppedMs / 1000,
     sometimes,
     neverReached: kind === "scenarios"
       ? Object.keys(SOMETIMES).filter((k) => !(sometimes[k] > 0) && !excluded.has(k))

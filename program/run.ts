@@ -943,6 +943,9 @@ function* janitor(sys: Sys, vmar: number, s: Shared): ThreadBody {
   checkLifetimes(s);
 }
 
+/** The step limit of every program run. */
+export const PROGRAM_MAX_STEPS = 100_000;
+
 /**
  * Runs a program to a verdict: "pass" means every oracle held.
  *
@@ -976,7 +979,7 @@ export function runProgram(program: Program, options: ProgramRunOptions = {}): P
       : options.strategy ?? randomStrategy(seed),
     makeKernel: options.makeKernel,
     allocFailPercent: options.allocFailPercent ?? 0,
-    maxSteps: 100_000,
+    maxSteps: PROGRAM_MAX_STEPS,
     liveness: { afterSteps: 50_000, bound: 50_000 },
     monitors,
     keepTrace: options.keepTrace ?? false,

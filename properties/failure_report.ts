@@ -42,7 +42,10 @@ export function inlineReplay(
   result: CaseResult,
   options: Pick<ReportOptions, "service" | "checkers"> = {},
 ): string {
-  const { scenario, decisions, seed } = result.input;
+  const { scenario, seed } = result.input;
+  // The run's own picks, not the drawn list: a drawn list that ran out (fast-check often shrinks
+  // it to []) left the rest to seeded picks, and the printed line names every pick the run made.
+  const decisions = result.run.decisions;
   const service = options.service === undefined
     ? ""
     : ` --service ${shellQuote(options.service ?? SERVICE_PLACEHOLDER)}`;
@@ -82,14 +85,24 @@ export function formatFailure(result: CaseResult, options: ReportOptions = {}): 
   const v = result.verdict;
   const step = v.step;
   const from = Math.max(0, step - (options.before ?? 12));
-  const { scenario, decisions, seed } = result.input;
+  const { scenario, decisions: drawn, seed } = result.input;
+  const decisions = result.run.decisions;
   const trace = result.run.trace.text(from, step);
+  const same = drawn.length === decisions.length && drawn.every((d, i) => d === decisions[i]);
   return [
     `pagersim: ${describeVerdict(v)}`,
     v.kind === "invariant" ? `invariant: ${v.invariant}` : `verdict: ${v.kind}`,
     `step: ${step}`,
     `seed: ${seed}`,
     `decisions (${decisions.length}): [${decisions.join(",")}]`,
+    ...(same ? [] : [
+      `  (the run's own picks, which replay it; the drawn list was (${drawn.length}): ` +
+      `[${drawn.join(",")}]${
+        drawn.length < decisions.length
+          ? `, and seed ${seed} picked past its end`
+          : `, of which the run used ${decisions.length}`
+      })`,
+    ]),
     `trace hash: ${result.run.traceHash}`,
     `scenario: ${JSON.stringify(scenario)}`,
     `trace, steps ${from}..${step}:`,

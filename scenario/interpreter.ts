@@ -57,6 +57,8 @@ export interface RunOptions {
   makeKernel?: (options: KernelOptions) => Kernel;
   /** Run the quiescent tail after a passing workload (sim/world.ts). Default true. */
   quiescentTail?: boolean;
+  /** Told which thread's code is about to run, at which step (sim/world.ts `watch`): only watches. */
+  watch?: (step: number, tid: number) => void;
 }
 
 /** The outcome of one faulting-thread operation. */
@@ -172,6 +174,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Scena
     keepTrace: options.keepTrace,
     makeKernel: options.makeKernel,
     quiescentTail: options.quiescentTail,
+    watch: options.watch,
   });
   const k = world.kernel;
   const [setup] = k.createThread("setup", 0);

@@ -8,6 +8,7 @@
 
 import { z } from "npm:zod@4.6.7";
 import { LIMITS } from "../kernel/constants.ts";
+import { nearest } from "./nearest.ts";
 
 /** The scenario format tag; bump it when the meaning of a field changes. */
 export const SCENARIO_FORMAT = "pagersim/scenario@1";
@@ -704,13 +705,132 @@ export function parseScenario(input: unknown, where = "scenario"): Scenario {
   // The schema's cross-reference and range checks run only on a scenario whose fields all parse:
   // they are run on the raw input too (each op and VMO that parses on its own), so one pass
   // reports every kind.
-  const lines = formatIssues(r.error.issues);
+  const lines = formatIssues(withSuggestions(input, r.error.issues));
   const seen = new Set(lines);
-  for (const line of formatIssues([...danglingReferences(input), ...opRangeIssues(input)])) {
+  const extra = withSuggestions(input, [...danglingReferences(input), ...opRangeIssues(input)]);
+  for (const line of formatIssues(extra)) {
     if (!seen.has(line)) lines.push(line);
     seen.add(line);
   }
   throw new ScenarioError(where, lines);
+}
+
+/** A schema issue as zod reports it: what the suggestions read of one. */
+interface SchemaIssue {
+  readonly path: readonly PropertyKey[];
+  readonly message: string;
+  readonly code?: string;
+  readonly values?: readonly unknown[];
+  readonly options?: readonly unknown[];
+  readonly keys?: readonly string[];
+}
+
+/**
+ * The issues with a "did you mean" added where a misspelled value or key has a near match
+ * (`scenario/nearest.ts`): a value outside an enum (`"kind": "eagr"`), an op or event kind, a
+ * name that points at nothing (`no VMO named "fiel"`), a key the object does not have.
+ */
+function withSuggestions(
+  input: unknown,
+  issues: readonly SchemaIssue[],
+): { path: readonly PropertyKey[]; message: string }[] {
+  return issues.map((i) => {
+    const hint = suggestion(input, i);
+    return hint === null ? i : { path: i.path, message: `${i.message}; ${hint}` };
+  });
+}
+
+function suggestion(input: unknown, i: SchemaIssue): string | null {
+  const strings = (list: readonly unknown[] | undefined) =>
+    (list ?? []).filter((v): v is string => typeof v === "string");
+  const typed = valueAt(input, i.path);
+  if (i.code === "unrecognized_keys") {
+    const known = keysAt(input, i.path);
+    const keys = i.keys ?? [];
+    const hints = keys.flatMap((k) => {
+      const near = nearest(k, known);
+      if (near === null) return [];
+      return [keys.length === 1 ? `did you mean "${near}"?` : `"${k}": did you mean "${near}"?`];
+    });
+    return hints.length === 0 ? null : hints.join("; ");
+  }
+  if (typeof typed !== "string") return null;
+  const dangling = /^no (pager|VMO|thread) named "/.exec(i.message);
+  const candidates = i.code === "invalid_value"
+    ? strings(i.values)
+    : i.code === "invalid_union"
+    ? strings(i.options)
+    : dangling !== null
+    ? [...(isRecord(input) ? declared(input, `${dangling[1].toLowerCase()}s`) ?? [] : [])]
+    : [];
+  const near = nearest(typed, candidates);
+  return near === null ? null : `did you mean "${near}"?`;
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let v = input;
+  for (const k of path) {
+    if (typeof v !== "object" || v === null) return undefined;
+    v = (v as Record<PropertyKey, unknown>)[k];
+  }
+  return v;
+}
+
+/** zod's definition of a schema: the fields the key walk below reads. */
+interface SchemaDef {
+  readonly type: string;
+  readonly shape?: Record<string, { readonly _zod: { readonly def: SchemaDef } }>;
+  readonly element?: { readonly _zod: { readonly def: SchemaDef } };
+  readonly innerType?: { readonly _zod: { readonly def: SchemaDef } };
+  readonly in?: { readonly _zod: { readonly def: SchemaDef } };
+  readonly options?: readonly { readonly _zod: { readonly def: SchemaDef } }[];
+  readonly discriminator?: string;
+  readonly values?: readonly unknown[];
+}
+
+/** The keys the schema allows for the object at `path` of `input` (empty when it cannot tell). */
+function keysAt(input: unknown, path: readonly PropertyKey[]): string[] {
+  let defs: SchemaDef[] = [(ScenarioObject as unknown as { _zod: { def: SchemaDef } })._zod.def];
+  const unwrap = (d: SchemaDef): SchemaDef => {
+    for (let n = 0; n < 20; n++) {
+      const inner = d.innerType ?? d.in;
+      if (d.type === "object" || d.type === "array" || d.type === "union" || inner === undefined) {
+        break;
+      }
+      d = inner._zod.def;
+    }
+    return d;
+  };
+  const at = (n: number) => valueAt(input, path.slice(0, n));
+  const objects = (ds: SchemaDef[], raw: unknown): SchemaDef[] =>
+    ds.map(unwrap).flatMap((d) => {
+      if (d.type !== "union") return d.type === "object" ? [d] : [];
+      const tag = d.discriminator === undefined || typeof raw !== "object" || raw === null
+        ? undefined
+        : (raw as Record<string, unknown>)[d.discriminator];
+      const picked = (d.options ?? []).map((o) => unwrap(o._zod.def)).filter((o) => {
+        const lit = d.discriminator === undefined ? undefined : o.shape?.[d.discriminator];
+        return tag === undefined || lit === undefined || (lit._zod.def.values ?? []).includes(tag);
+      });
+      return objects(picked, raw);
+    });
+  for (let n = 0; n < path.length; n++) {
+    const k = path[n];
+    const next: SchemaDef[] = [];
+    for (const d of defs.map(unwrap)) {
+      if (d.type === "array" && typeof k === "number" && d.element !== undefined) {
+        next.push(d.element._zod.def);
+      } else {
+        for (const o of objects([d], at(n))) {
+          const f = o.shape?.[String(k)];
+          if (f !== undefined) next.push(f._zod.def);
+        }
+      }
+    }
+    defs = next;
+  }
+  const keys = objects(defs, at(path.length)).flatMap((d) => Object.keys(d.shape ?? {}));
+  return [...new Set(keys)];
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {

@@ -231,7 +231,7 @@ Deno.test("schema errors and dangling references come in one pass", () => {
   assert.ok(got.some((p) => p.startsWith("threads.0.ops.1.op:")), got.join("\n"));
   for (
     const ref of [
-      'vmos.0.pager: no pager named "fss"',
+      'vmos.0.pager: no pager named "fss"; did you mean "fs"?',
       'threads.0.ops.0.vmo: no VMO named "b"',
       'events.0.target: no VMO named "zz"',
       'events.1.target: no thread named "nobody"',
@@ -244,7 +244,7 @@ Deno.test("schema errors and dangling references come in one pass", () => {
     threads: [{ name: "r", ops: [{ op: "read", vmo: "b", page: 0 }] }],
   });
   assert.deepEqual(refsOnly, [
-    'vmos.0.pager: no pager named "fss"',
+    'vmos.0.pager: no pager named "fss"; did you mean "fs"?',
     'threads.0.ops.0.vmo: no VMO named "b"',
   ]);
 });
@@ -312,4 +312,31 @@ Deno.test("an op past its VMO's end is named beside an invalid op elsewhere (one
       e.message ===
         'y.json: invalid scenario:\n  - threads.0.ops.1.pages: pages [5,6) go past the end of VMO "a" (2 pages)',
   );
+});
+
+Deno.test("a misspelled value or key gets a did-you-mean (issue hC: only flags had one)", () => {
+  const got = problems({
+    pagers: [{ name: "fs", service: { kind: "eagr" }, threds: 1 }],
+    vmos: [{ name: "file", pager: "fss", pages: 4, trapDirt: true }],
+    threads: [
+      { name: "reader", ops: [{ op: "raed", vmo: "fiel", page: 0 }] },
+      { name: "w", ops: [{ op: "write", vmo: "fiel", page: 0, pgaes: 1 }] },
+    ],
+    events: [{ do: "detatch", target: "file" }, { do: "kill", target: "raeder" }],
+  });
+  const expect = [
+    /^pagers\.0\.service\.kind: .*; did you mean "eager"\?$/,
+    /^pagers\.0: Unrecognized key: "threds"; did you mean "threads"\?$/,
+    /^vmos\.0: Unrecognized key: "trapDirt"; did you mean "trapDirty"\?$/,
+    /^threads\.0\.ops\.0\.op: .*; did you mean "read"\?$/,
+    /^threads\.1\.ops\.0: Unrecognized key: "pgaes"; did you mean "pages"\?$/,
+    /^events\.0\.do: .*; did you mean "detach"\?$/,
+    /^vmos\.0\.pager: no pager named "fss"; did you mean "fs"\?$/,
+    /^threads\.1\.ops\.0\.vmo: no VMO named "fiel"; did you mean "file"\?$/,
+    /^events\.1\.target: no thread named "raeder"; did you mean "reader"\?$/,
+  ];
+  for (const re of expect) assert.ok(got.some((p) => re.test(p)), `${re}\n${got.join("\n")}`);
+  // Nothing near: no guess.
+  const far = problems({ ...base(), events: [{ do: "frobnicate", target: "a" }] });
+  assert.ok(far.length > 0 && far.every((p) => !p.includes("did you mean")), far.join("\n"));
 });

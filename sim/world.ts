@@ -191,6 +191,12 @@ export interface WorldOptions extends KernelOptions {
    * tail scheduled by the fair strategy would be steps it did not choose.
    */
   quiescentTail?: boolean;
+  /**
+   * Told the step and thread id each time a thread's code is about to run (to its next yield),
+   * before it runs: what a watchdog outside the run reads to name the thread whose code never
+   * yielded (`cli/_guard.ts`). It only watches; nothing it does can change the run.
+   */
+  watch?: (step: number, tid: number) => void;
 }
 
 /** The result of {@linkcode World.run}. */
@@ -324,11 +330,22 @@ export class World {
   /** What runs after each step: the monitors' step hooks ({@linkcode Monitor.stepHook}), in order. */
   readonly #stepHooks: ((world: World) => void)[] = [];
   readonly #tailOn: boolean;
+  readonly #watch: ((step: number, tid: number) => void) | undefined;
+  /**
+   * Each thread's name in a recorded schedule (`sim/strategy.ts` `recordingStrategy`), by tid - 1:
+   * its own name, a spawned thread's behind its parent's (`fs.svc0/svc-2`: two service threads
+   * each spawning a "svc-2", or a child named as its parent, stay apart), and `#2`, `#3`, ... in
+   * spawn order for a name still taken, so a schedule followed on a cut input (shrinking) never
+   * mistakes one thread for another.
+   */
+  readonly #scheduleNames: string[] = [];
+  readonly #namesTaken = new Set<string>();
 
   /** Builds a world with a fresh kernel and no threads. */
   constructor(options: WorldOptions) {
     this.trace = new Trace(options.keepTrace ?? true);
     this.#tailOn = options.quiescentTail ?? true;
+    this.#watch = options.watch;
     const kernelOptions = {
       pageSize: options.pageSize,
       overtimeTicks: options.overtimeTicks,
@@ -337,7 +354,7 @@ export class World {
     this.kernel = options.makeKernel?.(kernelOptions) ?? new Kernel(kernelOptions);
     this.decisions = new DecisionSource(
       options.strategy,
-      (tid) => this.threads[tid - 1]?.name ?? "",
+      (tid) => this.#scheduleNames[tid - 1] ?? "",
     );
     this.maxSteps = options.maxSteps ?? 100_000;
     this.liveness = options.liveness ?? { afterSteps: 5000, bound: 20_000 };
@@ -375,13 +392,20 @@ export class World {
     name: string,
     role: Role,
     body: (sys: Sys) => ThreadBody,
-    options: { failInsteadOfBlock?: boolean; notBefore?: number } = {},
+    options: { failInsteadOfBlock?: boolean; notBefore?: number; parent?: number } = {},
   ): SimThread {
     const tid = this.threads.length + 1;
+    // A spawned thread's schedule name says whose it is ("fs.svc0/worker"): the same whatever
+    // cut removes another pager's threads, so a followed schedule keeps meaning the same thread.
+    const qualified = options.parent === undefined
+      ? name
+      : `${this.#scheduleNames[options.parent - 1] ?? ""}/${name}`;
+    let unique = qualified;
+    for (let n = 2; this.#namesTaken.has(unique); n++) unique = `${qualified}#${n}`;
     const [k, handle] = this.kernel.createThread(name, tid, options.failInsteadOfBlock ?? false);
     const sys = new Sys(this.kernel, k, (n) => this.#draw(n), (key) => {
       for (const m of this.monitors) m.onCheckpoint?.(tid, key);
-    }, (child, childBody) => this.spawn(child, role, childBody).tid);
+    }, (child, childBody) => this.spawn(child, role, childBody, { parent: tid }).tid);
     const t: SimThread = {
       tid,
       name,
@@ -396,6 +420,8 @@ export class World {
       gen: undefined as unknown as ThreadBody,
     };
     this.threads.push(t);
+    this.#namesTaken.add(unique);
+    this.#scheduleNames.push(unique);
     try {
       t.gen = body(sys);
       this.#advance(t);
@@ -615,6 +641,7 @@ export class World {
   /** Resumes a thread to its next yield, classifying how it stopped. Throws kernel/monitor errors. */
   #advance(t: SimThread): void {
     let r: IteratorResult<KernelYield, void>;
+    this.#watch?.(this.step, t.tid);
     try {
       r = t.gen.next();
     } catch (e) {

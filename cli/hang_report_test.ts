@@ -1,0 +1,130 @@
+// A run that hangs names the stuck thread and its step, shows the trace up to it and prints a
+// replay line that works as printed (issue hC: a user's service that loops without yielding got
+// one line, "service-hang: no yield (the run did not finish within --run-timeout 2s)", and one
+// that loops through syscalls got "step budget exhausted" with no thread named).
+import { strict as assert } from "node:assert";
+
+const TRIAL = "examples/testdata/trial";
+
+async function deno(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const o = await new Deno.Command(Deno.execPath(), { args, stdout: "piped", stderr: "piped" })
+    .output();
+  return {
+    code: o.code,
+    out: new TextDecoder().decode(o.stdout),
+    err: new TextDecoder().decode(o.stderr),
+  };
+}
+
+/** Runs a printed `deno task sim|repro ...` line as the task would (single quotes honoured). */
+function runLine(line: string) {
+  const w: string[] = [];
+  const re = /'((?:[^']|'\\'')*)'|(\S+)/g;
+  for (let m; (m = re.exec(line)) !== null;) {
+    w.push(m[1] !== undefined ? m[1].replaceAll(`'\\''`, "'") : m[2]);
+  }
+  assert.deepEqual(w.slice(0, 2), ["deno", "task"], line);
+  return deno(["run", "-A", `cli/${w[2]}.ts`, ...w.slice(3)]);
+}
+
+for (const command of ["sim", "repro"]) {
+  Deno.test(`${command}: a service that never yields is named with its step, its trace and a replay line that works`, async () => {
+    const args = [
+      "--scenario",
+      `${TRIAL}/trial.json`,
+      "--service",
+      `${TRIAL}/spin_service.ts`,
+      "--seed",
+      "1",
+      "--run-timeout",
+      "2",
+    ];
+    const r = await deno(["run", "-A", `cli/${command}.ts`, ...args]);
+    assert.equal(r.code, 1, r.out + r.err);
+    // The trial's READ of page 2 reaches the spinning service thread at step 13.
+    assert.match(r.out, /^stuck: t1 "fs\.svc" never yielded at step 13: .*up to step 12/m);
+    assert.match(r.out, /^#12 /m, "the trace up to the stuck step");
+    assert.doesNotMatch(r.out, /^#13 /m);
+    const verdict = /^verdict: service-hang: no yield \(t1 at step 13 never yielded: .*\)$/m;
+    assert.match(r.out, verdict);
+    const line = /^replay: (.+)$/m.exec(r.out)?.[1] ?? "";
+    assert.equal(line, `deno task ${command} ${args.join(" ")}`);
+    const again = await runLine(line);
+    assert.equal(again.code, 1, again.out + again.err);
+    assert.equal(/^verdict: .*$/m.exec(again.out)?.[0], verdict.exec(r.out)?.[0]);
+  });
+}
+
+Deno.test("sim: a run stopped at its step limit names the thread that was still running", async () => {
+  const r = await deno([
+    "run",
+    "-A",
+    "cli/sim.ts",
+    "--scenario",
+    `${TRIAL}/trial_budget.json`,
+    "--service",
+    `${TRIAL}/busy_service.ts`,
+    "--seed",
+    "1",
+  ]);
+  assert.equal(r.code, 1, r.out + r.err);
+  assert.match(r.out, /^verdict: step budget exhausted after 300 steps$/m);
+  assert.match(
+    r.out,
+    /^stuck: t1 "fs\.svc" took 29\d of the 300 steps and was still running at step 300, .*; parked: t3 "reader2" waits on vmo \d+: READ request/m,
+  );
+  const line = /^replay: (.+)$/m.exec(r.out)?.[1] ?? "";
+  const again = await runLine(line);
+  assert.equal(again.code, 1);
+  assert.equal(/^trace-hash: .*$/m.exec(again.out)?.[0], /^trace-hash: .*$/m.exec(r.out)?.[0]);
+});
+
+Deno.test("a hang a campaign found under --run-timeout 1 records it, and repro replays under it", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "pagersim-limits-" });
+  try {
+    const f = await deno([
+      "run",
+      "-A",
+      "cli/fuzz.ts",
+      "--service",
+      `${TRIAL}/spin_service.ts`,
+      "--runs",
+      "3",
+      "--workers",
+      "1",
+      "--seed",
+      "1",
+      "--run-timeout",
+      "1",
+      "--corpus",
+      dir,
+    ]);
+    assert.equal(f.code, 1, f.out + f.err);
+    // The stopped run shows in the progress line and the summary, with what it cost.
+    assert.match(f.out, /^runs \d+ of 3 .*failing runs 1 \(1 stopped by a limit, \d+\.\ds\)/m);
+    assert.match(
+      f.out,
+      /^failing runs 1 \(1 stopped by the watchdog, \d+\.\ds of workers' time\)/m,
+    );
+    // Not shrunk, and the summary says why (it said "shrunk to size 17 (from 17; ...)").
+    assert.match(
+      f.out,
+      /^ {4}run \d+, 1 failing runs; size \d+ \(not shrunk: the watchdog stopped the run, /m,
+    );
+    assert.doesNotMatch(f.out, /shrunk to size/);
+    const file = /^ {4}replay: deno task repro (\S+)$/m.exec(f.out)?.[1] ?? "";
+    const c = JSON.parse(await Deno.readTextFile(file));
+    assert.equal(c.expected, "service-hang");
+    assert.deepEqual(c.limits, { maxSteps: c.input.maxSteps, runTimeout: 1, memoryMb: 512 });
+    const r = await deno(["run", "-A", "cli/repro.ts", file]);
+    assert.equal(r.code, 0, r.out + r.err);
+    assert.match(r.out, /^limits: max-steps \d+, run-timeout 1s, memory 512 MiB \(as the case/m);
+    assert.match(
+      r.out,
+      /^verdict: service-hang: no yield \(t\d+ at step \d+ never yielded: .* 1s\)$/m,
+    );
+    assert.match(r.out, /^expected: service-hang: reproduced$/m);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

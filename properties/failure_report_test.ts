@@ -1,0 +1,43 @@
+// A failing pagerProperty prints the decisions its run made (issue hC: a user's property over their
+// own service printed the drawn list, `decisions (0): []`, shrunk by fast-check to nothing, and a
+// replay line that replayed only because seed 0's fallback picks happened to be the same).
+import { strict as assert } from "node:assert";
+import fc from "fast-check";
+import { checkersOf } from "../case/kinds.ts";
+import { pagerProperty, PagerPropertyFailure } from "./pager_property.ts";
+import stuck from "../examples/testdata/trial/stuck_service.ts";
+
+Deno.test("a failing property over a user's service prints the run's own decisions and seed", () => {
+  let failure: PagerPropertyFailure | null = null;
+  try {
+    fc.assert(
+      pagerProperty(checkersOf("kernel+service"), {
+        scenario: { customServices: ["user"] },
+        services: { user: stuck },
+        serviceModule: "examples/testdata/trial/stuck_service.ts",
+      }),
+      { numRuns: 50, seed: 3 },
+    );
+  } catch (e) {
+    const cause = (e as Error).cause;
+    assert.ok(cause instanceof PagerPropertyFailure, String(e));
+    failure = cause;
+  }
+  assert.ok(failure !== null, "the stuck service was not caught");
+  const run = failure.result.run.decisions;
+  const drawn = failure.result.input.decisions;
+  assert.ok(run.length > 0, "the run made picks");
+  assert.notDeepEqual([...drawn], [...run], "fast-check shrank the drawn list below the run's");
+  const text = failure.message;
+  assert.match(text, new RegExp(`^decisions \\(${run.length}\\): \\[${run.join(",")}\\]$`, "m"));
+  assert.match(
+    text,
+    new RegExp(`the drawn list was \\(${drawn.length}\\): \\[${drawn.join(",")}\\]`),
+  );
+  assert.match(text, new RegExp(`^seed: ${failure.result.input.seed}$`, "m"));
+  const line = /^replay: (.+)$/m.exec(text)?.[1] ?? "";
+  assert.ok(
+    line.endsWith(` --seed ${failure.result.input.seed} --decisions ${run.join(",")}`),
+    line,
+  );
+});
