@@ -498,3 +498,35 @@ const KERNEL_OBJECTS_CASES: [key: string, what: string, invariant: string][] = [
 Deno.test("a VMO's children stay its own while a handle keeps it: the kernel_objects.ts lifetime mutant", async (t) => {
   await killsOnPrograms(t, "kernel/kernel_objects.ts", KERNEL_OBJECTS_CASES);
 });
+
+// Sample db479d7 (seed 13), gap list D: a pager VMO's user signals set, one cleared, then waited
+// for (`signalLayout`): futex-discipline's user-signals judges what the wait observed.
+const USER_SIGNAL_CASES: [key: string, what: string, invariant: string][] = [
+  [
+    "kernel/kernel.ts:390:44:UnaryOperator:clear",
+    "zx_object_signal on a VMO keeps only the signals clear_mask names, not the others",
+    "futex-discipline",
+  ],
+];
+
+Deno.test("zx_object_signal clears clear_mask, then sets set_mask, on a VMO: the kernel.ts user-signal mutant", async (t) => {
+  await killsOnPrograms(t, "kernel/kernel.ts", USER_SIGNAL_CASES);
+});
+
+// Sample db479d7 (seed 13), gap list D: `regionLayout`'s region of the root with CAN_MAP_EXECUTE
+// and its region without CAN_MAP_SPECIFIC destroyed twice; the contract's zx_vmar_allocate and
+// zx_vmar_destroy predictions.
+const VMAR_D_CASES: [key: string, what: string][] = [
+  [
+    "kernel/kernel_vmar.ts:214:25:BooleanLiteral:region.flags.execute",
+    "zx_vmar_allocate: CAN_MAP_EXECUTE refused where the parent has it (and granted where not)",
+  ],
+  [
+    "kernel/kernel_vmar.ts:247:9:ConditionalExpression:false",
+    "zx_vmar_destroy: a destroyed region destroyed again is not BAD_STATE",
+  ],
+];
+
+Deno.test("a region of the root may map executable pages, and a dead region is BAD_STATE to zx_vmar_destroy: kernel_vmar.ts mutants of gap list D", async (t) => {
+  await killsOnPrograms(t, "kernel/kernel_vmar.ts", VMAR_D_CASES);
+});
