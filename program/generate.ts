@@ -84,6 +84,7 @@ import {
   ZX_VMO_TRAP_DIRTY,
   ZX_VMO_UNBOUNDED,
   ZX_VMO_ZERO_CHILDREN,
+  ZX_WAIT_ASYNC_ONCE,
 } from "../kernel/constants.ts";
 import { present } from "../kernel/assert.ts";
 import { spec } from "../kernel/syscalls.ts";
@@ -1201,6 +1202,13 @@ class CallBuilder {
     this.#emit({ call: "zx_object_signal", args: [{ h: vmo }, 0, u0 | u1] }, null);
     this.#emit({ call: "zx_object_signal", args: [{ h: vmo }, u0, 0] }, null);
     this.#emit({ call: "zx_object_wait_one", args: [{ h: vmo }, u0 | u1, 0] }, null);
+    // An async wait for the signal left, on a port of its own: it fires as it is made (random
+    // draws seldom wait for a signal already active).
+    const signalPort = this.#emit({ call: "zx_port_create", args: [0] }, null);
+    this.#emit({
+      call: "zx_object_wait_async",
+      args: [{ h: vmo }, { h: signalPort }, 1, u1, ZX_WAIT_ASYNC_ONCE],
+    }, null);
   }
 
   /** Adds one call of `name` (and whatever constructors its arguments need). */
