@@ -4,6 +4,8 @@
 // seed passes unmutated under the kernel and service checkers; futex-discipline's `futex-args`
 // holds a garbage deadline to INVALID_ARGS, and a bad owner handle that crashes the kernel ends
 // the run. Before it no probe of the judge made such a call (sample 9c15424, docs/mutation.md).
+// Its owner round (gap list D of sample db479d7) parks helper threads on futex words and a
+// condition variable, names a bystander and a waiter as new owners, and wakes one at a time.
 import { strict as assert } from "node:assert";
 import { mirrorScenarioRun, mutantMirror } from "./mutant_mirror.ts";
 import { assertEverySeedPasses, judgeScenario } from "./_judge_scenario.ts";
@@ -37,5 +39,44 @@ Deno.test("futex_garbage: a garbage deadline accepted, or a bad owner handle loo
     assert.notEqual(owner.kind, "pass", JSON.stringify(owner));
   } finally {
     m.dispose();
+  }
+});
+
+// Gap list D of sample db479d7 (docs/mutation.md): the owner round. A wake that wakes every
+// waiter (futex.ts:140), an owner refused for any futex with waiters (futex.ts:201), and a
+// condition variable's signal that wakes nobody (sync.ts:192, the pager then polls forever and
+// its readers go unserved).
+Deno.test("futex_garbage's owner round: a wake of more than wake_count, a bystander owner refused, a lost signal", async (t) => {
+  for (
+    const [file, key, invariant, rule] of [
+      [
+        "kernel/futex.ts",
+        "kernel/futex.ts:140:36:ConditionalExpression:true",
+        "futex-discipline",
+        /^futex-wake: t\d+ zx_futex_wait\(0x[0-9a-f]+\) returned ZX_OK, but the wakes of that futex since it parked had all been taken by other waiters$/,
+      ],
+      [
+        "kernel/futex.ts",
+        "kernel/futex.ts:201:57:ConditionalExpression:true",
+        "futex-discipline",
+        /^futex-args: t1 zx_futex_wait\(.*\): every argument is valid, yet it returned ZX_ERR_INVALID_ARGS$/,
+      ],
+      ["services/sync.ts", "services/sync.ts:192:36:BlockStatement:{}", "no-lost-requests", /./],
+    ] as const
+  ) {
+    await t.step(key, async () => {
+      const m = await mutantMirror(file);
+      try {
+        const run = await mirrorScenarioRun(m, "kernel");
+        const verdict = (): Any => run("futex_garbage", 0);
+        assert.equal(verdict().kind, "pass");
+        const v: Any = m.withMutant(key, verdict);
+        assert.equal(v.kind, "invariant", `${key}: ${JSON.stringify(v)}`);
+        assert.equal(v.invariant, invariant, `${key}: ${JSON.stringify(v)}`);
+        assert.match(v.message, rule);
+      } finally {
+        m.dispose();
+      }
+    });
   }
 });

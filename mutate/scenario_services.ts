@@ -9,10 +9,12 @@
 import {
   ZX_OK,
   ZX_RIGHT_SAME_RIGHTS,
+  ZX_TIME_INFINITE,
   ZX_VMO_OP_COMMIT,
   ZX_VMO_OP_DECOMMIT,
 } from "../kernel/constants.ts";
 import type { Syscall } from "../kernel/yields.ts";
+import type { Sys } from "../sim/sys.ts";
 import type { PagerService } from "../services/service.ts";
 import { serveReads, supplyFromBacking } from "../services/service.ts";
 import { CondVar, Mutex } from "../services/sync.ts";
@@ -145,10 +147,12 @@ export const lendingPool: PagerService = function* (sys, ctx) {
 /**
  * A correct pager that first makes the futex calls no other probe of the judge makes, each of
  * which returns at once: a `zx_futex_wait` on its own word whose deadline is no number (a string,
- * then NaN: the model's garbage arguments, INVALID_ARGS; with a stale value), and one that names as its new owner a
- * thread handle it has closed, with the deadline past (BAD_HANDLE after the value check). Then it
- * supplies each READ packet whole. The services' mutexes and condition variables pass numbers and
- * name live holders, and programs make no futex call (they have no futex word).
+ * then NaN: the model's garbage arguments, INVALID_ARGS; with a stale value), and one that names
+ * as its new owner a thread handle it has closed, with the deadline past (BAD_HANDLE after the
+ * value check). Then the owner round ({@linkcode ownerRound}: helper threads, owners that are
+ * live threads, wakes one at a time, a condition variable's signal). Then it supplies each READ
+ * packet whole. The services' mutexes and condition variables pass numbers and name live
+ * holders, and programs make no futex call (they have no futex word).
  *
  * @example
  * ```ts
@@ -164,6 +168,60 @@ export const lendingPool: PagerService = function* (sys, ctx) {
  * console.assert(run.verdict.kind === "pass");
  * ```
  */
+/**
+ * The owner round of {@linkcode futexGarbage}: the futex calls whose outcome depends on who else
+ * waits. Helper threads park, one on a word of its own (a bystander, whose handle it leaves in
+ * `owners[0]`), two on a gate word (`owners[1]`, `owners[2]`), one on a condition variable; a
+ * wait on the pager's `pause` word whose deadline passes lets each of them park first (a timeout
+ * of T ticks fires only after every thread that stayed runnable took T steps). Then the pager
+ * waits on the gate naming the bystander as new owner (deadline past: TIMED_OUT, which no owner
+ * rule refuses) and naming a gate waiter (INVALID_ARGS: "new_futex_owner is currently waiting on
+ * this futex"), wakes the gate one waiter at a time with a pause between (each wake takes one),
+ * lets the bystander go, signals the condition variable once, and polls until the three that
+ * count (`done`) have returned. A signal that wakes nobody leaves the pager polling, its
+ * readers unserved: a hang.
+ */
+function* ownerRound(sys: Sys): Syscall<void> {
+  const gate = sys.futexWord(0);
+  const aside = sys.futexWord(0);
+  const pause = sys.futexWord(0);
+  const done = sys.futexWord(0);
+  const lock = new Mutex(sys, "round");
+  const cv = new CondVar(sys, "round");
+  let go = false;
+  const owners = [0, 0, 0];
+  const rest = () => sys.futexWait(pause, 0, 0, sys.now + 16);
+  sys.spawn("bystander", function* (s) {
+    owners[0] = s.self;
+    yield* s.futexWait(aside, 0, 0, ZX_TIME_INFINITE);
+  });
+  for (const i of [1, 2]) {
+    sys.spawn(`gate-${i}`, function* (s) {
+      owners[i] = s.self;
+      yield* s.futexWait(gate, 0, 0, ZX_TIME_INFINITE);
+      s.atomicAdd(done, 1);
+    });
+  }
+  sys.spawn("signalled", function* (s) {
+    yield* lock.lock(s);
+    while (!go) yield* cv.wait(s, lock);
+    yield* lock.unlock(s);
+    s.atomicAdd(done, 1);
+  });
+  yield* rest();
+  yield* sys.futexWait(gate, 0, owners[0], 0);
+  yield* sys.futexWait(gate, 0, owners[1], 0);
+  yield* sys.futexWake(gate, 1);
+  yield* rest();
+  yield* sys.futexWake(gate, 1);
+  yield* sys.futexWake(aside, 1);
+  yield* lock.lock(sys);
+  go = true;
+  yield* cv.signal(sys);
+  yield* lock.unlock(sys);
+  while (sys.atomicLoad(done) < 3) yield* sys.futexWait(pause, 0, 0, sys.now + 4);
+}
+
 export const futexGarbage: PagerService = function* (sys, ctx) {
   const word = sys.futexWord(0);
   // The word holds 0, not 1: past the deadline's check the value's would fail (BAD_STATE), so a
@@ -175,6 +233,7 @@ export const futexGarbage: PagerService = function* (sys, ctx) {
     yield* sys.handleClose(self);
     yield* sys.futexWait(word, 0, self, 0);
   }
+  yield* ownerRound(sys);
   yield* serveReads(sys, ctx, function* (packet, vmo) {
     yield* supplyFromBacking(sys, ctx, vmo, packet.offset, packet.length);
   });

@@ -972,6 +972,14 @@ const AFTER: Partial<Record<CallName, Check>> = {
       ? null
       : protectIn(region, o, a[2] as number, (a[2] as number) + roundUp(a[3], ps), m);
   },
+  // VmAddressRegionOrMapping::Destroy (vm_address_region_or_mapping.cc @ vsrinivas/fuchsia
+  // 005edc33): "if (state_ != LifeCycleState::ALIVE) return ZX_ERR_BAD_STATE", else the region
+  // and everything in it go (DestroyLocked: ZX_OK). A region the picture holds, not the root.
+  zx_vmar_destroy: (a, m) => {
+    const region = regionOf(m, a[0]);
+    if (region === undefined || region.base === null) return null;
+    return region.destroyed ? ZX_ERR_BAD_STATE : ZX_OK;
+  },
   // zx_vmar_op_range.md, VmAddressRegionDispatcher::RangeOp: an op the call does not have, the
   // handle's rights for it (COMMIT/DECOMMIT: WRITE; MAP_RANGE/PREFETCH: READ), then an
   // unaligned address or an empty size. Containment needs the region's extent: not predicted.

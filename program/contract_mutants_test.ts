@@ -176,42 +176,42 @@ Deno.test("the program contract's VMAR argument checks kill the kernel_vmar.ts m
 
 const OBJECTS_CASES: [key: string, what: string, invariant?: string][] = [
   [
-    "kernel/objects.ts:637:9:ConditionalExpression:false",
+    "kernel/objects.ts:663:9:ConditionalExpression:false",
     "zx_vmar_allocate: a SPECIFIC region past its parent's end placed",
   ],
   [
-    "kernel/objects.ts:639:7:LogicalOperator:specific || this.regions.some(r => r.base < at + size && at < r.base + r.size) || this.mappings.some(m => m.addr < at + size && at < m.addr + m.len)",
+    "kernel/objects.ts:665:7:LogicalOperator:specific || this.regions.some(r => r.base < at + size && at < r.base + r.size) || this.mappings.some(m => m.addr < at + size && at < m.addr + m.len)",
     "zx_vmar_allocate: every SPECIFIC region ALREADY_EXISTS (in an empty root too)",
   ],
   [
-    "kernel/objects.ts:556:74:EqualityOperator:m.addr >= best.addr",
+    "kernel/objects.ts:582:74:EqualityOperator:m.addr >= best.addr",
     "zx_vmar_op_range: a region's mappings walked from the highest (adjacent ones BAD_STATE)",
   ],
   [
-    "kernel/objects.ts:610:65:EqualityOperator:at <= m.addr + m.len",
+    "kernel/objects.ts:636:65:EqualityOperator:at <= m.addr + m.len",
     "zx_vmar_map: a SPECIFIC mapping right after another ALREADY_EXISTS",
   ],
   [
-    "kernel/objects.ts:611:29:BooleanLiteral:overwrite",
+    "kernel/objects.ts:637:29:BooleanLiteral:overwrite",
     "zx_vmar_map: SPECIFIC_OVERWRITE over a mapping ALREADY_EXISTS",
   ],
   // Where a placement lands (`placedWhere`) and the layout's end (generate.ts `#placements`).
   [
-    "kernel/objects.ts:582:9:ConditionalExpression:false",
+    "kernel/objects.ts:608:9:ConditionalExpression:false",
     "zx_vmar_map: a placement the kernel chooses lands on a SPECIFIC one (nextAddr not moved past it)",
   ],
   [
-    "kernel/objects.ts:639:45:EqualityOperator:r.base <= at + size",
+    "kernel/objects.ts:665:45:EqualityOperator:r.base <= at + size",
     "zx_vmar_allocate: a SPECIFIC region ending where another begins ALREADY_EXISTS",
   ],
   [
-    "kernel/objects.ts:563:11:LogicalOperator:m !== undefined || best === undefined || m.addr < best.addr",
+    "kernel/objects.ts:589:11:LogicalOperator:m !== undefined || best === undefined || m.addr < best.addr",
     "zx_vmar_op_range: a walk past a direct mapping into an empty sub-region (the kernel throws)",
     "thread-fault",
   ],
   // What ZX_INFO_VMO reports (`infoAgrees`), on the pin layout's contiguous VMOs.
   [
-    "kernel/objects.ts:377:11:ConditionalExpression:false",
+    "kernel/objects.ts:403:11:ConditionalExpression:false",
     "zx_object_get_info: a contiguous VMO, never decommitted, reports no committed bytes",
   ],
 ];
@@ -507,11 +507,11 @@ Deno.test("a VMO's children stay its own while a handle keeps it: the kernel_obj
 // kernel's own pin assertions.
 const GAP_C_OBJECTS_CASES: [key: string, what: string][] = [
   [
-    "kernel/objects.ts:607:36:LogicalOperator:r.base < at + length || at < r.base + r.size",
+    "kernel/objects.ts:633:36:LogicalOperator:r.base < at + length || at < r.base + r.size",
     "a SPECIFIC mapping ending where a sub-region begins is ALREADY_EXISTS",
   ],
   [
-    "kernel/objects.ts:563:31:ConditionalExpression:true",
+    "kernel/objects.ts:589:31:ConditionalExpression:true",
     "a walk prefers a sub-region's later mapping to a direct one (MAP_RANGE meets a gap)",
   ],
 ];
@@ -545,4 +545,36 @@ const GAP_C_PAGES_CASES: [key: string, what: string, invariant: string][] = [
 
 Deno.test("gap list C: a user copy past a shrunk VMO's end, DECOMMIT over a live pin, ZERO of a contiguous VMO, a pin of a slice of a clone: vmo_pages.ts", async (t) => {
   await killsOnPrograms(t, "kernel/vmo_pages.ts", GAP_C_PAGES_CASES);
+});
+
+// Sample db479d7 (seed 13), gap list D: a pager VMO's user signals set, one cleared, then waited
+// for (`signalLayout`): futex-discipline's user-signals judges what the wait observed.
+const USER_SIGNAL_CASES: [key: string, what: string, invariant: string][] = [
+  [
+    "kernel/kernel.ts:390:44:UnaryOperator:clear",
+    "zx_object_signal on a VMO keeps only the signals clear_mask names, not the others",
+    "futex-discipline",
+  ],
+];
+
+Deno.test("zx_object_signal clears clear_mask, then sets set_mask, on a VMO: the kernel.ts user-signal mutant", async (t) => {
+  await killsOnPrograms(t, "kernel/kernel.ts", USER_SIGNAL_CASES);
+});
+
+// Sample db479d7 (seed 13), gap list D: `regionLayout`'s region of the root with CAN_MAP_EXECUTE
+// and its region without CAN_MAP_SPECIFIC destroyed twice; the contract's zx_vmar_allocate and
+// zx_vmar_destroy predictions.
+const VMAR_D_CASES: [key: string, what: string][] = [
+  [
+    "kernel/kernel_vmar.ts:214:25:BooleanLiteral:region.flags.execute",
+    "zx_vmar_allocate: CAN_MAP_EXECUTE refused where the parent has it (and granted where not)",
+  ],
+  [
+    "kernel/kernel_vmar.ts:247:9:ConditionalExpression:false",
+    "zx_vmar_destroy: a destroyed region destroyed again is not BAD_STATE",
+  ],
+];
+
+Deno.test("a region of the root may map executable pages, and a dead region is BAD_STATE to zx_vmar_destroy: kernel_vmar.ts mutants of gap list D", async (t) => {
+  await killsOnPrograms(t, "kernel/kernel_vmar.ts", VMAR_D_CASES);
 });

@@ -49,6 +49,7 @@ import {
   ZX_RIGHT_SAME_RIGHTS,
   ZX_RIGHT_WRITE,
   ZX_USER_SIGNAL_0,
+  ZX_VM_CAN_MAP_EXECUTE,
   ZX_VM_CAN_MAP_READ,
   ZX_VM_CAN_MAP_SPECIFIC,
   ZX_VM_CAN_MAP_WRITE,
@@ -83,6 +84,7 @@ import {
   ZX_VMO_TRAP_DIRTY,
   ZX_VMO_UNBOUNDED,
   ZX_VMO_ZERO_CHILDREN,
+  ZX_WAIT_ASYNC_ONCE,
 } from "../kernel/constants.ts";
 import { present } from "../kernel/assert.ts";
 import { spec } from "../kernel/syscalls.ts";
@@ -881,6 +883,15 @@ class CallBuilder {
         args: [firstArgs[3], ZX_INFO_VMO, { addr: a, plus: 0 }],
       }, null);
     }
+    // A region that may map executable pages, of the root (which may): random draws ask for
+    // CAN_MAP_EXECUTE only with other bits that fail first. Then `plain` destroyed twice: the
+    // second finds a dead region (BAD_STATE). No draws, and nothing later calls name.
+    this.#emit({
+      call: "zx_vmar_allocate",
+      args: [{ vmar: 0 }, ZX_VM_CAN_MAP_READ | ZX_VM_CAN_MAP_EXECUTE, 0, ps],
+    }, null);
+    this.#emit({ call: "zx_vmar_destroy", args: [{ h: plain }] }, null);
+    this.#emit({ call: "zx_vmar_destroy", args: [{ h: plain }] }, null);
     const span = (Math.max(first + firstPages, second + secondPages) - first) * ps;
     for (let n = 1 + d.int(3); n > 0; n--) {
       switch (d.int(6)) {
@@ -1276,7 +1287,8 @@ class CallBuilder {
    * Signals laid out by hand ({@linkcode GenerateOptions.signalLayouts}): a fresh event, then
    * three to five calls that signal it (clearing and setting user signals and SIGNALED) or wait
    * on it with a deadline already past, for a signal it has or lacks, through its handle or a
-   * duplicate. Random draws never wait on an event (the wait has weight 0 in the table).
+   * duplicate. Random draws never wait on an event (the wait has weight 0 in the table). Then a
+   * pager VMO, waited on for ZERO_CHILDREN and signalled (see below).
    */
   signalLayout(): void {
     const d = this.d;
@@ -1322,6 +1334,19 @@ class CallBuilder {
     this.#emit({
       call: "zx_object_wait_one",
       args: [{ h: vmo }, ZX_VMO_ZERO_CHILDREN, 0],
+    }, null);
+    // Its user signals: two set, then one of them cleared (random draws signal VMOs with
+    // random masks and never wait on one), and a wait for the one left (no draws).
+    const [u0, u1] = [ZX_USER_SIGNAL_0, ZX_USER_SIGNAL_0 * 2];
+    this.#emit({ call: "zx_object_signal", args: [{ h: vmo }, 0, u0 | u1] }, null);
+    this.#emit({ call: "zx_object_signal", args: [{ h: vmo }, u0, 0] }, null);
+    this.#emit({ call: "zx_object_wait_one", args: [{ h: vmo }, u0 | u1, 0] }, null);
+    // An async wait for the signal left, on a port of its own: it fires as it is made (random
+    // draws seldom wait for a signal already active).
+    const signalPort = this.#emit({ call: "zx_port_create", args: [0] }, null);
+    this.#emit({
+      call: "zx_object_wait_async",
+      args: [{ h: vmo }, { h: signalPort }, 1, u1, ZX_WAIT_ASYNC_ONCE],
     }, null);
   }
 

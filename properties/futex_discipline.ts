@@ -25,6 +25,25 @@
  * - `wait-observed`: `zx_object_wait_one` returns ZX_OK only with one of the
  *   signals it waited for among those it observed, and ZX_ERR_TIMED_OUT only
  *   with none of them (object_wait_one.md).
+ * - `futex-wake`: a `zx_futex_wake(value_ptr, wake_count)` wakes at most `wake_count` of the
+ *   threads parked on the futex (futex_wake.md; FutexContext::FutexWake, futex_context.cc @
+ *   vsrinivas/fuchsia 045447661c3e: `WakeThreads(wake_count)`), and a parked `zx_futex_wait`
+ *   returns ZX_OK only when a wake took it. The checker counts, per word, the threads whose wait blocked there (the
+ *   `block` event of their call) and have not returned, and the wakes owed to them: each wake
+ *   owes min(wake_count, parked and not yet owed); each ZX_OK return of a parked wait pays one
+ *   back, and one with nothing owed is a thread the wakes did not take. A `zx_futex_requeue`
+ *   moves waiters the trace does not name: its two words are not judged from then on.
+ * - Owners (`futex-args`): a `zx_futex_wait` whose new owner is a thread handle is
+ *   INVALID_ARGS only when the owner is the caller or waits on that futex ("new_futex_owner
+ *   is currently waiting on this futex", futex_wait.md; FutexContext::FutexWaitInternal,
+ *   futex_context.cc @ vsrinivas/fuchsia 045447661c3e: `blocking_futex_id_ == futex_id`): an
+ *   owner in no futex wait, or in one on another word (a bystander), leaves the call what the
+ *   value and the deadline make it, never INVALID_ARGS.
+ * - `user-signals`: the user signals (and an event's ZX_EVENT_SIGNALED) a `zx_object_wait_one`
+ *   observed on an event or a VMO are those the successful `zx_object_signal` calls on it left:
+ *   none at first, then each clears `clear_mask` and sets `set_mask` (zx_object_signal.md:
+ *   "clear_mask is first used to clear any bits indicated, and then set_mask is used to set
+ *   any bits indicated"; `Dispatcher::UpdateState`), and nothing else changes them.
  * - `zero-children`: the signals observed on a VMO no `zx_vmo_create_child`
  *   named (through any handle) include `ZX_VMO_ZERO_CHILDREN`: it has no child,
  *   and it can inherit one only from a child that dies (zx_object_signal.md,
@@ -41,11 +60,16 @@ import {
   ZX_ERR_BAD_STATE,
   ZX_ERR_INVALID_ARGS,
   ZX_ERR_TIMED_OUT,
+  ZX_EVENT_SIGNALED,
+  ZX_OBJ_TYPE_EVENT,
+  ZX_OBJ_TYPE_THREAD,
   ZX_OBJ_TYPE_VMO,
   ZX_OK,
+  ZX_USER_SIGNAL_ALL,
   ZX_VMO_ZERO_CHILDREN,
 } from "../kernel/constants.ts";
 import type { KernelEvent } from "../kernel/events.ts";
+import type { KThread } from "../kernel/objects.ts";
 import { type Call, StepMonitor } from "./_step_monitor.ts";
 
 interface FutexCall {
@@ -68,6 +92,8 @@ const STEP_KINDS: ReadonlySet<KernelEvent["k"]> = new Set([
   "call",
   "ret",
   "observed",
+  "block",
+  "thread",
 ]);
 
 /** Checks futex waits against the word values of the trace, and wait_one against its signals. */
@@ -83,6 +109,18 @@ export class FutexDiscipline extends StepMonitor {
   readonly #parents = new Set<number>();
   /** Open handles to children, each with its parent's koid (the child lives while it is open). */
   readonly #children = new Map<number, number>();
+  /** The word each thread's open `zx_futex_wait` names (from its call to its return). */
+  readonly #inWait = new Map<number, number>();
+  /** Threads whose open wait blocked, with its word (`futex-wake`). */
+  readonly #parked = new Map<number, number>();
+  /** Per word, wakes owed to its parked threads that have not returned yet. */
+  readonly #owed = new Map<number, number>();
+  /** The type of each object a `zx_object_wait_one` named, by koid. */
+  readonly #objects = new Map<number, number>();
+  /** Each signalled object's user signals (an event's SIGNALED too) as its signals left them. */
+  readonly #user = new Map<number, number>();
+  /** Words a requeue touched: who waits there is no longer known from the trace. */
+  readonly #requeued = new Set<number>();
 
   protected override onStepEvent(e: KernelEvent, call: Call | undefined): void {
     switch (e.k) {
@@ -103,7 +141,14 @@ export class FutexDiscipline extends StepMonitor {
               (typeof e.args[3] !== "number" || Number.isNaN(e.args[3])),
           });
         }
-        if (e.name === "zx_object_wait_one") this.#observed.delete(e.tid);
+        if (e.name === "zx_futex_wait" && typeof e.args[0] === "number") {
+          this.#inWait.set(e.tid, e.args[0]);
+        }
+        if (e.name === "zx_object_wait_one") {
+          this.#observed.delete(e.tid);
+          const o = this.entry(e.args[0])?.object;
+          if (o !== undefined) this.#objects.set(o.koid, o.objType);
+        }
         if (e.name === "zx_object_wait_one" || e.name === "zx_object_wait_async") {
           const o = this.entry(e.args[0])?.object;
           if (o?.objType === ZX_OBJ_TYPE_VMO) this.#vmos.add(o.koid);
@@ -128,6 +173,7 @@ export class FutexDiscipline extends StepMonitor {
               "which no zx_vmo_create_child named: ZX_VMO_ZERO_CHILDREN is missing",
           );
         }
+        if (call?.name === "zx_object_wait_one") this.#userSignals(e.tid, e.koid, e.signals);
         // (An async wait's packet shows the signals of when it fired, not of now.)
         if (call?.name === "zx_object_wait_one" && (e.signals & ZX_VMO_ZERO_CHILDREN) !== 0) {
           for (const [h, parent] of this.#children) {
@@ -140,7 +186,28 @@ export class FutexDiscipline extends StepMonitor {
           }
         }
         return;
+      case "block": {
+        const addr = this.#inWait.get(e.tid);
+        if (addr !== undefined && call?.name === "zx_futex_wait") this.#parked.set(e.tid, addr);
+        return;
+      }
+      case "thread":
+        // A killed waiter leaves the queue without returning (a wake skips it).
+        if (e.what === "killed" || e.what === "exited") {
+          this.#inWait.delete(e.tid);
+          this.#parked.delete(e.tid);
+        }
+        return;
       case "ret":
+        if (call !== undefined) this.#wakes(e.tid, e.name, call.args, e.status);
+        if (e.name === "zx_object_signal" && e.status === ZX_OK && call !== undefined) {
+          const o = this.entry(call.args[0])?.object;
+          const [clear, set] = [call.args[1], call.args[2]];
+          if (o !== undefined && u32(clear) && u32(set)) {
+            const was = this.#user.get(o.koid) ?? 0;
+            this.#user.set(o.koid, ((was & ~(clear as number)) | (set as number)) >>> 0);
+          }
+        }
         if (
           e.name === "zx_vmo_create_child" && e.status === ZX_OK && e.handle !== undefined &&
           call !== undefined
@@ -165,6 +232,71 @@ export class FutexDiscipline extends StepMonitor {
     }
   }
 
+  /** `futex-wake`: the wakes owed per word, and the parked waits they let return ZX_OK. */
+  #wakes(tid: number, name: string, a: readonly unknown[], status: number): void {
+    if (name === "zx_futex_wait") {
+      const addr = this.#parked.get(tid);
+      this.#inWait.delete(tid);
+      this.#parked.delete(tid);
+      if (addr === undefined || this.#requeued.has(addr)) return;
+      const owed = this.#owed.get(addr) ?? 0;
+      if (status === ZX_OK && owed === 0) {
+        this.fail(
+          "futex-wake",
+          `t${tid} zx_futex_wait(0x${addr.toString(16)}) returned ZX_OK, but the wakes of that ` +
+            "futex since it parked had all been taken by other waiters",
+        );
+      }
+      if (status === ZX_OK) this.#owed.set(addr, owed - 1);
+      return;
+    }
+    if (status !== ZX_OK) return;
+    if (name === "zx_futex_requeue") {
+      if (typeof a[0] === "number") this.#requeued.add(a[0]);
+      if (typeof a[3] === "number") this.#requeued.add(a[3]);
+      return;
+    }
+    if (name !== "zx_futex_wake" || typeof a[0] !== "number" || !u32(a[1])) return;
+    const addr = a[0];
+    let parked = 0;
+    for (const w of this.#parked.values()) if (w === addr) parked++;
+    const owed = this.#owed.get(addr) ?? 0;
+    this.#owed.set(addr, owed + Math.min((a[1] as number) >>> 0, parked - owed));
+  }
+
+  /**
+   * A wait's new owner that is a thread handle, neither the caller nor in a wait on `addr` (in
+   * no futex wait, or in one on another word no requeue touched): no owner rule of
+   * `zx_futex_wait` can refuse it.
+   */
+  #bystander(tid: number, owner: unknown, addr: unknown): boolean {
+    const o = this.entry(owner)?.object;
+    if (o === undefined || o.objType !== ZX_OBJ_TYPE_THREAD) return false;
+    const t = (o as KThread).tid;
+    const on = this.#inWait.get(t);
+    return t !== tid &&
+      (on === undefined ||
+        on !== addr && !this.#requeued.has(on) && !this.#requeued.has(addr as number));
+  }
+
+  /** `user-signals`: what `zx_object_wait_one` observed on `koid` against the signal calls. */
+  #userSignals(tid: number, koid: number, observed: number): void {
+    const o = this.#objects.get(koid);
+    const mask = o === ZX_OBJ_TYPE_EVENT
+      ? (ZX_USER_SIGNAL_ALL | ZX_EVENT_SIGNALED) >>> 0
+      : o === ZX_OBJ_TYPE_VMO
+      ? ZX_USER_SIGNAL_ALL >>> 0
+      : 0;
+    const want = (this.#user.get(koid) ?? 0) & mask;
+    if (mask !== 0 && ((observed & mask) >>> 0) !== want >>> 0) {
+      this.fail(
+        "user-signals",
+        `t${tid} observed 0x${(observed >>> 0).toString(16)} on koid ${koid}; its signal calls ` +
+          `left 0x${(want >>> 0).toString(16)} of 0x${mask.toString(16)}`,
+      );
+    }
+  }
+
   /** `futex-args`: the statuses the arguments decide (see the module doc). */
   #argsRet(tid: number, name: string, a: readonly unknown[], status: number): void {
     const word = (x: unknown) => typeof x === "number" && this.#words.has(x);
@@ -176,7 +308,7 @@ export class FutexDiscipline extends StepMonitor {
       // INVALID_ARGS right after the pointer, before the owner and the value (kernel futexWait).
       const deadline = typeof a[3] === "number" && !Number.isNaN(a[3]);
       bad ||= !deadline;
-      fine = a[2] === 0 && deadline;
+      fine = (a[2] === 0 || this.#bystander(tid, a[2], a[0])) && deadline;
     } else if (name === "zx_futex_wake") {
       ok = fine = u32(a[1]);
     } else {

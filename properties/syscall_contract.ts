@@ -73,7 +73,7 @@ import { type EventSink, type KernelEvent, NULL_SINK } from "../kernel/events.ts
 import type { Kernel } from "../kernel/kernel.ts";
 import type { KThread } from "../kernel/objects.ts";
 import type { World } from "../sim/world.ts";
-import { type Call, failCodesKey, StepMonitor } from "./_step_monitor.ts";
+import { type Call, failCodesKey, NAMES_VMO, StepMonitor } from "./_step_monitor.ts";
 import { REFERENCE_ALLOCATING } from "./_reference_allocating.ts";
 import { TidMap } from "./_tid_map.ts";
 import { callsWhere, spec, SYSCALL_NAMES, type SyscallName } from "../kernel/syscalls.ts";
@@ -155,6 +155,20 @@ const STEP_KINDS: ReadonlySet<KernelEvent["k"]> = new Set([
   "coalesce",
   "resolve",
   "supply",
+]);
+
+/** An event as the failure text shows it (its byte payloads by length). */
+function formText(e: KernelEvent): string {
+  return JSON.stringify(e, (_k, v) => v instanceof Uint8Array ? `<${v.length} bytes>` : v);
+}
+
+/** What a `thread` event may say happened (`KernelEvent`). */
+const THREAD_WHATS: ReadonlySet<string> = new Set([
+  "suspended",
+  "resumed",
+  "killed",
+  "exited",
+  "started",
 ]);
 
 /** Checks the status codes of pager syscalls and accessors. */
@@ -246,9 +260,10 @@ export class SyscallContract extends StepMonitor {
   }
 
   /** The status a handle lookup gives at call time. */
-  #lookup(handle: unknown, type: number, rights: number): Status {
+  #lookup(handle: unknown, type?: number, rights = 0): Status {
     const e = this.entry(handle);
     if (e === undefined || this.#closed.has(handle as number)) return ZX_ERR_BAD_HANDLE;
+    if (type === undefined) return ZX_OK;
     if (e.object.objType !== type) return ZX_ERR_WRONG_TYPE;
     return (e.rights & rights) >>> 0 === rights >>> 0 ? ZX_OK : ZX_ERR_ACCESS_DENIED;
   }
@@ -271,6 +286,10 @@ export class SyscallContract extends StepMonitor {
     }
     for (let i = 0; i < params.length && i <= last; i++) {
       const h = params[i].handle;
+      // A handle of any type (`zx_handle_duplicate`'s): only its lookup, BAD_HANDLE.
+      if (h === undefined && params[i].kind === "handle" && this.#lookup(a[i]) !== ZX_OK) {
+        return ZX_ERR_BAD_HANDLE;
+      }
       if (h === undefined) continue;
       const st = this.#lookup(a[i], h.type, h.rights);
       if (st !== ZX_OK) return st;
@@ -704,6 +723,24 @@ export class SyscallContract extends StepMonitor {
 
   /** The code and range text of each thread's OP_FAIL in progress. */
   readonly #lastOpFail = new TidMap<[Status, string]>();
+
+  /**
+   * `event-form`: every event the kernel emits is one the trace knows (`KernelEvent`: a kind of
+   * its own, a `block` that names what it waits on, a `thread` event with one of its five
+   * changes). The readers of the trace, checkers and users alike, take an event as its kind
+   * says: an event with no kind is one no reader sees, a block that names nothing an
+   * unexplained wait.
+   */
+  protected override immediate(e: KernelEvent): void {
+    const k: unknown = e.k;
+    if (typeof k !== "string" || !Object.hasOwn(NAMES_VMO, k)) {
+      this.fail("event-form", `the kernel emitted an event of no known kind: ${formText(e)}`);
+    } else if (e.k === "block" && (typeof e.on !== "string" || e.on.length === 0)) {
+      this.fail("event-form", `t${e.tid} blocked on nothing named: ${formText(e)}`);
+    } else if (e.k === "thread" && !THREAD_WHATS.has(e.what)) {
+      this.fail("event-form", `t${e.tid}'s thread event says no known change: ${formText(e)}`);
+    }
+  }
 
   protected override onStepEvent(e: KernelEvent, call: Call | undefined, world: World): void {
     if (e.k === "call" && e.tid === world.running?.tid) this.#stepCall = e;
