@@ -267,6 +267,8 @@ async function main(): Promise<number> {
       makeKernel,
       onProgress: progress,
     });
+  // With the quiescent-end checker, each passing schedule went on through a fair tail.
+  const tails = scenarioCheckers(checkers)().some((m) => m.name === "quiescent-end");
   for (const b of result.bounds) {
     // The same words as the progress line's last report of the bound (boundEnd).
     console.log(
@@ -277,6 +279,7 @@ async function main(): Promise<number> {
         `${b.dpor.races + b.dpor.summaryRaces + b.dpor.blockStarts} alternatives added by DPOR ` +
         `(${b.dpor.races} races, ${b.dpor.summaryRaces} with revisited states, ` +
         `${b.dpor.blockStarts} at block starts), ` +
+        (tails ? `${b.notQuiescent} quiescent tails cut before rest, ` : "") +
         `${b.states} distinct states${b.complete ? "" : NOT_FINISHED}`,
     );
   }

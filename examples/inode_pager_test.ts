@@ -99,3 +99,33 @@ Deno.test("loadServiceModule finds the open and close entry points", async () =>
   assert.ok(contractOf(loaded)?.opens !== null);
   assert.equal(contractOf(loaded)?.contract.lifecycle, true);
 });
+
+Deno.test("a kill that lands inside the inode pager's close waits for the close to return (kill-deferred): examples/testdata/kill_in_close.json seeds 1-30 pass", async () => {
+  const scenario = parseScenario(
+    JSON.parse(
+      await Deno.readTextFile(new URL("./testdata/kill_in_close.json", import.meta.url)),
+    ),
+  );
+  let deferred = 0;
+  for (let seed = 1; seed <= 30; seed++) {
+    const monitors = checkerSet("kernel+service")!();
+    const run = runScenario(scenario, { seed, monitors, services: { fs } });
+    assert.equal(settleVerdict(run, monitors).kind, "pass", `seed ${seed}`);
+    // A deferred kill: the thread finishes its entry (a call after the deferral), then dies and
+    // makes no call after that.
+    const events = run.trace.entries.map((x) => x.event);
+    for (const [i, e] of events.entries()) {
+      if (e.k !== "thread" || e.what !== "kill-deferred") continue;
+      deferred++;
+      const killedAt = events.findIndex((k, j) =>
+        j > i && k.k === "thread" && k.what === "killed" && k.tid === e.tid
+      );
+      assert.ok(killedAt > i, `seed ${seed}: t${e.tid}'s deferred kill never landed`);
+      const calls = (from: number, to: number) =>
+        events.slice(from, to).filter((c) => c.k === "call" && c.tid === e.tid).length;
+      assert.ok(calls(i, killedAt) > 0, `seed ${seed}: t${e.tid} did not finish its entry`);
+      assert.equal(calls(killedAt, events.length), 0, `seed ${seed}: t${e.tid} ran after its kill`);
+    }
+  }
+  assert.ok(deferred >= 10, `only ${deferred} kills landed inside an open or close`);
+});

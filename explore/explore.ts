@@ -34,6 +34,13 @@
  *   every other thread's steps and its thread can still run after it, so
  *   preempting just after it reaches the same states with the same count.
  *
+ * With the quiescent-end checker among the monitors, a passing schedule goes
+ * on through the world's fair, deterministic quiescent tail (sim/world.ts) so
+ * that its end at rest is judged (Q1-Q4); the tail is no part of the search:
+ * it adds no choice point, and its steps are not recorded, hashed or raced.
+ * A tail cut at its bound before every thread rests is counted per bound
+ * (`notQuiescent`).
+ *
  * Assumptions (the model's, stated so a user can check their service): a
  * thread's behaviour depends only on what it observed through syscalls,
  * packets, copied bytes and draws since its last checkpoint, and on that
@@ -170,6 +177,11 @@ export interface BoundStats {
   readonly privateSkips: number;
   /** DPOR: alternatives added by races between executed steps, by races with revisited states' summaries, and at block starts. */
   readonly dpor: Readonly<DporCounters>;
+  /**
+   * With the quiescent-end checker on: passing schedules whose fair quiescent tail was cut at
+   * its bound before every thread was at rest (their end was not judged). 0 without it.
+   */
+  readonly notQuiescent: number;
   /** True if the bound was searched to the end. */
   readonly complete: boolean;
 }
@@ -476,8 +488,16 @@ class Execution implements Strategy, Monitor {
    * without bookkeeping (null: every step is recorded).
    */
   #skipTo: Snapshot | null;
+  /**
+   * The quiescent-end checker is on: a passing schedule goes on through the world's fair,
+   * deterministic quiescent tail, which the search neither branches in nor records.
+   */
+  readonly tail: boolean;
+  /** Set by the step that finished the workload: the search's record ends there. */
+  #ended: { readonly runnable: readonly number[]; readonly state: string | null } | null = null;
 
   constructor(readonly search: Search, readonly checkers: readonly Monitor[]) {
+    this.tail = checkers.some((m) => m.name === "quiescent-end");
     if (search.dpor) {
       search.races ??= new RaceLog(search.path, search.bound !== Infinity, search.counters);
     }
@@ -519,15 +539,18 @@ class Execution implements Strategy, Monitor {
   finish(): void {
     if (this.#races === null || this.#world === null) return;
     const pending: Summary = new Map();
-    for (const t of this.#world.runnable()) pending.set(t.tid, new Set([ANY_STEP]));
+    // After a quiescent tail, the threads that could run when the workload finished.
+    const runnable = this.#ended?.runnable ?? this.#world.runnable().map((t) => t.tid);
+    for (const tid of runnable) pending.set(tid, new Set([ANY_STEP]));
     if (pending.size === 0) return;
     const deepest = this.#index - 1;
     this.#races.revisit(pending, [], 0, deepest);
     if (deepest >= 0) mergeSummary(this.search.path[deepest].summary, pending);
   }
 
-  /** The fingerprint of the state the run ended in. */
+  /** The fingerprint of the state the run ended in (where the workload finished, before a tail). */
   finalState(): string | null {
+    if (this.#ended !== null) return this.#ended.state;
     const fp = this.#fingerprint();
     return fp === null ? null : fingerprintHex(fp);
   }
@@ -744,7 +767,7 @@ class Execution implements Strategy, Monitor {
   }
 
   onCheckpoint(tid: number, key: string): void {
-    if (this.#skipTo !== null) return;
+    if (this.#skipTo !== null || this.#ended !== null) return;
     // At spawn, before any step: the thread's history starts there.
     if (this.#world === null) this.histories.checkpoint(tid, key);
     else this.#buffer.push({ checkpoint: key, tid });
@@ -753,6 +776,7 @@ class Execution implements Strategy, Monitor {
   onEvent(e: KernelEvent): void {
     if ("tid" in e && e.tid === 0) return; // process setup, before the first step
     if (this.#skipTo !== null) return; // a replayed step: the snapshot has its record
+    if (this.#ended !== null) return; // the quiescent tail: not the search's
     this.names.baseline(present(this.#kernel, "explore: the kernel (onEvent before attach)"));
     const w = this.#world;
     if (
@@ -772,6 +796,7 @@ class Execution implements Strategy, Monitor {
   }
 
   afterStep(world: World): void {
+    if (this.#ended !== null) return; // a step of the quiescent tail
     this.#world = world;
     const t = present(world.running, "explore: the thread that ran the step");
     if (this.#skipTo !== null) {
@@ -838,6 +863,14 @@ class Execution implements Strategy, Monitor {
     this.#drew = false;
     this.#buffer = [];
     recorder.noteHandles();
+    if (ends && this.tail) {
+      // The tail that follows changes the world: keep what the search reads of the end now.
+      const fp = this.#fingerprint();
+      this.#ended = {
+        runnable: world.runnable().map((x) => x.tid),
+        state: fp === null ? null : fingerprintHex(fp),
+      };
+    }
   }
 }
 
@@ -970,7 +1003,7 @@ export function exploreTask(
       splitAt: -1,
       splits: [],
     };
-    let started = 0, schedules = 0, byState = 0, bySleep = 0;
+    let started = 0, schedules = 0, byState = 0, bySleep = 0, notQuiescent = 0;
     let complete = false;
     for (;;) {
       if (executions >= limit) {
@@ -988,7 +1021,9 @@ export function exploreTask(
           monitors: [exec, ...checkers],
           services: options.services,
           keepTrace: false,
-          quiescentTail: false, // the search covers the workload's schedules, not a fair tail
+          // The search covers the workload's schedules; with the quiescent-end checker on, a
+          // passing one goes on through a fair tail, so that the end at rest is judged (Q1-Q4).
+          quiescentTail: exec.tail,
           makeKernel: (o) => {
             const kernel = options.makeKernel?.(o) ?? new Kernel(o);
             exec.attach(kernel);
@@ -1004,6 +1039,7 @@ export function exploreTask(
       if (run !== null) {
         exec.finish();
         schedules++;
+        if (run.world.quiescent === false) notQuiescent++;
         if (options.finalStates !== undefined) {
           options.finalStates.add(exec.finalState() ?? `trace ${run.traceHash}`);
         }
@@ -1061,6 +1097,7 @@ export function exploreTask(
       sleptAlternatives: search.slept,
       privateSkips: search.privateSkips,
       dpor: counters,
+      notQuiescent,
       complete,
     });
     options.onProgress?.({

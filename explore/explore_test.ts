@@ -17,6 +17,10 @@ import { runScenario } from "../scenario/interpreter.ts";
 import { describeVerdict, type Monitor } from "../sim/world.ts";
 import { withService } from "../scenario/bind.ts";
 import { type PagerService, serveReads, supplyFromBacking } from "../services/service.ts";
+import { checkerSet } from "../properties/checker_sets.ts";
+import { settleVerdict } from "../properties/check_case.ts";
+import { present } from "../kernel/assert.ts";
+import { blobPager } from "../examples/testdata/lost_read_blob_pager.ts";
 
 const dir = new URL("./testdata/", import.meta.url);
 
@@ -443,4 +447,83 @@ Deno.test("explore: starting each execution from its branch point's snapshot kee
     ["70/42/317/28/0/25/16/27", "228/116/454/101/11/109/68/47", "307/155/480/130/22/166/88/47"],
     ["72/38/323/34/0/0/0/0", "261/111/481/135/15/0/0/0", "366/155/523/180/31/0/0/0"],
   ]);
+});
+
+/** The service obligations with or without the quiescent end (which turns explore's tail on). */
+const serviceCheckers = (tail: boolean) => () =>
+  present(checkerSet("kernel+service"), "the kernel+service set")().filter((m) =>
+    tail || m.name !== "quiescent-end"
+  );
+
+/** examples/testdata/lost_read_at_rest.json served by the blob pager, lost READ or not. */
+function lostReadAtRest(
+  lost: boolean,
+): { scenario: Scenario; services: Record<string, PagerService> } {
+  const input = JSON.parse(
+    Deno.readTextFileSync(new URL("../examples/testdata/lost_read_at_rest.json", import.meta.url)),
+  );
+  return {
+    scenario: withService(parseScenario(input), "blob"),
+    services: { blob: blobPager(lost) },
+  };
+}
+
+Deno.test("explore: with the quiescent-end checker each passing schedule runs a fair quiescent tail, so a READ lost only at rest is found (Q2) and replays", () => {
+  const { scenario, services } = lostReadAtRest(true);
+  const found = explore(scenario, { preemptions: 1, services, monitors: serviceCheckers(true) });
+  assert.equal(found.outcome, "fail");
+  const cx = found.counterexample!;
+  assert.equal(cx.verdict.kind, "invariant");
+  assert.match(describeVerdict(cx.verdict), /quiescent-end.*Q2: vmo\d+ has 1 outstanding request/);
+  // Every passing schedule's tail came to rest (none was cut at the tail's bound).
+  assert.ok(found.bounds.every((b) => b.notQuiescent === 0));
+  // The decisions replay alone, tail included, to the same verdict.
+  const monitors = serviceCheckers(true)();
+  const replay = runScenario(scenario, { decisions: cx.decisions, services, monitors });
+  assert.equal(describeVerdict(settleVerdict(replay, monitors)), describeVerdict(cx.verdict));
+  // Without the quiescent end no tail runs and every schedule passes: the end at rest is what
+  // tells. The tail adds no choice to the search: bound 0, searched whole both ways, is the same.
+  const blind = explore(scenario, { preemptions: 1, services, monitors: serviceCheckers(false) });
+  assert.equal(blind.outcome, "pass");
+  const b0 = (r: ExploreResult) => {
+    const { bound, executions, schedules, states, prunedByState, dpor } = r.bounds[0];
+    return { bound, executions, schedules, states, prunedByState, dpor };
+  };
+  assert.deepEqual(b0(found), b0(blind));
+  // The service that supplies every READ passes with the tail.
+  const fixed = lostReadAtRest(false);
+  const clean = explore(fixed.scenario, {
+    preemptions: 1,
+    services: fixed.services,
+    monitors: serviceCheckers(true),
+  });
+  assert.equal(clean.outcome, "pass", clean.summary);
+});
+
+Deno.test("explore: a schedule whose quiescent tail is cut before every thread rests is counted (notQuiescent), not judged", () => {
+  // A service that answers its READ, then never rests: it polls a VMO's size forever.
+  const restless: PagerService = (sys, ctx) =>
+    serveReads(sys, ctx, function* (p, vmo) {
+      yield* supplyFromBacking(sys, ctx, vmo, p.offset, p.length);
+      for (;;) yield* sys.vmoGetSize(vmo.handle);
+    });
+  const scenario = withService(
+    parseScenario({
+      pageSize: 64,
+      liveness: { afterSteps: 40, bound: 30 },
+      pagers: [{ name: "fs" }],
+      vmos: [{ name: "a", pager: "fs", pages: 1 }],
+      threads: [{ name: "r", ops: [{ op: "read", vmo: "a", page: 0 }] }],
+    }),
+    "restless",
+  );
+  const options = { preemptions: 1, services: { restless } };
+  const tail = explore(scenario, { ...options, monitors: serviceCheckers(true) });
+  assert.equal(tail.outcome, "pass", tail.summary);
+  for (const b of tail.bounds) {
+    assert.ok(b.schedules > 0);
+    assert.equal(b.notQuiescent, b.schedules, `bound ${b.bound}: every tail is cut`);
+  }
+  const none = explore(scenario, { ...options, monitors: serviceCheckers(false) });
+  assert.ok(none.bounds.every((b) => b.notQuiescent === 0), "no tail, nothing counted");
 });

@@ -303,6 +303,7 @@ export async function exploreSplit(
         summaryRaces: sum(all, (x) => x.stats.dpor.summaryRaces),
         blockStarts: sum(all, (x) => x.stats.dpor.blockStarts),
       },
+      notQuiescent: sum(all, (x) => x.stats.notQuiescent),
       complete: all.every((x) => x.stats.complete),
     };
     bounds.push(stats);

@@ -323,6 +323,8 @@ function object(
       .word(o.killed ? 1 : 0).word(o.exited ? 1 : 0).str(
         o.waiterVmo ? n.koid(o.waiterVmo.koid) : "-",
       );
+    // Inside a file's open or close, and a kill waiting for its return (0, 0 everywhere else).
+    h.num(o.entries).word(o.killDeferred ? 1 : 0);
     if (o.waiter !== null) waiter(h, o.waiter, ranks);
     for (const v of o.held) h.str(n.koid(v.koid));
     return;

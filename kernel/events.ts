@@ -173,7 +173,7 @@ export type KernelEvent =
   | {
     readonly k: "thread";
     readonly tid: number;
-    readonly what: "suspended" | "resumed" | "killed" | "exited" | "started";
+    readonly what: "suspended" | "resumed" | "killed" | "kill-deferred" | "exited" | "started";
   }
   | {
     /**

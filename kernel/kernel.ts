@@ -817,17 +817,16 @@ export class Kernel extends VmarCalls {
     return [ZX_OK, h];
   }
 
-  /** `zx_task_kill(thread)`: a blocked pager wait is cancelled; the thread never runs again. */
+  /**
+   * `zx_task_kill(thread)`: a blocked pager wait is cancelled; the thread never runs again. A
+   * thread inside a harness entry (a file's open or close) takes it when it leaves (`deferKill`).
+   */
   protected taskKill(_t: KernelThread, ...[thread]: In<"zx_task_kill">): Out<"zx_task_kill"> {
     const th = this.handles.get<KThread>(thread, ZX_OBJ_TYPE_THREAD, ZX_RIGHT_DESTROY);
     if (!th.ok) return th.status;
     const target = th.object;
-    if (target.alive) {
-      this.pages.interrupt(target, ZX_ERR_INTERNAL_INTR_KILLED);
-      target.killed = true;
-      this.releaseAll(target);
-      this.sink.emit({ k: "thread", tid: target.tid, what: "killed" });
-    }
+    if (target.alive && target.entries > 0) this.deferKill(target);
+    else if (target.alive) this.kill(target);
     return ZX_OK;
   }
 

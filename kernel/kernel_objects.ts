@@ -18,6 +18,7 @@ import {
   ZX_DEFAULT_VMAR_RIGHTS,
   ZX_ERR_BAD_HANDLE,
   ZX_ERR_BAD_STATE,
+  ZX_ERR_INTERNAL_INTR_KILLED,
   ZX_OK,
 } from "./constants.ts";
 import { assert } from "./assert.ts";
@@ -319,5 +320,46 @@ export class KernelObjects {
     // A contiguous VMO takes its lent frames back before it goes (`~PhysicalPageProvider`).
     if (vmo.frames !== null) this.pages.loans.retire(vmo);
     vmo.slots.fill(undefined);
+  }
+
+  // ---------------------------------------------------------------- kills
+
+  /** @internal Kills `t` now: a blocked pager wait is cancelled; the thread never runs again. */
+  protected kill(t: KernelThread): void {
+    this.pages.interrupt(t, ZX_ERR_INTERNAL_INTR_KILLED);
+    t.killed = true;
+    this.releaseAll(t);
+    this.sink.emit({ k: "thread", tid: t.tid, what: "killed" });
+  }
+
+  /**
+   * @internal A kill of `t` landed inside a harness entry: it is marked and takes effect when `t`
+   * leaves the entry ({@linkcode KernelObjects.leaveEntry}). Upstream a kill only sets
+   * `THREAD_SIGNAL_KILL` on a thread that is running, and the thread exits when it next reaches a
+   * kernel boundary (`Thread::Kill`, `Thread::Current::ProcessPendingSignals`:
+   * zircon/kernel/kernel/thread.cc @ vsrinivas/fuchsia 0060d78a); an entry is the filesystem's
+   * work, done in its own context in reality, so the calling thread reaches that boundary when
+   * the entry returns.
+   */
+  protected deferKill(t: KernelThread): void {
+    if (t.killDeferred) return;
+    t.killDeferred = true;
+    this.sink.emit({ k: "thread", tid: t.tid, what: "kill-deferred" });
+  }
+
+  /**
+   * @internal Thread `t` enters a harness entry (a file's open or close, run on the calling
+   * thread: scenario/files.ts): a kill that lands before it leaves is deferred.
+   */
+  enterEntry(t: KernelThread): void {
+    t.entries++;
+  }
+
+  /** @internal Thread `t` leaves a harness entry; a kill deferred inside it takes effect now. */
+  leaveEntry(t: KernelThread): void {
+    assert(t.entries > 0, () => `t${t.tid} leaves a harness entry it is not inside`);
+    if (--t.entries > 0 || !t.killDeferred) return;
+    t.killDeferred = false;
+    if (t.alive) this.kill(t);
   }
 }

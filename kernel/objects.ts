@@ -438,6 +438,14 @@ export class KThread implements KernelObject {
   suspendCount = 0;
   killed = false;
   exited = false;
+  /**
+   * Harness entries the thread is inside: a file's open or close, the filesystem's work, which
+   * runs on the calling workload thread here (scenario/files.ts). A kill that lands inside one
+   * takes effect when the thread leaves the last (`KernelObjects.leaveEntry`).
+   */
+  entries = 0;
+  /** A kill landed inside an entry and waits for the entry's return (trace: `kill-deferred`). */
+  killDeferred = false;
   /** The page-request wait of the operation in flight, if any. */
   waiter: Waiter | null = null;
   /** The VMO whose page source `waiter` belongs to. */

@@ -176,36 +176,36 @@ Deno.test("the program contract's VMAR argument checks kill the kernel_vmar.ts m
 
 const OBJECTS_CASES: [key: string, what: string, invariant?: string][] = [
   [
-    "kernel/objects.ts:663:9:ConditionalExpression:false",
+    "kernel/objects.ts:671:9:ConditionalExpression:false",
     "zx_vmar_allocate: a SPECIFIC region past its parent's end placed",
   ],
   [
-    "kernel/objects.ts:665:7:LogicalOperator:specific || this.regions.some(r => r.base < at + size && at < r.base + r.size) || this.mappings.some(m => m.addr < at + size && at < m.addr + m.len)",
+    "kernel/objects.ts:673:7:LogicalOperator:specific || this.regions.some(r => r.base < at + size && at < r.base + r.size) || this.mappings.some(m => m.addr < at + size && at < m.addr + m.len)",
     "zx_vmar_allocate: every SPECIFIC region ALREADY_EXISTS (in an empty root too)",
   ],
   [
-    "kernel/objects.ts:582:74:EqualityOperator:m.addr >= best.addr",
+    "kernel/objects.ts:590:74:EqualityOperator:m.addr >= best.addr",
     "zx_vmar_op_range: a region's mappings walked from the highest (adjacent ones BAD_STATE)",
   ],
   [
-    "kernel/objects.ts:636:65:EqualityOperator:at <= m.addr + m.len",
+    "kernel/objects.ts:644:65:EqualityOperator:at <= m.addr + m.len",
     "zx_vmar_map: a SPECIFIC mapping right after another ALREADY_EXISTS",
   ],
   [
-    "kernel/objects.ts:637:29:BooleanLiteral:overwrite",
+    "kernel/objects.ts:645:29:BooleanLiteral:overwrite",
     "zx_vmar_map: SPECIFIC_OVERWRITE over a mapping ALREADY_EXISTS",
   ],
   // Where a placement lands (`placedWhere`) and the layout's end (generate.ts `#placements`).
   [
-    "kernel/objects.ts:608:9:ConditionalExpression:false",
+    "kernel/objects.ts:616:9:ConditionalExpression:false",
     "zx_vmar_map: a placement the kernel chooses lands on a SPECIFIC one (nextAddr not moved past it)",
   ],
   [
-    "kernel/objects.ts:665:45:EqualityOperator:r.base <= at + size",
+    "kernel/objects.ts:673:45:EqualityOperator:r.base <= at + size",
     "zx_vmar_allocate: a SPECIFIC region ending where another begins ALREADY_EXISTS",
   ],
   [
-    "kernel/objects.ts:589:11:LogicalOperator:m !== undefined || best === undefined || m.addr < best.addr",
+    "kernel/objects.ts:597:11:LogicalOperator:m !== undefined || best === undefined || m.addr < best.addr",
     "zx_vmar_op_range: a walk past a direct mapping into an empty sub-region (the kernel throws)",
     "thread-fault",
   ],
@@ -295,7 +295,7 @@ const KERNEL_CASES: [key: string, what: string][] = [
     "zx_vmo_create_contiguous: alignment_log2 64 accepted",
   ],
   [
-    "kernel/kernel.ts:859:9:ConditionalExpression:false @end+0:59",
+    "kernel/kernel.ts:858:9:ConditionalExpression:false @end+0:59",
     "zx_vmo_create: a size past upstream's largest VMO NO_MEMORY, not OUT_OF_RANGE",
   ],
   // ZX_INFO_VMO copied out to a read-only mapping (`regionLayout`).
@@ -489,7 +489,7 @@ Deno.test("the trace's ret of a program's call shows what the call handed back, 
 // futex-discipline's zero-children judges what the wait observed (sample 9c15424, seed 12).
 const KERNEL_OBJECTS_CASES: [key: string, what: string, invariant: string][] = [
   [
-    "kernel/kernel_objects.ts:296:16:EqualityOperator:vmo.handleCount + vmo.mappings + vmo.inflight !== 0",
+    "kernel/kernel_objects.ts:297:16:EqualityOperator:vmo.handleCount + vmo.mappings + vmo.inflight !== 0",
     "a VMO that loses a mapping but keeps a handle gives its children up (ZERO_CHILDREN rises)",
     "futex-discipline",
   ],
@@ -507,11 +507,11 @@ Deno.test("a VMO's children stay its own while a handle keeps it: the kernel_obj
 // kernel's own pin assertions.
 const GAP_C_OBJECTS_CASES: [key: string, what: string][] = [
   [
-    "kernel/objects.ts:633:36:LogicalOperator:r.base < at + length || at < r.base + r.size",
+    "kernel/objects.ts:641:36:LogicalOperator:r.base < at + length || at < r.base + r.size",
     "a SPECIFIC mapping ending where a sub-region begins is ALREADY_EXISTS",
   ],
   [
-    "kernel/objects.ts:589:31:ConditionalExpression:true",
+    "kernel/objects.ts:597:31:ConditionalExpression:true",
     "a walk prefers a sub-region's later mapping to a direct one (MAP_RANGE meets a gap)",
   ],
 ];

@@ -127,37 +127,29 @@ export class Files {
     return present(this.#s.files.get(name), () => `Files: the file ${name}`);
   }
 
-  /** Threads now inside an open or close (the filesystem's work, run on the caller's thread). */
-  readonly #inside = new Set<number>();
-
   /**
-   * Whether thread `tid` is inside an open or close. That work is the
-   * filesystem's, done in its own context in reality; it runs on the
-   * workload's thread here, so a kill of that thread waits until it is done
-   * (else a close cut in half leaves a request no service answers: a harness
-   * artifact, not a service bug).
+   * Opens the file `name` on the calling thread; the status of the open. The open is the
+   * filesystem's work, done in its own context in reality; it runs on the workload's thread
+   * here, so a kill of that thread that lands inside it waits until it returns
+   * (`kill-deferred`: else an open or close cut in half leaves state no service could have
+   * left, a harness artifact, not a service bug).
    */
-  busy(tid: number): boolean {
-    return this.#inside.has(tid);
-  }
-
-  /** Opens the file `name` on the calling thread; the status of the open. */
   *open(sys: Sys, name: string): Syscall<Status> {
-    this.#inside.add(sys.tid);
+    sys.kernel.enterEntry(sys.thread);
     try {
       return yield* this.#open(sys, name);
     } finally {
-      this.#inside.delete(sys.tid);
+      sys.kernel.leaveEntry(sys.thread);
     }
   }
 
-  /** Closes the file `name` on the calling thread; the status of the close. */
+  /** Closes the file `name` on the calling thread; the status of the close (a kill waits, as for {@linkcode Files.open}). */
   *close(sys: Sys, name: string): Syscall<Status> {
-    this.#inside.add(sys.tid);
+    sys.kernel.enterEntry(sys.thread);
     try {
       return yield* this.#close(sys, name);
     } finally {
-      this.#inside.delete(sys.tid);
+      sys.kernel.leaveEntry(sys.thread);
     }
   }
 

@@ -368,10 +368,8 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Scena
           return envClose(sys, present(vmoHandle.get(e.target), envTarget(e)));
         case "suspend":
           return envSuspend(sys, present(simThreads.get(e.target), envTarget(e)).handle);
-        case "kill": {
-          const target = present(simThreads.get(e.target), envTarget(e));
-          return envKill(sys, target.handle, () => fileOps?.busy(target.tid) ?? false);
-        }
+        case "kill":
+          return envKill(sys, present(simThreads.get(e.target), envTarget(e)).handle);
         case "evict":
           return envEvict(sys, present(vmoHandle.get(e.target), envTarget(e)));
         case "writeback": {
@@ -551,21 +549,11 @@ function* envSuspend(sys: Sys, thread: number): ThreadBody {
   if (st === ZX_OK) yield* sys.handleClose(token);
 }
 
-function* envKill(sys: Sys, thread: number, busy: () => boolean): ThreadBody {
-  // A thread inside a file's open or close (the filesystem's work) is killed once it is done,
-  // or after KILL_WAIT_TICKS (an entry that never returns still gets its kill: a hang stays a
-  // hang, not a waiting event thread that keeps time running to the step budget).
-  if (busy()) {
-    const word = sys.futexWord(0);
-    for (let t = 0; t < KILL_WAIT_TICKS && busy(); t++) {
-      yield* sys.futexWait(word, 0, 0, sys.now + 1); // a one-tick sleep
-    }
-  }
+function* envKill(sys: Sys, thread: number): ThreadBody {
+  // A kill that lands inside a file's open or close (the filesystem's work, run on the workload's
+  // thread) is deferred by the kernel until the entry returns (`kill-deferred` in the trace).
   yield* sys.taskKill(thread);
 }
-
-/** The longest a kill waits for its thread to leave a file's open or close, in ticks. */
-const KILL_WAIT_TICKS = 400;
 
 /** The kernel evicts one Clean page, chosen through the recorded decision source (spec 6.3). */
 function* envEvict(sys: Sys, vmo: number): ThreadBody {

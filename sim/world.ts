@@ -650,7 +650,9 @@ export class World {
     }
     if (r.done) {
       t.pending = null;
-      if (t.end.kind === "running") {
+      // A kill deferred to the end of a file's close that was the thread's last op lands first.
+      if (t.end.kind === "running" && t.k.killed) t.end = { kind: "killed" };
+      else if (t.end.kind === "running") {
         this.kernel.threadExited(t.k);
         t.end = { kind: "exited" };
       }
