@@ -162,14 +162,16 @@ function formText(e: KernelEvent): string {
   return JSON.stringify(e, (_k, v) => v instanceof Uint8Array ? `<${v.length} bytes>` : v);
 }
 
-/** What a `thread` event may say happened (`KernelEvent`). */
-const THREAD_WHATS: ReadonlySet<string> = new Set([
-  "suspended",
-  "resumed",
-  "killed",
-  "exited",
-  "started",
-]);
+/** What a `thread` event may say happened: every member of `KernelEvent`'s union, no other. */
+const THREAD_WHAT_NAMES: { readonly [W in Extract<KernelEvent, { k: "thread" }>["what"]]: W } = {
+  suspended: "suspended",
+  resumed: "resumed",
+  killed: "killed",
+  "kill-deferred": "kill-deferred",
+  exited: "exited",
+  started: "started",
+};
+const THREAD_WHATS: ReadonlySet<string> = new Set(Object.values(THREAD_WHAT_NAMES));
 
 /** Checks the status codes of pager syscalls and accessors. */
 export class SyscallContract extends StepMonitor {
