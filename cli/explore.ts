@@ -133,7 +133,8 @@ so a counterexample has the fewest preemptions) against the kernel invariants, a
 with --service also the service obligations (as deno task fuzz; see --checkers).
 Replay a counterexample with: deno task repro FILE.
 Exit status: 0 all schedules pass, 1 a counterexample, 2 bad input, 3 stopped at
-the schedule limit (not exhaustive).`;
+the schedule limit (not exhaustive), 130/143 stopped by SIGINT/SIGTERM (what was
+searched is printed first).`;
 
 async function main(): Promise<number> {
   const { values } = parseFlags(Deno.args, FLAGS);
@@ -240,6 +241,30 @@ async function main(): Promise<number> {
       console.log(line);
     }
   };
+  // SIGINT/SIGTERM while workers search (the split search awaits them, so a listener runs):
+  // what was searched is printed before the exit, never only the last progress line.
+  const done: string[] = [];
+  let last: ExploreProgress | null = null;
+  const heard = (p: ExploreProgress) => {
+    last = p;
+    if (p.boundDone) done.push(boundLabel(p.bound));
+  };
+  const onSignal = (signal: Deno.Signal) => () => {
+    const searched = done.length === 0
+      ? "no bound finished"
+      : `bound${done.length > 1 ? "s" : ""} ${done.join(", ")} searched with no counterexample`;
+    const partial = last !== null && !last.boundDone
+      ? `; bound ${boundLabel(last.bound)} stopped after ${last.schedules} schedules and ` +
+        `${last.executions} executions`
+      : "";
+    console.log(
+      `stopped by ${signal} after ${clock.seconds.toFixed(0)} s, not exhaustive: ` +
+        `${searched}${partial}`,
+    );
+    Deno.exit(signal === "SIGINT" ? 130 : 143);
+  };
+  const stops = (["SIGINT", "SIGTERM"] as const).map((sig) => [sig, onSignal(sig)] as const);
+  for (const [sig, f] of stops) Deno.addSignalListener(sig, f);
   const result = maxSchedules !== undefined
     ? explore(scenario, {
       preemptions: k,
@@ -265,8 +290,12 @@ async function main(): Promise<number> {
       checkers,
       services,
       makeKernel,
-      onProgress: progress,
+      onProgress: (p) => {
+        heard(p);
+        progress(p);
+      },
     });
+  for (const [sig, f] of stops) Deno.removeSignalListener(sig, f);
   // With the quiescent-end checker, each passing schedule went on through a fair tail.
   const tails = scenarioCheckers(checkers)().some((m) => m.name === "quiescent-end");
   for (const b of result.bounds) {

@@ -232,3 +232,36 @@ Deno.test("explore: a --service outside the project tree is refused before the s
     await Deno.remove(outside, { recursive: true });
   }
 });
+
+Deno.test("SIGTERM mid-search prints what was searched before the exit (not only a progress line)", async () => {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-read", "--allow-write=/tmp", "cli/explore.ts", "--preemptions", "2"],
+    cwd: root,
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const reader = child.stdout.getReader();
+  const dec = new TextDecoder();
+  let stdout = "";
+  // The header is printed once the scenario is loaded and the listeners are about to be set.
+  while (!stdout.includes("\n")) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    stdout += dec.decode(value);
+  }
+  assert.match(stdout, /^explore: the default scenario, up to 2 preemptions/);
+  await new Promise((r) => setTimeout(r, 3000));
+  child.kill("SIGTERM");
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    stdout += dec.decode(value);
+  }
+  const { code } = await child.status;
+  await child.stderr.cancel();
+  assert.equal(code, 143, stdout);
+  assert.match(
+    lastLine(stdout),
+    /^stopped by SIGTERM after \d+ s, not exhaustive: no bound finished(; bound 0 stopped after \d+ schedules and \d+ executions)?$/,
+  );
+});
