@@ -381,6 +381,21 @@ function unmappedBuffer(
   buffer: unknown,
   store: boolean,
 ): Status | null {
+  return copyStart(m, vmo, buffer, store) === "unmapped" ? ZX_ERR_INVALID_ARGS : null;
+}
+
+/**
+ * Where the user copy of `zx_vmo_read` (`store`) or `zx_vmo_write` on `vmo` starts, for a VMO of
+ * fixed size that no pager backs in an address space the model knows (as `unmappedBuffer`): the
+ * mapping holding `buffer`'s first byte with the access the copy needs, `"unmapped"` where no
+ * mapping does, null where the model cannot tell.
+ */
+function copyStart(
+  m: HandleModel,
+  vmo: unknown,
+  buffer: unknown,
+  store: boolean,
+): ModelMapping | "unmapped" | null {
   const h = m.get(vmo);
   const root = m.vmars.known ? m.vmars.root : undefined;
   if (h === undefined || h.pager !== null || h.fixedSize === undefined || root === undefined) {
@@ -388,7 +403,7 @@ function unmappedBuffer(
   }
   if (!isU64(buffer)) return null;
   const at = m.vmars.find(root, buffer);
-  return at === undefined || !(store ? at.writable : at.readable) ? ZX_ERR_INVALID_ARGS : null;
+  return at === undefined || !(store ? at.writable : at.readable) ? "unmapped" : at;
 }
 
 /**
@@ -406,17 +421,12 @@ function bufferPastEnd(
   length: unknown,
   store: boolean,
 ): Status | null {
-  const h = m.get(vmo);
-  const root = m.vmars.known ? m.vmars.root : undefined;
-  if (h === undefined || h.pager !== null || h.fixedSize === undefined || root === undefined) {
-    return null;
-  }
-  if (!isU64(buffer) || !isU64(length) || length === 0) return null;
-  const at = m.vmars.find(root, buffer);
-  if (at === undefined || !(store ? at.writable : at.readable) || at.vmo === undefined) return null;
+  if (!isU64(length) || length === 0) return null;
+  const at = copyStart(m, vmo, buffer, store);
+  if (at === null || at === "unmapped" || at.vmo === undefined) return null;
   const size = m.vmoBytes.get(at.vmo);
   if (size === undefined || at.vmoOffset === undefined) return null;
-  return at.vmoOffset + (buffer - at.addr) >= size ? ZX_ERR_OUT_OF_RANGE : null;
+  return at.vmoOffset + ((buffer as number) - at.addr) >= size ? ZX_ERR_OUT_OF_RANGE : null;
 }
 
 /**

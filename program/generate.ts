@@ -1144,17 +1144,15 @@ class CallBuilder {
   }
 
   /**
-   * The end of a pin layout, with no draws and nothing that blocks: a resizable pager VMO of one
-   * page grown to three (its pages 1 and 2 zero intervals, which need no request), an
-   * at-least-on-write clone of it, a one-page slice of the clone at page 2, pinned and unpinned
-   * through the slice. The pin commits and pins the clone's page 2 (the page under the slice);
-   * the unpin finds it pinned (a kernel assertion). Random draws never pin a slice of a clone.
+   * The start of #clonedSlicePin and #snapshotGrow, with no draws: a resizable pager VMO of one
+   * page grown to three (zero intervals past its first page) and an at-least-on-write clone of
+   * all three pages; the clone.
    */
-  #clonedSlicePin(bti: CallRef): void {
+  #grownClone(): CallRef {
     const ps = this.#ps;
     const vmo = this.#pagerVmo(ZX_VMO_RESIZABLE, ps);
     this.#emit({ call: "zx_vmo_set_size", args: [{ h: vmo }, 3 * ps] }, null);
-    const clone = this.#emit(
+    return this.#emit(
       {
         call: "zx_vmo_create_child",
         args: [{ h: vmo }, ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE, 0, 3 * ps],
@@ -1163,6 +1161,18 @@ class CallBuilder {
       false,
       true,
     );
+  }
+
+  /**
+   * The end of a pin layout, with no draws and nothing that blocks: a resizable pager VMO of one
+   * page grown to three (its pages 1 and 2 zero intervals, which need no request), an
+   * at-least-on-write clone of it, a one-page slice of the clone at page 2, pinned and unpinned
+   * through the slice. The pin commits and pins the clone's page 2 (the page under the slice);
+   * the unpin finds it pinned (a kernel assertion). Random draws never pin a slice of a clone.
+   */
+  #clonedSlicePin(bti: CallRef): void {
+    const ps = this.#ps;
+    const clone = this.#grownClone();
     const slice = this.#emit(
       { call: "zx_vmo_create_child", args: [{ h: clone }, ZX_VMO_CHILD_SLICE, 2 * ps, ps] },
       "vmo",
@@ -1185,17 +1195,7 @@ class CallBuilder {
    */
   #snapshotGrow(): void {
     const ps = this.#ps;
-    const vmo = this.#pagerVmo(ZX_VMO_RESIZABLE, ps);
-    this.#emit({ call: "zx_vmo_set_size", args: [{ h: vmo }, 3 * ps] }, null);
-    const clone = this.#emit(
-      {
-        call: "zx_vmo_create_child",
-        args: [{ h: vmo }, ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE, 0, 3 * ps],
-      },
-      "vmo",
-      false,
-      true,
-    );
+    const clone = this.#grownClone();
     this.#emit({
       call: "zx_vmo_write",
       args: [{ h: clone }, { bytes: ps, fill: 0x66 }, 2 * ps],
