@@ -400,7 +400,7 @@ async function judgeAll(
 
   // Coverage: every probe once, unmutated, recording the mutants it reaches.
   const cov = emptyCoverage();
-  const { probeMs, exempt, failures, broken } = cov;
+  const { probeMs, exempt, failures, broken, childTests } = cov;
   await Promise.all(started.map(async ({ worker }, w) => {
     for (const judge of judgesRun) {
       const ids = loaded[judge].filter((_, i) => i % workers === w);
@@ -413,9 +413,15 @@ async function judgeAll(
   // A campaign probe that fails unmutated by the kernel checkers alone would "kill" every
   // mutant it reaches: it is left out (and named), never counted.
   const probes: Record<JudgeName, readonly string[]> = {
-    tests: loaded.tests,
+    tests: loaded.tests.filter((p) => !childTests.some((t) => p === t || p.startsWith(`${t}::`))),
     campaign: loaded.campaign.filter((p) => !broken.has(p)),
   };
+  if (childTests.length > 0) {
+    log(
+      `left out ${childTests.length} tests that start a process (its child loads the project's ` +
+        `modules, never the mutant): ${childTests.slice(0, 5).join("; ")}`,
+    );
+  }
   if (broken.size > 0) {
     log(
       `left out ${broken.size} campaign probes that fail unmutated: ${

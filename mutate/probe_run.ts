@@ -212,18 +212,39 @@ export interface Coverage {
   readonly failures: string[];
   /** Campaign probes that fail unmutated by the kernel checkers alone: left out. */
   readonly broken: Map<string, string>;
+  /**
+   * Tests that start a child process (the mutate task may not): the child loads the project's
+   * own modules, never the mirror's mutant, so such a test cannot judge one. Left out, named.
+   */
+  readonly childTests: string[];
 }
+
+/** Deno's refusal of `Deno.Command` to a task without `--allow-run`: the test starts a process. */
+const STARTS_A_PROCESS = /Requires run access to/;
 
 /** No coverage yet. */
 export function emptyCoverage(): Coverage {
-  return { coveredBy: new Map(), probeMs: new Map(), exempt: [], failures: [], broken: new Map() };
+  return {
+    coveredBy: new Map(),
+    probeMs: new Map(),
+    exempt: [],
+    failures: [],
+    broken: new Map(),
+    childTests: [],
+  };
 }
 
 /** Folds one coverage report of `judge` into `c`. */
 export function addCoverage(c: Coverage, judge: JudgeName, r: CoverageReport): void {
   for (const [probe, why] of Object.entries(r.broken)) c.broken.set(probe, why);
+  for (const [probe, why] of Object.entries(r.failures)) {
+    if (judge === "campaign") c.exempt.push(probe);
+    else if (STARTS_A_PROCESS.test(why)) c.childTests.push(probe);
+    else c.failures.push(`${probe}: ${why}`);
+  }
+  const child = (p: string) => c.childTests.some((t) => p === t || p.startsWith(`${t}::`));
   for (const [probe, hit] of Object.entries(r.perTest)) {
-    if (c.broken.has(probe)) continue;
+    if (c.broken.has(probe) || (judge === "tests" && child(probe))) continue;
     for (const id of hit) {
       let by = c.coveredBy.get(id);
       if (!by) c.coveredBy.set(id, by = { tests: new Set(), campaign: new Set() });
@@ -231,10 +252,6 @@ export function addCoverage(c: Coverage, judge: JudgeName, r: CoverageReport): v
     }
   }
   for (const [probe, ms] of Object.entries(r.ms)) c.probeMs.set(`${judge}/${probe}`, ms);
-  for (const [probe, why] of Object.entries(r.failures)) {
-    if (judge === "campaign") c.exempt.push(probe);
-    else c.failures.push(`${probe}: ${why}`);
-  }
 }
 
 /**

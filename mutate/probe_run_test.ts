@@ -1,0 +1,37 @@
+import { strict as assert } from "node:assert";
+import { addCoverage, emptyCoverage, probesOfMutant } from "./probe_run.ts";
+
+Deno.test("a test that starts a process is left out of the tests judge, named, not a failure", () => {
+  const c = emptyCoverage();
+  addCoverage(c, "tests", {
+    perTest: {
+      "a_test.ts::spawns": ["3"],
+      "a_test.ts::spawns::step": ["4"],
+      "a_test.ts::plain": ["3"],
+    },
+    failures: {
+      "a_test.ts::spawns":
+        'Requires run access to "/usr/bin/deno", run again with the --allow-run flag',
+    },
+    broken: {},
+    ms: {},
+  });
+  assert.deepEqual(c.childTests, ["a_test.ts::spawns"]);
+  assert.deepEqual(c.failures, []);
+  // The mutant it reached is judged by the other test alone; the step's mutant by none.
+  const probes = ["a_test.ts::plain"];
+  assert.deepEqual(probesOfMutant(c, "tests", probes, "3", false), ["a_test.ts::plain"]);
+  assert.deepEqual(probesOfMutant(c, "tests", probes, "4", false), []);
+});
+
+Deno.test("any other unmutated test failure still stops the run", () => {
+  const c = emptyCoverage();
+  addCoverage(c, "tests", {
+    perTest: { "a_test.ts::t": ["1"] },
+    failures: { "a_test.ts::t": "t: expected 1, got 2" },
+    broken: {},
+    ms: {},
+  });
+  assert.deepEqual(c.childTests, []);
+  assert.deepEqual(c.failures, ["a_test.ts::t: t: expected 1, got 2"]);
+});
