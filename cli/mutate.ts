@@ -435,8 +435,10 @@ async function judgeAll(
     .map(([id, ms]) => `${id.slice(0, 70)} ${Math.round(ms)} ms`);
   log(`slowest probes: ${slow.join("; ")}`);
   if (failures.length > 0) {
-    throw new Error(
-      `the unmutated tests fail, so no mutant can be judged:\n${failures.join("\n")}`,
+    // The tree's own tests must pass before its mutants can be judged: a stated stop, not a bug.
+    throw new InputError(
+      `the unmutated tests fail, so no mutant can be judged (fix them, or judge by --only ` +
+        `--by campaign):\n${failures.join("\n")}`,
     );
   }
   log(
