@@ -30,8 +30,8 @@ import {
 import type { Kernel, KernelOptions } from "../kernel/kernel.ts";
 import { withService } from "../scenario/bind.ts";
 import { signatureOf } from "../fuzz/signature.ts";
-import { boundLabel, explore, type ExploreProgress } from "../explore/explore.ts";
-import { exploreSplit } from "../explore/parallel.ts";
+import { boundLabel, type Counterexample, type ExploreProgress } from "../explore/explore.ts";
+import { DEFAULT_TASK_BUDGET, exploreInWorker, exploreSplit } from "../explore/parallel.ts";
 import { parseScenario, type Scenario } from "../scenario/schema.ts";
 import { DEFAULT_SCENARIO } from "../scenario/default.ts";
 import { describeVerdict } from "../sim/world.ts";
@@ -102,6 +102,12 @@ const FLAGS: Record<string, FlagSpec> = {
     type: "string",
     value: "D",
     help: "split each bound into the subtrees after D choices (default 4; 0: one search)",
+  },
+  "task-budget": {
+    type: "string",
+    value: "N",
+    help: "a split task hands its unexplored subtrees back to the workers after N executions " +
+      `(default ${DEFAULT_TASK_BUDGET}; all: never); never depends on time`,
   },
   "no-private-steps": {
     type: "boolean",
@@ -210,6 +216,9 @@ async function main(): Promise<number> {
     : Math.max(1, navigator.hardwareConcurrency ?? 1);
   // A schedule limit counts executions in search order: one search, in this thread.
   const splitDepth = maxSchedules !== undefined ? 0 : intFlag(values, "split-depth", 4, 0, 6);
+  const taskBudget = values["task-budget"] === "all"
+    ? Infinity
+    : intFlag(values, "task-budget", DEFAULT_TASK_BUDGET, 1);
   console.log(
     `explore: ${values.scenario ?? "the default scenario"}, ` +
       `${k === Infinity ? "any number of" : `up to ${k}`} preemptions` +
@@ -219,7 +228,13 @@ async function main(): Promise<number> {
       `, checkers ${checkers}${servicePath ? `, service ${servicePath}` : ""}${
         kernelPath ? `, kernel ${kernelPath}` : ""
       }` +
-      `${maxSchedules === undefined ? `, split at depth ${splitDepth}, ${workers} workers` : ""}`,
+      `${
+        maxSchedules === undefined
+          ? `, split at depth ${splitDepth}, task budget ${
+            taskBudget === Infinity ? "none" : taskBudget
+          }, ${workers} workers`
+          : ""
+      }`,
   );
   const tty = Deno.stdout.isTerminal();
   const encoder = new TextEncoder();
@@ -241,15 +256,70 @@ async function main(): Promise<number> {
       console.log(line);
     }
   };
-  // SIGINT/SIGTERM while workers search (the split search awaits them, so a listener runs):
-  // what was searched is printed before the exit, never only the last progress line.
+  // The case a counterexample is written as: the settled replay of it, with the scenario as
+  // run (its pagers bound to the service) and the service module it names: it replays with no
+  // flag.
+  const ctx = { monitors: scenarioCheckers(checkers), services, makeKernel };
+  type Kept = { file: string; written: boolean; sameFindingAt: string | undefined } | {
+    error: string;
+  };
+  const keep = async (cx: Counterexample): Promise<Kept> => {
+    const traced = SCENARIO_KIND.run(scenario, { seed: 0, decisions: cx.decisions }, ctx);
+    const signature = signatureOf(traced.verdict, traced.raw) ?? `explore:${cx.verdict.kind}`;
+    let service, kernel;
+    try {
+      await Deno.mkdir(corpus, { recursive: true });
+      service = servicePath !== null ? await moduleRef(servicePath, corpus) : undefined;
+      kernel = kernelPath !== null ? await moduleRef(kernelPath, corpus) : undefined;
+    } catch (e) {
+      throw new InputError(`--corpus ${corpus}: ${(e as Error).message}`);
+    }
+    const contract = contractOf(services.user)?.contract;
+    const doc = toEnvelope(SCENARIO_KIND, scenario, 0, traced, {
+      checkers,
+      ...(service !== undefined ? { service } : {}),
+      ...(contract !== undefined ? { contract } : {}),
+      ...(kernel !== undefined ? { kernel } : {}),
+      found: { by: "explore" },
+      description: `found by deno task explore with ${cx.preemptions} preemption${
+        cx.preemptions === 1 ? "" : "s"
+      } (bound ${boundLabel(k)}): ${signature}`,
+    }, signature);
+    try {
+      // Exactly this counterexample: a file holding another case of the same finding (a
+      // campaign's smaller one) is not its replay, so the counterexample takes a free name.
+      const { path: file, written, sameFindingAt } = await writeCaseOutcome(
+        corpus,
+        doc,
+        undefined,
+        { keep: "exact" },
+      );
+      return { file, written, sameFindingAt };
+    } catch (e) {
+      return { error: (e as Error).message };
+    }
+  };
+  // Each counterexample a finished task reports is written at once (a split search's bound
+  // goes on until its lower tasks are done), so a stop by a signal cannot lose it.
+  const kept: { cx: Counterexample; task: number; kept: Promise<Kept> }[] = [];
+  const keepNow = (cx: Counterexample, task: number) => {
+    const p = keep(cx);
+    p.catch(() => {}); // awaited where it is reported
+    kept.push({ cx, task, kept: p });
+  };
+  // SIGINT/SIGTERM while the search runs (workers search; this thread awaits them, so a
+  // listener runs): a counterexample already found is written, and what was searched is
+  // printed, before the exit; never only the last progress line.
   const done: string[] = [];
   let last: ExploreProgress | null = null;
   const heard = (p: ExploreProgress) => {
     last = p;
     if (p.boundDone) done.push(boundLabel(p.bound));
   };
-  const onSignal = (signal: Deno.Signal) => () => {
+  let stopping = false;
+  const onSignal = (signal: Deno.Signal) => async () => {
+    if (stopping) return;
+    stopping = true;
     const searched = done.length === 0
       ? "no bound finished"
       : `bound${done.length > 1 ? "s" : ""} ${done.join(", ")} searched with no counterexample`;
@@ -257,6 +327,16 @@ async function main(): Promise<number> {
       ? `; bound ${boundLabel(last.bound)} stopped after ${last.schedules} schedules and ` +
         `${last.executions} executions`
       : "";
+    const best =
+      [...kept].sort((a, b) => a.cx.preemptions - b.cx.preemptions || a.task - b.task)[0];
+    if (best !== undefined) {
+      const r = await best.kept.catch((e: Error) => ({ error: e.message }));
+      console.log(
+        `counterexample found before the stop: ${best.cx.preemptions} preemptions (the bound's ` +
+          `lower tasks not all searched), ` +
+          ("error" in r ? `not written: ${r.error}` : `written: ${r.file}`),
+      );
+    }
     console.log(
       `stopped by ${signal} after ${clock.seconds.toFixed(0)} s, not exhaustive: ` +
         `${searched}${partial}`,
@@ -265,23 +345,34 @@ async function main(): Promise<number> {
   };
   const stops = (["SIGINT", "SIGTERM"] as const).map((sig) => [sig, onSignal(sig)] as const);
   for (const [sig, f] of stops) Deno.addSignalListener(sig, f);
+  const onProgress = (p: ExploreProgress) => {
+    heard(p);
+    progress(p);
+  };
+  // A schedule limit counts executions in search order: one search, in one worker (this
+  // thread stays free for the signal listeners).
   const result = maxSchedules !== undefined
-    ? explore(scenario, {
-      preemptions: k,
-      maxSchedules,
-      stateHash,
-      reduction,
-      privateSteps,
-      services,
-      makeKernel,
-      monitors: scenarioCheckers(checkers),
-      onProgress: progress,
-      progressEvery: tty ? 200 : 1000,
-    })
+    ? await exploreInWorker({
+      scenario,
+      servicePath,
+      kernelPath,
+      checkers,
+      options: {
+        preemptions: k,
+        maxSchedules,
+        stateHash,
+        reduction,
+        privateSteps,
+        progressEvery: tty ? 200 : 1000,
+      },
+    }, onProgress)
     : await exploreSplit(scenario, {
       preemptions: k,
       splitDepth,
+      taskBudget,
       workers,
+      // Even one worker: this thread stays free for the signal listeners.
+      inThread: false,
       stateHash,
       reduction,
       privateSteps,
@@ -290,11 +381,11 @@ async function main(): Promise<number> {
       checkers,
       services,
       makeKernel,
-      onProgress: (p) => {
-        heard(p);
-        progress(p);
-      },
+      onProgress,
+      onCounterexample: keepNow,
     });
+  // A signal that came as the search ended: its listener is writing and exits.
+  if (stopping) await new Promise(() => {});
   for (const [sig, f] of stops) Deno.removeSignalListener(sig, f);
   // With the quiescent-end checker, each passing schedule went on through a fair tail.
   const tails = scenarioCheckers(checkers)().some((m) => m.name === "quiescent-end");
@@ -320,42 +411,21 @@ async function main(): Promise<number> {
   console.log(`counterexample: ${cx.preemptions} preemptions, ${cx.steps} steps`);
   console.log(`failing verdict: ${describeVerdict(cx.verdict)}`);
   console.log(`decision-list: ${cx.decisions.join(",")}`);
-  // The case is the settled replay of the counterexample, with the scenario as run (its pagers
-  // bound to the service) and the service module it names: it replays with no flag.
-  const ctx = { monitors: scenarioCheckers(checkers), services, makeKernel };
-  const traced = SCENARIO_KIND.run(scenario, { seed: 0, decisions: cx.decisions }, ctx);
-  const signature = signatureOf(traced.verdict, traced.raw) ?? `explore:${cx.verdict.kind}`;
-  let service, kernel;
-  try {
-    await Deno.mkdir(corpus, { recursive: true });
-    service = servicePath !== null ? await moduleRef(servicePath, corpus) : undefined;
-    kernel = kernelPath !== null ? await moduleRef(kernelPath, corpus) : undefined;
-  } catch (e) {
-    throw new InputError(`--corpus ${corpus}: ${(e as Error).message}`);
+  const same = (a: Counterexample) => a.decisions.join(",") === cx.decisions.join(",");
+  const chosen = kept.find((x) => same(x.cx))?.kept ?? keep(cx);
+  // The others a task found first were this run's own writes: the bound's choice replaces them,
+  // so the corpus ends the same whatever order the tasks finished in.
+  for (const other of kept) {
+    if (same(other.cx)) continue;
+    const r = await other.kept.catch(() => null);
+    if (r !== null && !("error" in r) && r.written) await Deno.remove(r.file).catch(() => {});
   }
-  const contract = contractOf(services.user)?.contract;
-  const doc = toEnvelope(SCENARIO_KIND, scenario, 0, traced, {
-    checkers,
-    ...(service !== undefined ? { service } : {}),
-    ...(contract !== undefined ? { contract } : {}),
-    ...(kernel !== undefined ? { kernel } : {}),
-    found: { by: "explore" },
-    description: `found by deno task explore with ${cx.preemptions} preemption${
-      cx.preemptions === 1 ? "" : "s"
-    } (bound ${boundLabel(k)}): ${signature}`,
-  }, signature);
-  let file: string, written: boolean, sameFindingAt: string | undefined;
-  try {
-    // Exactly this counterexample: a file holding another case of the same finding (a
-    // campaign's smaller one) is not its replay, so the counterexample takes a free name.
-    ({ path: file, written, sameFindingAt } = await writeCaseOutcome(corpus, doc, undefined, {
-      keep: "exact",
-    }));
-  } catch (e) {
+  const r = await chosen;
+  if ("error" in r) {
     const scenarioArg = values.scenario ? ` --scenario ${values.scenario}` : "";
     const serviceArg = (servicePath ? ` --service ${servicePath}` : "") +
       (kernelPath ? ` --kernel ${kernelPath}` : "") + ` --checkers ${checkers}`;
-    console.log(`error: cannot write the counterexample to ${corpus}: ${(e as Error).message}`);
+    console.log(`error: cannot write the counterexample to ${corpus}: ${r.error}`);
     console.log(
       `replay: deno task repro${scenarioArg}${serviceArg} --seed 0 --decisions ${
         cx.decisions.join(",") || '""'
@@ -363,6 +433,7 @@ async function main(): Promise<number> {
     );
     return 1;
   }
+  const { file, written, sameFindingAt } = r;
   console.log(written ? `written: ${file}` : `already in the corpus (the same replay): ${file}`);
   if (sameFindingAt !== undefined) {
     console.log(

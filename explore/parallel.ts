@@ -79,8 +79,13 @@ export interface SplitOptions {
    * each task searches its whole subtree). Default {@linkcode DEFAULT_TASK_BUDGET}.
    */
   readonly taskBudget?: number;
-  /** Workers that run the tasks (1: in this thread). */
+  /** Workers that run the tasks (1: in this thread, unless `inThread` is false). */
   readonly workers: number;
+  /**
+   * Run the tasks in this thread (not in a worker). Default: with one worker. A caller that
+   * must answer signals while the search runs (the CLI) sets false.
+   */
+  readonly inThread?: boolean;
   readonly stateHash?: boolean;
   readonly reduction?: ExploreOptions["reduction"];
   readonly privateSteps?: boolean;
@@ -385,7 +390,8 @@ export async function exploreSplit(
       if (r.counterexample !== null) options.onCounterexample?.(r.counterexample, r.index);
       report();
     };
-    const single = options.workers <= 1 || (generation.length === 1 && budget === Infinity);
+    const single = options.inThread ??
+      (options.workers <= 1 || (generation.length === 1 && budget === Infinity));
     if (options.finalStates !== undefined && !single) {
       throw new Error("exploreSplit: finalStates needs one worker");
     }
@@ -639,4 +645,67 @@ function sum<T>(xs: readonly (T | null)[], f: (x: T) => number): number {
   let n = 0;
   for (const x of xs) if (x !== null) n += f(x);
   return n;
+}
+
+/** What the main thread gives the worker of {@linkcode exploreInWorker}. */
+export interface SearchStart {
+  readonly scenario: Scenario;
+  readonly servicePath: string | null;
+  readonly kernelPath: string | null;
+  readonly checkers: string;
+  readonly options: Pick<
+    ExploreOptions,
+    "preemptions" | "maxSchedules" | "stateHash" | "reduction" | "privateSteps" | "progressEvery"
+  >;
+}
+
+/** What the worker of {@linkcode exploreInWorker} posts. */
+export type SearchMessage =
+  | { readonly type: "progress"; readonly progress: ExploreProgress }
+  | { readonly type: "result"; readonly result: ExploreResult };
+
+/**
+ * {@linkcode explore} (one search, e.g. with a schedule limit, which counts executions in search
+ * order) run in a worker, so this thread stays free for signal listeners while it runs.
+ *
+ * @example
+ * ```ts ignore
+ * import { exploreInWorker } from "./parallel.ts";
+ * const r = await exploreInWorker({
+ *   scenario,
+ *   servicePath: null,
+ *   kernelPath: null,
+ *   checkers: "kernel",
+ *   options: { preemptions: 2, maxSchedules: 1000 },
+ * });
+ * ```
+ */
+export async function exploreInWorker(
+  start: SearchStart,
+  onProgress?: (p: ExploreProgress) => void,
+): Promise<ExploreResult> {
+  const buffer = new SharedArrayBuffer(4 * CONTROL.size(1));
+  const errors: string[] = [];
+  let result: ExploreResult | null = null;
+  const pool = startPool<SearchStart, SearchMessage>({
+    url: new URL("./_explore_worker.ts", import.meta.url),
+    count: 1,
+    start: () => start,
+    onMessage: (m) => {
+      if (m.type === "progress") onProgress?.(m.progress);
+      else result = m.result;
+    },
+    errors,
+    control: new Int32Array(buffer),
+    runLimitMs: 2 ** 30,
+    memoryMb: WORKER_MEMORY_MB,
+    onStall: (_worker, _state, cause) => {
+      errors.push(`the exploration worker stopped: ${cause}`);
+      return Promise.resolve();
+    },
+  });
+  await pool.finished;
+  if (errors.length > 0) throw new Error(`exploration worker failed: ${errors.join("; ")}`);
+  if (result === null) throw new Error("the exploration worker reported nothing");
+  return result;
 }
