@@ -299,13 +299,35 @@ async function main(): Promise<number> {
       return { error: (e as Error).message };
     }
   };
-  // Each counterexample a finished task reports is written at once (a split search's bound
-  // goes on until its lower tasks are done), so a stop by a signal cannot lose it.
-  const kept: { cx: Counterexample; task: number; kept: Promise<Kept> }[] = [];
+  // The best counterexample the finished tasks have reported (fewest preemptions, then lowest
+  // task: the bound's own choice once every earlier task is done) is written at once, one write
+  // at a time, replacing this run's earlier one, so a stop by a signal cannot lose it and the
+  // corpus ends with just the chosen one whatever order the tasks finished in.
+  let best: { cx: Counterexample; task: number } | null = null;
+  let current: { cx: Counterexample; task: number; kept: Kept } | null = null;
+  let writes: Promise<void> = Promise.resolve();
+  let ended = false;
   const keepNow = (cx: Counterexample, task: number) => {
-    const p = keep(cx);
-    p.catch(() => {}); // awaited where it is reported
-    kept.push({ cx, task, kept: p });
+    if (
+      best !== null &&
+      (best.cx.preemptions < cx.preemptions ||
+        (best.cx.preemptions === cx.preemptions && best.task < task))
+    ) return;
+    best = { cx, task };
+    writes = writes.then(async () => {
+      if (best?.cx !== cx) return; // a better one came meanwhile: its write is queued
+      const kept = await keep(cx).catch((e: Error) => ({ error: e.message }));
+      const old = current?.kept;
+      if (old !== undefined && !("error" in old) && old.written) {
+        if ("error" in kept || kept.file !== old.file) await Deno.remove(old.file).catch(() => {});
+      }
+      current = { cx, task, kept };
+      if (stopping || ended) return;
+      const where = "error" in kept ? `not written: ${kept.error}` : `written: ${kept.file}`;
+      const line = `counterexample found by task ${task} (${cx.preemptions} preemptions), ` +
+        `${where}; the bound's earlier tasks still decide which one is kept`;
+      console.log(tty ? `\r\x1b[2K${line}` : line);
+    });
   };
   // SIGINT/SIGTERM while the search runs (workers search; this thread awaits them, so a
   // listener runs): a counterexample already found is written, and what was searched is
@@ -327,14 +349,13 @@ async function main(): Promise<number> {
       ? `; bound ${boundLabel(last.bound)} stopped after ${last.schedules} schedules and ` +
         `${last.executions} executions`
       : "";
-    const best =
-      [...kept].sort((a, b) => a.cx.preemptions - b.cx.preemptions || a.task - b.task)[0];
-    if (best !== undefined) {
-      const r = await best.kept.catch((e: Error) => ({ error: e.message }));
+    await writes;
+    const c = current as { cx: Counterexample; kept: Kept } | null;
+    if (c !== null) {
       console.log(
-        `counterexample found before the stop: ${best.cx.preemptions} preemptions (the bound's ` +
-          `lower tasks not all searched), ` +
-          ("error" in r ? `not written: ${r.error}` : `written: ${r.file}`),
+        `counterexample found before the stop: ${c.cx.preemptions} preemptions (the bound's ` +
+          `earlier tasks not all searched), ` +
+          ("error" in c.kept ? `not written: ${c.kept.error}` : `written: ${c.kept.file}`),
       );
     }
     console.log(
@@ -411,16 +432,13 @@ async function main(): Promise<number> {
   console.log(`counterexample: ${cx.preemptions} preemptions, ${cx.steps} steps`);
   console.log(`failing verdict: ${describeVerdict(cx.verdict)}`);
   console.log(`decision-list: ${cx.decisions.join(",")}`);
-  const same = (a: Counterexample) => a.decisions.join(",") === cx.decisions.join(",");
-  const chosen = kept.find((x) => same(x.cx))?.kept ?? keep(cx);
-  // The others a task found first were this run's own writes: the bound's choice replaces them,
-  // so the corpus ends the same whatever order the tasks finished in.
-  for (const other of kept) {
-    if (same(other.cx)) continue;
-    const r = await other.kept.catch(() => null);
-    if (r !== null && !("error" in r) && r.written) await Deno.remove(r.file).catch(() => {});
-  }
-  const r = await chosen;
+  ended = true;
+  await writes;
+  const wrote = current as { cx: Counterexample; kept: Kept } | null;
+  // The last one written is the bound's choice (the schedule-limited search writes it now).
+  const r = wrote !== null && wrote.cx.decisions.join(",") === cx.decisions.join(",")
+    ? wrote.kept
+    : await keep(cx);
   if ("error" in r) {
     const scenarioArg = values.scenario ? ` --scenario ${values.scenario}` : "";
     const serviceArg = (servicePath ? ` --service ${servicePath}` : "") +

@@ -384,9 +384,12 @@ export async function exploreSplit(
       running.set(p.index, p);
       report();
     };
+    // Every task by its index, for onTask.
+    const byIndex: SplitTask[] = [...generation];
     const note = (r: TaskResult) => {
       running.delete(r.index);
       all.push(r);
+      options.onTask?.(r, byIndex[r.index]);
       if (r.counterexample !== null) options.onCounterexample?.(r.counterexample, r.index);
       report();
     };
@@ -414,7 +417,6 @@ export async function exploreSplit(
     try {
       while (generation.length > 0 && !found) {
         const results = await runner.run(generation, base);
-        results.forEach((r, i) => options.onTask?.(r, generation[i]));
         found = results.some((r) => r.counterexample !== null);
         base += generation.length;
         // A counterexample ends the bound: every later task has a higher index.
@@ -425,6 +427,7 @@ export async function exploreSplit(
           generation: g,
         }));
         total += generation.length;
+        byIndex.push(...generation);
       }
     } finally {
       await runner.close();

@@ -103,30 +103,9 @@ async function main(): Promise<number> {
       `reduction ${kind}, lag ${CACHE_LAG}`,
   );
   const byBound = new Map<number, Row[]>();
-  const result = await exploreSplit(scenario, {
-    preemptions: k,
-    splitDepth,
-    taskBudget,
-    workers: 1,
-    inThread: true,
-    reduction: kind,
-    servicePath: null,
-    onTask: (r, task) => {
-      const rows = byBound.get(r.stats.bound) ?? [];
-      rows.push({ task, result: r });
-      byBound.set(r.stats.bound, rows);
-      if (values.tasks) {
-        console.log(
-          `  bound ${r.stats.bound} task ${r.index} gen ${task.generation} ` +
-            `prefix ${task.prefix.join(",") || "-"}: ${r.stats.executions} executions, ` +
-            `${(r.cpuMs / 1000).toFixed(2)} CPU s` +
-            (r.handOff !== null ? `, handed back ${r.handOff.length} choice points` : "") +
-            (r.wants.length > 0 ? `, ${r.wants.length} races at its prefix` : ""),
-        );
-      }
-    },
-  });
-  for (const [bound, rows] of byBound) {
+  const printBound = (bound: number) => {
+    const rows = byBound.get(bound) ?? [];
+    if (rows.length === 0) return;
     rows.sort((a, b) => a.result.index - b.result.index);
     const execs = rows.reduce((n, r) => n + r.result.stats.executions, 0);
     const cpu = rows.reduce((n, r) => n + r.result.cpuMs, 0);
@@ -145,7 +124,34 @@ async function main(): Promise<number> {
           (two / 1000).toFixed(1)
         } s (${(100 * two / one).toFixed(0)}%)`,
     );
-  }
+  };
+
+  const result = await exploreSplit(scenario, {
+    preemptions: k,
+    splitDepth,
+    taskBudget,
+    workers: 1,
+    inThread: true,
+    reduction: kind,
+    servicePath: null,
+    onProgress: (p) => {
+      if (p.boundDone) printBound(p.bound);
+    },
+    onTask: (r, task) => {
+      const rows = byBound.get(r.stats.bound) ?? [];
+      rows.push({ task, result: r });
+      byBound.set(r.stats.bound, rows);
+      if (values.tasks) {
+        console.log(
+          `  bound ${r.stats.bound} task ${r.index} gen ${task.generation} ` +
+            `prefix ${task.prefix.join(",") || "-"}: ${r.stats.executions} executions, ` +
+            `${(r.cpuMs / 1000).toFixed(2)} CPU s` +
+            (r.handOff !== null ? `, handed back ${r.handOff.length} choice points` : "") +
+            (r.wants.length > 0 ? `, ${r.wants.length} races at its prefix` : ""),
+        );
+      }
+    },
+  });
   console.log(result.summary);
   return 0;
 }
