@@ -325,7 +325,7 @@ async function main(): Promise<number> {
       if (stopping || ended) return;
       const where = "error" in kept ? `not written: ${kept.error}` : `written: ${kept.file}`;
       const line = `counterexample found by task ${task} (${cx.preemptions} preemptions), ` +
-        `${where}; the bound's earlier tasks still decide which one is kept`;
+        `${where} (an earlier task's, if one fails too, replaces it)`;
       console.log(tty ? `\r\x1b[2K${line}` : line);
     });
   };

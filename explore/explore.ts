@@ -198,7 +198,10 @@ export interface BoundStats {
    * its bound before every thread was at rest (their end was not judged). 0 without it.
    */
   readonly notQuiescent: number;
-  /** True if the bound was searched to the end. */
+  /**
+   * True if the bound was searched to the end (a task of a split search: to its end or to its
+   * budget, with the rest handed back as tasks).
+   */
   readonly complete: boolean;
 }
 
@@ -221,13 +224,17 @@ export interface Counterexample {
  * threads run or handed out there, those asleep there, and those the bound allows there.
  */
 export interface PrefixSeed {
+  /** Threads run, or handed out as tasks, at the choice point. */
   readonly backtrack: readonly number[];
+  /** Threads asleep there (an earlier sibling's subtree covers running them). */
   readonly asleep: readonly number[];
+  /** Threads the bound and the private-step rule allow to run there. */
   readonly permitted: readonly number[];
 }
 
 /** One choice point below a task's prefix where the task stopped at its budget. */
 export interface HandOffNode extends PrefixSeed {
+  /** A choice of the thread to run, or of a random draw's value. */
   readonly kind: "thread" | "draw";
   /** The alternative the task was exploring here (its subtree is handed off further down). */
   readonly chosen: number;
