@@ -316,11 +316,13 @@ async function main(): Promise<number> {
     best = { cx, task };
     writes = writes.then(async () => {
       if (best?.cx !== cx) return; // a better one came meanwhile: its write is queued
-      const kept = await keep(cx).catch((e: Error) => ({ error: e.message }));
+      // This run's earlier one goes first, so the name this one takes never depends on the
+      // order the tasks finished in (a signal meanwhile waits for this write).
       const old = current?.kept;
       if (old !== undefined && !("error" in old) && old.written) {
-        if ("error" in kept || kept.file !== old.file) await Deno.remove(old.file).catch(() => {});
+        await Deno.remove(old.file).catch(() => {});
       }
+      const kept = await keep(cx).catch((e: Error) => ({ error: e.message }));
       current = { cx, task, kept };
       if (stopping || ended) return;
       const where = "error" in kept ? `not written: ${kept.error}` : `written: ${kept.file}`;
