@@ -299,7 +299,10 @@ export {
   type ExploreOptions,
   type ExploreProgress,
   type ExploreResult,
+  type HandOffNode,
   passSentence,
+  type PrefixSeed,
+  type TaskEnd,
 } from "./explore/explore.ts";
 export type { DporCounters } from "./explore/dpor.ts";
 

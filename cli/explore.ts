@@ -30,8 +30,8 @@ import {
 import type { Kernel, KernelOptions } from "../kernel/kernel.ts";
 import { withService } from "../scenario/bind.ts";
 import { signatureOf } from "../fuzz/signature.ts";
-import { boundLabel, explore, type ExploreProgress } from "../explore/explore.ts";
-import { exploreSplit } from "../explore/parallel.ts";
+import { boundLabel, type Counterexample, type ExploreProgress } from "../explore/explore.ts";
+import { DEFAULT_TASK_BUDGET, exploreInWorker, exploreSplit } from "../explore/parallel.ts";
 import { parseScenario, type Scenario } from "../scenario/schema.ts";
 import { DEFAULT_SCENARIO } from "../scenario/default.ts";
 import { describeVerdict } from "../sim/world.ts";
@@ -102,6 +102,12 @@ const FLAGS: Record<string, FlagSpec> = {
     type: "string",
     value: "D",
     help: "split each bound into the subtrees after D choices (default 4; 0: one search)",
+  },
+  "task-budget": {
+    type: "string",
+    value: "N",
+    help: "a split task hands its unexplored subtrees back to the workers after N executions " +
+      `(default ${DEFAULT_TASK_BUDGET}; all: never); never depends on time`,
   },
   "no-private-steps": {
     type: "boolean",
@@ -210,6 +216,9 @@ async function main(): Promise<number> {
     : Math.max(1, navigator.hardwareConcurrency ?? 1);
   // A schedule limit counts executions in search order: one search, in this thread.
   const splitDepth = maxSchedules !== undefined ? 0 : intFlag(values, "split-depth", 4, 0, 6);
+  const taskBudget = values["task-budget"] === "all"
+    ? Infinity
+    : intFlag(values, "task-budget", DEFAULT_TASK_BUDGET, 1);
   console.log(
     `explore: ${values.scenario ?? "the default scenario"}, ` +
       `${k === Infinity ? "any number of" : `up to ${k}`} preemptions` +
@@ -219,7 +228,13 @@ async function main(): Promise<number> {
       `, checkers ${checkers}${servicePath ? `, service ${servicePath}` : ""}${
         kernelPath ? `, kernel ${kernelPath}` : ""
       }` +
-      `${maxSchedules === undefined ? `, split at depth ${splitDepth}, ${workers} workers` : ""}`,
+      `${
+        maxSchedules === undefined
+          ? `, split at depth ${splitDepth}, task budget ${
+            taskBudget === Infinity ? "none" : taskBudget
+          }, ${workers} workers`
+          : ""
+      }`,
   );
   const tty = Deno.stdout.isTerminal();
   const encoder = new TextEncoder();
@@ -241,15 +256,94 @@ async function main(): Promise<number> {
       console.log(line);
     }
   };
-  // SIGINT/SIGTERM while workers search (the split search awaits them, so a listener runs):
-  // what was searched is printed before the exit, never only the last progress line.
+  // The case a counterexample is written as: the settled replay of it, with the scenario as
+  // run (its pagers bound to the service) and the service module it names: it replays with no
+  // flag.
+  const ctx = { monitors: scenarioCheckers(checkers), services, makeKernel };
+  type Kept = { file: string; written: boolean; sameFindingAt: string | undefined } | {
+    error: string;
+  };
+  const keep = async (cx: Counterexample): Promise<Kept> => {
+    const traced = SCENARIO_KIND.run(scenario, { seed: 0, decisions: cx.decisions }, ctx);
+    const signature = signatureOf(traced.verdict, traced.raw) ?? `explore:${cx.verdict.kind}`;
+    let service, kernel;
+    try {
+      await Deno.mkdir(corpus, { recursive: true });
+      service = servicePath !== null ? await moduleRef(servicePath, corpus) : undefined;
+      kernel = kernelPath !== null ? await moduleRef(kernelPath, corpus) : undefined;
+    } catch (e) {
+      throw new InputError(`--corpus ${corpus}: ${(e as Error).message}`);
+    }
+    const contract = contractOf(services.user)?.contract;
+    const doc = toEnvelope(SCENARIO_KIND, scenario, 0, traced, {
+      checkers,
+      ...(service !== undefined ? { service } : {}),
+      ...(contract !== undefined ? { contract } : {}),
+      ...(kernel !== undefined ? { kernel } : {}),
+      found: { by: "explore" },
+      description: `found by deno task explore with ${cx.preemptions} preemption${
+        cx.preemptions === 1 ? "" : "s"
+      } (bound ${boundLabel(k)}): ${signature}`,
+    }, signature);
+    try {
+      // Exactly this counterexample: a file holding another case of the same finding (a
+      // campaign's smaller one) is not its replay, so the counterexample takes a free name.
+      const { path: file, written, sameFindingAt } = await writeCaseOutcome(
+        corpus,
+        doc,
+        undefined,
+        { keep: "exact" },
+      );
+      return { file, written, sameFindingAt };
+    } catch (e) {
+      return { error: (e as Error).message };
+    }
+  };
+  // The best counterexample the finished tasks have reported (fewest preemptions, then lowest
+  // task: the bound's own choice once every earlier task is done) is written at once, one write
+  // at a time, replacing this run's earlier one, so a stop by a signal cannot lose it and the
+  // corpus ends with just the chosen one whatever order the tasks finished in.
+  let best: { cx: Counterexample; task: number } | null = null;
+  let current: { cx: Counterexample; task: number; kept: Kept } | null = null;
+  let writes: Promise<void> = Promise.resolve();
+  let ended = false;
+  const keepNow = (cx: Counterexample, task: number) => {
+    if (
+      best !== null &&
+      (best.cx.preemptions < cx.preemptions ||
+        (best.cx.preemptions === cx.preemptions && best.task < task))
+    ) return;
+    best = { cx, task };
+    writes = writes.then(async () => {
+      if (best?.cx !== cx) return; // a better one came meanwhile: its write is queued
+      // This run's earlier one goes first, so the name this one takes never depends on the
+      // order the tasks finished in (a signal meanwhile waits for this write).
+      const old = current?.kept;
+      if (old !== undefined && !("error" in old) && old.written) {
+        await Deno.remove(old.file).catch(() => {});
+      }
+      const kept = await keep(cx).catch((e: Error) => ({ error: e.message }));
+      current = { cx, task, kept };
+      if (stopping || ended) return;
+      const where = "error" in kept ? `not written: ${kept.error}` : `written: ${kept.file}`;
+      const line = `counterexample found by task ${task} (${cx.preemptions} preemptions), ` +
+        `${where} (an earlier task's, if one fails too, replaces it)`;
+      console.log(tty ? `\r\x1b[2K${line}` : line);
+    });
+  };
+  // SIGINT/SIGTERM while the search runs (workers search; this thread awaits them, so a
+  // listener runs): a counterexample already found is written, and what was searched is
+  // printed, before the exit; never only the last progress line.
   const done: string[] = [];
   let last: ExploreProgress | null = null;
   const heard = (p: ExploreProgress) => {
     last = p;
     if (p.boundDone) done.push(boundLabel(p.bound));
   };
-  const onSignal = (signal: Deno.Signal) => () => {
+  let stopping = false;
+  const onSignal = (signal: Deno.Signal) => async () => {
+    if (stopping) return;
+    stopping = true;
     const searched = done.length === 0
       ? "no bound finished"
       : `bound${done.length > 1 ? "s" : ""} ${done.join(", ")} searched with no counterexample`;
@@ -257,6 +351,15 @@ async function main(): Promise<number> {
       ? `; bound ${boundLabel(last.bound)} stopped after ${last.schedules} schedules and ` +
         `${last.executions} executions`
       : "";
+    await writes;
+    const c = current as { cx: Counterexample; kept: Kept } | null;
+    if (c !== null) {
+      console.log(
+        `counterexample found before the stop: ${c.cx.preemptions} preemptions (the bound's ` +
+          `earlier tasks not all searched), ` +
+          ("error" in c.kept ? `not written: ${c.kept.error}` : `written: ${c.kept.file}`),
+      );
+    }
     console.log(
       `stopped by ${signal} after ${clock.seconds.toFixed(0)} s, not exhaustive: ` +
         `${searched}${partial}`,
@@ -265,23 +368,34 @@ async function main(): Promise<number> {
   };
   const stops = (["SIGINT", "SIGTERM"] as const).map((sig) => [sig, onSignal(sig)] as const);
   for (const [sig, f] of stops) Deno.addSignalListener(sig, f);
+  const onProgress = (p: ExploreProgress) => {
+    heard(p);
+    progress(p);
+  };
+  // A schedule limit counts executions in search order: one search, in one worker (this
+  // thread stays free for the signal listeners).
   const result = maxSchedules !== undefined
-    ? explore(scenario, {
-      preemptions: k,
-      maxSchedules,
-      stateHash,
-      reduction,
-      privateSteps,
-      services,
-      makeKernel,
-      monitors: scenarioCheckers(checkers),
-      onProgress: progress,
-      progressEvery: tty ? 200 : 1000,
-    })
+    ? await exploreInWorker({
+      scenario,
+      servicePath,
+      kernelPath,
+      checkers,
+      options: {
+        preemptions: k,
+        maxSchedules,
+        stateHash,
+        reduction,
+        privateSteps,
+        progressEvery: tty ? 200 : 1000,
+      },
+    }, onProgress)
     : await exploreSplit(scenario, {
       preemptions: k,
       splitDepth,
+      taskBudget,
       workers,
+      // Even one worker: this thread stays free for the signal listeners.
+      inThread: false,
       stateHash,
       reduction,
       privateSteps,
@@ -290,11 +404,11 @@ async function main(): Promise<number> {
       checkers,
       services,
       makeKernel,
-      onProgress: (p) => {
-        heard(p);
-        progress(p);
-      },
+      onProgress,
+      onCounterexample: keepNow,
     });
+  // A signal that came as the search ended: its listener is writing and exits.
+  if (stopping) await new Promise(() => {});
   for (const [sig, f] of stops) Deno.removeSignalListener(sig, f);
   // With the quiescent-end checker, each passing schedule went on through a fair tail.
   const tails = scenarioCheckers(checkers)().some((m) => m.name === "quiescent-end");
@@ -320,42 +434,18 @@ async function main(): Promise<number> {
   console.log(`counterexample: ${cx.preemptions} preemptions, ${cx.steps} steps`);
   console.log(`failing verdict: ${describeVerdict(cx.verdict)}`);
   console.log(`decision-list: ${cx.decisions.join(",")}`);
-  // The case is the settled replay of the counterexample, with the scenario as run (its pagers
-  // bound to the service) and the service module it names: it replays with no flag.
-  const ctx = { monitors: scenarioCheckers(checkers), services, makeKernel };
-  const traced = SCENARIO_KIND.run(scenario, { seed: 0, decisions: cx.decisions }, ctx);
-  const signature = signatureOf(traced.verdict, traced.raw) ?? `explore:${cx.verdict.kind}`;
-  let service, kernel;
-  try {
-    await Deno.mkdir(corpus, { recursive: true });
-    service = servicePath !== null ? await moduleRef(servicePath, corpus) : undefined;
-    kernel = kernelPath !== null ? await moduleRef(kernelPath, corpus) : undefined;
-  } catch (e) {
-    throw new InputError(`--corpus ${corpus}: ${(e as Error).message}`);
-  }
-  const contract = contractOf(services.user)?.contract;
-  const doc = toEnvelope(SCENARIO_KIND, scenario, 0, traced, {
-    checkers,
-    ...(service !== undefined ? { service } : {}),
-    ...(contract !== undefined ? { contract } : {}),
-    ...(kernel !== undefined ? { kernel } : {}),
-    found: { by: "explore" },
-    description: `found by deno task explore with ${cx.preemptions} preemption${
-      cx.preemptions === 1 ? "" : "s"
-    } (bound ${boundLabel(k)}): ${signature}`,
-  }, signature);
-  let file: string, written: boolean, sameFindingAt: string | undefined;
-  try {
-    // Exactly this counterexample: a file holding another case of the same finding (a
-    // campaign's smaller one) is not its replay, so the counterexample takes a free name.
-    ({ path: file, written, sameFindingAt } = await writeCaseOutcome(corpus, doc, undefined, {
-      keep: "exact",
-    }));
-  } catch (e) {
+  ended = true;
+  await writes;
+  const wrote = current as { cx: Counterexample; kept: Kept } | null;
+  // The last one written is the bound's choice (the schedule-limited search writes it now).
+  const r = wrote !== null && wrote.cx.decisions.join(",") === cx.decisions.join(",")
+    ? wrote.kept
+    : await keep(cx);
+  if ("error" in r) {
     const scenarioArg = values.scenario ? ` --scenario ${values.scenario}` : "";
     const serviceArg = (servicePath ? ` --service ${servicePath}` : "") +
       (kernelPath ? ` --kernel ${kernelPath}` : "") + ` --checkers ${checkers}`;
-    console.log(`error: cannot write the counterexample to ${corpus}: ${(e as Error).message}`);
+    console.log(`error: cannot write the counterexample to ${corpus}: ${r.error}`);
     console.log(
       `replay: deno task repro${scenarioArg}${serviceArg} --seed 0 --decisions ${
         cx.decisions.join(",") || '""'
@@ -363,6 +453,7 @@ async function main(): Promise<number> {
     );
     return 1;
   }
+  const { file, written, sameFindingAt } = r;
   console.log(written ? `written: ${file}` : `already in the corpus (the same replay): ${file}`);
   if (sameFindingAt !== undefined) {
     console.log(

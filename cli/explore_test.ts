@@ -265,3 +265,93 @@ Deno.test("SIGTERM mid-search prints what was searched before the exit (not only
     /^stopped by SIGTERM after \d+ s, not exhaustive: no bound finished(; bound 0 stopped after \d+ schedules and \d+ executions)?$/,
   );
 });
+
+/** Runs explore, sends SIGTERM `ms` after stdout matches `when`, and returns what it printed. */
+async function stopWhen(
+  when: RegExp,
+  ms: number,
+  ...args: string[]
+): Promise<{ code: number; stdout: string }> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-read", "--allow-write=/tmp", "cli/explore.ts", ...args],
+    cwd: root,
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const reader = child.stdout.getReader();
+  const dec = new TextDecoder();
+  let stdout = "";
+  let sent = false;
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    stdout += dec.decode(value);
+    if (!sent && when.test(stdout)) {
+      sent = true;
+      setTimeout(() => child.kill("SIGTERM"), ms);
+    }
+  }
+  const { code } = await child.status;
+  await child.stderr.cancel();
+  assert.ok(sent, `never printed ${when}: ${stdout}`);
+  return { code, stdout };
+}
+
+// Issue 17: a counterexample a finished task found used to be written only when the bound ended,
+// so a SIGTERM in between lost it. Each task here (one worker, whole subtrees) finds one: task 0's
+// is written at once, and the stop keeps it.
+Deno.test("SIGTERM after a task found a counterexample keeps it in the corpus (written when found)", async () => {
+  const corpus = await Deno.makeTempDir({ prefix: "pagersim-explore-stop-" });
+  try {
+    const r = await stopWhen(
+      /^counterexample found by task 0 .*written: /m,
+      0,
+      "--scenario",
+      `${data}/coalesce_two_readers.json`,
+      "--service",
+      `${data}/forgetful_service.ts`,
+      "--preemptions",
+      "0",
+      "--workers",
+      "1",
+      "--task-budget",
+      "all",
+      "--corpus",
+      corpus,
+    );
+    assert.equal(r.code, 143, r.stdout);
+    const file = /^counterexample found before the stop: 0 preemptions .*written: (.+)$/m.exec(
+      r.stdout,
+    )?.[1];
+    assert.ok(file !== undefined, r.stdout);
+    assert.match(lastLine(r.stdout), /^stopped by SIGTERM after \d+ s, not exhaustive: /);
+    const kase = JSON.parse(await Deno.readTextFile(file));
+    assert.equal(kase.kind, "scenario");
+    assert.equal((await repro(file)).code, 0, "the kept case replays");
+    // Only the chosen one is this run's: one case in the corpus.
+    const files = [];
+    for await (const e of Deno.readDir(corpus)) if (e.name.endsWith(".json")) files.push(e.name);
+    assert.equal(files.length, 1, files.join(", "));
+  } finally {
+    await Deno.remove(corpus, { recursive: true });
+  }
+});
+
+// The --max-schedules search ran in the main thread, so SIGTERM's listener never ran until it
+// ended (on the default scenario, minutes): now it runs in a worker and the stop is answered.
+Deno.test("SIGTERM stops a --max-schedules exploration and says what was searched", async () => {
+  const r = await stopWhen(
+    /^explore: .*at most 10000000 schedules/m,
+    // The header comes just before the listeners are set: the search is well under way.
+    3000,
+    "--preemptions",
+    "2",
+    "--max-schedules",
+    "10000000",
+  );
+  assert.equal(r.code, 143, r.stdout);
+  assert.match(
+    lastLine(r.stdout),
+    /^stopped by SIGTERM after \d+ s, not exhaustive: no bound finished/,
+  );
+});

@@ -1,54 +1,52 @@
 /**
  * An exploration worker (a `node:worker_threads` worker of the campaign
- * pool): claims task indices from the shared control block one at a time,
- * waits until it holds the state caches of the tasks the claimed one sees
- * (its own, and the other workers' as the main thread passes them on),
- * explores the task's subtree and posts its result with its own visits.
+ * pool): takes the main thread's commands in order — import another worker's
+ * task's state cache visits, run a task, end — so it holds every cache a task
+ * may see before it runs it, explores the task's subtree (to its budget) and
+ * posts its result with its own visits.
  *
  * @module
  */
 
 import { parentPort, workerData } from "node:worker_threads";
-import { type CacheMessage, runTask, type TaskMessage, type TaskStart } from "./parallel.ts";
+import { runTask, type TaskMessage, type TaskStart, type WorkerCommand } from "./parallel.ts";
 import { StateCache } from "./explore.ts";
 import { loadKernelModule, loadServiceModule } from "../case/store.ts";
-import { CONTROL } from "../fuzz/engine.ts";
 import type { PagerService } from "../services/service.ts";
 
 if (parentPort !== null && workerData !== undefined && workerData !== null) {
   const s = workerData as TaskStart;
   const port = parentPort;
   const store = new StateCache();
-  // Tasks whose visits this worker's cache holds.
-  const held = new Set<number>();
+  const queue: WorkerCommand[] = [];
   let wake: (() => void) | null = null;
-  port.on("message", (m: CacheMessage) => {
-    if (m.type !== "cache") return;
-    store.import(m.delta);
-    held.add(m.delta.task);
+  port.on("message", (m: WorkerCommand) => {
+    queue.push(m);
     wake?.();
+    wake = null;
   });
   try {
     const services: Record<string, PagerService> = {};
     if (s.servicePath !== null) services.user = await loadServiceModule(s.servicePath);
     const makeKernel = s.kernelPath !== null ? await loadKernelModule(s.kernelPath) : undefined;
-    const control = new Int32Array(s.control);
     for (;;) {
-      const i = Atomics.add(control, CONTROL.next, 1);
-      if (i >= s.tasks.length) break;
-      // Every task this one sees is claimed before it, so it finishes without waiting on this one.
-      for (let j = 0; j <= i - s.lag; j++) {
-        while (!held.has(j)) await new Promise<void>((resolve) => wake = resolve);
+      while (queue.length === 0) await new Promise<void>((resolve) => wake = resolve);
+      const m = queue.shift() as WorkerCommand;
+      if (m.type === "end") break;
+      if (m.type === "cache") {
+        store.import(m.delta);
+        continue;
       }
       const result = runTask(
         s.scenario,
         s.bound,
-        s.tasks[i],
-        i,
+        m.task,
+        m.index,
         {
           stateHash: s.stateHash,
           reduction: s.reduction,
           privateSteps: s.privateSteps,
+          ...(s.budget !== Infinity ? { budget: s.budget } : {}),
           ...(s.checkers !== undefined ? { checkers: s.checkers } : {}),
           services,
           makeKernel,
@@ -57,7 +55,6 @@ if (parentPort !== null && workerData !== undefined && workerData !== null) {
           port.postMessage({ type: "progress", worker: s.worker, progress } satisfies TaskMessage),
         { store, lag: s.lag, share: true },
       );
-      held.add(i);
       port.postMessage({ type: "task", worker: s.worker, result } satisfies TaskMessage);
     }
   } catch (err) {

@@ -114,6 +114,22 @@ export interface ExploreOptions {
    * points is another task's, so nothing is added there.
    */
   readonly prefix?: readonly number[];
+  /**
+   * DPOR, per choice point of `prefix` (null or missing: every alternative there is another
+   * task's): what a task that was handed out by another's {@linkcode TaskEnd.handOff} knows of
+   * it. A race that would add a thread there is reported in {@linkcode TaskEnd.wants} instead
+   * of explored.
+   */
+  readonly seeds?: readonly (PrefixSeed | null)[];
+  /**
+   * A split search's task budget: after this many executions of the bound an unfinished task
+   * stops and hands its unexplored subtrees back ({@linkcode TaskEnd.handOff}). Counted in
+   * executions, never time, so where a task stops depends only on what it explored. Default:
+   * no budget.
+   */
+  readonly budget?: number;
+  /** If given, gets how the task of a split search ended: handed off, and the races it reported. */
+  readonly taskEnd?: (end: TaskEnd) => void;
   /** If given, gets the distinct state fingerprints of the last bound searched. */
   readonly stateSet?: (states: ReadonlySet<string>) => void;
   /**
@@ -182,7 +198,10 @@ export interface BoundStats {
    * its bound before every thread was at rest (their end was not judged). 0 without it.
    */
   readonly notQuiescent: number;
-  /** True if the bound was searched to the end. */
+  /**
+   * True if the bound was searched to the end (a task of a split search: to its end or to its
+   * budget, with the rest handed back as tasks).
+   */
   readonly complete: boolean;
 }
 
@@ -198,6 +217,42 @@ export interface Counterexample {
   readonly steps: number;
   /** Trace hash of the failing run (with the exploration's monitors). */
   readonly traceHash: string;
+}
+
+/**
+ * What a task handed out at its budget knows of one choice point of its prefix (DPOR): the
+ * threads run or handed out there, those asleep there, and those the bound allows there.
+ */
+export interface PrefixSeed {
+  /** Threads run, or handed out as tasks, at the choice point. */
+  readonly backtrack: readonly number[];
+  /** Threads asleep there (an earlier sibling's subtree covers running them). */
+  readonly asleep: readonly number[];
+  /** Threads the bound and the private-step rule allow to run there. */
+  readonly permitted: readonly number[];
+}
+
+/** One choice point below a task's prefix where the task stopped at its budget. */
+export interface HandOffNode extends PrefixSeed {
+  /** A choice of the thread to run, or of a random draw's value. */
+  readonly kind: "thread" | "draw";
+  /** The alternative the task was exploring here (its subtree is handed off further down). */
+  readonly chosen: number;
+  /** The runnable threads here (thread choices), by alternative. */
+  readonly tids: readonly number[];
+  /** Alternatives still to explore here, in search order: each becomes a task. */
+  readonly todo: readonly number[];
+}
+
+/** How one task of a split search ended, see {@linkcode ExploreOptions.taskEnd}. */
+export interface TaskEnd {
+  /**
+   * Null when the task searched its whole subtree; else it stopped at its budget and these
+   * are the choice points below its prefix, top down, with what is left to explore there.
+   */
+  readonly handOff: readonly HandOffNode[] | null;
+  /** DPOR: threads races added at choice points of the prefix, as [choice index, tid]. */
+  readonly wants: readonly (readonly [number, number])[];
 }
 
 /** The outcome of an exploration. */
@@ -450,6 +505,8 @@ interface Search {
   readonly timed: boolean;
   /** Decisions every execution starts with (a task of a split search). */
   readonly prefix: readonly number[];
+  /** What the task knows of its prefix's choice points (DPOR), see {@linkcode ExploreOptions.seeds}. */
+  readonly seeds: readonly (PrefixSeed | null)[];
   /** Split mode: stop each execution at this many choices and record its prefix. */
   readonly splitAt: number;
   readonly splits: number[][];
@@ -617,8 +674,13 @@ class Execution implements Strategy, Monitor {
       this.mismatch = `prefix choice ${this.#index - 1}: ${chosen} of ${c.n}`;
       throw new Error(`nondeterministic replay: ${this.mismatch}`);
     }
-    const node = this.#newNode(c, chosen, [], new Set(c.tids));
-    for (const t of c.tids) node.backtrack.add(t);
+    const seed = c.kind === "thread" ? this.search.seeds[this.#index - 1] ?? null : null;
+    // Without a seed every alternative here is another task's; with one, what is not yet run
+    // or handed out here may still be added (and is reported, see TaskEnd.wants).
+    const node = seed === null
+      ? this.#newNode(c, chosen, [], new Set(c.tids))
+      : this.#newNode(c, chosen, [], new Set(seed.permitted), null, new Set(seed.asleep));
+    for (const t of seed?.backtrack ?? c.tids) node.backtrack.add(t);
     if (c.kind === "thread" && this.#world !== null) {
       // Counted like any state the search passes (a split search's prefix is part of it).
       const fp = this.#fingerprint();
@@ -1000,11 +1062,17 @@ export function exploreTask(
       privateSteps: options.privateSteps ?? true,
       timed,
       prefix: options.prefix ?? [],
+      seeds: options.seeds ?? [],
       splitAt: -1,
       splits: [],
     };
     let started = 0, schedules = 0, byState = 0, bySleep = 0, notQuiescent = 0;
     let complete = false;
+    const budget = options.budget ?? Infinity;
+    const prefixLength = search.prefix.length;
+    const wants: [number, number][] = [];
+    const wanted = new Set<string>();
+    let handOff: HandOffNode[] | null = null;
     for (;;) {
       if (executions >= limit) {
         hitLimit = true;
@@ -1063,8 +1131,18 @@ export function exploreTask(
           boundDone: false,
         });
       }
-      if (counterexample !== null) break;
       const path = search.path;
+      // Threads races added at the prefix's choice points are not this task's to run there.
+      for (let i = 0; i < Math.min(prefixLength, path.length); i++) {
+        const at = path[i];
+        for (const idx of at.todo) {
+          const key = `${i}/${at.tids[idx]}`;
+          if (!wanted.has(key)) wants.push([i, at.tids[idx]]);
+          wanted.add(key);
+        }
+        at.todo.length = 0;
+      }
+      if (counterexample !== null) break;
       while (path.length > 0 && path[path.length - 1].todo.length === 0) {
         const done = present(path.pop(), "explore: the explored node");
         if (!dpor) continue;
@@ -1083,9 +1161,25 @@ export function exploreTask(
         complete = true;
         break;
       }
+      if (started >= budget) {
+        // Out of budget: what is left below the prefix goes back as tasks (the search is
+        // complete once they are), from where the search stands now.
+        handOff = path.slice(prefixLength).map((n) => ({
+          kind: n.kind,
+          chosen: n.chosen,
+          tids: n.tids,
+          backtrack: [...n.backtrack],
+          asleep: [...n.asleep],
+          permitted: [...n.permitted],
+          todo: [...n.todo],
+        }));
+        complete = true;
+        break;
+      }
       const node = path[path.length - 1];
       node.chosen = present(node.todo.shift(), "explore: the next choice of the deepest node");
     }
+    options.taskEnd?.({ handOff, wants });
     options.stateSet?.(search.states);
     bounds.push({
       bound,
@@ -1179,6 +1273,7 @@ export function splitTasks(
     privateSteps: options.privateSteps ?? true,
     timed: scenario.overtimeTicks > 0 || scenario.events.some((e) => e.notBefore > 0),
     prefix: [],
+    seeds: [],
     splitAt: depth,
     splits: [],
   };

@@ -20,6 +20,7 @@ import { type PagerService, serveReads, supplyFromBacking } from "../services/se
 import { checkerSet } from "../properties/checker_sets.ts";
 import { settleVerdict } from "../properties/check_case.ts";
 import { present } from "../kernel/assert.ts";
+import { kernelInvariants } from "../properties/kernel_invariants.ts";
 import { blobPager } from "../examples/testdata/lost_read_blob_pager.ts";
 
 const dir = new URL("./testdata/", import.meta.url);
@@ -170,17 +171,44 @@ for (const bug of BUGS) {
     const scenario = load(bug.name);
     const whole = explore(scenario, { preemptions: 2, makeKernel });
     const cx = whole.counterexample!;
-    for (const splitDepth of [1, 2, 3]) {
+    // A task budget of 1 or 3 executions hands back nearly every subtree (and, under DPOR, the
+    // races at handed-out choice points): the bug is still found with the fewest preemptions.
+    for (
+      const [splitDepth, taskBudget] of [
+        [1, Infinity],
+        [2, Infinity],
+        [3, Infinity],
+        [
+          1,
+          3,
+        ],
+        [2, 1],
+        [0, 1],
+      ]
+    ) {
+      const label = `split at depth ${splitDepth}, task budget ${taskBudget}`;
+      let handedBack = 0;
       const r = await exploreSplit(scenario, {
         preemptions: 2,
         splitDepth,
+        taskBudget,
         workers: 1,
         servicePath: null,
         makeKernel,
+        onTask: (t) => handedBack += t.handOff === null ? 0 : 1,
       });
-      assert.equal(r.counterexample?.preemptions, cx.preemptions, `split at depth ${splitDepth}`);
-      assert.equal(r.counterexample?.verdict.kind, cx.verdict.kind, `split at depth ${splitDepth}`);
+      assert.equal(r.counterexample?.preemptions, cx.preemptions, label);
+      assert.equal(r.counterexample?.verdict.kind, cx.verdict.kind, label);
       assert.equal(r.bounds.length, cx.preemptions + 1);
+      if (taskBudget !== Infinity) assert.ok(handedBack > 0, `${label}: nothing handed back`);
+      // The counterexample replays to the same run (with the search's checkers).
+      const replay = runScenario(scenario, {
+        decisions: r.counterexample!.decisions,
+        makeKernel,
+        monitors: kernelInvariants(),
+        keepTrace: false,
+      });
+      assert.equal(replay.traceHash, r.counterexample!.traceHash, label);
     }
   });
 
@@ -526,4 +554,72 @@ Deno.test("explore: a schedule whose quiescent tail is cut before every thread r
   }
   const none = explore(scenario, { ...options, monitors: serviceCheckers(false) });
   assert.ok(none.bounds.every((b) => b.notQuiescent === 0), "no tail, nothing counted");
+});
+
+// Issue 17 item 3: a task that runs its budget hands its unexplored subtrees back (and DPOR's
+// races at its prefix's handed-out choice points come back as tasks): the search still reaches
+// exactly the final states of the unsplit search, under DPOR and under sleep sets.
+for (const name of ["default_small", "coalesce_two_readers", "zero_slots", "bug_detach"]) {
+  Deno.test(`explore: on ${name}, tasks handed back at a budget reach the unsplit search's final states`, async () => {
+    const scenario = load(name);
+    for (const reduction of ["dpor", "sleep-sets"] as const) {
+      const whole = finals(scenario, { reduction }, 2);
+      for (const taskBudget of [1, 20]) {
+        const label = `${reduction}, task budget ${taskBudget}`;
+        const states = new Set<string>();
+        let handedBack = 0, raced = 0, generations = 0;
+        const r = await exploreSplit(scenario, {
+          preemptions: 2,
+          splitDepth: 1,
+          taskBudget,
+          workers: 1,
+          reduction,
+          servicePath: null,
+          finalStates: states,
+          onTask: (t, task) => {
+            handedBack += t.handOff === null ? 0 : 1;
+            raced += t.wants.length;
+            generations = Math.max(generations, task.generation);
+          },
+        });
+        assert.equal(r.outcome, "pass", label);
+        assert.ok(
+          sameSet(states, whole.states),
+          `${label}: ${states.size} vs ${whole.states.size}`,
+        );
+        assert.ok(handedBack > 0 && generations > 0, `${label}: nothing handed back`);
+        assert.ok(r.bounds.every((b) => b.complete), label);
+        if (reduction === "dpor" && taskBudget === 1) {
+          assert.ok(raced > 0, `${label}: no race at a handed-out choice point`);
+        }
+      }
+    }
+  });
+}
+
+Deno.test("explore: tasks handed back at a budget give the same result, task by task, on 1 and 2 workers", async () => {
+  const scenario = load("default_small");
+  const run = async (workers: number) => {
+    const tasks: string[] = [];
+    const result = await exploreSplit(scenario, {
+      preemptions: 2,
+      splitDepth: 2,
+      taskBudget: 7,
+      workers,
+      servicePath: null,
+      onTask: (t, task) =>
+        tasks.push(
+          `${t.index} gen ${task.generation} [${task.prefix}] ${t.stats.executions} ` +
+            `${t.handOff === null ? "done" : "handed back"} ${t.wants.length}`,
+        ),
+    });
+    return { result, tasks: tasks.sort() };
+  };
+  const one = await run(1);
+  const two = await run(2);
+  assert.equal(one.result.outcome, "pass");
+  assert.ok(one.tasks.some((t) => t.includes("handed back")), "nothing handed back");
+  assert.ok(one.tasks.some((t) => !t.includes(" gen 0 ")), "no second generation");
+  assert.deepEqual(two.tasks, one.tasks);
+  assert.deepEqual(two.result, one.result);
 });

@@ -1,21 +1,27 @@
 /**
  * Exploration on all cores: each bound's search is split at a shallow depth
  * into tasks (`splitTasks`: every allowed decision prefix of that many
- * choices), the tasks are explored by a pool of workers that claim them one
- * at a time, and their results are combined in task order. Task i takes as
- * explored the states tasks 0..i-{@linkcode CACHE_LAG} explored (their state
- * caches, which the workers pass each other), never those of the tasks just
- * before it, which may still be running: a worker that claims task i waits
- * until tasks 0..i-CACHE_LAG are done. The tasks depend only on the scenario,
- * the bound and the split depth, and what each task sees only on its index,
- * so the verdict, the counterexample (fewest preemptions, then lowest task)
- * and every count are the same whatever the number of workers; splitting
- * still costs executions (a state task i-1 explored is explored again by
- * task i), so the counts do depend on the split depth.
+ * choices), the tasks are explored by a pool of workers, and their results are
+ * combined in task order. Task i takes as explored the states tasks
+ * 0..i-{@linkcode CACHE_LAG} explored (their state caches, which the workers
+ * pass each other), never those of the tasks just before it, which may still
+ * be running: task i starts only once tasks 0..i-CACHE_LAG are done.
+ *
+ * Dynamic re-splitting: a task that has run its budget of executions
+ * (`taskBudget`, counted in executions, never time) stops and hands the
+ * subtrees it has not explored back as new tasks; under DPOR, a race a task
+ * finds at a choice point of its prefix comes back the same way. The tasks
+ * handed back during one generation of tasks form the next generation,
+ * numbered after it in the order of the tasks that made them, so both workers
+ * keep busy while one subtree holds most of the work. The tasks, their order
+ * and what each sees depend only on the scenario, the bound, the split depth
+ * and the budget, so the verdict, the counterexample (fewest preemptions, then
+ * lowest task) and every count are the same whatever the number of workers.
  *
  * @module
  */
 
+import process from "node:process";
 import {
   type BoundStats,
   type CacheDelta,
@@ -24,7 +30,9 @@ import {
   type ExploreProgress,
   type ExploreResult,
   exploreTask,
+  type HandOffNode,
   passSentence,
+  type PrefixSeed,
   splitTasks,
   StateCache,
 } from "./explore.ts";
@@ -32,7 +40,7 @@ import type { Scenario } from "../scenario/schema.ts";
 import { checkerSet } from "../properties/checker_sets.ts";
 import type { Kernel, KernelOptions } from "../kernel/kernel.ts";
 import type { PagerService } from "../services/service.ts";
-import { startPool } from "../fuzz/_worker_pool.ts";
+import { type Pool, startPool } from "../fuzz/_worker_pool.ts";
 import { CONTROL } from "../fuzz/engine.ts";
 
 /** Heap limit of each exploration worker (its state cache lives there), MiB. */
@@ -45,14 +53,39 @@ const WORKER_MEMORY_MB = 4096;
  */
 export const CACHE_LAG = 2;
 
+/**
+ * Executions after which a task of a split search hands its unexplored subtrees back as new
+ * tasks (the CLI's `--task-budget` default).
+ */
+export const DEFAULT_TASK_BUDGET = 2000;
+
+/** One task of a split search: the subtree under `prefix`. */
+export interface SplitTask {
+  readonly prefix: readonly number[];
+  /** DPOR: what is known of the prefix's choice points that were handed out (see `ExploreOptions.seeds`). */
+  readonly seeds: readonly (PrefixSeed | null)[];
+  /** The generation that made the task (0: the split at the split depth). */
+  readonly generation: number;
+}
+
 /** Options of {@linkcode exploreSplit}. */
 export interface SplitOptions {
   /** The preemption bound K (`Infinity`: every schedule, one search). */
   readonly preemptions: number;
   /** Split each bound's search after this many choices (0: one task, the plain search). */
   readonly splitDepth: number;
-  /** Workers that run the tasks (1: in this thread). */
+  /**
+   * A task hands its unexplored subtrees back after this many executions (`Infinity`: never,
+   * each task searches its whole subtree). Default {@linkcode DEFAULT_TASK_BUDGET}.
+   */
+  readonly taskBudget?: number;
+  /** Workers that run the tasks (1: in this thread, unless `inThread` is false). */
   readonly workers: number;
+  /**
+   * Run the tasks in this thread (not in a worker). Default: with one worker. A caller that
+   * must answer signals while the search runs (the CLI) sets false.
+   */
+  readonly inThread?: boolean;
   readonly stateHash?: boolean;
   readonly reduction?: ExploreOptions["reduction"];
   readonly privateSteps?: boolean;
@@ -68,6 +101,16 @@ export interface SplitOptions {
   readonly makeKernel?: (options: KernelOptions) => Kernel;
   /** Called when a task or a bound is done. */
   readonly onProgress?: (progress: ExploreProgress & { tasks: number; tasksDone: number }) => void;
+  /**
+   * Called as soon as a finished task reports a counterexample (before the bound's other tasks
+   * end), so a caller can keep it even if the search is stopped; the result's counterexample is
+   * the bound's fewest-preemptions, lowest-task one, which may be a later call's.
+   */
+  readonly onCounterexample?: (cx: Counterexample, task: number) => void;
+  /** If given, gets the fingerprint of every complete schedule's final state (one worker only: for tests). */
+  readonly finalStates?: Set<string>;
+  /** Called with every finished task's result (the bench's per-task figures). */
+  readonly onTask?: (result: TaskResult, task: SplitTask) => void;
 }
 
 /** One task's outcome, as a worker reports it. */
@@ -76,11 +119,17 @@ export interface TaskResult {
   readonly stats: BoundStats;
   readonly counterexample: Counterexample | null;
   readonly states: readonly string[];
+  /** Where the task stopped at its budget (null: it searched its whole subtree). */
+  readonly handOff: readonly HandOffNode[] | null;
+  /** DPOR: threads races added at its prefix's choice points, as [choice index, tid]. */
+  readonly wants: readonly (readonly [number, number])[];
+  /** CPU milliseconds of the thread that ran it (a measurement only: nothing depends on it). */
+  readonly cpuMs: number;
   /** The task's state cache visits, for the other workers (worker tasks only). */
   readonly cache?: CacheDelta;
 }
 
-/** What the main thread tells a worker. */
+/** What the main thread tells a worker when it starts. */
 export interface TaskStart {
   readonly worker: number;
   readonly scenario: Scenario;
@@ -88,11 +137,9 @@ export interface TaskStart {
   readonly kernelPath: string | null;
   readonly checkers?: string;
   readonly bound: number;
-  readonly tasks: readonly (readonly number[])[];
+  readonly budget: number;
   /** Task i sees the state caches of tasks 0..i-lag. */
   readonly lag: number;
-  /** The pool's control block; `CONTROL.next` is the next unclaimed task index. */
-  readonly control: SharedArrayBuffer;
   readonly stateHash: boolean;
   readonly reduction: ExploreOptions["reduction"];
   readonly privateSteps: boolean;
@@ -103,6 +150,12 @@ export interface CacheMessage {
   readonly type: "cache";
   readonly delta: CacheDelta;
 }
+
+/** What the main thread sends a worker after its start: caches, tasks to run, the end. */
+export type WorkerCommand =
+  | CacheMessage
+  | { readonly type: "run"; readonly index: number; readonly task: SplitTask }
+  | { readonly type: "end" };
 
 /** What a worker posts. */
 export type TaskMessage =
@@ -123,23 +176,38 @@ function scenarioCheckerSet(name: string) {
   return f;
 }
 
+/** CPU milliseconds this thread has used (user + system). */
+function threadCpuMs(): number {
+  const u = process.threadCpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
 /** Explores one task in this thread. */
 export function runTask(
   scenario: Scenario,
   bound: number,
-  prefix: readonly number[],
+  task: SplitTask,
   index: number,
   options:
     & Pick<
       ExploreOptions,
-      "stateHash" | "reduction" | "privateSteps" | "services" | "makeKernel"
+      | "stateHash"
+      | "reduction"
+      | "privateSteps"
+      | "services"
+      | "makeKernel"
+      | "budget"
+      | "finalStates"
     >
     & { readonly checkers?: string },
   onProgress?: (p: TaskProgress) => void,
   cache?: { readonly store: StateCache; readonly lag: number; readonly share: boolean },
 ): TaskResult {
   let states: readonly string[] = [];
+  let handOff: TaskResult["handOff"] = null;
+  let wants: TaskResult["wants"] = [];
   const { checkers, ...rest } = options;
+  const cpu = threadCpuMs();
   const r = exploreTask(scenario, {
     ...rest,
     ...(checkers !== undefined ? { monitors: scenarioCheckerSet(checkers) } : {}),
@@ -147,11 +215,99 @@ export function runTask(
     progressEvery: 1000,
     preemptions: bound,
     firstBound: bound,
-    prefix,
+    prefix: task.prefix,
+    seeds: task.seeds,
     stateSet: (s) => states = [...s],
+    taskEnd: (end) => {
+      handOff = end.handOff;
+      wants = end.wants;
+    },
   }, cache !== undefined ? { store: cache.store, task: index, lag: cache.lag } : undefined);
   const delta = cache?.share === true ? { cache: cache.store.export(index) } : {};
-  return { index, stats: r.bounds[0], counterexample: r.counterexample, states, ...delta };
+  return {
+    index,
+    stats: r.bounds[0],
+    counterexample: r.counterexample,
+    states,
+    handOff,
+    wants,
+    cpuMs: threadCpuMs() - cpu,
+    ...delta,
+  };
+}
+
+/** A handed-out thread choice point, by the decisions before it (see {@linkcode nextGeneration}). */
+interface Point {
+  readonly tids: readonly number[];
+  readonly backtrack: Set<number>;
+  readonly asleep: ReadonlySet<number>;
+  readonly permitted: ReadonlySet<number>;
+}
+
+const pointKey = (decisions: readonly number[]) => decisions.join(",");
+
+/**
+ * The tasks a generation handed back, in the order of the tasks that made them: for each task,
+ * the threads its races added at handed-out choice points of its prefix (not yet run or handed
+ * out there, nor asleep there), then, if it stopped at its budget, what is left below its
+ * prefix, deepest choice point first (the order its own search would have taken them). The
+ * choice points it handed out are recorded in `points`, so the next tasks' seeds and races see
+ * them.
+ */
+export function nextGeneration(
+  tasks: readonly SplitTask[],
+  results: readonly TaskResult[],
+  points: Map<string, Point>,
+): number[][] {
+  const next: number[][] = [];
+  tasks.forEach((task, i) => {
+    const r = results[i];
+    for (const [depth, tid] of r.wants) {
+      const key = task.prefix.slice(0, depth);
+      const p = points.get(pointKey(key));
+      if (p === undefined) {
+        throw new Error(`task ${r.index}: a race at choice ${depth}, not handed out`);
+      }
+      if (p.backtrack.has(tid) || p.asleep.has(tid) || !p.permitted.has(tid)) continue;
+      p.backtrack.add(tid);
+      next.push([...key, p.tids.indexOf(tid)]);
+    }
+    if (r.handOff === null) return;
+    const decisions = [...task.prefix, ...r.handOff.map((n) => n.chosen)];
+    const base = task.prefix.length;
+    r.handOff.forEach((n, k) => {
+      if (n.kind !== "thread") return;
+      points.set(pointKey(decisions.slice(0, base + k)), {
+        tids: n.tids,
+        backtrack: new Set(n.backtrack),
+        asleep: new Set(n.asleep),
+        permitted: new Set(n.permitted),
+      });
+    });
+    for (let k = r.handOff.length - 1; k >= 0; k--) {
+      for (const idx of r.handOff[k].todo) next.push([...decisions.slice(0, base + k), idx]);
+    }
+  });
+  return next;
+}
+
+/** The seeds of a task's prefix: what `points` knows of its handed-out choice points now. */
+function seedsOf(
+  prefix: readonly number[],
+  points: ReadonlyMap<string, Point>,
+): (PrefixSeed | null)[] {
+  return prefix.map((_, j) => {
+    const p = points.get(pointKey(prefix.slice(0, j)));
+    return p === undefined
+      ? null
+      : { backtrack: [...p.backtrack], asleep: [...p.asleep], permitted: [...p.permitted] };
+  });
+}
+
+/** Runs one generation of tasks (global indexes from `base`) and resolves with their results. */
+interface Runner {
+  run(tasks: readonly SplitTask[], base: number): Promise<TaskResult[]>;
+  close(): Promise<void>;
 }
 
 /**
@@ -186,10 +342,15 @@ export async function exploreSplit(
   let executions = 0;
   let counterexample: Counterexample | null = null;
   let lastStates = 0;
+  const budget = options.taskBudget ?? DEFAULT_TASK_BUDGET;
+  if (!(budget === Infinity || (Number.isInteger(budget) && budget >= 1))) {
+    throw new RangeError(`taskBudget must be an integer >= 1 or Infinity, got ${budget}`);
+  }
   const taskOptions = {
     stateHash: options.stateHash ?? true,
     reduction: options.reduction ?? true,
     privateSteps: options.privateSteps ?? true,
+    ...(budget !== Infinity ? { budget } : {}),
     ...(options.checkers !== undefined ? { checkers: options.checkers } : {}),
   };
   const local = { services: options.services, makeKernel: options.makeKernel };
@@ -199,93 +360,79 @@ export async function exploreSplit(
     bound <= k && counterexample === null;
     bound = bound === Infinity ? NaN : bound + 1
   ) {
-    const tasks = options.splitDepth > 0
-      ? splitTasks(
-        scenario,
-        { ...taskOptions, ...local },
-        bound,
-        options.splitDepth,
-      )
-      : [[]];
-    const results: (TaskResult | null)[] = tasks.map(() => null);
-    let done = 0;
+    let generation: SplitTask[] = (options.splitDepth > 0
+      ? splitTasks(scenario, { ...taskOptions, ...local }, bound, options.splitDepth)
+      : [[]]).map((prefix) => ({ prefix, seeds: [], generation: 0 }));
+    const all: TaskResult[] = [];
+    let total = generation.length;
     // Unfinished tasks' latest counts, so a long bound reports as it goes.
     const running = new Map<number, TaskProgress>();
     const report = () =>
       options.onProgress?.({
         bound,
-        executions: sum(results, (x) => x.stats.executions) +
+        executions: sum(all, (x) =>
+          x.stats.executions) +
           sum([...running.values()], (x) => x.executions),
-        schedules: sum(results, (x) => x.stats.schedules) +
+        schedules: sum(all, (x) => x.stats.schedules) +
           sum([...running.values()], (x) => x.schedules),
         states: null, // each worker's set is its own until the bound ends
         boundDone: false,
-        tasks: tasks.length,
-        tasksDone: done,
+        tasks: total,
+        tasksDone: all.length,
       });
     const progress = (p: TaskProgress) => {
       running.set(p.index, p);
       report();
     };
+    // Every task by its index, for onTask.
+    const byIndex: SplitTask[] = [...generation];
     const note = (r: TaskResult) => {
       running.delete(r.index);
-      results[r.index] = r;
-      done++;
+      all.push(r);
+      options.onTask?.(r, byIndex[r.index]);
+      if (r.counterexample !== null) options.onCounterexample?.(r.counterexample, r.index);
       report();
     };
-    if (options.workers <= 1 || tasks.length === 1) {
-      const cache = { store: new StateCache(), lag: CACHE_LAG, share: false };
-      tasks.forEach((prefix, i) =>
-        note(runTask(scenario, bound, prefix, i, { ...taskOptions, ...local }, progress, cache))
-      );
-    } else {
-      const count = Math.min(options.workers, tasks.length);
-      const buffer = new SharedArrayBuffer(4 * CONTROL.size(count));
-      const control = new Int32Array(buffer);
-      Atomics.store(control, CONTROL.next, 0);
-      const errors: string[] = [];
-      // No run limit: a task ends when its subtree is searched (slots stay idle to the watchdog).
-      const pool = startPool<TaskStart, TaskMessage>({
-        url: new URL("./_task_worker.ts", import.meta.url),
-        count,
-        start: (worker) => ({
-          worker,
-          scenario,
-          servicePath: options.servicePath,
-          kernelPath: options.kernelPath ?? null,
-          bound,
-          tasks,
-          lag: CACHE_LAG,
-          control: buffer,
-          ...taskOptions,
-        }),
-        onMessage: (m) => {
-          if (m.type === "progress") return progress(m.progress);
-          const { cache: delta, ...result } = m.result;
-          // The other workers import the task's visits (each holds every task's it may need).
-          if (delta !== undefined) {
-            for (let w = 0; w < count; w++) {
-              if (w !== m.worker) pool.send(w, { type: "cache", delta } satisfies CacheMessage);
-            }
-          }
-          note(result);
-        },
-        errors,
-        control,
-        runLimitMs: 2 ** 30,
-        memoryMb: WORKER_MEMORY_MB,
-        onStall: (worker, _state, cause) => {
-          errors.push(`worker ${worker} stopped: ${cause}`);
-          return Promise.resolve();
-        },
-      });
-      await pool.finished;
-      if (errors.length > 0) throw new Error(`exploration workers failed: ${errors.join("; ")}`);
+    const single = options.inThread ??
+      (options.workers <= 1 || (generation.length === 1 && budget === Infinity));
+    if (options.finalStates !== undefined && !single) {
+      throw new Error("exploreSplit: finalStates needs one worker");
     }
-    const all = results.map((r, i) => {
-      if (r === null) throw new Error(`task ${i} of bound ${bound} reported nothing`);
-      return r;
-    });
+    const runner = single
+      ? localRunner(
+        scenario,
+        bound,
+        {
+          ...taskOptions,
+          ...local,
+          ...(options.finalStates !== undefined ? { finalStates: options.finalStates } : {}),
+        },
+        progress,
+        note,
+      )
+      : poolRunner(scenario, bound, options, taskOptions, budget, progress, note);
+    const points = new Map<string, Point>();
+    let base = 0;
+    let found = false;
+    try {
+      while (generation.length > 0 && !found) {
+        const results = await runner.run(generation, base);
+        found = results.some((r) => r.counterexample !== null);
+        base += generation.length;
+        // A counterexample ends the bound: every later task has a higher index.
+        const g = generation[0].generation + 1;
+        generation = found ? [] : nextGeneration(generation, results, points).map((prefix) => ({
+          prefix,
+          seeds: seedsOf(prefix, points),
+          generation: g,
+        }));
+        total += generation.length;
+        byIndex.push(...generation);
+      }
+    } finally {
+      await runner.close();
+    }
+    all.sort((a, b) => a.index - b.index);
     const states = new Set<string>();
     for (const r of all) for (const s of r.states) states.add(s);
     lastStates = states.size;
@@ -322,8 +469,8 @@ export async function exploreSplit(
       states: stats.states,
       boundDone: true,
       complete: stats.complete,
-      tasks: tasks.length,
-      tasksDone: tasks.length,
+      tasks: total,
+      tasksDone: all.length,
     });
   }
   const last = bounds[bounds.length - 1];
@@ -342,8 +489,226 @@ export async function exploreSplit(
   };
 }
 
+/** Runs every task in this thread, in order, with one state cache. */
+function localRunner(
+  scenario: Scenario,
+  bound: number,
+  options: Parameters<typeof runTask>[4],
+  progress: (p: TaskProgress) => void,
+  note: (r: TaskResult) => void,
+): Runner {
+  const cache = { store: new StateCache(), lag: CACHE_LAG, share: false };
+  return {
+    run(tasks, base) {
+      const results = tasks.map((task, i) => {
+        const r = runTask(scenario, bound, task, base + i, options, progress, cache);
+        note(r);
+        return r;
+      });
+      return Promise.resolve(results);
+    },
+    close: () => Promise.resolve(),
+  };
+}
+
+/**
+ * Runs tasks on a pool of workers that lives for the bound. Task i goes to an idle worker once
+ * tasks up to i-{@linkcode CACHE_LAG} are done; every finished task's cache goes to the other
+ * workers before any later task does, so a worker holds every cache its task may see.
+ */
+function poolRunner(
+  scenario: Scenario,
+  bound: number,
+  options: SplitOptions,
+  taskOptions: {
+    stateHash: boolean;
+    reduction: ExploreOptions["reduction"];
+    privateSteps: boolean;
+    checkers?: string;
+  },
+  budget: number,
+  progress: (p: TaskProgress) => void,
+  note: (r: TaskResult) => void,
+): Runner {
+  const count = Math.max(1, options.workers);
+  const buffer = new SharedArrayBuffer(4 * CONTROL.size(count));
+  const control = new Int32Array(buffer);
+  const errors: string[] = [];
+  const idle: number[] = Array.from({ length: count }, (_, w) => w);
+  let current: {
+    readonly tasks: readonly SplitTask[];
+    readonly base: number;
+    readonly results: (TaskResult | null)[];
+    sent: number;
+    /** Tasks 0..doneBelow-1 of the generation are done. */
+    doneBelow: number;
+    done: number;
+    readonly resolve: (r: TaskResult[]) => void;
+    readonly reject: (e: Error) => void;
+  } | null = null;
+  const fail = () => {
+    if (current === null || errors.length === 0) return;
+    const c = current;
+    current = null;
+    c.reject(new Error(`exploration workers failed: ${errors.join("; ")}`));
+  };
+  const pump = () => {
+    fail();
+    const c = current;
+    if (c === null) return;
+    while (idle.length > 0 && c.sent < c.tasks.length && c.sent - CACHE_LAG < c.doneBelow) {
+      const w = idle.shift() as number;
+      const index = c.base + c.sent;
+      pool.send(w, { type: "run", index, task: c.tasks[c.sent] } satisfies WorkerCommand);
+      c.sent++;
+    }
+    if (c.done === c.tasks.length) {
+      current = null;
+      c.resolve(c.results as TaskResult[]);
+    }
+  };
+  // No run limit: a task ends when its budget or its subtree is spent (slots stay idle to the
+  // watchdog).
+  const pool: Pool = startPool<TaskStart, TaskMessage>({
+    url: new URL("./_task_worker.ts", import.meta.url),
+    count,
+    start: (worker) => ({
+      worker,
+      scenario,
+      servicePath: options.servicePath,
+      kernelPath: options.kernelPath ?? null,
+      bound,
+      budget,
+      lag: CACHE_LAG,
+      ...taskOptions,
+    }),
+    onMessage: (m) => {
+      if (m.type === "progress") return progress(m.progress);
+      const { cache: delta, ...result } = m.result;
+      // The other workers import the task's visits (each holds every task's it may need).
+      if (delta !== undefined) {
+        for (let w = 0; w < count; w++) {
+          if (w !== m.worker) pool.send(w, { type: "cache", delta } satisfies WorkerCommand);
+        }
+      }
+      idle.push(m.worker);
+      const c = current;
+      if (c !== null) {
+        const at = result.index - c.base;
+        c.results[at] = result;
+        c.done++;
+        while (c.doneBelow < c.tasks.length && c.results[c.doneBelow] !== null) c.doneBelow++;
+      }
+      note(result);
+      pump();
+    },
+    errors,
+    control,
+    runLimitMs: 2 ** 30,
+    memoryMb: WORKER_MEMORY_MB,
+    onStall: (worker, _state, cause) => {
+      errors.push(`worker ${worker} stopped: ${cause}`);
+      return Promise.resolve();
+    },
+  });
+  let closed = false;
+  void pool.finished.then(() => {
+    if (!closed && errors.length === 0) errors.push("every worker ended before the bound did");
+    fail();
+  });
+  // A worker that failed leaves its task unanswered: the pool only records why.
+  const check = setInterval(fail, 100);
+  return {
+    run(tasks, base) {
+      return new Promise<TaskResult[]>((resolve, reject) => {
+        current = {
+          tasks,
+          base,
+          results: tasks.map(() => null),
+          sent: 0,
+          doneBelow: 0,
+          done: 0,
+          resolve,
+          reject,
+        };
+        pump();
+      });
+    },
+    async close() {
+      closed = true;
+      clearInterval(check);
+      if (errors.length > 0) await pool.terminateAll();
+      else for (let w = 0; w < count; w++) pool.send(w, { type: "end" } satisfies WorkerCommand);
+      await pool.finished;
+    },
+  };
+}
+
 function sum<T>(xs: readonly (T | null)[], f: (x: T) => number): number {
   let n = 0;
   for (const x of xs) if (x !== null) n += f(x);
   return n;
+}
+
+/** What the main thread gives the worker of {@linkcode exploreInWorker}. */
+export interface SearchStart {
+  readonly scenario: Scenario;
+  readonly servicePath: string | null;
+  readonly kernelPath: string | null;
+  readonly checkers: string;
+  readonly options: Pick<
+    ExploreOptions,
+    "preemptions" | "maxSchedules" | "stateHash" | "reduction" | "privateSteps" | "progressEvery"
+  >;
+}
+
+/** What the worker of {@linkcode exploreInWorker} posts. */
+export type SearchMessage =
+  | { readonly type: "progress"; readonly progress: ExploreProgress }
+  | { readonly type: "result"; readonly result: ExploreResult };
+
+/**
+ * {@linkcode explore} (one search, e.g. with a schedule limit, which counts executions in search
+ * order) run in a worker, so this thread stays free for signal listeners while it runs.
+ *
+ * @example
+ * ```ts ignore
+ * import { exploreInWorker } from "./parallel.ts";
+ * const r = await exploreInWorker({
+ *   scenario,
+ *   servicePath: null,
+ *   kernelPath: null,
+ *   checkers: "kernel",
+ *   options: { preemptions: 2, maxSchedules: 1000 },
+ * });
+ * ```
+ */
+export async function exploreInWorker(
+  start: SearchStart,
+  onProgress?: (p: ExploreProgress) => void,
+): Promise<ExploreResult> {
+  const buffer = new SharedArrayBuffer(4 * CONTROL.size(1));
+  const errors: string[] = [];
+  let result: ExploreResult | null = null;
+  const pool = startPool<SearchStart, SearchMessage>({
+    url: new URL("./_explore_worker.ts", import.meta.url),
+    count: 1,
+    start: () => start,
+    onMessage: (m) => {
+      if (m.type === "progress") onProgress?.(m.progress);
+      else result = m.result;
+    },
+    errors,
+    control: new Int32Array(buffer),
+    runLimitMs: 2 ** 30,
+    memoryMb: WORKER_MEMORY_MB,
+    onStall: (_worker, _state, cause) => {
+      errors.push(`the exploration worker stopped: ${cause}`);
+      return Promise.resolve();
+    },
+  });
+  await pool.finished;
+  if (errors.length > 0) throw new Error(`exploration worker failed: ${errors.join("; ")}`);
+  if (result === null) throw new Error("the exploration worker reported nothing");
+  return result;
 }
