@@ -1247,8 +1247,10 @@ class CallBuilder {
    * arithmetic of `zx_vmo_write`, ZERO and DECOMMIT read back whole (read-content R1, R4), over
    * partial first and last pages, offsets that are no page multiple, ranges that end at the VMO's
    * end, present and absent pages mixed, a slice at an offset, a pinned page inside the range, and
-   * an at-least-on-write clone from an offset that reaches past its parent. Random draws zero or
-   * decommit a VMO they wrote and read it back seldom, and over such ranges almost never.
+   * an at-least-on-write clone from an offset that reaches past its parent; and the pager's DIRTY
+   * and WRITEBACK ranges of a TRAP_DIRTY VMO, past its end, over a gap and over a present page.
+   * Random draws zero or decommit a VMO they wrote and read it back seldom, over such ranges
+   * almost never, and make no TRAP_DIRTY pager VMO of their own.
    */
   rangeContent(): void {
     const ps = this.#ps;
@@ -1297,7 +1299,29 @@ class CallBuilder {
     op(slice, ZX_VMO_OP_ZERO, ps - ps / 4, ps / 4);
     read(paged, 0, 4 * ps);
     read(slice, 0, ps);
-    // An at-least-on-write clone, from page 1, of a pager VMO of three pages supplied whole,
+    // A TRAP_DIRTY pager VMO of two pages, page 0 supplied: DIRTY and WRITEBACK_BEGIN over a
+    // range one page past its end (OUT_OF_RANGE, the contract predicts it), DIRTY of page 1 (a
+    // gap: NOT_FOUND) and of page 0, a write into page 0, its writeback, and page 0 read.
+    const dirtied = emit("zx_pager_create_vmo", [
+      { h: pager },
+      ZX_VMO_TRAP_DIRTY,
+      { h: port },
+      0,
+      2 * ps,
+    ]);
+    const pagerOp = (code: number, offset: number, length: number) =>
+      emit("zx_pager_op_range", [{ h: pager }, code, { h: dirtied }, offset, length, 0]);
+    emit("zx_pager_supply_pages", [{ h: pager }, { h: dirtied }, 0, ps, { h: aux }, 0]);
+    pagerOp(ZX_PAGER_OP_DIRTY, ps, 2 * ps);
+    pagerOp(ZX_PAGER_OP_WRITEBACK_BEGIN, 0, 3 * ps);
+    pagerOp(ZX_PAGER_OP_DIRTY, ps, ps);
+    pagerOp(ZX_PAGER_OP_DIRTY, 0, ps);
+    write(dirtied, ps / 2, ps / 2, 0x77);
+    pagerOp(ZX_PAGER_OP_WRITEBACK_BEGIN, 0, ps);
+    pagerOp(ZX_PAGER_OP_WRITEBACK_END, 0, ps);
+    read(dirtied, 0, ps);
+    // Last, as it is the one part that parks if an injected failure kept its supply out: an
+    // at-least-on-write clone, from page 1, of a pager VMO of three pages supplied whole,
     // three pages long (its last one past the parent: zeros); written across its pages 0-1 from
     // half a page in; zeroed from its page 1's middle to its end; the clone and the parent read
     // whole (the parent unchanged).

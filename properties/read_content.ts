@@ -41,8 +41,8 @@
  *
  * R4: a `zx_vmo_write` without a user buffer stores its bytes in order, each where the model's
  * own translation of the caller's next byte (its offset plus what its earlier stores wrote)
- * puts it; a ZERO (`zx_vmo_op_range`) stores only zeros, and only inside the bytes it names,
- * translated the same way. A ZERO that returns ZX_OK leaves its whole range reading zeros, in
+ * puts it, and every one of them if it returns ZX_OK; a ZERO (`zx_vmo_op_range`) stores only
+ * zeros, and only inside the bytes it names, translated the same way. A ZERO that returns ZX_OK leaves its whole range reading zeros, in
  * every kind of VMO (a pager root's too: its whole pages become zero slots, its partial pages are
  * zeroed through the write path), set in the model from the call's own range, not from the
  * kernel's stores, except on the pages another thread stored to or a supply filled while it ran.
@@ -249,7 +249,7 @@ export class ReadContent extends StepMonitor {
       case "ret":
         if (call !== undefined && call.name === e.name) {
           this.#progress.delete(call);
-          this.#stored.delete(call);
+          this.#judgeWriteEnd(call, e.status);
           this.#judgeUserCopy(call, e.status);
           this.#onRet(call, e.status, "handle" in e ? e.handle : undefined, ps);
           this.#zeroing.delete(call);
@@ -399,6 +399,20 @@ export class ReadContent extends StepMonitor {
         (offset + length).toString(16)
       }) stored zeros at ${where}, outside its range there`,
     );
+  }
+
+  /** R4: a direct `zx_vmo_write` that returns ZX_OK stored every byte it names. */
+  #judgeWriteEnd(call: Call, status: number): void {
+    const stored = this.#stored.get(call) ?? 0;
+    this.#stored.delete(call);
+    const length = call.args[1];
+    if (call.name !== "zx_vmo_write" || call.args[3] !== undefined) return;
+    if (status === ZX_OK && typeof length === "number" && stored < length) {
+      this.fail(
+        "R4",
+        `t${call.tid} zx_vmo_write returned ZX_OK having stored ${stored} of its ${length} bytes`,
+      );
+    }
   }
 
   /** `n` bytes a call's own copy moved `dir` (out: stored into user memory; in: loaded from it). */
