@@ -1247,7 +1247,8 @@ class CallBuilder {
    * arithmetic of `zx_vmo_write`, ZERO and DECOMMIT read back whole (read-content R1, R4), over
    * partial first and last pages, offsets that are no page multiple, ranges that end at the VMO's
    * end, present and absent pages mixed, a slice at an offset, a pinned page inside the range, and
-   * an at-least-on-write clone from an offset that reaches past its parent; and the pager's DIRTY
+   * an at-least-on-write clone from an offset that reaches past its parent, a contiguous VMO's
+   * partial pages; and the pager's DIRTY
    * and WRITEBACK ranges of a TRAP_DIRTY VMO, past its end, over a gap and over a present page.
    * Random draws zero or decommit a VMO they wrote and read it back seldom, over such ranges
    * almost never, and make no TRAP_DIRTY pager VMO of their own.
@@ -1281,6 +1282,12 @@ class CallBuilder {
     write(anon, ps / 4, 3 * ps - ps / 4, 0x13);
     op(anon, ZX_VMO_OP_DECOMMIT, 0, 2 * ps);
     read(anon, 0, 3 * ps);
+    // A contiguous VMO of two pages written whole, zeroed from half a page in to half a page
+    // before its end (zeroed in place, page by page), read whole.
+    const contiguous = emit("zx_vmo_create_contiguous", [{ h: bti }, 2 * ps, 0]);
+    write(contiguous, 0, 2 * ps, 0x14);
+    op(contiguous, ZX_VMO_OP_ZERO, ps / 2, ps);
+    read(contiguous, 0, 2 * ps);
     // A pager VMO of four pages (its own pager and port) supplied at pages 0-1 and 3 from an
     // anonymous VMO of one fill, page 2 left absent; a one-page slice of it at page 2 written
     // from its start; then ZERO from half a page in to half a page before the end (a partial
