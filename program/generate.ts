@@ -1242,6 +1242,113 @@ class CallBuilder {
   }
 
   /**
+   * The end of a thread that starts with a pin layout, before `offsetCloneCommit`, with no draws
+   * and nothing that waits on a pager (every page it reads is supplied or zeroed first): the range
+   * arithmetic of `zx_vmo_write`, ZERO and DECOMMIT read back whole (read-content R1, R4), over
+   * partial first and last pages, offsets that are no page multiple, ranges that end at the VMO's
+   * end, present and absent pages mixed, a slice at an offset, a pinned page inside the range, and
+   * an at-least-on-write clone from an offset that reaches past its parent, a contiguous VMO's
+   * partial pages; and the pager's DIRTY
+   * and WRITEBACK ranges of a TRAP_DIRTY VMO, past its end, over a gap and over a present page.
+   * Random draws zero or decommit a VMO they wrote and read it back seldom, over such ranges
+   * almost never, and make no TRAP_DIRTY pager VMO of their own.
+   */
+  rangeContent(): void {
+    const ps = this.#ps;
+    const emit = (call: CallName, args: Arg[]) => this.#emit({ call, args }, null);
+    const write = (vmo: CallRef, offset: number, bytes: number, fill: number) =>
+      emit("zx_vmo_write", [{ h: vmo }, { bytes, fill }, offset]);
+    const op = (vmo: CallRef, code: number, offset: number, size: number) =>
+      emit("zx_vmo_op_range", [{ h: vmo }, code, offset, size]);
+    const read = (vmo: CallRef, offset: number, size: number) =>
+      emit("zx_vmo_read", [{ h: vmo }, offset, size]);
+    // An anonymous VMO of three pages: written whole, then across pages 0-1 from an offset that
+    // is no page multiple; zeroed from 8 bytes before page 1 to 8 bytes into page 2; zeroed over
+    // its last half page (to its end); read whole. Then page 1 pinned, the whole VMO written and
+    // zeroed (the pinned page through the write path, the others replaced), read; unpinned;
+    // written again, its first two pages decommitted, read.
+    const anon = emit("zx_vmo_create", [3 * ps, 0]);
+    write(anon, 0, 3 * ps, 0x11);
+    write(anon, ps / 2, ps, 0x22);
+    op(anon, ZX_VMO_OP_ZERO, ps - 8, ps + 16);
+    op(anon, ZX_VMO_OP_ZERO, 3 * ps - ps / 2, ps / 2);
+    read(anon, 0, 3 * ps);
+    const bti = emit("zx_bti_create", [0, 0]);
+    const pmt = emit("zx_bti_pin", [{ h: bti }, ZX_BTI_PERM_READ, { h: anon }, ps, ps]);
+    write(anon, 0, 3 * ps, 0x12);
+    op(anon, ZX_VMO_OP_ZERO, 0, 3 * ps);
+    read(anon, 0, 3 * ps);
+    emit("zx_pmt_unpin", [{ h: pmt }]);
+    write(anon, ps / 4, 3 * ps - ps / 4, 0x13);
+    op(anon, ZX_VMO_OP_DECOMMIT, 0, 2 * ps);
+    read(anon, 0, 3 * ps);
+    // A contiguous VMO of two pages written whole, zeroed from half a page in to half a page
+    // before its end (zeroed in place, page by page), read whole.
+    const contiguous = emit("zx_vmo_create_contiguous", [{ h: bti }, 2 * ps, 0]);
+    write(contiguous, 0, 2 * ps, 0x14);
+    op(contiguous, ZX_VMO_OP_ZERO, ps / 2, ps);
+    read(contiguous, 0, 2 * ps);
+    // A pager VMO of four pages (its own pager and port) supplied at pages 0-1 and 3 from an
+    // anonymous VMO of one fill, page 2 left absent; a one-page slice of it at page 2 written
+    // from its start; then ZERO from half a page in to half a page before the end (a partial
+    // present first page, a whole present page, the slice's page, a partial present last page),
+    // ZERO of the slice's last quarter, and the VMO and the slice read whole.
+    const pager = emit("zx_pager_create", [0]);
+    const port = emit("zx_port_create", [0]);
+    const paged = emit("zx_pager_create_vmo", [{ h: pager }, 0, { h: port }, 0, 4 * ps]);
+    const aux = emit("zx_vmo_create", [3 * ps, 0]);
+    write(aux, 0, 3 * ps, 0x33);
+    emit("zx_pager_supply_pages", [{ h: pager }, { h: paged }, 0, 2 * ps, { h: aux }, 0]);
+    emit("zx_pager_supply_pages", [{ h: pager }, { h: paged }, 3 * ps, ps, { h: aux }, 2 * ps]);
+    const slice = emit("zx_vmo_create_child", [{ h: paged }, ZX_VMO_CHILD_SLICE, 2 * ps, ps]);
+    op(paged, ZX_VMO_OP_ZERO, ps / 2, 3 * ps);
+    write(slice, 0, ps / 2, 0x44);
+    op(slice, ZX_VMO_OP_ZERO, ps - ps / 4, ps / 4);
+    read(paged, 0, 4 * ps);
+    read(slice, 0, ps);
+    // A TRAP_DIRTY pager VMO of two pages, page 0 supplied: DIRTY and WRITEBACK_BEGIN over a
+    // range one page past its end (OUT_OF_RANGE, the contract predicts it), DIRTY of page 1 (a
+    // gap: NOT_FOUND) and of page 0, a write into page 0, its writeback, and page 0 read.
+    const dirtied = emit("zx_pager_create_vmo", [
+      { h: pager },
+      ZX_VMO_TRAP_DIRTY,
+      { h: port },
+      0,
+      2 * ps,
+    ]);
+    const pagerOp = (code: number, offset: number, length: number) =>
+      emit("zx_pager_op_range", [{ h: pager }, code, { h: dirtied }, offset, length, 0]);
+    emit("zx_pager_supply_pages", [{ h: pager }, { h: dirtied }, 0, ps, { h: aux }, 0]);
+    pagerOp(ZX_PAGER_OP_DIRTY, ps, 2 * ps);
+    pagerOp(ZX_PAGER_OP_WRITEBACK_BEGIN, 0, 3 * ps);
+    pagerOp(ZX_PAGER_OP_DIRTY, ps, ps);
+    pagerOp(ZX_PAGER_OP_DIRTY, 0, ps);
+    write(dirtied, ps / 2, ps / 2, 0x77);
+    pagerOp(ZX_PAGER_OP_WRITEBACK_BEGIN, 0, ps);
+    pagerOp(ZX_PAGER_OP_WRITEBACK_END, 0, ps);
+    read(dirtied, 0, ps);
+    // Last, as it is the one part that parks if an injected failure kept its supply out: an
+    // at-least-on-write clone, from page 1, of a pager VMO of three pages supplied whole,
+    // three pages long (its last one past the parent: zeros); written across its pages 0-1 from
+    // half a page in; zeroed from its page 1's middle to its end; the clone and the parent read
+    // whole (the parent unchanged).
+    const root = emit("zx_pager_create_vmo", [{ h: pager }, 0, { h: port }, 0, 3 * ps]);
+    const aux2 = emit("zx_vmo_create", [3 * ps, 0]);
+    write(aux2, 0, 3 * ps, 0x55);
+    emit("zx_pager_supply_pages", [{ h: pager }, { h: root }, 0, 3 * ps, { h: aux2 }, 0]);
+    const clone = emit("zx_vmo_create_child", [
+      { h: root },
+      ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE,
+      ps,
+      3 * ps,
+    ]);
+    write(clone, ps / 2, ps, 0x66);
+    op(clone, ZX_VMO_OP_ZERO, ps + ps / 2, 2 * ps - ps / 2);
+    read(clone, 0, 3 * ps);
+    read(root, 0, 3 * ps);
+  }
+
+  /**
    * The end of a thread that starts with a pin layout, with no draws: an at-least-on-write
    * clone, from page 1, of a fresh pager VMO of three pages nobody serves, committed. The COMMIT
    * asks for the root's pages under the clone's (read-content R3 judges where) and parks until
@@ -1447,6 +1554,7 @@ export function generateProgram(d: Draw, options: GenerateOptions = {}): Program
     // At the thread's end, where its parking holds nothing else up; no draws.
     const end = p.threads[t].calls.length;
     const e = new CallBuilder(d, p, t, end);
+    e.rangeContent();
     e.offsetCloneCommit();
     p = insertCalls(p, t, end, e.calls);
   }

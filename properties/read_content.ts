@@ -39,6 +39,17 @@
  * `zx_bti_pin` makes lies inside the pages the call names, translated to the pager root by the
  * model's own record of the children between (spec 3.4).
  *
+ * R4: a `zx_vmo_write` without a user buffer stores its bytes in order, each where the model's
+ * own translation of the caller's next byte (its offset plus what its earlier stores wrote)
+ * puts it, and every one of them if it returns ZX_OK; a ZERO (`zx_vmo_op_range`) stores only
+ * zeros, and only inside the bytes it names, translated the same way. A ZERO that returns ZX_OK leaves its whole range reading zeros, in
+ * every kind of VMO (a pager root's too: its whole pages become zero slots, its partial pages are
+ * zeroed through the write path), set in the model from the call's own range, not from the
+ * kernel's stores, except on the pages another thread stored to or a supply filled while it ran.
+ * Without them a kernel that zeroes or writes a page next to the one named (a partial page's
+ * arithmetic, a range's end, an offset not page-aligned) passes: its stores told the model where
+ * the bytes went.
+ *
  * R2: a call with a user buffer (`zx_vmo_read`, `zx_vmo_write`, `zx_object_get_info`) that
  * returns ZX_OK moved every byte of its length through the buffer: its own store events (copies
  * out) or load events (`copy`, copies in) add up to at least that length. Without it a kernel
@@ -219,24 +230,41 @@ export class ReadContent extends StepMonitor {
   readonly #progress = new Map<Call, number>();
   /** The bytes each call with a user buffer has moved through it so far, by its call. */
   readonly #moved = new Map<Call, number>();
+  /** The bytes each direct `zx_vmo_write` in progress has stored, by its call (R4). */
+  readonly #stored = new Map<Call, number>();
+  /**
+   * Each ZERO in progress, with the model's pages another thread stored to or a supply filled
+   * since it began (its range is not set to zeros there when it returns), or `null` once such a
+   * page cannot be told (a resize by another thread): nothing is set.
+   */
+  readonly #zeroing = new Map<Call, Map<Node, Set<number>> | null>();
 
   protected override onStepEvent(e: KernelEvent, call: Call | undefined, world: World): void {
     const ps = world.kernel.pageSize;
     switch (e.k) {
       case "call":
+        if (call !== undefined && isZero(call)) this.#zeroing.set(call, new Map());
         this.#onCall(e.name, e.args, ps);
         return;
       case "ret":
         if (call !== undefined && call.name === e.name) {
           this.#progress.delete(call);
+          this.#judgeWriteEnd(call, e.status);
           this.#judgeUserCopy(call, e.status);
           this.#onRet(call, e.status, "handle" in e ? e.handle : undefined, ps);
+          this.#zeroing.delete(call);
+          if (call.name === "zx_vmo_set_size" && e.status === ZX_OK) {
+            for (const c of this.#zeroing.keys()) {
+              if (c.tid !== call.tid) this.#zeroing.set(c, null);
+            }
+          }
         }
         return;
       case "supply": {
         if (!e.inserted) return;
         const node = this.#byKoid.get(e.vmo);
         if (node?.kind !== "root") return;
+        this.#foreign(undefined, node, e.page);
         const slot = pagerVmo(world, e.vmo)?.slots[e.page];
         node.content.set(
           e.page,
@@ -248,9 +276,17 @@ export class ReadContent extends StepMonitor {
         if (call?.tid === e.tid) this.#judgeRequest(call, e, ps);
         return;
       case "store": {
-        if (call?.tid === e.tid) this.#userCopied(call, "out", e.bytes.length);
+        if (call?.tid === e.tid) {
+          this.#userCopied(call, "out", e.bytes.length);
+          this.#judgeStore(call, e, ps);
+        }
         const node = this.#byKoid.get(e.vmo);
-        if (node !== undefined) this.#store(node, e.offset, e.bytes, ps);
+        if (node !== undefined) {
+          for (let p = Math.floor(e.offset / ps); p * ps < e.offset + e.bytes.length; p++) {
+            this.#foreign(e.tid, node, p);
+          }
+          this.#store(node, e.offset, e.bytes, ps);
+        }
         return;
       }
       case "copy": {
@@ -294,6 +330,87 @@ export class ReadContent extends StepMonitor {
         "R3",
         `t${call.tid} ${call.name} of pages [${range.first},${range.last}) asked ${e.type} ` +
           `#${e.id} [${e.start},${e.end}) of vmo${e.vmo}, outside its pages there [${from},${to})`,
+      );
+    }
+  }
+
+  /** Page `page` of `node` changed by thread `tid` (undefined: a supply) while ZEROs ran. */
+  #foreign(tid: number | undefined, node: Node, page: number): void {
+    for (const [c, pages] of this.#zeroing) {
+      if (c.tid === tid || pages === null) continue;
+      let set = pages.get(node);
+      if (set === undefined) pages.set(node, set = new Set());
+      set.add(page);
+    }
+  }
+
+  /**
+   * R4: a store of a direct `zx_vmo_write` lands where the model's translation of the caller's
+   * next byte puts it; a store of ZERO holds zeros and lands inside the translated range.
+   */
+  #judgeStore(call: Call, e: KernelEvent & { k: "store" }, ps: number): void {
+    const direct = call.name === "zx_vmo_write" && call.args[3] === undefined;
+    if (!direct && !isZero(call)) return;
+    const node = this.#nodeOf(call.args[0]);
+    const [offset, length] = direct ? [call.args[2], call.args[1]] : [call.args[2], call.args[3]];
+    if (node === undefined || typeof offset !== "number" || typeof length !== "number") return;
+    const landed = this.#byKoid.get(e.vmo);
+    const where = `vmo${e.vmo} [0x${e.offset.toString(16)},0x${
+      (e.offset + e.bytes.length).toString(16)
+    })`;
+    if (direct) {
+      const done = this.#stored.get(call) ?? 0;
+      this.#stored.set(call, done + e.bytes.length);
+      const next = offset + done;
+      const base = resolve(node, Math.floor(next / ps));
+      if (base === null) return;
+      const want = base.page * ps + next % ps;
+      if (landed !== base.node || e.offset !== want) {
+        this.fail(
+          "R4",
+          `t${call.tid} zx_vmo_write of 0x${length.toString(16)} bytes at 0x${
+            offset.toString(16)
+          } stored its byte 0x${done.toString(16)} at ${where}; the model puts it at 0x${
+            want.toString(16)
+          } of ${landed === base.node ? "that VMO" : "another VMO"}`,
+        );
+      }
+      return;
+    }
+    if (e.bytes.some((b) => b !== 0)) {
+      this.fail("R4", `t${call.tid} ZERO stored a byte that is not zero at ${where}`);
+      return;
+    }
+    if (landed === undefined) return;
+    // The caller's page that the model translates to the store's page, if any.
+    const page = Math.floor(e.offset / ps);
+    const inPage = e.offset - page * ps;
+    for (let p = Math.floor(offset / ps); p < Math.ceil((offset + length) / ps); p++) {
+      const base = resolve(node, p);
+      if (base === null) return; // a page the model does not follow: unjudged
+      if (base.node !== landed || base.page !== page) continue;
+      const from = p * ps + inPage;
+      if (from >= offset && from + e.bytes.length <= offset + length) return;
+      break;
+    }
+    this.fail(
+      "R4",
+      `t${call.tid} ZERO of [0x${offset.toString(16)},0x${
+        (offset + length).toString(16)
+      }) stored zeros at ${where}, outside its range there`,
+    );
+  }
+
+  /** R4: a direct `zx_vmo_write` that returns ZX_OK stored every byte it names. */
+  #judgeWriteEnd(call: Call, status: number): void {
+    const stored = this.#stored.get(call) ?? 0;
+    this.#stored.delete(call);
+    const length = call.args[1];
+    if (call.name !== "zx_vmo_write" || call.args[3] !== undefined) return;
+    if (status === ZX_OK && typeof length === "number" && stored < length) {
+      this.fail(
+        "R4",
+        `t${call.tid} zx_vmo_write returned ZX_OK having stored ${stored} of its ${length} bytes`,
       );
     }
   }
@@ -407,7 +524,20 @@ export class ReadContent extends StepMonitor {
         const first = Math.floor(offset / ps);
         const last = Math.ceil((offset + size) / ps);
         const base = resolve(node, first);
-        if (base === null || isPagerRoot(base.node)) return; // a pager root's zeroing is stores
+        if (base === null) return;
+        if (status === ZX_OK && op === ZX_VMO_OP_ZERO && isPagerRoot(base.node)) {
+          // R4: the whole range reads zeros, from the call's own range (not its stores), but
+          // where another thread or a supply changed a page while it ran.
+          const foreign = this.#zeroing.get(call);
+          if (foreign === null) return;
+          byPage(offset, size, ps, (page, at, _i, n) => {
+            const b = resolve(node, page);
+            if (b === null || foreign?.get(b.node)?.has(b.page)) return;
+            this.#store(node, page * ps + at, new Uint8Array(n), ps);
+          });
+          return;
+        }
+        if (isPagerRoot(base.node)) return; // a pager root's failed ZERO: its stores tell
         if (status !== ZX_OK) {
           // Done in part, with no event: what it reached is not known.
           this.#unknown(node, first, last);
@@ -600,6 +730,11 @@ function root(size: unknown, anonymous: boolean, contiguous: boolean, ps: number
     content: new Map(),
     clones: [],
   };
+}
+
+/** Whether `call` is a ZERO (`zx_vmo_op_range` with ZX_VMO_OP_ZERO). */
+function isZero(call: Call): boolean {
+  return call.name === "zx_vmo_op_range" && call.args[1] === ZX_VMO_OP_ZERO;
 }
 
 function isPagerRoot(node: Node): boolean {

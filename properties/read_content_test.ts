@@ -193,3 +193,90 @@ Deno.test("read-content: ZERO and DECOMMIT of an anonymous VMO and a shrink of a
     /byte 0xff .* = 0x1; the model of its content says 0x0/,
   );
 });
+
+/** A kernel whose ZERO (op 1) of a range starting at `from` or later works `shift` bytes later. */
+function shiftedZero(shift: number, from = 0): (o: KernelOptions) => Kernel {
+  class ShiftedZeroKernel extends Kernel {
+    protected override *vmoOpRange(
+      t: KThread,
+      ...[handle, op, offset, size]: In<"zx_vmo_op_range">
+    ): Syscall<Out<"zx_vmo_op_range">> {
+      const moved = op === ZX_VMO_OP_ZERO && offset >= from ? offset + shift : offset;
+      return yield* super.vmoOpRange(t, handle, op, moved, size);
+    }
+  }
+  return (o) => new ShiftedZeroKernel(o);
+}
+
+/** A kernel whose ZERO of a range that is no page multiple returns ZX_OK having done nothing. */
+class IdleZeroKernel extends Kernel {
+  protected override *vmoOpRange(
+    t: KThread,
+    ...[handle, op, offset, size]: In<"zx_vmo_op_range">
+  ): Syscall<Out<"zx_vmo_op_range">> {
+    if (op === ZX_VMO_OP_ZERO && offset % PS !== 0) return ZX_OK;
+    return yield* super.vmoOpRange(t, handle, op, offset, size);
+  }
+}
+
+/** A kernel whose buffer-less `zx_vmo_write` lands one byte later than asked. */
+class LateWriteKernel extends Kernel {
+  protected override *vmoWrite(
+    t: KThread,
+    ...[handle, data, offset, buffer]: In<"zx_vmo_write">
+  ): Syscall<Out<"zx_vmo_write">> {
+    const late = buffer === undefined && data instanceof Uint8Array && data.length < PS;
+    return yield* super.vmoWrite(t, handle, data, late ? offset + 1 : offset, buffer);
+  }
+}
+
+/** A kernel whose buffer-less `zx_vmo_write` of 8 bytes stores the first 4 and returns ZX_OK. */
+class HalfWriteKernel extends Kernel {
+  protected override *vmoWrite(
+    t: KThread,
+    ...[handle, data, offset, buffer]: In<"zx_vmo_write">
+  ): Syscall<Out<"zx_vmo_write">> {
+    const half = buffer === undefined && data instanceof Uint8Array && data.length === 8;
+    return yield* super.vmoWrite(t, handle, half ? data.subarray(0, 4) : data, offset, buffer);
+  }
+}
+
+const ZERO_CALLS: ProgramCall[] = [
+  // ZERO from the middle of page 1 to the middle of page 3 of the supplied root: a partial
+  // first page, a whole page, a partial last page; then the root read whole.
+  { call: "zx_vmo_op_range", args: [{ h: [0, 2] }, ZX_VMO_OP_ZERO, PS + PS / 2, 2 * PS] },
+  { call: "zx_vmo_read", args: [{ h: [0, 2] }, 0, 4 * PS] },
+  // A short write at an offset that is no page multiple, read back.
+  { call: "zx_vmo_write", args: [{ h: [0, 2] }, { bytes: 8, fill: 9 }, 4] },
+  { call: "zx_vmo_read", args: [{ h: [0, 2] }, 0, PS] },
+];
+
+Deno.test("read-content R4: ZERO of a pager VMO reads zeros over its range, from the call's own range", () => {
+  assertStatuses(supplied(ZERO_CALLS), Array(ZERO_CALLS.length).fill(ZX_OK));
+  // Zeroes 16 bytes later than asked: its last store ends past the range it names.
+  assertReadContent(
+    verdictOf(supplied(ZERO_CALLS), shiftedZero(PS / 4, PS)).verdict,
+    /ZERO of \[0x60,0xe0\) stored zeros at vmo\d+ \[0xc0,0xf0\), outside its range there/,
+  );
+  // Returns ZX_OK having zeroed nothing (no store tells the model anything): the read sees the
+  // supplied bytes where the call's range says zeros.
+  assertReadContent(
+    verdictOf(supplied(ZERO_CALLS), (o) => new IdleZeroKernel(o)).verdict,
+    /read byte 0x60 of its VMO .* = 0x2; the model of its content says 0x0/,
+  );
+});
+
+Deno.test("read-content R4: a buffer-less zx_vmo_write stores where the caller's bytes go", () => {
+  assertReadContent(
+    verdictOf(supplied(ZERO_CALLS), (o) => new LateWriteKernel(o)).verdict,
+    /zx_vmo_write of 0x8 bytes at 0x4 stored its byte 0x0 at vmo\d+ \[0x5,0xd\); the model puts it at 0x4 of that VMO/,
+  );
+});
+
+Deno.test("read-content R4: a buffer-less zx_vmo_write that returns ZX_OK stored all its bytes", () => {
+  // The model follows the stores, so the read back agrees: only the count tells.
+  assertReadContent(
+    verdictOf(supplied(ZERO_CALLS), (o) => new HalfWriteKernel(o)).verdict,
+    /^R4: t\d+ zx_vmo_write returned ZX_OK having stored 4 of its 8 bytes$/,
+  );
+});
