@@ -121,12 +121,15 @@ export function recording(strategy: Strategy, record: (pick: number) => void): S
  * Runs a plan's scenario under its strategy, settles the verdict with the
  * checkers and signs it (no trace kept: campaigns keep memory flat).
  * `record`, if given, sees every pick of the plan's strategy as it is made.
+ * With `hashTrace` false the trace is not hashed (`traceHash` empty): the
+ * same run again, hashed, has the hash it would have had.
  */
 export function executePlan(
   plan: RunPlan,
   scenario: Scenario,
   ctx: RunContext,
   record?: (pick: number) => void,
+  hashTrace = true,
 ): RunOutcome {
   const monitors = ctx.monitors();
   const base = makeStrategy(scenario, {
@@ -140,6 +143,7 @@ export function executePlan(
     monitors,
     services: ctx.services,
     keepTrace: false,
+    hashTrace,
     makeKernel: ctx.makeKernel,
     watch: ctx.watch,
   });

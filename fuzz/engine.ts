@@ -31,7 +31,7 @@ import { withService } from "../scenario/bind.ts";
 import type { CaseKind, KindRun, RunContext } from "../case/kind.ts";
 import { PROGRAM_KIND, programCheckers, SCENARIO_KIND, scenarioCheckers } from "../case/kinds.ts";
 import type { CaseMeta } from "../case/investigate.ts";
-import { executePlan, planRun, type RunPlan } from "./campaign.ts";
+import { executePlan, planRun, type RunOutcome, type RunPlan } from "./campaign.ts";
 import { generateScenario } from "../scenario/generate.ts";
 import { SometimesMonitor } from "./sometimes.ts";
 import { type ProgramChecks, ProgramFuzzer, signProgramVerdict } from "./programs/campaign.ts";
@@ -356,9 +356,28 @@ abstract class KindRunner<I> implements Runner {
 
   abstract run(k: number, record: RunRecord): RunReport;
 
-  /** Keeps the run just made as the last one (`null`: it passed). */
-  protected settle(f: Failure<I> | null): void {
-    this.#last = f === null ? null : { kind: this.kind, ...f, ctx: this.ctx, sign: this.sign };
+  /**
+   * Keeps the run just made as the last one (`null`: it passed). A failure's trace hash may be
+   * a function, asked once and only if the hash is read (`traceHash` stays a property).
+   */
+  protected settle(
+    f: (Omit<Failure<I>, "traceHash"> & { traceHash: string | (() => string) }) | null,
+  ): void {
+    if (f === null) {
+      this.#last = null;
+      return;
+    }
+    const { traceHash, ...rest } = f;
+    let hash = typeof traceHash === "string" ? traceHash : null;
+    this.#last = {
+      kind: this.kind,
+      ...rest,
+      get traceHash(): string {
+        return hash ??= (traceHash as () => string)();
+      },
+      ctx: this.ctx,
+      sign: this.sign,
+    };
   }
 
   failing(): FailingRun<unknown> | null {
@@ -395,10 +414,18 @@ export class ScenarioRunner extends KindRunner<Scenario> {
     const scenario = campaignScenario(plan, this.setup.serviceName, this.#contract);
     const counter = new SometimesMonitor();
     record.begin();
-    const outcome = executePlan(plan, scenario, {
-      ...this.ctx,
-      monitors: () => [...this.ctx.monitors(), counter],
-    }, record.pick);
+    // Not hashed: only a failure's hash is ever read (the investigation compares its replays
+    // with it), and the same run again, hashed, has it.
+    const outcome = executePlan(
+      plan,
+      scenario,
+      {
+        ...this.ctx,
+        monitors: () => [...this.ctx.monitors(), counter],
+      },
+      record.pick,
+      false,
+    );
     for (const h of counter.hit) this.sometimes[h] = (this.sometimes[h] ?? 0) + 1;
     for (const [d, n] of Object.entries(outcome.delivered)) {
       this.delivered[d] = (this.delivered[d] ?? 0) + n;
@@ -408,10 +435,22 @@ export class ScenarioRunner extends KindRunner<Scenario> {
         input: scenario,
         decisions: outcome.decisions,
         seed: plan.runSeed,
-        traceHash: outcome.traceHash,
+        traceHash: () => this.#hashOf(plan, scenario, outcome),
       },
     );
     return { steps: outcome.steps, signature: outcome.signature };
+  }
+
+  /**
+   * The trace hash of a failing run made unhashed: the run again, hashed. A run that does not
+   * repeat (another signature or step count: state the code under test kept between runs) gets
+   * a hash no replay has, so the investigation reports it as nondeterministic.
+   */
+  #hashOf(plan: RunPlan, scenario: Scenario, first: RunOutcome): string {
+    const again = executePlan(plan, scenario, this.ctx);
+    return again.signature === first.signature && again.steps === first.steps
+      ? again.traceHash
+      : `(run again: ${again.signature ?? "pass"} after ${again.steps} steps)`;
   }
 }
 

@@ -133,3 +133,61 @@ Deno.test("the campaign signs a scenario replay the same way it signed the run",
   const replay = { verdict: o.verdict, raw: o.raw } as Parameters<typeof signScenarioRun>[0];
   assert.equal(signScenarioRun(replay), o.signature);
 });
+
+Deno.test("a campaign run is hashed only when it fails, and then has the hash a hashed run has", () => {
+  const start = {
+    kind: "scenarios",
+    seed: 7,
+    shard: { index: 0, count: 1 },
+    worker: 0,
+    generation: 0,
+    runs: 40,
+    control: new SharedArrayBuffer(4 * CONTROL.size(1)),
+    signatures: SignatureTable.create([]).buffer,
+    record: RunRecord.create().buffer,
+    maxShrink: 0,
+    servicePath: null,
+    kernelPath: null,
+    bug: null,
+    checkers: "kernel+service",
+    guided: false,
+    meta: { checkers: "kernel+service" },
+  } as const satisfies WorkerStart;
+  let runs = 0;
+  const runner = new ScenarioRunner(start, {
+    service: mostlyFailing,
+    makeKernel: undefined,
+    services: NAMED_SERVICES,
+    serviceName: "user",
+    beat: () => void runs++,
+  });
+  const record = RunRecord.create();
+  const ctx = {
+    monitors: scenarioCheckers("kernel+service"),
+    services: { ...NAMED_SERVICES, user: mostlyFailing },
+  };
+  let failed = 0, passed = 0;
+  for (let k = 0; k < 40; k++) {
+    const before = runs;
+    const r = runner.run(k, record);
+    const plan = planRun(7, k);
+    const hashed = executePlan(plan, campaignScenario(plan, "user"), ctx);
+    const unhashed = executePlan(plan, campaignScenario(plan, "user"), ctx, undefined, false);
+    assert.equal(unhashed.traceHash, "", "not hashed");
+    assert.equal(unhashed.signature, hashed.signature);
+    assert.equal(unhashed.steps, hashed.steps);
+    assert.equal(runs - before, 1, "one run, nothing replayed yet");
+    const f = runner.failing();
+    if (r.signature === null) {
+      passed++;
+      assert.equal(f, null);
+      continue;
+    }
+    failed++;
+    assert.match(hashed.traceHash, /^[0-9a-f]{16}$/);
+    assert.equal(f?.traceHash, hashed.traceHash, `run ${k}`);
+    assert.equal(f?.traceHash, hashed.traceHash, "asked again: the same, not run again");
+    assert.equal(runs - before, 2, "the hash cost one run again, once");
+  }
+  assert.ok(failed > 0 && passed > 0, `${failed} failing, ${passed} passing runs`);
+});

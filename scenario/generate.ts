@@ -13,7 +13,7 @@ import {
   answersDirty,
   EVENT_KINDS,
   LEVEL2_EVENT_KINDS,
-  parseScenario,
+  parseBuiltScenario,
   type Scenario,
   SCENARIO_FORMAT,
 } from "./schema.ts";
@@ -357,14 +357,15 @@ export function generateScenario(plan: ScenarioPlan, contract?: ServiceContract)
     addLifecycles(makeRng(plan.runSeed, "lifecycle"), vmos, threads, events, contract);
   }
   // File layouts from their own stream, only when switched on: every other draw stays the same.
-  const files = makeRng(plan.runSeed, "files");
-  const laidOut = sw.files === true
+  // (The stream is keyed on its own, so making it only when drawn from changes no draw.)
+  const files = sw.files === true ? makeRng(plan.runSeed, "files") : null;
+  const laidOut = files !== null
     ? vmos.map((v) => ({
       ...v,
       ...drawFileLayout((n) => files.int(n), v.pages * pageSize, pageSize),
     }))
     : vmos;
-  return parseScenario({
+  return parseBuiltScenario({
     format: SCENARIO_FORMAT,
     name: `campaign run ${plan.k}`,
     pageSize,

@@ -53,6 +53,8 @@ export interface RunOptions {
   services?: Readonly<Record<string, PagerService>>;
   /** Keep trace entries for printing. Default true. */
   keepTrace?: boolean;
+  /** Hash the trace (sim/world.ts `hashTrace`). Default true; false: `traceHash` is empty. */
+  hashTrace?: boolean;
   /** Builds the kernel (the seam for kernel variants). Default: the model as specified. */
   makeKernel?: (options: KernelOptions) => Kernel;
   /** Run the quiescent tail after a passing workload (sim/world.ts). Default true. */
@@ -172,6 +174,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Scena
     liveness: scenario.liveness,
     monitors: options.monitors,
     keepTrace: options.keepTrace,
+    hashTrace: options.hashTrace,
     makeKernel: options.makeKernel,
     quiescentTail: options.quiescentTail,
     watch: options.watch,

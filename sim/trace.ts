@@ -278,10 +278,15 @@ export class Trace implements EventSink {
   #h2 = 0x01000193 ^ 0x5bd1e995;
   #listeners: ((e: KernelEvent, step: number) => void)[] = [];
 
-  /** Builds an empty trace; with `keep` false only the hash is kept, not the entries. */
+  /**
+   * Builds an empty trace; with `keep` false only the hash is kept, not the entries; with
+   * `hashed` false not even the hash ({@linkcode Trace.hash} is then empty).
+   */
   constructor(
-    /** Whether events are kept in {@linkcode Trace.entries} (the hash is computed either way). */
+    /** Whether events are kept in {@linkcode Trace.entries}. */
     readonly keep = true,
+    /** Whether events are hashed: a campaign's passing run is never asked for its hash. */
+    readonly hashed = true,
   ) {}
 
   /** Calls `fn` for every event from now on (properties use this). */
@@ -292,7 +297,7 @@ export class Trace implements EventSink {
   /** Records one kernel event at the current step and mixes it into the hash. */
   emit(event: KernelEvent): void {
     if (this.keep) this.entries.push({ step: this.step, event });
-    this.#mixEvent(event);
+    if (this.hashed) this.#mixEvent(event);
     // Indexed loops: an iterator here cost a sixth of the hash (bench/).
     const ls = this.#listeners;
     for (let i = 0; i < ls.length; i++) ls[i](event, this.step);
@@ -300,11 +305,12 @@ export class Trace implements EventSink {
 
   /** Adds a line that is not a kernel event (a verdict, a note) to the hash. */
   note(text: string): void {
-    this.#mix(`${text}\n`);
+    if (this.hashed) this.#mix(`${text}\n`);
   }
 
-  /** The hash so far, 16 hex digits. */
+  /** The hash so far, 16 hex digits; empty for a trace built not to hash. */
   get hash(): string {
+    if (!this.hashed) return "";
     return (this.#h1 >>> 0).toString(16).padStart(8, "0") +
       (this.#h2 >>> 0).toString(16).padStart(8, "0");
   }

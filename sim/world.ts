@@ -180,6 +180,11 @@ export interface WorldOptions extends KernelOptions {
   /** Keep every trace entry (for printing). Default true. */
   keepTrace?: boolean;
   /**
+   * Hash the trace. Default true; false leaves {@linkcode RunResult.traceHash} empty (a
+   * campaign's run, hashed only if it fails: runs are deterministic, so a replay has its hash).
+   */
+  hashTrace?: boolean;
+  /**
    * Allocation-failure injection: the chance in percent that an allocating
    * call of a service thread fails with ZX_ERR_NO_MEMORY, decided by a
    * recorded draw per call (never in the liveness phase). Default 0: off.
@@ -207,7 +212,7 @@ export interface RunResult {
   readonly steps: number;
   /** Every recorded pick: replaying them reproduces the run. */
   readonly decisions: readonly number[];
-  /** Stable hash of the trace, 16 hex digits. */
+  /** Stable hash of the trace, 16 hex digits (empty when the world was told not to hash). */
   readonly traceHash: string;
   /** The run's kernel events. */
   readonly trace: Trace;
@@ -343,7 +348,7 @@ export class World {
 
   /** Builds a world with a fresh kernel and no threads. */
   constructor(options: WorldOptions) {
-    this.trace = new Trace(options.keepTrace ?? true);
+    this.trace = new Trace(options.keepTrace ?? true, options.hashTrace ?? true);
     this.#tailOn = options.quiescentTail ?? true;
     this.#watch = options.watch;
     const kernelOptions = {
