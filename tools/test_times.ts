@@ -164,7 +164,11 @@ async function main(): Promise<number> {
   const rows: FileTime[] = [];
   for (const file of files) {
     const row = await timeFile(root, command, file, values.coverage === true);
-    console.error(`${row.wall.toFixed(1).padStart(7)}s ${row.file}${row.code ? " FAILED" : ""}`);
+    console.error(
+      `${row.wall.toFixed(1).padStart(7)}s wall ${
+        row.cpu.toFixed(1).padStart(7)
+      }s cpu  ${row.file}${row.code ? " FAILED" : ""}`,
+    );
     rows.push(row);
   }
   console.log(timeTable(rows));
