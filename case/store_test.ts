@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { readCaseFile, readCorpus, replayCase, writeCase } from "./store.ts";
+import { readCaseFile, readCorpus, writeCase } from "./store.ts";
 import type { CaseEnvelope } from "./envelope.ts";
 
 async function sample(): Promise<CaseEnvelope> {
@@ -71,8 +71,9 @@ Deno.test("writeCase refuses an invalid case, naming the field", async () => {
 Deno.test("a case naming a kernel module replays with it; one outside the project is refused", async () => {
   const repo = new URL("../", import.meta.url);
   // A project of the user's own, in /tmp: its tree is where the working directory's deno.json is.
+  // Run from there in a process of its own: the working directory is the whole process's, and a
+  // chdir here moved it under every test module running beside this one (deno test --parallel).
   const project = await Deno.makeTempDir({ prefix: "pagersim-project-" });
-  const cwd = Deno.cwd();
   try {
     await Deno.writeTextFile(`${project}/deno.json`, "{}\n");
     await Deno.writeTextFile(
@@ -81,22 +82,42 @@ Deno.test("a case naming a kernel module replays with it; one outside the projec
         new URL("zoo/kernel_bugs.ts", repo).href
       }";\n`,
     );
-    const zoo = await readCaseFile(new URL("corpus/zoo-duplicate-read.json", repo).pathname);
-    Deno.chdir(project);
-    const { moduleRef } = await import("./store.ts");
-    const { bug: _, ...rest } = zoo;
-    const c: CaseEnvelope = {
-      ...rest,
-      kernel: await moduleRef(`${project}/variant.ts`, `${project}/corpus`),
-    };
-    const file = await writeCase(`${project}/corpus`, c, "k.json");
-    assert.equal((await readCaseFile(file)).kernel?.path, "../variant.ts");
-    const r = await replayCase(await readCaseFile(file), file);
-    assert.ok(r.ok, `${r.verdict} ${r.traceHash}`);
-    const escaped = { ...c, kernel: { path: "../../../../../../etc/evil.ts", sha256: null } };
-    await assert.rejects(() => replayCase(escaped, file), /outside the project tree/);
+    const store = new URL("case/store.ts", repo).href;
+    await Deno.writeTextFile(
+      `${project}/check.ts`,
+      `import { strict as assert } from "node:assert";
+import { moduleRef, readCaseFile, replayCase, writeCase } from "${store}";
+const project = Deno.cwd();
+const zoo = await readCaseFile("${new URL("corpus/zoo-duplicate-read.json", repo).pathname}");
+const { bug: _, ...rest } = zoo;
+const c = { ...rest, kernel: await moduleRef(\`\${project}/variant.ts\`, \`\${project}/corpus\`) };
+const file = await writeCase(\`\${project}/corpus\`, c, "k.json");
+assert.equal((await readCaseFile(file)).kernel?.path, "../variant.ts");
+const r = await replayCase(await readCaseFile(file), file);
+assert.ok(r.ok, \`\${r.verdict} \${r.traceHash}\`);
+const escaped = { ...c, kernel: { path: "../../../../../../etc/evil.ts", sha256: null } };
+await assert.rejects(() => replayCase(escaped, file), /outside the project tree/);
+console.log("checked");
+`,
+    );
+    const o = await new Deno.Command(Deno.execPath(), {
+      // pagersim's config (its import map), the user's working directory.
+      args: [
+        "run",
+        "--config",
+        `${repo.pathname}deno.json`,
+        "--allow-read",
+        "--allow-write",
+        "check.ts",
+      ],
+      cwd: project,
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const out = new TextDecoder().decode(o.stdout) + new TextDecoder().decode(o.stderr);
+    assert.equal(o.code, 0, out);
+    assert.match(out, /^checked$/m);
   } finally {
-    Deno.chdir(cwd);
     await Deno.remove(project, { recursive: true });
   }
 });

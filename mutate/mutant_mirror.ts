@@ -38,16 +38,16 @@ export function spanKey(m: Mutant): string {
   return `${mutantKey(m)} @end+${end.line - start.line}:${end.column + 1}`;
 }
 
-/** A mirror of the project with one file instrumented, and the switch of its mutants. */
+/** A mirror of the project with some files instrumented, and the switch of their mutants. */
 export interface MutantMirror {
   /** The mirror's root directory. */
   readonly dir: string;
   /**
-   * A key per mutant of the instrumented file, in id order: its key, or where two mutants share
+   * A key per mutant of the instrumented files, in id order: its key, or where two mutants share
    * the key, its {@linkcode spanKey}.
    */
   readonly keys: readonly string[];
-  /** Every mutant of the instrumented file, as the instrumenter describes it. */
+  /** Every mutant of the instrumented files, as the instrumenter describes it. */
   readonly mutants: readonly Mutant[];
   /** One more than the largest mutant id: the length of a coverage array. */
   readonly idSpace: number;
@@ -69,15 +69,20 @@ export interface MutantMirror {
 }
 
 /**
- * Mirrors the project with `file` instrumented; with `coverage`, the instrumented copy keeps its
- * coverage marks (they mark `__stryker__.hits` while it is set, as in the coverage run of
- * `deno task mutate`; otherwise they cost a call per mutant site and do nothing).
+ * Mirrors the project with `file` instrumented (or each of several files: one mirror, one load of
+ * the modules, for tests that judge mutants of several files on the same costly setup); with
+ * `coverage`, the instrumented copies keep their coverage marks (they mark `__stryker__.hits`
+ * while it is set, as in the coverage run of `deno task mutate`; otherwise they cost a call per
+ * mutant site and do nothing). A mutant's key names its file, so keys of different files never
+ * collide.
  */
 export async function mutantMirror(
-  file: string,
+  file: string | readonly string[],
   options: { coverage?: boolean } = {},
 ): Promise<MutantMirror> {
-  const { contents, mutants, idSpace } = await instrumentFiles(ROOT, [file]);
+  const files = typeof file === "string" ? [file] : file;
+  const named = files.join(", ");
+  const { contents, mutants, idSpace } = await instrumentFiles(ROOT, files);
   // Stryker can make two mutants with one key (an `if` condition and the expression in it):
   // such a key names neither; the key with the mutant's end (`spanKey`) names each.
   const ids = new Map<string, number>();
@@ -105,11 +110,11 @@ export async function mutantMirror(
     idOf: (key) => {
       const id = ids.get(key);
       if (id === undefined) {
-        throw new Error(`${file}: no mutant ${key} (an edit above its line moves the key)`);
+        throw new Error(`${named}: no mutant ${key} (an edit above its line moves the key)`);
       }
       if (id < 0) {
         throw new Error(
-          `${file}: two mutants have the key ${key}: name one with its end (${
+          `${named}: two mutants have the key ${key}: name one with its end (${
             mutants.filter((m) => mutantKey(m) === key).map(spanKey).join(", ")
           })`,
         );

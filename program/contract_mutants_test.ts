@@ -6,44 +6,81 @@
 // every checker before the predictions (`deno task mutate --files FILE --only`, docs/mutation.md:
 // kernel_vmar.ts 189 -> 223 of 542, kernel.ts 337 -> 381 of 849).
 import { strict as assert } from "node:assert";
-import { mutantMirror } from "../mutate/mutant_mirror.ts";
+import { type MutantMirror, mutantMirror } from "../mutate/mutant_mirror.ts";
 
 // deno-lint-ignore no-explicit-any
 type Any = any;
 
+/** The files whose mutants this file judges: all in one mirror, loaded and judged once. */
+const FILES = [
+  "kernel/kernel_vmar.ts",
+  "kernel/objects.ts",
+  "kernel/kernel.ts",
+  "kernel/vmo_pages.ts",
+  "kernel/syscalls.ts",
+  "kernel/kernel_objects.ts",
+];
+
+/** The mirror, the judge's programs drawn from it and each program's verdict with a mutant on. */
+interface Judged {
+  readonly m: MutantMirror;
+  readonly programs: readonly number[];
+  readonly verdict: (k: number) => Any;
+}
+
+let shared: Promise<MutantMirror> | undefined;
+let judged: Promise<Judged> | undefined;
+
+/** The one mirror of {@linkcode FILES} for every test of the file, removed when it unloads. */
+function mirror(): Promise<MutantMirror> {
+  shared ??= mutantMirror(FILES).then((m) => {
+    globalThis.addEventListener("unload", () => m.dispose());
+    return m;
+  });
+  return shared;
+}
+
 /**
- * Mirrors `file`, then for each case: some program drawn as the judge draws its programs passes
- * unmutated and fails the contract with `key` on (the first such program is named in the step's failure; searching keeps
- * the test about the contract, not about which programs the judge's weights draw).
+ * The judge's 1000 programs, drawn from the one mirror and run unmutated once for every test of
+ * the file (each test re-mirrored and re-ran them: most of the file's time); every program must
+ * pass unmutated, or every test that judges them fails with that.
  */
-async function killsOnPrograms(
-  t: Deno.TestContext,
-  file: string,
-  cases: readonly [key: string, what: string, invariant?: string][],
-): Promise<void> {
-  const m = await mutantMirror(file);
-  try {
+function judgedPrograms(): Promise<Judged> {
+  judged ??= (async () => {
+    const m = await mirror();
     const { judgeProgram } = await m.load("mutate/judges.ts") as Any;
     const { programMonitors, runProgram } = await m.load("program/run.ts") as Any;
     // The judge's 300 and 700 more drawn the same way: a change of the call weights re-draws them.
-    const programs = Array.from({ length: 1000 }, (_, k) => judgeProgram(k));
+    const drawn = Array.from({ length: 1000 }, (_, k) => judgeProgram(k));
     const verdict = (k: number) => {
-      const { program, ...how } = programs[k];
+      const { program, ...how } = drawn[k];
       return runProgram(program, { ...how, monitors: programMonitors }).verdict;
     };
-    const passing = programs.map((_, k) => k).filter((k) => verdict(k).kind === "pass");
-    assert.equal(passing.length, programs.length, "every program passes unmutated");
-    for (const [key, what, invariant = "program-contract"] of cases) {
-      await t.step(what, () => {
-        const killer = passing.find((k) => {
-          const v: Any = m.withMutant(key, () => verdict(k));
-          return v.kind === "invariant" ? v.invariant === invariant : v.kind === invariant;
-        });
-        assert.ok(killer !== undefined, `no program of the judge fails ${invariant} with ${key}`);
+    const programs = drawn.map((_, k) => k).filter((k) => verdict(k).kind === "pass");
+    assert.equal(programs.length, drawn.length, "every program passes unmutated");
+    return { m, programs, verdict };
+  })();
+  return judged;
+}
+
+/**
+ * For each case: some program drawn as the judge draws its programs passes unmutated and fails
+ * the contract with `key` on (the first such program is named in the step's failure; searching
+ * keeps the test about the contract, not about which programs the judge's weights draw).
+ */
+async function killsOnPrograms(
+  t: Deno.TestContext,
+  cases: readonly [key: string, what: string, invariant?: string][],
+): Promise<void> {
+  const { m, programs, verdict } = await judgedPrograms();
+  for (const [key, what, invariant = "program-contract"] of cases) {
+    await t.step(what, () => {
+      const killer = programs.find((k) => {
+        const v: Any = m.withMutant(key, () => verdict(k));
+        return v.kind === "invariant" ? v.invariant === invariant : v.kind === invariant;
       });
-    }
-  } finally {
-    m.dispose();
+      assert.ok(killer !== undefined, `no program of the judge fails ${invariant} with ${key}`);
+    });
   }
 }
 
@@ -171,7 +208,7 @@ const VMAR_CASES: [key: string, what: string][] = [
 ];
 
 Deno.test("the program contract's VMAR argument checks kill the kernel_vmar.ts mutants that return another allowed status", async (t) => {
-  await killsOnPrograms(t, "kernel/kernel_vmar.ts", VMAR_CASES);
+  await killsOnPrograms(t, VMAR_CASES);
 });
 
 const OBJECTS_CASES: [key: string, what: string, invariant?: string][] = [
@@ -217,7 +254,7 @@ const OBJECTS_CASES: [key: string, what: string, invariant?: string][] = [
 ];
 
 Deno.test("the program contract's picture of its address space kills the objects.ts placement mutants", async (t) => {
-  await killsOnPrograms(t, "kernel/objects.ts", OBJECTS_CASES);
+  await killsOnPrograms(t, OBJECTS_CASES);
 });
 
 const KERNEL_CASES: [key: string, what: string][] = [
@@ -306,7 +343,7 @@ const KERNEL_CASES: [key: string, what: string][] = [
 ];
 
 Deno.test("the program contract's VMO, pager, port, event and signal argument checks kill the kernel.ts mutants that return another allowed status", async (t) => {
-  await killsOnPrograms(t, "kernel/kernel.ts", KERNEL_CASES);
+  await killsOnPrograms(t, KERNEL_CASES);
 });
 
 const PAGES_CASES: [key: string, what: string, invariant?: string][] = [
@@ -425,27 +462,23 @@ const CONFORMANCE_PAGES_CASES: [key: string, case_: string][] = [
 ];
 
 Deno.test("read-content on the campaign judge's conformance workloads kills the vmo_pages.ts snapshot-of-a-clone mutants", async (t) => {
-  const m = await mutantMirror("kernel/vmo_pages.ts");
-  try {
-    const { campaignProbes } = await m.load("mutate/judges.ts") as Any;
-    const probes: Any[] = campaignProbes(new URL("../", import.meta.url));
-    for (const [key, name] of CONFORMANCE_PAGES_CASES) {
-      await t.step(`${key} by ${name}`, async () => {
-        const probe = probes.find((p) => p.id === `conformance:${name.replace(" ", ":")}:1`);
-        assert.ok(probe !== undefined, `no probe of ${name}`);
-        const ctx = { serviceMutant: false, serviceExempt: new Set() };
-        assert.equal(await probe.run(ctx), null, "passes unmutated");
-        const v = await m.withMutant(key, () => probe.run(ctx));
-        assert.equal(v, "invariant:read-content");
-      });
-    }
-  } finally {
-    m.dispose();
+  const m = await mirror();
+  const { campaignProbes } = await m.load("mutate/judges.ts") as Any;
+  const probes: Any[] = campaignProbes(new URL("../", import.meta.url));
+  for (const [key, name] of CONFORMANCE_PAGES_CASES) {
+    await t.step(`${key} by ${name}`, async () => {
+      const probe = probes.find((p) => p.id === `conformance:${name.replace(" ", ":")}:1`);
+      assert.ok(probe !== undefined, `no probe of ${name}`);
+      const ctx = { serviceMutant: false, serviceExempt: new Set() };
+      assert.equal(await probe.run(ctx), null, "passes unmutated");
+      const v = await m.withMutant(key, () => probe.run(ctx));
+      assert.equal(v, "invariant:read-content");
+    });
   }
 });
 
 Deno.test("the program contract's zx_pager_op_range data checks and zx_vmo_create_child outcomes, and read-content's clones, kill the vmo_pages.ts mutants that return another allowed status or other bytes", async (t) => {
-  await killsOnPrograms(t, "kernel/vmo_pages.ts", PAGES_CASES);
+  await killsOnPrograms(t, PAGES_CASES);
 });
 
 // What the trace's ret shows against what the call handed back (program/run.ts `traceShows`).
@@ -482,7 +515,7 @@ const SYSCALLS_CASES: [key: string, what: string][] = [
 ];
 
 Deno.test("the trace's ret of a program's call shows what the call handed back, an injected allocation failure comes after the handle lookups, and a timed-out wait hands back what it observed: syscalls.ts mutants", async (t) => {
-  await killsOnPrograms(t, "kernel/syscalls.ts", SYSCALLS_CASES);
+  await killsOnPrograms(t, SYSCALLS_CASES);
 });
 
 // A VMO with a live child, mapped and unmapped, waited on for ZERO_CHILDREN (`signalLayout`):
@@ -496,7 +529,7 @@ const KERNEL_OBJECTS_CASES: [key: string, what: string, invariant: string][] = [
 ];
 
 Deno.test("a VMO's children stay its own while a handle keeps it: the kernel_objects.ts lifetime mutant", async (t) => {
-  await killsOnPrograms(t, "kernel/kernel_objects.ts", KERNEL_OBJECTS_CASES);
+  await killsOnPrograms(t, KERNEL_OBJECTS_CASES);
 });
 
 // Sample db479d7 (seed 13), gap list C (docs/mutation.md): the region layout's nested region
@@ -517,7 +550,7 @@ const GAP_C_OBJECTS_CASES: [key: string, what: string][] = [
 ];
 
 Deno.test("gap list C: a SPECIFIC mapping next to a sub-region, and a walk into one and out: objects.ts", async (t) => {
-  await killsOnPrograms(t, "kernel/objects.ts", GAP_C_OBJECTS_CASES);
+  await killsOnPrograms(t, GAP_C_OBJECTS_CASES);
 });
 
 const GAP_C_PAGES_CASES: [key: string, what: string, invariant: string][] = [
@@ -544,7 +577,7 @@ const GAP_C_PAGES_CASES: [key: string, what: string, invariant: string][] = [
 ];
 
 Deno.test("gap list C: a user copy past a shrunk VMO's end, DECOMMIT over a live pin, ZERO of a contiguous VMO, a pin of a slice of a clone: vmo_pages.ts", async (t) => {
-  await killsOnPrograms(t, "kernel/vmo_pages.ts", GAP_C_PAGES_CASES);
+  await killsOnPrograms(t, GAP_C_PAGES_CASES);
 });
 
 // Sample db479d7 (seed 13), gap list D: a pager VMO's user signals set, one cleared, then waited
@@ -558,7 +591,7 @@ const USER_SIGNAL_CASES: [key: string, what: string, invariant: string][] = [
 ];
 
 Deno.test("zx_object_signal clears clear_mask, then sets set_mask, on a VMO: the kernel.ts user-signal mutant", async (t) => {
-  await killsOnPrograms(t, "kernel/kernel.ts", USER_SIGNAL_CASES);
+  await killsOnPrograms(t, USER_SIGNAL_CASES);
 });
 
 // Sample db479d7 (seed 13), gap list D: `regionLayout`'s region of the root with CAN_MAP_EXECUTE
@@ -576,5 +609,5 @@ const VMAR_D_CASES: [key: string, what: string][] = [
 ];
 
 Deno.test("a region of the root may map executable pages, and a dead region is BAD_STATE to zx_vmar_destroy: kernel_vmar.ts mutants of gap list D", async (t) => {
-  await killsOnPrograms(t, "kernel/kernel_vmar.ts", VMAR_D_CASES);
+  await killsOnPrograms(t, VMAR_D_CASES);
 });

@@ -4,10 +4,30 @@
 // with the mutant on it fails with the rule's message. Each of these mutants survived the checkers
 // before the rules (`deno task mutate --files kernel/dirty.ts`, docs/mutation.md).
 import { strict as assert } from "node:assert";
-import { mirrorCampaignRun, mirrorScenarioRun, mutantMirror } from "../mutate/mutant_mirror.ts";
+import {
+  mirrorCampaignRun,
+  mirrorScenarioRun,
+  type MutantMirror,
+  mutantMirror,
+} from "../mutate/mutant_mirror.ts";
 
 // deno-lint-ignore no-explicit-any
 type Any = any;
+
+let shared: Promise<MutantMirror> | undefined;
+
+/**
+ * One mirror of kernel/dirty.ts for every test of the file (each made its own: the
+ * instrumenting and the mirror's module loads were most of a test's time), removed when the file
+ * unloads.
+ */
+function mirror(): Promise<MutantMirror> {
+  shared ??= mutantMirror("kernel/dirty.ts").then((m) => {
+    globalThis.addEventListener("unload", () => m.dispose());
+    return m;
+  });
+  return shared;
+}
 
 const CASES: [key: string, run: number, rule: RegExp, what: string][] = [
   [
@@ -43,37 +63,29 @@ const CASES: [key: string, run: number, rule: RegExp, what: string][] = [
 ];
 
 Deno.test("dirty-state K19 and K17 kill the query and dirtying mutants of kernel/dirty.ts on campaign runs", async (t) => {
-  const m = await mutantMirror("kernel/dirty.ts");
-  try {
-    const run = (await mirrorCampaignRun(m)) as (k: number) => Any;
-    for (const [key, k, rule, what] of CASES) {
-      await t.step(what, () => {
-        assert.equal(run(k).kind, "pass", `run ${k} unmutated`);
-        const v: Any = m.withMutant(key, () => run(k));
-        assert.equal(v.kind, "invariant", JSON.stringify(v));
-        assert.equal(v.invariant, "dirty-state", JSON.stringify(v));
-        assert.match(v.message, rule);
-      });
-    }
-  } finally {
-    m.dispose();
+  const m = await mirror();
+  const run = (await mirrorCampaignRun(m)) as (k: number) => Any;
+  for (const [key, k, rule, what] of CASES) {
+    await t.step(what, () => {
+      assert.equal(run(k).kind, "pass", `run ${k} unmutated`);
+      const v: Any = m.withMutant(key, () => run(k));
+      assert.equal(v.kind, "invariant", JSON.stringify(v));
+      assert.equal(v.invariant, "dirty-state", JSON.stringify(v));
+      assert.match(v.message, rule);
+    });
   }
 });
 
 Deno.test("the judge's writeback_trap_zero scenario passes every seed unmutated and shows DIRTY requests the kernel never resolves when dirtyInvalidationRanges finds nothing", async () => {
-  const m = await mutantMirror("kernel/dirty.ts");
-  try {
-    const run = await mirrorScenarioRun(m, "kernel+service");
-    const verdict = (seed: number): Any => run("writeback_trap_zero", seed);
-    for (let seed = 0; seed < 100; seed++) {
-      assert.equal(verdict(seed).kind, "pass", `seed ${seed} unmutated`);
-    }
-    const v: Any = m.withMutant("kernel/dirty.ts:282:48:BlockStatement:{}", () => verdict(0));
-    assert.equal(v.kind, "invariant", JSON.stringify(v));
-    assert.equal(v.invariant, "no-lost-requests", JSON.stringify(v));
-  } finally {
-    m.dispose();
+  const m = await mirror();
+  const run = await mirrorScenarioRun(m, "kernel+service");
+  const verdict = (seed: number): Any => run("writeback_trap_zero", seed);
+  for (let seed = 0; seed < 100; seed++) {
+    assert.equal(verdict(seed).kind, "pass", `seed ${seed} unmutated`);
   }
+  const v: Any = m.withMutant("kernel/dirty.ts:282:48:BlockStatement:{}", () => verdict(0));
+  assert.equal(v.kind, "invariant", JSON.stringify(v));
+  assert.equal(v.invariant, "no-lost-requests", JSON.stringify(v));
 });
 
 // dirty-state's own picture of zero intervals (properties/level2/_zero_intervals.ts): which zero
@@ -96,29 +108,24 @@ const ZERO_CASES: [
 ];
 
 Deno.test("dirty-state judges which zero slots WRITEBACK_END removes against its own awaiting-clean ends", async (t) => {
-  const m = await mutantMirror("kernel/dirty.ts");
-  try {
-    const run = (await mirrorCampaignRun(m)) as (k: number) => Any;
-    const scenario = await mirrorScenarioRun(m, "kernel+service");
-    await t.step("writeback_zero_split passes every seed of the judge unmutated", () => {
-      for (let seed = 0; seed < 100; seed++) {
-        const v: Any = scenario("writeback_zero_split", seed);
-        assert.equal(v.kind, "pass", `seed ${seed}: ${JSON.stringify(v)}`);
-      }
-    });
-    for (const [key, probe, what] of ZERO_CASES) {
-      await t.step(what, () => {
-        const verdict = (): Any =>
-          probe[0] === "run" ? run(probe[1]) : scenario(probe[1], probe[2]);
-        assert.equal(verdict().kind, "pass", `${probe.join(":")} unmutated`);
-        const v: Any = m.withMutant(key, verdict);
-        assert.equal(v.kind, "invariant", JSON.stringify(v));
-        assert.equal(v.invariant, "dirty-state", JSON.stringify(v));
-        assert.match(v.message, /WRITEBACK_END (kept|removed) a zero slot/);
-        assert.match(v.message, new RegExp(`^${what.slice(0, 3)}`));
-      });
+  const m = await mirror();
+  const run = (await mirrorCampaignRun(m)) as (k: number) => Any;
+  const scenario = await mirrorScenarioRun(m, "kernel+service");
+  await t.step("writeback_zero_split passes every seed of the judge unmutated", () => {
+    for (let seed = 0; seed < 100; seed++) {
+      const v: Any = scenario("writeback_zero_split", seed);
+      assert.equal(v.kind, "pass", `seed ${seed}: ${JSON.stringify(v)}`);
     }
-  } finally {
-    m.dispose();
+  });
+  for (const [key, probe, what] of ZERO_CASES) {
+    await t.step(what, () => {
+      const verdict = (): Any => probe[0] === "run" ? run(probe[1]) : scenario(probe[1], probe[2]);
+      assert.equal(verdict().kind, "pass", `${probe.join(":")} unmutated`);
+      const v: Any = m.withMutant(key, verdict);
+      assert.equal(v.kind, "invariant", JSON.stringify(v));
+      assert.equal(v.invariant, "dirty-state", JSON.stringify(v));
+      assert.match(v.message, /WRITEBACK_END (kept|removed) a zero slot/);
+      assert.match(v.message, new RegExp(`^${what.slice(0, 3)}`));
+    });
   }
 });

@@ -4,10 +4,29 @@
 // campaign judge's seeded scenarios (mutate/scenarios/). Every seed passes unmutated; with the
 // mutant on, some seed fails with a K14w message.
 import { strict as assert } from "node:assert";
-import { mirrorCampaignRun, mirrorScenarioRun, mutantMirror } from "../mutate/mutant_mirror.ts";
+import {
+  mirrorCampaignRun,
+  mirrorScenarioRun,
+  type MutantMirror,
+  mutantMirror,
+} from "../mutate/mutant_mirror.ts";
 
 // deno-lint-ignore no-explicit-any
 type Any = any;
+
+let shared: Promise<MutantMirror> | undefined;
+
+/**
+ * One mirror of kernel/page_source.ts for both tests of the file (each made its own: the
+ * instrumenting and the mirror's module loads), removed when the file unloads.
+ */
+function mirror(): Promise<MutantMirror> {
+  shared ??= mutantMirror("kernel/page_source.ts").then((m) => {
+    globalThis.addEventListener("unload", () => m.dispose());
+    return m;
+  });
+  return shared;
+}
 
 const SEEDS = 100;
 
@@ -56,98 +75,90 @@ const MUTANTS: [key: string, what: string][] = [
 ];
 
 Deno.test("K14w kills the OP_FAIL-per-waiter mutants of page_source.ts on the judge's seeded scenarios", async (t) => {
-  const m = await mutantMirror("kernel/page_source.ts");
-  try {
-    const run = await mirrorScenarioRun(m, "kernel");
-    const verdicts = (name: string): Any[] =>
-      Array.from({ length: SEEDS }, (_, seed) => run(name, seed));
-    for (const name of SCENARIOS) {
-      const failing = verdicts(name).filter((v: Any) => v.kind !== "pass");
-      assert.deepEqual(failing, [], `${name} passes every seed unmutated`);
-    }
-    for (const [key, what] of MUTANTS) {
-      await t.step(what, () => {
-        const found: Any = m.withMutant(key, () => {
-          for (const name of SCENARIOS) {
-            const v = verdicts(name).find((v: Any) => v.kind !== "pass");
-            if (v !== undefined) return v;
-          }
-          return undefined;
-        });
-        assert.ok(found !== undefined, `${key}: every seed passes`);
-        assert.equal(found.kind, "invariant", JSON.stringify(found));
-        assert.equal(found.invariant, "syscall-contract", JSON.stringify(found));
-        assert.match(found.message, /^(K14w|early-wake): /);
+  const m = await mirror();
+  const run = await mirrorScenarioRun(m, "kernel");
+  const verdicts = (name: string): Any[] =>
+    Array.from({ length: SEEDS }, (_, seed) => run(name, seed));
+  for (const name of SCENARIOS) {
+    const failing = verdicts(name).filter((v: Any) => v.kind !== "pass");
+    assert.deepEqual(failing, [], `${name} passes every seed unmutated`);
+  }
+  for (const [key, what] of MUTANTS) {
+    await t.step(what, () => {
+      const found: Any = m.withMutant(key, () => {
+        for (const name of SCENARIOS) {
+          const v = verdicts(name).find((v: Any) => v.kind !== "pass");
+          if (v !== undefined) return v;
+        }
+        return undefined;
       });
-    }
-  } finally {
-    m.dispose();
+      assert.ok(found !== undefined, `${key}: every seed passes`);
+      assert.equal(found.kind, "invariant", JSON.stringify(found));
+      assert.equal(found.invariant, "syscall-contract", JSON.stringify(found));
+      assert.match(found.message, /^(K14w|early-wake): /);
+    });
   }
 });
 
 Deno.test("coalesce, early-wake and suspend: a reader joins only a request covering its page, wakes when its page is supplied, and a suspend interrupts its wait (campaign runs 7, 11, 17, 124, 167)", async (t) => {
-  const m = await mutantMirror("kernel/page_source.ts");
-  try {
-    const run = (await mirrorCampaignRun(m)) as (k: number) => Any;
-    const cases: [key: string, run: number, what: string][] = [
-      [
-        "kernel/page_source.ts:146:31:EqualityOperator:list[i].end < start",
-        7,
-        "a request ending at the page is taken for the one after it",
-      ],
-      [
-        "kernel/page_source.ts:152:31:ConditionalExpression:true",
-        11,
-        "a reader joins the next request even when it starts past the page",
-      ],
-    ];
-    const early: [key: string, run: number, what: string][] = [
-      [
-        "kernel/page_source.ts:339:13:ConditionalExpression:false",
-        17,
-        "early-wake: a primary is never woken before its request completes",
-      ],
-      [
-        "kernel/page_source.ts:357:60:BlockStatement:{}",
-        17,
-        "early-wake: the early wake of a request wakes nobody",
-      ],
-      [
-        "kernel/page_source.ts:382:14:ConditionalExpression:false",
-        167,
-        "early-wake: a signal to a reader that is not parked is dropped, not kept for its next wait",
-      ],
-      [
-        "kernel/page_source.ts:76:17:BooleanLiteral:false",
-        124,
-        "suspend: a reader's pager wait is not suspendable",
-      ],
-    ];
-    // Each case: the rule's message, and (for coalesce) the checker that must name it.
-    const judged: [key: string, run: number, what: string, rule: RegExp, by: string | null][] = [
-      ...cases.map(([key, k, what]) =>
-        [key, k, what, /^coalesce: /, "syscall-contract"] as [
-          string,
-          number,
-          string,
-          RegExp,
-          string,
-        ]
-      ),
-      ...early.map(([key, k, what]) =>
-        [key, k, what, /^(early-wake|suspend): /, null] as [string, number, string, RegExp, null]
-      ),
-    ];
-    for (const [key, k, what, rule, by] of judged) {
-      await t.step(what, () => {
-        assert.equal(run(k).kind, "pass", `run ${k} unmutated`);
-        const v: Any = m.withMutant(key, () => run(k));
-        assert.equal(v.kind, "invariant", JSON.stringify(v));
-        if (by !== null) assert.equal(v.invariant, by, JSON.stringify(v));
-        assert.match(v.message, rule);
-      });
-    }
-  } finally {
-    m.dispose();
+  const m = await mirror();
+  const run = (await mirrorCampaignRun(m)) as (k: number) => Any;
+  const cases: [key: string, run: number, what: string][] = [
+    [
+      "kernel/page_source.ts:146:31:EqualityOperator:list[i].end < start",
+      7,
+      "a request ending at the page is taken for the one after it",
+    ],
+    [
+      "kernel/page_source.ts:152:31:ConditionalExpression:true",
+      11,
+      "a reader joins the next request even when it starts past the page",
+    ],
+  ];
+  const early: [key: string, run: number, what: string][] = [
+    [
+      "kernel/page_source.ts:339:13:ConditionalExpression:false",
+      17,
+      "early-wake: a primary is never woken before its request completes",
+    ],
+    [
+      "kernel/page_source.ts:357:60:BlockStatement:{}",
+      17,
+      "early-wake: the early wake of a request wakes nobody",
+    ],
+    [
+      "kernel/page_source.ts:382:14:ConditionalExpression:false",
+      167,
+      "early-wake: a signal to a reader that is not parked is dropped, not kept for its next wait",
+    ],
+    [
+      "kernel/page_source.ts:76:17:BooleanLiteral:false",
+      124,
+      "suspend: a reader's pager wait is not suspendable",
+    ],
+  ];
+  // Each case: the rule's message, and (for coalesce) the checker that must name it.
+  const judged: [key: string, run: number, what: string, rule: RegExp, by: string | null][] = [
+    ...cases.map(([key, k, what]) =>
+      [key, k, what, /^coalesce: /, "syscall-contract"] as [
+        string,
+        number,
+        string,
+        RegExp,
+        string,
+      ]
+    ),
+    ...early.map(([key, k, what]) =>
+      [key, k, what, /^(early-wake|suspend): /, null] as [string, number, string, RegExp, null]
+    ),
+  ];
+  for (const [key, k, what, rule, by] of judged) {
+    await t.step(what, () => {
+      assert.equal(run(k).kind, "pass", `run ${k} unmutated`);
+      const v: Any = m.withMutant(key, () => run(k));
+      assert.equal(v.kind, "invariant", JSON.stringify(v));
+      if (by !== null) assert.equal(v.invariant, by, JSON.stringify(v));
+      assert.match(v.message, rule);
+    });
   }
 });
