@@ -1,10 +1,12 @@
 /**
  * How often each scheduling strategy finds a failure in one scenario with a service module: seeds
- * 0..N-1 under the random strategy and PCT of depth 2 and 3, judged as `deno task sim --service`
+ * 0..N-1 under the random strategy and PCT of depth 1, 2 and 3, judged as `deno task sim --service`
  * judges a run (kernel invariants and service obligations, the verdict settled by the checkers).
- * For a bug a campaign misses: is it the schedules or the scenarios the generator draws?
+ * For a bug a campaign misses: is it the schedules or the scenarios the generator draws? And which
+ * strategy is the stronger one for a scenario (PCT is not always: README "Exhaustive exploration").
+ * SERVICE `-` runs the services the scenario names (a zoo case's, say) instead of a module.
  *
- *     deno run --allow-read tools/strategy_rates.ts SCENARIO.json SERVICE.ts [N]
+ *     deno run --allow-read tools/strategy_rates.ts SCENARIO.json SERVICE.ts|- [N]
  *
  * @module
  */
@@ -20,20 +22,24 @@ import { NAMED_SERVICES } from "../zoo/registry.ts";
 const [scenarioPath, servicePath, count] = Deno.args;
 if (scenarioPath === undefined || servicePath === undefined) {
   console.error(
-    "usage: deno run --allow-read tools/strategy_rates.ts SCENARIO.json SERVICE.ts [N]",
+    "usage: deno run --allow-read tools/strategy_rates.ts SCENARIO.json SERVICE.ts|- [N]",
   );
   Deno.exit(2);
 }
 const n = Number(count ?? 2000);
-const scenario = withService(await loadScenarioFile(scenarioPath), "user");
-const services = { ...NAMED_SERVICES, user: await loadServiceModule(servicePath) };
-for (
-  const [label, strategy, pctDepth] of [["random", "random", 2], ["pct d=2", "pct", 2], [
-    "pct d=3",
-    "pct",
-    3,
-  ]] as const
-) {
+const own = servicePath !== "-";
+const loaded = await loadScenarioFile(scenarioPath);
+const scenario = own ? withService(loaded, "user") : loaded;
+const services = own
+  ? { ...NAMED_SERVICES, user: await loadServiceModule(servicePath) }
+  : NAMED_SERVICES;
+const strategies = [
+  ["random", "random", 2],
+  ["pct d=1", "pct", 1],
+  ["pct d=2", "pct", 2],
+  ["pct d=3", "pct", 3],
+] as const;
+for (const [label, strategy, pctDepth] of strategies) {
   let failing = 0, first = -1;
   for (let seed = 0; seed < n; seed++) {
     const monitors = scenarioCheckers("kernel+service")();
