@@ -226,5 +226,6 @@ export async function reportStopped(
     }
   }
   console.log(stoppedLine(o, limits));
+  console.log(`signature: ${o.kind === "out-of-memory" ? OUT_OF_MEMORY : SERVICE_HANG}`);
   console.log(`replay: ${commandLine(task, args)}`);
 }

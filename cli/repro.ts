@@ -14,6 +14,7 @@ import type { KindRun, RunContext } from "../case/kind.ts";
 import { KINDS, SCENARIO_CHECKERS, scenarioCheckers } from "../case/kinds.ts";
 import { readCaseFile, resolveContext } from "../case/store.ts";
 import { executePlan, planRun } from "../fuzz/campaign.ts";
+import { signProgramRun, signScenarioRun } from "../fuzz/engine.ts";
 import { generateScenario } from "../scenario/generate.ts";
 import { verdictLabel } from "../properties/check_case.ts";
 import { shellQuote } from "../properties/failure_report.ts";
@@ -219,7 +220,11 @@ export async function main(): Promise<number> {
     console.log(`decision-list (up to step ${r.run.steps}): ${r.run.decisions.join(",")}`);
     return 1;
   }
-  printOutcome(r.run, r.replay);
+  printOutcome(
+    r.run,
+    r.replay,
+    (r.scenario !== null ? signScenarioRun : signProgramRun)(r.run),
+  );
   if (r.recorded !== undefined) {
     const when = r.changed === true ? "against the old code" : "its modules unchanged since";
     console.log(`recorded (${when}): ${r.recorded}; now: ${verdictLabel(r.run.verdict)}`);

@@ -34,6 +34,7 @@ import { readJsonFile } from "../case/store.ts";
 import { withService } from "../scenario/bind.ts";
 import { assertInContract } from "../scenario/contract.ts";
 import { NAMED_SERVICES } from "../zoo/registry.ts";
+import { signScenarioRun } from "../fuzz/engine.ts";
 import {
   type FlagSpec,
   InputError,
@@ -195,6 +196,8 @@ export async function main(): Promise<number> {
     `deno task sim${scenarioArg}${serviceArg}${kernelArg}${checkersArg} --seed ${seed} --decisions ${
       run.decisions.join(",") || '""'
     }`,
+    // Signed as a campaign signs the run (fuzz/engine.ts): the same line fuzz's summary counts.
+    signScenarioRun({ ...run, raw: raw.verdict }),
   );
   console.log(`trace-hash: ${run.traceHash}`);
   return run.verdict.kind === "pass" ? 0 : 1;
