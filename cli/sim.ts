@@ -24,7 +24,7 @@ import {
   guardWatch,
   limitsOf,
   reportStopped,
-  runGuarded,
+  runConfirmed,
   stuckLines,
 } from "./_guard.ts";
 import { campaignLimits, RUN_LIMIT_FLAGS } from "./_run_limits.ts";
@@ -212,7 +212,7 @@ if (import.meta.main) {
     if (covered !== null) return await covered;
     if (typeof values.service === "string") await lintService(values.service, lintMode(values));
     const limits = limitsOf(Deno.args);
-    const o = await runGuarded(import.meta.url, limits);
+    const o = await runConfirmed(import.meta.url, limits);
     if (o.kind === "done") return o.code;
     await reportStopped(import.meta.url, limits, o, "deno task sim", Deno.args);
     return 1;

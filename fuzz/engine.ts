@@ -31,10 +31,15 @@ import { withService } from "../scenario/bind.ts";
 import type { CaseKind, KindRun, RunContext } from "../case/kind.ts";
 import { PROGRAM_KIND, programCheckers, SCENARIO_KIND, scenarioCheckers } from "../case/kinds.ts";
 import type { CaseMeta } from "../case/investigate.ts";
-import { executePlan, planRun, type RunPlan } from "./campaign.ts";
+import { executePlan, planRun, type PortfolioStrategy, type RunPlan } from "./campaign.ts";
 import { generateScenario } from "../scenario/generate.ts";
 import { SometimesMonitor } from "./sometimes.ts";
-import { type ProgramChecks, ProgramFuzzer, signProgramVerdict } from "./programs/campaign.ts";
+import {
+  type FuzzStep,
+  type ProgramChecks,
+  ProgramFuzzer,
+  signProgramVerdict,
+} from "./programs/campaign.ts";
 import type { Program } from "../program/program.ts";
 import { signatureOf } from "./signature.ts";
 import { bug } from "../zoo/registry.ts";
@@ -44,6 +49,12 @@ import { contractOf, type ServiceContract } from "../scenario/service_contract.t
 export const DEFAULT_RUN_TIMEOUT = 5;
 /** Default heap limit of one worker, MiB (`--memory`). */
 export const DEFAULT_MEMORY_MB = 512;
+/**
+ * A run past the wall-clock run limit is only a suspected hang (on a loaded machine a passing run
+ * can take that long): it is run again, alone in a fresh worker, with this many times the limit
+ * (`--confirm-timeout`, default), and is a `service-hang` finding only if it goes past that too.
+ */
+export const CONFIRM_FACTOR = 10;
 
 /** The two kinds of campaign input. */
 export type InputKind = "scenarios" | "programs";
@@ -230,6 +241,12 @@ export interface WorkerStart {
   readonly guided: boolean;
   /** What every case found records besides its run (checkers, bug, module references). */
   readonly meta: Omit<CaseMeta, "found">;
+  /**
+   * A confirmation worker: instead of taking runs, it runs run `k` again (a run the watchdog
+   * stopped at the run limit), `input` being what the slot's {@linkcode RunRecord} held
+   * (programs: the program, seed and strategy; scenarios: null, run `k` is the plan's).
+   */
+  readonly confirm?: { readonly k: number; readonly input: unknown };
 }
 
 /** What one run told the worker loop. */
@@ -255,6 +272,11 @@ export interface FailingRun<I> {
 export interface Runner {
   /** Runs run `k`; `record` is the worker slot's record for the watchdog. */
   run(k: number, record: RunRecord): RunReport;
+  /**
+   * Runs run `k` again, exactly (a run the watchdog stopped, confirmed in a fresh worker):
+   * `input` is what the stopped run's {@linkcode RunRecord} held.
+   */
+  rerun(k: number, input: unknown, record: RunRecord): RunReport;
   /** The last run, if it failed. */
   failing(): FailingRun<unknown> | null;
   /**
@@ -356,6 +378,8 @@ abstract class KindRunner<I> implements Runner {
 
   abstract run(k: number, record: RunRecord): RunReport;
 
+  abstract rerun(k: number, input: unknown, record: RunRecord): RunReport;
+
   /** Keeps the run just made as the last one (`null`: it passed). */
   protected settle(f: Failure<I> | null): void {
     this.#last = f === null ? null : { kind: this.kind, ...f, ctx: this.ctx, sign: this.sign };
@@ -413,6 +437,18 @@ export class ScenarioRunner extends KindRunner<Scenario> {
     );
     return { steps: outcome.steps, signature: outcome.signature };
   }
+
+  /** Run `k` is a function of the campaign seed and `k`: the same run. */
+  rerun(k: number, _input: unknown, record: RunRecord): RunReport {
+    return this.run(k, record);
+  }
+}
+
+/** What a program campaign's worker records of the run it is in (the watchdog's record). */
+export interface RecordedProgram {
+  readonly program: Program;
+  readonly seed: number;
+  readonly strategy: PortfolioStrategy;
 }
 
 /**
@@ -436,10 +472,20 @@ export class ProgramRunner extends KindRunner<Program> {
   }
 
   run(_k: number, record: RunRecord): RunReport {
-    const s = this.#fuzzer.step({
+    return this.#report(this.#fuzzer.step({
       record: record.pick,
-      starting: (program: Program, seed: number) => record.begin({ program, seed }),
-    });
+      starting: (program, seed, strategy) => record.begin({ program, seed, strategy }),
+    }));
+  }
+
+  /** The recorded program, seed and strategy, run again. */
+  rerun(_k: number, input: unknown, record: RunRecord): RunReport {
+    const { program, seed, strategy } = input as RecordedProgram;
+    record.begin(input);
+    return this.#report(this.#fuzzer.runOne(program, seed, strategy, record.pick));
+  }
+
+  #report(s: FuzzStep): RunReport {
     for (const x of s.fresh) this.fresh.push(x);
     for (const h of s.sometimes) this.sometimes[h] = (this.sometimes[h] ?? 0) + 1;
     const f = s.failure;
