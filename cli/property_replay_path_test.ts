@@ -6,7 +6,7 @@ import fc from "fast-check";
 import { checkersOf } from "../case/kinds.ts";
 import { pagerProperty, PagerPropertyFailure } from "../properties/pager_property.ts";
 import { describeVerdict } from "../sim/world.ts";
-import { pasteablePath } from "../case/project_path.ts";
+import { pasteablePath } from "../properties/failure_report.ts";
 
 const root = new URL("../", import.meta.url).pathname;
 
@@ -55,10 +55,11 @@ Deno.test("a property's replay line names the service relative to the project ro
 
 Deno.test("pasteablePath: inside the project relative to its root, outside absolute", () => {
   assert.equal(
-    pasteablePath(new URL("../examples/my_service.ts", import.meta.url), root),
+    pasteablePath(new URL("../examples/my_service.ts", import.meta.url)),
     "examples/my_service.ts",
   );
-  assert.equal(pasteablePath("my_service.ts", `${root}examples`), "examples/my_service.ts");
-  assert.equal(pasteablePath("/nonexistent-dir/x.ts", root), "/nonexistent-dir/x.ts");
-  assert.equal(pasteablePath("https://example.com/s.ts", root), "https://example.com/s.ts");
+  assert.equal(pasteablePath(`${root}examples/my_service.ts`), "examples/my_service.ts");
+  assert.equal(pasteablePath("examples/my_service.ts"), "examples/my_service.ts");
+  assert.equal(pasteablePath("/nonexistent-dir/x.ts"), "/nonexistent-dir/x.ts");
+  assert.equal(pasteablePath("https://example.com/s.ts"), "https://example.com/s.ts");
 });

@@ -17,10 +17,9 @@ import {
   type ScenarioArbitraryOptions,
 } from "./arbitraries.ts";
 import { type CaseResult, checkCase } from "./check_case.ts";
-import { formatFailure, type ReportOptions } from "./failure_report.ts";
+import { formatFailure, pasteablePath, type ReportOptions } from "./failure_report.ts";
 import { checkerSetName } from "./checker_sets.ts";
 import { contractOf, type ServiceContract } from "../scenario/service_contract.ts";
-import { pasteablePath } from "../case/project_path.ts";
 
 /**
  * fast-check's own `IPropertyWithHooks<Ts>` under a local name: deno doc
