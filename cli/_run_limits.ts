@@ -23,7 +23,8 @@ export const RUN_LIMIT_FLAGS: Record<string, FlagSpec> = {
   "confirm-timeout": {
     type: "string",
     value: "S",
-    help: `a run past --run-timeout is run again alone with this limit; only past it too is it ` +
+    help:
+      `a run past --run-timeout is run again (its own worker) with this limit; only past it too is it ` +
       `a service-hang, else a slow run (default ${CONFIRM_FACTOR} x --run-timeout)`,
   },
 };

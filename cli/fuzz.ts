@@ -89,7 +89,7 @@ Explores inputs and schedules (uniform random and PCT at depths 1-3; scenarios
 with swarm-selected fault families, programs guided by novel kernel states).
 A failing run is signed and compared with the known signatures first; each new
 one is shrunk and written to the corpus. A run that does not finish within
---run-timeout is run again alone with --confirm-timeout: only if it does not
+--run-timeout is run again (its own worker) with --confirm-timeout: only if it does not
 finish then either is it a finding of its own (service-hang: no yield), else a
 slow run the summary lists; a run that reaches the --memory heap limit is one
 (out-of-memory). The campaign goes on.
@@ -136,12 +136,12 @@ const SLOW_RUNS_LISTED = 10;
 
 /**
  * The summary's slow runs: runs the wall-clock run limit stopped that were no hang (run again
- * alone with the confirmation limit, they finished) or were not confirmed; none is a finding.
+ * in a worker of their own with the confirmation limit, they finished) or were not confirmed; none is a finding.
  */
 export function slowRunLines(s: CampaignSummary): string[] {
   if (s.slowRuns.length === 0) return [];
   const lines = [
-    `slow runs ${s.slowRuns.length} (stopped at the run limit, run again alone with the ` +
+    `slow runs ${s.slowRuns.length} (stopped at the run limit, run again in a worker of its own with the ` +
     `${s.confirmTimeout}s confirmation limit: not findings unless stopped again):`,
   ];
   for (const r of s.slowRuns.slice(0, SLOW_RUNS_LISTED)) {

@@ -1,5 +1,5 @@
 // The campaign's wall-clock run limit only suspects a hang (a user trial under load ~16 got a
-// "service-hang" finding that replayed as a pass): a run it stops is run again alone with the
+// "service-hang" finding that replayed as a pass): a run it stops is run again in a worker of its own with the
 // confirmation limit, and only a run stopped again is a finding; the others are slow runs.
 import { strict as assert } from "node:assert";
 import { type CampaignFinding, runCampaign } from "./orchestrate.ts";

@@ -51,7 +51,7 @@ export const DEFAULT_RUN_TIMEOUT = 5;
 export const DEFAULT_MEMORY_MB = 512;
 /**
  * A run past the wall-clock run limit is only a suspected hang (on a loaded machine a passing run
- * can take that long): it is run again, alone in a fresh worker, with this many times the limit
+ * can take that long): it is run again, in a fresh worker of its own, with this many times the limit
  * (`--confirm-timeout`, default), and is a `service-hang` finding only if it goes past that too.
  */
 export const CONFIRM_FACTOR = 10;

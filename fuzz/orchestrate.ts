@@ -8,7 +8,7 @@
  * and turns a run the watchdog stopped (no yield within the run limit, or
  * the worker's heap limit) into a case of its own kind. The run limit is
  * wall-clock time, which a loaded machine stretches: a run stopped by it is
- * only suspected, and is run again alone in a fresh worker with the much
+ * only suspected, and is run again in a fresh worker of its own with the much
  * larger confirmation limit; it is a finding only if that run is stopped too
  * (the case is written at once), else a slow run the summary lists.
  *
@@ -92,7 +92,7 @@ export interface CampaignOptions {
   readonly runTimeout?: number;
   /**
    * Wall-clock limit, seconds, of the confirmation run of a run stopped at the run limit (run
-   * again alone in a fresh worker: a hang only if stopped again). Default
+   * again in a fresh worker of its own: a hang only if stopped again). Default
    * {@linkcode CONFIRM_FACTOR} times the run limit.
    */
   readonly confirmTimeout?: number;
@@ -155,7 +155,7 @@ export interface SummaryFinding {
 
 /**
  * A run the watchdog stopped at the wall-clock run limit that was not confirmed as a hang: its
- * confirmation run (alone, in a fresh worker, with the confirmation limit) finished, or it was
+ * confirmation run (in a fresh worker of its own, with the confirmation limit) finished, or it was
  * not run again.
  */
 export interface SlowRun {
@@ -634,7 +634,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
   };
 
   /**
-   * Runs suspect `x` again, alone, in a fresh worker, with the confirmation limit: stopped again,
+   * Runs suspect `x` again in a fresh worker of its own, with the confirmation limit: stopped again,
    * it is a finding (written at once); finished, a slow run, its outcome counted as any run's
    * (a failure it shows with a new signature is investigated by that worker).
    */
@@ -788,7 +788,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
       await recordStopped(x, cause, `the ${limit}`);
       return;
     }
-    // Stopped by the clock: only a suspect until a run alone with the confirmation limit says so.
+    // Stopped by the clock: only a suspect until its run with the confirmation limit says so.
     suspects.push(x);
     confirmChain = confirmChain.then(confirmNext);
   };

@@ -226,7 +226,7 @@ async function investigateWon(
 }
 
 /**
- * A confirmation worker (`start.confirm`): runs again, alone, the run the watchdog stopped at
+ * A confirmation worker (`start.confirm`): runs again, in a worker of its own, the run the watchdog stopped at
  * the run limit, and reports that it finished (`confirmed`: a slow run, not a hang) with its
  * counts; a failure it shows is handled as any run's (a new signature is investigated). The
  * main thread's own timer, the confirmation limit, stops it if it goes past that too: a hang.
