@@ -266,6 +266,7 @@ export {
   type CampaignOptions,
   type CampaignSummary,
   runCampaign,
+  type SlowRun,
   type SummaryFinding,
   type TimelinePoint,
 } from "./fuzz/orchestrate.ts";

@@ -18,7 +18,18 @@ const TREE = await projectRoot(new URL("../", import.meta.url).pathname);
 async function replayOne(file: string, c: CaseEnvelope): Promise<void> {
   if (c.expected === "service-hang" || c.expected === "out-of-memory") {
     const o = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "--allow-read", "--allow-write=/tmp", "cli/repro.ts", file, "--trace", "none"],
+      args: [
+        "run",
+        "--allow-read",
+        "--allow-write=/tmp",
+        "cli/repro.ts",
+        file,
+        "--trace",
+        "none",
+        // Stopped at the run limit, a run is run again with this limit before it is a hang.
+        "--confirm-timeout",
+        String(2 * (c.limits?.runTimeout ?? 5)),
+      ],
       cwd: TREE,
       stdout: "piped",
       stderr: "piped",
@@ -63,6 +74,8 @@ Deno.test("a hang case in a corpus replays under the watchdog, never in this pro
         "1",
         "--run-timeout",
         "1",
+        "--confirm-timeout",
+        "2",
         "--corpus",
         dir,
       ],

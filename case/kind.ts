@@ -102,6 +102,13 @@ export interface CaseKind<I> {
    * refuses. Absent: every valid input.
    */
   admits?(input: I, ctx: RunContext): boolean;
+  /**
+   * The schedule a cut input follows (`KindRunOptions.follow`), from the one recorded on the input
+   * before the cut: picks of threads the cut renamed or merged go to the threads that now do their
+   * work (a scenario's pager cut from 4 service threads to 1: every `fs.svcK` pick goes to
+   * `fs.svc`). Absent: the schedule as recorded.
+   */
+  followAfterCut?(schedule: readonly SchedulePick[], from: I, to: I): readonly SchedulePick[];
   /** How big an input is (what shrinking reduces, decisions not counted). */
   size(input: I): number;
   /** The step limit a run of the input has (a case records it in its `limits`). */

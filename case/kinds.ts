@@ -25,6 +25,7 @@ import {
   randomStrategy,
   recordingStrategy,
   replayStrategy,
+  type SchedulePick,
   type Strategy,
 } from "../sim/strategy.ts";
 import type { SeededBug } from "../zoo/registry.ts";
@@ -126,10 +127,41 @@ export const SCENARIO_KIND: CaseKind<Scenario> = {
   },
   // A cut below a contract's ranges (fewer pages, fewer service threads) is not a case of it.
   admits: (input, ctx) => contractViolations(input, contractsOf(ctx.services)).length === 0,
+  followAfterCut: serviceThreadsFollow,
   size: scenarioSize,
   stepLimit: (s) => s.maxSteps,
   label: (s) => s.name ?? "scenario",
 };
+
+/**
+ * A scenario schedule for a cut that gave a pager fewer service threads: the interpreter names a
+ * pager's service threads `P.svc0`, `P.svc1`, ... (one: `P.svc`), so the picks of the threads the
+ * cut removed go to the threads left (`P.svcK` to `P.svc{K mod m}`, or to `P.svc`), which now take
+ * the packets those took: the interleaving of service work with the clients survives the cut.
+ */
+export function serviceThreadsFollow(
+  schedule: readonly SchedulePick[],
+  from: Scenario,
+  to: Scenario,
+): readonly SchedulePick[] {
+  const rename = new Map<string, string>();
+  for (const p of to.pagers) {
+    const was = from.pagers.find((q) => q.name === p.name)?.threads ?? p.threads;
+    if (was <= 1 || was === p.threads) continue;
+    for (let k = 0; k < was; k++) {
+      rename.set(
+        `${p.name}.svc${k}`,
+        p.threads === 1 ? `${p.name}.svc` : `${p.name}.svc${k % p.threads}`,
+      );
+    }
+  }
+  if (rename.size === 0) return schedule;
+  return schedule.map((pick) =>
+    "thread" in pick && rename.has(pick.thread)
+      ? { ...pick, thread: rename.get(pick.thread) as string }
+      : pick
+  );
+}
 
 /** Syscall programs as a kind of input (random or replayed schedules; no PCT yet). */
 export const PROGRAM_KIND: CaseKind<Program> = {

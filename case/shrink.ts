@@ -156,7 +156,8 @@ export function shrink<I>(
         attempts++;
         schedule = options.schedule(current);
       }
-      const got = spent() ? null : run({ input, decisions: [], follow: schedule });
+      const follow = kind.followAfterCut?.(schedule, current.input, input) ?? schedule;
+      const got = spent() ? null : run({ input, decisions: [], follow });
       if (got !== null) {
         keep(input, got);
         return true;

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { investigate } from "./investigate.ts";
-import { bugContext, SCENARIO_KIND } from "./kinds.ts";
+import { bugContext, SCENARIO_KIND, serviceThreadsFollow } from "./kinds.ts";
 import { executePlan, planRun } from "../fuzz/campaign.ts";
 import { campaignScenario, campaignServiceName, signScenarioRun } from "../fuzz/engine.ts";
 import { bug } from "../zoo/registry.ts";
@@ -83,4 +83,69 @@ Deno.test("a run following a schedule keeps each thread's place when a thread is
   assert.deepEqual(threadsOf(followed).slice(0, 2), ["z", "y"]);
   const again = SCENARIO_KIND.run(two, { seed: 1, decisions: f.decisions }, ctx);
   assert.equal(again.traceHash, f.traceHash);
+});
+
+/** A pager of four service threads with the zoo's supplies-after-complete service, two readers. */
+function fourThreads() {
+  return parseScenario({
+    pageSize: 64,
+    pagers: [{
+      name: "fs",
+      service: { kind: "custom", name: "supplies-after-complete" },
+      threads: 4,
+    }],
+    vmos: [{ name: "a", pager: "fs", pages: 2 }, { name: "b", pager: "fs", pages: 2 }],
+    threads: [
+      { name: "r0", ops: [{ op: "read", vmo: "a", page: 0 }, { op: "read", vmo: "b", page: 0 }] },
+      { name: "r1", ops: [{ op: "read", vmo: "a", page: 1 }, { op: "read", vmo: "b", page: 1 }] },
+    ],
+    events: [{ do: "detach", target: "a" }, { do: "detach", target: "b" }],
+  });
+}
+
+Deno.test("a shrunk case keeps no more service threads than its failure needs", async () => {
+  // A user trial's shrunk case kept `threads: 4` where one thread fails the same way: a cut to one
+  // thread followed a schedule naming fs.svc0..fs.svc3, none of which exists beside one fs.svc.
+  // Before the picks of the removed threads went to the one left, 7 of these 12 failures kept 4.
+  const input = fourThreads();
+  const b = bug("supplies-after-complete");
+  const ctx = { ...bugContext(b), services: { ...b.services } };
+  const kept: number[] = [];
+  for (let seed = 0; kept.length < 12; seed++) {
+    const r = SCENARIO_KIND.run(input, { seed }, ctx);
+    const signature = signScenarioRun(r);
+    if (signature === null) continue;
+    const found = await investigate(SCENARIO_KIND, input, r.decisions, {
+      seed,
+      ctx,
+      sign: signScenarioRun,
+      originalTraceHash: r.traceHash,
+      meta: { checkers: b.checkers, found: { by: "test" } },
+    });
+    assert.equal(found.status, "found");
+    if (found.status !== "found") return;
+    const shrunk = found.case.input as typeof input;
+    kept.push(shrunk.pagers[0].threads);
+    const again = SCENARIO_KIND.run(shrunk, { seed, decisions: found.case.decisions }, ctx);
+    assert.equal(signScenarioRun(again), signature, `seed ${seed}`);
+  }
+  assert.ok(kept.every((n) => n <= 2), kept.join(","));
+  assert.ok(kept.filter((n) => n === 1).length >= 10, kept.join(","));
+});
+
+Deno.test("a cut to fewer service threads follows the schedule with their picks given to those left", () => {
+  const four = fourThreads();
+  const picks = ["fs.svc0", "r0", "fs.svc3", "fs.svc2", "r1"].map((thread) => ({ thread }));
+  const one = { ...four, pagers: [{ ...four.pagers[0], threads: 1 }] };
+  const two = { ...four, pagers: [{ ...four.pagers[0], threads: 2 }] };
+  const names = (s: readonly SchedulePick[]) => s.map((p) => "thread" in p ? p.thread : p.draw);
+  assert.deepEqual(
+    names(serviceThreadsFollow([...picks, { draw: 3 }], four, one)),
+    ["fs.svc", "r0", "fs.svc", "fs.svc", "r1", 3],
+  );
+  assert.deepEqual(
+    names(serviceThreadsFollow(picks, four, two)),
+    ["fs.svc0", "r0", "fs.svc1", "fs.svc0", "r1"],
+  );
+  assert.equal(serviceThreadsFollow(picks, four, four), picks);
 });

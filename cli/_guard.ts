@@ -5,13 +5,16 @@
  * heap limit ends the command with a `service-hang` / `out-of-memory`
  * verdict line instead of hanging it or taking the machine's memory — the
  * same limits a campaign's runs have (`fuzz/_worker_pool.ts` says why a
- * worker, and how a stopped worker is told out of memory).
+ * worker, and how a stopped worker is told out of memory). The run limit is
+ * wall-clock time, which a loaded machine stretches: a run it stops is run
+ * again with the confirmation limit (`--confirm-timeout`,
+ * {@linkcode runConfirmed}) and is a hang only if that one is stopped too.
  *
  * @module
  */
 
 import { isMainThread, Worker, workerData } from "node:worker_threads";
-import { DEFAULT_MEMORY_MB, DEFAULT_RUN_TIMEOUT } from "../fuzz/engine.ts";
+import { CONFIRM_FACTOR, DEFAULT_MEMORY_MB, DEFAULT_RUN_TIMEOUT } from "../fuzz/engine.ts";
 import { OUT_OF_MEMORY, SERVICE_HANG } from "../fuzz/signature.ts";
 
 /** Seconds a guarded command may take to load before its run starts (at least the run limit). */
@@ -28,7 +31,14 @@ export interface StuckAt {
 /** How a guarded command ended. */
 export type GuardOutcome =
   | { readonly kind: "done"; readonly code: number }
-  | { readonly kind: "out-of-memory" }
+  | {
+    readonly kind: "out-of-memory";
+    /**
+     * True when the run limit stopped it and the process had grown by half the heap limit (a
+     * guess: confirmed like a hang); absent when the worker reported its heap limit itself.
+     */
+    readonly timed?: boolean;
+  }
   | {
     readonly kind: "service-hang";
     /** The thread whose code never yielded, and at which step; null: no thread had run yet. */
@@ -46,7 +56,22 @@ interface GuardData {
   /** The second, guarded replay of a hang: stop before this step (`guardStopAt`). */
   readonly stopAt?: StuckAt;
   /** The limits the guard applies (`guardLimits`). */
-  readonly limits?: { readonly runTimeout: number; readonly memoryMb: number };
+  readonly limits?: GuardLimits;
+}
+
+/**
+ * The guard's limits: the run limit and heap limit, and the confirmation limit a run stopped at
+ * the run limit is run again with (absent: {@linkcode CONFIRM_FACTOR} times the run limit).
+ */
+export interface GuardLimits {
+  readonly runTimeout: number;
+  readonly memoryMb: number;
+  readonly confirmTimeout?: number;
+}
+
+/** The confirmation limit of `limits`, seconds (never below the run limit). */
+export function confirmLimit(limits: GuardLimits): number {
+  return Math.max(limits.runTimeout, limits.confirmTimeout ?? CONFIRM_FACTOR * limits.runTimeout);
 }
 
 function guardData(): GuardData | null {
@@ -70,9 +95,13 @@ export function guardWatch(): ((step: number, tid: number) => void) | undefined 
 }
 
 /** Inside a guarded command: the limits the guard applies to it; null outside the guard. */
-export function guardLimits(): { runTimeout: number; memoryMb: number } | null {
+export function guardLimits():
+  | { runTimeout: number; memoryMb: number; confirmTimeout: number }
+  | null {
   const l = guardData()?.limits;
-  return l === undefined ? null : { runTimeout: l.runTimeout, memoryMb: l.memoryMb };
+  return l === undefined
+    ? null
+    : { runTimeout: l.runTimeout, memoryMb: l.memoryMb, confirmTimeout: confirmLimit(l) };
 }
 
 /**
@@ -91,14 +120,15 @@ export function guardStopAt(): StuckAt | null {
 export function stuckLines(
   at: StuckAt,
   name: string | undefined,
-  limits: { runTimeout: number },
+  limits: { runTimeout: number; confirmTimeout?: number },
   reached: boolean,
 ): string[] {
   const who = `t${at.tid}${name !== undefined ? ` "${name}"` : ""}`;
   return [
     `stuck: ${who} never yielded at step ${at.step}: its code ran past the ` +
-    `--run-timeout ${limits.runTimeout}s run limit without making a syscall; the trace above is ` +
-    `the run up to step ${at.step - 1}, just before it`,
+    `--run-timeout ${limits.runTimeout}s run limit, and run again past the --confirm-timeout ` +
+    `${confirmLimit({ memoryMb: 0, ...limits })}s limit, without making a syscall; the trace ` +
+    `above is the run up to step ${at.step - 1}, just before it`,
     ...(reached ? [] : [
       `note: the guarded replay of the steps before it did not end at step ${at.step - 1}: ` +
       `the trace above may not be the stopped run's`,
@@ -106,8 +136,13 @@ export function stuckLines(
   ];
 }
 
-/** Reads `--run-timeout S` and `--memory MIB` from raw arguments (the command validates them too). */
-export function limitsOf(args: readonly string[]): { runTimeout: number; memoryMb: number } {
+/**
+ * Reads `--run-timeout S`, `--memory MIB` and `--confirm-timeout S` from raw arguments (the
+ * command validates them too).
+ */
+export function limitsOf(
+  args: readonly string[],
+): { runTimeout: number; memoryMb: number; confirmTimeout: number } {
   const get = (name: string, fallback: number) => {
     const i = args.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
     if (i < 0) return fallback;
@@ -115,21 +150,25 @@ export function limitsOf(args: readonly string[]): { runTimeout: number; memoryM
     const n = Number(text);
     return Number.isSafeInteger(n) && n > 0 ? n : fallback;
   };
+  const runTimeout = get("run-timeout", DEFAULT_RUN_TIMEOUT);
   return {
-    runTimeout: get("run-timeout", DEFAULT_RUN_TIMEOUT),
+    runTimeout,
     memoryMb: get("memory", DEFAULT_MEMORY_MB),
+    confirmTimeout: get("confirm-timeout", CONFIRM_FACTOR * runTimeout),
   };
 }
 
 /**
  * Runs the `main` export of the command module at `url` in a guarded worker
  * (it reads `Deno.args` as usual); resolves with its exit status, or with
- * the limit it went past.
+ * the limit it went past: `timeoutS` seconds of run (default the run limit; a
+ * confirmation run has its confirmation limit).
  */
 export function runGuarded(
   url: string,
-  limits: { runTimeout: number; memoryMb: number },
+  limits: GuardLimits,
   stopAt?: StuckAt,
+  timeoutS: number = limits.runTimeout,
 ): Promise<GuardOutcome> {
   return new Promise((resolve) => {
     const rssAtStart = Deno.memoryUsage().rss;
@@ -138,7 +177,11 @@ export function runGuarded(
     const data: GuardData = {
       url,
       progress,
-      limits: { runTimeout: limits.runTimeout, memoryMb: limits.memoryMb },
+      limits: {
+        runTimeout: limits.runTimeout,
+        memoryMb: limits.memoryMb,
+        confirmTimeout: confirmLimit(limits),
+      },
       ...(stopAt !== undefined ? { stopAt } : {}),
     };
     const worker = new Worker(new URL("./_guard_worker.ts", import.meta.url), {
@@ -161,14 +204,16 @@ export function runGuarded(
       const now = performance.now();
       if (runFrom === null && Atomics.load(cell, 2) > 0) runFrom = now;
       const over = runFrom !== null
-        ? now - runFrom > limits.runTimeout * 1000
-        : now - startedAt > Math.max(limits.runTimeout, LOAD_LIMIT_S) * 1000;
+        ? now - runFrom > timeoutS * 1000
+        : now - startedAt > Math.max(timeoutS, LOAD_LIMIT_S) * 1000;
       if (!over) return;
       const grownMiB = (Deno.memoryUsage().rss - rssAtStart) / 2 ** 20;
       const step = Atomics.load(cell, 0) - 1;
       const at = step < 0 ? null : { step, tid: Atomics.load(cell, 1) };
       settle(
-        grownMiB >= limits.memoryMb / 2 ? { kind: "out-of-memory" } : { kind: "service-hang", at },
+        grownMiB >= limits.memoryMb / 2
+          ? { kind: "out-of-memory", timed: true }
+          : { kind: "service-hang", at },
       );
     }, 50);
     worker.on("message", (m: { code: number }) => settle({ kind: "done", code: m.code }));
@@ -182,10 +227,36 @@ export function runGuarded(
   });
 }
 
+/**
+ * Runs the command as {@linkcode runGuarded} does; a run stopped at the run limit (wall-clock
+ * time: a busy machine makes a passing run that slow) is run again, the same run, with the
+ * confirmation limit, and only if that one is stopped too is the outcome a hang. Notes on stderr
+ * say so (stdout stays the command's own).
+ */
+export async function runConfirmed(url: string, limits: GuardLimits): Promise<GuardOutcome> {
+  const first = await runGuarded(url, limits);
+  if (first.kind === "done" || (first.kind === "out-of-memory" && first.timed !== true)) {
+    return first;
+  }
+  const confirm = confirmLimit(limits);
+  console.error(
+    `note: the run went past the --run-timeout ${limits.runTimeout}s run limit; running it ` +
+      `again with the --confirm-timeout ${confirm}s limit: a hang only if it is stopped again`,
+  );
+  const again = await runGuarded(url, limits, undefined, confirm);
+  if (again.kind === "done") {
+    console.error(
+      `note: it finished within the --confirm-timeout ${confirm}s limit: a slow run (a busy ` +
+        `machine, or a long run), not a hang`,
+    );
+  }
+  return again;
+}
+
 /** The verdict line of a run the guard stopped: for a hang, the thread and the step. */
 export function stoppedLine(
   o: Exclude<GuardOutcome, { kind: "done" }>,
-  limits: { runTimeout: number; memoryMb: number },
+  limits: GuardLimits,
 ): string {
   if (o.kind === "out-of-memory") {
     return `verdict: ${OUT_OF_MEMORY} (the run reached the --memory ${limits.memoryMb} MiB heap limit)`;
@@ -195,7 +266,8 @@ export function stoppedLine(
     : `t${o.at.tid} at step ${o.at.step}${
       o.at.step === 0 ? " (starting, before the first step)" : ""
     } never yielded`;
-  return `verdict: ${SERVICE_HANG} (${where}: the run did not finish within --run-timeout ${limits.runTimeout}s)`;
+  return `verdict: ${SERVICE_HANG} (${where}: the run did not finish within --run-timeout ` +
+    `${limits.runTimeout}s, nor when run again within --confirm-timeout ${confirmLimit(limits)}s)`;
 }
 
 /** A command line as a shell reads it back: words with other characters single-quoted. */
@@ -212,13 +284,14 @@ export function commandLine(task: string, args: readonly string[]): string {
  */
 export async function reportStopped(
   url: string,
-  limits: { runTimeout: number; memoryMb: number },
+  limits: GuardLimits,
   o: Exclude<GuardOutcome, { kind: "done" }>,
   task: string,
   args: readonly string[],
 ): Promise<void> {
   if (o.kind === "service-hang" && o.at !== null && o.at.step >= 2) {
-    const second = await runGuarded(url, limits, o.at);
+    // The steps before the stuck one: a slow run's, so the confirmation limit.
+    const second = await runGuarded(url, limits, o.at, confirmLimit(limits));
     if (second.kind !== "done") {
       console.log(
         `note: the guarded replay up to step ${o.at.step - 1} was stopped too (${second.kind})`,
@@ -226,5 +299,6 @@ export async function reportStopped(
     }
   }
   console.log(stoppedLine(o, limits));
+  console.log(`signature: ${o.kind === "out-of-memory" ? OUT_OF_MEMORY : SERVICE_HANG}`);
   console.log(`replay: ${commandLine(task, args)}`);
 }

@@ -85,9 +85,14 @@ export function stepBudgetLines(run: RunResult): string[] {
   ];
 }
 
-/** Prints the verdict, the decisions and the replay command. */
-export function printOutcome(run: RunResult, replay: string): void {
+/**
+ * Prints the verdict, the failure's signature (a failing run's, as a campaign signs it: the key
+ * of the campaign summary's "failing runs by signature" lines; `signature` null or absent prints
+ * none), the decisions and the replay command.
+ */
+export function printOutcome(run: RunResult, replay: string, signature?: string | null): void {
   console.log(`verdict: ${describeVerdict(run.verdict)}`);
+  if (signature !== undefined && signature !== null) console.log(`signature: ${signature}`);
   for (const line of stepBudgetLines(run)) console.log(line);
   if ("stack" in run.verdict && run.verdict.stack) console.log(run.verdict.stack);
   console.log(`steps: ${run.steps}  decisions: ${run.decisions.length}`);

@@ -20,7 +20,7 @@ import {
   writeCase,
 } from "../case/store.ts";
 import { type FlagSpec, InputError, parseFlags, runCommand, usage, UsageError } from "./args.ts";
-import { runGuarded } from "./_guard.ts";
+import { runConfirmed } from "./_guard.ts";
 import { campaignLimits, RUN_LIMIT_FLAGS } from "./_run_limits.ts";
 
 const FLAGS: Record<string, FlagSpec> = {
@@ -236,13 +236,17 @@ if (import.meta.main) {
     // accept replays user modules: under the watchdog, a run limit per case.
     const limits = campaignLimits(values);
     const cases = Math.max(1, positionals.length - 1);
-    const o = await runGuarded(import.meta.url, {
+    // Stopped at the run limit (wall-clock time, which a loaded machine stretches), the replays
+    // are run again with the confirmation limit (accepting a case again is the same accept).
+    const o = await runConfirmed(import.meta.url, {
       ...limits,
       runTimeout: limits.runTimeout * cases,
+      confirmTimeout: limits.confirmTimeout * cases,
     });
     if (o.kind === "done") return o.code;
     const why = o.kind === "service-hang"
-      ? `the replays did not finish within ${cases} x --run-timeout ${limits.runTimeout}s`
+      ? `the replays did not finish within ${cases} x --run-timeout ${limits.runTimeout}s, ` +
+        `nor when run again within ${cases} x --confirm-timeout ${limits.confirmTimeout}s`
       : `a replay reached the --memory ${limits.memoryMb} MiB heap limit`;
     console.error(
       `error: corpus accept stopped: ${o.kind} (${why}); the case being replayed and those ` +

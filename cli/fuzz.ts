@@ -89,8 +89,10 @@ Explores inputs and schedules (uniform random and PCT at depths 1-3; scenarios
 with swarm-selected fault families, programs guided by novel kernel states).
 A failing run is signed and compared with the known signatures first; each new
 one is shrunk and written to the corpus. A run that does not finish within
---run-timeout, or reaches the --memory heap limit, is a finding of its own
-(service-hang: no yield / out-of-memory) and the campaign goes on.
+--run-timeout is run again (its own worker) with --confirm-timeout: only if it does not
+finish then either is it a finding of its own (service-hang: no yield), else a
+slow run the summary lists; a run that reaches the --memory heap limit is one
+(out-of-memory). The campaign goes on.
 Replay a case with: deno task repro FILE.
 Exit status: 0 no failure, 1 a failure was found, 2 bad input, 130 interrupted.`;
 
@@ -129,6 +131,36 @@ async function persistProgramFallback(
   }
 }
 
+/** Slow runs listed one by one in a summary; the rest are counted. */
+const SLOW_RUNS_LISTED = 10;
+
+/**
+ * The summary's slow runs: runs the wall-clock run limit stopped that were no hang (run again
+ * in a worker of their own with the confirmation limit, they finished) or were not confirmed; none is a finding.
+ */
+export function slowRunLines(s: CampaignSummary): string[] {
+  if (s.slowRuns.length === 0) return [];
+  const lines = [
+    `slow runs ${s.slowRuns.length} (stopped at the run limit, run again in a worker of its own with the ` +
+    `${s.confirmTimeout}s confirmation limit: not findings unless stopped again):`,
+  ];
+  for (const r of s.slowRuns.slice(0, SLOW_RUNS_LISTED)) {
+    const how = r.seconds !== null
+      ? `finished in ${r.seconds.toFixed(1)}s when run again: ${
+        r.outcome === "pass" ? "passed" : `failed, ${r.outcome}`
+      }`
+      : `not confirmed (${r.note ?? "not run again"})`;
+    lines.push(
+      `  run ${r.k}: stopped after ${r.stoppedAfter.toFixed(1)}s; ${how}` +
+        (r.replay !== null ? `; replay: ${r.replay}` : ""),
+    );
+  }
+  if (s.slowRuns.length > SLOW_RUNS_LISTED) {
+    lines.push(`  ... ${s.slowRuns.length - SLOW_RUNS_LISTED} more (--json lists every one)`);
+  }
+  return lines;
+}
+
 /** The summary as plain text lines. */
 export function summaryText(
   s: CampaignSummary,
@@ -154,6 +186,7 @@ export function summaryText(
     }, new distinct failures ${s.findings.length}`,
     `memory (rss) ${s.rssMiB.first.toFixed(0)} MiB at start, ${s.rssMiB.max.toFixed(0)} max, ` +
     `${s.rssMiB.last.toFixed(0)} at end (${s.rssMiB.samples} samples)`,
+    ...slowRunLines(s),
   ];
   if (s.occurrences.length > 0) {
     lines.push("failing runs by signature:");
@@ -261,7 +294,7 @@ async function main(): Promise<number> {
   if (values.checkers !== undefined && values.checks !== undefined) {
     throw new UsageError("give --checkers (scenarios) or --checks (programs), not both");
   }
-  const { runTimeout, memoryMb } = campaignLimits(values);
+  const { runTimeout, memoryMb, confirmTimeout } = campaignLimits(values);
   const shard = values.shard !== undefined
     ? parseShard(values.shard as string)
     : { index: 0, count: 1 };
@@ -349,7 +382,8 @@ async function main(): Promise<number> {
       }: seed ${seed}, shard ${shard.index}/${shard.count}, ` +
         `${workers} workers, budget ${seconds !== null ? `${seconds}s` : ""}${
           seconds !== null && runs !== null ? " or " : ""
-        }${runs !== null ? `${runs} runs` : ""}, run limit ${runTimeout}s / ${memoryMb} MiB` +
+        }${runs !== null ? `${runs} runs` : ""}, run limit ${runTimeout}s (confirmed at ` +
+        `${confirmTimeout}s) / ${memoryMb} MiB` +
         `${servicePath ? `, service ${servicePath}` : ""}${
           kernelPath ? `, kernel ${kernelPath}` : ""
         }` +
@@ -375,6 +409,7 @@ async function main(): Promise<number> {
     guided: !values.unguided,
     runTimeout,
     memoryMb,
+    confirmTimeout,
     persist: (f) => persistProgramFallback(kind, dir, f.case),
     progressEvery: tty ? 0.5 : 5,
     progress: (line, final) => {

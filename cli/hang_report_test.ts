@@ -38,6 +38,9 @@ for (const command of ["sim", "repro"]) {
       "1",
       "--run-timeout",
       "2",
+      // Stopped at the run limit, the run is run again with this one: a hang only if stopped again.
+      "--confirm-timeout",
+      "3",
     ];
     const r = await deno(["run", "-A", `cli/${command}.ts`, ...args]);
     assert.equal(r.code, 1, r.out + r.err);
@@ -47,6 +50,15 @@ for (const command of ["sim", "repro"]) {
     assert.doesNotMatch(r.out, /^#13 /m);
     const verdict = /^verdict: service-hang: no yield \(t1 at step 13 never yielded: .*\)$/m;
     assert.match(r.out, verdict);
+    assert.match(
+      r.out,
+      /within --run-timeout 2s, nor when run again within --confirm-timeout 3s\)$/m,
+    );
+    assert.match(r.out, /^signature: service-hang: no yield$/m);
+    assert.match(
+      r.err,
+      /^note: the run went past the --run-timeout 2s run limit; running it again/m,
+    );
     const line = /^replay: (.+)$/m.exec(r.out)?.[1] ?? "";
     assert.equal(line, `deno task ${command} ${args.join(" ")}`);
     const again = await runLine(line);
@@ -96,6 +108,8 @@ Deno.test("a hang a campaign found under --run-timeout 1 records it, and repro r
       "1",
       "--run-timeout",
       "1",
+      "--confirm-timeout",
+      "2",
       "--corpus",
       dir,
     ]);
@@ -116,12 +130,12 @@ Deno.test("a hang a campaign found under --run-timeout 1 records it, and repro r
     const c = JSON.parse(await Deno.readTextFile(file));
     assert.equal(c.expected, "service-hang");
     assert.deepEqual(c.limits, { maxSteps: c.input.maxSteps, runTimeout: 1, memoryMb: 512 });
-    const r = await deno(["run", "-A", "cli/repro.ts", file]);
+    const r = await deno(["run", "-A", "cli/repro.ts", file, "--confirm-timeout", "2"]);
     assert.equal(r.code, 0, r.out + r.err);
     assert.match(r.out, /^limits: max-steps \d+, run-timeout 1s, memory 512 MiB \(as the case/m);
     assert.match(
       r.out,
-      /^verdict: service-hang: no yield \(t\d+ at step \d+ never yielded: .* 1s\)$/m,
+      /^verdict: service-hang: no yield \(t\d+ at step \d+ never yielded: .* --run-timeout 1s, nor when run again within --confirm-timeout 2s\)$/m,
     );
     assert.match(r.out, /^expected: service-hang: reproduced$/m);
   } finally {

@@ -14,6 +14,7 @@ import type { KindRun, RunContext } from "../case/kind.ts";
 import { KINDS, SCENARIO_CHECKERS, scenarioCheckers } from "../case/kinds.ts";
 import { readCaseFile, resolveContext } from "../case/store.ts";
 import { executePlan, planRun } from "../fuzz/campaign.ts";
+import { CONFIRM_FACTOR, signProgramRun, signScenarioRun } from "../fuzz/engine.ts";
 import { generateScenario } from "../scenario/generate.ts";
 import { verdictLabel } from "../properties/check_case.ts";
 import { shellQuote } from "../properties/failure_report.ts";
@@ -32,7 +33,7 @@ import {
   guardWatch,
   limitsOf,
   reportStopped,
-  runGuarded,
+  runConfirmed,
   type StuckAt,
   stuckLines,
 } from "./_guard.ts";
@@ -138,7 +139,7 @@ export async function main(): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  const flagLimits = campaignLimits(values); // validated here; the guard applied them
+  const flagLimits = campaignLimits(values, false); // validated here; the guard applied them
   // What the guard applied: the flags, else the case's recorded limits, else the defaults.
   const limits = guardLimits() ?? flagLimits;
   if (positionals.length > 1) {
@@ -219,7 +220,11 @@ export async function main(): Promise<number> {
     console.log(`decision-list (up to step ${r.run.steps}): ${r.run.decisions.join(",")}`);
     return 1;
   }
-  printOutcome(r.run, r.replay);
+  printOutcome(
+    r.run,
+    r.replay,
+    (r.scenario !== null ? signScenarioRun : signProgramRun)(r.run),
+  );
   if (r.recorded !== undefined) {
     const when = r.changed === true ? "against the old code" : "its modules unchanged since";
     console.log(`recorded (${when}): ${r.recorded}; now: ${verdictLabel(r.run.verdict)}`);
@@ -301,7 +306,7 @@ async function replayFile(file: string, values: Values, checkerFlag?: string): P
     ? { ...bound as Scenario, maxSteps: c.limits.maxSteps }
     : bound;
   const input = c.kind === "scenario" ? capSteps(stepped as Scenario) : stepped;
-  const applied = guardLimits() ?? campaignLimits(values);
+  const applied = guardLimits() ?? campaignLimits(values, false);
   const limits = `max-steps ${kind.stepLimit(stepped)}, run-timeout ${applied.runTimeout}s, ` +
     `memory ${applied.memoryMb} MiB (${
       c.limits === undefined
@@ -453,16 +458,21 @@ function capSteps(s: Scenario, stopAt: StuckAt | null = guardStopAt()): Scenario
  */
 async function caseLimits(
   args: readonly string[],
-  fromFlags: { runTimeout: number; memoryMb: number },
-): Promise<{ runTimeout: number; memoryMb: number }> {
+  fromFlags: { runTimeout: number; memoryMb: number; confirmTimeout: number },
+): Promise<{ runTimeout: number; memoryMb: number; confirmTimeout: number }> {
   const { positionals } = parseFlags([...args], FLAGS, true);
   if (positionals.length !== 1) return fromFlags;
   const recorded = await readCaseFile(positionals[0]).then((c) => c.limits, () => undefined);
   if (recorded === undefined) return fromFlags;
   const given = (name: string) => args.some((a) => a === `--${name}` || a.startsWith(`--${name}=`));
+  const runTimeout = given("run-timeout") ? fromFlags.runTimeout : recorded.runTimeout;
   return {
-    runTimeout: given("run-timeout") ? fromFlags.runTimeout : recorded.runTimeout,
+    runTimeout,
     memoryMb: given("memory") ? fromFlags.memoryMb : recorded.memoryMb,
+    // A case records no confirmation limit: the flag, else the default for its run limit.
+    confirmTimeout: given("confirm-timeout")
+      ? fromFlags.confirmTimeout
+      : CONFIRM_FACTOR * runTimeout,
   };
 }
 
@@ -486,7 +496,7 @@ if (import.meta.main) {
     // A replay runs as printed: lint findings are warnings here, never a flag to remember.
     if (typeof values.service === "string") await lintService(values.service, "warn");
     const limits = await caseLimits(Deno.args, limitsOf(Deno.args));
-    const o = await runGuarded(import.meta.url, limits);
+    const o = await runConfirmed(import.meta.url, limits);
     if (o.kind === "done") return o.code;
     await reportStopped(import.meta.url, limits, o, "deno task repro", Deno.args);
     return await stoppedVerdict(o.kind);

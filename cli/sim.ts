@@ -24,7 +24,7 @@ import {
   guardWatch,
   limitsOf,
   reportStopped,
-  runGuarded,
+  runConfirmed,
   stuckLines,
 } from "./_guard.ts";
 import { campaignLimits, RUN_LIMIT_FLAGS } from "./_run_limits.ts";
@@ -34,6 +34,7 @@ import { readJsonFile } from "../case/store.ts";
 import { withService } from "../scenario/bind.ts";
 import { assertInContract } from "../scenario/contract.ts";
 import { NAMED_SERVICES } from "../zoo/registry.ts";
+import { signScenarioRun } from "../fuzz/engine.ts";
 import {
   type FlagSpec,
   InputError,
@@ -195,6 +196,8 @@ export async function main(): Promise<number> {
     `deno task sim${scenarioArg}${serviceArg}${kernelArg}${checkersArg} --seed ${seed} --decisions ${
       run.decisions.join(",") || '""'
     }`,
+    // Signed as a campaign signs the run (fuzz/engine.ts): the same line fuzz's summary counts.
+    signScenarioRun({ ...run, raw: raw.verdict }),
   );
   console.log(`trace-hash: ${run.traceHash}`);
   return run.verdict.kind === "pass" ? 0 : 1;
@@ -209,7 +212,7 @@ if (import.meta.main) {
     if (covered !== null) return await covered;
     if (typeof values.service === "string") await lintService(values.service, lintMode(values));
     const limits = limitsOf(Deno.args);
-    const o = await runGuarded(import.meta.url, limits);
+    const o = await runConfirmed(import.meta.url, limits);
     if (o.kind === "done") return o.code;
     await reportStopped(import.meta.url, limits, o, "deno task sim", Deno.args);
     return 1;

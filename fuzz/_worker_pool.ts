@@ -57,6 +57,11 @@ export interface PoolOptions<Start, Message> {
     state: { kind: "run" | "investigate"; k: number },
     cause: StallCause,
     ms: number,
+    /**
+     * True when the run limit (wall-clock time, which a loaded machine stretches) stopped it;
+     * false when the worker reported reaching its heap limit itself.
+     */
+    timed: boolean,
   ) => Promise<void>;
 }
 
@@ -137,8 +142,12 @@ export function startPool<Start, Message extends { readonly type: string }>(
 
   /** Stops slot `w`'s worker, classifies and reports the stall, and replaces the worker. */
   const stall = async (w: number, worker: Worker, known?: StallCause) => {
+    const v = Atomics.load(control, CONTROL.slot(w));
+    // A run is the watchdog's to report only if its worker has not finished it meanwhile (the
+    // worker takes it back from the slot the same way, `worker.ts`): never both.
+    if (v > 0 && Atomics.compareExchange(control, CONTROL.slot(w), v, 0) !== v) return;
     busy.add(w);
-    const state = slotState(Atomics.load(control, CONTROL.slot(w)));
+    const state = slotState(v);
     const rssBefore = rssNow();
     await worker.terminate();
     const ms = wallMs() - beat[w].at;
@@ -150,7 +159,7 @@ export function startPool<Start, Message extends { readonly type: string }>(
       (Math.max(grownMiB, freedMiB) >= options.memoryMb / 2 ? "out-of-memory" : "hang");
     if (state.kind !== "idle") {
       try {
-        await options.onStall(w, state, cause, ms);
+        await options.onStall(w, state, cause, ms, known === undefined);
       } catch (e) {
         options.errors.push(`worker ${w}: reporting its stopped run: ${(e as Error).message}`);
       }

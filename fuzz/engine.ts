@@ -31,10 +31,21 @@ import { withService } from "../scenario/bind.ts";
 import type { CaseKind, KindRun, RunContext } from "../case/kind.ts";
 import { PROGRAM_KIND, programCheckers, SCENARIO_KIND, scenarioCheckers } from "../case/kinds.ts";
 import type { CaseMeta } from "../case/investigate.ts";
-import { executePlan, planRun, type RunOutcome, type RunPlan } from "./campaign.ts";
+import {
+  executePlan,
+  planRun,
+  type PortfolioStrategy,
+  type RunOutcome,
+  type RunPlan,
+} from "./campaign.ts";
 import { generateScenario } from "../scenario/generate.ts";
 import { SometimesMonitor } from "./sometimes.ts";
-import { type ProgramChecks, ProgramFuzzer, signProgramVerdict } from "./programs/campaign.ts";
+import {
+  type FuzzStep,
+  type ProgramChecks,
+  ProgramFuzzer,
+  signProgramVerdict,
+} from "./programs/campaign.ts";
 import type { Program } from "../program/program.ts";
 import { signatureOf } from "./signature.ts";
 import { bug } from "../zoo/registry.ts";
@@ -44,6 +55,12 @@ import { contractOf, type ServiceContract } from "../scenario/service_contract.t
 export const DEFAULT_RUN_TIMEOUT = 5;
 /** Default heap limit of one worker, MiB (`--memory`). */
 export const DEFAULT_MEMORY_MB = 512;
+/**
+ * A run past the wall-clock run limit is only a suspected hang (on a loaded machine a passing run
+ * can take that long): it is run again, in a fresh worker of its own, with this many times the limit
+ * (`--confirm-timeout`, default), and is a `service-hang` finding only if it goes past that too.
+ */
+export const CONFIRM_FACTOR = 10;
 
 /** The two kinds of campaign input. */
 export type InputKind = "scenarios" | "programs";
@@ -230,6 +247,12 @@ export interface WorkerStart {
   readonly guided: boolean;
   /** What every case found records besides its run (checkers, bug, module references). */
   readonly meta: Omit<CaseMeta, "found">;
+  /**
+   * A confirmation worker: instead of taking runs, it runs run `k` again (a run the watchdog
+   * stopped at the run limit), `input` being what the slot's {@linkcode RunRecord} held
+   * (programs: the program, seed and strategy; scenarios: null, run `k` is the plan's).
+   */
+  readonly confirm?: { readonly k: number; readonly input: unknown };
 }
 
 /** What one run told the worker loop. */
@@ -255,6 +278,11 @@ export interface FailingRun<I> {
 export interface Runner {
   /** Runs run `k`; `record` is the worker slot's record for the watchdog. */
   run(k: number, record: RunRecord): RunReport;
+  /**
+   * Runs run `k` again, exactly (a run the watchdog stopped, confirmed in a fresh worker):
+   * `input` is what the stopped run's {@linkcode RunRecord} held.
+   */
+  rerun(k: number, input: unknown, record: RunRecord): RunReport;
   /** The last run, if it failed. */
   failing(): FailingRun<unknown> | null;
   /**
@@ -356,6 +384,8 @@ abstract class KindRunner<I> implements Runner {
 
   abstract run(k: number, record: RunRecord): RunReport;
 
+  abstract rerun(k: number, input: unknown, record: RunRecord): RunReport;
+
   /**
    * Keeps the run just made as the last one (`null`: it passed). A failure's trace hash may be
    * a function, asked once and only if the hash is read (`traceHash` stays a property).
@@ -452,6 +482,18 @@ export class ScenarioRunner extends KindRunner<Scenario> {
       ? again.traceHash
       : `(run again: ${again.signature ?? "pass"} after ${again.steps} steps)`;
   }
+
+  /** Run `k` is a function of the campaign seed and `k`: the same run. */
+  rerun(k: number, _input: unknown, record: RunRecord): RunReport {
+    return this.run(k, record);
+  }
+}
+
+/** What a program campaign's worker records of the run it is in (the watchdog's record). */
+export interface RecordedProgram {
+  readonly program: Program;
+  readonly seed: number;
+  readonly strategy: PortfolioStrategy;
 }
 
 /**
@@ -475,10 +517,20 @@ export class ProgramRunner extends KindRunner<Program> {
   }
 
   run(_k: number, record: RunRecord): RunReport {
-    const s = this.#fuzzer.step({
+    return this.#report(this.#fuzzer.step({
       record: record.pick,
-      starting: (program: Program, seed: number) => record.begin({ program, seed }),
-    });
+      starting: (program, seed, strategy) => record.begin({ program, seed, strategy }),
+    }));
+  }
+
+  /** The recorded program, seed and strategy, run again. */
+  rerun(_k: number, input: unknown, record: RunRecord): RunReport {
+    const { program, seed, strategy } = input as RecordedProgram;
+    record.begin(input);
+    return this.#report(this.#fuzzer.runOne(program, seed, strategy, record.pick));
+  }
+
+  #report(s: FuzzStep): RunReport {
     for (const x of s.fresh) this.fresh.push(x);
     for (const h of s.sometimes) this.sometimes[h] = (this.sometimes[h] ?? 0) + 1;
     const f = s.failure;

@@ -6,13 +6,18 @@
  * hands it (unshrunk first, then shrunk) through `persist` at once, reports
  * the winning run per signature by the dedupe rule stated in `engine.ts`,
  * and turns a run the watchdog stopped (no yield within the run limit, or
- * the worker's heap limit) into a case of its own kind.
+ * the worker's heap limit) into a case of its own kind. The run limit is
+ * wall-clock time, which a loaded machine stretches: a run stopped by it is
+ * only suspected, and is run again in a fresh worker of its own with the much
+ * larger confirmation limit; it is a finding only if that run is stopped too
+ * (the case is written at once), else a slow run the summary lists.
  *
  * @module
  */
 
 import { planRun } from "./campaign.ts";
-import { Stopwatch } from "./clock.ts";
+import { Stopwatch, wallMs } from "./clock.ts";
+import { Worker } from "node:worker_threads";
 import { contractExcludes, SOMETIMES } from "./sometimes.ts";
 import { PROGRAM_SOMETIMES } from "./programs/sometimes.ts";
 import { type PoolMessage, type StallCause, startPool } from "./_worker_pool.ts";
@@ -20,16 +25,17 @@ import type { PersistReply, WorkerMessage } from "./worker.ts";
 import {
   campaignScenario,
   campaignServiceName,
+  CONFIRM_FACTOR,
   CONTROL,
   DEFAULT_MEMORY_MB,
   DEFAULT_RUN_TIMEOUT,
   type InputKind,
+  type RecordedProgram,
   RunRecord,
   SignatureTable,
   wins,
   type WorkerStart,
 } from "./engine.ts";
-import type { Program } from "../program/program.ts";
 import { PROGRAM_MAX_STEPS } from "../program/run.ts";
 import type { Scenario } from "../scenario/schema.ts";
 import { loadServiceModule } from "../case/store.ts";
@@ -84,6 +90,12 @@ export interface CampaignOptions {
   readonly guided?: boolean;
   /** Wall-clock limit of one run, seconds. Default {@linkcode DEFAULT_RUN_TIMEOUT}. */
   readonly runTimeout?: number;
+  /**
+   * Wall-clock limit, seconds, of the confirmation run of a run stopped at the run limit (run
+   * again in a fresh worker of its own: a hang only if stopped again). Default
+   * {@linkcode CONFIRM_FACTOR} times the run limit.
+   */
+  readonly confirmTimeout?: number;
   /** Heap limit of each worker, MiB. Default {@linkcode DEFAULT_MEMORY_MB}. */
   readonly memoryMb?: number;
   /** Stop once this many distinct failures were found; absent: run to the budget. */
@@ -141,6 +153,29 @@ export interface SummaryFinding {
   readonly description: string;
 }
 
+/**
+ * A run the watchdog stopped at the wall-clock run limit that was not confirmed as a hang: its
+ * confirmation run (in a fresh worker of its own, with the confirmation limit) finished, or it was
+ * not run again.
+ */
+export interface SlowRun {
+  /** The run's index. */
+  readonly k: number;
+  /** Seconds it had run when the watchdog stopped it (the run limit, on a busy machine more). */
+  readonly stoppedAfter: number;
+  /**
+   * How its confirmation run ended: `pass`, or the signature it failed with (counted and, if new,
+   * investigated as any failing run); `unconfirmed`: not run again to its end (see `note`).
+   */
+  readonly outcome: string;
+  /** Seconds the confirmation run took; null: unconfirmed. */
+  readonly seconds: number | null;
+  /** Why it is unconfirmed. */
+  readonly note?: string;
+  /** A command that runs it again with the confirmation limit (scenarios; programs: null). */
+  readonly replay: string | null;
+}
+
 /** One point of a program campaign's state-signature timeline. */
 export interface TimelinePoint {
   /** Seconds into the campaign. */
@@ -188,6 +223,13 @@ export interface CampaignSummary {
   readonly stopped: number;
   /** Wall-clock seconds the stopped runs cost their workers (until each was stopped). */
   readonly stoppedSeconds: number;
+  /** The confirmation limit (seconds) a run stopped at the run limit was run again with. */
+  readonly confirmTimeout: number;
+  /**
+   * Runs stopped at the run limit that were not hangs (their confirmation run finished), or that
+   * were not confirmed, by run index: not findings.
+   */
+  readonly slowRuns: readonly SlowRun[];
   /**
    * Runs that reached each "sometimes" interleaving (scenarios, `fuzz/sometimes.ts`) or program
    * event (programs: user-buffer copies and their page requests, `fuzz/programs/sometimes.ts`),
@@ -233,6 +275,25 @@ export interface CampaignSummary {
   };
 }
 
+/** A run the watchdog stopped at the run limit, as recorded when it was stopped. */
+interface Suspect {
+  readonly k: number;
+  /** The worker slot that ran it. */
+  readonly w: number;
+  /** How the pool classified the stop. */
+  readonly cause: StallCause;
+  /** Wall-clock ms the run cost its slot until it was stopped. */
+  readonly ms: number;
+  /** Its schedule picks up to the stop, and whether all fit the record. */
+  readonly picks: number[];
+  readonly complete: boolean;
+  /** Its input (a scenario, a program) and seed, as a case records them. */
+  readonly input: unknown;
+  readonly seed: number;
+  /** What a confirmation worker runs it again from (programs; scenarios: null). */
+  readonly recorded: unknown;
+}
+
 /** How long after SIGINT/SIGTERM workers still in a run are terminated, ms. */
 const STOP_GRACE_MS = 600;
 
@@ -252,6 +313,11 @@ export interface ProgressState {
    * and the wall-clock seconds they cost their workers. Absent: none (older callers).
    */
   readonly stopped?: { readonly runs: number; readonly seconds: number };
+  /**
+   * Runs stopped at the run limit: confirmed slow runs (not hangs), and how many are being (or
+   * wait to be) run again with the confirmation limit. Absent: none.
+   */
+  readonly slow?: { readonly runs: number; readonly confirming: number };
   readonly distinct: number;
   /** Findings being shrunk now (written unshrunk; the shrunk case replaces them). */
   readonly shrinking: number;
@@ -276,6 +342,11 @@ export interface ProgressState {
  *   failures: 4, stopped: { runs: 3, seconds: 6.2 }, distinct: 1, shrinking: 0, rssMiB: 120,
  * });
  * console.assert(stopped.includes("failing runs 4 (3 stopped by a limit, 6.2s)"), stopped);
+ * const slow = progressLine({
+ *   runs: 9, ofRuns: null, elapsed: 10, budgetSeconds: 30, states: null,
+ *   failures: 0, slow: { runs: 2, confirming: 1 }, distinct: 0, shrinking: 0, rssMiB: 120,
+ * });
+ * console.assert(slow.includes("slow runs 2 (confirming 1)"), slow);
  * ```
  */
 export function progressLine(p: ProgressState): string {
@@ -288,6 +359,10 @@ export function progressLine(p: ProgressState): string {
     `failing runs ${p.failures}` +
     (p.stopped !== undefined && p.stopped.runs > 0
       ? ` (${p.stopped.runs} stopped by a limit, ${p.stopped.seconds.toFixed(1)}s)`
+      : "") +
+    (p.slow !== undefined && p.slow.runs + p.slow.confirming > 0
+      ? `  slow runs ${p.slow.runs}` +
+        (p.slow.confirming > 0 ? ` (confirming ${p.slow.confirming})` : "")
       : "") +
     `  distinct ${p.distinct}` +
     (p.shrinking > 0 ? ` (shrinking ${p.shrinking})` : "") +
@@ -337,6 +412,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
   const kind = options.kind ?? "scenarios";
   const shard = options.shard ?? { index: 0, count: 1 };
   const runLimitMs = (options.runTimeout ?? DEFAULT_RUN_TIMEOUT) * 1000;
+  const confirmMs = (options.confirmTimeout ?? CONFIRM_FACTOR * runLimitMs / 1000) * 1000;
   const memoryMb = options.memoryMb ?? DEFAULT_MEMORY_MB;
   const clock = new Stopwatch();
   const control = new Int32Array(new SharedArrayBuffer(4 * CONTROL.size(options.workers)));
@@ -353,6 +429,14 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
   const errors: string[] = [];
   const writes: Promise<void>[] = [];
   let runs = 0, steps = 0, failures = 0, stoppedRuns = 0, stoppedMs = 0;
+  /** Runs stopped at the run limit: waiting to be confirmed, confirmed slow, not confirmed. */
+  const suspects: Suspect[] = [];
+  const slowRuns: SlowRun[] = [];
+  let confirmingNow = 0, unconfirmedRuns = 0, hangConfirmed = false;
+  let confirmChain: Promise<void> = Promise.resolve();
+  const confirmWorkers = new Set<Worker>();
+  /** Runs done: finished by a worker (a confirmation run too), stopped, or never confirmed. */
+  const countRuns = () => Atomics.load(control, CONTROL.done) + stoppedRuns + unconfirmedRuns;
   let interrupted = false;
   /** When every worker had reported once: start-up is over from here. */
   let warm: { seconds: number; runs: number } | null = null;
@@ -367,6 +451,10 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
       states: kind === "programs" ? reached.size : null,
       failures,
       stopped: { runs: stoppedRuns, seconds: stoppedMs / 1000 },
+      slow: {
+        runs: slowRuns.filter((r) => r.seconds !== null).length,
+        confirming: suspects.length + confirmingNow,
+      },
       distinct: best.size,
       // Findings written unshrunk whose shrunk case has not come yet (not on the last line:
       // a shrink that gave up leaves its case unshrunk, and the summary says so).
@@ -405,11 +493,23 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
     }
   };
 
+  /** Writes a worker's case and answers it (`reply`) with where it went, or why not. */
+  const persistFor = (
+    m: Extract<WorkerMessage, { type: "persist" }>,
+    reply: (r: PersistReply) => void,
+  ): Promise<void> => {
+    const stage = m.case.found?.unshrunk === true ? "unshrunk" : "shrunk";
+    return write({ signature: m.signature, k: m.k, stage, case: m.case }).then(
+      (file): PersistReply => ({ type: "persisted", id: m.id, file }),
+      (err): PersistReply => ({ type: "persisted", id: m.id, error: (err as Error).message }),
+    ).then(reply);
+  };
+
   const seenWorkers = new Set<number>();
   const onMessage = (m: Exclude<WorkerMessage, PoolMessage>) => {
     switch (m.type) {
       case "progress": {
-        runs = Atomics.load(control, CONTROL.done) + stoppedRuns;
+        runs = countRuns();
         steps += m.steps;
         failures = Atomics.load(control, CONTROL.failed) + stoppedRuns;
         for (const [s, n] of Object.entries(m.occurrences)) {
@@ -426,12 +526,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
         return;
       }
       case "persist": {
-        const stage = m.case.found?.unshrunk === true ? "unshrunk" : "shrunk";
-        const done = write({ signature: m.signature, k: m.k, stage, case: m.case }).then(
-          (file): PersistReply => ({ type: "persisted", id: m.id, file }),
-          (err): PersistReply => ({ type: "persisted", id: m.id, error: (err as Error).message }),
-        ).then((reply) => pool.send(m.worker, reply));
-        writes.push(done);
+        writes.push(persistFor(m, (reply) => pool.send(m.worker, reply)));
         return;
       }
       case "finding": {
@@ -457,6 +552,15 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
 
   const serviceName = campaignServiceName(options.servicePath, options.bug ?? null);
   const checkers = options.checkers ?? "kernel";
+  const campaignReplay = (run: number) =>
+    campaignReplayCommand({
+      seed: options.seed,
+      run,
+      service: options.servicePath,
+      kernel: options.kernelPath,
+      bug: options.bug,
+      checkers,
+    });
   // The contract the service module holds itself to: the workers load the same module.
   const contract: ServiceContract | undefined = kind === "scenarios" && options.servicePath !== null
     ? contractOf(await loadServiceModule(options.servicePath))?.contract
@@ -469,17 +573,187 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
     ...(contract !== undefined ? { contract } : {}),
     limits: { runTimeout: runLimitMs / 1000, memoryMb },
   };
+  /** The case of a run the watchdog stopped (and, for the run limit, its confirmation too). */
+  const stoppedCase = (x: Suspect, cause: StallCause, how: string): CaseEnvelope => {
+    const signature = cause === "hang" ? SERVICE_HANG : OUT_OF_MEMORY;
+    return {
+      format: CASE_FORMAT,
+      kind: kind === "scenarios" ? "scenario" : "program",
+      description: `found by fuzz campaign ${options.seed}, run ${x.k}: ${signature} ` +
+        `(stopped at ${how}${x.complete ? "" : "; schedule record truncated"}; not shrunk: ` +
+        `every shrinking replay would run into the same limit)`,
+      input: x.input,
+      decisions: x.picks,
+      seed: x.seed,
+      ...meta,
+      limits: {
+        maxSteps: kind === "scenarios" ? (x.input as Scenario).maxSteps : PROGRAM_MAX_STEPS,
+        ...meta.limits,
+      },
+      expected: cause === "hang" ? "service-hang" : "out-of-memory",
+      traceHash: "0000000000000000", // the run never finished: no trace hash
+      signature,
+      found: { by: "fuzz", campaignSeed: options.seed, run: x.k },
+    };
+  };
+
+  /** A stop that is a finding: the case is written first (if the run wins it), then counted. */
+  const recordStopped = async (x: Suspect, cause: StallCause, how: string): Promise<void> => {
+    const signature = cause === "hang" ? SERVICE_HANG : OUT_OF_MEMORY;
+    if (cause === "hang") hangConfirmed = true;
+    if (table.claim(signature, x.k)) {
+      await write({ signature, k: x.k, stage: "stopped", case: stoppedCase(x, cause, how) })
+        .catch(() => {});
+    }
+    stoppedRuns++;
+    stoppedMs += x.ms;
+    runs = countRuns();
+    failures = Atomics.load(control, CONTROL.failed) + stoppedRuns;
+    occurrences.set(signature, (occurrences.get(signature) ?? 0) + 1);
+    noteFirst(signature, x.k);
+  };
+
+  const runLimitText = `${runLimitMs / 1000}s run limit`;
+  const confirmText = `${confirmMs / 1000}s confirmation limit`;
+  /** A command that runs run `k` again with the confirmation limit (scenarios). */
+  const confirmReplay = (k: number): string | null =>
+    kind === "scenarios"
+      ? `${campaignReplay(k)} --run-timeout ${Math.ceil(confirmMs / 1000)}`
+      : null;
+  const unconfirmed = (x: Suspect, note: string) => {
+    unconfirmedRuns++;
+    runs = countRuns();
+    slowRuns.push({
+      k: x.k,
+      stoppedAfter: x.ms / 1000,
+      outcome: "unconfirmed",
+      seconds: null,
+      note,
+      replay: confirmReplay(x.k),
+    });
+  };
+
+  /**
+   * Runs suspect `x` again in a fresh worker of its own, with the confirmation limit: stopped again,
+   * it is a finding (written at once); finished, a slow run, its outcome counted as any run's
+   * (a failure it shows with a new signature is investigated by that worker).
+   */
+  const confirm = (x: Suspect): Promise<void> =>
+    new Promise<void>((resolve) => {
+      confirmingNow++;
+      const t0 = wallMs();
+      const worker = new Worker(new URL("./worker.ts", import.meta.url), {
+        workerData: { ...start(x.w, 0), confirm: { k: x.k, input: x.recorded } },
+        resourceLimits: { maxOldGenerationSizeMb: memoryMb },
+      });
+      confirmWorkers.add(worker);
+      let confirmed = false, closing = false, over = false;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const end = () => {
+        if (over) return;
+        over = true;
+        clearTimeout(timer);
+        confirmWorkers.delete(worker);
+        confirmingNow--;
+        resolve();
+      };
+      const onTimeout = async () => {
+        if (closing) return;
+        closing = true;
+        await worker.terminate();
+        if (!confirmed) {
+          await recordStopped(x, x.cause, `the ${runLimitText} and again at the ${confirmText}`);
+        } else {
+          errors.push(
+            `run ${x.k}: investigating the failure its confirmation run showed went past the ` +
+              `${confirmText}; its case stays as last written`,
+          );
+        }
+        end();
+      };
+      timer = setTimeout(onTimeout, confirmMs);
+      worker.on("message", (m: WorkerMessage) => {
+        switch (m.type) {
+          case "confirmed":
+            confirmed = true;
+            clearTimeout(timer);
+            timer = setTimeout(onTimeout, confirmMs); // the investigation's own bound
+            slowRuns.push({
+              k: x.k,
+              stoppedAfter: x.ms / 1000,
+              outcome: m.signature ?? "pass",
+              seconds: (wallMs() - t0) / 1000,
+              replay: confirmReplay(x.k),
+            });
+            return;
+          case "persist":
+            writes.push(persistFor(m, (reply) => worker.postMessage(reply)));
+            return;
+          case "error":
+            errors.push(`confirming run ${x.k}: ${m.message}`);
+            return;
+          case "done":
+            closing = true;
+            void worker.terminate();
+            end();
+            return;
+          default:
+            onMessage(m);
+        }
+      });
+      worker.on("error", (e: Error & { code?: string }) => {
+        if (closing) return;
+        closing = true;
+        void worker.terminate();
+        if (e.code === "ERR_WORKER_OUT_OF_MEMORY" && !confirmed) {
+          void recordStopped(
+            x,
+            "out-of-memory",
+            `its confirmation run's ${memoryMb} MiB heap limit`,
+          )
+            .then(end);
+          return;
+        }
+        errors.push(`confirming run ${x.k}: its worker crashed: ${e.message}`);
+        if (!confirmed) unconfirmed(x, "its confirmation worker crashed");
+        end();
+      });
+      worker.on("exit", () => {
+        if (closing) return;
+        closing = true;
+        if (!confirmed) {
+          unconfirmed(
+            x,
+            interrupted
+              ? "the campaign was interrupted before its confirmation run ended"
+              : "its confirmation worker exited",
+          );
+        }
+        end();
+      });
+    });
+
+  /** Confirms the next suspect, one at a time, unless a hang is confirmed already. */
+  const confirmNext = async (): Promise<void> => {
+    const x = suspects.shift();
+    if (x === undefined) return;
+    if (interrupted) {
+      unconfirmed(x, "the campaign was interrupted before it was run again");
+    } else if (hangConfirmed) {
+      unconfirmed(x, "not run again: a hang of this campaign was confirmed already");
+    } else await confirm(x);
+  };
+
   const onStall = async (
     w: number,
     state: { kind: "run" | "investigate"; k: number },
     cause: StallCause,
     ms: number,
+    timed: boolean,
   ): Promise<void> => {
-    const signature = cause === "hang" ? SERVICE_HANG : OUT_OF_MEMORY;
-    const limit = cause === "hang"
-      ? `${runLimitMs / 1000}s run limit`
-      : `${memoryMb} MiB heap limit`;
+    const limit = cause === "hang" ? runLimitText : `${memoryMb} MiB heap limit`;
     if (state.kind === "investigate") {
+      const signature = cause === "hang" ? SERVICE_HANG : OUT_OF_MEMORY;
       errors.push(
         `run ${state.k}: a replay while investigating it went past the ${limit} (${signature}); ` +
           `its case stays unshrunk`,
@@ -491,48 +765,32 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
       }
       return;
     }
-    stoppedRuns++;
-    stoppedMs += ms;
-    runs = Atomics.load(control, CONTROL.done) + stoppedRuns;
-    failures = Atomics.load(control, CONTROL.failed) + stoppedRuns;
-    occurrences.set(signature, (occurrences.get(signature) ?? 0) + 1);
-    noteFirst(signature, state.k);
-    if (!table.claim(signature, state.k)) return;
+    // What the slot recorded of the run, now: the slot's next worker starts a record of its own.
     const { picks, complete } = records[w].picks();
-    let input: unknown, seed: number;
+    let input: unknown, seed: number, recorded: unknown = null;
     if (kind === "scenarios") {
       const plan = planRun(options.seed, state.k);
       input = campaignScenario(plan, serviceName, contract);
       seed = plan.runSeed;
     } else {
-      const recorded = records[w].input() as { program: Program; seed: number } | null;
-      if (recorded === null) {
-        errors.push(`run ${state.k} (${signature}): its program was too large to record`);
+      const r = records[w].input() as RecordedProgram | null;
+      if (r === null) {
+        errors.push(`run ${state.k} (${limit}): its program was too large to record`);
         return;
       }
-      input = recorded.program;
-      seed = recorded.seed;
+      input = r.program;
+      seed = r.seed;
+      recorded = r;
     }
-    const c: CaseEnvelope = {
-      format: CASE_FORMAT,
-      kind: kind === "scenarios" ? "scenario" : "program",
-      description: `found by fuzz campaign ${options.seed}, run ${state.k}: ${signature} ` +
-        `(stopped at the ${limit}${complete ? "" : "; schedule record truncated"}; not shrunk: ` +
-        `every shrinking replay would run into the same limit)`,
-      input,
-      decisions: picks,
-      seed,
-      ...meta,
-      limits: {
-        maxSteps: kind === "scenarios" ? (input as Scenario).maxSteps : PROGRAM_MAX_STEPS,
-        ...meta.limits,
-      },
-      expected: cause === "hang" ? "service-hang" : "out-of-memory",
-      traceHash: "0000000000000000", // the run never finished: no trace hash
-      signature,
-      found: { by: "fuzz", campaignSeed: options.seed, run: state.k },
-    };
-    await write({ signature, k: state.k, stage: "stopped", case: c }).catch(() => {});
+    const x: Suspect = { k: state.k, w, cause, ms, picks, complete, input, seed, recorded };
+    if (!timed) {
+      // The worker's own heap limit stopped it (not the clock): a finding as it stands.
+      await recordStopped(x, cause, `the ${limit}`);
+      return;
+    }
+    // Stopped by the clock: only a suspect until its run with the confirmation limit says so.
+    suspects.push(x);
+    confirmChain = confirmChain.then(confirmNext);
   };
 
   const start = (worker: number, generation: number): WorkerStart => ({
@@ -571,8 +829,12 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
     if (interrupted) return;
     interrupted = true;
     stop();
-    // Runs end at their next step; one that does not (user code that never yields) is cut off.
-    grace = setTimeout(() => void pool.terminateAll(), STOP_GRACE_MS);
+    // Runs end at their next step; one that does not (user code that never yields) is cut off,
+    // and so is a confirmation run (its run is reported unconfirmed, with its replay line).
+    grace = setTimeout(() => {
+      void pool.terminateAll();
+      for (const w of confirmWorkers) void w.terminate();
+    }, STOP_GRACE_MS);
   };
   Deno.addSignalListener("SIGINT", onSignal);
   Deno.addSignalListener("SIGTERM", onSignal);
@@ -594,6 +856,11 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
   }, options.progressEvery * 1000);
   try {
     await pool.finished;
+    // Suspected hangs still being confirmed (each within the confirmation limit).
+    for (let last = null as Promise<void> | null; last !== confirmChain;) {
+      last = confirmChain;
+      await last;
+    }
   } finally {
     clearInterval(budget);
     clearInterval(ticker);
@@ -603,20 +870,11 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
   }
   await Promise.all(writes);
 
-  runs = Atomics.load(control, CONTROL.done) + stoppedRuns;
+  runs = countRuns();
   failures = Atomics.load(control, CONTROL.failed) + stoppedRuns;
   sampleRss();
   options.progress(line(true), true);
   const seconds = clock.seconds;
-  const campaignReplay = (run: number) =>
-    campaignReplayCommand({
-      seed: options.seed,
-      run,
-      service: options.servicePath,
-      kernel: options.kernelPath,
-      bug: options.bug,
-      checkers,
-    });
   const warmed = warm as { seconds: number; runs: number } | null; // set in a worker callback
   const excluded = contract !== undefined ? contractExcludes(contract) : new Map<string, string>();
   if (kind === "programs") {
@@ -671,6 +929,8 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
     }),
     stopped: stoppedRuns,
     stoppedSeconds: stoppedMs / 1000,
+    confirmTimeout: confirmMs / 1000,
+    slowRuns: [...slowRuns].sort((a, b) => a.k - b.k),
     sometimes,
     neverReached: kind === "scenarios"
       ? Object.keys(SOMETIMES).filter((k) => !(sometimes[k] > 0) && !excluded.has(k))

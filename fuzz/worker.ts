@@ -16,6 +16,7 @@ import { wallMs } from "./clock.ts";
 import {
   campaignServiceName,
   CONTROL,
+  type FailingRun,
   ProgramRunner,
   type Runner,
   RunRecord,
@@ -65,6 +66,17 @@ export type WorkerMessage =
     readonly unshrunk: CaseEnvelope;
     readonly case: CaseEnvelope;
     readonly attempts: number;
+  }
+  | {
+    /**
+     * A confirmation worker's run ended (`WorkerStart.confirm`): run `k`, which went past the
+     * run limit, finished within the confirmation limit, passing (`signature` null) or failing.
+     */
+    readonly type: "confirmed";
+    readonly worker: number;
+    readonly k: number;
+    readonly signature: string | null;
+    readonly steps: number;
   }
   | { readonly type: "error"; readonly worker: number; readonly message: string }
   | { readonly type: "done"; readonly worker: number };
@@ -121,6 +133,11 @@ export async function runWorker(
     Atomics.store(control, slot, k + 1);
     Atomics.add(control, slot + 1, 1);
     const r = runner.run(k, record);
+    // The run is done unless the watchdog took it first (it stopped the run at the run limit
+    // and reports it itself): then this worker is about to be terminated and counts nothing.
+    if (Atomics.compareExchange(control, slot, k + 1, 0) !== k + 1) {
+      await new Promise(() => {});
+    }
     runs++;
     steps += r.steps;
     Atomics.add(control, CONTROL.done, 1);
@@ -135,52 +152,7 @@ export async function runWorker(
         report(); // the counts so far, before a long investigation
         lastPost = wallMs();
         Atomics.store(control, slot, -(k + 1));
-        const signature = r.signature;
-        // The replays run a new instance of the user's service module: a run that failed only
-        // because of module-level state earlier runs left in this worker does not replay, and
-        // is reported as nondeterminism, never written as a case repro could not reproduce.
-        const ctx = start.servicePath === null ? failing.ctx : {
-          ...failing.ctx,
-          services: {
-            ...failing.ctx.services,
-            user: await loadServiceModule(start.servicePath, `w${start.worker}r${k}`),
-          },
-        };
-        const found = await investigate(failing.kind, failing.input, failing.decisions, {
-          seed: failing.seed,
-          ctx,
-          meta: { ...start.meta, found: { by: "fuzz", campaignSeed: start.seed, run: k } },
-          sign: failing.sign,
-          originalTraceHash: failing.traceHash,
-          persist: (c) => persist(k, signature, c),
-          maxAttempts: start.maxShrink,
-          abort: stopped,
-        });
-        if (found.status === "found") {
-          post({
-            type: "finding",
-            worker: start.worker,
-            k,
-            signature,
-            unshrunk: found.unshrunk,
-            case: found.case,
-            attempts: found.attempts,
-          });
-        } else if (found.status === "nondeterministic") {
-          const d = found.divergence;
-          post({
-            type: "error",
-            worker: start.worker,
-            message: `run ${k} failed (${signature}) but is not a case: ${found.message}` +
-              (d !== null ? `; replays first differ at step ${d.step}` : "") +
-              ` (nondeterminism in the code under test` +
-              (start.servicePath !== null
-                ? `; the replay ran a new instance of ${start.servicePath}: module-level state ` +
-                  `that earlier runs in the worker changed is one cause, which ` +
-                  `deno task lint-service reports)`
-                : ")"),
-          });
-        }
+        await investigateWon(start, k, r.signature, failing, post, persist, stopped);
       }
     }
     Atomics.store(control, slot, 0);
@@ -190,6 +162,107 @@ export async function runWorker(
     }
   }
   report();
+  post({ type: "done", worker: start.worker });
+}
+
+/**
+ * Investigates failing run `k`, which won its new signature: replays, writes the case unshrunk,
+ * shrinks it and writes it again (`case/investigate.ts`), and reports how that ended.
+ */
+async function investigateWon(
+  start: WorkerStart,
+  k: number,
+  signature: string,
+  failing: FailingRun<unknown>,
+  post: (m: WorkerMessage) => void,
+  persist: (k: number, signature: string, c: CaseEnvelope) => Promise<string>,
+  stopped: () => boolean,
+): Promise<void> {
+  // The replays run a new instance of the user's service module: a run that failed only
+  // because of module-level state earlier runs left in this worker does not replay, and
+  // is reported as nondeterminism, never written as a case repro could not reproduce.
+  const ctx = start.servicePath === null ? failing.ctx : {
+    ...failing.ctx,
+    services: {
+      ...failing.ctx.services,
+      user: await loadServiceModule(start.servicePath, `w${start.worker}r${k}`),
+    },
+  };
+  const found = await investigate(failing.kind, failing.input, failing.decisions, {
+    seed: failing.seed,
+    ctx,
+    meta: { ...start.meta, found: { by: "fuzz", campaignSeed: start.seed, run: k } },
+    sign: failing.sign,
+    originalTraceHash: failing.traceHash,
+    persist: (c) => persist(k, signature, c),
+    maxAttempts: start.maxShrink,
+    abort: stopped,
+  });
+  if (found.status === "found") {
+    post({
+      type: "finding",
+      worker: start.worker,
+      k,
+      signature,
+      unshrunk: found.unshrunk,
+      case: found.case,
+      attempts: found.attempts,
+    });
+  } else if (found.status === "nondeterministic") {
+    const d = found.divergence;
+    post({
+      type: "error",
+      worker: start.worker,
+      message: `run ${k} failed (${signature}) but is not a case: ${found.message}` +
+        (d !== null ? `; replays first differ at step ${d.step}` : "") +
+        ` (nondeterminism in the code under test` +
+        (start.servicePath !== null
+          ? `; the replay ran a new instance of ${start.servicePath}: module-level state ` +
+            `that earlier runs in the worker changed is one cause, which ` +
+            `deno task lint-service reports)`
+          : ")"),
+    });
+  }
+}
+
+/**
+ * A confirmation worker (`start.confirm`): runs again, in a worker of its own, the run the watchdog stopped at
+ * the run limit, and reports that it finished (`confirmed`: a slow run, not a hang) with its
+ * counts; a failure it shows is handled as any run's (a new signature is investigated). The
+ * main thread's own timer, the confirmation limit, stops it if it goes past that too: a hang.
+ * It never touches a worker slot of the control block (the pool's watchdog reads those).
+ */
+export async function confirmWorker(
+  start: WorkerStart,
+  runner: Runner,
+  post: (m: WorkerMessage) => void,
+  persist: (k: number, signature: string, c: CaseEnvelope) => Promise<string>,
+): Promise<void> {
+  const { k, input } = start.confirm ?? { k: -1, input: null };
+  const control = new Int32Array(start.control);
+  const table = new SignatureTable(start.signatures);
+  const r = runner.rerun(k, input, RunRecord.create());
+  Atomics.add(control, CONTROL.done, 1);
+  if (r.signature !== null) Atomics.add(control, CONTROL.failed, 1);
+  post({ type: "confirmed", worker: start.worker, k, signature: r.signature, steps: r.steps });
+  const { sometimes, fresh, delivered } = runner.drain();
+  post({
+    type: "progress",
+    worker: start.worker,
+    runs: 1,
+    steps: r.steps,
+    failures: r.signature !== null ? 1 : 0,
+    occurrences: r.signature !== null ? { [r.signature]: 1 } : {},
+    firstRuns: r.signature !== null ? { [r.signature]: k } : {},
+    sometimes,
+    fresh,
+    delivered,
+  });
+  const failing = r.signature === null ? null : runner.failing();
+  if (r.signature !== null && failing !== null && table.claim(r.signature, k)) {
+    const stopped = () => Atomics.load(control, CONTROL.stop) !== 0;
+    await investigateWon(start, k, r.signature, failing, post, persist, stopped);
+  }
   post({ type: "done", worker: start.worker });
 }
 
@@ -207,7 +280,8 @@ async function runnerFor(start: WorkerStart): Promise<Runner> {
     makeKernel,
     services: { ...NAMED_SERVICES, ...seeded?.services },
     serviceName: campaignServiceName(start.servicePath, start.bug),
-    beat: () => void Atomics.add(control, beatAt, 1),
+    // A confirmation worker has no slot: the slot's own (replacement) worker beats there.
+    beat: start.confirm !== undefined ? () => {} : () => void Atomics.add(control, beatAt, 1),
   };
   return start.kind === "scenarios"
     ? new ScenarioRunner(start, setup)
@@ -232,7 +306,8 @@ if (parentPort !== null && workerData !== undefined && workerData !== null) {
     });
   try {
     const runner = await runnerFor(start);
-    await runWorker(start, runner, post, persist);
+    if (start.confirm !== undefined) await confirmWorker(start, runner, post, persist);
+    else await runWorker(start, runner, post, persist);
   } catch (err) {
     post({ type: "error", worker: start.worker, message: String((err as Error)?.stack ?? err) });
     post({ type: "done", worker: start.worker });

@@ -25,6 +25,37 @@ export interface ReportOptions {
   readonly checkers?: string;
 }
 
+/** The project tree these modules live in (where `deno task` runs pagersim's commands). */
+const PROJECT_ROOT = new URL("../", import.meta.url);
+
+/**
+ * The path a printed command names a module by: relative to the project root (this project's,
+ * where `deno task repro` runs) when `module` (a `file:` URL, or an absolute path) lies inside
+ * it, so the line pastes as printed from anywhere in the project; otherwise the absolute path;
+ * a relative path as given (already what the user typed); a URL of another scheme as it is.
+ *
+ * @example
+ * ```ts
+ * import { pasteablePath } from "./failure_report.ts";
+ * const url = new URL("../examples/my_service.ts", import.meta.url);
+ * console.assert(pasteablePath(url) === "examples/my_service.ts");
+ * console.assert(pasteablePath("/elsewhere/s.ts") === "/elsewhere/s.ts");
+ * ```
+ */
+export function pasteablePath(module: string | URL, root: URL = PROJECT_ROOT): string {
+  let url: URL;
+  if (module instanceof URL) url = module;
+  else if (module.startsWith("/")) url = new URL(`file://${encodeURI(module)}`);
+  else if (/^[a-z][a-z0-9+.-]*:/i.test(module)) url = new URL(module);
+  else return module;
+  if (url.protocol !== "file:") return url.href;
+  const path = decodeURIComponent(url.pathname);
+  const base = decodeURIComponent(root.pathname);
+  return root.protocol === "file:" && path.startsWith(base) && path.length > base.length
+    ? path.slice(base.length)
+    : path;
+}
+
 /** Shown for `--service` when the module serving a failing property's pagers is unknown. */
 export const SERVICE_PLACEHOLDER = "YOUR_SERVICE_MODULE.ts";
 

@@ -17,7 +17,7 @@ import {
   type ScenarioArbitraryOptions,
 } from "./arbitraries.ts";
 import { type CaseResult, checkCase } from "./check_case.ts";
-import { formatFailure, type ReportOptions } from "./failure_report.ts";
+import { formatFailure, pasteablePath, type ReportOptions } from "./failure_report.ts";
 import { checkerSetName } from "./checker_sets.ts";
 import { contractOf, type ServiceContract } from "../scenario/service_contract.ts";
 
@@ -159,13 +159,8 @@ function replayFlags(
     p.service.kind === "custom" && p.service.name !== undefined && own.has(p.service.name)
   );
   const m = options.serviceModule;
-  const service = !usesOwn
-    ? undefined
-    : m === undefined
-    ? null
-    : m instanceof URL
-    ? (m.protocol === "file:" ? decodeURIComponent(m.pathname) : m.href)
-    : m;
+  // As the user pastes it: relative to the project root where `deno task` runs, when inside it.
+  const service = !usesOwn ? undefined : m === undefined ? null : pasteablePath(m);
   const set = checkerSetName(monitors);
   const fallback = service !== undefined ? "kernel+service" : "kernel";
   return {

@@ -135,8 +135,11 @@ export class ProgramFuzzer {
     options: {
       /** Sees every pick of the run's schedule as it is made. */
       record?: (pick: number) => void;
-      /** Called with the program and its seed before it runs (the watchdog's record). */
-      starting?: (program: Program, seed: number) => void;
+      /**
+       * Called with the program, its seed and its strategy before it runs (the watchdog's
+       * record: {@linkcode ProgramFuzzer.runOne} runs the same run again from them).
+       */
+      starting?: (program: Program, seed: number, strategy: PortfolioStrategy) => void;
     } = {},
   ): FuzzStep {
     const program = this.next();
@@ -145,9 +148,21 @@ export class ProgramFuzzer {
     const strategy = this.options.portfolio
       ? PORTFOLIO[this.#rng.int(PORTFOLIO.length)]
       : { kind: "random" as const };
-    options.starting?.(program, seed);
+    options.starting?.(program, seed, strategy);
+    return this.runOne(program, seed, strategy, options.record);
+  }
+
+  /**
+   * Runs `program` with `seed` under `strategy` (one of {@linkcode ProgramFuzzer.step}'s runs,
+   * again: a run is a function of the three) and signs a failure; reached states count as new.
+   */
+  runOne(
+    program: Program,
+    seed: number,
+    strategy: PortfolioStrategy,
+    record?: (pick: number) => void,
+  ): FuzzStep {
     const base = programStrategy(program, seed, strategy);
-    const record = options.record;
     // It only watches: the verdict and the trace hash are the run's without it.
     const counter = new ProgramSometimesMonitor();
     const checks = checksMonitors(this.options.checks);

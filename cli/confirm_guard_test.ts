@@ -1,0 +1,21 @@
+// The guard of sim and repro only suspects a hang at the wall-clock run limit (a user trial under
+// load got a "service-hang" for a run that passes): a stopped run is run again with the
+// confirmation limit, and is a hang only if stopped again.
+import { strict as assert } from "node:assert";
+import { runConfirmed, runGuarded } from "./_guard.ts";
+
+const slow = new URL("./testdata/slow_command.ts", import.meta.url).href;
+const spin = new URL("./testdata/spin_command.ts", import.meta.url).href;
+
+Deno.test("a slow command past the run limit finishes when run again with the confirmation limit", async () => {
+  const limits = { runTimeout: 0.01, memoryMb: 4096, confirmTimeout: 600 };
+  // The run limit alone stops it (what the guard did before it confirmed)...
+  assert.equal((await runGuarded(slow, limits)).kind, "service-hang");
+  // ...the confirmation run lets it finish: its exit status, no hang.
+  assert.deepEqual(await runConfirmed(slow, limits), { kind: "done", code: 0 });
+});
+
+Deno.test("a command that never yields is a hang at the confirmation limit too", async () => {
+  const o = await runConfirmed(spin, { runTimeout: 0.05, memoryMb: 4096, confirmTimeout: 1 });
+  assert.equal(o.kind, "service-hang");
+});

@@ -1,0 +1,65 @@
+// A failing fast-check property's printed replay line names the user's service module by the
+// path a user pastes from the project root (a user trial got an absolute path), and works as
+// printed: the line is handed to a shell verbatim, from the root and from a subdirectory.
+import { strict as assert } from "node:assert";
+import fc from "fast-check";
+import { checkersOf } from "../case/kinds.ts";
+import { pagerProperty, PagerPropertyFailure } from "../properties/pager_property.ts";
+import { describeVerdict } from "../sim/world.ts";
+import { pasteablePath } from "../properties/failure_report.ts";
+
+const root = new URL("../", import.meta.url).pathname;
+
+/** Runs `line` in a shell in `cwd`, as a user pasting it would. */
+async function shell(line: string, cwd: string): Promise<{ code: number; out: string }> {
+  const o = await new Deno.Command("sh", {
+    args: ["-c", line],
+    cwd,
+    stdout: "piped",
+    stderr: "piped",
+  })
+    .output();
+  return {
+    code: o.code,
+    out: new TextDecoder().decode(o.stdout) + new TextDecoder().decode(o.stderr),
+  };
+}
+
+Deno.test("a property's replay line names the service relative to the project root and runs verbatim", async () => {
+  const { default: lossy } = await import("../fuzz/testdata/lossy_service.ts");
+  let failure: PagerPropertyFailure | null = null;
+  try {
+    fc.assert(
+      pagerProperty(checkersOf("kernel+service"), {
+        scenario: { services: [], customServices: ["mine"] },
+        services: { mine: lossy },
+        serviceModule: new URL("../fuzz/testdata/lossy_service.ts", import.meta.url),
+      }),
+      { numRuns: 300, seed: 1 },
+    );
+  } catch (e) {
+    const cause = (e as Error).cause;
+    assert.ok(cause instanceof PagerPropertyFailure, String(e));
+    failure = cause;
+  }
+  assert.ok(failure !== null, "the lossy service was not caught");
+  const line = /^replay: (.+)$/m.exec(failure.message)![1];
+  assert.match(line, / --service 'fuzz\/testdata\/lossy_service\.ts' /, line);
+  for (const cwd of [root, `${root}examples`]) {
+    const r = await shell(line, cwd);
+    assert.equal(r.code, 1, `${cwd}: ${line}\n${r.out}`);
+    assert.equal(/^verdict: (.+)$/m.exec(r.out)?.[1], describeVerdict(failure.result.verdict));
+    assert.match(r.out, new RegExp(`^trace-hash: ${failure.result.run.traceHash}$`, "m"));
+  }
+});
+
+Deno.test("pasteablePath: inside the project relative to its root, outside absolute", () => {
+  assert.equal(
+    pasteablePath(new URL("../examples/my_service.ts", import.meta.url)),
+    "examples/my_service.ts",
+  );
+  assert.equal(pasteablePath(`${root}examples/my_service.ts`), "examples/my_service.ts");
+  assert.equal(pasteablePath("examples/my_service.ts"), "examples/my_service.ts");
+  assert.equal(pasteablePath("/nonexistent-dir/x.ts"), "/nonexistent-dir/x.ts");
+  assert.equal(pasteablePath("https://example.com/s.ts"), "https://example.com/s.ts");
+});

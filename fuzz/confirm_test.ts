@@ -1,0 +1,43 @@
+// The campaign's wall-clock run limit only suspects a hang (a user trial under load ~16 got a
+// "service-hang" finding that replayed as a pass): a run it stops is run again in a worker of its own with the
+// confirmation limit, and only a run stopped again is a finding; the others are slow runs.
+import { strict as assert } from "node:assert";
+import { type CampaignFinding, runCampaign } from "./orchestrate.ts";
+import { SERVICE_HANG } from "./signature.ts";
+
+const root = new URL("../", import.meta.url).pathname;
+
+Deno.test("a slow run past the run limit is no finding: confirmed with the larger limit, it passes", async () => {
+  const written: CampaignFinding[] = [];
+  const summary = await runCampaign({
+    seed: 1,
+    workers: 1,
+    seconds: null,
+    runs: 2,
+    // Each service thread computes ~30M iterations before it serves: tens of ms on an idle
+    // machine, seconds under load; the run limit is far below, the confirmation limit far above.
+    servicePath: `${root}fuzz/testdata/slow_service.ts`,
+    known: [],
+    maxShrink: 50,
+    checkers: "kernel",
+    runTimeout: 0.01,
+    confirmTimeout: 300,
+    persist: (f) => {
+      written.push(f);
+      return Promise.resolve("(not written)");
+    },
+    progress: () => {},
+    progressEvery: 60,
+  });
+  assert.equal(summary.runs, 2);
+  assert.equal(summary.stopped, 0, JSON.stringify(summary.errors));
+  assert.deepEqual(written.filter((f) => f.signature === SERVICE_HANG), []);
+  assert.ok(!summary.findings.some((f) => f.signature === SERVICE_HANG));
+  assert.ok(summary.slowRuns.length >= 1, JSON.stringify(summary));
+  for (const r of summary.slowRuns) {
+    assert.ok(r.seconds !== null && r.outcome !== "unconfirmed", JSON.stringify(r));
+    assert.match(r.replay ?? "", /^deno task repro --campaign 1 --run \d+ .*--run-timeout 300$/);
+  }
+  assert.equal(summary.confirmTimeout, 300);
+  assert.deepEqual(summary.errors, []);
+});
