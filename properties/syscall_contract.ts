@@ -165,6 +165,9 @@ const TRAITS: ReadonlyMap<string, CallTraits> = new Map(
 
 /** Loads and stores through mappings: a `call` and `ret` per page (`VmoPages.mem`). */
 const MEMORY_ACCESSES: ReadonlySet<string> = new Set(["mem_read", "mem_write"]);
+/** The `why` of a wake that a suspend (retry) or a kill cancelled. */
+const INTR_RETRY = statusName(ZX_ERR_INTERNAL_INTR_RETRY);
+const INTR_KILLED = statusName(ZX_ERR_INTERNAL_INTR_KILLED);
 /** Fail codes that only OP_FAIL produces (BAD_STATE also comes from detach). */
 const FAIL_ONLY = new Set(PAGER_FAIL_CODES.filter((c) => c !== ZX_ERR_BAD_STATE));
 
@@ -675,8 +678,7 @@ export class SyscallContract extends StepMonitor {
         }
         if (r !== undefined && e.why === "early-wake") r.wake = this.#earlyWakePage(e.tid, r, ps);
         const cancelled = e.why === "overtime" ||
-          e.why === statusName(ZX_ERR_INTERNAL_INTR_RETRY) ||
-          e.why === statusName(ZX_ERR_INTERNAL_INTR_KILLED);
+          e.why === INTR_RETRY || e.why === INTR_KILLED;
         // Woken with the error it got while it ran: it returns that error.
         if (r?.expect?.strict === false && e.status === r.expect.status) r.expect.strict = true;
         // A parked reader an OP_FAIL hit is woken next with that error (the waiter's
@@ -695,7 +697,7 @@ export class SyscallContract extends StepMonitor {
         if (!cancelled) return;
         this.#leave(e.tid);
         // A suspended reader retries with a fresh request; a killed or timed-out one is done.
-        if (r !== undefined && e.why !== statusName(ZX_ERR_INTERNAL_INTR_RETRY)) r.off = true;
+        if (r !== undefined && e.why !== INTR_RETRY) r.off = true;
         if (r !== undefined) r.expect = null;
         return;
       }
