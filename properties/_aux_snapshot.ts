@@ -20,8 +20,14 @@ interface Taken {
   readonly pages: readonly (Uint8Array | null)[];
 }
 
-/** Captures by the `call` event's argument list: the checkers of a run that hear one event share one copy. */
-const CAPTURED = new WeakMap<readonly unknown[], Taken | null>();
+/**
+ * The last capture, by the `call` event's argument list: the checkers of a run that hear one
+ * event share one copy. They hear it one after the other, before the next event, and each event
+ * has an argument list of its own, so the last one is the only one asked for (a `WeakMap` of
+ * every supply's list cost a lookup and an entry per supply for nothing).
+ */
+let lastArgs: readonly unknown[] | null = null;
+let lastTaken: Taken | null = null;
 
 /**
  * Copy buffers no snapshot holds, by length, shared by the runs of a process: a snapshot lives
@@ -48,13 +54,15 @@ export class AuxSnapshot {
    * aux range it names, if `aux` (the VMO its aux handle names) is anonymous.
    */
   take(tid: number, step: number, args: readonly unknown[], aux: Vmo | undefined): void {
-    let taken = CAPTURED.get(args);
-    if (taken === undefined) {
+    let taken = lastTaken;
+    if (args !== lastArgs) {
       if (step !== this.#spareStep) {
         this.#spareStep = step;
         this.#used = 0;
       }
-      CAPTURED.set(args, taken = capture(step, args, aux, (bytes) => this.#copy(bytes)));
+      taken = capture(step, args, aux, (bytes) => this.#copy(bytes));
+      lastArgs = args;
+      lastTaken = taken;
     }
     if (taken === null || taken.aux !== aux) this.#taken.delete(tid);
     else this.#taken.set(tid, taken);

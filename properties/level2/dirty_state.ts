@@ -152,6 +152,8 @@ export class DirtyState extends StepMonitor {
     this.#paranoid = options.paranoid ?? false;
   }
   readonly #calls = new StepSet<string>();
+  /** Whether `#calls` holds the names of the calls in progress too ({@linkcode DirtyState.#stepCalls}). */
+  #callsComplete = false;
   #requests: { vmo: number; type: "READ" | "DIRTY"; start: number; end: number; id: number }[] = [];
   /** Koids of the VMOs this step stored into. */
   readonly #stored = new StepSet<number>();
@@ -245,15 +247,31 @@ export class DirtyState extends StepMonitor {
     return false;
   }
 
-  protected override endStep(world: World): void {
+  /**
+   * The names of the step's calls, after its events: those the events began or ended, then
+   * those in progress. Worked out when a judgement first needs them: most steps change nothing
+   * that asks.
+   */
+  #stepCalls(): StepSet<string> {
     const calls = this.#calls;
+    if (!this.#callsComplete) {
+      this.#callsComplete = true;
+      const inCall = this.#inCallArgs;
+      for (let i = 0; i < inCall.size; i++) calls.add(inCall.valueAt(i).name);
+    }
+    return calls;
+  }
+
+  protected override endStep(world: World): void {
     const inCall = this.#inCallArgs;
-    for (let i = 0; i < inCall.size; i++) calls.add(inCall.valueAt(i).name);
     for (const q of this.#queries) if (!q.late) this.#judgeQuery(world, q);
     if (this.#queries.length > 0) this.#queries.length = 0;
     // OP_ZERO and a resize store zeros that may stay a zero interval (table 5.2): not judged.
-    if (calls.has("zx_vmo_op_range") || calls.has("zx_vmo_set_size")) this.#stores.length = 0;
-    else if (this.#stores.length > 0) this.#judgeStores(world);
+    if (this.#stores.length > 0) {
+      const calls = this.#stepCalls();
+      if (calls.has("zx_vmo_op_range") || calls.has("zx_vmo_set_size")) this.#stores.length = 0;
+      else this.#judgeStores(world);
+    }
     for (const r of this.#requests) {
       if (r.type !== "DIRTY") continue;
       const vmo = present(
@@ -286,7 +304,7 @@ export class DirtyState extends StepMonitor {
         if (v !== undefined) active.add(v);
       }
     }
-    if (this.#statsQueries.length > 0) this.#judgeStats(calls);
+    if (this.#statsQueries.length > 0) this.#judgeStats(this.#stepCalls());
     const writebacks = this.#writebacks;
     if (this.#pagerOps.length > 0) this.#noteWritebacks(world.kernel.pageSize);
     for (const vmo of world.kernel.pagerVmos) {
@@ -300,7 +318,7 @@ export class DirtyState extends StepMonitor {
       const n = vmo.slots.length;
       const wb = writebacks.size > 0 ? writebacks.get(vmo) : undefined;
       if (was !== undefined && !this.#paranoid && was.kinds.length === n && was.dead === vmo.dead) {
-        this.#update(vmo, was, calls, wb);
+        this.#update(vmo, was, wb);
         continue;
       }
       const kinds = new Array<SlotKind>(n);
@@ -318,12 +336,13 @@ export class DirtyState extends StepMonitor {
         dead: vmo.dead,
         zeros: was === undefined || was.dead !== vmo.dead ? ZeroEnds.of(kinds) : was.zeros,
       };
-      if (was !== undefined && !vmo.dead) this.#compare(vmo, was, now, calls, wb);
+      if (was !== undefined && !vmo.dead) this.#compare(vmo, was, now, this.#stepCalls(), wb);
       this.#before.set(vmo, now);
     }
     if (writebacks.size > 0) writebacks.clear();
     if (this.#pagerOps.length > 0) this.#pagerOps.length = 0;
-    if (calls.size > 0) calls.clear();
+    if (this.#calls.size > 0) this.#calls.clear();
+    this.#callsComplete = false;
     if (this.#requests.length > 0) this.#requests.length = 0;
     if (this.#stored.size > 0) this.#stored.clear();
     if (this.#named.size > 0) this.#named.clear();
@@ -441,7 +460,7 @@ export class DirtyState extends StepMonitor {
    * in page order (K17, K18) and written into `was` in place, then the modified flag (K25). The
    * same verdicts as {@linkcode DirtyState.#compare} on a fresh copy, without the copy.
    */
-  #update(vmo: Vmo, was: Before, calls: StepSet<string>, wb: Writeback | null | undefined): void {
+  #update(vmo: Vmo, was: Before, wb: Writeback | null | undefined): void {
     const slots = vmo.slots;
     const judge = !vmo.dead;
     const kinds = was.kinds;
@@ -453,11 +472,13 @@ export class DirtyState extends StepMonitor {
       const b = slotKind(s);
       const a = kinds[p];
       if (s === wasSlot && a === b) continue;
-      if (judge && a !== b && !this.#allowed(a, b, calls, vmo, p)) {
+      if (judge && a !== b && !this.#allowed(a, b, this.#stepCalls(), vmo, p)) {
         const code = (a === "dirty" || a === "awaiting-clean") && b === "absent" ? "K18" : "K17";
         this.#fail(
           code,
-          `vmo${vmo.koid} page ${p} went from ${a} to ${b} in a step running ${[...calls]}`,
+          `vmo${vmo.koid} page ${p} went from ${a} to ${b} in a step running ${[
+            ...this.#stepCalls(),
+          ]}`,
         );
       }
       // The kinds below p are as the step left them, those above as it found them.
@@ -469,7 +490,7 @@ export class DirtyState extends StepMonitor {
       kinds[p] = b;
     }
     if (plan !== null) this.#zerosAfter(vmo, was, plan, kinds);
-    if (judge) this.#judgeModified(vmo, was.modified, vmo.modified, calls);
+    if (judge) this.#judgeModified(vmo, was.modified, vmo.modified);
     was.modified = vmo.modified;
   }
 
@@ -608,7 +629,10 @@ export class DirtyState extends StepMonitor {
       [...calls].some((c) => SETS_MODIFIED.has(c));
   }
 
-  #judgeModified(vmo: Vmo, was: boolean, now: boolean, calls: StepSet<string>): void {
+  /** K25 for one VMO's modified flag through the step (the step's calls asked only on a change). */
+  #judgeModified(vmo: Vmo, was: boolean, now: boolean): void {
+    if (was === now) return;
+    const calls = this.#stepCalls();
     // Any write marks the VMO modified, also one by a call whose handle names another VMO (a
     // user copy into a mapping: `VmMapping::PageFault` with a write flag calls
     // `mark_modified_locked`, zircon/kernel/vm/vm_mapping.cc @ misttech/fuchsia 59d70673), and
@@ -667,7 +691,7 @@ export class DirtyState extends StepMonitor {
         this.#fail(code, `${at(p)} went from ${a} to ${b} in a step running ${[...calls]}`);
       }
     }
-    this.#judgeModified(vmo, was.modified, now.modified, calls);
+    this.#judgeModified(vmo, was.modified, now.modified);
   }
 
   /**
