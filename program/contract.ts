@@ -563,8 +563,10 @@ function protectIn(
  * not inside the region is OUT_OF_RANGE, a destroyed region BAD_STATE; then the walk over the
  * mappings of the region's tree in address order: a gap is BAD_STATE, COMMIT and DECOMMIT over a
  * mapping that could never be writable ACCESS_DENIED. MAP_RANGE does no VMO op, so a range its
- * mappings cover is ZX_OK; the other ops run the VMO op on each mapping, which may block and
- * fail, so only what the first mapping (or a gap at `addr`) decides is predicted.
+ * mappings cover is ZX_OK; so is COMMIT over mappings of plain anonymous VMOs whose part of the
+ * range lies inside the VMO (`plainWindow`: each mapping commits its own VMO's pages, which no
+ * pager supplies). Other ops run the VMO op on each mapping, which may block and fail, so only
+ * what the mappings up to the first such op (or a gap) decide is predicted.
  */
 function opRangeIn(region: ModelRegion, op: unknown, addr: number, end: number, m: HandleModel) {
   const inside = m.vmars.contains(region, addr, end);
@@ -575,10 +577,60 @@ function opRangeIn(region: ModelRegion, op: unknown, addr: number, end: number, 
     const x = m.vmars.find(region, at);
     if (x === undefined) return ZX_ERR_BAD_STATE;
     if (write && !x.canWrite) return ZX_ERR_ACCESS_DENIED;
-    if (op !== ZX_VMAR_OP_MAP_RANGE) return null;
+    const certain = op === ZX_VMAR_OP_COMMIT && plainWindow(m, x, at, end);
+    if (op !== ZX_VMAR_OP_MAP_RANGE && !certain) return null;
     at = x.addr + x.len;
   }
   return ZX_OK;
+}
+
+/**
+ * The size in bytes of the plain anonymous VMO of fixed size (one `zx_vmo_create` without
+ * RESIZABLE or DISCARDABLE) the handle model's object `object` is, while a handle to it is open.
+ */
+function plainBytes(m: HandleModel, object: number): number | undefined {
+  for (const handle of m.open) {
+    const h = m.get(handle);
+    if (h?.object === object && h.anonymous === "plain" && h.fixedSize !== undefined) {
+      return h.fixedSize;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Whether mapping `x`'s part of `[at, end)` (from `at`, inside `x`) lies inside its VMO, a plain
+ * anonymous VMO of fixed size: a VMO op there meets no pager and no end of the VMO
+ * (VmAddressRegion::RangeOp hands each mapping its own part: `[at, min(end, its end))` at the
+ * mapping's VMO offset; vm_address_region.cc @ vsrinivas/fuchsia 005edc33).
+ */
+function plainWindow(m: HandleModel, x: ModelMapping, at: number, end: number): boolean {
+  if (x.vmo === undefined || x.vmoOffset === undefined) return false;
+  const size = plainBytes(m, x.vmo);
+  return size !== undefined && x.vmoOffset + (Math.min(end, x.addr + x.len) - x.addr) <= size &&
+    at >= x.addr;
+}
+
+/**
+ * The user copy of `zx_vmo_read` (`store`) or `zx_vmo_write` on a VMO no pager backs (as
+ * `copyStart`), of `length` bytes, at most a page: a buffer wholly inside one mapping the picture
+ * holds with the access the copy needs, of a plain anonymous VMO whose window covers it, cannot
+ * fault (its pages are zero-filled on demand, no pager is asked, no end is met), so the call is
+ * ZX_OK (zx_vmo_read.md, zx_vmo_write.md: no other error is left past the range check).
+ */
+function copyCertain(
+  m: HandleModel,
+  vmo: unknown,
+  buffer: unknown,
+  length: unknown,
+  store: boolean,
+  ps: number,
+): Status | null {
+  if (!isU64(length) || length === 0 || length > ps) return null;
+  const at = copyStart(m, vmo, buffer, store);
+  if (at === null || at === "unmapped") return null;
+  const end = (buffer as number) + length;
+  return end <= at.addr + at.len && plainWindow(m, at, buffer as number, end) ? ZX_OK : null;
 }
 
 /** Checks the kernel makes before its handle lookups, besides the table's alignments. */
@@ -768,7 +820,8 @@ const AFTER: Partial<Record<CallName, Check>> = {
     }
     return rangeOutcome(fixedBytes(m.get(a[0]), ps), a[1], a[2]) ??
       (a.length > 3
-        ? unmappedBuffer(m, a[0], a[3], true) ?? bufferPastEnd(m, a[0], a[3], a[2], true)
+        ? unmappedBuffer(m, a[0], a[3], true) ?? bufferPastEnd(m, a[0], a[3], a[2], true) ??
+          copyCertain(m, a[0], a[3], a[2], true, ps)
         : null);
   },
   zx_vmo_write: (a, m, ps) => {
@@ -778,7 +831,9 @@ const AFTER: Partial<Record<CallName, Check>> = {
     }
     return rangeOutcome(fixedBytes(m.get(a[0]), ps), a[2], data.length) ??
       (a.length > 3
-        ? unmappedBuffer(m, a[0], a[3], false) ?? bufferPastEnd(m, a[0], a[3], data.length, false)
+        ? unmappedBuffer(m, a[0], a[3], false) ??
+          bufferPastEnd(m, a[0], a[3], data.length, false) ??
+          copyCertain(m, a[0], a[3], data.length, false, ps)
         : null);
   },
   // zx_pager_supply_pages of an empty range (spec 2.4 steps 6-7 and its "Zero-length supply";

@@ -578,3 +578,46 @@ const VMAR_D_CASES: [key: string, what: string][] = [
 Deno.test("a region of the root may map executable pages, and a dead region is BAD_STATE to zx_vmar_destroy: kernel_vmar.ts mutants of gap list D", async (t) => {
   await killsOnPrograms(t, "kernel/kernel_vmar.ts", VMAR_D_CASES);
 });
+
+// Sample 756b652 (seed 14): the edges of a region whose layout the contract knows exactly
+// (`#regionEdges`): a gap right after a sub-region, COMMIT from one mapping's middle into the
+// next, a copy into a mapping at the start of a sub-region that follows another, a protect of
+// part of a mapping (the picture splits it on ZX_OK, as upstream does) and an unmap of a
+// sub-region with a mapping (the picture drops both on ZX_OK).
+const VMAR_EDGE_CASES: [key: string, what: string][] = [
+  [
+    "kernel/kernel_vmar.ts:165:11:LogicalOperator:(regions.length > 1 || only.base !== addr) && only.size !== end - addr",
+    "zx_vmar_unmap of a sub-region and the mapping after it destroys the sub-region only, ZX_OK",
+  ],
+  [
+    "kernel/kernel_vmar.ts:285:64:ConditionalExpression:true",
+    "zx_vmar_protect: the gap right after a sub-region is INVALID_ARGS, not NOT_FOUND",
+  ],
+  [
+    "kernel/kernel_vmar.ts:294:9:LogicalOperator:hit[0].addr !== addr && hit[hit.length - 1].addr + hit[hit.length - 1].len !== end",
+    "zx_vmar_protect of a mapping's first page changes the whole mapping, ZX_OK",
+  ],
+  [
+    "kernel/kernel_vmar.ts:339:43:ArithmeticOperator:m.len + inMapping",
+    "zx_vmar_op_range: COMMIT from a mapping's middle runs past its VMO (OUT_OF_RANGE)",
+  ],
+];
+
+Deno.test("the edges of a known region: kernel_vmar.ts unmap, protect and op_range mutants of sample 756b652", async (t) => {
+  await killsOnPrograms(t, "kernel/kernel_vmar.ts", VMAR_EDGE_CASES);
+});
+
+const OBJECTS_EDGE_CASES: [key: string, what: string][] = [
+  [
+    "kernel/objects.ts:573:39:ConditionalExpression:true @end+0:79",
+    "a fault looks its address up in the first sub-region, whichever holds it",
+  ],
+  [
+    "kernel/objects.ts:573:57:EqualityOperator:addr >= r.base + r.size",
+    "a fault looks its address up in a sub-region that ends before it",
+  ],
+];
+
+Deno.test("a copy into a mapping at the start of a sub-region that follows another: objects.ts mutants of sample 756b652", async (t) => {
+  await killsOnPrograms(t, "kernel/objects.ts", OBJECTS_EDGE_CASES);
+});

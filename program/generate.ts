@@ -983,6 +983,7 @@ class CallBuilder {
     }, null);
     this.#nestedRegion();
     this.#shrunkTarget();
+    this.#regionEdges();
   }
 
   /**
@@ -1006,6 +1007,70 @@ class CallBuilder {
     this.#emit({
       call: "zx_vmo_write",
       args: [{ h: vmo }, { bytes: ps, fill: 0x77 }, 0, past],
+    }, null);
+  }
+
+  /**
+   * The end of a region layout, with no draws of its own: the edges of a fresh ten-page region
+   * whose layout the contract knows exactly. A two-page sub-region at page 0, a gap at page 2,
+   * two SPECIFIC two-page mappings of fresh anonymous VMOs at pages 3 (read-only) and 5 (read
+   * and write), a one-page sub-region at page 7 and right after it one at page 8 with a
+   * mapping at its first page. Then: a protect of the gap right after the first sub-region
+   * (NOT_FOUND); COMMIT from the first mapping's second page into the second mapping (ZX_OK:
+   * each VMO's own part); a copy into the mapping at the start of the sub-region that follows
+   * another (ZX_OK); a protect of the first mapping's first page to read and write (ZX_OK
+   * upstream, which splits the mapping; NOT_SUPPORTED in the model) and a copy into its second
+   * page (still read-only: INVALID_ARGS); an unmap of the first sub-region, the gap and the
+   * first mapping together, then MAP_RANGE over that mapping (a walk over a gap if the unmap
+   * said ZX_OK, else over the mapping). Random draws never place a gap, a sub-region and two
+   * mappings side by side, nor walk one mapping into the next from its middle.
+   */
+  #regionEdges(): void {
+    const ps = this.#ps;
+    const rw = ZX_VM_PERM_READ | ZX_VM_PERM_WRITE;
+    const region = this.#emit({
+      call: "zx_vmar_allocate",
+      args: [
+        { vmar: 0 },
+        ZX_VM_CAN_MAP_SPECIFIC | ZX_VM_CAN_MAP_READ | ZX_VM_CAN_MAP_WRITE,
+        0,
+        10 * ps,
+      ],
+    }, null);
+    const sub = (page: number, pages: number, more = 0) =>
+      this.#emit({
+        call: "zx_vmar_allocate",
+        args: [{ h: region }, ZX_VM_SPECIFIC | ZX_VM_CAN_MAP_READ | more, page * ps, pages * ps],
+      }, null);
+    sub(0, 2);
+    const vmo = (pages: number) =>
+      this.#emit({ call: "zx_vmo_create", args: [pages * ps, 0] }, null);
+    const map = (into: CallRef, perm: number, page: number, pages: number) =>
+      this.#emit({
+        call: "zx_vmar_map",
+        args: [{ h: into }, perm | ZX_VM_SPECIFIC, page * ps, { h: vmo(pages) }, 0, pages * ps],
+      }, null);
+    const first = map(region, ZX_VM_PERM_READ, 3, 2);
+    map(region, rw, 5, 2);
+    sub(7, 1);
+    const late = map(sub(8, 2, ZX_VM_CAN_MAP_SPECIFIC | ZX_VM_CAN_MAP_WRITE), rw, 0, 1);
+    const source = vmo(1);
+    const at = (ref: CallRef, pages: number) => ({ addr: ref, plus: pages * ps });
+    this.#emit({
+      call: "zx_vmar_protect",
+      args: [{ h: region }, ZX_VM_PERM_READ, at(first, -1), ps],
+    }, null);
+    this.#emit({
+      call: "zx_vmar_op_range",
+      args: [{ h: region }, ZX_VMAR_OP_COMMIT, at(first, 1), 2 * ps],
+    }, null);
+    this.#emit({ call: "zx_vmo_read", args: [{ h: source }, 0, ps, at(late, 0)] }, null);
+    this.#emit({ call: "zx_vmar_protect", args: [{ h: region }, rw, at(first, 0), ps] }, null);
+    this.#emit({ call: "zx_vmo_read", args: [{ h: source }, 0, ps, at(first, 1)] }, null);
+    this.#emit({ call: "zx_vmar_unmap", args: [{ h: region }, at(first, -3), 5 * ps] }, null);
+    this.#emit({
+      call: "zx_vmar_op_range",
+      args: [{ h: region }, ZX_VMAR_OP_MAP_RANGE, at(first, 0), 2 * ps],
     }, null);
   }
 
