@@ -621,3 +621,41 @@ const OBJECTS_EDGE_CASES: [key: string, what: string][] = [
 Deno.test("a copy into a mapping at the start of a sub-region that follows another: objects.ts mutants of sample 756b652", async (t) => {
   await killsOnPrograms(t, "kernel/objects.ts", OBJECTS_EDGE_CASES);
 });
+
+// Sample 756b652 (seed 14): what ZX_INFO_VMO counts (`infoCounts`): populated_scaled_bytes never
+// over populated_bytes, and equal for a root never cloned; num_children at least the children
+// with open handles. `#childCounts` gives a pager VMO a child, hints it (an operation in flight)
+// with one handle, then with one handle and one mapping.
+const INFO_OBJECTS_CASES: [key: string, what: string][] = [
+  [
+    "kernel/objects.ts:391:11:LogicalOperator:(s === undefined || s === MARKER) && s instanceof ZeroSlot",
+    "populated_scaled_bytes counts absent pages",
+  ],
+  [
+    "kernel/objects.ts:391:11:ConditionalExpression:false @end+0:67",
+    "populated_scaled_bytes counts absent pages, markers and zero intervals",
+  ],
+  [
+    "kernel/objects.ts:391:11:EqualityOperator:s !== undefined",
+    "populated_scaled_bytes counts the absent pages instead of the present ones",
+  ],
+  [
+    "kernel/objects.ts:364:12:ArithmeticOperator:this.handleCount + this.mappings + this.inflight - this.children.length",
+    "a child takes its VMO's life away: the VMO dies with its handle open (OP_FAIL BAD_STATE)",
+  ],
+];
+
+Deno.test("what ZX_INFO_VMO counts, and a VMO a child keeps: objects.ts mutants of sample 756b652", async (t) => {
+  await killsOnPrograms(t, "kernel/objects.ts", INFO_OBJECTS_CASES);
+});
+
+const INFO_KERNEL_OBJECTS_CASES: [key: string, what: string][] = [
+  [
+    "kernel/kernel_objects.ts:297:16:ArithmeticOperator:vmo.handleCount - vmo.mappings",
+    "a VMO whose one handle is balanced by one mapping gives its children away (num_children 0)",
+  ],
+];
+
+Deno.test("num_children keeps a child with an open handle: the kernel_objects.ts mutant of sample 756b652", async (t) => {
+  await killsOnPrograms(t, "kernel/kernel_objects.ts", INFO_KERNEL_OBJECTS_CASES);
+});

@@ -984,6 +984,7 @@ class CallBuilder {
     this.#nestedRegion();
     this.#shrunkTarget();
     this.#regionEdges();
+    this.#childCounts();
   }
 
   /**
@@ -1008,6 +1009,42 @@ class CallBuilder {
       call: "zx_vmo_write",
       args: [{ h: vmo }, { bytes: ps, fill: 0x77 }, 0, past],
     }, null);
+  }
+
+  /**
+   * The end of a region layout, with no draws of its own: a fresh two-page pager VMO (no
+   * service: nothing is read) with one at-least-on-write child, a DONT_NEED hint through its
+   * own handle (an operation in flight; its end asks whether the VMO still lives), an OP_FAIL
+   * of its first page (ZX_OK while it is attached: its handle and its child keep it), then a
+   * mapping of it (one handle, one mapping), the hint again and `ZX_INFO_VMO` without a buffer
+   * (the contract's `infoCounts`: the child still counted). Random draws seldom hint a pager VMO
+   * whose one handle is balanced by one mapping, and never ask for its children then.
+   */
+  #childCounts(): void {
+    const ps = this.#ps;
+    const pager = this.#emit({ call: "zx_pager_create", args: [0] }, null);
+    const port = this.#emit({ call: "zx_port_create", args: [0] }, null);
+    const vmo = this.#emit({
+      call: "zx_pager_create_vmo",
+      args: [{ h: pager }, 0, { h: port }, 0, 2 * ps],
+    }, null);
+    this.#emit({
+      call: "zx_vmo_create_child",
+      args: [{ h: vmo }, ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE, 0, ps],
+    }, null);
+    const hint = () =>
+      this.#emit({ call: "zx_vmo_op_range", args: [{ h: vmo }, ZX_VMO_OP_DONT_NEED, 0, ps] }, null);
+    hint();
+    this.#emit({
+      call: "zx_pager_op_range",
+      args: [{ h: pager }, ZX_PAGER_OP_FAIL, { h: vmo }, 0, ps, ZX_ERR_IO],
+    }, null);
+    this.#emit({
+      call: "zx_vmar_map",
+      args: [{ vmar: 0 }, ZX_VM_PERM_READ, 0, { h: vmo }, 0, ps],
+    }, null);
+    hint();
+    this.#emit({ call: "zx_object_get_info", args: [{ h: vmo }, ZX_INFO_VMO] }, null);
   }
 
   /**
