@@ -633,12 +633,25 @@ function copyCertain(
   return end <= at.addr + at.len && plainWindow(m, at, buffer as number, end) ? ZX_OK : null;
 }
 
+/** `ZX_PORT_BIND_TO_INTERRUPT`, the one option bit upstream's `zx_port_create` takes. */
+const ZX_PORT_BIND_TO_INTERRUPT = 1;
+
 /** Checks the kernel makes before its handle lookups, besides the table's alignments. */
 const BEFORE: Partial<Record<CallName, Check>> = {
   // sys_pager_create and sys_event_create (zircon/kernel/lib/syscalls/pager.cc, object.cc):
   // options must be 0.
   zx_pager_create: (a) => a[0] !== 0 ? ZX_ERR_INVALID_ARGS : null,
   zx_event_create: (a) => a[0] !== 0 ? ZX_ERR_INVALID_ARGS : null,
+  // PortDispatcher::Create (zircon/kernel/object/port_dispatcher.cc, current upstream): "if
+  // (options && options != ZX_PORT_BIND_TO_INTERRUPT) return ZX_ERR_INVALID_ARGS". The model
+  // binds no interrupts and refuses ZX_PORT_BIND_TO_INTERRUPT (1) too (older upstream: "No
+  // options are supported"): either for 1.
+  zx_port_create: (a) =>
+    a[0] === 0
+      ? null
+      : a[0] === ZX_PORT_BIND_TO_INTERRUPT
+      ? [ZX_OK, ZX_ERR_INVALID_ARGS]
+      : ZX_ERR_INVALID_ARGS,
   // sys_object_wait_async (zircon/kernel/lib/syscalls/object_wait.cc): the options before any
   // handle is looked up (ONCE and TIMESTAMP are the only ones); then the port with WRITE; then
   // PortDispatcher::MakeObserver: the handle, its WAIT right, and whether its object is waitable
@@ -752,12 +765,14 @@ const AFTER: Partial<Record<CallName, Check>> = {
   // zx_pager_query_dirty_ranges.md: past the lookups (the pager, its VMO with READ), an offset,
   // length or buffer size that is no u64 (the model's garbage arguments) is INVALID_ARGS; then a
   // range past a fixed-size VMO's end is OUT_OF_RANGE (VmCowPages::EnumerateDirtyRanges: "if
-  // (!InRange(offset, len, size_))").
+  // (!InRange(offset, len, size_))"), and one within it ZX_OK: the query only reads page states,
+  // attached or detached (spec 2.6: "Works after detach"), and the model's buffer is a size, with
+  // no user pointer to fault on.
   zx_pager_query_dirty_ranges: (a, m, ps) => {
     const [, vmo, offset, length, bufferSize] = a;
     if (!isU64(offset) || !isU64(length) || !isU64(bufferSize)) return ZX_ERR_INVALID_ARGS;
     const size = fixedBytes(m.get(vmo), ps);
-    return size !== undefined && offset + length > size ? ZX_ERR_OUT_OF_RANGE : null;
+    return size === undefined ? null : offset + length > size ? ZX_ERR_OUT_OF_RANGE : ZX_OK;
   },
   // zx_pager_query_vmo_stats.md: a buffer smaller than zx_pager_vmo_stats_t, options other than
   // 0 and RESET_VMO_STATS (both wrong: either, the order undocumented). Past them nothing fails:

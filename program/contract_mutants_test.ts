@@ -659,3 +659,20 @@ const INFO_KERNEL_OBJECTS_CASES: [key: string, what: string][] = [
 Deno.test("num_children keeps a child with an open handle: the kernel_objects.ts mutant of sample 756b652", async (t) => {
   await killsOnPrograms(t, "kernel/kernel_objects.ts", INFO_KERNEL_OBJECTS_CASES);
 });
+
+// Sample 756b652 (seed 14): a dirty-ranges query within a fixed-size pager VMO is ZX_OK, and a
+// port asked with an option bit upstream does not take is INVALID_ARGS (PortDispatcher::Create).
+const KERNEL_E_CASES: [key: string, what: string][] = [
+  [
+    "kernel/kernel.ts:269:9:ConditionalExpression:true",
+    "zx_pager_query_dirty_ranges is OUT_OF_RANGE within the VMO",
+  ],
+  [
+    "kernel/kernel.ts:297:9:ConditionalExpression:false",
+    "zx_port_create takes any option bits",
+  ],
+];
+
+Deno.test("a dirty-ranges query within the VMO, and a port's option bits: kernel.ts mutants of sample 756b652", async (t) => {
+  await killsOnPrograms(t, "kernel/kernel.ts", KERNEL_E_CASES);
+});
