@@ -676,3 +676,33 @@ const KERNEL_E_CASES: [key: string, what: string][] = [
 Deno.test("a dirty-ranges query within the VMO, and a port's option bits: kernel.ts mutants of sample 756b652", async (t) => {
   await killsOnPrograms(t, "kernel/kernel.ts", KERNEL_E_CASES);
 });
+
+// Sample 756b652 (seed 14): what a call hands back and what the trace says of it. A failed call
+// of a handle or value kind hands back its kind's slots, and its ret shows only the status; a
+// signal packet taken from a port (`signalLayout`'s async wait, then `zx_port_wait`) shows in
+// the trace's `observed` event.
+const TRACE_SYSCALLS_CASES: [key: string, what: string][] = [
+  [
+    'kernel/syscalls.ts:1212:5:ConditionalExpression:case "value":',
+    "a failed call of a value kind hands back a bare status",
+  ],
+  [
+    "kernel/syscalls.ts:1271:7:ConditionalExpression:false @end+0:50",
+    "the ret of a failed call shows a handle or value",
+  ],
+];
+
+Deno.test("a failed call's shape and its ret: syscalls.ts mutants of sample 756b652", async (t) => {
+  await killsOnPrograms(t, "kernel/syscalls.ts", TRACE_SYSCALLS_CASES);
+});
+
+const TRACE_KERNEL_CASES: [key: string, what: string][] = [
+  [
+    "kernel/kernel.ts:333:26:BlockStatement:{}",
+    "zx_port_wait hands back a signal packet the trace does not show",
+  ],
+];
+
+Deno.test("a signal packet taken from a port shows in the trace: the kernel.ts mutant of sample 756b652", async (t) => {
+  await killsOnPrograms(t, "kernel/kernel.ts", TRACE_KERNEL_CASES);
+});

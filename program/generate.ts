@@ -1450,6 +1450,8 @@ class CallBuilder {
       call: "zx_object_wait_async",
       args: [{ h: vmo }, { h: signalPort }, 1, u1, ZX_WAIT_ASYNC_ONCE],
     }, null);
+    // Its packet taken (no draws): the trace must show what it observed (`signalPacketShown`).
+    this.#emit({ call: "zx_port_wait", args: [{ h: signalPort }, 0] }, null);
   }
 
   /** Adds one call of `name` (and whatever constructors its arguments need). */
