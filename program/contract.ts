@@ -585,6 +585,24 @@ function opRangeIn(region: ModelRegion, op: unknown, addr: number, end: number, 
 }
 
 /**
+ * `zx_vmar_unmap(region, addr, len)` past the argument checks, in a region the picture holds
+ * (VmAddressRegion::Unmap, vm_address_region.cc @ vsrinivas/fuchsia 005edc33: the size and
+ * alignment checks, then "if (state_ != LifeCycleState::ALIVE) return ZX_ERR_BAD_STATE"): a
+ * destroyed region is BAD_STATE; a range that overlaps a sub-region without holding all of it
+ * is INVALID_ARGS (zx_vmar_unmap.md: "the requested range partially overlaps a sub-region").
+ * What is unmapped past that (a sub-region wholly in the range: ZX_OK upstream with
+ * ZX_RIGHT_OP_CHILDREN, INVALID_ARGS without; parts of mappings: split upstream) is left open.
+ */
+function unmapIn(region: ModelRegion, addr: number, end: number): Status | null {
+  if (region.destroyed) return ZX_ERR_BAD_STATE;
+  const partly = region.regions.some((r) => {
+    const base = r.base ?? 0;
+    return base < end && addr < base + r.size && (base < addr || base + r.size > end);
+  });
+  return partly ? ZX_ERR_INVALID_ARGS : null;
+}
+
+/**
  * The size in bytes of the plain anonymous VMO of fixed size (one `zx_vmo_create` without
  * RESIZABLE or DISCARDABLE) the handle model's object `object` is, while a handle to it is open.
  */
@@ -1027,9 +1045,14 @@ const AFTER: Partial<Record<CallName, Check>> = {
     // No pager backs the pages: the kernel commits and pins them by itself.
     return h?.anonymous !== undefined && m.open.length < HANDLES_DECIDED ? ZX_OK : null;
   },
-  // zx_vmar_unmap.md, VmAddressRegion::Unmap: an unaligned address or an empty length.
-  zx_vmar_unmap: (a, _m, ps) =>
-    !isAligned(a[1], ps) || !isU64(a[2]) || a[2] === 0 ? ZX_ERR_INVALID_ARGS : null,
+  // zx_vmar_unmap.md, VmAddressRegion::Unmap: an unaligned address or an empty length; then, in
+  // a region the picture holds, `unmapIn`.
+  zx_vmar_unmap: (a, m, ps) => {
+    if (!isAligned(a[1], ps) || !isU64(a[2]) || a[2] === 0) return ZX_ERR_INVALID_ARGS;
+    const region = regionOf(m, a[0]);
+    const addr = a[1] as number;
+    return region === undefined ? null : unmapIn(region, addr, addr + roundUp(a[2], ps));
+  },
   // zx_vmar_protect.md, sys_vmar_protect (vmar.cc @ vsrinivas/fuchsia 2cf39818): the handle
   // needs READ/WRITE/EXECUTE for each PERM_* asked for; then an unaligned address, bits other
   // than PERM_*, WRITE or EXECUTE without READ, an empty length.

@@ -706,3 +706,20 @@ const TRACE_KERNEL_CASES: [key: string, what: string][] = [
 Deno.test("a signal packet taken from a port shows in the trace: the kernel.ts mutant of sample 756b652", async (t) => {
   await killsOnPrograms(t, "kernel/kernel.ts", TRACE_KERNEL_CASES);
 });
+
+// Sample 756b652 (seed 14), the same class past the blind spots: an unmap of half a sub-region
+// (INVALID_ARGS) and an unmap in a destroyed region (BAD_STATE), predicted by `unmapIn`.
+const UNMAP_CASES: [key: string, what: string][] = [
+  [
+    "kernel/kernel_vmar.ts:159:9:ConditionalExpression:false",
+    "zx_vmar_unmap in a destroyed region is not BAD_STATE",
+  ],
+  [
+    "kernel/kernel_vmar.ts:162:9:ConditionalExpression:false",
+    "zx_vmar_unmap of half a sub-region is not INVALID_ARGS",
+  ],
+];
+
+Deno.test("zx_vmar_unmap of half a sub-region, and in a destroyed region: kernel_vmar.ts mutants", async (t) => {
+  await killsOnPrograms(t, "kernel/kernel_vmar.ts", UNMAP_CASES);
+});

@@ -885,13 +885,15 @@ class CallBuilder {
     }
     // A region that may map executable pages, of the root (which may): random draws ask for
     // CAN_MAP_EXECUTE only with other bits that fail first. Then `plain` destroyed twice: the
-    // second finds a dead region (BAD_STATE). No draws, and nothing later calls name.
+    // second finds a dead region (BAD_STATE), as an unmap in it then does. No draws, and
+    // nothing later calls name.
     this.#emit({
       call: "zx_vmar_allocate",
       args: [{ vmar: 0 }, ZX_VM_CAN_MAP_READ | ZX_VM_CAN_MAP_EXECUTE, 0, ps],
     }, null);
     this.#emit({ call: "zx_vmar_destroy", args: [{ h: plain }] }, null);
     this.#emit({ call: "zx_vmar_destroy", args: [{ h: plain }] }, null);
+    this.#emit({ call: "zx_vmar_unmap", args: [{ h: plain }, 0, ps] }, null); // dead: BAD_STATE
     const span = (Math.max(first + firstPages, second + secondPages) - first) * ps;
     for (let n = 1 + d.int(3); n > 0; n--) {
       switch (d.int(6)) {
@@ -1057,8 +1059,9 @@ class CallBuilder {
    * each VMO's own part); a copy into the mapping at the start of the sub-region that follows
    * another (ZX_OK); a protect of the first mapping's first page to read and write (ZX_OK
    * upstream, which splits the mapping; NOT_SUPPORTED in the model) and a copy into its second
-   * page (still read-only: INVALID_ARGS); an unmap of the first sub-region, the gap and the
-   * first mapping together, then MAP_RANGE over that mapping (a walk over a gap if the unmap
+   * page (still read-only: INVALID_ARGS); an unmap of half the first sub-region (INVALID_ARGS),
+   * one of the first sub-region, the gap and the first mapping together, then MAP_RANGE over
+   * that mapping (a walk over a gap if the unmap
    * said ZX_OK, else over the mapping). Random draws never place a gap, a sub-region and two
    * mappings side by side, nor walk one mapping into the next from its middle.
    */
@@ -1104,6 +1107,8 @@ class CallBuilder {
     this.#emit({ call: "zx_vmo_read", args: [{ h: source }, 0, ps, at(late, 0)] }, null);
     this.#emit({ call: "zx_vmar_protect", args: [{ h: region }, rw, at(first, 0), ps] }, null);
     this.#emit({ call: "zx_vmo_read", args: [{ h: source }, 0, ps, at(first, 1)] }, null);
+    // Half of the first sub-region (INVALID_ARGS), then it, the gap and the first mapping.
+    this.#emit({ call: "zx_vmar_unmap", args: [{ h: region }, at(first, -2), 2 * ps] }, null);
     this.#emit({ call: "zx_vmar_unmap", args: [{ h: region }, at(first, -3), 5 * ps] }, null);
     this.#emit({
       call: "zx_vmar_op_range",
