@@ -563,8 +563,10 @@ function protectIn(
  * not inside the region is OUT_OF_RANGE, a destroyed region BAD_STATE; then the walk over the
  * mappings of the region's tree in address order: a gap is BAD_STATE, COMMIT and DECOMMIT over a
  * mapping that could never be writable ACCESS_DENIED. MAP_RANGE does no VMO op, so a range its
- * mappings cover is ZX_OK; the other ops run the VMO op on each mapping, which may block and
- * fail, so only what the first mapping (or a gap at `addr`) decides is predicted.
+ * mappings cover is ZX_OK; so is COMMIT over mappings of plain anonymous VMOs whose part of the
+ * range lies inside the VMO (`plainWindow`: each mapping commits its own VMO's pages, which no
+ * pager supplies). Other ops run the VMO op on each mapping, which may block and fail, so only
+ * what the mappings up to the first such op (or a gap) decide is predicted.
  */
 function opRangeIn(region: ModelRegion, op: unknown, addr: number, end: number, m: HandleModel) {
   const inside = m.vmars.contains(region, addr, end);
@@ -575,11 +577,82 @@ function opRangeIn(region: ModelRegion, op: unknown, addr: number, end: number, 
     const x = m.vmars.find(region, at);
     if (x === undefined) return ZX_ERR_BAD_STATE;
     if (write && !x.canWrite) return ZX_ERR_ACCESS_DENIED;
-    if (op !== ZX_VMAR_OP_MAP_RANGE) return null;
+    const certain = op === ZX_VMAR_OP_COMMIT && plainWindow(m, x, at, end);
+    if (op !== ZX_VMAR_OP_MAP_RANGE && !certain) return null;
     at = x.addr + x.len;
   }
   return ZX_OK;
 }
+
+/**
+ * `zx_vmar_unmap(region, addr, len)` past the argument checks, in a region the picture holds
+ * (VmAddressRegion::Unmap, vm_address_region.cc @ vsrinivas/fuchsia 005edc33: the size and
+ * alignment checks, then "if (state_ != LifeCycleState::ALIVE) return ZX_ERR_BAD_STATE"): a
+ * destroyed region is BAD_STATE; a range that overlaps a sub-region without holding all of it
+ * is INVALID_ARGS (zx_vmar_unmap.md: "the requested range partially overlaps a sub-region").
+ * What is unmapped past that (a sub-region wholly in the range: ZX_OK upstream with
+ * ZX_RIGHT_OP_CHILDREN, INVALID_ARGS without; parts of mappings: split upstream) is left open.
+ */
+function unmapIn(region: ModelRegion, addr: number, end: number): Status | null {
+  if (region.destroyed) return ZX_ERR_BAD_STATE;
+  const partly = region.regions.some((r) => {
+    const base = r.base ?? 0;
+    return base < end && addr < base + r.size && (base < addr || base + r.size > end);
+  });
+  return partly ? ZX_ERR_INVALID_ARGS : null;
+}
+
+/**
+ * The size in bytes of the plain anonymous VMO of fixed size (one `zx_vmo_create` without
+ * RESIZABLE or DISCARDABLE) the handle model's object `object` is, while a handle to it is open.
+ */
+function plainBytes(m: HandleModel, object: number): number | undefined {
+  for (const handle of m.open) {
+    const h = m.get(handle);
+    if (h?.object === object && h.anonymous === "plain" && h.fixedSize !== undefined) {
+      return h.fixedSize;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Whether mapping `x`'s part of `[at, end)` (from `at`, inside `x`) lies inside its VMO, a plain
+ * anonymous VMO of fixed size: a VMO op there meets no pager and no end of the VMO
+ * (VmAddressRegion::RangeOp hands each mapping its own part: `[at, min(end, its end))` at the
+ * mapping's VMO offset; vm_address_region.cc @ vsrinivas/fuchsia 005edc33).
+ */
+function plainWindow(m: HandleModel, x: ModelMapping, at: number, end: number): boolean {
+  if (x.vmo === undefined || x.vmoOffset === undefined) return false;
+  const size = plainBytes(m, x.vmo);
+  return size !== undefined && x.vmoOffset + (Math.min(end, x.addr + x.len) - x.addr) <= size &&
+    at >= x.addr;
+}
+
+/**
+ * The user copy of `zx_vmo_read` (`store`) or `zx_vmo_write` on a VMO no pager backs (as
+ * `copyStart`), of `length` bytes, at most a page: a buffer wholly inside one mapping the picture
+ * holds with the access the copy needs, of a plain anonymous VMO whose window covers it, cannot
+ * fault (its pages are zero-filled on demand, no pager is asked, no end is met), so the call is
+ * ZX_OK (zx_vmo_read.md, zx_vmo_write.md: no other error is left past the range check).
+ */
+function copyCertain(
+  m: HandleModel,
+  vmo: unknown,
+  buffer: unknown,
+  length: unknown,
+  store: boolean,
+  ps: number,
+): Status | null {
+  if (!isU64(length) || length === 0 || length > ps) return null;
+  const at = copyStart(m, vmo, buffer, store);
+  if (at === null || at === "unmapped") return null;
+  const end = (buffer as number) + length;
+  return end <= at.addr + at.len && plainWindow(m, at, buffer as number, end) ? ZX_OK : null;
+}
+
+/** `ZX_PORT_BIND_TO_INTERRUPT`, the one option bit upstream's `zx_port_create` takes. */
+const ZX_PORT_BIND_TO_INTERRUPT = 1;
 
 /** Checks the kernel makes before its handle lookups, besides the table's alignments. */
 const BEFORE: Partial<Record<CallName, Check>> = {
@@ -587,6 +660,16 @@ const BEFORE: Partial<Record<CallName, Check>> = {
   // options must be 0.
   zx_pager_create: (a) => a[0] !== 0 ? ZX_ERR_INVALID_ARGS : null,
   zx_event_create: (a) => a[0] !== 0 ? ZX_ERR_INVALID_ARGS : null,
+  // PortDispatcher::Create (zircon/kernel/object/port_dispatcher.cc, current upstream): "if
+  // (options && options != ZX_PORT_BIND_TO_INTERRUPT) return ZX_ERR_INVALID_ARGS". The model
+  // binds no interrupts and refuses ZX_PORT_BIND_TO_INTERRUPT (1) too (older upstream: "No
+  // options are supported"): either for 1.
+  zx_port_create: (a) =>
+    a[0] === 0
+      ? null
+      : a[0] === ZX_PORT_BIND_TO_INTERRUPT
+      ? [ZX_OK, ZX_ERR_INVALID_ARGS]
+      : ZX_ERR_INVALID_ARGS,
   // sys_object_wait_async (zircon/kernel/lib/syscalls/object_wait.cc): the options before any
   // handle is looked up (ONCE and TIMESTAMP are the only ones); then the port with WRITE; then
   // PortDispatcher::MakeObserver: the handle, its WAIT right, and whether its object is waitable
@@ -700,12 +783,14 @@ const AFTER: Partial<Record<CallName, Check>> = {
   // zx_pager_query_dirty_ranges.md: past the lookups (the pager, its VMO with READ), an offset,
   // length or buffer size that is no u64 (the model's garbage arguments) is INVALID_ARGS; then a
   // range past a fixed-size VMO's end is OUT_OF_RANGE (VmCowPages::EnumerateDirtyRanges: "if
-  // (!InRange(offset, len, size_))").
+  // (!InRange(offset, len, size_))"), and one within it ZX_OK: the query only reads page states,
+  // attached or detached (spec 2.6: "Works after detach"), and the model's buffer is a size, with
+  // no user pointer to fault on.
   zx_pager_query_dirty_ranges: (a, m, ps) => {
     const [, vmo, offset, length, bufferSize] = a;
     if (!isU64(offset) || !isU64(length) || !isU64(bufferSize)) return ZX_ERR_INVALID_ARGS;
     const size = fixedBytes(m.get(vmo), ps);
-    return size !== undefined && offset + length > size ? ZX_ERR_OUT_OF_RANGE : null;
+    return size === undefined ? null : offset + length > size ? ZX_ERR_OUT_OF_RANGE : ZX_OK;
   },
   // zx_pager_query_vmo_stats.md: a buffer smaller than zx_pager_vmo_stats_t, options other than
   // 0 and RESET_VMO_STATS (both wrong: either, the order undocumented). Past them nothing fails:
@@ -768,7 +853,8 @@ const AFTER: Partial<Record<CallName, Check>> = {
     }
     return rangeOutcome(fixedBytes(m.get(a[0]), ps), a[1], a[2]) ??
       (a.length > 3
-        ? unmappedBuffer(m, a[0], a[3], true) ?? bufferPastEnd(m, a[0], a[3], a[2], true)
+        ? unmappedBuffer(m, a[0], a[3], true) ?? bufferPastEnd(m, a[0], a[3], a[2], true) ??
+          copyCertain(m, a[0], a[3], a[2], true, ps)
         : null);
   },
   zx_vmo_write: (a, m, ps) => {
@@ -778,7 +864,9 @@ const AFTER: Partial<Record<CallName, Check>> = {
     }
     return rangeOutcome(fixedBytes(m.get(a[0]), ps), a[2], data.length) ??
       (a.length > 3
-        ? unmappedBuffer(m, a[0], a[3], false) ?? bufferPastEnd(m, a[0], a[3], data.length, false)
+        ? unmappedBuffer(m, a[0], a[3], false) ??
+          bufferPastEnd(m, a[0], a[3], data.length, false) ??
+          copyCertain(m, a[0], a[3], data.length, false, ps)
         : null);
   },
   // zx_pager_supply_pages of an empty range (spec 2.4 steps 6-7 and its "Zero-length supply";
@@ -957,9 +1045,14 @@ const AFTER: Partial<Record<CallName, Check>> = {
     // No pager backs the pages: the kernel commits and pins them by itself.
     return h?.anonymous !== undefined && m.open.length < HANDLES_DECIDED ? ZX_OK : null;
   },
-  // zx_vmar_unmap.md, VmAddressRegion::Unmap: an unaligned address or an empty length.
-  zx_vmar_unmap: (a, _m, ps) =>
-    !isAligned(a[1], ps) || !isU64(a[2]) || a[2] === 0 ? ZX_ERR_INVALID_ARGS : null,
+  // zx_vmar_unmap.md, VmAddressRegion::Unmap: an unaligned address or an empty length; then, in
+  // a region the picture holds, `unmapIn`.
+  zx_vmar_unmap: (a, m, ps) => {
+    if (!isAligned(a[1], ps) || !isU64(a[2]) || a[2] === 0) return ZX_ERR_INVALID_ARGS;
+    const region = regionOf(m, a[0]);
+    const addr = a[1] as number;
+    return region === undefined ? null : unmapIn(region, addr, addr + roundUp(a[2], ps));
+  },
   // zx_vmar_protect.md, sys_vmar_protect (vmar.cc @ vsrinivas/fuchsia 2cf39818): the handle
   // needs READ/WRITE/EXECUTE for each PERM_* asked for; then an unaligned address, bits other
   // than PERM_*, WRITE or EXECUTE without READ, an empty length.

@@ -611,3 +611,148 @@ const VMAR_D_CASES: [key: string, what: string][] = [
 Deno.test("a region of the root may map executable pages, and a dead region is BAD_STATE to zx_vmar_destroy: kernel_vmar.ts mutants of gap list D", async (t) => {
   await killsOnPrograms(t, VMAR_D_CASES);
 });
+
+// Sample 756b652 (seed 14): the edges of a region whose layout the contract knows exactly
+// (`#regionEdges`): a gap right after a sub-region, COMMIT from one mapping's middle into the
+// next, a copy into a mapping at the start of a sub-region that follows another, a protect of
+// part of a mapping (the picture splits it on ZX_OK, as upstream does) and an unmap of a
+// sub-region with a mapping (the picture drops both on ZX_OK).
+const VMAR_EDGE_CASES: [key: string, what: string][] = [
+  [
+    "kernel/kernel_vmar.ts:165:11:LogicalOperator:(regions.length > 1 || only.base !== addr) && only.size !== end - addr",
+    "zx_vmar_unmap of a sub-region and the mapping after it destroys the sub-region only, ZX_OK",
+  ],
+  [
+    "kernel/kernel_vmar.ts:285:64:ConditionalExpression:true",
+    "zx_vmar_protect: the gap right after a sub-region is INVALID_ARGS, not NOT_FOUND",
+  ],
+  [
+    "kernel/kernel_vmar.ts:294:9:LogicalOperator:hit[0].addr !== addr && hit[hit.length - 1].addr + hit[hit.length - 1].len !== end",
+    "zx_vmar_protect of a mapping's first page changes the whole mapping, ZX_OK",
+  ],
+  [
+    "kernel/kernel_vmar.ts:339:43:ArithmeticOperator:m.len + inMapping",
+    "zx_vmar_op_range: COMMIT from a mapping's middle runs past its VMO (OUT_OF_RANGE)",
+  ],
+];
+
+Deno.test("the edges of a known region: kernel_vmar.ts unmap, protect and op_range mutants of sample 756b652", async (t) => {
+  await killsOnPrograms(t, "kernel/kernel_vmar.ts", VMAR_EDGE_CASES);
+});
+
+const OBJECTS_EDGE_CASES: [key: string, what: string][] = [
+  [
+    "kernel/objects.ts:573:39:ConditionalExpression:true @end+0:79",
+    "a fault looks its address up in the first sub-region, whichever holds it",
+  ],
+  [
+    "kernel/objects.ts:573:57:EqualityOperator:addr >= r.base + r.size",
+    "a fault looks its address up in a sub-region that ends before it",
+  ],
+];
+
+Deno.test("a copy into a mapping at the start of a sub-region that follows another: objects.ts mutants of sample 756b652", async (t) => {
+  await killsOnPrograms(t, "kernel/objects.ts", OBJECTS_EDGE_CASES);
+});
+
+// Sample 756b652 (seed 14): what ZX_INFO_VMO counts (`infoCounts`): populated_scaled_bytes never
+// over populated_bytes, and equal for a root never cloned; num_children at least the children
+// with open handles. `#childCounts` gives a pager VMO a child, hints it (an operation in flight)
+// with one handle, then with one handle and one mapping.
+const INFO_OBJECTS_CASES: [key: string, what: string][] = [
+  [
+    "kernel/objects.ts:391:11:LogicalOperator:(s === undefined || s === MARKER) && s instanceof ZeroSlot",
+    "populated_scaled_bytes counts absent pages",
+  ],
+  [
+    "kernel/objects.ts:391:11:ConditionalExpression:false @end+0:67",
+    "populated_scaled_bytes counts absent pages, markers and zero intervals",
+  ],
+  [
+    "kernel/objects.ts:391:11:EqualityOperator:s !== undefined",
+    "populated_scaled_bytes counts the absent pages instead of the present ones",
+  ],
+  [
+    "kernel/objects.ts:364:12:ArithmeticOperator:this.handleCount + this.mappings + this.inflight - this.children.length",
+    "a child takes its VMO's life away: the VMO dies with its handle open (OP_FAIL BAD_STATE)",
+  ],
+];
+
+Deno.test("what ZX_INFO_VMO counts, and a VMO a child keeps: objects.ts mutants of sample 756b652", async (t) => {
+  await killsOnPrograms(t, "kernel/objects.ts", INFO_OBJECTS_CASES);
+});
+
+const INFO_KERNEL_OBJECTS_CASES: [key: string, what: string][] = [
+  [
+    "kernel/kernel_objects.ts:297:16:ArithmeticOperator:vmo.handleCount - vmo.mappings",
+    "a VMO whose one handle is balanced by one mapping gives its children away (num_children 0)",
+  ],
+];
+
+Deno.test("num_children keeps a child with an open handle: the kernel_objects.ts mutant of sample 756b652", async (t) => {
+  await killsOnPrograms(t, "kernel/kernel_objects.ts", INFO_KERNEL_OBJECTS_CASES);
+});
+
+// Sample 756b652 (seed 14): a dirty-ranges query within a fixed-size pager VMO is ZX_OK, and a
+// port asked with an option bit upstream does not take is INVALID_ARGS (PortDispatcher::Create).
+const KERNEL_E_CASES: [key: string, what: string][] = [
+  [
+    "kernel/kernel.ts:269:9:ConditionalExpression:true",
+    "zx_pager_query_dirty_ranges is OUT_OF_RANGE within the VMO",
+  ],
+  [
+    "kernel/kernel.ts:297:9:ConditionalExpression:false",
+    "zx_port_create takes any option bits",
+  ],
+];
+
+Deno.test("a dirty-ranges query within the VMO, and a port's option bits: kernel.ts mutants of sample 756b652", async (t) => {
+  await killsOnPrograms(t, "kernel/kernel.ts", KERNEL_E_CASES);
+});
+
+// Sample 756b652 (seed 14): what a call hands back and what the trace says of it. A failed call
+// of a handle or value kind hands back its kind's slots, and its ret shows only the status; a
+// signal packet taken from a port (`signalLayout`'s async wait, then `zx_port_wait`) shows in
+// the trace's `observed` event.
+const TRACE_SYSCALLS_CASES: [key: string, what: string][] = [
+  [
+    'kernel/syscalls.ts:1212:5:ConditionalExpression:case "value":',
+    "a failed call of a value kind hands back a bare status",
+  ],
+  [
+    "kernel/syscalls.ts:1271:7:ConditionalExpression:false @end+0:50",
+    "the ret of a failed call shows a handle or value",
+  ],
+];
+
+Deno.test("a failed call's shape and its ret: syscalls.ts mutants of sample 756b652", async (t) => {
+  await killsOnPrograms(t, "kernel/syscalls.ts", TRACE_SYSCALLS_CASES);
+});
+
+const TRACE_KERNEL_CASES: [key: string, what: string][] = [
+  [
+    "kernel/kernel.ts:333:26:BlockStatement:{}",
+    "zx_port_wait hands back a signal packet the trace does not show",
+  ],
+];
+
+Deno.test("a signal packet taken from a port shows in the trace: the kernel.ts mutant of sample 756b652", async (t) => {
+  await killsOnPrograms(t, "kernel/kernel.ts", TRACE_KERNEL_CASES);
+});
+
+// Sample 756b652 (seed 14), the same class past the blind spots: an unmap of half a sub-region
+// (INVALID_ARGS) and an unmap in a destroyed region (BAD_STATE), predicted by `unmapIn`.
+const UNMAP_CASES: [key: string, what: string][] = [
+  [
+    "kernel/kernel_vmar.ts:159:9:ConditionalExpression:false",
+    "zx_vmar_unmap in a destroyed region is not BAD_STATE",
+  ],
+  [
+    "kernel/kernel_vmar.ts:162:9:ConditionalExpression:false",
+    "zx_vmar_unmap of half a sub-region is not INVALID_ARGS",
+  ],
+];
+
+Deno.test("zx_vmar_unmap of half a sub-region, and in a destroyed region: kernel_vmar.ts mutants", async (t) => {
+  await killsOnPrograms(t, "kernel/kernel_vmar.ts", UNMAP_CASES);
+});

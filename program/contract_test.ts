@@ -357,7 +357,7 @@ Deno.test("zx_pager_query_dirty_ranges, zx_bti_create and the VMO creates: garba
   assert.equal(query(2, 0, PS, 0.5), "ZX_ERR_INVALID_ARGS");
   assert.equal(query(2, 2 * PS, 2 * PS), "ZX_ERR_OUT_OF_RANGE");
   assert.equal(query(4, 2 * PS, 2 * PS), null); // it may have grown
-  assert.equal(query(2, 0, 3 * PS), null); // what the pages hold decides the rest
+  assert.equal(query(2, 0, 3 * PS), "ZX_OK"); // within the VMO: it reads page states only (spec 2.6)
   assert.equal(query(9, -PS, PS), "ZX_ERR_BAD_HANDLE"); // the lookups first
   const bti = (options: number, id: number) => name(predict("zx_bti_create", [options, id], m, PS));
   assert.equal(bti(0, 3), "ZX_OK");
@@ -374,4 +374,12 @@ Deno.test("zx_pager_query_dirty_ranges, zx_bti_create and the VMO creates: garba
     name(predict("zx_pager_create_vmo", [1, options, 5, 0, size], m, PS));
   assert.equal(pagerVmo(ZX_VMO_TRAP_DIRTY, 2 ** 64 - 4096), "ZX_ERR_OUT_OF_RANGE");
   assert.equal(pagerVmo(0, 2 ** 40 + 4096), null);
+});
+
+Deno.test("zx_port_create: option bits other than ZX_PORT_BIND_TO_INTERRUPT are INVALID_ARGS, that bit either", () => {
+  const m = new HandleModel();
+  assert.equal(predict("zx_port_create", [2], m, PS), ZX_ERR_INVALID_ARGS);
+  assert.equal(predict("zx_port_create", [2 ** 31], m, PS), ZX_ERR_INVALID_ARGS);
+  assert.deepEqual(predictAmong("zx_port_create", [1], m, PS), [ZX_OK, ZX_ERR_INVALID_ARGS]);
+  assert.equal(predict("zx_port_create", [0], m, PS), null); // a port is made, or no memory
 });

@@ -885,13 +885,15 @@ class CallBuilder {
     }
     // A region that may map executable pages, of the root (which may): random draws ask for
     // CAN_MAP_EXECUTE only with other bits that fail first. Then `plain` destroyed twice: the
-    // second finds a dead region (BAD_STATE). No draws, and nothing later calls name.
+    // second finds a dead region (BAD_STATE), as an unmap in it then does. No draws, and
+    // nothing later calls name.
     this.#emit({
       call: "zx_vmar_allocate",
       args: [{ vmar: 0 }, ZX_VM_CAN_MAP_READ | ZX_VM_CAN_MAP_EXECUTE, 0, ps],
     }, null);
     this.#emit({ call: "zx_vmar_destroy", args: [{ h: plain }] }, null);
     this.#emit({ call: "zx_vmar_destroy", args: [{ h: plain }] }, null);
+    this.#emit({ call: "zx_vmar_unmap", args: [{ h: plain }, 0, ps] }, null); // dead: BAD_STATE
     const span = (Math.max(first + firstPages, second + secondPages) - first) * ps;
     for (let n = 1 + d.int(3); n > 0; n--) {
       switch (d.int(6)) {
@@ -983,6 +985,8 @@ class CallBuilder {
     }, null);
     this.#nestedRegion();
     this.#shrunkTarget();
+    this.#regionEdges();
+    this.#childCounts();
   }
 
   /**
@@ -1006,6 +1010,109 @@ class CallBuilder {
     this.#emit({
       call: "zx_vmo_write",
       args: [{ h: vmo }, { bytes: ps, fill: 0x77 }, 0, past],
+    }, null);
+  }
+
+  /**
+   * The end of a region layout, with no draws of its own: a fresh two-page pager VMO (no
+   * service: nothing is read) with one at-least-on-write child, a DONT_NEED hint through its
+   * own handle (an operation in flight; its end asks whether the VMO still lives), an OP_FAIL
+   * of its first page (ZX_OK while it is attached: its handle and its child keep it), then a
+   * mapping of it (one handle, one mapping), the hint again and `ZX_INFO_VMO` without a buffer
+   * (the contract's `infoCounts`: the child still counted). Random draws seldom hint a pager VMO
+   * whose one handle is balanced by one mapping, and never ask for its children then.
+   */
+  #childCounts(): void {
+    const ps = this.#ps;
+    const pager = this.#emit({ call: "zx_pager_create", args: [0] }, null);
+    const port = this.#emit({ call: "zx_port_create", args: [0] }, null);
+    const vmo = this.#emit({
+      call: "zx_pager_create_vmo",
+      args: [{ h: pager }, 0, { h: port }, 0, 2 * ps],
+    }, null);
+    this.#emit({
+      call: "zx_vmo_create_child",
+      args: [{ h: vmo }, ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE, 0, ps],
+    }, null);
+    const hint = () =>
+      this.#emit({ call: "zx_vmo_op_range", args: [{ h: vmo }, ZX_VMO_OP_DONT_NEED, 0, ps] }, null);
+    hint();
+    this.#emit({
+      call: "zx_pager_op_range",
+      args: [{ h: pager }, ZX_PAGER_OP_FAIL, { h: vmo }, 0, ps, ZX_ERR_IO],
+    }, null);
+    this.#emit({
+      call: "zx_vmar_map",
+      args: [{ vmar: 0 }, ZX_VM_PERM_READ, 0, { h: vmo }, 0, ps],
+    }, null);
+    hint();
+    this.#emit({ call: "zx_object_get_info", args: [{ h: vmo }, ZX_INFO_VMO] }, null);
+  }
+
+  /**
+   * The end of a region layout, with no draws of its own: the edges of a fresh ten-page region
+   * whose layout the contract knows exactly. A two-page sub-region at page 0, a gap at page 2,
+   * two SPECIFIC two-page mappings of fresh anonymous VMOs at pages 3 (read-only) and 5 (read
+   * and write), a one-page sub-region at page 7 and right after it one at page 8 with a
+   * mapping at its first page. Then: a protect of the gap right after the first sub-region
+   * (NOT_FOUND); COMMIT from the first mapping's second page into the second mapping (ZX_OK:
+   * each VMO's own part); a copy into the mapping at the start of the sub-region that follows
+   * another (ZX_OK); a protect of the first mapping's first page to read and write (ZX_OK
+   * upstream, which splits the mapping; NOT_SUPPORTED in the model) and a copy into its second
+   * page (still read-only: INVALID_ARGS); an unmap of half the first sub-region (INVALID_ARGS),
+   * one of the first sub-region, the gap and the first mapping together, then MAP_RANGE over
+   * that mapping (a walk over a gap if the unmap
+   * said ZX_OK, else over the mapping). Random draws never place a gap, a sub-region and two
+   * mappings side by side, nor walk one mapping into the next from its middle.
+   */
+  #regionEdges(): void {
+    const ps = this.#ps;
+    const rw = ZX_VM_PERM_READ | ZX_VM_PERM_WRITE;
+    const region = this.#emit({
+      call: "zx_vmar_allocate",
+      args: [
+        { vmar: 0 },
+        ZX_VM_CAN_MAP_SPECIFIC | ZX_VM_CAN_MAP_READ | ZX_VM_CAN_MAP_WRITE,
+        0,
+        10 * ps,
+      ],
+    }, null);
+    const sub = (page: number, pages: number, more = 0) =>
+      this.#emit({
+        call: "zx_vmar_allocate",
+        args: [{ h: region }, ZX_VM_SPECIFIC | ZX_VM_CAN_MAP_READ | more, page * ps, pages * ps],
+      }, null);
+    sub(0, 2);
+    const vmo = (pages: number) =>
+      this.#emit({ call: "zx_vmo_create", args: [pages * ps, 0] }, null);
+    const map = (into: CallRef, perm: number, page: number, pages: number) =>
+      this.#emit({
+        call: "zx_vmar_map",
+        args: [{ h: into }, perm | ZX_VM_SPECIFIC, page * ps, { h: vmo(pages) }, 0, pages * ps],
+      }, null);
+    const first = map(region, ZX_VM_PERM_READ, 3, 2);
+    map(region, rw, 5, 2);
+    sub(7, 1);
+    const late = map(sub(8, 2, ZX_VM_CAN_MAP_SPECIFIC | ZX_VM_CAN_MAP_WRITE), rw, 0, 1);
+    const source = vmo(1);
+    const at = (ref: CallRef, pages: number) => ({ addr: ref, plus: pages * ps });
+    this.#emit({
+      call: "zx_vmar_protect",
+      args: [{ h: region }, ZX_VM_PERM_READ, at(first, -1), ps],
+    }, null);
+    this.#emit({
+      call: "zx_vmar_op_range",
+      args: [{ h: region }, ZX_VMAR_OP_COMMIT, at(first, 1), 2 * ps],
+    }, null);
+    this.#emit({ call: "zx_vmo_read", args: [{ h: source }, 0, ps, at(late, 0)] }, null);
+    this.#emit({ call: "zx_vmar_protect", args: [{ h: region }, rw, at(first, 0), ps] }, null);
+    this.#emit({ call: "zx_vmo_read", args: [{ h: source }, 0, ps, at(first, 1)] }, null);
+    // Half of the first sub-region (INVALID_ARGS), then it, the gap and the first mapping.
+    this.#emit({ call: "zx_vmar_unmap", args: [{ h: region }, at(first, -2), 2 * ps] }, null);
+    this.#emit({ call: "zx_vmar_unmap", args: [{ h: region }, at(first, -3), 5 * ps] }, null);
+    this.#emit({
+      call: "zx_vmar_op_range",
+      args: [{ h: region }, ZX_VMAR_OP_MAP_RANGE, at(first, 0), 2 * ps],
     }, null);
   }
 
@@ -1455,6 +1562,8 @@ class CallBuilder {
       call: "zx_object_wait_async",
       args: [{ h: vmo }, { h: signalPort }, 1, u1, ZX_WAIT_ASYNC_ONCE],
     }, null);
+    // Its packet taken (no draws): the trace must show what it observed (`signalPacketShown`).
+    this.#emit({ call: "zx_port_wait", args: [{ h: signalPort }, 0] }, null);
   }
 
   /** Adds one call of `name` (and whatever constructors its arguments need). */

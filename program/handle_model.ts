@@ -191,6 +191,12 @@ export class HandleModel {
    */
   readonly vmoBytes: Map<number, number> = new Map();
 
+  /**
+   * The children each VMO was made with (`zx_vmo_create_child` that returned ZX_OK), by model
+   * object id of the VMO named, in the order they were made: the child's own object ids.
+   */
+  readonly childrenMade: Map<number, number[]> = new Map();
+
   /** True if a pin the model surely knows holds a page of `object` in `[start, end)`. */
   surelyPinned(object: number, start: number, end: number): boolean {
     for (const p of this.plainPins.values()) {

@@ -49,7 +49,7 @@ import {
   ZX_VMO_OP_DECOMMIT,
 } from "../kernel/constants.ts";
 import { present } from "../kernel/assert.ts";
-import type { KernelEvent, Packet } from "../kernel/events.ts";
+import type { KernelEvent, Packet, SignalPacket } from "../kernel/events.ts";
 import type { Kernel, KernelOptions, KernelYield, Syscall, Wait } from "../kernel/kernel.ts";
 import { methodName, spec, type VmoInfo } from "../kernel/syscalls.ts";
 import { kernelInvariants } from "../properties/kernel_invariants.ts";
@@ -201,6 +201,8 @@ interface Shared {
   readonly rets: Map<number, KernelEvent & { k: "ret" }>;
   /** The last `call` event of each thread (what the trace says its call was given). */
   readonly calls: Map<number, KernelEvent & { k: "call" }>;
+  /** The last `observed` event of each thread (what the trace says its wait learned). */
+  readonly observed: Map<number, KernelEvent & { k: "observed" }>;
 }
 
 function contractFailure(message: string): never {
@@ -315,6 +317,7 @@ function applyToModel(
       return;
     case "zx_vmo_create_child": {
       if (!ok) return;
+      childMade(model, args[0], r.value);
       const options = args[1] as number;
       const rights =
         (ZX_DEFAULT_VMO_RIGHTS | (options & ZX_VMO_CHILD_RESIZABLE ? ZX_RIGHT_RESIZE : 0)) &
@@ -528,6 +531,7 @@ function check(
     placedWhere(where, call.call, args, r, model, ps);
   }
   if (r.info !== undefined) infoAgrees(where, args[0], r.info, model, ps);
+  if (r.info !== undefined) infoCounts(where, args, r.info, model);
   applyToModel(call, args, r, model, ps);
 }
 
@@ -631,6 +635,51 @@ function infoAgrees(
   }
 }
 
+/** A child `child` (a new handle, its own model object) was made of the VMO `parent` names. */
+function childMade(model: HandleModel, parent: unknown, child: number): void {
+  const p = model.get(parent);
+  if (p === undefined) return;
+  const made = model.childrenMade.get(p.object) ?? [];
+  made.push(child);
+  model.childrenMade.set(p.object, made);
+}
+
+/**
+ * What a successful `zx_object_get_info(ZX_INFO_VMO)` counts, against the handle model
+ * (zx_object_get_info.md; VmoToInfoEntry, zircon/kernel/object/vm_object_dispatcher.cc @
+ * gnoliyil/fuchsia 641fd6bc, sets `populated_scaled_bytes` to the integral part of the scaled
+ * total and `populated_bytes` to the total):
+ * - `populated_scaled_bytes` splits each shared page among its sharers, so it is never more than
+ *   `populated_bytes`; of a root VMO (one `zx_vmo_create`, `zx_vmo_create_contiguous` or
+ *   `zx_pager_create_vmo` made) no child was ever made of, nothing shares a page: equal.
+ * - `num_children` counts at least the children made of the VMO whose handles are still open: a
+ *   handle keeps its VMO alive, and a live child stays counted on the VMO it was made of while
+ *   that VMO lives, which the queried handle holds (zx_vmo_create_child.md). Judged only for a
+ *   query without a user buffer: with one, the record is taken before a copy-out that may block
+ *   while other threads make children.
+ */
+function infoCounts(where: string, args: readonly unknown[], info: VmoInfo, model: HandleModel) {
+  const h = model.get(args[0]);
+  if (h === undefined) return;
+  const says = (what: string) => contractFailure(`${where} reports ${what}`);
+  if (info.populatedScaledBytes > info.populatedBytes) {
+    says(`${info.populatedScaledBytes} populated scaled bytes of ${info.populatedBytes} populated`);
+  }
+  const root = h.pager !== null || h.anonymous !== undefined;
+  const made = model.childrenMade.get(h.object) ?? [];
+  if (root && made.length === 0 && info.populatedScaledBytes !== info.populatedBytes) {
+    says(
+      `${info.populatedScaledBytes} populated scaled bytes of ${info.populatedBytes} populated, of a root VMO never cloned`,
+    );
+  }
+  if (args.length > 2) return;
+  const open = new Set(model.open.map((x) => model.get(x)?.object));
+  const alive = made.filter((c) => open.has(c)).length;
+  if (info.numChildren < alive) {
+    says(`${info.numChildren} children; ${alive} made of it have open handles`);
+  }
+}
+
 /**
  * The trace's `ret` of a call shows what the call handed its caller (kernel/syscalls.ts
  * `retEvent`): its status, and on success the value, the new handle, or the new handle and its
@@ -663,6 +712,64 @@ function traceShows(
       `${where} handed back ${r.value}${
         r.base === undefined ? "" : ` at ${r.base}`
       }; the trace's ret shows handle ${ret.handle} value ${ret.value}`,
+    );
+  }
+}
+
+/**
+ * The trace's `ret` of a failed call shows its status and nothing handed back (kernel/syscalls.ts
+ * `retEvent`): a failed call hands its caller no handle, and a value it hands back on error (a
+ * timed-out wait's observed signals) is the call's result, not the trace's.
+ */
+function failureShowsStatus(
+  where: string,
+  r: CallResult,
+  ret: (KernelEvent & { k: "ret" }) | undefined,
+): void {
+  if (r.status === ZX_OK || ret === undefined) return;
+  if (ret.handle !== undefined || ret.value !== undefined) {
+    contractFailure(
+      `${where} failed with ${
+        statusName(r.status)
+      }; the trace's ret shows handle ${ret.handle} value ${ret.value}`,
+    );
+  }
+}
+
+/**
+ * What a call of a handle, value or handle-and-address kind hands its caller has that kind's
+ * shape whether it succeeds or fails (kernel/syscalls.ts `failed`: `[status, 0]`, `[status, 0,
+ * 0]`), as a caller that destructures it relies on.
+ */
+function shapeOfKind(where: string, name: CallName, raw: unknown): void {
+  const kind = spec(name).result;
+  const n = kind === "handle" || kind === "value" ? 2 : kind === "handleAddr" ? 3 : 0;
+  if (n !== 0 && !(Array.isArray(raw) && raw.length === n)) {
+    contractFailure(`${where} handed back ${JSON.stringify(raw)}, not the ${n} slots of its kind`);
+  }
+}
+
+/**
+ * A call that hands back a signal packet (`zx_port_wait`: an async wait's packet) shows, in the
+ * trace's `observed` event of its thread, the packet's key and the signals it observed: the
+ * checkers that judge what a wait learned (futex-discipline's user signals) read that event.
+ */
+function signalPacketShown(
+  where: string,
+  r: CallResult,
+  observed: (KernelEvent & { k: "observed" }) | undefined,
+): void {
+  const p = r.packet as Partial<SignalPacket> | null;
+  if (r.status !== ZX_OK || p === null || p.signal === undefined) return;
+  if (observed === undefined || observed.key !== p.key || observed.signals !== p.signal.observed) {
+    contractFailure(
+      `${where} handed back a signal packet (key ${p.key}, observed 0x${
+        p.signal.observed.toString(16)
+      }); the trace's observed event shows ${
+        observed === undefined
+          ? "nothing"
+          : `key ${observed.key}, 0x${observed.signals.toString(16)}`
+      }`,
     );
   }
 }
@@ -733,6 +840,7 @@ function* programThread(sys: Sys, t: number, s: Shared): ThreadBody {
     if (detaching !== undefined) s.model.detachStarted.add(detaching.object);
     s.rets.delete(sys.tid);
     s.calls.delete(sys.tid);
+    s.observed.delete(sys.tid);
     const gen = invoke(sys, call.call, args);
     gen.next(); // the kernel call's own scheduling point: already taken above
     let r = gen.next();
@@ -751,6 +859,9 @@ function* programThread(sys: Sys, t: number, s: Shared): ThreadBody {
     if (!memory) {
       traceShowsCall(`t${t}#${c} ${call.call}`, call.call, args, s.calls.get(sys.tid));
       traceShows(`t${t}#${c} ${call.call}`, call.call, result, s.rets.get(sys.tid));
+      failureShowsStatus(`t${t}#${c} ${call.call}`, result, s.rets.get(sys.tid));
+      shapeOfKind(`t${t}#${c} ${call.call}`, call.call, r.value);
+      signalPacketShown(`t${t}#${c} ${call.call}`, result, s.observed.get(sys.tid));
     }
     const injected = mayRunOut && result.status === ZX_ERR_NO_MEMORY;
     if (waited !== null && (result.status !== waited.status || result.value !== waited.observed)) {
@@ -995,12 +1106,14 @@ export function runProgram(program: Program, options: ProgramRunOptions = {}): P
     firstDetach: new Map(),
     rets: new Map(),
     calls: new Map(),
+    observed: new Map(),
     allocFailures: (options.allocFailPercent ?? 0) > 0,
   };
   world.trace.listen((e) => {
     if (e.k === "detach" && !shared.firstDetach.has(e.vmo)) shared.firstDetach.set(e.vmo, e.why);
     if (e.k === "ret") shared.rets.set(e.tid, e);
     if (e.k === "call") shared.calls.set(e.tid, e);
+    if (e.k === "observed") shared.observed.set(e.tid, e);
   });
   const [setup, setupHandle] = kernel.createThread("setup", 0);
   const [st, vmar] = runSync(

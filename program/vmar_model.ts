@@ -166,13 +166,40 @@ export class VmarModel {
     region.mappings.splice(0, region.mappings.length, ...kept);
   }
 
-  /** A successful `zx_vmar_protect`: the mappings of `region` in `[addr, addr + len)` now allow these. */
+  /**
+   * A successful `zx_vmar_protect`: the mappings of `region` in `[addr, addr + len)` now allow
+   * these. A mapping the range covers only in part is split at the range's ends and only its
+   * part inside changes (VmMapping::ProtectLocked splits it: vm_mapping.cc @ vsrinivas/fuchsia
+   * 005edc33; zx_vmar_protect.md).
+   */
   protect(region: ModelRegion, addr: number, len: number, read: boolean, write: boolean): void {
+    const end = addr + len;
+    const out: ModelMapping[] = [];
     for (const m of region.mappings) {
-      if (!overlaps(m.addr, m.len, addr, len)) continue;
-      m.readable = read;
-      m.writable = write;
+      if (!overlaps(m.addr, m.len, addr, len)) {
+        out.push(m);
+        continue;
+      }
+      const from = Math.max(m.addr, addr), to = Math.min(m.addr + m.len, end);
+      if (from === m.addr && to === m.addr + m.len) {
+        m.readable = read;
+        m.writable = write;
+        out.push(m);
+        continue;
+      }
+      const part = (a: number, b: number, r: boolean, w: boolean): ModelMapping => ({
+        ...m,
+        addr: a,
+        len: b - a,
+        readable: r,
+        writable: w,
+        ...(m.vmoOffset === undefined ? {} : { vmoOffset: m.vmoOffset + (a - m.addr) }),
+      });
+      if (m.addr < from) out.push(part(m.addr, from, m.readable, m.writable));
+      out.push(part(from, to, read, write));
+      if (to < m.addr + m.len) out.push(part(to, m.addr + m.len, m.readable, m.writable));
     }
+    region.mappings.splice(0, region.mappings.length, ...out);
   }
 
   /** The mapping holding `addr` in `region` or any region under it, as a fault finds it. */

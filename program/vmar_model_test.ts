@@ -55,3 +55,18 @@ Deno.test("VmarModel: destroying a region destroys the regions under it", () => 
   assert.ok(v.region(3)!.destroyed);
   assert.equal(v.find(v.root!, 0x1000), undefined);
 });
+
+Deno.test("VmarModel: a protect of part of a mapping splits it, as upstream does; the rest keeps its permissions", () => {
+  const v = new VmarModel();
+  v.addRoot(1);
+  const root = v.region(1)!;
+  v.mapped(root, { ...map(0x3000, 0x300, false), vmo: 7, vmoOffset: 0x100 }, false);
+  v.protect(root, 0x3100, 0x100, true, true);
+  assert.equal(v.find(root, 0x3000)?.writable, false);
+  assert.equal(v.find(root, 0x3100)?.writable, true);
+  assert.equal(v.find(root, 0x3200)?.writable, false);
+  assert.deepEqual(
+    root.mappings.map((m) => [m.addr, m.len, m.vmoOffset]),
+    [[0x3000, 0x100, 0x100], [0x3100, 0x100, 0x200], [0x3200, 0x100, 0x300]],
+  );
+});
