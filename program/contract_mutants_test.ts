@@ -637,7 +637,7 @@ const VMAR_EDGE_CASES: [key: string, what: string][] = [
 ];
 
 Deno.test("the edges of a known region: kernel_vmar.ts unmap, protect and op_range mutants of sample 756b652", async (t) => {
-  await killsOnPrograms(t, "kernel/kernel_vmar.ts", VMAR_EDGE_CASES);
+  await killsOnPrograms(t, VMAR_EDGE_CASES);
 });
 
 const OBJECTS_EDGE_CASES: [key: string, what: string][] = [
@@ -652,7 +652,7 @@ const OBJECTS_EDGE_CASES: [key: string, what: string][] = [
 ];
 
 Deno.test("a copy into a mapping at the start of a sub-region that follows another: objects.ts mutants of sample 756b652", async (t) => {
-  await killsOnPrograms(t, "kernel/objects.ts", OBJECTS_EDGE_CASES);
+  await killsOnPrograms(t, OBJECTS_EDGE_CASES);
 });
 
 // Sample 756b652 (seed 14): what ZX_INFO_VMO counts (`infoCounts`): populated_scaled_bytes never
@@ -679,7 +679,7 @@ const INFO_OBJECTS_CASES: [key: string, what: string][] = [
 ];
 
 Deno.test("what ZX_INFO_VMO counts, and a VMO a child keeps: objects.ts mutants of sample 756b652", async (t) => {
-  await killsOnPrograms(t, "kernel/objects.ts", INFO_OBJECTS_CASES);
+  await killsOnPrograms(t, INFO_OBJECTS_CASES);
 });
 
 const INFO_KERNEL_OBJECTS_CASES: [key: string, what: string][] = [
@@ -690,7 +690,7 @@ const INFO_KERNEL_OBJECTS_CASES: [key: string, what: string][] = [
 ];
 
 Deno.test("num_children keeps a child with an open handle: the kernel_objects.ts mutant of sample 756b652", async (t) => {
-  await killsOnPrograms(t, "kernel/kernel_objects.ts", INFO_KERNEL_OBJECTS_CASES);
+  await killsOnPrograms(t, INFO_KERNEL_OBJECTS_CASES);
 });
 
 // Sample 756b652 (seed 14): a dirty-ranges query within a fixed-size pager VMO is ZX_OK, and a
@@ -707,7 +707,7 @@ const KERNEL_E_CASES: [key: string, what: string][] = [
 ];
 
 Deno.test("a dirty-ranges query within the VMO, and a port's option bits: kernel.ts mutants of sample 756b652", async (t) => {
-  await killsOnPrograms(t, "kernel/kernel.ts", KERNEL_E_CASES);
+  await killsOnPrograms(t, KERNEL_E_CASES);
 });
 
 // Sample 756b652 (seed 14): what a call hands back and what the trace says of it. A failed call
@@ -726,7 +726,7 @@ const TRACE_SYSCALLS_CASES: [key: string, what: string][] = [
 ];
 
 Deno.test("a failed call's shape and its ret: syscalls.ts mutants of sample 756b652", async (t) => {
-  await killsOnPrograms(t, "kernel/syscalls.ts", TRACE_SYSCALLS_CASES);
+  await killsOnPrograms(t, TRACE_SYSCALLS_CASES);
 });
 
 const TRACE_KERNEL_CASES: [key: string, what: string][] = [
@@ -737,7 +737,7 @@ const TRACE_KERNEL_CASES: [key: string, what: string][] = [
 ];
 
 Deno.test("a signal packet taken from a port shows in the trace: the kernel.ts mutant of sample 756b652", async (t) => {
-  await killsOnPrograms(t, "kernel/kernel.ts", TRACE_KERNEL_CASES);
+  await killsOnPrograms(t, TRACE_KERNEL_CASES);
 });
 
 // Sample 756b652 (seed 14), the same class past the blind spots: an unmap of half a sub-region
@@ -754,5 +754,5 @@ const UNMAP_CASES: [key: string, what: string][] = [
 ];
 
 Deno.test("zx_vmar_unmap of half a sub-region, and in a destroyed region: kernel_vmar.ts mutants", async (t) => {
-  await killsOnPrograms(t, "kernel/kernel_vmar.ts", UNMAP_CASES);
+  await killsOnPrograms(t, UNMAP_CASES);
 });
