@@ -442,6 +442,15 @@ async function judgeAll(
 
   const results: MutantResult[] = [];
   let done = 0;
+  // Where the judging time goes (worker wall milliseconds by kind of work), for the closing
+  // `cost:` line: logged only, never part of a result.
+  const cost = new Map<string, { n: number; ms: number }>();
+  const spent = (what: string, since: number) => {
+    const c = cost.get(what) ?? { n: 0, ms: 0 };
+    c.n++;
+    c.ms += performance.now() - since;
+    cost.set(what, c);
+  };
   const inFlight = new Map<string, { what: string; since: number }>();
   const progress = setInterval(() => {
     const now = performance.now();
@@ -465,6 +474,7 @@ async function judgeAll(
     const worker = await pool.acquire();
     const t0 = performance.now();
     const bound = 10 * limit + 60_000;
+    const since = t0;
     const r = await pool.request(worker, {
       type: "mutant",
       id: "",
@@ -474,6 +484,7 @@ async function judgeAll(
       ids,
     }, bound);
     await pool.returnAfter(worker, r, mutantCount);
+    spent("calibration (unmutated, after a time limit)", since);
     return Math.min(bound, performance.now() - t0);
   };
   // Memory suspects are judged one at a time: a breach while one runs is its own.
@@ -540,12 +551,14 @@ async function judgeAll(
         const l = limits[attempt];
         // A static mutant that stops the project loading at all is killed by the load: every
         // probe would fail (Stryker's RuntimeError). The unmutated copy loaded before judging.
+        const spawnedAt = performance.now();
         const spawned = isStatic
           ? await pool.spawn(mutantCount, m.id).catch((e) => {
             if (e instanceof InputError) return e;
             throw e;
           })
           : null;
+        if (isStatic) spent("static: a fresh worker loads", spawnedAt);
         if (spawned instanceof InputError) {
           res = {
             status: "killed",
@@ -557,6 +570,7 @@ async function judgeAll(
         }
         const ask = async () => {
           const worker = spawned !== null ? spawned.worker : await pool.acquire();
+          const asked = performance.now();
           const r = await pool.request(
             worker,
             {
@@ -570,6 +584,7 @@ async function judgeAll(
             l,
             suspect,
           );
+          spent(`${judge} ${attemptKind(r, attempt, suspect)}`, asked);
           if (isStatic) pool.kill(worker);
           else await pool.returnAfter(worker, r, mutantCount);
           return r;
@@ -633,7 +648,26 @@ async function judgeAll(
   await Promise.all(running);
   clearInterval(progress);
   clearInterval(watchdog);
+  const total = [...cost.values()].reduce((a, c) => a + c.ms, 0);
+  log(
+    `cost (worker wall s): ${(total / 1000).toFixed(0)} in all; ` +
+      [...cost].sort((a, b) => b[1].ms - a[1].ms).map(([what, c]) =>
+        `${what} ${(c.ms / 1000).toFixed(0)} (${c.n})`
+      ).join("; "),
+  );
   return results.sort((a, b) => Number(a.id) - Number(b.id));
+}
+
+/** What one request of a mutant's judging came to, for the cost line. */
+function attemptKind(r: FromWorker, attempt: number, suspect: boolean): string {
+  const again = attempt > 0 ? (suspect ? " (alone, after a memory breach)" : " (retry)") : "";
+  if (r.type !== "mutant") {
+    const by = r.type === "error" && r.message === "memory" ? "memory budget" : "time limit";
+    return `ended by the ${by}${again}`;
+  }
+  const o = r.outcome;
+  const what = o.killedBy === null ? "survived" : o.hitLimit ? "hit limit" : "killed";
+  return `${what}${again}`;
 }
 
 function toResult(o: JudgeOutcome): JudgeResult {
