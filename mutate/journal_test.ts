@@ -1,5 +1,12 @@
 import { strict as assert } from "node:assert";
-import { openJournal, treeFingerprint } from "./journal.ts";
+import {
+  moduleClosure,
+  openJournal,
+  readJournal,
+  StaleJournalError,
+  treeFingerprint,
+} from "./journal.ts";
+import { judgeModuleRoots } from "./judges.ts";
 import type { MutantResult } from "./report.ts";
 
 function result(id: string): MutantResult {
@@ -85,4 +92,74 @@ Deno.test("the fingerprint changes with the instrumented code, the judges and th
     base,
   );
   Deno.removeSync(root, { recursive: true });
+});
+
+Deno.test("a named journal of another tree is refused, not replaced; --fresh judges afresh into it; a finished run keeps it", () => {
+  const dir = Deno.makeTempDirSync();
+  const path = `${dir}/nightly.jsonl`;
+  const j = openJournal(path, "tree-a", { named: true });
+  j.record(result("0"));
+  j.finish();
+  assert.deepEqual([...readJournal(path).results.keys()], ["0"], "kept after the run");
+  assert.equal(readJournal(path).fingerprint, "tree-a");
+  assert.deepEqual([...openJournal(path, "tree-a", { named: true }).prior.keys()], ["0"]);
+  assert.throws(
+    () => openJournal(path, "tree-b", { named: true }),
+    (e: unknown) => e instanceof StaleJournalError && /cannot be taken up/.test(e.message),
+  );
+  assert.equal(readJournal(path).results.size, 1, "the refused journal is untouched");
+  const fresh = openJournal(path, "tree-b", { named: true, fresh: true });
+  assert.equal(fresh.prior.size, 0);
+  assert.equal(readJournal(path).fingerprint, "tree-b");
+  // An empty file (made by the writability check before the run) is no journal.
+  Deno.writeTextFileSync(path, "");
+  assert.equal(openJournal(path, "tree-c", { named: true }).prior.size, 0);
+  Deno.removeSync(dir, { recursive: true });
+});
+
+Deno.test("with roots, the fingerprint covers the modules they reach, the instrumented files and data, not other .ts files or the journal", async () => {
+  const root = Deno.makeTempDirSync();
+  for (const d of ["cli", "mutate", "kernel", "tools", "corpus"]) Deno.mkdirSync(`${root}/${d}`);
+  Deno.writeTextFileSync(`${root}/cli/mutate.ts`, 'import "../mutate/worker.ts";\n');
+  Deno.writeTextFileSync(`${root}/mutate/worker.ts`, 'await import("./judges.ts");\n');
+  Deno.writeTextFileSync(`${root}/mutate/judges.ts`, "export const runs = 300;\n");
+  Deno.writeTextFileSync(`${root}/kernel/a.ts`, "export const a = 1;\n");
+  Deno.writeTextFileSync(`${root}/tools/report.ts`, "export const t = 1;\n");
+  const instrumented = new Map([["kernel/a.ts", "export const a = 1; // marks\n"]]);
+  const scope = { roots: ["cli/mutate.ts"], exclude: [`${root}/nightly.jsonl`] };
+  const fp = () => treeFingerprint(root, instrumented, ["tests", "campaign"], scope);
+  const base = await fp();
+  Deno.writeTextFileSync(`${root}/tools/report.ts`, "export const t = 2;\n");
+  Deno.writeTextFileSync(`${root}/nightly.jsonl`, '{"fingerprint":"x"}\n');
+  assert.equal(await fp(), base, "a tool and the journal are not judged code");
+  Deno.writeTextFileSync(`${root}/mutate/judges.ts`, "export const runs = 301;\n");
+  const judges = await fp();
+  assert.notEqual(judges, base, "a module the worker imports is");
+  Deno.writeTextFileSync(`${root}/corpus/case.json`, "{}\n");
+  assert.notEqual(await fp(), judges, "data is");
+  Deno.removeSync(root, { recursive: true });
+});
+
+Deno.test("the fingerprint's module closure holds every project module deno's graph of the judges' roots holds", async () => {
+  const root = new URL("../", import.meta.url).pathname.replace(/\/$/, "");
+  const roots = judgeModuleRoots(new URL(`file://${root}/`));
+  const closure = new Set(moduleClosure(root, roots));
+  const entry = await Deno.makeTempFile({ suffix: ".ts" });
+  Deno.writeTextFileSync(entry, roots.map((r) => `import "file://${root}/${r}";\n`).join(""));
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["info", "--json", entry],
+    cwd: root,
+    stdout: "piped",
+    stderr: "null",
+  }).output();
+  Deno.removeSync(entry);
+  assert.equal(out.code, 0);
+  const graph = JSON.parse(new TextDecoder().decode(out.stdout)) as {
+    modules: { specifier: string }[];
+  };
+  const local = graph.modules.map((m) => m.specifier)
+    .filter((s) => s.startsWith(`file://${root}/`))
+    .map((s) => s.slice(`file://${root}/`.length));
+  assert.ok(local.length > 100, `the graph has the judges' modules (${local.length})`);
+  assert.deepEqual(local.filter((m) => !closure.has(m)), []);
 });
