@@ -57,7 +57,7 @@ import {
   StaleJournalError,
   treeFingerprint,
 } from "../mutate/journal.ts";
-import { MAX_SHARDS, parseShard, type Shard, shardOf, shuffled } from "../mutate/shard.ts";
+import { MAX_SHARDS, parseShard, shardOf, shuffled } from "../mutate/shard.ts";
 import { equivalentMutants, loadEquivalents } from "../mutate/equivalents.ts";
 
 /** The flags of `deno task mutate`. */

@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { MAX_SHARDS, parseShard, shardOf } from "./shard.ts";
 import { instrumentFiles } from "./instrument.ts";
-import { JOURNAL, readJournal, treeFingerprint } from "./journal.ts";
+import { readJournal, treeFingerprint } from "./journal.ts";
 import { judgeModuleRoots } from "./judges.ts";
 import { mutantKey, type MutantResult } from "./report.ts";
 
