@@ -369,6 +369,10 @@ async function runTest(id: string, t: Collected, ctx: ProbeContext): Promise<Pro
         : nameOrDef.fn;
       const stepId = `${id}::${name}`;
       if (ctx.steps && !ctx.steps.has(stepId)) return true;
+      // Judging a mutant (no coverage marks), the test's verdict is its first failure: the steps
+      // after it cannot change it, only cost time, or reach the hit limit and turn a kill into a
+      // timeout. The coverage run runs every step: it records what each reaches.
+      if (failure !== null && hitsFor === undefined) return false;
       const outer = ns.hits;
       if (hitsFor) ns.hits = hitsFor(stepId);
       try {
