@@ -18,7 +18,6 @@
  */
 
 import { InputError, intFlag, parseFlags, runCommand, usage, UsageError } from "./args.ts";
-import { makeRng } from "../sim/rng.ts";
 import {
   instrumentFiles,
   mirrorTree,
@@ -26,7 +25,7 @@ import {
   type Mutant,
   withoutCoverage,
 } from "../mutate/instrument.ts";
-import { type JudgeName, JUDGES } from "../mutate/judges.ts";
+import { judgeModuleRoots, type JudgeName, JUDGES } from "../mutate/judges.ts";
 import { HIT_LIMIT } from "../mutate/ns.ts";
 import {
   count,
@@ -50,7 +49,15 @@ import {
   probesOfMutant,
   timeLimitMs,
 } from "../mutate/probe_run.ts";
-import { JOURNAL, type Journal, openJournal, treeFingerprint } from "../mutate/journal.ts";
+import {
+  JOURNAL,
+  type Journal,
+  openJournal,
+  readJournal,
+  StaleJournalError,
+  treeFingerprint,
+} from "../mutate/journal.ts";
+import { MAX_SHARDS, parseShard, shardOf, shuffled } from "../mutate/shard.ts";
 import { equivalentMutants, loadEquivalents } from "../mutate/equivalents.ts";
 
 /** The flags of `deno task mutate`. */
@@ -91,6 +98,22 @@ export const FLAGS = {
   fresh: {
     type: "boolean",
     help: "judge every mutant again, not taking up what a stopped run of the same tree judged",
+  },
+  journal: {
+    type: "string",
+    value: "FILE",
+    help: "keep the journal in FILE (default DIR/judged.jsonl, removed when the run ends): " +
+      "kept, taken up by the next run of the same judged code, refused if that code changed",
+  },
+  shard: {
+    type: "string",
+    value: "K/N",
+    help: "judge only shard K of N (a seeded 1/N of the mutants); with --journal, for --merge",
+  },
+  merge: {
+    type: "string",
+    value: "FILE,...",
+    help: "judge nothing: the report of the shards' journals (every mutant in one of them)",
   },
   help: { type: "boolean", help: "show this help" },
 } as const;
@@ -217,17 +240,6 @@ class Pool {
   }
 }
 
-/** The first `n` of a seeded Fisher-Yates shuffle of `items` (all of them: `n = items.length`). */
-function shuffled<T>(items: readonly T[], n: number, seed: number, label: string): T[] {
-  const rng = makeRng(seed, label);
-  const a = [...items];
-  for (let i = 0; i < Math.min(n, a.length); i++) {
-    const j = i + rng.int(a.length - i);
-    [a[i], a[j]] = [a[j], a[i]];
-  }
-  return a.slice(0, n);
-}
-
 function sample<T extends { id: string }>(items: readonly T[], n: number, seed: number): T[] {
   if (n >= items.length) return [...items];
   return shuffled(items, n, seed, "mutate/sample").sort((x, y) => Number(x.id) - Number(y.id));
@@ -239,10 +251,11 @@ async function main(args: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  const by = (values.by ?? "campaign") as string;
-  if (by !== "tests" && by !== "campaign") {
-    throw new UsageError(`--by must be tests or campaign, got "${by}"`);
+  const byFlag = (values.by ?? "campaign") as string;
+  if (byFlag !== "tests" && byFlag !== "campaign") {
+    throw new UsageError(`--by must be tests or campaign, got "${byFlag}"`);
   }
+  const by: JudgeName = byFlag;
   const sampleN = values.sample === undefined ? undefined : intFlag(values, "sample", 0, 1);
   const seed = intFlag(values, "seed", 1);
   const workers = intFlag(values, "workers", navigator.hardwareConcurrency, 1, 64);
@@ -255,6 +268,41 @@ async function main(args: string[]): Promise<number> {
       `--out ${out}: cannot write there (${e instanceof Error ? e.message : e})`,
     );
   });
+  const shard = values.shard === undefined ? undefined : parseShard(values.shard as string);
+  if (values.shard !== undefined && shard === undefined) {
+    throw new UsageError(
+      `--shard must be K/N with 1 <= K <= N <= ${MAX_SHARDS}, got "${values.shard}"`,
+    );
+  }
+  const merge = values.merge === undefined
+    ? undefined
+    : (values.merge as string).split(",").filter((f) => f !== "");
+  if (merge !== undefined) {
+    if (merge.length === 0) throw new UsageError("--merge needs at least one journal");
+    for (const other of ["shard", "journal", "fresh"] as const) {
+      if (values[other] !== undefined) {
+        throw new UsageError(`--merge judges nothing: it takes no --${other}`);
+      }
+    }
+    for (const f of merge) {
+      if (readJournal(f).fingerprint === undefined) {
+        throw new InputError(
+          `--merge: ${f} is no journal of deno task mutate (no fingerprint line)`,
+        );
+      }
+    }
+  }
+  const journalPath = (values.journal as string | undefined) ?? `${out}/${JOURNAL}`;
+  if (values.journal !== undefined) {
+    // Before any work: a journal that cannot be written would lose the run.
+    try {
+      Deno.openSync(journalPath, { append: true, create: true }).close();
+    } catch (e) {
+      throw new InputError(
+        `--journal ${journalPath}: cannot write there (${e instanceof Error ? e.message : e})`,
+      );
+    }
+  }
   const json = values.json === true;
   const judges: readonly JudgeName[] = values.only === true ? [by] : JUDGES;
   const log = (s: string) => json ? console.error(s) : console.log(s);
@@ -280,51 +328,39 @@ async function main(args: string[]): Promise<number> {
         `no mutant (its line changed; judged again): ${unmatched.map((e) => e.key).join(", ")}`,
     );
   }
-  const mutants = sampleN === undefined ? all : sample(all, sampleN, seed);
+  const chosen = sampleN === undefined ? all : sample(all, sampleN, seed);
+  const mutants = shard === undefined ? chosen : shardOf(chosen, shard);
   log(
     `instrumented ${files.length} files into ${all.length} mutants` +
-      (sampleN === undefined ? "" : `; judging a sample of ${mutants.length} (seed ${seed})`) +
+      (sampleN === undefined ? "" : `; judging a sample of ${chosen.length} (seed ${seed})`) +
+      (shard === undefined
+        ? ""
+        : `; shard ${shard.index}/${shard.count}: ${mutants.length} mutants`) +
       ` in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
   );
+  // Everything the judges load, the instrumented copies in place of their sources: a journal
+  // stands for this code only.
+  const fingerprint = await treeFingerprint(root, contents, judges, {
+    roots: judgeModuleRoots(new URL(`file://${root}/`)),
+    exclude: [out, journalPath, ...(merge ?? [])],
+  });
+  if (merge !== undefined) {
+    const results = merged(merge, fingerprint, mutants);
+    return await finishRun(results, results.length, (performance.now() - t0) / 1000);
+  }
 
-  // Two mirrors: one whose instrumented code marks coverage, one without the marks.
-  const tmp = await Deno.makeTempDir({ prefix: "pagersim-mutate-" });
-  const coverage = new Pool(new URL(`file://${tmp}/coverage/mutate/worker.ts`));
-  const pool = new Pool(new URL(`file://${tmp}/judge/mutate/worker.ts`));
-  try {
-    mirrorTree(root, `${tmp}/coverage`, contents);
-    const stripped = new Map([...contents].map(([f, text]) => [f, withoutCoverage(text)]));
-    mirrorTree(root, `${tmp}/judge`, stripped);
-    // Every judged mutant goes to the journal at once: a stopped run loses nothing.
-    const journal = openJournal(
-      `${out}/${JOURNAL}`,
-      await treeFingerprint(root, contents, judges, out),
-      values.fresh === true,
-    );
-    if (journal.note !== undefined) log(journal.note);
-    const results = await judgeAll(
-      coverage,
-      pool,
-      workers,
-      idSpace,
-      mutants,
-      equivalents,
-      judges,
-      log,
-      journal,
-      memoryMib,
-    );
-    const wall = (performance.now() - t0) / 1000;
-    // The wall time is this run's: results taken up from a stopped run cost it nothing.
-    const takenUp = results.filter((r) => journal.prior.get(r.id) === r).length;
-
+  /** Writes the report of `results` and prints the tables (or the JSON) and the score line. */
+  async function finishRun(
+    results: MutantResult[],
+    takenUp: number,
+    wall: number,
+  ): Promise<number> {
     const report = schemaReport(root, results, by);
     await Deno.writeTextFile(`${out}/mutation.json`, JSON.stringify(report));
     await Deno.writeTextFile(
       `${out}/mutation.html`,
       reportHtml(report, `pagersim mutation report (${by})`, viewerScript()),
     );
-    journal.finish();
     const totals: Record<JudgeName, Counts> = { tests: zero(), campaign: zero() };
     for (const m of results) {
       for (const j of judges) count(totals[j], m.judges[j]?.status ?? "no-coverage");
@@ -338,6 +374,7 @@ async function main(args: string[]): Promise<number> {
           by,
           seed,
           sample: sampleN ?? null,
+          shard: shard === undefined ? null : `${shard.index}/${shard.count}`,
           wallSeconds: wall,
           takenUp,
           results,
@@ -358,7 +395,11 @@ async function main(args: string[]): Promise<number> {
       }
       console.log(
         `report: ${out}/mutation.html (${by}); wall ${wall.toFixed(1)} s on ${workers} workers` +
-          (takenUp > 0 ? ` (${takenUp} mutants taken up from a stopped run)` : ""),
+          (merge !== undefined
+            ? ` (merged from ${merge.length} journals)`
+            : takenUp > 0
+            ? ` (${takenUp} mutants taken up from a stopped run)`
+            : ""),
       );
     }
     // With --json, stdout is the one JSON document; the score line goes beside the progress.
@@ -372,6 +413,40 @@ async function main(args: string[]): Promise<number> {
       return 1;
     }
     return 0;
+  }
+
+  // Two mirrors: one whose instrumented code marks coverage, one without the marks.
+  const tmp = await Deno.makeTempDir({ prefix: "pagersim-mutate-" });
+  const coverage = new Pool(new URL(`file://${tmp}/coverage/mutate/worker.ts`));
+  const pool = new Pool(new URL(`file://${tmp}/judge/mutate/worker.ts`));
+  try {
+    mirrorTree(root, `${tmp}/coverage`, contents);
+    const stripped = new Map([...contents].map(([f, text]) => [f, withoutCoverage(text)]));
+    mirrorTree(root, `${tmp}/judge`, stripped);
+    // Every judged mutant goes to the journal at once: a stopped run loses nothing.
+    const journal = openJournalOrRefuse(journalPath, fingerprint, {
+      fresh: values.fresh === true,
+      named: values.journal !== undefined,
+    });
+    if (journal.note !== undefined) log(journal.note);
+    const results = await judgeAll(
+      coverage,
+      pool,
+      workers,
+      idSpace,
+      mutants,
+      equivalents,
+      judges,
+      log,
+      journal,
+      memoryMib,
+    );
+    const wall = (performance.now() - t0) / 1000;
+    // The wall time is this run's: results taken up from a stopped run cost it nothing.
+    const takenUp = results.filter((r) => journal.prior.get(r.id) === r).length;
+    const code = await finishRun(results, takenUp, wall);
+    journal.finish();
+    return code;
   } finally {
     coverage.close();
     pool.close();
@@ -450,6 +525,15 @@ async function judgeAll(
 
   const results: MutantResult[] = [];
   let done = 0;
+  // Where the judging time goes (worker wall milliseconds by kind of work), for the closing
+  // `cost:` line: logged only, never part of a result.
+  const cost = new Map<string, { n: number; ms: number }>();
+  const spent = (what: string, since: number) => {
+    const c = cost.get(what) ?? { n: 0, ms: 0 };
+    c.n++;
+    c.ms += performance.now() - since;
+    cost.set(what, c);
+  };
   const inFlight = new Map<string, { what: string; since: number }>();
   const progress = setInterval(() => {
     const now = performance.now();
@@ -473,6 +557,7 @@ async function judgeAll(
     const worker = await pool.acquire();
     const t0 = performance.now();
     const bound = 10 * limit + 60_000;
+    const since = t0;
     const r = await pool.request(worker, {
       type: "mutant",
       id: "",
@@ -482,6 +567,7 @@ async function judgeAll(
       ids,
     }, bound);
     await pool.returnAfter(worker, r, mutantCount);
+    spent("calibration (unmutated, after a time limit)", since);
     return Math.min(bound, performance.now() - t0);
   };
   // Memory suspects are judged one at a time: a breach while one runs is its own.
@@ -548,12 +634,14 @@ async function judgeAll(
         const l = limits[attempt];
         // A static mutant that stops the project loading at all is killed by the load: every
         // probe would fail (Stryker's RuntimeError). The unmutated copy loaded before judging.
+        const spawnedAt = performance.now();
         const spawned = isStatic
           ? await pool.spawn(mutantCount, m.id).catch((e) => {
             if (e instanceof InputError) return e;
             throw e;
           })
           : null;
+        if (isStatic) spent("static: a fresh worker loads", spawnedAt);
         if (spawned instanceof InputError) {
           res = {
             status: "killed",
@@ -565,6 +653,7 @@ async function judgeAll(
         }
         const ask = async () => {
           const worker = spawned !== null ? spawned.worker : await pool.acquire();
+          const asked = performance.now();
           const r = await pool.request(
             worker,
             {
@@ -578,6 +667,7 @@ async function judgeAll(
             l,
             suspect,
           );
+          spent(`${judge} ${attemptKind(r, attempt, suspect)}`, asked);
           if (isStatic) pool.kill(worker);
           else await pool.returnAfter(worker, r, mutantCount);
           return r;
@@ -641,7 +731,72 @@ async function judgeAll(
   await Promise.all(running);
   clearInterval(progress);
   clearInterval(watchdog);
+  const total = [...cost.values()].reduce((a, c) => a + c.ms, 0);
+  log(
+    `cost (worker wall s): ${(total / 1000).toFixed(0)} in all; ` +
+      [...cost].sort((a, b) => b[1].ms - a[1].ms).map(([what, c]) =>
+        `${what} ${(c.ms / 1000).toFixed(0)} (${c.n})`
+      ).join("; "),
+  );
   return results.sort((a, b) => Number(a.id) - Number(b.id));
+}
+
+/** Opens the run's journal; a named journal of other judged code is a clear input error. */
+function openJournalOrRefuse(
+  path: string,
+  fingerprint: string,
+  options: { fresh: boolean; named: boolean },
+): Journal {
+  try {
+    return openJournal(path, fingerprint, options);
+  } catch (e) {
+    if (e instanceof StaleJournalError) throw new InputError(e.message);
+    throw e;
+  }
+}
+
+/**
+ * The results of `mutants` from the shard journals `paths`: each must be of this tree and these
+ * judges (`fingerprint`), and every mutant must be in one of them.
+ */
+function merged(
+  paths: readonly string[],
+  fingerprint: string,
+  mutants: readonly Mutant[],
+): MutantResult[] {
+  const found = new Map<string, MutantResult>();
+  for (const path of paths) {
+    const j = readJournal(path);
+    if (j.fingerprint !== fingerprint) throw new InputError(new StaleJournalError(path).message);
+    for (const [id, r] of j.results) found.set(id, r);
+  }
+  const results: MutantResult[] = [];
+  const missing: string[] = [];
+  for (const m of mutants) {
+    const r = found.get(m.id);
+    if (r !== undefined && r.key === mutantKey(m)) results.push(r);
+    else missing.push(mutantKey(m));
+  }
+  if (missing.length > 0) {
+    throw new InputError(
+      `--merge: ${missing.length} of the ${mutants.length} mutants are in none of the journals ` +
+        `(a shard not run or not finished: run it again with its --journal, which takes up ` +
+        `what it judged), e.g. ${missing.slice(0, 3).join(", ")}`,
+    );
+  }
+  return results;
+}
+
+/** What one request of a mutant's judging came to, for the cost line. */
+function attemptKind(r: FromWorker, attempt: number, suspect: boolean): string {
+  const again = attempt > 0 ? (suspect ? " (alone, after a memory breach)" : " (retry)") : "";
+  if (r.type !== "mutant") {
+    const by = r.type === "error" && r.message === "memory" ? "memory budget" : "time limit";
+    return `ended by the ${by}${again}`;
+  }
+  const o = r.outcome;
+  const what = o.killedBy === null ? "survived" : o.hitLimit ? "hit limit" : "killed";
+  return `${what}${again}`;
 }
 
 function toResult(o: JudgeOutcome): JudgeResult {

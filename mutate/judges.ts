@@ -302,6 +302,11 @@ function normalise(a: unknown, b: unknown, c: unknown): Collected {
  * test runs outside its steps).
  */
 export async function testProbes(root: URL): Promise<Probe[]> {
+  return await testFileProbes(root, judgeTestFiles(root));
+}
+
+/** The tests judge's test files (paths under `root`), in the order it imports them. */
+export function judgeTestFiles(root: URL): string[] {
   const files: string[] = [];
   for (const dir of TEST_DIRS) {
     for (const e of Deno.readDirSync(new URL(`${dir}/`, root))) {
@@ -310,7 +315,16 @@ export async function testProbes(root: URL): Promise<Probe[]> {
   }
   files.sort();
   files.push(...TEST_FILES);
-  return await testFileProbes(root, files);
+  return files;
+}
+
+/**
+ * The modules a mutation run loads its judges from (paths under `root`): the command, the
+ * worker and the tests judge's test files. What they reach is the judges' code, the part of the
+ * tree a journal's fingerprint covers (mutate/journal.ts).
+ */
+export function judgeModuleRoots(root: URL): string[] {
+  return ["cli/mutate.ts", "mutate/worker.ts", ...judgeTestFiles(root)];
 }
 
 /**
@@ -355,6 +369,10 @@ async function runTest(id: string, t: Collected, ctx: ProbeContext): Promise<Pro
         : nameOrDef.fn;
       const stepId = `${id}::${name}`;
       if (ctx.steps && !ctx.steps.has(stepId)) return true;
+      // Judging a mutant (no coverage marks), the test's verdict is its first failure: the steps
+      // after it cannot change it, only cost time, or reach the hit limit and turn a kill into a
+      // timeout. The coverage run runs every step: it records what each reaches.
+      if (failure !== null && hitsFor === undefined) return false;
       const outer = ns.hits;
       if (hitsFor) ns.hits = hitsFor(stepId);
       try {

@@ -15,7 +15,7 @@ import {
   scoreLine,
   zero,
 } from "./report.ts";
-import { CAMPAIGN_BUDGET, judgeProgram } from "./judges.ts";
+import { CAMPAIGN_BUDGET, judgeModuleRoots, judgeProgram } from "./judges.ts";
 import { programMonitors, runProgram } from "../program/run.ts";
 import { JOURNAL, treeFingerprint } from "./journal.ts";
 
@@ -195,7 +195,10 @@ Deno.test("deno task mutate --json prints one JSON document on stdout: the probe
       },
     },
   };
-  const fingerprint = await treeFingerprint(ROOT, contents, ["campaign"], dir);
+  const fingerprint = await treeFingerprint(ROOT, contents, ["campaign"], {
+    roots: judgeModuleRoots(new URL(`file://${ROOT}/`)),
+    exclude: [dir],
+  });
   await Deno.writeTextFile(
     `${dir}/${JOURNAL}`,
     `${JSON.stringify({ fingerprint })}\n${JSON.stringify(stopped)}\n{"id":"1","fil`,
