@@ -11,9 +11,7 @@
  *
  * @module
  */
-import process from "node:process";
-import type * as Engine from "../fuzz/engine.ts";
-import type * as Registry from "../zoo/registry.ts";
+import { benchRunner, cpuSeconds } from "./_bench_runner.ts";
 
 const USAGE =
   "usage: deno run --allow-read --v8-flags=--single-threaded-gc tools/campaign_ab.ts OTHER [ROUNDS] [BATCH]";
@@ -26,34 +24,7 @@ if (other === undefined || !Number.isInteger(rounds) || rounds < 1 || !(batch >=
 
 /** A function that runs campaign runs `from..to-1` of the checkout at `root`. */
 async function runnerOf(root: URL): Promise<(from: number, to: number) => number> {
-  const engine: typeof Engine = await import(new URL("fuzz/engine.ts", root).href);
-  const registry: typeof Registry = await import(new URL("zoo/registry.ts", root).href);
-  const start = {
-    kind: "scenarios",
-    seed: 7,
-    shard: { index: 0, count: 1 },
-    worker: 0,
-    generation: 0,
-    runs: null,
-    control: new SharedArrayBuffer(64),
-    signatures: new SharedArrayBuffer(engine.SIGNATURE_SLOTS * 8),
-    record: new SharedArrayBuffer(4),
-    maxShrink: 0,
-    servicePath: null,
-    kernelPath: null,
-    bug: null,
-    checkers: "kernel",
-    guided: false,
-    meta: {} as Engine.WorkerStart["meta"],
-  } as Engine.WorkerStart;
-  const runner = new engine.ScenarioRunner(start, {
-    service: null,
-    makeKernel: undefined,
-    services: { ...registry.NAMED_SERVICES },
-    serviceName: null,
-    beat: () => {},
-  });
-  const record = engine.RunRecord.create();
+  const { runner, record } = await benchRunner(root);
   return (from, to) => {
     let steps = 0;
     for (let k = from; k < to; k++) steps += runner.run(k, record).steps;
@@ -69,10 +40,7 @@ try {
   Deno.exit(2);
 }
 const sides = await Promise.all(roots.map(runnerOf));
-const cpu = () => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1e6;
-};
+const cpu = cpuSeconds;
 const batches = 1500 / batch;
 const least = sides.map(() => new Array<number>(Math.ceil(batches)).fill(Infinity));
 for (const s of sides) s(0, 100); // warm-up

@@ -15,9 +15,7 @@
  *
  * @module
  */
-import process from "node:process";
-import type * as Engine from "../fuzz/engine.ts";
-import type * as Registry from "../zoo/registry.ts";
+import { type BenchRunner, benchRunner, cpuSeconds } from "./_bench_runner.ts";
 
 const USAGE = "usage: deno run --allow-read tools/campaign_profile.ts [FROM] [TO] [CHECKOUT]";
 const from = Number(Deno.args[0] ?? 0), to = Number(Deno.args[1] ?? 1500);
@@ -28,46 +26,15 @@ if (!Number.isInteger(from) || !Number.isInteger(to) || from < 0 || to <= from) 
 const root = Deno.args[2] === undefined
   ? new URL("../", import.meta.url)
   : new URL(`file://${Deno.realPathSync(Deno.args[2])}/`);
-let engine: typeof Engine, registry: typeof Registry;
+let bench: BenchRunner;
 try {
-  engine = await import(new URL("fuzz/engine.ts", root).href);
-  registry = await import(new URL("zoo/registry.ts", root).href);
+  bench = await benchRunner(root);
 } catch (e) {
   console.error(`error: ${root.pathname} is not a pagersim checkout (${(e as Error).message})`);
   Deno.exit(2);
 }
-const { RunRecord, ScenarioRunner, SIGNATURE_SLOTS } = engine;
-const { NAMED_SERVICES } = registry;
-const start = {
-  kind: "scenarios",
-  seed: 7,
-  shard: { index: 0, count: 1 },
-  worker: 0,
-  generation: 0,
-  runs: to,
-  control: new SharedArrayBuffer(64),
-  signatures: new SharedArrayBuffer(SIGNATURE_SLOTS * 8),
-  record: new SharedArrayBuffer(4),
-  maxShrink: 0,
-  servicePath: null,
-  kernelPath: null,
-  bug: null,
-  checkers: "kernel",
-  guided: false,
-  meta: {} as Engine.WorkerStart["meta"],
-} as Engine.WorkerStart;
-const runner = new ScenarioRunner(start, {
-  service: null,
-  makeKernel: undefined,
-  services: { ...NAMED_SERVICES },
-  serviceName: null,
-  beat: () => {},
-});
-const record = RunRecord.create();
-const cpu = () => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1e6;
-};
+const { runner, record } = bench;
+const cpu = cpuSeconds;
 let digest = 0x811c9dc5, failing = 0, steps = 0, t0 = cpu(), timed = 0;
 const mix = (s: string) => {
   for (let i = 0; i < s.length; i++) digest = Math.imul(digest ^ s.charCodeAt(i), 0x01000193);
