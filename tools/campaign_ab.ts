@@ -14,8 +14,9 @@
  * time, so the process's CPU time over a batch is that batch's. Give OTHER as this checkout to
  * read the noise floor (the ratio of a checkout against itself).
  *
- * Prints each side's runs per CPU-second (1500 ÷ the sum over batches of their least times) and
- * the ratio.
+ * Prints each side's runs per CPU-second (1500 ÷ the sum over batches of their least times), the
+ * ratio, and each side's steps per CPU-second (checkouts whose scenario generators differ run
+ * different campaigns under the same seed, of different sizes).
  *
  * @module
  */
@@ -74,6 +75,7 @@ if (import.meta.main) {
   }
   const batches = Math.ceil(RUNS / batch);
   const least = sides.map(() => new Array<number>(batches).fill(Infinity));
+  const totalSteps = [0, 0];
   for (const s of sides) await ask(s, { from: 0, to: 100 }); // warm-up
   let turn = 0;
   for (let r = 0; r < rounds; r++) {
@@ -85,20 +87,23 @@ if (import.meta.main) {
         steps[i] = a.steps;
         least[i][b] = Math.min(least[i][b], a.seconds);
       }
-      if (steps[0] !== steps[1]) {
-        console.log(
-          `note: runs ${runs.from}..${runs.to - 1} took ${steps[0]} and ${steps[1]} steps`,
-        );
+      if (r === 0) {
+        totalSteps[0] += steps[0];
+        totalSteps[1] += steps[1];
       }
     }
   }
   for (const s of sides) s.terminate();
-  const rate = least.map((l) => RUNS / l.reduce((a, x) => a + x, 0));
+  const seconds = least.map((l) => l.reduce((a, x) => a + x, 0));
+  const rate = seconds.map((s) => RUNS / s);
+  const stepRate = seconds.map((s, i) => totalSteps[i] / s);
   console.log(
     `campaign runs per CPU-second, seed 7 runs 0..${RUNS - 1}, least of ${rounds} paired rounds ` +
       `per batch of ${batch} (own workers, first side alternating): this checkout ` +
       `${rate[0].toFixed(1)}, ${other} ${rate[1].toFixed(1)} (ratio ${
         (rate[0] / rate[1]).toFixed(3)
-      })`,
+      }); steps per CPU-second ${stepRate[0].toFixed(0)} and ${stepRate[1].toFixed(0)} ` +
+      `(${totalSteps[0]} and ${totalSteps[1]} steps: the runs differ when the checkouts' ` +
+      `generators do)`,
   );
 }
