@@ -80,7 +80,7 @@ export async function throughputRows(
   let bare = 0;
   while (performance.now() - start < seconds * 1000) bare += floorLoop();
   const rows: ThroughputRow[] = [{
-    name: "bare generator loop (floor)",
+    name: "fixed floor (bench/_floor.ts)",
     stepsPerSecond: bare / ((performance.now() - start) / 1000),
     executionsPerSecond: null,
   }];
