@@ -3,7 +3,10 @@
  * `FILE` instrumented (`mutate/mutant_mirror.ts`), the test files are loaded from the mirror under
  * the tests judge's `Deno.test` shim, and each chosen mutant is switched on in turn while the
  * tests run (each with the judge's hit limit, so a mutant that loops is "timeout"). For writing a
- * test that kills a surviving mutant: the loop is seconds, not a `deno task mutate` run.
+ * test that kills a surviving mutant: the loop is seconds, not a `deno task mutate` run. A static
+ * mutant (its code runs while the modules load: a constant, a table, a class's static block) is
+ * judged as `deno task mutate` judges it, in a fresh mirror loaded with the mutant already on;
+ * switched on after the load it would change nothing and always "survive".
  *
  * ```
  * deno run --allow-read --allow-write=/tmp --allow-env tools/test_kills.ts FILE TEST_FILE... [options]
@@ -16,9 +19,10 @@
  * @module
  */
 
-import type { ProbeResult } from "../mutate/judges.ts";
-import { mutantMirror } from "../mutate/mutant_mirror.ts";
+import type { Probe, ProbeResult } from "../mutate/judges.ts";
+import { type MutantMirror, mutantMirror } from "../mutate/mutant_mirror.ts";
 import { armHitLimit, disarmHitLimit, HIT_LIMIT, strykerNs } from "../mutate/ns.ts";
+import { hitIds } from "../mutate/probe_run.ts";
 import { chooseMutants, isFile, journalSurvivors, lineOf, mutantCommand } from "./_mutant_args.ts";
 
 const USAGE =
@@ -29,7 +33,8 @@ async function main(args: string[]): Promise<number> {
   const cmd = mutantCommand(args, USAGE, (tests, a) => tests.length > 0 || a.list === true);
   if (typeof cmd === "number") return cmd;
   const { a: values, file, rest: tests } = cmd;
-  const m = await mutantMirror(file);
+  // Coverage marks on: the mutants reached while the test files load are the static ones.
+  const m = await mutantMirror(file, { coverage: true });
   try {
     const choice = chooseMutants(file, m.keys, values, (t) => journalSurvivors(t, file));
     if (typeof choice === "string") {
@@ -48,10 +53,16 @@ async function main(args: string[]): Promise<number> {
       console.error(`${missing}: no such test file`);
       return 2;
     }
-    const { testFileProbes } = await m.load("mutate/judges.ts") as {
-      testFileProbes: typeof import("../mutate/judges.ts").testFileProbes;
-    };
-    const probes = await testFileProbes(new URL(`file://${m.dir}/`), tests);
+    const ns = strykerNs();
+    const loading = new Uint8Array(m.idSpace);
+    ns.hits = loading;
+    let probes: Probe[];
+    try {
+      probes = await loadTests(m, tests);
+    } finally {
+      ns.hits = undefined;
+    }
+    const statics = new Set(hitIds(loading));
     const ctx = { serviceMutant: file.startsWith("services/"), serviceExempt: new Set<string>() };
     for (const p of probes) {
       const r = await p.run(ctx);
@@ -60,13 +71,24 @@ async function main(args: string[]): Promise<number> {
         return 1;
       }
     }
-    const ns = strykerNs();
     let killed = 0;
     for (const k of chosen) {
       let by: string | null = null;
-      m.activate(k);
+      const isStatic = statics.has(String(m.idOf(k)));
+      // A static mutant: a fresh mirror (fresh module URLs) whose modules load with it on.
+      const fresh = isStatic ? await mutantMirror(file) : m;
+      let judged = probes;
+      if (isStatic) {
+        ns.activeMutant = fresh.idOf(k);
+        try {
+          judged = await loadTests(fresh, tests);
+        } catch (e) {
+          by = `module load: ${(e instanceof Error ? e.message : String(e)).split("\n")[0]}`;
+          judged = [];
+        }
+      } else m.activate(k);
       try {
-        for (const p of probes) {
+        for (const p of judged) {
           armHitLimit(new Int32Array(new SharedArrayBuffer(4)));
           let r: ProbeResult;
           try {
@@ -83,12 +105,13 @@ async function main(args: string[]): Promise<number> {
         }
       } finally {
         m.deactivate();
+        if (isStatic) fresh.dispose();
       }
       if (by !== null) killed++;
       console.log(
-        `${by === null ? "survived" : "killed  "} ${k}\n    ${text[lineOf(k) - 1]?.trim()}${
-          by === null ? "" : `\n    by ${by}`
-        }`,
+        `${by === null ? "survived" : "killed  "} ${k}${isStatic ? " (static)" : ""}\n    ${
+          text[lineOf(k) - 1]?.trim()
+        }${by === null ? "" : `\n    by ${by}`}`,
       );
     }
     for (const k of gone) console.log(`gone     ${k} (the file changed above it)`);
@@ -97,6 +120,14 @@ async function main(args: string[]): Promise<number> {
   } finally {
     m.dispose();
   }
+}
+
+/** The test files' probes, loaded from the mirror `m` under the tests judge's shim. */
+async function loadTests(m: MutantMirror, tests: readonly string[]): Promise<Probe[]> {
+  const { testFileProbes } = await m.load("mutate/judges.ts") as {
+    testFileProbes: typeof import("../mutate/judges.ts").testFileProbes;
+  };
+  return await testFileProbes(new URL(`file://${m.dir}/`), [...tests]);
 }
 
 if (import.meta.main) Deno.exit(await main(Deno.args));
