@@ -30,6 +30,12 @@ import { WRITEBACK_KEY, writebackService } from "./writeback.ts";
 const PS = 64;
 const KEY = 5;
 
+/** A call of the scripted Sys: one scheduling point, as every syscall starts, then `value`. */
+function* call<T>(name: string, value: T): Syscall<T> {
+  yield { kind: "syscall", name };
+  return value;
+}
+
 function page(command: number, offset = 0, length = PS): Packet {
   return {
     type: ZX_PKT_TYPE_PAGE_REQUEST,
@@ -78,14 +84,13 @@ function drive(
       if (name === "now") return 0;
       if (name === "checkpoint") return (key: string) => checkpoints.push(key);
       if (name === "portWait") {
-        return function* (): Syscall<[Status, Packet | null]> {
-          return queue.shift() ?? [ZX_ERR_BAD_HANDLE, null];
-        };
+        return (): Syscall<[Status, Packet | null]> =>
+          call("zx_port_wait", queue.shift() ?? [ZX_ERR_BAD_HANDLE, null]);
       }
       if (typeof name === "string" && allowed.includes(name)) {
-        return function* (): Syscall<Status | [Status, number]> {
+        return (): Syscall<Status | [Status, number]> => {
           calls.push(name);
-          return name === "vmoCreate" ? [ZX_OK, 9] : ZX_OK;
+          return call(name, name === "vmoCreate" ? [ZX_OK, 9] : ZX_OK);
         };
       }
       throw new Error(`unexpected call: ${String(name)}`);
@@ -93,7 +98,7 @@ function drive(
   }) as unknown as Sys;
   const body = service(sys, ctx);
   for (let r = body.next(); !r.done; r = body.next()) {
-    // Every step is a syscall of the scripted Sys: nothing blocks.
+    assert.equal(r.value.kind, "syscall", "nothing blocks on the scripted Sys");
   }
   return { calls, checkpoints };
 }

@@ -24,22 +24,29 @@ import type { Sys } from "../sim/sys.ts";
 import { type ServiceContext, type ServiceVmo, supplyWithinSize, withinSize } from "./service.ts";
 
 const PS = 64;
+
+/** A call of the scripted Sys: one scheduling point, as every syscall starts, then `value`. */
+function* call<T>(name: string, value: T): Syscall<T> {
+  yield { kind: "syscall", name };
+  return value;
+}
+
 const VMO = { name: "a", key: 1, handle: 7, size: 4 * PS } as unknown as ServiceVmo;
 
 /** A `Sys` whose zx_vmo_get_size answers `sizes` in turn and whose supplies answer `supplies`. */
 function scripted(sizes: [Status, number][], supplies: Status[]) {
   const supplied: number[] = [];
   const sys = {
-    *vmoGetSize(): Syscall<[Status, number]> {
+    vmoGetSize(): Syscall<[Status, number]> {
       const next = sizes.shift();
       assert.ok(next !== undefined, "a size query the test did not expect");
-      return next;
+      return call("zx_vmo_get_size", next);
     },
-    *pagerSupplyPages(_p: number, _v: number, _o: number, length: number): Syscall<Status> {
+    pagerSupplyPages(_p: number, _v: number, _o: number, length: number): Syscall<Status> {
       supplied.push(length);
       const next = supplies.shift();
       assert.ok(next !== undefined, "a supply the test did not expect");
-      return next;
+      return call("zx_pager_supply_pages", next);
     },
   } as unknown as Sys;
   return { sys, supplied };
@@ -49,9 +56,9 @@ function scripted(sizes: [Status, number][], supplies: Status[]) {
 function clip(offset: number, length: number, sizes: [Status, number][], answers: Status[]) {
   const { sys } = scripted(sizes, []);
   const tried: number[] = [];
-  const st = runSync(withinSize(sys, VMO, offset, length, function* (n): Syscall<Status> {
+  const st = runSync(withinSize(sys, VMO, offset, length, (n) => {
     tried.push(n);
-    return answers.shift() ?? ZX_OK;
+    return call("op", answers.shift() ?? ZX_OK);
   }));
   return { st, tried };
 }
@@ -84,9 +91,9 @@ Deno.test("supplyWithinSize: a refill that fails stops the retry with its status
   const { sys, supplied } = scripted([[ZX_OK, 2 * PS]], [ZX_ERR_OUT_OF_RANGE]);
   const ctx = { pager: 3 } as unknown as ServiceContext;
   let refills = 0;
-  const st = runSync(supplyWithinSize(sys, ctx, VMO, 0, 4 * PS, 9, function* () {
+  const st = runSync(supplyWithinSize(sys, ctx, VMO, 0, 4 * PS, 9, () => {
     refills++;
-    return ZX_ERR_NO_MEMORY;
+    return call("zx_vmo_write", ZX_ERR_NO_MEMORY);
   }));
   assert.equal(st, ZX_ERR_NO_MEMORY);
   assert.equal(refills, 1);
@@ -96,9 +103,9 @@ Deno.test("supplyWithinSize: a refill that fails stops the retry with its status
 Deno.test("supplyWithinSize: after a refill that works, the clipped range is supplied", () => {
   const { sys, supplied } = scripted([[ZX_OK, 2 * PS]], [ZX_ERR_OUT_OF_RANGE, ZX_OK]);
   const ctx = { pager: 3 } as unknown as ServiceContext;
-  const st = runSync(supplyWithinSize(sys, ctx, VMO, 0, 4 * PS, 9, function* () {
-    return ZX_OK;
-  }));
+  const st = runSync(
+    supplyWithinSize(sys, ctx, VMO, 0, 4 * PS, 9, () => call("zx_vmo_write", ZX_OK)),
+  );
   assert.equal(st, ZX_OK);
   assert.deepEqual(supplied, [4 * PS, 2 * PS]);
 });
@@ -106,9 +113,9 @@ Deno.test("supplyWithinSize: after a refill that works, the clipped range is sup
 Deno.test("supplyWithinSize: a refill that returns no status is taken as done", () => {
   const { sys, supplied } = scripted([[ZX_OK, 2 * PS]], [ZX_ERR_OUT_OF_RANGE, ZX_OK]);
   const ctx = { pager: 3 } as unknown as ServiceContext;
-  const st = runSync(supplyWithinSize(sys, ctx, VMO, 0, 4 * PS, 9, function* () {
-    return undefined;
-  }));
+  const st = runSync(
+    supplyWithinSize(sys, ctx, VMO, 0, 4 * PS, 9, () => call("refill", undefined)),
+  );
   assert.equal(st, ZX_OK);
   assert.deepEqual(supplied, [4 * PS, 2 * PS]);
 });
