@@ -5,14 +5,15 @@
  * both sides, so none of them would notice) fails here.
  *
  * Sources: `zircon/system/public/zircon/errors.h` and `zircon/system/public/zircon/rights.h` @
- * gnoliyil/fuchsia 26dba52e (errors.h is generated from `//zircon/vdso/errors.fidl`).
+ * gnoliyil/fuchsia 26dba52e (errors.h is generated from `//zircon/vdso/errors.fidl`), and
+ * `PageSource::IsValidExternalFailureCode` in `zircon/kernel/vm/page_source.cc`.
  *
  * @module
  */
 
 import { strict as assert } from "node:assert";
 import * as C from "./constants.ts";
-import { isStatus, statusName } from "./constants.ts";
+import { IO_SUB_CODES, isStatus, PAGER_FAIL_CODES, statusName } from "./constants.ts";
 
 /** errors.h, every status the model names (it leaves out the filesystem and network ones). */
 const UPSTREAM_STATUSES: readonly (readonly [string, number])[] = [
@@ -95,4 +96,16 @@ Deno.test("isStatus holds for the errors.h statuses and nothing else", () => {
 
 Deno.test("every single right has its rights.h bit", () => {
   for (const [name, value] of UPSTREAM_RIGHTS) assert.equal(exported[name], value, name);
+});
+
+Deno.test("ZX_DEFAULT_PORT_RIGHTS is rights.h's (ZX_RIGHTS_BASIC & ~ZX_RIGHT_WAIT) | ZX_RIGHTS_IO", () => {
+  // TRANSFER | DUPLICATE | INSPECT | READ | WRITE: a port handle cannot be waited on.
+  assert.equal(C.ZX_DEFAULT_PORT_RIGHTS, 2 ** 1 + 2 ** 0 + 2 ** 15 + 2 ** 2 + 2 ** 3);
+});
+
+Deno.test("PAGER_FAIL_CODES are IsValidExternalFailureCode's, IO_SUB_CODES errors.h's -41 to -47", () => {
+  // switch (error_status) { case ZX_ERR_IO: case ZX_ERR_IO_DATA_INTEGRITY: case ZX_ERR_BAD_STATE:
+  // case ZX_ERR_NO_SPACE: case ZX_ERR_BUFFER_TOO_SMALL: return true; }
+  assert.deepEqual([...PAGER_FAIL_CODES].sort((a, b) => a - b), [-54, -42, -40, -20, -15]);
+  assert.deepEqual([...IO_SUB_CODES].sort((a, b) => b - a), [-41, -42, -43, -44, -45, -46, -47]);
 });
