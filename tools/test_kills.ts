@@ -33,8 +33,7 @@ async function main(args: string[]): Promise<number> {
   const cmd = mutantCommand(args, USAGE, (tests, a) => tests.length > 0 || a.list === true);
   if (typeof cmd === "number") return cmd;
   const { a: values, file, rest: tests } = cmd;
-  // Coverage marks on: the mutants reached while the test files load are the static ones.
-  const m = await mutantMirror(file, { coverage: true });
+  const m = await mutantMirror(file);
   try {
     const choice = chooseMutants(file, m.keys, values, (t) => journalSurvivors(t, file));
     if (typeof choice === "string") {
@@ -54,15 +53,8 @@ async function main(args: string[]): Promise<number> {
       return 2;
     }
     const ns = strykerNs();
-    const loading = new Uint8Array(m.idSpace);
-    ns.hits = loading;
-    let probes: Probe[];
-    try {
-      probes = await loadTests(m, tests);
-    } finally {
-      ns.hits = undefined;
-    }
-    const statics = new Set(hitIds(loading));
+    const statics = await staticMutants(file, tests);
+    const probes = await loadTests(m, tests);
     const ctx = { serviceMutant: file.startsWith("services/"), serviceExempt: new Set<string>() };
     for (const p of probes) {
       const r = await p.run(ctx);
@@ -120,6 +112,24 @@ async function main(args: string[]): Promise<number> {
   } finally {
     m.dispose();
   }
+}
+
+/**
+ * The ids of `file`'s mutants whose code runs while the test files load (static mutants), from a
+ * mirror with coverage marks; the judging mirror has none (the marks alone slow a run down).
+ */
+async function staticMutants(file: string, tests: readonly string[]): Promise<Set<string>> {
+  const cov = await mutantMirror(file, { coverage: true });
+  const ns = strykerNs();
+  const loading = new Uint8Array(cov.idSpace);
+  ns.hits = loading;
+  try {
+    await loadTests(cov, tests);
+  } finally {
+    ns.hits = undefined;
+    cov.dispose();
+  }
+  return new Set(hitIds(loading));
 }
 
 /** The test files' probes, loaded from the mirror `m` under the tests judge's shim. */
