@@ -799,7 +799,79 @@ export async function resolveContext(
       await resolveModule(c.kernel, where, "kernel", current, tree),
     );
   }
+  const unserved = unservedPagers(c, new Set(Object.keys(services)));
+  if (unserved !== null) throw new CaseFileError(`${where}: ${unserved}`);
   return { monitors: KINDS[c.kind].checkers(c.checkers), services, makeKernel };
+}
+
+/**
+ * Why a scenario case's pagers cannot all be served by `services` (the named services, the case's
+ * seeded bug's and its service module, if any), or null: a pager served by the case's service
+ * module in a case that names none (its `service` field lost in an edit), or by an unknown name.
+ */
+function unservedPagers(c: CaseEnvelope, services: ReadonlySet<string>): string | null {
+  if (c.kind !== "scenario") return null;
+  const pagers =
+    (c.input as { pagers?: { name: string; service?: { kind: string; name?: string } }[] })
+      .pagers ?? [];
+  for (const p of pagers) {
+    if (p.service?.kind !== "custom" || p.service.name === undefined) continue;
+    if (services.has(p.service.name)) continue;
+    return p.service.name === USER_SERVICE
+      ? `its input serves pager "${p.name}" with the case's service module, but the case names ` +
+        `none (its "service" field is missing)`
+      : `its input serves pager "${p.name}" with service "${p.service.name}", which is no named ` +
+        `service, seeded bug's service or module of the case`;
+  }
+  return null;
+}
+
+/**
+ * What keeps a case from replaying as recorded, found without running or loading any code: a
+ * module it names outside the project tree or missing, a pager it serves with no service.
+ * `problems` make it invalid; `notices` (a module changed since the case was written: it replays
+ * only with `--current-code`) do not.
+ *
+ * @example
+ * ```ts
+ * import { caseProblems, readCaseFile } from "./store.ts";
+ * const file = "corpus/zoo-duplicate-read.json";
+ * const r = await caseProblems(await readCaseFile(file), file);
+ * console.assert(r.problems.length === 0 && r.notices.length === 0);
+ * ```
+ */
+export async function caseProblems(
+  c: CaseEnvelope,
+  file: string,
+  tree?: string,
+): Promise<{ problems: string[]; notices: string[] }> {
+  const problems: string[] = [];
+  const notices: string[] = [];
+  const current: CurrentCode = { notice: (m) => notices.push(m.replace(`${file}: `, "")) };
+  const services = new Set(Object.keys(NAMED_SERVICES));
+  if (c.bug !== undefined) {
+    try {
+      for (const name of Object.keys(bug(c.bug).services ?? {})) services.add(name);
+    } catch (e) {
+      problems.push((e as Error).message);
+    }
+  }
+  for (const [what, ref] of [["service", c.service], ["kernel", c.kernel]] as const) {
+    if (ref === undefined) continue;
+    try {
+      await resolveModule(ref, file, what, current, tree);
+      if (what === "service") services.add(USER_SERVICE);
+    } catch (e) {
+      if (!(e instanceof CaseFileError)) throw e;
+      problems.push(e.message.replace(`${file}: `, ""));
+    }
+  }
+  // A service module that did not resolve is its own problem already.
+  const unserved = c.service !== undefined && !services.has(USER_SERVICE)
+    ? null
+    : unservedPagers(c, services);
+  if (unserved !== null) problems.push(unserved);
+  return { problems, notices };
 }
 
 /**

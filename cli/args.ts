@@ -69,7 +69,17 @@ export function parseFlags(
   const values: Record<string, string | boolean | undefined> = {};
   const positionals: string[] = [];
   const positional = (a: string) => {
-    if (!allowPositionals) throw new UsageError(`unexpected argument "${a}"`);
+    if (!allowPositionals) {
+      // A file given without its flag (`sim x.json`): name the flag that takes it.
+      const flag = a.endsWith(".json") && Object.hasOwn(flags, "scenario")
+        ? "scenario"
+        : a.endsWith(".ts") && Object.hasOwn(flags, "service")
+        ? "service"
+        : null;
+      throw new UsageError(
+        `unexpected argument "${a}"${flag === null ? "" : `; did you mean --${flag} ${a}?`}`,
+      );
+    }
     positionals.push(a);
   };
   for (let i = 0; i < args.length; i++) {
@@ -120,6 +130,30 @@ export function parseFlags(
  */
 export function nearest(typed: string, names: readonly string[]): string | null {
   return nearestName(typed, names);
+}
+
+/**
+ * The UsageError for a flag value that is none of `choices`: it names them all, and the nearest
+ * one when the value looks like a typo of it.
+ *
+ * @example
+ * ```ts
+ * import { choiceError } from "./args.ts";
+ * const e = choiceError("checkers", "kernel+servce", ["kernel", "kernel+service"]);
+ * console.assert(
+ *   e.message ===
+ *     '--checkers must be kernel or kernel+service, got "kernel+servce"; did you mean kernel+service?',
+ * );
+ * ```
+ */
+export function choiceError(flag: string, got: string, choices: readonly string[]): UsageError {
+  const list = choices.length > 1
+    ? `${choices.slice(0, -1).join(", ")} or ${choices[choices.length - 1]}`
+    : choices.join("");
+  const near = nearestName(got, choices);
+  return new UsageError(
+    `--${flag} must be ${list}, got "${got}"${near === null ? "" : `; did you mean ${near}?`}`,
+  );
 }
 
 /** An integer flag value in `[min, max]`, or a UsageError naming the flag. */

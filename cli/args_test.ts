@@ -1,6 +1,6 @@
 // A negative number given to a numeric flag is that flag's range error, not node's "ambiguous".
 import { strict as assert } from "node:assert";
-import { intFlag, nearest, parseFlags, UsageError } from "./args.ts";
+import { choiceError, intFlag, nearest, parseFlags, UsageError } from "./args.ts";
 
 const FLAGS = {
   seconds: { type: "string" as const, help: "" },
@@ -92,4 +92,34 @@ Deno.test("parseFlags: values, positionals and every other mistake in one line o
   assert.equal(message(["--seed", "--json"]), "--seed needs a value (--seed N)");
   assert.equal(message(["--json=1"]), '--json takes no value, got "--json=1"');
   assert.equal(message(["extra"], false), 'unexpected argument "extra"');
+});
+
+Deno.test("a file given without its flag names the flag that takes it", () => {
+  const flags = {
+    scenario: { type: "string" as const, help: "" },
+    service: { type: "string" as const, help: "" },
+  };
+  for (const [arg, flag] of [["my/tiny.json", "scenario"], ["my/fs.ts", "service"]]) {
+    assert.throws(
+      () => parseFlags([arg], flags),
+      (e) =>
+        e instanceof UsageError &&
+        e.message === `unexpected argument "${arg}"; did you mean --${flag} ${arg}?`,
+    );
+  }
+  assert.throws(
+    () => parseFlags(["other"], flags),
+    (e) => e instanceof UsageError && e.message === 'unexpected argument "other"',
+  );
+});
+
+Deno.test("a value that is none of a flag's choices names them and the nearest", () => {
+  assert.equal(
+    choiceError("trace", "jsn", ["text", "json", "none"]).message,
+    '--trace must be text, json or none, got "jsn"; did you mean json?',
+  );
+  assert.equal(
+    choiceError("by", "zzzzzz", ["tests", "campaign"]).message,
+    '--by must be tests or campaign, got "zzzzzz"',
+  );
 });

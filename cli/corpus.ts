@@ -12,6 +12,7 @@ import { type CaseEnvelope, type ModuleRef, replaces } from "../case/envelope.ts
 import { replayWith } from "../case/replay.ts";
 import {
   CaseFileError,
+  caseProblems,
   findingKey,
   moduleRef,
   readCaseFile,
@@ -45,7 +46,10 @@ file name). Cases are written as pagersim/case@2 under their file names; a
 name held by a different case is never overwritten (the new one gets -2). A
 case's service and kernel module paths are rewritten to be relative to
 --into, so a merged case names the same modules from its new place.
-list: validate and list the cases of a corpus (default corpus).
+list: validate and list the cases of a corpus (default corpus): a case is valid only
+if repro could replay it (its modules inside the project tree and present, every
+pager served); a module changed since the case was written is noted (it replays
+only with --current-code).
 accept: after you changed a case's service or kernel module (a fix), replay
 each case against its modules as they are now and record what it does now:
 the verdict, the trace hash and the modules' content hashes (the file keeps
@@ -128,15 +132,27 @@ export async function main(): Promise<number> {
   if (verb === "list") {
     if (dirs.length > 1) throw new UsageError("list takes one directory");
     const entries = await readEntries(dirs[0] ?? "corpus", errors);
+    let valid = 0;
     for (const e of entries) {
+      // Read as repro reads it (from its own file, modules relative to it), never run or loaded.
+      const { problems, notices } = await caseProblems(await readCaseFile(e.file), e.file);
+      if (problems.length > 0) {
+        errors.push(`${e.file}: cannot replay: ${problems.join("; ")}`);
+        continue;
+      }
+      valid++;
       const by = e.c.bug !== undefined ? `, bug ${e.c.bug}` : "";
       const mod = e.c.service !== undefined ? `, service ${e.c.service.path}` : "";
+      const changed = notices.length > 0
+        ? ` (${notices.join("; ")}: replays only with --current-code)`
+        : "";
       console.log(
-        `${e.name}: ${e.c.kind}, expects ${e.c.expected}, ${e.c.decisions.length} decisions${by}${mod}`,
+        `${e.name}: ${e.c.kind}, expects ${e.c.expected}, ${e.c.decisions.length} decisions` +
+          `${by}${mod}${changed}`,
       );
     }
     for (const err of errors) console.error(`error: ${err}`);
-    console.log(`corpus: ${entries.length} valid, ${errors.length} invalid`);
+    console.log(`corpus: ${valid} valid, ${errors.length} invalid`);
     return errors.length === 0 ? 0 : 1;
   }
   if (verb === "accept") return await accept(dirs);

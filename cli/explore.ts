@@ -39,6 +39,7 @@ import type { PagerService } from "../services/service.ts";
 import { assertInContract } from "../scenario/contract.ts";
 import { contractOf } from "../scenario/service_contract.ts";
 import {
+  choiceError,
   type FlagSpec,
   InputError,
   intFlag,
@@ -171,7 +172,7 @@ async function main(): Promise<number> {
   const checkers =
     (values.checkers ?? (servicePath !== null ? "kernel+service" : "kernel")) as string;
   if (!(SCENARIO_CHECKERS as readonly string[]).includes(checkers)) {
-    throw new UsageError(`--checkers must be ${SCENARIO_CHECKERS.join(" or ")}, got "${checkers}"`);
+    throw choiceError("checkers", checkers, SCENARIO_CHECKERS);
   }
   // A counterexample's case names these modules: one a case may not name (outside the project
   // tree) is refused now, before it is read, linted or run, and not after a search that found

@@ -33,6 +33,7 @@ import {
 } from "../case/store.ts";
 import type { ModuleRef } from "../case/envelope.ts";
 import {
+  choiceError,
   earlyInterrupt,
   type FlagSpec,
   InputError,
@@ -310,7 +311,7 @@ async function campaign(
 ): Promise<number> {
   const mode = (values.mode ?? "scenarios") as string;
   if (mode !== "scenarios" && mode !== "programs") {
-    throw new UsageError(`--mode must be scenarios or programs, got "${mode}"`);
+    throw choiceError("mode", mode, ["scenarios", "programs"]);
   }
   const kind = mode as InputKind;
   for (const [flag, only] of Object.entries(ONLY)) {
@@ -360,10 +361,7 @@ async function campaign(
       ? "kernel+service"
       : "kernel")) as string;
   if (!sets.includes(checkers)) {
-    throw new UsageError(
-      `--${kind === "scenarios" ? "checkers" : "checks"} must be ${sets.join(" or ")}, ` +
-        `got "${checkers}"`,
-    );
+    throw choiceError(kind === "scenarios" ? "checkers" : "checks", checkers, sets);
   }
   const dir = kind === "programs" ? `${corpus}/programs` : corpus;
   // An existing corpus is used as it is: if it cannot be written, each finding says so and

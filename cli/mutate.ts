@@ -17,7 +17,15 @@
  * @module
  */
 
-import { InputError, intFlag, parseFlags, runCommand, usage, UsageError } from "./args.ts";
+import {
+  choiceError,
+  InputError,
+  intFlag,
+  parseFlags,
+  runCommand,
+  usage,
+  UsageError,
+} from "./args.ts";
 import {
   instrumentFiles,
   mirrorTree,
@@ -253,7 +261,7 @@ async function main(args: string[]): Promise<number> {
   }
   const byFlag = (values.by ?? "campaign") as string;
   if (byFlag !== "tests" && byFlag !== "campaign") {
-    throw new UsageError(`--by must be tests or campaign, got "${byFlag}"`);
+    throw choiceError("by", byFlag, ["tests", "campaign"]);
   }
   const by: JudgeName = byFlag;
   const sampleN = values.sample === undefined ? undefined : intFlag(values, "sample", 0, 1);

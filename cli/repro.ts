@@ -39,6 +39,7 @@ import {
 } from "./_guard.ts";
 import { campaignLimits, RUN_LIMIT_FLAGS } from "./_run_limits.ts";
 import {
+  choiceError,
   type FlagSpec,
   InputError,
   intFlag,
@@ -147,7 +148,7 @@ export async function main(): Promise<number> {
   }
   const form = (values.trace ?? "text") as string;
   if (!["text", "json", "html", "none"].includes(form)) {
-    throw new UsageError(`--trace must be text, json, html or none, got "${form}"`);
+    throw choiceError("trace", form, ["text", "json", "html", "none"]);
   }
   const modes = [
     positionals.length === 1,
@@ -162,7 +163,7 @@ export async function main(): Promise<number> {
   const mode = values.mode as string | undefined;
   if (mode !== undefined) {
     if (mode !== "scenarios" && mode !== "programs") {
-      throw new UsageError(`--mode must be scenarios or programs, got "${mode}"`);
+      throw choiceError("mode", mode, ["scenarios", "programs"]);
     }
     if (values.campaign === undefined) throw new UsageError("--mode is for --campaign S --run K");
     if (mode === "programs") throw new UsageError(PROGRAM_RUN_REPLAY);
@@ -348,7 +349,7 @@ async function replayRun(
       ? "kernel+service"
       : "kernel");
   if (!(SCENARIO_CHECKERS as readonly string[]).includes(checkers)) {
-    throw new UsageError(`--checkers must be ${SCENARIO_CHECKERS.join(" or ")}, got "${checkers}"`);
+    throw choiceError("checkers", checkers, SCENARIO_CHECKERS);
   }
   const bind = (s: Scenario): Scenario => {
     if (values.service !== undefined) return withService(s, "user");
@@ -415,7 +416,7 @@ async function replayRun(
   const seed = intFlag(values, "seed", 0);
   const strategy = (values.strategy ?? "random") as string;
   if (strategy !== "random" && strategy !== "pct") {
-    throw new UsageError(`--strategy must be random or pct, got "${strategy}"`);
+    throw choiceError("strategy", strategy, ["random", "pct"]);
   }
   const decisions = values.decisions !== undefined
     ? parseDecisions(values.decisions as string)

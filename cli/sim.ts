@@ -36,6 +36,7 @@ import { assertInContract } from "../scenario/contract.ts";
 import { NAMED_SERVICES } from "../zoo/registry.ts";
 import { signScenarioRun } from "../fuzz/engine.ts";
 import {
+  choiceError,
   type FlagSpec,
   InputError,
   intFlag,
@@ -115,12 +116,12 @@ export async function main(): Promise<number> {
   const seed = intFlag(values, "seed", 0);
   const strategy = (values.strategy ?? "random") as string;
   if (strategy !== "random" && strategy !== "pct") {
-    throw new UsageError(`--strategy must be random or pct, got "${strategy}"`);
+    throw choiceError("strategy", strategy, ["random", "pct"]);
   }
   const pctDepth = intFlag(values, "pct-depth", 2, 1, 64);
   const form = (values.trace ?? "text") as string;
   if (!["text", "json", "none"].includes(form)) {
-    throw new UsageError(`--trace must be text, json or none, got "${form}"`);
+    throw choiceError("trace", form, ["text", "json", "none"]);
   }
   let scenario = values.scenario !== undefined
     ? await loadScenarioFile(values.scenario as string)
@@ -135,7 +136,7 @@ export async function main(): Promise<number> {
   const checkers = (values.checkers ??
     (values.service !== undefined ? "kernel+service" : "kernel")) as string;
   if (!(SCENARIO_CHECKERS as readonly string[]).includes(checkers)) {
-    throw new UsageError(`--checkers must be ${SCENARIO_CHECKERS.join(" or ")}, got "${checkers}"`);
+    throw choiceError("checkers", checkers, SCENARIO_CHECKERS);
   }
   const decisions = values.decisions !== undefined
     ? parseDecisions(values.decisions as string)

@@ -1,0 +1,50 @@
+import { strict as assert } from "node:assert";
+import { caseProblems, readCaseFile, resolveContext } from "./store.ts";
+import type { CaseEnvelope } from "./envelope.ts";
+
+// `corpus list` calls a case valid only if repro could replay it: a module outside the project tree
+// or missing, or a pager served by a service module the case does not name (a hand-edited case
+// that lost its "service" field), makes it invalid; a changed module is a notice (user trial:
+// `corpus list` said "5 valid" of cases repro then refused; repro's error named no file or field).
+const FILE = "corpus/invariant-quiescent-end-q2-01bde2a7.json";
+
+Deno.test("a corpus case that names its service module has no problems", async () => {
+  const r = await caseProblems(await readCaseFile(FILE), FILE);
+  assert.deepEqual(r, { problems: [], notices: [] });
+});
+
+Deno.test("each way a hand-edited case cannot replay is a problem naming what is wrong", async () => {
+  const c = await readCaseFile(FILE);
+  const edit = (change: Partial<CaseEnvelope>) => ({ ...c, ...change }) as CaseEnvelope;
+  const ref = c.service!;
+  const cases: [CaseEnvelope, RegExp][] = [
+    [
+      edit({ service: { ...ref, path: "../../etc/passwd" } }),
+      /^refusing its service module \.\.\/\.\.\/etc\/passwd: outside the project tree /,
+    ],
+    [edit({ service: { ...ref, path: "../examples/no_such.ts" } }), /does not exist$/],
+    [
+      edit({ service: undefined }),
+      /^its input serves pager "blobfs" with the case's service module, but the case names none \(its "service" field is missing\)$/,
+    ],
+  ];
+  for (const [edited, want] of cases) {
+    const r = await caseProblems(edited, FILE);
+    assert.equal(r.problems.length, 1, JSON.stringify(r));
+    assert.match(r.problems[0], want);
+  }
+  // repro's own path says the same, naming the file.
+  await assert.rejects(
+    () => resolveContext(edit({ service: undefined }), FILE),
+    (e: Error) => e.message.startsWith(`${FILE}: its input serves pager "blobfs"`),
+  );
+});
+
+Deno.test("a module changed since the case was written is a notice, not a problem", async () => {
+  const c = await readCaseFile(FILE);
+  const changed = { ...c, service: { ...c.service!, sha256: "0".repeat(64) } } as CaseEnvelope;
+  const r = await caseProblems(changed, FILE);
+  assert.deepEqual(r.problems, []);
+  assert.equal(r.notices.length, 1);
+  assert.match(r.notices[0], /changed since the case was written/);
+});
