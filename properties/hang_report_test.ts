@@ -73,7 +73,7 @@ Deno.test("requests left at quiescence name the threads parked on service waits"
   assert.equal(v.invariant, "quiescent-end");
   assert.match(
     v.message,
-    /^Q2: vmo\d+ has 1 outstanding request\(s\) at quiescence; parked holding a packet: /,
+    /^Q2: vmo\d+ has 1 outstanding request\(s\) at quiescence \(READ #\d+ pages \[0,1\): taken by t\d+ "[^"]+", never answered\); parked holding a packet: /,
   );
   assert.match(v.message, CONDVAR);
 });

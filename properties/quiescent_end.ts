@@ -214,9 +214,21 @@ export class QuiescentEnd extends StepMonitor {
         // signal, say) is among them.
         const why = whyUnanswered(world, this.#holders);
         const parked = parkedBesides(world, this.#holders);
+        // Who took each request's packet names the culprit of a lost request: the thread that
+        // dequeued it and went back to its port without answering (user trial: Q2 named none).
+        const who = left.map((r) => {
+          const taker = this.#holders.takerOf(v.koid, r.id);
+          const name = taker === undefined ? undefined : world.threads[taker - 1]?.name;
+          return `${r.type} #${r.id} pages [${r.start},${r.end}): ` +
+            (taker === undefined
+              ? "its packet was never taken from the port"
+              : `taken by ${name === undefined ? `t${taker}` : threadLabel(taker, name)}, ` +
+                `never answered`);
+        });
         this.fail(
           "Q2",
-          `vmo${v.koid} has ${left.length} outstanding request(s) at quiescence` +
+          `vmo${v.koid} has ${left.length} outstanding request(s) at quiescence ` +
+            `(${who.join("; ")})` +
             (parked.length === 0 ? "" : `; parked: ${parked.join("; ")}`) +
             why,
         );

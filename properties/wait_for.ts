@@ -250,6 +250,8 @@ export class PacketHolders {
   readonly #handed = new Map<number, Map<string, number>>();
   /** Requests resolved: answered, detached, or cancelled by a suspend or a kill. */
   readonly #resolved = new Set<string>();
+  /** Per request (`vmo#id`), the service thread that last took its packet (kept past port waits). */
+  readonly #takers = new Map<string, number>();
 
   /** Follows one kernel event (the checks call it from `immediate`). */
   hear(e: KernelEvent): void {
@@ -275,6 +277,7 @@ export class PacketHolders {
         const taken = this.#taken.get(e.tid) ?? [];
         this.#taken.set(e.tid, taken);
         taken.push(`${e.vmo}#${this.#inPort[at].id}`);
+        this.#takers.set(`${e.vmo}#${this.#inPort[at].id}`, e.tid);
         this.#inPort.splice(at, 1);
         return;
       }
@@ -308,6 +311,11 @@ export class PacketHolders {
       (by === undefined ? "" : `, handed a packet by ${this.#label(world, by)}`)
     );
     return out.length === 0 ? null : out.join(" & ");
+  }
+
+  /** The thread that last took the packet of request `id` of VMO `vmo`, if one did. */
+  takerOf(vmo: number, id: number): number | undefined {
+    return this.#takers.get(`${vmo}#${id}`);
   }
 
   /** The thread ids {@linkcode parked} names. */
