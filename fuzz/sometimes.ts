@@ -64,7 +64,8 @@ export const SOMETIMES: Readonly<Record<string, string>> = {
   "last-page-request":
     `a READ request reached the last page of a VMO of at least ${LARGE_PAGES} pages`,
   "many-vmos-per-pager": `one pager port was sent packets of at least ${MANY_VMOS} VMOs`,
-  "four-service-threads": "four service threads of one pager each dequeued a packet",
+  "four-service-threads":
+    "four pool threads of one pager (threads: 4 or more; spawned workers do not count) each dequeued a packet",
 };
 
 /** Records which interleavings one run reached. */
@@ -233,6 +234,10 @@ export function contractExcludes(c: ServiceContract): ReadonlyMap<string, string
   if (!c.dirty) {
     out.set("dirty-request", "dirty false");
     out.set("op-dirty-not-found", "dirty false");
+  } else if (c.vmoOptions.trapDirty === false) {
+    // Only a TRAP_DIRTY VMO raises DIRTY requests (and so OP_DIRTY acks).
+    out.set("dirty-request", "trapDirty false");
+    out.set("op-dirty-not-found", "trapDirty false");
   }
   if (noEvent("kill")) out.set("kill-while-blocked", "events: no kill");
   if (noEvent("suspend")) out.set("suspend-requeues-request", "events: no suspend");
