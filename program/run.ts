@@ -15,6 +15,7 @@
  * @module
  */
 
+import { PortModel } from "./port_model.ts";
 import {
   type Status,
   statusName,
@@ -203,6 +204,8 @@ interface Shared {
   readonly calls: Map<number, KernelEvent & { k: "call" }>;
   /** The last `observed` event of each thread (what the trace says its wait learned). */
   readonly observed: Map<number, KernelEvent & { k: "observed" }>;
+  /** The user packets of the program's ports, from its own calls (`port_model.ts`). */
+  readonly ports: PortModel;
 }
 
 function contractFailure(message: string): never {
@@ -838,6 +841,7 @@ function* programThread(sys: Sys, t: number, s: Shared): ThreadBody {
     // returns): its attachment is no longer known until it returns ZX_OK.
     const detaching = call.call === "zx_pager_detach_vmo" ? s.model.get(args[1]) : undefined;
     if (detaching !== undefined) s.model.detachStarted.add(detaching.object);
+    s.ports.start(call.call, args, s.model, s.kernel.now, t);
     s.rets.delete(sys.tid);
     s.calls.delete(sys.tid);
     s.observed.delete(sys.tid);
@@ -864,6 +868,8 @@ function* programThread(sys: Sys, t: number, s: Shared): ThreadBody {
       signalPacketShown(`t${t}#${c} ${call.call}`, result, s.observed.get(sys.tid));
     }
     const injected = mayRunOut && result.status === ZX_ERR_NO_MEMORY;
+    const portWrong = s.ports.end(call.call, args, result, s.model, t);
+    if (portWrong !== undefined) contractFailure(`t${t}#${c} ${call.call} ${portWrong}`);
     if (waited !== null && (result.status !== waited.status || result.value !== waited.observed)) {
       contractFailure(
         `t${t}#${c} zx_object_wait_one returned ${statusName(result.status)} observing 0x${
@@ -1101,6 +1107,7 @@ export function runProgram(program: Program, options: ProgramRunOptions = {}): P
     program,
     kernel,
     model,
+    ports: new PortModel(),
     results: program.threads.map(() => []),
     threads: [],
     firstDetach: new Map(),
