@@ -152,9 +152,11 @@ export class PortModel {
     const expected = held > 0 ? ZX_OK : ZX_ERR_NOT_FOUND;
     this.#queues.set(port!, q.filter((k) => k !== key));
     if (result.status !== expected) {
-      return `returned ${statusName(result.status)}; port ${port} held ${held} user packets with key ${
-        String(key)
-      }, so ${statusName(expected)}`;
+      return `returned ${
+        statusName(result.status)
+      }; port ${port} held ${held} user packets with key ${String(key)}, so ${
+        statusName(expected)
+      }`;
     }
     return undefined;
   }

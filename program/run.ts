@@ -16,6 +16,7 @@
  */
 
 import { PortModel } from "./port_model.ts";
+import { infoRecordProblem } from "./info_record.ts";
 import {
   type Status,
   statusName,
@@ -206,6 +207,8 @@ interface Shared {
   readonly observed: Map<number, KernelEvent & { k: "observed" }>;
   /** The user packets of the program's ports, from its own calls (`port_model.ts`). */
   readonly ports: PortModel;
+  /** The bytes each thread's current call stored (the trace's `store` events), in order. */
+  readonly stores: Map<number, Uint8Array[]>;
 }
 
 function contractFailure(message: string): never {
@@ -843,6 +846,7 @@ function* programThread(sys: Sys, t: number, s: Shared): ThreadBody {
     if (detaching !== undefined) s.model.detachStarted.add(detaching.object);
     s.ports.start(call.call, args, s.model, s.kernel.now, t);
     s.rets.delete(sys.tid);
+    s.stores.set(sys.tid, []);
     s.calls.delete(sys.tid);
     s.observed.delete(sys.tid);
     const gen = invoke(sys, call.call, args);
@@ -868,6 +872,13 @@ function* programThread(sys: Sys, t: number, s: Shared): ThreadBody {
       signalPacketShown(`t${t}#${c} ${call.call}`, result, s.observed.get(sys.tid));
     }
     const injected = mayRunOut && result.status === ZX_ERR_NO_MEMORY;
+    if (
+      call.call === "zx_object_get_info" && result.status === ZX_OK && args[2] !== undefined &&
+      result.info !== undefined
+    ) {
+      const bad = infoRecordProblem(s.stores.get(sys.tid) ?? [], result.info.koid);
+      if (bad !== undefined) contractFailure(`t${t}#${c} zx_object_get_info ${bad}`);
+    }
     const portWrong = s.ports.end(call.call, args, result, s.model, t);
     if (portWrong !== undefined) contractFailure(`t${t}#${c} ${call.call} ${portWrong}`);
     if (waited !== null && (result.status !== waited.status || result.value !== waited.observed)) {
@@ -1108,6 +1119,7 @@ export function runProgram(program: Program, options: ProgramRunOptions = {}): P
     kernel,
     model,
     ports: new PortModel(),
+    stores: new Map(),
     results: program.threads.map(() => []),
     threads: [],
     firstDetach: new Map(),
@@ -1121,6 +1133,7 @@ export function runProgram(program: Program, options: ProgramRunOptions = {}): P
     if (e.k === "ret") shared.rets.set(e.tid, e);
     if (e.k === "call") shared.calls.set(e.tid, e);
     if (e.k === "observed") shared.observed.set(e.tid, e);
+    if (e.k === "store") shared.stores.get(e.tid)?.push(e.bytes.slice());
   });
   const [setup, setupHandle] = kernel.createThread("setup", 0);
   const [st, vmar] = runSync(
