@@ -139,7 +139,7 @@ export class PortModel {
       }
       return undefined;
     }
-    if (q === undefined) return undefined;
+    if (q === undefined || port === undefined) return undefined;
     const packet = args[1] as { key?: unknown } | null;
     if (call === "zx_port_queue") {
       if (result.status === ZX_OK && typeof packet?.key === "number") q.push(packet.key);
@@ -150,7 +150,7 @@ export class PortModel {
     const key = args[2];
     const held = q.filter((k) => k === key).length;
     const expected = held > 0 ? ZX_OK : ZX_ERR_NOT_FOUND;
-    this.#queues.set(port!, q.filter((k) => k !== key));
+    this.#queues.set(port, q.filter((k) => k !== key));
     if (result.status !== expected) {
       return `returned ${
         statusName(result.status)
