@@ -176,7 +176,8 @@ export const lendingPool: PagerService = function* (sys, ctx) {
  * of T ticks fires only after every thread that stayed runnable took T steps). Then the pager
  * waits on the gate naming the bystander as new owner (deadline past: TIMED_OUT, which no owner
  * rule refuses) and naming a gate waiter (INVALID_ARGS: "new_futex_owner is currently waiting on
- * this futex"), wakes the gate one waiter at a time with a pause between (each wake takes one),
+ * this futex"), requeues nobody from the gate to the bystander's word naming a gate waiter and
+ * the bystander as new owner (INVALID_ARGS: the owner waits on one of the two), wakes the gate one waiter at a time with a pause between (each wake takes one),
  * lets the bystander go, signals the condition variable once, and polls until the three that
  * count (`done`) have returned. A signal that wakes nobody leaves the pager polling, its
  * readers unserved: a hang.
@@ -211,6 +212,11 @@ function* ownerRound(sys: Sys): Syscall<void> {
   yield* rest();
   yield* sys.futexWait(gate, 0, owners[0], 0);
   yield* sys.futexWait(gate, 0, owners[1], 0);
+  // Requeues that move nobody naming a gate waiter, then the bystander, as the requeue futex's
+  // new owner: INVALID_ARGS ("new_requeue_owner is currently a member of the waiters for either
+  // value_ptr or requeue_ptr", futex_requeue_single_owner.md).
+  yield* sys.futexRequeue(gate, 0, 0, aside, 0, owners[1]);
+  yield* sys.futexRequeue(gate, 0, 0, aside, 0, owners[0]);
   yield* sys.futexWake(gate, 1);
   yield* rest();
   yield* sys.futexWake(gate, 1);

@@ -1588,6 +1588,28 @@ class CallBuilder {
     }, null);
     // Its packet taken (no draws): the trace must show what it observed (`signalPacketShown`).
     this.#emit({ call: "zx_port_wait", args: [{ h: signalPort }, 0] }, null);
+    this.#userPackets();
+  }
+
+  /**
+   * User packets on a port of their own, queued, cancelled by key and taken (no draws; the
+   * contract's `PortModel` judges each against the packets the calls put there): three packets
+   * with keys 1, 2, 1; the key 2 cancelled (ZX_OK), a wait past its deadline (the oldest, key 1),
+   * the key 1 cancelled (ZX_OK: one left), again (NOT_FOUND), and a wait on the empty port
+   * (TIMED_OUT). Random draws queue and cancel keys on ports other threads wait on and pagers
+   * use, whose packets the model cannot follow.
+   */
+  #userPackets(): void {
+    const port = this.#emit({ call: "zx_port_create", args: [0] }, null);
+    for (const key of [1, 2, 1]) {
+      this.#emit({ call: "zx_port_queue", args: [{ h: port }, { packet: key }] }, null);
+    }
+    this.#emit({ call: "zx_port_cancel_key", args: [{ h: port }, 0, 2] }, null);
+    this.#emit({ call: "zx_port_wait", args: [{ h: port }, 0] }, null);
+    for (let n = 0; n < 2; n++) {
+      this.#emit({ call: "zx_port_cancel_key", args: [{ h: port }, 0, 1] }, null);
+    }
+    this.#emit({ call: "zx_port_wait", args: [{ h: port }, 0] }, null);
   }
 
   /** Adds one call of `name` (and whatever constructors its arguments need). */

@@ -15,6 +15,8 @@
  * @module
  */
 
+import { PortModel } from "./port_model.ts";
+import { infoRecordProblem } from "./info_record.ts";
 import {
   type Status,
   statusName,
@@ -204,6 +206,10 @@ interface Shared {
   readonly calls: Map<number, KernelEvent & { k: "call" }>;
   /** The last `observed` event of each thread (what the trace says its wait learned). */
   readonly observed: Map<number, KernelEvent & { k: "observed" }>;
+  /** The user packets of the program's ports, from its own calls (`port_model.ts`). */
+  readonly ports: PortModel;
+  /** The bytes each thread's current call stored (the trace's `store` events), in order. */
+  readonly stores: Map<number, Uint8Array[]>;
 }
 
 function contractFailure(message: string): never {
@@ -850,7 +856,9 @@ function* programThread(sys: Sys, t: number, s: Shared): ThreadBody {
     // returns): its attachment is no longer known until it returns ZX_OK.
     const detaching = call.call === "zx_pager_detach_vmo" ? s.model.get(args[1]) : undefined;
     if (detaching !== undefined) s.model.detachStarted.add(detaching.object);
+    s.ports.start(call.call, args, s.model, s.kernel.now, t);
     s.rets.delete(sys.tid);
+    s.stores.set(sys.tid, []);
     s.calls.delete(sys.tid);
     s.observed.delete(sys.tid);
     const gen = invoke(sys, call.call, args);
@@ -876,6 +884,15 @@ function* programThread(sys: Sys, t: number, s: Shared): ThreadBody {
       signalPacketShown(`t${t}#${c} ${call.call}`, result, s.observed.get(sys.tid));
     }
     const injected = mayRunOut && result.status === ZX_ERR_NO_MEMORY;
+    if (
+      call.call === "zx_object_get_info" && result.status === ZX_OK && args[2] !== undefined &&
+      result.info !== undefined
+    ) {
+      const bad = infoRecordProblem(s.stores.get(sys.tid) ?? [], result.info.koid);
+      if (bad !== undefined) contractFailure(`t${t}#${c} zx_object_get_info ${bad}`);
+    }
+    const portWrong = s.ports.end(call.call, args, result, s.model, t);
+    if (portWrong !== undefined) contractFailure(`t${t}#${c} ${call.call} ${portWrong}`);
     if (waited !== null && (result.status !== waited.status || result.value !== waited.observed)) {
       contractFailure(
         `t${t}#${c} zx_object_wait_one returned ${statusName(result.status)} observing 0x${
@@ -1113,6 +1130,8 @@ export function runProgram(program: Program, options: ProgramRunOptions = {}): P
     program,
     kernel,
     model,
+    ports: new PortModel(),
+    stores: new Map(),
     results: program.threads.map(() => []),
     threads: [],
     firstDetach: new Map(),
@@ -1126,6 +1145,7 @@ export function runProgram(program: Program, options: ProgramRunOptions = {}): P
     if (e.k === "ret") shared.rets.set(e.tid, e);
     if (e.k === "call") shared.calls.set(e.tid, e);
     if (e.k === "observed") shared.observed.set(e.tid, e);
+    if (e.k === "store") shared.stores.get(e.tid)?.push(e.bytes.slice());
   });
   const [setup, setupHandle] = kernel.createThread("setup", 0);
   const [st, vmar] = runSync(

@@ -129,7 +129,25 @@ export class VmarModel {
    */
   mapped(region: ModelRegion, m: ModelMapping, overwrite: boolean): void {
     if (overwrite) {
-      const kept = region.mappings.filter((x) => !overlaps(x.addr, x.len, m.addr, m.len));
+      // Upstream overwrites by unmapping the range (UnmapInternalLocked, "Implementation for
+      // Unmap() and OverwriteVmMapping()", zircon/kernel/vm/include/vm/vm_address_region.h),
+      // which splits a mapping it covers in part: the parts outside the range stay mapped.
+      const kept: ModelMapping[] = [];
+      const end = m.addr + m.len;
+      for (const x of region.mappings) {
+        if (!overlaps(x.addr, x.len, m.addr, m.len)) {
+          kept.push(x);
+          continue;
+        }
+        const part = (a: number, b: number): ModelMapping => ({
+          ...x,
+          addr: a,
+          len: b - a,
+          ...(x.vmoOffset === undefined ? {} : { vmoOffset: x.vmoOffset + (a - x.addr) }),
+        });
+        if (x.addr < m.addr) kept.push(part(x.addr, m.addr));
+        if (end < x.addr + x.len) kept.push(part(end, x.addr + x.len));
+      }
       region.mappings.splice(0, region.mappings.length, ...kept);
     }
     region.mappings.push(m);

@@ -34,8 +34,15 @@ Deno.test("VmarModel: placements, unmaps and destroys as the kernel reports them
   assert.equal(v.contains(root, 0, ROOT_VMAR_BYTES + 0x100), false);
   v.protect(root, 0x2000, 0x200, true, false);
   assert.equal(v.find(root, 0x2000)?.writable, false);
-  v.mapped(root, map(0x2000, 0x100), true); // SPECIFIC_OVERWRITE replaces the mapping
-  assert.equal(v.find(root, 0x2100), undefined);
+  // SPECIFIC_OVERWRITE unmaps its range as zx_vmar_unmap would: the part of the old mapping
+  // past it stays mapped, with its permissions.
+  v.mapped(root, map(0x2000, 0x100), true);
+  assert.equal(v.find(root, 0x2000)?.len, 0x100);
+  assert.equal(v.find(root, 0x2100)?.addr, 0x2100);
+  assert.equal(v.find(root, 0x2100)?.writable, false);
+  v.mapped(root, map(0x2000, 0x200), true); // both replaced whole
+  assert.equal(v.find(root, 0x2100)?.addr, 0x2000);
+  assert.equal(root.mappings.filter((m) => m.addr >= 0x2000).length, 1);
   v.unmapped(root, 0x1000, 0x400); // the whole sub-region: destroyed with its mappings
   assert.ok(sub.destroyed);
   assert.equal(sub.mappings.length, 0);

@@ -198,7 +198,10 @@ export class FutexDiscipline extends StepMonitor {
           this.#parked.delete(e.tid);
         }
         return;
-      case "ret":
+      case "ret": {
+        // Judged before #wakes takes in what a successful requeue moved.
+        const ownerWaits = e.name === "zx_futex_requeue" && call !== undefined &&
+          this.#surelyWaits(call.args[5], call.args[0], call.args[3]);
         if (call !== undefined) this.#wakes(e.tid, e.name, call.args, e.status);
         if (e.name === "zx_object_signal" && e.status === ZX_OK && call !== undefined) {
           const o = this.entry(call.args[0])?.object;
@@ -220,7 +223,7 @@ export class FutexDiscipline extends StepMonitor {
           (e.name === "zx_futex_wait" || e.name === "zx_futex_wake" ||
             e.name === "zx_futex_requeue")
         ) {
-          this.#argsRet(e.tid, e.name, call.args, e.status);
+          this.#argsRet(e.tid, e.name, call.args, e.status, ownerWaits);
         }
         if (e.name === "zx_futex_wait" || e.name === "zx_futex_requeue") {
           this.#futexRet(e.tid, e.status, e.name);
@@ -229,6 +232,7 @@ export class FutexDiscipline extends StepMonitor {
           this.#waitOneRet(e.tid, e.status, call.args[1]);
         }
         return;
+      }
     }
   }
 
@@ -298,11 +302,18 @@ export class FutexDiscipline extends StepMonitor {
   }
 
   /** `futex-args`: the statuses the arguments decide (see the module doc). */
-  #argsRet(tid: number, name: string, a: readonly unknown[], status: number): void {
+  #argsRet(
+    tid: number,
+    name: string,
+    a: readonly unknown[],
+    status: number,
+    ownerWaits = false,
+  ): void {
     const word = (x: unknown) => typeof x === "number" && this.#words.has(x);
     let bad = !word(a[0]);
     let fine = false;
     let ok = false;
+    let ownerQueued = false;
     if (name === "zx_futex_wait") {
       // A deadline that is no number (the model's garbage: a C caller passes a zx_time_t) is
       // INVALID_ARGS right after the pointer, before the owner and the value (kernel futexWait).
@@ -317,6 +328,8 @@ export class FutexDiscipline extends StepMonitor {
       // What the word held when the call started (#futexRet reads the same record).
       const w = this.#waits.get(tid);
       ok = fine && w !== undefined && w.found === w.current;
+      ownerQueued = ownerWaits && w !== undefined && w.found === w.current && u32(a[1]) &&
+        u32(a[4]);
     }
     const at = `t${tid} ${name}(${
       a.map((x) => typeof x === "number" ? `0x${x.toString(16)}` : String(x)).join(", ")
@@ -338,6 +351,29 @@ export class FutexDiscipline extends StepMonitor {
     if (!bad && ok && status !== ZX_OK) {
       this.fail("futex-args", `${at}: it cannot fail, yet it returned ${statusName(status)}`);
     }
+    if (!bad && ownerQueued && status === ZX_OK) {
+      this.fail(
+        "futex-args",
+        `${at}: its new owner waits on one of the two futexes, yet it returned ZX_OK`,
+      );
+    }
+  }
+
+  /**
+   * `owner` names a thread parked in `zx_futex_wait` on word `p` or `q` that is surely still
+   * among its waiters: no requeue moved that word's waiters and no wake of it is owed to a
+   * parked thread (a woken waiter has left the queue before it returns). A requeue naming such
+   * an owner is INVALID_ARGS ("new_requeue_owner is currently a member of the waiters for either
+   * value_ptr or requeue_ptr", futex_requeue_single_owner.md, FuchsiaOS-docs-zh_CN
+   * reference/syscalls; the same rule as zx_futex_requeue's); whatever its handle's lookup
+   * says, never ZX_OK.
+   */
+  #surelyWaits(owner: unknown, p: unknown, q: unknown): boolean {
+    const o = this.entry(owner)?.object;
+    if (o === undefined || o.objType !== ZX_OBJ_TYPE_THREAD) return false;
+    const on = this.#parked.get((o as KThread).tid);
+    return on !== undefined && (on === p || on === q) && !this.#requeued.has(on) &&
+      (this.#owed.get(on) ?? 0) === 0;
   }
 
   #futexRet(tid: number, status: number, name: string): void {

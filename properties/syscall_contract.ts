@@ -51,7 +51,6 @@
  */
 
 import {
-  isStatus,
   PAGER_FAIL_CODES,
   type Status,
   statusName,
@@ -69,6 +68,7 @@ import {
   ZX_OK,
   ZX_PAGER_OP_FAIL,
 } from "../kernel/constants.ts";
+import { upstreamStatusProblem } from "./_zx_status.ts";
 import { type EventSink, type KernelEvent, NULL_SINK } from "../kernel/events.ts";
 import type { Kernel } from "../kernel/kernel.ts";
 import type { KThread } from "../kernel/objects.ts";
@@ -985,10 +985,10 @@ export class SyscallContract extends StepMonitor {
       this.#pagerError(e.tid, koid, e.synth, `fault at 0x${e.addr.toString(16)}`);
     }
     if (e.k !== "ret") return;
-    // Every syscall returns a Zircon status (one a wait hands back included).
-    if (!isStatus(e.status)) {
-      this.fail("status", `t${e.tid} ${e.name} returned ${String(e.status)}, no Zircon status`);
-    }
+    // Every syscall returns a Zircon status (one a wait hands back included), numbered as
+    // upstream's errors.h numbers the kernel's name for it (`_zx_status.ts`).
+    const bad = upstreamStatusProblem(e.status);
+    if (bad !== undefined) this.fail("status", `t${e.tid} ${e.name} returned ${bad}`);
     if (call === undefined || call.name !== e.name) return;
     const a = call.args;
     const ps = world.kernel.pageSize;

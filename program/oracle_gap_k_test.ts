@@ -1,0 +1,60 @@
+// Seed-15 gaps (docs/mutation.md, "Gap list K"): mutants the tests judge killed and every
+// campaign probe let through, each now failing a program of the mutate judge that passes
+// unmutated. One mirror of the files, the judge's programs drawn from it once; each mutant
+// switched on in turn (mutate/mutant_mirror.ts `withMutant`).
+import { strict as assert } from "node:assert";
+import { type MutantMirror, mutantMirror } from "../mutate/mutant_mirror.ts";
+
+// deno-lint-ignore no-explicit-any
+type Any = any;
+
+const FILES = ["kernel/kernel.ts", "kernel/port.ts", "kernel/objects.ts"];
+
+let shared: Promise<{ m: MutantMirror; verdict: (k: number) => Any }> | undefined;
+
+/** The one mirror and a verdict of the judge's program `k` drawn from it (and kept). */
+function judged(): Promise<{ m: MutantMirror; verdict: (k: number) => Any }> {
+  shared ??= (async () => {
+    const m = await mutantMirror(FILES);
+    globalThis.addEventListener("unload", () => m.dispose());
+    const { judgeProgram } = await m.load("mutate/judges.ts") as Any;
+    const { programMonitors, runProgram } = await m.load("program/run.ts") as Any;
+    const drawn: Any[] = [];
+    const verdict = (k: number) => {
+      drawn[k] ??= judgeProgram(k);
+      const { program, ...how } = drawn[k];
+      return runProgram(program, { ...how, monitors: programMonitors }).verdict;
+    };
+    return { m, verdict };
+  })();
+  return shared;
+}
+
+const CASES: [key: string, what: string][] = [
+  [
+    "kernel/kernel.ts:354:12:ConditionalExpression:false",
+    "zx_port_cancel_key removes nothing and says NOT_FOUND (port_model.ts)",
+  ],
+  ["kernel/port.ts:153:8:ConditionalExpression:true", "zx_port_cancel_key drops every packet"],
+  [
+    "kernel/kernel.ts:607:70:BooleanLiteral:false",
+    "the ZX_INFO_VMO record is stored big-endian (info_record.ts)",
+  ],
+  [
+    "kernel/objects.ts:647:20:ArrowFunction:() => undefined",
+    "an overwrite over part of a mapping takes all of it (VmarModel.mapped)",
+  ],
+];
+
+for (const [key, what] of CASES) {
+  Deno.test(`gap list K: ${what}`, async () => {
+    const { m, verdict } = await judged();
+    let killer: number | undefined;
+    for (let k = 0; k < 200 && killer === undefined; k++) {
+      if (verdict(k).kind !== "pass") continue;
+      const v = m.withMutant(key, () => verdict(k));
+      if (v.kind === "invariant" && v.invariant === "program-contract") killer = k;
+    }
+    assert.ok(killer !== undefined, `no judge program among 200 fails the contract with ${key}`);
+  });
+}
