@@ -333,10 +333,13 @@ export function render(rows: readonly SysCallDoc[]): string {
     "",
     "Every call a service makes on its `sys`, with the arguments in the order `Sys` takes them (the",
     "calling thread is implicit; out-parameters are returned, not passed). A call marked `yield*` is a",
-    "syscall: `const [st, vmo] = yield* sys.vmoCreate(size, 0);` — it returns the status alone, or",
-    "`[status, ...outs]` when Zircon's call fills out-parameters. `Status` and the `ZX_*` constants",
-    "are exported by `mod.ts`. The last column is the first sentence of the TSDoc; the full text is on",
-    "`KernelCalls` in kernel/syscalls.ts (table calls) or on the `Sys` class in sim/sys.ts.",
+    "generator and a scheduling point: `const [st, vmo] = yield* sys.vmoCreate(size, 0);`. A syscall",
+    "returns its status alone, or `[status, ...outs]` when Zircon's call fills out-parameters (a",
+    "failed call's outs are 0, empty or null, but for the signals `objectWaitOne` observed before it",
+    "timed out or was cancelled). `Status` and the `ZX_*` constants are exported by",
+    "`mod.ts`; the README's \"How `Sys` spells a call\" lists where a call differs from Zircon's C",
+    "signature. The last column is the first sentence of the TSDoc; the full text is on `KernelCalls`",
+    "in kernel/syscalls.ts (table calls) or on the `Sys` class in sim/sys.ts.",
     "",
   ];
   for (const g of GROUPS) {
