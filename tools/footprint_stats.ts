@@ -23,7 +23,7 @@ import { DEFAULT_SCENARIO } from "../scenario/default.ts";
 import { loadScenarioFile } from "../cli/sim.ts";
 import { pctStrategy, randomStrategy, type Strategy } from "../sim/strategy.ts";
 import type { Monitor, World } from "../sim/world.ts";
-import { conflicts, type Footprint, FootprintRecorder } from "../explore/footprint.ts";
+import { conflicts, type Footprint, FootprintRecorder, isRead } from "../explore/footprint.ts";
 import { type FlagSpec, intFlag, parseFlags, runCommand, usage, UsageError } from "../cli/args.ts";
 
 const FLAGS: Record<string, FlagSpec> = {
@@ -68,6 +68,7 @@ class Recorder implements Monitor {
 
 /** The class a token counts under. */
 function tokenClass(tok: string, kinds: ReadonlyMap<number, string>): string {
+  if (isRead(tok)) return `read ${tokenClass(tok.slice(1), kinds)}`;
   if (tok.startsWith("o")) return `o:${kinds.get(Number(tok.slice(1))) ?? "?"}`;
   if (tok === "time" || tok === "*") return tok;
   return tok.replace(/[0-9-]+$/, "");
@@ -119,7 +120,13 @@ async function main(): Promise<number> {
         if (!conflicts(s[i].fp, s[j].fp)) continue;
         dependent++;
         const shared = new Set<string>();
-        for (const t of s[i].fp) if (s[j].fp.has(t)) shared.add(tokenClass(t, rec.kinds));
+        // The tokens that make the pair conflict: a shared write, or one's read of the other's write.
+        for (const t of s[i].fp) {
+          const w = isRead(t) ? t.slice(1) : t;
+          if (s[j].fp.has(w) || (!isRead(t) && s[j].fp.has(`r${t}`))) {
+            shared.add(tokenClass(w, rec.kinds));
+          }
+        }
         for (const c of shared) any.set(c, (any.get(c) ?? 0) + 1);
         if (shared.size === 1) {
           const c = [...shared][0];
