@@ -260,6 +260,45 @@ for (
   });
 }
 
+/**
+ * Reads and writes of one VMO's pages every way the workload makes them (a mapping's loads and
+ * stores, zx_vmo_read/write, a clone's), two VMOs, a commit and an info call, so copies meet stores,
+ * supplies and faults on the same and on other pages.
+ */
+const MIXED: Scenario = parseScenario({
+  name: "commute: mapped and syscall reads and writes of one VMO",
+  pageSize: 64,
+  pagers: [{ name: "fs", service: { kind: "eager" } }],
+  vmos: [{ name: "a", pager: "fs", pages: 2 }, { name: "b", pager: "fs", pages: 1 }],
+  threads: [
+    {
+      name: "loads",
+      ops: [{ op: "mapRead", vmo: "a", page: 0, pages: 2 }, { op: "info", vmo: "b" }],
+    },
+    {
+      name: "stores",
+      ops: [{ op: "mapWrite", vmo: "a", page: 1 }, { op: "write", vmo: "a", page: 0 }],
+    },
+    {
+      name: "reads",
+      ops: [{ op: "read", vmo: "a", page: 0, pages: 2 }, { op: "cloneRead", vmo: "b", page: 0 }],
+    },
+    {
+      name: "commits",
+      ops: [{ op: "commit", vmo: "b", page: 0 }, { op: "cloneWrite", vmo: "a", page: 1 }],
+    },
+  ],
+}, "mixed");
+
+Deno.test("footprints: steps called independent commute (mapped and syscall reads and writes)", () => {
+  const tally = check(MIXED, 60);
+  console.log(
+    `  mixed: ${tally.independent} independent pairs checked, ${tally.dependent} dependent, ` +
+      `${tally.unhashable} unhashable`,
+  );
+  assert.ok(tally.independent > 20, `${tally.independent} independent pairs checked`);
+});
+
 Deno.test("footprints: steps called independent commute (the default scenario)", () => {
   const tally = check(parseScenario(DEFAULT_SCENARIO, "default scenario"), 60);
   console.log(

@@ -5,7 +5,8 @@
  * the sleep-set reduction relies on.
  *
  * Tokens: `t<tid>` a thread (its own steps, wakes, suspends, kills), `o<koid>`
- * a kernel object (VMO, port, VMAR, ...), `h<value>` a handle value named in a
+ * a kernel object (VMO, port, VMAR, ...), `q<koid>` whether a VMO's request packets are still
+ * queued (packets move it, not the VMO's pages), `h<value>` a handle value named in a
  * syscall's arguments (closing it conflicts with every use), and `time` when
  * virtual time decides what runs (overtime deadlines, delayed events).
  *
@@ -191,6 +192,21 @@ export class FootprintRecorder {
     return fp;
   }
 
+  /**
+   * Reads of the VMOs above VMO `koid` (a clone's pages fall through to its parent's): a step
+   * on a child depends on writes to its ancestors. The chain is read from the live kernel.
+   */
+  #ancestors(tok: Set<string>, koid: number): void {
+    let v: Vmo | null = null;
+    for (const [, entry] of this.kernel.handles) {
+      if (entry.object.koid === koid && entry.object instanceof Vmo) {
+        v = entry.object;
+        break;
+      }
+    }
+    for (let p = v?.parent ?? null; p !== null; p = p.parent) addRead(tok, `o${p.koid}`);
+  }
+
   /** Adds the tokens of one event. */
   add(e: KernelEvent): void {
     const tok = this.#tokens;
@@ -221,8 +237,16 @@ export class FootprintRecorder {
           if (koid !== undefined) {
             if (ends) addWrite(call, `h${a}`);
             else addRead(call, `h${a}`);
+            if (entry !== undefined && entry.object instanceof Vmo) {
+              for (let p = entry.object.parent; p !== null; p = p.parent) {
+                addRead(call, `o${p.koid}`);
+              }
+            }
             if (reads) addRead(call, `o${koid}`);
-            else addWrite(call, `o${koid}`);
+            else {
+              addWrite(call, `o${koid}`);
+              addWrite(call, `q${koid}`);
+            }
           }
         }
         // A futex call reads or changes its word and its queue: token `f<address>`.
@@ -277,7 +301,10 @@ export class FootprintRecorder {
         // kill cancelling a pager wait changes that VMO's page source with no event naming it.
         for (const t of this.#inCall.get(e.tid) ?? []) {
           const plain = isRead(t) ? t.slice(READ.length) : t;
-          if (plain.startsWith("o")) addWrite(tok, plain);
+          if (plain.startsWith("o")) {
+            addWrite(tok, plain);
+            addWrite(tok, `q${plain.slice(1)}`);
+          }
         }
         return;
       }
@@ -286,30 +313,43 @@ export class FootprintRecorder {
         return;
       case "request":
       case "coalesce":
+        // A request's pages and waiters, and whether its packet is still queued (read).
+        addWrite(tok, `o${e.vmo}`);
+        addRead(tok, `q${e.vmo}`);
+        this.#ancestors(tok, e.vmo);
+        return;
       case "resolve":
       case "supply":
       case "detach":
         addWrite(tok, `o${e.vmo}`);
+        addWrite(tok, `q${e.vmo}`);
+        this.#ancestors(tok, e.vmo);
         return;
       case "copy":
         tok.add(`t${e.tid}`);
         addRead(tok, `o${e.vmo}`);
+        this.#ancestors(tok, e.vmo);
         return;
       case "store":
         tok.add(`t${e.tid}`);
         addWrite(tok, `o${e.vmo}`);
+        this.#ancestors(tok, e.vmo);
         return;
       case "page-fault":
         tok.add(`t${e.tid}`);
         addWrite(tok, `o${e.vmo}`);
+        addWrite(tok, `q${e.vmo}`);
+        this.#ancestors(tok, e.vmo);
         this.#inCall.delete(e.tid);
         return;
       case "packet-queued":
       case "packet-dequeued":
       case "packet-withdrawn":
       case "packet-dropped":
+        // The port's queue and the delivery state of the VMO's request packets (`q`), not the
+        // VMO's pages or waiters: a copy out of a present page commutes with a dequeue.
         addWrite(tok, `o${e.port}`);
-        addWrite(tok, `o${e.vmo}`);
+        addWrite(tok, `q${e.vmo}`);
         return;
     }
   }
