@@ -7,7 +7,8 @@
  * way stateful DPOR does (Yang, Chen, Gopalakrishnan and Kirby, SPIN 2008).
  *
  * - Two steps of different threads are dependent when their footprints
- *   (`footprint.ts`) share a token; happens-before is the transitive closure
+ *   (`footprint.ts`) conflict: they share a token, other than two reads of one
+ *   thing; happens-before is the transitive closure
  *   of dependence and program order, kept as vector clocks.
  * - When step `j` of thread q is in a direct race with an earlier step `i`
  *   (dependent, and no step in between is ordered after `i` and before `j`),
@@ -43,7 +44,7 @@
  * @module
  */
 
-import type { Footprint } from "./footprint.ts";
+import { conflictingTokens, type Footprint, isRead, tokensConflict } from "./footprint.ts";
 
 /** A footprint interned once per search: the same tokens are the same object. */
 export interface Fp {
@@ -213,8 +214,21 @@ export class RaceLog {
       }
     } else {
       for (const tok of fp.tokens) {
-        const list = this.#byToken.get(tok);
-        if (list !== undefined) join(this.#steps[list[list.length - 1]].clock);
+        for (const dep of conflictingTokens(tok)) {
+          const list = this.#byToken.get(dep);
+          if (list === undefined) continue;
+          if (!isRead(dep)) {
+            join(this.#steps[list[list.length - 1]].clock);
+            continue;
+          }
+          // A write after reads: every read since the last write (reads are not ordered among
+          // themselves; the ones before it are ordered before the write, so before this step).
+          const writes = this.#byToken.get(tok);
+          const lastWrite = writes === undefined ? -1 : writes[writes.length - 1];
+          for (let k = list.length - 1; k >= 0 && list[k] > lastWrite; k--) {
+            join(this.#steps[list[k]].clock);
+          }
+        }
       }
     }
     const local = prev === undefined ? 1 : this.#steps[prev].local + 1;
@@ -261,14 +275,16 @@ export class RaceLog {
       }
     } else {
       for (const tok of sj.fp.tokens) {
-        const list = this.#byToken.get(tok);
-        if (list === undefined) continue;
-        for (let k = list.length - 1; k >= 0; k--) {
-          const i = list[k];
-          const p = this.#steps[i].tid;
-          if (p === q) continue;
-          const seen = last.get(p);
-          if (seen === undefined || seen < i) last.set(p, i);
+        for (const dep of conflictingTokens(tok)) {
+          const list = this.#byToken.get(dep);
+          if (list === undefined) continue;
+          for (let k = list.length - 1; k >= 0; k--) {
+            const i = list[k];
+            const p = this.#steps[i].tid;
+            if (p === q) continue;
+            const seen = last.get(p);
+            if (seen === undefined || seen < i) last.set(p, i);
+          }
         }
       }
     }
@@ -399,11 +415,7 @@ function overlaps(a: Fp, b: Fp): boolean {
   if (a === b) return true;
   if (a.tokens.has(ANY)) return !b.tokens.has(PRIVATE);
   if (b.tokens.has(ANY)) return !a.tokens.has(PRIVATE);
-  const [small, large] = a.tokens.size <= b.tokens.size
-    ? [a.tokens, b.tokens]
-    : [b.tokens, a.tokens];
-  for (const t of small) if (large.has(t)) return true;
-  return false;
+  return tokensConflict(a.tokens, b.tokens);
 }
 
 function add(node: DporNode, tid: number): void {

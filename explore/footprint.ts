@@ -5,30 +5,86 @@
  * the sleep-set reduction relies on.
  *
  * Tokens: `t<tid>` a thread (its own steps, wakes, suspends, kills), `o<koid>`
- * a kernel object (VMO, port, VMAR, ...), `h<value>` a handle value named in a
+ * a kernel object (VMO, port, VMAR, ...), `q<koid>` whether a VMO's request packets are still
+ * queued (packets move it, not the VMO's pages), `h<value>` a handle value named in a
  * syscall's arguments (closing it conflicts with every use), and `time` when
  * virtual time decides what runs (overtime deadlines, delayed events).
+ *
+ * A token with the prefix `r` (`ro<koid>`, `rh<value>`) is a read of what the plain token
+ * names: two reads commute, a read and a write (the plain token) do not. Reads are only what
+ * cannot change kernel state: a `copy` out of a VMO, the use of a handle by a call that does not
+ * close or replace it, the VMO of `zx_vmo_read` and `zx_vmo_get_size` and the root VMAR of a
+ * fault (`mem_read`/`mem_write`: whatever they change they change through events that write),
+ * and the object a resumed wait looks up again. A footprint never holds both forms of a token
+ * (the write wins).
  *
  * @module
  */
 
 import type { KernelEvent } from "../kernel/events.ts";
 import type { Kernel, KernelYield } from "../kernel/kernel.ts";
-import { Vmo } from "../kernel/objects.ts";
+import { KThread, Vmo } from "../kernel/objects.ts";
 import { type Param, spec, SYSCALL_NAMES } from "../kernel/syscalls.ts";
 import { callsWhere } from "../kernel/syscalls.ts";
 
 /** The tokens of one step. */
 export type Footprint = ReadonlySet<string>;
 
-/** True if two footprints share a token: the steps may not commute. */
+/** The prefix of a read token (see the module doc). */
+const READ = "r";
+
+/** The read form of token `tok`. */
+export function readOf(tok: string): string {
+  return READ + tok;
+}
+
+/** True if `tok` is a read token. */
+export function isRead(tok: string): boolean {
+  return tok.startsWith(READ);
+}
+
+/**
+ * The tokens of other steps that conflict with token `tok`: a write conflicts with the same
+ * write and its reads, a read with the write only.
+ */
+export function conflictingTokens(tok: string): readonly string[] {
+  return isRead(tok) ? [tok.slice(READ.length)] : [tok, readOf(tok)];
+}
+
+/** True if two token sets conflict: a shared write token, or one's read of the other's write. */
+export function tokensConflict(a: Footprint, b: Footprint): boolean {
+  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
+  for (const t of small) {
+    if (isRead(t)) {
+      if (large.has(t.slice(READ.length))) return true;
+    } else if (large.has(t) || large.has(readOf(t))) return true;
+  }
+  return false;
+}
+
+/** True if two footprints conflict (see {@linkcode tokensConflict}): the steps may not commute. */
 export function conflicts(a: Footprint, b: Footprint): boolean {
   // "*": a step that depends on every step (the one that ends the run).
   if (a.has("*") || b.has("*")) return true;
-  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
-  for (const t of small) if (large.has(t)) return true;
-  return false;
+  return tokensConflict(a, b);
 }
+
+/** Adds read token `read` of `tok` to `set` unless it holds the write. */
+function addRead(set: Set<string>, tok: string): void {
+  if (!set.has(tok)) set.add(readOf(tok));
+}
+
+/** Adds write token `tok` to `set`, replacing its read. */
+function addWrite(set: Set<string>, tok: string): void {
+  set.delete(readOf(tok));
+  set.add(tok);
+}
+
+/** Calls that change nothing of the objects their handle arguments name (what they change, an event says). */
+const READING_CALLS: ReadonlySet<string> = new Set(["zx_vmo_read", "zx_vmo_get_size"]);
+
+/** Calls that end the handle they are given: they write its token. */
+const HANDLE_ENDING_CALLS: ReadonlySet<string> = new Set(["zx_handle_close", "zx_handle_replace"]);
 
 /** Parameter kinds that are handles. */
 const HANDLE_KINDS: ReadonlySet<Param> = new Set<Param>([
@@ -61,6 +117,7 @@ const HANDLE_ARGS: ReadonlyMap<string, readonly number[]> = new Map<string, read
 /** What a {@linkcode FootprintRecorder} carries between steps (see `save`). */
 export interface RecorderState {
   readonly handleObjects: ReadonlyMap<number, number>;
+  readonly threadOf: ReadonlyMap<number, number>;
   readonly inCall: ReadonlyMap<number, ReadonlySet<string>>;
   readonly atStart: ReadonlyMap<number, ReadonlySet<string>>;
 }
@@ -70,6 +127,8 @@ export class FootprintRecorder {
   #tokens = new Set<string>();
   /** Every handle value the step could name, and the object it named (values are never reused). */
   readonly #handleObjects = new Map<number, number>();
+  /** Thread handles seen: value -> the thread's tid. */
+  readonly #threadOf = new Map<number, number>();
   /** Tokens of the syscall each thread is inside (from its call event until its return). */
   readonly #inCall = new Map<number, Set<string>>();
   /** `#inCall` as it stood when each thread's next step starts. */
@@ -89,6 +148,7 @@ export class FootprintRecorder {
     if (this.#tokens.size > 0) return null;
     return {
       handleObjects: new Map(this.#handleObjects),
+      threadOf: new Map(this.#threadOf),
       inCall: new Map([...this.#inCall].map(([tid, call]) => [tid, new Set(call)])),
       atStart: new Map(this.#atStart),
     };
@@ -103,6 +163,8 @@ export class FootprintRecorder {
     this.#tokens = new Set();
     this.#handleObjects.clear();
     for (const [k, v] of state.handleObjects) this.#handleObjects.set(k, v);
+    this.#threadOf.clear();
+    for (const [k, v] of state.threadOf) this.#threadOf.set(k, v);
     this.#inCall.clear();
     for (const [tid, call] of state.inCall) this.#inCall.set(tid, new Set(call));
     this.#atStart.clear();
@@ -114,17 +176,35 @@ export class FootprintRecorder {
   take(tid: number): Footprint {
     const fp = this.#tokens;
     // A step that resumes inside a syscall may read anything that syscall names, event or not.
-    for (const t of this.#atStart.get(tid) ?? []) fp.add(t);
+    for (const t of this.#atStart.get(tid) ?? []) {
+      if (isRead(t)) addRead(fp, t.slice(READ.length));
+      else addWrite(fp, t);
+    }
     this.#atStart.set(tid, new Set(this.#inCall.get(tid) ?? []));
     fp.add(`t${tid}`);
     if (this.timed) fp.add("time");
     const changed = this.kernel.signalChanges;
     if (changed !== null && changed.size > 0) {
-      for (const koid of changed) fp.add(`o${koid}`);
+      for (const koid of changed) addWrite(fp, `o${koid}`);
       changed.clear();
     }
     this.#tokens = new Set();
     return fp;
+  }
+
+  /**
+   * Reads of the VMOs above VMO `koid` (a clone's pages fall through to its parent's): a step
+   * on a child depends on writes to its ancestors. The chain is read from the live kernel.
+   */
+  #ancestors(tok: Set<string>, koid: number): void {
+    let v: Vmo | null = null;
+    for (const [, entry] of this.kernel.handles) {
+      if (entry.object.koid === koid && entry.object instanceof Vmo) {
+        v = entry.object;
+        break;
+      }
+    }
+    for (let p = v?.parent ?? null; p !== null; p = p.parent) addRead(tok, `o${p.koid}`);
   }
 
   /** Adds the tokens of one event. */
@@ -135,8 +215,10 @@ export class FootprintRecorder {
         const call = new Set([`t${e.tid}`]);
         // Faults go through the root VMAR's mapping list, which maps and unmaps change.
         if (e.name === "mem_read" || e.name === "mem_write") {
-          call.add(`o${this.kernel.rootVmar.koid}`);
+          addRead(call, `o${this.kernel.rootVmar.koid}`);
         }
+        const reads = READING_CALLS.has(e.name);
+        const ends = HANDLE_ENDING_CALLS.has(e.name);
         const positions = HANDLE_ARGS.get(e.name);
         for (let i = 0; i < e.args.length; i++) {
           if (positions !== undefined && !positions.includes(i)) continue;
@@ -144,10 +226,27 @@ export class FootprintRecorder {
           if (typeof a !== "number" || !Number.isSafeInteger(a) || a <= 0) continue;
           const entry = this.kernel.handles.entry(a);
           if (entry !== undefined) this.#handleObjects.set(a, entry.object.koid);
+          // A thread handle names the thread: a call on it (a suspend that finds the thread
+          // already gone) conflicts with that thread's own steps (its exit), as `t<tid>`.
+          if (entry !== undefined && entry.object instanceof KThread) {
+            this.#threadOf.set(a, entry.object.tid);
+          }
+          const target = this.#threadOf.get(a);
+          if (target !== undefined) call.add(`t${target}`);
           const koid = this.#handleObjects.get(a);
           if (koid !== undefined) {
-            call.add(`h${a}`);
-            call.add(`o${koid}`);
+            if (ends) addWrite(call, `h${a}`);
+            else addRead(call, `h${a}`);
+            if (entry !== undefined && entry.object instanceof Vmo) {
+              for (let p = entry.object.parent; p !== null; p = p.parent) {
+                addRead(call, `o${p.koid}`);
+              }
+            }
+            if (reads) addRead(call, `o${koid}`);
+            else {
+              addWrite(call, `o${koid}`);
+              addWrite(call, `q${koid}`);
+            }
           }
         }
         // A futex call reads or changes its word and its queue: token `f<address>`.
@@ -166,7 +265,10 @@ export class FootprintRecorder {
             if (next !== undefined) this.#atStart.set(tid, new Set([...next, to]));
           }
         }
-        for (const t of call) tok.add(t);
+        for (const t of call) {
+          if (isRead(t)) addRead(tok, t.slice(READ.length));
+          else addWrite(tok, t);
+        }
         this.#inCall.set(e.tid, call);
         return;
       }
@@ -176,15 +278,16 @@ export class FootprintRecorder {
         return;
       case "observed":
         tok.add(`t${e.tid}`);
-        tok.add(`o${e.koid}`);
+        addWrite(tok, `o${e.koid}`);
         return;
       case "block": {
         tok.add(`t${e.tid}`);
         // Resuming from the wait re-reads the object waited on (spec 3.6: the lookup reruns).
         const m = /^(?:vmo|port) (\d+)/.exec(e.on);
         if (m !== null) {
-          tok.add(`o${m[1]}`);
-          this.#inCall.get(e.tid)?.add(`o${m[1]}`);
+          addWrite(tok, `o${m[1]}`);
+          const call = this.#inCall.get(e.tid);
+          if (call !== undefined) addRead(call, `o${m[1]}`);
         }
         return;
       }
@@ -192,33 +295,61 @@ export class FootprintRecorder {
         tok.add(`t${e.tid}`);
         this.#inCall.delete(e.tid);
         return;
-      case "wake":
+      case "wake": {
+        tok.add(`t${e.tid}`);
+        // Waking a thread out of a wait takes it off the waited object's waiters: a suspend or
+        // kill cancelling a pager wait changes that VMO's page source with no event naming it.
+        for (const t of this.#inCall.get(e.tid) ?? []) {
+          const plain = isRead(t) ? t.slice(READ.length) : t;
+          if (plain.startsWith("o")) {
+            addWrite(tok, plain);
+            addWrite(tok, `q${plain.slice(1)}`);
+          }
+        }
+        return;
+      }
       case "thread":
         tok.add(`t${e.tid}`);
         return;
       case "request":
       case "coalesce":
+        // A request's pages and waiters, and whether its packet is still queued (read).
+        addWrite(tok, `o${e.vmo}`);
+        addRead(tok, `q${e.vmo}`);
+        this.#ancestors(tok, e.vmo);
+        return;
       case "resolve":
       case "supply":
       case "detach":
-        tok.add(`o${e.vmo}`);
+        addWrite(tok, `o${e.vmo}`);
+        addWrite(tok, `q${e.vmo}`);
+        this.#ancestors(tok, e.vmo);
         return;
       case "copy":
+        tok.add(`t${e.tid}`);
+        addRead(tok, `o${e.vmo}`);
+        this.#ancestors(tok, e.vmo);
+        return;
       case "store":
         tok.add(`t${e.tid}`);
-        tok.add(`o${e.vmo}`);
+        addWrite(tok, `o${e.vmo}`);
+        this.#ancestors(tok, e.vmo);
         return;
       case "page-fault":
         tok.add(`t${e.tid}`);
-        tok.add(`o${e.vmo}`);
+        addWrite(tok, `o${e.vmo}`);
+        addWrite(tok, `q${e.vmo}`);
+        this.#ancestors(tok, e.vmo);
         this.#inCall.delete(e.tid);
         return;
       case "packet-queued":
       case "packet-dequeued":
       case "packet-withdrawn":
       case "packet-dropped":
-        tok.add(`o${e.port}`);
-        tok.add(`o${e.vmo}`);
+        // The port's queue and the delivery state of the VMO's request packets (`q`), not the
+        // VMO's pages or waiters: a copy out of a present page commutes with a dequeue.
+        addWrite(tok, `o${e.port}`);
+        addWrite(tok, `q${e.vmo}`);
         return;
     }
   }
@@ -227,6 +358,7 @@ export class FootprintRecorder {
   noteHandles(): void {
     for (const [value, entry] of this.kernel.handles) {
       this.#handleObjects.set(value, entry.object.koid);
+      if (entry.object instanceof KThread) this.#threadOf.set(value, entry.object.tid);
     }
   }
 }
