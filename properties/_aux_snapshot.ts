@@ -76,7 +76,8 @@ export class AuxSnapshot {
     if (aux === undefined) return undefined;
     const t = this.#taken.get(call.tid);
     if (t === undefined || t.step !== call.step || t.aux !== aux) return undefined;
-    const [, , offset, , , auxOffset] = call.args as number[];
+    // (Indexed, not destructured: an array iterator per supplied page.)
+    const offset = call.args[2] as number, auxOffset = call.args[5] as number;
     const i = auxOffset / dest.pageSize + page - offset / dest.pageSize - t.first;
     return t.pages[i] ?? null;
   }
@@ -122,7 +123,8 @@ function capture(
   copy: (bytes: Uint8Array) => Uint8Array,
 ): Taken | null {
   if (aux === undefined || aux.source !== null) return null;
-  const [, , , length, , auxOffset] = args as number[];
+  // (Indexed, not destructured: an array iterator per supply.)
+  const length = args[3] as number, auxOffset = args[5] as number;
   const ps = aux.pageSize;
   if (!Number.isInteger(length / ps) || !Number.isInteger(auxOffset / ps)) return null;
   const first = auxOffset / ps;

@@ -524,7 +524,10 @@ export abstract class StepMonitor implements Monitor, VerdictJudge {
 
 /** The pager VMO with a koid, if any. */
 export function pagerVmo(world: World, koid: number): Vmo | undefined {
-  return world.kernel.pagerVmos.find((v) => v.koid === koid);
+  // (A loop, not `find`: a closure per call, at most events of a checked run.)
+  const vmos = world.kernel.pagerVmos;
+  for (let i = 0; i < vmos.length; i++) if (vmos[i].koid === koid) return vmos[i];
+  return undefined;
 }
 
 /** A canonical text of per-VMO fail codes and detached VMOs, for {@linkcode Monitor.stateKey}. */

@@ -53,19 +53,23 @@ interface Outcome {
 
 /** The user buffer `[addr, addr + length)` a workload call copies to or from, if given one. */
 function userBufferOf(call: Call): [number, number] | undefined {
+  // (Plain assignments, not destructured array literals: an array and its iterator per call.)
   let addr: unknown, length: unknown;
   switch (call.name) {
     case "zx_vmo_read":
-      [addr, length] = [call.args[3], call.args[2]];
+      addr = call.args[3];
+      length = call.args[2];
       break;
     case "zx_vmo_write": {
       // A call event shows the bytes as their length.
       const data = call.args[1];
-      [addr, length] = [call.args[3], data instanceof Uint8Array ? data.length : data];
+      addr = call.args[3];
+      length = data instanceof Uint8Array ? data.length : data;
       break;
     }
     case "zx_object_get_info":
-      [addr, length] = [call.args[2], ZX_INFO_VMO_BYTES];
+      addr = call.args[2];
+      length = ZX_INFO_VMO_BYTES;
       break;
   }
   if (typeof addr !== "number" || !Number.isFinite(addr)) return undefined;
@@ -84,7 +88,7 @@ function userBufferOf(call: Call): [number, number] | undefined {
 function bufferRoots(call: Call, world: World): number[] {
   const buffer = userBufferOf(call);
   if (buffer === undefined) return [];
-  const [addr, length] = buffer;
+  const addr = buffer[0], length = buffer[1];
   const ps = world.kernel.pageSize;
   const roots: number[] = [];
   const end = addr + Math.max(length, 1);

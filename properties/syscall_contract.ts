@@ -494,9 +494,8 @@ export class SyscallContract extends StepMonitor {
     const q = r.req === null ? undefined : this.#requests.get(r.req);
     const c = this.#stepCall;
     if (q === undefined || q.primary !== tid || r.wake === null || c === null) return null;
-    const [off, len] = c.name === "zx_pager_op_range"
-      ? [c.args[3], c.args[4]]
-      : [c.args[2], c.args[3]];
+    const op = c.name === "zx_pager_op_range";
+    const off = op ? c.args[3] : c.args[2], len = op ? c.args[4] : c.args[3];
     if (typeof off !== "number" || typeof len !== "number") return null;
     const fe = Math.min(Math.ceil((off + len) / ps), q.end);
     if (c.name === "zx_pager_op_range" && c.args[1] === ZX_PAGER_OP_FAIL) return fe;
@@ -591,9 +590,9 @@ export class SyscallContract extends StepMonitor {
         }
         if (e.name === "zx_pager_op_range" && a[1] === ZX_PAGER_OP_FAIL) {
           const vmo = this.vmoOf(a[2]);
-          const [off, len] = [a[3], a[4]];
+          const off = a[3], len = a[4];
           if (vmo === undefined || typeof off !== "number" || typeof len !== "number") return;
-          const [fs, fe] = [Math.floor(off / ps), Math.ceil((off + len) / ps)];
+          const fs = Math.floor(off / ps), fe = Math.ceil((off + len) / ps);
           const hit: [number, boolean][] = [];
           const unsure: number[] = [];
           const moves: [number, number][] = [];
@@ -615,7 +614,8 @@ export class SyscallContract extends StepMonitor {
           // Anything else that resolves READ requests may move a running reader's wake page:
           // a supply only from a page in [wake page, request end).
           const vmo = e.name === "zx_pager_supply_pages" ? this.vmoOf(a[1]) : undefined;
-          const [off, len] = [a[2], a[3]];
+          // (Plain reads, not a destructured array literal: an array and its iterator per call.)
+          const off = a[2], len = a[3];
           const reads = this.#reads;
           for (let i = 0; i < reads.size; i++) {
             const r = reads.valueAt(i);
