@@ -353,7 +353,7 @@ async function main(args: string[]): Promise<number> {
   const sampled = sampleN === undefined ? all : sample(all, sampleN, seed);
   const chosen = values.keys === undefined
     ? sampled
-    : byKeys(sampled, (values.keys as string).split(",").filter((k) => k !== ""));
+    : byKeys(sampled, splitKeys(values.keys as string));
   const mutants = shard === undefined ? chosen : shardOf(chosen, shard);
   log(
     `instrumented ${files.length} files into ${all.length} mutants` +
@@ -844,6 +844,20 @@ function attemptKind(r: FromWorker, attempt: number, suspect: boolean): string {
  */
 export function processBackstopMib(memoryLimitMib: number, workers: number): number {
   return 1024 + workers * (memoryLimitMib + 1024);
+}
+
+/**
+ * The keys of a `--keys` list: split at each comma that starts the next key (a key's replacement
+ * may hold commas: `Math.max(pages, base.parentLimit - at)`).
+ *
+ * @example
+ * ```ts
+ * import { splitKeys } from "./mutate.ts";
+ * console.assert(splitKeys("kernel/a.ts:1:2:M:f(x, y),services/b.ts:3:4:N:;").length === 2);
+ * ```
+ */
+export function splitKeys(list: string): string[] {
+  return list.split(/,(?=(?:kernel|services)\/[\w./-]+\.ts:\d+:\d+:)/).filter((k) => k !== "");
 }
 
 /** The mutants of `mutants` whose keys are `keys`; an unknown key is a usage error naming it. */
