@@ -658,13 +658,16 @@ async function judgeAll(
       // Ended with others when the process went over its memory budget: judged again alone
       // among suspects, where a second breach is this mutant's own.
       let suspect = false;
+      // Over its memory limit in a pool worker: judged again in a worker of its own, fresh, where
+      // nothing an earlier run left in the worker counts (only that run's verdict stands).
+      let alone = false;
       for (let attempt = 0; attempt < limits.length; attempt++) {
         const l = limits[attempt];
         // A static mutant that stops the project loading at all is killed by the load: every
         // probe would fail (Stryker's RuntimeError). The unmutated copy loaded before judging.
         const spawnedAt = performance.now();
-        const spawned = isStatic
-          ? await pool.spawn(mutantCount, m.id).catch((e) => {
+        const spawned = isStatic || alone
+          ? await pool.spawn(mutantCount, isStatic ? m.id : undefined).catch((e) => {
             if (e instanceof InputError) return e;
             throw e;
           })
@@ -696,17 +699,24 @@ async function judgeAll(
             suspect,
           );
           spent(`${judge} ${attemptKind(r, attempt, suspect)}`, asked);
-          if (isStatic) pool.kill(worker);
+          if (spawned !== null) pool.kill(worker);
           else await pool.returnAfter(worker, r, mutantCount);
           return r;
         };
         const r = suspect ? await oneSuspect(ask) : await ask();
         if (r.type === "mutant") {
           if (r.outcome.memoryMiB !== undefined) {
+            const again = spawned === null;
             log(
               `  memory: mutant ${key} ${judge}: its run grew its worker by ` +
-                `${r.outcome.memoryMiB} MiB (live), over the ${memoryMib} MiB limit`,
+                `${r.outcome.memoryMiB} MiB (live), over the ${memoryMib} MiB limit` +
+                (again ? "; judged again in a fresh worker" : ""),
             );
+            if (again) {
+              alone = true;
+              limits.push(l);
+              continue;
+            }
           }
           res = toResult(r.outcome, memoryMib);
           break;
