@@ -100,7 +100,7 @@ export const FLAGS = {
     type: "string",
     value: "KEY,...",
     help:
-      "judge only these mutants (keys as the report names them: file:line:column:mutator:replacement)",
+      "judge only these mutants, comma-separated (file:line:column:mutator:replacement, as reported)",
   },
   fresh: {
     type: "boolean",
