@@ -55,14 +55,19 @@ if (
 const { mutants } = await instrumentFiles(ROOT, [file]);
 const keys = new Map<string, number>();
 for (const m of mutants) keys.set(mutantKey(m), (keys.get(mutantKey(m)) ?? 0) + 1);
-const mirror = await mutantMirror(file);
-const { judgeProgram } = await mirror.load("mutate/judges.ts") as Any;
-const { programMonitors, runProgram } = await mirror.load("program/run.ts") as Any;
-const programs = Array.from({ length: Number(count ?? 300) }, (_, k) => judgeProgram(k));
-const verdict = (k: number): Any => {
-  const { program, ...how } = programs[k];
-  return runProgram(program, { ...how, monitors: programMonitors }).verdict;
+/** A fresh mirror: its modules, and so their state, are new (see the memory limit below). */
+const fresh = async () => {
+  const mirror = await mutantMirror(file);
+  const { judgeProgram } = await mirror.load("mutate/judges.ts") as Any;
+  const { programMonitors, runProgram } = await mirror.load("program/run.ts") as Any;
+  const programs = Array.from({ length: Number(count ?? 300) }, (_, k) => judgeProgram(k));
+  const verdict = (k: number): Any => {
+    const { program, ...how } = programs[k];
+    return runProgram(program, { ...how, monitors: programMonitors }).verdict;
+  };
+  return { mirror, programs, verdict };
 };
+let { mirror, programs, verdict } = await fresh();
 const passing = programs.map((_, k) => k).filter((k) => verdict(k).kind === "pass");
 let killed = 0, total = 0;
 for (const m of mutants) {
@@ -91,7 +96,15 @@ for (const m of mutants) {
       break;
     }
   }
+  // Stopped at its memory limit, the run threw at every mutant site, cleanup code included:
+  // module state may be left half-changed (the next mutants' killing programs changed), so the
+  // next mutant is judged in a fresh mirror.
+  const over = memoryOver() !== null;
   disarmMemoryLimit();
+  if (over) {
+    mirror.dispose();
+    ({ mirror, programs, verdict } = await fresh());
+  }
   if (by !== "") killed++;
   console.log(by !== "" ? `KILL ${by} ${key}` : `survive ${key}`);
 }
