@@ -849,11 +849,12 @@ function attemptKind(r: FromWorker, attempt: number, suspect: boolean): string {
 }
 
 /**
- * The process RSS past which the watchdog ends the runs in flight (MiB): a worker's probes and
- * each worker grown to its run limit, plus the main thread.
+ * The process RSS past which the watchdog ends the runs in flight (MiB): the main thread, and each
+ * worker's probes with a run at twice its limit (a check sees the live memory at most about half
+ * the limit past it, mutate/ns.ts).
  */
 export function processBackstopMib(memoryLimitMib: number, workers: number): number {
-  return 1024 + workers * (memoryLimitMib + 1024);
+  return 1024 + workers * (2 * memoryLimitMib + 1024);
 }
 
 /**

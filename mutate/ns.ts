@@ -147,8 +147,10 @@ export function armMemoryLimit(limitMiB: number, base: number): void {
   const ns = strykerNs();
   const state = { base, limit: limitMiB * 2 ** 20, over: null as number | null };
   memory = state;
-  // A collection that found the growth under the limit is not repeated until the growth seen
-  // then has doubled: a run that keeps much garbage is not collected at every check.
+  // A collection that found the live growth under the limit is not repeated until the growth
+  // seen then has grown by half the limit more: a run that makes much garbage is not collected
+  // at every check, and its live memory passes the limit by at most about half of it before a
+  // check sees it (a doubling let one run reach 2,043 MiB live at a 1,024 MiB limit).
   let confirmAt = state.limit;
   ns.tick = MEMORY_POLL_SITES;
   ns.poll = () => {
@@ -162,7 +164,7 @@ export function armMemoryLimit(limitMiB: number, base: number): void {
     const gc = fullGc();
     const live = gc === undefined ? grown : (gc(), isolateBytes() - state.base);
     if (live <= state.limit) {
-      confirmAt = Math.max(state.limit, 2 * grown);
+      confirmAt = Math.max(state.limit, grown) + state.limit / 2;
       return;
     }
     state.over = live;
