@@ -34,7 +34,7 @@ import {
   withoutCoverage,
 } from "../mutate/instrument.ts";
 import { judgeModuleRoots, type JudgeName, JUDGES } from "../mutate/judges.ts";
-import { HIT_LIMIT } from "../mutate/ns.ts";
+import { HIT_LIMIT, MEMORY_LIMIT_MIB } from "../mutate/ns.ts";
 import {
   count,
   type Counts,
@@ -101,7 +101,14 @@ export const FLAGS = {
   memory: {
     type: "string",
     value: "MIB",
-    help: "memory budget of the whole run; past it the mutants running are ended (default 3072)",
+    help: `memory limit of one mutant's run: what it may grow its worker's own heap by; past it ` +
+      `its verdict is "memory limit" (default ${MEMORY_LIMIT_MIB})`,
+  },
+  keys: {
+    type: "string",
+    value: "KEY,...",
+    help:
+      "judge only these mutants, comma-separated (file:line:column:mutator:replacement, as reported)",
   },
   fresh: {
     type: "boolean",
@@ -140,7 +147,8 @@ class Pool {
   /** Each worker's stop flag (mutate/worker.ts reads it on every hit of the active mutant). */
   #stops = new Map<Worker, Int32Array>();
 
-  constructor(readonly url: URL) {}
+  /** `url`: the worker module; `memoryLimitMiB`: each mutant run's own memory limit. */
+  constructor(readonly url: URL, readonly memoryLimitMiB: number) {}
 
   /** Starts a worker and waits for its `ready`. */
   async spawn(
@@ -151,7 +159,14 @@ class Pool {
     this.#all.add(worker);
     const stop = new SharedArrayBuffer(4);
     this.#stops.set(worker, new Int32Array(stop));
-    const ready = await this.request(worker, { type: "init", mutants, staticMutant, stop }).catch(
+    const init: ToWorker = {
+      type: "init",
+      mutants,
+      staticMutant,
+      stop,
+      memoryLimitMiB: this.memoryLimitMiB,
+    };
+    const ready = await this.request(worker, init).catch(
       (e) => {
         this.kill(worker);
         const first = String(e instanceof Error ? e.message : e).split("\n")[0];
@@ -212,10 +227,17 @@ class Pool {
 
   /**
    * A pool worker's request is over: it goes back to the pool if it answered, else (ended by a
-   * time or memory limit, so terminated) a fresh worker takes its place.
+   * time or memory limit, so terminated) a fresh worker takes its place. A worker whose run went
+   * over its memory limit is replaced too: the next run starts from a fresh worker's memory, as
+   * the first run of the process did.
    */
   async returnAfter(worker: Worker, r: FromWorker, mutants: number): Promise<void> {
-    this.release(r.type === "mutant" ? worker : (await this.spawn(mutants)).worker);
+    if (r.type === "mutant" && r.outcome.memoryMiB === undefined) {
+      this.release(worker);
+      return;
+    }
+    if (r.type === "mutant") this.kill(worker);
+    this.release((await this.spawn(mutants)).worker);
   }
 
   /**
@@ -268,7 +290,7 @@ async function main(args: string[]): Promise<number> {
   const seed = intFlag(values, "seed", 1);
   const workers = intFlag(values, "workers", navigator.hardwareConcurrency, 1, 64);
   const floor = values.floor === undefined ? undefined : intFlag(values, "floor", 0, 0, 100);
-  const memoryMib = intFlag(values, "memory", 3072, 64, 1 << 20);
+  const memoryMib = intFlag(values, "memory", MEMORY_LIMIT_MIB, 1, 1 << 20);
   const out = (values.out as string | undefined) ?? "coverage/mutation";
   // Before any work: the journal and the report go there, and a run must not end unable to write.
   await Deno.mkdir(out, { recursive: true }).catch((e) => {
@@ -336,7 +358,10 @@ async function main(args: string[]): Promise<number> {
         `no mutant (its line changed; judged again): ${unmatched.map((e) => e.key).join(", ")}`,
     );
   }
-  const chosen = sampleN === undefined ? all : sample(all, sampleN, seed);
+  const sampled = sampleN === undefined ? all : sample(all, sampleN, seed);
+  const chosen = values.keys === undefined
+    ? sampled
+    : byKeys(sampled, splitKeys(values.keys as string));
   const mutants = shard === undefined ? chosen : shardOf(chosen, shard);
   log(
     `instrumented ${files.length} files into ${all.length} mutants` +
@@ -425,8 +450,8 @@ async function main(args: string[]): Promise<number> {
 
   // Two mirrors: one whose instrumented code marks coverage, one without the marks.
   const tmp = await Deno.makeTempDir({ prefix: "pagersim-mutate-" });
-  const coverage = new Pool(new URL(`file://${tmp}/coverage/mutate/worker.ts`));
-  const pool = new Pool(new URL(`file://${tmp}/judge/mutate/worker.ts`));
+  const coverage = new Pool(new URL(`file://${tmp}/coverage/mutate/worker.ts`), memoryMib);
+  const pool = new Pool(new URL(`file://${tmp}/judge/mutate/worker.ts`), memoryMib);
   try {
     mirrorTree(root, `${tmp}/coverage`, contents);
     const stripped = new Map([...contents].map(([f, text]) => [f, withoutCoverage(text)]));
@@ -591,18 +616,21 @@ async function judgeAll(
       done();
     }
   };
-  // A mutant that allocates without bound would take the process down with the worker (V8's heap
-  // limit is fatal to the whole process): the requests in flight end first, as a time limit ends
-  // them.
-  const memoryBytes = memoryMib * 2 ** 20;
+  // Each run is judged by its own worker's memory (the worker stops it past --memory, see
+  // mutate/ns.ts). The process's RSS is only a backstop, for memory no instrumented site sees
+  // (a loop allocating in code that is not mutated): a worker that reaches V8's heap limit would
+  // take the process down with it. The RSS keeps what ended workers held (tools/worker_rss.ts), so
+  // the backstop leaves room for every worker to have grown to its limit.
+  const backstopMib = processBackstopMib(memoryMib, workers);
+  const memoryBytes = backstopMib * 2 ** 20;
   const watchdog = setInterval(() => {
     const rss = Deno.memoryUsage().rss;
     if (rss <= memoryBytes) return;
     const n = pool.overMemory();
     if (n > 0) {
       log(
-        `  memory: ${Math.round(rss / 2 ** 20)} MiB, over the ${memoryMib} MiB budget: ` +
-          `${n} mutant run(s) ended`,
+        `  memory: the process at ${Math.round(rss / 2 ** 20)} MiB, over its ${backstopMib} MiB ` +
+          `backstop: ${n} mutant run(s) ended`,
       );
     }
   }, 250);
@@ -638,13 +666,16 @@ async function judgeAll(
       // Ended with others when the process went over its memory budget: judged again alone
       // among suspects, where a second breach is this mutant's own.
       let suspect = false;
+      // Over its memory limit in a pool worker: judged again in a worker of its own, fresh, where
+      // nothing an earlier run left in the worker counts (only that run's verdict stands).
+      let alone = false;
       for (let attempt = 0; attempt < limits.length; attempt++) {
         const l = limits[attempt];
         // A static mutant that stops the project loading at all is killed by the load: every
         // probe would fail (Stryker's RuntimeError). The unmutated copy loaded before judging.
         const spawnedAt = performance.now();
-        const spawned = isStatic
-          ? await pool.spawn(mutantCount, m.id).catch((e) => {
+        const spawned = isStatic || alone
+          ? await pool.spawn(mutantCount, isStatic ? m.id : undefined).catch((e) => {
             if (e instanceof InputError) return e;
             throw e;
           })
@@ -676,19 +707,36 @@ async function judgeAll(
             suspect,
           );
           spent(`${judge} ${attemptKind(r, attempt, suspect)}`, asked);
-          if (isStatic) pool.kill(worker);
+          if (spawned !== null) pool.kill(worker);
           else await pool.returnAfter(worker, r, mutantCount);
           return r;
         };
         const r = suspect ? await oneSuspect(ask) : await ask();
         if (r.type === "mutant") {
-          res = toResult(r.outcome);
+          if (r.outcome.memoryMiB !== undefined) {
+            const again = spawned === null;
+            log(
+              `  memory: mutant ${key} ${judge}: its run grew its worker by ` +
+                `${r.outcome.memoryMiB} MiB (live), over the ${memoryMib} MiB limit` +
+                (again ? "; judged again in a fresh worker" : ""),
+            );
+            if (again) {
+              alone = true;
+              limits.push(l);
+              continue;
+            }
+          }
+          res = toResult(r.outcome, memoryMib);
           break;
         }
         if (r.type === "error" && r.message === "memory") {
           res = {
             status: "timeout",
-            killedBy: { probe: "memory limit", reason: `the process passed ${memoryMib} MiB` },
+            killedBy: {
+              probe: "memory limit",
+              reason:
+                `the process passed its ${backstopMib} MiB backstop while the run went on alone`,
+            },
             ran: 0,
             ms: 0,
           };
@@ -799,15 +847,64 @@ function merged(
 function attemptKind(r: FromWorker, attempt: number, suspect: boolean): string {
   const again = attempt > 0 ? (suspect ? " (alone, after a memory breach)" : " (retry)") : "";
   if (r.type !== "mutant") {
-    const by = r.type === "error" && r.message === "memory" ? "memory budget" : "time limit";
+    const by = r.type === "error" && r.message === "memory" ? "process backstop" : "time limit";
     return `ended by the ${by}${again}`;
   }
   const o = r.outcome;
+  if (o.memoryMiB !== undefined) return `over its memory limit${again}`;
   const what = o.killedBy === null ? "survived" : o.hitLimit ? "hit limit" : "killed";
   return `${what}${again}`;
 }
 
-function toResult(o: JudgeOutcome): JudgeResult {
+/**
+ * The process RSS past which the watchdog ends the runs in flight (MiB): the main thread, and each
+ * worker's probes with a run at twice its limit (a check sees the live memory at most about half
+ * the limit past it, mutate/ns.ts).
+ */
+export function processBackstopMib(memoryLimitMib: number, workers: number): number {
+  return 1024 + workers * (2 * memoryLimitMib + 1024);
+}
+
+/**
+ * The keys of a `--keys` list: split at each comma that starts the next key (a key's replacement
+ * may hold commas: `Math.max(pages, base.parentLimit - at)`).
+ *
+ * @example
+ * ```ts
+ * import { splitKeys } from "./mutate.ts";
+ * console.assert(splitKeys("kernel/a.ts:1:2:M:f(x, y),services/b.ts:3:4:N:;").length === 2);
+ * ```
+ */
+export function splitKeys(list: string): string[] {
+  return list.split(/,(?=(?:kernel|services)\/[\w./-]+\.ts:\d+:\d+:)/).filter((k) => k !== "");
+}
+
+/** The mutants of `mutants` whose keys are `keys`; an unknown key is a usage error naming it. */
+function byKeys(mutants: readonly Mutant[], keys: readonly string[]): Mutant[] {
+  const wanted = new Set(keys);
+  const found = mutants.filter((m) => wanted.has(mutantKey(m)));
+  const known = new Set(found.map(mutantKey));
+  const unknown = keys.filter((k) => !known.has(k));
+  if (keys.length === 0 || unknown.length > 0) {
+    throw new UsageError(
+      `--keys: no mutant of the chosen files (and sample) has the key ${
+        unknown.length > 0 ? unknown.map((k) => `"${k}"`).join(", ") : "(none given)"
+      }`,
+    );
+  }
+  return found;
+}
+
+function toResult(o: JudgeOutcome, memoryMib: number): JudgeResult {
+  if (o.memoryMiB !== undefined) {
+    // Counted as killed, as a time limit is: the judged code did not finish.
+    const killedBy = {
+      probe: "memory limit",
+      reason: `its run grew its worker's live memory past the ${memoryMib} MiB limit ` +
+        `(in ${o.killedBy?.probe ?? "a probe"})`,
+    };
+    return { status: "timeout", killedBy, ran: o.ran, ms: o.ms };
+  }
   if (o.killedBy && o.hitLimit) {
     const killedBy = {
       probe: o.killedBy.probe,

@@ -161,6 +161,18 @@ const COVER_FLAGS = `  function cover() {
     for (var i = 0; i < arguments.length; i++) c[arguments[i]] = 1;
   }`;
 
+/** The mutant switch of Stryker's header (it counts the active mutant's hits against the limit). */
+const SWITCH_HEAD = `  function isActive(id) {
+    if (ns.activeMutant === id) {`;
+/**
+ * Ours: every site evaluated, active mutant or not, counts `__stryker__.tick` down, and the memory
+ * limit is checked when it runs out (mutate/ns.ts, `armMemoryLimit`): a mutant whose code makes
+ * the kernel's own loops allocate without bound is seen there, not only through its own hits.
+ */
+const SWITCH_POLL = `  function isActive(id) {
+    if (--ns.tick < 0) ns.poll();
+    if (ns.activeMutant === id) {`;
+
 /**
  * Replaces the coverage helper: the worker needs only which mutants a probe
  * reaches, and nothing at all while it judges mutants. Stryker's helper costs
@@ -171,7 +183,10 @@ function quietCoverage(name: string, text: string): string {
   const at = text.indexOf(COVER_HEAD);
   if (at < 0 && !text.includes("stryMutAct_9fa48(")) return text; // no mutant, no header
   if (at < 0) throw new Error(`${name}: the instrumenter's coverage helper has changed shape`);
-  return numericIds(text.slice(0, at) + COVER_FLAGS + text.slice(at + COVER_HEAD.length));
+  const quiet = text.slice(0, at) + COVER_FLAGS + text.slice(at + COVER_HEAD.length);
+  const sw = quiet.indexOf(SWITCH_HEAD);
+  if (sw < 0) throw new Error(`${name}: the instrumenter's mutant switch has changed shape`);
+  return numericIds(quiet.slice(0, sw) + SWITCH_POLL + quiet.slice(sw + SWITCH_HEAD.length));
 }
 
 /**

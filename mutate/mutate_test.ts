@@ -30,6 +30,7 @@ async function mutateJson(
     args: [
       "run",
       "-A",
+      "--v8-flags=--expose-gc", // as deno task mutate runs it
       "cli/mutate.ts",
       "--only",
       "--json",
@@ -221,25 +222,70 @@ Deno.test("deno task mutate --json prints one JSON document on stdout: the probe
   await Deno.remove(dir, { recursive: true });
 });
 
-Deno.test("a run over its memory budget ends the mutants running, judges each again alone, and records a second breach as the mutant's own: no crash, the run completes", async () => {
+Deno.test('a mutant allocating without bound is judged "memory limit" by its own run\'s growth, named on stderr, and the mutants judged after it in the same process get their true verdicts', async () => {
   const dir = await Deno.makeTempDir({ prefix: "pagersim-mutate-memory-" });
-  // 64 MiB is under any process's footprint: every run of a mutant breaches it.
+  // The resize grow loop counting down (allocates for ever), and three mutants the campaign
+  // kills at once. Before issue 14's fix the process RSS was the limit: after the allocator every
+  // later run was ended "for memory" (the RSS keeps what an ended worker held).
+  const hog = "kernel/vmo_pages.ts:1250:59:UpdateOperator:p--";
+  const others = [
+    "kernel/vmo_pages.ts:98:58:EqualityOperator:x > 0",
+    "kernel/vmo_pages.ts:503:11:ConditionalExpression:false",
+    "kernel/vmo_pages.ts:1075:20:EqualityOperator:i <= count",
+  ];
+  const journal = `${dir}/judged.jsonl`;
   const { code, stdout, stderr } = await mutateJson(
     dir,
     "--files",
-    "kernel/assert.ts",
+    "kernel/vmo_pages.ts",
+    "--keys",
+    [hog, ...others].join(","),
     "--memory",
     "64",
+    "--journal",
+    journal,
   );
   assert.equal(code, 0, stderr);
-  assert.match(stderr, /over the 64 MiB budget: 1 mutant run\(s\) ended/);
   const doc = JSON.parse(stdout);
-  const ended = doc.results.filter((r: MutantResult) =>
-    r.judges.campaign?.killedBy?.probe === "memory limit"
+  const byKey = new Map<string, MutantResult>(doc.results.map((r: MutantResult) => [r.key, r]));
+  const h = byKey.get(hog)!.judges.campaign!;
+  assert.equal(h.status, "timeout");
+  assert.equal(h.killedBy?.probe, "memory limit");
+  assert.match(h.killedBy?.reason ?? "", /live memory past the 64 MiB limit/);
+  assert.match(
+    stderr,
+    /memory: mutant kernel\/vmo_pages\.ts:1250:59:UpdateOperator:p-- campaign: its run grew its worker by \d+ MiB \(live\), over the 64 MiB limit/,
   );
-  assert.ok(ended.length > 0, "some mutant's runs were ended for memory");
-  for (const r of ended) assert.equal(r.judges.campaign.status, "timeout");
+  assert.doesNotMatch(stderr, /backstop/, "the process's RSS never ended a run");
+  for (const k of others) {
+    assert.equal(byKey.get(k)!.judges.campaign!.status, "killed", k);
+  }
+  // The journal is in judging order: some of the killed ones came after the allocator.
+  const order = Deno.readTextFileSync(journal).trim().split("\n").slice(1).map((l) =>
+    JSON.parse(l).key
+  );
+  assert.equal(order.length, 4);
+  assert.ok(
+    order.indexOf(hog) < order.length - 1,
+    `judged after the allocator: ${order.join(" ")}`,
+  );
   await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("--keys naming no mutant is a clear usage error", async () => {
+  const { code, stderr } = await mutateJson(
+    "/tmp",
+    "--files",
+    "services/eager.ts",
+    "--keys",
+    "services/eager.ts:1:1:Nope:x",
+  );
+  assert.equal(code, 2, stderr);
+  assert.match(
+    stderr,
+    /^error: --keys: no mutant of the chosen files \(and sample\) has the key "services\/eager\.ts:1:1:Nope:x"/m,
+  );
+  assert.doesNotMatch(stderr, /^\s+at /m, "no stack trace");
 });
 
 Deno.test("an --out that cannot be written is a clear error before any mutant is judged", async () => {

@@ -11,7 +11,15 @@
  */
 
 import type { JudgeName, Probe, ProbeContext, ProbeResult } from "./judges.ts";
-import { armHitLimit, disarmHitLimit, HIT_LIMIT, strykerNs } from "./ns.ts";
+import {
+  armHitLimit,
+  armMemoryLimit,
+  disarmHitLimit,
+  disarmMemoryLimit,
+  HIT_LIMIT,
+  memoryOver,
+  strykerNs,
+} from "./ns.ts";
 
 /**
  * Loads the judges from the copy of the project this module lives in, with mutant
@@ -51,6 +59,17 @@ export interface JudgeOutcome {
   readonly ms: number;
   /** The killing probe reached the mutant more than {@linkcode HIT_LIMIT} times. */
   readonly hitLimit?: boolean;
+  /**
+   * The run went over its memory limit (`armMemoryLimit`, mutate/ns.ts): MiB its isolate had grown
+   * by, live, when it was stopped; `killedBy` names the probe that was running.
+   */
+  readonly memoryMiB?: number;
+}
+
+/** The memory limit of a mutant's run: MiB it may grow its isolate by over `base` bytes. */
+export interface MemoryLimit {
+  readonly limitMiB: number;
+  readonly base: number;
 }
 
 /** The loaded probes of both judges, by id. */
@@ -123,9 +142,31 @@ function selectTests(
 
 /**
  * Judges the active mutant (`__stryker__.activeMutant`) by the probes `ids` of `judgeName`, in
- * that order, stopping at the first that fails: what a worker does with a `mutant` message.
+ * that order, stopping at the first that fails: what a worker does with a `mutant` message. With
+ * `memory`, the run is stopped once its isolate's live memory grows past the limit (the outcome's
+ * `memoryMiB`).
  */
 export async function judgeMutant(
+  probes: ProbeSets,
+  judgeName: JudgeName,
+  ids: readonly string[],
+  serviceMutant: boolean,
+  serviceExempt: ReadonlySet<string>,
+  stop: Int32Array,
+  memory?: MemoryLimit,
+): Promise<JudgeOutcome> {
+  if (memory === undefined) {
+    return await judgeProbes(probes, judgeName, ids, serviceMutant, serviceExempt, stop);
+  }
+  armMemoryLimit(memory.limitMiB, memory.base);
+  try {
+    return await judgeProbes(probes, judgeName, ids, serviceMutant, serviceExempt, stop);
+  } finally {
+    disarmMemoryLimit();
+  }
+}
+
+async function judgeProbes(
   probes: ProbeSets,
   judgeName: JudgeName,
   ids: readonly string[],
@@ -147,6 +188,18 @@ export async function judgeMutant(
     if (!p) continue;
     ran++;
     const { result, hitLimit } = await runMutantProbe(p, ctx, stop);
+    // Over the memory limit, the run is over whatever the probe made of the error its code threw
+    // (a test expecting a throw would pass): no later probe runs.
+    const overMiB = memoryOver();
+    if (overMiB !== null) {
+      const reason = `the run's live memory grew by ${overMiB} MiB, over its limit`;
+      return {
+        killedBy: { probe: id, reason },
+        ran,
+        ms: performance.now() - t0,
+        memoryMiB: overMiB,
+      };
+    }
     if (result !== null) {
       return { killedBy: { probe: id, reason: result }, ran, ms: performance.now() - t0, hitLimit };
     }

@@ -7,13 +7,14 @@
  */
 
 import type { JudgeName } from "./judges.ts";
-import { strykerNs } from "./ns.ts";
+import { settledIsolateBytes, strykerNs } from "./ns.ts";
 import {
   type CoverageReport,
   coverageRun,
   judgeMutant,
   type JudgeOutcome,
   loadProbes,
+  type MemoryLimit,
   type ProbeSets,
 } from "./probe_run.ts";
 // Not instrumented (sim/), so it may load before the judges: the mirror's one instance.
@@ -33,6 +34,12 @@ export type ToWorker =
      * went on 2 s after it, allocating, until the process ran out of memory).
      */
     stop: SharedArrayBuffer;
+    /**
+     * MiB a mutant's run may grow this worker's own memory by (heap used plus external, live,
+     * over what the worker holds once its probes are loaded); past it the run is stopped and
+     * its outcome says so (`memoryMiB`). Absent: no limit.
+     */
+    memoryLimitMiB?: number;
   }
   | { type: "coverage"; judge: JudgeName; ids: readonly string[] }
   | {
@@ -67,6 +74,9 @@ let mutantCount = 0;
 /** The pool's stop flag for this worker (set in `init`; see `armHitLimit`). */
 let stopFlag = new Int32Array(new SharedArrayBuffer(4));
 
+/** The memory limit of each mutant's run (set in `init`, over the memory the loaded worker holds). */
+let memory: MemoryLimit | undefined;
+
 async function handle(m: ToWorker): Promise<void> {
   const ns = strykerNs();
   switch (m.type) {
@@ -75,6 +85,10 @@ async function handle(m: ToWorker): Promise<void> {
       stopFlag = new Int32Array(m.stop);
       const loaded = await loadProbes(root, mutantCount, m.staticMutant);
       probes = loaded.probes;
+      // What this worker holds with every probe loaded: a run is judged by what it adds.
+      if (m.memoryLimitMiB !== undefined) {
+        memory = { limitMiB: m.memoryLimitMiB, base: settledIsolateBytes() };
+      }
       post({
         type: "ready",
         probes: { tests: [...probes.tests.keys()], campaign: [...probes.campaign.keys()] },
@@ -100,6 +114,7 @@ async function handle(m: ToWorker): Promise<void> {
           m.serviceMutant,
           new Set(m.serviceExempt),
           stopFlag,
+          memory,
         );
         post({ type: "mutant", id: m.id, outcome });
       } finally {
