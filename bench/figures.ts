@@ -9,8 +9,9 @@
  *   interleaved in short batches in this process and timed by
  *   `process.cpuUsage()` (user + system), so other processes' load on the
  *   machine does not enter the ratio ({@linkcode checkerOverhead});
- * - `per-step cost`: bare generator loop steps/s ÷ default-workload steps/s
- *   (no checkers);
+ * - `per-step cost`: the fixed floor's steps/s (`bench/_floor.ts`: bare
+ *   generators picked by seedrandom@3.0.5, as issue 17 measured it; this
+ *   checkout's floor for every side) ÷ default-workload steps/s (no checkers);
  * - campaign runs/s on 1 and 2 workers (the same fixed runs);
  * - exhaustive exploration of `explore/testdata/default_small.json` to 2
  *   preemptions: executions per bound (deterministic) and wall time;
@@ -31,6 +32,7 @@
  */
 
 import process from "node:process";
+import { floorLoop } from "./_floor.ts";
 
 /** One checkout's figures. */
 export interface Figures {
@@ -97,7 +99,7 @@ async function load(root: URL) {
     return total;
   };
   return {
-    bare: (() => loops.bareLoop(loops.STEPS, "rng")) as Loop,
+    bare: floorLoop as Loop,
     plain: workload(false),
     plainBatch: batch(false),
     checkedBatch: batch(true),

@@ -9,6 +9,7 @@
  */
 
 import { bareLoop, STEPS, THREADS, workloadLoop, worldLoop } from "./_loops.ts";
+import { floorLoop } from "./_floor.ts";
 import { numberArg, runCommand, scriptArgs } from "../cli/args.ts";
 
 /** Issue target: the scheduler costs at most this many bare-loop steps per step. */
@@ -44,6 +45,7 @@ function main(): number {
   const args = scriptArgs(Deno.args, USAGE, 1);
   if (args === null) return 0;
   const seconds = numberArg(args, 0, "SECONDS_PER_LOOP", 2);
+  const floor = stepsPerSecond(() => floorLoop(STEPS), seconds);
   const bare = stepsPerSecond(() => bareLoop(STEPS, "rng"), seconds);
   const bareRr = stepsPerSecond(() => bareLoop(STEPS, "round-robin"), seconds);
   const world = stepsPerSecond(() => worldLoop(STEPS, "raw"), seconds);
@@ -52,6 +54,7 @@ function main(): number {
   const workload = stepsPerSecond(() => workloadLoop(STEPS), seconds);
   const overhead = bare / world;
   console.log(`loops: ${THREADS} threads, ${STEPS} steps per iteration, ${seconds} s each`);
+  console.log(`fixed floor (bench/_floor.ts):        ${fmt(floor)} steps/s`);
   console.log(`bare generators, seeded random pick:  ${fmt(bare)} steps/s`);
   console.log(`bare generators, round-robin:         ${fmt(bareRr)} steps/s`);
   console.log(`world scheduler, empty threads:       ${fmt(world)} steps/s`);
@@ -66,7 +69,7 @@ function main(): number {
   );
   console.log(`ratio scheduler/bare (round-robin pick both): ${(bareRr / worldRr).toFixed(2)}x`);
   console.log(
-    `ratio workload/bare (per-step cost): ${(bare / workload).toFixed(2)}x; workload ` +
+    `ratio floor/workload (per-step cost): ${(floor / workload).toFixed(2)}x; workload ` +
       `${fmt(workload)} steps/s (target >= ${fmt(MIN_WORKLOAD_STEPS_PER_SECOND)}: ` +
       `${workload >= MIN_WORKLOAD_STEPS_PER_SECOND ? "met" : "MISSED"})`,
   );

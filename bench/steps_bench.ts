@@ -1,8 +1,9 @@
 /**
  * Scheduler and kernel throughput, side by side in one process. Every case
  * takes (at least) {@linkcode STEPS} steps per iteration, so Deno's "x times
- * slower than" column is the per-step cost ratio against the bare generator
- * loop, and steps/s is `STEPS * iter/s`.
+ * slower than" column is the per-step cost ratio against the fixed floor
+ * (`bench/_floor.ts`: the bare generator loop as issue 17 measured it), and
+ * steps/s is `STEPS * iter/s`.
  *
  * Run: `deno task bench` (or `deno bench --allow-read bench/`).
  *
@@ -10,13 +11,20 @@
  */
 
 import { bareLoop, STEPS, THREADS, workloadLoop, worldLoop } from "./_loops.ts";
+import { floorLoop } from "./_floor.ts";
 
 const group = `${STEPS} steps, ${THREADS} threads`;
 
 Deno.bench({
-  name: "bare generators, seeded random pick",
+  name: "fixed floor: bare generators, seedrandom@3.0.5 pick",
   group,
   baseline: true,
+  fn: () => void floorLoop(STEPS),
+});
+
+Deno.bench({
+  name: "bare generators, seeded random pick",
+  group,
   fn: () => void bareLoop(STEPS, "rng"),
 });
 

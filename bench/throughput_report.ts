@@ -1,14 +1,15 @@
 /**
  * Throughput: steps/s and executions/s for small, medium and large scenarios
- * (random strategy, kernel invariants on), against the bare generator loop
- * as the floor, and campaign runs/s on 1 and 2 workers.
+ * (random strategy, kernel invariants on), against the fixed floor
+ * (`bench/_floor.ts`), and campaign runs/s on 1 and 2 workers.
  *
  * Run: `deno run -A bench/throughput_report.ts [SECONDS_PER_ROW]` (default 2).
  *
  * @module
  */
 
-import { bareLoop, DEFAULT, STEPS } from "./_loops.ts";
+import { DEFAULT } from "./_loops.ts";
+import { floorLoop } from "./_floor.ts";
 import { campaignRunsPerSecond } from "./_campaign.ts";
 import { runScenario } from "../scenario/interpreter.ts";
 import { parseScenario, type Scenario } from "../scenario/schema.ts";
@@ -77,9 +78,9 @@ export async function throughputRows(
 ): Promise<ThroughputRow[]> {
   const start = performance.now();
   let bare = 0;
-  while (performance.now() - start < seconds * 1000) bare += bareLoop(STEPS, "rng");
+  while (performance.now() - start < seconds * 1000) bare += floorLoop();
   const rows: ThroughputRow[] = [{
-    name: "bare generator loop (floor)",
+    name: "fixed floor (bench/_floor.ts)",
     stepsPerSecond: bare / ((performance.now() - start) / 1000),
     executionsPerSecond: null,
   }];

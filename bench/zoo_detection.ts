@@ -346,7 +346,14 @@ function markdown(rows: BugRow[], throughput: Awaited<ReturnType<typeof throughp
       } |`,
     );
   }
-  lines.push("", ...mutationSection(new URL("../docs/", import.meta.url)));
+  lines.push(
+    "",
+    "The floor row is `bench/_floor.ts`, fixed. Issue 17's figures (per-step cost, checker " +
+      "overhead, campaign runs per CPU-second), what each measures, its baseline and the " +
+      "latest measurements: [performance.md](performance.md).",
+    "",
+    ...mutationSection(new URL("../docs/", import.meta.url)),
+  );
   return lines.join("\n").trimEnd() + "\n";
 }
 

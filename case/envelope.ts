@@ -51,6 +51,12 @@ export interface CaseOrigin {
   readonly shrunkFrom?: number;
   /** True while the case is the unshrunk run (replaced by its shrunk form when shrinking ends). */
   readonly unshrunk?: boolean;
+  /**
+   * True when shrinking was cut short (the campaign ended or was interrupted while shrinking it):
+   * the case fails as recorded but may shrink further, so a later campaign that meets its
+   * signature investigates it again instead of counting it as known.
+   */
+  readonly shrinkCut?: boolean;
 }
 
 /**
@@ -144,6 +150,7 @@ const OriginSchema = z.object({
   run: z.number().int().min(0).optional(),
   shrunkFrom: z.number().int().min(0).optional(),
   unshrunk: z.boolean().optional(),
+  shrinkCut: z.boolean().optional(),
 }).strict();
 
 /** The envelope's schema; the input is checked by its kind's schema. */

@@ -175,6 +175,8 @@ export type Investigation<I> =
     readonly writeError: string | null;
     /** Shrink candidates tried. */
     readonly attempts: number;
+    /** True when `abort` cut shrinking short: the case is written marked `found.shrinkCut`. */
+    readonly shrinkCut: boolean;
   };
 
 /**
@@ -296,11 +298,16 @@ export async function investigate<I>(
       file,
       writeError,
       attempts: shrunk.attempts,
+      shrinkCut: shrunk.aborted,
     };
   }
   const settled = toEnvelope(kind, shrunk.case.input, seed, final, {
     ...options.meta,
-    found: { ...options.meta.found, shrunkFrom: first.decisions.length },
+    found: {
+      ...options.meta.found,
+      shrunkFrom: first.decisions.length,
+      ...(shrunk.aborted ? { shrinkCut: true } : {}),
+    },
   }, signature);
   await persist(settled);
   return {
@@ -311,5 +318,6 @@ export async function investigate<I>(
     file,
     writeError,
     attempts: shrunk.attempts,
+    shrinkCut: shrunk.aborted,
   };
 }

@@ -65,6 +65,11 @@ export interface ShrinkOutcome<I> {
   readonly attempts: number;
   /** Candidates kept because they still failed the same way. */
   readonly accepted: number;
+  /**
+   * True when `abort` cut shrinking short (the campaign's end or Ctrl-C): the case is smaller
+   * than the start but a further cut may still keep it failing.
+   */
+  readonly aborted: boolean;
 }
 
 /** Decision-list candidates one cut smaller than `d`: chunks removed, then values lowered. */
@@ -121,12 +126,14 @@ export function shrink<I>(
   let current: ShrinkCandidate<I> = { input: start.input, decisions: start.decisions };
   let attempts = 0;
   let accepted = 0;
+  let aborted = false;
   const spent = () => attempts >= max;
   /** The schedule of `current`, when known. */
   let schedule: readonly SchedulePick[] | null = null;
   /** Runs `c`; the failing run's decisions and schedule, or null. */
   const run = (c: ShrinkCandidate<I>): ShrinkRun | { decisions: readonly number[] } | null => {
     if (options.abort?.()) {
+      aborted = true;
       attempts = max;
       return null;
     }
@@ -223,7 +230,7 @@ export function shrink<I>(
     if (chunkPass()) progress = true;
     if (!progress) progress = lowerPass();
   }
-  return { case: current, attempts: Math.min(attempts, max), accepted };
+  return { case: current, attempts: Math.min(attempts, max), accepted, aborted };
 }
 
 /** A scenario case: a scenario and the decision list that drives it. */

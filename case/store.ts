@@ -268,7 +268,9 @@ export async function knownCases(dir: string, code?: CodeUnderTest): Promise<Map
     const out = new Map<string, string>();
     for (const c of [...cases].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0))) {
       const sig = c.case.signature;
-      if (sig === undefined || out.has(sig)) continue;
+      // A case whose shrinking was cut short is not known: the next campaign that meets its
+      // signature investigates it again, and the smaller of the two cases stays.
+      if (sig === undefined || out.has(sig) || c.case.found?.shrinkCut === true) continue;
       if (
         id === null || codeIdentity(anyCheckers ? { ...c.case, checkers: null } : c.case) === id
       ) out.set(sig, c.file);

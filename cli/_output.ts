@@ -63,24 +63,40 @@ export function printTrace(run: RunResult, form: TraceForm): void {
 }
 
 /**
- * For a run stopped at its step limit: which thread was stuck (the running thread that took the
- * most steps, and how many), and what the others are parked on; empty for any other verdict.
+ * For a run stopped at a step limit (maxSteps, or the end of the fair liveness phase with the
+ * workload unfinished): which thread was stuck (the running thread that took the most steps,
+ * and how many), and what the others are parked on; empty for any other run. The verdict may be
+ * an end-of-run checker's (a service looping through syscalls leaves READs unanswered, which
+ * no-lost-requests reports first): the line still names the looping thread.
  */
 export function stepBudgetLines(run: RunResult): string[] {
   const world = (run as { world?: World }).world;
-  if (run.verdict.kind !== "step-budget" || world === undefined) return [];
+  if (world === undefined || run.verdict.kind === "pass") return [];
+  const atMax = run.verdict.kind === "step-budget" || run.steps >= world.maxSteps;
+  const liveEnd = world.liveness.afterSteps + world.liveness.bound;
+  const atLiveness = !atMax && world.fair && world.workloadDoneAt === null && run.steps >= liveEnd;
+  if (!atMax && !atLiveness) return [];
+  const blocked = world.blocked();
+  const parkedTids = new Set(blocked.map((b) => b.tid));
   let top: World["threads"][number] | null = null;
   for (const t of world.threads) {
-    if (t.end.kind === "running" && (top === null || t.steps > top.steps)) top = t;
+    if (t.end.kind !== "running" || parkedTids.has(t.tid)) continue;
+    if (top === null || t.steps > top.steps) top = t;
   }
-  const parked = world.blocked().filter((b) => b.tid !== top?.tid)
+  // A deadlock at the liveness bound (no thread could run) is the hang verdict's own story.
+  if (atLiveness && top === null) return [];
+  const parked = blocked.filter((b) => b.tid !== top?.tid)
     .map((b) => `t${b.tid} "${b.thread}" waits on ${b.on}`);
+  const limit = atMax
+    ? "the step limit (maxSteps)"
+    : `the end of the liveness phase (${world.liveness.bound} fair steps from step ` +
+      `${world.liveness.afterSteps}, and the workload had not finished)`;
   return [
     `stuck: ${
       top === null
         ? "no thread still running"
         : `t${top.tid} "${top.name}" took ${top.steps} of the ${run.steps} steps and was still ` +
-          `running at step ${run.steps}, the step limit (maxSteps)`
+          `running at step ${run.steps}, ${limit}`
     }${parked.length > 0 ? `; parked: ${parked.join("; ")}` : ""}`,
   ];
 }

@@ -142,6 +142,39 @@ export function intFlag(
   return n;
 }
 
+/**
+ * Until `remove()`, SIGINT or SIGTERM ends the process at once with one line saying the job had
+ * not started (exit 130 or 143): for a long job's set-up (reading the corpus, checking a
+ * service) before the job installs its own handling. `remove()` may be called more than once.
+ *
+ * @example
+ * ```ts
+ * import { earlyInterrupt } from "./args.ts";
+ * const early = earlyInterrupt("fuzz");
+ * // ... set-up that may take seconds ...
+ * early.remove();
+ * early.remove();
+ * ```
+ */
+export function earlyInterrupt(command: string): { remove(): void } {
+  const on = (signal: Deno.Signal) => () => {
+    console.error(
+      `${command}: stopped by ${signal} before it started: nothing ran, nothing was written`,
+    );
+    Deno.exit(signal === "SIGINT" ? 130 : 143);
+  };
+  const listeners = (["SIGINT", "SIGTERM"] as const).map((s) => [s, on(s)] as const);
+  for (const [s, f] of listeners) Deno.addSignalListener(s, f);
+  let removed = false;
+  return {
+    remove() {
+      if (removed) return;
+      removed = true;
+      for (const [s, f] of listeners) Deno.removeSignalListener(s, f);
+    },
+  };
+}
+
 /** Runs a command's main, turning UsageError into "error: ..." + usage and exit 2. */
 export async function runCommand(
   usageText: string,

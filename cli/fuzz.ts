@@ -32,7 +32,15 @@ import {
   writeCase,
 } from "../case/store.ts";
 import type { ModuleRef } from "../case/envelope.ts";
-import { type FlagSpec, InputError, parseFlags, runCommand, usage, UsageError } from "./args.ts";
+import {
+  earlyInterrupt,
+  type FlagSpec,
+  InputError,
+  parseFlags,
+  runCommand,
+  usage,
+  UsageError,
+} from "./args.ts";
 import { bug, ZOO_IDS } from "../zoo/registry.ts";
 import { MUTANTS } from "../zoo/mutants.ts";
 
@@ -94,7 +102,7 @@ finish then either is it a finding of its own (service-hang: no yield), else a
 slow run the summary lists; a run that reaches the --memory heap limit is one
 (out-of-memory). The campaign goes on.
 Replay a case with: deno task repro FILE.
-Exit status: 0 no failure, 1 a failure was found, 2 bad input, 130 interrupted.`;
+Exit status: 0 no failure, 1 a failure was found (also when interrupted), 2 bad\ninput, 130 interrupted with no failure found.`;
 
 /** Parses "I/N". */
 export function parseShard(text: string): { index: number; count: number } {
@@ -210,7 +218,12 @@ export function summaryText(
       `    run ${f.k}, ${f.occurrences} failing runs; ` +
         (f.shrunk
           ? `shrunk to size ${f.size.to} (from ${f.size.from}; ${f.decisions} decisions from ` +
-            `${f.shrunkFrom})`
+            `${f.shrunkFrom}${
+              f.shrinkCut
+                ? "; cut short by the campaign's end: the next campaign that meets it " +
+                  "shrinks it further"
+                : ""
+            })`
           : `size ${f.size.to} (not shrunk${
             f.notShrunk !== undefined ? `: ${f.notShrunk}` : ""
           })`) +
@@ -280,6 +293,21 @@ async function main(): Promise<number> {
   }
   const covered = rerunWithCoverage(values, import.meta.url, ["--v8-flags=--single-threaded-gc"]);
   if (covered !== null) return await covered;
+  // Ctrl-C before the campaign starts (reading the corpus, checking the service): nothing has
+  // run and nothing is lost, and the user is told so (the campaign installs its own listener).
+  const early = earlyInterrupt("fuzz");
+  try {
+    return await campaign(values, early);
+  } finally {
+    early.remove();
+  }
+}
+
+/** Validates the flags, starts the campaign and prints its summary. */
+async function campaign(
+  values: Record<string, string | boolean | undefined>,
+  early: { remove(): void },
+): Promise<number> {
   const mode = (values.mode ?? "scenarios") as string;
   if (mode !== "scenarios" && mode !== "programs") {
     throw new UsageError(`--mode must be scenarios or programs, got "${mode}"`);
@@ -392,6 +420,7 @@ async function main(): Promise<number> {
     );
   }
   const bugId = zoo ?? mutant;
+  early.remove();
   const summary = await runCampaign({
     kind,
     seed,

@@ -143,6 +143,11 @@ export interface SummaryFinding {
   readonly shrunk: boolean;
   /** Why the case was not shrunk, when it never will be (a run the watchdog stopped). */
   readonly notShrunk?: string;
+  /**
+   * True when the campaign's end (its budget or Ctrl-C) cut shrinking short: the case is
+   * written marked so, and a later campaign that meets its signature shrinks it further.
+   */
+  readonly shrinkCut: boolean;
   /** Decision count after shrinking. */
   readonly decisions: number;
   /** Decision count before shrinking. */
@@ -921,6 +926,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
         },
         shrunk: b.shrunk,
         ...(b.notShrunk !== undefined ? { notShrunk: b.notShrunk } : {}),
+        shrinkCut: b.case.found?.shrinkCut === true,
         decisions: b.case.decisions.length,
         shrunkFrom: first.decisions.length,
         occurrences: occurrences.get(signature) ?? 1,

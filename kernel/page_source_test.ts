@@ -270,6 +270,42 @@ Deno.test("early wake: rewait outside the request is a model bug", () => {
   assert.throws(() => src.rewait(r, 2), KernelAssertionError);
 });
 
+// PageSource::EarlyWakeRequestLocked (page_source.cc): an early-wake overlap waiter wakes when the
+// resolved range starts past its wake offset (pages not supplied in order) or covers it; a range
+// that starts between its first page and its wake offset and ends at or before the wake offset
+// does neither. Reached when the primary falls behind the overlap reader: here an eviction of a
+// page the primary had not read yet sends it back to page 3 while the overlap reader waits for 5.
+Deno.test("early wake: an overlap reader waiting past the resolved range stays asleep", () => {
+  // Pages 10-19 (B = 10): the request's own offset shows in the wake page a wake past it sets.
+  const B = 10;
+  const { src } = setup();
+  const p = waiter(true);
+  const o = waiter(true);
+  const c = waiter(false); // an overlap waiter without early wake (a commit): never early-woken
+  src.populate(p, "READ", B, B + 10);
+  src.populate(o, "READ", B + 1, B + 10);
+  src.populate(c, "READ", B + 1, B + 10);
+  src.onPagesSupplied(B, B + 2);
+  assert.deepEqual([p.waiting, o.waiting, c.waiting], [false, false, true]);
+  src.rewait(p, B + 2);
+  src.rewait(o, B + 2);
+  src.onPagesSupplied(B + 2, B + 5);
+  assert.deepEqual([p.waiting, o.waiting, o.wakePage, c.waiting], [false, false, B + 5, true]);
+  src.rewait(o, B + 5); // it read pages 2-4
+  src.rewait(p, B + 3); // page 3 was evicted before it read it
+  src.onPagesSupplied(B + 3, B + 5);
+  assert.equal(p.waiting, false);
+  assert.equal(o.waiting, true, "[3,5) starts before its wake page 5 and does not cover it");
+  assert.equal(o.wakePage, B + 5);
+  // A range starting past its wake page wakes it, its wake page put out of reach (upstream:
+  // the parent request's length, relative to its own offset).
+  src.rewait(p, B + 6);
+  src.onPagesSupplied(B + 6, B + 7);
+  assert.equal(o.waiting, false);
+  assert.equal(o.wakePage, B + 1 + 10);
+  assert.equal(c.waiting, true);
+});
+
 // ---------------------------------------------------------------- OP_FAIL (3.7)
 
 Deno.test("fail: the request's first page fails; the waiter gets the error after the rest", () => {

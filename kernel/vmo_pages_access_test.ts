@@ -484,6 +484,23 @@ Deno.test("a fail-instead-of-block read returns SHOULD_WAIT, leaves its READ and
   assert.deepEqual(step(k.zx_vmo_read(u, vmo, 0, 2 * PS)).value, [ZX_OK, bytes(2 * PS, 0x44)]);
 });
 
+// The same mode for a pin (zx_bti_pin commits first, `CommitRangeInternal`): SHOULD_WAIT with the
+// READ left for the pager and nothing pinned; the supply wakes no one, and a retry pins.
+Deno.test("a fail-instead-of-block pin returns SHOULD_WAIT, leaves its READ and pins later", () => {
+  const { k, bti, pagerVmo, supply, packet, events } = world();
+  const vmo = pagerVmo(2);
+  const [u] = k.createThread("nonblocking", 3, true);
+  const pin = () => step(k.zx_bti_pin(u, bti, ZX_BTI_PERM_READ, vmo, 0, 2 * PS)).value;
+  assert.deepEqual(pin()?.[0], ZX_ERR_SHOULD_WAIT);
+  const p = packet();
+  assert.deepEqual([p?.command, p?.offset, p?.length], [ZX_PAGER_VMO_READ, 0, 2 * PS]);
+  assert.equal(k.pagerVmos[0].pins.size, 0);
+  supply(vmo, 0, 2, 0x55);
+  assert.deepEqual(events.filter((e) => e.k === "block" || e.k === "wake"), []);
+  assert.equal(pin()?.[0], ZX_OK);
+  assert.equal(k.pagerVmos[0].pins.size, 2);
+});
+
 // ---------------------------------------------------------------- pins
 
 // A pin commits, then pins (`CommitRangeInternal`); spec 3.7: a failed READ's error is the call's

@@ -174,6 +174,21 @@ Deno.test("zx_vmo_create_child: unknown option bits, no type, or an unaligned of
   assert.equal(child(clone, PS), ZX_OK);
 });
 
+// VmObjectPaged::CreateChildSlice: "Slice must be wholly contained" (!InRange(offset, size,
+// our_size) is INVALID_ARGS), the size rounded up to pages first; a slice ending at the parent's
+// end is made.
+Deno.test("zx_vmo_create_child: a slice not wholly inside its parent is INVALID_ARGS", () => {
+  const { k, t, pagerVmo } = world();
+  const vmo = pagerVmo(2);
+  const slice = (offset: number, size: number) =>
+    runSync(k.zx_vmo_create_child(t, vmo, ZX_VMO_CHILD_SLICE, offset, size))[0];
+  assert.equal(slice(PS, 2 * PS), ZX_ERR_INVALID_ARGS);
+  assert.equal(slice(0, 2 * PS + 1), ZX_ERR_INVALID_ARGS);
+  assert.equal(slice(2 * PS, PS), ZX_ERR_INVALID_ARGS);
+  assert.equal(slice(PS, PS), ZX_OK);
+  assert.equal(slice(0, 2 * PS), ZX_OK);
+});
+
 // The model's limit on pages per VMO (MAX_VMO_PAGES) holds for clones as for zx_vmo_set_size:
 // a clone of that many pages is made, one of a page more is NO_MEMORY.
 Deno.test("zx_vmo_create_child: a clone of MAX_VMO_PAGES pages is made, a page more is NO_MEMORY", () => {

@@ -282,6 +282,26 @@ function childOfPagerRoot(
   return null;
 }
 
+/**
+ * `zx_vmo_create_child` of a paged VMO the handle model knows (a pager-backed root or a node of
+ * its clone chain) at a u64 offset that is not page aligned, once the option word named one child
+ * type and no unknown bit: INVALID_ARGS whatever the type. Every path of
+ * `VmObjectDispatcher::CreateChildInternal` refuses it before any other check of the VMO
+ * (gnoliyil/fuchsia 0ad2d850 zircon/kernel/vm/vm_object_paged.cc: `CreateChildSlice` "Offset must
+ * be page aligned", `CreateClone` "offset must be page aligned" (its one earlier check, a
+ * contiguous VMO, is INVALID_ARGS too, and comes before SNAPSHOT's pager check in
+ * `CreateCloneLocked`), `CreateChildReference` "offset != 0"); else null.
+ */
+function unalignedChildOffset(
+  a: readonly unknown[],
+  parent: ModelHandle | undefined,
+  ps: number,
+): Status | null {
+  const offset = a[2];
+  if (parent === undefined || (parent.pager === null && parent.clone !== true)) return null;
+  return isU64(offset) && offset % ps !== 0 ? ZX_ERR_INVALID_ARGS : null;
+}
+
 /** Handles a program may hold for a new one to be decided (far under `LIMITS.maxHandles`). */
 const HANDLES_DECIDED = 512;
 
@@ -974,7 +994,8 @@ const AFTER: Partial<Record<CallName, Check>> = {
       ZX_VMO_CHILD_SNAPSHOT_MODIFIED,
     ].includes(type);
     if (((options & ~known) >>> 0) !== 0 || !oneType) return ZX_ERR_INVALID_ARGS;
-    return childOfPagerRoot(type, a, m.get(a[0]), ps, options) ??
+    return unalignedChildOffset(a, m.get(a[0]), ps) ??
+      childOfPagerRoot(type, a, m.get(a[0]), ps, options) ??
       childOfClone(type, a, m.get(a[0]), ps, m);
   },
   // zx_vmar_map.md and sys_vmar_map (vsrinivas/fuchsia 2cf39818 zircon/kernel/lib/syscalls/

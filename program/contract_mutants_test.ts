@@ -612,6 +612,44 @@ Deno.test("gap list C: a user copy past a shrunk VMO's end, DECOMMIT over a live
   await killsOnPrograms(t, GAP_C_PAGES_CASES);
 });
 
+// Sample 94ec47c (seed 15), gap list V: `zx_vmo_create_child` of a pager VMO or its clone at an
+// unaligned offset is INVALID_ARGS whatever the child type (the contract's `unalignedChildOffset`;
+// the generator's offsets are sometimes unaligned).
+const GAP_V_CHILD_CASES: [key: string, what: string][] = [
+  [
+    "kernel/vmo_pages.ts:1289:9:LogicalOperator:!isU64(offset) && offset % ps !== 0",
+    "zx_vmo_create_child takes an unaligned offset (checks need both a non-u64 and an unaligned one)",
+  ],
+  [
+    "kernel/vmo_pages.ts:1289:27:ConditionalExpression:false",
+    "zx_vmo_create_child takes an unaligned offset (the alignment check is gone)",
+  ],
+];
+
+Deno.test("zx_vmo_create_child at an unaligned offset is INVALID_ARGS: vmo_pages.ts mutants of sample 94ec47c", async (t) => {
+  await killsOnPrograms(t, GAP_V_CHILD_CASES);
+});
+
+// Gap list V: `commitLent` (program/generate.ts) commits a fresh anonymous VMO and asks for its
+// info (the contract's `CommitFloor`), and decommits a contiguous VMO's middle page and reads it
+// whole (read-content R1).
+const GAP_V_COMMIT_CASES: [key: string, what: string, invariant: string][] = [
+  [
+    "kernel/vmo_pages.ts:901:58:EqualityOperator:p >= end",
+    "COMMIT of an anonymous VMO commits nothing, and says ZX_OK",
+    "program-contract",
+  ],
+  [
+    "kernel/vmo_pages.ts:941:25:EqualityOperator:p <= end",
+    "DECOMMIT of a contiguous VMO lends the page after its range too",
+    "read-content",
+  ],
+];
+
+Deno.test("COMMIT leaves an anonymous VMO's pages committed, DECOMMIT of a contiguous VMO stops at its range: vmo_pages.ts mutants of sample 94ec47c", async (t) => {
+  await killsOnPrograms(t, GAP_V_COMMIT_CASES);
+});
+
 // Sample db479d7 (seed 13), gap list D: a pager VMO's user signals set, one cleared, then waited
 // for (`signalLayout`): futex-discipline's user-signals judges what the wait observed.
 const USER_SIGNAL_CASES: [key: string, what: string, invariant: string][] = [

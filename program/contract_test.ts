@@ -65,8 +65,15 @@ Deno.test("zx_vmo_create_child of a pager VMO: the outcome spec 6.1 decides, and
     [2, ZX_VMO_CHILD_REFERENCE, 0, 0, ZX_OK],
     [2, ZX_VMO_CHILD_REFERENCE, PS, 0, ZX_ERR_INVALID_ARGS],
     [2, ZX_VMO_CHILD_SNAPSHOT_MODIFIED, 0, PS, null], // pins decide it
-    [2, ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE, 1, PS, null], // unaligned: not decided here
+    // An unaligned offset: INVALID_ARGS whatever the type (CreateClone, CreateChildSlice and
+    // CreateChildReference check it first), even where the aligned outcome is undecided.
+    [2, ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE, 1, PS, ZX_ERR_INVALID_ARGS],
+    [2, ZX_VMO_CHILD_SNAPSHOT, PS / 2, PS, ZX_ERR_INVALID_ARGS],
+    [2, ZX_VMO_CHILD_SNAPSHOT_MODIFIED, PS + 8, PS, ZX_ERR_INVALID_ARGS],
+    [3, ZX_VMO_CHILD_SLICE, 1, PS, ZX_ERR_INVALID_ARGS],
+    [2, ZX_VMO_CHILD_SLICE, 2 ** 53 - 1, PS, ZX_ERR_INVALID_ARGS],
     [4, ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE, 0, PS, null],
+    [4, ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE, 1, PS, null], // anonymous: not judged here
     [2, ZX_VMO_CHILD_SLICE | ZX_VMO_CHILD_REFERENCE, 0, PS, ZX_ERR_INVALID_ARGS], // two types
   ];
   for (const [h, options, offset, size, want] of cases) {
@@ -182,8 +189,10 @@ Deno.test("zx_vmo_create_child of a clone: an at-least-on-write clone is made, a
   assert.equal(child(1, ZX_VMO_CHILD_SNAPSHOT, 0, PS), "ZX_ERR_NOT_SUPPORTED");
   assert.equal(child(1, ZX_VMO_CHILD_SNAPSHOT_MODIFIED, 0, PS), null);
   assert.equal(child(1, ZX_VMO_CHILD_SLICE, 0, PS), null);
-  assert.equal(child(1, aow, 1, PS), null);
+  assert.equal(child(1, aow, 1, PS), "ZX_ERR_INVALID_ARGS"); // unaligned, before all else
+  assert.equal(child(1, ZX_VMO_CHILD_SLICE, PS / 2, PS), "ZX_ERR_INVALID_ARGS");
   assert.equal(child(2, aow, 0, PS), null); // a view of a clone may not take one
+  assert.equal(child(2, aow, 1, PS), null); // not known to be paged: not judged
 });
 
 /** A model with the root VMAR (handle 1) and a read/write sub-region at 0x10_0000 (handle 2). */

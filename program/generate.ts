@@ -1480,6 +1480,30 @@ class CallBuilder {
   }
 
   /**
+   * The end of a thread that starts with a pin layout, after `rangeContent` and before
+   * `offsetCloneCommit`, with no draws and nothing that waits on a pager: what a COMMIT and a
+   * DECOMMIT leave. A fixed-size anonymous VMO of three pages committed from half a page in to
+   * its end (every page: the range is rounded out), then `ZX_INFO_VMO` without a buffer (the
+   * contract's `CommitFloor`: at least three pages committed); a contiguous VMO of three pages
+   * written whole, its middle page decommitted (loaning is on: the frame is lent), read whole
+   * (read-content R1: the first and last pages keep what was written). Random draws commit a
+   * fresh VMO and ask for its info seldom, and decommit a contiguous VMO's middle page and read
+   * past it almost never.
+   */
+  commitLent(): void {
+    const ps = this.#ps;
+    const emit = (call: CallName, args: Arg[]) => this.#emit({ call, args }, null);
+    const anon = emit("zx_vmo_create", [3 * ps, 0]);
+    emit("zx_vmo_op_range", [{ h: anon }, ZX_VMO_OP_COMMIT, ps / 2, 2 * ps]);
+    emit("zx_object_get_info", [{ h: anon }, ZX_INFO_VMO]);
+    const bti = emit("zx_bti_create", [0, 0]);
+    const contiguous = emit("zx_vmo_create_contiguous", [{ h: bti }, 3 * ps, 0]);
+    emit("zx_vmo_write", [{ h: contiguous }, { bytes: 3 * ps, fill: 0x18 }, 0]);
+    emit("zx_vmo_op_range", [{ h: contiguous }, ZX_VMO_OP_DECOMMIT, ps, ps]);
+    emit("zx_vmo_read", [{ h: contiguous }, 0, 3 * ps]);
+  }
+
+  /**
    * The end of a pin layout, with no draws of its own: a resizable pager VMO of one page grown
    * to three, whose new pages are zero intervals (spec 2.8.3), pinned through `bti` for write
    * (page 1) and for read (page 2). A pin of a pager VMO's zero interval commits it with no
@@ -1664,6 +1688,7 @@ export function generateProgram(d: Draw, options: GenerateOptions = {}): Program
     const end = p.threads[t].calls.length;
     const e = new CallBuilder(d, p, t, end);
     e.rangeContent();
+    e.commitLent();
     e.offsetCloneCommit();
     p = insertCalls(p, t, end, e.calls);
   }

@@ -73,6 +73,7 @@ import {
   predictAmong,
   waitOneOutcome,
 } from "./contract.ts";
+import { CommitFloor } from "./commit_floor.ts";
 import { HandleModel, PLACEMENT_GUARD_BOUND, subRights } from "./handle_model.ts";
 import {
   type Arg,
@@ -532,7 +533,18 @@ function check(
   }
   if (r.info !== undefined) infoAgrees(where, args[0], r.info, model, ps);
   if (r.info !== undefined) infoCounts(where, args, r.info, model);
+  const short = commitFloorOf(model).observe(call.call, args, r.status, r.info, model, ps);
+  if (short !== null) contractFailure(`${where} reports ${short}`);
   applyToModel(call, args, r, model, ps);
+}
+
+/** Each run's {@linkcode CommitFloor}, kept with its handle model. */
+const commitFloors = new WeakMap<HandleModel, CommitFloor>();
+
+function commitFloorOf(model: HandleModel): CommitFloor {
+  let f = commitFloors.get(model);
+  if (f === undefined) commitFloors.set(model, f = new CommitFloor());
+  return f;
 }
 
 /**

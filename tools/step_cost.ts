@@ -1,6 +1,6 @@
 /**
- * The bench's `per-step cost` alone (`bench/figures.ts`: bare generator loop
- * steps/s ÷ default-workload steps/s, no checkers, best of 3 rounds of about
+ * The bench's `per-step cost` alone (`bench/figures.ts`: the fixed floor's steps/s, this
+ * checkout's `bench/_floor.ts` for every side, ÷ default-workload steps/s, no checkers, best of 3 rounds of about
  * SECONDS each) for this checkout and, if given, other checkouts, each in a
  * process of its own, taking turns; timed in CPU seconds (`process.cpuUsage()`,
  * user + system) where the bench takes wall time, so a loaded machine moves it less:
@@ -10,6 +10,7 @@
  * @module
  */
 import process from "node:process";
+import { floorLoop } from "../bench/_floor.ts";
 
 const USAGE =
   "usage: deno run --allow-read --allow-run=deno tools/step_cost.ts [SECONDS] [CHECKOUT...]";
@@ -44,7 +45,7 @@ if (import.meta.main && Deno.args[0] === "one") {
     }
     return total;
   };
-  const bare = () => loops.bareLoop(loops.STEPS, "rng");
+  const bare = () => floorLoop();
   let b = 0, p = 0;
   for (let round = 0; round < 3; round++) {
     b = Math.max(b, rate(bare, seconds));

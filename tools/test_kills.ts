@@ -3,7 +3,10 @@
  * `FILE` instrumented (`mutate/mutant_mirror.ts`), the test files are loaded from the mirror under
  * the tests judge's `Deno.test` shim, and each chosen mutant is switched on in turn while the
  * tests run (each with the judge's hit limit, so a mutant that loops is "timeout"). For writing a
- * test that kills a surviving mutant: the loop is seconds, not a `deno task mutate` run.
+ * test that kills a surviving mutant: the loop is seconds, not a `deno task mutate` run. A static
+ * mutant (its code runs while the modules load: a constant, a table, a class's static block) is
+ * judged as `deno task mutate` judges it, in a fresh mirror loaded with the mutant already on;
+ * switched on after the load it would change nothing and always "survive".
  *
  * ```
  * deno run --allow-read --allow-write=/tmp --allow-env tools/test_kills.ts FILE TEST_FILE... [options]
@@ -16,9 +19,10 @@
  * @module
  */
 
-import type { ProbeResult } from "../mutate/judges.ts";
-import { mutantMirror } from "../mutate/mutant_mirror.ts";
+import type { Probe, ProbeResult } from "../mutate/judges.ts";
+import { type MutantMirror, mutantMirror } from "../mutate/mutant_mirror.ts";
 import { armHitLimit, disarmHitLimit, HIT_LIMIT, strykerNs } from "../mutate/ns.ts";
+import { hitIds } from "../mutate/probe_run.ts";
 import { chooseMutants, isFile, journalSurvivors, lineOf, mutantCommand } from "./_mutant_args.ts";
 
 const USAGE =
@@ -48,10 +52,9 @@ async function main(args: string[]): Promise<number> {
       console.error(`${missing}: no such test file`);
       return 2;
     }
-    const { testFileProbes } = await m.load("mutate/judges.ts") as {
-      testFileProbes: typeof import("../mutate/judges.ts").testFileProbes;
-    };
-    const probes = await testFileProbes(new URL(`file://${m.dir}/`), tests);
+    const ns = strykerNs();
+    const statics = await staticMutants(file, tests);
+    const probes = await loadTests(m, tests);
     const ctx = { serviceMutant: file.startsWith("services/"), serviceExempt: new Set<string>() };
     for (const p of probes) {
       const r = await p.run(ctx);
@@ -60,13 +63,24 @@ async function main(args: string[]): Promise<number> {
         return 1;
       }
     }
-    const ns = strykerNs();
     let killed = 0;
     for (const k of chosen) {
       let by: string | null = null;
-      m.activate(k);
+      const isStatic = statics.has(String(m.idOf(k)));
+      // A static mutant: a fresh mirror (fresh module URLs) whose modules load with it on.
+      const fresh = isStatic ? await mutantMirror(file) : m;
+      let judged = probes;
+      if (isStatic) {
+        ns.activeMutant = fresh.idOf(k);
+        try {
+          judged = await loadTests(fresh, tests);
+        } catch (e) {
+          by = `module load: ${(e instanceof Error ? e.message : String(e)).split("\n")[0]}`;
+          judged = [];
+        }
+      } else m.activate(k);
       try {
-        for (const p of probes) {
+        for (const p of judged) {
           armHitLimit(new Int32Array(new SharedArrayBuffer(4)));
           let r: ProbeResult;
           try {
@@ -83,12 +97,13 @@ async function main(args: string[]): Promise<number> {
         }
       } finally {
         m.deactivate();
+        if (isStatic) fresh.dispose();
       }
       if (by !== null) killed++;
       console.log(
-        `${by === null ? "survived" : "killed  "} ${k}\n    ${text[lineOf(k) - 1]?.trim()}${
-          by === null ? "" : `\n    by ${by}`
-        }`,
+        `${by === null ? "survived" : "killed  "} ${k}${isStatic ? " (static)" : ""}\n    ${
+          text[lineOf(k) - 1]?.trim()
+        }${by === null ? "" : `\n    by ${by}`}`,
       );
     }
     for (const k of gone) console.log(`gone     ${k} (the file changed above it)`);
@@ -97,6 +112,32 @@ async function main(args: string[]): Promise<number> {
   } finally {
     m.dispose();
   }
+}
+
+/**
+ * The ids of `file`'s mutants whose code runs while the test files load (static mutants), from a
+ * mirror with coverage marks; the judging mirror has none (the marks alone slow a run down).
+ */
+async function staticMutants(file: string, tests: readonly string[]): Promise<Set<string>> {
+  const cov = await mutantMirror(file, { coverage: true });
+  const ns = strykerNs();
+  const loading = new Uint8Array(cov.idSpace);
+  ns.hits = loading;
+  try {
+    await loadTests(cov, tests);
+  } finally {
+    ns.hits = undefined;
+    cov.dispose();
+  }
+  return new Set(hitIds(loading));
+}
+
+/** The test files' probes, loaded from the mirror `m` under the tests judge's shim. */
+async function loadTests(m: MutantMirror, tests: readonly string[]): Promise<Probe[]> {
+  const { testFileProbes } = await m.load("mutate/judges.ts") as {
+    testFileProbes: typeof import("../mutate/judges.ts").testFileProbes;
+  };
+  return await testFileProbes(new URL(`file://${m.dir}/`), [...tests]);
 }
 
 if (import.meta.main) Deno.exit(await main(Deno.args));
