@@ -38,8 +38,7 @@ chromium). Arguments go to deno test.`,
 The full budgets of the test files whose heavy blocks deno task test samples (PAGERSIM_NIGHTLY=1,
 tools/nightly.ts): every split-search comparison of explore/explore_test.ts, the full search of
 the judge's 1000 programs for each mutant of program/contract_mutants_test.ts (printing each
-mutant's first killer as a "pin:" line for program/contract_killers.json), campaign_kills' known
-survivor (tools/campaign_kills_test.ts), all 100 judge seeds of the dirty-state scenarios run
+mutant's first killer as a "pin:" line for program/contract_killers.json), all 100 judge seeds of the dirty-state scenarios run
 unmutated (properties/dirty_state_mutants_test.ts; CI runs 10), the lock-order searches of
 services/sync_test.ts up to two preemptions (CI: one, within which the inversion is found) and the
 determinism lint test that deno task check already runs in CI. Arguments go to deno test.`,
