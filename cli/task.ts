@@ -1,6 +1,6 @@
 /**
  * The tasks that run Deno's own runners (`test`, `bench`, `stress`, `e2e`,
- * `nightly:programs`): deno.json runs each as `deno run --allow-run=deno
+ * `nightly`, `nightly:programs`): deno.json runs each as `deno run --allow-run=deno
  * cli/task.ts NAME deno test ...`, with the task's own permissions on the
  * `deno test` (or `deno bench`) command after the name, so `deno task bench
  * --help` prints this task's usage and runs nothing (it printed Deno's own
@@ -33,6 +33,15 @@ may be missing. PAGERSIM_STRESS_ROUNDS in the task sets the count. Arguments go 
 
 The HTML trace and a campaign's coverage report opened in headless Chromium (needs Debian's
 chromium). Arguments go to deno test.`,
+  nightly: `usage: deno task nightly [--filter TEXT] [deno test options]
+
+The full budgets of the test files whose heavy blocks deno task test samples (PAGERSIM_NIGHTLY=1,
+tools/nightly.ts): every split-search comparison of explore/explore_test.ts, the full search of
+the judge's 1000 programs for each mutant of program/contract_mutants_test.ts (printing each
+mutant's first killer as a "pin:" line for program/contract_killers.json), all 100 judge seeds of the dirty-state scenarios run
+unmutated (properties/dirty_state_mutants_test.ts; CI runs 10), the lock-order searches of
+services/sync_test.ts up to two preemptions (CI: one, within which the inversion is found) and the
+determinism lint test that deno task check already runs in CI. Arguments go to deno test.`,
   "nightly:programs": `usage: deno task nightly:programs [--filter TEXT] [deno test options]
 
 Program fuzzing hunting each seeded kernel mutant with seeds 1-5 (zoo/mutants_test.ts; up

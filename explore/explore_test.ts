@@ -22,6 +22,7 @@ import { settleVerdict } from "../properties/check_case.ts";
 import { present } from "../kernel/assert.ts";
 import { kernelInvariants } from "../properties/kernel_invariants.ts";
 import { blobPager } from "../examples/testdata/lost_read_blob_pager.ts";
+import { NIGHTLY } from "../tools/nightly.ts";
 
 const dir = new URL("./testdata/", import.meta.url);
 
@@ -366,31 +367,35 @@ Deno.test("explore: the split search covers the whole search, whatever the task 
   assert.ok(sameSet(whole.states, split), `${whole.states.size} vs ${split.size}`);
 });
 
-Deno.test("explore: a split search gives the same result on 1 and 2 workers", async () => {
-  const scenario = load("coalesce_two_readers");
-  const seen: (number | null)[][] = [[], []];
-  const run = (workers: number) =>
-    exploreSplit(scenario, {
-      preemptions: 1,
-      splitDepth: 1,
-      workers,
-      servicePath: null,
-      onProgress: (p) => seen[workers - 1].push(p.boundDone ? p.states : p.states ?? -1),
-    });
-  const one = await run(1);
-  const two = await run(2);
-  assert.equal(one.outcome, "pass");
-  assert.deepEqual(two, one);
-  // Progress never claims 0 states mid-bound: unknown (-1 here) until the bound's sets merge.
-  for (const s of seen) {
-    assert.ok(s.length > 0);
-    assert.ok(s.every((n) => n === -1 || (n !== null && n > 0)), s.join(","));
-    assert.ok(s.some((n) => n !== null && n > 0), "each bound's end counts its states");
-  }
-  // A task does not see the cache of the task just before it: the states they share cost again.
-  const plain = explore(scenario, { preemptions: 1 });
-  assert.ok(one.executions >= plain.executions, `${one.executions} >= ${plain.executions}`);
-});
+// coalesce_two_readers was 35 seconds of CI's log: CI compares default_small (its bound 1 a few
+// seconds), `deno task nightly` both.
+for (const name of NIGHTLY ? ["default_small", "coalesce_two_readers"] : ["default_small"]) {
+  Deno.test(`explore: on ${name}, a split search gives the same result on 1 and 2 workers`, async () => {
+    const scenario = load(name);
+    const seen: (number | null)[][] = [[], []];
+    const run = (workers: number) =>
+      exploreSplit(scenario, {
+        preemptions: 1,
+        splitDepth: 1,
+        workers,
+        servicePath: null,
+        onProgress: (p) => seen[workers - 1].push(p.boundDone ? p.states : p.states ?? -1),
+      });
+    const one = await run(1);
+    const two = await run(2);
+    assert.equal(one.outcome, "pass");
+    assert.deepEqual(two, one);
+    // Progress never claims 0 states mid-bound: unknown (-1 here) until the bound's sets merge.
+    for (const s of seen) {
+      assert.ok(s.length > 0);
+      assert.ok(s.every((n) => n === -1 || (n !== null && n > 0)), s.join(","));
+      assert.ok(s.some((n) => n !== null && n > 0), "each bound's end counts its states");
+    }
+    // A task does not see the cache of the task just before it: the states they share cost again.
+    const plain = explore(scenario, { preemptions: 1 });
+    assert.ok(one.executions >= plain.executions, `${one.executions} >= ${plain.executions}`);
+  });
+}
 
 /** Bound `k` of `scenario` split at `depth`, task i seeing the caches of tasks 0..i-lag. */
 function splitFinals(scenario: Scenario, k: number, depth: number, lag: number) {
@@ -560,8 +565,16 @@ Deno.test("explore: a schedule whose quiescent tail is cut before every thread r
 // Issue 17 item 3: a task that runs its budget hands its unexplored subtrees back (and DPOR's
 // races at its prefix's handed-out choice points come back as tasks): the search still reaches
 // exactly the final states of the unsplit search, under DPOR and under sleep sets.
+// default_small and coalesce_two_readers cost more than nine tenths of the four (56 and 40 of 62
+// seconds in CI's log): `deno task nightly` runs them, CI the other two, whose searches hand tasks
+// back and race at a handed-out choice point all the same (each is asserted).
 for (const name of ["default_small", "coalesce_two_readers", "zero_slots", "bug_detach"]) {
-  Deno.test(`explore: on ${name}, tasks handed back at a budget reach the unsplit search's final states`, async () => {
+  const nightlyOnly = name === "default_small" || name === "coalesce_two_readers";
+  Deno.test({
+    name:
+      `explore: on ${name}, tasks handed back at a budget reach the unsplit search's final states`,
+    ignore: nightlyOnly && !NIGHTLY,
+  }, async () => {
     const scenario = load(name);
     for (const reduction of ["dpor", "sleep-sets"] as const) {
       const whole = finals(scenario, { reduction }, 2);

@@ -7,6 +7,8 @@
 // kernel_vmar.ts 189 -> 223 of 542, kernel.ts 337 -> 381 of 849).
 import { strict as assert } from "node:assert";
 import { type MutantMirror, mutantMirror } from "../mutate/mutant_mirror.ts";
+import { NIGHTLY } from "../tools/nightly.ts";
+import KILLERS from "./contract_killers.json" with { type: "json" };
 
 // deno-lint-ignore no-explicit-any
 type Any = any;
@@ -21,11 +23,14 @@ const FILES = [
   "kernel/kernel_objects.ts",
 ];
 
-/** The mirror, the judge's programs drawn from it and each program's verdict with a mutant on. */
+/**
+ * The mirror, the judge's programs that pass unmutated and a program's verdict with a mutant on
+ * (none: unmutated).
+ */
 interface Judged {
   readonly m: MutantMirror;
   readonly programs: readonly number[];
-  readonly verdict: (k: number) => Any;
+  readonly verdict: (k: number, key?: string) => Any;
 }
 
 let shared: Promise<MutantMirror> | undefined;
@@ -41,23 +46,35 @@ function mirror(): Promise<MutantMirror> {
 }
 
 /**
+ * Program `k`'s verdict as the judge's `program:K` probe gives it: drawn afresh for every run
+ * (its schedule's strategy is a seeded generator that a run consumes: a drawing run again, as
+ * this file once did, schedules differently after every run before it), unmutated, then run
+ * with `key` on if one is given.
+ */
+async function programVerdict(): Promise<{ m: MutantMirror; verdict: Judged["verdict"] }> {
+  const m = await mirror();
+  const { judgeProgram } = await m.load("mutate/judges.ts") as Any;
+  const { programMonitors, runProgram } = await m.load("program/run.ts") as Any;
+  const verdict = (k: number, key?: string) => {
+    const { program, ...how } = judgeProgram(k);
+    const run = () => runProgram(program, { ...how, monitors: programMonitors }).verdict;
+    return key === undefined ? run() : m.withMutant(key, run);
+  };
+  return { m, verdict };
+}
+
+/**
  * The judge's 1000 programs, drawn from the one mirror and run unmutated once for every test of
  * the file (each test re-mirrored and re-ran them: most of the file's time); every program must
  * pass unmutated, or every test that judges them fails with that.
  */
 function judgedPrograms(): Promise<Judged> {
   judged ??= (async () => {
-    const m = await mirror();
-    const { judgeProgram } = await m.load("mutate/judges.ts") as Any;
-    const { programMonitors, runProgram } = await m.load("program/run.ts") as Any;
+    const { m, verdict } = await programVerdict();
     // The judge's 300 and 700 more drawn the same way: a change of the call weights re-draws them.
-    const drawn = Array.from({ length: 1000 }, (_, k) => judgeProgram(k));
-    const verdict = (k: number) => {
-      const { program, ...how } = drawn[k];
-      return runProgram(program, { ...how, monitors: programMonitors }).verdict;
-    };
-    const programs = drawn.map((_, k) => k).filter((k) => verdict(k).kind === "pass");
-    assert.equal(programs.length, drawn.length, "every program passes unmutated");
+    const all = Array.from({ length: 1000 }, (_, k) => k);
+    const programs = all.filter((k) => verdict(k).kind === "pass");
+    assert.equal(programs.length, all.length, "every program passes unmutated");
     return { m, programs, verdict };
   })();
   return judged;
@@ -67,19 +84,34 @@ function judgedPrograms(): Promise<Judged> {
  * For each case: some program drawn as the judge draws its programs passes unmutated and fails
  * the contract with `key` on (the first such program is named in the step's failure; searching
  * keeps the test about the contract, not about which programs the judge's weights draw).
+ *
+ * `deno task test` first tries the program contract_killers.json pins for `key` (the first killer
+ * the full search found): it must pass unmutated and fail with the mutant on, so the step still
+ * fails on its mutant, for a few programs' cost. A case with no pin, or a pin that no longer kills
+ * (the judge's draws changed), falls back to the full search over the 1000 programs, all of which
+ * must pass unmutated. `deno task nightly` always runs the full search and prints each case's
+ * first killer as a `pin:` line, for contract_killers.json.
  */
 async function killsOnPrograms(
   t: Deno.TestContext,
   cases: readonly [key: string, what: string, invariant?: string][],
 ): Promise<void> {
-  const { m, programs, verdict } = await judgedPrograms();
+  const pins: Readonly<Record<string, number>> = KILLERS;
   for (const [key, what, invariant = "program-contract"] of cases) {
-    await t.step(what, () => {
-      const killer = programs.find((k) => {
-        const v: Any = m.withMutant(key, () => verdict(k));
-        return v.kind === "invariant" ? v.invariant === invariant : v.kind === invariant;
-      });
+    await t.step(what, async () => {
+      const fails = (v: Any) =>
+        v.kind === "invariant" ? v.invariant === invariant : v.kind === invariant;
+      const pin = pins[key];
+      if (!NIGHTLY && pin !== undefined) {
+        const { verdict } = await programVerdict();
+        assert.equal(verdict(pin).kind, "pass", `program ${pin} passes unmutated`);
+        if (fails(verdict(pin, key))) return;
+        console.log(`the pinned program ${pin} no longer kills ${key}: searching`);
+      }
+      const { programs, verdict } = await judgedPrograms();
+      const killer = programs.find((k) => fails(verdict(k, key)));
       assert.ok(killer !== undefined, `no program of the judge fails ${invariant} with ${key}`);
+      if (killer !== pin) console.log(`pin: ${JSON.stringify([key, killer])}`);
     });
   }
 }

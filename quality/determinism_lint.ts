@@ -872,9 +872,11 @@ export function lintServiceModule(path: string, root: string = projectRoot()): P
  * Lints every non-test module of the project's deciding folders (DECIDING_DIRS
  * in deciding.ts), following their imports for taint: a deciding module that
  * uses fuzz/clock.ts, or anything else that reaches the host, is a finding.
+ * `deno task check` runs it; the example is not run as a doc test (it would lint
+ * every deciding module a second time in `deno task test`).
  *
  * @example
- * ```ts
+ * ```ts ignore
  * import { lintDecidingFolders } from "./determinism_lint.ts";
  * const { findings } = await lintDecidingFolders();
  * console.assert(findings.length === 0);
