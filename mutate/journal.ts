@@ -17,7 +17,7 @@
  * @module
  */
 
-import { dirname, join, normalize, relative, resolve } from "node:path";
+import { basename, dirname, join, normalize, relative, resolve } from "node:path";
 import type { JudgeName } from "./judges.ts";
 import type { MutantResult } from "./report.ts";
 
@@ -256,11 +256,15 @@ export function openJournal(
         `(--fresh judges them again)`;
     }
   }
-  // Written anew: a line the stop cut short must not run into the next record.
+  // Written anew: a line the stop cut short must not run into the next record. Written beside
+  // and renamed over it (as cli/corpus.ts rewrites a case): a stop mid-write must not truncate a
+  // named journal, the only record of a long run.
+  const tmp = Deno.makeTempFileSync({ dir: dirname(resolve(path)), prefix: `.${basename(path)}.` });
   Deno.writeTextFileSync(
-    path,
+    tmp,
     [{ fingerprint }, ...prior.values()].map((r) => JSON.stringify(r) + "\n").join(""),
   );
+  Deno.renameSync(tmp, path);
   return {
     prior,
     note,
