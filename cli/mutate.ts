@@ -590,7 +590,6 @@ async function judgeAll(
     const worker = await pool.acquire();
     const t0 = performance.now();
     const bound = 10 * limit + 60_000;
-    const since = t0;
     const r = await pool.request(worker, {
       type: "mutant",
       id: "",
@@ -600,7 +599,7 @@ async function judgeAll(
       ids,
     }, bound);
     await pool.returnAfter(worker, r, mutantCount);
-    spent("calibration (unmutated, after a time limit)", since);
+    spent("calibration (unmutated, after a time limit)", t0);
     return Math.min(bound, performance.now() - t0);
   };
   // Memory suspects are judged one at a time: a breach while one runs is its own.
