@@ -55,6 +55,7 @@ import {
   emptyCoverage,
   type JudgeOutcome,
   probesOfMutant,
+  startsAProcess,
   timeLimitMs,
 } from "../mutate/probe_run.ts";
 import {
@@ -521,7 +522,7 @@ async function judgeAll(
   // A campaign probe that fails unmutated by the kernel checkers alone would "kill" every
   // mutant it reaches: it is left out (and named), never counted.
   const probes: Record<JudgeName, readonly string[]> = {
-    tests: loaded.tests.filter((p) => !childTests.some((t) => p === t || p.startsWith(`${t}::`))),
+    tests: loaded.tests.filter((p) => !startsAProcess(cov, p)),
     campaign: loaded.campaign.filter((p) => !broken.has(p)),
   };
   if (childTests.length > 0) {

@@ -287,6 +287,11 @@ export function emptyCoverage(): Coverage {
   };
 }
 
+/** Whether the tests-judge probe `probe` is one of `c.childTests` or a step of one. */
+export function startsAProcess(c: Coverage, probe: string): boolean {
+  return c.childTests.some((t) => probe === t || probe.startsWith(`${t}::`));
+}
+
 /** Folds one coverage report of `judge` into `c`. */
 export function addCoverage(c: Coverage, judge: JudgeName, r: CoverageReport): void {
   for (const [probe, why] of Object.entries(r.broken)) c.broken.set(probe, why);
@@ -295,9 +300,8 @@ export function addCoverage(c: Coverage, judge: JudgeName, r: CoverageReport): v
     else if (STARTS_A_PROCESS.test(why)) c.childTests.push(probe);
     else c.failures.push(`${probe}: ${why}`);
   }
-  const child = (p: string) => c.childTests.some((t) => p === t || p.startsWith(`${t}::`));
   for (const [probe, hit] of Object.entries(r.perTest)) {
-    if (c.broken.has(probe) || (judge === "tests" && child(probe))) continue;
+    if (c.broken.has(probe) || (judge === "tests" && startsAProcess(c, probe))) continue;
     for (const id of hit) {
       let by = c.coveredBy.get(id);
       if (!by) c.coveredBy.set(id, by = { tests: new Set(), campaign: new Set() });
