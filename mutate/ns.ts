@@ -175,7 +175,8 @@ export function armMemoryLimit(limitMiB: number, base: number): void {
 
 /** MiB the armed run had grown by when it went over its memory limit; `null`: it has not. */
 export function memoryOver(): number | null {
-  return memory?.over === null || memory === null ? null : Math.round(memory.over / 2 ** 20);
+  const over = memory?.over ?? null;
+  return over === null ? null : Math.round(over / 2 ** 20);
 }
 
 /** Ends what {@linkcode armMemoryLimit} began: the sites count down, and nothing is checked. */
