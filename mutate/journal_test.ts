@@ -41,6 +41,17 @@ Deno.test("a journal keeps every recorded mutant across a stop; a cut last line 
   Deno.removeSync(dir, { recursive: true });
 });
 
+Deno.test("taking up a journal writes the new one beside it and renames it over: a stop mid-rewrite leaves the old one whole", () => {
+  const dir = Deno.makeTempDirSync();
+  const path = `${dir}/judged.jsonl`;
+  openJournal(path, "tree-a").record(result("0"));
+  const before = Deno.statSync(path).ino;
+  assert.equal(openJournal(path, "tree-a").prior.size, 1);
+  assert.notEqual(Deno.statSync(path).ino, before, "a new file, not the old one cut and rewritten");
+  assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), ["judged.jsonl"]);
+  Deno.removeSync(dir, { recursive: true });
+});
+
 Deno.test("a journal of another tree is replaced; --fresh does not take one up; finish removes it", () => {
   const dir = Deno.makeTempDirSync();
   const path = `${dir}/judged.jsonl`;
