@@ -79,3 +79,21 @@ Deno.test("a corpus's cut-short case is not known, so the next campaign shrinks 
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("a finished shrink replaces a cut-short case of the same size, so it becomes known", async () => {
+  const whole = await investigated(null);
+  // A cut after the last candidate that would have helped: the same case, marked cut short.
+  let cut = await investigated(0);
+  for (let k = 1; !(cut.r.shrinkCut && cut.r.case.traceHash === whole.r.case.traceHash); k++) {
+    assert.ok(k < 100, "no cut-short investigation ends on the finished case");
+    cut = await investigated(k);
+  }
+  const dir = await Deno.makeTempDir({ prefix: "pagersim-shrinkcut-" });
+  try {
+    await writeCase(dir, cut.r.case);
+    await writeCase(dir, whole.r.case);
+    assert.ok((await knownCases(dir)).has(whole.r.case.signature!), "the cut mark stuck");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
