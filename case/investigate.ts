@@ -298,7 +298,8 @@ export async function investigate<I>(
       file,
       writeError,
       attempts: shrunk.attempts,
-      shrinkCut: shrunk.aborted,
+      // The unshrunk case carries no cut mark: it is what a finished shrink also keeps here.
+      shrinkCut: false,
     };
   }
   const settled = toEnvelope(kind, shrunk.case.input, seed, final, {

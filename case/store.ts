@@ -409,7 +409,11 @@ export async function writeCaseOutcome(
       if (existing !== null && sameFinding(c, existing)) {
         const shrunkReplacesUnshrunk = existing.found?.unshrunk === true &&
           c.found?.unshrunk !== true;
-        if (shrunkReplacesUnshrunk || replaces(c, existing)) {
+        // A finished shrink replaces a cut-short one it is no larger than (the same case, too):
+        // else the cut mark stays, and every campaign investigates the finding again.
+        const finishedReplacesCut = existing.found?.shrinkCut === true &&
+          c.found?.shrinkCut !== true && c.found?.unshrunk !== true && !replaces(existing, c);
+        if (shrunkReplacesUnshrunk || finishedReplacesCut || replaces(c, existing)) {
           await Deno.rename(tmp, path);
           return { path, written: true };
         }

@@ -418,7 +418,6 @@ async function campaign(
     );
   }
   const bugId = zoo ?? mutant;
-  early.remove();
   const summary = await runCampaign({
     kind,
     seed,
@@ -439,6 +438,8 @@ async function campaign(
     confirmTimeout,
     persist: (f) => persistProgramFallback(kind, dir, f.case),
     progressEvery: tty ? 0.5 : 5,
+    // Not before: the campaign loads the service module before it handles signals itself.
+    listening: () => early.remove(),
     progress: (line, final) => {
       if (values.json) return;
       if (tty) Deno.stdout.writeSync(encoder.encode(`\r\x1b[2K${line}${final ? "\n" : ""}`));

@@ -16,6 +16,39 @@ import { NAMED_SERVICES } from "../zoo/registry.ts";
 import type { Verdict } from "../sim/world.ts";
 import mostlyFailing from "./testdata/mostly_failing_service.ts";
 
+/**
+ * A scenario worker of campaign seed 7 whose "user" service is `mostlyFailing`, and its count of
+ * runs (the runner's beats: runs and replays).
+ */
+function mostlyFailingRunner(
+  over: Pick<WorkerStart, "runs" | "control" | "signatures" | "maxShrink">,
+) {
+  const start: WorkerStart = {
+    kind: "scenarios",
+    seed: 7,
+    shard: { index: 0, count: 1 },
+    worker: 0,
+    generation: 0,
+    ...over,
+    record: RunRecord.create().buffer,
+    servicePath: null,
+    kernelPath: null,
+    bug: null,
+    checkers: "kernel+service",
+    guided: false,
+    meta: { checkers: "kernel+service" },
+  };
+  let runs = 0;
+  const runner = new ScenarioRunner(start, {
+    service: mostlyFailing,
+    makeKernel: undefined,
+    services: NAMED_SERVICES,
+    serviceName: "user",
+    beat: () => void runs++,
+  });
+  return { start, runner, runs: () => runs };
+}
+
 Deno.test("one invariant rule broken at different syscalls is one signature", () => {
   const at = (tid: number, message: string): Verdict => ({
     kind: "invariant",
@@ -65,31 +98,11 @@ Deno.test("a worker compares a failure's signature with the known ones before sh
   const workers = 1;
   const control = new Int32Array(new SharedArrayBuffer(4 * CONTROL.size(workers)));
   const table = SignatureTable.create([]);
-  const start: WorkerStart = {
-    kind: "scenarios",
-    seed: 7,
-    shard: { index: 0, count: 1 },
-    worker: 0,
-    generation: 0,
+  const { start, runner, runs: beats } = mostlyFailingRunner({
     runs: 60,
     control: control.buffer as SharedArrayBuffer,
     signatures: table.buffer,
-    record: RunRecord.create().buffer,
     maxShrink: 50,
-    servicePath: null,
-    kernelPath: null,
-    bug: null,
-    checkers: "kernel+service",
-    guided: false,
-    meta: { checkers: "kernel+service" },
-  };
-  let replays = 0;
-  const runner = new ScenarioRunner(start, {
-    service: mostlyFailing,
-    makeKernel: undefined,
-    services: NAMED_SERVICES,
-    serviceName: "user",
-    beat: () => void replays++,
   });
   const messages: WorkerMessage[] = [];
   const persisted: string[] = [];
@@ -112,7 +125,7 @@ Deno.test("a worker compares a failure's signature with the known ones before sh
   assert.equal(findings.length, 1, "investigated once");
   assert.equal(persisted.filter((s) => s === fault).length, 2, "unshrunk, then shrunk");
   // Runs plus the replays of one investigation: far fewer than shrinking every failure would take.
-  assert.ok(replays < 60 + 2 * 50 + 10, `${replays} runs and replays`);
+  assert.ok(beats() < 60 + 2 * 50 + 10, `${beats()} runs and replays`);
 });
 
 Deno.test("a run record keeps a stopped run's picks and input for its case", () => {
@@ -135,31 +148,11 @@ Deno.test("the campaign signs a scenario replay the same way it signed the run",
 });
 
 Deno.test("a campaign run is hashed only when it fails, and then has the hash a hashed run has", () => {
-  const start = {
-    kind: "scenarios",
-    seed: 7,
-    shard: { index: 0, count: 1 },
-    worker: 0,
-    generation: 0,
+  const { runner, runs } = mostlyFailingRunner({
     runs: 40,
     control: new SharedArrayBuffer(4 * CONTROL.size(1)),
     signatures: SignatureTable.create([]).buffer,
-    record: RunRecord.create().buffer,
     maxShrink: 0,
-    servicePath: null,
-    kernelPath: null,
-    bug: null,
-    checkers: "kernel+service",
-    guided: false,
-    meta: { checkers: "kernel+service" },
-  } as const satisfies WorkerStart;
-  let runs = 0;
-  const runner = new ScenarioRunner(start, {
-    service: mostlyFailing,
-    makeKernel: undefined,
-    services: NAMED_SERVICES,
-    serviceName: "user",
-    beat: () => void runs++,
   });
   const record = RunRecord.create();
   const ctx = {
@@ -168,7 +161,7 @@ Deno.test("a campaign run is hashed only when it fails, and then has the hash a 
   };
   let failed = 0, passed = 0;
   for (let k = 0; k < 40; k++) {
-    const before = runs;
+    const before = runs();
     const r = runner.run(k, record);
     const plan = planRun(7, k);
     const hashed = executePlan(plan, campaignScenario(plan, "user"), ctx);
@@ -176,7 +169,7 @@ Deno.test("a campaign run is hashed only when it fails, and then has the hash a 
     assert.equal(unhashed.traceHash, "", "not hashed");
     assert.equal(unhashed.signature, hashed.signature);
     assert.equal(unhashed.steps, hashed.steps);
-    assert.equal(runs - before, 1, "one run, nothing replayed yet");
+    assert.equal(runs() - before, 1, "one run, nothing replayed yet");
     const f = runner.failing();
     if (r.signature === null) {
       passed++;
@@ -187,7 +180,7 @@ Deno.test("a campaign run is hashed only when it fails, and then has the hash a 
     assert.match(hashed.traceHash, /^[0-9a-f]{16}$/);
     assert.equal(f?.traceHash, hashed.traceHash, `run ${k}`);
     assert.equal(f?.traceHash, hashed.traceHash, "asked again: the same, not run again");
-    assert.equal(runs - before, 2, "the hash cost one run again, once");
+    assert.equal(runs() - before, 2, "the hash cost one run again, once");
   }
   assert.ok(failed > 0 && passed > 0, `${failed} failing, ${passed} passing runs`);
 });

@@ -106,6 +106,11 @@ export interface CampaignOptions {
   readonly progress: (line: string, final: boolean) => void;
   /** Progress interval in seconds. */
   readonly progressEvery: number;
+  /**
+   * Called once the campaign handles SIGINT and SIGTERM itself: a caller's own set-up handling
+   * (cli/args.ts `earlyInterrupt`) ends here, leaving no moment a signal kills the process unsaid.
+   */
+  readonly listening?: () => void;
 }
 
 /**
@@ -843,6 +848,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
   };
   Deno.addSignalListener("SIGINT", onSignal);
   Deno.addSignalListener("SIGTERM", onSignal);
+  options.listening?.();
 
   let next = 0;
   const budget = setInterval(() => {
