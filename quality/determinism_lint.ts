@@ -284,8 +284,16 @@ const LIBS = [
 
 const sourceCache = new Map<string, { text: string; sf: TS.SourceFile }>();
 
-/** Builds the program: the roots, what they import by relative or file: specifier, ES libs, the host lib. */
-function createProgram(ts: Ts, roots: readonly string[]): { program: TS.Program; libDir: string } {
+/**
+ * Builds the program: the roots, what they import by relative or file: specifier, ES libs, the host lib.
+ * tools/sys_reference.ts reads the `Sys` types through it too, with the whole of lib.es2022 (`libs`)
+ * so that the types it prints read as the project's own type check does.
+ */
+export function createProgram(
+  ts: Ts,
+  roots: readonly string[],
+  libs: readonly string[] = LIBS,
+): { program: TS.Program; libDir: string } {
   const options: TS.CompilerOptions = {
     noEmit: true,
     allowJs: true,
@@ -293,7 +301,7 @@ function createProgram(ts: Ts, roots: readonly string[]): { program: TS.Program;
     module: ts.ModuleKind.ESNext,
     moduleResolution: ts.ModuleResolutionKind.Bundler,
     target: ts.ScriptTarget.ES2022,
-    lib: LIBS,
+    lib: [...libs],
     types: [],
     strict: true,
     skipLibCheck: true,

@@ -34,14 +34,13 @@ try {
   Deno.exit(2);
 }
 const { runner, record } = bench;
-const cpu = cpuSeconds;
-let digest = 0x811c9dc5, failing = 0, steps = 0, t0 = cpu(), timed = 0;
+let digest = 0x811c9dc5, failing = 0, steps = 0, t0 = cpuSeconds(), timed = 0;
 const mix = (s: string) => {
   for (let i = 0; i < s.length; i++) digest = Math.imul(digest ^ s.charCodeAt(i), 0x01000193);
 };
 for (let k = from; k < to; k++) {
   if (k === from + Math.min(100, Math.floor((to - from) / 2))) {
-    t0 = cpu();
+    t0 = cpuSeconds();
     timed = 0;
   }
   const r = runner.run(k, record);
@@ -51,7 +50,7 @@ for (let k = from; k < to; k++) {
   steps += r.steps;
   timed++;
 }
-const s = cpu() - t0;
+const s = cpuSeconds() - t0;
 console.log(
   `runs ${from}..${to - 1}: ${(timed / s).toFixed(1)} runs per CPU-second (last ${timed} runs), ` +
     `${steps} steps, ${failing} failing, digest ${(digest >>> 0).toString(16)}`,

@@ -9,26 +9,20 @@
  *
  * @module
  */
-import process from "node:process";
 import { floorLoop } from "../bench/_floor.ts";
+import { cpuSeconds } from "./_bench_runner.ts";
 
 const USAGE =
   "usage: deno run --allow-read --allow-run=deno tools/step_cost.ts [SECONDS] [CHECKOUT...]";
-
-/** CPU seconds (user + system) this process has used. */
-function cpu(): number {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1e6;
-}
 
 /** Steps per CPU-second of `loop` for about `seconds` of CPU after one warm-up call. */
 function rate(loop: () => number, seconds: number): number {
   loop();
   let steps = 0, elapsed = 0;
-  const start = cpu();
+  const start = cpuSeconds();
   while (elapsed < seconds) {
     steps += loop();
-    elapsed = cpu() - start;
+    elapsed = cpuSeconds() - start;
   }
   return steps / elapsed;
 }

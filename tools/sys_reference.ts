@@ -17,7 +17,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type TS from "npm:typescript@6.0.3";
 import { parseFlags, usage } from "../cli/args.ts";
-import { loadTypeScript } from "../quality/determinism_lint.ts";
+import { createProgram, loadTypeScript } from "../quality/determinism_lint.ts";
 import { methodName, SYSCALLS } from "../kernel/syscalls.ts";
 
 type Ts = typeof TS;
@@ -131,55 +131,6 @@ function outNames(zx: string, doc: string, types: readonly string[]): string[] {
   });
 }
 
-function createProgram(ts: Ts, root: string): TS.Program {
-  const options: TS.CompilerOptions = {
-    noEmit: true,
-    allowImportingTsExtensions: true,
-    module: ts.ModuleKind.ESNext,
-    moduleResolution: ts.ModuleResolutionKind.Bundler,
-    target: ts.ScriptTarget.ES2022,
-    lib: ["lib.es2022.d.ts"],
-    types: [],
-    strict: true,
-    skipLibCheck: true,
-  };
-  const libDir = dirname(ts.getDefaultLibFilePath(options));
-  const read = (path: string): string | undefined => {
-    try {
-      return Deno.readTextFileSync(path);
-    } catch {
-      return undefined;
-    }
-  };
-  const host: TS.CompilerHost = {
-    getSourceFile(fileName, languageVersion) {
-      const text = read(fileName);
-      return text === undefined ? undefined : ts.createSourceFile(fileName, text, languageVersion);
-    },
-    getDefaultLibFileName: () => join(libDir, "lib.es2022.d.ts"),
-    getDefaultLibLocation: () => libDir,
-    writeFile: () => {},
-    getCurrentDirectory: () => ROOT,
-    getDirectories: () => [],
-    fileExists: (f) => read(f) !== undefined,
-    readFile: read,
-    getCanonicalFileName: (f) => f,
-    useCaseSensitiveFileNames: () => true,
-    getNewLine: () => "\n",
-    resolveModuleNameLiterals(literals, containingFile) {
-      return literals.map((lit) => {
-        const spec = lit.text;
-        if (!spec.startsWith(".")) return { resolvedModule: undefined };
-        const path = join(dirname(containingFile), spec);
-        return read(path) === undefined
-          ? { resolvedModule: undefined }
-          : { resolvedModule: { resolvedFileName: path, extension: ts.Extension.Ts } };
-      });
-    },
-  };
-  return ts.createProgram({ rootNames: [root], options, host });
-}
-
 /** The symbol of the top-level declaration `name` of a source file. */
 function declared(checker: TS.TypeChecker, sf: TS.SourceFile, name: string): TS.Symbol {
   const mod = checker.getSymbolAtLocation(sf);
@@ -202,7 +153,7 @@ function isInternal(sym: TS.Symbol): boolean {
 export async function readSysCalls(): Promise<SysCallDoc[]> {
   const ts = await loadTypeScript();
   const sysFile = join(ROOT, "sim", "sys.ts");
-  const program = createProgram(ts, sysFile);
+  const { program } = createProgram(ts, [sysFile], ["lib.es2022.d.ts"]);
   const checker = program.getTypeChecker();
   const sysSf = program.getSourceFile(sysFile);
   const callsSf = program.getSourceFile(join(ROOT, "kernel", "syscalls.ts"));
