@@ -88,7 +88,13 @@ export class CommitFloor {
   ): string | null {
     const h = model.get(args[0]);
     let failure: string | null = null;
-    if (call === "zx_object_get_info" && info !== undefined && h !== undefined) {
+    // Only a query without a user buffer: with one, the kernel takes the record before a
+    // copy-out that may block (kernel/kernel.ts `objectGetInfo`), while another thread's COMMIT
+    // returns and raises the floor past what the record saw (run.ts `infoCounts` skips it too).
+    if (
+      call === "zx_object_get_info" && args[2] === undefined && info !== undefined &&
+      h !== undefined
+    ) {
       failure = this.short(h.object, info.committedBytes, pageSize);
     }
     if (call === "zx_vmar_op_range") {

@@ -51,3 +51,13 @@ Deno.test("CommitFloor: a failed COMMIT, a resizable VMO and a DECOMMIT leave no
   f.observe("zx_vmar_op_range", [1, 0, 0, PS], ZX_OK, undefined, m, PS);
   assert.equal(f.observe("zx_object_get_info", [5, 0], ZX_OK, info(0), m, PS), null);
 });
+
+Deno.test("CommitFloor: a query with a user buffer is not judged (its record predates a blocking copy-out)", () => {
+  const m = new HandleModel();
+  m.create(5, ZX_OBJ_TYPE_VMO, 0, null, 2 * PS);
+  const f = new CommitFloor();
+  f.observe("zx_vmo_op_range", [5, ZX_VMO_OP_COMMIT, 0, 2 * PS], ZX_OK, undefined, m, PS);
+  assert.equal(f.observe("zx_object_get_info", [5, 0, 0x1000], ZX_OK, info(0), m, PS), null);
+  // The floor stands: the same query without a buffer is judged.
+  assert.notEqual(f.observe("zx_object_get_info", [5, 0], ZX_OK, info(0), m, PS), null);
+});

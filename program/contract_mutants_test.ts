@@ -8,6 +8,7 @@
 import { strict as assert } from "node:assert";
 import { type MutantMirror, mutantMirror } from "../mutate/mutant_mirror.ts";
 import { NIGHTLY } from "../tools/nightly.ts";
+import { mirrorProgramVerdict } from "./testdata/program_verdict.ts";
 import KILLERS from "./contract_killers.json" with { type: "json" };
 
 // deno-lint-ignore no-explicit-any
@@ -45,22 +46,10 @@ function mirror(): Promise<MutantMirror> {
   return shared;
 }
 
-/**
- * Program `k`'s verdict as the judge's `program:K` probe gives it: drawn afresh for every run
- * (its schedule's strategy is a seeded generator that a run consumes: a drawing run again, as
- * this file once did, schedules differently after every run before it), unmutated, then run
- * with `key` on if one is given.
- */
+/** The mirror and program `k`'s verdict from it (program/testdata/program_verdict.ts). */
 async function programVerdict(): Promise<{ m: MutantMirror; verdict: Judged["verdict"] }> {
   const m = await mirror();
-  const { judgeProgram } = await m.load("mutate/judges.ts") as Any;
-  const { programMonitors, runProgram } = await m.load("program/run.ts") as Any;
-  const verdict = (k: number, key?: string) => {
-    const { program, ...how } = judgeProgram(k);
-    const run = () => runProgram(program, { ...how, monitors: programMonitors }).verdict;
-    return key === undefined ? run() : m.withMutant(key, run);
-  };
-  return { m, verdict };
+  return { m, verdict: await mirrorProgramVerdict(m) };
 }
 
 /**

@@ -1,31 +1,24 @@
 // Seed-15 gaps (docs/mutation.md, "Gap list K"): mutants the tests judge killed and every
 // campaign probe let through, each now failing a program of the mutate judge that passes
-// unmutated. One mirror of the files, the judge's programs drawn from it once; each mutant
-// switched on in turn (mutate/mutant_mirror.ts `withMutant`).
+// unmutated. One mirror of the files; each program drawn afresh for every run, as the judge
+// runs it, with each mutant switched on in turn (program/testdata/program_verdict.ts).
 import { strict as assert } from "node:assert";
 import { type MutantMirror, mutantMirror } from "../mutate/mutant_mirror.ts";
+import { mirrorProgramVerdict } from "./testdata/program_verdict.ts";
 
 // deno-lint-ignore no-explicit-any
 type Any = any;
 
 const FILES = ["kernel/kernel.ts", "kernel/port.ts", "kernel/objects.ts"];
 
-let shared: Promise<{ m: MutantMirror; verdict: (k: number) => Any }> | undefined;
+let shared: Promise<{ m: MutantMirror; verdict: (k: number, key?: string) => Any }> | undefined;
 
-/** The one mirror and a verdict of the judge's program `k` drawn from it (and kept). */
-function judged(): Promise<{ m: MutantMirror; verdict: (k: number) => Any }> {
+/** The one mirror and a verdict of the judge's program `k` from it (program/testdata/program_verdict.ts). */
+function judged(): Promise<{ m: MutantMirror; verdict: (k: number, key?: string) => Any }> {
   shared ??= (async () => {
     const m = await mutantMirror(FILES);
     globalThis.addEventListener("unload", () => m.dispose());
-    const { judgeProgram } = await m.load("mutate/judges.ts") as Any;
-    const { programMonitors, runProgram } = await m.load("program/run.ts") as Any;
-    const drawn: Any[] = [];
-    const verdict = (k: number) => {
-      drawn[k] ??= judgeProgram(k);
-      const { program, ...how } = drawn[k];
-      return runProgram(program, { ...how, monitors: programMonitors }).verdict;
-    };
-    return { m, verdict };
+    return { m, verdict: await mirrorProgramVerdict(m) };
   })();
   return shared;
 }
@@ -48,11 +41,11 @@ const CASES: [key: string, what: string][] = [
 
 for (const [key, what] of CASES) {
   Deno.test(`gap list K: ${what}`, async () => {
-    const { m, verdict } = await judged();
+    const { verdict } = await judged();
     let killer: number | undefined;
     for (let k = 0; k < 200 && killer === undefined; k++) {
       if (verdict(k).kind !== "pass") continue;
-      const v = m.withMutant(key, () => verdict(k));
+      const v = verdict(k, key);
       if (v.kind === "invariant" && v.invariant === "program-contract") killer = k;
     }
     assert.ok(killer !== undefined, `no judge program among 200 fails the contract with ${key}`);

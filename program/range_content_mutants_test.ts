@@ -7,9 +7,7 @@
 // "Range arithmetic of vmo_pages.ts").
 import { strict as assert } from "node:assert";
 import { mutantMirror } from "../mutate/mutant_mirror.ts";
-
-// deno-lint-ignore no-explicit-any
-type Any = any;
+import { mirrorProgramVerdict } from "./testdata/program_verdict.ts";
 
 /** The judge's programs searched: the first with a pin layout whose thread reaches its end. */
 const PROGRAMS = 40;
@@ -60,19 +58,13 @@ const CASES: [key: string, what: string, message: RegExp, invariant?: string][] 
 Deno.test("read-content R4 and rangeContent kill vmo_pages.ts's ZERO and DIRTY range mutants, contiguous VMOs' too", async (t) => {
   const m = await mutantMirror("kernel/vmo_pages.ts");
   try {
-    const { judgeProgram } = await m.load("mutate/judges.ts") as Any;
-    const { programMonitors, runProgram } = await m.load("program/run.ts") as Any;
-    const programs = Array.from({ length: PROGRAMS }, (_, k) => judgeProgram(k));
-    const verdict = (k: number) => {
-      const { program, ...how } = programs[k];
-      return runProgram(program, { ...how, monitors: programMonitors }).verdict;
-    };
-    const passing = programs.map((_, k) => k).filter((k) => verdict(k).kind === "pass");
+    const verdict = await mirrorProgramVerdict(m);
+    const programs = Array.from({ length: PROGRAMS }, (_, k) => k);
+    const passing = programs.filter((k) => verdict(k).kind === "pass");
     assert.equal(passing.length, PROGRAMS, "every program passes unmutated");
     for (const [key, what, message, invariant = "read-content"] of CASES) {
       await t.step(what, () => {
-        const failed = passing.map((k) => m.withMutant(key, () => verdict(k)) as Any)
-          .find((v) => v.kind !== "pass");
+        const failed = passing.map((k) => verdict(k, key)).find((v) => v.kind !== "pass");
         assert.ok(failed !== undefined, `no program of the first ${PROGRAMS} fails with ${key}`);
         assert.equal(failed.kind, "invariant", JSON.stringify(failed));
         assert.equal(failed.invariant, invariant, JSON.stringify(failed));

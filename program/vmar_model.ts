@@ -70,6 +70,22 @@ function overlaps(a: number, alen: number, b: number, blen: number): boolean {
   return a < b + blen && b < a + alen;
 }
 
+/** The part `[a, b)` of mapping `x` (inside it) as a mapping of its own, its VMO offset moved with it. */
+function part(
+  x: ModelMapping,
+  a: number,
+  b: number,
+  perms: Partial<Pick<ModelMapping, "readable" | "writable">> = {},
+): ModelMapping {
+  return {
+    ...x,
+    addr: a,
+    len: b - a,
+    ...perms,
+    ...(x.vmoOffset === undefined ? {} : { vmoOffset: x.vmoOffset + (a - x.addr) }),
+  };
+}
+
 /** The program's picture of its VMARs, by the handle model's object ids. */
 export class VmarModel {
   readonly #regions = new Map<number, ModelRegion>();
@@ -139,14 +155,8 @@ export class VmarModel {
           kept.push(x);
           continue;
         }
-        const part = (a: number, b: number): ModelMapping => ({
-          ...x,
-          addr: a,
-          len: b - a,
-          ...(x.vmoOffset === undefined ? {} : { vmoOffset: x.vmoOffset + (a - x.addr) }),
-        });
-        if (x.addr < m.addr) kept.push(part(x.addr, m.addr));
-        if (end < x.addr + x.len) kept.push(part(end, x.addr + x.len));
+        if (x.addr < m.addr) kept.push(part(x, x.addr, m.addr));
+        if (end < x.addr + x.len) kept.push(part(x, end, x.addr + x.len));
       }
       region.mappings.splice(0, region.mappings.length, ...kept);
     }
@@ -205,17 +215,9 @@ export class VmarModel {
         out.push(m);
         continue;
       }
-      const part = (a: number, b: number, r: boolean, w: boolean): ModelMapping => ({
-        ...m,
-        addr: a,
-        len: b - a,
-        readable: r,
-        writable: w,
-        ...(m.vmoOffset === undefined ? {} : { vmoOffset: m.vmoOffset + (a - m.addr) }),
-      });
-      if (m.addr < from) out.push(part(m.addr, from, m.readable, m.writable));
-      out.push(part(from, to, read, write));
-      if (to < m.addr + m.len) out.push(part(to, m.addr + m.len, m.readable, m.writable));
+      if (m.addr < from) out.push(part(m, m.addr, from));
+      out.push(part(m, from, to, { readable: read, writable: write }));
+      if (to < m.addr + m.len) out.push(part(m, to, m.addr + m.len));
     }
     region.mappings.splice(0, region.mappings.length, ...out);
   }

@@ -9,9 +9,7 @@ import { mutantMirror } from "../mutate/mutant_mirror.ts";
 import { strykerNs } from "../mutate/ns.ts";
 import { judgeProgram } from "../mutate/judges.ts";
 import { programMonitors, runProgram } from "../program/run.ts";
-
-// deno-lint-ignore no-explicit-any
-type Any = any;
+import { mirrorProgramVerdict } from "../program/testdata/program_verdict.ts";
 
 Deno.test("_zx_status: every status kernel/constants.ts exports has errors.h's number", () => {
   const exported = Object.entries(constants).filter(([name]) => /^ZX_(OK|ERR_)/.test(name));
@@ -41,11 +39,9 @@ async function killer(key: string, n: number): Promise<{ k: number; why: string 
   const ns = strykerNs();
   try {
     ns.activeMutant = m.idOf(key);
-    const judges = await m.load("mutate/judges.ts") as Any;
-    const run = await m.load("program/run.ts") as Any;
+    const verdict = await mirrorProgramVerdict(m);
     for (let k = 0; k < n; k++) {
-      const { program, ...how } = judges.judgeProgram(k);
-      const v = run.runProgram(program, { ...how, monitors: run.programMonitors }).verdict;
+      const v = verdict(k);
       if (v.kind === "invariant" && v.invariant === "syscall-contract") {
         return { k, why: JSON.stringify(v) };
       }

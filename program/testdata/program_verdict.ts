@@ -1,0 +1,25 @@
+// The judge's program verdicts from a mutant mirror, for the tests that judge mutants on the
+// mutate judge's programs (contract_mutants_test.ts, oracle_gap_k_test.ts,
+// range_content_mutants_test.ts): one copy of how a `program:K` probe runs program `k`.
+import type { MutantMirror } from "../../mutate/mutant_mirror.ts";
+
+// deno-lint-ignore no-explicit-any
+type Any = any;
+
+/**
+ * Program `k`'s verdict as the judge's `program:K` probe gives it, from the mirror `m`: drawn
+ * afresh for every run (its schedule's strategy is a seeded generator that a run consumes: a
+ * drawing run again schedules differently after every run before it), unmutated, then run with
+ * `key` on if one is given.
+ */
+export async function mirrorProgramVerdict(
+  m: MutantMirror,
+): Promise<(k: number, key?: string) => Any> {
+  const { judgeProgram } = await m.load("mutate/judges.ts") as Any;
+  const { programMonitors, runProgram } = await m.load("program/run.ts") as Any;
+  return (k, key) => {
+    const { program, ...how } = judgeProgram(k);
+    const run = () => runProgram(program, { ...how, monitors: programMonitors }).verdict;
+    return key === undefined ? run() : m.withMutant(key, run);
+  };
+}
