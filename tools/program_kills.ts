@@ -60,15 +60,18 @@ const fresh = async () => {
   const mirror = await mutantMirror(file);
   const { judgeProgram } = await mirror.load("mutate/judges.ts") as Any;
   const { programMonitors, runProgram } = await mirror.load("program/run.ts") as Any;
-  const programs = Array.from({ length: Number(count ?? 300) }, (_, k) => judgeProgram(k));
+  // Drawn afresh for every run, as the judge's `program:K` probe does: a drawn program's
+  // schedule is a seeded generator that a run consumes, so a drawing run again schedules
+  // differently (program/testdata/program_verdict.ts says the same for the tests).
   const verdict = (k: number): Any => {
-    const { program, ...how } = programs[k];
+    const { program, ...how } = judgeProgram(k);
     return runProgram(program, { ...how, monitors: programMonitors }).verdict;
   };
-  return { mirror, programs, verdict };
+  return { mirror, verdict };
 };
-let { mirror, programs, verdict } = await fresh();
-const passing = programs.map((_, k) => k).filter((k) => verdict(k).kind === "pass");
+let { mirror, verdict } = await fresh();
+const passing = Array.from({ length: Number(count ?? 300) }, (_, k) => k)
+  .filter((k) => verdict(k).kind === "pass");
 let killed = 0, total = 0;
 for (const m of mutants) {
   const line = m.location.start.line + 1;
@@ -103,7 +106,7 @@ for (const m of mutants) {
   disarmMemoryLimit();
   if (over) {
     mirror.dispose();
-    ({ mirror, programs, verdict } = await fresh());
+    ({ mirror, verdict } = await fresh());
   }
   if (by !== "") killed++;
   console.log(by !== "" ? `KILL ${by} ${key}` : `survive ${key}`);
