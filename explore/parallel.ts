@@ -37,7 +37,7 @@ import {
   StateCache,
 } from "./explore.ts";
 import type { Scenario } from "../scenario/schema.ts";
-import { checkerSet } from "../properties/checker_sets.ts";
+import { scenarioCheckers } from "../case/kinds.ts";
 import type { Kernel, KernelOptions } from "../kernel/kernel.ts";
 import type { PagerService } from "../services/service.ts";
 import { type Pool, startPool } from "../fuzz/_worker_pool.ts";
@@ -169,13 +169,6 @@ export interface TaskProgress {
   readonly schedules: number;
 }
 
-/** The checkers of a named set, or an error naming the set. */
-function scenarioCheckerSet(name: string) {
-  const f = checkerSet(name);
-  if (f === undefined) throw new Error(`no scenario checker set "${name}"`);
-  return f;
-}
-
 /** CPU milliseconds this thread has used (user + system). */
 function threadCpuMs(): number {
   const u = process.threadCpuUsage();
@@ -210,7 +203,7 @@ export function runTask(
   const cpu = threadCpuMs();
   const r = exploreTask(scenario, {
     ...rest,
-    ...(checkers !== undefined ? { monitors: scenarioCheckerSet(checkers) } : {}),
+    ...(checkers !== undefined ? { monitors: scenarioCheckers(checkers) } : {}),
     onProgress: (p) => onProgress?.({ index, executions: p.executions, schedules: p.schedules }),
     progressEvery: 1000,
     preemptions: bound,
