@@ -195,33 +195,31 @@ function pairs(
   tally: Tally,
   seed: number,
 ): void {
-  {
-    for (const a of threads) {
-      for (const b of threads) {
-        if (a >= b) continue;
-        const ab = run(scenario, [...prefix, a, b], prefix.length);
-        if (!ab.followed || ab.fps.length < 2) {
-          // a disabled b, or ended the run: the footprints of such steps conflict (a thread's
-          // `t` token, or `*` for the end) and the explorer never reorders them.
-          tally.dependent++;
-          continue;
-        }
-        if (conflicts(ab.fps[0], ab.fps[1])) {
-          tally.dependent++;
-          continue;
-        }
-        const ba = run(scenario, [...prefix, b, a], prefix.length);
-        const where: string = `seed ${seed}, prefix ${prefix.join(",")}, threads ${a} and ${b}: ` +
-          `footprints ${[...ab.fps[0]].join(" ")} | ${[...ab.fps[1]].join(" ")}`;
-        assert.ok(ba.followed && ba.fps.length === 2, `${where}: b then a is not possible`);
-        if (ab.state === null || ba.state === null) {
-          assert.equal(ab.state, ba.state, `${where}: one order is hashable, the other not`);
-          tally.unhashable++;
-          continue;
-        }
-        tally.independent++;
-        assert.equal(ba.state, ab.state, `${where}: the two orders end in different states`);
+  for (const a of threads) {
+    for (const b of threads) {
+      if (a >= b) continue;
+      const ab = run(scenario, [...prefix, a, b], prefix.length);
+      if (!ab.followed || ab.fps.length < 2) {
+        // a disabled b, or ended the run: the footprints of such steps conflict (a thread's
+        // `t` token, or `*` for the end) and the explorer never reorders them.
+        tally.dependent++;
+        continue;
       }
+      if (conflicts(ab.fps[0], ab.fps[1])) {
+        tally.dependent++;
+        continue;
+      }
+      const ba = run(scenario, [...prefix, b, a], prefix.length);
+      const where: string = `seed ${seed}, prefix ${prefix.join(",")}, threads ${a} and ${b}: ` +
+        `footprints ${[...ab.fps[0]].join(" ")} | ${[...ab.fps[1]].join(" ")}`;
+      assert.ok(ba.followed && ba.fps.length === 2, `${where}: b then a is not possible`);
+      if (ab.state === null || ba.state === null) {
+        assert.equal(ab.state, ba.state, `${where}: one order is hashable, the other not`);
+        tally.unhashable++;
+        continue;
+      }
+      tally.independent++;
+      assert.equal(ba.state, ab.state, `${where}: the two orders end in different states`);
     }
   }
 }
