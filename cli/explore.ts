@@ -143,6 +143,13 @@ Exit status: 0 all schedules pass, 1 a counterexample, 2 bad input, 3 stopped at
 the schedule limit (not exhaustive), 130/143 stopped by SIGINT/SIGTERM (what was
 searched is printed first).`;
 
+/** `--task-budget N` (`all`: Infinity), as this command and `tools/explore_tasks.ts` read it. */
+export function taskBudgetFlag(values: Record<string, string | boolean | undefined>): number {
+  return values["task-budget"] === "all"
+    ? Infinity
+    : intFlag(values, "task-budget", DEFAULT_TASK_BUDGET, 1);
+}
+
 async function main(): Promise<number> {
   const { values } = parseFlags(Deno.args, FLAGS);
   if (values.help) {
@@ -217,9 +224,7 @@ async function main(): Promise<number> {
     : Math.max(1, navigator.hardwareConcurrency ?? 1);
   // A schedule limit counts executions in search order: one search, in this thread.
   const splitDepth = maxSchedules !== undefined ? 0 : intFlag(values, "split-depth", 4, 0, 6);
-  const taskBudget = values["task-budget"] === "all"
-    ? Infinity
-    : intFlag(values, "task-budget", DEFAULT_TASK_BUDGET, 1);
+  const taskBudget = taskBudgetFlag(values);
   console.log(
     `explore: ${values.scenario ?? "the default scenario"}, ` +
       `${k === Infinity ? "any number of" : `up to ${k}`} preemptions` +
