@@ -143,6 +143,17 @@ Exit status: 0 all schedules pass, 1 a counterexample, 2 bad input, 3 stopped at
 the schedule limit (not exhaustive), 130/143 stopped by SIGINT/SIGTERM (what was
 searched is printed first).`;
 
+/** `--reduction dpor|sleep-sets` (default dpor), as this command and `tools/explore_tasks.ts` read it. */
+export function reductionFlag(
+  values: Record<string, string | boolean | undefined>,
+): "dpor" | "sleep-sets" {
+  const kind = (values.reduction as string | undefined) ?? "dpor";
+  if (kind !== "dpor" && kind !== "sleep-sets") {
+    throw new UsageError(`--reduction: expected dpor or sleep-sets, got "${kind}"`);
+  }
+  return kind;
+}
+
 /** `--task-budget N` (`all`: Infinity), as this command and `tools/explore_tasks.ts` read it. */
 export function taskBudgetFlag(values: Record<string, string | boolean | undefined>): number {
   return values["task-budget"] === "all"
@@ -213,10 +224,7 @@ async function main(): Promise<number> {
     assertInContract(scenario, services, values.scenario as string | undefined);
   }
   const stateHash = !values["no-state-hash"];
-  const kind = (values.reduction as string | undefined) ?? "dpor";
-  if (kind !== "dpor" && kind !== "sleep-sets") {
-    throw new UsageError(`--reduction: expected dpor or sleep-sets, got "${kind}"`);
-  }
+  const kind = reductionFlag(values);
   const reduction = values["no-reduction"] ? false : kind;
   const privateSteps = !values["no-private-steps"];
   const workers = values.workers !== undefined

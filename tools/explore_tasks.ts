@@ -27,7 +27,7 @@ import { CACHE_LAG } from "../explore/parallel.ts";
 import { parseScenario, type Scenario } from "../scenario/schema.ts";
 import { DEFAULT_SCENARIO } from "../scenario/default.ts";
 import { loadScenarioFile } from "../cli/sim.ts";
-import { taskBudgetFlag } from "../cli/explore.ts";
+import { reductionFlag, taskBudgetFlag } from "../cli/explore.ts";
 import { type FlagSpec, intFlag, parseFlags, runCommand, usage, UsageError } from "../cli/args.ts";
 
 const FLAGS: Record<string, FlagSpec> = {
@@ -89,10 +89,7 @@ async function main(): Promise<number> {
   const k = intFlag(values, "preemptions", 0, 0, 8);
   const splitDepth = intFlag(values, "split-depth", 4, 0, 6);
   const taskBudget = taskBudgetFlag(values);
-  const kind = (values.reduction as string | undefined) ?? "dpor";
-  if (kind !== "dpor" && kind !== "sleep-sets") {
-    throw new UsageError(`--reduction: expected dpor or sleep-sets, got "${kind}"`);
-  }
+  const kind = reductionFlag(values);
   const scenario: Scenario = values.scenario !== undefined
     ? await loadScenarioFile(values.scenario as string)
     : parseScenario(DEFAULT_SCENARIO, "default scenario");
