@@ -143,6 +143,24 @@ Exit status: 0 all schedules pass, 1 a counterexample, 2 bad input, 3 stopped at
 the schedule limit (not exhaustive), 130/143 stopped by SIGINT/SIGTERM (what was
 searched is printed first).`;
 
+/** `--reduction dpor|sleep-sets` (default dpor), as this command and `tools/explore_tasks.ts` read it. */
+export function reductionFlag(
+  values: Record<string, string | boolean | undefined>,
+): "dpor" | "sleep-sets" {
+  const kind = (values.reduction as string | undefined) ?? "dpor";
+  if (kind !== "dpor" && kind !== "sleep-sets") {
+    throw new UsageError(`--reduction: expected dpor or sleep-sets, got "${kind}"`);
+  }
+  return kind;
+}
+
+/** `--task-budget N` (`all`: Infinity), as this command and `tools/explore_tasks.ts` read it. */
+export function taskBudgetFlag(values: Record<string, string | boolean | undefined>): number {
+  return values["task-budget"] === "all"
+    ? Infinity
+    : intFlag(values, "task-budget", DEFAULT_TASK_BUDGET, 1);
+}
+
 async function main(): Promise<number> {
   const { values } = parseFlags(Deno.args, FLAGS);
   if (values.help) {
@@ -206,10 +224,7 @@ async function main(): Promise<number> {
     assertInContract(scenario, services, values.scenario as string | undefined);
   }
   const stateHash = !values["no-state-hash"];
-  const kind = (values.reduction as string | undefined) ?? "dpor";
-  if (kind !== "dpor" && kind !== "sleep-sets") {
-    throw new UsageError(`--reduction: expected dpor or sleep-sets, got "${kind}"`);
-  }
+  const kind = reductionFlag(values);
   const reduction = values["no-reduction"] ? false : kind;
   const privateSteps = !values["no-private-steps"];
   const workers = values.workers !== undefined
@@ -217,9 +232,7 @@ async function main(): Promise<number> {
     : Math.max(1, navigator.hardwareConcurrency ?? 1);
   // A schedule limit counts executions in search order: one search, in this thread.
   const splitDepth = maxSchedules !== undefined ? 0 : intFlag(values, "split-depth", 4, 0, 6);
-  const taskBudget = values["task-budget"] === "all"
-    ? Infinity
-    : intFlag(values, "task-budget", DEFAULT_TASK_BUDGET, 1);
+  const taskBudget = taskBudgetFlag(values);
   console.log(
     `explore: ${values.scenario ?? "the default scenario"}, ` +
       `${k === Infinity ? "any number of" : `up to ${k}`} preemptions` +

@@ -234,31 +234,9 @@ Deno.test("explore: a --service outside the project tree is refused before the s
 });
 
 Deno.test("SIGTERM mid-search prints what was searched before the exit (not only a progress line)", async () => {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-read", "--allow-write=/tmp", "cli/explore.ts", "--preemptions", "2"],
-    cwd: root,
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const reader = child.stdout.getReader();
-  const dec = new TextDecoder();
-  let stdout = "";
   // The header is printed once the scenario is loaded and the listeners are about to be set.
-  while (!stdout.includes("\n")) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    stdout += dec.decode(value);
-  }
+  const { code, stdout } = await stopWhen(/\n/, 3000, "--preemptions", "2");
   assert.match(stdout, /^explore: the default scenario, up to 2 preemptions/);
-  await new Promise((r) => setTimeout(r, 3000));
-  child.kill("SIGTERM");
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    stdout += dec.decode(value);
-  }
-  const { code } = await child.status;
-  await child.stderr.cancel();
   assert.equal(code, 143, stdout);
   assert.match(
     lastLine(stdout),

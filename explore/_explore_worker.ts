@@ -8,7 +8,7 @@
 
 import { parentPort, workerData } from "node:worker_threads";
 import { explore } from "./explore.ts";
-import { checkerSet } from "../properties/checker_sets.ts";
+import { scenarioCheckers } from "../case/kinds.ts";
 import { loadKernelModule, loadServiceModule } from "../case/store.ts";
 import type { PagerService } from "../services/service.ts";
 import type { SearchMessage, SearchStart } from "./parallel.ts";
@@ -20,8 +20,7 @@ if (parentPort !== null && workerData !== undefined && workerData !== null) {
     const services: Record<string, PagerService> = {};
     if (s.servicePath !== null) services.user = await loadServiceModule(s.servicePath);
     const makeKernel = s.kernelPath !== null ? await loadKernelModule(s.kernelPath) : undefined;
-    const monitors = checkerSet(s.checkers);
-    if (monitors === undefined) throw new Error(`no scenario checker set "${s.checkers}"`);
+    const monitors = scenarioCheckers(s.checkers);
     const result = explore(s.scenario, {
       ...s.options,
       services,

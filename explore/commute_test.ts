@@ -15,6 +15,7 @@ import { Kernel } from "../kernel/kernel.ts";
 import { runScenario } from "../scenario/interpreter.ts";
 import { parseScenario, type Scenario } from "../scenario/schema.ts";
 import { DEFAULT_SCENARIO } from "../scenario/default.ts";
+import { makeRng, type Rng } from "../sim/rng.ts";
 import type { Choice, Strategy } from "../sim/strategy.ts";
 import type { Monitor, World } from "../sim/world.ts";
 import { conflicts, type Footprint, FootprintRecorder } from "./footprint.ts";
@@ -58,7 +59,7 @@ class Probe implements Strategy, Monitor {
   constructor(
     readonly plan: readonly number[],
     readonly from: number,
-    readonly rand: (() => number) | null = null,
+    readonly rand: Rng | null = null,
   ) {}
 
   attach(kernel: Kernel): void {
@@ -72,7 +73,7 @@ class Probe implements Strategy, Monitor {
     if (this.#steps >= this.plan.length) {
       if (this.rand !== null) {
         this.choices.push({ at: this.taken.length, tids: [...c.tids] });
-        return Math.floor(this.rand() * c.n);
+        return this.rand.int(c.n);
       }
       this.runnable ??= [...c.tids];
       throw new Stop();
@@ -135,7 +136,7 @@ function run(
   scenario: Scenario,
   plan: readonly number[],
   from: number,
-  rand: (() => number) | null = null,
+  rand: Rng | null = null,
 ): Outcome & { readonly probe: Probe } {
   const probe = new Probe(plan, from, rand);
   try {
@@ -161,15 +162,6 @@ function run(
   };
 }
 
-/** A small seeded generator (the test's own sampling, never the explorer's). */
-function lcg(seed: number): () => number {
-  let s = (seed * 2654435761 + 12345) >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
-
 /** What checking one scenario found. */
 interface Tally {
   independent: number;
@@ -182,12 +174,13 @@ interface Tally {
 function check(scenario: Scenario, samples: number): Tally {
   const tally: Tally = { independent: 0, dependent: 0, unhashable: 0 };
   for (let seed = 0; seed < samples; seed++) {
-    const rand = lcg(seed);
+    // The test's own sampling stream, never the explorer's.
+    const rand = makeRng(seed, "commute");
     // One seeded random schedule; a few of its choice points are the sampled states.
     const walk = run(scenario, [], 0, rand).probe;
     const points = walk.choices.filter((c) => c.tids.length >= 2);
     for (let pick = 0; pick < 3 && points.length > 0; pick++) {
-      const point = points[Math.floor(rand() * points.length)];
+      const point = points[rand.int(points.length)];
       pairs(scenario, walk.taken.slice(0, point.at), point.tids, tally, seed);
     }
   }
@@ -202,33 +195,31 @@ function pairs(
   tally: Tally,
   seed: number,
 ): void {
-  {
-    for (const a of threads) {
-      for (const b of threads) {
-        if (a >= b) continue;
-        const ab = run(scenario, [...prefix, a, b], prefix.length);
-        if (!ab.followed || ab.fps.length < 2) {
-          // a disabled b, or ended the run: the footprints of such steps conflict (a thread's
-          // `t` token, or `*` for the end) and the explorer never reorders them.
-          tally.dependent++;
-          continue;
-        }
-        if (conflicts(ab.fps[0], ab.fps[1])) {
-          tally.dependent++;
-          continue;
-        }
-        const ba = run(scenario, [...prefix, b, a], prefix.length);
-        const where: string = `seed ${seed}, prefix ${prefix.join(",")}, threads ${a} and ${b}: ` +
-          `footprints ${[...ab.fps[0]].join(" ")} | ${[...ab.fps[1]].join(" ")}`;
-        assert.ok(ba.followed && ba.fps.length === 2, `${where}: b then a is not possible`);
-        if (ab.state === null || ba.state === null) {
-          assert.equal(ab.state, ba.state, `${where}: one order is hashable, the other not`);
-          tally.unhashable++;
-          continue;
-        }
-        tally.independent++;
-        assert.equal(ba.state, ab.state, `${where}: the two orders end in different states`);
+  for (const a of threads) {
+    for (const b of threads) {
+      if (a >= b) continue;
+      const ab = run(scenario, [...prefix, a, b], prefix.length);
+      if (!ab.followed || ab.fps.length < 2) {
+        // a disabled b, or ended the run: the footprints of such steps conflict (a thread's
+        // `t` token, or `*` for the end) and the explorer never reorders them.
+        tally.dependent++;
+        continue;
       }
+      if (conflicts(ab.fps[0], ab.fps[1])) {
+        tally.dependent++;
+        continue;
+      }
+      const ba = run(scenario, [...prefix, b, a], prefix.length);
+      const where: string = `seed ${seed}, prefix ${prefix.join(",")}, threads ${a} and ${b}: ` +
+        `footprints ${[...ab.fps[0]].join(" ")} | ${[...ab.fps[1]].join(" ")}`;
+      assert.ok(ba.followed && ba.fps.length === 2, `${where}: b then a is not possible`);
+      if (ab.state === null || ba.state === null) {
+        assert.equal(ab.state, ba.state, `${where}: one order is hashable, the other not`);
+        tally.unhashable++;
+        continue;
+      }
+      tally.independent++;
+      assert.equal(ba.state, ab.state, `${where}: the two orders end in different states`);
     }
   }
 }

@@ -43,6 +43,11 @@ export function isRead(tok: string): boolean {
   return tok.startsWith(READ);
 }
 
+/** The write token `tok` names: `tok` itself, or the one a read token reads. */
+export function plainOf(tok: string): string {
+  return isRead(tok) ? tok.slice(READ.length) : tok;
+}
+
 /**
  * The tokens of other steps that conflict with token `tok`: a write conflicts with the same
  * write and its reads, a read with the write only.

@@ -37,7 +37,7 @@ import {
   StateCache,
 } from "./explore.ts";
 import type { Scenario } from "../scenario/schema.ts";
-import { checkerSet } from "../properties/checker_sets.ts";
+import { scenarioCheckers } from "../case/kinds.ts";
 import type { Kernel, KernelOptions } from "../kernel/kernel.ts";
 import type { PagerService } from "../services/service.ts";
 import { type Pool, startPool } from "../fuzz/_worker_pool.ts";
@@ -169,13 +169,6 @@ export interface TaskProgress {
   readonly schedules: number;
 }
 
-/** The checkers of a named set, or an error naming the set. */
-function scenarioCheckerSet(name: string) {
-  const f = checkerSet(name);
-  if (f === undefined) throw new Error(`no scenario checker set "${name}"`);
-  return f;
-}
-
 /** CPU milliseconds this thread has used (user + system). */
 function threadCpuMs(): number {
   const u = process.threadCpuUsage();
@@ -210,7 +203,7 @@ export function runTask(
   const cpu = threadCpuMs();
   const r = exploreTask(scenario, {
     ...rest,
-    ...(checkers !== undefined ? { monitors: scenarioCheckerSet(checkers) } : {}),
+    ...(checkers !== undefined ? { monitors: scenarioCheckers(checkers) } : {}),
     onProgress: (p) => onProgress?.({ index, executions: p.executions, schedules: p.schedules }),
     progressEvery: 1000,
     preemptions: bound,
@@ -489,6 +482,38 @@ export async function exploreSplit(
   };
 }
 
+/**
+ * Starts `count` exploration workers of module `url`. A worker's search cannot be taken up by
+ * a fresh worker (its task and state cache die with it), so a worker that stops (out of memory,
+ * crashed) is not replaced: its slot ends with the reason in `errors`, never a silent restart.
+ * The workers keep no run in their slots, so the watchdog never stops one for time.
+ */
+function startExplorePool<Start, Message extends { readonly type: string }>(
+  url: URL,
+  count: number,
+  start: (worker: number) => Start,
+  onMessage: (m: Message) => void,
+  errors: string[],
+): Pool {
+  const control = new Int32Array(new SharedArrayBuffer(4 * CONTROL.size(count)));
+  // The pool replaces a stopped worker only while the control block's stop flag is clear.
+  Atomics.store(control, CONTROL.stop, 1);
+  return startPool<Start, Message>({
+    url,
+    count,
+    start,
+    onMessage,
+    errors,
+    control,
+    runLimitMs: 2 ** 30,
+    memoryMb: WORKER_MEMORY_MB,
+    onStall: (worker, _state, cause) => {
+      errors.push(`worker ${worker} stopped: ${cause}`);
+      return Promise.resolve();
+    },
+  });
+}
+
 /** Runs every task in this thread, in order, with one state cache. */
 function localRunner(
   scenario: Scenario,
@@ -531,8 +556,6 @@ function poolRunner(
   note: (r: TaskResult) => void,
 ): Runner {
   const count = Math.max(1, options.workers);
-  const buffer = new SharedArrayBuffer(4 * CONTROL.size(count));
-  const control = new Int32Array(buffer);
   const errors: string[] = [];
   const idle: number[] = Array.from({ length: count }, (_, w) => w);
   let current: {
@@ -567,12 +590,11 @@ function poolRunner(
       c.resolve(c.results as TaskResult[]);
     }
   };
-  // No run limit: a task ends when its budget or its subtree is spent (slots stay idle to the
-  // watchdog).
-  const pool: Pool = startPool<TaskStart, TaskMessage>({
-    url: new URL("./_task_worker.ts", import.meta.url),
+  // No run limit: a task ends when its budget or its subtree is spent.
+  const pool: Pool = startExplorePool<TaskStart, TaskMessage>(
+    new URL("./_task_worker.ts", import.meta.url),
     count,
-    start: (worker) => ({
+    (worker) => ({
       worker,
       scenario,
       servicePath: options.servicePath,
@@ -582,7 +604,7 @@ function poolRunner(
       lag: CACHE_LAG,
       ...taskOptions,
     }),
-    onMessage: (m) => {
+    (m) => {
       if (m.type === "progress") return progress(m.progress);
       const { cache: delta, ...result } = m.result;
       // The other workers import the task's visits (each holds every task's it may need).
@@ -603,14 +625,7 @@ function poolRunner(
       pump();
     },
     errors,
-    control,
-    runLimitMs: 2 ** 30,
-    memoryMb: WORKER_MEMORY_MB,
-    onStall: (worker, _state, cause) => {
-      errors.push(`worker ${worker} stopped: ${cause}`);
-      return Promise.resolve();
-    },
-  });
+  );
   let closed = false;
   void pool.finished.then(() => {
     if (!closed && errors.length === 0) errors.push("every worker ended before the bound did");
@@ -687,26 +702,18 @@ export async function exploreInWorker(
   start: SearchStart,
   onProgress?: (p: ExploreProgress) => void,
 ): Promise<ExploreResult> {
-  const buffer = new SharedArrayBuffer(4 * CONTROL.size(1));
   const errors: string[] = [];
   let result: ExploreResult | null = null;
-  const pool = startPool<SearchStart, SearchMessage>({
-    url: new URL("./_explore_worker.ts", import.meta.url),
-    count: 1,
-    start: () => start,
-    onMessage: (m) => {
+  const pool = startExplorePool<SearchStart, SearchMessage>(
+    new URL("./_explore_worker.ts", import.meta.url),
+    1,
+    () => start,
+    (m) => {
       if (m.type === "progress") onProgress?.(m.progress);
       else result = m.result;
     },
     errors,
-    control: new Int32Array(buffer),
-    runLimitMs: 2 ** 30,
-    memoryMb: WORKER_MEMORY_MB,
-    onStall: (_worker, _state, cause) => {
-      errors.push(`the exploration worker stopped: ${cause}`);
-      return Promise.resolve();
-    },
-  });
+  );
   await pool.finished;
   if (errors.length > 0) throw new Error(`exploration worker failed: ${errors.join("; ")}`);
   if (result === null) throw new Error("the exploration worker reported nothing");

@@ -27,6 +27,7 @@ import { CACHE_LAG } from "../explore/parallel.ts";
 import { parseScenario, type Scenario } from "../scenario/schema.ts";
 import { DEFAULT_SCENARIO } from "../scenario/default.ts";
 import { loadScenarioFile } from "../cli/sim.ts";
+import { reductionFlag, taskBudgetFlag } from "../cli/explore.ts";
 import { type FlagSpec, intFlag, parseFlags, runCommand, usage, UsageError } from "../cli/args.ts";
 
 const FLAGS: Record<string, FlagSpec> = {
@@ -87,13 +88,8 @@ async function main(): Promise<number> {
   if (values.preemptions === undefined) throw new UsageError("--preemptions K is required");
   const k = intFlag(values, "preemptions", 0, 0, 8);
   const splitDepth = intFlag(values, "split-depth", 4, 0, 6);
-  const taskBudget = values["task-budget"] === "all"
-    ? Infinity
-    : intFlag(values, "task-budget", DEFAULT_TASK_BUDGET, 1);
-  const kind = (values.reduction as string | undefined) ?? "dpor";
-  if (kind !== "dpor" && kind !== "sleep-sets") {
-    throw new UsageError(`--reduction: expected dpor or sleep-sets, got "${kind}"`);
-  }
+  const taskBudget = taskBudgetFlag(values);
+  const kind = reductionFlag(values);
   const scenario: Scenario = values.scenario !== undefined
     ? await loadScenarioFile(values.scenario as string)
     : parseScenario(DEFAULT_SCENARIO, "default scenario");

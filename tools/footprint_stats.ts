@@ -23,7 +23,14 @@ import { DEFAULT_SCENARIO } from "../scenario/default.ts";
 import { loadScenarioFile } from "../cli/sim.ts";
 import { pctStrategy, randomStrategy, type Strategy } from "../sim/strategy.ts";
 import type { Monitor, World } from "../sim/world.ts";
-import { conflicts, type Footprint, FootprintRecorder, isRead } from "../explore/footprint.ts";
+import {
+  conflictingTokens,
+  conflicts,
+  type Footprint,
+  FootprintRecorder,
+  isRead,
+  plainOf,
+} from "../explore/footprint.ts";
 import { type FlagSpec, intFlag, parseFlags, runCommand, usage, UsageError } from "../cli/args.ts";
 
 const FLAGS: Record<string, FlagSpec> = {
@@ -68,7 +75,7 @@ class Recorder implements Monitor {
 
 /** The class a token counts under. */
 function tokenClass(tok: string, kinds: ReadonlyMap<number, string>): string {
-  if (isRead(tok)) return `read ${tokenClass(tok.slice(1), kinds)}`;
+  if (isRead(tok)) return `read ${tokenClass(plainOf(tok), kinds)}`;
   if (tok.startsWith("o")) return `o:${kinds.get(Number(tok.slice(1))) ?? "?"}`;
   if (tok === "time" || tok === "*") return tok;
   return tok.replace(/[0-9-]+$/, "");
@@ -122,9 +129,8 @@ async function main(): Promise<number> {
         const shared = new Set<string>();
         // The tokens that make the pair conflict: a shared write, or one's read of the other's write.
         for (const t of s[i].fp) {
-          const w = isRead(t) ? t.slice(1) : t;
-          if (s[j].fp.has(w) || (!isRead(t) && s[j].fp.has(`r${t}`))) {
-            shared.add(tokenClass(w, rec.kinds));
+          if (conflictingTokens(t).some((c) => s[j].fp.has(c))) {
+            shared.add(tokenClass(plainOf(t), rec.kinds));
           }
         }
         for (const c of shared) any.set(c, (any.get(c) ?? 0) + 1);
