@@ -274,9 +274,7 @@ async function main(): Promise<number> {
   // run (its pagers bound to the service) and the service module it names: it replays with no
   // flag.
   const ctx = { monitors: scenarioCheckers(checkers), services, makeKernel };
-  type Kept = { file: string; written: boolean; sameFindingAt: string | undefined } | {
-    error: string;
-  };
+  type Kept = WrittenCase | { error: string };
   const keep = async (cx: Counterexample): Promise<Kept> => {
     const traced = SCENARIO_KIND.run(scenario, { seed: 0, decisions: cx.decisions }, ctx);
     const signature = signatureOf(traced.verdict, traced.raw) ?? `explore:${cx.verdict.kind}`;
@@ -330,13 +328,15 @@ async function main(): Promise<number> {
     best = { cx, task };
     writes = writes.then(async () => {
       if (best?.cx !== cx) return; // a better one came meanwhile: its write is queued
-      // This run's earlier one goes first, so the name this one takes never depends on the
-      // order the tasks finished in (a signal meanwhile waits for this write).
+      // The new one is written before this run's earlier one goes, so a kill between the two
+      // leaves one of them, never neither; it then takes the earlier one's name if it had to
+      // pass over it, so the name never depends on the order the tasks finished in (a signal
+      // meanwhile waits for this write).
       const old = current?.kept;
-      if (old !== undefined && !("error" in old) && old.written) {
-        await Deno.remove(old.file).catch(() => {});
+      let kept = await keep(cx).catch((e: Error): Kept => ({ error: e.message }));
+      if (old !== undefined && !("error" in old) && old.written && !("error" in kept)) {
+        kept = await replaceEarlier(old.file, kept);
       }
-      const kept = await keep(cx).catch((e: Error) => ({ error: e.message }));
       current = { cx, task, kept };
       if (stopping || ended) return;
       const where = "error" in kept ? `not written: ${kept.error}` : `written: ${kept.file}`;
@@ -482,3 +482,46 @@ async function main(): Promise<number> {
 }
 
 if (import.meta.main) await runCommand(USAGE, main);
+
+/** A counterexample's file as `writeCaseOutcome` left it. */
+export type WrittenCase = { file: string; written: boolean; sameFindingAt: string | undefined };
+
+/**
+ * Removes an exploration's earlier counterexample `earlier` once the better one, `kept`, is on
+ * disk (so a kill between the two leaves one of them, never neither), and moves `kept` to the
+ * earlier one's name when it took a numbered name only because that one held it, so the name
+ * never depends on the order the tasks finished in.
+ *
+ * @example
+ * ```ts
+ * import { replaceEarlier } from "./explore.ts";
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${dir}/x.json`, "earlier");
+ * await Deno.writeTextFile(`${dir}/x-2.json`, "better");
+ * const kept = { file: `${dir}/x-2.json`, written: true, sameFindingAt: `${dir}/x.json` };
+ * const now = await replaceEarlier(`${dir}/x.json`, kept);
+ * console.assert(now.file === `${dir}/x.json` && now.sameFindingAt === undefined);
+ * console.assert(await Deno.readTextFile(`${dir}/x.json`) === "better");
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ */
+export async function replaceEarlier(
+  earlier: string,
+  kept: WrittenCase,
+): Promise<WrittenCase> {
+  if (kept.file === earlier) return kept;
+  await Deno.remove(earlier).catch(() => {});
+  const sameFindingAt = kept.sameFindingAt === earlier ? undefined : kept.sameFindingAt;
+  // writeCaseOutcome numbers a name it passes over: NAME.json, NAME-2.json, NAME-3.json, ...
+  const unnumbered = (file: string) => basename(file).replace(/(-\d+)?\.json$/, "");
+  if (!kept.written || unnumbered(kept.file) !== unnumbered(earlier)) {
+    return { ...kept, sameFindingAt };
+  }
+  try {
+    await Deno.link(kept.file, earlier); // only if nothing took the name meanwhile
+    await Deno.remove(kept.file);
+    return { file: earlier, written: true, sameFindingAt };
+  } catch {
+    return { ...kept, sameFindingAt };
+  }
+}
