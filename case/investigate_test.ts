@@ -169,3 +169,37 @@ Deno.test("a finished shrink replaces a cut-short case of the same size, so it b
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("a finished shrink larger than a cut-short case leaves the smaller case, no longer marked cut", async () => {
+  const whole = await investigated(null);
+  const larger = await investigated(0);
+  assert.ok(larger.r.case.decisions.length > whole.r.case.decisions.length, "no larger case");
+  const { shrinkCut: _, ...finishedFound } = larger.r.case.found ?? { by: "test" };
+  const finished = { ...larger.r.case, found: finishedFound };
+  const dir = await Deno.makeTempDir({ prefix: "pagersim-shrinkcut-" });
+  try {
+    const smallCut = { ...whole.r.case, found: { ...whole.r.case.found!, shrinkCut: true } };
+    const file = await writeCase(dir, smallCut);
+    assert.equal((await knownCases(dir)).size, 0);
+    await writeCase(dir, finished);
+    const kept = JSON.parse(await Deno.readTextFile(file));
+    assert.equal(kept.traceHash, whole.r.case.traceHash, "the smaller case must stay");
+    assert.equal(kept.found.shrinkCut, undefined, "the cut mark must go once a shrink finished");
+    assert.ok((await knownCases(dir)).has(whole.r.case.signature!));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a corpus's unshrunk case (its campaign killed while shrinking) is not known", async () => {
+  const whole = await investigated(null);
+  const dir = await Deno.makeTempDir({ prefix: "pagersim-unshrunk-" });
+  try {
+    await writeCase(dir, { ...whole.r.case, found: { by: "fuzz", unshrunk: true } });
+    assert.equal((await knownCases(dir)).size, 0, "an unshrunk case must not count as known");
+    await writeCase(dir, whole.r.case);
+    assert.ok((await knownCases(dir)).has(whole.r.case.signature!));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -268,9 +268,11 @@ export async function knownCases(dir: string, code?: CodeUnderTest): Promise<Map
     const out = new Map<string, string>();
     for (const c of [...cases].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0))) {
       const sig = c.case.signature;
-      // A case whose shrinking was cut short is not known: the next campaign that meets its
+      // A case whose shrinking was cut short, or that is still the unshrunk run (its campaign
+      // was killed while shrinking it), is not known: the next campaign that meets its
       // signature investigates it again, and the smaller of the two cases stays.
-      if (sig === undefined || out.has(sig) || c.case.found?.shrinkCut === true) continue;
+      const unfinished = c.case.found?.shrinkCut === true || c.case.found?.unshrunk === true;
+      if (sig === undefined || out.has(sig) || unfinished) continue;
       if (
         id === null || codeIdentity(anyCheckers ? { ...c.case, checkers: null } : c.case) === id
       ) out.set(sig, c.file);
@@ -417,12 +419,27 @@ export async function writeCaseOutcome(
           await Deno.rename(tmp, path);
           return { path, written: true };
         }
+        // A finished shrink that came out larger than a cut-short case: the smaller one stays,
+        // and it is investigated now, so its cut mark goes (else every campaign that meets the
+        // finding would shrink it again and come back to the same place).
+        if (
+          existing.found?.shrinkCut === true && c.found?.shrinkCut !== true &&
+          c.found?.unshrunk !== true
+        ) await dropCutMark(path, tmp);
         return { path, written: false };
       }
     } finally {
       await Deno.remove(tmp).catch(() => {});
     }
   }
+}
+
+/** Rewrites the case at `path` without its `found.shrinkCut` mark, atomically through `tmp`. */
+async function dropCutMark(path: string, tmp: string): Promise<void> {
+  const doc = JSON.parse(await Deno.readTextFile(path));
+  delete doc.found.shrinkCut;
+  await Deno.writeTextFile(tmp, JSON.stringify(doc, null, 2) + "\n");
+  await Deno.rename(tmp, path);
 }
 
 /**
