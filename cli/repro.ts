@@ -125,7 +125,8 @@ interface Replayed {
   readonly scenario: Scenario | null;
   readonly title: string;
   readonly replay: string;
-  readonly expected: { verdict: string; traceHash: string } | null;
+  /** The recorded verdict label and trace hash; `shown` is how it is printed (its signature, sub-code included, where it extends the label). */
+  readonly expected: { verdict: string; traceHash: string; shown: string } | null;
   /** A case's limits as this replay applies them, for people (absent: not a case). */
   readonly limits?: string;
   /** With --current-code: what the case recorded, and whether its modules changed since. */
@@ -235,7 +236,7 @@ export async function main(): Promise<number> {
     const verdictOk = verdictLabel(r.run.verdict) === r.expected.verdict;
     const hashOk = r.run.traceHash === r.expected.traceHash;
     const got = verdictOk ? "reproduced" : `NOT reproduced (got ${verdictLabel(r.run.verdict)})`;
-    console.log(`expected: ${r.expected.verdict}: ${got}`);
+    console.log(`expected: ${r.expected.shown}: ${got}`);
     console.log(`recorded trace-hash: ${r.expected.traceHash}: ${hashOk ? "match" : "MISMATCH"}`);
     ok = verdictOk && hashOk;
   }
@@ -324,7 +325,12 @@ async function replayFile(file: string, values: Values, checkerFlag?: string): P
     replay: replayCommand(file) + (changed ? " --current-code" : ""),
     // Under --current-code the recorded outcome is history, not an expectation, whether or not
     // the module changed: the run's own verdict decides (exit 0 only if it passes now).
-    expected: currentCode ? null : { verdict: c.expected, traceHash: c.traceHash },
+    expected: currentCode ? null : {
+      verdict: c.expected,
+      traceHash: c.traceHash,
+      // The signature carries the checker's sub-code (`invariant:packet-discipline:K4`).
+      shown: c.signature?.startsWith(c.expected) === true ? c.signature : c.expected,
+    },
     ...(currentCode ? { recorded: c.expected, changed } : {}),
   };
 }
