@@ -125,10 +125,13 @@ Deno.test("outside: bad service", () => {
 });
 `,
     );
-    const t = await denoIn(dir, ["test", "--quiet", "--no-check", "bad_test.ts"]);
+    const t = await denoIn(dir, ["test", "-A", "--quiet", "--no-check", "bad_test.ts"]);
     assert.notEqual(t.code, 0, t.text);
     const line = /^replay: (deno task repro .+)$/m.exec(t.text)?.[1];
     assert.ok(line !== undefined, t.text);
+    // Relative to the user's project, where its `deno task repro` runs: the same line on any
+    // machine (a user trial got an absolute path).
+    assert.match(line, / --service 'bad_service\.ts' /, line);
     const r = await denoIn(dir, [
       "eval",
       `

@@ -29,20 +29,48 @@ export interface ReportOptions {
 const PROJECT_ROOT = new URL("../", import.meta.url);
 
 /**
- * The path a printed command names a module by: relative to the project root (this project's,
- * where `deno task repro` runs) when `module` (a `file:` URL, or an absolute path) lies inside
- * it, so the line pastes as printed from anywhere in the project; otherwise the absolute path;
- * a relative path as given (already what the user typed); a URL of another scheme as it is.
+ * The project the commands run in: the nearest directory at or above the working directory
+ * holding a deno.json(c) (`deno task` runs there), or `null` when none is found or the file
+ * system may not be read. In another project (README, "In another project") it is that project,
+ * not pagersim's checkout.
+ */
+function workingProject(): URL | null {
+  try {
+    let dir = Deno.cwd().replace(/\/+$/, "");
+    for (;;) {
+      for (const name of ["deno.json", "deno.jsonc"]) {
+        try {
+          if (Deno.statSync(`${dir}/${name}`).isFile) return new URL(`file://${encodeURI(dir)}/`);
+        } catch (e) {
+          if (!(e instanceof Deno.errors.NotFound)) throw e;
+        }
+      }
+      const up = dir.slice(0, dir.lastIndexOf("/"));
+      if (up === dir || dir === "") return null;
+      dir = up;
+    }
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The path a printed command names a module by: relative to the project root where `deno task
+ * repro` runs when `module` (a `file:` URL, or an absolute path) lies inside it, so the line
+ * pastes as printed from anywhere in the project and on another machine; otherwise the absolute
+ * path; a relative path as given (already what the user typed); a URL of another scheme as it
+ * is. That root is `root` when given; else the project of the working directory (a user's own
+ * project that runs pagersim's commands through tasks of its own), then pagersim's checkout.
  *
  * @example
  * ```ts
  * import { pasteablePath } from "./failure_report.ts";
  * const url = new URL("../examples/my_service.ts", import.meta.url);
- * console.assert(pasteablePath(url) === "examples/my_service.ts");
+ * console.assert(pasteablePath(url, new URL("../", import.meta.url)) === "examples/my_service.ts");
  * console.assert(pasteablePath("/elsewhere/s.ts") === "/elsewhere/s.ts");
  * ```
  */
-export function pasteablePath(module: string | URL, root: URL = PROJECT_ROOT): string {
+export function pasteablePath(module: string | URL, root?: URL): string {
   let url: URL;
   if (module instanceof URL) url = module;
   else if (module.startsWith("/")) url = new URL(`file://${encodeURI(module)}`);
@@ -50,10 +78,13 @@ export function pasteablePath(module: string | URL, root: URL = PROJECT_ROOT): s
   else return module;
   if (url.protocol !== "file:") return url.href;
   const path = decodeURIComponent(url.pathname);
-  const base = decodeURIComponent(root.pathname);
-  return root.protocol === "file:" && path.startsWith(base) && path.length > base.length
-    ? path.slice(base.length)
-    : path;
+  const roots = root !== undefined ? [root] : [workingProject(), PROJECT_ROOT];
+  for (const r of roots) {
+    if (r === null || r.protocol !== "file:") continue;
+    const base = decodeURIComponent(r.pathname);
+    if (path.startsWith(base) && path.length > base.length) return path.slice(base.length);
+  }
+  return path;
 }
 
 /** Shown for `--service` when the module serving a failing property's pagers is unknown. */
