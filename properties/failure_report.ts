@@ -33,6 +33,8 @@ const PROJECT_ROOT = new URL("../", import.meta.url);
  * holding a deno.json(c) (`deno task` runs there), or `null` when none is found or the file
  * system may not be read. In another project (README, "In another project") it is that project,
  * not pagersim's checkout.
+ *
+ * @hostSide names a module in a printed replay line, after the run: no run's outcome reads it
  */
 function workingProject(): URL | null {
   try {

@@ -148,6 +148,8 @@ function withServiceContract(options: PagerPropertyOptions): ScenarioArbitraryOp
  * What `deno task repro` needs beyond the scenario: `--service` when a pager runs one of the
  * caller's services (repro serves every pager with that module), and `--checkers` when the set
  * differs from repro's default (kernel+service with --service, else kernel).
+ *
+ * @hostSide words the printed replay line of a run that has ended: no outcome reads it
  */
 function replayFlags(
   scenario: import("../scenario/schema.ts").Scenario,
