@@ -134,7 +134,9 @@ export function matchMutants(
   const newToOld = new Int32Array(nowLines.length).fill(-1);
   map.forEach((j, i) => j >= 0 && (newToOld[j] = i));
   for (let i = 0, a = -1; i < wasLines.length; i++) oldAnchor[i] = map[i] >= 0 ? (a = i) : a;
-  for (let j = 0, a = -1; j < nowLines.length; j++) newAnchor[j] = newToOld[j] >= 0 ? (a = newToOld[j]) : a;
+  for (let j = 0, a = -1; j < nowLines.length; j++) {
+    newAnchor[j] = newToOld[j] >= 0 ? (a = newToOld[j]) : a;
+  }
   const region = (anchor: number, s: string) => `${anchor}\0${s}`;
   const oldGroups = new Map<string, Mutant[]>(), newGroups = new Map<string, Mutant[]>();
   const lost: Mutant[] = [], ambiguous: Mutant[] = [];

@@ -114,9 +114,9 @@ export function findRefs(text: string, index: KeyIndex, files: ReadonlySet<strin
     }
     const end = END.exec(text.slice(at + best.length, at + best.length + 24));
     const written = place + best.mutants[0].replacement;
-    const mutants = end === null ? best.mutants : best.mutants.filter((m) =>
-      spanKey(m) === `${written}${end[0]}`
-    );
+    const mutants = end === null
+      ? best.mutants
+      : best.mutants.filter((m) => spanKey(m) === `${written}${end[0]}`);
     out.push({
       from,
       to: at + best.length + (end?.[0].length ?? 0),

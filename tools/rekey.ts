@@ -28,8 +28,8 @@
  * @module
  */
 
-import { HELP_FLAG, InputError, parseFlags, runCommand, UsageError, usage } from "../cli/args.ts";
-import { MUTATED_DIRS, type Mutant, mutableFiles, mutantsOf } from "../mutate/instrument.ts";
+import { HELP_FLAG, InputError, parseFlags, runCommand, usage, UsageError } from "../cli/args.ts";
+import { mutableFiles, type Mutant, mutantsOf, MUTATED_DIRS } from "../mutate/instrument.ts";
 import { matchMutants } from "./_mutant_match.ts";
 import { encodeKey, findRefs, keyFor, keyIndex, type KeyRef } from "./_mutant_refs.ts";
 
@@ -108,7 +108,11 @@ export async function cachedMutants(
 }
 
 function git(root: string, args: readonly string[]): string {
-  const o = new Deno.Command("git", { args: ["-C", root, ...args], stdout: "piped", stderr: "piped" })
+  const o = new Deno.Command("git", {
+    args: ["-C", root, ...args],
+    stdout: "piped",
+    stderr: "piped",
+  })
     .outputSync();
   if (!o.success) {
     throw new InputError(`git ${args.join(" ")}: ${new TextDecoder().decode(o.stderr).trim()}`);
@@ -173,11 +177,20 @@ export interface Rewrite {
 /** What {@linkcode rekey} did. */
 export interface RekeyResult {
   readonly rewrites: Rewrite[];
+  /** Keys that named one mutant at REV, gone or ambiguous now. */
   readonly lost: LostKey[];
+  /** Keys that named no single mutant at REV already: left as they are, not counted as lost. */
+  readonly staleBefore: LostKey[];
   /** The files it rewrote (or would, with `dryRun`). */
   readonly files: string[];
   /** Mutants of REV found again (and of them, on unchanged lines), lost, ambiguous; new ones. */
-  readonly mutants: { found: number; exact: number; lost: number; ambiguous: number; added: number };
+  readonly mutants: {
+    found: number;
+    exact: number;
+    lost: number;
+    ambiguous: number;
+    added: number;
+  };
   /** Files instrumented (not cached). */
   readonly instrumented: number;
 }
@@ -194,7 +207,7 @@ function unresolved(ref: KeyRef, where: string): string {
  * Rewrites the keys the tracked files of the repository `root` name, from the mutants of
  * `kernel/` and `services/` at `base` to those of the working tree (with `dryRun`, only says
  * which). A key whose mutant is lost or ambiguous, or that named no single mutant at `base`, is
- * left as it is and listed.
+ * left as it is and listed (in `lost` or `staleBefore`).
  */
 export async function rekey(root: string, base: string, dryRun = false): Promise<RekeyResult> {
   const was = sourcesAt(root, base), now = sourcesNow(root);
@@ -219,15 +232,20 @@ export async function rekey(root: string, base: string, dryRun = false): Promise
     counts.ambiguous += m.ambiguous.length;
     counts.added += m.added.length;
   }
-  const rewrites: Rewrite[] = [], lost: LostKey[] = [], files: string[] = [];
+  const rewrites: Rewrite[] = [], lost: LostKey[] = [], staleBefore: LostKey[] = [];
+  const files: string[] = [];
   const mutated = new Set([...was.keys(), ...now.keys()]);
   for (const [path, text] of referringFiles(root, mutated)) {
     let out = "", last = 0;
     for (const ref of findRefs(text, wasIndex, new Set(was.keys()))) {
-      const old = ref.mutants.length === 1 ? ref.mutants[0] : undefined;
-      const next = old === undefined ? undefined : found.get(old);
+      if (ref.mutants.length !== 1) {
+        // Stale before the edit: not this edit's to carry (deno task rekey --check lists it).
+        staleBefore.push({ path, line: ref.line, key: ref.key, why: unresolved(ref, base) });
+        continue;
+      }
+      const next = found.get(ref.mutants[0]);
       if (next === undefined) {
-        const why = old === undefined ? unresolved(ref, base) : lostWhy.get(old) ?? "";
+        const why = lostWhy.get(ref.mutants[0]) ?? "";
         lost.push({ path, line: ref.line, key: ref.key, why });
         continue;
       }
@@ -241,7 +259,14 @@ export async function rekey(root: string, base: string, dryRun = false): Promise
     files.push(path);
     if (!dryRun) Deno.writeTextFileSync(`${root}/${path}`, out + text.slice(last));
   }
-  return { rewrites, lost, files, mutants: counts, instrumented: a.instrumented + b.instrumented };
+  return {
+    rewrites,
+    lost,
+    staleBefore,
+    files,
+    mutants: counts,
+    instrumented: a.instrumented + b.instrumented,
+  };
 }
 
 /** What {@linkcode staleKeys} found. */
@@ -268,7 +293,12 @@ export async function staleKeys(root: string): Promise<KeyCheck> {
     if (found.length > 0) files++;
     for (const ref of found) {
       if (ref.mutants.length !== 1) {
-        stale.push({ path, line: ref.line, key: ref.key, why: unresolved(ref, "the working tree") });
+        stale.push({
+          path,
+          line: ref.line,
+          key: ref.key,
+          why: unresolved(ref, "the working tree"),
+        });
       }
     }
   }
@@ -290,8 +320,10 @@ async function main(): Promise<number> {
     const r = await staleKeys(root);
     for (const k of r.stale) console.error(show(k));
     if (r.stale.length > 0) {
-      console.error(`${r.stale.length} stale mutant key(s): after an edit of kernel/ or ` +
-        `services/, run deno task rekey --base REV (REV: the commit before the edit)`);
+      console.error(
+        `${r.stale.length} stale mutant key(s): after an edit of kernel/ or ` +
+          `services/, run deno task rekey --base REV (REV: the commit before the edit)`,
+      );
     }
     console.log(
       `mutant keys: ${r.refs - r.stale.length} of ${r.refs} key(s) in ${r.files} file(s) name ` +
@@ -303,14 +335,17 @@ async function main(): Promise<number> {
   }
   if (typeof values.base !== "string") throw new UsageError("--base REV is required");
   const r = await rekey(root, values.base, values["dry-run"] === true);
-  if (values["dry-run"]) for (const w of r.rewrites) console.log(`${w.path}:${w.line}: ${w.from} -> ${w.to}`);
+  if (values["dry-run"]) {
+    for (const w of r.rewrites) console.log(`${w.path}:${w.line}: ${w.from} -> ${w.to}`);
+  }
   for (const k of r.lost) console.error(show(k));
   const m = r.mutants;
   console.log(
     `rekey: ${r.rewrites.length} key(s) ${values["dry-run"] ? "to rewrite" : "rewritten"} in ` +
       `${r.files.length} file(s), ${r.lost.length} lost; mutants of ${values.base}: ${m.found} ` +
       `found (${m.exact} on unchanged lines), ${m.lost} gone, ${m.ambiguous} ambiguous; ` +
-      `${m.added} new`,
+      `${m.added} new; ${r.staleBefore.length} key(s) named no single mutant at ` +
+      `${values.base} already (deno task rekey --check lists them)`,
   );
   return r.lost.length === 0 || values["allow-lost"] ? 0 : 1;
 }
