@@ -139,12 +139,15 @@ export function sourcesNow(root: string): Map<string, string> {
   return new Map(mutableFiles(root).map((n) => [n, Deno.readTextFileSync(`${root}/${n}`)]));
 }
 
-/** The tracked text files that may name keys: not the journals of past commits, not the sources. */
+/**
+ * The tracked text files that may name keys: not the journals of past commits, not the sources,
+ * not {@linkcode KNOWN_STALE}.
+ */
 export function referringFiles(root: string, sources: ReadonlySet<string>): Map<string, string> {
   const out = new Map<string, string>();
   const decoder = new TextDecoder("utf-8", { fatal: true });
   for (const path of git(root, ["ls-files", "-z"]).split("\0").sort()) {
-    if (path === "" || RECORD.test(path) || sources.has(path)) continue;
+    if (path === "" || RECORD.test(path) || path === KNOWN_STALE || sources.has(path)) continue;
     let text: string;
     try {
       const bytes = Deno.readFileSync(`${root}/${path}`);
@@ -305,6 +308,42 @@ export async function staleKeys(root: string): Promise<KeyCheck> {
   return { stale, refs, files, instrumented };
 }
 
+/** The keys known to be stale (path and key), listed to be mended, not to be added to. */
+export const KNOWN_STALE = "mutate/stale_keys.json";
+
+/** The entries of {@linkcode KNOWN_STALE} under `root` (none if it is missing). */
+export function knownStale(root: string): { path: string; key: string }[] {
+  let text: string;
+  try {
+    text = Deno.readTextFileSync(`${root}/${KNOWN_STALE}`);
+  } catch {
+    return [];
+  }
+  const doc = JSON.parse(text) as { keys?: unknown };
+  const ok = Array.isArray(doc.keys) &&
+    doc.keys.every((e) =>
+      typeof e === "object" && e !== null && typeof e.path === "string" && typeof e.key === "string"
+    );
+  if (!ok) throw new InputError(`${KNOWN_STALE}: expected {"keys": [{"path", "key"}, ...]}`);
+  return doc.keys as { path: string; key: string }[];
+}
+
+/**
+ * The check of `deno task check`: the stale keys of `root` not in {@linkcode KNOWN_STALE}, and
+ * the entries of that list no longer stale (a key mended or gone: the list only shrinks).
+ */
+export async function checkKeys(root: string): Promise<KeyCheck & { mended: string[] }> {
+  const r = await staleKeys(root);
+  const known = knownStale(root);
+  const id = (e: { path: string; key: string }) => `${e.path}: ${e.key}`;
+  const listed = new Set(known.map(id)), seen = new Set(r.stale.map(id));
+  return {
+    ...r,
+    stale: r.stale.filter((k) => !listed.has(id(k))),
+    mended: [...listed].filter((e) => !seen.has(e)),
+  };
+}
+
 const show = (k: LostKey) => `${k.path}:${k.line}: ${k.key}: ${k.why}`;
 
 async function main(): Promise<number> {
@@ -317,21 +356,24 @@ async function main(): Promise<number> {
   const t0 = performance.now();
   if (values.check) {
     if (values.base !== undefined) throw new UsageError("--check takes no --base");
-    const r = await staleKeys(root);
+    const r = await checkKeys(root);
     for (const k of r.stale) console.error(show(k));
     if (r.stale.length > 0) {
       console.error(
-        `${r.stale.length} stale mutant key(s): after an edit of kernel/ or ` +
-          `services/, run deno task rekey --base REV (REV: the commit before the edit)`,
+        `${r.stale.length} stale mutant key(s): after an edit of kernel/ or services/, run ` +
+          `deno task rekey --base REV (REV: the commit before the edit)`,
       );
     }
+    for (const e of r.mended) {
+      console.error(`${KNOWN_STALE}: ${e}: names a mutant now, or is gone: remove the entry`);
+    }
     console.log(
-      `mutant keys: ${r.refs - r.stale.length} of ${r.refs} key(s) in ${r.files} file(s) name ` +
-        `a mutant (${r.instrumented} file(s) instrumented, ${
+      `mutant keys: ${r.refs} key(s) in ${r.files} file(s), ${r.stale.length} stale beyond the ` +
+        `${knownStale(root).length} of ${KNOWN_STALE} (${r.instrumented} file(s) instrumented, ${
           ((performance.now() - t0) / 1000).toFixed(1)
         }s)`,
     );
-    return r.stale.length === 0 ? 0 : 1;
+    return r.stale.length === 0 && r.mended.length === 0 ? 0 : 1;
   }
   if (typeof values.base !== "string") throw new UsageError("--base REV is required");
   const r = await rekey(root, values.base, values["dry-run"] === true);
