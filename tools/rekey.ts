@@ -175,6 +175,11 @@ export interface Rewrite {
   readonly line: number;
   readonly from: string;
   readonly to: string;
+  /**
+   * The old key names a mutant of the working tree too: right if the key was written at REV,
+   * wrong if it was written for the working tree (a branch's own new key, when merging).
+   */
+  readonly alsoNow: boolean;
 }
 
 /** What {@linkcode rekey} did. */
@@ -254,7 +259,8 @@ export async function rekey(root: string, base: string, dryRun = false): Promise
       }
       const key = keyFor(next, nowIndex, ref.withEnd);
       if (key === ref.key) continue;
-      rewrites.push({ path, line: ref.line, from: ref.key, to: key });
+      const alsoNow = findRefs(ref.key, nowIndex, mutated).some((r) => r.mutants.length === 1);
+      rewrites.push({ path, line: ref.line, from: ref.key, to: key, alsoNow });
       out += text.slice(last, ref.from) + encodeKey(key, ref.encoding);
       last = ref.to;
     }
@@ -378,7 +384,10 @@ async function main(): Promise<number> {
   if (typeof values.base !== "string") throw new UsageError("--base REV is required");
   const r = await rekey(root, values.base, values["dry-run"] === true);
   if (values["dry-run"]) {
-    for (const w of r.rewrites) console.log(`${w.path}:${w.line}: ${w.from} -> ${w.to}`);
+    for (const w of r.rewrites) {
+      const mark = w.alsoNow ? " (the old key names a mutant now too)" : "";
+      console.log(`${w.path}:${w.line}: ${w.from} -> ${w.to}${mark}`);
+    }
   }
   for (const k of r.lost) console.error(show(k));
   const m = r.mutants;
@@ -387,7 +396,9 @@ async function main(): Promise<number> {
       `${r.files.length} file(s), ${r.lost.length} lost; mutants of ${values.base}: ${m.found} ` +
       `found (${m.exact} on unchanged lines), ${m.lost} gone, ${m.ambiguous} ambiguous; ` +
       `${m.added} new; ${r.staleBefore.length} key(s) named no single mutant at ` +
-      `${values.base} already (deno task rekey --check lists them)`,
+      `${values.base} already (deno task rekey --check lists them); ` +
+      `${r.rewrites.filter((w) => w.alsoNow).length} old key(s) named a mutant of the working ` +
+      `tree too (right only if written at ${values.base}: --dry-run marks them)`,
   );
   return r.lost.length === 0 || values["allow-lost"] ? 0 : 1;
 }

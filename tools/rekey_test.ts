@@ -232,3 +232,26 @@ Deno.test("deno task rekey: exit 1 naming a lost key, 0 with --allow-lost, 2 on 
     Deno.removeSync(dir, { recursive: true });
   }
 });
+
+Deno.test("rekey marks a rewritten key that names a mutant of the working tree too (right only if written at REV)", async () => {
+  const twin =
+    "export function f(x: number): number {\n  if (x > 1) return 1;\n  if (x > 1) return 2;\n  return 0;\n}\n";
+  const was = await mutantsOfText(twin);
+  const second = mutantKey(
+    was.find((m) => m.location.start.line === 2 && m.replacement === "x >= 1") as Mutant,
+  );
+  const dir = repo({
+    "kernel/demo.ts": twin,
+    "services/none.ts": "export const NONE = 0;\n",
+    "notes.md": `\`${second}\`\n`,
+  });
+  try {
+    Deno.writeTextFileSync(`${dir}/kernel/demo.ts`, twin.replace("{\n", "{\n  // moved\n"));
+    const r = await rekey(dir, "main");
+    assert.deepEqual(r.rewrites.map((w) => [w.from, w.to, w.alsoNow]), [
+      [second, second.replace(":3:", ":4:"), true],
+    ]);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
