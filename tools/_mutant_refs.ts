@@ -2,7 +2,8 @@
  * Where text names a mutant of `kernel/` or `services/` by its key
  * (`file:line:column:mutator:replacement`, mutate/report.ts `mutantKey`, optionally with its end,
  * ` @end+L:C`, mutate/mutant_mirror.ts `spanKey`), as written in a test, a doc or a JSON file:
- * plain, escaped as in a JSON or TypeScript string (`\"`, `\\`), or as in a Markdown table (`\|`).
+ * plain, escaped as in a JSON or TypeScript string (`\"`, `\\`), as in a Markdown table (`\|`), or
+ * as in a regular expression literal (`kernel\/a\.ts:…`).
  *
  * A replacement can hold anything, so a key's end is found by the mutants it may name: the
  * longest replacement of a mutant with that file, line, column and mutator written there.
@@ -14,8 +15,11 @@ import type { Mutant } from "../mutate/instrument.ts";
 import { mutantKey } from "../mutate/report.ts";
 import { spanKey } from "../mutate/mutant_mirror.ts";
 
-/** How a key is written: as is, in a JSON (or TypeScript) string, in a Markdown table cell. */
-export type KeyEncoding = "plain" | "json" | "markdown";
+/**
+ * How a key is written: as is, in a JSON (or TypeScript) string, in a Markdown table cell, or in
+ * a regular expression literal (its metacharacters escaped).
+ */
+export type KeyEncoding = "plain" | "json" | "markdown" | "regexp";
 
 const ENCODINGS: readonly KeyEncoding[] = ["plain", "json", "markdown"];
 
@@ -23,6 +27,7 @@ const ENCODINGS: readonly KeyEncoding[] = ["plain", "json", "markdown"];
 export function encodeKey(text: string, encoding: KeyEncoding): string {
   if (encoding === "json") return JSON.stringify(text).slice(1, -1);
   if (encoding === "markdown") return text.replaceAll("|", "\\|");
+  if (encoding === "regexp") return text.replace(/[\\^$.*+?()[\]{}|/]/g, "\\$&");
   return text;
 }
 
@@ -71,8 +76,9 @@ export interface KeyRef {
   readonly mutants: readonly Mutant[];
 }
 
-const PLACE = /(?:kernel|services)\/[\w/]+\.ts:\d+:\d+:[A-Za-z]+:/g;
-const END = /^ @end\+(\d+):(\d+)/;
+// A key's start, plain or escaped as in a regular expression literal (`kernel\/a\.ts:`).
+const PLACE = /(?:kernel|services)\\?\/[\w/\\]+?\\?\.ts:\d+:\d+:[A-Za-z]+:/g;
+const END = /^ @end\\?\+(\d+):(\d+)/;
 
 /**
  * The keys `text` writes that `index` could name: every `file:line:column:mutator:` of a
@@ -83,15 +89,16 @@ export function findRefs(text: string, index: KeyIndex, files: ReadonlySet<strin
   const out: KeyRef[] = [];
   let line = 1, counted = 0;
   for (const hit of text.matchAll(PLACE)) {
-    const place = hit[0];
+    const place = hit[0].replaceAll("\\", "");
+    const encodings = place === hit[0] ? ENCODINGS : ["regexp" as const];
     const file = place.slice(0, place.indexOf(":"));
     const mutator = place.slice(0, -1).split(":").at(-1) as string;
     if (!files.has(file) || !index.mutators.has(mutator)) continue;
-    const from = hit.index, at = from + place.length;
+    const from = hit.index, at = from + hit[0].length;
     for (; counted < from; counted++) if (text.charCodeAt(counted) === 10) line++;
     let best: { length: number; encoding: KeyEncoding; mutants: Mutant[] } | undefined;
     for (const m of index.byPlace.get(place) ?? []) {
-      for (const encoding of ENCODINGS) {
+      for (const encoding of encodings) {
         const r = encodeKey(m.replacement, encoding);
         if (!text.startsWith(r, at) || (best !== undefined && r.length < best.length)) continue;
         if (best !== undefined && r.length === best.length) {
@@ -114,14 +121,15 @@ export function findRefs(text: string, index: KeyIndex, files: ReadonlySet<strin
     }
     const end = END.exec(text.slice(at + best.length, at + best.length + 24));
     const written = place + best.mutants[0].replacement;
+    const endText = end === null ? "" : ` @end+${end[1]}:${end[2]}`;
     const mutants = end === null
       ? best.mutants
-      : best.mutants.filter((m) => spanKey(m) === `${written}${end[0]}`);
+      : best.mutants.filter((m) => spanKey(m) === `${written}${endText}`);
     out.push({
       from,
       to: at + best.length + (end?.[0].length ?? 0),
       line,
-      key: written + (end?.[0] ?? ""),
+      key: written + endText,
       encoding: best.encoding,
       withEnd: end !== null,
       mutants,

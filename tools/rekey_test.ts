@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { type Mutant, mutantsOf } from "../mutate/instrument.ts";
 import { mutantKey } from "../mutate/report.ts";
 import { lineMap, matchMutants } from "./_mutant_match.ts";
-import { findRefs, keyIndex } from "./_mutant_refs.ts";
+import { encodeKey, findRefs, keyIndex } from "./_mutant_refs.ts";
 import { checkKeys, rekey, staleKeys } from "./rekey.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname.replace(/\/$/, "");
@@ -89,7 +89,7 @@ Deno.test("matchMutants: a reindented function's mutants are found in the change
   assert.deepEqual(m.lost.map((o) => o.mutatorName), ["BlockStatement", "BlockStatement"]);
 });
 
-Deno.test("findRefs reads keys written plainly, in JSON strings and in Markdown tables", async () => {
+Deno.test("findRefs reads keys written plainly, in JSON strings, in Markdown tables and in regular expressions", async () => {
   const was = await mutantsOfText(BEFORE);
   const index = keyIndex(was), files = new Set(["kernel/demo.ts"]);
   const or = was.find((o) => o.mutatorName === "LogicalOperator") as Mutant;
@@ -99,13 +99,16 @@ Deno.test("findRefs reads keys written plainly, in JSON strings and in Markdown 
     JSON.stringify({ key: mutantKey(str) }),
     `"kernel/demo.ts:99:1:ConditionalExpression:true"`,
     `"kernel/a.ts:1:1:M:r" and "kernel/demo.ts:2:7:Nope:x": examples, not references`,
+    `assert.match(stderr, /mutant ${encodeKey(mutantKey(or), "regexp")} campaign/);`,
   ].join("\n");
   const refs = findRefs(text, index, files);
   assert.deepEqual(refs.map((r) => [r.line, r.key, r.encoding, r.mutants.length]), [
     [1, mutantKey(or), "markdown", 1],
     [2, mutantKey(str), "json", 1],
     [3, "kernel/demo.ts:99:1:ConditionalExpression:true", "plain", 0],
+    [5, mutantKey(or), "regexp", 1],
   ]);
+  assert.ok(text.includes("kernel\\/demo\\.ts:2:7:LogicalOperator:x < lo \\|\\| lo > 0"));
 });
 
 /** A git repository in a temporary directory holding `files`, committed. */
