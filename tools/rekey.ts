@@ -30,6 +30,7 @@
 
 import { HELP_FLAG, InputError, parseFlags, runCommand, usage, UsageError } from "../cli/args.ts";
 import { mutableFiles, type Mutant, mutantsOf, MUTATED_DIRS } from "../mutate/instrument.ts";
+import { spanKey } from "../mutate/mutant_mirror.ts";
 import { matchMutants } from "./_mutant_match.ts";
 import { encodeKey, findRefs, keyFor, keyIndex, type KeyRef } from "./_mutant_refs.ts";
 
@@ -207,7 +208,7 @@ export interface RekeyResult {
 function unresolved(ref: KeyRef, where: string): string {
   if (ref.mutants.length === 0) return `names no mutant of ${where}`;
   return `names ${ref.mutants.length} mutants of ${where} (${
-    ref.mutants.map((m) => keyFor(m, keyIndex([m]), true)).join(", ")
+    ref.mutants.map(spanKey).join(", ")
   }): write one with its end`;
 }
 
