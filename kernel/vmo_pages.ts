@@ -15,7 +15,6 @@
  * @module
  */
 
-// rekey demo: a comment line that moves every mutant key below it by one line.
 import {
   LIMITS,
   PAGER_FAIL_CODES,

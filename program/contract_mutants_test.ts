@@ -369,101 +369,101 @@ Deno.test("the program contract's VMO, pager, port, event and signal argument ch
 
 const PAGES_CASES: [key: string, what: string, invariant?: string][] = [
   [
-    "kernel/vmo_pages.ts:971:85:BlockStatement:{}",
+    "kernel/vmo_pages.ts:970:85:BlockStatement:{}",
     "zx_pager_op_range: WRITEBACK data other than 0 or IS_ZERO accepted",
   ],
   [
-    "kernel/vmo_pages.ts:971:73:EqualityOperator:data === 0",
+    "kernel/vmo_pages.ts:970:73:EqualityOperator:data === 0",
     "zx_pager_op_range: WRITEBACK_END's data check inverted",
   ],
   [
-    "kernel/vmo_pages.ts:969:39:BlockStatement:{}",
+    "kernel/vmo_pages.ts:968:39:BlockStatement:{}",
     "zx_pager_op_range: WRITEBACK_BEGIN and _END do nothing and return nothing",
   ],
   [
-    "kernel/vmo_pages.ts:1292:9:ConditionalExpression:true",
+    "kernel/vmo_pages.ts:1291:9:ConditionalExpression:true",
     "zx_vmo_create_child: every child of a pager VMO NOT_SUPPORTED (a valid clone refused)",
   ],
   [
-    "kernel/vmo_pages.ts:1292:9:EqualityOperator:type !== ZX_VMO_CHILD_SNAPSHOT",
+    "kernel/vmo_pages.ts:1291:9:EqualityOperator:type !== ZX_VMO_CHILD_SNAPSHOT",
     "zx_vmo_create_child: SNAPSHOT of a pager VMO made, the other types refused",
   ],
   [
-    "kernel/vmo_pages.ts:1300:20:EqualityOperator:offset + rounded <= parent.size",
+    "kernel/vmo_pages.ts:1299:20:EqualityOperator:offset + rounded <= parent.size",
     "zx_vmo_create_child: a slice's range check inverted",
   ],
   [
-    "kernel/vmo_pages.ts:1301:21:EqualityOperator:offset === 0",
+    "kernel/vmo_pages.ts:1300:21:EqualityOperator:offset === 0",
     "zx_vmo_create_child: a reference's offset check inverted",
   ],
   [
-    "kernel/vmo_pages.ts:1293:23:EqualityOperator:(options & ZX_VMO_CHILD_RESIZABLE) === 0",
+    "kernel/vmo_pages.ts:1292:23:EqualityOperator:(options & ZX_VMO_CHILD_RESIZABLE) === 0",
     "zx_vmo_create_child: RESIZABLE read inverted (a resizable slice made, a plain one refused)",
   ],
   [
-    "kernel/vmo_pages.ts:422:13:ConditionalExpression:false",
+    "kernel/vmo_pages.ts:421:13:ConditionalExpression:false",
     "zx_vmo_read: a user buffer no mapping holds not INVALID_ARGS (the copy skipped)",
   ],
   [
-    "kernel/vmo_pages.ts:1311:9:EqualityOperator:base === parent",
+    "kernel/vmo_pages.ts:1310:9:EqualityOperator:base === parent",
     "zx_vmo_create_child: an at-least-on-write clone of a clone NOT_SUPPORTED",
   ],
   // zx_pager_op_range's range of a fixed-size pager VMO (spec 2.5.1, 2.5.3, 2.5.4).
   [
-    "kernel/vmo_pages.ts:974:13:BooleanLiteral:inRange",
+    "kernel/vmo_pages.ts:973:13:BooleanLiteral:inRange",
     "zx_pager_op_range: WRITEBACK within the VMO OUT_OF_RANGE (the range check inverted)",
   ],
   [
-    "kernel/vmo_pages.ts:960:13:ConditionalExpression:false",
+    "kernel/vmo_pages.ts:959:13:ConditionalExpression:false",
     "zx_pager_op_range: OP_FAIL past the VMO's end not OUT_OF_RANGE",
   ],
   // What a clone shows: read-content's model of it, from the create_child arguments.
   [
-    "kernel/vmo_pages.ts:1309:22:ArithmeticOperator:offset * ps",
+    "kernel/vmo_pages.ts:1308:22:ArithmeticOperator:offset * ps",
     "read-content: a clone that sees its parent from the wrong page",
     "read-content",
   ],
   [
-    "kernel/vmo_pages.ts:223:7:AssignmentOperator:off -= vmo.parentOffset",
+    "kernel/vmo_pages.ts:222:7:AssignmentOperator:off -= vmo.parentOffset",
     "read-content: a slice that shows its parent's pages from the wrong side of its offset",
     "read-content",
   ],
   [
-    "kernel/vmo_pages.ts:503:61:ArithmeticOperator:p - shift",
+    "kernel/vmo_pages.ts:502:61:ArithmeticOperator:p - shift",
     "read-content R3: COMMIT of an offset clone asks for root pages below the clone's",
     "read-content",
   ],
   [
-    "kernel/vmo_pages.ts:619:67:ArithmeticOperator:pos - n",
+    "kernel/vmo_pages.ts:618:67:ArithmeticOperator:pos - n",
     "read-content R2: a kernel copy to or from a user buffer moves no byte",
     "read-content",
   ],
   [
-    "kernel/vmo_pages.ts:695:13:ConditionalExpression:false",
+    "kernel/vmo_pages.ts:694:13:ConditionalExpression:false",
     "zx_bti_pin: a pager VMO's zero interval pinned without a page (the pin layout's grown pages)",
     "kernel-assertion",
   ],
   [
-    "kernel/vmo_pages.ts:1243:37:BlockStatement:{}",
+    "kernel/vmo_pages.ts:1242:37:BlockStatement:{}",
     "read-content: a clone sees its parent's regrown tail after a shrink (pin layout's end)",
     "read-content",
   ],
   [
-    "kernel/vmo_pages.ts:1244:38:BlockStatement:{}",
+    "kernel/vmo_pages.ts:1243:38:BlockStatement:{}",
     "read-content: a clone's parent limit kept through its parent's shrink",
     "read-content",
   ],
   [
-    "kernel/vmo_pages.ts:1343:23:LogicalOperator:p < pages || p + at < base.pageCount",
+    "kernel/vmo_pages.ts:1342:23:LogicalOperator:p < pages || p + at < base.pageCount",
     "read-content: a snapshot of a clone keeps the clone's pages past its own end (seen once grown)",
     "read-content",
   ],
   [
-    "kernel/vmo_pages.ts:994:10:EqualityOperator:vmo.frames === null",
+    "kernel/vmo_pages.ts:993:10:EqualityOperator:vmo.frames === null",
     "zx_object_get_info: CONTIGUOUS reported of every VMO but the contiguous ones",
   ],
   [
-    "kernel/vmo_pages.ts:1335:27:MethodExpression:Math.min(0, Math.min(lim, node.pageCount - nodeOff))",
+    "kernel/vmo_pages.ts:1334:27:MethodExpression:Math.min(0, Math.min(lim, node.pageCount - nodeOff))",
     "read-content: a clone that sees nothing of its parent (parent limit 0)",
     "read-content",
   ],
@@ -473,11 +473,11 @@ const PAGES_CASES: [key: string, what: string, invariant?: string][] = [
 // read-content): the bytes a SNAPSHOT_MODIFIED child of a clone shows (conformance S2).
 const CONFORMANCE_PAGES_CASES: [key: string, case_: string][] = [
   [
-    "kernel/vmo_pages.ts:1345:13:ConditionalExpression:true",
+    "kernel/vmo_pages.ts:1344:13:ConditionalExpression:true",
     "S2 AtLeastOnWriteAfterSnapshotModified",
   ],
   [
-    "kernel/vmo_pages.ts:1345:13:EqualityOperator:s !== MARKER",
+    "kernel/vmo_pages.ts:1344:13:EqualityOperator:s !== MARKER",
     "S2 AtLeastOnWriteAfterSnapshotModified",
   ],
 ];
@@ -576,22 +576,22 @@ Deno.test("gap list C: a SPECIFIC mapping next to a sub-region, and a walk into 
 
 const GAP_C_PAGES_CASES: [key: string, what: string, invariant: string][] = [
   [
-    "kernel/vmo_pages.ts:894:11:ConditionalExpression:false",
+    "kernel/vmo_pages.ts:893:11:ConditionalExpression:false",
     "DECOMMIT over a page a pin holds succeeds",
     "program-contract",
   ],
   [
-    "kernel/vmo_pages.ts:930:9:EqualityOperator:op !== ZX_VMO_OP_ZERO",
+    "kernel/vmo_pages.ts:929:9:EqualityOperator:op !== ZX_VMO_OP_ZERO",
     "ZERO of a contiguous VMO decommits (and DECOMMIT zeroes)",
     "program-contract",
   ],
   [
-    "kernel/vmo_pages.ts:617:11:ArithmeticOperator:o - n",
+    "kernel/vmo_pages.ts:616:11:ArithmeticOperator:o - n",
     "a user copy into a mapping past its VMO's shrunk end is not OUT_OF_RANGE",
     "program-contract",
   ],
   [
-    "kernel/vmo_pages.ts:651:35:ArithmeticOperator:end - off",
+    "kernel/vmo_pages.ts:650:35:ArithmeticOperator:end - off",
     "a pin through a slice of a clone pins short of the slice's pages",
     "kernel-assertion",
   ],
@@ -606,11 +606,11 @@ Deno.test("gap list C: a user copy past a shrunk VMO's end, DECOMMIT over a live
 // the generator's offsets are sometimes unaligned).
 const GAP_V_CHILD_CASES: [key: string, what: string][] = [
   [
-    "kernel/vmo_pages.ts:1290:9:LogicalOperator:!isU64(offset) && offset % ps !== 0",
+    "kernel/vmo_pages.ts:1289:9:LogicalOperator:!isU64(offset) && offset % ps !== 0",
     "zx_vmo_create_child takes an unaligned offset (checks need both a non-u64 and an unaligned one)",
   ],
   [
-    "kernel/vmo_pages.ts:1290:27:ConditionalExpression:false",
+    "kernel/vmo_pages.ts:1289:27:ConditionalExpression:false",
     "zx_vmo_create_child takes an unaligned offset (the alignment check is gone)",
   ],
 ];
@@ -624,12 +624,12 @@ Deno.test("zx_vmo_create_child at an unaligned offset is INVALID_ARGS: vmo_pages
 // whole (read-content R1).
 const GAP_V_COMMIT_CASES: [key: string, what: string, invariant: string][] = [
   [
-    "kernel/vmo_pages.ts:902:58:EqualityOperator:p >= end",
+    "kernel/vmo_pages.ts:901:58:EqualityOperator:p >= end",
     "COMMIT of an anonymous VMO commits nothing, and says ZX_OK",
     "program-contract",
   ],
   [
-    "kernel/vmo_pages.ts:942:25:EqualityOperator:p <= end",
+    "kernel/vmo_pages.ts:941:25:EqualityOperator:p <= end",
     "DECOMMIT of a contiguous VMO lends the page after its range too",
     "read-content",
   ],
