@@ -88,6 +88,30 @@ const LOGGER = {
   fatal: noop,
 };
 
+/**
+ * The mutants of `sources` (project-relative name to text), as {@linkcode instrumentFiles} makes
+ * them, without the instrumented copies: for tools that compare the mutants of two versions of a
+ * file (`tools/rekey.ts`).
+ */
+export async function mutantsOf(sources: ReadonlyMap<string, string>): Promise<Mutant[]> {
+  if (sources.size === 0) return [];
+  // deno-lint-ignore no-explicit-any
+  const instrumenter = new Instrumenter(LOGGER as any);
+  const input = [...sources].map(([name, content]) => ({ name, mutate: true as const, content }));
+  const result = await instrumenter.instrument(input, {
+    plugins: null,
+    excludedMutations: [],
+    ignorers: [],
+  });
+  return result.mutants.map((m) => ({
+    id: m.id,
+    fileName: m.fileName,
+    mutatorName: m.mutatorName,
+    replacement: m.replacement,
+    location: m.location,
+  }));
+}
+
 /** Instruments `files` (project-relative) read from `root`. */
 export async function instrumentFiles(
   root: string,

@@ -1,8 +1,10 @@
 /**
  * `deno task check`: formatting, lint, the non-null lint (no `!` non-null
  * assertion outside tests in {@linkcode NON_NULL_DIRS}: write an assertion,
- * `present` of kernel/assert.ts), type check, doc lint, the structure check and
- * the determinism lint of the deciding folders, in that order; stops at the
+ * `present` of kernel/assert.ts), type check, doc lint, the structure check, the
+ * mutant key check (every key of kernel/ or services/ a tracked file names is a
+ * mutant of the tree, tools/rekey.ts) and the determinism lint of the deciding
+ * folders, in that order; stops at the
  * first step that fails. `--help` prints this usage and does nothing else.
  *
  * @module
@@ -55,6 +57,16 @@ export const STEPS: readonly (readonly string[])[] = [
   ["check", "mod.ts", "**/*.ts"],
   ["doc", "--lint", "mod.ts", "kernel/constants.ts"],
   ["run", "--allow-read", "--allow-run", "--allow-write=/tmp", "tools/check_structure.ts"],
+  // Every mutant key a tracked file names is a mutant of the tree (tools/rekey.ts).
+  [
+    "run",
+    "--allow-read",
+    "--allow-env",
+    "--allow-run=git",
+    "--allow-write=/tmp",
+    "tools/rekey.ts",
+    "--check",
+  ],
 ];
 
 const NON_NULL_NOTE = `
