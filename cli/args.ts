@@ -93,11 +93,18 @@ export function parseFlags(
       positional(a);
       continue;
     }
+    // -h: the one short flag everyone tries; the help flag's, wherever a command has one.
+    if (a === "-h" && flags.help?.type === "boolean") {
+      values.help = true;
+      continue;
+    }
     const eq = a.indexOf("=");
     const name = a.startsWith("--") ? a.slice(2, eq < 0 ? undefined : eq) : null;
     if (name === null || name === "" || !Object.hasOwn(flags, name)) {
       const shown = eq < 0 ? a : a.slice(0, eq);
-      const near = name === null || name === "" ? null : nearest(name, Object.keys(flags));
+      // A single dash (`-seed`, `-h` on a command without help) is matched as if doubled.
+      const typed = name ?? a.replace(/^-+/, "").slice(0, eq < 0 ? undefined : eq - 1);
+      const near = typed === "" ? null : nearest(typed, Object.keys(flags));
       throw new UsageError(
         `unknown flag ${shown}${near === null ? "" : `; did you mean --${near}?`}`,
       );

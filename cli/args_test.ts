@@ -1,6 +1,6 @@
 // A negative number given to a numeric flag is that flag's range error, not node's "ambiguous".
 import { strict as assert } from "node:assert";
-import { choiceError, intFlag, nearest, parseFlags, UsageError } from "./args.ts";
+import { choiceError, HELP_FLAG, intFlag, nearest, parseFlags, UsageError } from "./args.ts";
 
 const FLAGS = {
   seconds: { type: "string" as const, help: "" },
@@ -64,7 +64,14 @@ Deno.test("a mistyped flag gets the nearest flag's name; one far from every flag
   assert.equal(message(["--work=2"]), "unknown flag --work; did you mean --workers?");
   assert.equal(message(["--zzzzzz"]), "unknown flag --zzzzzz");
   assert.equal(message(["-x"]), "unknown flag -x");
+  assert.equal(message(["-seed", "3"]), "unknown flag -seed; did you mean --seed?");
+  assert.equal(message(["-secods=5"]), "unknown flag -secods; did you mean --seconds?");
   assert.equal(nearest("sed", ["seed", "seconds"]), "seed");
+});
+
+Deno.test("-h asks for help wherever a command has --help (a user trial got 'unknown flag -h')", () => {
+  assert.deepEqual(parseFlags(["-h"], { help: HELP_FLAG }).values, { help: true });
+  assert.throws(() => parseFlags(["-h"], {}), /unknown flag -h/);
 });
 
 Deno.test("parseFlags: values, positionals and every other mistake in one line of ours", () => {
