@@ -274,7 +274,7 @@ async function main(): Promise<number> {
   // run (its pagers bound to the service) and the service module it names: it replays with no
   // flag.
   const ctx = { monitors: scenarioCheckers(checkers), services, makeKernel };
-  type Kept = WrittenCase | { error: string };
+  type Kept = (WrittenCase | { error: string }) & { signature?: string };
   const keep = async (cx: Counterexample): Promise<Kept> => {
     const traced = SCENARIO_KIND.run(scenario, { seed: 0, decisions: cx.decisions }, ctx);
     const signature = signatureOf(traced.verdict, traced.raw) ?? `explore:${cx.verdict.kind}`;
@@ -306,9 +306,9 @@ async function main(): Promise<number> {
         undefined,
         { keep: "exact" },
       );
-      return { file, written, sameFindingAt };
+      return { file, written, sameFindingAt, signature };
     } catch (e) {
-      return { error: (e as Error).message };
+      return { error: (e as Error).message, signature };
     }
   };
   // The best counterexample the finished tasks have reported (fewest preemptions, then lowest
@@ -335,7 +335,7 @@ async function main(): Promise<number> {
       const old = current?.kept;
       let kept = await keep(cx).catch((e: Error): Kept => ({ error: e.message }));
       if (old !== undefined && !("error" in old) && old.written && !("error" in kept)) {
-        kept = await replaceEarlier(old.file, kept);
+        kept = { ...(await replaceEarlier(old.file, kept)), signature: kept.signature };
       }
       current = { cx, task, kept };
       if (stopping || ended) return;
@@ -455,6 +455,9 @@ async function main(): Promise<number> {
   const r = wrote !== null && wrote.cx.decisions.join(",") === cx.decisions.join(",")
     ? wrote.kept
     : await keep(cx);
+  // What the case file is named by, and what a campaign calls the same failure (sim and repro
+  // print it too): a lost wake-up behind an unanswered read is named as the wake-up.
+  if (r.signature !== undefined) console.log(`signature: ${r.signature}`);
   if ("error" in r) {
     const scenarioArg = values.scenario ? ` --scenario ${values.scenario}` : "";
     const serviceArg = (servicePath ? ` --service ${servicePath}` : "") +

@@ -104,6 +104,8 @@ Deno.test("deno task explore: a counterexample goes to the corpus and deno task 
     assert.match(r.stdout, /^bound 0: .* \(not finished\)$/m);
     const file = /^written: (.+)$/m.exec(r.stdout)![1];
     const kase = JSON.parse(await Deno.readTextFile(file));
+    // The signature the file is named by, printed as sim and repro print it (user trial 18).
+    assert.equal(/^signature: (.+)$/m.exec(r.stdout)?.[1], kase.signature, r.stdout);
     assert.equal(kase.format, "pagersim/case@2");
     assert.equal(kase.kind, "scenario");
     assert.equal(kase.service.path.endsWith("forgetful_service.ts"), true, "names its service");
