@@ -260,9 +260,15 @@ export async function knownSignatures(dir: string, code?: CodeUnderTest): Promis
  * console.assert(known.get("invariant:packet-discipline:K4") === "corpus/zoo-duplicate-read.json");
  * ```
  */
-export async function knownCases(dir: string, code?: CodeUnderTest): Promise<Map<string, string>> {
+export async function knownCases(
+  dir: string,
+  code?: CodeUnderTest,
+  /** Receives each file of `dir` that is not a valid case (it is no known finding). */
+  skipped?: CaseError[],
+): Promise<Map<string, string>> {
   try {
-    const { cases } = await readCorpus(dir);
+    const { cases, errors } = await readCorpus(dir);
+    skipped?.push(...errors);
     const id = code === undefined ? null : codeIdentity(code);
     const anyCheckers = code?.checkers === undefined || code.checkers === null;
     const out = new Map<string, string>();

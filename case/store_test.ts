@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
-import { readCaseFile, readCorpus, writeCase } from "./store.ts";
-import type { CaseEnvelope } from "./envelope.ts";
+import { knownCases, readCaseFile, readCorpus, writeCase } from "./store.ts";
+import type { CaseEnvelope, CaseError } from "./envelope.ts";
 
 async function sample(): Promise<CaseEnvelope> {
   return await readCaseFile(new URL("../corpus/zoo-duplicate-read.json", import.meta.url).pathname);
@@ -280,6 +280,18 @@ Deno.test("a scenario given where a case belongs: one line that names the comman
     // Anything else still lists the fields that are wrong.
     await Deno.writeTextFile(file, JSON.stringify({ format: "pagersim/case@2" }));
     await assert.rejects(() => readCaseFile(file), /invalid case:\n {2}- /);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("knownCases hands back the files that are not valid cases, for fuzz to warn of them", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "pagersim-skipped-" });
+  try {
+    await Deno.writeTextFile(`${dir}/bad.json`, "{bad");
+    const skipped: CaseError[] = [];
+    assert.equal((await knownCases(dir, undefined, skipped)).size, 0);
+    assert.deepEqual(skipped.map((e) => [e.file, e.field]), [[`${dir}/bad.json`, "(json)"]]);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -31,7 +31,7 @@ import {
   moduleRef,
   writeCase,
 } from "../case/store.ts";
-import type { ModuleRef } from "../case/envelope.ts";
+import type { CaseError, ModuleRef } from "../case/envelope.ts";
 import {
   choiceError,
   earlyInterrupt,
@@ -397,7 +397,8 @@ async function campaign(
   // Known-ness is per context: a signature another service (another module path, even with the
   // same bytes), the plain kernel, another bug or checker set already has in the corpus says
   // nothing about this one.
-  const knownFiles = await knownCases(dir, { bug: zoo ?? mutant, ...modules, checkers });
+  const skipped: CaseError[] = [];
+  const knownFiles = await knownCases(dir, { bug: zoo ?? mutant, ...modules, checkers }, skipped);
   const known = [...knownFiles.keys()].sort();
   const tty = Deno.stdout.isTerminal() && !values.json;
   const encoder = new TextEncoder();
@@ -415,6 +416,15 @@ async function campaign(
         }` +
         `${mutant ? `, mutant ${mutant}` : ""}, corpus ${dir} (${known.length} known for ` +
         `this context)`,
+    );
+  }
+  // A hand-edited or damaged file is no known finding: say so, not only `corpus list`.
+  const bad = [...new Set(skipped.map((e) => e.file))];
+  if (bad.length > 0) {
+    console.error(
+      `warning: ${bad.length} file(s) of ${dir} are not valid cases and count as no known ` +
+        `finding (deno task corpus list ${dir} says what is wrong):\n` +
+        skipped.map((e) => `  ${e.file}: ${e.field}: ${e.message}`).join("\n"),
     );
   }
   const bugId = zoo ?? mutant;
