@@ -414,12 +414,14 @@ export abstract class StepMonitor implements Monitor, VerdictJudge {
   /** Settles `j`, then judges every member's unread events and step, in the world's order. */
   static #judgeAll(j: StepJournal, world: World): void {
     j.settle(world);
-    // A member with no step events of its own and no endStep has nothing to judge: skipped
-    // (its reading is put right when it next catches up).
+    // A member with no endStep and none of its step events' kinds among the step's has nothing
+    // to judge: skipped (its reading is put right when it next catches up; what it skipped holds
+    // no event of its kinds). `want` is worked out at the member's first judgement.
     const readers = j.readers;
+    const mask = j.mask;
     for (let i = 0; i < readers.length; i++) {
       const r = readers[i];
-      if (r.want !== 0 || r.ends) StepMonitor.#judgeStep(r, world);
+      if (r.ends || r.want === null || (r.want & mask) !== 0) StepMonitor.#judgeStep(r, world);
     }
   }
 
