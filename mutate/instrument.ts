@@ -134,7 +134,10 @@ export async function instrumentFiles(
     assertNoLabelledSwitch(f.name, f.content);
     contents.set(f.name, quietCoverage(f.name, f.content));
   }
-  const mutants = result.mutants.map((m) => ({
+  // A `// Stryker disable next-line all: reason` comment (the kernel's change-counter lines,
+  // bookkeeping no run's outcome reads) leaves its line's mutants out of the switch: the
+  // instrumenter lists them as Ignored, never placed, so they are not mutants of the run.
+  const mutants = result.mutants.filter((m) => m.status !== "Ignored").map((m) => ({
     id: m.id,
     fileName: m.fileName,
     mutatorName: m.mutatorName,
