@@ -1,0 +1,28 @@
+import { strict as assert } from "node:assert";
+
+const root = new URL("../", import.meta.url).pathname;
+
+Deno.test("corpus accept of a case that still fails says so: the case then guards the failure, not a fix", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "pagersim-accept-" });
+  try {
+    const c = JSON.parse(await Deno.readTextFile(`${root}corpus/zoo-duplicate-read.json`));
+    const file = `${dir}/case.json`;
+    // A recorded trace hash the replay no longer gives: accept re-records the failure.
+    await Deno.writeTextFile(file, JSON.stringify({ ...c, traceHash: "0000000000000000" }));
+    const o = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "--allow-read", "--allow-write", "cli/corpus.ts", "accept", file],
+      cwd: root,
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const out = new TextDecoder().decode(o.stdout) + new TextDecoder().decode(o.stderr);
+    assert.equal(o.code, 0, out);
+    assert.match(
+      out,
+      /re-recorded\n {2}note: it still fails: the case now expects invariant:packet-discipline/,
+    );
+    assert.equal(JSON.parse(await Deno.readTextFile(file)).traceHash, c.traceHash);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
