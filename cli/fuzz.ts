@@ -221,7 +221,8 @@ export function summaryText(
           ? `shrunk to size ${f.size.to} (from ${f.size.from}; ${f.decisions} decisions from ` +
             `${f.shrunkFrom}${
               f.shrinkCut
-                ? "; cut short by the campaign's end: the next campaign that meets it " +
+                ? `; cut short by the campaign's ${s.interrupted ? "interrupt" : "end"}: ` +
+                  "the next campaign that meets it " +
                   "shrinks it further"
                 : ""
             })`
