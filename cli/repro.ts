@@ -132,6 +132,8 @@ interface Replayed {
   /** With --current-code: what the case recorded, and whether its modules changed since. */
   readonly recorded?: string;
   readonly changed?: boolean;
+  /** A case's own decision list's length (what `corpus list` and a campaign count). */
+  readonly caseDecisions?: number;
 }
 
 /** The command (`cli/_guard.ts` runs it in a guarded worker). */
@@ -227,6 +229,13 @@ export async function main(): Promise<number> {
     r.replay,
     (r.scenario !== null ? signScenarioRun : signProgramRun)(r.run),
   );
+  if (r.caseDecisions !== undefined && r.caseDecisions !== r.run.decisions.length) {
+    // corpus list and the campaign's summary count the case's list; the run made more picks.
+    console.log(
+      `case decisions: ${r.caseDecisions} (the case's list; the run's other ` +
+        `${r.run.decisions.length - r.caseDecisions} picks follow from its seed)`,
+    );
+  }
   if (r.recorded !== undefined) {
     const when = r.changed === true ? "against the old code" : "its modules unchanged since";
     console.log(`recorded (${when}): ${r.recorded}; now: ${verdictLabel(r.run.verdict)}`);
@@ -332,6 +341,7 @@ async function replayFile(file: string, values: Values, checkerFlag?: string): P
       shown: c.signature?.startsWith(c.expected) === true ? c.signature : c.expected,
     },
     ...(currentCode ? { recorded: c.expected, changed } : {}),
+    caseDecisions: c.decisions.length,
   };
 }
 

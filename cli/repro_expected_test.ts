@@ -21,3 +21,26 @@ Deno.test("repro's expected line names the recorded signature with its checker's
   assert.match(text, /^signature: invariant:packet-discipline:K4$/m);
   assert.match(text, /^expected: invariant:packet-discipline:K4: reproduced$/m);
 });
+
+Deno.test("repro says how many decisions the case records when the run made more (corpus list counts the case's)", async () => {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--allow-read",
+      "cli/repro.ts",
+      "corpus/invariant-answers-every-read-a5fa80391644d297.json",
+      "--trace",
+      "none",
+    ],
+    cwd: root,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder().decode(out.stdout);
+  assert.equal(out.code, 0, text);
+  assert.match(text, /^steps: 11 {2}decisions: 4$/m);
+  assert.match(
+    text,
+    /^case decisions: 0 \(the case's list; the run's other 4 picks follow from its seed\)$/m,
+  );
+});
