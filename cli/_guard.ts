@@ -246,8 +246,9 @@ export async function runConfirmed(url: string, limits: GuardLimits): Promise<Gu
   const again = await runGuarded(url, limits, undefined, confirm);
   if (again.kind === "done") {
     console.error(
-      `note: it finished within the --confirm-timeout ${confirm}s limit: a slow run (a busy ` +
-        `machine, or a long run), not a hang`,
+      `note: run again, it finished within the --confirm-timeout ${confirm}s limit: the stop ` +
+        `at the run limit was a slow run (a busy machine, or a long run), not a hang; the ` +
+        `verdict printed is the run's own`,
     );
   }
   return again;
