@@ -349,7 +349,13 @@ async function main(args: string[]): Promise<number> {
     throw new InputError(`cannot instrument: ${e instanceof Error ? e.message : e}`);
   });
   const sources = new Map(files.map((f) => [f, Deno.readTextFileSync(`${root}/${f}`)]));
-  const { reasons: equivalents, unmatched } = await equivalentMutants(all, sources, triaged);
+  const { reasons, unmatched, keyOf } = await equivalentMutants(all, sources, triaged).catch(
+    (e) => {
+      throw new InputError(e instanceof Error ? e.message : String(e));
+    },
+  );
+  // By the mutant's own key: two mutants can share a start (mutate/equivalents.ts keyOf).
+  const equivalents = (m: Mutant): string | undefined => reasons.get(keyOf(m));
   if (unmatched.length > 0 && values.files === undefined) {
     // Only a run over every file can tell an entry whose line changed (re-triage it).
     log(
@@ -494,7 +500,7 @@ async function judgeAll(
   workers: number,
   mutantCount: number,
   mutants: readonly Mutant[],
-  equivalents: ReadonlyMap<string, string>,
+  equivalents: (m: Mutant) => string | undefined,
   judgesRun: readonly JudgeName[],
   log: (s: string) => void,
   journal: Journal,
@@ -638,7 +644,7 @@ async function judgeAll(
   const judgeOne = async (m: Mutant): Promise<MutantResult> => {
     const key = mutantKey(m);
     const isStatic = staticIds.has(m.id);
-    const equivalent = equivalents.get(key);
+    const equivalent = equivalents(m);
     const judges = {} as Record<JudgeName, JudgeResult>;
     for (const judge of judgesRun) {
       // In the judge's order (fixed), so which probe kills is reproducible.

@@ -6,7 +6,11 @@
  *   line number only breaks a tie between identical lines: an edit above the line moves it, and
  *   a key matched by line number alone went stale with it (10 of 84 entries had, silently
  *   judged again); an edit of the line itself means the triage is due again, and
- *   `mutate/equivalents_test.ts` fails until every entry finds its mutant.
+ *   `mutate/equivalents_test.ts` fails until every entry finds its mutant. An entry names one
+ *   mutant: where two mutants share a start (the same key), its key carries the end of the one
+ *   it means (`KEY @end+L:C`, as `mutate/mutant_mirror.ts` `spanKey` writes it), and an entry
+ *   that would name several is an error naming it (a bare shared key once marked every mutant
+ *   of its start equivalent, triaged or not).
  * - **a rule**: a mutant inside the message argument of `assert(condition, message)` or
  *   `present(value, what)` (kernel/assert.ts) changes only the text of a failure the unmutated
  *   model never has: it decides nothing. Found in the syntax tree (TypeScript's parser), so no
@@ -75,8 +79,29 @@ export function assertionMessageSpans(ts: typeof TS, sf: TS.SourceFile): [number
 
 /** What {@linkcode equivalentMutants} found: each equivalent mutant's key and reason, and the entries that found none. */
 export interface Equivalents {
+  /** Reason of each equivalent mutant, by its {@linkcode Equivalents.keyOf} key. */
   readonly reasons: Map<string, string>;
+  /** Entries that found no mutant (their line changed: triage them again). */
   readonly unmatched: Equivalent[];
+  /**
+   * A mutant's key in `reasons`: `mutantKey`, or where mutants share it, with the mutant's end
+   * (`KEY @end+L:C`), so that one mutant's reason is never another's.
+   */
+  readonly keyOf: (m: Mutant) => string;
+}
+
+/** A mutant's key with its end: `KEY @end+L:C` (L: lines from start to end; C: 1-based end column). */
+export function endKey(m: Mutant): string {
+  const { start, end } = m.location;
+  return `${mutantKey(m)} @end+${end.line - start.line}:${end.column + 1}`;
+}
+
+/** An entry's key and end, if written: `KEY @end+L:C`. */
+function splitEnd(key: string): { bare: string; end: string | undefined } {
+  const at = / @end\+\d+:\d+$/.exec(key);
+  return at === null
+    ? { bare: key, end: undefined }
+    : { bare: key.slice(0, at.index), end: at[0].slice(1) };
 }
 
 /**
@@ -98,6 +123,9 @@ export interface Equivalents {
  * );
  * console.assert(found.reasons.size === 1); // the message's literal; the condition is judged
  * ```
+ *
+ * @throws Error naming an entry that names several mutants (a key that mutants share, written
+ * without the end of the one it means).
  */
 export async function equivalentMutants(
   mutants: readonly Mutant[],
@@ -113,19 +141,26 @@ export async function equivalentMutants(
   };
   // Candidates of each entry: same file, column, mutator and replacement, on a line of its text.
   const byShape = new Map<string, Mutant[]>();
+  const sharing = new Map<string, number>();
   for (const m of mutants) {
-    const p = parts(mutantKey(m));
+    const key = mutantKey(m);
+    sharing.set(key, (sharing.get(key) ?? 0) + 1);
+    const p = parts(key);
     const shape = `${p.file}:${p.column}:${p.rest}`;
     const got = byShape.get(shape);
     if (got === undefined) byShape.set(shape, [m]);
     else got.push(m);
   }
+  const keyOf = (m: Mutant): string =>
+    (sharing.get(mutantKey(m)) ?? 0) > 1 ? endKey(m) : mutantKey(m);
   const reasons = new Map<string, string>();
   const unmatched: Equivalent[] = [];
   for (const e of list) {
-    const p = parts(e.key);
+    const { bare, end } = splitEnd(e.key);
+    const p = parts(bare);
     const fits = (byShape.get(`${p.file}:${p.column}:${p.rest}`) ?? []).filter((m) =>
-      linesOf(m.fileName)[m.location.start.line]?.trim() === e.line
+      linesOf(m.fileName)[m.location.start.line]?.trim() === e.line &&
+      (end === undefined || endKey(m).endsWith(` ${end}`))
     );
     if (fits.length === 0) {
       unmatched.push(e);
@@ -134,7 +169,14 @@ export async function equivalentMutants(
     // Identical lines: the one nearest the key's line number.
     const near = (m: Mutant) => Math.abs(m.location.start.line + 1 - p.line);
     const best = fits.reduce((a, b) => near(b) < near(a) ? b : a);
-    reasons.set(mutantKey(best), e.reason);
+    const named = fits.filter((m) => m.location.start.line === best.location.start.line);
+    if (named.length > 1) {
+      throw new Error(
+        `mutate/equivalent.json: entry ${e.key} names ${named.length} mutants ` +
+          `(${named.map(endKey).join(", ")}): write the key of the one it means with its end`,
+      );
+    }
+    reasons.set(keyOf(best), e.reason);
   }
   for (const [file, text] of sources) {
     const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
@@ -146,10 +188,10 @@ export async function equivalentMutants(
       if (m.fileName !== file) continue;
       const s = at(m.location.start);
       const end = at(m.location.end);
-      if (spans.some(([a, b]) => s >= a && end <= b) && !reasons.has(mutantKey(m))) {
-        reasons.set(mutantKey(m), ASSERTION_MESSAGE);
+      if (spans.some(([a, b]) => s >= a && end <= b) && !reasons.has(keyOf(m))) {
+        reasons.set(keyOf(m), ASSERTION_MESSAGE);
       }
     }
   }
-  return { reasons, unmatched };
+  return { reasons, unmatched, keyOf };
 }

@@ -31,7 +31,6 @@
 
 import { mutantMirror } from "../mutate/mutant_mirror.ts";
 import { equivalentMutants, loadEquivalents } from "../mutate/equivalents.ts";
-import { mutantKey } from "../mutate/report.ts";
 import { strykerNs } from "../mutate/ns.ts";
 import type { JudgeOutcome } from "../mutate/probe_run.ts";
 import { chooseMutants, journalSurvivors, lineOf, mutantCommand } from "./_mutant_args.ts";
@@ -78,7 +77,7 @@ export async function campaignKills(
   try {
     const chosen = typeof keys === "function" ? keys(m.keys) : keys;
     if (chosen.length === 0) return [];
-    const { reasons: equivalent } = await equivalentMutants(
+    const { reasons: equivalent, keyOf } = await equivalentMutants(
       m.mutants,
       new Map([[file, Deno.readTextFileSync(`${ROOT}/${file}`)]]),
       loadEquivalents(ROOT),
@@ -162,7 +161,7 @@ export async function campaignKills(
       const ids = run.probesOfMutant(cov, "campaign", probes, id, isStatic);
       const limitMs = run.timeLimitMs(cov, "campaign", ids);
       const mutant = m.mutants.find((x) => x.id === id);
-      const reason = mutant === undefined ? undefined : equivalent.get(mutantKey(mutant));
+      const reason = mutant === undefined ? undefined : equivalent.get(keyOf(mutant));
       let v: CampaignVerdict;
       if (reason !== undefined) {
         v = { key, status: "equivalent", by: reason, ran: 0, ms: 0, limitMs };
