@@ -99,6 +99,7 @@ import {
   subRights,
 } from "./handle_model.ts";
 import type { ModelMapping, ModelRegion } from "./vmar_model.ts";
+import { plainOpRangeOutcome } from "./anon_op_range.ts";
 
 /** Errors a pager-backed access can surface (spec 4.3; SHOULD_WAIT in fail-instead-of-block mode). */
 export const PAGER_ERRORS: readonly Status[] = [
@@ -789,7 +790,7 @@ const AFTER: Partial<Record<CallName, Check>> = {
     if (op === ZX_VMO_OP_ZERO && h?.anonymous === "contiguous" && !m.decommitPossible) {
       return ZX_OK;
     }
-    return null;
+    return plainOpRangeOutcome(h, op, offset, length, m, ps);
   },
   // zx_pager_create_vmo.md: options other than RESIZABLE, TRAP_DIRTY and UNBOUNDED, or a key or
   // size that is no u64, are INVALID_ARGS (the pager is open: a handle to it was just looked up).

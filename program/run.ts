@@ -281,6 +281,7 @@ function applyToModel(
   ps: number,
 ): void {
   const ok = r.status === ZX_OK;
+  model.pinHolds.end(call.call, args, r.status, r.value, model);
   // A pin of a plain anonymous VMO through its own handle: those pages stay pinned until its
   // PMT handle is unpinned, closed or replaced (`HandleModel.plainPins`).
   const pinned = call.call === "zx_bti_pin" && ok ? model.get(args[2]) : undefined;
@@ -837,6 +838,7 @@ function* programThread(sys: Sys, t: number, s: Shared): ThreadBody {
       mayFailAllocating(call.call, args, s.model, s.kernel.pageSize);
     // A pin may hold pages from here on, whatever it returns (a shrink may then be BAD_STATE).
     if (call.call === "zx_bti_pin") s.model.pinsPossible = true;
+    s.model.pinHolds.start(call.call, args, s.model);
     // A resize started: the VMO's size is not known again until it returns ZX_OK.
     const resized = call.call === "zx_vmo_set_size" ? s.model.get(args[0]) : undefined;
     if (resized !== undefined) s.model.vmoBytes.delete(resized.object);

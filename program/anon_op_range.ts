@@ -1,0 +1,115 @@
+/**
+ * The outcome of `zx_vmo_op_range` on a plain anonymous VMO past its argument checks, predicted
+ * from upstream Zircon alone (not from the kernel model): what the program contract expects of
+ * COMMIT, DECOMMIT and the eviction hints there. A kernel that refuses one of them, or reports
+ * a pin or a pager where none can be, fails the contract.
+ *
+ * @module
+ */
+
+import {
+  type Status,
+  ZX_OBJ_TYPE_VMO,
+  ZX_OK,
+  ZX_VMO_OP_ALWAYS_NEED,
+  ZX_VMO_OP_COMMIT,
+  ZX_VMO_OP_DECOMMIT,
+  ZX_VMO_OP_DONT_NEED,
+} from "../kernel/constants.ts";
+import type { HandleModel, ModelHandle } from "./handle_model.ts";
+
+/**
+ * The status `zx_vmo_op_range(h, op, offset, length)` returns when `h` names a plain anonymous
+ * VMO (`zx_vmo_create` without DISCARDABLE), the rights, u64 and range checks have passed (the
+ * range, widened to whole pages, within the VMO), and the model is sure of the VMO's state; else
+ * null (undecided). From upstream (gnoliyil/fuchsia, zircon/kernel/vm):
+ * - ALWAYS_NEED and DONT_NEED: ZX_OK. `VmObjectPaged::HintRange` (vm_object_paged.cc @
+ *   8d0e4b46) returns ZX_OK for a VMO whose root no pager can evict ("the kernel does not make
+ *   any explicit guarantees on hints ... always free to ignore them").
+ * - COMMIT: ZX_OK. Nothing backs the VMO but the page allocator; its only failure is
+ *   NO_MEMORY, which the program runner excuses as injected (`mayFailAllocating`).
+ * - DECOMMIT of a page-aligned range: ZX_OK when no pin may hold a page of the VMO
+ *   ({@linkcode PinHolds}, `m.pinHolds`) and no child was made of it (`m.childrenMade`: a slice shares its pages and
+ *   could be pinned through its own handle; a snapshot puts a hidden parent above it upstream,
+ *   which is NOT_SUPPORTED). `VmCowPages::DecommitRangeLocked` (vm_cow_pages.cc) is
+ *   NOT_SUPPORTED only with a parent or a page source, INVALID_ARGS only unaligned, then
+ *   `UnmapAndRemovePagesLocked` is BAD_STATE only over a pinned page, else ZX_OK. (A pinned
+ *   page's BAD_STATE the contract already predicts.)
+ *
+ * @example
+ * ```ts
+ * import { HandleModel } from "./handle_model.ts";
+ * import { plainOpRangeOutcome } from "./anon_op_range.ts";
+ * import { ZX_OBJ_TYPE_VMO, ZX_OK, ZX_VMO_OP_DECOMMIT } from "../kernel/constants.ts";
+ * const m = new HandleModel();
+ * m.create(5, ZX_OBJ_TYPE_VMO, 0, null, 4096);
+ * console.assert(plainOpRangeOutcome(m.get(5), ZX_VMO_OP_DECOMMIT, 0, 4096, m, 4096) === ZX_OK);
+ * ```
+ */
+export function plainOpRangeOutcome(
+  h: ModelHandle | undefined,
+  op: unknown,
+  offset: number,
+  length: number,
+  m: HandleModel,
+  pageSize: number,
+): Status | null {
+  if (h?.anonymous !== "plain") return null;
+  if (op === ZX_VMO_OP_ALWAYS_NEED || op === ZX_VMO_OP_DONT_NEED || op === ZX_VMO_OP_COMMIT) {
+    return ZX_OK;
+  }
+  if (op !== ZX_VMO_OP_DECOMMIT || m.pinHolds.mayHold(h.object)) return null;
+  if ((m.childrenMade.get(h.object)?.length ?? 0) > 0) return null;
+  return offset % pageSize === 0 && length % pageSize === 0 ? ZX_OK : null;
+}
+
+/**
+ * Which VMOs a pin may hold pages of, as far as the program can know: a `zx_bti_pin` through a
+ * handle to a VMO counts from its start (`start`) and, if it returned ZX_OK, until a
+ * `zx_pmt_unpin` of its PMT returns ZX_OK (`end`). A failed pin pins nothing (upstream's
+ * `VmCowPages::PinRangeLocked` unpins what it pinned on failure, vm_cow_pages.cc); closing or
+ * replacing a PMT handle never unpins (zx_pmt_unpin.md: a PMT closed without an unpin is
+ * quarantined, its pages stay pinned), so such a pin counts for the rest of the run. Unlike
+ * `HandleModel.plainPins` (pins surely held), this is the other side: pins possibly held.
+ */
+export class PinHolds {
+  /** Per VMO object: pins started and not ended, and pins that returned ZX_OK and stand. */
+  readonly #holds = new Map<number, number>();
+  /** The VMO object of each PMT handle value whose pin stands, until it is unpinned. */
+  readonly #pmts = new Map<number, number>();
+
+  #add(object: number, n: number): void {
+    this.#holds.set(object, (this.#holds.get(object) ?? 0) + n);
+  }
+
+  /** A call started: a pin counts for the VMO it names from here on. */
+  start(call: string, args: readonly unknown[], m: HandleModel): void {
+    if (call !== "zx_bti_pin") return;
+    const h = m.get(args[2]);
+    if (h?.type === ZX_OBJ_TYPE_VMO) this.#add(h.object, 1);
+  }
+
+  /**
+   * A call returned `status` (and `value`, a pin's PMT handle), with the handle model as it was
+   * before the call's own effect on it.
+   */
+  end(call: string, args: readonly unknown[], status: Status, value: unknown, m: HandleModel) {
+    if (call === "zx_bti_pin") {
+      const h = m.get(args[2]);
+      if (h?.type !== ZX_OBJ_TYPE_VMO) return; // the start's count, if any, stays: unknown
+      if (status === ZX_OK && typeof value === "number") this.#pmts.set(value, h.object);
+      else this.#add(h.object, -1);
+    } else if (call === "zx_pmt_unpin" && status === ZX_OK && typeof args[0] === "number") {
+      const object = this.#pmts.get(args[0]);
+      if (object !== undefined) this.#add(object, -1);
+      this.#pmts.delete(args[0]);
+    } else if (
+      (call === "zx_handle_close" || call === "zx_handle_replace") && typeof args[0] === "number"
+    ) this.#pmts.delete(args[0]);
+  }
+
+  /** True if a pin may hold a page of the VMO `object`. */
+  mayHold(object: number): boolean {
+    return (this.#holds.get(object) ?? 0) > 0;
+  }
+}
