@@ -6,6 +6,7 @@
 import { strict as assert } from "node:assert";
 import { type MutantMirror, mutantMirror } from "../mutate/mutant_mirror.ts";
 import {
+  ZX_ERR_NOT_SUPPORTED,
   ZX_OBJ_TYPE_VMO,
   ZX_OK,
   ZX_VMO_OP_ALWAYS_NEED,
@@ -15,7 +16,7 @@ import {
   ZX_VMO_OP_PREFETCH,
   ZX_VMO_OP_ZERO,
 } from "../kernel/constants.ts";
-import { plainOpRangeOutcome } from "./anon_op_range.ts";
+import { vmoOpRangeOutcome } from "./anon_op_range.ts";
 import { HandleModel } from "./handle_model.ts";
 import { mirrorProgramVerdict } from "./testdata/program_verdict.ts";
 
@@ -24,27 +25,37 @@ type Any = any;
 
 const PS = 4096;
 
-Deno.test("plainOpRangeOutcome: COMMIT and the hints of a plain anonymous VMO are ZX_OK; ZERO and PREFETCH undecided", () => {
+Deno.test("vmoOpRangeOutcome: COMMIT and the hints of an anonymous VMO are ZX_OK, DECOMMIT of a pager VMO or clone NOT_SUPPORTED", () => {
   const m = new HandleModel();
   m.create(5, ZX_OBJ_TYPE_VMO, 0, null, 4 * PS);
   const h = m.get(5);
   for (const op of [ZX_VMO_OP_COMMIT, ZX_VMO_OP_ALWAYS_NEED, ZX_VMO_OP_DONT_NEED]) {
-    assert.equal(plainOpRangeOutcome(h, op, 1, PS, m, PS), ZX_OK, `op ${op}`);
+    assert.equal(vmoOpRangeOutcome(h, op, 1, PS, m, PS), ZX_OK, `op ${op}`);
   }
   for (const op of [ZX_VMO_OP_ZERO, ZX_VMO_OP_PREFETCH]) {
-    assert.equal(plainOpRangeOutcome(h, op, 0, PS, m, PS), null, `op ${op}`);
+    assert.equal(vmoOpRangeOutcome(h, op, 0, PS, m, PS), null, `op ${op}`);
   }
-  // A pager VMO is not plain anonymous: nothing decided here.
+  // A pager VMO's COMMIT waits on its pager: undecided; its DECOMMIT is NOT_SUPPORTED (a root
+  // page source), as is a clone's (a parent), unless the range is empty.
   m.create(6, ZX_OBJ_TYPE_VMO, 0, 1, 4 * PS);
-  assert.equal(plainOpRangeOutcome(m.get(6), ZX_VMO_OP_COMMIT, 0, PS, m, PS), null);
+  assert.equal(vmoOpRangeOutcome(m.get(6), ZX_VMO_OP_COMMIT, 0, PS, m, PS), null);
+  assert.equal(vmoOpRangeOutcome(m.get(6), ZX_VMO_OP_DECOMMIT, 0, PS, m, PS), ZX_ERR_NOT_SUPPORTED);
+  assert.equal(vmoOpRangeOutcome(m.get(6), ZX_VMO_OP_DECOMMIT, PS, 0, m, PS), null);
+  m.createWithRights(7, ZX_OBJ_TYPE_VMO, 0, false, true);
+  assert.equal(vmoOpRangeOutcome(m.get(7), ZX_VMO_OP_DECOMMIT, 0, 1, m, PS), ZX_ERR_NOT_SUPPORTED);
+  // A contiguous VMO commits and ignores hints like a plain one; its DECOMMIT is not decided.
+  m.create(8, ZX_OBJ_TYPE_VMO, 0, null, 4 * PS, "contiguous");
+  assert.equal(vmoOpRangeOutcome(m.get(8), ZX_VMO_OP_COMMIT, 0, PS, m, PS), ZX_OK);
+  assert.equal(vmoOpRangeOutcome(m.get(8), ZX_VMO_OP_DONT_NEED, 0, PS, m, PS), ZX_OK);
+  assert.equal(vmoOpRangeOutcome(m.get(8), ZX_VMO_OP_DECOMMIT, 0, PS, m, PS), null);
 });
 
-Deno.test("plainOpRangeOutcome: DECOMMIT is ZX_OK aligned, with no pin that may hold and no child", () => {
+Deno.test("vmoOpRangeOutcome: DECOMMIT is ZX_OK aligned, with no pin that may hold and no child", () => {
   const m = new HandleModel();
   m.create(5, ZX_OBJ_TYPE_VMO, 0, null, 4 * PS);
   const h = m.get(5);
   const decommit = (offset: number, length: number) =>
-    plainOpRangeOutcome(h, ZX_VMO_OP_DECOMMIT, offset, length, m, PS);
+    vmoOpRangeOutcome(h, ZX_VMO_OP_DECOMMIT, offset, length, m, PS);
   assert.equal(decommit(PS, 2 * PS), ZX_OK);
   assert.equal(decommit(PS / 2, PS), null, "unaligned: INVALID_ARGS upstream, rounded here");
   // A pin started: undecided until its unpin returns ZX_OK.
@@ -70,7 +81,7 @@ Deno.test("plainOpRangeOutcome: DECOMMIT is ZX_OK aligned, with no pin that may 
   const n = new HandleModel();
   n.create(5, ZX_OBJ_TYPE_VMO, 0, null, 4 * PS);
   n.childrenMade.set(5, [7]);
-  assert.equal(plainOpRangeOutcome(n.get(5), ZX_VMO_OP_DECOMMIT, 0, PS, n, PS), null);
+  assert.equal(vmoOpRangeOutcome(n.get(5), ZX_VMO_OP_DECOMMIT, 0, PS, n, PS), null);
 });
 
 const FILES = ["kernel/vmo_pages.ts"];
@@ -88,6 +99,14 @@ function judged(): Promise<{ m: MutantMirror; verdict: (k: number, key?: string)
 }
 
 const CASES: [key: string, what: string][] = [
+  [
+    "kernel/vmo_pages.ts:890:11:ConditionalExpression:false",
+    "DECOMMIT of a pager VMO or a clone decommits instead of NOT_SUPPORTED",
+  ],
+  [
+    "kernel/vmo_pages.ts:886:33:ConditionalExpression:true",
+    "every op on a contiguous VMO taken as its DECOMMIT or ZERO",
+  ],
   [
     "kernel/vmo_pages.ts:893:11:ConditionalExpression:true",
     "DECOMMIT of an unpinned plain anonymous VMO says BAD_STATE (anon_op_range.ts)",
