@@ -37,7 +37,7 @@ import type { HandleModel, ModelHandle } from "./handle_model.ts";
  *   pages are committed at creation, lent ones taken back); its only failure is NO_MEMORY,
  *   which the program runner excuses as injected (`mayFailAllocating`).
  * - DECOMMIT of a page-aligned range of a plain anonymous VMO: ZX_OK when no pin may hold a
- *   page of it ({@linkcode PinHolds}, `m.pinHolds`) and no child was made of it
+ *   page of it (`m.pinHolds`, program/pin_holds.ts) and no child was made of it
  *   (`m.childrenMade`: a slice shares its pages and could be pinned through its own handle; a
  *   snapshot puts a hidden parent above it upstream, which is NOT_SUPPORTED).
  *   `VmCowPages::DecommitRangeLocked` (vm_cow_pages.cc) is OUT_OF_RANGE past the end, ZX_OK
@@ -99,52 +99,14 @@ export function plainMappingOpCertain(op: unknown, object: number, m: HandleMode
 }
 
 /**
- * Which VMOs a pin may hold pages of, as far as the program can know: a `zx_bti_pin` through a
- * handle to a VMO counts from its start (`start`) and, if it returned ZX_OK, until a
- * `zx_pmt_unpin` of its PMT returns ZX_OK (`end`). A failed pin pins nothing (upstream's
- * `VmCowPages::PinRangeLocked` unpins what it pinned on failure, vm_cow_pages.cc); closing or
- * replacing a PMT handle never unpins (zx_pmt_unpin.md: a PMT closed without an unpin is
- * quarantined, its pages stay pinned), so such a pin counts for the rest of the run. Unlike
- * `HandleModel.plainPins` (pins surely held), this is the other side: pins possibly held.
+ * The VMO (model object id) a `zx_bti_pin` call names through `args[2]`, for
+ * `PinHolds` (program/pin_holds.ts); undefined for any other call or a handle that names no VMO.
  */
-export class PinHolds {
-  /** Per VMO object: pins started and not ended, and pins that returned ZX_OK and stand. */
-  readonly #holds = new Map<number, number>();
-  /** The VMO object of each PMT handle value whose pin stands, until it is unpinned. */
-  readonly #pmts = new Map<number, number>();
-
-  #add(object: number, n: number): void {
-    this.#holds.set(object, (this.#holds.get(object) ?? 0) + n);
-  }
-
-  /** A call started: a pin counts for the VMO it names from here on. */
-  start(call: string, args: readonly unknown[], m: HandleModel): void {
-    if (call !== "zx_bti_pin") return;
-    const h = m.get(args[2]);
-    if (h?.type === ZX_OBJ_TYPE_VMO) this.#add(h.object, 1);
-  }
-
-  /**
-   * A call returned `status` (and `value`, a pin's PMT handle), with the handle model as it was
-   * before the call's own effect on it.
-   */
-  end(call: string, args: readonly unknown[], status: Status, value: unknown, m: HandleModel) {
-    if (call === "zx_bti_pin") {
-      const h = m.get(args[2]);
-      if (h?.type !== ZX_OBJ_TYPE_VMO) return; // the start's count, if any, stays: unknown
-      if (status === ZX_OK && typeof value === "number") this.#pmts.set(value, h.object);
-      else this.#add(h.object, -1);
-    } else if (call === "zx_pmt_unpin" && status === ZX_OK && typeof args[0] === "number") {
-      const object = this.#pmts.get(args[0]);
-      if (object !== undefined) this.#add(object, -1);
-      this.#pmts.delete(args[0]);
-    } else if (
-      (call === "zx_handle_close" || call === "zx_handle_replace") && typeof args[0] === "number"
-    ) this.#pmts.delete(args[0]);
-  }
-
-  /** True if a pin may hold a page of the VMO `object`. */
-  mayHold(object: number): boolean {
-    return (this.#holds.get(object) ?? 0) > 0;
-  }
+export function pinnedVmo(
+  m: HandleModel,
+  call: string,
+  args: readonly unknown[],
+): number | undefined {
+  const h = call === "zx_bti_pin" ? m.get(args[2]) : undefined;
+  return h?.type === ZX_OBJ_TYPE_VMO ? h.object : undefined;
 }

@@ -59,23 +59,23 @@ Deno.test("vmoOpRangeOutcome: DECOMMIT is ZX_OK aligned, with no pin that may ho
   assert.equal(decommit(PS, 2 * PS), ZX_OK);
   assert.equal(decommit(PS / 2, PS), null, "unaligned: INVALID_ARGS upstream, rounded here");
   // A pin started: undecided until its unpin returns ZX_OK.
-  m.pinHolds.start("zx_bti_pin", [1, 0, 5, 0, PS], m);
+  m.pinHolds.start("zx_bti_pin", 5);
   assert.equal(decommit(0, PS), null);
-  m.pinHolds.end("zx_bti_pin", [1, 0, 5, 0, PS], ZX_OK, 9, m);
+  m.pinHolds.end("zx_bti_pin", [1, 0, 5, 0, PS], ZX_OK, 9, 5);
   assert.equal(decommit(0, PS), null);
-  m.pinHolds.end("zx_pmt_unpin", [9], -1, 0, m); // a failed unpin leaves the pin
+  m.pinHolds.end("zx_pmt_unpin", [9], -1, 0, undefined); // a failed unpin leaves the pin
   assert.equal(decommit(0, PS), null);
-  m.pinHolds.end("zx_pmt_unpin", [9], ZX_OK, 0, m);
+  m.pinHolds.end("zx_pmt_unpin", [9], ZX_OK, 0, undefined);
   assert.equal(decommit(0, PS), ZX_OK);
   // A failed pin pins nothing.
-  m.pinHolds.start("zx_bti_pin", [1, 0, 5, 0, PS], m);
-  m.pinHolds.end("zx_bti_pin", [1, 0, 5, 0, PS], -10, 0, m);
+  m.pinHolds.start("zx_bti_pin", 5);
+  m.pinHolds.end("zx_bti_pin", [1, 0, 5, 0, PS], -10, 0, 5);
   assert.equal(decommit(0, PS), ZX_OK);
   // A PMT closed without an unpin is quarantined: its pin holds for good.
-  m.pinHolds.start("zx_bti_pin", [1, 0, 5, 0, PS], m);
-  m.pinHolds.end("zx_bti_pin", [1, 0, 5, 0, PS], ZX_OK, 11, m);
-  m.pinHolds.end("zx_handle_close", [11], ZX_OK, 0, m);
-  m.pinHolds.end("zx_pmt_unpin", [11], ZX_OK, 0, m);
+  m.pinHolds.start("zx_bti_pin", 5);
+  m.pinHolds.end("zx_bti_pin", [1, 0, 5, 0, PS], ZX_OK, 11, 5);
+  m.pinHolds.end("zx_handle_close", [11], ZX_OK, 0, undefined);
+  m.pinHolds.end("zx_pmt_unpin", [11], ZX_OK, 0, undefined);
   assert.equal(decommit(0, PS), null);
   // A child made of it: undecided (a slice shares its pages; a snapshot hides a parent above).
   const n = new HandleModel();

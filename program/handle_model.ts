@@ -36,7 +36,7 @@ import {
 } from "../kernel/constants.ts";
 import { present } from "../kernel/assert.ts";
 import { VmarModel } from "./vmar_model.ts";
-import { PinHolds } from "./anon_op_range.ts";
+import { PinHolds } from "./pin_holds.ts";
 
 /** One handle the model says is open. */
 export interface ModelHandle {
@@ -175,7 +175,7 @@ export class HandleModel {
    */
   pinsPossible = false;
 
-  /** The VMOs a pin may hold pages of (`program/anon_op_range.ts`). */
+  /** The VMOs a pin may hold pages of (`program/pin_holds.ts`). */
   readonly pinHolds: PinHolds = new PinHolds();
 
   /**
