@@ -99,6 +99,7 @@ import {
   subRights,
 } from "./handle_model.ts";
 import type { ModelMapping, ModelRegion } from "./vmar_model.ts";
+import { plainMappingOpCertain, vmoOpRangeOutcome } from "./anon_op_range.ts";
 
 /** Errors a pager-backed access can surface (spec 4.3; SHOULD_WAIT in fail-instead-of-block mode). */
 export const PAGER_ERRORS: readonly Status[] = [
@@ -597,7 +598,7 @@ function opRangeIn(region: ModelRegion, op: unknown, addr: number, end: number, 
     const x = m.vmars.find(region, at);
     if (x === undefined) return ZX_ERR_BAD_STATE;
     if (write && !x.canWrite) return ZX_ERR_ACCESS_DENIED;
-    const certain = op === ZX_VMAR_OP_COMMIT && plainWindow(m, x, at, end);
+    const certain = plainWindow(m, x, at, end) && plainMappingOpCertain(op, x.vmo as number, m);
     if (op !== ZX_VMAR_OP_MAP_RANGE && !certain) return null;
     at = x.addr + x.len;
   }
@@ -789,7 +790,7 @@ const AFTER: Partial<Record<CallName, Check>> = {
     if (op === ZX_VMO_OP_ZERO && h?.anonymous === "contiguous" && !m.decommitPossible) {
       return ZX_OK;
     }
-    return null;
+    return vmoOpRangeOutcome(h, op, offset, length, m, ps);
   },
   // zx_pager_create_vmo.md: options other than RESIZABLE, TRAP_DIRTY and UNBOUNDED, or a key or
   // size that is no u64, are INVALID_ARGS (the pager is open: a handle to it was just looked up).

@@ -1206,6 +1206,7 @@ class CallBuilder {
     this.#emit({ call: "zx_object_get_info", args: [{ h: vmo }, ZX_INFO_VMO] }, null);
     this.#contiguousZero(bti);
     this.#pinnedDecommit(bti);
+    this.#opRangeKinds(bti);
     this.#clonedSlicePin(bti);
     this.#pagerZeroPins(bti);
     this.#cloneShrinkGrow();
@@ -1226,6 +1227,31 @@ class CallBuilder {
     );
     this.#emit({ call: "zx_vmo_op_range", args: [{ h: vmo }, ZX_VMO_OP_ZERO, 0, 2 * ps] }, null);
     this.#emit({ call: "zx_object_get_info", args: [{ h: vmo }, ZX_INFO_VMO] }, null);
+  }
+
+  /**
+   * The end of a pin layout, with no draws and nothing that blocks: the VMO ops whose outcome
+   * upstream decides by the kind of VMO alone (program/anon_op_range.ts): a fresh two-page
+   * contiguous VMO committed and given both eviction hints (ZX_OK each; then ZX_INFO_VMO: all
+   * its bytes still committed, `infoAgrees`), and a fresh two-page
+   * pager VMO decommitted (NOT_SUPPORTED: a root page source). Random draws give these ops to
+   * those VMOs seldom.
+   */
+  #opRangeKinds(bti: CallRef): void {
+    const ps = this.#ps;
+    const contiguous = this.#emit(
+      { call: "zx_vmo_create_contiguous", args: [{ h: bti }, 2 * ps, 0] },
+      null,
+    );
+    for (const op of [ZX_VMO_OP_COMMIT, ZX_VMO_OP_DONT_NEED, ZX_VMO_OP_ALWAYS_NEED]) {
+      this.#emit({ call: "zx_vmo_op_range", args: [{ h: contiguous }, op, 0, 2 * ps] }, null);
+    }
+    this.#emit({ call: "zx_object_get_info", args: [{ h: contiguous }, ZX_INFO_VMO] }, null);
+    const paged = this.#pagerVmo(0, 2 * ps);
+    this.#emit(
+      { call: "zx_vmo_op_range", args: [{ h: paged }, ZX_VMO_OP_DECOMMIT, 0, 2 * ps] },
+      null,
+    );
   }
 
   /**

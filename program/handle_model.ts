@@ -36,6 +36,7 @@ import {
 } from "../kernel/constants.ts";
 import { present } from "../kernel/assert.ts";
 import { VmarModel } from "./vmar_model.ts";
+import { PinHolds } from "./pin_holds.ts";
 
 /** One handle the model says is open. */
 export interface ModelHandle {
@@ -173,6 +174,9 @@ export class HandleModel {
    * a shrink may be BAD_STATE (spec 2.8.3). Never cleared.
    */
   pinsPossible = false;
+
+  /** The VMOs a pin may hold pages of (`program/pin_holds.ts`). */
+  readonly pinHolds: PinHolds = new PinHolds();
 
   /**
    * Pins of a `plain` anonymous VMO (`zx_bti_pin` through a handle whose `anonymous` is `plain`,

@@ -85,6 +85,7 @@ import {
   type ProgramCall,
 } from "./program.ts";
 import { StateSignatures } from "./state_signature.ts";
+import { pinnedVmo } from "./anon_op_range.ts";
 
 /** A handle value the kernel never hands out (values step by 0x10 from 0x10). */
 export const INVALID_HANDLE = 0x7fff_fff8;
@@ -281,6 +282,7 @@ function applyToModel(
   ps: number,
 ): void {
   const ok = r.status === ZX_OK;
+  model.pinHolds.end(call.call, args, r.status, r.value, pinnedVmo(model, call.call, args));
   // A pin of a plain anonymous VMO through its own handle: those pages stay pinned until its
   // PMT handle is unpinned, closed or replaced (`HandleModel.plainPins`).
   const pinned = call.call === "zx_bti_pin" && ok ? model.get(args[2]) : undefined;
@@ -837,6 +839,7 @@ function* programThread(sys: Sys, t: number, s: Shared): ThreadBody {
       mayFailAllocating(call.call, args, s.model, s.kernel.pageSize);
     // A pin may hold pages from here on, whatever it returns (a shrink may then be BAD_STATE).
     if (call.call === "zx_bti_pin") s.model.pinsPossible = true;
+    s.model.pinHolds.start(call.call, pinnedVmo(s.model, call.call, args));
     // A resize started: the VMO's size is not known again until it returns ZX_OK.
     const resized = call.call === "zx_vmo_set_size" ? s.model.get(args[0]) : undefined;
     if (resized !== undefined) s.model.vmoBytes.delete(resized.object);
