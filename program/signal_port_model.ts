@@ -85,7 +85,7 @@ function userMask(type: number): number {
  * const model = new HandleModel();
  * // No port known to the handle model: nothing is judged.
  * ports.start("zx_port_wait", [7, 0], model, 0);
- * console.assert(ports.end("zx_port_wait", [7, 0], -21, model, 0) === undefined);
+ * console.assert(ports.end("zx_port_wait", [7, 0], -21, 0) === undefined);
  * ```
  */
 export class SignalPortModel {
@@ -162,7 +162,6 @@ export class SignalPortModel {
     call: CallName,
     args: readonly unknown[],
     status: Status,
-    model: HandleModel,
     tid: number,
   ): string | undefined {
     const named = this.#named.get(tid) ?? [];

@@ -22,7 +22,7 @@ function setup(): { ports: SignalPortModel; model: HandleModel; run: Run } {
   const ports = new SignalPortModel();
   const run: Run = (call, args, status, tid = 0) => {
     ports.start(call as never, args, model, tid);
-    return ports.end(call as never, args, status, model, tid);
+    return ports.end(call as never, args, status, tid);
   };
   return { ports, model, run };
 }
@@ -71,5 +71,5 @@ Deno.test("signal ports: a packet another thread took while a wait ran is not ow
   run("zx_object_wait_async", [2, 3, 1, U0, 0], ZX_OK);
   ports.start("zx_port_wait", [3, 100], model, 1);
   assert.equal(run("zx_port_wait", [3, 0], ZX_OK, 2), undefined);
-  assert.equal(ports.end("zx_port_wait", [3, 100], ZX_ERR_TIMED_OUT, model, 1), undefined);
+  assert.equal(ports.end("zx_port_wait", [3, 100], ZX_ERR_TIMED_OUT, 1), undefined);
 });
