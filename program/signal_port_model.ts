@@ -41,6 +41,7 @@ import {
   ZX_WAIT_ASYNC_ONCE,
   ZX_WAIT_ASYNC_TIMESTAMP,
 } from "../kernel/constants.ts";
+import { spec } from "../kernel/syscalls.ts";
 import type { HandleModel } from "./handle_model.ts";
 import type { CallName } from "./program.ts";
 
@@ -57,6 +58,11 @@ interface PendingWait {
 interface PortCount {
   sure: number;
   taken: number;
+  /**
+   * Every packet that can reach the port is one of `sure`: no call named it but as the port of
+   * `zx_object_wait_async` (each waiting for user signals only) and `zx_port_wait`.
+   */
+  exact: boolean;
 }
 
 /** A `zx_port_wait` in progress: its port, what it surely held, and the takes counted then. */
@@ -97,12 +103,14 @@ export class SignalPortModel {
   readonly #cancelled = new Set<number>();
   /** Per thread, its `zx_port_wait` in progress on a judged port. */
   readonly #open = new Map<number, OpenWait>();
+  /** A `zx_object_signal` succeeded on a handle the handle model does not know. */
+  #unnamedSignal = false;
   /** Per thread, the objects its call named at its start (handles may close while it runs). */
   readonly #named = new Map<number, (number | undefined)[]>();
 
   #count(port: number): PortCount {
     let c = this.#ports.get(port);
-    if (c === undefined) this.#ports.set(port, c = { sure: 0, taken: 0 });
+    if (c === undefined) this.#ports.set(port, c = { sure: 0, taken: 0, exact: true });
     return c;
   }
 
@@ -125,6 +133,13 @@ export class SignalPortModel {
 
   /** A call of thread `tid` starts with `args` resolved. */
   start(call: CallName, args: readonly unknown[], model: HandleModel, tid: number): void {
+    for (const [i, p] of spec(call).params.entries()) {
+      const names = p.kind === "port" || p.handle?.type === ZX_OBJ_TYPE_PORT;
+      if (!names || (i === 0 && call === "zx_port_wait")) continue;
+      if (i === 1 && call === "zx_object_wait_async") continue;
+      const port = this.#object(args[i], model, ZX_OBJ_TYPE_PORT);
+      if (port !== undefined) this.#count(port).exact = false;
+    }
     if (call === "zx_port_cancel_key") {
       const port = this.#object(args[0], model, ZX_OBJ_TYPE_PORT);
       if (port !== undefined) this.#cancelled.add(port);
@@ -169,6 +184,8 @@ export class SignalPortModel {
     if (call === "zx_object_signal" && status === ZX_OK) {
       const object = named[0];
       const [clear, set] = [args[1], args[2]];
+      // A signal on an object the handle model cannot name: a wait on it may have fired unseen.
+      if (object === undefined) this.#unnamedSignal = true;
       if (object !== undefined && typeof clear === "number" && typeof set === "number") {
         const was = this.#user.get(object) ?? 0;
         this.#user.set(object, ((was & ~clear) | set) >>> 0);
@@ -180,11 +197,15 @@ export class SignalPortModel {
       const [object, port, mask] = named;
       const h = typeof args[0] === "number" ? args[0] : undefined;
       const once = args[4] === ZX_WAIT_ASYNC_ONCE || args[4] === ZX_WAIT_ASYNC_TIMESTAMP;
+      if (port !== undefined && (object === undefined || typeof args[3] !== "number")) {
+        this.#count(port).exact = false;
+      }
       if (
         object !== undefined && port !== undefined && h !== undefined && once &&
         typeof args[3] === "number" && mask !== undefined
       ) {
         const trigger = (args[3] & mask) >>> 0;
+        if ((args[3] & ~mask) !== 0) this.#count(port).exact = false;
         if (trigger !== 0) {
           this.#pending.push({ handle: h, object, port, trigger });
           this.#fire(object);
@@ -198,7 +219,12 @@ export class SignalPortModel {
     if (open === undefined) return undefined;
     const c = this.#count(open.port);
     if (status === ZX_OK) {
+      const held = c.sure - c.taken;
       c.taken++;
+      if (c.exact && !this.#unnamedSignal && !this.#cancelled.has(open.port) && held <= 0) {
+        return `returned ZX_OK, but port ${open.port} held no packet: no async wait on it had ` +
+          "seen its signals (every packet of the port comes from such a wait)";
+      }
       return undefined;
     }
     const left = open.ahead - (c.taken - open.takenAt);

@@ -73,3 +73,23 @@ Deno.test("signal ports: a packet another thread took while a wait ran is not ow
   assert.equal(run("zx_port_wait", [3, 0], ZX_OK, 2), undefined);
   assert.equal(ports.end("zx_port_wait", [3, 100], ZX_ERR_TIMED_OUT, 1), undefined);
 });
+
+Deno.test("signal ports: a port only user-signal waits reach holds exactly their packets", () => {
+  const early = setup();
+  early.run("zx_object_wait_async", [1, 3, 2, U0, 0], ZX_OK);
+  assert.match(early.run("zx_port_wait", [3, 0], ZX_OK) ?? "", /held no packet/);
+  const { run } = setup();
+  run("zx_object_wait_async", [1, 3, 2, U0, 0], ZX_OK);
+  assert.equal(run("zx_port_wait", [3, 0], ZX_ERR_TIMED_OUT), undefined);
+  run("zx_object_signal", [1, 0, U0], ZX_OK);
+  assert.equal(run("zx_port_wait", [3, 0], ZX_OK), undefined);
+  // A wait that may fire by a signal the model does not follow: the port is no longer exact.
+  run("zx_object_wait_async", [1, 3, 3, 1 << 2, 0], ZX_OK);
+  assert.equal(run("zx_port_wait", [3, 0], ZX_OK), undefined);
+});
+
+Deno.test("signal ports: a port some other call names is not held exact", () => {
+  const { run } = setup();
+  run("zx_port_queue", [3, { packet: 1 }], ZX_OK);
+  assert.equal(run("zx_port_wait", [3, 0], ZX_OK), undefined);
+});
