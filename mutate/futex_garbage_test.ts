@@ -6,6 +6,7 @@
 // the run. Before it no probe of the judge made such a call (sample 9c15424, docs/mutation.md).
 // Its owner round (gap list D of sample db479d7) parks helper threads on futex words and a
 // condition variable, names a bystander and a waiter as new owners, and wakes one at a time.
+// Its queue round (gap list B of sample d8197e4) times a wait out, then requeues and wakes by count.
 import { strict as assert } from "node:assert";
 import { mirrorScenarioRun, mutantMirror } from "./mutant_mirror.ts";
 import { assertEverySeedPasses, judgeScenario } from "./_judge_scenario.ts";
@@ -78,5 +79,31 @@ Deno.test("futex_garbage's owner round: a wake of more than wake_count, a bystan
         m.dispose();
       }
     });
+  }
+});
+
+// Gap list B of sample d8197e4 (docs/mutation.md): the queue round. A requeue that moves one
+// waiter more than requeue_count (futex.ts:177), and a timed-out wait left in the futex's queue
+// (kernel.ts:506: a later requeue moves it instead of a helper): a helper is stranded, the pager
+// polls for it forever and its readers go unserved (a hang). One mirror of both files.
+Deno.test("futex_garbage's queue round: a requeue of one too many, a timed-out waiter left queued", async () => {
+  const m = await mutantMirror(["kernel/futex.ts", "kernel/kernel.ts"]);
+  try {
+    const run = await mirrorScenarioRun(m, "kernel");
+    const verdict = (): Any => run("futex_garbage", 0);
+    assert.equal(verdict().kind, "pass");
+    for (
+      const key of [
+        "kernel/futex.ts:177:41:EqualityOperator:moved <= requeueCount",
+        "kernel/kernel.ts:506:5:CallExpression:;",
+      ]
+    ) {
+      const v: Any = m.withMutant(key, verdict);
+      assert.equal(v.kind, "invariant", `${key}: ${JSON.stringify(v)}`);
+      assert.equal(v.invariant, "no-lost-requests", `${key}: ${JSON.stringify(v)}`);
+      assert.match(v.message, /^hang: .*waits on futex/);
+    }
+  } finally {
+    m.dispose();
   }
 });

@@ -228,6 +228,38 @@ function* ownerRound(sys: Sys): Syscall<void> {
   while (sys.atomicLoad(done) < 3) yield* sys.futexWait(pause, 0, 0, sys.now + 4);
 }
 
+/**
+ * The queue round of {@linkcode futexGarbage}: futex calls whose outcome is how many waiters each
+ * one takes, as upstream counts them (docs/reference/syscalls/futex_requeue.md @ gnoliyil/fuchsia
+ * 3a0300d1: "After waking *wake_count* threads, *requeue_count* threads are moved from the
+ * original futex's wait queue to the wait queue corresponding to *requeue_ptr*"; futex_wake.md:
+ * at most *wake_count*), and a wait that timed out is no waiter any more (its thread returned
+ * ZX_ERR_TIMED_OUT: it left the wait queue, `WaitQueue` timeout, futex_context.cc
+ * FutexWait). The pager first waits on word `a` until its deadline passes; three helpers then
+ * park on `a`; a requeue wakes none and moves one to `b`; a wake of `b` takes one, a wake of
+ * `a` two, and the pager polls until all three have returned. A kernel that gets a count wrong,
+ * or keeps the timed-out wait queued (a wake or move then spends itself on it), strands a
+ * helper: the pager polls forever and its readers are never served, a hang.
+ */
+function* queueRound(sys: Sys): Syscall<void> {
+  const a = sys.futexWord(0);
+  const b = sys.futexWord(0);
+  const pause = sys.futexWord(0);
+  const done = sys.futexWord(0);
+  yield* sys.futexWait(a, 0, 0, sys.now + 4);
+  for (const i of [0, 1, 2]) {
+    sys.spawn(`queue-${i}`, function* (s) {
+      yield* s.futexWait(a, 0, 0, ZX_TIME_INFINITE);
+      s.atomicAdd(done, 1);
+    });
+  }
+  yield* sys.futexWait(pause, 0, 0, sys.now + 16);
+  yield* sys.futexRequeue(a, 0, 0, b, 1, 0);
+  yield* sys.futexWake(b, 1);
+  yield* sys.futexWake(a, 2);
+  while (sys.atomicLoad(done) < 3) yield* sys.futexWait(pause, 0, 0, sys.now + 4);
+}
+
 export const futexGarbage: PagerService = function* (sys, ctx) {
   const word = sys.futexWord(0);
   // The word holds 0, not 1: past the deadline's check the value's would fail (BAD_STATE), so a
@@ -240,6 +272,7 @@ export const futexGarbage: PagerService = function* (sys, ctx) {
     yield* sys.futexWait(word, 0, self, 0);
   }
   yield* ownerRound(sys);
+  yield* queueRound(sys);
   yield* serveReads(sys, ctx, function* (packet, vmo) {
     yield* supplyFromBacking(sys, ctx, vmo, packet.offset, packet.length);
   });

@@ -22,6 +22,7 @@ const FILES = [
   "kernel/vmo_pages.ts",
   "kernel/syscalls.ts",
   "kernel/kernel_objects.ts",
+  "kernel/signals.ts",
 ];
 
 /**
@@ -814,4 +815,22 @@ const UNMAP_CASES: [key: string, what: string][] = [
 
 Deno.test("zx_vmar_unmap of half a sub-region, and in a destroyed region: kernel_vmar.ts mutants", async (t) => {
   await killsOnPrograms(t, UNMAP_CASES);
+});
+
+// Sample d8197e4 (seed 16), gap list B: an async wait for a signal already active (or set later)
+// surely queues a packet (`signal_port_model.ts`), so a `zx_port_wait` that then times out fails
+// the contract. `signalLayout`'s wait for the VMO's user signal left set reaches it.
+const SIGNAL_PORT_CASES: [key: string, what: string][] = [
+  [
+    "kernel/signals.ts:69:9:EqualityOperator:this.#waits.length !== 0",
+    "an async wait whose signal is active never fires",
+  ],
+  [
+    "kernel/signals.ts:77:11:ConditionalExpression:false",
+    "an async wait fires whatever the object's signals",
+  ],
+];
+
+Deno.test("an async wait for an active signal queues its packet: the signals.ts mutant of sample d8197e4", async (t) => {
+  await killsOnPrograms(t, SIGNAL_PORT_CASES);
 });

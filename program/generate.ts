@@ -1614,7 +1614,23 @@ class CallBuilder {
     }, null);
     // Its packet taken (no draws): the trace must show what it observed (`signalPacketShown`).
     this.#emit({ call: "zx_port_wait", args: [{ h: signalPort }, 0] }, null);
+    this.#signalLater(vmo, signalPort, u0);
     this.#userPackets();
+  }
+
+  /**
+   * An async wait for a signal the VMO does not have (`u0`, cleared), on the port whose one packet
+   * was taken: no packet yet (a wait past its deadline times out), then the signal set, the
+   * packet (no draws; `signal_port_model.ts` judges both waits: none owed, then one owed).
+   */
+  #signalLater(vmo: CallRef, port: CallRef, u0: number): void {
+    this.#emit({
+      call: "zx_object_wait_async",
+      args: [{ h: vmo }, { h: port }, 2, u0, ZX_WAIT_ASYNC_ONCE],
+    }, null);
+    this.#emit({ call: "zx_port_wait", args: [{ h: port }, 0] }, null);
+    this.#emit({ call: "zx_object_signal", args: [{ h: vmo }, 0, u0] }, null);
+    this.#emit({ call: "zx_port_wait", args: [{ h: port }, 0] }, null);
   }
 
   /**

@@ -16,6 +16,7 @@
  */
 
 import { PortModel } from "./port_model.ts";
+import { SignalPortModel } from "./signal_port_model.ts";
 import { infoRecordProblem } from "./info_record.ts";
 import {
   type Status,
@@ -209,6 +210,8 @@ interface Shared {
   readonly observed: Map<number, KernelEvent & { k: "observed" }>;
   /** The user packets of the program's ports, from its own calls (`port_model.ts`). */
   readonly ports: PortModel;
+  /** The signal packets the program's async waits surely queued (`signal_port_model.ts`). */
+  readonly signalPorts: SignalPortModel;
   /** The bytes each thread's current call stored (the trace's `store` events), in order. */
   readonly stores: Map<number, Uint8Array[]>;
 }
@@ -860,6 +863,7 @@ function* programThread(sys: Sys, t: number, s: Shared): ThreadBody {
     const detaching = call.call === "zx_pager_detach_vmo" ? s.model.get(args[1]) : undefined;
     if (detaching !== undefined) s.model.detachStarted.add(detaching.object);
     s.ports.start(call.call, args, s.model, s.kernel.now, t);
+    if (!memory) s.signalPorts.start(call.call, args, s.model, t);
     s.rets.delete(sys.tid);
     s.stores.set(sys.tid, []);
     s.calls.delete(sys.tid);
@@ -896,6 +900,8 @@ function* programThread(sys: Sys, t: number, s: Shared): ThreadBody {
     }
     const portWrong = s.ports.end(call.call, args, result, s.model, t);
     if (portWrong !== undefined) contractFailure(`t${t}#${c} ${call.call} ${portWrong}`);
+    const signalWrong = memory ? undefined : s.signalPorts.end(call.call, args, result.status, t);
+    if (signalWrong !== undefined) contractFailure(`t${t}#${c} ${call.call} ${signalWrong}`);
     if (waited !== null && (result.status !== waited.status || result.value !== waited.observed)) {
       contractFailure(
         `t${t}#${c} zx_object_wait_one returned ${statusName(result.status)} observing 0x${
@@ -1134,6 +1140,7 @@ export function runProgram(program: Program, options: ProgramRunOptions = {}): P
     kernel,
     model,
     ports: new PortModel(),
+    signalPorts: new SignalPortModel(),
     stores: new Map(),
     results: program.threads.map(() => []),
     threads: [],

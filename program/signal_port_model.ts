@@ -1,0 +1,238 @@
+/**
+ * The packets a program's async waits surely put on its ports, from the program's own calls: a
+ * lower bound on what each port holds, so a `zx_port_wait` that returns ZX_ERR_TIMED_OUT while
+ * the port must hold a signal packet is caught, without the kernel's port or its wait list.
+ *
+ * Upstream (docs/reference/syscalls/object_wait_async.md @ gnoliyil/fuchsia 3a0300d1): "if
+ * **any** of the signals in *signals* are active when `zx_object_wait_async()` is called or
+ * become active afterwards, a packet will be enqueued on *port*"; "Once a packet has been
+ * enqueued the asynchronous waiting ends" (one packet per wait); "If *handle* is closed, the
+ * operations associated with it will also be terminated, but packets already in the queue are
+ * not affected"; `zx_port_cancel` removes a wait's queued packets. The model's only options are
+ * ONCE (0) and TIMESTAMP (1): no EDGE, which would not fire for a signal already active.
+ *
+ * What the model knows of an object's signals is its user signals (and an event's
+ * ZX_EVENT_SIGNALED): every object starts with none, and only a successful `zx_object_signal`
+ * changes them (clear first, then set: object_signal.md). A wait whose trigger meets one of them
+ * surely fired, at once or at that signal; it may have fired earlier by another signal (a VMO's
+ * ZX_VMO_ZERO_CHILDREN), which still makes one packet. Each port counts the packets its waits
+ * surely queued and every packet a `zx_port_wait` took from it (whatever its kind): while the
+ * first exceeds the second the port is not empty. A wait that started with the port surely
+ * holding more packets than were taken while it ran finds one (`PortDispatcher::Dequeue` looks
+ * at the queue before it sleeps), so it cannot time out. A port named by `zx_port_cancel` or
+ * `zx_port_cancel_key` (the model's only cancel; it may remove such a packet) is not judged from then on; other
+ * packets (user or pager packets) only add to the queue, so they leave the bound sound.
+ *
+ * Each of the calls this model reads runs in one step of its thread (a parked `zx_port_wait`
+ * dequeues as it returns), so the model updated as each returns is what the next call sees.
+ *
+ * @module
+ */
+
+import {
+  type Status,
+  ZX_ERR_TIMED_OUT,
+  ZX_EVENT_SIGNALED,
+  ZX_OBJ_TYPE_EVENT,
+  ZX_OBJ_TYPE_PORT,
+  ZX_OBJ_TYPE_VMO,
+  ZX_OK,
+  ZX_USER_SIGNAL_ALL,
+  ZX_WAIT_ASYNC_ONCE,
+  ZX_WAIT_ASYNC_TIMESTAMP,
+} from "../kernel/constants.ts";
+import { spec } from "../kernel/syscalls.ts";
+import type { HandleModel } from "./handle_model.ts";
+import type { CallName } from "./program.ts";
+
+/** An async wait the model knows was registered and has not surely fired yet. */
+interface PendingWait {
+  /** The handle it was made through (closing it ends the wait). */
+  readonly handle: number;
+  readonly object: number;
+  readonly port: number;
+  readonly trigger: number;
+}
+
+/** Per port: packets its async waits surely queued, and packets any wait took. */
+interface PortCount {
+  sure: number;
+  taken: number;
+  /**
+   * Every packet that can reach the port is one of `sure`: no call named it but as the port of
+   * `zx_object_wait_async` (each waiting for user signals only) and `zx_port_wait`.
+   */
+  exact: boolean;
+}
+
+/** A `zx_port_wait` in progress: its port, what it surely held, and the takes counted then. */
+interface OpenWait {
+  readonly port: number;
+  readonly ahead: number;
+  readonly takenAt: number;
+}
+
+/** The signals of an object of `type` that only `zx_object_signal` changes (0: none the model follows). */
+function userMask(type: number): number {
+  if (type === ZX_OBJ_TYPE_VMO) return ZX_USER_SIGNAL_ALL;
+  if (type === ZX_OBJ_TYPE_EVENT) return (ZX_USER_SIGNAL_ALL | ZX_EVENT_SIGNALED) >>> 0;
+  return 0;
+}
+
+/**
+ * The signal packets each of a program's ports surely holds (`zx_object_wait_async`), judged at
+ * every `zx_port_wait` that times out.
+ *
+ * @example
+ * ```ts
+ * import { SignalPortModel } from "./signal_port_model.ts";
+ * import { HandleModel } from "./handle_model.ts";
+ * const ports = new SignalPortModel();
+ * const model = new HandleModel();
+ * // No port known to the handle model: nothing is judged.
+ * ports.start("zx_port_wait", [7, 0], model, 0);
+ * console.assert(ports.end("zx_port_wait", [7, 0], -21, 0) === undefined);
+ * ```
+ */
+export class SignalPortModel {
+  /** Per object (the handle model's id), its user signals as `zx_object_signal` left them. */
+  readonly #user = new Map<number, number>();
+  readonly #pending: PendingWait[] = [];
+  readonly #ports = new Map<number, PortCount>();
+  /** Ports a cancel named: a queued signal packet may be gone. */
+  readonly #cancelled = new Set<number>();
+  /** Per thread, its `zx_port_wait` in progress on a judged port. */
+  readonly #open = new Map<number, OpenWait>();
+  /** A `zx_object_signal` succeeded on a handle the handle model does not know. */
+  #unnamedSignal = false;
+  /** Per thread, the objects its call named at its start (handles may close while it runs). */
+  readonly #named = new Map<number, (number | undefined)[]>();
+
+  #count(port: number): PortCount {
+    let c = this.#ports.get(port);
+    if (c === undefined) this.#ports.set(port, c = { sure: 0, taken: 0, exact: true });
+    return c;
+  }
+
+  #object(handle: unknown, model: HandleModel, type?: number): number | undefined {
+    const h = model.get(handle);
+    return h !== undefined && (type === undefined || h.type === type) ? h.object : undefined;
+  }
+
+  /** Fires the pending waits on `object` whose trigger meets its known signals now. */
+  #fire(object: number): void {
+    const active = this.#user.get(object) ?? 0;
+    for (let i = 0; i < this.#pending.length;) {
+      const w = this.#pending[i];
+      if (w.object === object && (w.trigger & active) !== 0) {
+        this.#count(w.port).sure++;
+        this.#pending.splice(i, 1);
+      } else i++;
+    }
+  }
+
+  /** A call of thread `tid` starts with `args` resolved. */
+  start(call: CallName, args: readonly unknown[], model: HandleModel, tid: number): void {
+    for (const [i, p] of spec(call).params.entries()) {
+      const names = p.kind === "port" || p.handle?.type === ZX_OBJ_TYPE_PORT;
+      if (!names || (i === 0 && call === "zx_port_wait")) continue;
+      if (i === 1 && call === "zx_object_wait_async") continue;
+      const port = this.#object(args[i], model, ZX_OBJ_TYPE_PORT);
+      if (port !== undefined) this.#count(port).exact = false;
+    }
+    if (call === "zx_port_cancel_key") {
+      const port = this.#object(args[0], model, ZX_OBJ_TYPE_PORT);
+      if (port !== undefined) this.#cancelled.add(port);
+    }
+    if (call === "zx_handle_close" || call === "zx_handle_replace") {
+      // Whatever it returns: a wait made through the handle may be over.
+      for (let i = this.#pending.length - 1; i >= 0; i--) {
+        if (this.#pending[i].handle === args[0]) this.#pending.splice(i, 1);
+      }
+    }
+    if (call === "zx_object_wait_async") {
+      const h = model.get(args[0]);
+      const mask = h === undefined ? 0 : userMask(h.type);
+      this.#named.set(tid, [
+        mask !== 0 ? h?.object : undefined,
+        this.#object(args[1], model, ZX_OBJ_TYPE_PORT),
+        mask,
+      ]);
+    }
+    if (call === "zx_object_signal") this.#named.set(tid, [this.#object(args[0], model)]);
+    if (call === "zx_port_wait") {
+      const port = this.#object(args[0], model, ZX_OBJ_TYPE_PORT);
+      if (port !== undefined && !this.#cancelled.has(port)) {
+        const c = this.#count(port);
+        this.#open.set(tid, { port, ahead: c.sure - c.taken, takenAt: c.taken });
+      }
+    }
+  }
+
+  /**
+   * The call of thread `tid` returned `status`: the model takes in what it did, and says why a
+   * timed-out `zx_port_wait` contradicts the packets its port surely held, if it does.
+   */
+  end(
+    call: CallName,
+    args: readonly unknown[],
+    status: Status,
+    tid: number,
+  ): string | undefined {
+    const named = this.#named.get(tid) ?? [];
+    this.#named.delete(tid);
+    if (call === "zx_object_signal" && status === ZX_OK) {
+      const object = named[0];
+      const [clear, set] = [args[1], args[2]];
+      // A signal on an object the handle model cannot name: a wait on it may have fired unseen.
+      if (object === undefined) this.#unnamedSignal = true;
+      if (object !== undefined && typeof clear === "number" && typeof set === "number") {
+        const was = this.#user.get(object) ?? 0;
+        this.#user.set(object, ((was & ~clear) | set) >>> 0);
+        this.#fire(object);
+      }
+      return undefined;
+    }
+    if (call === "zx_object_wait_async" && status === ZX_OK) {
+      const [object, port, mask] = named;
+      const h = typeof args[0] === "number" ? args[0] : undefined;
+      const once = args[4] === ZX_WAIT_ASYNC_ONCE || args[4] === ZX_WAIT_ASYNC_TIMESTAMP;
+      if (port !== undefined && (object === undefined || typeof args[3] !== "number")) {
+        this.#count(port).exact = false;
+      }
+      if (
+        object !== undefined && port !== undefined && h !== undefined && once &&
+        typeof args[3] === "number" && mask !== undefined
+      ) {
+        const trigger = (args[3] & mask) >>> 0;
+        if ((args[3] & ~mask) !== 0) this.#count(port).exact = false;
+        if (trigger !== 0) {
+          this.#pending.push({ handle: h, object, port, trigger });
+          this.#fire(object);
+        }
+      }
+      return undefined;
+    }
+    if (call !== "zx_port_wait") return undefined;
+    const open = this.#open.get(tid);
+    this.#open.delete(tid);
+    if (open === undefined) return undefined;
+    const c = this.#count(open.port);
+    if (status === ZX_OK) {
+      const held = c.sure - c.taken;
+      c.taken++;
+      if (c.exact && !this.#unnamedSignal && !this.#cancelled.has(open.port) && held <= 0) {
+        return `returned ZX_OK, but port ${open.port} held no packet: no async wait on it had ` +
+          "seen its signals (every packet of the port comes from such a wait)";
+      }
+      return undefined;
+    }
+    const left = open.ahead - (c.taken - open.takenAt);
+    if (status === ZX_ERR_TIMED_OUT && left > 0 && !this.#cancelled.has(open.port)) {
+      return `returned ZX_ERR_TIMED_OUT, but port ${open.port} surely held ${left} signal packet${
+        left === 1 ? "" : "s"
+      } when it started (async waits whose signals were active, none taken or cancelled)`;
+    }
+    return undefined;
+  }
+}
