@@ -36,14 +36,11 @@ for (const command of ["sim", "repro"]) {
       `${TRIAL}/spin_service.ts`,
       "--seed",
       "1",
-      // The limits count from the command's module loaded (cli/_guard.ts), and the service spins
-      // from step 13 on, so the shortest limits stop it where longer ones do: the service burns a
-      // core for each limit, on each of the two runs of each test (5 s at 2 and 3).
       "--run-timeout",
-      "1",
+      "2",
       // Stopped at the run limit, the run is run again with this one: a hang only if stopped again.
       "--confirm-timeout",
-      "2",
+      "3",
     ];
     const r = await deno(["run", "-A", `cli/${command}.ts`, ...args]);
     assert.equal(r.code, 1, r.out + r.err);
@@ -55,12 +52,12 @@ for (const command of ["sim", "repro"]) {
     assert.match(r.out, verdict);
     assert.match(
       r.out,
-      /within --run-timeout 1s, nor when run again within --confirm-timeout 2s\)$/m,
+      /within --run-timeout 2s, nor when run again within --confirm-timeout 3s\)$/m,
     );
     assert.match(r.out, /^signature: service-hang: no yield$/m);
     assert.match(
       r.err,
-      /^note: the run went past the --run-timeout 1s run limit; running it again/m,
+      /^note: the run went past the --run-timeout 2s run limit; running it again/m,
     );
     const line = /^replay: (.+)$/m.exec(r.out)?.[1] ?? "";
     assert.equal(line, `deno task ${command} ${args.join(" ")}`);
