@@ -57,6 +57,7 @@ import {
   probesOfMutant,
   startsAProcess,
   timeLimitMs,
+  TIMEOUT_FACTOR,
 } from "../mutate/probe_run.ts";
 import {
   JOURNAL,
@@ -138,6 +139,24 @@ const USAGE = usage("deno task mutate", "[options]", FLAGS);
 
 /** A mutant past its time limit is judged again with this many times the limit. */
 const RETRY_FACTOR = 3;
+
+/**
+ * Whether a mutant's run past the time limit `limitMs` is a timeout as it stands, with no second
+ * run: the limit was at least {@linkcode TIMEOUT_FACTOR} times `unmutatedMs`, what the same probes
+ * take unmutated just after it (so the run was not slow because the machine was). On a loaded
+ * machine the unmutated probes take longer than the coverage run that set the limit, and the
+ * mutant is judged again with {@linkcode RETRY_FACTOR} times the larger of the two.
+ *
+ * @example
+ * ```ts
+ * import { timeoutStands } from "./mutate.ts";
+ * console.assert(timeoutStands(8_000, 4_000)); // 1.5 x 4 s fits in 8 s: a timeout
+ * console.assert(!timeoutStands(8_000, 6_000)); // the machine slowed down: judged again
+ * ```
+ */
+export function timeoutStands(limitMs: number, unmutatedMs: number): boolean {
+  return limitMs >= TIMEOUT_FACTOR * unmutatedMs;
+}
 
 class Pool {
   #idle: Worker[] = [];
@@ -758,7 +777,20 @@ async function judgeAll(
           ms: l,
         };
         if (attempt === 0) {
-          limits.push(RETRY_FACTOR * Math.max(l, await unmutatedMs(judge, ids, l)));
+          const now = await unmutatedMs(judge, ids, l);
+          // The limit gave the probes at least TIMEOUT_FACTOR times what they take unmutated at
+          // this moment: the machine is not slower than when the limit was set, and the mutant
+          // ran past 1.5 times its code's time (Stryker's own timeout, which it never retries).
+          // Judging it again could only spend 3 limits more (most of the CI sample's cost).
+          if (timeoutStands(l, now)) {
+            res = {
+              ...res,
+              killedBy: {
+                probe: "time limit",
+                reason: `${Math.round(l)} ms (${Math.round(now)} ms unmutated, measured after it)`,
+              },
+            };
+          } else limits.push(RETRY_FACTOR * Math.max(l, now));
         }
       }
       inFlight.delete(flight);
