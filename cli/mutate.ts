@@ -64,7 +64,9 @@ import {
   openJournal,
   readJournal,
   StaleJournalError,
-  treeFingerprint,
+  treeChanges,
+  type TreeDigests,
+  treeDigests,
 } from "../mutate/journal.ts";
 import { MAX_SHARDS, parseShard, shardOf, shuffled } from "../mutate/shard.ts";
 import { equivalentMutants, loadEquivalents } from "../mutate/equivalents.ts";
@@ -118,13 +120,15 @@ export const FLAGS = {
   journal: {
     type: "string",
     value: "FILE",
-    help: "keep the journal in FILE (default DIR/judged.jsonl, removed when the run ends): " +
-      "kept, taken up by the next run of the same judged code, refused if that code changed",
+    help: "keep the journal in FILE (default DIR/judged.jsonl, removed when the run ends; " +
+      "with --shard K/N, DIR/shard-K-of-N.jsonl): kept, taken up by the next run of the same " +
+      "judged code, refused if that code changed (naming what changed)",
   },
   shard: {
     type: "string",
     value: "K/N",
-    help: "judge only shard K of N (a seeded 1/N of the mutants); with --journal, for --merge",
+    help: "judge only shard K of N (a seeded 1/N of the mutants), into its own kept journal " +
+      "(DIR/shard-K-of-N.jsonl unless --journal), for --merge",
   },
   merge: {
     type: "string",
@@ -323,8 +327,12 @@ async function main(args: string[]): Promise<number> {
       }
     }
   }
-  const journalPath = (values.journal as string | undefined) ?? `${out}/${JOURNAL}`;
-  if (values.journal !== undefined) {
+  // A shard's own journal by default, kept: shards sharing an output directory never share one
+  // (nor does a finished shard remove another's), and `--merge` takes them up.
+  const journalPath = (values.journal as string | undefined) ??
+    (shard === undefined ? `${out}/${JOURNAL}` : `${out}/${shardJournalName(shard)}`);
+  const namedJournal = values.journal !== undefined || shard !== undefined;
+  if (namedJournal) {
     // Before any work: a journal that cannot be written would lose the run.
     try {
       Deno.openSync(journalPath, { append: true, create: true }).close();
@@ -374,12 +382,12 @@ async function main(args: string[]): Promise<number> {
   );
   // Everything the judges load, the instrumented copies in place of their sources: a journal
   // stands for this code only.
-  const fingerprint = await treeFingerprint(root, contents, judges, {
+  const tree = await treeDigests(root, contents, judges, {
     roots: judgeModuleRoots(new URL(`file://${root}/`)),
     exclude: [out, journalPath, ...(merge ?? [])],
   });
   if (merge !== undefined) {
-    const results = merged(merge, fingerprint, mutants);
+    const results = merged(merge, tree, mutants);
     return await finishRun(results, results.length, (performance.now() - t0) / 1000);
   }
 
@@ -458,9 +466,9 @@ async function main(args: string[]): Promise<number> {
     const stripped = new Map([...contents].map(([f, text]) => [f, withoutCoverage(text)]));
     mirrorTree(root, `${tmp}/judge`, stripped);
     // Every judged mutant goes to the journal at once: a stopped run loses nothing.
-    const journal = openJournalOrRefuse(journalPath, fingerprint, {
+    const journal = openJournalOrRefuse(journalPath, tree, {
       fresh: values.fresh === true,
-      named: values.journal !== undefined,
+      named: namedJournal,
     });
     if (journal.note !== undefined) log(journal.note);
     const results = await judgeAll(
@@ -800,11 +808,11 @@ async function judgeAll(
 /** Opens the run's journal; a named journal of other judged code is a clear input error. */
 function openJournalOrRefuse(
   path: string,
-  fingerprint: string,
+  tree: TreeDigests,
   options: { fresh: boolean; named: boolean },
 ): Journal {
   try {
-    return openJournal(path, fingerprint, options);
+    return openJournal(path, tree, options);
   } catch (e) {
     if (e instanceof StaleJournalError) throw new InputError(e.message);
     throw e;
@@ -813,17 +821,19 @@ function openJournalOrRefuse(
 
 /**
  * The results of `mutants` from the shard journals `paths`: each must be of this tree and these
- * judges (`fingerprint`), and every mutant must be in one of them.
+ * judges (`tree`), and every mutant must be in one of them.
  */
 function merged(
   paths: readonly string[],
-  fingerprint: string,
+  tree: TreeDigests,
   mutants: readonly Mutant[],
 ): MutantResult[] {
   const found = new Map<string, MutantResult>();
   for (const path of paths) {
     const j = readJournal(path);
-    if (j.fingerprint !== fingerprint) throw new InputError(new StaleJournalError(path).message);
+    if (j.fingerprint !== tree.fingerprint) {
+      throw new InputError(new StaleJournalError(path, treeChanges(j.head, tree)).message);
+    }
     for (const [id, r] of j.results) found.set(id, r);
   }
   const results: MutantResult[] = [];
@@ -841,6 +851,19 @@ function merged(
     );
   }
   return results;
+}
+
+/**
+ * The file name of shard `shard`'s journal when no `--journal` names one: `shard-K-of-N.jsonl`.
+ *
+ * @example
+ * ```ts
+ * import { shardJournalName } from "./mutate.ts";
+ * console.assert(shardJournalName({ index: 2, count: 8 }) === "shard-2-of-8.jsonl");
+ * ```
+ */
+export function shardJournalName(shard: { index: number; count: number }): string {
+  return `shard-${shard.index}-of-${shard.count}.jsonl`;
 }
 
 /** What one request of a mutant's judging came to, for the cost line. */
