@@ -70,6 +70,7 @@ import {
 } from "../mutate/journal.ts";
 import { MAX_SHARDS, parseShard, shardOf, shuffled } from "../mutate/shard.ts";
 import { equivalentMutants, loadEquivalents } from "../mutate/equivalents.ts";
+import { loadRank, type ProbeRank, rankProbes } from "../mutate/probe_rank.ts";
 
 /** The flags of `deno task mutate`. */
 export const FLAGS = {
@@ -129,6 +130,12 @@ export const FLAGS = {
     value: "K/N",
     help: "judge only shard K of N (a seeded 1/N of the mutants), into its own kept journal " +
       "(DIR/shard-K-of-N.jsonl unless --journal), for --merge",
+  },
+  order: {
+    type: "string",
+    value: "ORDER",
+    help: "the order a mutant meets its probes: fixed (default; the judges' own) or ranked " +
+      "(past killers first, from mutate/probe_rank.json: same verdicts, fewer probes a kill)",
   },
   merge: {
     type: "string",
@@ -291,6 +298,10 @@ async function main(args: string[]): Promise<number> {
     throw choiceError("by", byFlag, ["tests", "campaign"]);
   }
   const by: JudgeName = byFlag;
+  const orderFlag = (values.order ?? "fixed") as string;
+  if (orderFlag !== "fixed" && orderFlag !== "ranked") {
+    throw choiceError("order", orderFlag, ["fixed", "ranked"]);
+  }
   const sampleN = values.sample === undefined ? undefined : intFlag(values, "sample", 0, 1);
   const seed = intFlag(values, "seed", 1);
   const workers = intFlag(values, "workers", navigator.hardwareConcurrency, 1, 64);
@@ -482,6 +493,7 @@ async function main(args: string[]): Promise<number> {
       log,
       journal,
       memoryMib,
+      orderFlag === "ranked" ? loadRank(root) : undefined,
     );
     const wall = (performance.now() - t0) / 1000;
     // The wall time is this run's: results taken up from a stopped run cost it nothing.
@@ -507,6 +519,7 @@ async function judgeAll(
   log: (s: string) => void,
   journal: Journal,
   memoryMib: number,
+  rank: ProbeRank | undefined,
 ): Promise<MutantResult[]> {
   const t0 = performance.now();
   const started = await Promise.all(
@@ -649,8 +662,10 @@ async function judgeAll(
     const equivalent = equivalents.get(key);
     const judges = {} as Record<JudgeName, JudgeResult>;
     for (const judge of judgesRun) {
-      // In the judge's order (fixed), so which probe kills is reproducible.
-      const ids = probesOfMutant(cov, judge, probes[judge], m.id, isStatic);
+      // In the judge's order (fixed), or past killers first (--order ranked, a committed
+      // ranking): either way which probe kills is reproducible.
+      const fixed = probesOfMutant(cov, judge, probes[judge], m.id, isStatic);
+      const ids = rank === undefined ? fixed : rankProbes(rank, judge, m.fileName, fixed);
       // An equivalent mutant is left out of the score: judging it would only cost time (a
       // survivor runs every probe that reaches it).
       if (ids.length === 0 || equivalent) {
