@@ -482,6 +482,14 @@ async function main(args: string[]): Promise<number> {
       named: namedJournal,
     });
     if (journal.note !== undefined) log(journal.note);
+    const done = allTakenUp(mutants, journal);
+    if (done !== undefined) {
+      // A finished shard run again (a nightly loop over every shard): no coverage run.
+      log(`every mutant is in ${journalPath}: nothing to judge`);
+      const code = await finishRun(done, done.length, (performance.now() - t0) / 1000);
+      journal.finish();
+      return code;
+    }
     const results = await judgeAll(
       coverage,
       pool,
@@ -818,6 +826,17 @@ async function judgeAll(
       ).join("; "),
   );
   return results.sort((a, b) => Number(a.id) - Number(b.id));
+}
+
+/** The journal's results of `mutants` when it holds every one of them, else `undefined`. */
+function allTakenUp(mutants: readonly Mutant[], journal: Journal): MutantResult[] | undefined {
+  const results: MutantResult[] = [];
+  for (const m of mutants) {
+    const r = journal.prior.get(m.id);
+    if (r === undefined || r.key !== mutantKey(m)) return undefined;
+    results.push(r);
+  }
+  return results;
 }
 
 /** Opens the run's journal; a named journal of other judged code is a clear input error. */

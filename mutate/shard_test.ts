@@ -143,3 +143,20 @@ Deno.test("--shard K/N without --journal keeps its own DIR/shard-K-of-N.jsonl, r
   assert.doesNotMatch(r.stderr, /coverage:/, "it stops before the coverage run");
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("a shard whose journal holds every one of its mutants is reported at once, without a coverage run", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "pagersim-mutate-shard-done-" });
+  const path = `${dir}/${shardJournalName({ index: 1, count: 2 })}`;
+  const results = await eagerResults();
+  await eagerJournal(path, dir, results);
+  const r = await mutate("--files", "services/eager.ts", "--out", dir, "--shard", "1/2");
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /nothing to judge/);
+  assert.doesNotMatch(r.stderr, /coverage:/);
+  const doc = JSON.parse(r.stdout);
+  const half = shardOf(results, { index: 1, count: 2 });
+  assert.deepEqual(doc.results.map((x: MutantResult) => x.id), half.map((x) => x.id));
+  assert.equal(doc.takenUp, half.length);
+  assert.equal(readJournal(path).results.size, results.length, "the shard's journal stays");
+  await Deno.remove(dir, { recursive: true });
+});
