@@ -65,7 +65,7 @@ async function main(args: string[]): Promise<number> {
   });
   const rank = countKills(results, positionals, skip);
   const out = (values.out as string | undefined) ?? `${root}/${RANK_FILE}`;
-  Deno.writeTextFileSync(out, JSON.stringify(rank, null, 1) + "\n");
+  Deno.writeTextFileSync(out, JSON.stringify(rank, null, 2) + "\n");
   const n = (j: "tests" | "campaign") =>
     Object.values(rank.judges[j]["*"] ?? {}).reduce((a, b) => a + b, 0);
   console.log(
