@@ -5,7 +5,9 @@
  * a killer met early saves every passing probe before it; a survivor runs every probe whatever
  * the order. The ranking is a committed file (`mutate/probe_rank.json`, made by
  * `tools/probe_rank.ts` from committed sample journals), never anything measured during the run:
- * which probe kills stays reproducible.
+ * which probe kills stays reproducible. `deno task mutate --order ranked` ranks the campaign
+ * judge's probes only: ranked by past kills alone (blind to a probe's cost), the tests judge's
+ * kills on the seed-17 sample took about twice the time (docs/mutation.md).
  *
  * What may differ from the fixed order is the killing probe a report names, and, where one probe
  * kills and another reaches the hit limit or the time limit first, `killed` against `timeout`
