@@ -65,10 +65,13 @@ import {
   openJournal,
   readJournal,
   StaleJournalError,
-  treeFingerprint,
+  treeChanges,
+  type TreeDigests,
+  treeDigests,
 } from "../mutate/journal.ts";
 import { MAX_SHARDS, parseShard, shardOf, shuffled } from "../mutate/shard.ts";
 import { equivalentMutants, loadEquivalents } from "../mutate/equivalents.ts";
+import { loadRank, type ProbeRank, rankProbes } from "../mutate/probe_rank.ts";
 
 /** The flags of `deno task mutate`. */
 export const FLAGS = {
@@ -119,13 +122,22 @@ export const FLAGS = {
   journal: {
     type: "string",
     value: "FILE",
-    help: "keep the journal in FILE (default DIR/judged.jsonl, removed when the run ends): " +
-      "kept, taken up by the next run of the same judged code, refused if that code changed",
+    help: "keep the journal in FILE (default DIR/judged.jsonl, removed when the run ends; " +
+      "with --shard K/N, DIR/shard-K-of-N.jsonl): kept, taken up by the next run of the same " +
+      "judged code, refused if that code changed (naming what changed)",
   },
   shard: {
     type: "string",
     value: "K/N",
-    help: "judge only shard K of N (a seeded 1/N of the mutants); with --journal, for --merge",
+    help: "judge only shard K of N (a seeded 1/N of the mutants), into its own kept journal " +
+      "(DIR/shard-K-of-N.jsonl unless --journal), for --merge",
+  },
+  order: {
+    type: "string",
+    value: "ORDER",
+    help: "the order a mutant meets its probes: fixed (default; the judges' own) or ranked " +
+      "(the campaign judge's past killers first, from mutate/probe_rank.json: fewer probes " +
+      "before a kill)",
   },
   merge: {
     type: "string",
@@ -306,6 +318,10 @@ async function main(args: string[]): Promise<number> {
     throw choiceError("by", byFlag, ["tests", "campaign"]);
   }
   const by: JudgeName = byFlag;
+  const orderFlag = (values.order ?? "fixed") as string;
+  if (orderFlag !== "fixed" && orderFlag !== "ranked") {
+    throw choiceError("order", orderFlag, ["fixed", "ranked"]);
+  }
   const sampleN = values.sample === undefined ? undefined : intFlag(values, "sample", 0, 1);
   const seed = intFlag(values, "seed", 1);
   const workers = intFlag(values, "workers", navigator.hardwareConcurrency, 1, 64);
@@ -342,8 +358,12 @@ async function main(args: string[]): Promise<number> {
       }
     }
   }
-  const journalPath = (values.journal as string | undefined) ?? `${out}/${JOURNAL}`;
-  if (values.journal !== undefined) {
+  // A shard's own journal by default, kept: shards sharing an output directory never share one
+  // (nor does a finished shard remove another's), and `--merge` takes them up.
+  const journalPath = (values.journal as string | undefined) ??
+    (shard === undefined ? `${out}/${JOURNAL}` : `${out}/${shardJournalName(shard)}`);
+  const namedJournal = values.journal !== undefined || shard !== undefined;
+  if (namedJournal) {
     // Before any work: a journal that cannot be written would lose the run.
     try {
       Deno.openSync(journalPath, { append: true, create: true }).close();
@@ -399,12 +419,12 @@ async function main(args: string[]): Promise<number> {
   );
   // Everything the judges load, the instrumented copies in place of their sources: a journal
   // stands for this code only.
-  const fingerprint = await treeFingerprint(root, contents, judges, {
+  const tree = await treeDigests(root, contents, judges, {
     roots: judgeModuleRoots(new URL(`file://${root}/`)),
     exclude: [out, journalPath, ...(merge ?? [])],
   });
   if (merge !== undefined) {
-    const results = merged(merge, fingerprint, mutants);
+    const results = merged(merge, tree, mutants);
     return await finishRun(results, results.length, (performance.now() - t0) / 1000);
   }
 
@@ -483,11 +503,19 @@ async function main(args: string[]): Promise<number> {
     const stripped = new Map([...contents].map(([f, text]) => [f, withoutCoverage(text)]));
     mirrorTree(root, `${tmp}/judge`, stripped);
     // Every judged mutant goes to the journal at once: a stopped run loses nothing.
-    const journal = openJournalOrRefuse(journalPath, fingerprint, {
+    const journal = openJournalOrRefuse(journalPath, tree, {
       fresh: values.fresh === true,
-      named: values.journal !== undefined,
+      named: namedJournal,
     });
     if (journal.note !== undefined) log(journal.note);
+    const done = allTakenUp(mutants, journal);
+    if (done !== undefined) {
+      // A finished shard run again (a nightly loop over every shard): no coverage run.
+      log(`every mutant is in ${journalPath}: nothing to judge`);
+      const code = await finishRun(done, done.length, (performance.now() - t0) / 1000);
+      journal.finish();
+      return code;
+    }
     const results = await judgeAll(
       coverage,
       pool,
@@ -499,6 +527,7 @@ async function main(args: string[]): Promise<number> {
       log,
       journal,
       memoryMib,
+      orderFlag === "ranked" ? loadRank(root) : undefined,
     );
     const wall = (performance.now() - t0) / 1000;
     // The wall time is this run's: results taken up from a stopped run cost it nothing.
@@ -524,6 +553,7 @@ async function judgeAll(
   log: (s: string) => void,
   journal: Journal,
   memoryMib: number,
+  rank: ProbeRank | undefined,
 ): Promise<MutantResult[]> {
   const t0 = performance.now();
   const started = await Promise.all(
@@ -666,8 +696,14 @@ async function judgeAll(
     const equivalent = equivalents(m);
     const judges = {} as Record<JudgeName, JudgeResult>;
     for (const judge of judgesRun) {
-      // In the judge's order (fixed), so which probe kills is reproducible.
-      const ids = probesOfMutant(cov, judge, probes[judge], m.id, isStatic);
+      // In the judge's order (fixed), or, for the campaign judge, past killers first (--order
+      // ranked, a committed ranking): either way which probe kills is reproducible. The tests
+      // judge keeps its order: ranked by past kills, its costly killers went first and a rare
+      // killer later (seed-17 sample: its kills took twice the time, docs/mutation.md).
+      const fixed = probesOfMutant(cov, judge, probes[judge], m.id, isStatic);
+      const ids = rank === undefined || judge !== "campaign"
+        ? fixed
+        : rankProbes(rank, judge, m.fileName, fixed);
       // An equivalent mutant is left out of the score: judging it would only cost time (a
       // survivor runs every probe that reaches it).
       if (ids.length === 0 || equivalent) {
@@ -835,14 +871,25 @@ async function judgeAll(
   return results.sort((a, b) => Number(a.id) - Number(b.id));
 }
 
+/** The journal's results of `mutants` when it holds every one of them, else `undefined`. */
+function allTakenUp(mutants: readonly Mutant[], journal: Journal): MutantResult[] | undefined {
+  const results: MutantResult[] = [];
+  for (const m of mutants) {
+    const r = journal.prior.get(m.id);
+    if (r === undefined || r.key !== mutantKey(m)) return undefined;
+    results.push(r);
+  }
+  return results;
+}
+
 /** Opens the run's journal; a named journal of other judged code is a clear input error. */
 function openJournalOrRefuse(
   path: string,
-  fingerprint: string,
+  tree: TreeDigests,
   options: { fresh: boolean; named: boolean },
 ): Journal {
   try {
-    return openJournal(path, fingerprint, options);
+    return openJournal(path, tree, options);
   } catch (e) {
     if (e instanceof StaleJournalError) throw new InputError(e.message);
     throw e;
@@ -851,17 +898,19 @@ function openJournalOrRefuse(
 
 /**
  * The results of `mutants` from the shard journals `paths`: each must be of this tree and these
- * judges (`fingerprint`), and every mutant must be in one of them.
+ * judges (`tree`), and every mutant must be in one of them.
  */
 function merged(
   paths: readonly string[],
-  fingerprint: string,
+  tree: TreeDigests,
   mutants: readonly Mutant[],
 ): MutantResult[] {
   const found = new Map<string, MutantResult>();
   for (const path of paths) {
     const j = readJournal(path);
-    if (j.fingerprint !== fingerprint) throw new InputError(new StaleJournalError(path).message);
+    if (j.fingerprint !== tree.fingerprint) {
+      throw new InputError(new StaleJournalError(path, treeChanges(j.head, tree)).message);
+    }
     for (const [id, r] of j.results) found.set(id, r);
   }
   const results: MutantResult[] = [];
@@ -879,6 +928,19 @@ function merged(
     );
   }
   return results;
+}
+
+/**
+ * The file name of shard `shard`'s journal when no `--journal` names one: `shard-K-of-N.jsonl`.
+ *
+ * @example
+ * ```ts
+ * import { shardJournalName } from "./mutate.ts";
+ * console.assert(shardJournalName({ index: 2, count: 8 }) === "shard-2-of-8.jsonl");
+ * ```
+ */
+export function shardJournalName(shard: { index: number; count: number }): string {
+  return `shard-${shard.index}-of-${shard.count}.jsonl`;
 }
 
 /** What one request of a mutant's judging came to, for the cost line. */

@@ -100,6 +100,38 @@ export async function treeFingerprint(
   judges: readonly JudgeName[],
   scope: FingerprintScope = {},
 ): Promise<string> {
+  return (await treeDigests(root, contents, judges, scope)).fingerprint;
+}
+
+/**
+ * What a journal's first line says of the code it was judged on: the fingerprint
+ * ({@linkcode treeFingerprint}), the judges, and a digest of each file the fingerprint covers,
+ * so a journal refused as stale can name what changed ({@linkcode treeChanges}).
+ */
+export interface TreeDigests {
+  readonly fingerprint: string;
+  readonly judges: readonly JudgeName[];
+  /** Each covered file (path under the root) to the first 16 hex digits of its SHA-256. */
+  readonly files: Readonly<Record<string, string>>;
+}
+
+/**
+ * {@linkcode treeFingerprint} with the per-file digests of the same files (the instrumented
+ * copies in place of their sources).
+ *
+ * @example
+ * ```ts
+ * import { treeDigests } from "./journal.ts";
+ * const d = await treeDigests(".", new Map(), ["campaign"], { roots: ["mutate/shard.ts"] });
+ * console.assert(/^[0-9a-f]{16}$/.test(d.files["mutate/shard.ts"]));
+ * ```
+ */
+export async function treeDigests(
+  root: string,
+  contents: ReadonlyMap<string, string>,
+  judges: readonly JudgeName[],
+  scope: FingerprintScope = {},
+): Promise<TreeDigests> {
   const real = Deno.realPathSync(root);
   // The output directory or the journal may lie inside the project (`--out results`): they grow.
   const excluded = new Set(
@@ -131,10 +163,14 @@ export async function treeFingerprint(
   paths.sort();
   const enc = new TextEncoder();
   const parts: Uint8Array[] = [enc.encode(`judges ${judges.join(",")}\n`)];
+  const files: Record<string, string> = {};
   for (const path of paths) {
     const text = contents.get(path);
-    const bytes = text !== undefined ? enc.encode(text) : Deno.readFileSync(`${root}/${path}`);
+    const bytes: Uint8Array<ArrayBuffer> = text !== undefined
+      ? enc.encode(text)
+      : Deno.readFileSync(`${root}/${path}`);
     parts.push(enc.encode(`${path} ${bytes.length}\n`), bytes);
+    files[path] = (await sha256Hex(bytes)).slice(0, 16);
   }
   let size = 0;
   for (const p of parts) size += p.length;
@@ -144,34 +180,84 @@ export async function treeFingerprint(
     all.set(p, at);
     at += p.length;
   }
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", all));
+  return { fingerprint: await sha256Hex(all), judges: [...judges], files };
+}
+
+async function sha256Hex(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
   return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/**
+ * What differs between the code a journal was judged on (its first line, `was`) and `now`:
+ * `changed: a.ts, b.ts; added: c.json; removed: d.ts; judges: tests,campaign (was campaign)`,
+ * at most `max` names per kind. A journal written before per-file digests names nothing.
+ *
+ * @example
+ * ```ts
+ * import { treeChanges } from "./journal.ts";
+ * const was = { fingerprint: "1", judges: ["campaign" as const], files: { "kernel/a.ts": "0" } };
+ * const now = { fingerprint: "2", judges: ["campaign" as const], files: { "kernel/a.ts": "1" } };
+ * console.assert(treeChanges(was, now) === "changed: kernel/a.ts");
+ * ```
+ */
+export function treeChanges(
+  was: { readonly judges?: readonly string[]; readonly files?: Readonly<Record<string, string>> },
+  now: TreeDigests,
+  max = 5,
+): string {
+  if (was.files === undefined) return "the journal predates per-file digests: it cannot say";
+  const names = (list: string[]) =>
+    list.slice(0, max).join(", ") + (list.length > max ? ` and ${list.length - max} more` : "");
+  const changed: string[] = [];
+  const added: string[] = [];
+  for (const [path, digest] of Object.entries(now.files)) {
+    const before = was.files[path];
+    if (before === undefined) added.push(path);
+    else if (before !== digest) changed.push(path);
+  }
+  const removed = Object.keys(was.files).filter((p) => !(p in now.files));
+  const parts: string[] = [];
+  if (changed.length > 0) parts.push(`changed: ${names(changed)}`);
+  if (added.length > 0) parts.push(`added: ${names(added)}`);
+  if (removed.length > 0) parts.push(`removed: ${names(removed)}`);
+  const judgesWas = (was.judges ?? []).join(",");
+  if (was.judges !== undefined && judgesWas !== now.judges.join(",")) {
+    parts.push(`judges: ${now.judges.join(",")} (was ${judgesWas})`);
+  }
+  return parts.length > 0 ? parts.join("; ") : "no file differs (the fingerprint's scope did)";
 }
 
 /**
  * A named journal (`--journal FILE`) judged on another tree or by other judges: taking it up
  * would report results of other code, and replacing it would lose a record someone kept.
+ * `changes` names what differs ({@linkcode treeChanges}), when known.
  */
 export class StaleJournalError extends Error {
-  constructor(readonly path: string) {
+  constructor(readonly path: string, readonly changes?: string) {
     super(
       `${path}: judged on another tree or by other judges (a file the judges load, under ` +
-        `kernel/, services/ or the judges' own code, or the judges run, changed since), so it ` +
-        `cannot be taken up; name another --journal, or pass --fresh to judge afresh into it`,
+        `kernel/, services/ or the judges' own code, or the judges run, changed since` +
+        (changes === undefined ? "" : `: ${changes}`) +
+        `), so it cannot be taken up; name another --journal, or pass --fresh to judge afresh ` +
+        `into it`,
     );
     this.name = "StaleJournalError";
   }
 }
 
-/** A journal read whole: its fingerprint and its results, by mutant id. */
+/** A journal read whole: its first line (the tree it was judged on) and its results, by mutant id. */
 export interface JournalContents {
   readonly fingerprint: string | undefined;
+  /** The judges and per-file digests of its first line (absent in journals older than them). */
+  readonly head: { readonly judges?: readonly string[]; readonly files?: Record<string, string> };
   readonly results: ReadonlyMap<string, MutantResult>;
 }
 
 /**
  * Reads the journal at `path` (a missing or empty file is an empty journal with no fingerprint).
- * A line cut short by a stop is left out: that mutant is judged again.
+ * A line cut short by a stop is left out: that mutant is judged again. Lines after the first that
+ * are no result (a second run's head line, appended to a journal it found empty) are skipped.
  */
 export function readJournal(path: string): JournalContents {
   let text = "";
@@ -181,14 +267,22 @@ export function readJournal(path: string): JournalContents {
     if (!(e instanceof Deno.errors.NotFound)) throw e;
   }
   const lines = text.split("\n").filter((l) => l.length > 0);
-  const head = parseLine(lines[0]) as { fingerprint?: unknown } | undefined;
+  const first = parseLine(lines[0]) as
+    | { fingerprint?: unknown; judges?: unknown; files?: unknown }
+    | undefined;
   const results = new Map<string, MutantResult>();
   for (const l of lines.slice(1)) {
     const r = parseLine(l) as MutantResult | undefined;
-    if (r !== undefined && typeof r.id === "string") results.set(r.id, r);
+    if (r !== undefined && r !== null && typeof r.id === "string") results.set(r.id, r);
   }
-  const fingerprint = typeof head?.fingerprint === "string" ? head.fingerprint : undefined;
-  return { fingerprint, results };
+  const fingerprint = typeof first?.fingerprint === "string" ? first.fingerprint : undefined;
+  const head = {
+    judges: Array.isArray(first?.judges) ? first.judges as string[] : undefined,
+    files: typeof first?.files === "object" && first.files !== null
+      ? first.files as Record<string, string>
+      : undefined,
+  };
+  return { fingerprint, head, results };
 }
 
 /** An open journal: the results an earlier, stopped run of the same tree left, and the appender. */
@@ -217,7 +311,14 @@ export interface JournalOptions {
 
 /**
  * Opens the journal at `path`: takes up the results of a stopped run with the
- * same fingerprint (unless `fresh`), otherwise starts a new journal.
+ * same fingerprint (unless `fresh`), otherwise starts a new journal. `tree` is the fingerprint,
+ * or the {@linkcode TreeDigests} of the judged code (then the first line keeps the per-file
+ * digests, and a stale journal is refused naming what changed).
+ *
+ * Taking a journal up only appends to it, never rewrites it: runs sharing one journal (shards
+ * of one tree started with the same `--journal`) each append whole lines (one `write` each, to a
+ * file opened for appending), so none loses another's. Only a journal of another tree, or one
+ * judged afresh, is replaced (written beside it and renamed over it).
  *
  * @example
  * ```ts
@@ -238,38 +339,66 @@ export interface JournalOptions {
  */
 export function openJournal(
   path: string,
-  fingerprint: string,
+  tree: string | TreeDigests,
   options: JournalOptions = {},
 ): Journal {
+  const digests = typeof tree === "string" ? undefined : tree;
+  const fingerprint = typeof tree === "string" ? tree : tree.fingerprint;
   const prior = new Map<string, MutantResult>();
   let note: string | undefined;
   const found = readJournal(path);
-  if (found.fingerprint !== undefined || found.results.size > 0) {
-    if (found.fingerprint !== fingerprint) {
-      if (options.named && !options.fresh) throw new StaleJournalError(path);
-      note = `${path}: a stopped run of another tree or other judges; judging afresh`;
-    } else if (options.fresh) {
-      note = `${path}: a stopped run of this tree, not taken up (--fresh)`;
-    } else {
-      for (const [id, r] of found.results) prior.set(id, r);
-      note = `${path}: taking up ${prior.size} mutants judged by a stopped run of this tree ` +
-        `(--fresh judges them again)`;
+  const append = (text: string) => Deno.writeTextFileSync(path, text, { append: true });
+  const headLine = JSON.stringify(
+    digests === undefined
+      ? { fingerprint }
+      : { fingerprint, judges: digests.judges, files: digests.files },
+  ) + "\n";
+  const fresh = found.fingerprint === undefined && found.results.size === 0;
+  if (!fresh && found.fingerprint === fingerprint && !options.fresh) {
+    for (const [id, r] of found.results) prior.set(id, r);
+    note = `${path}: taking up ${prior.size} mutants judged by a stopped run of this tree ` +
+      `(--fresh judges them again)`;
+    // A line the stop cut short must not run into the next record: it is ended here (and read
+    // as no result).
+    const size = Deno.statSync(path).size;
+    if (size > 0) {
+      const file = Deno.openSync(path, { read: true });
+      const last = new Uint8Array(1);
+      file.seekSync(size - 1, Deno.SeekMode.Start);
+      file.readSync(last);
+      file.close();
+      if (last[0] !== 0x0a) append("\n");
     }
+  } else if (fresh) {
+    // A missing or empty file (made by the writability check before the run): its head line is
+    // appended, so a second run starting on the same empty file only adds a line it skips.
+    append(headLine);
+  } else {
+    if (found.fingerprint !== fingerprint && options.named && !options.fresh) {
+      throw new StaleJournalError(
+        path,
+        digests === undefined ? undefined : treeChanges(found.head, digests),
+      );
+    }
+    note = found.fingerprint !== fingerprint
+      ? `${path}: a stopped run of another tree or other judges` +
+        (digests === undefined ? "" : ` (${treeChanges(found.head, digests)})`) +
+        `; judging afresh`
+      : `${path}: a stopped run of this tree, not taken up (--fresh)`;
+    // Replaced: written beside it and renamed over it (as cli/corpus.ts rewrites a case), so a
+    // stop mid-write leaves the old journal whole.
+    const tmp = Deno.makeTempFileSync({
+      dir: dirname(resolve(path)),
+      prefix: `.${basename(path)}.`,
+    });
+    Deno.writeTextFileSync(tmp, headLine);
+    Deno.renameSync(tmp, path);
   }
-  // Written anew: a line the stop cut short must not run into the next record. Written beside
-  // and renamed over it (as cli/corpus.ts rewrites a case): a stop mid-write must not truncate a
-  // named journal, the only record of a long run.
-  const tmp = Deno.makeTempFileSync({ dir: dirname(resolve(path)), prefix: `.${basename(path)}.` });
-  Deno.writeTextFileSync(
-    tmp,
-    [{ fingerprint }, ...prior.values()].map((r) => JSON.stringify(r) + "\n").join(""),
-  );
-  Deno.renameSync(tmp, path);
   return {
     prior,
     note,
     record(r) {
-      Deno.writeTextFileSync(path, JSON.stringify(r) + "\n", { append: true });
+      append(JSON.stringify(r) + "\n");
     },
     finish() {
       if (!options.named) Deno.removeSync(path);

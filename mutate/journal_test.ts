@@ -4,6 +4,7 @@ import {
   openJournal,
   readJournal,
   StaleJournalError,
+  treeDigests,
   treeFingerprint,
 } from "./journal.ts";
 import { judgeModuleRoots } from "./judges.ts";
@@ -41,15 +42,89 @@ Deno.test("a journal keeps every recorded mutant across a stop; a cut last line 
   Deno.removeSync(dir, { recursive: true });
 });
 
-Deno.test("taking up a journal writes the new one beside it and renames it over: a stop mid-rewrite leaves the old one whole", () => {
+Deno.test("taking up a journal only appends to it: what it held stays byte for byte, in the same file", () => {
   const dir = Deno.makeTempDirSync();
   const path = `${dir}/judged.jsonl`;
   openJournal(path, "tree-a").record(result("0"));
-  const before = Deno.statSync(path).ino;
-  assert.equal(openJournal(path, "tree-a").prior.size, 1);
-  assert.notEqual(Deno.statSync(path).ino, before, "a new file, not the old one cut and rewritten");
+  const before = Deno.readTextFileSync(path);
+  const ino = Deno.statSync(path).ino;
+  const again = openJournal(path, "tree-a");
+  assert.equal(again.prior.size, 1);
+  again.record(result("1"));
+  assert.equal(Deno.statSync(path).ino, ino, "the same file, not one renamed over it");
+  assert.ok(Deno.readTextFileSync(path).startsWith(before));
   assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), ["judged.jsonl"]);
   Deno.removeSync(dir, { recursive: true });
+});
+
+Deno.test("two shards sharing one journal lose no line while a third run takes it up (the defect: taking up rewrote the file and dropped the lines appended meanwhile)", async () => {
+  const dir = Deno.makeTempDirSync();
+  const path = `${dir}/shared.jsonl`;
+  openJournal(path, "tree-a", { named: true });
+  const journal = new URL("./journal.ts", import.meta.url).href;
+  // Each writer opens the shared journal (taking up what is there) and records its own ids,
+  // reopening it every 20 records, as shards started and stopped at different times do.
+  const writer = (shard: number) =>
+    new Deno.Command(Deno.execPath(), {
+      args: [
+        "eval",
+        `import { openJournal } from "${journal}";
+         let j = openJournal(${JSON.stringify(path)}, "tree-a", { named: true });
+         for (let i = 0; i < 300; i++) {
+           if (i % 20 === 0) j = openJournal(${JSON.stringify(path)}, "tree-a", { named: true });
+           const id = String(${shard} * 1000 + i);
+           j.record({ id, key: id, fileName: "kernel/a.ts", judges: {} });
+         }`,
+      ],
+      stdout: "null",
+      stderr: "piped",
+    }).output();
+  const outs = await Promise.all([writer(1), writer(2), writer(3)]);
+  for (const o of outs) assert.equal(o.code, 0, new TextDecoder().decode(o.stderr));
+  const ids = new Set(readJournal(path).results.keys());
+  const missing = [1, 2, 3].flatMap((k) =>
+    Array.from({ length: 300 }, (_, i) => String(k * 1000 + i)).filter((id) => !ids.has(id))
+  );
+  assert.deepEqual(missing, [], `${missing.length} records lost`);
+  Deno.removeSync(dir, { recursive: true });
+});
+
+Deno.test("a stale named journal is refused naming the files that changed, were added or removed, and the judges", async () => {
+  const root = Deno.makeTempDirSync();
+  Deno.mkdirSync(`${root}/kernel`);
+  Deno.writeTextFileSync(`${root}/kernel/a.ts`, "export const a = 1;\n");
+  Deno.writeTextFileSync(`${root}/kernel/b.ts`, "export const b = 1;\n");
+  const path = `${root}/out.jsonl`;
+  const scope = { exclude: [path] };
+  const was = await treeDigests(root, new Map(), ["tests", "campaign"], scope);
+  openJournal(path, was, { named: true }).record(result("0"));
+  Deno.writeTextFileSync(`${root}/kernel/a.ts`, "export const a = 2;\n");
+  Deno.removeSync(`${root}/kernel/b.ts`);
+  Deno.writeTextFileSync(`${root}/kernel/c.ts`, "export const c = 1;\n");
+  const now = await treeDigests(root, new Map(), ["campaign"], scope);
+  assert.throws(
+    () => openJournal(path, now, { named: true }),
+    (e: unknown) =>
+      e instanceof StaleJournalError &&
+      e.message.includes(
+        "changed: kernel/a.ts; added: kernel/c.ts; removed: kernel/b.ts; " +
+          "judges: campaign (was tests,campaign)",
+      ),
+  );
+  // The same tree again: taken up, the digests kept in its first line.
+  const same = await treeDigests(root, new Map(), ["campaign"], scope);
+  assert.equal(same.fingerprint, now.fingerprint);
+  assert.equal(same.fingerprint, await treeFingerprint(root, new Map(), ["campaign"], scope));
+  openJournal(path, now, { named: true, fresh: true });
+  assert.deepEqual(readJournal(path).head.files, now.files);
+  assert.equal(openJournal(path, same, { named: true }).prior.size, 0);
+  // A journal from before the digests cannot say what changed, and says so.
+  Deno.writeTextFileSync(path, '{"fingerprint":"old"}\n');
+  assert.throws(
+    () => openJournal(path, now, { named: true }),
+    (e: unknown) => e instanceof StaleJournalError && /predates per-file digests/.test(e.message),
+  );
+  Deno.removeSync(root, { recursive: true });
 });
 
 Deno.test("a journal of another tree is replaced; --fresh does not take one up; finish removes it", () => {

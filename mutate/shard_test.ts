@@ -1,7 +1,8 @@
 import { strict as assert } from "node:assert";
 import { MAX_SHARDS, parseShard, shardOf } from "./shard.ts";
 import { instrumentFiles } from "./instrument.ts";
-import { readJournal, treeFingerprint } from "./journal.ts";
+import { readJournal, treeDigests, treeFingerprint } from "./journal.ts";
+import { shardJournalName } from "../cli/mutate.ts";
 import { judgeModuleRoots } from "./judges.ts";
 import { mutantKey, type MutantResult } from "./report.ts";
 
@@ -114,5 +115,48 @@ Deno.test("a --journal of other judged code is refused with a clear error before
   const merge = await mutate("--files", "services/eager.ts", "--out", dir, "--merge", path);
   assert.equal(merge.code, 2, merge.stderr);
   assert.match(merge.stderr, /judged on another tree/);
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("--shard K/N without --journal keeps its own DIR/shard-K-of-N.jsonl, refused when stale naming what changed", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "pagersim-mutate-shardj-" });
+  const path = `${dir}/${shardJournalName({ index: 1, count: 2 })}`;
+  const { contents } = await instrumentFiles(ROOT, ["services/eager.ts"]);
+  const now = await treeDigests(ROOT, contents, ["tests", "campaign"], {
+    roots: judgeModuleRoots(new URL(`file://${ROOT}/`)),
+    exclude: [dir, path],
+  });
+  // A journal of this tree but for the instrumented eager.ts and the judges run.
+  const files = { ...now.files, "services/eager.ts": "0000000000000000" };
+  Deno.writeTextFileSync(
+    path,
+    `${JSON.stringify({ fingerprint: "earlier", judges: ["campaign"], files })}\n`,
+  );
+  const r = await mutate("--files", "services/eager.ts", "--out", dir, "--shard", "1/2");
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /shard-1-of-2\.jsonl: judged on another tree/);
+  assert.match(
+    r.stderr,
+    /changed: services\/eager\.ts; judges: tests,campaign \(was campaign\)/,
+  );
+  assert.doesNotMatch(r.stderr, /^\s+at /m, "no stack trace");
+  assert.doesNotMatch(r.stderr, /coverage:/, "it stops before the coverage run");
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("a shard whose journal holds every one of its mutants is reported at once, without a coverage run", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "pagersim-mutate-shard-done-" });
+  const path = `${dir}/${shardJournalName({ index: 1, count: 2 })}`;
+  const results = await eagerResults();
+  await eagerJournal(path, dir, results);
+  const r = await mutate("--files", "services/eager.ts", "--out", dir, "--shard", "1/2");
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /nothing to judge/);
+  assert.doesNotMatch(r.stderr, /coverage:/);
+  const doc = JSON.parse(r.stdout);
+  const half = shardOf(results, { index: 1, count: 2 });
+  assert.deepEqual(doc.results.map((x: MutantResult) => x.id), half.map((x) => x.id));
+  assert.equal(doc.takenUp, half.length);
+  assert.equal(readJournal(path).results.size, results.length, "the shard's journal stays");
   await Deno.remove(dir, { recursive: true });
 });
