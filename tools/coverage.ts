@@ -60,7 +60,8 @@ DIR is emptied first (but for RAW, when RAW is inside it).
 
 With --raw, the tests are not run again: RAW holds what a test run recorded,
   deno task test --coverage=RAW --coverage-raw-data-only --preload ${"tools/uncovered_children.ts"}
-which is how CI (.ci/run) runs the suite once for both the tests and the gates.
+which is how CI (.ci/run) runs the tests of the folders that cover the gated ones, once
+for both the tests and the gates (the other folders' tests it runs uncovered).
 Either way the tests' child processes (the CLI run as a user runs it) are not
 covered: covered, each runs several times slower.
 Exit status: 0 gates met, 1 a gate or a test failed, 2 bad input.`;

@@ -4,7 +4,7 @@
  * CI script feeds it the folder its one test run wrote.
  */
 import { strict as assert } from "node:assert";
-import { testTaskArgs, UNCOVERED_CHILDREN } from "./coverage.ts";
+import { GATES, testTaskArgs, UNCOVERED_CHILDREN } from "./coverage.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 const DENO = Deno.execPath();
@@ -28,18 +28,45 @@ Deno.test("the coverage run is the suite and permissions of deno task test", asy
   assert.ok((await testTaskArgs(ROOT)).includes("--doc"));
 });
 
-Deno.test(".ci/run runs the tests once, under coverage, and renders that run's folder", async () => {
+Deno.test(".ci/run runs every test once: the gated folders' coverers under coverage, rendered; the rest uncovered", async () => {
   const lines = (await Deno.readTextFile(`${ROOT}/.ci/run`)).split("\n");
   const tests = lines.filter((l) => l.startsWith("deno task test"));
   const full = tests.filter((l) => !l.includes("--filter"));
-  assert.equal(full.length, 1, `one full test run: ${full.join(" | ")}`);
-  const raw = /--coverage=(\S+)/.exec(full[0]);
-  assert.ok(raw, full[0]);
-  assert.ok(full[0].includes("--coverage-raw-data-only"), full[0]);
-  assert.ok(full[0].includes(`--preload ${UNCOVERED_CHILDREN}`), "children run uncovered");
+  assert.equal(full.length, 2, `a covered and an uncovered part: ${full.join(" | ")}`);
+  const [covered, rest] = full;
+  const raw = /--coverage=(\S+)/.exec(covered);
+  assert.ok(raw, covered);
+  assert.ok(covered.includes("--coverage-raw-data-only"), covered);
+  assert.ok(covered.includes(`--preload ${UNCOVERED_CHILDREN}`), "children run uncovered");
+  assert.ok(covered.endsWith(" $COVERED"), covered);
+  assert.ok(!rest.includes("--coverage"), rest);
+  assert.ok(rest.endsWith(" $REST ./*.ts"), rest);
   const render = lines.find((l) => l.startsWith("deno task coverage"));
   assert.equal(render, `deno task coverage --raw ${raw[1]}`);
   assert.ok(!lines.some((l) => /^deno task coverage\s*$/.test(l)), "no second, covered test run");
+  // The covered part holds every gated folder; the rest is every other folder with code, so
+  // no test file is left out (the loop that lists them, run here as .ci/run runs it).
+  const list = /^COVERED="([^"]+)"$/m.exec(lines.join("\n"))?.[1].split(" ") ?? [];
+  for (const gated of Object.keys(GATES)) assert.ok(list.includes(gated), `${gated}/ covered`);
+  const from = lines.findIndex((l) => l.startsWith("COVERED="));
+  const script = lines.slice(from, lines.indexOf("done", from) + 1).join("\n");
+  const o = await new Deno.Command("bash", {
+    args: ["-c", `${script}\necho "$REST"`],
+    cwd: ROOT,
+    stdout: "piped",
+  }).output();
+  const restDirs = new TextDecoder().decode(o.stdout).trim().split(/\s+/);
+  for await (const e of Deno.readDir(ROOT)) {
+    if (!e.isDirectory || e.name.startsWith(".") || e.name === "coverage") continue;
+    if (list.includes(e.name)) continue;
+    const find = new Deno.Command("find", {
+      args: [e.name, "-name", "*.ts"],
+      cwd: ROOT,
+      stdout: "piped",
+    });
+    if (new TextDecoder().decode((await find.output()).stdout).trim() === "") continue;
+    assert.ok(restDirs.includes(e.name), `${e.name}/ is in neither part: ${restDirs.join(" ")}`);
+  }
 });
 
 Deno.test("--raw: a folder that is not there or holds no coverage is one error line", async () => {
