@@ -56,6 +56,8 @@ export const SOMETIMES: Readonly<Record<string, string>> = {
   "page-supplied-again":
     "a page was supplied twice in one run (evicted or written back in between)",
   "shrink-fails-blocked-access": "a shrink turned a blocked read or write into ZX_ERR_OUT_OF_RANGE",
+  "shrink-races-supply":
+    "a VMO shrank (keeping a page) while a READ of it a service had dequeued was still outstanding",
   "op-dirty-not-found":
     "OP_DIRTY found a gap (ZX_ERR_NOT_FOUND): the page went away before the ack",
   "key-reused-after-complete":
@@ -87,6 +89,12 @@ export class SometimesMonitor implements Monitor {
   #dequeuedBy: number[] = [];
   /** The VMOs that had a packet queued, by port (one pager's port). */
   #portVmos = new Map<number, Set<number>>();
+  /** Outstanding READ requests: request id -> VMO koid. */
+  #outstandingReads = new Map<number, number>();
+  /** A `zx_vmo_set_size` was called this step. */
+  #resized = false;
+  /** Page counts of VMOs with a dequeued, outstanding READ, as of the step that last looked. */
+  #sizes = new Map<number, number>();
 
   onEvent(e: KernelEvent): void {
     switch (e.k) {
@@ -126,6 +134,7 @@ export class SometimesMonitor implements Monitor {
         break;
       case "request":
         if (e.type === "DIRTY") this.hit.add("dirty-request");
+        else this.#outstandingReads.set(e.id, e.vmo);
         this.#requests.push([e.vmo, e.end, e.type]);
         break;
       case "block":
@@ -133,6 +142,7 @@ export class SometimesMonitor implements Monitor {
         break;
       case "call":
         this.#parked.delete(e.tid);
+        if (e.name === "zx_vmo_set_size") this.#resized = true;
         if (e.name === "zx_pager_create_vmo" && this.#completedKeys.has(e.args[3] as number)) {
           this.hit.add("key-reused-after-complete");
         }
@@ -144,6 +154,9 @@ export class SometimesMonitor implements Monitor {
         if (e.why === "pager-closed" && (this.#queued.get(e.vmo) ?? 0) > 0) {
           this.hit.add("pager-closed-with-packets-queued");
         }
+        break;
+      case "resolve":
+        this.#outstandingReads.delete(e.id);
         break;
       case "coalesce":
         this.hit.add("coalesced-waiters");
@@ -190,6 +203,20 @@ export class SometimesMonitor implements Monitor {
       }
       this.#requests = [];
     }
+    // A shrink racing a supply: sizes are looked at only on steps that dequeued or resized.
+    if ((this.#resized || this.#dequeuedBy.length > 0) && this.#outstandingReads.size > 0) {
+      for (const koid of new Set(this.#outstandingReads.values())) {
+        if ((this.#dequeuedReads.get(koid) ?? 0) === 0) continue;
+        const vmo = world.kernel.pagerVmos.find((v) => v.koid === koid);
+        if (vmo === undefined) continue;
+        const before = this.#sizes.get(koid);
+        if (this.#resized && before !== undefined && vmo.pageCount > 0 && vmo.pageCount < before) {
+          this.hit.add("shrink-races-supply");
+        }
+        this.#sizes.set(koid, vmo.pageCount);
+      }
+    }
+    this.#resized = false;
     if (this.#dequeuedBy.length > 0) {
       for (const tid of this.#dequeuedBy) {
         const name = world.threads[tid - 1]?.name ?? "";
@@ -243,6 +270,7 @@ export function contractExcludes(c: ServiceContract): ReadonlyMap<string, string
   if (noEvent("suspend")) out.set("suspend-requeues-request", "events: no suspend");
   if (noEvent("resize") || !c.vmoOptions.resizable) {
     out.set("shrink-fails-blocked-access", "no resize");
+    out.set("shrink-races-supply", "no resize");
   }
   if (!c.reachable.port && noEvent("closePort")) {
     out.set("port-closed-under-blocked-thread", "port private");

@@ -208,7 +208,8 @@ export class Files {
     }
     const vmo = this.#vmoOf(client, f);
     this.#s.deliver("fileOpen");
-    if (f.trapDirty) this.#s.deliver("trapDirtyVmo");
+    // A VMO the service's open made counts like one the harness made (trial friction 11).
+    this.#s.deliver(f.trapDirty ? "trapDirtyVmo" : "plainVmo");
     if (f.resizable) this.#s.deliver("resizableVmo");
     f.client = client;
     f.koid = vmo.koid;

@@ -197,6 +197,88 @@ export function addLifecycles(
   void events; // an event aimed at a file acts on the VMO open when it runs
 }
 
+/**
+ * Half the time, a resizable VMO of 2-8 pages (cut to the contract's range) that one new thread
+ * reads while another shrinks it to a size that keeps the page read but cuts the range after it
+ * (trial friction 1: a service that read the size, then supplied a whole chunk past the new size,
+ * dropped the supply and left the read unanswered; generated resizes, drawn anywhere and to any
+ * size, never raced a read that way). Under an `opens` contract the VMO starts closed and one of
+ * the two threads opens it first; the other pads with a few `info` ops (BAD_HANDLE while the
+ * file is still closed), so the schedules vary where the shrink lands.
+ *
+ * @example
+ * ```ts
+ * import { addShrinkRace } from "./generate.ts";
+ * import { parseContract } from "./service_contract.ts";
+ * const vmos: { name: string; pager: string; pages: number; key: number; trapDirty: boolean; resizable: boolean }[] = [];
+ * const threads: { name: string; failInsteadOfBlock: boolean; ops: { op: string; vmo: string }[] }[] = [];
+ * addShrinkRace({ int: () => 0 }, vmos, threads, 1, parseContract({}));
+ * console.assert(vmos[0].resizable && threads.length === 2);
+ * console.assert(threads.some((t) => t.ops.some((o) => o.op === "resize")));
+ * ```
+ */
+export function addShrinkRace(
+  rng: { int(n: number): number },
+  vmos: {
+    name: string;
+    pager: string;
+    pages: number;
+    key: number;
+    trapDirty: boolean;
+    resizable: boolean;
+  }[],
+  threads: { name: string; failInsteadOfBlock: boolean; ops: { op: string; vmo: string }[] }[],
+  pagerCount: number,
+  contract: ServiceContract,
+): void {
+  if (contract.vmoPages.max < 2) return;
+  const pages = within((n) => rng.int(n), 2, 8, contract.vmoPages);
+  const name = `v${vmos.length}`;
+  const v = {
+    name,
+    pager: `p${rng.int(pagerCount)}`,
+    pages,
+    key: 1 + vmos.length,
+    trapDirty: contract.vmoOptions.trapDirty === "always",
+    resizable: true,
+  };
+  const opens = contract.opens !== false;
+  if (opens) (v as typeof v & { startsClosed?: boolean }).startsClosed = true;
+  vmos.push(v);
+  const page = rng.int(pages - 1);
+  const newPages = page + 1 + rng.int(pages - 1 - page);
+  const length = rng.int(2) === 0 ? 1 : 1 + rng.int(pages - page);
+  const pad = (n: number) => Array.from({ length: n }, () => ({ op: "info", vmo: name }));
+  const open = [{ op: "open", vmo: name }];
+  const readerOpens = opens && rng.int(2) === 0;
+  type GenOp = GenThread["ops"][number];
+  const read = { op: "read", vmo: name, page, pages: length } as GenOp;
+  const shrink = { op: "resize", vmo: name, newPages } as GenOp;
+  const regrow = { op: "resize", vmo: name, newPages: pages } as GenOp;
+  threads.push(
+    {
+      name: `w${threads.length}`,
+      failInsteadOfBlock: false,
+      ops: [...(readerOpens ? open : []), ...pad(rng.int(4)), read],
+    },
+    {
+      name: `w${threads.length + 1}`,
+      failInsteadOfBlock: false,
+      ops: [
+        ...(opens && !readerOpens ? open : []),
+        ...pad(rng.int(8)),
+        // A few shrink-and-grow rounds: each shrink is one more chance to land in the window.
+        ...Array.from({ length: rng.int(4) }, () => [shrink, regrow]).flat(),
+        shrink,
+        // Sometimes a read of a page left in range after the shrink, too.
+        ...(rng.int(2) === 0
+          ? [{ op: "read", vmo: name, page: rng.int(newPages), pages: 1 } as GenOp]
+          : []),
+      ],
+    },
+  );
+}
+
 /** A real-sizes VMO's pages: small (1-6), medium (7-64) or, half the time, large (256 and up). */
 function realPages(int: (n: number) => number, contract?: ServiceContract): number {
   const cls = int(4);
@@ -355,6 +437,11 @@ export function generateScenario(plan: ScenarioPlan, contract?: ServiceContract)
   const allocFailPercent = sw.allocFailures === true ? [5, 15, 30][rng.int(3)] : undefined;
   if (sw.lifecycle === true) {
     addLifecycles(makeRng(plan.runSeed, "lifecycle"), vmos, threads, events, contract);
+  }
+  // A shrink racing a read, from its own stream and only under a contract with resizes: runs
+  // without a contract (the zoo's, the kernel's) keep their scenarios.
+  if (contract !== undefined && sw.resize && contract.vmoOptions.resizable) {
+    addShrinkRace(makeRng(plan.runSeed, "shrink-race"), vmos, threads, pagers.length, contract);
   }
   // File layouts from their own stream, only when switched on: every other draw stays the same.
   // (The stream is keyed on its own, so making it only when drawn from changes no draw.)
