@@ -64,6 +64,13 @@ function taskOf(command: readonly string[]): string | undefined {
   return undefined;
 }
 
+/** The tasks whose command is a shorter start of `command` (a task that only adds flags). */
+function baseTasksOf(command: readonly string[]): string[] {
+  return [...namedTaskCommands()]
+    .filter(([, c]) => c.length < command.length && c.every((a, i) => a === command[i]))
+    .map(([name]) => name);
+}
+
 const direct = (task: string, ...more: string[]) => {
   const line = taskCommands().find((c) => c.some((a) => a.endsWith(`cli/${task}.ts`)));
   assert.ok(line, task);
@@ -120,7 +127,10 @@ for (const command of COMMANDS) {
     // Ours, not the runner's: `deno task bench --help` printed Deno's own "Usage: deno bench".
     const task = taskOf(command);
     if (task !== undefined) {
-      const ours = new RegExp(`^usage: deno task ${task.replace(/[.:]/g, "\\$&")}( |$)`, "m");
+      // A task that is another task's command with flags added (mutate:full is mutate's) prints
+      // that task's usage.
+      const names = [task, ...baseTasksOf(command)].map((t) => t.replace(/[.:]/g, "\\$&"));
+      const ours = new RegExp(`^usage: deno task (${names.join("|")})( |$)`, "m");
       assert.match(text, ours, `${shown} printed another usage than its task's:\n${text}`);
     }
     assert.deepEqual(changes(before, await snapshot()), [], `${shown} changed files`);
