@@ -15,6 +15,7 @@
  */
 
 import type { MutantResult } from "../mutate/report.ts";
+import { HELP_FLAG, InputError, parseFlags, runCommand, usage, UsageError } from "../cli/args.ts";
 
 /** The results in a journal (JSON lines) or a `--json` document. */
 export function readResults(text: string): MutantResult[] {
@@ -80,13 +81,25 @@ export function totals(results: readonly MutantResult[]): Row {
   return total;
 }
 
-if (import.meta.main) {
-  const path = Deno.args[0];
-  if (path === undefined) {
-    console.error("usage: deno run --allow-read tools/journal_scores.ts JOURNAL_OR_JSON");
-    Deno.exit(2);
+const USAGE = usage("deno run --allow-read tools/journal_scores.ts", "JOURNAL_OR_JSON", {
+  help: HELP_FLAG,
+}) + "\n\nJOURNAL_OR_JSON: a mutation run's journal (JSON lines) or its --json document.";
+
+function main(): number {
+  const { values, positionals } = parseFlags(Deno.args, { help: HELP_FLAG }, true);
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
   }
-  const rows = scores(readResults(Deno.readTextFileSync(path)));
+  if (positionals.length !== 1) throw new UsageError("one journal or --json document, please");
+  const path = positionals[0];
+  let text: string;
+  try {
+    text = Deno.readTextFileSync(path);
+  } catch (e) {
+    throw new InputError(`${path}: cannot read: ${(e as Error).message}`);
+  }
+  const rows = scores(readResults(text));
   const total: Row = { n: 0, equivalent: 0, tests: 0, campaign: 0, both: 0, blind: 0, seconds: 0 };
   const pct = (a: number, b: number) => `${(100 * a / Math.max(1, b)).toFixed(1)}%`;
   const line = (name: string, r: Row) =>
@@ -112,4 +125,7 @@ if (import.meta.main) {
     for (const k of Object.keys(total) as (keyof Row)[]) total[k] += r[k];
   }
   line("all", total);
+  return 0;
 }
+
+if (import.meta.main) await runCommand(USAGE, main);
