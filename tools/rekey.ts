@@ -11,8 +11,9 @@
  * `deno task rekey --check` checks instead that every key the tracked files name is a mutant of
  * the working tree (one step of `deno task check`).
  *
- * The sample journals `docs/mutation-sample-*.json(l)` are never rewritten nor checked: each is
- * the record of the commit its name gives (tools that read their keys relocate them with
+ * The sample journals `docs/mutation-sample-*.json(l)` and the full run's shard journals
+ * `docs/mutation-full-COMMIT/*.jsonl` are never rewritten nor checked: each is the record of the
+ * commit its name gives (tools that read their keys relocate them with
  * `--was`, tools/_mutant_args.ts). The mutated sources themselves are never rewritten.
  *
  * Exit status: 0 done; 1 keys lost or ambiguous (unless `--allow-lost`), or with `--check`
@@ -62,7 +63,7 @@ const INSTRUMENTER = "@stryker-mutator/instrumenter@10.1.1";
 export const CACHE_DIR = "/tmp/pagersim-mutant-cache";
 
 /** Journals of past commits: their keys name that commit's mutants. */
-const RECORD = /^docs\/mutation-sample-[^/]*\.jsonl?$/;
+const RECORD = /^docs\/mutation-(?:sample-[^/]*|full-[^/]+\/[^/]*)\.jsonl?$/;
 
 /** What {@linkcode cachedMutants} computed. */
 export interface Instrumented {
