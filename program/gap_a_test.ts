@@ -18,7 +18,7 @@ import {
 } from "../kernel/constants.ts";
 import { vmoOpRangeOutcome } from "./anon_op_range.ts";
 import { HandleModel } from "./handle_model.ts";
-import { mirrorProgramVerdict } from "./testdata/program_verdict.ts";
+import { firstContractKiller, mirrorProgramVerdict } from "./testdata/program_verdict.ts";
 
 // deno-lint-ignore no-explicit-any
 type Any = any;
@@ -116,12 +116,7 @@ const CASES: [key: string, what: string][] = [
 for (const [key, what] of CASES) {
   Deno.test(`gap list A: ${what}`, async () => {
     const { verdict } = await judged();
-    let killer: number | undefined;
-    for (let k = 0; k < 50 && killer === undefined; k++) {
-      if (verdict(k).kind !== "pass") continue;
-      const v = verdict(k, key);
-      if (v.kind === "invariant" && v.invariant === "program-contract") killer = k;
-    }
+    const killer = firstContractKiller(verdict, key, 50);
     assert.ok(killer !== undefined, `no judge program among 50 fails the contract with ${key}`);
   });
 }

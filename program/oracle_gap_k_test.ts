@@ -4,7 +4,7 @@
 // runs it, with each mutant switched on in turn (program/testdata/program_verdict.ts).
 import { strict as assert } from "node:assert";
 import { type MutantMirror, mutantMirror } from "../mutate/mutant_mirror.ts";
-import { mirrorProgramVerdict } from "./testdata/program_verdict.ts";
+import { firstContractKiller, mirrorProgramVerdict } from "./testdata/program_verdict.ts";
 
 // deno-lint-ignore no-explicit-any
 type Any = any;
@@ -42,12 +42,7 @@ const CASES: [key: string, what: string][] = [
 for (const [key, what] of CASES) {
   Deno.test(`gap list K: ${what}`, async () => {
     const { verdict } = await judged();
-    let killer: number | undefined;
-    for (let k = 0; k < 200 && killer === undefined; k++) {
-      if (verdict(k).kind !== "pass") continue;
-      const v = verdict(k, key);
-      if (v.kind === "invariant" && v.invariant === "program-contract") killer = k;
-    }
+    const killer = firstContractKiller(verdict, key, 200);
     assert.ok(killer !== undefined, `no judge program among 200 fails the contract with ${key}`);
   });
 }

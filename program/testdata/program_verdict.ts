@@ -23,3 +23,20 @@ export async function mirrorProgramVerdict(
     return key === undefined ? run() : m.withMutant(key, run);
   };
 }
+
+/**
+ * The first of the judge's programs `0..n-1` that passes unmutated and fails the program
+ * contract with `key` on, or `undefined`: the killer a gap test asks for.
+ */
+export function firstContractKiller(
+  verdict: (k: number, key?: string) => Any,
+  key: string,
+  n: number,
+): number | undefined {
+  for (let k = 0; k < n; k++) {
+    if (verdict(k).kind !== "pass") continue;
+    const v = verdict(k, key);
+    if (v.kind === "invariant" && v.invariant === "program-contract") return k;
+  }
+  return undefined;
+}
