@@ -2,42 +2,28 @@ import { strict as assert } from "node:assert";
 
 const root = new URL("../", import.meta.url).pathname;
 
-Deno.test("repro's expected line names the recorded signature with its checker's sub-code", async () => {
+/** `deno task repro FILE --trace none` as the task runs it; its exit code and stdout. */
+async function repro(file: string): Promise<{ code: number; text: string }> {
   const out = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-read",
-      "cli/repro.ts",
-      "corpus/zoo-duplicate-read.json",
-      "--trace",
-      "none",
-    ],
+    args: ["run", "--allow-read", "cli/repro.ts", file, "--trace", "none"],
     cwd: root,
     stdout: "piped",
     stderr: "piped",
   }).output();
   const text = new TextDecoder().decode(out.stdout);
-  assert.equal(out.code, 0, text + new TextDecoder().decode(out.stderr));
+  return { code: out.code, text: text + new TextDecoder().decode(out.stderr) };
+}
+
+Deno.test("repro's expected line names the recorded signature with its checker's sub-code", async () => {
+  const { code, text } = await repro("corpus/zoo-duplicate-read.json");
+  assert.equal(code, 0, text);
   assert.match(text, /^signature: invariant:packet-discipline:K4$/m);
   assert.match(text, /^expected: invariant:packet-discipline:K4: reproduced$/m);
 });
 
 Deno.test("repro says how many decisions the case records when the run made more (corpus list counts the case's)", async () => {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-read",
-      "cli/repro.ts",
-      "corpus/invariant-answers-every-read-a5fa80391644d297.json",
-      "--trace",
-      "none",
-    ],
-    cwd: root,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const text = new TextDecoder().decode(out.stdout);
-  assert.equal(out.code, 0, text);
+  const { code, text } = await repro("corpus/invariant-answers-every-read-a5fa80391644d297.json");
+  assert.equal(code, 0, text);
   assert.match(text, /^steps: 11 {2}decisions: 4$/m);
   assert.match(
     text,
