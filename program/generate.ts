@@ -987,6 +987,68 @@ class CallBuilder {
     this.#shrunkTarget();
     this.#regionEdges();
     this.#childCounts();
+    this.#protectEdges();
+  }
+
+  /**
+   * The end of a region layout, with no draws of its own: the argument edges of
+   * `zx_vmar_protect` and `zx_vmar_unmap` in a fresh four-page region whose layout the contract
+   * knows exactly, a two-page sub-region at page 0 and a read-write mapping of a fresh plain
+   * VMO at page 2. An unmap and a protect of the sub-region's first page (a range that starts
+   * at a sub-region's base and ends inside it: INVALID_ARGS, `unmapIn`, `protectIn`); a protect
+   * of the mapping with an option bit protect does not take (ZX_VM_SPECIFIC) and one of no
+   * bytes (INVALID_ARGS: sys_vmar_protect); the mapping made read-only (ZX_OK: all of one
+   * mapping), then a copy in from it (`zx_vmo_write`: a load, ZX_OK, `copyCertain`) and a copy
+   * out to it (`zx_vmo_read`: a store, INVALID_ARGS); and `zx_vmar_op_range` through a VMO
+   * handle (WRONG_TYPE). Random draws start no range at a sub-region's base, pass protect no
+   * other bits and no empty length, never copy through a mapping made read-only, and give
+   * `zx_vmar_op_range` VMAR handles only.
+   */
+  #protectEdges(): void {
+    const ps = this.#ps;
+    const region = this.#emit({
+      call: "zx_vmar_allocate",
+      args: [
+        { vmar: 0 },
+        ZX_VM_CAN_MAP_SPECIFIC | ZX_VM_CAN_MAP_READ | ZX_VM_CAN_MAP_WRITE,
+        0,
+        4 * ps,
+      ],
+    }, null);
+    this.#emit({
+      call: "zx_vmar_allocate",
+      args: [{ h: region }, ZX_VM_SPECIFIC | ZX_VM_CAN_MAP_READ, 0, 2 * ps],
+    }, null);
+    const vmo = () => this.#emit({ call: "zx_vmo_create", args: [ps, 0] }, null);
+    const mapping = this.#emit({
+      call: "zx_vmar_map",
+      args: [
+        { h: region },
+        ZX_VM_PERM_READ | ZX_VM_PERM_WRITE | ZX_VM_SPECIFIC,
+        2 * ps,
+        { h: vmo() },
+        0,
+        ps,
+      ],
+    }, null);
+    const at = (pages: number) => ({ addr: mapping, plus: pages * ps });
+    const protect = (options: number, from: number, len: number) =>
+      this.#emit({ call: "zx_vmar_protect", args: [{ h: region }, options, at(from), len] }, null);
+    this.#emit({ call: "zx_vmar_unmap", args: [{ h: region }, at(-2), ps] }, null);
+    protect(ZX_VM_PERM_READ, -2, ps);
+    protect(ZX_VM_PERM_READ | ZX_VM_SPECIFIC, 0, ps);
+    protect(ZX_VM_PERM_READ, 0, 0);
+    protect(ZX_VM_PERM_READ, 0, ps);
+    const other = vmo();
+    this.#emit({
+      call: "zx_vmo_write",
+      args: [{ h: other }, { bytes: ps, fill: 7 }, 0, at(0)],
+    }, null);
+    this.#emit({ call: "zx_vmo_read", args: [{ h: other }, 0, ps, at(0)] }, null);
+    this.#emit({
+      call: "zx_vmar_op_range",
+      args: [{ h: other }, ZX_VMAR_OP_COMMIT, at(0), ps],
+    }, null);
   }
 
   /**
@@ -1632,6 +1694,7 @@ class CallBuilder {
     this.#emit({ call: "zx_object_signal", args: [{ h: vmo }, 0, u0] }, null);
     this.#emit({ call: "zx_port_wait", args: [{ h: port }, 0] }, null);
   }
+
 
   /**
    * User packets on a port of their own, queued, cancelled by key and taken (no draws; the
