@@ -900,7 +900,13 @@ function* programThread(sys: Sys, t: number, s: Shared): ThreadBody {
     }
     const portWrong = s.ports.end(call.call, args, result, s.model, t);
     if (portWrong !== undefined) contractFailure(`t${t}#${c} ${call.call} ${portWrong}`);
-    const signalWrong = memory ? undefined : s.signalPorts.end(call.call, args, result.status, t);
+    const signalWrong = memory ? undefined : s.signalPorts.end(
+      call.call,
+      args,
+      result.status,
+      t,
+      result.packet,
+    );
     if (signalWrong !== undefined) contractFailure(`t${t}#${c} ${call.call} ${signalWrong}`);
     if (waited !== null && (result.status !== waited.status || result.value !== waited.observed)) {
       contractFailure(

@@ -37,6 +37,7 @@ import {
   ZX_OBJ_TYPE_PORT,
   ZX_OBJ_TYPE_VMO,
   ZX_OK,
+  ZX_PKT_TYPE_SIGNAL_ONE,
   ZX_USER_SIGNAL_ALL,
   ZX_WAIT_ASYNC_ONCE,
   ZX_WAIT_ASYNC_TIMESTAMP,
@@ -63,6 +64,13 @@ interface PortCount {
    * `zx_object_wait_async` (each waiting for user signals only) and `zx_port_wait`.
    */
   exact: boolean;
+}
+
+/** A wait made on a port: its key, the signals it asked for and its options (what its packet says). */
+interface MadeWait {
+  readonly key: number;
+  readonly signals: number;
+  readonly options: number;
 }
 
 /** A `zx_port_wait` in progress: its port, what it surely held, and the takes counted then. */
@@ -99,6 +107,8 @@ export class SignalPortModel {
   readonly #user = new Map<number, number>();
   readonly #pending: PendingWait[] = [];
   readonly #ports = new Map<number, PortCount>();
+  /** Per port, the waits made on it that returned ZX_OK (the packets it may be handed). */
+  readonly #made = new Map<number, MadeWait[]>();
   /** Ports a cancel named: a queued signal packet may be gone. */
   readonly #cancelled = new Set<number>();
   /** Per thread, its `zx_port_wait` in progress on a judged port. */
@@ -178,6 +188,7 @@ export class SignalPortModel {
     args: readonly unknown[],
     status: Status,
     tid: number,
+    packet?: unknown,
   ): string | undefined {
     const named = this.#named.get(tid) ?? [];
     this.#named.delete(tid);
@@ -195,6 +206,14 @@ export class SignalPortModel {
     }
     if (call === "zx_object_wait_async" && status === ZX_OK) {
       const [object, port, mask] = named;
+      if (port !== undefined) {
+        const [key, signals, options] = [args[2], args[3], args[4]];
+        if (typeof key === "number" && typeof signals === "number" && typeof options === "number") {
+          let made = this.#made.get(port);
+          if (made === undefined) this.#made.set(port, made = []);
+          made.push({ key, signals, options });
+        } else this.#count(port).exact = false;
+      }
       const h = typeof args[0] === "number" ? args[0] : undefined;
       const once = args[4] === ZX_WAIT_ASYNC_ONCE || args[4] === ZX_WAIT_ASYNC_TIMESTAMP;
       if (port !== undefined && (object === undefined || typeof args[3] !== "number")) {
@@ -225,7 +244,9 @@ export class SignalPortModel {
         return `returned ZX_OK, but port ${open.port} held no packet: no async wait on it had ` +
           "seen its signals (every packet of the port comes from such a wait)";
       }
-      return undefined;
+      return c.exact && packet !== undefined
+        ? signalPacketWrong(packet, this.#made.get(open.port) ?? [])
+        : undefined;
     }
     const left = open.ahead - (c.taken - open.takenAt);
     if (status === ZX_ERR_TIMED_OUT && left > 0 && !this.#cancelled.has(open.port)) {
@@ -235,4 +256,50 @@ export class SignalPortModel {
     }
     return undefined;
   }
+}
+
+/**
+ * What is wrong with `packet`, handed back by a `zx_port_wait` on a port whose packets all come
+ * from the async waits `made` on it (an exact port), if anything. Upstream: a kernel packet has
+ * *status* ZX_OK and the *key* of its registration (port_wait.md @ gnoliyil/fuchsia 3a0300d1);
+ * an async wait's has *type* ZX_PKT_TYPE_SIGNAL_ONE, *trigger* "the signals used in the call to
+ * `zx_object_wait_async()`", *observed* "all of the currently-asserted signals" when it was
+ * queued, so at least one of the trigger's (it was queued because one was active), and a
+ * *timestamp* of 0 unless the wait asked for ZX_WAIT_ASYNC_TIMESTAMP (object_wait_async.md @
+ * gnoliyil/fuchsia 3a0300d1). Exported for its tests.
+ */
+export function signalPacketWrong(packet: unknown, made: readonly MadeWait[]): string | undefined {
+  const p = packet as {
+    type?: unknown;
+    key?: unknown;
+    status?: unknown;
+    signal?: { trigger?: unknown; observed?: unknown; timestamp?: unknown };
+  } | null;
+  const shown = JSON.stringify(p, (_, v) => typeof v === "bigint" ? String(v) : v);
+  if (p === null || typeof p !== "object") return `handed back no packet (${shown})`;
+  const s = p.signal;
+  if (
+    p.type !== ZX_PKT_TYPE_SIGNAL_ONE || p.status !== ZX_OK || s === undefined ||
+    typeof s.trigger !== "number" || typeof s.observed !== "number"
+  ) {
+    return `handed back ${shown}, not a ZX_PKT_TYPE_SIGNAL_ONE packet with status ZX_OK, ` +
+      "a trigger and observed signals (every packet of the port comes from an async wait)";
+  }
+  const [trigger, observed] = [s.trigger, s.observed];
+  const from = made.filter((w) => w.key === p.key && (w.signals >>> 0) === (trigger >>> 0));
+  if (from.length === 0) {
+    return `handed back a signal packet of key ${p.key} and trigger 0x${
+      trigger.toString(16)
+    }, but no async wait on the port was made with that key and those signals`;
+  }
+  if ((trigger & observed) === 0) {
+    return `handed back a signal packet of trigger 0x${trigger.toString(16)} observing 0x${
+      observed.toString(16)
+    }: none of its signals was active when it was queued`;
+  }
+  if (s.timestamp !== 0 && from.every((w) => (w.options & ZX_WAIT_ASYNC_TIMESTAMP) === 0)) {
+    return `handed back a signal packet with timestamp ${s.timestamp} from a wait made without ` +
+      "ZX_WAIT_ASYNC_TIMESTAMP (reported as 0)";
+  }
+  return undefined;
 }

@@ -1,0 +1,62 @@
+// Gap list O (docs/mutation.md, "Gap list O"): mutants of kernel_vmar.ts and signals.ts the tests
+// judge killed and every campaign probe let through (full run on 620eaba, shards 1-2), each now
+// failing a program of the mutate judge that passes unmutated: the protect/unmap argument edges
+// (generate.ts `#protectEdges`) and what a port of async waits hands back (signal_port_model.ts
+// `signalPacketWrong`, generate.ts `#signalClosed`). One mirror of both files.
+import { strict as assert } from "node:assert";
+import { type MutantMirror, mutantMirror } from "../mutate/mutant_mirror.ts";
+import { firstContractKiller, mirrorProgramVerdict } from "./testdata/program_verdict.ts";
+
+// deno-lint-ignore no-explicit-any
+type Any = any;
+
+const FILES = ["kernel/kernel_vmar.ts", "kernel/signals.ts"];
+
+let shared: Promise<{ m: MutantMirror; verdict: (k: number, key?: string) => Any }> | undefined;
+
+/** The one mirror and a verdict of the judge's program `k` from it (program/testdata/program_verdict.ts). */
+function judged(): Promise<{ m: MutantMirror; verdict: (k: number, key?: string) => Any }> {
+  shared ??= (async () => {
+    const m = await mutantMirror(FILES);
+    globalThis.addEventListener("unload", () => m.dispose());
+    return { m, verdict: await mirrorProgramVerdict(m) };
+  })();
+  return shared;
+}
+
+const CASES: [key: string, what: string][] = [
+  [
+    "kernel/kernel_vmar.ts:162:46:ArithmeticOperator:x.base - x.size",
+    "zx_vmar_unmap from a sub-region's base to its middle is NOT_FOUND, not INVALID_ARGS",
+  ],
+  [
+    "kernel/kernel_vmar.ts:272:39:ConditionalExpression:false",
+    "zx_vmar_protect takes option bits other than PERM_*",
+  ],
+  [
+    "kernel/kernel_vmar.ts:285:48:EqualityOperator:at > x.base",
+    "zx_vmar_protect from a sub-region's base is NOT_FOUND, not INVALID_ARGS",
+  ],
+  [
+    "kernel/kernel_vmar.ts:298:20:EqualityOperator:(options & ZX_VM_PERM_READ) === 0",
+    "zx_vmar_protect to read-only leaves the mapping unreadable",
+  ],
+  ["kernel/signals.ts:82:36:ObjectLiteral:{}", "an async wait queues an empty packet"],
+  ["kernel/signals.ts:86:17:ObjectLiteral:{}", "a signal packet's trigger and observed are lost"],
+  [
+    "kernel/signals.ts:94:38:BlockStatement:{}",
+    "closing the handle a wait was made through does not end the wait",
+  ],
+  [
+    "kernel/signals.ts:95:42:EqualityOperator:i > 0",
+    "closing a handle ends every wait of it but the oldest pending one",
+  ],
+];
+
+for (const [key, what] of CASES) {
+  Deno.test(`gap list O: ${what}`, async () => {
+    const { verdict } = await judged();
+    const killer = firstContractKiller(verdict, key, 200);
+    assert.ok(killer !== undefined, `no judge program among 200 fails the contract with ${key}`);
+  });
+}
