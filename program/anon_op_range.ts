@@ -99,6 +99,32 @@ export function plainMappingOpCertain(op: unknown, object: number, m: HandleMode
 }
 
 /**
+ * Whether `zx_vmar_op_range(DECOMMIT)` is surely refused on a mapping of the VMO `object` whose
+ * part `[vmoStart, vmoEnd)` of it the op names: an open handle of the program names `object` as
+ * a pager VMO or a clone of one, of a size that cannot change (`fixedSize`, in pages of
+ * `pageSize`) that holds the part. `VmAddressRegion::RangeOp` hands the mapping's part to its
+ * VMO's `DecommitRange` (vm_address_region.cc), and `VmCowPages::DecommitRangeLocked` checks
+ * the range against the size (OUT_OF_RANGE), then refuses a root page source or a parent with
+ * NOT_SUPPORTED, as {@linkcode vmoOpRangeOutcome} predicts through a VMO handle.
+ */
+export function mappingDecommitRefused(
+  m: HandleModel,
+  object: number,
+  vmoStart: number,
+  vmoEnd: number,
+  pageSize: number,
+): boolean {
+  for (const handle of m.open) {
+    const h = m.get(handle);
+    if (h?.object !== object || (h.pager === null && h.clone !== true)) continue;
+    const size = h.fixedSize;
+    if (size === undefined) continue;
+    return vmoEnd > vmoStart && vmoEnd <= Math.ceil(size / pageSize) * pageSize;
+  }
+  return false;
+}
+
+/**
  * The VMO (model object id) a `zx_bti_pin` call names through `args[2]`, for
  * `PinHolds` (program/pin_holds.ts); undefined for any other call or a handle that names no VMO.
  */

@@ -99,7 +99,11 @@ import {
   subRights,
 } from "./handle_model.ts";
 import type { ModelMapping, ModelRegion } from "./vmar_model.ts";
-import { plainMappingOpCertain, vmoOpRangeOutcome } from "./anon_op_range.ts";
+import {
+  mappingDecommitRefused,
+  plainMappingOpCertain,
+  vmoOpRangeOutcome,
+} from "./anon_op_range.ts";
 
 /** Errors a pager-backed access can surface (spec 4.3; SHOULD_WAIT in fail-instead-of-block mode). */
 export const PAGER_ERRORS: readonly Status[] = [
@@ -589,7 +593,14 @@ function protectIn(
  * pager supplies). Other ops run the VMO op on each mapping, which may block and fail, so only
  * what the mappings up to the first such op (or a gap) decide is predicted.
  */
-function opRangeIn(region: ModelRegion, op: unknown, addr: number, end: number, m: HandleModel) {
+function opRangeIn(
+  region: ModelRegion,
+  op: unknown,
+  addr: number,
+  end: number,
+  m: HandleModel,
+  ps: number,
+) {
   const inside = m.vmars.contains(region, addr, end);
   if (inside !== true) return inside === false ? ZX_ERR_OUT_OF_RANGE : null;
   if (region.destroyed) return ZX_ERR_BAD_STATE;
@@ -598,11 +609,27 @@ function opRangeIn(region: ModelRegion, op: unknown, addr: number, end: number, 
     const x = m.vmars.find(region, at);
     if (x === undefined) return ZX_ERR_BAD_STATE;
     if (write && !x.canWrite) return ZX_ERR_ACCESS_DENIED;
+    if (op === ZX_VMAR_OP_DECOMMIT && decommitRefusedAt(m, x, at, end, ps)) {
+      return ZX_ERR_NOT_SUPPORTED;
+    }
     const certain = plainWindow(m, x, at, end) && plainMappingOpCertain(op, x.vmo as number, m);
     if (op !== ZX_VMAR_OP_MAP_RANGE && !certain) return null;
     at = x.addr + x.len;
   }
   return ZX_OK;
+}
+
+/** `mappingDecommitRefused` for mapping `x`'s part of `[at, end)` (from `at`, inside `x`). */
+function decommitRefusedAt(m: HandleModel, x: ModelMapping, at: number, end: number, ps: number) {
+  if (x.vmo === undefined || x.vmoOffset === undefined) return false;
+  const start = x.vmoOffset + (at - x.addr);
+  return mappingDecommitRefused(
+    m,
+    x.vmo,
+    start,
+    x.vmoOffset + (Math.min(end, x.addr + x.len) - x.addr),
+    ps,
+  );
 }
 
 /**
@@ -1122,7 +1149,7 @@ const AFTER: Partial<Record<CallName, Check>> = {
     const region = regionOf(m, a[0]);
     return region === undefined
       ? null
-      : opRangeIn(region, op, a[2] as number, (a[2] as number) + roundUp(a[3], ps), m);
+      : opRangeIn(region, op, a[2] as number, (a[2] as number) + roundUp(a[3], ps), m, ps);
   },
 };
 

@@ -1049,6 +1049,29 @@ class CallBuilder {
       call: "zx_vmar_op_range",
       args: [{ h: other }, ZX_VMAR_OP_COMMIT, at(0), ps],
     }, null);
+    // A pager VMO mapped read-write at page 3, decommitted through the region: NOT_SUPPORTED
+    // (`mappingDecommitRefused`; random draws decommit through read-only handles only).
+    const pager = this.#emit({ call: "zx_pager_create", args: [0] }, null);
+    const port = this.#emit({ call: "zx_port_create", args: [0] }, null);
+    const paged = this.#emit({
+      call: "zx_pager_create_vmo",
+      args: [{ h: pager }, 0, { h: port }, 0, ps],
+    }, null);
+    this.#emit({
+      call: "zx_vmar_map",
+      args: [
+        { h: region },
+        ZX_VM_PERM_READ | ZX_VM_PERM_WRITE | ZX_VM_SPECIFIC,
+        3 * ps,
+        { h: paged },
+        0,
+        ps,
+      ],
+    }, null);
+    this.#emit({
+      call: "zx_vmar_op_range",
+      args: [{ h: region }, ZX_VMAR_OP_DECOMMIT, at(1), ps],
+    }, null);
   }
 
   /**

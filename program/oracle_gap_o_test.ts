@@ -1,7 +1,8 @@
 // Gap list O (docs/mutation.md, "Gap list O"): mutants of kernel_vmar.ts and signals.ts the tests
 // judge killed and every campaign probe let through (full run on 620eaba, shards 1-2), each now
 // failing a program of the mutate judge that passes unmutated: the protect/unmap argument edges
-// (generate.ts `#protectEdges`) and what a port of async waits hands back (signal_port_model.ts
+// and DECOMMIT of a pager VMO's mapping (generate.ts `#protectEdges`, anon_op_range.ts
+// `mappingDecommitRefused`) and what a port of async waits hands back (signal_port_model.ts
 // `signalPacketWrong`, generate.ts `#signalClosed`). One mirror of both files.
 import { strict as assert } from "node:assert";
 import { type MutantMirror, mutantMirror } from "../mutate/mutant_mirror.ts";
@@ -40,6 +41,10 @@ const CASES: [key: string, what: string][] = [
   [
     "kernel/kernel_vmar.ts:298:20:EqualityOperator:(options & ZX_VM_PERM_READ) === 0",
     "zx_vmar_protect to read-only leaves the mapping unreadable",
+  ],
+  [
+    "kernel/kernel_vmar.ts:354:11:ConditionalExpression:false",
+    "zx_vmar_op_range(DECOMMIT) over a pager VMO's mapping ignores its VMO op's NOT_SUPPORTED",
   ],
   ["kernel/signals.ts:82:36:ObjectLiteral:{}", "an async wait queues an empty packet"],
   ["kernel/signals.ts:86:17:ObjectLiteral:{}", "a signal packet's trigger and observed are lost"],
