@@ -1701,6 +1701,33 @@ class CallBuilder {
     this.#emit({ call: "zx_port_wait", args: [{ h: signalPort }, 0] }, null);
     this.#signalLater(vmo, signalPort, u0);
     this.#userPackets();
+    this.#completes();
+  }
+
+  /**
+   * Two pager VMOs of a fresh pager on a fresh port, each named by nothing but its close (no
+   * draws; `complete_model.ts` judges each wait): the first closed, its COMPLETE taken (ZX_OK)
+   * and no second one (TIMED_OUT); the second closed, then the pager: the COMPLETE it queued is
+   * withdrawn (TIMED_OUT). Random draws never wait on a port whose VMOs died while the pager
+   * lived, nor close a pager over an unread COMPLETE.
+   */
+  #completes(): void {
+    const ps = this.#ps;
+    const pager = this.#emit({ call: "zx_pager_create", args: [0] }, null);
+    const port = this.#emit({ call: "zx_port_create", args: [0] }, null);
+    const [first, second] = [5, 6].map((key) =>
+      this.#emit(
+        { call: "zx_pager_create_vmo", args: [{ h: pager }, 0, { h: port }, key, ps] },
+        null,
+      )
+    );
+    const wait = () => this.#emit({ call: "zx_port_wait", args: [{ h: port }, 0] }, null);
+    this.#emit({ call: "zx_handle_close", args: [{ h: first }] }, null);
+    wait();
+    wait();
+    this.#emit({ call: "zx_handle_close", args: [{ h: second }] }, null);
+    this.#emit({ call: "zx_handle_close", args: [{ h: pager }] }, null);
+    wait();
   }
 
   /**

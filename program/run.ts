@@ -17,6 +17,7 @@
 
 import { PortModel } from "./port_model.ts";
 import { SignalPortModel } from "./signal_port_model.ts";
+import { CompleteModel } from "./complete_model.ts";
 import { infoRecordProblem } from "./info_record.ts";
 import {
   type Status,
@@ -212,6 +213,8 @@ interface Shared {
   readonly ports: PortModel;
   /** The signal packets the program's async waits surely queued (`signal_port_model.ts`). */
   readonly signalPorts: SignalPortModel;
+  /** The COMPLETE packets the program's simple pager VMOs owe their ports (`complete_model.ts`). */
+  readonly completes: CompleteModel;
   /** The bytes each thread's current call stored (the trace's `store` events), in order. */
   readonly stores: Map<number, Uint8Array[]>;
 }
@@ -864,6 +867,7 @@ function* programThread(sys: Sys, t: number, s: Shared): ThreadBody {
     if (detaching !== undefined) s.model.detachStarted.add(detaching.object);
     s.ports.start(call.call, args, s.model, s.kernel.now, t);
     if (!memory) s.signalPorts.start(call.call, args, s.model, t);
+    if (!memory) s.completes.start(call.call, args, t);
     s.rets.delete(sys.tid);
     s.stores.set(sys.tid, []);
     s.calls.delete(sys.tid);
@@ -908,6 +912,8 @@ function* programThread(sys: Sys, t: number, s: Shared): ThreadBody {
       result.packet,
     );
     if (signalWrong !== undefined) contractFailure(`t${t}#${c} ${call.call} ${signalWrong}`);
+    const completeWrong = memory ? undefined : s.completes.end(call.call, args, result, t);
+    if (completeWrong !== undefined) contractFailure(`t${t}#${c} ${call.call} ${completeWrong}`);
     if (waited !== null && (result.status !== waited.status || result.value !== waited.observed)) {
       contractFailure(
         `t${t}#${c} zx_object_wait_one returned ${statusName(result.status)} observing 0x${
@@ -1147,6 +1153,7 @@ export function runProgram(program: Program, options: ProgramRunOptions = {}): P
     model,
     ports: new PortModel(),
     signalPorts: new SignalPortModel(),
+    completes: new CompleteModel(),
     stores: new Map(),
     results: program.threads.map(() => []),
     threads: [],

@@ -1,0 +1,217 @@
+/**
+ * The ZX_PAGER_VMO_COMPLETE packets a program's pager VMOs owe their ports, from the program's
+ * own calls: a port that only such VMOs use holds exactly the COMPLETEs owed, so a
+ * `zx_port_wait` that times out while one is owed, or takes a packet none is owed for, is caught
+ * without reading the kernel's pager proxies.
+ *
+ * Upstream: COMPLETE is "Sent when no more pager requests will be sent for the corresponding
+ * VMO, either because of `zx_pager_detach_vmo()` or because no references to the VMO remain";
+ * "If *pager* is closed, then no more packets will be delivered to *port* (including no
+ * ZX_PAGER_VMO_COMPLETE message)" (pager_create_vmo.md). The VMO's last reference gone, its page
+ * source closes and `PagerProxy::OnDetach` queues the COMPLETE at once; the pager's last handle
+ * closed, `PagerProxy::OnDispatcherClose` cancels a COMPLETE still queued
+ * (`port_->CancelQueued(&packet_)`): zircon/kernel/object/pager_proxy.cc @ gnoliyil/fuchsia
+ * 4846ba14.
+ *
+ * The model judges only what it can be sure of. A pager VMO is *simple* while the only call that
+ * ever named its handle is the `zx_handle_close` that ends it: never mapped, cloned, read,
+ * pinned, duplicated or detached, so its one handle is its only reference, no request was ever
+ * made of it, and closing that handle ends it. A port is *watched* while every call naming it
+ * is a `zx_pager_create_vmo` (as its port) or a `zx_port_wait` on it, every VMO made on it is
+ * simple, and its pager's handle is named only by `zx_pager_create_vmo` and the `zx_handle_close`
+ * that ends the pager. Handles are followed by number (a number that only looks like a handle
+ * makes a VMO or pager unjudged: never a false alarm).
+ *
+ * @module
+ */
+
+import {
+  type Status,
+  ZX_ERR_TIMED_OUT,
+  ZX_OK,
+  ZX_PAGER_VMO_COMPLETE,
+  ZX_PKT_TYPE_PAGE_REQUEST,
+} from "../kernel/constants.ts";
+import type { CallName } from "./program.ts";
+
+/** A simple pager VMO: its pager's handle, its port's handle and its key. */
+interface SimpleVmo {
+  readonly pager: number;
+  readonly port: number;
+  readonly key: number;
+}
+
+/** A watched port: the COMPLETEs owed to it, by key, and what was taken and withdrawn. */
+interface Watched {
+  /** Keys of the COMPLETEs queued and not taken nor withdrawn, oldest first. */
+  readonly owed: { key: number; pager: number }[];
+  taken: number;
+  withdrawn: number;
+}
+
+/** A `zx_port_wait` in progress on a watched port. */
+interface OpenWait {
+  readonly port: number;
+  readonly ahead: number;
+  readonly takenAt: number;
+  readonly withdrawnAt: number;
+}
+
+/**
+ * The COMPLETEs each watched port holds, judged at every `zx_port_wait` on it.
+ *
+ * @example
+ * ```ts
+ * import { CompleteModel } from "./complete_model.ts";
+ * const m = new CompleteModel();
+ * m.start("zx_pager_create_vmo", [1, 0, 2, 7, 64], 0);
+ * m.end("zx_pager_create_vmo", [1, 0, 2, 7, 64], { status: 0, value: 3, packet: null }, 0);
+ * m.start("zx_handle_close", [3], 0);
+ * m.end("zx_handle_close", [3], { status: 0, value: 0, packet: null }, 0);
+ * m.start("zx_port_wait", [2, 0], 0);
+ * console.assert(m.end("zx_port_wait", [2, 0], { status: -21, value: 0, packet: null }, 0) !== undefined);
+ * ```
+ */
+export class CompleteModel {
+  /** Simple pager VMOs by handle number. */
+  readonly #vmos = new Map<number, SimpleVmo>();
+  /** Watched ports by handle number (absent: never made a VMO on, or unwatched). */
+  readonly #ports = new Map<number, Watched>();
+  /**
+   * Handles a `zx_pager_create` or `zx_port_create` of the program made and no call but the
+   * ones the model follows named since: each is the only handle to its object.
+   */
+  readonly #fresh = new Set<number>();
+  /** Per thread, its `zx_port_wait` in progress on a watched port. */
+  readonly #open = new Map<number, OpenWait>();
+
+  #unwatch(port: number): void {
+    this.#ports.delete(port);
+    this.#fresh.delete(port);
+  }
+
+  /** A pager handle named otherwise: every port one of its VMOs uses is unwatched. */
+  #losePager(pager: number): void {
+    this.#fresh.delete(pager);
+    for (const [h, v] of this.#vmos) {
+      if (v.pager === pager) {
+        this.#unwatch(v.port);
+        this.#vmos.delete(h);
+      }
+    }
+    for (const [port, w] of this.#ports) {
+      if (w.owed.some((o) => o.pager === pager)) this.#unwatch(port);
+    }
+  }
+
+  /** A call of thread `tid` starts with `args` resolved. */
+  start(call: CallName, args: readonly unknown[], tid: number): void {
+    args.forEach((a, i) => {
+      if (typeof a !== "number") return;
+      const allowed = (call === "zx_pager_create_vmo" && (i === 0 || i === 2)) ||
+        (call === "zx_port_wait" && i === 0) || (call === "zx_handle_close" && i === 0);
+      const vmo = this.#vmos.get(a);
+      if (vmo !== undefined && !(call === "zx_handle_close" && i === 0)) {
+        this.#vmos.delete(a);
+        this.#unwatch(vmo.port);
+      }
+      if (allowed && !(call === "zx_handle_close" && this.#ports.has(a))) return;
+      this.#fresh.delete(a);
+      if (this.#ports.has(a)) this.#unwatch(a);
+      if ([...this.#vmos.values()].some((v) => v.pager === a)) this.#losePager(a);
+      for (const w of this.#ports.values()) {
+        if (w.owed.some((o) => o.pager === a)) this.#losePager(a);
+      }
+    });
+    if (call === "zx_port_wait" && typeof args[0] === "number") {
+      const w = this.#ports.get(args[0]);
+      if (w !== undefined) {
+        this.#open.set(tid, {
+          port: args[0],
+          ahead: w.owed.length,
+          takenAt: w.taken,
+          withdrawnAt: w.withdrawn,
+        });
+      }
+    }
+  }
+
+  /** The call of thread `tid` returned `result`; says why a port wait contradicts the model. */
+  end(
+    call: CallName,
+    args: readonly unknown[],
+    result: { readonly status: Status; readonly value: number; readonly packet: unknown },
+    tid: number,
+  ): string | undefined {
+    if ((call === "zx_pager_create" || call === "zx_port_create") && result.status === ZX_OK) {
+      this.#fresh.add(result.value);
+      return undefined;
+    }
+    if (call === "zx_pager_create_vmo" && result.status === ZX_OK) {
+      const [pager, , port, key] = args;
+      if (
+        typeof pager === "number" && typeof port === "number" && typeof key === "number" &&
+        this.#fresh.has(port) && this.#fresh.has(pager)
+      ) {
+        this.#vmos.set(result.value, { pager, port, key });
+        if (!this.#ports.has(port)) this.#ports.set(port, { owed: [], taken: 0, withdrawn: 0 });
+      } else if (typeof port === "number") this.#unwatch(port);
+      return undefined;
+    }
+    if (call === "zx_handle_close" && typeof args[0] === "number") {
+      const h = args[0];
+      const vmo = this.#vmos.get(h);
+      if (vmo !== undefined && result.status === ZX_OK) {
+        this.#vmos.delete(h);
+        // Its pager is open while one of its simple VMOs or a judged COMPLETE names its handle.
+        this.#ports.get(vmo.port)?.owed.push({ key: vmo.key, pager: vmo.pager });
+      } else if (vmo !== undefined) {
+        this.#vmos.delete(h);
+        this.#unwatch(vmo.port);
+      }
+      if (result.status === ZX_OK) {
+        this.#fresh.delete(h);
+        // A pager closed: the COMPLETEs of its VMOs still queued are withdrawn, and its VMOs
+        // still alive are detached without one.
+        for (const w of this.#ports.values()) {
+          const before = w.owed.length;
+          const kept = w.owed.filter((o) => o.pager !== h);
+          w.owed.length = 0;
+          w.owed.push(...kept);
+          w.withdrawn += before - kept.length;
+        }
+        for (const [vh, v] of this.#vmos) if (v.pager === h) this.#vmos.delete(vh);
+      }
+      return undefined;
+    }
+    if (call !== "zx_port_wait") return undefined;
+    const open = this.#open.get(tid);
+    this.#open.delete(tid);
+    if (open === undefined) return undefined;
+    const w = this.#ports.get(open.port);
+    if (w === undefined) return undefined;
+    if (result.status === ZX_OK) {
+      const p = result.packet as
+        | { type?: unknown; key?: unknown; status?: unknown; command?: unknown }
+        | null;
+      const at = w.owed.findIndex((o) => o.key === p?.key);
+      if (
+        p === null || p.type !== ZX_PKT_TYPE_PAGE_REQUEST || p.status !== ZX_OK ||
+        p.command !== ZX_PAGER_VMO_COMPLETE || at < 0
+      ) {
+        return `handed back ${JSON.stringify(p)}, but port ${open.port} held only the ` +
+          `ZX_PAGER_VMO_COMPLETE packets of keys [${w.owed.map((o) => o.key).join(", ")}] ` +
+          "(its pager VMOs were only ever closed; a pager closed first withdraws them)";
+      }
+      w.owed.splice(at, 1);
+      w.taken++;
+      return undefined;
+    }
+    const left = open.ahead - (w.taken - open.takenAt) - (w.withdrawn - open.withdrawnAt);
+    if (result.status === ZX_ERR_TIMED_OUT && left > 0) {
+      return `returned ZX_ERR_TIMED_OUT, but port ${open.port} held ${left} ZX_PAGER_VMO_COMPLETE ` +
+        "packet(s) when it started: a pager VMO's last handle was closed while its pager was open";
+    }
+    return undefined;
+  }
+}

@@ -1,0 +1,71 @@
+import { strict as assert } from "node:assert";
+import {
+  ZX_ERR_TIMED_OUT,
+  ZX_OK,
+  ZX_PAGER_VMO_COMPLETE,
+  ZX_PKT_TYPE_PAGE_REQUEST,
+} from "../kernel/constants.ts";
+import { CompleteModel } from "./complete_model.ts";
+
+const complete = (key: number) => ({
+  type: ZX_PKT_TYPE_PAGE_REQUEST,
+  key,
+  status: ZX_OK,
+  command: ZX_PAGER_VMO_COMPLETE,
+  flags: 0,
+  offset: 0,
+  length: 0,
+});
+
+/** A model and a call runner: pager handle 1, port handle 2, made by the program. */
+function setup() {
+  const m = new CompleteModel();
+  const run = (
+    call: string,
+    args: unknown[],
+    status: number,
+    value = 0,
+    packet: unknown = null,
+  ) => {
+    m.start(call as never, args, 0);
+    return m.end(call as never, args, { status, value, packet }, 0);
+  };
+  run("zx_pager_create", [0], ZX_OK, 1);
+  run("zx_port_create", [0], ZX_OK, 2);
+  return run;
+}
+
+Deno.test("completes: a simple VMO closed while its pager lives owes one COMPLETE", () => {
+  const run = setup();
+  run("zx_pager_create_vmo", [1, 0, 2, 5, 64], ZX_OK, 3);
+  assert.equal(run("zx_port_wait", [2, 0], ZX_ERR_TIMED_OUT), undefined);
+  run("zx_handle_close", [3], ZX_OK);
+  assert.match(run("zx_port_wait", [2, 0], ZX_ERR_TIMED_OUT) ?? "", /held 1 ZX_PAGER_VMO_COMPLETE/);
+  assert.match(run("zx_port_wait", [2, 0], ZX_OK, 0, complete(6)) ?? "", /keys \[5\]/);
+  assert.equal(run("zx_port_wait", [2, 0], ZX_OK, 0, complete(5)), undefined);
+  assert.match(run("zx_port_wait", [2, 0], ZX_OK, 0, complete(5)) ?? "", /keys \[\]/);
+});
+
+Deno.test("completes: closing the pager withdraws an unread COMPLETE and owes none after", () => {
+  const run = setup();
+  run("zx_pager_create_vmo", [1, 0, 2, 5, 64], ZX_OK, 3);
+  run("zx_pager_create_vmo", [1, 0, 2, 6, 64], ZX_OK, 4);
+  run("zx_handle_close", [3], ZX_OK);
+  run("zx_handle_close", [1], ZX_OK);
+  run("zx_handle_close", [4], ZX_OK);
+  assert.equal(run("zx_port_wait", [2, 0], ZX_ERR_TIMED_OUT), undefined);
+  assert.match(run("zx_port_wait", [2, 0], ZX_OK, 0, complete(5)) ?? "", /keys \[\]/);
+});
+
+Deno.test("completes: a VMO, pager or port named by any other call is not judged", () => {
+  for (const other of [[9, 3], [9, 1], [9, 2]]) {
+    const run = setup();
+    run("zx_pager_create_vmo", [1, 0, 2, 5, 64], ZX_OK, 3);
+    // The handle named by another call (a read, a duplicate of the pager or the port).
+    run("zx_handle_duplicate", [other[1], 0], ZX_OK, 8);
+    run("zx_handle_close", [3], ZX_OK);
+    run("zx_handle_close", [1], ZX_OK);
+    assert.equal(run("zx_port_wait", [2, 0], ZX_OK, 0, complete(5)), undefined);
+    assert.equal(run("zx_port_wait", [2, 0], ZX_ERR_TIMED_OUT), undefined);
+  }
+});
