@@ -1,9 +1,11 @@
-// Gap list O (docs/mutation.md, "Gap list O"): mutants of kernel_vmar.ts and signals.ts the tests
-// judge killed and every campaign probe let through (full run on 620eaba, shards 1-2), each now
-// failing a program of the mutate judge that passes unmutated: the protect/unmap argument edges
-// and DECOMMIT of a pager VMO's mapping (generate.ts `#protectEdges`, anon_op_range.ts
-// `mappingDecommitRefused`) and what a port of async waits hands back (signal_port_model.ts
-// `signalPacketWrong`, generate.ts `#signalClosed`). One mirror of both files.
+// Gap list O (docs/mutation.md, "Gap list O"): mutants of kernel_vmar.ts, signals.ts and
+// kernel_objects.ts the tests judge killed and every campaign probe let through (full run on
+// 620eaba, shards 1-2), each now failing a program of the mutate judge that passes unmutated:
+// the protect/unmap argument edges and DECOMMIT of a pager VMO's mapping (generate.ts
+// `#protectEdges`, anon_op_range.ts `mappingDecommitRefused`), what a port of async waits hands
+// back (signal_port_model.ts `signalPacketWrong`, generate.ts `#signalClosed`) and the
+// COMPLETEs pager VMOs owe (complete_model.ts, generate.ts `#completes`). One mirror of the
+// three files.
 import { strict as assert } from "node:assert";
 import { type MutantMirror, mutantMirror } from "../mutate/mutant_mirror.ts";
 import { firstContractKiller, mirrorProgramVerdict } from "./testdata/program_verdict.ts";
@@ -11,7 +13,7 @@ import { firstContractKiller, mirrorProgramVerdict } from "./testdata/program_ve
 // deno-lint-ignore no-explicit-any
 type Any = any;
 
-const FILES = ["kernel/kernel_vmar.ts", "kernel/signals.ts"];
+const FILES = ["kernel/kernel_vmar.ts", "kernel/signals.ts", "kernel/kernel_objects.ts"];
 
 let shared: Promise<{ m: MutantMirror; verdict: (k: number, key?: string) => Any }> | undefined;
 
@@ -55,6 +57,18 @@ const CASES: [key: string, what: string][] = [
   [
     "kernel/signals.ts:95:42:EqualityOperator:i > 0",
     "closing a handle ends every wait of it but the oldest pending one",
+  ],
+  [
+    "kernel/kernel_objects.ts:305:9:ConditionalExpression:false",
+    "a pager VMO whose last handle closes is not detached: no COMPLETE (complete_model.ts)",
+  ],
+  [
+    "kernel/kernel_objects.ts:311:11:BooleanLiteral:pager.closed",
+    "closing the pager leaves a dead VMO's unread COMPLETE queued",
+  ],
+  [
+    "kernel/kernel_objects.ts:317:52:CallExpression:;",
+    "a dead VMO's unread COMPLETE is not kept for its pager's close to withdraw",
   ],
 ];
 
