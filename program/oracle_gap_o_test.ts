@@ -51,6 +51,10 @@ const CASES: [key: string, what: string][] = [
   ["kernel/signals.ts:82:36:ObjectLiteral:{}", "an async wait queues an empty packet"],
   ["kernel/signals.ts:86:17:ObjectLiteral:{}", "a signal packet's trigger and observed are lost"],
   [
+    "kernel/signals.ts:88:7:CallExpression:;",
+    "the trace's observed event of a signal packet names koid -1 (run.ts signalPacketShown)",
+  ],
+  [
     "kernel/signals.ts:94:38:BlockStatement:{}",
     "closing the handle a wait was made through does not end the wait",
   ],

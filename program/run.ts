@@ -777,8 +777,9 @@ function shapeOfKind(where: string, name: CallName, raw: unknown): void {
 
 /**
  * A call that hands back a signal packet (`zx_port_wait`: an async wait's packet) shows, in the
- * trace's `observed` event of its thread, the packet's key and the signals it observed: the
- * checkers that judge what a wait learned (futex-discipline's user signals) read that event.
+ * trace's `observed` event of its thread, the packet's key and the signals it observed, and
+ * names the object waited on (a koid, never -1): the checkers that judge what a wait learned
+ * (futex-discipline's user signals) read that event, and a reader learns which object fired.
  */
 function signalPacketShown(
   where: string,
@@ -787,14 +788,19 @@ function signalPacketShown(
 ): void {
   const p = r.packet as Partial<SignalPacket> | null;
   if (r.status !== ZX_OK || p === null || p.signal === undefined) return;
-  if (observed === undefined || observed.key !== p.key || observed.signals !== p.signal.observed) {
+  // The event names the object whose wait queued the packet: a koid the kernel gave out (koids
+  // count from 1), never -1 (unknown).
+  if (
+    observed === undefined || observed.key !== p.key || observed.signals !== p.signal.observed ||
+    !(observed.koid > 0)
+  ) {
     contractFailure(
       `${where} handed back a signal packet (key ${p.key}, observed 0x${
         p.signal.observed.toString(16)
       }); the trace's observed event shows ${
         observed === undefined
           ? "nothing"
-          : `key ${observed.key}, 0x${observed.signals.toString(16)}`
+          : `key ${observed.key}, 0x${observed.signals.toString(16)} of koid ${observed.koid}`
       }`,
     );
   }
