@@ -1747,12 +1747,13 @@ class CallBuilder {
   }
 
   /**
-   * An async wait made through a duplicate of the VMO's handle for `u0` (cleared first), the
-   * duplicate closed, then `u0` set through the VMO's own handle: the closed handle ended the
-   * wait, so no packet comes ("If *handle* is closed, the operations associated with it will
-   * also be terminated": object_wait_async.md @ gnoliyil/fuchsia 3a0300d1), and a wait on the
-   * port past its deadline times out (no draws; `signal_port_model.ts` owes no packet). Random
-   * draws never close the handle a wait was made through and then signal the object.
+   * Async waits for `u0` (cleared first) made through a duplicate of the VMO's handle and through
+   * the handle itself, the duplicate closed, then `u0` set: the closed handle ended its wait
+   * ("If *handle* is closed, the operations associated with it will also be terminated":
+   * object_wait_async.md @ gnoliyil/fuchsia 3a0300d1) and only its, so one packet comes (key 4)
+   * and a second wait on the port past its deadline times out (no draws; `signal_port_model.ts`
+   * owes one packet, then none). Random draws never close the handle a wait was made through
+   * and then signal the object.
    */
   #signalClosed(vmo: CallRef, port: CallRef, u0: number): void {
     this.#emit({ call: "zx_object_signal", args: [{ h: vmo }, u0, 0] }, null);
@@ -1760,12 +1761,16 @@ class CallBuilder {
       call: "zx_handle_duplicate",
       args: [{ h: vmo }, ZX_RIGHT_SAME_RIGHTS],
     }, null);
-    this.#emit({
-      call: "zx_object_wait_async",
-      args: [{ h: dup }, { h: port }, 3, u0, ZX_WAIT_ASYNC_ONCE],
-    }, null);
+    for (const [through, key] of [[dup, 3], [vmo, 4]] as const) {
+      this.#emit({
+        call: "zx_object_wait_async",
+        args: [{ h: through }, { h: port }, key, u0, ZX_WAIT_ASYNC_ONCE],
+      }, null);
+    }
     this.#emit({ call: "zx_handle_close", args: [{ h: dup }] }, null);
     this.#emit({ call: "zx_object_signal", args: [{ h: vmo }, 0, u0] }, null);
+    // The wait made through the VMO's own handle fires (its packet, key 4); the other does not.
+    this.#emit({ call: "zx_port_wait", args: [{ h: port }, 0] }, null);
     this.#emit({ call: "zx_port_wait", args: [{ h: port }, 0] }, null);
   }
 

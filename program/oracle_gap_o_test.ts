@@ -63,6 +63,10 @@ const CASES: [key: string, what: string][] = [
     "closing a handle ends every wait of it but the oldest pending one",
   ],
   [
+    "kernel/signals.ts:96:11:ConditionalExpression:true",
+    "closing a handle ends the waits made through every handle",
+  ],
+  [
     "kernel/kernel_objects.ts:305:9:ConditionalExpression:false",
     "a pager VMO whose last handle closes is not detached: no COMPLETE (complete_model.ts)",
   ],
