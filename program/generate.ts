@@ -89,6 +89,7 @@ import {
 import { present } from "../kernel/assert.ts";
 import { spec } from "../kernel/syscalls.ts";
 import type { Rng } from "../sim/rng.ts";
+import { UPSTREAM_STATUS } from "../properties/_zx_status.ts";
 import {
   type Arg,
   CALL_NAMES,
@@ -1616,6 +1617,24 @@ class CallBuilder {
     this.#emit({ call: "zx_port_wait", args: [{ h: signalPort }, 0] }, null);
     this.#signalLater(vmo, signalPort, u0);
     this.#userPackets();
+    this.#failDataNames(pager, vmo);
+  }
+
+  /**
+   * OP_FAIL on the layout's pager VMO with every status number errors.h has, and one it has not
+   * (-5), as `data` (no draws): ZX_OK for the five `PageSource::IsValidExternalFailureCode`
+   * takes, INVALID_ARGS for the rest (the contract's `OP_FAIL_DATA`), and the trace names each
+   * `data` by its status name, which syscall-contract `status` holds to errors.h's
+   * (`shownStatusProblem`). Random draws pass eight codes; most statuses no call of the model
+   * returns, so nothing else shows their numbers or names.
+   */
+  #failDataNames(pager: CallRef, vmo: CallRef): void {
+    for (const data of [...UPSTREAM_STATUS.values()].filter((n) => n < 0).concat(-5)) {
+      this.#emit({
+        call: "zx_pager_op_range",
+        args: [{ h: pager }, ZX_PAGER_OP_FAIL, { h: vmo }, 0, this.#ps, data],
+      }, null);
+    }
   }
 
   /**
