@@ -17,6 +17,7 @@
 
 import { PortModel } from "./port_model.ts";
 import { SignalPortModel } from "./signal_port_model.ts";
+import { WaitOutcome } from "./wait_outcome.ts";
 import { infoRecordProblem } from "./info_record.ts";
 import {
   type Status,
@@ -212,6 +213,8 @@ interface Shared {
   readonly ports: PortModel;
   /** The signal packets the program's async waits surely queued (`signal_port_model.ts`). */
   readonly signalPorts: SignalPortModel;
+  /** Each thread's wait in progress: TIMED_OUT and CANCELED only as its deadline and handle allow (`wait_outcome.ts`). */
+  readonly waits: WaitOutcome;
   /** The bytes each thread's current call stored (the trace's `store` events), in order. */
   readonly stores: Map<number, Uint8Array[]>;
 }
@@ -864,6 +867,7 @@ function* programThread(sys: Sys, t: number, s: Shared): ThreadBody {
     if (detaching !== undefined) s.model.detachStarted.add(detaching.object);
     s.ports.start(call.call, args, s.model, s.kernel.now, t);
     if (!memory) s.signalPorts.start(call.call, args, s.model, t);
+    s.waits.start(call.call, args, t);
     s.rets.delete(sys.tid);
     s.stores.set(sys.tid, []);
     s.calls.delete(sys.tid);
@@ -902,6 +906,8 @@ function* programThread(sys: Sys, t: number, s: Shared): ThreadBody {
     if (portWrong !== undefined) contractFailure(`t${t}#${c} ${call.call} ${portWrong}`);
     const signalWrong = memory ? undefined : s.signalPorts.end(call.call, args, result.status, t);
     if (signalWrong !== undefined) contractFailure(`t${t}#${c} ${call.call} ${signalWrong}`);
+    const waitWrong = s.waits.end(call.call, result.status, s.kernel.now, t);
+    if (waitWrong !== undefined) contractFailure(`t${t}#${c} ${call.call} ${waitWrong}`);
     if (waited !== null && (result.status !== waited.status || result.value !== waited.observed)) {
       contractFailure(
         `t${t}#${c} zx_object_wait_one returned ${statusName(result.status)} observing 0x${
@@ -1141,6 +1147,7 @@ export function runProgram(program: Program, options: ProgramRunOptions = {}): P
     model,
     ports: new PortModel(),
     signalPorts: new SignalPortModel(),
+    waits: new WaitOutcome(),
     stores: new Map(),
     results: program.threads.map(() => []),
     threads: [],
