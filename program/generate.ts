@@ -1616,6 +1616,12 @@ class CallBuilder {
     // Its packet taken (no draws): the trace must show what it observed (`signalPacketShown`).
     this.#emit({ call: "zx_port_wait", args: [{ h: signalPort }, 0] }, null);
     this.#signalLater(vmo, signalPort, u0);
+    // A wait for a signal nothing sets, with its deadline ahead (no draws): it parks, and must
+    // end TIMED_OUT at its deadline (`wait_outcome.ts`); random draws wait with past deadlines.
+    this.#emit({
+      call: "zx_object_wait_one",
+      args: [{ h: vmo }, ZX_USER_SIGNAL_0 * 4, { after: 5 }],
+    }, null);
     this.#userPackets();
     this.#failDataNames(pager, vmo);
   }

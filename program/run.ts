@@ -1077,6 +1077,8 @@ function* janitor(sys: Sys, vmar: number, s: Shared): ThreadBody {
       const st = yield* atStep("zx_handle_close", () => {
         // A program thread may have closed or replaced it since: take what is open now.
         h = s.model.open[0] ?? 0;
+        // A thread parked in zx_object_wait_one on it then ends CANCELED (`wait_outcome.ts`).
+        if (h !== 0) s.waits.closing(h);
         return h === 0 ? null : sys.handleClose(h);
       });
       if (st === null) continue;

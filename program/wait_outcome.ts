@@ -64,9 +64,12 @@ export class WaitOutcome {
         this.#waiting.set(t, { call, handle: args[0], deadline, closed: false });
       } else this.#waiting.delete(t);
     }
-    if (CLOSERS.has(call)) {
-      for (const w of this.#waiting.values()) if (w.handle === args[0]) w.closed = true;
-    }
+    if (CLOSERS.has(call)) this.closing(args[0]);
+  }
+
+  /** `handle` is being closed (by a program call, or by the runner's cleanup after the threads). */
+  closing(handle: unknown): void {
+    for (const w of this.#waiting.values()) if (w.handle === handle) w.closed = true;
   }
 
   /**
