@@ -1622,6 +1622,13 @@ class CallBuilder {
       call: "zx_object_wait_one",
       args: [{ h: vmo }, ZX_USER_SIGNAL_0 * 4, { after: 5 }],
     }, null);
+    // A handle duplicated without ZX_RIGHT_WAIT (no draws; random draws never wait on one):
+    // ACCESS_DENIED, "*handle* does not have ZX_RIGHT_WAIT" (object_wait_one.md).
+    const noWait = this.#emit({
+      call: "zx_handle_duplicate",
+      args: [{ h: vmo }, ZX_RIGHT_READ | ZX_RIGHT_DUPLICATE],
+    }, null);
+    this.#emit({ call: "zx_object_wait_one", args: [{ h: noWait }, u1, 0] }, null);
     this.#userPackets();
     this.#failDataNames(pager, vmo);
   }
