@@ -371,6 +371,10 @@ const KERNEL_CASES: [key: string, what: string][] = [
     "kernel/kernel.ts:414:23:EqualityOperator:(active() & want) === 0",
     "zx_object_wait_one: a parked wait wakes at once and says TIMED_OUT before its deadline",
   ],
+  [
+    "kernel/kernel.ts:403:9:ConditionalExpression:false",
+    "zx_object_wait_one: a handle without ZX_RIGHT_WAIT waited on",
+  ],
 ];
 
 Deno.test("the program contract's VMO, pager, port, event and signal argument checks kill the kernel.ts mutants that return another allowed status", async (t) => {
