@@ -1629,6 +1629,11 @@ class CallBuilder {
       args: [{ h: vmo }, ZX_RIGHT_READ | ZX_RIGHT_DUPLICATE],
     }, null);
     this.#emit({ call: "zx_object_wait_one", args: [{ h: noWait }, u1, 0] }, null);
+    // A set_mask that is no uint32 (INVALID_ARGS, the contract's u32 rule; random draws pass
+    // masks only), and an empty read of the pager VMO's absent page (ZX_OK without a request:
+    // random draws read at least a byte). No draws.
+    this.#emit({ call: "zx_object_signal", args: [{ h: vmo }, 0, 0.5] }, null);
+    this.#emit({ call: "zx_vmo_read", args: [{ h: vmo }, 0, 0] }, null);
     this.#userPackets();
     this.#failDataNames(pager, vmo);
   }
