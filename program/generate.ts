@@ -1634,6 +1634,21 @@ class CallBuilder {
     // random draws read at least a byte). No draws.
     this.#emit({ call: "zx_object_signal", args: [{ h: vmo }, 0, 0.5] }, null);
     this.#emit({ call: "zx_vmo_read", args: [{ h: vmo }, 0, 0] }, null);
+    // An async wait through a duplicate that is then closed, on a port of its own, and the
+    // signal set through the VMO's other handle: no packet ("If *handle* is closed, the wait is
+    // cancelled", object_wait_async.md; `signal_port_model.ts` owes none). No draws.
+    const closedPort = this.#emit({ call: "zx_port_create", args: [0] }, null);
+    const dup = this.#emit({
+      call: "zx_handle_duplicate",
+      args: [{ h: vmo }, ZX_RIGHT_SAME_RIGHTS],
+    }, null);
+    this.#emit({
+      call: "zx_object_wait_async",
+      args: [{ h: dup }, { h: closedPort }, 3, ZX_USER_SIGNAL_0 * 8, ZX_WAIT_ASYNC_ONCE],
+    }, null);
+    this.#emit({ call: "zx_handle_close", args: [{ h: dup }] }, null);
+    this.#emit({ call: "zx_object_signal", args: [{ h: vmo }, 0, ZX_USER_SIGNAL_0 * 8] }, null);
+    this.#emit({ call: "zx_port_wait", args: [{ h: closedPort }, 0] }, null);
     this.#userPackets();
     this.#failDataNames(pager, vmo);
   }
