@@ -91,6 +91,7 @@ import {
 } from "../kernel/constants.ts";
 import { spec } from "../kernel/syscalls.ts";
 import { REFERENCE_ALLOCATING } from "../properties/_reference_allocating.ts";
+import { UPSTREAM_FAIL_CODES } from "../properties/_zx_status.ts";
 import { CALL_NAMES, type CallName, CALLS } from "./program.ts";
 import {
   type HandleModel,
@@ -188,15 +189,10 @@ function optionWord(x: unknown): number | undefined {
 /**
  * The statuses `ZX_PAGER_OP_FAIL` takes as `data` (zx_pager_op_range.md: "ZX_ERR_IO,
  * ZX_ERR_IO_DATA_INTEGRITY, ZX_ERR_BAD_STATE, ZX_ERR_NO_SPACE, ZX_ERR_BUFFER_TOO_SMALL"),
- * written from the page, not taken from the kernel's list.
+ * written from the page, numbered by errors.h (`UPSTREAM_FAIL_CODES`), not the kernel's
+ * constants: a renumbered code is refused by a kernel that numbers it so.
  */
-const OP_FAIL_DATA: readonly Status[] = [
-  ZX_ERR_IO,
-  ZX_ERR_IO_DATA_INTEGRITY,
-  ZX_ERR_BAD_STATE,
-  ZX_ERR_NO_SPACE,
-  ZX_ERR_BUFFER_TOO_SMALL,
-];
+const OP_FAIL_DATA: readonly Status[] = UPSTREAM_FAIL_CODES;
 
 /** A VMO's size in bytes when it cannot change: its creation size rounded up to whole pages. */
 function fixedBytes(h: ModelHandle | undefined, pageSize: number): number | undefined {

@@ -89,6 +89,7 @@ import {
 import { present } from "../kernel/assert.ts";
 import { spec } from "../kernel/syscalls.ts";
 import type { Rng } from "../sim/rng.ts";
+import { UPSTREAM_STATUS } from "../properties/_zx_status.ts";
 import {
   type Arg,
   CALL_NAMES,
@@ -1700,8 +1701,42 @@ class CallBuilder {
     // Its packet taken (no draws): the trace must show what it observed (`signalPacketShown`).
     this.#emit({ call: "zx_port_wait", args: [{ h: signalPort }, 0] }, null);
     this.#signalLater(vmo, signalPort, u0);
+    // A wait for a signal nothing sets, with its deadline ahead (no draws): it parks, and must
+    // end TIMED_OUT at its deadline (`wait_outcome.ts`); random draws wait with past deadlines.
+    this.#emit({
+      call: "zx_object_wait_one",
+      args: [{ h: vmo }, ZX_USER_SIGNAL_0 * 4, { after: 5 }],
+    }, null);
+    // A handle duplicated without ZX_RIGHT_WAIT (no draws; random draws never wait on one):
+    // ACCESS_DENIED, "*handle* does not have ZX_RIGHT_WAIT" (object_wait_one.md).
+    const noWait = this.#emit({
+      call: "zx_handle_duplicate",
+      args: [{ h: vmo }, ZX_RIGHT_READ | ZX_RIGHT_DUPLICATE],
+    }, null);
+    this.#emit({ call: "zx_object_wait_one", args: [{ h: noWait }, u1, 0] }, null);
+    // A set_mask that is no uint32 (INVALID_ARGS, the contract's u32 rule; random draws pass
+    // masks only), and an empty read of the pager VMO's absent page (ZX_OK without a request:
+    // random draws read at least a byte). No draws.
+    this.#emit({ call: "zx_object_signal", args: [{ h: vmo }, 0, 0.5] }, null);
+    this.#emit({ call: "zx_vmo_read", args: [{ h: vmo }, 0, 0] }, null);
+    // An async wait through a duplicate that is then closed, on a port of its own, and the
+    // signal set through the VMO's other handle: no packet ("If *handle* is closed, the wait is
+    // cancelled", object_wait_async.md; `signal_port_model.ts` owes none). No draws.
+    const closedPort = this.#emit({ call: "zx_port_create", args: [0] }, null);
+    const dup = this.#emit({
+      call: "zx_handle_duplicate",
+      args: [{ h: vmo }, ZX_RIGHT_SAME_RIGHTS],
+    }, null);
+    this.#emit({
+      call: "zx_object_wait_async",
+      args: [{ h: dup }, { h: closedPort }, 3, ZX_USER_SIGNAL_0 * 8, ZX_WAIT_ASYNC_ONCE],
+    }, null);
+    this.#emit({ call: "zx_handle_close", args: [{ h: dup }] }, null);
+    this.#emit({ call: "zx_object_signal", args: [{ h: vmo }, 0, ZX_USER_SIGNAL_0 * 8] }, null);
+    this.#emit({ call: "zx_port_wait", args: [{ h: closedPort }, 0] }, null);
     this.#userPackets();
     this.#completes();
+    this.#failDataNames(pager, vmo);
   }
 
   /**
@@ -1728,6 +1763,23 @@ class CallBuilder {
     this.#emit({ call: "zx_handle_close", args: [{ h: second }] }, null);
     this.#emit({ call: "zx_handle_close", args: [{ h: pager }] }, null);
     wait();
+  }
+
+  /**
+   * OP_FAIL on the layout's pager VMO with every status number errors.h has, and one it has not
+   * (-5), as `data` (no draws): ZX_OK for the five `PageSource::IsValidExternalFailureCode`
+   * takes, INVALID_ARGS for the rest (the contract's `OP_FAIL_DATA`), and the trace names each
+   * `data` by its status name, which syscall-contract `status` holds to errors.h's
+   * (`shownStatusProblem`). Random draws pass eight codes; most statuses no call of the model
+   * returns, so nothing else shows their numbers or names.
+   */
+  #failDataNames(pager: CallRef, vmo: CallRef): void {
+    for (const data of [...UPSTREAM_STATUS.values()].filter((n) => n < 0).concat(-5)) {
+      this.#emit({
+        call: "zx_pager_op_range",
+        args: [{ h: pager }, ZX_PAGER_OP_FAIL, { h: vmo }, 0, this.#ps, data],
+      }, null);
+    }
   }
 
   /**

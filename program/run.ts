@@ -18,6 +18,8 @@
 import { PortModel } from "./port_model.ts";
 import { SignalPortModel } from "./signal_port_model.ts";
 import { CompleteModel } from "./complete_model.ts";
+
+import { WaitOutcome } from "./wait_outcome.ts";
 import { infoRecordProblem } from "./info_record.ts";
 import {
   type Status,
@@ -215,6 +217,9 @@ interface Shared {
   readonly signalPorts: SignalPortModel;
   /** The COMPLETE packets the program's simple pager VMOs owe their ports (`complete_model.ts`). */
   readonly completes: CompleteModel;
+
+  /** Each thread's wait in progress: TIMED_OUT and CANCELED only as its deadline and handle allow (`wait_outcome.ts`). */
+  readonly waits: WaitOutcome;
   /** The bytes each thread's current call stored (the trace's `store` events), in order. */
   readonly stores: Map<number, Uint8Array[]>;
 }
@@ -874,6 +879,8 @@ function* programThread(sys: Sys, t: number, s: Shared): ThreadBody {
     s.ports.start(call.call, args, s.model, s.kernel.now, t);
     if (!memory) s.signalPorts.start(call.call, args, s.model, t);
     if (!memory) s.completes.start(call.call, args, t);
+
+    s.waits.start(call.call, args, t);
     s.rets.delete(sys.tid);
     s.stores.set(sys.tid, []);
     s.calls.delete(sys.tid);
@@ -920,6 +927,9 @@ function* programThread(sys: Sys, t: number, s: Shared): ThreadBody {
     if (signalWrong !== undefined) contractFailure(`t${t}#${c} ${call.call} ${signalWrong}`);
     const completeWrong = memory ? undefined : s.completes.end(call.call, args, result, t);
     if (completeWrong !== undefined) contractFailure(`t${t}#${c} ${call.call} ${completeWrong}`);
+
+    const waitWrong = s.waits.end(call.call, result.status, s.kernel.now, t);
+    if (waitWrong !== undefined) contractFailure(`t${t}#${c} ${call.call} ${waitWrong}`);
     if (waited !== null && (result.status !== waited.status || result.value !== waited.observed)) {
       contractFailure(
         `t${t}#${c} zx_object_wait_one returned ${statusName(result.status)} observing 0x${
@@ -1089,6 +1099,8 @@ function* janitor(sys: Sys, vmar: number, s: Shared): ThreadBody {
       const st = yield* atStep("zx_handle_close", () => {
         // A program thread may have closed or replaced it since: take what is open now.
         h = s.model.open[0] ?? 0;
+        // A thread parked in zx_object_wait_one on it then ends CANCELED (`wait_outcome.ts`).
+        if (h !== 0) s.waits.closing(h);
         return h === 0 ? null : sys.handleClose(h);
       });
       if (st === null) continue;
@@ -1160,6 +1172,8 @@ export function runProgram(program: Program, options: ProgramRunOptions = {}): P
     ports: new PortModel(),
     signalPorts: new SignalPortModel(),
     completes: new CompleteModel(),
+
+    waits: new WaitOutcome(),
     stores: new Map(),
     results: program.threads.map(() => []),
     threads: [],

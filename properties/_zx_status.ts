@@ -87,3 +87,67 @@ export function upstreamStatusProblem(status: unknown): string | undefined {
   if (upstream === undefined) return `${status} (${name || "unnamed"}), no Zircon status`;
   return `${status}, which the kernel names ${name}: errors.h numbers ${name} ${upstream}`;
 }
+
+/** errors.h's name of each number {@linkcode UPSTREAM_STATUS} holds. */
+const UPSTREAM_NAME: ReadonlyMap<number, string> = new Map(
+  [...UPSTREAM_STATUS].map(([name, n]) => [n, name]),
+);
+
+/**
+ * The errors.h statuses the model has no constant for (no call of the model returns them): the
+ * trace shows their numbers as `ZX_STATUS(n)`, as it shows a number errors.h does not have.
+ * Every other number errors.h names is shown by that name.
+ */
+export const MODEL_UNNAMED: ReadonlySet<string> = new Set([
+  "ZX_ERR_ALREADY_BOUND",
+  "ZX_ERR_BAD_PATH",
+  "ZX_ERR_NOT_DIR",
+  "ZX_ERR_NOT_FILE",
+  "ZX_ERR_FILE_BIG",
+  "ZX_ERR_NOT_EMPTY",
+  "ZX_ERR_PROTOCOL_NOT_SUPPORTED",
+  "ZX_ERR_ADDRESS_UNREACHABLE",
+  "ZX_ERR_ADDRESS_IN_USE",
+  "ZX_ERR_NOT_CONNECTED",
+  "ZX_ERR_CONNECTION_REFUSED",
+  "ZX_ERR_CONNECTION_RESET",
+  "ZX_ERR_CONNECTION_ABORTED",
+]);
+
+/**
+ * Why the name the trace shows for the status number `n` (`statusName`: a `ret`'s status, a
+ * `wake`'s, a fatal fault's synthesized status, OP_FAIL's `data`) is not the one a reader of
+ * errors.h expects, or `undefined` when it is: errors.h's name for a number errors.h has (but
+ * those of {@linkcode MODEL_UNNAMED}), `ZX_STATUS(n)` for any other. An emptied or dropped entry
+ * of the kernel's name table, a renumbered status (its number then shows the name of none, its
+ * old number `ZX_STATUS`) and a wrong fallback text each show here, whether or not any call
+ * returns that status.
+ *
+ * @example
+ * ```ts
+ * import { shownStatusProblem } from "./_zx_status.ts";
+ * console.assert(shownStatusProblem(-41) === undefined); // ZX_ERR_IO_REFUSED
+ * console.assert(shownStatusProblem(-27) === undefined); // ZX_STATUS(-27): ALREADY_BOUND, unnamed
+ * console.assert(shownStatusProblem(-1000) === undefined); // ZX_STATUS(-1000)
+ * ```
+ */
+export function shownStatusProblem(n: number): string | undefined {
+  const shown = statusName(n);
+  const name = UPSTREAM_NAME.get(n);
+  const want = name === undefined || MODEL_UNNAMED.has(name) ? `ZX_STATUS(${n})` : name;
+  return shown === want ? undefined : `${n} shown as ${JSON.stringify(shown)}, errors.h: ${want}`;
+}
+
+/**
+ * The numbers `ZX_PAGER_OP_FAIL` accepts as `data`, by errors.h's numbers of their names
+ * (`PageSource::IsValidExternalFailureCode`: ZX_ERR_IO, ZX_ERR_IO_DATA_INTEGRITY,
+ * ZX_ERR_BAD_STATE, ZX_ERR_NO_SPACE, ZX_ERR_BUFFER_TOO_SMALL; zircon/kernel/vm/page_source.cc @
+ * misttech/fuchsia d72ea0ee), not the kernel's `PAGER_FAIL_CODES`.
+ */
+export const UPSTREAM_FAIL_CODES: readonly number[] = [
+  "ZX_ERR_IO",
+  "ZX_ERR_IO_DATA_INTEGRITY",
+  "ZX_ERR_BAD_STATE",
+  "ZX_ERR_NO_SPACE",
+  "ZX_ERR_BUFFER_TOO_SMALL",
+].map((name) => UPSTREAM_STATUS.get(name) as number);

@@ -68,7 +68,7 @@ import {
   ZX_OK,
   ZX_PAGER_OP_FAIL,
 } from "../kernel/constants.ts";
-import { upstreamStatusProblem } from "./_zx_status.ts";
+import { shownStatusProblem, UPSTREAM_FAIL_CODES, upstreamStatusProblem } from "./_zx_status.ts";
 import { type EventSink, type KernelEvent, NULL_SINK } from "../kernel/events.ts";
 import type { Kernel } from "../kernel/kernel.ts";
 import type { KThread } from "../kernel/objects.ts";
@@ -976,6 +976,12 @@ export class SyscallContract extends StepMonitor {
     }
   }
 
+  /** `status` for a status number the trace shows by name in `e` (not a `ret`'s: that is above). */
+  #shown(n: number, e: KernelEvent): void {
+    const bad = shownStatusProblem(n);
+    if (bad !== undefined) this.fail("status", `the trace shows ${bad} (${formText(e)})`);
+  }
+
   #contract(e: KernelEvent, call: Call | undefined, world: World): void {
     if (e.k === "detach") this.#detached.add(e.vmo);
     if (e.k === "page-fault" && e.vmo >= 0) {
@@ -984,6 +990,8 @@ export class SyscallContract extends StepMonitor {
       const koid = root?.source ? root.koid : e.vmo;
       this.#pagerError(e.tid, koid, e.synth, `fault at 0x${e.addr.toString(16)}`);
     }
+    // The trace shows a wake's status and a fatal fault's by name: errors.h's (`_zx_status.ts`).
+    if (e.k === "wake" || e.k === "page-fault") this.#shown(e.k === "wake" ? e.status : e.synth, e);
     if (e.k !== "ret") return;
     // Every syscall returns a Zircon status (one a wait hands back included), numbered as
     // upstream's errors.h numbers the kernel's name for it (`_zx_status.ts`).
@@ -1002,6 +1010,11 @@ export class SyscallContract extends StepMonitor {
         }; argument order says ${statusName(expected)}`,
       );
     }
+    // OP_FAIL's `data`, shown by its status name (`sim/trace.ts` `callArg`), refused or not.
+    if (e.name === "zx_pager_op_range" && a[1] === ZX_PAGER_OP_FAIL) {
+      const data = a[5];
+      if (typeof data === "number" && data < 0) this.#shown(data, e);
+    }
     const vmoArg = t.pagerVmoArg;
     if (e.status === ZX_OK && vmoArg !== undefined) {
       const vmo = this.vmoOf(a[vmoArg]);
@@ -1010,7 +1023,7 @@ export class SyscallContract extends StepMonitor {
         this.fail("K22", `t${e.tid} ${e.name} succeeded on a VMO that is not this pager's`);
       }
       if (e.name === "zx_pager_op_range" && a[1] === ZX_PAGER_OP_FAIL) {
-        if (!PAGER_FAIL_CODES.includes(a[5] as number)) {
+        if (!UPSTREAM_FAIL_CODES.includes(a[5] as number)) {
           this.fail("K14", `OP_FAIL accepted code ${a[5]}`);
         }
         let codes = this.#failCodes.get(vmo.koid);
