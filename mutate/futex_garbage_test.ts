@@ -7,6 +7,8 @@
 // Its owner round (gap list D of sample db479d7) parks helper threads on futex words and a
 // condition variable, names a bystander and a waiter as new owners, and wakes one at a time.
 // Its queue round (gap list B of sample d8197e4) times a wait out, then requeues and wakes by count.
+// Its edge round (full-run gap list S) passes pointers into and just past the words, requeues
+// from a futex nobody waits on and onto one a helper waits on.
 import { strict as assert } from "node:assert";
 import { mirrorScenarioRun, mutantMirror } from "./mutant_mirror.ts";
 import { assertEverySeedPasses, judgeScenario } from "./_judge_scenario.ts";
@@ -102,6 +104,53 @@ Deno.test("futex_garbage's queue round: a requeue of one too many, a timed-out w
       assert.equal(v.kind, "invariant", `${key}: ${JSON.stringify(v)}`);
       assert.equal(v.invariant, "no-lost-requests", `${key}: ${JSON.stringify(v)}`);
       assert.match(v.message, /^hang: .*waits on futex/);
+    }
+  } finally {
+    m.dispose();
+  }
+});
+
+// Full-run gap list S (shards 1-2 on 620eaba, docs/mutation.md): the edge round. A pointer into
+// a word, or just past the last word, taken for a futex (futex.ts:93: BAD_STATE where upstream
+// says INVALID_ARGS), a requeue of a futex nobody waits on crashing the kernel (futex.ts:175),
+// and a requeue that replaces the target's queue instead of joining it (futex.ts:176: the
+// target's own waiter is stranded, a hang).
+Deno.test("futex_garbage's edge round: bad pointers taken for words, a requeue from an empty futex or onto a waited one", async () => {
+  const m = await mutantMirror("kernel/futex.ts");
+  try {
+    const run = await mirrorScenarioRun(m, "kernel");
+    const verdict = (): Any => run("futex_garbage", 0);
+    assert.equal(verdict().kind, "pass");
+    for (
+      const [key, invariant, rule] of [
+        ...["@end+0:89", "@end+0:41"].map((end) =>
+          [
+            `kernel/futex.ts:93:12:ConditionalExpression:true ${end}`,
+            "futex-discipline",
+            /^futex-args: t1 zx_futex_wait\(0x[0-9a-f]*[26ae], .*returned ZX_ERR_BAD_STATE$/,
+          ] as const
+        ),
+        [
+          "kernel/futex.ts:93:45:EqualityOperator:(addr - FUTEX_BASE) / 4 <= this.#words.length",
+          "futex-discipline",
+          /^futex-args: t1 zx_futex_wait\(.*returned ZX_ERR_BAD_STATE$/,
+        ],
+        [
+          "kernel/futex.ts:176:11:ConditionalExpression:true",
+          "no-lost-requests",
+          /^hang: .*edge-b/,
+        ],
+      ] as const
+    ) {
+      const v: Any = m.withMutant(key, verdict);
+      assert.equal(v.kind, "invariant", `${key}: ${JSON.stringify(v)}`);
+      assert.equal(v.invariant, invariant, `${key}: ${JSON.stringify(v)}`);
+      assert.match(v.message, rule, key);
+    }
+    for (const end of ["@end+0:47", "@end+0:27"]) {
+      const key = `kernel/futex.ts:175:9:ConditionalExpression:true ${end}`;
+      const empty: Any = m.withMutant(key, verdict);
+      assert.notEqual(empty.kind, "pass", `${key}: ${JSON.stringify(empty)}`);
     }
   } finally {
     m.dispose();

@@ -260,6 +260,45 @@ function* queueRound(sys: Sys): Syscall<void> {
   while (sys.atomicLoad(done) < 3) yield* sys.futexWait(pause, 0, 0, sys.now + 4);
 }
 
+/**
+ * The edge round of {@linkcode futexGarbage}: futex calls at the edges the other rounds never
+ * reach, each outcome decided by upstream's documented semantics, not by the kernel's table.
+ * A pointer into the middle of a word, and the aligned address just past the last word handed
+ * out, are no futex (zx_futex_wait: "ZX_ERR_INVALID_ARGS *value_ptr* is not a valid userspace
+ * pointer, or *value_ptr* is not aligned", docs/syscalls/futex_wait.md @ vsrinivas/fuchsia;
+ * futex_requeue.md likewise for either pointer): futex-discipline's `futex-args` holds each to
+ * INVALID_ARGS. A requeue of a futex nobody waits on, with counts, wakes and moves nobody and
+ * returns ZX_OK (futex-args: every argument valid and the word held `current_value`). Then a
+ * requeue onto a futex that has a waiter of its own: the moved waiter joins that queue
+ * ("*requeue_count* threads are moved from the original futex's wait queue to the wait queue
+ * corresponding to *requeue_ptr*", futex_requeue.md @ gnoliyil/fuchsia 3a0300d1), so a wake of
+ * two there takes both; the pager polls until both returned. A kernel that replaces the target's
+ * queue instead of joining it strands its first waiter: a hang.
+ */
+function* edgeRound(sys: Sys): Syscall<void> {
+  const a = sys.futexWord(0);
+  const b = sys.futexWord(0);
+  const pause = sys.futexWord(0);
+  const done = sys.futexWord(0);
+  yield* sys.futexWait(a + 2, 0, 0, 0);
+  yield* sys.futexRequeue(a, 0, 0, b + 1, 1, 0);
+  // No word is handed out between these two lines: `done + 4` is the next word's address.
+  yield* sys.futexWait(done + 4, 0, 0, 0);
+  yield* sys.futexRequeue(a, 1, 0, b, 1, 0);
+  sys.spawn("edge-b", function* (s) {
+    yield* s.futexWait(b, 0, 0, ZX_TIME_INFINITE);
+    s.atomicAdd(done, 1);
+  });
+  sys.spawn("edge-a", function* (s) {
+    yield* s.futexWait(a, 0, 0, ZX_TIME_INFINITE);
+    s.atomicAdd(done, 1);
+  });
+  yield* sys.futexWait(pause, 0, 0, sys.now + 16);
+  yield* sys.futexRequeue(a, 0, 0, b, 1, 0);
+  yield* sys.futexWake(b, 2);
+  while (sys.atomicLoad(done) < 2) yield* sys.futexWait(pause, 0, 0, sys.now + 4);
+}
+
 export const futexGarbage: PagerService = function* (sys, ctx) {
   const word = sys.futexWord(0);
   // The word holds 0, not 1: past the deadline's check the value's would fail (BAD_STATE), so a
@@ -273,6 +312,7 @@ export const futexGarbage: PagerService = function* (sys, ctx) {
   }
   yield* ownerRound(sys);
   yield* queueRound(sys);
+  yield* edgeRound(sys);
   yield* serveReads(sys, ctx, function* (packet, vmo) {
     yield* supplyFromBacking(sys, ctx, vmo, packet.offset, packet.length);
   });
