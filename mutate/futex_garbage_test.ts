@@ -9,6 +9,7 @@
 // Its queue round (gap list B of sample d8197e4) times a wait out, then requeues and wakes by count.
 // Its edge round (full-run gap list S) passes pointers into and just past the words, requeues
 // from a futex nobody waits on and onto one a helper waits on.
+// Its wakeup round (the same list) races a condition variable's broadcast with a wait's unlock.
 import { strict as assert } from "node:assert";
 import { mirrorScenarioRun, mutantMirror } from "./mutant_mirror.ts";
 import { assertEverySeedPasses, judgeScenario } from "./_judge_scenario.ts";
@@ -152,6 +153,25 @@ Deno.test("futex_garbage's edge round: bad pointers taken for words, a requeue f
       const empty: Any = m.withMutant(key, verdict);
       assert.notEqual(empty.kind, "pass", `${key}: ${JSON.stringify(empty)}`);
     }
+  } finally {
+    m.dispose();
+  }
+});
+
+// Full-run gap list S: the wakeup round. A condition variable's broadcast that wakes without
+// moving its word first (sync.ts:199) loses the wakeup of a helper between its unlock and its
+// futex wait; seed 0 of the judge runs the pager into that window (39 of seeds 0-99 do). A hang.
+Deno.test("futex_garbage's wakeup round: a broadcast that does not move the condition variable's word", async () => {
+  const m = await mutantMirror("services/sync.ts");
+  try {
+    const run = await mirrorScenarioRun(m, "kernel");
+    const verdict = (): Any => run("futex_garbage", 0);
+    assert.equal(verdict().kind, "pass");
+    const key = "services/sync.ts:199:5:CallExpression:;";
+    const v: Any = m.withMutant(key, verdict);
+    assert.equal(v.kind, "invariant", `${key}: ${JSON.stringify(v)}`);
+    assert.equal(v.invariant, "no-lost-requests", `${key}: ${JSON.stringify(v)}`);
+    assert.match(v.message, /^hang: .*wakeup-\d.*condvar wakeup/);
   } finally {
     m.dispose();
   }
