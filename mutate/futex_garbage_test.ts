@@ -114,6 +114,7 @@ Deno.test("futex_garbage's queue round: a requeue of one too many, a timed-out w
 // Full-run gap list S (shards 1-2 on 620eaba, docs/mutation.md): the edge round. A pointer into
 // a word, or just past the last word, taken for a futex (futex.ts:93: BAD_STATE where upstream
 // says INVALID_ARGS), a requeue of a futex nobody waits on crashing the kernel (futex.ts:175),
+// a requeue that takes more waiters than the queue holds (futex.ts:177),
 // and a requeue that replaces the target's queue instead of joining it (futex.ts:176: the
 // target's own waiter is stranded, a hang).
 Deno.test("futex_garbage's edge round: bad pointers taken for words, a requeue from an empty futex or onto a waited one", async () => {
@@ -148,8 +149,15 @@ Deno.test("futex_garbage's edge round: bad pointers taken for words, a requeue f
       assert.equal(v.invariant, invariant, `${key}: ${JSON.stringify(v)}`);
       assert.match(v.message, rule, key);
     }
-    for (const end of ["@end+0:47", "@end+0:27"]) {
-      const key = `kernel/futex.ts:175:9:ConditionalExpression:true ${end}`;
+    for (
+      const key of [
+        "kernel/futex.ts:175:9:ConditionalExpression:true @end+0:47",
+        "kernel/futex.ts:175:9:ConditionalExpression:true @end+0:27",
+        // A requeue asked to move two with one waiter: the loop runs on into the empty queue.
+        "kernel/futex.ts:177:14:ConditionalExpression:true",
+        "kernel/futex.ts:177:14:EqualityOperator:from.waiters.length >= 0",
+      ]
+    ) {
       const empty: Any = m.withMutant(key, verdict);
       assert.notEqual(empty.kind, "pass", `${key}: ${JSON.stringify(empty)}`);
     }

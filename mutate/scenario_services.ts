@@ -271,9 +271,11 @@ function* queueRound(sys: Sys): Syscall<void> {
  * returns ZX_OK (futex-args: every argument valid and the word held `current_value`). Then a
  * requeue onto a futex that has a waiter of its own: the moved waiter joins that queue
  * ("*requeue_count* threads are moved from the original futex's wait queue to the wait queue
- * corresponding to *requeue_ptr*", futex_requeue.md @ gnoliyil/fuchsia 3a0300d1), so a wake of
- * two there takes both; the pager polls until both returned. A kernel that replaces the target's
- * queue instead of joining it strands its first waiter: a hang.
+ * corresponding to *requeue_ptr*", futex_requeue.md @ gnoliyil/fuchsia 3a0300d1), at most
+ * *requeue_count* of them: asked for two, it moves the one there is. A wake of two there takes
+ * both; the pager polls until both returned. A kernel that replaces the target's queue instead of
+ * joining it strands its first waiter (a hang); one that takes more waiters than the queue holds
+ * trips on the empty queue.
  */
 function* edgeRound(sys: Sys): Syscall<void> {
   const a = sys.futexWord(0);
@@ -294,7 +296,7 @@ function* edgeRound(sys: Sys): Syscall<void> {
     s.atomicAdd(done, 1);
   });
   yield* sys.futexWait(pause, 0, 0, sys.now + 16);
-  yield* sys.futexRequeue(a, 0, 0, b, 1, 0);
+  yield* sys.futexRequeue(a, 0, 0, b, 2, 0);
   yield* sys.futexWake(b, 2);
   while (sys.atomicLoad(done) < 2) yield* sys.futexWait(pause, 0, 0, sys.now + 4);
 }
