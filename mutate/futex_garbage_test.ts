@@ -125,9 +125,12 @@ Deno.test("futex_garbage's edge round: bad pointers taken for words, a requeue f
     assert.equal(verdict().kind, "pass");
     for (
       const [key, invariant, rule] of [
-        ...["@end+0:89", "@end+0:41"].map((end) =>
+        ...[
+          "kernel/futex.ts:93:12:ConditionalExpression:true @end+0:89",
+          "kernel/futex.ts:93:12:ConditionalExpression:true @end+0:41",
+        ].map((key) =>
           [
-            `kernel/futex.ts:93:12:ConditionalExpression:true ${end}`,
+            key,
             "futex-discipline",
             /^futex-args: t1 zx_futex_wait\(0x[0-9a-f]*[26ae], .*returned ZX_ERR_BAD_STATE$/,
           ] as const
