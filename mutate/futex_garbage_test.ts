@@ -172,7 +172,8 @@ Deno.test("futex_garbage's edge round: bad pointers taken for words, a requeue f
 // Full-run gap list S: the wakeup round. A condition variable's broadcast or signal that wakes
 // without moving its word first (sync.ts:199, :193) loses the wakeup of a helper between its
 // unlock and its futex wait; seed 0 of the judge runs the pager into that window (39 of seeds
-// 0-99 do, for each). A hang.
+// 0-99 do, for each). A hang. And CondVar.wait's own status (sync.ts:188): the round's service
+// throws on a status its doc does not allow.
 Deno.test("futex_garbage's wakeup round: a broadcast or signal that does not move the condition variable's word", async () => {
   const m = await mutantMirror("services/sync.ts");
   try {
@@ -189,6 +190,18 @@ Deno.test("futex_garbage's wakeup round: a broadcast or signal that does not mov
       assert.equal(v.kind, "invariant", `${key}: ${JSON.stringify(v)}`);
       assert.equal(v.invariant, "no-lost-requests", `${key}: ${JSON.stringify(v)}`);
       assert.match(v.message, new RegExp(`^hang: .*${how}-\\d.*condvar wakeup ${how}`), key);
+    }
+    // CondVar.wait's own status: TIMED_OUT for the wait nobody signals, ZX_OK for a woken one.
+    for (
+      const key of [
+        "services/sync.ts:188:12:ConditionalExpression:true",
+        "services/sync.ts:188:12:ConditionalExpression:false",
+        "services/sync.ts:188:12:EqualityOperator:st !== ZX_ERR_TIMED_OUT",
+      ]
+    ) {
+      const v: Any = m.withMutant(key, verdict);
+      assert.equal(v.kind, "thread-fault", `${key}: ${JSON.stringify(v)}`);
+      assert.match(v.message, /CondVar\.wait .*returned/, key);
     }
   } finally {
     m.dispose();

@@ -7,6 +7,7 @@
  */
 
 import {
+  ZX_ERR_TIMED_OUT,
   ZX_OK,
   ZX_RIGHT_SAME_RIGHTS,
   ZX_TIME_INFINITE,
@@ -311,9 +312,18 @@ function* edgeRound(sys: Sys): Syscall<void> {
  * *value_ptr*", docs/syscalls/futex_wait.md @ vsrinivas/fuchsia), so the helper sees `go`; a
  * broadcast that does not move the word first (or a wait on the wrong value) leaves the helper
  * asleep for good, and the pager polls for it forever: a hang. The race is the seed's: some of
- * the judge's seeds run the pager first. Then the same with one helper and a signal.
+ * the judge's seeds run the pager first. Then the same with one helper and a signal. First, a
+ * wait nobody signals must end with ZX_ERR_TIMED_OUT, and every helper's wait with ZX_OK: a
+ * service that sees another status throws (the run's verdict is its fault).
  */
 function* wakeupRound(sys: Sys): Syscall<void> {
+  // A wait nobody signals ends at its deadline with ZX_ERR_TIMED_OUT; one that was woken, or
+  // whose word had moved on, with ZX_OK (CondVar.wait: "Returns ZX_OK, or ZX_ERR_TIMED_OUT").
+  const alone = new Mutex(sys, "wakeup alone");
+  yield* alone.lock(sys);
+  const quiet = yield* new CondVar(sys, "wakeup quiet").wait(sys, alone, sys.now + 2);
+  yield* alone.unlock(sys);
+  if (quiet !== ZX_ERR_TIMED_OUT) throw new Error(`an unsignalled CondVar.wait returned ${quiet}`);
   for (const [how, helpers] of [["broadcast", 2], ["signal", 1]] as const) {
     const lock = new Mutex(sys, `wakeup ${how}`);
     const cv = new CondVar(sys, `wakeup ${how}`);
@@ -324,7 +334,10 @@ function* wakeupRound(sys: Sys): Syscall<void> {
       sys.spawn(`${how}-${i}`, function* (s) {
         yield* lock.lock(s);
         yield* s.futexWait(pause, 0, 0, s.now + 2);
-        while (!go) yield* cv.wait(s, lock);
+        while (!go) {
+          const st = yield* cv.wait(s, lock);
+          if (st !== ZX_OK) throw new Error(`a CondVar.wait with no deadline returned ${st}`);
+        }
         yield* lock.unlock(s);
         s.atomicAdd(done, 1);
       });
