@@ -7,6 +7,9 @@
 // Its owner round (gap list D of sample db479d7) parks helper threads on futex words and a
 // condition variable, names a bystander and a waiter as new owners, and wakes one at a time.
 // Its queue round (gap list B of sample d8197e4) times a wait out, then requeues and wakes by count.
+// Its edge round (full-run gap list S) passes pointers into and just past the words, requeues
+// from a futex nobody waits on and onto one a helper waits on.
+// Its wakeup round (the same list) races a condition variable's broadcast with a wait's unlock.
 import { strict as assert } from "node:assert";
 import { mirrorScenarioRun, mutantMirror } from "./mutant_mirror.ts";
 import { assertEverySeedPasses, judgeScenario } from "./_judge_scenario.ts";
@@ -102,6 +105,103 @@ Deno.test("futex_garbage's queue round: a requeue of one too many, a timed-out w
       assert.equal(v.kind, "invariant", `${key}: ${JSON.stringify(v)}`);
       assert.equal(v.invariant, "no-lost-requests", `${key}: ${JSON.stringify(v)}`);
       assert.match(v.message, /^hang: .*waits on futex/);
+    }
+  } finally {
+    m.dispose();
+  }
+});
+
+// Full-run gap list S (shards 1-2 on 620eaba, docs/mutation.md): the edge round. A pointer into
+// a word, or just past the last word, taken for a futex (futex.ts:93: BAD_STATE where upstream
+// says INVALID_ARGS), a requeue of a futex nobody waits on crashing the kernel (futex.ts:175),
+// a requeue that takes more waiters than the queue holds (futex.ts:177),
+// and a requeue that replaces the target's queue instead of joining it (futex.ts:176: the
+// target's own waiter is stranded, a hang).
+Deno.test("futex_garbage's edge round: bad pointers taken for words, a requeue from an empty futex or onto a waited one", async () => {
+  const m = await mutantMirror("kernel/futex.ts");
+  try {
+    const run = await mirrorScenarioRun(m, "kernel");
+    const verdict = (): Any => run("futex_garbage", 0);
+    assert.equal(verdict().kind, "pass");
+    for (
+      const [key, invariant, rule] of [
+        ...[
+          "kernel/futex.ts:93:12:ConditionalExpression:true @end+0:89",
+          "kernel/futex.ts:93:12:ConditionalExpression:true @end+0:41",
+        ].map((key) =>
+          [
+            key,
+            "futex-discipline",
+            /^futex-args: t1 zx_futex_wait\(0x[0-9a-f]*[26ae], .*returned ZX_ERR_BAD_STATE$/,
+          ] as const
+        ),
+        [
+          "kernel/futex.ts:93:45:EqualityOperator:(addr - FUTEX_BASE) / 4 <= this.#words.length",
+          "futex-discipline",
+          /^futex-args: t1 zx_futex_wait\(.*returned ZX_ERR_BAD_STATE$/,
+        ],
+        [
+          "kernel/futex.ts:176:11:ConditionalExpression:true",
+          "no-lost-requests",
+          /^hang: .*edge-b/,
+        ],
+      ] as const
+    ) {
+      const v: Any = m.withMutant(key, verdict);
+      assert.equal(v.kind, "invariant", `${key}: ${JSON.stringify(v)}`);
+      assert.equal(v.invariant, invariant, `${key}: ${JSON.stringify(v)}`);
+      assert.match(v.message, rule, key);
+    }
+    for (
+      const key of [
+        "kernel/futex.ts:175:9:ConditionalExpression:true @end+0:47",
+        "kernel/futex.ts:175:9:ConditionalExpression:true @end+0:27",
+        // A requeue asked to move two with one waiter: the loop runs on into the empty queue.
+        "kernel/futex.ts:177:14:ConditionalExpression:true",
+        "kernel/futex.ts:177:14:EqualityOperator:from.waiters.length >= 0",
+      ]
+    ) {
+      const empty: Any = m.withMutant(key, verdict);
+      assert.notEqual(empty.kind, "pass", `${key}: ${JSON.stringify(empty)}`);
+    }
+  } finally {
+    m.dispose();
+  }
+});
+
+// Full-run gap list S: the wakeup round. A condition variable's broadcast or signal that wakes
+// without moving its word first (sync.ts:199, :193) loses the wakeup of a helper between its
+// unlock and its futex wait; seed 0 of the judge runs the pager into that window (39 of seeds
+// 0-99 do, for each). A hang. And CondVar.wait's own status (sync.ts:188): the round's service
+// throws on a status its doc does not allow.
+Deno.test("futex_garbage's wakeup round: a broadcast or signal that does not move the condition variable's word", async () => {
+  const m = await mutantMirror("services/sync.ts");
+  try {
+    const run = await mirrorScenarioRun(m, "kernel");
+    const verdict = (): Any => run("futex_garbage", 0);
+    assert.equal(verdict().kind, "pass");
+    for (
+      const [key, how] of [
+        ["services/sync.ts:199:5:CallExpression:;", "broadcast"],
+        ["services/sync.ts:193:5:CallExpression:;", "signal"],
+      ] as const
+    ) {
+      const v: Any = m.withMutant(key, verdict);
+      assert.equal(v.kind, "invariant", `${key}: ${JSON.stringify(v)}`);
+      assert.equal(v.invariant, "no-lost-requests", `${key}: ${JSON.stringify(v)}`);
+      assert.match(v.message, new RegExp(`^hang: .*${how}-\\d.*condvar wakeup ${how}`), key);
+    }
+    // CondVar.wait's own status: TIMED_OUT for the wait nobody signals, ZX_OK for a woken one.
+    for (
+      const key of [
+        "services/sync.ts:188:12:ConditionalExpression:true",
+        "services/sync.ts:188:12:ConditionalExpression:false",
+        "services/sync.ts:188:12:EqualityOperator:st !== ZX_ERR_TIMED_OUT",
+      ]
+    ) {
+      const v: Any = m.withMutant(key, verdict);
+      assert.equal(v.kind, "thread-fault", `${key}: ${JSON.stringify(v)}`);
+      assert.match(v.message, /CondVar\.wait .*returned/, key);
     }
   } finally {
     m.dispose();
