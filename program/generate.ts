@@ -1530,6 +1530,32 @@ class CallBuilder {
   }
 
   /**
+   * The end of a thread that starts with a pin layout, after `commitLent` and before
+   * `offsetCloneCommit`, with no draws and nothing that waits on a pager: a DECOMMIT beside a
+   * pin and one over it, of a plain and of a contiguous VMO (program/anon_op_range.ts). Each is
+   * a fresh two-page VMO with page 1 pinned: page 0 decommitted (ZX_OK: the pin holds page 1
+   * only), page 1 decommitted (BAD_STATE: `AnyPagesPinnedLocked`), the pin unpinned and both
+   * pages decommitted (ZX_OK). Random draws never decommit beside a pin they know (their pins
+   * are left standing or unpinned at random, and a VMO with any pin that may hold is
+   * undecided), and decommit a contiguous VMO almost never.
+   */
+  decommitBesidePin(): void {
+    const ps = this.#ps;
+    const emit = (call: CallName, args: Arg[]) => this.#emit({ call, args }, null);
+    const bti = emit("zx_bti_create", [0, 0]);
+    for (const kind of ["plain", "contiguous"]) {
+      const vmo = kind === "plain"
+        ? emit("zx_vmo_create", [2 * ps, 0])
+        : emit("zx_vmo_create_contiguous", [{ h: bti }, 2 * ps, 0]);
+      const pmt = emit("zx_bti_pin", [{ h: bti }, ZX_BTI_PERM_READ, { h: vmo }, ps, ps]);
+      emit("zx_vmo_op_range", [{ h: vmo }, ZX_VMO_OP_DECOMMIT, 0, ps]);
+      emit("zx_vmo_op_range", [{ h: vmo }, ZX_VMO_OP_DECOMMIT, ps, ps]);
+      emit("zx_pmt_unpin", [{ h: pmt }]);
+      emit("zx_vmo_op_range", [{ h: vmo }, ZX_VMO_OP_DECOMMIT, 0, 2 * ps]);
+    }
+  }
+
+  /**
    * The end of a pin layout, with no draws of its own: a resizable pager VMO of one page grown
    * to three, whose new pages are zero intervals (spec 2.8.3), pinned through `bti` for write
    * (page 1) and for read (page 2). A pin of a pager VMO's zero interval commits it with no
@@ -1753,6 +1779,7 @@ export function generateProgram(d: Draw, options: GenerateOptions = {}): Program
     const e = new CallBuilder(d, p, t, end);
     e.rangeContent();
     e.commitLent();
+    e.decommitBesidePin();
     e.offsetCloneCommit();
     p = insertCalls(p, t, end, e.calls);
   }

@@ -179,8 +179,9 @@ export class HandleModel {
   readonly pinHolds: PinHolds = new PinHolds();
 
   /**
-   * Pins of a `plain` anonymous VMO (`zx_bti_pin` through a handle whose `anonymous` is `plain`,
-   * that returned ZX_OK), by the PMT handle value the pin handed out: the VMO's model object id
+   * Pins of an anonymous VMO, plain or contiguous (`zx_bti_pin` through a handle whose
+   * `anonymous` is set, that returned ZX_OK), by the PMT handle value the pin handed out: the
+   * VMO's model object id
    * and its pinned pages `[start, end)`. A record leaves as soon as a `zx_pmt_unpin`, close or
    * replace of that PMT handle starts, whatever it returns, so the pages a record covers are
    * surely pinned while it stands (such a pin never blocks: no pager backs the VMO).

@@ -87,6 +87,7 @@ import {
 } from "./program.ts";
 import { StateSignatures } from "./state_signature.ts";
 import { pinnedVmo } from "./anon_op_range.ts";
+import { pinPages } from "./pin_holds.ts";
 
 /** A handle value the kernel never hands out (values step by 0x10 from 0x10). */
 export const INVALID_HANDLE = 0x7fff_fff8;
@@ -285,12 +286,13 @@ function applyToModel(
   ps: number,
 ): void {
   const ok = r.status === ZX_OK;
-  model.pinHolds.end(call.call, args, r.status, r.value, pinnedVmo(model, call.call, args));
-  // A pin of a plain anonymous VMO through its own handle: those pages stay pinned until its
-  // PMT handle is unpinned, closed or replaced (`HandleModel.plainPins`).
+  const pages = pinPages(call.call, args, ps);
+  model.pinHolds.end(call.call, args, r.status, r.value, pinnedVmo(model, call.call, args), pages);
+  // A pin of an anonymous VMO (plain or contiguous) through its own handle: those pages stay
+  // pinned until its PMT handle is unpinned, closed or replaced (`HandleModel.plainPins`).
   const pinned = call.call === "zx_bti_pin" && ok ? model.get(args[2]) : undefined;
   const [offset, size] = [args[3], args[4]];
-  if (pinned?.anonymous === "plain" && typeof offset === "number" && typeof size === "number") {
+  if (pinned?.anonymous !== undefined && typeof offset === "number" && typeof size === "number") {
     model.plainPins.set(r.value, {
       object: pinned.object,
       start: Math.floor(offset / ps),
@@ -842,7 +844,11 @@ function* programThread(sys: Sys, t: number, s: Shared): ThreadBody {
       mayFailAllocating(call.call, args, s.model, s.kernel.pageSize);
     // A pin may hold pages from here on, whatever it returns (a shrink may then be BAD_STATE).
     if (call.call === "zx_bti_pin") s.model.pinsPossible = true;
-    s.model.pinHolds.start(call.call, pinnedVmo(s.model, call.call, args));
+    s.model.pinHolds.start(
+      call.call,
+      pinnedVmo(s.model, call.call, args),
+      pinPages(call.call, args, s.program.pageSize),
+    );
     // A resize started: the VMO's size is not known again until it returns ZX_OK.
     const resized = call.call === "zx_vmo_set_size" ? s.model.get(args[0]) : undefined;
     if (resized !== undefined) s.model.vmoBytes.delete(resized.object);

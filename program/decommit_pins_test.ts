@@ -1,0 +1,106 @@
+// Gap list V (full run, session 19): a DECOMMIT's pin check judged by page, and DECOMMIT of a
+// contiguous VMO (program/anon_op_range.ts, program/pin_holds.ts): the model rules, then the
+// kernel mutants the program contract now kills on the judge's programs (the
+// `decommitBesidePin` tail of every pin layout).
+
+import { strict as assert } from "node:assert";
+import { type MutantMirror, mutantMirror } from "../mutate/mutant_mirror.ts";
+import { ZX_OBJ_TYPE_VMO, ZX_OK, ZX_VMO_OP_DECOMMIT } from "../kernel/constants.ts";
+import { vmoOpRangeOutcome } from "./anon_op_range.ts";
+import { HandleModel } from "./handle_model.ts";
+import { pinPages } from "./pin_holds.ts";
+import { firstContractKiller, mirrorProgramVerdict } from "./testdata/program_verdict.ts";
+
+// deno-lint-ignore no-explicit-any
+type Any = any;
+
+const PS = 4096;
+
+Deno.test("pinPages: a pin's pages, rounded out; every page when its arguments are unknown", () => {
+  assert.deepEqual(pinPages("zx_bti_pin", [1, 1, 5, PS, PS], PS), [1, 2]);
+  assert.deepEqual(pinPages("zx_bti_pin", [1, 1, 5, PS / 2, PS], PS), [0, 2]);
+  assert.deepEqual(pinPages("zx_bti_pin", [1, 1, 5, "x", PS], PS), [0, Infinity]);
+  assert.deepEqual(pinPages("zx_vmo_read", [1, 1, 5, PS, PS], PS), [0, Infinity]);
+});
+
+Deno.test("PinHolds: a pin holds only the pages it named, from its start to its unpin", () => {
+  const m = new HandleModel();
+  const pin = [1, 1, 5, PS, PS]; // page 1 of object 5
+  const pages = pinPages("zx_bti_pin", pin, PS);
+  m.pinHolds.start("zx_bti_pin", 5, pages);
+  assert.equal(m.pinHolds.mayHold(5, 0, 1), false, "page 0 is beside the pin");
+  assert.equal(m.pinHolds.mayHold(5, 1, 2), true, "in flight: counts from its start");
+  assert.equal(m.pinHolds.mayHold(5), true);
+  assert.equal(m.pinHolds.mayHold(6), false);
+  m.pinHolds.end("zx_bti_pin", pin, ZX_OK, 9, 5, pages);
+  assert.equal(m.pinHolds.mayHold(5, 0, 2), true);
+  assert.equal(m.pinHolds.mayHold(5, 2, 4), false);
+  // Two pins of the same pages: one unpin leaves the other.
+  m.pinHolds.start("zx_bti_pin", 5, pages);
+  m.pinHolds.end("zx_bti_pin", pin, ZX_OK, 10, 5, pages);
+  m.pinHolds.end("zx_pmt_unpin", [9], ZX_OK, 0, undefined);
+  assert.equal(m.pinHolds.mayHold(5, 1, 2), true);
+  m.pinHolds.end("zx_pmt_unpin", [10], ZX_OK, 0, undefined);
+  assert.equal(m.pinHolds.mayHold(5), false);
+  // A failed pin takes back exactly its own start.
+  m.pinHolds.start("zx_bti_pin", 5, [0, 1]);
+  m.pinHolds.start("zx_bti_pin", 5, pages);
+  m.pinHolds.end("zx_bti_pin", pin, -10, 0, 5, pages);
+  assert.equal(m.pinHolds.mayHold(5, 1, 2), false);
+  assert.equal(m.pinHolds.mayHold(5, 0, 1), true);
+});
+
+Deno.test("vmoOpRangeOutcome: DECOMMIT beside a pin is ZX_OK, of a plain or contiguous VMO", () => {
+  for (const kind of [undefined, "contiguous"] as const) {
+    const m = new HandleModel();
+    m.create(5, ZX_OBJ_TYPE_VMO, 0, null, 2 * PS, kind);
+    const decommit = (offset: number, length: number) =>
+      vmoOpRangeOutcome(m.get(5), ZX_VMO_OP_DECOMMIT, offset, length, m, PS);
+    assert.equal(decommit(0, 2 * PS), ZX_OK, `${kind}: no pin`);
+    assert.equal(decommit(PS / 2, PS), null, `${kind}: unaligned is undecided`);
+    m.pinHolds.start("zx_bti_pin", 5, [1, 2]);
+    m.pinHolds.end("zx_bti_pin", [1, 1, 5, PS, PS], ZX_OK, 9, 5, [1, 2]);
+    assert.equal(decommit(0, PS), ZX_OK, `${kind}: beside the pin`);
+    assert.equal(decommit(PS, PS), null, `${kind}: over it (the contract's plainPins decides)`);
+    assert.equal(decommit(0, 2 * PS), null, `${kind}: over it too`);
+    m.childrenMade.set(5, [7]);
+    assert.equal(decommit(0, PS), null, `${kind}: a child may pin through its own handle`);
+  }
+});
+
+const FILES = ["kernel/vmo_pages.ts"];
+
+let shared: Promise<{ m: MutantMirror; verdict: (k: number, key?: string) => Any }> | undefined;
+
+/** The one mirror and a verdict of the judge's program `k` from it. */
+function judged(): Promise<{ m: MutantMirror; verdict: (k: number, key?: string) => Any }> {
+  shared ??= (async () => {
+    const m = await mutantMirror(FILES);
+    globalThis.addEventListener("unload", () => m.dispose());
+    return { m, verdict: await mirrorProgramVerdict(m) };
+  })();
+  return shared;
+}
+
+const CASES: [key: string, what: string][] = [
+  [
+    "kernel/vmo_pages.ts:1100:25:EqualityOperator:p <= end",
+    "the pin check looks one page past the range: DECOMMIT beside a pin is BAD_STATE",
+  ],
+  [
+    "kernel/vmo_pages.ts:940:9:ConditionalExpression:false",
+    "DECOMMIT of a contiguous VMO over a pinned page lends it (ZX_OK, not BAD_STATE)",
+  ],
+  [
+    "kernel/vmo_pages.ts:893:11:ConditionalExpression:false",
+    "DECOMMIT of a plain VMO over a pinned page frees it (ZX_OK, not BAD_STATE)",
+  ],
+];
+
+for (const [key, what] of CASES) {
+  Deno.test(`gap list V (decommit by page): ${what}`, async () => {
+    const { verdict } = await judged();
+    const killer = firstContractKiller(verdict, key, 30);
+    assert.ok(killer !== undefined, `no judge program among 30 fails the contract with ${key}`);
+  });
+}
