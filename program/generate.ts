@@ -1530,6 +1530,25 @@ class CallBuilder {
   }
 
   /**
+   * The end of a thread that starts with a pin layout, after `commitLent`, with no draws and
+   * nothing that waits on a pager: a three-page contiguous VMO written whole, zeroed from the
+   * middle of page 0 to the middle of page 1, read whole (read-content R1: the bytes outside the
+   * ZERO keep what was written, page 2 whole). A contiguous VMO's ZERO zeroes its pages in place
+   * (`kCannotDecommitZeroPages`), so a kernel that gets a partial page's bounds wrong zeroes
+   * bytes it was not given. Random draws ZERO a contiguous VMO they wrote and read past it
+   * almost never; `#contiguousZero` zeroes whole pages only.
+   */
+  contiguousPartialZero(): void {
+    const ps = this.#ps;
+    const emit = (call: CallName, args: Arg[]) => this.#emit({ call, args }, null);
+    const bti = emit("zx_bti_create", [0, 0]);
+    const vmo = emit("zx_vmo_create_contiguous", [{ h: bti }, 3 * ps, 0]);
+    emit("zx_vmo_write", [{ h: vmo }, { bytes: 3 * ps, fill: 0x2c }, 0]);
+    emit("zx_vmo_op_range", [{ h: vmo }, ZX_VMO_OP_ZERO, ps / 2, ps]);
+    emit("zx_vmo_read", [{ h: vmo }, 0, 3 * ps]);
+  }
+
+  /**
    * The end of a thread that starts with a pin layout, after `commitLent` and before
    * `offsetCloneCommit`, with no draws and nothing that waits on a pager: a DECOMMIT beside a
    * pin and one over it, of a plain and of a contiguous VMO (program/anon_op_range.ts). Each is
@@ -1779,6 +1798,7 @@ export function generateProgram(d: Draw, options: GenerateOptions = {}): Program
     const e = new CallBuilder(d, p, t, end);
     e.rangeContent();
     e.commitLent();
+    e.contiguousPartialZero();
     e.decommitBesidePin();
     e.offsetCloneCommit();
     p = insertCalls(p, t, end, e.calls);
