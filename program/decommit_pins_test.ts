@@ -1,7 +1,8 @@
 // Gap list V (full run, session 19): a DECOMMIT's pin check judged by page, and DECOMMIT of a
 // contiguous VMO (program/anon_op_range.ts, program/pin_holds.ts): the model rules, then the
 // kernel mutants the program contract now kills on the judge's programs (the
-// `decommitBesidePin` tail of every pin layout).
+// `decommitBesidePin` tail of every pin layout); and a contiguous VMO's partial ZERO, which
+// read-content judges (the `contiguousPartialZero` tail).
 
 import { strict as assert } from "node:assert";
 import { type MutantMirror, mutantMirror } from "../mutate/mutant_mirror.ts";
@@ -96,6 +97,16 @@ const CASES: [key: string, what: string][] = [
     "DECOMMIT of a plain VMO over a pinned page frees it (ZX_OK, not BAD_STATE)",
   ],
 ];
+
+Deno.test("gap list V (contiguous ZERO): a partial page's bounds past the range zero the next page", async () => {
+  const { verdict } = await judged();
+  const key = "kernel/vmo_pages.ts:930:27:EqualityOperator:p <= end";
+  // Judge program 12 has a pin layout whose thread reaches `contiguousPartialZero` (found by
+  // tools/program_kills.ts kernel/vmo_pages.ts 929 937 60; the first that fails with the mutant).
+  assert.equal(verdict(12).kind, "pass");
+  const v = verdict(12, key);
+  assert.equal(`${v.kind} ${v.invariant}`, "invariant read-content");
+});
 
 for (const [key, what] of CASES) {
   Deno.test(`gap list V (decommit by page): ${what}`, async () => {
