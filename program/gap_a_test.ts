@@ -44,7 +44,7 @@ Deno.test("vmoOpRangeOutcome: COMMIT and the hints of an anonymous VMO are ZX_OK
   m.createWithRights(7, ZX_OBJ_TYPE_VMO, 0, false, true);
   assert.equal(vmoOpRangeOutcome(m.get(7), ZX_VMO_OP_DECOMMIT, 0, 1, m, PS), ZX_ERR_NOT_SUPPORTED);
   // A contiguous VMO commits and ignores hints like a plain one; with loaning on (as in every
-  // program) its aligned DECOMMIT with no pin is ZX_OK (program/decommit_pins_test.ts).
+  // program) its aligned DECOMMIT with no pin is ZX_OK (program/gap_v_test.ts).
   m.create(8, ZX_OBJ_TYPE_VMO, 0, null, 4 * PS, "contiguous");
   assert.equal(vmoOpRangeOutcome(m.get(8), ZX_VMO_OP_COMMIT, 0, PS, m, PS), ZX_OK);
   assert.equal(vmoOpRangeOutcome(m.get(8), ZX_VMO_OP_DONT_NEED, 0, PS, m, PS), ZX_OK);

@@ -1530,6 +1530,25 @@ class CallBuilder {
   }
 
   /**
+   * The end of a thread that starts with a pin layout, after `decommitBesidePin`, with no draws
+   * and nothing that waits on a pager: a resizable pager VMO of one page, an at-least-on-write
+   * clone of its one page (not resizable), the parent grown to three pages, then the clone's
+   * `ZX_INFO_VMO` (the contract's `infoAgrees`: a child not made RESIZABLE keeps the size it was
+   * made with, run.ts `childFixedSize`). Random draws seldom ask a clone for its info after its
+   * parent's resize.
+   */
+  cloneKeepsSize(): void {
+    const ps = this.#ps;
+    const vmo = this.#pagerVmo(ZX_VMO_RESIZABLE, ps);
+    const clone = this.#emit({
+      call: "zx_vmo_create_child",
+      args: [{ h: vmo }, ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE, 0, ps],
+    }, null);
+    this.#emit({ call: "zx_vmo_set_size", args: [{ h: vmo }, 3 * ps] }, null);
+    this.#emit({ call: "zx_object_get_info", args: [{ h: clone }, ZX_INFO_VMO] }, null);
+  }
+
+  /**
    * The end of a thread that starts with a pin layout, after `commitLent`, with no draws and
    * nothing that waits on a pager: a three-page contiguous VMO written whole, zeroed from the
    * middle of page 0 to the middle of page 1, read whole (read-content R1: the bytes outside the
@@ -1800,6 +1819,7 @@ export function generateProgram(d: Draw, options: GenerateOptions = {}): Program
     e.commitLent();
     e.contiguousPartialZero();
     e.decommitBesidePin();
+    e.cloneKeepsSize();
     e.offsetCloneCommit();
     p = insertCalls(p, t, end, e.calls);
   }

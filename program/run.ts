@@ -47,6 +47,8 @@ import {
   ZX_VM_SPECIFIC_OVERWRITE,
   ZX_VMO_CHILD_NO_WRITE,
   ZX_VMO_CHILD_RESIZABLE,
+  ZX_VMO_CHILD_SLICE,
+  ZX_VMO_CHILD_SNAPSHOT,
   ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE,
   ZX_VMO_CHILD_SNAPSHOT_MODIFIED,
   ZX_VMO_OP_DECOMMIT,
@@ -345,6 +347,7 @@ function applyToModel(
         (options & ZX_VMO_CHILD_RESIZABLE) !== 0,
         (options & (ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE | ZX_VMO_CHILD_SNAPSHOT_MODIFIED)) !==
           0,
+        childFixedSize(options, args[3]),
       );
       return;
     }
@@ -650,6 +653,9 @@ function infoAgrees(
   if (h.fixedSize !== undefined && info.sizeBytes !== roundUp(h.fixedSize, ps)) {
     says(`size ${info.sizeBytes} of a VMO made with ${h.fixedSize} bytes that cannot change size`);
   }
+  if (h.childSize !== undefined && info.sizeBytes !== roundUp(h.childSize, ps)) {
+    says(`size ${info.sizeBytes} of a child made with ${h.childSize} bytes, not resizable`);
+  }
   if (info.committedBytes > roundUp(info.sizeBytes, ps)) {
     says(`${info.committedBytes} committed bytes of ${info.sizeBytes}`);
   }
@@ -658,6 +664,23 @@ function infoAgrees(
       `${info.committedBytes} committed bytes of a contiguous VMO of ${info.sizeBytes}, never decommitted`,
     );
   }
+}
+
+/**
+ * The size a child made with `options` and `size` keeps for good, or undefined when it may
+ * change: a slice or a snapshot clone not made RESIZABLE is `size` (rounded up to whole pages)
+ * whatever its parent does later. zx_vmo_create_child.md: *size* is "the size of the child
+ * VMO", and only ZX_VMO_CHILD_RESIZABLE makes a resizable one; a reference is not judged (it
+ * shares its parent's pages and size). Upstream `VmObjectPaged::CreateClone` and
+ * `CreateChildSlice` give the child its own `size_` (vm_object_paged.cc @ gnoliyil/fuchsia
+ * 0ad2d850): a parent's resize changes the parent's alone (`VmObjectPaged::Resize`).
+ */
+function childFixedSize(options: number, size: unknown): number | undefined {
+  const type = ZX_VMO_CHILD_SLICE | ZX_VMO_CHILD_SNAPSHOT |
+    ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE |
+    ZX_VMO_CHILD_SNAPSHOT_MODIFIED;
+  if (options & ZX_VMO_CHILD_RESIZABLE || !(options & type) || !isU64Number(size)) return undefined;
+  return size;
 }
 
 /** A child `child` (a new handle, its own model object) was made of the VMO `parent` names. */

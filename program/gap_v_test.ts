@@ -1,8 +1,9 @@
 // Gap list V (full run, session 19): a DECOMMIT's pin check judged by page, and DECOMMIT of a
 // contiguous VMO (program/anon_op_range.ts, program/pin_holds.ts): the model rules, then the
 // kernel mutants the program contract now kills on the judge's programs (the
-// `decommitBesidePin` tail of every pin layout); and a contiguous VMO's partial ZERO, which
-// read-content judges (the `contiguousPartialZero` tail).
+// `decommitBesidePin` tail of every pin layout); a contiguous VMO's partial ZERO, which
+// read-content judges (the `contiguousPartialZero` tail); and a child's size, which a parent's
+// resize leaves alone (run.ts `childFixedSize`, the `cloneKeepsSize` tail).
 
 import { strict as assert } from "node:assert";
 import { type MutantMirror, mutantMirror } from "../mutate/mutant_mirror.ts";
@@ -93,6 +94,10 @@ const CASES: [key: string, what: string][] = [
     "DECOMMIT of a contiguous VMO over a pinned page lends it (ZX_OK, not BAD_STATE)",
   ],
   [
+    'kernel/vmo_pages.ts:1258:39:EqualityOperator:c.childKind !== "reference"',
+    "a clone follows its resizable parent's resize (ZX_INFO_VMO: a child keeps its size)",
+  ],
+  [
     "kernel/vmo_pages.ts:893:11:ConditionalExpression:false",
     "DECOMMIT of a plain VMO over a pinned page frees it (ZX_OK, not BAD_STATE)",
   ],
@@ -109,7 +114,7 @@ Deno.test("gap list V (contiguous ZERO): a partial page's bounds past the range 
 });
 
 for (const [key, what] of CASES) {
-  Deno.test(`gap list V (decommit by page): ${what}`, async () => {
+  Deno.test(`gap list V: ${what}`, async () => {
     const { verdict } = await judged();
     const killer = firstContractKiller(verdict, key, 30);
     assert.ok(killer !== undefined, `no judge program among 30 fails the contract with ${key}`);
