@@ -11,6 +11,7 @@ import { ZX_OBJ_TYPE_VMO, ZX_OK, ZX_VMO_OP_DECOMMIT } from "../kernel/constants.
 import { vmoOpRangeOutcome } from "./anon_op_range.ts";
 import { HandleModel } from "./handle_model.ts";
 import { pinPages } from "./pin_holds.ts";
+import { CommitCeiling } from "./commit_ceiling.ts";
 import { firstContractKiller, mirrorProgramVerdict } from "./testdata/program_verdict.ts";
 
 // deno-lint-ignore no-explicit-any
@@ -68,6 +69,32 @@ Deno.test("vmoOpRangeOutcome: DECOMMIT beside a pin is ZX_OK, of a plain or cont
     m.childrenMade.set(5, [7]);
     assert.equal(decommit(0, PS), null, `${kind}: a child may pin through its own handle`);
   }
+});
+
+Deno.test("CommitCeiling: a DECOMMIT's pages stay absent until a call on the VMO starts", () => {
+  const m = new HandleModel();
+  m.create(5, ZX_OBJ_TYPE_VMO, 0, null, 2 * PS);
+  const c = new CommitCeiling();
+  const call = (name: string, args: unknown[], status = ZX_OK, info?: Any) => {
+    c.start(name, args, m);
+    return c.end(name, args, status, info, m, PS);
+  };
+  const info = (committedBytes: number) => ({ committedBytes, sizeBytes: 2 * PS });
+  assert.equal(call("zx_vmo_op_range", [5, ZX_VMO_OP_DECOMMIT, 0, 2 * PS]), null);
+  assert.match(call("zx_object_get_info", [5, 0], ZX_OK, info(PS)) ?? "", /at most 0 bytes/);
+  assert.equal(call("zx_object_get_info", [5, 0], ZX_OK, info(0)), null);
+  // A read may commit (a contiguous VMO's pages): forgotten.
+  assert.equal(call("zx_vmo_read", [5, 0, PS]), null);
+  assert.equal(call("zx_object_get_info", [5, 0], ZX_OK, info(2 * PS)), null);
+  // A DECOMMIT that returns while another call on the VMO is in flight sets nothing.
+  c.start("zx_vmo_write", [5, 0, 0], m);
+  assert.equal(call("zx_vmo_op_range", [5, ZX_VMO_OP_DECOMMIT, 0, 2 * PS]), null);
+  assert.equal(c.end("zx_vmo_write", [5, 0, 0], ZX_OK, undefined, m, PS), null);
+  assert.equal(call("zx_object_get_info", [5, 0], ZX_OK, info(PS)), null);
+  // Nor one of a VMO ever named by a map, whatever the map returned.
+  assert.equal(call("zx_vmar_map", [1, 0, 0, 5, 0, PS], -10), null);
+  assert.equal(call("zx_vmo_op_range", [5, ZX_VMO_OP_DECOMMIT, 0, 2 * PS]), null);
+  assert.equal(call("zx_object_get_info", [5, 0], ZX_OK, info(PS)), null);
 });
 
 const FILES = ["kernel/vmo_pages.ts"];

@@ -1573,7 +1573,7 @@ class CallBuilder {
    * pin and one over it, of a plain and of a contiguous VMO (program/anon_op_range.ts). Each is
    * a fresh two-page VMO with page 1 pinned: page 0 decommitted (ZX_OK: the pin holds page 1
    * only), page 1 decommitted (BAD_STATE: `AnyPagesPinnedLocked`), the pin unpinned and both
-   * pages decommitted (ZX_OK). Random draws never decommit beside a pin they know (their pins
+   * pages decommitted (ZX_OK), then ZX_INFO_VMO (program/commit_ceiling.ts: nothing committed). Random draws never decommit beside a pin they know (their pins
    * are left standing or unpinned at random, and a VMO with any pin that may hold is
    * undecided), and decommit a contiguous VMO almost never.
    */
@@ -1590,6 +1590,7 @@ class CallBuilder {
       emit("zx_vmo_op_range", [{ h: vmo }, ZX_VMO_OP_DECOMMIT, ps, ps]);
       emit("zx_pmt_unpin", [{ h: pmt }]);
       emit("zx_vmo_op_range", [{ h: vmo }, ZX_VMO_OP_DECOMMIT, 0, 2 * ps]);
+      emit("zx_object_get_info", [{ h: vmo }, ZX_INFO_VMO]);
     }
   }
 

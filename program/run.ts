@@ -79,6 +79,7 @@ import {
   waitOneOutcome,
 } from "./contract.ts";
 import { CommitFloor } from "./commit_floor.ts";
+import { CommitCeiling } from "./commit_ceiling.ts";
 import { HandleModel, PLACEMENT_GUARD_BOUND, subRights } from "./handle_model.ts";
 import {
   type Arg,
@@ -551,7 +552,18 @@ function check(
   if (r.info !== undefined) infoCounts(where, args, r.info, model);
   const short = commitFloorOf(model).observe(call.call, args, r.status, r.info, model, ps);
   if (short !== null) contractFailure(`${where} reports ${short}`);
+  const over = commitCeilingOf(model).end(call.call, args, r.status, r.info, model, ps);
+  if (over !== null) contractFailure(`${where} reports ${over}`);
   applyToModel(call, args, r, model, ps);
+}
+
+/** Each run's {@linkcode CommitCeiling}, kept with its handle model. */
+const commitCeilings = new WeakMap<HandleModel, CommitCeiling>();
+
+function commitCeilingOf(model: HandleModel): CommitCeiling {
+  let c = commitCeilings.get(model);
+  if (c === undefined) commitCeilings.set(model, c = new CommitCeiling());
+  return c;
 }
 
 /** Each run's {@linkcode CommitFloor}, kept with its handle model. */
@@ -867,6 +879,7 @@ function* programThread(sys: Sys, t: number, s: Shared): ThreadBody {
       mayFailAllocating(call.call, args, s.model, s.kernel.pageSize);
     // A pin may hold pages from here on, whatever it returns (a shrink may then be BAD_STATE).
     if (call.call === "zx_bti_pin") s.model.pinsPossible = true;
+    commitCeilingOf(s.model).start(call.call, args, s.model);
     s.model.pinHolds.start(
       call.call,
       pinnedVmo(s.model, call.call, args),
