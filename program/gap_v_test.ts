@@ -125,6 +125,10 @@ const CASES: [key: string, what: string][] = [
     "a clone follows its resizable parent's resize (ZX_INFO_VMO: a child keeps its size)",
   ],
   [
+    "kernel/vmo_pages.ts:941:39:BlockStatement:{}",
+    "a contiguous DECOMMIT keeps its pages (ZX_INFO_VMO: CommitCeiling)",
+  ],
+  [
     "kernel/vmo_pages.ts:893:11:ConditionalExpression:false",
     "DECOMMIT of a plain VMO over a pinned page frees it (ZX_OK, not BAD_STATE)",
   ],
