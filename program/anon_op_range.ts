@@ -37,13 +37,22 @@ import type { HandleModel, ModelHandle } from "./handle_model.ts";
  *   pages are committed at creation, lent ones taken back); its only failure is NO_MEMORY,
  *   which the program runner excuses as injected (`mayFailAllocating`).
  * - DECOMMIT of a page-aligned range of a plain anonymous VMO: ZX_OK when no pin may hold a
- *   page of it (`m.pinHolds`, program/pin_holds.ts) and no child was made of it
+ *   page of the range (`m.pinHolds`, program/pin_holds.ts: a pin holds only the pages it named,
+ *   so a pin beside the range does not count) and no child was made of it
  *   (`m.childrenMade`: a slice shares its pages and could be pinned through its own handle; a
  *   snapshot puts a hidden parent above it upstream, which is NOT_SUPPORTED).
  *   `VmCowPages::DecommitRangeLocked` (vm_cow_pages.cc) is OUT_OF_RANGE past the end, ZX_OK
  *   for an empty range, NOT_SUPPORTED with a parent or a root page source, INVALID_ARGS
  *   unaligned, then `UnmapAndRemovePagesLocked` is BAD_STATE only over a pinned page, else
  *   ZX_OK. (A pinned page's BAD_STATE the contract already predicts.)
+ * - DECOMMIT of a page-aligned range of a contiguous VMO, by the same rules: ZX_OK with no pin
+ *   that may hold a page of the range and no child. `VmObjectPaged::DecommitRange`
+ *   (vm_object_paged.cc @ gnoliyil/fuchsia 0ad2d850) is NOT_SUPPORTED for a contiguous VMO only
+ *   while loaning is off (`pmm_physical_page_borrowing_config()->is_loaning_enabled()`); the
+ *   programs run with it on (the World's kernel, `KernelOptions.pageLoaning` defaults to true),
+ *   and then the range's pages go back to the physical page provider, BAD_STATE only over a
+ *   pinned page (`AnyPagesPinnedLocked`; the contract predicts that BAD_STATE from
+ *   `HandleModel.plainPins`, which holds a contiguous VMO's pins too).
  * - DECOMMIT of a non-empty range through a handle to a pager VMO or to a clone (of a pager
  *   VMO, the only VMOs the model clones): NOT_SUPPORTED, by the same function (a root page
  *   source, or a parent).
@@ -74,11 +83,12 @@ export function vmoOpRangeOutcome(
   if (op === ZX_VMO_OP_ALWAYS_NEED || op === ZX_VMO_OP_DONT_NEED || op === ZX_VMO_OP_COMMIT) {
     return ZX_OK;
   }
-  if (h.anonymous !== "plain" || op !== ZX_VMO_OP_DECOMMIT) return null;
-  if (m.pinHolds.mayHold(h.object) || (m.childrenMade.get(h.object)?.length ?? 0) > 0) {
-    return null;
-  }
-  return offset % pageSize === 0 && length % pageSize === 0 ? ZX_OK : null;
+  if (op !== ZX_VMO_OP_DECOMMIT || offset % pageSize !== 0 || length % pageSize !== 0) return null;
+  const [start, end] = [offset / pageSize, (offset + length) / pageSize];
+  if (
+    m.pinHolds.mayHold(h.object, start, end) || (m.childrenMade.get(h.object)?.length ?? 0) > 0
+  ) return null;
+  return ZX_OK;
 }
 
 /**

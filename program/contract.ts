@@ -801,9 +801,10 @@ const AFTER: Partial<Record<CallName, Check>> = {
     // pin holds is BAD_STATE (VmCowPages::DecommitRangeLocked: NOT_SUPPORTED for a parent or a
     // page source, INVALID_ARGS unaligned, then UnmapAndRemovePagesLocked's
     // AnyPagesPinnedLocked; zircon/kernel/vm/vm_cow_pages.cc @ dahliaOS/fuchsia-pi4 08da2bb6).
+    // So is one of a contiguous VMO with loaning on, as in every program (program/anon_op_range.ts).
     const h = m.get(a[0]);
     if (
-      op === ZX_VMO_OP_DECOMMIT && h?.anonymous === "plain" && isAligned(offset, ps) &&
+      op === ZX_VMO_OP_DECOMMIT && h?.anonymous !== undefined && isAligned(offset, ps) &&
       isAligned(length, ps) && m.surelyPinned(h.object, offset / ps, (offset + length) / ps)
     ) return ZX_ERR_BAD_STATE;
     // ZERO of a contiguous VMO whose frames were never lent (no DECOMMIT started) zeroes its

@@ -1616,6 +1616,71 @@ class CallBuilder {
   }
 
   /**
+   * The end of a thread that starts with a pin layout, after `decommitBesidePin`, with no draws
+   * and nothing that waits on a pager: a resizable pager VMO of one page, an at-least-on-write
+   * clone of its one page (not resizable), the parent grown to three pages, then the clone's
+   * `ZX_INFO_VMO` (the contract's `infoAgrees`: a child not made RESIZABLE keeps the size it was
+   * made with, run.ts `childFixedSize`). Random draws seldom ask a clone for its info after its
+   * parent's resize.
+   */
+  cloneKeepsSize(): void {
+    const ps = this.#ps;
+    const vmo = this.#pagerVmo(ZX_VMO_RESIZABLE, ps);
+    const clone = this.#emit({
+      call: "zx_vmo_create_child",
+      args: [{ h: vmo }, ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE, 0, ps],
+    }, null);
+    this.#emit({ call: "zx_vmo_set_size", args: [{ h: vmo }, 3 * ps] }, null);
+    this.#emit({ call: "zx_object_get_info", args: [{ h: clone }, ZX_INFO_VMO] }, null);
+  }
+
+  /**
+   * The end of a thread that starts with a pin layout, after `commitLent`, with no draws and
+   * nothing that waits on a pager: a three-page contiguous VMO written whole, zeroed from the
+   * middle of page 0 to the middle of page 1, read whole (read-content R1: the bytes outside the
+   * ZERO keep what was written, page 2 whole). A contiguous VMO's ZERO zeroes its pages in place
+   * (`kCannotDecommitZeroPages`), so a kernel that gets a partial page's bounds wrong zeroes
+   * bytes it was not given. Random draws ZERO a contiguous VMO they wrote and read past it
+   * almost never; `#contiguousZero` zeroes whole pages only.
+   */
+  contiguousPartialZero(): void {
+    const ps = this.#ps;
+    const emit = (call: CallName, args: Arg[]) => this.#emit({ call, args }, null);
+    const bti = emit("zx_bti_create", [0, 0]);
+    const vmo = emit("zx_vmo_create_contiguous", [{ h: bti }, 3 * ps, 0]);
+    emit("zx_vmo_write", [{ h: vmo }, { bytes: 3 * ps, fill: 0x2c }, 0]);
+    emit("zx_vmo_op_range", [{ h: vmo }, ZX_VMO_OP_ZERO, ps / 2, ps]);
+    emit("zx_vmo_read", [{ h: vmo }, 0, 3 * ps]);
+  }
+
+  /**
+   * The end of a thread that starts with a pin layout, after `commitLent` and before
+   * `offsetCloneCommit`, with no draws and nothing that waits on a pager: a DECOMMIT beside a
+   * pin and one over it, of a plain and of a contiguous VMO (program/anon_op_range.ts). Each is
+   * a fresh two-page VMO with page 1 pinned: page 0 decommitted (ZX_OK: the pin holds page 1
+   * only), page 1 decommitted (BAD_STATE: `AnyPagesPinnedLocked`), the pin unpinned and both
+   * pages decommitted (ZX_OK), then ZX_INFO_VMO (program/commit_ceiling.ts: nothing committed). Random draws never decommit beside a pin they know (their pins
+   * are left standing or unpinned at random, and a VMO with any pin that may hold is
+   * undecided), and decommit a contiguous VMO almost never.
+   */
+  decommitBesidePin(): void {
+    const ps = this.#ps;
+    const emit = (call: CallName, args: Arg[]) => this.#emit({ call, args }, null);
+    const bti = emit("zx_bti_create", [0, 0]);
+    for (const kind of ["plain", "contiguous"]) {
+      const vmo = kind === "plain"
+        ? emit("zx_vmo_create", [2 * ps, 0])
+        : emit("zx_vmo_create_contiguous", [{ h: bti }, 2 * ps, 0]);
+      const pmt = emit("zx_bti_pin", [{ h: bti }, ZX_BTI_PERM_READ, { h: vmo }, ps, ps]);
+      emit("zx_vmo_op_range", [{ h: vmo }, ZX_VMO_OP_DECOMMIT, 0, ps]);
+      emit("zx_vmo_op_range", [{ h: vmo }, ZX_VMO_OP_DECOMMIT, ps, ps]);
+      emit("zx_pmt_unpin", [{ h: pmt }]);
+      emit("zx_vmo_op_range", [{ h: vmo }, ZX_VMO_OP_DECOMMIT, 0, 2 * ps]);
+      emit("zx_object_get_info", [{ h: vmo }, ZX_INFO_VMO]);
+    }
+  }
+
+  /**
    * The end of a pin layout, with no draws of its own: a resizable pager VMO of one page grown
    * to three, whose new pages are zero intervals (spec 2.8.3), pinned through `bti` for write
    * (page 1) and for read (page 2). A pin of a pager VMO's zero interval commits it with no
@@ -1946,6 +2011,9 @@ export function generateProgram(d: Draw, options: GenerateOptions = {}): Program
     const e = new CallBuilder(d, p, t, end);
     e.rangeContent();
     e.commitLent();
+    e.contiguousPartialZero();
+    e.decommitBesidePin();
+    e.cloneKeepsSize();
     e.offsetCloneCommit();
     p = insertCalls(p, t, end, e.calls);
   }

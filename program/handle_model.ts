@@ -51,6 +51,12 @@ export interface ModelHandle {
    * created with, in bytes as asked (the kernel rounds it up to whole pages); else undefined.
    */
   readonly fixedSize?: number;
+  /**
+   * For a child VMO (`zx_vmo_create_child`) whose size cannot change: the size it was made with,
+   * in bytes as asked (run.ts `childFixedSize`). Apart from `fixedSize`, which the contract also
+   * reads as "no pager backs it" (a clone of a pager VMO is backed by its root's pager).
+   */
+  readonly childSize?: number;
   /** For a VMO `zx_pager_create_vmo` made: whether it was made with `ZX_VMO_TRAP_DIRTY`. */
   readonly trapDirty?: boolean;
   /** The root VMAR (a duplicate of it too). */
@@ -179,8 +185,9 @@ export class HandleModel {
   readonly pinHolds: PinHolds = new PinHolds();
 
   /**
-   * Pins of a `plain` anonymous VMO (`zx_bti_pin` through a handle whose `anonymous` is `plain`,
-   * that returned ZX_OK), by the PMT handle value the pin handed out: the VMO's model object id
+   * Pins of an anonymous VMO, plain or contiguous (`zx_bti_pin` through a handle whose
+   * `anonymous` is set, that returned ZX_OK), by the PMT handle value the pin handed out: the
+   * VMO's model object id
    * and its pinned pages `[start, end)`. A record leaves as soon as a `zx_pmt_unpin`, close or
    * replace of that PMT handle starts, whatever it returns, so the pages a record covers are
    * surely pinned while it stands (such a pin never blocks: no pager backs the VMO).
@@ -261,6 +268,7 @@ export class HandleModel {
     rights: number,
     resizable?: boolean,
     clone = false,
+    childSize?: number,
   ): void {
     this.#open.set(handle, {
       object: handle,
@@ -269,6 +277,7 @@ export class HandleModel {
       pager: null,
       ...(resizable === undefined ? {} : { resizable }),
       ...(clone ? { clone } : {}),
+      ...(childSize === undefined ? {} : { childSize }),
     });
   }
 

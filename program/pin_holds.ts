@@ -17,26 +17,40 @@ import { type Status, ZX_OK } from "../kernel/constants.ts";
  * `HandleModel.plainPins` (pins surely held), this is the other side: pins possibly held.
  */
 export class PinHolds {
-  /** Per VMO object: pins started and not ended, and pins that returned ZX_OK and stand. */
-  readonly #holds = new Map<number, number>();
-  /** The VMO object of each PMT handle value whose pin stands, until it is unpinned. */
-  readonly #pmts = new Map<number, number>();
+  /**
+   * Per VMO object: the page ranges `[start, end)` of pins started and not ended, and of pins
+   * that returned ZX_OK and stand (a multiset: equal ranges are interchangeable).
+   */
+  readonly #holds = new Map<number, [number, number][]>();
+  /** The VMO object and pages of each PMT handle value whose pin stands, until it is unpinned. */
+  readonly #pmts = new Map<number, { object: number; range: readonly [number, number] }>();
 
-  #add(object: number, n: number): void {
-    this.#holds.set(object, (this.#holds.get(object) ?? 0) + n);
+  #add(object: number, range: readonly [number, number]): void {
+    const list = this.#holds.get(object) ?? [];
+    list.push([range[0], range[1]]);
+    this.#holds.set(object, list);
+  }
+
+  #remove(object: number, range: readonly [number, number]): void {
+    const list = this.#holds.get(object);
+    const i = list?.findIndex(([s, e]) => s === range[0] && e === range[1]) ?? -1;
+    if (list === undefined || i < 0) return;
+    list.splice(i, 1);
+    if (list.length === 0) this.#holds.delete(object);
   }
 
   /**
    * A call started; `pinned` is the VMO a `zx_bti_pin` names (`pinnedVmo` in
-   * anon_op_range.ts): the pin counts for it from here on.
+   * anon_op_range.ts) and `range` the pages it names (`pinPages`; every page when not given):
+   * the pin counts for those pages from here on.
    */
-  start(call: string, pinned: number | undefined): void {
-    if (call === "zx_bti_pin" && pinned !== undefined) this.#add(pinned, 1);
+  start(call: string, pinned: number | undefined, range: readonly [number, number] = ALL): void {
+    if (call === "zx_bti_pin" && pinned !== undefined) this.#add(pinned, range);
   }
 
   /**
-   * A call returned `status` (and `value`, a pin's PMT handle); `pinned` as for `start`, looked
-   * up before the call's own effect on the handle model.
+   * A call returned `status` (and `value`, a pin's PMT handle); `pinned` and `range` as for
+   * `start`, looked up before the call's own effect on the handle model.
    */
   end(
     call: string,
@@ -44,22 +58,45 @@ export class PinHolds {
     status: Status,
     value: unknown,
     pinned: number | undefined,
+    range: readonly [number, number] = ALL,
   ): void {
     if (call === "zx_bti_pin") {
       if (pinned === undefined) return; // the start's count, if any, stays: unknown
-      if (status === ZX_OK && typeof value === "number") this.#pmts.set(value, pinned);
-      else this.#add(pinned, -1);
+      if (status === ZX_OK && typeof value === "number") {
+        this.#pmts.set(value, { object: pinned, range });
+      } else this.#remove(pinned, range);
     } else if (call === "zx_pmt_unpin" && status === ZX_OK && typeof args[0] === "number") {
-      const object = this.#pmts.get(args[0]);
-      if (object !== undefined) this.#add(object, -1);
+      const pmt = this.#pmts.get(args[0]);
+      if (pmt !== undefined) this.#remove(pmt.object, pmt.range);
       this.#pmts.delete(args[0]);
     } else if (
       (call === "zx_handle_close" || call === "zx_handle_replace") && typeof args[0] === "number"
     ) this.#pmts.delete(args[0]);
   }
 
-  /** True if a pin may hold a page of the VMO `object`. */
-  mayHold(object: number): boolean {
-    return (this.#holds.get(object) ?? 0) > 0;
+  /**
+   * True if a pin may hold a page of the VMO `object` in `[start, end)` (any page when no range
+   * is given). A pin holds only the pages it named: `zx_bti_pin` pins `[offset, offset + size)`
+   * (bti_pin.md; `VmCowPages::PinRangeLocked` pins exactly that range).
+   */
+  mayHold(object: number, start = 0, end = Infinity): boolean {
+    return this.#holds.get(object)?.some(([s, e]) => s < end && start < e) ?? false;
   }
+}
+
+/** Every page: the range of a pin whose arguments are not numbers. */
+const ALL: readonly [number, number] = [0, Infinity];
+
+/**
+ * The pages `[start, end)` a `zx_bti_pin` call's arguments name (`args[3]` offset, `args[4]`
+ * size, rounded out to whole pages of `pageSize`), or every page when they are not numbers.
+ */
+export function pinPages(
+  call: string,
+  args: readonly unknown[],
+  pageSize: number,
+): readonly [number, number] {
+  const [offset, size] = [args[3], args[4]];
+  if (call !== "zx_bti_pin" || typeof offset !== "number" || typeof size !== "number") return ALL;
+  return [Math.floor(offset / pageSize), Math.ceil((offset + size) / pageSize)];
 }

@@ -50,6 +50,8 @@ import {
   ZX_VM_SPECIFIC_OVERWRITE,
   ZX_VMO_CHILD_NO_WRITE,
   ZX_VMO_CHILD_RESIZABLE,
+  ZX_VMO_CHILD_SLICE,
+  ZX_VMO_CHILD_SNAPSHOT,
   ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE,
   ZX_VMO_CHILD_SNAPSHOT_MODIFIED,
   ZX_VMO_OP_DECOMMIT,
@@ -80,6 +82,7 @@ import {
   waitOneOutcome,
 } from "./contract.ts";
 import { CommitFloor } from "./commit_floor.ts";
+import { CommitCeiling } from "./commit_ceiling.ts";
 import { HandleModel, PLACEMENT_GUARD_BOUND, subRights } from "./handle_model.ts";
 import {
   type Arg,
@@ -90,6 +93,7 @@ import {
 } from "./program.ts";
 import { StateSignatures } from "./state_signature.ts";
 import { pinnedVmo } from "./anon_op_range.ts";
+import { pinPages } from "./pin_holds.ts";
 
 /** A handle value the kernel never hands out (values step by 0x10 from 0x10). */
 export const INVALID_HANDLE = 0x7fff_fff8;
@@ -293,12 +297,13 @@ function applyToModel(
   ps: number,
 ): void {
   const ok = r.status === ZX_OK;
-  model.pinHolds.end(call.call, args, r.status, r.value, pinnedVmo(model, call.call, args));
-  // A pin of a plain anonymous VMO through its own handle: those pages stay pinned until its
-  // PMT handle is unpinned, closed or replaced (`HandleModel.plainPins`).
+  const pages = pinPages(call.call, args, ps);
+  model.pinHolds.end(call.call, args, r.status, r.value, pinnedVmo(model, call.call, args), pages);
+  // A pin of an anonymous VMO (plain or contiguous) through its own handle: those pages stay
+  // pinned until its PMT handle is unpinned, closed or replaced (`HandleModel.plainPins`).
   const pinned = call.call === "zx_bti_pin" && ok ? model.get(args[2]) : undefined;
   const [offset, size] = [args[3], args[4]];
-  if (pinned?.anonymous === "plain" && typeof offset === "number" && typeof size === "number") {
+  if (pinned?.anonymous !== undefined && typeof offset === "number" && typeof size === "number") {
     model.plainPins.set(r.value, {
       object: pinned.object,
       start: Math.floor(offset / ps),
@@ -351,6 +356,7 @@ function applyToModel(
         (options & ZX_VMO_CHILD_RESIZABLE) !== 0,
         (options & (ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE | ZX_VMO_CHILD_SNAPSHOT_MODIFIED)) !==
           0,
+        childFixedSize(options, args[3]),
       );
       return;
     }
@@ -554,7 +560,18 @@ function check(
   if (r.info !== undefined) infoCounts(where, args, r.info, model);
   const short = commitFloorOf(model).observe(call.call, args, r.status, r.info, model, ps);
   if (short !== null) contractFailure(`${where} reports ${short}`);
+  const over = commitCeilingOf(model).end(call.call, args, r.status, r.info, model, ps);
+  if (over !== null) contractFailure(`${where} reports ${over}`);
   applyToModel(call, args, r, model, ps);
+}
+
+/** Each run's {@linkcode CommitCeiling}, kept with its handle model. */
+const commitCeilings = new WeakMap<HandleModel, CommitCeiling>();
+
+function commitCeilingOf(model: HandleModel): CommitCeiling {
+  let c = commitCeilings.get(model);
+  if (c === undefined) commitCeilings.set(model, c = new CommitCeiling());
+  return c;
 }
 
 /** Each run's {@linkcode CommitFloor}, kept with its handle model. */
@@ -656,6 +673,9 @@ function infoAgrees(
   if (h.fixedSize !== undefined && info.sizeBytes !== roundUp(h.fixedSize, ps)) {
     says(`size ${info.sizeBytes} of a VMO made with ${h.fixedSize} bytes that cannot change size`);
   }
+  if (h.childSize !== undefined && info.sizeBytes !== roundUp(h.childSize, ps)) {
+    says(`size ${info.sizeBytes} of a child made with ${h.childSize} bytes, not resizable`);
+  }
   if (info.committedBytes > roundUp(info.sizeBytes, ps)) {
     says(`${info.committedBytes} committed bytes of ${info.sizeBytes}`);
   }
@@ -664,6 +684,23 @@ function infoAgrees(
       `${info.committedBytes} committed bytes of a contiguous VMO of ${info.sizeBytes}, never decommitted`,
     );
   }
+}
+
+/**
+ * The size a child made with `options` and `size` keeps for good, or undefined when it may
+ * change: a slice or a snapshot clone not made RESIZABLE is `size` (rounded up to whole pages)
+ * whatever its parent does later. zx_vmo_create_child.md: *size* is "the size of the child
+ * VMO", and only ZX_VMO_CHILD_RESIZABLE makes a resizable one; a reference is not judged (it
+ * shares its parent's pages and size). Upstream `VmObjectPaged::CreateClone` and
+ * `CreateChildSlice` give the child its own `size_` (vm_object_paged.cc @ gnoliyil/fuchsia
+ * 0ad2d850): a parent's resize changes the parent's alone (`VmObjectPaged::Resize`).
+ */
+function childFixedSize(options: number, size: unknown): number | undefined {
+  const type = ZX_VMO_CHILD_SLICE | ZX_VMO_CHILD_SNAPSHOT |
+    ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE |
+    ZX_VMO_CHILD_SNAPSHOT_MODIFIED;
+  if (options & ZX_VMO_CHILD_RESIZABLE || !(options & type) || !isU64Number(size)) return undefined;
+  return size;
 }
 
 /** A child `child` (a new handle, its own model object) was made of the VMO `parent` names. */
@@ -856,7 +893,12 @@ function* programThread(sys: Sys, t: number, s: Shared): ThreadBody {
       mayFailAllocating(call.call, args, s.model, s.kernel.pageSize);
     // A pin may hold pages from here on, whatever it returns (a shrink may then be BAD_STATE).
     if (call.call === "zx_bti_pin") s.model.pinsPossible = true;
-    s.model.pinHolds.start(call.call, pinnedVmo(s.model, call.call, args));
+    commitCeilingOf(s.model).start(call.call, args, s.model);
+    s.model.pinHolds.start(
+      call.call,
+      pinnedVmo(s.model, call.call, args),
+      pinPages(call.call, args, s.program.pageSize),
+    );
     // A resize started: the VMO's size is not known again until it returns ZX_OK.
     const resized = call.call === "zx_vmo_set_size" ? s.model.get(args[0]) : undefined;
     if (resized !== undefined) s.model.vmoBytes.delete(resized.object);
