@@ -120,6 +120,32 @@ const CARRIES_TID: {
   observed: true,
 };
 
+/** Whether events of kind `k` carry a thread (for a checker that has read the kind already). */
+export function kindCarriesTid(k: KernelEvent["k"]): boolean {
+  return CARRIES_TID[k];
+}
+
+/**
+ * A call as the journal records it: a {@linkcode Call} with the VMOs its handle arguments named,
+ * worked out when first asked and kept while the journal has seen no new handle
+ * ({@linkcode StepMonitor.callVmos}).
+ */
+class JournalCall implements Call {
+  /** The VMOs (not their roots: a clone's parent can change) its arguments named; null: not yet. */
+  vmos: readonly Vmo[] | null = null;
+  /** How many handles the journal had seen when `vmos` was worked out. */
+  vmosAt = -1;
+  constructor(
+    readonly tid: number,
+    readonly name: string,
+    readonly args: readonly unknown[],
+    readonly step: number,
+  ) {}
+}
+
+/** The VMOs of an argument list that names none: one shared array. */
+const NO_VMOS: readonly Vmo[] = Object.freeze([]);
+
 /** The thread `event` carries, if its kind carries one (a table lookup, not `"tid" in event`). */
 export function eventTid(event: KernelEvent): number | undefined {
   return CARRIES_TID[event.k] ? (event as { readonly tid: number }).tid : undefined;
@@ -254,12 +280,10 @@ class StepJournal {
     for (let i = this.settled; i < n; i++) {
       const event = events[i];
       if (event.k === "call") {
-        this.calls.set(event.tid, {
-          tid: event.tid,
-          name: event.name,
-          args: event.args,
-          step: this.steps[i],
-        });
+        this.calls.set(
+          event.tid,
+          new JournalCall(event.tid, event.name, event.args, this.steps[i]),
+        );
       }
       const tid = CARRIES_TID[event.k] ? (event as { readonly tid: number }).tid : stepping;
       const call = tid === undefined ? undefined : this.calls.get(tid);
@@ -509,6 +533,29 @@ export abstract class StepMonitor implements Monitor, VerdictJudge {
   /** The handle entry a value named at any point of the run. */
   protected entry(handle: unknown): HandleEntry | undefined {
     return typeof handle === "number" ? this.#r.j.handles.get(handle) : undefined;
+  }
+
+  /**
+   * The VMOs the arguments of `call` name as handles, in argument order with repeats (each
+   * argument as {@linkcode StepMonitor.vmoOf} reads it): for a call of the journal, worked out
+   * once and kept while the journal has seen no new handle (the handles it has seen never change,
+   * so only a new one can change the answer); any other call is read anew.
+   */
+  protected callVmos(call: Call): readonly Vmo[] {
+    const seen = this.#r.j.handles.size;
+    const jc = call instanceof JournalCall ? call : undefined;
+    if (jc !== undefined && jc.vmosAt === seen && jc.vmos !== null) return jc.vmos;
+    let vmos = NO_VMOS;
+    const args = call.args;
+    for (let i = 0; i < args.length; i++) {
+      const v = this.vmoOf(args[i]);
+      if (v !== undefined) vmos = vmos === NO_VMOS ? [v] : [...vmos, v];
+    }
+    if (jc !== undefined) {
+      jc.vmos = vmos;
+      jc.vmosAt = seen;
+    }
+    return vmos;
   }
 
   /** The VMO a handle named, if it named one. */

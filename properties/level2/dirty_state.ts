@@ -21,7 +21,7 @@ import type { KernelEvent, SlotKind } from "../../kernel/events.ts";
 import { Page, type Slot, slotKind, Vmo } from "../../kernel/objects.ts";
 import { InvariantViolation, type Verdict, type World } from "../../sim/world.ts";
 import {
-  namedVmo,
+  NAMES_VMO,
   pagerVmo,
   pinCovers,
   type PinRange,
@@ -190,20 +190,18 @@ export class DirtyState extends StepMonitor {
   readonly #writebacks = new Map<Vmo, Writeback | null>();
 
   protected override onStepEvent(e: KernelEvent): void {
+    // (The kind is read once: an event's field loads are megamorphic, ~19 event shapes.)
+    const k = e.k;
     // (A step's events mostly name one VMO after another: the last one named is not added again.)
-    const koid = namedVmo(e);
-    if (koid !== undefined && koid !== this.#lastNamed) this.#named.add(this.#lastNamed = koid);
-    if (this.#queries.length > 0 && (koid !== undefined || e.k === "call")) {
+    const names = NAMES_VMO[k];
+    if (names) {
+      const koid = (e as { readonly vmo: number }).vmo;
+      if (koid !== this.#lastNamed) this.#named.add(this.#lastNamed = koid);
+    }
+    if (this.#queries.length > 0 && (names || k === "call")) {
       for (const q of this.#queries) q.late = true;
     }
-    if (
-      e.k === "ret" && e.name === "zx_pager_query_dirty_ranges" && e.status === 0 &&
-      e.ranges !== undefined
-    ) {
-      const args = this.#inCallArgs.get(e.tid)?.args;
-      if (args !== undefined) this.#queries.push({ args, ranges: e.ranges, late: false });
-    }
-    if (e.k === "call") {
+    if (k === "call") {
       this.#calls.add(e.name);
       // Each call event has an argument list of its own (`tableCall`'s `shown`): a fresh lookup.
       this.#inCallArgs.set(e.tid, {
@@ -213,9 +211,14 @@ export class DirtyState extends StepMonitor {
         open: -1,
         vmos: NO_VMOS,
       });
-    } else if (e.k === "ret") {
-      this.#calls.add(e.name);
+    } else if (k === "ret") {
       const args = this.#inCallArgs.get(e.tid);
+      if (e.status === 0 && args !== undefined) {
+        if (e.name === "zx_pager_query_dirty_ranges" && e.ranges !== undefined) {
+          this.#queries.push({ args: args.args, ranges: e.ranges, late: false });
+        }
+      }
+      this.#calls.add(e.name);
       if (e.name === "zx_pager_op_range" && e.status === 0 && args !== undefined) {
         this.#pagerOps.push(args.args);
       }
@@ -228,8 +231,8 @@ export class DirtyState extends StepMonitor {
         this.#retiredN++;
       }
       this.#inCallArgs.delete(e.tid);
-    } else if (e.k === "request") this.#requests.push(e);
-    else if (e.k === "store") {
+    } else if (k === "request") this.#requests.push(e);
+    else if (k === "store") {
       this.#stored.add(e.vmo);
       this.#stores.push(e);
     }
