@@ -94,6 +94,15 @@ export const NAMES_VMO: {
   observed: false,
 };
 
+/**
+ * The bits of the kinds the trace knows ({@linkcode NAMES_VMO}'s keys), given out before any
+ * event is seen, so any other kind has a bit of {@linkcode OTHER_KINDS_MASK}.
+ */
+let knownMask = 0;
+for (const k of Object.keys(NAMES_VMO)) knownMask |= kindBit(k);
+/** The bits of every kind the trace does not know (`StepMonitor.immediateOtherKinds`). */
+const OTHER_KINDS_MASK = ~knownMask;
+
 /** Whether events of each kind carry a thread (a `tid` field): as {@linkcode NAMES_VMO}. */
 const CARRIES_TID: {
   readonly [K in KernelEvent["k"]]: "tid" extends keyof Extract<KernelEvent, { k: K }> ? true
@@ -279,18 +288,20 @@ class StepJournal {
     let mask = this.mask;
     for (let i = this.settled; i < n; i++) {
       const event = events[i];
-      if (event.k === "call") {
-        this.calls.set(
-          event.tid,
-          new JournalCall(event.tid, event.name, event.args, this.steps[i]),
-        );
-      }
-      const tid = CARRIES_TID[event.k] ? (event as { readonly tid: number }).tid : stepping;
+      // (The kind read once: the events' field loads are megamorphic.)
+      const k = event.k;
+      let tid = stepping;
+      if (k === "call") {
+        tid = event.tid;
+        this.calls.set(tid, new JournalCall(tid, event.name, event.args, this.steps[i]));
+      } else if (CARRIES_TID[k]) tid = (event as { readonly tid: number }).tid;
       const call = tid === undefined ? undefined : this.calls.get(tid);
       if (i < context.length) context[i] = call;
       else context.push(call);
       mask |= bits[i];
-      if (event.k === "ret" && call?.name === event.name) this.calls.delete(event.tid);
+      if (k === "ret" && call !== undefined && call.name === event.name) {
+        this.calls.delete(call.tid);
+      }
     }
     this.mask = mask;
     this.settled = n;
@@ -370,7 +381,9 @@ export abstract class StepMonitor implements Monitor, VerdictJudge {
       if (this.immediate !== StepMonitor.prototype.immediate) {
         j.immediates.push(this);
         j.immediateFns.push(this.immediate);
-        j.immediateMasks.push(kindMask(this.immediateKinds));
+        j.immediateMasks.push(
+          kindMask(this.immediateKinds) | (this.immediateOtherKinds ? OTHER_KINDS_MASK : 0),
+        );
       }
       if (j.leader === null) {
         j.leader = this;
@@ -512,6 +525,12 @@ export abstract class StepMonitor implements Monitor, VerdictJudge {
    * passed to it.
    */
   protected readonly immediateKinds: ReadonlySet<KernelEvent["k"]> | null = null;
+
+  /**
+   * Whether {@linkcode StepMonitor.immediate} also checks events of every kind the trace does not
+   * know (`KernelEvent`'s union), besides `immediateKinds`.
+   */
+  protected readonly immediateOtherKinds: boolean = false;
 
   /** Checks that need only the event, run as it is emitted (before any kernel assertion). */
   protected immediate(_event: KernelEvent, _step: number): void {}

@@ -224,6 +224,12 @@ function formText(e: KernelEvent): string {
 /** Every kind of event the trace knows (`KernelEvent`'s, {@linkcode NAMES_VMO}'s keys). */
 const KNOWN_KINDS: ReadonlySet<unknown> = new Set(Object.keys(NAMES_VMO));
 
+/**
+ * The known kinds `event-form` looks into (besides every kind the trace does not know, which
+ * `immediateOtherKinds` passes): the others have nothing of theirs to judge.
+ */
+const FORM_KINDS: ReadonlySet<KernelEvent["k"]> = new Set(["block", "thread"]);
+
 /** What a `thread` event may say happened: every member of `KernelEvent`'s union, no other. */
 const THREAD_WHAT_NAMES: { readonly [W in Extract<KernelEvent, { k: "thread" }>["what"]]: W } = {
   suspended: "suspended",
@@ -798,6 +804,9 @@ export class SyscallContract extends StepMonitor {
    * says: an event with no kind is one no reader sees, a block that names nothing an
    * unexplained wait.
    */
+  protected override readonly immediateKinds: ReadonlySet<KernelEvent["k"]> = FORM_KINDS;
+  protected override readonly immediateOtherKinds = true;
+
   protected override immediate(e: KernelEvent): void {
     if (!KNOWN_KINDS.has(e.k)) {
       this.fail("event-form", `the kernel emitted an event of no known kind: ${formText(e)}`);
