@@ -301,7 +301,6 @@ export class DirtyState extends StepMonitor {
   }
 
   protected override endStep(world: World): void {
-    const inCall = this.#inCallArgs;
     // (Indexed loops over arrays here and below: an array iterator per loop per step was much of
     // what a checked run allocated in this method, per the sampling heap profiler.)
     const queries = this.#queries;
