@@ -196,6 +196,12 @@ export class PageState extends StepMonitor {
   readonly #aux = new AuxSnapshot();
   /** The pins in force, by PMT handle ({@linkcode pinRange}). */
   readonly #pins = new Map<number, PinRange>();
+  /**
+   * The pages whose slot object or kind the last {@linkcode PageState.#compare} found changed,
+   * the first `#changedN` (the array is reused): what {@linkcode PageState.#remember} rewrites.
+   */
+  readonly #changed: number[] = [];
+  #changedN = 0;
   /** The step whose touches were last judged. */
   #judgedStep = -1;
 
@@ -396,8 +402,12 @@ export class PageState extends StepMonitor {
   /** Records `vmo` as this step leaves it. */
   #remember(vmo: Vmo, was: VmoBefore | undefined): void {
     if (was !== undefined && was.copies === null && was.slots.length === vmo.slots.length) {
-      // In place: only the slots that changed are written (and their pages located).
-      for (let p = 0; p < vmo.slots.length; p++) {
+      // In place: only the slots that changed are written (and their pages located). `was` is
+      // defined, so the step's #compare of this VMO listed them (a slot it did not list is the
+      // same object of the same kind).
+      const changed = this.#changed;
+      for (let i = 0; i < this.#changedN; i++) {
+        const p = changed[i];
         const s = vmo.slots[p];
         if (s instanceof Page && was.slots[p] !== s) this.#where.set(s, vmo);
         was.slots[p] = s;
@@ -428,6 +438,7 @@ export class PageState extends StepMonitor {
     why: string | undefined,
   ): boolean {
     const ps = vmo.pageSize;
+    this.#changedN = 0;
     let same = vmo.slots.length === before.slots.length && before.copies === null;
     // No page's bytes were touched this step: no lookups for untouched pages.
     const quiet = touches === null || touches.size === 0;
@@ -452,7 +463,10 @@ export class PageState extends StepMonitor {
         if (s.state === wasKind && (quiet || touches.before(s) === undefined)) continue;
       }
       const kind = slotKind(s);
-      if (s !== wasSlot || kind !== wasKind) same = false;
+      if (s !== wasSlot || kind !== wasKind) {
+        same = false;
+        this.#changed[this.#changedN++] = p;
+      }
       // The bytes the page held when the last step ended: its copy, else what it held
       // before this step first touched it, else (untouched) what it holds now.
       let wasData: Uint8Array | null;
