@@ -535,7 +535,10 @@ export class DirtyState extends StepMonitor {
         const h = args[i];
         if (typeof h !== "number") continue;
         const o = table.entry(h)?.object;
-        if (o instanceof Vmo && !r.vmos.includes(o)) r.vmos = [...r.vmos, o];
+        if (!(o instanceof Vmo) || r.vmos.includes(o)) continue;
+        // (The list is the call's own once it has one: grown in place, not copied per VMO.)
+        if (r.vmos === NO_VMOS) r.vmos = [o];
+        else (r.vmos as Vmo[]).push(o);
       }
       r.issued = table.issued;
       r.open = table.size;
