@@ -94,6 +94,15 @@ export const NAMES_VMO: {
   observed: false,
 };
 
+/**
+ * The bits of the kinds the trace knows ({@linkcode NAMES_VMO}'s keys), given out before any
+ * event is seen, so any other kind has a bit of {@linkcode OTHER_KINDS_MASK}.
+ */
+let knownMask = 0;
+for (const k of Object.keys(NAMES_VMO)) knownMask |= kindBit(k);
+/** The bits of every kind the trace does not know (`StepMonitor.immediateOtherKinds`). */
+const OTHER_KINDS_MASK = ~knownMask;
+
 /** Whether events of each kind carry a thread (a `tid` field): as {@linkcode NAMES_VMO}. */
 const CARRIES_TID: {
   readonly [K in KernelEvent["k"]]: "tid" extends keyof Extract<KernelEvent, { k: K }> ? true
@@ -119,6 +128,32 @@ const CARRIES_TID: {
   atomic: true,
   observed: true,
 };
+
+/** Whether events of kind `k` carry a thread (for a checker that has read the kind already). */
+export function kindCarriesTid(k: KernelEvent["k"]): boolean {
+  return CARRIES_TID[k];
+}
+
+/**
+ * A call as the journal records it: a {@linkcode Call} with the VMOs its handle arguments named,
+ * worked out when first asked and kept while the journal has seen no new handle
+ * ({@linkcode StepMonitor.callVmos}).
+ */
+class JournalCall implements Call {
+  /** The VMOs (not their roots: a clone's parent can change) its arguments named; null: not yet. */
+  vmos: readonly Vmo[] | null = null;
+  /** How many handles the journal had seen when `vmos` was worked out. */
+  vmosAt = -1;
+  constructor(
+    readonly tid: number,
+    readonly name: string,
+    readonly args: readonly unknown[],
+    readonly step: number,
+  ) {}
+}
+
+/** The VMOs of an argument list that names none: one shared array. */
+const NO_VMOS: readonly Vmo[] = Object.freeze([]);
 
 /** The thread `event` carries, if its kind carries one (a table lookup, not `"tid" in event`). */
 export function eventTid(event: KernelEvent): number | undefined {
@@ -253,20 +288,20 @@ class StepJournal {
     let mask = this.mask;
     for (let i = this.settled; i < n; i++) {
       const event = events[i];
-      if (event.k === "call") {
-        this.calls.set(event.tid, {
-          tid: event.tid,
-          name: event.name,
-          args: event.args,
-          step: this.steps[i],
-        });
-      }
-      const tid = CARRIES_TID[event.k] ? (event as { readonly tid: number }).tid : stepping;
+      // (The kind read once: the events' field loads are megamorphic.)
+      const k = event.k;
+      let tid = stepping;
+      if (k === "call") {
+        tid = event.tid;
+        this.calls.set(tid, new JournalCall(tid, event.name, event.args, this.steps[i]));
+      } else if (CARRIES_TID[k]) tid = (event as { readonly tid: number }).tid;
       const call = tid === undefined ? undefined : this.calls.get(tid);
       if (i < context.length) context[i] = call;
       else context.push(call);
       mask |= bits[i];
-      if (event.k === "ret" && call?.name === event.name) this.calls.delete(event.tid);
+      if (k === "ret" && call !== undefined && call.name === event.name) {
+        this.calls.delete(call.tid);
+      }
     }
     this.mask = mask;
     this.settled = n;
@@ -346,7 +381,9 @@ export abstract class StepMonitor implements Monitor, VerdictJudge {
       if (this.immediate !== StepMonitor.prototype.immediate) {
         j.immediates.push(this);
         j.immediateFns.push(this.immediate);
-        j.immediateMasks.push(kindMask(this.immediateKinds));
+        j.immediateMasks.push(
+          kindMask(this.immediateKinds) | (this.immediateOtherKinds ? OTHER_KINDS_MASK : 0),
+        );
       }
       if (j.leader === null) {
         j.leader = this;
@@ -489,6 +526,12 @@ export abstract class StepMonitor implements Monitor, VerdictJudge {
    */
   protected readonly immediateKinds: ReadonlySet<KernelEvent["k"]> | null = null;
 
+  /**
+   * Whether {@linkcode StepMonitor.immediate} also checks events of every kind the trace does not
+   * know (`KernelEvent`'s union), besides `immediateKinds`.
+   */
+  protected readonly immediateOtherKinds: boolean = false;
+
   /** Checks that need only the event, run as it is emitted (before any kernel assertion). */
   protected immediate(_event: KernelEvent, _step: number): void {}
 
@@ -509,6 +552,29 @@ export abstract class StepMonitor implements Monitor, VerdictJudge {
   /** The handle entry a value named at any point of the run. */
   protected entry(handle: unknown): HandleEntry | undefined {
     return typeof handle === "number" ? this.#r.j.handles.get(handle) : undefined;
+  }
+
+  /**
+   * The VMOs the arguments of `call` name as handles, in argument order with repeats (each
+   * argument as {@linkcode StepMonitor.vmoOf} reads it): for a call of the journal, worked out
+   * once and kept while the journal has seen no new handle (the handles it has seen never change,
+   * so only a new one can change the answer); any other call is read anew.
+   */
+  protected callVmos(call: Call): readonly Vmo[] {
+    const seen = this.#r.j.handles.size;
+    const jc = call instanceof JournalCall ? call : undefined;
+    if (jc !== undefined && jc.vmosAt === seen && jc.vmos !== null) return jc.vmos;
+    let vmos = NO_VMOS;
+    const args = call.args;
+    for (let i = 0; i < args.length; i++) {
+      const v = this.vmoOf(args[i]);
+      if (v !== undefined) vmos = vmos === NO_VMOS ? [v] : [...vmos, v];
+    }
+    if (jc !== undefined) {
+      jc.vmos = vmos;
+      jc.vmosAt = seen;
+    }
+    return vmos;
   }
 
   /** The VMO a handle named, if it named one. */

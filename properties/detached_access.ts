@@ -52,6 +52,12 @@ const STEP_KINDS: ReadonlySet<KernelEvent["k"]> = new Set([
   "page-fault",
 ]);
 
+/**
+ * The event kinds `immediate` follows: a detach, a wake and a request (the event numbers it
+ * keeps only order detaches and wakes against each other, so other kinds need no number).
+ */
+const IMMEDIATE_KINDS: ReadonlySet<KernelEvent["k"]> = new Set(["detach", "wake", "request"]);
+
 /** Checks what accesses to detached VMOs may do. */
 export class DetachedAccess extends StepMonitor {
   readonly name = "detached-access";
@@ -59,7 +65,10 @@ export class DetachedAccess extends StepMonitor {
   /** Step at which each VMO was detached. */
   readonly #detachedAt = new Map<number, number>();
 
-  /** Event number of each VMO's detach, and of each thread's last wake (order within a step). */
+  /**
+   * Number (among the detach, wake and request events) of each VMO's detach, and of each thread's
+   * last wake: their order within a step.
+   */
   readonly #detachSeq = new Map<number, number>();
   readonly #wokenSeq = new Map<number, number>();
   #seq = 0;
@@ -78,6 +87,8 @@ export class DetachedAccess extends StepMonitor {
   stateKey(): string {
     return failCodesKey(this.#failCodes, new Set(this.#detachedAt.keys()));
   }
+
+  protected override readonly immediateKinds: ReadonlySet<KernelEvent["k"]> = IMMEDIATE_KINDS;
 
   protected override immediate(e: KernelEvent, step: number): void {
     this.#seq++;

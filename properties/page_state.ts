@@ -34,8 +34,8 @@ import { sameBytes, zeroPage } from "./_bytes.ts";
 import { StepSet } from "./_step_set.ts";
 import {
   type Call,
-  eventTid,
-  namedVmo,
+  kindCarriesTid,
+  NAMES_VMO,
   pagerVmo,
   pinCovers,
   type PinRange,
@@ -196,6 +196,12 @@ export class PageState extends StepMonitor {
   readonly #aux = new AuxSnapshot();
   /** The pins in force, by PMT handle ({@linkcode pinRange}). */
   readonly #pins = new Map<number, PinRange>();
+  /**
+   * The pages whose slot object or kind the last {@linkcode PageState.#compare} found changed,
+   * the first `#changedN` (the array is reused): what {@linkcode PageState.#remember} rewrites.
+   */
+  readonly #changed: number[] = [];
+  #changedN = 0;
   /** The step whose touches were last judged. */
   #judgedStep = -1;
 
@@ -213,19 +219,25 @@ export class PageState extends StepMonitor {
   }
 
   protected override onStepEvent(e: KernelEvent, call: Call | undefined, world: World): void {
+    // (The kind is read once: an event's field loads are megamorphic, ~19 event shapes.)
+    const k = e.k;
     // The step's call is the first event's call of the stepping thread (looked for until found).
     if (this.#stepCall === undefined && call !== undefined) {
-      const tid = eventTid(e);
+      const tid = kindCarriesTid(k) ? (e as { readonly tid: number }).tid : undefined;
       if (tid === undefined || tid === world.running?.tid) this.#stepCall = call;
     }
     // (A step's events mostly name one VMO after another: the last one named is not added again.)
-    const koid = namedVmo(e);
-    if (koid !== undefined && koid !== this.#lastNamed) this.#named.add(this.#lastNamed = koid);
-    // A write given a user buffer: its VMO as the handle named it when the call began.
-    if (e.k === "call" && e.name === "zx_vmo_write" && e.args.length > 3) {
-      const v = this.vmoOf(e.args[0]);
-      if (v !== undefined) this.#userWrites.set(e.tid, v.root);
-    } else if (e.k === "call" && this.#userWrites.size > 0) this.#userWrites.delete(e.tid); // (kept past its ret: judged at step end)
+    if (NAMES_VMO[k]) {
+      const koid = (e as { readonly vmo: number }).vmo;
+      if (koid !== this.#lastNamed) this.#named.add(this.#lastNamed = koid);
+    }
+    if (k === "call") {
+      // A write given a user buffer: its VMO as the handle named it when the call began.
+      if (e.name === "zx_vmo_write" && e.args.length > 3) {
+        const v = this.vmoOf(e.args[0]);
+        if (v !== undefined) this.#userWrites.set(e.tid, v.root);
+      } else if (this.#userWrites.size > 0) this.#userWrites.delete(e.tid); // (kept past its ret: judged at step end)
+    }
     // The handles of the syscall an event belongs to (one resumed from a block started earlier);
     // the events of one call come together, so the last call seen is asked first.
     if (call !== undefined && call !== this.#lastCall) {
@@ -233,14 +245,11 @@ export class PageState extends StepMonitor {
       if (call.name === "zx_vmar_op_range") this.#vmarOp = true;
       if (!this.#calls.has(call)) {
         this.#calls.add(call);
-        const args = call.args;
-        for (let i = 0; i < args.length; i++) {
-          const v = this.vmoOf(args[i]);
-          if (v !== undefined) this.#handled.add(v.root);
-        }
+        const vmos = this.callVmos(call);
+        for (let i = 0; i < vmos.length; i++) this.#handled.add(vmos[i].root);
       }
     }
-    switch (e.k) {
+    switch (k) {
       case "request":
         // DIRTY requests cover present content by design (K3 is dirty-state's).
         if (e.type === "READ") {
@@ -393,8 +402,12 @@ export class PageState extends StepMonitor {
   /** Records `vmo` as this step leaves it. */
   #remember(vmo: Vmo, was: VmoBefore | undefined): void {
     if (was !== undefined && was.copies === null && was.slots.length === vmo.slots.length) {
-      // In place: only the slots that changed are written (and their pages located).
-      for (let p = 0; p < vmo.slots.length; p++) {
+      // In place: only the slots that changed are written (and their pages located). `was` is
+      // defined, so the step's #compare of this VMO listed them (a slot it did not list is the
+      // same object of the same kind).
+      const changed = this.#changed;
+      for (let i = 0; i < this.#changedN; i++) {
+        const p = changed[i];
         const s = vmo.slots[p];
         if (s instanceof Page && was.slots[p] !== s) this.#where.set(s, vmo);
         was.slots[p] = s;
@@ -425,6 +438,7 @@ export class PageState extends StepMonitor {
     why: string | undefined,
   ): boolean {
     const ps = vmo.pageSize;
+    this.#changedN = 0;
     let same = vmo.slots.length === before.slots.length && before.copies === null;
     // No page's bytes were touched this step: no lookups for untouched pages.
     const quiet = touches === null || touches.size === 0;
@@ -449,7 +463,10 @@ export class PageState extends StepMonitor {
         if (s.state === wasKind && (quiet || touches.before(s) === undefined)) continue;
       }
       const kind = slotKind(s);
-      if (s !== wasSlot || kind !== wasKind) same = false;
+      if (s !== wasSlot || kind !== wasKind) {
+        same = false;
+        this.#changed[this.#changedN++] = p;
+      }
       // The bytes the page held when the last step ended: its copy, else what it held
       // before this step first touched it, else (untouched) what it holds now.
       let wasData: Uint8Array | null;

@@ -224,6 +224,12 @@ function formText(e: KernelEvent): string {
 /** Every kind of event the trace knows (`KernelEvent`'s, {@linkcode NAMES_VMO}'s keys). */
 const KNOWN_KINDS: ReadonlySet<unknown> = new Set(Object.keys(NAMES_VMO));
 
+/**
+ * The known kinds `event-form` looks into (besides every kind the trace does not know, which
+ * `immediateOtherKinds` passes): the others have nothing of theirs to judge.
+ */
+const FORM_KINDS: ReadonlySet<KernelEvent["k"]> = new Set(["block", "thread"]);
+
 /** What a `thread` event may say happened: every member of `KernelEvent`'s union, no other. */
 const THREAD_WHAT_NAMES: { readonly [W in Extract<KernelEvent, { k: "thread" }>["what"]]: W } = {
   suspended: "suspended",
@@ -798,6 +804,9 @@ export class SyscallContract extends StepMonitor {
    * says: an event with no kind is one no reader sees, a block that names nothing an
    * unexplained wait.
    */
+  protected override readonly immediateKinds: ReadonlySet<KernelEvent["k"]> = FORM_KINDS;
+  protected override readonly immediateOtherKinds = true;
+
   protected override immediate(e: KernelEvent): void {
     if (!KNOWN_KINDS.has(e.k)) {
       this.fail("event-form", `the kernel emitted an event of no known kind: ${formText(e)}`);
@@ -809,15 +818,21 @@ export class SyscallContract extends StepMonitor {
   }
 
   protected override onStepEvent(e: KernelEvent, call: Call | undefined, world: World): void {
-    if (e.k === "call" && e.tid === world.running?.tid) this.#stepCall = e;
-    if (e.k === "call" && e.name === "zx_pager_op_range" && e.args[1] === ZX_PAGER_OP_FAIL) {
-      this.#lastOpFail.set(e.tid, [e.args[5] as Status, `[${e.args[3]}, +${e.args[4]})`]);
-    }
-    this.#traits = e.k === "call" || e.k === "ret" ? TRAITS.get(e.name) ?? NO_TRAITS : NO_TRAITS;
-    this.#pairing(e);
-    this.#noMemory(e, world.kernel.pageSize);
+    // The kind is read once, and each part is called only for the kinds it judges (an event's
+    // field loads are megamorphic: ~19 event shapes).
+    const k = e.k;
+    if (k === "call") {
+      if (e.tid === world.running?.tid) this.#stepCall = e;
+      if (e.name === "zx_pager_op_range" && e.args[1] === ZX_PAGER_OP_FAIL) {
+        this.#lastOpFail.set(e.tid, [e.args[5] as Status, `[${e.args[3]}, +${e.args[4]})`]);
+      }
+      this.#traits = TRAITS.get(e.name) ?? NO_TRAITS;
+    } else this.#traits = k === "ret" ? TRAITS.get(e.name) ?? NO_TRAITS : NO_TRAITS;
+    const callOrRet = k === "call" || k === "ret";
+    if (callOrRet || k === "thread") this.#pairing(e);
+    if (callOrRet) this.#noMemory(e, world.kernel.pageSize);
     // K14 first: an error never passed to OP_FAIL is K14's, whoever got it.
-    this.#contract(e, call, world);
+    if (k === "ret" || k === "detach" || k === "page-fault") this.#contract(e, call, world);
     this.#perWaiter(e, world);
   }
 

@@ -172,6 +172,14 @@ export function waitForCycle(world: World): string | null {
 }
 
 /**
+ * A number naming request `id` of the VMO with koid `vmo` (koids stay below 2^20, ids below 2^32):
+ * the requests were `vmo#id` strings, built at every dequeue and resolve.
+ */
+function requestKey(vmo: number, id: number): number {
+  return vmo * 2 ** 32 + id;
+}
+
+/**
  * Service threads in the middle of serving a request (they took a packet from
  * a port and have not waited on a port since), and the packets they handed
  * off, for the liveness checks: one of them parked on a condition variable (a
@@ -244,14 +252,17 @@ export class PacketHolders {
    */
   readonly #inPort: { readonly vmo: number; readonly packet: PagePacket; readonly id: number }[] =
     [];
-  /** Per thread, the requests of the packets it took since it last waited on a port. */
-  readonly #taken = new Map<number, string[]>();
+  /**
+   * Per thread, the requests of the packets it took since it last waited on a port (each request
+   * by {@linkcode requestKey}, as below).
+   */
+  readonly #taken = new Map<number, number[]>();
   /** Per futex address, the requests of packets handed off by a wake of it, and by whom. */
-  readonly #handed = new Map<number, Map<string, number>>();
+  readonly #handed = new Map<number, Map<number, number>>();
   /** Requests resolved: answered, detached, or cancelled by a suspend or a kill. */
-  readonly #resolved = new Set<string>();
-  /** Per request (`vmo#id`), the service thread that last took its packet (kept past port waits). */
-  readonly #takers = new Map<string, number>();
+  readonly #resolved = new Set<number>();
+  /** Per request, the service thread that last took its packet (kept past port waits). */
+  readonly #takers = new Map<number, number>();
 
   /** Follows one kernel event (the checks call it from `immediate`). */
   hear(e: KernelEvent): void {
@@ -276,14 +287,15 @@ export class PacketHolders {
         if (at < 0) return;
         const taken = this.#taken.get(e.tid) ?? [];
         this.#taken.set(e.tid, taken);
-        taken.push(`${e.vmo}#${this.#inPort[at].id}`);
-        this.#takers.set(`${e.vmo}#${this.#inPort[at].id}`, e.tid);
+        const request = requestKey(e.vmo, this.#inPort[at].id);
+        taken.push(request);
+        this.#takers.set(request, e.tid);
         this.#inPort.splice(at, 1);
         return;
       }
       case "resolve":
         // A request the overtime timeout cancelled went unanswered: its hand-off still counts.
-        if (e.status !== ZX_ERR_TIMED_OUT) this.#resolved.add(`${e.vmo}#${e.id}`);
+        if (e.status !== ZX_ERR_TIMED_OUT) this.#resolved.add(requestKey(e.vmo, e.id));
         return;
       case "call":
         if (e.name === "zx_port_wait") {
@@ -292,7 +304,7 @@ export class PacketHolders {
         } else if (e.name === "zx_futex_wake" || e.name === "zx_futex_requeue") {
           const taken = this.#taken.get(e.tid);
           if (taken === undefined || typeof e.args[0] !== "number") return;
-          const handed = this.#handed.get(e.args[0]) ?? new Map<string, number>();
+          const handed = this.#handed.get(e.args[0]) ?? new Map<number, number>();
           this.#handed.set(e.args[0], handed);
           for (const request of taken) handed.set(request, e.tid);
         }
@@ -315,7 +327,7 @@ export class PacketHolders {
 
   /** The thread that last took the packet of request `id` of VMO `vmo`, if one did. */
   takerOf(vmo: number, id: number): number | undefined {
-    return this.#takers.get(`${vmo}#${id}`);
+    return this.#takers.get(requestKey(vmo, id));
   }
 
   /** The thread ids {@linkcode parked} names. */
@@ -346,7 +358,7 @@ export class PacketHolders {
         continue;
       }
       if (!idle) continue;
-      const handed = this.#handed.get(parseInt(futex[1], 16)) ?? new Map<string, number>();
+      const handed = this.#handed.get(parseInt(futex[1], 16)) ?? new Map<number, number>();
       const by = [...handed].find(([request]) => !this.#resolved.has(request))?.[1];
       if (by !== undefined) out.push({ node: n, by });
     }

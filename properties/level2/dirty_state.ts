@@ -19,9 +19,10 @@
 import { present } from "../../kernel/assert.ts";
 import type { KernelEvent, SlotKind } from "../../kernel/events.ts";
 import { Page, type Slot, slotKind, Vmo } from "../../kernel/objects.ts";
+import type { HandleTable } from "../../kernel/handles.ts";
 import { InvariantViolation, type Verdict, type World } from "../../sim/world.ts";
 import {
-  namedVmo,
+  NAMES_VMO,
   pagerVmo,
   pinCovers,
   type PinRange,
@@ -76,6 +77,13 @@ interface Resolved {
 const NO_VMOS: readonly Vmo[] = Object.freeze([]);
 
 const SETS_MODIFIED = callsWhere((s) => s.modifies === true);
+
+/** The calls whose names {@linkcode DirtyState.#noteCall} notes more of than their handles. */
+const SPECIAL_CALLS: ReadonlySet<string> = new Set([
+  "zx_bti_pin",
+  "zx_vmar_op_range",
+  "zx_pager_query_vmo_stats",
+]);
 
 /** A range as a `ret` event of `zx_pager_query_dirty_ranges` carries it. */
 interface Reported {
@@ -137,12 +145,27 @@ const showRanges = (rs: readonly Reported[]) =>
     : rs.map((r) => `[${r.offset},+${r.length})${r.options ? "Z" : ""}`).join(" ");
 
 /**
+ * The event kinds {@linkcode DirtyState}'s `onStepEvent` reads: those that name a VMO, and calls
+ * and returns (a block, wake or thread event names none and starts or ends no call: nothing to
+ * note, so it is not passed). Worked out from {@linkcode NAMES_VMO}, so a kind that comes to name
+ * a VMO is passed.
+ */
+const STEP_KINDS: ReadonlySet<KernelEvent["k"]> = new Set(
+  [
+    ...(Object.keys(NAMES_VMO) as KernelEvent["k"][]).filter((k) => NAMES_VMO[k]),
+    "call",
+    "ret",
+  ] as const,
+);
+
+/**
  * Watches dirty states, requests and the modified flag of every root pager VMO. It reads every
  * event of the step from its checker set's journal (no listener of its own) and judges after each
  * step only: not at the end of a run, nor a run that did not pass.
  */
 export class DirtyState extends StepMonitor {
   readonly name = "dirty-state";
+  protected override readonly stepKinds: ReadonlySet<KernelEvent["k"]> = STEP_KINDS;
   #before = new Map<Vmo, Before>();
   readonly #paranoid: boolean;
 
@@ -167,6 +190,16 @@ export class DirtyState extends StepMonitor {
    */
   readonly #inCallArgs = new TidMap<Resolved>();
   readonly #retired: Resolved[] = [];
+  /**
+   * The VMOs the handles of the calls in progress named as of the last look, and those calls
+   * that {@linkcode DirtyState.#noteSpecial} notes ({@linkcode DirtyState.#noteCallsInProgress}).
+   */
+  readonly #inCallVmos: Vmo[] = [];
+  readonly #inCallSpecial: Resolved[] = [];
+  /** A call began or returned since the last look, and the handle table as it left it. */
+  #inCallChanged = true;
+  #inCallIssued = -1;
+  #inCallOpen = -1;
   /** How many of `#retired` are this step's (the array is reused: entries past it are stale). */
   #retiredN = 0;
   readonly #active = new StepSet<Vmo>();
@@ -190,20 +223,19 @@ export class DirtyState extends StepMonitor {
   readonly #writebacks = new Map<Vmo, Writeback | null>();
 
   protected override onStepEvent(e: KernelEvent): void {
+    // (The kind is read once: an event's field loads are megamorphic, ~19 event shapes.)
+    const k = e.k;
     // (A step's events mostly name one VMO after another: the last one named is not added again.)
-    const koid = namedVmo(e);
-    if (koid !== undefined && koid !== this.#lastNamed) this.#named.add(this.#lastNamed = koid);
-    if (this.#queries.length > 0 && (koid !== undefined || e.k === "call")) {
+    const names = NAMES_VMO[k];
+    if (names) {
+      const koid = (e as { readonly vmo: number }).vmo;
+      if (koid !== this.#lastNamed) this.#named.add(this.#lastNamed = koid);
+    }
+    if (this.#queries.length > 0 && (names || k === "call")) {
       for (const q of this.#queries) q.late = true;
     }
-    if (
-      e.k === "ret" && e.name === "zx_pager_query_dirty_ranges" && e.status === 0 &&
-      e.ranges !== undefined
-    ) {
-      const args = this.#inCallArgs.get(e.tid)?.args;
-      if (args !== undefined) this.#queries.push({ args, ranges: e.ranges, late: false });
-    }
-    if (e.k === "call") {
+    if (k === "call") {
+      this.#inCallChanged = true;
       this.#calls.add(e.name);
       // Each call event has an argument list of its own (`tableCall`'s `shown`): a fresh lookup.
       this.#inCallArgs.set(e.tid, {
@@ -213,9 +245,15 @@ export class DirtyState extends StepMonitor {
         open: -1,
         vmos: NO_VMOS,
       });
-    } else if (e.k === "ret") {
-      this.#calls.add(e.name);
+    } else if (k === "ret") {
+      this.#inCallChanged = true;
       const args = this.#inCallArgs.get(e.tid);
+      if (e.status === 0 && args !== undefined) {
+        if (e.name === "zx_pager_query_dirty_ranges" && e.ranges !== undefined) {
+          this.#queries.push({ args: args.args, ranges: e.ranges, late: false });
+        }
+      }
+      this.#calls.add(e.name);
       if (e.name === "zx_pager_op_range" && e.status === 0 && args !== undefined) {
         this.#pagerOps.push(args.args);
       }
@@ -228,8 +266,8 @@ export class DirtyState extends StepMonitor {
         this.#retiredN++;
       }
       this.#inCallArgs.delete(e.tid);
-    } else if (e.k === "request") this.#requests.push(e);
-    else if (e.k === "store") {
+    } else if (k === "request") this.#requests.push(e);
+    else if (k === "store") {
       this.#stored.add(e.vmo);
       this.#stores.push(e);
     }
@@ -263,7 +301,6 @@ export class DirtyState extends StepMonitor {
   }
 
   protected override endStep(world: World): void {
-    const inCall = this.#inCallArgs;
     // (Indexed loops over arrays here and below: an array iterator per loop per step was much of
     // what a checked run allocated in this method, per the sampling heap profiler.)
     const queries = this.#queries;
@@ -301,7 +338,7 @@ export class DirtyState extends StepMonitor {
     if (this.#pins.length > 0) this.#pins.length = 0;
     this.#vmarCommit = false;
     if (this.#resetQueries.size > 0) this.#resetQueries.clear();
-    for (let i = 0; i < inCall.size; i++) this.#noteCall(world, inCall.valueAt(i), active);
+    this.#noteCallsInProgress(world, active);
     const retired = this.#retired;
     for (let i = 0; i < this.#retiredN; i++) this.#noteCall(world, retired[i], active);
     const touches = world.kernel.pages.touches;
@@ -361,12 +398,49 @@ export class DirtyState extends StepMonitor {
   }
 
   /**
+   * {@linkcode DirtyState.#noteCall} for every call in progress, in their order. Their handles'
+   * VMOs are looked up again only when a call began or returned since the last step, or the
+   * handle table changed (else every {@linkcode Resolved} would find its lookup current, and the
+   * same VMOs): the VMOs are kept in one list, and their roots (which a reparenting can move)
+   * are taken anew every step.
+   */
+  #noteCallsInProgress(world: World, active: StepSet<Vmo>): void {
+    const inCall = this.#inCallArgs;
+    const table = world.kernel.handles;
+    const vmos = this.#inCallVmos;
+    const special = this.#inCallSpecial;
+    if (
+      this.#inCallChanged || this.#inCallIssued !== table.issued ||
+      this.#inCallOpen !== table.size
+    ) {
+      this.#inCallChanged = false;
+      this.#inCallIssued = table.issued;
+      this.#inCallOpen = table.size;
+      vmos.length = 0;
+      special.length = 0;
+      for (let i = 0; i < inCall.size; i++) {
+        const r = inCall.valueAt(i);
+        this.#lookUpHandles(table, r);
+        for (let k = 0; k < r.vmos.length; k++) vmos.push(r.vmos[k]);
+        if (SPECIAL_CALLS.has(r.name)) special.push(r);
+      }
+    }
+    for (let i = 0; i < vmos.length; i++) active.add(vmos[i].root);
+    for (let i = 0; i < special.length; i++) this.#noteSpecial(world, special[i]);
+  }
+
+  /**
    * Notes what a call in progress or returned this step may change: the VMOs its handles name
    * (into `active`), the pages a `zx_bti_pin` pins, a `zx_vmar_op_range(COMMIT)`, a stats query
    * with RESET.
    */
   #noteCall(world: World, r: Resolved, active: StepSet<Vmo>): void {
     this.#addHandles(world, r, active);
+    this.#noteSpecial(world, r);
+  }
+
+  /** What {@linkcode DirtyState.#noteCall} notes of a call by its name (one of `SPECIAL_CALLS`). */
+  #noteSpecial(world: World, r: Resolved): void {
     const name = r.name;
     if (name === "zx_bti_pin") {
       const v = this.vmoOf(r.args[2]);
@@ -448,20 +522,27 @@ export class DirtyState extends StepMonitor {
    * so an old lookup never names another object.
    */
   #addHandles(world: World, r: Resolved, into: StepSet<Vmo>): void {
-    const table = world.kernel.handles;
+    this.#lookUpHandles(world.kernel.handles, r);
+    const vmos = r.vmos;
+    for (let i = 0; i < vmos.length; i++) into.add(vmos[i].root);
+  }
+
+  /** Brings `r.vmos` up to date with `table` ({@linkcode DirtyState.#addHandles}). */
+  #lookUpHandles(table: HandleTable, r: Resolved): void {
     if (r.issued !== table.issued || r.open !== table.size) {
       const args = r.args;
       for (let i = 0; i < args.length; i++) {
         const h = args[i];
         if (typeof h !== "number") continue;
         const o = table.entry(h)?.object;
-        if (o instanceof Vmo && !r.vmos.includes(o)) r.vmos = [...r.vmos, o];
+        if (!(o instanceof Vmo) || r.vmos.includes(o)) continue;
+        // (The list is the call's own once it has one: grown in place, not copied per VMO.)
+        if (r.vmos === NO_VMOS) r.vmos = [o];
+        else (r.vmos as Vmo[]).push(o);
       }
       r.issued = table.issued;
       r.open = table.size;
     }
-    const vmos = r.vmos;
-    for (let i = 0; i < vmos.length; i++) into.add(vmos[i].root);
   }
 
   /**
