@@ -832,7 +832,9 @@ export class SyscallContract extends StepMonitor {
     if (callOrRet || k === "thread") this.#pairing(e);
     if (callOrRet) this.#noMemory(e, world.kernel.pageSize);
     // K14 first: an error never passed to OP_FAIL is K14's, whoever got it.
-    if (k === "ret" || k === "detach" || k === "page-fault") this.#contract(e, call, world);
+    if (k === "ret" || k === "detach" || k === "page-fault" || k === "wake") {
+      this.#contract(e, call, world);
+    }
     this.#perWaiter(e, world);
   }
 
