@@ -17,6 +17,7 @@
  * @example
  * ```sh
  * deno run --allow-read tools/explore_replay_cost.ts --preemptions 1 --executions 3000
+ * deno run --allow-read tools/explore_replay_cost.ts --preemptions 1 --first-bound 1 --executions 3000
  * deno run --allow-read tools/explore_replay_cost.ts --scenario explore/testdata/default_small.json --preemptions 2 --executions 300 --seconds 5
  * ```
  *
@@ -37,6 +38,11 @@ import { type FlagSpec, intFlag, parseFlags, runCommand, usage, UsageError } fro
 const FLAGS: Record<string, FlagSpec> = {
   scenario: { type: "string", value: "FILE", help: "the scenario (default: the built-in one)" },
   preemptions: { type: "string", value: "K", help: "bounds 0..K (required, 0-8)" },
+  "first-bound": {
+    type: "string",
+    value: "B",
+    help: "start at bound B (default 0), to sample a later bound's executions",
+  },
   executions: { type: "string", value: "N", help: "executions to explore (default 2000)" },
   seconds: { type: "string", value: "S", help: "how long to take turns (default 30)" },
   help: { type: "boolean", help: "show this help" },
@@ -63,10 +69,16 @@ function cpuMs(): number {
 }
 
 /**
- * Explores the first `n` executions of `scenario` up to `k` preemptions with the kernel
+ * Explores the first `n` executions of `scenario`, bounds `firstBound..k`, with the kernel
  * checkers, recording each execution's decisions and steps when `record` is given.
  */
-export function exploreFirst(scenario: Scenario, k: number, n: number, record?: Recorded[]) {
+export function exploreFirst(
+  scenario: Scenario,
+  k: number,
+  n: number,
+  record?: Recorded[],
+  firstBound = 0,
+) {
   const monitors = (): Monitor[] => {
     if (record === undefined) return kernelInvariants();
     const run = { decisions: [] as readonly number[], steps: 0 };
@@ -79,7 +91,7 @@ export function exploreFirst(scenario: Scenario, k: number, n: number, record?: 
       },
     }];
   };
-  return explore(scenario, { preemptions: k, maxSchedules: n, monitors });
+  return explore(scenario, { preemptions: k, firstBound, maxSchedules: n, monitors });
 }
 
 /** Runs the recorded executions again with the kernel checkers and no search; their steps. */
@@ -121,11 +133,12 @@ async function main(): Promise<number> {
   const k = intFlag(values, "preemptions", 0, 0, 8);
   const n = intFlag(values, "executions", 2000, 1, 10_000_000);
   const seconds = intFlag(values, "seconds", 30, 0, 86_400);
+  const first = intFlag(values, "first-bound", 0, 0, k);
   const scenario: Scenario = values.scenario !== undefined
     ? await loadScenarioFile(values.scenario as string)
     : parseScenario(DEFAULT_SCENARIO, "default scenario");
   const runs: Recorded[] = [];
-  const result = exploreFirst(scenario, k, n, runs);
+  const result = exploreFirst(scenario, k, n, runs, first);
   const steps = result.bounds.reduce((s, b) => s + b.steps, 0);
   const replayed = result.bounds.reduce((s, b) => s + b.replayedSteps, 0);
   const again = rerun(scenario, runs);
@@ -139,7 +152,7 @@ async function main(): Promise<number> {
   const until = performance.now() + seconds * 1000;
   for (let round = 0; round < 2 || performance.now() < until; round++) {
     const sides = [
-      () => exploreFirst(scenario, k, n),
+      () => exploreFirst(scenario, k, n, undefined, first),
       () => rerun(scenario, runs),
     ];
     // Each round alternates which side goes first.

@@ -23,6 +23,11 @@ Deno.test("explore_replay_cost: the re-run runs the search's executions, cut one
   const last = runs[runs.length - 1];
   const shorter = { decisions: last.decisions.slice(0, -1), steps: 0 };
   assert.ok(rerun(scenario, [shorter]) < rerun(scenario, [last]));
+  // A sample of a later bound starts there, and re-runs the same way.
+  const later: Recorded[] = [];
+  const r1 = exploreFirst(scenario, 2, 60, later, 1);
+  assert.deepEqual(r1.bounds.map((b) => b.bound), [1]);
+  assert.equal(rerun(scenario, later), r1.bounds[0].steps);
 });
 
 Deno.test("explore_replay_cost: a bad flag is one line, no stack trace", async () => {
