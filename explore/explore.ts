@@ -199,6 +199,18 @@ export interface BoundStats {
    */
   readonly notQuiescent: number;
   /**
+   * Scheduler steps the bound's executions ran, replayed and quiescent-tail steps included:
+   * with {@linkcode BoundStats.executions} and the bound's CPU time, what an execution costs
+   * (executions x steps per execution x cost per step).
+   */
+  readonly steps: number;
+  /**
+   * Of {@linkcode BoundStats.steps}, those before an execution's branch choice: the previous
+   * execution's prefix run again (the world cannot be copied, so each execution starts from
+   * the initial state), whose record the search restores from a snapshot instead of redoing.
+   */
+  readonly replayedSteps: number;
+  /**
    * True if the bound was searched to the end (a task of a split search: to its end or to its
    * budget, with the rest handed back as tasks).
    */
@@ -491,6 +503,9 @@ interface Search {
   slept: number;
   /** Alternatives skipped because the continuing thread's step was private. */
   privateSkips: number;
+  /** Scheduler steps run, and of them the replayed ones (see {@linkcode BoundStats.steps}). */
+  steps: number;
+  replayedSteps: number;
   readonly stateHash: boolean;
   /** Sleep sets (alone, or with DPOR). */
   readonly reduction: boolean;
@@ -858,11 +873,13 @@ class Execution implements Strategy, Monitor {
   }
 
   afterStep(world: World): void {
+    this.search.steps++;
     if (this.#ended !== null) return; // a step of the quiescent tail
     this.#world = world;
     const t = present(world.running, "explore: the thread that ran the step");
     if (this.#skipTo !== null) {
       // A replayed step: only what the choices themselves need (who ran last).
+      this.search.replayedSteps++;
       this.lastRun = t.tid;
       this.#node = null;
       this.#drew = false;
@@ -1052,6 +1069,8 @@ export function exploreTask(
       states: new Set(),
       slept: 0,
       privateSkips: 0,
+      steps: 0,
+      replayedSteps: 0,
       stateHash: options.stateHash ?? true,
       reduction: reduction === "sleep-sets" || dpor,
       dpor,
@@ -1192,6 +1211,8 @@ export function exploreTask(
       privateSkips: search.privateSkips,
       dpor: counters,
       notQuiescent,
+      steps: search.steps,
+      replayedSteps: search.replayedSteps,
       complete,
     });
     options.onProgress?.({
@@ -1263,6 +1284,8 @@ export function splitTasks(
     states: new Set(),
     slept: 0,
     privateSkips: 0,
+    steps: 0,
+    replayedSteps: 0,
     stateHash: false,
     reduction: false,
     dpor: false,

@@ -651,3 +651,55 @@ for (const name of SPLIT_SCENARIOS.filter((n) => n !== "coalesce_two_readers")) 
     assert.deepEqual(two.result, one.result);
   });
 }
+
+Deno.test("explore: a bound's steps are every step its executions ran, and the replayed ones those before each execution's branch choice", () => {
+  // Counted here apart from the search: per execution, the decisions made by each step's end
+  // and the execution's decisions. An execution replays the previous one's decisions up to its
+  // branch choice, where the two part: a step is replayed if it ended before that choice.
+  const runs: { atStep: number[]; decisions: readonly number[] }[] = [];
+  const counter = (): Monitor => {
+    const run = { atStep: [] as number[], decisions: [] as readonly number[] };
+    runs.push(run);
+    return {
+      name: "step-counter",
+      afterStep: (w) => {
+        run.atStep.push(w.decisions.decisions.length);
+        run.decisions = w.decisions.decisions;
+      },
+    };
+  };
+  const scenario = load("default_small");
+  for (const reduction of ["dpor", "sleep-sets"] as const) {
+    runs.length = 0;
+    const r = explore(scenario, {
+      preemptions: 1,
+      reduction,
+      monitors: () => [...kernelInvariants(), counter()],
+    });
+    assert.equal(r.outcome, "pass");
+    const steps = r.bounds.reduce((n, b) => n + b.steps, 0);
+    const replayed = r.bounds.reduce((n, b) => n + b.replayedSteps, 0);
+    assert.equal(steps, runs.reduce((n, x) => n + x.atStep.length, 0), reduction);
+    let expected = 0;
+    for (let i = 1; i < runs.length; i++) {
+      const [a, b] = [runs[i - 1].decisions, runs[i].decisions];
+      let common = 0;
+      while (common < a.length && common < b.length && a[common] === b[common]) common++;
+      if (i === firstOfBound(r, i)) continue; // a bound's first execution replays nothing
+      expected += runs[i].atStep.filter((d) => d <= common).length;
+    }
+    assert.equal(replayed, expected, reduction);
+    assert.ok(replayed > 0 && replayed < steps, `${replayed} of ${steps}`);
+    assert.ok(r.bounds.every((b) => b.steps > b.executions), "an execution runs steps");
+  }
+});
+
+/** The index of the first execution of the bound that execution `i` (0-based, over all bounds) is in. */
+function firstOfBound(r: ExploreResult, i: number): number {
+  let start = 0;
+  for (const b of r.bounds) {
+    if (i < start + b.executions) return start;
+    start += b.executions;
+  }
+  return start;
+}

@@ -444,6 +444,8 @@ export async function exploreSplit(
         blockStarts: sum(all, (x) => x.stats.dpor.blockStarts),
       },
       notQuiescent: sum(all, (x) => x.stats.notQuiescent),
+      steps: sum(all, (x) => x.stats.steps),
+      replayedSteps: sum(all, (x) => x.stats.replayedSteps),
       complete: all.every((x) => x.stats.complete),
     };
     bounds.push(stats);

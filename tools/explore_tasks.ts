@@ -4,7 +4,8 @@
  * executions and CPU seconds, the largest task's share, and the wall time the measured tasks
  * would take on 1 and 2 idle cores under the pool's rules (task i starts once tasks 0..i-2 are
  * done and a worker is free; a generation of handed-back tasks starts once the one before it
- * ended). The counts are the CLI's (they never depend on the worker count); the CPU seconds
+ * ended), and the steps the executions ran (how many an execution replays from the previous
+ * one's prefix, and the CPU microseconds a step). The counts are the CLI's (they never depend on the worker count); the CPU seconds
  * are this machine's, loaded or not: thread CPU time, not wall time. `--tasks` lists every
  * task.
  *
@@ -119,6 +120,15 @@ async function main(): Promise<number> {
         }%); on idle cores: 1 worker ${(one / 1000).toFixed(1)} s, 2 workers ${
           (two / 1000).toFixed(1)
         } s (${(100 * two / one).toFixed(0)}%)`,
+    );
+    const steps = rows.reduce((n, r) => n + r.result.stats.steps, 0);
+    const replayed = rows.reduce((n, r) => n + r.result.stats.replayedSteps, 0);
+    console.log(
+      `bound ${bound} steps: ${steps} (${(steps / execs).toFixed(1)} an execution, ${
+        (100 * replayed / steps).toFixed(0)
+      }% replayed: ${(replayed / execs).toFixed(1)} an execution), ${
+        (1000 * cpu / steps).toFixed(1)
+      } CPU us a step`,
     );
   };
 
