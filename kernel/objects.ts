@@ -95,10 +95,31 @@ export class PageTouches {
 let touchedAt: (page: Page, touches: PageTouches) => number;
 
 /**
+ * Bytes their maker hands over for good: nothing writes into them once made (their maker
+ * included). A `zx_vmo_write` of a whole page of them makes them the page's content without a
+ * copy ({@linkcode Page.adopt}); the page copies them before its first write. The reference
+ * services' supplies are made of these (services/backing.ts): the bytes of a supply are made
+ * once, not again in the aux VMO's pages.
+ *
+ * @example
+ * ```ts
+ * import { Page, SharedBytes } from "./objects.ts";
+ * const bytes = new SharedBytes(8).fill(7);
+ * const page = new Page(new Uint8Array(8), "clean");
+ * page.adopt(bytes); // the page shows them, not a copy
+ * page.data[0] = 1; // its first write copies them first
+ * console.assert(page.peek()[0] === 1 && bytes[0] === 7);
+ * ```
+ */
+export class SharedBytes extends Uint8Array {}
+
+/**
  * A committed page with its contents and dirty state (spec 5.1). Every read
  * or write of its bytes goes through {@linkcode Page.data}, which records the
  * page in its kernel's {@linkcode PageTouches}: a byte that changes without a
- * write cannot hide from the checkers, whoever changed it.
+ * write cannot hide from the checkers, whoever changed it. A page's bytes may
+ * be borrowed (another page's, the kernel's zero page, a supply's
+ * {@linkcode SharedBytes}): read in place, copied before the page's first write.
  *
  * @example
  * ```ts
@@ -112,7 +133,9 @@ let touchedAt: (page: Page, touches: PageTouches) => number;
  * ```
  */
 export class Page {
-  readonly #data: Uint8Array;
+  #data: Uint8Array;
+  /** True while {@linkcode Page.#data} is not the page's own: copied before a write. */
+  #borrowed: boolean;
   readonly #touches: PageTouches | null;
   /** The touches' generation when the page was made (its step's pages are not recorded). */
   readonly #born: number;
@@ -134,21 +157,27 @@ export class Page {
    */
   loan?: LoanFrame;
 
+  /**
+   * A page holding `data`: its own, or with `borrowed` someone else's that nobody writes into
+   * (read in place, copied before the page's first write).
+   */
   constructor(
     data: Uint8Array,
     state: "clean" | "dirty" | "awaiting-clean",
     touches: PageTouches | null = null,
     shared?: object,
+    borrowed = false,
   ) {
     this.#data = data;
+    this.#borrowed = borrowed;
     this.state = state;
     this.#touches = touches;
     this.#born = touches === null ? -1 : touches.generation;
     if (shared !== undefined) this.shared = shared;
   }
 
-  /** The page's bytes, to read or write; the touch is recorded (unless the page is the step's own). */
-  get data(): Uint8Array {
+  /** Records the touch that hands out or replaces the page's bytes (unless the page is the step's own). */
+  #touch(): void {
     const t = this.#touches;
     if (
       t !== null && t.enabled && this.#born !== t.generation && this.#touchedIn !== t.generation
@@ -156,6 +185,16 @@ export class Page {
       this.#touchAt = t.touch(this, this.#data);
       this.#touchedIn = t.generation;
     }
+  }
+
+  /**
+   * The page's bytes, to read or write; the touch is recorded (unless the page is the step's
+   * own). Borrowed bytes are copied first ({@linkcode Page.own} copies into bytes of the
+   * caller's choosing).
+   */
+  get data(): Uint8Array {
+    this.#touch();
+    if (this.#borrowed) this.own(new Uint8Array(this.#data.length));
     return this.#data;
   }
 
@@ -166,9 +205,46 @@ export class Page {
 
   /**
    * The page's bytes to read only (a copy out, a checker, a state hash): no
-   * touch is recorded, so nothing may write through them.
+   * touch is recorded, so nothing may write through them (they may be borrowed).
    */
   peek(): Uint8Array {
+    return this.#data;
+  }
+
+  /** True while the page's bytes are borrowed (read in place, copied before a write). */
+  get borrowed(): boolean {
+    return this.#borrowed;
+  }
+
+  /**
+   * Makes the page's bytes its own: borrowed bytes are copied into `into` (fresh bytes of the
+   * page's length), which the page keeps; the page's own bytes stay. The content does not
+   * change, so no touch is recorded.
+   */
+  own(into: Uint8Array): void {
+    if (!this.#borrowed) return;
+    into.set(this.#data);
+    this.#data = into;
+    this.#borrowed = false;
+  }
+
+  /**
+   * The page's whole content becomes `bytes` (a page's length of {@linkcode SharedBytes},
+   * or bytes nobody writes into), borrowed: a write of all of the page without a copy.
+   * Recorded as a touch, as {@linkcode Page.data} is.
+   */
+  adopt(bytes: Uint8Array): void {
+    this.#touch();
+    this.#data = bytes;
+    this.#borrowed = true;
+  }
+
+  /**
+   * The page's bytes, borrowed by another page as well (a snapshot's copy): from now on both
+   * read them in place and copy before a write.
+   */
+  lend(): Uint8Array {
+    this.#borrowed = true;
     return this.#data;
   }
 }

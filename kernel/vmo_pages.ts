@@ -72,6 +72,7 @@ import {
   MARKER,
   Page,
   PageTouches,
+  SharedBytes,
   type Slot,
   slotKind,
   type Vmar,
@@ -203,6 +204,22 @@ export class VmoPages {
     return bytes;
   }
 
+  /** The zero page new pages borrow until their first write (made once; nothing writes into it). */
+  #zeros: Uint8Array | null = null;
+
+  /** A new page of zeros: it borrows the zero page, its bytes are made at its first write. */
+  zeroPage(state: "clean" | "dirty"): Page {
+    let z = this.#zeros;
+    if (z === null || z.length !== this.pageSize) z = this.#zeros = new Uint8Array(this.pageSize);
+    return new Page(z, state, this.touches, undefined, true);
+  }
+
+  /** `page`'s bytes to write into: its own (borrowed bytes are copied into new page bytes first). */
+  writable(page: Page): Uint8Array {
+    if (page.borrowed) page.own(this.newPageBytes());
+    return page.data;
+  }
+
   /** Page size in bytes. */
   get pageSize(): number {
     return this.host.pageSize;
@@ -232,7 +249,7 @@ export class VmoPages {
       // A contiguous VMO's page comes back from loan (`UnloanRange`), as zeros.
       if (vmo.frames !== null) this.loans.unloan(vmo.frames[p]);
       takeZeroSlot(vmo.slots, p);
-      const page = new Page(this.newPageBytes(), "dirty", this.touches);
+      const page = this.zeroPage("dirty");
       vmo.slots[p] = page;
       return page;
     }
@@ -350,7 +367,10 @@ export class VmoPages {
     return e;
   }
 
-  /** Copies `chunk` into a touched page (a store) or out of it (a copy), and says so. */
+  /**
+   * Copies `chunk` into a touched page (a store) or out of it (a copy), and says so. A store of
+   * a whole page of {@linkcode SharedBytes} makes them the page's content without a copy.
+   */
   #transfer(
     t: KernelThread,
     tgt: Vmo,
@@ -362,7 +382,8 @@ export class VmoPages {
   ): void {
     if (write) {
       assert(isPage(got), () => `t${t.tid} stores into vmo ${tgt.koid} without a page`);
-      got.data.set(chunk, inPage);
+      if (chunk instanceof SharedBytes && chunk.length === this.pageSize) got.adopt(chunk);
+      else this.writable(got).set(chunk, inPage);
       this.sink.emit({ k: "store", tid: t.tid, vmo: tgt.koid, offset: at, bytes: chunk });
     } else {
       // A read only copies out: it need not be recorded as a touch (PageTouches).
@@ -487,7 +508,7 @@ export class VmoPages {
           } else if (fork && s === MARKER && root.source !== null) {
             // RequireOwnedPage: "Markers start clean": COMMIT allocates a Clean zero page for a
             // marker (TargetZeroContentSupplyDirty, vm_cow_pages.cc @ misttech 030dcba0). Row C1.
-            root.slots[q] = new Page(this.newPageBytes(), "clean", this.touches);
+            root.slots[q] = this.zeroPage("clean");
           }
         } else if (s === undefined && q < tgt.parentLimit) {
           const hit = tgt.lookup(q);
@@ -695,7 +716,7 @@ export class VmoPages {
           if (tgt.trapDirty) break;
           this.materialize(tgt, q);
         } else if (s === MARKER) {
-          tgt.slots[q] = new Page(this.newPageBytes(), "clean", this.touches);
+          tgt.slots[q] = this.zeroPage("clean");
         } else if (isPage(s) && s.loan !== undefined) {
           // `ReplacePagesWithNonLoanedLocked` before `PinRangeLocked` (vm_object_paged.cc
           // CommitRangeInternal): a pinned page is never loaned; the bytes stay. Whether or not
@@ -932,7 +953,7 @@ export class VmoPages {
         if (!isPage(s)) continue;
         const from = Math.max(offset, p * ps) - p * ps;
         const to = Math.min(offset + size, (p + 1) * ps) - p * ps;
-        s.data.fill(0, from, to);
+        this.writable(s).fill(0, from, to);
       }
       return ZX_OK;
     }
@@ -1046,7 +1067,9 @@ export class VmoPages {
     for (let i = 0; i < count; i++) {
       const s = aux.slots[first + i];
       // The bytes move, untouched: the aux page is gone and the supplied page holds them.
-      taken[i] = isPage(s) ? new Page(s.peek(), "clean", this.touches) : undefined;
+      taken[i] = isPage(s)
+        ? new Page(s.peek(), "clean", this.touches, undefined, s.borrowed)
+        : undefined;
       aux.slots[first + i] = undefined;
     }
     if (offset + length > vmo.size) return ZX_ERR_OUT_OF_RANGE;
@@ -1259,7 +1282,7 @@ export class VmoPages {
     // The tail of a partial last page is zeroed in place; the model raises no request for it.
     const tail = size % this.pageSize;
     const last = vmo.slots[pages - 1];
-    if (tail !== 0 && isPage(last)) last.data.fill(0, tail);
+    if (tail !== 0 && isPage(last)) this.writable(last).fill(0, tail);
     if (source !== null) vmo.modified = true;
   }
 
@@ -1343,9 +1366,8 @@ export class VmoPages {
         const s = base.slots[p + at];
         if (s === MARKER) child.slots[p] = MARKER;
         else if (isPage(s)) {
-          const bytes = this.newPageBytes();
-          bytes.set(s.peek());
-          child.slots[p] = new Page(bytes, "dirty", this.touches, s.shared ??= {});
+          // One page's bytes for both until either writes (each copies them first).
+          child.slots[p] = new Page(s.lend(), "dirty", this.touches, s.shared ??= {}, true);
         }
       }
       base.hiddenParent = child.hiddenParent = true;

@@ -7,6 +7,7 @@
  * @module
  */
 
+import { SharedBytes } from "../kernel/objects.ts";
 import type { FileLayout } from "../sim/file_layout.ts";
 import { BYTE_MEMO_MAX_LENGTH, memoBytes } from "../sim/byte_memo.ts";
 
@@ -108,6 +109,31 @@ export function fileRange(
   file?: FileLayout,
 ): Uint8Array {
   const out = backingRange(key, offset, length);
+  if (file !== undefined) zeroOutside(out, offset, file);
+  return out;
+}
+
+/**
+ * {@linkcode fileRange} as {@linkcode SharedBytes}: the bytes of a supply, never written
+ * once made, so the kernel's aux pages take them without a copy of their own.
+ *
+ * @example
+ * ```ts
+ * import { SharedBytes } from "../kernel/objects.ts";
+ * import { fileRange, supplyRange } from "./backing.ts";
+ * const got = supplyRange(7, 0, 64, { bytes: 40, holes: [] });
+ * console.assert(got instanceof SharedBytes && got.every((b, i) => b === fileRange(7, 0, 64, { bytes: 40, holes: [] })[i]));
+ * ```
+ */
+export function supplyRange(
+  key: number,
+  offset: number,
+  length: number,
+  file?: FileLayout,
+): SharedBytes {
+  const out = new SharedBytes(length);
+  if (length > BYTE_MEMO_MAX_LENGTH) fillPattern(out, key, offset);
+  else out.set(memoized(key, offset, length));
   if (file !== undefined) zeroOutside(out, offset, file);
   return out;
 }

@@ -31,7 +31,7 @@ import type { Packet, PagePacket } from "../kernel/events.ts";
 import type { Syscall } from "../kernel/kernel.ts";
 import type { Sys, ThreadBody } from "../sim/sys.ts";
 import type { FileLayout } from "../sim/file_layout.ts";
-import { fileRange } from "./backing.ts";
+import { supplyRange } from "./backing.ts";
 
 /** A VMO a service serves. */
 export interface ServiceVmo {
@@ -333,7 +333,7 @@ export function supplyFromBacking(
   offset: number,
   length: number,
 ): Syscall<Status> {
-  return supplyBytes(sys, ctx, vmo, offset, fileRange(vmo.key, offset, length, vmo.file));
+  return supplyBytes(sys, ctx, vmo, offset, supplyRange(vmo.key, offset, length, vmo.file));
 }
 
 /**

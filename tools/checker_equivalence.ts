@@ -139,6 +139,9 @@ const tamper: Record<string, (k: any) => boolean> = {
     for (const v of k.pagerVmos) {
       for (const s of v.slots) {
         if (s !== undefined && typeof s.peek === "function") {
+          // Borrowed bytes (a supply's, the zero page) are made the page's own first: the
+          // flip corrupts this page alone, as it did when every page had bytes of its own.
+          if (s.borrowed === true) s.own(new Uint8Array(s.peek()));
           s.peek()[1] ^= 0x5a;
           return true;
         }
