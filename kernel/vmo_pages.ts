@@ -369,7 +369,8 @@ export class VmoPages {
 
   /**
    * Copies `chunk` into a touched page (a store) or out of it (a copy), and says so. A store of
-   * a whole page of {@linkcode SharedBytes} makes them the page's content without a copy.
+   * a whole page of `shared` bytes ({@linkcode SharedBytes}) makes them the page's content
+   * without a copy.
    */
   #transfer(
     t: KernelThread,
@@ -379,10 +380,11 @@ export class VmoPages {
     inPage: number,
     at: number,
     write: boolean,
+    shared = false,
   ): void {
     if (write) {
       assert(isPage(got), () => `t${t.tid} stores into vmo ${tgt.koid} without a page`);
-      if (chunk instanceof SharedBytes && chunk.length === this.pageSize) got.adopt(chunk);
+      if (shared && chunk.length === this.pageSize) got.adopt(chunk);
       else this.writable(got).set(chunk, inPage);
       this.sink.emit({ k: "store", tid: t.tid, vmo: tgt.koid, offset: at, bytes: chunk });
     } else {
@@ -409,6 +411,10 @@ export class VmoPages {
     const ps = this.pageSize;
     const end = offset + buf.length;
     const endPage = Math.ceil(end / ps);
+    // A plain view of SharedBytes: a subclass's `subarray` makes each chunk through its
+    // constructor, several times the cost of a plain one.
+    const shared = write && buf instanceof SharedBytes;
+    if (shared) buf = new Uint8Array(buf.buffer, buf.byteOffset, buf.length);
     let pos = offset;
     const w = new Waiter(t.tid);
     w.earlyWake = !write;
@@ -438,7 +444,7 @@ export class VmoPages {
             break;
           }
         }
-        this.#transfer(t, tgt, got, chunk, inPage, pos + off * ps, write);
+        this.#transfer(t, tgt, got, chunk, inPage, pos + off * ps, write, shared);
         if (user !== undefined && !write) {
           const [st] = yield* this.userCopy(t, user, pos - offset, chunk, true);
           if (st !== ZX_OK) return this.#dropWaiter(waitRoot, w, st);
