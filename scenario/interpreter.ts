@@ -22,6 +22,7 @@ import {
 } from "../kernel/constants.ts";
 import { WRITEBACK_KEY } from "../services/writeback.ts";
 import { present } from "../kernel/assert.ts";
+import { SharedBytes } from "../kernel/objects.ts";
 import type { Kernel, KernelOptions, Syscall } from "../kernel/kernel.ts";
 import { REFERENCE_SERVICES } from "../services/mod.ts";
 import type { PagerService, ServiceContext, ServiceVmo } from "../services/service.ts";
@@ -467,7 +468,8 @@ function* workload(
         break;
       }
       case "write": {
-        const data = new Uint8Array(op.pages * ps).fill(writeByte(sys.tid, i, op));
+        // Never written after the fill: the kernel's pages may take whole pages of it as they are.
+        const data = new SharedBytes(op.pages * ps).fill(writeByte(sys.tid, i, op));
         record(i, op, yield* sys.vmoWrite(h, data, op.page * ps));
         break;
       }
@@ -529,7 +531,7 @@ function* workload(
           const [st] = yield* sys.vmoRead(clone, op.page * ps, op.pages * ps);
           record(i, op, st);
         } else {
-          const data = new Uint8Array(op.pages * ps).fill(writeByte(sys.tid, i, op));
+          const data = new SharedBytes(op.pages * ps).fill(writeByte(sys.tid, i, op));
           record(i, op, yield* sys.vmoWrite(clone, data, op.page * ps));
         }
         yield* sys.handleClose(clone);
