@@ -17,7 +17,7 @@ Deno.test("a mutant of the backing pattern sees its own bytes, and its bytes are
     // Made unmutated first: the memo holds the right bytes.
     assert.deepEqual(mirrored(3, 4096, 4096), want);
     const mutated = m.withMutant(
-      "services/backing.ts:21:15:ArithmeticOperator:key - w",
+      "services/backing.ts:22:15:ArithmeticOperator:key - w",
       () => mirrored(3, 4096, 4096) as Uint8Array,
     );
     assert.notDeepEqual(mutated, want, "the mutant's own pattern, not the memo's");

@@ -235,42 +235,42 @@ Deno.test("the program contract's VMAR argument checks kill the kernel_vmar.ts m
 
 const OBJECTS_CASES: [key: string, what: string, invariant?: string][] = [
   [
-    "kernel/objects.ts:671:9:ConditionalExpression:false",
+    "kernel/objects.ts:747:9:ConditionalExpression:false",
     "zx_vmar_allocate: a SPECIFIC region past its parent's end placed",
   ],
   [
-    "kernel/objects.ts:673:7:LogicalOperator:specific || this.regions.some(r => r.base < at + size && at < r.base + r.size) || this.mappings.some(m => m.addr < at + size && at < m.addr + m.len)",
+    "kernel/objects.ts:749:7:LogicalOperator:specific || this.regions.some(r => r.base < at + size && at < r.base + r.size) || this.mappings.some(m => m.addr < at + size && at < m.addr + m.len)",
     "zx_vmar_allocate: every SPECIFIC region ALREADY_EXISTS (in an empty root too)",
   ],
   [
-    "kernel/objects.ts:590:74:EqualityOperator:m.addr >= best.addr",
+    "kernel/objects.ts:666:74:EqualityOperator:m.addr >= best.addr",
     "zx_vmar_op_range: a region's mappings walked from the highest (adjacent ones BAD_STATE)",
   ],
   [
-    "kernel/objects.ts:644:65:EqualityOperator:at <= m.addr + m.len",
+    "kernel/objects.ts:720:65:EqualityOperator:at <= m.addr + m.len",
     "zx_vmar_map: a SPECIFIC mapping right after another ALREADY_EXISTS",
   ],
   [
-    "kernel/objects.ts:645:29:BooleanLiteral:overwrite",
+    "kernel/objects.ts:721:29:BooleanLiteral:overwrite",
     "zx_vmar_map: SPECIFIC_OVERWRITE over a mapping ALREADY_EXISTS",
   ],
   // Where a placement lands (`placedWhere`) and the layout's end (generate.ts `#placements`).
   [
-    "kernel/objects.ts:616:9:ConditionalExpression:false",
+    "kernel/objects.ts:692:9:ConditionalExpression:false",
     "zx_vmar_map: a placement the kernel chooses lands on a SPECIFIC one (nextAddr not moved past it)",
   ],
   [
-    "kernel/objects.ts:673:45:EqualityOperator:r.base <= at + size",
+    "kernel/objects.ts:749:45:EqualityOperator:r.base <= at + size",
     "zx_vmar_allocate: a SPECIFIC region ending where another begins ALREADY_EXISTS",
   ],
   [
-    "kernel/objects.ts:597:11:LogicalOperator:m !== undefined || best === undefined || m.addr < best.addr",
+    "kernel/objects.ts:673:11:LogicalOperator:m !== undefined || best === undefined || m.addr < best.addr",
     "zx_vmar_op_range: a walk past a direct mapping into an empty sub-region (the kernel throws)",
     "thread-fault",
   ],
   // What ZX_INFO_VMO reports (`infoAgrees`), on the pin layout's contiguous VMOs.
   [
-    "kernel/objects.ts:403:11:ConditionalExpression:false",
+    "kernel/objects.ts:479:11:ConditionalExpression:false",
     "zx_object_get_info: a contiguous VMO, never decommitted, reports no committed bytes",
   ],
 ];
@@ -395,101 +395,101 @@ Deno.test("the program contract's VMO, pager, port, event and signal argument ch
 
 const PAGES_CASES: [key: string, what: string, invariant?: string][] = [
   [
-    "kernel/vmo_pages.ts:970:85:BlockStatement:{}",
+    "kernel/vmo_pages.ts:997:85:BlockStatement:{}",
     "zx_pager_op_range: WRITEBACK data other than 0 or IS_ZERO accepted",
   ],
   [
-    "kernel/vmo_pages.ts:970:73:EqualityOperator:data === 0",
+    "kernel/vmo_pages.ts:997:73:EqualityOperator:data === 0",
     "zx_pager_op_range: WRITEBACK_END's data check inverted",
   ],
   [
-    "kernel/vmo_pages.ts:968:39:BlockStatement:{}",
+    "kernel/vmo_pages.ts:995:39:BlockStatement:{}",
     "zx_pager_op_range: WRITEBACK_BEGIN and _END do nothing and return nothing",
   ],
   [
-    "kernel/vmo_pages.ts:1291:9:ConditionalExpression:true",
+    "kernel/vmo_pages.ts:1320:9:ConditionalExpression:true",
     "zx_vmo_create_child: every child of a pager VMO NOT_SUPPORTED (a valid clone refused)",
   ],
   [
-    "kernel/vmo_pages.ts:1291:9:EqualityOperator:type !== ZX_VMO_CHILD_SNAPSHOT",
+    "kernel/vmo_pages.ts:1320:9:EqualityOperator:type !== ZX_VMO_CHILD_SNAPSHOT",
     "zx_vmo_create_child: SNAPSHOT of a pager VMO made, the other types refused",
   ],
   [
-    "kernel/vmo_pages.ts:1299:20:EqualityOperator:offset + rounded <= parent.size",
+    "kernel/vmo_pages.ts:1328:20:EqualityOperator:offset + rounded <= parent.size",
     "zx_vmo_create_child: a slice's range check inverted",
   ],
   [
-    "kernel/vmo_pages.ts:1300:21:EqualityOperator:offset === 0",
+    "kernel/vmo_pages.ts:1329:21:EqualityOperator:offset === 0",
     "zx_vmo_create_child: a reference's offset check inverted",
   ],
   [
-    "kernel/vmo_pages.ts:1292:23:EqualityOperator:(options & ZX_VMO_CHILD_RESIZABLE) === 0",
+    "kernel/vmo_pages.ts:1321:23:EqualityOperator:(options & ZX_VMO_CHILD_RESIZABLE) === 0",
     "zx_vmo_create_child: RESIZABLE read inverted (a resizable slice made, a plain one refused)",
   ],
   [
-    "kernel/vmo_pages.ts:421:13:ConditionalExpression:false",
+    "kernel/vmo_pages.ts:448:13:ConditionalExpression:false",
     "zx_vmo_read: a user buffer no mapping holds not INVALID_ARGS (the copy skipped)",
   ],
   [
-    "kernel/vmo_pages.ts:1310:9:EqualityOperator:base === parent",
+    "kernel/vmo_pages.ts:1339:9:EqualityOperator:base === parent",
     "zx_vmo_create_child: an at-least-on-write clone of a clone NOT_SUPPORTED",
   ],
   // zx_pager_op_range's range of a fixed-size pager VMO (spec 2.5.1, 2.5.3, 2.5.4).
   [
-    "kernel/vmo_pages.ts:973:13:BooleanLiteral:inRange",
+    "kernel/vmo_pages.ts:1000:13:BooleanLiteral:inRange",
     "zx_pager_op_range: WRITEBACK within the VMO OUT_OF_RANGE (the range check inverted)",
   ],
   [
-    "kernel/vmo_pages.ts:959:13:ConditionalExpression:false",
+    "kernel/vmo_pages.ts:986:13:ConditionalExpression:false",
     "zx_pager_op_range: OP_FAIL past the VMO's end not OUT_OF_RANGE",
   ],
   // What a clone shows: read-content's model of it, from the create_child arguments.
   [
-    "kernel/vmo_pages.ts:1308:22:ArithmeticOperator:offset * ps",
+    "kernel/vmo_pages.ts:1337:22:ArithmeticOperator:offset * ps",
     "read-content: a clone that sees its parent from the wrong page",
     "read-content",
   ],
   [
-    "kernel/vmo_pages.ts:222:7:AssignmentOperator:off -= vmo.parentOffset",
+    "kernel/vmo_pages.ts:239:7:AssignmentOperator:off -= vmo.parentOffset",
     "read-content: a slice that shows its parent's pages from the wrong side of its offset",
     "read-content",
   ],
   [
-    "kernel/vmo_pages.ts:502:61:ArithmeticOperator:p - shift",
+    "kernel/vmo_pages.ts:529:61:ArithmeticOperator:p - shift",
     "read-content R3: COMMIT of an offset clone asks for root pages below the clone's",
     "read-content",
   ],
   [
-    "kernel/vmo_pages.ts:618:67:ArithmeticOperator:pos - n",
+    "kernel/vmo_pages.ts:645:67:ArithmeticOperator:pos - n",
     "read-content R2: a kernel copy to or from a user buffer moves no byte",
     "read-content",
   ],
   [
-    "kernel/vmo_pages.ts:694:13:ConditionalExpression:false",
+    "kernel/vmo_pages.ts:721:13:ConditionalExpression:false",
     "zx_bti_pin: a pager VMO's zero interval pinned without a page (the pin layout's grown pages)",
     "kernel-assertion",
   ],
   [
-    "kernel/vmo_pages.ts:1242:37:BlockStatement:{}",
+    "kernel/vmo_pages.ts:1271:37:BlockStatement:{}",
     "read-content: a clone sees its parent's regrown tail after a shrink (pin layout's end)",
     "read-content",
   ],
   [
-    "kernel/vmo_pages.ts:1243:38:BlockStatement:{}",
+    "kernel/vmo_pages.ts:1272:38:BlockStatement:{}",
     "read-content: a clone's parent limit kept through its parent's shrink",
     "read-content",
   ],
   [
-    "kernel/vmo_pages.ts:1342:23:LogicalOperator:p < pages || p + at < base.pageCount",
+    "kernel/vmo_pages.ts:1371:23:LogicalOperator:p < pages || p + at < base.pageCount",
     "read-content: a snapshot of a clone keeps the clone's pages past its own end (seen once grown)",
     "read-content",
   ],
   [
-    "kernel/vmo_pages.ts:993:10:EqualityOperator:vmo.frames === null",
+    "kernel/vmo_pages.ts:1020:10:EqualityOperator:vmo.frames === null",
     "zx_object_get_info: CONTIGUOUS reported of every VMO but the contiguous ones",
   ],
   [
-    "kernel/vmo_pages.ts:1334:27:MethodExpression:Math.min(0, Math.min(lim, node.pageCount - nodeOff))",
+    "kernel/vmo_pages.ts:1363:27:MethodExpression:Math.min(0, Math.min(lim, node.pageCount - nodeOff))",
     "read-content: a clone that sees nothing of its parent (parent limit 0)",
     "read-content",
   ],
@@ -499,11 +499,11 @@ const PAGES_CASES: [key: string, what: string, invariant?: string][] = [
 // read-content): the bytes a SNAPSHOT_MODIFIED child of a clone shows (conformance S2).
 const CONFORMANCE_PAGES_CASES: [key: string, case_: string][] = [
   [
-    "kernel/vmo_pages.ts:1344:13:ConditionalExpression:true",
+    "kernel/vmo_pages.ts:1373:13:ConditionalExpression:true",
     "S2 AtLeastOnWriteAfterSnapshotModified",
   ],
   [
-    "kernel/vmo_pages.ts:1344:13:EqualityOperator:s !== MARKER",
+    "kernel/vmo_pages.ts:1373:13:EqualityOperator:s !== MARKER",
     "S2 AtLeastOnWriteAfterSnapshotModified",
   ],
 ];
@@ -587,11 +587,11 @@ Deno.test("a VMO's children stay its own while a handle keeps it: the kernel_obj
 // kernel's own pin assertions.
 const GAP_C_OBJECTS_CASES: [key: string, what: string][] = [
   [
-    "kernel/objects.ts:641:36:LogicalOperator:r.base < at + length || at < r.base + r.size",
+    "kernel/objects.ts:717:36:LogicalOperator:r.base < at + length || at < r.base + r.size",
     "a SPECIFIC mapping ending where a sub-region begins is ALREADY_EXISTS",
   ],
   [
-    "kernel/objects.ts:597:31:ConditionalExpression:true",
+    "kernel/objects.ts:673:31:ConditionalExpression:true",
     "a walk prefers a sub-region's later mapping to a direct one (MAP_RANGE meets a gap)",
   ],
 ];
@@ -602,22 +602,22 @@ Deno.test("gap list C: a SPECIFIC mapping next to a sub-region, and a walk into 
 
 const GAP_C_PAGES_CASES: [key: string, what: string, invariant: string][] = [
   [
-    "kernel/vmo_pages.ts:893:11:ConditionalExpression:false",
+    "kernel/vmo_pages.ts:920:11:ConditionalExpression:false",
     "DECOMMIT over a page a pin holds succeeds",
     "program-contract",
   ],
   [
-    "kernel/vmo_pages.ts:929:9:EqualityOperator:op !== ZX_VMO_OP_ZERO",
+    "kernel/vmo_pages.ts:956:9:EqualityOperator:op !== ZX_VMO_OP_ZERO",
     "ZERO of a contiguous VMO decommits (and DECOMMIT zeroes)",
     "program-contract",
   ],
   [
-    "kernel/vmo_pages.ts:616:11:ArithmeticOperator:o - n",
+    "kernel/vmo_pages.ts:643:11:ArithmeticOperator:o - n",
     "a user copy into a mapping past its VMO's shrunk end is not OUT_OF_RANGE",
     "program-contract",
   ],
   [
-    "kernel/vmo_pages.ts:650:35:ArithmeticOperator:end - off",
+    "kernel/vmo_pages.ts:677:35:ArithmeticOperator:end - off",
     "a pin through a slice of a clone pins short of the slice's pages",
     "kernel-assertion",
   ],
@@ -632,11 +632,11 @@ Deno.test("gap list C: a user copy past a shrunk VMO's end, DECOMMIT over a live
 // the generator's offsets are sometimes unaligned).
 const GAP_V_CHILD_CASES: [key: string, what: string][] = [
   [
-    "kernel/vmo_pages.ts:1289:9:LogicalOperator:!isU64(offset) && offset % ps !== 0",
+    "kernel/vmo_pages.ts:1318:9:LogicalOperator:!isU64(offset) && offset % ps !== 0",
     "zx_vmo_create_child takes an unaligned offset (checks need both a non-u64 and an unaligned one)",
   ],
   [
-    "kernel/vmo_pages.ts:1289:27:ConditionalExpression:false",
+    "kernel/vmo_pages.ts:1318:27:ConditionalExpression:false",
     "zx_vmo_create_child takes an unaligned offset (the alignment check is gone)",
   ],
 ];
@@ -650,12 +650,12 @@ Deno.test("zx_vmo_create_child at an unaligned offset is INVALID_ARGS: vmo_pages
 // whole (read-content R1).
 const GAP_V_COMMIT_CASES: [key: string, what: string, invariant: string][] = [
   [
-    "kernel/vmo_pages.ts:901:58:EqualityOperator:p >= end",
+    "kernel/vmo_pages.ts:928:58:EqualityOperator:p >= end",
     "COMMIT of an anonymous VMO commits nothing, and says ZX_OK",
     "program-contract",
   ],
   [
-    "kernel/vmo_pages.ts:941:25:EqualityOperator:p <= end",
+    "kernel/vmo_pages.ts:968:25:EqualityOperator:p <= end",
     "DECOMMIT of a contiguous VMO lends the page after its range too",
     "read-content",
   ],
@@ -727,11 +727,11 @@ Deno.test("the edges of a known region: kernel_vmar.ts unmap, protect and op_ran
 
 const OBJECTS_EDGE_CASES: [key: string, what: string][] = [
   [
-    "kernel/objects.ts:573:39:ConditionalExpression:true @end+0:79",
+    "kernel/objects.ts:649:39:ConditionalExpression:true @end+0:79",
     "a fault looks its address up in the first sub-region, whichever holds it",
   ],
   [
-    "kernel/objects.ts:573:57:EqualityOperator:addr >= r.base + r.size",
+    "kernel/objects.ts:649:57:EqualityOperator:addr >= r.base + r.size",
     "a fault looks its address up in a sub-region that ends before it",
   ],
 ];
@@ -746,19 +746,19 @@ Deno.test("a copy into a mapping at the start of a sub-region that follows anoth
 // with one handle, then with one handle and one mapping.
 const INFO_OBJECTS_CASES: [key: string, what: string][] = [
   [
-    "kernel/objects.ts:391:11:LogicalOperator:(s === undefined || s === MARKER) && s instanceof ZeroSlot",
+    "kernel/objects.ts:467:11:LogicalOperator:(s === undefined || s === MARKER) && s instanceof ZeroSlot",
     "populated_scaled_bytes counts absent pages",
   ],
   [
-    "kernel/objects.ts:391:11:ConditionalExpression:false @end+0:67",
+    "kernel/objects.ts:467:11:ConditionalExpression:false @end+0:67",
     "populated_scaled_bytes counts absent pages, markers and zero intervals",
   ],
   [
-    "kernel/objects.ts:391:11:EqualityOperator:s !== undefined",
+    "kernel/objects.ts:467:11:EqualityOperator:s !== undefined",
     "populated_scaled_bytes counts the absent pages instead of the present ones",
   ],
   [
-    "kernel/objects.ts:364:12:ArithmeticOperator:this.handleCount + this.mappings + this.inflight - this.children.length",
+    "kernel/objects.ts:440:12:ArithmeticOperator:this.handleCount + this.mappings + this.inflight - this.children.length",
     "a child takes its VMO's life away: the VMO dies with its handle open (OP_FAIL BAD_STATE)",
   ],
 ];

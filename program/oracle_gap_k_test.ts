@@ -34,7 +34,7 @@ const CASES: [key: string, what: string][] = [
     "the ZX_INFO_VMO record is stored big-endian (info_record.ts)",
   ],
   [
-    "kernel/objects.ts:647:20:ArrowFunction:() => undefined",
+    "kernel/objects.ts:723:20:ArrowFunction:() => undefined",
     "an overwrite over part of a mapping takes all of it (VmarModel.mapped)",
   ],
 ];
