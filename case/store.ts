@@ -680,6 +680,13 @@ async function importModule(
   what: string,
   instance?: string,
 ): Promise<Record<string, unknown>> {
+  if (/\.jsonc?$/i.test(path)) {
+    // Deno's own words ("Attempted to load JSON module without ... type") name no mistake of ours.
+    throw new CaseFileError(
+      `${what} ${path}: a JSON file, not a module: a ${what.replace(/^--/, "")} is a ` +
+        `TypeScript or JavaScript module (a scenario goes to --scenario, a case to repro)`,
+    );
+  }
   const url = pathToFileURL(resolve(path)).href;
   try {
     return await import(instance === undefined ? url : `${url}?instance=${instance}`);

@@ -296,3 +296,15 @@ Deno.test("knownCases hands back the files that are not valid cases, for fuzz to
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("loadServiceModule: a JSON file given as a service is named as one, not in Deno's words", async () => {
+  const { loadServiceModule, CaseFileError } = await import("./store.ts");
+  await assert.rejects(
+    () => loadServiceModule("scenario/testdata/does-not-matter.json"),
+    (e: unknown) =>
+      e instanceof CaseFileError &&
+      /^--service scenario\/testdata\/does-not-matter\.json: a JSON file, not a module: a service is a TypeScript or JavaScript module/
+        .test(e.message) &&
+      !/Attempted to load JSON/.test(e.message),
+  );
+});

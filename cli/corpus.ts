@@ -20,7 +20,15 @@ import {
   resolveContext,
   writeCase,
 } from "../case/store.ts";
-import { type FlagSpec, InputError, parseFlags, runCommand, usage, UsageError } from "./args.ts";
+import {
+  type FlagSpec,
+  InputError,
+  nearest,
+  parseFlags,
+  runCommand,
+  usage,
+  UsageError,
+} from "./args.ts";
 import { runConfirmed } from "./_guard.ts";
 import { campaignLimits, RUN_LIMIT_FLAGS } from "./_run_limits.ts";
 
@@ -158,7 +166,9 @@ export async function main(): Promise<number> {
   if (verb === "accept") return await accept(dirs);
   if (verb !== "merge") {
     throw new UsageError(
-      verb === undefined ? "missing command: merge, list or accept" : `unknown command "${verb}"`,
+      verb === undefined
+        ? "missing command: merge, list or accept"
+        : `unknown command "${verb}"${didYouMean(verb, COMMANDS)}`,
     );
   }
   if (dirs.length === 0) throw new UsageError("merge needs at least one source directory");
@@ -205,6 +215,15 @@ export async function main(): Promise<number> {
  * place (a temporary file renamed over it) with the verdict, trace hash and module hashes of
  * that replay. A case that cannot be read or replayed is named and left as it was.
  */
+/** The commands `corpus` takes (a typo of one gets a suggestion). */
+const COMMANDS = ["merge", "list", "accept"] as const;
+
+/** `; did you mean "X"?` for a typo of one of `names`, else "". */
+function didYouMean(typed: string, names: readonly string[]): string {
+  const near = nearest(typed, names);
+  return near === null ? "" : `; did you mean "${near}"?`;
+}
+
 async function accept(files: readonly string[]): Promise<number> {
   if (files.length === 0) throw new UsageError("accept needs at least one case FILE");
   let failed = 0;
@@ -247,10 +266,14 @@ async function accept(files: readonly string[]): Promise<number> {
     } catch (e) {
       if (!(e instanceof CaseFileError) && !(e instanceof Deno.errors.NotFound)) throw e;
       failed++;
-      console.error(`error: ${file}: ${(e as Error).message}`);
+      // The case file's own errors name it already ("FILE: cannot read: ...").
+      const message = (e as Error).message;
+      console.error(`error: ${message.startsWith(`${file}: `) ? "" : `${file}: `}${message}`);
     }
   }
-  return failed === 0 ? 0 : 1;
+  // Every error caught above is the input's (a case that cannot be read, parsed or resolved):
+  // bad input, as every command exits for it.
+  return failed === 0 ? 0 : 2;
 }
 
 if (import.meta.main) {

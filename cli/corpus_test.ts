@@ -89,3 +89,13 @@ Deno.test("corpus merge rewrites a case's module paths for its new directory: th
     await Deno.remove(tmp, { recursive: true });
   }
 });
+
+Deno.test("corpus: a mistyped command gets a suggestion; accept of a missing case names it once and exits 2", async () => {
+  const typo = await corpus("lst");
+  assert.equal(typo.code, 2, typo.out);
+  assert.match(typo.out, /^error: unknown command "lst"; did you mean "list"\?$/m);
+  const missing = await corpus("accept", "/tmp/pagersim-no-such-case.json");
+  assert.equal(missing.code, 2, missing.out);
+  assert.match(missing.out, /^error: \/tmp\/pagersim-no-such-case\.json: cannot read: /m);
+  assert.doesNotMatch(missing.out, /no-such-case\.json: \/tmp\/pagersim-no-such-case\.json/);
+});
