@@ -24,6 +24,24 @@ const lostWakeup: PagerService = function* (sys, ctx) {
   }
 };
 
+/**
+ * The same lost wake-up in a batching service: after taking a READ it polls its port (deadline 0,
+ * TIMED_OUT: nothing more to batch) before it parks on the condition variable. It still holds the
+ * READ it took.
+ */
+const batchingLostWakeup: PagerService = function* (sys, ctx) {
+  const lock = new Mutex(sys, "cache");
+  const loaded = new CondVar(sys, "block loaded");
+  for (;;) {
+    const [st, p] = yield* sys.portWait(ctx.port, ZX_TIME_INFINITE);
+    if (st !== ZX_OK) return;
+    if (!isRead(p)) continue;
+    yield* sys.portWait(ctx.port, 0); // anything adjacent to batch? (no: TIMED_OUT)
+    yield* lock.lock(sys);
+    yield* loaded.wait(sys, lock);
+  }
+};
+
 function scenario(extra: Partial<ScenarioInput> = {}) {
   return parseScenario({
     pageSize: 64,
@@ -35,9 +53,13 @@ function scenario(extra: Partial<ScenarioInput> = {}) {
   });
 }
 
-function verdictOf(set: string, extra: Partial<ScenarioInput> = {}) {
+function verdictOf(
+  set: string,
+  extra: Partial<ScenarioInput> = {},
+  service: PagerService = lostWakeup,
+) {
   const monitors = (checkerSet(set) ?? (() => []))();
-  const run = runScenario(scenario(extra), { seed: 1, services: { lost: lostWakeup }, monitors });
+  const run = runScenario(scenario(extra), { seed: 1, services: { lost: service }, monitors });
   const v = settleVerdict(run, monitors);
   assert.equal(v.kind, "invariant", JSON.stringify(v));
   return v.kind === "invariant" ? v : assert.fail("unreachable");
@@ -76,4 +98,15 @@ Deno.test("requests left at quiescence name the threads parked on service waits"
     /^Q2: vmo\d+ has 1 outstanding request\(s\) at quiescence \(READ #\d+ pages \[0,1\): taken by t\d+ "[^"]+", never answered\); parked holding a packet: /,
   );
   assert.match(v.message, CONDVAR);
+});
+
+Deno.test("a thread that polled its port after taking a READ still holds it: parked on a condvar, it is the lost wake-up", () => {
+  for (const set of ["kernel", "kernel+service"]) {
+    const v = verdictOf(set, {}, batchingLostWakeup);
+    assert.match(
+      v.message,
+      /; parked holding a packet: t1 "fs\.svc" waits on futex 0x[0-9a-f]+ \(condvar block loaded\)$/,
+      set,
+    );
+  }
 });

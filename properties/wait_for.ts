@@ -335,6 +335,19 @@ export class PacketHolders {
     return this.#parked(world).map(({ node }) => node.tid);
   }
 
+  /**
+   * Whether thread `tid` last took the packet of a request still unanswered. A service that
+   * batches polls its port (a wait that times out, or takes the next packet) between taking a
+   * packet and serving it: it still holds the first, so parked on a condition variable it is the
+   * same lost wake-up as a thread that never waited on its port again.
+   */
+  #holdsUnanswered(tid: number): boolean {
+    for (const [request, taker] of this.#takers) {
+      if (taker === tid && !this.#resolved.has(request)) return true;
+    }
+    return false;
+  }
+
   #label(world: World, tid: number): string {
     const t = world.threads[tid - 1];
     return t === undefined ? `t${tid}` : threadLabel(tid, t.name);
@@ -353,7 +366,7 @@ export class PacketHolders {
       if (world.threads[n.tid - 1]?.role !== "service" || n.holders.length !== 0) continue;
       const futex = /^futex 0x([0-9a-f]+) \(condvar [^()]*\)$/.exec(n.on);
       if (futex === null) continue;
-      if (this.#holding.has(n.tid)) {
+      if (this.#holding.has(n.tid) || this.#holdsUnanswered(n.tid)) {
         out.push({ node: n });
         continue;
       }
