@@ -102,6 +102,29 @@ export function stepBudgetLines(run: RunResult): string[] {
 }
 
 /**
+ * For a passing run that never came to rest (its quiescent tail stopped at its bound with a
+ * thread still running: `World.quiescent` false), a note naming the threads still running and
+ * saying what was not judged: quiescent-end (Q2-Q4) judges only a run at rest, so a service that
+ * spins without blocking after the workload ended passes, which a reader of `verdict: pass`
+ * would not guess. Empty otherwise.
+ */
+export function unrestedLines(run: RunResult): string[] {
+  const world = (run as { world?: World }).world;
+  if (world === undefined || run.verdict.kind !== "pass" || world.quiescent !== false) return [];
+  const parked = new Set(world.blocked().map((b) => b.tid));
+  const running = world.threads.filter((t) => t.end.kind === "running" && !parked.has(t.tid))
+    .map((t) => `t${t.tid} "${t.name}" (${t.role})`);
+  const from = world.workloadDoneAt ?? run.steps;
+  return [
+    `note: the run never came to rest: the workload ended at step ${from} and the quiescent ` +
+    `tail stopped at step ${run.steps}, its bound, with ${
+      running.length > 0 ? running.join(", ") : "a thread"
+    } still running; what a service leaves at rest (quiescent-end Q2-Q4) is judged only at ` +
+    `rest, so it was not. A service thread that never blocks once the work is done is a busy loop.`,
+  ];
+}
+
+/**
  * Prints the verdict, the failure's signature (a failing run's, as a campaign signs it: the key
  * of the campaign summary's "failing runs by signature" lines; `signature` null or absent prints
  * none), the decisions and the replay command.
@@ -110,6 +133,7 @@ export function printOutcome(run: RunResult, replay: string, signature?: string 
   console.log(`verdict: ${describeVerdict(run.verdict)}`);
   if (signature !== undefined && signature !== null) console.log(`signature: ${signature}`);
   for (const line of stepBudgetLines(run)) console.log(line);
+  for (const line of unrestedLines(run)) console.log(line);
   if ("stack" in run.verdict && run.verdict.stack) console.log(run.verdict.stack);
   console.log(`steps: ${run.steps}  decisions: ${run.decisions.length}`);
   console.log(`decision-list: ${run.decisions.join(",")}`);

@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { stepBudgetLines } from "./_output.ts";
+import { stepBudgetLines, unrestedLines } from "./_output.ts";
 import { runScenario } from "../scenario/interpreter.ts";
 import { parseScenario } from "../scenario/schema.ts";
 import { scenarioCheckers } from "../case/kinds.ts";
@@ -73,4 +73,38 @@ Deno.test("a run ended by the liveness bound names the looping thread too", () =
     lines[0],
     /^stuck: t1 "fs\.svc" took \d+ of the 200 steps and was still running at step 200, the end of the liveness phase \(150 fair steps from step 50, and the workload had not finished\); parked: t2 "r0"/,
   );
+});
+
+// The same spinner when the workload needs nothing of it (a detach answers the read): the run
+// passes, but never comes to rest (user19, friction 2: "verdict: pass" and nothing else). The
+// note says so and names the spinning thread; a service that blocks gets no note.
+Deno.test("a pass that never came to rest says so and names the thread still running", () => {
+  const detached = parseScenario({
+    pageSize: 64,
+    pagers: [{ name: "fs", service: { kind: "custom", name: "spins" } }],
+    vmos: [{ name: "blob", pager: "fs", pages: 2 }],
+    threads: [{ name: "r0", ops: [{ op: "read", vmo: "blob", page: 0 }] }],
+    events: [{ do: "detach", target: "blob" }],
+  });
+  const monitors = scenarioCheckers("kernel+service");
+  const spun = runScenario(detached, { seed: 4, services: { spins }, monitors: monitors() });
+  assert.equal(spun.verdict.kind, "pass");
+  const lines = unrestedLines(spun);
+  assert.equal(lines.length, 1);
+  assert.match(
+    lines[0],
+    /^note: the run never came to rest: the workload ended at step \d+ and the quiescent tail stopped at step \d+, its bound, with t1 "fs\.svc" \(service\) still running; /,
+  );
+  const rested = runScenario(
+    parseScenario({
+      pageSize: 64,
+      pagers: [{ name: "fs", service: { kind: "eager" } }],
+      vmos: [{ name: "blob", pager: "fs", pages: 2 }],
+      threads: [{ name: "r0", ops: [{ op: "read", vmo: "blob", page: 0 }] }],
+      events: [{ do: "detach", target: "blob" }],
+    }),
+    { seed: 4, monitors: monitors() },
+  );
+  assert.equal(rested.verdict.kind, "pass");
+  assert.deepEqual(unrestedLines(rested), []);
 });
