@@ -48,3 +48,21 @@ Deno.test("a module changed since the case was written is a notice, not a proble
   assert.equal(r.notices.length, 1);
   assert.match(r.notices[0], /changed since the case was written/);
 });
+
+Deno.test("a hand-edited case's envelope errors say what is missing, what a typo was meant to be, and show a bad expected", async () => {
+  const { parseCase } = await import("./envelope.ts");
+  const doc = JSON.parse(await Deno.readTextFile(FILE));
+  const messages = (d: unknown) => {
+    const r = parseCase(d, "x.json");
+    return "errors" in r ? r.errors.map((e) => e.message) : [];
+  };
+  assert.ok("case" in parseCase(doc, "x.json"));
+  const { input, ...rest } = doc;
+  assert.deepEqual(messages({ ...rest, inptu: input }), [
+    "input: missing: every case has this field",
+    '(root): Unrecognized key: "inptu"; "inptu": did you mean "input"?',
+  ]);
+  assert.deepEqual(messages({ ...doc, expected: "pas" }), [
+    'expected: "pas" is not pass, a verdict kind, or invariant:<name>; did you mean "pass"?',
+  ]);
+});

@@ -11,6 +11,7 @@
 
 import { z } from "npm:zod@4.6.7";
 import { formatIssues } from "../scenario/schema.ts";
+import { nearest } from "../scenario/nearest.ts";
 import { BUG_IDS } from "../zoo/registry.ts";
 import { KIND_NAMES, type KindName } from "./kind.ts";
 import { CheckerSetSchema, KINDS } from "./kinds.ts";
@@ -255,6 +256,49 @@ function issues(
   };
 }
 
+/** The verdicts a case may expect, besides `invariant:<name>` (a typo of one gets a suggestion). */
+const EXPECTED_KINDS = [
+  "pass",
+  "hang",
+  "step-budget",
+  "kernel-assertion",
+  "thread-fault",
+  "service-hang",
+  "out-of-memory",
+] as const;
+
+/**
+ * An envelope issue in a hand editor's words: a missing field says so (zod: "expected
+ * nonoptional, received undefined"), an unknown field names the envelope field it is nearest,
+ * and a bad `expected` shows the value and the verdict it is nearest.
+ */
+function withEnvelopeHint(
+  doc: unknown,
+  i: { path: readonly PropertyKey[]; message: string; code?: string; keys?: readonly string[] },
+): { path: readonly PropertyKey[]; message: string } {
+  const top = typeof doc === "object" && doc !== null ? doc as Record<string, unknown> : {};
+  const fields = Object.keys(EnvelopeSchema.shape);
+  if (i.path.length === 1 && top[String(i.path[0])] === undefined && i.code === "invalid_type") {
+    return { path: i.path, message: "missing: every case has this field" };
+  }
+  if (i.path.length === 0 && i.code === "unrecognized_keys") {
+    const hints = (i.keys ?? []).flatMap((k) => {
+      const near = nearest(k, fields.filter((f) => top[f] === undefined));
+      return near === null ? [] : [`"${k}": did you mean "${near}"?`];
+    });
+    if (hints.length > 0) return { path: i.path, message: `${i.message}; ${hints.join("; ")}` };
+  }
+  if (i.path.length === 1 && i.path[0] === "expected" && typeof top.expected === "string") {
+    const near = nearest(top.expected, EXPECTED_KINDS);
+    return {
+      path: i.path,
+      message: `${JSON.stringify(top.expected)} is not ${i.message}` +
+        (near === null ? "" : `; did you mean "${near}"?`),
+    };
+  }
+  return i;
+}
+
 /** The format tag of a document, if it has one. */
 function formatOf(doc: unknown): unknown {
   const format = typeof doc === "object" && doc !== null
@@ -353,7 +397,7 @@ export function parseCase(
     };
   }
   const r = EnvelopeSchema.safeParse(doc);
-  if (!r.success) return issues(file, r.error.issues);
+  if (!r.success) return issues(file, r.error.issues.map((i) => withEnvelopeHint(doc, i)));
   // The input with its kind's defaults filled in.
   const input = KINDS[r.data.kind].schema.parse(r.data.input);
   return { case: { ...r.data, input } as CaseEnvelope };
