@@ -216,12 +216,21 @@ export function contractViolations(
 export class ContractError extends ScenarioError {
   /** The error's name. */
   override name = "ContractError";
-  /** The refusal of `violation` (and `more` others) in the scenario read from `where`. */
-  constructor(where: string, readonly violation: ContractViolation, more: number) {
+  /**
+   * The refusal of `violation` in the scenario read from `where`; `others` (the scenario's other
+   * violations) follow it, one line each, so a fix of the first does not reveal the next.
+   */
+  constructor(
+    where: string,
+    readonly violation: ContractViolation,
+    others: readonly ContractViolation[] = [],
+  ) {
     super(where, [violation.message]);
-    this.message = `${where}: out of the contract of service "${violation.service}": ` +
-      `clause ${violation.clause}: ${violation.message} (${violation.path.join(".")})` +
-      (more > 0 ? ` (and ${more} more)` : "");
+    const line = (v: ContractViolation) =>
+      `out of the contract of service "${v.service}": clause ${v.clause}: ${v.message} ` +
+      `(${v.path.join(".")})`;
+    this.message = `${where}: ${line(violation)}` +
+      others.map((v) => `\n  also ${line(v)}`).join("");
   }
 }
 
@@ -257,7 +266,7 @@ export function assertInContract(
   where: string = scenario.name ?? "scenario",
 ): void {
   const v = contractViolations(scenario, contractsOf(services));
-  if (v.length > 0) throw new ContractError(where, v[0], v.length - 1);
+  if (v.length > 0) throw new ContractError(where, v[0], v.slice(1));
 }
 
 /**

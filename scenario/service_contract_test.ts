@@ -331,3 +331,32 @@ Deno.test('trapDirty "always": only trap-dirty VMOs are generated, drawn, shrunk
     true,
   );
 });
+
+Deno.test("a scenario out of a contract on two clauses names both, one line each (no 'and 1 more')", async () => {
+  const { parseScenario } = await import("./schema.ts");
+  const { assertInContract } = await import("./contract.ts");
+  const s = parseScenario({
+    pageSize: 4096,
+    pagers: [{ name: "fs", service: { kind: "custom", name: "mine" } }],
+    vmos: [{ name: "a", pager: "fs", pages: 1, trapDirty: true }],
+    threads: [{ name: "r", ops: [{ op: "read", vmo: "a", page: 0 }] }],
+  });
+  const mine = withContract(eagerService, {
+    pageSize: { min: 64, max: 256 },
+    vmoOptions: { trapDirty: false },
+  });
+  assert.throws(
+    () => assertInContract(s, { mine }, "s.json"),
+    (e: Error) => {
+      const lines = e.message.split("\n");
+      assert.equal(lines.length, 2, e.message);
+      assert.match(lines[0], /^s\.json: out of the contract of service "mine": clause pageSize: /);
+      assert.match(
+        lines[1],
+        /^ {2}also out of the contract of service "mine": clause vmoOptions\.trapDirty: /,
+      );
+      assert.doesNotMatch(e.message, /more\)/);
+      return true;
+    },
+  );
+});
