@@ -4,7 +4,6 @@
 // the judge runs it: program/testdata/program_verdict.ts). Plus the model parts the predictions
 // stand on.
 import { strict as assert } from "node:assert";
-import { type MutantMirror, mutantMirror } from "../mutate/mutant_mirror.ts";
 import {
   ZX_ERR_NOT_SUPPORTED,
   ZX_OBJ_TYPE_VMO,
@@ -18,10 +17,7 @@ import {
 } from "../kernel/constants.ts";
 import { vmoOpRangeOutcome } from "./anon_op_range.ts";
 import { HandleModel } from "./handle_model.ts";
-import { firstContractKiller, mirrorProgramVerdict } from "./testdata/program_verdict.ts";
-
-// deno-lint-ignore no-explicit-any
-type Any = any;
+import { firstContractKiller, sharedProgramMirror } from "./testdata/program_verdict.ts";
 
 const PS = 4096;
 
@@ -87,17 +83,8 @@ Deno.test("vmoOpRangeOutcome: DECOMMIT is ZX_OK aligned, with no pin that may ho
 
 const FILES = ["kernel/vmo_pages.ts"];
 
-let shared: Promise<{ m: MutantMirror; verdict: (k: number, key?: string) => Any }> | undefined;
-
-/** The one mirror and a verdict of the judge's program `k` from it. */
-function judged(): Promise<{ m: MutantMirror; verdict: (k: number, key?: string) => Any }> {
-  shared ??= (async () => {
-    const m = await mutantMirror(FILES);
-    globalThis.addEventListener("unload", () => m.dispose());
-    return { m, verdict: await mirrorProgramVerdict(m) };
-  })();
-  return shared;
-}
+/** The one mirror of FILES and a verdict of the judge's program `k` from it. */
+const judged = sharedProgramMirror(FILES);
 
 const CASES: [key: string, what: string][] = [
   [

@@ -6,13 +6,12 @@
 // resize leaves alone (run.ts `childFixedSize`, the `cloneKeepsSize` tail).
 
 import { strict as assert } from "node:assert";
-import { type MutantMirror, mutantMirror } from "../mutate/mutant_mirror.ts";
 import { ZX_OBJ_TYPE_VMO, ZX_OK, ZX_VMO_OP_DECOMMIT } from "../kernel/constants.ts";
 import { vmoOpRangeOutcome } from "./anon_op_range.ts";
 import { HandleModel } from "./handle_model.ts";
 import { pinPages } from "./pin_holds.ts";
 import { CommitCeiling } from "./commit_ceiling.ts";
-import { firstContractKiller, mirrorProgramVerdict } from "./testdata/program_verdict.ts";
+import { firstContractKiller, sharedProgramMirror } from "./testdata/program_verdict.ts";
 
 // deno-lint-ignore no-explicit-any
 type Any = any;
@@ -99,17 +98,8 @@ Deno.test("CommitCeiling: a DECOMMIT's pages stay absent until a call on the VMO
 
 const FILES = ["kernel/vmo_pages.ts"];
 
-let shared: Promise<{ m: MutantMirror; verdict: (k: number, key?: string) => Any }> | undefined;
-
-/** The one mirror and a verdict of the judge's program `k` from it. */
-function judged(): Promise<{ m: MutantMirror; verdict: (k: number, key?: string) => Any }> {
-  shared ??= (async () => {
-    const m = await mutantMirror(FILES);
-    globalThis.addEventListener("unload", () => m.dispose());
-    return { m, verdict: await mirrorProgramVerdict(m) };
-  })();
-  return shared;
-}
+/** The one mirror of FILES and a verdict of the judge's program `k` from it. */
+const judged = sharedProgramMirror(FILES);
 
 const CASES: [key: string, what: string][] = [
   [

@@ -3,25 +3,12 @@
 // unmutated. One mirror of the files; each program drawn afresh for every run, as the judge
 // runs it, with each mutant switched on in turn (program/testdata/program_verdict.ts).
 import { strict as assert } from "node:assert";
-import { type MutantMirror, mutantMirror } from "../mutate/mutant_mirror.ts";
-import { firstContractKiller, mirrorProgramVerdict } from "./testdata/program_verdict.ts";
-
-// deno-lint-ignore no-explicit-any
-type Any = any;
+import { firstContractKiller, sharedProgramMirror } from "./testdata/program_verdict.ts";
 
 const FILES = ["kernel/kernel.ts", "kernel/port.ts", "kernel/objects.ts"];
 
-let shared: Promise<{ m: MutantMirror; verdict: (k: number, key?: string) => Any }> | undefined;
-
-/** The one mirror and a verdict of the judge's program `k` from it (program/testdata/program_verdict.ts). */
-function judged(): Promise<{ m: MutantMirror; verdict: (k: number, key?: string) => Any }> {
-  shared ??= (async () => {
-    const m = await mutantMirror(FILES);
-    globalThis.addEventListener("unload", () => m.dispose());
-    return { m, verdict: await mirrorProgramVerdict(m) };
-  })();
-  return shared;
-}
+/** The one mirror of FILES and a verdict of the judge's program `k` from it. */
+const judged = sharedProgramMirror(FILES);
 
 const CASES: [key: string, what: string][] = [
   [

@@ -7,25 +7,12 @@
 // COMPLETEs pager VMOs owe (complete_model.ts, generate.ts `#completes`). One mirror of the
 // three files.
 import { strict as assert } from "node:assert";
-import { type MutantMirror, mutantMirror } from "../mutate/mutant_mirror.ts";
-import { firstContractKiller, mirrorProgramVerdict } from "./testdata/program_verdict.ts";
-
-// deno-lint-ignore no-explicit-any
-type Any = any;
+import { firstContractKiller, sharedProgramMirror } from "./testdata/program_verdict.ts";
 
 const FILES = ["kernel/kernel_vmar.ts", "kernel/signals.ts", "kernel/kernel_objects.ts"];
 
-let shared: Promise<{ m: MutantMirror; verdict: (k: number, key?: string) => Any }> | undefined;
-
-/** The one mirror and a verdict of the judge's program `k` from it (program/testdata/program_verdict.ts). */
-function judged(): Promise<{ m: MutantMirror; verdict: (k: number, key?: string) => Any }> {
-  shared ??= (async () => {
-    const m = await mutantMirror(FILES);
-    globalThis.addEventListener("unload", () => m.dispose());
-    return { m, verdict: await mirrorProgramVerdict(m) };
-  })();
-  return shared;
-}
+/** The one mirror of FILES and a verdict of the judge's program `k` from it. */
+const judged = sharedProgramMirror(FILES);
 
 const CASES: [key: string, what: string][] = [
   [

@@ -1,7 +1,7 @@
 // The judge's program verdicts from a mutant mirror, for the tests that judge mutants on the
 // mutate judge's programs (contract_mutants_test.ts, oracle_gap_k_test.ts,
 // range_content_mutants_test.ts): one copy of how a `program:K` probe runs program `k`.
-import type { MutantMirror } from "../../mutate/mutant_mirror.ts";
+import { type MutantMirror, mutantMirror } from "../../mutate/mutant_mirror.ts";
 
 // deno-lint-ignore no-explicit-any
 type Any = any;
@@ -22,6 +22,23 @@ export async function mirrorProgramVerdict(
     const run = () => runProgram(program, { ...how, monitors: programMonitors }).verdict;
     return key === undefined ? run() : m.withMutant(key, run);
   };
+}
+
+/**
+ * One mirror of `files` for a whole test file, made on first use and removed when the file
+ * unloads, with {@linkcode mirrorProgramVerdict}'s verdict from it: the gap tests' shared
+ * fixture (gap_a_test.ts, gap_v_test.ts, oracle_gap_k_test.ts, oracle_gap_o_test.ts).
+ */
+export function sharedProgramMirror(
+  files: readonly string[],
+): () => Promise<{ m: MutantMirror; verdict: (k: number, key?: string) => Any }> {
+  let shared: Promise<{ m: MutantMirror; verdict: (k: number, key?: string) => Any }> | undefined;
+  return () =>
+    shared ??= (async () => {
+      const m = await mutantMirror([...files]);
+      globalThis.addEventListener("unload", () => m.dispose());
+      return { m, verdict: await mirrorProgramVerdict(m) };
+    })();
 }
 
 /**
