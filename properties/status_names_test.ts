@@ -12,11 +12,9 @@ import {
   UPSTREAM_FAIL_CODES,
   UPSTREAM_STATUS,
 } from "./_zx_status.ts";
-import { mutantMirror } from "../mutate/mutant_mirror.ts";
-import { strykerNs } from "../mutate/ns.ts";
 import { judgeProgram } from "../mutate/judges.ts";
 import { programMonitors, runProgram } from "../program/run.ts";
-import { mirrorProgramVerdict } from "../program/testdata/program_verdict.ts";
+import { staticConstantsKiller as killer } from "../program/testdata/program_verdict.ts";
 
 Deno.test("shownStatusProblem: the kernel shows every errors.h number by errors.h's name", () => {
   for (const [name, n] of UPSTREAM_STATUS) {
@@ -40,30 +38,6 @@ Deno.test("UPSTREAM_FAIL_CODES: IsValidExternalFailureCode's five, by errors.h's
   assert.deepEqual(UPSTREAM_FAIL_CODES, [-40, -42, -20, -54, -15]);
   assert.deepEqual([...constants.PAGER_FAIL_CODES].sort(), [...UPSTREAM_FAIL_CODES].sort());
 });
-
-/**
- * The first of the mutate judge's programs that fails syscall-contract with the static mutant
- * `key` of kernel/constants.ts on (a fresh mirror loads with it on), or undefined among the
- * first `n`.
- */
-async function killer(key: string, n: number): Promise<{ k: number; why: string } | undefined> {
-  const m = await mutantMirror("kernel/constants.ts");
-  const ns = strykerNs();
-  try {
-    ns.activeMutant = m.idOf(key);
-    const verdict = await mirrorProgramVerdict(m);
-    for (let k = 0; k < n; k++) {
-      const v = verdict(k);
-      if (v.kind === "invariant" && v.invariant === "syscall-contract") {
-        return { k, why: JSON.stringify(v) };
-      }
-    }
-    return undefined;
-  } finally {
-    ns.activeMutant = undefined;
-    m.dispose();
-  }
-}
 
 for (
   const [key, what] of [

@@ -5,11 +5,9 @@
 import { strict as assert } from "node:assert";
 import * as constants from "../kernel/constants.ts";
 import { UPSTREAM_STATUS, upstreamStatusProblem } from "./_zx_status.ts";
-import { mutantMirror } from "../mutate/mutant_mirror.ts";
-import { strykerNs } from "../mutate/ns.ts";
 import { judgeProgram } from "../mutate/judges.ts";
 import { programMonitors, runProgram } from "../program/run.ts";
-import { mirrorProgramVerdict } from "../program/testdata/program_verdict.ts";
+import { staticConstantsKiller as killer } from "../program/testdata/program_verdict.ts";
 
 Deno.test("_zx_status: every status kernel/constants.ts exports has errors.h's number", () => {
   const exported = Object.entries(constants).filter(([name]) => /^ZX_(OK|ERR_)/.test(name));
@@ -28,30 +26,6 @@ Deno.test("_zx_status: a non-status, an unnamed number and a renumbered status e
   assert.match(upstreamStatusProblem(-60)!, /no Zircon status/);
   assert.equal(upstreamStatusProblem(0.5), "0.5 (ZX_STATUS(0.5)), no Zircon status");
 });
-
-/**
- * The first of the mutate judge's programs that fails syscall-contract with the static mutant
- * `key` of kernel/constants.ts on (a fresh mirror loads with it on, as mutate gives a static
- * mutant a fresh worker), or undefined among the first `n`.
- */
-async function killer(key: string, n: number): Promise<{ k: number; why: string } | undefined> {
-  const m = await mutantMirror("kernel/constants.ts");
-  const ns = strykerNs();
-  try {
-    ns.activeMutant = m.idOf(key);
-    const verdict = await mirrorProgramVerdict(m);
-    for (let k = 0; k < n; k++) {
-      const v = verdict(k);
-      if (v.kind === "invariant" && v.invariant === "syscall-contract") {
-        return { k, why: JSON.stringify(v) };
-      }
-    }
-    return undefined;
-  } finally {
-    ns.activeMutant = undefined;
-    m.dispose();
-  }
-}
 
 for (
   const [key, what] of [

@@ -2,6 +2,7 @@
 // mutate judge's programs (contract_mutants_test.ts, oracle_gap_k_test.ts,
 // range_content_mutants_test.ts): one copy of how a `program:K` probe runs program `k`.
 import { type MutantMirror, mutantMirror } from "../../mutate/mutant_mirror.ts";
+import { strykerNs } from "../../mutate/ns.ts";
 
 // deno-lint-ignore no-explicit-any
 type Any = any;
@@ -56,4 +57,31 @@ export function firstContractKiller(
     if (v.kind === "invariant" && v.invariant === "program-contract") return k;
   }
   return undefined;
+}
+
+/**
+ * The first of the judge's programs `0..n-1` that fails syscall-contract with the static mutant
+ * `key` of kernel/constants.ts on, or undefined: a fresh mirror loads with it on, as mutate
+ * gives a static mutant a fresh worker (zx_status_test.ts, status_names_test.ts).
+ */
+export async function staticConstantsKiller(
+  key: string,
+  n: number,
+): Promise<{ k: number; why: string } | undefined> {
+  const m = await mutantMirror("kernel/constants.ts");
+  const ns = strykerNs();
+  try {
+    ns.activeMutant = m.idOf(key);
+    const verdict = await mirrorProgramVerdict(m);
+    for (let k = 0; k < n; k++) {
+      const v = verdict(k);
+      if (v.kind === "invariant" && v.invariant === "syscall-contract") {
+        return { k, why: JSON.stringify(v) };
+      }
+    }
+    return undefined;
+  } finally {
+    ns.activeMutant = undefined;
+    m.dispose();
+  }
 }
