@@ -992,6 +992,22 @@ class CallBuilder {
   }
 
   /**
+   * A fresh region of `pages` pages in the root VMAR that takes SPECIFIC, readable and writable
+   * mappings (no draws): the layouts' tails each start from one.
+   */
+  #rwRegion(pages: number): CallRef {
+    return this.#emit({
+      call: "zx_vmar_allocate",
+      args: [
+        { vmar: 0 },
+        ZX_VM_CAN_MAP_SPECIFIC | ZX_VM_CAN_MAP_READ | ZX_VM_CAN_MAP_WRITE,
+        0,
+        pages * this.#ps,
+      ],
+    }, null);
+  }
+
+  /**
    * The end of a region layout, with no draws of its own: the argument edges of
    * `zx_vmar_protect` and `zx_vmar_unmap` in a fresh four-page region whose layout the contract
    * knows exactly, a two-page sub-region at page 0 and a read-write mapping of a fresh plain
@@ -1007,15 +1023,7 @@ class CallBuilder {
    */
   #protectEdges(): void {
     const ps = this.#ps;
-    const region = this.#emit({
-      call: "zx_vmar_allocate",
-      args: [
-        { vmar: 0 },
-        ZX_VM_CAN_MAP_SPECIFIC | ZX_VM_CAN_MAP_READ | ZX_VM_CAN_MAP_WRITE,
-        0,
-        4 * ps,
-      ],
-    }, null);
+    const region = this.#rwRegion(4);
     this.#emit({
       call: "zx_vmar_allocate",
       args: [{ h: region }, ZX_VM_SPECIFIC | ZX_VM_CAN_MAP_READ, 0, 2 * ps],
@@ -1154,15 +1162,7 @@ class CallBuilder {
   #regionEdges(): void {
     const ps = this.#ps;
     const rw = ZX_VM_PERM_READ | ZX_VM_PERM_WRITE;
-    const region = this.#emit({
-      call: "zx_vmar_allocate",
-      args: [
-        { vmar: 0 },
-        ZX_VM_CAN_MAP_SPECIFIC | ZX_VM_CAN_MAP_READ | ZX_VM_CAN_MAP_WRITE,
-        0,
-        10 * ps,
-      ],
-    }, null);
+    const region = this.#rwRegion(10);
     const sub = (page: number, pages: number, more = 0) =>
       this.#emit({
         call: "zx_vmar_allocate",
@@ -1213,15 +1213,7 @@ class CallBuilder {
    */
   #nestedRegion(): void {
     const ps = this.#ps;
-    const region = this.#emit({
-      call: "zx_vmar_allocate",
-      args: [
-        { vmar: 0 },
-        ZX_VM_CAN_MAP_SPECIFIC | ZX_VM_CAN_MAP_READ | ZX_VM_CAN_MAP_WRITE,
-        0,
-        3 * ps,
-      ],
-    }, null);
+    const region = this.#rwRegion(3);
     const sub = this.#emit({
       call: "zx_vmar_allocate",
       args: [{ h: region }, ZX_VM_SPECIFIC | ZX_VM_CAN_MAP_SPECIFIC | ZX_VM_CAN_MAP_READ, ps, ps],
