@@ -10,37 +10,26 @@ import { checkerSet } from "./checker_sets.ts";
 /**
  * Takes the first READ, then waits on a condition variable nobody signals (a lost wake-up in the
  * service's own block cache): the faulting thread waits in the kernel, the cause waits on a
- * futex of the service's, which a hang report must name too.
+ * futex of the service's, which a hang report must name too. With `poll`, the same lost wake-up
+ * in a batching service: after taking the READ it polls its port (deadline 0, TIMED_OUT: nothing
+ * more to batch) before it parks. It still holds the READ it took.
  */
-const lostWakeup: PagerService = function* (sys, ctx) {
-  const lock = new Mutex(sys, "cache");
-  const loaded = new CondVar(sys, "block loaded");
-  for (;;) {
-    const [st, p] = yield* sys.portWait(ctx.port, ZX_TIME_INFINITE);
-    if (st !== ZX_OK) return;
-    if (!isRead(p)) continue;
-    yield* lock.lock(sys);
-    yield* loaded.wait(sys, lock); // the loader already broadcast: nobody ever will again
-  }
-};
-
-/**
- * The same lost wake-up in a batching service: after taking a READ it polls its port (deadline 0,
- * TIMED_OUT: nothing more to batch) before it parks on the condition variable. It still holds the
- * READ it took.
- */
-const batchingLostWakeup: PagerService = function* (sys, ctx) {
-  const lock = new Mutex(sys, "cache");
-  const loaded = new CondVar(sys, "block loaded");
-  for (;;) {
-    const [st, p] = yield* sys.portWait(ctx.port, ZX_TIME_INFINITE);
-    if (st !== ZX_OK) return;
-    if (!isRead(p)) continue;
-    yield* sys.portWait(ctx.port, 0); // anything adjacent to batch? (no: TIMED_OUT)
-    yield* lock.lock(sys);
-    yield* loaded.wait(sys, lock);
-  }
-};
+function lostWakeupService(poll: boolean): PagerService {
+  return function* (sys, ctx) {
+    const lock = new Mutex(sys, "cache");
+    const loaded = new CondVar(sys, "block loaded");
+    for (;;) {
+      const [st, p] = yield* sys.portWait(ctx.port, ZX_TIME_INFINITE);
+      if (st !== ZX_OK) return;
+      if (!isRead(p)) continue;
+      if (poll) yield* sys.portWait(ctx.port, 0); // anything adjacent to batch? (no)
+      yield* lock.lock(sys);
+      yield* loaded.wait(sys, lock); // the loader already broadcast: nobody ever will again
+    }
+  };
+}
+const lostWakeup = lostWakeupService(false);
+const batchingLostWakeup = lostWakeupService(true);
 
 function scenario(extra: Partial<ScenarioInput> = {}) {
   return parseScenario({
