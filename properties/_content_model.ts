@@ -60,6 +60,8 @@ export class ContentModel {
   lifecycle: (vmo: Vmo) => boolean = () => false;
   /** Every state a page of a file that comes and goes took after a store, by "id:page". */
   readonly #earlier = new Map<string, Uint8Array[]>();
+  /** The fewest pages an earlier VMO of a file that comes and goes ended with, by file. */
+  readonly #truncatedAt = new Map<number, number>();
   readonly #pages = new Map<number, Map<number, Uint8Array>>();
   readonly #stored = new Map<number, Set<number>>();
   /** Pages this model owns (may write); the others are shared backing or zero pages. */
@@ -98,15 +100,37 @@ export class ContentModel {
    * For a page of a re-created file that no store touched in this VMO yet:
    * true when `got` is a state an earlier VMO of the same file left the page
    * in (a service that persisted it, the writeback service, brings it back);
-   * the model then holds `got`. The earlier states are the model's own,
-   * recorded at each store, so the service's word is never taken for them.
+   * the model then holds `got`. Zeros are such a state where an earlier VMO
+   * ended short of the page ({@linkcode ended}: a persisted truncation). The
+   * earlier states are the model's own, recorded at each store and at each
+   * end, so the service's word is never taken for them.
    */
   adoptEarlier(vmo: Vmo, page: number, got: Uint8Array): boolean {
     if (this.written(vmo, page) || !this.lifecycle(vmo)) return false;
-    const states = this.#earlier.get(`${this.fileId(vmo)}:${page}`);
-    if (states === undefined || !states.some((p) => sameBytes(p, got))) return false;
+    const id = this.fileId(vmo);
+    const cut = this.#truncatedAt.get(id);
+    const states = this.#earlier.get(`${id}:${page}`);
+    const truncated = cut !== undefined && page >= cut && allZero(got);
+    if (!truncated && (states === undefined || !states.some((p) => sameBytes(p, got)))) {
+      return false;
+    }
     this.#map(vmo).set(page, got.slice());
     return true;
+  }
+
+  /**
+   * A VMO of a file that comes and goes ends (detached, or dead) at its current size: a page it no
+   * longer reaches is a state the file's pages took (a truncation the service may persist, as a
+   * filesystem keeps a file's size), so a later VMO of the file may be supplied zeros there
+   * ({@linkcode adoptEarlier}). The state is the model's own, from the size the kernel left the
+   * VMO at (whole pages: `zx_vmo_set_size` rounds up), never the service's word.
+   */
+  ended(vmo: Vmo): void {
+    if (!this.lifecycle(vmo)) return;
+    const id = this.fileId(vmo);
+    const pages = Math.ceil(vmo.size / vmo.pageSize);
+    const cut = this.#truncatedAt.get(id);
+    if (cut === undefined || pages < cut) this.#truncatedAt.set(id, pages);
   }
 
   /** True once any store touched `page` of `vmo` (an acknowledged write the pager must keep). */

@@ -29,6 +29,7 @@ const STEP_KINDS: ReadonlySet<KernelEvent["k"]> = new Set([
   "supply",
   "store",
   "copy",
+  "detach",
 ]);
 
 /**
@@ -63,6 +64,11 @@ export class DataIntegrity extends StepMonitor {
         if (vmo !== undefined) {
           this.#model.store(vmo, e.offset, e.bytes, world.files.get(vmo.koid));
         }
+        return;
+      }
+      case "detach": {
+        const vmo = pagerVmo(world, e.vmo);
+        if (vmo !== undefined) this.#model.ended(vmo);
         return;
       }
       case "copy": {
