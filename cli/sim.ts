@@ -67,7 +67,11 @@ const FLAGS: Record<string, FlagSpec> = {
   },
   ...LINT_FLAG,
   ...COVERAGE_FLAG,
-  trace: { type: "string", value: "FORM", help: "text | json | none (default text)" },
+  trace: {
+    type: "string",
+    value: "FORM",
+    help: "text | json | none (default text); an html page: deno task repro --seed N --trace html",
+  },
   ...RUN_LIMIT_FLAGS,
   help: { type: "boolean", help: "show this help" },
 };
@@ -120,6 +124,13 @@ export async function main(): Promise<number> {
   }
   const pctDepth = intFlag(values, "pct-depth", 2, 1, 64);
   const form = (values.trace ?? "text") as string;
+  if (form === "html") {
+    // sim writes no files (it runs with read permission only); repro runs the same seed and does.
+    throw new UsageError(
+      "--trace html is repro's: sim writes no files. The same run as a page: deno task repro " +
+        "--seed N [--scenario FILE] [--service PATH] [--decisions LIST] --trace html [--out FILE]",
+    );
+  }
   if (!["text", "json", "none"].includes(form)) {
     throw choiceError("trace", form, ["text", "json", "none"]);
   }
