@@ -66,3 +66,18 @@ Deno.test("a hand-edited case's envelope errors say what is missing, what a typo
     'expected: "pas" is not pass, a verdict kind, or invariant:<name>; did you mean "pass"?',
   ]);
 });
+
+Deno.test("a misspelled op inside a case's scenario gets the hint the scenario file would", async () => {
+  const { parseCase } = await import("./envelope.ts");
+  const doc = JSON.parse(await Deno.readTextFile(FILE));
+  const thread = doc.input.threads.findIndex((t: { ops: unknown[] }) => t.ops.length > 0);
+  assert.ok(thread >= 0, "the fixture case has a thread with ops");
+  doc.input.threads[thread].ops[0].op = "raed";
+  const r = parseCase(doc, "x.json");
+  const messages = "errors" in r ? r.errors.map((e) => e.message) : [];
+  assert.equal(messages.length, 1, messages.join("\n"));
+  assert.match(
+    messages[0],
+    new RegExp(`^input\\.threads\\.${thread}\\.ops\\.0\\.op: .*; did you mean "read"\\?$`),
+  );
+});

@@ -15,7 +15,12 @@ import type { Monitor } from "../sim/world.ts";
 import { scenarioCuts } from "../scenario/cuts.ts";
 import { runScenario } from "../scenario/interpreter.ts";
 import { contractsOf, contractViolations } from "../scenario/contract.ts";
-import { type Scenario, SCENARIO_FORMAT, ScenarioSchema } from "../scenario/schema.ts";
+import {
+  type Scenario,
+  SCENARIO_FORMAT,
+  ScenarioInputSchema,
+  ScenarioSchema,
+} from "../scenario/schema.ts";
 import { programCuts } from "../program/cuts.ts";
 import { callCount, type Program, PROGRAM_FORMAT, ProgramSchema } from "../program/program.ts";
 import { PROGRAM_MAX_STEPS, programMonitors, runProgram } from "../program/run.ts";
@@ -103,7 +108,7 @@ export function scenarioSize(s: Scenario): number {
 export const SCENARIO_KIND: CaseKind<Scenario> = {
   name: "scenario",
   format: SCENARIO_FORMAT,
-  schema: ScenarioSchema,
+  schema: ScenarioInputSchema,
   checkerSets: SCENARIO_CHECKERS,
   checkers: scenarioCheckers,
   run(input, options, ctx) {

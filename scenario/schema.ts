@@ -964,6 +964,36 @@ function builtEvent(e: unknown): Scenario["events"][number] | null {
   };
 }
 
+/**
+ * {@linkcode ScenarioSchema} as a case reads a scenario: the same parse, and its issues carry the
+ * "did you mean" hints {@linkcode parseScenario} gives (a case's `"op": "raed"` is named as the
+ * scenario file's is).
+ *
+ * @example
+ * ```ts
+ * import { ScenarioInputSchema } from "./schema.ts";
+ * const r = ScenarioInputSchema.safeParse({
+ *   pagers: [{ name: "fs" }],
+ *   vmos: [{ name: "a", pager: "fs", pages: 1 }],
+ *   threads: [{ name: "r", ops: [{ op: "raed", vmo: "a", page: 0 }] }],
+ * });
+ * console.assert(!r.success && r.error.issues.some((i) => i.message.includes('"read"')));
+ * ```
+ */
+export const ScenarioInputSchema = {
+  parse: (doc: unknown): Scenario => ScenarioSchema.parse(doc),
+  safeParse(doc: unknown):
+    | { readonly success: true; readonly data: Scenario }
+    | {
+      readonly success: false;
+      readonly error: { readonly issues: { path: readonly PropertyKey[]; message: string }[] };
+    } {
+    const r = ScenarioSchema.safeParse(doc);
+    if (r.success) return { success: true, data: r.data };
+    return { success: false, error: { issues: withSuggestions(doc, r.error.issues) } };
+  },
+};
+
 /** A schema issue as zod reports it: what the suggestions read of one. */
 interface SchemaIssue {
   readonly path: readonly PropertyKey[];
