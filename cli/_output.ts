@@ -134,10 +134,33 @@ export function printOutcome(run: RunResult, replay: string, signature?: string 
   if (signature !== undefined && signature !== null) console.log(`signature: ${signature}`);
   for (const line of stepBudgetLines(run)) console.log(line);
   for (const line of unrestedLines(run)) console.log(line);
-  if ("stack" in run.verdict && run.verdict.stack) console.log(run.verdict.stack);
+  if ("stack" in run.verdict && run.verdict.stack) console.log(threadStack(run.verdict.stack));
   console.log(`steps: ${run.steps}  decisions: ${run.decisions.length}`);
   console.log(`decision-list: ${run.decisions.join(",")}`);
   console.log(`replay: ${replay}`);
+}
+
+/** Frames of the scheduler that steps a thread: every thread's stack ends in them. */
+const SCHEDULER = new URL("../sim/world.ts", import.meta.url).href;
+
+/**
+ * A thread's stack as its author reads it: the frames of the thread's own code (the service's, a
+ * workload's, the kernel's under a syscall), cut where the scheduler that stepped it begins
+ * (`sim/world.ts` and the harness under it), with one line saying so.
+ *
+ * @example
+ * ```ts
+ * import { threadStack } from "./_output.ts";
+ * const world = new URL("../sim/world.ts", import.meta.url).href;
+ * const stack = `Error: boom\n    at serve (file:///me/fs.ts:8:3)\n    at World.#advance (${world}:651:17)`;
+ * console.assert(threadStack(stack) === "Error: boom\n    at serve (file:///me/fs.ts:8:3)\n    (pagersim's scheduler frames omitted)");
+ * ```
+ */
+export function threadStack(stack: string): string {
+  const lines = stack.split("\n");
+  const cut = lines.findIndex((l) => /^\s+at /.test(l) && l.includes(`${SCHEDULER}:`));
+  if (cut < 0) return stack;
+  return [...lines.slice(0, cut), "    (pagersim's scheduler frames omitted)"].join("\n");
 }
 
 /** The step a failing verdict happened at, or null. */
