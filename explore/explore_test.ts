@@ -703,3 +703,40 @@ function firstOfBound(r: ExploreResult, i: number): number {
   }
   return start;
 }
+
+// A README-only user's exploration kept searching its bound after it had written the
+// counterexample (session 20, friction 4): the tasks after the first that found one are not
+// run, and what is kept is the same on 1 and 2 workers.
+Deno.test("explore: a counterexample ends its bound at its task, the same on 1 and 2 workers", async () => {
+  const scenario = withService(load("coalesce_two_readers"), "user");
+  const servicePath = new URL("./testdata/forgetful_service.ts", import.meta.url).pathname;
+  const { default: forgetful } = await import("./testdata/forgetful_service.ts");
+  const run = async (workers: number) => {
+    const ran: number[] = [];
+    const seen: { last: { tasks: number; tasksDone: number } | null } = { last: null };
+    const result = await exploreSplit(scenario, {
+      preemptions: 1,
+      splitDepth: 3,
+      workers,
+      servicePath,
+      services: { user: forgetful },
+      onTask: (t) => ran.push(t.index),
+      onProgress: (p) => {
+        if (p.boundDone) seen.last = { tasks: p.tasks, tasksDone: p.tasksDone };
+      },
+    });
+    return { result, ran: ran.sort((a, b) => a - b), last: present(seen.last, "a bound ended") };
+  };
+  const one = await run(1);
+  assert.equal(one.result.outcome, "fail");
+  const first = one.ran[one.ran.length - 1];
+  // In one thread the tasks run in order and stop at the one that found it.
+  assert.deepEqual(one.ran, [...Array(first + 1).keys()]);
+  assert.ok(
+    one.last.tasks > one.last.tasksDone,
+    `${one.last.tasks} tasks, all ${one.last.tasksDone} ran`,
+  );
+  const two = await run(2);
+  assert.deepEqual(two.result, one.result);
+  assert.equal(two.last.tasksDone, one.last.tasksDone);
+});

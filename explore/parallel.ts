@@ -298,8 +298,14 @@ function seedsOf(
 }
 
 /** Runs one generation of tasks (global indexes from `base`) and resolves with their results. */
+/**
+ * Runs a generation of tasks. A counterexample ends the bound at its task: the tasks after the
+ * lowest-index task that found one are not started (their slots are null), since none of them can
+ * give the bound's answer (the fewest preemptions, then the lowest task); the tasks before it all
+ * run, so what is kept is the same whatever ran where.
+ */
 interface Runner {
-  run(tasks: readonly SplitTask[], base: number): Promise<TaskResult[]>;
+  run(tasks: readonly SplitTask[], base: number): Promise<(TaskResult | null)[]>;
   close(): Promise<void>;
 }
 
@@ -410,11 +416,15 @@ export async function exploreSplit(
     try {
       while (generation.length > 0 && !found) {
         const results = await runner.run(generation, base);
-        found = results.some((r) => r.counterexample !== null);
+        found = results.some((r) => r !== null && r.counterexample !== null);
         base += generation.length;
         // A counterexample ends the bound: every later task has a higher index.
         const g = generation[0].generation + 1;
-        generation = found ? [] : nextGeneration(generation, results, points).map((prefix) => ({
+        generation = found ? [] : nextGeneration(
+          generation,
+          results as TaskResult[], // no counterexample: every task ran
+          points,
+        ).map((prefix) => ({
           prefix,
           seeds: seedsOf(prefix, points),
           generation: g,
@@ -425,6 +435,14 @@ export async function exploreSplit(
     } finally {
       await runner.close();
     }
+    // Only the tasks up to the first counterexample count: a task after it that a worker had
+    // already begun (or finished) when it was found is left out, so the figures do not depend on
+    // timing.
+    const stop = all.reduce(
+      (m, r) => r.counterexample !== null ? Math.min(m, r.index) : m,
+      Infinity,
+    );
+    if (stop !== Infinity) all.splice(0, all.length, ...all.filter((r) => r.index <= stop));
     all.sort((a, b) => a.index - b.index);
     const states = new Set<string>();
     for (const r of all) for (const s of r.states) states.add(s);
@@ -527,11 +545,13 @@ function localRunner(
   const cache = { store: new StateCache(), lag: CACHE_LAG, share: false };
   return {
     run(tasks, base) {
-      const results = tasks.map((task, i) => {
-        const r = runTask(scenario, bound, task, base + i, options, progress, cache);
+      const results: (TaskResult | null)[] = tasks.map(() => null);
+      for (let i = 0; i < tasks.length; i++) {
+        const r = runTask(scenario, bound, tasks[i], base + i, options, progress, cache);
         note(r);
-        return r;
-      });
+        results[i] = r;
+        if (r.counterexample !== null) break;
+      }
       return Promise.resolve(results);
     },
     close: () => Promise.resolve(),
@@ -568,7 +588,9 @@ function poolRunner(
     /** Tasks 0..doneBelow-1 of the generation are done. */
     doneBelow: number;
     done: number;
-    readonly resolve: (r: TaskResult[]) => void;
+    /** Tasks 0..end-1 are the generation's: all, or up to the first that found a counterexample. */
+    end: number;
+    readonly resolve: (r: (TaskResult | null)[]) => void;
     readonly reject: (e: Error) => void;
   } | null = null;
   const fail = () => {
@@ -581,15 +603,16 @@ function poolRunner(
     fail();
     const c = current;
     if (c === null) return;
-    while (idle.length > 0 && c.sent < c.tasks.length && c.sent - CACHE_LAG < c.doneBelow) {
+    while (idle.length > 0 && c.sent < c.end && c.sent - CACHE_LAG < c.doneBelow) {
       const w = idle.shift() as number;
       const index = c.base + c.sent;
       pool.send(w, { type: "run", index, task: c.tasks[c.sent] } satisfies WorkerCommand);
       c.sent++;
     }
-    if (c.done === c.tasks.length) {
+    if (c.doneBelow >= c.end) {
       current = null;
-      c.resolve(c.results as TaskResult[]);
+      cut ||= c.end < c.tasks.length;
+      c.resolve(c.results.map((r, i) => i < c.end ? r : null));
     }
   };
   // No run limit: a task ends when its budget or its subtree is spent.
@@ -621,6 +644,7 @@ function poolRunner(
         const at = result.index - c.base;
         c.results[at] = result;
         c.done++;
+        if (result.counterexample !== null) c.end = Math.min(c.end, at + 1);
         while (c.doneBelow < c.tasks.length && c.results[c.doneBelow] !== null) c.doneBelow++;
       }
       note(result);
@@ -629,6 +653,8 @@ function poolRunner(
     errors,
   );
   let closed = false;
+  /** A generation ended at a counterexample while later tasks may still run: close stops them. */
+  let cut = false;
   void pool.finished.then(() => {
     if (!closed && errors.length === 0) errors.push("every worker ended before the bound did");
     fail();
@@ -637,7 +663,7 @@ function poolRunner(
   const check = setInterval(fail, 100);
   return {
     run(tasks, base) {
-      return new Promise<TaskResult[]>((resolve, reject) => {
+      return new Promise<(TaskResult | null)[]>((resolve, reject) => {
         current = {
           tasks,
           base,
@@ -645,6 +671,7 @@ function poolRunner(
           sent: 0,
           doneBelow: 0,
           done: 0,
+          end: tasks.length,
           resolve,
           reject,
         };
@@ -654,7 +681,7 @@ function poolRunner(
     async close() {
       closed = true;
       clearInterval(check);
-      if (errors.length > 0) await pool.terminateAll();
+      if (errors.length > 0 || cut) await pool.terminateAll();
       else for (let w = 0; w < count; w++) pool.send(w, { type: "end" } satisfies WorkerCommand);
       await pool.finished;
     },
