@@ -3,7 +3,10 @@
  * 1, 2, ...) with no checker, with all of them, and with each one alone (sharing a journal of its
  * own), interleaved for about SECONDS, CPU time, least of the rounds; printed as milliseconds, a
  * ratio to the plain batch and the marginal cost over it. The figure `checker overhead` of
- * `bench/figures.ts` is the "all" row; this one says where it goes (issue 17).
+ * `bench/figures.ts` is the "all" row; this one says where it goes (issue 17). The last row,
+ * "all + 10 no-ops", adds ten checkers of ten classes that hear every event after the step and
+ * do nothing with it: what the journal's dispatch costs per checker call (megamorphic, as the
+ * real checkers' calls are), printed in nanoseconds a call.
  *
  * @example
  * ```sh
@@ -17,7 +20,7 @@ import process from "node:process";
 import { DEFAULT } from "../bench/_loops.ts";
 import { runScenario } from "../scenario/interpreter.ts";
 import { kernelInvariants } from "../properties/kernel_invariants.ts";
-import { shareJournal } from "../properties/_step_monitor.ts";
+import { shareJournal, StepMonitor } from "../properties/_step_monitor.ts";
 import type { Monitor } from "../sim/world.ts";
 import { numericArgs } from "./_numeric_args.ts";
 
@@ -35,6 +38,21 @@ function batch(make: () => Monitor[]): number {
   return steps;
 }
 
+/** How many events the no-op checkers were handed. */
+let noOpCalls = 0;
+
+/** Ten checker classes of their own (ten shapes, as the real checkers'), hearing every event. */
+const NO_OPS: (new () => StepMonitor)[] = Array.from(
+  { length: 10 },
+  (_, i) =>
+    class extends StepMonitor {
+      readonly name = `no-op-${i}`;
+      protected override onStepEvent(): void {
+        noOpCalls++;
+      }
+    },
+);
+
 const USAGE =
   "usage: deno run --allow-read --allow-env --allow-sys tools/checker_costs.ts [SECONDS]";
 
@@ -43,6 +61,8 @@ if (import.meta.main) {
   const names = kernelInvariants().map((m) => m.name);
   const sets: [string, () => Monitor[]][] = [["none", () => []], ["all", () => kernelInvariants()]];
   names.forEach((n, i) => sets.push([n, () => shareJournal([kernelInvariants()[i]])]));
+  const noOps = "all + 10 no-ops";
+  sets.push([noOps, () => shareJournal([...kernelInvariants(), ...NO_OPS.map((C) => new C())])]);
   for (const [, make] of sets) batch(make); // warm-up
   const best = new Map<string, number>();
   const until = performance.now() + seconds * 1000;
@@ -53,6 +73,9 @@ if (import.meta.main) {
       best.set(name, Math.min(best.get(name) ?? Infinity, cpu() - t));
     }
   }
+  noOpCalls = 0;
+  batch(sets[sets.length - 1][1]);
+  const callsPerBatch = noOpCalls;
   const plain = best.get("none") ?? 1;
   for (const [name, us] of best) {
     console.log(
@@ -60,4 +83,9 @@ if (import.meta.main) {
         `+${((us - plain) / 1000).toFixed(1)} ms`,
     );
   }
+  const extra = (best.get(noOps) ?? 0) - (best.get("all") ?? 0);
+  console.log(
+    `dispatch: ${(extra * 1000 / callsPerBatch).toFixed(1)} ns a checker call ` +
+      `(${callsPerBatch} no-op calls a batch)`,
+  );
 }
