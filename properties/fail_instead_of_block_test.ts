@@ -1,11 +1,14 @@
 // syscall-contract `fail-instead-of-block` (properties/_fail_instead_of_block.ts): a thread in the
-// fail-instead-of-block mode that parks on a page request inside a VMO syscall fails the run. The
-// rule's own cases on a stub world, then the kernel mutant it kills on one campaign run of the
-// mutate judge (campaign seed 1), switched on in an instrumented mirror of kernel/vmo_pages.ts.
-// The mutant survived every checker before the rule (full run on 3a0112d, shard 1 of 8).
+// fail-instead-of-block mode that parks on a page request inside a VMO syscall fails the run; and
+// `wait-text` (properties/_pager_wait_text.ts): a pager wait's text names its VMO, its request,
+// and a closed port. The rules' own cases on a stub world, then the kernel mutants they kill on
+// campaign runs of the mutate judge (campaign seed 1), switched on in one instrumented mirror of
+// kernel/vmo_pages.ts. Each mutant survived every checker before the rules (full run on 3a0112d,
+// shard 1 of 8).
 import { strict as assert } from "node:assert";
 import { mirrorCampaignRun, type MutantMirror, mutantMirror } from "../mutate/mutant_mirror.ts";
 import { blockedInsteadOfFailing } from "./_fail_instead_of_block.ts";
+import { pagerWaitTextProblem } from "./_pager_wait_text.ts";
 import type { Call } from "./_step_monitor.ts";
 
 // deno-lint-ignore no-explicit-any
@@ -42,6 +45,36 @@ Deno.test("fail-instead-of-block: only a pager wait inside a syscall's own acces
   );
 });
 
+/** A world of one thread parked on vmo 1005, whose pager port has `portHandles` handles. */
+function parkedOn(portHandles: number): Any {
+  const vmo = { koid: 1005, proxy: { port: { handleCount: portHandles } } };
+  return { threads: [{ k: { waiterVmo: vmo } }] };
+}
+
+Deno.test("wait-text: a pager wait names its VMO and request, and a closed port exactly when it is", () => {
+  const on = (text: string) => ({ ...BLOCK, on: text });
+  const open = "vmo 1005: READ request #1 pages [0,1) at page 0";
+  const closed = `${open} (port closed: no packet will be delivered)`;
+  assert.equal(pagerWaitTextProblem(on(open), parkedOn(1)), null);
+  assert.equal(pagerWaitTextProblem(on(closed), parkedOn(0)), null);
+  assert.equal(
+    pagerWaitTextProblem(on("vmo 1005: DIRTY request #4 pages [2,5)"), parkedOn(1)),
+    null,
+  );
+  assert.match(pagerWaitTextProblem(on(open), parkedOn(0)) ?? "", /no handle left/);
+  assert.match(pagerWaitTextProblem(on(closed), parkedOn(2)) ?? "", /port is open/);
+  assert.match(
+    pagerWaitTextProblem(on("vmo 1006: nothing"), parkedOn(1)) ?? "",
+    /says it waits on/,
+  );
+  assert.match(pagerWaitTextProblem(on(`${open}x`), parkedOn(1)) ?? "", /no known form/);
+  // Not a pager wait: nothing to judge.
+  assert.equal(
+    pagerWaitTextProblem(on("port 7"), { threads: [{ k: { waiterVmo: null } }] } as Any),
+    null,
+  );
+});
+
 let shared: Promise<MutantMirror> | undefined;
 
 function mirror(): Promise<MutantMirror> {
@@ -52,21 +85,43 @@ function mirror(): Promise<MutantMirror> {
   return shared;
 }
 
-const CASES: [key: string, run: number, what: string][] = [
-  ["kernel/vmo_pages.ts:474:33:BlockStatement:{}", 72, "a read parks instead of failing"],
-  ["kernel/vmo_pages.ts:531:33:BlockStatement:{}", 199, "a COMMIT parks instead of failing"],
+const CASES: [key: string, run: number, rule: RegExp, what: string][] = [
+  [
+    "kernel/vmo_pages.ts:474:33:BlockStatement:{}",
+    72,
+    /^fail-instead-of-block: /,
+    "a read parks instead of failing",
+  ],
+  [
+    "kernel/vmo_pages.ts:531:33:BlockStatement:{}",
+    199,
+    /^fail-instead-of-block: /,
+    "a COMMIT parks instead of failing",
+  ],
+  [
+    'kernel/vmo_pages.ts:329:13:StringLiteral:""',
+    36,
+    /^wait-text: .*no handle left/,
+    "a wait on a VMO whose port closed does not say so",
+  ],
+  [
+    'kernel/vmo_pages.ts:330:13:StringLiteral:"Stryker was here!"',
+    1,
+    /^wait-text: .*no known form/,
+    "a wait's text gains words",
+  ],
 ];
 
-Deno.test("fail-instead-of-block kills the kernel's blocking fail-instead-of-block calls on campaign runs", async (t) => {
+Deno.test("fail-instead-of-block and wait-text kill the kernel's blocking fail-instead-of-block calls and misdescribed pager waits on campaign runs", async (t) => {
   const m = await mirror();
   const run = (await mirrorCampaignRun(m)) as (k: number) => Any;
-  for (const [key, k, what] of CASES) {
+  for (const [key, k, rule, what] of CASES) {
     await t.step(what, () => {
       assert.equal(run(k).kind, "pass", `run ${k} unmutated`);
       const v: Any = m.withMutant(key, () => run(k));
       assert.equal(v.kind, "invariant", JSON.stringify(v));
       assert.equal(v.invariant, "syscall-contract", JSON.stringify(v));
-      assert.match(v.message, /^fail-instead-of-block: /);
+      assert.match(v.message, rule);
     });
   }
 });

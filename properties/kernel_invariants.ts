@@ -42,6 +42,7 @@ export const KERNEL_INVARIANTS: Readonly<Record<string, readonly string[]>> = {
     "K23",
     "K27",
     "fail-instead-of-block",
+    "wait-text",
   ],
   "no-lost-requests": ["hang", "documented-errors"],
   "dirty-state": ["K3", "K17", "K18", "K19", "K20", "K21", "K25"],
