@@ -69,6 +69,8 @@ import {
   ZX_PAGER_OP_FAIL,
 } from "../kernel/constants.ts";
 import { shownStatusProblem, UPSTREAM_FAIL_CODES, upstreamStatusProblem } from "./_zx_status.ts";
+import { blockedInsteadOfFailing } from "./_fail_instead_of_block.ts";
+import { pagerWaitTextProblem } from "./_pager_wait_text.ts";
 import { type EventSink, type KernelEvent, NULL_SINK } from "../kernel/events.ts";
 import type { Kernel } from "../kernel/kernel.ts";
 import type { KThread } from "../kernel/objects.ts";
@@ -836,6 +838,18 @@ export class SyscallContract extends StepMonitor {
       this.#contract(e, call, world);
     }
     this.#perWaiter(e, world);
+    if (k === "block") this.#noBlock(blockedInsteadOfFailing(e, call, world));
+    if (k === "block") this.#waitText(pagerWaitTextProblem(e, world));
+  }
+
+  /** `fail-instead-of-block`: see properties/_fail_instead_of_block.ts. */
+  #noBlock(problem: string | null): void {
+    if (problem !== null) this.fail("fail-instead-of-block", problem);
+  }
+
+  /** `wait-text`: see properties/_pager_wait_text.ts. */
+  #waitText(problem: string | null): void {
+    if (problem !== null) this.fail("wait-text", problem);
   }
 
   protected override endStep(): void {

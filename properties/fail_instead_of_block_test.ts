@@ -1,0 +1,127 @@
+// syscall-contract `fail-instead-of-block` (properties/_fail_instead_of_block.ts): a thread in the
+// fail-instead-of-block mode that parks on a page request inside a VMO syscall fails the run; and
+// `wait-text` (properties/_pager_wait_text.ts): a pager wait's text names its VMO, its request,
+// and a closed port. The rules' own cases on a stub world, then the kernel mutants they kill on
+// campaign runs of the mutate judge (campaign seed 1), switched on in one instrumented mirror of
+// kernel/vmo_pages.ts. Each mutant survived every checker before the rules (full run on 3a0112d,
+// shard 1 of 8).
+import { strict as assert } from "node:assert";
+import { mirrorCampaignRun, type MutantMirror, mutantMirror } from "../mutate/mutant_mirror.ts";
+import { blockedInsteadOfFailing } from "./_fail_instead_of_block.ts";
+import { pagerWaitTextProblem } from "./_pager_wait_text.ts";
+import type { Call } from "./_step_monitor.ts";
+
+// deno-lint-ignore no-explicit-any
+type Any = any;
+
+/** A world of one thread in `mode`, parked on `waiter` (null: no pager wait). */
+function world(failInsteadOfBlock: boolean, waiter: { suspendable: boolean } | null): Any {
+  return { threads: [{ k: { failInsteadOfBlock, waiter } }] };
+}
+
+const BLOCK = {
+  k: "block",
+  tid: 1,
+  on: "vmo 1005: READ request #1 pages [0,1) at page 0",
+} as const;
+const call = (name: string): Call => ({ tid: 1, name, args: [], step: 3 });
+
+Deno.test("fail-instead-of-block: only a pager wait inside a syscall's own access is a problem", () => {
+  const pager = { suspendable: true };
+  const problem = blockedInsteadOfFailing(BLOCK, call("zx_vmo_read"), world(true, pager));
+  assert.match(
+    problem ?? "",
+    /^t1 runs in the fail-instead-of-block mode but parked in zx_vmo_read/,
+  );
+  assert.ok(blockedInsteadOfFailing(BLOCK, call("zx_vmo_op_range"), world(true, pager)));
+  // Not judged: a thread that blocks by default, a wait that is no pager wait, a user page fault
+  // through a mapping, and a fault on a syscall's user buffer (its waiter holds suspend off).
+  assert.equal(blockedInsteadOfFailing(BLOCK, call("zx_vmo_read"), world(false, pager)), null);
+  assert.equal(blockedInsteadOfFailing(BLOCK, call("zx_port_wait"), world(true, null)), null);
+  assert.equal(blockedInsteadOfFailing(BLOCK, call("mem_read"), world(true, pager)), null);
+  assert.equal(
+    blockedInsteadOfFailing(BLOCK, call("zx_vmo_read"), world(true, { suspendable: false })),
+    null,
+  );
+});
+
+/** A world of one thread parked on vmo 1005, whose pager port has `portHandles` handles. */
+function parkedOn(portHandles: number): Any {
+  const vmo = { koid: 1005, proxy: { port: { handleCount: portHandles } } };
+  return { threads: [{ k: { waiterVmo: vmo } }] };
+}
+
+Deno.test("wait-text: a pager wait names its VMO and request, and a closed port exactly when it is", () => {
+  const on = (text: string) => ({ ...BLOCK, on: text });
+  const open = "vmo 1005: READ request #1 pages [0,1) at page 0";
+  const closed = `${open} (port closed: no packet will be delivered)`;
+  assert.equal(pagerWaitTextProblem(on(open), parkedOn(1)), null);
+  assert.equal(pagerWaitTextProblem(on(closed), parkedOn(0)), null);
+  assert.equal(
+    pagerWaitTextProblem(on("vmo 1005: DIRTY request #4 pages [2,5)"), parkedOn(1)),
+    null,
+  );
+  assert.match(pagerWaitTextProblem(on(open), parkedOn(0)) ?? "", /no handle left/);
+  assert.match(pagerWaitTextProblem(on(closed), parkedOn(2)) ?? "", /port is open/);
+  assert.match(
+    pagerWaitTextProblem(on("vmo 1006: nothing"), parkedOn(1)) ?? "",
+    /says it waits on/,
+  );
+  assert.match(pagerWaitTextProblem(on(`${open}x`), parkedOn(1)) ?? "", /no known form/);
+  // Not a pager wait: nothing to judge.
+  assert.equal(
+    pagerWaitTextProblem(on("port 7"), { threads: [{ k: { waiterVmo: null } }] } as Any),
+    null,
+  );
+});
+
+let shared: Promise<MutantMirror> | undefined;
+
+function mirror(): Promise<MutantMirror> {
+  shared ??= mutantMirror("kernel/vmo_pages.ts").then((m) => {
+    globalThis.addEventListener("unload", () => m.dispose());
+    return m;
+  });
+  return shared;
+}
+
+const CASES: [key: string, run: number, rule: RegExp, what: string][] = [
+  [
+    "kernel/vmo_pages.ts:474:33:BlockStatement:{}",
+    72,
+    /^fail-instead-of-block: /,
+    "a read parks instead of failing",
+  ],
+  [
+    "kernel/vmo_pages.ts:531:33:BlockStatement:{}",
+    199,
+    /^fail-instead-of-block: /,
+    "a COMMIT parks instead of failing",
+  ],
+  [
+    'kernel/vmo_pages.ts:329:13:StringLiteral:""',
+    36,
+    /^wait-text: .*no handle left/,
+    "a wait on a VMO whose port closed does not say so",
+  ],
+  [
+    'kernel/vmo_pages.ts:330:13:StringLiteral:"Stryker was here!"',
+    1,
+    /^wait-text: .*no known form/,
+    "a wait's text gains words",
+  ],
+];
+
+Deno.test("fail-instead-of-block and wait-text kill the kernel's blocking fail-instead-of-block calls and misdescribed pager waits on campaign runs", async (t) => {
+  const m = await mirror();
+  const run = (await mirrorCampaignRun(m)) as (k: number) => Any;
+  for (const [key, k, rule, what] of CASES) {
+    await t.step(what, () => {
+      assert.equal(run(k).kind, "pass", `run ${k} unmutated`);
+      const v: Any = m.withMutant(key, () => run(k));
+      assert.equal(v.kind, "invariant", JSON.stringify(v));
+      assert.equal(v.invariant, "syscall-contract", JSON.stringify(v));
+      assert.match(v.message, rule);
+    });
+  }
+});
