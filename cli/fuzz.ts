@@ -238,7 +238,14 @@ export function summaryText(
     for (const k of Object.keys(SOMETIMES)) {
       lines.push(`  ${String(s.sometimes[k] ?? 0).padStart(7)}  ${k}`);
     }
-    if (s.neverReached.length > 0) lines.push(`never reached: ${s.neverReached.join(", ")}`);
+    if (s.neverReached.length > 0) {
+      lines.push(`never reached: ${s.neverReached.join(", ")}`);
+      // A README-only user read a 0 as a problem with a service that never fails a range.
+      lines.push(
+        "  (coverage, not failures: interleavings no run made; some need what a service may " +
+          "never do, e.g. opfail-* an OP_FAIL, overtime-timeout a pager wait past its overtime limit)",
+      );
+    }
     if (s.excludedByContract.length > 0) {
       lines.push(`ruled out by the contract: ${s.excludedByContract.join(", ")}`);
     }
