@@ -97,6 +97,9 @@ function cycleShape(cycle: string): string {
   const waits = cycle.split(" -> ").flatMap((segment) => {
     const m = /^t\d+ .*? waits on (.*?)(?: owned by t\d+)?$/.exec(segment);
     if (m === null) return [];
+    // A page request held by the service thread that took its packet: its kind, not its numbers.
+    const page = /^vmo \d+: (READ|DIRTY) request #\d+/.exec(m[1]);
+    if (page !== null) return [`${page[1]} request`];
     return [generalize(/\(([^()]*)\)$/.exec(m[1])?.[1] ?? m[1])];
   });
   return [...new Set(waits)].sort().join(" & ");

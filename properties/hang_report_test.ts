@@ -99,3 +99,47 @@ Deno.test("a thread that polled its port after taking a READ still holds it: par
     );
   }
 });
+
+/**
+ * Two threads of one service deadlock through a page request: the writer takes the store lock and
+ * reads the file (its READ goes to the port); the port thread takes that READ and waits for the
+ * store lock to serve it. A README-only user's write-back cache did this and was signed
+ * `quiescent-end:Q2` (session 20, friction 5): the thread that took a request's packet now holds
+ * the request in the wait-for graph, so the cycle is named and the failure signs as a deadlock.
+ */
+const pageRequestDeadlock: PagerService = function* (sys, ctx) {
+  const store = new Mutex(sys, "store");
+  sys.spawn("writer", function* (w) {
+    yield* store.lock(w); // uncontended: taken before the writer's first scheduling point
+    yield* w.vmoRead(ctx.vmos[0].handle, 0, 64);
+    yield* store.unlock(w);
+  });
+  for (;;) {
+    const [st, p] = yield* sys.portWait(ctx.port, ZX_TIME_INFINITE);
+    if (st !== ZX_OK) return;
+    if (!isRead(p)) continue;
+    yield* store.lock(sys); // held by the writer, which waits for this very READ
+    yield* store.unlock(sys);
+  }
+};
+
+Deno.test("a service thread holding a READ's packet and waiting on a lock its requester holds is a named wait-for cycle, signed as a deadlock", async () => {
+  const { signatureOf } = await import("../fuzz/signature.ts");
+  const monitors = (checkerSet("kernel+service") ?? (() => []))();
+  const run = runScenario(
+    scenario({
+      threads: [{ name: "t0", failInsteadOfBlock: true, ops: [{ op: "read", vmo: "a", page: 0 }] }],
+    }),
+    { seed: 1, services: { lost: pageRequestDeadlock }, monitors },
+  );
+  const v = settleVerdict(run, monitors);
+  assert.equal(v.kind, "invariant", JSON.stringify(v));
+  assert.match(
+    v.kind === "invariant" ? v.message : "",
+    /; wait-for cycle: t\d "[^"]+" waits on .*\(mutex store\) owned by t\d -> t\d "[^"]+" waits on vmo \d+: READ request #\d+ .*taken by t\d -> t\d$/,
+  );
+  assert.equal(
+    signatureOf(v, run.verdict),
+    "deadlock:READ request & mutex store",
+  );
+});

@@ -145,8 +145,10 @@ export function threadState(world: World, tid: number): string {
  * );
  * ```
  */
-export function waitForCycle(world: World): string | null {
-  const nodes = new Map(waitForGraph(world).map((n) => [n.tid, n]));
+export function waitForCycle(world: World, packets?: PacketHolders): string | null {
+  const nodes = new Map(
+    waitForGraph(world).map((n) => [n.tid, withPacketHolder(world, n, packets)]),
+  );
   const done = new Set<number>();
   for (const start of nodes.keys()) {
     if (done.has(start)) continue;
@@ -169,6 +171,24 @@ export function waitForCycle(world: World): string | null {
     for (const tid of path) done.add(tid);
   }
   return null;
+}
+
+/**
+ * A thread parked on a page request is held by the service thread that took the request's packet
+ * and has not answered it (`packets`: {@linkcode PacketHolders}), so a service thread that took a
+ * READ and then waits on a lock the parked thread holds closes a cycle (a deadlock between a
+ * service's own threads through a page request, not a request merely left at quiescence).
+ */
+function withPacketHolder(world: World, n: WaitNode, packets?: PacketHolders): WaitNode {
+  if (packets === undefined || n.holders.length > 0) return n;
+  const k = world.threads[n.tid - 1]?.k;
+  const request = k?.waiter?.request;
+  const vmo = k?.waiterVmo;
+  if (request == null || vmo == null || !packets.unanswered(vmo.koid, request.id)) return n;
+  const taker = packets.takerOf(vmo.koid, request.id);
+  return taker === undefined || taker === n.tid
+    ? n
+    : { ...n, on: `${n.on} taken by t${taker}`, holders: [taker] };
 }
 
 /**
@@ -325,6 +345,11 @@ export class PacketHolders {
     return out.length === 0 ? null : out.join(" & ");
   }
 
+  /** True while request `id` of VMO `vmo` has had no answer (a resolve other than a timeout). */
+  unanswered(vmo: number, id: number): boolean {
+    return !this.#resolved.has(requestKey(vmo, id));
+  }
+
   /** The thread that last took the packet of request `id` of VMO `vmo`, if one did. */
   takerOf(vmo: number, id: number): number | undefined {
     return this.#takers.get(requestKey(vmo, id));
@@ -385,7 +410,7 @@ export class PacketHolders {
  * condition variable (`; parked holding a packet: ...`), else nothing.
  */
 export function whyUnanswered(world: World, holders: PacketHolders): string {
-  const cycle = waitForCycle(world);
+  const cycle = waitForCycle(world, holders);
   if (cycle !== null) return `; wait-for cycle: ${cycle}`;
   const parked = holders.parked(world);
   return parked === null ? "" : `; parked holding a packet: ${parked}`;
