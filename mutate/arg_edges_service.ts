@@ -217,6 +217,8 @@ function* supplyRound(sys: Sys, ctx: ServiceContext, bti: number, ps: number): S
     [0, ps, 1],
     [-ps, ps, 0],
     [0, ps, -ps],
+    // Every alignment negative and a multiple of the page: only the sign is wrong.
+    [-ps, -ps, -ps],
   ];
   for (let round = 0; round < 4; round++) {
     for (const [offset, length, auxOffset] of bad) {
