@@ -204,6 +204,46 @@ function* futexRound(sys: Sys, notThread: number): Syscall<void> {
   ) {
     expect(`zx_futex_wake(${label})`, yield* sys.futexWake(ptr, count), want);
   }
+  // zx_futex_requeue (futex_requeue.md @ gnoliyil/fuchsia 3a0300d1): pointers, the same futex
+  // twice and counts that are no uint32 are INVALID_ARGS; a new owner that is no valid handle
+  // BAD_HANDLE once the word held current_value (BAD_STATE before), one that is no thread
+  // WRONG_TYPE; nobody waits, so valid arguments wake and move nobody: ZX_OK.
+  const other = sys.futexWord(0);
+  const requeues: [string, unknown[], Status][] = [
+    ["null", [null, 0, 0, other, 0, 0], ZX_ERR_INVALID_ARGS],
+    ["the same futex twice", [word, 0, 0, word, 0, 0], ZX_ERR_INVALID_ARGS],
+    ["a NaN wake count", [word, NaN, 0, other, 0, 0], ZX_ERR_INVALID_ARGS],
+    ["a fractional requeue count", [word, 0, 0, other, 1.5, 0], ZX_ERR_INVALID_ARGS],
+    ["a closed owner handle", [word, 0, 0, other, 0, closed], ZX_ERR_BAD_HANDLE],
+    ["a closed owner handle and a stale value", [word, 0, 1, other, 0, closed], ZX_ERR_BAD_STATE],
+    ["an owner that is no thread", [word, 0, 0, other, 0, notThread], ZX_ERR_WRONG_TYPE],
+    ["valid arguments", [word, 1, 0, other, 1, 0], ZX_OK],
+  ];
+  for (const [label, a, want] of requeues) {
+    const [p, wake, current, q, count, owner] = a as number[];
+    expect(
+      `zx_futex_requeue(${label})`,
+      yield* sys.futexRequeue(p, wake, current, q, count, owner),
+      want,
+    );
+  }
+}
+
+/**
+ * `zx_object_wait_one` whose deadline is no number (NaN, a string): INVALID_ARGS, never a wait
+ * (nothing signals the event: a kernel that parks on it hangs the service); at a past deadline
+ * with no signal active, TIMED_OUT (object_wait_one.md @ gnoliyil/fuchsia 3a0300d1).
+ */
+function* waitOneRound(sys: Sys): Syscall<void> {
+  const [st, event] = yield* untilMemory(() => sys.eventCreate(0));
+  expect("zx_event_create(0)", st, ZX_OK);
+  for (const deadline of [NaN, "soon"]) {
+    const [w] = yield* sys.objectWaitOne(event, 1 << 24, deadline as number);
+    expect(`zx_object_wait_one(event, USER_0, ${String(deadline)})`, w, ZX_ERR_INVALID_ARGS);
+  }
+  const [w] = yield* sys.objectWaitOne(event, 1 << 24, 0);
+  expect("zx_object_wait_one(event, USER_0, 0)", w, ZX_ERR_TIMED_OUT);
+  yield* sys.handleClose(event);
 }
 
 /** The supply round (see the module doc): misaligned supplies, then a pinned aux VMO. */
@@ -254,6 +294,7 @@ export const argEdges: PagerService = function* (sys, ctx) {
   yield* portRound(sys);
   yield* contiguousRound(sys, bti, ps);
   yield* futexRound(sys, bti);
+  yield* waitOneRound(sys);
   yield* supplyRound(sys, ctx, bti, ps);
   yield* serveReads(sys, ctx, function* (packet, vmo) {
     yield* supplyFromBacking(sys, ctx, vmo, packet.offset, packet.length);
