@@ -259,6 +259,8 @@ function* supplyRound(sys: Sys, ctx: ServiceContext, bti: number, ps: number): S
     [0, ps, -ps],
     // Every alignment negative and a multiple of the page: only the sign is wrong.
     [-ps, -ps, -ps],
+    // Every alignment wrong at once (an inverted remainder test passes all three).
+    [1, ps + 1, 1],
   ];
   for (let round = 0; round < 4; round++) {
     for (const [offset, length, auxOffset] of bad) {
