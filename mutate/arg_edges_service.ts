@@ -69,6 +69,7 @@ import {
   ZX_OK,
   ZX_PKT_TYPE_USER,
   ZX_RIGHT_SAME_RIGHTS,
+  ZX_TIME_INFINITE,
 } from "../kernel/constants.ts";
 import type { UserPacket } from "../kernel/events.ts";
 import type { Syscall } from "../kernel/yields.ts";
@@ -230,6 +231,40 @@ function* futexRound(sys: Sys, notThread: number): Syscall<void> {
 }
 
 /**
+ * A `zx_futex_wait` naming as new owner a thread parked on that futex: INVALID_ARGS
+ * ("*new_futex_owner* is currently a member of the waiters for *value_ptr*", futex_wait.md @
+ * gnoliyil/fuchsia 3a0300d1). A helper parks on `gate`; a wait on `pause` whose deadline passes
+ * lets it park first (a timeout of T ticks fires only after every runnable thread took T steps,
+ * as `futex-garbage`'s owner round relies on); then one wake lets it go, and the pager polls
+ * until it returned (a wake that misses it strands the pager: a hang).
+ */
+function* waiterOwnerRound(sys: Sys): Syscall<void> {
+  const gate = sys.futexWord(0);
+  const pause = sys.futexWord(0);
+  const done = sys.futexWord(0);
+  let waiter = 0;
+  sys.spawn("arg-edges-waiter", function* (s) {
+    waiter = s.self;
+    yield* s.futexWait(gate, 0, 0, ZX_TIME_INFINITE);
+    s.atomicAdd(done, 1);
+  });
+  yield* sys.futexWait(pause, 0, 0, sys.now + 16);
+  expect(
+    "zx_futex_wait(gate, 0, a thread parked on gate, 0)",
+    yield* sys.futexWait(gate, 0, waiter, 0),
+    ZX_ERR_INVALID_ARGS,
+  );
+  // The same thread as the owner of another futex: no owner rule refuses a bystander.
+  expect(
+    "zx_futex_wait(pause, 0, a thread parked on gate, 0)",
+    yield* sys.futexWait(pause, 0, waiter, 0),
+    ZX_ERR_TIMED_OUT,
+  );
+  expect("zx_futex_wake(gate, 1)", yield* sys.futexWake(gate, 1), ZX_OK);
+  while (sys.atomicLoad(done) < 1) yield* sys.futexWait(pause, 0, 0, sys.now + 4);
+}
+
+/**
  * `zx_object_wait_one` whose deadline is no number (NaN, a string): INVALID_ARGS, never a wait
  * (nothing signals the event: a kernel that parks on it hangs the service); at a past deadline
  * with no signal active, TIMED_OUT (object_wait_one.md @ gnoliyil/fuchsia 3a0300d1).
@@ -297,6 +332,7 @@ export const argEdges: PagerService = function* (sys, ctx) {
   yield* contiguousRound(sys, bti, ps);
   yield* futexRound(sys, bti);
   yield* waitOneRound(sys);
+  yield* waiterOwnerRound(sys);
   yield* supplyRound(sys, ctx, bti, ps);
   yield* serveReads(sys, ctx, function* (packet, vmo) {
     yield* supplyFromBacking(sys, ctx, vmo, packet.offset, packet.length);
