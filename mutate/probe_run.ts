@@ -245,7 +245,13 @@ export async function coverageRun(
     ns.hitsFor = undefined;
     if (r !== null) failures[id] = r;
     if (r !== null && judge === "campaign") {
+      // Its coverage counts too: a kernel mutant is judged by this kernel-only run, which goes
+      // on past the obligation the first run stopped at (else what follows is never judged).
+      ns.hitsFor = hitsFor;
+      ns.hits = hitsFor(id);
       const k = await runProbe(p, { serviceMutant: false, serviceExempt: exempt });
+      ns.hits = undefined;
+      ns.hitsFor = undefined;
       if (k !== null) broken[id] = k;
     }
     for (const [probe, hits] of cov) perTest[probe] = hitIds(hits);

@@ -19,6 +19,7 @@ import type { Sys } from "../sim/sys.ts";
 import type { PagerService } from "../services/service.ts";
 import { serveReads, supplyFromBacking } from "../services/service.ts";
 import { CondVar, Mutex } from "../services/sync.ts";
+import { argEdges } from "./arg_edges_service.ts";
 
 /**
  * Answers each READ packet page by page, each pair of pages second page first (1, 0, 3, 2, ...):
@@ -382,4 +383,6 @@ export const SCENARIO_SERVICES: Readonly<Record<string, PagerService>> = {
   "lending-pool": lendingPool,
   // Futex waits with garbage deadlines and a closed owner handle: no other probe makes one.
   "futex-garbage": futexGarbage,
+  // Garbage, misaligned and edge arguments, each status against upstream's documented answer.
+  "arg-edges": argEdges,
 };

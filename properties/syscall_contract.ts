@@ -50,6 +50,7 @@
  * @module
  */
 
+import { callShapeProblem } from "./_call_shape.ts";
 import {
   PAGER_FAIL_CODES,
   type Status,
@@ -809,6 +810,11 @@ export class SyscallContract extends StepMonitor {
   protected override readonly immediateKinds: ReadonlySet<KernelEvent["k"]> = FORM_KINDS;
   protected override readonly immediateOtherKinds = true;
 
+  /** `event-form` of a call's `call` and `ret` events (`_call_shape.ts`). */
+  #shape(problem: string | undefined): void {
+    if (problem !== undefined) this.fail("event-form", problem);
+  }
+
   protected override immediate(e: KernelEvent): void {
     if (!KNOWN_KINDS.has(e.k)) {
       this.fail("event-form", `the kernel emitted an event of no known kind: ${formText(e)}`);
@@ -833,6 +839,7 @@ export class SyscallContract extends StepMonitor {
     const callOrRet = k === "call" || k === "ret";
     if (callOrRet || k === "thread") this.#pairing(e);
     if (callOrRet) this.#noMemory(e, world.kernel.pageSize);
+    if (callOrRet) this.#shape(callShapeProblem(e));
     // K14 first: an error never passed to OP_FAIL is K14's, whoever got it.
     if (k === "ret" || k === "detach" || k === "page-fault" || k === "wake") {
       this.#contract(e, call, world);
