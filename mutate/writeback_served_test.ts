@@ -2,7 +2,7 @@
 // docs/mutation.md) and the service obligation it feeds, writeback-served
 // (properties/writeback_served.ts): a writeback service asked, again and again, to write back
 // pages two threads write (its timer never fires) must query every VMO that was dirty at the
-// request (W1) and end every writeback it began (W2). Before, a writeback service that stopped
+// request (W1), begin writing back each page dirty then (W2) and end every writeback it began (W2). Before, a writeback service that stopped
 // writing back broke no checker: its pages merely stayed Dirty.
 import { strict as assert } from "node:assert";
 import { mirrorScenarioRun, mutantMirror } from "./mutant_mirror.ts";
@@ -30,6 +30,9 @@ Deno.test(`${NAME}: a writeback service that stops writing back breaks writeback
         ["services/writeback.ts:208:69:BooleanLiteral:true", "W1"],
         // `passing` stays true after the first pass: later requests are dropped.
         ["services/writeback.ts:229:25:BooleanLiteral:true", "W1"],
+        // Queries, then begins nothing: no range loop, or a buffer too small for one range.
+        ["services/writeback.ts:153:27:BlockStatement:{}", "W2"],
+        ["services/writeback.ts:150:5:ArithmeticOperator:64 / ZX_VMO_DIRTY_RANGE_SIZE", "W2"],
         // `supplying` never comes back to 0: every pass leaves its first range AwaitingClean.
         ["services/writeback.ts:129:5:UpdateOperator:state.supplying++", "W2"],
         ["services/writeback.ts:128:13:BlockStatement:{}", "W2"],

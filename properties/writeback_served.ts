@@ -22,9 +22,10 @@
  *   @ gnoliyil/fuchsia); a request that leaves a VMO unqueried forever was
  *   dropped.
  * - W2: if no READ packet of the pager was dequeued after the request (no supply
- *   could race the pass) and the VMO was not resized after it, no page a
- *   service thread moved to AwaitingClean with `ZX_PAGER_OP_WRITEBACK_BEGIN`
- *   after the request is still AwaitingClean: a writeback begun is ended
+ *   could race the pass) and the VMO was not resized after it, each page Dirty
+ *   then and still Dirty was begun (`ZX_PAGER_OP_WRITEBACK_BEGIN`) after it,
+ *   and no page a service thread moved to AwaitingClean with a BEGIN after
+ *   the request is still AwaitingClean: a writeback begun is ended
  *   (`ZX_PAGER_OP_WRITEBACK_END`, docs/reference/syscalls/pager_op_range.md:
  *   BEGIN "indicates that the user is about to begin writeback", END "that
  *   the user is done with writeback"), or the page was written again.
@@ -55,6 +56,8 @@ interface Request {
   readonly step: number;
   /** Koids of the port's VMOs that had a Dirty page then, not looked at since. */
   readonly unlooked: Set<number>;
+  /** The Dirty pages of each of those VMOs then, by koid. */
+  readonly dirty: Map<number, number[]>;
   /** Pages begun (WRITEBACK_BEGIN) since, by VMO koid: [start, end) page ranges. */
   readonly begun: Map<number, [number, number][]>;
   /** Koids of VMOs resized since. */
@@ -72,6 +75,12 @@ function delivering(v: Vmo): boolean {
 function hasDirtyPage(v: Vmo): boolean {
   for (const s of v.slots) if (isDirtyPage(s)) return true;
   return false;
+}
+
+function dirtyPages(v: Vmo): number[] {
+  const out: number[] = [];
+  for (let p = 0; p < v.slots.length; p++) if (isDirtyPage(v.slots[p])) out.push(p);
+  return out;
 }
 
 /**
@@ -196,12 +205,18 @@ export class WritebackServed extends StepMonitor {
     // through a pass (or a supply) the request is folded into: judged only when all are parked.
     if (serving === 0 || (serving > 1 && busy > 0)) return;
     const unlooked = new Set<number>();
+    const dirty = new Map<number, number[]>();
     for (const v of world.kernel.pagerVmos) {
-      if (v.proxy?.port === port && delivering(v) && hasDirtyPage(v)) unlooked.add(v.koid);
+      if (v.proxy?.port !== port || !delivering(v)) continue;
+      const pages = dirtyPages(v);
+      if (pages.length === 0) continue;
+      unlooked.add(v.koid);
+      dirty.set(v.koid, pages);
     }
     this.#pending = [port.koid, {
       step: world.step,
       unlooked,
+      dirty,
       begun: new Map(),
       resized: new Set(),
       readDequeued: false,
@@ -214,6 +229,8 @@ export class WritebackServed extends StepMonitor {
     const parked = [...this.#parked].sort(([a], [b]) => a - b).join(";");
     const reqs = [...this.#requests].sort(([a], [b]) => a - b).map(([port, r]) =>
       `${port}:${[...r.unlooked].sort((a, b) => a - b)}/${
+        [...r.dirty].sort(([a], [b]) => a - b).map(([v, l]) => `${v}=${l.join(" ")}`).join(",")
+      }/${
         [...r.begun].sort(([a], [b]) => a - b).map(([v, l]) => `${v}=${l.join(" ")}`).join(",")
       }/${[...r.resized].sort((a, b) => a - b)}/${r.readDequeued}`
     );
@@ -235,7 +252,17 @@ export class WritebackServed extends StepMonitor {
         );
       }
       if (r.readDequeued || r.resized.has(v.koid)) continue;
-      for (const [start, end] of r.begun.get(v.koid) ?? []) {
+      const begun = r.begun.get(v.koid) ?? [];
+      for (const p of r.dirty.get(v.koid) ?? []) {
+        if (!isDirtyPage(v.slots[p]) || begun.some(([a, b]) => a <= p && p < b)) continue;
+        this.fail(
+          "W2",
+          `a writeback was asked of the service of port${v.proxy.port.koid} at step ${r.step}, ` +
+            `when vmo${v.koid} page ${p} was Dirty; the service never began writing it back ` +
+            `after it, and it is still Dirty at the quiescent end`,
+        );
+      }
+      for (const [start, end] of begun) {
         for (let p = start; p < end && p < v.slots.length; p++) {
           const s = v.slots[p];
           if (s instanceof Page && s.state === "awaiting-clean") {
