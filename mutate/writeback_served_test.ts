@@ -2,8 +2,9 @@
 // docs/mutation.md) and the service obligation it feeds, writeback-served
 // (properties/writeback_served.ts): a writeback service asked, again and again, to write back
 // pages two threads write (its timer never fires) must query every VMO that was dirty at the
-// request (W1), begin writing back each page dirty then (W2) and end every writeback it began (W2). Before, a writeback service that stopped
-// writing back broke no checker: its pages merely stayed Dirty.
+// request (W1), begin writing back each page dirty then (W2) and end every writeback it began
+// (W2). Before, a writeback service that stopped writing back broke no checker: its pages merely
+// stayed Dirty.
 import { strict as assert } from "node:assert";
 import { mirrorScenarioRun, mutantMirror } from "./mutant_mirror.ts";
 import { assertEverySeedPasses, judgeScenario } from "./_judge_scenario.ts";

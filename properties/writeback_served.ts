@@ -5,12 +5,11 @@
  * `World.writebackPorts`) serves them. Opt in with the service obligations
  * (`kernel+service`); a service whose ports are not listed is never judged.
  *
- * A request is judged when its pager has one running service thread (which
- * takes it after whatever it is doing), or when, as it is queued, every
- * running service thread of its pager is parked in `zx_port_wait` on that
- * port: no pass of another thread is in flight that the request could be
- * folded into, and no supply is part-way through. For the last such request of each port, at a quiescent
- * end of a passing run:
+ * A request is judged when its pager has one running service thread (which takes it after whatever
+ * it is doing), or when, as it is queued, every running service thread of its pager is parked in
+ * `zx_port_wait` on that port: no pass of another thread is in flight that the request could be
+ * folded into, and no supply is part-way through. For the last such request of each port, at a
+ * quiescent end of a passing run:
  *
  * - W1: each VMO of the pager that had a Dirty page when the request was queued
  *   and still has one (alive, attached, its port alive) was looked at after
@@ -192,7 +191,7 @@ export class WritebackServed extends StepMonitor {
     this.#requests.get(v.proxy.port.koid)?.unlooked.delete(v.koid);
   }
 
-  /** A packet being queued on a port: a writeback request to judge, if every service thread is parked. */
+  /** A packet being queued on a port: a writeback request to judge (see the module docs). */
   #queued(args: readonly unknown[], world: World): void {
     const port = this.#port(args[0]);
     if (port === undefined) return;
