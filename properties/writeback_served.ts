@@ -15,19 +15,18 @@
  *   and still has one (alive, attached, its port alive) was looked at after
  *   the request: a service thread queried its dirty ranges
  *   (`zx_pager_query_dirty_ranges`), or its size query failed (the service's
- *   handle is gone). The query is how a pager finds what to write back
- *   ("Query contiguous ranges of dirty pages in a pager-backed VMO ... the
- *   pager can then write back", docs/reference/syscalls/pager_query_dirty_ranges.md
- *   @ gnoliyil/fuchsia); a request that leaves a VMO unqueried forever was
- *   dropped.
+ *   handle is gone). Upstream's sample pager code queries, then for each
+ *   range BEGINs, writes to disk and ENDs (docs/reference/syscalls/pager_op_range.md
+ *   @ gnoliyil/fuchsia 0030d76c); a request that leaves a VMO unqueried forever
+ *   was dropped.
  * - W2: if no READ packet of the pager was dequeued after the request (no supply
  *   could race the pass) and the VMO was not resized after it, each page Dirty
  *   then and still Dirty was begun (`ZX_PAGER_OP_WRITEBACK_BEGIN`) after it,
  *   and no page a service thread moved to AwaitingClean with a BEGIN after
- *   the request is still AwaitingClean: a writeback begun is ended
- *   (`ZX_PAGER_OP_WRITEBACK_END`, docs/reference/syscalls/pager_op_range.md:
- *   BEGIN "indicates that the user is about to begin writeback", END "that
- *   the user is done with writeback"), or the page was written again.
+ *   the request is still AwaitingClean: a writeback begun is ended (BEGIN
+ *   "indicates an intent to clean any dirty pages in the specified range once
+ *   the writeback is completed (signaled with ZX_PAGER_OP_WRITEBACK_END)",
+ *   pager_op_range.md above), or the page was written again.
  *
  * Both react to events (the request, queries, BEGINs, READ dequeues, resizes);
  * the page scans run once per judged request and once at the end.
