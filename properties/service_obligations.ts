@@ -32,6 +32,7 @@ import type { Monitor, Verdict, World } from "../sim/world.ts";
 import { formatEvent, threadLabel } from "../sim/trace.ts";
 import { type Call, shareJournal, StepMonitor } from "./_step_monitor.ts";
 import { QuiescentEnd } from "./quiescent_end.ts";
+import { WritebackServed } from "./writeback_served.ts";
 import { PacketHolders, parkedBesides, threadState, whyUnanswered } from "./wait_for.ts";
 
 function isService(world: World, tid: number): boolean {
@@ -337,7 +338,7 @@ export class TreatsBadStateAsGone extends StepMonitor {
 }
 
 /**
- * The opt-in service obligations (P1, P3, P10-P14, and the quiescent end Q1-Q3), fresh for one run.
+ * The opt-in service obligations (P1, P3, P10-P14, the quiescent end Q1-Q4, and writeback-served W1-W2), fresh for one run.
  *
  * @example
  * ```ts
@@ -354,6 +355,7 @@ export function serviceObligations(): Monitor[] {
     new FailsWithValidCodes(),
     new TreatsBadStateAsGone(),
     new QuiescentEnd(),
+    new WritebackServed(),
     // Last: a service that breaks another obligation often stops serving in the same step.
     new ToleratesStalePackets(),
   ]);

@@ -296,6 +296,11 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Scena
         "packet" in wb ? wb.packet : contractOf(service)?.writeback ?? WRITEBACK_KEY,
       );
     }
+    const wbKey = writebackPath.get(p.name) ?? (kind === "writeback" ? WRITEBACK_KEY : undefined);
+    if (typeof wbKey === "number") {
+      const port = present(k.handles.entry(ctx.port), "runScenario: a port's entry").object.koid;
+      world.writebackPorts.set(port, wbKey);
+    }
     for (let i = 0; i < p.threads; i++) {
       world.spawn(`${p.name}.svc${p.threads > 1 ? i : ""}`, "service", (sys) => service(sys, ctx));
     }

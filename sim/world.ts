@@ -303,6 +303,12 @@ export class World {
    * A VMO not here is whole pages of the backing pattern.
    */
   readonly files: Map<number, FileLayout> = new Map();
+  /**
+   * The ports of services that take writeback requests as user packets (the
+   * reference writeback service, a contract's `writeback: { packet }`), by
+   * koid: the packet key that asks. `writeback-served` judges only these.
+   */
+  readonly writebackPorts: Map<number, number> = new Map();
   /** Scheduler steps taken so far. */
   step = 0;
   /** True once the liveness phase (or the quiescent tail) began. */

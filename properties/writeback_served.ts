@@ -1,0 +1,291 @@
+/**
+ * `writeback-served`: a service that takes writeback requests as user packets
+ * on its port (the reference writeback service, or a service whose contract
+ * says `writeback: { packet: KEY }`; the harness lists their ports in
+ * `World.writebackPorts`) serves them. Opt in with the service obligations
+ * (`kernel+service`); a service whose ports are not listed is never judged.
+ *
+ * A request is judged when its pager has one running service thread (which takes it after whatever
+ * it is doing), or when, as it is queued, every running service thread of its pager is parked in
+ * `zx_port_wait` on that port: no pass of another thread is in flight that the request could be
+ * folded into, and no supply is part-way through. For the last such request of each port, at a
+ * quiescent end of a passing run:
+ *
+ * - W1: each VMO of the pager that had a Dirty page when the request was queued
+ *   and still has one (alive, attached, its port alive) was looked at after
+ *   the request: a service thread queried its dirty ranges
+ *   (`zx_pager_query_dirty_ranges`), or its size query failed (the service's
+ *   handle is gone). Upstream's sample pager code queries, then for each
+ *   range BEGINs, writes to disk and ENDs (docs/reference/syscalls/pager_op_range.md
+ *   @ gnoliyil/fuchsia 0030d76c); a request that leaves a VMO unqueried forever
+ *   was dropped.
+ * - W2: if no READ packet of the pager was dequeued after the request (no supply
+ *   could race the pass) and the VMO was not resized after it, each page Dirty
+ *   then and still Dirty was begun (`ZX_PAGER_OP_WRITEBACK_BEGIN`) after it,
+ *   and no page a service thread moved to AwaitingClean with a BEGIN after
+ *   the request is still AwaitingClean: a writeback begun is ended (BEGIN
+ *   "indicates an intent to clean any dirty pages in the specified range once
+ *   the writeback is completed (signaled with ZX_PAGER_OP_WRITEBACK_END)",
+ *   pager_op_range.md above), or the page was written again.
+ *
+ * Both react to events (the request, queries, BEGINs, READ dequeues, resizes);
+ * the page scans run once per judged request and once at the end.
+ *
+ * @module
+ */
+
+import {
+  ZX_OBJ_TYPE_PORT,
+  ZX_OK,
+  ZX_PAGER_OP_WRITEBACK_BEGIN,
+  ZX_PAGER_VMO_READ,
+  ZX_VMO_DIRTY_RANGE_IS_ZERO,
+} from "../kernel/constants.ts";
+import type { KernelEvent } from "../kernel/events.ts";
+import { Page, type Vmo } from "../kernel/objects.ts";
+import type { Port } from "../kernel/port.ts";
+import { isDirtyPage } from "../kernel/dirty.ts";
+import type { Verdict, World } from "../sim/world.ts";
+import { type Call, StepMonitor } from "./_step_monitor.ts";
+
+/** The last judged writeback request of one port. */
+interface Request {
+  /** The step it was queued at. */
+  readonly step: number;
+  /** Koids of the port's VMOs that had a Dirty page then, not looked at since. */
+  readonly unlooked: Set<number>;
+  /** The Dirty pages of each of those VMOs then, by koid. */
+  readonly dirty: Map<number, number[]>;
+  /** Pages begun (WRITEBACK_BEGIN) since, by VMO koid: [start, end) page ranges. */
+  readonly begun: Map<number, [number, number][]>;
+  /** Koids of VMOs resized since. */
+  readonly resized: Set<number>;
+  /** A READ packet of the port was dequeued since. */
+  readDequeued: boolean;
+}
+
+/** A root pager VMO that still delivers requests: alive, attached, a handle open, its port alive. */
+function delivering(v: Vmo): boolean {
+  return !v.dead && v.handleCount > 0 && v.source !== null && !v.source.detached &&
+    v.proxy !== null && !v.proxy.port.dead;
+}
+
+function hasDirtyPage(v: Vmo): boolean {
+  for (const s of v.slots) if (isDirtyPage(s)) return true;
+  return false;
+}
+
+/** The dirty ranges one query of the reference writeback service asks for. */
+const QUERY_RANGES = 64;
+
+/** How many runs of consecutive pages `pages` (ascending) make. */
+function runs(pages: readonly number[]): number {
+  let n = 0;
+  for (let i = 0; i < pages.length; i++) if (i === 0 || pages[i] !== pages[i - 1] + 1) n++;
+  return n;
+}
+
+function dirtyPages(v: Vmo): number[] {
+  const out: number[] = [];
+  for (let p = 0; p < v.slots.length; p++) if (isDirtyPage(v.slots[p])) out.push(p);
+  return out;
+}
+
+/**
+ * Checks W1 and W2 (see the module docs).
+ *
+ * @example
+ * ```ts
+ * import { WritebackServed } from "./writeback_served.ts";
+ * console.assert(new WritebackServed().name === "writeback-served");
+ * ```
+ */
+export class WritebackServed extends StepMonitor {
+  readonly name = "writeback-served";
+  /** Per service thread parked in `zx_port_wait`: the port's koid. */
+  readonly #parked = new Map<number, number>();
+  /** Per service thread, the port of its last `zx_port_wait` (its pager's). */
+  readonly #portOf = new Map<number, number>();
+  /** A request judged at its `zx_port_queue` call, until its ret says it was queued. */
+  #pending: [number, Request] | null = null;
+  /** The last judged request, by port koid. */
+  readonly #requests = new Map<number, Request>();
+
+  protected override onStepEvent(e: KernelEvent, call: Call | undefined, world: World): void {
+    if (world.writebackPorts.size === 0) return;
+    if (e.k === "packet-dequeued") {
+      if (e.packet.command === ZX_PAGER_VMO_READ) {
+        const r = this.#requests.get(e.port);
+        if (r !== undefined) r.readDequeued = true;
+      }
+      return;
+    }
+    if (e.k === "call") {
+      // Judged as the packet is queued: its wake of a parked service thread comes before the ret.
+      if (e.name === "zx_port_queue") this.#queued(e.args, world);
+      if (e.name === "zx_port_wait" && world.threads[e.tid - 1]?.role === "service") {
+        const port = this.#port(e.args[0]);
+        if (port !== undefined) {
+          this.#parked.set(e.tid, port.koid);
+          this.#portOf.set(e.tid, port.koid);
+        }
+      }
+      return;
+    }
+    if (e.k !== "ret" || call?.name !== e.name) return;
+    switch (e.name) {
+      case "zx_port_wait":
+        this.#parked.delete(e.tid);
+        return;
+      case "zx_port_queue": {
+        // Queued after all: the request judged at its call stands.
+        const pending = this.#pending;
+        this.#pending = null;
+        if (pending !== null && e.status === ZX_OK) this.#requests.set(pending[0], pending[1]);
+        return;
+      }
+      case "zx_pager_query_dirty_ranges":
+        if (world.threads[e.tid - 1]?.role === "service") this.#looked(call.args[1]);
+        return;
+      case "zx_vmo_get_size":
+        if (e.status !== ZX_OK && world.threads[e.tid - 1]?.role === "service") {
+          this.#looked(call.args[0]);
+        }
+        return;
+      case "zx_vmo_set_size": {
+        const v = this.vmoOf(call.args[0])?.root;
+        const r = v?.proxy === null || v === undefined
+          ? undefined
+          : this.#requests.get(v.proxy.port.koid);
+        if (e.status === ZX_OK && v !== undefined) r?.resized.add(v.koid);
+        return;
+      }
+      case "zx_pager_op_range": {
+        if (e.status !== ZX_OK || call.args[1] !== ZX_PAGER_OP_WRITEBACK_BEGIN) return;
+        if (((call.args[5] as number) & ZX_VMO_DIRTY_RANGE_IS_ZERO) !== 0) return;
+        const v = this.vmoOf(call.args[2])?.root;
+        if (v === undefined || v.proxy === null) return;
+        const r = this.#requests.get(v.proxy.port.koid);
+        if (r === undefined) return;
+        const ps = world.kernel.pageSize;
+        const start = Math.floor((call.args[3] as number) / ps);
+        const end = Math.ceil(((call.args[3] as number) + (call.args[4] as number)) / ps);
+        const list = r.begun.get(v.koid) ?? [];
+        r.begun.set(v.koid, list);
+        list.push([start, end]);
+        return;
+      }
+    }
+  }
+
+  #port(handle: unknown): Port | undefined {
+    const o = this.entry(handle)?.object;
+    return o !== undefined && o.objType === ZX_OBJ_TYPE_PORT ? o as Port : undefined;
+  }
+
+  /** A service thread looked at a VMO's dirty ranges (or found its handle gone). */
+  #looked(handle: unknown): void {
+    const v = this.vmoOf(handle)?.root;
+    if (v === undefined || v.proxy === null) return;
+    this.#requests.get(v.proxy.port.koid)?.unlooked.delete(v.koid);
+  }
+
+  /** A packet being queued on a port: a writeback request to judge (see the module docs). */
+  #queued(args: readonly unknown[], world: World): void {
+    const port = this.#port(args[0]);
+    if (port === undefined) return;
+    const key = world.writebackPorts.get(port.koid);
+    // The call event names a user packet by its key.
+    const packet = args[1];
+    const named = typeof packet === "number" ? packet : (packet as { key?: unknown })?.key;
+    if (key === undefined || named !== key) return;
+    let serving = 0;
+    let busy = 0;
+    for (const t of world.threads) {
+      if (t.role !== "service" || t.end.kind !== "running") continue;
+      const of = this.#portOf.get(t.tid);
+      if (of === undefined) return; // a service thread not yet at its port: not judged
+      if (of !== port.koid) continue;
+      serving++;
+      if (this.#parked.get(t.tid) !== port.koid) busy++;
+    }
+    // One thread takes the request after whatever it is doing; of several, one may be part-way
+    // through a pass (or a supply) the request is folded into: judged only when all are parked.
+    if (serving === 0 || (serving > 1 && busy > 0)) return;
+    const unlooked = new Set<number>();
+    const dirty = new Map<number, number[]>();
+    for (const v of world.kernel.pagerVmos) {
+      if (v.proxy?.port !== port || !delivering(v)) continue;
+      const pages = dirtyPages(v);
+      if (pages.length === 0) continue;
+      unlooked.add(v.koid);
+      // A query that fills its buffer leaves the rest for another call, which the reference
+      // service does not make (it asks for 64 ranges a pass): a VMO of 64 dirty runs or more is
+      // not judged for W2's first half.
+      if (runs(pages) < QUERY_RANGES) dirty.set(v.koid, pages);
+    }
+    this.#pending = [port.koid, {
+      step: world.step,
+      unlooked,
+      dirty,
+      begun: new Map(),
+      resized: new Set(),
+      readDequeued: false,
+    }];
+  }
+
+  /** What exploration must not merge away: parked threads and each judged request's state. */
+  stateKey(): string {
+    if (this.#requests.size === 0 && this.#parked.size === 0) return "";
+    const parked = [...this.#parked].sort(([a], [b]) => a - b).join(";");
+    const reqs = [...this.#requests].sort(([a], [b]) => a - b).map(([port, r]) =>
+      `${port}:${[...r.unlooked].sort((a, b) => a - b)}/${
+        [...r.dirty].sort(([a], [b]) => a - b).map(([v, l]) => `${v}=${l.join(" ")}`).join(",")
+      }/${
+        [...r.begun].sort(([a], [b]) => a - b).map(([v, l]) => `${v}=${l.join(" ")}`).join(",")
+      }/${[...r.resized].sort((a, b) => a - b)}/${r.readDequeued}`
+    );
+    return `${parked}|${reqs.join(";")}`;
+  }
+
+  protected override finish(world: World, verdict: Verdict): void {
+    if (verdict.kind !== "pass" || world.quiescent !== true) return;
+    for (const v of world.kernel.pagerVmos) {
+      if (v.proxy === null || !delivering(v)) continue;
+      const r = this.#requests.get(v.proxy.port.koid);
+      if (r === undefined) continue;
+      if (r.unlooked.has(v.koid) && hasDirtyPage(v)) {
+        this.fail(
+          "W1",
+          `a writeback was asked of the service of port${v.proxy.port.koid} at step ${r.step}, ` +
+            `when vmo${v.koid} had Dirty pages; no service thread queried its dirty ranges ` +
+            `after it, and it still has Dirty pages at the quiescent end`,
+        );
+      }
+      if (r.readDequeued || r.resized.has(v.koid)) continue;
+      const begun = r.begun.get(v.koid) ?? [];
+      for (const p of r.dirty.get(v.koid) ?? []) {
+        if (!isDirtyPage(v.slots[p]) || begun.some(([a, b]) => a <= p && p < b)) continue;
+        this.fail(
+          "W2",
+          `a writeback was asked of the service of port${v.proxy.port.koid} at step ${r.step}, ` +
+            `when vmo${v.koid} page ${p} was Dirty; the service never began writing it back ` +
+            `after it, and it is still Dirty at the quiescent end`,
+        );
+      }
+      for (const [start, end] of begun) {
+        for (let p = start; p < end && p < v.slots.length; p++) {
+          const s = v.slots[p];
+          if (s instanceof Page && s.state === "awaiting-clean") {
+            this.fail(
+              "W2",
+              `the service of port${v.proxy.port.koid} began writing back vmo${v.koid} page ${p} ` +
+                `after the writeback asked at step ${r.step} and never ended it: AwaitingClean ` +
+                `at the quiescent end`,
+            );
+          }
+        }
+      }
+    }
+  }
+}
