@@ -135,6 +135,12 @@ export interface Program {
   readonly overtimeTicks: number;
   /** The program's threads. */
   readonly threads: readonly ProgramThread[];
+  /**
+   * Percent of the calls that may run out of memory that are failed with ZX_ERR_NO_MEMORY
+   * (`kernel/alloc_fault.ts`, seeded by the run's seed; absent: none), as the mutation judge's
+   * programs run: a case of one replays with it.
+   */
+  readonly allocFailPercent?: number;
 }
 
 const ref = z.tuple([z.number().int().min(0).max(63), z.number().int().min(-1).max(4095)]);
@@ -183,6 +189,7 @@ export const ProgramSchema: z.ZodType<Program> = z.object({
       ).max(4096),
     }).strict(),
   ).min(1).max(64),
+  allocFailPercent: z.number().int().min(0).max(100).optional(),
 }).strict() as z.ZodType<Program>;
 
 /** A program document that did not validate. */

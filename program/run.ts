@@ -139,7 +139,7 @@ export interface ProgramRunOptions {
   readonly strategy?: Strategy;
   /**
    * Percent of the program threads' allocating calls that fail with an injected NO_MEMORY
-   * (kernel/alloc_fault.ts; a recorded draw). Default 0: none.
+   * (kernel/alloc_fault.ts; a recorded draw). Default: the program's own `allocFailPercent`, else 0.
    */
   readonly allocFailPercent?: number;
 }
@@ -1186,6 +1186,8 @@ export const PROGRAM_MAX_STEPS = 100_000;
  */
 export function runProgram(program: Program, options: ProgramRunOptions = {}): ProgramRun {
   const seed = options.seed ?? 0;
+  // The run's own percent, else the program's (a case of a run with failures records it).
+  const allocFailPercent = options.allocFailPercent ?? program.allocFailPercent ?? 0;
   const programTids = new Set<number>();
   const signatures = new StateSignatures(programTids);
   const monitors = [
@@ -1199,7 +1201,7 @@ export function runProgram(program: Program, options: ProgramRunOptions = {}): P
       ? replayStrategy(options.decisions, seed)
       : options.strategy ?? randomStrategy(seed),
     makeKernel: options.makeKernel,
-    allocFailPercent: options.allocFailPercent ?? 0,
+    allocFailPercent,
     maxSteps: PROGRAM_MAX_STEPS,
     liveness: { afterSteps: 50_000, bound: 50_000 },
     monitors,
@@ -1223,7 +1225,7 @@ export function runProgram(program: Program, options: ProgramRunOptions = {}): P
     rets: new Map(),
     calls: new Map(),
     observed: new Map(),
-    allocFailures: (options.allocFailPercent ?? 0) > 0,
+    allocFailures: allocFailPercent > 0,
   };
   world.trace.listen((e) => {
     if (e.k === "detach" && !shared.firstDetach.has(e.vmo)) shared.firstDetach.set(e.vmo, e.why);

@@ -77,7 +77,11 @@ import type { Kernel } from "../kernel/kernel.ts";
 import type { KThread } from "../kernel/objects.ts";
 import type { World } from "../sim/world.ts";
 import { type Call, failCodesKey, NAMES_VMO, StepMonitor } from "./_step_monitor.ts";
-import { REFERENCE_ALLOCATING } from "./_reference_allocating.ts";
+import {
+  REFERENCE_ALLOCATING,
+  REFERENCE_ARGUMENT_CHECKED,
+  referenceArgumentStatus,
+} from "./_reference_allocating.ts";
 import { TidMap } from "./_tid_map.ts";
 import { callsWhere, spec, SYSCALL_NAMES, type SyscallName } from "../kernel/syscalls.ts";
 
@@ -118,7 +122,7 @@ const RUN_OUT_CHECKED: ReadonlySet<string> = new Set(
   [...MAY_RUN_OUT].filter((name) =>
     spec(name as SyscallName).params.some((p) =>
       p.alignedFirst === true || p.handle !== undefined || p.kind === "handle"
-    )
+    ) || REFERENCE_ARGUMENT_CHECKED.has(name)
   ),
 );
 /** What the checks ask of a call by its name, from the tables above: one lookup per event. */
@@ -974,7 +978,12 @@ export class SyscallContract extends StepMonitor {
       }
       const row = spec(e.name as SyscallName);
       const call = { tid: e.tid, name: e.name, args: e.args, step: 0 };
-      this.#checksAtCall.set(e.tid, this.#expected(call, ps, row.params.length - 1));
+      // The reference's own argument checks come first (before any lookup), then the table's.
+      const first = referenceArgumentStatus(e.name, e.args, ps);
+      this.#checksAtCall.set(
+        e.tid,
+        first !== ZX_OK ? first : this.#expected(call, ps, row.params.length - 1),
+      );
     } else if (e.k === "ret" && this.#checksAtCall.has(e.tid)) {
       const first = this.#checksAtCall.get(e.tid);
       this.#checksAtCall.delete(e.tid);
