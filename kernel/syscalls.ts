@@ -238,6 +238,11 @@ export interface SyscallSpec {
   readonly valueOnError?: boolean;
   /** Creates an object: its type and the rights of its first handle (the `handle` result). */
   readonly creates?: { readonly type: number; readonly rights: number };
+  /**
+   * The call's own argument checks that come before its lookups (none: only the table's), true
+   * when they pass: an injected allocation failure comes after them too.
+   */
+  readonly argsValid?: (args: readonly unknown[], pageSize: number) => boolean;
 }
 
 /**
@@ -1053,6 +1058,12 @@ export const SYSCALLS = {
     errors: [...HANDLE, ZX_ERR_INVALID_ARGS, ZX_ERR_OUT_OF_RANGE, ZX_ERR_NO_MEMORY],
     weight: 1,
     creates: { type: ZX_OBJ_TYPE_VMO, rights: ZX_DEFAULT_VMO_RIGHTS },
+    // sys_vmo_create_contiguous checks the size and the alignment before the BTI lookup
+    // (ddk.cc @ gnoliyil/fuchsia 014097ec), as the kernel's vmoCreateContiguous does.
+    argsValid: ([, size, align], pageSize) =>
+      typeof size === "number" && Number.isInteger(size) && size > 0 &&
+      typeof align === "number" && Number.isInteger(align) && align >= 0 &&
+      (align === 0 || (align >= Math.log2(pageSize) && align < 64)),
   },
   zx_pmt_unpin: {
     params: [h("handle", "pmt", ZX_OBJ_TYPE_PMT, ZX_RIGHT_NONE)],
@@ -1247,6 +1258,7 @@ export interface CallHost {
 /** True when `args` pass the table's alignment and handle checks of `s` (an allocation comes after). */
 function checksPass(host: CallHost, s: SyscallSpec, args: readonly unknown[]): boolean {
   const ps = host.pageSize ?? 1;
+  if (s.argsValid !== undefined && !s.argsValid(args, ps)) return false;
   return s.params.every((p, i) => {
     const a = args[i];
     if (p.alignedFirst === true && !(typeof a === "number" && a >= 0 && a % ps === 0)) return false;
