@@ -24,10 +24,15 @@
  * A SNAPSHOT_MODIFIED child of such a clone copies the pages the clone holds
  * itself and shows the root where the clone does.
  *
- * Left unjudged (the model says "unknown" and lets any byte pass): at-least-on-write
- * clones of clones (the "at least" in at-least-on-write: which ancestor a new clone
- * hangs from depends on pages the chain holds, pager.cc
- * CloneMightSeeIntermediateForks), pages of a clone that a COMMIT, a pin, a
+ * An at-least-on-write child of such a clone (and so on down) shows, when made,
+ * what the clone shows; a page the clone changes afterwards the child "might"
+ * see (the "at least" in at-least-on-write: which ancestor a new clone hangs
+ * from depends on pages the chain holds, pager.cc
+ * CloneMightSeeIntermediateForks), so it is unjudged there until the child
+ * writes it.
+ *
+ * Left unjudged (the model says "unknown" and lets any byte pass): snapshots of
+ * clones of clones, pages of a clone that a COMMIT, a pin, a
  * mapping or a `zx_vmar_op_range` may have forked (the fork keeps the root's
  * content of a moment the model does not see), a clone's pages past the
  * extent of the slice it was made from, the tail of a page a size that is no
@@ -117,6 +122,15 @@ interface CloneNode {
   readonly loose: Set<number>;
   /** Every page may have been forked. */
   allLoose: boolean;
+  /**
+   * The at-least-on-write children made of this clone (their page 0 is its page `at`): each
+   * may or may not see what this clone changes after it was made (`followChanged`).
+   */
+  children?: { readonly node: CloneNode; readonly at: number }[];
+  /** Pages of `own` copied from the clone it was made of at its creation, not its own forks. */
+  readonly inherited?: Set<number>;
+  /** A SNAPSHOT_MODIFIED child (`snapshotOfClone`): children of it are not followed. */
+  readonly snapshot?: boolean;
 }
 
 /** A VMO the model does not follow (a clone of a clone): every byte passes. */
@@ -179,9 +193,76 @@ function snapshotOfClone(c: CloneNode, at: number, pages: number, extent: number
     own,
     loose,
     allLoose: c.allLoose,
+    snapshot: true,
   };
   c.root.clones.push(snap);
   return snap;
+}
+
+/**
+ * An at-least-on-write child of clone `c` showing its pages from `at` (`extent`: how far the
+ * slices it was made through reach): at its creation it shows what `c` shows, page by page (the
+ * pages `c` holds itself, copied; the root's current page where `c` shows the root; zeros past
+ * what `c` could see of the root), whichever VMO of the chain the kernel hangs it from
+ * (zx_vmo_create_child.md @ gnoliyil/fuchsia: "Until a page is written to, and copied, reads are
+ * from the parent"; pager.cc CloneMightSeeIntermediateForks and CloneSeesCorrectParentPages @
+ * misttech/fuchsia 6774606f: a child hung above `c` still sees every page `c` forked, and no more
+ * of an ancestor than `c`'s limit). What `c` changes afterwards it "might" see
+ * (CloneMightSeeIntermediateForks: hung from `c` it does, hung higher it does not), so each such
+ * page becomes loose in the child (`followChanged`) until the child writes it.
+ */
+function cloneOfClone(c: CloneNode, at: number, pages: number, extent: number): CloneNode {
+  const own = new Map<number, Content>();
+  const inherited = new Set<number>();
+  const loose = new Set<number>();
+  for (let p = 0; p < pages; p++) {
+    const mine = c.own.get(at + p);
+    if (mine !== undefined) {
+      own.set(p, mine === UNKNOWN ? UNKNOWN : mine.slice());
+      inherited.add(p);
+    } else if (c.loose.has(at + p)) loose.add(p);
+  }
+  const child: CloneNode = {
+    kind: "clone",
+    root: c.root,
+    offset: c.offset + at,
+    pages,
+    limit: Math.max(0, Math.min(pages, c.limit - at)),
+    extent: Math.max(0, Math.min(extent, c.extent - at)),
+    own,
+    loose,
+    allLoose: c.allLoose,
+    inherited,
+  };
+  (c.children ??= []).push({ node: child, at });
+  c.root.clones.push(child);
+  return child;
+}
+
+/**
+ * Page `page` of clone `c` changed (a store, a fork at an unseen moment): each child made of it
+ * may show the change or not, so the page is loose there (its copy dropped) unless the child
+ * forked it itself, and so on down.
+ */
+function followChanged(c: CloneNode, page: number): void {
+  for (const d of c.children ?? []) {
+    const q = page - d.at;
+    if (q < 0 || q >= d.node.pages) continue;
+    if (d.node.inherited?.has(q)) {
+      d.node.inherited.delete(q);
+      d.node.own.delete(q);
+    } else if (d.node.own.has(q)) continue;
+    d.node.loose.add(q);
+    followChanged(d.node, q);
+  }
+}
+
+/** Every page of clone `c` and of the children made of it that it did not fork itself: loose. */
+function allUnknown(c: CloneNode): void {
+  c.allLoose = true;
+  for (const p of c.inherited ?? []) c.own.delete(p);
+  c.inherited?.clear();
+  for (const d of c.children ?? []) allUnknown(d.node);
 }
 
 /** The VMO handle and the pages `[first, last)` a call that may ask the pager names, if any. */
@@ -479,7 +560,7 @@ export class ReadContent extends StepMonitor {
       }
       case "zx_vmar_op_range":
         for (const node of this.#byKoid.values()) {
-          if (node.kind === "clone") node.allLoose = true;
+          if (node.kind === "clone") allUnknown(node);
         }
         return;
       case "zx_pager_supply_pages": {
@@ -593,7 +674,11 @@ export class ReadContent extends StepMonitor {
       node = node.parent;
     }
     if (node.kind === "clone" && o & ZX_VMO_CHILD_SNAPSHOT_MODIFIED) {
-      return snapshotOfClone(node, at, pages, extent);
+      // A snapshot of a clone of a clone is not followed.
+      return node.inherited === undefined ? snapshotOfClone(node, at, pages, extent) : OPAQUE;
+    }
+    if (node.kind === "clone" && node.snapshot !== true) {
+      return cloneOfClone(node, at, pages, extent);
     }
     if (node.kind !== "root" || node.anonymous) return OPAQUE;
     const clone: CloneNode = {
@@ -629,6 +714,8 @@ export class ReadContent extends StepMonitor {
       }
       node.pages = pages;
       if (size % ps !== 0) node.own.set(pages - 1, UNKNOWN);
+      // Its children saw its old size (hung from it) or not (hung higher): not followed.
+      for (const d of node.children ?? []) allUnknown(d.node);
     } else if (node.kind === "view") {
       // A reference resized its root: the model stops following the root.
       const base = resolve(node, 0);
@@ -655,8 +742,15 @@ export class ReadContent extends StepMonitor {
       const base = resolve(node, first);
       if (base !== null) this.#loosen(base.node, base.page, base.page + (last - first));
     } else if (node.kind === "clone") {
-      if (!Number.isFinite(last) || last - first > node.pages) node.allLoose = true;
-      else for (let p = first; p < last; p++) node.loose.add(p);
+      if (!Number.isFinite(last) || last - first > node.pages) {
+        node.allLoose = true;
+        for (const d of node.children ?? []) allUnknown(d.node);
+      } else {
+        for (let p = first; p < last; p++) {
+          node.loose.add(p);
+          followChanged(node, p);
+        }
+      }
     }
   }
 
@@ -671,6 +765,8 @@ export class ReadContent extends StepMonitor {
       } else if (base?.node.kind === "clone") {
         const c = base.node;
         c.own.set(base.page, overlay(clonePage(c, base.page, ps), chunk, at, ps));
+        c.inherited?.delete(base.page);
+        followChanged(c, base.page);
       }
     });
   }
