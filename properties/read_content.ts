@@ -44,6 +44,17 @@
  * `zx_bti_pin` makes lies inside the pages the call names, translated to the pager root by the
  * model's own record of the children between (spec 3.4).
  *
+ * R5: the first request a pager VMO ever gets, a READ raised by a buffer-less `zx_vmo_read` or
+ * a COMMIT while the VMO holds no page (nothing supplied, stored or zeroed, never resized) and
+ * no clone between holds or may hold one, covers the call's whole range there: from its first
+ * page to its last, cut only at the VMO's end and at a clone's limit (spec 3.4: a READ "extends
+ * over the remaining pages the operation intends to touch (vmo_read: to the end of the read;
+ * commit: to the end of the range), then is truncated at the first page that already has
+ * content", and no request is outstanding to trim it; `LookupCursor::ReadRequest`, pager.cc
+ * `PageRequestBatching*` @ misttech/fuchsia 6774606f). Without it a kernel that sizes the READ
+ * from the wrong offsets (through a slice or a clone at an offset) asks for less, and the reader
+ * asks again: only the pager sees the difference.
+ *
  * R4: a `zx_vmo_write` without a user buffer stores its bytes in order, each where the model's
  * own translation of the caller's next byte (its offset plus what its earlier stores wrote)
  * puts it, and every one of them if it returns ZX_OK; a ZERO (`zx_vmo_op_range`) stores only
@@ -319,6 +330,10 @@ export class ReadContent extends StepMonitor {
    * page cannot be told (a resize by another thread): nothing is set.
    */
   readonly #zeroing = new Map<Call, Map<Node, Set<number>> | null>();
+  /** Pager roots a request was made of (R5 judges only the first). */
+  readonly #asked = new WeakSet<Node>();
+  /** Roots resized (a grown root's new pages are zero intervals: R5 leaves them). */
+  readonly #resized = new WeakSet<Node>();
 
   protected override onStepEvent(e: KernelEvent, call: Call | undefined, world: World): void {
     const ps = world.kernel.pageSize;
@@ -354,7 +369,12 @@ export class ReadContent extends StepMonitor {
         return;
       }
       case "request":
-        if (call?.tid === e.tid) this.#judgeRequest(call, e, ps);
+        {
+          if (call?.tid === e.tid) this.#judgeRequest(call, e, ps);
+          const asked = this.#byKoid.get(e.vmo);
+          if (asked !== undefined) this.#asked.add(asked);
+          return;
+        }
         return;
       case "store": {
         if (call?.tid === e.tid) {
@@ -411,6 +431,26 @@ export class ReadContent extends StepMonitor {
         "R3",
         `t${call.tid} ${call.name} of pages [${range.first},${range.last}) asked ${e.type} ` +
           `#${e.id} [${e.start},${e.end}) of vmo${e.vmo}, outside its pages there [${from},${to})`,
+      );
+      return;
+    }
+    if (e.type !== "READ" || root.kind !== "root" || root.anonymous) return;
+    if (this.#asked.has(root) || this.#resized.has(root) || root.content.size !== 0) return;
+    const whole = call.name === "zx_vmo_read" ||
+      (call.name === "zx_vmo_op_range" && call.args[1] === ZX_VMO_OP_COMMIT);
+    if (!whole) return;
+    let end = Math.min(to, root.pages);
+    if (at.node.kind === "clone") {
+      const c = at.node;
+      if (c.allLoose || c.own.size !== 0 || c.loose.size !== 0) return;
+      end = Math.min(end, c.offset + c.limit);
+    }
+    if (e.start !== from || e.end !== end) {
+      this.fail(
+        "R5",
+        `t${call.tid} ${call.name} of pages [${range.first},${range.last}) asked READ #${e.id} ` +
+          `[${e.start},${e.end}) of vmo${e.vmo}, which holds no page and was asked nothing ` +
+          `before: the READ covers [${from},${end})`,
       );
     }
   }
@@ -700,6 +740,7 @@ export class ReadContent extends StepMonitor {
   #resize(node: Node, size: number, ps: number): void {
     const pages = Math.ceil(size / ps);
     if (node.kind === "root") {
+      this.#resized.add(node);
       if (pages < node.pages) {
         for (const p of [...node.content.keys()]) if (p >= pages) node.content.delete(p);
         // Children lose sight of the cut tail for good (CloneShrinkGrowParent).
