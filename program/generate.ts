@@ -1594,10 +1594,15 @@ class CallBuilder {
    * written, the first child read whole again (page 3: either). Then a two-page clone from root
    * page 2 with its page 0 written, and a three-page child of it from its page 1, read whole:
    * root page 3, then zeros past the clone's end, where the root still has a page (upstream
-   * hangs the child from the root, cut at the clone's limit). Last, a SNAPSHOT_MODIFIED child of
-   * the first clone, the clone's page 1 written again and the snapshot read whole: its page 1
-   * keeps the clone's first fork ("a snapshot of the modified pages"). CloneMightSeeIntermediateForks
-   * and CloneSeesCorrectParentPages (pager.cc); random draws seldom clone a clone they wrote.
+   * hangs the child from the root, cut at the clone's limit). Then a four-page clone from root
+   * page 2 (its last page past the root) with its page 1 written, and a three-page child of it
+   * from its page 1 (hung from that clone: it holds a page there), read whole (the fork, root
+   * page 4, zeros) and committed whole (ZX_OK: its last page lies past the clone's limit, where
+   * the lookup finds nothing). Last, a
+   * SNAPSHOT_MODIFIED child of the first clone, the clone's page 1 written again and the
+   * snapshot read whole: its page 1 keeps the clone's first fork ("a snapshot of the modified
+   * pages"). CloneMightSeeIntermediateForks and CloneSeesCorrectParentPages (pager.cc); random
+   * draws seldom clone a clone they wrote.
    */
   #cloneOfClone(): void {
     const ps = this.#ps;
@@ -1628,6 +1633,11 @@ class CallBuilder {
     write(past, 0, 0x64);
     const under = child(past, 1, 3);
     read(under, 3);
+    const reach = child(root, 2, 4);
+    write(reach, 1, 0x66);
+    const below = child(reach, 1, 3);
+    read(below, 3);
+    emit("zx_vmo_op_range", [{ h: below }, ZX_VMO_OP_COMMIT, 0, 3 * ps]);
     const snap = emit("zx_vmo_create_child", [
       { h: clone },
       ZX_VMO_CHILD_SNAPSHOT_MODIFIED,
