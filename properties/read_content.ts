@@ -215,10 +215,12 @@ function snapshotOfClone(c: CloneNode, at: number, pages: number, extent: number
  * slices it was made through reach): at its creation it shows what `c` shows, page by page (the
  * pages `c` holds itself, copied; the root's current page where `c` shows the root; zeros past
  * what `c` could see of the root), whichever VMO of the chain the kernel hangs it from
- * (zx_vmo_create_child.md @ gnoliyil/fuchsia: "Until a page is written to, and copied, reads are
- * from the parent"; pager.cc CloneMightSeeIntermediateForks and CloneSeesCorrectParentPages @
- * misttech/fuchsia 6774606f: a child hung above `c` still sees every page `c` forked, and no more
- * of an ancestor than `c`'s limit). What `c` changes afterwards it "might" see
+ * (zx_vmo_create_child.md, FuchsiaOS/FuchsiaOS-docs-zh_CN 3546767c: "Until a page is written
+ * to, and copied, reads are permitted, although not guaranteed, to return changing values if
+ * the parent performs writes"; pager.cc CloneMightSeeIntermediateForks and
+ * CloneSeesCorrectParentPages @ misttech/fuchsia 6774606f: a child hung above `c` still sees
+ * every page `c` forked, and no more of an ancestor than `c`'s limit). What `c` changes
+ * afterwards it "might" see
  * (CloneMightSeeIntermediateForks: hung from `c` it does, hung higher it does not), so each such
  * page becomes loose in the child (`followChanged`) until the child writes it.
  */
