@@ -370,14 +370,12 @@ export class ReadContent extends StepMonitor {
         );
         return;
       }
-      case "request":
-        {
-          if (call?.tid === e.tid) this.#judgeRequest(call, e, ps);
-          const asked = this.#byKoid.get(e.vmo);
-          if (asked !== undefined) this.#asked.add(asked);
-          return;
-        }
+      case "request": {
+        if (call?.tid === e.tid) this.#judgeRequest(call, e, ps);
+        const asked = this.#byKoid.get(e.vmo);
+        if (asked !== undefined) this.#asked.add(asked);
         return;
+      }
       case "store": {
         if (call?.tid === e.tid) {
           this.#userCopied(call, "out", e.bytes.length);
