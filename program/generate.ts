@@ -1649,22 +1649,54 @@ class CallBuilder {
   }
 
   /**
+   * A pager VMO of four pages through a pager and port of its own, its page 0 supplied from a
+   * fresh anonymous VMO (no request: a supply needs none) and the rest absent.
+   */
+  #rootPageSupplied(): CallRef {
+    const ps = this.#ps;
+    const pager = this.#emit({ call: "zx_pager_create", args: [0] }, "pager");
+    const port = this.#emit({ call: "zx_port_create", args: [0] }, "port");
+    const vmo = this.#emit(
+      { call: "zx_pager_create_vmo", args: [{ h: pager }, 0, { h: port }, 0, 4 * ps] },
+      "vmo",
+      true,
+    );
+    const aux = this.#emit({ call: "zx_vmo_create", args: [ps, 0] }, null);
+    this.#emit({
+      call: "zx_pager_supply_pages",
+      args: [{ h: pager }, { h: vmo }, 0, ps, { h: aux }, 0],
+    }, null);
+    return vmo;
+  }
+
+  /**
    * The end of a thread that starts with a pin layout, after `offsetCloneCommit`, with no draws:
-   * the first READ of a fresh pager VMO of four pages nobody serves, asked through a slice of it
-   * at page 1: a COMMIT of the slice's two pages, then (a second VMO) a read of a three-page
-   * slice's first two pages. Each parks until the janitor's cleanup (the next one runs after
-   * it), and read-content R5 holds the READ to the call's whole range at the root, [1,3) (spec
-   * 3.4). Random draws seldom read or commit through a slice at an offset of a VMO nobody read.
+   * the first READ of a fresh pager VMO of four pages nobody serves but for its page 0 (supplied),
+   * asked through a slice of it at page 1: a COMMIT of the slice's two pages. It parks until the
+   * janitor's cleanup, and read-content R5 holds the READ to the call's whole range at the root,
+   * [1,3) (spec 3.4); a run start shifted back to page 0 finds that page present.
+   * Random draws seldom read or commit through a slice at an offset of a VMO nobody read.
    */
   sliceFirstReads(): void {
     const ps = this.#ps;
-    const a = this.#pagerVmo(0, 4 * ps);
+    const a = this.#rootPageSupplied();
     const sa = this.#emit({
       call: "zx_vmo_create_child",
       args: [{ h: a }, ZX_VMO_CHILD_SLICE, ps, 2 * ps],
     }, null);
     this.#emit({ call: "zx_vmo_op_range", args: [{ h: sa }, ZX_VMO_OP_COMMIT, 0, 2 * ps] }, null);
-    const b = this.#pagerVmo(0, 4 * ps);
+  }
+
+  /**
+   * The end of the thread after the pin layout's (the same thread in a program of one), with no
+   * draws: the read half of `sliceFirstReads`, a read of the first two pages of a three-page slice
+   * at page 1 of a fresh pager VMO of four pages nobody serves but for its page 0 (R5: READ
+   * [1,3); a run start shifted back to page 0 finds that page present); it parks until
+   * the janitor's cleanup. In a thread of its own it runs before any cleanup, not racing it.
+   */
+  sliceFirstRead(): void {
+    const ps = this.#ps;
+    const b = this.#rootPageSupplied();
     const sb = this.#emit({
       call: "zx_vmo_create_child",
       args: [{ h: b }, ZX_VMO_CHILD_SLICE, ps, 3 * ps],
@@ -2098,6 +2130,10 @@ export function generateProgram(d: Draw, options: GenerateOptions = {}): Program
     e.offsetCloneCommit();
     e.sliceFirstReads();
     p = insertCalls(p, t, end, e.calls);
+    const u = (t + 1) % threads;
+    const r = new CallBuilder(d, p, u, p.threads[u].calls.length);
+    r.sliceFirstRead();
+    p = insertCalls(p, u, p.threads[u].calls.length, r.calls);
   }
   if (options.signalLayouts !== undefined && d.int(options.signalLayouts) === 0) {
     const t = d.int(threads);
