@@ -1289,6 +1289,7 @@ class CallBuilder {
     this.#pagerZeroPins(bti);
     this.#cloneShrinkGrow();
     this.#snapshotGrow();
+    this.#cloneOfClone();
   }
 
   /**
@@ -1581,6 +1582,126 @@ class CallBuilder {
       call: "zx_vmo_op_range",
       args: [{ h: clone }, ZX_VMO_OP_COMMIT, 0, 2 * ps],
     }, null);
+  }
+
+  /**
+   * The end of a pin layout, with no draws and nothing that waits on a pager: at-least-on-write
+   * clones of a clone (read-content follows them: a child shows what its clone showed when it
+   * was made). A resizable pager VMO of one page grown to five (its new pages zero intervals,
+   * no request) and written at pages 1-4; a clone of pages 1-4 whose page 1 is written; a child
+   * of that clone over all of it (sees the fork) and one from its page 2 (sees none: upstream
+   * hangs it from the root), each read whole; the clone's page 3 and the first child's page 0
+   * written, the first child read whole again (page 3: either). Then a two-page clone from root
+   * page 2 with its page 0 written, and a three-page child of it from its page 1, read whole:
+   * root page 3, then zeros past the clone's end, where the root still has a page (upstream
+   * hangs the child from the root, cut at the clone's limit). Then a four-page clone from root
+   * page 2 (its last page past the root) with its page 1 written, and a three-page child of it
+   * from its page 1 (hung from that clone: it holds a page there), read whole (the fork, root
+   * page 4, zeros) and committed whole (ZX_OK: its last page lies past the clone's limit, where
+   * the lookup finds nothing). Last, a
+   * SNAPSHOT_MODIFIED child of the first clone, the clone's page 1 written again and the
+   * snapshot read whole: its page 1 keeps the clone's first fork ("a snapshot of the modified
+   * pages"). CloneMightSeeIntermediateForks and CloneSeesCorrectParentPages (pager.cc); random
+   * draws seldom clone a clone they wrote.
+   */
+  #cloneOfClone(): void {
+    const ps = this.#ps;
+    const emit = (call: CallName, args: Arg[]) => this.#emit({ call, args }, null);
+    const child = (of: CallRef, offset: number, pages: number) =>
+      emit("zx_vmo_create_child", [
+        { h: of },
+        ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE,
+        offset * ps,
+        pages * ps,
+      ]);
+    const write = (vmo: CallRef, page: number, fill: number) =>
+      emit("zx_vmo_write", [{ h: vmo }, { bytes: ps, fill }, page * ps]);
+    const read = (vmo: CallRef, pages: number) => emit("zx_vmo_read", [{ h: vmo }, 0, pages * ps]);
+    const root = this.#pagerVmo(ZX_VMO_RESIZABLE, ps);
+    emit("zx_vmo_set_size", [{ h: root }, 5 * ps]);
+    emit("zx_vmo_write", [{ h: root }, { bytes: 4 * ps, fill: 0x5a }, ps]);
+    const clone = child(root, 1, 4);
+    write(clone, 1, 0x61);
+    const forked = child(clone, 0, 4);
+    const empty = child(clone, 2, 2);
+    read(forked, 4);
+    read(empty, 2);
+    write(clone, 3, 0x62);
+    write(forked, 0, 0x63);
+    read(forked, 4);
+    const past = child(root, 2, 2);
+    write(past, 0, 0x64);
+    const under = child(past, 1, 3);
+    read(under, 3);
+    const reach = child(root, 2, 4);
+    write(reach, 1, 0x66);
+    const below = child(reach, 1, 3);
+    read(below, 3);
+    emit("zx_vmo_op_range", [{ h: below }, ZX_VMO_OP_COMMIT, 0, 3 * ps]);
+    const snap = emit("zx_vmo_create_child", [
+      { h: clone },
+      ZX_VMO_CHILD_SNAPSHOT_MODIFIED,
+      0,
+      4 * ps,
+    ]);
+    write(clone, 1, 0x65);
+    read(snap, 4);
+  }
+
+  /**
+   * A pager VMO of four pages through a pager and port of its own, its page 0 supplied from a
+   * fresh anonymous VMO (no request: a supply needs none) and the rest absent.
+   */
+  #rootPageSupplied(): CallRef {
+    const ps = this.#ps;
+    const pager = this.#emit({ call: "zx_pager_create", args: [0] }, "pager");
+    const port = this.#emit({ call: "zx_port_create", args: [0] }, "port");
+    const vmo = this.#emit(
+      { call: "zx_pager_create_vmo", args: [{ h: pager }, 0, { h: port }, 0, 4 * ps] },
+      "vmo",
+      true,
+    );
+    const aux = this.#emit({ call: "zx_vmo_create", args: [ps, 0] }, null);
+    this.#emit({
+      call: "zx_pager_supply_pages",
+      args: [{ h: pager }, { h: vmo }, 0, ps, { h: aux }, 0],
+    }, null);
+    return vmo;
+  }
+
+  /**
+   * The end of a thread that starts with a pin layout, after `offsetCloneCommit`, with no draws:
+   * the first READ of a fresh pager VMO of four pages nobody serves but for its page 0 (supplied),
+   * asked through a slice of it at page 1: a COMMIT of the slice's two pages. It parks until the
+   * janitor's cleanup, and read-content R5 holds the READ to the call's whole range at the root,
+   * [1,3) (spec 3.4); a run start shifted back to page 0 finds that page present.
+   * Random draws seldom read or commit through a slice at an offset of a VMO nobody read.
+   */
+  sliceFirstReads(): void {
+    const ps = this.#ps;
+    const a = this.#rootPageSupplied();
+    const sa = this.#emit({
+      call: "zx_vmo_create_child",
+      args: [{ h: a }, ZX_VMO_CHILD_SLICE, ps, 2 * ps],
+    }, null);
+    this.#emit({ call: "zx_vmo_op_range", args: [{ h: sa }, ZX_VMO_OP_COMMIT, 0, 2 * ps] }, null);
+  }
+
+  /**
+   * The end of the thread after the pin layout's (the same thread in a program of one), with no
+   * draws: the read half of `sliceFirstReads`, a read of the first two pages of a three-page slice
+   * at page 1 of a fresh pager VMO of four pages nobody serves but for its page 0 (R5: READ
+   * [1,3); a run start shifted back to page 0 finds that page present); it parks until
+   * the janitor's cleanup. In a thread of its own it runs before any cleanup, not racing it.
+   */
+  sliceFirstRead(): void {
+    const ps = this.#ps;
+    const b = this.#rootPageSupplied();
+    const sb = this.#emit({
+      call: "zx_vmo_create_child",
+      args: [{ h: b }, ZX_VMO_CHILD_SLICE, ps, 3 * ps],
+    }, null);
+    this.#emit({ call: "zx_vmo_read", args: [{ h: sb }, 0, 2 * ps] }, null);
   }
 
   /**
@@ -2007,7 +2128,12 @@ export function generateProgram(d: Draw, options: GenerateOptions = {}): Program
     e.decommitBesidePin();
     e.cloneKeepsSize();
     e.offsetCloneCommit();
+    e.sliceFirstReads();
     p = insertCalls(p, t, end, e.calls);
+    const u = (t + 1) % threads;
+    const r = new CallBuilder(d, p, u, p.threads[u].calls.length);
+    r.sliceFirstRead();
+    p = insertCalls(p, u, p.threads[u].calls.length, r.calls);
   }
   if (options.signalLayouts !== undefined && d.int(options.signalLayouts) === 0) {
     const t = d.int(threads);

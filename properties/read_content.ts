@@ -24,10 +24,15 @@
  * A SNAPSHOT_MODIFIED child of such a clone copies the pages the clone holds
  * itself and shows the root where the clone does.
  *
- * Left unjudged (the model says "unknown" and lets any byte pass): at-least-on-write
- * clones of clones (the "at least" in at-least-on-write: which ancestor a new clone
- * hangs from depends on pages the chain holds, pager.cc
- * CloneMightSeeIntermediateForks), pages of a clone that a COMMIT, a pin, a
+ * An at-least-on-write child of such a clone (and so on down) shows, when made,
+ * what the clone shows; a page the clone changes afterwards the child "might"
+ * see (the "at least" in at-least-on-write: which ancestor a new clone hangs
+ * from depends on pages the chain holds, pager.cc
+ * CloneMightSeeIntermediateForks), so it is unjudged there until the child
+ * writes it.
+ *
+ * Left unjudged (the model says "unknown" and lets any byte pass): snapshots of
+ * clones of clones, pages of a clone that a COMMIT, a pin, a
  * mapping or a `zx_vmar_op_range` may have forked (the fork keeps the root's
  * content of a moment the model does not see), a clone's pages past the
  * extent of the slice it was made from, the tail of a page a size that is no
@@ -38,6 +43,18 @@
  * R3: a READ or DIRTY request a `zx_vmo_read`, `zx_vmo_write`, `zx_vmo_op_range` or
  * `zx_bti_pin` makes lies inside the pages the call names, translated to the pager root by the
  * model's own record of the children between (spec 3.4).
+ *
+ * R5: the first request a pager VMO ever gets, a READ raised by a buffer-less `zx_vmo_read` or
+ * a COMMIT while the VMO holds no page in the call's range (nothing supplied, stored or zeroed
+ * there, never resized) and no clone between holds or may hold one, covers the call's whole
+ * range there: from its first
+ * page to its last, cut only at the VMO's end and at a clone's limit (spec 3.4: a READ "extends
+ * over the remaining pages the operation intends to touch (vmo_read: to the end of the read;
+ * commit: to the end of the range), then is truncated at the first page that already has
+ * content", and no request is outstanding to trim it; `LookupCursor::ReadRequest`, pager.cc
+ * `PageRequestBatching*` @ misttech/fuchsia 6774606f). Without it a kernel that sizes the READ
+ * from the wrong offsets (through a slice or a clone at an offset) asks for less, and the reader
+ * asks again: only the pager sees the difference.
  *
  * R4: a `zx_vmo_write` without a user buffer stores its bytes in order, each where the model's
  * own translation of the caller's next byte (its offset plus what its earlier stores wrote)
@@ -117,6 +134,15 @@ interface CloneNode {
   readonly loose: Set<number>;
   /** Every page may have been forked. */
   allLoose: boolean;
+  /**
+   * The at-least-on-write children made of this clone (their page 0 is its page `at`): each
+   * may or may not see what this clone changes after it was made (`followChanged`).
+   */
+  children?: { readonly node: CloneNode; readonly at: number }[];
+  /** Pages of `own` copied from the clone it was made of at its creation, not its own forks. */
+  readonly inherited?: Set<number>;
+  /** A SNAPSHOT_MODIFIED child (`snapshotOfClone`): children of it are not followed. */
+  readonly snapshot?: boolean;
 }
 
 /** A VMO the model does not follow (a clone of a clone): every byte passes. */
@@ -179,9 +205,78 @@ function snapshotOfClone(c: CloneNode, at: number, pages: number, extent: number
     own,
     loose,
     allLoose: c.allLoose,
+    snapshot: true,
   };
   c.root.clones.push(snap);
   return snap;
+}
+
+/**
+ * An at-least-on-write child of clone `c` showing its pages from `at` (`extent`: how far the
+ * slices it was made through reach): at its creation it shows what `c` shows, page by page (the
+ * pages `c` holds itself, copied; the root's current page where `c` shows the root; zeros past
+ * what `c` could see of the root), whichever VMO of the chain the kernel hangs it from
+ * (zx_vmo_create_child.md, FuchsiaOS/FuchsiaOS-docs-zh_CN 3546767c: "Until a page is written
+ * to, and copied, reads are permitted, although not guaranteed, to return changing values if
+ * the parent performs writes"; pager.cc CloneMightSeeIntermediateForks and
+ * CloneSeesCorrectParentPages @ misttech/fuchsia 6774606f: a child hung above `c` still sees
+ * every page `c` forked, and no more of an ancestor than `c`'s limit). What `c` changes
+ * afterwards it "might" see
+ * (CloneMightSeeIntermediateForks: hung from `c` it does, hung higher it does not), so each such
+ * page becomes loose in the child (`followChanged`) until the child writes it.
+ */
+function cloneOfClone(c: CloneNode, at: number, pages: number, extent: number): CloneNode {
+  const own = new Map<number, Content>();
+  const inherited = new Set<number>();
+  const loose = new Set<number>();
+  for (let p = 0; p < pages; p++) {
+    const mine = c.own.get(at + p);
+    if (mine !== undefined) {
+      own.set(p, mine === UNKNOWN ? UNKNOWN : mine.slice());
+      inherited.add(p);
+    } else if (c.loose.has(at + p)) loose.add(p);
+  }
+  const child: CloneNode = {
+    kind: "clone",
+    root: c.root,
+    offset: c.offset + at,
+    pages,
+    limit: Math.max(0, Math.min(pages, c.limit - at)),
+    extent: Math.max(0, Math.min(extent, c.extent - at)),
+    own,
+    loose,
+    allLoose: c.allLoose,
+    inherited,
+  };
+  (c.children ??= []).push({ node: child, at });
+  c.root.clones.push(child);
+  return child;
+}
+
+/**
+ * Page `page` of clone `c` changed (a store, a fork at an unseen moment): each child made of it
+ * may show the change or not, so the page is loose there (its copy dropped) unless the child
+ * forked it itself, and so on down.
+ */
+function followChanged(c: CloneNode, page: number): void {
+  for (const d of c.children ?? []) {
+    const q = page - d.at;
+    if (q < 0 || q >= d.node.pages) continue;
+    if (d.node.inherited?.has(q)) {
+      d.node.inherited.delete(q);
+      d.node.own.delete(q);
+    } else if (d.node.own.has(q)) continue;
+    d.node.loose.add(q);
+    followChanged(d.node, q);
+  }
+}
+
+/** Every page of clone `c` and of the children made of it that it did not fork itself: loose. */
+function allUnknown(c: CloneNode): void {
+  c.allLoose = true;
+  for (const p of c.inherited ?? []) c.own.delete(p);
+  c.inherited?.clear();
+  for (const d of c.children ?? []) allUnknown(d.node);
 }
 
 /** The VMO handle and the pages `[first, last)` a call that may ask the pager names, if any. */
@@ -238,6 +333,10 @@ export class ReadContent extends StepMonitor {
    * page cannot be told (a resize by another thread): nothing is set.
    */
   readonly #zeroing = new Map<Call, Map<Node, Set<number>> | null>();
+  /** Pager roots a request was made of (R5 judges only the first). */
+  readonly #asked = new WeakSet<Node>();
+  /** Roots resized (a grown root's new pages are zero intervals: R5 leaves them). */
+  readonly #resized = new WeakSet<Node>();
 
   protected override onStepEvent(e: KernelEvent, call: Call | undefined, world: World): void {
     const ps = world.kernel.pageSize;
@@ -272,9 +371,12 @@ export class ReadContent extends StepMonitor {
         );
         return;
       }
-      case "request":
+      case "request": {
         if (call?.tid === e.tid) this.#judgeRequest(call, e, ps);
+        const asked = this.#byKoid.get(e.vmo);
+        if (asked !== undefined) this.#asked.add(asked);
         return;
+      }
       case "store": {
         if (call?.tid === e.tid) {
           this.#userCopied(call, "out", e.bytes.length);
@@ -330,6 +432,27 @@ export class ReadContent extends StepMonitor {
         "R3",
         `t${call.tid} ${call.name} of pages [${range.first},${range.last}) asked ${e.type} ` +
           `#${e.id} [${e.start},${e.end}) of vmo${e.vmo}, outside its pages there [${from},${to})`,
+      );
+      return;
+    }
+    if (e.type !== "READ" || root.kind !== "root" || root.anonymous) return;
+    if (this.#asked.has(root) || this.#resized.has(root)) return;
+    const whole = call.name === "zx_vmo_read" ||
+      (call.name === "zx_vmo_op_range" && call.args[1] === ZX_VMO_OP_COMMIT);
+    if (!whole) return;
+    let end = Math.min(to, root.pages);
+    if (at.node.kind === "clone") {
+      const c = at.node;
+      if (c.allLoose || c.own.size !== 0 || c.loose.size !== 0) return;
+      end = Math.min(end, c.offset + c.limit);
+    }
+    for (let p = from; p < end; p++) if (root.content.has(p)) return;
+    if (e.start !== from || e.end !== end) {
+      this.fail(
+        "R5",
+        `t${call.tid} ${call.name} of pages [${range.first},${range.last}) asked READ #${e.id} ` +
+          `[${e.start},${e.end}) of vmo${e.vmo}, which holds none of them and was asked nothing ` +
+          `before: the READ covers [${from},${end})`,
       );
     }
   }
@@ -479,7 +602,7 @@ export class ReadContent extends StepMonitor {
       }
       case "zx_vmar_op_range":
         for (const node of this.#byKoid.values()) {
-          if (node.kind === "clone") node.allLoose = true;
+          if (node.kind === "clone") allUnknown(node);
         }
         return;
       case "zx_pager_supply_pages": {
@@ -593,7 +716,11 @@ export class ReadContent extends StepMonitor {
       node = node.parent;
     }
     if (node.kind === "clone" && o & ZX_VMO_CHILD_SNAPSHOT_MODIFIED) {
-      return snapshotOfClone(node, at, pages, extent);
+      // A snapshot of a clone of a clone is not followed.
+      return node.inherited === undefined ? snapshotOfClone(node, at, pages, extent) : OPAQUE;
+    }
+    if (node.kind === "clone" && node.snapshot !== true) {
+      return cloneOfClone(node, at, pages, extent);
     }
     if (node.kind !== "root" || node.anonymous) return OPAQUE;
     const clone: CloneNode = {
@@ -615,6 +742,7 @@ export class ReadContent extends StepMonitor {
   #resize(node: Node, size: number, ps: number): void {
     const pages = Math.ceil(size / ps);
     if (node.kind === "root") {
+      this.#resized.add(node);
       if (pages < node.pages) {
         for (const p of [...node.content.keys()]) if (p >= pages) node.content.delete(p);
         // Children lose sight of the cut tail for good (CloneShrinkGrowParent).
@@ -629,6 +757,8 @@ export class ReadContent extends StepMonitor {
       }
       node.pages = pages;
       if (size % ps !== 0) node.own.set(pages - 1, UNKNOWN);
+      // Its children saw its old size (hung from it) or not (hung higher): not followed.
+      for (const d of node.children ?? []) allUnknown(d.node);
     } else if (node.kind === "view") {
       // A reference resized its root: the model stops following the root.
       const base = resolve(node, 0);
@@ -655,8 +785,15 @@ export class ReadContent extends StepMonitor {
       const base = resolve(node, first);
       if (base !== null) this.#loosen(base.node, base.page, base.page + (last - first));
     } else if (node.kind === "clone") {
-      if (!Number.isFinite(last) || last - first > node.pages) node.allLoose = true;
-      else for (let p = first; p < last; p++) node.loose.add(p);
+      if (!Number.isFinite(last) || last - first > node.pages) {
+        node.allLoose = true;
+        for (const d of node.children ?? []) allUnknown(d.node);
+      } else {
+        for (let p = first; p < last; p++) {
+          node.loose.add(p);
+          followChanged(node, p);
+        }
+      }
     }
   }
 
@@ -671,6 +808,8 @@ export class ReadContent extends StepMonitor {
       } else if (base?.node.kind === "clone") {
         const c = base.node;
         c.own.set(base.page, overlay(clonePage(c, base.page, ps), chunk, at, ps));
+        c.inherited?.delete(base.page);
+        followChanged(c, base.page);
       }
     });
   }

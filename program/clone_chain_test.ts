@@ -1,0 +1,73 @@
+// read-content's clones of clones and R5, with the draw-free `cloneOfClone` and `sliceFirstReads`
+// ends of pin-layout threads (program/generate.ts): the mutants of kernel/vmo_pages.ts's
+// placement of an at-least-on-write child and of kernel/objects.ts's clone lookup they kill, and
+// READs sized from the wrong offsets through a slice, each switched on in one instrumented mirror
+// and judged on the programs of the mutate judge (mutate/judges.ts `judgeProgram`). Before them
+// the campaign judge survived these: read-content left every clone of a clone unjudged, and held
+// a READ only inside the call's pages (docs/mutation.md, "Clones of clones and first READs").
+import { strict as assert } from "node:assert";
+import { mutantMirror } from "../mutate/mutant_mirror.ts";
+import { mirrorProgramVerdict } from "./testdata/program_verdict.ts";
+
+/** The judge's programs searched: the first with a pin layout whose thread reaches its end. */
+const PROGRAMS = 20;
+
+const CASES: [key: string, what: string, message: RegExp, invariant?: string][] = [
+  [
+    "kernel/vmo_pages.ts:1356:30:ConditionalExpression:false",
+    "a child of a clone always hangs from the root (misses the clone's fork)",
+    /^R1: .* = 0x5a; the model of its content says 0x61$/,
+  ],
+  [
+    "kernel/vmo_pages.ts:1355:73:ArithmeticOperator:nodeOff - lim",
+    "a child of a clone looks for the clone's pages in the wrong range (misses its fork)",
+    /^R1: .* = 0x5a; the model of its content says 0x61$/,
+  ],
+  [
+    "kernel/objects.ts:426:11:ConditionalExpression:false @end+0:35",
+    "a clone's lookup walks past the pages a clone between holds (the root shows through)",
+    /^R1: .* the model of its content says 0x61$/,
+  ],
+  [
+    "kernel/vmo_pages.ts:528:50:ArithmeticOperator:stop - off",
+    "COMMIT through a slice at page 1 sizes its READ from the slice's end less its offset",
+    /^R5: .* asked READ #\d+ \[1,2\) .* the READ covers \[1,3\)$/,
+  ],
+  [
+    "kernel/vmo_pages.ts:469:43:ArithmeticOperator:p - off",
+    "a read through a slice at page 1 starts its READ's run at page 0 (present): an empty READ",
+    /empty range/,
+    "kernel-assertion",
+  ],
+  [
+    "kernel/vmo_pages.ts:521:15:ConditionalExpression:true @end+0:27",
+    "COMMIT of a child hung from a clone reads the owner of a page past that clone's limit",
+    /^TypeError: Cannot read properties of null \(reading 'owner'\)$/,
+    "thread-fault",
+  ],
+];
+
+Deno.test("read-content's clone chains and R5 kill vmo_pages.ts's child placement and slice READ mutants, and a COMMIT past a clone's limit", async (t) => {
+  const m = await mutantMirror(["kernel/vmo_pages.ts", "kernel/objects.ts"]);
+  try {
+    const verdict = await mirrorProgramVerdict(m);
+    const programs = Array.from({ length: PROGRAMS }, (_, k) => k);
+    const passing = programs.filter((k) => verdict(k).kind === "pass");
+    assert.equal(passing.length, PROGRAMS, "every program passes unmutated");
+    for (const [key, what, message, invariant = "read-content"] of CASES) {
+      await t.step(what, () => {
+        const failed = passing.map((k) => verdict(k, key)).find((v) => v.kind !== "pass");
+        assert.ok(failed !== undefined, `no program of the first ${PROGRAMS} fails with ${key}`);
+        if (invariant !== "read-content") {
+          assert.equal(failed.kind, invariant, JSON.stringify(failed));
+        } else {
+          assert.equal(failed.kind, "invariant", JSON.stringify(failed));
+          assert.equal(failed.invariant, invariant, JSON.stringify(failed));
+        }
+        assert.match(failed.message, message);
+      });
+    }
+  } finally {
+    m.dispose();
+  }
+});
