@@ -434,9 +434,12 @@ export function* failOutOfMemory(
  * again and retries with what fits now, the whole range if the VMO grew back
  * (a shrink and a regrow between the failed call and the size query: giving
  * up there strands the reader of the first page). It stops when nothing of
- * the range fits, or when the size is what it was at the last try and that
- * try already covered everything that fits: each retry follows a resize by
- * another thread, so it ends when they do.
+ * the range fits or the size query fails. A size the same as at the last try
+ * is no reason to stop: the VMO may have shrunk and grown back in between (a
+ * README-only user's supply gave up so and stranded its reader). Each
+ * OUT_OF_RANGE of a range that fit follows a shrink by another thread, so the
+ * retries end when the resizes do; {@linkcode SHRINK_RETRIES} bounds them
+ * against a kernel variant that keeps failing.
  *
  * @example
  * ```ts
@@ -462,19 +465,18 @@ export function* withinSize(
   length: number,
   op: (length: number) => Syscall<Status>,
 ): Syscall<Status> {
-  let tried = length;
-  let seen: number | null = null;
   let st = yield* op(length);
-  while (st === ZX_ERR_OUT_OF_RANGE) {
+  for (let retry = 0; st === ZX_ERR_OUT_OF_RANGE && retry < SHRINK_RETRIES; retry++) {
     const [gs, size] = yield* sys.vmoGetSize(vmo.handle);
     const fits = Math.min(length, size - offset);
-    if (gs !== ZX_OK || fits <= 0 || (size === seen && fits >= tried)) return st;
-    seen = size;
-    tried = fits;
+    if (gs !== ZX_OK || fits <= 0) return st;
     st = yield* op(fits);
   }
   return st;
 }
+
+/** The most retries {@linkcode withinSize} makes after OUT_OF_RANGE (each follows a shrink). */
+export const SHRINK_RETRIES = 64;
 
 /**
  * `zx_pager_supply_pages` of `[offset, offset + length)` from `aux`,
