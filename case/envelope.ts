@@ -58,6 +58,12 @@ export interface CaseOrigin {
    * signature investigates it again instead of counting it as known.
    */
   readonly shrinkCut?: boolean;
+  /**
+   * True for a run stopped at the run limit whose confirmation run the campaign's budget cut
+   * short (past the run limit twice, not to the confirmation limit): a suspected hang, so a later
+   * campaign that meets its signature confirms it again instead of counting it as known.
+   */
+  readonly unconfirmed?: boolean;
 }
 
 /**
@@ -152,6 +158,7 @@ const OriginSchema = z.object({
   shrunkFrom: z.number().int().min(0).optional(),
   unshrunk: z.boolean().optional(),
   shrinkCut: z.boolean().optional(),
+  unconfirmed: z.boolean().optional(),
 }).strict();
 
 /** The envelope's schema; the input is checked by its kind's schema. */

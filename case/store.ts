@@ -277,7 +277,9 @@ export async function knownCases(
       // A case whose shrinking was cut short, or that is still the unshrunk run (its campaign
       // was killed while shrinking it), is not known: the next campaign that meets its
       // signature investigates it again, and the smaller of the two cases stays.
-      const unfinished = c.case.found?.shrinkCut === true || c.case.found?.unshrunk === true;
+      // A hang written unconfirmed (the budget cut its confirmation run) is not known either.
+      const unfinished = c.case.found?.shrinkCut === true || c.case.found?.unshrunk === true ||
+        c.case.found?.unconfirmed === true;
       if (sig === undefined || out.has(sig) || unfinished) continue;
       if (
         id === null || codeIdentity(anyCheckers ? { ...c.case, checkers: null } : c.case) === id
@@ -421,7 +423,12 @@ export async function writeCaseOutcome(
         // else the cut mark stays, and every campaign investigates the finding again.
         const finishedReplacesCut = existing.found?.shrinkCut === true &&
           c.found?.shrinkCut !== true && c.found?.unshrunk !== true && !replaces(existing, c);
-        if (shrunkReplacesUnshrunk || finishedReplacesCut || replaces(c, existing)) {
+        const confirmedReplacesUnconfirmed = existing.found?.unconfirmed === true &&
+          c.found?.unconfirmed !== true;
+        if (
+          shrunkReplacesUnshrunk || finishedReplacesCut || confirmedReplacesUnconfirmed ||
+          replaces(c, existing)
+        ) {
           await Deno.rename(tmp, path);
           return { path, written: true };
         }

@@ -308,3 +308,20 @@ Deno.test("loadServiceModule: a JSON file given as a service is named as one, no
       !/Attempted to load JSON/.test(e.message),
   );
 });
+
+Deno.test("a hang written unconfirmed is not known, and a confirmed case of it replaces it", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const base = { ...(await sample()), signature: "service-hang: no yield" };
+    const small = { ...base, found: { by: "fuzz", unconfirmed: true } };
+    const path = await writeCase(dir, small);
+    assert.equal((await knownCases(dir)).has("service-hang: no yield"), false);
+    // The confirmed run is larger (another run of the campaign): it still replaces the suspect.
+    const confirmed = { ...base, decisions: [...base.decisions, 0, 0], found: { by: "fuzz" } };
+    assert.equal(await writeCase(dir, confirmed), path);
+    assert.equal((await readCaseFile(path)).found?.unconfirmed, undefined);
+    assert.equal((await knownCases(dir)).get("service-hang: no yield"), path);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

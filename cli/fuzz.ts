@@ -101,7 +101,8 @@ one is shrunk and written to the corpus. A run that does not finish within
 --run-timeout is run again (its own worker) with --confirm-timeout: only if it does not
 finish then either is it a finding of its own (service-hang: no yield), else a
 slow run the summary lists; a run that reaches the --memory heap limit is one
-(out-of-memory). The campaign goes on.
+(out-of-memory). The campaign goes on. --seconds bounds it to within --run-timeout:
+a confirmation run the budget cuts is written as an unconfirmed hang.
 Replay a case with: deno task repro FILE.
 Exit status: 0 no failure, 1 a failure was found (also when interrupted), 2 bad\ninput, 130 interrupted with no failure found.`;
 
@@ -231,7 +232,22 @@ export function summaryText(
           })`) +
         `: ${f.file}`,
     );
+    if (f.unconfirmed) {
+      lines.push(
+        `    unconfirmed: the campaign's budget ended during its ${s.confirmTimeout}s confirmation ` +
+          "run; the case is not counted as known, so the next campaign that meets it confirms it " +
+          "(and its replay confirms it too)",
+      );
+    }
     if (f.replay !== null) lines.push(`    replay: ${f.replay}`);
+  }
+  if (s.afterHang.length > 0) {
+    lines.push(
+      `  runs stopped at the run limit after the hang was found, not run again (most likely the ` +
+        `same hang; neither findings nor slow runs): ${s.afterHang.length} (${
+          s.afterHang.slice(0, SLOW_RUNS_LISTED).map((k) => `run ${k}`).join(", ")
+        }${s.afterHang.length > SLOW_RUNS_LISTED ? ", ..." : ""})`,
+    );
   }
   if (s.kind === "scenarios") {
     lines.push("sometimes (runs that reached each interleaving):");

@@ -153,6 +153,12 @@ export interface SummaryFinding {
    * written marked so, and a later campaign that meets its signature shrinks it further.
    */
   readonly shrinkCut: boolean;
+  /**
+   * True for a hang the campaign's budget cut short while its confirmation run was still going
+   * (past the run limit twice, but not to the confirmation limit): the case is written marked
+   * `found.unconfirmed`, and a later campaign that meets it confirms it again.
+   */
+  readonly unconfirmed: boolean;
   /** Decision count after shrinking. */
   readonly decisions: number;
   /** Decision count before shrinking. */
@@ -240,6 +246,12 @@ export interface CampaignSummary {
    * were not confirmed, by run index: not findings.
    */
   readonly slowRuns: readonly SlowRun[];
+  /**
+   * Runs stopped at the run limit after a hang of the campaign was found (confirmed, or written
+   * unconfirmed at the budget's end), by run index: not run again, so neither findings nor slow
+   * runs; most are the same hang again.
+   */
+  readonly afterHang: readonly number[];
   /**
    * Runs that reached each "sometimes" interleaving (scenarios, `fuzz/sometimes.ts`) or program
    * event (programs: user-buffer copies and their page requests, `fuzz/programs/sometimes.ts`),
@@ -442,9 +454,13 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
   /** Runs stopped at the run limit: waiting to be confirmed, confirmed slow, not confirmed. */
   const suspects: Suspect[] = [];
   const slowRuns: SlowRun[] = [];
-  let confirmingNow = 0, unconfirmedRuns = 0, hangConfirmed = false;
+  let confirmingNow = 0, unconfirmedRuns = 0, hangConfirmed = false, budgetOver = false;
+  /** Runs stopped at the run limit once a hang was found: not run again. */
+  const afterHang: number[] = [];
   let confirmChain: Promise<void> = Promise.resolve();
   const confirmWorkers = new Set<Worker>();
+  /** Each confirmation run in flight: what cuts it when the budget ends. */
+  const budgetCuts = new Set<() => void>();
   /** Runs done: finished by a worker (a confirmation run too), stopped, or never confirmed. */
   const countRuns = () => Atomics.load(control, CONTROL.done) + stoppedRuns + unconfirmedRuns;
   let interrupted = false;
@@ -463,7 +479,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
       stopped: { runs: stoppedRuns, seconds: stoppedMs / 1000 },
       slow: {
         runs: slowRuns.filter((r) => r.seconds !== null).length,
-        confirming: suspects.length + confirmingNow,
+        confirming: (hangConfirmed ? 0 : suspects.length) + confirmingNow,
       },
       distinct: best.size,
       // Findings written unshrunk whose shrunk case has not come yet (not on the last line:
@@ -584,7 +600,12 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
     limits: { runTimeout: runLimitMs / 1000, memoryMb },
   };
   /** The case of a run the watchdog stopped (and, for the run limit, its confirmation too). */
-  const stoppedCase = (x: Suspect, cause: StallCause, how: string): CaseEnvelope => {
+  const stoppedCase = (
+    x: Suspect,
+    cause: StallCause,
+    how: string,
+    unconfirmed: boolean,
+  ): CaseEnvelope => {
     const signature = cause === "hang" ? SERVICE_HANG : OUT_OF_MEMORY;
     return {
       format: CASE_FORMAT,
@@ -603,17 +624,27 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
       expected: cause === "hang" ? "service-hang" : "out-of-memory",
       traceHash: "0000000000000000", // the run never finished: no trace hash
       signature,
-      found: { by: "fuzz", campaignSeed: options.seed, run: x.k },
+      found: {
+        by: "fuzz",
+        campaignSeed: options.seed,
+        run: x.k,
+        ...(unconfirmed ? { unconfirmed: true } : {}),
+      },
     };
   };
 
   /** A stop that is a finding: the case is written first (if the run wins it), then counted. */
-  const recordStopped = async (x: Suspect, cause: StallCause, how: string): Promise<void> => {
+  const recordStopped = async (
+    x: Suspect,
+    cause: StallCause,
+    how: string,
+    unconfirmed = false,
+  ): Promise<void> => {
     const signature = cause === "hang" ? SERVICE_HANG : OUT_OF_MEMORY;
     if (cause === "hang") hangConfirmed = true;
     if (table.claim(signature, x.k)) {
-      await write({ signature, k: x.k, stage: "stopped", case: stoppedCase(x, cause, how) })
-        .catch(() => {});
+      const c = stoppedCase(x, cause, how, unconfirmed);
+      await write({ signature, k: x.k, stage: "stopped", case: c }).catch(() => {});
     }
     stoppedRuns++;
     stoppedMs += x.ms;
@@ -664,6 +695,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
         over = true;
         clearTimeout(timer);
         confirmWorkers.delete(worker);
+        budgetCuts.delete(onBudget);
         confirmingNow--;
         resolve();
       };
@@ -682,6 +714,29 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
         end();
       };
       timer = setTimeout(onTimeout, confirmMs);
+      // The budget bounds the campaign: a confirmation run still going when it ends is cut once
+      // it has run the run limit again (stopped twice, so written as a hang, marked unconfirmed).
+      const cut = async () => {
+        if (closing || confirmed) return;
+        closing = true;
+        await worker.terminate();
+        const ran = (wallMs() - t0) / 1000;
+        await recordStopped(
+          x,
+          x.cause,
+          `the ${runLimitText}, then again for ${ran.toFixed(1)}s of the ${confirmText} when ` +
+            `the campaign's budget ended (not confirmed)`,
+          true,
+        );
+        end();
+      };
+      const onBudget = () => {
+        if (closing || confirmed) return;
+        clearTimeout(timer);
+        timer = setTimeout(cut, Math.max(0, runLimitMs - (wallMs() - t0)));
+      };
+      budgetCuts.add(onBudget);
+      if (budgetOver) onBudget();
       worker.on("message", (m: WorkerMessage) => {
         switch (m.type) {
           case "confirmed":
@@ -747,10 +802,14 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
   const confirmNext = async (): Promise<void> => {
     const x = suspects.shift();
     if (x === undefined) return;
-    if (interrupted) {
+    if (hangConfirmed) {
+      unconfirmedRuns++;
+      afterHang.push(x.k);
+      runs = countRuns();
+    } else if (interrupted) {
       unconfirmed(x, "the campaign was interrupted before it was run again");
-    } else if (hangConfirmed) {
-      unconfirmed(x, "not run again: a hang of this campaign was confirmed already");
+    } else if (budgetOver) {
+      unconfirmed(x, "the campaign's budget ended before it was run again");
     } else await confirm(x);
   };
 
@@ -853,7 +912,11 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
   let next = 0;
   const budget = setInterval(() => {
     const s = clock.seconds;
-    if (options.seconds !== null && s >= options.seconds) stop();
+    if (options.seconds !== null && s >= options.seconds && !budgetOver) {
+      budgetOver = true;
+      stop();
+      for (const cut of budgetCuts) cut();
+    }
     while (next < CHECKPOINTS.length && s >= CHECKPOINTS[next]) {
       timeline.push({ seconds: CHECKPOINTS[next++], signatures: reached.size, runs });
     }
@@ -933,6 +996,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
         shrunk: b.shrunk,
         ...(b.notShrunk !== undefined ? { notShrunk: b.notShrunk } : {}),
         shrinkCut: b.case.found?.shrinkCut === true,
+        unconfirmed: b.case.found?.unconfirmed === true,
         decisions: b.case.decisions.length,
         shrunkFrom: first.decisions.length,
         occurrences: occurrences.get(signature) ?? 1,
@@ -943,6 +1007,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
     stoppedSeconds: stoppedMs / 1000,
     confirmTimeout: confirmMs / 1000,
     slowRuns: [...slowRuns].sort((a, b) => a.k - b.k),
+    afterHang: [...afterHang].sort((a, b) => a - b),
     sometimes,
     neverReached: kind === "scenarios"
       ? Object.keys(SOMETIMES).filter((k) => !(sometimes[k] > 0) && !excluded.has(k))
