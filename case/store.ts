@@ -12,8 +12,10 @@
  * `envelope.ts`; an unshrunk case is always replaced by its shrunk form); any
  * other file keeps its name and the new case takes the next free
  * `<name>-2.json`, `-3`, ... So two services (even byte-identical copies at two
- * paths) failing with one signature get two files, and a later finding of either
- * goes to the file its own context holds. A writer that must keep exactly its
+ * paths) failing with one signature get two files (their names differ already:
+ * `caseFileName` names a case's modules), and a later finding of either goes to
+ * the file its own context holds (under its older name, `legacyCaseFileName`, if
+ * it was stored there). A writer that must keep exactly its
  * case (explore's counterexample) asks for `{ keep: "exact" }`: then only a file
  * holding the same replay counts as written. Temporary files are unique per
  * write (pid and a counter), and a new file appears by a hard link, which fails
@@ -40,6 +42,7 @@ import {
   type CaseEnvelope,
   type CaseError,
   caseFileName,
+  legacyCaseFileName,
   type ModuleRef,
   parseCase,
   replaces,
@@ -390,6 +393,23 @@ export async function writeCaseOutcome(
     throw new CaseFileError(`bad case file name "${file}"`);
   }
   await Deno.mkdir(dir, { recursive: true });
+  // A finding already stored under the name cases had before names told contexts apart stays
+  // there (it is replaced there, or found there), not copied to a second file.
+  if (file === caseFileName(c) && file !== legacyCaseFileName(c)) {
+    const old = legacyCaseFileName(c).slice(0, -".json".length);
+    for (let n = 1;; n++) {
+      const name = n === 1 ? `${old}.json` : `${old}-${n}.json`;
+      const there = await Deno.stat(join(dir, name)).then(() => true, () => false);
+      if (!there) break;
+      const existing = await readExisting(join(dir, name));
+      if (existing === null) continue;
+      if (exact ? sameReplay(c, existing) : sameFinding(c, existing)) {
+        if (exact) return { path: join(dir, name), written: false };
+        file = name;
+        break;
+      }
+    }
+  }
   const text = JSON.stringify(c, null, 2) + "\n";
   const base = file.slice(0, -".json".length);
   for (let n = 1;; n++) {
