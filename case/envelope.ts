@@ -411,7 +411,7 @@ export function parseCase(
 }
 
 /** What names a case's context in its file name: the seeded bug, the service and kernel modules. */
-type NamedContext = Partial<Pick<CaseEnvelope, "bug" | "service" | "kernel">>;
+export type NamedContext = Partial<Pick<CaseEnvelope, "bug" | "service" | "kernel">>;
 
 /** A module's stem (`examples/my_service.ts` -> `my_service`). */
 function stem(m: ModuleRef): string {
