@@ -178,6 +178,11 @@ export function summaryText(
     mutant?: string | null;
     /** The corpus case file of each signature known before the campaign. */
     knownFiles?: ReadonlyMap<string, string>;
+    /**
+     * The determinism lint's findings on the service that `--lint-warn` let run: every
+     * replay line is then said to be one that may not replay.
+     */
+    lintWarnings?: { readonly service: string; readonly count: number } | null;
   } = {},
 ): string {
   const lines = [
@@ -198,6 +203,13 @@ export function summaryText(
     `${s.rssMiB.last.toFixed(0)} at end (${s.rssMiB.samples} samples)`,
     ...slowRunLines(s),
   ];
+  const lint = extra.lintWarnings ?? null;
+  if (lint !== null && s.occurrences.length > 0) {
+    lines.push(
+      `note: --lint-warn ran ${lint.service} with ${lint.count} nondeterministic use(s) (listed ` +
+        "at the start): a replay line below may not replay its run",
+    );
+  }
   if (s.occurrences.length > 0) {
     lines.push("failing runs by signature:");
     const found = new Set(s.findings.map((f) => f.signature));
@@ -205,8 +217,15 @@ export function summaryText(
       lines.push(`  ${String(o.runs).padStart(7)}  ${o.signature}`);
       // Known signatures too: every failure seen can be replayed (its new findings' case
       // files are below).
-      if (!found.has(o.signature) && o.replay !== null) {
-        lines.push(`           first run ${o.run}, replay: ${o.replay}`);
+      if (o.notReplayable !== undefined) {
+        lines.push(
+          `           first run ${o.run}; no replay line: ${o.notReplayable} (the errors below)`,
+        );
+      } else if (!found.has(o.signature) && o.replay !== null) {
+        lines.push(
+          `           first run ${o.run}, replay: ${o.replay}` +
+            (lint !== null ? " (may not replay: --lint-warn)" : ""),
+        );
       }
       // A known failure's case is already in the corpus: its shrunk replay.
       const file = found.has(o.signature) ? undefined : extra.knownFiles?.get(o.signature);
@@ -394,12 +413,13 @@ async function campaign(
   // Fail fast, in one line, before workers start; cases name each module relative to the corpus,
   // with its content hash.
   const modules: { service?: ModuleRef; kernel?: ModuleRef } = {};
+  let lintWarnings = 0;
   try {
     // Outside the project tree: refused before the module is read, linted or run (as sim does).
     if (servicePath !== null) await insideProject(servicePath, "--service");
     if (kernelPath !== null) await insideProject(kernelPath, "--kernel");
     if (servicePath !== null) {
-      await lintService(servicePath, lintMode(values));
+      lintWarnings = await lintService(servicePath, lintMode(values));
       await loadServiceModule(servicePath);
       modules.service = await moduleRef(servicePath, dir);
     }
@@ -474,7 +494,15 @@ async function campaign(
     },
   });
   if (values.json) console.log(JSON.stringify(summary, null, 2));
-  else console.log(summaryText(summary, { mutant, knownFiles }));
+  else {
+    console.log(
+      summaryText(summary, {
+        mutant,
+        knownFiles,
+        lintWarnings: lintWarnings > 0 ? { service: servicePath ?? "", count: lintWarnings } : null,
+      }),
+    );
+  }
   if (summary.failingRuns > 0) return 1;
   return summary.interrupted ? 130 : 0;
 }

@@ -232,6 +232,11 @@ export interface CampaignSummary {
     readonly run: number | null;
     /** A command replaying that run (known signatures included), or null (program mode). */
     readonly replay: string | null;
+    /**
+     * Why `replay` may not reproduce the run: a run of this signature failed but ran differently
+     * when replayed (nondeterminism in the code under test). Absent: no such run was seen.
+     */
+    readonly notReplayable?: string;
   }[];
   /** New findings by run index. */
   readonly findings: readonly SummaryFinding[];
@@ -449,6 +454,8 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
   const delivered: Record<string, number> = {};
   const timeline: TimelinePoint[] = [];
   const errors: string[] = [];
+  /** Failing runs whose replays ran differently, by signature: run index and how. */
+  const unreplayable = new Map<string, { k: number; how: string }>();
   const writes: Promise<void>[] = [];
   let runs = 0, steps = 0, failures = 0, stoppedRuns = 0, stoppedMs = 0;
   /** Runs stopped at the run limit: waiting to be confirmed, confirmed slow, not confirmed. */
@@ -553,6 +560,16 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
       }
       case "persist": {
         writes.push(persistFor(m, (reply) => pool.send(m.worker, reply)));
+        return;
+      }
+      case "nondeterministic": {
+        errors.push(`worker ${m.worker}: ${m.message}`);
+        // How its replay differed, from the investigation's words.
+        const d = /is not a case: (.*?) \(nondeterminism/.exec(m.message)?.[1];
+        const prev = unreplayable.get(m.signature);
+        if (prev === undefined || m.k < prev.k) {
+          unreplayable.set(m.signature, { k: m.k, how: d ?? "its replay differed" });
+        }
         return;
       }
       case "finding": {
@@ -971,11 +988,18 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
       .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
       .map(([signature, runs]) => {
         const run = firstRuns.get(signature) ?? null;
+        const odd = unreplayable.get(signature);
         return {
           signature,
           runs,
           run,
           replay: run !== null && kind === "scenarios" ? campaignReplay(run) : null,
+          ...(odd !== undefined
+            ? {
+              notReplayable: `run ${odd.k} of it ran differently when replayed (${odd.how}): ` +
+                "nondeterminism in the code under test",
+            }
+            : {}),
         };
       }),
     findings: [...best.entries()].sort((a, b) => a[1].k - b[1].k).map(([signature, b]) => {
