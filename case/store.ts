@@ -952,3 +952,39 @@ export async function caseProblems(
 export async function replayCase(c: CaseEnvelope, file?: string, tree?: string): Promise<Replay> {
   return replayWith(c, await resolveContext(c, file, undefined, tree));
 }
+
+/** `path` (relative to `from`) as a path relative to `to`, `/`-separated. */
+function rebasePath(path: string, from: string, to: string): string {
+  return relative(resolve(to), resolve(from, path)).split(sep).join("/");
+}
+
+function rebaseRef(ref: ModuleRef | undefined, from: string, to: string): ModuleRef | undefined {
+  if (ref === undefined) return undefined;
+  return {
+    ...ref,
+    path: rebasePath(ref.path, from, to),
+    ...(ref.imports !== undefined
+      ? { imports: ref.imports.map((i) => ({ ...i, path: rebasePath(i.path, from, to) })) }
+      : {}),
+  };
+}
+
+/**
+ * The case as a file in `to`: the module paths a case records are relative to its own directory,
+ * so a case copied to a corpus at another depth names its service and kernel modules from there
+ * (the modules themselves, their hashes and imports, are the same).
+ *
+ * @example
+ * ```ts
+ * import { rebaseCase, readCaseFile } from "./store.ts";
+ * const c = await readCaseFile("corpus/fxfs-no-page-in-barrier.json");
+ * const moved = rebaseCase(c, "corpus", "corpus/sub");
+ * console.assert(moved.service?.path === "../../examples/testdata/fxfs_no_barrier.ts");
+ * ```
+ */
+export function rebaseCase(c: CaseEnvelope, from: string, to: string): CaseEnvelope {
+  if (c.service === undefined && c.kernel === undefined) return c;
+  const service = rebaseRef(c.service, from, to);
+  const kernel = rebaseRef(c.kernel, from, to);
+  return { ...c, ...(service ? { service } : {}), ...(kernel ? { kernel } : {}) };
+}

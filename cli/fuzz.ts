@@ -29,6 +29,7 @@ import {
   loadKernelModule,
   loadServiceModule,
   moduleRef,
+  rebaseCase,
   writeCase,
 } from "../case/store.ts";
 import type { CaseError, ModuleRef } from "../case/envelope.ts";
@@ -118,24 +119,22 @@ export function parseShard(text: string): { index: number; count: number } {
 let fallbackDir: Promise<string> | null = null;
 
 /**
- * Writes a finding to the corpus. A program run has no `--campaign/--run`
- * replay (its program depends on the guided queue), so a program case the
- * corpus refuses goes to a fresh temporary directory instead (once per
- * campaign; `TMPDIR` chooses where), saying so, and its replay line names that
- * file. A case naming a module (`--kernel`) stays unwritten: its path is
- * relative to the corpus.
+ * Writes a finding to the corpus; a case the corpus refuses (not writable, say) goes to a fresh
+ * temporary directory instead (once per campaign; `TMPDIR` chooses where), saying so, and its
+ * replay line names that file: scenario and program cases alike (a program run has no
+ * `--campaign/--run` replay at all). The module paths a case records (`--service`, `--kernel`)
+ * are rewritten relative to that directory, so it replays from there.
  */
-async function persistProgramFallback(
-  kind: string,
+async function persistWithFallback(
   dir: string,
   c: Parameters<typeof writeCase>[1],
 ): Promise<string> {
   try {
     return await writeCase(dir, c);
   } catch (e) {
-    if (kind !== "programs" || c.kernel !== undefined || c.service !== undefined) throw e;
     fallbackDir ??= Deno.makeTempDir({ prefix: "pagersim-findings-" });
-    const file = await writeCase(await fallbackDir, c);
+    const to = await fallbackDir;
+    const file = await writeCase(to, rebaseCase(c, dir, to));
     console.log(`error: writing ${dir}: ${(e as Error).message}; the case went to ${file}`);
     return file;
   }
@@ -483,7 +482,7 @@ async function campaign(
     runTimeout,
     memoryMb,
     confirmTimeout,
-    persist: (f) => persistProgramFallback(kind, dir, f.case),
+    persist: (f) => persistWithFallback(dir, f.case),
     progressEvery: tty ? 0.5 : 5,
     // Not before: the campaign loads the service module before it handles signals itself.
     listening: () => early.remove(),
