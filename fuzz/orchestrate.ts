@@ -757,6 +757,8 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
       worker.on("message", (m: WorkerMessage) => {
         switch (m.type) {
           case "confirmed":
+            // Cut already (the budget's end, or the limit): it is the hang it was written as.
+            if (closing) return;
             confirmed = true;
             clearTimeout(timer);
             timer = setTimeout(onTimeout, confirmMs); // the investigation's own bound
