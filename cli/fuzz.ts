@@ -102,8 +102,9 @@ one is shrunk and written to the corpus. A run that does not finish within
 --run-timeout is run again (its own worker) with --confirm-timeout: only if it does not
 finish then either is it a finding of its own (service-hang: no yield), else a
 slow run the summary lists; a run that reaches the --memory heap limit is one
-(out-of-memory). The campaign goes on. --seconds bounds it to within --run-timeout:
-a confirmation run the budget cuts is written as an unconfirmed hang.
+(out-of-memory). The campaign goes on. --seconds bounds it to about --run-timeout
+past the budget (once more per worker at worst): a confirmation run the budget
+cuts at the run limit is written as an unconfirmed hang.
 Replay a case with: deno task repro FILE.
 Exit status: 0 no failure, 1 a failure was found (also when interrupted), 2 bad\ninput, 130 interrupted with no failure found.`;
 

@@ -827,9 +827,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
       runs = countRuns();
     } else if (interrupted) {
       unconfirmed(x, "the campaign was interrupted before it was run again");
-    } else if (budgetOver) {
-      unconfirmed(x, "the campaign's budget ended before it was run again");
-    } else await confirm(x);
+    } else await confirm(x); // after the budget too: cut at the run limit, so no hang is lost
   };
 
   const onStall = async (
