@@ -58,6 +58,12 @@ export interface CaseOrigin {
    * signature investigates it again instead of counting it as known.
    */
   readonly shrinkCut?: boolean;
+  /**
+   * True for a run stopped at the run limit whose confirmation run the campaign's budget cut
+   * short (past the run limit twice, not to the confirmation limit): a suspected hang, so a later
+   * campaign that meets its signature confirms it again instead of counting it as known.
+   */
+  readonly unconfirmed?: boolean;
 }
 
 /**
@@ -152,6 +158,7 @@ const OriginSchema = z.object({
   shrunkFrom: z.number().int().min(0).optional(),
   unshrunk: z.boolean().optional(),
   shrinkCut: z.boolean().optional(),
+  unconfirmed: z.boolean().optional(),
 }).strict();
 
 /** The envelope's schema; the input is checked by its kind's schema. */
@@ -403,9 +410,22 @@ export function parseCase(
   return { case: { ...r.data, input } as CaseEnvelope };
 }
 
+/** What names a case's context in its file name: the seeded bug, the service and kernel modules. */
+export type NamedContext = Partial<Pick<CaseEnvelope, "bug" | "service" | "kernel">>;
+
+/** A module's stem (`examples/my_service.ts` -> `my_service`). */
+function stem(m: ModuleRef): string {
+  const base = m.path.slice(m.path.lastIndexOf("/") + 1);
+  return base.replace(/\.[^.]*$/, "");
+}
+
 /**
  * The file a case gets: its signature's slug and id, or (no signature) its
- * expected verdict and trace hash.
+ * expected verdict and trace hash. A case of a seeded bug, a service or a
+ * kernel module also names them: their names, and in the id the modules'
+ * recorded paths and content hashes, so the cases of two services (even two
+ * versions of one) never share a name, in one corpus or copied between two.
+ * The built-in services' cases keep the names they always had.
  *
  * @example
  * ```ts
@@ -414,9 +434,51 @@ export function parseCase(
  *   "pass-0123456789abcdef.json");
  * console.assert(caseFileName({ signature: "hang:x", expected: "hang", traceHash: "0" })
  *   .startsWith("hang-x-"));
+ * const a = caseFileName({
+ *   signature: "hang:x", expected: "hang", traceHash: "0",
+ *   service: { path: "../a/blob.ts", sha256: "1".repeat(64) },
+ * });
+ * const b = caseFileName({
+ *   signature: "hang:x", expected: "hang", traceHash: "0",
+ *   service: { path: "../b/blob.ts", sha256: "1".repeat(64) },
+ * });
+ * console.assert(a.startsWith("hang-x-blob-") && a !== b);
  * ```
  */
 export function caseFileName(
+  c: Pick<CaseEnvelope, "signature" | "expected" | "traceHash"> & NamedContext,
+): string {
+  const parts = [
+    c.bug,
+    c.service !== undefined ? stem(c.service) : undefined,
+    c.kernel !== undefined ? stem(c.kernel) : undefined,
+  ].filter((x) => x !== undefined);
+  if (parts.length === 0) return legacyCaseFileName(c);
+  const context = [
+    c.bug ?? "-",
+    ...[c.service, c.kernel].map((m) => m === undefined ? "-" : `${m.path}@${m.sha256 ?? "-"}`),
+  ].join(" ");
+  const what = c.signature ?? `${c.expected}#${c.traceHash}`;
+  const tag = slug(parts.join("-")).slice(0, 40);
+  return c.signature !== undefined
+    ? `${slug(c.signature)}-${tag}-${signatureId(`${what}\n${context}`)}.json`
+    : `${c.expected.replace(":", "-")}-${tag}-${c.traceHash}-${
+      signatureId(`${what}\n${context}`)
+    }.json`;
+}
+
+/**
+ * The name {@linkcode caseFileName} gave every case before it named the context: the signature's
+ * slug and id, or the expected verdict and trace hash. Files of that name stay valid cases, and
+ * a writer looks for the finding under it too.
+ *
+ * @example
+ * ```ts
+ * import { legacyCaseFileName } from "./envelope.ts";
+ * console.assert(legacyCaseFileName({ expected: "pass", traceHash: "01" }) === "pass-01.json");
+ * ```
+ */
+export function legacyCaseFileName(
   c: Pick<CaseEnvelope, "signature" | "expected" | "traceHash">,
 ): string {
   return c.signature !== undefined

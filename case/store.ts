@@ -12,8 +12,10 @@
  * `envelope.ts`; an unshrunk case is always replaced by its shrunk form); any
  * other file keeps its name and the new case takes the next free
  * `<name>-2.json`, `-3`, ... So two services (even byte-identical copies at two
- * paths) failing with one signature get two files, and a later finding of either
- * goes to the file its own context holds. A writer that must keep exactly its
+ * paths) failing with one signature get two files (their names differ already:
+ * `caseFileName` names a case's modules), and a later finding of either goes to
+ * the file its own context holds (under its older name, `legacyCaseFileName`, if
+ * it was stored there). A writer that must keep exactly its
  * case (explore's counterexample) asks for `{ keep: "exact" }`: then only a file
  * holding the same replay counts as written. Temporary files are unique per
  * write (pid and a counter), and a new file appears by a hard link, which fails
@@ -40,6 +42,7 @@ import {
   type CaseEnvelope,
   type CaseError,
   caseFileName,
+  legacyCaseFileName,
   type ModuleRef,
   parseCase,
   replaces,
@@ -277,7 +280,9 @@ export async function knownCases(
       // A case whose shrinking was cut short, or that is still the unshrunk run (its campaign
       // was killed while shrinking it), is not known: the next campaign that meets its
       // signature investigates it again, and the smaller of the two cases stays.
-      const unfinished = c.case.found?.shrinkCut === true || c.case.found?.unshrunk === true;
+      // A hang written unconfirmed (the budget cut its confirmation run) is not known either.
+      const unfinished = c.case.found?.shrinkCut === true || c.case.found?.unshrunk === true ||
+        c.case.found?.unconfirmed === true;
       if (sig === undefined || out.has(sig) || unfinished) continue;
       if (
         id === null || codeIdentity(anyCheckers ? { ...c.case, checkers: null } : c.case) === id
@@ -388,6 +393,23 @@ export async function writeCaseOutcome(
     throw new CaseFileError(`bad case file name "${file}"`);
   }
   await Deno.mkdir(dir, { recursive: true });
+  // A finding already stored under the name cases had before names told contexts apart stays
+  // there (it is replaced there, or found there), not copied to a second file.
+  if (file === caseFileName(c) && file !== legacyCaseFileName(c)) {
+    const old = legacyCaseFileName(c).slice(0, -".json".length);
+    for (let n = 1;; n++) {
+      const name = n === 1 ? `${old}.json` : `${old}-${n}.json`;
+      const there = await Deno.stat(join(dir, name)).then(() => true, () => false);
+      if (!there) break;
+      const existing = await readExisting(join(dir, name));
+      if (existing === null) continue;
+      if (exact ? sameReplay(c, existing) : sameFinding(c, existing)) {
+        if (exact) return { path: join(dir, name), written: false };
+        file = name;
+        break;
+      }
+    }
+  }
   const text = JSON.stringify(c, null, 2) + "\n";
   const base = file.slice(0, -".json".length);
   for (let n = 1;; n++) {
@@ -421,7 +443,12 @@ export async function writeCaseOutcome(
         // else the cut mark stays, and every campaign investigates the finding again.
         const finishedReplacesCut = existing.found?.shrinkCut === true &&
           c.found?.shrinkCut !== true && c.found?.unshrunk !== true && !replaces(existing, c);
-        if (shrunkReplacesUnshrunk || finishedReplacesCut || replaces(c, existing)) {
+        const confirmedReplacesUnconfirmed = existing.found?.unconfirmed === true &&
+          c.found?.unconfirmed !== true;
+        if (
+          shrunkReplacesUnshrunk || finishedReplacesCut || confirmedReplacesUnconfirmed ||
+          replaces(c, existing)
+        ) {
           await Deno.rename(tmp, path);
           return { path, written: true };
         }
@@ -924,4 +951,40 @@ export async function caseProblems(
  */
 export async function replayCase(c: CaseEnvelope, file?: string, tree?: string): Promise<Replay> {
   return replayWith(c, await resolveContext(c, file, undefined, tree));
+}
+
+/** `path` (relative to `from`) as a path relative to `to`, `/`-separated. */
+function rebasePath(path: string, from: string, to: string): string {
+  return relative(resolve(to), resolve(from, path)).split(sep).join("/");
+}
+
+function rebaseRef(ref: ModuleRef | undefined, from: string, to: string): ModuleRef | undefined {
+  if (ref === undefined) return undefined;
+  return {
+    ...ref,
+    path: rebasePath(ref.path, from, to),
+    ...(ref.imports !== undefined
+      ? { imports: ref.imports.map((i) => ({ ...i, path: rebasePath(i.path, from, to) })) }
+      : {}),
+  };
+}
+
+/**
+ * The case as a file in `to`: the module paths a case records are relative to its own directory,
+ * so a case copied to a corpus at another depth names its service and kernel modules from there
+ * (the modules themselves, their hashes and imports, are the same).
+ *
+ * @example
+ * ```ts
+ * import { rebaseCase, readCaseFile } from "./store.ts";
+ * const c = await readCaseFile("corpus/fxfs-no-page-in-barrier.json");
+ * const moved = rebaseCase(c, "corpus", "corpus/sub");
+ * console.assert(moved.service?.path === "../../examples/testdata/fxfs_no_barrier.ts");
+ * ```
+ */
+export function rebaseCase(c: CaseEnvelope, from: string, to: string): CaseEnvelope {
+  if (c.service === undefined && c.kernel === undefined) return c;
+  const service = rebaseRef(c.service, from, to);
+  const kernel = rebaseRef(c.kernel, from, to);
+  return { ...c, ...(service ? { service } : {}), ...(kernel ? { kernel } : {}) };
 }

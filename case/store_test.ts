@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { knownCases, readCaseFile, readCorpus, writeCase } from "./store.ts";
-import type { CaseEnvelope, CaseError } from "./envelope.ts";
+import { type CaseEnvelope, type CaseError, caseFileName, legacyCaseFileName } from "./envelope.ts";
 
 async function sample(): Promise<CaseEnvelope> {
   return await readCaseFile(new URL("../corpus/zoo-duplicate-read.json", import.meta.url).pathname);
@@ -207,7 +207,7 @@ Deno.test("one signature in two contexts is two findings: two files, each known 
     // B's case is even smaller: it must still not replace A's (nor be dropped for it).
     const pb = await writeCase(dir, { ...b, decisions: [] });
     assert.notEqual(pa, pb);
-    assert.ok(pb.endsWith("-2.json"), pb);
+    assert.ok(/svc-b-[0-9a-f]{8}\.json$/.test(pb), pb); // its name names its service
     assert.equal((await readCaseFile(pa)).service?.path, "../svc_a.ts");
     assert.equal((await readCaseFile(pb)).service?.path, "../svc_b.ts");
     // A known case of one context is still recognised: a later, bigger case of B is B's finding,
@@ -216,7 +216,7 @@ Deno.test("one signature in two contexts is two findings: two files, each known 
     assert.equal((await readCaseFile(pb)).decisions.length, 0);
     // Another checker set is another context too.
     const pk = await writeCase(dir, { ...a, checkers: "kernel+service" });
-    assert.ok(pk.endsWith("-3.json"), pk);
+    assert.equal(pk, pa.replace(/\.json$/, "-2.json"));
     assert.equal([...Deno.readDirSync(dir)].length, 3);
     const known = (code: Parameters<typeof knownSignatures>[1]) => knownSignatures(dir, code);
     assert.deepEqual(await known({ service: a.service, checkers: "kernel" }), [base.signature]);
@@ -307,4 +307,62 @@ Deno.test("loadServiceModule: a JSON file given as a service is named as one, no
         .test(e.message) &&
       !/Attempted to load JSON/.test(e.message),
   );
+});
+
+Deno.test("a hang written unconfirmed is not known, and a confirmed case of it replaces it", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const base = { ...(await sample()), signature: "service-hang: no yield" };
+    const small = { ...base, found: { by: "fuzz", unconfirmed: true } };
+    const path = await writeCase(dir, small);
+    assert.equal((await knownCases(dir)).has("service-hang: no yield"), false);
+    // The confirmed run is larger (another run of the campaign): it still replaces the suspect.
+    const confirmed = { ...base, decisions: [...base.decisions, 0, 0], found: { by: "fuzz" } };
+    assert.equal(await writeCase(dir, confirmed), path);
+    assert.equal((await readCaseFile(path)).found?.unconfirmed, undefined);
+    assert.equal((await knownCases(dir)).get("service-hang: no yield"), path);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("two services' cases of one signature get different file names, so copying one corpus into another keeps both", async () => {
+  // user19 wrote invariant-quiescent-end-q2-01bde2a7.json for two services in two corpora, and
+  // `cp c_lw/*.json corpus/` replaced one with the other.
+  const a = await Deno.makeTempDir(), b = await Deno.makeTempDir();
+  try {
+    const base = { ...(await sample()), signature: "invariant:quiescent-end:Q2" };
+    delete (base as { bug?: string }).bug;
+    const one = { ...base, service: { path: "../bug2_inode_key.ts", sha256: "2".repeat(64) } };
+    const two = { ...base, service: { path: "../bug4_lost_wakeup.ts", sha256: "4".repeat(64) } };
+    const edited = { ...one, service: { path: "../bug2_inode_key.ts", sha256: "5".repeat(64) } };
+    const names = [one, two, edited].map((c) => caseFileName(c));
+    assert.equal(new Set(names).size, 3, names.join(" "));
+    assert.match(names[0], /^invariant-quiescent-end-q2-bug2-inode-key-[0-9a-f]{8}\.json$/);
+    const p1 = await writeCase(a, one), p2 = await writeCase(b, two);
+    assert.notEqual(p1.split("/").pop(), p2.split("/").pop());
+  } finally {
+    await Deno.remove(a, { recursive: true });
+    await Deno.remove(b, { recursive: true });
+  }
+});
+
+Deno.test("a finding stored under its old name is replaced there, not written again under the new one", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const base = { ...(await sample()), signature: "invariant:quiescent-end:Q2" };
+    delete (base as { bug?: string }).bug;
+    const c = { ...base, service: { path: "../svc.ts", sha256: "2".repeat(64) } };
+    const big = { ...c, decisions: [...c.decisions, 0, 0] };
+    const old = `${dir}/${legacyCaseFileName(c)}`;
+    await Deno.writeTextFile(old, JSON.stringify(big, null, 2) + "\n");
+    assert.equal(await writeCase(dir, c), old);
+    assert.equal((await readCaseFile(old)).decisions.length, c.decisions.length);
+    assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), [legacyCaseFileName(c)]);
+    // A case of another service takes the new name beside it.
+    const other = { ...c, service: { path: "../other.ts", sha256: "3".repeat(64) } };
+    assert.equal(await writeCase(dir, other), `${dir}/${caseFileName(other)}`);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

@@ -28,8 +28,11 @@ export function lintMode(values: Record<string, string | boolean | undefined>): 
   return values["lint-warn"] === true ? "warn" : "error";
 }
 
-/** Lints `path` and its imports; throws an InputError on findings in "error" mode. */
-export async function lintService(path: string, mode: ServiceLint): Promise<void> {
+/**
+ * Lints `path` and its imports; throws an InputError on findings in "error" mode. Returns how
+ * many findings were printed as warnings ("warn" mode): a run may then not replay.
+ */
+export async function lintService(path: string, mode: ServiceLint): Promise<number> {
   const { findings } = await lintServiceModule(path);
   for (const f of findings) console.error(formatFinding(f, mode === "warn" ? "warning" : "error"));
   if (findings.length > 0 && mode === "error") {
@@ -38,6 +41,7 @@ export async function lintService(path: string, mode: ServiceLint): Promise<void
         `would not replay. Fix them, or pass --lint-warn to run anyway.`,
     );
   }
+  return findings.length;
 }
 
 /** `--coverage DIR`, for the commands that run campaigns. */

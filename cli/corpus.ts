@@ -7,7 +7,7 @@
  * @module
  */
 
-import { basename, dirname, relative, resolve, sep } from "node:path";
+import { basename, dirname, resolve } from "node:path";
 import { type CaseEnvelope, type ModuleRef, replaces } from "../case/envelope.ts";
 import { replayWith } from "../case/replay.ts";
 import {
@@ -17,6 +17,7 @@ import {
   moduleRef,
   readCaseFile,
   readCorpus,
+  rebaseCase,
   resolveContext,
   writeCase,
 } from "../case/store.ts";
@@ -76,34 +77,6 @@ interface Entry {
   readonly signature: string;
   /** The dedupe key: the signature in its context (`findingKey`). */
   readonly key: string;
-}
-
-/** `path` (relative to `from`) as a path relative to `to`, `/`-separated. */
-function rebasePath(path: string, from: string, to: string): string {
-  return relative(resolve(to), resolve(from, path)).split(sep).join("/");
-}
-
-function rebaseRef(ref: ModuleRef | undefined, from: string, to: string): ModuleRef | undefined {
-  if (ref === undefined) return undefined;
-  return {
-    ...ref,
-    path: rebasePath(ref.path, from, to),
-    ...(ref.imports !== undefined
-      ? { imports: ref.imports.map((i) => ({ ...i, path: rebasePath(i.path, from, to) })) }
-      : {}),
-  };
-}
-
-/**
- * The case as a file in `to`: the module paths a case records are relative to its own directory,
- * so a case copied to a corpus at another depth names its service and kernel modules from there
- * (the modules themselves, their hashes and imports, are the same).
- */
-function rebaseCase(c: CaseEnvelope, from: string, to: string): CaseEnvelope {
-  if (c.service === undefined && c.kernel === undefined) return c;
-  const service = rebaseRef(c.service, from, to);
-  const kernel = rebaseRef(c.kernel, from, to);
-  return { ...c, ...(service ? { service } : {}), ...(kernel ? { kernel } : {}) };
 }
 
 async function readEntries(dir: string, errors: string[], into = dir): Promise<Entry[]> {

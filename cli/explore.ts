@@ -52,8 +52,53 @@ import { loadScenarioFile } from "./sim.ts";
 import { moduleFlags } from "./_module_flags.ts";
 import { Stopwatch } from "../fuzz/clock.ts";
 
-/** Seconds between progress lines when stdout is not a terminal. */
-const PLAIN_PROGRESS_SECONDS = 30;
+/** Seconds between progress lines on stderr when it is not a terminal (redrawn twice a second on one). */
+const PLAIN_PROGRESS_SECONDS = 5;
+
+/** What a running bound's progress line says besides the counts. */
+export interface ProgressPace {
+  /** Seconds since the bound began. */
+  readonly boundSeconds: number;
+  /** Executions of earlier bounds (the schedule limit counts over all bounds). */
+  readonly before: number;
+  /** `--max-schedules`, if given. */
+  readonly limit: number | undefined;
+}
+
+/**
+ * A running bound's progress line (stderr): executions and their rate in this bound, schedules,
+ * the split search's tasks done, and an estimate only where one is honest: the time to the
+ * `--max-schedules` limit at the current rate. A bound's size is known only once it is searched,
+ * so without a limit the line says there is no estimate.
+ *
+ * @example
+ * ```ts
+ * import { runningLine } from "./explore.ts";
+ * const p = { bound: 1, executions: 3000, schedules: 2500, states: null, boundDone: false };
+ * const line = runningLine(p, { boundSeconds: 10, before: 1000, limit: 10000 });
+ * console.assert(line.includes("300 executions/s"), line);
+ * console.assert(line.includes("the --max-schedules 10000 limit in about 20 s"), line);
+ * ```
+ */
+export function runningLine(
+  p: ExploreProgress & { tasks?: number; tasksDone?: number },
+  pace: ProgressPace,
+): string {
+  const rate = p.executions / Math.max(pace.boundSeconds, 1e-3);
+  const tasks = p.tasks !== undefined && p.tasks > 1
+    ? `, split tasks ${p.tasksDone ?? 0} of ${p.tasks} done (sizes differ: no estimate from them)`
+    : "";
+  const left = pace.limit !== undefined ? pace.limit - pace.before - p.executions : null;
+  const estimate = left === null
+    ? "no estimate: a bound's size is known only once it is searched"
+    : rate > 0
+    ? `the --max-schedules ${pace.limit} limit in about ${Math.max(0, left / rate).toFixed(0)} s ` +
+      `at this rate, unless the bound ends first`
+    : `the --max-schedules ${pace.limit} limit: no rate yet`;
+  return `bound ${boundLabel(p.bound)}: ${p.executions} executions (${rate.toFixed(0)} ` +
+    `executions/s), ${p.schedules} schedules, ${pace.boundSeconds.toFixed(0)} s into the ` +
+    `bound${tasks}; ${estimate}`;
+}
 
 /** How the summary marks a bound whose search a counterexample or the schedule limit stopped. */
 const NOT_FINISHED = " (not finished)";
@@ -138,6 +183,9 @@ const USAGE = usage("deno task explore", "[--scenario FILE] --preemptions K [opt
 Checks every schedule with at most K preemptions (bounds 0, 1, ..., K in turn,
 so a counterexample has the fewest preemptions) against the kernel invariants, and
 with --service also the service obligations (as deno task fuzz; see --checkers).
+While a bound runs, stderr shows its progress every 5 s (redrawn on a terminal):
+executions, their rate, and with --max-schedules the time to that limit at this
+rate (no other estimate: a bound's size is known only once it is searched).
 Replay a counterexample with: deno task repro FILE.
 Exit status: 0 all schedules pass, 1 a counterexample, 2 bad input, 3 stopped at
 the schedule limit (not exhaustive), 130/143 stopped by SIGINT/SIGTERM (what was
@@ -251,11 +299,39 @@ async function main(): Promise<number> {
       }`,
   );
   const tty = Deno.stdout.isTerminal();
+  const ttyErr = Deno.stderr.isTerminal();
   const encoder = new TextEncoder();
   const clock = new Stopwatch();
-  let lastPlain = 0;
+  // The running bound's latest counts, shown on stderr at a steady pace (a timer: the search runs
+  // in workers, and a report of it may be far apart); each bound's end goes to stdout.
+  let latest: (ExploreProgress & { tasks?: number; tasksDone?: number }) | null = null;
+  let boundStart = 0, latestAt = 0, before = 0, redrawn = false;
+  const clearRedraw = () => {
+    if (redrawn) Deno.stderr.writeSync(encoder.encode("\r\x1b[2K"));
+    redrawn = false;
+  };
+  const ticker = setInterval(() => {
+    if (latest === null) return;
+    // The rate as of the latest report (reports come every few hundred executions).
+    const line = runningLine(latest, {
+      boundSeconds: latestAt - boundStart,
+      before,
+      limit: maxSchedules,
+    });
+    if (ttyErr) {
+      Deno.stderr.writeSync(encoder.encode(`\r\x1b[2K${line}`));
+      redrawn = true;
+    } else console.error(line);
+  }, (ttyErr ? 0.5 : PLAIN_PROGRESS_SECONDS) * 1000);
+  Deno.unrefTimer(ticker); // never what keeps the command alive
   const progress = (p: ExploreProgress) => {
     const secs = clock.seconds;
+    latest = p.boundDone ? null : p;
+    latestAt = secs;
+    if (!p.boundDone) return;
+    before += p.executions;
+    boundStart = secs; // the next bound begins
+    clearRedraw();
     const line =
       `bound ${boundLabel(p.bound)}: ${p.schedules} schedules, ${
         p.states === null
@@ -263,12 +339,8 @@ async function main(): Promise<number> {
           : `${p.states} distinct states`
       }, ` +
       `${p.executions} executions, ${secs.toFixed(0)} s${boundEnd(p)}`;
-    if (tty) Deno.stdout.writeSync(encoder.encode(`\r\x1b[2K${line}${p.boundDone ? "\n" : ""}`));
-    else if (p.boundDone || secs - lastPlain >= PLAIN_PROGRESS_SECONDS) {
-      // Not a terminal (CI, a log file): a plain line every half minute, never silence.
-      lastPlain = secs;
-      console.log(line);
-    }
+    if (tty) Deno.stdout.writeSync(encoder.encode(`\r\x1b[2K${line}\n`));
+    else console.log(line);
   };
   // The case a counterexample is written as: the settled replay of it, with the scenario as
   // run (its pagers bound to the service) and the service module it names: it replays with no
@@ -424,6 +496,9 @@ async function main(): Promise<number> {
   // A signal that came as the search ended: its listener is writing and exits.
   if (stopping) await new Promise(() => {});
   for (const [sig, f] of stops) Deno.removeSignalListener(sig, f);
+  clearInterval(ticker);
+  latest = null;
+  clearRedraw();
   // With the quiescent-end checker, each passing schedule went on through a fair tail.
   const tails = scenarioCheckers(checkers)().some((m) => m.name === "quiescent-end");
   for (const b of result.bounds) {

@@ -330,3 +330,35 @@ Deno.test("SIGTERM stops a --max-schedules exploration and says what was searche
     /^stopped by SIGTERM after \d+ s, not exhaustive: no bound finished/,
   );
 });
+
+Deno.test("deno task explore: a long bound shows its progress on stderr at a steady pace, with its rate and, under --max-schedules, the time to the limit; stdout is unchanged", async () => {
+  // user19: a 4-minute search printed a line every 30 s, with no rate and no estimate.
+  const r = await explore("--preemptions", "2", "--max-schedules", "2500");
+  assert.equal(r.code, 3, r.stderr);
+  const lines = r.stderr.split("\n").filter((l) => l.startsWith("bound "));
+  assert.ok(lines.length >= 1, `progress lines on stderr: ${r.stderr}`);
+  for (const l of lines) {
+    assert.match(
+      l,
+      /^bound 0: \d+ executions \(\d+ executions\/s\), \d+ schedules, \d+ s into the bound; (the --max-schedules 2500 limit in about \d+ s at this rate, unless the bound ends first|the --max-schedules 2500 limit: no rate yet)$/,
+    );
+  }
+  assert.doesNotMatch(r.stdout, /executions\/s/, "the running lines are not stdout's");
+  assert.match(r.stdout, /^stopped at the schedule limit 2500: not exhaustive/m);
+});
+
+Deno.test("runningLine: no estimate without a limit, and says why", async () => {
+  const { runningLine } = await import("./explore.ts");
+  const p = { bound: 1, executions: 500, schedules: 400, states: null, boundDone: false };
+  const line = runningLine({ ...p, tasks: 40, tasksDone: 3 }, {
+    boundSeconds: 5,
+    before: 0,
+    limit: undefined,
+  });
+  assert.equal(
+    line,
+    "bound 1: 500 executions (100 executions/s), 400 schedules, 5 s into the bound, split tasks " +
+      "3 of 40 done (sizes differ: no estimate from them); no estimate: a bound's size is known " +
+      "only once it is searched",
+  );
+});

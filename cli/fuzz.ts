@@ -29,6 +29,7 @@ import {
   loadKernelModule,
   loadServiceModule,
   moduleRef,
+  rebaseCase,
   writeCase,
 } from "../case/store.ts";
 import type { CaseError, ModuleRef } from "../case/envelope.ts";
@@ -101,7 +102,9 @@ one is shrunk and written to the corpus. A run that does not finish within
 --run-timeout is run again (its own worker) with --confirm-timeout: only if it does not
 finish then either is it a finding of its own (service-hang: no yield), else a
 slow run the summary lists; a run that reaches the --memory heap limit is one
-(out-of-memory). The campaign goes on.
+(out-of-memory). The campaign goes on. --seconds bounds it to about --run-timeout
+past the budget (once more per worker at worst): a confirmation run the budget
+cuts at the run limit is written as an unconfirmed hang.
 Replay a case with: deno task repro FILE.
 Exit status: 0 no failure, 1 a failure was found (also when interrupted), 2 bad\ninput, 130 interrupted with no failure found.`;
 
@@ -117,24 +120,22 @@ export function parseShard(text: string): { index: number; count: number } {
 let fallbackDir: Promise<string> | null = null;
 
 /**
- * Writes a finding to the corpus. A program run has no `--campaign/--run`
- * replay (its program depends on the guided queue), so a program case the
- * corpus refuses goes to a fresh temporary directory instead (once per
- * campaign; `TMPDIR` chooses where), saying so, and its replay line names that
- * file. A case naming a module (`--kernel`) stays unwritten: its path is
- * relative to the corpus.
+ * Writes a finding to the corpus; a case the corpus refuses (not writable, say) goes to a fresh
+ * temporary directory instead (once per campaign; `TMPDIR` chooses where), saying so, and its
+ * replay line names that file: scenario and program cases alike (a program run has no
+ * `--campaign/--run` replay at all). The module paths a case records (`--service`, `--kernel`)
+ * are rewritten relative to that directory, so it replays from there.
  */
-async function persistProgramFallback(
-  kind: string,
+async function persistWithFallback(
   dir: string,
   c: Parameters<typeof writeCase>[1],
 ): Promise<string> {
   try {
     return await writeCase(dir, c);
   } catch (e) {
-    if (kind !== "programs" || c.kernel !== undefined || c.service !== undefined) throw e;
     fallbackDir ??= Deno.makeTempDir({ prefix: "pagersim-findings-" });
-    const file = await writeCase(await fallbackDir, c);
+    const to = await fallbackDir;
+    const file = await writeCase(to, rebaseCase(c, dir, to));
     console.log(`error: writing ${dir}: ${(e as Error).message}; the case went to ${file}`);
     return file;
   }
@@ -177,6 +178,11 @@ export function summaryText(
     mutant?: string | null;
     /** The corpus case file of each signature known before the campaign. */
     knownFiles?: ReadonlyMap<string, string>;
+    /**
+     * The determinism lint's findings on the service that `--lint-warn` let run: every
+     * replay line is then said to be one that may not replay.
+     */
+    lintWarnings?: { readonly service: string; readonly count: number } | null;
   } = {},
 ): string {
   const lines = [
@@ -197,6 +203,13 @@ export function summaryText(
     `${s.rssMiB.last.toFixed(0)} at end (${s.rssMiB.samples} samples)`,
     ...slowRunLines(s),
   ];
+  const lint = extra.lintWarnings ?? null;
+  if (lint !== null && s.occurrences.length > 0) {
+    lines.push(
+      `note: --lint-warn ran ${lint.service} with ${lint.count} nondeterministic use(s) (listed ` +
+        "at the start): a replay line below may not replay its run",
+    );
+  }
   if (s.occurrences.length > 0) {
     lines.push("failing runs by signature:");
     const found = new Set(s.findings.map((f) => f.signature));
@@ -204,8 +217,15 @@ export function summaryText(
       lines.push(`  ${String(o.runs).padStart(7)}  ${o.signature}`);
       // Known signatures too: every failure seen can be replayed (its new findings' case
       // files are below).
-      if (!found.has(o.signature) && o.replay !== null) {
-        lines.push(`           first run ${o.run}, replay: ${o.replay}`);
+      if (o.notReplayable !== undefined) {
+        lines.push(
+          `           first run ${o.run}; no replay line: ${o.notReplayable} (the errors below)`,
+        );
+      } else if (!found.has(o.signature) && o.replay !== null) {
+        lines.push(
+          `           first run ${o.run}, replay: ${o.replay}` +
+            (lint !== null ? " (may not replay: --lint-warn)" : ""),
+        );
       }
       // A known failure's case is already in the corpus: its shrunk replay.
       const file = found.has(o.signature) ? undefined : extra.knownFiles?.get(o.signature);
@@ -231,7 +251,22 @@ export function summaryText(
           })`) +
         `: ${f.file}`,
     );
+    if (f.unconfirmed) {
+      lines.push(
+        `    unconfirmed: the campaign's budget ended during its ${s.confirmTimeout}s confirmation ` +
+          "run; the case is not counted as known, so the next campaign that meets it confirms it " +
+          "(and its replay confirms it too)",
+      );
+    }
     if (f.replay !== null) lines.push(`    replay: ${f.replay}`);
+  }
+  if (s.afterHang.length > 0) {
+    lines.push(
+      `  runs stopped at the run limit after the hang was found, not run again (most likely the ` +
+        `same hang; neither findings nor slow runs): ${s.afterHang.length} (${
+          s.afterHang.slice(0, SLOW_RUNS_LISTED).map((k) => `run ${k}`).join(", ")
+        }${s.afterHang.length > SLOW_RUNS_LISTED ? ", ..." : ""})`,
+    );
   }
   if (s.kind === "scenarios") {
     lines.push("sometimes (runs that reached each interleaving):");
@@ -385,12 +420,13 @@ async function campaign(
   // Fail fast, in one line, before workers start; cases name each module relative to the corpus,
   // with its content hash.
   const modules: { service?: ModuleRef; kernel?: ModuleRef } = {};
+  let lintWarnings = 0;
   try {
     // Outside the project tree: refused before the module is read, linted or run (as sim does).
     if (servicePath !== null) await insideProject(servicePath, "--service");
     if (kernelPath !== null) await insideProject(kernelPath, "--kernel");
     if (servicePath !== null) {
-      await lintService(servicePath, lintMode(values));
+      lintWarnings = await lintService(servicePath, lintMode(values));
       await loadServiceModule(servicePath);
       modules.service = await moduleRef(servicePath, dir);
     }
@@ -454,7 +490,7 @@ async function campaign(
     runTimeout,
     memoryMb,
     confirmTimeout,
-    persist: (f) => persistProgramFallback(kind, dir, f.case),
+    persist: (f) => persistWithFallback(dir, f.case),
     progressEvery: tty ? 0.5 : 5,
     // Not before: the campaign loads the service module before it handles signals itself.
     listening: () => early.remove(),
@@ -465,7 +501,15 @@ async function campaign(
     },
   });
   if (values.json) console.log(JSON.stringify(summary, null, 2));
-  else console.log(summaryText(summary, { mutant, knownFiles }));
+  else {
+    console.log(
+      summaryText(summary, {
+        mutant,
+        knownFiles,
+        lintWarnings: lintWarnings > 0 ? { service: servicePath ?? "", count: lintWarnings } : null,
+      }),
+    );
+  }
   if (summary.failingRuns > 0) return 1;
   return summary.interrupted ? 130 : 0;
 }

@@ -672,3 +672,55 @@ Deno.test("repro --campaign S --run K --mode programs names what replays a progr
   assert.notEqual(scenarios.code, 2, scenarios.err);
   assert.equal(scenarios.out, plain.out);
 });
+
+Deno.test("a scenario campaign whose corpus cannot be written sends the case to TMPDIR too, its service path rebased, and its replay line works", async () => {
+  // user19: scenario mode printed only a --campaign/--run line where programs mode fell back.
+  const corpus = await Deno.makeTempDir({ prefix: "pagersim-ro-scenarios-" });
+  const tmp = await Deno.makeTempDir({ prefix: "pagersim-tmpdir-" });
+  try {
+    const o = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "--allow-read",
+        `--allow-write=${tmp}`,
+        "--allow-env",
+        "--allow-sys",
+        "cli/fuzz.ts",
+        "--service",
+        "explore/testdata/forgetful_service.ts",
+        "--runs",
+        "60",
+        "--workers",
+        "1",
+        "--seed",
+        "1",
+        "--max-shrink",
+        "30",
+        "--corpus",
+        corpus,
+      ],
+      cwd: root,
+      env: { TMPDIR: tmp },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const out = new TextDecoder().decode(o.stdout), err = new TextDecoder().decode(o.stderr);
+    assert.equal(o.code, 1, out + err);
+    assert.match(out, /^error: writing .+; the case went to .+$/m);
+    const findings = [...out.matchAll(/^ {4}run \d+, .*: (\S+)$/gm)].map((m) => m[1]);
+    const lines = [...out.matchAll(/^ {4}replay: (.+)$/gm)].map((m) => m[1]);
+    assert.ok(findings.length > 0, out);
+    assert.equal(lines.length, findings.length, "every printed finding has its replay line");
+    for (const [i, line] of lines.entries()) {
+      assert.equal(line, `deno task repro ${findings[i]}`);
+      assert.ok(findings[i].startsWith(tmp), findings[i]);
+      const rep = await runLine(line);
+      assert.equal(rep.code, 0, rep.out + rep.err);
+      assert.match(rep.out, /: reproduced$/m);
+    }
+    assert.deepEqual([...Deno.readDirSync(corpus)], [], "nothing written to the corpus");
+  } finally {
+    await Deno.remove(corpus, { recursive: true });
+    await Deno.remove(tmp, { recursive: true });
+  }
+});

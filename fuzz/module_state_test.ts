@@ -35,6 +35,16 @@ Deno.test("a campaign does not write a case that fails only through module state
     assert.match(text, /but is not a case: the run failed but its replay passed/);
     assert.match(text, /the replay ran a new instance of fuzz\/testdata\/leaky_service\.ts/);
     assert.deepEqual([...Deno.readDirSync(corpus)].map((e) => e.name), [], "no case written");
+    // user19: the summary printed a campaign replay line for such a run, which cannot replay it.
+    assert.match(text, /^note: --lint-warn ran fuzz\/testdata\/leaky_service\.ts with 1 /m);
+    assert.match(
+      text,
+      /first run \d+; no replay line: run \d+ of it ran differently when replayed \(the run failed but its replay passed[^\n]*\): nondeterminism in the code under test/,
+    );
+    assert.doesNotMatch(
+      text,
+      /replay: deno task repro --campaign 1 --run \d+ [^\n]*(?<!--lint-warn\))$/m,
+    );
   } finally {
     await Deno.remove(corpus, { recursive: true });
   }

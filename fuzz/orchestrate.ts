@@ -153,6 +153,12 @@ export interface SummaryFinding {
    * written marked so, and a later campaign that meets its signature shrinks it further.
    */
   readonly shrinkCut: boolean;
+  /**
+   * True for a hang the campaign's budget cut short while its confirmation run was still going
+   * (past the run limit twice, but not to the confirmation limit): the case is written marked
+   * `found.unconfirmed`, and a later campaign that meets it confirms it again.
+   */
+  readonly unconfirmed: boolean;
   /** Decision count after shrinking. */
   readonly decisions: number;
   /** Decision count before shrinking. */
@@ -226,6 +232,11 @@ export interface CampaignSummary {
     readonly run: number | null;
     /** A command replaying that run (known signatures included), or null (program mode). */
     readonly replay: string | null;
+    /**
+     * Why `replay` may not reproduce the run: a run of this signature failed but ran differently
+     * when replayed (nondeterminism in the code under test). Absent: no such run was seen.
+     */
+    readonly notReplayable?: string;
   }[];
   /** New findings by run index. */
   readonly findings: readonly SummaryFinding[];
@@ -240,6 +251,12 @@ export interface CampaignSummary {
    * were not confirmed, by run index: not findings.
    */
   readonly slowRuns: readonly SlowRun[];
+  /**
+   * Runs stopped at the run limit after a hang of the campaign was found (confirmed, or written
+   * unconfirmed at the budget's end), by run index: not run again, so neither findings nor slow
+   * runs; most are the same hang again.
+   */
+  readonly afterHang: readonly number[];
   /**
    * Runs that reached each "sometimes" interleaving (scenarios, `fuzz/sometimes.ts`) or program
    * event (programs: user-buffer copies and their page requests, `fuzz/programs/sometimes.ts`),
@@ -437,14 +454,20 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
   const delivered: Record<string, number> = {};
   const timeline: TimelinePoint[] = [];
   const errors: string[] = [];
+  /** Failing runs whose replays ran differently, by signature: run index and how. */
+  const unreplayable = new Map<string, { k: number; how: string }>();
   const writes: Promise<void>[] = [];
   let runs = 0, steps = 0, failures = 0, stoppedRuns = 0, stoppedMs = 0;
   /** Runs stopped at the run limit: waiting to be confirmed, confirmed slow, not confirmed. */
   const suspects: Suspect[] = [];
   const slowRuns: SlowRun[] = [];
-  let confirmingNow = 0, unconfirmedRuns = 0, hangConfirmed = false;
+  let confirmingNow = 0, unconfirmedRuns = 0, hangConfirmed = false, budgetOver = false;
+  /** Runs stopped at the run limit once a hang was found: not run again. */
+  const afterHang: number[] = [];
   let confirmChain: Promise<void> = Promise.resolve();
   const confirmWorkers = new Set<Worker>();
+  /** Each confirmation run in flight: what cuts it when the budget ends. */
+  const budgetCuts = new Set<() => void>();
   /** Runs done: finished by a worker (a confirmation run too), stopped, or never confirmed. */
   const countRuns = () => Atomics.load(control, CONTROL.done) + stoppedRuns + unconfirmedRuns;
   let interrupted = false;
@@ -463,7 +486,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
       stopped: { runs: stoppedRuns, seconds: stoppedMs / 1000 },
       slow: {
         runs: slowRuns.filter((r) => r.seconds !== null).length,
-        confirming: suspects.length + confirmingNow,
+        confirming: (hangConfirmed ? 0 : suspects.length) + confirmingNow,
       },
       distinct: best.size,
       // Findings written unshrunk whose shrunk case has not come yet (not on the last line:
@@ -539,6 +562,16 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
         writes.push(persistFor(m, (reply) => pool.send(m.worker, reply)));
         return;
       }
+      case "nondeterministic": {
+        errors.push(`worker ${m.worker}: ${m.message}`);
+        // How its replay differed, from the investigation's words.
+        const d = /is not a case: (.*?) \(nondeterminism/.exec(m.message)?.[1];
+        const prev = unreplayable.get(m.signature);
+        if (prev === undefined || m.k < prev.k) {
+          unreplayable.set(m.signature, { k: m.k, how: d ?? "its replay differed" });
+        }
+        return;
+      }
       case "finding": {
         const entry = best.get(m.signature);
         if (entry !== undefined && entry.k === m.k) {
@@ -584,7 +617,12 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
     limits: { runTimeout: runLimitMs / 1000, memoryMb },
   };
   /** The case of a run the watchdog stopped (and, for the run limit, its confirmation too). */
-  const stoppedCase = (x: Suspect, cause: StallCause, how: string): CaseEnvelope => {
+  const stoppedCase = (
+    x: Suspect,
+    cause: StallCause,
+    how: string,
+    unconfirmed: boolean,
+  ): CaseEnvelope => {
     const signature = cause === "hang" ? SERVICE_HANG : OUT_OF_MEMORY;
     return {
       format: CASE_FORMAT,
@@ -603,17 +641,27 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
       expected: cause === "hang" ? "service-hang" : "out-of-memory",
       traceHash: "0000000000000000", // the run never finished: no trace hash
       signature,
-      found: { by: "fuzz", campaignSeed: options.seed, run: x.k },
+      found: {
+        by: "fuzz",
+        campaignSeed: options.seed,
+        run: x.k,
+        ...(unconfirmed ? { unconfirmed: true } : {}),
+      },
     };
   };
 
   /** A stop that is a finding: the case is written first (if the run wins it), then counted. */
-  const recordStopped = async (x: Suspect, cause: StallCause, how: string): Promise<void> => {
+  const recordStopped = async (
+    x: Suspect,
+    cause: StallCause,
+    how: string,
+    unconfirmed = false,
+  ): Promise<void> => {
     const signature = cause === "hang" ? SERVICE_HANG : OUT_OF_MEMORY;
     if (cause === "hang") hangConfirmed = true;
     if (table.claim(signature, x.k)) {
-      await write({ signature, k: x.k, stage: "stopped", case: stoppedCase(x, cause, how) })
-        .catch(() => {});
+      const c = stoppedCase(x, cause, how, unconfirmed);
+      await write({ signature, k: x.k, stage: "stopped", case: c }).catch(() => {});
     }
     stoppedRuns++;
     stoppedMs += x.ms;
@@ -664,6 +712,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
         over = true;
         clearTimeout(timer);
         confirmWorkers.delete(worker);
+        budgetCuts.delete(onBudget);
         confirmingNow--;
         resolve();
       };
@@ -682,9 +731,34 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
         end();
       };
       timer = setTimeout(onTimeout, confirmMs);
+      // The budget bounds the campaign: a confirmation run still going when it ends is cut once
+      // it has run the run limit again (stopped twice, so written as a hang, marked unconfirmed).
+      const cut = async () => {
+        if (closing || confirmed) return;
+        closing = true;
+        await worker.terminate();
+        const ran = (wallMs() - t0) / 1000;
+        await recordStopped(
+          x,
+          x.cause,
+          `the ${runLimitText}, then again for ${ran.toFixed(1)}s of the ${confirmText} when ` +
+            `the campaign's budget ended (not confirmed)`,
+          true,
+        );
+        end();
+      };
+      const onBudget = () => {
+        if (closing || confirmed) return;
+        clearTimeout(timer);
+        timer = setTimeout(cut, Math.max(0, runLimitMs - (wallMs() - t0)));
+      };
+      budgetCuts.add(onBudget);
+      if (budgetOver) onBudget();
       worker.on("message", (m: WorkerMessage) => {
         switch (m.type) {
           case "confirmed":
+            // Cut already (the budget's end, or the limit): it is the hang it was written as.
+            if (closing) return;
             confirmed = true;
             clearTimeout(timer);
             timer = setTimeout(onTimeout, confirmMs); // the investigation's own bound
@@ -747,11 +821,13 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
   const confirmNext = async (): Promise<void> => {
     const x = suspects.shift();
     if (x === undefined) return;
-    if (interrupted) {
+    if (hangConfirmed) {
+      unconfirmedRuns++;
+      afterHang.push(x.k);
+      runs = countRuns();
+    } else if (interrupted) {
       unconfirmed(x, "the campaign was interrupted before it was run again");
-    } else if (hangConfirmed) {
-      unconfirmed(x, "not run again: a hang of this campaign was confirmed already");
-    } else await confirm(x);
+    } else await confirm(x); // after the budget too: cut at the run limit, so no hang is lost
   };
 
   const onStall = async (
@@ -853,7 +929,11 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
   let next = 0;
   const budget = setInterval(() => {
     const s = clock.seconds;
-    if (options.seconds !== null && s >= options.seconds) stop();
+    if (options.seconds !== null && s >= options.seconds && !budgetOver) {
+      budgetOver = true;
+      stop();
+      for (const cut of budgetCuts) cut();
+    }
     while (next < CHECKPOINTS.length && s >= CHECKPOINTS[next]) {
       timeline.push({ seconds: CHECKPOINTS[next++], signatures: reached.size, runs });
     }
@@ -908,11 +988,18 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
       .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
       .map(([signature, runs]) => {
         const run = firstRuns.get(signature) ?? null;
+        const odd = unreplayable.get(signature);
         return {
           signature,
           runs,
           run,
           replay: run !== null && kind === "scenarios" ? campaignReplay(run) : null,
+          ...(odd !== undefined
+            ? {
+              notReplayable: `run ${odd.k} of it ran differently when replayed (${odd.how}): ` +
+                "nondeterminism in the code under test",
+            }
+            : {}),
         };
       }),
     findings: [...best.entries()].sort((a, b) => a[1].k - b[1].k).map(([signature, b]) => {
@@ -933,6 +1020,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
         shrunk: b.shrunk,
         ...(b.notShrunk !== undefined ? { notShrunk: b.notShrunk } : {}),
         shrinkCut: b.case.found?.shrinkCut === true,
+        unconfirmed: b.case.found?.unconfirmed === true,
         decisions: b.case.decisions.length,
         shrunkFrom: first.decisions.length,
         occurrences: occurrences.get(signature) ?? 1,
@@ -943,6 +1031,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
     stoppedSeconds: stoppedMs / 1000,
     confirmTimeout: confirmMs / 1000,
     slowRuns: [...slowRuns].sort((a, b) => a.k - b.k),
+    afterHang: [...afterHang].sort((a, b) => a - b),
     sometimes,
     neverReached: kind === "scenarios"
       ? Object.keys(SOMETIMES).filter((k) => !(sometimes[k] > 0) && !excluded.has(k))

@@ -37,7 +37,7 @@ function summaryOf(out: string): CampaignSummary {
   return JSON.parse(out.slice(out.indexOf("{"))) as CampaignSummary;
 }
 
-Deno.test("a service that never yields: the campaign ends within --seconds plus the run and confirmation limits, with a service-hang case that replays", async () => {
+Deno.test("a service that never yields: the campaign ends within --seconds plus the run limit, with a service-hang case that replays", async () => {
   const dir = await Deno.makeTempDir({ prefix: "pagersim-hang-" });
   try {
     const r = await run([
@@ -61,14 +61,20 @@ Deno.test("a service that never yields: the campaign ends within --seconds plus 
     assert.equal(r.code, 1, r.err);
     const s = summaryOf(r.out);
     // The first run stopped at the run limit is run again alone with the confirmation limit, in
-    // a worker of its own (its start-up on a loaded machine: the last term).
-    assert.ok(s.seconds <= 3 + 1 + 2 + 2, `the campaign took ${s.seconds.toFixed(2)}s`);
+    // a worker of its own; one still going when the budget ends (or first stopped after it) is
+    // cut once it ran the run limit again (termination on a loaded machine: the last term).
+    assert.ok(s.seconds <= 3 + 1 + 1 + 2, `the campaign took ${s.seconds.toFixed(2)}s`);
     const hang = s.findings.find((f) => f.signature === "service-hang: no yield");
     assert.ok(hang !== undefined, JSON.stringify(s.findings));
-    assert.match(hang.description, /1s run limit and again at the 2s confirmation limit/);
+    assert.match(
+      hang.description,
+      hang.unconfirmed
+        ? /1s run limit, then again for [\d.]+s of the 2s confirmation limit when the campaign's budget ended \(not confirmed\)/
+        : /1s run limit and again at the 2s confirmation limit/,
+    );
     assert.ok(s.stopped >= 1 && s.runs > s.stopped, `${s.runs} runs, ${s.stopped} stopped`);
-    // Once a hang is confirmed, later runs stopped at the run limit are not run again.
-    for (const slow of s.slowRuns) assert.equal(slow.outcome, "unconfirmed", JSON.stringify(slow));
+    // Once a hang is found, later runs stopped at the run limit are not run again, nor slow runs.
+    assert.deepEqual(s.slowRuns, []);
     const c = await readCaseFile(hang.file);
     assert.equal(c.expected, "service-hang");
     const replay = await run([

@@ -78,6 +78,17 @@ export type WorkerMessage =
     readonly signature: string | null;
     readonly steps: number;
   }
+  | {
+    /**
+     * Run `k` failed but its replays ran differently (nondeterminism in the code under test):
+     * no case, and no replay line reproduces it. `message` says how it differed.
+     */
+    readonly type: "nondeterministic";
+    readonly worker: number;
+    readonly k: number;
+    readonly signature: string;
+    readonly message: string;
+  }
   | { readonly type: "error"; readonly worker: number; readonly message: string }
   | { readonly type: "done"; readonly worker: number };
 
@@ -211,8 +222,10 @@ async function investigateWon(
   } else if (found.status === "nondeterministic") {
     const d = found.divergence;
     post({
-      type: "error",
+      type: "nondeterministic",
       worker: start.worker,
+      k,
+      signature,
       message: `run ${k} failed (${signature}) but is not a case: ${found.message}` +
         (d !== null ? `; replays first differ at step ${d.step}` : "") +
         ` (nondeterminism in the code under test` +
