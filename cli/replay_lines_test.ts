@@ -601,18 +601,7 @@ Deno.test("a program campaign prints a replay line for each finding; a read-only
     }).output();
     const out = new TextDecoder().decode(o.stdout), err = new TextDecoder().decode(o.stderr);
     assert.equal(o.code, 1, out + err);
-    assert.match(out, /^error: writing .+; the case went to .+$/m);
-    const findings = [...out.matchAll(/^ {4}run \d+, .*: (\S+)$/gm)].map((m) => m[1]);
-    const lines = [...out.matchAll(/^ {4}replay: (.+)$/gm)].map((m) => m[1]);
-    assert.ok(findings.length > 0, out);
-    assert.equal(lines.length, findings.length, "every printed finding has its replay line");
-    for (const [i, line] of lines.entries()) {
-      assert.equal(line, `deno task repro ${findings[i]}`);
-      assert.ok(findings[i].startsWith(tmp), findings[i]);
-      const rep = await runLine(line);
-      assert.equal(rep.code, 0, rep.out + rep.err);
-      assert.match(rep.out, /: reproduced$/m);
-    }
+    await assertWentToTmp(out, tmp);
     assert.deepEqual(
       [...Deno.readDirSync(`${corpus}/programs`)],
       [],
@@ -623,6 +612,25 @@ Deno.test("a program campaign prints a replay line for each finding; a read-only
     await Deno.remove(tmp, { recursive: true });
   }
 });
+
+/**
+ * A campaign whose corpus refused its cases says where each went instead (under `tmp`), and the
+ * replay line printed for each finding names that file and reproduces it as printed.
+ */
+async function assertWentToTmp(out: string, tmp: string): Promise<void> {
+  assert.match(out, /^error: writing .+; the case went to .+$/m);
+  const findings = [...out.matchAll(/^ {4}run \d+, .*: (\S+)$/gm)].map((m) => m[1]);
+  const lines = [...out.matchAll(/^ {4}replay: (.+)$/gm)].map((m) => m[1]);
+  assert.ok(findings.length > 0, out);
+  assert.equal(lines.length, findings.length, "every printed finding has its replay line");
+  for (const [i, line] of lines.entries()) {
+    assert.equal(line, `deno task repro ${findings[i]}`);
+    assert.ok(findings[i].startsWith(tmp), findings[i]);
+    const rep = await runLine(line);
+    assert.equal(rep.code, 0, rep.out + rep.err);
+    assert.match(rep.out, /: reproduced$/m);
+  }
+}
 
 Deno.test("repro --campaign S --run K --mode programs names what replays a program run; --mode scenarios replays", async () => {
   const { PROGRAM_RUN_REPLAY } = await import("./repro.ts");
@@ -706,18 +714,7 @@ Deno.test("a scenario campaign whose corpus cannot be written sends the case to 
     }).output();
     const out = new TextDecoder().decode(o.stdout), err = new TextDecoder().decode(o.stderr);
     assert.equal(o.code, 1, out + err);
-    assert.match(out, /^error: writing .+; the case went to .+$/m);
-    const findings = [...out.matchAll(/^ {4}run \d+, .*: (\S+)$/gm)].map((m) => m[1]);
-    const lines = [...out.matchAll(/^ {4}replay: (.+)$/gm)].map((m) => m[1]);
-    assert.ok(findings.length > 0, out);
-    assert.equal(lines.length, findings.length, "every printed finding has its replay line");
-    for (const [i, line] of lines.entries()) {
-      assert.equal(line, `deno task repro ${findings[i]}`);
-      assert.ok(findings[i].startsWith(tmp), findings[i]);
-      const rep = await runLine(line);
-      assert.equal(rep.code, 0, rep.out + rep.err);
-      assert.match(rep.out, /: reproduced$/m);
-    }
+    await assertWentToTmp(out, tmp);
     assert.deepEqual([...Deno.readDirSync(corpus)], [], "nothing written to the corpus");
   } finally {
     await Deno.remove(corpus, { recursive: true });

@@ -195,7 +195,22 @@ function snapshotOfClone(c: CloneNode, at: number, pages: number, extent: number
     if (mine !== undefined) own.set(p, mine === UNKNOWN ? UNKNOWN : mine.slice());
     if (c.loose.has(at + p)) loose.add(p);
   }
-  const snap: CloneNode = {
+  const snap = childOf(c, at, pages, extent, own, loose, { snapshot: true });
+  c.root.clones.push(snap);
+  return snap;
+}
+
+/** A child node of clone `c` from page `at` with the pages it holds and those loose in it. */
+function childOf(
+  c: CloneNode,
+  at: number,
+  pages: number,
+  extent: number,
+  own: Map<number, Content>,
+  loose: Set<number>,
+  kind: { snapshot: true } | { inherited: Set<number> },
+): CloneNode {
+  return {
     kind: "clone",
     root: c.root,
     offset: c.offset + at,
@@ -205,10 +220,8 @@ function snapshotOfClone(c: CloneNode, at: number, pages: number, extent: number
     own,
     loose,
     allLoose: c.allLoose,
-    snapshot: true,
+    ...kind,
   };
-  c.root.clones.push(snap);
-  return snap;
 }
 
 /**
@@ -236,18 +249,7 @@ function cloneOfClone(c: CloneNode, at: number, pages: number, extent: number): 
       inherited.add(p);
     } else if (c.loose.has(at + p)) loose.add(p);
   }
-  const child: CloneNode = {
-    kind: "clone",
-    root: c.root,
-    offset: c.offset + at,
-    pages,
-    limit: Math.max(0, Math.min(pages, c.limit - at)),
-    extent: Math.max(0, Math.min(extent, c.extent - at)),
-    own,
-    loose,
-    allLoose: c.allLoose,
-    inherited,
-  };
+  const child = childOf(c, at, pages, extent, own, loose, { inherited });
   (c.children ??= []).push({ node: child, at });
   c.root.clones.push(child);
   return child;
