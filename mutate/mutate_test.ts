@@ -1,4 +1,5 @@
 import { strict as assert } from "node:assert";
+import { NIGHTLY } from "../tools/nightly.ts";
 import {
   assertNoLabelledSwitch,
   globToRegExp,
@@ -177,7 +178,12 @@ Deno.test("the campaign judge's programs draw VMAR sub-region and BTI calls and 
   for (const c of Object.keys(CAMPAIGN_BUDGET.programWeights)) assert(calls.has(c), c);
 });
 
-Deno.test("deno task mutate --json prints one JSON document on stdout: the probes' own lines and the score line are not in it; a stopped run's journal is taken up, then removed", async () => {
+Deno.test({
+  name:
+    "deno task mutate --json prints one JSON document on stdout: the probes' own lines and the score line are not in it; a stopped run's journal is taken up, then removed",
+  // Nightly (deno task nightly): a full campaign-judge run of its own; CI's mutation sample runs the same judge.
+  ignore: !NIGHTLY,
+}, async () => {
   const dir = await Deno.makeTempDir({ prefix: "pagersim-mutate-json-" });
   // A journal as a stopped run of this tree leaves it: the header, one judged mutant (with a
   // verdict no probe gives), and a line the stop cut short.
@@ -222,7 +228,12 @@ Deno.test("deno task mutate --json prints one JSON document on stdout: the probe
   await Deno.remove(dir, { recursive: true });
 });
 
-Deno.test('a mutant allocating without bound is judged "memory limit" by its own run\'s growth, named on stderr, and the mutants judged after it in the same process get their true verdicts', async () => {
+Deno.test({
+  name:
+    'a mutant allocating without bound is judged "memory limit" by its own run\'s growth, named on stderr, and the mutants judged after it in the same process get their true verdicts',
+  // Nightly (deno task nightly): a full campaign-judge run of its own; CI's mutation sample runs the same judge.
+  ignore: !NIGHTLY,
+}, async () => {
   const dir = await Deno.makeTempDir({ prefix: "pagersim-mutate-memory-" });
   // The resize grow loop counting down (allocates for ever), and three mutants the campaign
   // kills at once. Before issue 14's fix the process RSS was the limit: after the allocator every
