@@ -11,6 +11,7 @@
 // from a futex nobody waits on and onto one a helper waits on.
 // Its wakeup round (the same list) races a condition variable's broadcast with a wait's unlock.
 import { strict as assert } from "node:assert";
+import { NIGHTLY } from "../tools/nightly.ts";
 import { mirrorScenarioRun, mutantMirror } from "./mutant_mirror.ts";
 import { assertEverySeedPasses, judgeScenario } from "./_judge_scenario.ts";
 
@@ -50,7 +51,12 @@ Deno.test("futex_garbage: a garbage deadline accepted, or a bad owner handle loo
 // waiter (futex.ts:140), an owner refused for any futex with waiters (futex.ts:201), and a
 // condition variable's signal that wakes nobody (sync.ts:192, the pager then polls forever and
 // its readers go unserved).
-Deno.test("futex_garbage's owner round: a wake of more than wake_count, a bystander owner refused, a lost signal", async (t) => {
+Deno.test({
+  name:
+    "futex_garbage's owner round: a wake of more than wake_count, a bystander owner refused, a lost signal",
+  // Nightly (deno task nightly): mutant mirrors, ~10-40 s under CI's parallel load; CI's mutation sample judges the same code.
+  ignore: !NIGHTLY,
+}, async (t) => {
   for (
     const [file, key, invariant, rule] of [
       [
@@ -89,7 +95,11 @@ Deno.test("futex_garbage's owner round: a wake of more than wake_count, a bystan
 // waiter more than requeue_count (futex.ts:177), and a timed-out wait left in the futex's queue
 // (kernel.ts:506: a later requeue moves it instead of a helper): a helper is stranded, the pager
 // polls for it forever and its readers go unserved (a hang). One mirror of both files.
-Deno.test("futex_garbage's queue round: a requeue of one too many, a timed-out waiter left queued", async () => {
+Deno.test({
+  name: "futex_garbage's queue round: a requeue of one too many, a timed-out waiter left queued",
+  // Nightly (deno task nightly): mutant mirrors, ~10-40 s under CI's parallel load; CI's mutation sample judges the same code.
+  ignore: !NIGHTLY,
+}, async () => {
   const m = await mutantMirror(["kernel/futex.ts", "kernel/kernel.ts"]);
   try {
     const run = await mirrorScenarioRun(m, "kernel");
@@ -117,7 +127,12 @@ Deno.test("futex_garbage's queue round: a requeue of one too many, a timed-out w
 // a requeue that takes more waiters than the queue holds (futex.ts:177),
 // and a requeue that replaces the target's queue instead of joining it (futex.ts:176: the
 // target's own waiter is stranded, a hang).
-Deno.test("futex_garbage's edge round: bad pointers taken for words, a requeue from an empty futex or onto a waited one", async () => {
+Deno.test({
+  name:
+    "futex_garbage's edge round: bad pointers taken for words, a requeue from an empty futex or onto a waited one",
+  // Nightly (deno task nightly): mutant mirrors, ~10-40 s under CI's parallel load; CI's mutation sample judges the same code.
+  ignore: !NIGHTLY,
+}, async () => {
   const m = await mutantMirror("kernel/futex.ts");
   try {
     const run = await mirrorScenarioRun(m, "kernel");
@@ -174,7 +189,12 @@ Deno.test("futex_garbage's edge round: bad pointers taken for words, a requeue f
 // unlock and its futex wait; seed 0 of the judge runs the pager into that window (39 of seeds
 // 0-99 do, for each). A hang. And CondVar.wait's own status (sync.ts:188): the round's service
 // throws on a status its doc does not allow.
-Deno.test("futex_garbage's wakeup round: a broadcast or signal that does not move the condition variable's word", async () => {
+Deno.test({
+  name:
+    "futex_garbage's wakeup round: a broadcast or signal that does not move the condition variable's word",
+  // Nightly (deno task nightly): mutant mirrors, ~10-40 s under CI's parallel load; CI's mutation sample judges the same code.
+  ignore: !NIGHTLY,
+}, async () => {
   const m = await mutantMirror("services/sync.ts");
   try {
     const run = await mirrorScenarioRun(m, "kernel");
