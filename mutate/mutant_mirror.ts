@@ -69,6 +69,20 @@ export interface MutantMirror {
 }
 
 /**
+ * One mirror of `files` for every test of a test file, made on first use and removed when the
+ * file unloads (making one per test was most of each test's time): the mutant tests' shared
+ * fixture.
+ */
+export function sharedMirror(files: string | readonly string[]): () => Promise<MutantMirror> {
+  let shared: Promise<MutantMirror> | undefined;
+  return () =>
+    shared ??= mutantMirror(typeof files === "string" ? files : [...files]).then((m) => {
+      globalThis.addEventListener("unload", () => m.dispose());
+      return m;
+    });
+}
+
+/**
  * Mirrors the project with `file` instrumented (or each of several files: one mirror, one load of
  * the modules, for tests that judge mutants of several files on the same costly setup); with
  * `coverage`, the instrumented copies keep their coverage marks (they mark `__stryker__.hits`

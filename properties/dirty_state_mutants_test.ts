@@ -4,12 +4,7 @@
 // with the mutant on it fails with the rule's message. Each of these mutants survived the checkers
 // before the rules (`deno task mutate --files kernel/dirty.ts`, docs/mutation.md).
 import { strict as assert } from "node:assert";
-import {
-  mirrorCampaignRun,
-  mirrorScenarioRun,
-  type MutantMirror,
-  mutantMirror,
-} from "../mutate/mutant_mirror.ts";
+import { mirrorCampaignRun, mirrorScenarioRun, sharedMirror } from "../mutate/mutant_mirror.ts";
 import { NIGHTLY } from "../tools/nightly.ts";
 
 // deno-lint-ignore no-explicit-any
@@ -21,20 +16,7 @@ type Any = any;
  */
 const JUDGE_SEEDS = NIGHTLY ? 100 : 10;
 
-let shared: Promise<MutantMirror> | undefined;
-
-/**
- * One mirror of kernel/dirty.ts for every test of the file (each made its own: the
- * instrumenting and the mirror's module loads were most of a test's time), removed when the file
- * unloads.
- */
-function mirror(): Promise<MutantMirror> {
-  shared ??= mutantMirror("kernel/dirty.ts").then((m) => {
-    globalThis.addEventListener("unload", () => m.dispose());
-    return m;
-  });
-  return shared;
-}
+const mirror = sharedMirror("kernel/dirty.ts");
 
 const CASES: [key: string, run: number, rule: RegExp, what: string][] = [
   [

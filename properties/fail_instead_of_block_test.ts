@@ -6,7 +6,7 @@
 // kernel/vmo_pages.ts. Each mutant survived every checker before the rules (full run on 3a0112d,
 // shard 1 of 8).
 import { strict as assert } from "node:assert";
-import { mirrorCampaignRun, type MutantMirror, mutantMirror } from "../mutate/mutant_mirror.ts";
+import { mirrorCampaignRun, sharedMirror } from "../mutate/mutant_mirror.ts";
 import { blockedInsteadOfFailing } from "./_fail_instead_of_block.ts";
 import { pagerWaitTextProblem } from "./_pager_wait_text.ts";
 import type { Call } from "./_step_monitor.ts";
@@ -75,15 +75,7 @@ Deno.test("wait-text: a pager wait names its VMO and request, and a closed port 
   );
 });
 
-let shared: Promise<MutantMirror> | undefined;
-
-function mirror(): Promise<MutantMirror> {
-  shared ??= mutantMirror("kernel/vmo_pages.ts").then((m) => {
-    globalThis.addEventListener("unload", () => m.dispose());
-    return m;
-  });
-  return shared;
-}
+const mirror = sharedMirror("kernel/vmo_pages.ts");
 
 const CASES: [key: string, run: number, rule: RegExp, what: string][] = [
   [
