@@ -167,13 +167,12 @@ export class WritebackServed extends StepMonitor {
     if (e.k === "call") {
       // Judged as the packet is queued: its wake of a parked service thread comes before the ret.
       if (e.name === "zx_port_queue") this.#queued(e.args, world);
-      if (
-        (e.name === "zx_futex_wake" || e.name === "zx_futex_requeue") && this.#deciding.has(e.tid)
-      ) {
+      const deciding = this.#deciding.get(e.tid);
+      if ((e.name === "zx_futex_wake" || e.name === "zx_futex_requeue") && deciding !== undefined) {
         // A wake of a condition variable (anything but a mutex) hands the request off: judged.
         const addr = e.args[0];
         if (typeof addr === "number" && !world.kernel.futexes.describe(addr).includes("(mutex ")) {
-          this.#deciding.get(e.tid)!.folding = false;
+          deciding.folding = false;
           this.#deciding.delete(e.tid);
         }
       }
