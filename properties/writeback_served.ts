@@ -430,7 +430,6 @@ export class WritebackServed extends StepMonitor {
 
   protected override finish(world: World, verdict: Verdict): void {
     if (verdict.kind !== "pass" || world.quiescent !== true) return;
-    this.#finishTaken(world);
     for (const v of world.kernel.pagerVmos) {
       if (v.proxy === null || !delivering(v)) continue;
       const r = this.#requests.get(v.proxy.port.koid);
@@ -468,6 +467,8 @@ export class WritebackServed extends StepMonitor {
         }
       }
     }
+    // W3 last: a request W1 or W2 judged keeps their finding.
+    this.#finishTaken(world);
   }
 
   /** W3 at the quiescent end: each request taken left no VMO dirty then and now unlooked. */
