@@ -281,8 +281,8 @@ export function addShrinkRace(
 
 /**
  * Writes racing a burst of writeback requests: a VMO of its own on pager `target`, a thread that
- * writes its first page a few times, and 3-7 writeback requests to `target` within a few steps of
- * each other. A service that hands a request to a writer thread loses it when the writer is not
+ * writes its first page 4-8 times, and 4-9 writeback requests to `target`, about one every two
+ * steps. A service that hands a request to a writer thread loses it when the writer is not
  * yet waiting (a lost wake-up), and that shows (writeback-served W3) only when the request lost is
  * the last one and a write landed in the writer's pass: one request at a time rarely gives both.
  * Pushes onto `vmos`, `threads` and `events`.
@@ -295,7 +295,7 @@ export function addShrinkRace(
  * const threads: { name: string; failInsteadOfBlock: boolean; ops: { op: string; vmo: string }[] }[] = [];
  * const events: { do: string; target: string; notBefore: number }[] = [];
  * addWritebackBurst({ int: () => 0 }, vmos, threads, events, "p0", parseContract({}));
- * console.assert(vmos.length === 1 && threads.length === 1 && events.length === 3);
+ * console.assert(vmos.length === 1 && threads.length === 1 && events.length === 4);
  * ```
  */
 export function addWritebackBurst(
@@ -333,12 +333,13 @@ export function addWritebackBurst(
     failInsteadOfBlock: false,
     ops: [
       ...(opens ? [{ op: "open", vmo: name } as GenOp] : []),
-      ...Array.from({ length: 2 + rng.int(4) }, () => write),
+      ...Array.from({ length: 4 + rng.int(5) }, () => write),
     ],
   });
+  // One every two steps or so: spread over the writes, more of them land in a pass.
   const base = rng.int(30);
-  for (let n = 3 + rng.int(5); n > 0; n--) {
-    events.push({ do: "writeback", target, notBefore: base + rng.int(8) });
+  for (let n = 0, count = 4 + rng.int(6); n < count; n++) {
+    events.push({ do: "writeback", target, notBefore: base + 2 * n + rng.int(2) });
   }
 }
 
