@@ -28,8 +28,28 @@
  *   the writeback is completed (signaled with ZX_PAGER_OP_WRITEBACK_END)",
  *   pager_op_range.md above), or the page was written again.
  *
- * Both react to events (the request, queries, BEGINs, READ dequeues, resizes);
- * the page scans run once per judged request and once at the end.
+ * W1 and W2 leave a request unjudged when a service thread of the pager is not parked in
+ * `zx_port_wait`, as a dedicated writer thread that a reader wakes through a condition variable
+ * never is. W3 judges every request a service thread takes from the port, whoever serves it:
+ *
+ * - W3: a writeback request a service thread dequeued is served. Each VMO of the pager that had a
+ *   Dirty page when the request was dequeued and still has one at a quiescent end of a passing
+ *   run (alive, attached, its port alive) was queried (`zx_pager_query_dirty_ranges`) or begun
+ *   (`ZX_PAGER_OP_WRITEBACK_BEGIN`) by some service thread after the dequeue, or its size query
+ *   failed. The request is folded, and not judged, when as it is dequeued another service thread
+ *   of the pager is part-way through a pass: it queried or began or ended a writeback since it
+ *   last waited on a port or on a condition variable (`CondVar` of `services/sync.ts`; a mutex
+ *   wait stays inside the pass). A pass in flight may be all the answer the request gets (the
+ *   reference service starts none while one runs), and a flag that coalesces requests leads to a
+ *   pass that queries after each of them. What W3 finds is a request taken and then dropped with
+ *   nothing in flight: a writer woken through a lost wake-up, a packet ignored. Upstream the
+ *   service "is expected to query these ranges with `zx_pager_query_dirty_ranges()` and write
+ *   them back" (docs/reference/syscalls/pager_detach_vmo.md, pager_query_dirty_ranges.md); a
+ *   user sees the write never reach the backing store.
+ *
+ * All react to events (the request, its dequeue, queries, BEGINs, READ dequeues, resizes, port
+ * and condition-variable waits); the page scans run once per judged or dequeued request and once
+ * at the end.
  *
  * @module
  */
@@ -38,10 +58,12 @@ import {
   ZX_OBJ_TYPE_PORT,
   ZX_OK,
   ZX_PAGER_OP_WRITEBACK_BEGIN,
+  ZX_PAGER_OP_WRITEBACK_END,
   ZX_PAGER_VMO_READ,
+  ZX_PKT_TYPE_USER,
   ZX_VMO_DIRTY_RANGE_IS_ZERO,
 } from "../kernel/constants.ts";
-import type { KernelEvent } from "../kernel/events.ts";
+import type { KernelEvent, Packet } from "../kernel/events.ts";
 import { Page, type Vmo } from "../kernel/objects.ts";
 import type { Port } from "../kernel/port.ts";
 import { isDirtyPage } from "../kernel/dirty.ts";
@@ -62,6 +84,20 @@ interface Request {
   readonly resized: Set<number>;
   /** A READ packet of the port was dequeued since. */
   readDequeued: boolean;
+}
+
+/** A writeback request a service thread took from its port (W3). */
+interface Taken {
+  /** The step it was dequeued at, and by which thread. */
+  readonly step: number;
+  readonly tid: number;
+  /** Per koid of the port's VMOs, its pages Dirty then whose range no query nor BEGIN took since. */
+  readonly unlooked: Map<number, Set<number>>;
+  /**
+   * Taken while another service thread was part-way through a pass: folded into it if the taker
+   * goes back to its port without handing the request off (no futex wake but a mutex's first).
+   */
+  folding: boolean;
 }
 
 /** A root pager VMO that still delivers requests: alive, attached, a handle open, its port alive. */
@@ -110,6 +146,14 @@ export class WritebackServed extends StepMonitor {
   #pending: [number, Request] | null = null;
   /** The last judged request, by port koid. */
   readonly #requests = new Map<number, Request>();
+  /** Per port koid: the writeback packets queued on it and not yet seen taken (W3). */
+  readonly #inPort = new Map<number, Packet[]>();
+  /** Per port koid: the writeback requests taken that still have a VMO unlooked (W3). */
+  readonly #taken = new Map<number, Taken[]>();
+  /** Service threads part-way through a writeback pass (W3's folding): the port of its VMOs. */
+  readonly #inPass = new Map<number, number>();
+  /** Per service thread, the request it took during another's pass, until it hands it off or not. */
+  readonly #deciding = new Map<number, Taken>();
 
   protected override onStepEvent(e: KernelEvent, call: Call | undefined, world: World): void {
     if (world.writebackPorts.size === 0) return;
@@ -123,7 +167,25 @@ export class WritebackServed extends StepMonitor {
     if (e.k === "call") {
       // Judged as the packet is queued: its wake of a parked service thread comes before the ret.
       if (e.name === "zx_port_queue") this.#queued(e.args, world);
+      const deciding = this.#deciding.get(e.tid);
+      if ((e.name === "zx_futex_wake" || e.name === "zx_futex_requeue") && deciding !== undefined) {
+        // A wake of a condition variable (anything but a mutex) hands the request off: judged.
+        const addr = e.args[0];
+        if (typeof addr === "number" && !world.kernel.futexes.describe(addr).includes("(mutex ")) {
+          deciding.folding = false;
+          this.#deciding.delete(e.tid);
+        }
+      }
+      if (e.name === "zx_futex_wait" && this.#inPass.has(e.tid)) {
+        // A wait on a condition variable ends a pass; a mutex wait is inside one.
+        const addr = e.args[0];
+        if (
+          typeof addr === "number" && world.kernel.futexes.describe(addr).includes("(condvar ")
+        ) this.#inPass.delete(e.tid);
+      }
       if (e.name === "zx_port_wait" && world.threads[e.tid - 1]?.role === "service") {
+        this.#inPass.delete(e.tid);
+        this.#deciding.delete(e.tid); // not handed off: folded (finish skips it)
         const port = this.#port(e.args[0]);
         if (port !== undefined) {
           this.#parked.set(e.tid, port.koid);
@@ -136,16 +198,31 @@ export class WritebackServed extends StepMonitor {
     switch (e.name) {
       case "zx_port_wait":
         this.#parked.delete(e.tid);
+        if (e.status === ZX_OK) this.#dequeued(e.tid, call.args[0], world);
         return;
       case "zx_port_queue": {
         // Queued after all: the request judged at its call stands.
         const pending = this.#pending;
         this.#pending = null;
         if (pending !== null && e.status === ZX_OK) this.#requests.set(pending[0], pending[1]);
+        if (e.status === ZX_OK) this.#track(call.args, world);
+        return;
+      }
+      case "zx_port_cancel_key": {
+        // Packets cancelled were not taken: forget them.
+        const port = this.#port(call.args[0]);
+        const queued = port === undefined ? undefined : this.#inPort.get(port.koid);
+        if (port !== undefined && queued !== undefined) {
+          const left = new Set(port.packets());
+          this.#inPort.set(port.koid, queued.filter((p) => left.has(p)));
+        }
         return;
       }
       case "zx_pager_query_dirty_ranges":
-        if (world.threads[e.tid - 1]?.role === "service") this.#looked(call.args[1]);
+        if (world.threads[e.tid - 1]?.role === "service") {
+          this.#passOn(e.tid, call.args[1]);
+          this.#looked(call.args[1], false, [call.args[2], call.args[3]], world.kernel.pageSize);
+        }
         return;
       case "zx_vmo_get_size":
         if (e.status !== ZX_OK && world.threads[e.tid - 1]?.role === "service") {
@@ -161,7 +238,15 @@ export class WritebackServed extends StepMonitor {
         return;
       }
       case "zx_pager_op_range": {
-        if (e.status !== ZX_OK || call.args[1] !== ZX_PAGER_OP_WRITEBACK_BEGIN) return;
+        const op = call.args[1];
+        const service = world.threads[e.tid - 1]?.role === "service";
+        if (
+          service && (op === ZX_PAGER_OP_WRITEBACK_BEGIN || op === ZX_PAGER_OP_WRITEBACK_END)
+        ) this.#passOn(e.tid, call.args[2]);
+        if (e.status !== ZX_OK || op !== ZX_PAGER_OP_WRITEBACK_BEGIN) return;
+        if (service) {
+          this.#looked(call.args[2], true, [call.args[3], call.args[4]], world.kernel.pageSize);
+        }
         if (((call.args[5] as number) & ZX_VMO_DIRTY_RANGE_IS_ZERO) !== 0) return;
         const v = this.vmoOf(call.args[2])?.root;
         if (v === undefined || v.proxy === null) return;
@@ -183,11 +268,83 @@ export class WritebackServed extends StepMonitor {
     return o !== undefined && o.objType === ZX_OBJ_TYPE_PORT ? o as Port : undefined;
   }
 
-  /** A service thread looked at a VMO's dirty ranges (or found its handle gone). */
-  #looked(handle: unknown): void {
+  /**
+   * A service thread looked at a VMO's dirty ranges (or found its handle gone); `begun`: it began
+   * a writeback of it, which counts for W3 only.
+   */
+  #looked(handle: unknown, begun = false, range?: [unknown, unknown], pageSize = 1): void {
     const v = this.vmoOf(handle)?.root;
     if (v === undefined || v.proxy === null) return;
-    this.#requests.get(v.proxy.port.koid)?.unlooked.delete(v.koid);
+    if (!begun) this.#requests.get(v.proxy.port.koid)?.unlooked.delete(v.koid);
+    const taken = this.#taken.get(v.proxy.port.koid);
+    if (taken === undefined) return;
+    const [offset, length] = range ?? [];
+    const whole = typeof offset !== "number" || typeof length !== "number";
+    // The pages of a query's or a BEGIN's range (both name the pager VMO itself).
+    const first = whole ? 0 : Math.floor(offset / pageSize);
+    const end = whole ? Infinity : Math.ceil((offset + length) / pageSize);
+    for (const t of taken) {
+      const pages = t.unlooked.get(v.koid);
+      if (pages === undefined) continue;
+      for (const p of [...pages]) if (first <= p && p < end) pages.delete(p);
+      if (pages.size === 0) t.unlooked.delete(v.koid);
+    }
+    const left = taken.filter((t) => t.unlooked.size > 0);
+    if (left.length === 0) this.#taken.delete(v.proxy.port.koid);
+    else if (left.length < taken.length) this.#taken.set(v.proxy.port.koid, left);
+  }
+
+  /** Service thread `tid` queried, began or ended a writeback of a VMO: it is part-way through a pass. */
+  #passOn(tid: number, handle: unknown): void {
+    const v = this.vmoOf(handle)?.root;
+    if (v !== undefined && v.proxy !== null) this.#inPass.set(tid, v.proxy.port.koid);
+  }
+
+  /** A writeback packet was queued on a port: remember it, to see which thread takes it (W3). */
+  #track(args: readonly unknown[], world: World): void {
+    const port = this.#port(args[0]);
+    if (port === undefined) return;
+    const key = world.writebackPorts.get(port.koid);
+    if (key === undefined) return;
+    const queued = this.#inPort.get(port.koid) ?? [];
+    const packets = port.packets();
+    // The newest user packet of the key not yet remembered is the one just queued.
+    for (let i = packets.length - 1; i >= 0; i--) {
+      const p = packets[i];
+      if (p.type !== ZX_PKT_TYPE_USER || p.key !== key) continue;
+      if (!queued.includes(p)) {
+        queued.push(p);
+        this.#inPort.set(port.koid, queued);
+      }
+      return;
+    }
+  }
+
+  /** Thread `tid` took a packet from a port: a writeback request, if one remembered is gone (W3). */
+  #dequeued(tid: number, handle: unknown, world: World): void {
+    if (world.threads[tid - 1]?.role !== "service") return;
+    const port = this.#port(handle);
+    const queued = port === undefined ? undefined : this.#inPort.get(port.koid);
+    if (port === undefined || queued === undefined) return;
+    const left = new Set(port.packets());
+    const still = queued.filter((p) => left.has(p));
+    if (still.length === queued.length) return;
+    if (still.length === 0) this.#inPort.delete(port.koid);
+    else this.#inPort.set(port.koid, still);
+    let folding = false;
+    for (const [other, of] of this.#inPass) if (other !== tid && of === port.koid) folding = true;
+    const unlooked = new Map<number, Set<number>>();
+    for (const v of world.kernel.pagerVmos) {
+      if (v.proxy?.port !== port || !delivering(v)) continue;
+      const pages = dirtyPages(v);
+      if (pages.length > 0) unlooked.set(v.koid, new Set(pages));
+    }
+    if (unlooked.size === 0) return;
+    const taken = this.#taken.get(port.koid) ?? [];
+    this.#taken.set(port.koid, taken);
+    const t: Taken = { step: world.step, tid, unlooked, folding };
+    taken.push(t);
+    if (folding) this.#deciding.set(tid, t);
   }
 
   /** A packet being queued on a port: a writeback request to judge (see the module docs). */
@@ -236,7 +393,8 @@ export class WritebackServed extends StepMonitor {
 
   /** What exploration must not merge away: parked threads and each judged request's state. */
   stateKey(): string {
-    if (this.#requests.size === 0 && this.#parked.size === 0) return "";
+    const w3 = this.#w3Key();
+    if (this.#requests.size === 0 && this.#parked.size === 0) return w3 === "" ? "" : `|${w3}`;
     const parked = [...this.#parked].sort(([a], [b]) => a - b).join(";");
     const reqs = [...this.#requests].sort(([a], [b]) => a - b).map(([port, r]) =>
       `${port}:${[...r.unlooked].sort((a, b) => a - b)}/${
@@ -245,7 +403,29 @@ export class WritebackServed extends StepMonitor {
         [...r.begun].sort(([a], [b]) => a - b).map(([v, l]) => `${v}=${l.join(" ")}`).join(",")
       }/${[...r.resized].sort((a, b) => a - b)}/${r.readDequeued}`
     );
-    return `${parked}|${reqs.join(";")}`;
+    return `${parked}|${reqs.join(";")}${w3 === "" ? "" : `|${w3}`}`;
+  }
+
+  /** W3's part of {@linkcode stateKey}: packets in ports, requests taken, threads in a pass. */
+  #w3Key(): string {
+    if (
+      this.#inPort.size === 0 && this.#taken.size === 0 && this.#inPass.size === 0 &&
+      this.#deciding.size === 0
+    ) return "";
+    const sorted = <T>(m: ReadonlyMap<number, T>) => [...m].sort(([a], [b]) => a - b);
+    const inPort = sorted(this.#inPort).map(([port, l]) => `${port}=${l.length}`).join(",");
+    const taken = sorted(this.#taken).map(([port, l]) =>
+      `${port}=${
+        l.map((t) =>
+          `${t.tid}:${t.folding ? "f" : ""}${
+            sorted(t.unlooked).map(([v, ps]) => `${v}=${[...ps].sort((a, b) => a - b)}`).join(" ")
+          }`
+        ).join("+")
+      }`
+    ).join(",");
+    const inPass = sorted(this.#inPass).map(([tid, port]) => `${tid}=${port}`).join(",");
+    const deciding = [...this.#deciding.keys()].sort((a, b) => a - b).join(",");
+    return `${inPort}/${taken}/${inPass}/${deciding}`;
   }
 
   protected override finish(world: World, verdict: Verdict): void {
@@ -285,6 +465,28 @@ export class WritebackServed extends StepMonitor {
             );
           }
         }
+      }
+    }
+    // W3 last: a request W1 or W2 judged keeps their finding.
+    this.#finishTaken(world);
+  }
+
+  /** W3 at the quiescent end: each request taken left no VMO dirty then and now unlooked. */
+  #finishTaken(world: World): void {
+    if (this.#taken.size === 0) return;
+    for (const v of world.kernel.pagerVmos) {
+      if (v.proxy === null || !delivering(v)) continue;
+      const port = v.proxy.port.koid;
+      for (const t of this.#taken.get(port) ?? []) {
+        if (t.folding) continue;
+        const p = [...t.unlooked.get(v.koid) ?? []].find((p) => isDirtyPage(v.slots[p]));
+        if (p === undefined) continue;
+        this.fail(
+          "W3",
+          `t${t.tid} took a writeback request from port${port} at step ${t.step}, when vmo${v.koid} ` +
+            `page ${p} was Dirty; no service thread queried its dirty ranges or began writing it ` +
+            `back after it, and it is still Dirty at the quiescent end (a writer never woken?)`,
+        );
       }
     }
   }

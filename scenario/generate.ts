@@ -279,6 +279,70 @@ export function addShrinkRace(
   );
 }
 
+/**
+ * Writes racing a burst of writeback requests: a VMO of its own on pager `target`, a thread that
+ * writes its first page 4-8 times, and 4-9 writeback requests to `target`, about one every two
+ * steps. A service that hands a request to a writer thread loses it when the writer is not
+ * yet waiting (a lost wake-up), and that shows (writeback-served W3) only when the request lost is
+ * the last one and a write landed in the writer's pass: one request at a time rarely gives both.
+ * Pushes onto `vmos`, `threads` and `events`.
+ *
+ * @example
+ * ```ts
+ * import { addWritebackBurst } from "./generate.ts";
+ * import { parseContract } from "./service_contract.ts";
+ * const vmos: { name: string; pager: string; pages: number; key: number; trapDirty: boolean; resizable: boolean }[] = [];
+ * const threads: { name: string; failInsteadOfBlock: boolean; ops: { op: string; vmo: string }[] }[] = [];
+ * const events: { do: string; target: string; notBefore: number }[] = [];
+ * addWritebackBurst({ int: () => 0 }, vmos, threads, events, "p0", parseContract({}));
+ * console.assert(vmos.length === 1 && threads.length === 1 && events.length === 4);
+ * ```
+ */
+export function addWritebackBurst(
+  rng: { int(n: number): number },
+  vmos: {
+    name: string;
+    pager: string;
+    pages: number;
+    key: number;
+    trapDirty: boolean;
+    resizable: boolean;
+  }[],
+  threads: { name: string; failInsteadOfBlock: boolean; ops: { op: string; vmo: string }[] }[],
+  events: { do: string; target: string; notBefore: number }[],
+  target: string,
+  contract: ServiceContract,
+): void {
+  const name = `v${vmos.length}`;
+  const v = {
+    name,
+    pager: target,
+    pages: within((n) => rng.int(n), 1, 2, contract.vmoPages),
+    key: 1 + vmos.length,
+    trapDirty: contract.vmoOptions.trapDirty === "always" ||
+      (contract.vmoOptions.trapDirty === true && rng.int(2) === 0),
+    resizable: false,
+  };
+  const opens = contract.opens !== false;
+  if (opens) (v as typeof v & { startsClosed?: boolean }).startsClosed = true;
+  vmos.push(v);
+  type GenOp = GenThread["ops"][number];
+  const write = { op: "write", vmo: name, page: 0, pages: 1 } as GenOp;
+  threads.push({
+    name: `w${threads.length}`,
+    failInsteadOfBlock: false,
+    ops: [
+      ...(opens ? [{ op: "open", vmo: name } as GenOp] : []),
+      ...Array.from({ length: 4 + rng.int(5) }, () => write),
+    ],
+  });
+  // One every two steps or so: spread over the writes, more of them land in a pass.
+  const base = rng.int(30);
+  for (let n = 0, count = 4 + rng.int(6); n < count; n++) {
+    events.push({ do: "writeback", target, notBefore: base + 2 * n + rng.int(2) });
+  }
+}
+
 /** A real-sizes VMO's pages: small (1-6), medium (7-64) or, half the time, large (256 and up). */
 function realPages(int: (n: number) => number, contract?: ServiceContract): number {
   const cls = int(4);
@@ -442,6 +506,16 @@ export function generateScenario(plan: ScenarioPlan, contract?: ServiceContract)
   // without a contract (the zoo's, the kernel's) keep their scenarios.
   if (contract !== undefined && sw.resize && contract.vmoOptions.resizable) {
     addShrinkRace(makeRng(plan.runSeed, "shrink-race"), vmos, threads, pagers.length, contract);
+  }
+  // Writes racing a burst of writeback requests, likewise only under a contract that takes them
+  // as packets (the reference writeback service's runs keep their scenarios).
+  if (
+    contract !== undefined && contract.writeback !== false && "packet" in contract.writeback &&
+    sw.events.includes("writeback") && sw.writes
+  ) {
+    const burst = makeRng(plan.runSeed, "writeback-burst");
+    const target = wbTargets[burst.int(wbTargets.length)].name;
+    addWritebackBurst(burst, vmos, threads, events, target, contract);
   }
   // File layouts from their own stream, only when switched on: every other draw stays the same.
   // (The stream is keyed on its own, so making it only when drawn from changes no draw.)
