@@ -371,10 +371,14 @@ export class SyscallContract extends StepMonitor {
    * ZX_OK: the table's page alignments, then its handle lookups up to that
    * VMO (the pager-koid match that follows is K22's to check).
    */
-  #expected(call: Call, ps: number, last: number | undefined): Status {
+  #expected(
+    name: string,
+    a: readonly unknown[],
+    ps: number,
+    last: number | undefined,
+  ): Status {
     if (last === undefined) return ZX_OK;
-    const a = call.args;
-    const row = spec(call.name as SyscallName);
+    const row = spec(name as SyscallName);
     // Indexed loops, no closures: this runs at every call and return of a pager syscall.
     const params = row.params;
     for (let i = 0; i < params.length; i++) {
@@ -1023,12 +1027,11 @@ export class SyscallContract extends StepMonitor {
         return;
       }
       const row = spec(e.name as SyscallName);
-      const call = { tid: e.tid, name: e.name, args: e.args, step: 0 };
       // The reference's own argument checks come first (before any lookup), then the table's.
       const first = referenceArgumentStatus(e.name, e.args, ps);
       this.#checksAtCall.set(
         e.tid,
-        first !== ZX_OK ? first : this.#expected(call, ps, row.params.length - 1),
+        first !== ZX_OK ? first : this.#expected(e.name, e.args, ps, row.params.length - 1),
       );
     } else if (e.k === "ret" && this.#checksAtCall.has(e.tid)) {
       const first = this.#checksAtCall.get(e.tid);
@@ -1094,7 +1097,7 @@ export class SyscallContract extends StepMonitor {
     const a = call.args;
     const ps = world.kernel.pageSize;
     const t = this.#traits;
-    const expected = this.#expected(call, ps, t.pagerVmoArg);
+    const expected = this.#expected(call.name, a, ps, t.pagerVmoArg);
     if (expected !== ZX_OK && e.status !== expected) {
       this.fail(
         "K27",
