@@ -62,7 +62,7 @@ import type { Kernel, KernelOptions, KernelYield, Syscall, Wait } from "../kerne
 import { methodName, spec, type VmoInfo } from "../kernel/syscalls.ts";
 import { kernelInvariants } from "../properties/kernel_invariants.ts";
 import { PageState } from "../properties/page_state.ts";
-import { shareJournal } from "../properties/_step_monitor.ts";
+import { kindBitOf, shareJournal } from "../properties/_step_monitor.ts";
 import { ReadContent } from "../properties/read_content.ts";
 import { randomStrategy, replayStrategy, type Strategy } from "../sim/strategy.ts";
 import type { Sys, ThreadBody } from "../sim/sys.ts";
@@ -183,7 +183,12 @@ class DeathAwarePageState extends PageState {
     for (const v of world.kernel.pagerVmos) {
       if (!v.dead || this.#dead.has(v.koid)) continue;
       this.#dead.add(v.koid);
-      this.onStepEvent({ k: "detach", vmo: v.koid, why: "vmo-dead" }, undefined, world);
+      this.onStepEvent(
+        { k: "detach", vmo: v.koid, why: "vmo-dead" },
+        undefined,
+        world,
+        kindBitOf("detach"),
+      );
     }
     super.endStep(world);
   }

@@ -23,11 +23,12 @@ const PORT_CLOSED = "port closed";
 
 /**
  * The form of a pager wait's text after its VMO: the request (type, id, page range, and a
- * reader's wake page) or nothing, then the closed port's note.
+ * reader's wake page) or nothing, then the closed port's note. Sticky, matched from `lastIndex`
+ * (the end of the `vmo KOID: ` prefix) to the end: the text is tested where it lies, not sliced
+ * off into a new string at every pager wait.
  */
-const FORM =
-  /^(nothing|(READ|DIRTY) request #\d+ pages \[\d+,\d+\)( at page \d+)?)( \(port closed: no packet will be delivered\))?$/;
-
+const FORM_FROM =
+  /(nothing|(READ|DIRTY) request #\d+ pages \[\d+,\d+\)( at page \d+)?)( \(port closed: no packet will be delivered\))?$/y;
 /** The problem with the text of `e`, a `block` event, if it misdescribes a pager wait. */
 export function pagerWaitTextProblem(
   e: Extract<KernelEvent, { k: "block" }>,
@@ -36,10 +37,12 @@ export function pagerWaitTextProblem(
   const vmo = world.threads[e.tid - 1]?.k.waiterVmo;
   const proxy = vmo?.proxy;
   if (vmo == null || proxy == null) return null;
-  if (!e.on.startsWith(`vmo ${vmo.koid}: `)) {
+  const prefix = `vmo ${vmo.koid}: `;
+  if (!e.on.startsWith(prefix)) {
     return `t${e.tid} parked on a page request of vmo ${vmo.koid}, but the trace says it waits on ${e.on}`;
   }
-  if (!FORM.test(e.on.slice(`vmo ${vmo.koid}: `.length))) {
+  FORM_FROM.lastIndex = prefix.length;
+  if (!FORM_FROM.test(e.on)) {
     return `t${e.tid} parked on a page request of vmo ${vmo.koid}, described in no known form: ${e.on}`;
   }
   const closed = proxy.port.handleCount === 0;

@@ -103,6 +103,14 @@ for (const k of Object.keys(NAMES_VMO)) knownMask |= kindBit(k);
 /** The bits of every kind the trace does not know (`StepMonitor.immediateOtherKinds`). */
 const OTHER_KINDS_MASK = ~knownMask;
 
+/**
+ * An event kind's bit, as the journal records it with the event and hands it to
+ * {@linkcode StepMonitor.onStepEvent} (for a checker that calls its own `onStepEvent`).
+ */
+export function kindBitOf(kind: string): number {
+  return kindBit(kind);
+}
+
 /** Whether events of each kind carry a thread (a `tid` field): as {@linkcode NAMES_VMO}. */
 const CARRIES_TID: {
   readonly [K in KernelEvent["k"]]: "tid" extends keyof Extract<KernelEvent, { k: K }> ? true
@@ -128,6 +136,23 @@ const CARRIES_TID: {
   atomic: true,
   observed: true,
 };
+
+/**
+ * The bits of the kinds whose events name a VMO ({@linkcode NAMES_VMO}): `(bit & VMO_KIND_BITS)
+ * !== 0` for the bit {@linkcode StepMonitor.onStepEvent} is handed says what `NAMES_VMO[k]` says,
+ * without a keyed load of a table by the kind's string (slower than a `Map`'s, per event).
+ */
+export const VMO_KIND_BITS: number = maskWhere(NAMES_VMO);
+
+/** The bits of the kinds whose events carry a thread ({@linkcode CARRIES_TID}), as above. */
+export const TID_KIND_BITS: number = maskWhere(CARRIES_TID);
+
+/** The bits of the kinds a table of every known kind says true for. */
+function maskWhere(table: Readonly<Record<KernelEvent["k"], boolean>>): number {
+  let mask = 0;
+  for (const k of Object.keys(table) as KernelEvent["k"][]) if (table[k]) mask |= kindBit(k);
+  return mask;
+}
 
 /** Whether events of kind `k` carry a thread (for a checker that has read the kind already). */
 export function kindCarriesTid(k: KernelEvent["k"]): boolean {
@@ -294,7 +319,7 @@ class StepJournal {
       if (k === "call") {
         tid = event.tid;
         this.calls.set(tid, new JournalCall(tid, event.name, event.args, this.steps[i]));
-      } else if (CARRIES_TID[k]) tid = (event as { readonly tid: number }).tid;
+      } else if ((bits[i] & TID_KIND_BITS) !== 0) tid = (event as { readonly tid: number }).tid;
       const call = tid === undefined ? undefined : this.calls.get(tid);
       if (i < context.length) context[i] = call;
       else context.push(call);
@@ -339,7 +364,7 @@ class Reader {
    * The monitor's `onStepEvent` and `endStep`, looked up once: called through the reader (one
    * class), not looked up on ten checker classes every step.
    */
-  onStep: (event: KernelEvent, call: Call | undefined, world: World) => void = noStep;
+  onStep: (event: KernelEvent, call: Call | undefined, world: World, bit: number) => void = noStep;
   end: (world: World) => void = noEnd;
   /** Whether the world asked the monitor for its `onEvent` (it is in the run). */
   present = false;
@@ -497,7 +522,7 @@ export abstract class StepMonitor implements Monitor, VerdictJudge {
       for (let i = r.read; i < n; i++) {
         if ((bits[i] & want) === 0) continue;
         r.read = i + 1;
-        r.onStep.call(m, events[i], context[i], world);
+        r.onStep.call(m, events[i], context[i], world, bits[i]);
       }
     }
     r.read = n;
@@ -535,8 +560,17 @@ export abstract class StepMonitor implements Monitor, VerdictJudge {
   /** Checks that need only the event, run as it is emitted (before any kernel assertion). */
   protected immediate(_event: KernelEvent, _step: number): void {}
 
-  /** One event of the step, in order; `call` is the syscall of the event's (or stepping) thread. */
-  protected onStepEvent(_event: KernelEvent, _call: Call | undefined, _world: World): void {}
+  /**
+   * One event of the step, in order; `call` is the syscall of the event's (or stepping) thread,
+   * `bit` the event kind's bit ({@linkcode kindBitOf}: test it against {@linkcode VMO_KIND_BITS}
+   * or {@linkcode TID_KIND_BITS}).
+   */
+  protected onStepEvent(
+    _event: KernelEvent,
+    _call: Call | undefined,
+    _world: World,
+    _bit: number,
+  ): void {}
 
   /** After the step's events: compare kernel state. */
   protected endStep(_world: World): void {}

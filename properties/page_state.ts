@@ -34,13 +34,13 @@ import { sameBytes, zeroPage } from "./_bytes.ts";
 import { StepSet } from "./_step_set.ts";
 import {
   type Call,
-  kindCarriesTid,
-  NAMES_VMO,
   pagerVmo,
   pinCovers,
   type PinRange,
   pinRange,
   StepMonitor,
+  TID_KIND_BITS,
+  VMO_KIND_BITS,
 } from "./_step_monitor.ts";
 
 interface SlotCopy {
@@ -218,16 +218,21 @@ export class PageState extends StepMonitor {
     }
   }
 
-  protected override onStepEvent(e: KernelEvent, call: Call | undefined, world: World): void {
+  protected override onStepEvent(
+    e: KernelEvent,
+    call: Call | undefined,
+    world: World,
+    bit: number,
+  ): void {
     // (The kind is read once: an event's field loads are megamorphic, ~19 event shapes.)
     const k = e.k;
     // The step's call is the first event's call of the stepping thread (looked for until found).
     if (this.#stepCall === undefined && call !== undefined) {
-      const tid = kindCarriesTid(k) ? (e as { readonly tid: number }).tid : undefined;
+      const tid = (bit & TID_KIND_BITS) !== 0 ? (e as { readonly tid: number }).tid : undefined;
       if (tid === undefined || tid === world.running?.tid) this.#stepCall = call;
     }
     // (A step's events mostly name one VMO after another: the last one named is not added again.)
-    if (NAMES_VMO[k]) {
+    if ((bit & VMO_KIND_BITS) !== 0) {
       const koid = (e as { readonly vmo: number }).vmo;
       if (koid !== this.#lastNamed) this.#named.add(this.#lastNamed = koid);
     }

@@ -306,6 +306,27 @@ export class SyscallContract extends StepMonitor {
   readonly #inCall = new TidMap<string>();
   /** Threads woken early in this step (judged against the supply's runs). */
   readonly #earlyWoken = new Set<number>();
+  /**
+   * The readers this step's supply makes due to wake early, the first of them (the array is
+   * reused; {@linkcode SyscallContract.#earlyWakeDue}): each reader's wake page and request, the
+   * primary whose run woke it (-1: itself) and the run `[w, hi)`; its message is made only if it
+   * fails.
+   */
+  readonly #due: {
+    tid: number;
+    page: number;
+    req: number;
+    start: number;
+    end: number;
+    by: number;
+    w: number;
+    hi: number;
+  }[] = [];
+  /**
+   * Readers this step's supply may not wake early, and why: the primary `by`, its wake page `w`
+   * and its run's end `hi` (-1: no run started at `w`); the message is made only if one was.
+   */
+  readonly #never = new Map<number, { by: number; w: number; hi: number }>();
   /** Readers that must be woken before this step ends (a kept signal, a suspend). */
   readonly #wakeDue = new TidMap<string>();
   /** The call of the thread that runs this step (what woke a reader early). */
@@ -350,10 +371,14 @@ export class SyscallContract extends StepMonitor {
    * ZX_OK: the table's page alignments, then its handle lookups up to that
    * VMO (the pager-koid match that follows is K22's to check).
    */
-  #expected(call: Call, ps: number, last: number | undefined): Status {
+  #expected(
+    name: string,
+    a: readonly unknown[],
+    ps: number,
+    last: number | undefined,
+  ): Status {
     if (last === undefined) return ZX_OK;
-    const a = call.args;
-    const row = spec(call.name as SyscallName);
+    const row = spec(name as SyscallName);
     // Indexed loops, no closures: this runs at every call and return of a pager syscall.
     const params = row.params;
     for (let i = 0; i < params.length; i++) {
@@ -889,9 +914,15 @@ export class SyscallContract extends StepMonitor {
    * @ misttech/fuchsia ce4be33a).
    */
   #earlyWakeDue(): void {
-    const due: [number, string][] = [];
+    // The messages are made only when a reader fails: what each names is kept as numbers (a
+    // supply step with parked readers used to build every message it might need).
+    const due = this.#due;
+    let dueN = 0;
     // Parked readers this supply may not wake early: neither due nor unknown to this checker.
-    const never = new Map<number, string>();
+    // Asked only about readers woken early in this step: worked out only if there are some.
+    const askNever = this.#earlyWoken.size > 0;
+    const never = this.#never;
+    if (never.size > 0) never.clear();
     const parked = this.#parkedAtSupply;
     for (let i = 0; i < parked.size; i++) {
       const tid = parked.keyAt(i), at = parked.valueAt(i);
@@ -901,64 +932,83 @@ export class SyscallContract extends StepMonitor {
       // Its request as the step began (a completion has since dropped it: all were woken).
       const q = this.#requests.get(at.req);
       if (q === undefined || q.primary !== tid) continue;
-      const filled = (p: number) => this.#filled.has(filledKey(r.vmo, p));
-      if (!filled(w) || w > q.start && filled(w - 1)) {
+      if (!this.#isFilled(r.vmo, w) || w > q.start && this.#isFilled(r.vmo, w - 1)) {
         // The supply resolved nothing from its wake page: no early wake of this request, for
         // the primary and its overlap waiters alike (`ResolveRequestsLocked` signals only there).
-        const quiet = `no run of the supply started at page ${w}, t${tid}'s wake page`;
-        for (const o of [tid, ...q.overlap]) {
+        if (!askNever) continue;
+        for (let j = -1; j < q.overlap.length; j++) {
+          const o = j < 0 ? tid : q.overlap[j];
           const ro = this.#parkedAtSupply.get(o);
-          if (ro?.parked && ro.req === at.req) never.set(o, quiet);
+          if (ro?.parked && ro.req === at.req) never.set(o, { by: tid, w, hi: -1 });
         }
         continue;
       }
-      const why = `a supply filled pages [${w},`;
       let hi = w;
-      while (hi < q.end && filled(hi)) hi++;
+      while (hi < q.end && this.#isFilled(r.vmo, hi)) hi++;
       // `EarlyWakeRequestLocked` moves the wake page to the end of the run and signals: a parked
       // primary wakes, a running one keeps the signal for its next wait.
       if (r.req === at.req) r.wake = hi;
       if (at.parked) {
-        due.push([tid, `page ${w} of request #${at.req} [${q.start},${q.end}); ${why}${hi})`]);
+        due[dueN++] = { tid, page: w, req: at.req, start: q.start, end: q.end, by: -1, w, hi };
       } else if (r.req === at.req) r.kept = true;
       // Each early-wake overlap waiter whose wake page the run covers, or one the run starts
       // past (pages supplied out of order: `EarlyWakeRequestLocked` wakes it anyway). A waiter
       // past its first page is judged only when the run starts past it: whether the run covers
       // its wake page inside its own range depends on its own end, unknown here.
-      for (const o of q.overlap) {
+      for (let j = 0; j < q.overlap.length; j++) {
+        const o = q.overlap[j];
         const ro = this.#parkedAtSupply.get(o);
         if (ro === undefined || !ro.parked || ro.req !== at.req) continue;
         if (this.#reads.get(o)?.off !== false) continue;
         const past = w > ro.start && w > ro.wake;
         const covers = ro.wake === ro.start && w <= ro.start && ro.start < hi;
-        if (!past && (ro.wake < w || ro.wake >= hi)) {
-          never.set(o, `t${tid}'s early wake over pages [${w},${hi}) neither covers nor passes it`);
+        if (askNever && !past && (ro.wake < w || ro.wake >= hi)) {
+          never.set(o, { by: tid, w, hi });
         }
         if (past || covers) {
-          due.push([
-            o,
-            `page ${ro.wake} inside request #${at.req} [${q.start},${q.end}) of t${tid}; ${why}${hi})`,
-          ]);
+          due[dueN++] = {
+            tid: o,
+            page: ro.wake,
+            req: at.req,
+            start: q.start,
+            end: q.end,
+            by: tid,
+            w,
+            hi,
+          };
         }
       }
     }
-    for (const [tid, what] of due) {
-      const r = this.#reads.get(tid);
+    for (let i = 0; i < dueN; i++) {
+      const d = due[i];
+      const r = this.#reads.get(d.tid);
       if (r === undefined || !r.parked) continue;
+      const what = d.by < 0
+        ? `page ${d.page} of request #${d.req} [${d.start},${d.end})`
+        : `page ${d.page} inside request #${d.req} [${d.start},${d.end}) of t${d.by}`;
       this.fail(
         "early-wake",
-        `t${tid} zx_vmo_read of vmo${r.vmo} waits at ${what} and was not woken`,
+        `t${d.tid} zx_vmo_read of vmo${r.vmo} waits at ${what}; a supply filled pages [${d.w},${d.hi}) and was not woken`,
       );
     }
+    if (!askNever) return;
     for (const tid of this.#earlyWoken) {
-      const why = never.get(tid);
+      const n = never.get(tid);
       const at = this.#parkedAtSupply.get(tid);
-      if (why === undefined || at === undefined) continue;
+      if (n === undefined || at === undefined) continue;
+      const why = n.hi < 0
+        ? `no run of the supply started at page ${n.w}, t${n.by}'s wake page`
+        : `t${n.by}'s early wake over pages [${n.w},${n.hi}) neither covers nor passes it`;
       this.fail(
         "early-wake",
         `t${tid} zx_vmo_read parked at page ${at.wake} of request #${at.req} was woken early by a supply, but ${why}`,
       );
     }
+  }
+
+  /** Whether this step's supplies filled page `p` of the VMO with koid `vmo`. */
+  #isFilled(vmo: number, p: number): boolean {
+    return this.#filled.has(filledKey(vmo, p));
   }
 
   /**
@@ -977,12 +1027,11 @@ export class SyscallContract extends StepMonitor {
         return;
       }
       const row = spec(e.name as SyscallName);
-      const call = { tid: e.tid, name: e.name, args: e.args, step: 0 };
       // The reference's own argument checks come first (before any lookup), then the table's.
       const first = referenceArgumentStatus(e.name, e.args, ps);
       this.#checksAtCall.set(
         e.tid,
-        first !== ZX_OK ? first : this.#expected(call, ps, row.params.length - 1),
+        first !== ZX_OK ? first : this.#expected(e.name, e.args, ps, row.params.length - 1),
       );
     } else if (e.k === "ret" && this.#checksAtCall.has(e.tid)) {
       const first = this.#checksAtCall.get(e.tid);
@@ -1048,7 +1097,7 @@ export class SyscallContract extends StepMonitor {
     const a = call.args;
     const ps = world.kernel.pageSize;
     const t = this.#traits;
-    const expected = this.#expected(call, ps, t.pagerVmoArg);
+    const expected = this.#expected(call.name, a, ps, t.pagerVmoArg);
     if (expected !== ZX_OK && e.status !== expected) {
       this.fail(
         "K27",

@@ -28,6 +28,7 @@ import {
   type PinRange,
   pinRange,
   StepMonitor,
+  VMO_KIND_BITS,
 } from "../_step_monitor.ts";
 import {
   ZX_PAGER_OP_WRITEBACK_BEGIN,
@@ -66,6 +67,8 @@ interface Writeback {
 interface Resolved {
   /** The syscall's name (of the first call with this argument list). */
   readonly name: string;
+  /** Whether the name is one of `SPECIAL_CALLS` (asked once, when the call began). */
+  readonly special: boolean;
   readonly args: readonly unknown[];
   issued: number;
   open: number;
@@ -222,11 +225,11 @@ export class DirtyState extends StepMonitor {
   /** This step's successful WRITEBACK_BEGIN/END by VMO; null: more than one on it. */
   readonly #writebacks = new Map<Vmo, Writeback | null>();
 
-  protected override onStepEvent(e: KernelEvent): void {
+  protected override onStepEvent(e: KernelEvent, _call: unknown, _world: World, bit: number): void {
     // (The kind is read once: an event's field loads are megamorphic, ~19 event shapes.)
     const k = e.k;
     // (A step's events mostly name one VMO after another: the last one named is not added again.)
-    const names = NAMES_VMO[k];
+    const names = (bit & VMO_KIND_BITS) !== 0;
     if (names) {
       const koid = (e as { readonly vmo: number }).vmo;
       if (koid !== this.#lastNamed) this.#named.add(this.#lastNamed = koid);
@@ -240,6 +243,7 @@ export class DirtyState extends StepMonitor {
       // Each call event has an argument list of its own (`tableCall`'s `shown`): a fresh lookup.
       this.#inCallArgs.set(e.tid, {
         name: e.name,
+        special: SPECIAL_CALLS.has(e.name),
         args: e.args,
         issued: -1,
         open: -1,
@@ -422,7 +426,7 @@ export class DirtyState extends StepMonitor {
         const r = inCall.valueAt(i);
         this.#lookUpHandles(table, r);
         for (let k = 0; k < r.vmos.length; k++) vmos.push(r.vmos[k]);
-        if (SPECIAL_CALLS.has(r.name)) special.push(r);
+        if (r.special) special.push(r);
       }
     }
     for (let i = 0; i < vmos.length; i++) active.add(vmos[i].root);
@@ -436,7 +440,7 @@ export class DirtyState extends StepMonitor {
    */
   #noteCall(world: World, r: Resolved, active: StepSet<Vmo>): void {
     this.#addHandles(world, r, active);
-    this.#noteSpecial(world, r);
+    if (r.special) this.#noteSpecial(world, r);
   }
 
   /** What {@linkcode DirtyState.#noteCall} notes of a call by its name (one of `SPECIAL_CALLS`). */
