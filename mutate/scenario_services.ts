@@ -20,6 +20,7 @@ import type { PagerService } from "../services/service.ts";
 import { serveReads, supplyFromBacking } from "../services/service.ts";
 import { CondVar, Mutex } from "../services/sync.ts";
 import { argEdges } from "./arg_edges_service.ts";
+import { ownerSignal } from "./owner_signal_service.ts";
 
 /**
  * Answers each READ packet page by page, each pair of pages second page first (1, 0, 3, 2, ...):
@@ -385,4 +386,6 @@ export const SCENARIO_SERVICES: Readonly<Record<string, PagerService>> = {
   "futex-garbage": futexGarbage,
   // Garbage, misaligned and edge arguments, each status against upstream's documented answer.
   "arg-edges": argEdges,
+  // Requeue owners by who waits where, and wait_one threads woken by signals and a close.
+  "owner-signal": ownerSignal,
 };

@@ -38,7 +38,10 @@
  *   is currently waiting on this futex", futex_wait.md; FutexContext::FutexWaitInternal,
  *   futex_context.cc @ vsrinivas/fuchsia 045447661c3e: `blocking_futex_id_ == futex_id`): an
  *   owner in no futex wait, or in one on another word (a bystander), leaves the call what the
- *   value and the deadline make it, never INVALID_ARGS.
+ *   value and the deadline make it, never INVALID_ARGS. Likewise a `zx_futex_requeue` whose new
+ *   owner is a thread waiting on neither of its words (the caller too), with the other
+ *   arguments valid: never INVALID_ARGS (futex_context.cc @ gnoliyil/fuchsia 08c0dd7c: the
+ *   owner's only rule is `blocking_futex_id_`).
  * - `user-signals`: the user signals (and an event's ZX_EVENT_SIGNALED) a `zx_object_wait_one`
  *   observed on an event or a VMO are those the successful `zx_object_signal` calls on it left:
  *   none at first, then each clears `clear_mask` and sets `set_mask` (zx_object_signal.md:
@@ -283,6 +286,23 @@ export class FutexDiscipline extends StepMonitor {
         on !== addr && !this.#requeued.has(on) && !this.#requeued.has(addr as number));
   }
 
+  /**
+   * A requeue's new owner that is a thread handle in no futex wait, or in one on a third word no
+   * requeue touched (so it was not moved onto either word): no owner rule of `zx_futex_requeue`
+   * can refuse it. Upstream refuses an owner only "if requeue_owner_thread &&
+   * ((requeue_owner_thread->blocking_futex_id_ == wake_id) || (requeue_owner_thread->
+   * blocking_futex_id_ == requeue_id))" (FutexContext::FutexRequeueInternal, zircon/kernel/object/
+   * futex_context.cc @ gnoliyil/fuchsia 08c0dd7c): the caller (it waits on nothing) and a dead
+   * thread (ValidateFutexOwner: no owner) are taken too. Such a call is never INVALID_ARGS; it
+   * may still be BAD_HANDLE (the handle names a thread the run saw, perhaps closed since).
+   */
+  #requeueBystander(owner: unknown, p: unknown, q: unknown): boolean {
+    const o = this.entry(owner)?.object;
+    if (o === undefined || o.objType !== ZX_OBJ_TYPE_THREAD) return false;
+    const on = this.#inWait.get((o as KThread).tid);
+    return on === undefined || (on !== p && on !== q && !this.#requeued.has(on));
+  }
+
   /** `user-signals`: what `zx_object_wait_one` observed on `koid` against the signal calls. */
   #userSignals(tid: number, koid: number, observed: number): void {
     const o = this.#objects.get(koid);
@@ -324,10 +344,11 @@ export class FutexDiscipline extends StepMonitor {
       ok = fine = u32(a[1]);
     } else {
       bad ||= !word(a[3]) || a[0] === a[3];
-      fine = u32(a[1]) && u32(a[4]) && a[5] === 0;
+      fine = u32(a[1]) && u32(a[4]) && (a[5] === 0 || this.#requeueBystander(a[5], a[0], a[3]));
       // What the word held when the call started (#futexRet reads the same record).
       const w = this.#waits.get(tid);
-      ok = fine && w !== undefined && w.found === w.current;
+      // (An owner handle the run closed is BAD_HANDLE: only no owner is surely ZX_OK.)
+      ok = fine && a[5] === 0 && w !== undefined && w.found === w.current;
       ownerQueued = ownerWaits && w !== undefined && w.found === w.current && u32(a[1]) &&
         u32(a[4]);
     }

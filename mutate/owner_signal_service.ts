@@ -1,0 +1,160 @@
+/**
+ * `owner-signal`: a correct pager that, before it serves its readers, makes the futex requeues
+ * whose outcome depends on who waits where, and parks threads in `zx_object_wait_one` that other
+ * calls must end, checking every status against upstream's answer, not the kernel's table (a
+ * status that differs is the service's fault: it throws, so the campaign judge's scenario probes
+ * see it; a thread that is never woken leaves the pager polling and its readers unserved: a
+ * hang).
+ *
+ * - Requeue owners (FutexContext::FutexRequeueInternal, zircon/kernel/object/futex_context.cc @
+ *   gnoliyil/fuchsia 08c0dd7c: the new owner is refused only "if requeue_owner_thread &&
+ *   ((requeue_owner_thread->blocking_futex_id_ == wake_id) || (... == requeue_id))"; futex_requeue.md:
+ *   "*new_requeue_owner* is currently a member of the waiters for either *value_ptr* or
+ *   *requeue_ptr*"). A thread parked on a third word (a bystander), and the caller itself (it
+ *   waits on nothing), are owners a requeue takes: ZX_OK. A waiter the first requeue moved onto
+ *   the requeue futex is a member of its waiters from then on: naming it is ZX_ERR_INVALID_ARGS;
+ *   on two other words it is a bystander again: ZX_OK.
+ * - Parked signal waits (object_wait_one.md @ gnoliyil/fuchsia 3a0300d1: it "waits for signals
+ *   ... to be asserted" and returns ZX_OK "when one of the signals is asserted"; ZX_ERR_CANCELED
+ *   "*handle* was invalidated (e.g., closed) during the wait"; zx_object_signal.md: "clear_mask
+ *   is first used to clear any bits indicated, and then set_mask is used to set any bits
+ *   indicated"). A thread waits with no deadline for a VMO's USER_SIGNAL_1, which a signal that
+ *   clears USER_SIGNAL_0 and sets USER_SIGNAL_1 asserts; one for an event's SIGNALED, which a
+ *   signal clearing and setting SIGNALED in one call asserts (set after clear); one through a
+ *   duplicate the pager then closes (CANCELED).
+ *
+ * Then it supplies each READ packet whole.
+ *
+ * @example
+ * ```ts
+ * import { runScenario } from "../scenario/interpreter.ts";
+ * import { parseScenario } from "../scenario/schema.ts";
+ * import { SCENARIO_SERVICES } from "./scenario_services.ts";
+ * const run = runScenario(parseScenario({
+ *   pageSize: 64,
+ *   pagers: [{ name: "fs", service: { kind: "custom", name: "owner-signal" } }],
+ *   vmos: [{ name: "a", pager: "fs", pages: 2 }],
+ *   threads: [{ name: "r", ops: [{ op: "read", vmo: "a", page: 0, pages: 2 }] }],
+ * }), { seed: 1, services: SCENARIO_SERVICES });
+ * console.assert(run.verdict.kind === "pass");
+ * ```
+ *
+ * @module
+ */
+
+import {
+  ZX_ERR_CANCELED,
+  ZX_ERR_INVALID_ARGS,
+  ZX_EVENT_SIGNALED,
+  ZX_OK,
+  ZX_RIGHT_SAME_RIGHTS,
+  ZX_TIME_INFINITE,
+  ZX_USER_SIGNAL_0,
+} from "../kernel/constants.ts";
+import type { Syscall } from "../kernel/yields.ts";
+import type { Sys } from "../sim/sys.ts";
+import type { PagerService } from "../services/service.ts";
+import { serveReads, supplyFromBacking } from "../services/service.ts";
+
+const USER_1 = ZX_USER_SIGNAL_0 * 2;
+const USER_2 = ZX_USER_SIGNAL_0 * 4;
+
+/** Throws unless `got` is `want`: the status upstream gives is the only one a pager may take. */
+function expect(what: string, got: number, want: number): void {
+  if (got !== want) throw new Error(`${what} returned ${got}, upstream ${want}`);
+}
+
+/** A wait whose deadline passes: every thread that stayed runnable takes its steps first. */
+function rest(sys: Sys, pause: number): Syscall<number> {
+  return sys.futexWait(pause, 0, 0, sys.now + 16);
+}
+
+/** Polls until `n` helpers counted themselves done in `done`. */
+function* await_(sys: Sys, pause: number, done: number, n: number): Syscall<void> {
+  while (sys.atomicLoad(done) < n) yield* sys.futexWait(pause, 0, 0, sys.now + 4);
+}
+
+/** The requeue owners (see the module doc). */
+function* requeueOwners(sys: Sys): Syscall<void> {
+  const [from, to, aside, pause, done] = [0, 0, 0, 0, 0].map(() => sys.futexWord(0));
+  const owners = { bystander: 0, mover: 0 };
+  sys.spawn("bystander", function* (s) {
+    owners.bystander = s.self;
+    expect("the bystander's wait", yield* s.futexWait(aside, 0, 0, ZX_TIME_INFINITE), ZX_OK);
+    s.atomicAdd(done, 1);
+  });
+  sys.spawn("mover", function* (s) {
+    owners.mover = s.self;
+    expect("the mover's wait", yield* s.futexWait(from, 0, 0, ZX_TIME_INFINITE), ZX_OK);
+    s.atomicAdd(done, 1);
+  });
+  yield* rest(sys, pause);
+  // The mover goes to `to`, whose owner is now the bystander (parked on `aside`: neither word).
+  expect(
+    "a requeue naming a thread parked on a third word",
+    yield* sys.futexRequeue(from, 0, 0, to, 1, owners.bystander),
+    ZX_OK,
+  );
+  expect(
+    "a requeue naming a waiter moved onto its requeue futex",
+    yield* sys.futexRequeue(aside, 0, 0, to, 0, owners.mover),
+    ZX_ERR_INVALID_ARGS,
+  );
+  expect(
+    "a requeue naming its caller",
+    yield* sys.futexRequeue(from, 0, 0, to, 0, sys.self),
+    ZX_OK,
+  );
+  expect(
+    "a requeue naming a moved waiter on two other words",
+    yield* sys.futexRequeue(pause, 0, 0, aside, 0, owners.mover),
+    ZX_OK,
+  );
+  expect("the wake of the requeue futex", yield* sys.futexWake(to, 1), ZX_OK);
+  expect("the wake of the bystander", yield* sys.futexWake(aside, 1), ZX_OK);
+  yield* await_(sys, pause, done, 2);
+}
+
+/** The parked signal waits (see the module doc). */
+function* parkedSignalWaits(sys: Sys): Syscall<void> {
+  const [pause, done] = [sys.futexWord(0), sys.futexWord(0)];
+  const [vs, vmo] = yield* sys.vmoCreate(64, 0);
+  const [es, event] = yield* sys.eventCreate(0);
+  const [ds, dup] = yield* sys.handleDuplicate(vmo, ZX_RIGHT_SAME_RIGHTS);
+  expect("zx_vmo_create", vs, ZX_OK);
+  expect("zx_event_create", es, ZX_OK);
+  expect("zx_handle_duplicate", ds, ZX_OK);
+  const waiter = (name: string, handle: number, signals: number, want: number) =>
+    sys.spawn(name, function* (s) {
+      const [st, observed] = yield* s.objectWaitOne(handle, signals, ZX_TIME_INFINITE);
+      expect(`${name}'s zx_object_wait_one`, st, want);
+      if (want === ZX_OK && (observed & signals) === 0) {
+        throw new Error(`${name} woke with ZX_OK, observing 0x${observed.toString(16)}`);
+      }
+      s.atomicAdd(done, 1);
+    });
+  waiter("vmo-waiter", vmo, USER_1, ZX_OK);
+  waiter("event-waiter", event, ZX_EVENT_SIGNALED, ZX_OK);
+  waiter("closed-waiter", dup, USER_2, ZX_ERR_CANCELED);
+  yield* rest(sys, pause);
+  expect("a signal no waiter wants", yield* sys.objectSignal(vmo, 0, ZX_USER_SIGNAL_0), ZX_OK);
+  expect("clear USER_0, set USER_1", yield* sys.objectSignal(vmo, ZX_USER_SIGNAL_0, USER_1), ZX_OK);
+  expect(
+    "clear and set SIGNALED",
+    yield* sys.objectSignal(event, ZX_EVENT_SIGNALED, ZX_EVENT_SIGNALED),
+    ZX_OK,
+  );
+  expect("the close of the waited-on duplicate", yield* sys.handleClose(dup), ZX_OK);
+  yield* await_(sys, pause, done, 3);
+  yield* sys.handleClose(vmo);
+  yield* sys.handleClose(event);
+}
+
+/** The `owner-signal` service (see the module doc). */
+export const ownerSignal: PagerService = function* (sys, ctx) {
+  yield* requeueOwners(sys);
+  yield* parkedSignalWaits(sys);
+  yield* serveReads(sys, ctx, function* (packet, vmo) {
+    yield* supplyFromBacking(sys, ctx, vmo, packet.offset, packet.length);
+  });
+};
