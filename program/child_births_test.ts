@@ -1,6 +1,7 @@
 // The program contract's `ChildBirths` (program/child_births.ts), reached by the draw-free
 // `childBirths` end of pin-layout threads (program/generate.ts): a child queried at birth
-// reports at most half its populated bytes as its own, and a clone of a slice is made of a
+// reports at most half its populated bytes as its own, it and its parent together hold what the
+// parent held just before, and a clone of a slice is made of a
 // root's slice and refused of a clone's. Each mutant is switched on in one instrumented mirror
 // and judged on the programs of the mutate judge (mutate/judges.ts `judgeProgram`); before it
 // the campaign judge survived them (docs/mutation.md, "Snapshot attribution and a slice's
@@ -22,6 +23,16 @@ const CASES: [key: string, what: string, message: RegExp][] = [
     "kernel/objects.ts:454:43:BlockStatement:{}",
     "attribution walks no clone of the root",
     /zx_object_get_info: populated_scaled_bytes (\d+) of \1 populated for a child just made/,
+  ],
+  [
+    "kernel/objects.ts:470:12:AssignmentOperator:fraction -= this.pageSize / (holders.get(token) ?? 1)",
+    "a shared page's share taken away, not added",
+    /zx_object_get_info: populated_scaled_bytes -?\d+ of the parent and -?\d+ of the child it just made, \d+ of the parent alone before/,
+  ],
+  [
+    "kernel/objects.ts:461:48:ArithmeticOperator:(holders.get(token) ?? 0) - 1",
+    "a shared page's sharers counted down (its share negative)",
+    /zx_object_get_info: populated_scaled_bytes -?\d+ of the parent and -?\d+ of the child it just made, \d+ of the parent alone before/,
   ],
   [
     "kernel/vmo_pages.ts:1339:28:EqualityOperator:base.parent === null",

@@ -1653,9 +1653,9 @@ class CallBuilder {
    * The end of a pin layout, after `cloneOfClone`, with no draws and nothing that waits on a
    * pager: children queried at birth, and clones of slices (the contract's `ChildBirths`). A
    * resizable pager VMO of one page grown to three (zero intervals, no request) and written at
-   * pages 1-2; a two-page at-least-on-write clone from page 1, both its pages written; a
-   * SNAPSHOT_MODIFIED child of the clone, asked for `ZX_INFO_VMO` at once (it shares both pages:
-   * at most half attributed to it); a one-page SNAPSHOT_MODIFIED child of that snapshot from its
+   * pages 1-2; a two-page at-least-on-write clone from page 1, both its pages written, asked for
+   * `ZX_INFO_VMO`; a SNAPSHOT_MODIFIED child of the clone, asked at once (it shares both pages:
+   * at most half attributed to it), and the clone again (the two hold what the clone held); a one-page SNAPSHOT_MODIFIED child of that snapshot from its
    * page 1, asked at once. Then an at-least-on-write child of a slice of a fixed-size pager VMO
    * (made: snapshot.cc `AlowSlice`) and one of a slice of the clone (refused:
    * `SnapshotSliceAtLeastOnWrite`). Random draws seldom snapshot a clone they wrote and query
@@ -1672,8 +1672,10 @@ class CallBuilder {
     emit("zx_vmo_write", [{ h: root }, { bytes: 2 * ps, fill: 0x71 }, ps]);
     const clone = child(root, ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE, 1, 2);
     emit("zx_vmo_write", [{ h: clone }, { bytes: 2 * ps, fill: 0x72 }, 0]);
+    info(clone);
     const snap = child(clone, ZX_VMO_CHILD_SNAPSHOT_MODIFIED, 0, 2);
     info(snap);
+    info(clone);
     info(child(snap, ZX_VMO_CHILD_SNAPSHOT_MODIFIED, 1, 1));
     const fixed = this.#pagerVmo(0, 2 * ps);
     child(child(fixed, ZX_VMO_CHILD_SLICE, 1, 1), ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE, 0, 1);
