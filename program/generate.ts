@@ -1658,8 +1658,10 @@ class CallBuilder {
    * at most half attributed to it), and the clone again (the two hold what the clone held); a one-page SNAPSHOT_MODIFIED child of that snapshot from its
    * page 1, asked at once. Then an at-least-on-write child of a slice of a fixed-size pager VMO
    * (made: snapshot.cc `AlowSlice`) and one of a slice of the clone (refused:
-   * `SnapshotSliceAtLeastOnWrite`). Random draws seldom snapshot a clone they wrote and query
-   * it at once, and never clone a slice of a clone.
+   * `SnapshotSliceAtLeastOnWrite`). Last, the clone's page 0 zeroed over the root's content (a
+   * zero marker: no page) and the clone asked again (`infoCounts`: a marker is not attributed).
+   * Random draws seldom snapshot a clone they wrote and query it at once, and never clone a
+   * slice of a clone.
    */
   #childBirths(): void {
     const ps = this.#ps;
@@ -1680,6 +1682,8 @@ class CallBuilder {
     const fixed = this.#pagerVmo(0, 2 * ps);
     child(child(fixed, ZX_VMO_CHILD_SLICE, 1, 1), ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE, 0, 1);
     child(child(clone, ZX_VMO_CHILD_SLICE, 0, 1), ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE, 0, 1);
+    emit("zx_vmo_op_range", [{ h: clone }, ZX_VMO_OP_ZERO, 0, ps]);
+    info(clone);
   }
 
   /**
