@@ -1,11 +1,11 @@
 // The program contract's `ChildBirths` (program/child_births.ts), reached by the draw-free
 // `childBirths` end of pin-layout threads (program/generate.ts): a child queried at birth
 // reports at most half its populated bytes as its own, it and its parent together hold what the
-// parent held just before, and a clone of a slice is made of a
-// root's slice and refused of a clone's. Each mutant is switched on in one instrumented mirror
-// and judged on the programs of the mutate judge (mutate/judges.ts `judgeProgram`); before it
-// the campaign judge survived them (docs/mutation.md, "Snapshot attribution and a slice's
-// children").
+// parent held just before, a clone of a slice is made of a root's slice and refused of a
+// clone's, and a zero marker is not attributed (`infoCounts`). Each mutant is switched on in one
+// instrumented mirror and judged on the programs of the mutate judge (mutate/judges.ts
+// `judgeProgram`); before them the campaign judge survived them (docs/mutation.md, "Snapshot
+// attribution and a slice's children").
 import { strict as assert } from "node:assert";
 import { mutantMirror } from "../mutate/mutant_mirror.ts";
 import { mirrorProgramVerdict } from "./testdata/program_verdict.ts";
