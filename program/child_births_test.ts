@@ -1,8 +1,8 @@
 // The program contract's `ChildBirths` (program/child_births.ts), reached by the draw-free
 // `childBirths` end of pin-layout threads (program/generate.ts): a child queried at birth
 // reports at most half its populated bytes as its own, it and its parent together hold what the
-// parent held just before, a clone of a slice is made of a root's slice and refused of a
-// clone's, and a zero marker is not attributed (`infoCounts`). Each mutant is switched on in one
+// parent held just before, and a clone of a slice is made of a root's slice and refused
+// of a clone's. Each mutant is switched on in one
 // instrumented mirror and judged on the programs of the mutate judge (mutate/judges.ts
 // `judgeProgram`); before them the campaign judge survived them (docs/mutation.md, "Snapshot
 // attribution and a slice's children").
@@ -35,19 +35,9 @@ const CASES: [key: string, what: string, message: RegExp][] = [
     /zx_object_get_info: populated_scaled_bytes -?\d+ of the parent and -?\d+ of the child it just made, \d+ of the parent alone before/,
   ],
   [
-    "kernel/objects.ts:467:30:ConditionalExpression:false",
-    "a zero marker attributed as a page",
-    /zx_object_get_info reports \d+ populated scaled bytes of \d+ populated$/,
-  ],
-  [
     "kernel/vmo_pages.ts:1371:23:EqualityOperator:p <= pages",
     "a snapshot copies one page past its end",
     /zx_object_get_info reports \d+ committed bytes of \d+$/,
-  ],
-  [
-    "kernel/vmo_pages.ts:1373:13:ConditionalExpression:false",
-    "a snapshot does not copy its parent's zero marker (the root shows through)",
-    /^R1: /,
   ],
   [
     "kernel/vmo_pages.ts:1339:28:EqualityOperator:base.parent === null",
