@@ -1290,6 +1290,7 @@ class CallBuilder {
     this.#cloneShrinkGrow();
     this.#snapshotGrow();
     this.#cloneOfClone();
+    this.#childBirths();
   }
 
   /**
@@ -1646,6 +1647,41 @@ class CallBuilder {
     ]);
     write(clone, 1, 0x65);
     read(snap, 4);
+  }
+
+  /**
+   * The end of a pin layout, after `cloneOfClone`, with no draws and nothing that waits on a
+   * pager: children queried at birth, and clones of slices (the contract's `ChildBirths`). A
+   * resizable pager VMO of one page grown to three (zero intervals, no request) and written at
+   * pages 1-2; a two-page at-least-on-write clone from page 1, both its pages written, asked for
+   * `ZX_INFO_VMO`; a SNAPSHOT_MODIFIED child of the clone, asked at once (it shares both pages:
+   * at most half attributed to it), and the clone again (the two hold what the clone held); a
+   * one-page SNAPSHOT_MODIFIED child of that snapshot, asked at once (nothing committed past its
+   * one page: `infoAgrees`). Then an at-least-on-write child of a slice of a fixed-size pager VMO
+   * (made: snapshot.cc `AlowSlice`) and one of a slice of the clone (refused:
+   * `SnapshotSliceAtLeastOnWrite`).
+   * Random draws seldom snapshot a clone they wrote and query it at once, and never clone a
+   * slice of a clone.
+   */
+  #childBirths(): void {
+    const ps = this.#ps;
+    const emit = (call: CallName, args: Arg[]) => this.#emit({ call, args }, null);
+    const child = (of: CallRef, options: number, offset: number, pages: number) =>
+      emit("zx_vmo_create_child", [{ h: of }, options, offset * ps, pages * ps]);
+    const info = (vmo: CallRef) => emit("zx_object_get_info", [{ h: vmo }, ZX_INFO_VMO]);
+    const root = this.#pagerVmo(ZX_VMO_RESIZABLE, ps);
+    emit("zx_vmo_set_size", [{ h: root }, 3 * ps]);
+    emit("zx_vmo_write", [{ h: root }, { bytes: 2 * ps, fill: 0x71 }, ps]);
+    const clone = child(root, ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE, 1, 2);
+    emit("zx_vmo_write", [{ h: clone }, { bytes: 2 * ps, fill: 0x72 }, 0]);
+    info(clone);
+    const snap = child(clone, ZX_VMO_CHILD_SNAPSHOT_MODIFIED, 0, 2);
+    info(snap);
+    info(clone);
+    info(child(snap, ZX_VMO_CHILD_SNAPSHOT_MODIFIED, 0, 1));
+    const fixed = this.#pagerVmo(0, 2 * ps);
+    child(child(fixed, ZX_VMO_CHILD_SLICE, 1, 1), ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE, 0, 1);
+    child(child(clone, ZX_VMO_CHILD_SLICE, 0, 1), ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE, 0, 1);
   }
 
   /**

@@ -82,6 +82,7 @@ import {
   waitOneOutcome,
 } from "./contract.ts";
 import { CommitFloor } from "./commit_floor.ts";
+import { ChildBirths } from "./child_births.ts";
 import { CommitCeiling } from "./commit_ceiling.ts";
 import { HandleModel, PLACEMENT_GUARD_BOUND, subRights } from "./handle_model.ts";
 import {
@@ -567,6 +568,8 @@ function check(
   if (short !== null) contractFailure(`${where} reports ${short}`);
   const over = commitCeilingOf(model).end(call.call, args, r.status, r.info, model, ps);
   if (over !== null) contractFailure(`${where} reports ${over}`);
+  const born = childBirthsOf(model).observe(call.call, args, r.status, r.value, r.info, model);
+  if (born !== null) contractFailure(`${where}: ${born}`);
   applyToModel(call, args, r, model, ps);
 }
 
@@ -577,6 +580,15 @@ function commitCeilingOf(model: HandleModel): CommitCeiling {
   let c = commitCeilings.get(model);
   if (c === undefined) commitCeilings.set(model, c = new CommitCeiling());
   return c;
+}
+
+/** Each run's {@linkcode ChildBirths}, kept with its handle model. */
+const childBirths = new WeakMap<HandleModel, ChildBirths>();
+
+function childBirthsOf(model: HandleModel): ChildBirths {
+  let b = childBirths.get(model);
+  if (b === undefined) childBirths.set(model, b = new ChildBirths());
+  return b;
 }
 
 /** Each run's {@linkcode CommitFloor}, kept with its handle model. */
@@ -1239,6 +1251,7 @@ export function runProgram(program: Program, options: ProgramRunOptions = {}): P
     if (e.k === "observed") shared.observed.set(e.tid, e);
     if (e.k === "store") shared.stores.get(e.tid)?.push(e.bytes.slice());
   });
+  world.trace.listen((e) => childBirthsOf(model).event(e));
   const [setup, setupHandle] = kernel.createThread("setup", 0);
   const [st, vmar] = runSync(
     kernel.zx_handle_duplicate(setup, kernel.rootVmarHandle, ZX_RIGHT_SAME_RIGHTS),
