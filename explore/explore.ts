@@ -139,6 +139,12 @@ export interface ExploreOptions {
    * Default true.
    */
   readonly privateSteps?: boolean;
+  /**
+   * Tell apart the pages of a VMO in footprints (`explore/footprint.ts`): a store and a copy of
+   * different pages of one VMO commute. False: a store writes the whole VMO, as before session
+   * 21 (for A/B counts and the tests that compare the two). Default true.
+   */
+  readonly pageFootprints?: boolean;
   /** Makes fresh checkers for one run. Default: the kernel invariants of `properties/`. */
   readonly monitors?: () => readonly Monitor[];
   /** Services for `custom` service kinds, by name. */
@@ -517,6 +523,8 @@ interface Search {
   /** Fingerprints of page contents hashed before. */
   readonly pages: ContentHashes;
   readonly privateSteps: boolean;
+  /** See {@linkcode ExploreOptions.pageFootprints}. */
+  readonly pageFootprints: boolean;
   readonly timed: boolean;
   /** Decisions every execution starts with (a task of a split search). */
   readonly prefix: readonly number[];
@@ -643,7 +651,7 @@ class Execution implements Strategy, Monitor {
   /** The kernel of the run, once built (footprints resolve handles through it). */
   attach(kernel: Kernel): void {
     this.#kernel = kernel;
-    this.#recorder = new FootprintRecorder(kernel, this.search.timed);
+    this.#recorder = new FootprintRecorder(kernel, this.search.timed, this.search.pageFootprints);
   }
 
   pick(c: Choice): number {
@@ -1079,6 +1087,7 @@ export function exploreTask(
       races: null,
       pages: new ContentHashes(),
       privateSteps: options.privateSteps ?? true,
+      pageFootprints: options.pageFootprints ?? true,
       timed,
       prefix: options.prefix ?? [],
       seeds: options.seeds ?? [],
@@ -1294,6 +1303,7 @@ export function splitTasks(
     races: null,
     pages: new ContentHashes(),
     privateSteps: options.privateSteps ?? true,
+    pageFootprints: true,
     timed: scenario.overtimeTicks > 0 || scenario.events.some((e) => e.notBefore > 0),
     prefix: [],
     seeds: [],

@@ -18,17 +18,43 @@
  * and the object a resumed wait looks up again. A footprint never holds both forms of a token
  * (the write wins).
  *
+ * Pages: `p<koid>.<page>` is one page of a VMO (its slot and bytes). A store or copy of a
+ * page, and a `zx_vmo_write` of a byte range from a buffer of its own, take the page tokens of
+ * the pages they touch and only a read of the VMO (`ro<koid>`), so two such steps on disjoint
+ * pages of one VMO commute, while everything that changes the VMO as a whole (a request, a
+ * coalesce, a supply, a resize, a detach, any other call on it) writes `o<koid>` and so
+ * conflicts with them all. This holds only for a VMO whose pages are its own and no one
+ * else's: no parent, no children, not contiguous (see {@linkcode pageGranular}); at the end of
+ * a step that wrote page tokens of any other VMO, they fall back to `o<koid>` and `q<koid>`
+ * writes (what the whole-VMO tokens were before). docs/performance.md (session 21, pD21) argues
+ * why the rest of what such a step does commutes.
+ *
  * @module
  */
 
 import type { KernelEvent } from "../kernel/events.ts";
 import type { Kernel, KernelYield } from "../kernel/kernel.ts";
-import { KThread, Vmo } from "../kernel/objects.ts";
+import { KThread, Vmo, ZeroSlot } from "../kernel/objects.ts";
 import { type Param, spec, SYSCALL_NAMES } from "../kernel/syscalls.ts";
 import { callsWhere } from "../kernel/syscalls.ts";
 
 /** The tokens of one step. */
 export type Footprint = ReadonlySet<string>;
+
+/** The token of page `page` of the VMO with koid `koid` (see the module doc). */
+export function pageToken(koid: number, page: number): string {
+  return `p${koid}.${page}`;
+}
+
+/**
+ * True if the pages of VMO `v` may be told apart in footprints: no parent (no page of it falls
+ * through to another VMO's), no children (no other VMO's page falls through to it, slices and
+ * references included), and not contiguous (committing a contiguous VMO's page takes a frame
+ * back from the loan pool, which every VMO shares).
+ */
+export function pageGranular(v: Vmo): boolean {
+  return v.parent === null && v.children.length === 0 && v.frames === null;
+}
 
 /** The prefix of a read token (see the module doc). */
 const READ = "r";
@@ -139,7 +165,13 @@ export class FootprintRecorder {
   /** `#inCall` as it stood when each thread's next step starts. */
   readonly #atStart = new Map<number, ReadonlySet<string>>();
 
-  constructor(readonly kernel: Kernel, readonly timed: boolean) {
+  /**
+   * @param kernel the kernel of the run (handles resolve through it)
+   * @param timed virtual time decides what runs: every step takes token `time`
+   * @param pages tell apart the pages of a page-granular VMO (see the module doc); false: no
+   *   page tokens, a store writes its whole VMO, as before session 21
+   */
+  constructor(readonly kernel: Kernel, readonly timed: boolean, readonly pages = true) {
     // Signals can change on an object no event of the step names (a clone's death raises its
     // parent's ZX_VMO_ZERO_CHILDREN): the kernel lists those objects while someone records.
     kernel.signalChanges = new Set();
@@ -186,6 +218,7 @@ export class FootprintRecorder {
       else addWrite(fp, t);
     }
     this.#atStart.set(tid, new Set(this.#inCall.get(tid) ?? []));
+    this.#coarsenPages(fp);
     fp.add(`t${tid}`);
     if (this.timed) fp.add("time");
     const changed = this.kernel.signalChanges;
@@ -195,6 +228,54 @@ export class FootprintRecorder {
     }
     this.#tokens = new Set();
     return fp;
+  }
+
+  /**
+   * Page writes of a VMO that is not {@linkcode pageGranular} now (or not found) become writes
+   * of the whole VMO and of its packets' state, as every such write was before pages were told
+   * apart.
+   */
+  #coarsenPages(fp: Set<string>): void {
+    let pages: Map<number, number[]> | null = null;
+    for (const t of fp) {
+      if (t.charCodeAt(0) !== 112) continue; // "p": a page write
+      const dot = t.indexOf(".");
+      const koid = Number(t.slice(1, dot));
+      pages ??= new Map();
+      const list = pages.get(koid);
+      if (list === undefined) pages.set(koid, [Number(t.slice(dot + 1))]);
+      else list.push(Number(t.slice(dot + 1)));
+    }
+    if (pages === null) return;
+    for (const [koid, list] of pages) {
+      const v = this.#vmo(koid);
+      // Committing a page of a zero interval rewrites the next slot's interval when that slot is
+      // one too (`takeZeroSlot`, reading back to the interval's start): not the page's alone.
+      if (
+        v !== null && pageGranular(v) && !list.some((p) => v.slots[p + 1] instanceof ZeroSlot)
+      ) continue;
+      addWrite(fp, `o${koid}`);
+      addWrite(fp, `q${koid}`);
+    }
+  }
+
+  /** The live VMO with koid `koid` that some handle names, or null. */
+  #vmo(koid: number): Vmo | null {
+    for (const [, entry] of this.kernel.handles) {
+      if (entry.object.koid === koid && entry.object instanceof Vmo) return entry.object;
+    }
+    return null;
+  }
+
+  /** Adds page tokens (`read`: their read forms) of bytes `[offset, offset + length)` of VMO `koid`. */
+  #pages(tok: Set<string>, koid: number, offset: number, length: number, read: boolean): void {
+    const ps = this.kernel.pageSize;
+    const end = Math.ceil((offset + length) / ps);
+    for (let p = Math.floor(offset / ps); p < end; p++) {
+      const t = pageToken(koid, p);
+      if (read) addRead(tok, t);
+      else addWrite(tok, t);
+    }
   }
 
   /**
@@ -248,7 +329,19 @@ export class FootprintRecorder {
               }
             }
             if (reads) addRead(call, `o${koid}`);
-            else {
+            else if (
+              this.pages && i === 0 && e.name === "zx_vmo_write" && entry !== undefined &&
+              entry.object instanceof Vmo && pageGranular(entry.object) &&
+              typeof e.args[1] === "number" && typeof e.args[2] === "number" &&
+              e.args[3] == null && Number.isSafeInteger(e.args[1]) &&
+              Number.isSafeInteger(e.args[2]) && e.args[1] >= 0 && e.args[2] >= 0 &&
+              e.args[1] + e.args[2] <= entry.object.size
+            ) {
+              // A write of bytes of its own into a VMO whose pages are its own: it changes the
+              // pages in its range (stores; a request or a block writes the VMO by its event).
+              addRead(call, `o${koid}`);
+              this.#pages(call, koid, e.args[2], e.args[1], false);
+            } else {
               addWrite(call, `o${koid}`);
               addWrite(call, `q${koid}`);
             }
@@ -333,11 +426,17 @@ export class FootprintRecorder {
       case "copy":
         tok.add(`t${e.tid}`);
         addRead(tok, `o${e.vmo}`);
+        if (this.pages) this.#pages(tok, e.vmo, e.offset, e.bytes.length, true);
         this.#ancestors(tok, e.vmo);
         return;
       case "store":
+        // The page written and a read of the VMO; `take` makes it a write of the whole VMO
+        // unless the VMO is page-granular.
         tok.add(`t${e.tid}`);
-        addWrite(tok, `o${e.vmo}`);
+        if (this.pages) {
+          addRead(tok, `o${e.vmo}`);
+          this.#pages(tok, e.vmo, e.offset, e.bytes.length, false);
+        } else addWrite(tok, `o${e.vmo}`);
         this.#ancestors(tok, e.vmo);
         return;
       case "page-fault":

@@ -7,9 +7,16 @@
  */
 
 import { strict as assert } from "node:assert";
-import { ZX_OK, ZX_RIGHT_SAME_RIGHTS, ZX_VM_PERM_READ } from "../kernel/constants.ts";
+import {
+  ZX_OK,
+  ZX_RIGHT_SAME_RIGHTS,
+  ZX_VM_PERM_READ,
+  ZX_VMO_CHILD_SLICE,
+} from "../kernel/constants.ts";
+import { putZeroSlot } from "../kernel/dirty.ts";
+import { Vmo } from "../kernel/objects.ts";
 import { Kernel, type KernelYield, type Syscall } from "../kernel/kernel.ts";
-import { conflicts, FootprintRecorder, isPrivateStep } from "./footprint.ts";
+import { conflicts, type Footprint, FootprintRecorder, isPrivateStep } from "./footprint.ts";
 
 const PS = 64;
 
@@ -100,4 +107,62 @@ Deno.test("footprint: a waiter zx_futex_requeue moved conflicts with a wake of t
   rec.add({ k: "ret", tid: 2, name: "zx_futex_wait", status: ZX_OK });
   const resume = rec.take(2);
   assert.ok(conflicts(wake, resume), `wake ${[...wake]} vs resume ${[...resume]}`);
+});
+
+/** A pager VMO of 4 pages, and steps that write or read one page of it, recorded as the explorer does. */
+function pageSetup(pages = true) {
+  const k = new Kernel({ pageSize: PS });
+  const [t] = k.createThread("service", 1);
+  const pager = ok(done(k.zx_pager_create(t, 0)));
+  const port = ok(done(k.zx_port_create(t, 0)));
+  const h = ok(done(k.zx_pager_create_vmo(t, pager, 0, port, 1, 4 * PS)));
+  const vmo = k.handles.entry(h)!.object as Vmo;
+  const rec = new FootprintRecorder(k, false, pages);
+  /** Thread `tid` writes page `p` with zx_vmo_write (a store) and returns. */
+  const write = (tid: number, p: number): Footprint => {
+    rec.add({ k: "call", tid, name: "zx_vmo_write", args: [h, PS, p * PS] });
+    rec.add({ k: "store", tid, vmo: vmo.koid, offset: p * PS, bytes: new Uint8Array(PS) });
+    rec.add({ k: "ret", tid, name: "zx_vmo_write", status: ZX_OK });
+    return rec.take(tid);
+  };
+  /** Thread `tid` reads page `p` with zx_vmo_read (a copy) and returns. */
+  const read = (tid: number, p: number): Footprint => {
+    rec.add({ k: "call", tid, name: "zx_vmo_read", args: [h, p * PS, PS] });
+    rec.add({ k: "copy", tid, vmo: vmo.koid, offset: p * PS, bytes: new Uint8Array(PS) });
+    rec.add({ k: "ret", tid, name: "zx_vmo_read", status: ZX_OK });
+    return rec.take(tid);
+  };
+  return { k, t, h, vmo, rec, write, read };
+}
+
+Deno.test("footprint: stores and copies of different pages of one VMO commute; of one page they do not", () => {
+  const { write, read } = pageSetup();
+  const w0 = write(2, 0), w1 = write(3, 1), r0 = read(4, 0), r1 = read(5, 1);
+  assert.ok(!conflicts(w0, w1), `${[...w0]} vs ${[...w1]}`);
+  assert.ok(!conflicts(w0, r1) && !conflicts(w1, r0));
+  assert.ok(conflicts(w0, r0) && conflicts(w1, r1), "a copy of the page stored");
+  assert.ok(conflicts(w0, write(6, 0)), "two stores of one page");
+  assert.ok(!conflicts(r0, read(7, 0)), "two copies");
+});
+
+Deno.test("footprint: a store writes the whole VMO once the VMO has a child, a zero interval after the page, or page footprints are off", () => {
+  // A child (here a slice) reads the parent's pages through its own: a copy out of the child
+  // names only the child, so a store to the parent must write the parent as a whole.
+  const a = pageSetup();
+  const r2 = a.read(4, 2);
+  ok(done(a.k.zx_vmo_create_child(a.t, a.h, ZX_VMO_CHILD_SLICE, 0, PS)));
+  a.rec.take(a.t.tid); // the creating step (and the parent's signal change) ends here
+  const w0 = a.write(2, 0);
+  assert.ok(w0.has(`o${a.vmo.koid}`), `${[...w0]}`);
+  assert.ok(conflicts(w0, r2));
+  // Committing a page of a zero interval rewrites the next slot's interval.
+  const b = pageSetup();
+  putZeroSlot(b.vmo.slots, 1);
+  assert.ok(conflicts(b.write(2, 0), b.read(3, 3)), "the slot after page 0 is a zero interval");
+  assert.ok(!conflicts(b.write(2, 2), b.read(3, 3)), "the slot after page 2 is not");
+  // Off: as before session 21.
+  const c = pageSetup(false);
+  const [c0, c1] = [c.write(2, 0), c.write(3, 1)];
+  assert.ok(conflicts(c0, c1) && c0.has(`o${c.vmo.koid}`));
+  assert.ok(![...c0].some((t) => t.startsWith("p")), "no page tokens");
 });

@@ -2,8 +2,8 @@
  * How often the explorer's footprints call two steps dependent, and which token makes them so:
  * runs a scenario under seeded random (or PCT) schedules, records every step's footprint the way
  * `explore/` does (`FootprintRecorder`), and over every pair of steps of different threads in
- * one run prints the share that share a token, and per token class (`o:<ObjectKind>`, `t`
- * thread, `h` handle, `f` futex, `time`) how many dependent pairs that class alone makes
+ * one run prints the share that share a token, and per token class (`o:<ObjectKind>`, `p`
+ * a page of a VMO, `t` thread, `h` handle, `f` futex, `time`) how many dependent pairs that class alone makes
  * dependent (no token of another class in common). A diagnostic: nothing reads its figures.
  *
  * @example
@@ -78,6 +78,7 @@ function tokenClass(tok: string, kinds: ReadonlyMap<number, string>): string {
   if (isRead(tok)) return `read ${tokenClass(plainOf(tok), kinds)}`;
   if (tok.startsWith("o")) return `o:${kinds.get(Number(tok.slice(1))) ?? "?"}`;
   if (tok === "time" || tok === "*") return tok;
+  if (tok.startsWith("p")) return "p"; // a page of a VMO: p<koid>.<page>
   return tok.replace(/[0-9-]+$/, "");
 }
 
