@@ -1,0 +1,31 @@
+// The campaign judge's unaligned_extents scenario (mutate/scenarios/unaligned_extents.json): a
+// pager (mutate/scenario_services.ts `unalignedExtents`) that stitches each page from backing
+// reads at byte offsets 3 and ps - 3, which no reference service makes (they read whole pages).
+// An unaligned read must be the slice of the aligned content (services/backing.ts
+// `backingRange`); a word store past the buffer's start faults the pager thread, and wrong bytes
+// would fail data-integrity's own backing model. Before it the library's unaligned path had no
+// campaign coverage (full run on 212f0dc, shard 2: gap list Z, docs/mutation.md).
+import { strict as assert } from "node:assert";
+import { mirrorScenarioRun, mutantMirror } from "./mutant_mirror.ts";
+import { assertEverySeedPasses, judgeScenario } from "./_judge_scenario.ts";
+
+// deno-lint-ignore no-explicit-any
+type Any = any;
+
+Deno.test("unaligned_extents passes every seed of the judge unmutated", () => {
+  assertEverySeedPasses(judgeScenario("unaligned_extents"), 100);
+});
+
+Deno.test("unaligned_extents: a backing read whose first word starts before the range faults the pager", async () => {
+  const m = await mutantMirror("services/backing.ts");
+  try {
+    const run = await mirrorScenarioRun(m, "kernel+service");
+    const key = "services/backing.ts:26:20:ConditionalExpression:true";
+    assert.equal((run("unaligned_extents", 0) as Any).kind, "pass", "seed 0 unmutated");
+    const v: Any = m.withMutant(key, () => run("unaligned_extents", 0));
+    assert.equal(v.kind, "thread-fault");
+    assert.match(v.message, /outside the bounds of the DataView/);
+  } finally {
+    m.dispose();
+  }
+});
