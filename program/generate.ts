@@ -1804,8 +1804,10 @@ class CallBuilder {
    * Then two pager VMOs of two pages, one with TRAP_DIRTY, supplied from an uncommitted aux
    * (two markers each) and zeroed in part of each page: `ZeroPartialPage` skips a page that
    * would read as zero (vm_object_paged.cc @ misttech/fuchsia), so neither a Dirty page nor a
-   * DIRTY request comes of it; their dirty ranges queried. Random draws seldom END a part of
-   * what they began, and zero part of a supplied marker almost never.
+   * DIRTY request comes of it; their dirty ranges queried. Last, a plain VMO decommitted and
+   * zeroed in part of each page, whose ZX_INFO_VMO shows nothing committed. Random draws seldom
+   * END a part of what they began, and zero part of a supplied marker or of an uncommitted page
+   * almost never.
    */
   zeroIntervalEnds(): void {
     const ps = this.#ps;
@@ -1829,6 +1831,13 @@ class CallBuilder {
       emit("zx_vmo_op_range", [{ h: vmo }, ZX_VMO_OP_ZERO, ps + ps / 2, ps / 2]);
       emit("zx_pager_query_dirty_ranges", [{ h: pager }, { h: vmo }, 0, 2 * ps, 2 * 24]);
     }
+    // A plain VMO of two pages decommitted, zeroed in part of each page, then ZX_INFO_VMO: the
+    // ZERO commits neither (program/commit_ceiling.ts `zeroesPlain`).
+    const plain = emit("zx_vmo_create", [2 * ps, 0]);
+    emit("zx_vmo_op_range", [{ h: plain }, ZX_VMO_OP_DECOMMIT, 0, 2 * ps]);
+    emit("zx_vmo_op_range", [{ h: plain }, ZX_VMO_OP_ZERO, ps / 4, ps / 2]);
+    emit("zx_vmo_op_range", [{ h: plain }, ZX_VMO_OP_ZERO, ps + ps / 2, ps / 2]);
+    emit("zx_object_get_info", [{ h: plain }, ZX_INFO_VMO]);
   }
 
   /**
