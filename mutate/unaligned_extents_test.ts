@@ -16,7 +16,7 @@ Deno.test("unaligned_extents passes every seed of the judge unmutated", () => {
   assertEverySeedPasses(judgeScenario("unaligned_extents"), 100);
 });
 
-Deno.test("unaligned_extents: a backing read whose first word starts before the range faults the pager", async () => {
+Deno.test("unaligned_extents: a backing read whose first word starts before the range faults the pager; bytes put at the wrong index fail data-integrity", async () => {
   const m = await mutantMirror("services/backing.ts");
   try {
     const run = await mirrorScenarioRun(m, "kernel+service");
@@ -25,6 +25,15 @@ Deno.test("unaligned_extents: a backing read whose first word starts before the 
     const v: Any = m.withMutant(key, () => run("unaligned_extents", 0));
     assert.equal(v.kind, "thread-fault");
     assert.match(v.message, /outside the bounds of the DataView/);
+    // A partial word's bytes written at the wrong index: the page's byte 1 holds the pattern's
+    // second byte only from word 256 on (page size 4096: page 1), and data-integrity sees it.
+    const w: Any = m.withMutant(
+      "services/backing.ts:32:17:ArithmeticOperator:at - b",
+      () => run("unaligned_extents", 0),
+    );
+    assert.equal(w.kind, "invariant");
+    assert.equal(w.invariant, "data-integrity");
+    assert.match(w.message, /supplied with byte 0x0 at 0x1001, the backing store holds 0x2/);
   } finally {
     m.dispose();
   }
