@@ -34,6 +34,13 @@ Deno.test("unaligned_extents: a backing read whose first word starts before the 
     assert.equal(w.kind, "invariant");
     assert.equal(w.invariant, "data-integrity");
     assert.match(w.message, /supplied with byte 0x0 at 0x1001, the backing store holds 0x2/);
+    // The high half's bytes shifted wrongly: the VMO's key, 0x2a * 2 ** 32 + 5, has a high half.
+    const h: Any = m.withMutant(
+      "services/backing.ts:33:80:ArithmeticOperator:8 / (b - 4)",
+      () => run("unaligned_extents", 0),
+    );
+    assert.equal(h.kind, "invariant");
+    assert.equal(h.invariant, "data-integrity");
   } finally {
     m.dispose();
   }
