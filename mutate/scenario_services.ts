@@ -17,7 +17,8 @@ import {
 import type { Syscall } from "../kernel/yields.ts";
 import type { Sys } from "../sim/sys.ts";
 import type { PagerService } from "../services/service.ts";
-import { serveReads, supplyFromBacking } from "../services/service.ts";
+import { serveReads, supplyBytes, supplyFromBacking } from "../services/service.ts";
+import { fileRange } from "../services/backing.ts";
 import { CondVar, Mutex } from "../services/sync.ts";
 import { argEdges } from "./arg_edges_service.ts";
 import { ownerSignal } from "./owner_signal_service.ts";
@@ -374,6 +375,42 @@ export const futexGarbage: PagerService = function* (sys, ctx) {
 };
 
 /** The custom services the seeded scenarios name. */
+/**
+ * Answers each READ packet with pages stitched from byte extents of the backing store that are
+ * not 8-byte aligned: bytes `[0, 3)`, `[3, ps - 3)` and `[ps - 3, ps)` of every page, each read on
+ * its own (`fileRange`), then supplied at once ({@linkcode supplyBytes}). The shape of a store
+ * whose records do not fall on page or word boundaries (a packed or compressed one): what it reads
+ * of an unaligned range must be that slice of the aligned content, which data-integrity's own
+ * backing model judges. The reference services read whole pages only.
+ *
+ * @example
+ * ```ts
+ * import { runScenario } from "../scenario/interpreter.ts";
+ * import { parseScenario } from "../scenario/schema.ts";
+ * import { SCENARIO_SERVICES } from "./scenario_services.ts";
+ * const run = runScenario(parseScenario({
+ *   pageSize: 64,
+ *   pagers: [{ name: "fs", service: { kind: "custom", name: "unaligned-extents" } }],
+ *   vmos: [{ name: "a", pager: "fs", pages: 2 }],
+ *   threads: [{ name: "r", ops: [{ op: "read", vmo: "a", page: 0, pages: 2 }] }],
+ * }), { seed: 1, services: SCENARIO_SERVICES });
+ * console.assert(run.verdict.kind === "pass");
+ * ```
+ */
+export const unalignedExtents: PagerService = (sys, ctx) =>
+  serveReads(sys, ctx, function* (packet, vmo) {
+    const ps = sys.pageSize;
+    const data = new Uint8Array(packet.length);
+    const cuts = [0, 3, ps - 3, ps];
+    for (let at = 0; at < packet.length; at += ps) {
+      for (let i = 0; i + 1 < cuts.length; i++) {
+        const from = packet.offset + at + cuts[i];
+        data.set(fileRange(vmo.key, from, cuts[i + 1] - cuts[i], vmo.file), at + cuts[i]);
+      }
+    }
+    yield* supplyBytes(sys, ctx, vmo, packet.offset, data);
+  }, "unaligned-extents: waiting for a packet");
+
 export const SCENARIO_SERVICES: Readonly<Record<string, PagerService>> = {
   "pairs-swapped": pairsSwapped,
   // Two pager threads on one port with a futex mutex around shared state: no other probe of the
@@ -388,4 +425,8 @@ export const SCENARIO_SERVICES: Readonly<Record<string, PagerService>> = {
   "arg-edges": argEdges,
   // Requeue owners by who waits where, and wait_one threads woken by signals and a close.
   "owner-signal": ownerSignal,
+
+  // Reads of the backing store at byte offsets not 8-byte aligned: the reference services read
+  // whole pages only, so no probe read an unaligned range (services/backing.ts, gap list Z).
+  "unaligned-extents": unalignedExtents,
 };

@@ -29,12 +29,24 @@
  * @module
  */
 
-import { ZX_OK, ZX_VMO_OP_DECOMMIT } from "../kernel/constants.ts";
+import { ZX_OK, ZX_VMO_OP_DECOMMIT, ZX_VMO_OP_ZERO } from "../kernel/constants.ts";
 import type { VmoInfo } from "../kernel/syscalls.ts";
 import type { HandleModel } from "./handle_model.ts";
 
 /** Calls that never commit an anonymous VMO's pages. */
 const KEEPS = new Set(["zx_object_get_info", "zx_vmo_get_size"]);
+
+/**
+ * Whether the call is a `zx_vmo_op_range(ZERO)` of a plain anonymous VMO, which commits none of
+ * the pages it lacks: `VmObjectPaged::ZeroPartialPage` skips a page `PageWouldReadZeroLocked`
+ * says is "not currently committed" and would read as zero ("This is already considered zero so
+ * no need to redundantly zero again", vm_object_paged.cc @ misttech/fuchsia), and the whole pages
+ * of a VMO with no parent and no page source are zeroed by leaving them (or making them) absent.
+ */
+function zeroesPlain(call: string, args: readonly unknown[], model: HandleModel): boolean {
+  return call === "zx_vmo_op_range" && args[1] === ZX_VMO_OP_ZERO &&
+    model.get(args[0])?.anonymous === "plain";
+}
 
 /** The pages each anonymous VMO (by the handle model's object id) surely lacks since a DECOMMIT. */
 export class CommitCeiling {
@@ -77,7 +89,7 @@ export class CommitCeiling {
     for (const o of this.#named(args, model)) {
       this.#busy.set(o, (this.#busy.get(o) ?? 0) + 1);
       if (call === "zx_vmar_map") this.#mapped.add(o);
-      if (!KEEPS.has(call)) this.#absent.delete(o);
+      if (!KEEPS.has(call) && !zeroesPlain(call, args, model)) this.#absent.delete(o);
     }
     if (call === "zx_vmar_op_range") this.#absent.clear();
   }

@@ -1830,6 +1830,53 @@ class CallBuilder {
   }
 
   /**
+   * The end of a thread that starts with a pin layout, after `decommitBesidePin`, with no draws
+   * and nothing that waits on a pager: partial zero intervals and markers (dirty-state K3, K17).
+   * A resizable pager VMO of one page grown to four (zero interval [1,4), spec 2.8.3), written
+   * back with WRITEBACK_BEGIN over [1,4) and ENDs over [1,2) then [2,4): the first END clips the
+   * interval's front and the rest keeps its awaiting-clean length, so the second removes it
+   * (`VmPageList::ClipIntervalStart`, "carry over any remaining AwaitingCleanLength from the old
+   * start", vm_page_list.cc @ misttech/fuchsia d72ea0ee); the dirty ranges queried after each.
+   * Then two pager VMOs of two pages, one with TRAP_DIRTY, supplied from an uncommitted aux
+   * (two markers each) and zeroed in part of each page: `ZeroPartialPage` skips a page that
+   * would read as zero (vm_object_paged.cc @ misttech/fuchsia), so neither a Dirty page nor a
+   * DIRTY request comes of it; their dirty ranges queried. Last, a plain VMO decommitted and
+   * zeroed in part of each page, whose ZX_INFO_VMO shows nothing committed. Random draws seldom
+   * END a part of what they began, and zero part of a supplied marker or of an uncommitted page
+   * almost never.
+   */
+  zeroIntervalEnds(): void {
+    const ps = this.#ps;
+    const emit = (call: CallName, args: Arg[]) => this.#emit({ call, args }, null);
+    const pager = emit("zx_pager_create", [0]);
+    const port = emit("zx_port_create", [0]);
+    const grown = emit("zx_pager_create_vmo", [{ h: pager }, ZX_VMO_RESIZABLE, { h: port }, 0, ps]);
+    const writeback = (op: number, from: number, pages: number) =>
+      emit("zx_pager_op_range", [{ h: pager }, op, { h: grown }, from * ps, pages * ps, 0]);
+    emit("zx_vmo_set_size", [{ h: grown }, 4 * ps]);
+    writeback(ZX_PAGER_OP_WRITEBACK_BEGIN, 1, 3);
+    writeback(ZX_PAGER_OP_WRITEBACK_END, 1, 1);
+    emit("zx_pager_query_dirty_ranges", [{ h: pager }, { h: grown }, 0, 4 * ps, 4 * 24]);
+    writeback(ZX_PAGER_OP_WRITEBACK_END, 2, 2);
+    emit("zx_pager_query_dirty_ranges", [{ h: pager }, { h: grown }, 0, 4 * ps, 4 * 24]);
+    const aux = emit("zx_vmo_create", [2 * ps, 0]);
+    for (const options of [0, ZX_VMO_TRAP_DIRTY]) {
+      const vmo = emit("zx_pager_create_vmo", [{ h: pager }, options, { h: port }, 0, 2 * ps]);
+      emit("zx_pager_supply_pages", [{ h: pager }, { h: vmo }, 0, 2 * ps, { h: aux }, 0]);
+      emit("zx_vmo_op_range", [{ h: vmo }, ZX_VMO_OP_ZERO, ps / 4, ps / 2]);
+      emit("zx_vmo_op_range", [{ h: vmo }, ZX_VMO_OP_ZERO, ps + ps / 2, ps / 2]);
+      emit("zx_pager_query_dirty_ranges", [{ h: pager }, { h: vmo }, 0, 2 * ps, 2 * 24]);
+    }
+    // A plain VMO of two pages decommitted, zeroed in part of each page, then ZX_INFO_VMO: the
+    // ZERO commits neither (program/commit_ceiling.ts `zeroesPlain`).
+    const plain = emit("zx_vmo_create", [2 * ps, 0]);
+    emit("zx_vmo_op_range", [{ h: plain }, ZX_VMO_OP_DECOMMIT, 0, 2 * ps]);
+    emit("zx_vmo_op_range", [{ h: plain }, ZX_VMO_OP_ZERO, ps / 4, ps / 2]);
+    emit("zx_vmo_op_range", [{ h: plain }, ZX_VMO_OP_ZERO, ps + ps / 2, ps / 2]);
+    emit("zx_object_get_info", [{ h: plain }, ZX_INFO_VMO]);
+  }
+
+  /**
    * The end of a pin layout, with no draws of its own: a resizable pager VMO of one page grown
    * to three, whose new pages are zero intervals (spec 2.8.3), pinned through `bti` for write
    * (page 1) and for read (page 2). A pin of a pager VMO's zero interval commits it with no
@@ -2162,6 +2209,7 @@ export function generateProgram(d: Draw, options: GenerateOptions = {}): Program
     e.commitLent();
     e.contiguousPartialZero();
     e.decommitBesidePin();
+    e.zeroIntervalEnds();
     e.cloneKeepsSize();
     e.offsetCloneCommit();
     e.sliceFirstReads();

@@ -19,6 +19,7 @@ import type { KernelEvent } from "../kernel/events.ts";
 import type { World } from "../sim/world.ts";
 import { type Call, StepMonitor } from "./_step_monitor.ts";
 import { callsWhere } from "../kernel/syscalls.ts";
+import { ZeroWakes } from "./_zero_wakes.ts";
 
 const WHY = new Set([
   "complete",
@@ -39,16 +40,32 @@ const RETRY = statusName(ZX_ERR_INTERNAL_INTR_RETRY);
 const WAKERS = callsWhere((s) => s.wakes === true);
 
 /** The event kinds onStepEvent judges (one set for every run, not one per checker made). */
-const STEP_KINDS: ReadonlySet<KernelEvent["k"]> = new Set(["call", "wake"]);
+const STEP_KINDS: ReadonlySet<KernelEvent["k"]> = new Set([
+  "call",
+  "wake",
+  "request",
+  "coalesce",
+  "store",
+]);
 
 /** Checks that every wake has a cause the spec allows. */
 export class WakeDiscipline extends StepMonitor {
   readonly name = "wake-discipline";
   protected override readonly stepKinds: ReadonlySet<KernelEvent["k"]> = STEP_KINDS;
   #stepCall: Call | undefined;
+  #zeroWakes: ZeroWakes | undefined;
+  /** Threads this step woke while it ran a ZERO: judged at its end, once its stores are known. */
+  readonly #zeroWoken: number[] = [];
 
   protected override onStepEvent(e: KernelEvent, call: Call | undefined, world: World): void {
-    if (e.k === "call" && e.tid === world.running?.tid) this.#stepCall = call;
+    const k = e.k;
+    if (k === "call" && e.tid === world.running?.tid) this.#stepCall = call;
+    if (k !== "wake" && k !== "call") {
+      const c = this.#stepCall;
+      const zeroStep = c?.name === "zx_vmo_op_range" && c.args[1] === ZX_VMO_OP_ZERO;
+      (this.#zeroWakes ??= new ZeroWakes(world.kernel.pageSize)).note(e, zeroStep);
+      return;
+    }
     if (e.k !== "wake") return;
     if (!WHY.has(e.why)) this.fail("K11", `t${e.tid} woken for an unknown reason "${e.why}"`);
     if (e.why === "overtime" || e.why === "pending-signal") return;
@@ -59,8 +76,12 @@ export class WakeDiscipline extends StepMonitor {
     }
     const c = this.#stepCall;
     if (c !== undefined && WAKERS.has(c.name)) return;
-    // OP_ZERO turns absent pages into a zero interval, resolving their READ requests (spec 2.8.2).
-    if (c?.name === "zx_vmo_op_range" && c.args[1] === ZX_VMO_OP_ZERO) return;
+    // OP_ZERO turns absent pages into a zero interval, resolving their READ requests (spec 2.8.2):
+    // those of the gaps it zeroed only (properties/_zero_wakes.ts), judged at the step's end.
+    if (c?.name === "zx_vmo_op_range" && c.args[1] === ZX_VMO_OP_ZERO) {
+      if (e.why === "complete" || e.why === "early-wake") this.#zeroWoken.push(e.tid);
+      return;
+    }
     // Closing the last pager handle detaches every VMO (spec 1.1); no other close wakes anyone.
     const closes = c?.name === "zx_handle_close" || c?.name === "zx_handle_replace";
     if (closes && this.entry(c.args[0])?.object.objType === ZX_OBJ_TYPE_PAGER) return;
@@ -69,6 +90,19 @@ export class WakeDiscipline extends StepMonitor {
   }
 
   protected override endStep(): void {
+    const woken = this.#zeroWoken;
+    for (let i = 0; i < woken.length; i++) {
+      const stray = this.#zeroWakes?.strayWake(woken[i]) ?? null;
+      if (stray !== null) {
+        const c = this.#stepCall;
+        this.fail(
+          "K11",
+          `${stray} resolved by ${c?.name}(${c?.args.join(", ")}), which zeroed none of it`,
+        );
+      }
+    }
+    if (woken.length > 0) woken.length = 0;
+    this.#zeroWakes?.endStep();
     this.#stepCall = undefined;
   }
 }

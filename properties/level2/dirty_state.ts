@@ -38,6 +38,7 @@ import {
   ZX_VMAR_OP_COMMIT,
   ZX_VMO_DIRTY_RANGE_IS_ZERO,
   ZX_VMO_DIRTY_RANGE_SIZE,
+  ZX_VMO_OP_ZERO,
 } from "../../kernel/constants.ts";
 import { callsWhere } from "../../kernel/syscalls.ts";
 import { type EndPlan, ZeroEnds } from "./_zero_intervals.ts";
@@ -329,7 +330,7 @@ export class DirtyState extends StepMonitor {
       if (!vmo.trapDirty) this.#fail("K3", `DIRTY #${r.id} on vmo${r.vmo} without TRAP_DIRTY`);
       for (let p = r.start; p < r.end; p++) {
         const k = slotKind(vmo.slots[p]);
-        if (k === "absent" || k === "dirty") {
+        if (k === "absent" || k === "dirty" || k === "marker" && this.#zeroesOnly()) {
           this.#fail("K3", `DIRTY #${r.id} on vmo${r.vmo} covers page ${p}, which is ${k}`);
         }
       }
@@ -814,6 +815,29 @@ export class DirtyState extends StepMonitor {
     now.zeros = zeros;
   }
 
+  /**
+   * Whether every call of this step is a `zx_vmo_op_range(ZERO)`. Such a step leaves a marker a
+   * marker: a whole page of zeros is one already, and `VmObjectPaged::ZeroPartialPage` returns
+   * before it writes a page `PageWouldReadZeroLocked` says is "not currently committed" and would
+   * be "read as zero" ("This is already considered zero so no need to redundantly zero again",
+   * zircon/kernel/vm/vm_object_paged.cc @ misttech/fuchsia; a marker is a clean page of zeros,
+   * spec 1.2). So no DIRTY request covers it and it never becomes a Dirty page (K3, K17).
+   */
+  #zeroesOnly(): boolean {
+    const calls = this.#stepCalls();
+    if (calls.size !== 1 || !calls.has("zx_vmo_op_range")) return false;
+    for (let i = 0; i < this.#retiredN; i++) {
+      const r = this.#retired[i];
+      if (r.name === "zx_vmo_op_range" && r.args[1] !== ZX_VMO_OP_ZERO) return false;
+    }
+    const inCall = this.#inCallArgs;
+    for (let i = 0; i < inCall.size; i++) {
+      const r = inCall.valueAt(i);
+      if (r.name === "zx_vmo_op_range" && r.args[1] !== ZX_VMO_OP_ZERO) return false;
+    }
+    return true;
+  }
+
   #allowed(a: SlotKind, b: SlotKind, calls: StepSet<string>, vmo: Vmo, p: number): boolean {
     const pagerOp = calls.has("zx_pager_op_range");
     // A pin commits as COMMIT does (a zero slot of a TRAP_DIRTY VMO waits for a DIRTY request);
@@ -839,6 +863,7 @@ export class DirtyState extends StepMonitor {
       case "awaiting-clean":
         return a === "dirty" && pagerOp;
       case "dirty":
+        if (a === "marker" && this.#zeroesOnly()) return false; // ZeroPartialPage skips markers
         // Under TRAP_DIRTY only OP_DIRTY dirties: a write first waits for a DIRTY request
         // (table 5.2; `VmCowPages::PrepareForWriteLocked`, vm_cow_pages.cc @ misttech/fuchsia
         // 030dcba0), and pins and commits do not dirty there (`pinDirtied` above).
