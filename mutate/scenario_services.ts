@@ -425,7 +425,6 @@ export const SCENARIO_SERVICES: Readonly<Record<string, PagerService>> = {
   "arg-edges": argEdges,
   // Requeue owners by who waits where, and wait_one threads woken by signals and a close.
   "owner-signal": ownerSignal,
-
   // Reads of the backing store at byte offsets not 8-byte aligned: the reference services read
   // whole pages only, so no probe read an unaligned range (services/backing.ts, gap list Z).
   "unaligned-extents": unalignedExtents,
