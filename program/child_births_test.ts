@@ -6,14 +6,12 @@
 // instrumented mirror and judged on the programs of the mutate judge (mutate/judges.ts
 // `judgeProgram`); before them the campaign judge survived them (docs/mutation.md, "Snapshot
 // attribution and a slice's children").
-import { strict as assert } from "node:assert";
-import { mutantMirror } from "../mutate/mutant_mirror.ts";
-import { mirrorProgramVerdict } from "./testdata/program_verdict.ts";
+import { type FirstProgramsCase, stepsKillOnFirstPrograms } from "./testdata/program_verdict.ts";
 
 /** The judge's programs searched: the first with a pin layout whose thread reaches its end. */
 const PROGRAMS = 20;
 
-const CASES: [key: string, what: string, message: RegExp][] = [
+const CASES: FirstProgramsCase[] = [
   [
     'kernel/objects.ts:455:61:StringLiteral:""',
     "attribution counts the sharers in the root alone (a snapshot's shared page is its own)",
@@ -52,21 +50,5 @@ const CASES: [key: string, what: string, message: RegExp][] = [
 ];
 
 Deno.test("the contract's ChildBirths kills attribution and slice-clone mutants of objects.ts and vmo_pages.ts", async (t) => {
-  const m = await mutantMirror(["kernel/vmo_pages.ts", "kernel/objects.ts"]);
-  try {
-    const verdict = await mirrorProgramVerdict(m);
-    const programs = Array.from({ length: PROGRAMS }, (_, k) => k);
-    const passing = programs.filter((k) => verdict(k).kind === "pass");
-    assert.equal(passing.length, PROGRAMS, "every program passes unmutated");
-    for (const [key, what, message] of CASES) {
-      await t.step(what, () => {
-        const failed = passing.map((k) => verdict(k, key)).find((v) => v.kind !== "pass");
-        assert.ok(failed !== undefined, `no program of the first ${PROGRAMS} fails with ${key}`);
-        assert.equal(failed.kind, "invariant", JSON.stringify(failed));
-        assert.match(failed.message, message);
-      });
-    }
-  } finally {
-    m.dispose();
-  }
+  await stepsKillOnFirstPrograms(t, PROGRAMS, CASES);
 });

@@ -5,14 +5,12 @@
 // and judged on the programs of the mutate judge (mutate/judges.ts `judgeProgram`). Before them
 // the campaign judge survived these: read-content left every clone of a clone unjudged, and held
 // a READ only inside the call's pages (docs/mutation.md, "Clones of clones and first READs").
-import { strict as assert } from "node:assert";
-import { mutantMirror } from "../mutate/mutant_mirror.ts";
-import { mirrorProgramVerdict } from "./testdata/program_verdict.ts";
+import { type FirstProgramsCase, stepsKillOnFirstPrograms } from "./testdata/program_verdict.ts";
 
 /** The judge's programs searched: the first with a pin layout whose thread reaches its end. */
 const PROGRAMS = 20;
 
-const CASES: [key: string, what: string, message: RegExp, invariant?: string][] = [
+const CASES: FirstProgramsCase[] = [
   [
     "kernel/vmo_pages.ts:1356:30:ConditionalExpression:false",
     "a child of a clone always hangs from the root (misses the clone's fork)",
@@ -48,26 +46,5 @@ const CASES: [key: string, what: string, message: RegExp, invariant?: string][] 
 ];
 
 Deno.test("read-content's clone chains and R5 kill vmo_pages.ts's child placement and slice READ mutants, and a COMMIT past a clone's limit", async (t) => {
-  const m = await mutantMirror(["kernel/vmo_pages.ts", "kernel/objects.ts"]);
-  try {
-    const verdict = await mirrorProgramVerdict(m);
-    const programs = Array.from({ length: PROGRAMS }, (_, k) => k);
-    const passing = programs.filter((k) => verdict(k).kind === "pass");
-    assert.equal(passing.length, PROGRAMS, "every program passes unmutated");
-    for (const [key, what, message, invariant = "read-content"] of CASES) {
-      await t.step(what, () => {
-        const failed = passing.map((k) => verdict(k, key)).find((v) => v.kind !== "pass");
-        assert.ok(failed !== undefined, `no program of the first ${PROGRAMS} fails with ${key}`);
-        if (invariant !== "read-content") {
-          assert.equal(failed.kind, invariant, JSON.stringify(failed));
-        } else {
-          assert.equal(failed.kind, "invariant", JSON.stringify(failed));
-          assert.equal(failed.invariant, invariant, JSON.stringify(failed));
-        }
-        assert.match(failed.message, message);
-      });
-    }
-  } finally {
-    m.dispose();
-  }
+  await stepsKillOnFirstPrograms(t, PROGRAMS, CASES, "read-content");
 });

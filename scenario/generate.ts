@@ -197,6 +197,32 @@ export function addLifecycles(
   void events; // an event aimed at a file acts on the VMO open when it runs
 }
 
+/** A generated VMO as the scenario-building helpers below push it (a scenario's `vmos` entry). */
+export interface DraftVmo {
+  /** Its name in the scenario. */
+  name: string;
+  /** The pager it belongs to. */
+  pager: string;
+  /** Its size in pages. */
+  pages: number;
+  /** The key its pager's packets carry. */
+  key: number;
+  /** Made with ZX_VMO_TRAP_DIRTY. */
+  trapDirty: boolean;
+  /** Made with ZX_VMO_RESIZABLE. */
+  resizable: boolean;
+}
+
+/** A generated thread as those helpers push it (a scenario's `threads` entry). */
+export interface DraftThread {
+  /** Its name in the scenario. */
+  name: string;
+  /** The scenario thread's `failInsteadOfBlock`: its faults fail rather than block. */
+  failInsteadOfBlock: boolean;
+  /** Its ops, in order. */
+  ops: { op: string; vmo: string }[];
+}
+
 /**
  * Half the time, a resizable VMO of 2-8 pages (cut to the contract's range) that one new thread
  * reads while another shrinks it to a size that keeps the page read but cuts the range after it
@@ -219,15 +245,8 @@ export function addLifecycles(
  */
 export function addShrinkRace(
   rng: { int(n: number): number },
-  vmos: {
-    name: string;
-    pager: string;
-    pages: number;
-    key: number;
-    trapDirty: boolean;
-    resizable: boolean;
-  }[],
-  threads: { name: string; failInsteadOfBlock: boolean; ops: { op: string; vmo: string }[] }[],
+  vmos: DraftVmo[],
+  threads: DraftThread[],
   pagerCount: number,
   contract: ServiceContract,
 ): void {
@@ -300,15 +319,8 @@ export function addShrinkRace(
  */
 export function addWritebackBurst(
   rng: { int(n: number): number },
-  vmos: {
-    name: string;
-    pager: string;
-    pages: number;
-    key: number;
-    trapDirty: boolean;
-    resizable: boolean;
-  }[],
-  threads: { name: string; failInsteadOfBlock: boolean; ops: { op: string; vmo: string }[] }[],
+  vmos: DraftVmo[],
+  threads: DraftThread[],
   events: { do: string; target: string; notBefore: number }[],
   target: string,
   contract: ServiceContract,

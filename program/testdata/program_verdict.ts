@@ -1,7 +1,8 @@
 // The judge's program verdicts from a mutant mirror, for the tests that judge mutants on the
 // mutate judge's programs (contract_mutants_test.ts, oracle_gap_k_test.ts,
-// range_content_mutants_test.ts): one copy of how a `program:K` probe runs program `k`.
+// range_content_mutants_test.ts, clone_chain_test.ts, child_births_test.ts): one copy of how a `program:K` probe runs program `k`.
 import { type MutantMirror, mutantMirror } from "../../mutate/mutant_mirror.ts";
+import { strict as assert } from "node:assert";
 import { strykerNs } from "../../mutate/ns.ts";
 
 // deno-lint-ignore no-explicit-any
@@ -82,6 +83,51 @@ export async function staticConstantsKiller(
     return undefined;
   } finally {
     ns.activeMutant = undefined;
+    m.dispose();
+  }
+}
+
+/**
+ * A mutant case of {@linkcode stepsKillOnFirstPrograms}: the mutant's key, the step's name, the
+ * message its first failing program must give, and the verdict: an invariant's name (the default
+ * `defaultInvariant`) or a verdict kind such as `thread-fault`.
+ */
+export type FirstProgramsCase = readonly [
+  key: string,
+  what: string,
+  message: RegExp,
+  invariant?: string,
+];
+
+/**
+ * One mirror of kernel/vmo_pages.ts and kernel/objects.ts, the judge's first `programs` programs
+ * (all must pass unmutated), and a step per case: the first program that fails with the case's
+ * mutant on fails as the case says (clone_chain_test.ts, child_births_test.ts).
+ */
+export async function stepsKillOnFirstPrograms(
+  t: Deno.TestContext,
+  programs: number,
+  cases: readonly FirstProgramsCase[],
+  defaultInvariant?: string,
+): Promise<void> {
+  const m = await mutantMirror(["kernel/vmo_pages.ts", "kernel/objects.ts"]);
+  try {
+    const verdict = await mirrorProgramVerdict(m);
+    const all = Array.from({ length: programs }, (_, k) => k);
+    const passing = all.filter((k) => verdict(k).kind === "pass");
+    assert.equal(passing.length, programs, "every program passes unmutated");
+    for (const [key, what, message, invariant = defaultInvariant] of cases) {
+      await t.step(what, () => {
+        const failed = passing.map((k) => verdict(k, key)).find((v) => v.kind !== "pass");
+        assert.ok(failed !== undefined, `no program of the first ${programs} fails with ${key}`);
+        if (invariant === undefined) assert.equal(failed.kind, "invariant", JSON.stringify(failed));
+        else if (failed.kind === "invariant") {
+          assert.equal(failed.invariant, invariant, JSON.stringify(failed));
+        } else assert.equal(failed.kind, invariant, JSON.stringify(failed));
+        assert.match(failed.message, message);
+      });
+    }
+  } finally {
     m.dispose();
   }
 }
