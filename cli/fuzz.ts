@@ -19,7 +19,7 @@ import { CAMPAIGN_FLAGS, campaignBudget, campaignLimits } from "./_campaign_flag
 import { moduleFlags } from "./_module_flags.ts";
 import { type CampaignSummary, runCampaign } from "../fuzz/orchestrate.ts";
 import type { InputKind } from "../fuzz/engine.ts";
-import { SOMETIMES } from "../fuzz/sometimes.ts";
+import { neverReachedLines, SOMETIMES } from "../fuzz/sometimes.ts";
 import { PROGRAM_SOMETIMES } from "../fuzz/programs/sometimes.ts";
 import { PROGRAM_CHECKERS, SCENARIO_CHECKERS } from "../case/kinds.ts";
 import {
@@ -276,10 +276,7 @@ export function summaryText(
     if (s.neverReached.length > 0) {
       lines.push(`never reached: ${s.neverReached.join(", ")}`);
       // A README-only user read a 0 as a problem with a service that never fails a range.
-      lines.push(
-        "  (coverage, not failures: interleavings no run made; some need what a service may " +
-          "never do, e.g. opfail-* an OP_FAIL, overtime-timeout a pager wait past its overtime limit)",
-      );
+      lines.push(...neverReachedLines(s.neverReached));
     }
     if (s.excludedByContract.length > 0) {
       lines.push(`ruled out by the contract: ${s.excludedByContract.join(", ")}`);
