@@ -108,6 +108,15 @@ cuts at the run limit is written as an unconfirmed hang.
 Replay a case with: deno task repro FILE.
 Exit status: 0 no failure, 1 a failure was found (also when interrupted), 2 bad\ninput, 130 interrupted with no failure found.`;
 
+/**
+ * A corpus file's problem in the campaign's warning: the file, then the message, which names the
+ * field itself (a user saw `decisions: decisions: Invalid input...`); a JSON error names none, so
+ * it gets `(json)`.
+ */
+export function skippedLine(e: CaseError): string {
+  return `  ${e.file}: ${e.message.startsWith(`${e.field}: `) ? "" : `${e.field}: `}${e.message}`;
+}
+
 /** Parses "I/N". */
 export function parseShard(text: string): { index: number; count: number } {
   const m = /^(\d+)\/(\d+)$/.exec(text.trim());
@@ -465,7 +474,7 @@ async function campaign(
     console.error(
       `warning: ${bad.length} file(s) of ${dir} are not valid cases and count as no known ` +
         `finding (deno task corpus list ${dir} says what is wrong):\n` +
-        skipped.map((e) => `  ${e.file}: ${e.field}: ${e.message}`).join("\n"),
+        skipped.map(skippedLine).join("\n"),
     );
   }
   const bugId = zoo ?? mutant;
