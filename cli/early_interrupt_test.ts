@@ -29,3 +29,16 @@ for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
     );
   });
 }
+
+// Ctrl-C once the campaign ran but before any run finished (a user at 0.7 s): one line, not a
+// 45-line summary of `runs 0`; exit 130 as before (fuzz's main returns it for an interrupt).
+Deno.test("a campaign interrupted before any run finished is one line naming the corpus", async () => {
+  const { interruptedBeforeAnyRun } = await import("./fuzz.ts");
+  assert.equal(
+    interruptedBeforeAnyRun({ interrupted: true, runs: 0, failingRuns: 0 }, "corpus"),
+    "fuzz: interrupted before any run finished: nothing was found, nothing was written (the " +
+      "corpus is corpus)",
+  );
+  assert.equal(interruptedBeforeAnyRun({ interrupted: true, runs: 3, failingRuns: 0 }, "c"), null);
+  assert.equal(interruptedBeforeAnyRun({ interrupted: false, runs: 0, failingRuns: 0 }, "c"), null);
+});

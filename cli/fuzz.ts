@@ -353,6 +353,19 @@ async function main(): Promise<number> {
   }
 }
 
+/**
+ * The one line of a campaign interrupted before any run finished, or null: a user's Ctrl-C at
+ * 0.7 s printed a 45-line summary of `runs 0`.
+ */
+export function interruptedBeforeAnyRun(
+  s: Pick<CampaignSummary, "interrupted" | "runs" | "failingRuns">,
+  corpus: string,
+): string | null {
+  if (!s.interrupted || s.runs > 0 || s.failingRuns > 0) return null;
+  return `fuzz: interrupted before any run finished: nothing was found, nothing was written ` +
+    `(the corpus is ${corpus})`;
+}
+
 /** Validates the flags, starts the campaign and prints its summary. */
 async function campaign(
   values: Record<string, string | boolean | undefined>,
@@ -506,7 +519,9 @@ async function campaign(
       else console.log(line);
     },
   });
+  const none = interruptedBeforeAnyRun(summary, dir);
   if (values.json) console.log(JSON.stringify(summary, null, 2));
+  else if (none !== null) console.error(none);
   else {
     console.log(
       summaryText(summary, {
