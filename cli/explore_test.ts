@@ -21,7 +21,11 @@ async function explore(
  * done)" with a summary that is not "(not finished)", and "(not finished)" in both otherwise.
  */
 function assertBoundEndsAgree(stdout: string): number {
-  const ends = [...stdout.matchAll(/^bound (\S+): .*? s( \(bound done\)| \(not finished\))$/gm)];
+  const ends = [
+    ...stdout.matchAll(
+      /^bound (\S+): .*?, in \d+ s \(\d+ s since the search began\)( \(bound done\)| \(not finished\))$/gm,
+    ),
+  ];
   for (const [, bound, end] of ends) {
     const summary = new RegExp(`^  bound ${bound}: .*$`, "m").exec(stdout)?.[0] ?? "";
     assert.ok(summary !== "", `a summary line for bound ${bound}`);
