@@ -42,3 +42,29 @@ Deno.test("a campaign interrupted before any run finished is one line naming the
   assert.equal(interruptedBeforeAnyRun({ interrupted: true, runs: 3, failingRuns: 0 }, "c"), null);
   assert.equal(interruptedBeforeAnyRun({ interrupted: false, runs: 0, failingRuns: 0 }, "c"), null);
 });
+
+// Ctrl-C at 0.4 s, while fuzz's modules were still loading, ended it silently.
+const startup = new URL("./testdata/startup_signal_child.ts", import.meta.url).pathname;
+Deno.test("SIGINT while a command's modules load: one line and exit 130", async () => {
+  const p = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-read", startup],
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const reader = p.stdout.getReader();
+  let out = "";
+  while (!out.includes("ready")) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    out += new TextDecoder().decode(value);
+  }
+  reader.releaseLock();
+  p.kill("SIGINT");
+  const r = await p.output();
+  const err = new TextDecoder().decode(r.stderr);
+  assert.equal(r.code, 130, err);
+  assert.equal(
+    err.trim(),
+    "startup_signal_child: stopped by SIGINT while starting: nothing ran, nothing was written",
+  );
+});

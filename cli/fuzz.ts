@@ -7,6 +7,8 @@
  * @module
  */
 
+// First: Ctrl-C while the modules below load gets one line, not a silent exit.
+import { releaseStartupSignals } from "./_startup_signals.ts";
 import { DELIVERY_KINDS } from "../scenario/contract.ts";
 import {
   COVERAGE_FLAG,
@@ -341,6 +343,8 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return 0;
   }
+  // The coverage rerun's child answers a signal itself; here, earlyInterrupt takes over.
+  releaseStartupSignals();
   const covered = rerunWithCoverage(values, import.meta.url, ["--v8-flags=--single-threaded-gc"]);
   if (covered !== null) return await covered;
   // Ctrl-C before the campaign starts (reading the corpus, checking the service): nothing has
