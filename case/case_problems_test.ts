@@ -65,6 +65,30 @@ Deno.test("a hand-edited case's envelope errors say what is missing, what a typo
   assert.deepEqual(messages({ ...doc, expected: "pas" }), [
     'expected: "pas" is not pass, a verdict kind, or invariant:<name>; did you mean "pass"?',
   ]);
+  // A typo in the invariant's name (a user's corpus list called it valid; repro said NOT
+  // reproduced).
+  assert.deepEqual(messages({ ...doc, expected: "invariant:answers-every-raed" }), [
+    'expected: "invariant:answers-every-raed" names no invariant of a scenario case\'s checkers; ' +
+    'did you mean "invariant:answers-every-read"?',
+  ]);
+  assert.deepEqual(messages({ ...doc, expected: "invariant:answers-every-read" }), []);
+});
+
+Deno.test("every invariant a committed corpus case expects is one its kind's checkers know", async () => {
+  const { knownInvariants } = await import("./envelope.ts");
+  const scenario = knownInvariants("scenario");
+  assert.ok(scenario.includes("answers-every-read") && scenario.includes("page-state"));
+  assert.ok(knownInvariants("program").includes("program-contract"));
+  assert.ok(!knownInvariants("program").includes("answers-every-read"));
+  const { parseCase } = await import("./envelope.ts");
+  let expecting = 0;
+  for (const e of [...Deno.readDirSync("corpus")].filter((e) => e.name.endsWith(".json"))) {
+    const doc = JSON.parse(await Deno.readTextFile(`corpus/${e.name}`));
+    const r = parseCase(doc, e.name);
+    assert.ok("case" in r, `${e.name}: ${JSON.stringify(r)}`);
+    if (r.case.expected.startsWith("invariant:")) expecting++;
+  }
+  assert.ok(expecting >= 20, `only ${expecting} corpus cases expect an invariant`);
 });
 
 Deno.test("a misspelled op inside a case's scenario gets the hint the scenario file would", async () => {

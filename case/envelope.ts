@@ -15,6 +15,7 @@ import { nearest } from "../scenario/nearest.ts";
 import { BUG_IDS } from "../zoo/registry.ts";
 import { KIND_NAMES, type KindName } from "./kind.ts";
 import { CheckerSetSchema, KINDS } from "./kinds.ts";
+import { CONTRACT, LIFETIME } from "../program/run.ts";
 import { signatureId, slug } from "./names.ts";
 import { type ServiceContract, ServiceContractSchema } from "../scenario/service_contract.ts";
 
@@ -306,6 +307,31 @@ function withEnvelopeHint(
   return i;
 }
 
+/**
+ * The invariant names a case of `kind` can expect: those of its kind's checker sets, and for
+ * programs the program's own oracles.
+ */
+export function knownInvariants(kind: KindName): string[] {
+  const k = KINDS[kind];
+  const names = new Set(k.checkerSets.flatMap((set) => k.checkers(set)().map((m) => m.name)));
+  if (kind === "program") { for (const n of [CONTRACT, LIFETIME]) names.add(n); }
+  return [...names].sort();
+}
+
+/**
+ * Why `expected` names no invariant a case of `kind` can report (with the nearest name), or
+ * null: a typo in it ("invariant:answers-every-raed") made every replay "NOT reproduced".
+ */
+function unknownInvariant(kind: KindName, expected: string): string | null {
+  if (!expected.startsWith("invariant:")) return null;
+  const name = expected.slice("invariant:".length);
+  const known = knownInvariants(kind);
+  if (known.includes(name)) return null;
+  const near = nearest(name, known);
+  return `${JSON.stringify(expected)} names no invariant of a ${kind} case's checkers` +
+    (near === null ? ` (${known.join(", ")})` : `; did you mean "invariant:${near}"?`);
+}
+
 /** The format tag of a document, if it has one. */
 function formatOf(doc: unknown): unknown {
   const format = typeof doc === "object" && doc !== null
@@ -405,6 +431,8 @@ export function parseCase(
   }
   const r = EnvelopeSchema.safeParse(doc);
   if (!r.success) return issues(file, r.error.issues.map((i) => withEnvelopeHint(doc, i)));
+  const unknown = unknownInvariant(r.data.kind, r.data.expected);
+  if (unknown !== null) return issues(file, [{ path: ["expected"], message: unknown }]);
   // The input with its kind's defaults filled in.
   const input = KINDS[r.data.kind].schema.parse(r.data.input);
   return { case: { ...r.data, input } as CaseEnvelope };

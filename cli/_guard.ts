@@ -239,10 +239,7 @@ export async function runConfirmed(url: string, limits: GuardLimits): Promise<Gu
     return first;
   }
   const confirm = confirmLimit(limits);
-  console.error(
-    `note: the run went past the --run-timeout ${limits.runTimeout}s run limit; running it ` +
-      `again with the --confirm-timeout ${confirm}s limit: a hang only if it is stopped again`,
-  );
+  console.error(confirmNote(limits, first));
   const again = await runGuarded(url, limits, undefined, confirm);
   if (again.kind === "done") {
     console.error(
@@ -252,6 +249,26 @@ export async function runConfirmed(url: string, limits: GuardLimits): Promise<Gu
     );
   }
   return again;
+}
+
+/**
+ * The note printed the moment a run is stopped at the run limit, before the confirmation run: what
+ * is happening, where the run was, how long the wait may be, and how to cut it short (a user's
+ * `sim` of a looping service printed nothing helpful for 55 s).
+ */
+export function confirmNote(
+  limits: GuardLimits,
+  first: Exclude<GuardOutcome, { kind: "done" }>,
+): string {
+  const confirm = confirmLimit(limits);
+  const where = first.kind === "service-hang" && first.at !== null
+    ? ` (t${first.at.tid} at step ${first.at.step} had not yielded)`
+    : "";
+  return `note: the run went past the --run-timeout ${limits.runTimeout}s run limit${where}; ` +
+    `running it again with the --confirm-timeout ${confirm}s limit: a hang only if it is stopped ` +
+    `again (a busy machine can make a passing run that slow). This may take up to ${confirm}s; ` +
+    `Ctrl-C stops it, and --confirm-timeout ${limits.runTimeout} (not below --run-timeout) skips ` +
+    `the wait.`;
 }
 
 /** The verdict line of a run the guard stopped: for a hang, the thread and the step. */

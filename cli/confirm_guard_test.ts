@@ -2,7 +2,7 @@
 // load got a "service-hang" for a run that passes): a stopped run is run again with the
 // confirmation limit, and is a hang only if stopped again.
 import { strict as assert } from "node:assert";
-import { runConfirmed, runGuarded } from "./_guard.ts";
+import { confirmNote, runConfirmed, runGuarded } from "./_guard.ts";
 
 const slow = new URL("./testdata/slow_command.ts", import.meta.url).href;
 const spin = new URL("./testdata/spin_command.ts", import.meta.url).href;
@@ -18,4 +18,18 @@ Deno.test("a slow command past the run limit finishes when run again with the co
 Deno.test("a command that never yields is a hang at the confirmation limit too", async () => {
   const o = await runConfirmed(spin, { runTimeout: 0.05, memoryMb: 4096, confirmTimeout: 1 });
   assert.equal(o.kind, "service-hang");
+});
+
+Deno.test("the note at the run limit says where the run was, how long confirming may take and how to cut it short", () => {
+  const limits = { runTimeout: 5, memoryMb: 512, confirmTimeout: 50 };
+  const note = confirmNote(limits, { kind: "service-hang", at: { tid: 2, step: 14 } });
+  assert.match(
+    note,
+    /^note: the run went past the --run-timeout 5s run limit \(t2 at step 14 had not yielded\); /,
+  );
+  assert.match(
+    note,
+    /may take up to 50s; Ctrl-C stops it, and --confirm-timeout 5 \(not below --run-timeout\) skips the wait\.$/,
+  );
+  assert.doesNotMatch(confirmNote(limits, { kind: "service-hang", at: null }), /had not yielded/);
 });

@@ -102,6 +102,19 @@ async function readEntries(dir: string, errors: string[], into = dir): Promise<E
 }
 
 /** The command (`accept` runs it in a guarded worker: `cli/_guard.ts`). */
+/**
+ * What `corpus list` says a case expects: its recorded signature where it extends the expected
+ * verdict (`invariant:answers-every-read:P1`, what repro prints), else the verdict and the
+ * signature beside it. Two bugs of one invariant were both listed as
+ * `expects invariant:answers-every-read`.
+ */
+export function expectsText(c: Pick<CaseEnvelope, "expected" | "signature">): string {
+  if (c.signature === undefined || c.signature === c.expected) return c.expected;
+  return c.signature.startsWith(c.expected)
+    ? c.signature
+    : `${c.expected} (signature ${c.signature})`;
+}
+
 export async function main(): Promise<number> {
   const { values, positionals } = parseFlags(Deno.args, FLAGS, true);
   if (values.help) {
@@ -128,7 +141,7 @@ export async function main(): Promise<number> {
         ? ` (${notices.join("; ")}: replays only with --current-code)`
         : "";
       console.log(
-        `${e.name}: ${e.c.kind}, expects ${e.c.expected}, ${e.c.decisions.length} decisions` +
+        `${e.name}: ${e.c.kind}, expects ${expectsText(e.c)}, ${e.c.decisions.length} decisions` +
           `${by}${mod}${changed}`,
       );
     }

@@ -99,3 +99,23 @@ Deno.test("corpus: a mistyped command gets a suggestion; accept of a missing cas
   assert.match(missing.out, /^error: \/tmp\/pagersim-no-such-case\.json: cannot read: /m);
   assert.doesNotMatch(missing.out, /no-such-case\.json: \/tmp\/pagersim-no-such-case\.json/);
 });
+
+// Two bugs of one invariant were both listed as `expects invariant:answers-every-read`: the list
+// shows the recorded signature too, as repro prints it.
+Deno.test("corpus list tells two cases of one invariant apart by their signatures", async () => {
+  const { expectsText } = await import("./corpus.ts");
+  const expected = "invariant:answers-every-read";
+  assert.equal(
+    expectsText({ expected, signature: "lost-wakeup:condvar queue nonempty" }),
+    "invariant:answers-every-read (signature lost-wakeup:condvar queue nonempty)",
+  );
+  assert.equal(
+    expectsText({
+      expected: "invariant:keeps-port-open",
+      signature: "invariant:keeps-port-open:P10",
+    }),
+    "invariant:keeps-port-open:P10",
+  );
+  assert.equal(expectsText({ expected, signature: expected }), expected);
+  assert.equal(expectsText({ expected: "pass" }), "pass");
+});

@@ -96,8 +96,25 @@ export function runningLine(
       `at this rate, unless the bound ends first`
     : `the --max-schedules ${pace.limit} limit: no rate yet`;
   return `bound ${boundLabel(p.bound)}: ${p.executions} executions (${rate.toFixed(0)} ` +
-    `executions/s), ${p.schedules} schedules, ${pace.boundSeconds.toFixed(0)} s into the ` +
-    `bound${tasks}; ${estimate}`;
+    `executions/s), ${p.schedules} schedules, ${pace.boundSeconds.toFixed(0)} s into bound ` +
+    `${boundLabel(p.bound)}${tasks}; ${estimate}`;
+}
+
+/**
+ * The line of a bound that ended: its own time and the time since the search began, each
+ * labelled (a user read `bound 1: ... 181 s`, the time since the search began, beside a running
+ * line's `145 s into the bound`).
+ */
+export function boundDoneLine(
+  p: ExploreProgress,
+  boundSeconds: number,
+  searchSeconds: number,
+): string {
+  return `bound ${boundLabel(p.bound)}: ${p.schedules} schedules, ${
+    p.states === null ? "distinct states counted at the bound's end" : `${p.states} distinct states`
+  }, ${p.executions} executions, in ${boundSeconds.toFixed(0)} s (${
+    searchSeconds.toFixed(0)
+  } s since the search began)${boundEnd(p)}`;
 }
 
 /** How the summary marks a bound whose search a counterexample or the schedule limit stopped. */
@@ -330,15 +347,9 @@ async function main(): Promise<number> {
     latestAt = secs;
     if (!p.boundDone) return;
     before += p.executions;
+    const line = boundDoneLine(p, secs - boundStart, secs);
     boundStart = secs; // the next bound begins
     clearRedraw();
-    const line =
-      `bound ${boundLabel(p.bound)}: ${p.schedules} schedules, ${
-        p.states === null
-          ? "distinct states counted at the bound's end"
-          : `${p.states} distinct states`
-      }, ` +
-      `${p.executions} executions, ${secs.toFixed(0)} s${boundEnd(p)}`;
     if (tty) Deno.stdout.writeSync(encoder.encode(`\r\x1b[2K${line}\n`));
     else console.log(line);
   };

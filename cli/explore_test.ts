@@ -21,7 +21,11 @@ async function explore(
  * done)" with a summary that is not "(not finished)", and "(not finished)" in both otherwise.
  */
 function assertBoundEndsAgree(stdout: string): number {
-  const ends = [...stdout.matchAll(/^bound (\S+): .*? s( \(bound done\)| \(not finished\))$/gm)];
+  const ends = [
+    ...stdout.matchAll(
+      /^bound (\S+): .*?, in \d+ s \(\d+ s since the search began\)( \(bound done\)| \(not finished\))$/gm,
+    ),
+  ];
   for (const [, bound, end] of ends) {
     const summary = new RegExp(`^  bound ${bound}: .*$`, "m").exec(stdout)?.[0] ?? "";
     assert.ok(summary !== "", `a summary line for bound ${bound}`);
@@ -340,7 +344,7 @@ Deno.test("deno task explore: a long bound shows its progress on stderr at a ste
   for (const l of lines) {
     assert.match(
       l,
-      /^bound 0: \d+ executions \(\d+ executions\/s\), \d+ schedules, \d+ s into the bound; (the --max-schedules 2500 limit in about \d+ s at this rate, unless the bound ends first|the --max-schedules 2500 limit: no rate yet)$/,
+      /^bound 0: \d+ executions \(\d+ executions\/s\), \d+ schedules, \d+ s into bound 0; (the --max-schedules 2500 limit in about \d+ s at this rate, unless the bound ends first|the --max-schedules 2500 limit: no rate yet)$/,
     );
   }
   assert.doesNotMatch(r.stdout, /executions\/s/, "the running lines are not stdout's");
@@ -357,8 +361,18 @@ Deno.test("runningLine: no estimate without a limit, and says why", async () => 
   });
   assert.equal(
     line,
-    "bound 1: 500 executions (100 executions/s), 400 schedules, 5 s into the bound, split tasks " +
+    "bound 1: 500 executions (100 executions/s), 400 schedules, 5 s into bound 1, split tasks " +
       "3 of 40 done (sizes differ: no estimate from them); no estimate: a bound's size is known " +
       "only once it is searched",
+  );
+});
+
+Deno.test("boundDoneLine: the bound's own time and the time since the search began, each labelled", async () => {
+  const { boundDoneLine } = await import("./explore.ts");
+  const p = { bound: 1, executions: 900, schedules: 800, states: 700, boundDone: true };
+  assert.equal(
+    boundDoneLine(p, 145.2, 181.4),
+    "bound 1: 800 schedules, 700 distinct states, 900 executions, in 145 s (181 s since the " +
+      "search began) (bound done)",
   );
 });

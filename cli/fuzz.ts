@@ -7,6 +7,8 @@
  * @module
  */
 
+// First: Ctrl-C while the modules below load gets one line, not a silent exit.
+import { releaseStartupSignals } from "./_startup_signals.ts";
 import { DELIVERY_KINDS } from "../scenario/contract.ts";
 import {
   COVERAGE_FLAG,
@@ -19,7 +21,7 @@ import { CAMPAIGN_FLAGS, campaignBudget, campaignLimits } from "./_campaign_flag
 import { moduleFlags } from "./_module_flags.ts";
 import { type CampaignSummary, runCampaign } from "../fuzz/orchestrate.ts";
 import type { InputKind } from "../fuzz/engine.ts";
-import { SOMETIMES } from "../fuzz/sometimes.ts";
+import { neverReachedLines, SOMETIMES } from "../fuzz/sometimes.ts";
 import { PROGRAM_SOMETIMES } from "../fuzz/programs/sometimes.ts";
 import { PROGRAM_CHECKERS, SCENARIO_CHECKERS } from "../case/kinds.ts";
 import {
@@ -107,6 +109,15 @@ past the budget (once more per worker at worst): a confirmation run the budget
 cuts at the run limit is written as an unconfirmed hang.
 Replay a case with: deno task repro FILE.
 Exit status: 0 no failure, 1 a failure was found (also when interrupted), 2 bad\ninput, 130 interrupted with no failure found.`;
+
+/**
+ * A corpus file's problem in the campaign's warning: the file, then the message, which names the
+ * field itself (a user saw `decisions: decisions: Invalid input...`); a JSON error names none, so
+ * it gets `(json)`.
+ */
+export function skippedLine(e: CaseError): string {
+  return `  ${e.file}: ${e.message.startsWith(`${e.field}: `) ? "" : `${e.field}: `}${e.message}`;
+}
 
 /** Parses "I/N". */
 export function parseShard(text: string): { index: number; count: number } {
@@ -276,10 +287,7 @@ export function summaryText(
     if (s.neverReached.length > 0) {
       lines.push(`never reached: ${s.neverReached.join(", ")}`);
       // A README-only user read a 0 as a problem with a service that never fails a range.
-      lines.push(
-        "  (coverage, not failures: interleavings no run made; some need what a service may " +
-          "never do, e.g. opfail-* an OP_FAIL, overtime-timeout a pager wait past its overtime limit)",
-      );
+      lines.push(...neverReachedLines(s.neverReached));
     }
     if (s.excludedByContract.length > 0) {
       lines.push(`ruled out by the contract: ${s.excludedByContract.join(", ")}`);
@@ -335,6 +343,8 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return 0;
   }
+  // The coverage rerun's child answers a signal itself; here, earlyInterrupt takes over.
+  releaseStartupSignals();
   const covered = rerunWithCoverage(values, import.meta.url, ["--v8-flags=--single-threaded-gc"]);
   if (covered !== null) return await covered;
   // Ctrl-C before the campaign starts (reading the corpus, checking the service): nothing has
@@ -345,6 +355,19 @@ async function main(): Promise<number> {
   } finally {
     early.remove();
   }
+}
+
+/**
+ * The one line of a campaign interrupted before any run finished, or null: a user's Ctrl-C at
+ * 0.7 s printed a 45-line summary of `runs 0`.
+ */
+export function interruptedBeforeAnyRun(
+  s: Pick<CampaignSummary, "interrupted" | "runs" | "failingRuns">,
+  corpus: string,
+): string | null {
+  if (!s.interrupted || s.runs > 0 || s.failingRuns > 0) return null;
+  return `fuzz: interrupted before any run finished: nothing was found, nothing was written ` +
+    `(the corpus is ${corpus})`;
 }
 
 /** Validates the flags, starts the campaign and prints its summary. */
@@ -468,7 +491,7 @@ async function campaign(
     console.error(
       `warning: ${bad.length} file(s) of ${dir} are not valid cases and count as no known ` +
         `finding (deno task corpus list ${dir} says what is wrong):\n` +
-        skipped.map((e) => `  ${e.file}: ${e.field}: ${e.message}`).join("\n"),
+        skipped.map(skippedLine).join("\n"),
     );
   }
   const bugId = zoo ?? mutant;
@@ -500,7 +523,9 @@ async function campaign(
       else console.log(line);
     },
   });
+  const none = interruptedBeforeAnyRun(summary, dir);
   if (values.json) console.log(JSON.stringify(summary, null, 2));
+  else if (none !== null) console.error(none);
   else {
     console.log(
       summaryText(summary, {

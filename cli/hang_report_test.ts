@@ -57,7 +57,7 @@ for (const command of ["sim", "repro"]) {
     assert.match(r.out, /^signature: service-hang: no yield$/m);
     assert.match(
       r.err,
-      /^note: the run went past the --run-timeout 2s run limit; running it again/m,
+      /^note: the run went past the --run-timeout 2s run limit \(t1 at step \d+ had not yielded\); running it again .* This may take up to 3s; Ctrl-C stops it/m,
     );
     const line = /^replay: (.+)$/m.exec(r.out)?.[1] ?? "";
     assert.equal(line, `deno task ${command} ${args.join(" ")}`);

@@ -5,7 +5,7 @@ import { strict as assert } from "node:assert";
 import fc from "fast-check";
 import { checkersOf } from "../case/kinds.ts";
 import { pagerProperty, PagerPropertyFailure } from "../properties/pager_property.ts";
-import { describeVerdict } from "../sim/world.ts";
+import { describeVerdict, InvariantViolation, type Monitor } from "../sim/world.ts";
 import { pasteablePath } from "../properties/failure_report.ts";
 
 const root = new URL("../", import.meta.url).pathname;
@@ -62,4 +62,30 @@ Deno.test("pasteablePath: inside the project relative to its root, outside absol
   assert.equal(pasteablePath("examples/my_service.ts"), "examples/my_service.ts");
   assert.equal(pasteablePath("/nonexistent-dir/x.ts"), "/nonexistent-dir/x.ts");
   assert.equal(pasteablePath("https://example.com/s.ts"), "https://example.com/s.ts");
+});
+
+Deno.test("a property judged by the user's own checker says its replay line runs without it, and how to replay with it", () => {
+  const base = checkersOf("kernel+service");
+  const mine = (): Monitor => ({
+    name: "my-own-check",
+    afterStep() {
+      throw new InvariantViolation("my-own-check", "always");
+    },
+  });
+  let failure: PagerPropertyFailure | null = null;
+  try {
+    fc.assert(pagerProperty(() => [...base(), mine()]), { numRuns: 1, seed: 1 });
+  } catch (e) {
+    failure = (e as Error).cause as PagerPropertyFailure;
+  }
+  assert.ok(failure instanceof PagerPropertyFailure, "the failing checker was not reported");
+  const m = failure.message;
+  assert.match(m, /^invariant: my-own-check$/m);
+  assert.match(
+    m,
+    /your own checker my-own-check is not part of it, and this failure is my-own-check's, so the replay passes/,
+  );
+  assert.match(m, /fc\.assert\(property, \{ seed, path, endOnFailure: true \}\)/);
+  // A named set alone: nothing to add.
+  assert.doesNotMatch(new PagerPropertyFailure(failure.result).message, /your own checker/);
 });

@@ -21,6 +21,27 @@ import type { KernelEvent } from "../kernel/events.ts";
 import type { Monitor, World } from "../sim/world.ts";
 import type { ServiceContract } from "../scenario/service_contract.ts";
 
+/**
+ * The lines under a campaign's `never reached:` list: coverage, not failures, and what each
+ * interleaving needed, from {@linkcode SOMETIMES}. It claims nothing about what the service
+ * did (a user whose service fails ranges read "some need what a service may never do, e.g.
+ * opfail-* an OP_FAIL" for opfail-hits-early-wake-reader: the hint said what the run
+ * contradicted).
+ *
+ * @example
+ * ```ts
+ * import { neverReachedLines } from "./sometimes.ts";
+ * console.assert(neverReachedLines(["overtime-timeout"])[1].includes("pager wait hit"));
+ * ```
+ */
+export function neverReachedLines(neverReached: readonly string[]): string[] {
+  if (neverReached.length === 0) return [];
+  return [
+    "  (coverage, not failures: interleavings no run made; what each needed to happen once:)",
+    ...neverReached.map((k) => `    ${k}: ${SOMETIMES[k] ?? "(not a scenario interleaving)"}`),
+  ];
+}
+
 /** A "large" VMO for the real-sizes counters (issue 13.4), in pages. */
 const LARGE_PAGES = 256;
 /** "Many" VMOs on one pager, for the real-sizes counters. */

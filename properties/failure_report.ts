@@ -23,6 +23,11 @@ export interface ReportOptions {
   readonly service?: string | null;
   /** The checker set the case was judged by, when the replay must name it (`--checkers`). */
   readonly checkers?: string;
+  /**
+   * The names of the caller's own checkers the case was judged by besides a named set: the
+   * replay command cannot run them, so the report says so and how to replay with them instead.
+   */
+  readonly ownCheckers?: readonly string[];
 }
 
 /** The project tree these modules live in (where `deno task` runs pagersim's commands). */
@@ -180,5 +185,29 @@ export function formatFailure(result: CaseResult, options: ReportOptions = {}): 
         `or pass pagerProperty's serviceModule option so this line names it)`,
       ]
       : []),
+    ...ownCheckersNote(v, options),
   ].join("\n");
+}
+
+/**
+ * The lines saying a replay command runs without the caller's own checkers (a property's
+ * monitors beyond a named set): a user's replay of a failure only its own checker saw ran
+ * `verdict: pass` and exit 0, with nothing said.
+ */
+function ownCheckersNote(v: CaseResult["verdict"], options: ReportOptions): string[] {
+  const own = options.ownCheckers ?? [];
+  if (own.length === 0 || options.file !== undefined) return [];
+  const theirs = v.kind === "invariant" && own.includes(v.invariant);
+  return [
+    `  (this replay judges by repro's checkers (${
+      options.checkers ?? (options.service !== undefined ? "kernel+service" : "kernel")
+    }) only: your own checker${own.length > 1 ? "s" : ""} ${own.join(", ")} ${
+      own.length > 1 ? "are" : "is"
+    } not part of it${
+      theirs ? `, and this failure is ${v.invariant}'s, so the replay passes` : ""
+    }. To replay with ${
+      own.length > 1 ? "them" : "it"
+    }, run your property again with the seed and path fast-check prints with this ` +
+    `failure: fc.assert(property, { seed, path, endOnFailure: true }))`,
+  ];
 }

@@ -18,7 +18,7 @@ import {
 } from "./arbitraries.ts";
 import { type CaseResult, checkCase } from "./check_case.ts";
 import { formatFailure, pasteablePath, type ReportOptions } from "./failure_report.ts";
-import { checkerSetName } from "./checker_sets.ts";
+import { checkerSet, checkerSetName } from "./checker_sets.ts";
 import { contractOf, type ServiceContract } from "../scenario/service_contract.ts";
 
 /**
@@ -79,7 +79,7 @@ export class PagerPropertyFailure extends Error {
     /** The failing case and its settled run. */
     readonly result: CaseResult,
     /** How its replay line names the caller's service module and checker set. */
-    replay: Pick<ReportOptions, "service" | "checkers"> = {},
+    replay: Pick<ReportOptions, "service" | "checkers" | "ownCheckers"> = {},
   ) {
     super(formatFailure(result, replay));
   }
@@ -155,7 +155,7 @@ function replayFlags(
   scenario: import("../scenario/schema.ts").Scenario,
   monitors: () => readonly Monitor[],
   options: PagerPropertyOptions,
-): Pick<ReportOptions, "service" | "checkers"> {
+): Pick<ReportOptions, "service" | "checkers" | "ownCheckers"> {
   const own = new Set(Object.keys(options.services ?? {}));
   const usesOwn = scenario.pagers.some((p) =>
     p.service.kind === "custom" && p.service.name !== undefined && own.has(p.service.name)
@@ -165,8 +165,14 @@ function replayFlags(
   const service = !usesOwn ? undefined : m === undefined ? null : pasteablePath(m);
   const set = checkerSetName(monitors);
   const fallback = service !== undefined ? "kernel+service" : "kernel";
+  // A set of the caller's own: the checkers repro runs are the named set's, the rest are theirs.
+  const named = new Set((checkerSet("kernel+service")?.() ?? []).map((c) => c.name));
+  const ownCheckers = set !== null ? [] : [
+    ...new Set(monitors().map((c) => c.name).filter((n) => !named.has(n))),
+  ];
   return {
     ...(service !== undefined ? { service } : {}),
     ...(set !== null && set !== fallback ? { checkers: set } : {}),
+    ...(ownCheckers.length > 0 ? { ownCheckers } : {}),
   };
 }

@@ -49,6 +49,73 @@ export function withoutCoverageFlag(args: readonly string[]): string[] {
   return out;
 }
 
+/** Deno flags of `deno run` that name the configuration (import map) and take a separate value. */
+const CONFIG_VALUE_FLAGS = new Set(["--config", "-c", "--import-map", "--lock"]);
+/** Deno flags that take a separate value but say nothing of the configuration. */
+const OTHER_VALUE_FLAGS = new Set([
+  "--cert",
+  "--location",
+  "--seed",
+  "--unsafely-ignore-certificate-errors",
+]);
+
+/**
+ * The configuration flags (`--config`, `--import-map`, `--lock`, `--no-config`, ...) of a
+ * `deno run` command line `argv` (the process's own, `deno run ... module args`), made
+ * absolute against `cwd`: those before the module, the command's own arguments are not
+ * Deno's. A rerun without them loses the project's import map: a service of another project
+ * importing `pagersim/constants` would not load.
+ */
+export function configFlags(argv: readonly string[], cwd: string): string[] {
+  const out: string[] = [];
+  const run = argv.indexOf("run");
+  if (run < 0) return out;
+  for (let i = run + 1; i < argv.length; i++) {
+    const a = argv[i];
+    if (!a.startsWith("-")) break; // the module: what follows is the command's
+    const eq = a.indexOf("=");
+    const name = eq < 0 ? a : a.slice(0, eq);
+    if (CONFIG_VALUE_FLAGS.has(name)) {
+      const value = eq < 0 ? argv[++i] : a.slice(eq + 1);
+      if (value === undefined) break;
+      out.push(`${name === "-c" ? "--config" : name}=${resolve(cwd, value)}`);
+    } else if (OTHER_VALUE_FLAGS.has(name) && eq < 0) {
+      i++;
+    } else if (name === "--no-config" || name === "--no-lock") {
+      out.push(name);
+    }
+  }
+  return out;
+}
+
+/**
+ * The configuration this process runs with, to give the rerun: its own command line's
+ * `--config`/`--import-map` where the host shows it (Linux /proc, readable with -A, as the
+ * README's "In another project" tasks run), else the deno.json(c) nearest the working
+ * directory (where `deno task` runs), else none.
+ */
+export function parentConfigFlags(cwd: string = Deno.cwd()): string[] {
+  try {
+    const argv = Deno.readTextFileSync("/proc/self/cmdline").split("\0");
+    return configFlags(argv, cwd);
+  } catch {
+    // not Linux, or no read access to /proc: look for the project's deno.json
+  }
+  for (let dir = resolve(cwd);; dir = dirname(dir)) {
+    for (const name of ["deno.json", "deno.jsonc"]) {
+      try {
+        if (Deno.statSync(`${dir}/${name}`).isFile) return [`--config=${dir}/${name}`];
+      } catch {
+        // keep looking
+      }
+    }
+    if (dirname(dir) === dir) return [];
+  }
+}
+
+/** The render child's exit status when the service never loaded (it has said so). */
+const NEVER_LOADED = 3;
+
 /** How a command runs itself under coverage. */
 export interface CoverageRun {
   /** The report folder (DIR). */
@@ -61,6 +128,8 @@ export interface CoverageRun {
   readonly servicePath: string | null;
   /** Deno flags the command's task adds besides permissions (e.g. `--v8-flags=...`). */
   readonly denoFlags?: readonly string[];
+  /** The rerun's configuration flags; default: this process's own ({@link parentConfigFlags}). */
+  readonly configFlags?: readonly string[];
 }
 
 /**
@@ -87,6 +156,7 @@ export async function runUnderCoverage(run: CoverageRun): Promise<number> {
       "run",
       ...heldPermissions(),
       ...(run.denoFlags ?? []),
+      ...(run.configFlags ?? parentConfigFlags()),
       `--coverage=${raw}`,
       fileURLToPath(run.module),
       ...withoutCoverageFlag(run.args),
@@ -105,7 +175,9 @@ export async function runUnderCoverage(run: CoverageRun): Promise<number> {
     ],
     stdin: "null",
   }).spawn().status;
-  if (!render.success) console.error(`coverage: rendering ${dir} failed (exit ${render.code})`);
+  if (!render.success && render.code !== NEVER_LOADED) {
+    console.error(`coverage: rendering ${dir} failed (exit ${render.code})`);
+  }
   return child.code !== 0 || render.success ? child.code : render.code;
 }
 
@@ -141,6 +213,24 @@ export function serviceFiles(map: CoverageMap, root: string, servicePath: string
   return [servicePath, ...own.filter((f) => f !== servicePath).sort()];
 }
 
+/** Shown relative to the working directory when inside it. */
+function shown(p: string): string {
+  const rel = relative(Deno.cwd(), p);
+  return rel.startsWith("..") || isAbsolute(rel) ? p : rel;
+}
+
+/**
+ * What a campaign whose service never loaded prints instead of a report (the command's
+ * own error, above, says why): no coverage of it exists, and the kernel's alone would read
+ * as the campaign's.
+ */
+export function neverLoadedLines(servicePath: string, dir: string): string[] {
+  return [
+    `coverage: error: the service never loaded (${shown(servicePath)}): no run executed it, ` +
+    `so no report was written to ${shown(dir)} (the command's error above says why)`,
+  ];
+}
+
 /** The summary lines of a campaign's coverage. */
 export function campaignSummary(
   map: CoverageMap,
@@ -148,17 +238,14 @@ export function campaignSummary(
   servicePath: string | null,
   dir: string,
 ): string[] {
-  const shown = (p: string) => {
-    const rel = relative(Deno.cwd(), p);
-    return rel.startsWith("..") || isAbsolute(rel) ? p : rel;
-  };
+  if (servicePath !== null && !map.files().includes(servicePath)) {
+    return neverLoadedLines(servicePath, dir);
+  }
   const kernel = sumFiles(map, (f) => f.startsWith(`${root}/kernel/`));
   const kernelText = `kernel ${formatPct(kernel.lines.covered, kernel.lines.total)}% lines`;
   const lines: string[] = [];
   if (servicePath === null) {
     lines.push(`coverage: ${kernelText} (no --service: built-in services only)`);
-  } else if (!map.files().includes(servicePath)) {
-    lines.push(`coverage: service never loaded (${shown(servicePath)}), ${kernelText}`);
   } else {
     const files = serviceFiles(map, root, servicePath);
     const s = sumFiles(map, (f) => files.includes(f));
@@ -183,11 +270,19 @@ export function campaignSummary(
 /** The render child: `deno run ... campaign.ts DIR [SERVICE]`. */
 async function renderMain(dir: string, servicePath: string | null): Promise<number> {
   const root = resolve(fileURLToPath(new URL("..", import.meta.url)));
-  const converted = convertRaw(
-    `${dir}/raw`,
-    `${dir}/c8`,
-    countsForCampaign(root, denoDir(), servicePath),
-  );
+  const counts = countsForCampaign(root, denoDir(), servicePath);
+  let serviceRan = false;
+  const converted = convertRaw(`${dir}/raw`, `${dir}/c8`, (path) => {
+    if (path === servicePath) serviceRan = true;
+    return counts(path);
+  });
+  if (servicePath !== null && !serviceRan) {
+    // No report: one of the kernel alone would read as the campaign's, and an older report
+    // in DIR would too.
+    for (const f of ["index.html", "lcov.info"]) await Deno.remove(`${dir}/${f}`).catch(() => {});
+    for (const line of neverLoadedLines(servicePath, dir)) console.error(line);
+    return NEVER_LOADED;
+  }
   for (const m of converted.missing) {
     console.error(`warning: ${m}: no emitted code in Deno's cache`);
   }

@@ -1,5 +1,10 @@
 import { strict as assert } from "node:assert";
-import { serviceFiles, withoutCoverageFlag } from "./campaign_coverage.ts";
+import {
+  campaignSummary,
+  configFlags,
+  serviceFiles,
+  withoutCoverageFlag,
+} from "./campaign_coverage.ts";
 
 const SERVICE = "quality/testdata/unreachable_service.ts";
 const SOURCE = Deno.readTextFileSync(SERVICE).split("\n");
@@ -78,4 +83,43 @@ Deno.test("a service's coverage counts the modules of its own folder it loaded, 
   ]);
   // A service at the project root counts alone (the root holds the whole project).
   assert.deepEqual(serviceFiles(map, "/p", "/p/svc.ts"), ["/p/svc.ts"]);
+});
+
+Deno.test("the coverage rerun keeps the --config of another project's task, so its import map still resolves", () => {
+  // README's "In another project" fuzz task, as /proc/self/cmdline shows it.
+  const argv = [
+    "deno",
+    "run",
+    "-A",
+    "--v8-flags=--single-threaded-gc",
+    "--config",
+    "deno.json",
+    "../pagersim/cli/fuzz.ts",
+    "--service",
+    "blob_pager.ts",
+    "--config",
+    "not-deno-s.json",
+  ];
+  assert.deepEqual(configFlags(argv, "/home/u/blobproj"), ["--config=/home/u/blobproj/deno.json"]);
+  assert.deepEqual(
+    configFlags(
+      ["deno", "run", "-c=a.json", "--seed", "3", "--import-map", "/m.json", "x.ts"],
+      "/p",
+    ),
+    ["--config=/p/a.json", "--import-map=/m.json"],
+  );
+  assert.deepEqual(configFlags(["deno", "run", "--no-config", "x.ts", "--lock", "l"], "/p"), [
+    "--no-config",
+  ]);
+});
+
+Deno.test("a service that never loaded gets no report line that reads as valid", () => {
+  const map = { files: () => ["/p/kernel/kernel.ts"] } as unknown as Parameters<
+    typeof campaignSummary
+  >[0];
+  const lines = campaignSummary(map, "/p", "/u/blob_pager.ts", "/u/cov");
+  assert.equal(lines.length, 1);
+  assert.match(lines[0], /^coverage: error: the service never loaded \(\/u\/blob_pager\.ts\)/);
+  assert.match(lines[0], /no report was written to \/u\/cov/);
+  assert.doesNotMatch(lines.join("\n"), /index\.html|kernel \d/);
 });

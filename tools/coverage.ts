@@ -50,7 +50,8 @@ const FLAGS = {
   help: { type: "boolean" as const, help: "show this help" },
 };
 
-const USAGE = usage("deno task coverage", "[--out DIR] [--raw RAW]", FLAGS) + `
+/** The command's `--help` text; its first line is the usage README's command table shows. */
+export const USAGE: string = usage("deno task coverage", "[--out DIR] [--raw RAW]", FLAGS) + `
 
 Runs the test suite (the command of \`deno task test\`) under V8 coverage,
 renders the result with c8 onto the TypeScript sources (text summary;

@@ -4,7 +4,7 @@
  * CI script feeds it the folder its one test run wrote.
  */
 import { strict as assert } from "node:assert";
-import { GATES, testTaskArgs, UNCOVERED_CHILDREN } from "./coverage.ts";
+import { GATES, testTaskArgs, UNCOVERED_CHILDREN, USAGE } from "./coverage.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 const DENO = Deno.execPath();
@@ -141,4 +141,13 @@ Deno.test("the preload leaves this process covered and its children uncovered", 
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+// A user read `[--raw DIR]` in README's table and `[--out DIR] [--raw RAW]` in --help.
+Deno.test("README's command table shows the usage --help prints", async () => {
+  const readme = await Deno.readTextFile(`${ROOT}/README.md`);
+  const row = /^\| `(deno task coverage[^`]*)` \|/m.exec(readme)?.[1];
+  const help = /^usage: (deno task coverage .*)$/m.exec(USAGE)?.[1];
+  assert.ok(help !== undefined, USAGE);
+  assert.equal(row, help);
 });
