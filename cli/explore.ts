@@ -55,6 +55,17 @@ import { Stopwatch } from "../fuzz/clock.ts";
 /** Seconds between progress lines on stderr when it is not a terminal (redrawn twice a second on one). */
 const PLAIN_PROGRESS_SECONDS = 5;
 
+/** `--progress-every S` in seconds (at least 0.1), or the default for where stderr goes. */
+function progressEvery(values: Record<string, string | boolean | undefined>, tty: boolean): number {
+  const v = values["progress-every"];
+  if (v === undefined) return tty ? 0.5 : PLAIN_PROGRESS_SECONDS;
+  const n = Number(v);
+  if (typeof v !== "string" || !/^\d+(\.\d+)?$/.test(v) || !(n >= 0.1)) {
+    throw new UsageError(`--progress-every must be a number of seconds, at least 0.1, got "${v}"`);
+  }
+  return n;
+}
+
 /** What a running bound's progress line says besides the counts. */
 export interface ProgressPace {
   /** Seconds since the bound began. */
@@ -172,6 +183,12 @@ const FLAGS: Record<string, FlagSpec> = {
     help: "a split task hands its unexplored subtrees back to the workers after N executions " +
       `(default ${DEFAULT_TASK_BUDGET}; all: never); never depends on time`,
   },
+  "progress-every": {
+    type: "string",
+    value: "S",
+    help: "print the running bound's progress on stderr every S seconds (default 0.5 on a " +
+      `terminal, else ${PLAIN_PROGRESS_SECONDS}; at least 0.1)`,
+  },
   "no-private-steps": {
     type: "boolean",
     help: "also preempt just before private steps (on a VMO only the thread can name)",
@@ -228,6 +245,7 @@ export function taskBudgetFlag(values: Record<string, string | boolean | undefin
 
 async function main(): Promise<number> {
   const { values } = parseFlags(Deno.args, FLAGS);
+  const progressSeconds = progressEvery(values, Deno.stderr.isTerminal());
   if (values.help) {
     console.log(USAGE);
     return 0;
@@ -339,7 +357,7 @@ async function main(): Promise<number> {
       Deno.stderr.writeSync(encoder.encode(`\r\x1b[2K${line}`));
       redrawn = true;
     } else console.error(line);
-  }, (ttyErr ? 0.5 : PLAIN_PROGRESS_SECONDS) * 1000);
+  }, progressSeconds * 1000);
   Deno.unrefTimer(ticker); // never what keeps the command alive
   const progress = (p: ExploreProgress) => {
     const secs = clock.seconds;

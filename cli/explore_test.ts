@@ -337,7 +337,16 @@ Deno.test("SIGTERM stops a --max-schedules exploration and says what was searche
 
 Deno.test("deno task explore: a long bound shows its progress on stderr at a steady pace, with its rate and, under --max-schedules, the time to the limit; stdout is unchanged", async () => {
   // user19: a 4-minute search printed a line every 30 s, with no rate and no estimate.
-  const r = await explore("--preemptions", "2", "--max-schedules", "2500");
+  // Every 0.2 s: at the default 5 s an idle machine finished the 2500 schedules before the first
+  // line (fx21); the line's pace is the flag's, its content is what is checked.
+  const r = await explore(
+    "--preemptions",
+    "2",
+    "--max-schedules",
+    "2500",
+    "--progress-every",
+    "0.2",
+  );
   assert.equal(r.code, 3, r.stderr);
   const lines = r.stderr.split("\n").filter((l) => l.startsWith("bound "));
   assert.ok(lines.length >= 1, `progress lines on stderr: ${r.stderr}`);
@@ -349,6 +358,15 @@ Deno.test("deno task explore: a long bound shows its progress on stderr at a ste
   }
   assert.doesNotMatch(r.stdout, /executions\/s/, "the running lines are not stdout's");
   assert.match(r.stdout, /^stopped at the schedule limit 2500: not exhaustive/m);
+});
+
+Deno.test("--progress-every: a bad value is one usage line naming it, before any search", async () => {
+  for (const bad of ["0.05", "fast"]) {
+    const r = await explore("--preemptions", "0", "--progress-every", bad);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /--progress-every must be a number of seconds, at least 0\.1, got/);
+    assert.doesNotMatch(r.stdout, /^explore:/m);
+  }
 });
 
 Deno.test("runningLine: no estimate without a limit, and says why", async () => {
