@@ -5,10 +5,18 @@
  * @module
  */
 
-import { cpus } from "node:os";
 import { wallMs } from "../fuzz/clock.ts";
 import { type FlagSpec, intFlag } from "./args.ts";
 import { RUN_LIMIT_FLAGS } from "./_run_limits.ts";
+
+/**
+ * The host's logical cores (at least 1). `navigator.hardwareConcurrency` needs no `--allow-sys`
+ * (node:os `cpus()` did), so a test that imports a campaign command runs under `deno task test`'s
+ * permissions.
+ */
+function cores(): number {
+  return Math.max(1, navigator.hardwareConcurrency ?? 1);
+}
 
 /** --seconds, --workers, --seed, --max-shrink, the run limits, --json, --help (each campaign adds --runs). */
 export const CAMPAIGN_FLAGS: Record<string, FlagSpec> = {
@@ -20,7 +28,7 @@ export const CAMPAIGN_FLAGS: Record<string, FlagSpec> = {
   workers: {
     type: "string",
     value: "N",
-    help: `parallel workers (default: all cores, ${cpus().length} here)`,
+    help: `parallel workers (default: all cores, ${cores()} here)`,
   },
   seed: { type: "string", value: "N", help: "campaign seed (default: from the clock, printed)" },
   "max-shrink": { type: "string", value: "N", help: "shrink attempts per failure (default 2000)" },
@@ -53,7 +61,7 @@ export function campaignBudget(
   return {
     seconds,
     runs,
-    workers: intFlag(values, "workers", Math.max(1, cpus().length), 1, 256),
+    workers: intFlag(values, "workers", cores(), 1, 256),
     // The clock only picks a seed the user did not give; it is printed so the run can be repeated.
     seed: intFlag(values, "seed", Math.floor(wallMs() * 1000) % 2 ** 31, 0, 2 ** 31 - 1),
     maxShrink: intFlag(values, "max-shrink", 2000, 0, 1_000_000),
