@@ -235,6 +235,15 @@ const VMAR_CASES: [key: string, what: string][] = [
     "kernel/kernel_vmar.ts:388:26:BooleanLiteral:isU64(btiId)",
     "zx_bti_create: every BTI INVALID_ARGS",
   ],
+  // The region layout's `grantEdges` tail (fresh shard 3 of b573f09, gapM21).
+  [
+    "kernel/kernel_vmar.ts:212:7:LogicalOperator:specific && !region.flags.specific && flags.specific && !region.flags.specific",
+    "zx_vmar_allocate: SPECIFIC in a parent without CAN_MAP_SPECIFIC made",
+  ],
+  [
+    "kernel/kernel_vmar.ts:288:12:ConditionalExpression:false",
+    "zx_vmar_protect: PERM_WRITE granted on a mapping of a VMO handle without WRITE",
+  ],
 ];
 
 Deno.test({
