@@ -235,6 +235,15 @@ const VMAR_CASES: [key: string, what: string][] = [
     "kernel/kernel_vmar.ts:388:26:BooleanLiteral:isU64(btiId)",
     "zx_bti_create: every BTI INVALID_ARGS",
   ],
+  // The region layout's `grantEdges` tail (fresh shard 3 of b573f09, gapM21).
+  [
+    "kernel/kernel_vmar.ts:212:7:LogicalOperator:specific && !region.flags.specific && flags.specific && !region.flags.specific",
+    "zx_vmar_allocate: SPECIFIC in a parent without CAN_MAP_SPECIFIC made",
+  ],
+  [
+    "kernel/kernel_vmar.ts:288:12:ConditionalExpression:false",
+    "zx_vmar_protect: PERM_WRITE granted on a mapping of a VMO handle without WRITE",
+  ],
 ];
 
 Deno.test({
@@ -567,6 +576,16 @@ const SYSCALLS_CASES: [key: string, what: string][] = [
   [
     "kernel/syscalls.ts:1266:12:ConditionalExpression:true",
     "an allocation failure injected whatever the handle lookups say",
+  ],
+  // An allocating call that succeeds without asking the injection hook (program/alloc_point.ts):
+  // no argument check left out, yet injected failures never reach it (fresh shard 3 of b573f09).
+  [
+    "kernel/syscalls.ts:1266:12:ConditionalExpression:false @end+1:83",
+    "no allocating call asks the allocation-failure hook (a handle check always failing)",
+  ],
+  [
+    "kernel/syscalls.ts:1264:38:ConditionalExpression:false",
+    "zx_pager_supply_pages never asks the allocation-failure hook (an alignment check always failing)",
   ],
   // Waits on an event signalled by hand (`signalLayout`, the judge's `programSignalLayouts`).
   [

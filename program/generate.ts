@@ -989,6 +989,49 @@ class CallBuilder {
     this.#regionEdges();
     this.#childCounts();
     this.#protectEdges();
+    this.#grantEdges();
+  }
+
+  /**
+   * The end of a region layout, with no draws (session 21, gapM21): what a parent region and a
+   * VMO handle do not grant. A SPECIFIC sub-region asked of a region made without
+   * CAN_MAP_SPECIFIC is ACCESS_DENIED (`VmAddressRegion::CreateSubVmarInternal`: "if (specific
+   * && !(flags_ & VMAR_FLAG_CAN_MAP_SPECIFIC)) return ZX_ERR_ACCESS_DENIED", vm_address_region.cc
+   * @ gnoliyil/fuchsia), and PERM_WRITE protected onto a mapping of a VMO handle without WRITE is
+   * ACCESS_DENIED (zx_vmar_protect.md: "insufficient privileges to make the requested
+   * protection"; `VmMapping::ProtectLocked` checks the rights the mapping was made with). Random
+   * draws and the other tails ask neither: the first is asked only with CAN_MAP_SPECIFIC given
+   * (itself refused), the second never with a handle lacking WRITE.
+   */
+  #grantEdges(): void {
+    const ps = this.#ps;
+    const loose = this.#emit({
+      call: "zx_vmar_allocate",
+      args: [{ vmar: 0 }, ZX_VM_CAN_MAP_READ | ZX_VM_CAN_MAP_WRITE, 0, 2 * ps],
+    }, null);
+    this.#emit({
+      call: "zx_vmar_allocate",
+      args: [{ h: loose }, ZX_VM_SPECIFIC | ZX_VM_CAN_MAP_READ, 0, ps],
+    }, null);
+    const region = this.#rwRegion(2);
+    const vmo = this.#emit({ call: "zx_vmo_create", args: [ps, 0] }, null);
+    const readOnly = this.#emit({
+      call: "zx_handle_duplicate",
+      args: [{ h: vmo }, ZX_DEFAULT_VMO_RIGHTS & ~ZX_RIGHT_WRITE],
+    }, null);
+    const mapping = this.#emit({
+      call: "zx_vmar_map",
+      args: [{ h: region }, ZX_VM_PERM_READ | ZX_VM_SPECIFIC, 0, { h: readOnly }, 0, ps],
+    }, null);
+    this.#emit({
+      call: "zx_vmar_protect",
+      args: [
+        { h: region },
+        ZX_VM_PERM_READ | ZX_VM_PERM_WRITE,
+        { addr: mapping, plus: 0 },
+        ps,
+      ],
+    }, null);
   }
 
   /**

@@ -95,6 +95,7 @@ import {
 import { StateSignatures } from "./state_signature.ts";
 import { pinnedVmo } from "./anon_op_range.ts";
 import { pinPages } from "./pin_holds.ts";
+import { AllocPoint } from "./alloc_point.ts";
 
 /** A handle value the kernel never hands out (values step by 0x10 from 0x10). */
 export const INVALID_HANDLE = 0x7fff_fff8;
@@ -215,6 +216,8 @@ interface Shared {
   readonly firstDetach: Map<number, string>;
   /** Allocation failures are injected (the run's `allocFailPercent`). */
   readonly allocFailures: boolean;
+  /** Which calls reached the allocation-failure hook (program/alloc_point.ts). */
+  readonly allocPoint: AllocPoint;
   /** The last `ret` event of each thread (what the trace says its call handed back). */
   readonly rets: Map<number, KernelEvent & { k: "ret" }>;
   /** The last `call` event of each thread (what the trace says its call was given). */
@@ -944,6 +947,7 @@ function* programThread(sys: Sys, t: number, s: Shared): ThreadBody {
     s.stores.set(sys.tid, []);
     s.calls.delete(sys.tid);
     s.observed.delete(sys.tid);
+    s.allocPoint.start(sys.tid);
     const gen = invoke(sys, call.call, args);
     gen.next(); // the kernel call's own scheduling point: already taken above
     let r = gen.next();
@@ -966,6 +970,8 @@ function* programThread(sys: Sys, t: number, s: Shared): ThreadBody {
       shapeOfKind(`t${t}#${c} ${call.call}`, call.call, r.value);
       signalPacketShown(`t${t}#${c} ${call.call}`, result, s.observed.get(sys.tid));
     }
+    const skipped = memory ? undefined : s.allocPoint.end(sys.tid, call.call, result.status);
+    if (skipped !== undefined) contractFailure(`t${t}#${c} ${call.call} ${skipped}`);
     const injected = mayRunOut && result.status === ZX_ERR_NO_MEMORY;
     if (
       call.call === "zx_object_get_info" && result.status === ZX_OK && args[2] !== undefined &&
@@ -1243,6 +1249,7 @@ export function runProgram(program: Program, options: ProgramRunOptions = {}): P
     calls: new Map(),
     observed: new Map(),
     allocFailures: allocFailPercent > 0,
+    allocPoint: new AllocPoint(kernel),
   };
   world.trace.listen((e) => {
     if (e.k === "detach" && !shared.firstDetach.has(e.vmo)) shared.firstDetach.set(e.vmo, e.why);
