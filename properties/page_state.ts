@@ -322,7 +322,10 @@ export class PageState extends StepMonitor {
     const v = this.vmoOf(call.args[0]);
     const st = this.#evictStatus;
     this.#evictCall = undefined;
+    // A handle the kernel's table no longer holds for this VMO (closed as the journal still
+    // names it) is syscall-contract's to judge: its BAD_HANDLE says nothing of the pages.
     if (v === undefined || v.source === null) return;
+    if (world.kernel.handles.entry(call.args[0] as number)?.object !== v) return;
     // The page asked for goes iff it may be evicted: a refusal left its slot as it was.
     const p = call.args[1] as number;
     if (Number.isInteger(p) && p >= 0 && p < v.slots.length) {
