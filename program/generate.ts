@@ -1815,6 +1815,47 @@ class CallBuilder {
    * made with, run.ts `childFixedSize`). Random draws seldom ask a clone for its info after its
    * parent's resize.
    */
+  /**
+   * The end of a thread that starts with a pin layout, with no draws and nothing that waits on a
+   * pager: a resizable two-page anonymous VMO written whole, resized to a page and a half and
+   * back to two pages, read whole (read-content R1): "The data in the VMO between the given size
+   * and the end of the VMO (i.e., the next page boundary) will be overritten with zeros"
+   * (reference/syscalls/vmo_set_size.md, FuchsiaOS/FuchsiaOS-docs-zh_CN), so page 1 reads its
+   * first half as written and zeros after it. Random draws resize to whole pages.
+   */
+  unalignedShrink(): void {
+    const ps = this.#ps;
+    const emit = (call: CallName, args: Arg[]) => this.#emit({ call, args }, null);
+    const vmo = emit("zx_vmo_create", [2 * ps, ZX_VMO_RESIZABLE]);
+    emit("zx_vmo_write", [{ h: vmo }, { bytes: 2 * ps, fill: 0x3c }, 0]);
+    emit("zx_vmo_set_size", [{ h: vmo }, ps + ps / 2]);
+    emit("zx_vmo_set_size", [{ h: vmo }, 2 * ps]);
+    emit("zx_vmo_read", [{ h: vmo }, 0, 2 * ps]);
+  }
+
+  /**
+   * The end of a thread that starts with a pin layout, with no draws and nothing that waits on a
+   * pager: `zx_vmo_create_child` of a pager VMO with no child type, with two types, with an
+   * unknown option bit and with an unaligned offset, each ZX_ERR_INVALID_ARGS ("*options* must
+   * contain exactly one of the following flags to specify the child type",
+   * docs/reference/syscalls/vmo_create_child.md @ vsrinivas/fuchsia; the program contract's
+   * `zx_vmo_create_child` and `unalignedChildOffset`). Random draws name one known type or
+   * garbage; a kernel that takes two types, or none, as a clone went unseen.
+   */
+  childOptionEdges(): void {
+    const ps = this.#ps;
+    const vmo = this.#pagerVmo(0, ps);
+    const child = (options: number, offset: number) =>
+      this.#emit({ call: "zx_vmo_create_child", args: [{ h: vmo }, options, offset, ps] }, null);
+    const clone = ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE;
+    child(0, 0);
+    child(ZX_VMO_CHILD_RESIZABLE, 0);
+    child(ZX_VMO_CHILD_SLICE | ZX_VMO_CHILD_REFERENCE, 0);
+    child(clone | ZX_VMO_CHILD_SLICE, 0);
+    child(clone | 1 << 20, 0);
+    child(clone, ps / 2);
+  }
+
   cloneKeepsSize(): void {
     const ps = this.#ps;
     const vmo = this.#pagerVmo(ZX_VMO_RESIZABLE, ps);
@@ -2256,6 +2297,8 @@ export function generateProgram(d: Draw, options: GenerateOptions = {}): Program
     e.cloneKeepsSize();
     e.offsetCloneCommit();
     e.sliceFirstReads();
+    e.childOptionEdges();
+    e.unalignedShrink();
     p = insertCalls(p, t, end, e.calls);
     const u = (t + 1) % threads;
     const r = new CallBuilder(d, p, u, p.threads[u].calls.length);

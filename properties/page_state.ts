@@ -18,18 +18,21 @@
  */
 
 import {
+  statusName,
   ZX_OK,
   ZX_PAGER_OP_DIRTY,
   ZX_PAGER_OP_FAIL,
   ZX_PAGER_OP_WRITEBACK_BEGIN,
   ZX_PAGER_OP_WRITEBACK_END,
   ZX_VMAR_OP_COMMIT,
+  ZX_VMO_OP_ALWAYS_NEED,
 } from "../kernel/constants.ts";
 import { present } from "../kernel/assert.ts";
 import type { KernelEvent, SlotKind } from "../kernel/events.ts";
 import { Page, type PageTouches, type Slot, slotKind, type Vmo } from "../kernel/objects.ts";
 import type { World } from "../sim/world.ts";
 import { AuxSnapshot } from "./_aux_snapshot.ts";
+import { EvictionOracle } from "./_evictable.ts";
 import { sameBytes, zeroPage } from "./_bytes.ts";
 import { StepSet } from "./_step_set.ts";
 import {
@@ -196,6 +199,11 @@ export class PageState extends StepMonitor {
   readonly #aux = new AuxSnapshot();
   /** The pins in force, by PMT handle ({@linkcode pinRange}). */
   readonly #pins = new Map<number, PinRange>();
+  /** Which pages may be evicted (spec 6.3), from the pins above and the ALWAYS_NEED hints. */
+  readonly #evict = new EvictionOracle();
+  /** This step's `kernel_evict` (its thread may have ended in the step) and its status. */
+  #evictCall: Call | undefined = undefined;
+  #evictStatus = 0;
   /**
    * The pages whose slot object or kind the last {@linkcode PageState.#compare} found changed,
    * the first `#changedN` (the array is reused): what {@linkcode PageState.#remember} rewrites.
@@ -242,6 +250,9 @@ export class PageState extends StepMonitor {
         const v = this.vmoOf(e.args[0]);
         if (v !== undefined) this.#userWrites.set(e.tid, v.root);
       } else if (this.#userWrites.size > 0) this.#userWrites.delete(e.tid); // (kept past its ret: judged at step end)
+      if (e.name === "zx_vmo_op_range" && e.args[1] === ZX_VMO_OP_ALWAYS_NEED) {
+        this.#hint(e.args, false);
+      }
     }
     // The handles of the syscall an event belongs to (one resumed from a block started earlier);
     // the events of one call come together, so the last call seen is asked first.
@@ -275,6 +286,10 @@ export class PageState extends StepMonitor {
         this.#detached.set(e.vmo, e.why);
         return;
       case "ret":
+        if (e.name === "kernel_evict" && call !== undefined) {
+          this.#evictCall = call;
+          this.#evictStatus = e.status;
+        }
         if (e.name === "zx_pager_supply_pages" && e.status === ZX_OK && call !== undefined) {
           this.#supplyRets.push(call);
         }
@@ -285,9 +300,57 @@ export class PageState extends StepMonitor {
             const pin = v === undefined ? undefined : pinRange(v, call.args, world.kernel.pageSize);
             if (pin !== undefined) this.#pins.set(e.handle, pin);
           } else if (e.name === "zx_pmt_unpin") this.#pins.delete(call.args[0] as number);
+          else if (e.name === "zx_vmo_op_range" && call.args[1] === ZX_VMO_OP_ALWAYS_NEED) {
+            this.#hint(call.args, true);
+          }
         }
         return;
     }
+  }
+
+  /** An ALWAYS_NEED hint's call (`done` false) or its ZX_OK return ({@linkcode EvictionOracle}). */
+  #hint(args: readonly unknown[], done: boolean): void {
+    const v = this.vmoOf(args[0]);
+    if (v !== undefined) this.#evict.hint(v, args[2], args[3], v.pageSize, done);
+  }
+
+  /**
+   * A `kernel_evict` step: the pages the kernel offers the environment for eviction now must be
+   * exactly those spec 6.3 allows ({@linkcode EvictionOracle.compare}).
+   */
+  #checkOffered(world: World, call: Call): void {
+    const v = this.vmoOf(call.args[0]);
+    const st = this.#evictStatus;
+    this.#evictCall = undefined;
+    // A handle the kernel's table no longer holds for this VMO (closed as the journal still
+    // names it) is syscall-contract's to judge: its BAD_HANDLE says nothing of the pages.
+    if (v === undefined || v.source === null) return;
+    if (world.kernel.handles.entry(call.args[0] as number)?.object !== v) return;
+    // The page asked for goes iff it may be evicted: a refusal left its slot as it was.
+    const p = call.args[1] as number;
+    if (Number.isInteger(p) && p >= 0 && p < v.slots.length) {
+      const kind = slotKind(v.slots[p]);
+      if (st === ZX_OK && kind !== "absent") {
+        this.fail(
+          "K26",
+          `vmo${v.koid} page ${p}: kernel_evict returned ZX_OK, the page stays ${kind}`,
+        );
+      }
+      if (st !== ZX_OK && this.#evict.evictable(v, p, kind, this.#pinnedAt(v, p)) === true) {
+        this.fail(
+          "K26",
+          `vmo${v.koid} page ${p} (clean, unpinned, no ALWAYS_NEED): kernel_evict refused it (${
+            statusName(st)
+          }) (spec 6.3)`,
+        );
+      }
+    }
+    const why = this.#evict.compare(
+      v,
+      world.kernel.evictablePages(call.args[0] as number),
+      (p) => this.#pinnedAt(v, p),
+    );
+    if (why !== null) this.fail("K26", `${why} (spec 6.3)`);
   }
 
   /** Whether this step can have changed `vmo`'s slots. */
@@ -349,6 +412,7 @@ export class PageState extends StepMonitor {
       }
       if (!same) this.#remember(vmo, before);
     }
+    if (this.#evictCall !== undefined) this.#checkOffered(world, this.#evictCall);
     const supplyRets = this.#supplyRets;
     for (let i = 0; i < supplyRets.length; i++) {
       const call = supplyRets[i];
@@ -534,7 +598,11 @@ export class PageState extends StepMonitor {
       // A VMO detached earlier emits no second detach when it dies: its death frees every page.
       if (why === "vmo-dead" || vmo.dead) return;
       if (why === "detach" && (was.kind === "clean" || was.kind === "marker")) return;
-      if (cause.evict && was.kind === "clean") return;
+      if (
+        cause.evict && this.#evict.evictable(vmo, p, was.kind, this.#pinnedAt(vmo, p)) !== false
+      ) {
+        return;
+      }
       if (cause.writeback && was.kind === "zero") return;
       this.fail(why === "detach" ? "K13" : change, `${at} (${was.kind}) vanished`);
     }

@@ -751,7 +751,7 @@ export class ReadContent extends StepMonitor {
         for (const c of node.clones) c.limit = Math.max(0, Math.min(c.limit, pages - c.offset));
       }
       node.pages = pages;
-      if (size % ps !== 0) node.content.set(pages - 1, UNKNOWN);
+      if (size % ps !== 0) zeroTail(node, pages - 1, size % ps);
     } else if (node.kind === "clone") {
       if (pages < node.pages) {
         for (const p of [...node.own.keys()]) if (p >= pages) node.own.delete(p);
@@ -880,6 +880,24 @@ function isZero(call: Call): boolean {
 
 function isPagerRoot(node: Node): boolean {
   return node.kind === "root" && !node.anonymous;
+}
+
+/**
+ * An unaligned `zx_vmo_set_size` of root `r`: "The data in the VMO between the given size and the
+ * end of the VMO (i.e., the next page boundary) will be overwritten with zeros"
+ * (reference/syscalls/vmo_set_size.md, FuchsiaOS/FuchsiaOS-docs-zh_CN, the upstream text). A known
+ * last page keeps its first `tail` bytes and reads zeros after them; an anonymous absent one
+ * reads zeros whole; one not known stays unknown. (A pager page evicted before the resize is
+ * supplied again later, and the supply sets what it holds.)
+ */
+function zeroTail(r: RootNode, page: number, tail: number): void {
+  const c = r.content.get(page);
+  if (c instanceof Uint8Array) {
+    const z = c.slice();
+    z.fill(0, tail);
+    r.content.set(page, z);
+  } else if (c === undefined && r.anonymous) return;
+  else r.content.set(page, UNKNOWN);
 }
 
 function markAllUnknown(r: RootNode): void {
