@@ -724,8 +724,21 @@ export class DirtyState extends StepMonitor {
       [...calls].some((c) => SETS_MODIFIED.has(c));
   }
 
+  /**
+   * K25, a resetting query clears the flag: "if a `zx_vmo_write()` is followed by two consecutive
+   * `zx_pager_query_vmo_stats()` with the ZX_PAGER_RESET_VMO_STATS option, only the first of those
+   * will see `modified` set" (docs/reference/syscalls/pager_query_vmo_stats.md @ gnoliyil/fuchsia
+   * 147df322). A VMO still modified after a step that queried it with RESET was marked again in
+   * that step, by a call that modifies or a store (`#mayMarkModified`), or the reset was lost.
+   */
+  #judgeReset(vmo: Vmo): void {
+    if (!this.#resetQueries.has(vmo) || this.#mayMarkModified(vmo, this.#stepCalls())) return;
+    this.#fail("K25", `vmo${vmo.koid} is still modified after a query of it with RESET`);
+  }
+
   /** K25 for one VMO's modified flag through the step (the step's calls asked only on a change). */
   #judgeModified(vmo: Vmo, was: boolean, now: boolean): void {
+    if (now && this.#resetQueries.size > 0) this.#judgeReset(vmo);
     if (was === now) return;
     const calls = this.#stepCalls();
     // Any write marks the VMO modified, also one by a call whose handle names another VMO (a
