@@ -1885,7 +1885,8 @@ class CallBuilder {
    * empty range too (the contract's `zx_pager_supply_pages`; vm_object_paged.cc @
    * misttech/fuchsia 056f3590). Then page 0 supplied and written, and two queries with
    * ZX_PAGER_RESET_VMO_STATS: "only the first of those will see `modified` set"
-   * (pager_query_vmo_stats.md @ gnoliyil/fuchsia 147df322; dirty-state K25). Last the VMO
+   * (pager_query_vmo_stats.md @ gnoliyil/fuchsia 147df322; dirty-state K25); then one with
+   * options 2, which the page does not name (INVALID_ARGS, the contract's). Last the VMO
    * detached and supplied empty again, within (ZX_OK: the range check comes before the detach
    * check) and past its end (OUT_OF_RANGE). Random draws supply an empty range past a VMO's
    * end, or reset a written VMO's stats twice, almost never.
@@ -1911,8 +1912,8 @@ class CallBuilder {
     }
     supply(0, ps, 0);
     emit("zx_vmo_write", [{ h: vmo }, { bytes: ps / 2, fill: 0x3d }, 0]);
-    for (let n = 0; n < 2; n++) {
-      emit("zx_pager_query_vmo_stats", [{ h: pager }, { h: vmo }, ZX_PAGER_RESET_VMO_STATS, 8]);
+    for (const options of [ZX_PAGER_RESET_VMO_STATS, ZX_PAGER_RESET_VMO_STATS, 2]) {
+      emit("zx_pager_query_vmo_stats", [{ h: pager }, { h: vmo }, options, 8]);
     }
     emit("zx_pager_detach_vmo", [{ h: pager }, { h: vmo }]);
     supply(ps, 0, 0);
