@@ -38,6 +38,7 @@ import {
   ZX_PAGER_OP_FAIL,
   ZX_PAGER_OP_WRITEBACK_BEGIN,
   ZX_PAGER_OP_WRITEBACK_END,
+  ZX_PAGER_RESET_VMO_STATS,
   ZX_RIGHT_ATTACH_VMO,
   ZX_RIGHT_DESTROY,
   ZX_RIGHT_DUPLICATE,
@@ -1961,6 +1962,49 @@ class CallBuilder {
   }
 
   /**
+   * The end of a thread that starts with a pin layout, after `zeroIntervalEnds`, with no draws
+   * and nothing that waits on a pager. A pager VMO of two pages and an aux of two: empty
+   * supplies at offset 3 pages (OUT_OF_RANGE) and 2 (ZX_OK, the end), and at aux offset 3 pages
+   * (OUT_OF_RANGE) and 2 (ZX_OK): `VmObjectPaged::SupplyPages` and `TakePages` range-check an
+   * empty range too (the contract's `zx_pager_supply_pages`; vm_object_paged.cc @
+   * misttech/fuchsia 056f3590). Then page 0 supplied and written, and two queries with
+   * ZX_PAGER_RESET_VMO_STATS: "only the first of those will see `modified` set"
+   * (pager_query_vmo_stats.md @ gnoliyil/fuchsia 147df322; dirty-state K25); then one with
+   * options 2, which the page does not name (INVALID_ARGS, the contract's). Last the VMO
+   * detached and supplied empty again, within (ZX_OK: the range check comes before the detach
+   * check) and past its end (OUT_OF_RANGE). Random draws supply an empty range past a VMO's
+   * end, or reset a written VMO's stats twice, almost never.
+   */
+  emptySuppliesAndReset(): void {
+    const ps = this.#ps;
+    const emit = (call: CallName, args: Arg[]) => this.#emit({ call, args }, null);
+    const pager = emit("zx_pager_create", [0]);
+    const port = emit("zx_port_create", [0]);
+    const vmo = emit("zx_pager_create_vmo", [{ h: pager }, 0, { h: port }, 0, 2 * ps]);
+    const aux = emit("zx_vmo_create", [2 * ps, 0]);
+    const supply = (offset: number, length: number, auxOffset: number) =>
+      emit("zx_pager_supply_pages", [
+        { h: pager },
+        { h: vmo },
+        offset,
+        length,
+        { h: aux },
+        auxOffset,
+      ]);
+    for (const [offset, auxOffset] of [[3, 0], [2, 0], [0, 3], [0, 2]]) {
+      supply(offset * ps, 0, auxOffset * ps);
+    }
+    supply(0, ps, 0);
+    emit("zx_vmo_write", [{ h: vmo }, { bytes: ps / 2, fill: 0x3d }, 0]);
+    for (const options of [ZX_PAGER_RESET_VMO_STATS, ZX_PAGER_RESET_VMO_STATS, 2]) {
+      emit("zx_pager_query_vmo_stats", [{ h: pager }, { h: vmo }, options, 8]);
+    }
+    emit("zx_pager_detach_vmo", [{ h: pager }, { h: vmo }]);
+    supply(ps, 0, 0);
+    supply(3 * ps, 0, 0);
+  }
+
+  /**
    * The end of a pin layout, with no draws of its own: a resizable pager VMO of one page grown
    * to three, whose new pages are zero intervals (spec 2.8.3), pinned through `bti` for write
    * (page 1) and for read (page 2). A pin of a pager VMO's zero interval commits it with no
@@ -2294,6 +2338,7 @@ export function generateProgram(d: Draw, options: GenerateOptions = {}): Program
     e.contiguousPartialZero();
     e.decommitBesidePin();
     e.zeroIntervalEnds();
+    e.emptySuppliesAndReset();
     e.cloneKeepsSize();
     e.offsetCloneCommit();
     e.sliceFirstReads();

@@ -600,6 +600,7 @@ export class DirtyState extends StepMonitor {
       const vmo = this.vmoOf(q.args[1]);
       const was = vmo === undefined ? undefined : this.#before.get(vmo);
       if (vmo === undefined || was === undefined) continue;
+      if (q.args[2] === ZX_PAGER_RESET_VMO_STATS) this.#judgeReset(vmo);
       if (q.modified !== 0 && q.modified !== ZX_PAGER_VMO_STATS_MODIFIED) {
         this.#fail(
           "K25",
@@ -722,6 +723,18 @@ export class DirtyState extends StepMonitor {
   #mayMarkModified(vmo: Vmo, calls: StepSet<string>): boolean {
     return this.#stored.has(vmo.koid) || this.#pins.some((pin) => pin.write && pin.root === vmo) ||
       [...calls].some((c) => SETS_MODIFIED.has(c));
+  }
+
+  /**
+   * K25, a successful resetting query clears the flag: "if a `zx_vmo_write()` is followed by two consecutive
+   * `zx_pager_query_vmo_stats()` with the ZX_PAGER_RESET_VMO_STATS option, only the first of those
+   * will see `modified` set" (docs/reference/syscalls/pager_query_vmo_stats.md @ gnoliyil/fuchsia
+   * 147df322). A VMO still modified after a step that queried it with RESET was marked again in
+   * that step, by a call that modifies or a store (`#mayMarkModified`), or the reset was lost.
+   */
+  #judgeReset(vmo: Vmo): void {
+    if (!vmo.modified || this.#mayMarkModified(vmo, this.#stepCalls())) return;
+    this.#fail("K25", `vmo${vmo.koid} is still modified after a query of it with RESET`);
   }
 
   /** K25 for one VMO's modified flag through the step (the step's calls asked only on a change). */
