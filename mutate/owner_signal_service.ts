@@ -31,6 +31,12 @@
  *   RequeueUnqueuedOnTimeout`: "Check that futex_wait() removes itself from the correct queue"), so a later wake of one there wakes the live
  *   waiter behind it. One wait names the pager as the futex's new owner (its block event must
  *   say so: the `wait-text` rule).
+ * - The service library's condition variable (services/sync.ts, as libsync's
+ *   `sync_condition_timedwait`, zircon/system/ulib/sync/include/lib/sync/condition.h: the mutex
+ *   is "atomically unlocked for the duration of the wait, then locked again before the function
+ *   returns"; "ZX_OK if |condition| was signaled or a spurious wake up occurred", "ZX_ERR_TIMED_OUT
+ *   if the wait timed out"): a wait nobody signals returns TIMED_OUT at its deadline, one a thread signals
+ *   under the mutex returns ZX_OK, and the pager holds the mutex after each.
  *
  * Then it supplies each READ packet whole.
  *
@@ -65,6 +71,7 @@ import type { Syscall } from "../kernel/yields.ts";
 import type { Sys } from "../sim/sys.ts";
 import type { PagerService } from "../services/service.ts";
 import { serveReads, supplyFromBacking } from "../services/service.ts";
+import { CondVar, Mutex } from "../services/sync.ts";
 
 const USER_1 = ZX_USER_SIGNAL_0 * 2;
 const USER_2 = ZX_USER_SIGNAL_0 * 4;
@@ -210,11 +217,41 @@ function* deadWaiters(sys: Sys): Syscall<void> {
   yield* await_(sys, pause, done, 4);
 }
 
+/**
+ * The condition variable's timed and signalled waits (see the module doc): TIMED_OUT at its
+ * deadline with no signal, ZX_OK once signalled, the mutex held again after each.
+ */
+function* condVarWaits(sys: Sys): Syscall<void> {
+  const mutex = new Mutex(sys, "owner-signal");
+  const cv = new CondVar(sys, "owner-signal");
+  const state = { ready: false };
+  yield* mutex.lock(sys);
+  expect(
+    "a CondVar.wait nobody signals",
+    yield* cv.wait(sys, mutex, sys.now + 8),
+    ZX_ERR_TIMED_OUT,
+  );
+  if (!mutex.held(sys)) throw new Error("CondVar.wait timed out without the mutex held again");
+  sys.spawn("cv-signaller", function* (s) {
+    yield* mutex.lock(s);
+    state.ready = true;
+    yield* cv.signal(s);
+    yield* mutex.unlock(s);
+  });
+  while (!state.ready) {
+    expect("a CondVar.wait with no deadline", yield* cv.wait(sys, mutex), ZX_OK);
+    if (!mutex.held(sys)) throw new Error("CondVar.wait returned without the mutex held again");
+  }
+  yield* mutex.unlock(sys);
+  if (mutex.held(sys)) throw new Error("the mutex is held after its last holder unlocked it");
+}
+
 /** The `owner-signal` service (see the module doc). */
 export const ownerSignal: PagerService = function* (sys, ctx) {
   yield* requeueOwners(sys);
   yield* parkedSignalWaits(sys);
   yield* deadWaiters(sys);
+  yield* condVarWaits(sys);
   yield* serveReads(sys, ctx, function* (packet, vmo) {
     yield* supplyFromBacking(sys, ctx, vmo, packet.offset, packet.length);
   });

@@ -7,7 +7,9 @@
 // A killed futex waiter woken in a live one's place (futex.ts:143:11 false) and a timed-out waiter
 // whose leave drops its whole queue (futex.ts:128:9 true) hang a live waiter; a wait naming an
 // owner that the trace does not name (kernel.ts:492:46) and a wait_one whose trace names no object
-// type (kernel.ts:876:29) fail `wait-text` (properties/_sync_wait_text.ts).
+// type (kernel.ts:876:29) fail `wait-text` (properties/_sync_wait_text.ts). A CondVar.wait that
+// returns ZX_OK at its deadline (services/sync.ts:188:12) or a Mutex.held that answers nothing
+// (:130:27) faults the pager (libsync's condition.h contract).
 import { strict as assert } from "node:assert";
 import { assertEverySeedPasses, judgeScenario } from "./_judge_scenario.ts";
 import { mirrorScenarioRun, sharedMirror } from "./mutant_mirror.ts";
@@ -15,7 +17,7 @@ import { mirrorScenarioRun, sharedMirror } from "./mutant_mirror.ts";
 // deno-lint-ignore no-explicit-any
 type Any = any;
 
-const mirror = sharedMirror(["kernel/kernel.ts", "kernel/futex.ts"]);
+const mirror = sharedMirror(["kernel/kernel.ts", "kernel/futex.ts", "services/sync.ts"]);
 
 const CASES: readonly [key: string, kind: string, message: RegExp][] = [
   [
@@ -53,6 +55,17 @@ const CASES: readonly [key: string, kind: string, message: RegExp][] = [
     'kernel/kernel.ts:876:29:StringLiteral:""',
     "invariant",
     /wait-text: t\d+ parked in zx_object_wait_one for signals 0x2000000 of vmo \d+, but the trace says signals 0x2000000 of {2}\d+/,
+  ],
+  // The service library's CondVar: a wait nobody signals is ZX_OK, a mutex never held.
+  [
+    "services/sync.ts:188:12:ConditionalExpression:false",
+    "thread-fault",
+    /a CondVar.wait nobody signals returned 0, upstream -21/,
+  ],
+  [
+    "services/sync.ts:130:27:BlockStatement:{}",
+    "thread-fault",
+    /CondVar.wait timed out without the mutex held again/,
   ],
 ];
 
