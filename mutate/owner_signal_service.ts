@@ -32,7 +32,7 @@
  *   waiter behind it. One wait names the pager as the futex's new owner (its block event must
  *   say so: the `wait-text` rule).
  * - The service library's condition variable (services/sync.ts, as libsync's
- *   `sync_condition_timedwait`, zircon/system/ulib/sync/include/lib/sync/condition.h: the mutex
+ *   `sync_condition_timedwait`, lib/sync/condition.h (Fuchsia's libsync): the mutex
  *   is "atomically unlocked for the duration of the wait, then locked again before the function
  *   returns"; "ZX_OK if |condition| was signaled or a spurious wake up occurred", "ZX_ERR_TIMED_OUT
  *   if the wait timed out"): a wait nobody signals returns TIMED_OUT at its deadline, one a thread signals
