@@ -22,6 +22,21 @@
  *   clears USER_SIGNAL_0 and sets USER_SIGNAL_1 asserts; one for an event's SIGNALED, which a
  *   signal clearing and setting SIGNALED in one call asserts (set after clear); one through a
  *   duplicate the pager then closes (CANCELED).
+ * - Dead and timed-out futex waiters. A killed thread leaves the wait queue it was in (it is
+ *   unblocked with ZX_ERR_INTERNAL_INTR_KILLED and never returns to user mode: `Thread::Kill`,
+ *   zircon/kernel/kernel/thread.cc @ vsrinivas/fuchsia 0060d78a), so a `zx_futex_wake` of one
+ *   wakes the live waiter queued behind it (futex_wake.md: "wake at most *wake_count* threads
+ *   waiting"), and a `zx_futex_requeue` of one moves it. A requeued waiter whose deadline passes
+ *   leaves the requeue futex's queue (upstream's core futex test `FutexTest.
+ *   RequeueUnqueuedOnTimeout`: "Check that futex_wait() removes itself from the correct queue"), so a later wake of one there wakes the live
+ *   waiter behind it. One wait names the pager as the futex's new owner (its block event must
+ *   say so: the `wait-text` rule).
+ * - The service library's condition variable (services/sync.ts, as libsync's
+ *   `sync_condition_timedwait`, lib/sync/condition.h (Fuchsia's libsync): the mutex
+ *   is "atomically unlocked for the duration of the wait, then locked again before the function
+ *   returns"; "ZX_OK if |condition| was signaled or a spurious wake up occurred", "ZX_ERR_TIMED_OUT
+ *   if the wait timed out"): a wait nobody signals returns TIMED_OUT at its deadline, one a thread signals
+ *   under the mutex returns ZX_OK, and the pager holds the mutex after each.
  *
  * Then it supplies each READ packet whole.
  *
@@ -45,6 +60,7 @@
 import {
   ZX_ERR_CANCELED,
   ZX_ERR_INVALID_ARGS,
+  ZX_ERR_TIMED_OUT,
   ZX_EVENT_SIGNALED,
   ZX_OK,
   ZX_RIGHT_SAME_RIGHTS,
@@ -55,6 +71,7 @@ import type { Syscall } from "../kernel/yields.ts";
 import type { Sys } from "../sim/sys.ts";
 import type { PagerService } from "../services/service.ts";
 import { serveReads, supplyFromBacking } from "../services/service.ts";
+import { CondVar, Mutex } from "../services/sync.ts";
 
 const USER_1 = ZX_USER_SIGNAL_0 * 2;
 const USER_2 = ZX_USER_SIGNAL_0 * 4;
@@ -150,10 +167,91 @@ function* parkedSignalWaits(sys: Sys): Syscall<void> {
   yield* sys.handleClose(event);
 }
 
+/**
+ * Dead and timed-out futex waiters (see the module doc): none is woken, moved or left queued in
+ * place of a live waiter behind it, and a wait naming an owner parks as that owner's.
+ */
+function* deadWaiters(sys: Sys): Syscall<void> {
+  const [word, from, to, pause, done] = [0, 0, 0, 0, 0].map(() => sys.futexWord(0));
+  const pager = sys.self;
+  const victims: number[] = [];
+  const park = (name: string, addr: number, owner: number, deadline: number, want: number) =>
+    sys.spawn(name, function* (s) {
+      expect(`${name}'s zx_futex_wait`, yield* s.futexWait(addr, 0, owner, deadline), want);
+      s.atomicAdd(done, 1);
+    });
+  const victim = (name: string, addr: number) =>
+    sys.spawn(name, function* (s) {
+      victims.push(s.self);
+      yield* s.futexWait(addr, 0, 0, ZX_TIME_INFINITE); // killed here: never returns to run on
+    });
+  // A killed waiter is no waiter: a wake of one wakes the live thread queued behind it.
+  victim("killed-waiter", word);
+  yield* rest(sys, pause);
+  park("owned-waiter", word, pager, ZX_TIME_INFINITE, ZX_OK);
+  yield* rest(sys, pause);
+  expect("the kill of a futex waiter", yield* sys.taskKill(victims[0]), ZX_OK);
+  expect("a wake of one past a killed waiter", yield* sys.futexWake(word, 1), ZX_OK);
+  yield* await_(sys, pause, done, 1);
+  // A killed waiter is not moved: a requeue of one moves the live thread behind it.
+  victim("killed-mover", from);
+  yield* rest(sys, pause);
+  park("moved-waiter", from, 0, ZX_TIME_INFINITE, ZX_OK);
+  yield* rest(sys, pause);
+  expect("the kill of a futex waiter", yield* sys.taskKill(victims[1]), ZX_OK);
+  expect(
+    "a requeue of one past a killed waiter",
+    yield* sys.futexRequeue(from, 0, 0, to, 1, 0),
+    ZX_OK,
+  );
+  expect("the wake of the requeue futex", yield* sys.futexWake(to, 1), ZX_OK);
+  yield* await_(sys, pause, done, 2);
+  // A requeued waiter that times out leaves the requeue futex (RequeueUnqueuedOnTimeout).
+  park("timed-waiter", from, 0, sys.now + 64, ZX_ERR_TIMED_OUT);
+  yield* rest(sys, pause);
+  park("late-waiter", from, 0, ZX_TIME_INFINITE, ZX_OK);
+  yield* rest(sys, pause);
+  expect("a requeue of two", yield* sys.futexRequeue(from, 0, 0, to, 2, 0), ZX_OK);
+  yield* await_(sys, pause, done, 3);
+  expect("a wake of one past a timed-out waiter", yield* sys.futexWake(to, 1), ZX_OK);
+  yield* await_(sys, pause, done, 4);
+}
+
+/**
+ * The condition variable's timed and signalled waits (see the module doc): TIMED_OUT at its
+ * deadline with no signal, ZX_OK once signalled, the mutex held again after each.
+ */
+function* condVarWaits(sys: Sys): Syscall<void> {
+  const mutex = new Mutex(sys, "owner-signal");
+  const cv = new CondVar(sys, "owner-signal");
+  const state = { ready: false };
+  yield* mutex.lock(sys);
+  expect(
+    "a CondVar.wait nobody signals",
+    yield* cv.wait(sys, mutex, sys.now + 8),
+    ZX_ERR_TIMED_OUT,
+  );
+  if (!mutex.held(sys)) throw new Error("CondVar.wait timed out without the mutex held again");
+  sys.spawn("cv-signaller", function* (s) {
+    yield* mutex.lock(s);
+    state.ready = true;
+    yield* cv.signal(s);
+    yield* mutex.unlock(s);
+  });
+  while (!state.ready) {
+    expect("a CondVar.wait with no deadline", yield* cv.wait(sys, mutex), ZX_OK);
+    if (!mutex.held(sys)) throw new Error("CondVar.wait returned without the mutex held again");
+  }
+  yield* mutex.unlock(sys);
+  if (mutex.held(sys)) throw new Error("the mutex is held after its last holder unlocked it");
+}
+
 /** The `owner-signal` service (see the module doc). */
 export const ownerSignal: PagerService = function* (sys, ctx) {
   yield* requeueOwners(sys);
   yield* parkedSignalWaits(sys);
+  yield* deadWaiters(sys);
+  yield* condVarWaits(sys);
   yield* serveReads(sys, ctx, function* (packet, vmo) {
     yield* supplyFromBacking(sys, ctx, vmo, packet.offset, packet.length);
   });

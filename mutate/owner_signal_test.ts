@@ -4,6 +4,12 @@
 // the one it waits for. Seed 0 passes unmutated; the kernel mistakes of the fresh shard's
 // futex-owner class fail it (kernel/kernel.ts:541:7 `||`, :542:8 true: such owners refused, the
 // futex-args check; :414:23 `&&`: the parked wait never wakes, the pager polls for it: no-lost-requests' hang).
+// A killed futex waiter woken in a live one's place (futex.ts:143:11 false) and a timed-out waiter
+// whose leave drops its whole queue (futex.ts:128:9 true) hang a live waiter; a wait naming an
+// owner that the trace does not name (kernel.ts:492:46) and a wait_one whose trace names no object
+// type (kernel.ts:876:29) fail `wait-text` (properties/_sync_wait_text.ts). A CondVar.wait that
+// returns ZX_OK at its deadline (services/sync.ts:188:12) or a Mutex.held that answers nothing
+// (:130:27) faults the pager (libsync's condition.h contract).
 import { strict as assert } from "node:assert";
 import { assertEverySeedPasses, judgeScenario } from "./_judge_scenario.ts";
 import { mirrorScenarioRun, sharedMirror } from "./mutant_mirror.ts";
@@ -11,7 +17,7 @@ import { mirrorScenarioRun, sharedMirror } from "./mutant_mirror.ts";
 // deno-lint-ignore no-explicit-any
 type Any = any;
 
-const mirror = sharedMirror("kernel/kernel.ts");
+const mirror = sharedMirror(["kernel/kernel.ts", "kernel/futex.ts", "services/sync.ts"]);
 
 const CASES: readonly [key: string, kind: string, message: RegExp][] = [
   [
@@ -29,13 +35,45 @@ const CASES: readonly [key: string, kind: string, message: RegExp][] = [
     "invariant",
     /hang: .*"vmo-waiter\\" waits on signals 0x2000000/,
   ],
+  // Dead and timed-out futex waiters, owned waits (session 21, gapT21).
+  [
+    "kernel/futex.ts:143:11:ConditionalExpression:false",
+    "invariant",
+    /hang: .*"owned-waiter\\" waits on futex/,
+  ],
+  [
+    "kernel/futex.ts:128:9:ConditionalExpression:true",
+    "invariant",
+    /hang: .*"late-waiter\\" waits on futex/,
+  ],
+  [
+    "kernel/kernel.ts:492:46:ConditionalExpression:true",
+    "invariant",
+    /wait-text: t\d+ parked on futex 0x[0-9a-f]+ naming t1 its owner, but the trace says futex/,
+  ],
+  [
+    'kernel/kernel.ts:876:29:StringLiteral:""',
+    "invariant",
+    /wait-text: t\d+ parked in zx_object_wait_one for signals 0x2000000 of vmo \d+, but the trace says signals 0x2000000 of {2}\d+/,
+  ],
+  // The service library's CondVar: a wait nobody signals is ZX_OK, a mutex never held.
+  [
+    "services/sync.ts:188:12:ConditionalExpression:false",
+    "thread-fault",
+    /a CondVar.wait nobody signals returned 0, upstream -21/,
+  ],
+  [
+    "services/sync.ts:130:27:BlockStatement:{}",
+    "thread-fault",
+    /CondVar.wait timed out without the mutex held again/,
+  ],
 ];
 
 Deno.test("owner_signal: every seed of the judge (0-99) passes under the kernel and service checkers", () => {
   assertEverySeedPasses(judgeScenario("owner_signal"), 100);
 });
 
-Deno.test("owner_signal: requeue owners refused and a parked wait_one never woken fail seed 0", async () => {
+Deno.test("owner_signal: requeue owners refused, a parked wait_one never woken, a dead or timed-out futex waiter woken or left queued in a live one's place, and a misdescribed wait fail seed 0", async () => {
   const m = await mirror();
   const run = await mirrorScenarioRun(m, "kernel");
   assert.equal((run("owner_signal", 0) as Any).kind, "pass");

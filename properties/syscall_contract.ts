@@ -72,6 +72,7 @@ import {
 import { shownStatusProblem, UPSTREAM_FAIL_CODES, upstreamStatusProblem } from "./_zx_status.ts";
 import { blockedInsteadOfFailing } from "./_fail_instead_of_block.ts";
 import { pagerWaitTextProblem } from "./_pager_wait_text.ts";
+import { syncWaitTextProblem } from "./_sync_wait_text.ts";
 import { type EventSink, type KernelEvent, NULL_SINK } from "../kernel/events.ts";
 import type { Kernel } from "../kernel/kernel.ts";
 import type { KThread } from "../kernel/objects.ts";
@@ -876,6 +877,7 @@ export class SyscallContract extends StepMonitor {
     this.#perWaiter(e, world);
     if (k === "block") this.#noBlock(blockedInsteadOfFailing(e, call, world));
     if (k === "block") this.#waitText(pagerWaitTextProblem(e, world));
+    if (k === "block") this.#waitText(syncWaitTextProblem(e, call, world));
   }
 
   /** `fail-instead-of-block`: see properties/_fail_instead_of_block.ts. */
@@ -883,7 +885,7 @@ export class SyscallContract extends StepMonitor {
     if (problem !== null) this.fail("fail-instead-of-block", problem);
   }
 
-  /** `wait-text`: see properties/_pager_wait_text.ts. */
+  /** `wait-text`: see properties/_pager_wait_text.ts and properties/_sync_wait_text.ts. */
   #waitText(problem: string | null): void {
     if (problem !== null) this.fail("wait-text", problem);
   }
