@@ -23,3 +23,12 @@ Deno.test("user22 P11: closing the pager after every VMO detached and COMPLETEd 
   const r = await replayCase(c, file, TREE);
   assert.equal(r.verdict, "pass", `${file}: ${r.verdict}`);
 });
+
+Deno.test("user22 deferred kill: the killed thread runs none of its next open entry", async () => {
+  // w0 = [open v5, open v7] plus a kill that lands inside the first open: it takes effect as that
+  // entry returns, and the dead thread once took the service's volume lock at the top of the
+  // second open (`t2 cas futex word ... 0 -> 96` after `t2 killed`), so t3 waited forever.
+  const { file, case: c } = await userCase("invariant-no-lost-requests-volumes-72423344.json");
+  const r = await replayCase(c, file, TREE);
+  assert.equal(r.verdict, "pass", `${file}: ${r.verdict}`);
+});

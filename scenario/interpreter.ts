@@ -463,9 +463,13 @@ function* workload(
     switch (op.op) {
       case "open":
         record(i, op, yield* present(files, "workload: file ops").open(sys, op.vmo));
+        // A kill deferred inside the entry took effect as it returned: the thread runs no more
+        // of the workload (not even the start of its next entry, which ran service code).
+        if (sys.thread.killed) return;
         break;
       case "close":
         record(i, op, yield* present(files, "workload: file ops").close(sys, op.vmo));
+        if (sys.thread.killed) return;
         break;
       case "read": {
         const [st] = yield* sys.vmoRead(h, op.page * ps, op.pages * ps);

@@ -57,13 +57,30 @@ export function makeVolumes() {
     if (v === undefined) {
       // pager handles are deterministic: the first pager's is even-indexed
       const kind = (ctx.pager >> 5) % 2 === 1 ? "A" : "B";
-      v = { kind, lock: new Mutex(sys, `volume ${ctx.pager}`), files: new Map(), byId: new Map(), nextKey: 1, reads: 0, unmounted: false, awaiting: new Set(), pagerClosed: false, clientHeld: new Set() };
+      v = {
+        kind,
+        lock: new Mutex(sys, `volume ${ctx.pager}`),
+        files: new Map(),
+        byId: new Map(),
+        nextKey: 1,
+        reads: 0,
+        unmounted: false,
+        awaiting: new Set(),
+        pagerClosed: false,
+        clientHeld: new Set(),
+      };
       volumes.set(ctx, v);
     }
     return v;
   }
 
-  function* serveRead(sys: Sys, ctx: ServiceContext, e: FileEntry, offset: number, length: number): Syscall<void> {
+  function* serveRead(
+    sys: Sys,
+    ctx: ServiceContext,
+    e: FileEntry,
+    offset: number,
+    length: number,
+  ): Syscall<void> {
     const size = e.vmo.size; // BUG: the inode's size as of open; a truncate since is not seen
     const end = Math.min(offset + length, size);
     const ps = sys.pageSize;
@@ -73,7 +90,14 @@ export function makeVolumes() {
       const missing = missingExtent(e.id, p / ps);
       while (q < end && missingExtent(e.id, q / ps) === missing) q += ps;
       if (missing) {
-        const s = yield* sys.pagerOpRange(ctx.pager, ZX_PAGER_OP_FAIL, e.vmo.handle, p, q - p, ZX_ERR_IO);
+        const s = yield* sys.pagerOpRange(
+          ctx.pager,
+          ZX_PAGER_OP_FAIL,
+          e.vmo.handle,
+          p,
+          q - p,
+          ZX_ERR_IO,
+        );
         if (s === ZX_ERR_BAD_STATE) return;
       } else {
         const s: Status = yield* stage(sys, ctx, e, p, fileRange(e.id, p, q - p, e.vmo.file));
@@ -86,7 +110,13 @@ export function makeVolumes() {
     }
   }
 
-  function* stage(sys: Sys, ctx: ServiceContext, e: FileEntry, offset: number, data: Uint8Array): Syscall<Status> {
+  function* stage(
+    sys: Sys,
+    ctx: ServiceContext,
+    e: FileEntry,
+    offset: number,
+    data: Uint8Array,
+  ): Syscall<Status> {
     const [cs, aux] = yield* sys.vmoCreate(data.length, 0);
     if (cs !== ZX_OK) return cs;
     yield* sys.vmoWrite(aux, data, 0);
@@ -144,9 +174,18 @@ export function makeVolumes() {
     try {
       if (v.unmounted) return [ZX_ERR_BAD_STATE, 0];
       const key = v.nextKey++;
-      const [st, root] = yield* sys.pagerCreateVmo(ctx.pager, file.resizable ? ZX_VMO_RESIZABLE : 0, ctx.port, key, file.size);
+      const [st, root] = yield* sys.pagerCreateVmo(
+        ctx.pager,
+        file.resizable ? ZX_VMO_RESIZABLE : 0,
+        ctx.port,
+        key,
+        file.size,
+      );
       if (st !== ZX_OK) return [st, 0];
-      const e: FileEntry = { id: file.id, vmo: { name: file.name, key, handle: root, size: file.size, file: file.file } };
+      const e: FileEntry = {
+        id: file.id,
+        vmo: { name: file.name, key, handle: root, size: file.size, file: file.file },
+      };
       v.files.set(key, e);
       v.byId.set(file.id, key);
       v.clientHeld.add(file.id);
