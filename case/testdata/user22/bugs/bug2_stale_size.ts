@@ -18,14 +18,14 @@ import {
   type ThreadBody,
   ZX_OK,
   ZX_TIME_INFINITE,
-} from "../../../mod.ts";
+} from "../../../../mod.ts";
 import {
   ZX_ERR_BAD_STATE,
   ZX_ERR_IO,
   ZX_PAGER_OP_FAIL,
   ZX_RIGHT_SAME_RIGHTS,
   ZX_VMO_RESIZABLE,
-} from "../../../kernel/constants.ts";
+} from "../../../../kernel/constants.ts";
 
 export const UNMOUNT_AFTER = 3;
 
