@@ -1,3 +1,4 @@
+// deno-lint-ignore-file no-unused-vars -- user22's planted-bug copy, kept as the user wrote it
 // A two-volume file host: each pager of the scenario is one volume (own pager, port, one thread).
 // Volume kind "A" hands each client a copy-on-write clone; kind "B" hands the file VMO itself.
 // Kind B unmounts itself after serving UNMOUNT_AFTER reads: detach every VMO, then close the pager.
