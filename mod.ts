@@ -250,6 +250,7 @@ export {
   readCaseFile,
   readCorpus,
   replayCase,
+  replayProblem,
   resolveContext,
   writeCase,
   type WriteOptions,

@@ -953,6 +953,41 @@ export async function replayCase(c: CaseEnvelope, file?: string, tree?: string):
   return replayWith(c, await resolveContext(c, file, undefined, tree));
 }
 
+/**
+ * Why case `c` (at `file`) no longer replays as recorded, in one line, or null when it does: a
+ * corpus test's check, `assert.equal(await replayProblem(c, file), null)`, whose failure says
+ * it (a module changed since the case was written, with the `--current-code` hint; a verdict or
+ * trace hash that moved) rather than a stack through this module.
+ *
+ * @example
+ * ```ts
+ * import { readCaseFile, replayProblem } from "./store.ts";
+ * const file = "corpus/zoo-duplicate-read.json";
+ * const c = await readCaseFile(file);
+ * console.assert((await replayProblem(c, file)) === null);
+ * const moved = { ...c, expected: "pass" };
+ * console.assert((await replayProblem(moved, file))?.endsWith("expected pass, got invariant:packet-discipline"));
+ * ```
+ */
+export async function replayProblem(
+  c: CaseEnvelope,
+  file?: string,
+  tree?: string,
+): Promise<string | null> {
+  let r: Replay;
+  try {
+    r = await replayCase(c, file, tree);
+  } catch (e) {
+    if (e instanceof CaseFileError) return e.message;
+    throw e;
+  }
+  if (r.ok) return null;
+  const where = file ?? "the case";
+  return r.verdict !== c.expected
+    ? `${where}: expected ${c.expected}, got ${r.verdict}`
+    : `${where}: ${r.verdict} as recorded, but trace hash ${r.traceHash}, recorded ${c.traceHash}`;
+}
+
 /** `path` (relative to `from`) as a path relative to `to`, `/`-separated. */
 function rebasePath(path: string, from: string, to: string): string {
   return relative(resolve(to), resolve(from, path)).split(sep).join("/");

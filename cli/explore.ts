@@ -222,7 +222,7 @@ executions, their rate, and with --max-schedules the time to that limit at this
 rate (no other estimate: a bound's size is known only once it is searched).
 Replay a counterexample with: deno task repro FILE.
 Exit status: 0 all schedules pass, 1 a counterexample, 2 bad input, 3 stopped at
-the schedule limit (not exhaustive), 130/143 stopped by SIGINT/SIGTERM (what was
+the --max-schedules limit of executions (not exhaustive), 130/143 stopped by SIGINT/SIGTERM (what was
 searched is printed first).`;
 
 /** `--reduction dpor|sleep-sets` (default dpor), as this command and `tools/explore_tasks.ts` read it. */

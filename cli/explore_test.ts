@@ -83,7 +83,10 @@ Deno.test("deno task explore: the schedule limit is said, exit 3", async () => {
     "5",
   );
   assert.equal(r.code, 3, r.stderr);
-  assert.match(lastLine(r.stdout), /^stopped at the schedule limit 5: not exhaustive/);
+  assert.match(
+    lastLine(r.stdout),
+    /^stopped at the limit of 5 executions \(--max-schedules counts executions, not schedules\): not exhaustive/,
+  );
 });
 
 Deno.test("deno task explore: a counterexample goes to the corpus and deno task repro replays it", async () => {
@@ -357,7 +360,10 @@ Deno.test("deno task explore: a long bound shows its progress on stderr at a ste
     );
   }
   assert.doesNotMatch(r.stdout, /executions\/s/, "the running lines are not stdout's");
-  assert.match(r.stdout, /^stopped at the schedule limit 2500: not exhaustive/m);
+  assert.match(
+    r.stdout,
+    /^stopped at the limit of 2500 executions \(--max-schedules counts executions, not schedules\): not exhaustive/m,
+  );
 });
 
 Deno.test("--progress-every: a bad value is one usage line naming it, before any search", async () => {

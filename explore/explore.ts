@@ -1239,7 +1239,7 @@ export function exploreTask(
   const summary = outcome === "pass"
     ? passSentence(last.schedules, last.states, k)
     : outcome === "limit"
-    ? `stopped at the schedule limit ${limit}: not exhaustive (bound ${
+    ? `stopped at the limit of ${limit} executions (--max-schedules counts executions, not schedules): not exhaustive (bound ${
       boundLabel(last.bound)
     } was being searched)`
     : `counterexample with ${

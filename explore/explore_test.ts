@@ -224,7 +224,10 @@ Deno.test("explore: the schedule limit is reported, never silent", () => {
   const r = explore(load("coalesce_two_readers"), { preemptions: 2, maxSchedules: 50 });
   assert.equal(r.outcome, "limit");
   assert.equal(r.executions, 50);
-  assert.match(r.summary, /^stopped at the schedule limit 50: not exhaustive/);
+  assert.match(
+    r.summary,
+    /^stopped at the limit of 50 executions \(--max-schedules counts executions, not schedules\): not exhaustive/,
+  );
   assert.equal(r.bounds[r.bounds.length - 1].complete, false);
 });
 

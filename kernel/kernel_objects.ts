@@ -274,9 +274,12 @@ export class KernelObjects {
   protected closePager(pager: Pager): void {
     pager.closed = true;
     for (const vmo of pager.vmos) {
+      // Only a VMO still attached detaches: PageSource::Detach returns early on a source an
+      // earlier zx_pager_detach_vmo detached (PagerProxy::OnDispatcherClose), so no second event.
+      const attached = !sourceOf(vmo).detached;
       sourceOf(vmo).detach();
       proxyOf(vmo).close();
-      this.sink.emit({ k: "detach", vmo: vmo.koid, why: "pager-closed" });
+      if (attached) this.sink.emit({ k: "detach", vmo: vmo.koid, why: "pager-closed" });
     }
     pager.vmos.length = 0;
     // VMOs that died before it: an unread COMPLETE is withdrawn, one read already stays read.

@@ -611,7 +611,7 @@ Deno.test("the trace's ret of a program's call shows what the call handed back, 
 // futex-discipline's zero-children judges what the wait observed (sample 9c15424, seed 12).
 const KERNEL_OBJECTS_CASES: [key: string, what: string, invariant: string][] = [
   [
-    "kernel/kernel_objects.ts:297:16:EqualityOperator:vmo.handleCount + vmo.mappings + vmo.inflight !== 0",
+    "kernel/kernel_objects.ts:300:16:EqualityOperator:vmo.handleCount + vmo.mappings + vmo.inflight !== 0",
     "a VMO that loses a mapping but keeps a handle gives its children up (ZERO_CHILDREN rises)",
     "futex-discipline",
   ],
@@ -811,7 +811,7 @@ Deno.test("what ZX_INFO_VMO counts, and a VMO a child keeps: objects.ts mutants 
 
 const INFO_KERNEL_OBJECTS_CASES: [key: string, what: string][] = [
   [
-    "kernel/kernel_objects.ts:297:16:ArithmeticOperator:vmo.handleCount - vmo.mappings",
+    "kernel/kernel_objects.ts:300:16:ArithmeticOperator:vmo.handleCount - vmo.mappings",
     "a VMO whose one handle is balanced by one mapping gives its children away (num_children 0)",
   ],
 ];

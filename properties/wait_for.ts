@@ -12,6 +12,7 @@
 import { ZX_ERR_TIMED_OUT, ZX_PAGER_VMO_COMPLETE } from "../kernel/constants.ts";
 import type { KernelEvent, PagePacket } from "../kernel/events.ts";
 import type { World } from "../sim/world.ts";
+import { KThread } from "../kernel/objects.ts";
 import { threadLabel } from "../sim/trace.ts";
 
 /** One parked thread of the graph. */
@@ -64,8 +65,25 @@ export function waitForGraph(world: World): WaitNode[] {
  */
 export function parkedThreads(world: World, except: ReadonlySet<number> = new Set()): string[] {
   return world.blocked().filter((b) => !except.has(b.tid)).map((b) =>
-    `${threadLabel(b.tid, b.thread)} waits on ${b.on}`
+    `${threadLabel(b.tid, b.thread)} waits on ${b.on}${deadOwner(world, b.on)}`
   );
+}
+
+/**
+ * `; its owner t2 was killed holding it` when `on` names a service `Mutex` (services/sync.ts)
+ * whose futex word holds the handle of a thread that ended: no unlock can come, and the hang
+ * is that thread's end, not a lost request.
+ */
+function deadOwner(world: World, on: string): string {
+  const m = /^futex 0x([0-9a-f]+) \(mutex /.exec(on);
+  if (m === null) return "";
+  const addr = parseInt(m[1], 16);
+  const futexes = world.kernel.futexes;
+  if (!futexes.valid(addr)) return "";
+  // The word is the owner's thread handle, its low bit the contested flag.
+  const owner = world.kernel.handles.entry(futexes.load(addr) & ~1)?.object;
+  if (!(owner instanceof KThread) || owner.alive) return "";
+  return `; its owner t${owner.tid} ${owner.killed ? "was killed" : "exited"} holding it`;
 }
 
 /**

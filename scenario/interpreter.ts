@@ -453,95 +453,130 @@ function* workload(
 ): ThreadBody {
   for (let i = 0; i < ops.length; i++) {
     const op = ops[i];
-    // A file that comes and goes has no handle while closed: its ops get ZX_ERR_BAD_HANDLE.
-    const got = vmos.get(op.vmo);
-    const h = got !== undefined
-      ? got
-      : files?.has(op.vmo)
-      ? 0
-      : present(got, () => `workload op ${i}: VMO ${op.vmo}'s handle`);
-    switch (op.op) {
-      case "open":
-        record(i, op, yield* present(files, "workload: file ops").open(sys, op.vmo));
-        break;
-      case "close":
-        record(i, op, yield* present(files, "workload: file ops").close(sys, op.vmo));
-        break;
-      case "read": {
-        const [st] = yield* sys.vmoRead(h, op.page * ps, op.pages * ps);
+    if (op.op === "open" || op.op === "close") {
+      const f = present(files, "workload: file ops");
+      record(i, op, yield* (op.op === "open" ? f.open(sys, op.vmo) : f.close(sys, op.vmo)));
+      // A kill deferred inside the entry took effect as it returned: the thread runs no more
+      // of the workload (not even the start of its next entry, which ran service code).
+      if (sys.thread.killed) return;
+      continue;
+    }
+    const run = (h: number) => fileOp(sys, op, i, h, ps, record, deliver);
+    if (files?.has(op.vmo)) {
+      // A file that comes and goes has no handle while closed: its ops get ZX_ERR_BAD_HANDLE.
+      // Its handle is looked up when the op runs, past its scheduling point.
+      yield* lateHandle(run, () => vmos.get(op.vmo) ?? 0);
+    } else yield* run(present(vmos.get(op.vmo), () => `workload op ${i}: VMO ${op.vmo}'s handle`));
+  }
+}
+
+/**
+ * Runs `run(handle)` with the handle `resolve` gives once the op is scheduled, not when the
+ * thread reached it: a thread's body runs to its first call when spawned, and a step runs on
+ * past a call's return to the next call, so a handle read before that scheduling point is the
+ * one of an earlier moment (0 for a file another thread opens meanwhile). The scheduling point
+ * is the op's own first call's, taken from a probe that runs no call (a table call does nothing
+ * before its first yield); the op then runs with the handle the file has now.
+ */
+function* lateHandle(
+  run: (h: number) => Syscall<void>,
+  resolve: () => number,
+): Syscall<void> {
+  const probe = run(resolve());
+  const first = probe.next();
+  probe.return();
+  if (first.done) return;
+  yield first.value;
+  const real = run(resolve());
+  real.next(); // its scheduling point: the one just taken
+  for (let r = real.next(); !r.done; r = real.next()) yield r.value;
+}
+
+/** One workload op other than open and close, on handle `h`. */
+function* fileOp(
+  sys: Sys,
+  op: Op,
+  i: number,
+  h: number,
+  ps: number,
+  record: (index: number, op: Op, status: Status) => void,
+  deliver: (kind: DeliveryKind) => void,
+): Syscall<void> {
+  switch (op.op) {
+    case "read": {
+      const [st] = yield* sys.vmoRead(h, op.page * ps, op.pages * ps);
+      record(i, op, st);
+      return;
+    }
+    case "write": {
+      // Never written after the fill: the kernel's pages may take whole pages of it as they are.
+      const data = new SharedBytes(op.pages * ps).fill(writeByte(sys.tid, i, op));
+      record(i, op, yield* sys.vmoWrite(h, data, op.page * ps));
+      return;
+    }
+    case "commit":
+      record(i, op, yield* sys.vmoOpRange(h, ZX_VMO_OP_COMMIT, op.page * ps, op.pages * ps));
+      return;
+    case "mapRead":
+    case "mapWrite": {
+      const write = op.op === "mapWrite";
+      const [st, addr] = yield* sys.vmarMap(
+        sys.rootVmar,
+        ZX_VM_PERM_READ | (write ? ZX_VM_PERM_WRITE : 0),
+        0,
+        h,
+        0,
+        (op.page + op.pages) * ps,
+      );
+      if (st !== ZX_OK) {
         record(i, op, st);
-        break;
+        return;
       }
-      case "write": {
-        // Never written after the fill: the kernel's pages may take whole pages of it as they are.
+      if (write) {
+        const data = new Uint8Array(op.pages * ps).fill(writeByte(sys.tid, i, op));
+        yield* sys.memWrite(addr + op.page * ps, data);
+      } else {
+        yield* sys.memRead(addr + op.page * ps, op.pages * ps);
+      }
+      record(i, op, ZX_OK);
+      yield* sys.vmarUnmap(sys.rootVmar, addr, (op.page + op.pages) * ps);
+      return;
+    }
+    case "info": {
+      const [st] = yield* sys.objectGetInfo(h, ZX_INFO_VMO);
+      record(i, op, st);
+      return;
+    }
+    case "resize":
+      record(i, op, yield* sys.vmoSetSize(h, op.newPages * ps));
+      deliver("resize");
+      return;
+    case "zero":
+      record(i, op, yield* sys.vmoOpRange(h, ZX_VMO_OP_ZERO, op.page * ps, op.pages * ps));
+      return;
+    case "cloneRead":
+    case "cloneWrite": {
+      const [sz] = yield* sys.vmoGetSize(h);
+      const [cs, clone] = yield* sys.vmoCreateChild(
+        h,
+        ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE,
+        0,
+        (op.page + op.pages) * ps,
+      );
+      if (sz !== ZX_OK || cs !== ZX_OK) {
+        record(i, op, cs);
+        return;
+      }
+      deliver("clone");
+      if (op.op === "cloneRead") {
+        const [st] = yield* sys.vmoRead(clone, op.page * ps, op.pages * ps);
+        record(i, op, st);
+      } else {
         const data = new SharedBytes(op.pages * ps).fill(writeByte(sys.tid, i, op));
-        record(i, op, yield* sys.vmoWrite(h, data, op.page * ps));
-        break;
+        record(i, op, yield* sys.vmoWrite(clone, data, op.page * ps));
       }
-      case "commit":
-        record(i, op, yield* sys.vmoOpRange(h, ZX_VMO_OP_COMMIT, op.page * ps, op.pages * ps));
-        break;
-      case "mapRead":
-      case "mapWrite": {
-        const write = op.op === "mapWrite";
-        const [st, addr] = yield* sys.vmarMap(
-          sys.rootVmar,
-          ZX_VM_PERM_READ | (write ? ZX_VM_PERM_WRITE : 0),
-          0,
-          h,
-          0,
-          (op.page + op.pages) * ps,
-        );
-        if (st !== ZX_OK) {
-          record(i, op, st);
-          break;
-        }
-        if (write) {
-          const data = new Uint8Array(op.pages * ps).fill(writeByte(sys.tid, i, op));
-          yield* sys.memWrite(addr + op.page * ps, data);
-        } else {
-          yield* sys.memRead(addr + op.page * ps, op.pages * ps);
-        }
-        record(i, op, ZX_OK);
-        yield* sys.vmarUnmap(sys.rootVmar, addr, (op.page + op.pages) * ps);
-        break;
-      }
-      case "info": {
-        const [st] = yield* sys.objectGetInfo(h, ZX_INFO_VMO);
-        record(i, op, st);
-        break;
-      }
-      case "resize":
-        record(i, op, yield* sys.vmoSetSize(h, op.newPages * ps));
-        deliver("resize");
-        break;
-      case "zero":
-        record(i, op, yield* sys.vmoOpRange(h, ZX_VMO_OP_ZERO, op.page * ps, op.pages * ps));
-        break;
-      case "cloneRead":
-      case "cloneWrite": {
-        const [sz] = yield* sys.vmoGetSize(h);
-        const [cs, clone] = yield* sys.vmoCreateChild(
-          h,
-          ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE,
-          0,
-          (op.page + op.pages) * ps,
-        );
-        if (sz !== ZX_OK || cs !== ZX_OK) {
-          record(i, op, cs);
-          break;
-        }
-        deliver("clone");
-        if (op.op === "cloneRead") {
-          const [st] = yield* sys.vmoRead(clone, op.page * ps, op.pages * ps);
-          record(i, op, st);
-        } else {
-          const data = new SharedBytes(op.pages * ps).fill(writeByte(sys.tid, i, op));
-          record(i, op, yield* sys.vmoWrite(clone, data, op.page * ps));
-        }
-        yield* sys.handleClose(clone);
-        break;
-      }
+      yield* sys.handleClose(clone);
+      return;
     }
   }
 }
