@@ -150,7 +150,7 @@ for (const [kind, file] of [["async", "async_service"], ["plain", "plain_service
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   Deno.test({
     name:
-      `${signal} stops a campaign without waiting out a stuck run, with its summary, even mid-hang`,
+      `${signal} stops a campaign without waiting out a stuck run, and says no run finished, even mid-hang`,
     // A latency bound: under V8 coverage (deno task coverage) every process runs several times
     // slower, so the bound is checked by deno task test only.
     ignore: underCoverage(),
@@ -192,12 +192,16 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
       }
       const status = await p.status;
       const ms = performance.now() - t0;
-      await p.stderr.cancel();
+      const err = await new Response(p.stderr).text();
       console.log(`${signal} to exit: ${ms.toFixed(0)} ms`);
       // What is checked is that the stop does not wait for the stuck run's 30 s limit (under load
       // on 2 cores the exit itself took 1.1-1.3 s, so a one-second bound failed for no bug).
       assert.ok(ms < 15_000, `stopped ${ms.toFixed(0)} ms after ${signal} (the run limit is 30 s)`);
-      assert.match(out, /\(interrupted\)/);
+      // The summary marked interrupted, or, when no run had finished yet (the service spins in
+      // most runs, and which finish first depends on the clock's seed and the load), the one
+      // line of a campaign interrupted before any run finished (fx21): never silence.
+      if (/^runs [1-9]/m.test(out)) assert.match(out, /\(interrupted\)/);
+      else assert.match(err, /^fuzz: interrupted before any run finished: nothing was found/m, err);
       assert.ok(status.code === 1 || status.code === 130, `exit ${status.code}`);
     } finally {
       await Deno.remove(dir, { recursive: true });

@@ -19,13 +19,13 @@ Deno.test(`${NAME} passes every seed of the judge unmutated`, () => {
 
 for (
   const [file, key, seed] of [
-    // 5 of seeds 0-99 fail with it.
+    // 7 of seeds 0-99 fail with it.
     ["services/batching.ts", "services/batching.ts:51:11:ConditionalExpression:false", 12],
-    // 7 of seeds 0-99.
+    // 8 of seeds 0-99 (seed 11 until an op looked its file's handle up when it runs: fx22).
     [
       "services/writeback.ts",
       "services/writeback.ts:221:13:ConditionalExpression:true @end+0:30",
-      11,
+      9,
     ],
   ] as const
 ) {
