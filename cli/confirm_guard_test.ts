@@ -5,7 +5,6 @@ import { strict as assert } from "node:assert";
 import { confirmNote, runConfirmed, runGuarded } from "./_guard.ts";
 
 const slow = new URL("./testdata/slow_command.ts", import.meta.url).href;
-const spin = new URL("./testdata/spin_command.ts", import.meta.url).href;
 
 Deno.test("a slow command past the run limit finishes when run again with the confirmation limit", async () => {
   const limits = { runTimeout: 0.01, memoryMb: 4096, confirmTimeout: 600 };
@@ -16,7 +15,15 @@ Deno.test("a slow command past the run limit finishes when run again with the co
 });
 
 Deno.test("a command that never yields is a hang at the confirmation limit too", async () => {
-  const o = await runConfirmed(spin, { runTimeout: 0.05, memoryMb: 4096, confirmTimeout: 1 });
+  // In a child process (cli/testdata/confirm_spin_child.ts): the two stopped workers spin on
+  // until their process ends.
+  const child = new URL("./testdata/confirm_spin_child.ts", import.meta.url).pathname;
+  const r = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-read", child],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const o = JSON.parse(new TextDecoder().decode(r.stdout));
   assert.equal(o.kind, "service-hang");
 });
 

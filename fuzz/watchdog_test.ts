@@ -3,24 +3,8 @@
  * a user runs them (the command line, in a subprocess).
  */
 import { strict as assert } from "node:assert";
-import type { CampaignSummary } from "./orchestrate.ts";
 import { readCaseFile } from "../case/store.ts";
-
-const DENO = Deno.execPath();
-const FUZZ = ["run", "--v8-flags=--single-threaded-gc", "-A", "cli/fuzz.ts"];
-
-async function run(
-  args: string[],
-): Promise<{ code: number; out: string; err: string; ms: number }> {
-  const t0 = performance.now();
-  const o = await new Deno.Command(DENO, { args, stdout: "piped", stderr: "piped" }).output();
-  return {
-    code: o.code,
-    out: new TextDecoder().decode(o.stdout),
-    err: new TextDecoder().decode(o.stderr),
-    ms: performance.now() - t0,
-  };
-}
+import { DENO, FUZZ, run, summaryOf } from "./testdata/fuzz_cli.ts";
 
 /**
  * Whether this test process runs under V8 coverage: `deno task coverage`, or
@@ -30,11 +14,6 @@ async function run(
 function underCoverage(): boolean {
   return Deno.env.get("PAGERSIM_UNDER_COVERAGE") === "1" ||
     (Deno.env.get("DENO_COVERAGE_DIR") ?? "") !== "";
-}
-
-/** The JSON summary at the end of `--json` output. */
-function summaryOf(out: string): CampaignSummary {
-  return JSON.parse(out.slice(out.indexOf("{"))) as CampaignSummary;
 }
 
 Deno.test("a service that never yields: the campaign ends within --seconds plus the run limit, with a service-hang case that replays", async () => {
