@@ -476,27 +476,34 @@ async function dropCutMark(path: string, tmp: string): Promise<void> {
 }
 
 /**
+ * The deno.json(c) of the project tree that holds `from` (default: the working directory, where
+ * `deno task` runs): the nearest at or above it, or null if none.
+ */
+export async function projectConfig(from: string = Deno.cwd()): Promise<string | null> {
+  for (let dir = resolve(from);; dir = dirname(dir)) {
+    for (const name of ["deno.json", "deno.jsonc"]) {
+      try {
+        await Deno.stat(join(dir, name));
+        return join(dir, name);
+      } catch {
+        // keep looking
+      }
+    }
+    if (dirname(dir) === dir) return null;
+  }
+}
+
+/**
  * The project tree: the nearest directory at or above `from` (default: the
  * working directory, where `deno task` runs) holding a deno.json(c). A case
  * may name modules inside it only.
  */
 export async function projectRoot(from: string = Deno.cwd()): Promise<string> {
-  let dir = resolve(from);
-  for (;;) {
-    for (const name of ["deno.json", "deno.jsonc"]) {
-      try {
-        await Deno.stat(join(dir, name));
-        return await Deno.realPath(dir);
-      } catch {
-        // keep looking
-      }
-    }
-    const up = dirname(dir);
-    if (up === dir) {
-      throw new CaseFileError(`${from}: no project tree (no deno.json in any directory above it)`);
-    }
-    dir = up;
+  const config = await projectConfig(from);
+  if (config === null) {
+    throw new CaseFileError(`${from}: no project tree (no deno.json in any directory above it)`);
   }
+  return await Deno.realPath(dirname(config));
 }
 
 function inside(root: string, path: string): boolean {

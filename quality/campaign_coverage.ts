@@ -25,6 +25,7 @@ import {
   unreached,
 } from "./coverage_report.ts";
 import { convertRaw, denoDir } from "./v8_coverage.ts";
+import { projectConfig } from "../case/store.ts";
 
 /** Why a command cannot run under coverage (bad input, not a crash). */
 export class CoverageError extends Error {
@@ -91,26 +92,18 @@ export function configFlags(argv: readonly string[], cwd: string): string[] {
 /**
  * The configuration this process runs with, to give the rerun: its own command line's
  * `--config`/`--import-map` where the host shows it (Linux /proc, readable with -A, as the
- * README's "In another project" tasks run), else the deno.json(c) nearest the working
- * directory (where `deno task` runs), else none.
+ * README's "In another project" tasks run), else the project's deno.json(c) nearest the
+ * working directory (where `deno task` runs; case/store.ts `projectConfig`), else none.
  */
-export function parentConfigFlags(cwd: string = Deno.cwd()): string[] {
+export async function parentConfigFlags(cwd: string = Deno.cwd()): Promise<string[]> {
   try {
-    const argv = Deno.readTextFileSync("/proc/self/cmdline").split("\0");
+    const argv = (await Deno.readTextFile("/proc/self/cmdline")).split("\0");
     return configFlags(argv, cwd);
   } catch {
-    // not Linux, or no read access to /proc: look for the project's deno.json
+    // not Linux, or no read access to /proc: the project's deno.json
   }
-  for (let dir = resolve(cwd);; dir = dirname(dir)) {
-    for (const name of ["deno.json", "deno.jsonc"]) {
-      try {
-        if (Deno.statSync(`${dir}/${name}`).isFile) return [`--config=${dir}/${name}`];
-      } catch {
-        // keep looking
-      }
-    }
-    if (dirname(dir) === dir) return [];
-  }
+  const config = await projectConfig(cwd);
+  return config === null ? [] : [`--config=${config}`];
 }
 
 /** The render child's exit status when the service never loaded (it has said so). */
@@ -156,7 +149,7 @@ export async function runUnderCoverage(run: CoverageRun): Promise<number> {
       "run",
       ...heldPermissions(),
       ...(run.denoFlags ?? []),
-      ...(run.configFlags ?? parentConfigFlags()),
+      ...(run.configFlags ?? await parentConfigFlags()),
       `--coverage=${raw}`,
       fileURLToPath(run.module),
       ...withoutCoverageFlag(run.args),
