@@ -279,6 +279,15 @@ export function summaryText(
         }${s.afterHang.length > SLOW_RUNS_LISTED ? ", ..." : ""})`,
     );
   }
+  if (s.spinningCap) {
+    lines.push(
+      `  ended before its budget: ${s.spinning} stopped thread${s.spinning === 1 ? "" : "s"} ` +
+        `may still be spinning in code that never yields, more than --workers ${s.workers}. ` +
+        "Deno cannot stop a thread that never yields (it runs on until this process ends), so " +
+        "the campaign starts no worker past that: they would share the cores with the spinning " +
+        "ones. The hang is written above; fix it (replay the case) and run the campaign again.",
+    );
+  }
   if (s.kind === "scenarios") {
     lines.push("sometimes (runs that reached each interleaving):");
     for (const k of Object.keys(SOMETIMES)) {

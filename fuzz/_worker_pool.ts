@@ -2,7 +2,9 @@
  * The campaign's worker pool and watchdog: starts N `node:worker_threads`
  * workers, each with a heap limit, routes their messages, and replaces a
  * worker whose run went past the wall-clock run limit or hit the heap limit
- * (after telling `onStall`, so the run becomes a finding), until every slot
+ * (after telling `onStall`, so the run becomes a finding) while no more
+ * stopped threads may still be spinning than there are slots
+ * (`CONTROL.spinning`), until every slot
  * says "done" or is stopped.
  *
  * Measured on Deno 2.9.6 (see fuzz/watchdog_test.ts): a web `Worker` has no
@@ -69,6 +71,11 @@ export interface PoolOptions<Start, Message> {
 export interface Pool {
   /** Resolves when every slot is done. */
   readonly finished: Promise<void>;
+  /**
+   * Slots ended because as many stopped threads may still be spinning as there are slots
+   * ({@linkcode CONTROL}`.spinning`), not given a new worker.
+   */
+  readonly cappedSlots: number;
   /** Sends a message to slot `worker`'s current worker (dropped if the slot has none). */
   send(worker: number, message: unknown): void;
   /** Terminates every worker still running (their slots end); resolves when all are gone. */
@@ -86,7 +93,7 @@ export function startPool<Start, Message extends { readonly type: string }>(
   const rssNow = () => Deno.memoryUsage().rss;
   const busy = new Set<number>(); // slots being stopped and replaced
   const slotEnded = new Array<boolean>(count).fill(false);
-  let slotsDone = 0;
+  let slotsDone = 0, cappedSlots = 0;
   let terminating = false;
   let resolveAll = () => {};
   const finished = new Promise<void>((r) => (resolveAll = r));
@@ -157,6 +164,9 @@ export function startPool<Start, Message extends { readonly type: string }>(
     const freedMiB = (rssBefore - rssNow()) / 2 ** 20;
     const cause: StallCause = known ??
       (Math.max(grownMiB, freedMiB) >= options.memoryMb / 2 ? "out-of-memory" : "hang");
+    // A hang may be spinning in user code, which terminate() does not stop (CONTROL.spinning);
+    // a worker at its heap limit is stopped by it. (A slow run that ends after all takes it back.)
+    if (cause === "hang") Atomics.add(control, CONTROL.spinning, 1);
     if (state.kind !== "idle") {
       try {
         await options.onStall(w, state, cause, ms, known === undefined);
@@ -168,6 +178,14 @@ export function startPool<Start, Message extends { readonly type: string }>(
     }
     busy.delete(w);
     if (stopped() || terminating) {
+      endSlot(w);
+      return;
+    }
+    // At most as many spinning threads as slots beside the slots' own: past that, a slot whose
+    // worker stops is not given another (the campaign ends when the last one does, and says
+    // why), or each further hang would take a core for the rest of the campaign.
+    if (Atomics.load(control, CONTROL.spinning) > count) {
+      cappedSlots++;
       endSlot(w);
       return;
     }
@@ -194,6 +212,9 @@ export function startPool<Start, Message extends { readonly type: string }>(
 
   return {
     finished,
+    get cappedSlots() {
+      return cappedSlots;
+    },
     send(w, message) {
       live.get(w)?.postMessage(message);
     },

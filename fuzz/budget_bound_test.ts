@@ -79,7 +79,12 @@ Deno.test("runs stopped at the run limit once a hang was found are counted with 
     );
     assert.ok(summary.afterHang.length >= 1, JSON.stringify(summary));
     assert.ok(!summary.afterHang.includes(hang.k));
-    assert.equal(summary.runs, 8);
+    // All eight, unless more stopped threads may still be spinning than there are workers: then
+    // the campaign starts no more workers, and says so (fuzz/spinning_cap_test.ts).
+    assert.ok(
+      summary.runs === 8 || (summary.spinningCap && summary.spinning > 2),
+      JSON.stringify(summary),
+    );
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -136,10 +136,17 @@ export const CONTROL = {
   done: 2,
   /** Failing runs among them. */
   failed: 3,
+  /**
+   * Threads the watchdog stopped that may still be running: a worker stopped in user code that
+   * never yields goes on at full speed after `terminate()` on Deno 2.9.6
+   * (`tools/busy_worker_terminate.ts`), until the process ends. The watchdog adds one per stop;
+   * a stopped worker whose run ends after all (a slow run, not a spin) takes it back.
+   */
+  spinning: 4,
   /** Per worker slot `w`: `slot(w)` holds the run it is in, `slot(w) + 1` its heartbeat. */
-  slot: (w: number) => 4 + 2 * w,
+  slot: (w: number) => 5 + 2 * w,
   /** Int32 slots for `workers` worker slots. */
-  size: (workers: number) => 4 + 2 * workers,
+  size: (workers: number) => 5 + 2 * workers,
 } as const;
 
 /**

@@ -258,6 +258,17 @@ export interface CampaignSummary {
    */
   readonly afterHang: readonly number[];
   /**
+   * Threads the watchdog stopped that may still be running user code that never yields, at the
+   * end (terminate() does not stop them on Deno 2.9.6; they end with the process).
+   */
+  readonly spinning: number;
+  /**
+   * The campaign ended before its budget because more stopped threads may still be spinning than
+   * it has workers: it starts no worker past that (they would share the cores with the spinning
+   * threads and crawl), and says so.
+   */
+  readonly spinningCap: boolean;
+  /**
    * Runs that reached each "sometimes" interleaving (scenarios, `fuzz/sometimes.ts`) or program
    * event (programs: user-buffer copies and their page requests, `fuzz/programs/sometimes.ts`),
    * by name.
@@ -345,6 +356,11 @@ export interface ProgressState {
    * wait to be) run again with the confirmation limit. Absent: none.
    */
   readonly slow?: { readonly runs: number; readonly confirming: number };
+  /**
+   * Threads the watchdog stopped that may still be running user code that never yields
+   * (`CONTROL.spinning` in fuzz/engine.ts). Absent or 0: none.
+   */
+  readonly spinning?: number;
   readonly distinct: number;
   /** Findings being shrunk now (written unshrunk; the shrunk case replaces them). */
   readonly shrinking: number;
@@ -391,6 +407,7 @@ export function progressLine(p: ProgressState): string {
       ? `  slow runs ${p.slow.runs}` +
         (p.slow.confirming > 0 ? ` (confirming ${p.slow.confirming})` : "")
       : "") +
+    (p.spinning !== undefined && p.spinning > 0 ? `  spinning threads ${p.spinning}` : "") +
     `  distinct ${p.distinct}` +
     (p.shrinking > 0 ? ` (shrinking ${p.shrinking})` : "") +
     `  elapsed ${p.elapsed.toFixed(0)}s${left}  rss ${p.rssMiB.toFixed(0)} MiB`;
@@ -488,6 +505,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
         runs: slowRuns.filter((r) => r.seconds !== null).length,
         confirming: (hangConfirmed ? 0 : suspects.length) + confirmingNow,
       },
+      spinning: Atomics.load(control, CONTROL.spinning),
       distinct: best.size,
       // Findings written unshrunk whose shrunk case has not come yet (not on the last line:
       // a shrink that gave up leaves its case unshrunk, and the summary says so).
@@ -719,6 +737,8 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
       const onTimeout = async () => {
         if (closing) return;
         closing = true;
+        // Stopped in its run: it may be spinning in user code (CONTROL.spinning).
+        if (!confirmed && x.cause === "hang") Atomics.add(control, CONTROL.spinning, 1);
         await worker.terminate();
         if (!confirmed) {
           await recordStopped(x, x.cause, `the ${runLimitText} and again at the ${confirmText}`);
@@ -736,6 +756,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
       const cut = async () => {
         if (closing || confirmed) return;
         closing = true;
+        if (x.cause === "hang") Atomics.add(control, CONTROL.spinning, 1); // as above
         await worker.terminate();
         const ran = (wallMs() - t0) / 1000;
         await recordStopped(
@@ -1032,6 +1053,8 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
     confirmTimeout: confirmMs / 1000,
     slowRuns: [...slowRuns].sort((a, b) => a.k - b.k),
     afterHang: [...afterHang].sort((a, b) => a - b),
+    spinning: Atomics.load(control, CONTROL.spinning),
+    spinningCap: pool.cappedSlots > 0,
     sometimes,
     neverReached: kind === "scenarios"
       ? Object.keys(SOMETIMES).filter((k) => !(sometimes[k] > 0) && !excluded.has(k))

@@ -147,6 +147,7 @@ export async function runWorker(
     // The run is done unless the watchdog took it first (it stopped the run at the run limit
     // and reports it itself): then this worker is about to be terminated and counts nothing.
     if (Atomics.compareExchange(control, slot, k + 1, 0) !== k + 1) {
+      Atomics.sub(control, CONTROL.spinning, 1); // the run ended: this thread is not spinning
       await new Promise(() => {});
     }
     runs++;
