@@ -12,6 +12,8 @@ import { strict as assert } from "node:assert";
 import { readCaseFile } from "../case/store.ts";
 import { FUZZ, run, summaryOf } from "./testdata/fuzz_cli.ts";
 import { SERVICE_HANG } from "./signature.ts";
+import { summaryText } from "../cli/fuzz.ts";
+import { progressLine } from "./orchestrate.ts";
 
 const SPINS = ["--service", "examples/testdata/trial/spin_service.ts", "--checkers", "kernel"];
 
@@ -31,10 +33,21 @@ Deno.test("a service that spins in every run: the campaign stops starting worker
     const hang = s.findings.find((f) => f.signature === SERVICE_HANG);
     assert.ok(hang !== undefined, JSON.stringify(s.findings));
     assert.equal((await readCaseFile(hang.file)).expected, "service-hang");
-    // The text summary says why it ended before its budget.
-    const text = await run([...FUZZ, ...SPINS, ...flags, ...workers, "--seconds", "60"]);
-    assert.match(text.out, /ended before its budget: \d+ stopped threads may still be spinning/);
-    assert.match(text.out, /spinning threads \d/);
+    // The text summary says why it ended before its budget; the progress line counts them.
+    assert.match(
+      summaryText(s),
+      /ended before its budget: \d+ stopped threads may still be spinning/,
+    );
+    const p = { runs: s.runs, ofRuns: null, elapsed: s.seconds, budgetSeconds: 60, states: null };
+    const line = progressLine({
+      ...p,
+      failures: 1,
+      spinning: s.spinning,
+      distinct: 1,
+      shrinking: 0,
+      rssMiB: 1,
+    });
+    assert.match(line, new RegExp(`spinning threads ${s.spinning}`));
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
