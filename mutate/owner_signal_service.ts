@@ -293,7 +293,11 @@ function* ownerReads(sys: Sys): Syscall<void> {
   // A wake of none still takes the owner away.
   expect("a wake of none", yield* sys.futexWake(a, 0), ZX_OK);
   yield* read(a);
-  expect("a wait past its deadline", yield* sys.futexWait(a, 0, owners.doomed, 0), ZX_ERR_TIMED_OUT);
+  expect(
+    "a wait past its deadline",
+    yield* sys.futexWait(a, 0, owners.doomed, 0),
+    ZX_ERR_TIMED_OUT,
+  );
   yield* read(a);
   // A requeue moves one waiter to `b` and names the pager: `b`'s owner; `a` has none.
   expect("a requeue of one", yield* sys.futexRequeue(a, 0, 0, b, 1, sys.self), ZX_OK);
