@@ -2,8 +2,9 @@
  * `futex-owner`: who owns each futex, predicted from the futex calls' arguments and results
  * alone, against what `zx_futex_get_owner` reports and what the kernel's futex table holds at
  * the end of each step that touched a futex. The prediction follows upstream Zircon
- * (zircon/kernel/object/futex_context.cc and zircon/kernel/kernel/owned_wait_queue.cc @
- * gnoliyil/fuchsia 08c0dd7c; futex_wait.md, futex_wake.md, futex_requeue.md,
+ * (zircon/kernel/object/futex_context.cc @ gnoliyil/fuchsia 08c0dd7c;
+ * zircon/kernel/kernel/owned_wait_queue.cc @ vsrinivas/fuchsia 045447661c3e: `BlockAndAssignOwner`,
+ * `WakeThreads`, `WakeAndRequeue`; futex_wait.md, futex_wake.md, futex_requeue.md,
  * futex_get_owner.md):
  *
  * - a `zx_futex_wait` that parks makes its `new_futex_owner` the futex's owner (none for

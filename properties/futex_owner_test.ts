@@ -1,6 +1,7 @@
 // The `futex-owner` rule's model (properties/_futex_owner.ts) on its own: the owners it predicts
 // from a sequence of futex calls, as upstream's FutexContext and OwnedWaitQueue assign them
-// (futex_context.cc, owned_wait_queue.cc @ gnoliyil/fuchsia 08c0dd7c).
+// (futex_context.cc @ gnoliyil/fuchsia 08c0dd7c, owned_wait_queue.cc @ vsrinivas/fuchsia
+// 045447661c3e).
 import { strict as assert } from "node:assert";
 import { ZX_KOID_INVALID, ZX_OBJ_TYPE_THREAD } from "../kernel/constants.ts";
 import type { HandleEntry } from "../kernel/handles.ts";
