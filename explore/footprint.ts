@@ -348,7 +348,10 @@ export class FootprintRecorder {
           }
         }
         // A futex call reads or changes its word and its queue: token `f<address>`.
-        if (e.name === "zx_futex_wait" || e.name === "zx_futex_wake") call.add(`f${e.args[0]}`);
+        if (
+          e.name === "zx_futex_wait" || e.name === "zx_futex_wake" ||
+          e.name === "zx_futex_get_owner"
+        ) call.add(`f${e.args[0]}`);
         // A requeue changes both queues, and a waiter it moves is woken (or times out) from the
         // second one: every thread inside a call on the first futex gets the second's token
         // (more than the waiters it moved, never fewer).

@@ -406,6 +406,9 @@ export const ZX_VMAR_OP_PREFETCH = 14;
 /** `ZX_DEFAULT_VMAR_RIGHTS`: the rights a new handle of this type gets. */
 export const ZX_DEFAULT_VMAR_RIGHTS: number = ZX_RIGHTS_BASIC | ZX_RIGHTS_IO | ZX_RIGHT_EXECUTE;
 
+/** `ZX_KOID_INVALID`: no object (what `zx_futex_get_owner` reports for a futex without owner). */
+export const ZX_KOID_INVALID = 0;
+
 /** `ZX_TIME_INFINITE`, in virtual ticks. */
 export const ZX_TIME_INFINITE: number = Number.POSITIVE_INFINITY;
 

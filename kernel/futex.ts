@@ -196,6 +196,36 @@ export class Futexes {
     return this.#futexes.get(addr)?.owner ?? null;
   }
 
+  /**
+   * The owner `zx_futex_get_owner` reports for the futex at `addr`: its owner
+   * while it has a live waiter and the owner is alive, else none.
+   * `FutexContext::FutexGetOwner` (zircon/kernel/object/futex_context.cc @
+   * gnoliyil/fuchsia 08c0dd7c) reads the owner of an active futex's wait queue;
+   * upstream a killed waiter unwinds out of `FutexWaitInternal`, which clears
+   * the owner of a queue it leaves empty, and an exiting owner gives up every
+   * queue it owns (`OwnedWaitQueue::DisownAllQueues`, called from
+   * `Thread::Exit`), where the model leaves a killed waiter in its queue until a
+   * wake drops it and keeps a dead owner's record.
+   */
+  currentOwner(addr: number): KThread | null {
+    const f = this.#futexes.get(addr);
+    if (f === undefined || f.owner === null || !f.owner.alive) return null;
+    return f.waiters.some((w) => w.thread.alive) ? f.owner : null;
+  }
+
+  /**
+   * A `zx_futex_wait` that did not park (its deadline had passed) still names
+   * the futex's owner: `OwnedWaitQueue::BlockAndAssignOwner` assigns it even
+   * when the block's preamble fails ("Just because we didn't manage to block
+   * does not mean that ownership assignment gets skipped"), and
+   * `FutexWaitInternal` then clears it if nobody waits there. So a futex with
+   * waiters gets `owner` (none too), one without stays without.
+   */
+  assignOwner(addr: number, owner: KThread | null): void {
+    const f = this.#futexes.get(addr);
+    if (f !== undefined) f.owner = owner;
+  }
+
   /** True if `thread` waits on the futex at `addr` (a new owner may not: INVALID_ARGS). */
   waitsOn(addr: number, thread: KThread): boolean {
     return this.#futexes.get(addr)?.waiters.some((w) => w.thread === thread) ?? false;

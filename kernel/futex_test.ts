@@ -299,3 +299,64 @@ Deno.test("futex-discipline: a requeue that ignores a stale current_value is cau
     /futex-value: t1 zx_futex_requeue\(0x40000000, 0\): the word held 1, yet it returned ZX_OK/,
   );
 });
+
+Deno.test("get_owner: the owner's koid while a live waiter waits and the owner lives, else ZX_KOID_INVALID", () => {
+  // FutexContext::FutexGetOwner (futex_context.cc @ gnoliyil/fuchsia 08c0dd7c) reads the owner
+  // of an active futex's wait queue; a killed waiter unwinds out of FutexWaitInternal, clearing
+  // the owner of a queue it empties; an exiting owner disowns its queues (DisownAllQueues).
+  const k = new Kernel({ pageSize: 64 });
+  const [w1, w2, o] = ["w1", "w2", "o"].map((n, i) => k.createThread(n, i + 1)[0]);
+  const f = new Futexes();
+  const [a, b] = [f.alloc(0), f.alloc(0)];
+  assert.equal(f.currentOwner(a), null, "nobody waits");
+  f.enqueue(a, w1, o);
+  assert.equal(f.currentOwner(a), o);
+  f.enqueue(a, w2, null);
+  assert.equal(f.currentOwner(a), null, "the last waiter named nobody");
+  f.assignOwner(a, o);
+  assert.equal(f.currentOwner(a), o, "a wait past its deadline names the owner of a waited futex");
+  f.assignOwner(b, o);
+  assert.equal(f.currentOwner(b), null, "nor of a futex nobody waits on");
+  w1.killed = true;
+  assert.equal(f.currentOwner(a), o, "w2 still waits");
+  w2.killed = true;
+  assert.equal(f.currentOwner(a), null, "only dead waiters: the owner went with the last");
+  f.enqueue(b, w1.killed ? k.createThread("w3", 9)[0] : w1, o);
+  assert.equal(f.currentOwner(b), o);
+  o.exited = true;
+  assert.equal(f.currentOwner(b), null, "a dead owner owns nothing");
+});
+
+Deno.test("get_owner: the syscall reports the koid; a wait past its deadline and a wake of none change it", () => {
+  const w = world();
+  const seen: number[] = [];
+  let a = 0;
+  let owner = 0;
+  let ownerKoid = 0;
+  w.spawn("main", "workload", function* (sys: Sys): ThreadBody {
+    a = sys.futexWord(0);
+    yield* pause(sys, 4);
+    const o = w.threads.find((t) => t.name === "o");
+    assert.ok(o !== undefined);
+    owner = o.k.selfHandle;
+    ownerKoid = o.k.koid;
+    seen.push((yield* sys.futexGetOwner(a))[1]); // w1 named nobody
+    assert.equal(yield* sys.futexWait(a, 0, owner, 0), ZX_ERR_TIMED_OUT);
+    seen.push((yield* sys.futexGetOwner(a))[1]); // the past-deadline wait named o
+    assert.equal(yield* sys.futexWake(a, 0), ZX_OK);
+    seen.push((yield* sys.futexGetOwner(a))[1]); // a wake of none releases it
+    assert.deepEqual(yield* sys.futexGetOwner(a + 1), [ZX_ERR_INVALID_ARGS, 0]);
+    assert.equal(yield* sys.futexWake(a, WAKE_ALL), ZX_OK);
+    yield* pause(sys, 4);
+    seen.push((yield* sys.futexGetOwner(a))[1]); // nobody waits
+  });
+  w.spawn("w1", "workload", function* (sys: Sys): ThreadBody {
+    assert.equal(yield* sys.futexWait(a, 0, 0, ZX_TIME_INFINITE), ZX_OK);
+  });
+  w.spawn("o", "workload", function* (sys: Sys): ThreadBody {
+    yield* pause(sys, 12);
+  });
+  const run = w.run();
+  assert.equal(run.verdict.kind, "pass", describeVerdict(run.verdict));
+  assert.deepEqual(seen, [0, ownerKoid, 0, 0]);
+});

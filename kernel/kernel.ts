@@ -43,6 +43,7 @@ import {
   ZX_EVENT_SIGNALED,
   ZX_INFO_VMO,
   ZX_INFO_VMO_BYTES,
+  ZX_KOID_INVALID,
   ZX_OBJ_TYPE_BTI,
   ZX_OBJ_TYPE_PAGER,
   ZX_OBJ_TYPE_PORT,
@@ -481,7 +482,10 @@ export class Kernel extends VmarCalls {
     if (ownerStatus !== ZX_OK) return ownerStatus;
     if (ownerThread === t) return ZX_ERR_INVALID_ARGS;
     if (ownerThread !== null && futexes.waitsOn(valuePtr, ownerThread)) return ZX_ERR_INVALID_ARGS;
-    if (this.now >= deadline) return ZX_ERR_TIMED_OUT;
+    if (this.now >= deadline) {
+      futexes.assignOwner(valuePtr, ownerThread);
+      return ZX_ERR_TIMED_OUT;
+    }
     const w = futexes.enqueue(valuePtr, t, ownerThread);
     // `w.addr`, not `valuePtr`: a zx_futex_requeue may have moved the waiter to another futex.
     const wait: Wait = {
@@ -516,6 +520,21 @@ export class Kernel extends VmarCalls {
     if (!isU32(count)) return ZX_ERR_INVALID_ARGS;
     this.futexes.wake(valuePtr, count >>> 0);
     return ZX_OK;
+  }
+
+  /**
+   * `zx_futex_get_owner(value_ptr, *koid)`: FutexContext::FutexGetOwner (futex_context.cc @
+   * gnoliyil/fuchsia 08c0dd7c): `ValidateFutexPointer` (null or unaligned: INVALID_ARGS; the
+   * model's only futex memory is its words, so any other pointer is INVALID_ARGS too, as for the
+   * other futex calls), then the owner's koid, or ZX_KOID_INVALID (0) for a futex nobody owns or
+   * waits on ({@linkcode Futexes.currentOwner}). The out-pointer is the result (no fault modelled).
+   */
+  protected futexGetOwner(
+    _t: KernelThread,
+    ...[valuePtr]: In<"zx_futex_get_owner">
+  ): Out<"zx_futex_get_owner"> {
+    if (!this.futexes.valid(valuePtr)) return ZX_ERR_INVALID_ARGS;
+    return [ZX_OK, this.futexes.currentOwner(valuePtr)?.koid ?? ZX_KOID_INVALID];
   }
 
   /** `zx_futex_requeue(value_ptr, wake_count, current_value, requeue_ptr, requeue_count, new_requeue_owner)`. */

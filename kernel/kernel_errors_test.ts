@@ -3560,6 +3560,27 @@ const TABLES: Record<string, readonly Row[]> = {
     ...garbageRows("value_ptr", ZX_ERR_INVALID_ARGS, (f, x) => f.k.zx_futex_wake(f.t, x, 1)),
   ],
 
+  // futex_get_owner.md; FutexContext::FutexGetOwner (futex_context.cc @ gnoliyil/fuchsia
+  // 08c0dd7c): ValidateFutexPointer ("!value_ptr || ... % sizeof(zx_futex_t)"), then the koid.
+  zx_futex_get_owner: [
+    {
+      name: "a futex nobody waits on: ZX_OK (ZX_KOID_INVALID)",
+      call: (f) => f.k.zx_futex_get_owner(f.t, f.word(0)),
+      want: ZX_OK,
+    },
+    {
+      name: "null value_ptr",
+      call: (f) => f.k.zx_futex_get_owner(f.t, 0),
+      want: ZX_ERR_INVALID_ARGS,
+    },
+    {
+      name: "misaligned value_ptr",
+      call: (f) => f.k.zx_futex_get_owner(f.t, f.word(0) + 2),
+      want: ZX_ERR_INVALID_ARGS,
+    },
+    ...garbageRows("value_ptr", ZX_ERR_INVALID_ARGS, (f, x) => f.k.zx_futex_get_owner(f.t, x)),
+  ],
+
   // futex_requeue.md; FutexContext::FutexRequeue and FutexRequeueInternal (futex_context.cc @
   // vsrinivas/fuchsia 04544766); futex.cc @ 280888fc RequeueValueMismatch, RequeueSameAddr.
   zx_futex_requeue: [

@@ -501,6 +501,13 @@ export interface KernelCalls {
   /** `zx_futex_wake(value_ptr, wake_count)`: wakes up to `count` waiters, oldest first. */
   zx_futex_wake(t: KernelThread, valuePtr: number, count: number): Syscall<Status>;
   /**
+   * `zx_futex_get_owner(value_ptr, *koid)`: the koid of the thread that owns
+   * the futex at `valuePtr` (the last wait or requeue named it), or
+   * ZX_KOID_INVALID (0) when none does; a pointer that is no futex word is
+   * INVALID_ARGS.
+   */
+  zx_futex_get_owner(t: KernelThread, valuePtr: number): Syscall<[Status, number]>;
+  /**
    * `zx_futex_requeue(value_ptr, wake_count, current_value, requeue_ptr,
    * requeue_count, new_requeue_owner)`: while the word at `valuePtr` holds
    * `current` (else BAD_STATE), wakes up to `wakeCount` of its waiters and moves
@@ -1152,6 +1159,17 @@ export const SYSCALLS = {
   zx_futex_wake: {
     params: [p("value_ptr", "address"), p("wake_count", "options")],
     result: "status",
+    produces: null,
+    blocks: null,
+    errors: [ZX_ERR_INVALID_ARGS],
+    weight: 0,
+  },
+  // futex_get_owner.md; FutexContext::FutexGetOwner (futex_context.cc @ gnoliyil/fuchsia
+  // 08c0dd7c): the pointer's check, then the owner's koid or ZX_KOID_INVALID. Weight 0 like its
+  // siblings (no futex-word resource).
+  zx_futex_get_owner: {
+    params: [p("value_ptr", "address")],
+    result: "value",
     produces: null,
     blocks: null,
     errors: [ZX_ERR_INVALID_ARGS],

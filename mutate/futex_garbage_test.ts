@@ -32,15 +32,15 @@ Deno.test("futex_garbage: a garbage deadline accepted, or a bad owner handle loo
     assert.equal(verdict().kind, "pass");
     for (
       const key of [
-        "kernel/kernel.ts:476:9:ConditionalExpression:false @end+0:63",
-        "kernel/kernel.ts:476:9:ConditionalExpression:false @end+0:37",
+        "kernel/kernel.ts:477:9:ConditionalExpression:false @end+0:63",
+        "kernel/kernel.ts:477:9:ConditionalExpression:false @end+0:37",
       ]
     ) {
       const v: Any = m.withMutant(key, verdict);
       assert.equal(v.kind, "invariant", `${key}: ${JSON.stringify(v)}`);
       assert.equal(v.invariant, "futex-discipline", `${key}: ${JSON.stringify(v)}`);
     }
-    const owner: Any = m.withMutant("kernel/kernel.ts:463:9:BooleanLiteral:o.ok", verdict);
+    const owner: Any = m.withMutant("kernel/kernel.ts:464:9:BooleanLiteral:o.ok", verdict);
     assert.notEqual(owner.kind, "pass", JSON.stringify(owner));
   } finally {
     m.dispose();
@@ -67,7 +67,7 @@ Deno.test({
       ],
       [
         "kernel/futex.ts",
-        "kernel/futex.ts:201:57:ConditionalExpression:true",
+        "kernel/futex.ts:231:57:ConditionalExpression:true",
         "futex-discipline",
         /^futex-args: t1 zx_futex_wait\(.*\): every argument is valid, yet it returned ZX_ERR_INVALID_ARGS$/,
       ],
@@ -108,7 +108,7 @@ Deno.test({
     for (
       const key of [
         "kernel/futex.ts:177:41:EqualityOperator:moved <= requeueCount",
-        "kernel/kernel.ts:506:5:CallExpression:;",
+        "kernel/kernel.ts:510:5:CallExpression:;",
       ]
     ) {
       const v: Any = m.withMutant(key, verdict);

@@ -68,8 +68,8 @@ const NO_KIND = /^event-form: the kernel emitted an event of no known kind: \{\}
 
 Deno.test("syscall-contract event-form: a block that names nothing, an event of no kind (kernel.ts:415, 499)", async () => {
   await eventFormKills("kernel/kernel.ts", [
-    ["kernel/kernel.ts:415:23:StringLiteral:``", /^event-form: t2 blocked on nothing named: /],
-    ["kernel/kernel.ts:499:20:ObjectLiteral:{}", NO_KIND],
+    ["kernel/kernel.ts:416:23:StringLiteral:``", /^event-form: t2 blocked on nothing named: /],
+    ["kernel/kernel.ts:503:20:ObjectLiteral:{}", NO_KIND],
   ]);
 });
 
@@ -102,7 +102,7 @@ Deno.test("syscall-contract K27: a bad handle's zx_handle_duplicate is BAD_HANDL
       },
     );
     assert.equal(run().kind, "pass");
-    const v: Any = m.withMutant("kernel/syscalls.ts:1265:9:ConditionalExpression:false", run);
+    const v: Any = m.withMutant("kernel/syscalls.ts:1283:9:ConditionalExpression:false", run);
     assert.equal(v.kind, "invariant", JSON.stringify(v));
     assert.equal(v.invariant, "syscall-contract");
     assert.match(

@@ -37,6 +37,12 @@
  *   returns"; "ZX_OK if |condition| was signaled or a spurious wake up occurred", "ZX_ERR_TIMED_OUT
  *   if the wait timed out"): a wait nobody signals returns TIMED_OUT at its deadline, one a thread signals
  *   under the mutex returns ZX_OK, and the pager holds the mutex after each.
+ * - Futex owners read back (`zx_futex_get_owner`, futex_get_owner.md; `FutexContext::
+ *   FutexGetOwner`, futex_context.cc @ gnoliyil/fuchsia 08c0dd7c): after a wait naming an owner,
+ *   one naming none, a wait past its deadline (it still assigns the owner of a futex others wait
+ *   on: `OwnedWaitQueue::BlockAndAssignOwner`), a wake of none, requeues of one, of nobody and of
+ *   none, the kill of an owner (`DisownAllQueues`) and the last waiter's wake; a null or
+ *   misaligned pointer is ZX_ERR_INVALID_ARGS. The koids are the `futex-owner` rule's to judge.
  *
  * Then it supplies each READ packet whole.
  *
@@ -246,12 +252,90 @@ function* condVarWaits(sys: Sys): Syscall<void> {
   if (mutex.held(sys)) throw new Error("the mutex is held after its last holder unlocked it");
 }
 
+/**
+ * Futex owners read back (see the module doc): `zx_futex_get_owner` after each call that names,
+ * moves or clears an owner, for the `futex-owner` rule to judge (the service takes any koid).
+ */
+function* ownerReads(sys: Sys): Syscall<void> {
+  const [a, b, c, d, e, far, pause, done] = [0, 0, 0, 0, 0, 0, 0, 0].map(() => sys.futexWord(0));
+  const owners = { first: 0, second: 0, doomed: 0 };
+  const read = function* (addr: number): Syscall<void> {
+    expect("zx_futex_get_owner of a futex word", (yield* sys.futexGetOwner(addr))[0], ZX_OK);
+  };
+  const park = (name: string, addr: number, owner: () => number, key: "first" | "second" | null) =>
+    sys.spawn(name, function* (s) {
+      if (key !== null) owners[key] = s.self;
+      expect(
+        `${name}'s zx_futex_wait`,
+        yield* s.futexWait(addr, 0, owner(), ZX_TIME_INFINITE),
+        ZX_OK,
+      );
+      s.atomicAdd(done, 1);
+    });
+  sys.spawn("doomed-owner", function* (s) {
+    owners.doomed = s.self;
+    yield* s.futexWait(far, 0, 0, ZX_TIME_INFINITE); // killed here
+  });
+  // A wait names the pager; a second waiter names nobody (the futex loses its owner).
+  park("first-waiter", a, () => sys.self, "first");
+  yield* rest(sys, pause);
+  yield* read(a);
+  park("second-waiter", a, () => 0, "second");
+  yield* rest(sys, pause);
+  yield* read(a);
+  // A wait whose deadline has passed still names the owner of a futex others wait on.
+  expect(
+    "a wait past its deadline",
+    yield* sys.futexWait(a, 0, owners.doomed, 0),
+    ZX_ERR_TIMED_OUT,
+  );
+  yield* read(a);
+  // A wake of none still takes the owner away.
+  expect("a wake of none", yield* sys.futexWake(a, 0), ZX_OK);
+  yield* read(a);
+  expect(
+    "a wait past its deadline",
+    yield* sys.futexWait(a, 0, owners.doomed, 0),
+    ZX_ERR_TIMED_OUT,
+  );
+  yield* read(a);
+  // A requeue moves one waiter to `b` and names the pager: `b`'s owner; `a` has none.
+  expect("a requeue of one", yield* sys.futexRequeue(a, 0, 0, b, 1, sys.self), ZX_OK);
+  yield* read(a);
+  yield* read(b);
+  // A requeue onto a futex nobody waits on, moving nobody: no owner there.
+  expect("a requeue of nobody", yield* sys.futexRequeue(c, 0, 0, d, 1, sys.self), ZX_OK);
+  yield* read(d);
+  // A requeue of none keeps `b`'s waiter and names the doomed thread; its death clears it.
+  expect("a requeue of none", yield* sys.futexRequeue(c, 0, 0, b, 0, owners.doomed), ZX_OK);
+  yield* read(b);
+  expect("the kill of the owner", yield* sys.taskKill(owners.doomed), ZX_OK);
+  yield* read(b);
+  // A wait naming a thread parked on `a` makes it `e`'s owner until the wake of `a` ends it.
+  park("third-waiter", e, () => owners.second, null);
+  yield* rest(sys, pause);
+  yield* read(e);
+  expect("zx_futex_get_owner(0)", (yield* sys.futexGetOwner(0))[0], ZX_ERR_INVALID_ARGS);
+  expect(
+    "a misaligned zx_futex_get_owner",
+    (yield* sys.futexGetOwner(a + 2))[0],
+    ZX_ERR_INVALID_ARGS,
+  );
+  expect("the wake of b", yield* sys.futexWake(b, 1), ZX_OK);
+  expect("the wake of a", yield* sys.futexWake(a, 1), ZX_OK);
+  expect("the wake of e", yield* sys.futexWake(e, 1), ZX_OK);
+  yield* await_(sys, pause, done, 3);
+  yield* read(a);
+  yield* read(e);
+}
+
 /** The `owner-signal` service (see the module doc). */
 export const ownerSignal: PagerService = function* (sys, ctx) {
   yield* requeueOwners(sys);
   yield* parkedSignalWaits(sys);
   yield* deadWaiters(sys);
   yield* condVarWaits(sys);
+  yield* ownerReads(sys);
   yield* serveReads(sys, ctx, function* (packet, vmo) {
     yield* supplyFromBacking(sys, ctx, vmo, packet.offset, packet.length);
   });

@@ -9,7 +9,10 @@
 // owner that the trace does not name (kernel.ts:492:46) and a wait_one whose trace names no object
 // type (kernel.ts:876:29) fail `wait-text` (properties/_sync_wait_text.ts). A CondVar.wait that
 // returns ZX_OK at its deadline (services/sync.ts:188:12) or a Mutex.held that answers nothing
-// (:130:27) faults the pager (libsync's condition.h contract).
+// (:130:27) faults the pager (libsync's condition.h contract). A requeue futex left without the
+// owner the requeue named (futex.ts:187:9, :187:27) and an owner kept by a futex whose waiters
+// all died (:213:12) fail futex-owner (properties/_futex_owner.ts; the zx_futex_get_owner reads of
+// the service's last phase and the owner the kernel reports after each step).
 import { strict as assert } from "node:assert";
 import { assertEverySeedPasses, judgeScenario } from "./_judge_scenario.ts";
 import { mirrorScenarioRun, sharedMirror } from "./mutant_mirror.ts";
@@ -21,17 +24,17 @@ const mirror = sharedMirror(["kernel/kernel.ts", "kernel/futex.ts", "services/sy
 
 const CASES: readonly [key: string, kind: string, message: RegExp][] = [
   [
-    "kernel/kernel.ts:541:7:LogicalOperator:ownerThread !== null || futexes.waitsOn(valuePtr, ownerThread) || futexes.waitsOn(requeuePtr, ownerThread)",
+    "kernel/kernel.ts:560:7:LogicalOperator:ownerThread !== null || futexes.waitsOn(valuePtr, ownerThread) || futexes.waitsOn(requeuePtr, ownerThread)",
     "invariant",
     /every argument is valid, yet it returned ZX_ERR_INVALID_ARGS/,
   ],
   [
-    "kernel/kernel.ts:542:8:ConditionalExpression:true",
+    "kernel/kernel.ts:561:8:ConditionalExpression:true",
     "invariant",
     /every argument is valid, yet it returned ZX_ERR_INVALID_ARGS/,
   ],
   [
-    "kernel/kernel.ts:414:23:LogicalOperator:(active() & want) !== 0 && closed()",
+    "kernel/kernel.ts:415:23:LogicalOperator:(active() & want) !== 0 && closed()",
     "invariant",
     /hang: .*"vmo-waiter\\" waits on signals 0x2000000/,
   ],
@@ -47,14 +50,31 @@ const CASES: readonly [key: string, kind: string, message: RegExp][] = [
     /hang: .*"late-waiter\\" waits on futex/,
   ],
   [
-    "kernel/kernel.ts:492:46:ConditionalExpression:true",
+    "kernel/kernel.ts:496:46:ConditionalExpression:true",
     "invariant",
     /wait-text: t\d+ parked on futex 0x[0-9a-f]+ naming t1 its owner, but the trace says futex/,
   ],
   [
-    'kernel/kernel.ts:876:29:StringLiteral:""',
+    'kernel/kernel.ts:895:29:StringLiteral:""',
     "invariant",
     /wait-text: t\d+ parked in zx_object_wait_one for signals 0x2000000 of vmo \d+, but the trace says signals 0x2000000 of {2}\d+/,
+  ],
+  // Futex owners (session 22, gapO22): a requeue that does not hand the requeue futex to its new
+  // owner, and a futex whose killed waiters keep its owner, fail futex-owner.
+  [
+    "kernel/futex.ts:187:9:ConditionalExpression:false",
+    "invariant",
+    /futex-owner: .*has no owner, but the futex calls leave koid \d+ its owner/,
+  ],
+  [
+    "kernel/futex.ts:187:27:BlockStatement:{}",
+    "invariant",
+    /futex-owner: .*has no owner, but the futex calls leave koid \d+ its owner/,
+  ],
+  [
+    "kernel/futex.ts:213:12:MethodExpression:f.waiters.every(w => w.thread.alive)",
+    "invariant",
+    /futex-owner: /,
   ],
   // The service library's CondVar: a wait nobody signals is ZX_OK, a mutex never held.
   [

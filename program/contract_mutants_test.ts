@@ -308,110 +308,110 @@ Deno.test({
 
 const KERNEL_CASES: [key: string, what: string][] = [
   [
-    "kernel/kernel.ts:703:9:EqualityOperator:offset + data.length <= v.object.size",
+    "kernel/kernel.ts:722:9:EqualityOperator:offset + data.length <= v.object.size",
     "zx_vmo_write: the range check inverted (a VMO of fixed size)",
   ],
-  ["kernel/kernel.ts:733:80:BlockStatement:{}", "zx_vmo_op_range: a range past the end accepted"],
+  ["kernel/kernel.ts:752:80:BlockStatement:{}", "zx_vmo_op_range: a range past the end accepted"],
   [
-    "kernel/kernel.ts:154:9:EqualityOperator:options === 0",
+    "kernel/kernel.ts:155:9:EqualityOperator:options === 0",
     "zx_pager_create: options other than 0 accepted",
   ],
   [
-    "kernel/kernel.ts:171:99:BlockStatement:{}",
+    "kernel/kernel.ts:172:99:BlockStatement:{}",
     "zx_pager_create_vmo: unknown options accepted",
   ],
   [
-    "kernel/kernel.ts:283:31:EqualityOperator:bufferSize >= ZX_PAGER_VMO_STATS_SIZE",
+    "kernel/kernel.ts:284:31:EqualityOperator:bufferSize >= ZX_PAGER_VMO_STATS_SIZE",
     "zx_pager_query_vmo_stats: the buffer size check inverted",
   ],
   [
-    "kernel/kernel.ts:353:9:EqualityOperator:options === 0",
+    "kernel/kernel.ts:354:9:EqualityOperator:options === 0",
     "zx_port_cancel_key: the options check inverted",
   ],
   [
-    "kernel/kernel.ts:364:9:EqualityOperator:options === 0",
+    "kernel/kernel.ts:365:9:EqualityOperator:options === 0",
     "zx_event_create: the options check inverted",
   ],
   [
-    "kernel/kernel.ts:386:41:EqualityOperator:((clear | set) & ~allowed) === 0",
+    "kernel/kernel.ts:387:41:EqualityOperator:((clear | set) & ~allowed) === 0",
     "zx_object_signal: the mask check inverted",
   ],
-  ["kernel/kernel.ts:621:99:BlockStatement:{}", "zx_vmo_create: unknown options accepted"],
+  ["kernel/kernel.ts:640:99:BlockStatement:{}", "zx_vmo_create: unknown options accepted"],
   [
-    "kernel/kernel.ts:729:9:ConditionalExpression:false",
+    "kernel/kernel.ts:748:9:ConditionalExpression:false",
     "zx_vmo_op_range: an unknown op accepted",
   ],
   [
-    "kernel/kernel.ts:703:9:ConditionalExpression:true",
+    "kernel/kernel.ts:722:9:ConditionalExpression:true",
     "zx_vmo_write: every write OUT_OF_RANGE (an empty write within the VMO too)",
   ],
   [
-    "kernel/kernel.ts:236:30:EqualityOperator:offset <= v.object.size",
+    "kernel/kernel.ts:237:30:EqualityOperator:offset <= v.object.size",
     "zx_pager_supply_pages: an empty supply within the VMO OUT_OF_RANGE",
   ],
   [
-    "kernel/kernel.ts:755:9:ConditionalExpression:true",
+    "kernel/kernel.ts:774:9:ConditionalExpression:true",
     "zx_vmo_set_size: every resize INVALID_ARGS",
   ],
   [
-    "kernel/kernel.ts:809:9:ConditionalExpression:true",
+    "kernel/kernel.ts:828:9:ConditionalExpression:true",
     "zx_task_suspend: every thread BAD_STATE (a live one too)",
   ],
   // zx_object_wait_async, drawn by the judge's programs only (weight 0 in the table).
   [
-    "kernel/kernel.ts:442:9:ConditionalExpression:true",
+    "kernel/kernel.ts:443:9:ConditionalExpression:true",
     "zx_object_wait_async: a valid port's lookup status returned, no wait made",
   ],
   [
-    "kernel/kernel.ts:444:9:ConditionalExpression:true",
+    "kernel/kernel.ts:445:9:ConditionalExpression:true",
     "zx_object_wait_async: every handle BAD_HANDLE",
   ],
   [
-    "kernel/kernel.ts:445:9:BooleanLiteral:e.rights & ZX_RIGHT_WAIT",
+    "kernel/kernel.ts:446:9:BooleanLiteral:e.rights & ZX_RIGHT_WAIT",
     "zx_object_wait_async: the WAIT right check inverted",
   ],
   [
-    "kernel/kernel.ts:446:9:EqualityOperator:signalsOf(e.object) !== null",
+    "kernel/kernel.ts:447:9:EqualityOperator:signalsOf(e.object) !== null",
     "zx_object_wait_async: waitable objects NOT_SUPPORTED",
   ],
   // Sample 9c15424 (seed 12): alignments just outside the range (`pinLayout`), and a size past
   // upstream's largest VMO (OUT_OF_RANGE, not the page limit's NO_MEMORY).
   [
-    "kernel/kernel.ts:651:30:EqualityOperator:align > 64",
+    "kernel/kernel.ts:670:30:EqualityOperator:align > 64",
     "zx_vmo_create_contiguous: alignment_log2 64 accepted",
   ],
   [
-    "kernel/kernel.ts:858:9:ConditionalExpression:false @end+0:59",
+    "kernel/kernel.ts:877:9:ConditionalExpression:false @end+0:59",
     "zx_vmo_create: a size past upstream's largest VMO NO_MEMORY, not OUT_OF_RANGE",
   ],
   // ZX_INFO_VMO copied out to a read-only mapping (`regionLayout`).
   [
-    "kernel/kernel.ts:608:81:BooleanLiteral:false",
+    "kernel/kernel.ts:627:81:BooleanLiteral:false",
     "zx_object_get_info: the record read from the user buffer instead of copied out to it",
   ],
   // A wait_one that parks (`signalLayout`), judged by its outcome (`wait_outcome.ts`).
   [
-    "kernel/kernel.ts:411:26:EqualityOperator:this.handles.entry(handle)?.object === object",
+    "kernel/kernel.ts:412:26:EqualityOperator:this.handles.entry(handle)?.object === object",
     "zx_object_wait_one: a parked wait ends CANCELED with its handle open",
   ],
   [
-    "kernel/kernel.ts:414:23:EqualityOperator:(active() & want) === 0",
+    "kernel/kernel.ts:415:23:EqualityOperator:(active() & want) === 0",
     "zx_object_wait_one: a parked wait wakes at once and says TIMED_OUT before its deadline",
   ],
   [
-    "kernel/kernel.ts:403:9:ConditionalExpression:false",
+    "kernel/kernel.ts:404:9:ConditionalExpression:false",
     "zx_object_wait_one: a handle without ZX_RIGHT_WAIT waited on",
   ],
   [
-    "kernel/kernel.ts:386:9:ConditionalExpression:false @end+0:73",
+    "kernel/kernel.ts:387:9:ConditionalExpression:false @end+0:73",
     "zx_object_signal: a set_mask that is no uint32 accepted",
   ],
   [
-    "kernel/kernel.ts:686:30:ArrayDeclaration:[]",
+    "kernel/kernel.ts:705:30:ArrayDeclaration:[]",
     "zx_vmo_read: an empty read returns no status",
   ],
   [
-    "kernel/kernel.ts:560:5:CallExpression:;",
+    "kernel/kernel.ts:579:5:CallExpression:;",
     "zx_handle_close: an async wait made through the closed handle still queues its packet",
   ],
 ];
@@ -563,42 +563,42 @@ Deno.test("the program contract's zx_pager_op_range data checks and zx_vmo_creat
 // What the trace's ret shows against what the call handed back (program/run.ts `traceShows`).
 const SYSCALLS_CASES: [key: string, what: string][] = [
   [
-    'kernel/syscalls.ts:1295:43:EqualityOperator:typeof out[2] !== "number"',
+    'kernel/syscalls.ts:1313:43:EqualityOperator:typeof out[2] !== "number"',
     "the trace's ret of zx_vmar_allocate shows neither its handle nor its address",
   ],
   [
-    'kernel/syscalls.ts:1291:14:EqualityOperator:typeof first !== "number"',
+    'kernel/syscalls.ts:1309:14:EqualityOperator:typeof first !== "number"',
     "the trace's ret of a call that made a handle does not show it",
   ],
   // An injected allocation failure before the handle lookups (the judge's programs with
   // allocation failures, `programAllocFailures`): NO_MEMORY where the handle model says
   // BAD_HANDLE, WRONG_TYPE or ACCESS_DENIED.
   [
-    "kernel/syscalls.ts:1266:12:ConditionalExpression:true",
+    "kernel/syscalls.ts:1284:12:ConditionalExpression:true",
     "an allocation failure injected whatever the handle lookups say",
   ],
   // An allocating call that succeeds without asking the injection hook (program/alloc_point.ts):
   // no argument check left out, yet injected failures never reach it (fresh shard 3 of b573f09).
   [
-    "kernel/syscalls.ts:1266:12:ConditionalExpression:false @end+1:83",
+    "kernel/syscalls.ts:1284:12:ConditionalExpression:false @end+1:83",
     "no allocating call asks the allocation-failure hook (a handle check always failing)",
   ],
   [
-    "kernel/syscalls.ts:1264:38:ConditionalExpression:false",
+    "kernel/syscalls.ts:1282:38:ConditionalExpression:false",
     "zx_pager_supply_pages never asks the allocation-failure hook (an alignment check always failing)",
   ],
   // Waits on an event signalled by hand (`signalLayout`, the judge's `programSignalLayouts`).
   [
-    "kernel/syscalls.ts:1359:78:BooleanLiteral:false",
+    "kernel/syscalls.ts:1377:78:BooleanLiteral:false",
     "zx_object_wait_one: a timed-out wait hands back 0, not what it observed",
   ],
   [
-    'kernel/syscalls.ts:1359:9:EqualityOperator:s.result !== "handle"',
+    'kernel/syscalls.ts:1377:9:EqualityOperator:s.result !== "handle"',
     "zx_object_wait_one: a failed wait's observed signals dropped (with the handle results')",
   ],
   // Sample 9c15424 (seed 12): the trace's call against the arguments the program gave.
   [
-    "kernel/syscalls.ts:1339:89:UpdateOperator:n++",
+    "kernel/syscalls.ts:1357:89:UpdateOperator:n++",
     "the trace's call shows a slot for an optional user buffer the call was not given",
   ],
 ];
@@ -711,7 +711,7 @@ Deno.test("COMMIT leaves an anonymous VMO's pages committed, DECOMMIT of a conti
 // for (`signalLayout`): futex-discipline's user-signals judges what the wait observed.
 const USER_SIGNAL_CASES: [key: string, what: string, invariant: string][] = [
   [
-    "kernel/kernel.ts:390:44:UnaryOperator:clear",
+    "kernel/kernel.ts:391:44:UnaryOperator:clear",
     "zx_object_signal on a VMO keeps only the signals clear_mask names, not the others",
     "futex-discipline",
   ],
@@ -824,11 +824,11 @@ Deno.test("num_children keeps a child with an open handle: the kernel_objects.ts
 // port asked with an option bit upstream does not take is INVALID_ARGS (PortDispatcher::Create).
 const KERNEL_E_CASES: [key: string, what: string][] = [
   [
-    "kernel/kernel.ts:269:9:ConditionalExpression:true",
+    "kernel/kernel.ts:270:9:ConditionalExpression:true",
     "zx_pager_query_dirty_ranges is OUT_OF_RANGE within the VMO",
   ],
   [
-    "kernel/kernel.ts:297:9:ConditionalExpression:false",
+    "kernel/kernel.ts:298:9:ConditionalExpression:false",
     "zx_port_create takes any option bits",
   ],
 ];
@@ -843,11 +843,11 @@ Deno.test("a dirty-ranges query within the VMO, and a port's option bits: kernel
 // the trace's `observed` event.
 const TRACE_SYSCALLS_CASES: [key: string, what: string][] = [
   [
-    'kernel/syscalls.ts:1223:5:ConditionalExpression:case "value":',
+    'kernel/syscalls.ts:1241:5:ConditionalExpression:case "value":',
     "a failed call of a value kind hands back a bare status",
   ],
   [
-    "kernel/syscalls.ts:1283:7:ConditionalExpression:false @end+0:50",
+    "kernel/syscalls.ts:1301:7:ConditionalExpression:false @end+0:50",
     "the ret of a failed call shows a handle or value",
   ],
 ];
@@ -858,7 +858,7 @@ Deno.test("a failed call's shape and its ret: syscalls.ts mutants of sample 756b
 
 const TRACE_KERNEL_CASES: [key: string, what: string][] = [
   [
-    "kernel/kernel.ts:333:26:BlockStatement:{}",
+    "kernel/kernel.ts:334:26:BlockStatement:{}",
     "zx_port_wait hands back a signal packet the trace does not show",
   ],
 ];

@@ -47,6 +47,15 @@
  *   none at first, then each clears `clear_mask` and sets `set_mask` (zx_object_signal.md:
  *   "clear_mask is first used to clear any bits indicated, and then set_mask is used to set
  *   any bits indicated"; `Dispatcher::UpdateState`), and nothing else changes them.
+ * - `futex-owner`: who owns each futex, from the futex calls' arguments and results alone
+ *   (properties/_futex_owner.ts: a parked wait names it, a wake clears it, a requeue hands the
+ *   requeue futex to its new owner while anyone waits there, the last waiter leaving or the
+ *   owner dying clears it), against what `zx_futex_get_owner` returns (`FutexContext::
+ *   FutexGetOwner`, futex_context.cc @ gnoliyil/fuchsia 08c0dd7c: the owner's koid or
+ *   ZX_KOID_INVALID) and, after every step that touched a futex, against the owner the kernel's
+ *   futex table would report (the read `zx_futex_get_owner` makes), so a wrong owner shows in
+ *   every run with futex owners, not only where a service asks. Its argument check is
+ *   `futex-args`: a pointer that is no futex word is ZX_ERR_INVALID_ARGS, a word ZX_OK.
  * - `zero-children`: the signals observed on a VMO no `zx_vmo_create_child`
  *   named (through any handle) include `ZX_VMO_ZERO_CHILDREN`: it has no child,
  *   and it can inherit one only from a child that dies (zx_object_signal.md,
@@ -73,6 +82,8 @@ import {
 } from "../kernel/constants.ts";
 import type { KernelEvent } from "../kernel/events.ts";
 import type { KThread } from "../kernel/objects.ts";
+import type { World } from "../sim/world.ts";
+import { FutexOwnerModel, type Who } from "./_futex_owner.ts";
 import { type Call, StepMonitor } from "./_step_monitor.ts";
 
 interface FutexCall {
@@ -124,6 +135,13 @@ export class FutexDiscipline extends StepMonitor {
   readonly #user = new Map<number, number>();
   /** Words a requeue touched: who waits there is no longer known from the trace. */
   readonly #requeued = new Set<number>();
+  /** `futex-owner`: every futex's queue and owner, from the calls alone. */
+  readonly #owners = new FutexOwnerModel();
+  /** Each open `zx_futex_wait`'s new owner as its call named it (a live thread or none). */
+  readonly #waitOwner = new Map<number, Who | null>();
+  /** Threads whose open `zx_futex_wait` parked (its `block` event). */
+  readonly #waitParked = new Set<number>();
+  readonly #resolve = (h: unknown) => this.entry(h);
 
   protected override onStepEvent(e: KernelEvent, call: Call | undefined): void {
     switch (e.k) {
@@ -146,6 +164,8 @@ export class FutexDiscipline extends StepMonitor {
         }
         if (e.name === "zx_futex_wait" && typeof e.args[0] === "number") {
           this.#inWait.set(e.tid, e.args[0]);
+          this.#waitOwner.set(e.tid, this.#owners.ownerArg(e.args[2], this.#resolve));
+          this.#waitParked.delete(e.tid);
         }
         if (e.name === "zx_object_wait_one") {
           this.#observed.delete(e.tid);
@@ -191,7 +211,11 @@ export class FutexDiscipline extends StepMonitor {
         return;
       case "block": {
         const addr = this.#inWait.get(e.tid);
-        if (addr !== undefined && call?.name === "zx_futex_wait") this.#parked.set(e.tid, addr);
+        if (addr !== undefined && call?.name === "zx_futex_wait") {
+          this.#parked.set(e.tid, addr);
+          this.#waitParked.add(e.tid);
+          this.#owners.parked(e.tid, addr, this.#waitOwner.get(e.tid) ?? null);
+        }
         return;
       }
       case "thread":
@@ -199,6 +223,7 @@ export class FutexDiscipline extends StepMonitor {
         if (e.what === "killed" || e.what === "exited") {
           this.#inWait.delete(e.tid);
           this.#parked.delete(e.tid);
+          this.#owners.died(e.tid);
         }
         return;
       case "ret": {
@@ -231,10 +256,97 @@ export class FutexDiscipline extends StepMonitor {
         if (e.name === "zx_futex_wait" || e.name === "zx_futex_requeue") {
           this.#futexRet(e.tid, e.status, e.name);
         }
+        if (call !== undefined && e.name.startsWith("zx_futex_")) {
+          this.#ownerRet(e.tid, e.name, call.args, e.status, e.value);
+        }
         if (e.name === "zx_object_wait_one" && call !== undefined) {
           this.#waitOneRet(e.tid, e.status, call.args[1]);
         }
         return;
+      }
+    }
+  }
+
+  /** `futex-owner`: the owner model takes in a futex call's return, and judges get_owner's. */
+  #ownerRet(
+    tid: number,
+    name: string,
+    a: readonly unknown[],
+    status: number,
+    value: number | undefined,
+  ): void {
+    const m = this.#owners;
+    if (name === "zx_futex_wait") {
+      const owner = this.#waitOwner.get(tid) ?? null;
+      this.#waitOwner.delete(tid);
+      if (this.#waitParked.delete(tid)) m.left(tid);
+      else if (status === ZX_ERR_TIMED_OUT && typeof a[0] === "number") {
+        m.timedOutUnparked(a[0], owner);
+      }
+      return;
+    }
+    if (status !== ZX_OK) {
+      if (name === "zx_futex_get_owner" && this.#words.has(a[0] as number)) {
+        this.fail(
+          "futex-args",
+          `t${tid} zx_futex_get_owner(0x${(a[0] as number).toString(16)}): the pointer is a ` +
+            `futex word, yet it returned ${statusName(status)}`,
+        );
+      }
+      return;
+    }
+    if (name === "zx_futex_wake") m.woke(a[0] as number, (a[1] as number) >>> 0);
+    if (name === "zx_futex_requeue") {
+      const owner = m.ownerArg(a[5], this.#resolve);
+      m.requeued(
+        a[0] as number,
+        (a[1] as number) >>> 0,
+        a[3] as number,
+        (a[4] as number) >>> 0,
+        owner,
+      );
+    }
+    if (name !== "zx_futex_get_owner") return;
+    const addr = a[0];
+    if (typeof addr !== "number" || !this.#words.has(addr)) {
+      this.fail(
+        "futex-args",
+        `t${tid} zx_futex_get_owner(${String(addr)}): the pointer is no futex word, yet it ` +
+          "returned ZX_OK",
+      );
+    }
+    const want = m.ownerKoid(addr);
+    if (value !== want) {
+      this.fail(
+        "futex-owner",
+        `t${tid} zx_futex_get_owner(0x${addr.toString(16)}) returned koid ${String(value)}, ` +
+          `but the futex calls leave ${this.#ownerText(want)}`,
+      );
+    }
+  }
+
+  #ownerText(koid: number): string {
+    return koid === 0 ? "it without an owner (ZX_KOID_INVALID)" : `koid ${koid} its owner`;
+  }
+
+  /**
+   * `futex-owner` at the end of a step: each futex whose owner the step may have changed has the
+   * owner the model predicts, as `zx_futex_get_owner` would read it from the kernel now.
+   */
+  protected override endStep(world: World): void {
+    if (!this.#owners.anyTouched) return;
+    const futexes = world.kernel.futexes;
+    for (const addr of this.#owners.takeTouched()) {
+      if (!futexes.valid(addr)) continue;
+      const have = futexes.currentOwner(addr)?.koid ?? 0;
+      const want = this.#owners.ownerKoid(addr);
+      if (have !== want) {
+        this.fail(
+          "futex-owner",
+          `after step ${world.step}, futex 0x${addr.toString(16)} has ` +
+            `${have === 0 ? "no owner" : `koid ${have} its owner`}, but the futex calls leave ` +
+            this.#ownerText(want),
+        );
       }
     }
   }
