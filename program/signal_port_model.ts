@@ -21,7 +21,9 @@
  * holding more packets than were taken while it ran finds one (`PortDispatcher::Dequeue` looks
  * at the queue before it sleeps), so it cannot time out. A port named by `zx_port_cancel` or
  * `zx_port_cancel_key` (the model's only cancel; it may remove such a packet) is not judged from then on; other
- * packets (user or pager packets) only add to the queue, so they leave the bound sound.
+ * packets (user or pager packets) only add to the queue, so they leave the bound sound; a
+ * `zx_port_cancel_key` whose key no async wait on the port was made with removes none of the
+ * waits' packets, so it leaves the port judged.
  *
  * Each of the calls this model reads runs in one step of its thread (a parked `zx_port_wait`
  * dequeues as it returns), so the model updated as each returns is what the next call sees.
@@ -151,8 +153,14 @@ export class SignalPortModel {
       if (port !== undefined) this.#count(port).exact = false;
     }
     if (call === "zx_port_cancel_key") {
+      // It removes only the queued packets with its key (`PortDispatcher::CancelQueued`,
+      // zircon/kernel/object/port_dispatcher.cc @ gnoliyil/fuchsia 97bb48b9, compares each
+      // packet's key): a key no async wait on the port was made with leaves its signal packets.
       const port = this.#object(args[0], model, ZX_OBJ_TYPE_PORT);
-      if (port !== undefined) this.#cancelled.add(port);
+      const key = args[2];
+      const spared = typeof key === "number" && port !== undefined &&
+        (this.#made.get(port) ?? []).every((w) => w.key !== key);
+      if (port !== undefined && !spared) this.#cancelled.add(port);
     }
     if (call === "zx_handle_close" || call === "zx_handle_replace") {
       // Whatever it returns: a wait made through the handle may be over.
