@@ -2370,7 +2370,8 @@ export function generateProgram(d: Draw, options: GenerateOptions = {}): Program
  * signal already active (its packet is reserved with the wait: `SignalPortModel` owes it) and a
  * read of the VMO's absent page (a pager's packet is preallocated: packet-discipline's `exempt`).
  * The user packets are cancelled by their key, which no async wait used, and the port is waited
- * on twice with its deadline past: the signal packet must be there. `pageSize` is the program's.
+ * on twice with its deadline past: one of the two must take the signal packet (the other may
+ * take the pager's request, whose *type* shows it is no signal packet). `pageSize` is the program's.
  * Draw-free: the judge's `program:port-limit` probe runs it, a mutant's run of it stopping at
  * the first contract failure. Its thread has more calls than a program document allows
  * (`ProgramSchema`: 4096), so it is run, not stored.

@@ -17,6 +17,7 @@ import {
   ZX_OBJ_TYPE_EVENT,
   ZX_OBJ_TYPE_PORT,
   ZX_OK,
+  ZX_PKT_TYPE_PAGE_REQUEST,
   ZX_USER_SIGNAL_0,
 } from "../kernel/constants.ts";
 
@@ -39,6 +40,12 @@ const CASES: readonly [key: string, what: string, invariant: string, message: Re
   [
     "kernel/port.ts:114:27:BooleanLiteral:reserved",
     "the limit on reserved packets instead of user packets",
+    "program-contract",
+    /more than its limit of 4096/,
+  ],
+  [
+    "kernel/port.ts:112:63:BooleanLiteral:true",
+    "every packet reserved by default: user packets never refused",
     "program-contract",
     /more than its limit of 4096/,
   ],
@@ -84,6 +91,25 @@ Deno.test("portLimitProgram passes unmutated and kills the limit's mutants of ke
   }
 });
 
+Deno.test("portLimitProgram: an async wait's packet refused by the full port is owed (signals.ts)", async () => {
+  const m = await mutantMirror(["kernel/signals.ts"]);
+  try {
+    const { portLimitProgram } = await m.load("program/generate.ts") as Any;
+    const { programMonitors, runProgram } = await m.load("program/run.ts") as Any;
+    const run = () =>
+      runProgram(portLimitProgram(), { seed: 0, monitors: programMonitors }).verdict;
+    assert.equal(run().kind, "pass");
+    const v = m.withMutant("kernel/signals.ts:89:34:BooleanLiteral:false", run);
+    assert.equal(v.invariant, "program-contract", JSON.stringify(v));
+    assert.match(
+      v.message,
+      /zx_port_wait returned ZX_ERR_TIMED_OUT, but port \d+ surely held 1 signal packet/,
+    );
+  } finally {
+    m.dispose();
+  }
+});
+
 Deno.test("port model: ZX_OK below the limit, SHOULD_WAIT above it, either at it", () => {
   const model = new HandleModel();
   model.create(3, ZX_OBJ_TYPE_PORT);
@@ -118,4 +144,24 @@ Deno.test("signal ports: a cancel_key of a key no async wait used spares the wai
   run("zx_object_wait_async", [2, 3, 1, ZX_USER_SIGNAL_0, 0], ZX_OK);
   run("zx_port_cancel_key", [3, 0, 1], ZX_OK);
   assert.equal(run("zx_port_wait", [3, 0], ZX_ERR_TIMED_OUT), undefined);
+});
+
+Deno.test("signal ports: a wait handed a packet of another type took none of the signal packets", () => {
+  const model = new HandleModel();
+  model.create(2, ZX_OBJ_TYPE_EVENT);
+  model.create(3, ZX_OBJ_TYPE_PORT);
+  const ports = new SignalPortModel();
+  const run = (call: string, args: unknown[], status: number, packet?: unknown) => {
+    ports.start(call as never, args, model, 0);
+    return ports.end(call as never, args, status, 0, packet);
+  };
+  run("zx_object_signal", [2, 0, ZX_USER_SIGNAL_0], ZX_OK);
+  run("zx_object_wait_async", [2, 3, 1, ZX_USER_SIGNAL_0, 0], ZX_OK);
+  run("zx_pager_create_vmo", [5, 0, 3, 2, 64], ZX_OK); // the port is a pager's too: not exact
+  // A pager's request (type ZX_PKT_TYPE_PAGE_REQUEST) taken first: the signal packet is still owed.
+  assert.equal(
+    run("zx_port_wait", [3, 0], ZX_OK, { type: ZX_PKT_TYPE_PAGE_REQUEST, key: 2 }),
+    undefined,
+  );
+  assert.match(run("zx_port_wait", [3, 0], ZX_ERR_TIMED_OUT) ?? "", /surely held 1 signal packet/);
 });

@@ -16,7 +16,8 @@
  * changes them (clear first, then set: object_signal.md). A wait whose trigger meets one of them
  * surely fired, at once or at that signal; it may have fired earlier by another signal (a VMO's
  * ZX_VMO_ZERO_CHILDREN), which still makes one packet. Each port counts the packets its waits
- * surely queued and every packet a `zx_port_wait` took from it (whatever its kind): while the
+ * surely queued and every packet a `zx_port_wait` took from it that may have been a signal
+ * packet (every one but those handed back with another *type*): while the
  * first exceeds the second the port is not empty. A wait that started with the port surely
  * holding more packets than were taken while it ran finds one (`PortDispatcher::Dequeue` looks
  * at the queue before it sleeps), so it cannot time out. A port named by `zx_port_cancel` or
@@ -247,7 +248,10 @@ export class SignalPortModel {
     const c = this.#count(open.port);
     if (status === ZX_OK) {
       const held = c.sure - c.taken;
-      c.taken++;
+      // A packet shown to be of another kind (a pager's request, a user packet) took no signal
+      // packet: the bound stays. Any other take may have been one of the sure packets.
+      const kind = (packet as { type?: unknown } | null | undefined)?.type;
+      if (typeof kind !== "number" || kind === ZX_PKT_TYPE_SIGNAL_ONE) c.taken++;
       if (c.exact && !this.#unnamedSignal && !this.#cancelled.has(open.port) && held <= 0) {
         return `returned ZX_OK, but port ${open.port} held no packet: no async wait on it had ` +
           "seen its signals (every packet of the port comes from such a wait)";
