@@ -6,10 +6,10 @@
  * started anywhere in the program but such queries and `zx_bti_pin` calls that returned
  * ZX_ERR_OUT_OF_RANGE having started with no other call in flight naming the pinned VMO's family.
  *
- * Upstream: `sys_bti_pin` hands the range to `BtiDispatcher::Pin`, which asks
- * `PinnedMemoryTokenDispatcher::Create` to `CommitRangePinned`, and that checks the range against
- * the VMO's size before it commits or pins anything ("if (!InRange(offset, len, size_locked()))
- * return ZX_ERR_OUT_OF_RANGE", vm_object_paged.cc `CommitRangePinned`); zx_bti_pin.md:
+ * Upstream: `sys_bti_pin` pins through `CommitRangePinned`, whose
+ * `VmObjectPaged::CommitRangeInternal` vets the range first: "If a pin is requested the entire
+ * range must exist and be valid, otherwise we can commit a partial range" (zircon/kernel/vm/
+ * vm_object_paged.cc, the same in every revision of it the library holds); zx_bti_pin.md:
  * ZX_ERR_OUT_OF_RANGE "*offset* + *size* is out of the bounds of the VMO". A pin that blocked and
  * then met a shrink is also OUT_OF_RANGE after committing (ResizeBlockedPin), which needs a call
  * that started meanwhile: such a pin is not judged. Nothing else commits an anonymous or pager
