@@ -72,8 +72,8 @@ export class CommitStill {
     }
     const family = new Set(up);
     const stack = [...up];
-    while (stack.length > 0) {
-      for (const k of model.childrenMade.get(stack.pop()!) ?? []) {
+    for (let o = stack.pop(); o !== undefined; o = stack.pop()) {
+      for (const k of model.childrenMade.get(o) ?? []) {
         if (!family.has(k)) {
           family.add(k);
           stack.push(k);
