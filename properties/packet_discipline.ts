@@ -253,9 +253,10 @@ export class PacketDiscipline extends StepMonitor {
   /**
    * `exempt`: a request's packet a port refused (`packet-dropped` naming a request) was refused
    * by a dead port only. A pager's packets are preallocated and exempt from the port's packet
-   * limit (PagerProxy's `packet_` is part of the proxy, not the port's arena:
-   * zircon/kernel/object/pager_proxy.cc; `PortDispatcher::Queue` counts only ephemeral packets
-   * against `kMaxAllocatedPacketCountPerPort`, port_dispatcher.cc @ gnoliyil/fuchsia 97bb48b9),
+   * limit (the proxy's one `PortPacket packet_`, whose allocator is the proxy itself, "reused for
+   * all of the source's page requests": zircon/kernel/object/pager_proxy.h;
+   * `PortDispatcher::Queue` counts only ephemeral packets against
+   * `kMaxAllocatedPacketCountPerPort`, port_dispatcher.cc @ gnoliyil/fuchsia 97bb48b9),
    * so a port that still has a handle takes it however many user packets it holds. Judged at
    * the step's end: a port's death is for good, so one alive then was alive at the refusal.
    * (Whether a handle is left is the handle table's count, not the port's queue or its limit.)
