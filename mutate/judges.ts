@@ -20,7 +20,7 @@
 
 import { executePlan, planRun, PORTFOLIO } from "../fuzz/campaign.ts";
 import { programStrategy } from "../fuzz/programs/campaign.ts";
-import { generateProgram, rngDraw } from "../program/generate.ts";
+import { generateProgram, portLimitProgram, rngDraw } from "../program/generate.ts";
 import { programMonitors, runProgram } from "../program/run.ts";
 import { makeRng } from "../sim/rng.ts";
 import { generateScenario } from "../scenario/generate.ts";
@@ -202,6 +202,16 @@ export function campaignProbes(root: URL): Probe[] {
       },
     });
   }
+  // A port filled to its packet limit (4,100 calls: no random program comes near), then the
+  // kernel packets a full port must still take (`portLimitProgram`).
+  probes.push({
+    id: "program:port-limit",
+    run() {
+      return verdictText(
+        runProgram(portLimitProgram(), { seed: 0, monitors: programMonitors }).verdict,
+      );
+    },
+  });
   const seeded = new URL("mutate/scenarios/", root);
   const files = [...Deno.readDirSync(seeded)].map((e) => e.name).filter((n) => n.endsWith(".json"))
     .sort();

@@ -20,6 +20,7 @@
 
 import fc from "npm:fast-check@4.11.0";
 import {
+  LIMITS,
   PAGER_FAIL_CODES,
   ZX_BTI_COMPRESS,
   ZX_BTI_CONTIGUOUS,
@@ -1330,6 +1331,7 @@ class CallBuilder {
     this.#pinnedDecommit(bti);
     this.#opRangeKinds(bti);
     this.#clonedSlicePin(bti);
+    this.#pinPastChildEnd(bti);
     this.#pagerZeroPins(bti);
     this.#cloneShrinkGrow();
     this.#snapshotGrow();
@@ -1441,6 +1443,25 @@ class CallBuilder {
       args: [{ h: bti }, ZX_BTI_PERM_READ, { h: slice }, 0, ps],
     }, null);
     this.#emit({ call: "zx_pmt_unpin", args: [{ h: pmt }] }, null);
+  }
+
+  /**
+   * A pin past a child's end, with no draws and nothing that blocks: the at-least-on-write clone
+   * of `#grownClone` (three pages, its parent's pages 1 and 2 zero intervals), its ZX_INFO_VMO, a
+   * read and write pin of its last page and one more (OUT_OF_RANGE: `sys_bti_pin` checks the
+   * range before it commits anything), and its
+   * ZX_INFO_VMO again, which must show the same committed bytes (`CommitStill`,
+   * program/commit_still.ts). Random draws pin a child seldom and never query it around a pin.
+   */
+  #pinPastChildEnd(bti: CallRef): void {
+    const ps = this.#ps;
+    const child = this.#grownClone();
+    this.#emit({ call: "zx_object_get_info", args: [{ h: child }, ZX_INFO_VMO] }, null);
+    this.#emit({
+      call: "zx_bti_pin",
+      args: [{ h: bti }, ZX_BTI_PERM_READ | ZX_BTI_PERM_WRITE, { h: child }, 2 * ps, 2 * ps],
+    }, null);
+    this.#emit({ call: "zx_object_get_info", args: [{ h: child }, ZX_INFO_VMO] }, null);
   }
 
   /**
@@ -2357,6 +2378,52 @@ export function generateProgram(d: Draw, options: GenerateOptions = {}): Program
     p = insertCalls(p, t, 0, b.calls);
   }
   return p;
+}
+
+/**
+ * A port at its packet limit, as no random program reaches it (a program draws a dozen calls a
+ * thread; the limit is `LIMITS.maxPortPackets` user packets): one thread (which fails instead of
+ * blocking, so its pager read queues a request and returns) makes a port and an event with a
+ * user signal set, queues user packets of one key on the port up to the limit and two past it
+ * (`PortModel`: ZX_OK while it holds fewer than the limit, SHOULD_WAIT once it holds more), and
+ * makes a pager VMO on that port. Then the two kernel packets a full port must still take: an async wait for the
+ * signal already active (its packet is reserved with the wait: `SignalPortModel` owes it) and a
+ * read of the VMO's absent page (a pager's packet is preallocated: packet-discipline's `exempt`).
+ * The user packets are cancelled by their key, which no async wait used, and the port is waited
+ * on twice with its deadline past: one of the two must take the signal packet (the other may
+ * take the pager's request, whose *type* shows it is no signal packet). `pageSize` is the program's.
+ * Draw-free: the judge's `program:port-limit` probe runs it, a mutant's run of it stopping at
+ * the first contract failure. Its thread has more calls than a program document allows
+ * (`ProgramSchema`: 4096), so it is run, not stored.
+ */
+export function portLimitProgram(pageSize = 4096): Program {
+  const calls: ProgramCall[] = [];
+  const emit = (call: CallName, args: Arg[]): CallRef => {
+    calls.push({ call, args });
+    return [0, calls.length - 1];
+  };
+  const port = emit("zx_port_create", [0]);
+  const event = emit("zx_event_create", [0]);
+  emit("zx_object_signal", [{ h: event }, 0, ZX_USER_SIGNAL_0]);
+  const pager = emit("zx_pager_create", [0]);
+  const userKey = 9;
+  for (let n = 0; n < LIMITS.maxPortPackets + 2; n++) {
+    emit("zx_port_queue", [{ h: port }, { packet: userKey }]);
+  }
+  // Made only now: `PortModel` stops following a port once another call names it.
+  const vmo = emit("zx_pager_create_vmo", [{ h: pager }, 0, { h: port }, 2, pageSize]);
+  emit("zx_object_wait_async", [
+    { h: event },
+    { h: port },
+    1,
+    ZX_USER_SIGNAL_0,
+    ZX_WAIT_ASYNC_ONCE,
+  ]);
+  emit("zx_vmo_read", [{ h: vmo }, 0, 1]);
+  emit("zx_port_cancel_key", [{ h: port }, 0, userKey]);
+  emit("zx_port_wait", [{ h: port }, 0]);
+  emit("zx_port_wait", [{ h: port }, 0]);
+  return { pageSize, overtimeTicks: 0, threads: [{ failInsteadOfBlock: true, calls }] };
 }
 
 /** Most calls a mutated program may have (keeps runs short). */

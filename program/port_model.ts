@@ -12,6 +12,14 @@
  * returns ZX_OK if it removed one, ZX_ERR_NOT_FOUND if none (kernel/kernel.ts `portCancelKey`,
  * as `CancelQueued` reports whether a packet was removed).
  *
+ * A user packet counts against its port's packet limit: `QueueUser` refuses one with
+ * ZX_ERR_SHOULD_WAIT while the port holds more than `kMaxAllocatedPacketCountPerPort` (4096)
+ * ephemeral (user) packets (`PortDispatcher::Queue`, the same file and revision; "the port has
+ * too many pending packets", port_queue.md). The model names its limit `LIMITS.maxPortPackets`
+ * and refuses at that many user packets, one fewer than upstream's `>`: so a port holding fewer
+ * than the limit must take the packet (ZX_OK) and one holding more must refuse it
+ * (ZX_ERR_SHOULD_WAIT); at exactly the limit either answer is upstream's or the model's.
+ *
  * A port is judged only while the model knows every packet in it: a port some call names other
  * than as the port of `zx_port_queue`, `zx_port_wait` or `zx_port_cancel_key` (an async wait's
  * or a pager VMO's port: their packets arrive as the kernel decides) is dropped from the model
@@ -23,9 +31,11 @@
  */
 
 import {
+  LIMITS,
   type Status,
   statusName,
   ZX_ERR_NOT_FOUND,
+  ZX_ERR_SHOULD_WAIT,
   ZX_ERR_TIMED_OUT,
   ZX_OBJ_TYPE_PORT,
   ZX_OK,
@@ -142,7 +152,17 @@ export class PortModel {
     if (q === undefined || port === undefined) return undefined;
     const packet = args[1] as { key?: unknown } | null;
     if (call === "zx_port_queue") {
+      const held = q.length;
+      const limit = LIMITS.maxPortPackets;
       if (result.status === ZX_OK && typeof packet?.key === "number") q.push(packet.key);
+      if (result.status === ZX_OK && held > limit) {
+        return `returned ZX_OK on port ${port} holding ${held} user packets, more than its ` +
+          `limit of ${limit} (ZX_ERR_SHOULD_WAIT: the port has too many pending packets)`;
+      }
+      if (result.status === ZX_ERR_SHOULD_WAIT && held < limit) {
+        return `returned ZX_ERR_SHOULD_WAIT on port ${port} holding ${held} user packets, ` +
+          `fewer than its limit of ${limit}`;
+      }
       return undefined;
     }
     // zx_port_cancel_key: judged once its argument checks passed (ZX_OK or NOT_FOUND).

@@ -84,6 +84,7 @@ import {
 import { CommitFloor } from "./commit_floor.ts";
 import { ChildBirths } from "./child_births.ts";
 import { CommitCeiling } from "./commit_ceiling.ts";
+import { CommitStill } from "./commit_still.ts";
 import { HandleModel, PLACEMENT_GUARD_BOUND, subRights } from "./handle_model.ts";
 import {
   type Arg,
@@ -571,6 +572,8 @@ function check(
   if (short !== null) contractFailure(`${where} reports ${short}`);
   const over = commitCeilingOf(model).end(call.call, args, r.status, r.info, model, ps);
   if (over !== null) contractFailure(`${where} reports ${over}`);
+  const moved = commitStillOf(model).end(call.call, args, r.status, r.info, model, t);
+  if (moved !== null) contractFailure(`${where} reports ${moved}`);
   const born = childBirthsOf(model).observe(call.call, args, r.status, r.value, r.info, model);
   if (born !== null) contractFailure(`${where}: ${born}`);
   applyToModel(call, args, r, model, ps);
@@ -582,6 +585,15 @@ const commitCeilings = new WeakMap<HandleModel, CommitCeiling>();
 function commitCeilingOf(model: HandleModel): CommitCeiling {
   let c = commitCeilings.get(model);
   if (c === undefined) commitCeilings.set(model, c = new CommitCeiling());
+  return c;
+}
+
+/** Each run's {@linkcode CommitStill}, kept with its handle model. */
+const commitStills = new WeakMap<HandleModel, CommitStill>();
+
+function commitStillOf(model: HandleModel): CommitStill {
+  let c = commitStills.get(model);
+  if (c === undefined) commitStills.set(model, c = new CommitStill());
   return c;
 }
 
@@ -914,6 +926,7 @@ function* programThread(sys: Sys, t: number, s: Shared): ThreadBody {
     // A pin may hold pages from here on, whatever it returns (a shrink may then be BAD_STATE).
     if (call.call === "zx_bti_pin") s.model.pinsPossible = true;
     commitCeilingOf(s.model).start(call.call, args, s.model);
+    commitStillOf(s.model).start(call.call, args, s.model, t);
     s.model.pinHolds.start(
       call.call,
       pinnedVmo(s.model, call.call, args),

@@ -16,12 +16,15 @@
  * changes them (clear first, then set: object_signal.md). A wait whose trigger meets one of them
  * surely fired, at once or at that signal; it may have fired earlier by another signal (a VMO's
  * ZX_VMO_ZERO_CHILDREN), which still makes one packet. Each port counts the packets its waits
- * surely queued and every packet a `zx_port_wait` took from it (whatever its kind): while the
+ * surely queued and every packet a `zx_port_wait` took from it that may have been a signal
+ * packet (every one but those handed back with another *type*): while the
  * first exceeds the second the port is not empty. A wait that started with the port surely
  * holding more packets than were taken while it ran finds one (`PortDispatcher::Dequeue` looks
  * at the queue before it sleeps), so it cannot time out. A port named by `zx_port_cancel` or
  * `zx_port_cancel_key` (the model's only cancel; it may remove such a packet) is not judged from then on; other
- * packets (user or pager packets) only add to the queue, so they leave the bound sound.
+ * packets (user or pager packets) only add to the queue, so they leave the bound sound; a
+ * `zx_port_cancel_key` whose key no async wait on the port was made with removes none of the
+ * waits' packets, so it leaves the port judged.
  *
  * Each of the calls this model reads runs in one step of its thread (a parked `zx_port_wait`
  * dequeues as it returns), so the model updated as each returns is what the next call sees.
@@ -151,8 +154,14 @@ export class SignalPortModel {
       if (port !== undefined) this.#count(port).exact = false;
     }
     if (call === "zx_port_cancel_key") {
+      // It removes only the queued packets with its key (`PortDispatcher::CancelQueued`,
+      // zircon/kernel/object/port_dispatcher.cc @ gnoliyil/fuchsia 97bb48b9, compares each
+      // packet's key): a key no async wait on the port was made with leaves its signal packets.
       const port = this.#object(args[0], model, ZX_OBJ_TYPE_PORT);
-      if (port !== undefined) this.#cancelled.add(port);
+      const key = args[2];
+      const spared = typeof key === "number" && port !== undefined &&
+        (this.#made.get(port) ?? []).every((w) => w.key !== key);
+      if (port !== undefined && !spared) this.#cancelled.add(port);
     }
     if (call === "zx_handle_close" || call === "zx_handle_replace") {
       // Whatever it returns: a wait made through the handle may be over.
@@ -239,7 +248,10 @@ export class SignalPortModel {
     const c = this.#count(open.port);
     if (status === ZX_OK) {
       const held = c.sure - c.taken;
-      c.taken++;
+      // A packet shown to be of another kind (a pager's request, a user packet) took no signal
+      // packet: the bound stays. Any other take may have been one of the sure packets.
+      const kind = (packet as { type?: unknown } | null | undefined)?.type;
+      if (typeof kind !== "number" || kind === ZX_PKT_TYPE_SIGNAL_ONE) c.taken++;
       if (c.exact && !this.#unnamedSignal && !this.#cancelled.has(open.port) && held <= 0) {
         return `returned ZX_OK, but port ${open.port} held no packet: no async wait on it had ` +
           "seen its signals (every packet of the port comes from such a wait)";

@@ -72,6 +72,8 @@ export class PacketDiscipline extends StepMonitor {
   #queued: { vmo: number; id: number; packet: PagePacket; range?: Outstanding }[] = [];
   /** Per port, the page-request packets the events say it holds (by identity). */
   readonly #ports = new Map<number, Map<PagePacket, Held>>();
+  /** This step's `packet-dropped` events that name a request (a port refused its packet). */
+  #refused: Extract<KernelEvent, { k: "packet-dropped" }>[] = [];
   /** Stamps the model entries one port comparison found in its port. */
   #stamp = 0;
   /**
@@ -221,7 +223,10 @@ export class PacketDiscipline extends StepMonitor {
         // packet a dying port held: the VMO's own oldest packet there, which the events put
         // there and did not take out; or, with none there, the COMPLETE a dead port would not
         // take, which is queued as the VMO detaches: its detach event comes in the same step.
-        if (e.id !== 0) return;
+        if (e.id !== 0) {
+          this.#refused.push(e);
+          return;
+        }
         const id = this.#vmo(e.vmo).inPort.shift();
         if (id === undefined) this.#completeDropped.add(e.vmo);
         else this.#leave(e.vmo, id, e.port, "dropped");
@@ -246,6 +251,32 @@ export class PacketDiscipline extends StepMonitor {
   }
 
   /**
+   * `exempt`: a request's packet a port refused (`packet-dropped` naming a request) was refused
+   * by a dead port only. A pager's packets are preallocated and exempt from the port's packet
+   * limit (the proxy's one `PortPacket packet_`, whose allocator is the proxy itself, "reused for
+   * all of the source's page requests": zircon/kernel/object/pager_proxy.h;
+   * `PortDispatcher::Queue` counts only ephemeral packets against
+   * `kMaxAllocatedPacketCountPerPort`, port_dispatcher.cc @ gnoliyil/fuchsia 97bb48b9),
+   * so a port that still has a handle takes it however many user packets it holds. Judged at
+   * the step's end: a port's death is for good, so one alive then was alive at the refusal.
+   * (Whether a handle is left is the handle table's count, not the port's queue or its limit.)
+   */
+  #judgeRefused(world: World): void {
+    const ports = world.kernel.ports;
+    for (const e of this.#refused) {
+      const port = ports.find((p) => p.koid === e.port);
+      if (port !== undefined && port.handleCount > 0) {
+        this.fail(
+          "exempt",
+          `port ${e.port}, which has ${port.handleCount} handle(s), refused vmo${e.vmo}'s packet ` +
+            `#${e.id} (holding ${port.depth} packets): a pager's packets are exempt from the limit`,
+        );
+      }
+    }
+    this.#refused = [];
+  }
+
+  /**
    * True if the page-request packets `port` holds are exactly those `model` holds (as sets, the
    * comparison below makes), found without copying the queue: every one is in the model, and
    * the distinct ones (model entries stamped by this look) are as many as the model's.
@@ -267,6 +298,7 @@ export class PacketDiscipline extends StepMonitor {
   }
 
   protected override endStep(world: World): void {
+    if (this.#refused.length > 0) this.#judgeRefused(world);
     // (Looked at only when it holds something: an iterator per step cost more than the check.)
     if (this.#completeDropped.size > 0) {
       for (const vmo of this.#completeDropped) {
