@@ -189,6 +189,13 @@ export class NondeterministicReplay extends Error {
   }
 }
 
+/** The same runnable threads, in the same order (a replayed choice point against its record). */
+function sameTids(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 /** `strategy`, telling `hooks` each pick (the strategy itself when there are no hooks). */
 function watched(strategy: Strategy, hooks: ExploreHooks | undefined): Strategy {
   if (hooks === undefined) return strategy;
@@ -715,8 +722,14 @@ class Execution implements Strategy, Monitor {
     }
     let node = s.path[i];
     if (node === undefined && i < s.prefix.length) node = this.#prefixNode(c, s.prefix[i]);
-    if (node !== undefined && (node.kind !== c.kind || node.n !== c.n)) {
-      this.mismatch = `choice ${i}: replay expected ${node.kind}/${node.n}, got ${c.kind}/${c.n}`;
+    if (
+      node !== undefined &&
+      (node.kind !== c.kind || node.n !== c.n ||
+        (c.kind === "thread" && !sameTids(node.tids, c.tids)))
+    ) {
+      this.mismatch = `choice ${i}: replay expected ${node.kind}/${node.n}` +
+        `${node.kind === "thread" ? ` (threads ${node.tids.join(",")})` : ""}, got ${c.kind}/` +
+        `${c.n}${c.kind === "thread" ? ` (threads ${c.tids.join(",")})` : ""}`;
       throw new NondeterministicReplay(this.mismatch);
     }
     if (c.kind === "draw") {
