@@ -409,7 +409,10 @@ async function main(): Promise<number> {
   const ctx = { monitors: scenarioCheckers(checkers), services, makeKernel };
   type Kept = (WrittenCase | { error: string }) & { signature?: string };
   const keep = async (cx: Counterexample): Promise<Kept> => {
-    const traced = SCENARIO_KIND.run(scenario, { seed: 0, decisions: cx.decisions }, ctx);
+    // The workers replay a counterexample themselves, under the watchdog: this thread never
+    // runs the user's code.
+    const traced = cx.replay ??
+      SCENARIO_KIND.run(scenario, { seed: 0, decisions: cx.decisions }, ctx);
     const signature = signatureOf(traced.verdict, traced.raw) ?? `explore:${cx.verdict.kind}`;
     let service, kernel;
     try {

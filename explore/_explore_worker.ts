@@ -12,7 +12,7 @@ import { workerGuard } from "./guard.ts";
 import { scenarioCheckers } from "../case/kinds.ts";
 import { loadKernelModule, loadServiceModule } from "../case/store.ts";
 import type { PagerService } from "../services/service.ts";
-import type { SearchMessage, SearchStart } from "./parallel.ts";
+import { type SearchMessage, type SearchStart, withReplay } from "./parallel.ts";
 
 if (parentPort !== null && workerData !== undefined && workerData !== null) {
   const s = workerData as SearchStart;
@@ -33,8 +33,13 @@ if (parentPort !== null && workerData !== undefined && workerData !== null) {
       onProgress: (progress) =>
         port.postMessage({ type: "progress", progress } satisfies SearchMessage),
     });
+    const cx = result.counterexample;
+    const found = cx === null ? result : {
+      ...result,
+      counterexample: withReplay(s.scenario, cx, s.checkers, services, makeKernel, guard?.hooks),
+    };
     guard?.busy(false);
-    port.postMessage({ type: "result", result } satisfies SearchMessage);
+    port.postMessage({ type: "result", result: found } satisfies SearchMessage);
   } catch (err) {
     if (err instanceof NondeterministicReplay) {
       port.postMessage(

@@ -9,7 +9,13 @@
  */
 
 import { parentPort, workerData } from "node:worker_threads";
-import { runTask, type TaskMessage, type TaskStart, type WorkerCommand } from "./parallel.ts";
+import {
+  runTask,
+  type TaskMessage,
+  type TaskStart,
+  withReplay,
+  type WorkerCommand,
+} from "./parallel.ts";
 import { NondeterministicReplay, splitTasks, StateCache } from "./explore.ts";
 import { workerGuard } from "./guard.ts";
 import { loadKernelModule, loadServiceModule } from "../case/store.ts";
@@ -75,8 +81,13 @@ if (parentPort !== null && workerData !== undefined && workerData !== null) {
           port.postMessage({ type: "progress", worker: s.worker, progress } satisfies TaskMessage),
         { store, lag: s.lag, share: true },
       );
+      const cx = result.counterexample;
+      const found = cx === null ? result : {
+        ...result,
+        counterexample: withReplay(s.scenario, cx, s.checkers, services, makeKernel, guard.hooks),
+      };
       guard.busy(false);
-      port.postMessage({ type: "task", worker: s.worker, result } satisfies TaskMessage);
+      port.postMessage({ type: "task", worker: s.worker, result: found } satisfies TaskMessage);
     }
   } catch (err) {
     guard.busy(false);

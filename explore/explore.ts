@@ -287,6 +287,21 @@ export interface Counterexample {
   readonly steps: number;
   /** Trace hash of the failing run (with the exploration's monitors). */
   readonly traceHash: string;
+  /**
+   * The case replay of it (`SCENARIO_KIND.run` with the search's checkers), made by the worker
+   * that found it, under the watchdog: what its case file records, so the command's own thread
+   * never runs the user's code. Absent from a search run in the caller's thread.
+   */
+  readonly replay?: CounterexampleReplay;
+}
+
+/** What a counterexample's case records of its replay (`case/investigate.ts` `toEnvelope`). */
+export interface CounterexampleReplay {
+  readonly verdict: Verdict;
+  /** The verdict before the checkers settled it (signatures name a thread's exception by it). */
+  readonly raw?: Verdict;
+  readonly decisions: readonly number[];
+  readonly traceHash: string;
 }
 
 /**

@@ -26,6 +26,7 @@ import {
   type BoundStats,
   type CacheDelta,
   type Counterexample,
+  type ExploreHooks,
   type ExploreOptions,
   type ExploreProgress,
   type ExploreResult,
@@ -37,7 +38,7 @@ import {
   StateCache,
 } from "./explore.ts";
 import type { Scenario } from "../scenario/schema.ts";
-import { scenarioCheckers } from "../case/kinds.ts";
+import { SCENARIO_KIND, scenarioCheckers } from "../case/kinds.ts";
 import type { Kernel, KernelOptions } from "../kernel/kernel.ts";
 import type { PagerService } from "../services/service.ts";
 import { type Pool, startPool } from "../fuzz/_worker_pool.ts";
@@ -195,6 +196,37 @@ export interface TaskProgress {
   readonly index: number;
   readonly executions: number;
   readonly schedules: number;
+}
+
+/**
+ * `cx` with its case replay (`Counterexample.replay`), made where it was found: a worker, under
+ * the watchdog, whose `hooks` see the replay as one more execution with the counterexample's
+ * picks, so a replay that never ends is named like any execution.
+ */
+export function withReplay(
+  scenario: Scenario,
+  cx: Counterexample,
+  checkers: string | undefined,
+  services: Readonly<Record<string, PagerService>>,
+  makeKernel: ((o: KernelOptions) => Kernel) | undefined,
+  hooks?: ExploreHooks,
+): Counterexample {
+  hooks?.execution();
+  for (const d of cx.decisions) hooks?.pick(d);
+  const run = SCENARIO_KIND.run(scenario, { seed: 0, decisions: cx.decisions }, {
+    monitors: scenarioCheckers(checkers ?? "kernel"),
+    services,
+    makeKernel,
+  });
+  return {
+    ...cx,
+    replay: {
+      verdict: run.verdict,
+      ...(run.raw !== undefined ? { raw: run.raw } : {}),
+      decisions: [...run.decisions],
+      traceHash: run.traceHash,
+    },
+  };
 }
 
 /** CPU milliseconds this thread has used (user + system). */
