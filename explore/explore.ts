@@ -297,10 +297,13 @@ export interface Counterexample {
 
 /** What a counterexample's case records of its replay (`case/investigate.ts` `toEnvelope`). */
 export interface CounterexampleReplay {
+  /** The replay's verdict, settled by the checkers. */
   readonly verdict: Verdict;
   /** The verdict before the checkers settled it (signatures name a thread's exception by it). */
   readonly raw?: Verdict;
+  /** The replay's decision list (the case's). */
   readonly decisions: readonly number[];
+  /** The replay's trace hash (the case's). */
   readonly traceHash: string;
 }
 

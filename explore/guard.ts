@@ -24,6 +24,7 @@
 import { DEFAULT_RUN_TIMEOUT, RunRecord } from "../fuzz/engine.ts";
 import { CONFIRM_FACTOR } from "../fuzz/engine.ts";
 import type { ExploreHooks } from "./explore.ts";
+import { wallMs } from "../fuzz/clock.ts";
 
 /** Default heap limit of an exploration worker, MiB: its state cache lives there. */
 export const EXPLORE_MEMORY_MB = 4096;
@@ -166,7 +167,7 @@ export function startWatchdog(
   let stopped = false;
   const timer = setInterval(() => {
     if (stopped) return;
-    const now = performance.now();
+    const now = wallMs();
     for (let w = 0; w < count; w++) {
       const beat = Atomics.load(cells, CELLS * w + 1);
       if (Atomics.load(cells, CELLS * w) === 0) {
