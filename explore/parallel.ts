@@ -645,7 +645,18 @@ function localRunner(
     run(tasks, base) {
       const results: (TaskResult | null)[] = tasks.map(() => null);
       for (let i = 0; i < tasks.length; i++) {
-        const r = runTask(scenario, bound, tasks[i], base + i, options, progress, cache);
+        const t = runTask(scenario, bound, tasks[i], base + i, options, progress, cache);
+        // With its case replay, as a worker's: the result is the same on any number of workers.
+        const r = t.counterexample === null ? t : {
+          ...t,
+          counterexample: withReplay(
+            scenario,
+            t.counterexample,
+            options.checkers,
+            options.services ?? {},
+            options.makeKernel,
+          ),
+        };
         note(r);
         results[i] = r;
         if (r.counterexample !== null) break;
