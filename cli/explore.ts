@@ -692,7 +692,7 @@ async function reportStop(f: StopFinding, ctx: StopContext): Promise<number> {
     ? "before any thread ran"
     : `t${f.at.tid} at step ${f.at.step}${
       f.at.step === 0 ? " (starting, before the first step)" : ""
-    } never yielded`;
+    } ${f.cause === "out-of-memory" ? "was running" : "never yielded"}`;
   if (f.cause === "nondeterministic") {
     console.log(
       `error: nondeterministic service: an execution's replay of a schedule explored before met ` +

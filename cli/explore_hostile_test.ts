@@ -129,7 +129,20 @@ Deno.test("explore: a service that allocates without bound ends the search with 
       r.out,
       "verdict: out-of-memory (an execution of the search reached the --memory 128 MiB heap limit",
     );
-    assert.equal((await writtenCase(r.out)).doc.expected, "out-of-memory");
+    const { file, doc } = await writtenCase(r.out);
+    assert.equal(doc.expected, "out-of-memory");
+    // The replay as printed stops the same way (its confirmation run, too, is out of memory).
+    const again = await run([
+      "run",
+      "--allow-run=deno",
+      "--allow-read",
+      "--allow-write",
+      "cli/repro.ts",
+      file,
+      "--confirm-timeout",
+      "2",
+    ]);
+    assertIncludes(again.out, "expected: out-of-memory: reproduced");
   } finally {
     await Deno.remove(corpus, { recursive: true });
   }
