@@ -299,7 +299,9 @@ export type { PagerVmoStats } from "./kernel/kernel.ts";
 export {
   type BoundStats,
   type Counterexample,
+  type CounterexampleReplay,
   explore,
+  type ExploreHooks,
   type ExploreOptions,
   type ExploreProgress,
   type ExploreResult,

@@ -65,7 +65,7 @@ export function toEnvelope<I>(
   kind: CaseKind<I>,
   input: I,
   seed: number,
-  run: KindRun,
+  run: Pick<KindRun, "verdict" | "decisions" | "traceHash">,
   meta: CaseMeta,
   signature?: string,
 ): CaseEnvelope<I> {

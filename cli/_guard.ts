@@ -162,16 +162,20 @@ export function limitsOf(
  * Runs the `main` export of the command module at `url` in a guarded worker
  * (it reads `Deno.args` as usual); resolves with its exit status, or with
  * the limit it went past: `timeoutS` seconds of run (default the run limit; a
- * confirmation run has its confirmation limit).
+ * confirmation run has its confirmation limit). `rssBefore`: the process's resident size
+ * before an earlier run of the same command, if lower than now (a confirmation run): a
+ * terminated worker's heap stays with the process's allocator, and the next run reuses it, so
+ * growth from now alone would call a second out-of-memory run a hang.
  */
 export function runGuarded(
   url: string,
   limits: GuardLimits,
   stopAt?: StuckAt,
   timeoutS: number = limits.runTimeout,
+  rssBefore?: number,
 ): Promise<GuardOutcome> {
   return new Promise((resolve) => {
-    const rssAtStart = Deno.memoryUsage().rss;
+    const rssAtStart = Math.min(Deno.memoryUsage().rss, rssBefore ?? Infinity);
     const progress = new SharedArrayBuffer(12);
     const cell = new Int32Array(progress);
     const data: GuardData = {
@@ -234,13 +238,22 @@ export function runGuarded(
  * say so (stdout stays the command's own).
  */
 export async function runConfirmed(url: string, limits: GuardLimits): Promise<GuardOutcome> {
+  const rssBefore = Deno.memoryUsage().rss;
   const first = await runGuarded(url, limits);
   if (first.kind === "done" || (first.kind === "out-of-memory" && first.timed !== true)) {
     return first;
   }
   const confirm = confirmLimit(limits);
   console.error(confirmNote(limits, first));
-  const again = await runGuarded(url, limits, undefined, confirm);
+  // A run stopped as out of memory: growth counts from before it, since its worker's heap is
+  // reused by the next one, not given back (a hang's confirmation counts from its own start).
+  const again = await runGuarded(
+    url,
+    limits,
+    undefined,
+    confirm,
+    first.kind === "out-of-memory" ? rssBefore : undefined,
+  );
   if (again.kind === "done") {
     console.error(
       `note: run again, it finished within the --confirm-timeout ${confirm}s limit: the stop ` +

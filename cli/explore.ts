@@ -16,7 +16,7 @@ import {
   rerunWithCoverage,
 } from "./_quality_hooks.ts";
 import { basename } from "node:path";
-import { replayCommand } from "../case/envelope.ts";
+import { CASE_FORMAT, type CaseEnvelope, replayCommand } from "../case/envelope.ts";
 import { toEnvelope } from "../case/investigate.ts";
 import { SCENARIO_CHECKERS, SCENARIO_KIND, scenarioCheckers } from "../case/kinds.ts";
 import {
@@ -32,6 +32,14 @@ import { withService } from "../scenario/bind.ts";
 import { signatureOf } from "../fuzz/signature.ts";
 import { boundLabel, type Counterexample, type ExploreProgress } from "../explore/explore.ts";
 import { DEFAULT_TASK_BUDGET, exploreInWorker, exploreSplit } from "../explore/parallel.ts";
+import {
+  EXPLORE_MEMORY_MB,
+  type ExploreLimits,
+  ExploreStopped,
+  type StopFinding,
+} from "../explore/guard.ts";
+import { campaignLimits, RUN_LIMIT_FLAGS } from "./_run_limits.ts";
+import { OUT_OF_MEMORY, SERVICE_HANG } from "../fuzz/signature.ts";
 import { parseScenario, type Scenario } from "../scenario/schema.ts";
 import { DEFAULT_SCENARIO } from "../scenario/default.ts";
 import { describeVerdict } from "../sim/world.ts";
@@ -202,6 +210,13 @@ const FLAGS: Record<string, FlagSpec> = {
     value: "SET",
     help: "kernel | kernel+service (default: kernel+service with --service, as fuzz; else kernel)",
   },
+  ...RUN_LIMIT_FLAGS,
+  memory: {
+    type: "string",
+    value: "MIB",
+    help: `heap limit of a worker (its state cache lives there too); past it: out-of-memory ` +
+      `(default ${EXPLORE_MEMORY_MB})`,
+  },
   ...LINT_FLAG,
   ...COVERAGE_FLAG,
   corpus: {
@@ -221,7 +236,16 @@ While a bound runs, stderr shows its progress every 5 s (redrawn on a terminal):
 executions, their rate, and with --max-schedules the time to that limit at this
 rate (no other estimate: a bound's size is known only once it is searched).
 Replay a counterexample with: deno task repro FILE.
-Exit status: 0 all schedules pass, 1 a counterexample, 2 bad input, 3 stopped at
+User code may be hostile: an execution that runs past --run-timeout (and, to
+confirm, --confirm-timeout) ends the search with a service-hang verdict naming
+the thread and step, one that reaches the --memory heap limit with out-of-memory;
+either is written to the corpus like a counterexample (deno task repro FILE).
+A service that throws is a thread fault (a counterexample). A service whose
+replay differs from its first run (time, randomness, state kept across runs)
+ends the search with an error and no verdict: exploration replays every schedule
+from the start.
+Exit status: 0 all schedules pass, 1 a counterexample, a hang or out-of-memory,
+2 bad input (a nondeterministic service too), 3 stopped at
 the --max-schedules limit of executions (not exhaustive), 130/143 stopped by SIGINT/SIGTERM (what was
 searched is printed first).`;
 
@@ -316,6 +340,14 @@ async function main(): Promise<number> {
   // A schedule limit counts executions in search order: one search, in this thread.
   const splitDepth = maxSchedules !== undefined ? 0 : intFlag(values, "split-depth", 4, 0, 6);
   const taskBudget = taskBudgetFlag(values);
+  // The watchdog's limits of one execution: fuzz's flags, with the heap an exploration worker
+  // needs for its state cache by default.
+  const runLimits = campaignLimits(values);
+  const limits: ExploreLimits = {
+    runTimeout: runLimits.runTimeout,
+    confirmTimeout: runLimits.confirmTimeout,
+    memoryMb: values.memory !== undefined ? runLimits.memoryMb : EXPLORE_MEMORY_MB,
+  };
   console.log(
     `explore: ${values.scenario ?? "the default scenario"}, ` +
       `${k === Infinity ? "any number of" : `up to ${k}`} preemptions` +
@@ -377,7 +409,10 @@ async function main(): Promise<number> {
   const ctx = { monitors: scenarioCheckers(checkers), services, makeKernel };
   type Kept = (WrittenCase | { error: string }) & { signature?: string };
   const keep = async (cx: Counterexample): Promise<Kept> => {
-    const traced = SCENARIO_KIND.run(scenario, { seed: 0, decisions: cx.decisions }, ctx);
+    // The workers replay a counterexample themselves, under the watchdog: this thread never
+    // runs the user's code.
+    const traced = cx.replay ??
+      SCENARIO_KIND.run(scenario, { seed: 0, decisions: cx.decisions }, ctx);
     const signature = signatureOf(traced.verdict, traced.raw) ?? `explore:${cx.verdict.kind}`;
     let service, kernel;
     try {
@@ -487,24 +522,33 @@ async function main(): Promise<number> {
     heard(p);
     progress(p);
   };
+  const onSuspect = (line: string) => {
+    clearRedraw();
+    console.error(line);
+  };
   // A schedule limit counts executions in search order: one search, in one worker (this
   // thread stays free for the signal listeners).
-  const result = maxSchedules !== undefined
-    ? await exploreInWorker({
-      scenario,
-      servicePath,
-      kernelPath,
-      checkers,
-      options: {
-        preemptions: k,
-        maxSchedules,
-        stateHash,
-        reduction,
-        privateSteps,
-        progressEvery: tty ? 200 : 1000,
+  const search = maxSchedules !== undefined
+    ? exploreInWorker(
+      {
+        scenario,
+        servicePath,
+        kernelPath,
+        checkers,
+        options: {
+          preemptions: k,
+          maxSchedules,
+          stateHash,
+          reduction,
+          privateSteps,
+          progressEvery: tty ? 200 : 1000,
+        },
       },
-    }, onProgress)
-    : await exploreSplit(scenario, {
+      onProgress,
+      limits,
+      onSuspect,
+    )
+    : exploreSplit(scenario, {
       preemptions: k,
       splitDepth,
       taskBudget,
@@ -521,7 +565,41 @@ async function main(): Promise<number> {
       makeKernel,
       onProgress,
       onCounterexample: keepNow,
+      limits,
+      onSuspect,
     });
+  let result;
+  try {
+    result = await search;
+  } catch (e) {
+    if (!(e instanceof ExploreStopped)) throw e;
+    if (stopping) await new Promise(() => {}); // a signal's listener is writing and exits
+    for (const [sig, f] of stops) Deno.removeSignalListener(sig, f);
+    clearInterval(ticker);
+    latest = null;
+    clearRedraw();
+    const c = current as { cx: Counterexample } | null;
+    if (c !== null) {
+      await writes;
+      console.log(
+        `note: a counterexample was found before (written above); the search stopped on this`,
+      );
+    }
+    const code = await reportStop(e.finding, {
+      scenario,
+      scenarioArg: values.scenario as string | undefined,
+      servicePath,
+      kernelPath,
+      checkers,
+      corpus,
+      limits,
+      contract: contractOf(services.user)?.contract,
+      bound: last === null ? null : (last as ExploreProgress).bound,
+    });
+    // A worker stopped in user code spins on after terminate() (Deno 2.9.6): only the end of
+    // the process stops it.
+    Deno.exit(code);
+  }
   // A signal that came as the search ended: its listener is writing and exits.
   if (stopping) await new Promise(() => {});
   for (const [sig, f] of stops) Deno.removeSignalListener(sig, f);
@@ -589,6 +667,109 @@ async function main(): Promise<number> {
 }
 
 if (import.meta.main) await runCommand(USAGE, main);
+
+/** What {@linkcode reportStop} needs of the command. */
+interface StopContext {
+  readonly scenario: Scenario;
+  readonly scenarioArg: string | undefined;
+  readonly servicePath: string | null;
+  readonly kernelPath: string | null;
+  readonly checkers: string;
+  readonly corpus: string;
+  readonly limits: ExploreLimits;
+  readonly contract: CaseEnvelope["contract"];
+  /** The bound being searched when it stopped (null: none reported yet). */
+  readonly bound: number | null;
+}
+
+/**
+ * A search the watchdog (or the replay check) stopped: the verdict lines, and for a hang or
+ * out-of-memory the case written to the corpus (the execution's decisions up to where it
+ * stopped), which `deno task repro FILE` replays under the same limits; returns the exit status.
+ */
+async function reportStop(f: StopFinding, ctx: StopContext): Promise<number> {
+  const where = f.at === null
+    ? "before any thread ran"
+    : `t${f.at.tid} at step ${f.at.step}${
+      f.at.step === 0 ? " (starting, before the first step)" : ""
+    } ${f.cause === "out-of-memory" ? "was running" : "never yielded"}`;
+  if (f.cause === "nondeterministic") {
+    console.log(
+      `error: nondeterministic service: an execution's replay of a schedule explored before met ` +
+        `other choices than its first run (${f.detail}). Exploration replays every schedule ` +
+        `from the start, so with code that reads time or randomness, or keeps state across ` +
+        `runs (module-level state), its search would be wrong: no verdict. The determinism ` +
+        `lint lists such uses (deno task lint-service ${ctx.servicePath ?? "FILE"}); fix them ` +
+        `(and do not pass --lint-warn).`,
+    );
+    return 2;
+  }
+  const hang = f.cause === "service-hang";
+  const signature = hang ? SERVICE_HANG : OUT_OF_MEMORY;
+  const line = hang
+    ? `verdict: ${SERVICE_HANG} (${where}: an execution of the search did not finish within ` +
+      `--run-timeout ${ctx.limits.runTimeout}s, nor within --confirm-timeout ` +
+      `${Math.max(ctx.limits.runTimeout, ctx.limits.confirmTimeout)}s)`
+    : `verdict: ${OUT_OF_MEMORY} (an execution of the search reached the --memory ` +
+      `${ctx.limits.memoryMb} MiB heap limit${
+        f.at === null ? "" : `; t${f.at.tid} at step ${f.at.step} was running`
+      })`;
+  console.log(`stopped: ${f.detail}; the search is not finished`);
+  console.log(line);
+  console.log(`signature: ${signature}`);
+  let service, kernel;
+  try {
+    await Deno.mkdir(ctx.corpus, { recursive: true });
+    service = ctx.servicePath !== null ? await moduleRef(ctx.servicePath, ctx.corpus) : undefined;
+    kernel = ctx.kernelPath !== null ? await moduleRef(ctx.kernelPath, ctx.corpus) : undefined;
+  } catch (e) {
+    console.log(`error: cannot write the case to ${ctx.corpus}: ${(e as Error).message}`);
+    return 1;
+  }
+  const doc: CaseEnvelope = {
+    format: CASE_FORMAT,
+    kind: "scenario",
+    description: `found by deno task explore${
+      ctx.bound === null ? "" : ` (bound ${boundLabel(ctx.bound)})`
+    }: ${signature} (${where}; the search stopped at it${
+      f.complete ? "" : "; schedule record truncated"
+    })`,
+    input: ctx.scenario,
+    decisions: f.decisions,
+    seed: 0,
+    checkers: ctx.checkers,
+    ...(service !== undefined ? { service } : {}),
+    ...(kernel !== undefined ? { kernel } : {}),
+    ...(ctx.contract !== undefined ? { contract: ctx.contract } : {}),
+    limits: {
+      maxSteps: ctx.scenario.maxSteps,
+      runTimeout: ctx.limits.runTimeout,
+      memoryMb: ctx.limits.memoryMb,
+    },
+    expected: hang ? "service-hang" : "out-of-memory",
+    traceHash: "0000000000000000", // the execution never finished: no trace hash
+    signature,
+    found: { by: "explore" },
+  };
+  try {
+    const { path: file, written } = await writeCaseOutcome(ctx.corpus, doc, undefined, {
+      keep: "exact",
+    });
+    console.log(written ? `written: ${file}` : `already in the corpus (the same replay): ${file}`);
+    console.log(`replay: ${replayCommand(file)}`);
+  } catch (e) {
+    console.log(`error: cannot write the case to ${ctx.corpus}: ${(e as Error).message}`);
+    const serviceArg = (ctx.servicePath ? ` --service ${ctx.servicePath}` : "") +
+      (ctx.kernelPath ? ` --kernel ${ctx.kernelPath}` : "");
+    console.log(
+      `replay: deno task repro${
+        ctx.scenarioArg ? ` --scenario ${ctx.scenarioArg}` : ""
+      }${serviceArg}` +
+        ` --checkers ${ctx.checkers} --seed 0 --decisions ${f.decisions.join(",") || '""'}`,
+    );
+  }
+  return 1;
+}
 
 /** A counterexample's file as `writeCaseOutcome` left it. */
 export type WrittenCase = { file: string; written: boolean; sameFindingAt: string | undefined };

@@ -9,8 +9,15 @@
  */
 
 import { parentPort, workerData } from "node:worker_threads";
-import { runTask, type TaskMessage, type TaskStart, type WorkerCommand } from "./parallel.ts";
-import { StateCache } from "./explore.ts";
+import {
+  runTask,
+  type TaskMessage,
+  type TaskStart,
+  withReplay,
+  type WorkerCommand,
+} from "./parallel.ts";
+import { NondeterministicReplay, splitTasks, StateCache } from "./explore.ts";
+import { workerGuard } from "./guard.ts";
 import { loadKernelModule, loadServiceModule } from "../case/store.ts";
 import type { PagerService } from "../services/service.ts";
 
@@ -18,6 +25,7 @@ if (parentPort !== null && workerData !== undefined && workerData !== null) {
   const s = workerData as TaskStart;
   const port = parentPort;
   const store = new StateCache();
+  const guard = workerGuard(s.guard, s.worker);
   const queue: WorkerCommand[] = [];
   let wake: (() => void) | null = null;
   port.on("message", (m: WorkerCommand) => {
@@ -37,6 +45,23 @@ if (parentPort !== null && workerData !== undefined && workerData !== null) {
         store.import(m.delta);
         continue;
       }
+      guard.busy(true);
+      if (m.type === "split") {
+        const prefixes = splitTasks(
+          s.scenario,
+          {
+            services,
+            makeKernel,
+            privateSteps: s.privateSteps,
+            hooks: guard.hooks,
+          },
+          s.bound,
+          m.depth,
+        );
+        guard.busy(false);
+        port.postMessage({ type: "split", worker: s.worker, prefixes } satisfies TaskMessage);
+        continue;
+      }
       const result = runTask(
         s.scenario,
         s.bound,
@@ -50,15 +75,27 @@ if (parentPort !== null && workerData !== undefined && workerData !== null) {
           ...(s.checkers !== undefined ? { checkers: s.checkers } : {}),
           services,
           makeKernel,
+          hooks: guard.hooks,
         },
         (progress) =>
           port.postMessage({ type: "progress", worker: s.worker, progress } satisfies TaskMessage),
         { store, lag: s.lag, share: true },
       );
-      port.postMessage({ type: "task", worker: s.worker, result } satisfies TaskMessage);
+      const cx = result.counterexample;
+      const found = cx === null ? result : {
+        ...result,
+        counterexample: withReplay(s.scenario, cx, s.checkers, services, makeKernel, guard.hooks),
+      };
+      guard.busy(false);
+      port.postMessage({ type: "task", worker: s.worker, result: found } satisfies TaskMessage);
     }
   } catch (err) {
-    port.postMessage({ type: "error", worker: s.worker, message: (err as Error).message });
+    guard.busy(false);
+    if (err instanceof NondeterministicReplay) {
+      port.postMessage(
+        { type: "nondeterministic", worker: s.worker, detail: err.detail } satisfies TaskMessage,
+      );
+    } else port.postMessage({ type: "error", worker: s.worker, message: (err as Error).message });
   }
   port.postMessage({ type: "done", worker: s.worker });
 }

@@ -155,6 +155,58 @@ export interface ExploreOptions {
   readonly onProgress?: (progress: ExploreProgress) => void;
   /** Executions between progress reports. Default 500. */
   readonly progressEvery?: number;
+  /**
+   * The watchdog's hooks ({@linkcode ExploreHooks}): told as each execution starts, of each
+   * pick it makes, and which thread's code runs at which step. They only watch.
+   */
+  readonly hooks?: ExploreHooks;
+}
+
+/**
+ * What a watchdog outside the search is told (`explore/parallel.ts`): nothing they do can change
+ * an execution. An execution that never ends (user code that never yields, or allocates
+ * without bound) is then named by its picks so far, its step and its thread.
+ */
+export interface ExploreHooks {
+  /** An execution starts (a replay from the root, as every execution is). */
+  readonly execution: () => void;
+  /** The execution made this pick (its decision list so far, for a replay of it). */
+  readonly pick: (value: number) => void;
+  /** Thread `tid`'s code is about to run at `step` (`World` `watch`). */
+  readonly watch: (step: number, tid: number) => void;
+}
+
+/**
+ * An execution's replay of the schedule before its branch point met other choices than the
+ * execution that recorded it: the user's code is not deterministic (it read time, randomness or
+ * state kept across runs), and a search that replays every schedule from the root would be
+ * wrong, so it stops.
+ */
+export class NondeterministicReplay extends Error {
+  constructor(readonly detail: string) {
+    super(`nondeterministic replay: ${detail}`);
+    this.name = "NondeterministicReplay";
+  }
+}
+
+/** The same runnable threads, in the same order (a replayed choice point against its record). */
+function sameTids(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** `strategy`, telling `hooks` each pick (the strategy itself when there are no hooks). */
+function watched(strategy: Strategy, hooks: ExploreHooks | undefined): Strategy {
+  if (hooks === undefined) return strategy;
+  return {
+    name: strategy.name,
+    pick(c) {
+      const v = strategy.pick(c);
+      hooks.pick(v);
+      return v;
+    },
+  };
 }
 
 /** Where an exploration stands. */
@@ -234,6 +286,24 @@ export interface Counterexample {
   /** Scheduler steps of the run. */
   readonly steps: number;
   /** Trace hash of the failing run (with the exploration's monitors). */
+  readonly traceHash: string;
+  /**
+   * The case replay of it (`SCENARIO_KIND.run` with the search's checkers), made by the worker
+   * that found it, under the watchdog: what its case file records, so the command's own thread
+   * never runs the user's code. Absent from a search run in the caller's thread.
+   */
+  readonly replay?: CounterexampleReplay;
+}
+
+/** What a counterexample's case records of its replay (`case/investigate.ts` `toEnvelope`). */
+export interface CounterexampleReplay {
+  /** The replay's verdict, settled by the checkers. */
+  readonly verdict: Verdict;
+  /** The verdict before the checkers settled it (signatures name a thread's exception by it). */
+  readonly raw?: Verdict;
+  /** The replay's decision list (the case's). */
+  readonly decisions: readonly number[];
+  /** The replay's trace hash (the case's). */
   readonly traceHash: string;
 }
 
@@ -670,9 +740,15 @@ class Execution implements Strategy, Monitor {
     }
     let node = s.path[i];
     if (node === undefined && i < s.prefix.length) node = this.#prefixNode(c, s.prefix[i]);
-    if (node !== undefined && (node.kind !== c.kind || node.n !== c.n)) {
-      this.mismatch = `choice ${i}: replay expected ${node.kind}/${node.n}, got ${c.kind}/${c.n}`;
-      throw new Error(`nondeterministic replay: ${this.mismatch}`);
+    if (
+      node !== undefined &&
+      (node.kind !== c.kind || node.n !== c.n ||
+        (c.kind === "thread" && !sameTids(node.tids, c.tids)))
+    ) {
+      this.mismatch = `choice ${i}: replay expected ${node.kind}/${node.n}` +
+        `${node.kind === "thread" ? ` (threads ${node.tids.join(",")})` : ""}, got ${c.kind}/` +
+        `${c.n}${c.kind === "thread" ? ` (threads ${c.tids.join(",")})` : ""}`;
+      throw new NondeterministicReplay(this.mismatch);
     }
     if (c.kind === "draw") {
       if (node === undefined) {
@@ -695,7 +771,7 @@ class Execution implements Strategy, Monitor {
   #prefixNode(c: Choice, chosen: number): Node {
     if (!(Number.isInteger(chosen) && chosen >= 0 && chosen < c.n)) {
       this.mismatch = `prefix choice ${this.#index - 1}: ${chosen} of ${c.n}`;
-      throw new Error(`nondeterministic replay: ${this.mismatch}`);
+      throw new NondeterministicReplay(this.mismatch);
     }
     const seed = c.kind === "thread" ? this.search.seeds[this.#index - 1] ?? null : null;
     // Without a seed every alternative here is another task's; with one, what is not yet run
@@ -1111,9 +1187,11 @@ export function exploreTask(
       const checkers = monitors();
       const exec = new Execution(search, checkers);
       let run: ScenarioRun | null = null;
+      options.hooks?.execution();
       try {
         run = runScenario(scenario, {
-          strategy: exec,
+          strategy: watched(exec, options.hooks),
+          watch: options.hooks?.watch,
           monitors: [exec, ...checkers],
           services: options.services,
           keepTrace: false,
@@ -1131,7 +1209,7 @@ export function exploreTask(
         if (e.why === "state") byState++;
         else bySleep++;
       }
-      if (exec.mismatch !== null) throw new Error(`nondeterministic replay: ${exec.mismatch}`);
+      if (exec.mismatch !== null) throw new NondeterministicReplay(exec.mismatch);
       if (run !== null) {
         exec.finish();
         schedules++;
@@ -1280,7 +1358,7 @@ export function exploreTask(
  */
 export function splitTasks(
   scenario: Scenario,
-  options: Pick<ExploreOptions, "services" | "makeKernel" | "privateSteps">,
+  options: Pick<ExploreOptions, "services" | "makeKernel" | "privateSteps" | "hooks">,
   bound: number,
   depth: number,
 ): number[][] {
@@ -1312,9 +1390,11 @@ export function splitTasks(
   };
   for (;;) {
     const exec = new Execution(search, []);
+    options.hooks?.execution();
     try {
       const run = runScenario(scenario, {
-        strategy: exec,
+        strategy: watched(exec, options.hooks),
+        watch: options.hooks?.watch,
         monitors: [exec],
         services: options.services,
         keepTrace: false,
@@ -1329,6 +1409,7 @@ export function splitTasks(
     } catch (e) {
       if (!(e instanceof Pruned)) throw e;
     }
+    if (exec.mismatch !== null) throw new NondeterministicReplay(exec.mismatch);
     const path = search.path;
     while (path.length > 0 && path[path.length - 1].todo.length === 0) path.pop();
     if (path.length === 0) return search.splits;

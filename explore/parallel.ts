@@ -26,6 +26,7 @@ import {
   type BoundStats,
   type CacheDelta,
   type Counterexample,
+  type ExploreHooks,
   type ExploreOptions,
   type ExploreProgress,
   type ExploreResult,
@@ -37,14 +38,21 @@ import {
   StateCache,
 } from "./explore.ts";
 import type { Scenario } from "../scenario/schema.ts";
-import { scenarioCheckers } from "../case/kinds.ts";
+import { SCENARIO_KIND, scenarioCheckers } from "../case/kinds.ts";
 import type { Kernel, KernelOptions } from "../kernel/kernel.ts";
 import type { PagerService } from "../services/service.ts";
 import { type Pool, startPool } from "../fuzz/_worker_pool.ts";
 import { CONTROL } from "../fuzz/engine.ts";
-
-/** Heap limit of each exploration worker (its state cache lives there), MiB. */
-const WORKER_MEMORY_MB = 4096;
+import {
+  DEFAULT_EXPLORE_LIMITS,
+  type ExploreLimits,
+  ExploreStopped,
+  findingOf,
+  type GuardBuffers,
+  guardBuffers,
+  startWatchdog,
+  type StopFinding,
+} from "./guard.ts";
 
 /**
  * Task i of a split search sees the state caches of tasks 0..i-CACHE_LAG: a fixed lag (not the
@@ -111,6 +119,15 @@ export interface SplitOptions {
   readonly finalStates?: Set<string>;
   /** Called with every finished task's result (the bench's per-task figures). */
   readonly onTask?: (result: TaskResult, task: SplitTask) => void;
+  /**
+   * The workers' limits of one execution (`explore/guard.ts`; default
+   * {@linkcode DEFAULT_EXPLORE_LIMITS}): an execution past them stops the search, which then
+   * rejects with an {@linkcode ExploreStopped}, as does a replay that finds the user's code
+   * nondeterministic. Tasks run in this thread (`inThread`) are not watched.
+   */
+  readonly limits?: ExploreLimits;
+  /** A note while the watchdog confirms a suspected hang (the CLI prints it on stderr). */
+  readonly onSuspect?: (line: string) => void;
 }
 
 /** One task's outcome, as a worker reports it. */
@@ -143,6 +160,8 @@ export interface TaskStart {
   readonly stateHash: boolean;
   readonly reduction: ExploreOptions["reduction"];
   readonly privateSteps: boolean;
+  /** The watchdog's shared memory (`explore/guard.ts`). */
+  readonly guard: GuardBuffers;
 }
 
 /** Another worker's finished task's state cache visits, as the main thread passes them on. */
@@ -155,18 +174,59 @@ export interface CacheMessage {
 export type WorkerCommand =
   | CacheMessage
   | { readonly type: "run"; readonly index: number; readonly task: SplitTask }
+  | { readonly type: "split"; readonly depth: number }
   | { readonly type: "end" };
 
 /** What a worker posts. */
 export type TaskMessage =
   | { readonly type: "task"; readonly worker: number; readonly result: TaskResult }
-  | { readonly type: "progress"; readonly worker: number; readonly progress: TaskProgress };
+  | { readonly type: "progress"; readonly worker: number; readonly progress: TaskProgress }
+  | { readonly type: "split"; readonly worker: number; readonly prefixes: number[][] }
+  | NondeterministicMessage;
+
+/** A worker's replay found the user's code nondeterministic (`NondeterministicReplay`). */
+export interface NondeterministicMessage {
+  readonly type: "nondeterministic";
+  readonly worker: number;
+  readonly detail: string;
+}
 
 /** Where an unfinished task stands. */
 export interface TaskProgress {
   readonly index: number;
   readonly executions: number;
   readonly schedules: number;
+}
+
+/**
+ * `cx` with its case replay (`Counterexample.replay`), made where it was found: a worker, under
+ * the watchdog, whose `hooks` see the replay as one more execution with the counterexample's
+ * picks, so a replay that never ends is named like any execution.
+ */
+export function withReplay(
+  scenario: Scenario,
+  cx: Counterexample,
+  checkers: string | undefined,
+  services: Readonly<Record<string, PagerService>>,
+  makeKernel: ((o: KernelOptions) => Kernel) | undefined,
+  hooks?: ExploreHooks,
+): Counterexample {
+  hooks?.execution();
+  for (const d of cx.decisions) hooks?.pick(d);
+  const run = SCENARIO_KIND.run(scenario, { seed: 0, decisions: cx.decisions }, {
+    monitors: scenarioCheckers(checkers ?? "kernel"),
+    services,
+    makeKernel,
+  });
+  return {
+    ...cx,
+    replay: {
+      verdict: run.verdict,
+      ...(run.raw !== undefined ? { raw: run.raw } : {}),
+      decisions: [...run.decisions],
+      traceHash: run.traceHash,
+    },
+  };
 }
 
 /** CPU milliseconds this thread has used (user + system). */
@@ -191,6 +251,7 @@ export function runTask(
       | "makeKernel"
       | "budget"
       | "finalStates"
+      | "hooks"
     >
     & { readonly checkers?: string },
   onProgress?: (p: TaskProgress) => void,
@@ -306,6 +367,8 @@ function seedsOf(
  */
 interface Runner {
   run(tasks: readonly SplitTask[], base: number): Promise<(TaskResult | null)[]>;
+  /** The bound's tasks split at `depth` (`splitTasks`), computed where the tasks run. */
+  split(depth: number): Promise<number[][]>;
   close(): Promise<void>;
 }
 
@@ -359,18 +422,23 @@ export async function exploreSplit(
     bound <= k && counterexample === null;
     bound = bound === Infinity ? NaN : bound + 1
   ) {
-    let generation: SplitTask[] = (options.splitDepth > 0
+    // The split runs the user's code: in a worker, where the watchdog sees it, unless the tasks
+    // run in this thread.
+    const pooled = options.inThread === false;
+    const prefixes = pooled
+      ? null
+      : options.splitDepth > 0
       ? splitTasks(scenario, { ...taskOptions, ...local }, bound, options.splitDepth)
-      : [[]]).map((prefix) => ({ prefix, seeds: [], generation: 0 }));
+      : [[]];
+    let generation: SplitTask[] = [];
     const all: TaskResult[] = [];
-    let total = generation.length;
+    let total = 0;
     // Unfinished tasks' latest counts, so a long bound reports as it goes.
     const running = new Map<number, TaskProgress>();
     const report = () =>
       options.onProgress?.({
         bound,
-        executions: sum(all, (x) =>
-          x.stats.executions) +
+        executions: sum(all, (x) => x.stats.executions) +
           sum([...running.values()], (x) => x.executions),
         schedules: sum(all, (x) => x.stats.schedules) +
           sum([...running.values()], (x) => x.schedules),
@@ -384,7 +452,7 @@ export async function exploreSplit(
       report();
     };
     // Every task by its index, for onTask.
-    const byIndex: SplitTask[] = [...generation];
+    const byIndex: SplitTask[] = [];
     const note = (r: TaskResult) => {
       running.delete(r.index);
       all.push(r);
@@ -392,8 +460,9 @@ export async function exploreSplit(
       if (r.counterexample !== null) options.onCounterexample?.(r.counterexample, r.index);
       report();
     };
-    const single = options.inThread ??
-      (options.workers <= 1 || (generation.length === 1 && budget === Infinity));
+    const single = !pooled && (options.inThread ??
+      (options.workers <= 1 ||
+        ((prefixes as number[][]).length === 1 && budget === Infinity)));
     if (options.finalStates !== undefined && !single) {
       throw new Error("exploreSplit: finalStates needs one worker");
     }
@@ -414,6 +483,11 @@ export async function exploreSplit(
     let base = 0;
     let found = false;
     try {
+      generation = (prefixes ??
+        (options.splitDepth > 0 ? await runner.split(options.splitDepth) : [[]]))
+        .map((prefix) => ({ prefix, seeds: [], generation: 0 }));
+      total = generation.length;
+      byIndex.push(...generation);
       while (generation.length > 0 && !found) {
         const results = await runner.run(generation, base);
         found = results.some((r) => r !== null && r.counterexample !== null);
@@ -504,9 +578,12 @@ export async function exploreSplit(
 
 /**
  * Starts `count` exploration workers of module `url`. A worker's search cannot be taken up by
- * a fresh worker (its task and state cache die with it), so a worker that stops (out of memory,
- * crashed) is not replaced: its slot ends with the reason in `errors`, never a silent restart.
- * The workers keep no run in their slots, so the watchdog never stops one for time.
+ * a fresh worker (its task and state cache die with it), so a worker that stops (crashed) is
+ * not replaced: its slot ends with the reason in `errors`, never a silent restart. The pool's
+ * own run limit never fires (the workers keep no run in its slots): the exploration's watchdog
+ * (`explore/guard.ts`) times each execution and calls `onStop` with a hang or out-of-memory
+ * finding, as does a worker that reports its heap limit; returns the pool and the function that
+ * stops the watchdog.
  */
 function startExplorePool<Start, Message extends { readonly type: string }>(
   url: URL,
@@ -514,11 +591,23 @@ function startExplorePool<Start, Message extends { readonly type: string }>(
   start: (worker: number) => Start,
   onMessage: (m: Message) => void,
   errors: string[],
-): Pool {
+  guard: GuardBuffers,
+  limits: ExploreLimits,
+  onStop: (finding: StopFinding) => void,
+  onSuspect?: (line: string) => void,
+): { pool: Pool; unwatch: () => void } {
   const control = new Int32Array(new SharedArrayBuffer(4 * CONTROL.size(count)));
   // The pool replaces a stopped worker only while the control block's stop flag is clear.
   Atomics.store(control, CONTROL.stop, 1);
-  return startPool<Start, Message>({
+  let stopped = false;
+  const stop = (f: StopFinding) => {
+    if (stopped) return;
+    stopped = true;
+    unwatch();
+    onStop(f);
+  };
+  const unwatch = startWatchdog(guard, count, limits, { onSuspect, onStop: stop });
+  const pool = startPool<Start, Message>({
     url,
     count,
     start,
@@ -526,12 +615,21 @@ function startExplorePool<Start, Message extends { readonly type: string }>(
     errors,
     control,
     runLimitMs: 2 ** 30,
-    memoryMb: WORKER_MEMORY_MB,
+    memoryMb: limits.memoryMb,
     onStall: (worker, _state, cause) => {
-      errors.push(`worker ${worker} stopped: ${cause}`);
+      if (cause === "out-of-memory") {
+        stop(findingOf(
+          guard,
+          worker,
+          "out-of-memory",
+          0,
+          `worker ${worker} reached the --memory ${limits.memoryMb} MiB heap limit`,
+        ));
+      } else errors.push(`worker ${worker} stopped: ${cause}`);
       return Promise.resolve();
     },
   });
+  return { pool, unwatch };
 }
 
 /** Runs every task in this thread, in order, with one state cache. */
@@ -547,13 +645,25 @@ function localRunner(
     run(tasks, base) {
       const results: (TaskResult | null)[] = tasks.map(() => null);
       for (let i = 0; i < tasks.length; i++) {
-        const r = runTask(scenario, bound, tasks[i], base + i, options, progress, cache);
+        const t = runTask(scenario, bound, tasks[i], base + i, options, progress, cache);
+        // With its case replay, as a worker's: the result is the same on any number of workers.
+        const r = t.counterexample === null ? t : {
+          ...t,
+          counterexample: withReplay(
+            scenario,
+            t.counterexample,
+            options.checkers,
+            options.services ?? {},
+            options.makeKernel,
+          ),
+        };
         note(r);
         results[i] = r;
         if (r.counterexample !== null) break;
       }
       return Promise.resolve(results);
     },
+    split: (depth) => Promise.resolve(splitTasks(scenario, options, bound, depth)),
     close: () => Promise.resolve(),
   };
 }
@@ -593,11 +703,23 @@ function poolRunner(
     readonly resolve: (r: (TaskResult | null)[]) => void;
     readonly reject: (e: Error) => void;
   } | null = null;
+  /** The finding that stopped the search (a hang, out of memory, a nondeterministic replay). */
+  let stopped: StopFinding | null = null;
+  let splitting: { resolve: (p: number[][]) => void; reject: (e: Error) => void } | null = null;
   const fail = () => {
-    if (current === null || errors.length === 0) return;
-    const c = current;
+    if (stopped === null && errors.length === 0) return;
+    const e = stopped !== null
+      ? new ExploreStopped(stopped)
+      : new Error(`exploration workers failed: ${errors.join("; ")}`);
+    const c = current, sp = splitting;
     current = null;
-    c.reject(new Error(`exploration workers failed: ${errors.join("; ")}`));
+    splitting = null;
+    c?.reject(e);
+    sp?.reject(e);
+  };
+  const onStop = (f: StopFinding) => {
+    stopped ??= f;
+    fail();
   };
   const pump = () => {
     fail();
@@ -615,8 +737,9 @@ function poolRunner(
       c.resolve(c.results.map((r, i) => i < c.end ? r : null));
     }
   };
-  // No run limit: a task ends when its budget or its subtree is spent.
-  const pool: Pool = startExplorePool<TaskStart, TaskMessage>(
+  // A task ends when its budget or its subtree is spent; the watchdog times each execution.
+  const guard = guardBuffers(count);
+  const { pool, unwatch } = startExplorePool<TaskStart, TaskMessage>(
     new URL("./_task_worker.ts", import.meta.url),
     count,
     (worker) => ({
@@ -628,9 +751,19 @@ function poolRunner(
       budget,
       lag: CACHE_LAG,
       ...taskOptions,
+      guard,
     }),
     (m) => {
       if (m.type === "progress") return progress(m.progress);
+      if (m.type === "nondeterministic") {
+        return onStop(findingOf(guard, m.worker, "nondeterministic", 0, m.detail));
+      }
+      if (m.type === "split") {
+        const sp = splitting;
+        splitting = null;
+        idle.push(m.worker);
+        return sp?.resolve(m.prefixes);
+      }
       const { cache: delta, ...result } = m.result;
       // The other workers import the task's visits (each holds every task's it may need).
       if (delta !== undefined) {
@@ -651,6 +784,10 @@ function poolRunner(
       pump();
     },
     errors,
+    guard,
+    options.limits ?? DEFAULT_EXPLORE_LIMITS,
+    onStop,
+    options.onSuspect,
   );
   let closed = false;
   /** A generation ended at a counterexample while later tasks may still run: close stops them. */
@@ -678,9 +815,21 @@ function poolRunner(
         pump();
       });
     },
+    split(depth) {
+      return new Promise<number[][]>((resolve, reject) => {
+        splitting = { resolve, reject };
+        const w = idle.shift() as number; // every worker is idle before the first task
+        pool.send(w, { type: "split", depth } satisfies WorkerCommand);
+        fail();
+      });
+    },
     async close() {
       closed = true;
       clearInterval(check);
+      unwatch();
+      // A worker stopped in user code may spin on after terminate() (Deno 2.9.6): the caller
+      // ends the process; waiting for the pool here could wait forever.
+      if (stopped !== null) return void pool.terminateAll();
       if (errors.length > 0 || cut) await pool.terminateAll();
       else for (let w = 0; w < count; w++) pool.send(w, { type: "end" } satisfies WorkerCommand);
       await pool.finished;
@@ -704,16 +853,21 @@ export interface SearchStart {
     ExploreOptions,
     "preemptions" | "maxSchedules" | "stateHash" | "reduction" | "privateSteps" | "progressEvery"
   >;
+  /** The watchdog's shared memory (`explore/guard.ts`): set by {@linkcode exploreInWorker}. */
+  readonly guard?: GuardBuffers;
 }
 
 /** What the worker of {@linkcode exploreInWorker} posts. */
 export type SearchMessage =
   | { readonly type: "progress"; readonly progress: ExploreProgress }
-  | { readonly type: "result"; readonly result: ExploreResult };
+  | { readonly type: "result"; readonly result: ExploreResult }
+  | NondeterministicMessage;
 
 /**
  * {@linkcode explore} (one search, e.g. with a schedule limit, which counts executions in search
- * order) run in a worker, so this thread stays free for signal listeners while it runs.
+ * order) run in a worker, so this thread stays free for signal listeners while it runs. An
+ * execution past `limits`, or a nondeterministic replay, rejects with an
+ * {@linkcode ExploreStopped} (the worker may spin on: the caller ends the process).
  *
  * @example
  * ```ts ignore
@@ -730,20 +884,41 @@ export type SearchMessage =
 export async function exploreInWorker(
   start: SearchStart,
   onProgress?: (p: ExploreProgress) => void,
+  limits: ExploreLimits = DEFAULT_EXPLORE_LIMITS,
+  onSuspect?: (line: string) => void,
 ): Promise<ExploreResult> {
   const errors: string[] = [];
   let result: ExploreResult | null = null;
-  const pool = startExplorePool<SearchStart, SearchMessage>(
+  const guard = guardBuffers(1);
+  let stop: StopFinding | null = null;
+  let stopNow = () => {};
+  const stopped = new Promise<void>((resolve) => stopNow = resolve);
+  const onStop = (f: StopFinding) => {
+    stop ??= f;
+    stopNow();
+  };
+  const { pool, unwatch } = startExplorePool<SearchStart, SearchMessage>(
     new URL("./_explore_worker.ts", import.meta.url),
     1,
-    () => start,
+    () => ({ ...start, guard }),
     (m) => {
       if (m.type === "progress") onProgress?.(m.progress);
-      else result = m.result;
+      else if (m.type === "nondeterministic") {
+        onStop(findingOf(guard, 0, "nondeterministic", 0, m.detail));
+      } else result = m.result;
     },
     errors,
+    guard,
+    limits,
+    onStop,
+    onSuspect,
   );
-  await pool.finished;
+  await Promise.race([pool.finished, stopped]);
+  unwatch();
+  if (stop !== null) {
+    void pool.terminateAll();
+    throw new ExploreStopped(stop);
+  }
   if (errors.length > 0) throw new Error(`exploration worker failed: ${errors.join("; ")}`);
   if (result === null) throw new Error("the exploration worker reported nothing");
   return result;

@@ -31,6 +31,7 @@ export const HOST_FILES: readonly string[] = [
   "case/store.ts",
   "explore/_explore_worker.ts",
   "explore/_task_worker.ts",
+  "explore/guard.ts",
   "explore/parallel.ts",
   "fuzz/_worker_pool.ts",
   "fuzz/clock.ts",

@@ -1,0 +1,212 @@
+/**
+ * `deno task explore` with hostile user code (README "Bounded exhaustive
+ * exploration"): a service that never yields, allocates without bound, throws
+ * or is nondeterministic ends the search with a clear finding, never a hang
+ * or a crash. Each runs `deno task explore` in a subprocess: a spinning
+ * worker outlives `Worker.terminate()` (Deno 2.9.6), so only the end of a
+ * process stops it (fuzz/testdata/fuzz_cli.ts).
+ *
+ * @module
+ */
+
+import { strict as assert } from "node:assert";
+import { run } from "../fuzz/testdata/fuzz_cli.ts";
+
+/** Fails with the whole text when `text` does not hold `part`. */
+function assertIncludes(text: string, part: string): void {
+  assert.ok(text.includes(part), `expected ${JSON.stringify(part)} in:\n${text}`);
+}
+
+/** `deno task explore` up to its own flags, with its task's permissions. */
+const EXPLORE = ["run", "--allow-run=deno", "--allow-read", "--allow-write", "cli/explore.ts"];
+
+/** The case file a `written: FILE` line names, parsed. */
+async function writtenCase(out: string): Promise<{ file: string; doc: Record<string, unknown> }> {
+  const m = out.match(/^written: (.+)$/m);
+  assert.ok(m !== null, out);
+  return { file: m[1], doc: JSON.parse(await Deno.readTextFile(m[1])) };
+}
+
+Deno.test("explore: a service that never yields ends the search with service-hang and a case repro replays", async () => {
+  const corpus = await Deno.makeTempDir({ prefix: "explore_hang_" });
+  try {
+    const r = await run([
+      ...EXPLORE,
+      "--scenario",
+      "examples/testdata/trial/trial.json",
+      "--service",
+      "examples/testdata/trial/spin_service.ts",
+      "--preemptions",
+      "0",
+      "--workers",
+      "2",
+      "--run-timeout",
+      "1",
+      "--confirm-timeout",
+      "1",
+      "--corpus",
+      corpus,
+    ]);
+    assert.equal(r.code, 1, r.out + r.err);
+    // The thread whose code spun, and the step: the trial's service thread on its READ of page 2.
+    assertIncludes(r.out, "verdict: service-hang: no yield (t1 at step 3 never yielded");
+    assertIncludes(r.out, "signature: service-hang: no yield");
+    const { file, doc } = await writtenCase(r.out);
+    assert.equal(doc.expected, "service-hang");
+    assert.equal((doc.found as { by: string }).by, "explore");
+    assert.equal((doc.limits as { runTimeout: number }).runTimeout, 1);
+    assertIncludes(r.out, `replay: deno task repro ${file}`);
+    // The replay command as printed (repro's own permissions) stops at the same thread and step.
+    const again = await run([
+      "run",
+      "--allow-run=deno",
+      "--allow-read",
+      "--allow-write",
+      "cli/repro.ts",
+      file,
+      "--confirm-timeout",
+      "1",
+    ]);
+    assertIncludes(again.out, 'stuck: t1 "fs.svc" never yielded at step 3');
+    assertIncludes(again.out, "expected: service-hang: reproduced");
+  } finally {
+    await Deno.remove(corpus, { recursive: true });
+  }
+});
+
+Deno.test("explore: the schedule-limited search (one worker) is watched too", async () => {
+  const corpus = await Deno.makeTempDir({ prefix: "explore_hang1_" });
+  try {
+    const r = await run([
+      ...EXPLORE,
+      "--scenario",
+      "examples/testdata/trial/trial.json",
+      "--service",
+      "fuzz/testdata/never_yields_service.ts",
+      "--preemptions",
+      "0",
+      "--max-schedules",
+      "100",
+      "--run-timeout",
+      "1",
+      "--confirm-timeout",
+      "1",
+      "--corpus",
+      corpus,
+    ]);
+    assert.equal(r.code, 1, r.out + r.err);
+    assert.match(r.out, /verdict: service-hang: no yield \(t\d+ at step \d+ never yielded/);
+    assert.equal((await writtenCase(r.out)).doc.expected, "service-hang");
+  } finally {
+    await Deno.remove(corpus, { recursive: true });
+  }
+});
+
+Deno.test("explore: a service that allocates without bound ends the search with out-of-memory", async () => {
+  const corpus = await Deno.makeTempDir({ prefix: "explore_oom_" });
+  try {
+    const r = await run([
+      ...EXPLORE,
+      "--scenario",
+      "explore/testdata/two_vmos.json",
+      "--service",
+      "fuzz/testdata/allocating_service.ts",
+      "--preemptions",
+      "1",
+      "--workers",
+      "1",
+      "--run-timeout",
+      "2",
+      "--confirm-timeout",
+      "2",
+      "--memory",
+      "128",
+      "--corpus",
+      corpus,
+    ]);
+    assert.equal(r.code, 1, r.out + r.err);
+    assertIncludes(
+      r.out,
+      "verdict: out-of-memory (an execution of the search reached the --memory 128 MiB heap limit",
+    );
+    const { file, doc } = await writtenCase(r.out);
+    assert.equal(doc.expected, "out-of-memory");
+    // The replay as printed stops the same way (its confirmation run, too, is out of memory).
+    const again = await run([
+      "run",
+      "--allow-run=deno",
+      "--allow-read",
+      "--allow-write",
+      "cli/repro.ts",
+      file,
+      "--confirm-timeout",
+      "2",
+    ]);
+    assertIncludes(again.out, "expected: out-of-memory: reproduced");
+  } finally {
+    await Deno.remove(corpus, { recursive: true });
+  }
+});
+
+Deno.test("explore: a service that throws is a thread fault counterexample with its step", async () => {
+  const corpus = await Deno.makeTempDir({ prefix: "explore_throw_" });
+  try {
+    const r = await run([
+      ...EXPLORE,
+      "--scenario",
+      "examples/testdata/trial/trial.json",
+      "--service",
+      "fuzz/testdata/throwing_service.ts",
+      "--preemptions",
+      "0",
+      "--workers",
+      "1",
+      "--corpus",
+      corpus,
+    ]);
+    assert.equal(r.code, 1, r.out + r.err);
+    assertIncludes(
+      r.out,
+      'failing verdict: thread t1 "fs.svc" faulted at step 3: Error: decompressor: frame table corrupt',
+    );
+    assertIncludes(r.out, "signature: thread-fault:Error@throwing_service.ts:14");
+    assert.equal((await writtenCase(r.out)).doc.expected, "thread-fault");
+  } finally {
+    await Deno.remove(corpus, { recursive: true });
+  }
+});
+
+Deno.test("explore: a service whose replay differs from its first run is an error, not a verdict", async () => {
+  // Module-level state: each worker's first execution is cold, its later ones warm, so a replay
+  // of a schedule the cold execution recorded meets other threads at its choice points.
+  const r = await run([
+    ...EXPLORE,
+    "--scenario",
+    "examples/testdata/trial/trial.json",
+    "--service",
+    "explore/testdata/stateful_service.ts",
+    "--lint-warn",
+    "--preemptions",
+    "1",
+    "--workers",
+    "2",
+    "--corpus",
+    "/tmp/explore_nondeterministic_unused",
+  ]);
+  assert.equal(r.code, 2, r.out + r.err);
+  assertIncludes(r.out, "error: nondeterministic service: an execution's replay");
+  assertIncludes(r.out, "no verdict");
+  assert.ok(!r.err.includes("Uncaught"), r.err);
+  // Without --lint-warn the lint refuses it before any run.
+  const linted = await run([
+    ...EXPLORE,
+    "--scenario",
+    "examples/testdata/trial/trial.json",
+    "--service",
+    "explore/testdata/stateful_service.ts",
+    "--preemptions",
+    "0",
+  ]);
+  assert.equal(linted.code, 2);
+  assertIncludes(linted.err, "module-level mutable state");
+});
