@@ -51,6 +51,7 @@ import {
 import type { RunContext } from "./kind.ts";
 import { KINDS } from "./kinds.ts";
 import { type Replay, replayWith } from "./replay.ts";
+import { lookedIn } from "../cli/_user_path.ts";
 
 /**
  * A case file or module that cannot be used: one clear message, no stack trace needed.
@@ -89,7 +90,8 @@ export async function readJsonFile(
   try {
     text = await Deno.readTextFile(file);
   } catch (e) {
-    throw new error(`${file}: cannot read: ${(e as Error).message}`);
+    const where = e instanceof Deno.errors.NotFound ? lookedIn(file) : "";
+    throw new error(`${file}: cannot read: ${(e as Error).message}${where}`);
   }
   try {
     return JSON.parse(text);
@@ -521,7 +523,7 @@ export async function insideProject(path: string, flag: string): Promise<string>
     real = await Deno.realPath(path);
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) {
-      throw new CaseFileError(`${flag} ${path}: cannot load: no such file`);
+      throw new CaseFileError(`${flag} ${path}: cannot load: no such file${lookedIn(path)}`);
     }
     throw new CaseFileError(`${flag} ${path}: cannot read: ${(e as Error).message}`);
   }

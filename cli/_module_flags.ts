@@ -14,8 +14,8 @@ import { type FlagSpec, InputError } from "./args.ts";
 /** The --service and --kernel flag specs, each with its command's own help line. */
 export function moduleFlags(help: { service: string; kernel: string }): Record<string, FlagSpec> {
   return {
-    service: { type: "string", value: "PATH", help: help.service },
-    kernel: { type: "string", value: "PATH", help: help.kernel },
+    service: { type: "string", value: "PATH", path: true, help: help.service },
+    kernel: { type: "string", value: "PATH", path: true, help: help.kernel },
   };
 }
 

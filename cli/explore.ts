@@ -145,6 +145,7 @@ const FLAGS: Record<string, FlagSpec> = {
   scenario: {
     type: "string",
     value: "FILE",
+    path: true,
     help: "the scenario to explore (default: the built-in one)",
   },
   preemptions: {
@@ -207,6 +208,7 @@ const FLAGS: Record<string, FlagSpec> = {
   corpus: {
     type: "string",
     value: "DIR",
+    path: true,
     help: "where a counterexample is written (default corpus)",
   },
   help: { type: "boolean", help: "show this help" },

@@ -53,6 +53,7 @@ const FLAGS: Record<string, FlagSpec> = {
   scenario: {
     type: "string",
     value: "FILE",
+    path: true,
     help: "scenario JSON file (default: the built-in scenario)",
   },
   decisions: { type: "string", value: "LIST", help: "replay this decision list, e.g. 0,2,1" },
