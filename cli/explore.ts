@@ -49,7 +49,7 @@ import {
   UsageError,
 } from "./args.ts";
 import { loadScenarioFile } from "./sim.ts";
-import { moduleFlags } from "./_module_flags.ts";
+import { fittedDefault, moduleFlags } from "./_module_flags.ts";
 import { Stopwatch } from "../fuzz/clock.ts";
 
 /** Seconds between progress lines on stderr when it is not a terminal (redrawn twice a second on one). */
@@ -305,6 +305,7 @@ async function main(): Promise<number> {
     await lintService(servicePath, lintMode(values));
     services.user = await loadServiceModule(servicePath);
     scenario = withService(original, "user");
+    if (values.scenario === undefined) scenario = fittedDefault(scenario, services);
     // Before any worker starts: one line naming the clause the scenario leaves.
     assertInContract(scenario, services, values.scenario as string | undefined);
   }

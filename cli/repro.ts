@@ -49,7 +49,7 @@ import {
   UsageError,
 } from "./args.ts";
 import { loadScenarioFile, parseDecisions } from "./sim.ts";
-import { loadModuleFlags, moduleFlags } from "./_module_flags.ts";
+import { fittedDefault, loadModuleFlags, moduleFlags } from "./_module_flags.ts";
 
 const FLAGS: Record<string, FlagSpec> = {
   seed: {
@@ -421,13 +421,17 @@ async function replayRun(
   if (values.scenario !== undefined && values["scenario-json"] !== undefined) {
     throw new UsageError("give --scenario FILE or --scenario-json JSON, not both");
   }
-  const scenario = capSteps(bind(
+  const given = capSteps(bind(
     values.scenario !== undefined
       ? await loadScenarioFile(values.scenario as string)
       : values["scenario-json"] !== undefined
       ? parseScenario(parseJson(values["scenario-json"] as string), "--scenario-json")
       : parseScenario(DEFAULT_SCENARIO, "default scenario"),
   ));
+  // The default fitted to the service's contract, as sim fits it: sim's replay lines replay here.
+  const scenario = values.scenario === undefined && values["scenario-json"] === undefined
+    ? fittedDefault(given, services)
+    : given;
   assertInContract(
     scenario,
     services,
