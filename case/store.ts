@@ -51,7 +51,6 @@ import {
 import type { RunContext } from "./kind.ts";
 import { KINDS } from "./kinds.ts";
 import { type Replay, replayWith } from "./replay.ts";
-import { lookedIn } from "../cli/_user_path.ts";
 
 /**
  * A case file or module that cannot be used: one clear message, no stack trace needed.
@@ -515,6 +514,11 @@ function inside(root: string, path: string): boolean {
 
 const ELSEWHERE = "to run it on a module of another project, run the command from that project " +
   '(its deno.json tasks run pagersim\'s commands: README, "In another project")';
+
+/** For the error of a file not found: " (looked in DIR)", the folder it was looked for in. */
+function lookedIn(file: string): string {
+  return ` (looked in ${resolve(file, "..")})`;
+}
 
 /** The real path of a module named on the command line, refused if outside the project tree. */
 export async function insideProject(path: string, flag: string): Promise<string> {

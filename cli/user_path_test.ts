@@ -31,11 +31,17 @@ Deno.test("cd corpus && deno task repro FILE: the case is found where the user i
 Deno.test("a path found nowhere: the error names the folders looked in", async () => {
   const r = await fromSubfolder("corpus", REPRO, "cli/repro.ts", ["nothere.json"]);
   assert.equal(r.code, 2, r.text);
+  assert.ok(r.text.includes(`corpus/nothere.json' (looked in ${root}/corpus)`), r.text);
+  // lint-service says how a relative path is looked for, too.
+  const lint = await fromSubfolder("corpus", ["--allow-read"], "tools/lint_service.ts", ["x.ts"]);
+  assert.equal(lint.code, 2, lint.text);
   assert.ok(
-    r.text.includes(`looked in ${root}/corpus; a relative path is looked for where deno task ran`),
-    r.text,
+    lint.text.includes(
+      `looked in ${root}/corpus; a relative path is looked for where deno task ran`,
+    ),
+    lint.text,
   );
-  assert.ok(r.text.includes(`then in the project root, ${root})`), r.text);
+  assert.ok(lint.text.includes(`then in the project root, ${root})`), lint.text);
 });
 
 Deno.test("sim --scenario and lint-service take paths from where deno task ran", async () => {
