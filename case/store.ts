@@ -89,7 +89,8 @@ export async function readJsonFile(
   try {
     text = await Deno.readTextFile(file);
   } catch (e) {
-    throw new error(`${file}: cannot read: ${(e as Error).message}`);
+    const where = e instanceof Deno.errors.NotFound ? lookedIn(file) : "";
+    throw new error(`${file}: cannot read: ${(e as Error).message}${where}`);
   }
   try {
     return JSON.parse(text);
@@ -514,6 +515,11 @@ function inside(root: string, path: string): boolean {
 const ELSEWHERE = "to run it on a module of another project, run the command from that project " +
   '(its deno.json tasks run pagersim\'s commands: README, "In another project")';
 
+/** For the error of a file not found: " (looked in DIR)", the folder it was looked for in. */
+function lookedIn(file: string): string {
+  return ` (looked in ${resolve(file, "..")})`;
+}
+
 /** The real path of a module named on the command line, refused if outside the project tree. */
 export async function insideProject(path: string, flag: string): Promise<string> {
   let real: string;
@@ -521,7 +527,7 @@ export async function insideProject(path: string, flag: string): Promise<string>
     real = await Deno.realPath(path);
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) {
-      throw new CaseFileError(`${flag} ${path}: cannot load: no such file`);
+      throw new CaseFileError(`${flag} ${path}: cannot load: no such file${lookedIn(path)}`);
     }
     throw new CaseFileError(`${flag} ${path}: cannot read: ${(e as Error).message}`);
   }

@@ -10,12 +10,14 @@ import { insideProject, loadKernelModule, loadServiceModule } from "../case/stor
 import { Kernel, type KernelOptions } from "../kernel/kernel.ts";
 import type { PagerService } from "../services/service.ts";
 import { type FlagSpec, InputError } from "./args.ts";
+import { fitToContract } from "../scenario/contract.ts";
+import type { Scenario } from "../scenario/schema.ts";
 
 /** The --service and --kernel flag specs, each with its command's own help line. */
 export function moduleFlags(help: { service: string; kernel: string }): Record<string, FlagSpec> {
   return {
-    service: { type: "string", value: "PATH", help: help.service },
-    kernel: { type: "string", value: "PATH", help: help.kernel },
+    service: { type: "string", value: "PATH", path: true, help: help.service },
+    kernel: { type: "string", value: "PATH", path: true, help: help.kernel },
   };
 }
 
@@ -58,4 +60,20 @@ export async function loadModuleFlags(values: Record<string, unknown>): Promise<
       ? await loadKernelFlag(values.kernel as string)
       : undefined,
   };
+}
+
+/**
+ * The built-in default scenario (`scenario`, bound to the user's service), fitted to the
+ * service's contract when it has one: what changed goes to stderr in one line; a contract it
+ * cannot be fitted to throws the ContractError, with a pointer to writing a scenario.
+ */
+export function fittedDefault(
+  scenario: Scenario,
+  services: Readonly<Record<string, PagerService>>,
+): Scenario {
+  const fit = fitToContract(scenario, services, "default scenario");
+  if (fit.note !== null) {
+    console.error(`note: the default scenario, fitted to the service's contract: ${fit.note}`);
+  }
+  return fit.scenario;
 }

@@ -9,6 +9,7 @@ import { nearest as nearestName } from "../scenario/nearest.ts";
 import { CaseFileError } from "../case/store.ts";
 import { ProgramError } from "../program/program.ts";
 import { ScenarioError } from "../scenario/schema.ts";
+import { userPath } from "./_user_path.ts";
 
 /** A flag a command accepts. */
 export interface FlagSpec {
@@ -17,6 +18,11 @@ export interface FlagSpec {
   readonly help: string;
   /** Value placeholder for string flags, e.g. "N". */
   readonly value?: string;
+  /**
+   * The value is a path the user typed: taken from where they ran `deno task`
+   * (cli/_user_path.ts), so `cd corpus && deno task repro x.json` finds corpus/x.json.
+   */
+  readonly path?: boolean;
 }
 
 /** A usage error: printed as one line plus the usage, exit status 2. */
@@ -44,7 +50,9 @@ export function usage(command: string, synopsis: string, flags: Record<string, F
  * missing value, a value given to a boolean flag, a stray positional) throws
  * {@linkcode UsageError} with one line in our words, the same for every
  * command (node's parseArgs worded an unknown flag differently with and
- * without positionals, with an unbalanced quote).
+ * without positionals, with an unbalanced quote). The values of `path` flags,
+ * and the positionals from index `pathsFrom` on, are paths the user typed:
+ * {@linkcode userPath} takes them from where `deno task` ran.
  *
  * @example
  * ```ts
@@ -65,6 +73,7 @@ export function parseFlags(
   args: readonly string[],
   flags: Record<string, FlagSpec>,
   allowPositionals = false,
+  pathsFrom = Infinity,
 ): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
   const values: Record<string, string | boolean | undefined> = {};
   const positionals: string[] = [];
@@ -128,6 +137,11 @@ export function parseFlags(
     values[name] = next;
     i++;
   }
+  for (const [name, f] of Object.entries(flags)) {
+    const v = values[name];
+    if (f.path === true && typeof v === "string") values[name] = userPath(v);
+  }
+  for (let i = pathsFrom; i < positionals.length; i++) positionals[i] = userPath(positionals[i]);
   return { values, positionals };
 }
 

@@ -32,9 +32,10 @@ import {
 } from "./args.ts";
 import { runConfirmed } from "./_guard.ts";
 import { campaignLimits, RUN_LIMIT_FLAGS } from "./_run_limits.ts";
+import { lookedIn } from "./_user_path.ts";
 
 const FLAGS: Record<string, FlagSpec> = {
-  into: { type: "string", value: "DIR", help: "merge target (default corpus)" },
+  into: { type: "string", value: "DIR", path: true, help: "merge target (default corpus)" },
   ...RUN_LIMIT_FLAGS,
   help: { type: "boolean", help: "show this help" },
 };
@@ -84,7 +85,10 @@ async function readEntries(dir: string, errors: string[], into = dir): Promise<E
   try {
     loaded = await readCorpus(dir);
   } catch (e) {
-    throw new InputError(`${dir}: cannot read corpus directory: ${(e as Error).message}`);
+    const where = e instanceof Deno.errors.NotFound ? lookedIn(dir) : "";
+    throw new InputError(
+      `${dir}: cannot read corpus directory: ${(e as Error).message}${where}`,
+    );
   }
   const bad = new Map<string, string[]>();
   for (const e of loaded.errors) bad.set(e.file, [...bad.get(e.file) ?? [], e.message]);
@@ -116,7 +120,7 @@ export function expectsText(c: Pick<CaseEnvelope, "expected" | "signature">): st
 }
 
 export async function main(): Promise<number> {
-  const { values, positionals } = parseFlags(Deno.args, FLAGS, true);
+  const { values, positionals } = parseFlags(Deno.args, FLAGS, true, 1);
   if (values.help) {
     console.log(USAGE);
     return 0;
@@ -264,7 +268,7 @@ async function accept(files: readonly string[]): Promise<number> {
 
 if (import.meta.main) {
   await runCommand(USAGE, async () => {
-    const { values, positionals } = parseFlags(Deno.args, FLAGS, true);
+    const { values, positionals } = parseFlags(Deno.args, FLAGS, true, 1);
     if (values.help || positionals[0] !== "accept") return await main();
     // accept replays user modules: under the watchdog, a run limit per case.
     const limits = campaignLimits(values);

@@ -57,7 +57,7 @@ import {
   UsageError,
 } from "./args.ts";
 import { loadScenarioFile } from "./sim.ts";
-import { moduleFlags } from "./_module_flags.ts";
+import { fittedDefault, moduleFlags } from "./_module_flags.ts";
 import { Stopwatch } from "../fuzz/clock.ts";
 
 /** Seconds between progress lines on stderr when it is not a terminal (redrawn twice a second on one). */
@@ -153,6 +153,7 @@ const FLAGS: Record<string, FlagSpec> = {
   scenario: {
     type: "string",
     value: "FILE",
+    path: true,
     help: "the scenario to explore (default: the built-in one)",
   },
   preemptions: {
@@ -222,6 +223,7 @@ const FLAGS: Record<string, FlagSpec> = {
   corpus: {
     type: "string",
     value: "DIR",
+    path: true,
     help: "where a counterexample is written (default corpus)",
   },
   help: { type: "boolean", help: "show this help" },
@@ -327,6 +329,7 @@ async function main(): Promise<number> {
     await lintService(servicePath, lintMode(values));
     services.user = await loadServiceModule(servicePath);
     scenario = withService(original, "user");
+    if (values.scenario === undefined) scenario = fittedDefault(scenario, services);
     // Before any worker starts: one line naming the clause the scenario leaves.
     assertInContract(scenario, services, values.scenario as string | undefined);
   }

@@ -79,6 +79,7 @@ const FLAGS: Record<string, FlagSpec> = {
   corpus: {
     type: "string",
     value: "DIR",
+    path: true,
     help: "where new failures are written (default corpus; program cases in DIR/programs)",
   },
   checkers: {

@@ -49,7 +49,7 @@ import {
   UsageError,
 } from "./args.ts";
 import { loadScenarioFile, parseDecisions } from "./sim.ts";
-import { loadModuleFlags, moduleFlags } from "./_module_flags.ts";
+import { fittedDefault, loadModuleFlags, moduleFlags } from "./_module_flags.ts";
 
 const FLAGS: Record<string, FlagSpec> = {
   seed: {
@@ -57,7 +57,7 @@ const FLAGS: Record<string, FlagSpec> = {
     value: "N",
     help: "replay this seed (with --scenario, or the default scenario)",
   },
-  scenario: { type: "string", value: "FILE", help: "scenario for --seed" },
+  scenario: { type: "string", value: "FILE", path: true, help: "scenario for --seed" },
   "scenario-json": { type: "string", value: "JSON", help: "the scenario itself, for --seed" },
   strategy: { type: "string", value: "NAME", help: "random | pct, for --seed (default random)" },
   "pct-depth": { type: "string", value: "D", help: "PCT depth for --seed (default 2)" },
@@ -87,7 +87,12 @@ const FLAGS: Record<string, FlagSpec> = {
   ...COVERAGE_FLAG,
   zoo: { type: "string", value: "ID", help: "run against a seeded bug (zoo/registry.ts)" },
   trace: { type: "string", value: "FORM", help: "text | json | html | none (default text)" },
-  out: { type: "string", value: "FILE", help: "where --trace html writes (default trace.html)" },
+  out: {
+    type: "string",
+    value: "FILE",
+    path: true,
+    help: "where --trace html writes (default trace.html)",
+  },
   ...RUN_LIMIT_FLAGS,
   help: { type: "boolean", help: "show this help" },
 };
@@ -138,7 +143,7 @@ interface Replayed {
 
 /** The command (`cli/_guard.ts` runs it in a guarded worker). */
 export async function main(): Promise<number> {
-  const { values, positionals } = parseFlags(Deno.args, FLAGS, true);
+  const { values, positionals } = parseFlags(Deno.args, FLAGS, true, 0);
   if (values.help) {
     console.log(USAGE);
     return 0;
@@ -416,13 +421,17 @@ async function replayRun(
   if (values.scenario !== undefined && values["scenario-json"] !== undefined) {
     throw new UsageError("give --scenario FILE or --scenario-json JSON, not both");
   }
-  const scenario = capSteps(bind(
+  const given = capSteps(bind(
     values.scenario !== undefined
       ? await loadScenarioFile(values.scenario as string)
       : values["scenario-json"] !== undefined
       ? parseScenario(parseJson(values["scenario-json"] as string), "--scenario-json")
       : parseScenario(DEFAULT_SCENARIO, "default scenario"),
   ));
+  // The default fitted to the service's contract, as sim fits it: sim's replay lines replay here.
+  const scenario = values.scenario === undefined && values["scenario-json"] === undefined
+    ? fittedDefault(given, services)
+    : given;
   assertInContract(
     scenario,
     services,
@@ -477,7 +486,7 @@ async function caseLimits(
   args: readonly string[],
   fromFlags: { runTimeout: number; memoryMb: number; confirmTimeout: number },
 ): Promise<{ runTimeout: number; memoryMb: number; confirmTimeout: number }> {
-  const { positionals } = parseFlags([...args], FLAGS, true);
+  const { positionals } = parseFlags([...args], FLAGS, true, 0);
   if (positionals.length !== 1) return fromFlags;
   const recorded = await readCaseFile(positionals[0]).then((c) => c.limits, () => undefined);
   if (recorded === undefined) return fromFlags;
@@ -495,7 +504,7 @@ async function caseLimits(
 
 /** After the guard stopped a replay: does that reproduce what the case (if one) expects? */
 async function stoppedVerdict(kind: "service-hang" | "out-of-memory"): Promise<number> {
-  const { positionals } = parseFlags(Deno.args, FLAGS, true);
+  const { positionals } = parseFlags(Deno.args, FLAGS, true, 0);
   if (positionals.length !== 1) return 1;
   const c = await readCaseFile(positionals[0]);
   const ok = c.expected === kind;
@@ -507,7 +516,7 @@ if (import.meta.main) {
   await runCommand(USAGE, async () => {
     if (Deno.args.includes("--help")) return await main();
     // Before the guard: linting and the coverage rerun take longer than one run may.
-    const { values } = parseFlags(Deno.args, FLAGS, true);
+    const { values } = parseFlags(Deno.args, FLAGS, true, 0);
     const covered = rerunWithCoverage(values, import.meta.url);
     if (covered !== null) return await covered;
     // A replay runs as printed: lint findings are warnings here, never a flag to remember.

@@ -29,7 +29,7 @@ import {
 } from "./_guard.ts";
 import { campaignLimits, RUN_LIMIT_FLAGS } from "./_run_limits.ts";
 import type { PagerService } from "../services/service.ts";
-import { loadModuleFlags, moduleFlags } from "./_module_flags.ts";
+import { fittedDefault, loadModuleFlags, moduleFlags } from "./_module_flags.ts";
 import { readJsonFile } from "../case/store.ts";
 import { withService } from "../scenario/bind.ts";
 import { assertInContract } from "../scenario/contract.ts";
@@ -53,6 +53,7 @@ const FLAGS: Record<string, FlagSpec> = {
   scenario: {
     type: "string",
     value: "FILE",
+    path: true,
     help: "scenario JSON file (default: the built-in scenario)",
   },
   decisions: { type: "string", value: "LIST", help: "replay this decision list, e.g. 0,2,1" },
@@ -154,6 +155,8 @@ export async function main(): Promise<number> {
     : undefined;
 
   // A service held to a contract is never given a scenario outside it: one line naming the clause.
+  // The built-in default, written for no contract, is fitted to it instead (one line says how).
+  if (values.scenario === undefined) scenario = fittedDefault(scenario, services);
   assertInContract(
     scenario,
     services,

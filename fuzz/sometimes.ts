@@ -14,6 +14,7 @@ import {
   ZX_ERR_OUT_OF_RANGE,
   ZX_ERR_SHOULD_WAIT,
   ZX_OK,
+  ZX_PAGER_OP_WRITEBACK_END,
   ZX_PAGER_VMO_COMPLETE,
   ZX_PAGER_VMO_READ,
 } from "../kernel/constants.ts";
@@ -76,6 +77,8 @@ export const SOMETIMES: Readonly<Record<string, string>> = {
   "dirty-request": "a write to a TRAP_DIRTY VMO raised a DIRTY request",
   "page-supplied-again":
     "a page was supplied twice in one run (evicted or written back in between)",
+  "resupply-after-writeback-evict":
+    "a page was supplied again after a WRITEBACK_END and then an eviction since its last supply (written, written back, evicted, read back)",
   "shrink-fails-blocked-access": "a shrink turned a blocked read or write into ZX_ERR_OUT_OF_RANGE",
   "shrink-races-supply":
     "a VMO shrank (keeping a page) while a READ of it a service had dequeued was still outstanding",
@@ -97,8 +100,16 @@ export class SometimesMonitor implements Monitor {
   readonly hit = new Set<string>();
   #dequeuedReads = new Map<number, number>();
   #queued = new Map<number, number>();
-  /** Pages inserted by a supply so far, as "vmo:page". */
-  #supplied = new Set<string>();
+  /** Pages inserted by a supply so far, as "vmo:page", with the event count at their last supply. */
+  #supplied = new Map<string, number>();
+  /** Events seen so far: the clock of the write-back-evict-resupply order. */
+  #events = 0;
+  /** The op of each thread's zx_pager_op_range in progress. */
+  #opOf = new Map<number, unknown>();
+  /** The event count of the last successful WRITEBACK_END. */
+  #lastEnd = 0;
+  /** The last successful WRITEBACK_END that an eviction followed (its event count). */
+  #endThenEvict = 0;
   /** Threads that have been parked since their current syscall began. */
   #parked = new Set<number>();
   /** Keys whose COMPLETE a service took. */
@@ -118,6 +129,7 @@ export class SometimesMonitor implements Monitor {
   #sizes = new Map<number, number>();
 
   onEvent(e: KernelEvent): void {
+    this.#events++;
     switch (e.k) {
       case "packet-queued": {
         this.#queued.set(e.vmo, (this.#queued.get(e.vmo) ?? 0) + 1);
@@ -149,8 +161,13 @@ export class SometimesMonitor implements Monitor {
         if (e.inserted) {
           this.#dequeuedReads.set(e.vmo, 0);
           const page = `${e.vmo}:${e.page}`;
-          if (this.#supplied.has(page)) this.hit.add("page-supplied-again");
-          this.#supplied.add(page);
+          const before = this.#supplied.get(page);
+          if (before !== undefined) {
+            this.hit.add("page-supplied-again");
+            // Written back and evicted since its last supply (run-wide END and evict, in order).
+            if (this.#endThenEvict > before) this.hit.add("resupply-after-writeback-evict");
+          }
+          this.#supplied.set(page, this.#events);
         } else this.hit.add("supply-kept-present-page");
         break;
       case "request":
@@ -164,6 +181,7 @@ export class SometimesMonitor implements Monitor {
       case "call":
         this.#parked.delete(e.tid);
         if (e.name === "zx_vmo_set_size") this.#resized = true;
+        if (e.name === "zx_pager_op_range") this.#opOf.set(e.tid, e.args[1]);
         if (e.name === "zx_pager_create_vmo" && this.#completedKeys.has(e.args[3] as number)) {
           this.hit.add("key-reused-after-complete");
         }
@@ -193,6 +211,13 @@ export class SometimesMonitor implements Monitor {
         if (e.why === "overtime") this.hit.add("overtime-timeout");
         break;
       case "ret":
+        if (
+          e.name === "zx_pager_op_range" && e.status === ZX_OK &&
+          this.#opOf.get(e.tid) === ZX_PAGER_OP_WRITEBACK_END
+        ) this.#lastEnd = this.#events;
+        if (e.name === "kernel_evict" && e.status === ZX_OK && this.#lastEnd > 0) {
+          this.#endThenEvict = this.#lastEnd;
+        }
         if (e.name === "zx_pager_supply_pages" && e.status === ZX_ERR_BAD_STATE) {
           this.hit.add("supply-after-detach");
         }
@@ -287,6 +312,8 @@ export function contractExcludes(c: ServiceContract): ReadonlyMap<string, string
     out.set("dirty-request", "trapDirty false");
     out.set("op-dirty-not-found", "trapDirty false");
   }
+  if (c.writeback === false) out.set("resupply-after-writeback-evict", "writeback false");
+  else if (noEvent("evict")) out.set("resupply-after-writeback-evict", "events: no evict");
   if (noEvent("kill")) out.set("kill-while-blocked", "events: no kill");
   if (noEvent("suspend")) out.set("suspend-requeues-request", "events: no suspend");
   if (noEvent("resize") || !c.vmoOptions.resizable) {

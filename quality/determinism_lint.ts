@@ -345,6 +345,10 @@ export function createProgram(
           path = resolve(dirname(containingFile), spec);
         } else if (spec.startsWith("file:")) {
           path = fileURLToPath(spec);
+        } else {
+          // A bare specifier ("pagersim", "pagersim/constants"): the import map of the
+          // deno.json nearest the importing file, as deno resolves it for that file.
+          path = importMapResolve(spec, containingFile);
         }
         if (path === null || read(path) === undefined) return { resolvedModule: undefined };
         const ext = /\.[cm]?jsx?$/.test(path)
@@ -360,6 +364,95 @@ export function createProgram(
   };
   const program = ts.createProgram({ rootNames: [...roots, HOST_LIB_NAME], options, host });
   return { program, libDir };
+}
+
+/** An import map: its entries, sorted longest key first, values as absolute paths or URLs. */
+type ImportMap = readonly (readonly [string, string])[];
+
+const importMapCache = new Map<string, ImportMap | null>();
+
+/** JSON with comments (deno.jsonc): comments outside strings removed. */
+function parseJsonc(text: string): unknown {
+  let out = "";
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') {
+      const start = i;
+      for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === "\\") i++;
+      out += text.slice(start, i + 1);
+    } else if (c === "/" && text[i + 1] === "/") {
+      while (i < text.length && text[i] !== "\n") i++;
+      out += "\n";
+    } else if (c === "/" && text[i + 1] === "*") {
+      i = text.indexOf("*/", i + 2);
+      if (i < 0) i = text.length;
+      else i++;
+    } else out += c;
+  }
+  return JSON.parse(out.replace(/,(\s*[}\]])/g, "$1"));
+}
+
+/**
+ * The import map of the deno.json (or deno.jsonc) nearest `dir`, walking up: its
+ * `imports`, or the file its `importMap` names. Null when there is none.
+ */
+function nearestImportMap(dir: string): ImportMap | null {
+  const cached = importMapCache.get(dir);
+  if (cached !== undefined) return cached;
+  let map: ImportMap | null = null;
+  let found = false;
+  for (const name of ["deno.json", "deno.jsonc"]) {
+    let text: string;
+    try {
+      text = Deno.readTextFileSync(`${dir}/${name}`);
+    } catch {
+      continue;
+    }
+    found = true;
+    try {
+      let cfg = parseJsonc(text) as { imports?: Record<string, string>; importMap?: string };
+      let base = dir;
+      if (cfg.imports === undefined && typeof cfg.importMap === "string") {
+        const file = resolve(dir, cfg.importMap);
+        cfg = parseJsonc(Deno.readTextFileSync(file)) as typeof cfg;
+        base = dirname(file);
+      }
+      const entries = Object.entries(cfg.imports ?? {}).map(([k, v]): [string, string] => [
+        k,
+        /^[a-z][a-z0-9+.-]*:/i.test(v) ? v : resolve(base, v) + (v.endsWith("/") ? "/" : ""),
+      ]);
+      map = entries.sort((a, b) => b[0].length - a[0].length);
+    } catch {
+      map = null;
+    }
+    break;
+  }
+  if (!found) {
+    const up = dirname(dir);
+    map = up === dir ? null : nearestImportMap(up);
+  }
+  importMapCache.set(dir, map);
+  return map;
+}
+
+/**
+ * Where the import map nearest `containingFile` sends a bare specifier, when it is a
+ * file (a relative or file: target); null otherwise (npm:, jsr:, unmapped).
+ */
+function importMapResolve(spec: string, containingFile: string): string | null {
+  const map = nearestImportMap(dirname(containingFile));
+  if (map === null) return null;
+  for (const [key, target] of map) {
+    let out: string | null = null;
+    if (key === spec) out = target;
+    else if (key.endsWith("/") && spec.startsWith(key) && target.endsWith("/")) {
+      out = target + spec.slice(key.length);
+    }
+    if (out === null) continue;
+    if (out.startsWith("file:")) return fileURLToPath(out);
+    return out.startsWith("/") ? out : null;
+  }
+  return null;
 }
 
 /** A use found while walking, before the taint fixpoint. */
@@ -870,7 +963,8 @@ function displayPath(path: string): string {
 export function lintServiceModule(path: string, root: string = projectRoot()): Promise<LintResult> {
   return lint({
     roots: [path],
-    report: (file) => !file.startsWith(`${root}/`),
+    // Another pagersim checkout (the user's import map may name one) is ours too.
+    report: (file) => !file.startsWith(`${root}/`) && !inPagersimCheckout(file),
     hostSide: HOST_FILES.map((f) => resolve(root, f)),
     moduleState: true,
   });
@@ -907,6 +1001,26 @@ export async function lintDecidingFolders(
   };
   for (const d of dirs) walk(resolve(root, d));
   return await lint({ roots, hostSide: HOST_FILES.map((f) => resolve(root, f)) });
+}
+
+const checkoutCache = new Map<string, boolean>();
+
+/** Whether `file` lies in a pagersim checkout: its nearest deno.json names @pagersim/pagersim. */
+function inPagersimCheckout(file: string): boolean {
+  const dir = dirname(file);
+  const cached = checkoutCache.get(dir);
+  if (cached !== undefined) return cached;
+  let out: boolean;
+  try {
+    const cfg = parseJsonc(Deno.readTextFileSync(`${dir}/deno.json`)) as { name?: unknown };
+    out = cfg.name === "@pagersim/pagersim";
+  } catch (e) {
+    out = e instanceof Deno.errors.NotFound && dirname(dir) !== dir
+      ? inPagersimCheckout(dir)
+      : false;
+  }
+  checkoutCache.set(dir, out);
+  return out;
 }
 
 /** The project root: one folder up from this module. */

@@ -129,3 +129,53 @@ Deno.test("the project's services, zoo and examples keep no module-level state",
   assert.deepEqual(r.findings.map((f) => formatFinding(f)), []);
   assert.ok(r.files.includes("services/batching.ts") && r.files.includes("zoo/registry.ts"));
 });
+
+Deno.test("a service in another project importing pagersim through its deno.json import map is linted with our symbols: dropped generators, the wall clock and module state are found as with a relative import", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "pagersim-lintmap-" });
+  const root = Deno.cwd();
+  try {
+    // The README's other-project import map, plus a prefix entry; a jsonc comment for good measure.
+    await Deno.writeTextFile(
+      `${dir}/deno.json`,
+      `{
+  // the user's project
+  "imports": {
+    "pagersim": "${root}/mod.ts",
+    "pagersim/constants": "${root}/kernel/constants.ts",
+    "pagersim/": "${root}/",
+  }
+}
+`,
+    );
+    await Deno.mkdir(`${dir}/sub`);
+    await Deno.writeTextFile(
+      `${dir}/sub/svc.ts`,
+      `import { CondVar, type Sys, type ServiceContext, type ThreadBody } from "pagersim";
+import { ZX_TIME_INFINITE } from "pagersim/constants";
+import { wallMs } from "pagersim/fuzz/clock.ts";
+let served = 0;
+export default function* s(sys: Sys, ctx: ServiceContext): ThreadBody {
+  const cv = new CondVar(sys, "c");
+  sys.portWait(ctx.port, ZX_TIME_INFINITE);
+  cv.signal(sys);
+  served += wallMs();
+  yield* sys.portWait(ctx.port, ZX_TIME_INFINITE);
+}
+`,
+    );
+    const r = await lintServiceModule(`${dir}/sub/svc.ts`);
+    assert.deepEqual(
+      r.findings.map((f) => `${f.line}:${f.column} ${f.category} ${f.name}`),
+      [
+        "4:5 moduleState let served (used in a function)",
+        "7:3 droppedGenerator sys.portWait(...)",
+        "8:3 droppedGenerator cv.signal(...)",
+        "9:13 clock wallMs → performance",
+      ],
+    );
+    // Our modules reached through the map are not reported on.
+    assert.deepEqual(r.files, [`${dir}/sub/svc.ts`]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

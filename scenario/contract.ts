@@ -357,3 +357,103 @@ export function contractCounter(
   }
   return { contract, text: contractText(contract), outOfContract: { total, byKind } };
 }
+
+/**
+ * `scenario` (the built-in default, which no contract was written for) changed to fit the
+ * contracts of the services that serve it: a VMO's trap-dirty or resizable option set as the
+ * contract says, the page size, a page count or a pager's thread count brought into range (ops past a VMO's
+ * new end dropped or cut), and the ops and events the contract rules out dropped. `note` says
+ * what changed in one line (null: nothing). Throws the {@linkcode ContractError} of the first
+ * violation it cannot fix (services that open their own VMOs, VMOs that come and go),
+ * pointing to how to write a scenario.
+ *
+ * @example
+ * ```ts
+ * import { strict as assert } from "node:assert";
+ * import { DEFAULT_SCENARIO, eagerService, parseScenario, withContract } from "../mod.ts";
+ * import { withService } from "./bind.ts";
+ * import { contractViolations, contractsOf, fitToContract } from "./contract.ts";
+ * const mine = withContract(eagerService, { vmoOptions: { trapDirty: "always" } });
+ * const s = withService(parseScenario(DEFAULT_SCENARIO), "mine");
+ * const fit = fitToContract(s, { mine }, "default scenario");
+ * assert.deepEqual(contractViolations(fit.scenario, contractsOf({ mine })), []);
+ * assert.match(fit.note ?? "", /trap-dirty/);
+ * ```
+ */
+export function fitToContract(
+  scenario: Scenario,
+  services: Readonly<Record<string, PagerService>> | undefined,
+  where: string,
+): { scenario: Scenario; note: string | null } {
+  const contracts = contractsOf(services);
+  const s = structuredClone(scenario);
+  const changes: string[] = [];
+  for (let round = 0; round < 4; round++) {
+    const v = contractViolations(s, contracts);
+    if (v.length === 0) break;
+    const dropOps = new Set<string>();
+    const dropEvents = new Set<number>();
+    for (const x of v) {
+      const c = contracts(x.service);
+      if (c === undefined) throw new ContractError(where, x);
+      const [kind, i, , j] = x.path as [string, number, string?, number?];
+      if (x.clause === "vmoOptions.trapDirty") {
+        s.vmos[i].trapDirty = c.vmoOptions.trapDirty === "always";
+        changes.push(`VMO "${s.vmos[i].name}" ${s.vmos[i].trapDirty ? "made" : "not"} trap-dirty`);
+      } else if (x.clause === "vmoOptions.resizable" && kind === "vmos") {
+        s.vmos[i].resizable = false;
+        changes.push(`VMO "${s.vmos[i].name}" not resizable`);
+      } else if (x.clause === "vmoPages" && kind === "vmos") {
+        const vmo = s.vmos[i];
+        vmo.pages = Math.min(Math.max(vmo.pages, c.vmoPages.min), c.vmoPages.max);
+        changes.push(`VMO "${vmo.name}" ${vmo.pages} pages`);
+        s.threads.forEach((t, ti) =>
+          t.ops.forEach((op, oj) => {
+            const o = op as { vmo?: string; page?: number; pages?: number };
+            if (o.vmo !== vmo.name || typeof o.page !== "number") return;
+            if (o.page >= vmo.pages) dropOps.add(`${ti}.${oj}`);
+            else if (o.pages !== undefined) o.pages = Math.min(o.pages, vmo.pages - o.page);
+          })
+        );
+      } else if (x.clause === "pageSize" && kind === "pageSize") {
+        // A power of two in range (page counts are in pages: the workload keeps its shape).
+        let size = 1;
+        while (size < c.pageSize.min) size *= 2;
+        if (size <= c.pageSize.max && size !== s.pageSize) {
+          s.pageSize = size;
+          changes.push(`page size ${size}`);
+        }
+      } else if (x.clause === "threads" && kind === "pagers") {
+        const p = s.pagers[i];
+        p.threads = Math.min(Math.max(p.threads, c.threads.min), c.threads.max);
+        changes.push(`pager "${p.name}" ${p.threads} service thread(s)`);
+      } else if (kind === "events" && x.path.length === 2) {
+        dropEvents.add(i);
+      } else if (kind === "threads" && typeof j === "number" && x.path.length === 4) {
+        dropOps.add(`${i}.${j}`);
+      } else {
+        const e = new ContractError(where, x);
+        e.message +=
+          `\n  the default scenario cannot be fitted to this contract: give --scenario ` +
+          `FILE, a scenario inside it (README "Scenarios" and "A service contract"; ` +
+          `examples/file_lifecycle.json is one for a service that opens its own VMOs)`;
+        throw e;
+      }
+    }
+    for (const i of [...dropEvents].sort((a, b) => b - a)) {
+      const e = s.events[i];
+      changes.push(`event ${e.do}(${e.target}) dropped`);
+      s.events.splice(i, 1);
+    }
+    s.threads.forEach((t, ti) => {
+      const before = t.ops.length;
+      t.ops = t.ops.filter((_, oj) => !dropOps.has(`${ti}.${oj}`));
+      if (t.ops.length < before) {
+        changes.push(`${before - t.ops.length} op(s) of thread "${t.name}" dropped`);
+      }
+    });
+  }
+  const left = contractViolations(s, contracts);
+  if (left.length > 0) throw new ContractError(where, left[0], left.slice(1));
+  return { scenario: s, note: changes.length === 0 ? null : changes.join(", ") };
+}

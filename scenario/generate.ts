@@ -355,6 +355,83 @@ export function addWritebackBurst(
   }
 }
 
+/**
+ * A page written, written back, evicted and read again: a VMO of its own on pager `target` (1-2
+ * pages, trap-dirty as the contract allows), a thread that writes one page and then reads it
+ * again 4-6 times, each read after 15-25 `info` ops (the time a writeback pass and an eviction
+ * take), 2-3 writeback requests to `target` from step 20 on (the write's READ and DIRTY round
+ * trips come first), each with 3 evictions of the VMO 5-44 steps after it: during the pass and
+ * after it (an eviction finds the page clean only once the pass ENDed it). A service
+ * that keeps written pages in a log serves the re-read from the log: the read-back path a random
+ * mix reached once in thousands of runs. Pushes onto `vmos`, `threads` and `events`.
+ *
+ * @example
+ * ```ts
+ * import { addWriteEvictReread } from "./generate.ts";
+ * import { parseContract } from "./service_contract.ts";
+ * const vmos: { name: string; pager: string; pages: number; key: number; trapDirty: boolean; resizable: boolean }[] = [];
+ * const threads: { name: string; failInsteadOfBlock: boolean; ops: { op: string; vmo: string }[] }[] = [];
+ * const events: { do: string; target: string; notBefore: number }[] = [];
+ * addWriteEvictReread({ int: () => 0 }, vmos, threads, events, "p0", parseContract({}));
+ * console.assert(vmos.length === 1 && threads[0].ops[0].op === "write" && events.length === 8);
+ * ```
+ */
+export function addWriteEvictReread(
+  rng: { int(n: number): number },
+  vmos: DraftVmo[],
+  threads: DraftThread[],
+  events: { do: string; target: string; notBefore: number }[],
+  target: string,
+  contract: ServiceContract,
+): void {
+  const name = `v${vmos.length}`;
+  const v = {
+    name,
+    pager: target,
+    pages: within((n) => rng.int(n), 3, 3, contract.vmoPages),
+    key: 1 + vmos.length,
+    trapDirty: contract.vmoOptions.trapDirty === "always" ||
+      (contract.vmoOptions.trapDirty === true && rng.int(4) !== 0),
+    resizable: false,
+  };
+  const opens = contract.opens !== false;
+  if (opens) (v as typeof v & { startsClosed?: boolean }).startsClosed = true;
+  vmos.push(v);
+  type GenOp = GenThread["ops"][number];
+  // Two pages apart when it has three: two dirty ranges, so a pass spans two BEGIN..END.
+  const page = v.pages >= 3 ? 0 : rng.int(v.pages);
+  const other = v.pages >= 3 ? 2 : page;
+  const read = { op: "read", vmo: name, page, pages: 1 } as GenOp;
+  const ops: GenOp[] = [
+    ...(opens ? [{ op: "open", vmo: name } as GenOp] : []),
+    { op: "write", vmo: name, page, pages: 1 } as GenOp,
+    ...(other !== page ? [{ op: "write", vmo: name, page: other, pages: 1 } as GenOp] : []),
+  ];
+  for (let r = 4 + rng.int(3); r > 0; r--) {
+    for (let i = 15 + rng.int(11); i > 0; i--) ops.push({ op: "info", vmo: name });
+    ops.push(read);
+  }
+  threads.push({ name: `w${threads.length}`, failInsteadOfBlock: false, ops });
+  // A second reader of the page, reading more often: one read is likelier to land between an
+  // eviction and the pass's end.
+  const often: GenOp[] = [...(opens ? [{ op: "open", vmo: name } as GenOp] : [])];
+  for (let r = 8 + rng.int(5); r > 0; r--) {
+    for (let i = 3 + rng.int(6); i > 0; i--) often.push({ op: "info", vmo: name });
+    often.push(read);
+  }
+  threads.push({ name: `w${threads.length}`, failInsteadOfBlock: false, ops: often });
+  // The writes take a READ and a DIRTY round trip: the first writeback no earlier than step 20.
+  const wb = 20 + rng.int(20);
+  // Evictions during each writeback pass as well as after it: a page the service ENDs before its
+  // index says where the data went is evicted and read back in between.
+  for (let n = 2 + rng.int(2), at = wb; n > 0; n--, at += 20 + rng.int(20)) {
+    events.push({ do: "writeback", target, notBefore: at });
+    for (let e = 3; e > 0; e--) {
+      events.push({ do: "evict", target: name, notBefore: at + 5 + rng.int(40) });
+    }
+  }
+}
+
 /** A real-sizes VMO's pages: small (1-6), medium (7-64) or, half the time, large (256 and up). */
 function realPages(int: (n: number) => number, contract?: ServiceContract): number {
   const cls = int(4);
@@ -528,6 +605,19 @@ export function generateScenario(plan: ScenarioPlan, contract?: ServiceContract)
     const burst = makeRng(plan.runSeed, "writeback-burst");
     const target = wbTargets[burst.int(wbTargets.length)].name;
     addWritebackBurst(burst, vmos, threads, events, target, contract);
+  }
+  // Write, write back, evict, re-read the same page, from its own stream, in a third of the runs
+  // under a contract that takes writeback requests and evictions, whatever the run's swarm drew
+  // (the four together came in about 1 run in 20): runs without a contract keep their scenarios.
+  if (
+    contract !== undefined && contract.writeback !== false &&
+    contract.events.includes("writeback") && contract.events.includes("evict")
+  ) {
+    const wer = makeRng(plan.runSeed, "write-evict-reread");
+    if (wer.int(3) === 0) {
+      const target = wbTargets[wer.int(wbTargets.length)].name;
+      addWriteEvictReread(wer, vmos, threads, events, target, contract);
+    }
   }
   // File layouts from their own stream, only when switched on: every other draw stays the same.
   // (The stream is keyed on its own, so making it only when drawn from changes no draw.)

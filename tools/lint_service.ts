@@ -10,6 +10,7 @@
  */
 
 import { parseFlags, runCommand, usage, UsageError } from "../cli/args.ts";
+import { lookedIn } from "../cli/_user_path.ts";
 import { DECIDING_DIRS } from "../quality/deciding.ts";
 import {
   formatFinding,
@@ -50,7 +51,7 @@ function report(what: string, r: LintResult, warn: boolean): number {
 }
 
 async function main(): Promise<number> {
-  const { values, positionals } = parseFlags(Deno.args, FLAGS, true);
+  const { values, positionals } = parseFlags(Deno.args, FLAGS, true, 0);
   if (values.help) {
     console.log(USAGE);
     return 0;
@@ -66,7 +67,8 @@ async function main(): Promise<number> {
     if (!Deno.statSync(path).isFile) throw new UsageError(`${path}: not a file`);
   } catch (e) {
     if (e instanceof UsageError) throw e;
-    throw new UsageError(`${path}: cannot read: ${(e as Error).message}`);
+    const where = e instanceof Deno.errors.NotFound ? lookedIn(path) : "";
+    throw new UsageError(`${path}: cannot read: ${(e as Error).message}${where}`);
   }
   return report(path, await lintServiceModule(path), warn);
 }
