@@ -20,7 +20,7 @@ const CASES: [key: string, run: number, rule: RegExp, what: string][] = [
     "END cleans nothing: its AwaitingClean pages stay AwaitingClean",
   ],
   [
-    "kernel/vmo_pages.ts:1207:36:StringLiteral:\"\"",
+    'kernel/vmo_pages.ts:1207:36:StringLiteral:""',
     57,
     /^K17: .*still AwaitingClean after its WRITEBACK_END/,
     "END looks for no AwaitingClean page",

@@ -393,7 +393,9 @@ export class DirtyState extends StepMonitor {
       this.#before.set(vmo, now);
     }
     if (writebacks.size > 0) {
-      for (const [vmo, wb] of writebacks) if (wb !== null && !vmo.dead) this.#judgeWriteback(vmo, wb);
+      for (const [vmo, wb] of writebacks) {
+        if (wb !== null && !vmo.dead) this.#judgeWriteback(vmo, wb);
+      }
       writebacks.clear();
     }
     if (this.#pagerOps.length > 0) this.#pagerOps.length = 0;
@@ -648,7 +650,10 @@ export class DirtyState extends StepMonitor {
     if (!wb.begin) {
       for (let p = wb.start; p < end; p++) {
         if (slotKind(slots[p]) === "awaiting-clean") {
-          this.#fail("K17", `vmo${vmo.koid} page ${p}: still AwaitingClean after its WRITEBACK_END`);
+          this.#fail(
+            "K17",
+            `vmo${vmo.koid} page ${p}: still AwaitingClean after its WRITEBACK_END`,
+          );
         }
       }
       return;
