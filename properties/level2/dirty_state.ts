@@ -59,6 +59,8 @@ interface Writeback {
   readonly begin: boolean;
   readonly start: number;
   readonly end: number;
+  /** A BEGIN with `ZX_VMO_DIRTY_RANGE_IS_ZERO`: it moves no page. */
+  readonly zero: boolean;
 }
 
 /**
@@ -390,7 +392,12 @@ export class DirtyState extends StepMonitor {
       if (was !== undefined && !vmo.dead) this.#compare(vmo, was, now, this.#stepCalls(), wb);
       this.#before.set(vmo, now);
     }
-    if (writebacks.size > 0) writebacks.clear();
+    if (writebacks.size > 0) {
+      for (const [vmo, wb] of writebacks) {
+        if (wb !== null && !vmo.dead) this.#judgeWriteback(vmo, wb);
+      }
+      writebacks.clear();
+    }
     if (this.#pagerOps.length > 0) this.#pagerOps.length = 0;
     if (this.#calls.size > 0) this.#calls.clear();
     this.#callsComplete = false;
@@ -627,6 +634,45 @@ export class DirtyState extends StepMonitor {
     if (vmo !== undefined) this.#resetQueries.add(vmo);
   }
 
+  /**
+   * K17, what a successful WRITEBACK_BEGIN or END must do (not only what it may): judged from the
+   * call's own range against the slots after the step, never the kernel's `writebackBegin/End`.
+   * After END no page of its range is AwaitingClean: END cleans every AwaitingClean page, pinned
+   * or not (`WritebackEndLocked`, vm_cow_pages.cc @ misttech/fuchsia 030dcba0; audit B4), and a
+   * page made AwaitingClean again in the same step needs a second writeback (then `wb` is null).
+   * After a BEGIN without IS_ZERO no page of its range is Dirty, save one pinned (BEGIN skips a
+   * page with `pin_count > 0`: audit B4; the kernel's pin count exempts, never accuses) or one the
+   * step wrote, committed or dirtied besides (a later write makes AwaitingClean Dirty again).
+   */
+  #judgeWriteback(vmo: Vmo, wb: Writeback): void {
+    const slots = vmo.slots;
+    const end = Math.min(wb.end, slots.length);
+    if (!wb.begin) {
+      for (let p = wb.start; p < end; p++) {
+        if (slotKind(slots[p]) === "awaiting-clean") {
+          this.#fail(
+            "K17",
+            `vmo${vmo.koid} page ${p}: still AwaitingClean after its WRITEBACK_END`,
+          );
+        }
+      }
+      return;
+    }
+    if (wb.zero) return;
+    const calls = this.#stepCalls();
+    if (
+      this.#stored.has(vmo.koid) || this.#pins.length > 0 || this.#vmarCommit ||
+      calls.has("zx_vmo_write") || calls.has("mem_write") || calls.has("zx_vmo_op_range") ||
+      calls.has("zx_bti_pin")
+    ) return;
+    for (let p = wb.start; p < end; p++) {
+      const s = slots[p];
+      if (slotKind(s) === "dirty" && s instanceof Page && !vmo.pins.has(p)) {
+        this.#fail("K17", `vmo${vmo.koid} page ${p}: still Dirty after its WRITEBACK_BEGIN`);
+      }
+    }
+  }
+
   /** Collects this step's successful WRITEBACK_BEGIN/END calls by VMO. */
   #noteWritebacks(pageSize: number): void {
     for (const args of this.#pagerOps) {
@@ -638,6 +684,7 @@ export class DirtyState extends StepMonitor {
         begin: op === ZX_PAGER_OP_WRITEBACK_BEGIN,
         start: Math.floor(offset / pageSize),
         end: Math.ceil((offset + length) / pageSize),
+        zero: args[5] === ZX_VMO_DIRTY_RANGE_IS_ZERO,
       };
       this.#writebacks.set(vmo, this.#writebacks.has(vmo) ? null : wb);
     }
@@ -865,16 +912,21 @@ export class DirtyState extends StepMonitor {
     const write = calls.has("zx_vmo_write") || calls.has("mem_write") ||
       calls.has("zx_vmo_op_range") || this.#stored.has(vmo.koid);
     const detached = calls.has("zx_pager_detach_vmo") || calls.has("zx_handle_close");
+    // A step's one writeback on this VMO moves pages only inside its own range (null: two).
+    const wb = this.#writebacks.get(vmo);
+    const inWb = (begin: boolean) =>
+      wb === undefined || wb === null ||
+      wb.begin === begin && !(begin && wb.zero) && wb.start <= p && p < wb.end;
     switch (b) {
       case "clean":
         // COMMIT gives a marker a Clean zero page ("Markers start clean": RequireOwnedPage).
         return (a === "absent" && calls.has("zx_pager_supply_pages")) ||
-          (a === "awaiting-clean" && pagerOp) ||
+          (a === "awaiting-clean" && pagerOp && inWb(false)) ||
           (a === "marker" && (calls.has("zx_vmo_op_range") || commit));
       case "marker":
         return a === "absent" && calls.has("zx_pager_supply_pages");
       case "awaiting-clean":
-        return a === "dirty" && pagerOp;
+        return a === "dirty" && pagerOp && inWb(true);
       case "dirty":
         if (a === "marker" && this.#zeroesOnly()) return false; // ZeroPartialPage skips markers
         // Under TRAP_DIRTY only OP_DIRTY dirties: a write first waits for a DIRTY request
