@@ -268,6 +268,7 @@ function issues(
 const EXPECTED_KINDS = [
   "pass",
   "hang",
+  "liveness-budget",
   "step-budget",
   "kernel-assertion",
   "thread-fault",

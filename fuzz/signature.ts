@@ -43,6 +43,13 @@ export const LIVENESS: ReadonlySet<string> = new Set(["no-lost-requests", "answe
 /** A run that did not finish within the wall-clock run limit: user code that never yields. */
 export const SERVICE_HANG = "service-hang: no yield";
 
+/**
+ * A run whose fair liveness phase (`liveness.bound` steps) ended with the workload unfinished
+ * and a thread still runnable, and no checker named a request forgotten: slow, or a livelock;
+ * replay it with a larger `liveness.bound` to tell which.
+ */
+export const LIVENESS_BUDGET = "liveness-budget";
+
 /** A run that reached the worker's memory limit. */
 export const OUT_OF_MEMORY = "out-of-memory";
 
@@ -188,6 +195,8 @@ export function signatureOf(verdict: Verdict, raw: Verdict = verdict): string | 
       const cycle = hangCycle(verdict.blocked);
       const locked = cycle === null ? null : deadlock(`; wait-for cycle: ${cycle}`);
       if (locked !== null) return locked;
+      // The fair phase ran out with threads still runnable: the budget, not a bug found yet.
+      if (verdict.unfinished !== undefined) return LIVENESS_BUDGET;
       // What the stuck workload waits for names the bug; which service threads idle does not.
       const waits = verdict.blocked.filter((b) => b.role === "workload")
         .map((b) =>

@@ -109,7 +109,10 @@ export class AnswersEveryRead extends StepMonitor {
       const failed = this.#failed.some((f) =>
         f.vmo === vmo.koid && f.start <= page && page < f.end
       );
-      if (taker !== undefined && vmo.slots[page] === undefined && !failed) {
+      // The fair phase ran out while the taker could still run: it may yet answer (a slow but
+      // correct service stops here too), so this is the liveness budget's verdict, not P1's.
+      const working = verdict.unfinished?.runnable.includes(taker ?? 0) ?? false;
+      if (taker !== undefined && vmo.slots[page] === undefined && !failed && !working) {
         // Where the taker stands now (parked on its own condvar, say) is the cause to read first;
         // every other parked thread follows.
         const by = world.threads[taker - 1];
