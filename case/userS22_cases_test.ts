@@ -47,3 +47,34 @@ Deno.test("userS22 slow but correct: campaign 277840 run 21655 gets a liveness b
   }, undefined, false);
   assert.equal(o.signature, null, `run 21655: ${o.signature} after ${o.steps} steps`);
 });
+
+Deno.test("userS22 deadlock: P1 names the worker a receiver queued the READ for, not the receiver", async () => {
+  // logstore_bug's receiver t1 took READ #2, queued it and woke the queue's condvar (step 11),
+  // and went back to its port; its worker t2 is stuck on mutex log. The report said `t1 took a
+  // READ ... and never answered it (t1 now waits on port 1004)`, as if t1 had dropped it.
+  const { checkCase } = await import("../properties/check_case.ts");
+  const { checkersOf } = await import("./kinds.ts");
+  const { withContract } = await import("../mod.ts");
+  const { parseScenario } = await import("../scenario/schema.ts");
+  const bug = await import("./testdata/userS22/logstore_bug.ts");
+  const scenario = parseScenario(
+    JSON.parse(await Deno.readTextFile("case/testdata/userS22/prop_deadlock.json")),
+  );
+  const result = checkCase({
+    scenario,
+    decisions: [1, 0, 1, 1, 1, 1, 1, 0, 0, 0, 1, 2, 2, 0, 0, 0, 2, 1, 1, 1, 1],
+    seed: 7,
+  }, {
+    monitors: checkersOf("kernel+service"),
+    services: { mine: withContract(bug.default, bug.contract, { writeback: bug.flush }) },
+  });
+  assert.equal(result.verdict.kind, "invariant");
+  const message = (result.verdict as { message: string }).message;
+  assert.doesNotMatch(message, /never answered it \(t1 now waits on port/);
+  assert.match(
+    message,
+    /^P1: t1 "p0\.svc" took a READ for vmo1006 page 0 and queued it through futex 0x40000004 \(condvar queue nonempty\) \(t1 now waits on port 1004\); nobody answered it: its waiters: t2 "ls\.worker1" \(now waits on futex 0x4000000c \(mutex log\) owned by t5\); t3 "w0" waits on it/,
+  );
+  // Still the same deadlock by its signature.
+  assert.match(message, /; wait-for cycle: t2 "ls\.worker1" waits on futex 0x4000000c \(mutex log\)/);
+});
