@@ -41,10 +41,16 @@ Deno.test("userS22 slow but correct: campaign 277840 run 21655 gets a liveness b
   const scenario = campaignScenario(plan, "user", contractOf(service)?.contract);
   assert.equal(workloadUnits(scenario), 476);
   assert.equal(scenario.liveness?.bound, LIVENESS_STEPS_PER_UNIT * 476);
-  const o = executePlan(plan, scenario, {
-    monitors: scenarioCheckers("kernel+service"),
-    services: { user: service },
-  }, undefined, false);
+  const o = executePlan(
+    plan,
+    scenario,
+    {
+      monitors: scenarioCheckers("kernel+service"),
+      services: { user: service },
+    },
+    undefined,
+    false,
+  );
   assert.equal(o.signature, null, `run 21655: ${o.signature} after ${o.steps} steps`);
 });
 
@@ -76,5 +82,8 @@ Deno.test("userS22 deadlock: P1 names the worker a receiver queued the READ for,
     /^P1: t1 "p0\.svc" took a READ for vmo1006 page 0 and queued it through futex 0x40000004 \(condvar queue nonempty\) \(t1 now waits on port 1004\); nobody answered it: its waiters: t2 "ls\.worker1" \(now waits on futex 0x4000000c \(mutex log\) owned by t5\); t3 "w0" waits on it/,
   );
   // Still the same deadlock by its signature.
-  assert.match(message, /; wait-for cycle: t2 "ls\.worker1" waits on futex 0x4000000c \(mutex log\)/);
+  assert.match(
+    message,
+    /; wait-for cycle: t2 "ls\.worker1" waits on futex 0x4000000c \(mutex log\)/,
+  );
 });

@@ -212,7 +212,14 @@ export function makeLogStore() {
         for (let p = 0; p < r.length / ps; p++) {
           m.set(r.offset / ps + p, zero ? { kind: "zero" } : { kind: "log", rec: first + p });
         }
-        yield* sys.pagerOpRange(ctx.pager, ZX_PAGER_OP_WRITEBACK_END, vmo.handle, r.offset, r.length, 0);
+        yield* sys.pagerOpRange(
+          ctx.pager,
+          ZX_PAGER_OP_WRITEBACK_END,
+          vmo.handle,
+          r.offset,
+          r.length,
+          0,
+        );
         yield* s.index.unlock(sys);
         yield* s.log.unlock(sys);
       }
