@@ -7,7 +7,7 @@
  */
 
 import { describeVerdict } from "../sim/world.ts";
-import { signatureOf } from "../fuzz/signature.ts";
+import { signatureOf } from "./signature.ts";
 import type { CaseResult } from "./check_case.ts";
 
 /** Options of {@linkcode formatFailure}. */
