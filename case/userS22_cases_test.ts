@@ -87,3 +87,13 @@ Deno.test("userS22 deadlock: P1 names the worker a receiver queued the READ for,
     /; wait-for cycle: t2 "ls\.worker1" waits on futex 0x4000000c \(mutex log\)/,
   );
 });
+
+Deno.test("userS22: a liveness-budget finding is a valid case that replays as recorded", async () => {
+  // The verdict a campaign now writes for a run cut with its workload still moving: before, the
+  // envelope refused `expected: "liveness-budget"`, so such a finding could not be kept.
+  const { readCaseFile, replayProblem } = await import("./store.ts");
+  const file = "case/testdata/userS22/liveness_budget_case.json";
+  const c = await readCaseFile(file);
+  assert.equal(c.expected, "liveness-budget");
+  assert.equal(await replayProblem(c, file, TREE), null);
+});
