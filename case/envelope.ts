@@ -135,7 +135,7 @@ const ModuleRefSchema = z.object({
 }).strict();
 
 const Expected = z.string().regex(
-  /^(pass|hang|step-budget|kernel-assertion|thread-fault|service-hang|out-of-memory|invariant:[a-z0-9.-]+)$/,
+  /^(pass|hang|liveness-budget|step-budget|kernel-assertion|thread-fault|service-hang|out-of-memory|invariant:[a-z0-9.-]+)$/,
   "pass, a verdict kind, or invariant:<name>",
 );
 const TraceHash = z.string().regex(/^[0-9a-f]{16}$/, "16 hex digits");
@@ -268,6 +268,7 @@ function issues(
 const EXPECTED_KINDS = [
   "pass",
   "hang",
+  "liveness-budget",
   "step-budget",
   "kernel-assertion",
   "thread-fault",

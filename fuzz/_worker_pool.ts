@@ -78,8 +78,11 @@ export interface Pool {
   readonly cappedSlots: number;
   /** Sends a message to slot `worker`'s current worker (dropped if the slot has none). */
   send(worker: number, message: unknown): void;
-  /** Terminates every worker still running (their slots end); resolves when all are gone. */
-  terminateAll(): Promise<void>;
+  /**
+   * Terminates every worker still running (their slots end); resolves when all are gone. A slot
+   * `spare` says true of is left to end on its own (a worker writing a finding's case).
+   */
+  terminateAll(spare?: (w: number) => boolean): Promise<void>;
 }
 
 /** Starts a pool. */
@@ -218,9 +221,9 @@ export function startPool<Start, Message extends { readonly type: string }>(
     send(w, message) {
       live.get(w)?.postMessage(message);
     },
-    async terminateAll() {
+    async terminateAll(spare = () => false) {
       terminating = true;
-      const all = [...live.entries()].filter(([w]) => !busy.has(w));
+      const all = [...live.entries()].filter(([w]) => !busy.has(w) && !spare(w));
       await Promise.all(all.map(async ([w, worker]) => {
         await worker.terminate();
         endSlot(w);

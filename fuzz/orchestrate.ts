@@ -33,6 +33,7 @@ import {
   type RecordedProgram,
   RunRecord,
   SignatureTable,
+  slotState,
   wins,
   type WorkerStart,
 } from "./engine.ts";
@@ -938,9 +939,16 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
     stop();
     // Runs end at their next step; one that does not (user code that never yields) is cut off,
     // and so is a confirmation run (its run is reported unconfirmed, with its replay line).
+    // A worker investigating a failing run is spared until it wrote the case (no finding is
+    // lost: the run was counted as failing): with the stop flag set it writes the case unshrunk,
+    // cuts its shrinking short, writes that and ends. Two replays of a run that ended within the
+    // run limit bound the wait; past that it is cut off too.
+    const investigating = (w: number) =>
+      slotState(Atomics.load(control, CONTROL.slot(w))).kind === "investigate";
     grace = setTimeout(() => {
-      void pool.terminateAll();
+      void pool.terminateAll(investigating);
       for (const w of confirmWorkers) void w.terminate();
+      grace = setTimeout(() => void pool.terminateAll(), 2 * runLimitMs + STOP_GRACE_MS);
     }, STOP_GRACE_MS);
   };
   Deno.addSignalListener("SIGINT", onSignal);

@@ -59,6 +59,7 @@ export interface CaseResult {
  * ```
  */
 export function verdictLabel(v: Verdict): string {
+  if (v.kind === "hang" && v.unfinished !== undefined) return "liveness-budget";
   return v.kind === "invariant" ? `invariant:${v.invariant}` : v.kind;
 }
 

@@ -7,6 +7,7 @@
  */
 
 import { describeVerdict } from "../sim/world.ts";
+import { signatureOf } from "./signature.ts";
 import type { CaseResult } from "./check_case.ts";
 
 /** Options of {@linkcode formatFailure}. */
@@ -161,6 +162,9 @@ export function formatFailure(result: CaseResult, options: ReportOptions = {}): 
   return [
     `pagersim: ${describeVerdict(v)}`,
     v.kind === "invariant" ? `invariant: ${v.invariant}` : `verdict: ${v.kind}`,
+    // The failure's name as repro, a campaign and a corpus sign it (a deadlock, whichever
+    // liveness check caught it).
+    ...signatureLine(signatureOf(v, result.run.verdict)),
     `step: ${step}`,
     `seed: ${seed}`,
     `decisions (${decisions.length}): [${decisions.join(",")}]`,
@@ -187,6 +191,11 @@ export function formatFailure(result: CaseResult, options: ReportOptions = {}): 
       : []),
     ...ownCheckersNote(v, options),
   ].join("\n");
+}
+
+/** The `signature:` line, as repro prints it; none for a pass. */
+function signatureLine(signature: string | null): string[] {
+  return signature === null ? [] : [`signature: ${signature}`];
 }
 
 /**

@@ -109,18 +109,45 @@ export class AnswersEveryRead extends StepMonitor {
       const failed = this.#failed.some((f) =>
         f.vmo === vmo.koid && f.start <= page && page < f.end
       );
-      if (taker !== undefined && vmo.slots[page] === undefined && !failed) {
+      // The fair phase ran out while the taker could still run: it may yet answer (a slow but
+      // correct service stops here too), so this is the liveness budget's verdict, not P1's.
+      const working = verdict.unfinished?.runnable.includes(taker ?? 0) ?? false;
+      if (taker !== undefined && vmo.slots[page] === undefined && !failed && !working) {
         // Where the taker stands now (parked on its own condvar, say) is the cause to read first;
         // every other parked thread follows.
         const by = world.threads[taker - 1];
         const why = whyUnanswered(world, this.#holders);
-        const parked = parkedBesides(world, this.#holders, new Set([taker, t.tid]));
+        const state = threadState(world, taker);
+        // A taker back on its port that woke a futex after taking the packet queued it for a
+        // worker: the worker, not the taker, is where the request stands.
+        const request = w.request?.id;
+        const handoff = state.startsWith("waits on port") && request !== undefined
+          ? this.#holders.handoff(vmo.koid, request)
+          : undefined;
+        const handed = handoff !== undefined && handoff.by === taker ? handoff : undefined;
+        const parked = parkedBesides(
+          world,
+          this.#holders,
+          new Set([taker, t.tid, ...(handed?.to ?? [])]),
+        );
+        const label = (tid: number) => {
+          const x = world.threads[tid - 1];
+          return x === undefined ? `t${tid}` : threadLabel(tid, x.name);
+        };
+        const what = handed === undefined
+          ? `and never answered it (t${taker} now ${state})`
+          : `and queued it through ${world.kernel.futexes.describe(handed.futex)} (t${taker} ` +
+            `now ${state}); nobody answered it${
+              handed.to.length === 0
+                ? " (no thread waited on that futex)"
+                : `: its waiters: ${
+                  handed.to.map((x) => `${label(x)} (now ${threadState(world, x)})`).join(", ")
+                }`
+            }`;
         this.fail(
           "P1",
           `${by === undefined ? `t${taker}` : threadLabel(taker, by.name)} took a READ for ` +
-            `vmo${vmo.koid} page ${page} and never answered it (t${taker} now ${
-              threadState(world, taker)
-            }); ${threadLabel(t.tid, t.name)} waits on it` +
+            `vmo${vmo.koid} page ${page} ${what}; ${threadLabel(t.tid, t.name)} waits on it` +
             (parked.length === 0 ? "" : `; also parked: ${parked.join("; ")}`) +
             why,
         );

@@ -301,6 +301,8 @@ export class PacketHolders {
   readonly #resolved = new Set<number>();
   /** Per request, the service thread that last took its packet (kept past port waits). */
   readonly #takers = new Map<number, number>();
+  /** Per futex address, the threads that ever waited on it (a queue's workers, for a hand-off). */
+  readonly #futexWaiters = new Map<number, Set<number>>();
 
   /** Follows one kernel event (the checks call it from `immediate`). */
   hear(e: KernelEvent): void {
@@ -339,6 +341,10 @@ export class PacketHolders {
         if (e.name === "zx_port_wait") {
           this.#holding.delete(e.tid);
           this.#taken.delete(e.tid);
+        } else if (e.name === "zx_futex_wait" && typeof e.args[0] === "number") {
+          const waiters = this.#futexWaiters.get(e.args[0]) ?? new Set<number>();
+          this.#futexWaiters.set(e.args[0], waiters);
+          waiters.add(e.tid);
         } else if (e.name === "zx_futex_wake" || e.name === "zx_futex_requeue") {
           const taken = this.#taken.get(e.tid);
           if (taken === undefined || typeof e.args[0] !== "number") return;
@@ -371,6 +377,24 @@ export class PacketHolders {
   /** The thread that last took the packet of request `id` of VMO `vmo`, if one did. */
   takerOf(vmo: number, id: number): number | undefined {
     return this.#takers.get(requestKey(vmo, id));
+  }
+
+  /**
+   * The hand-off of request `id` of VMO `vmo` by the thread that took its packet, if it woke a
+   * futex after taking it (a receiver queueing it for a worker and signalling the queue's
+   * condition variable, README "Threads, locks and signals"): the futex, who woke it, and the
+   * other threads that ever waited on it (the queue's workers, one of which took it), in tid order.
+   */
+  handoff(vmo: number, id: number): { futex: number; by: number; to: number[] } | undefined {
+    const request = requestKey(vmo, id);
+    for (const [futex, handed] of this.#handed) {
+      const by = handed.get(request);
+      if (by === undefined) continue;
+      const to = [...(this.#futexWaiters.get(futex) ?? [])].filter((t) => t !== by)
+        .sort((a, b) => a - b);
+      return { futex, by, to };
+    }
+    return undefined;
   }
 
   /** The thread ids {@linkcode parked} names. */

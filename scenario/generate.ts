@@ -8,6 +8,7 @@
  */
 
 import { makeRng } from "../sim/rng.ts";
+import { TAIL_STEPS } from "../sim/world.ts";
 import type { ServiceContract } from "./service_contract.ts";
 import {
   answersDirty,
@@ -628,19 +629,77 @@ export function generateScenario(plan: ScenarioPlan, contract?: ServiceContract)
       ...drawFileLayout((n) => files.int(n), v.pages * pageSize, pageSize),
     }))
     : vmos;
+  // A bound that fits the workload: a slow but correct service is not a dropped request.
+  const liveness = livenessBound({ threads, events });
   return parseBuiltScenario({
     format: SCENARIO_FORMAT,
     name: `campaign run ${plan.k}`,
     pageSize,
     overtimeTicks,
     ...(allocFailPercent === undefined ? {} : { allocFailPercent }),
-    maxSteps: 20_000,
-    liveness: { afterSteps: 400, bound: 4000 },
+    // Room for the whole liveness phase and a quiescent tail after it.
+    maxSteps: Math.max(20_000, LIVENESS_AFTER + liveness + TAIL_STEPS),
+    liveness: { afterSteps: LIVENESS_AFTER, bound: liveness },
     pagers,
     vmos: laidOut,
     threads,
     events,
   }, `run ${plan.k}`);
+}
+
+/** The step a generated scenario's fair liveness phase begins at. */
+export const LIVENESS_AFTER = 400;
+
+/** The least liveness bound of a generated scenario (fair steps from {@linkcode LIVENESS_AFTER}). */
+export const LIVENESS_BOUND_MIN = 4000;
+
+/**
+ * Fair steps a generated scenario's liveness bound allows per unit of work
+ * ({@linkcode workloadUnits}): about twice the most a correct service was measured to need
+ * (bench/liveness_budget.ts; docs/performance.md, session 22, helper fxA22: the reference
+ * services at most 3.9, userS22's receiver + worker log store 11.6). Small workloads keep
+ * {@linkcode LIVENESS_BOUND_MIN}.
+ */
+export const LIVENESS_STEPS_PER_UNIT = 24;
+
+/**
+ * The work a scenario's workload asks for: every page its ops touch (an op without a range
+ * counts one) and every event.
+ *
+ * @example
+ * ```ts
+ * import { workloadUnits } from "./generate.ts";
+ * const threads = [{ ops: [{ op: "read", vmo: "v", page: 0, pages: 3 }, { op: "info", vmo: "v" }] }];
+ * console.assert(workloadUnits({ threads, events: [{}] }) === 5);
+ * ```
+ */
+export function workloadUnits(
+  s: { threads: readonly { ops: readonly object[] }[]; events?: readonly unknown[] },
+): number {
+  let units = s.events?.length ?? 0;
+  for (const t of s.threads) {
+    for (const op of t.ops) {
+      const pages = (op as { pages?: unknown }).pages;
+      units += typeof pages === "number" ? Math.max(1, pages) : 1;
+    }
+  }
+  return units;
+}
+
+/**
+ * The liveness bound a generated scenario gets: enough fair steps for its workload
+ * ({@linkcode LIVENESS_STEPS_PER_UNIT} per unit), never less than {@linkcode LIVENESS_BOUND_MIN}.
+ *
+ * @example
+ * ```ts
+ * import { LIVENESS_BOUND_MIN, livenessBound } from "./generate.ts";
+ * console.assert(livenessBound({ threads: [{ ops: [] }] }) === LIVENESS_BOUND_MIN);
+ * ```
+ */
+export function livenessBound(
+  s: { threads: readonly { ops: readonly object[] }[]; events?: readonly unknown[] },
+): number {
+  return Math.max(LIVENESS_BOUND_MIN, LIVENESS_STEPS_PER_UNIT * workloadUnits(s));
 }
 
 /**

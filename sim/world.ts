@@ -156,7 +156,18 @@ export type Verdict =
     stack: string;
     step: number;
   }
-  | { kind: "hang"; step: number; blocked: BlockedThread[] }
+  | {
+    kind: "hang";
+    step: number;
+    blocked: BlockedThread[];
+    /**
+     * Set when the fair liveness phase ran out (`liveness.bound` steps) with a thread still
+     * runnable and a workload thread stepped in its last quarter: the workload had not finished
+     * but was still moving, which is not yet a deadlock (a slow but correct service stops here
+     * too). Absent when no thread could run or the workload stood still.
+     */
+    unfinished?: { afterSteps: number; bound: number; runnable: number[] };
+  }
   | { kind: "step-budget"; step: number };
 
 /** At most this many steps (or `liveness.bound`, if smaller) run in a quiescent tail. */
@@ -244,6 +255,14 @@ export function describeVerdict(v: Verdict): string {
     case "thread-fault":
       return `thread ${threadLabel(v.tid, v.thread)} faulted at step ${v.step}: ${v.message}`;
     case "hang":
+      if (v.unfinished !== undefined) {
+        return `liveness budget exhausted at step ${v.step}: the workload had not finished ` +
+          `${v.unfinished.bound} fair steps after step ${v.unfinished.afterSteps} ` +
+          `(liveness.bound; raise it if the service is slow but correct), with ` +
+          v.unfinished.runnable.map((t) => `t${t}`).join(", ") + " still runnable" +
+          (v.blocked.length === 0 ? "" : "; " +
+            v.blocked.map((b) => `${threadLabel(b.tid, b.thread)} waits on ${b.on}`).join("; "));
+      }
       return `hang at step ${v.step}: ` +
         v.blocked.map((b) => `${threadLabel(b.tid, b.thread)} waits on ${b.on}`).join("; ");
     case "step-budget":
@@ -334,6 +353,8 @@ export class World {
   #round = 0;
   /** The earliest deadline of a thread {@linkcode runnable} last found parked (Infinity: none). */
   #due = Number.POSITIVE_INFINITY;
+  /** The last step a workload thread took (the workload's progress, for the liveness bound). */
+  #workloadStepAt = 0;
   #roundOpen = false;
   readonly #owedIn: number[] = [];
   /** A failure before the first step (a thread that threw while starting). */
@@ -520,7 +541,18 @@ export class World {
         this.trace.note(`liveness phase from step ${this.step}`);
       }
       if (this.fair && this.step - fairSince >= this.liveness.bound) {
-        return { kind: "hang", step: this.step, blocked: this.blocked() };
+        // Unfinished, not stuck: a thread could still run and the workload still moved in the
+        // phase's last quarter (a slow service serving it). A service spinning without serving
+        // (a lost wake-up it polls for) leaves the workload parked: a hang as before.
+        const runnable = this.runnable().map((t) => t.tid);
+        const blocked = this.blocked();
+        const moving = this.step - this.#workloadStepAt <= this.liveness.bound / 4;
+        return runnable.length === 0 || !moving ? { kind: "hang", step: this.step, blocked } : {
+          kind: "hang",
+          step: this.step,
+          blocked,
+          unfinished: { afterSteps: fairSince, bound: this.liveness.bound, runnable },
+        };
       }
       const ready = this.#readyNow();
       if (ready.length === 0) {
@@ -569,6 +601,7 @@ export class World {
     this.step++;
     this.trace.step = this.step;
     this.#owedIn[t.tid] = 0;
+    if (t.role === "workload") this.#workloadStepAt = this.step;
     return this.#stepThread(t);
   }
 

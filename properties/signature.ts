@@ -1,0 +1,212 @@
+/**
+ * Failure signatures: what makes two failures "the same bug" for dedupe.
+ * One signature per root cause, computed from the run's verdict alone (no
+ * trace), so a campaign compares a failing run with the known ones before it
+ * spends anything on it:
+ *
+ * - an invariant: its name and the spec rule it reports (`K4`, `P10`, ...),
+ *   not the syscall it surfaced in (one kernel bug surfaces in many);
+ * - a thread's exception (a service that threw): `thread-fault`, the error's
+ *   name and where the code threw (file and line of the first frame outside
+ *   the simulator), even when a service checker judged it;
+ * - a kernel assertion: its message and the kernel file that raised it;
+ * - a hang: what the stuck workload waits for;
+ * - a deadlock between threads (a check's message that names a wait-for
+ *   cycle): `deadlock:` and the cycle's locks, whichever check
+ *   caught it;
+ * - a lost wake-up (a liveness check's message that names a service thread
+ *   parked on a condition variable while serving a request, or parked on the
+ *   condition variable a request's packet was handed off through: a receiver
+ *   thread queued it for a worker and signalled, and no worker was woken for
+ *   it: no service thread can run): `lost-wakeup:` and the condition
+ *   variable, whichever check caught it
+ *   (a hang, a READ never answered, a request left at quiescence: one stuck
+ *   thread seen three ways). Not told apart (properties/wait_for.ts
+ *   `PacketHolders`, which cannot see the service's queue): a worker that
+ *   took the handed-off packet, dropped it and waits again signs as the same
+ *   lost wake-up; a packet the receiver took before an earlier port wait than
+ *   its signal's, or handed through anything but a futex, keeps the check's
+ *   signature;
+ * - the watchdog's kinds: {@linkcode SERVICE_HANG} and {@linkcode OUT_OF_MEMORY}.
+ *
+ * Numbers that vary between runs (koids, handles, steps, ids) are taken out.
+ *
+ * @module
+ */
+
+import type { BlockedThread, Verdict } from "../sim/world.ts";
+import { threadLabel } from "../sim/trace.ts";
+
+/** Liveness invariants: signed by name alone. */
+export const LIVENESS: ReadonlySet<string> = new Set(["no-lost-requests", "answers-every-read"]);
+
+/** A run that did not finish within the wall-clock run limit: user code that never yields. */
+export const SERVICE_HANG = "service-hang: no yield";
+
+/**
+ * A run whose fair liveness phase (`liveness.bound` steps) ended with the workload unfinished
+ * and a thread still runnable, and no checker named a request forgotten: slow, or a livelock;
+ * replay it with a larger `liveness.bound` to tell which.
+ */
+export const LIVENESS_BUDGET = "liveness-budget";
+
+/** A run that reached the worker's memory limit. */
+export const OUT_OF_MEMORY = "out-of-memory";
+
+/** Numbers and hex out, so the text names a kind of failure, not one run of it. */
+export function generalize(text: string): string {
+  return text.replace(/0x[0-9a-f]+/gi, "#").replace(/\d+/g, "#").replace(/\s+/g, " ").trim().slice(
+    0,
+    160,
+  );
+}
+
+/** Stack frames `file:line` (file name only), innermost first. */
+function frames(stack: string): { file: string; line: string; path: string }[] {
+  const out: { file: string; line: string; path: string }[] = [];
+  for (
+    const m of stack.matchAll(
+      /\(?((?:file|https?|data|blob):[^\s()]+?|\/[^\s():]+?):(\d+):\d+\)?$/gm,
+    )
+  ) {
+    const path = m[1];
+    out.push({ file: path.slice(path.lastIndexOf("/") + 1), line: m[2], path });
+  }
+  return out;
+}
+
+/** Where user (or service) code threw: the first frame outside the simulator and the kernel. */
+export function throwSite(stack: string): string | null {
+  const f = frames(stack).find((f) => !/\/(sim|kernel)\/[^/]+$/.test(f.path));
+  return f === undefined ? null : `${f.file}:${f.line}`;
+}
+
+/** The kernel file that raised an assertion (the assert helper itself left out). */
+function kernelSite(stack: string): string | null {
+  const f = frames(stack).find((f) => /\/kernel\/[^/]+$/.test(f.path) && f.file !== "assert.ts");
+  return f === undefined ? null : f.file;
+}
+
+/** The spec rule an invariant message reports (`K4: ...`, `P10: ...`), or "". */
+function rule(message: string): string {
+  const m = /^([A-Z][A-Za-z]*\d+[a-z]?)\s*:/.exec(message);
+  return m === null ? "" : `:${m[1]}`;
+}
+
+/**
+ * A wait-for cycle as a root cause: the locks its threads wait on (a `Mutex`'s
+ * name, else the wait without addresses), in a fixed order, so the one
+ * deadlock signs alike whichever threads took part (a pool's workers are
+ * interchangeable), whichever a checker reached first and whichever check (a
+ * lost request, an unanswered read, requests left at quiescence) caught it.
+ */
+function cycleShape(cycle: string): string {
+  const waits = cycle.split(" -> ").flatMap((segment) => {
+    const m = /^t\d+ .*? waits on (.*?)(?: owned by t\d+)?$/.exec(segment);
+    if (m === null) return [];
+    // A page request held by the service thread that took its packet: its kind, not its numbers.
+    const page = /^vmo \d+: (READ|DIRTY) request #\d+/.exec(m[1]);
+    if (page !== null) return [`${page[1]} request`];
+    return [generalize(/\(([^()]*)\)$/.exec(m[1])?.[1] ?? m[1])];
+  });
+  return [...new Set(waits)].sort().join(" & ");
+}
+
+/** The deadlock a failure's message names (`...; wait-for cycle: ...`), signed; or null. */
+function deadlock(message: string): string | null {
+  const m = /; wait-for cycle: (.*)$/.exec(message);
+  if (m === null) return null;
+  const shape = cycleShape(m[1]);
+  return shape === "" ? null : `deadlock:${shape}`;
+}
+
+/**
+ * The lost wake-up a failure's message names (`...; parked holding a packet:
+ * ...`, properties/wait_for.ts `PacketHolders`): the condition variables the
+ * service threads serving a request, or handed its packet (`..., handed a
+ * packet by t1 "fs.svc"`), are parked on, signed; or null.
+ */
+function lostWakeup(message: string): string | null {
+  const m = /; parked holding a packet: (.*)$/.exec(message);
+  if (m === null) return null;
+  const names = [...m[1].matchAll(/\((condvar [^()]*)\)(?:, handed a packet by .*?)?(?: & |$)/g)]
+    .map((x) => generalize(x[1]));
+  return names.length === 0 ? null : `lost-wakeup:${[...new Set(names)].sort().join(" & ")}`;
+}
+
+/**
+ * A cycle among a hang's blocked threads, each waiting on what another holds
+ * (a futex wait names its owner: `... owned by t3`), in the words of
+ * properties/wait_for.ts; or null.
+ */
+function hangCycle(blocked: readonly BlockedThread[]): string | null {
+  const byTid = new Map(blocked.map((b) => [b.tid, b]));
+  for (const first of blocked) {
+    const path: BlockedThread[] = [];
+    let at: BlockedThread | undefined = first;
+    while (at !== undefined && !path.includes(at)) {
+      path.push(at);
+      const owner = /owned by t(\d+)$/.exec(at.on);
+      at = owner === null ? undefined : byTid.get(Number(owner[1]));
+    }
+    if (at === undefined) continue;
+    const cycle = path.slice(path.indexOf(at));
+    return cycle.map((b) => `${threadLabel(b.tid, b.thread)} waits on ${b.on}`).join(" -> ") +
+      ` -> t${at.tid}`;
+  }
+  return null;
+}
+
+/**
+ * The dedupe signature of a failing run; `null` for a pass. `raw` is the
+ * run's verdict before the checkers settled it: a thread's exception that a
+ * service checker judged is still signed as the exception it was.
+ *
+ * @example
+ * ```ts
+ * import { signatureOf } from "./signature.ts";
+ * const v = { kind: "invariant" as const, invariant: "page-state", message: "K4: vmo 12 page 3", step: 9, tid: 2 };
+ * console.assert(signatureOf(v) === "invariant:page-state:K4");
+ * ```
+ */
+export function signatureOf(verdict: Verdict, raw: Verdict = verdict): string | null {
+  if (verdict.kind === "pass") return null;
+  if (raw.kind === "thread-fault") {
+    const name = /^(\w+):/.exec(raw.message)?.[1] ?? "Error";
+    const site = throwSite(raw.stack);
+    return `thread-fault:${name}@${site ?? generalize(raw.message)}`;
+  }
+  switch (verdict.kind) {
+    case "invariant":
+      // A deadlock of the service's own threads is one bug whichever liveness check caught it;
+      // so is a service thread parked on a condition variable with a request in hand.
+      if (deadlock(verdict.message) !== null) return deadlock(verdict.message);
+      if (lostWakeup(verdict.message) !== null) return lostWakeup(verdict.message);
+      // A lost request surfaces wherever a wait happens to hang or time out: the rule says nothing.
+      if (LIVENESS.has(verdict.invariant)) return `invariant:${verdict.invariant}`;
+      return `invariant:${verdict.invariant}${rule(verdict.message)}`;
+    case "kernel-assertion": {
+      const site = kernelSite(verdict.stack);
+      return `kernel-assertion:${generalize(verdict.message)}${site ? `@${site}` : ""}`;
+    }
+    case "thread-fault": // settled verdict differs from raw only when raw was a fault (above)
+      return `thread-fault:${generalize(verdict.message)}`;
+    case "hang": {
+      const cycle = hangCycle(verdict.blocked);
+      const locked = cycle === null ? null : deadlock(`; wait-for cycle: ${cycle}`);
+      if (locked !== null) return locked;
+      // The fair phase ran out with threads still runnable: the budget, not a bug found yet.
+      if (verdict.unfinished !== undefined) return LIVENESS_BUDGET;
+      // What the stuck workload waits for names the bug; which service threads idle does not.
+      const waits = verdict.blocked.filter((b) => b.role === "workload")
+        .map((b) =>
+          b.on.replace(/#\d+ pages \[\d+,\d+\)( at page \d+)?/, "").replace(/^vmo \d+: /, "")
+        );
+      return `hang:${
+        [...new Set(waits.map(generalize))].sort().join("|") || "no workload thread blocked"
+      }`;
+    }
+    case "step-budget":
+      return "step-budget";
+  }
+}
