@@ -30,15 +30,17 @@ Deno.test("locked_pool: a zx_futex_wake that wakes nobody leaves the readers wai
     const run = await mirrorScenarioRun(m, "kernel");
     const verdict = (): Any => run("locked_pool", 0);
     assert.equal(verdict().kind, "pass");
+    // 136:48 leaves the futex's owner in place as well: futex-discipline's futex-owner rule
+    // (session 22, gapO22) says so at the wake's step, before the readers' wait is judged.
     for (
-      const key of [
-        "kernel/futex.ts:136:48:BlockStatement:{}",
-        "kernel/futex.ts:144:17:BooleanLiteral:false",
+      const [key, invariant] of [
+        ["kernel/futex.ts:136:48:BlockStatement:{}", "futex-discipline"],
+        ["kernel/futex.ts:144:17:BooleanLiteral:false", "no-lost-requests"],
       ]
     ) {
       const v: Any = m.withMutant(key, verdict);
       assert.equal(v.kind, "invariant", `${key}: ${JSON.stringify(v)}`);
-      assert.equal(v.invariant, "no-lost-requests", `${key}: ${JSON.stringify(v)}`);
+      assert.equal(v.invariant, invariant, `${key}: ${JSON.stringify(v)}`);
     }
   } finally {
     m.dispose();
