@@ -108,17 +108,19 @@ Deno.test("explore: a service that allocates without bound ends the search with 
     const r = await run([
       ...EXPLORE,
       "--scenario",
-      "explore/testdata/two_vmos.json",
+      "cli/testdata/two_vmos.json",
       "--service",
       "fuzz/testdata/allocating_service.ts",
       "--preemptions",
       "1",
       "--workers",
       "1",
+      // Limits with room for a loaded machine (CI runs two test files at a time): at 2 s the
+      // execution was once stopped by the clock before the heap limit, and signed a hang.
       "--run-timeout",
-      "2",
+      "8",
       "--confirm-timeout",
-      "2",
+      "8",
       "--memory",
       "128",
       "--corpus",
@@ -140,7 +142,7 @@ Deno.test("explore: a service that allocates without bound ends the search with 
       "cli/repro.ts",
       file,
       "--confirm-timeout",
-      "2",
+      "8",
     ]);
     assertIncludes(again.out, "expected: out-of-memory: reproduced");
   } finally {
