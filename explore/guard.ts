@@ -165,9 +165,17 @@ export function startWatchdog(
     .fill(null);
   const confirmMs = Math.max(limits.runTimeout, limits.confirmTimeout) * 1000;
   let stopped = false;
+  // The process's RSS at every tick of the last few seconds: a stuck execution's growth is taken
+  // from before it began. Its first sample (when the watchdog first saw its heartbeat) can come
+  // up to a tick after the execution started, and a service that allocates without bound reaches
+  // a 128 MiB heap limit within that tick: measured from there, it grew too little and was
+  // signed a hang (cli/explore_hostile_test.ts, one run in three).
+  const recent: { at: number; rss: number }[] = [];
   const timer = setInterval(() => {
     if (stopped) return;
     const now = wallMs();
+    recent.push({ at: now, rss: rss() });
+    while (recent.length > 0 && recent[0].at < now - 3000) recent.shift();
     for (let w = 0; w < count; w++) {
       const beat = Atomics.load(cells, CELLS * w + 1);
       if (Atomics.load(cells, CELLS * w) === 0) {
@@ -181,13 +189,18 @@ export function startWatchdog(
       }
       const ms = now - l.at;
       if (ms <= limits.runTimeout * 1000) continue;
-      const grownMiB = (rss() - l.rss) / 2 ** 20;
+      let before = l.rss;
+      for (const r of recent) if (r.at >= l.at - 1000 && r.rss < before) before = r.rss;
+      const grownMiB = (rss() - before) / 2 ** 20;
       const stop = (cause: StopCause, detail: string) => {
         stopped = true;
         clearInterval(timer);
         events.onStop(findingOf(buffers, w, cause, ms, detail));
       };
-      if (grownMiB >= limits.memoryMb / 2) {
+      // A quarter of the limit, not half as fuzz's pool (which also counts what terminating the
+      // worker gave back): a worker stopped at a 128 MiB heap limit had grown the process by
+      // 50 MiB (the heap's first part was there before the execution began).
+      if (grownMiB >= limits.memoryMb / 4) {
         return stop(
           "out-of-memory",
           `worker ${w}'s execution grew the process by ${grownMiB.toFixed(0)} MiB and stopped ` +
