@@ -1,13 +1,11 @@
 // `CommitStill` (program/commit_still.ts): a pin refused as OUT_OF_RANGE commits nothing, so a
-// VMO's committed bytes read the same around it; the pin layout's `#pinPastChildEnd` tail asks
-// it of a clone. `kernel_vmar.ts:426:9` false (the range check off: the pin commits the clone's
-// last page, then fails OUT_OF_RANGE) survived every campaign probe on e0e43d2
-// (docs/mutation.md, "A port at its packet limit (session 22, helper gapR22)") and fails the
-// judge's program 0 with it.
+// VMO's committed bytes read the same around it (unit cases). gapR22's draw-free tail that asked
+// it of a clone (`#pinPastChildEnd`, killing `kernel_vmar.ts:426:9` false on the judge's program
+// 0) was taken out at the merge: placed anywhere in the pin layout's thread it moved the
+// schedules of the other tails their first-program tests pin, and after them it never ran.
 import { strict as assert } from "node:assert";
 import { CommitStill } from "./commit_still.ts";
 import { HandleModel } from "./handle_model.ts";
-import { sharedProgramMirror } from "./testdata/program_verdict.ts";
 import { ZX_ERR_OUT_OF_RANGE, ZX_INFO_VMO, ZX_OBJ_TYPE_VMO, ZX_OK } from "../kernel/constants.ts";
 import type { VmoInfo } from "../kernel/syscalls.ts";
 
@@ -54,14 +52,4 @@ Deno.test("commit still: any other call, a pin that succeeds, or a call in fligh
   assert.equal(run("zx_bti_pin", [9, 3, 6, 4096, 8192], ZX_ERR_OUT_OF_RANGE), null);
   c.end("zx_vmo_write", [5, 0, 1], ZX_OK, undefined, model, 1);
   assert.equal(run("zx_object_get_info", [6, ZX_INFO_VMO], ZX_OK, info(4096)), null);
-});
-
-const mirror = sharedProgramMirror(["kernel/kernel_vmar.ts"]);
-
-Deno.test("the pin-past-a-child's-end tail kills kernel_vmar.ts:426:9 false (program 0)", async () => {
-  const { verdict } = await mirror();
-  assert.equal(verdict(0).kind, "pass");
-  const v = verdict(0, "kernel/kernel_vmar.ts:426:9:ConditionalExpression:false");
-  assert.equal(v.invariant, "program-contract", JSON.stringify(v));
-  assert.match(v.message, /zx_object_get_info reports committed_bytes \d+, but it read \d+ before/);
 });

@@ -1336,9 +1336,6 @@ class CallBuilder {
     this.#snapshotGrow();
     this.#cloneOfClone();
     this.#childBirths();
-    // Last: a tail added before the others changes the schedules of the ones after it, which the
-    // first-program tests of those tails pin (program/child_options_shrink_tail_test.ts and others).
-    this.#pinPastChildEnd(bti);
   }
 
   /**
@@ -1445,25 +1442,6 @@ class CallBuilder {
       args: [{ h: bti }, ZX_BTI_PERM_READ, { h: slice }, 0, ps],
     }, null);
     this.#emit({ call: "zx_pmt_unpin", args: [{ h: pmt }] }, null);
-  }
-
-  /**
-   * A pin past a child's end, with no draws and nothing that blocks: the at-least-on-write clone
-   * of `#grownClone` (three pages, its parent's pages 1 and 2 zero intervals), its ZX_INFO_VMO, a
-   * read and write pin of its last page and one more (OUT_OF_RANGE: `sys_bti_pin` checks the
-   * range before it commits anything), and its
-   * ZX_INFO_VMO again, which must show the same committed bytes (`CommitStill`,
-   * program/commit_still.ts). Random draws pin a child seldom and never query it around a pin.
-   */
-  #pinPastChildEnd(bti: CallRef): void {
-    const ps = this.#ps;
-    const child = this.#grownClone();
-    this.#emit({ call: "zx_object_get_info", args: [{ h: child }, ZX_INFO_VMO] }, null);
-    this.#emit({
-      call: "zx_bti_pin",
-      args: [{ h: bti }, ZX_BTI_PERM_READ | ZX_BTI_PERM_WRITE, { h: child }, 2 * ps, 2 * ps],
-    }, null);
-    this.#emit({ call: "zx_object_get_info", args: [{ h: child }, ZX_INFO_VMO] }, null);
   }
 
   /**
