@@ -300,6 +300,37 @@ export function addShrinkRace(
 }
 
 /**
+ * A VMO of its own on pager `target` for a generated sequence: `lo`-`hi` pages within the
+ * contract's, trap-dirty when the contract says "always" or, when it allows it, as `trap` draws;
+ * it starts closed when the service opens its VMOs. Pushed onto `vmos`. The draws, in order:
+ * the pages, then `trap` (only when the contract allows trap-dirty).
+ */
+function draftOwnVmo(
+  rng: { int(n: number): number },
+  vmos: DraftVmo[],
+  target: string,
+  contract: ServiceContract,
+  lo: number,
+  hi: number,
+  trap: (r: { int(n: number): number }) => boolean,
+): { name: string; opens: boolean; v: { pages: number } } {
+  const name = `v${vmos.length}`;
+  const v = {
+    name,
+    pager: target,
+    pages: within((n) => rng.int(n), lo, hi, contract.vmoPages),
+    key: 1 + vmos.length,
+    trapDirty: contract.vmoOptions.trapDirty === "always" ||
+      (contract.vmoOptions.trapDirty === true && trap(rng)),
+    resizable: false,
+  };
+  const opens = contract.opens !== false;
+  if (opens) (v as typeof v & { startsClosed?: boolean }).startsClosed = true;
+  vmos.push(v);
+  return { name, opens, v };
+}
+
+/**
  * Writes racing a burst of writeback requests: a VMO of its own on pager `target`, a thread that
  * writes its first page 4-8 times, and 4-9 writeback requests to `target`, about one every two
  * steps. A service that hands a request to a writer thread loses it when the writer is not
@@ -326,19 +357,7 @@ export function addWritebackBurst(
   target: string,
   contract: ServiceContract,
 ): void {
-  const name = `v${vmos.length}`;
-  const v = {
-    name,
-    pager: target,
-    pages: within((n) => rng.int(n), 1, 2, contract.vmoPages),
-    key: 1 + vmos.length,
-    trapDirty: contract.vmoOptions.trapDirty === "always" ||
-      (contract.vmoOptions.trapDirty === true && rng.int(2) === 0),
-    resizable: false,
-  };
-  const opens = contract.opens !== false;
-  if (opens) (v as typeof v & { startsClosed?: boolean }).startsClosed = true;
-  vmos.push(v);
+  const { name, opens } = draftOwnVmo(rng, vmos, target, contract, 1, 2, (r) => r.int(2) === 0);
   type GenOp = GenThread["ops"][number];
   const write = { op: "write", vmo: name, page: 0, pages: 1 } as GenOp;
   threads.push({
@@ -385,19 +404,7 @@ export function addWriteEvictReread(
   target: string,
   contract: ServiceContract,
 ): void {
-  const name = `v${vmos.length}`;
-  const v = {
-    name,
-    pager: target,
-    pages: within((n) => rng.int(n), 3, 3, contract.vmoPages),
-    key: 1 + vmos.length,
-    trapDirty: contract.vmoOptions.trapDirty === "always" ||
-      (contract.vmoOptions.trapDirty === true && rng.int(4) !== 0),
-    resizable: false,
-  };
-  const opens = contract.opens !== false;
-  if (opens) (v as typeof v & { startsClosed?: boolean }).startsClosed = true;
-  vmos.push(v);
+  const { name, opens, v } = draftOwnVmo(rng, vmos, target, contract, 3, 3, (r) => r.int(4) !== 0);
   type GenOp = GenThread["ops"][number];
   // Two pages apart when it has three: two dirty ranges, so a pass spans two BEGIN..END.
   const page = v.pages >= 3 ? 0 : rng.int(v.pages);
