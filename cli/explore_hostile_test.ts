@@ -17,8 +17,30 @@ function assertIncludes(text: string, part: string): void {
   assert.ok(text.includes(part), `expected ${JSON.stringify(part)} in:\n${text}`);
 }
 
-/** `deno task explore` up to its own flags, with its task's permissions. */
-const EXPLORE = ["run", "--allow-run=deno", "--allow-read", "--allow-write", "cli/explore.ts"];
+/** `deno task explore` up to its own flags, with its task's permissions (deno.json). */
+const EXPLORE = [
+  "run",
+  "--allow-run=deno",
+  "--allow-read",
+  "--allow-write",
+  "--allow-env=INIT_CWD",
+  "cli/explore.ts",
+];
+
+/** `deno task repro FILE --confirm-timeout S`, with its task's permissions (deno.json). */
+function repro(file: string, confirmTimeout: number) {
+  return run([
+    "run",
+    "--allow-run=deno",
+    "--allow-read",
+    "--allow-write",
+    "--allow-env=INIT_CWD",
+    "cli/repro.ts",
+    file,
+    "--confirm-timeout",
+    String(confirmTimeout),
+  ]);
+}
 
 /** The case file a `written: FILE` line names, parsed. */
 async function writtenCase(out: string): Promise<{ file: string; doc: Record<string, unknown> }> {
@@ -57,16 +79,7 @@ Deno.test("explore: a service that never yields ends the search with service-han
     assert.equal((doc.limits as { runTimeout: number }).runTimeout, 1);
     assertIncludes(r.out, `replay: deno task repro ${file}`);
     // The replay command as printed (repro's own permissions) stops at the same thread and step.
-    const again = await run([
-      "run",
-      "--allow-run=deno",
-      "--allow-read",
-      "--allow-write",
-      "cli/repro.ts",
-      file,
-      "--confirm-timeout",
-      "1",
-    ]);
+    const again = await repro(file, 1);
     assertIncludes(again.out, 'stuck: t1 "fs.svc" never yielded at step 3');
     assertIncludes(again.out, "expected: service-hang: reproduced");
   } finally {
@@ -134,16 +147,7 @@ Deno.test("explore: a service that allocates without bound ends the search with 
     const { file, doc } = await writtenCase(r.out);
     assert.equal(doc.expected, "out-of-memory");
     // The replay as printed stops the same way (its confirmation run, too, is out of memory).
-    const again = await run([
-      "run",
-      "--allow-run=deno",
-      "--allow-read",
-      "--allow-write",
-      "cli/repro.ts",
-      file,
-      "--confirm-timeout",
-      "8",
-    ]);
+    const again = await repro(file, 8);
     assertIncludes(again.out, "expected: out-of-memory: reproduced");
   } finally {
     await Deno.remove(corpus, { recursive: true });
