@@ -58,22 +58,8 @@ Deno.test("userS22 deadlock: P1 names the worker a receiver queued the READ for,
   // logstore_bug's receiver t1 took READ #2, queued it and woke the queue's condvar (step 11),
   // and went back to its port; its worker t2 is stuck on mutex log. The report said `t1 took a
   // READ ... and never answered it (t1 now waits on port 1004)`, as if t1 had dropped it.
-  const { checkCase } = await import("../properties/check_case.ts");
-  const { checkersOf } = await import("./kinds.ts");
-  const { withContract } = await import("../mod.ts");
-  const { parseScenario } = await import("../scenario/schema.ts");
-  const bug = await import("./testdata/userS22/logstore_bug.ts");
-  const scenario = parseScenario(
-    JSON.parse(await Deno.readTextFile("case/testdata/userS22/prop_deadlock.json")),
-  );
-  const result = checkCase({
-    scenario,
-    decisions: [1, 0, 1, 1, 1, 1, 1, 0, 0, 0, 1, 2, 2, 0, 0, 0, 2, 1, 1, 1, 1],
-    seed: 7,
-  }, {
-    monitors: checkersOf("kernel+service"),
-    services: { mine: withContract(bug.default, bug.contract, { writeback: bug.flush }) },
-  });
+  const { userS22Deadlock } = await import("./testdata/userS22/deadlock_case.ts");
+  const result = await userS22Deadlock();
   assert.equal(result.verdict.kind, "invariant");
   const message = (result.verdict as { message: string }).message;
   assert.doesNotMatch(message, /never answered it \(t1 now waits on port/);

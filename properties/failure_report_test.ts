@@ -46,22 +46,9 @@ Deno.test("a failing property prints the signature line repro prints for the sam
   // userS22's property over logstore_bug printed `invariant: answers-every-read`, while repro of
   // the same run printed `signature: deadlock:mutex index & mutex log`: the bug's name in a
   // campaign's and a corpus's words was missing from the property's report.
-  const { checkCase } = await import("./check_case.ts");
-  const { withContract } = await import("../mod.ts");
-  const { parseScenario } = await import("../scenario/schema.ts");
   const { signatureOf } = await import("../fuzz/signature.ts");
-  const bug = await import("../case/testdata/userS22/logstore_bug.ts");
-  const scenario = parseScenario(
-    JSON.parse(await Deno.readTextFile("case/testdata/userS22/prop_deadlock.json")),
-  );
-  const result = checkCase({
-    scenario,
-    decisions: [1, 0, 1, 1, 1, 1, 1, 0, 0, 0, 1, 2, 2, 0, 0, 0, 2, 1, 1, 1, 1],
-    seed: 7,
-  }, {
-    monitors: checkersOf("kernel+service"),
-    services: { mine: withContract(bug.default, bug.contract, { writeback: bug.flush }) },
-  });
+  const { userS22Deadlock } = await import("../case/testdata/userS22/deadlock_case.ts");
+  const result = await userS22Deadlock();
   const signature = signatureOf(result.verdict, result.run.verdict);
   assert.equal(signature, "deadlock:mutex index & mutex log");
   const text = new PagerPropertyFailure(result).message;
