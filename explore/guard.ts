@@ -8,8 +8,8 @@
  * execution, the step and thread whose code runs now — and records the
  * picks of the execution it is in ({@linkcode RunRecord}, as a campaign's
  * workers do). The main thread's watchdog reads them: an execution past the
- * run limit (`--run-timeout`, wall-clock time) that grew the process by half
- * the heap limit is out of memory; one that also goes past the confirmation
+ * run limit (`--run-timeout`, wall-clock time) whose worker has grown the
+ * process by half the heap limit since the search began is out of memory; one that also goes past the confirmation
  * limit (`--confirm-timeout`: a busy machine can make an execution that
  * slow) is a hang. Either stops the whole search with a finding that names
  * the execution's decisions, step and thread: the command then exits, which
@@ -165,17 +165,14 @@ export function startWatchdog(
     .fill(null);
   const confirmMs = Math.max(limits.runTimeout, limits.confirmTimeout) * 1000;
   let stopped = false;
-  // The process's RSS at every tick of the last few seconds: a stuck execution's growth is taken
-  // from before it began. Its first sample (when the watchdog first saw its heartbeat) can come
-  // up to a tick after the execution started, and a service that allocates without bound reaches
-  // a 128 MiB heap limit within that tick: measured from there, it grew too little and was
-  // signed a hang (cli/explore_hostile_test.ts, one run in three).
-  const recent: { at: number; rss: number }[] = [];
+  // The process's RSS before the workers grew: a worker stopped at its heap limit has grown the
+  // process by about the limit since it started (its state cache counts against the same limit),
+  // while the one execution that hit it may have grown it by much less: at a 128 MiB limit, ~50
+  // MiB, so an execution's own growth alone signed it a hang (cli/explore_hostile_test.ts).
+  const startRss = rss();
   const timer = setInterval(() => {
     if (stopped) return;
     const now = wallMs();
-    recent.push({ at: now, rss: rss() });
-    while (recent.length > 0 && recent[0].at < now - 3000) recent.shift();
     for (let w = 0; w < count; w++) {
       const beat = Atomics.load(cells, CELLS * w + 1);
       if (Atomics.load(cells, CELLS * w) === 0) {
@@ -189,21 +186,18 @@ export function startWatchdog(
       }
       const ms = now - l.at;
       if (ms <= limits.runTimeout * 1000) continue;
-      let before = l.rss;
-      for (const r of recent) if (r.at >= l.at - 1000 && r.rss < before) before = r.rss;
-      const grownMiB = (rss() - before) / 2 ** 20;
+      const grownMiB = (rss() - Math.min(l.rss, startRss)) / 2 ** 20;
       const stop = (cause: StopCause, detail: string) => {
         stopped = true;
         clearInterval(timer);
         events.onStop(findingOf(buffers, w, cause, ms, detail));
       };
-      // A quarter of the limit, not half as fuzz's pool (which also counts what terminating the
-      // worker gave back): a worker stopped at a 128 MiB heap limit had grown the process by
-      // 50 MiB (the heap's first part was there before the execution began).
-      if (grownMiB >= limits.memoryMb / 4) {
+      if (grownMiB >= limits.memoryMb / 2) {
         return stop(
           "out-of-memory",
-          `worker ${w}'s execution grew the process by ${grownMiB.toFixed(0)} MiB and stopped ` +
+          `worker ${w} has grown the process by ${
+            grownMiB.toFixed(0)
+          } MiB and its execution stopped ` +
             `making progress: it reached the --memory ${limits.memoryMb} MiB heap limit`,
         );
       }
