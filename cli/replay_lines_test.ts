@@ -318,8 +318,7 @@ Deno.test("a read-only corpus is a clear error and still prints a --campaign/--r
       "run",
       "--allow-read",
       "--allow-write=/tmp/pagersim-nowhere",
-      "--allow-env",
-      "--allow-sys",
+      "--allow-env=INIT_CWD", // the fuzz task's permissions (deno.json)
       "cli/fuzz.ts",
       "--runs",
       "200",
@@ -576,8 +575,7 @@ Deno.test("a program campaign prints a replay line for each finding; a read-only
         "run",
         "--allow-read",
         `--allow-write=${tmp}`,
-        "--allow-env",
-        "--allow-sys",
+        "--allow-env=INIT_CWD", // the fuzz task's permissions (deno.json)
         "cli/fuzz.ts",
         "--mode",
         "programs",
@@ -691,8 +689,7 @@ Deno.test("a scenario campaign whose corpus cannot be written sends the case to 
         "run",
         "--allow-read",
         `--allow-write=${tmp}`,
-        "--allow-env",
-        "--allow-sys",
+        "--allow-env=INIT_CWD", // the fuzz task's permissions (deno.json)
         "cli/fuzz.ts",
         "--service",
         "explore/testdata/forgetful_service.ts",

@@ -55,8 +55,20 @@ Deno.test("outside: my service keeps every pager invariant", () => {
   }
 });
 
+/** Each task's flags in the other project: the permissions of this project's task of that name. */
+const FLAGS = {
+  sim: "--allow-run=deno --allow-read --allow-env=INIT_CWD",
+  fuzz:
+    "--allow-run=deno --v8-flags=--single-threaded-gc --allow-read --allow-write --allow-env=INIT_CWD",
+  repro: "--allow-run=deno --allow-read --allow-write --allow-env=INIT_CWD",
+  explore: "--allow-run=deno --allow-read --allow-write --allow-env=INIT_CWD",
+  "lint-service": "--allow-read --allow-env=INIT_CWD",
+};
+
 /** The README's other-project deno.json, with pagersim checked out at `checkout` (a path). */
 function otherProjectConfig(checkout: string): string {
+  const task = (name: keyof typeof FLAGS, module: string) =>
+    `deno run ${FLAGS[name]} --config deno.json ${checkout}/${module}`;
   return JSON.stringify({
     imports: {
       "fast-check": "npm:fast-check@4.11.0",
@@ -64,12 +76,11 @@ function otherProjectConfig(checkout: string): string {
       "pagersim/constants": `${checkout}/kernel/constants.ts`,
     },
     tasks: {
-      sim: `deno run -A --config deno.json ${checkout}/cli/sim.ts`,
-      fuzz:
-        `deno run -A --v8-flags=--single-threaded-gc --config deno.json ${checkout}/cli/fuzz.ts`,
-      repro: `deno run -A --config deno.json ${checkout}/cli/repro.ts`,
-      explore: `deno run -A --config deno.json ${checkout}/cli/explore.ts`,
-      "lint-service": `deno run -A --config deno.json ${checkout}/tools/lint_service.ts`,
+      sim: task("sim", "cli/sim.ts"),
+      fuzz: task("fuzz", "cli/fuzz.ts"),
+      repro: task("repro", "cli/repro.ts"),
+      explore: task("explore", "cli/explore.ts"),
+      "lint-service": task("lint-service", "tools/lint_service.ts"),
     },
   });
 }
@@ -160,6 +171,17 @@ Deno.test("the README's other-project deno.json is the one these tests run", asy
   const block = /```jsonc\n\/\/ your-project\/deno\.json[^\n]*\n([\s\S]*?)```/.exec(readme)?.[1];
   assert.ok(block !== undefined, "README shows another project's deno.json");
   assert.deepEqual(JSON.parse(block), JSON.parse(otherProjectConfig("../pagersim")));
+});
+
+Deno.test("the other project's tasks have this project's tasks' permissions, no more", async () => {
+  const tasks: Record<string, string> = JSON.parse(
+    await Deno.readTextFile(new URL("deno.json", root)),
+  ).tasks;
+  for (const [name, flags] of Object.entries(FLAGS)) {
+    const own = /^deno run (.*) \S+\.ts$/.exec(tasks[name])?.[1];
+    assert.equal(flags, own, `task ${name}`);
+    assert.doesNotMatch(flags, /(^| )(-A|--allow-all|--allow-net|--allow-env)( |$)/, name);
+  }
 });
 
 Deno.test("a campaign on a service outside the project tree is refused with a pointer to running it from that project", async () => {
