@@ -165,7 +165,9 @@ export async function readCorpus(dir: string): Promise<LoadedCorpus> {
     try {
       doc = JSON.parse(await Deno.readTextFile(file));
     } catch (e) {
-      errors.push({ file, field: "(json)", message: e instanceof Error ? e.message : String(e) });
+      // In readJsonFile's words (repro's, `corpus list`'s).
+      const message = `not valid JSON: ${e instanceof Error ? e.message : String(e)}`;
+      errors.push({ file, field: "(json)", message });
       continue;
     }
     const r = parseCase(doc, file);

@@ -90,9 +90,16 @@ async function readEntries(dir: string, errors: string[], into = dir): Promise<E
       `${dir}: cannot read corpus directory: ${(e as Error).message}${where}`,
     );
   }
-  const bad = new Map<string, string[]>();
-  for (const e of loaded.errors) bad.set(e.file, [...bad.get(e.file) ?? [], e.message]);
-  for (const [file, msgs] of bad) errors.push(`${file}: invalid case: ${msgs.join("; ")}`);
+  // Each bad file in repro's words (userS23: a truncated case was "not valid JSON" to repro but
+  // "invalid case" here): what readCaseFile, repro's reader, says of it.
+  for (const file of new Set(loaded.errors.map((e) => e.file))) {
+    errors.push(
+      await readCaseFile(file).then(
+        () => `${file}: invalid case`, // valid on a second read: changed meanwhile
+        (e) => (e as Error).message,
+      ),
+    );
+  }
   return loaded.cases.map(({ file, case: found }) => {
     const c = rebaseCase(found, dirname(file), into);
     return {

@@ -114,11 +114,12 @@ Exit status: 0 no failure, 1 a failure was found (also when interrupted), 2 bad\
 
 /**
  * A corpus file's problem in the campaign's warning: the file, then the message, which names the
- * field itself (a user saw `decisions: decisions: Invalid input...`); a JSON error names none, so
- * it gets `(json)`.
+ * field itself (a user saw `decisions: decisions: Invalid input...`); a JSON error says
+ * `not valid JSON: ...`, as repro and `corpus list` do.
  */
 export function skippedLine(e: CaseError): string {
-  return `  ${e.file}: ${e.message.startsWith(`${e.field}: `) ? "" : `${e.field}: `}${e.message}`;
+  const named = e.message.startsWith(`${e.field}: `) || e.message.startsWith("not valid JSON: ");
+  return `  ${e.file}: ${named ? "" : `${e.field}: `}${e.message}`;
 }
 
 /** Parses "I/N". */
