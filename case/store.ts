@@ -677,7 +677,11 @@ async function resolveModule(
   try {
     real = await Deno.realPath(candidate);
   } catch {
-    throw new CaseFileError(`${caseFile}: its ${what} module ${ref.path} does not exist`);
+    // The path it was looked for at: the case's ref is relative to the case's folder (or, in an
+    // old case, to the project root), which the user may not have in mind.
+    throw new CaseFileError(
+      `${caseFile}: its ${what} module ${ref.path} does not exist (looked for ${candidate})`,
+    );
   }
   if (!inside(root, real)) {
     throw new CaseFileError(

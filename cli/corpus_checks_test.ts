@@ -20,8 +20,11 @@ async function deno(...args: string[]): Promise<{ code: number; out: string; err
 Deno.test("corpus list and repro refuse userS23's bad cases, each in the same words", async () => {
   const list = await deno("cli/corpus.ts", "list", DIR);
   assert.equal(list.code, 1, list.out + list.err);
+  const looked = `${Deno.cwd()}/case/testdata/userS23/nonexistent.ts`;
   const said: Record<string, string> = {
     "truncated.json": "not valid JSON: Unexpected end of JSON input",
+    "bad_service.json":
+      `its service module ../nonexistent.ts does not exist (looked for ${looked})`,
   };
   assert.match(list.out, new RegExp(`^corpus: 0 valid, ${Object.keys(said).length} invalid$`, "m"));
   for (const [name, why] of Object.entries(said)) {
