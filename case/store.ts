@@ -37,7 +37,9 @@ import {
   withContract,
   type WritebackEntry,
 } from "../scenario/service_contract.ts";
-import { bug, NAMED_SERVICES } from "../zoo/registry.ts";
+import { bug, BUG_IDS, NAMED_SERVICES } from "../zoo/registry.ts";
+import { ContractError, contractsOf, contractViolations } from "../scenario/contract.ts";
+import type { Scenario } from "../scenario/schema.ts";
 import {
   type CaseEnvelope,
   type CaseError,
@@ -951,6 +953,21 @@ export async function caseProblems(
     ? null
     : unservedPagers(c, services);
   if (unserved !== null) problems.push(unserved);
+  // repro holds a scenario case's input to its service's contract before it runs (userS23: a
+  // hand edit out of it was valid here, refused there). The module is not loaded here: the
+  // contract the case records, which is the module's unless the module changed since.
+  if (c.kind === "scenario" && c.service !== undefined && c.contract !== undefined) {
+    const seeded = BUG_IDS.includes(c.bug ?? "") ? bug(c.bug ?? "").services : undefined;
+    const others = contractsOf({ ...NAMED_SERVICES, ...seeded });
+    const recorded = c.contract;
+    const v = contractViolations(
+      c.input as Scenario,
+      (name) => name === USER_SERVICE ? recorded : others(name),
+    );
+    if (v.length > 0) {
+      problems.push(new ContractError(file, v[0], v.slice(1)).message.replace(`${file}: `, ""));
+    }
+  }
   return { problems, notices };
 }
 

@@ -58,8 +58,9 @@ case's service and kernel module paths are rewritten to be relative to
 --into, so a merged case names the same modules from its new place.
 list: validate and list the cases of a corpus (default corpus): a case is valid only
 if repro could replay it (its modules inside the project tree and present, every
-pager served); a module changed since the case was written is noted (it replays
-only with --current-code).
+pager served, its input inside the service contract it records), and a bad one is
+named in repro's words; a module changed since the case was written is noted (it
+replays only with --current-code).
 accept: after you changed a case's service or kernel module (a fix), replay
 each case against its modules as they are now and record what it does now:
 the verdict, the trace hash and the modules' content hashes (the file keeps
