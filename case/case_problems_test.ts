@@ -22,7 +22,10 @@ Deno.test("each way a hand-edited case cannot replay is a problem naming what is
       edit({ service: { ...ref, path: "../../etc/passwd" } }),
       /^refusing its service module \.\.\/\.\.\/etc\/passwd: outside the project tree /,
     ],
-    [edit({ service: { ...ref, path: "../examples/no_such.ts" } }), /does not exist$/],
+    [
+      edit({ service: { ...ref, path: "../examples/no_such.ts" } }),
+      /does not exist \(looked for \/\S+\/examples\/no_such\.ts\)$/,
+    ],
     [
       edit({ service: undefined }),
       /^its input serves pager "blobfs" with the case's service module, but the case names none \(its "service" field is missing\)$/,

@@ -69,8 +69,9 @@ export interface CaseOrigin {
 
 /**
  * The limits the run that found a case ran under, which its replay keeps: the step limit, the
- * wall-clock limit of one run and the worker's heap limit (`--run-timeout`, `--memory`). A case
- * written before limits were recorded has none and replays under the defaults.
+ * wall-clock limit of one run, the worker's heap limit and the confirmation limit
+ * (`--run-timeout`, `--memory`, `--confirm-timeout`). A case written before limits were
+ * recorded has none and replays under the defaults.
  */
 export interface CaseLimits {
   /** Steps after which the run ends with a step-budget verdict (a scenario's `maxSteps`). */
@@ -79,6 +80,12 @@ export interface CaseLimits {
   readonly runTimeout: number;
   /** MiB of heap a worker may use before the run is stopped as `out-of-memory`. */
   readonly memoryMb: number;
+  /**
+   * Seconds a run stopped at `runTimeout` is given when run again before it is a `service-hang`
+   * (`--confirm-timeout`); absent in cases written before it was recorded (their replay uses the
+   * default, `CONFIRM_FACTOR` (fuzz/engine.ts) times `runTimeout`).
+   */
+  readonly confirmTimeout?: number;
 }
 
 /** One case, any kind: the `pagersim/case@2` envelope. */
@@ -150,7 +157,14 @@ const LimitsSchema = z.object({
   maxSteps: z.number().int().min(1).max(10_000_000),
   runTimeout: z.number().int().min(1).max(3600),
   memoryMb: z.number().int().min(32).max(65536),
-}).strict();
+  confirmTimeout: z.number().int().min(1).max(36000).optional(),
+}).strict().refine(
+  (l) => l.confirmTimeout === undefined || l.confirmTimeout >= l.runTimeout,
+  {
+    path: ["confirmTimeout"],
+    message: "below runTimeout: a run past the run limit is confirmed with a larger one",
+  },
+);
 
 const OriginSchema = z.object({
   by: z.string().min(1).max(40),

@@ -32,10 +32,14 @@ export interface CaseMeta {
   /** The contract that service module is held to, if any. */
   readonly contract?: ServiceContract;
   /**
-   * The wall-clock and heap limits the runs have; the case records them with the input's step
-   * limit (`limits`). Absent: none recorded.
+   * The wall-clock, heap and confirmation limits the runs have; the case records them with the
+   * input's step limit (`limits`). Absent: none recorded.
    */
-  readonly limits?: { readonly runTimeout: number; readonly memoryMb: number };
+  readonly limits?: {
+    readonly runTimeout: number;
+    readonly memoryMb: number;
+    readonly confirmTimeout?: number;
+  };
   /** Where it was found. */
   readonly found: CaseOrigin;
   /** For people; default says who found it and its signature. */

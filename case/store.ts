@@ -37,7 +37,9 @@ import {
   withContract,
   type WritebackEntry,
 } from "../scenario/service_contract.ts";
-import { bug, NAMED_SERVICES } from "../zoo/registry.ts";
+import { bug, BUG_IDS, NAMED_SERVICES } from "../zoo/registry.ts";
+import { ContractError, contractsOf, contractViolations } from "../scenario/contract.ts";
+import type { Scenario } from "../scenario/schema.ts";
 import {
   type CaseEnvelope,
   type CaseError,
@@ -165,7 +167,9 @@ export async function readCorpus(dir: string): Promise<LoadedCorpus> {
     try {
       doc = JSON.parse(await Deno.readTextFile(file));
     } catch (e) {
-      errors.push({ file, field: "(json)", message: e instanceof Error ? e.message : String(e) });
+      // In readJsonFile's words (repro's, `corpus list`'s).
+      const message = `not valid JSON: ${e instanceof Error ? e.message : String(e)}`;
+      errors.push({ file, field: "(json)", message });
       continue;
     }
     const r = parseCase(doc, file);
@@ -675,7 +679,11 @@ async function resolveModule(
   try {
     real = await Deno.realPath(candidate);
   } catch {
-    throw new CaseFileError(`${caseFile}: its ${what} module ${ref.path} does not exist`);
+    // The path it was looked for at: the case's ref is relative to the case's folder (or, in an
+    // old case, to the project root), which the user may not have in mind.
+    throw new CaseFileError(
+      `${caseFile}: its ${what} module ${ref.path} does not exist (looked for ${candidate})`,
+    );
   }
   if (!inside(root, real)) {
     throw new CaseFileError(
@@ -945,6 +953,21 @@ export async function caseProblems(
     ? null
     : unservedPagers(c, services);
   if (unserved !== null) problems.push(unserved);
+  // repro holds a scenario case's input to its service's contract before it runs (userS23: a
+  // hand edit out of it was valid here, refused there). The module is not loaded here: the
+  // contract the case records, which is the module's unless the module changed since.
+  if (c.kind === "scenario" && c.service !== undefined && c.contract !== undefined) {
+    const seeded = BUG_IDS.includes(c.bug ?? "") ? bug(c.bug ?? "").services : undefined;
+    const others = contractsOf({ ...NAMED_SERVICES, ...seeded });
+    const recorded = c.contract;
+    const v = contractViolations(
+      c.input as Scenario,
+      (name) => name === USER_SERVICE ? recorded : others(name),
+    );
+    if (v.length > 0) {
+      problems.push(new ContractError(file, v[0], v.slice(1)).message.replace(`${file}: `, ""));
+    }
+  }
   return { problems, notices };
 }
 

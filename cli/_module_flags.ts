@@ -11,6 +11,7 @@ import { Kernel, type KernelOptions } from "../kernel/kernel.ts";
 import type { PagerService } from "../services/service.ts";
 import { type FlagSpec, InputError } from "./args.ts";
 import { fitToContract } from "../scenario/contract.ts";
+import { defaultScenarioName } from "../scenario/default.ts";
 import type { Scenario } from "../scenario/schema.ts";
 
 /** The --service and --kernel flag specs, each with its command's own help line. */
@@ -72,8 +73,8 @@ export function fittedDefault(
   services: Readonly<Record<string, PagerService>>,
 ): Scenario {
   const fit = fitToContract(scenario, services, "default scenario");
-  if (fit.note !== null) {
-    console.error(`note: the default scenario, fitted to the service's contract: ${fit.note}`);
-  }
-  return fit.scenario;
+  if (fit.note === null) return fit.scenario;
+  console.error(`note: the default scenario, fitted to the service's contract: ${fit.note}`);
+  // Its description says what is left (userS23: "…, a suspend" with the suspend dropped).
+  return { ...fit.scenario, name: defaultScenarioName(fit.scenario) };
 }

@@ -9,7 +9,12 @@
 
 import type { FlagSpec } from "./args.ts";
 import { InputError } from "./args.ts";
-import { formatFinding, lintServiceModule } from "../quality/determinism_lint.ts";
+import {
+  CATEGORIES,
+  formatFinding,
+  lintServiceModule,
+  summarizeFindings,
+} from "../quality/determinism_lint.ts";
 import { CoverageError, runUnderCoverage } from "../quality/campaign_coverage.ts";
 
 /** How the lint's findings on a service module are treated. */
@@ -28,20 +33,34 @@ export function lintMode(values: Record<string, string | boolean | undefined>): 
   return values["lint-warn"] === true ? "warn" : "error";
 }
 
+/** What the lint found on a service module that ran anyway (`--lint-warn`). */
+export interface LintWarnings {
+  /** How many findings were printed. */
+  readonly count: number;
+  /** The findings counted by kind: `1 dropped generator call, 2 host timers`. */
+  readonly summary: string;
+  /** Whether any of them may keep a run from replaying (not so for a dropped generator call). */
+  readonly breaksReplay: boolean;
+}
+
 /**
- * Lints `path` and its imports; throws an InputError on findings in "error" mode. Returns how
- * many findings were printed as warnings ("warn" mode): a run may then not replay.
+ * Lints `path` and its imports; throws an InputError on findings in "error" mode, naming the
+ * kinds found (a dropped generator call is a bug, not nondeterminism). Returns what was printed
+ * as warnings ("warn" mode): with `breaksReplay`, a run may then not replay.
  */
-export async function lintService(path: string, mode: ServiceLint): Promise<number> {
+export async function lintService(path: string, mode: ServiceLint): Promise<LintWarnings> {
   const { findings } = await lintServiceModule(path);
   for (const f of findings) console.error(formatFinding(f, mode === "warn" ? "warning" : "error"));
+  const summary = summarizeFindings(findings);
+  const breaksReplay = findings.some((f) => CATEGORIES[f.category].breaksReplay);
   if (findings.length > 0 && mode === "error") {
     throw new InputError(
-      `--service ${path}: ${findings.length} nondeterministic use(s), listed above: a run ` +
-        `would not replay. Fix them, or pass --lint-warn to run anyway.`,
+      `--service ${path}: determinism lint: ${summary}, listed above${
+        breaksReplay ? ": a run would not replay" : ""
+      }. Fix ${findings.length === 1 ? "it" : "them"}, or pass --lint-warn to run anyway.`,
     );
   }
-  return findings.length;
+  return { count: findings.length, summary, breaksReplay };
 }
 
 /** `--coverage DIR`, for the commands that run campaigns. */

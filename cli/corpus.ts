@@ -58,8 +58,9 @@ case's service and kernel module paths are rewritten to be relative to
 --into, so a merged case names the same modules from its new place.
 list: validate and list the cases of a corpus (default corpus): a case is valid only
 if repro could replay it (its modules inside the project tree and present, every
-pager served); a module changed since the case was written is noted (it replays
-only with --current-code).
+pager served, its input inside the service contract it records), and a bad one is
+named in repro's words; a module changed since the case was written is noted (it
+replays only with --current-code).
 accept: after you changed a case's service or kernel module (a fix), replay
 each case against its modules as they are now and record what it does now:
 the verdict, the trace hash and the modules' content hashes (the file keeps
@@ -90,9 +91,16 @@ async function readEntries(dir: string, errors: string[], into = dir): Promise<E
       `${dir}: cannot read corpus directory: ${(e as Error).message}${where}`,
     );
   }
-  const bad = new Map<string, string[]>();
-  for (const e of loaded.errors) bad.set(e.file, [...bad.get(e.file) ?? [], e.message]);
-  for (const [file, msgs] of bad) errors.push(`${file}: invalid case: ${msgs.join("; ")}`);
+  // Each bad file in repro's words (userS23: a truncated case was "not valid JSON" to repro but
+  // "invalid case" here): what readCaseFile, repro's reader, says of it.
+  for (const file of new Set(loaded.errors.map((e) => e.file))) {
+    errors.push(
+      await readCaseFile(file).then(
+        () => `${file}: invalid case`, // valid on a second read: changed meanwhile
+        (e) => (e as Error).message,
+      ),
+    );
+  }
   return loaded.cases.map(({ file, case: found }) => {
     const c = rebaseCase(found, dirname(file), into);
     return {

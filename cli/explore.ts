@@ -748,6 +748,7 @@ async function reportStop(f: StopFinding, ctx: StopContext): Promise<number> {
       maxSteps: ctx.scenario.maxSteps,
       runTimeout: ctx.limits.runTimeout,
       memoryMb: ctx.limits.memoryMb,
+      confirmTimeout: Math.max(ctx.limits.runTimeout, ctx.limits.confirmTimeout),
     },
     expected: hang ? "service-hang" : "out-of-memory",
     traceHash: "0000000000000000", // the execution never finished: no trace hash

@@ -15,6 +15,7 @@ import {
   LINT_FLAG,
   lintMode,
   lintService,
+  type LintWarnings,
   rerunWithCoverage,
 } from "./_quality_hooks.ts";
 import { CAMPAIGN_FLAGS, campaignBudget, campaignLimits } from "./_campaign_flags.ts";
@@ -113,11 +114,12 @@ Exit status: 0 no failure, 1 a failure was found (also when interrupted), 2 bad\
 
 /**
  * A corpus file's problem in the campaign's warning: the file, then the message, which names the
- * field itself (a user saw `decisions: decisions: Invalid input...`); a JSON error names none, so
- * it gets `(json)`.
+ * field itself (a user saw `decisions: decisions: Invalid input...`); a JSON error says
+ * `not valid JSON: ...`, as repro and `corpus list` do.
  */
 export function skippedLine(e: CaseError): string {
-  return `  ${e.file}: ${e.message.startsWith(`${e.field}: `) ? "" : `${e.field}: `}${e.message}`;
+  const named = e.message.startsWith(`${e.field}: `) || e.message.startsWith("not valid JSON: ");
+  return `  ${e.file}: ${named ? "" : `${e.field}: `}${e.message}`;
 }
 
 /** Parses "I/N". */
@@ -183,6 +185,24 @@ export function slowRunLines(s: CampaignSummary): string[] {
   return lines;
 }
 
+/**
+ * The summary's note on a service `--lint-warn` let run: what the lint found, and that a replay
+ * line may not replay its run where a finding can cause that (a dropped generator call cannot).
+ *
+ * @example
+ * ```ts
+ * import { lintNote } from "./fuzz.ts";
+ * const note = lintNote({ service: "svc.ts", summary: "1 host timer", breaksReplay: true });
+ * console.assert(note.endsWith("a replay line below may not replay its run"));
+ * ```
+ */
+export function lintNote(
+  lint: { readonly service: string; readonly summary: string; readonly breaksReplay: boolean },
+): string {
+  return `note: --lint-warn ran ${lint.service} with ${lint.summary} (determinism lint, listed ` +
+    `at the start)${lint.breaksReplay ? ": a replay line below may not replay its run" : ""}`;
+}
+
 /** The summary as plain text lines. */
 export function summaryText(
   s: CampaignSummary,
@@ -192,9 +212,14 @@ export function summaryText(
     knownFiles?: ReadonlyMap<string, string>;
     /**
      * The determinism lint's findings on the service that `--lint-warn` let run: every
-     * replay line is then said to be one that may not replay.
+     * replay line is then said to be one that may not replay (when a finding can break a
+     * replay; a dropped generator call cannot).
      */
-    lintWarnings?: { readonly service: string; readonly count: number } | null;
+    lintWarnings?: {
+      readonly service: string;
+      readonly summary: string;
+      readonly breaksReplay: boolean;
+    } | null;
   } = {},
 ): string {
   const lines = [
@@ -216,12 +241,7 @@ export function summaryText(
     ...slowRunLines(s),
   ];
   const lint = extra.lintWarnings ?? null;
-  if (lint !== null && s.occurrences.length > 0) {
-    lines.push(
-      `note: --lint-warn ran ${lint.service} with ${lint.count} nondeterministic use(s) (listed ` +
-        "at the start): a replay line below may not replay its run",
-    );
-  }
+  if (lint !== null && s.occurrences.length > 0) lines.push(lintNote(lint));
   if (s.occurrences.length > 0) {
     lines.push("failing runs by signature:");
     const found = new Set(s.findings.map((f) => f.signature));
@@ -453,7 +473,7 @@ async function campaign(
   // Fail fast, in one line, before workers start; cases name each module relative to the corpus,
   // with its content hash.
   const modules: { service?: ModuleRef; kernel?: ModuleRef } = {};
-  let lintWarnings = 0;
+  let lintWarnings: LintWarnings | null = null;
   try {
     // Outside the project tree: refused before the module is read, linted or run (as sim does).
     if (servicePath !== null) await insideProject(servicePath, "--service");
@@ -541,7 +561,9 @@ async function campaign(
       summaryText(summary, {
         mutant,
         knownFiles,
-        lintWarnings: lintWarnings > 0 ? { service: servicePath ?? "", count: lintWarnings } : null,
+        lintWarnings: lintWarnings !== null && lintWarnings.count > 0
+          ? { service: servicePath ?? "", ...lintWarnings }
+          : null,
       }),
     );
   }

@@ -129,15 +129,55 @@ Deno.test("a hang a campaign found under --run-timeout 1 records it, and repro r
     const file = /^ {4}replay: deno task repro (\S+)$/m.exec(f.out)?.[1] ?? "";
     const c = JSON.parse(await Deno.readTextFile(file));
     assert.equal(c.expected, "service-hang");
-    assert.deepEqual(c.limits, { maxSteps: c.input.maxSteps, runTimeout: 1, memoryMb: 512 });
-    const r = await deno(["run", "-A", "cli/repro.ts", file, "--confirm-timeout", "2"]);
+    // The confirmation limit too (userS23: the campaign confirmed at --confirm-timeout 4, its
+    // case's replay line at the default 10 x the run limit, 20 s).
+    assert.deepEqual(c.limits, {
+      maxSteps: c.input.maxSteps,
+      runTimeout: 1,
+      memoryMb: 512,
+      confirmTimeout: 2,
+    });
+    // The replay line as printed: no flag to remember.
+    const r = await runLine(`deno task repro ${file}`);
     assert.equal(r.code, 0, r.out + r.err);
-    assert.match(r.out, /^limits: max-steps \d+, run-timeout 1s, memory 512 MiB \(as the case/m);
+    assert.match(
+      r.out,
+      /^limits: max-steps \d+, run-timeout 1s, memory 512 MiB, confirm-timeout 2s \(as the case/m,
+    );
+    assert.match(r.err, /running it again with the --confirm-timeout 2s limit/);
     assert.match(
       r.out,
       /^verdict: service-hang: no yield \(t\d+ at step \d+ never yielded: .* --run-timeout 1s, nor when run again within --confirm-timeout 2s\)$/m,
     );
     assert.match(r.out, /^expected: service-hang: reproduced$/m);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("repro confirms under the case's recorded confirmation limit; an older case without one under 10 x its run limit", async () => {
+  const { caseLimits } = await import("./repro.ts");
+  const old = "corpus/invariant-writeback-served-w3-bug-lost-wakeup-d904b3ba.json";
+  const c = JSON.parse(await Deno.readTextFile(old));
+  assert.equal(c.limits.confirmTimeout, undefined, "a case written before it was recorded");
+  const defaults = { runTimeout: 5, memoryMb: 512, confirmTimeout: 50 };
+  const dir = await Deno.makeTempDir({ prefix: "pagersim-confirm-" });
+  try {
+    // The old case replays as before: its run limit, and 10 x it to confirm.
+    const before = await caseLimits([old], defaults);
+    assert.deepEqual(before, { ...defaults, confirmTimeout: 10 * c.limits.runTimeout });
+    const file = `${dir}/recorded.json`;
+    await Deno.writeTextFile(
+      file,
+      JSON.stringify({ ...c, limits: { ...c.limits, runTimeout: 2, confirmTimeout: 4 } }),
+    );
+    assert.equal((await caseLimits([file], defaults)).confirmTimeout, 4);
+    // A flag given still wins.
+    const flagged = await caseLimits([file, "--confirm-timeout", "7"], {
+      ...defaults,
+      confirmTimeout: 7,
+    });
+    assert.equal(flagged.confirmTimeout, 7);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -28,6 +28,7 @@ import { assertInContract } from "../scenario/contract.ts";
 import { bug, BUG_IDS, NAMED_SERVICES } from "../zoo/registry.ts";
 import { failingStep, printOutcome, printTrace, type TraceForm } from "./_output.ts";
 import {
+  confirmLimit,
   guardLimits,
   guardStopAt,
   guardWatch,
@@ -324,7 +325,7 @@ async function replayFile(file: string, values: Values, checkerFlag?: string): P
   const input = c.kind === "scenario" ? capSteps(stepped as Scenario) : stepped;
   const applied = guardLimits() ?? campaignLimits(values, false);
   const limits = `max-steps ${kind.stepLimit(stepped)}, run-timeout ${applied.runTimeout}s, ` +
-    `memory ${applied.memoryMb} MiB (${
+    `memory ${applied.memoryMb} MiB, confirm-timeout ${confirmLimit(applied)}s (${
       c.limits === undefined
         ? "the case records none: the defaults, or the flags"
         : "as the case records them, unless a flag overrides one"
@@ -479,10 +480,18 @@ function capSteps(s: Scenario, stopAt: StuckAt | null = guardStopAt()): Scenario
 
 /**
  * The guard's limits for a replay: a flag given wins; else, for a case file, the limits its run
- * had (`limits` in the case); else the defaults (`fromFlags`). An unreadable case is left to the
- * command, which reports it.
+ * had (`limits` in the case: its confirmation limit too, where recorded); else the defaults
+ * (`fromFlags`). An unreadable case is left to the command, which reports it.
+ *
+ * @example
+ * ```ts
+ * import { caseLimits } from "./repro.ts";
+ * const defaults = { runTimeout: 5, memoryMb: 512, confirmTimeout: 50 };
+ * const l = await caseLimits(["corpus/fxfs-no-page-in-barrier.json"], defaults);
+ * console.assert(l.confirmTimeout === 50); // an old case records no limits
+ * ```
  */
-async function caseLimits(
+export async function caseLimits(
   args: readonly string[],
   fromFlags: { runTimeout: number; memoryMb: number; confirmTimeout: number },
 ): Promise<{ runTimeout: number; memoryMb: number; confirmTimeout: number }> {
@@ -495,10 +504,10 @@ async function caseLimits(
   return {
     runTimeout,
     memoryMb: given("memory") ? fromFlags.memoryMb : recorded.memoryMb,
-    // A case records no confirmation limit: the flag, else the default for its run limit.
+    // A case written before confirmation limits were recorded: the default for its run limit.
     confirmTimeout: given("confirm-timeout")
       ? fromFlags.confirmTimeout
-      : CONFIRM_FACTOR * runTimeout,
+      : recorded.confirmTimeout ?? CONFIRM_FACTOR * runTimeout,
   };
 }
 

@@ -633,7 +633,12 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
     ...(options.modules?.kernel ? { kernel: options.modules.kernel } : {}),
     ...(options.modules?.service ? { service: options.modules.service } : {}),
     ...(contract !== undefined ? { contract } : {}),
-    limits: { runTimeout: runLimitMs / 1000, memoryMb },
+    // The confirmation limit too: `deno task repro FILE` confirms a hang as the campaign did.
+    limits: {
+      runTimeout: runLimitMs / 1000,
+      memoryMb,
+      confirmTimeout: Math.max(runLimitMs, confirmMs) / 1000,
+    },
   };
   /** The case of a run the watchdog stopped (and, for the run limit, its confirmation too). */
   const stoppedCase = (

@@ -35,6 +35,13 @@ export interface Category {
   readonly what: string;
   /** The sanctioned alternative. */
   readonly instead: string;
+  /** How a count of findings names them: one, and more than one (`2 host timers`). */
+  readonly counted: readonly [one: string, many: string];
+  /**
+   * Whether a run that uses it may not replay (the host decides part of it). Not so for a
+   * dropped generator call: a bug in the service (its body never runs), but the same every run.
+   */
+  readonly breaksReplay: boolean;
 }
 
 /** Every category a finding can have. */
@@ -42,56 +49,82 @@ export const CATEGORIES: Readonly<Record<string, Category>> = {
   random: {
     what: "host randomness",
     instead: "draw from the run's seeded decision source: sys.random(n)",
+    counted: ["use of host randomness", "uses of host randomness"],
+    breaksReplay: true,
   },
   clock: {
     what: "wall-clock time",
     instead: "use virtual ticks: sys.now, and portWait deadlines in ticks",
+    counted: ["wall-clock read", "wall-clock reads"],
+    breaksReplay: true,
   },
   timer: {
     what: "a host timer",
     instead: "wait in virtual ticks: sys.portWait with a deadline",
+    counted: ["host timer", "host timers"],
+    breaksReplay: true,
   },
   scheduling: {
     what: "host scheduling",
     instead: "let the simulated scheduler order work: yield* a sys call",
+    counted: ["host scheduling call", "host scheduling calls"],
+    breaksReplay: true,
   },
   host: {
     what: "a host query",
     instead: "take configuration from the scenario or the ServiceContext",
+    counted: ["host query", "host queries"],
+    breaksReplay: true,
   },
   io: {
     what: "host I/O",
     instead: "keep a service's data in its backing store (ServiceContext)",
+    counted: ["host I/O call", "host I/O calls"],
+    breaksReplay: true,
   },
   worker: {
     what: "host threads",
     instead: "run concurrency as simulated threads of the scenario",
+    counted: ["host thread", "host threads"],
+    breaksReplay: true,
   },
   iteration: {
     what: "host-dependent iteration order",
     instead: "iterate a Map or array you built, in an order you chose",
+    counted: ["host-ordered iteration", "host-ordered iterations"],
+    breaksReplay: true,
   },
   locale: {
     what: "the host's locale and time zone",
     instead: "format with locale-free code (String, toFixed, a fixed comparator)",
+    counted: ["locale-dependent call", "locale-dependent calls"],
+    breaksReplay: true,
   },
   gc: {
     what: "garbage-collector timing",
     instead: "keep strong references and release them explicitly",
+    counted: ["dependence on GC timing", "dependences on GC timing"],
+    breaksReplay: true,
   },
   dynamic: {
     what: "code the lint cannot see",
     instead: "call the code directly",
+    counted: ["use of dynamic code", "uses of dynamic code"],
+    breaksReplay: true,
   },
   droppedGenerator: {
     what: "a generator called and dropped (its body never runs)",
     instead: "yield* it: a sys call, Mutex/CondVar method or helper that is a generator does " +
       "nothing until it is iterated",
+    counted: ["dropped generator call", "dropped generator calls"],
+    breaksReplay: false,
   },
   moduleState: {
     what: "module-level mutable state",
     instead: "keep per-run state inside the service function; module state survives between " +
       "runs in a worker (a failing run then does not reproduce alone)",
+    counted: ["module-level mutable variable", "module-level mutable variables"],
+    breaksReplay: true,
   },
 };
 
@@ -237,6 +270,31 @@ export function formatFinding(f: Finding, level: "error" | "warning" = "error"):
   const c = CATEGORIES[f.category];
   const via = f.via !== null ? ` (via ${f.via})` : "";
   return `${f.file}:${f.line}:${f.column}: ${level}: ${f.name}${via}: ${c.what}; instead ${c.instead}`;
+}
+
+/**
+ * What `findings` are, counted by kind in the order each kind first appears: the one-line
+ * summary the commands print below the findings, e.g. `1 dropped generator call` or
+ * `2 host timers, 1 module-level mutable variable`.
+ *
+ * @example
+ * ```ts
+ * import { summarizeFindings } from "./determinism_lint.ts";
+ * const at = { file: "svc.ts", line: 1, column: 1, name: "x", via: null };
+ * console.assert(summarizeFindings([{ ...at, category: "droppedGenerator" }]) ===
+ *   "1 dropped generator call");
+ * console.assert(summarizeFindings([
+ *   { ...at, category: "timer" }, { ...at, category: "moduleState" }, { ...at, category: "timer" },
+ * ]) === "2 host timers, 1 module-level mutable variable");
+ * ```
+ */
+export function summarizeFindings(findings: readonly Pick<Finding, "category">[]): string {
+  const counts = new Map<string, number>();
+  for (const f of findings) counts.set(f.category, (counts.get(f.category) ?? 0) + 1);
+  return [...counts].map(([category, n]) => {
+    const [one, many] = CATEGORIES[category].counted;
+    return `${n} ${n === 1 ? one : many}`;
+  }).join(", ");
 }
 
 let tsPromise: Promise<Ts> | null = null;

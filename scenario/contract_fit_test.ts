@@ -84,3 +84,23 @@ Deno.test("deno task sim --service with a contract and no scenario runs the fitt
   );
   assert.match(text, /^verdict: pass/m);
 });
+
+Deno.test("sim's scenario line describes the fitted default, not the default it was fitted from (userS23)", async () => {
+  const service = "case/testdata/userS23/tinyfs_nosuspend.ts"; // its contract has no suspend
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-read", "--allow-run=deno", "cli/sim.ts", "--service", service],
+    stdout: "piped",
+    stderr: "piped",
+    env: { NO_COLOR: "1" },
+  }).output();
+  const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
+  assert.equal(out.code, 0, text);
+  assert.match(
+    text,
+    /^note: the default scenario, fitted to the service's contract: event suspend\(reader\) dropped$/m,
+  );
+  assert.equal(
+    /^scenario: .*$/m.exec(text)?.[0],
+    `scenario: default: two VMOs, readers, a writer, a mapping; every pager served by ${service}`,
+  );
+});

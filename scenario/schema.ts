@@ -1025,9 +1025,13 @@ function suggestion(input: unknown, i: SchemaIssue): string | null {
   const typed = valueAt(input, i.path);
   if (i.code === "unrecognized_keys") {
     const known = keysAt(input, i.path);
+    // A field the object has already is the last one its typo is of (`"page": 0, "pagse": 1`
+    // is "pages", though "page" is as near): the others first.
+    const given = isRecord(typed) ? typed : {};
+    const absent = known.filter((k) => !Object.hasOwn(given, k));
     const keys = i.keys ?? [];
     const hints = keys.flatMap((k) => {
-      const near = nearest(k, known);
+      const near = nearest(k, absent) ?? nearest(k, known);
       if (near === null) return [];
       return [keys.length === 1 ? `did you mean "${near}"?` : `"${k}": did you mean "${near}"?`];
     });

@@ -340,3 +340,29 @@ Deno.test("a misspelled value or key gets a did-you-mean (issue hC: only flags h
   const far = problems({ ...base(), events: [{ do: "frobnicate", target: "a" }] });
   assert.ok(far.length > 0 && far.every((p) => !p.includes("did you mean")), far.join("\n"));
 });
+
+Deno.test("a misspelled key is suggested the field the object lacks, not one it has (userS23)", async () => {
+  // "pagse" is one edit from "page" (a deletion) and from "pages" (a swap); the op has "page".
+  const typo = JSON.parse(await Deno.readTextFile("case/testdata/userS23/bad/typo2.json"));
+  const got = problems(typo);
+  assert.ok(
+    got.includes('threads.0.ops.0: Unrecognized key: "pagse"; did you mean "pages"?'),
+    got.join("\n"),
+  );
+  // Without "page" given, either is as near: the first of the schema's order, as before.
+  const op = { op: "read", vmo: "file", pagse: 1 };
+  const bare = problems({ ...typo, threads: [{ name: "r", ops: [op] }] });
+  assert.ok(
+    bare.some((p) => p.endsWith('Unrecognized key: "pagse"; did you mean "page"?')),
+    bare.join("\n"),
+  );
+  // A field given is still suggested when it is the only near one.
+  const dup = problems({
+    ...typo,
+    threads: [{ name: "r", ops: [{ op: "read", vmo: "file", page: 0, pgae: 1 }] }],
+  });
+  assert.ok(
+    dup.some((p) => p.endsWith('Unrecognized key: "pgae"; did you mean "page"?')),
+    dup.join("\n"),
+  );
+});
