@@ -1,7 +1,8 @@
 /**
  * The wait-for graph of a hung run: each parked thread, what it waits on, and
  * the threads that hold it (a futex's owner, as `zx_futex_wait` was told by a
- * `Mutex`); and its cycles, which hang reports name (`t2 "a" waits on futex
+ * `Mutex`, or when a wake left the futex without one, the `Mutex`'s holder by
+ * its word, `... held by t3`: `World.waitOf`); and its cycles, which hang reports name (`t2 "a" waits on futex
  * 0x40000004 (mutex b) owned by t3 -> t3 "b" waits on futex 0x40000000 (mutex
  * a) owned by t2`), so a lock-order inversion between service threads is
  * reported as such, not only as a client that never got its page.
@@ -32,8 +33,8 @@ export function waitForGraph(world: World): WaitNode[] {
   const out: WaitNode[] = [];
   for (const t of world.threads) {
     if (t.end.kind !== "running" || t.pending?.kind !== "block") continue;
-    const w = t.pending.wait;
-    out.push({ tid: t.tid, name: t.name, on: w.describe(), holders: w.holders?.() ?? [] });
+    const { on, holders } = world.waitOf(t.tid, t.pending.wait);
+    out.push({ tid: t.tid, name: t.name, on, holders });
   }
   return out;
 }
