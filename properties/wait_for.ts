@@ -302,6 +302,8 @@ export class PacketHolders {
   readonly #resolved = new Set<number>();
   /** Per request, the service thread that last took its packet (kept past port waits). */
   readonly #takers = new Map<number, number>();
+  /** Per request taken, its packet's command (`ZX_PAGER_VMO_READ`, `ZX_PAGER_VMO_DIRTY`). */
+  readonly #commands = new Map<number, number>();
   /** Per futex address, the threads that ever waited on it (a queue's workers, for a hand-off). */
   readonly #futexWaiters = new Map<number, Set<number>>();
 
@@ -331,6 +333,7 @@ export class PacketHolders {
         const request = requestKey(e.vmo, this.#inPort[at].id);
         taken.push(request);
         this.#takers.set(request, e.tid);
+        this.#commands.set(request, p.command);
         this.#inPort.splice(at, 1);
         return;
       }
@@ -375,6 +378,11 @@ export class PacketHolders {
   /** The thread that last took the packet of request `id` of VMO `vmo`, if one did. */
   takerOf(vmo: number, id: number): number | undefined {
     return this.#takers.get(requestKey(vmo, id));
+  }
+
+  /** The command of the packet of request `id` of VMO `vmo` a service thread took, if one did. */
+  commandOf(vmo: number, id: number): number | undefined {
+    return this.#commands.get(requestKey(vmo, id));
   }
 
   /**
