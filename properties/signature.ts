@@ -19,7 +19,8 @@
  *   condition variable a request's packet was handed off through: a receiver
  *   thread queued it for a worker and signalled, and no worker was woken for
  *   it: no service thread can run): `lost-wakeup:` and the condition
- *   variable, whichever check caught it
+ *   variable, whichever check caught it (writeback-served W3 names them for
+ *   a writeback packet, properties/writeback_served.ts)
  *   (a hang, a READ never answered, a request left at quiescence: one stuck
  *   thread seen three ways). Not told apart (properties/wait_for.ts
  *   `PacketHolders`, which cannot see the service's queue): a worker that
