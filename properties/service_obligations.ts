@@ -23,6 +23,7 @@ import {
   ZX_PAGER_OP_DIRTY,
   ZX_PAGER_OP_FAIL,
   ZX_PAGER_VMO_COMPLETE,
+  ZX_PAGER_VMO_DIRTY,
   ZX_PAGER_VMO_READ,
 } from "../kernel/constants.ts";
 import { present } from "../kernel/assert.ts";
@@ -50,9 +51,57 @@ export class AnswersEveryRead extends StepMonitor {
   readonly #failed: { vmo: number; start: number; end: number }[] = [];
   readonly #detached = new Set<number>();
   readonly #holders = new PacketHolders();
+  /** The requests the overtime timeout cancelled at step `step` (their waiters time out then). */
+  #overtime: { step: number; requests: { vmo: number; id: number }[] } = { step: -1, requests: [] };
 
   protected override immediate(e: KernelEvent): void {
     this.#holders.hear(e);
+  }
+
+  /**
+   * Where the request that timed out at this step stands: `; t1 "fs.svc" took its READ (t1 now
+   * waits on ...)`, or for a taker back on its port that woke a futex after taking it (a receiver
+   * that queued it for a worker), `... and queued it through futex ... (t1 now waits on port
+   * 1004): its waiters: t2 "w" (now ...)`; "" when no service thread took it. `named` gets the
+   * threads named, so the parked list that follows leaves them out.
+   */
+  #standing(world: World, named: Set<number>): string {
+    if (this.#overtime.step !== world.step) return "";
+    for (const { vmo, id } of this.#overtime.requests) {
+      const taker = this.#holders.takerOf(vmo, id);
+      if (taker === undefined) continue;
+      const label = (tid: number) => {
+        const x = world.threads[tid - 1];
+        return x === undefined ? `t${tid}` : threadLabel(tid, x.name);
+      };
+      const command = this.#holders.commandOf(vmo, id);
+      const what = command === ZX_PAGER_VMO_READ
+        ? "READ"
+        : command === ZX_PAGER_VMO_DIRTY
+        ? "DIRTY request"
+        : "request";
+      const state = threadState(world, taker);
+      const handoff = state.startsWith("waits on port")
+        ? this.#holders.handoff(vmo, id)
+        : undefined;
+      const handed = handoff !== undefined && handoff.by === taker ? handoff : undefined;
+      named.add(taker);
+      for (const x of handed?.to ?? []) named.add(x);
+      return `; ${label(taker)} took its ${what}` +
+        (handed === undefined
+          ? ` (t${taker} now ${state})`
+          : ` and queued it through ${
+            world.kernel.futexes.describe(handed.futex)
+          } (t${taker} now ` +
+            `${state})${
+              handed.to.length === 0
+                ? " (no thread waited on that futex)"
+                : `: its waiters: ${
+                  handed.to.map((x) => `${label(x)} (now ${threadState(world, x)})`).join(", ")
+                }`
+            }`);
+    }
+    return "";
   }
 
   protected override onStepEvent(e: KernelEvent, call: Call | undefined, world: World): void {
@@ -66,6 +115,10 @@ export class AnswersEveryRead extends StepMonitor {
     // A supplied page is answered, even if eviction later makes it absent again.
     if (e.k === "supply" && e.inserted) this.#taken.get(e.vmo)?.delete(e.page);
     if (e.k === "detach") this.#detached.add(e.vmo);
+    if (e.k === "resolve" && e.status === ZX_ERR_TIMED_OUT) {
+      if (this.#overtime.step !== world.step) this.#overtime = { step: world.step, requests: [] };
+      this.#overtime.requests.push({ vmo: e.vmo, id: e.id });
+    }
     if (e.k !== "ret" || call?.name !== e.name) return;
     // A deadline of the thread's own (a sleep: the harness's re-open waits a tick at a time) is
     // no pager wait.
@@ -79,10 +132,12 @@ export class AnswersEveryRead extends StepMonitor {
         // Service threads deadlocked on each other, or one parked on a condition variable with a
         // packet in hand, are why no answer came: name them.
         const why = whyUnanswered(world, this.#holders);
-        const parked = parkedBesides(world, this.#holders);
+        const named = new Set<number>();
+        const standing = this.#standing(world, named);
+        const parked = parkedBesides(world, this.#holders, named);
         this.fail(
           "P1",
-          `t${e.tid} ${e.name} timed out waiting for the pager` +
+          `t${e.tid} ${e.name} timed out waiting for the pager${standing}` +
             (parked.length === 0 ? "" : `; parked: ${parked.join("; ")}`) +
             why,
         );

@@ -19,7 +19,8 @@
  *   condition variable a request's packet was handed off through: a receiver
  *   thread queued it for a worker and signalled, and no worker was woken for
  *   it: no service thread can run): `lost-wakeup:` and the condition
- *   variable, whichever check caught it
+ *   variable, whichever check caught it (writeback-served W3 names them for
+ *   a writeback packet, properties/writeback_served.ts)
  *   (a hang, a READ never answered, a request left at quiescence: one stuck
  *   thread seen three ways). Not told apart (properties/wait_for.ts
  *   `PacketHolders`, which cannot see the service's queue): a worker that
@@ -102,7 +103,7 @@ function rule(message: string): string {
  */
 function cycleShape(cycle: string): string {
   const waits = cycle.split(" -> ").flatMap((segment) => {
-    const m = /^t\d+ .*? waits on (.*?)(?: owned by t\d+)?$/.exec(segment);
+    const m = /^t\d+ .*? waits on (.*?)(?: (?:owned|held) by t\d+)?$/.exec(segment);
     if (m === null) return [];
     // A page request held by the service thread that took its packet: its kind, not its numbers.
     const page = /^vmo \d+: (READ|DIRTY) request #\d+/.exec(m[1]);
@@ -136,7 +137,8 @@ function lostWakeup(message: string): string | null {
 
 /**
  * A cycle among a hang's blocked threads, each waiting on what another holds
- * (a futex wait names its owner: `... owned by t3`), in the words of
+ * (a futex wait names its owner, `... owned by t3`, or a `Mutex` its holder by
+ * its word, `... held by t3`), in the words of
  * properties/wait_for.ts; or null.
  */
 function hangCycle(blocked: readonly BlockedThread[]): string | null {
@@ -146,7 +148,7 @@ function hangCycle(blocked: readonly BlockedThread[]): string | null {
     let at: BlockedThread | undefined = first;
     while (at !== undefined && !path.includes(at)) {
       path.push(at);
-      const owner = /owned by t(\d+)$/.exec(at.on);
+      const owner = /(?:owned|held) by t(\d+)$/.exec(at.on);
       at = owner === null ? undefined : byTid.get(Number(owner[1]));
     }
     if (at === undefined) continue;

@@ -1,7 +1,8 @@
 /**
  * The wait-for graph of a hung run: each parked thread, what it waits on, and
  * the threads that hold it (a futex's owner, as `zx_futex_wait` was told by a
- * `Mutex`); and its cycles, which hang reports name (`t2 "a" waits on futex
+ * `Mutex`, or when a wake left the futex without one, the `Mutex`'s holder by
+ * its word, `... held by t3`: `World.waitOf`); and its cycles, which hang reports name (`t2 "a" waits on futex
  * 0x40000004 (mutex b) owned by t3 -> t3 "b" waits on futex 0x40000000 (mutex
  * a) owned by t2`), so a lock-order inversion between service threads is
  * reported as such, not only as a client that never got its page.
@@ -32,8 +33,8 @@ export function waitForGraph(world: World): WaitNode[] {
   const out: WaitNode[] = [];
   for (const t of world.threads) {
     if (t.end.kind !== "running" || t.pending?.kind !== "block") continue;
-    const w = t.pending.wait;
-    out.push({ tid: t.tid, name: t.name, on: w.describe(), holders: w.holders?.() ?? [] });
+    const { on, holders } = world.waitOf(t.tid, t.pending.wait);
+    out.push({ tid: t.tid, name: t.name, on, holders });
   }
   return out;
 }
@@ -301,6 +302,8 @@ export class PacketHolders {
   readonly #resolved = new Set<number>();
   /** Per request, the service thread that last took its packet (kept past port waits). */
   readonly #takers = new Map<number, number>();
+  /** Per request taken, its packet's command (`ZX_PAGER_VMO_READ`, `ZX_PAGER_VMO_DIRTY`). */
+  readonly #commands = new Map<number, number>();
   /** Per futex address, the threads that ever waited on it (a queue's workers, for a hand-off). */
   readonly #futexWaiters = new Map<number, Set<number>>();
 
@@ -330,6 +333,7 @@ export class PacketHolders {
         const request = requestKey(e.vmo, this.#inPort[at].id);
         taken.push(request);
         this.#takers.set(request, e.tid);
+        this.#commands.set(request, p.command);
         this.#inPort.splice(at, 1);
         return;
       }
@@ -362,10 +366,7 @@ export class PacketHolders {
    * null when none is.
    */
   parked(world: World): string | null {
-    const out = this.#parked(world).map(({ node: n, by }) =>
-      `${threadLabel(n.tid, n.name)} waits on ${n.on}` +
-      (by === undefined ? "" : `, handed a packet by ${this.#label(world, by)}`)
-    );
+    const out = this.#parked(world).map(({ node: n, by }) => parkedText(world, n, by));
     return out.length === 0 ? null : out.join(" & ");
   }
 
@@ -377,6 +378,11 @@ export class PacketHolders {
   /** The thread that last took the packet of request `id` of VMO `vmo`, if one did. */
   takerOf(vmo: number, id: number): number | undefined {
     return this.#takers.get(requestKey(vmo, id));
+  }
+
+  /** The command of the packet of request `id` of VMO `vmo` a service thread took, if one did. */
+  commandOf(vmo: number, id: number): number | undefined {
+    return this.#commands.get(requestKey(vmo, id));
   }
 
   /**
@@ -415,35 +421,75 @@ export class PacketHolders {
     return false;
   }
 
-  #label(world: World, tid: number): string {
-    const t = world.threads[tid - 1];
-    return t === undefined ? `t${tid}` : threadLabel(tid, t.name);
-  }
-
   #parked(world: World): { node: WaitNode; by?: number }[] {
     const out: { node: WaitNode; by?: number }[] = [];
-    // A service thread that can still run may yet take a handed packet from the queue (a slow
-    // service, not a lost wake-up): hand-offs count only once none can.
-    const now = world.kernel.now;
-    const idle = world.threads.every((t) =>
-      t.role !== "service" || t.end.kind !== "running" || t.k.suspended || t.pending === null ||
-      (t.pending.kind === "block" && !t.pending.wait.ready(now))
-    );
+    const idle = servicesIdle(world);
     for (const n of waitForGraph(world)) {
-      if (world.threads[n.tid - 1]?.role !== "service" || n.holders.length !== 0) continue;
-      const futex = /^futex 0x([0-9a-f]+) \(condvar [^()]*\)$/.exec(n.on);
+      const futex = condvarWait(world, n);
       if (futex === null) continue;
       if (this.#holding.has(n.tid) || this.#holdsUnanswered(n.tid)) {
         out.push({ node: n });
         continue;
       }
       if (!idle) continue;
-      const handed = this.#handed.get(parseInt(futex[1], 16)) ?? new Map<number, number>();
+      const handed = this.#handed.get(futex) ?? new Map<number, number>();
       const by = [...handed].find(([request]) => !this.#resolved.has(request))?.[1];
       if (by !== undefined) out.push({ node: n, by });
     }
     return out;
   }
+}
+
+/**
+ * Whether no service thread can run (each ended, suspended, or parked on a wait not ready): a
+ * service thread that can still run may yet take a handed packet from the queue (a slow service,
+ * not a lost wake-up), so hand-offs count only once none can.
+ */
+function servicesIdle(world: World): boolean {
+  const now = world.kernel.now;
+  return world.threads.every((t) =>
+    t.role !== "service" || t.end.kind !== "running" || t.k.suspended || t.pending === null ||
+    (t.pending.kind === "block" && !t.pending.wait.ready(now))
+  );
+}
+
+/** The futex word of a service thread's wait on a `CondVar` (which nothing owns), or null. */
+function condvarWait(world: World, n: WaitNode): number | null {
+  if (world.threads[n.tid - 1]?.role !== "service" || n.holders.length !== 0) return null;
+  const futex = /^futex 0x([0-9a-f]+) \(condvar [^()]*\)$/.exec(n.on);
+  return futex === null ? null : parseInt(futex[1], 16);
+}
+
+/** `t2 "w" waits on futex 0x40000004 (condvar c)`, and `, handed a packet by t1 "r"` if `by`. */
+function parkedText(world: World, n: WaitNode, by?: number): string {
+  const t = by === undefined ? undefined : world.threads[by - 1];
+  const from = by === undefined ? "" : t === undefined ? `t${by}` : threadLabel(by, t.name);
+  return `${threadLabel(n.tid, n.name)} waits on ${n.on}` +
+    (by === undefined ? "" : `, handed a packet by ${from}`);
+}
+
+/**
+ * {@linkcode PacketHolders.parked} for a packet a check follows itself (writeback-served W3:
+ * the writeback request is a user packet, which `PacketHolders` does not follow): `holder`, the
+ * service thread still holding it, if parked on a condition variable; and, once no service thread
+ * can run, the service threads parked on a condition variable in `handed` (the futexes `by`
+ * woke while holding it), joined by ` & `; null when none is.
+ */
+export function parkedOnHandoff(
+  world: World,
+  holder: number | undefined,
+  by: number,
+  handed: ReadonlySet<number>,
+): string | null {
+  const idle = servicesIdle(world);
+  const out: string[] = [];
+  for (const n of waitForGraph(world)) {
+    const futex = condvarWait(world, n);
+    if (futex === null) continue;
+    if (n.tid === holder) out.push(parkedText(world, n));
+    else if (idle && handed.has(futex)) out.push(parkedText(world, n, by));
+  }
+  return out.length === 0 ? null : out.join(" & ");
 }
 
 /**

@@ -45,7 +45,13 @@
  *   nothing in flight: a writer woken through a lost wake-up, a packet ignored. Upstream the
  *   service "is expected to query these ranges with `zx_pager_query_dirty_ranges()` and write
  *   them back" (docs/reference/syscalls/pager_detach_vmo.md, pager_query_dirty_ranges.md); a
- *   user sees the write never reach the backing store.
+ *   user sees the write never reach the backing store. A W3 names why when the end shows it, as
+ *   the liveness checks do (properties/wait_for.ts `whyUnanswered`), so the failure signs as its
+ *   cause (fuzz/signature.ts), not as W3: the service threads' wait-for cycle (`; wait-for cycle:
+ *   ...`, a lock-order deadlock that stopped the writer), else the service threads parked on a
+ *   condition variable with the request in hand, or, once none can run, on one its taker woke
+ *   while holding it (`; parked holding a packet: ... handed a packet by t1 ...`: a receiver that
+ *   queued it for a worker and signalled, and no worker was woken for it).
  *
  * All react to events (the request, its dequeue, queries, BEGINs, READ dequeues, resizes, port
  * and condition-variable waits); the page scans run once per judged or dequeued request and once
@@ -69,6 +75,7 @@ import type { Port } from "../kernel/port.ts";
 import { isDirtyPage } from "../kernel/dirty.ts";
 import type { Verdict, World } from "../sim/world.ts";
 import { type Call, StepMonitor } from "./_step_monitor.ts";
+import { parkedOnHandoff, waitForCycle } from "./wait_for.ts";
 
 /** The last judged writeback request of one port. */
 interface Request {
@@ -98,6 +105,26 @@ interface Taken {
    * goes back to its port without handing the request off (no futex wake but a mutex's first).
    */
   folding: boolean;
+  /** The taker has not waited on a port since it took the request (it still holds the packet). */
+  holding: boolean;
+  /**
+   * The condition variables (futex words, no `Mutex`'s) the taker woke while holding the request:
+   * it handed the packet to their waiters (queued it for a worker and signalled).
+   */
+  readonly handed: Set<number>;
+}
+
+/**
+ * Why request `t` went unserved, in the words of the liveness checks (properties/wait_for.ts
+ * `whyUnanswered`), so it signs as its cause: the wait-for cycle of the service's threads
+ * (`; wait-for cycle: ...`), else the service threads parked on a condition variable with the
+ * request in hand or handed to them (`; parked holding a packet: ...`), else nothing.
+ */
+function whyUnserved(world: World, t: Taken): string {
+  const cycle = waitForCycle(world);
+  if (cycle !== null) return `; wait-for cycle: ${cycle}`;
+  const parked = parkedOnHandoff(world, t.holding ? t.tid : undefined, t.tid, t.handed);
+  return parked === null ? "" : `; parked holding a packet: ${parked}`;
 }
 
 /** A root pager VMO that still delivers requests: alive, attached, a handle open, its port alive. */
@@ -168,6 +195,7 @@ export class WritebackServed extends StepMonitor {
       // Judged as the packet is queued: its wake of a parked service thread comes before the ret.
       if (e.name === "zx_port_queue") this.#queued(e.args, world);
       const deciding = this.#deciding.get(e.tid);
+      if (e.name === "zx_futex_wake" || e.name === "zx_futex_requeue") this.#handOff(e, world);
       if ((e.name === "zx_futex_wake" || e.name === "zx_futex_requeue") && deciding !== undefined) {
         // A wake of a condition variable (anything but a mutex) hands the request off: judged.
         const addr = e.args[0];
@@ -186,6 +214,9 @@ export class WritebackServed extends StepMonitor {
       if (e.name === "zx_port_wait" && world.threads[e.tid - 1]?.role === "service") {
         this.#inPass.delete(e.tid);
         this.#deciding.delete(e.tid); // not handed off: folded (finish skips it)
+        for (const l of this.#taken.values()) {
+          for (const t of l) if (t.tid === e.tid) t.holding = false;
+        }
         const port = this.#port(e.args[0]);
         if (port !== undefined) {
           this.#parked.set(e.tid, port.koid);
@@ -260,6 +291,15 @@ export class WritebackServed extends StepMonitor {
         list.push([start, end]);
         return;
       }
+    }
+  }
+
+  /** Thread `e.tid` woke a condition variable: it handed the requests it holds to its waiters. */
+  #handOff(e: Extract<KernelEvent, { k: "call" }>, world: World): void {
+    const addr = e.args[0];
+    if (typeof addr !== "number" || world.kernel.futexes.describe(addr).includes("(mutex ")) return;
+    for (const l of this.#taken.values()) {
+      for (const t of l) if (t.tid === e.tid && t.holding) t.handed.add(addr);
     }
   }
 
@@ -342,7 +382,7 @@ export class WritebackServed extends StepMonitor {
     if (unlooked.size === 0) return;
     const taken = this.#taken.get(port.koid) ?? [];
     this.#taken.set(port.koid, taken);
-    const t: Taken = { step: world.step, tid, unlooked, folding };
+    const t: Taken = { step: world.step, tid, unlooked, folding, holding: true, handed: new Set() };
     taken.push(t);
     if (folding) this.#deciding.set(tid, t);
   }
@@ -419,7 +459,7 @@ export class WritebackServed extends StepMonitor {
         l.map((t) =>
           `${t.tid}:${t.folding ? "f" : ""}${
             sorted(t.unlooked).map(([v, ps]) => `${v}=${[...ps].sort((a, b) => a - b)}`).join(" ")
-          }`
+          }~${t.holding ? "h" : ""}${[...t.handed].sort((a, b) => a - b).join(" ")}`
         ).join("+")
       }`
     ).join(",");
@@ -485,7 +525,8 @@ export class WritebackServed extends StepMonitor {
           "W3",
           `t${t.tid} took a writeback request from port${port} at step ${t.step}, when vmo${v.koid} ` +
             `page ${p} was Dirty; no service thread queried its dirty ranges or began writing it ` +
-            `back after it, and it is still Dirty at the quiescent end (a writer never woken?)`,
+            `back after it, and it is still Dirty at the quiescent end (a writer never woken?)` +
+            whyUnserved(world, t),
         );
       }
     }

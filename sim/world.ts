@@ -29,7 +29,7 @@ import { KernelAssertionError } from "../kernel/assert.ts";
 import type { Status } from "../kernel/constants.ts";
 import type { KernelEvent } from "../kernel/events.ts";
 import { Kernel, type KernelOptions, type KernelYield, type Wait } from "../kernel/kernel.ts";
-import type { KThread } from "../kernel/objects.ts";
+import { KThread } from "../kernel/objects.ts";
 import type { FileLayout } from "./file_layout.ts";
 import { DecisionSource, fairStrategy, type Strategy } from "./strategy.ts";
 import { Sys, type ThreadBody } from "./sys.ts";
@@ -141,6 +141,23 @@ export interface BlockedThread {
   readonly role: Role;
   /** What it waits on. */
   readonly on: string;
+}
+
+/** A futex wait on a `Mutex`'s word (services/sync.ts labels it `mutex NAME`), no owner named. */
+const MUTEX_WAIT = /^futex 0x([0-9a-f]+) \(mutex [^()]*\)$/;
+
+/**
+ * The live thread holding the `Mutex` (services/sync.ts) whose futex word is at `addr`, by its
+ * word: the holder's thread handle, the low bit the contested flag (the encoding the library
+ * writes with `atomicCas(addr, 0, sys.self)`); null when the word is 0 (unlocked) or names no
+ * live thread (a holder that ended: properties/wait_for.ts reports that one).
+ */
+export function mutexHolder(kernel: Kernel, addr: number): KThread | null {
+  if (!kernel.futexes.valid(addr)) return null;
+  const word = kernel.futexes.load(addr) & ~1;
+  if (word === 0) return null;
+  const o = kernel.handles.entry(word)?.object;
+  return o instanceof KThread && o.alive ? o : null;
 }
 
 /** The outcome of a run. */
@@ -521,8 +538,29 @@ export class World {
         thread: t.name,
         role: t.role,
         on: (t.k.suspended ? "(suspended) " : "") +
-          (t.pending?.kind === "block" ? (t.pending.wait as Wait).describe() : "nothing"),
+          (t.pending?.kind === "block" ? this.waitOf(t.tid, t.pending.wait).on : "nothing"),
       }));
+  }
+
+  /**
+   * What thread `tid`'s `wait` is on and the threads holding it, for hang reports and the
+   * wait-for graph: the kernel's account (a futex's owner, `... owned by t3`), and for a
+   * `Mutex` of services/sync.ts whose futex the kernel names no owner of, the holder the
+   * mutex's word records (`... held by t3`). Upstream's `zx_futex_wake` leaves a futex
+   * without an owner (`OwnerAction::RELEASE`), and a woken waiter takes the lock by a
+   * compare-and-swap on the word, no syscall: the waiters left behind then wait on a thread
+   * the kernel no longer names. The word is the library's record ({@linkcode mutexHolder}), not
+   * a claim of the service's.
+   */
+  waitOf(tid: number, wait: Wait): { on: string; holders: readonly number[] } {
+    const on = wait.describe();
+    const holders = wait.holders?.() ?? [];
+    if (holders.length > 0) return { on, holders };
+    const m = MUTEX_WAIT.exec(on);
+    const held = m === null ? null : mutexHolder(this.kernel, parseInt(m[1], 16));
+    return held === null || held.tid === tid
+      ? { on, holders }
+      : { on: `${on} held by t${held.tid}`, holders: [held.tid] };
   }
 
   #workloadDone(): boolean {
