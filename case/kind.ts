@@ -30,7 +30,7 @@ export interface RunContext {
    * Told which thread's code is about to run, at which step (sim/world.ts `watch`): the guard of
    * `sim` and `repro` names a thread that never yields with it. Only watches.
    */
-  readonly watch?: (step: number, tid: number) => void;
+  readonly watch?: (step: number, tid: number, entry: number) => void;
 }
 
 /** One run of an input. */

@@ -16,6 +16,7 @@
 import { isMainThread, Worker, workerData } from "node:worker_threads";
 import { CONFIRM_FACTOR, DEFAULT_MEMORY_MB, DEFAULT_RUN_TIMEOUT } from "../fuzz/engine.ts";
 import { OUT_OF_MEMORY, SERVICE_HANG } from "../fuzz/signature.ts";
+import { ENTRY_POINTS } from "../sim/world.ts";
 
 /** Seconds a guarded command may take to load before its run starts (at least the run limit). */
 export const LOAD_LIMIT_S = 60;
@@ -26,6 +27,40 @@ export interface StuckAt {
   readonly step: number;
   /** The thread id (`t3`), as the trace names it. */
   readonly tid: number;
+  /** Whose code the thread was running: an index into `ENTRY_POINTS` (sim/world.ts). */
+  readonly entry?: number;
+}
+
+/**
+ * Whose code a stuck thread was running, in words: the service's `open` entry, its body, ...
+ * (`ENTRY_POINTS` of sim/world.ts); `module` names the service module where known.
+ *
+ * @example
+ * ```ts
+ * import { entryWords } from "./_guard.ts";
+ * console.assert(entryWords(2, "blobby.ts") === "the service's `open` entry (blobby.ts)");
+ * ```
+ */
+export function entryWords(entry: number | undefined, module?: string): string | null {
+  const of = module !== undefined ? ` (${module})` : "";
+  switch (entry === undefined ? undefined : ENTRY_POINTS[entry]) {
+    case "workload":
+      return "the harness's workload ops (no service code)";
+    case "service":
+      return `the service's body (the service function each service thread runs)${of}`;
+    case "open":
+      return `the service's \`open\` entry${of}`;
+    case "close":
+      return `the service's \`close\` entry${of}`;
+    case "writeback":
+      return `the service's writeback entry${of}`;
+    case "spawned":
+      return `a thread the service spawned${of}`;
+    case "env":
+      return "the harness's environment event";
+    default:
+      return null;
+  }
 }
 
 /** How a guarded command ended. */
@@ -49,8 +84,9 @@ export type GuardOutcome =
 interface GuardData {
   readonly url: string;
   /**
-   * Int32 [step + 1 (0: nothing ran yet), tid, loaded]: the first two written each time a
-   * thread's code is to run; `loaded` set once the command's module is imported.
+   * Int32 [step + 1 (0: nothing ran yet), tid, loaded, entry]: step, tid and entry written each
+   * time a thread's code is to run (entry again when the harness calls a service entry point on
+   * it); `loaded` set once the command's module is imported.
    */
   readonly progress?: SharedArrayBuffer;
   /** The second, guarded replay of a hang: stop before this step (`guardStopAt`). */
@@ -84,12 +120,13 @@ function guardData(): GuardData | null {
  * which thread's code is running at which step, so a run stopped at the run limit names the
  * thread that never yielded. Undefined outside the guard. It only writes a shared cell.
  */
-export function guardWatch(): ((step: number, tid: number) => void) | undefined {
+export function guardWatch(): ((step: number, tid: number, entry: number) => void) | undefined {
   const buffer = guardData()?.progress;
   if (buffer === undefined) return undefined;
   const cell = new Int32Array(buffer);
-  return (step, tid) => {
+  return (step, tid, entry) => {
     Atomics.store(cell, 1, tid);
+    Atomics.store(cell, 3, entry);
     Atomics.store(cell, 0, step + 1);
   };
 }
@@ -122,13 +159,23 @@ export function stuckLines(
   name: string | undefined,
   limits: { runTimeout: number; confirmTimeout?: number },
   reached: boolean,
+  detail: { role?: string; module?: string } = {},
 ): string[] {
-  const who = `t${at.tid}${name !== undefined ? ` "${name}"` : ""}`;
+  const who = `t${at.tid}${name !== undefined ? ` "${name}"` : ""}${
+    detail.role !== undefined ? ` (${detail.role})` : ""
+  }`;
+  const what = entryWords(at.entry, detail.module);
+  const when = at.step === 0
+    ? "at step 0, while starting (a thread runs to its first syscall when it is created, before the first step)"
+    : `at step ${at.step}`;
+  const upTo = at.step === 0
+    ? "the setup before it"
+    : `the run up to step ${at.step - 1}, just before it`;
   return [
-    `stuck: ${who} never yielded at step ${at.step}: its code ran past the ` +
-    `--run-timeout ${limits.runTimeout}s run limit, and run again past the --confirm-timeout ` +
-    `${confirmLimit({ memoryMb: 0, ...limits })}s limit, without making a syscall; the trace ` +
-    `above is the run up to step ${at.step - 1}, just before it`,
+    `stuck: ${who} never yielded ${when}${what !== null ? `, running ${what}` : ""}: its code ` +
+    `ran past the --run-timeout ${limits.runTimeout}s run limit, and run again past the ` +
+    `--confirm-timeout ${confirmLimit({ memoryMb: 0, ...limits })}s limit, without making a ` +
+    `syscall; the trace above is ${upTo}`,
     ...(reached ? [] : [
       `note: the guarded replay of the steps before it did not end at step ${at.step - 1}: ` +
       `the trace above may not be the stopped run's`,
@@ -176,7 +223,7 @@ export function runGuarded(
 ): Promise<GuardOutcome> {
   return new Promise((resolve) => {
     const rssAtStart = Math.min(Deno.memoryUsage().rss, rssBefore ?? Infinity);
-    const progress = new SharedArrayBuffer(12);
+    const progress = new SharedArrayBuffer(16);
     const cell = new Int32Array(progress);
     const data: GuardData = {
       url,
@@ -213,7 +260,9 @@ export function runGuarded(
       if (!over) return;
       const grownMiB = (Deno.memoryUsage().rss - rssAtStart) / 2 ** 20;
       const step = Atomics.load(cell, 0) - 1;
-      const at = step < 0 ? null : { step, tid: Atomics.load(cell, 1) };
+      const at = step < 0
+        ? null
+        : { step, tid: Atomics.load(cell, 1), entry: Atomics.load(cell, 3) };
       settle(
         grownMiB >= limits.memoryMb / 2
           ? { kind: "out-of-memory", timed: true }
@@ -292,11 +341,12 @@ export function stoppedLine(
   if (o.kind === "out-of-memory") {
     return `verdict: ${OUT_OF_MEMORY} (the run reached the --memory ${limits.memoryMb} MiB heap limit)`;
   }
+  const entry = o.at === null ? null : entryWords(o.at.entry);
   const where = o.at === null
     ? "before any thread ran"
     : `t${o.at.tid} at step ${o.at.step}${
       o.at.step === 0 ? " (starting, before the first step)" : ""
-    } never yielded`;
+    } never yielded${entry !== null ? `, in ${entry}` : ""}`;
   return `verdict: ${SERVICE_HANG} (${where}: the run did not finish within --run-timeout ` +
     `${limits.runTimeout}s, nor when run again within --confirm-timeout ${confirmLimit(limits)}s)`;
 }
@@ -312,6 +362,9 @@ export function commandLine(task: string, args: readonly string[]): string {
  * guarded run of the same command that stops just before that step and prints the trace up to it
  * and the stuck thread's name ({@linkcode stuckLines}); then the verdict line naming the thread
  * and step, and the replay line: the same command, verbatim, which stops the same way.
+ * `replaysStart`: the command replays a hang at step 0 or 1 too (sim stops its run just before
+ * the thread, `WorldOptions.stopBefore`, even while the thread starts; repro ends its replay by
+ * the step budget, which cannot end before step 1).
  */
 export async function reportStopped(
   url: string,
@@ -319,13 +372,16 @@ export async function reportStopped(
   o: Exclude<GuardOutcome, { kind: "done" }>,
   task: string,
   args: readonly string[],
+  replaysStart = false,
 ): Promise<void> {
-  if (o.kind === "service-hang" && o.at !== null && o.at.step >= 2) {
+  if (o.kind === "service-hang" && o.at !== null && (o.at.step >= 2 || replaysStart)) {
     // The steps before the stuck one: a slow run's, so the confirmation limit.
     const second = await runGuarded(url, limits, o.at, confirmLimit(limits));
     if (second.kind !== "done") {
       console.log(
-        `note: the guarded replay up to step ${o.at.step - 1} was stopped too (${second.kind})`,
+        `note: the guarded replay up to step ${
+          Math.max(0, o.at.step - 1)
+        } was stopped too (${second.kind})`,
       );
     }
   }

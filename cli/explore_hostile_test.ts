@@ -80,7 +80,10 @@ Deno.test("explore: a service that never yields ends the search with service-han
     assertIncludes(r.out, `replay: deno task repro ${file}`);
     // The replay command as printed (repro's own permissions) stops at the same thread and step.
     const again = await repro(file, 1);
-    assertIncludes(again.out, 'stuck: t1 "fs.svc" never yielded at step 3');
+    assertIncludes(
+      again.out,
+      'stuck: t1 "fs.svc" (service) never yielded at step 3, running the service\'s body',
+    );
     assertIncludes(again.out, "expected: service-hang: reproduced");
   } finally {
     await Deno.remove(corpus, { recursive: true });

@@ -45,10 +45,14 @@ for (const command of ["sim", "repro"]) {
     const r = await deno(["run", "-A", `cli/${command}.ts`, ...args]);
     assert.equal(r.code, 1, r.out + r.err);
     // The trial's READ of page 2 reaches the spinning service thread at step 13.
-    assert.match(r.out, /^stuck: t1 "fs\.svc" never yielded at step 13: .*up to step 12/m);
+    assert.match(
+      r.out,
+      /^stuck: t1 "fs\.svc" \(service\) never yielded at step 13, running the service's body .*: .*up to step 12/m,
+    );
     assert.match(r.out, /^#12 /m, "the trace up to the stuck step");
     assert.doesNotMatch(r.out, /^#13 /m);
-    const verdict = /^verdict: service-hang: no yield \(t1 at step 13 never yielded: .*\)$/m;
+    const verdict =
+      /^verdict: service-hang: no yield \(t1 at step 13 never yielded, in the service's body .*: .*\)$/m;
     assert.match(r.out, verdict);
     assert.match(
       r.out,
@@ -147,7 +151,7 @@ Deno.test("a hang a campaign found under --run-timeout 1 records it, and repro r
     assert.match(r.err, /running it again with the --confirm-timeout 2s limit/);
     assert.match(
       r.out,
-      /^verdict: service-hang: no yield \(t\d+ at step \d+ never yielded: .* --run-timeout 1s, nor when run again within --confirm-timeout 2s\)$/m,
+      /^verdict: service-hang: no yield \(t\d+ at step \d+ never yielded, in the service's body .*: .* --run-timeout 1s, nor when run again within --confirm-timeout 2s\)$/m,
     );
     assert.match(r.out, /^expected: service-hang: reproduced$/m);
   } finally {
@@ -181,4 +185,34 @@ Deno.test("repro confirms under the case's recorded confirmation limit; an older
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("sim: a service entry that spins while its thread starts is named: the thread, its role, the entry, the trace", async () => {
+  // userS23b's blobby with an `open` entry that never yields: the workload thread "owner" opens
+  // its file as its first op, so the entry runs while the thread starts, at step 0. The report was
+  // one verdict line naming t3 (no threads: line, no stuck: line, no trace, no entry).
+  const r = await deno([
+    "run",
+    "-A",
+    "cli/sim.ts",
+    "--scenario",
+    "case/testdata/userS23b/tiny.json",
+    "--service",
+    "case/testdata/userS23b/bad/spin_open.ts",
+    "--run-timeout",
+    "2",
+    "--confirm-timeout",
+    "2",
+  ]);
+  assert.equal(r.code, 1, r.out + r.err);
+  assert.match(r.out, /^threads: t0 setup, .*t3 "owner" \(workload\)/m);
+  assert.match(r.out, /^#0 t0 zx_pager_create/m, "the setup's trace");
+  assert.match(
+    r.out,
+    /^stuck: t3 "owner" \(workload\) never yielded at step 0, while starting .*, running the service's `open` entry \(case\/testdata\/userS23b\/bad\/spin_open\.ts\): .*the trace above is the setup before it$/m,
+  );
+  assert.match(
+    r.out,
+    /^verdict: service-hang: no yield \(t3 at step 0 .* in the service's `open` entry: /m,
+  );
 });

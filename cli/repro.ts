@@ -224,8 +224,11 @@ export async function main(): Promise<number> {
   const stopAt = guardStopAt();
   if (stopAt !== null) {
     const reached = r.run.steps === stopAt.step - 1; // a step-budget stop, or the tail's
-    const name = r.run.threads?.find((t) => t.tid === stopAt.tid)?.name;
-    for (const line of stuckLines(stopAt, name, limits, reached)) console.log(line);
+    const thread = r.run.threads?.find((t) => t.tid === stopAt.tid);
+    const detail = { role: thread?.role, module: values.service as string | undefined };
+    for (const line of stuckLines(stopAt, thread?.name, limits, reached, detail)) {
+      console.log(line);
+    }
     console.log(`steps: ${r.run.steps}  decisions: ${r.run.decisions.length}`);
     console.log(`decision-list (up to step ${r.run.steps}): ${r.run.decisions.join(",")}`);
     return 1;

@@ -17,6 +17,7 @@ import {
 } from "./_quality_hooks.ts";
 import { DEFAULT_SCENARIO } from "../scenario/default.ts";
 import { runScenario, type StrategyName } from "../scenario/interpreter.ts";
+import { type RunResult, StoppedBefore } from "../sim/world.ts";
 import { parseScenario, type Scenario, ScenarioError } from "../scenario/schema.ts";
 import { printOutcome, printTrace, type TraceForm } from "./_output.ts";
 import {
@@ -164,18 +165,31 @@ export async function main(): Promise<number> {
   );
   // The guard's second replay of a run that never yielded: the same run, ending before the step.
   const stopAt = guardStopAt();
-  if (stopAt !== null) scenario = { ...scenario, maxSteps: stopAt.step - 1 };
+  if (stopAt !== null && stopAt.step >= 2) scenario = { ...scenario, maxSteps: stopAt.step - 1 };
   const monitors = scenarioCheckers(checkers)();
-  const raw = runScenario(scenario, {
-    watch: guardWatch(),
-    seed,
-    strategy: strategy as StrategyName,
-    pctDepth,
-    decisions,
-    services,
-    makeKernel,
-    monitors,
-  });
+  let raw;
+  try {
+    raw = runScenario(scenario, {
+      watch: guardWatch(),
+      // A thread stuck at step 0 or 1: no step budget ends the run before it; stop at the thread.
+      ...(stopAt !== null && stopAt.step < 2 ? { stopBefore: stopAt } : {}),
+      seed,
+      strategy: strategy as StrategyName,
+      pctDepth,
+      decisions,
+      services,
+      makeKernel,
+      monitors,
+    });
+  } catch (e) {
+    if (!(e instanceof StoppedBefore) || stopAt === null) throw e;
+    const { world, thread } = e;
+    console.log(`scenario: ${String(scenario.name ?? values.scenario ?? "(unnamed)")}`);
+    printTrace({ threads: world.threads, trace: world.trace } as unknown as RunResult, "text");
+    const detail = { role: thread.role, module: values.service as string | undefined };
+    for (const line of stuckLines(stopAt, thread.name, limits, true, detail)) console.log(line);
+    return 1;
+  }
   // Judged as repro and fuzz judge it: a hang or fault the checkers explain is their verdict.
   const run = { ...raw, verdict: settleVerdict(raw, monitors) };
   const strategyText = decisions !== undefined
@@ -197,7 +211,9 @@ export async function main(): Promise<number> {
   if (stopAt !== null) {
     const reached = raw.steps === stopAt.step - 1; // a step-budget stop, or the tail's
     const name = run.world.threads.find((t) => t.tid === stopAt.tid)?.name;
-    for (const line of stuckLines(stopAt, name, limits, reached)) console.log(line);
+    const role = run.world.threads.find((t) => t.tid === stopAt.tid)?.role;
+    const detail = { role, module: values.service as string | undefined };
+    for (const line of stuckLines(stopAt, name, limits, reached, detail)) console.log(line);
     console.log(`steps: ${run.steps}  decisions: ${run.decisions.length}`);
     console.log(`decision-list (up to step ${run.steps}): ${run.decisions.join(",")}`);
     return 1;
@@ -229,7 +245,7 @@ if (import.meta.main) {
     const limits = limitsOf(Deno.args);
     const o = await runConfirmed(import.meta.url, limits);
     if (o.kind === "done") return o.code;
-    await reportStopped(import.meta.url, limits, o, "deno task sim", Deno.args);
+    await reportStopped(import.meta.url, limits, o, "deno task sim", Deno.args, true);
     return 1;
   });
 }

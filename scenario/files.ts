@@ -168,7 +168,9 @@ export class Files {
         resizable: f.resizable,
         ...(f.file === undefined ? {} : { file: f.file }),
       };
+      const before = this.#s.world.enter(sys.tid, "open");
       const opened: unknown = yield* entries.open(sys, ctx, spec);
+      this.#s.world.enter(sys.tid, before);
       if (
         !Array.isArray(opened) || typeof opened[0] !== "number" || typeof opened[1] !== "number"
       ) {
@@ -234,6 +236,7 @@ export class Files {
     const entries = this.#s.opens(f.pager);
     const ctx = this.#s.context(f.pager);
     if (entries !== null) {
+      const before = this.#s.world.enter(sys.tid, "close");
       const cs = yield* entries.close(sys, ctx, {
         name: f.name,
         id: f.id,
@@ -241,6 +244,7 @@ export class Files {
         trapDirty: f.trapDirty,
         resizable: f.resizable,
       });
+      this.#s.world.enter(sys.tid, before);
       if (typeof cs !== "number") {
         throw new Error(
           `the service's close entry returned ${JSON.stringify(cs) ?? "undefined"}: ` +

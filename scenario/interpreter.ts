@@ -61,7 +61,9 @@ export interface RunOptions {
   /** Run the quiescent tail after a passing workload (sim/world.ts). Default true. */
   quiescentTail?: boolean;
   /** Told which thread's code is about to run, at which step (sim/world.ts `watch`): only watches. */
-  watch?: (step: number, tid: number) => void;
+  watch?: (step: number, tid: number, entry: number) => void;
+  /** Stop just before this thread runs at this step (sim/world.ts `stopBefore`). */
+  stopBefore?: { readonly step: number; readonly tid: number };
 }
 
 /** The outcome of one faulting-thread operation. */
@@ -179,6 +181,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Scena
     makeKernel: options.makeKernel,
     quiescentTail: options.quiescentTail,
     watch: options.watch,
+    stopBefore: options.stopBefore,
   });
   const k = world.kernel;
   const [setup] = k.createThread("setup", 0);
@@ -385,7 +388,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Scena
           const path = writebackPath.get(e.target) ?? WRITEBACK_KEY;
           return typeof path === "number"
             ? envWriteback(sys, present(portHandle.get(e.target), envTarget(e)), path)
-            : envWritebackEntry(sys, present(contexts.get(e.target), envTarget(e)), path);
+            : envWritebackEntry(sys, present(contexts.get(e.target), envTarget(e)), path, world);
         }
       }
     }
@@ -619,8 +622,14 @@ function* envWriteback(sys: Sys, port: number, key: number): ThreadBody {
  * when spawned: a harmless duplicate-and-close of the port comes first, so
  * none of the entry's code runs before the event is scheduled.
  */
-function* envWritebackEntry(sys: Sys, ctx: ServiceContext, entry: WritebackEntry): ThreadBody {
+function* envWritebackEntry(
+  sys: Sys,
+  ctx: ServiceContext,
+  entry: WritebackEntry,
+  world: World,
+): ThreadBody {
   const [st, dup] = yield* sys.handleDuplicate(ctx.port, ZX_RIGHT_SAME_RIGHTS);
   if (st === ZX_OK) yield* sys.handleClose(dup);
+  world.enter(sys.tid, "writeback");
   yield* entry(sys, ctx);
 }

@@ -129,7 +129,47 @@ export interface SimThread {
   notBefore: number;
   /** The running thread body the scheduler resumes. */
   gen: ThreadBody;
+  /** Whose code the thread runs now: an index into {@linkcode ENTRY_POINTS} (hang reports). */
+  entry: number;
 }
+
+/**
+ * Whose code a thread runs, for a report of a thread that never yielded: the workload's own ops
+ * (the harness), the service's body (its service function, on a service thread), its `open` or
+ * `close` entry (run on the workload thread that opens or closes a file), its writeback entry (on
+ * an environment thread), a thread the service spawned, or the harness's environment event.
+ */
+export const ENTRY_POINTS = [
+  "workload",
+  "service",
+  "open",
+  "close",
+  "writeback",
+  "spawned",
+  "env",
+] as const;
+
+/** One of {@linkcode ENTRY_POINTS}. */
+export type EntryPoint = typeof ENTRY_POINTS[number];
+
+/**
+ * Thrown out of {@linkcode World.run} (and out of a spawn during setup) when the thread named by
+ * `WorldOptions.stopBefore` is about to run at that step: the guard's replay of a run whose
+ * thread never yielded, stopped just before it, with the world as it stood.
+ */
+export class StoppedBefore extends Error {
+  /** The world stopped (its trace and threads so far), and the thread that was about to run. */
+  constructor(readonly world: World, readonly thread: SimThread) {
+    super(`stopped before t${thread.tid} ran at step ${world.step}`);
+  }
+}
+
+/** What a thread of each role runs when it starts. */
+const ENTRY_DEFAULT: Record<Role, EntryPoint> = {
+  workload: "workload",
+  service: "service",
+  env: "env",
+};
 
 /** A thread that cannot make progress, in a hang report. */
 export interface BlockedThread {
@@ -229,7 +269,12 @@ export interface WorldOptions extends KernelOptions {
    * before it runs: what a watchdog outside the run reads to name the thread whose code never
    * yielded (`cli/_guard.ts`). It only watches; nothing it does can change the run.
    */
-  watch?: (step: number, tid: number) => void;
+  watch?: (step: number, tid: number, entry: number) => void;
+  /**
+   * Stop just before thread `tid`'s code runs at `step` (0: while it starts, when spawned),
+   * throwing {@linkcode StoppedBefore}: the guard's replay of a thread that never yielded.
+   */
+  stopBefore?: { readonly step: number; readonly tid: number };
 }
 
 /** The result of {@linkcode World.run}. */
@@ -379,7 +424,8 @@ export class World {
   /** What runs after each step: the monitors' step hooks ({@linkcode Monitor.stepHook}), in order. */
   readonly #stepHooks: ((world: World) => void)[] = [];
   readonly #tailOn: boolean;
-  readonly #watch: ((step: number, tid: number) => void) | undefined;
+  readonly #watch: ((step: number, tid: number, entry: number) => void) | undefined;
+  readonly #stopBefore: { readonly step: number; readonly tid: number } | undefined;
   /**
    * Each thread's name in a recorded schedule (`sim/strategy.ts` `recordingStrategy`), by tid - 1:
    * its own name, a spawned thread's behind its parent's (`fs.svc0/svc-2`: two service threads
@@ -395,6 +441,7 @@ export class World {
     this.trace = new Trace(options.keepTrace ?? true, options.hashTrace ?? true);
     this.#tailOn = options.quiescentTail ?? true;
     this.#watch = options.watch;
+    this.#stopBefore = options.stopBefore;
     const kernelOptions = {
       pageSize: options.pageSize,
       overtimeTicks: options.overtimeTicks,
@@ -441,7 +488,12 @@ export class World {
     name: string,
     role: Role,
     body: (sys: Sys) => ThreadBody,
-    options: { failInsteadOfBlock?: boolean; notBefore?: number; parent?: number } = {},
+    options: {
+      failInsteadOfBlock?: boolean;
+      notBefore?: number;
+      parent?: number;
+      entry?: EntryPoint;
+    } = {},
   ): SimThread {
     const tid = this.threads.length + 1;
     // A spawned thread's schedule name says whose it is ("fs.svc0/worker"): the same whatever
@@ -467,6 +519,9 @@ export class World {
       end: { kind: "running" },
       notBefore: options.notBefore ?? 0,
       gen: undefined as unknown as ThreadBody,
+      entry: ENTRY_POINTS.indexOf(
+        options.entry ?? (options.parent !== undefined ? "spawned" : ENTRY_DEFAULT[role]),
+      ),
     };
     this.threads.push(t);
     this.#namesTaken.add(unique);
@@ -475,9 +530,23 @@ export class World {
       t.gen = body(sys);
       this.#advance(t);
     } catch (e) {
+      if (e instanceof StoppedBefore) throw e;
       this.#early ??= this.#failure(e instanceof ThreadFault ? e : new ThreadFault(t, e), t);
     }
     return t;
+  }
+
+  /**
+   * Thread `tid` starts running `entry`'s code (the harness calls a service's entry point on it);
+   * the watch is told at once, so a hang inside the entry names it. Returns what it ran before,
+   * to restore when the entry returns.
+   */
+  enter(tid: number, entry: EntryPoint | number): number {
+    const t = this.threads[tid - 1];
+    const before = t.entry;
+    t.entry = typeof entry === "number" ? entry : ENTRY_POINTS.indexOf(entry);
+    this.#watch?.(this.step, tid, t.entry);
+    return before;
   }
 
   /** The threads the current tick's round still owes a step, in tid order (explore's state hash). */
@@ -713,6 +782,7 @@ export class World {
       const hooks = this.#stepHooks;
       for (let i = 0; i < hooks.length; i++) hooks[i](this);
     } catch (e) {
+      if (e instanceof StoppedBefore) throw e;
       return this.#failure(e, t);
     } finally {
       this.#running = null;
@@ -723,7 +793,11 @@ export class World {
   /** Resumes a thread to its next yield, classifying how it stopped. Throws kernel/monitor errors. */
   #advance(t: SimThread): void {
     let r: IteratorResult<KernelYield, void>;
-    this.#watch?.(this.step, t.tid);
+    const stop = this.#stopBefore;
+    if (stop !== undefined && stop.step === this.step && stop.tid === t.tid) {
+      throw new StoppedBefore(this, t);
+    }
+    this.#watch?.(this.step, t.tid, t.entry);
     try {
       r = t.gen.next();
     } catch (e) {

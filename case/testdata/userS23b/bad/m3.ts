@@ -1,0 +1,4 @@
+import service from "../blobby.ts";
+const cfg = JSON.parse("{not json");
+export default service;
+export const x = cfg;
