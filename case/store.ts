@@ -739,8 +739,54 @@ async function importModule(
   try {
     return await import(instance === undefined ? url : `${url}?instance=${instance}`);
   } catch (e) {
-    throw new CaseFileError(`${what} ${path}: cannot load: ${(e as Error).message.split("\n")[0]}`);
+    throw new CaseFileError(`${what} ${path}: cannot load: ${loadFailure(e)}`);
   }
+}
+
+/** pagersim's own tree (a load error's frames in it are not the user's module). */
+const OWN_ROOT = fromFileUrl(new URL("..", import.meta.url));
+
+/** A file URL's path as the user reads it: relative to the working directory if under it. */
+function shownPath(url: string): string {
+  const file = fromFileUrl(url);
+  const rel = relative(Deno.cwd(), file);
+  return rel !== "" && !rel.startsWith("..") && !isAbsolute(rel) ? rel : file;
+}
+
+/**
+ * Why a module did not load, in one line that says where: a syntax error at Deno's position
+ * (`syntax error at bad/m8.ts:1:32: Unexpected token ...`), an error thrown while the module ran at
+ * the first frame of the stack in the user's code, not pagersim's (`the module threw while
+ * loading, at bad/m3b.ts:3:9: Error: blob index missing`); a JSON.parse position reads as the
+ * parsed text's, not the source's (userS23b took `(line 1 column 2)` for a position in m3.ts).
+ *
+ * @example
+ * ```ts ignore
+ * loadFailure(await import("./m3b.ts").catch((e) => e));
+ * ```
+ */
+export function loadFailure(e: unknown): string {
+  if (!(e instanceof Error)) return `the module threw ${String(e)} while loading`;
+  const first = e.message.split("\n")[0];
+  // Deno reports a parse error as a TypeError whose message ends with the position.
+  const syntax = /^(?:SyntaxError: )(.*)$/.exec(first);
+  const at = [...e.message.matchAll(/^\s+at (file:\/\/\S+?):(\d+):(\d+)\s*$/gm)].at(-1);
+  if (syntax !== null && at !== undefined) {
+    return `syntax error at ${shownPath(at[1])}:${at[2]}:${at[3]}: ${syntax[1]}`;
+  }
+  const frames = [...(e.stack ?? "").matchAll(/\(?(file:\/\/[^\s()]+?):(\d+):(\d+)\)?\s*$/gm)];
+  // pagersim's own code: under its root, outside the example and test modules users' are like.
+  const own = (file: string) =>
+    file.startsWith(OWN_ROOT) &&
+    !/[/\\](testdata|examples)[/\\]/.test(file.slice(OWN_ROOT.length - 1));
+  const user = frames.find((f) => !own(fromFileUrl(f[1]))) ?? frames[0];
+  const text = `${e.name}: ${first}`.replace(
+    / in JSON at position (\d+) \(line (\d+) column (\d+)\)/,
+    " in JSON at position $1 (line $2 column $3 of the text given to JSON.parse)",
+  );
+  return user === undefined
+    ? text
+    : `the module threw while loading, at ${shownPath(user[1])}:${user[2]}:${user[3]}: ${text}`;
 }
 
 /**

@@ -1,0 +1,62 @@
+// userS23b wrote a blobfs-like pager service (case/testdata/userS23b/blobby.ts) from the README
+// alone and reported what the commands told it badly. Each test is one of its reports.
+import { strict as assert } from "node:assert";
+
+const DATA = "case/testdata/userS23b";
+
+async function sim(
+  args: string[],
+  cwd?: string,
+): Promise<{ code: number; out: string; err: string }> {
+  const o = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", new URL("./sim.ts", import.meta.url).pathname, ...args],
+    cwd,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  return {
+    code: o.code,
+    out: new TextDecoder().decode(o.stdout),
+    err: new TextDecoder().decode(o.stderr),
+  };
+}
+
+Deno.test("a module that throws while loading is named at the throw's file:line:column", async () => {
+  // Was: "cannot load: blob index missing", no location.
+  const r = await sim(["--service", `${DATA}/bad/m3b.ts`]);
+  assert.equal(r.code, 2, r.out + r.err);
+  assert.equal(
+    r.err.trim(),
+    `error: --service ${DATA}/bad/m3b.ts: cannot load: the module threw while loading, at ` +
+      `${DATA}/bad/m3b.ts:3:9: Error: blob index missing`,
+  );
+});
+
+Deno.test("a JSON.parse failure while loading: the module's line, and the JSON position said to be the text's", async () => {
+  // Was: "(line 1 column 2)" alone, which reads as a position in m3.ts.
+  const r = await sim(["--service", `${DATA}/bad/m3.ts`]);
+  assert.equal(r.code, 2, r.out + r.err);
+  assert.match(
+    r.err.trim(),
+    /^error: --service \S+m3\.ts: cannot load: the module threw while loading, at \S+\/bad\/m3\.ts:2:18: SyntaxError: .* \(line 1 column 2 of the text given to JSON\.parse\)$/,
+  );
+});
+
+Deno.test("a syntax error is named at Deno's position, one line", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    // userS23b's bad/m8.ts (kept out of the tree: deno check and fmt would refuse it).
+    // Its own project (a module must live inside the project the command runs in).
+    await Deno.writeTextFile(`${dir}/deno.json`, "{}\n");
+    await Deno.writeTextFile(`${dir}/m8.ts`, "export default function* svc( {\n");
+    const r = await sim(["--service", "m8.ts"], dir);
+    assert.equal(r.code, 2, r.out + r.err);
+    assert.equal(r.err.trim().split("\n").length, 1, r.err);
+    assert.match(
+      r.err,
+      /^error: --service m8\.ts: cannot load: syntax error at m8\.ts:1:32: Unexpected token/,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
