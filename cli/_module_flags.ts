@@ -13,6 +13,7 @@ import { type FlagSpec, InputError } from "./args.ts";
 import { fitToContract } from "../scenario/contract.ts";
 import { defaultScenarioName } from "../scenario/default.ts";
 import type { Scenario } from "../scenario/schema.ts";
+import { examplePath } from "./_user_path.ts";
 
 /** The --service and --kernel flag specs, each with its command's own help line. */
 export function moduleFlags(help: { service: string; kernel: string }): Record<string, FlagSpec> {
@@ -72,7 +73,12 @@ export function fittedDefault(
   scenario: Scenario,
   services: Readonly<Record<string, PagerService>>,
 ): Scenario {
-  const fit = fitToContract(scenario, services, "default scenario");
+  const fit = fitToContract(
+    scenario,
+    services,
+    "default scenario",
+    examplePath("file_lifecycle.json"),
+  );
   if (fit.note === null) return fit.scenario;
   console.error(`note: the default scenario, fitted to the service's contract: ${fit.note}`);
   // Its description says what is left (userS23: "…, a suspend" with the suspend dropped).

@@ -11,6 +11,7 @@
  */
 
 import { isAbsolute, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 
 /**
  * The folder `deno task` was run from (`INIT_CWD`) when it lies below the working
@@ -73,4 +74,15 @@ export function lookedIn(path: string): string {
       ? ")"
       : `; a relative path is looked for where deno task ran, ${from}, then in the ` +
         `project root, ${Deno.cwd()})`);
+}
+
+/**
+ * A file of pagersim's examples as the user can open it: relative to the working directory when
+ * under it, else absolute (userS23b, in its own project, was pointed at
+ * `examples/file_lifecycle.json`, which is pagersim's, not its own).
+ */
+export function examplePath(name: string): string {
+  const file = fileURLToPath(new URL(`../examples/${name}`, import.meta.url));
+  const rel = relative(Deno.cwd(), file);
+  return rel.startsWith("..") || isAbsolute(rel) ? file : rel;
 }

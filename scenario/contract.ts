@@ -384,6 +384,7 @@ export function fitToContract(
   scenario: Scenario,
   services: Readonly<Record<string, PagerService>> | undefined,
   where: string,
+  example = "examples/file_lifecycle.json",
 ): { scenario: Scenario; note: string | null } {
   const contracts = contractsOf(services);
   const s = structuredClone(scenario);
@@ -427,16 +428,23 @@ export function fitToContract(
         const p = s.pagers[i];
         p.threads = Math.min(Math.max(p.threads, c.threads.min), c.threads.max);
         changes.push(`pager "${p.name}" ${p.threads} service thread(s)`);
+      } else if (x.clause === "opens" && kind === "vmos") {
+        // The service opens its own VMOs: the file starts closed, and the first thread that uses
+        // it opens it first (its owner; another thread's op before the open gets BAD_HANDLE).
+        const vmo = s.vmos[i];
+        vmo.startsClosed = true;
+        const owner = s.threads.find((t) => t.ops.some((o) => o.vmo === vmo.name));
+        if (owner !== undefined) {
+          owner.ops.unshift({ op: "open", vmo: vmo.name } as typeof owner.ops[number]);
+          changes.push(`VMO "${vmo.name}" opened by thread "${owner.name}" (the service opens it)`);
+        } else changes.push(`VMO "${vmo.name}" starts closed (the service opens its own VMOs)`);
       } else if (kind === "events" && x.path.length === 2) {
         dropEvents.add(i);
       } else if (kind === "threads" && typeof j === "number" && x.path.length === 4) {
         dropOps.add(`${i}.${j}`);
       } else {
         const e = new ContractError(where, x);
-        e.message +=
-          `\n  the default scenario cannot be fitted to this contract: give --scenario ` +
-          `FILE, a scenario inside it (README "Scenarios" and "A service contract"; ` +
-          `examples/file_lifecycle.json is one for a service that opens its own VMOs)`;
+        e.message += unfitted(example);
         throw e;
       }
     }
@@ -454,6 +462,18 @@ export function fitToContract(
     });
   }
   const left = contractViolations(s, contracts);
-  if (left.length > 0) throw new ContractError(where, left[0], left.slice(1));
+  if (left.length > 0) {
+    const e = new ContractError(where, left[0], left.slice(1));
+    e.message += unfitted(example);
+    throw e;
+  }
   return { scenario: s, note: changes.length === 0 ? null : changes.join(", ") };
+}
+
+/** What a refusal of the default scenario adds: write a scenario, and an example of one. */
+function unfitted(example: string): string {
+  return `\n  the default scenario cannot be fitted to this contract: give --scenario FILE, a ` +
+    `scenario inside it (README "Scenarios" and "A service contract"; ` +
+    `${example} is one for a service that opens its own VMOs: set ` +
+    `its pager's threads and its VMOs' pages to your contract's ranges)`;
 }

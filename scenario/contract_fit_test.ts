@@ -1,8 +1,9 @@
 import { strict as assert } from "node:assert";
 import { DEFAULT_SCENARIO, eagerService, parseScenario, withContract } from "../mod.ts";
 import { withService } from "./bind.ts";
-import type { CloseEntry, OpenEntry } from "./service_contract.ts";
-import { ContractError, contractsOf, contractViolations, fitToContract } from "./contract.ts";
+import { loadServiceModule } from "../case/store.ts";
+import { examplePath } from "../cli/_user_path.ts";
+import { contractsOf, contractViolations, fitToContract } from "./contract.ts";
 
 const defaultFor = (name: string) => withService(parseScenario(DEFAULT_SCENARIO), name);
 
@@ -38,26 +39,44 @@ Deno.test("the default scenario is fitted to a contract it leaves: options set, 
   assert.deepEqual(plain.scenario, defaultFor("user"));
 });
 
-Deno.test("a contract the default cannot be fitted to (a service opening its own VMOs) is refused with a pointer to writing a scenario", () => {
-  // deno-lint-ignore require-yield
-  const open: OpenEntry = function* () {
-    return [0, 0];
-  };
-  // deno-lint-ignore require-yield
-  const close: CloseEntry = function* () {
-    return 0;
-  };
-  const mine = withContract(eagerService, { opens: { entry: "open", close: "close" } }, {
-    open,
-    close,
-  });
-  assert.throws(
-    () => fitToContract(defaultFor("mine"), { mine }, "default scenario"),
-    (e) =>
-      e instanceof ContractError && /clause opens/.test(e.message) &&
-      /give --scenario FILE, a scenario inside it \(README "Scenarios"/.test(e.message) &&
-      /examples\/file_lifecycle\.json/.test(e.message),
-  );
+Deno.test("the default is fitted to a service that opens its own VMOs and runs a pool of threads (userS23b's blobby contract)", async () => {
+  // Was refused ("the default scenario cannot be fitted to this contract", clause opens): the
+  // README's sim row says the default is fitted to a contract.
+  const mine = await loadServiceModule("case/testdata/userS23b/blobby.ts");
+  const fit = fitToContract(defaultFor("mine"), { mine }, "default scenario");
+  assert.deepEqual(contractViolations(fit.scenario, contractsOf({ mine })), []);
+  assert.deepEqual(fit.scenario.pagers.map((p) => p.threads), [2]);
+  assert.deepEqual(fit.scenario.vmos.map((v) => [v.name, v.startsClosed]), [
+    ["data", true],
+    ["meta", true],
+  ]);
+  // Each file is opened first by the first thread that uses it (its owner).
+  assert.deepEqual(fit.scenario.threads.map((t) => t.ops[0]), [
+    { op: "open", vmo: "data" },
+    { op: "open", vmo: "meta" },
+    { op: "mapRead", vmo: "data", page: 2, pages: 3 },
+  ]);
+  assert.match(fit.note ?? "", /pager "fs" 2 service thread\(s\)/);
+  assert.match(fit.note ?? "", /VMO "data" opened by thread "reader"/);
+  // It runs: the scenario is valid as the schema reads it.
+  parseScenario(fit.scenario);
+});
+
+Deno.test("the refusal's pointer to an example resolves from another project", () => {
+  // userS23b, in its own project, was pointed at examples/file_lifecycle.json: pagersim's.
+  const cwd = Deno.cwd();
+  const dir = Deno.makeTempDirSync();
+  try {
+    Deno.chdir(dir);
+    const path = examplePath("file_lifecycle.json");
+    assert.ok(Deno.statSync(path).isFile, path);
+    Deno.chdir(cwd);
+    // From pagersim's own tree, the short path it always printed.
+    assert.equal(examplePath("file_lifecycle.json"), "examples/file_lifecycle.json");
+  } finally {
+    Deno.chdir(cwd);
+    Deno.removeSync(dir);
+  }
 });
 
 Deno.test("deno task sim --service with a contract and no scenario runs the fitted default and says so", async () => {
