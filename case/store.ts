@@ -664,6 +664,7 @@ async function resolveModule(
   what: string,
   current?: CurrentCode,
   tree?: string,
+  expectsPass = false,
 ): Promise<string> {
   const root = tree ?? await projectRoot();
   // Old cases (no hash) kept the path as given to the campaign, relative to the project root.
@@ -708,15 +709,23 @@ async function resolveModule(
             `(sha256 ${was.slice(0, 12)}…, recorded ${then}…)`);
       }
     }
+    if (change !== null && expectsPass) {
+      change = change.replace("since the case was written", "since the fix was accepted");
+    }
     if (change !== null) {
       if (current !== undefined) {
         current.notice(`${caseFile}: ${change}; replaying against the module as it is now`);
         return real;
       }
+      // A case expecting pass is a fix corpus accept recorded: a change since may undo it.
       throw new CaseFileError(
-        `${caseFile}: ${change}; not replaying it against different code. To check the case ` +
-          `against the code as it is now (does your fix make it pass?): ` +
-          `deno task repro ${caseFile} --current-code`,
+        expectsPass
+          ? `${caseFile}: ${change}; the case records the fix (expected: pass): not replaying it against different ` +
+            `code. To check the code as it is now for a regression (does it still pass?): ` +
+            `deno task repro ${caseFile} --current-code`
+          : `${caseFile}: ${change}; not replaying it against different code. To check the case ` +
+            `against the code as it is now (does your fix make it pass?): ` +
+            `deno task repro ${caseFile} --current-code`,
       );
     }
   }
@@ -919,12 +928,12 @@ export async function resolveContext(
   }
   if (c.service !== undefined) {
     services[USER_SERVICE] = await loadServiceModule(
-      await resolveModule(c.service, where, "service", current, tree),
+      await resolveModule(c.service, where, "service", current, tree, c.expected === "pass"),
     );
   }
   if (c.kernel !== undefined) {
     makeKernel = await loadKernelModule(
-      await resolveModule(c.kernel, where, "kernel", current, tree),
+      await resolveModule(c.kernel, where, "kernel", current, tree, c.expected === "pass"),
     );
   }
   const unserved = unservedPagers(c, new Set(Object.keys(services)));
@@ -987,7 +996,7 @@ export async function caseProblems(
   for (const [what, ref] of [["service", c.service], ["kernel", c.kernel]] as const) {
     if (ref === undefined) continue;
     try {
-      await resolveModule(ref, file, what, current, tree);
+      await resolveModule(ref, file, what, current, tree, c.expected === "pass");
       if (what === "service") services.add(USER_SERVICE);
     } catch (e) {
       if (!(e instanceof CaseFileError)) throw e;
