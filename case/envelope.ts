@@ -599,3 +599,24 @@ export function campaignReplayCommand(o: {
     o.checkers ? ` --checkers ${o.checkers}` : "",
   ].join("");
 }
+
+/**
+ * A case's expected verdict as its signature shows it: the signature where it extends the label
+ * with the checker's sub-code (`invariant:quiescent-end:Q2`), else the label (`pass`). What
+ * `repro` and `corpus accept` print as recorded (userS23b saw `invariant:quiescent-end` there and
+ * `invariant:quiescent-end:Q2` in corpus list).
+ *
+ * @example
+ * ```ts
+ * import { fullExpected } from "./envelope.ts";
+ * const c = { expected: "invariant:quiescent-end", signature: "invariant:quiescent-end:Q2" };
+ * console.assert(fullExpected(c) === "invariant:quiescent-end:Q2");
+ * console.assert(fullExpected({ ...c, expected: "pass" }) === "pass");
+ * ```
+ */
+export function fullExpected(
+  c: { readonly expected: string; readonly signature?: string },
+): string {
+  const s = c.signature;
+  return s?.startsWith(c.expected) === true ? s : c.expected;
+}

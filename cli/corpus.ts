@@ -7,8 +7,9 @@
  * @module
  */
 
+import { signProgramRun, signScenarioRun } from "../fuzz/engine.ts";
 import { basename, dirname, resolve } from "node:path";
-import { type CaseEnvelope, type ModuleRef, replaces } from "../case/envelope.ts";
+import { type CaseEnvelope, fullExpected, type ModuleRef, replaces } from "../case/envelope.ts";
 import { replayWith } from "../case/replay.ts";
 import {
   CaseFileError,
@@ -246,11 +247,14 @@ async function accept(files: readonly string[]): Promise<number> {
         console.log(`${file}: unchanged (${r.verdict}, modules as recorded)`);
         continue;
       }
+      // Both sides as signatures show them, the checker's sub-code included (`...:Q2`).
+      const sign = c.kind === "scenario" ? signScenarioRun : signProgramRun;
+      const now = r.verdict === "pass" ? "pass" : sign(r.run) ?? r.verdict;
       const tmp = await Deno.makeTempFile({ dir, prefix: `.${basename(file)}.accept-` });
       await Deno.writeTextFile(tmp, JSON.stringify(next, null, 2) + "\n");
       await Deno.rename(tmp, file);
       console.log(
-        `${file}: recorded ${c.expected}, now ${r.verdict}` +
+        `${file}: recorded ${fullExpected(c)}, now ${now}` +
           `${changed.length > 0 ? ` (${changed.length} module(s) changed)` : ""}: re-recorded`,
       );
       // Accepting a failure is allowed (a failure that changed shape), never silent: a partial

@@ -9,7 +9,7 @@
  */
 
 import { COVERAGE_FLAG, lintService, rerunWithCoverage } from "./_quality_hooks.ts";
-import { campaignReplayCommand, replayCommand } from "../case/envelope.ts";
+import { campaignReplayCommand, fullExpected, replayCommand } from "../case/envelope.ts";
 import type { KindRun, RunContext } from "../case/kind.ts";
 import { KINDS, SCENARIO_CHECKERS, scenarioCheckers } from "../case/kinds.ts";
 import { readCaseFile, resolveContext } from "../case/store.ts";
@@ -233,11 +233,8 @@ export async function main(): Promise<number> {
     console.log(`decision-list (up to step ${r.run.steps}): ${r.run.decisions.join(",")}`);
     return 1;
   }
-  printOutcome(
-    r.run,
-    r.replay,
-    (r.scenario !== null ? signScenarioRun : signProgramRun)(r.run),
-  );
+  const signature = (r.scenario !== null ? signScenarioRun : signProgramRun)(r.run);
+  printOutcome(r.run, r.replay, signature);
   if (r.caseDecisions !== undefined && r.caseDecisions !== r.run.decisions.length) {
     // corpus list and the campaign's summary count the case's list; the run made more picks.
     console.log(
@@ -247,7 +244,8 @@ export async function main(): Promise<number> {
   }
   if (r.recorded !== undefined) {
     const when = r.changed === true ? "against the old code" : "its modules unchanged since";
-    console.log(`recorded (${when}): ${r.recorded}; now: ${verdictLabel(r.run.verdict)}`);
+    const now = r.run.verdict.kind === "pass" ? "pass" : signature ?? verdictLabel(r.run.verdict);
+    console.log(`recorded (${when}): ${r.recorded}; now: ${now}`);
   }
   let ok = r.run.verdict.kind === "pass";
   if (r.expected !== null) {
@@ -347,9 +345,10 @@ async function replayFile(file: string, values: Values, checkerFlag?: string): P
       verdict: c.expected,
       traceHash: c.traceHash,
       // The signature carries the checker's sub-code (`invariant:packet-discipline:K4`).
-      shown: c.signature?.startsWith(c.expected) === true ? c.signature : c.expected,
+      shown: fullExpected(c),
     },
-    ...(currentCode ? { recorded: c.expected, changed } : {}),
+    // The recorded failure as corpus list and the signature show it, sub-code included.
+    ...(currentCode ? { recorded: fullExpected(c), changed } : {}),
     caseDecisions: c.decisions.length,
   };
 }

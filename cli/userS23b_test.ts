@@ -60,3 +60,52 @@ Deno.test("a syntax error is named at Deno's position, one line", async () => {
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+const OPEN_Q2 = `${DATA}/corpus_open/invariant-quiescent-end-q2-blobby-0ce6cd1f.json`;
+
+async function run(command: string, args: string[], cwd?: string) {
+  const o = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", new URL(`./${command}.ts`, import.meta.url).pathname, ...args],
+    cwd,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  return {
+    code: o.code,
+    out: new TextDecoder().decode(o.stdout),
+    err: new TextDecoder().decode(o.stderr),
+  };
+}
+
+Deno.test("repro --current-code prints the recorded failure with its sub-code, as corpus list does", async () => {
+  // The case as userS23b had it before accepting its fix: expected invariant:quiescent-end,
+  // signature invariant:quiescent-end:Q2. Was: "recorded ...: invariant:quiescent-end; now: pass".
+  const r = await run("repro", [OPEN_Q2, "--current-code"]);
+  assert.match(
+    r.out,
+    /^recorded \([^)]*\): invariant:quiescent-end:Q2; now: pass$/m,
+    r.out + r.err,
+  );
+});
+
+Deno.test("corpus accept prints the recorded failure with its sub-code", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    // A project of its own holding the service and the case (accept rewrites the case).
+    await Deno.writeTextFile(`${dir}/deno.json`, "{}\n");
+    const root = new URL("../", import.meta.url).href;
+    const service = (await Deno.readTextFile(`${DATA}/blobby.ts`))
+      .replaceAll('"../../../', `"${root}`);
+    await Deno.writeTextFile(`${dir}/blobby.ts`, service);
+    await Deno.mkdir(`${dir}/corpus`);
+    await Deno.copyFile(OPEN_Q2, `${dir}/corpus/q2.json`);
+    const r = await run("corpus", ["accept", "corpus/q2.json"], dir);
+    assert.match(
+      r.out,
+      /^corpus\/q2\.json: recorded invariant:quiescent-end:Q2, now pass \(1 module\(s\) changed\): re-recorded$/m,
+      r.out + r.err,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
