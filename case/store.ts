@@ -807,7 +807,11 @@ export function loadFailure(e: unknown): string {
  * failing run with one before it keeps it as a case. (Only the module itself
  * is new; what it imports is shared.)
  */
-export async function loadServiceModule(path: string, instance?: string): Promise<PagerService> {
+export async function loadServiceModule(
+  path: string,
+  instance?: string,
+  label: string = path,
+): Promise<PagerService> {
   const mod = await importModule(path, "--service", instance);
   const fn = mod.default ?? mod.service;
   if (typeof fn !== "function") {
@@ -871,7 +875,7 @@ export async function loadServiceModule(path: string, instance?: string): Promis
       "the close entry point the harness calls",
     ) as CloseEntry,
   };
-  return withContract(fn as PagerService, contract, { writeback, ...opens });
+  return withContract(fn as PagerService, contract, { writeback, ...opens, module: label });
 }
 
 /** Loads a kernel variant module: its `makeKernel(options)` export. */
@@ -927,8 +931,11 @@ export async function resolveContext(
     throw new CaseFileError("a case naming a module needs its file to find it");
   }
   if (c.service !== undefined) {
+    // Contract errors name the module as the case does (`../blobby.ts`).
     services[USER_SERVICE] = await loadServiceModule(
       await resolveModule(c.service, where, "service", current, tree, c.expected === "pass"),
+      undefined,
+      c.service.path,
     );
   }
   if (c.kernel !== undefined) {
@@ -1018,6 +1025,7 @@ export async function caseProblems(
     const v = contractViolations(
       c.input as Scenario,
       (name) => name === USER_SERVICE ? recorded : others(name),
+      (name) => name === USER_SERVICE ? c.service?.path : undefined,
     );
     if (v.length > 0) {
       problems.push(new ContractError(file, v[0], v.slice(1)).message.replace(`${file}: `, ""));

@@ -56,7 +56,11 @@ export async function loadModuleFlags(values: Record<string, unknown>): Promise<
     // Inside the project tree, as --kernel, as fuzz and explore take it: the replay line and any
     // case the run writes name it relative to the tree (sim once took a module from anywhere).
     service: values.service !== undefined
-      ? await loadServiceModule(await checkedInside(values.service as string))
+      ? await loadServiceModule(
+        await checkedInside(values.service as string),
+        undefined,
+        values.service as string, // contract errors name it as given
+      )
       : undefined,
     makeKernel: values.kernel !== undefined
       ? await loadKernelFlag(values.kernel as string)

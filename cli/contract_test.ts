@@ -19,7 +19,8 @@ async function cli(
 }
 
 const REFUSAL = new RegExp(
-  `^error: ${OUT}: out of the contract of service "user": clause vmoOptions\\.trapDirty: ` +
+  // The module as given, not the name the harness registers it under ("user": userS23b).
+  `^error: ${OUT}: out of the contract of service ${SERVICE}: clause vmoOptions\\.trapDirty: ` +
     `VMO "a" is created trap-dirty \\(vmos\\.0\\.trapDirty\\)\\n$`,
 );
 
@@ -51,7 +52,7 @@ Deno.test('sim, repro and explore refuse a VMO without TRAP_DIRTY under trapDirt
   const fxfs = "examples/fxfs_pager.ts";
   const plain = "fuzz/testdata/plain_vmo.json";
   const refusal = new RegExp(
-    `^error: ${plain}: out of the contract of service "user": clause vmoOptions\\.trapDirty: ` +
+    `^error: ${plain}: out of the contract of service ${fxfs}: clause vmoOptions\\.trapDirty: ` +
       `VMO "a" is created without TRAP_DIRTY \\(the contract says always\\) ` +
       `\\(vmos\\.0\\.trapDirty\\)\\n$`,
   );

@@ -21,6 +21,11 @@ import { lifecycleVmos, type Scenario, ScenarioError } from "./schema.ts";
 export interface ContractViolation {
   /** The service (its registered name) whose contract it leaves. */
   readonly service: string;
+  /**
+   * The module the service was loaded from (`--service blobby.ts`, a case's `../svc.ts`), where
+   * known: errors name it, not the name the harness registered it under (`user`).
+   */
+  readonly module?: string;
   /** The contract clause, e.g. `vmoOptions.trapDirty`. */
   readonly clause: string;
   /** The scenario field that leaves it, as a path. */
@@ -57,6 +62,7 @@ export interface ContractViolation {
 export function contractViolations(
   scenario: Scenario,
   contractFor: (serviceName: string) => ServiceContract | undefined,
+  moduleOf: (serviceName: string) => string | undefined = () => undefined,
 ): ContractViolation[] {
   const out: ContractViolation[] = [];
   const of = new Map<string, { name: string; contract: ServiceContract }>();
@@ -71,7 +77,16 @@ export function contractViolations(
     clause: string,
     path: (string | number)[],
     message: string,
-  ) => out.push({ service: who.name, clause, path, message });
+  ) => {
+    const module = moduleOf(who.name);
+    out.push({
+      service: who.name,
+      ...(module !== undefined ? { module } : {}),
+      clause,
+      path,
+      message,
+    });
+  };
   const vmoPager = new Map(scenario.vmos.map((v) => [v.name, v.pager]));
   const life = lifecycleVmos(scenario);
   const everyOnce = [...new Map([...of.values()].map((x) => [x.name, x])).values()];
@@ -227,7 +242,9 @@ export class ContractError extends ScenarioError {
   ) {
     super(where, [violation.message]);
     const line = (v: ContractViolation) =>
-      `out of the contract of service "${v.service}": clause ${v.clause}: ${v.message} ` +
+      `out of the contract of ${
+        v.module !== undefined ? `service ${v.module}` : `service "${v.service}"`
+      }: clause ${v.clause}: ${v.message} ` +
       `(${v.path.join(".")})`;
     this.message = `${where}: ${line(violation)}` +
       others.map((v) => `\n  also ${line(v)}`).join("");
@@ -239,6 +256,13 @@ export function contractsOf(
   services: Readonly<Record<string, PagerService>> | undefined,
 ): (name: string) => ServiceContract | undefined {
   return (name) => contractOf(services?.[name])?.contract;
+}
+
+/** The modules the custom services in `services` were loaded from, by registered name. */
+export function modulesOf(
+  services: Readonly<Record<string, PagerService>> | undefined,
+): (name: string) => string | undefined {
+  return (name) => contractOf(services?.[name])?.module;
 }
 
 /**
@@ -265,7 +289,7 @@ export function assertInContract(
   services: Readonly<Record<string, PagerService>> | undefined,
   where: string = scenario.name ?? "scenario",
 ): void {
-  const v = contractViolations(scenario, contractsOf(services));
+  const v = contractViolations(scenario, contractsOf(services), modulesOf(services));
   if (v.length > 0) throw new ContractError(where, v[0], v.slice(1));
 }
 
@@ -390,7 +414,7 @@ export function fitToContract(
   const s = structuredClone(scenario);
   const changes: string[] = [];
   for (let round = 0; round < 4; round++) {
-    const v = contractViolations(s, contracts);
+    const v = contractViolations(s, contracts, modulesOf(services));
     if (v.length === 0) break;
     const dropOps = new Set<string>();
     const dropEvents = new Set<number>();
@@ -461,7 +485,7 @@ export function fitToContract(
       }
     });
   }
-  const left = contractViolations(s, contracts);
+  const left = contractViolations(s, contracts, modulesOf(services));
   if (left.length > 0) {
     const e = new ContractError(where, left[0], left.slice(1));
     e.message += unfitted(example);

@@ -333,6 +333,8 @@ export interface BoundContract {
   readonly writeback: WritebackEntry | null;
   /** The open and close entries (`opens: { entry, close }`), or null. */
   readonly opens: { readonly open: OpenEntry; readonly close: CloseEntry } | null;
+  /** The module the service was loaded from (`--service PATH`), for errors; absent otherwise. */
+  readonly module?: string;
 }
 
 const BOUND = new WeakMap<PagerService, BoundContract>();
@@ -370,6 +372,8 @@ export function withContract(
     readonly writeback?: WritebackEntry;
     readonly open?: OpenEntry;
     readonly close?: CloseEntry;
+    /** The module the service comes from, named in contract errors. */
+    readonly module?: string;
   } = {},
 ): PagerService {
   const c = parseContract(contract, service.name || "service");
@@ -396,6 +400,7 @@ export function withContract(
     opens: c.opens !== false && entries.open !== undefined && entries.close !== undefined
       ? { open: entries.open, close: entries.close }
       : null,
+    ...(entries.module !== undefined ? { module: entries.module } : {}),
   });
   return bound;
 }
