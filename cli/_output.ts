@@ -29,9 +29,20 @@ export function threadLegend(threads: RunResult["threads"]): string {
   }`;
 }
 
-/** The scenario VMOs of a run by kernel id (a scenario run's `names.vmoKoid`), in creation order. */
-function scenarioVmos(run: RunResult): { koid: number; name: string }[] {
-  const names = (run as { names?: { vmoKoid?: ReadonlyMap<string, number> } }).names;
+/**
+ * The scenario VMOs of a run by kernel id (a scenario run's `names.vmoKoids`: each VMO a name
+ * held, a reopened file's earlier ones too), in creation order.
+ */
+export function scenarioVmos(run: RunResult): { koid: number; name: string }[] {
+  const names = (run as {
+    names?: {
+      vmoKoid?: ReadonlyMap<string, number>;
+      vmoKoids?: readonly { koid: number; name: string }[];
+    };
+  }).names;
+  if (names?.vmoKoids !== undefined) {
+    return [...names.vmoKoids].sort((a, b) => a.koid - b.koid).map((v) => ({ ...v }));
+  }
   return [...names?.vmoKoid ?? []].map(([name, koid]) => ({ koid, name }));
 }
 

@@ -26,7 +26,7 @@ import type { PagerService } from "../services/service.ts";
 import { contractOf } from "../scenario/service_contract.ts";
 import { assertInContract } from "../scenario/contract.ts";
 import { bug, BUG_IDS, NAMED_SERVICES } from "../zoo/registry.ts";
-import { failingStep, printOutcome, printTrace, type TraceForm } from "./_output.ts";
+import { failingStep, printOutcome, printTrace, scenarioVmos, type TraceForm } from "./_output.ts";
 import {
   confirmLimit,
   guardLimits,
@@ -209,7 +209,7 @@ export async function main(): Promise<number> {
       traceHash: run.traceHash,
       names: {
         threads: run.world.threads.map((t) => ({ tid: t.tid, name: t.name, role: t.role })),
-        vmos: [...run.names.vmoKoid].map(([name, koid]) => ({ koid, name })),
+        vmos: scenarioVmos(run),
       },
     });
     try {

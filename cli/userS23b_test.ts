@@ -109,3 +109,16 @@ Deno.test("corpus accept prints the recorded failure with its sub-code", async (
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("the vmos: line names every VMO a reopened file held", async () => {
+  // blobs.json closes blob "a" and opens it again: vmo1015, then vmo1022. Was:
+  // 'vmos: vmo1014 "b", vmo1022 "a", vmo1018 "c"', vmo1015 unnamed though the trace shows it.
+  const r = await sim([
+    "--service",
+    `${DATA}/blobby.ts`,
+    "--scenario",
+    `${DATA}/blobs.json`,
+  ]);
+  assert.equal(r.code, 0, r.out + r.err);
+  assert.match(r.out, /^vmos: vmo1014 "b", vmo1015 "a", vmo1018 "c", vmo1022 "a"$/m);
+});

@@ -96,8 +96,13 @@ export interface ScenarioRun extends RunResult {
 
 /** How scenario names map to kernel objects. */
 export interface ScenarioNames {
-  /** Kernel object id of each VMO, by scenario name. */
+  /** Kernel object id of each VMO, by scenario name (a reopened file's: its last VMO's). */
   readonly vmoKoid: ReadonlyMap<string, number>;
+  /**
+   * Every VMO a scenario name held, in the order they were made: a file closed and opened again
+   * has one VMO per open (the trace's `vmos:` line names each, `vmo1015 "a"`, `vmo1022 "a"`).
+   */
+  readonly vmoKoids: readonly { readonly koid: number; readonly name: string }[];
   /** Packet key of each VMO, by scenario name. */
   readonly vmoKey: ReadonlyMap<string, number>;
   /** Thread id of each faulting thread, by scenario name. */
@@ -194,7 +199,14 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Scena
     portHandle.set(p.name, expectOk(runSync(k.zx_port_create(setup, 0)), `port of ${p.name}`));
   }
   const vmoHandle = new Map<string, number>();
-  const vmoKoid = new Map<string, number>();
+  // Each koid a name takes is kept: a reopened file's earlier VMOs stay named in the trace.
+  const vmoKoids: { koid: number; name: string }[] = [];
+  const vmoKoid = new class extends Map<string, number> {
+    override set(name: string, koid: number): this {
+      if (!vmoKoids.some((v) => v.koid === koid)) vmoKoids.push({ koid, name });
+      return super.set(name, koid);
+    }
+  }();
   const vmoKey = new Map<string, number>();
   const served = new Map<string, ServiceVmo[]>(scenario.pagers.map((p) => [p.name, []]));
   const life = lifecycleVmos(scenario);
@@ -415,7 +427,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Scena
 
   const result = world.run();
   for (const [kind, t] of envThreads) if (t.end.kind === "exited") deliver(kind);
-  return { ...result, world, outcomes, names: { vmoKoid, vmoKey, threadTid }, delivered };
+  return { ...result, world, outcomes, names: { vmoKoid, vmoKoids, vmoKey, threadTid }, delivered };
 }
 
 /**
