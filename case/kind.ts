@@ -31,6 +31,8 @@ export interface RunContext {
    * `sim` and `repro` names a thread that never yields with it. Only watches.
    */
   readonly watch?: (step: number, tid: number, entry: number) => void;
+  /** Stop just before this thread runs at this step (sim/world.ts `stopBefore`; scenario runs). */
+  readonly stopBefore?: { readonly step: number; readonly tid: number };
 }
 
 /** One run of an input. */

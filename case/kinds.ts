@@ -124,6 +124,7 @@ export const SCENARIO_KIND: CaseKind<Scenario> = {
       keepTrace: options.keepTrace ?? true,
       makeKernel: ctx.makeKernel,
       watch: ctx.watch,
+      stopBefore: ctx.stopBefore,
     });
     return { ...run, raw: run.verdict, verdict: settleVerdict(run, monitors) };
   },

@@ -362,9 +362,9 @@ export function commandLine(task: string, args: readonly string[]): string {
  * guarded run of the same command that stops just before that step and prints the trace up to it
  * and the stuck thread's name ({@linkcode stuckLines}); then the verdict line naming the thread
  * and step, and the replay line: the same command, verbatim, which stops the same way.
- * `replaysStart`: the command replays a hang at step 0 or 1 too (sim stops its run just before
- * the thread, `WorldOptions.stopBefore`, even while the thread starts; repro ends its replay by
- * the step budget, which cannot end before step 1).
+ * `replaysStart`: the command replays a hang at step 0 or 1 too (it stops its run just before
+ * the thread, `WorldOptions.stopBefore`, even while the thread starts: a step budget cannot end
+ * a run before step 1).
  */
 export async function reportStopped(
   url: string,

@@ -187,32 +187,36 @@ Deno.test("repro confirms under the case's recorded confirmation limit; an older
   }
 });
 
-Deno.test("sim: a service entry that spins while its thread starts is named: the thread, its role, the entry, the trace", async () => {
-  // userS23b's blobby with an `open` entry that never yields: the workload thread "owner" opens
-  // its file as its first op, so the entry runs while the thread starts, at step 0. The report was
-  // one verdict line naming t3 (no threads: line, no stuck: line, no trace, no entry).
-  const r = await deno([
-    "run",
-    "-A",
-    "cli/sim.ts",
-    "--scenario",
-    "case/testdata/userS23b/tiny.json",
-    "--service",
-    "case/testdata/userS23b/bad/spin_open.ts",
-    "--run-timeout",
-    "2",
-    "--confirm-timeout",
-    "2",
-  ]);
-  assert.equal(r.code, 1, r.out + r.err);
-  assert.match(r.out, /^threads: t0 setup, .*t3 "owner" \(workload\)/m);
-  assert.match(r.out, /^#0 t0 zx_pager_create/m, "the setup's trace");
-  assert.match(
-    r.out,
-    /^stuck: t3 "owner" \(workload\) never yielded at step 0, while starting .*, running the service's `open` entry \(case\/testdata\/userS23b\/bad\/spin_open\.ts\): .*the trace above is the setup before it$/m,
-  );
-  assert.match(
-    r.out,
-    /^verdict: service-hang: no yield \(t3 at step 0 .* in the service's `open` entry: /m,
-  );
-});
+for (const command of ["sim", "repro"]) {
+  Deno.test(`${command}: a service entry that spins while its thread starts is named: the thread, its role, the entry, the trace`, async () => {
+    // userS23b's blobby with an `open` entry that never yields: the workload thread "owner" opens
+    // its file as its first op, so the entry runs while the thread starts, at step 0. The report was
+    // one verdict line naming t3 (no threads: line, no stuck: line, no trace, no entry).
+    const r = await deno([
+      "run",
+      "-A",
+      `cli/${command}.ts`,
+      "--scenario",
+      "case/testdata/userS23b/tiny.json",
+      "--seed",
+      "0",
+      "--service",
+      "case/testdata/userS23b/bad/spin_open.ts",
+      "--run-timeout",
+      "2",
+      "--confirm-timeout",
+      "2",
+    ]);
+    assert.equal(r.code, 1, r.out + r.err);
+    assert.match(r.out, /^threads: t0 setup, .*t3 "owner" \(workload\)/m);
+    assert.match(r.out, /^#0 t0 zx_pager_create/m, "the setup's trace");
+    assert.match(
+      r.out,
+      /^stuck: t3 "owner" \(workload\) never yielded at step 0, while starting .*, running the service's `open` entry \(case\/testdata\/userS23b\/bad\/spin_open\.ts\): .*the trace above is the setup before it$/m,
+    );
+    assert.match(
+      r.out,
+      /^verdict: service-hang: no yield \(t3 at step 0 .* in the service's `open` entry: /m,
+    );
+  });
+}

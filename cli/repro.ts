@@ -8,6 +8,7 @@
  * @module
  */
 
+import { type RunResult, StoppedBefore } from "../sim/world.ts";
 import { COVERAGE_FLAG, lintService, rerunWithCoverage } from "./_quality_hooks.ts";
 import { campaignReplayCommand, fullExpected, replayCommand } from "../case/envelope.ts";
 import type { KindRun, RunContext } from "../case/kind.ts";
@@ -189,9 +190,21 @@ export async function main(): Promise<number> {
     throw new UsageError("--current-code is for a case FILE");
   }
 
-  const r = positionals.length === 1
-    ? await replayFile(positionals[0], values, checkerFlag)
-    : await replayRun(values, checkerFlag, zoo);
+  let r;
+  try {
+    r = positionals.length === 1
+      ? await replayFile(positionals[0], values, checkerFlag)
+      : await replayRun(values, checkerFlag, zoo);
+  } catch (e) {
+    const stopAt = guardStopAt();
+    if (!(e instanceof StoppedBefore) || stopAt === null) throw e;
+    // The guard's replay of a thread that never yielded while starting: the setup before it.
+    const { world, thread } = e;
+    printTrace({ threads: world.threads, trace: world.trace } as unknown as RunResult, "text");
+    const detail = { role: thread.role, module: values.service as string | undefined };
+    for (const line of stuckLines(stopAt, thread.name, limits, true, detail)) console.log(line);
+    return 1;
+  }
 
   console.log(`replaying: ${r.title}`);
   if (r.limits !== undefined) console.log(`limits: ${r.limits}`);
@@ -314,6 +327,7 @@ async function replayFile(file: string, values: Values, checkerFlag?: string): P
       : resolved.services,
     makeKernel: flags.makeKernel ?? resolved.makeKernel,
     watch: guardWatch(),
+    ...stopBeforeStart(),
   };
   // --service on a case that names none serves its pagers with the module, as for a run.
   const bound = c.kind === "scenario" && values.service !== undefined && c.service === undefined
@@ -385,6 +399,7 @@ async function replayRun(
     services,
     makeKernel,
     watch: guardWatch(),
+    ...stopBeforeStart(),
   };
   const extra = [
     values.service !== undefined ? ` --service ${values.service}` : "",
@@ -477,7 +492,16 @@ async function replayRun(
  * budget ends just before the step whose thread never yielded; unchanged otherwise.
  */
 function capSteps(s: Scenario, stopAt: StuckAt | null = guardStopAt()): Scenario {
-  return stopAt === null ? s : { ...s, maxSteps: stopAt.step - 1 };
+  return stopAt === null || stopAt.step < 2 ? s : { ...s, maxSteps: stopAt.step - 1 };
+}
+
+/**
+ * A hang at step 0 or 1 (no step budget ends a run before it): the run stops at the thread
+ * instead (`stopBefore`), and the command prints what it had ({@linkcode StoppedBefore}).
+ */
+function stopBeforeStart(): { stopBefore?: StuckAt } {
+  const stopAt = guardStopAt();
+  return stopAt !== null && stopAt.step < 2 ? { stopBefore: stopAt } : {};
 }
 
 /**
@@ -535,7 +559,7 @@ if (import.meta.main) {
     const limits = await caseLimits(Deno.args, limitsOf(Deno.args));
     const o = await runConfirmed(import.meta.url, limits);
     if (o.kind === "done") return o.code;
-    await reportStopped(import.meta.url, limits, o, "deno task repro", Deno.args);
+    await reportStopped(import.meta.url, limits, o, "deno task repro", Deno.args, true);
     return await stoppedVerdict(o.kind);
   });
 }
