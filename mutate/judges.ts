@@ -20,7 +20,12 @@
 
 import { executePlan, planRun, PORTFOLIO } from "../fuzz/campaign.ts";
 import { programStrategy } from "../fuzz/programs/campaign.ts";
-import { generateProgram, portLimitProgram, rngDraw } from "../program/generate.ts";
+import {
+  contiguousZeroLentProgram,
+  generateProgram,
+  portLimitProgram,
+  rngDraw,
+} from "../program/generate.ts";
 import { programMonitors, runProgram } from "../program/run.ts";
 import { makeRng } from "../sim/rng.ts";
 import { generateScenario } from "../scenario/generate.ts";
@@ -209,6 +214,16 @@ export function campaignProbes(root: URL): Probe[] {
     run() {
       return verdictText(
         runProgram(portLimitProgram(), { seed: 0, monitors: programMonitors }).verdict,
+      );
+    },
+  });
+  // A contiguous VMO ZEROed over a page a DECOMMIT lent (`contiguousZeroLentProgram`): random
+  // programs decommit a contiguous VMO and ZERO over the lent page almost never.
+  probes.push({
+    id: "program:contiguous-zero-lent",
+    run() {
+      return verdictText(
+        runProgram(contiguousZeroLentProgram(), { seed: 0, monitors: programMonitors }).verdict,
       );
     },
   });

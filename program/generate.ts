@@ -2406,6 +2406,32 @@ export function portLimitProgram(pageSize = 4096): Program {
   return { pageSize, overtimeTicks: 0, threads: [{ failInsteadOfBlock: true, calls }] };
 }
 
+/**
+ * The campaign judge's `program:contiguous-zero-lent` probe: one thread ZEROs a contiguous VMO over
+ * a page a DECOMMIT gave back to the physical page provider (lent: absent, reading zeros). A
+ * 3-page contiguous VMO is written whole, its page 1 decommitted (ZX_OK: loaning is on in every
+ * program's kernel), ZERO from the middle of page 0 to the middle of page 2, then read whole
+ * (read-content: the bytes outside the ZERO keep what was written, page 1 reads zeros). A
+ * contiguous VMO's ZERO zeroes present pages in place and skips absent ones, which already read
+ * as zero (`kCannotDecommitZeroPages`, program/anon_op_range.ts). Random draws decommit a
+ * contiguous VMO and then ZERO over the lent page almost never, and the pin layout's
+ * `contiguousPartialZero` decommits nothing; a program of its own, so no pinned schedule moves.
+ */
+export function contiguousZeroLentProgram(pageSize = 4096): Program {
+  const calls: ProgramCall[] = [];
+  const emit = (call: CallName, args: Arg[]): CallRef => {
+    calls.push({ call, args });
+    return [0, calls.length - 1];
+  };
+  const bti = emit("zx_bti_create", [0, 0]);
+  const vmo = emit("zx_vmo_create_contiguous", [{ h: bti }, 3 * pageSize, 0]);
+  emit("zx_vmo_write", [{ h: vmo }, { bytes: 3 * pageSize, fill: 0x3d }, 0]);
+  emit("zx_vmo_op_range", [{ h: vmo }, ZX_VMO_OP_DECOMMIT, pageSize, pageSize]);
+  emit("zx_vmo_op_range", [{ h: vmo }, ZX_VMO_OP_ZERO, pageSize / 2, 2 * pageSize]);
+  emit("zx_vmo_read", [{ h: vmo }, 0, 3 * pageSize]);
+  return { pageSize, overtimeTicks: 0, threads: [{ failInsteadOfBlock: false, calls }] };
+}
+
 /** Most calls a mutated program may have (keeps runs short). */
 export const MAX_PROGRAM_CALLS = 60;
 
