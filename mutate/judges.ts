@@ -25,6 +25,7 @@ import {
   generateProgram,
   portLimitProgram,
   rngDraw,
+  shrinkOverPinProgram,
 } from "../program/generate.ts";
 import { programMonitors, runProgram } from "../program/run.ts";
 import { makeRng } from "../sim/rng.ts";
@@ -224,6 +225,16 @@ export function campaignProbes(root: URL): Probe[] {
     run() {
       return verdictText(
         runProgram(contiguousZeroLentProgram(), { seed: 0, monitors: programMonitors }).verdict,
+      );
+    },
+  });
+  // A resizable VMO shrunk over a page a BTI pin holds (`shrinkOverPinProgram`): random programs
+  // pin a resizable VMO and then shrink it almost never.
+  probes.push({
+    id: "program:shrink-over-pin",
+    run() {
+      return verdictText(
+        runProgram(shrinkOverPinProgram(), { seed: 0, monitors: programMonitors }).verdict,
       );
     },
   });

@@ -2432,6 +2432,30 @@ export function contiguousZeroLentProgram(pageSize = 4096): Program {
   return { pageSize, overtimeTicks: 0, threads: [{ failInsteadOfBlock: false, calls }] };
 }
 
+/**
+ * The campaign judge's `program:shrink-over-pin` probe: one thread shrinks a resizable plain VMO
+ * over a page a BTI pin holds. A 3-page VMO with page 1 pinned is shrunk to one page (BAD_STATE:
+ * the cut starts at the pinned page; the contract predicts it from `HandleModel.plainPins`), to
+ * two (ZX_OK: page 1 stays), the pin unpinned and the VMO shrunk to one page (ZX_OK). Random
+ * draws pin a resizable VMO and then shrink it almost never; a program of its own, so no pinned
+ * schedule moves.
+ */
+export function shrinkOverPinProgram(pageSize = 4096): Program {
+  const calls: ProgramCall[] = [];
+  const emit = (call: CallName, args: Arg[]): CallRef => {
+    calls.push({ call, args });
+    return [0, calls.length - 1];
+  };
+  const bti = emit("zx_bti_create", [0, 0]);
+  const vmo = emit("zx_vmo_create", [3 * pageSize, ZX_VMO_RESIZABLE]);
+  const pmt = emit("zx_bti_pin", [{ h: bti }, ZX_BTI_PERM_READ, { h: vmo }, pageSize, pageSize]);
+  emit("zx_vmo_set_size", [{ h: vmo }, pageSize]);
+  emit("zx_vmo_set_size", [{ h: vmo }, 2 * pageSize]);
+  emit("zx_pmt_unpin", [{ h: pmt }]);
+  emit("zx_vmo_set_size", [{ h: vmo }, pageSize]);
+  return { pageSize, overtimeTicks: 0, threads: [{ failInsteadOfBlock: false, calls }] };
+}
+
 /** Most calls a mutated program may have (keeps runs short). */
 export const MAX_PROGRAM_CALLS = 60;
 
