@@ -26,6 +26,7 @@ import {
   portLimitProgram,
   rngDraw,
   shrinkOverPinProgram,
+  sizeEdgesProgram,
 } from "../program/generate.ts";
 import { programMonitors, runProgram } from "../program/run.ts";
 import { makeRng } from "../sim/rng.ts";
@@ -235,6 +236,15 @@ export function campaignProbes(root: URL): Probe[] {
     run() {
       return verdictText(
         runProgram(shrinkOverPinProgram(), { seed: 0, monitors: programMonitors }).verdict,
+      );
+    },
+  });
+  // Size arguments exactly at the bound a syscall checks (`sizeEdgesProgram`).
+  probes.push({
+    id: "program:size-edges",
+    run() {
+      return verdictText(
+        runProgram(sizeEdgesProgram(), { seed: 0, monitors: programMonitors }).verdict,
       );
     },
   });

@@ -40,6 +40,7 @@ import {
   ZX_PAGER_OP_WRITEBACK_BEGIN,
   ZX_PAGER_OP_WRITEBACK_END,
   ZX_PAGER_RESET_VMO_STATS,
+  ZX_PAGER_VMO_STATS_SIZE,
   ZX_RIGHT_ATTACH_VMO,
   ZX_RIGHT_DESTROY,
   ZX_RIGHT_DUPLICATE,
@@ -2453,6 +2454,27 @@ export function shrinkOverPinProgram(pageSize = 4096): Program {
   emit("zx_vmo_set_size", [{ h: vmo }, 2 * pageSize]);
   emit("zx_pmt_unpin", [{ h: pmt }]);
   emit("zx_vmo_set_size", [{ h: vmo }, pageSize]);
+  return { pageSize, overtimeTicks: 0, threads: [{ failInsteadOfBlock: false, calls }] };
+}
+
+/**
+ * The campaign judge's `program:size-edges` probe: calls whose size argument sits exactly at the
+ * bound the syscall checks, which random draws reach seldom with every other argument valid.
+ * `zx_pager_query_vmo_stats` with a buffer of exactly `sizeof(zx_pager_vmo_stats_t)` (ZX_OK) and
+ * one byte less (ZX_ERR_BUFFER_TOO_SMALL), through a pager's handle to its own VMO with options
+ * 0: the contract decides both (zx_pager_query_vmo_stats.md).
+ */
+export function sizeEdgesProgram(pageSize = 4096): Program {
+  const calls: ProgramCall[] = [];
+  const emit = (call: CallName, args: Arg[]): CallRef => {
+    calls.push({ call, args });
+    return [0, calls.length - 1];
+  };
+  const port = emit("zx_port_create", [0]);
+  const pager = emit("zx_pager_create", [0]);
+  const vmo = emit("zx_pager_create_vmo", [{ h: pager }, 0, { h: port }, 0, pageSize]);
+  emit("zx_pager_query_vmo_stats", [{ h: pager }, { h: vmo }, 0, ZX_PAGER_VMO_STATS_SIZE]);
+  emit("zx_pager_query_vmo_stats", [{ h: pager }, { h: vmo }, 0, ZX_PAGER_VMO_STATS_SIZE - 1]);
   return { pageSize, overtimeTicks: 0, threads: [{ failInsteadOfBlock: false, calls }] };
 }
 
