@@ -35,6 +35,11 @@
  *   each is made four times. An *aux_vmo* with a pinned page in the range ("must have no pinned
  *   pages in the specified range") is ZX_ERR_BAD_STATE (or NO_MEMORY), its pages left where they
  *   are; pinned at either end of the range.
+ * - `zx_vmar_op_range` with an *op* that names no VMAR operation (0, 99) is ZX_ERR_INVALID_ARGS
+ *   before anything else is looked at (`VmAddressRegionDispatcher::RangeOp` tries the ops one by
+ *   one and ends in "return ZX_ERR_INVALID_ARGS", zircon/kernel/object/
+ *   vm_address_region_dispatcher.cc @ gnoliyil/fuchsia 734b31e0): made on the root VMAR, whose
+ *   rights allow every op, over the page at address 0. Programs draw only the ops the model knows.
  *
  * Then it supplies each READ packet whole, as `futex-garbage` does.
  *
@@ -317,6 +322,14 @@ function* supplyRound(sys: Sys, ctx: ServiceContext, bti: number, ps: number): S
   yield* sys.handleClose(aux);
 }
 
+/** The VMAR round (see the module doc): made last, so the rounds before keep their schedules. */
+function* vmarRound(sys: Sys, ps: number): Syscall<void> {
+  for (const op of [0, 99]) {
+    const st = yield* sys.vmarOpRange(sys.rootVmar, op, 0, ps);
+    expect(`zx_vmar_op_range(root, op ${op})`, st, ZX_ERR_INVALID_ARGS);
+  }
+}
+
 /** The `arg-edges` service (see the module doc). */
 export const argEdges: PagerService = function* (sys, ctx) {
   const ps = sys.kernel.pageSize;
@@ -328,6 +341,7 @@ export const argEdges: PagerService = function* (sys, ctx) {
   yield* waitOneRound(sys);
   yield* waiterOwnerRound(sys);
   yield* supplyRound(sys, ctx, bti, ps);
+  yield* vmarRound(sys, ps);
   yield* serveReads(sys, ctx, function* (packet, vmo) {
     yield* supplyFromBacking(sys, ctx, vmo, packet.offset, packet.length);
   });

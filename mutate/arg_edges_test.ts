@@ -108,3 +108,22 @@ Deno.test("arg_edges: an injected allocation failure before a supply's alignment
     m.dispose();
   }
 });
+
+Deno.test("arg_edges: a zx_vmar_op_range whose op names no VMAR operation, let past the op check, fails seed 0", async () => {
+  // A blind spot of the fresh shard 5 of 8 on 2e0fdd0 (docs/mutation.md, helper gap23): programs
+  // draw only the ops the model knows, so nothing made the call with another.
+  const m = await mutantMirror("kernel/kernel_vmar.ts");
+  try {
+    const run = await mirrorScenarioRun(m, "kernel");
+    const verdict = (): Any => run("arg_edges", 0);
+    assert.equal(verdict().kind, "pass");
+    const v: Any = m.withMutant("kernel/kernel_vmar.ts:324:9:ConditionalExpression:false", verdict);
+    assert.equal(v.kind, "thread-fault", JSON.stringify(v).slice(0, 300));
+    assert.match(
+      String(v.message),
+      /zx_vmar_op_range\(root, op 0\) returned ZX_ERR_(?!INVALID_ARGS)/,
+    );
+  } finally {
+    m.dispose();
+  }
+});

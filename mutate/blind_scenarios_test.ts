@@ -8,6 +8,9 @@
 //   and go"): a READ dequeued after its file was closed names a key the service no longer serves.
 // - shrink_to_zero: a shrink to nothing while readers wait on page 0 (every other shrink in the
 //   judge kept page 0, so a gap starting there was never cut).
+// - backing_word_2_32: a file whose backing key puts the word 2^32 in its first page (every other
+//   probe's keys are small: no supplied word had a high half of exactly 1; fresh shard 5 of 8
+//   on 2e0fdd0, helper gap23). data-integrity judges the bytes by its own pattern.
 import { strict as assert } from "node:assert";
 import { mirrorScenarioRun, mutantMirror } from "./mutant_mirror.ts";
 
@@ -45,6 +48,14 @@ const CASES: [
     "kernel",
     2,
     /^dirty-state: K21: READ #\d+ \[0,\d\) outlives a shrink$/,
+  ],
+  [
+    "services/backing.ts",
+    "services/backing.ts:24:16:EqualityOperator:v > 2 ** 32",
+    "backing_word_2_32",
+    "kernel+service",
+    0,
+    /^data-integrity: /,
   ],
 ];
 

@@ -20,7 +20,14 @@
 
 import { executePlan, planRun, PORTFOLIO } from "../fuzz/campaign.ts";
 import { programStrategy } from "../fuzz/programs/campaign.ts";
-import { generateProgram, portLimitProgram, rngDraw } from "../program/generate.ts";
+import {
+  contiguousZeroLentProgram,
+  generateProgram,
+  portLimitProgram,
+  rngDraw,
+  shrinkOverPinProgram,
+  sizeEdgesProgram,
+} from "../program/generate.ts";
 import { programMonitors, runProgram } from "../program/run.ts";
 import { makeRng } from "../sim/rng.ts";
 import { generateScenario } from "../scenario/generate.ts";
@@ -209,6 +216,35 @@ export function campaignProbes(root: URL): Probe[] {
     run() {
       return verdictText(
         runProgram(portLimitProgram(), { seed: 0, monitors: programMonitors }).verdict,
+      );
+    },
+  });
+  // A contiguous VMO ZEROed over a page a DECOMMIT lent (`contiguousZeroLentProgram`): random
+  // programs decommit a contiguous VMO and ZERO over the lent page almost never.
+  probes.push({
+    id: "program:contiguous-zero-lent",
+    run() {
+      return verdictText(
+        runProgram(contiguousZeroLentProgram(), { seed: 0, monitors: programMonitors }).verdict,
+      );
+    },
+  });
+  // A resizable VMO shrunk over a page a BTI pin holds (`shrinkOverPinProgram`): random programs
+  // pin a resizable VMO and then shrink it almost never.
+  probes.push({
+    id: "program:shrink-over-pin",
+    run() {
+      return verdictText(
+        runProgram(shrinkOverPinProgram(), { seed: 0, monitors: programMonitors }).verdict,
+      );
+    },
+  });
+  // Size arguments exactly at the bound a syscall checks (`sizeEdgesProgram`).
+  probes.push({
+    id: "program:size-edges",
+    run() {
+      return verdictText(
+        runProgram(sizeEdgesProgram(), { seed: 0, monitors: programMonitors }).verdict,
       );
     },
   });

@@ -952,13 +952,24 @@ const AFTER: Partial<Record<CallName, Check>> = {
   // with RESIZE, a size that is no u64 is INVALID_ARGS. What else fails: a size too large
   // (OUT_OF_RANGE, NO_MEMORY: never for one far under the limits) and a shrink over pinned pages
   // (BAD_STATE: never before any zx_bti_pin). A detached VMO resizes too (the section lists no
-  // detach error), and the partial page's zeroing ignores its failure: so ZX_OK.
+  // detach error), and the partial page's zeroing ignores its failure: so ZX_OK. A shrink of a
+  // resizable plain anonymous VMO that cuts a page a pin surely holds (`HandleModel.plainPins`):
+  // BAD_STATE, and one that cuts no page a pin may hold (`HandleModel.pinHolds`): ZX_OK (`VmCowPages::ResizeLocked`: "if (AnyPagesPinnedLocked(new_size, size_ -
+  // new_size)) return ZX_ERR_BAD_STATE", zircon/kernel/vm/vm_cow_pages.cc @ misttech/fuchsia
+  // 030dcba0); pages at or past the new size, rounded up to pages, are cut.
   zx_vmo_set_size: (a, m, ps) => {
     const h = m.get(a[0]);
     if (h?.resizable === false) return ZX_ERR_UNAVAILABLE;
     if (h?.resizable === true && !(h.rights & ZX_RIGHT_RESIZE)) return ZX_ERR_ACCESS_DENIED;
     if (!((h?.rights ?? 0) & ZX_RIGHT_RESIZE)) return null;
     if (!isU64(a[1])) return ZX_ERR_INVALID_ARGS;
+    if (h?.resizable === true && h.anonymous === "plain" && a[1] <= CHILD_PAGES_DECIDED * ps) {
+      const keep = Math.ceil(a[1] / ps);
+      if (m.surelyPinned(h.object, keep, Infinity)) return ZX_ERR_BAD_STATE;
+      // No pin may hold a page it cuts (program/pin_holds.ts), and no child of an anonymous VMO
+      // exists in the model: nothing else refuses a size this small.
+      if (!m.pinHolds.mayHold(h.object, keep, Infinity)) return ZX_OK;
+    }
     return h?.resizable === true && a[1] <= CHILD_PAGES_DECIDED * ps && !m.pinsPossible
       ? ZX_OK
       : null;

@@ -140,7 +140,7 @@ Deno.test("zx_pager_supply_pages of an empty range: OUT_OF_RANGE only past an en
   assert.equal(supply(4, 0, 0, 3 * PS), "ZX_ERR_OUT_OF_RANGE"); // aux's range is checked first
 });
 
-Deno.test("zx_vmo_set_size of a resizable VMO: ZX_OK far under the limits until a pin may hold pages", () => {
+Deno.test("zx_vmo_set_size of a resizable VMO: ZX_OK far under the limits unless a pin may hold a page it cuts, BAD_STATE over a sure pin", () => {
   const m = new HandleModel();
   m.create(1, ZX_OBJ_TYPE_VMO, ZX_VMO_RESIZABLE, null, PS);
   m.create(2, ZX_OBJ_TYPE_VMO, 0, null, PS);
@@ -153,8 +153,15 @@ Deno.test("zx_vmo_set_size of a resizable VMO: ZX_OK far under the limits until 
   assert.equal(resize(1, 2 ** 40 + PS), null); // near the limits: not decided
   assert.equal(resize(1, -1), "ZX_ERR_INVALID_ARGS");
   assert.equal(resize(2, PS), "ZX_ERR_UNAVAILABLE");
-  m.pinsPossible = true; // a shrink may now cut pinned pages
-  assert.equal(resize(1, 0), null);
+  m.pinsPossible = true; // a pin somewhere: only a pin that may hold a page the shrink cuts counts
+  assert.equal(resize(1, 0), "ZX_OK");
+  const vmo = m.get(1)!.object;
+  m.pinHolds.start("zx_bti_pin", vmo, [1, 2]); // a pin of page 1 started
+  assert.equal(resize(1, 0), null); // it may hold page 1
+  assert.equal(resize(1, 2 * PS), "ZX_OK"); // page 1 stays
+  m.plainPins.set(9, { object: vmo, start: 1, end: 2 }); // it returned ZX_OK: surely pinned
+  assert.equal(resize(1, PS), "ZX_ERR_BAD_STATE"); // VmCowPages::ResizeLocked
+  assert.equal(resize(1, PS + 1), "ZX_OK"); // rounded up to 2 pages: page 1 stays
 });
 
 Deno.test("zx_task_suspend: NOT_SUPPORTED for the caller, BAD_STATE for a gone thread, ZX_OK for another", () => {

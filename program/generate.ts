@@ -40,6 +40,7 @@ import {
   ZX_PAGER_OP_WRITEBACK_BEGIN,
   ZX_PAGER_OP_WRITEBACK_END,
   ZX_PAGER_RESET_VMO_STATS,
+  ZX_PAGER_VMO_STATS_SIZE,
   ZX_RIGHT_ATTACH_VMO,
   ZX_RIGHT_DESTROY,
   ZX_RIGHT_DUPLICATE,
@@ -2404,6 +2405,77 @@ export function portLimitProgram(pageSize = 4096): Program {
   emit("zx_port_wait", [{ h: port }, 0]);
   emit("zx_port_wait", [{ h: port }, 0]);
   return { pageSize, overtimeTicks: 0, threads: [{ failInsteadOfBlock: true, calls }] };
+}
+
+/**
+ * The campaign judge's `program:contiguous-zero-lent` probe: one thread ZEROs a contiguous VMO over
+ * a page a DECOMMIT gave back to the physical page provider (lent: absent, reading zeros). A
+ * 3-page contiguous VMO is written whole, its page 1 decommitted (ZX_OK: loaning is on in every
+ * program's kernel), ZERO from the middle of page 0 to the middle of page 2, then read whole
+ * (read-content: the bytes outside the ZERO keep what was written, page 1 reads zeros). A
+ * contiguous VMO's ZERO zeroes present pages in place and skips absent ones, which already read
+ * as zero (`kCannotDecommitZeroPages`, program/anon_op_range.ts). Random draws decommit a
+ * contiguous VMO and then ZERO over the lent page almost never, and the pin layout's
+ * `contiguousPartialZero` decommits nothing; a program of its own, so no pinned schedule moves.
+ */
+export function contiguousZeroLentProgram(pageSize = 4096): Program {
+  const calls: ProgramCall[] = [];
+  const emit = (call: CallName, args: Arg[]): CallRef => {
+    calls.push({ call, args });
+    return [0, calls.length - 1];
+  };
+  const bti = emit("zx_bti_create", [0, 0]);
+  const vmo = emit("zx_vmo_create_contiguous", [{ h: bti }, 3 * pageSize, 0]);
+  emit("zx_vmo_write", [{ h: vmo }, { bytes: 3 * pageSize, fill: 0x3d }, 0]);
+  emit("zx_vmo_op_range", [{ h: vmo }, ZX_VMO_OP_DECOMMIT, pageSize, pageSize]);
+  emit("zx_vmo_op_range", [{ h: vmo }, ZX_VMO_OP_ZERO, pageSize / 2, 2 * pageSize]);
+  emit("zx_vmo_read", [{ h: vmo }, 0, 3 * pageSize]);
+  return { pageSize, overtimeTicks: 0, threads: [{ failInsteadOfBlock: false, calls }] };
+}
+
+/**
+ * The campaign judge's `program:shrink-over-pin` probe: one thread shrinks a resizable plain VMO
+ * over a page a BTI pin holds. A 3-page VMO with page 1 pinned is shrunk to one page (BAD_STATE:
+ * the cut starts at the pinned page; the contract predicts it from `HandleModel.plainPins`), to
+ * two (ZX_OK: page 1 stays), the pin unpinned and the VMO shrunk to one page (ZX_OK). Random
+ * draws pin a resizable VMO and then shrink it almost never; a program of its own, so no pinned
+ * schedule moves.
+ */
+export function shrinkOverPinProgram(pageSize = 4096): Program {
+  const calls: ProgramCall[] = [];
+  const emit = (call: CallName, args: Arg[]): CallRef => {
+    calls.push({ call, args });
+    return [0, calls.length - 1];
+  };
+  const bti = emit("zx_bti_create", [0, 0]);
+  const vmo = emit("zx_vmo_create", [3 * pageSize, ZX_VMO_RESIZABLE]);
+  const pmt = emit("zx_bti_pin", [{ h: bti }, ZX_BTI_PERM_READ, { h: vmo }, pageSize, pageSize]);
+  emit("zx_vmo_set_size", [{ h: vmo }, pageSize]);
+  emit("zx_vmo_set_size", [{ h: vmo }, 2 * pageSize]);
+  emit("zx_pmt_unpin", [{ h: pmt }]);
+  emit("zx_vmo_set_size", [{ h: vmo }, pageSize]);
+  return { pageSize, overtimeTicks: 0, threads: [{ failInsteadOfBlock: false, calls }] };
+}
+
+/**
+ * The campaign judge's `program:size-edges` probe: calls whose size argument sits exactly at the
+ * bound the syscall checks, which random draws reach seldom with every other argument valid.
+ * `zx_pager_query_vmo_stats` with a buffer of exactly `sizeof(zx_pager_vmo_stats_t)` (ZX_OK) and
+ * one byte less (ZX_ERR_BUFFER_TOO_SMALL), through a pager's handle to its own VMO with options
+ * 0: the contract decides both (zx_pager_query_vmo_stats.md).
+ */
+export function sizeEdgesProgram(pageSize = 4096): Program {
+  const calls: ProgramCall[] = [];
+  const emit = (call: CallName, args: Arg[]): CallRef => {
+    calls.push({ call, args });
+    return [0, calls.length - 1];
+  };
+  const port = emit("zx_port_create", [0]);
+  const pager = emit("zx_pager_create", [0]);
+  const vmo = emit("zx_pager_create_vmo", [{ h: pager }, 0, { h: port }, 0, pageSize]);
+  emit("zx_pager_query_vmo_stats", [{ h: pager }, { h: vmo }, 0, ZX_PAGER_VMO_STATS_SIZE]);
+  emit("zx_pager_query_vmo_stats", [{ h: pager }, { h: vmo }, 0, ZX_PAGER_VMO_STATS_SIZE - 1]);
+  return { pageSize, overtimeTicks: 0, threads: [{ failInsteadOfBlock: false, calls }] };
 }
 
 /** Most calls a mutated program may have (keeps runs short). */

@@ -86,6 +86,21 @@ export class ZeroWakes {
     return `t${tid}'s READ [${r.start},${r.end}) of vmo${r.vmo}`;
   }
 
+  /**
+   * For a thread a shrink of the root with koid `vmo` to `pages` pages woke: null if its READ
+   * request reaches past the new size (its cut part was resolved), or it waits on no READ request
+   * this class knows; else the request. `VmCowPages::ResizeLocked` resolves READ requests through
+   * `InvalidateReadRequestsLocked` over the cut range only (zircon/kernel/vm/vm_cow_pages.cc @
+   * misttech/fuchsia 030dcba0; spec 2.8.3): a reader of a page that stays is not woken by it.
+   */
+  strayShrinkWake(tid: number, vmo: number, pages: number): string | null {
+    const key = this.#waitsOn.get(tid);
+    if (key === undefined || key === null) return null;
+    const r = this.#reads.get(key);
+    if (r === undefined || (r.vmo === vmo && r.end > pages)) return null;
+    return `t${tid}'s READ [${r.start},${r.end}) of vmo${r.vmo}`;
+  }
+
   /** The step ended. */
   endStep(): void {
     if (this.#stored.size > 0) this.#stored.clear();

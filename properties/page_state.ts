@@ -282,9 +282,15 @@ export class PageState extends StepMonitor {
         for (let p = first; p <= last; p++) this.#written.add(slotKey(e.vmo, p));
         return;
       }
-      case "detach":
-        this.#detached.set(e.vmo, e.why);
+      case "detach": {
+        // Which detach this is comes from the call, not the event's `why` (the kernel's word): one
+        // inside a `zx_pager_detach_vmo` of this VMO must decommit its Clean pages (K13, checked at
+        // the step's end); a detach no such call asked for may not drop any.
+        const asked = call?.name === "zx_pager_detach_vmo" &&
+          this.vmoOf(call.args[1])?.koid === e.vmo;
+        this.#detached.set(e.vmo, asked ? "detach" : e.why === "detach" ? "unasked" : e.why);
         return;
+      }
       case "ret":
         if (e.name === "kernel_evict" && call !== undefined) {
           this.#evictCall = call;

@@ -352,6 +352,13 @@ export class SyscallContract extends StepMonitor {
   readonly #suspended = new Set<number>();
   /** Threads a `killed` event named. */
   readonly #killed = new Set<number>();
+  /**
+   * Threads whose kill landed inside a harness entry (`kill-deferred`) and has not yet taken
+   * effect: such a thread is killed when it leaves the entry, so it never exits normally
+   * (`Thread::Kill` sets the kill signal; the thread exits at its next kernel boundary,
+   * zircon/kernel/kernel/thread.cc @ vsrinivas/fuchsia 0060d78a, as kernel_objects.ts cites it).
+   */
+  readonly #killDeferred = new Set<number>();
 
   /** The codes each VMO's ranges were failed with, and the detached VMOs (what a later error is judged by). */
   stateKey(): string {
@@ -744,6 +751,14 @@ export class SyscallContract extends StepMonitor {
         if (e.what === "suspended") this.#suspended.add(e.tid);
         else this.#suspended.delete(e.tid);
         if (e.what === "killed") this.#killed.add(e.tid);
+        if (e.what === "kill-deferred") this.#killDeferred.add(e.tid);
+        else if (e.what === "killed") this.#killDeferred.delete(e.tid);
+        else if (e.what === "exited" && this.#killDeferred.has(e.tid)) {
+          this.fail(
+            "kill",
+            `t${e.tid} exited normally after its kill was deferred (kill-deferred): a kill deferred in a harness entry takes effect when the thread leaves the entry`,
+          );
+        }
         const r = this.#reads.get(e.tid);
         if (r !== undefined && e.what === "killed") r.off = true;
         // Spec 3.5 (test Pager.SuspendReadTest): a suspend interrupts a reader's pager wait.

@@ -75,6 +75,12 @@ export class WakeDiscipline extends StepMonitor {
       return;
     }
     const c = this.#stepCall;
+    // A shrink resolves the READ requests of the range it cuts, no other (spec 2.8.3): a reader
+    // it wakes must wait on a request of the resized root reaching past the new size.
+    if (c?.name === "zx_vmo_set_size" && (e.why === "complete" || e.why === "early-wake")) {
+      this.#judgeShrinkWake(e.tid, c, world);
+      return;
+    }
     if (c !== undefined && WAKERS.has(c.name)) return;
     // OP_ZERO turns absent pages into a zero interval, resolving their READ requests (spec 2.8.2):
     // those of the gaps it zeroed only (properties/_zero_wakes.ts), judged at the step's end.
@@ -87,6 +93,20 @@ export class WakeDiscipline extends StepMonitor {
     if (closes && this.entry(c.args[0])?.object.objType === ZX_OBJ_TYPE_PAGER) return;
     const by = c === undefined ? "a resumed thread" : `${c.name}(${c.args.join(", ")})`;
     this.fail("K11", `t${e.tid} woken (${e.why}) by ${by}`);
+  }
+
+  #judgeShrinkWake(tid: number, c: Call, world: World): void {
+    const v = this.vmoOf(c.args[0]);
+    const size = c.args[1];
+    if (v === undefined || typeof size !== "number") return;
+    const pages = Math.ceil(size / world.kernel.pageSize);
+    const stray = this.#zeroWakes?.strayShrinkWake(tid, v.root.koid, pages) ?? null;
+    if (stray !== null) {
+      this.fail(
+        "K11",
+        `${stray} resolved by zx_vmo_set_size(${c.args.join(", ")}), which cut none of it`,
+      );
+    }
   }
 
   protected override endStep(): void {

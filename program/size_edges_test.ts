@@ -1,0 +1,34 @@
+// The campaign judge's `program:size-edges` probe (`sizeEdgesProgram`): size arguments exactly at
+// the bound a syscall checks. It passes unmutated, and a kernel that refuses a stats buffer of
+// exactly sizeof(zx_pager_vmo_stats_t) (`kernel.ts:284:31` `<=`, a blind spot of the fresh shard
+// 5 of 8 on 2e0fdd0; docs/mutation.md, helper gap23) fails the contract.
+import { strict as assert } from "node:assert";
+import { mutantMirror } from "../mutate/mutant_mirror.ts";
+import { ZX_ERR_BUFFER_TOO_SMALL, ZX_OK } from "../kernel/constants.ts";
+
+// deno-lint-ignore no-explicit-any
+type Any = any;
+
+Deno.test("sizeEdgesProgram passes unmutated; a stats buffer of exactly the struct's size refused fails the contract", async () => {
+  const m = await mutantMirror(["kernel/kernel.ts"]);
+  try {
+    const { sizeEdgesProgram } = await m.load("program/generate.ts") as Any;
+    const { programMonitors, runProgram } = await m.load("program/run.ts") as Any;
+    const run = () => runProgram(sizeEdgesProgram(), { seed: 0, monitors: programMonitors });
+    const base = run();
+    assert.equal(base.verdict.kind, "pass", JSON.stringify(base.verdict));
+    assert.deepEqual(base.results[0].slice(3).map((r: Any) => r.status), [
+      ZX_OK,
+      ZX_ERR_BUFFER_TOO_SMALL,
+    ]);
+    const v = m.withMutant(
+      "kernel/kernel.ts:284:31:EqualityOperator:bufferSize <= ZX_PAGER_VMO_STATS_SIZE",
+      () => run().verdict,
+    );
+    assert.equal(v.kind, "invariant", JSON.stringify(v));
+    assert.equal(v.invariant, "program-contract", JSON.stringify(v));
+    assert.match(v.message, /zx_pager_query_vmo_stats/);
+  } finally {
+    m.dispose();
+  }
+});
