@@ -3004,6 +3004,19 @@ const TABLES: Record<string, readonly Row[]> = {
       want: ZX_ERR_INVALID_ARGS,
     },
     {
+      // BtiDispatcher::Pin (bus_transaction_initiator_dispatcher.cc @ misttech/fuchsia
+      // 3281dd6b): no new pin while the BTI's quarantine is not empty.
+      name: "a BTI with a token closed without unpin (quarantined): BAD_STATE, nothing pinned",
+      call: (f) => {
+        const b = f.bti();
+        const pmt = f.ok(f.k.zx_bti_pin(f.t, b, ZX_BTI_PERM_READ, f.aux, 0, PS));
+        f.okStatus(f.k.zx_handle_close(f.t, pmt));
+        return f.k.zx_bti_pin(f.t, b, ZX_BTI_PERM_READ, f.aux, PS, PS);
+      },
+      want: ZX_ERR_BAD_STATE,
+      check: (f) => assert.deepEqual([...(f.k.handles.entry(f.aux)!.object as Vmo).pins], [[0, 1]]),
+    },
+    {
       name: "size 0",
       call: (f) => f.k.zx_bti_pin(f.t, f.bti(), ZX_BTI_PERM_READ, f.aux, 0, 0),
       want: ZX_ERR_INVALID_ARGS,
@@ -3037,7 +3050,9 @@ const TABLES: Record<string, readonly Row[]> = {
       want: ZX_ERR_WRONG_TYPE,
     },
     {
-      name: "a token closed without unpin stays pinned until its BTI's last handle closes",
+      // The BTI's last close keeps its quarantine (on_zero_handles,
+      // bus_transaction_initiator_dispatcher.cc @ misttech/fuchsia 3281dd6b).
+      name: "a token closed without unpin stays pinned after its BTI's last handle closes",
       call: (f) => {
         const b = f.bti();
         const pmt = f.ok(f.k.zx_bti_pin(f.t, b, ZX_BTI_PERM_READ, f.aux, 0, PS));
@@ -3046,6 +3061,7 @@ const TABLES: Record<string, readonly Row[]> = {
         return f.k.zx_handle_close(f.t, b);
       },
       want: ZX_OK,
+      check: (f) => assert.deepEqual([...(f.k.handles.entry(f.aux)!.object as Vmo).pins], [[0, 1]]),
     },
   ],
 

@@ -236,15 +236,15 @@ export class KernelObjects {
   protected onZeroHandles(object: KernelObject): void {
     if (object instanceof Pager) return this.closePager(object);
     if (object instanceof Pmt) {
-      // Closed without an unpin: quarantined in its BTI, pinned until the BTI goes.
-      if (!object.unpinned && object.bti.handleCount > 0) object.bti.quarantine.push(object);
-      else if (!object.unpinned) this.unpinToken(object);
+      // Closed without an unpin: quarantined in its BTI, its pages pinned for good, even when
+      // the BTI's last handle already closed (BusTransactionInitiatorDispatcher::Quarantine,
+      // zircon/kernel/object/bus_transaction_initiator_dispatcher.cc @ misttech/fuchsia 3281dd6b).
+      if (!object.unpinned) object.bti.quarantine.push(object);
       return;
     }
-    if (object instanceof Bti) {
-      for (const pmt of object.quarantine.splice(0)) this.unpinToken(pmt);
-      return;
-    }
+    // A BTI's last close keeps its quarantine: "We intentionally leak the BTI, all quarantined
+    // PMTs, and their underlying VMOs" (on_zero_handles, the same file).
+    if (object instanceof Bti) return;
     if (object instanceof Vmo) return this.maybeDestroy(object);
     if (object instanceof Port) {
       for (const { owner } of object.dropAll()) {

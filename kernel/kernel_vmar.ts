@@ -397,7 +397,9 @@ export class VmarCalls extends KernelObjects {
    * not evicted, not written back, kept by a detach, zeroed in place by OP_ZERO, and a shrink
    * over them fails with BAD_STATE until `zx_pmt_unpin`. With `ZX_BTI_PERM_WRITE` on a pager
    * VMO the pin dirties the pages as a write does (DIRTY requests under TRAP_DIRTY) and marks
-   * the VMO modified (`VmoPages.pin`).
+   * the VMO modified (`VmoPages.pin`). BAD_STATE, after the pages were pinned and let go, when
+   * the BTI's quarantine is not empty (a token closed without `zx_pmt_unpin`) or its last
+   * handle closed while the pin waited (BtiDispatcher::Pin).
    */
   protected *btiPin(
     t: KernelThread,
@@ -431,6 +433,13 @@ export class VmarCalls extends KernelObjects {
     const st = yield* this.pages.pin(t, v.object, start, end, writable);
     this.release(t, v.object);
     if (st !== ZX_OK) return st;
+    // BtiDispatcher::Pin: no new pin once the BTI's last handle closed (here: while the pin
+    // waited) or while its quarantine holds a token (bus_transaction_initiator_dispatcher.cc
+    // @ misttech/fuchsia 3281dd6b); the pages pinned are let go.
+    if (b.object.handleCount === 0 || b.object.quarantine.length > 0) {
+      this.pages.unpin(v.object, start, end, writable);
+      return ZX_ERR_BAD_STATE;
+    }
     const pmt = new Pmt(this.newKoid(), b.object, v.object, start, end, writable);
     const [hs, h] = this.handles.add(pmt, ZX_DEFAULT_PMT_RIGHTS);
     if (hs !== ZX_OK) {

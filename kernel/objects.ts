@@ -783,13 +783,18 @@ export class Vmar implements KernelObject {
 /**
  * A bus transaction initiator on the model's one dummy IOMMU (`zx_bti_create`):
  * it hands out pinned-memory tokens; a token whose handle closed without
- * `zx_pmt_unpin` stays pinned, quarantined here until the BTI's last handle
- * closes (upstream `BtiDispatcher`, zircon/kernel/object/bti_dispatcher.cc).
+ * `zx_pmt_unpin` is quarantined here and its pages stay pinned for good: the
+ * BTI's last close keeps the quarantine ("We intentionally leak the BTI, all
+ * quarantined PMTs, and their underlying VMOs"), a token closed after it is
+ * quarantined (leaked) too, and `zx_bti_pin` fails with BAD_STATE while the
+ * quarantine is not empty. The model has no `zx_bti_release_quarantine`
+ * (upstream `BusTransactionInitiatorDispatcher`,
+ * zircon/kernel/object/bus_transaction_initiator_dispatcher.cc @ misttech/fuchsia 3281dd6b).
  */
 export class Bti implements KernelObject {
   readonly objType = ZX_OBJ_TYPE_BTI;
   handleCount = 0;
-  /** Tokens closed without an unpin: their pages stay pinned. */
+  /** Tokens closed without an unpin: their pages stay pinned for the rest of the run. */
   readonly quarantine: Pmt[] = [];
   constructor(readonly koid: number, readonly btiId: number) {}
 }

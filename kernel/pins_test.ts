@@ -10,6 +10,7 @@ import { KernelAssertionError } from "./assert.ts";
 import {
   ZX_BTI_PERM_READ,
   ZX_BTI_PERM_WRITE,
+  ZX_ERR_BAD_STATE,
   ZX_ERR_IO,
   ZX_OK,
   ZX_PAGER_OP_FAIL,
@@ -17,6 +18,7 @@ import {
 } from "./constants.ts";
 import type { PagePacket } from "./events.ts";
 import { Kernel, type Syscall } from "./kernel.ts";
+import type { Vmo } from "./objects.ts";
 import { runSync } from "./yields.ts";
 
 const PS = 4096;
@@ -157,13 +159,62 @@ function pinnedHandles() {
 // PinnedMemoryTokenDispatcher::on_zero_handles (zircon/kernel/object/
 // pinned_memory_token_dispatcher.cc @ vsrinivas/fuchsia 005edc33): "The user failed to call
 // zx_pmt_unpin. ... leave the VMO pinned and use the quarantine mechanism" (bti_->Quarantine).
-Deno.test("pins: a PMT closed without zx_pmt_unpin leaves its pages pinned until the BTI goes", () => {
-  const { k, t, vmo, bti, pmt } = pinnedHandles();
+// The BTI's last close keeps the quarantine: "We intentionally leak the BTI, all quarantined
+// PMTs, and their underlying VMOs" (BusTransactionInitiatorDispatcher::on_zero_handles,
+// zircon/kernel/object/bus_transaction_initiator_dispatcher.cc @ misttech/fuchsia 3281dd6b).
+Deno.test("pins: a PMT closed without zx_pmt_unpin leaves its pages pinned for good", () => {
+  const { k, t, vmo, bti, pmt, packets } = pinnedHandles();
   assert.deepEqual(k.evictablePages(vmo), []);
   assert.equal(runSync(k.zx_handle_close(t, pmt)), ZX_OK);
   assert.deepEqual(k.evictablePages(vmo), [], "the quarantined page was unpinned");
   assert.equal(runSync(k.zx_handle_close(t, bti)), ZX_OK);
-  assert.deepEqual(k.evictablePages(vmo), [0]);
+  assert.deepEqual(k.evictablePages(vmo), [], "the BTI's close let its quarantine go");
+  k.pages.checkPins(k.pagerVmos[0]);
+  // The leaked pin keeps the VMO alive: its handle's close sends no COMPLETE.
+  assert.equal(runSync(k.zx_handle_close(t, vmo)), ZX_OK);
+  assert.deepEqual(packets(), []);
+  assert.equal(k.pagerVmos[0].pins.get(0), 1);
+});
+
+// BusTransactionInitiatorDispatcher::Quarantine (the same file @ 3281dd6b): "If we quarantine
+// when at zero handles, this PMT will be leaked".
+Deno.test("pins: a PMT closed without zx_pmt_unpin after its BTI closed stays pinned", () => {
+  const { k, t, vmo, bti, pmt } = pinnedHandles();
+  assert.equal(runSync(k.zx_handle_close(t, bti)), ZX_OK);
+  assert.equal(runSync(k.zx_handle_close(t, pmt)), ZX_OK);
+  assert.deepEqual(k.evictablePages(vmo), [], "the token closed after its BTI was unpinned");
+  k.pages.checkPins(k.pagerVmos[0]);
+});
+
+// BusTransactionInitiatorDispatcher::Pin (the same file @ 3281dd6b): "User may not pin new
+// memory if either our BTI has hit zero handles, or if we currently have quarantined pages"
+// (BAD_STATE); the PinnedVmObject it made is let go. Another BTI still pins.
+Deno.test("pins: zx_bti_pin on a BTI with a non-empty quarantine is BAD_STATE, nothing pinned", () => {
+  const { k, t, bti, pmt } = pinnedHandles();
+  const [, aux] = runSync(k.zx_vmo_create(t, PS, 0));
+  assert.equal(runSync(k.zx_handle_close(t, pmt)), ZX_OK);
+  const a = k.handles.entry(aux)!.object as Vmo;
+  assert.equal(runSync(k.zx_bti_pin(t, bti, ZX_BTI_PERM_READ, aux, 0, PS))[0], ZX_ERR_BAD_STATE);
+  assert.equal(a.pins.size, 0);
+  const [, other] = runSync(k.zx_bti_create(t, 0, 2));
+  assert.equal(runSync(k.zx_bti_pin(t, other, ZX_BTI_PERM_READ, aux, 0, PS))[0], ZX_OK);
+  assert.deepEqual([...a.pins], [[0, 1]]);
+});
+
+// Pin checks zero_handles_ after PinnedVmObject::Create: a BTI whose last handle closed while
+// the pin waited on a READ pins nothing.
+Deno.test("pins: a pin whose BTI's last handle closed while it waited is BAD_STATE", () => {
+  const { k, t, peer, pager, vmo, bti, v } = halfSupplied();
+  const pin = k.zx_bti_pin(peer, bti, ZX_BTI_PERM_READ, vmo, 0, 2 * PS);
+  assert.equal(untilBlocked(pin), true);
+  assert.equal(runSync(k.zx_handle_close(t, bti)), ZX_OK);
+  const [, aux] = runSync(k.zx_vmo_create(t, PS, 0));
+  assert.equal(runSync(k.zx_pager_supply_pages(t, pager, vmo, PS, PS, aux, 0)), ZX_OK);
+  const out: { value?: [number, number] } = {};
+  assert.equal(untilBlocked(pin, out), false);
+  assert.equal(out.value?.[0], ZX_ERR_BAD_STATE);
+  assert.equal(v.pins.size, 0);
+  assert.deepEqual(k.evictablePages(vmo), [0, 1]);
 });
 
 // The PMT's PinnedVmObject holds a reference to the VMO; unpinning drops it, and a VMO nothing

@@ -1077,7 +1077,9 @@ const AFTER: Partial<Record<CallName, Check>> = {
   // flag has, is INVALID_ARGS, and so is CONTIGUOUS on a VMO not made contiguous
   // ("ZX_BTI_CONTIGUOUS is only allowed if vmo was allocated via zx_vmo_create_contiguous()");
   // then an empty range is INVALID_ARGS and one past a fixed-size VMO's end OUT_OF_RANGE; else a
-  // VMO no pager backs (`anonymous`) is pinned: ZX_OK. Undecided: PERM_EXECUTE (upstream asks
+  // VMO no pager backs (`anonymous`) is pinned: ZX_OK, unless a PMT handle may have been closed
+  // without an unpin (`quarantinePossible`: its BTI's quarantine makes the pin BAD_STATE,
+  // BtiDispatcher::Pin @ misttech/fuchsia 3281dd6b). Undecided: PERM_EXECUTE (upstream asks
   // READ for it, the model EXECUTE: a listed disagreement), CONTIGUOUS on a VMO the handle model
   // cannot place, and pager-backed VMOs (committing their pages may fail with pager errors).
   zx_bti_pin: (a, m, ps) => {
@@ -1100,7 +1102,9 @@ const AFTER: Partial<Record<CallName, Check>> = {
     if (size === undefined || !isU64(a[3]) || !isU64(a[4])) return null;
     if ((a[3] as number) + (a[4] as number) > size) return ZX_ERR_OUT_OF_RANGE;
     // No pager backs the pages: the kernel commits and pins them by itself.
-    return h?.anonymous !== undefined && m.open.length < HANDLES_DECIDED ? ZX_OK : null;
+    return h?.anonymous !== undefined && m.open.length < HANDLES_DECIDED && !m.quarantinePossible
+      ? ZX_OK
+      : null;
   },
   // zx_vmar_unmap.md, VmAddressRegion::Unmap: an unaligned address or an empty length; then, in
   // a region the picture holds, `unmapIn`.

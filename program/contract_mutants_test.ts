@@ -164,14 +164,14 @@ const VMAR_CASES: [key: string, what: string][] = [
     "zx_vmar_allocate: CAN_MAP_READ refused where the root grants it",
   ],
   [
-    "kernel/kernel_vmar.ts:413:32:BooleanLiteral:v.rights & ZX_RIGHT_READ",
+    "kernel/kernel_vmar.ts:415:32:BooleanLiteral:v.rights & ZX_RIGHT_READ",
     "zx_bti_pin: PERM_READ without the READ right accepted",
   ],
   [
-    "kernel/kernel_vmar.ts:424:39:EqualityOperator:rest === 0",
+    "kernel/kernel_vmar.ts:426:39:EqualityOperator:rest === 0",
     "zx_bti_pin: the option bits check inverted",
   ],
-  ["kernel/kernel_vmar.ts:425:9:EqualityOperator:size !== 0", "zx_bti_pin: an empty range pinned"],
+  ["kernel/kernel_vmar.ts:427:9:EqualityOperator:size !== 0", "zx_bti_pin: an empty range pinned"],
   // The program's picture of its address space (program/vmar_model.ts).
   [
     "kernel/kernel_vmar.ts:280:9:ConditionalExpression:false",
@@ -214,15 +214,15 @@ const VMAR_CASES: [key: string, what: string][] = [
   // Pins laid out by hand (program/generate.ts `pinLayout`, the judge's `programPinLayouts`) of
   // VMOs no pager backs, whose pins the contract predicts ZX_OK.
   [
-    "kernel/kernel_vmar.ts:413:7:ConditionalExpression:false @end+1:62",
+    "kernel/kernel_vmar.ts:415:7:ConditionalExpression:false @end+1:62",
     "zx_bti_pin: PERM_READ/PERM_WRITE through a handle without the right pinned",
   ],
   [
-    "kernel/kernel_vmar.ts:420:9:BooleanLiteral:rest & ZX_BTI_COMPRESS && rest & ZX_BTI_CONTIGUOUS",
+    "kernel/kernel_vmar.ts:422:9:BooleanLiteral:rest & ZX_BTI_COMPRESS && rest & ZX_BTI_CONTIGUOUS",
     "zx_bti_pin: COMPRESS alone, and CONTIGUOUS on a contiguous VMO, INVALID_ARGS",
   ],
   [
-    "kernel/kernel_vmar.ts:422:11:ConditionalExpression:true",
+    "kernel/kernel_vmar.ts:424:11:ConditionalExpression:true",
     "zx_bti_pin: CONTIGUOUS on a VMO not made contiguous pinned",
   ],
   // Sample 9c15424 (seed 12): a SPECIFIC mapping into a region made without CAN_MAP_SPECIFIC

@@ -181,6 +181,15 @@ export class HandleModel {
    */
   pinsPossible = false;
 
+  /**
+   * A close or replace of a handle that may be a PMT's (the model's type PMT, or a handle it does
+   * not know) has been started, whatever it returned: a token closed without `zx_pmt_unpin` may
+   * sit in its BTI's quarantine for good, and `zx_bti_pin` on that BTI is BAD_STATE
+   * (BusTransactionInitiatorDispatcher::Pin, bus_transaction_initiator_dispatcher.cc @
+   * misttech/fuchsia 3281dd6b). Never cleared (the model has no `zx_bti_release_quarantine`).
+   */
+  quarantinePossible = false;
+
   /** The VMOs a pin may hold pages of (`program/pin_holds.ts`). */
   readonly pinHolds: PinHolds = new PinHolds();
 
