@@ -4,12 +4,14 @@ import { strict as assert } from "node:assert";
 
 const DATA = "case/testdata/userS23b";
 
-async function sim(
+/** `deno run -A cli/COMMAND.ts ARGS` in `cwd`: its exit code, stdout and stderr. */
+async function run(
+  command: string,
   args: string[],
   cwd?: string,
 ): Promise<{ code: number; out: string; err: string }> {
   const o = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", new URL("./sim.ts", import.meta.url).pathname, ...args],
+    args: ["run", "-A", new URL(`./${command}.ts`, import.meta.url).pathname, ...args],
     cwd,
     stdout: "piped",
     stderr: "piped",
@@ -20,6 +22,8 @@ async function sim(
     err: new TextDecoder().decode(o.stderr),
   };
 }
+
+const sim = (args: string[], cwd?: string) => run("sim", args, cwd);
 
 Deno.test("a module that throws while loading is named at the throw's file:line:column", async () => {
   // Was: "cannot load: blob index missing", no location.
@@ -62,20 +66,6 @@ Deno.test("a syntax error is named at Deno's position, one line", async () => {
 });
 
 const OPEN_Q2 = `${DATA}/corpus_open/invariant-quiescent-end-q2-blobby-0ce6cd1f.json`;
-
-async function run(command: string, args: string[], cwd?: string) {
-  const o = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", new URL(`./${command}.ts`, import.meta.url).pathname, ...args],
-    cwd,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  return {
-    code: o.code,
-    out: new TextDecoder().decode(o.stdout),
-    err: new TextDecoder().decode(o.stderr),
-  };
-}
 
 Deno.test("repro --current-code prints the recorded failure with its sub-code, as corpus list does", async () => {
   // The case as userS23b had it before accepting its fix: expected invariant:quiescent-end,
