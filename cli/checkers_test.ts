@@ -1,22 +1,14 @@
 // sim and explore with --service judge a run as fuzz and repro do (kernel invariants + service
 // obligations): a dropped READ is the service's P1, not a pass or a bare kernel hang.
 import { strict as assert } from "node:assert";
+import { denoOutput } from "./_deno_output.ts";
 import { readCaseFile } from "../case/store.ts";
 
 const root = new URL("../", import.meta.url).pathname;
 const SCENARIO = "fuzz/testdata/three_reads.json";
 const LOSSY = "fuzz/testdata/lossy_service.ts";
 
-async function deno(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const o = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", ...args],
-    cwd: root,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const text = new TextDecoder();
-  return { code: o.code, out: text.decode(o.stdout), err: text.decode(o.stderr) };
-}
+const deno = (args: string[]) => denoOutput(["run", "-A", ...args], root);
 
 const verdict = (out: string) => /^verdict: (.+)$/m.exec(out)?.[1];
 

@@ -4,18 +4,12 @@
 // relative path alone; a case whose input left its service's contract was valid to corpus list
 // and refused by repro).
 import { strict as assert } from "node:assert";
+import { denoOutput } from "./_deno_output.ts";
 
 const DIR = "case/testdata/userS23/corpus_bad";
 
-async function deno(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const o = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-read", "--allow-write=/tmp", ...args],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const dec = new TextDecoder();
-  return { code: o.code, out: dec.decode(o.stdout), err: dec.decode(o.stderr) };
-}
+const deno = (...args: string[]) =>
+  denoOutput(["run", "--allow-read", "--allow-write=/tmp", ...args]);
 
 Deno.test("corpus list and repro refuse userS23's bad cases, each in the same words", async () => {
   const list = await deno("cli/corpus.ts", "list", DIR);

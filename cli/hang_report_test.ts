@@ -3,18 +3,11 @@
 // one line, "service-hang: no yield (the run did not finish within --run-timeout 2s)", and one
 // that loops through syscalls got "step budget exhausted" with no thread named).
 import { strict as assert } from "node:assert";
+import { denoOutput } from "./_deno_output.ts";
 
 const TRIAL = "examples/testdata/trial";
 
-async function deno(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const o = await new Deno.Command(Deno.execPath(), { args, stdout: "piped", stderr: "piped" })
-    .output();
-  return {
-    code: o.code,
-    out: new TextDecoder().decode(o.stdout),
-    err: new TextDecoder().decode(o.stderr),
-  };
-}
+const deno = (args: string[]) => denoOutput(args);
 
 /** Runs a printed `deno task sim|repro ...` line as the task would (single quotes honoured). */
 function runLine(line: string) {

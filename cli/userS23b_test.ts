@@ -1,27 +1,13 @@
 // userS23b wrote a blobfs-like pager service (case/testdata/userS23b/blobby.ts) from the README
 // alone and reported what the commands told it badly. Each test is one of its reports.
 import { strict as assert } from "node:assert";
+import { denoOutput } from "./_deno_output.ts";
 
 const DATA = "case/testdata/userS23b";
 
 /** `deno run -A cli/COMMAND.ts ARGS` in `cwd`: its exit code, stdout and stderr. */
-async function run(
-  command: string,
-  args: string[],
-  cwd?: string,
-): Promise<{ code: number; out: string; err: string }> {
-  const o = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", new URL(`./${command}.ts`, import.meta.url).pathname, ...args],
-    cwd,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  return {
-    code: o.code,
-    out: new TextDecoder().decode(o.stdout),
-    err: new TextDecoder().decode(o.stderr),
-  };
-}
+const run = (command: string, args: string[], cwd?: string) =>
+  denoOutput(["run", "-A", new URL(`./${command}.ts`, import.meta.url).pathname, ...args], cwd);
 
 const sim = (args: string[], cwd?: string) => run("sim", args, cwd);
 
