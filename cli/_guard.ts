@@ -16,52 +16,12 @@
 import { isMainThread, Worker, workerData } from "node:worker_threads";
 import { CONFIRM_FACTOR, DEFAULT_MEMORY_MB, DEFAULT_RUN_TIMEOUT } from "../fuzz/engine.ts";
 import { OUT_OF_MEMORY, SERVICE_HANG } from "../fuzz/signature.ts";
-import { ENTRY_POINTS } from "../sim/world.ts";
+import { entryWords, neverYielded, type StuckAt } from "../sim/stuck.ts";
 
 /** Seconds a guarded command may take to load before its run starts (at least the run limit). */
 export const LOAD_LIMIT_S = 60;
 
-/** Where a run stood when the guard stopped it: the step, and the thread whose code was running. */
-export interface StuckAt {
-  /** The step (0: a thread started before the first step, running to its first syscall). */
-  readonly step: number;
-  /** The thread id (`t3`), as the trace names it. */
-  readonly tid: number;
-  /** Whose code the thread was running: an index into `ENTRY_POINTS` (sim/world.ts). */
-  readonly entry?: number;
-}
-
-/**
- * Whose code a stuck thread was running, in words: the service's `open` entry, its body, ...
- * (`ENTRY_POINTS` of sim/world.ts); `module` names the service module where known.
- *
- * @example
- * ```ts
- * import { entryWords } from "./_guard.ts";
- * console.assert(entryWords(2, "blobby.ts") === "the service's `open` entry (blobby.ts)");
- * ```
- */
-export function entryWords(entry: number | undefined, module?: string): string | null {
-  const of = module !== undefined ? ` (${module})` : "";
-  switch (entry === undefined ? undefined : ENTRY_POINTS[entry]) {
-    case "workload":
-      return "the harness's workload ops (no service code)";
-    case "service":
-      return `the service's body (the service function each service thread runs)${of}`;
-    case "open":
-      return `the service's \`open\` entry${of}`;
-    case "close":
-      return `the service's \`close\` entry${of}`;
-    case "writeback":
-      return `the service's writeback entry${of}`;
-    case "spawned":
-      return `a thread the service spawned${of}`;
-    case "env":
-      return "the harness's environment event";
-    default:
-      return null;
-  }
-}
+export { entryWords, type StuckAt } from "../sim/stuck.ts";
 
 /** How a guarded command ended. */
 export type GuardOutcome =
@@ -341,12 +301,7 @@ export function stoppedLine(
   if (o.kind === "out-of-memory") {
     return `verdict: ${OUT_OF_MEMORY} (the run reached the --memory ${limits.memoryMb} MiB heap limit)`;
   }
-  const entry = o.at === null ? null : entryWords(o.at.entry);
-  const where = o.at === null
-    ? "before any thread ran"
-    : `t${o.at.tid} at step ${o.at.step}${
-      o.at.step === 0 ? " (starting, before the first step)" : ""
-    } never yielded${entry !== null ? `, in ${entry}` : ""}`;
+  const where = o.at === null ? "before any thread ran" : neverYielded(o.at);
   return `verdict: ${SERVICE_HANG} (${where}: the run did not finish within --run-timeout ` +
     `${limits.runTimeout}s, nor when run again within --confirm-timeout ${confirmLimit(limits)}s)`;
 }

@@ -123,9 +123,17 @@ Deno.test("a hang a campaign found under --run-timeout 1 records it, and repro r
       /^ {4}run \d+, 1 failing runs; size \d+ \(not shrunk: the watchdog stopped the run, /m,
     );
     assert.doesNotMatch(f.out, /shrunk to size/);
+    // The finding names the thread that never yielded and whose code it ran, as sim and repro do.
+    const stuck =
+      /service-hang: no yield \(t1 at step \d+ never yielded, in the service's body \(the service function each service thread runs\); stopped at /;
+    assert.match(
+      f.out,
+      new RegExp(`^ {4}found by fuzz campaign 1, run \\d+: ${stuck.source}`, "m"),
+    );
     const file = /^ {4}replay: deno task repro (\S+)$/m.exec(f.out)?.[1] ?? "";
     const c = JSON.parse(await Deno.readTextFile(file));
     assert.equal(c.expected, "service-hang");
+    assert.match(c.description, stuck);
     // The confirmation limit too (userS23: the campaign confirmed at --confirm-timeout 4, its
     // case's replay line at the default 10 x the run limit, 20 s).
     assert.deepEqual(c.limits, {
@@ -213,3 +221,45 @@ for (const command of ["sim", "repro"]) {
     );
   });
 }
+
+Deno.test("fuzz: a hang in a service entry names the thread, its step and the entry, in the summary and the case", async () => {
+  // The campaign's report said only "service-hang: no yield (stopped at the 1s run limit ...)":
+  // nothing of the `open` entry that spun, which sim and repro name.
+  const dir = await Deno.makeTempDir({ prefix: "pagersim-fuzz-entry-" });
+  try {
+    const f = await deno([
+      "run",
+      "-A",
+      "cli/fuzz.ts",
+      "--service",
+      "case/testdata/userS23b/bad/spin_open.ts",
+      "--runs",
+      "1",
+      "--workers",
+      "1",
+      "--seed",
+      "1",
+      "--run-timeout",
+      "1",
+      "--confirm-timeout",
+      "1",
+      "--corpus",
+      dir,
+    ]);
+    assert.equal(f.code, 1, f.out + f.err);
+    // Its confirmation run's stop: the workload thread that opens the first file, while starting.
+    const stuck =
+      /service-hang: no yield \(t\d+ at step \d+( \(starting, before the first step\))? never yielded, in the service's `open` entry; stopped at the 1s run limit and again at the 1s confirmation limit; /;
+    assert.match(f.out, new RegExp(`^ {4}found by fuzz campaign 1, run 0: ${stuck.source}`, "m"));
+    const file = /^ {4}replay: deno task repro (\S+)$/m.exec(f.out)?.[1] ?? "";
+    const c = JSON.parse(await Deno.readTextFile(file));
+    assert.match(c.description, stuck);
+    // The case's replay names the same thread and entry.
+    const r = await runLine(`deno task repro ${file}`);
+    assert.equal(r.code, 0, r.out + r.err);
+    const named = /\((t\d+ at step \d+.*? never yielded, in the service's `open` entry)[;:]/;
+    assert.equal(named.exec(r.out)?.[1], named.exec(c.description)?.[1], r.out);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

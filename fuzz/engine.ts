@@ -26,6 +26,7 @@
 import type { Kernel, KernelOptions } from "../kernel/kernel.ts";
 import type { PagerService } from "../services/service.ts";
 import type { Monitor } from "../sim/world.ts";
+import type { StuckAt } from "../sim/stuck.ts";
 import type { Scenario } from "../scenario/schema.ts";
 import { withService } from "../scenario/bind.ts";
 import type { CaseKind, KindRun, RunContext } from "../case/kind.ts";
@@ -168,10 +169,15 @@ export const MAX_RECORDED_PICKS = 200_000;
 /** Most bytes of a run's input a worker records for the watchdog (programs). */
 export const MAX_RECORDED_INPUT = 1 << 20;
 
+/** Int32 cells before a {@linkcode RunRecord}'s picks. */
+const RECORD_HEAD = 5;
+
 /**
  * A worker slot's record of the run it is in, in shared memory, so a run the
  * watchdog stops still becomes a case: Int32 [0] picks so far, [1] input
- * bytes, [2, 2 + MAX_RECORDED_PICKS) the picks; then the input as UTF-8 JSON.
+ * bytes, [2] step + 1 (0: no thread's code ran yet), [3] tid and [4] entry
+ * point of the thread whose code runs ({@linkcode RunRecord.watch}, so a hang
+ * names it), [5, 5 + MAX_RECORDED_PICKS) the picks; then the input as UTF-8 JSON.
  */
 export class RunRecord {
   readonly #ints: Int32Array;
@@ -179,18 +185,21 @@ export class RunRecord {
 
   /** A record over `buffer` (from {@linkcode RunRecord.create}). */
   constructor(readonly buffer: SharedArrayBuffer) {
-    this.#ints = new Int32Array(buffer, 0, 2 + MAX_RECORDED_PICKS);
-    this.#bytes = new Uint8Array(buffer, 4 * (2 + MAX_RECORDED_PICKS));
+    this.#ints = new Int32Array(buffer, 0, RECORD_HEAD + MAX_RECORDED_PICKS);
+    this.#bytes = new Uint8Array(buffer, 4 * (RECORD_HEAD + MAX_RECORDED_PICKS));
   }
 
   /** A new, empty record. */
   static create(): RunRecord {
-    return new RunRecord(new SharedArrayBuffer(4 * (2 + MAX_RECORDED_PICKS) + MAX_RECORDED_INPUT));
+    return new RunRecord(
+      new SharedArrayBuffer(4 * (RECORD_HEAD + MAX_RECORDED_PICKS) + MAX_RECORDED_INPUT),
+    );
   }
 
-  /** Starts a run: no picks; `input` (JSON), if given, replaces the recorded input. */
+  /** Starts a run: no picks, no thread ran; `input` (JSON), if given, replaces the recorded input. */
   begin(input?: unknown): void {
     this.#ints[0] = 0;
+    Atomics.store(this.#ints, 2, 0);
     if (input === undefined) return;
     const bytes = new TextEncoder().encode(JSON.stringify(input));
     if (bytes.length > this.#bytes.length) {
@@ -201,10 +210,27 @@ export class RunRecord {
     this.#ints[1] = bytes.length;
   }
 
+  /**
+   * Which thread's code is about to run, at which step, running which entry point (the world's
+   * `watch`, sim/world.ts): a run the watchdog stops names the thread that never yielded.
+   */
+  readonly watch = (step: number, tid: number, entry: number): void => {
+    Atomics.store(this.#ints, 3, tid);
+    Atomics.store(this.#ints, 4, entry);
+    Atomics.store(this.#ints, 2, step + 1);
+  };
+
+  /** Where the run stood when last watched (null: no thread's code ran yet, or not watched). */
+  at(): StuckAt | null {
+    const step = Atomics.load(this.#ints, 2) - 1;
+    if (step < 0) return null;
+    return { step, tid: Atomics.load(this.#ints, 3), entry: Atomics.load(this.#ints, 4) };
+  }
+
   /** Records one pick. */
   readonly pick = (v: number): void => {
     const n = this.#ints[0];
-    if (n < MAX_RECORDED_PICKS) this.#ints[2 + n] = v;
+    if (n < MAX_RECORDED_PICKS) this.#ints[RECORD_HEAD + n] = v;
     this.#ints[0] = n + 1;
   };
 
@@ -212,7 +238,9 @@ export class RunRecord {
   picks(): { picks: number[]; complete: boolean } {
     const n = this.#ints[0];
     return {
-      picks: Array.from(this.#ints.subarray(2, 2 + Math.min(n, MAX_RECORDED_PICKS))),
+      picks: Array.from(
+        this.#ints.subarray(RECORD_HEAD, RECORD_HEAD + Math.min(n, MAX_RECORDED_PICKS)),
+      ),
       complete: n <= MAX_RECORDED_PICKS,
     };
   }
@@ -239,7 +267,7 @@ export interface WorkerStart {
   readonly control: SharedArrayBuffer;
   /** The shared {@linkcode SignatureTable}. */
   readonly signatures: SharedArrayBuffer;
-  /** This slot's {@linkcode RunRecord}. */
+  /** This slot's {@linkcode RunRecord} (a confirmation worker's: one of its own). */
   readonly record: SharedArrayBuffer;
   readonly maxShrink: number;
   /** A user service module (scenarios): every pager is served by it; null: none. */
@@ -459,6 +487,7 @@ export class ScenarioRunner extends KindRunner<Scenario> {
       {
         ...this.ctx,
         monitors: () => [...this.ctx.monitors(), counter],
+        watch: record.watch,
       },
       record.pick,
       false,

@@ -43,6 +43,7 @@ import { loadServiceModule } from "../case/store.ts";
 import { contractOf, type ServiceContract } from "../scenario/service_contract.ts";
 import { type ContractCounter, contractCounter } from "../scenario/contract.ts";
 import { OUT_OF_MEMORY, SERVICE_HANG } from "./signature.ts";
+import { neverYielded, type StuckAt } from "../sim/stuck.ts";
 import {
   campaignReplayCommand,
   CASE_FORMAT,
@@ -331,6 +332,11 @@ interface Suspect {
   readonly seed: number;
   /** What a confirmation worker runs it again from (programs; scenarios: null). */
   readonly recorded: unknown;
+  /**
+   * Where it stood when stopped: the step and the thread whose code ran, with its entry point
+   * (scenarios; null: no thread's code ran yet, or a program run).
+   */
+  readonly at: StuckAt | null;
 }
 
 /** How long after SIGINT/SIGTERM workers still in a run are terminated, ms. */
@@ -648,11 +654,13 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
     unconfirmed: boolean,
   ): CaseEnvelope => {
     const signature = cause === "hang" ? SERVICE_HANG : OUT_OF_MEMORY;
+    // The thread that never yielded, as sim's and repro's verdict names it.
+    const who = cause === "hang" && x.at !== null ? `${neverYielded(x.at)}; ` : "";
     return {
       format: CASE_FORMAT,
       kind: kind === "scenarios" ? "scenario" : "program",
       description: `found by fuzz campaign ${options.seed}, run ${x.k}: ${signature} ` +
-        `(stopped at ${how}${x.complete ? "" : "; schedule record truncated"}; not shrunk: ` +
+        `(${who}stopped at ${how}${x.complete ? "" : "; schedule record truncated"}; not shrunk: ` +
         `every shrinking replay would run into the same limit)`,
       input: x.input,
       decisions: x.picks,
@@ -724,8 +732,16 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
     new Promise<void>((resolve) => {
       confirmingNow++;
       const t0 = wallMs();
+      // Its own record (the slot's is its replacement worker's): where the confirmation run stood
+      // when stopped names the thread that never yielded.
+      const record = RunRecord.create();
+      const stoppedAt = (): Suspect => ({ ...x, at: record.at() ?? x.at });
       const worker = new Worker(new URL("./worker.ts", import.meta.url), {
-        workerData: { ...start(x.w, 0), confirm: { k: x.k, input: x.recorded } },
+        workerData: {
+          ...start(x.w, 0),
+          record: record.buffer,
+          confirm: { k: x.k, input: x.recorded },
+        },
         resourceLimits: { maxOldGenerationSizeMb: memoryMb },
       });
       confirmWorkers.add(worker);
@@ -747,7 +763,11 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
         if (!confirmed && x.cause === "hang") Atomics.add(control, CONTROL.spinning, 1);
         await worker.terminate();
         if (!confirmed) {
-          await recordStopped(x, x.cause, `the ${runLimitText} and again at the ${confirmText}`);
+          await recordStopped(
+            stoppedAt(),
+            x.cause,
+            `the ${runLimitText} and again at the ${confirmText}`,
+          );
         } else {
           errors.push(
             `run ${x.k}: investigating the failure its confirmation run showed went past the ` +
@@ -766,7 +786,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
         await worker.terminate();
         const ran = (wallMs() - t0) / 1000;
         await recordStopped(
-          x,
+          stoppedAt(),
           x.cause,
           `the ${runLimitText}, then again for ${ran.toFixed(1)}s of the ${confirmText} when ` +
             `the campaign's budget ended (not confirmed)`,
@@ -880,6 +900,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
     }
     // What the slot recorded of the run, now: the slot's next worker starts a record of its own.
     const { picks, complete } = records[w].picks();
+    const at = records[w].at();
     let input: unknown, seed: number, recorded: unknown = null;
     if (kind === "scenarios") {
       const plan = planRun(options.seed, state.k);
@@ -895,7 +916,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
       seed = r.seed;
       recorded = r;
     }
-    const x: Suspect = { k: state.k, w, cause, ms, picks, complete, input, seed, recorded };
+    const x: Suspect = { k: state.k, w, cause, ms, picks, complete, input, seed, recorded, at };
     if (!timed) {
       // The worker's own heap limit stopped it (not the clock): a finding as it stands.
       await recordStopped(x, cause, `the ${limit}`);

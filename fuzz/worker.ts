@@ -249,7 +249,8 @@ async function investigateWon(
  * the run limit, and reports that it finished (`confirmed`: a slow run, not a hang) with its
  * counts; a failure it shows is handled as any run's (a new signature is investigated). The
  * main thread's own timer, the confirmation limit, stops it if it goes past that too: a hang.
- * It never touches a worker slot of the control block (the pool's watchdog reads those).
+ * It never touches a worker slot of the control block (the pool's watchdog reads those); its
+ * `start.record` is a record of its own, which the main thread reads when it stops it.
  */
 export async function confirmWorker(
   start: WorkerStart,
@@ -260,7 +261,7 @@ export async function confirmWorker(
   const { k, input } = start.confirm ?? { k: -1, input: null };
   const control = new Int32Array(start.control);
   const table = new SignatureTable(start.signatures);
-  const r = runner.rerun(k, input, RunRecord.create());
+  const r = runner.rerun(k, input, new RunRecord(start.record));
   Atomics.add(control, CONTROL.done, 1);
   if (r.signature !== null) Atomics.add(control, CONTROL.failed, 1);
   post({ type: "confirmed", worker: start.worker, k, signature: r.signature, steps: r.steps });

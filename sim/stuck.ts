@@ -1,0 +1,72 @@
+/**
+ * How a report names a thread that never yielded: where the run stood (step, thread) and whose
+ * code the thread ran ({@linkcode ENTRY_POINTS}). One wording for every command that reports a
+ * hang: `sim` and `repro` (their guard, `cli/_guard.ts`) and a `fuzz` campaign's watchdog
+ * (`fuzz/orchestrate.ts`).
+ *
+ * @module
+ */
+
+import { ENTRY_POINTS } from "./world.ts";
+
+/** Where a run stood when a watchdog stopped it: the step, and the thread whose code was running. */
+export interface StuckAt {
+  /** The step (0: a thread started before the first step, running to its first syscall). */
+  readonly step: number;
+  /** The thread id (`t3`), as the trace names it. */
+  readonly tid: number;
+  /** Whose code the thread was running: an index into {@linkcode ENTRY_POINTS}. */
+  readonly entry?: number;
+}
+
+/**
+ * Whose code a stuck thread was running, in words: the service's `open` entry, its body, ...
+ * ({@linkcode ENTRY_POINTS}); `module` names the service module where known.
+ *
+ * @example
+ * ```ts
+ * import { entryWords } from "./stuck.ts";
+ * console.assert(entryWords(2, "blobby.ts") === "the service's `open` entry (blobby.ts)");
+ * ```
+ */
+export function entryWords(entry: number | undefined, module?: string): string | null {
+  const of = module !== undefined ? ` (${module})` : "";
+  switch (entry === undefined ? undefined : ENTRY_POINTS[entry]) {
+    case "workload":
+      return "the harness's workload ops (no service code)";
+    case "service":
+      return `the service's body (the service function each service thread runs)${of}`;
+    case "open":
+      return `the service's \`open\` entry${of}`;
+    case "close":
+      return `the service's \`close\` entry${of}`;
+    case "writeback":
+      return `the service's writeback entry${of}`;
+    case "spawned":
+      return `a thread the service spawned${of}`;
+    case "env":
+      return "the harness's environment event";
+    default:
+      return null;
+  }
+}
+
+/**
+ * The thread that never yielded, as a hang's verdict names it: `t3 at step 0 (starting, before
+ * the first step) never yielded, in the service's \`open\` entry`.
+ *
+ * @example
+ * ```ts
+ * import { neverYielded } from "./stuck.ts";
+ * console.assert(
+ *   neverYielded({ step: 13, tid: 1, entry: 1 }) ===
+ *     "t1 at step 13 never yielded, in the service's body (the service function each service thread runs)",
+ * );
+ * ```
+ */
+export function neverYielded(at: StuckAt, module?: string): string {
+  const entry = entryWords(at.entry, module);
+  return `t${at.tid} at step ${at.step}${
+    at.step === 0 ? " (starting, before the first step)" : ""
+  } never yielded${entry !== null ? `, in ${entry}` : ""}`;
+}
