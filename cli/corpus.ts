@@ -61,7 +61,8 @@ list: validate and list the cases of a corpus (default corpus): a case is valid 
 if repro could replay it (its modules inside the project tree and present, every
 pager served, its input inside the service contract it records), and a bad one is
 named in repro's words; a module changed since the case was written is noted (it
-replays only with --current-code).
+replays only with --current-code). A case that expects pass and keeps a failure's
+signature is the fix accept recorded: "expects pass (an accepted fix of SIGNATURE)".
 accept: after you changed a case's service or kernel module (a fix), replay
 each case against its modules as they are now and record what it does now:
 the verdict, the trace hash and the modules' content hashes (the file keeps
@@ -120,9 +121,15 @@ async function readEntries(dir: string, errors: string[], into = dir): Promise<E
  * verdict (`invariant:answers-every-read:P1`, what repro prints), else the verdict and the
  * signature beside it. Two bugs of one invariant were both listed as
  * `expects invariant:answers-every-read`.
+ *
+ * A case that expects `pass` and carries a signature is an accepted fix: `corpus accept`
+ * re-records a fixed failure's verdict and keeps its signature, the finding it guards (the file
+ * name, the merge key and a campaign's known findings go by it). It was listed as
+ * `pass (signature S)`, which read as a passing run with a failure signature.
  */
 export function expectsText(c: Pick<CaseEnvelope, "expected" | "signature">): string {
   if (c.signature === undefined || c.signature === c.expected) return c.expected;
+  if (c.expected === "pass") return `pass (an accepted fix of ${c.signature})`;
   return c.signature.startsWith(c.expected)
     ? c.signature
     : `${c.expected} (signature ${c.signature})`;

@@ -119,3 +119,20 @@ Deno.test("corpus list tells two cases of one invariant apart by their signature
   assert.equal(expectsText({ expected, signature: expected }), expected);
   assert.equal(expectsText({ expected: "pass" }), "pass");
 });
+
+// A case that expects pass with a failure's signature is what `corpus accept` writes for a fix:
+// it was listed as `expects pass (signature invariant:quiescent-end:Q2)`, a pass with a failure.
+Deno.test("corpus list names a pass-expected case with a signature as an accepted fix", async () => {
+  const { expectsText } = await import("./corpus.ts");
+  assert.equal(
+    expectsText({ expected: "pass", signature: "invariant:quiescent-end:Q2" }),
+    "pass (an accepted fix of invariant:quiescent-end:Q2)",
+  );
+  // userS23b's case as `corpus accept` left it (its module changed since: noted, still valid).
+  const r = await corpus("list", "case/testdata/userS23b/corpus");
+  assert.equal(r.code, 0, r.out);
+  assert.match(
+    r.out,
+    /^invariant-quiescent-end-q2-blobby-0ce6cd1f\.json: scenario, expects pass \(an accepted fix of invariant:quiescent-end:Q2\), 8 decisions, service \.\.\/blobby\.ts \(its service module \.\.\/blobby\.ts changed since the fix was accepted /m,
+  );
+});

@@ -81,6 +81,16 @@ Deno.test("corpus accept prints the recorded failure with its sub-code", async (
       /^corpus\/q2\.json: recorded invariant:quiescent-end:Q2, now pass \(1 module\(s\) changed\): re-recorded$/m,
       r.out + r.err,
     );
+    // The fix keeps the signature of the failure it fixed, and corpus list says it is one.
+    const fixed = JSON.parse(await Deno.readTextFile(`${dir}/corpus/q2.json`));
+    assert.equal(fixed.expected, "pass");
+    assert.equal(fixed.signature, "invariant:quiescent-end:Q2");
+    const list = await run("corpus", ["list"], dir);
+    assert.equal(list.code, 0, list.out + list.err);
+    assert.match(
+      list.out,
+      /^q2\.json: scenario, expects pass \(an accepted fix of invariant:quiescent-end:Q2\), 8 decisions, service \.\.\/blobby\.ts$/m,
+    );
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
