@@ -65,7 +65,8 @@ replays only with --current-code). A case that expects pass and keeps a failure'
 signature is the fix accept recorded: "expects pass (an accepted fix of SIGNATURE)".
 accept: after you changed a case's service or kernel module (a fix), replay
 each case against its modules as they are now and record what it does now:
-the verdict, the trace hash and the modules' content hashes (the file keeps
+the verdict (a failure's signature too), the trace hash and the modules'
+content hashes (the file keeps
 its name, input and decisions). A fixed bug's case then expects pass and
 guards the fix in deno task test. It prints the old and the new verdict;
 check them (deno task repro FILE --current-code shows the run first). The
@@ -243,10 +244,17 @@ async function accept(files: readonly string[]): Promise<number> {
         ref === undefined ? undefined : await moduleRef(resolve(dir, ref.path), dir);
       const service = await rehash(c.service);
       const kernel = await rehash(c.kernel);
+      // Both sides as signatures show them, the checker's sub-code included (`...:Q2`).
+      const sign = c.kind === "scenario" ? signScenarioRun : signProgramRun;
+      const now = r.verdict === "pass" ? "pass" : sign(r.run) ?? r.verdict;
       const next: CaseEnvelope = {
         ...c,
         expected: r.verdict,
         traceHash: r.traceHash,
+        // A fix keeps the signature of the failure it fixed (`corpus list`: an accepted fix of
+        // it); a failure that changed shape is signed as it fails now, or the case would expect
+        // one failure under another's signature.
+        ...(r.verdict !== "pass" && c.signature !== undefined ? { signature: now } : {}),
         ...(service !== undefined ? { service } : {}),
         ...(kernel !== undefined ? { kernel } : {}),
       };
@@ -254,9 +262,6 @@ async function accept(files: readonly string[]): Promise<number> {
         console.log(`${file}: unchanged (${r.verdict}, modules as recorded)`);
         continue;
       }
-      // Both sides as signatures show them, the checker's sub-code included (`...:Q2`).
-      const sign = c.kind === "scenario" ? signScenarioRun : signProgramRun;
-      const now = r.verdict === "pass" ? "pass" : sign(r.run) ?? r.verdict;
       const tmp = await Deno.makeTempFile({ dir, prefix: `.${basename(file)}.accept-` });
       await Deno.writeTextFile(tmp, JSON.stringify(next, null, 2) + "\n");
       await Deno.rename(tmp, file);

@@ -26,3 +26,35 @@ Deno.test("corpus accept of a case that still fails says so: the case then guard
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("corpus accept of a failure that changed shape records its signature now; a fix keeps the one it fixed", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "pagersim-accept-" });
+  try {
+    const c = JSON.parse(await Deno.readTextFile(`${root}corpus/zoo-duplicate-read.json`));
+    const file = `${dir}/case.json`;
+    // Recorded as another failure: accept re-records what it does now, signature included (it
+    // kept the old one: a case expecting packet-discipline under data-integrity's signature).
+    await Deno.writeTextFile(
+      file,
+      JSON.stringify({
+        ...c,
+        expected: "invariant:data-integrity",
+        signature: "invariant:data-integrity",
+      }),
+    );
+    const o = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "--allow-read", "--allow-write", "cli/corpus.ts", "accept", file],
+      cwd: root,
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const out = new TextDecoder().decode(o.stdout) + new TextDecoder().decode(o.stderr);
+    assert.equal(o.code, 0, out);
+    assert.match(out, /recorded invariant:data-integrity, now invariant:packet-discipline:K4/);
+    const after = JSON.parse(await Deno.readTextFile(file));
+    assert.equal(after.expected, c.expected);
+    assert.equal(after.signature, c.signature);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
