@@ -1,5 +1,6 @@
 // A negative number given to a numeric flag is that flag's range error, not node's "ambiguous".
 import { strict as assert } from "node:assert";
+import { denoOutput } from "./_deno_output.ts";
 import { choiceError, HELP_FLAG, intFlag, nearest, parseFlags, UsageError } from "./args.ts";
 
 const FLAGS = {
@@ -30,14 +31,8 @@ Deno.test("every command: --seconds -1 and friends are range errors, exit 2", as
       ["cli/explore.ts", "--preemptions"],
     ]
   ) {
-    const o = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", script, flag, "-1"],
-      cwd: root,
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const err = new TextDecoder().decode(o.stderr);
-    assert.equal(o.code, 2, `${script} ${flag} -1: ${err}`);
+    const { code, err } = await denoOutput(["run", "-A", script, flag, "-1"], root);
+    assert.equal(code, 2, `${script} ${flag} -1: ${err}`);
     // The flag's own range message (explore's --preemptions also admits "all").
     assert.match(err, new RegExp(`^error: ${flag}(:| must be between)`), `${script}: ${err}`);
     assert.doesNotMatch(err, /ambiguous/);

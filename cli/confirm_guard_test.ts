@@ -2,6 +2,7 @@
 // load got a "service-hang" for a run that passes): a stopped run is run again with the
 // confirmation limit, and is a hang only if stopped again.
 import { strict as assert } from "node:assert";
+import { denoOutput } from "./_deno_output.ts";
 import { confirmNote, runConfirmed, runGuarded } from "./_guard.ts";
 
 const slow = new URL("./testdata/slow_command.ts", import.meta.url).href;
@@ -18,12 +19,8 @@ Deno.test("a command that never yields is a hang at the confirmation limit too",
   // In a child process (cli/testdata/confirm_spin_child.ts): the two stopped workers spin on
   // until their process ends.
   const child = new URL("./testdata/confirm_spin_child.ts", import.meta.url).pathname;
-  const r = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-read", child],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const o = JSON.parse(new TextDecoder().decode(r.stdout));
+  const r = await denoOutput(["run", "--allow-read", child]);
+  const o = JSON.parse(r.out);
   assert.equal(o.kind, "service-hang");
 });
 

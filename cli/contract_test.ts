@@ -1,22 +1,16 @@
 import { strict as assert } from "node:assert";
+import { denoOutput } from "./_deno_output.ts";
 
 const root = new URL("../", import.meta.url);
 const SERVICE = "fuzz/testdata/contracted_writeback_service.ts";
 const OUT = "fuzz/testdata/out_of_contract.json";
 
-async function cli(
-  command: string,
-  ...args: string[]
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-read", "--allow-write=/tmp", "--allow-run=deno", command, ...args],
-    cwd: root,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
-}
+/** `deno run` of a CLI `command` from the project root: its exit code, stdout and stderr. */
+const cli = (command: string, ...args: string[]) =>
+  denoOutput(
+    ["run", "--allow-read", "--allow-write=/tmp", "--allow-run=deno", command, ...args],
+    root.pathname,
+  );
 
 const REFUSAL = new RegExp(
   // The module as given, not the name the harness registers it under ("user": userS23b).
@@ -31,9 +25,9 @@ Deno.test("sim, repro and explore refuse an out-of-contract scenario in one line
     cli("cli/explore.ts", "--service", SERVICE, "--scenario", OUT, "--preemptions", "1"),
   ]);
   for (const r of runs) {
-    assert.equal(r.code, 2, r.stderr);
-    assert.match(r.stderr, REFUSAL);
-    assert.ok(!r.stderr.includes("    at "), "no stack");
+    assert.equal(r.code, 2, r.err);
+    assert.match(r.err, REFUSAL);
+    assert.ok(!r.err.includes("    at "), "no stack");
   }
   // The same scenario without the contract runs (the writeback service answers DIRTY).
   const free = await cli(
@@ -45,7 +39,7 @@ Deno.test("sim, repro and explore refuse an out-of-contract scenario in one line
     "--trace",
     "none",
   );
-  assert.equal(free.code, 0, free.stderr);
+  assert.equal(free.code, 0, free.err);
 });
 
 Deno.test('sim, repro and explore refuse a VMO without TRAP_DIRTY under trapDirty "always" (the fxfs port), naming the clause', async () => {
@@ -62,19 +56,19 @@ Deno.test('sim, repro and explore refuse a VMO without TRAP_DIRTY under trapDirt
     cli("cli/explore.ts", "--service", fxfs, "--scenario", plain, "--preemptions", "1"),
   ]);
   for (const r of runs) {
-    assert.equal(r.code, 2, r.stderr);
-    assert.match(r.stderr, refusal);
+    assert.equal(r.code, 2, r.err);
+    assert.match(r.err, refusal);
   }
   // The trap-dirty form of the same scenario runs.
   const ok = await cli("cli/sim.ts", "--service", fxfs, "--scenario", OUT, "--trace", "none");
-  assert.equal(ok.code, 0, ok.stderr);
+  assert.equal(ok.code, 0, ok.err);
 });
 
 Deno.test("a --service module with a malformed contract is one error line naming the field, exit 2", async () => {
   const r = await cli("cli/sim.ts", "--service", "fuzz/testdata/bad_contract_service.ts");
   assert.equal(r.code, 2);
   assert.match(
-    r.stderr,
+    r.err,
     /^error: --service fuzz\/testdata\/bad_contract_service\.ts: contract\.vmoOptions\.trapDirty: [^\n]*\n$/,
   );
 });
@@ -92,6 +86,6 @@ Deno.test("repro --campaign replays a contracted service's run inside its contra
     "--trace",
     "none",
   );
-  assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stdout, /trace-hash: [0-9a-f]{16}/);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /trace-hash: [0-9a-f]{16}/);
 });

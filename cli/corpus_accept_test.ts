@@ -1,6 +1,11 @@
 import { strict as assert } from "node:assert";
+import { denoOutput } from "./_deno_output.ts";
 
 const root = new URL("../", import.meta.url).pathname;
+
+/** `deno task corpus accept FILE` as the task runs it, from the project root. */
+const accept = (file: string) =>
+  denoOutput(["run", "--allow-read", "--allow-write", "cli/corpus.ts", "accept", file], root);
 
 Deno.test("corpus accept of a case that still fails says so: the case then guards the failure, not a fix", async () => {
   const dir = await Deno.makeTempDir({ prefix: "pagersim-accept-" });
@@ -9,13 +14,8 @@ Deno.test("corpus accept of a case that still fails says so: the case then guard
     const file = `${dir}/case.json`;
     // A recorded trace hash the replay no longer gives: accept re-records the failure.
     await Deno.writeTextFile(file, JSON.stringify({ ...c, traceHash: "0000000000000000" }));
-    const o = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "--allow-read", "--allow-write", "cli/corpus.ts", "accept", file],
-      cwd: root,
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const out = new TextDecoder().decode(o.stdout) + new TextDecoder().decode(o.stderr);
+    const o = await accept(file);
+    const out = o.out + o.err;
     assert.equal(o.code, 0, out);
     assert.match(
       out,
@@ -42,13 +42,8 @@ Deno.test("corpus accept of a failure that changed shape records its signature n
         signature: "invariant:data-integrity",
       }),
     );
-    const o = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "--allow-read", "--allow-write", "cli/corpus.ts", "accept", file],
-      cwd: root,
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const out = new TextDecoder().decode(o.stdout) + new TextDecoder().decode(o.stderr);
+    const o = await accept(file);
+    const out = o.out + o.err;
     assert.equal(o.code, 0, out);
     assert.match(out, /recorded invariant:data-integrity, now invariant:packet-discipline:K4/);
     const after = JSON.parse(await Deno.readTextFile(file));

@@ -1,18 +1,17 @@
 import { strict as assert } from "node:assert";
+import { denoOutput } from "./_deno_output.ts";
 import { readCaseFile, readCorpus, writeCase } from "../case/store.ts";
 import type { CaseEnvelope } from "../case/envelope.ts";
 
 const root = new URL("../", import.meta.url);
 
+/** `deno task corpus ARGS` from the project root: its exit code, stdout and stderr together. */
 async function corpus(...args: string[]): Promise<{ code: number; out: string }> {
-  const o = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-read", "--allow-write=/tmp", "cli/corpus.ts", ...args],
-    cwd: root,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const dec = new TextDecoder();
-  return { code: o.code, out: dec.decode(o.stdout) + dec.decode(o.stderr) };
+  const r = await denoOutput(
+    ["run", "--allow-read", "--allow-write=/tmp", "cli/corpus.ts", ...args],
+    root.pathname,
+  );
+  return { code: r.code, out: r.out + r.err };
 }
 
 Deno.test("corpus merge keeps one case per finding, not per signature: two services' cases of one signature both arrive", async () => {
@@ -77,13 +76,11 @@ Deno.test("corpus merge rewrites a case's module paths for its new directory: th
     assert.equal(r.code, 0, r.out);
     const merged = await readCaseFile(`${into}/${name}`);
     assert.equal(merged.service?.path, rel(into, moduleAbs));
-    const o = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "--allow-read", "--allow-write=/tmp", "cli/repro.ts", `${into}/${name}`],
-      cwd: root,
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const out = new TextDecoder().decode(o.stdout) + new TextDecoder().decode(o.stderr);
+    const o = await denoOutput(
+      ["run", "--allow-read", "--allow-write=/tmp", "cli/repro.ts", `${into}/${name}`],
+      root.pathname,
+    );
+    const out = o.out + o.err;
     assert.match(out, /reproduced/, out);
   } finally {
     await Deno.remove(tmp, { recursive: true });

@@ -1,20 +1,15 @@
 import { strict as assert } from "node:assert";
+import { denoOutput } from "./_deno_output.ts";
 
 const root = new URL("../", import.meta.url);
 const data = "explore/testdata";
 
-async function explore(
-  ...args: string[]
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-read", "--allow-write=/tmp", "cli/explore.ts", ...args],
-    cwd: root,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
-}
+/** `deno run cli/explore.ts ARGS` from the project root: its exit code, stdout and stderr. */
+const explore = (...args: string[]) =>
+  denoOutput(
+    ["run", "--allow-read", "--allow-write=/tmp", "cli/explore.ts", ...args],
+    root.pathname,
+  );
 
 /**
  * Asserts that each bound's last progress line and its summary line say the same: "(bound
@@ -45,12 +40,12 @@ function lastLine(text: string): string {
 Deno.test("deno task explore: a bad flag is one error line plus the usage, exit 2", async () => {
   const r = await explore("--scenario", `${data}/suspend_blocked.json`, "--bogus");
   assert.equal(r.code, 2);
-  const lines = r.stderr.split("\n");
+  const lines = r.err.split("\n");
   assert.match(lines[0], /^error: .*bogus/);
-  assert.match(r.stderr, /usage: deno task explore \[--scenario FILE\] --preemptions K/);
+  assert.match(r.err, /usage: deno task explore \[--scenario FILE\] --preemptions K/);
   const missing = await explore("--scenario", `${data}/suspend_blocked.json`);
   assert.equal(missing.code, 2);
-  assert.match(missing.stderr, /^error: --preemptions K is required/);
+  assert.match(missing.err, /^error: --preemptions K is required/);
   const negative = await explore(
     "--scenario",
     `${data}/suspend_blocked.json`,
@@ -62,15 +57,15 @@ Deno.test("deno task explore: a bad flag is one error line plus the usage, exit 
 
 Deno.test("deno task explore: a passing exploration ends with the exact sentence, exit 0", async () => {
   const r = await explore("--scenario", `${data}/suspend_blocked.json`, "--preemptions", "1");
-  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.code, 0, r.err);
   assert.match(
-    lastLine(r.stdout),
+    lastLine(r.out),
     /^all \d+ schedules \(\d+ distinct states\) up to 1 preemptions satisfy every invariant$/,
   );
-  assert.match(r.stdout, /bound 0: \d+ executions, \d+ complete/);
-  assert.match(r.stdout, /bound 1: \d+ executions, \d+ complete/);
-  assert.equal(assertBoundEndsAgree(r.stdout), 2);
-  assert.match(r.stdout, /^bound 1: .* \(bound done\)$/m);
+  assert.match(r.out, /bound 0: \d+ executions, \d+ complete/);
+  assert.match(r.out, /bound 1: \d+ executions, \d+ complete/);
+  assert.equal(assertBoundEndsAgree(r.out), 2);
+  assert.match(r.out, /^bound 1: .* \(bound done\)$/m);
 });
 
 Deno.test("deno task explore: the schedule limit is said, exit 3", async () => {
@@ -82,9 +77,9 @@ Deno.test("deno task explore: the schedule limit is said, exit 3", async () => {
     "--max-schedules",
     "5",
   );
-  assert.equal(r.code, 3, r.stderr);
+  assert.equal(r.code, 3, r.err);
   assert.match(
-    lastLine(r.stdout),
+    lastLine(r.out),
     /^stopped at the limit of 5 executions \(--max-schedules counts executions, not schedules\): not exhaustive/,
   );
 });
@@ -103,56 +98,39 @@ Deno.test("deno task explore: a counterexample goes to the corpus and deno task 
       "--corpus",
       corpus,
     );
-    assert.equal(r.code, 1, r.stderr);
-    assert.match(r.stdout, /^counterexample: 0 preemptions/m);
-    assert.match(r.stdout, /^failing verdict: /m);
+    assert.equal(r.code, 1, r.err);
+    assert.match(r.out, /^counterexample: 0 preemptions/m);
+    assert.match(r.out, /^failing verdict: /m);
     // The bound the counterexample stopped is not done: progress and summary say so alike.
-    assert.equal(assertBoundEndsAgree(r.stdout), 1, r.stdout);
-    assert.match(r.stdout, /^bound 0: .* \(not finished\)$/m);
-    const file = /^written: (.+)$/m.exec(r.stdout)![1];
+    assert.equal(assertBoundEndsAgree(r.out), 1, r.out);
+    assert.match(r.out, /^bound 0: .* \(not finished\)$/m);
+    const file = /^written: (.+)$/m.exec(r.out)![1];
     const kase = JSON.parse(await Deno.readTextFile(file));
     // The signature the file is named by, printed as sim and repro print it (user trial 18).
-    assert.equal(/^signature: (.+)$/m.exec(r.stdout)?.[1], kase.signature, r.stdout);
+    assert.equal(/^signature: (.+)$/m.exec(r.out)?.[1], kase.signature, r.out);
     assert.equal(kase.format, "pagersim/case@2");
     assert.equal(kase.kind, "scenario");
     assert.equal(kase.service.path.endsWith("forgetful_service.ts"), true, "names its service");
     // The printed replay line, run as printed: the case names its service (issue 12: it
     // replayed as NOT reproduced, the service flag forgotten).
-    const line = /^replay: deno task repro (.+)$/m.exec(r.stdout)![1];
+    const line = /^replay: deno task repro (.+)$/m.exec(r.out)![1];
     assert.equal(line, file);
-    const repro = await new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "--allow-read",
-        "--allow-write=/tmp",
-        "cli/repro.ts",
-        file,
-        "--trace",
-        "none",
-      ],
-      cwd: root,
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const text = new TextDecoder().decode(repro.stdout);
-    assert.equal(repro.code, 0, text + new TextDecoder().decode(repro.stderr));
-    assert.match(text, /reproduced/);
-    assert.match(text, /trace-hash: [0-9a-f]{16}: match|match/);
+    const again = await repro(file);
+    assert.equal(again.code, 0, again.out);
+    assert.match(again.out, /reproduced/);
+    assert.match(again.out, /trace-hash: [0-9a-f]{16}: match|match/);
   } finally {
     await Deno.remove(corpus, { recursive: true });
   }
 });
 
 /** `deno task repro FILE --trace none`, run as explore's printed replay line says. */
-async function repro(file: string): Promise<{ code: number; stdout: string }> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-read", "--allow-write=/tmp", "cli/repro.ts", file, "--trace", "none"],
-    cwd: root,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout) + dec.decode(out.stderr) };
+async function repro(file: string): Promise<{ code: number; out: string }> {
+  const r = await denoOutput(
+    ["run", "--allow-read", "--allow-write=/tmp", "cli/repro.ts", file, "--trace", "none"],
+    root.pathname,
+  );
+  return { code: r.code, out: r.out + r.err };
 }
 
 Deno.test("explore: its counterexample is always written, and its printed replay line replays it, even when its file name holds another case of the same finding", async () => {
@@ -174,8 +152,8 @@ Deno.test("explore: its counterexample is always written, and its printed replay
         corpus,
       );
     const first = await run();
-    assert.equal(first.code, 1, first.stderr);
-    const name = /^written: (.+)$/m.exec(first.stdout)?.[1] ?? "";
+    assert.equal(first.code, 1, first.err);
+    const name = /^written: (.+)$/m.exec(first.out)?.[1] ?? "";
     // The name now holds another case of the same finding, smaller (the corpus's dedupe keeps it).
     const own = JSON.parse(await Deno.readTextFile(name));
     const other = JSON.stringify(
@@ -191,26 +169,26 @@ Deno.test("explore: its counterexample is always written, and its printed replay
     await Deno.writeTextFile(name, other);
     for (const n of [1, 2]) {
       const r = await run();
-      assert.equal(r.code, 1, r.stderr);
+      assert.equal(r.code, 1, r.err);
       // The first run writes its counterexample; the second finds the same replay there.
       const said = n === 1 ? "written" : "already in the corpus \\(the same replay\\)";
-      const file = new RegExp(`^${said}: (.+)$`, "m").exec(r.stdout)?.[1] ?? "";
-      assert.equal(file, name.replace(/\.json$/, "-2.json"), `run ${n}: ${r.stdout}`);
+      const file = new RegExp(`^${said}: (.+)$`, "m").exec(r.out)?.[1] ?? "";
+      assert.equal(file, name.replace(/\.json$/, "-2.json"), `run ${n}: ${r.out}`);
       // ...and says where the corpus's other case of the finding is (a trial read "-2" as a
       // second bug).
-      assert.match(r.stdout, new RegExp(`^the corpus also holds this finding as ${name} `, "m"));
+      assert.match(r.out, new RegExp(`^the corpus also holds this finding as ${name} `, "m"));
       assert.equal(await Deno.readTextFile(name), other, "the other case is never overwritten");
       // The printed line, run as printed: explore's verdict, at explore's step.
-      const line = /^replay: deno task repro (.+)$/m.exec(r.stdout)?.[1];
+      const line = /^replay: deno task repro (.+)$/m.exec(r.out)?.[1];
       assert.equal(line, file);
       const rep = await repro(line);
-      assert.equal(rep.code, 0, rep.stdout);
-      assert.match(rep.stdout, /: reproduced$/m);
-      const verdict = /^failing verdict: (.+)$/m.exec(r.stdout)?.[1];
-      assert.ok(verdict !== undefined, r.stdout);
-      assert.equal(/^verdict: (.+)$/m.exec(rep.stdout)?.[1], verdict);
-      const steps = /^counterexample: \d+ preemptions, (\d+) steps$/m.exec(r.stdout)?.[1];
-      assert.equal(/^steps: (\d+) /m.exec(rep.stdout)?.[1], steps);
+      assert.equal(rep.code, 0, rep.out);
+      assert.match(rep.out, /: reproduced$/m);
+      const verdict = /^failing verdict: (.+)$/m.exec(r.out)?.[1];
+      assert.ok(verdict !== undefined, r.out);
+      assert.equal(/^verdict: (.+)$/m.exec(rep.out)?.[1], verdict);
+      const steps = /^counterexample: \d+ preemptions, (\d+) steps$/m.exec(r.out)?.[1];
+      assert.equal(/^steps: (\d+) /m.exec(rep.out)?.[1], steps);
     }
     // The second run found its own case already there: no third file.
     assert.equal([...Deno.readDirSync(corpus)].filter((e) => e.name.endsWith(".json")).length, 2);
@@ -234,9 +212,9 @@ Deno.test("explore: a --service outside the project tree is refused before the s
       "--corpus",
       `${outside}/corpus`,
     );
-    assert.equal(r.code, 2, r.stdout + r.stderr);
-    assert.match(r.stderr, /outside the project tree/);
-    assert.doesNotMatch(r.stdout, /^bound |counterexample/m, "no search ran");
+    assert.equal(r.code, 2, r.out + r.err);
+    assert.match(r.err, /outside the project tree/);
+    assert.doesNotMatch(r.out, /^bound |counterexample/m, "no search ran");
   } finally {
     await Deno.remove(outside, { recursive: true });
   }
@@ -244,7 +222,7 @@ Deno.test("explore: a --service outside the project tree is refused before the s
 
 Deno.test("SIGTERM mid-search prints what was searched before the exit (not only a progress line)", async () => {
   // The header is printed once the scenario is loaded and the listeners are about to be set.
-  const { code, stdout } = await stopWhen(/\n/, 3000, "--preemptions", "2");
+  const { code, out: stdout } = await stopWhen(/\n/, 3000, "--preemptions", "2");
   assert.match(stdout, /^explore: the default scenario, up to 2 preemptions/);
   assert.equal(code, 143, stdout);
   assert.match(
@@ -258,7 +236,7 @@ async function stopWhen(
   when: RegExp,
   ms: number,
   ...args: string[]
-): Promise<{ code: number; stdout: string }> {
+): Promise<{ code: number; out: string }> {
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "--allow-read", "--allow-write=/tmp", "cli/explore.ts", ...args],
     cwd: root,
@@ -281,7 +259,7 @@ async function stopWhen(
   const { code } = await child.status;
   await child.stderr.cancel();
   assert.ok(sent, `never printed ${when}: ${stdout}`);
-  return { code, stdout };
+  return { code, out: stdout };
 }
 
 // Issue 17: a counterexample a finished task found is written at once (a stop cannot lose it).
@@ -305,9 +283,9 @@ Deno.test("a counterexample ends the search at its task: one case in the corpus,
       "--corpus",
       corpus,
     );
-    assert.equal(r.code, 1, r.stdout);
-    const file = /^written: (.+)$/m.exec(r.stdout)?.[1];
-    assert.ok(file !== undefined, r.stdout);
+    assert.equal(r.code, 1, r.out);
+    const file = /^written: (.+)$/m.exec(r.out)?.[1];
+    assert.ok(file !== undefined, r.out);
     const kase = JSON.parse(await Deno.readTextFile(file));
     assert.equal(kase.kind, "scenario");
     assert.equal((await repro(file)).code, 0, "the case replays");
@@ -331,9 +309,9 @@ Deno.test("SIGTERM stops a --max-schedules exploration and says what was searche
     "--max-schedules",
     "10000000",
   );
-  assert.equal(r.code, 143, r.stdout);
+  assert.equal(r.code, 143, r.out);
   assert.match(
-    lastLine(r.stdout),
+    lastLine(r.out),
     /^stopped by SIGTERM after \d+ s, not exhaustive: no bound finished/,
   );
 });
@@ -350,18 +328,18 @@ Deno.test("deno task explore: a long bound shows its progress on stderr at a ste
     "--progress-every",
     "0.2",
   );
-  assert.equal(r.code, 3, r.stderr);
-  const lines = r.stderr.split("\n").filter((l) => l.startsWith("bound "));
-  assert.ok(lines.length >= 1, `progress lines on stderr: ${r.stderr}`);
+  assert.equal(r.code, 3, r.err);
+  const lines = r.err.split("\n").filter((l) => l.startsWith("bound "));
+  assert.ok(lines.length >= 1, `progress lines on stderr: ${r.err}`);
   for (const l of lines) {
     assert.match(
       l,
       /^bound 0: \d+ executions \(\d+ executions\/s\), \d+ schedules, \d+ s into bound 0; (the --max-schedules 2500 limit in about \d+ s at this rate, unless the bound ends first|the --max-schedules 2500 limit: no rate yet)$/,
     );
   }
-  assert.doesNotMatch(r.stdout, /executions\/s/, "the running lines are not stdout's");
+  assert.doesNotMatch(r.out, /executions\/s/, "the running lines are not stdout's");
   assert.match(
-    r.stdout,
+    r.out,
     /^stopped at the limit of 2500 executions \(--max-schedules counts executions, not schedules\): not exhaustive/m,
   );
 });
@@ -369,9 +347,9 @@ Deno.test("deno task explore: a long bound shows its progress on stderr at a ste
 Deno.test("--progress-every: a bad value is one usage line naming it, before any search", async () => {
   for (const bad of ["0.05", "fast"]) {
     const r = await explore("--preemptions", "0", "--progress-every", bad);
-    assert.equal(r.code, 2, r.stderr);
-    assert.match(r.stderr, /--progress-every must be a number of seconds, at least 0\.1, got/);
-    assert.doesNotMatch(r.stdout, /^explore:/m);
+    assert.equal(r.code, 2, r.err);
+    assert.match(r.err, /--progress-every must be a number of seconds, at least 0\.1, got/);
+    assert.doesNotMatch(r.out, /^explore:/m);
   }
 });
 

@@ -3,6 +3,7 @@
 // failure named a never-written file, --mutant findings were not recorded, a read-only corpus
 // lost the finding). The explore line is checked in cli/explore_test.ts.
 import { strict as assert } from "node:assert";
+import { denoOutput } from "./_deno_output.ts";
 import fc from "fast-check";
 import { checkCase } from "../properties/check_case.ts";
 import { pagerProperty, PagerPropertyFailure } from "../properties/pager_property.ts";
@@ -16,10 +17,7 @@ import { NAMED_SERVICES } from "../zoo/registry.ts";
 const root = new URL("../", import.meta.url).pathname;
 
 /** Runs deno; in another project (`cwd`), with pagersim's config and its scripts by path. */
-async function deno(
-  args: string[],
-  cwd = root,
-): Promise<{ code: number; out: string; err: string }> {
+function deno(args: string[], cwd = root): Promise<{ code: number; out: string; err: string }> {
   if (cwd !== root) {
     args = [
       args[0],
@@ -28,17 +26,7 @@ async function deno(
       ...args.slice(1).map((a) => (a.startsWith("cli/") ? `${root}${a}` : a)),
     ];
   }
-  const o = await new Deno.Command(Deno.execPath(), {
-    args,
-    cwd,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  return {
-    code: o.code,
-    out: new TextDecoder().decode(o.stdout),
-    err: new TextDecoder().decode(o.stderr),
-  };
+  return denoOutput(args, cwd);
 }
 
 /** Splits a printed `deno task repro ...` line into repro's arguments (single quotes honoured). */
@@ -570,8 +558,8 @@ Deno.test("a program campaign prints a replay line for each finding; a read-only
   await Deno.mkdir(`${corpus}/programs`);
   try {
     // The campaign may write only under TMPDIR: its corpus is read-only to it.
-    const o = await new Deno.Command(Deno.execPath(), {
-      args: [
+    const o = await denoOutput(
+      [
         "run",
         "--allow-read",
         `--allow-write=${tmp}`,
@@ -592,12 +580,10 @@ Deno.test("a program campaign prints a replay line for each finding; a read-only
         "--corpus",
         corpus,
       ],
-      cwd: root,
-      env: { TMPDIR: tmp },
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const out = new TextDecoder().decode(o.stdout), err = new TextDecoder().decode(o.stderr);
+      root,
+      { TMPDIR: tmp },
+    );
+    const { out, err } = o;
     assert.equal(o.code, 1, out + err);
     await assertWentToTmp(out, tmp);
     assert.deepEqual(
@@ -684,8 +670,8 @@ Deno.test("a scenario campaign whose corpus cannot be written sends the case to 
   const corpus = await Deno.makeTempDir({ prefix: "pagersim-ro-scenarios-" });
   const tmp = await Deno.makeTempDir({ prefix: "pagersim-tmpdir-" });
   try {
-    const o = await new Deno.Command(Deno.execPath(), {
-      args: [
+    const o = await denoOutput(
+      [
         "run",
         "--allow-read",
         `--allow-write=${tmp}`,
@@ -704,12 +690,10 @@ Deno.test("a scenario campaign whose corpus cannot be written sends the case to 
         "--corpus",
         corpus,
       ],
-      cwd: root,
-      env: { TMPDIR: tmp },
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const out = new TextDecoder().decode(o.stdout), err = new TextDecoder().decode(o.stderr);
+      root,
+      { TMPDIR: tmp },
+    );
+    const { out, err } = o;
     assert.equal(o.code, 1, out + err);
     await assertWentToTmp(out, tmp);
     assert.deepEqual([...Deno.readDirSync(corpus)], [], "nothing written to the corpus");

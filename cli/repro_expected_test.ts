@@ -1,17 +1,15 @@
 import { strict as assert } from "node:assert";
+import { denoOutput } from "./_deno_output.ts";
 
 const root = new URL("../", import.meta.url).pathname;
 
-/** `deno task repro FILE --trace none` as the task runs it; its exit code and stdout. */
+/** `deno task repro FILE --trace none` as the task runs it; its exit code and output. */
 async function repro(file: string): Promise<{ code: number; text: string }> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-read", "cli/repro.ts", file, "--trace", "none"],
-    cwd: root,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const text = new TextDecoder().decode(out.stdout);
-  return { code: out.code, text: text + new TextDecoder().decode(out.stderr) };
+  const r = await denoOutput(
+    ["run", "--allow-read", "cli/repro.ts", file, "--trace", "none"],
+    root,
+  );
+  return { code: r.code, text: r.out + r.err };
 }
 
 Deno.test("repro's expected line names the recorded signature with its checker's sub-code", async () => {

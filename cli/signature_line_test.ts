@@ -2,19 +2,14 @@
 // printed none, so a failure seen in sim could not be matched with fuzz's "failing runs by
 // signature" lines or the corpus case that holds it).
 import { strict as assert } from "node:assert";
+import { denoOutput } from "./_deno_output.ts";
 import { readCaseFile } from "../case/store.ts";
 
 const root = new URL("../", import.meta.url).pathname;
 
-async function run(script: string, args: string[]): Promise<{ code: number; out: string }> {
-  const o = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-read", "--allow-run=deno", script, ...args],
-    cwd: root,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  return { code: o.code, out: new TextDecoder().decode(o.stdout) };
-}
+/** `deno run SCRIPT ARGS` from the project root: its exit code and stdout. */
+const run = (script: string, args: string[]) =>
+  denoOutput(["run", "--allow-read", "--allow-run=deno", script, ...args], root);
 
 /** The `signature:` lines of an output. */
 const signatures = (out: string) =>

@@ -3,13 +3,9 @@
  * line that writes the page, and that line, filled in, writes it.
  */
 import { strict as assert } from "node:assert";
+import { denoOutput } from "./_deno_output.ts";
 
-async function deno(args: string[]) {
-  const o = await new Deno.Command(Deno.execPath(), { args, stdout: "piped", stderr: "piped" })
-    .output();
-  const text = (b: Uint8Array) => new TextDecoder().decode(b);
-  return { code: o.code, out: text(o.stdout), err: text(o.stderr) };
-}
+const deno = (args: string[]) => denoOutput(args);
 
 Deno.test("sim --trace html is refused with the repro line that writes the page, which works", async () => {
   const sim = await deno(["run", "--allow-read", "cli/sim.ts", "--seed", "3", "--trace", "html"]);

@@ -1,19 +1,17 @@
 import { strict as assert } from "node:assert";
+import { denoOutput } from "./_deno_output.ts";
 import { parseFlags } from "./args.ts";
 
 const root = Deno.cwd();
 
 /** A command of the project run as `deno task` runs it from `from`: in the root, INIT_CWD=from. */
 async function fromSubfolder(from: string, perms: string[], module: string, args: string[]) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", ...perms, "--allow-env=INIT_CWD", module, ...args],
-    cwd: root,
-    env: { INIT_CWD: `${root}/${from}`, NO_COLOR: "1" },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const dec = new TextDecoder();
-  return { code: out.code, text: dec.decode(out.stdout) + dec.decode(out.stderr) };
+  const r = await denoOutput(
+    ["run", ...perms, "--allow-env=INIT_CWD", module, ...args],
+    root,
+    { INIT_CWD: `${root}/${from}`, NO_COLOR: "1" },
+  );
+  return { code: r.code, text: r.out + r.err };
 }
 
 const REPRO = ["--allow-read", "--allow-write=/tmp", "--allow-run=deno"];
