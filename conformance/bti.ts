@@ -168,6 +168,21 @@ function* clean(t: PagerTest, vmo: TestVmo): Syscall<void> {
   check(!(yield* modified(t, vmo)), "modified before anything wrote");
 }
 
+/**
+ * A write pin of page 0 that succeeds (`PinForWrite`): its DIRTY request acked under `trap`, then
+ * modified once.
+ */
+function* writePinned(t: PagerTest, vmo: TestVmo, trap: boolean): Syscall<Pinner> {
+  const p = startPin(t, yield* bti(t), vmo.handle, 0, 1);
+  if (trap) {
+    yield* waitForPageDirty(t, vmo, 0, 1);
+    yield* ackDirty(t, vmo, 0, 1);
+  }
+  yield* pinDone(t, p);
+  yield* modifiedOnce(t, vmo);
+  return p;
+}
+
 /** A one-page write of 0xaa (a DIRTY acked under `trap`), then modified once. */
 function* dirtyPageZero(t: PagerTest, vmo: TestVmo, trap: boolean): Syscall<Uint8Array> {
   const data = fill(1, 0xaa);
@@ -320,13 +335,7 @@ export const BTI_CASES: readonly ConformanceCase[] = [
   ...trapRows("WX4", "PinForWrite", "dirty/writeback", function* (t, trap) {
     const vmo = yield* supplied(t, 1, trap);
     yield* clean(t, vmo);
-    const p = startPin(t, yield* bti(t), vmo.handle, 0, 1);
-    if (trap) {
-      yield* waitForPageDirty(t, vmo, 0, 1);
-      yield* ackDirty(t, vmo, 0, 1);
-    }
-    yield* pinDone(t, p);
-    yield* modifiedOnce(t, vmo);
+    const p = yield* writePinned(t, vmo, trap);
     yield* content(t, vmo, pattern(vmo, 0, 1));
     yield* expectDirty(t, vmo, [[0, 1]]);
     yield* t.expectNoPacket();
@@ -337,13 +346,7 @@ export const BTI_CASES: readonly ConformanceCase[] = [
   ...trapRows("WX5", "PinnedWriteback", "dirty/writeback", function* (t, trap) {
     const vmo = yield* supplied(t, 1, trap);
     yield* clean(t, vmo);
-    const p = startPin(t, yield* bti(t), vmo.handle, 0, 1);
-    if (trap) {
-      yield* waitForPageDirty(t, vmo, 0, 1);
-      yield* ackDirty(t, vmo, 0, 1);
-    }
-    yield* pinDone(t, p);
-    yield* modifiedOnce(t, vmo);
+    const p = yield* writePinned(t, vmo, trap);
     yield* content(t, vmo, pattern(vmo, 0, 1));
     yield* expectDirty(t, vmo, [[0, 1]]);
     yield* writeback(t, vmo, 0, 1);
@@ -377,13 +380,7 @@ export const BTI_CASES: readonly ConformanceCase[] = [
     yield* clean(t, vmo);
     const data = yield* dirtyPageZero(t, vmo, trap);
     expectStatus(yield* begin(t, vmo, 0, 1), ZX_OK, "WRITEBACK_BEGIN");
-    const p = startPin(t, yield* bti(t), vmo.handle, 0, 1);
-    if (trap) {
-      yield* waitForPageDirty(t, vmo, 0, 1);
-      yield* ackDirty(t, vmo, 0, 1);
-    }
-    yield* pinDone(t, p);
-    yield* modifiedOnce(t, vmo);
+    const p = yield* writePinned(t, vmo, trap);
     expectStatus(yield* end(t, vmo, 0, 1), ZX_OK, "WRITEBACK_END");
     yield* content(t, vmo, data);
     yield* expectDirty(t, vmo, [[0, 1]]);
@@ -437,11 +434,7 @@ export const BTI_CASES: readonly ConformanceCase[] = [
   pagerCase("WX10", "DirtyAfterPin", "dirty/writeback", function* (t) {
     const vmo = yield* supplied(t, 1, true);
     yield* clean(t, vmo);
-    const p = startPin(t, yield* bti(t), vmo.handle, 0, 1);
-    yield* waitForPageDirty(t, vmo, 0, 1);
-    yield* ackDirty(t, vmo, 0, 1);
-    yield* pinDone(t, p);
-    yield* modifiedOnce(t, vmo);
+    const p = yield* writePinned(t, vmo, true);
     const want = pattern(vmo, 0, 1);
     yield* content(t, vmo, want);
     yield* expectDirty(t, vmo, [[0, 1]]);
