@@ -20,6 +20,31 @@ function runLine(line: string) {
   return deno(["run", "-A", `cli/${w[2]}.ts`, ...w.slice(3)]);
 }
 
+/**
+ * A one-worker campaign of seed 1 on `service` with `--run-timeout 1` and the confirmation limit
+ * `confirm`, writing to `corpus`.
+ */
+const spinCampaign = (service: string, runs: number, confirm: number, corpus: string) =>
+  deno([
+    "run",
+    "-A",
+    "cli/fuzz.ts",
+    "--service",
+    service,
+    "--runs",
+    String(runs),
+    "--workers",
+    "1",
+    "--seed",
+    "1",
+    "--run-timeout",
+    "1",
+    "--confirm-timeout",
+    String(confirm),
+    "--corpus",
+    corpus,
+  ]);
+
 for (const command of ["sim", "repro"]) {
   Deno.test(`${command}: a service that never yields is named with its step, its trace and a replay line that works`, async () => {
     const args = [
@@ -91,25 +116,7 @@ Deno.test("sim: a run stopped at its step limit names the thread that was still 
 Deno.test("a hang a campaign found under --run-timeout 1 records it, and repro replays under it", async () => {
   const dir = await Deno.makeTempDir({ prefix: "pagersim-limits-" });
   try {
-    const f = await deno([
-      "run",
-      "-A",
-      "cli/fuzz.ts",
-      "--service",
-      `${TRIAL}/spin_service.ts`,
-      "--runs",
-      "3",
-      "--workers",
-      "1",
-      "--seed",
-      "1",
-      "--run-timeout",
-      "1",
-      "--confirm-timeout",
-      "2",
-      "--corpus",
-      dir,
-    ]);
+    const f = await spinCampaign(`${TRIAL}/spin_service.ts`, 3, 2, dir);
     assert.equal(f.code, 1, f.out + f.err);
     // The stopped run shows in the progress line and the summary, with what it cost.
     assert.match(f.out, /^runs \d+ of 3 .*failing runs 1 \(1 stopped by a limit, \d+\.\ds\)/m);
@@ -227,25 +234,7 @@ Deno.test("fuzz: a hang in a service entry names the thread, its step and the en
   // nothing of the `open` entry that spun, which sim and repro name.
   const dir = await Deno.makeTempDir({ prefix: "pagersim-fuzz-entry-" });
   try {
-    const f = await deno([
-      "run",
-      "-A",
-      "cli/fuzz.ts",
-      "--service",
-      "case/testdata/userS23b/bad/spin_open.ts",
-      "--runs",
-      "1",
-      "--workers",
-      "1",
-      "--seed",
-      "1",
-      "--run-timeout",
-      "1",
-      "--confirm-timeout",
-      "1",
-      "--corpus",
-      dir,
-    ]);
+    const f = await spinCampaign("case/testdata/userS23b/bad/spin_open.ts", 1, 1, dir);
     assert.equal(f.code, 1, f.out + f.err);
     // Its confirmation run's stop: the workload thread that opens the first file, while starting.
     const stuck =
