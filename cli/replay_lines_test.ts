@@ -552,39 +552,47 @@ Deno.test("--kernel PATH runs a kernel variant in sim and repro; outside the pro
   }
 });
 
+/**
+ * `deno task fuzz FLAGS --workers 1 --corpus CORPUS` with the fuzz task's permissions but writing
+ * only under `tmp`, its TMPDIR: the corpus is read-only to it.
+ */
+const campaignUnderTmp = (tmp: string, corpus: string, flags: string[]) =>
+  denoOutput(
+    [
+      "run",
+      "--allow-read",
+      `--allow-write=${tmp}`,
+      "--allow-env=INIT_CWD",
+      "cli/fuzz.ts",
+      ...flags,
+      "--workers",
+      "1",
+      "--corpus",
+      corpus,
+    ],
+    root,
+    { TMPDIR: tmp },
+  );
+
 Deno.test("a program campaign prints a replay line for each finding; a read-only corpus sends the case to TMPDIR, and the line works", async () => {
   const corpus = await Deno.makeTempDir({ prefix: "pagersim-ro-programs-" });
   const tmp = await Deno.makeTempDir({ prefix: "pagersim-tmpdir-" });
   await Deno.mkdir(`${corpus}/programs`);
   try {
     // The campaign may write only under TMPDIR: its corpus is read-only to it.
-    const o = await denoOutput(
-      [
-        "run",
-        "--allow-read",
-        `--allow-write=${tmp}`,
-        "--allow-env=INIT_CWD", // the fuzz task's permissions (deno.json)
-        "cli/fuzz.ts",
-        "--mode",
-        "programs",
-        "--mutant",
-        "replace-leaks",
-        "--checks",
-        "contract",
-        "--runs",
-        "400",
-        "--workers",
-        "1",
-        "--seed",
-        "3",
-        "--corpus",
-        corpus,
-      ],
-      root,
-      { TMPDIR: tmp },
-    );
-    const { out, err } = o;
-    assert.equal(o.code, 1, out + err);
+    const { code, out, err } = await campaignUnderTmp(tmp, corpus, [
+      "--mode",
+      "programs",
+      "--mutant",
+      "replace-leaks",
+      "--checks",
+      "contract",
+      "--runs",
+      "400",
+      "--seed",
+      "3",
+    ]);
+    assert.equal(code, 1, out + err);
     await assertWentToTmp(out, tmp);
     assert.deepEqual(
       [...Deno.readDirSync(`${corpus}/programs`)],
@@ -670,31 +678,17 @@ Deno.test("a scenario campaign whose corpus cannot be written sends the case to 
   const corpus = await Deno.makeTempDir({ prefix: "pagersim-ro-scenarios-" });
   const tmp = await Deno.makeTempDir({ prefix: "pagersim-tmpdir-" });
   try {
-    const o = await denoOutput(
-      [
-        "run",
-        "--allow-read",
-        `--allow-write=${tmp}`,
-        "--allow-env=INIT_CWD", // the fuzz task's permissions (deno.json)
-        "cli/fuzz.ts",
-        "--service",
-        "explore/testdata/forgetful_service.ts",
-        "--runs",
-        "60",
-        "--workers",
-        "1",
-        "--seed",
-        "1",
-        "--max-shrink",
-        "30",
-        "--corpus",
-        corpus,
-      ],
-      root,
-      { TMPDIR: tmp },
-    );
-    const { out, err } = o;
-    assert.equal(o.code, 1, out + err);
+    const { code, out, err } = await campaignUnderTmp(tmp, corpus, [
+      "--service",
+      "explore/testdata/forgetful_service.ts",
+      "--runs",
+      "60",
+      "--seed",
+      "1",
+      "--max-shrink",
+      "30",
+    ]);
+    assert.equal(code, 1, out + err);
     await assertWentToTmp(out, tmp);
     assert.deepEqual([...Deno.readDirSync(corpus)], [], "nothing written to the corpus");
   } finally {
