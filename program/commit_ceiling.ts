@@ -74,19 +74,9 @@ export class CommitCeiling {
       `DECOMMIT left ${n} of its pages absent (at most ${most} bytes committed)`;
   }
 
-  /** The objects the call's arguments name through handles the model knows. */
-  #named(args: readonly unknown[], model: HandleModel): number[] {
-    const out: number[] = [];
-    for (const a of args) {
-      const o = model.get(a)?.object;
-      if (o !== undefined) out.push(o);
-    }
-    return out;
-  }
-
   /** A call started with `args` (resolved): what it names may change from here on. */
   start(call: string, args: readonly unknown[], model: HandleModel): void {
-    for (const o of this.#named(args, model)) {
+    for (const o of model.objectsNamed(args)) {
       this.#busy.set(o, (this.#busy.get(o) ?? 0) + 1);
       if (call === "zx_vmar_map") this.#mapped.add(o);
       if (!KEEPS.has(call) && !zeroesPlain(call, args, model)) this.#absent.delete(o);
@@ -107,7 +97,7 @@ export class CommitCeiling {
     model: HandleModel,
     pageSize: number,
   ): string | null {
-    const named = this.#named(args, model);
+    const named = model.objectsNamed(args);
     for (const o of named) {
       const n = (this.#busy.get(o) ?? 1) - 1;
       if (n === 0) this.#busy.delete(o);

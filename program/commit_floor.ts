@@ -103,10 +103,7 @@ export class CommitFloor {
     }
     const commit = call === "zx_vmo_op_range" && args[1] === ZX_VMO_OP_COMMIT;
     if (!commit && !KEEPS.has(call)) {
-      for (const a of args) {
-        const o = model.get(a)?.object;
-        if (o !== undefined) this.forget(o);
-      }
+      for (const o of model.objectsNamed(args)) this.forget(o);
     }
     const [, , offset, size] = args;
     if (

@@ -53,15 +53,6 @@ export class CommitStill {
   /** Per thread pinning: whether no other call was in flight as its pin started. */
   readonly #quietPins = new Map<number, boolean>();
 
-  #named(args: readonly unknown[], model: HandleModel): number[] {
-    const out: number[] = [];
-    for (const a of args) {
-      const o = model.get(a)?.object;
-      if (o !== undefined) out.push(o);
-    }
-    return out;
-  }
-
   /** The object, the chain of parents it was made from, and every child made of those. */
   #family(object: number, model: HandleModel): Set<number> {
     const parentOf = new Map<number, number>();
@@ -98,7 +89,7 @@ export class CommitStill {
       const object = model.get(args[2])?.object;
       this.#quietPins.set(tid, object !== undefined && !this.#busy(object, model));
     } else if (!isQuery(call, args)) this.#last.clear();
-    this.#inFlight.set(tid, this.#named(args, model));
+    this.#inFlight.set(tid, model.objectsNamed(args));
   }
 
   /**

@@ -123,6 +123,16 @@ export class HandleModel {
     return typeof handle === "number" ? this.#open.get(handle) : undefined;
   }
 
+  /** The objects a call's arguments name through open handles, in argument order. */
+  objectsNamed(args: readonly unknown[]): number[] {
+    const out: number[] = [];
+    for (const a of args) {
+      const o = this.get(a)?.object;
+      if (o !== undefined) out.push(o);
+    }
+    return out;
+  }
+
   /**
    * A new object's first handle; a VMO no pager backs is `anonymous` (`plain` unless made
    * DISCARDABLE, or as `kind` says).
