@@ -78,11 +78,23 @@ const direct = (task: string, ...more: string[]) => {
 };
 
 const SCRIPT = ["run", "-A"];
+/** A case of the corpus that `corpus accept` would rewrite and `repro` replay. */
+const CASE = "corpus/zoo-duplicate-read.json";
+const lintService = namedTaskCommands().get("lint-service") ?? [];
 const COMMANDS: readonly (readonly string[])[] = [
   ...taskCommands(),
   direct("fuzz", "--mode", "programs"),
   direct("corpus", "merge"),
   direct("corpus", "list"),
+  // The flag after what would start the job: `corpus accept` runs in a guarded worker of its
+  // own and rewrites its case, the others would run, replay or search.
+  direct("corpus", "accept", CASE),
+  direct("repro", CASE),
+  direct("sim", "--seed", "1"),
+  direct("fuzz", "--runs", "5"),
+  direct("explore", "--preemptions", "1"),
+  direct("mutate", "--sample", "1"),
+  [...lintService, "examples/my_service.ts"],
   [...SCRIPT, "bench/report.ts"],
   [...SCRIPT, "bench/throughput_report.ts"],
   [...SCRIPT, "bench/campaign_report.ts"],
