@@ -117,7 +117,9 @@ export class DeliveryModel {
     const proxy = vmo.proxy;
     if (proxy === null) return null;
     const model = this.undeliverable(vmo, handles);
-    if (proxy.undeliverable === model) return null;
+    // (By truth, not identity: a getter that answers undefined for false says the same.)
+    const kernel = Boolean(proxy.undeliverable);
+    if (kernel === model) return null;
     const port = this.#portOf.get(vmo.koid) ?? proxy.port.koid;
     const why = this.#dropped.has(vmo.koid)
       ? "a packet of it was dropped"
@@ -125,7 +127,7 @@ export class DeliveryModel {
       ? `every handle of port${port} was closed`
       : `port${port} still has an open handle and no packet of it was dropped`;
     return `the kernel says vmo${vmo.koid} is ${
-      proxy.undeliverable ? "" : "not "
+      kernel ? "" : "not "
     }undeliverable, but by the trace ${why}`;
   }
 }
