@@ -27,6 +27,7 @@ import {
   rngDraw,
   shrinkOverPinProgram,
   sizeEdgesProgram,
+  zeroPinnedFirstPageProgram,
 } from "../program/generate.ts";
 import { programMonitors, runProgram } from "../program/run.ts";
 import { makeRng } from "../sim/rng.ts";
@@ -245,6 +246,17 @@ export function campaignProbes(root: URL): Probe[] {
     run() {
       return verdictText(
         runProgram(sizeEdgesProgram(), { seed: 0, monitors: programMonitors }).verdict,
+      );
+    },
+  });
+  // A ZERO whose first whole page is pinned, on a TRAP_DIRTY VMO nothing modified
+  // (`zeroPinnedFirstPageProgram`): its DIRTY request comes before anything is zeroed, so the
+  // stats flag stays clear (dirty-state K25).
+  probes.push({
+    id: "program:zero-pinned-first-page",
+    run() {
+      return verdictText(
+        runProgram(zeroPinnedFirstPageProgram(), { seed: 0, monitors: programMonitors }).verdict,
       );
     },
   });

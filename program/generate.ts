@@ -2478,6 +2478,40 @@ export function sizeEdgesProgram(pageSize = 4096): Program {
   return { pageSize, overtimeTicks: 0, threads: [{ failInsteadOfBlock: false, calls }] };
 }
 
+/**
+ * The campaign judge's `program:zero-pinned-first-page` probe: a ZERO whose first whole page is
+ * pinned on a TRAP_DIRTY pager VMO that nothing has modified. The page (supplied Clean, pinned
+ * for read) is zeroed in place through the write path, which raises a DIRTY request for it first
+ * (OpZeroPinned, pager-writeback.cc @ misttech/fuchsia 2e2b3562); the thread fails instead of
+ * blocking (SHOULD_WAIT), so nothing is zeroed and the VMO stays unmodified (spec 2.7: a ZERO
+ * "that zeroed something" marks it), as both stats queries report. Random draws seldom pin a
+ * supplied page and then ZERO it with the stats flag clear.
+ */
+export function zeroPinnedFirstPageProgram(pageSize = 4096): Program {
+  const calls: ProgramCall[] = [];
+  const emit = (call: CallName, args: Arg[]): CallRef => {
+    calls.push({ call, args });
+    return [0, calls.length - 1];
+  };
+  const port = emit("zx_port_create", [0]);
+  const pager = emit("zx_pager_create", [0]);
+  const vmo = emit("zx_pager_create_vmo", [
+    { h: pager },
+    ZX_VMO_TRAP_DIRTY,
+    { h: port },
+    0,
+    2 * pageSize,
+  ]);
+  const aux = emit("zx_vmo_create", [2 * pageSize, 0]);
+  emit("zx_pager_supply_pages", [{ h: pager }, { h: vmo }, 0, pageSize, { h: aux }, 0]);
+  const bti = emit("zx_bti_create", [0, 0]);
+  emit("zx_bti_pin", [{ h: bti }, ZX_BTI_PERM_READ, { h: vmo }, 0, pageSize]);
+  emit("zx_pager_query_vmo_stats", [{ h: pager }, { h: vmo }, 0, ZX_PAGER_VMO_STATS_SIZE]);
+  emit("zx_vmo_op_range", [{ h: vmo }, ZX_VMO_OP_ZERO, 0, pageSize]);
+  emit("zx_pager_query_vmo_stats", [{ h: pager }, { h: vmo }, 0, ZX_PAGER_VMO_STATS_SIZE]);
+  return { pageSize, overtimeTicks: 0, threads: [{ failInsteadOfBlock: true, calls }] };
+}
+
 /** Most calls a mutated program may have (keeps runs short). */
 export const MAX_PROGRAM_CALLS = 60;
 

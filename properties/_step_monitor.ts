@@ -611,6 +611,14 @@ export abstract class StepMonitor implements Monitor, VerdictJudge {
     return vmos;
   }
 
+  /**
+   * Every handle value the run has seen, with what it named (values are never reused; one open
+   * at a step's end is among them once the step is judged), closed ones included.
+   */
+  protected handlesSeen(): ReadonlyMap<number, HandleEntry> {
+    return this.#r.j.handles;
+  }
+
   /** The VMO a handle named, if it named one. */
   protected vmoOf(handle: unknown): Vmo | undefined {
     // (A class test: `"slots" in o` on the table's dozen object shapes was a megamorphic lookup.)

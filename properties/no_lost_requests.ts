@@ -38,6 +38,7 @@ import type { Verdict, World } from "../sim/world.ts";
 import { threadLabel } from "../sim/trace.ts";
 import { type Call, failCodesKey, StepMonitor } from "./_step_monitor.ts";
 import { PacketHolders, parkedBesides, whyUnanswered } from "./wait_for.ts";
+import { DeliveryModel } from "./_delivery_model.ts";
 
 interface Outcome {
   readonly tid: number;
@@ -112,6 +113,7 @@ const STEP_KINDS: ReadonlySet<KernelEvent["k"]> = new Set([
   "detach",
   "page-fault",
   "ret",
+  ...DeliveryModel.KINDS,
 ]);
 
 /** Turns hangs into lost requests and checks every faulting thread's results. */
@@ -123,6 +125,8 @@ export class NoLostRequests extends StepMonitor {
   readonly #failCodes = new Map<number, Set<Status>>();
   readonly #closed = new Set<unknown>();
   readonly #holders = new PacketHolders();
+  /** Which VMOs no packet can reach the pager from, by the trace (not the kernel's word). */
+  readonly #delivery = new DeliveryModel();
   /**
    * Every VMO mapped so far, by koid: a fault names the mapped VMO, and a clone's fault answers
    * for its root's detach (Zircon's CloneDetachTest: after the parent's detach, a clone page
@@ -144,6 +148,7 @@ export class NoLostRequests extends StepMonitor {
   }
 
   protected override onStepEvent(e: KernelEvent, call: Call | undefined, world: World): void {
+    this.#delivery.hear(e, call, (h) => this.entry(h));
     if (e.k === "detach") this.#detached.add(e.vmo);
     if (e.k === "page-fault") {
       this.#outcomes.push({
@@ -229,6 +234,11 @@ export class NoLostRequests extends StepMonitor {
   }
 
   protected override finish(world: World): void {
+    // The model the hang exemption rests on agrees with the kernel's own word at the run's end.
+    for (const v of world.kernel.pagerVmos) {
+      const differs = this.#delivery.disagreement(v, this.handlesSeen());
+      if (differs !== null) this.fail("undeliverable", differs);
+    }
     for (const o of this.#outcomes) {
       const t = world.threads[o.tid - 1];
       if (t?.role !== "workload" || this.#documented(o, world)) continue;
@@ -239,6 +249,17 @@ export class NoLostRequests extends StepMonitor {
         }, which nothing explains`,
       );
     }
+  }
+
+  /**
+   * Whether no packet of pager VMO `vmo` can reach its pager, by the trace's model; fails when
+   * the kernel's own `undeliverable` says otherwise.
+   */
+  #undeliverable(vmo: Vmo): boolean {
+    const handles = this.handlesSeen();
+    const differs = this.#delivery.disagreement(vmo, handles);
+    if (differs !== null) this.fail("undeliverable", differs);
+    return this.#delivery.undeliverable(vmo, handles);
   }
 
   protected override judgeEnd(world: World, verdict: Verdict): boolean {
@@ -258,8 +279,7 @@ export class NoLostRequests extends StepMonitor {
       if (t.role !== "workload" || t.end.kind !== "running") continue;
       const vmo = t.k.waiterVmo;
       const stranded = vmo !== null &&
-        (present(vmo.proxy, "NoLostRequests: the proxy of a waited-on VMO").undeliverable ||
-          vmo.handleCount === 0);
+        (this.#undeliverable(vmo) || vmo.handleCount === 0);
       if (stranded) continue;
       const on = verdict.blocked.find((b) => b.tid === t.tid)?.on ?? "nothing (not parked)";
       lost.push(`${threadLabel(t.tid, t.name)} waits on ${on}`);

@@ -45,6 +45,7 @@ import type { KernelEvent, PagePacket } from "../kernel/events.ts";
 import type { Verdict, World } from "../sim/world.ts";
 import { threadLabel } from "../sim/trace.ts";
 import { type Call, StepMonitor } from "./_step_monitor.ts";
+import { DeliveryModel } from "./_delivery_model.ts";
 
 /** The pager VMO argument of the calls that answer a range (supply, op_range). */
 const VMO_ARG: Readonly<Record<string, number>> = {
@@ -94,6 +95,8 @@ export class QuiescentEnd extends StepMonitor {
   #world: World | null = null;
   /** Q2: service threads serving a request, to name one parked with it. */
   readonly #holders = new PacketHolders();
+  /** Q2: which VMOs no packet can reach the pager from, by the trace (not the kernel's word). */
+  readonly #delivery = new DeliveryModel();
 
   onCheckpoint(tid: number, key: string): void {
     this.#checkpoint.set(tid, { step: this.#world?.step ?? 0, key });
@@ -107,6 +110,7 @@ export class QuiescentEnd extends StepMonitor {
   }
 
   protected override onStepEvent(e: KernelEvent, call: Call | undefined, world: World): void {
+    this.#delivery.hear(e, call, (h) => this.entry(h));
     if (e.k === "call" || e.k === "ret") this.#stepTid = e.tid;
     // A value a client or the environment names is not the service's alone any more.
     if (e.k === "call" && world.threads[e.tid - 1]?.role !== "service") {
@@ -207,7 +211,11 @@ export class QuiescentEnd extends StepMonitor {
       const src = v.source;
       // A request whose packet can no longer reach a service (its port is gone, or every handle
       // of the VMO is) is the kernel's documented stranding, not a service that stopped serving.
-      if (src === null || v.handleCount === 0 || v.proxy?.undeliverable === true) continue;
+      // The trace's model decides, and the kernel's own word must agree with it.
+      const differs = this.#delivery.disagreement(v, this.handlesSeen());
+      if (differs !== null) this.fail("undeliverable", differs);
+      if (src === null) continue;
+      if (v.handleCount === 0 || this.#delivery.undeliverable(v, this.handlesSeen())) continue;
       const left = [...src.outstanding("READ"), ...src.outstanding("DIRTY")];
       if (left.length > 0) {
         // Every thread left is parked: the one that took the request (on a condvar nobody will

@@ -35,6 +35,8 @@ import { type Call, shareJournal, StepMonitor } from "./_step_monitor.ts";
 import { QuiescentEnd } from "./quiescent_end.ts";
 import { WritebackServed } from "./writeback_served.ts";
 import { PacketHolders, parkedBesides, threadState, whyUnanswered } from "./wait_for.ts";
+import { DeliveryModel } from "./_delivery_model.ts";
+import type { Vmo } from "../kernel/objects.ts";
 
 function isService(world: World, tid: number): boolean {
   return world.threads[tid - 1]?.role === "service";
@@ -51,6 +53,13 @@ export class AnswersEveryRead extends StepMonitor {
   readonly #failed: { vmo: number; start: number; end: number }[] = [];
   readonly #detached = new Set<number>();
   readonly #holders = new PacketHolders();
+  /** Which VMOs no packet can reach the pager from, by the trace (not the kernel's word). */
+  readonly #delivery = new DeliveryModel();
+  /**
+   * The step's workload calls that timed out, with the root of the VMO each named: judged at the
+   * step's end, once the model has every close of the step (as the kernel's state was read).
+   */
+  readonly #timedOut: { tid: number; name: string; root: Vmo | undefined }[] = [];
   /** The requests the overtime timeout cancelled at step `step` (their waiters time out then). */
   #overtime: { step: number; requests: { vmo: number; id: number }[] } = { step: -1, requests: [] };
 
@@ -106,6 +115,7 @@ export class AnswersEveryRead extends StepMonitor {
 
   protected override onStepEvent(e: KernelEvent, call: Call | undefined, world: World): void {
     const ps = world.kernel.pageSize;
+    this.#delivery.hear(e, call, (h) => this.entry(h));
     if (e.k === "packet-dequeued" && e.packet.command === ZX_PAGER_VMO_READ) {
       const pages = this.#taken.get(e.vmo) ?? new Map<number, number>();
       this.#taken.set(e.vmo, pages);
@@ -125,29 +135,47 @@ export class AnswersEveryRead extends StepMonitor {
     const ownDeadline = e.name === "zx_futex_wait" || e.name === "zx_object_wait_one" ||
       e.name === "zx_port_wait";
     if (e.status === ZX_ERR_TIMED_OUT && !isService(world, e.tid) && !ownDeadline) {
-      // A VMO whose port died can never be served (spec 1.3): stranded, not unanswered.
-      const proxy = this.vmoOf(call.args[0])?.root.proxy; // a clone's requests go to its root's port
-      const stranded = proxy?.undeliverable ?? false;
-      if (!stranded) {
-        // Service threads deadlocked on each other, or one parked on a condition variable with a
-        // packet in hand, are why no answer came: name them.
-        const why = whyUnanswered(world, this.#holders);
-        const named = new Set<number>();
-        const standing = this.#standing(world, named);
-        const parked = parkedBesides(world, this.#holders, named);
-        this.fail(
-          "P1",
-          `t${e.tid} ${e.name} timed out waiting for the pager${standing}` +
-            (parked.length === 0 ? "" : `; parked: ${parked.join("; ")}`) +
-            why,
-        );
-      }
+      // A clone's requests go to its root's port.
+      this.#timedOut.push({ tid: e.tid, name: e.name, root: this.vmoOf(call.args[0])?.root });
     }
     if (e.name === "zx_pager_op_range" && e.status === ZX_OK && call.args[1] === ZX_PAGER_OP_FAIL) {
       const vmo = present(this.vmoOf(call.args[2]), "AnswersEveryRead: an OP_FAIL's VMO");
       const start = (call.args[3] as number) / ps;
       this.#failed.push({ vmo: vmo.koid, start, end: start + (call.args[4] as number) / ps });
     }
+  }
+
+  /** The step's timed-out calls: P1 unless the VMO is stranded. */
+  protected override endStep(world: World): void {
+    if (this.#timedOut.length === 0) return;
+    const timedOut = this.#timedOut.splice(0);
+    for (const { tid, name, root } of timedOut) {
+      // A VMO whose port died can never be served (spec 1.3): stranded, not unanswered.
+      if (root !== undefined && root.proxy !== null && this.#undeliverable(root)) continue;
+      // Service threads deadlocked on each other, or one parked on a condition variable with a
+      // packet in hand, are why no answer came: name them.
+      const why = whyUnanswered(world, this.#holders);
+      const named = new Set<number>();
+      const standing = this.#standing(world, named);
+      const parked = parkedBesides(world, this.#holders, named);
+      this.fail(
+        "P1",
+        `t${tid} ${name} timed out waiting for the pager${standing}` +
+          (parked.length === 0 ? "" : `; parked: ${parked.join("; ")}`) +
+          why,
+      );
+    }
+  }
+
+  /**
+   * Whether no packet of pager VMO `vmo` can reach its pager, by the trace's model; fails when
+   * the kernel's own `undeliverable` says otherwise.
+   */
+  #undeliverable(vmo: Vmo): boolean {
+    const handles = this.handlesSeen();
+    const differs = this.#delivery.disagreement(vmo, handles);
+    if (differs !== null) this.fail("undeliverable", differs);
+    return this.#delivery.undeliverable(vmo, handles);
   }
 
   protected override judgeEnd(world: World, verdict: Verdict): boolean {
@@ -158,7 +186,7 @@ export class AnswersEveryRead extends StepMonitor {
       if (t.role !== "workload" || t.end.kind !== "running" || w === null || vmo === null) continue;
       if (this.#detached.has(vmo.koid)) continue;
       // A wait stranded by a dead port is documented behaviour, not an unanswered packet.
-      if (vmo.proxy?.undeliverable) continue;
+      if (vmo.proxy !== null && this.#undeliverable(vmo)) continue;
       const page = w.wakePage;
       const taker = this.#taken.get(vmo.koid)?.get(page);
       const failed = this.#failed.some((f) =>

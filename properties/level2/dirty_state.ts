@@ -84,6 +84,13 @@ const NO_VMOS: readonly Vmo[] = Object.freeze([]);
 
 const SETS_MODIFIED = callsWhere((s) => s.modifies === true);
 
+/** Whether a `zx_vmo_write`'s arguments write at least one byte (a call event shows the bytes as their length). */
+function wroteBytes(args: readonly unknown[]): boolean {
+  const data = args[1];
+  const length = data instanceof Uint8Array ? data.length : data;
+  return typeof length === "number" && length > 0;
+}
+
 /** The calls whose names {@linkcode DirtyState.#noteCall} notes more of than their handles. */
 const SPECIAL_CALLS: ReadonlySet<string> = new Set([
   "zx_bti_pin",
@@ -221,6 +228,16 @@ export class DirtyState extends StepMonitor {
   readonly #queries: Query[] = [];
   /** This step's successful `zx_pager_query_vmo_stats` and the flags each reported (K25). */
   readonly #statsQueries: { args: readonly unknown[]; modified: number | undefined }[] = [];
+  /**
+   * The root pager VMOs this step's successful `zx_vmo_set_size` or `zx_vmo_write` (of at least
+   * one byte) named directly: each must be modified after the step (K25's must-set rule).
+   */
+  readonly #mustModify: Vmo[] = [];
+  /**
+   * This step's DIRTY requests raised by a `zx_vmo_op_range(ZERO)` in progress, with its
+   * arguments (K25: a ZERO waiting on its first page has zeroed nothing).
+   */
+  readonly #zeroDirty: { args: readonly unknown[]; vmo: number; start: number; id: number }[] = [];
   /** The VMOs a `zx_pager_query_vmo_stats` with RESET named this step (K25). */
   readonly #resetQueries = new Set<Vmo>();
   /** The argument lists of this step's successful `zx_pager_op_range` calls. */
@@ -267,14 +284,30 @@ export class DirtyState extends StepMonitor {
       if (e.name === "zx_pager_query_vmo_stats" && e.status === 0 && args !== undefined) {
         this.#statsQueries.push({ args: args.args, modified: e.value });
       }
+      if (
+        e.status === 0 && args !== undefined &&
+        (e.name === "zx_vmo_set_size" || e.name === "zx_vmo_write" && wroteBytes(args.args))
+      ) {
+        const vmo = this.vmoOf(args.args[0]);
+        if (vmo !== undefined && vmo.parent === null && vmo.source !== null) {
+          this.#mustModify.push(vmo);
+        }
+      }
       if (args !== undefined) {
         if (this.#retiredN < this.#retired.length) this.#retired[this.#retiredN] = args;
         else this.#retired.push(args);
         this.#retiredN++;
       }
       this.#inCallArgs.delete(e.tid);
-    } else if (k === "request") this.#requests.push(e);
-    else if (k === "store") {
+    } else if (k === "request") {
+      this.#requests.push(e);
+      if (e.type === "DIRTY") {
+        const a = this.#inCallArgs.get(e.tid);
+        if (a !== undefined && a.name === "zx_vmo_op_range" && a.args[1] === ZX_VMO_OP_ZERO) {
+          this.#zeroDirty.push({ args: a.args, vmo: e.vmo, start: e.start, id: e.id });
+        }
+      }
+    } else if (k === "store") {
       this.#stored.add(e.vmo);
       this.#stores.push(e);
     }
@@ -356,6 +389,8 @@ export class DirtyState extends StepMonitor {
       }
     }
     if (this.#statsQueries.length > 0) this.#judgeStats(this.#stepCalls());
+    if (this.#mustModify.length > 0) this.#judgeMustModify();
+    if (this.#zeroDirty.length > 0) this.#judgeZeroWaits(world.kernel.pageSize);
     const writebacks = this.#writebacks;
     if (this.#pagerOps.length > 0) this.#noteWritebacks(world.kernel.pageSize);
     const vmos = world.kernel.pagerVmos;
@@ -625,6 +660,75 @@ export class DirtyState extends StepMonitor {
       }
     }
     if (this.#statsQueries.length > 0) this.#statsQueries.length = 0;
+  }
+
+  /**
+   * K25, what must set the flag (not only what may): "any successful resize (grow or shrink)"
+   * and a `zx_vmo_write` that wrote at least one byte mark the root pager VMO modified (spec 2.7,
+   * 2.8.3; `VmObjectPaged::Resize` and `ReadWriteInternalLocked` call `mark_modified_locked`,
+   * vm_object_paged.cc @ misttech/fuchsia 056f3590). Judged from the call and its handle, against
+   * the flag the kernel keeps (which K25 ties to every query's report): a kernel that forgets to
+   * mark left queries reporting not modified after a write or resize. A query of the VMO with
+   * RESET in the same step may have cleared it since.
+   */
+  #judgeMustModify(): void {
+    const must = this.#mustModify;
+    for (let i = 0; i < must.length; i++) {
+      const vmo = must[i];
+      if (vmo.modified || vmo.dead || this.#resetQueries.has(vmo)) continue;
+      this.#fail("K25", `vmo${vmo.koid} is not modified after a successful ${this.#mustWhy(vmo)}`);
+    }
+    must.length = 0;
+  }
+
+  /**
+   * K25, what must not set the flag: a ZERO of whole pages of a root pager VMO whose first page
+   * is pinned zeroes that page in place through the write path, so under TRAP_DIRTY it raises a
+   * DIRTY request for it before anything is zeroed (OpZeroPinned, pager-writeback.cc @
+   * misttech/fuchsia 2e2b3562; the model's `VmoPages.#zeroWhole`); "modified" is set by a ZERO
+   * "that zeroed something" (spec 2.7). So the step in which such a ZERO (its offset page aligned:
+   * no partial head written first) raised a DIRTY request for its first page cannot have marked
+   * the VMO, unless a store into it, a write pin of it or another modifying call that returned
+   * did. A query from another thread while the ZERO waits would report the difference, and the
+   * request may yet be failed: then nothing was zeroed at all.
+   */
+  #judgeZeroWaits(ps: number): void {
+    const waits = this.#zeroDirty;
+    for (let i = 0; i < waits.length; i++) {
+      const w = waits[i];
+      const vmo = this.vmoOf(w.args[0]);
+      const offset = w.args[2];
+      if (vmo === undefined || vmo.parent !== null || vmo.source === null) continue;
+      if (vmo.koid !== w.vmo || typeof offset !== "number" || offset % ps !== 0) continue;
+      if (w.start !== offset / ps || !vmo.modified || vmo.dead) continue;
+      const was = this.#before.get(vmo);
+      if (was === undefined || was.modified || this.#stored.has(vmo.koid)) continue;
+      if (this.#pins.some((pin) => pin.write && pin.root === vmo)) continue;
+      let other = false;
+      for (let j = 0; j < this.#retiredN && !other; j++) {
+        const r = this.#retired[j];
+        other = r.args !== w.args && SETS_MODIFIED.has(r.name);
+      }
+      if (other) continue;
+      this.#fail(
+        "K25",
+        `vmo${vmo.koid} became modified in the step its ZERO from page ${w.start} raised DIRTY ` +
+          `#${w.id} for that first page: nothing was zeroed yet`,
+      );
+    }
+    waits.length = 0;
+  }
+
+  /** The step's calls that must have marked `vmo`, by name (for K25's message). */
+  #mustWhy(vmo: Vmo): string {
+    const names = new Set<string>();
+    for (let i = 0; i < this.#retiredN; i++) {
+      const r = this.#retired[i];
+      if (
+        (r.name === "zx_vmo_set_size" || r.name === "zx_vmo_write") && this.vmoOf(r.args[0]) === vmo
+      ) names.add(r.name);
+    }
+    return [...names].join(" and ") || "zx_vmo_set_size or zx_vmo_write";
   }
 
   /** Notes the VMO a `zx_pager_query_vmo_stats` with ZX_PAGER_RESET_VMO_STATS names. */
