@@ -59,6 +59,7 @@ export {
   pctStrategy,
   randomStrategy,
   recordingStrategy,
+  type ReplayPick,
   replayStrategy,
   type SchedulePick,
   type Strategy,

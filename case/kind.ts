@@ -8,7 +8,7 @@
  * @module
  */
 
-import type { SchedulePick } from "../sim/strategy.ts";
+import type { ReplayPick, SchedulePick } from "../sim/strategy.ts";
 import type { Kernel, KernelOptions } from "../kernel/kernel.ts";
 import type { PagerService } from "../services/service.ts";
 import type { Monitor, RunResult, Verdict } from "../sim/world.ts";
@@ -41,6 +41,11 @@ export interface KindRunOptions {
   readonly seed: number;
   /** A decision list to replay; absent: the strategy draws. */
   readonly decisions?: readonly number[];
+  /**
+   * Scenario runs replaying `decisions`: each choice the replay answers is appended here
+   * (`sim/strategy.ts` `replayStrategy`'s `picks`), for `cli/_decisions.ts` to judge the list.
+   */
+  readonly replayPicks?: ReplayPick[];
   /** Strategy when not replaying. Default random. */
   readonly strategy?: { readonly kind: "random" } | {
     readonly kind: "pct";

@@ -117,6 +117,7 @@ export const SCENARIO_KIND: CaseKind<Scenario> = {
     const run = runScenario(input, {
       seed: options.seed,
       decisions: shrinking !== null ? undefined : options.decisions,
+      replayPicks: options.replayPicks,
       strategy: shrinking ?? (options.decisions !== undefined ? undefined : options.strategy?.kind),
       pctDepth: options.strategy?.kind === "pct" ? options.strategy.depth : undefined,
       monitors,

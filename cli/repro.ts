@@ -51,6 +51,8 @@ import {
   UsageError,
 } from "./args.ts";
 import { loadScenarioFile, parseDecisions } from "./sim.ts";
+import { judgeDecisionList } from "./_decisions.ts";
+import type { ReplayPick } from "../sim/strategy.ts";
 import { fittedDefault, loadModuleFlags, moduleFlags } from "./_module_flags.ts";
 
 const FLAGS: Record<string, FlagSpec> = {
@@ -141,6 +143,8 @@ interface Replayed {
   readonly changed?: boolean;
   /** A case's own decision list's length (what `corpus list` and a campaign count). */
   readonly caseDecisions?: number;
+  /** A `--decisions` list that ran out: the note saying the seed picked the rest. */
+  readonly note?: string | null;
 }
 
 /** The command (`cli/_guard.ts` runs it in a guarded worker). */
@@ -207,6 +211,7 @@ export async function main(): Promise<number> {
   }
 
   console.log(`replaying: ${r.title}`);
+  if (r.note != null) console.log(r.note);
   if (r.limits !== undefined) console.log(`limits: ${r.limits}`);
   if (form === "html") {
     if (r.scenario === null) throw new UsageError("--trace html is for scenario runs");
@@ -464,13 +469,20 @@ async function replayRun(
   const decisions = values.decisions !== undefined
     ? parseDecisions(values.decisions as string)
     : undefined;
+  const replayPicks: ReplayPick[] = [];
   const run = KINDS.scenario.run(scenario, {
     seed,
     decisions,
+    replayPicks,
     strategy: strategy === "pct"
       ? { kind: "pct", depth: intFlag(values, "pct-depth", 2, 1, 64) }
       : { kind: "random" },
   }, ctx);
+  // A list is followed as given, or refused before the trace, as sim refuses it (cli/_decisions.ts);
+  // the guard's replay that stops early (capSteps) reads only part of it.
+  const note = decisions !== undefined && guardStopAt() === null
+    ? judgeDecisionList(decisions, replayPicks, run.decisions, seed).note
+    : null;
   const scenarioArg = values.scenario
     ? ` --scenario ${values.scenario}`
     : values["scenario-json"] !== undefined
@@ -484,6 +496,7 @@ async function replayRun(
       run.decisions.join(",") || '""'
     }`,
     expected: null,
+    note,
   };
 }
 

@@ -36,6 +36,8 @@ import { withService } from "../scenario/bind.ts";
 import { assertInContract } from "../scenario/contract.ts";
 import { NAMED_SERVICES } from "../zoo/registry.ts";
 import { signScenarioRun } from "../fuzz/engine.ts";
+import type { ReplayPick } from "../sim/strategy.ts";
+import { judgeDecisionList } from "./_decisions.ts";
 import {
   choiceError,
   type FlagSpec,
@@ -167,6 +169,7 @@ export async function main(): Promise<number> {
   const stopAt = guardStopAt();
   if (stopAt !== null && stopAt.step >= 2) scenario = { ...scenario, maxSteps: stopAt.step - 1 };
   const monitors = scenarioCheckers(checkers)();
+  const replayPicks: ReplayPick[] = [];
   let raw;
   try {
     raw = runScenario(scenario, {
@@ -177,6 +180,7 @@ export async function main(): Promise<number> {
       strategy: strategy as StrategyName,
       pctDepth,
       decisions,
+      replayPicks,
       services,
       makeKernel,
       monitors,
@@ -190,6 +194,11 @@ export async function main(): Promise<number> {
     for (const line of stuckLines(stopAt, thread.name, limits, true, detail)) console.log(line);
     return 1;
   }
+  // A list is followed as given, or the run is refused before its trace (cli/_decisions.ts); the
+  // guard's replay that stops early (stopAt) reads only part of it.
+  const listNote = decisions !== undefined && stopAt === null
+    ? judgeDecisionList(decisions, replayPicks, raw.decisions, seed).note
+    : null;
   // Judged as repro and fuzz judge it: a hang or fault the checkers explain is their verdict.
   const run = { ...raw, verdict: settleVerdict(raw, monitors) };
   const strategyText = decisions !== undefined
@@ -207,6 +216,7 @@ export async function main(): Promise<number> {
     }`,
   );
   console.log(`seed: ${seed}  strategy: ${strategyText}`);
+  if (listNote !== null) console.log(listNote);
   printTrace(run, form as TraceForm);
   if (stopAt !== null) {
     const reached = raw.steps === stopAt.step - 1; // a step-budget stop, or the tail's

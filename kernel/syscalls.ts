@@ -264,7 +264,14 @@ export interface KernelCalls {
   ): Syscall<[Status, number]>;
   /** `zx_pager_detach_vmo(pager, vmo)` (spec 2.3). */
   zx_pager_detach_vmo(t: KernelThread, pager: number, vmo: number): Syscall<Status>;
-  /** `zx_pager_supply_pages(pager, pager_vmo, offset, length, aux_vmo, aux_offset)` (spec 2.4). */
+  /**
+   * `zx_pager_supply_pages(pager, pager_vmo, offset, length, aux_vmo, aux_offset)` (spec 2.4):
+   * moves the aux range's pages into the pager VMO, so the aux range reads as zeros afterwards.
+   * As Zircon's `sys_pager_supply_pages` (`TakePages` from aux, then `SupplyPages`), a supply that
+   * fails at the pager VMO (detached: `BAD_STATE`; past a shrunk end: `OUT_OF_RANGE`) has emptied
+   * the aux range too: write the bytes into aux again before another supply (spec 2.4 and its
+   * ordering note, K10; upstream test `MappedSupplyPages`; kernel/vmo_pages.ts `supply`).
+   */
   zx_pager_supply_pages(
     t: KernelThread,
     pager: number,

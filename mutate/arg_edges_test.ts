@@ -89,8 +89,8 @@ Deno.test("arg_edges: an injected allocation failure before a supply's alignment
     assert.equal(verdict().kind, "pass");
     for (
       const key of [
-        "kernel/syscalls.ts:1282:9:ConditionalExpression:false",
-        "kernel/syscalls.ts:1282:63:EqualityOperator:a < 0",
+        "kernel/syscalls.ts:1289:9:ConditionalExpression:false",
+        "kernel/syscalls.ts:1289:63:EqualityOperator:a < 0",
       ]
     ) {
       // An injection is a draw (one call in five): the first of seeds 0-9 that fails.

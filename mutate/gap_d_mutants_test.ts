@@ -102,7 +102,7 @@ Deno.test("syscall-contract K27: a bad handle's zx_handle_duplicate is BAD_HANDL
       },
     );
     assert.equal(run().kind, "pass");
-    const v: Any = m.withMutant("kernel/syscalls.ts:1283:9:ConditionalExpression:false", run);
+    const v: Any = m.withMutant("kernel/syscalls.ts:1290:9:ConditionalExpression:false", run);
     assert.equal(v.kind, "invariant", JSON.stringify(v));
     assert.equal(v.invariant, "syscall-contract");
     assert.match(

@@ -563,42 +563,42 @@ Deno.test("the program contract's zx_pager_op_range data checks and zx_vmo_creat
 // What the trace's ret shows against what the call handed back (program/run.ts `traceShows`).
 const SYSCALLS_CASES: [key: string, what: string][] = [
   [
-    'kernel/syscalls.ts:1313:43:EqualityOperator:typeof out[2] !== "number"',
+    'kernel/syscalls.ts:1320:43:EqualityOperator:typeof out[2] !== "number"',
     "the trace's ret of zx_vmar_allocate shows neither its handle nor its address",
   ],
   [
-    'kernel/syscalls.ts:1309:14:EqualityOperator:typeof first !== "number"',
+    'kernel/syscalls.ts:1316:14:EqualityOperator:typeof first !== "number"',
     "the trace's ret of a call that made a handle does not show it",
   ],
   // An injected allocation failure before the handle lookups (the judge's programs with
   // allocation failures, `programAllocFailures`): NO_MEMORY where the handle model says
   // BAD_HANDLE, WRONG_TYPE or ACCESS_DENIED.
   [
-    "kernel/syscalls.ts:1284:12:ConditionalExpression:true",
+    "kernel/syscalls.ts:1291:12:ConditionalExpression:true",
     "an allocation failure injected whatever the handle lookups say",
   ],
   // An allocating call that succeeds without asking the injection hook (program/alloc_point.ts):
   // no argument check left out, yet injected failures never reach it (fresh shard 3 of b573f09).
   [
-    "kernel/syscalls.ts:1284:12:ConditionalExpression:false @end+1:83",
+    "kernel/syscalls.ts:1291:12:ConditionalExpression:false @end+1:83",
     "no allocating call asks the allocation-failure hook (a handle check always failing)",
   ],
   [
-    "kernel/syscalls.ts:1282:38:ConditionalExpression:false",
+    "kernel/syscalls.ts:1289:38:ConditionalExpression:false",
     "zx_pager_supply_pages never asks the allocation-failure hook (an alignment check always failing)",
   ],
   // Waits on an event signalled by hand (`signalLayout`, the judge's `programSignalLayouts`).
   [
-    "kernel/syscalls.ts:1377:78:BooleanLiteral:false",
+    "kernel/syscalls.ts:1384:78:BooleanLiteral:false",
     "zx_object_wait_one: a timed-out wait hands back 0, not what it observed",
   ],
   [
-    'kernel/syscalls.ts:1377:9:EqualityOperator:s.result !== "handle"',
+    'kernel/syscalls.ts:1384:9:EqualityOperator:s.result !== "handle"',
     "zx_object_wait_one: a failed wait's observed signals dropped (with the handle results')",
   ],
   // Sample 9c15424 (seed 12): the trace's call against the arguments the program gave.
   [
-    "kernel/syscalls.ts:1357:89:UpdateOperator:n++",
+    "kernel/syscalls.ts:1364:89:UpdateOperator:n++",
     "the trace's call shows a slot for an optional user buffer the call was not given",
   ],
 ];
@@ -843,11 +843,11 @@ Deno.test("a dirty-ranges query within the VMO, and a port's option bits: kernel
 // the trace's `observed` event.
 const TRACE_SYSCALLS_CASES: [key: string, what: string][] = [
   [
-    'kernel/syscalls.ts:1241:5:ConditionalExpression:case "value":',
+    'kernel/syscalls.ts:1248:5:ConditionalExpression:case "value":',
     "a failed call of a value kind hands back a bare status",
   ],
   [
-    "kernel/syscalls.ts:1301:7:ConditionalExpression:false @end+0:50",
+    "kernel/syscalls.ts:1308:7:ConditionalExpression:false @end+0:50",
     "the ret of a failed call shows a handle or value",
   ],
 ];

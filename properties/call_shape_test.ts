@@ -36,12 +36,12 @@ Deno.test("event-form: a call event that drops a required undefined argument, a 
     for (
       const [key, scenario, want] of [
         [
-          "kernel/syscalls.ts:1357:12:LogicalOperator:n > 0 || optional[n - 1]",
+          "kernel/syscalls.ts:1364:12:LogicalOperator:n > 0 || optional[n - 1]",
           "arg_edges",
           /^t\d+ zx_port_queue's call event shows 1 of its 2 arguments/,
         ],
         [
-          'kernel/syscalls.ts:1316:5:ConditionalExpression:case "ranges":',
+          'kernel/syscalls.ts:1323:5:ConditionalExpression:case "ranges":',
           "writeback_trap_zero",
           /^t\d+ zx_pager_query_dirty_ranges returned ZX_OK, but its ret event shows no ranges$/,
         ],

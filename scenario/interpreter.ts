@@ -29,7 +29,13 @@ import type { PagerService, ServiceContext, ServiceVmo } from "../services/servi
 import { type BoundContract, contractOf, type WritebackEntry } from "./service_contract.ts";
 import { assertInContract, type DeliveryKind } from "./contract.ts";
 import { lifecycleVmos, type Op, type Scenario, ScenarioError } from "./schema.ts";
-import { pctStrategy, randomStrategy, replayStrategy, type Strategy } from "../sim/strategy.ts";
+import {
+  pctStrategy,
+  randomStrategy,
+  type ReplayPick,
+  replayStrategy,
+  type Strategy,
+} from "../sim/strategy.ts";
 import type { Sys, ThreadBody } from "../sim/sys.ts";
 import type { FileLayout } from "../sim/file_layout.ts";
 import { type Monitor, type RunResult, type SimThread, World } from "../sim/world.ts";
@@ -48,6 +54,8 @@ export interface RunOptions {
   pctDepth?: number;
   /** A decision list to replay (implies the replay strategy). */
   decisions?: readonly number[];
+  /** With `decisions`: each choice the replay answers is appended here (`replayStrategy`'s `picks`). */
+  replayPicks?: ReplayPick[];
   /** Checkers that watch the run. */
   monitors?: readonly Monitor[];
   /** Services for `custom` service kinds, by name. */
@@ -120,7 +128,9 @@ class UnknownServiceError extends ScenarioError {
 /** Builds the strategy a run uses. */
 export function makeStrategy(scenario: Scenario, options: RunOptions): Strategy {
   const seed = options.seed ?? 0;
-  if (options.decisions !== undefined) return replayStrategy(options.decisions, seed);
+  if (options.decisions !== undefined) {
+    return replayStrategy(options.decisions, seed, options.replayPicks);
+  }
   const s = options.strategy ?? "random";
   if (typeof s !== "string") return s;
   if (s === "pct") {

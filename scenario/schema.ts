@@ -995,7 +995,7 @@ export const ScenarioInputSchema = {
 };
 
 /** A schema issue as zod reports it: what the suggestions read of one. */
-interface SchemaIssue {
+export interface SchemaIssue {
   readonly path: readonly PropertyKey[];
   readonly message: string;
   readonly code?: string;
@@ -1007,24 +1007,39 @@ interface SchemaIssue {
 /**
  * The issues with a "did you mean" added where a misspelled value or key has a near match
  * (`scenario/nearest.ts`): a value outside an enum (`"kind": "eagr"`), an op or event kind, a
- * name that points at nothing (`no VMO named "fiel"`), a key the object does not have.
+ * name that points at nothing (`no VMO named "fiel"`), a key the object does not have. `root`
+ * is the zod object schema `input` was parsed with (the keys a misspelled key is matched
+ * against): the scenario's by default, a service contract's for `parseContract`.
+ *
+ * @example
+ * ```ts
+ * import { z } from "npm:zod@4.6.7";
+ * import { withSuggestions } from "./schema.ts";
+ * const root = z.object({ events: z.array(z.enum(["detach", "evict"])) }).strict();
+ * const input = { events: ["detach", "evcit"], evnets: [] };
+ * const r = root.safeParse(input);
+ * const text = r.success ? [] : withSuggestions(input, r.error.issues, root).map((i) => i.message);
+ * console.assert(text.some((m) => m.endsWith('did you mean "evict"?')), text.join("\n"));
+ * console.assert(text.some((m) => m.endsWith('did you mean "events"?')), text.join("\n"));
+ * ```
  */
-function withSuggestions(
+export function withSuggestions(
   input: unknown,
   issues: readonly SchemaIssue[],
+  root: z.ZodType = ScenarioObject,
 ): { path: readonly PropertyKey[]; message: string }[] {
   return issues.map((i) => {
-    const hint = suggestion(input, i);
+    const hint = suggestion(input, i, root);
     return hint === null ? i : { path: i.path, message: `${i.message}; ${hint}` };
   });
 }
 
-function suggestion(input: unknown, i: SchemaIssue): string | null {
+function suggestion(input: unknown, i: SchemaIssue, root: z.ZodType): string | null {
   const strings = (list: readonly unknown[] | undefined) =>
     (list ?? []).filter((v): v is string => typeof v === "string");
   const typed = valueAt(input, i.path);
   if (i.code === "unrecognized_keys") {
-    const known = keysAt(input, i.path);
+    const known = keysAt(input, i.path, root);
     // A field the object has already is the last one its typo is of (`"page": 0, "pagse": 1`
     // is "pages", though "page" is as near): the others first.
     const given = isRecord(typed) ? typed : {};
@@ -1072,8 +1087,8 @@ interface SchemaDef {
 }
 
 /** The keys the schema allows for the object at `path` of `input` (empty when it cannot tell). */
-function keysAt(input: unknown, path: readonly PropertyKey[]): string[] {
-  let defs: SchemaDef[] = [(ScenarioObject as unknown as { _zod: { def: SchemaDef } })._zod.def];
+function keysAt(input: unknown, path: readonly PropertyKey[], root: z.ZodType): string[] {
+  let defs: SchemaDef[] = [(root as unknown as { _zod: { def: SchemaDef } })._zod.def];
   const unwrap = (d: SchemaDef): SchemaDef => {
     for (let n = 0; n < 20; n++) {
       const inner = d.innerType ?? d.in;

@@ -23,7 +23,7 @@
 import type { FileLayout } from "../sim/file_layout.ts";
 import { z } from "npm:zod@4.6.7";
 import { LIMITS } from "../kernel/constants.ts";
-import { EVENT_KINDS, formatIssues, LEVEL2_EVENT_KINDS } from "./schema.ts";
+import { EVENT_KINDS, formatIssues, LEVEL2_EVENT_KINDS, withSuggestions } from "./schema.ts";
 import type { Sys, ThreadBody } from "../sim/sys.ts";
 import type { Status } from "../kernel/constants.ts";
 import type { Syscall } from "../kernel/kernel.ts";
@@ -207,31 +207,51 @@ function eventProblem(
   return null;
 }
 
+/** A problem between clauses, with the clauses (top-level keys) it reads. */
+interface ClauseIssue {
+  readonly path: (string | number)[];
+  readonly message: string;
+  readonly reads: readonly string[];
+}
+
+/** The problems between clauses of a contract whose clauses each parse. */
+function clauseIssues(c: z.output<typeof ContractObject>): ClauseIssue[] {
+  const out: ClauseIssue[] = [];
+  if (c.opens !== false && c.lifecycle === false) {
+    out.push({
+      path: ["lifecycle"],
+      message: "a service that opens its own VMOs has files that come and go: " +
+        "lifecycle must be true (or opens false)",
+      reads: ["opens", "lifecycle"],
+    });
+  }
+  if (c.vmoOptions.trapDirty !== false && !c.dirty) {
+    out.push({
+      path: ["dirty"],
+      message: "trap-dirty VMOs send DIRTY requests: dirty must be true " +
+        "(or vmoOptions.trapDirty false)",
+      reads: ["vmoOptions", "dirty"],
+    });
+  }
+  (c.events ?? []).forEach((e, i) => {
+    const p = eventProblem(c, e);
+    if (p !== null) {
+      out.push({
+        path: ["events", i],
+        message: `${p[1]} (${p[0]})`,
+        reads: ["events", "writeback", "vmoOptions", "reachable"],
+      });
+    }
+  });
+  return out;
+}
+
 /** The contract schema: checks a contract as written, filling every default. */
 export const ServiceContractSchema: z.ZodType<ServiceContract, unknown> = ContractObject
   .superRefine((c, ctx) => {
-    if (c.opens !== false && c.lifecycle === false) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["lifecycle"],
-        message: "a service that opens its own VMOs has files that come and go: " +
-          "lifecycle must be true (or opens false)",
-      });
+    for (const i of clauseIssues(c)) {
+      ctx.addIssue({ code: "custom", path: i.path, message: i.message });
     }
-    if (c.vmoOptions.trapDirty !== false && !c.dirty) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["dirty"],
-        message: "trap-dirty VMOs send DIRTY requests: dirty must be true " +
-          "(or vmoOptions.trapDirty false)",
-      });
-    }
-    (c.events ?? []).forEach((e, i) => {
-      const p = eventProblem(c, e);
-      if (p !== null) {
-        ctx.addIssue({ code: "custom", path: ["events", i], message: `${p[1]} (${p[0]})` });
-      }
-    });
   })
   .transform((c) => ({
     ...c,
@@ -239,7 +259,10 @@ export const ServiceContractSchema: z.ZodType<ServiceContract, unknown> = Contra
     lifecycle: c.lifecycle ?? c.opens !== false,
   }));
 
-/** A contract that failed its schema: one line naming the first bad field. */
+/**
+ * A contract that failed its schema: one line naming the bad field, or, for several, a line
+ * each (as a scenario's errors are listed), each with the "did you mean" a scenario's gets.
+ */
 export class ContractSchemaError extends Error {
   /** The error's name. */
   override name = "ContractSchemaError";
@@ -247,8 +270,10 @@ export class ContractSchemaError extends Error {
 
 /**
  * Checks a contract as written and fills its defaults; throws
- * {@linkcode ContractSchemaError}, one line naming the bad field
- * (`where: contract.vmoOptions.trapDirty: ...`).
+ * {@linkcode ContractSchemaError} naming every bad field: one line for one
+ * (`where: contract.vmoOptions.trapDirty: ...`), else `where: invalid contract:`
+ * and a `  - contract.FIELD: ...` line each; a misspelled value or key gets
+ * the "did you mean" a scenario's gets (`scenario/schema.ts` `withSuggestions`).
  *
  * @example
  * ```ts
@@ -260,14 +285,38 @@ export class ContractSchemaError extends Error {
  *   () => parseContract({ vmoOptions: { trapDirty: "no" } }, "my.ts"),
  *   /^ContractSchemaError: my\.ts: contract\.vmoOptions\.trapDirty: /,
  * );
+ * assert.throws(
+ *   () => parseContract({ threads: { min: 1, max: "two" }, events: ["detach", "evcit"] }, "my.ts"),
+ *   /^ContractSchemaError: my\.ts: invalid contract:\n {2}- contract\.threads\.max: .*\n {2}- contract\.events\.1: .*did you mean "evict"\?$/,
+ * );
  * ```
  */
 export function parseContract(input: unknown, where = "service"): ServiceContract {
   const r = ServiceContractSchema.safeParse(input);
   if (!r.success) {
-    const lines = formatIssues(r.error.issues);
-    const more = lines.length > 1 ? ` (and ${lines.length - 1} more)` : "";
-    throw new ContractSchemaError(`${where}: contract.${lines[0]}${more}`);
+    const issues = withSuggestions(input, r.error.issues, ContractObject);
+    // The checks between clauses run only on clauses that parse: run them again without the bad
+    // clauses, and keep what they find among clauses that all parsed (a scenario's errors list
+    // its cross-references the same way, every kind in one pass).
+    const bad = new Set(issues.map((i) => String(i.path[0] ?? "")));
+    if (typeof input === "object" && input !== null && !Array.isArray(input)) {
+      const known = (k: string) => Object.hasOwn(ContractObject.shape, k); // unknown keys: (root)
+      const rest = Object.fromEntries(
+        Object.entries(input).filter(([k]) => known(k) && !bad.has(k)),
+      );
+      const clauses = ContractObject.safeParse(rest);
+      if (clauses.success) {
+        for (const i of clauseIssues(clauses.data)) {
+          if (i.reads.every((k) => !bad.has(k))) issues.push(i);
+        }
+      }
+    }
+    const lines = formatIssues(issues).map((l) => `contract.${l}`);
+    throw new ContractSchemaError(
+      lines.length === 1
+        ? `${where}: ${lines[0]}`
+        : `${where}: invalid contract:\n${lines.map((l) => `  - ${l}`).join("\n")}`,
+    );
   }
   return r.data;
 }

@@ -360,3 +360,35 @@ Deno.test("a scenario out of a contract on two clauses names both, one line each
     },
   );
 });
+
+Deno.test("a contract with several bad clauses names every one, a line each, with a scenario's did-you-mean (userS24: '(and 1 more)' hid events.1 \"evcit\")", () => {
+  const message = (input: unknown) => {
+    try {
+      parseContract(input, "m.ts");
+    } catch (e) {
+      return (e as Error).message;
+    }
+    return "parsed";
+  };
+  assert.equal(
+    message({ threads: { min: 1, max: "two" }, events: ["detach", "evcit"] }),
+    "m.ts: invalid contract:\n" +
+      "  - contract.threads.max: Invalid input: expected number, received string\n" +
+      `  - contract.events.1: Invalid option: expected one of ${
+        CONTRACT_EVENTS.map((e) => `"${e}"`).join("|")
+      }; did you mean "evict"?`,
+  );
+  // A misspelled clause name, as a scenario's misspelled key; the checks between clauses still
+  // run on the clauses that parse (closePort needs a reachable port).
+  assert.equal(
+    message({ evnets: ["detach"], events: ["closePort"] }),
+    "m.ts: invalid contract:\n" +
+      '  - contract.(root): Unrecognized key: "evnets"; did you mean "events"?\n' +
+      "  - contract.events.0: closePort is in scope but the port is private (reachable.port)",
+  );
+  // ... but not on a clause that did not parse: its default would speak for it.
+  assert.equal(
+    message({ vmoOptions: { trapDirty: "x" }, dirty: false }),
+    "m.ts: contract.vmoOptions.trapDirty: Invalid input",
+  );
+});

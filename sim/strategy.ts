@@ -99,28 +99,45 @@ export function pctStrategy(seed: number | string, options: PctOptions): Strateg
   };
 }
 
+/** A choice a replay answered ({@linkcode replayStrategy}'s `picks`): what the list entry met. */
+export interface ReplayPick {
+  /** Number of candidates at the choice. */
+  readonly n: number;
+  /** Scheduler steps taken before the choice. */
+  readonly step: number;
+  /** Which thread runs, or a service's random draw. */
+  readonly kind: "thread" | "draw";
+}
+
 /**
  * Replays a decision list: the i-th pick is `list[i] mod n`. Past the end of
  * the list it falls back to seeded random picks, so any list (including one a
- * shrinker cut short) describes a complete run.
+ * shrinker cut short) describes a complete run. With `picks`, each choice it
+ * answers is appended there (the first `list.length` answered by the list):
+ * how a command tells a list that does not fit its run (an entry `n` or more,
+ * read modulo `n`) from one it followed as given.
  *
  * @example
  * ```ts
- * import { replayStrategy } from "./strategy.ts";
- * const s = replayStrategy([5, 1]);
+ * import { type ReplayPick, replayStrategy } from "./strategy.ts";
+ * const picks: ReplayPick[] = [];
+ * const s = replayStrategy([5, 1], 0, picks);
  * const c = { n: 2, kind: "thread" as const, tids: [1, 2], step: 0 };
  * console.assert(s.pick(c) === 1 && s.pick(c) === 1); // 5 mod 2, then 1
+ * console.assert(picks.length === 2 && picks[0].n === 2); // entry 0 (5) was out of range
  * ```
  */
 export function replayStrategy(
   list: readonly number[],
   fallbackSeed: number | string = 0,
+  picks?: ReplayPick[],
 ): Strategy {
   let i = 0;
   let fallback: Rng | null = null;
   return {
     name: "replay",
     pick(c) {
+      picks?.push({ n: c.n, step: c.step, kind: c.kind });
       if (i < list.length) {
         const v = list[i++];
         return ((Math.floor(v) % c.n) + c.n) % c.n;
