@@ -13,7 +13,9 @@ import { SCENARIO_KIND, scenarioCheckers } from "./kinds.ts";
 import { loadServiceModule } from "./store.ts";
 import { loadScenarioFile } from "../cli/sim.ts";
 import { withService } from "../scenario/bind.ts";
+import { toEnvelope } from "./investigate.ts";
 import type { KindRun } from "./kind.ts";
+import type { Scenario } from "../scenario/schema.ts";
 
 const TREE = await projectRoot(new URL("../", import.meta.url).pathname);
 const DATA = "case/testdata/userS24";
@@ -23,14 +25,14 @@ const CHUNK = "lost-wakeup:condvar chunk loaded";
 const QUEUE = "lost-wakeup:condvar queue nonempty";
 
 /** The case named `name`, replayed as recorded (verdict and trace hash). */
-async function replayed(name: string): Promise<KindRun> {
+async function replayed(name: string): Promise<KindRun & { input: Scenario }> {
   const { cases, errors } = await readCorpus(DIR);
   assert.deepEqual(errors, []);
   const found = cases.find((c) => c.file.endsWith(name));
   assert.ok(found !== undefined, name);
   const r = await replayCase(found.case, found.file, TREE);
   assert.ok(r.ok, `${name}: ${r.verdict} (recorded ${found.case.expected})`);
-  return r.run;
+  return { ...r.run, input: found.case.input as Scenario };
 }
 
 /** A scenario file run against `service` with `seed` and `decisions`, as repro runs it. */
@@ -106,5 +108,20 @@ Deno.test("userS24 chunk_store_bug: explore's counterexample (2 preemptions) bla
     blamed(run),
     't3 "chunk-worker-2" waits on futex 0x4000000c (condvar chunk loaded), handed a packet by ' +
       't1 "fs.svc"',
+  );
+});
+
+Deno.test("userS24: a case's description keeps who is parked and on what", async () => {
+  // The fuzz summary's `found by` line (and repro's `replaying:`) was cut at 240 characters, just
+  // before `; parked holding a packet: ...`.
+  const run = await replayed("lost-wakeup-condvar-queue-nonempty-chunk-store-bug-a611b211.json");
+  const c = toEnvelope(SCENARIO_KIND, run.input, 1, run, {
+    checkers: "kernel+service",
+    found: { by: "fuzz", campaignSeed: 1, run: 380 },
+  }, CHUNK);
+  assert.ok(message(run).length > 240);
+  assert.match(
+    c.description,
+    /^found by fuzz campaign 1, run 380: lost-wakeup:condvar chunk loaded \(P1: t1 "p0\.svc" took a READ .*…; parked holding a packet: t3 "chunk-worker-2" waits on futex 0x4000000c \(condvar chunk loaded\), handed a packet by t1 "p0\.svc"\)$/,
   );
 });
