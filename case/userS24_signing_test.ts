@@ -111,6 +111,23 @@ Deno.test("userS24 chunk_store_bug: explore's counterexample (2 preemptions) bla
   );
 });
 
+Deno.test("userS24 chunk_store_bug: a mutex unlock's wake hands no packet off", async () => {
+  // Fuzz run 791 (seed 1, 5000 runs) on the worktree's first fix: the receiver unlocks mutex
+  // queue after each signal, and that wake counted as a hand-off through the mutex's futex, whose
+  // "workers" (both, having waited on the mutex) looked as if they had left a queue's wait: t2,
+  // its READ answered, was named beside t3 (`condvar chunk loaded & condvar queue nonempty`).
+  const run = await replayed(
+    "lost-wakeup-condvar-chunk-loaded-condvar-queue-nonempty-chunk-store-bug-2dbcc8ab.json",
+  );
+  assert.match(message(run), /^Q2: /);
+  assert.equal(signScenarioRun(run), CHUNK);
+  assert.equal(
+    blamed(run),
+    't3 "chunk-worker-2" waits on futex 0x4000000c (condvar chunk loaded), handed a packet by ' +
+      't1 "p1.svc"',
+  );
+});
+
 Deno.test("userS24: a case's description keeps who is parked and on what", async () => {
   // The fuzz summary's `found by` line (and repro's `replaying:`) was cut at 240 characters, just
   // before `; parked holding a packet: ...`.

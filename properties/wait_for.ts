@@ -485,6 +485,8 @@ function handedHolders(
     if (futex !== null) condvar.set(n.tid, futex);
   }
   for (const [futex, { by, count }] of handed) {
+    // A mutex's unlock wakes its futex too, and its waiters are not a queue's workers.
+    if (!world.kernel.futexes.describe(futex).includes("(condvar ")) continue;
     const waiting = [...condvar].filter(([, f]) => f === futex).map(([t]) => t);
     const mine = [...new Set([...(workers.get(futex) ?? []), ...waiting])].filter((t) =>
       t !== by && world.threads[t - 1]?.end.kind === "running"
