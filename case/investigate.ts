@@ -141,14 +141,22 @@ function verdictDetail(v: Verdict): string {
  * console.assert(clipped.length === 240);
  * console.assert(clipped.endsWith(`…; parked holding a packet: t3 "w" waits on futex 0x4 (condvar loaded)`));
  * console.assert(clipDetail("short") === "short");
+ * // Two parked threads: the first is named whole, the message before cut to 60 characters.
+ * const two = `${head}; parked holding a packet: ${`t2 "w" waits on futex 0x4 (condvar q)`.repeat(6)}`;
+ * console.assert(clipDetail(two).length === 240);
+ * console.assert(clipDetail(two).startsWith(`${head.slice(0, 60)}…; parked holding a packet: t2`));
  * ```
  */
 export function clipDetail(line: string, max = 240): string {
   if (line.length <= max) return line;
   const cause = /; (?:parked holding a packet|wait-for cycle): .*$/.exec(line);
-  // The cause alone, or with too little of the message before it to read, is cut at its end.
-  if (cause === null || cause[0].length > max - 60) return `${line.slice(0, max - 1)}…`;
-  return `${line.slice(0, max - 1 - cause[0].length)}…${cause[0]}`;
+  if (cause === null) return `${line.slice(0, max - 1)}…`;
+  // At least 60 characters of the message before the cause; a cause longer than the rest is cut
+  // at its end (it names its first thread whole: two threads' waits fit in 170 characters).
+  const head = Math.max(60, max - 1 - cause[0].length);
+  const room = max - 1 - head;
+  const tail = cause[0].length <= room ? cause[0] : `${cause[0].slice(0, room - 1)}…`;
+  return `${line.slice(0, head)}…${tail}`;
 }
 
 /** Options of {@linkcode investigate}. */

@@ -141,4 +141,15 @@ Deno.test("userS24: a case's description keeps who is parked and on what", async
     c.description,
     /^found by fuzz campaign 1, run 380: lost-wakeup:condvar chunk loaded \(P1: t1 "p0\.svc" took a READ .*…; parked holding a packet: t3 "chunk-worker-2" waits on futex 0x4000000c \(condvar chunk loaded\), handed a packet by t1 "p0\.svc"\)$/,
   );
+  // Two threads parked: the message before the cause is cut to 60 characters, the cause at its
+  // end, the first thread it names whole (the line stopped at `(condvar queue …`).
+  const q = await replayed("lost-wakeup-condvar-queue-nonempty-queue-bug-4e3efa72.json");
+  const d = toEnvelope(SCENARIO_KIND, q.input, 1, q, {
+    checkers: "kernel+service",
+    found: { by: "fuzz", campaignSeed: 1, run: 7 },
+  }, QUEUE).description;
+  assert.match(
+    d,
+    /…; parked holding a packet: t2 "chunk-worker-1" waits on futex 0x40000004 \(condvar queue nonempty\), handed a packet by t1 "p0\.svc" & t3 .*…\)$/,
+  );
 });
