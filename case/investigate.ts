@@ -103,7 +103,7 @@ export function toEnvelope<I>(
 /**
  * What a failing verdict says beyond its label, for a case's description: the checker's message,
  * the faulting thread and its error, or who a hang left blocked and on what (first line, at most
- * 240 characters); empty for a pass.
+ * 240 characters: {@linkcode clipDetail}); empty for a pass.
  */
 function verdictDetail(v: Verdict): string {
   let text: string;
@@ -122,7 +122,41 @@ function verdictDetail(v: Verdict): string {
       return "";
   }
   const line = text.split("\n")[0];
-  return line === "" ? "" : ` (${line.length > 240 ? `${line.slice(0, 239)}…` : line})`;
+  return line === "" ? "" : ` (${clipDetail(line)})`;
+}
+
+/**
+ * `line` cut to at most `max` characters for a description (the fuzz summary's `found by` line,
+ * repro's `replaying:`). A liveness message ends with its cause, the thread a signature names
+ * (`; parked holding a packet: t3 "w" waits on futex ... (condvar chunk loaded)`, `; wait-for
+ * cycle: ...`): that tail is kept and the message before it cut, so the line still says who is
+ * parked and on what (userS24: the cut fell just before it).
+ *
+ * @example
+ * ```ts
+ * import { clipDetail } from "./investigate.ts";
+ * const head = "P1: t1 took a READ " + "x".repeat(300);
+ * const line = `${head}; parked holding a packet: t3 "w" waits on futex 0x4 (condvar loaded)`;
+ * const clipped = clipDetail(line);
+ * console.assert(clipped.length === 240);
+ * console.assert(clipped.endsWith(`…; parked holding a packet: t3 "w" waits on futex 0x4 (condvar loaded)`));
+ * console.assert(clipDetail("short") === "short");
+ * // Two parked threads: the first is named whole, the message before cut to 60 characters.
+ * const two = `${head}; parked holding a packet: ${`t2 "w" waits on futex 0x4 (condvar q)`.repeat(6)}`;
+ * console.assert(clipDetail(two).length === 240);
+ * console.assert(clipDetail(two).startsWith(`${head.slice(0, 60)}…; parked holding a packet: t2`));
+ * ```
+ */
+export function clipDetail(line: string, max = 240): string {
+  if (line.length <= max) return line;
+  const cause = /; (?:parked holding a packet|wait-for cycle): .*$/.exec(line);
+  if (cause === null) return `${line.slice(0, max - 1)}…`;
+  // At least 60 characters of the message before the cause; a cause longer than the rest is cut
+  // at its end (it names its first thread whole: two threads' waits fit in 170 characters).
+  const head = Math.max(60, max - 1 - cause[0].length);
+  const room = max - 1 - head;
+  const tail = cause[0].length <= room ? cause[0] : `${cause[0].slice(0, room - 1)}…`;
+  return `${line.slice(0, head)}…${tail}`;
 }
 
 /** Options of {@linkcode investigate}. */

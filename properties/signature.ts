@@ -15,10 +15,12 @@
  *   cycle): `deadlock:` and the cycle's locks, whichever check
  *   caught it;
  * - a lost wake-up (a liveness check's message that names a service thread
- *   parked on a condition variable while serving a request, or parked on the
- *   condition variable a request's packet was handed off through: a receiver
- *   thread queued it for a worker and signalled, and no worker was woken for
- *   it: no service thread can run): `lost-wakeup:` and the condition
+ *   parked on a condition variable while serving a request: one that took its
+ *   packet from a port, or a worker that took a handed-off packet from the
+ *   queue and is parked elsewhere; or parked on the condition variable a
+ *   request's packet was handed off through: a receiver thread queued it for
+ *   a worker and signalled, and no worker was woken for it: no service thread
+ *   can run): `lost-wakeup:` and the condition
  *   variable, whichever check caught it (writeback-served W3 names them for
  *   a writeback packet, properties/writeback_served.ts)
  *   (a hang, a READ never answered, a request left at quiescence: one stuck

@@ -231,16 +231,22 @@ function requestKey(vmo: number, id: number): number {
  *
  * A packet is handed off when the thread that took it wakes a futex
  * (`CondVar.signal` or `broadcast`: a receiver thread queues the packet for a
- * worker and signals) before it waits on a port again: while that packet's
- * request is outstanding, the service threads parked on that condition
- * variable are the ones it was handed to, and once no service thread can run
- * (a hang, quiescence, or a timeout while every service thread is parked)
- * none of them was woken for it (a receiver's signal that found no waiter, a
- * worker that waits without checking the queue first). So they are named too,
- * `..., handed a packet by t1 "fs.svc"`. While a service thread can still run
- * (a worker serving the packet as a request times out) a hand-off names
- * nobody. What the model cannot see is the queue itself, so two runs are not
- * told apart:
+ * worker and signals) before it waits on a port again; the threads that ever
+ * waited on that condition variable are the queue's workers. A packet is held
+ * by the thread that last received it until its request is answered: once no
+ * service thread can run (a hang, quiescence, or a timeout while every service
+ * thread is parked), a worker back on the queue's condition variable holds
+ * nothing (it answered its packet, or dropped it), and the workers that left
+ * it took the unanswered handed packets: those parked on another condition
+ * variable are named, `..., handed a packet by t1 "fs.svc"` (a worker that
+ * took a READ and missed the broadcast of `chunk loaded`: that condition
+ * variable signs). Handed packets beyond the workers that left the queue's
+ * wait were never taken: nobody was woken for them (a receiver's signal that
+ * found no waiter, a worker that waits without checking the queue first), and
+ * the workers parked on the queue's condition variable are named. While a
+ * service thread can still run (a worker serving the packet as a request times
+ * out) a hand-off names nobody. What the model cannot see is the queue itself,
+ * so two runs are not told apart:
  *
  * - a worker that took the handed packet from the queue, dropped it, and
  *   waits on the condition variable again signs as the same lost wake-up;
@@ -422,19 +428,18 @@ export class PacketHolders {
   }
 
   #parked(world: World): { node: WaitNode; by?: number }[] {
+    const graph = waitForGraph(world);
+    const handed = new Map<number, { by: number; count: number }>();
+    for (const [futex, requests] of this.#handed) {
+      const open = [...requests].filter(([request]) => !this.#resolved.has(request));
+      if (open.length > 0) handed.set(futex, { by: open[0][1], count: open.length });
+    }
+    const handedTo = handedHolders(world, graph, handed, this.#futexWaiters);
     const out: { node: WaitNode; by?: number }[] = [];
-    const idle = servicesIdle(world);
-    for (const n of waitForGraph(world)) {
-      const futex = condvarWait(world, n);
-      if (futex === null) continue;
-      if (this.#holding.has(n.tid) || this.#holdsUnanswered(n.tid)) {
-        out.push({ node: n });
-        continue;
-      }
-      if (!idle) continue;
-      const handed = this.#handed.get(futex) ?? new Map<number, number>();
-      const by = [...handed].find(([request]) => !this.#resolved.has(request))?.[1];
-      if (by !== undefined) out.push({ node: n, by });
+    for (const n of graph) {
+      if (condvarWait(world, n) === null) continue;
+      if (this.#holding.has(n.tid) || this.#holdsUnanswered(n.tid)) out.push({ node: n });
+      else if (handedTo.has(n.tid)) out.push({ node: n, by: handedTo.get(n.tid) });
     }
     return out;
   }
@@ -451,6 +456,49 @@ function servicesIdle(world: World): boolean {
     t.role !== "service" || t.end.kind !== "running" || t.k.suspended || t.pending === null ||
     (t.pending.kind === "block" && !t.pending.wait.ready(now))
   );
+}
+
+/**
+ * Who holds the packets handed off through condition variables, once no service thread can run
+ * (else nobody: a worker that can run may yet take one from the queue). `handed`: per futex, the
+ * packets handed through it still unanswered (`count`) and who handed them (`by`); `workers`: per
+ * futex, the threads that ever waited on it (the queue's workers). A worker back on the queue's
+ * own condition variable holds nothing (it served its packet, or dropped it: not told apart);
+ * the workers that left it and are still running took the packets, so those parked on another
+ * condition variable hold one each (userS24: a worker that took a READ from the queue and waits
+ * on `chunk loaded`, whose broadcast it missed, while the other worker, its READ answered, waits
+ * on `queue nonempty`). Packets beyond those workers were never taken: nobody was woken for them,
+ * and the workers parked on the queue's condition variable are the ones they were handed to.
+ * Returns each thread to name, parked on a condition variable, with who handed it a packet.
+ */
+function handedHolders(
+  world: World,
+  graph: readonly WaitNode[],
+  handed: ReadonlyMap<number, { readonly by: number; readonly count: number }>,
+  workers: ReadonlyMap<number, ReadonlySet<number>>,
+): Map<number, number> {
+  const out = new Map<number, number>();
+  if (handed.size === 0 || !servicesIdle(world)) return out;
+  const condvar = new Map<number, number>(); // tid -> the condvar futex it is parked on
+  for (const n of graph) {
+    const futex = condvarWait(world, n);
+    if (futex !== null) condvar.set(n.tid, futex);
+  }
+  for (const [futex, { by, count }] of handed) {
+    // A mutex's unlock wakes its futex too, and its waiters are not a queue's workers.
+    if (!world.kernel.futexes.describe(futex).includes("(condvar ")) continue;
+    const waiting = [...condvar].filter(([, f]) => f === futex).map(([t]) => t);
+    const mine = [...new Set([...(workers.get(futex) ?? []), ...waiting])].filter((t) =>
+      t !== by && world.threads[t - 1]?.end.kind === "running"
+    ).sort((a, b) => a - b);
+    // Left the queue's wait: each took a packet (parked or not: a suspended one holds it too).
+    const took = mine.filter((t) => condvar.get(t) !== futex);
+    for (const t of took) if (condvar.has(t)) out.set(t, by);
+    if (count > took.length) {
+      for (const t of mine) if (condvar.get(t) === futex) out.set(t, by);
+    }
+  }
+  return out;
 }
 
 /** The futex word of a service thread's wait on a `CondVar` (which nothing owns), or null. */
@@ -472,22 +520,30 @@ function parkedText(world: World, n: WaitNode, by?: number): string {
  * {@linkcode PacketHolders.parked} for a packet a check follows itself (writeback-served W3:
  * the writeback request is a user packet, which `PacketHolders` does not follow): `holder`, the
  * service thread still holding it, if parked on a condition variable; and, once no service thread
- * can run, the service threads parked on a condition variable in `handed` (the futexes `by`
- * woke while holding it), joined by ` & `; null when none is.
+ * can run, who holds it if `by` handed it off through the condition variables `handed` (the
+ * futexes `by` woke while holding it), as for a page request: a worker of one (in `workers`, per
+ * futex the threads that ever waited on it) that left its wait and is parked on another condition
+ * variable, else the ones parked on it; joined by ` & `; null when none is.
  */
 export function parkedOnHandoff(
   world: World,
   holder: number | undefined,
   by: number,
   handed: ReadonlySet<number>,
+  workers: ReadonlyMap<number, ReadonlySet<number>>,
 ): string | null {
-  const idle = servicesIdle(world);
+  const graph = waitForGraph(world);
+  const handedTo = handedHolders(
+    world,
+    graph,
+    new Map([...handed].map((futex) => [futex, { by, count: 1 }])),
+    workers,
+  );
   const out: string[] = [];
-  for (const n of waitForGraph(world)) {
-    const futex = condvarWait(world, n);
-    if (futex === null) continue;
+  for (const n of graph) {
+    if (condvarWait(world, n) === null) continue;
     if (n.tid === holder) out.push(parkedText(world, n));
-    else if (idle && handed.has(futex)) out.push(parkedText(world, n, by));
+    else if (handedTo.has(n.tid)) out.push(parkedText(world, n, by));
   }
   return out.length === 0 ? null : out.join(" & ");
 }

@@ -120,10 +120,14 @@ interface Taken {
  * (`; wait-for cycle: ...`), else the service threads parked on a condition variable with the
  * request in hand or handed to them (`; parked holding a packet: ...`), else nothing.
  */
-function whyUnserved(world: World, t: Taken): string {
+function whyUnserved(
+  world: World,
+  t: Taken,
+  workers: ReadonlyMap<number, ReadonlySet<number>>,
+): string {
   const cycle = waitForCycle(world);
   if (cycle !== null) return `; wait-for cycle: ${cycle}`;
-  const parked = parkedOnHandoff(world, t.holding ? t.tid : undefined, t.tid, t.handed);
+  const parked = parkedOnHandoff(world, t.holding ? t.tid : undefined, t.tid, t.handed, workers);
   return parked === null ? "" : `; parked holding a packet: ${parked}`;
 }
 
@@ -167,6 +171,8 @@ export class WritebackServed extends StepMonitor {
   readonly name = "writeback-served";
   /** Per service thread parked in `zx_port_wait`: the port's koid. */
   readonly #parked = new Map<number, number>();
+  /** Per futex address, the threads that ever waited on it (a queue's workers, for a hand-off). */
+  readonly #futexWaiters = new Map<number, Set<number>>();
   /** Per service thread, the port of its last `zx_port_wait` (its pager's). */
   readonly #portOf = new Map<number, number>();
   /** A request judged at its `zx_port_queue` call, until its ret says it was queued. */
@@ -203,6 +209,11 @@ export class WritebackServed extends StepMonitor {
           deciding.folding = false;
           this.#deciding.delete(e.tid);
         }
+      }
+      if (e.name === "zx_futex_wait" && typeof e.args[0] === "number") {
+        const waiters = this.#futexWaiters.get(e.args[0]) ?? new Set<number>();
+        this.#futexWaiters.set(e.args[0], waiters);
+        waiters.add(e.tid);
       }
       if (e.name === "zx_futex_wait" && this.#inPass.has(e.tid)) {
         // A wait on a condition variable ends a pass; a mutex wait is inside one.
@@ -526,7 +537,7 @@ export class WritebackServed extends StepMonitor {
           `t${t.tid} took a writeback request from port${port} at step ${t.step}, when vmo${v.koid} ` +
             `page ${p} was Dirty; no service thread queried its dirty ranges or began writing it ` +
             `back after it, and it is still Dirty at the quiescent end (a writer never woken?)` +
-            whyUnserved(world, t),
+            whyUnserved(world, t, this.#futexWaiters),
         );
       }
     }
