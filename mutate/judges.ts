@@ -27,6 +27,7 @@ import {
   rngDraw,
   shrinkOverPinProgram,
   sizeEdgesProgram,
+  supplyContiguousAuxProgram,
   zeroPinnedFirstPageProgram,
 } from "../program/generate.ts";
 import { programMonitors, runProgram } from "../program/run.ts";
@@ -257,6 +258,16 @@ export function campaignProbes(root: URL): Probe[] {
     run() {
       return verdictText(
         runProgram(zeroPinnedFirstPageProgram(), { seed: 0, monitors: programMonitors }).verdict,
+      );
+    },
+  });
+  // zx_pager_supply_pages from a contiguous aux VMO (`supplyContiguousAuxProgram`): NOT_SUPPORTED
+  // before any range check; random programs supply from a contiguous VMO almost never.
+  probes.push({
+    id: "program:supply-contiguous-aux",
+    run() {
+      return verdictText(
+        runProgram(supplyContiguousAuxProgram(), { seed: 0, monitors: programMonitors }).verdict,
       );
     },
   });

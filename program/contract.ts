@@ -920,9 +920,13 @@ const AFTER: Partial<Record<CallName, Check>> = {
   // size (one `zx_vmo_create` or `zx_pager_create_vmo` made: never contiguous) takes nothing:
   // OUT_OF_RANGE if aux_offset lies past its end; then OUT_OF_RANGE if offset lies past the
   // pager VMO's end, else ZX_OK, attached or detached (the model knows both sizes when neither
-  // can change).
+  // can change). Before any of that, an aux VMO `zx_vmo_create_contiguous` made is
+  // NOT_SUPPORTED, whatever the range: `VmObjectPaged::TakePages` returns it before its range
+  // check (`if (is_contiguous()) return ZX_ERR_NOT_SUPPORTED;`, vm_object_paged.cc @
+  // misttech/fuchsia 5cc6b502; spec 2.4 step 6).
   zx_pager_supply_pages: (a, m, ps) => {
     const [, vmo, offset, length, aux, auxOffset] = a;
+    if (m.get(aux)?.anonymous === "contiguous") return ZX_ERR_NOT_SUPPORTED;
     const auxSize = fixedBytes(m.get(aux), ps);
     if (length !== 0 || auxSize === undefined || !isU64(auxOffset)) return null;
     if (auxOffset > auxSize) return ZX_ERR_OUT_OF_RANGE;

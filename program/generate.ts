@@ -2512,6 +2512,34 @@ export function zeroPinnedFirstPageProgram(pageSize = 4096): Program {
   return { pageSize, overtimeTicks: 0, threads: [{ failInsteadOfBlock: true, calls }] };
 }
 
+/**
+ * The campaign judge's `program:supply-contiguous-aux` probe: `zx_pager_supply_pages` from an aux
+ * VMO `zx_vmo_create_contiguous` made. `VmObjectPaged::TakePages` refuses a contiguous VMO before
+ * anything else it checks (vm_object_paged.cc @ misttech/fuchsia 5cc6b502; spec 2.4 step 6), so
+ * each supply is ZX_ERR_NOT_SUPPORTED (the contract predicts it): one page of a written 2-page
+ * contiguous VMO, one whose aux range lies past the aux VMO's end, and an empty one. The aux VMO
+ * keeps its bytes (read-content judges the read after). Random draws supply from a contiguous VMO
+ * almost never; a program of its own, so no pinned schedule moves.
+ */
+export function supplyContiguousAuxProgram(pageSize = 4096): Program {
+  const calls: ProgramCall[] = [];
+  const emit = (call: CallName, args: Arg[]): CallRef => {
+    calls.push({ call, args });
+    return [0, calls.length - 1];
+  };
+  const port = emit("zx_port_create", [0]);
+  const pager = emit("zx_pager_create", [0]);
+  const vmo = emit("zx_pager_create_vmo", [{ h: pager }, 0, { h: port }, 0, 2 * pageSize]);
+  const bti = emit("zx_bti_create", [0, 0]);
+  const aux = emit("zx_vmo_create_contiguous", [{ h: bti }, 2 * pageSize, 0]);
+  emit("zx_vmo_write", [{ h: aux }, { bytes: 2 * pageSize, fill: 0x5a }, 0]);
+  emit("zx_pager_supply_pages", [{ h: pager }, { h: vmo }, 0, pageSize, { h: aux }, 0]);
+  emit("zx_pager_supply_pages", [{ h: pager }, { h: vmo }, 0, pageSize, { h: aux }, 2 * pageSize]);
+  emit("zx_pager_supply_pages", [{ h: pager }, { h: vmo }, 0, 0, { h: aux }, 0]);
+  emit("zx_vmo_read", [{ h: aux }, 0, 2 * pageSize]);
+  return { pageSize, overtimeTicks: 0, threads: [{ failInsteadOfBlock: true, calls }] };
+}
+
 /** Most calls a mutated program may have (keeps runs short). */
 export const MAX_PROGRAM_CALLS = 60;
 
