@@ -23,6 +23,7 @@ import { programStrategy } from "../fuzz/programs/campaign.ts";
 import {
   contiguousZeroLentProgram,
   generateProgram,
+  numChildrenDeathProgram,
   portLimitProgram,
   rngDraw,
   shrinkOverPinProgram,
@@ -268,6 +269,16 @@ export function campaignProbes(root: URL): Probe[] {
     run() {
       return verdictText(
         runProgram(supplyContiguousAuxProgram(), { seed: 0, monitors: programMonitors }).verdict,
+      );
+    },
+  });
+  // num_children across the death of a middle VMO (`numChildrenDeathProgram`): random programs
+  // close a child with children of its own and then query its parent seldom.
+  probes.push({
+    id: "program:num-children-death",
+    run() {
+      return verdictText(
+        runProgram(numChildrenDeathProgram(), { seed: 0, monitors: programMonitors }).verdict,
       );
     },
   });

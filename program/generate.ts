@@ -2540,6 +2540,42 @@ export function supplyContiguousAuxProgram(pageSize = 4096): Program {
   return { pageSize, overtimeTicks: 0, threads: [{ failInsteadOfBlock: true, calls }] };
 }
 
+/**
+ * The campaign judge's `program:num-children-death` probe: `num_children` of ZX_INFO_VMO across
+ * the death of a child that has children of its own (program/child_count.ts). A supplied 2-page
+ * pager VMO gets two SNAPSHOT_MODIFIED children, the first of which gets one of its own (the
+ * chain of `Snapshot.ReleaseCowParentPagesRight`); the root is queried (2), the
+ * middle child's only handle closed (its child now counts on the root: still 2, as
+ * `Snapshot.ReleaseCowParentPagesRight` keeps one), the other child closed (1), the grandchild
+ * closed (0), the root queried after each. Random draws close a middle VMO and then query its
+ * parent seldom; a program of its own, so no pinned schedule moves.
+ */
+export function numChildrenDeathProgram(pageSize = 4096): Program {
+  const calls: ProgramCall[] = [];
+  const emit = (call: CallName, args: Arg[]): CallRef => {
+    calls.push({ call, args });
+    return [0, calls.length - 1];
+  };
+  const port = emit("zx_port_create", [0]);
+  const pager = emit("zx_pager_create", [0]);
+  const root = emit("zx_pager_create_vmo", [{ h: pager }, 0, { h: port }, 0, 2 * pageSize]);
+  const aux = emit("zx_vmo_create", [2 * pageSize, 0]);
+  emit("zx_pager_supply_pages", [{ h: pager }, { h: root }, 0, 2 * pageSize, { h: aux }, 0]);
+  const snap = ZX_VMO_CHILD_SNAPSHOT_MODIFIED;
+  const mid = emit("zx_vmo_create_child", [{ h: root }, snap, 0, 2 * pageSize]);
+  const grand = emit("zx_vmo_create_child", [{ h: mid }, snap, 0, pageSize]);
+  const other = emit("zx_vmo_create_child", [{ h: root }, snap, 0, pageSize]);
+  const query = () => emit("zx_object_get_info", [{ h: root }, ZX_INFO_VMO]);
+  query();
+  emit("zx_handle_close", [{ h: mid }]);
+  query();
+  emit("zx_handle_close", [{ h: other }]);
+  query();
+  emit("zx_handle_close", [{ h: grand }]);
+  query();
+  return { pageSize, overtimeTicks: 0, threads: [{ failInsteadOfBlock: false, calls }] };
+}
+
 /** Most calls a mutated program may have (keeps runs short). */
 export const MAX_PROGRAM_CALLS = 60;
 
