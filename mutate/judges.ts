@@ -29,6 +29,7 @@ import {
   shrinkOverPinProgram,
   sizeEdgesProgram,
   supplyContiguousAuxProgram,
+  unmapBetweenRegionsProgram,
   zeroPinnedFirstPageProgram,
 } from "../program/generate.ts";
 import { programMonitors, runProgram } from "../program/run.ts";
@@ -279,6 +280,15 @@ export function campaignProbes(root: URL): Probe[] {
     run() {
       return verdictText(
         runProgram(numChildrenDeathProgram(), { seed: 0, monitors: programMonitors }).verdict,
+      );
+    },
+  });
+  // An unmap of exactly a mapping flush between two sub-regions (`unmapBetweenRegionsProgram`).
+  probes.push({
+    id: "program:unmap-between-regions",
+    run() {
+      return verdictText(
+        runProgram(unmapBetweenRegionsProgram(), { seed: 0, monitors: programMonitors }).verdict,
       );
     },
   });

@@ -2576,6 +2576,51 @@ export function numChildrenDeathProgram(pageSize = 4096): Program {
   return { pageSize, overtimeTicks: 0, threads: [{ failInsteadOfBlock: false, calls }] };
 }
 
+/**
+ * The campaign judge's `program:unmap-between-regions` probe: `zx_vmar_unmap` of a mapping that
+ * lies between two sub-regions, touching both and overlapping neither. In a fresh 3-page region,
+ * one-page sub-regions at pages 0 and 2 and a one-page mapping at page 1; the unmap of exactly
+ * that mapping is ZX_OK (the contract: no sub-region in the range, one mapping exactly it), and
+ * a copy into the page after is INVALID_ARGS (nothing mapped there). Random draws place a
+ * mapping flush against sub-regions on both sides and unmap exactly it seldom; a program of its
+ * own, so no pinned schedule moves.
+ */
+export function unmapBetweenRegionsProgram(pageSize = 4096): Program {
+  const calls: ProgramCall[] = [];
+  const emit = (call: CallName, args: Arg[]): CallRef => {
+    calls.push({ call, args });
+    return [0, calls.length - 1];
+  };
+  const region = emit("zx_vmar_allocate", [
+    { vmar: 0 },
+    ZX_VM_CAN_MAP_SPECIFIC | ZX_VM_CAN_MAP_READ | ZX_VM_CAN_MAP_WRITE,
+    0,
+    3 * pageSize,
+  ]);
+  const sub = (page: number) =>
+    emit("zx_vmar_allocate", [
+      { h: region },
+      ZX_VM_SPECIFIC | ZX_VM_CAN_MAP_READ,
+      page * pageSize,
+      pageSize,
+    ]);
+  sub(0);
+  sub(2);
+  const vmo = emit("zx_vmo_create", [pageSize, 0]);
+  const map = emit("zx_vmar_map", [
+    { h: region },
+    ZX_VM_PERM_READ | ZX_VM_PERM_WRITE | ZX_VM_SPECIFIC,
+    pageSize,
+    { h: vmo },
+    0,
+    pageSize,
+  ]);
+  emit("zx_vmar_unmap", [{ h: region }, { addr: map, plus: 0 }, pageSize]);
+  const source = emit("zx_vmo_create", [pageSize, 0]);
+  emit("zx_vmo_read", [{ h: source }, 0, 8, { addr: map, plus: 0 }]);
+  return { pageSize, overtimeTicks: 0, threads: [{ failInsteadOfBlock: false, calls }] };
+}
+
 /** Most calls a mutated program may have (keeps runs short). */
 export const MAX_PROGRAM_CALLS = 60;
 
