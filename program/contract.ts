@@ -934,7 +934,7 @@ const AFTER: Partial<Record<CallName, Check>> = {
   // can change). Before any of that, an aux VMO `zx_vmo_create_contiguous` made is
   // NOT_SUPPORTED, whatever the range: `VmObjectPaged::TakePages` returns it before its range
   // check (`if (is_contiguous()) return ZX_ERR_NOT_SUPPORTED;`, vm_object_paged.cc @
-  // misttech/fuchsia 5cc6b502; spec 2.4 step 6).
+  // misttech/fuchsia 056f3590; spec 2.4 step 6).
   zx_pager_supply_pages: (a, m, ps) => {
     const [, vmo, offset, length, aux, auxOffset] = a;
     if (m.get(aux)?.anonymous === "contiguous") return ZX_ERR_NOT_SUPPORTED;

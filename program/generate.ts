@@ -2515,7 +2515,7 @@ export function zeroPinnedFirstPageProgram(pageSize = 4096): Program {
 /**
  * The campaign judge's `program:supply-contiguous-aux` probe: `zx_pager_supply_pages` from an aux
  * VMO `zx_vmo_create_contiguous` made. `VmObjectPaged::TakePages` refuses a contiguous VMO before
- * anything else it checks (vm_object_paged.cc @ misttech/fuchsia 5cc6b502; spec 2.4 step 6), so
+ * anything else it checks (vm_object_paged.cc @ misttech/fuchsia 056f3590; spec 2.4 step 6), so
  * each supply is ZX_ERR_NOT_SUPPORTED (the contract predicts it): one page of a written 2-page
  * contiguous VMO, one whose aux range lies past the aux VMO's end, and an empty one. The aux VMO
  * keeps its bytes (read-content judges the read after). Random draws supply from a contiguous VMO
