@@ -23,10 +23,13 @@ import { programStrategy } from "../fuzz/programs/campaign.ts";
 import {
   contiguousZeroLentProgram,
   generateProgram,
+  numChildrenDeathProgram,
   portLimitProgram,
   rngDraw,
   shrinkOverPinProgram,
   sizeEdgesProgram,
+  supplyContiguousAuxProgram,
+  unmapBetweenRegionsProgram,
   zeroPinnedFirstPageProgram,
 } from "../program/generate.ts";
 import { programMonitors, runProgram } from "../program/run.ts";
@@ -257,6 +260,35 @@ export function campaignProbes(root: URL): Probe[] {
     run() {
       return verdictText(
         runProgram(zeroPinnedFirstPageProgram(), { seed: 0, monitors: programMonitors }).verdict,
+      );
+    },
+  });
+  // zx_pager_supply_pages from a contiguous aux VMO (`supplyContiguousAuxProgram`): NOT_SUPPORTED
+  // before any range check; random programs supply from a contiguous VMO almost never.
+  probes.push({
+    id: "program:supply-contiguous-aux",
+    run() {
+      return verdictText(
+        runProgram(supplyContiguousAuxProgram(), { seed: 0, monitors: programMonitors }).verdict,
+      );
+    },
+  });
+  // num_children across the death of a middle VMO (`numChildrenDeathProgram`): random programs
+  // close a child with children of its own and then query its parent seldom.
+  probes.push({
+    id: "program:num-children-death",
+    run() {
+      return verdictText(
+        runProgram(numChildrenDeathProgram(), { seed: 0, monitors: programMonitors }).verdict,
+      );
+    },
+  });
+  // An unmap of exactly a mapping flush between two sub-regions (`unmapBetweenRegionsProgram`).
+  probes.push({
+    id: "program:unmap-between-regions",
+    run() {
+      return verdictText(
+        runProgram(unmapBetweenRegionsProgram(), { seed: 0, monitors: programMonitors }).verdict,
       );
     },
   });

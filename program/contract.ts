@@ -634,16 +634,27 @@ function decommitRefusedAt(m: HandleModel, x: ModelMapping, at: number, end: num
  * alignment checks, then "if (state_ != LifeCycleState::ALIVE) return ZX_ERR_BAD_STATE"): a
  * destroyed region is BAD_STATE; a range that overlaps a sub-region without holding all of it
  * is INVALID_ARGS (zx_vmar_unmap.md: "the requested range partially overlaps a sub-region").
- * What is unmapped past that (a sub-region wholly in the range: ZX_OK upstream with
- * ZX_RIGHT_OP_CHILDREN, INVALID_ARGS without; parts of mappings: split upstream) is left open.
+ * A range that overlaps no sub-region and is exactly one mapping of the region is ZX_OK: the
+ * mapping is unmapped (`UnmapInternalLocked` bails only on a sub-region it partly spans, and
+ * walks the children from the range's first byte to its last, `end_addr_byte`, so a sub-region
+ * that only touches the range's start or end is not in it; the same file @ vsrinivas/fuchsia
+ * 005edc33). What else is unmapped (a sub-region wholly in the range: ZX_OK upstream with
+ * ZX_RIGHT_OP_CHILDREN, INVALID_ARGS without; parts of mappings: split upstream; nothing at all:
+ * ZX_OK upstream, NOT_FOUND in the model) is left open.
  */
 function unmapIn(region: ModelRegion, addr: number, end: number): Status | null {
   if (region.destroyed) return ZX_ERR_BAD_STATE;
+  let touched = false;
   const partly = region.regions.some((r) => {
     const base = r.base ?? 0;
-    return base < end && addr < base + r.size && (base < addr || base + r.size > end);
+    const over = base < end && addr < base + r.size;
+    if (over) touched = true;
+    return over && (base < addr || base + r.size > end);
   });
-  return partly ? ZX_ERR_INVALID_ARGS : null;
+  if (partly) return ZX_ERR_INVALID_ARGS;
+  if (touched) return null;
+  const hit = region.mappings.filter((x) => x.addr < end && addr < x.addr + x.len);
+  return hit.length === 1 && hit[0].addr === addr && hit[0].len === end - addr ? ZX_OK : null;
 }
 
 /**
@@ -920,9 +931,13 @@ const AFTER: Partial<Record<CallName, Check>> = {
   // size (one `zx_vmo_create` or `zx_pager_create_vmo` made: never contiguous) takes nothing:
   // OUT_OF_RANGE if aux_offset lies past its end; then OUT_OF_RANGE if offset lies past the
   // pager VMO's end, else ZX_OK, attached or detached (the model knows both sizes when neither
-  // can change).
+  // can change). Before any of that, an aux VMO `zx_vmo_create_contiguous` made is
+  // NOT_SUPPORTED, whatever the range: `VmObjectPaged::TakePages` returns it before its range
+  // check (`if (is_contiguous()) return ZX_ERR_NOT_SUPPORTED;`, vm_object_paged.cc @
+  // misttech/fuchsia 056f3590; spec 2.4 step 6).
   zx_pager_supply_pages: (a, m, ps) => {
     const [, vmo, offset, length, aux, auxOffset] = a;
+    if (m.get(aux)?.anonymous === "contiguous") return ZX_ERR_NOT_SUPPORTED;
     const auxSize = fixedBytes(m.get(aux), ps);
     if (length !== 0 || auxSize === undefined || !isU64(auxOffset)) return null;
     if (auxOffset > auxSize) return ZX_ERR_OUT_OF_RANGE;

@@ -2512,6 +2512,115 @@ export function zeroPinnedFirstPageProgram(pageSize = 4096): Program {
   return { pageSize, overtimeTicks: 0, threads: [{ failInsteadOfBlock: true, calls }] };
 }
 
+/**
+ * The campaign judge's `program:supply-contiguous-aux` probe: `zx_pager_supply_pages` from an aux
+ * VMO `zx_vmo_create_contiguous` made. `VmObjectPaged::TakePages` refuses a contiguous VMO before
+ * anything else it checks (vm_object_paged.cc @ misttech/fuchsia 056f3590; spec 2.4 step 6), so
+ * each supply is ZX_ERR_NOT_SUPPORTED (the contract predicts it): one page of a written 2-page
+ * contiguous VMO, one whose aux range lies past the aux VMO's end, and an empty one. The aux VMO
+ * keeps its bytes (read-content judges the read after). Random draws supply from a contiguous VMO
+ * almost never; a program of its own, so no pinned schedule moves.
+ */
+export function supplyContiguousAuxProgram(pageSize = 4096): Program {
+  const calls: ProgramCall[] = [];
+  const emit = (call: CallName, args: Arg[]): CallRef => {
+    calls.push({ call, args });
+    return [0, calls.length - 1];
+  };
+  const port = emit("zx_port_create", [0]);
+  const pager = emit("zx_pager_create", [0]);
+  const vmo = emit("zx_pager_create_vmo", [{ h: pager }, 0, { h: port }, 0, 2 * pageSize]);
+  const bti = emit("zx_bti_create", [0, 0]);
+  const aux = emit("zx_vmo_create_contiguous", [{ h: bti }, 2 * pageSize, 0]);
+  emit("zx_vmo_write", [{ h: aux }, { bytes: 2 * pageSize, fill: 0x5a }, 0]);
+  emit("zx_pager_supply_pages", [{ h: pager }, { h: vmo }, 0, pageSize, { h: aux }, 0]);
+  emit("zx_pager_supply_pages", [{ h: pager }, { h: vmo }, 0, pageSize, { h: aux }, 2 * pageSize]);
+  emit("zx_pager_supply_pages", [{ h: pager }, { h: vmo }, 0, 0, { h: aux }, 0]);
+  emit("zx_vmo_read", [{ h: aux }, 0, 2 * pageSize]);
+  return { pageSize, overtimeTicks: 0, threads: [{ failInsteadOfBlock: true, calls }] };
+}
+
+/**
+ * The campaign judge's `program:num-children-death` probe: `num_children` of ZX_INFO_VMO across
+ * the death of a child that has children of its own (program/child_count.ts). A supplied 2-page
+ * pager VMO gets two SNAPSHOT_MODIFIED children, the first of which gets one of its own (the
+ * chain of `Snapshot.ReleaseCowParentPagesRight`); the root is queried (2), the
+ * middle child's only handle closed (its child now counts on the root: still 2, as
+ * `Snapshot.ReleaseCowParentPagesRight` keeps one), the other child closed (1), the grandchild
+ * closed (0), the root queried after each. Random draws close a middle VMO and then query its
+ * parent seldom; a program of its own, so no pinned schedule moves.
+ */
+export function numChildrenDeathProgram(pageSize = 4096): Program {
+  const calls: ProgramCall[] = [];
+  const emit = (call: CallName, args: Arg[]): CallRef => {
+    calls.push({ call, args });
+    return [0, calls.length - 1];
+  };
+  const port = emit("zx_port_create", [0]);
+  const pager = emit("zx_pager_create", [0]);
+  const root = emit("zx_pager_create_vmo", [{ h: pager }, 0, { h: port }, 0, 2 * pageSize]);
+  const aux = emit("zx_vmo_create", [2 * pageSize, 0]);
+  emit("zx_pager_supply_pages", [{ h: pager }, { h: root }, 0, 2 * pageSize, { h: aux }, 0]);
+  const snap = ZX_VMO_CHILD_SNAPSHOT_MODIFIED;
+  const mid = emit("zx_vmo_create_child", [{ h: root }, snap, 0, 2 * pageSize]);
+  const grand = emit("zx_vmo_create_child", [{ h: mid }, snap, 0, pageSize]);
+  const other = emit("zx_vmo_create_child", [{ h: root }, snap, 0, pageSize]);
+  const query = () => emit("zx_object_get_info", [{ h: root }, ZX_INFO_VMO]);
+  query();
+  emit("zx_handle_close", [{ h: mid }]);
+  query();
+  emit("zx_handle_close", [{ h: other }]);
+  query();
+  emit("zx_handle_close", [{ h: grand }]);
+  query();
+  return { pageSize, overtimeTicks: 0, threads: [{ failInsteadOfBlock: false, calls }] };
+}
+
+/**
+ * The campaign judge's `program:unmap-between-regions` probe: `zx_vmar_unmap` of a mapping that
+ * lies between two sub-regions, touching both and overlapping neither. In a fresh 3-page region,
+ * one-page sub-regions at pages 0 and 2 and a one-page mapping at page 1; the unmap of exactly
+ * that mapping is ZX_OK (the contract: no sub-region in the range, one mapping exactly it), and
+ * a copy into the page after is INVALID_ARGS (nothing mapped there). Random draws place a
+ * mapping flush against sub-regions on both sides and unmap exactly it seldom; a program of its
+ * own, so no pinned schedule moves.
+ */
+export function unmapBetweenRegionsProgram(pageSize = 4096): Program {
+  const calls: ProgramCall[] = [];
+  const emit = (call: CallName, args: Arg[]): CallRef => {
+    calls.push({ call, args });
+    return [0, calls.length - 1];
+  };
+  const region = emit("zx_vmar_allocate", [
+    { vmar: 0 },
+    ZX_VM_CAN_MAP_SPECIFIC | ZX_VM_CAN_MAP_READ | ZX_VM_CAN_MAP_WRITE,
+    0,
+    3 * pageSize,
+  ]);
+  const sub = (page: number) =>
+    emit("zx_vmar_allocate", [
+      { h: region },
+      ZX_VM_SPECIFIC | ZX_VM_CAN_MAP_READ,
+      page * pageSize,
+      pageSize,
+    ]);
+  sub(0);
+  sub(2);
+  const vmo = emit("zx_vmo_create", [pageSize, 0]);
+  const map = emit("zx_vmar_map", [
+    { h: region },
+    ZX_VM_PERM_READ | ZX_VM_PERM_WRITE | ZX_VM_SPECIFIC,
+    pageSize,
+    { h: vmo },
+    0,
+    pageSize,
+  ]);
+  emit("zx_vmar_unmap", [{ h: region }, { addr: map, plus: 0 }, pageSize]);
+  const source = emit("zx_vmo_create", [pageSize, 0]);
+  emit("zx_vmo_read", [{ h: source }, 0, 8, { addr: map, plus: 0 }]);
+  return { pageSize, overtimeTicks: 0, threads: [{ failInsteadOfBlock: false, calls }] };
+}
+
 /** Most calls a mutated program may have (keeps runs short). */
 export const MAX_PROGRAM_CALLS = 60;
 

@@ -87,6 +87,7 @@ import { CommitFloor } from "./commit_floor.ts";
 import { ChildBirths } from "./child_births.ts";
 import { CommitCeiling } from "./commit_ceiling.ts";
 import { CommitStill } from "./commit_still.ts";
+import { ChildCount } from "./child_count.ts";
 import { HandleModel, PLACEMENT_GUARD_BOUND, subRights } from "./handle_model.ts";
 import {
   type Arg,
@@ -569,7 +570,13 @@ function check(
     placedWhere(where, call.call, args, r, model, ps);
   }
   if (r.info !== undefined) infoAgrees(where, args[0], r.info, model, ps);
-  if (r.info !== undefined) infoCounts(where, args, r.info, model);
+  if (r.info !== undefined) infoCounts(where, args, r.info, model, t);
+  childCountOf(model).end(
+    call.call,
+    r.status,
+    call.call !== "zx_vmo_create_child" || model.get(args[0]) !== undefined,
+    t,
+  );
   const short = commitFloorOf(model).observe(call.call, args, r.status, r.info, model, ps);
   if (short !== null) contractFailure(`${where} reports ${short}`);
   const over = commitCeilingOf(model).end(call.call, args, r.status, r.info, model, ps);
@@ -596,6 +603,15 @@ const commitStills = new WeakMap<HandleModel, CommitStill>();
 function commitStillOf(model: HandleModel): CommitStill {
   let c = commitStills.get(model);
   if (c === undefined) commitStills.set(model, c = new CommitStill());
+  return c;
+}
+
+/** Each run's {@linkcode ChildCount}, kept with its handle model. */
+const childCounts = new WeakMap<HandleModel, ChildCount>();
+
+function childCountOf(model: HandleModel): ChildCount {
+  let c = childCounts.get(model);
+  if (c === undefined) childCounts.set(model, c = new ChildCount());
   return c;
 }
 
@@ -758,9 +774,16 @@ function childMade(model: HandleModel, parent: unknown, child: number): void {
  *   handle keeps its VMO alive, and a live child stays counted on the VMO it was made of while
  *   that VMO lives, which the queried handle holds (zx_vmo_create_child.md). Judged only for a
  *   query without a user buffer: with one, the record is taken before a copy-out that may block
- *   while other threads make children.
+ *   while other threads make children. Across deaths (a child that dies hands its children to
+ *   the VMO it was made of), within the bounds of program/child_count.ts.
  */
-function infoCounts(where: string, args: readonly unknown[], info: VmoInfo, model: HandleModel) {
+function infoCounts(
+  where: string,
+  args: readonly unknown[],
+  info: VmoInfo,
+  model: HandleModel,
+  t: number,
+) {
   const h = model.get(args[0]);
   if (h === undefined) return;
   const says = (what: string) => contractFailure(`${where} reports ${what}`);
@@ -779,6 +802,14 @@ function infoCounts(where: string, args: readonly unknown[], info: VmoInfo, mode
   const alive = made.filter((c) => open.has(c)).length;
   if (info.numChildren < alive) {
     says(`${info.numChildren} children; ${alive} made of it have open handles`);
+  }
+  const b = childCountOf(model).bounds(h.object, model.childrenMade, open as Set<number>, t);
+  if (b !== null && (info.numChildren < b.low || info.numChildren > b.high)) {
+    says(
+      `${info.numChildren} children; by the children made of it and of those of them that died, ${
+        b.low === b.high ? b.low : `${b.low} to ${b.high}`
+      }`,
+    );
   }
 }
 
@@ -929,6 +960,7 @@ function* programThread(sys: Sys, t: number, s: Shared): ThreadBody {
     if (call.call === "zx_bti_pin") s.model.pinsPossible = true;
     commitCeilingOf(s.model).start(call.call, args, s.model);
     commitStillOf(s.model).start(call.call, args, s.model, t);
+    childCountOf(s.model).start(call.call, s.model.objectsNamed(args), t);
     s.model.pinHolds.start(
       call.call,
       pinnedVmo(s.model, call.call, args),

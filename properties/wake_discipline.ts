@@ -5,6 +5,15 @@
  * shrink or OP_ZERO that resolves requests for the range it drops. Never by
  * closing a port or a VMO handle, cancelling a port key, or anything else.
  *
+ * And a kill does interrupt it: a thread the trace shows parked on a page request (a `block`
+ * whose text names a VMO, `vmo <koid>: `, the form wait-text holds every pager wait to, and no
+ * `wake` of it since) that a `killed` event names is woken in the kill's step. Upstream
+ * `Thread::Kill` wakes a thread blocked interruptibly, and the page request's wait returns
+ * ZX_ERR_INTERNAL_INTR_KILLED (`PageSource::WaitOnRequest` → `Event::Wait`, which a kill
+ * signal interrupts; zircon/kernel/kernel/thread.cc @ vsrinivas/fuchsia 0060d78a); spec 3.5: a
+ * killed waiter leaves its request, which passes to the next waiter. Judged from the trace's
+ * own `block`, `wake` and `thread` events, not the kernel's waiter records.
+ *
  * @module
  */
 
@@ -46,7 +55,12 @@ const STEP_KINDS: ReadonlySet<KernelEvent["k"]> = new Set([
   "request",
   "coalesce",
   "store",
+  "block",
+  "thread",
 ]);
+
+/** The prefix of a pager wait's `block` text (properties/_pager_wait_text.ts holds it there). */
+const PAGER_WAIT = /^vmo \d+: /;
 
 /** Checks that every wake has a cause the spec allows. */
 export class WakeDiscipline extends StepMonitor {
@@ -56,9 +70,23 @@ export class WakeDiscipline extends StepMonitor {
   #zeroWakes: ZeroWakes | undefined;
   /** Threads this step woke while it ran a ZERO: judged at its end, once its stores are known. */
   readonly #zeroWoken: number[] = [];
+  /** Threads parked on a page request by the trace (a pager `block`, no `wake` since): its text. */
+  readonly #parked = new Map<number, string>();
+  /** Threads this step killed while parked on a page request: woken by the step's end. */
+  readonly #killedParked: number[] = [];
 
   protected override onStepEvent(e: KernelEvent, call: Call | undefined, world: World): void {
     const k = e.k;
+    if (k === "block") {
+      if (PAGER_WAIT.test(e.on)) this.#parked.set(e.tid, e.on);
+      else this.#parked.delete(e.tid);
+      return;
+    }
+    if (k === "thread") {
+      if (e.what === "killed" && this.#parked.has(e.tid)) this.#killedParked.push(e.tid);
+      return;
+    }
+    if (k === "wake") this.#parked.delete(e.tid);
     if (k === "call" && e.tid === world.running?.tid) this.#stepCall = call;
     if (k !== "wake" && k !== "call") {
       const c = this.#stepCall;
@@ -110,6 +138,20 @@ export class WakeDiscipline extends StepMonitor {
   }
 
   protected override endStep(): void {
+    const killed = this.#killedParked;
+    for (let i = 0; i < killed.length; i++) {
+      const on = this.#parked.get(killed[i]);
+      if (on !== undefined) {
+        this.fail(
+          "K11",
+          `t${
+            killed[i]
+          } was killed while parked on ${on} and its wait went on: a kill interrupts a pager wait (ZX_ERR_INTERNAL_INTR_KILLED)`,
+        );
+      }
+      this.#parked.delete(killed[i]);
+    }
+    if (killed.length > 0) killed.length = 0;
     const woken = this.#zeroWoken;
     for (let i = 0; i < woken.length; i++) {
       const stray = this.#zeroWakes?.strayWake(woken[i]) ?? null;
