@@ -5,7 +5,14 @@
  * @module
  */
 
-import { ZX_ERR_BAD_STATE, ZX_ERR_IO, ZX_OK, ZX_VMO_TRAP_DIRTY } from "../kernel/constants.ts";
+import {
+  PAGER_FAIL_CODES,
+  statusName,
+  ZX_ERR_BAD_STATE,
+  ZX_ERR_IO,
+  ZX_OK,
+  ZX_VMO_TRAP_DIRTY,
+} from "../kernel/constants.ts";
 import { expectDirty, fill, readNow, same, waitForPageDirty, writer } from "./_level2.ts";
 import { check, type ConformanceCase, expectStatus, PAGE, pagerCase, pattern } from "./harness.ts";
 
@@ -78,6 +85,26 @@ export const FAIL_OP_CASES: readonly ConformanceCase[] = [
     expectStatus(yield* t.failPages(vmo, 0, 11), ZX_ERR_BAD_STATE, "OP_FAIL after detach");
     yield* t.expectNoRead(vmo);
     yield* t.waitForPageComplete(vmo);
+  }),
+
+  // The code OP_FAIL is given is the one each blocked thread gets back, for every code OP_FAIL
+  // accepts: a commit and a vmo_read blocked on one READ [0,11) both fail with it, and no READ
+  // follows (FailErrorCode, zircon/system/utest/core/pager/pager.cc @ vsrinivas/fuchsia
+  // c3526a3b; the five codes are `PAGER_FAIL_CODES`, IsValidExternalFailureCode). Upstream makes a
+  // fresh pager per code; here a fresh VMO per code of the case's one pager.
+  pagerCase("PX9", "FailErrorCode", AREA, function* (t) {
+    for (const code of PAGER_FAIL_CODES) {
+      const vmo = yield* t.vmo(11);
+      const c = t.committer(vmo, 0, 11);
+      yield* t.waitUntilBlocked(c);
+      const r = t.reader(vmo, 0, 11, "vmo");
+      yield* t.waitUntilBlocked(r);
+      yield* t.waitForPageRead(vmo, 0, 11);
+      expectStatus(yield* t.failPages(vmo, 0, 11, code), ZX_OK, `OP_FAIL ${statusName(code)}`);
+      yield* t.expectStatusOf(c, code);
+      yield* t.expectStatusOf(r, code);
+      yield* t.expectNoRead(vmo);
+    }
   }),
 
   // An early-waking read fails on its next page even though page 2 was never resolved.

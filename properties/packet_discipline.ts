@@ -8,14 +8,26 @@
  * packets each port holds are exactly those the events put there and did not
  * take out (`unannounced`: a packet vanished, or appeared, with no event).
  *
+ * `complete`: every detach owes its VMO's COMPLETE (spec 2.3 step 2, 3.2). A pager VMO detached
+ * by a `zx_pager_detach_vmo` that returned ZX_OK (or destroyed: the `detach` event `vmo-dead`)
+ * has its COMPLETE queued, at the latest by the end of the first step from then on in which no
+ * packet of it is in its port (upstream `PagerProxy::OnDetach` queues `complete_request_` at once,
+ * or behind the packet in flight, `QueuePacketLocked`: zircon/kernel/object/pager_proxy.cc @
+ * vsrinivas/fuchsia 1a1c72bd), unless by then its port is dead or stuck or its pager is closed
+ * (`OnDispatcherClose` cancels it). The detach is read from the call's return, not the kernel's
+ * `detach` event; port and pager death from the trace's handle closes ({@linkcode DeliveryModel});
+ * "queued" is a `packet-queued` event, which the port comparison below holds to the port itself.
+ *
  * @module
  */
 
 import { ZX_OK, ZX_PAGER_VMO_COMPLETE, ZX_PKT_TYPE_PAGE_REQUEST } from "../kernel/constants.ts";
 import type { KernelEvent, PagePacket } from "../kernel/events.ts";
+import { Vmo } from "../kernel/objects.ts";
 import type { World } from "../sim/world.ts";
 import type { Port } from "../kernel/port.ts";
-import { pagerVmo, StepMonitor } from "./_step_monitor.ts";
+import { type Call, pagerVmo, StepMonitor } from "./_step_monitor.ts";
+import { DeliveryModel } from "./_delivery_model.ts";
 
 interface Outstanding {
   readonly type: "READ" | "DIRTY";
@@ -46,7 +58,24 @@ interface Held {
 }
 
 /** The event kinds onStepEvent judges (one set for every run, not one per checker made). */
-const STEP_KINDS: ReadonlySet<KernelEvent["k"]> = new Set([]);
+const STEP_KINDS: ReadonlySet<KernelEvent["k"]> = new Set<KernelEvent["k"]>([
+  ...DeliveryModel.KINDS,
+  "ret",
+  "detach",
+]);
+
+/** How a detach the call's return shows is named. */
+const BY_CALL = "zx_pager_detach_vmo returned ZX_OK";
+
+/** A detached pager VMO whose COMPLETE is not queued yet. */
+interface Owed {
+  /** The step the detach took effect in. */
+  readonly step: number;
+  /** What detached it, for the message. */
+  readonly how: string;
+  /** The VMO (null: not seen through a handle). */
+  readonly vmo: Vmo | null;
+}
 
 /** The event kinds immediate judges (one set for every run, not one per checker made). */
 const IMMEDIATE_KINDS: ReadonlySet<KernelEvent["k"]> = new Set([
@@ -83,6 +112,17 @@ export class PacketDiscipline extends StepMonitor {
   readonly #completeDropped = new Set<number>();
   /** Per VMO, its packets in a port by request id (a withdrawal names only the id). */
   readonly #packetOf = new Map<number, Map<number, { port: number; packet: PagePacket }>>();
+  /** Dead ports and stuck slots, from the trace (the `complete` exemptions). */
+  readonly #delivery = new DeliveryModel();
+  /** Per pager VMO, the key and pager its `zx_pager_create_vmo` named. */
+  readonly #created = new Map<
+    number,
+    { key: unknown; pager: number | undefined; port: number | undefined }
+  >();
+  /** Detached VMOs still owed a COMPLETE, by koid. */
+  readonly #owed = new Map<number, Owed>();
+  /** VMOs a detach has owed a COMPLETE once (a second detach owes none). */
+  readonly #detachedOnce = new Set<number>();
 
   #portModel(koid: number): Map<PagePacket, Held> {
     let m = this.#ports.get(koid);
@@ -250,6 +290,84 @@ export class PacketDiscipline extends StepMonitor {
     }
   }
 
+  protected override onStepEvent(e: KernelEvent, call: Call | undefined, world: World): void {
+    this.#delivery.hear(e, call, (h) => this.entry(h));
+    if (e.k === "detach") {
+      // A destruction owes a COMPLETE: the trace shows no VMO's death, so its event says when.
+      // (A `detach` event of a zx_pager_detach_vmo owes it from then too: never later than the
+      // call's return, which owes it by itself.)
+      if (e.why !== "pager-closed") {
+        const how = e.why === "vmo-dead" ? "its destruction" : "the kernel's detach event";
+        this.#owe(e.vmo, how, pagerVmo(world, e.vmo) ?? null, world.step);
+      }
+      return;
+    }
+    if (e.k !== "ret" || call === undefined || call.name !== e.name || e.status !== ZX_OK) return;
+    if (e.name === "zx_pager_create_vmo") {
+      const vmo = this.vmoOf(e.handle);
+      if (vmo !== undefined) {
+        this.#created.set(vmo.koid, {
+          key: call.args[3],
+          pager: this.entry(call.args[0])?.object.koid,
+          port: this.entry(call.args[2])?.object.koid,
+        });
+      }
+    } else if (e.name === "zx_pager_detach_vmo") {
+      const vmo = this.vmoOf(call.args[1]);
+      if (vmo !== undefined) {
+        this.#owe(vmo.koid, BY_CALL, vmo, world.step);
+      }
+    }
+  }
+
+  /** The first detach of `koid` owes it a COMPLETE from this step on. */
+  #owe(koid: number, how: string, vmo: Vmo | null, step: number): void {
+    const owed = this.#owed.get(koid);
+    // The call that did it names the detach better than the kernel's event of the same step.
+    if (owed?.step === step && how === BY_CALL) this.#owed.set(koid, { step, how, vmo });
+    if (this.#detachedOnce.has(koid)) return;
+    this.#detachedOnce.add(koid);
+    this.#owed.set(koid, { step, how, vmo });
+  }
+
+  /**
+   * `complete`: each owed VMO has its COMPLETE queued once none of its packets is in its port,
+   * unless its port is dead or stuck, or its pager closed, by the trace's closes.
+   */
+  #judgeOwed(world: World): void {
+    const handles = this.handlesSeen();
+    for (const [koid, owed] of this.#owed) {
+      const v = this.#vmo(koid);
+      if (v.completeQueued) {
+        this.#owed.delete(koid);
+        continue;
+      }
+      if (v.inPort.length > 0) continue;
+      const vmo = owed.vmo ?? pagerVmo(world, koid);
+      const created = this.#created.get(koid);
+      const pager = created?.pager ?? vmo?.pagerKoid;
+      // (`portDead` asks whether every handle of an object the run has seen was closed: of the
+      // pager here.)
+      if (
+        (vmo !== undefined && this.#delivery.undeliverable(vmo, handles)) ||
+        (pager !== undefined && this.#delivery.portDead(pager, handles))
+      ) {
+        this.#owed.delete(koid);
+        continue;
+      }
+      const key = created?.key ?? vmo?.key;
+      const port = created?.port ?? vmo?.proxy?.port.koid;
+      this.fail(
+        "complete",
+        `vmo${koid} (key ${key}) was detached at step ${owed.step} (${owed.how}), but no COMPLETE ` +
+          `packet for key ${key} was queued${
+            port === undefined ? "" : ` on port${port}`
+          }, though ` +
+          `no packet of it is pending there and its port and pager still have open handles`,
+      );
+    }
+  }
+
   /**
    * `exempt`: a request's packet a port refused (`packet-dropped` naming a request) was refused
    * by a dead port only. A pager's packets are preallocated and exempt from the port's packet
@@ -347,6 +465,7 @@ export class PacketDiscipline extends StepMonitor {
         }
       }
     }
+    if (this.#owed.size > 0) this.#judgeOwed(world);
     if (!this.#changed) return;
     this.#changed = false;
     const list = this.#vmoList;
