@@ -90,6 +90,11 @@ export type KernelEvent =
       readonly length: number;
       readonly options?: number;
     }[];
+    /**
+     * `kernel_evict`'s page and what kept it (its slot's kind, a pin, the always-need hint, no
+     * live pager VMO), so the text says which page went or why it stayed: text only.
+     */
+    readonly evict?: EvictDetail;
   }
   | {
     readonly k: "request";
@@ -143,6 +148,11 @@ export type KernelEvent =
     readonly page: number;
     readonly inserted: boolean;
     readonly before: SlotKind;
+    /**
+     * What the supply delivered for the page ({@linkcode pageContent}; a kept page's too, which
+     * the kernel dropped), when the sink keeps events to show them: text only, not hashed.
+     */
+    readonly content?: string;
   }
   | {
     readonly k: "copy";
@@ -199,6 +209,22 @@ export type KernelEvent =
     readonly key: number;
   };
 
+/** The page a `kernel_evict` named, as the kernel found it (text only, not hashed). */
+export interface EvictDetail {
+  /** The VMO's kernel id (0 when the handle named no VMO). */
+  readonly vmo: number;
+  /** The page index the call named. */
+  readonly page: number;
+  /** False when the VMO is no live pager VMO (anonymous, or dead). */
+  readonly pager: boolean;
+  /** What the page's slot held before the call. */
+  readonly slot: SlotKind;
+  /** The page is pinned (`zx_bti_pin`). */
+  readonly pinned: boolean;
+  /** The page carries the `ALWAYS_NEED` hint. */
+  readonly alwaysNeed: boolean;
+}
+
 /** The kinds of content a VMO page slot can hold. */
 export type SlotKind = "absent" | "clean" | "dirty" | "awaiting-clean" | "marker" | "zero";
 
@@ -206,6 +232,40 @@ export type SlotKind = "absent" | "clean" | "dirty" | "awaiting-clean" | "marker
 export interface EventSink {
   /** Receives one event, in the order events happen. */
   emit(event: KernelEvent): void;
+  /**
+   * True when the sink keeps events to show them (a trace's text or JSON): the kernel then adds
+   * the text-only fields that cost work to compute (a supply's {@linkcode pageContent}).
+   */
+  readonly keep?: boolean;
+}
+
+/**
+ * A short, deterministic summary of a page's bytes for the trace: `zeros` for a page of zeros
+ * (`undefined`: the zero page), else its first 8 bytes in hex, `…` when there are more, and the
+ * FNV-1a hash of all of them (`fnv1a` and 8 hex digits), so two pages read alike only when their
+ * bytes very likely are.
+ *
+ * @example
+ * ```ts
+ * import { pageContent } from "./events.ts";
+ * console.assert(pageContent(undefined) === "zeros");
+ * console.assert(pageContent(new Uint8Array(64)) === "zeros");
+ * console.assert(pageContent(new Uint8Array([1, 0, 0, 0, 0, 0, 0, 0, 2])).startsWith("0100000000000000… fnv1a "));
+ * ```
+ */
+export function pageContent(bytes: Uint8Array | undefined): string {
+  if (bytes === undefined) return "zeros";
+  let h = 0x811c9dc5, any = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    any |= bytes[i];
+    h = Math.imul(h ^ bytes[i], 0x01000193);
+  }
+  if (any === 0) return "zeros";
+  let head = "";
+  for (let i = 0; i < Math.min(8, bytes.length); i++) {
+    head += bytes[i].toString(16).padStart(2, "0");
+  }
+  return `${head}${bytes.length > 8 ? "…" : ""} fnv1a ${(h >>> 0).toString(16).padStart(8, "0")}`;
 }
 
 /** A sink that drops everything (for kernels driven directly by tests). */
