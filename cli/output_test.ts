@@ -50,7 +50,7 @@ Deno.test("a JSON trace's supply events carry what the supply delivered (content
   assert.ok(supplies.length > 0);
   for (const s of supplies) {
     // Page 0 of key 1: the word 1, then 2, ... (the backing pattern).
-    assert.match(s.content, /^0100000000000000… fnv1a [0-9a-f]{8}$/);
+    assert.match(s.content, /^0100000000000000… fp [0-9a-f]{8}$/);
     assert.ok(s.text.endsWith(`supplied: ${s.content}`), s.text);
   }
 });

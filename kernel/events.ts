@@ -241,31 +241,48 @@ export interface EventSink {
 
 /**
  * A short, deterministic summary of a page's bytes for the trace: `zeros` for a page of zeros
- * (`undefined`: the zero page), else its first 8 bytes in hex, `…` when there are more, and the
- * FNV-1a hash of all of them (`fnv1a` and 8 hex digits), so two pages read alike only when their
- * bytes very likely are.
+ * (`undefined`: the zero page), else its first 8 bytes in hex, `…` when there are more, and a
+ * fingerprint of all of them (`fp` and 8 hex digits: a 32-bit multiply-xor hash of the bytes as
+ * little-endian 32-bit words, then any tail byte by byte), so two pages read alike only when their
+ * bytes very likely are. Word-wise, as a supply's page may be 64 KiB and a kept trace summarises
+ * every one.
  *
  * @example
  * ```ts
  * import { pageContent } from "./events.ts";
  * console.assert(pageContent(undefined) === "zeros");
  * console.assert(pageContent(new Uint8Array(64)) === "zeros");
- * console.assert(pageContent(new Uint8Array([1, 0, 0, 0, 0, 0, 0, 0, 2])).startsWith("0100000000000000… fnv1a "));
+ * const page = new Uint8Array(64);
+ * page[0] = 1;
+ * console.assert(/^0100000000000000… fp [0-9a-f]{8}$/.test(pageContent(page)));
+ * // The same bytes anywhere in a buffer: the same summary.
+ * const wide = new Uint8Array(65);
+ * wide.set(page, 1);
+ * console.assert(pageContent(wide.subarray(1)) === pageContent(page));
  * ```
  */
 export function pageContent(bytes: Uint8Array | undefined): string {
   if (bytes === undefined) return "zeros";
-  let h = 0x811c9dc5, any = 0;
-  for (let i = 0; i < bytes.length; i++) {
+  const at = bytes.byteOffset % 4 === 0 ? bytes : bytes.slice();
+  const words = new Uint32Array(at.buffer, at.byteOffset, at.length >>> 2);
+  let h = 0x811c9dc5 ^ bytes.length, any = 0;
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i];
+    any |= w;
+    h = Math.imul(h ^ w, 0x01000193);
+    h ^= h >>> 15;
+  }
+  for (let i = words.length * 4; i < bytes.length; i++) {
     any |= bytes[i];
     h = Math.imul(h ^ bytes[i], 0x01000193);
+    h ^= h >>> 15;
   }
   if (any === 0) return "zeros";
   let head = "";
   for (let i = 0; i < Math.min(8, bytes.length); i++) {
     head += bytes[i].toString(16).padStart(2, "0");
   }
-  return `${head}${bytes.length > 8 ? "…" : ""} fnv1a ${(h >>> 0).toString(16).padStart(8, "0")}`;
+  return `${head}${bytes.length > 8 ? "…" : ""} fp ${(h >>> 0).toString(16).padStart(8, "0")}`;
 }
 
 /** A sink that drops everything (for kernels driven directly by tests). */

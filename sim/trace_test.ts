@@ -168,7 +168,7 @@ Deno.test("a supply's line shows what it delivered per page (first bytes and a f
   const bytes = new Uint8Array(64);
   bytes[0] = 1;
   const content = pageContent(bytes);
-  assert.match(content, /^0100000000000000… fnv1a [0-9a-f]{8}$/);
+  assert.match(content, /^0100000000000000… fp [0-9a-f]{8}$/);
   assert.notEqual(
     pageContent(bytes.map((b, i) => i === 63 ? 9 : b)),
     content,
@@ -200,8 +200,8 @@ Deno.test("a user's write-back-evict run (userS24d sim_9): its trace names the e
   // As the README shows them (its `--trace json` paragraph).
   for (
     const line of [
-      "#6   vmo1005 page 0 supplied: 0100000000000000… fnv1a ba7882cd",
-      "#25   vmo1005 page 3 kept (zero), dropped: 1900000000000000… fnv1a e8643cbd",
+      "#6   vmo1005 page 0 supplied: 0100000000000000… fp 7b673e37",
+      "#25   vmo1005 page 3 kept (zero), dropped: 1900000000000000… fp 5bdd8c7c",
     ]
   ) assert.ok(text.split("\n").includes(line), line);
   // The hash before the text showed any of it (main at c5267cb), and a run that keeps no events.
