@@ -23,6 +23,7 @@ export { type Status, statusName, ZX_OK, ZX_TIME_INFINITE } from "./kernel/const
 export { KernelAssertionError } from "./kernel/assert.ts";
 export type {
   EventSink,
+  EvictDetail,
   KernelEvent,
   Packet,
   PagePacket,

@@ -43,3 +43,14 @@ Deno.test("a JSON trace is JSON lines: the threads first, then one object per ev
   assert.equal(docs.length - 1, run.trace.entries.length);
   assert.ok(docs.slice(1).every((d) => typeof d.step === "number" && typeof d.text === "string"));
 });
+
+Deno.test("a JSON trace's supply events carry what the supply delivered (content), as the text does", () => {
+  const docs = printed(() => printTrace(run, "json")).map((l) => JSON.parse(l));
+  const supplies = docs.filter((d) => d.k === "supply");
+  assert.ok(supplies.length > 0);
+  for (const s of supplies) {
+    // Page 0 of key 1: the word 1, then 2, ... (the backing pattern).
+    assert.match(s.content, /^0100000000000000… fp [0-9a-f]{8}$/);
+    assert.ok(s.text.endsWith(`supplied: ${s.content}`), s.text);
+  }
+});

@@ -90,6 +90,11 @@ export type KernelEvent =
       readonly length: number;
       readonly options?: number;
     }[];
+    /**
+     * `kernel_evict`'s page and what kept it (its slot's kind, a pin, the always-need hint, no
+     * live pager VMO), so the text says which page went or why it stayed: text only.
+     */
+    readonly evict?: EvictDetail;
   }
   | {
     readonly k: "request";
@@ -143,6 +148,11 @@ export type KernelEvent =
     readonly page: number;
     readonly inserted: boolean;
     readonly before: SlotKind;
+    /**
+     * What the supply delivered for the page ({@linkcode pageContent}; a kept page's too, which
+     * the kernel dropped), when the sink keeps events to show them: text only, not hashed.
+     */
+    readonly content?: string;
   }
   | {
     readonly k: "copy";
@@ -199,6 +209,22 @@ export type KernelEvent =
     readonly key: number;
   };
 
+/** The page a `kernel_evict` named, as the kernel found it (text only, not hashed). */
+export interface EvictDetail {
+  /** The VMO's kernel id (0 when the handle named no VMO). */
+  readonly vmo: number;
+  /** The page index the call named. */
+  readonly page: number;
+  /** False when the VMO is no live pager VMO (anonymous, or dead). */
+  readonly pager: boolean;
+  /** What the page's slot held before the call. */
+  readonly slot: SlotKind;
+  /** The page is pinned (`zx_bti_pin`). */
+  readonly pinned: boolean;
+  /** The page carries the `ALWAYS_NEED` hint. */
+  readonly alwaysNeed: boolean;
+}
+
 /** The kinds of content a VMO page slot can hold. */
 export type SlotKind = "absent" | "clean" | "dirty" | "awaiting-clean" | "marker" | "zero";
 
@@ -206,6 +232,57 @@ export type SlotKind = "absent" | "clean" | "dirty" | "awaiting-clean" | "marker
 export interface EventSink {
   /** Receives one event, in the order events happen. */
   emit(event: KernelEvent): void;
+  /**
+   * True when the sink keeps events to show them (a trace's text or JSON): the kernel then adds
+   * the text-only fields that cost work to compute (a supply's {@linkcode pageContent}).
+   */
+  readonly keep?: boolean;
+}
+
+/**
+ * A short, deterministic summary of a page's bytes for the trace: `zeros` for a page of zeros
+ * (`undefined`: the zero page), else its first 8 bytes in hex, `…` when there are more, and a
+ * fingerprint of all of them (`fp` and 8 hex digits: a 32-bit multiply-xor hash of the bytes as
+ * little-endian 32-bit words, then any tail byte by byte), so two pages read alike only when their
+ * bytes very likely are. Word-wise, as a supply's page may be 64 KiB and a kept trace summarises
+ * every one.
+ *
+ * @example
+ * ```ts
+ * import { pageContent } from "./events.ts";
+ * console.assert(pageContent(undefined) === "zeros");
+ * console.assert(pageContent(new Uint8Array(64)) === "zeros");
+ * const page = new Uint8Array(64);
+ * page[0] = 1;
+ * console.assert(/^0100000000000000… fp [0-9a-f]{8}$/.test(pageContent(page)));
+ * // The same bytes anywhere in a buffer: the same summary.
+ * const wide = new Uint8Array(65);
+ * wide.set(page, 1);
+ * console.assert(pageContent(wide.subarray(1)) === pageContent(page));
+ * ```
+ */
+export function pageContent(bytes: Uint8Array | undefined): string {
+  if (bytes === undefined) return "zeros";
+  const at = bytes.byteOffset % 4 === 0 ? bytes : bytes.slice();
+  const words = new Uint32Array(at.buffer, at.byteOffset, at.length >>> 2);
+  let h = 0x811c9dc5 ^ bytes.length, any = 0;
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i];
+    any |= w;
+    h = Math.imul(h ^ w, 0x01000193);
+    h ^= h >>> 15;
+  }
+  for (let i = words.length * 4; i < bytes.length; i++) {
+    any |= bytes[i];
+    h = Math.imul(h ^ bytes[i], 0x01000193);
+    h ^= h >>> 15;
+  }
+  if (any === 0) return "zeros";
+  let head = "";
+  for (let i = 0; i < Math.min(8, bytes.length); i++) {
+    head += bytes[i].toString(16).padStart(2, "0");
+  }
+  return `${head}${bytes.length > 8 ? "…" : ""} fp ${(h >>> 0).toString(16).padStart(8, "0")}`;
 }
 
 /** A sink that drops everything (for kernels driven directly by tests). */

@@ -15,6 +15,7 @@
 import { strict as assert } from "node:assert";
 import {
   ZX_BTI_PERM_READ,
+  ZX_ERR_BAD_HANDLE,
   ZX_ERR_BAD_STATE,
   ZX_OK,
   ZX_PAGER_OP_DIRTY,
@@ -32,8 +33,8 @@ const PS = 4096;
  * A TRAP_DIRTY pager VMO of 5 supplied pages: a writer waits on DIRTY [0,1); page 1 is Dirty,
  * page 2 AwaitingClean, page 3 always-need, page 4 pinned.
  */
-function everyKind() {
-  const k = new Kernel({ pageSize: PS });
+function everyKind(events: KernelEvent[] = []) {
+  const k = new Kernel({ pageSize: PS, sink: { emit: (e: KernelEvent) => events.push(e) } });
   const [t] = k.createThread("main", 1);
   const [w] = k.createThread("writer", 2);
   const [, pager] = runSync(k.zx_pager_create(t, 0));
@@ -81,11 +82,43 @@ Deno.test("kernel_evict shows in the trace as a call and a ret with its status",
   const k = new Kernel({ pageSize: PS, sink: { emit: (e: KernelEvent) => events.push(e) } });
   const [t] = k.createThread("main", 1);
   const [, vmo] = runSync(k.zx_vmo_create(t, PS, 0));
+  const koid = (k.handles.entry(vmo)?.object as { koid: number }).koid;
   events.length = 0;
   // An anonymous VMO's page is no pager's Clean page: not evictable (spec 6.3).
   assert.equal(runSync(k.kernel_evict(t, vmo, 0)), ZX_ERR_BAD_STATE);
   assert.deepEqual(events, [
     { k: "call", tid: t.tid, name: "kernel_evict", args: [vmo, 0] },
-    { k: "ret", tid: t.tid, name: "kernel_evict", status: ZX_ERR_BAD_STATE },
+    {
+      k: "ret",
+      tid: t.tid,
+      name: "kernel_evict",
+      status: ZX_ERR_BAD_STATE,
+      evict: { vmo: koid, page: 0, pager: false, slot: "absent", pinned: false, alwaysNeed: false },
+    },
   ]);
+  events.length = 0;
+  // A handle that names no VMO: no page to describe.
+  assert.equal(runSync(k.kernel_evict(t, 0x7fff_fff0, 0)), ZX_ERR_BAD_HANDLE);
+  assert.equal("evict" in events[1], false);
+});
+
+Deno.test("kernel_evict's ret event says what the page was: every reason that kept it (text only)", () => {
+  const events: KernelEvent[] = [];
+  const { k, t, vmo, v } = everyKind(events);
+  const detail = (page: number) => {
+    events.length = 0;
+    runSync(k.kernel_evict(t, vmo, page));
+    const ret = events.find((e) => e.k === "ret");
+    assert.ok(ret !== undefined && ret.k === "ret" && ret.evict !== undefined);
+    assert.equal(ret.evict.vmo, v.koid);
+    assert.equal(ret.evict.page, page);
+    return ret.evict;
+  };
+  const base = { vmo: v.koid, pager: true, pinned: false, alwaysNeed: false };
+  assert.deepEqual(detail(1), { ...base, page: 1, slot: "dirty" });
+  assert.deepEqual(detail(2), { ...base, page: 2, slot: "awaiting-clean" });
+  assert.deepEqual(detail(3), { ...base, page: 3, slot: "clean", alwaysNeed: true });
+  assert.deepEqual(detail(4), { ...base, page: 4, slot: "clean", pinned: true });
+  assert.deepEqual(detail(0), { ...base, page: 0, slot: "clean" }, "as found, before it went");
+  assert.deepEqual(detail(0), { ...base, page: 0, slot: "absent" }, "then gone");
 });

@@ -22,7 +22,7 @@ import {
   ZX_OK,
 } from "./constants.ts";
 import { assert } from "./assert.ts";
-import { type EventSink, NULL_SINK } from "./events.ts";
+import { type EventSink, type EvictDetail, NULL_SINK } from "./events.ts";
 import { HandleTable, type KernelObject } from "./handles.ts";
 import {
   Bti,
@@ -32,6 +32,7 @@ import {
   Pager,
   Pmt,
   releaseUserChildren,
+  slotKind,
   SuspendToken,
   Vmar,
   Vmo,
@@ -174,11 +175,28 @@ export class KernelObjects {
     yield* this.enter(t, "kernel_evict", [handle, page]);
     const e = this.handles.entry(handle);
     let st: Status = ZX_ERR_BAD_HANDLE;
+    let evict: EvictDetail | undefined;
     if (e !== undefined && e.object instanceof Vmo) {
-      st = this.pages.evictable(e.object, page) ? ZX_OK : ZX_ERR_BAD_STATE;
-      if (st === ZX_OK) e.object.slots[page] = undefined;
+      const v = e.object;
+      // What the page was, for the trace text only (which page went, or what kept it).
+      evict = {
+        vmo: v.koid,
+        page,
+        pager: v.source !== null && !v.dead,
+        slot: slotKind(v.slots[page]),
+        pinned: v.pins.has(page),
+        alwaysNeed: v.alwaysNeed.has(page),
+      };
+      st = this.pages.evictable(v, page) ? ZX_OK : ZX_ERR_BAD_STATE;
+      if (st === ZX_OK) v.slots[page] = undefined;
     }
-    this.sink.emit({ k: "ret", tid: t.tid, name: "kernel_evict", status: st });
+    this.sink.emit({
+      k: "ret",
+      tid: t.tid,
+      name: "kernel_evict",
+      status: st,
+      ...(evict === undefined ? {} : { evict }),
+    });
     return st;
   }
 

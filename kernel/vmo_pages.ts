@@ -66,7 +66,7 @@ import {
   putZeroSlot,
   takeZeroSlot,
 } from "./dirty.ts";
-import type { EventSink } from "./events.ts";
+import { type EventSink, pageContent } from "./events.ts";
 import {
   type KernelThread,
   MARKER,
@@ -1104,7 +1104,14 @@ export class VmoPages {
       const fill = i < count && vmo.slots[p] === undefined;
       if (i < count) {
         const before = slotKind(vmo.slots[p]);
-        this.sink.emit({ k: "supply", vmo: vmo.koid, page: p, inserted: fill, before });
+        this.sink.emit({
+          k: "supply",
+          vmo: vmo.koid,
+          page: p,
+          inserted: fill,
+          before,
+          ...(this.sink.keep === true ? { content: pageContent(pages[i]?.peek()) } : {}),
+        });
         if (fill) {
           const page = pages[i];
           vmo.slots[p] = page ?? MARKER;

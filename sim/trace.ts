@@ -10,6 +10,7 @@
 import {
   type Status,
   statusName,
+  ZX_OK,
   ZX_PAGER_OP_DIRTY,
   ZX_PAGER_OP_FAIL,
   ZX_PAGER_OP_WRITEBACK_BEGIN,
@@ -36,7 +37,13 @@ import {
   ZX_VMO_OP_ZERO,
 } from "../kernel/constants.ts";
 import { type Param, SYSCALLS } from "../kernel/syscalls.ts";
-import type { EventSink, KernelEvent, PagePacket } from "../kernel/events.ts";
+import type {
+  EventSink,
+  EvictDetail,
+  KernelEvent,
+  PagePacket,
+  SlotKind,
+} from "../kernel/events.ts";
 
 /** One trace entry. */
 export interface TraceEntry {
@@ -120,6 +127,32 @@ function arg(a: unknown): string {
   }
 }
 
+/** What a slot of each kind is, as the reason an eviction left the page where it was. */
+const KEPT_SLOT: Readonly<Record<SlotKind, string>> = {
+  absent: "not present",
+  clean: "clean",
+  dirty: "dirty",
+  "awaiting-clean": "awaiting clean (written back, not yet ended)",
+  marker: "a zero marker, no page",
+  zero: "in a dirty zero interval",
+};
+
+/**
+ * The page a `kernel_evict` named and its fate: `evicted vmo1005 page 1`, or `vmo1005 page 1
+ * kept: dirty` with every reason the kernel had (the `evict` event chose a page that was
+ * evictable then; a refusal means it changed before the eviction ran).
+ */
+function evictText(d: EvictDetail, status: Status): string {
+  const page = `vmo${d.vmo} page ${d.page}`;
+  if (status === ZX_OK) return `evicted ${page}`;
+  const why: string[] = [];
+  if (!d.pager) why.push("not a live pager VMO");
+  if (d.slot !== "clean") why.push(KEPT_SLOT[d.slot]);
+  if (d.pinned) why.push("pinned");
+  if (d.alwaysNeed) why.push("ALWAYS_NEED");
+  return `${page} kept: ${why.length > 0 ? why.join(", ") : "refused"}`;
+}
+
 function packet(p: PagePacket): string {
   return `${COMMANDS[p.command] ?? `cmd${p.command}`} key=${hex(p.key)} [${hex(p.offset)},+${
     hex(p.length)
@@ -168,7 +201,7 @@ export function formatEvent(e: KernelEvent): string {
                 .join(" ")
           }`
           : ""
-      }`;
+      }${e.evict !== undefined ? ` (${evictText(e.evict, e.status)})` : ""}`;
     case "request":
       return `  vmo${e.vmo} new ${e.type} #${e.id} pages [${e.start},${e.end}) by t${e.tid}`;
     case "coalesce":
@@ -190,7 +223,9 @@ export function formatEvent(e: KernelEvent): string {
     case "wake":
       return `  t${e.tid} wakes: ${statusName(e.status)} (${e.why})`;
     case "supply":
-      return `  vmo${e.vmo} page ${e.page} ${e.inserted ? "supplied" : `kept (${e.before})`}`;
+      return `  vmo${e.vmo} page ${e.page} ${e.inserted ? "supplied" : `kept (${e.before})`}${
+        e.content === undefined ? "" : e.inserted ? `: ${e.content}` : `, dropped: ${e.content}`
+      }`;
     case "copy":
       return `  t${e.tid} reads vmo${e.vmo} ${hex(e.offset)}+${hex(e.bytes.length)}`;
     case "store":

@@ -3,7 +3,10 @@ import { runScenario } from "../scenario/interpreter.ts";
 import { parseScenario } from "../scenario/schema.ts";
 import { serveReads, type ServiceContext, supplyFromBacking } from "../services/service.ts";
 import type { Sys, ThreadBody } from "./sys.ts";
-import { ZX_OK, ZX_VMO_DIRTY_RANGE_IS_ZERO } from "../kernel/constants.ts";
+import { ZX_ERR_BAD_STATE, ZX_OK, ZX_VMO_DIRTY_RANGE_IS_ZERO } from "../kernel/constants.ts";
+import { pageContent } from "../kernel/events.ts";
+import { loadServiceModule } from "../case/store.ts";
+import { fileURLToPath as fromFileUrl } from "node:url";
 import { formatEvent, Trace } from "./trace.ts";
 
 Deno.test("a call's out-value is in its trace line: zx_vmo_get_size -> ZX_OK size=0x80", () => {
@@ -118,4 +121,93 @@ Deno.test("a dirty-range query's trace line shows each range's IS_ZERO option (t
   a.emit(e);
   b.emit({ ...e, ranges: ranges.map((r) => ({ ...r, options: 0 })) });
   assert.equal(a.hash, b.hash);
+});
+
+Deno.test("an eviction's ret line names the page it evicted, or what kept it; the hash is the same without", () => {
+  const page = { vmo: 1005, page: 1, pager: true, slot: "clean", pinned: false, alwaysNeed: false };
+  const ret = (status: number, evict?: typeof page) =>
+    formatEvent({
+      k: "ret",
+      tid: 5,
+      name: "kernel_evict",
+      status,
+      ...(evict === undefined ? {} : { evict: evict as never }),
+    });
+  assert.equal(ret(ZX_OK, page), "t5 kernel_evict -> ZX_OK (evicted vmo1005 page 1)");
+  assert.equal(
+    ret(ZX_ERR_BAD_STATE, { ...page, slot: "dirty" }),
+    "t5 kernel_evict -> ZX_ERR_BAD_STATE (vmo1005 page 1 kept: dirty)",
+  );
+  assert.equal(
+    ret(ZX_ERR_BAD_STATE, { ...page, pinned: true, alwaysNeed: true }),
+    "t5 kernel_evict -> ZX_ERR_BAD_STATE (vmo1005 page 1 kept: pinned, ALWAYS_NEED)",
+  );
+  assert.equal(
+    ret(ZX_ERR_BAD_STATE, { ...page, slot: "absent" }),
+    "t5 kernel_evict -> ZX_ERR_BAD_STATE (vmo1005 page 1 kept: not present)",
+  );
+  assert.equal(ret(ZX_ERR_BAD_STATE), "t5 kernel_evict -> ZX_ERR_BAD_STATE");
+  const shown = new Trace(), bare = new Trace();
+  shown.emit({ k: "ret", tid: 5, name: "kernel_evict", status: ZX_OK, evict: page as never });
+  bare.emit({ k: "ret", tid: 5, name: "kernel_evict", status: ZX_OK });
+  assert.equal(shown.hash, bare.hash);
+});
+
+Deno.test("a supply's line shows what it delivered per page (first bytes and a fingerprint); the hash is the same without", () => {
+  assert.equal(
+    formatEvent({
+      k: "supply",
+      vmo: 7,
+      page: 0,
+      inserted: true,
+      before: "absent",
+      content: "zeros",
+    }),
+    "  vmo7 page 0 supplied: zeros",
+  );
+  const bytes = new Uint8Array(64);
+  bytes[0] = 1;
+  const content = pageContent(bytes);
+  assert.match(content, /^0100000000000000… fp [0-9a-f]{8}$/);
+  assert.notEqual(
+    pageContent(bytes.map((b, i) => i === 63 ? 9 : b)),
+    content,
+    "a change anywhere shows",
+  );
+  assert.equal(
+    formatEvent({ k: "supply", vmo: 7, page: 1, inserted: false, before: "dirty", content }),
+    `  vmo7 page 1 kept (dirty), dropped: ${content}`,
+  );
+  const shown = new Trace(), bare = new Trace();
+  shown.emit({ k: "supply", vmo: 7, page: 0, inserted: true, before: "absent", content });
+  bare.emit({ k: "supply", vmo: 7, page: 0, inserted: true, before: "absent" });
+  assert.equal(shown.hash, bare.hash);
+});
+
+Deno.test("a user's write-back-evict run (userS24d sim_9): its trace names the evicted and kept pages and the supplied bytes, and hashes as before", async () => {
+  const dir = new URL("../case/testdata/userS24d/", import.meta.url);
+  const scenario = parseScenario(
+    JSON.parse(await Deno.readTextFile(new URL("wb_scenario.json", dir))),
+  );
+  // As `deno task sim --service` loads it: its contract's writeback entry serves the events.
+  const wb = await loadServiceModule(fromFileUrl(new URL("wb_pager.ts", dir)));
+  const services = { wb };
+  const kept = runScenario(scenario, { seed: 9, services });
+  const text = kept.trace.text();
+  // The user's #13 said only `kernel_evict -> ZX_ERR_BAD_STATE`: the writer had dirtied page 1.
+  assert.match(text, /^#13 t5 kernel_evict -> ZX_ERR_BAD_STATE \(vmo1005 page 1 kept: dirty\)$/m);
+  assert.match(text, /^#30 t6 kernel_evict -> ZX_OK \(evicted vmo1005 page 2\)$/m);
+  // As the README shows them (its `--trace json` paragraph).
+  for (
+    const line of [
+      "#6   vmo1005 page 0 supplied: 0100000000000000… fp 7b673e37",
+      "#25   vmo1005 page 3 kept (zero), dropped: 1900000000000000… fp 5bdd8c7c",
+    ]
+  ) assert.ok(text.split("\n").includes(line), line);
+  // The hash before the text showed any of it (main at c5267cb), and a run that keeps no events.
+  assert.equal(kept.traceHash, "1adc4db4d169793e");
+  assert.equal(
+    runScenario(scenario, { seed: 9, services, keepTrace: false }).traceHash,
+    kept.traceHash,
+  );
 });
