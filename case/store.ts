@@ -798,11 +798,18 @@ export function loadFailure(e: unknown): string {
   const own = (file: string) =>
     file.startsWith(OWN_ROOT) &&
     !/[/\\](testdata|examples)[/\\]/.test(file.slice(OWN_ROOT.length - 1));
-  const user = frames.find((f) => !own(fromFileUrl(f[1]))) ?? frames[0];
+  // No frame of the user's (an import that does not resolve, "Module not found"): the error is
+  // the module's, not the line of pagersim that imported it (userS24k was shown store.ts:749).
+  const user = frames.find((f) => !own(fromFileUrl(f[1])));
   const text = `${e.name}: ${first}`.replace(
     / in JSON at position (\d+) \(line (\d+) column (\d+)\)/,
     " in JSON at position $1 (line $2 column $3 of the text given to JSON.parse)",
   );
+  const bare = /^TypeError: Import "(pagersim[^"]*)" not a dependency/.exec(text);
+  if (user === undefined && bare !== null) {
+    return `${text.split(" from ")[0]}: map "${bare[1]}" in the imports of your deno.json ` +
+      `(README, "In another project")`;
+  }
   return user === undefined
     ? text
     : `the module threw while loading, at ${shownPath(user[1])}:${user[2]}:${user[3]}: ${text}`;

@@ -122,3 +122,24 @@ Deno.test("conformance runs the user's unchanged variant from a path inside the 
   assert.equal(r.code, 0, r.out + r.err);
   assert.match(r.out, /kernel case\/testdata\/userS24k2\/k_same\.ts/);
 });
+
+Deno.test("a variant whose import does not resolve is blamed, not pagersim's store.ts", async () => {
+  // Was: "the module threw while loading, at .../case/store.ts:NNN:12: TypeError: Import ...".
+  const dir = await Deno.makeTempDir({ prefix: "pagersim-nomap-" });
+  try {
+    await Deno.writeTextFile(`${dir}/deno.json`, "{}\n");
+    await Deno.writeTextFile(
+      `${dir}/k.ts`,
+      `import { Kernel } from "pagersim";\nexport function makeKernel(o: never) { return new Kernel(o); }\n`,
+    );
+    const r = await run("conformance", ["--kernel", "k.ts"], dir);
+    assert.equal(r.code, 2, r.out + r.err);
+    assert.doesNotMatch(r.err, /store\.ts|threw while loading/);
+    assert.match(
+      r.err,
+      /^error: --kernel k\.ts: cannot load: TypeError: Import "pagersim" not a dependency and not in import map: map "pagersim" in the imports of your deno\.json/,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
