@@ -14,6 +14,36 @@
  * console.assert(again.traceHash === run.traceHash);
  * ```
  *
+ * A kernel variant (`--kernel PATH`; README, "Writing a kernel variant") is a `Kernel` subclass
+ * that overrides one step through a seam: here each pager VMO's {@linkcode PageSource} is built
+ * by `createPageSource`, and the variant's overrides one of its steps.
+ *
+ * @example
+ * ```ts
+ * import {
+ *   DEFAULT_SCENARIO, Kernel, type KernelOptions, type PagerProxy, PageSource, parseScenario,
+ *   runScenario, type Status,
+ * } from "./mod.ts";
+ * let failed = 0;
+ * class CountingSource extends PageSource {
+ *   override onPagesFailed(start: number, end: number, error: Status): void {
+ *     failed++;
+ *     super.onPagesFailed(start, end, error); // the model's step: its trace events too
+ *   }
+ * }
+ * class CountingKernel extends Kernel {
+ *   protected override createPageSource(vmoKoid: number, proxy: PagerProxy): PageSource {
+ *     const model = super.createPageSource(vmoKoid, proxy);
+ *     return new CountingSource(vmoKoid, proxy, this.sink, model.nextId);
+ *   }
+ * }
+ * const makeKernel = (options: KernelOptions): Kernel => new CountingKernel(options);
+ * const scenario = parseScenario(DEFAULT_SCENARIO);
+ * const run = runScenario(scenario, { seed: 42, makeKernel });
+ * // The variant changed nothing the run reaches: the model's run, step for step.
+ * console.assert(run.traceHash === runScenario(scenario, { seed: 42 }).traceHash && failed === 0);
+ * ```
+ *
  * @module
  */
 
@@ -41,6 +71,19 @@ export {
   type VmoInfo,
   type Wait,
 } from "./kernel/kernel.ts";
+// What a kernel variant (`--kernel`, README "Writing a kernel variant") overrides: the page
+// request tracking (PageSource) and packet delivery (PagerProxy) that Kernel's seams
+// createPageSource and createPagerProxy build, and the types their steps take.
+export {
+  type PageRequest,
+  PageSource,
+  type RequestProvider,
+  type RequestType,
+  Waiter,
+} from "./kernel/page_source.ts";
+export { PagerProxy } from "./kernel/pager_proxy.ts";
+export type { PacketOwner, Port } from "./kernel/port.ts";
+export type { KernelObject } from "./kernel/handles.ts";
 export { type Draw, Sys, type ThreadBody } from "./sim/sys.ts";
 export type {
   CallArgs,

@@ -52,6 +52,7 @@ import {
 } from "./envelope.ts";
 import type { RunContext } from "./kind.ts";
 import { KINDS } from "./kinds.ts";
+import { nearest } from "../scenario/nearest.ts";
 import { type Replay, replayWith } from "./replay.ts";
 
 /**
@@ -519,6 +520,14 @@ function inside(root: string, path: string): boolean {
 const ELSEWHERE = "to run it on a module of another project, run the command from that project " +
   '(its deno.json tasks run pagersim\'s commands: README, "In another project")';
 
+/**
+ * Why a module named on the command line must be inside the project tree: the rule and its
+ * reason, for the refusal of one outside it.
+ */
+const OUTSIDE_RULE = "the commands load a --service or --kernel module only from inside the " +
+  "project tree (the folder of the nearest deno.json), so that a replay line or case they print " +
+  "names it by its place in the tree and a replay never loads code from elsewhere";
+
 /** For the error of a file not found: " (looked in DIR)", the folder it was looked for in. */
 function lookedIn(file: string): string {
   return ` (looked in ${resolve(file, "..")})`;
@@ -538,8 +547,8 @@ export async function insideProject(path: string, flag: string): Promise<string>
   const root = await projectRoot();
   if (!inside(root, real)) {
     throw new CaseFileError(
-      `${flag} ${path}: outside the project tree ${root}; a module a case names must live ` +
-        `inside it: ${ELSEWHERE}`,
+      `${flag} ${path}: outside the project tree ${root}: ${OUTSIDE_RULE}; ${ELSEWHERE}, or ` +
+        `move the module into this tree`,
     );
   }
   return real;
@@ -736,11 +745,12 @@ async function importModule(
   path: string,
   what: string,
   instance?: string,
+  label: string = path,
 ): Promise<Record<string, unknown>> {
   if (/\.jsonc?$/i.test(path)) {
     // Deno's own words ("Attempted to load JSON module without ... type") name no mistake of ours.
     throw new CaseFileError(
-      `${what} ${path}: a JSON file, not a module: a ${what.replace(/^--/, "")} is a ` +
+      `${what} ${label}: a JSON file, not a module: a ${what.replace(/^--/, "")} is a ` +
         `TypeScript or JavaScript module (a scenario goes to --scenario, a case to repro)`,
     );
   }
@@ -748,7 +758,7 @@ async function importModule(
   try {
     return await import(instance === undefined ? url : `${url}?instance=${instance}`);
   } catch (e) {
-    throw new CaseFileError(`${what} ${path}: cannot load: ${loadFailure(e)}`);
+    throw new CaseFileError(`${what} ${label}: cannot load: ${loadFailure(e)}`);
   }
 }
 
@@ -788,11 +798,18 @@ export function loadFailure(e: unknown): string {
   const own = (file: string) =>
     file.startsWith(OWN_ROOT) &&
     !/[/\\](testdata|examples)[/\\]/.test(file.slice(OWN_ROOT.length - 1));
-  const user = frames.find((f) => !own(fromFileUrl(f[1]))) ?? frames[0];
+  // No frame of the user's (an import that does not resolve, "Module not found"): the error is
+  // the module's, not the line of pagersim that imported it (userS24k was shown store.ts:749).
+  const user = frames.find((f) => !own(fromFileUrl(f[1])));
   const text = `${e.name}: ${first}`.replace(
     / in JSON at position (\d+) \(line (\d+) column (\d+)\)/,
     " in JSON at position $1 (line $2 column $3 of the text given to JSON.parse)",
   );
+  const bare = /^TypeError: Import "(pagersim[^"]*)" not a dependency/.exec(text);
+  if (user === undefined && bare !== null) {
+    return `${text.split(" from ")[0]}: map "${bare[1]}" in the imports of your deno.json ` +
+      `(README, "In another project")`;
+  }
   return user === undefined
     ? text
     : `the module threw while loading, at ${shownPath(user[1])}:${user[2]}:${user[3]}: ${text}`;
@@ -816,7 +833,8 @@ export async function loadServiceModule(
   const fn = mod.default ?? mod.service;
   if (typeof fn !== "function") {
     throw new CaseFileError(
-      `--service ${path}: exports no service (need a default export or "service")`,
+      `--service ${path}: exports no service${exportHint(mod, ["service"], false)} (need a ` +
+        `default export or "service")`,
     );
   }
   if (fn.constructor.name === "AsyncFunction" || fn.constructor.name === "AsyncGeneratorFunction") {
@@ -878,15 +896,52 @@ export async function loadServiceModule(
   return withContract(fn as PagerService, contract, { writeback, ...opens, module: label });
 }
 
-/** Loads a kernel variant module: its `makeKernel(options)` export. */
+/**
+ * For a module that lacks the export a command needs: what it exports instead that looks meant
+ * for it (` (it exports "makeKernal": did you mean "makeKernel"?)`, ` (it has a default export;
+ * export it by name: export function makeKernel(...))`), or "". `defaultIsWrong`: a default
+ * export does not count (a kernel variant's `makeKernel` must be named).
+ *
+ * @example
+ * ```ts ignore
+ * exportHint({ makeKernal: () => {} }, ["makeKernel"], true);
+ * ```
+ */
+function exportHint(
+  mod: Record<string, unknown>,
+  wanted: readonly string[],
+  defaultIsWrong: boolean,
+): string {
+  const named = Object.keys(mod).filter((k) => k !== "default");
+  for (const name of named) {
+    const near = nearest(name, wanted);
+    if (near !== null && near !== name) {
+      return ` (it exports "${name}": did you mean "${near}"?)`;
+    }
+  }
+  if (defaultIsWrong && mod.default !== undefined) {
+    return ` (it has a default export instead; export it by name: export function ` +
+      `${wanted[0]}(...))`;
+  }
+  if (!defaultIsWrong && mod.default !== undefined) {
+    return ` (its default export is a ${typeof mod.default}, not a function)`;
+  }
+  return named.length === 0 ? " (it exports nothing)" : "";
+}
+
+/**
+ * Loads a kernel variant module: its `makeKernel(options)` export. Errors name it as `label`
+ * (the path as the user gave it; `path` is where it was found).
+ */
 export async function loadKernelModule(
   path: string,
+  label: string = path,
 ): Promise<(options: KernelOptions) => Kernel> {
-  const mod = await importModule(path, "--kernel");
+  const mod = await importModule(path, "--kernel", undefined, label);
   if (typeof mod.makeKernel !== "function") {
     throw new CaseFileError(
-      `--kernel ${path}: exports no makeKernel (need export function makeKernel(options) ` +
-        `returning a Kernel subclass)`,
+      `--kernel ${label}: exports no makeKernel${exportHint(mod, ["makeKernel"], true)} (need ` +
+        `export function makeKernel(options) returning a Kernel subclass)`,
     );
   }
   return mod.makeKernel as (options: KernelOptions) => Kernel;

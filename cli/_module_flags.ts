@@ -31,7 +31,7 @@ export async function loadKernelFlag(
   path: string,
 ): Promise<(options: KernelOptions) => Kernel> {
   const real = await insideProject(path, "--kernel");
-  const make = await loadKernelModule(real);
+  const make = await loadKernelModule(real, path); // errors name it as given
   return (options) => {
     const k = make(options);
     if (!(k instanceof Kernel)) {

@@ -8,6 +8,7 @@
 import type { RunResult, World } from "../sim/world.ts";
 import { formatEvent } from "../sim/trace.ts";
 import { describeVerdict } from "../sim/world.ts";
+import { variantCrashNote, variantCrashSite } from "../case/investigate.ts";
 
 /** Trace forms the commands print. */
 export type TraceForm = "text" | "json" | "html" | "none";
@@ -145,6 +146,16 @@ export function printOutcome(run: RunResult, replay: string, signature?: string 
   if (signature !== undefined && signature !== null) console.log(`signature: ${signature}`);
   for (const line of stepBudgetLines(run)) console.log(line);
   for (const line of unrestedLines(run)) console.log(line);
+  if (run.verdict.kind === "thread-fault") {
+    const site = variantCrashSite(run.verdict.stack);
+    if (site !== null) {
+      console.log(
+        `note: ${
+          variantCrashNote(site)
+        }; deno check the variant (README, "Writing a kernel variant")`,
+      );
+    }
+  }
   if ("stack" in run.verdict && run.verdict.stack) console.log(threadStack(run.verdict.stack));
   console.log(`steps: ${run.steps}  decisions: ${run.decisions.length}`);
   console.log(`decision-list: ${run.decisions.join(",")}`);

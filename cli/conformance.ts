@@ -6,17 +6,20 @@
  * @module
  */
 
-import { loadKernelModule } from "../case/store.ts";
+import { ALL_CASES } from "../conformance/cases.ts";
 import { runConformance } from "../conformance/run.ts";
-import { type FlagSpec, HELP_FLAG, parseFlags, runCommand, usage } from "./args.ts";
+import { editDistance } from "../scenario/nearest.ts";
+import { type FlagSpec, HELP_FLAG, InputError, parseFlags, runCommand, usage } from "./args.ts";
+import { loadKernelFlag, moduleFlags } from "./_module_flags.ts";
 
 const FLAGS: Record<string, FlagSpec> = {
   filter: { type: "string", value: "S", help: 'run only cases whose "id name" holds S' },
-  kernel: {
-    type: "string",
-    value: "PATH",
-    help: "a kernel variant module exporting makeKernel(options)",
-  },
+  // The flag spec and loader sim, fuzz, explore and repro use: a module inside the project
+  // tree only, a path found from where deno task ran, the same errors (userS24k).
+  kernel: moduleFlags({
+    service: "",
+    kernel: "a kernel variant module exporting makeKernel(options)",
+  }).kernel,
   verbose: { type: "boolean", help: "print the trace tail of each failure" },
   help: HELP_FLAG,
 };
@@ -33,17 +36,72 @@ export async function main(args: readonly string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
+  const filter = (values.filter as string | undefined) ?? "";
+  checkFilter(filter);
   const kernel = (values.kernel as string | undefined) ?? null;
   // A bad module is a CaseFileError: one error line, exit 2 (runCommand).
-  const makeKernel = kernel === null ? undefined : await loadKernelModule(kernel);
+  const makeKernel = kernel === null ? undefined : await loadKernelFlag(kernel);
+  if (makeKernel !== undefined) probe(makeKernel);
   return runConformance(
     {
-      filter: (values.filter as string | undefined) ?? "",
+      filter,
       verbose: values.verbose === true,
       kernel,
     },
     makeKernel,
   );
+}
+
+/**
+ * A `--filter` that selects no case is bad input, not a run of none (userS24k: `--filter NOPE`
+ * printed "0 cases" and exited 0, a typo that read as a pass): the error names the filter and
+ * the rows it may have meant.
+ */
+function checkFilter(filter: string): void {
+  const rows = ALL_CASES.map((c) => `${c.id} ${c.name}`);
+  if (rows.some((r) => r.includes(filter))) return;
+  const lower = filter.toLowerCase();
+  const folded = rows.filter((r) => r.toLowerCase().includes(lower));
+  const near = nearRows(filter, rows);
+  const list = (r: string[]) => r.slice(0, 3).join(", ") + (r.length > 3 ? ", ..." : "");
+  const meant = folded.length > 0
+    ? `; --filter is case-sensitive, and ${folded.length} row(s) hold it in another case: ` +
+      list(folded)
+    : near.length > 0
+    ? `; the nearest rows: ${list(near)}`
+    : '; a filter is part of a row\'s id and name, as in P1, SinglePage or "P1 SinglePage"';
+  throw new InputError(`--filter ${JSON.stringify(filter)}: no conformance case matches${meant}`);
+}
+
+/**
+ * The rows holding a misspelling of `filter`: a stretch of the row within `nearest`'s distance
+ * of it (1 for 3 to 5 characters, 2 for longer, none for shorter), closest first.
+ */
+function nearRows(filter: string, rows: readonly string[]): string[] {
+  const limit = filter.length <= 2 ? 0 : filter.length <= 5 ? 1 : 2;
+  const scored: [string, number][] = [];
+  for (const row of rows) {
+    let best = Infinity;
+    for (let len = filter.length - limit; len <= filter.length + limit; len++) {
+      for (let i = 0; len > 0 && i + len <= row.length; i++) {
+        best = Math.min(best, editDistance(filter, row.slice(i, i + len)));
+      }
+    }
+    if (best <= limit) scored.push([row, best]);
+  }
+  return scored.sort((a, b) => a[1] - b[1]).map(([row]) => row);
+}
+
+/**
+ * Builds one kernel of the variant before any case runs: a makeKernel that returns no Kernel is
+ * one error line and exit 2, not a failure of every row. Other throws are left to the rows.
+ */
+function probe(makeKernel: Parameters<typeof runConformance>[1] & object): void {
+  try {
+    makeKernel({});
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+  }
 }
 
 if (import.meta.main) await runCommand(USAGE, () => main(Deno.args));

@@ -62,6 +62,7 @@ const FLAGS = {
     "--allow-run=deno --v8-flags=--single-threaded-gc --allow-read --allow-write --allow-env=INIT_CWD",
   repro: "--allow-run=deno --allow-read --allow-write --allow-env=INIT_CWD",
   explore: "--allow-run=deno --allow-read --allow-write --allow-env=INIT_CWD",
+  conformance: "--allow-read --allow-env=INIT_CWD",
   "lint-service": "--allow-read --allow-env=INIT_CWD",
 };
 
@@ -80,6 +81,7 @@ function otherProjectConfig(checkout: string): string {
       fuzz: task("fuzz", "cli/fuzz.ts"),
       repro: task("repro", "cli/repro.ts"),
       explore: task("explore", "cli/explore.ts"),
+      conformance: task("conformance", "cli/conformance.ts"),
       "lint-service": task("lint-service", "tools/lint_service.ts"),
     },
   });
@@ -171,6 +173,44 @@ Deno.test("the README's other-project deno.json is the one these tests run", asy
   const block = /```jsonc\n\/\/ your-project\/deno\.json[^\n]*\n([\s\S]*?)```/.exec(readme)?.[1];
   assert.ok(block !== undefined, "README shows another project's deno.json");
   assert.deepEqual(JSON.parse(block), JSON.parse(otherProjectConfig("../pagersim")));
+});
+
+Deno.test("another project runs the README's kernel variant, importing pagersim, through its sim and conformance tasks", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "pagersim-user-" });
+  const elsewhere = await Deno.makeTempDir({ prefix: "pagersim-elsewhere-" });
+  const checkout = decodeURIComponent(root.pathname).replace(/\/$/, "");
+  try {
+    await Deno.writeTextFile(`${dir}/deno.json`, otherProjectConfig(checkout));
+    // examples/kernel_variant.ts as another project writes it (README, "Writing a kernel variant").
+    const variant = (await Deno.readTextFile(new URL("examples/kernel_variant.ts", root)))
+      .replace('from "../mod.ts"', 'from "pagersim"')
+      .replace('from "../kernel/constants.ts"', 'from "pagersim/constants"');
+    assert.match(variant, /from "pagersim";\nimport \{ ZX_ERR_IO \} from "pagersim\/constants";/);
+    await Deno.writeTextFile(`${dir}/my_kernel.ts`, variant);
+    const check = await denoIn(dir, ["check", "my_kernel.ts"]);
+    assert.equal(check.code, 0, check.text);
+    const sim = await denoIn(dir, ["task", "sim", "--kernel", "my_kernel.ts"]);
+    assert.equal(sim.code, 0, sim.text);
+    assert.match(sim.text, /^replay: deno task sim --kernel my_kernel\.ts /m);
+    const conf = await denoIn(dir, [
+      "task",
+      "conformance",
+      "--kernel",
+      "my_kernel.ts",
+      "--filter",
+      "P1 ",
+    ]);
+    assert.equal(conf.code, 0, conf.text);
+    assert.match(conf.text, /kernel my_kernel\.ts/);
+    // Its conformance task refuses a module outside its tree, as sim does (userS24k).
+    await Deno.copyFile(`${dir}/my_kernel.ts`, `${elsewhere}/k.ts`);
+    const out = await denoIn(dir, ["task", "conformance", "--kernel", `${elsewhere}/k.ts`]);
+    assert.equal(out.code, 2, out.text);
+    assert.match(out.text, /outside the project tree /);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+    await Deno.remove(elsewhere, { recursive: true });
+  }
 });
 
 Deno.test("the other project's tasks have this project's tasks' permissions, no more", async () => {

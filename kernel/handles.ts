@@ -19,8 +19,8 @@ import { assert } from "./assert.ts";
 
 /** A kernel object that handles can name. */
 export interface KernelObject {
-  readonly koid: number;
-  readonly objType: number;
+  /** Its kernel object id. */ readonly koid: number;
+  /** Its ZX_OBJ_TYPE_*. */ readonly objType: number;
   /** Number of open handles to this object. */
   handleCount: number;
 }

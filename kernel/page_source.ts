@@ -64,7 +64,7 @@ export class Waiter {
   /** An OP_FAIL error recorded for this waiter, delivered when it wakes. */
   error: Status = ZX_OK;
   /** Virtual tick at which the overtime timeout fires. */
-  deadline = Number.POSITIVE_INFINITY;
+  deadline: number = Number.POSITIVE_INFINITY;
   /**
    * A suspend interrupts this wait (ZX_ERR_INTERNAL_INTR_RETRY). False for the page-fault wait
    * of a kernel usercopy, which holds the suspend off until the request resolves:
@@ -75,7 +75,7 @@ export class Waiter {
    */
   suspendable = true;
 
-  constructor(readonly tid: number) {}
+  /** A wait of thread `tid`, on no request yet. */ constructor(readonly tid: number) {}
 
   /** Describes what this waiter waits on, for hang reports. */
   describe(vmoKoid: number): string {
@@ -96,7 +96,7 @@ export class PageRequest {
   /** Waiters whose own requests coalesced into this one. */
   overlap: Waiter[] = [];
 
-  constructor(
+  /** Request `id` for pages `[start, end)`, raised by `primary`'s wait. */ constructor(
     readonly id: number,
     readonly type: RequestType,
     readonly start: number,
@@ -120,7 +120,7 @@ export class PageSource {
   detached = false;
   #outstanding: Record<RequestType, PageRequest[]> = { READ: [], DIRTY: [] };
 
-  constructor(
+  /** VMO `vmoKoid`'s tracking, sending requests to `provider`, ids from `nextId`. */ constructor(
     readonly vmoKoid: number,
     readonly provider: RequestProvider,
     readonly sink: EventSink,

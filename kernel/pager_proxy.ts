@@ -37,7 +37,7 @@ export class PagerProxy implements RequestProvider, PacketOwner {
   /** Number of COMPLETE packets dequeued by the pager (K6: at most one). */
   completesDelivered = 0;
 
-  constructor(
+  /** VMO `vmoKoid`'s packet delivery to `port`, its packets keyed `key`. */ constructor(
     readonly vmoKoid: number,
     readonly port: Port,
     readonly key: number,

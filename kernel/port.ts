@@ -34,13 +34,13 @@ interface Queued {
 
 /** A port object. */
 export class Port implements KernelObject {
-  readonly objType = ZX_OBJ_TYPE_PORT;
-  static readonly defaultRights = ZX_DEFAULT_PORT_RIGHTS;
+  /** ZX_OBJ_TYPE_PORT. */ readonly objType: typeof ZX_OBJ_TYPE_PORT = ZX_OBJ_TYPE_PORT;
+  /** Rights of a new handle. */ static readonly defaultRights: number = ZX_DEFAULT_PORT_RIGHTS;
   handleCount = 0;
   #queue: Queued[] = [];
   #head = 0;
 
-  constructor(readonly koid: number) {}
+  /** Port `koid`, empty. */ constructor(readonly koid: number) {}
 
   /** True once the last handle closed: queued packets were dropped and nothing can be queued. */
   get dead(): boolean {
