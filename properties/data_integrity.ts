@@ -10,7 +10,9 @@
  * store, not the service's; a zero marker (an uncommitted aux page) is judged
  * as zeros, so a service cannot declare a page zeros that the store says is
  * not. A page that saw a write and is supplied again (written back, evicted,
- * re-read) must arrive as the last write left it (`lost-write`, spec 5.3). This is the one checker for "what must a
+ * re-read) must arrive as the last write left it (`lost-write`, spec 5.3), and a page of a re-opened
+ * file whose writeback ended (WRITEBACK_END cleaned it, no write since its BEGIN) as that writeback
+ * left it (`lost-write`), never as the file's original pattern. This is the one checker for "what must a
  * page hold"; level 2's durable-data is the same checker under its own name.
  *
  * @module
