@@ -58,10 +58,28 @@ export class ContentModel {
   fileId: (vmo: Vmo) => number = (vmo) => vmo.key;
   /** Koids of files that come and go (their page states are kept for later VMOs of the file). */
   lifecycle: (vmo: Vmo) => boolean = () => false;
-  /** Every state a page of a file that comes and goes took after a store, by "id:page". */
-  readonly #earlier = new Map<string, Uint8Array[]>();
+  /**
+   * Every state a page of a file that comes and goes took after a store, by "id:page", with the
+   * model's count when it took it (`at`).
+   */
+  readonly #earlier = new Map<string, { bytes: Uint8Array; at: number }[]>();
   /** The fewest pages an earlier VMO of a file that comes and goes ended with, by file. */
   readonly #truncatedAt = new Map<number, number>();
+  /**
+   * The written-back content of a page of a file that comes and goes, by "id:page": what the page
+   * held at the WRITEBACK_BEGIN of the last WRITEBACK_END that cleaned it ({@linkcode wroteBack}),
+   * with the model's step count then (`at`) and whether a VMO of the file ended short of the page
+   * since (`cut`: zeros are then a state of the page too).
+   */
+  readonly #durable = new Map<string, { bytes: Uint8Array; at: number; cut: boolean }>();
+  /**
+   * Pages a WRITEBACK_BEGIN left AwaitingClean (or a zero interval awaiting clean), by koid and
+   * page: the content then, and the count then. A store to the page drops it (the write re-dirtied
+   * the page: an END no longer cleans what this BEGIN saw).
+   */
+  readonly #pending = new Map<number, Map<number, { bytes: Uint8Array; at: number }>>();
+  /** Counts the model's stores and writeback begins: orders states against written-back ones. */
+  #clock = 0;
   readonly #pages = new Map<number, Map<number, Uint8Array>>();
   readonly #stored = new Map<number, Set<number>>();
   /** Pages this model owns (may write); the others are shared backing or zero pages. */
@@ -111,7 +129,7 @@ export class ContentModel {
     const cut = this.#truncatedAt.get(id);
     const states = this.#earlier.get(`${id}:${page}`);
     const truncated = cut !== undefined && page >= cut && allZero(got);
-    if (!truncated && (states === undefined || !states.some((p) => sameBytes(p, got)))) {
+    if (!truncated && (states === undefined || !states.some((p) => sameBytes(p.bytes, got)))) {
       return false;
     }
     this.#map(vmo).set(page, got.slice());
@@ -131,6 +149,67 @@ export class ContentModel {
     const pages = Math.ceil(vmo.size / vmo.pageSize);
     const cut = this.#truncatedAt.get(id);
     if (cut === undefined || pages < cut) this.#truncatedAt.set(id, pages);
+    const prefix = `${id}:`;
+    for (const [key, d] of this.#durable) {
+      if (key.startsWith(prefix) && Number(key.slice(prefix.length)) >= pages) d.cut = true;
+    }
+  }
+
+  /**
+   * A successful WRITEBACK_BEGIN left `page` of `vmo` AwaitingClean (a committed page) or awaiting
+   * clean (a zero interval's slot), as the kernel's slots say after the step: the content the
+   * model holds now is what a WRITEBACK_END that finds the page still so makes durable. Only files
+   * that come and go are followed (a later VMO of the file is judged by it).
+   */
+  beganWriteback(vmo: Vmo, page: number, file?: FileLayout): void {
+    if (!this.lifecycle(vmo)) return;
+    let m = this.#pending.get(vmo.koid);
+    if (m === undefined) this.#pending.set(vmo.koid, m = new Map());
+    m.set(page, { bytes: this.page(vmo, page, file).slice(), at: ++this.#clock });
+  }
+
+  /**
+   * A successful WRITEBACK_END covered `page` of `vmo`; `cleaned`: the page is no longer dirty
+   * after it (AwaitingClean became Clean, an awaiting-clean zero slot was removed), as the
+   * kernel's slots say after the step. A page no store touched since its WRITEBACK_BEGIN holds
+   * what the BEGIN saw, and that is now the file's content of the page: a later VMO of the file
+   * must be supplied it ({@linkcode suppliedAfterWriteback}), or a state the page took after it.
+   */
+  endedWriteback(vmo: Vmo, page: number, cleaned: boolean): void {
+    const m = this.#pending.get(vmo.koid);
+    const begun = m?.get(page);
+    if (m === undefined || begun === undefined) return;
+    m.delete(page);
+    if (!cleaned) return;
+    const id = `${this.fileId(vmo)}:${page}`;
+    this.#durable.set(id, { bytes: begun.bytes, at: begun.at, cut: false });
+    // States older than the written-back one are no longer the file's: room for newer ones.
+    const states = this.#earlier.get(id);
+    if (states !== undefined) this.#earlier.set(id, states.filter((s) => s.at > begun.at));
+  }
+
+  /**
+   * For the first supply of a page of a re-created file that no store touched in this VMO: null
+   * when no writeback of the file's page ended (the older rule judges: {@linkcode adoptEarlier}),
+   * else what a writeback left (`want`) and whether `got` is allowed (`ok`): the written-back
+   * content, a state the page took after that writeback began (a write the service may have
+   * persisted without an END), or zeros where a VMO of the file ended short of the page since.
+   * The file's original pattern is not allowed: the writeback replaced it. When allowed, the
+   * model holds `got`.
+   */
+  suppliedAfterWriteback(
+    vmo: Vmo,
+    page: number,
+    got: Uint8Array,
+  ): { ok: boolean; want: Uint8Array } | null {
+    if (!this.lifecycle(vmo) || this.written(vmo, page) || this.#map(vmo).has(page)) return null;
+    const id = `${this.fileId(vmo)}:${page}`;
+    const d = this.#durable.get(id);
+    if (d === undefined) return null;
+    const ok = sameBytes(d.bytes, got) || (d.cut && allZero(got)) ||
+      (this.#earlier.get(id) ?? []).some((s) => s.at > d.at && sameBytes(s.bytes, got));
+    if (ok) this.#map(vmo).set(page, got.slice());
+    return { ok, want: d.bytes };
   }
 
   /** True once any store touched `page` of `vmo` (an acknowledged write the pager must keep). */
@@ -163,9 +242,13 @@ export class ContentModel {
         const id = `${this.fileId(vmo)}:${page}`;
         const states = this.#earlier.get(id) ?? [];
         if (states.length < 64) {
-          states.push(present(m.get(page), "ContentModel: a stored page").slice());
+          states.push({
+            bytes: present(m.get(page), "ContentModel: a stored page").slice(),
+            at: ++this.#clock,
+          });
         }
         this.#earlier.set(id, states);
+        this.#pending.get(vmo.koid)?.delete(page);
       }
       i += n;
     }

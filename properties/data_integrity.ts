@@ -10,7 +10,9 @@
  * store, not the service's; a zero marker (an uncommitted aux page) is judged
  * as zeros, so a service cannot declare a page zeros that the store says is
  * not. A page that saw a write and is supplied again (written back, evicted,
- * re-read) must arrive as the last write left it (`lost-write`, spec 5.3). This is the one checker for "what must a
+ * re-read) must arrive as the last write left it (`lost-write`, spec 5.3), and a page of a re-opened
+ * file whose writeback ended (WRITEBACK_END cleaned it, no write since its BEGIN) as that writeback
+ * left it (`lost-write`), never as the file's original pattern. This is the one checker for "what must a
  * page hold"; level 2's durable-data is the same checker under its own name.
  *
  * @module
@@ -18,7 +20,8 @@
 
 import { present } from "../kernel/assert.ts";
 import type { KernelEvent } from "../kernel/events.ts";
-import { MARKER, type Page, type Vmo, ZeroSlot } from "../kernel/objects.ts";
+import { MARKER, type Page, slotKind, type Vmo, ZeroSlot } from "../kernel/objects.ts";
+import { ZX_PAGER_OP_WRITEBACK_BEGIN, ZX_PAGER_OP_WRITEBACK_END } from "../kernel/constants.ts";
 import type { FileLayout } from "../sim/file_layout.ts";
 import type { World } from "../sim/world.ts";
 import { ContentModel } from "./_content_model.ts";
@@ -30,6 +33,7 @@ const STEP_KINDS: ReadonlySet<KernelEvent["k"]> = new Set([
   "store",
   "copy",
   "detach",
+  "ret",
 ]);
 
 /**
@@ -71,6 +75,12 @@ export class DataIntegrity extends StepMonitor {
         if (vmo !== undefined) this.#model.ended(vmo);
         return;
       }
+      case "ret": {
+        if (e.name === "zx_pager_op_range" && e.status === 0 && call !== undefined) {
+          this.#noteWriteback(call, world);
+        }
+        return;
+      }
       case "copy": {
         const vmo = pagerVmo(world, e.vmo);
         if (vmo === undefined) return;
@@ -85,6 +95,29 @@ export class DataIntegrity extends StepMonitor {
         }
         return;
       }
+    }
+  }
+
+  /**
+   * A successful WRITEBACK_BEGIN or END on a VMO of a file that comes and goes, judged from the
+   * call's own range and the kernel's slots after the step (never the service's store): a BEGIN
+   * notes the pages it left awaiting clean, an END makes the ones it cleaned, untouched since,
+   * the file's written-back content ({@linkcode ContentModel.endedWriteback}).
+   */
+  #noteWriteback(call: Call, world: World): void {
+    const [, op, handle, offset, length] = call.args;
+    if (op !== ZX_PAGER_OP_WRITEBACK_BEGIN && op !== ZX_PAGER_OP_WRITEBACK_END) return;
+    if (typeof offset !== "number" || typeof length !== "number") return;
+    const vmo = this.vmoOf(handle);
+    if (vmo === undefined || !world.fileIds.has(vmo.koid)) return;
+    const ps = vmo.pageSize;
+    const end = Math.min(Math.ceil((offset + length) / ps), vmo.slots.length);
+    const file = world.files.get(vmo.koid);
+    for (let p = Math.floor(offset / ps); p < end; p++) {
+      const kind = slotKind(vmo.slots[p]);
+      if (op === ZX_PAGER_OP_WRITEBACK_BEGIN) {
+        if (kind === "awaiting-clean" || kind === "zero") this.#model.beganWriteback(vmo, p, file);
+      } else this.#model.endedWriteback(vmo, p, kind === "clean" || kind === "absent");
     }
   }
 
@@ -109,6 +142,18 @@ export class DataIntegrity extends StepMonitor {
    */
   #checkSupplied(vmo: Vmo, page: number, slot: Page | typeof MARKER, file?: FileLayout): void {
     const got = slot === MARKER ? new Uint8Array(vmo.pageSize) : (slot as Page).peek();
+    const back = this.#model.suppliedAfterWriteback(vmo, page, got);
+    if (back !== null) {
+      if (back.ok) return;
+      const at = got.findIndex((b, i) => b !== back.want[i]);
+      this.fail(
+        "lost-write",
+        `vmo${vmo.koid} page ${page} supplied${slot === MARKER ? " as zeros" : ""} with byte 0x${
+          got[at].toString(16)
+        } at 0x${(page * vmo.pageSize + at).toString(16)} after the file was re-opened, ` +
+          `its last writeback (WRITEBACK_END ZX_OK) wrote back 0x${back.want[at].toString(16)}`,
+      );
+    }
     const bad = this.#model.mismatch(vmo, page * vmo.pageSize, got, file);
     if (bad === null || this.#model.adoptEarlier(vmo, page, got)) return;
     this.fail(
