@@ -1110,6 +1110,7 @@ export class VmoPages {
           page: p,
           inserted: fill,
           before,
+          // Stryker disable next-line all: trace text, not hashed (sim/trace_test.ts)
           ...(this.sink.keep === true ? { content: pageContent(pages[i]?.peek()) } : {}),
         });
         if (fill) {

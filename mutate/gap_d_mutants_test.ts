@@ -75,7 +75,7 @@ Deno.test("syscall-contract event-form: a block that names nothing, an event of 
 
 Deno.test("syscall-contract event-form: a killed thread's event of no kind (kernel_objects.ts:332)", async () => {
   await eventFormKills("kernel/kernel_objects.ts", [
-    ["kernel/kernel_objects.ts:353:20:ObjectLiteral:{}", NO_KIND],
+    ["kernel/kernel_objects.ts:356:20:ObjectLiteral:{}", NO_KIND],
   ]);
 });
 

@@ -12,12 +12,12 @@ const PROGRAMS = 20;
 
 const CASES: FirstProgramsCase[] = [
   [
-    "kernel/vmo_pages.ts:1363:30:ConditionalExpression:false",
+    "kernel/vmo_pages.ts:1364:30:ConditionalExpression:false",
     "a child of a clone always hangs from the root (misses the clone's fork)",
     /^R1: .* = 0x5a; the model of its content says 0x61$/,
   ],
   [
-    "kernel/vmo_pages.ts:1362:73:ArithmeticOperator:nodeOff - lim",
+    "kernel/vmo_pages.ts:1363:73:ArithmeticOperator:nodeOff - lim",
     "a child of a clone looks for the clone's pages in the wrong range (misses its fork)",
     /^R1: .* = 0x5a; the model of its content says 0x61$/,
   ],

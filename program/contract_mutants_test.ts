@@ -439,23 +439,23 @@ const PAGES_CASES: [key: string, what: string, invariant?: string][] = [
     "zx_pager_op_range: WRITEBACK_BEGIN and _END do nothing and return nothing",
   ],
   [
-    "kernel/vmo_pages.ts:1327:9:ConditionalExpression:true",
+    "kernel/vmo_pages.ts:1328:9:ConditionalExpression:true",
     "zx_vmo_create_child: every child of a pager VMO NOT_SUPPORTED (a valid clone refused)",
   ],
   [
-    "kernel/vmo_pages.ts:1327:9:EqualityOperator:type !== ZX_VMO_CHILD_SNAPSHOT",
+    "kernel/vmo_pages.ts:1328:9:EqualityOperator:type !== ZX_VMO_CHILD_SNAPSHOT",
     "zx_vmo_create_child: SNAPSHOT of a pager VMO made, the other types refused",
   ],
   [
-    "kernel/vmo_pages.ts:1335:20:EqualityOperator:offset + rounded <= parent.size",
+    "kernel/vmo_pages.ts:1336:20:EqualityOperator:offset + rounded <= parent.size",
     "zx_vmo_create_child: a slice's range check inverted",
   ],
   [
-    "kernel/vmo_pages.ts:1336:21:EqualityOperator:offset === 0",
+    "kernel/vmo_pages.ts:1337:21:EqualityOperator:offset === 0",
     "zx_vmo_create_child: a reference's offset check inverted",
   ],
   [
-    "kernel/vmo_pages.ts:1328:23:EqualityOperator:(options & ZX_VMO_CHILD_RESIZABLE) === 0",
+    "kernel/vmo_pages.ts:1329:23:EqualityOperator:(options & ZX_VMO_CHILD_RESIZABLE) === 0",
     "zx_vmo_create_child: RESIZABLE read inverted (a resizable slice made, a plain one refused)",
   ],
   [
@@ -463,7 +463,7 @@ const PAGES_CASES: [key: string, what: string, invariant?: string][] = [
     "zx_vmo_read: a user buffer no mapping holds not INVALID_ARGS (the copy skipped)",
   ],
   [
-    "kernel/vmo_pages.ts:1346:9:EqualityOperator:base === parent",
+    "kernel/vmo_pages.ts:1347:9:EqualityOperator:base === parent",
     "zx_vmo_create_child: an at-least-on-write clone of a clone NOT_SUPPORTED",
   ],
   // zx_pager_op_range's range of a fixed-size pager VMO (spec 2.5.1, 2.5.3, 2.5.4).
@@ -477,7 +477,7 @@ const PAGES_CASES: [key: string, what: string, invariant?: string][] = [
   ],
   // What a clone shows: read-content's model of it, from the create_child arguments.
   [
-    "kernel/vmo_pages.ts:1344:22:ArithmeticOperator:offset * ps",
+    "kernel/vmo_pages.ts:1345:22:ArithmeticOperator:offset * ps",
     "read-content: a clone that sees its parent from the wrong page",
     "read-content",
   ],
@@ -502,17 +502,17 @@ const PAGES_CASES: [key: string, what: string, invariant?: string][] = [
     "kernel-assertion",
   ],
   [
-    "kernel/vmo_pages.ts:1278:37:BlockStatement:{}",
+    "kernel/vmo_pages.ts:1279:37:BlockStatement:{}",
     "read-content: a clone sees its parent's regrown tail after a shrink (pin layout's end)",
     "read-content",
   ],
   [
-    "kernel/vmo_pages.ts:1279:38:BlockStatement:{}",
+    "kernel/vmo_pages.ts:1280:38:BlockStatement:{}",
     "read-content: a clone's parent limit kept through its parent's shrink",
     "read-content",
   ],
   [
-    "kernel/vmo_pages.ts:1378:23:LogicalOperator:p < pages || p + at < base.pageCount",
+    "kernel/vmo_pages.ts:1379:23:LogicalOperator:p < pages || p + at < base.pageCount",
     "read-content: a snapshot of a clone keeps the clone's pages past its own end (seen once grown)",
     "read-content",
   ],
@@ -521,7 +521,7 @@ const PAGES_CASES: [key: string, what: string, invariant?: string][] = [
     "zx_object_get_info: CONTIGUOUS reported of every VMO but the contiguous ones",
   ],
   [
-    "kernel/vmo_pages.ts:1370:27:MethodExpression:Math.min(0, Math.min(lim, node.pageCount - nodeOff))",
+    "kernel/vmo_pages.ts:1371:27:MethodExpression:Math.min(0, Math.min(lim, node.pageCount - nodeOff))",
     "read-content: a clone that sees nothing of its parent (parent limit 0)",
     "read-content",
   ],
@@ -531,11 +531,11 @@ const PAGES_CASES: [key: string, what: string, invariant?: string][] = [
 // read-content): the bytes a SNAPSHOT_MODIFIED child of a clone shows (conformance S2).
 const CONFORMANCE_PAGES_CASES: [key: string, case_: string][] = [
   [
-    "kernel/vmo_pages.ts:1380:13:ConditionalExpression:true",
+    "kernel/vmo_pages.ts:1381:13:ConditionalExpression:true",
     "S2 AtLeastOnWriteAfterSnapshotModified",
   ],
   [
-    "kernel/vmo_pages.ts:1380:13:EqualityOperator:s !== MARKER",
+    "kernel/vmo_pages.ts:1381:13:EqualityOperator:s !== MARKER",
     "S2 AtLeastOnWriteAfterSnapshotModified",
   ],
 ];
@@ -611,7 +611,7 @@ Deno.test("the trace's ret of a program's call shows what the call handed back, 
 // futex-discipline's zero-children judges what the wait observed (sample 9c15424, seed 12).
 const KERNEL_OBJECTS_CASES: [key: string, what: string, invariant: string][] = [
   [
-    "kernel/kernel_objects.ts:318:16:EqualityOperator:vmo.handleCount + vmo.mappings + vmo.inflight !== 0",
+    "kernel/kernel_objects.ts:321:16:EqualityOperator:vmo.handleCount + vmo.mappings + vmo.inflight !== 0",
     "a VMO that loses a mapping but keeps a handle gives its children up (ZERO_CHILDREN rises)",
     "futex-discipline",
   ],
@@ -674,11 +674,11 @@ Deno.test("gap list C: a user copy past a shrunk VMO's end, DECOMMIT over a live
 // the generator's offsets are sometimes unaligned).
 const GAP_V_CHILD_CASES: [key: string, what: string][] = [
   [
-    "kernel/vmo_pages.ts:1325:9:LogicalOperator:!isU64(offset) && offset % ps !== 0",
+    "kernel/vmo_pages.ts:1326:9:LogicalOperator:!isU64(offset) && offset % ps !== 0",
     "zx_vmo_create_child takes an unaligned offset (checks need both a non-u64 and an unaligned one)",
   ],
   [
-    "kernel/vmo_pages.ts:1325:27:ConditionalExpression:false",
+    "kernel/vmo_pages.ts:1326:27:ConditionalExpression:false",
     "zx_vmo_create_child takes an unaligned offset (the alignment check is gone)",
   ],
 ];
@@ -811,7 +811,7 @@ Deno.test("what ZX_INFO_VMO counts, and a VMO a child keeps: objects.ts mutants 
 
 const INFO_KERNEL_OBJECTS_CASES: [key: string, what: string][] = [
   [
-    "kernel/kernel_objects.ts:318:16:ArithmeticOperator:vmo.handleCount - vmo.mappings",
+    "kernel/kernel_objects.ts:321:16:ArithmeticOperator:vmo.handleCount - vmo.mappings",
     "a VMO whose one handle is balanced by one mapping gives its children away (num_children 0)",
   ],
 ];

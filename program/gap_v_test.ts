@@ -103,7 +103,7 @@ const judged = sharedProgramMirror(FILES);
 
 const CASES: [key: string, what: string][] = [
   [
-    "kernel/vmo_pages.ts:1136:25:EqualityOperator:p <= end",
+    "kernel/vmo_pages.ts:1137:25:EqualityOperator:p <= end",
     "the pin check looks one page past the range: DECOMMIT beside a pin is BAD_STATE",
   ],
   [
@@ -111,7 +111,7 @@ const CASES: [key: string, what: string][] = [
     "DECOMMIT of a contiguous VMO over a pinned page lends it (ZX_OK, not BAD_STATE)",
   ],
   [
-    'kernel/vmo_pages.ts:1294:39:EqualityOperator:c.childKind !== "reference"',
+    'kernel/vmo_pages.ts:1295:39:EqualityOperator:c.childKind !== "reference"',
     "a clone follows its resizable parent's resize (ZX_INFO_VMO: a child keeps its size)",
   ],
   [

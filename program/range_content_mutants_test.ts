@@ -48,7 +48,7 @@ const CASES: [key: string, what: string, message: RegExp, invariant?: string][] 
   [
     // Sample 756b652 (seed 14): a gap of the campaign judge's, now killed by the contract's
     // existing prediction, which no program reached (no TRAP_DIRTY pager VMO of a known size).
-    "kernel/vmo_pages.ts:1165:37:BlockStatement:{}",
+    "kernel/vmo_pages.ts:1166:37:BlockStatement:{}",
     "OP_DIRTY past a TRAP_DIRTY VMO's end goes on to the page loop (NOT_FOUND)",
     /^t\d+#\d+ zx_pager_op_range returned ZX_ERR_NOT_FOUND; the handle model says ZX_ERR_OUT_OF_RANGE$/,
     "program-contract",

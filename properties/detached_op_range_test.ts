@@ -16,7 +16,7 @@ const CASES: [id: string, name: string, key: string, rule: RegExp][] = [
   [
     "W68",
     "ResolveDirtyRequestAfterDetach",
-    "kernel/vmo_pages.ts:1169:9:ConditionalExpression:false",
+    "kernel/vmo_pages.ts:1170:9:ConditionalExpression:false",
     /^K12: t\d+ zx_pager_op_range\(DIRTY\) on detached vmo\d+ returned ZX_(OK|ERR_NOT_FOUND)$/,
   ],
 ];

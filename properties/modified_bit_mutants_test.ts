@@ -19,7 +19,7 @@ Deno.test("dirty-state K25: a resize of a pager VMO that does not mark it modifi
   const run = (await mirrorCampaignRun(m)) as (k: number) => Any;
   assert.equal(run(5).kind, "pass", "run 5 unmutated");
   const v: Any = m.withMutant(
-    "kernel/vmo_pages.ts:1299:9:ConditionalExpression:false",
+    "kernel/vmo_pages.ts:1300:9:ConditionalExpression:false",
     () => run(5),
   );
   assert.equal(v.kind, "invariant", JSON.stringify(v));
