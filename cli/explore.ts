@@ -144,6 +144,28 @@ const NOT_FINISHED = " (not finished)";
  * when every schedule of it was searched, else the summary's "(not finished)": a bound stopped at
  * a counterexample is not done, and the two lines must not disagree.
  */
+/**
+ * A note when a bound's random draws offered more alternatives than its executions explored
+ * otherwise, from draws wider than a yes/no: each value of a draw is a branch of the search.
+ *
+ * @example
+ * ```ts
+ * import { strict as assert } from "node:assert";
+ * import { drawNote } from "./explore.ts";
+ * assert.equal(drawNote({ bound: 0, executions: 2000, drawAlternatives: 40, widestDraw: 100 }), null);
+ * assert.match(drawNote({ bound: 0, executions: 2000, drawAlternatives: 1980, widestDraw: 100 }) ?? "", /sys\.chance/);
+ * ```
+ */
+export function drawNote(
+  b: { bound: number; executions: number; drawAlternatives: number; widestDraw: number },
+): string | null {
+  if (b.widestDraw <= 2 || 2 * b.drawAlternatives < b.executions) return null;
+  return `  note: bound ${boundLabel(b.bound)}'s random draws added ${b.drawAlternatives} ` +
+    `alternatives to its ${b.executions} executions (draws of up to ${b.widestDraw} values, ` +
+    `each value a branch): draw a yes/no with sys.chance(percent), not sys.random(100) < ` +
+    `percent, and keep other draws small (README, "Random draws are branches")`;
+}
+
 function boundEnd(p: ExploreProgress): string {
   if (!p.boundDone) return "";
   return p.complete === false ? NOT_FINISHED : " (bound done)";
@@ -621,9 +643,14 @@ async function main(): Promise<number> {
         `${b.dpor.races + b.dpor.summaryRaces + b.dpor.blockStarts} alternatives added by DPOR ` +
         `(${b.dpor.races} races, ${b.dpor.summaryRaces} with revisited states, ` +
         `${b.dpor.blockStarts} at block starts), ` +
+        (b.drawAlternatives > 0
+          ? `${b.drawAlternatives} alternatives from random draws, widest ${b.widestDraw} values, `
+          : "") +
         (tails ? `${b.notQuiescent} quiescent tails cut before rest, ` : "") +
         `${b.states} distinct states${b.complete ? "" : NOT_FINISHED}`,
     );
+    const note = drawNote(b);
+    if (note !== null) console.log(note);
   }
   const cx = result.counterexample;
   if (cx === null) {

@@ -249,6 +249,14 @@ export interface BoundStats {
   readonly sleptAlternatives: number;
   /** Preemptions never tried because the running thread's next step was private (touches only its own anonymous VMO). */
   readonly privateSkips: number;
+  /**
+   * Alternatives added by random draws: every value of a `sys.random(n)` after the first one
+   * tried (one per outcome of a `sys.chance`). A search they dominate says so (README,
+   * "Random draws are branches").
+   */
+  readonly drawAlternatives: number;
+  /** The most values any draw of the bound offered the search (0: no draw). */
+  readonly widestDraw: number;
   /** DPOR: alternatives added by races between executed steps, by races with revisited states' summaries, and at block starts. */
   readonly dpor: Readonly<DporCounters>;
   /**
@@ -579,6 +587,9 @@ interface Search {
   slept: number;
   /** Alternatives skipped because the continuing thread's step was private. */
   privateSkips: number;
+  /** Alternatives added by draws, and the most values one draw offered. */
+  drawAlternatives: number;
+  widestDraw: number;
   /** Scheduler steps run, and of them the replayed ones (see {@linkcode BoundStats.steps}). */
   steps: number;
   replayedSteps: number;
@@ -752,7 +763,11 @@ class Execution implements Strategy, Monitor {
     }
     if (c.kind === "draw") {
       if (node === undefined) {
-        node = this.#newNode(c, 0, Array.from({ length: c.n - 1 }, (_, k) => k + 1));
+        // A draw whose code tells only classes of values apart (Sys.chance) tries one of each.
+        const values = c.classes ?? Array.from({ length: c.n }, (_, k) => k);
+        node = this.#newNode(c, values[0], values.slice(1));
+        s.drawAlternatives += values.length - 1;
+        s.widestDraw = Math.max(s.widestDraw, values.length);
       }
       this.#drew = true;
       if (this.#skipTo === null) this.#buffer.push({ draw: c.n, value: node.chosen });
@@ -1153,6 +1168,8 @@ export function exploreTask(
       states: new Set(),
       slept: 0,
       privateSkips: 0,
+      drawAlternatives: 0,
+      widestDraw: 0,
       steps: 0,
       replayedSteps: 0,
       stateHash: options.stateHash ?? true,
@@ -1296,6 +1313,8 @@ export function exploreTask(
       prunedBySleep: bySleep,
       sleptAlternatives: search.slept,
       privateSkips: search.privateSkips,
+      drawAlternatives: search.drawAlternatives,
+      widestDraw: search.widestDraw,
       dpor: counters,
       notQuiescent,
       steps: search.steps,
@@ -1371,6 +1390,8 @@ export function splitTasks(
     states: new Set(),
     slept: 0,
     privateSkips: 0,
+    drawAlternatives: 0,
+    widestDraw: 0,
     steps: 0,
     replayedSteps: 0,
     stateHash: false,

@@ -20,6 +20,8 @@ import { type PagerService, serveReads, supplyFromBacking } from "../services/se
 import { checkerSet } from "../properties/checker_sets.ts";
 import { settleVerdict } from "../properties/check_case.ts";
 import { present } from "../kernel/assert.ts";
+import { ZX_ERR_IO, ZX_PAGER_OP_FAIL } from "../kernel/constants.ts";
+import type { Sys } from "../sim/sys.ts";
 import { kernelInvariants } from "../properties/kernel_invariants.ts";
 import { blobPager } from "../examples/testdata/lost_read_blob_pager.ts";
 import { NIGHTLY } from "../tools/nightly.ts";
@@ -280,6 +282,68 @@ Deno.test("explore: a service's checkpoint merges states that differ only in wha
     assert.ok(withCheckpoint.states < without.states, name);
     assert.ok(withCheckpoint.executions < without.executions, name);
   }
+});
+
+/** A service that fails each READ half the time, deciding with `decide`. */
+function halfFailing(decide: (sys: Sys) => boolean): PagerService {
+  return (sys, ctx) =>
+    serveReads(sys, ctx, function* (p, vmo) {
+      if (decide(sys)) {
+        yield* sys.pagerOpRange(
+          ctx.pager,
+          ZX_PAGER_OP_FAIL,
+          vmo.handle,
+          p.offset,
+          p.length,
+          ZX_ERR_IO,
+        );
+      } else yield* supplyFromBacking(sys, ctx, vmo, p.offset, p.length);
+    }, "half: waiting for a packet");
+}
+
+Deno.test("explore: a yes/no draw through sys.chance is two branches, where random(100) < 50 is 100", () => {
+  const one = parseScenario({
+    pageSize: 64,
+    pagers: [{ name: "fs", service: { kind: "custom", name: "half" } }],
+    vmos: [{ name: "file", pager: "fs", pages: 1 }],
+    threads: [{ name: "r", ops: [{ op: "read", vmo: "file", page: 0 }] }],
+  });
+  const chance = explore(one, {
+    preemptions: 0,
+    services: { half: halfFailing((sys) => sys.chance(50)) },
+  });
+  const raw = explore(one, {
+    preemptions: 0,
+    services: { half: halfFailing((sys) => sys.random(100) < 50) },
+  });
+  assert.equal(chance.outcome, "pass");
+  assert.equal(raw.outcome, "pass");
+  console.log(`  sys.chance: ${chance.executions} executions; random(100) < 50: ${raw.executions}`);
+  assert.equal(chance.executions, 4, counts(chance));
+  assert.equal(raw.executions, 200, counts(raw));
+  // What the draws added, as each bound's statistics line says it (cli/explore.ts's drawNote).
+  const draws = (r: ExploreResult) => r.bounds.map((b) => [b.drawAlternatives, b.widestDraw]);
+  assert.deepEqual(draws(chance), [[2, 2]]);
+  assert.deepEqual(draws(raw), [[198, 100]]);
+});
+
+Deno.test("explore: the built-in flaky service's scenario of two threads and two pages finishes (userS24k)", () => {
+  // Each READ's sys.random(100) used to be a 100-way branch (two nested for a request answered
+  // page by page): bound 0 had not ended after 60,000 executions. With sys.chance: 256.
+  const s = parseScenario({
+    name: "two readers and a committer, flaky service",
+    pagers: [{ name: "fs", service: { kind: "flaky", failPercent: 50 } }],
+    vmos: [{ name: "file", pager: "fs", pages: 2 }],
+    threads: [
+      { name: "r1", ops: [{ op: "read", vmo: "file", page: 0, pages: 1 }] },
+      { name: "c2", ops: [{ op: "commit", vmo: "file", page: 0, pages: 2 }] },
+    ],
+  });
+  const r = explore(s, { preemptions: 1, maxSchedules: 5000 });
+  console.log(`  ${r.summary}\n    ${counts(r)}`);
+  assert.equal(r.outcome, "pass");
+  assert.ok(r.bounds.every((b) => b.complete));
+  assert.ok(r.executions < 2000, `${r.executions} executions`);
 });
 
 Deno.test("explore: a monitor's stateKey keeps states apart", () => {

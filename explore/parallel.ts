@@ -530,6 +530,8 @@ export async function exploreSplit(
       prunedBySleep: sum(all, (x) => x.stats.prunedBySleep),
       sleptAlternatives: sum(all, (x) => x.stats.sleptAlternatives),
       privateSkips: sum(all, (x) => x.stats.privateSkips),
+      drawAlternatives: sum(all, (x) => x.stats.drawAlternatives),
+      widestDraw: Math.max(0, ...all.map((x) => x.stats.widestDraw)),
       dpor: {
         races: sum(all, (x) => x.stats.dpor.races),
         summaryRaces: sum(all, (x) => x.stats.dpor.summaryRaces),

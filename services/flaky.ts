@@ -33,7 +33,7 @@ export function flakyService(sys: Sys, ctx: ServiceContext): ThreadBody {
     const perPage = packet.length > sys.pageSize && sys.random(2) === 1;
     const step = perPage ? sys.pageSize : packet.length;
     for (let offset = packet.offset; offset < packet.offset + packet.length; offset += step) {
-      if (sys.random(100) < ctx.params.failPercent) {
+      if (sys.chance(ctx.params.failPercent)) {
         yield* withinSize(
           sys,
           vmo,

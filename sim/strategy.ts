@@ -20,6 +20,12 @@ export interface Choice {
   readonly step: number;
   /** A thread's name by id, when the world tells it (the shrinker's {@linkcode followStrategy}). */
   readonly nameOf?: (tid: number) => string;
+  /**
+   * For a draw whose code cannot tell some values apart ({@linkcode Sys.chance}): the smallest
+   * value of each class of values that behave alike, ascending. Exhaustive search tries only
+   * these; random strategies still draw uniformly from `[0, n)`.
+   */
+  readonly classes?: readonly number[];
 }
 
 /** A scheduling strategy: picks an index in `[0, choice.n)`. */
@@ -213,9 +219,19 @@ export class DecisionSource {
   }
 
   /** One choice among `n`; recorded when `n >= 2`. */
-  choose(n: number, kind: "thread" | "draw", tids: readonly number[], step: number): number {
+  choose(
+    n: number,
+    kind: "thread" | "draw",
+    tids: readonly number[],
+    step: number,
+    classes?: readonly number[],
+  ): number {
     if (n <= 1) return 0;
-    const v = this.strategy.pick({ n, kind, tids, step, nameOf: this.#nameOf });
+    const v = this.strategy.pick(
+      classes === undefined
+        ? { n, kind, tids, step, nameOf: this.#nameOf }
+        : { n, kind, tids, step, nameOf: this.#nameOf, classes },
+    );
     if (!(Number.isInteger(v) && v >= 0 && v < n)) {
       throw new RangeError(`strategy ${this.strategy.name} picked ${v} of ${n}`);
     }

@@ -14,8 +14,11 @@ import { methodName, SYSCALL_NAMES, type ThreadCalls } from "../kernel/syscalls.
 /** The body of a simulated thread: a generator that `yield*`s syscalls. */
 export type ThreadBody = Generator<KernelYield, void, void>;
 
-/** Draws a recorded random choice; provided by the world. */
-export type Draw = (n: number) => number;
+/**
+ * Draws a recorded random choice in `[0, n)`; provided by the world. `classes`, when given, are
+ * the smallest values of the classes of values the caller cannot tell apart (see `Choice.classes`).
+ */
+export type Draw = (n: number, classes?: readonly number[]) => number;
 
 /** Starts a thread of the caller's role running `body`; its tid. Provided by the world. */
 export type Spawner = (name: string, body: (sys: Sys) => ThreadBody) => number;
@@ -182,6 +185,35 @@ export class Sys {
     return this.draw(n);
   }
 
+  /**
+   * True with probability `percent`% (a recorded draw of `random(100) < percent`). Prefer it to
+   * comparing `random(100)` yourself: the value stays hidden, so exhaustive exploration tries
+   * the two outcomes once each instead of all 100 values (which makes each such draw a
+   * 100-way branch of the search).
+   *
+   * @example
+   * ```ts
+   * import { strict as assert } from "node:assert";
+   * import { parseScenario, runScenario, serveReads, supplyFromBacking, type ServiceContext, type Sys, type ThreadBody } from "../mod.ts";
+   * function coin(sys: Sys, ctx: ServiceContext): ThreadBody {
+   *   return serveReads(sys, ctx, function* (p, vmo) {
+   *     if (sys.chance(0)) throw new Error("never");
+   *     assert.ok(sys.chance(100));
+   *     yield* supplyFromBacking(sys, ctx, vmo, p.offset, p.length);
+   *   });
+   * }
+   * const run = runScenario(parseScenario({
+   *   pagers: [{ name: "fs", service: { kind: "custom", name: "coin" } }],
+   *   vmos: [{ name: "a", pager: "fs", pages: 1 }],
+   *   threads: [{ name: "r", ops: [{ op: "read", vmo: "a", page: 0, pages: 1 }] }],
+   * }), { seed: 1, services: { coin } });
+   * assert.equal(run.verdict.kind, "pass");
+   * ```
+   */
+  chance(percent: number): boolean {
+    return this.draw(100, chanceClasses(percent)) < percent;
+  }
+
   /** Pages of a pager VMO the kernel could evict now (environment threads only). */
   evictablePages(vmo: number): number[] {
     return this.kernel.evictablePages(vmo);
@@ -211,4 +243,23 @@ for (const name of SYSCALL_NAMES) {
       return call.call(this.kernel, this.thread, ...args);
     },
   });
+}
+
+/**
+ * The classes of `random(100) < percent`'s values, by their smallest value: `[0, p]` when both
+ * outcomes can happen, `[0]` when one cannot.
+ *
+ * @example
+ * ```ts
+ * import { strict as assert } from "node:assert";
+ * import { chanceClasses } from "./sys.ts";
+ * assert.deepEqual(chanceClasses(50), [0, 50]);
+ * assert.deepEqual(chanceClasses(0), [0]);
+ * assert.deepEqual(chanceClasses(100), [0]);
+ * assert.deepEqual(chanceClasses(12.5), [0, 13]);
+ * ```
+ */
+export function chanceClasses(percent: number): readonly number[] {
+  const first = Math.ceil(percent);
+  return first > 0 && first < 100 ? [0, first] : [0];
 }

@@ -32,7 +32,7 @@ import { Kernel, type KernelOptions, type KernelYield, type Wait } from "../kern
 import { KThread } from "../kernel/objects.ts";
 import type { FileLayout } from "./file_layout.ts";
 import { DecisionSource, fairStrategy, type Strategy } from "./strategy.ts";
-import { Sys, type ThreadBody } from "./sys.ts";
+import { chanceClasses, Sys, type ThreadBody } from "./sys.ts";
 import { threadLabel, Trace } from "./trace.ts";
 
 /**
@@ -504,7 +504,7 @@ export class World {
     let unique = qualified;
     for (let n = 2; this.#namesTaken.has(unique); n++) unique = `${qualified}#${n}`;
     const [k, handle] = this.kernel.createThread(name, tid, options.failInsteadOfBlock ?? false);
-    const sys = new Sys(this.kernel, k, (n) => this.#draw(n), (key) => {
+    const sys = new Sys(this.kernel, k, (n, classes) => this.#draw(n, classes), (key) => {
       for (const m of this.monitors) m.onCheckpoint?.(tid, key);
     }, (child, childBody) => this.spawn(child, role, childBody, { parent: tid }).tid);
     const t: SimThread = {
@@ -881,16 +881,17 @@ export class World {
   #allocFails(t: KernelThread, name: string, percent: number): boolean {
     const sim = this.threads[t.tid - 1];
     if (this.fair || sim === undefined || sim.k !== t || sim.role !== "service") return false;
-    const fails = this.decisions.choose(100, "draw", [], this.step) < percent;
+    const fails =
+      this.decisions.choose(100, "draw", [], this.step, chanceClasses(percent)) < percent;
     if (fails) this.trace.note(`t${t.tid} ${name}: allocation failure injected (ZX_ERR_NO_MEMORY)`);
     return fails;
   }
 
-  #draw(n: number): number {
+  #draw(n: number, classes?: readonly number[]): number {
     if (!Number.isInteger(n) || n < 1) {
       throw new RangeError(`random(${n}): n must be a positive integer`);
     }
-    return this.decisions.choose(n, "draw", [], this.step);
+    return this.decisions.choose(n, "draw", [], this.step, classes);
   }
 }
 
