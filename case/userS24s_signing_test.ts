@@ -46,3 +46,27 @@ Deno.test("userS24s wb_pager_v1: the taken-READ deadlock still signs the same", 
   assert.equal(signScenarioRun(run), DEADLOCK);
   assert.match(message(run), /READ request #5 pages \[0,1\) at page 0 taken by t1 -> t1$/);
 });
+
+Deno.test("userS24s wb_pager_v1: a flush whose READ wait timed out in the cycle still signs the deadlock", async () => {
+  // Found by this worktree's rerun of the user's campaign (3 of 39 runs): t8 (env4.writeback)
+  // joined READ #3, which t1 took, and t1 waits on mutex io, owned by t8; the overtime timeout
+  // ended t8's wait, and P1 is judged after it, with t8 no longer parked. Its wait still counts.
+  const run = await replayed("invariant-answers-every-read-wb-pager-v1-6d565d32.json");
+  assert.equal(signScenarioRun(run), DEADLOCK);
+  assert.match(
+    message(run),
+    /^P1: t8 zx_vmo_read timed out .*; wait-for cycle: t1 "p0\.svc" waits on futex 0x40000000 \(mutex io\) owned by t8 -> t8 "env4\.writeback\(p0\)" waits on vmo 1005: READ request #3 pages \[0,1\) \(timed out\) taken by t1 -> t1$/,
+  );
+});
+
+Deno.test("userS24s wb_pager_v1: a flush whose queued READ the timeout withdrew still signs the deadlock", async () => {
+  // The rerun with the fix above (1 of 39 runs left): t7 (env2.writeback) raised READ #6, queued
+  // on port 1006 for t2, which waits on mutex io, owned by t7; the overtime timeout cancelled #6
+  // and withdrew its packet before P1 was judged. The port it was withdrawn from still counts.
+  const run = await replayed("invariant-answers-every-read-wb-pager-v1-withdrawn.json");
+  assert.equal(signScenarioRun(run), DEADLOCK);
+  assert.match(
+    message(run),
+    /; wait-for cycle: t2 "p1\.svc" waits on futex 0x40000004 \(mutex io\) owned by t7 -> t7 "env2\.writeback\(p1\)" waits on vmo 1008: READ request #6 pages \[2,3\) \(timed out\) queued on port 1006 for t2 -> t2$/,
+  );
+});

@@ -169,10 +169,16 @@ export function threadState(world: World, tid: number): string {
  * );
  * ```
  */
-export function waitForCycle(world: World, packets?: PacketHolders): string | null {
+export function waitForCycle(
+  world: World,
+  packets?: PacketHolders,
+  timedOut?: number,
+): string | null {
   const nodes = new Map(
     waitForGraph(world).map((n) => [n.tid, withPacketHolder(world, n, packets)]),
   );
+  const last = timedOut === undefined ? undefined : packets?.timedOutNode(world, timedOut);
+  if (last !== undefined && !nodes.has(last.tid)) nodes.set(last.tid, last);
   const done = new Set<number>();
   for (const start of nodes.keys()) {
     if (done.has(start)) continue;
@@ -230,11 +236,21 @@ function withPacketHolder(world: World, n: WaitNode, packets?: PacketHolders): W
   const k = world.threads[n.tid - 1]?.k;
   const request = k?.waiter?.request;
   const vmo = k?.waiterVmo;
-  if (request == null || vmo == null || !packets.unanswered(vmo.koid, request.id)) return n;
-  const taker = packets.takerOf(vmo.koid, request.id);
-  if (taker === undefined) {
-    return withPortReceivers(world, n, packets.queuedOn(vmo.koid, request.id));
-  }
+  if (request == null || vmo == null) return n;
+  return heldBy(world, n, packets, vmo.koid, request.id);
+}
+
+/** {@linkcode withPacketHolder} for node `n` parked on request `id` of VMO `vmo`. */
+function heldBy(
+  world: World,
+  n: WaitNode,
+  packets: PacketHolders,
+  vmo: number,
+  id: number,
+): WaitNode {
+  if (!packets.unanswered(vmo, id)) return n;
+  const taker = packets.takerOf(vmo, id);
+  if (taker === undefined) return withPortReceivers(world, n, packets.queuedOn(vmo, id));
   return taker === n.tid ? n : { ...n, on: `${n.on} taken by t${taker}`, holders: [taker] };
 }
 
@@ -344,7 +360,15 @@ export class PacketHolders {
     "packet-dequeued",
     "resolve",
     "call",
+    "request",
+    "coalesce",
   ]);
+  /** Per request, its text as a wait names it (`vmo 1005: READ request #3 pages [0,1)`). */
+  readonly #requestText = new Map<number, string>();
+  /** Per request whose queued packet was withdrawn (untaken), the port it was queued on. */
+  readonly #withdrawn = new Map<number, number>();
+  /** Per thread, the request it last parked on, by its VMO and id. */
+  readonly #parkedOn = new Map<number, { vmo: number; id: number }>();
   /** Service threads that took a packet and have not waited on a port since. */
   readonly #holding = new Set<number>();
   /**
@@ -386,6 +410,7 @@ export class PacketHolders {
         return;
       case "packet-withdrawn": {
         const at = this.#inPort.findIndex((q) => q.vmo === e.vmo && q.id === e.id);
+        if (at >= 0) this.#withdrawn.set(requestKey(e.vmo, e.id), this.#inPort[at].port);
         if (at >= 0) this.#inPort.splice(at, 1);
         return;
       }
@@ -409,6 +434,16 @@ export class PacketHolders {
         this.#inPort.splice(at, 1);
         return;
       }
+      case "request":
+        this.#requestText.set(
+          requestKey(e.vmo, e.id),
+          `vmo ${e.vmo}: ${e.type} request #${e.id} pages [${e.start},${e.end})`,
+        );
+        this.#parkedOn.set(e.tid, { vmo: e.vmo, id: e.id });
+        return;
+      case "coalesce":
+        this.#parkedOn.set(e.tid, { vmo: e.vmo, id: e.id });
+        return;
       case "resolve":
         // A request the overtime timeout cancelled went unanswered: its hand-off still counts.
         if (e.status !== ZX_ERR_TIMED_OUT) this.#resolved.add(requestKey(e.vmo, e.id));
@@ -465,6 +500,30 @@ export class PacketHolders {
       port: q.port,
       receivers: [...(this.#receivers.get(q.port) ?? [])].sort((a, b) => a - b),
     };
+  }
+
+  /**
+   * The wait-for node of thread `tid`, whose page-request wait the overtime timeout just ended
+   * (a P1 timeout, judged at the end of that step): it waited on the request it last parked on,
+   * held as a parked thread's is ({@linkcode withPacketHolder}), so a cycle the timeout broke is
+   * still named (userS24s: the flush thread joined the READ the service thread took, and the
+   * service thread waits on the flush's mutex). Undefined when it parked on no request.
+   */
+  timedOutNode(world: World, tid: number): WaitNode | undefined {
+    const at = this.#parkedOn.get(tid);
+    const t = world.threads[tid - 1];
+    if (at === undefined || t === undefined || t.end.kind !== "running") return undefined;
+    const text = this.#requestText.get(requestKey(at.vmo, at.id)) ??
+      `vmo ${at.vmo}: request #${at.id}`;
+    const n = { tid, name: t.name, on: `${text} (timed out)`, holders: [] };
+    const held = heldBy(world, n, this, at.vmo, at.id);
+    // The timeout cancelled the request and withdrew its packet, untaken: it was queued there.
+    const key = requestKey(at.vmo, at.id);
+    const port = this.#withdrawn.get(key);
+    if (held.holders.length > 0 || port === undefined || this.#resolved.has(key)) return held;
+    if (this.#takers.has(key)) return held;
+    const receivers = [...(this.#receivers.get(port) ?? [])].sort((a, b) => a - b);
+    return withPortReceivers(world, n, { port, receivers });
   }
 
   /** The command of the packet of request `id` of VMO `vmo` a service thread took, if one did. */
@@ -634,8 +693,12 @@ export function parkedOnHandoff(
  * cycle (`; wait-for cycle: ...`), else the packet holders parked on a
  * condition variable (`; parked holding a packet: ...`), else nothing.
  */
-export function whyUnanswered(world: World, holders: PacketHolders): string {
-  const cycle = waitForCycle(world, holders);
+export function whyUnanswered(
+  world: World,
+  holders: PacketHolders,
+  timedOut?: number,
+): string {
+  const cycle = waitForCycle(world, holders, timedOut);
   if (cycle !== null) return `; wait-for cycle: ${cycle}`;
   const parked = holders.parked(world);
   return parked === null ? "" : `; parked holding a packet: ${parked}`;
