@@ -154,7 +154,8 @@ export class AnswersEveryRead extends StepMonitor {
       if (root !== undefined && root.proxy !== null && this.#undeliverable(root)) continue;
       // Service threads deadlocked on each other, or one parked on a condition variable with a
       // packet in hand, are why no answer came: name them.
-      const why = whyUnanswered(world, this.#holders);
+      // The caller's own wait, which the timeout ended, counts: a cycle through it is the cause.
+      const why = whyUnanswered(world, this.#holders, tid);
       const named = new Set<number>();
       const standing = this.#standing(world, named);
       const parked = parkedBesides(world, this.#holders, named);

@@ -26,6 +26,11 @@ export interface WaitNode {
   readonly on: string;
   /** The threads holding what it waits for. */
   readonly holders: readonly number[];
+  /**
+   * Whether any one of `holders` could end the wait (a packet queued on a port with several
+   * parked receivers, any of which could take it), rather than the first alone.
+   */
+  readonly anyOf?: boolean;
 }
 
 /** Every parked, running thread with what it waits on and who holds it, in tid order. */
@@ -164,10 +169,16 @@ export function threadState(world: World, tid: number): string {
  * );
  * ```
  */
-export function waitForCycle(world: World, packets?: PacketHolders): string | null {
+export function waitForCycle(
+  world: World,
+  packets?: PacketHolders,
+  timedOut?: number,
+): string | null {
   const nodes = new Map(
     waitForGraph(world).map((n) => [n.tid, withPacketHolder(world, n, packets)]),
   );
+  const last = timedOut === undefined ? undefined : packets?.timedOutNode(world, timedOut);
+  if (last !== undefined && !nodes.has(last.tid)) nodes.set(last.tid, last);
   const done = new Set<number>();
   for (const start of nodes.keys()) {
     if (done.has(start)) continue;
@@ -178,6 +189,7 @@ export function waitForCycle(world: World, packets?: PacketHolders): string | nu
     while (at !== undefined && nodes.has(at) && !done.has(at)) {
       if (onPath.has(at)) {
         const cycle = path.slice(onPath.get(at));
+        if (!closes(nodes, cycle)) break;
         return cycle.map((tid) => {
           const n = nodes.get(tid);
           return n === undefined ? `t${tid}` : `${threadLabel(tid, n.name)} waits on ${n.on}`;
@@ -193,6 +205,27 @@ export function waitForCycle(world: World, packets?: PacketHolders): string | nu
 }
 
 /**
+ * Whether a cycle found by first holders really closes: a node that any of several threads could
+ * release (`anyOf`) is stuck only if every one of them is, each following its first holders into
+ * a cycle (this one or another) rather than to a thread that can still run.
+ */
+function closes(nodes: ReadonlyMap<number, WaitNode>, cycle: readonly number[]): boolean {
+  return cycle.every((tid) => {
+    const n = nodes.get(tid);
+    if (n?.anyOf !== true) return true;
+    return n.holders.every((h) => {
+      const seen = new Set<number>();
+      let at: number | undefined = h;
+      while (at !== undefined && nodes.has(at) && !seen.has(at)) {
+        seen.add(at);
+        at = nodes.get(at)?.holders[0];
+      }
+      return at !== undefined && seen.has(at);
+    });
+  });
+}
+
+/**
  * A thread parked on a page request is held by the service thread that took the request's packet
  * and has not answered it (`packets`: {@linkcode PacketHolders}), so a service thread that took a
  * READ and then waits on a lock the parked thread holds closes a cycle (a deadlock between a
@@ -203,11 +236,51 @@ function withPacketHolder(world: World, n: WaitNode, packets?: PacketHolders): W
   const k = world.threads[n.tid - 1]?.k;
   const request = k?.waiter?.request;
   const vmo = k?.waiterVmo;
-  if (request == null || vmo == null || !packets.unanswered(vmo.koid, request.id)) return n;
-  const taker = packets.takerOf(vmo.koid, request.id);
-  return taker === undefined || taker === n.tid
-    ? n
-    : { ...n, on: `${n.on} taken by t${taker}`, holders: [taker] };
+  if (request == null || vmo == null) return n;
+  return heldBy(world, n, packets, vmo.koid, request.id);
+}
+
+/** {@linkcode withPacketHolder} for node `n` parked on request `id` of VMO `vmo`. */
+function heldBy(
+  world: World,
+  n: WaitNode,
+  packets: PacketHolders,
+  vmo: number,
+  id: number,
+): WaitNode {
+  if (!packets.unanswered(vmo, id)) return n;
+  const taker = packets.takerOf(vmo, id);
+  if (taker === undefined) return withPortReceivers(world, n, packets.queuedOn(vmo, id));
+  return taker === n.tid ? n : { ...n, on: `${n.on} taken by t${taker}`, holders: [taker] };
+}
+
+/**
+ * A request whose packet no thread has taken yet waits on its port's receivers (the threads that
+ * ever took a packet from that port, but the requester itself): when every one still running is
+ * parked (none on the port, or it would have taken the packet), the packet waits for one of them
+ * to get free and dequeue it, so a receiver parked on a lock the requester holds closes a cycle
+ * (userS24s: t1 "p0.svc" waits on mutex io, owned by the writeback thread t10, whose READ #6 is
+ * queued on t1's port behind the READ t1 took). A packet on a port whose receivers all ended, or
+ * that no thread ever received from, waits on nobody: a request the service will never take is
+ * not a deadlock.
+ */
+function withPortReceivers(
+  world: World,
+  n: WaitNode,
+  queued: { port: number; receivers: number[] } | undefined,
+): WaitNode {
+  if (queued === undefined) return n;
+  const live = queued.receivers.filter((t) =>
+    t !== n.tid && world.threads[t - 1]?.end.kind === "running"
+  );
+  const parked = (t: number) => world.threads[t - 1]?.pending?.kind === "block";
+  if (live.length === 0 || !live.every(parked)) return n;
+  return {
+    ...n,
+    on: `${n.on} queued on port ${queued.port} for ${live.map((t) => `t${t}`).join(" or ")}`,
+    holders: live,
+    anyOf: live.length > 1,
+  };
 }
 
 /**
@@ -287,7 +360,15 @@ export class PacketHolders {
     "packet-dequeued",
     "resolve",
     "call",
+    "request",
+    "coalesce",
   ]);
+  /** Per request, its text as a wait names it (`vmo 1005: READ request #3 pages [0,1)`). */
+  readonly #requestText = new Map<number, string>();
+  /** Per request whose queued packet was withdrawn (untaken), the port it was queued on. */
+  readonly #withdrawn = new Map<number, number>();
+  /** Per thread, the request it last parked on, by its VMO and id. */
+  readonly #parkedOn = new Map<number, { vmo: number; id: number }>();
   /** Service threads that took a packet and have not waited on a port since. */
   readonly #holding = new Set<number>();
   /**
@@ -295,8 +376,14 @@ export class PacketHolders {
    * requests (`vmo#id`; a dequeue names no request, and the VMO's next packet is queued before
    * the dequeue is reported).
    */
-  readonly #inPort: { readonly vmo: number; readonly packet: PagePacket; readonly id: number }[] =
-    [];
+  readonly #inPort: {
+    readonly port: number;
+    readonly vmo: number;
+    readonly packet: PagePacket;
+    readonly id: number;
+  }[] = [];
+  /** Per port, the threads that ever took a packet from it (its receivers). */
+  readonly #receivers = new Map<number, Set<number>>();
   /**
    * Per thread, the requests of the packets it took since it last waited on a port (each request
    * by {@linkcode requestKey}, as below).
@@ -318,16 +405,20 @@ export class PacketHolders {
     switch (e.k) {
       case "packet-queued":
         if (e.packet.command !== ZX_PAGER_VMO_COMPLETE) {
-          this.#inPort.push({ vmo: e.vmo, packet: e.packet, id: e.id });
+          this.#inPort.push({ port: e.port, vmo: e.vmo, packet: e.packet, id: e.id });
         }
         return;
       case "packet-withdrawn": {
         const at = this.#inPort.findIndex((q) => q.vmo === e.vmo && q.id === e.id);
+        if (at >= 0) this.#withdrawn.set(requestKey(e.vmo, e.id), this.#inPort[at].port);
         if (at >= 0) this.#inPort.splice(at, 1);
         return;
       }
       case "packet-dequeued": {
         this.#holding.add(e.tid);
+        const receivers = this.#receivers.get(e.port) ?? new Set<number>();
+        this.#receivers.set(e.port, receivers);
+        receivers.add(e.tid);
         const p = e.packet;
         const at = this.#inPort.findIndex((q) =>
           q.vmo === e.vmo && q.packet.command === p.command && q.packet.offset === p.offset &&
@@ -343,6 +434,16 @@ export class PacketHolders {
         this.#inPort.splice(at, 1);
         return;
       }
+      case "request":
+        this.#requestText.set(
+          requestKey(e.vmo, e.id),
+          `vmo ${e.vmo}: ${e.type} request #${e.id} pages [${e.start},${e.end})`,
+        );
+        this.#parkedOn.set(e.tid, { vmo: e.vmo, id: e.id });
+        return;
+      case "coalesce":
+        this.#parkedOn.set(e.tid, { vmo: e.vmo, id: e.id });
+        return;
       case "resolve":
         // A request the overtime timeout cancelled went unanswered: its hand-off still counts.
         if (e.status !== ZX_ERR_TIMED_OUT) this.#resolved.add(requestKey(e.vmo, e.id));
@@ -384,6 +485,45 @@ export class PacketHolders {
   /** The thread that last took the packet of request `id` of VMO `vmo`, if one did. */
   takerOf(vmo: number, id: number): number | undefined {
     return this.#takers.get(requestKey(vmo, id));
+  }
+
+  /**
+   * Where the packet of request `id` of VMO `vmo` waits when no thread has taken it yet: its port
+   * and the threads that ever took a packet from that port (its receivers, in tid order); undefined
+   * once it was taken, withdrawn or answered.
+   */
+  queuedOn(vmo: number, id: number): { port: number; receivers: number[] } | undefined {
+    if (this.#resolved.has(requestKey(vmo, id))) return undefined;
+    const q = this.#inPort.find((q) => q.vmo === vmo && q.id === id);
+    if (q === undefined) return undefined;
+    return {
+      port: q.port,
+      receivers: [...(this.#receivers.get(q.port) ?? [])].sort((a, b) => a - b),
+    };
+  }
+
+  /**
+   * The wait-for node of thread `tid`, whose page-request wait the overtime timeout just ended
+   * (a P1 timeout, judged at the end of that step): it waited on the request it last parked on,
+   * held as a parked thread's is ({@linkcode withPacketHolder}), so a cycle the timeout broke is
+   * still named (userS24s: the flush thread joined the READ the service thread took, and the
+   * service thread waits on the flush's mutex). Undefined when it parked on no request.
+   */
+  timedOutNode(world: World, tid: number): WaitNode | undefined {
+    const at = this.#parkedOn.get(tid);
+    const t = world.threads[tid - 1];
+    if (at === undefined || t === undefined || t.end.kind !== "running") return undefined;
+    const text = this.#requestText.get(requestKey(at.vmo, at.id)) ??
+      `vmo ${at.vmo}: request #${at.id}`;
+    const n = { tid, name: t.name, on: `${text} (timed out)`, holders: [] };
+    const held = heldBy(world, n, this, at.vmo, at.id);
+    // The timeout cancelled the request and withdrew its packet, untaken: it was queued there.
+    const key = requestKey(at.vmo, at.id);
+    const port = this.#withdrawn.get(key);
+    if (held.holders.length > 0 || port === undefined || this.#resolved.has(key)) return held;
+    if (this.#takers.has(key)) return held;
+    const receivers = [...(this.#receivers.get(port) ?? [])].sort((a, b) => a - b);
+    return withPortReceivers(world, n, { port, receivers });
   }
 
   /** The command of the packet of request `id` of VMO `vmo` a service thread took, if one did. */
@@ -553,8 +693,12 @@ export function parkedOnHandoff(
  * cycle (`; wait-for cycle: ...`), else the packet holders parked on a
  * condition variable (`; parked holding a packet: ...`), else nothing.
  */
-export function whyUnanswered(world: World, holders: PacketHolders): string {
-  const cycle = waitForCycle(world, holders);
+export function whyUnanswered(
+  world: World,
+  holders: PacketHolders,
+  timedOut?: number,
+): string {
+  const cycle = waitForCycle(world, holders, timedOut);
   if (cycle !== null) return `; wait-for cycle: ${cycle}`;
   const parked = holders.parked(world);
   return parked === null ? "" : `; parked holding a packet: ${parked}`;
