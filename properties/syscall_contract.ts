@@ -47,6 +47,11 @@
  * named killed returns the kernel's internal ZX_ERR_INTERNAL_INTR_KILLED. Both from the
  * `thread` events alone.
  *
+ * `kill`: a thread killed while inside a harness entry (`kill-deferred`) never exits normally,
+ * and a `zx_task_kill` that returns ZX_OK on a thread the trace has not named killed or exited
+ * has, by its return, made the trace name it `killed` or `kill-deferred`; no `killed` event names
+ * a thread the trace already named killed, exited or crashed (`Thread::Kill`).
+ *
  * @module
  */
 
@@ -66,6 +71,7 @@ import {
   ZX_ERR_WRONG_TYPE,
   ZX_INFO_VMO,
   ZX_INFO_VMO_PAGER_BACKED,
+  ZX_OBJ_TYPE_THREAD,
   ZX_OK,
   ZX_PAGER_OP_FAIL,
 } from "../kernel/constants.ts";
@@ -359,6 +365,13 @@ export class SyscallContract extends StepMonitor {
    * zircon/kernel/kernel/thread.cc @ vsrinivas/fuchsia 0060d78a, as kernel_objects.ts cites it).
    */
   readonly #killDeferred = new Set<number>();
+  /** Threads an `exited` event or a fatal `page-fault` (a crash: no `killed` event) named. */
+  readonly #exited = new Set<number>();
+  /**
+   * Per thread in a `zx_task_kill`: the thread its handle names, if that thread was alive at the
+   * call by the trace (no `killed`, `exited` or `page-fault` event named it), else -1.
+   */
+  readonly #killing = new TidMap<number>();
 
   /** The codes each VMO's ranges were failed with, and the detached VMOs (what a later error is judged by). */
   stateKey(): string {
@@ -605,6 +618,7 @@ export class SyscallContract extends StepMonitor {
         }
         this.#inCall.set(e.tid, e.name);
         const a = e.args;
+        if (e.name === "zx_task_kill") this.#killing.set(e.tid, this.#killTarget(a[0]));
         const t = this.#traits;
         const userCopy = t.access && a.length > (t.required ?? a.length);
         if (userCopy) this.#copies.set(e.tid, new Set());
@@ -678,6 +692,9 @@ export class SyscallContract extends StepMonitor {
         }
         return;
       }
+      case "page-fault":
+        this.#exited.add(e.tid);
+        return;
       case "copy":
       case "store": {
         const r = this.#reads.get(e.tid);
@@ -750,7 +767,17 @@ export class SyscallContract extends StepMonitor {
       case "thread": {
         if (e.what === "suspended") this.#suspended.add(e.tid);
         else this.#suspended.delete(e.tid);
+        // A dead thread is not killed again: `Thread::Kill` returns at once on THREAD_DEATH.
+        if (e.what === "killed" && (this.#killed.has(e.tid) || this.#exited.has(e.tid))) {
+          this.fail(
+            "kill",
+            `t${e.tid} killed again after the trace named it ${
+              this.#killed.has(e.tid) ? "killed" : "exited or crashed"
+            }: a kill of a dead thread does nothing`,
+          );
+        }
         if (e.what === "killed") this.#killed.add(e.tid);
+        if (e.what === "exited") this.#exited.add(e.tid);
         if (e.what === "kill-deferred") this.#killDeferred.add(e.tid);
         else if (e.what === "killed") this.#killDeferred.delete(e.tid);
         else if (e.what === "exited" && this.#killDeferred.has(e.tid)) {
@@ -774,6 +801,7 @@ export class SyscallContract extends StepMonitor {
         return;
       }
       case "ret": {
+        if (e.name === "zx_task_kill") this.#judgeKill(e.tid, e.status);
         // The kernel's internal status of a killed thread's interrupted wait: no call of a
         // thread that was not killed returns it.
         if (e.status === ZX_ERR_INTERNAL_INTR_KILLED && !this.#killed.has(e.tid)) {
@@ -903,6 +931,38 @@ export class SyscallContract extends StepMonitor {
   /** `wait-text`: see properties/_pager_wait_text.ts and properties/_sync_wait_text.ts. */
   #waitText(problem: string | null): void {
     if (problem !== null) this.fail("wait-text", problem);
+  }
+
+  /**
+   * The thread a `zx_task_kill` handle names (the step journal's table says which object a value
+   * names, as every checker's `vmoOf` reads it), if the trace has not named it killed, exited or
+   * crashed (a fatal `page-fault`); else -1.
+   */
+  #killTarget(handle: unknown): number {
+    const o = this.entry(handle)?.object;
+    if (o === undefined || o.objType !== ZX_OBJ_TYPE_THREAD) return -1;
+    const tid = (o as KThread).tid;
+    return this.#killed.has(tid) || this.#exited.has(tid) ? -1 : tid;
+  }
+
+  /**
+   * `kill`: a `zx_task_kill` that returned ZX_OK on a thread alive at the call has, by its
+   * return, killed it (`killed`) or marked it to die when it leaves its harness entry
+   * (`kill-deferred`, now or by an earlier kill still pending). Upstream `Thread::Kill` sets
+   * `THREAD_SIGNAL_KILL` and, by the thread's state, wakes it from a blocked wait or leaves it to
+   * exit at its next kernel boundary; it never returns ZX_OK having done neither
+   * (zircon/kernel/kernel/thread.cc @ vsrinivas/fuchsia 0060d78a, `zx_task_kill.md`). From the
+   * call, its return and the `thread` events alone.
+   */
+  #judgeKill(tid: number, status: Status): void {
+    const target = this.#killing.get(tid);
+    this.#killing.delete(tid);
+    if (target === undefined || target < 0 || status !== ZX_OK) return;
+    if (this.#killed.has(target) || this.#killDeferred.has(target)) return;
+    this.fail(
+      "kill",
+      `t${tid} zx_task_kill of t${target}, alive at the call, returned ZX_OK and the trace names t${target} neither killed nor kill-deferred`,
+    );
   }
 
   protected override endStep(): void {
