@@ -110,6 +110,12 @@ export class PacketDiscipline extends StepMonitor {
    * COMPLETE queued as the VMO detaches (its detach event follows in the step).
    */
   readonly #completeDropped = new Set<number>();
+  /**
+   * This step's `pager-closed` detaches: the VMO and its pager's koid (from its
+   * `zx_pager_create_vmo` call when the run saw it), judged at the step's end against the trace's
+   * closes ({@linkcode PacketDiscipline.endStep}).
+   */
+  readonly #pagerClosedNow: { vmo: number; pager: number | undefined }[] = [];
   /** Per VMO, its packets in a port by request id (a withdrawal names only the id). */
   readonly #packetOf = new Map<number, Map<number, { port: number; packet: PagePacket }>>();
   /** Dead ports and stuck slots, from the trace (the `complete` exemptions). */
@@ -296,7 +302,12 @@ export class PacketDiscipline extends StepMonitor {
       // A destruction owes a COMPLETE: the trace shows no VMO's death, so its event says when.
       // (A `detach` event of a zx_pager_detach_vmo owes it from then too: never later than the
       // call's return, which owes it by itself.)
-      if (e.why !== "pager-closed") {
+      if (e.why === "pager-closed") {
+        this.#pagerClosedNow.push({
+          vmo: e.vmo,
+          pager: this.#created.get(e.vmo)?.pager ?? pagerVmo(world, e.vmo)?.pagerKoid,
+        });
+      } else {
         const how = e.why === "vmo-dead" ? "its destruction" : "the kernel's detach event";
         this.#owe(e.vmo, how, pagerVmo(world, e.vmo) ?? null, world.step);
       }
@@ -415,8 +426,32 @@ export class PacketDiscipline extends StepMonitor {
     return found === (model?.size ?? 0);
   }
 
+  /**
+   * `pager-closed`: a VMO detaches because its pager closed only in a step that closed the
+   * pager's last handle, by the trace's closes (`zx_handle_close` ZX_OK, a consuming
+   * `zx_handle_replace`, whose new handle keeps the pager open): upstream a pager's
+   * `on_zero_handles` runs when its last handle goes, and a replace hands the object to the new
+   * handle first (`sys_handle_replace` @ vsrinivas/fuchsia 0060d78a; spec 3.10 "Pager handle
+   * closed"). The kernel's `why` says which detach it is; whether the pager is closed is the
+   * trace's.
+   */
+  #judgePagerClosed(): void {
+    const handles = this.handlesSeen();
+    const now = this.#pagerClosedNow;
+    for (let i = 0; i < now.length; i++) {
+      const { vmo, pager } = now[i];
+      if (pager === undefined || this.#delivery.portDead(pager, handles)) continue;
+      this.fail(
+        "pager-closed",
+        `vmo${vmo} detached as pager-closed, but pager${pager} still has an open handle by the trace's closes`,
+      );
+    }
+    now.length = 0;
+  }
+
   protected override endStep(world: World): void {
     if (this.#refused.length > 0) this.#judgeRefused(world);
+    if (this.#pagerClosedNow.length > 0) this.#judgePagerClosed();
     // (Looked at only when it holds something: an iterator per step cost more than the check.)
     if (this.#completeDropped.size > 0) {
       for (const vmo of this.#completeDropped) {
