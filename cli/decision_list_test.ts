@@ -7,7 +7,13 @@ import { judgeDecisionList } from "./_decisions.ts";
 
 const root = new URL("../", import.meta.url).pathname;
 const DIR = "case/testdata/userS24c";
-const USER = ["--scenario", `${DIR}/small.json`, "--service", `${DIR}/chunk_store.ts`];
+// The user's service and scenario, as case/testdata/userS24/ keeps them (one copy).
+const USER = [
+  "--scenario",
+  "case/testdata/userS24/small.json",
+  "--service",
+  "case/testdata/userS24/chunk_store.ts",
+];
 const FAIR = ["--scenario", `${DIR}/fair_early.json`, "--seed", "3"];
 const cli = (script: string, args: string[]) =>
   denoOutput(["run", "--allow-read", "--allow-run=deno", "--allow-env", script, ...args], root);

@@ -190,7 +190,10 @@ Deno.test("a user's write-back-evict run (userS24d sim_9): its trace names the e
     JSON.parse(await Deno.readTextFile(new URL("wb_scenario.json", dir))),
   );
   // As `deno task sim --service` loads it: its contract's writeback entry serves the events.
-  const wb = await loadServiceModule(fromFileUrl(new URL("wb_pager.ts", dir)));
+  // The user's service, as case/testdata/userS24w/ keeps it (one copy).
+  const wb = await loadServiceModule(
+    fromFileUrl(new URL("../case/testdata/userS24w/wb_pager.ts", import.meta.url)),
+  );
   const services = { wb };
   const kept = runScenario(scenario, { seed: 9, services });
   const text = kept.trace.text();

@@ -1,7 +1,7 @@
 // Planted bug: WRITEBACK_END before the data is persisted (a background writer persists later).
 import type { ServiceContext, Sys, ThreadBody } from "../../../mod.ts";
-import { makeWbPager } from "./wb_pager.ts";
-export { contract } from "./wb_pager.ts";
+import { makeWbPager } from "../userS24w/wb_pager.ts";
+export { contract } from "../userS24w/wb_pager.ts";
 
 const wb = makeWbPager({ endBeforePersist: true });
 export default function* wbEndEarly(sys: Sys, ctx: ServiceContext): ThreadBody {

@@ -1,2 +1,2 @@
-export { default } from "../chunk_store.ts";
+export { default } from "../../userS24/chunk_store.ts";
 export const contract = { threads: { min: 1, max: "two" }, events: ["detach", "evcit"] };
