@@ -42,6 +42,8 @@ import { campaignLimits, RUN_LIMIT_FLAGS } from "./_run_limits.ts";
 import { OUT_OF_MEMORY, SERVICE_HANG } from "../fuzz/signature.ts";
 import { parseScenario, type Scenario } from "../scenario/schema.ts";
 import { DEFAULT_SCENARIO } from "../scenario/default.ts";
+import { LIVENESS_AFTER } from "../scenario/generate.ts";
+import { shellQuote } from "../properties/failure_report.ts";
 import { describeVerdict } from "../sim/world.ts";
 import type { PagerService } from "../services/service.ts";
 import { assertInContract } from "../scenario/contract.ts";
@@ -342,9 +344,11 @@ async function main(): Promise<number> {
       throw e;
     }
   }
-  const original: Scenario = values.scenario !== undefined
+  const loaded: Scenario = values.scenario !== undefined
     ? await loadScenarioFile(values.scenario as string)
     : parseScenario(DEFAULT_SCENARIO, "default scenario");
+  const original = searchableLiveness(loaded);
+  if (original !== loaded) console.log(livenessNote(loaded, original));
   const services: Record<string, PagerService> = {};
   let scenario = original;
   if (servicePath !== null) {
@@ -657,7 +661,7 @@ async function main(): Promise<number> {
     console.log(result.summary);
     return result.outcome === "pass" ? 0 : 3;
   }
-  console.log(`counterexample: ${cx.preemptions} preemptions, ${cx.steps} steps`);
+  console.log(counterexampleLine(cx));
   console.log(`failing verdict: ${describeVerdict(cx.verdict)}`);
   console.log(`decision-list: ${cx.decisions.join(",")}`);
   ended = true;
@@ -671,7 +675,12 @@ async function main(): Promise<number> {
   // print it too): a lost wake-up behind an unanswered read is named as the wake-up.
   if (r.signature !== undefined) console.log(`signature: ${r.signature}`);
   if ("error" in r) {
-    const scenarioArg = values.scenario ? ` --scenario ${values.scenario}` : "";
+    // A scenario whose liveness phase explore moved replays as searched, not as its file says.
+    const scenarioArg = original !== loaded
+      ? ` --scenario-json ${shellQuote(JSON.stringify(original))}`
+      : values.scenario
+      ? ` --scenario ${values.scenario}`
+      : "";
     const serviceArg = (servicePath ? ` --service ${servicePath}` : "") +
       (kernelPath ? ` --kernel ${kernelPath}` : "") + ` --checkers ${checkers}`;
     console.log(`error: cannot write the counterexample to ${corpus}: ${r.error}`);
@@ -694,6 +703,46 @@ async function main(): Promise<number> {
   }
   console.log(`replay: ${replayCommand(file)}`);
   return 1;
+}
+
+/**
+ * The scenario explore searches: one whose fair liveness phase starts before
+ * {@linkcode LIVENESS_AFTER} (a campaign's shrunk case: shrinking brings the phase forward, to
+ * step 1 or 0) gets it at `LIVENESS_AFTER`, the step every campaign scenario starts it at. From
+ * the phase on the round-robin scheduler picks every thread, so explore has no choice left
+ * there: from step 1 it would search a handful of schedules and count none of the phase's
+ * switches as preemptions. Any other scenario is returned as it is.
+ *
+ * @example
+ * ```ts
+ * import { searchableLiveness } from "./explore.ts";
+ * import { DEFAULT_SCENARIO } from "../scenario/default.ts";
+ * import { parseScenario } from "../scenario/schema.ts";
+ * const s = parseScenario(DEFAULT_SCENARIO, "default");
+ * const shrunk = { ...s, liveness: { afterSteps: 1, bound: 4000 } };
+ * if (searchableLiveness(shrunk).liveness.afterSteps !== 400) throw new Error("not raised");
+ * if (searchableLiveness(s) !== s) throw new Error("a default scenario changed");
+ * ```
+ */
+export function searchableLiveness(scenario: Scenario): Scenario {
+  if (scenario.liveness.afterSteps >= LIVENESS_AFTER) return scenario;
+  return { ...scenario, liveness: { ...scenario.liveness, afterSteps: LIVENESS_AFTER } };
+}
+
+/** The `note:` line saying explore moved the scenario's liveness phase, and why. */
+function livenessNote(loaded: Scenario, searched: Scenario): string {
+  return `note: the scenario starts its fair liveness phase at step ${loaded.liveness.afterSteps} ` +
+    `(a campaign's shrinking brings it forward); from there the round-robin scheduler picks ` +
+    `every thread, so explore would have no choice left to search. Explore searches it with ` +
+    `liveness.afterSteps ${searched.liveness.afterSteps} (a campaign's own), and a ` +
+    `counterexample's case records that`;
+}
+
+/** The `counterexample:` line; it says when the run's fair phase picked steps explore did not count. */
+export function counterexampleLine(cx: Counterexample): string {
+  const fair = cx.livenessFrom === undefined ? "" : ` (the scenario's fair liveness phase ran ` +
+    `it from step ${cx.livenessFrom}: its round-robin switches are not counted as preemptions)`;
+  return `counterexample: ${cx.preemptions} preemptions, ${cx.steps} steps${fair}`;
 }
 
 if (import.meta.main) await runCommand(USAGE, main);

@@ -293,6 +293,11 @@ export interface Counterexample {
   readonly verdict: Verdict;
   /** Scheduler steps of the run. */
   readonly steps: number;
+  /**
+   * The step the scenario's fair liveness phase began at, when the run reached it: the
+   * round-robin picks from there on are no choices of the search, and no preemptions counted.
+   */
+  readonly livenessFrom?: number;
   /** Trace hash of the failing run (with the exploration's monitors). */
   readonly traceHash: string;
   /**
@@ -1241,6 +1246,7 @@ export function exploreTask(
             decisions: [...run.decisions],
             verdict,
             steps: run.steps,
+            ...(run.world.livenessFrom !== null ? { livenessFrom: run.world.livenessFrom } : {}),
             traceHash: run.traceHash,
           };
         }

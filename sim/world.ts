@@ -394,6 +394,8 @@ export class World {
   step = 0;
   /** True once the liveness phase (or the quiescent tail) began. */
   fair = false;
+  /** The step the fair liveness phase began at; null while it has not (a quiescent tail is not it). */
+  livenessFrom: number | null = null;
   /**
    * After a passing run: true when the quiescent tail ended with no thread
    * able to run, false when it reached its step bound first; null when there
@@ -644,6 +646,7 @@ export class World {
       if (!this.fair && this.step >= this.liveness.afterSteps) {
         this.fair = true;
         fairSince = this.step;
+        this.livenessFrom = this.step;
         this.decisions.switchTo(fairStrategy());
         this.trace.note(`liveness phase from step ${this.step}`);
       }

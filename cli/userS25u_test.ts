@@ -1,0 +1,64 @@
+// Tool defects a README-only user (userS25) met; their files are kept in case/testdata/userS25u/.
+import { strict as assert } from "node:assert";
+import { denoOutput } from "./_deno_output.ts";
+import { counterexampleLine } from "./explore.ts";
+
+const root = new URL("../", import.meta.url).pathname;
+const DIR = "case/testdata/userS25u";
+const cli = (script: string, args: string[]) =>
+  denoOutput(
+    ["run", "--allow-read", "--allow-write=/tmp", "--allow-run=deno", script, ...args],
+    root,
+  );
+
+// The campaign's shrunk case starts the fair phase at step 1: explore searched 4 schedules and
+// called the lost wake-up it met there "0 preemptions", though the bug needs 3.
+Deno.test("explore of a campaign's shrunk case searches from step 400 with a note, and finds the planted lost wake-up at its real 3 preemptions", async () => {
+  const corpus = await Deno.makeTempDir({ prefix: "ux25_explore_" });
+  try {
+    const r = await cli("cli/explore.ts", [
+      "--scenario",
+      `${DIR}/lostwake_case.json`,
+      "--service",
+      `${DIR}/chunk_pool_lostwake.ts`,
+      "--preemptions",
+      "3",
+      "--workers",
+      "1",
+      "--corpus",
+      corpus,
+    ]);
+    assert.equal(r.code, 1, r.out + r.err);
+    assert.match(
+      r.out,
+      /^note: the scenario starts its fair liveness phase at step 1 \(a campaign's shrinking brings it forward\);.* explore searches it with liveness\.afterSteps 400/im,
+    );
+    assert.match(r.out, /^bound 2: 1235 schedules, 1495 distinct states, .*\(bound done\)$/m);
+    assert.match(r.out, /^counterexample: 3 preemptions, 9 steps$/m);
+    assert.match(r.out, /^signature: lost-wakeup:condvar queue nonempty$/m);
+    const replay = /^replay: deno task repro (\S+)$/m.exec(r.out);
+    assert.ok(replay !== null, r.out);
+    // The printed replay line works verbatim: the case records the scenario as searched.
+    const rp = await cli("cli/repro.ts", [replay[1]]);
+    assert.equal(rp.code, 0, rp.out + rp.err);
+    assert.match(rp.out, /^expected: invariant:answers-every-read: reproduced$/m);
+  } finally {
+    await Deno.remove(corpus, { recursive: true });
+  }
+});
+
+Deno.test("counterexampleLine says when the scenario's fair phase picked steps no preemption counts", () => {
+  const cx = {
+    preemptions: 0,
+    decisions: [],
+    verdict: { kind: "pass" as const, step: 8 },
+    steps: 8,
+    traceHash: "0",
+  };
+  assert.equal(counterexampleLine(cx), "counterexample: 0 preemptions, 8 steps");
+  assert.equal(
+    counterexampleLine({ ...cx, livenessFrom: 1 }),
+    "counterexample: 0 preemptions, 8 steps (the scenario's fair liveness phase ran it from " +
+      "step 1: its round-robin switches are not counted as preemptions)",
+  );
+});
