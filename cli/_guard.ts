@@ -16,7 +16,7 @@
 import { isMainThread, Worker, workerData } from "node:worker_threads";
 import { CONFIRM_FACTOR, DEFAULT_MEMORY_MB, DEFAULT_RUN_TIMEOUT } from "../fuzz/engine.ts";
 import { OUT_OF_MEMORY, SERVICE_HANG } from "../fuzz/signature.ts";
-import { entryWords, neverYielded, type StuckAt } from "../sim/stuck.ts";
+import { entryWords, grewNote, neverYielded, type StuckAt } from "../sim/stuck.ts";
 
 /** Seconds a guarded command may take to load before its run starts (at least the run limit). */
 export const LOAD_LIMIT_S = 60;
@@ -27,17 +27,19 @@ export { entryWords, type StuckAt } from "../sim/stuck.ts";
 export type GuardOutcome =
   | { readonly kind: "done"; readonly code: number }
   | {
+    /** The worker reported reaching its heap limit itself (`ERR_WORKER_OUT_OF_MEMORY`). */
     readonly kind: "out-of-memory";
-    /**
-     * True when the run limit stopped it and the process had grown by half the heap limit (a
-     * guess: confirmed like a hang); absent when the worker reported its heap limit itself.
-     */
-    readonly timed?: boolean;
   }
   | {
+    /**
+     * The run limit stopped it: a hang, whatever the process's size did (a worker at its heap
+     * limit goes silent, and how far it grew by the stop is timing: no signature of it).
+     */
     readonly kind: "service-hang";
     /** The thread whose code never yielded, and at which step; null: no thread had run yet. */
     readonly at: StuckAt | null;
+    /** The process grew by half the heap limit or more meanwhile (a note: {@linkcode grewNote}). */
+    readonly grew?: boolean;
   };
 
 /** What the guard tells its worker: the command, the progress cell, and a step to stop before. */
@@ -172,7 +174,7 @@ export function limitsOf(
  * confirmation run has its confirmation limit). `rssBefore`: the process's resident size
  * before an earlier run of the same command, if lower than now (a confirmation run): a
  * terminated worker's heap stays with the process's allocator, and the next run reuses it, so
- * growth from now alone would call a second out-of-memory run a hang.
+ * growth from now alone would miss a second run's growth (a note on the hang's verdict).
  */
 export function runGuarded(
   url: string,
@@ -223,11 +225,11 @@ export function runGuarded(
       const at = step < 0
         ? null
         : { step, tid: Atomics.load(cell, 1), entry: Atomics.load(cell, 3) };
-      settle(
-        grownMiB >= limits.memoryMb / 2
-          ? { kind: "out-of-memory", timed: true }
-          : { kind: "service-hang", at },
-      );
+      settle({
+        kind: "service-hang",
+        at,
+        ...(grownMiB >= limits.memoryMb / 2 ? { grew: true } : {}),
+      });
     }, 50);
     worker.on("message", (m: { code: number }) => settle({ kind: "done", code: m.code }));
     worker.on("error", (e: Error & { code?: string }) => {
@@ -249,19 +251,17 @@ export function runGuarded(
 export async function runConfirmed(url: string, limits: GuardLimits): Promise<GuardOutcome> {
   const rssBefore = Deno.memoryUsage().rss;
   const first = await runGuarded(url, limits);
-  if (first.kind === "done" || (first.kind === "out-of-memory" && first.timed !== true)) {
-    return first;
-  }
+  if (first.kind !== "service-hang") return first;
   const confirm = confirmLimit(limits);
   console.error(confirmNote(limits, first));
-  // A run stopped as out of memory: growth counts from before it, since its worker's heap is
-  // reused by the next one, not given back (a hang's confirmation counts from its own start).
+  // A run that grew: growth counts from before it, since its worker's heap is reused by the next
+  // one, not given back.
   const again = await runGuarded(
     url,
     limits,
     undefined,
     confirm,
-    first.kind === "out-of-memory" ? rssBefore : undefined,
+    first.grew === true ? rssBefore : undefined,
   );
   if (again.kind === "done") {
     console.error(
@@ -303,7 +303,8 @@ export function stoppedLine(
   }
   const where = o.at === null ? "before any thread ran" : neverYielded(o.at);
   return `verdict: ${SERVICE_HANG} (${where}: the run did not finish within --run-timeout ` +
-    `${limits.runTimeout}s, nor when run again within --confirm-timeout ${confirmLimit(limits)}s)`;
+    `${limits.runTimeout}s, nor when run again within --confirm-timeout ${confirmLimit(limits)}s` +
+    `${o.grew === true ? `; ${grewNote(limits.memoryMb)}` : ""})`;
 }
 
 /** A command line as a shell reads it back: words with other characters single-quoted. */

@@ -44,6 +44,7 @@ import { parseScenario, type Scenario } from "../scenario/schema.ts";
 import { DEFAULT_SCENARIO } from "../scenario/default.ts";
 import { LIVENESS_AFTER } from "../scenario/generate.ts";
 import { shellQuote } from "../properties/failure_report.ts";
+import { grewNote } from "../sim/stuck.ts";
 import { describeVerdict } from "../sim/world.ts";
 import type { PagerService } from "../services/service.ts";
 import { assertInContract } from "../scenario/contract.ts";
@@ -785,7 +786,10 @@ async function reportStop(f: StopFinding, ctx: StopContext): Promise<number> {
   }
   const hang = f.cause === "service-hang";
   const signature = hang ? SERVICE_HANG : OUT_OF_MEMORY;
-  const line = hang
+  const line = hang && f.grew === true
+    ? `verdict: ${SERVICE_HANG} (${where}: an execution of the search stood still past ` +
+      `--run-timeout ${ctx.limits.runTimeout}s; ${grewNote(ctx.limits.memoryMb)})`
+    : hang
     ? `verdict: ${SERVICE_HANG} (${where}: an execution of the search did not finish within ` +
       `--run-timeout ${ctx.limits.runTimeout}s, nor within --confirm-timeout ` +
       `${Math.max(ctx.limits.runTimeout, ctx.limits.confirmTimeout)}s)`

@@ -62,3 +62,24 @@ Deno.test("counterexampleLine says when the scenario's fair phase picked steps n
       "step 1: its round-robin switches are not counted as preemptions)",
   );
 });
+
+// The user's campaign signed a heap hog out-of-memory by how far the process had grown at the
+// run limit, and its replay got service-hang. Both sign a stop by the clock as the hang now
+// (fuzz/watchdog_test.ts); a case written before says what it is.
+Deno.test("repro of the user's out-of-memory case (signed by growth) gets the hang and says why the case is stale", async () => {
+  const r = await cli("cli/repro.ts", [
+    `${DIR}/out-of-memory-hog-heap-010762e8.json`,
+    "--trace",
+    "none",
+    "--confirm-timeout",
+    "2",
+    "--memory",
+    "96",
+  ]);
+  assert.equal(r.code, 1, r.out + r.err);
+  assert.match(r.out, /^signature: service-hang: no yield$/m);
+  assert.match(
+    r.out,
+    /^expected: out-of-memory: NOT reproduced \(got service-hang\): a stop at the run limit is a service-hang, however far the process grew by then .* a campaign or explore writes it as service-hang now$/m,
+  );
+});

@@ -64,6 +64,11 @@ export interface StopFinding {
   readonly ms: number;
   /** What the worker said (a replay mismatch), or what the watchdog saw. */
   readonly detail: string;
+  /**
+   * A hang stopped at the run limit because the process had grown by half the heap limit: its
+   * worker was at that limit, where it goes silent (a note; the signature is the hang's).
+   */
+  readonly grew?: boolean;
 }
 
 /** A search stopped by a hostile execution: {@linkcode StopFinding}. */
@@ -187,18 +192,22 @@ export function startWatchdog(
       const ms = now - l.at;
       if (ms <= limits.runTimeout * 1000) continue;
       const grownMiB = (rss() - Math.min(l.rss, startRss)) / 2 ** 20;
-      const stop = (cause: StopCause, detail: string) => {
+      const stop = (cause: StopCause, detail: string, grew = false) => {
         stopped = true;
         clearInterval(timer);
-        events.onStop(findingOf(buffers, w, cause, ms, detail));
+        events.onStop({ ...findingOf(buffers, w, cause, ms, detail), ...(grew ? { grew } : {}) });
       };
+      // A worker at its heap limit goes silent and never resumes: no use waiting for the
+      // confirmation limit. Still a hang by its signature: how far the process grew by the stop
+      // is timing, and a replay (repro's guard) signs the same stop the same way.
       if (grownMiB >= limits.memoryMb / 2) {
         return stop(
-          "out-of-memory",
+          "service-hang",
           `worker ${w} has grown the process by ${
             grownMiB.toFixed(0)
           } MiB and its execution stopped ` +
-            `making progress: it reached the --memory ${limits.memoryMb} MiB heap limit`,
+            `making progress: it is likely at the --memory ${limits.memoryMb} MiB heap limit`,
+          true,
         );
       }
       if (ms > confirmMs) {

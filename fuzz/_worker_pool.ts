@@ -14,9 +14,13 @@
  * process lives on. Deno reports that (`ERR_WORKER_OUT_OF_MEMORY`) only for
  * an allocation during the worker module's first synchronous evaluation;
  * afterwards the worker just goes silent. So a slot whose heartbeat stops
- * for the run limit is stopped, and it is out of memory when the process
- * grew by at least half the heap limit since the run's last heartbeat (or
- * terminating the worker gave that much back), a hang otherwise.
+ * for the run limit is stopped, and that stop is a hang, whatever the
+ * process's size did: the same decisions reach the same thread in the same
+ * stretch without a syscall, while how far the process grew by then is
+ * timing (userS25: a heap hog signed out-of-memory by a campaign replayed as
+ * a hang). The growth (at least half the heap limit since the run's last
+ * heartbeat, or given back by terminating the worker) only says the worker
+ * was at its heap limit, which `terminate()` stops: not a spinning thread.
  *
  * @module
  */
@@ -64,6 +68,11 @@ export interface PoolOptions<Start, Message> {
      * false when the worker reported reaching its heap limit itself.
      */
     timed: boolean,
+    /**
+     * A stop by the clock: the process grew (or gave back) at least half the heap limit while
+     * the run stood still, so its worker was likely at its heap limit. A note, never a signature.
+     */
+    grew: boolean,
   ) => Promise<void>;
 }
 
@@ -165,14 +174,14 @@ export function startPool<Start, Message extends { readonly type: string }>(
     // What the stalled run took: process memory grown since its last heartbeat, or given back.
     const grownMiB = (rssBefore - beat[w].rss) / 2 ** 20;
     const freedMiB = (rssBefore - rssNow()) / 2 ** 20;
-    const cause: StallCause = known ??
-      (Math.max(grownMiB, freedMiB) >= options.memoryMb / 2 ? "out-of-memory" : "hang");
+    const cause: StallCause = known ?? "hang";
+    const grew = known === undefined && Math.max(grownMiB, freedMiB) >= options.memoryMb / 2;
     // A hang may be spinning in user code, which terminate() does not stop (CONTROL.spinning);
     // a worker at its heap limit is stopped by it. (A slow run that ends after all takes it back.)
-    if (cause === "hang") Atomics.add(control, CONTROL.spinning, 1);
+    if (cause === "hang" && !grew) Atomics.add(control, CONTROL.spinning, 1);
     if (state.kind !== "idle") {
       try {
-        await options.onStall(w, state, cause, ms, known === undefined);
+        await options.onStall(w, state, cause, ms, known === undefined, grew);
       } catch (e) {
         options.errors.push(`worker ${w}: reporting its stopped run: ${(e as Error).message}`);
       }

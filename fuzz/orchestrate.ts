@@ -43,7 +43,7 @@ import { loadServiceModule } from "../case/store.ts";
 import { contractOf, type ServiceContract } from "../scenario/service_contract.ts";
 import { type ContractCounter, contractCounter } from "../scenario/contract.ts";
 import { OUT_OF_MEMORY, SERVICE_HANG } from "./signature.ts";
-import { neverYielded, type StuckAt } from "../sim/stuck.ts";
+import { grewNote, neverYielded, type StuckAt } from "../sim/stuck.ts";
 import {
   campaignReplayCommand,
   CASE_FORMAT,
@@ -337,6 +337,8 @@ interface Suspect {
    * (scenarios; null: no thread's code ran yet, or a program run).
    */
   readonly at: StuckAt | null;
+  /** Stopped by the clock after the process grew by half the heap limit (`_worker_pool.ts`). */
+  readonly grew: boolean;
 }
 
 /** How long after SIGINT/SIGTERM workers still in a run are terminated, ms. */
@@ -655,7 +657,8 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
   ): CaseEnvelope => {
     const signature = cause === "hang" ? SERVICE_HANG : OUT_OF_MEMORY;
     // The thread that never yielded, as sim's and repro's verdict names it.
-    const who = cause === "hang" && x.at !== null ? `${neverYielded(x.at)}; ` : "";
+    const who = (cause === "hang" && x.at !== null ? `${neverYielded(x.at)}; ` : "") +
+      (x.grew ? `${grewNote(memoryMb)}; ` : "");
     return {
       format: CASE_FORMAT,
       kind: kind === "scenarios" ? "scenario" : "program",
@@ -760,7 +763,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
         if (closing) return;
         closing = true;
         // Stopped in its run: it may be spinning in user code (CONTROL.spinning).
-        if (!confirmed && x.cause === "hang") Atomics.add(control, CONTROL.spinning, 1);
+        if (!confirmed && x.cause === "hang" && !x.grew) Atomics.add(control, CONTROL.spinning, 1);
         await worker.terminate();
         if (!confirmed) {
           await recordStopped(
@@ -782,7 +785,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
       const cut = async () => {
         if (closing || confirmed) return;
         closing = true;
-        if (x.cause === "hang") Atomics.add(control, CONTROL.spinning, 1); // as above
+        if (x.cause === "hang" && !x.grew) Atomics.add(control, CONTROL.spinning, 1); // as above
         await worker.terminate();
         const ran = (wallMs() - t0) / 1000;
         await recordStopped(
@@ -883,6 +886,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
     cause: StallCause,
     ms: number,
     timed: boolean,
+    grew: boolean,
   ): Promise<void> => {
     const limit = cause === "hang" ? runLimitText : `${memoryMb} MiB heap limit`;
     if (state.kind === "investigate") {
@@ -916,7 +920,19 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
       seed = r.seed;
       recorded = r;
     }
-    const x: Suspect = { k: state.k, w, cause, ms, picks, complete, input, seed, recorded, at };
+    const x: Suspect = {
+      k: state.k,
+      w,
+      cause,
+      ms,
+      picks,
+      complete,
+      input,
+      seed,
+      recorded,
+      at,
+      grew,
+    };
     if (!timed) {
       // The worker's own heap limit stopped it (not the clock): a finding as it stands.
       await recordStopped(x, cause, `the ${limit}`);

@@ -72,7 +72,10 @@ Deno.test("a service that never yields: the campaign ends within --seconds plus 
   }
 });
 
-Deno.test("a service that allocates without bound: out-of-memory, and the campaign goes on", async () => {
+// A worker at its heap limit goes silent: the clock stops it, and how far the process grew by
+// then is timing. userS25's campaign signed such a stop out-of-memory and its replay a hang; now
+// both sign the hang, and the growth is a note.
+Deno.test("a service that allocates without bound in one step: service-hang, the campaign goes on, and repro signs it the same", async () => {
   const dir = await Deno.makeTempDir({ prefix: "pagersim-oom-" });
   try {
     const r = await run([
@@ -85,9 +88,7 @@ Deno.test("a service that allocates without bound: out-of-memory, and the campai
       "--run-timeout",
       "2",
       // Each stopped run is run again, alone, up to the confirmation limit (by default ten run
-      // limits: 20 s each, most of this test's time). A worker past its heap limit goes silent
-      // rather than failing, so the confirmation run is stopped by the clock either way and the
-      // finding keeps the cause its first stop showed (orchestrate.ts): a short limit tests the same.
+      // limits: 20 s each, most of this test's time): a short limit tests the same.
       "--confirm-timeout",
       "2",
       "--memory",
@@ -102,14 +103,25 @@ Deno.test("a service that allocates without bound: out-of-memory, and the campai
     ]);
     assert.equal(r.code, 1, r.err);
     const s = summaryOf(r.out);
-    const oom = s.findings.find((f) => f.signature === "out-of-memory");
-    assert.ok(oom !== undefined, JSON.stringify(s.findings));
+    assert.deepEqual(s.findings.map((f) => f.signature), ["service-hang: no yield"]);
+    const hang = s.findings[0];
     assert.ok(
       s.runs > s.stopped,
       `runs go on after a stopped one: ${s.runs} runs, ${s.stopped} stopped`,
     );
     assert.ok(s.rssMiB.max < 1024, `the process stayed small: ${s.rssMiB.max.toFixed(0)} MiB`);
-    assert.equal((await readCaseFile(oom.file)).expected, "out-of-memory");
+    assert.equal((await readCaseFile(hang.file)).expected, "service-hang");
+    const replay = await run([
+      "run",
+      "--allow-read",
+      "--allow-write",
+      "cli/repro.ts",
+      hang.file,
+      "--trace",
+      "none",
+    ]);
+    assert.equal(replay.code, 0, replay.out + replay.err);
+    assert.match(replay.out, /^expected: service-hang: reproduced$/m);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

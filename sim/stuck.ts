@@ -70,3 +70,20 @@ export function neverYielded(at: StuckAt, module?: string): string {
     at.step === 0 ? " (starting, before the first step)" : ""
   } never yielded${entry !== null ? `, in ${entry}` : ""}`;
 }
+
+/**
+ * What a hang's report adds when the process grew by half the heap limit or more while the
+ * stopped run stood still: a worker at its heap limit goes silent (Deno 2.9.6), so such a stop
+ * signs as the hang it is, by where the run stood, and the growth, which timing decides, is a note.
+ *
+ * @example
+ * ```ts
+ * import { grewNote } from "./stuck.ts";
+ * console.assert(grewNote(512).startsWith("the process grew by half the --memory 512 MiB"));
+ * ```
+ */
+export function grewNote(memoryMb: number): string {
+  return `the process grew by half the --memory ${memoryMb} MiB heap limit or more while it ` +
+    `ran: its code may be allocating without bound (a hang all the same: how far it grew ` +
+    `before the stop is timing, which no replay repeats)`;
+}
