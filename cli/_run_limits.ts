@@ -18,7 +18,8 @@ export const RUN_LIMIT_FLAGS: Record<string, FlagSpec> = {
   memory: {
     type: "string",
     value: "MIB",
-    help: `heap limit of a worker; past it: out-of-memory (default ${DEFAULT_MEMORY_MB})`,
+    help: `JavaScript heap limit of a worker; one there goes silent and the run limit stops it ` +
+      `(service-hang, noting the growth) (default ${DEFAULT_MEMORY_MB})`,
   },
   "confirm-timeout": {
     type: "string",

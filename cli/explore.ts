@@ -240,7 +240,8 @@ const FLAGS: Record<string, FlagSpec> = {
   memory: {
     type: "string",
     value: "MIB",
-    help: `heap limit of a worker (its state cache lives there too); past it: out-of-memory ` +
+    help: `JavaScript heap limit of a worker (its state cache lives there too); an execution ` +
+      `there goes silent and is stopped (service-hang, noting the growth) ` +
       `(default ${EXPLORE_MEMORY_MB})`,
   },
   ...LINT_FLAG,
@@ -265,8 +266,9 @@ rate (no other estimate: a bound's size is known only once it is searched).
 Replay a counterexample with: deno task repro FILE.
 User code may be hostile: an execution that runs past --run-timeout (and, to
 confirm, --confirm-timeout) ends the search with a service-hang verdict naming
-the thread and step, one that reaches the --memory heap limit with out-of-memory;
-either is written to the corpus like a counterexample (deno task repro FILE).
+the thread and step (one at the --memory heap limit goes silent: stopped at
+--run-timeout, a service-hang too, noting the growth);
+it is written to the corpus like a counterexample (deno task repro FILE).
 A service that throws is a thread fault (a counterexample). A service whose
 replay differs from its first run (time, randomness, state kept across runs)
 ends the search with an error and no verdict: exploration replays every schedule

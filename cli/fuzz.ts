@@ -105,8 +105,9 @@ A failing run is signed and compared with the known signatures first; each new
 one is shrunk and written to the corpus. A run that does not finish within
 --run-timeout is run again (its own worker) with --confirm-timeout: only if it does not
 finish then either is it a finding of its own (service-hang: no yield), else a
-slow run the summary lists; a run that reaches the --memory heap limit is one
-(out-of-memory). The campaign goes on. --seconds bounds it to about --run-timeout
+slow run the summary lists; a worker at the --memory heap limit goes silent, so
+it is stopped the same way (a service-hang, whose text notes the growth: how far a
+process grows is timing, no signature). The campaign goes on. --seconds bounds it to about --run-timeout
 past the budget (once more per worker at worst): a confirmation run the budget
 cuts at the run limit is written as an unconfirmed hang.
 Replay a case with: deno task repro FILE.
