@@ -102,10 +102,25 @@ export async function loadScenarioFile(path: string): Promise<Scenario> {
   }
 }
 
-/** Parses "0,2,1" into a decision list. */
+/**
+ * Parses "0,2,1" into a decision list ("" is the empty list). An empty entry is refused, not
+ * dropped: "1,,2" read as 2 entries would replay another run than the one pasted (userS25).
+ *
+ * @example
+ * ```ts
+ * import { parseDecisions } from "./sim.ts";
+ * console.assert(parseDecisions("0, 2,1").join() === "0,2,1" && parseDecisions("").length === 0);
+ * ```
+ */
 export function parseDecisions(text: string): number[] {
-  const parts = text.split(",").map((s) => s.trim()).filter((s) => s !== "");
-  return parts.map((s, i) => {
+  if (text.trim() === "") return [];
+  return text.split(",").map((s) => s.trim()).map((s, i) => {
+    if (s === "") {
+      throw new UsageError(
+        `--decisions: entry ${i} is empty ("${text}"): a list is numbers separated by single ` +
+          `commas (give --decisions "" for an empty list)`,
+      );
+    }
     if (!/^\d+$/.test(s)) {
       throw new UsageError(`--decisions: entry ${i} ("${s}") is not a non-negative integer`);
     }

@@ -83,3 +83,16 @@ Deno.test("repro of the user's out-of-memory case (signed by growth) gets the ha
     /^expected: out-of-memory: NOT reproduced \(got service-hang\): a stop at the run limit is a service-hang, however far the process grew by then .* a campaign or explore writes it as service-hang now$/m,
   );
 });
+
+Deno.test("sim and repro refuse --decisions 1,,2 (exit 2, no run), naming the empty entry", async () => {
+  for (const script of ["cli/sim.ts", "cli/repro.ts"]) {
+    const r = await cli(script, ["--seed", "0", "--decisions", "1,,2"]);
+    assert.equal(r.code, 2, script + r.out + r.err);
+    assert.equal(r.out, "", script);
+    assert.match(
+      r.err,
+      /^error: --decisions: entry 1 is empty \("1,,2"\): a list is numbers separated by single commas/m,
+      script,
+    );
+  }
+});

@@ -211,6 +211,11 @@ export class Sys {
    * ```
    */
   chance(percent: number): boolean {
+    // Out of range, it would be a certainty or a never that looks like a draw (userS25: 150, -5
+    // and NaN passed without a word): the thread faults with the value named.
+    if (!(percent >= 0 && percent <= 100)) {
+      throw new RangeError(`sys.chance(${percent}): percent must be a number from 0 to 100`);
+    }
     return this.draw(100, chanceClasses(percent)) < percent;
   }
 

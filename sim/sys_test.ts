@@ -26,3 +26,23 @@ Deno.test("every call of the syscall table is a Sys method bound to the calling 
   assert.equal(kernel.handles.entry(event)?.rights, ZX_DEFAULT_EVENT_RIGHTS);
   assert.equal(run(sys.objectSignal(event, 0, ZX_EVENT_SIGNALED)), ZX_OK);
 });
+
+Deno.test("sys.chance refuses a percent outside 0..100, or not a number, naming it (userS25), before any draw", () => {
+  const kernel = new Kernel({ pageSize: 64 });
+  const [thread] = kernel.createThread("main", 1);
+  let draws = 0;
+  const sys = new Sys(kernel, thread, () => {
+    draws++;
+    return 0;
+  });
+  for (const bad of [150, -5, NaN, 100.5]) {
+    assert.throws(
+      () => sys.chance(bad),
+      new RangeError(`sys.chance(${bad}): percent must be a number from 0 to 100`),
+    );
+  }
+  assert.equal(draws, 0);
+  assert.equal(sys.chance(0), false);
+  assert.equal(sys.chance(12.5), true);
+  assert.equal(sys.chance(100), true);
+});
