@@ -8,6 +8,7 @@
  * @module
  */
 
+import { dirname, relative, resolve } from "node:path";
 import { type RunResult, StoppedBefore } from "../sim/world.ts";
 import { COVERAGE_FLAG, lintService, rerunWithCoverage } from "./_quality_hooks.ts";
 import { campaignReplayCommand, fullExpected, replayCommand } from "../case/envelope.ts";
@@ -29,6 +30,7 @@ import { assertInContract } from "../scenario/contract.ts";
 import { bug, BUG_IDS, NAMED_SERVICES } from "../zoo/registry.ts";
 import { failingStep, printOutcome, printTrace, scenarioVmos, type TraceForm } from "./_output.ts";
 import {
+  commandLine,
   confirmLimit,
   guardLimits,
   guardStopAt,
@@ -170,9 +172,7 @@ export async function main(): Promise<number> {
     values.campaign !== undefined,
   ];
   if (modes.filter(Boolean).length !== 1) {
-    throw new UsageError(
-      "give exactly one of: a case FILE, --seed N (or --decisions), --campaign S --run K",
-    );
+    throw new UsageError(await modesRefusal(positionals, values));
   }
   const mode = values.mode as string | undefined;
   if (mode !== undefined) {
@@ -548,6 +548,60 @@ export async function caseLimits(
       ? fromFlags.confirmTimeout
       : recorded.confirmTimeout ?? CONFIRM_FACTOR * runTimeout,
   };
+}
+
+/**
+ * Why repro refuses the replays it was given (none, or more than one of a case FILE, --seed N /
+ * --decisions LIST, --campaign S --run K): what was given, what goes together, and for a case
+ * with --decisions (userS25 read "repro --decisions alike" so), the command that replays the
+ * case's scenario under that list.
+ */
+async function modesRefusal(
+  positionals: readonly string[],
+  values: Record<string, string | boolean | undefined>,
+): Promise<string> {
+  const given = [
+    ...positionals.map((f) => `a case FILE (${f})`),
+    ...["seed", "decisions"].filter((f) => values[f] !== undefined)
+      .map((f) => `--${f} ${values[f]}`),
+    ...(values.campaign !== undefined ? [`--campaign ${values.campaign} --run ${values.run}`] : []),
+  ];
+  const allowed = "give one of: a case FILE alone (it replays its own decisions); --seed N " +
+    "[--decisions LIST] (--decisions alone: seed 0) with --scenario FILE, --scenario-json JSON " +
+    "or the built-in scenario; --campaign S --run K";
+  const got = given.length === 0 ? "nothing to replay" : given.join(" and ");
+  const head = `repro replays one run, got ${got}: ${allowed}`;
+  if (positionals.length !== 1 || values.campaign !== undefined) return head;
+  const file = positionals[0];
+  let c;
+  try {
+    c = await readCaseFile(file);
+  } catch {
+    return head;
+  }
+  if (c.kind !== "scenario") return head;
+  const root = Deno.cwd();
+  // A case's module path is relative to the case file (old cases: to the project root).
+  const module = (ref: { path: string; sha256: string | null }) =>
+    relative(
+      root,
+      ref.sha256 === null ? resolve(root, ref.path) : resolve(dirname(file), ref.path),
+    );
+  const words = [
+    "--scenario",
+    file,
+    "--seed",
+    String(values.seed ?? c.seed),
+    ...(c.service !== undefined ? ["--service", module(c.service)] : []),
+    ...(c.kernel !== undefined ? ["--kernel", module(c.kernel)] : []),
+    ...(c.bug !== undefined ? ["--zoo", c.bug] : []),
+    "--checkers",
+    c.checkers,
+    ...(values.decisions !== undefined ? ["--decisions", String(values.decisions)] : []),
+  ];
+  return `${head}. The case's scenario under other decisions: ${
+    commandLine("deno task repro", words)
+  }`;
 }
 
 /** After the guard stopped a replay: does that reproduce what the case (if one) expects? */

@@ -96,3 +96,27 @@ Deno.test("sim and repro refuse --decisions 1,,2 (exit 2, no run), naming the em
     );
   }
 });
+
+// userS25 ran `repro CASE.json --decisions 7,7` ("repro --decisions alike", the README said) and
+// got only "give exactly one of: ...".
+Deno.test("repro FILE --decisions says what was given and what goes together, and prints the command for the case's scenario under that list, which works verbatim", async () => {
+  const file =
+    "case/testdata/userS24/corpus/lost-wakeup-condvar-queue-nonempty-chunk-store-bug-a611b211.json";
+  const r = await cli("cli/repro.ts", [file, "--decisions", "1,1,1,1,0,0,0,0,0,0"]);
+  assert.equal(r.code, 2, r.out + r.err);
+  assert.match(
+    r.err,
+    new RegExp(
+      `^error: repro replays one run, got a case FILE \\(${file}\\) and --decisions 1,1,1,1,0,0,0,0,0,0: ` +
+        `give one of: a case FILE alone \\(it replays its own decisions\\); --seed N \\[--decisions LIST\\]`,
+      "m",
+    ),
+  );
+  const command = /The case's scenario under other decisions: deno task repro (.*)$/m.exec(r.err);
+  assert.ok(command !== null, r.err);
+  const words = command[1].split(" ");
+  const again = await cli("cli/repro.ts", [...words, "--trace", "none"]);
+  assert.equal(again.code, 1, again.out + again.err);
+  // The case's own trace: its list under its seed, the same run.
+  assert.match(again.out, /^trace-hash: 7b3743d098aecb7f$/m);
+});
