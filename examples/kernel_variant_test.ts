@@ -83,3 +83,23 @@ Deno.test("README: the kernel variant it shows is examples/kernel_variant.ts, li
   const file = await Deno.readTextFile(new URL("./kernel_variant.ts", import.meta.url));
   assert.equal(block.slice(block.indexOf("\n") + 1), file);
 });
+
+// The README once said the conformance rows all pass this variant (a user trial's, before PX9);
+// userS25 saw PX9 fail, rightly: the variant's change is what that row pins down.
+Deno.test("README: conformance --kernel examples/kernel_variant.ts fails PX9 FailErrorCode alone of the OP_FAIL rows, with ZX_ERR_IO for the pager's error", async () => {
+  const r = await denoOutput([
+    "run",
+    "--allow-read",
+    "--allow-env=INIT_CWD",
+    "cli/conformance.ts",
+    "--kernel",
+    "examples/kernel_variant.ts",
+    "--filter",
+    "Fail",
+  ]);
+  assert.equal(r.code, 1, r.out + r.err);
+  assert.deepEqual(r.out.split("\n").filter((l) => l.includes("FAIL ")), [
+    '  FAIL PX9 FailErrorCode [seed 1: thread t1 "main" faulted at step 24: ConformanceFailure: ' +
+    't4 "commit[0,11)": got ZX_ERR_IO, want ZX_ERR_IO_DATA_INTEGRITY]',
+  ]);
+});
