@@ -88,3 +88,23 @@ export function fittedDefault(
   // Its description says what is left (userS23: "…, a suspend" with the suspend dropped).
   return { ...fit.scenario, name: defaultScenarioName(fit.scenario) };
 }
+
+/**
+ * Why `--kernel` (or `--mutant`) without `--corpus DIR` is refused, in a user's terms: where a
+ * variant's findings go instead and how to keep them (userS25, in their own project, read "never
+ * go to the regression corpus" as pagersim's corpus, which was no help).
+ *
+ * @example
+ * ```ts
+ * import { variantCorpusRefusal } from "./_module_flags.ts";
+ * console.assert(variantCorpusRefusal("kernel").startsWith("--kernel needs --corpus DIR: "));
+ * ```
+ */
+export function variantCorpusRefusal(flag: "kernel" | "mutant"): string {
+  return `--${flag} needs --corpus DIR: a kernel variant's findings are bugs of that variant, ` +
+    `not of your service, so they go only to a folder you name, never to the default corpus/ ` +
+    `(your service's regression cases, which a corpus test replays). Name one beside the ` +
+    `variant, e.g. ` +
+    `--corpus corpus_kernel (created if missing), and keep it with it: deno task corpus list ` +
+    `corpus_kernel lists its cases, deno task repro corpus_kernel/FILE.json replays one`;
+}

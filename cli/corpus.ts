@@ -157,7 +157,10 @@ export async function main(): Promise<number> {
       }
       valid++;
       const by = e.c.bug !== undefined ? `, bug ${e.c.bug}` : "";
-      const mod = e.c.service !== undefined ? `, service ${e.c.service.path}` : "";
+      // The modules it runs, as recorded (relative to the case): a kernel variant's case is
+      // that variant's finding (userS25: list did not say which variant).
+      const mod = (e.c.service !== undefined ? `, service ${e.c.service.path}` : "") +
+        (e.c.kernel !== undefined ? `, kernel ${e.c.kernel.path}` : "");
       const changed = notices.length > 0
         ? ` (${notices.join("; ")}: replays only with --current-code)`
         : "";

@@ -60,7 +60,7 @@ import {
   UsageError,
 } from "./args.ts";
 import { loadScenarioFile } from "./sim.ts";
-import { fittedDefault, moduleFlags } from "./_module_flags.ts";
+import { fittedDefault, moduleFlags, variantCorpusRefusal } from "./_module_flags.ts";
 import { Stopwatch } from "../fuzz/clock.ts";
 
 /** Seconds between progress lines on stderr when it is not a terminal (redrawn twice a second on one). */
@@ -316,9 +316,7 @@ async function main(): Promise<number> {
   const kernelPath = (values.kernel as string | undefined) ?? null;
   // A counterexample against a kernel variant is not a regression of this kernel.
   if (kernelPath !== null && values.corpus === undefined) {
-    throw new UsageError(
-      "--kernel needs --corpus DIR: findings against a kernel variant never go to the regression corpus",
-    );
+    throw new UsageError(variantCorpusRefusal("kernel"));
   }
   const corpus = (values.corpus as string | undefined) ?? "corpus";
   const servicePath = (values.service as string | undefined) ?? null;

@@ -19,7 +19,7 @@ import {
   rerunWithCoverage,
 } from "./_quality_hooks.ts";
 import { CAMPAIGN_FLAGS, campaignBudget, campaignLimits } from "./_campaign_flags.ts";
-import { moduleFlags } from "./_module_flags.ts";
+import { moduleFlags, variantCorpusRefusal } from "./_module_flags.ts";
 import { type CampaignSummary, runCampaign } from "../fuzz/orchestrate.ts";
 import type { InputKind } from "../fuzz/engine.ts";
 import { neverReachedLines, SOMETIMES } from "../fuzz/sometimes.ts";
@@ -444,10 +444,7 @@ async function campaign(
   }
   // Findings against a kernel variant are not regressions of this kernel: never corpus/ by default.
   if ((kernelPath !== null || mutant !== null) && values.corpus === undefined) {
-    throw new UsageError(
-      `--${kernelPath !== null ? "kernel" : "mutant"} needs --corpus DIR: findings against a ` +
-        `kernel variant never go to the regression corpus`,
-    );
+    throw new UsageError(variantCorpusRefusal(kernelPath !== null ? "kernel" : "mutant"));
   }
   const corpus = (values.corpus as string | undefined) ?? "corpus";
   const sets: readonly string[] = kind === "scenarios" ? SCENARIO_CHECKERS : PROGRAM_CHECKERS;

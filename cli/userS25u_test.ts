@@ -120,3 +120,28 @@ Deno.test("repro FILE --decisions says what was given and what goes together, an
   // The case's own trace: its list under its seed, the same run.
   assert.match(again.out, /^trace-hash: 7b3743d098aecb7f$/m);
 });
+
+Deno.test("corpus list names the kernel variant a case records, beside its service", async () => {
+  const r = await denoOutput(
+    ["run", "--allow-read", "cli/corpus.ts", "list", `${DIR}/corpus_kernel`],
+    root,
+  );
+  assert.equal(r.code, 0, r.out + r.err);
+  assert.match(
+    r.out,
+    /^lost-wakeup-condvar-queue-nonempty-chunk-pool-first-page-fail-11d5cee2\.json: scenario, expects invariant:no-lost-requests \(signature lost-wakeup:condvar queue nonempty\), 9 decisions, service \.\.\/chunk_pool\.ts, kernel \.\.\/first_page_fail\.ts$/m,
+  );
+});
+
+Deno.test("fuzz and explore --kernel without --corpus say where a variant's findings go and how to keep them", async () => {
+  const modules = ["--kernel", `${DIR}/first_page_fail.ts`, "--service", `${DIR}/chunk_pool.ts`];
+  for (const [script, ...rest] of [["cli/fuzz.ts"], ["cli/explore.ts", "--preemptions", "0"]]) {
+    const r = await cli(script, [...modules, ...rest]);
+    assert.equal(r.code, 2, script + r.out + r.err);
+    assert.match(
+      r.err,
+      /^error: --kernel needs --corpus DIR: a kernel variant's findings are bugs of that variant, not of your service, so they go only to a folder you name, never to the default corpus\/ .* e\.g\. --corpus corpus_kernel .* deno task repro corpus_kernel\/FILE\.json replays one$/m,
+      script,
+    );
+  }
+});
