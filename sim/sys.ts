@@ -189,7 +189,8 @@ export class Sys {
    * True with probability `percent`% (a recorded draw of `random(100) < percent`). Prefer it to
    * comparing `random(100)` yourself: the value stays hidden, so exhaustive exploration tries
    * the two outcomes once each instead of all 100 values (which makes each such draw a
-   * 100-way branch of the search).
+   * 100-way branch of the search). `percent` is a number from 0 to 100, fractions allowed;
+   * anything else (150, -5, NaN) throws a `RangeError` naming it: a fault of the calling thread.
    *
    * @example
    * ```ts
