@@ -78,7 +78,10 @@ export interface CaseLimits {
   readonly maxSteps: number;
   /** Seconds one run may take before it is stopped as `service-hang`. */
   readonly runTimeout: number;
-  /** MiB of heap a worker may use before the run is stopped as `out-of-memory`. */
+  /**
+   * MiB of JavaScript heap a worker may use: one that reports reaching it is `out-of-memory`,
+   * one gone silent there is stopped at `runTimeout` as a `service-hang`.
+   */
   readonly memoryMb: number;
   /**
    * Seconds a run stopped at `runTimeout` is given when run again before it is a `service-hang`

@@ -1,11 +1,12 @@
 /**
  * The watchdog of `sim` and `repro`: the command's work runs in a
  * `node:worker_threads` worker with a heap limit, and a run that does not
- * finish within the run limit (user code that never yields) or reaches the
- * heap limit ends the command with a `service-hang` / `out-of-memory`
- * verdict line instead of hanging it or taking the machine's memory — the
- * same limits a campaign's runs have (`fuzz/_worker_pool.ts` says why a
- * worker, and how a stopped worker is told out of memory). The run limit is
+ * finish within the run limit (user code that never yields, or a worker
+ * gone silent at its heap limit) ends the command with a `service-hang`
+ * verdict line (`out-of-memory` only when the worker reports its heap limit
+ * itself) instead of hanging it or taking the machine's memory — the same
+ * limits and signatures a campaign's runs have (`fuzz/_worker_pool.ts` says
+ * why a worker, and why memory decides no signature). The run limit is
  * wall-clock time, which a loaded machine stretches: a run it stops is run
  * again with the confirmation limit (`--confirm-timeout`,
  * {@linkcode runConfirmed}) and is a hang only if that one is stopped too.
