@@ -13,7 +13,7 @@ import { denoOutput } from "../cli/_deno_output.ts";
 const DATA = "case/testdata/userS24k2";
 
 const scenario = async () =>
-  parseScenario(JSON.parse(await Deno.readTextFile(`${DATA}/s_two_readers_detach.json`)));
+  parseScenario(JSON.parse(await Deno.readTextFile("case/testdata/userS24k/s_two_readers_detach.json")));
 
 Deno.test("a fault thrown in the variant's own code is described as a crash of the variant", async () => {
   const input = await scenario();
@@ -51,7 +51,7 @@ Deno.test("sim says the fault is the variant's crash and to deno check it", asyn
     "--kernel",
     `${DATA}/k_crash.ts`,
     "--scenario",
-    `${DATA}/s_two_readers_detach.json`,
+    "case/testdata/userS24k/s_two_readers_detach.json",
     "--seed",
     "1",
   ]);
