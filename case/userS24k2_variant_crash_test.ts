@@ -13,7 +13,9 @@ import { denoOutput } from "../cli/_deno_output.ts";
 const DATA = "case/testdata/userS24k2";
 
 const scenario = async () =>
-  parseScenario(JSON.parse(await Deno.readTextFile("case/testdata/userS24k/s_two_readers_detach.json")));
+  parseScenario(
+    JSON.parse(await Deno.readTextFile("case/testdata/userS24k/s_two_readers_detach.json")),
+  );
 
 Deno.test("a fault thrown in the variant's own code is described as a crash of the variant", async () => {
   const input = await scenario();
