@@ -117,6 +117,27 @@ export interface ScenarioNames {
   readonly threadTid: ReadonlyMap<string, number>;
 }
 
+/**
+ * The koid of each VMO by scenario name, recording in `koids` every koid a name ever takes (a
+ * reopened file's earlier VMOs stay named in the trace). A class of the module, not one made per
+ * run: a class expression made a new prototype per run, which the old generation's records of
+ * prototypes kept alive (with the run it closed over) until a full collection, so every
+ * scavenge copied and promoted the last runs whole.
+ */
+class KoidsByName extends Map<string, number> {
+  readonly #koids: { koid: number; name: string }[];
+
+  constructor(koids: { koid: number; name: string }[]) {
+    super();
+    this.#koids = koids;
+  }
+
+  override set(name: string, koid: number): this {
+    if (!this.#koids.some((v) => v.koid === koid)) this.#koids.push({ koid, name });
+    return super.set(name, koid);
+  }
+}
+
 /** A scenario naming a custom service nobody registered: bad input, said in one line. */
 class UnknownServiceError extends ScenarioError {
   constructor(where: string, problems: readonly string[]) {
@@ -211,12 +232,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Scena
   const vmoHandle = new Map<string, number>();
   // Each koid a name takes is kept: a reopened file's earlier VMOs stay named in the trace.
   const vmoKoids: { koid: number; name: string }[] = [];
-  const vmoKoid = new class extends Map<string, number> {
-    override set(name: string, koid: number): this {
-      if (!vmoKoids.some((v) => v.koid === koid)) vmoKoids.push({ koid, name });
-      return super.set(name, koid);
-    }
-  }();
+  const vmoKoid = new KoidsByName(vmoKoids);
   const vmoKey = new Map<string, number>();
   const served = new Map<string, ServiceVmo[]>(scenario.pagers.map((p) => [p.name, []]));
   const life = lifecycleVmos(scenario);
