@@ -472,8 +472,9 @@ export class World {
     // Checkers compare the bytes of the pages a step touched; the model alone records nothing.
     this.kernel.pages.touches.enabled = this.monitors.length > 0;
     const percent = options.allocFailPercent ?? 0;
-    // Bound, not an arrow: a closure made here and stored in the kernel kept the run alive through
-    // every scavenge until a full collection (a bound function does not; both measured).
+    // Bound, not an arrow: an arrow assigned to the kernel's field after the kernel was made kept
+    // the run alive through every scavenge until a full collection (a bound function does not;
+    // both measured: fuzz/young_survivors_test.ts).
     if (percent > 0) this.kernel.allocFailure = this.#allocFails.bind(this, percent);
   }
 
