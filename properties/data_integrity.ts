@@ -36,6 +36,16 @@ const STEP_KINDS: ReadonlySet<KernelEvent["k"]> = new Set([
   "ret",
 ]);
 
+/** The file a VMO holds: the one the harness opened for its koid (`this`: `World.fileIds`), or its key. */
+function fileIdIn(this: ReadonlyMap<number, number>, vmo: Vmo): number {
+  return this.get(vmo.koid) ?? vmo.key;
+}
+
+/** Whether a VMO holds a file that comes and goes (`this`: `World.fileIds`). */
+function isFileIn(this: ReadonlyMap<number, number>, vmo: Vmo): boolean {
+  return this.has(vmo.koid);
+}
+
 /**
  * Compares every read and every supplied page with the reference model
  * (`lost-write` for a page that was written: the pager must bring back what it
@@ -45,12 +55,17 @@ export class DataIntegrity extends StepMonitor {
   readonly name: string = "data-integrity";
   protected override readonly stepKinds: ReadonlySet<KernelEvent["k"]> = STEP_KINDS;
   readonly #model = new ContentModel();
+  /** The world's file ids the model's `fileId` and `lifecycle` read, once a file was opened. */
+  #files: ReadonlyMap<number, number> | null = null;
 
   protected override onStepEvent(e: KernelEvent, call: Call | undefined, world: World): void {
-    // Files that come and go hold the file the harness opened, whatever key their VMO has.
-    if (world.fileIds.size > 0) {
-      this.#model.fileId = (v) => world.fileIds.get(v.koid) ?? v.key;
-      this.#model.lifecycle = (v) => world.fileIds.has(v.koid);
+    // Files that come and go hold the file the harness opened, whatever key their VMO has. Set
+    // once, as functions bound to the world's map: arrows made here and stored in the model kept
+    // the run alive through every scavenge until a full collection (bound functions do not).
+    if (world.fileIds.size > 0 && this.#files !== world.fileIds) {
+      this.#files = world.fileIds;
+      this.#model.fileId = fileIdIn.bind(world.fileIds);
+      this.#model.lifecycle = isFileIn.bind(world.fileIds);
     }
     switch (e.k) {
       case "supply": {

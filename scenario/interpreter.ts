@@ -117,6 +117,27 @@ export interface ScenarioNames {
   readonly threadTid: ReadonlyMap<string, number>;
 }
 
+/**
+ * The koid of each VMO by scenario name, recording in `koids` every koid a name ever takes (a
+ * reopened file's earlier VMOs stay named in the trace). A class of the module, not one made per
+ * run: a class expression made a new prototype per run, which the old generation's records of
+ * prototypes kept alive (with the run it closed over) until a full collection, so every
+ * scavenge copied and promoted the last runs whole.
+ */
+class KoidsByName extends Map<string, number> {
+  readonly #koids: { koid: number; name: string }[];
+
+  constructor(koids: { koid: number; name: string }[]) {
+    super();
+    this.#koids = koids;
+  }
+
+  override set(name: string, koid: number): this {
+    if (!this.#koids.some((v) => v.koid === koid)) this.#koids.push({ koid, name });
+    return super.set(name, koid);
+  }
+}
+
 /** A scenario naming a custom service nobody registered: bad input, said in one line. */
 class UnknownServiceError extends ScenarioError {
   constructor(where: string, problems: readonly string[]) {
@@ -211,12 +232,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Scena
   const vmoHandle = new Map<string, number>();
   // Each koid a name takes is kept: a reopened file's earlier VMOs stay named in the trace.
   const vmoKoids: { koid: number; name: string }[] = [];
-  const vmoKoid = new class extends Map<string, number> {
-    override set(name: string, koid: number): this {
-      if (!vmoKoids.some((v) => v.koid === koid)) vmoKoids.push({ koid, name });
-      return super.set(name, koid);
-    }
-  }();
+  const vmoKoid = new KoidsByName(vmoKoids);
   const vmoKey = new Map<string, number>();
   const served = new Map<string, ServiceVmo[]>(scenario.pagers.map((p) => [p.name, []]));
   const life = lifecycleVmos(scenario);
@@ -380,7 +396,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Scena
     function environment(sys: Sys): ThreadBody {
       const file = fileOps !== null && fileOps.has(e.target) ? e.target : null;
       if (file !== null && (e.do === "detach" || e.do === "closeVmo" || e.do === "evict")) {
-        return envOnFile(sys, file, e.do);
+        return envOnFile(sys, { scenario, portHandle, pagerHandle, vmoHandle }, file, e.do);
       }
       switch (e.do) {
         case "detach":
@@ -415,25 +431,6 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Scena
       }
     }
   });
-
-  /**
-   * An event aimed at a file that comes and goes acts on the VMO open when it
-   * runs (or on the handle it last had, closed: ZX_ERR_BAD_HANDLE). The body
-   * runs to its first syscall at spawn, so a harmless duplicate-and-close of
-   * the pager's port comes first and the handle is looked up after it.
-   */
-  function* envOnFile(sys: Sys, name: string, e: "detach" | "closeVmo" | "evict"): ThreadBody {
-    const v = present(scenario.vmos.find((x) => x.name === name), () => `runScenario: VMO ${name}`);
-    const port = present(portHandle.get(v.pager), () => `runScenario: pager ${v.pager}'s port`);
-    const [st, dup] = yield* sys.handleDuplicate(port, ZX_RIGHT_SAME_RIGHTS);
-    if (st === ZX_OK) yield* sys.handleClose(dup);
-    const h = vmoHandle.get(name) ?? 0;
-    if (e === "detach") {
-      const pager = present(pagerHandle.get(v.pager), () => `runScenario: pager ${v.pager}`);
-      yield* envDetach(sys, pager, h);
-    } else if (e === "closeVmo") yield* envClose(sys, h);
-    else yield* envEvict(sys, h);
-  }
 
   const result = world.run();
   for (const [kind, t] of envThreads) if (t.end.kind === "exited") deliver(kind);
@@ -604,6 +601,41 @@ function* fileOp(
       return;
     }
   }
+}
+
+/** The handles by scenario name that {@linkcode envOnFile} looks a file's VMO up in. */
+interface FileEnv {
+  readonly scenario: Scenario;
+  readonly portHandle: ReadonlyMap<string, number>;
+  readonly pagerHandle: ReadonlyMap<string, number>;
+  /** The clients' VMO handles, as the file's opens and closes leave them when the event runs. */
+  readonly vmoHandle: ReadonlyMap<string, number>;
+}
+
+/**
+ * An event aimed at a file that comes and goes acts on the VMO open when it
+ * runs (or on the handle it last had, closed: ZX_ERR_BAD_HANDLE). The body
+ * runs to its first syscall at spawn, so a harmless duplicate-and-close of
+ * the pager's port comes first and the handle is looked up after it. A generator function of the
+ * module, not one made per run: V8 keeps a generator function that was called (and the run it
+ * closes over) until the next full collection.
+ */
+function* envOnFile(
+  sys: Sys,
+  { scenario, portHandle, pagerHandle, vmoHandle }: FileEnv,
+  name: string,
+  e: "detach" | "closeVmo" | "evict",
+): ThreadBody {
+  const v = present(scenario.vmos.find((x) => x.name === name), () => `runScenario: VMO ${name}`);
+  const port = present(portHandle.get(v.pager), () => `runScenario: pager ${v.pager}'s port`);
+  const [st, dup] = yield* sys.handleDuplicate(port, ZX_RIGHT_SAME_RIGHTS);
+  if (st === ZX_OK) yield* sys.handleClose(dup);
+  const h = vmoHandle.get(name) ?? 0;
+  if (e === "detach") {
+    const pager = present(pagerHandle.get(v.pager), () => `runScenario: pager ${v.pager}`);
+    yield* envDetach(sys, pager, h);
+  } else if (e === "closeVmo") yield* envClose(sys, h);
+  else yield* envEvict(sys, h);
 }
 
 function* envDetach(sys: Sys, pager: number, vmo: number): ThreadBody {

@@ -9,7 +9,15 @@
 
 import { ZX_ERR_IO, ZX_PAGER_OP_FAIL } from "../kernel/constants.ts";
 import type { Sys, ThreadBody } from "../sim/sys.ts";
-import { serveReads, type ServiceContext, supplyFromBacking, withinSize } from "./service.ts";
+import {
+  type ReadPacket,
+  serveReads,
+  type ServiceContext,
+  type ServiceVmo,
+  supplyFromBacking,
+  withinSize,
+} from "./service.ts";
+import type { Syscall } from "../kernel/yields.ts";
 
 /**
  * Supplies, or fails the request with ZX_ERR_IO.
@@ -28,22 +36,39 @@ import { serveReads, type ServiceContext, supplyFromBacking, withinSize } from "
  * ```
  */
 export function flakyService(sys: Sys, ctx: ServiceContext): ThreadBody {
-  return serveReads(sys, ctx, function* (packet, vmo) {
-    // Like a disk with bad sectors, a multi-page request is sometimes answered page by page.
-    const perPage = packet.length > sys.pageSize && sys.random(2) === 1;
-    const step = perPage ? sys.pageSize : packet.length;
-    for (let offset = packet.offset; offset < packet.offset + packet.length; offset += step) {
-      if (sys.chance(ctx.params.failPercent)) {
-        yield* withinSize(
-          sys,
-          vmo,
-          offset,
-          step,
-          (n) => sys.pagerOpRange(ctx.pager, ZX_PAGER_OP_FAIL, vmo.handle, offset, n, ZX_ERR_IO),
-        );
-      } else {
-        yield* supplyFromBacking(sys, ctx, vmo, offset, step);
-      }
+  return serveReads(
+    sys,
+    ctx,
+    (packet, vmo) => answerFlakily(sys, ctx, packet, vmo),
+    "flaky: waiting for a packet",
+  );
+}
+
+/**
+ * One request of {@linkcode flakyService}. A generator function of the module, not one made
+ * per service thread: V8 keeps a generator function that was called (and all it closes over,
+ * here the run) until the next full collection, so every scavenge copied the last runs whole.
+ */
+function* answerFlakily(
+  sys: Sys,
+  ctx: ServiceContext,
+  packet: ReadPacket,
+  vmo: ServiceVmo,
+): Syscall<void> {
+  // Like a disk with bad sectors, a multi-page request is sometimes answered page by page.
+  const perPage = packet.length > sys.pageSize && sys.random(2) === 1;
+  const step = perPage ? sys.pageSize : packet.length;
+  for (let offset = packet.offset; offset < packet.offset + packet.length; offset += step) {
+    if (sys.chance(ctx.params.failPercent)) {
+      yield* withinSize(
+        sys,
+        vmo,
+        offset,
+        step,
+        (n) => sys.pagerOpRange(ctx.pager, ZX_PAGER_OP_FAIL, vmo.handle, offset, n, ZX_ERR_IO),
+      );
+    } else {
+      yield* supplyFromBacking(sys, ctx, vmo, offset, step);
     }
-  }, "flaky: waiting for a packet");
+  }
 }

@@ -509,12 +509,6 @@ export function supplyWithinSize(
 ): Syscall<Status> {
   let tries = 0;
   const supply = (n: number) => sys.pagerSupplyPages(ctx.pager, vmo.handle, offset, n, aux, 0);
-  function* refillAndSupply(n: number): Syscall<Status> {
-    // A refill that failed (out of memory) would supply zero markers: stop with its status.
-    const st = yield* refill();
-    if (typeof st === "number" && st !== ZX_OK) return st;
-    return yield* supply(n);
-  }
   // The first try is the supply call itself, not a generator around it: every step of a
   // supply passes through each generator it is delegated through.
   return withinSize(
@@ -522,6 +516,22 @@ export function supplyWithinSize(
     vmo,
     offset,
     length,
-    (n) => tries++ === 0 ? supply(n) : refillAndSupply(n),
+    (n) => tries++ === 0 ? supply(n) : refillAndSupply(refill, supply, n),
   );
+}
+
+/**
+ * A retry of {@linkcode supplyWithinSize}: refill the aux VMO, then supply `n` bytes. A generator
+ * function of the module, not one made per supply: V8 keeps a generator function that was called
+ * (and the run it closes over) until the next full collection.
+ */
+function* refillAndSupply(
+  refill: () => Syscall<unknown>,
+  supply: (n: number) => Syscall<Status>,
+  n: number,
+): Syscall<Status> {
+  // A refill that failed (out of memory) would supply zero markers: stop with its status.
+  const st = yield* refill();
+  if (typeof st === "number" && st !== ZX_OK) return st;
+  return yield* supply(n);
 }
