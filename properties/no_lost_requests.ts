@@ -127,6 +127,8 @@ export class NoLostRequests extends StepMonitor {
   readonly #holders = new PacketHolders();
   /** Which VMOs no packet can reach the pager from, by the trace (not the kernel's word). */
   readonly #delivery = new DeliveryModel();
+  /** What a handle names, for the delivery model (one function per checker, not one per event). */
+  readonly #entryOf = (h: unknown) => this.entry(h);
   /**
    * Every VMO mapped so far, by koid: a fault names the mapped VMO, and a clone's fault answers
    * for its root's detach (Zircon's CloneDetachTest: after the parent's detach, a clone page
@@ -148,7 +150,7 @@ export class NoLostRequests extends StepMonitor {
   }
 
   protected override onStepEvent(e: KernelEvent, call: Call | undefined, world: World): void {
-    this.#delivery.hear(e, call, (h) => this.entry(h));
+    this.#delivery.hear(e, call, this.#entryOf);
     if (e.k === "detach") this.#detached.add(e.vmo);
     if (e.k === "page-fault") {
       this.#outcomes.push({

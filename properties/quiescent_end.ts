@@ -97,6 +97,8 @@ export class QuiescentEnd extends StepMonitor {
   readonly #holders = new PacketHolders();
   /** Q2: which VMOs no packet can reach the pager from, by the trace (not the kernel's word). */
   readonly #delivery = new DeliveryModel();
+  /** What a handle names, for the delivery model (one function per checker, not one per event). */
+  readonly #entryOf = (h: unknown) => this.entry(h);
 
   onCheckpoint(tid: number, key: string): void {
     this.#checkpoint.set(tid, { step: this.#world?.step ?? 0, key });
@@ -110,7 +112,7 @@ export class QuiescentEnd extends StepMonitor {
   }
 
   protected override onStepEvent(e: KernelEvent, call: Call | undefined, world: World): void {
-    this.#delivery.hear(e, call, (h) => this.entry(h));
+    this.#delivery.hear(e, call, this.#entryOf);
     if (e.k === "call" || e.k === "ret") this.#stepTid = e.tid;
     // A value a client or the environment names is not the service's alone any more.
     if (e.k === "call" && world.threads[e.tid - 1]?.role !== "service") {
