@@ -363,12 +363,15 @@ export class PacketHolders {
     "request",
     "coalesce",
   ]);
-  /** Per request, its text as a wait names it (`vmo 1005: READ request #3 pages [0,1)`). */
-  readonly #requestText = new Map<number, string>();
+  /**
+   * Per request, its event: its text as a wait names it (`vmo 1005: READ request #3 pages [0,1)`)
+   * is made from it only when a wait is reported.
+   */
+  readonly #requestEvents = new Map<number, Extract<KernelEvent, { k: "request" }>>();
   /** Per request whose queued packet was withdrawn (untaken), the port it was queued on. */
   readonly #withdrawn = new Map<number, number>();
   /** Per thread, the request it last parked on, by its VMO and id. */
-  readonly #parkedOn = new Map<number, { vmo: number; id: number }>();
+  readonly #parkedOn = new Map<number, { readonly vmo: number; readonly id: number }>();
   /** Service threads that took a packet and have not waited on a port since. */
   readonly #holding = new Set<number>();
   /**
@@ -435,14 +438,12 @@ export class PacketHolders {
         return;
       }
       case "request":
-        this.#requestText.set(
-          requestKey(e.vmo, e.id),
-          `vmo ${e.vmo}: ${e.type} request #${e.id} pages [${e.start},${e.end})`,
-        );
-        this.#parkedOn.set(e.tid, { vmo: e.vmo, id: e.id });
+        this.#requestEvents.set(requestKey(e.vmo, e.id), e);
+        // (The event names the request by its VMO and id: kept, not copied.)
+        this.#parkedOn.set(e.tid, e);
         return;
       case "coalesce":
-        this.#parkedOn.set(e.tid, { vmo: e.vmo, id: e.id });
+        this.#parkedOn.set(e.tid, e);
         return;
       case "resolve":
         // A request the overtime timeout cancelled went unanswered: its hand-off still counts.
@@ -513,8 +514,10 @@ export class PacketHolders {
     const at = this.#parkedOn.get(tid);
     const t = world.threads[tid - 1];
     if (at === undefined || t === undefined || t.end.kind !== "running") return undefined;
-    const text = this.#requestText.get(requestKey(at.vmo, at.id)) ??
-      `vmo ${at.vmo}: request #${at.id}`;
+    const r = this.#requestEvents.get(requestKey(at.vmo, at.id));
+    const text = r === undefined
+      ? `vmo ${at.vmo}: request #${at.id}`
+      : `vmo ${r.vmo}: ${r.type} request #${r.id} pages [${r.start},${r.end})`;
     const n = { tid, name: t.name, on: `${text} (timed out)`, holders: [] };
     const held = heldBy(world, n, this, at.vmo, at.id);
     // The timeout cancelled the request and withdrew its packet, untaken: it was queued there.
