@@ -209,6 +209,12 @@ export class DirtyState extends StepMonitor {
    */
   readonly #inCallVmos: Vmo[] = [];
   readonly #inCallSpecial: Resolved[] = [];
+  /**
+   * How many of `#inCallVmos` and `#inCallSpecial` are current (the arrays are written over, not
+   * emptied: `length = 0` gives their store back and the pushes grow a new one at every look).
+   */
+  #inCallVmosN = 0;
+  #inCallSpecialN = 0;
   /** A call began or returned since the last look, and the handle table as it left it. */
   #inCallChanged = true;
   #inCallIssued = -1;
@@ -463,17 +469,26 @@ export class DirtyState extends StepMonitor {
       this.#inCallChanged = false;
       this.#inCallIssued = table.issued;
       this.#inCallOpen = table.size;
-      vmos.length = 0;
-      special.length = 0;
+      let vmosN = 0, specialN = 0;
       for (let i = 0; i < inCall.size; i++) {
         const r = inCall.valueAt(i);
         this.#lookUpHandles(table, r);
-        for (let k = 0; k < r.vmos.length; k++) vmos.push(r.vmos[k]);
-        if (r.special) special.push(r);
+        for (let k = 0; k < r.vmos.length; k++) {
+          if (vmosN < vmos.length) vmos[vmosN] = r.vmos[k];
+          else vmos.push(r.vmos[k]);
+          vmosN++;
+        }
+        if (r.special) {
+          if (specialN < special.length) special[specialN] = r;
+          else special.push(r);
+          specialN++;
+        }
       }
+      this.#inCallVmosN = vmosN;
+      this.#inCallSpecialN = specialN;
     }
-    for (let i = 0; i < vmos.length; i++) active.add(vmos[i].root);
-    for (let i = 0; i < special.length; i++) this.#noteSpecial(world, special[i]);
+    for (let i = 0; i < this.#inCallVmosN; i++) active.add(vmos[i].root);
+    for (let i = 0; i < this.#inCallSpecialN; i++) this.#noteSpecial(world, special[i]);
   }
 
   /**
@@ -1008,29 +1023,32 @@ export class DirtyState extends StepMonitor {
     // a write pin makes what it pinned Dirty, under TRAP_DIRTY only by OP_DIRTY, an AwaitingClean
     // page too (`PrepareForWriteLocked` dirties every page that is not Dirty, vm_cow_pages.cc @
     // gnoliyil/fuchsia 02de66e3; conformance WX7 WritePinAwaitingClean).
-    const pin = this.#pins.find((pin) => pinCovers(pin, vmo, p));
-    const commit = this.#vmarCommit || pin !== undefined;
-    const pinDirtied = pin !== undefined && !vmo.trapDirty &&
-      (a === "zero" || this.#pins.some((w) => w.write && pinCovers(w, vmo, p)) &&
-          (a === "clean" || a === "awaiting-clean" || a === "marker"));
+    // (Loops, not `find` and `some`: a closure per changed slot.)
+    const pins = this.#pins;
+    let pinned = false, writePinned = false;
+    for (let i = 0; i < pins.length; i++) {
+      if (!pinCovers(pins[i], vmo, p)) continue;
+      pinned = true;
+      if (pins[i].write) writePinned = true;
+    }
+    const commit = this.#vmarCommit || pinned;
+    const pinDirtied = pinned && !vmo.trapDirty &&
+      (a === "zero" || writePinned && (a === "clean" || a === "awaiting-clean" || a === "marker"));
     const write = calls.has("zx_vmo_write") || calls.has("mem_write") ||
       calls.has("zx_vmo_op_range") || this.#stored.has(vmo.koid);
     const detached = calls.has("zx_pager_detach_vmo") || calls.has("zx_handle_close");
     // A step's one writeback on this VMO moves pages only inside its own range (null: two).
     const wb = this.#writebacks.get(vmo);
-    const inWb = (begin: boolean) =>
-      wb === undefined || wb === null ||
-      wb.begin === begin && !(begin && wb.zero) && wb.start <= p && p < wb.end;
     switch (b) {
       case "clean":
         // COMMIT gives a marker a Clean zero page ("Markers start clean": RequireOwnedPage).
         return (a === "absent" && calls.has("zx_pager_supply_pages")) ||
-          (a === "awaiting-clean" && pagerOp && inWb(false)) ||
+          (a === "awaiting-clean" && pagerOp && inWriteback(wb, false, p)) ||
           (a === "marker" && (calls.has("zx_vmo_op_range") || commit));
       case "marker":
         return a === "absent" && calls.has("zx_pager_supply_pages");
       case "awaiting-clean":
-        return a === "dirty" && pagerOp && inWb(true);
+        return a === "dirty" && pagerOp && inWriteback(wb, true, p);
       case "dirty":
         if (a === "marker" && this.#zeroesOnly()) return false; // ZeroPartialPage skips markers
         // Under TRAP_DIRTY only OP_DIRTY dirties: a write first waits for a DIRTY request
@@ -1047,4 +1065,10 @@ export class DirtyState extends StepMonitor {
         return false;
     }
   }
+}
+
+/** Whether the step's one writeback on a VMO (begin or end) allows a move of page `p` (none, or two: any). */
+function inWriteback(wb: Writeback | null | undefined, begin: boolean, p: number): boolean {
+  return wb === undefined || wb === null ||
+    wb.begin === begin && !(begin && wb.zero) && wb.start <= p && p < wb.end;
 }
