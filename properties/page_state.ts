@@ -180,7 +180,9 @@ export class PageState extends StepMonitor {
   readonly #calls = new StepSet<Call>();
   /** The call of the last event judged in this step (its handles are in `#handled`). */
   #lastCall: Call | undefined = undefined;
-  #requests: { vmo: number; id: number; start: number; end: number }[] = [];
+  /** This step's READ request events, the first `#requestsN` (the array is reused). */
+  readonly #requests: Extract<KernelEvent, { k: "request" }>[] = [];
+  #requestsN = 0;
   /** The stepping thread's syscall (also one that resumed from a block in this step). */
   readonly #supplied = new Map<number, Call>();
   readonly #written = new Set<number>();
@@ -269,7 +271,9 @@ export class PageState extends StepMonitor {
       case "request":
         // DIRTY requests cover present content by design (K3 is dirty-state's).
         if (e.type === "READ") {
-          this.#requests.push({ vmo: e.vmo, id: e.id, start: e.start, end: e.end });
+          if (this.#requestsN < this.#requests.length) this.#requests[this.#requestsN] = e;
+          else this.#requests.push(e);
+          this.#requestsN++;
         }
         break;
       case "supply":
@@ -369,7 +373,7 @@ export class PageState extends StepMonitor {
     // (Indexed loops over arrays here and below: an array iterator per loop per step was most of
     // what a checked run allocated in this method, per the sampling heap profiler.)
     const requests = this.#requests;
-    for (let i = 0; i < requests.length; i++) {
+    for (let i = 0; i < this.#requestsN; i++) {
       const r = requests[i];
       const vmo = present(pagerVmo(world, r.vmo), "PageState: the VMO of an outstanding READ");
       if (r.end > vmo.pageCount) {
@@ -433,7 +437,7 @@ export class PageState extends StepMonitor {
         }
       }
     }
-    if (this.#requests.length > 0) this.#requests = [];
+    this.#requestsN = 0;
     if (this.#supplied.size > 0) this.#supplied.clear();
     if (this.#written.size > 0) this.#written.clear();
     if (this.#detached.size > 0) this.#detached.clear();
@@ -579,24 +583,34 @@ export class PageState extends StepMonitor {
     change: string,
     cause: StepCause,
   ): void {
-    const at = `vmo${vmo.koid} page ${p}`;
+    // (A failure's text names the page: made only when it fails.)
     const written = this.#written.has(slotKey(vmo.koid, p));
     if (was.kind === "absent" && now.kind === "absent") return;
     if (was.kind === "absent" && now.kind === "zero") {
-      if (!written) this.fail(change, `${at} became a zero slot without OP_ZERO`);
+      if (!written) {
+        this.fail(change, `vmo${vmo.koid} page ${p} became a zero slot without OP_ZERO`);
+      }
       return;
     }
     if (was.kind === "absent") {
       const call = this.#supplied.get(slotKey(vmo.koid, p));
-      if (call === undefined) this.fail(change, `${at} became ${now.kind} without a supply`);
+      if (call === undefined) {
+        this.fail(change, `vmo${vmo.koid} page ${p} became ${now.kind} without a supply`);
+      }
       const src = this.#aux.source(this.vmoOf(call.args[4]), call, p, vmo);
       if (src === undefined) return;
       const want = src === null ? "marker" : "clean";
       if (now.kind !== want) {
-        this.fail("K9", `${at} supplied as ${now.kind}; the aux page calls for ${want}`);
+        this.fail(
+          "K9",
+          `vmo${vmo.koid} page ${p} supplied as ${now.kind}; the aux page calls for ${want}`,
+        );
       }
       if (src !== null && !sameBytes(src, now.data)) {
-        this.fail(change, `${at} content differs from the aux page it was supplied from`);
+        this.fail(
+          change,
+          `vmo${vmo.koid} page ${p} content differs from the aux page it was supplied from`,
+        );
       }
       return;
     }
@@ -610,10 +624,13 @@ export class PageState extends StepMonitor {
         return;
       }
       if (cause.writeback && was.kind === "zero") return;
-      this.fail(why === "detach" ? "K13" : change, `${at} (${was.kind}) vanished`);
+      this.fail(
+        why === "detach" ? "K13" : change,
+        `vmo${vmo.koid} page ${p} (${was.kind}) vanished`,
+      );
     }
     if (!written && !sameBytes(was.data, now.data)) {
-      this.fail(change, `${at} bytes changed without a write`);
+      this.fail(change, `vmo${vmo.koid} page ${p} bytes changed without a write`);
     }
     if (was.kind === now.kind) return;
     const commit = cause.vmoOp || cause.vmarCommit;
@@ -638,7 +655,7 @@ export class PageState extends StepMonitor {
       (was.kind === "dirty" && now.kind === "awaiting-clean" ||
         was.kind === "awaiting-clean" && now.kind === "clean");
     if (!dirtied && !zeroed && !cleaned && !committed) {
-      this.fail(change, `${at} went from ${was.kind} to ${now.kind}`);
+      this.fail(change, `vmo${vmo.koid} page ${p} went from ${was.kind} to ${now.kind}`);
     }
   }
 }
