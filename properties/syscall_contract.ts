@@ -597,7 +597,10 @@ export class SyscallContract extends StepMonitor {
         const q = this.#requests.get(e.id);
         this.#requests.delete(e.id);
         if (q === undefined) return;
-        for (const tid of q.primary === null ? q.overlap : [q.primary, ...q.overlap]) {
+        // The primary, then the overlap waiters (indexed: no array made per resolve).
+        const primary = q.primary, overlap = q.overlap;
+        for (let i = primary === null ? 0 : -1; i < overlap.length; i++) {
+          const tid = i < 0 ? primary as number : overlap[i];
           if (this.#attachedTo.get(tid) !== e.id) continue;
           this.#attachedTo.delete(tid);
           const r = this.#reads.get(tid);
