@@ -25,6 +25,7 @@ import {
   generateProgram,
   numChildrenDeathProgram,
   portLimitProgram,
+  queryDirtyEdgesProgram,
   rngDraw,
   shrinkOverPinProgram,
   sizeEdgesProgram,
@@ -289,6 +290,16 @@ export function campaignProbes(root: URL): Probe[] {
     run() {
       return verdictText(
         runProgram(unmapBetweenRegionsProgram(), { seed: 0, monitors: programMonitors }).verdict,
+      );
+    },
+  });
+  // zx_pager_query_dirty_ranges from a page offset over a Dirty page, and with each argument
+  // garbage past its lookups (`queryDirtyEdgesProgram`).
+  probes.push({
+    id: "program:query-dirty-edges",
+    run() {
+      return verdictText(
+        runProgram(queryDirtyEdgesProgram(), { seed: 0, monitors: programMonitors }).verdict,
       );
     },
   });

@@ -2621,6 +2621,37 @@ export function unmapBetweenRegionsProgram(pageSize = 4096): Program {
   return { pageSize, overtimeTicks: 0, threads: [{ failInsteadOfBlock: false, calls }] };
 }
 
+/**
+ * The campaign judge's `program:query-dirty-edges` probe: `zx_pager_query_dirty_ranges` from a
+ * page offset, and with garbage arguments past its lookups. A supplied 2-page pager VMO whose
+ * page 1 a one-byte write made Dirty is queried over page 1 alone (one range, which dirty-state
+ * K19 judges against the page states), then with an offset, a length and a buffer size that are
+ * each no u64 (the contract: INVALID_ARGS, each alone). Random draws query from offset 0 (the
+ * writeback service and the tails do too) and pass garbage with a valid pager and VMO almost
+ * never; a program of its own, so no pinned schedule moves.
+ */
+export function queryDirtyEdgesProgram(pageSize = 4096): Program {
+  const calls: ProgramCall[] = [];
+  const emit = (call: CallName, args: Arg[]): CallRef => {
+    calls.push({ call, args });
+    return [0, calls.length - 1];
+  };
+  const port = emit("zx_port_create", [0]);
+  const pager = emit("zx_pager_create", [0]);
+  const vmo = emit("zx_pager_create_vmo", [{ h: pager }, 0, { h: port }, 0, 2 * pageSize]);
+  const aux = emit("zx_vmo_create", [2 * pageSize, 0]);
+  emit("zx_vmo_write", [{ h: aux }, { bytes: 2 * pageSize, fill: 0x11 }, 0]);
+  emit("zx_pager_supply_pages", [{ h: pager }, { h: vmo }, 0, 2 * pageSize, { h: aux }, 0]);
+  emit("zx_vmo_write", [{ h: vmo }, { bytes: 1, fill: 0x22 }, pageSize]);
+  const query = (offset: number, length: number, bufferSize: number) =>
+    emit("zx_pager_query_dirty_ranges", [{ h: pager }, { h: vmo }, offset, length, bufferSize]);
+  query(pageSize, pageSize, 24);
+  query(-1, pageSize, 24);
+  query(pageSize, Number.NaN, 24);
+  query(0, pageSize, -1);
+  return { pageSize, overtimeTicks: 0, threads: [{ failInsteadOfBlock: false, calls }] };
+}
+
 /** Most calls a mutated program may have (keeps runs short). */
 export const MAX_PROGRAM_CALLS = 60;
 
