@@ -29,6 +29,7 @@ import {
   rngDraw,
   shrinkOverPinProgram,
   sizeEdgesProgram,
+  sliceFaultProgram,
   supplyContiguousAuxProgram,
   unmapBetweenRegionsProgram,
   zeroPinnedFirstPageProgram,
@@ -300,6 +301,15 @@ export function campaignProbes(root: URL): Probe[] {
     run() {
       return verdictText(
         runProgram(queryDirtyEdgesProgram(), { seed: 0, monitors: programMonitors }).verdict,
+      );
+    },
+  });
+  // Loads through a mapped slice a page into its pager VMO (`sliceFaultProgram`).
+  probes.push({
+    id: "program:slice-fault",
+    run() {
+      return verdictText(
+        runProgram(sliceFaultProgram(), { seed: 0, monitors: programMonitors }).verdict,
       );
     },
   });

@@ -2652,6 +2652,40 @@ export function queryDirtyEdgesProgram(pageSize = 4096): Program {
   return { pageSize, overtimeTicks: 0, threads: [{ failInsteadOfBlock: false, calls }] };
 }
 
+/**
+ * The campaign judge's `program:slice-fault` probe: loads through a mapped slice that starts a
+ * page into its pager VMO. A 3-page pager VMO is supplied with a fill of its own per page, its
+ * pages 1-2 sliced and the slice mapped, and each mapped page loaded: the fault looks page
+ * `p + 1` of the root up (present, so no request; page-state and read-content judge the rest).
+ * Random draws map a slice at an offset and load through it seldom (gapX22's open reach); a
+ * program of its own, so no pinned schedule moves.
+ */
+export function sliceFaultProgram(pageSize = 4096): Program {
+  const calls: ProgramCall[] = [];
+  const emit = (call: CallName, args: Arg[]): CallRef => {
+    calls.push({ call, args });
+    return [0, calls.length - 1];
+  };
+  const port = emit("zx_port_create", [0]);
+  const pager = emit("zx_pager_create", [0]);
+  const vmo = emit("zx_pager_create_vmo", [{ h: pager }, 0, { h: port }, 0, 3 * pageSize]);
+  const aux = emit("zx_vmo_create", [3 * pageSize, 0]);
+  for (let p = 0; p < 3; p++) {
+    emit("zx_vmo_write", [{ h: aux }, { bytes: pageSize, fill: 0x10 + p }, p * pageSize]);
+  }
+  emit("zx_pager_supply_pages", [{ h: pager }, { h: vmo }, 0, 3 * pageSize, { h: aux }, 0]);
+  const slice = emit("zx_vmo_create_child", [
+    { h: vmo },
+    ZX_VMO_CHILD_SLICE,
+    pageSize,
+    2 * pageSize,
+  ]);
+  const map = emit("zx_vmar_map", [{ vmar: 0 }, ZX_VM_PERM_READ, 0, { h: slice }, 0, 2 * pageSize]);
+  emit("mem_read", [{ addr: map, plus: 0 }, 8]);
+  emit("mem_read", [{ addr: map, plus: pageSize }, 8]);
+  return { pageSize, overtimeTicks: 0, threads: [{ failInsteadOfBlock: false, calls }] };
+}
+
 /** Most calls a mutated program may have (keeps runs short). */
 export const MAX_PROGRAM_CALLS = 60;
 
