@@ -22,6 +22,7 @@ import { executePlan, planRun, PORTFOLIO } from "../fuzz/campaign.ts";
 import { programStrategy } from "../fuzz/programs/campaign.ts";
 import {
   contiguousZeroLentProgram,
+  executeRegionsProgram,
   generateProgram,
   numChildrenDeathProgram,
   portLimitProgram,
@@ -310,6 +311,16 @@ export function campaignProbes(root: URL): Probe[] {
     run() {
       return verdictText(
         runProgram(sliceFaultProgram(), { seed: 0, monitors: programMonitors }).verdict,
+      );
+    },
+  });
+  // Sub-regions asking for CAN_MAP_EXECUTE in regions made with and without it
+  // (`executeRegionsProgram`).
+  probes.push({
+    id: "program:execute-regions",
+    run() {
+      return verdictText(
+        runProgram(executeRegionsProgram(), { seed: 0, monitors: programMonitors }).verdict,
       );
     },
   });

@@ -2686,6 +2686,33 @@ export function sliceFaultProgram(pageSize = 4096): Program {
   return { pageSize, overtimeTicks: 0, threads: [{ failInsteadOfBlock: false, calls }] };
 }
 
+/**
+ * The campaign judge's `program:execute-regions` probe: a sub-region asking for CAN_MAP_EXECUTE,
+ * SPECIFIC at offset 0, in a region made with CAN_MAP_EXECUTE (ZX_OK: the contract knows the
+ * region's flags and its handle's rights from its own call) and in one made without it
+ * (ACCESS_DENIED: its handle has no EXECUTE right). Random region layouts make CAN_MAP_EXECUTE
+ * regions but seldom allocate in them asking for it again; a program of its own, so no pinned
+ * schedule moves.
+ */
+export function executeRegionsProgram(pageSize = 4096): Program {
+  const calls: ProgramCall[] = [];
+  const emit = (call: CallName, args: Arg[]): CallRef => {
+    calls.push({ call, args });
+    return [0, calls.length - 1];
+  };
+  const can = ZX_VM_CAN_MAP_SPECIFIC | ZX_VM_CAN_MAP_READ;
+  for (const execute of [ZX_VM_CAN_MAP_EXECUTE, 0]) {
+    const region = emit("zx_vmar_allocate", [{ vmar: 0 }, can | execute, 0, 2 * pageSize]);
+    emit("zx_vmar_allocate", [
+      { h: region },
+      ZX_VM_SPECIFIC | ZX_VM_CAN_MAP_READ | ZX_VM_CAN_MAP_EXECUTE,
+      0,
+      pageSize,
+    ]);
+  }
+  return { pageSize, overtimeTicks: 0, threads: [{ failInsteadOfBlock: false, calls }] };
+}
+
 /** Most calls a mutated program may have (keeps runs short). */
 export const MAX_PROGRAM_CALLS = 60;
 
