@@ -33,6 +33,7 @@ import {
   sliceFaultProgram,
   supplyContiguousAuxProgram,
   unmapBetweenRegionsProgram,
+  userWriteOffsetProgram,
   zeroPinnedFirstPageProgram,
 } from "../program/generate.ts";
 import { programMonitors, runProgram } from "../program/run.ts";
@@ -321,6 +322,16 @@ export function campaignProbes(root: URL): Probe[] {
     run() {
       return verdictText(
         runProgram(executeRegionsProgram(), { seed: 0, monitors: programMonitors }).verdict,
+      );
+    },
+  });
+  // zx_vmo_write at a page offset from a user buffer at a mapping's start
+  // (`userWriteOffsetProgram`).
+  probes.push({
+    id: "program:user-write-offset",
+    run() {
+      return verdictText(
+        runProgram(userWriteOffsetProgram(), { seed: 0, monitors: programMonitors }).verdict,
       );
     },
   });

@@ -2713,6 +2713,36 @@ export function executeRegionsProgram(pageSize = 4096): Program {
   return { pageSize, overtimeTicks: 0, threads: [{ failInsteadOfBlock: false, calls }] };
 }
 
+/**
+ * The campaign judge's `program:user-write-offset` probe: `zx_vmo_write` at a page offset of its
+ * VMO from a user buffer at the start of a 2-page readable mapping, then the bytes read back.
+ * The copy reads the buffer from its first byte whatever the VMO offset, so it cannot fault (the
+ * contract: ZX_OK for a buffer the mappings cover). Random draws give a user buffer to a write at
+ * offset 0, or to one whose buffer lies where the offset cannot move the copy off the mapping; a
+ * program of its own, so no pinned schedule moves.
+ */
+export function userWriteOffsetProgram(pageSize = 4096): Program {
+  const calls: ProgramCall[] = [];
+  const emit = (call: CallName, args: Arg[]): CallRef => {
+    calls.push({ call, args });
+    return [0, calls.length - 1];
+  };
+  const source = emit("zx_vmo_create", [2 * pageSize, 0]);
+  emit("zx_vmo_write", [{ h: source }, { bytes: 2 * pageSize, fill: 0x31 }, 0]);
+  const map = emit("zx_vmar_map", [
+    { vmar: 0 },
+    ZX_VM_PERM_READ,
+    0,
+    { h: source },
+    0,
+    2 * pageSize,
+  ]);
+  const target = emit("zx_vmo_create", [2 * pageSize, 0]);
+  emit("zx_vmo_write", [{ h: target }, { bytes: 8, fill: 0 }, pageSize, { addr: map, plus: 0 }]);
+  emit("zx_vmo_read", [{ h: target }, pageSize, 8]);
+  return { pageSize, overtimeTicks: 0, threads: [{ failInsteadOfBlock: false, calls }] };
+}
+
 /** Most calls a mutated program may have (keeps runs short). */
 export const MAX_PROGRAM_CALLS = 60;
 
