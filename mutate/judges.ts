@@ -24,6 +24,7 @@ import {
   contiguousZeroLentProgram,
   executeRegionsProgram,
   generateProgram,
+  hintThenCloseProgram,
   numChildrenDeathProgram,
   portLimitProgram,
   queryDirtyEdgesProgram,
@@ -332,6 +333,15 @@ export function campaignProbes(root: URL): Probe[] {
     run() {
       return verdictText(
         runProgram(userWriteOffsetProgram(), { seed: 0, monitors: programMonitors }).verdict,
+      );
+    },
+  });
+  // A pager VMO hinted DONT_NEED, closed, and its port waited on (`hintThenCloseProgram`).
+  probes.push({
+    id: "program:hint-then-close",
+    run() {
+      return verdictText(
+        runProgram(hintThenCloseProgram(), { seed: 0, monitors: programMonitors }).verdict,
       );
     },
   });

@@ -2743,6 +2743,28 @@ export function userWriteOffsetProgram(pageSize = 4096): Program {
   return { pageSize, overtimeTicks: 0, threads: [{ failInsteadOfBlock: false, calls }] };
 }
 
+/**
+ * The campaign judge's `program:hint-then-close` probe: a pager VMO given a DONT_NEED hint, then
+ * its only handle closed, then its port waited on: the hint held the VMO only while it ran, so
+ * the close ends the VMO and its COMPLETE is on the port at once (program/complete_model.ts).
+ * Random draws name a VMO they close in other calls too, which leaves it unjudged; a program of
+ * its own, so no pinned schedule moves.
+ */
+export function hintThenCloseProgram(pageSize = 4096): Program {
+  const calls: ProgramCall[] = [];
+  const emit = (call: CallName, args: Arg[]): CallRef => {
+    calls.push({ call, args });
+    return [0, calls.length - 1];
+  };
+  const port = emit("zx_port_create", [0]);
+  const pager = emit("zx_pager_create", [0]);
+  const vmo = emit("zx_pager_create_vmo", [{ h: pager }, 0, { h: port }, 7, pageSize]);
+  emit("zx_vmo_op_range", [{ h: vmo }, ZX_VMO_OP_DONT_NEED, 0, pageSize]);
+  emit("zx_handle_close", [{ h: vmo }]);
+  emit("zx_port_wait", [{ h: port }, 0]);
+  return { pageSize, overtimeTicks: 0, threads: [{ failInsteadOfBlock: false, calls }] };
+}
+
 /** Most calls a mutated program may have (keeps runs short). */
 export const MAX_PROGRAM_CALLS = 60;
 
