@@ -35,11 +35,11 @@ Deno.test(`${NAME}: a withinSize that does not supply what still fits after a sh
         ["services/service.ts:472:9:EqualityOperator:gs === ZX_OK", "answers-every-read"],
         // A refill that returned ZX_OK is taken for the retry's status: nothing supplied.
         [
-          'services/service.ts:515:9:LogicalOperator:typeof st === "number" || st !== ZX_OK',
+          'services/service.ts:535:7:LogicalOperator:typeof st === "number" || st !== ZX_OK',
           "answers-every-read",
         ],
         // Refills before the first supply and not before a retry: the retry supplies zeros.
-        ["services/service.ts:525:12:EqualityOperator:tries++ !== 0", "data-integrity"],
+        ["services/service.ts:519:12:EqualityOperator:tries++ !== 0", "data-integrity"],
       ] as const
     ) {
       const v: Any = m.withMutant(key, () => run(NAME, 0));
