@@ -343,7 +343,7 @@ export class SyscallContract extends StepMonitor {
    * checker cannot place (judged no more), applied when it returns ZX_OK.
    */
   readonly #failing = new TidMap<
-    { hit: [number, boolean][]; unsure: number[]; moves: [number, number][] }
+    { hit: [number, boolean][]; unsure: number[]; moves: [number, number][]; due: number[] }
   >();
   readonly #failCodes = new Map<number, Set<Status>>();
   /**
@@ -540,6 +540,24 @@ export class SyscallContract extends StepMonitor {
   }
 
   /**
+   * Must OP_FAIL over pages `[fs, fe)`, which fails parked reader `r` ({@linkcode #hits}), wake
+   * it before it returns? Upstream `ResolveRequestsLocked` wakes every waiter of a request the
+   * range resolves whole (`CompleteRequestLocked`), and early-wakes the primary when the range,
+   * clipped to the request, starts at its wake page; a range that starts at the request's first
+   * page below the wake page only records the error (the reader gets it when it is woken later).
+   */
+  #failWakes(
+    tid: number,
+    r: { wake: number | null },
+    q: { start: number; end: number; primary: number | null },
+    fs: number,
+    fe: number,
+  ): boolean {
+    if (fs <= q.start && fe >= q.end) return true;
+    return q.primary === tid && r.wake !== null && Math.max(fs, q.start) === r.wake;
+  }
+
+  /**
    * Where a primary reader's wake page goes when `call` woke it early (`EarlyWakeRequestLocked`
    * moves it to the end of the resolved range): OP_FAIL resolves its whole range clipped to the
    * request; a supply, only its newly filled run from the wake page, known here when the supply
@@ -656,6 +674,7 @@ export class SyscallContract extends StepMonitor {
           const hit: [number, boolean][] = [];
           const unsure: number[] = [];
           const moves: [number, number][] = [];
+          const due: number[] = [];
           const reads = this.#reads;
           for (let i = 0; i < reads.size; i++) {
             const tid = reads.keyAt(i), r = reads.valueAt(i);
@@ -663,13 +682,16 @@ export class SyscallContract extends StepMonitor {
             const h = this.#hits(tid, r, fs, fe);
             if (h === undefined) unsure.push(tid);
             else if (h) hit.push([tid, r.parked]);
-            // A running primary is early-woken too (its signal kept until it waits again).
             const q = this.#requests.get(r.req);
+            if (h && r.parked && q !== undefined && this.#failWakes(tid, r, q, fs, fe)) {
+              due.push(tid);
+            }
+            // A running primary is early-woken too (its signal kept until it waits again).
             if (!r.parked && q?.primary === tid && r.wake !== null && fe > q.start && fs < q.end) {
               if (Math.max(fs, q.start) === r.wake) moves.push([tid, Math.min(fe, q.end)]);
             }
           }
-          this.#failing.set(e.tid, { hit, unsure, moves });
+          this.#failing.set(e.tid, { hit, unsure, moves, due });
         } else if (this.#traits.resolver) {
           // Anything else that resolves READ requests may move a running reader's wake page:
           // a supply only from a page in [wake page, request end).
@@ -821,6 +843,18 @@ export class SyscallContract extends StepMonitor {
             // A reader already woken with an earlier error returns that one.
             if (!parked && r.expect?.strict) continue;
             r.expect = { status: call[0], range: call[1], strict: parked };
+          }
+          for (const tid of f.due) {
+            const r = this.#reads.get(tid);
+            if (r === undefined || r.off) continue;
+            this.#wakeDue.set(
+              tid,
+              `K14w: t${tid} ${r.call} of vmo${r.vmo} parked at page ${
+                r.wake ?? r.start
+              }, which OP_FAIL ${call[1]} failed with ${
+                statusName(call[0])
+              } (the OP_FAIL returned ZX_OK); it was not woken`,
+            );
           }
           for (const [tid, page] of f.moves) {
             const r = this.#reads.get(tid);
