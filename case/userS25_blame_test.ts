@@ -4,13 +4,34 @@
 // 1. first_page_fail.ts fails only the first page of an OP_FAIL range: the reader parked on the
 //    second page was never woken, and the run signed `lost-wakeup:condvar queue nonempty` (a
 //    service bug) though the service's OP_FAIL over that page returned ZX_OK (K14w's to judge).
+// 2. The receiver took two READs of one 2-page chunk before a detach; a worker answered each
+//    with the chunk's supply: the second answer was called a P14 retry, as if the first had
+//    answered both packets (a single thread answering them one by one passes).
 import { strict as assert } from "node:assert";
 import { projectRoot, readCorpus, replayCase } from "./store.ts";
 import { signScenarioRun } from "../fuzz/engine.ts";
+import { loadServiceModule } from "./store.ts";
+import { SCENARIO_KIND, scenarioCheckers } from "./kinds.ts";
+import { withService } from "../scenario/bind.ts";
+import {
+  CondVar,
+  isRead,
+  Mutex,
+  type ServiceContext,
+  supplyFromBacking,
+  type Sys,
+  type ThreadBody,
+  vmoForKey,
+  ZX_OK,
+  ZX_TIME_INFINITE,
+} from "../mod.ts";
+import { ZX_ERR_BAD_STATE } from "../kernel/constants.ts";
+import type { PagePacket } from "../kernel/events.ts";
 import type { KindRun } from "./kind.ts";
 import type { Scenario } from "../scenario/schema.ts";
 
 const TREE = await projectRoot(new URL("../", import.meta.url).pathname);
+const DATA = "case/testdata/userS25";
 const DIR = new URL("./testdata/userS25/corpus", import.meta.url).pathname;
 
 /** The case named `name`, replayed as recorded (verdict and trace hash). */
@@ -46,4 +67,79 @@ Deno.test("userS25 first_page_fail: a reader the service's ZX_OK OP_FAIL left pa
     "K14w: t4 zx_vmo_read of vmo1005 parked at page 1, which OP_FAIL [0, +128) failed with " +
       "ZX_ERR_BAD_STATE (the OP_FAIL returned ZX_OK); it was not woken",
   );
+});
+
+Deno.test("userS25 chunk pool: each of two handed-off READs of one chunk licenses its own answer (no P14)", async () => {
+  // Found by explore as invariant-treats-bad-state-as-gone-p14-chunk-pool-6f5314e2.json: t1 took
+  // READs [0,+64) and [64,+64) and queued both; t2 answered each with supply [0,+128), both
+  // ZX_ERR_BAD_STATE after the detach.
+  const run = await replayed("pass-chunk-pool-bad-state-6f5314e2.json");
+  assert.equal(run.verdict.kind, "pass");
+  const supplies = run.trace.entries.filter(({ event: e }) =>
+    e.k === "ret" && e.name === "zx_pager_supply_pages"
+  );
+  assert.equal(supplies.length, 2, "both jobs were answered, each once");
+});
+
+/**
+ * A receiver and one worker, as chunk_pool.ts hands off its READs, whose worker supplies its job
+ * again when the supply gets ZX_ERR_BAD_STATE: one packet, two answers.
+ */
+function* retryingPool(sys: Sys, ctx: ServiceContext): ThreadBody {
+  const lock = new Mutex(sys, "queue");
+  const nonEmpty = new CondVar(sys, "queue nonempty");
+  const queue: PagePacket[] = [];
+  sys.spawn("worker", (s: Sys) =>
+    (function* () {
+      for (;;) {
+        yield* lock.lock(s);
+        while (queue.length === 0) yield* nonEmpty.wait(s, lock);
+        const p = queue.shift()!;
+        yield* lock.unlock(s);
+        const vmo = vmoForKey(ctx, p.key);
+        if (vmo === undefined) continue;
+        const st = yield* supplyFromBacking(s, ctx, vmo, p.offset, p.length);
+        if (st === ZX_ERR_BAD_STATE) yield* supplyFromBacking(s, ctx, vmo, p.offset, p.length);
+      }
+    })());
+  for (;;) {
+    const [st, packet] = yield* sys.portWait(ctx.port, ZX_TIME_INFINITE);
+    if (st !== ZX_OK) return;
+    if (packet === null || !isRead(packet)) continue;
+    yield* lock.lock(sys);
+    queue.push(packet);
+    yield* nonEmpty.signal(sys);
+    yield* lock.unlock(sys);
+  }
+}
+
+Deno.test("userS25 chunk pool: a worker that answers its one handed-off job again after BAD_STATE is a P14 retry", async () => {
+  const { cases } = await readCorpus(DIR);
+  const input = cases.find((c) => c.file.endsWith("pass-chunk-pool-bad-state-6f5314e2.json"))
+    ?.case.input as Scenario;
+  const one: Scenario = { ...input, threads: input.threads.slice(0, 1) };
+  for (let seed = 0; seed < 60; seed++) {
+    const run = SCENARIO_KIND.run(withService(one, "user"), { seed }, {
+      monitors: scenarioCheckers("kernel+service"),
+      services: { user: retryingPool },
+    });
+    if (run.verdict.kind === "pass") continue;
+    assert.equal(signScenarioRun(run), "invariant:treats-bad-state-as-gone:P14", message(run));
+    return;
+  }
+  assert.fail("no seed detached before the worker's first answer");
+});
+
+Deno.test("userS25 chunk_single: the same chunking, single-threaded, passes the same scenario", async () => {
+  const { cases } = await readCorpus(DIR);
+  const input = cases.find((c) => c.file.endsWith("pass-chunk-pool-bad-state-6f5314e2.json"))
+    ?.case.input as Scenario;
+  const single = await loadServiceModule(`${DATA}/chunk_single.ts`);
+  for (let seed = 0; seed < 20; seed++) {
+    const run = SCENARIO_KIND.run(withService(input, "user"), { seed }, {
+      monitors: scenarioCheckers("kernel+service"),
+      services: { user: single },
+    });
+    assert.equal(run.verdict.kind, "pass", `seed ${seed}: ${message(run)}`);
+  }
 });
