@@ -7,6 +7,10 @@
 // 2. The receiver took two READs of one 2-page chunk before a detach; a worker answered each
 //    with the chunk's supply: the second answer was called a P14 retry, as if the first had
 //    answered both packets (a single thread answering them one by one passes).
+// 3. A request dropped when its answer failed (chunk_pool_noclamp.ts OP_FAILs a range a shrink
+//    cut: ZX_ERR_OUT_OF_RANGE) signed `lost-wakeup:condvar queue nonempty`, and the message never
+//    named the failed call; nor, for a key reused after its COMPLETE (chunk_pool_key_reuse.ts),
+//    the COMPLETE the service kept the key as gone by.
 import { strict as assert } from "node:assert";
 import { projectRoot, readCorpus, replayCase } from "./store.ts";
 import { signScenarioRun } from "../fuzz/engine.ts";
@@ -142,4 +146,30 @@ Deno.test("userS25 chunk_single: the same chunking, single-threaded, passes the 
     });
     assert.equal(run.verdict.kind, "pass", `seed ${seed}: ${message(run)}`);
   }
+});
+
+Deno.test("userS25 chunk_pool_noclamp: a request dropped on its OP_FAIL's ZX_ERR_OUT_OF_RANGE names that answer and signs as a drop", async () => {
+  // Found as lost-wakeup-condvar-queue-nonempty-chunk-pool-noclamp-e3743510.json.
+  const run = await replayed(
+    "dropped-after-error-zx-pager-op-fail-zx-err-out-of-range-chunk-pool-noclamp-e3743510.json",
+  );
+  assert.equal(signScenarioRun(run), "dropped-after-error:ZX_PAGER_OP_FAIL:ZX_ERR_OUT_OF_RANGE");
+  assert.match(
+    message(run),
+    /^Q2: vmo1005 has 1 outstanding request\(s\) at quiescence \(READ #1 pages \[0,7\): taken by t1 "p1\.svc", never answered; left unanswered after a failed answer: step 11: t2 zx_pager_op_range\(0x30, ZX_PAGER_OP_FAIL, 0x60, 0x0, 0x700, ZX_ERR_IO\) -> ZX_ERR_OUT_OF_RANGE\);/,
+  );
+});
+
+Deno.test("userS25 chunk_pool_key_reuse: a READ dropped for a key whose COMPLETE was taken names that COMPLETE", async () => {
+  // The trial's first chunk_pool.ts (u25_fuzz1.txt): vmo1005 detached, t1 took its COMPLETE and
+  // kept key 0x2 as gone; vmo1010, made with key 0x2, got a READ the worker dropped.
+  const run = await replayed(
+    "lost-wakeup-condvar-queue-nonempty-chunk-pool-key-reuse-34c8e12d.json",
+  );
+  assert.match(
+    message(run),
+    /; its key was reused after a COMPLETE: step 7: t1 took COMPLETE for key 0x2 \(vmo1005\) before this VMO's request #1; t4 "w0" waits on it; parked holding a packet: /,
+  );
+  // No answer failed: who dropped it is not told from a worker that missed the signal.
+  assert.equal(signScenarioRun(run), "lost-wakeup:condvar queue nonempty");
 });

@@ -46,6 +46,7 @@ import type { Verdict, World } from "../sim/world.ts";
 import { threadLabel } from "../sim/trace.ts";
 import { type Call, StepMonitor } from "./_step_monitor.ts";
 import { DeliveryModel } from "./_delivery_model.ts";
+import { FailedAnswers } from "./_failed_answers.ts";
 
 /** The pager VMO argument of the calls that answer a range (supply, op_range). */
 const VMO_ARG: Readonly<Record<string, number>> = {
@@ -97,13 +98,16 @@ export class QuiescentEnd extends StepMonitor {
   readonly #holders = new PacketHolders();
   /** Q2: which VMOs no packet can reach the pager from, by the trace (not the kernel's word). */
   readonly #delivery = new DeliveryModel();
+  /** Q2: the service's answers that failed, to name the one a request was dropped on. */
+  readonly #failedAnswers = new FailedAnswers();
 
   onCheckpoint(tid: number, key: string): void {
     this.#checkpoint.set(tid, { step: this.#world?.step ?? 0, key });
   }
 
-  protected override immediate(e: KernelEvent): void {
+  protected override immediate(e: KernelEvent, step: number): void {
     this.#holders.hear(e);
+    this.#failedAnswers.hearRequest(e, step);
     if (e.k === "packet-dequeued" && e.packet.command === ZX_PAGER_VMO_COMPLETE) {
       this.#completeTaken.add(`${e.tid}:${e.vmo}`);
     }
@@ -111,6 +115,7 @@ export class QuiescentEnd extends StepMonitor {
 
   protected override onStepEvent(e: KernelEvent, call: Call | undefined, world: World): void {
     this.#delivery.hear(e, call, (h) => this.entry(h));
+    this.#failedAnswers.hearRet(e, call, world, (h) => this.vmoOf(h));
     if (e.k === "call" || e.k === "ret") this.#stepTid = e.tid;
     // A value a client or the environment names is not the service's alone any more.
     if (e.k === "call" && world.threads[e.tid - 1]?.role !== "service") {
@@ -231,7 +236,8 @@ export class QuiescentEnd extends StepMonitor {
             (taker === undefined
               ? "its packet was never taken from the port"
               : `taken by ${name === undefined ? `t${taker}` : threadLabel(taker, name)}, ` +
-                `never answered`);
+                `never answered`) +
+            this.#failedAnswers.about(v, r.id);
         });
         this.fail(
           "Q2",

@@ -36,6 +36,7 @@ import { QuiescentEnd } from "./quiescent_end.ts";
 import { WritebackServed } from "./writeback_served.ts";
 import { PacketHolders, parkedBesides, threadState, whyUnanswered } from "./wait_for.ts";
 import { DeliveryModel } from "./_delivery_model.ts";
+import { FailedAnswers } from "./_failed_answers.ts";
 import type { Vmo } from "../kernel/objects.ts";
 
 function isService(world: World, tid: number): boolean {
@@ -53,6 +54,8 @@ export class AnswersEveryRead extends StepMonitor {
   readonly #failed: { vmo: number; start: number; end: number }[] = [];
   readonly #detached = new Set<number>();
   readonly #holders = new PacketHolders();
+  /** The service's answers that failed, to name the one a request was dropped on. */
+  readonly #failedAnswers = new FailedAnswers();
   /** Which VMOs no packet can reach the pager from, by the trace (not the kernel's word). */
   readonly #delivery = new DeliveryModel();
   /**
@@ -63,8 +66,9 @@ export class AnswersEveryRead extends StepMonitor {
   /** The requests the overtime timeout cancelled at step `step` (their waiters time out then). */
   #overtime: { step: number; requests: { vmo: number; id: number }[] } = { step: -1, requests: [] };
 
-  protected override immediate(e: KernelEvent): void {
+  protected override immediate(e: KernelEvent, step: number): void {
     this.#holders.hear(e);
+    this.#failedAnswers.hearRequest(e, step);
   }
 
   /**
@@ -116,6 +120,7 @@ export class AnswersEveryRead extends StepMonitor {
   protected override onStepEvent(e: KernelEvent, call: Call | undefined, world: World): void {
     const ps = world.kernel.pageSize;
     this.#delivery.hear(e, call, (h) => this.entry(h));
+    this.#failedAnswers.hearRet(e, call, world, (h) => this.vmoOf(h));
     if (e.k === "packet-dequeued" && e.packet.command === ZX_PAGER_VMO_READ) {
       const pages = this.#taken.get(e.vmo) ?? new Map<number, number>();
       this.#taken.set(e.vmo, pages);
@@ -159,9 +164,15 @@ export class AnswersEveryRead extends StepMonitor {
       const named = new Set<number>();
       const standing = this.#standing(world, named);
       const parked = parkedBesides(world, this.#holders, named);
+      const cancelled = this.#overtime.step === world.step
+        ? this.#overtime.requests.find((r) => r.vmo === root?.koid)
+        : undefined;
+      const dropped = root === undefined || cancelled === undefined
+        ? ""
+        : this.#failedAnswers.about(root, cancelled.id);
       this.fail(
         "P1",
-        `t${tid} ${name} timed out waiting for the pager${standing}` +
+        `t${tid} ${name} timed out waiting for the pager${standing}${dropped}` +
           (parked.length === 0 ? "" : `; parked: ${parked.join("; ")}`) +
           why,
       );
@@ -228,10 +239,14 @@ export class AnswersEveryRead extends StepMonitor {
                   handed.to.map((x) => `${label(x)} (now ${threadState(world, x)})`).join(", ")
                 }`
             }`;
+        const r = w.request;
+        const dropped = r == null ? "" : this.#failedAnswers.about(vmo, r.id);
         this.fail(
           "P1",
           `${by === undefined ? `t${taker}` : threadLabel(taker, by.name)} took a READ for ` +
-            `vmo${vmo.koid} page ${page} ${what}; ${threadLabel(t.tid, t.name)} waits on it` +
+            `vmo${vmo.koid} page ${page} ${what}${dropped}; ${
+              threadLabel(t.tid, t.name)
+            } waits on it` +
             (parked.length === 0 ? "" : `; also parked: ${parked.join("; ")}`) +
             why,
         );
