@@ -11,6 +11,8 @@
 //    cut: ZX_ERR_OUT_OF_RANGE) signed `lost-wakeup:condvar queue nonempty`, and the message never
 //    named the failed call; nor, for a key reused after its COMPLETE (chunk_pool_key_reuse.ts),
 //    the COMPLETE the service kept the key as gone by.
+// 4. The planted lock-order deadlock (chunk_pool_deadlock.ts) also signed
+//    `invariant:quiescent-end:Q3` when the deadlocked receiver left a COMPLETE in its port.
 import { strict as assert } from "node:assert";
 import { projectRoot, readCorpus, replayCase } from "./store.ts";
 import { signScenarioRun } from "../fuzz/engine.ts";
@@ -172,4 +174,17 @@ Deno.test("userS25 chunk_pool_key_reuse: a READ dropped for a key whose COMPLETE
   );
   // No answer failed: who dropped it is not told from a worker that missed the signal.
   assert.equal(signScenarioRun(run), "lost-wakeup:condvar queue nonempty");
+});
+
+Deno.test("userS25 chunk_pool_deadlock: a COMPLETE the deadlocked receiver never took signs as the deadlock, not Q3", async () => {
+  // Found as invariant-quiescent-end-q3-chunk-pool-deadlock-9c2d1d4d.json (6 of the campaign's
+  // 243 failing runs; the other 230 signed the deadlock).
+  const run = await replayed("deadlock-mutex-queue-mutex-stats-chunk-pool-deadlock-9c2d1d4d.json");
+  assert.equal(signScenarioRun(run), "deadlock:mutex queue & mutex stats");
+  assert.equal(
+    message(run),
+    "Q3: port1004 still holds COMPLETE for key 0x2 at quiescence: no service took it; wait-for " +
+      'cycle: t1 "p0.svc" waits on futex 0x40000000 (mutex queue) owned by t2 -> t2 ' +
+      '"chunk-worker-0" waits on futex 0x40000008 (mutex stats) owned by t1 -> t1',
+  );
 });

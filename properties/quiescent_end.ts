@@ -5,7 +5,9 @@
  * COMPLETE it already took (a late supply to a detached VMO: nothing waits for
  * it, and the service kept work for a VMO it was told is gone). At a quiescent
  * end: Q2, no page request is outstanding; Q3, no COMPLETE packet sits
- * unreceived in a port that is still open (the service never handled it);
+ * unreceived in a port that is still open (the service never handled it; when service threads
+ * wait on each other in a cycle, the message names the cycle and the failure signs as that
+ * deadlock);
  * Q4, no handle the service made for an object of its own is leaked.
  *
  * Q4 is narrow on purpose: the model cannot see what a service's JavaScript
@@ -35,7 +37,7 @@
  * @module
  */
 
-import { PacketHolders, parkedBesides, whyUnanswered } from "./wait_for.ts";
+import { PacketHolders, parkedBesides, waitForCycle, whyUnanswered } from "./wait_for.ts";
 import {
   ZX_OBJ_TYPE_THREAD,
   ZX_PAGER_VMO_COMPLETE,
@@ -254,11 +256,15 @@ export class QuiescentEnd extends StepMonitor {
         p.type === ZX_PKT_TYPE_PAGE_REQUEST && (p as PagePacket).command === ZX_PAGER_VMO_COMPLETE
       );
       if (complete !== undefined) {
+        // Service threads deadlocked on each other cannot take it: the deadlock is the finding
+        // (signed by its cycle, as the liveness checks sign it), not a service that ignores COMPLETE.
+        const cycle = waitForCycle(world, this.#holders);
         this.fail(
           "Q3",
           `port${port.koid} still holds COMPLETE for key 0x${
             complete.key.toString(16)
-          } at quiescence: no service took it`,
+          } at quiescence: no service took it` +
+            (cycle === null ? "" : `; wait-for cycle: ${cycle}`),
         );
       }
     }
