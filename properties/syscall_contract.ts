@@ -24,6 +24,12 @@
  * first page. A failed reader returns exactly the error of the last OP_FAIL
  * that failed it (audit row A5: a later detach keeps it), and a reader no
  * OP_FAIL failed never returns an OP_FAIL code (nor BAD_STATE before a detach).
+ * An OP_FAIL that returns ZX_OK resolves, in its own step, every request of the VMO its range
+ * covers whole (the request's pending count cannot exceed its length, so upstream completes it)
+ * and wakes every thread parked on one, whatever its call (a commit, a fault, a read into a user
+ * buffer); and it wakes a parked primary reader when its range, clipped to the request, starts at
+ * the reader's wake page (`EarlyWakeRequestLocked`): a kernel that leaves either is the kernel's
+ * finding at that step, not a service's lost wake-up at the end (userS25's first_page_fail.ts).
  * Left out: a reader killed or timed out, one whose request an OP_FAIL reaches
  * while it runs between an early wake and its next wait (the kernel's wake page
  * then is the end of what woke it), and an overlap waiter failed at its wake
@@ -271,12 +277,19 @@ export class SyscallContract extends StepMonitor {
    * heir) and its overlap waiters in the order they joined, and the request each thread waits on.
    */
   readonly #requests = new Map<number, {
+    readonly vmo: number;
     readonly start: number;
     readonly end: number;
     primary: number | null;
     overlap: number[];
   }>();
   readonly #attachedTo = new TidMap<number>();
+  /**
+   * Threads parked on the request they made or joined (a `block` while attached to one), any
+   * call (a commit, a fault, a read into a user buffer): an OP_FAIL that resolves the request
+   * whole wakes them all.
+   */
+  readonly #pagerParked = new Set<number>();
   /** Direct reads of pager VMOs in progress, by thread (K14w). */
   readonly #reads = new TidMap<{
     /**
@@ -343,7 +356,14 @@ export class SyscallContract extends StepMonitor {
    * checker cannot place (judged no more), applied when it returns ZX_OK.
    */
   readonly #failing = new TidMap<
-    { hit: [number, boolean][]; unsure: number[]; moves: [number, number][]; due: number[] }
+    {
+      hit: [number, boolean][];
+      unsure: number[];
+      moves: [number, number][];
+      due: number[];
+      /** The requests of the VMO its range covers whole: it resolves each. */
+      whole: [number, { vmo: number; start: number; end: number }][];
+    }
   >();
   readonly #failCodes = new Map<number, Set<Status>>();
   /**
@@ -464,6 +484,7 @@ export class SyscallContract extends StepMonitor {
     const id = this.#attachedTo.get(tid);
     if (id === undefined) return;
     this.#attachedTo.delete(tid);
+    this.#pagerParked.delete(tid);
     const mine = this.#reads.get(tid);
     if (mine !== undefined && mine.req === id) {
       mine.req = null;
@@ -598,7 +619,13 @@ export class SyscallContract extends StepMonitor {
         return;
       case "request":
         this.#leave(e.tid);
-        this.#requests.set(e.id, { start: e.start, end: e.end, primary: e.tid, overlap: [] });
+        this.#requests.set(e.id, {
+          vmo: e.vmo,
+          start: e.start,
+          end: e.end,
+          primary: e.tid,
+          overlap: [],
+        });
         this.#join(e.tid, e.id, e.vmo, ps);
         this.#copies.get(e.tid)?.add(e.vmo);
         return;
@@ -691,7 +718,20 @@ export class SyscallContract extends StepMonitor {
               if (Math.max(fs, q.start) === r.wake) moves.push([tid, Math.min(fe, q.end)]);
             }
           }
-          this.#failing.set(e.tid, { hit, unsure, moves, due });
+          // A range that covers a request whole completes it (its pending count cannot exceed
+          // its length): upstream `CompleteRequestLocked` ends it and signals every waiter, so
+          // any other thread parked on it is due to wake too.
+          const whole: [number, { vmo: number; start: number; end: number }][] = [];
+          for (const [id, q] of this.#requests) {
+            if (q.vmo === vmo.koid && fs <= q.start && fe >= q.end) whole.push([id, q]);
+          }
+          for (const tid of this.#pagerParked) {
+            const id = this.#attachedTo.get(tid);
+            const q = id === undefined ? undefined : this.#requests.get(id);
+            if (reads.get(tid) !== undefined || q === undefined || q.vmo !== vmo.koid) continue;
+            if (fs <= q.start && fe >= q.end) due.push(tid);
+          }
+          this.#failing.set(e.tid, { hit, unsure, moves, due, whole });
         } else if (this.#traits.resolver) {
           // Anything else that resolves READ requests may move a running reader's wake page:
           // a supply only from a page in [wake page, request end).
@@ -725,6 +765,7 @@ export class SyscallContract extends StepMonitor {
         return;
       }
       case "block": {
+        if (this.#attachedTo.has(e.tid)) this.#pagerParked.add(e.tid);
         const r = this.#reads.get(e.tid);
         if (r === undefined) return;
         r.parked = true;
@@ -749,6 +790,7 @@ export class SyscallContract extends StepMonitor {
         return;
       }
       case "wake": {
+        this.#pagerParked.delete(e.tid);
         const r = this.#reads.get(e.tid);
         if (r !== undefined) r.parked = false;
         if (e.why === "early-wake") this.#earlyWoken.add(e.tid);
@@ -837,6 +879,15 @@ export class SyscallContract extends StepMonitor {
           this.#failing.delete(e.tid);
           const call = this.#lastOpFail.get(e.tid);
           if (e.status !== ZX_OK || call === undefined || f === undefined) return;
+          for (const [id, q] of f.whole) {
+            if (this.#requests.get(id) !== q) continue;
+            this.fail(
+              "K14w",
+              `vmo${q.vmo} request #${id} [${q.start},${q.end}) is still outstanding after OP_FAIL ${
+                call[1]
+              } (${statusName(call[0])}) covered it whole and returned ZX_OK`,
+            );
+          }
           for (const [tid, parked] of f.hit) {
             const r = this.#reads.get(tid);
             if (r === undefined || r.off) continue;
@@ -846,7 +897,23 @@ export class SyscallContract extends StepMonitor {
           }
           for (const tid of f.due) {
             const r = this.#reads.get(tid);
-            if (r === undefined || r.off) continue;
+            if (r === undefined) {
+              const id = this.#attachedTo.get(tid);
+              const q = id === undefined ? undefined : this.#requests.get(id);
+              if (q === undefined) continue;
+              this.#wakeDue.set(
+                tid,
+                `K14w: t${tid} ${
+                  this.#inCall.get(tid) ?? "page fault"
+                } parked on vmo${q.vmo} request #${id} [${q.start},${q.end}), which OP_FAIL ${
+                  call[1]
+                } failed whole with ${
+                  statusName(call[0])
+                } (the OP_FAIL returned ZX_OK); it was not woken`,
+              );
+              continue;
+            }
+            if (r.off) continue;
             this.#wakeDue.set(
               tid,
               `K14w: t${tid} ${r.call} of vmo${r.vmo} parked at page ${
@@ -1007,7 +1074,7 @@ export class SyscallContract extends StepMonitor {
       const due = this.#wakeDue;
       for (let i = 0; i < due.size; i++) {
         const tid = due.keyAt(i), what = due.valueAt(i);
-        if (this.#reads.get(tid)?.parked) {
+        if (this.#reads.get(tid)?.parked ?? this.#pagerParked.has(tid)) {
           this.fail(what.slice(0, what.indexOf(":")), what.slice(what.indexOf(":") + 2));
         }
       }
