@@ -4,12 +4,14 @@
  * answer failed (OP_FAIL of a range a shrink cut, say, ZX_ERR_OUT_OF_RANGE) is a request the
  * service dropped on that error, and the message names the answer (its step, call and status)
  * ahead of any thread parked on a condition variable (userS25: it signed only as a lost
- * wake-up). An answer counts for a request made before it on the same VMO whose pages it
- * overlaps, or on another VMO with the same packet key (a key reused after a COMPLETE: the
- * service's answer to the old VMO failed, and it dropped the new VMO's requests with it). With
- * no failed answer, a COMPLETE a service thread took before the request for another VMO with the
- * request's key is named too (a service that keeps a taken COMPLETE's key as gone drops the
- * re-opened file's READs); the message says so, and the signature stays the check's.
+ * wake-up). The last answer over the request counts, if it failed (one that succeeded after a
+ * failed one, an OP_FAIL after a supply that ran out of memory, answered it): made after the
+ * request, on the same VMO and overlapping its pages, or on another VMO with the same packet key
+ * (a key reused after a COMPLETE: the service's answer to the old VMO failed, and it dropped the
+ * new VMO's requests with it). With no failed answer, a COMPLETE a service thread took before
+ * the request for another VMO with the request's key is named too (a service that keeps a taken
+ * COMPLETE's key as gone drops the re-opened file's READs); the message says so, and the
+ * signature stays the check's.
  *
  * @module
  */
@@ -38,7 +40,9 @@ export const KEY_REUSED = "; its key was reused after a COMPLETE: ";
 export class FailedAnswers {
   /** Per request (`vmo:id`), the step it was made at and its pages. */
   readonly #made = new Map<string, { step: number; start: number; end: number }>();
+  /** The service's answers in order, those that succeeded too (an answer after a failed one). */
   readonly #failed: {
+    readonly ok: boolean;
     readonly step: number;
     readonly text: string;
     readonly vmo: number;
@@ -68,7 +72,7 @@ export class FailedAnswers {
     world: World,
     vmoOf: (handle: unknown) => Vmo | undefined,
   ): void {
-    if (e.k !== "ret" || e.status === ZX_OK || call?.name !== e.name) return;
+    if (e.k !== "ret" || call?.name !== e.name) return;
     const at = ANSWERS.get(e.name);
     if (at === undefined || world.threads[e.tid - 1]?.role !== "service") return;
     const vmo = vmoOf(call.args[at[0]]);
@@ -76,6 +80,7 @@ export class FailedAnswers {
     if (vmo === undefined || typeof offset !== "number" || typeof length !== "number") return;
     const ps = world.kernel.pageSize;
     this.#failed.push({
+      ok: e.status === ZX_OK,
       step: world.step,
       text: `${formatEvent({ k: "call", tid: e.tid, name: e.name, args: call.args })} -> ${
         statusName(e.status)
@@ -89,8 +94,8 @@ export class FailedAnswers {
 
   /**
    * `; left unanswered after a failed answer: step 11: t2 zx_pager_op_range(...) -> ZX_ERR_...`
-   * for request `id` of `vmo`: the last failed answer made after the request that covers it; ""
-   * when none does.
+   * for request `id` of `vmo`: the last answer made after the request that covers it, if it
+   * failed; "" when none does or the last one succeeded.
    */
   about(vmo: Vmo, id: number): string {
     const made = this.#made.get(`${vmo.koid}:${id}`);
@@ -100,8 +105,11 @@ export class FailedAnswers {
       const f = this.#failed[i];
       if (f.step < made.step) break;
       const same = f.vmo === vmo.koid && f.start < end && start < f.end;
-      const reused = f.vmo !== vmo.koid && f.key === vmo.key;
+      const reused = !f.ok && f.vmo !== vmo.koid && f.key === vmo.key;
       if (!same && !reused) continue;
+      // The service answered it again after the failure (an OP_FAIL after a supply that ran out
+      // of memory): what left it unanswered is not the service's error handling.
+      if (f.ok) return "";
       const other = reused
         ? ` (vmo${f.vmo}, which had this VMO's key 0x${f.key.toString(16)})`
         : "";
