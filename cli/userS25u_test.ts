@@ -1,4 +1,5 @@
-// Tool defects a README-only user (userS25) met; their files are kept in case/testdata/userS25u/.
+// Tool defects a README-only user (userS25) met; their files are kept in case/testdata/userS25u/
+// (the service chunk_pool.ts and the variant first_page_fail.ts once, in case/testdata/userS25/).
 import { strict as assert } from "node:assert";
 import { denoOutput } from "./_deno_output.ts";
 import { counterexampleLine } from "./explore.ts";
@@ -129,12 +130,18 @@ Deno.test("corpus list names the kernel variant a case records, beside its servi
   assert.equal(r.code, 0, r.out + r.err);
   assert.match(
     r.out,
-    /^lost-wakeup-condvar-queue-nonempty-chunk-pool-first-page-fail-11d5cee2\.json: scenario, expects invariant:no-lost-requests \(signature lost-wakeup:condvar queue nonempty\), 9 decisions, service \.\.\/chunk_pool\.ts, kernel \.\.\/first_page_fail\.ts$/m,
+    /^lost-wakeup-condvar-queue-nonempty-chunk-pool-first-page-fail-11d5cee2\.json: scenario, expects invariant:syscall-contract:K14w, 9 decisions, service \.\.\/\.\.\/userS25\/chunk_pool\.ts, kernel \.\.\/\.\.\/userS25\/first_page_fail\.ts$/m,
   );
 });
 
 Deno.test("fuzz and explore --kernel without --corpus say where a variant's findings go and how to keep them", async () => {
-  const modules = ["--kernel", `${DIR}/first_page_fail.ts`, "--service", `${DIR}/chunk_pool.ts`];
+  // The user's service and variant are kept once, with blame25's copies of their files.
+  const modules = [
+    "--kernel",
+    "case/testdata/userS25/first_page_fail.ts",
+    "--service",
+    "case/testdata/userS25/chunk_pool.ts",
+  ];
   for (const [script, ...rest] of [["cli/fuzz.ts"], ["cli/explore.ts", "--preemptions", "0"]]) {
     const r = await cli(script, [...modules, ...rest]);
     assert.equal(r.code, 2, script + r.out + r.err);

@@ -22,14 +22,19 @@ import { executePlan, planRun, PORTFOLIO } from "../fuzz/campaign.ts";
 import { programStrategy } from "../fuzz/programs/campaign.ts";
 import {
   contiguousZeroLentProgram,
+  executeRegionsProgram,
   generateProgram,
+  hintThenCloseProgram,
   numChildrenDeathProgram,
   portLimitProgram,
+  queryDirtyEdgesProgram,
   rngDraw,
   shrinkOverPinProgram,
   sizeEdgesProgram,
+  sliceFaultProgram,
   supplyContiguousAuxProgram,
   unmapBetweenRegionsProgram,
+  userWriteOffsetProgram,
   zeroPinnedFirstPageProgram,
 } from "../program/generate.ts";
 import { programMonitors, runProgram } from "../program/run.ts";
@@ -289,6 +294,54 @@ export function campaignProbes(root: URL): Probe[] {
     run() {
       return verdictText(
         runProgram(unmapBetweenRegionsProgram(), { seed: 0, monitors: programMonitors }).verdict,
+      );
+    },
+  });
+  // zx_pager_query_dirty_ranges from a page offset over a Dirty page, and with each argument
+  // garbage past its lookups (`queryDirtyEdgesProgram`).
+  probes.push({
+    id: "program:query-dirty-edges",
+    run() {
+      return verdictText(
+        runProgram(queryDirtyEdgesProgram(), { seed: 0, monitors: programMonitors }).verdict,
+      );
+    },
+  });
+  // Loads through a mapped slice a page into its pager VMO (`sliceFaultProgram`).
+  probes.push({
+    id: "program:slice-fault",
+    run() {
+      return verdictText(
+        runProgram(sliceFaultProgram(), { seed: 0, monitors: programMonitors }).verdict,
+      );
+    },
+  });
+  // Sub-regions asking for CAN_MAP_EXECUTE in regions made with and without it
+  // (`executeRegionsProgram`).
+  probes.push({
+    id: "program:execute-regions",
+    run() {
+      return verdictText(
+        runProgram(executeRegionsProgram(), { seed: 0, monitors: programMonitors }).verdict,
+      );
+    },
+  });
+  // zx_vmo_write at a page offset from a user buffer at a mapping's start
+  // (`userWriteOffsetProgram`).
+  probes.push({
+    id: "program:user-write-offset",
+    run() {
+      return verdictText(
+        runProgram(userWriteOffsetProgram(), { seed: 0, monitors: programMonitors }).verdict,
+      );
+    },
+  });
+  // A pager VMO hinted DONT_NEED, closed, and its port waited on (`hintThenCloseProgram`).
+  probes.push({
+    id: "program:hint-then-close",
+    run() {
+      return verdictText(
+        runProgram(hintThenCloseProgram(), { seed: 0, monitors: programMonitors }).verdict,
       );
     },
   });

@@ -13,10 +13,12 @@
  * (`port_->CancelQueued(&packet_)`): zircon/kernel/object/pager_proxy.cc @ gnoliyil/fuchsia
  * 4846ba14.
  *
- * The model judges only what it can be sure of. A pager VMO is *simple* while the only call that
- * ever named its handle is the `zx_handle_close` that ends it: never mapped, cloned, read,
- * pinned, duplicated or detached, so its one handle is its only reference, no request was ever
- * made of it, and closing that handle ends it. A port is *watched* while every call naming it
+ * The model judges only what it can be sure of. A pager VMO is *simple* while the only calls that
+ * ever named its handle are `zx_vmo_op_range(ZX_VMO_OP_DONT_NEED)` hints and the
+ * `zx_handle_close` that ends it: never mapped, cloned, read, pinned, duplicated or detached, so
+ * its one handle is its only reference once no hint is in flight (a hint holds the VMO only
+ * while it runs, `VmObjectDispatcher::RangeOp`, and asks no page of the pager), no request was
+ * ever made of it, and closing that handle with no hint in flight ends it. A port is *watched* while every call naming it
  * is a `zx_pager_create_vmo` (as its port) or a `zx_port_wait` on it, every VMO made on it is
  * simple, and its pager's handle is named only by `zx_pager_create_vmo` and the `zx_handle_close`
  * that ends the pager. Handles are followed by number (a number that only looks like a handle
@@ -31,6 +33,7 @@ import {
   ZX_OK,
   ZX_PAGER_VMO_COMPLETE,
   ZX_PKT_TYPE_PAGE_REQUEST,
+  ZX_VMO_OP_DONT_NEED,
 } from "../kernel/constants.ts";
 import type { CallName } from "./program.ts";
 
@@ -84,6 +87,10 @@ export class CompleteModel {
   readonly #fresh = new Set<number>();
   /** Per thread, its `zx_port_wait` in progress on a watched port. */
   readonly #open = new Map<number, OpenWait>();
+  /** Per simple VMO's handle, its DONT_NEED hints in flight. */
+  readonly #hints = new Map<number, number>();
+  /** Per thread, the simple VMO handle its DONT_NEED hint in flight names. */
+  readonly #hinting = new Map<number, number>();
 
   #unwatch(port: number): void {
     this.#ports.delete(port);
@@ -106,8 +113,14 @@ export class CompleteModel {
 
   /** A call of thread `tid` starts with `args` resolved. */
   start(call: CallName, args: readonly unknown[], tid: number): void {
+    const hint = call === "zx_vmo_op_range" && args[1] === ZX_VMO_OP_DONT_NEED;
     args.forEach((a, i) => {
       if (typeof a !== "number") return;
+      if (hint && i === 0 && this.#vmos.has(a)) {
+        this.#hints.set(a, (this.#hints.get(a) ?? 0) + 1);
+        this.#hinting.set(tid, a);
+        return;
+      }
       const allowed = (call === "zx_pager_create_vmo" && (i === 0 || i === 2)) ||
         (call === "zx_port_wait" && i === 0) || (call === "zx_handle_close" && i === 0);
       const vmo = this.#vmos.get(a);
@@ -143,6 +156,12 @@ export class CompleteModel {
     result: { readonly status: Status; readonly value: number; readonly packet: unknown },
     tid: number,
   ): string | undefined {
+    const hinted = call === "zx_vmo_op_range" ? this.#hinting.get(tid) : undefined;
+    if (hinted !== undefined) {
+      this.#hinting.delete(tid);
+      this.#hints.set(hinted, (this.#hints.get(hinted) ?? 1) - 1);
+      return undefined;
+    }
     if ((call === "zx_pager_create" || call === "zx_port_create") && result.status === ZX_OK) {
       this.#fresh.add(result.value);
       return undefined;
@@ -161,7 +180,8 @@ export class CompleteModel {
     if (call === "zx_handle_close" && typeof args[0] === "number") {
       const h = args[0];
       const vmo = this.#vmos.get(h);
-      if (vmo !== undefined && result.status === ZX_OK) {
+      // A hint still running holds the VMO: it ends when the hint returns, not here.
+      if (vmo !== undefined && result.status === ZX_OK && (this.#hints.get(h) ?? 0) === 0) {
         this.#vmos.delete(h);
         // Its pager is open while one of its simple VMOs or a judged COMPLETE names its handle.
         this.#ports.get(vmo.port)?.owed.push({ key: vmo.key, pager: vmo.pager });

@@ -4,6 +4,7 @@ import {
   ZX_OK,
   ZX_PAGER_VMO_COMPLETE,
   ZX_PKT_TYPE_PAGE_REQUEST,
+  ZX_VMO_OP_DONT_NEED,
 } from "../kernel/constants.ts";
 import { CompleteModel } from "./complete_model.ts";
 
@@ -68,4 +69,26 @@ Deno.test("completes: a VMO, pager or port named by any other call is not judged
     assert.equal(run("zx_port_wait", [2, 0], ZX_OK, 0, complete(5)), undefined);
     assert.equal(run("zx_port_wait", [2, 0], ZX_ERR_TIMED_OUT), undefined);
   }
+});
+
+Deno.test("completes: DONT_NEED hints keep a VMO simple; closed while one runs, it is not judged", () => {
+  const dontNeed = (h: number) => [h, ZX_VMO_OP_DONT_NEED, 0, 64];
+  const run = setup();
+  run("zx_pager_create_vmo", [1, 0, 2, 5, 64], ZX_OK, 3);
+  run("zx_vmo_op_range", dontNeed(3), ZX_OK);
+  run("zx_handle_close", [3], ZX_OK);
+  assert.match(run("zx_port_wait", [2, 0], ZX_ERR_TIMED_OUT) ?? "", /held 1 ZX_PAGER_VMO_COMPLETE/);
+  // A hint of thread 1 in flight at the close: the VMO lives until it returns.
+  const m = new CompleteModel();
+  const on = (tid: number, call: string, args: unknown[], status: number, value = 0) => {
+    m.start(call as never, args, tid);
+    return m.end(call as never, args, { status, value, packet: null }, tid);
+  };
+  on(0, "zx_pager_create", [0], ZX_OK, 1);
+  on(0, "zx_port_create", [0], ZX_OK, 2);
+  on(0, "zx_pager_create_vmo", [1, 0, 2, 5, 64], ZX_OK, 3);
+  m.start("zx_vmo_op_range", dontNeed(3), 1);
+  on(0, "zx_handle_close", [3], ZX_OK);
+  m.end("zx_vmo_op_range", dontNeed(3), { status: ZX_OK, value: 0, packet: null }, 1);
+  assert.equal(on(0, "zx_port_wait", [2, 0], ZX_ERR_TIMED_OUT), undefined);
 });

@@ -945,8 +945,11 @@ const AFTER: Partial<Record<CallName, Check>> = {
     if (size === undefined || !isU64(offset)) return null;
     return offset > size ? ZX_ERR_OUT_OF_RANGE : ZX_OK;
   },
-  // zx_port_cancel_key.md: options must be 0 (and the key a u64).
-  zx_port_cancel_key: (a) => a[1] !== 0 || !isU64(a[2]) ? ZX_ERR_INVALID_ARGS : null,
+  // zx_port_cancel_key.md: options must be 0 (and the key a u64); with both, past the lookup,
+  // the only answers are ZX_OK (a packet with the key was removed) and NOT_FOUND (none was):
+  // which one is program/port_model.ts's to judge, for the ports whose packets it follows.
+  zx_port_cancel_key: (a) =>
+    a[1] !== 0 || !isU64(a[2]) ? ZX_ERR_INVALID_ARGS : [ZX_OK, ZX_ERR_NOT_FOUND],
   // zx_object_signal.md: on an event or a VMO, masks with bits the object does not take are
   // INVALID_ARGS; with none, the call cannot fail (the handle had SIGNAL: looked up above).
   zx_object_signal: (a, m) => {

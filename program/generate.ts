@@ -2621,6 +2621,150 @@ export function unmapBetweenRegionsProgram(pageSize = 4096): Program {
   return { pageSize, overtimeTicks: 0, threads: [{ failInsteadOfBlock: false, calls }] };
 }
 
+/**
+ * The campaign judge's `program:query-dirty-edges` probe: `zx_pager_query_dirty_ranges` from a
+ * page offset, and with garbage arguments past its lookups. A supplied 2-page pager VMO whose
+ * page 1 a one-byte write made Dirty is queried over page 1 alone (one range, which dirty-state
+ * K19 judges against the page states), then with an offset, a length and a buffer size that are
+ * each no u64 (the contract: INVALID_ARGS, each alone). Random draws query from offset 0 (the
+ * writeback service and the tails do too) and pass garbage with a valid pager and VMO almost
+ * never; a program of its own, so no pinned schedule moves.
+ */
+export function queryDirtyEdgesProgram(pageSize = 4096): Program {
+  const calls: ProgramCall[] = [];
+  const emit = (call: CallName, args: Arg[]): CallRef => {
+    calls.push({ call, args });
+    return [0, calls.length - 1];
+  };
+  const port = emit("zx_port_create", [0]);
+  const pager = emit("zx_pager_create", [0]);
+  const vmo = emit("zx_pager_create_vmo", [{ h: pager }, 0, { h: port }, 0, 2 * pageSize]);
+  const aux = emit("zx_vmo_create", [2 * pageSize, 0]);
+  emit("zx_vmo_write", [{ h: aux }, { bytes: 2 * pageSize, fill: 0x11 }, 0]);
+  emit("zx_pager_supply_pages", [{ h: pager }, { h: vmo }, 0, 2 * pageSize, { h: aux }, 0]);
+  emit("zx_vmo_write", [{ h: vmo }, { bytes: 1, fill: 0x22 }, pageSize]);
+  const query = (offset: number, length: number, bufferSize: number) =>
+    emit("zx_pager_query_dirty_ranges", [{ h: pager }, { h: vmo }, offset, length, bufferSize]);
+  query(pageSize, pageSize, 24);
+  query(-1, pageSize, 24);
+  query(pageSize, Number.NaN, 24);
+  query(0, pageSize, -1);
+  return { pageSize, overtimeTicks: 0, threads: [{ failInsteadOfBlock: false, calls }] };
+}
+
+/**
+ * The campaign judge's `program:slice-fault` probe: loads through a mapped slice that starts a
+ * page into its pager VMO. A 3-page pager VMO is supplied with a fill of its own per page, its
+ * pages 1-2 sliced and the slice mapped, and each mapped page loaded: the fault looks page
+ * `p + 1` of the root up (present, so no request; page-state and read-content judge the rest).
+ * Random draws map a slice at an offset and load through it seldom (gapX22's open reach); a
+ * program of its own, so no pinned schedule moves.
+ */
+export function sliceFaultProgram(pageSize = 4096): Program {
+  const calls: ProgramCall[] = [];
+  const emit = (call: CallName, args: Arg[]): CallRef => {
+    calls.push({ call, args });
+    return [0, calls.length - 1];
+  };
+  const port = emit("zx_port_create", [0]);
+  const pager = emit("zx_pager_create", [0]);
+  const vmo = emit("zx_pager_create_vmo", [{ h: pager }, 0, { h: port }, 0, 3 * pageSize]);
+  const aux = emit("zx_vmo_create", [3 * pageSize, 0]);
+  for (let p = 0; p < 3; p++) {
+    emit("zx_vmo_write", [{ h: aux }, { bytes: pageSize, fill: 0x10 + p }, p * pageSize]);
+  }
+  emit("zx_pager_supply_pages", [{ h: pager }, { h: vmo }, 0, 3 * pageSize, { h: aux }, 0]);
+  const slice = emit("zx_vmo_create_child", [
+    { h: vmo },
+    ZX_VMO_CHILD_SLICE,
+    pageSize,
+    2 * pageSize,
+  ]);
+  const map = emit("zx_vmar_map", [{ vmar: 0 }, ZX_VM_PERM_READ, 0, { h: slice }, 0, 2 * pageSize]);
+  emit("mem_read", [{ addr: map, plus: 0 }, 8]);
+  emit("mem_read", [{ addr: map, plus: pageSize }, 8]);
+  return { pageSize, overtimeTicks: 0, threads: [{ failInsteadOfBlock: false, calls }] };
+}
+
+/**
+ * The campaign judge's `program:execute-regions` probe: a sub-region asking for CAN_MAP_EXECUTE,
+ * SPECIFIC at offset 0, in a region made with CAN_MAP_EXECUTE (ZX_OK: the contract knows the
+ * region's flags and its handle's rights from its own call) and in one made without it
+ * (ACCESS_DENIED: its handle has no EXECUTE right). Random region layouts make CAN_MAP_EXECUTE
+ * regions but seldom allocate in them asking for it again; a program of its own, so no pinned
+ * schedule moves.
+ */
+export function executeRegionsProgram(pageSize = 4096): Program {
+  const calls: ProgramCall[] = [];
+  const emit = (call: CallName, args: Arg[]): CallRef => {
+    calls.push({ call, args });
+    return [0, calls.length - 1];
+  };
+  const can = ZX_VM_CAN_MAP_SPECIFIC | ZX_VM_CAN_MAP_READ;
+  for (const execute of [ZX_VM_CAN_MAP_EXECUTE, 0]) {
+    const region = emit("zx_vmar_allocate", [{ vmar: 0 }, can | execute, 0, 2 * pageSize]);
+    emit("zx_vmar_allocate", [
+      { h: region },
+      ZX_VM_SPECIFIC | ZX_VM_CAN_MAP_READ | ZX_VM_CAN_MAP_EXECUTE,
+      0,
+      pageSize,
+    ]);
+  }
+  return { pageSize, overtimeTicks: 0, threads: [{ failInsteadOfBlock: false, calls }] };
+}
+
+/**
+ * The campaign judge's `program:user-write-offset` probe: `zx_vmo_write` at a page offset of its
+ * VMO from a user buffer at the start of a 2-page readable mapping, then the bytes read back.
+ * The copy reads the buffer from its first byte whatever the VMO offset, so it cannot fault (the
+ * contract: ZX_OK for a buffer the mappings cover). Random draws give a user buffer to a write at
+ * offset 0, or to one whose buffer lies where the offset cannot move the copy off the mapping; a
+ * program of its own, so no pinned schedule moves.
+ */
+export function userWriteOffsetProgram(pageSize = 4096): Program {
+  const calls: ProgramCall[] = [];
+  const emit = (call: CallName, args: Arg[]): CallRef => {
+    calls.push({ call, args });
+    return [0, calls.length - 1];
+  };
+  const source = emit("zx_vmo_create", [2 * pageSize, 0]);
+  emit("zx_vmo_write", [{ h: source }, { bytes: 2 * pageSize, fill: 0x31 }, 0]);
+  const map = emit("zx_vmar_map", [
+    { vmar: 0 },
+    ZX_VM_PERM_READ,
+    0,
+    { h: source },
+    0,
+    2 * pageSize,
+  ]);
+  const target = emit("zx_vmo_create", [2 * pageSize, 0]);
+  emit("zx_vmo_write", [{ h: target }, { bytes: 8, fill: 0 }, pageSize, { addr: map, plus: 0 }]);
+  emit("zx_vmo_read", [{ h: target }, pageSize, 8]);
+  return { pageSize, overtimeTicks: 0, threads: [{ failInsteadOfBlock: false, calls }] };
+}
+
+/**
+ * The campaign judge's `program:hint-then-close` probe: a pager VMO given a DONT_NEED hint, then
+ * its only handle closed, then its port waited on: the hint held the VMO only while it ran, so
+ * the close ends the VMO and its COMPLETE is on the port at once (program/complete_model.ts).
+ * Random draws name a VMO they close in other calls too, which leaves it unjudged; a program of
+ * its own, so no pinned schedule moves.
+ */
+export function hintThenCloseProgram(pageSize = 4096): Program {
+  const calls: ProgramCall[] = [];
+  const emit = (call: CallName, args: Arg[]): CallRef => {
+    calls.push({ call, args });
+    return [0, calls.length - 1];
+  };
+  const port = emit("zx_port_create", [0]);
+  const pager = emit("zx_pager_create", [0]);
+  const vmo = emit("zx_pager_create_vmo", [{ h: pager }, 0, { h: port }, 7, pageSize]);
+  emit("zx_vmo_op_range", [{ h: vmo }, ZX_VMO_OP_DONT_NEED, 0, pageSize]);
+  emit("zx_handle_close", [{ h: vmo }]);
+  emit("zx_port_wait", [{ h: port }, 0]);
+  return { pageSize, overtimeTicks: 0, threads: [{ failInsteadOfBlock: false, calls }] };
+}
+
 /** Most calls a mutated program may have (keeps runs short). */
 export const MAX_PROGRAM_CALLS = 60;
 

@@ -39,6 +39,7 @@ import { threadLabel } from "../sim/trace.ts";
 import { type Call, failCodesKey, StepMonitor } from "./_step_monitor.ts";
 import { PacketHolders, parkedBesides, whyUnanswered } from "./wait_for.ts";
 import { DeliveryModel } from "./_delivery_model.ts";
+import { FailedAnswers } from "./_failed_answers.ts";
 
 interface Outcome {
   readonly tid: number;
@@ -125,6 +126,8 @@ export class NoLostRequests extends StepMonitor {
   readonly #failCodes = new Map<number, Set<Status>>();
   readonly #closed = new Set<unknown>();
   readonly #holders = new PacketHolders();
+  /** The service's answers that failed, to name the one a lost request was dropped on. */
+  readonly #failedAnswers = new FailedAnswers();
   /** Which VMOs no packet can reach the pager from, by the trace (not the kernel's word). */
   readonly #delivery = new DeliveryModel();
   /** What a handle names, for the delivery model (one function per checker, not one per event). */
@@ -140,8 +143,9 @@ export class NoLostRequests extends StepMonitor {
   /** What {@linkcode PacketHolders.hear} follows. */
   protected override readonly immediateKinds: ReadonlySet<KernelEvent["k"]> = PacketHolders.KINDS;
 
-  protected override immediate(e: KernelEvent): void {
+  protected override immediate(e: KernelEvent, step: number): void {
     this.#holders.hear(e);
+    this.#failedAnswers.hearRequest(e, step);
   }
 
   /** The codes each VMO's ranges were failed with, and the detached VMOs (what a later error is judged by). */
@@ -151,6 +155,7 @@ export class NoLostRequests extends StepMonitor {
 
   protected override onStepEvent(e: KernelEvent, call: Call | undefined, world: World): void {
     this.#delivery.hear(e, call, this.#entryOf);
+    this.#failedAnswers.hearRet(e, call, world, (h) => this.vmoOf(h));
     if (e.k === "detach") this.#detached.add(e.vmo);
     if (e.k === "page-fault") {
       this.#outcomes.push({
@@ -284,7 +289,9 @@ export class NoLostRequests extends StepMonitor {
         (this.#undeliverable(vmo) || vmo.handleCount === 0);
       if (stranded) continue;
       const on = verdict.blocked.find((b) => b.tid === t.tid)?.on ?? "nothing (not parked)";
-      lost.push(`${threadLabel(t.tid, t.name)} waits on ${on}`);
+      const r = t.k.waiter?.request;
+      const dropped = vmo === null || r == null ? "" : this.#failedAnswers.about(vmo, r.id);
+      lost.push(`${threadLabel(t.tid, t.name)} waits on ${on}${dropped}`);
       named.add(t.tid);
     }
     if (lost.length > 0) {

@@ -5,7 +5,9 @@
  * COMPLETE it already took (a late supply to a detached VMO: nothing waits for
  * it, and the service kept work for a VMO it was told is gone). At a quiescent
  * end: Q2, no page request is outstanding; Q3, no COMPLETE packet sits
- * unreceived in a port that is still open (the service never handled it);
+ * unreceived in a port that is still open (the service never handled it; when service threads
+ * wait on each other in a cycle, the message names the cycle and the failure signs as that
+ * deadlock);
  * Q4, no handle the service made for an object of its own is leaked.
  *
  * Q4 is narrow on purpose: the model cannot see what a service's JavaScript
@@ -35,7 +37,7 @@
  * @module
  */
 
-import { PacketHolders, parkedBesides, whyUnanswered } from "./wait_for.ts";
+import { PacketHolders, parkedBesides, waitForCycle, whyUnanswered } from "./wait_for.ts";
 import {
   ZX_OBJ_TYPE_THREAD,
   ZX_PAGER_VMO_COMPLETE,
@@ -46,6 +48,7 @@ import type { Verdict, World } from "../sim/world.ts";
 import { threadLabel } from "../sim/trace.ts";
 import { type Call, StepMonitor } from "./_step_monitor.ts";
 import { DeliveryModel } from "./_delivery_model.ts";
+import { FailedAnswers } from "./_failed_answers.ts";
 
 /** The pager VMO argument of the calls that answer a range (supply, op_range). */
 const VMO_ARG: Readonly<Record<string, number>> = {
@@ -99,13 +102,16 @@ export class QuiescentEnd extends StepMonitor {
   readonly #delivery = new DeliveryModel();
   /** What a handle names, for the delivery model (one function per checker, not one per event). */
   readonly #entryOf = (h: unknown) => this.entry(h);
+  /** Q2: the service's answers that failed, to name the one a request was dropped on. */
+  readonly #failedAnswers = new FailedAnswers();
 
   onCheckpoint(tid: number, key: string): void {
     this.#checkpoint.set(tid, { step: this.#world?.step ?? 0, key });
   }
 
-  protected override immediate(e: KernelEvent): void {
+  protected override immediate(e: KernelEvent, step: number): void {
     this.#holders.hear(e);
+    this.#failedAnswers.hearRequest(e, step);
     if (e.k === "packet-dequeued" && e.packet.command === ZX_PAGER_VMO_COMPLETE) {
       this.#completeTaken.add(`${e.tid}:${e.vmo}`);
     }
@@ -113,6 +119,7 @@ export class QuiescentEnd extends StepMonitor {
 
   protected override onStepEvent(e: KernelEvent, call: Call | undefined, world: World): void {
     this.#delivery.hear(e, call, this.#entryOf);
+    this.#failedAnswers.hearRet(e, call, world, (h) => this.vmoOf(h));
     if (e.k === "call" || e.k === "ret") this.#stepTid = e.tid;
     // A value a client or the environment names is not the service's alone any more.
     if (e.k === "call" && world.threads[e.tid - 1]?.role !== "service") {
@@ -233,7 +240,8 @@ export class QuiescentEnd extends StepMonitor {
             (taker === undefined
               ? "its packet was never taken from the port"
               : `taken by ${name === undefined ? `t${taker}` : threadLabel(taker, name)}, ` +
-                `never answered`);
+                `never answered`) +
+            this.#failedAnswers.about(v, r.id);
         });
         this.fail(
           "Q2",
@@ -250,11 +258,15 @@ export class QuiescentEnd extends StepMonitor {
         p.type === ZX_PKT_TYPE_PAGE_REQUEST && (p as PagePacket).command === ZX_PAGER_VMO_COMPLETE
       );
       if (complete !== undefined) {
+        // Service threads deadlocked on each other cannot take it: the deadlock is the finding
+        // (signed by its cycle, as the liveness checks sign it), not a service that ignores COMPLETE.
+        const cycle = waitForCycle(world, this.#holders);
         this.fail(
           "Q3",
           `port${port.koid} still holds COMPLETE for key 0x${
             complete.key.toString(16)
-          } at quiescence: no service took it`,
+          } at quiescence: no service took it` +
+            (cycle === null ? "" : `; wait-for cycle: ${cycle}`),
         );
       }
     }

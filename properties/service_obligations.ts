@@ -36,6 +36,7 @@ import { QuiescentEnd } from "./quiescent_end.ts";
 import { WritebackServed } from "./writeback_served.ts";
 import { PacketHolders, parkedBesides, threadState, whyUnanswered } from "./wait_for.ts";
 import { DeliveryModel } from "./_delivery_model.ts";
+import { FailedAnswers } from "./_failed_answers.ts";
 import type { Vmo } from "../kernel/objects.ts";
 
 function isService(world: World, tid: number): boolean {
@@ -53,6 +54,8 @@ export class AnswersEveryRead extends StepMonitor {
   readonly #failed: { vmo: number; start: number; end: number }[] = [];
   readonly #detached = new Set<number>();
   readonly #holders = new PacketHolders();
+  /** The service's answers that failed, to name the one a request was dropped on. */
+  readonly #failedAnswers = new FailedAnswers();
   /** Which VMOs no packet can reach the pager from, by the trace (not the kernel's word). */
   readonly #delivery = new DeliveryModel();
   /** What a handle names, for the delivery model (one function per checker, not one per event). */
@@ -65,8 +68,9 @@ export class AnswersEveryRead extends StepMonitor {
   /** The requests the overtime timeout cancelled at step `step` (their waiters time out then). */
   #overtime: { step: number; requests: { vmo: number; id: number }[] } = { step: -1, requests: [] };
 
-  protected override immediate(e: KernelEvent): void {
+  protected override immediate(e: KernelEvent, step: number): void {
     this.#holders.hear(e);
+    this.#failedAnswers.hearRequest(e, step);
   }
 
   /**
@@ -118,6 +122,7 @@ export class AnswersEveryRead extends StepMonitor {
   protected override onStepEvent(e: KernelEvent, call: Call | undefined, world: World): void {
     const ps = world.kernel.pageSize;
     this.#delivery.hear(e, call, this.#entryOf);
+    this.#failedAnswers.hearRet(e, call, world, (h) => this.vmoOf(h));
     if (e.k === "packet-dequeued" && e.packet.command === ZX_PAGER_VMO_READ) {
       const pages = this.#taken.get(e.vmo) ?? new Map<number, number>();
       this.#taken.set(e.vmo, pages);
@@ -161,9 +166,15 @@ export class AnswersEveryRead extends StepMonitor {
       const named = new Set<number>();
       const standing = this.#standing(world, named);
       const parked = parkedBesides(world, this.#holders, named);
+      const cancelled = this.#overtime.step === world.step
+        ? this.#overtime.requests.find((r) => r.vmo === root?.koid)
+        : undefined;
+      const dropped = root === undefined || cancelled === undefined
+        ? ""
+        : this.#failedAnswers.about(root, cancelled.id);
       this.fail(
         "P1",
-        `t${tid} ${name} timed out waiting for the pager${standing}` +
+        `t${tid} ${name} timed out waiting for the pager${standing}${dropped}` +
           (parked.length === 0 ? "" : `; parked: ${parked.join("; ")}`) +
           why,
       );
@@ -230,10 +241,14 @@ export class AnswersEveryRead extends StepMonitor {
                   handed.to.map((x) => `${label(x)} (now ${threadState(world, x)})`).join(", ")
                 }`
             }`;
+        const r = w.request;
+        const dropped = r == null ? "" : this.#failedAnswers.about(vmo, r.id);
         this.fail(
           "P1",
           `${by === undefined ? `t${taker}` : threadLabel(taker, by.name)} took a READ for ` +
-            `vmo${vmo.koid} page ${page} ${what}; ${threadLabel(t.tid, t.name)} waits on it` +
+            `vmo${vmo.koid} page ${page} ${what}${dropped}; ${
+              threadLabel(t.tid, t.name)
+            } waits on it` +
             (parked.length === 0 ? "" : `; also parked: ${parked.join("; ")}`) +
             why,
         );
@@ -371,6 +386,12 @@ interface PacketRange {
   readonly length: number;
 }
 
+/** A dequeued packet left to answer: its range, the thread that took it and its request. */
+interface TakenPacket extends PacketRange {
+  readonly taker: number;
+  readonly request: { vmo: number; id: number } | undefined;
+}
+
 /**
  * P14: BAD_STATE from supply or OP_FAIL means the VMO is gone; the service does not retry.
  *
@@ -379,6 +400,14 @@ interface PacketRange {
  * licenses one answer. So a service that had taken several packets for one range before the
  * detach (a reader suspended and resumed asks again) answers each of them once, each getting
  * BAD_STATE, and breaks nothing; a second answer for the same packet is the retry.
+ *
+ * A packet its taker handed off (properties/wait_for.ts `PacketHolders.handoff`: it woke a
+ * futex before its next port wait, a receiver queueing a job for a worker) is answered by one
+ * of that futex's workers, each answer one job: a worker's answer takes only the oldest handed
+ * packet it overlaps, as the lost-wake-up blame gives each worker one packet. So a pool whose
+ * receiver queued two READs of one chunk before a detach answers each with the chunk's supply
+ * (userS25, case/testdata/userS25/chunk_pool_bad_state.ts), as a single thread answering them
+ * one by one does. The taker's own answer takes one packet of each distinct range it overlaps.
  *
  * @example
  * ```ts
@@ -392,16 +421,30 @@ export class TreatsBadStateAsGone extends StepMonitor {
   /** Per service thread, its last answer if it got ZX_ERR_BAD_STATE. */
   readonly #gone = new Map<number, string>();
   /** Dequeued READ and DIRTY packets no answer has covered yet, in dequeue order. */
-  readonly #unanswered: PacketRange[] = [];
+  readonly #unanswered: TakenPacket[] = [];
+  /** Who took each packet and whom it was handed to. */
+  readonly #holders = new PacketHolders();
+  protected override readonly immediateKinds: ReadonlySet<KernelEvent["k"]> = PacketHolders.KINDS;
+
+  protected override immediate(e: KernelEvent): void {
+    this.#holders.hear(e);
+    // As it is taken: the holders' last packet of the thread is this one.
+    if (e.k === "packet-dequeued" && e.packet.command !== ZX_PAGER_VMO_COMPLETE) {
+      this.#unanswered.push({
+        vmo: e.vmo,
+        offset: e.packet.offset,
+        length: e.packet.length,
+        taker: e.tid,
+        request: this.#holders.lastTaken(e.tid),
+      });
+    }
+  }
 
   protected override onStepEvent(e: KernelEvent, call: Call | undefined, world: World): void {
-    if (e.k === "packet-dequeued" && e.packet.command !== ZX_PAGER_VMO_COMPLETE) {
-      this.#unanswered.push({ vmo: e.vmo, offset: e.packet.offset, length: e.packet.length });
-    }
     if (e.k !== "ret" || call?.name !== e.name || !isService(world, e.tid)) return;
     if (e.name !== "zx_pager_supply_pages" && e.name !== "zx_pager_op_range") return;
     const key = `${call.name}(${call.args.slice(0, 4).join(", ")})`;
-    const licensed = this.#answer(call);
+    const licensed = this.#answer(call, e.tid);
     if (this.#gone.get(e.tid) === key && !licensed) {
       // As the trace shows the call (hex, named ops and codes, every argument).
       const shown = formatEvent({ k: "call", tid: call.tid, name: call.name, args: call.args });
@@ -415,11 +458,12 @@ export class TreatsBadStateAsGone extends StepMonitor {
   }
 
   /**
-   * Marks the packets an answer (a supply, OP_FAIL or OP_DIRTY) covers as answered: the oldest
-   * unanswered packet of each distinct range it overlaps, so two packets of one range take two
-   * answers. True if it answered one.
+   * Marks the packets an answer (a supply, OP_FAIL or OP_DIRTY) by thread `tid` covers as
+   * answered: the oldest unanswered packet of each distinct range it overlaps, so two packets of
+   * one range take two answers; of the packets handed off to `tid` as a worker, the oldest alone.
+   * True if it answered one.
    */
-  #answer(call: Call): boolean {
+  #answer(call: Call, tid: number): boolean {
     const supply = call.name === "zx_pager_supply_pages";
     const op = call.args[1];
     if (!supply && op !== ZX_PAGER_OP_FAIL && op !== ZX_PAGER_OP_DIRTY) return false;
@@ -430,16 +474,27 @@ export class TreatsBadStateAsGone extends StepMonitor {
     }
     const seen = new Set<string>();
     let answered = false;
+    let job = false;
     for (let i = 0; i < this.#unanswered.length; i++) {
       const p = this.#unanswered[i];
       const range = `${p.offset}+${p.length}`;
       if (p.vmo !== vmo || seen.has(range)) continue;
       if (p.offset >= offset + length || offset >= p.offset + p.length) continue;
+      if (this.#handedTo(p, tid)) {
+        if (job) continue;
+        job = true;
+      }
       seen.add(range);
       this.#unanswered.splice(i--, 1);
       answered = true;
     }
     return answered;
+  }
+
+  /** Whether packet `p` was handed off by its taker to `tid`, one of the hand-off's workers. */
+  #handedTo(p: TakenPacket, tid: number): boolean {
+    if (p.taker === tid || p.request === undefined) return false;
+    return this.#holders.handoff(p.request.vmo, p.request.id)?.to.includes(tid) ?? false;
   }
 
   /** The packets left to answer and the threads whose last answer got BAD_STATE. */

@@ -30,6 +30,11 @@
  *   lost wake-up; a packet the receiver took before an earlier port wait than
  *   its signal's, or handed through anything but a futex, keeps the check's
  *   signature;
+ * - a request the service dropped on a failed answer (a liveness check's message that names a
+ *   supply or pager op over the request that returned an error, properties/_failed_answers.ts):
+ *   `dropped-after-error:`, the op (`ZX_PAGER_OP_FAIL`, or `zx_pager_supply_pages`) and the
+ *   status, ahead of any lost wake-up the same message names (the worker back on the queue's
+ *   condition variable dropped the request; nobody missed a signal);
  * - the watchdog's kinds: {@linkcode SERVICE_HANG} and {@linkcode OUT_OF_MEMORY}.
  *
  * Numbers that vary between runs (koids, handles, steps, ids) are taken out.
@@ -39,6 +44,7 @@
 
 import type { BlockedThread, Verdict } from "../sim/world.ts";
 import { threadLabel } from "../sim/trace.ts";
+import { FAILED_ANSWER } from "./_failed_answers.ts";
 
 /** Liveness invariants: signed by name alone. */
 export const LIVENESS: ReadonlySet<string> = new Set(["no-lost-requests", "answers-every-read"]);
@@ -138,6 +144,23 @@ function lostWakeup(message: string): string | null {
 }
 
 /**
+ * The failed answer a liveness message names as what left a request unanswered
+ * ({@linkcode FAILED_ANSWER}: `...; left unanswered after a failed answer: step 11: t2
+ * zx_pager_op_range(0x30, ZX_PAGER_OP_FAIL, ...) -> ZX_ERR_OUT_OF_RANGE`), signed by the op and
+ * the status; or null.
+ */
+function droppedAfterError(message: string): string | null {
+  const at = message.indexOf(FAILED_ANSWER);
+  if (at < 0) return null;
+  const m = /^step \d+: t\d+ (\w+)\(([^()]*)\) -> (\w+)/.exec(
+    message.slice(at + FAILED_ANSWER.length),
+  );
+  if (m === null) return null;
+  const op = m[1] === "zx_pager_op_range" ? m[2].split(", ")[1] ?? m[1] : m[1];
+  return `dropped-after-error:${op}:${m[3]}`;
+}
+
+/**
  * A cycle among a hang's blocked threads, each waiting on what another holds
  * (a futex wait names its owner, `... owned by t3`, or a `Mutex` its holder by
  * its word, `... held by t3`), in the words of
@@ -185,6 +208,8 @@ export function signatureOf(verdict: Verdict, raw: Verdict = verdict): string | 
       // A deadlock of the service's own threads is one bug whichever liveness check caught it;
       // so is a service thread parked on a condition variable with a request in hand.
       if (deadlock(verdict.message) !== null) return deadlock(verdict.message);
+      // A request dropped on its failed answer: the service's error handling, whoever is parked.
+      if (droppedAfterError(verdict.message) !== null) return droppedAfterError(verdict.message);
       if (lostWakeup(verdict.message) !== null) return lostWakeup(verdict.message);
       // A lost request surfaces wherever a wait happens to hang or time out: the rule says nothing.
       if (LIVENESS.has(verdict.invariant)) return `invariant:${verdict.invariant}`;

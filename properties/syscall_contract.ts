@@ -24,6 +24,12 @@
  * first page. A failed reader returns exactly the error of the last OP_FAIL
  * that failed it (audit row A5: a later detach keeps it), and a reader no
  * OP_FAIL failed never returns an OP_FAIL code (nor BAD_STATE before a detach).
+ * An OP_FAIL that returns ZX_OK resolves, in its own step, every request of the VMO its range
+ * covers whole (the request's pending count cannot exceed its length, so upstream completes it)
+ * and wakes every thread parked on one, whatever its call (a commit, a fault, a read into a user
+ * buffer); and it wakes a parked primary reader when its range, clipped to the request, starts at
+ * the reader's wake page (`EarlyWakeRequestLocked`): a kernel that leaves either is the kernel's
+ * finding at that step, not a service's lost wake-up at the end (userS25's first_page_fail.ts).
  * Left out: a reader killed or timed out, one whose request an OP_FAIL reaches
  * while it runs between an early wake and its next wait (the kernel's wake page
  * then is the end of what woke it), and an overlap waiter failed at its wake
@@ -271,12 +277,19 @@ export class SyscallContract extends StepMonitor {
    * heir) and its overlap waiters in the order they joined, and the request each thread waits on.
    */
   readonly #requests = new Map<number, {
+    readonly vmo: number;
     readonly start: number;
     readonly end: number;
     primary: number | null;
     overlap: number[];
   }>();
   readonly #attachedTo = new TidMap<number>();
+  /**
+   * Threads parked on the request they made or joined (a `block` while attached to one), any
+   * call (a commit, a fault, a read into a user buffer): an OP_FAIL that resolves the request
+   * whole wakes them all.
+   */
+  readonly #pagerParked = new Set<number>();
   /** Direct reads of pager VMOs in progress, by thread (K14w). */
   readonly #reads = new TidMap<{
     /**
@@ -343,7 +356,14 @@ export class SyscallContract extends StepMonitor {
    * checker cannot place (judged no more), applied when it returns ZX_OK.
    */
   readonly #failing = new TidMap<
-    { hit: [number, boolean][]; unsure: number[]; moves: [number, number][] }
+    {
+      hit: [number, boolean][];
+      unsure: number[];
+      moves: [number, number][];
+      due: number[];
+      /** The requests of the VMO its range covers whole: it resolves each. */
+      whole: [number, { vmo: number; start: number; end: number }][];
+    }
   >();
   readonly #failCodes = new Map<number, Set<Status>>();
   /**
@@ -464,6 +484,7 @@ export class SyscallContract extends StepMonitor {
     const id = this.#attachedTo.get(tid);
     if (id === undefined) return;
     this.#attachedTo.delete(tid);
+    this.#pagerParked.delete(tid);
     const mine = this.#reads.get(tid);
     if (mine !== undefined && mine.req === id) {
       mine.req = null;
@@ -540,6 +561,24 @@ export class SyscallContract extends StepMonitor {
   }
 
   /**
+   * Must OP_FAIL over pages `[fs, fe)`, which fails parked reader `r` ({@linkcode #hits}), wake
+   * it before it returns? Upstream `ResolveRequestsLocked` wakes every waiter of a request the
+   * range resolves whole (`CompleteRequestLocked`), and early-wakes the primary when the range,
+   * clipped to the request, starts at its wake page; a range that starts at the request's first
+   * page below the wake page only records the error (the reader gets it when it is woken later).
+   */
+  #failWakes(
+    tid: number,
+    r: { wake: number | null },
+    q: { start: number; end: number; primary: number | null },
+    fs: number,
+    fe: number,
+  ): boolean {
+    if (fs <= q.start && fe >= q.end) return true;
+    return q.primary === tid && r.wake !== null && Math.max(fs, q.start) === r.wake;
+  }
+
+  /**
    * Where a primary reader's wake page goes when `call` woke it early (`EarlyWakeRequestLocked`
    * moves it to the end of the resolved range): OP_FAIL resolves its whole range clipped to the
    * request; a supply, only its newly filled run from the wake page, known here when the supply
@@ -580,7 +619,13 @@ export class SyscallContract extends StepMonitor {
         return;
       case "request":
         this.#leave(e.tid);
-        this.#requests.set(e.id, { start: e.start, end: e.end, primary: e.tid, overlap: [] });
+        this.#requests.set(e.id, {
+          vmo: e.vmo,
+          start: e.start,
+          end: e.end,
+          primary: e.tid,
+          overlap: [],
+        });
         this.#join(e.tid, e.id, e.vmo, ps);
         this.#copies.get(e.tid)?.add(e.vmo);
         return;
@@ -659,6 +704,7 @@ export class SyscallContract extends StepMonitor {
           const hit: [number, boolean][] = [];
           const unsure: number[] = [];
           const moves: [number, number][] = [];
+          const due: number[] = [];
           const reads = this.#reads;
           for (let i = 0; i < reads.size; i++) {
             const tid = reads.keyAt(i), r = reads.valueAt(i);
@@ -666,13 +712,29 @@ export class SyscallContract extends StepMonitor {
             const h = this.#hits(tid, r, fs, fe);
             if (h === undefined) unsure.push(tid);
             else if (h) hit.push([tid, r.parked]);
-            // A running primary is early-woken too (its signal kept until it waits again).
             const q = this.#requests.get(r.req);
+            if (h && r.parked && q !== undefined && this.#failWakes(tid, r, q, fs, fe)) {
+              due.push(tid);
+            }
+            // A running primary is early-woken too (its signal kept until it waits again).
             if (!r.parked && q?.primary === tid && r.wake !== null && fe > q.start && fs < q.end) {
               if (Math.max(fs, q.start) === r.wake) moves.push([tid, Math.min(fe, q.end)]);
             }
           }
-          this.#failing.set(e.tid, { hit, unsure, moves });
+          // A range that covers a request whole completes it (its pending count cannot exceed
+          // its length): upstream `CompleteRequestLocked` ends it and signals every waiter, so
+          // any other thread parked on it is due to wake too.
+          const whole: [number, { vmo: number; start: number; end: number }][] = [];
+          for (const [id, q] of this.#requests) {
+            if (q.vmo === vmo.koid && fs <= q.start && fe >= q.end) whole.push([id, q]);
+          }
+          for (const tid of this.#pagerParked) {
+            const id = this.#attachedTo.get(tid);
+            const q = id === undefined ? undefined : this.#requests.get(id);
+            if (reads.get(tid) !== undefined || q === undefined || q.vmo !== vmo.koid) continue;
+            if (fs <= q.start && fe >= q.end) due.push(tid);
+          }
+          this.#failing.set(e.tid, { hit, unsure, moves, due, whole });
         } else if (this.#traits.resolver) {
           // Anything else that resolves READ requests may move a running reader's wake page:
           // a supply only from a page in [wake page, request end).
@@ -706,6 +768,7 @@ export class SyscallContract extends StepMonitor {
         return;
       }
       case "block": {
+        if (this.#attachedTo.has(e.tid)) this.#pagerParked.add(e.tid);
         const r = this.#reads.get(e.tid);
         if (r === undefined) return;
         r.parked = true;
@@ -730,6 +793,7 @@ export class SyscallContract extends StepMonitor {
         return;
       }
       case "wake": {
+        this.#pagerParked.delete(e.tid);
         const r = this.#reads.get(e.tid);
         if (r !== undefined) r.parked = false;
         if (e.why === "early-wake") this.#earlyWoken.add(e.tid);
@@ -818,12 +882,49 @@ export class SyscallContract extends StepMonitor {
           this.#failing.delete(e.tid);
           const call = this.#lastOpFail.get(e.tid);
           if (e.status !== ZX_OK || call === undefined || f === undefined) return;
+          for (const [id, q] of f.whole) {
+            if (this.#requests.get(id) !== q) continue;
+            this.fail(
+              "K14w",
+              `vmo${q.vmo} request #${id} [${q.start},${q.end}) is still outstanding after OP_FAIL ${
+                call[1]
+              } (${statusName(call[0])}) covered it whole and returned ZX_OK`,
+            );
+          }
           for (const [tid, parked] of f.hit) {
             const r = this.#reads.get(tid);
             if (r === undefined || r.off) continue;
             // A reader already woken with an earlier error returns that one.
             if (!parked && r.expect?.strict) continue;
             r.expect = { status: call[0], range: call[1], strict: parked };
+          }
+          for (const tid of f.due) {
+            const r = this.#reads.get(tid);
+            if (r === undefined) {
+              const id = this.#attachedTo.get(tid);
+              const q = id === undefined ? undefined : this.#requests.get(id);
+              if (q === undefined) continue;
+              this.#wakeDue.set(
+                tid,
+                `K14w: t${tid} ${
+                  this.#inCall.get(tid) ?? "page fault"
+                } parked on vmo${q.vmo} request #${id} [${q.start},${q.end}), which OP_FAIL ${
+                  call[1]
+                } failed whole with ${
+                  statusName(call[0])
+                } (the OP_FAIL returned ZX_OK); it was not woken`,
+              );
+              continue;
+            }
+            if (r.off) continue;
+            this.#wakeDue.set(
+              tid,
+              `K14w: t${tid} ${r.call} of vmo${r.vmo} parked at page ${
+                r.wake ?? r.start
+              }, which OP_FAIL ${call[1]} failed with ${
+                statusName(call[0])
+              } (the OP_FAIL returned ZX_OK); it was not woken`,
+            );
           }
           for (const [tid, page] of f.moves) {
             const r = this.#reads.get(tid);
@@ -976,7 +1077,7 @@ export class SyscallContract extends StepMonitor {
       const due = this.#wakeDue;
       for (let i = 0; i < due.size; i++) {
         const tid = due.keyAt(i), what = due.valueAt(i);
-        if (this.#reads.get(tid)?.parked) {
+        if (this.#reads.get(tid)?.parked ?? this.#pagerParked.has(tid)) {
           this.fail(what.slice(0, what.indexOf(":")), what.slice(what.indexOf(":") + 2));
         }
       }

@@ -552,6 +552,17 @@ export class PacketHolders {
     return undefined;
   }
 
+  /**
+   * The request of the packet thread `tid` took last (since its last port wait), by its VMO and
+   * id; undefined if it took none or the packet was not a queued READ or DIRTY.
+   */
+  lastTaken(tid: number): { vmo: number; id: number } | undefined {
+    const taken = this.#taken.get(tid);
+    const request = taken?.[taken.length - 1];
+    if (request === undefined) return undefined;
+    return { vmo: Math.floor(request / 2 ** 32), id: request % 2 ** 32 };
+  }
+
   /** The thread ids {@linkcode parked} names. */
   parkedTids(world: World): number[] {
     return this.#parked(world).map(({ node }) => node.tid);
