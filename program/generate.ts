@@ -2719,9 +2719,10 @@ export function executeRegionsProgram(pageSize = 4096): Program {
  * The copy reads the buffer from its first byte whatever the VMO offset, so it cannot fault (the
  * contract: ZX_OK for a buffer the mappings cover). Random draws give a user buffer to a write at
  * offset 0, or to one whose buffer lies where the offset cannot move the copy off the mapping; a
- * program of its own, so no pinned schedule moves.
+ * program of its own, so no pinned schedule moves. At an `offset` that keeps a wrong copy inside
+ * the mapping (half a page) only read-content's R6 sees where the bytes came from.
  */
-export function userWriteOffsetProgram(pageSize = 4096): Program {
+export function userWriteOffsetProgram(pageSize = 4096, offset = pageSize): Program {
   const calls: ProgramCall[] = [];
   const emit = (call: CallName, args: Arg[]): CallRef => {
     calls.push({ call, args });
@@ -2738,8 +2739,8 @@ export function userWriteOffsetProgram(pageSize = 4096): Program {
     2 * pageSize,
   ]);
   const target = emit("zx_vmo_create", [2 * pageSize, 0]);
-  emit("zx_vmo_write", [{ h: target }, { bytes: 8, fill: 0 }, pageSize, { addr: map, plus: 0 }]);
-  emit("zx_vmo_read", [{ h: target }, pageSize, 8]);
+  emit("zx_vmo_write", [{ h: target }, { bytes: 8, fill: 0 }, offset, { addr: map, plus: 0 }]);
+  emit("zx_vmo_read", [{ h: target }, offset, 8]);
   return { pageSize, overtimeTicks: 0, threads: [{ failInsteadOfBlock: false, calls }] };
 }
 
