@@ -2779,7 +2779,9 @@ export function executeRegionsProgram(pageSize = 4096): Program {
  * contract: ZX_OK for a buffer the mappings cover). Random draws give a user buffer to a write at
  * offset 0, or to one whose buffer lies where the offset cannot move the copy off the mapping; a
  * program of its own, so no pinned schedule moves. At an `offset` that keeps a wrong copy inside
- * the mapping (half a page) only read-content's R6 sees where the bytes came from.
+ * the mapping (half a page) only read-content's R6 sees where the bytes came from; so it does for
+ * the last write, a page from half a page into the buffer, whose copy's second part must start
+ * where its first ended.
  */
 export function userWriteOffsetProgram(pageSize = 4096, offset = pageSize): Program {
   const calls: ProgramCall[] = [];
@@ -2800,6 +2802,12 @@ export function userWriteOffsetProgram(pageSize = 4096, offset = pageSize): Prog
   const target = emit("zx_vmo_create", [2 * pageSize, 0]);
   emit("zx_vmo_write", [{ h: target }, { bytes: 8, fill: 0 }, offset, { addr: map, plus: 0 }]);
   emit("zx_vmo_read", [{ h: target }, offset, 8]);
+  // A page from half a page into the buffer: the copy crosses the buffer's page boundary inside
+  // one page of the VMO (R6 places each part of it).
+  emit("zx_vmo_write", [{ h: target }, { bytes: pageSize, fill: 0 }, 0, {
+    addr: map,
+    plus: pageSize / 2,
+  }]);
   return { pageSize, overtimeTicks: 0, threads: [{ failInsteadOfBlock: false, calls }] };
 }
 

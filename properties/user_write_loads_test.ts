@@ -31,3 +31,23 @@ Deno.test("a user-buffer write that loads from the wrong place in its buffer fai
     m.dispose();
   }
 });
+
+Deno.test("a user copy whose second part starts at the wrong buffer address fails read-content R6", async () => {
+  const m = await mutantMirror(["kernel/vmo_pages.ts"]);
+  try {
+    const { userWriteOffsetProgram } = await m.load("program/generate.ts") as Any;
+    const { programMonitors, runProgram } = await m.load("program/run.ts") as Any;
+    const run = () => runProgram(userWriteOffsetProgram(), { seed: 0, monitors: programMonitors });
+    // `userCopy` walks the buffer from `user.addr + at + pos`; from `- pos` the part past the
+    // buffer's page boundary is loaded from before the buffer, still inside the mapping.
+    const v: Any = m.withMutant(
+      "kernel/vmo_pages.ts:636:17:ArithmeticOperator:user.addr + at - pos",
+      () => run().verdict,
+    );
+    assert.equal(v.kind, "invariant", JSON.stringify(v));
+    assert.equal(v.invariant, "read-content", JSON.stringify(v));
+    assert.match(v.message, /R6: .*outside the buffer/);
+  } finally {
+    m.dispose();
+  }
+});
