@@ -75,7 +75,7 @@
  * copy starts at the wrong place in the buffer (`vmo_pages.ts:440:63` `pos + offset`, helper
  * lever25) stores other bytes and passes: its loads and stores agree with each other. A load
  * the record cannot place (an address no recorded mapping covers, two buffer bytes showing the
- * same page, a view past its extent) leaves the call's missing bytes unjudged.
+ * same page, a view past its extent) leaves the call's stores unjudged by R6.
  *
  * R2: a call with a user buffer (`zx_vmo_read`, `zx_vmo_write`, `zx_object_get_info`) that
  * returns ZX_OK moved every byte of its length through the buffer: its own store events (copies
