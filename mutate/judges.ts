@@ -21,8 +21,10 @@
 import { executePlan, planRun, PORTFOLIO } from "../fuzz/campaign.ts";
 import { programStrategy } from "../fuzz/programs/campaign.ts";
 import {
+  clonePinShouldWaitProgram,
   contiguousZeroLentProgram,
   executeRegionsProgram,
+  failedPinShrinkProgram,
   generateProgram,
   hintThenCloseProgram,
   numChildrenDeathProgram,
@@ -333,6 +335,25 @@ export function campaignProbes(root: URL): Probe[] {
     run() {
       return verdictText(
         runProgram(userWriteOffsetProgram(), { seed: 0, monitors: programMonitors }).verdict,
+      );
+    },
+  });
+  // A pin of a pager VMO that fails after pinning a page, then a shrink over that page
+  // (`failedPinShrinkProgram`).
+  probes.push({
+    id: "program:failed-pin-shrink",
+    run() {
+      return verdictText(
+        runProgram(failedPinShrinkProgram(), { seed: 0, monitors: programMonitors }).verdict,
+      );
+    },
+  });
+  // A fail-instead-of-block pin of a clone whose root page is absent (`clonePinShouldWaitProgram`).
+  probes.push({
+    id: "program:clone-pin-should-wait",
+    run() {
+      return verdictText(
+        runProgram(clonePinShouldWaitProgram(), { seed: 0, monitors: programMonitors }).verdict,
       );
     },
   });

@@ -988,6 +988,14 @@ const AFTER: Partial<Record<CallName, Check>> = {
       // exists in the model: nothing else refuses a size this small.
       if (!m.pinHolds.mayHold(h.object, keep, Infinity)) return ZX_OK;
     }
+    // The same for a pager VMO `zx_pager_create_vmo` made with RESIZABLE and no child made of it
+    // (a slice could be pinned through its own handle): only a pin refuses the shrink, and a
+    // failed pin pins nothing (`PinHolds`), so one that left pages pinned is caught here.
+    if (
+      h?.resizable === true && h.pager !== null && h.trapDirty !== undefined &&
+      a[1] <= CHILD_PAGES_DECIDED * ps && (m.childrenMade.get(h.object)?.length ?? 0) === 0 &&
+      !m.pinHolds.mayHold(h.object, Math.ceil(a[1] / ps), Infinity)
+    ) return ZX_OK;
     return h?.resizable === true && a[1] <= CHILD_PAGES_DECIDED * ps && !m.pinsPossible
       ? ZX_OK
       : null;

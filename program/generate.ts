@@ -2458,6 +2458,65 @@ export function shrinkOverPinProgram(pageSize = 4096): Program {
 }
 
 /**
+ * The campaign judge's `program:failed-pin-shrink` probe: a pin of both pages of a resizable
+ * pager VMO whose page 0 is supplied, by a thread that fails instead of blocking: it pins page 0,
+ * then needs a READ for page 1 and fails SHOULD_WAIT, unpinning page 0 (`undo` in
+ * `#pinTracked`; `VmCowPages::PinRangeLocked` unpins on failure). The shrink to nothing that
+ * follows is ZX_OK: no pin holds a page (the contract, from `PinHolds`). Random draws pin a
+ * resizable pager VMO across an absent page and then shrink it almost never; a program of its
+ * own, so no pinned schedule moves.
+ */
+export function failedPinShrinkProgram(pageSize = 4096): Program {
+  const calls: ProgramCall[] = [];
+  const emit = (call: CallName, args: Arg[]): CallRef => {
+    calls.push({ call, args });
+    return [0, calls.length - 1];
+  };
+  const port = emit("zx_port_create", [0]);
+  const pager = emit("zx_pager_create", [0]);
+  const vmo = emit("zx_pager_create_vmo", [
+    { h: pager },
+    ZX_VMO_RESIZABLE,
+    { h: port },
+    0,
+    2 * pageSize,
+  ]);
+  const aux = emit("zx_vmo_create", [pageSize, 0]);
+  emit("zx_pager_supply_pages", [{ h: pager }, { h: vmo }, 0, pageSize, { h: aux }, 0]);
+  const bti = emit("zx_bti_create", [0, 0]);
+  emit("zx_bti_pin", [{ h: bti }, ZX_BTI_PERM_READ, { h: vmo }, 0, 2 * pageSize]);
+  emit("zx_vmo_set_size", [{ h: vmo }, 0]);
+  return { pageSize, overtimeTicks: 0, threads: [{ failInsteadOfBlock: true, calls }] };
+}
+
+/**
+ * The campaign judge's `program:clone-pin-should-wait` probe: a fail-instead-of-block thread pins
+ * the one page of an at-least-on-write clone of a pager VMO nothing was supplied to. The clone's
+ * commit sends a READ for the root's page and fails SHOULD_WAIT, and so must the pin (it pins
+ * only what the commit made present). Random draws seldom pin a clone in that mode before its
+ * root holds the page; a program of its own, so no pinned schedule moves.
+ */
+export function clonePinShouldWaitProgram(pageSize = 4096): Program {
+  const calls: ProgramCall[] = [];
+  const emit = (call: CallName, args: Arg[]): CallRef => {
+    calls.push({ call, args });
+    return [0, calls.length - 1];
+  };
+  const port = emit("zx_port_create", [0]);
+  const pager = emit("zx_pager_create", [0]);
+  const vmo = emit("zx_pager_create_vmo", [{ h: pager }, 0, { h: port }, 0, pageSize]);
+  const clone = emit("zx_vmo_create_child", [
+    { h: vmo },
+    ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE,
+    0,
+    pageSize,
+  ]);
+  const bti = emit("zx_bti_create", [0, 0]);
+  emit("zx_bti_pin", [{ h: bti }, ZX_BTI_PERM_READ, { h: clone }, 0, pageSize]);
+  return { pageSize, overtimeTicks: 0, threads: [{ failInsteadOfBlock: true, calls }] };
+}
+
+/**
  * The campaign judge's `program:size-edges` probe: calls whose size argument sits exactly at the
  * bound the syscall checks, which random draws reach seldom with every other argument valid.
  * `zx_pager_query_vmo_stats` with a buffer of exactly `sizeof(zx_pager_vmo_stats_t)` (ZX_OK) and
@@ -2719,9 +2778,12 @@ export function executeRegionsProgram(pageSize = 4096): Program {
  * The copy reads the buffer from its first byte whatever the VMO offset, so it cannot fault (the
  * contract: ZX_OK for a buffer the mappings cover). Random draws give a user buffer to a write at
  * offset 0, or to one whose buffer lies where the offset cannot move the copy off the mapping; a
- * program of its own, so no pinned schedule moves.
+ * program of its own, so no pinned schedule moves. At an `offset` that keeps a wrong copy inside
+ * the mapping (half a page) only read-content's R6 sees where the bytes came from; so it does for
+ * the last write, a page from half a page into the buffer, whose copy's second part must start
+ * where its first ended.
  */
-export function userWriteOffsetProgram(pageSize = 4096): Program {
+export function userWriteOffsetProgram(pageSize = 4096, offset = pageSize): Program {
   const calls: ProgramCall[] = [];
   const emit = (call: CallName, args: Arg[]): CallRef => {
     calls.push({ call, args });
@@ -2738,8 +2800,14 @@ export function userWriteOffsetProgram(pageSize = 4096): Program {
     2 * pageSize,
   ]);
   const target = emit("zx_vmo_create", [2 * pageSize, 0]);
-  emit("zx_vmo_write", [{ h: target }, { bytes: 8, fill: 0 }, pageSize, { addr: map, plus: 0 }]);
-  emit("zx_vmo_read", [{ h: target }, pageSize, 8]);
+  emit("zx_vmo_write", [{ h: target }, { bytes: 8, fill: 0 }, offset, { addr: map, plus: 0 }]);
+  emit("zx_vmo_read", [{ h: target }, offset, 8]);
+  // A page from half a page into the buffer: the copy crosses the buffer's page boundary inside
+  // one page of the VMO (R6 places each part of it).
+  emit("zx_vmo_write", [{ h: target }, { bytes: pageSize, fill: 0 }, 0, {
+    addr: map,
+    plus: pageSize / 2,
+  }]);
   return { pageSize, overtimeTicks: 0, threads: [{ failInsteadOfBlock: false, calls }] };
 }
 

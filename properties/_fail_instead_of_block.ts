@@ -10,6 +10,11 @@
  * (a fault the kernel takes on the user's mapping, which holds a suspend off: its waiter is not
  * suspendable). Waits on anything else (ports, futexes, signals) are no pager waits.
  *
+ * And the other side: such a call that sent a page request of its own and did not park after it
+ * never returns ZX_OK (it sent the request instead of waiting: its pages are not there). Without
+ * it a pin of a clone that ignores its commit's SHOULD_WAIT and pins what is there
+ * (`vmo_pages.ts:672:11` false, helper lever25) passed.
+ *
  * Judged from the `block` event of the thread and the call it is in; the thread's mode and
  * whether its wait is a pager wait (and which kind) are read from the thread, as the world made
  * it, not from any outcome the kernel computes.
@@ -17,6 +22,7 @@
  * @module
  */
 
+import { ZX_OK } from "../kernel/constants.ts";
 import type { KernelEvent } from "../kernel/events.ts";
 import type { World } from "../sim/world.ts";
 import type { Call } from "./_step_monitor.ts";
@@ -40,4 +46,40 @@ export function blockedInsteadOfFailing(
   if (call === undefined || USER_ACCESSES.has(call.name)) return null;
   return `t${e.tid} runs in the fail-instead-of-block mode but parked in ${call.name} on ${e.on}` +
     " (it should have returned ZX_ERR_SHOULD_WAIT: spec, model decisions)";
+}
+
+/**
+ * The requests each thread sent in its current call since the call began or the thread last
+ * parked; {@linkcode RequestsSent.hear} names a fail-instead-of-block call that returned ZX_OK
+ * with one of them unwaited.
+ */
+export class RequestsSent {
+  /** The last request a thread sent and has not parked since, as text, by thread id. */
+  readonly #sent = new Map<number, string>();
+
+  /** Hears a `call`, `block`, `request` or `ret` event; the problem with it, or null. */
+  hear(e: KernelEvent, call: Call | undefined, world: World): string | null {
+    switch (e.k) {
+      case "call":
+      case "block":
+        this.#sent.delete(e.tid);
+        return null;
+      case "request":
+        if (call?.tid === e.tid) {
+          this.#sent.set(e.tid, `${e.type} #${e.id} [${e.start},${e.end}) of vmo${e.vmo}`);
+        }
+        return null;
+      case "ret": {
+        const sent = this.#sent.get(e.tid);
+        this.#sent.delete(e.tid);
+        if (sent === undefined || e.status !== ZX_OK) return null;
+        if (world.threads[e.tid - 1]?.k?.failInsteadOfBlock !== true) return null;
+        return `t${e.tid} runs in the fail-instead-of-block mode and sent ${sent} in ${e.name} ` +
+          "without waiting for it, yet the call returned ZX_OK (it should have returned " +
+          "ZX_ERR_SHOULD_WAIT: spec, model decisions)";
+      }
+      default:
+        return null;
+    }
+  }
 }

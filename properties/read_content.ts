@@ -67,6 +67,16 @@
  * arithmetic, a range's end, an offset not page-aligned) passes: its stores told the model where
  * the bytes went.
  *
+ * R6: a `zx_vmo_write` from a user buffer stores, as the caller's byte `i`, the byte its load of
+ * buffer byte `i` took, and loads only from its buffer. Where a load came from is worked out from
+ * the model's own record of each `zx_vmar_map` (the VMO and offset it named, at the address it
+ * returned), never from the kernel's mappings; what the load took is judged as a read of that
+ * VMO (R1), so the bytes stored are the model's content of the buffer. Without it a kernel whose
+ * copy starts at the wrong place in the buffer (`vmo_pages.ts:440:63` `pos + offset`, helper
+ * lever25) stores other bytes and passes: its loads and stores agree with each other. A load
+ * the record cannot place (an address no recorded mapping covers, two buffer bytes showing the
+ * same page, a view past its extent) leaves the call's stores unjudged by R6.
+ *
  * R2: a call with a user buffer (`zx_vmo_read`, `zx_vmo_write`, `zx_object_get_info`) that
  * returns ZX_OK moved every byte of its length through the buffer: its own store events (copies
  * out) or load events (`copy`, copies in) add up to at least that length. Without it a kernel
@@ -153,6 +163,41 @@ interface OpaqueNode {
 type Node = RootNode | ViewNode | CloneNode | OpaqueNode;
 
 const OPAQUE: OpaqueNode = { kind: "opaque" };
+
+/** A mapping the model saw made: `len` bytes from `addr` show `node` from its byte `vmoOffset`. */
+interface MappingRecord {
+  readonly addr: number;
+  readonly len: number;
+  readonly node: Node;
+  readonly vmoOffset: number;
+}
+
+/**
+ * What a `zx_vmo_write` from a user buffer loaded, by buffer byte (`have` marks the bytes
+ * loaded); `bytes` null once a load could not be placed (unjudged).
+ */
+interface BufferLoads {
+  bytes: Uint8Array | null;
+  readonly have: Uint8Array;
+}
+
+/** Buffers longer than this are left unjudged by R6 (what a load took is kept per byte). */
+const MAX_JUDGED_BUFFER = 1 << 20;
+
+/** A `zx_vmo_write` from a user buffer (its address a number, its length a number). */
+function isUserWrite(call: Call): boolean {
+  return call.name === "zx_vmo_write" && typeof call.args[3] === "number" &&
+    typeof call.args[1] === "number";
+}
+
+/** An empty record of a user-buffer write's loads (unjudged past {@linkcode MAX_JUDGED_BUFFER}). */
+function bufferLoads(call: Call): BufferLoads {
+  const length = call.args[1] as number;
+  if (!(length >= 0 && length <= MAX_JUDGED_BUFFER)) {
+    return { bytes: null, have: new Uint8Array(0) };
+  }
+  return { bytes: new Uint8Array(length), have: new Uint8Array(length) };
+}
 
 /**
  * The user-buffer copy a call makes (`dir` out: the kernel stores into the buffer; in: it loads
@@ -339,17 +384,26 @@ export class ReadContent extends StepMonitor {
   readonly #asked = new WeakSet<Node>();
   /** Roots resized (a grown root's new pages are zero intervals: R5 leaves them). */
   readonly #resized = new WeakSet<Node>();
+  /** The mappings the model saw made and not yet unmapped, by their own `zx_vmar_map` (R6). */
+  #mappings: MappingRecord[] = [];
+  /** What each `zx_vmo_write` from a user buffer in progress loaded, by its call (R6). */
+  readonly #loaded = new Map<Call, BufferLoads>();
 
   protected override onStepEvent(e: KernelEvent, call: Call | undefined, world: World): void {
     const ps = world.kernel.pageSize;
     switch (e.k) {
       case "call":
         if (call !== undefined && isZero(call)) this.#zeroing.set(call, new Map());
+        if (call !== undefined && isUserWrite(call)) this.#loaded.set(call, bufferLoads(call));
         this.#onCall(e.name, e.args, ps);
         return;
       case "ret":
         if (call !== undefined && call.name === e.name) {
           this.#progress.delete(call);
+          this.#loaded.delete(call);
+          if (call.name === "zx_vmar_map" && e.status === ZX_OK && "value" in e) {
+            this.#mapped(call, e.value);
+          }
           this.#judgeWriteEnd(call, e.status);
           this.#judgeUserCopy(call, e.status);
           this.#onRet(call, e.status, "handle" in e ? e.handle : undefined, ps);
@@ -395,6 +449,7 @@ export class ReadContent extends StepMonitor {
       }
       case "copy": {
         if (call?.tid === e.tid) this.#userCopied(call, "in", e.bytes.length);
+        if (call?.tid === e.tid && isUserWrite(call)) this.#placeLoad(call, e, ps);
         if (call?.name === "zx_vmo_read" && call.tid === e.tid) {
           // The caller's coordinates: the handle it named, its offset and what it got so far.
           const node = this.#nodeOf(call.args[0]);
@@ -474,8 +529,9 @@ export class ReadContent extends StepMonitor {
    * next byte puts it; a store of ZERO holds zeros and lands inside the translated range.
    */
   #judgeStore(call: Call, e: KernelEvent & { k: "store" }, ps: number): void {
-    const direct = call.name === "zx_vmo_write" && call.args[3] === undefined;
+    const direct = call.name === "zx_vmo_write";
     if (!direct && !isZero(call)) return;
+    if (isUserWrite(call)) this.#judgeStoredLoads(call, e);
     const node = this.#nodeOf(call.args[0]);
     const [offset, length] = direct ? [call.args[2], call.args[1]] : [call.args[2], call.args[3]];
     if (node === undefined || typeof offset !== "number" || typeof length !== "number") return;
@@ -526,16 +582,106 @@ export class ReadContent extends StepMonitor {
     );
   }
 
-  /** R4: a direct `zx_vmo_write` that returns ZX_OK stored every byte it names. */
+  /** R4: a `zx_vmo_write` that returns ZX_OK stored every byte it names. */
   #judgeWriteEnd(call: Call, status: number): void {
     const stored = this.#stored.get(call) ?? 0;
     this.#stored.delete(call);
     const length = call.args[1];
-    if (call.name !== "zx_vmo_write" || call.args[3] !== undefined) return;
+    if (call.name !== "zx_vmo_write") return;
     if (status === ZX_OK && typeof length === "number" && stored < length) {
       this.fail(
         "R4",
         `t${call.tid} zx_vmo_write returned ZX_OK having stored ${stored} of its ${length} bytes`,
+      );
+    }
+  }
+
+  /** A `zx_vmar_map` that returned `addr`: its own VMO and offset shown there, over its length. */
+  #mapped(call: Call, addr: number | undefined): void {
+    const [, , , handle, vmoOffset, len] = call.args;
+    if (typeof addr !== "number" || typeof vmoOffset !== "number" || typeof len !== "number") {
+      return;
+    }
+    this.#unmapped(addr, len);
+    const node = this.#nodeOf(handle);
+    if (node !== undefined) this.#mappings.push({ addr, len, node, vmoOffset });
+  }
+
+  /** Drops every recorded mapping that overlaps `[addr, addr + len)` (the model unmaps whole mappings). */
+  #unmapped(addr: number, len: number): void {
+    this.#mappings = this.#mappings.filter((m) => m.addr + m.len <= addr || m.addr >= addr + len);
+  }
+
+  /**
+   * R6: a load of a `zx_vmo_write` from a user buffer came from its buffer: the one buffer byte
+   * whose address the recorded mappings translate to the load's VMO and offset. Kept by buffer
+   * byte for the stores; a load no recorded mapping can place leaves the call unjudged.
+   */
+  #placeLoad(call: Call, e: KernelEvent & { k: "copy" }, ps: number): void {
+    const loads = this.#loaded.get(call);
+    if (loads === undefined || loads.bytes === null) return;
+    const landed = this.#byKoid.get(e.vmo);
+    const buffer = call.args[3] as number;
+    const length = loads.bytes.length;
+    let known = landed !== undefined;
+    let at = -1;
+    let places = 0;
+    for (let i = 0; known && i < length;) {
+      const a = buffer + i;
+      const m = this.#mappings.find((r) => a >= r.addr && a < r.addr + r.len);
+      const o = m === undefined ? 0 : m.vmoOffset + (a - m.addr);
+      const base = m === undefined ? null : resolve(m.node, Math.floor(o / ps));
+      if (m === undefined || base === null) {
+        known = false;
+        break;
+      }
+      const n = Math.min(length - i, ps - (o % ps), m.addr + m.len - a);
+      const from = base.page * ps + (o % ps);
+      if (base.node === landed && e.offset >= from && e.offset < from + n) {
+        places++;
+        at = i + e.offset - from;
+      }
+      i += n;
+    }
+    if (!known || places > 1) {
+      loads.bytes = null;
+      return;
+    }
+    if (places === 0 || at + e.bytes.length > length) {
+      this.fail(
+        "R6",
+        `t${call.tid} zx_vmo_write from the user buffer [0x${buffer.toString(16)},0x${
+          (buffer + length).toString(16)
+        }) loaded 0x${e.bytes.length.toString(16)} bytes at vmo${e.vmo} 0x${
+          e.offset.toString(16)
+        }, which the mappings the model saw made put ${
+          places === 0 ? "outside the buffer" : `at buffer byte 0x${at.toString(16)}, past its end`
+        }`,
+      );
+    }
+    loads.bytes.set(e.bytes, at);
+    loads.have.fill(1, at, at + e.bytes.length);
+  }
+
+  /**
+   * R6: a store of a `zx_vmo_write` from a user buffer holds, as the caller's next bytes (the
+   * count its earlier stores wrote), what its loads took from those bytes of the buffer.
+   */
+  #judgeStoredLoads(call: Call, e: KernelEvent & { k: "store" }): void {
+    const loads = this.#loaded.get(call);
+    if (loads === undefined || loads.bytes === null) return;
+    const done = this.#stored.get(call) ?? 0;
+    for (let k = 0; k < e.bytes.length; k++) {
+      const i = done + k;
+      if (i < loads.have.length && loads.have[i] === 1 && loads.bytes[i] === e.bytes[k]) continue;
+      const held = i < loads.have.length && loads.have[i] === 1
+        ? `its buffer held 0x${loads.bytes[i].toString(16)} there`
+        : "it never loaded that byte of its buffer";
+      this.fail(
+        "R6",
+        `t${call.tid} zx_vmo_write from a user buffer stored 0x${
+          e.bytes[k].toString(16)
+        } as its byte 0x${i.toString(16)} at vmo${e.vmo} 0x${(e.offset + k).toString(16)}; ${held}`,
       );
     }
   }
@@ -602,6 +748,15 @@ export class ReadContent extends StepMonitor {
         if (node !== undefined) this.#loosen(node, 0, Infinity);
         return;
       }
+      case "zx_vmar_unmap": {
+        const [, addr, len] = args;
+        if (typeof addr === "number" && typeof len === "number") this.#unmapped(addr, len);
+        else this.#mappings = [];
+        return;
+      }
+      case "zx_vmar_destroy":
+        this.#mappings = [];
+        return;
       case "zx_vmar_op_range":
         for (const node of this.#byKoid.values()) {
           if (node.kind === "clone") allUnknown(node);

@@ -11,6 +11,7 @@ import {
   PAGER_FAIL_CODES,
   statusName,
   ZX_ERR_ACCESS_DENIED,
+  ZX_ERR_BAD_HANDLE,
   ZX_ERR_BAD_STATE,
   ZX_ERR_INVALID_ARGS,
   ZX_ERR_NOT_SUPPORTED,
@@ -295,11 +296,29 @@ export class ToleratesStalePackets extends StepMonitor {
   }
 }
 
-/** P10: a service keeps its port open while VMOs that deliver to it are alive. */
+/**
+ * Consecutive `zx_port_wait` calls on one handle that returned ZX_ERR_BAD_HANDLE a service thread
+ * may make (P16): batching's poll and its next wait are two.
+ */
+export const MAX_WAITS_ON_GONE_PORT = 3;
+
+/**
+ * P10: a service keeps its port open while VMOs that deliver to it are alive.
+ *
+ * P16 (this checker's own, README "Writing your own pager service": `if (st !== ZX_OK) return;
+ * // the port is gone: stop serving`): once a port wait returned ZX_ERR_BAD_HANDLE, the handle
+ * never names a port again (handle values are never reused), so a service thread that waits on
+ * it more than {@linkcode MAX_WAITS_ON_GONE_PORT} times in a row, nothing else between, spins
+ * for good. Without it a service looping on a failed wait (`services/service.ts:246:9` false,
+ * helper lever25) only ran the run to its step budget, a pass.
+ */
 export class KeepsPortOpen extends StepMonitor {
   readonly name = "keeps-port-open";
+  /** Per service thread: the handle of its last calls, waits that returned BAD_HANDLE, and how many. */
+  readonly #goneWaits = new Map<number, { handle: unknown; n: number }>();
 
   protected override onStepEvent(e: KernelEvent, call: Call | undefined, world: World): void {
+    if (e.k === "ret" && call?.name === e.name && isService(world, e.tid)) this.#spins(e, call);
     if (e.k !== "ret" || e.name !== "zx_handle_close" || call === undefined) return;
     if (e.status !== ZX_OK || !isService(world, e.tid)) return;
     const port = this.entry(call.args[0])?.object;
@@ -314,6 +333,24 @@ export class KeepsPortOpen extends StepMonitor {
         `service t${e.tid} closed port ${port.koid} while ${
           alive.map((v) => `vmo${v.koid}`).join(", ")
         } still deliver to it`,
+      );
+    }
+  }
+
+  /** P16: the call `call` of a service thread returned (`e`). */
+  #spins(e: KernelEvent & { k: "ret" }, call: Call): void {
+    if (e.name !== "zx_port_wait" || e.status !== ZX_ERR_BAD_HANDLE) {
+      this.#goneWaits.delete(e.tid);
+      return;
+    }
+    const last = this.#goneWaits.get(e.tid);
+    const n = last !== undefined && last.handle === call.args[0] ? last.n + 1 : 1;
+    this.#goneWaits.set(e.tid, { handle: call.args[0], n });
+    if (n > MAX_WAITS_ON_GONE_PORT) {
+      this.fail(
+        "P16",
+        `service t${e.tid} waited on port handle ${call.args[0]} ${n} times in a row after it ` +
+          `returned ZX_ERR_BAD_HANDLE (the port is gone): it spins instead of stopping`,
       );
     }
   }

@@ -82,7 +82,7 @@ import {
   ZX_PAGER_OP_FAIL,
 } from "../kernel/constants.ts";
 import { shownStatusProblem, UPSTREAM_FAIL_CODES, upstreamStatusProblem } from "./_zx_status.ts";
-import { blockedInsteadOfFailing } from "./_fail_instead_of_block.ts";
+import { blockedInsteadOfFailing, RequestsSent } from "./_fail_instead_of_block.ts";
 import { pagerWaitTextProblem } from "./_pager_wait_text.ts";
 import { syncWaitTextProblem } from "./_sync_wait_text.ts";
 import { type EventSink, type KernelEvent, NULL_SINK } from "../kernel/events.ts";
@@ -265,6 +265,8 @@ const THREAD_WHATS: ReadonlySet<string> = new Set(Object.values(THREAD_WHAT_NAME
 export class SyscallContract extends StepMonitor {
   readonly name = "syscall-contract";
   protected override readonly stepKinds: ReadonlySet<KernelEvent["k"]> = STEP_KINDS;
+  /** Requests fail-instead-of-block calls sent and did not wait for (`fail-instead-of-block`). */
+  readonly #requestsSent = new RequestsSent();
   /** Pages a supply filled in this step, by {@linkcode filledKey} (the early-wake obligation). */
   readonly #filled = new Set<number>();
   /** The parked readers and their wake pages as this step's supply began. */
@@ -1023,6 +1025,9 @@ export class SyscallContract extends StepMonitor {
     }
     this.#perWaiter(e, world);
     if (k === "block") this.#noBlock(blockedInsteadOfFailing(e, call, world));
+    if (k === "call" || k === "block" || k === "request" || k === "ret") {
+      this.#noBlock(this.#requestsSent.hear(e, call, world));
+    }
     if (k === "block") this.#waitText(pagerWaitTextProblem(e, world));
     if (k === "block") this.#waitText(syncWaitTextProblem(e, call, world));
   }
