@@ -2,7 +2,7 @@
  * `deno task fuzz`: a campaign over generated scenarios and schedules
  * (default) or over syscall programs (`--mode programs`), on all cores, for a
  * time or run budget. Shows progress, writes each new failure, shrunk, to the
- * corpus, prints a summary, and exits 1 if any run failed.
+ * corpus, prints a summary, and exits 1 if any run failed, 2 on a harness error.
  *
  * @module
  */
@@ -566,6 +566,11 @@ async function campaign(
     );
   }
   if (summary.failingRuns > 0) return 1;
+  // A harness error (a worker that crashed, a case not written) is never a pass.
+  if (summary.errors.length > 0) {
+    console.error(`fuzz: ${summary.errors.length} harness error(s) above: not a pass`);
+    return 2;
+  }
   return summary.interrupted ? 130 : 0;
 }
 

@@ -329,7 +329,22 @@ if (parentPort !== null && workerData !== undefined && workerData !== null) {
     if (start.confirm !== undefined) await confirmWorker(start, runner, post, persist);
     else await runWorker(start, runner, post, persist);
   } catch (err) {
-    post({ type: "error", worker: start.worker, message: String((err as Error)?.stack ?? err) });
+    post({ type: "error", worker: start.worker, message: oneLine(err) });
     post({ type: "done", worker: start.worker });
   }
+}
+
+/**
+ * A worker's error as one line, its name and message without the stack: the summary's `error:`
+ * line says what broke, not where in the harness (a user can do nothing with the frames).
+ *
+ * @example
+ * ```ts
+ * import { oneLine } from "./worker.ts";
+ * console.assert(oneLine(new TypeError("a:\n - b")) === "TypeError: a: - b");
+ * ```
+ */
+export function oneLine(err: unknown): string {
+  const text = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  return text.replace(/\s*\n\s*/g, " ");
 }

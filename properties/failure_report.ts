@@ -29,6 +29,12 @@ export interface ReportOptions {
    * replay command cannot run them, so the report says so and how to replay with them instead.
    */
   readonly ownCheckers?: readonly string[];
+  /**
+   * The contract the caller held its service to with `withContract` (as its input): repro holds
+   * the `service` module to the contract that module exports, so the report warns that the line
+   * replays only when the two agree. Default: none (the service carries no contract of its own).
+   */
+  readonly heldContract?: unknown;
 }
 
 /** The project tree these modules live in (where `deno task` runs pagersim's commands). */
@@ -190,7 +196,26 @@ export function formatFailure(result: CaseResult, options: ReportOptions = {}): 
       ]
       : []),
     ...ownCheckersNote(v, options),
+    ...heldContractNote(options),
   ].join("\n");
+}
+
+/**
+ * The warning of a replay line whose service the caller held to a contract with `withContract`:
+ * repro can take only the module's exported contract, and refuses a scenario outside it.
+ */
+function heldContractNote(options: ReportOptions): string[] {
+  if (options.heldContract === undefined || options.file !== undefined) return [];
+  if (options.service === undefined) return [];
+  return [
+    `  (warning: this line replays only if ${
+      options.service ?? "the module"
+    } exports the contract the property held the service to, ` +
+    `${JSON.stringify(options.heldContract)}: repro holds a --service module to its own ` +
+    `\`contract\` export and refuses a scenario outside it; when they differ, replay from a ` +
+    `module that re-exports the service and its entry points with \`export const contract\` ` +
+    `set to that one)`,
+  ];
 }
 
 /** The `signature:` line, as repro prints it; none for a pass. */
