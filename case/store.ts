@@ -822,12 +822,14 @@ export function loadFailure(e: unknown): string {
  * With `instance`, a new instance of the module (its own module-level state,
  * none of what earlier runs left there), under that name: a campaign replays a
  * failing run with one before it keeps it as a case. (Only the module itself
- * is new; what it imports is shared.)
+ * is new; what it imports is shared.) With `contract` (a `--contract-json`,
+ * already checked), the service is held to it instead of the module's export.
  */
 export async function loadServiceModule(
   path: string,
   instance?: string,
   label: string = path,
+  contract?: ServiceContract,
 ): Promise<PagerService> {
   const mod = await importModule(path, "--service", instance);
   const fn = mod.default ?? mod.service;
@@ -849,14 +851,15 @@ export async function loadServiceModule(
         `(function*) that yields the syscalls it makes`,
     );
   }
-  if (mod.contract === undefined) return fn as PagerService;
-  // A contract: checked, its writeback entry point found, the service held to it.
-  let contract: ServiceContract;
-  try {
-    contract = parseContract(mod.contract, `--service ${path}`);
-  } catch (e) {
-    if (e instanceof ContractSchemaError) throw new CaseFileError(e.message);
-    throw e;
+  if (contract === undefined) {
+    if (mod.contract === undefined) return fn as PagerService;
+    // A contract: checked, its writeback entry point found, the service held to it.
+    try {
+      contract = parseContract(mod.contract, `--service ${path}`);
+    } catch (e) {
+      if (e instanceof ContractSchemaError) throw new CaseFileError(e.message);
+      throw e;
+    }
   }
   const wb = contract.writeback;
   let writeback: WritebackEntry | undefined;

@@ -9,7 +9,12 @@
 import { insideProject, loadKernelModule, loadServiceModule } from "../case/store.ts";
 import { Kernel, type KernelOptions } from "../kernel/kernel.ts";
 import type { PagerService } from "../services/service.ts";
-import { type FlagSpec, InputError } from "./args.ts";
+import { type FlagSpec, InputError, UsageError } from "./args.ts";
+import {
+  ContractSchemaError,
+  parseContract,
+  type ServiceContract,
+} from "../scenario/service_contract.ts";
 import { fitToContract } from "../scenario/contract.ts";
 import { defaultScenarioName } from "../scenario/default.ts";
 import type { Scenario } from "../scenario/schema.ts";
@@ -41,6 +46,58 @@ export async function loadKernelFlag(
   };
 }
 
+/**
+ * `--contract-json JSON`, for `sim` and `repro`: the contract to hold `--service` to instead of
+ * the module's `contract` export (a property's replay line carries the one its test bound with
+ * `withContract`). The commands that write cases take no such flag: a case's module is replayed
+ * with the contract the module exports.
+ */
+export const CONTRACT_JSON_FLAG: Record<string, FlagSpec> = {
+  "contract-json": {
+    type: "string",
+    value: "JSON",
+    help: "hold --service to this contract instead of the module's `contract` export " +
+      "(the schema of that export)",
+  },
+};
+
+/**
+ * The contract `--contract-json` gives, checked with the schema of a module's `contract` export;
+ * bad JSON or a bad field is one line naming it. Undefined when the flag is absent.
+ *
+ * @example
+ * ```ts
+ * import { strict as assert } from "node:assert";
+ * import { contractFlag } from "./_module_flags.ts";
+ * assert.equal(contractFlag({ "contract-json": '{"clones":false}' })?.clones, false);
+ * assert.throws(
+ *   () => contractFlag({ "contract-json": '{"vmoOptions":{"trapDirty":"no"}}' }),
+ *   /^InputError: --contract-json: contract\.vmoOptions\.trapDirty: /,
+ * );
+ * ```
+ */
+export function contractFlag(values: Record<string, unknown>): ServiceContract | undefined {
+  const text = values["contract-json"];
+  if (text === undefined) return undefined;
+  if (values.service === undefined) {
+    throw new UsageError("--contract-json is the contract of --service PATH: give both");
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text as string);
+  } catch (e) {
+    throw new InputError(`--contract-json: not valid JSON: ${(e as Error).message}`);
+  }
+  try {
+    return parseContract(json, "--contract-json");
+  } catch (e) {
+    if (!(e instanceof ContractSchemaError)) throw e;
+    // Several bad fields on one line, as one: the error of a command line is one line.
+    const [head, ...fields] = e.message.split("\n  - ");
+    throw new InputError(fields.length === 0 ? head : `${head} ${fields.join("; ")}`);
+  }
+}
+
 /** `--service PATH` refused outside the project tree; PATH as given (messages name it so). */
 async function checkedInside(path: string): Promise<string> {
   await insideProject(path, "--service");
@@ -52,6 +109,7 @@ export async function loadModuleFlags(values: Record<string, unknown>): Promise<
   service?: PagerService;
   makeKernel?: (options: KernelOptions) => Kernel;
 }> {
+  const contract = contractFlag(values);
   return {
     // Inside the project tree, as --kernel, as fuzz and explore take it: the replay line and any
     // case the run writes name it relative to the tree (sim once took a module from anywhere).
@@ -60,6 +118,7 @@ export async function loadModuleFlags(values: Record<string, unknown>): Promise<
         await checkedInside(values.service as string),
         undefined,
         values.service as string, // contract errors name it as given
+        contract,
       )
       : undefined,
     makeKernel: values.kernel !== undefined

@@ -91,6 +91,9 @@ const COMMANDS: readonly (readonly string[])[] = [
   direct("corpus", "accept", CASE),
   direct("repro", CASE),
   direct("sim", "--seed", "1"),
+  // A bad contract would be refused (exit 2), a good one replayed: --help does neither.
+  direct("repro", "--service", "fuzz/testdata/lossy_service.ts", "--contract-json", "{"),
+  direct("sim", "--service", "fuzz/testdata/lossy_service.ts", "--contract-json", "{}"),
   direct("fuzz", "--runs", "5"),
   direct("explore", "--preemptions", "1"),
   direct("mutate", "--sample", "1"),

@@ -1,12 +1,14 @@
 // A failing fast-check property's printed replay line names the user's service module by the
 // path a user pastes from the project root (a user trial got an absolute path), and works as
-// printed: the line is handed to a shell verbatim, from the root and from a subdirectory.
+// printed: the line is handed to a shell verbatim, from the root and from a subdirectory, with
+// the contract the test held the service to when it held it to one (--contract-json).
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
 import { checkersOf } from "../case/kinds.ts";
 import { pagerProperty, PagerPropertyFailure } from "../properties/pager_property.ts";
 import { describeVerdict, InvariantViolation, type Monitor } from "../sim/world.ts";
 import { pasteablePath } from "../properties/failure_report.ts";
+import { withContract } from "../scenario/service_contract.ts";
 
 const root = new URL("../", import.meta.url).pathname;
 
@@ -51,6 +53,55 @@ Deno.test("a property's replay line names the service relative to the project ro
     assert.equal(/^verdict: (.+)$/m.exec(r.out)?.[1], describeVerdict(failure.result.verdict));
     assert.match(r.out, new RegExp(`^trace-hash: ${failure.result.run.traceHash}$`, "m"));
   }
+});
+
+Deno.test("a property over a service the test holds to another contract than its module's prints a line that replays verbatim (userS25b)", async () => {
+  const { default: lossy } = await import("../fuzz/testdata/lossy_service.ts");
+  const module = "properties/testdata/lossy_two_threads.ts"; // exports threads 2..2
+  let failure: PagerPropertyFailure | null = null;
+  try {
+    fc.assert(
+      pagerProperty(checkersOf("kernel+service"), {
+        scenario: { services: [], customServices: ["mine"] },
+        services: { mine: withContract(lossy, { threads: { min: 1, max: 1 } }) },
+        serviceModule: module,
+      }),
+      { numRuns: 300, seed: 1 },
+    );
+  } catch (e) {
+    const cause = (e as Error).cause;
+    assert.ok(cause instanceof PagerPropertyFailure, String(e));
+    failure = cause;
+  }
+  assert.ok(failure !== null, "the lossy service was not caught");
+  const line = /^replay: (.+)$/m.exec(failure.message)![1];
+  assert.match(line, / --contract-json '\{[^']*"threads":\{"min":1,"max":1\}/, line);
+  const r = await shell(line, root);
+  assert.equal(r.code, 1, `${line}\n${r.out}`);
+  assert.equal(/^verdict: (.+)$/m.exec(r.out)?.[1], describeVerdict(failure.result.verdict));
+  assert.match(r.out, new RegExp(`^trace-hash: ${failure.result.run.traceHash}$`, "m"));
+  // Without the flag the module's own contract holds, and refuses the scenario.
+  const bare = await shell(line.replace(/ --contract-json '[^']*'/, ""), root);
+  assert.equal(bare.code, 2, bare.out);
+  assert.match(bare.out, /threads/);
+});
+
+Deno.test("a bad --contract-json exits 2 with one line naming the field", async () => {
+  for (const command of ["repro", "sim"]) {
+    const r = await shell(
+      `deno task -q ${command} --service fuzz/testdata/lossy_service.ts --seed 0 ` +
+        `--contract-json '{"threads":{"min":1,"max":"two"}}'`,
+      root,
+    );
+    assert.equal(r.code, 2, r.out);
+    assert.match(r.out, /^error: --contract-json: contract\.threads\.max: [^\n]*\n?$/, r.out);
+  }
+  const json = await shell(
+    `deno task -q repro --service fuzz/testdata/lossy_service.ts --seed 0 --contract-json '{'`,
+    root,
+  );
+  assert.equal(json.code, 2, json.out);
+  assert.match(json.out, /^error: --contract-json: not valid JSON: [^\n]*\n?$/, json.out);
 });
 
 Deno.test("pasteablePath: inside the project relative to its root, outside absolute", () => {

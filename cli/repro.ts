@@ -55,7 +55,12 @@ import {
 import { loadScenarioFile, parseDecisions } from "./sim.ts";
 import { judgeDecisionList } from "./_decisions.ts";
 import type { ReplayPick } from "../sim/strategy.ts";
-import { fittedDefault, loadModuleFlags, moduleFlags } from "./_module_flags.ts";
+import {
+  CONTRACT_JSON_FLAG,
+  fittedDefault,
+  loadModuleFlags,
+  moduleFlags,
+} from "./_module_flags.ts";
 
 const FLAGS: Record<string, FlagSpec> = {
   seed: {
@@ -90,6 +95,7 @@ const FLAGS: Record<string, FlagSpec> = {
     service: "serve every pager with this service module (a case names its own)",
     kernel: "a kernel variant module exporting makeKernel(options) (a case names its own)",
   }),
+  ...CONTRACT_JSON_FLAG,
   ...COVERAGE_FLAG,
   zoo: { type: "string", value: "ID", help: "run against a seeded bug (zoo/registry.ts)" },
   trace: { type: "string", value: "FORM", help: "text | json | html | none (default text)" },
@@ -408,6 +414,9 @@ async function replayRun(
   };
   const extra = [
     values.service !== undefined ? ` --service ${values.service}` : "",
+    values["contract-json"] !== undefined
+      ? ` --contract-json ${shellQuote(values["contract-json"] as string)}`
+      : "",
     values.kernel !== undefined ? ` --kernel ${values.kernel}` : "",
     zoo !== undefined ? ` --zoo ${zoo}` : "",
     checkerFlag !== undefined ? ` --checkers ${checkerFlag}` : "",

@@ -30,7 +30,13 @@ import {
 } from "./_guard.ts";
 import { campaignLimits, RUN_LIMIT_FLAGS } from "./_run_limits.ts";
 import type { PagerService } from "../services/service.ts";
-import { fittedDefault, loadModuleFlags, moduleFlags } from "./_module_flags.ts";
+import {
+  CONTRACT_JSON_FLAG,
+  fittedDefault,
+  loadModuleFlags,
+  moduleFlags,
+} from "./_module_flags.ts";
+import { shellQuote } from "../properties/failure_report.ts";
 import { readJsonFile } from "../case/store.ts";
 import { withService } from "../scenario/bind.ts";
 import { assertInContract } from "../scenario/contract.ts";
@@ -64,6 +70,7 @@ const FLAGS: Record<string, FlagSpec> = {
     service: "serve every pager with this service module",
     kernel: "run a kernel variant: a module exporting makeKernel(options)",
   }),
+  ...CONTRACT_JSON_FLAG,
   checkers: {
     type: "string",
     value: "SET",
@@ -245,11 +252,14 @@ export async function main(): Promise<number> {
   }
   const scenarioArg = values.scenario !== undefined ? ` --scenario ${values.scenario}` : "";
   const serviceArg = values.service !== undefined ? ` --service ${values.service}` : "";
+  const contractArg = values["contract-json"] !== undefined
+    ? ` --contract-json ${shellQuote(values["contract-json"] as string)}`
+    : "";
   const kernelArg = values.kernel !== undefined ? ` --kernel ${values.kernel}` : "";
   const checkersArg = values.checkers !== undefined ? ` --checkers ${checkers}` : "";
   printOutcome(
     run,
-    `deno task sim${scenarioArg}${serviceArg}${kernelArg}${checkersArg} --seed ${seed} --decisions ${
+    `deno task sim${scenarioArg}${serviceArg}${contractArg}${kernelArg}${checkersArg} --seed ${seed} --decisions ${
       run.decisions.join(",") || '""'
     }`,
     // Signed as a campaign signs the run (fuzz/engine.ts): the same line fuzz's summary counts.

@@ -30,11 +30,11 @@ export interface ReportOptions {
    */
   readonly ownCheckers?: readonly string[];
   /**
-   * The contract the caller held its service to with `withContract` (as its input): repro holds
-   * the `service` module to the contract that module exports, so the report warns that the line
-   * replays only when the two agree. Default: none (the service carries no contract of its own).
+   * The contract the caller held its service to with `withContract` when the `service` module
+   * may export another: the replay passes it as `--contract-json`, which replaces the module's
+   * export for that run. Default: none (repro holds the module to its own export).
    */
-  readonly heldContract?: unknown;
+  readonly contract?: unknown;
 }
 
 /** The project tree these modules live in (where `deno task` runs pagersim's commands). */
@@ -116,7 +116,7 @@ export function shellQuote(text: string): string {
  */
 export function inlineReplay(
   result: CaseResult,
-  options: Pick<ReportOptions, "service" | "checkers"> = {},
+  options: Pick<ReportOptions, "service" | "checkers" | "contract"> = {},
 ): string {
   const { scenario, seed } = result.input;
   // The run's own picks, not the drawn list: a drawn list that ran out (fast-check often shrinks
@@ -125,9 +125,12 @@ export function inlineReplay(
   const service = options.service === undefined
     ? ""
     : ` --service ${shellQuote(options.service ?? SERVICE_PLACEHOLDER)}`;
+  const contract = options.service === undefined || options.contract === undefined
+    ? ""
+    : ` --contract-json ${shellQuote(JSON.stringify(options.contract))}`;
   const checkers = options.checkers !== undefined ? ` --checkers ${options.checkers}` : "";
   return `deno task repro --scenario-json ${shellQuote(JSON.stringify(scenario))}${service}` +
-    `${checkers} --seed ${seed} --decisions ${decisions.join(",") || "''"}`;
+    `${contract}${checkers} --seed ${seed} --decisions ${decisions.join(",") || "''"}`;
 }
 
 /** The corpus file name a failing case gets: invariant, then its trace hash. */
@@ -196,26 +199,7 @@ export function formatFailure(result: CaseResult, options: ReportOptions = {}): 
       ]
       : []),
     ...ownCheckersNote(v, options),
-    ...heldContractNote(options),
   ].join("\n");
-}
-
-/**
- * The warning of a replay line whose service the caller held to a contract with `withContract`:
- * repro can take only the module's exported contract, and refuses a scenario outside it.
- */
-function heldContractNote(options: ReportOptions): string[] {
-  if (options.heldContract === undefined || options.file !== undefined) return [];
-  if (options.service === undefined) return [];
-  return [
-    `  (warning: this line replays only if ${
-      options.service ?? "the module"
-    } exports the contract the property held the service to, ` +
-    `${JSON.stringify(options.heldContract)}: repro holds a --service module to its own ` +
-    `\`contract\` export and refuses a scenario outside it; when they differ, replay from a ` +
-    `module that re-exports the service and its entry points with \`export const contract\` ` +
-    `set to that one)`,
-  ];
 }
 
 /** The `signature:` line, as repro prints it; none for a pass. */

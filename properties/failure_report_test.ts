@@ -5,7 +5,7 @@ import { strict as assert } from "node:assert";
 import fc from "fast-check";
 import { checkersOf } from "../case/kinds.ts";
 import { pagerProperty, PagerPropertyFailure } from "./pager_property.ts";
-import { withContract } from "../scenario/service_contract.ts";
+import { parseContract, withContract } from "../scenario/service_contract.ts";
 import stuck from "../examples/testdata/trial/stuck_service.ts";
 
 Deno.test("a failing property over a user's service prints the run's own decisions and seed", () => {
@@ -57,8 +57,8 @@ Deno.test("a failing property prints the signature line repro prints for the sam
   assert.match(text, /^signature: deadlock:mutex index & mutex log$/m);
 });
 
-Deno.test("a property over a service held to a contract by the test warns its replay line needs the module's (userS25b)", () => {
-  const held = withContract(stuck, { vmoOptions: { trapDirty: false, resizable: true } });
+Deno.test("a property over a service held to a contract by the test carries it in its replay line (userS25b)", () => {
+  const contract = { vmoOptions: { trapDirty: false, resizable: true } };
   const failure = (services: Record<string, typeof stuck>): string => {
     try {
       fc.assert(
@@ -74,12 +74,9 @@ Deno.test("a property over a service held to a contract by the test warns its re
     }
     throw new Error("the stuck service was not caught");
   };
-  const warned = failure({ user: held });
-  assert.match(warned, /^replay: /m);
-  assert.match(
-    warned,
-    /warning: this line replays only if .*stuck_service\.ts exports the contract/,
-  );
-  assert.match(warned, /"vmoOptions":\{"trapDirty":false,"resizable":true\}/);
-  assert.doesNotMatch(failure({ user: stuck }), /warning: this line replays only/);
+  const held = /^replay: (.+)$/m.exec(failure({ user: withContract(stuck, contract) }))![1];
+  const json = /--contract-json '([^']*)'/.exec(held)?.[1];
+  assert.ok(json !== undefined, held);
+  assert.deepEqual(JSON.parse(json), parseContract(contract));
+  assert.doesNotMatch(failure({ user: stuck }), /--contract-json/);
 });

@@ -79,7 +79,7 @@ export class PagerPropertyFailure extends Error {
     /** The failing case and its settled run. */
     readonly result: CaseResult,
     /** How its replay line names the caller's service module and checker set. */
-    replay: Pick<ReportOptions, "service" | "checkers" | "ownCheckers" | "heldContract"> = {},
+    replay: Pick<ReportOptions, "service" | "checkers" | "ownCheckers" | "contract"> = {},
   ) {
     super(formatFailure(result, replay));
   }
@@ -155,7 +155,7 @@ function replayFlags(
   scenario: import("../scenario/schema.ts").Scenario,
   monitors: () => readonly Monitor[],
   options: PagerPropertyOptions,
-): Pick<ReportOptions, "service" | "checkers" | "ownCheckers" | "heldContract"> {
+): Pick<ReportOptions, "service" | "checkers" | "ownCheckers" | "contract"> {
   const own = new Set(Object.keys(options.services ?? {}));
   const usesOwn = scenario.pagers.some((p) =>
     p.service.kind === "custom" && p.service.name !== undefined && own.has(p.service.name)
@@ -170,7 +170,8 @@ function replayFlags(
   const ownCheckers = set !== null ? [] : [
     ...new Set(monitors().map((c) => c.name).filter((n) => !named.has(n))),
   ];
-  // A contract bound in the test, not by a --service module's loader: it may not be the module's.
+  // A contract bound in the test, not by a --service module's loader: it may not be the module's
+  // (which only an import, never synchronous, would tell), so the line carries it.
   const held = scenario.pagers.map((p) =>
     p.service.kind === "custom" && p.service.name !== undefined
       ? contractOf(options.services?.[p.service.name])
@@ -180,6 +181,6 @@ function replayFlags(
     ...(service !== undefined ? { service } : {}),
     ...(set !== null && set !== fallback ? { checkers: set } : {}),
     ...(ownCheckers.length > 0 ? { ownCheckers } : {}),
-    ...(service !== undefined && held !== undefined ? { heldContract: held.contract } : {}),
+    ...(service !== undefined && held !== undefined ? { contract: held.contract } : {}),
   };
 }
