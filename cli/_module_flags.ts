@@ -69,9 +69,10 @@ export const CONTRACT_JSON_FLAG: Record<string, FlagSpec> = {
  * ```ts
  * import { strict as assert } from "node:assert";
  * import { contractFlag } from "./_module_flags.ts";
- * assert.equal(contractFlag({ "contract-json": '{"clones":false}' })?.clones, false);
+ * const service = "examples/my_service.ts";
+ * assert.equal(contractFlag({ service, "contract-json": '{"clones":false}' })?.clones, false);
  * assert.throws(
- *   () => contractFlag({ "contract-json": '{"vmoOptions":{"trapDirty":"no"}}' }),
+ *   () => contractFlag({ service, "contract-json": '{"vmoOptions":{"trapDirty":"no"}}' }),
  *   /^InputError: --contract-json: contract\.vmoOptions\.trapDirty: /,
  * );
  * ```

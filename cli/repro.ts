@@ -412,11 +412,12 @@ async function replayRun(
     watch: guardWatch(),
     ...stopBeforeStart(),
   };
+  const contractArg = values["contract-json"] !== undefined
+    ? ` --contract-json ${shellQuote(values["contract-json"] as string)}`
+    : "";
   const extra = [
     values.service !== undefined ? ` --service ${values.service}` : "",
-    values["contract-json"] !== undefined
-      ? ` --contract-json ${shellQuote(values["contract-json"] as string)}`
-      : "",
+    contractArg,
     values.kernel !== undefined ? ` --kernel ${values.kernel}` : "",
     zoo !== undefined ? ` --zoo ${zoo}` : "",
     checkerFlag !== undefined ? ` --checkers ${checkerFlag}` : "",
@@ -446,7 +447,7 @@ async function replayRun(
         kernel: values.kernel as string | undefined,
         bug: zoo,
         checkers: checkerFlag,
-      }),
+      }) + contractArg,
       expected: null,
     };
   }
