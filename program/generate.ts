@@ -2362,6 +2362,31 @@ export function generateProgram(d: Draw, options: GenerateOptions = {}): Program
 }
 
 /**
+ * The one thread of a probe program: its `calls`, and `emit`, which appends a call and returns the
+ * reference a later call's `{ h: ref }` argument names. Every single-thread probe below is written
+ * through it.
+ *
+ * @example
+ * ```ts
+ * import { probeThread } from "./generate.ts";
+ * const { calls, emit } = probeThread();
+ * const port = emit("zx_port_create", [0]);
+ * emit("zx_port_wait", [{ h: port }, 0]);
+ * console.assert(calls.length === 2 && port[1] === 0);
+ * ```
+ */
+export function probeThread(): {
+  calls: ProgramCall[];
+  emit: (call: CallName, args: Arg[]) => CallRef;
+} {
+  const calls: ProgramCall[] = [];
+  const emit = (call: CallName, args: Arg[]): CallRef => {
+    calls.push({ call, args });
+    return [0, calls.length - 1];
+  };
+  return { calls, emit };
+}
+/**
  * A port at its packet limit, as no random program reaches it (a program draws a dozen calls a
  * thread; the limit is `LIMITS.maxPortPackets` user packets): one thread (which fails instead of
  * blocking, so its pager read queues a request and returns) makes a port and an event with a
@@ -2378,11 +2403,7 @@ export function generateProgram(d: Draw, options: GenerateOptions = {}): Program
  * (`ProgramSchema`: 4096), so it is run, not stored.
  */
 export function portLimitProgram(pageSize = 4096): Program {
-  const calls: ProgramCall[] = [];
-  const emit = (call: CallName, args: Arg[]): CallRef => {
-    calls.push({ call, args });
-    return [0, calls.length - 1];
-  };
+  const { calls, emit } = probeThread();
   const port = emit("zx_port_create", [0]);
   const event = emit("zx_event_create", [0]);
   emit("zx_object_signal", [{ h: event }, 0, ZX_USER_SIGNAL_0]);
@@ -2419,11 +2440,7 @@ export function portLimitProgram(pageSize = 4096): Program {
  * `contiguousPartialZero` decommits nothing; a program of its own, so no pinned schedule moves.
  */
 export function contiguousZeroLentProgram(pageSize = 4096): Program {
-  const calls: ProgramCall[] = [];
-  const emit = (call: CallName, args: Arg[]): CallRef => {
-    calls.push({ call, args });
-    return [0, calls.length - 1];
-  };
+  const { calls, emit } = probeThread();
   const bti = emit("zx_bti_create", [0, 0]);
   const vmo = emit("zx_vmo_create_contiguous", [{ h: bti }, 3 * pageSize, 0]);
   emit("zx_vmo_write", [{ h: vmo }, { bytes: 3 * pageSize, fill: 0x3d }, 0]);
@@ -2442,11 +2459,7 @@ export function contiguousZeroLentProgram(pageSize = 4096): Program {
  * schedule moves.
  */
 export function shrinkOverPinProgram(pageSize = 4096): Program {
-  const calls: ProgramCall[] = [];
-  const emit = (call: CallName, args: Arg[]): CallRef => {
-    calls.push({ call, args });
-    return [0, calls.length - 1];
-  };
+  const { calls, emit } = probeThread();
   const bti = emit("zx_bti_create", [0, 0]);
   const vmo = emit("zx_vmo_create", [3 * pageSize, ZX_VMO_RESIZABLE]);
   const pmt = emit("zx_bti_pin", [{ h: bti }, ZX_BTI_PERM_READ, { h: vmo }, pageSize, pageSize]);
@@ -2467,11 +2480,7 @@ export function shrinkOverPinProgram(pageSize = 4096): Program {
  * own, so no pinned schedule moves.
  */
 export function failedPinShrinkProgram(pageSize = 4096): Program {
-  const calls: ProgramCall[] = [];
-  const emit = (call: CallName, args: Arg[]): CallRef => {
-    calls.push({ call, args });
-    return [0, calls.length - 1];
-  };
+  const { calls, emit } = probeThread();
   const port = emit("zx_port_create", [0]);
   const pager = emit("zx_pager_create", [0]);
   const vmo = emit("zx_pager_create_vmo", [
@@ -2497,11 +2506,7 @@ export function failedPinShrinkProgram(pageSize = 4096): Program {
  * root holds the page; a program of its own, so no pinned schedule moves.
  */
 export function clonePinShouldWaitProgram(pageSize = 4096): Program {
-  const calls: ProgramCall[] = [];
-  const emit = (call: CallName, args: Arg[]): CallRef => {
-    calls.push({ call, args });
-    return [0, calls.length - 1];
-  };
+  const { calls, emit } = probeThread();
   const port = emit("zx_port_create", [0]);
   const pager = emit("zx_pager_create", [0]);
   const vmo = emit("zx_pager_create_vmo", [{ h: pager }, 0, { h: port }, 0, pageSize]);
@@ -2524,11 +2529,7 @@ export function clonePinShouldWaitProgram(pageSize = 4096): Program {
  * 0: the contract decides both (zx_pager_query_vmo_stats.md).
  */
 export function sizeEdgesProgram(pageSize = 4096): Program {
-  const calls: ProgramCall[] = [];
-  const emit = (call: CallName, args: Arg[]): CallRef => {
-    calls.push({ call, args });
-    return [0, calls.length - 1];
-  };
+  const { calls, emit } = probeThread();
   const port = emit("zx_port_create", [0]);
   const pager = emit("zx_pager_create", [0]);
   const vmo = emit("zx_pager_create_vmo", [{ h: pager }, 0, { h: port }, 0, pageSize]);
@@ -2547,11 +2548,7 @@ export function sizeEdgesProgram(pageSize = 4096): Program {
  * supplied page and then ZERO it with the stats flag clear.
  */
 export function zeroPinnedFirstPageProgram(pageSize = 4096): Program {
-  const calls: ProgramCall[] = [];
-  const emit = (call: CallName, args: Arg[]): CallRef => {
-    calls.push({ call, args });
-    return [0, calls.length - 1];
-  };
+  const { calls, emit } = probeThread();
   const port = emit("zx_port_create", [0]);
   const pager = emit("zx_pager_create", [0]);
   const vmo = emit("zx_pager_create_vmo", [
@@ -2581,11 +2578,7 @@ export function zeroPinnedFirstPageProgram(pageSize = 4096): Program {
  * almost never; a program of its own, so no pinned schedule moves.
  */
 export function supplyContiguousAuxProgram(pageSize = 4096): Program {
-  const calls: ProgramCall[] = [];
-  const emit = (call: CallName, args: Arg[]): CallRef => {
-    calls.push({ call, args });
-    return [0, calls.length - 1];
-  };
+  const { calls, emit } = probeThread();
   const port = emit("zx_port_create", [0]);
   const pager = emit("zx_pager_create", [0]);
   const vmo = emit("zx_pager_create_vmo", [{ h: pager }, 0, { h: port }, 0, 2 * pageSize]);
@@ -2610,11 +2603,7 @@ export function supplyContiguousAuxProgram(pageSize = 4096): Program {
  * parent seldom; a program of its own, so no pinned schedule moves.
  */
 export function numChildrenDeathProgram(pageSize = 4096): Program {
-  const calls: ProgramCall[] = [];
-  const emit = (call: CallName, args: Arg[]): CallRef => {
-    calls.push({ call, args });
-    return [0, calls.length - 1];
-  };
+  const { calls, emit } = probeThread();
   const port = emit("zx_port_create", [0]);
   const pager = emit("zx_pager_create", [0]);
   const root = emit("zx_pager_create_vmo", [{ h: pager }, 0, { h: port }, 0, 2 * pageSize]);
@@ -2645,11 +2634,7 @@ export function numChildrenDeathProgram(pageSize = 4096): Program {
  * own, so no pinned schedule moves.
  */
 export function unmapBetweenRegionsProgram(pageSize = 4096): Program {
-  const calls: ProgramCall[] = [];
-  const emit = (call: CallName, args: Arg[]): CallRef => {
-    calls.push({ call, args });
-    return [0, calls.length - 1];
-  };
+  const { calls, emit } = probeThread();
   const region = emit("zx_vmar_allocate", [
     { vmar: 0 },
     ZX_VM_CAN_MAP_SPECIFIC | ZX_VM_CAN_MAP_READ | ZX_VM_CAN_MAP_WRITE,
@@ -2690,11 +2675,7 @@ export function unmapBetweenRegionsProgram(pageSize = 4096): Program {
  * never; a program of its own, so no pinned schedule moves.
  */
 export function queryDirtyEdgesProgram(pageSize = 4096): Program {
-  const calls: ProgramCall[] = [];
-  const emit = (call: CallName, args: Arg[]): CallRef => {
-    calls.push({ call, args });
-    return [0, calls.length - 1];
-  };
+  const { calls, emit } = probeThread();
   const port = emit("zx_port_create", [0]);
   const pager = emit("zx_pager_create", [0]);
   const vmo = emit("zx_pager_create_vmo", [{ h: pager }, 0, { h: port }, 0, 2 * pageSize]);
@@ -2720,11 +2701,7 @@ export function queryDirtyEdgesProgram(pageSize = 4096): Program {
  * program of its own, so no pinned schedule moves.
  */
 export function sliceFaultProgram(pageSize = 4096): Program {
-  const calls: ProgramCall[] = [];
-  const emit = (call: CallName, args: Arg[]): CallRef => {
-    calls.push({ call, args });
-    return [0, calls.length - 1];
-  };
+  const { calls, emit } = probeThread();
   const port = emit("zx_port_create", [0]);
   const pager = emit("zx_pager_create", [0]);
   const vmo = emit("zx_pager_create_vmo", [{ h: pager }, 0, { h: port }, 0, 3 * pageSize]);
@@ -2754,11 +2731,7 @@ export function sliceFaultProgram(pageSize = 4096): Program {
  * schedule moves.
  */
 export function executeRegionsProgram(pageSize = 4096): Program {
-  const calls: ProgramCall[] = [];
-  const emit = (call: CallName, args: Arg[]): CallRef => {
-    calls.push({ call, args });
-    return [0, calls.length - 1];
-  };
+  const { calls, emit } = probeThread();
   const can = ZX_VM_CAN_MAP_SPECIFIC | ZX_VM_CAN_MAP_READ;
   for (const execute of [ZX_VM_CAN_MAP_EXECUTE, 0]) {
     const region = emit("zx_vmar_allocate", [{ vmar: 0 }, can | execute, 0, 2 * pageSize]);
@@ -2784,11 +2757,7 @@ export function executeRegionsProgram(pageSize = 4096): Program {
  * where its first ended.
  */
 export function userWriteOffsetProgram(pageSize = 4096, offset = pageSize): Program {
-  const calls: ProgramCall[] = [];
-  const emit = (call: CallName, args: Arg[]): CallRef => {
-    calls.push({ call, args });
-    return [0, calls.length - 1];
-  };
+  const { calls, emit } = probeThread();
   const source = emit("zx_vmo_create", [2 * pageSize, 0]);
   emit("zx_vmo_write", [{ h: source }, { bytes: 2 * pageSize, fill: 0x31 }, 0]);
   const map = emit("zx_vmar_map", [
@@ -2819,11 +2788,7 @@ export function userWriteOffsetProgram(pageSize = 4096, offset = pageSize): Prog
  * its own, so no pinned schedule moves.
  */
 export function hintThenCloseProgram(pageSize = 4096): Program {
-  const calls: ProgramCall[] = [];
-  const emit = (call: CallName, args: Arg[]): CallRef => {
-    calls.push({ call, args });
-    return [0, calls.length - 1];
-  };
+  const { calls, emit } = probeThread();
   const port = emit("zx_port_create", [0]);
   const pager = emit("zx_pager_create", [0]);
   const vmo = emit("zx_pager_create_vmo", [{ h: pager }, 0, { h: port }, 7, pageSize]);
