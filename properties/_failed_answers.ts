@@ -41,7 +41,7 @@ export class FailedAnswers {
   /** Per request (`vmo:id`), the step it was made at and its pages. */
   readonly #made = new Map<string, { step: number; start: number; end: number }>();
   /** The service's answers in order, those that succeeded too (an answer after a failed one). */
-  readonly #failed: {
+  readonly #answers: {
     readonly ok: boolean;
     readonly step: number;
     readonly text: string;
@@ -79,7 +79,7 @@ export class FailedAnswers {
     const offset = call.args[at[1]], length = call.args[at[2]];
     if (vmo === undefined || typeof offset !== "number" || typeof length !== "number") return;
     const ps = world.kernel.pageSize;
-    this.#failed.push({
+    this.#answers.push({
       ok: e.status === ZX_OK,
       step: world.step,
       text: `${formatEvent({ k: "call", tid: e.tid, name: e.name, args: call.args })} -> ${
@@ -101,8 +101,8 @@ export class FailedAnswers {
     const made = this.#made.get(`${vmo.koid}:${id}`);
     if (made === undefined) return "";
     const { start, end } = made;
-    for (let i = this.#failed.length - 1; i >= 0; i--) {
-      const f = this.#failed[i];
+    for (let i = this.#answers.length - 1; i >= 0; i--) {
+      const f = this.#answers[i];
       if (f.step < made.step) break;
       const same = f.vmo === vmo.koid && f.start < end && start < f.end;
       const reused = !f.ok && f.vmo !== vmo.koid && f.key === vmo.key;

@@ -583,6 +583,15 @@ export abstract class StepMonitor implements Monitor, VerdictJudge {
     return false;
   }
 
+  /**
+   * {@linkcode StepMonitor.entry} as a function value, made once per checker (not an arrow per
+   * event) for the models that take a handle lookup: the delivery model, futex owners.
+   */
+  protected readonly entryOf = (handle: unknown): HandleEntry | undefined => this.entry(handle);
+
+  /** {@linkcode StepMonitor.vmoOf} as a function value, made once per checker, as above. */
+  protected readonly vmoOfHandle = (handle: unknown): Vmo | undefined => this.vmoOf(handle);
+
   /** The handle entry a value named at any point of the run. */
   protected entry(handle: unknown): HandleEntry | undefined {
     return typeof handle === "number" ? this.#r.j.handles.get(handle) : undefined;

@@ -141,7 +141,6 @@ export class FutexDiscipline extends StepMonitor {
   readonly #waitOwner = new Map<number, Who | null>();
   /** Threads whose open `zx_futex_wait` parked (its `block` event). */
   readonly #waitParked = new Set<number>();
-  readonly #resolve = (h: unknown) => this.entry(h);
 
   protected override onStepEvent(e: KernelEvent, call: Call | undefined): void {
     switch (e.k) {
@@ -164,7 +163,7 @@ export class FutexDiscipline extends StepMonitor {
         }
         if (e.name === "zx_futex_wait" && typeof e.args[0] === "number") {
           this.#inWait.set(e.tid, e.args[0]);
-          this.#waitOwner.set(e.tid, this.#owners.ownerArg(e.args[2], this.#resolve));
+          this.#waitOwner.set(e.tid, this.#owners.ownerArg(e.args[2], this.entryOf));
           this.#waitParked.delete(e.tid);
         }
         if (e.name === "zx_object_wait_one") {
@@ -297,7 +296,7 @@ export class FutexDiscipline extends StepMonitor {
     }
     if (name === "zx_futex_wake") m.woke(a[0] as number, (a[1] as number) >>> 0);
     if (name === "zx_futex_requeue") {
-      const owner = m.ownerArg(a[5], this.#resolve);
+      const owner = m.ownerArg(a[5], this.entryOf);
       m.requeued(
         a[0] as number,
         (a[1] as number) >>> 0,

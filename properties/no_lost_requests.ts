@@ -130,10 +130,6 @@ export class NoLostRequests extends StepMonitor {
   readonly #failedAnswers = new FailedAnswers();
   /** Which VMOs no packet can reach the pager from, by the trace (not the kernel's word). */
   readonly #delivery = new DeliveryModel();
-  /** What a handle names, for the delivery model (one function per checker, not one per event). */
-  readonly #entryOf = (h: unknown) => this.entry(h);
-  /** The VMO a handle named, for the failed answers (one function per checker, as above). */
-  readonly #vmoOfHandle = (h: unknown) => this.vmoOf(h);
   /**
    * Every VMO mapped so far, by koid: a fault names the mapped VMO, and a clone's fault answers
    * for its root's detach (Zircon's CloneDetachTest: after the parent's detach, a clone page
@@ -156,8 +152,8 @@ export class NoLostRequests extends StepMonitor {
   }
 
   protected override onStepEvent(e: KernelEvent, call: Call | undefined, world: World): void {
-    this.#delivery.hear(e, call, this.#entryOf);
-    this.#failedAnswers.hearRet(e, call, world, this.#vmoOfHandle);
+    this.#delivery.hear(e, call, this.entryOf);
+    this.#failedAnswers.hearRet(e, call, world, this.vmoOfHandle);
     if (e.k === "detach") this.#detached.add(e.vmo);
     if (e.k === "page-fault") {
       this.#outcomes.push({

@@ -120,8 +120,6 @@ export class PacketDiscipline extends StepMonitor {
   readonly #packetOf = new Map<number, Map<number, { port: number; packet: PagePacket }>>();
   /** Dead ports and stuck slots, from the trace (the `complete` exemptions). */
   readonly #delivery = new DeliveryModel();
-  /** What a handle names, for the delivery model (one function per checker, not one per event). */
-  readonly #entryOf = (h: unknown) => this.entry(h);
   /** Per pager VMO, the key and pager its `zx_pager_create_vmo` named. */
   readonly #created = new Map<
     number,
@@ -299,7 +297,7 @@ export class PacketDiscipline extends StepMonitor {
   }
 
   protected override onStepEvent(e: KernelEvent, call: Call | undefined, world: World): void {
-    this.#delivery.hear(e, call, this.#entryOf);
+    this.#delivery.hear(e, call, this.entryOf);
     if (e.k === "detach") {
       // A destruction owes a COMPLETE: the trace shows no VMO's death, so its event says when.
       // (A `detach` event of a zx_pager_detach_vmo owes it from then too: never later than the

@@ -100,10 +100,6 @@ export class QuiescentEnd extends StepMonitor {
   readonly #holders = new PacketHolders();
   /** Q2: which VMOs no packet can reach the pager from, by the trace (not the kernel's word). */
   readonly #delivery = new DeliveryModel();
-  /** What a handle names, for the delivery model (one function per checker, not one per event). */
-  readonly #entryOf = (h: unknown) => this.entry(h);
-  /** The VMO a handle named, for the failed answers (one function per checker, as above). */
-  readonly #vmoOfHandle = (h: unknown) => this.vmoOf(h);
   /** Q2: the service's answers that failed, to name the one a request was dropped on. */
   readonly #failedAnswers = new FailedAnswers();
 
@@ -120,8 +116,8 @@ export class QuiescentEnd extends StepMonitor {
   }
 
   protected override onStepEvent(e: KernelEvent, call: Call | undefined, world: World): void {
-    this.#delivery.hear(e, call, this.#entryOf);
-    this.#failedAnswers.hearRet(e, call, world, this.#vmoOfHandle);
+    this.#delivery.hear(e, call, this.entryOf);
+    this.#failedAnswers.hearRet(e, call, world, this.vmoOfHandle);
     if (e.k === "call" || e.k === "ret") this.#stepTid = e.tid;
     // A value a client or the environment names is not the service's alone any more.
     if (e.k === "call" && world.threads[e.tid - 1]?.role !== "service") {

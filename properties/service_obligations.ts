@@ -59,10 +59,6 @@ export class AnswersEveryRead extends StepMonitor {
   readonly #failedAnswers = new FailedAnswers();
   /** Which VMOs no packet can reach the pager from, by the trace (not the kernel's word). */
   readonly #delivery = new DeliveryModel();
-  /** What a handle names, for the delivery model (one function per checker, not one per event). */
-  readonly #entryOf = (h: unknown) => this.entry(h);
-  /** The VMO a handle named, for the failed answers (one function per checker, as above). */
-  readonly #vmoOfHandle = (h: unknown) => this.vmoOf(h);
   /**
    * The step's workload calls that timed out, with the root of the VMO each named: judged at the
    * step's end, once the model has every close of the step (as the kernel's state was read).
@@ -124,8 +120,8 @@ export class AnswersEveryRead extends StepMonitor {
 
   protected override onStepEvent(e: KernelEvent, call: Call | undefined, world: World): void {
     const ps = world.kernel.pageSize;
-    this.#delivery.hear(e, call, this.#entryOf);
-    this.#failedAnswers.hearRet(e, call, world, this.#vmoOfHandle);
+    this.#delivery.hear(e, call, this.entryOf);
+    this.#failedAnswers.hearRet(e, call, world, this.vmoOfHandle);
     if (e.k === "packet-dequeued" && e.packet.command === ZX_PAGER_VMO_READ) {
       const pages = this.#taken.get(e.vmo) ?? new Map<number, number>();
       this.#taken.set(e.vmo, pages);
