@@ -143,3 +143,26 @@ Deno.test("README ordering example: seeds 1-6 and 8 write, write back, evict and
     }
   }
 });
+
+// Every TypeScript listing in the README says which file it is, and a listing of a file in
+// examples/ is that file, line for line (an "abridged" listing: each of its lines is in the file).
+// A user copies these; a listing no test compiles drifted once (the DurableStore snippet read the
+// dirty range before BEGIN, session 25) and now names examples/durable_service.ts.
+Deno.test("README: every TypeScript listing names its file, and each examples/ listing is in it", async () => {
+  const readme = await Deno.readTextFile(new URL("../README.md", import.meta.url));
+  const blocks = [...readme.matchAll(/```ts(?: ignore)?\n([\s\S]*?)```/g)].map((m) => m[1]);
+  assert.ok(blocks.length >= 8, `README listings found: ${blocks.length}`);
+  const code = (line: string) => line.replace(/\s*\/\/.*$/, "").trim();
+  for (const block of blocks) {
+    const first = block.split("\n")[0];
+    const named = /^\/\/ (examples\/\w+\.ts|your-project\/\w+\.ts)/.exec(first);
+    assert.ok(named, `README listing names no file: ${first}`);
+    if (named[1].startsWith("your-project/")) continue; // examples/outside_project_test.ts
+    const file = await Deno.readTextFile(new URL(`../${named[1]}`, import.meta.url));
+    const lines = new Set(file.split("\n").map(code));
+    for (const line of block.split("\n").map(code)) {
+      if (line === "") continue;
+      assert.ok(lines.has(line), `README listing of ${named[1]}: line not in the file: ${line}`);
+    }
+  }
+});
