@@ -22,6 +22,7 @@ import { executePlan, planRun, PORTFOLIO } from "../fuzz/campaign.ts";
 import { programStrategy } from "../fuzz/programs/campaign.ts";
 import {
   clonePinShouldWaitProgram,
+  cloneShrinkGrowProgram,
   contiguousZeroLentProgram,
   executeRegionsProgram,
   failedPinShrinkProgram,
@@ -34,6 +35,7 @@ import {
   shrinkOverPinProgram,
   sizeEdgesProgram,
   sliceFaultProgram,
+  slicePinZeroProgram,
   supplyContiguousAuxProgram,
   unmapBetweenRegionsProgram,
   userWriteOffsetProgram,
@@ -363,6 +365,25 @@ export function campaignProbes(root: URL): Probe[] {
     run() {
       return verdictText(
         runProgram(hintThenCloseProgram(), { seed: 0, monitors: programMonitors }).verdict,
+      );
+    },
+  });
+  // A resizable clone shrunk to nothing, grown back and read (`cloneShrinkGrowProgram`).
+  probes.push({
+    id: "program:clone-shrink-grow",
+    run() {
+      return verdictText(
+        runProgram(cloneShrinkGrowProgram(), { seed: 0, monitors: programMonitors }).verdict,
+      );
+    },
+  });
+  // A write pin through a slice a page into its pager VMO, then a ZERO of the pinned page through
+  // the slice (`slicePinZeroProgram`).
+  probes.push({
+    id: "program:slice-pin-zero",
+    run() {
+      return verdictText(
+        runProgram(slicePinZeroProgram(), { seed: 0, monitors: programMonitors }).verdict,
       );
     },
   });
