@@ -27,10 +27,12 @@ import {
   executeRegionsProgram,
   failedPinShrinkProgram,
   generateProgram,
+  hintPlainProgram,
   hintThenCloseProgram,
   numChildrenDeathProgram,
   portLimitProgram,
   queryDirtyEdgesProgram,
+  readOnlyStoreProgram,
   rngDraw,
   shrinkOverPinProgram,
   sizeEdgesProgram,
@@ -384,6 +386,24 @@ export function campaignProbes(root: URL): Probe[] {
     run() {
       return verdictText(
         runProgram(slicePinZeroProgram(), { seed: 0, monitors: programMonitors }).verdict,
+      );
+    },
+  });
+  // Eviction hints on a decommitted plain VMO, then its info (`hintPlainProgram`).
+  probes.push({
+    id: "program:hint-plain",
+    run() {
+      return verdictText(
+        runProgram(hintPlainProgram(), { seed: 0, monitors: programMonitors }).verdict,
+      );
+    },
+  });
+  // A load and a store through a read-only mapping (`readOnlyStoreProgram`).
+  probes.push({
+    id: "program:read-only-store",
+    run() {
+      return verdictText(
+        runProgram(readOnlyStoreProgram(), { seed: 0, monitors: programMonitors }).verdict,
       );
     },
   });

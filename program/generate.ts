@@ -2864,6 +2864,41 @@ export function slicePinZeroProgram(pageSize = 4096): Program {
   return { pageSize, overtimeTicks: 0, threads: [{ failInsteadOfBlock: false, calls }] };
 }
 
+/**
+ * The campaign judge's `program:hint-plain` probe: eviction hints on a plain anonymous VMO commit
+ * nothing (`VmObjectPaged::HintRange` ignores them for a VMO with no user pager). A 2-page VMO is
+ * written (both pages committed), decommitted whole (CommitCeiling: no page committed), hinted
+ * DONT_NEED and ALWAYS_NEED over both pages and queried: `committed_bytes` is still 0. Random
+ * draws hint a decommitted plain VMO and query it before touching it otherwise seldom; a program
+ * of its own, so no pinned schedule moves.
+ */
+export function hintPlainProgram(pageSize = 4096): Program {
+  const { calls, emit } = probeThread();
+  const vmo = emit("zx_vmo_create", [2 * pageSize, 0]);
+  emit("zx_vmo_write", [{ h: vmo }, { bytes: 2 * pageSize, fill: 0x21 }, 0]);
+  emit("zx_vmo_op_range", [{ h: vmo }, ZX_VMO_OP_DECOMMIT, 0, 2 * pageSize]);
+  emit("zx_vmo_op_range", [{ h: vmo }, ZX_VMO_OP_DONT_NEED, 0, 2 * pageSize]);
+  emit("zx_vmo_op_range", [{ h: vmo }, ZX_VMO_OP_ALWAYS_NEED, 0, 2 * pageSize]);
+  emit("zx_object_get_info", [{ h: vmo }, ZX_INFO_VMO]);
+  return { pageSize, overtimeTicks: 0, threads: [{ failInsteadOfBlock: false, calls }] };
+}
+
+/**
+ * The campaign judge's `program:read-only-store` probe: a load and then a store through a
+ * read-only mapping of an anonymous VMO. The load reads; the store is a fatal page fault with
+ * ZX_ERR_ACCESS_DENIED (the contract's `accessDenied`: the mapping the model holds there has no
+ * PERM_WRITE), which ends the thread. Random programs store through a read-only mapping seldom
+ * and mostly with other threads beside; a program of its own, so no pinned schedule moves.
+ */
+export function readOnlyStoreProgram(pageSize = 4096): Program {
+  const { calls, emit } = probeThread();
+  const vmo = emit("zx_vmo_create", [pageSize, 0]);
+  const map = emit("zx_vmar_map", [{ vmar: 0 }, ZX_VM_PERM_READ, 0, { h: vmo }, 0, pageSize]);
+  emit("mem_read", [{ addr: map, plus: 0 }, 8]);
+  emit("mem_write", [{ addr: map, plus: 0 }, { bytes: 8, fill: 0x44 }]);
+  return { pageSize, overtimeTicks: 0, threads: [{ failInsteadOfBlock: false, calls }] };
+}
+
 /** Most calls a mutated program may have (keeps runs short). */
 export const MAX_PROGRAM_CALLS = 60;
 
