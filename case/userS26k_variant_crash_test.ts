@@ -69,6 +69,10 @@ Deno.test("repro of the user's case prints the crash and its stack, and no longe
   assert.match(r.out, /^ +at WakeFirstSource\.onPagesSupplied \(.*\/v6_typo\.ts:10:\d+\)$/m);
   // The user's case recorded the checker's verdict: it no longer passes for reproduced.
   assert.match(r.out, /^expected: invariant:page-state: NOT reproduced \(got thread-fault\)$/m);
+  assert.match(
+    r.out,
+    /^note: the same run, .* deno task corpus accept '?case\/testdata\/userS26k\/corpus_v6\/thread-fault-.*\.json'? re-records it as the crash$/m,
+  );
   assert.equal(r.code, 1);
 });
 
