@@ -518,16 +518,12 @@ export class PageState extends StepMonitor {
   ): boolean {
     const ps = vmo.pageSize;
     this.#changedN = 0;
-    // (The arrays in locals: every slot of an active VMO is read, 1,024 of a real-sizes one, and
-    // field loads in the loop were reloaded per slot.)
-    const slots = vmo.slots, wasSlots = before.slots, wasKinds = before.kinds;
-    const plain = before.copies === null;
-    let same = slots.length === wasSlots.length && plain;
+    let same = vmo.slots.length === before.slots.length && before.copies === null;
     // No page's bytes were touched this step: no lookups for untouched pages.
     const quiet = touches === null || touches.size === 0;
-    for (let p = 0; p < slots.length; p++) {
-      const s = slots[p];
-      if (p >= wasSlots.length) {
+    for (let p = 0; p < vmo.slots.length; p++) {
+      const s = vmo.slots[p];
+      if (p >= before.slots.length) {
         const kind = slotKind(s);
         const cause = this.#stepCause(ps);
         if (!cause.resize || (kind !== "zero" && kind !== "absent")) {
@@ -538,14 +534,13 @@ export class PageState extends StepMonitor {
         }
         continue;
       }
-      const wasSlot = wasSlots[p];
-      // The common case first: the same slot object (most often absent), of the same kind, bytes
-      // untouched.
-      if (s === wasSlot && plain) {
-        if (s === undefined || !(s instanceof Page)) continue;
-        if (s.state === wasKinds[p] && (quiet || touches.before(s) === undefined)) continue;
+      const wasSlot = before.slots[p];
+      const wasKind = before.kinds[p];
+      // The common case first: the same slot object, of the same kind, bytes untouched.
+      if (s === wasSlot && before.copies === null) {
+        if (!(s instanceof Page)) continue;
+        if (s.state === wasKind && (quiet || touches.before(s) === undefined)) continue;
       }
-      const wasKind = wasKinds[p];
       const kind = slotKind(s);
       if (s !== wasSlot || kind !== wasKind) {
         same = false;

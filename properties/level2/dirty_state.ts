@@ -616,13 +616,10 @@ export class DirtyState extends StepMonitor {
     const slots = vmo.slots;
     const judge = !vmo.dead;
     const kinds = was.kinds;
-    // (In a local, as `slots`: every slot of the VMO is read, and a field load in the loop was
-    // made per slot.)
-    const wasSlots = was.slots;
     const plan = this.#zerosBefore(was, kinds, wb);
     for (let p = 0; p < slots.length; p++) {
       const s = slots[p];
-      const wasSlot = wasSlots[p];
+      const wasSlot = was.slots[p];
       if (s === wasSlot && (s === undefined || !(s instanceof Page))) continue;
       const b = slotKind(s);
       const a = kinds[p];
@@ -641,7 +638,7 @@ export class DirtyState extends StepMonitor {
         this.#zeroChange(vmo, was, plan, kinds, kinds, p, a, b);
       }
       if (s instanceof Page && wasSlot !== s) this.#where.set(s, vmo);
-      wasSlots[p] = s;
+      was.slots[p] = s;
       kinds[p] = b;
     }
     if (plan !== null) this.#zerosAfter(vmo, was, plan, kinds);
