@@ -30,6 +30,7 @@ import {
   numChildrenDeathProgram,
   portLimitProgram,
   queryDirtyEdgesProgram,
+  regionRemnantsProgram,
   rngDraw,
   shrinkOverPinProgram,
   sizeEdgesProgram,
@@ -363,6 +364,16 @@ export function campaignProbes(root: URL): Probe[] {
     run() {
       return verdictText(
         runProgram(hintThenCloseProgram(), { seed: 0, monitors: programMonitors }).verdict,
+      );
+    },
+  });
+  // A mapping overwritten over one page, and a sub-region of a destroyed region
+  // (`regionRemnantsProgram`).
+  probes.push({
+    id: "program:region-remnants",
+    run() {
+      return verdictText(
+        runProgram(regionRemnantsProgram(), { seed: 0, monitors: programMonitors }).verdict,
       );
     },
   });
