@@ -29,6 +29,7 @@ import {
   hintThenCloseProgram,
   numChildrenDeathProgram,
   portLimitProgram,
+  quarantinedPinProgram,
   queryDirtyEdgesProgram,
   regionRemnantsProgram,
   rngDraw,
@@ -374,6 +375,15 @@ export function campaignProbes(root: URL): Probe[] {
     run() {
       return verdictText(
         runProgram(regionRemnantsProgram(), { seed: 0, monitors: programMonitors }).verdict,
+      );
+    },
+  });
+  // A pin token closed without an unpin, then a pin on its BTI (`quarantinedPinProgram`).
+  probes.push({
+    id: "program:quarantined-pin",
+    run() {
+      return verdictText(
+        runProgram(quarantinedPinProgram(), { seed: 0, monitors: programMonitors }).verdict,
       );
     },
   });

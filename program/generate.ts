@@ -2937,3 +2937,25 @@ export function regionRemnantsProgram(pageSize = 4096): Program {
   emit("zx_vmar_destroy", [{ h: inner }]);
   return { pageSize, overtimeTicks: 0, threads: [{ failInsteadOfBlock: false, calls }] };
 }
+
+/**
+ * The campaign judge's `program:quarantined-pin` probe: a pin token closed without
+ * `zx_pmt_unpin` is quarantined in its BTI for good, and a later pin on that BTI is BAD_STATE
+ * (the contract's `quarantined`, from the program's own pin and close). One plain page pinned
+ * through a fresh BTI, the token's only handle closed, the page pinned again (BAD_STATE), and a
+ * pin through a second BTI that holds no token (ZX_OK), unpinned. Random draws close a token and
+ * pin again on its BTI seldom, and the contract left every pin after any token close undecided;
+ * a program of its own, so no pinned schedule moves.
+ */
+export function quarantinedPinProgram(pageSize = 4096): Program {
+  const { calls, emit } = probeThread();
+  const vmo = emit("zx_vmo_create", [pageSize, 0]);
+  const bti = emit("zx_bti_create", [0, 0]);
+  const token = emit("zx_bti_pin", [{ h: bti }, ZX_BTI_PERM_READ, { h: vmo }, 0, pageSize]);
+  emit("zx_handle_close", [{ h: token }]);
+  emit("zx_bti_pin", [{ h: bti }, ZX_BTI_PERM_READ, { h: vmo }, 0, pageSize]);
+  const clean = emit("zx_bti_create", [0, 1]);
+  const other = emit("zx_bti_pin", [{ h: clean }, ZX_BTI_PERM_READ, { h: vmo }, 0, pageSize]);
+  emit("zx_pmt_unpin", [{ h: other }]);
+  return { pageSize, overtimeTicks: 0, threads: [{ failInsteadOfBlock: false, calls }] };
+}

@@ -323,6 +323,18 @@ function applyToModel(
       end: Math.ceil((offset + size) / ps),
     });
   }
+  // A PMT whose last handle a close ended before any unpin: its BTI holds it in quarantine.
+  const bti = call.call === "zx_bti_pin" && ok ? model.get(args[0])?.object : undefined;
+  if (bti !== undefined) model.pmtBti.set(r.value, bti);
+  if (call.call === "zx_handle_close" && ok) {
+    const token = model.pmtBti.get(args[0] as number);
+    const object = model.get(args[0])?.object;
+    model.pmtBti.delete(args[0] as number);
+    if (
+      token !== undefined && object !== undefined &&
+      model.open.every((h) => h === args[0] || model.get(h)?.object !== object)
+    ) model.quarantined.add(token);
+  }
   switch (call.call) {
     case "zx_vmo_create":
       if (ok) model.create(r.value, ZX_OBJ_TYPE_VMO, args[1] as number, null, args[0] as number);
@@ -974,6 +986,11 @@ function* programThread(sys: Sys, t: number, s: Shared): ThreadBody {
       (call.call === "zx_pmt_unpin" || call.call === "zx_handle_close" ||
         call.call === "zx_handle_replace") && typeof args[0] === "number"
     ) s.model.plainPins.delete(args[0]);
+    // An unpin or replace of a PMT handle started: a later close of it is not known to quarantine.
+    if (
+      (call.call === "zx_pmt_unpin" || call.call === "zx_handle_replace") &&
+      typeof args[0] === "number"
+    ) s.model.pmtBti.delete(args[0]);
     // A close or replace of what may be a PMT's handle started: its BTI may hold a quarantine.
     if (
       (call.call === "zx_handle_close" || call.call === "zx_handle_replace") &&
