@@ -882,15 +882,23 @@ function failureShowsStatus(
 }
 
 /**
- * What a call of a handle, value or handle-and-address kind hands its caller has that kind's
- * shape whether it succeeds or fails (kernel/syscalls.ts `failed`: `[status, 0]`, `[status, 0,
- * 0]`), as a caller that destructures it relies on.
+ * What a call of a handle, value, handle-and-address or bytes kind hands its caller has that
+ * kind's shape whether it succeeds or fails (kernel/syscalls.ts `failed`: `[status, 0]`,
+ * `[status, 0, 0]`, `[status, new Uint8Array(0)]`; `KernelCalls`' `zx_vmo_read`: `[Status,
+ * Uint8Array]`), as a caller that destructures it, or reads the bytes' length, relies on.
  */
 function shapeOfKind(where: string, name: CallName, raw: unknown): void {
   const kind = spec(name).result;
-  const n = kind === "handle" || kind === "value" ? 2 : kind === "handleAddr" ? 3 : 0;
+  const n = kind === "handle" || kind === "value" || kind === "bytes"
+    ? 2
+    : kind === "handleAddr"
+    ? 3
+    : 0;
   if (n !== 0 && !(Array.isArray(raw) && raw.length === n)) {
     contractFailure(`${where} handed back ${JSON.stringify(raw)}, not the ${n} slots of its kind`);
+  }
+  if (kind === "bytes" && !((raw as unknown[])[1] instanceof Uint8Array)) {
+    contractFailure(`${where} handed back ${JSON.stringify(raw)}, no bytes in its second slot`);
   }
 }
 
@@ -946,6 +954,29 @@ function traceShowsCall(
         call === undefined ? "nothing" : `${call.name} with ${call.args.length}`
       }`,
     );
+  }
+  // Each argument as the program gave it: a number as itself, a buffer by its length, a user
+  // packet by its key (kernel/events.ts: the `call` event's `args`).
+  const params = spec(name).params;
+  for (let i = 0; i < given; i++) {
+    const a = args[i] as { length?: unknown; key?: unknown } | null | undefined;
+    const kind = params[i]?.kind;
+    const want = kind === "buffer" ? a?.length : kind === "userPacket" ? a?.key : a;
+    if (typeof want === "number" && !Object.is(call.args[i], want)) {
+      contractFailure(
+        `${where} was given ${
+          kind === "buffer"
+            ? "a buffer of length "
+            : kind === "userPacket"
+            ? "a packet of key "
+            : ""
+        }${want} as argument ${i}; the trace's call shows ${
+          typeof call.args[i] === "object" && call.args[i] !== null
+            ? `an object (${(call.args[i] as object).constructor?.name})`
+            : String(call.args[i])
+        }`,
+      );
+    }
   }
 }
 
