@@ -2942,8 +2942,10 @@ export function regionRemnantsProgram(pageSize = 4096): Program {
  * The campaign judge's `program:quarantined-pin` probe: a pin token closed without
  * `zx_pmt_unpin` is quarantined in its BTI for good, and a later pin on that BTI is BAD_STATE
  * (the contract's `quarantined`, from the program's own pin and close). One plain page pinned
- * through a fresh BTI, the token's only handle closed, the page pinned again (BAD_STATE), and a
- * pin through a second BTI that holds no token (ZX_OK), unpinned. Random draws close a token and
+ * through a fresh BTI, the token's only handle closed, the page pinned again (BAD_STATE), the
+ * second page of a resizable VMO pinned on that BTI (BAD_STATE: the pin lets it go again, so a
+ * shrink past it is ZX_OK: `PinHolds` drops a pin that returned an error), and a pin through a
+ * second BTI that holds no token (ZX_OK), unpinned. Random draws close a token and
  * pin again on its BTI seldom, and the contract left every pin after any token close undecided;
  * a program of its own, so no pinned schedule moves.
  */
@@ -2954,6 +2956,10 @@ export function quarantinedPinProgram(pageSize = 4096): Program {
   const token = emit("zx_bti_pin", [{ h: bti }, ZX_BTI_PERM_READ, { h: vmo }, 0, pageSize]);
   emit("zx_handle_close", [{ h: token }]);
   emit("zx_bti_pin", [{ h: bti }, ZX_BTI_PERM_READ, { h: vmo }, 0, pageSize]);
+  // A refused pin lets go of what it pinned: the page past a shrink is not held.
+  const spare = emit("zx_vmo_create", [2 * pageSize, ZX_VMO_RESIZABLE]);
+  emit("zx_bti_pin", [{ h: bti }, ZX_BTI_PERM_READ, { h: spare }, pageSize, pageSize]);
+  emit("zx_vmo_set_size", [{ h: spare }, pageSize]);
   const clean = emit("zx_bti_create", [0, 1]);
   const other = emit("zx_bti_pin", [{ h: clean }, ZX_BTI_PERM_READ, { h: vmo }, 0, pageSize]);
   emit("zx_pmt_unpin", [{ h: other }]);
