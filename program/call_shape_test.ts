@@ -2,7 +2,8 @@
 // status: a failed `zx_vmo_read` hands back `[status, Uint8Array]` (`failed`'s "bytes" case);
 // the trace's `call` event shows each argument the program gave, a buffer by its length
 // (`traced`); and a call the injection hook failed returns ZX_ERR_NO_MEMORY (program/
-// alloc_point.ts). A kernel that hands back `[status, null]` (`syscalls.ts:1252:5`), shows a
+// alloc_point.ts). A kernel that hands back `[status, null]` (`syscalls.ts:1252:5`) or a failed
+// stats or record call's `[status, [], 0]` (`:1256:5`, found beside it), shows a
 // buffer as the buffer itself (`:1358:30`, every parameter's kind lost) or asks the hook and goes
 // on (`:1372:7`, the injected failure's block emptied) passed every campaign probe: blind spots
 // of the fresh shard 2 of 8 on db8cb50 (docs/mutation.md, helper triage26b). The judge's program
@@ -26,6 +27,11 @@ Deno.test("a failed read's bytes, an injected failure: the judge's program 0 fai
         [
           'kernel/syscalls.ts:1252:5:ConditionalExpression:case "bytes":',
           /zx_vmo_read handed back \[-?\d+,null\], no bytes in its second slot/,
+        ],
+        [
+          // The stats case falls into the ranges one: [status, [], 0].
+          'kernel/syscalls.ts:1256:5:ConditionalExpression:case "stats":',
+          /handed back \[-?\d+,\[\],0\], not the 2 slots of its kind/,
         ],
         [
           "kernel/syscalls.ts:1372:7:BlockStatement:{}",

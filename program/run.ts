@@ -882,16 +882,18 @@ function failureShowsStatus(
 }
 
 /**
- * What a call of a handle, value, handle-and-address or bytes kind hands its caller has that
- * kind's shape whether it succeeds or fails (kernel/syscalls.ts `failed`: `[status, 0]`,
- * `[status, 0, 0]`, `[status, new Uint8Array(0)]`; `KernelCalls`' `zx_vmo_read`: `[Status,
- * Uint8Array]`), as a caller that destructures it, or reads the bytes' length, relies on.
+ * What a call of a handle, value, handle-and-address, bytes, packet, record, stats or ranges kind
+ * hands its caller has that kind's shape whether it succeeds or fails (kernel/syscalls.ts
+ * `failed`: `[status, 0]`, `[status, 0, 0]`, `[status, new Uint8Array(0)]`, `[status, null]`,
+ * `[status, [], 0]`; `KernelCalls`' `zx_vmo_read`: `[Status, Uint8Array]`), as a caller that
+ * destructures it, or reads the bytes' length, relies on.
  */
 function shapeOfKind(where: string, name: CallName, raw: unknown): void {
   const kind = spec(name).result;
-  const n = kind === "handle" || kind === "value" || kind === "bytes"
+  const n = kind === "handle" || kind === "value" || kind === "bytes" || kind === "packet" ||
+      kind === "record" || kind === "stats"
     ? 2
-    : kind === "handleAddr"
+    : kind === "handleAddr" || kind === "ranges"
     ? 3
     : 0;
   if (n !== 0 && !(Array.isArray(raw) && raw.length === n)) {
