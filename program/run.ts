@@ -957,10 +957,23 @@ function traceShowsCall(
       }`,
     );
   }
-  // Each argument as the program gave it: a number as itself, a buffer by its length, a user
-  // packet by its key (kernel/events.ts: the `call` event's `args`).
+}
+
+/**
+ * The trace's `call` event shows each argument as the program gave it: a number as itself, a
+ * buffer by its length, a user packet by its key (kernel/events.ts: the `call` event's `args`).
+ * Judged after the call's outcome (`check`): a kernel that acts on other arguments than it was
+ * given is named first by what it returned, where the contract predicted it.
+ */
+function traceShowsArgs(
+  where: string,
+  name: CallName,
+  args: readonly unknown[],
+  call: (KernelEvent & { k: "call" }) | undefined,
+): void {
+  if (call === undefined) return;
   const params = spec(name).params;
-  for (let i = 0; i < given; i++) {
+  for (let i = 0; i < Math.min(args.length, call.args.length); i++) {
     const a = args[i] as { length?: unknown; key?: unknown } | null | undefined;
     const kind = params[i]?.kind;
     const want = kind === "buffer" ? a?.length : kind === "userPacket" ? a?.key : a;
@@ -1118,6 +1131,9 @@ function* programThread(sys: Sys, t: number, s: Shared): ThreadBody {
       s.kernel.pageSize,
       injected,
     );
+    if (!memory) {
+      traceShowsArgs(`t${t}#${c} ${call.call}`, call.call, args, s.calls.get(sys.tid));
+    }
   }
   // The body returns now: the thread exits in this step.
   s.model.threadsGone.add(t);

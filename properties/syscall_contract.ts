@@ -817,7 +817,7 @@ export class SyscallContract extends StepMonitor {
         // `complete_status_`, which the early-wake and completion signals carry). The OP_FAIL
         // that wakes it may fail it again first, with another code: it is woken with that one
         // (the last OP_FAIL that failed it), though `expect` takes it only at that call's ret.
-        const expect = r === undefined ? undefined : this.#failingNow(e.tid) ?? r.expect;
+        const expect = r?.expect?.strict ? this.#failingNow(e.tid) ?? r.expect : r?.expect;
         if (
           r !== undefined && expect?.strict && !r.off && !cancelled && e.status !== expect.status
         ) {
