@@ -31,8 +31,10 @@ import {
   hintThenCloseProgram,
   numChildrenDeathProgram,
   portLimitProgram,
+  quarantinedPinProgram,
   queryDirtyEdgesProgram,
   readOnlyStoreProgram,
+  regionRemnantsProgram,
   rngDraw,
   shrinkOverPinProgram,
   sizeEdgesProgram,
@@ -404,6 +406,25 @@ export function campaignProbes(root: URL): Probe[] {
     run() {
       return verdictText(
         runProgram(readOnlyStoreProgram(), { seed: 0, monitors: programMonitors }).verdict,
+      );
+    },
+  });
+  // A mapping overwritten over one page, and a sub-region of a destroyed region
+  // (`regionRemnantsProgram`).
+  probes.push({
+    id: "program:region-remnants",
+    run() {
+      return verdictText(
+        runProgram(regionRemnantsProgram(), { seed: 0, monitors: programMonitors }).verdict,
+      );
+    },
+  });
+  // A pin token closed without an unpin, then a pin on its BTI (`quarantinedPinProgram`).
+  probes.push({
+    id: "program:quarantined-pin",
+    run() {
+      return verdictText(
+        runProgram(quarantinedPinProgram(), { seed: 0, monitors: programMonitors }).verdict,
       );
     },
   });

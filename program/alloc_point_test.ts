@@ -4,7 +4,7 @@ import { strict as assert } from "node:assert";
 import { AllocPoint } from "./alloc_point.ts";
 import type { AllocFailure } from "../kernel/alloc_fault.ts";
 import type { KernelThread } from "../kernel/objects.ts";
-import { ZX_ERR_INVALID_ARGS, ZX_OK } from "../kernel/constants.ts";
+import { ZX_ERR_INVALID_ARGS, ZX_ERR_NO_MEMORY, ZX_OK } from "../kernel/constants.ts";
 
 const thread = (tid: number) => ({ tid }) as unknown as KernelThread;
 
@@ -30,4 +30,19 @@ Deno.test("an allocating call that returns ZX_OK without asking the injection ho
   const plain = new AllocPoint({ allocFailure: null });
   plain.start(3);
   assert.equal(plain.end(3, "zx_vmo_create", ZX_OK), undefined);
+});
+
+Deno.test("a call the injection hook failed that does not return ZX_ERR_NO_MEMORY is named; one that does is not", () => {
+  const kernel: { allocFailure: AllocFailure | null } = { allocFailure: () => true };
+  const point = new AllocPoint(kernel);
+  point.start(3);
+  assert.equal(kernel.allocFailure?.(thread(3), "zx_vmo_create"), true);
+  assert.match(
+    point.end(3, "zx_vmo_create", ZX_OK) ?? "",
+    /returned ZX_OK, though the injected-failure hook failed it/,
+  );
+  assert.equal(point.end(3, "zx_vmo_create", ZX_ERR_NO_MEMORY), undefined);
+  // A new call forgets the last one's failure.
+  point.start(3);
+  assert.equal(point.end(3, "zx_vmo_read", ZX_OK), undefined);
 });

@@ -1122,7 +1122,8 @@ const AFTER: Partial<Record<CallName, Check>> = {
   // then an empty range is INVALID_ARGS and one past a fixed-size VMO's end OUT_OF_RANGE; else a
   // VMO no pager backs (`anonymous`) is pinned: ZX_OK, unless a PMT handle may have been closed
   // without an unpin (`quarantinePossible`: its BTI's quarantine makes the pin BAD_STATE,
-  // BtiDispatcher::Pin @ misttech/fuchsia 3281dd6b). Undecided: PERM_EXECUTE (upstream asks
+  // BtiDispatcher::Pin @ misttech/fuchsia 3281dd6b), and BAD_STATE when a token of that BTI was
+  // surely closed without an unpin (`quarantined`). Undecided: PERM_EXECUTE (upstream asks
   // READ for it, the model EXECUTE: a listed disagreement), CONTIGUOUS on a VMO the handle model
   // cannot place, and pager-backed VMOs (committing their pages may fail with pager errors).
   zx_bti_pin: (a, m, ps) => {
@@ -1144,6 +1145,11 @@ const AFTER: Partial<Record<CallName, Check>> = {
     const size = fixedBytes(h, ps);
     if (size === undefined || !isU64(a[3]) || !isU64(a[4])) return null;
     if ((a[3] as number) + (a[4] as number) > size) return ZX_ERR_OUT_OF_RANGE;
+    // A BTI whose quarantine surely holds a token refuses the pin once it pinned (`quarantined`).
+    const bti = m.get(a[0])?.object;
+    if (h?.anonymous !== undefined && bti !== undefined && m.quarantined.has(bti)) {
+      return ZX_ERR_BAD_STATE;
+    }
     // No pager backs the pages: the kernel commits and pins them by itself.
     return h?.anonymous !== undefined && m.open.length < HANDLES_DECIDED && !m.quarantinePossible
       ? ZX_OK

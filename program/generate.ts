@@ -2989,3 +2989,80 @@ export function programArbitrary(options: GenerateOptions = {}): fc.Arbitrary<Pr
     generateProgram({ int: (n) => (n <= 1 ? 0 : g(fc.integer, { min: 0, max: n - 1 })) }, options)
   );
 }
+
+/**
+ * The campaign judge's `program:region-remnants` probe: what a VMAR call leaves behind. First a
+ * 2-page mapping overwritten (SPECIFIC_OVERWRITE) over its second page only, then over its first
+ * only: upstream splits it and keeps the other page mapped, the model refuses NOT_SUPPORTED (the
+ * contract takes either), so either way a SPECIFIC map at either page finds something there
+ * (ALREADY_EXISTS). Then a region
+ * with a sub-region in it destroyed: the sub-region is destroyed with it, so a map into it and
+ * its own destroy are BAD_STATE (zx_vmar_destroy.md: "its children are destroyed as well"; the
+ * VMAR picture marks them). Random draws overwrite the tail of a mapping and then map at its
+ * head, or use a sub-region after its parent was destroyed, seldom; a program of its own, so no
+ * pinned schedule moves.
+ */
+export function regionRemnantsProgram(pageSize = 4096): Program {
+  const { calls, emit } = probeThread();
+  const can = ZX_VM_CAN_MAP_SPECIFIC | ZX_VM_CAN_MAP_READ;
+  const two = emit("zx_vmo_create", [2 * pageSize, 0]);
+  const one = emit("zx_vmo_create", [pageSize, 0]);
+  const region = emit("zx_vmar_allocate", [{ vmar: 0 }, can, 0, 2 * pageSize]);
+  const read = ZX_VM_PERM_READ;
+  emit("zx_vmar_map", [{ h: region }, ZX_VM_SPECIFIC | read, 0, { h: two }, 0, 2 * pageSize]);
+  for (const page of [1, 0]) {
+    const at = page * pageSize;
+    emit("zx_vmar_map", [
+      { h: region },
+      ZX_VM_SPECIFIC_OVERWRITE | read,
+      at,
+      { h: one },
+      0,
+      pageSize,
+    ]);
+  }
+  for (const page of [0, 1]) {
+    emit("zx_vmar_map", [
+      { h: region },
+      ZX_VM_SPECIFIC | read,
+      page * pageSize,
+      { h: one },
+      0,
+      pageSize,
+    ]);
+  }
+  const outer = emit("zx_vmar_allocate", [{ vmar: 0 }, can, 0, 2 * pageSize]);
+  const inner = emit("zx_vmar_allocate", [{ h: outer }, can, 0, pageSize]);
+  emit("zx_vmar_destroy", [{ h: outer }]);
+  emit("zx_vmar_map", [{ h: inner }, read, 0, { h: one }, 0, pageSize]);
+  emit("zx_vmar_destroy", [{ h: inner }]);
+  return { pageSize, overtimeTicks: 0, threads: [{ failInsteadOfBlock: false, calls }] };
+}
+
+/**
+ * The campaign judge's `program:quarantined-pin` probe: a pin token closed without
+ * `zx_pmt_unpin` is quarantined in its BTI for good, and a later pin on that BTI is BAD_STATE
+ * (the contract's `quarantined`, from the program's own pin and close). One plain page pinned
+ * through a fresh BTI, the token's only handle closed, the page pinned again (BAD_STATE), the
+ * second page of a resizable VMO pinned on that BTI (BAD_STATE: the pin lets it go again, so a
+ * shrink past it is ZX_OK: `PinHolds` drops a pin that returned an error), and a pin through a
+ * second BTI that holds no token (ZX_OK), unpinned. Random draws close a token and
+ * pin again on its BTI seldom, and the contract left every pin after any token close undecided;
+ * a program of its own, so no pinned schedule moves.
+ */
+export function quarantinedPinProgram(pageSize = 4096): Program {
+  const { calls, emit } = probeThread();
+  const vmo = emit("zx_vmo_create", [pageSize, 0]);
+  const bti = emit("zx_bti_create", [0, 0]);
+  const token = emit("zx_bti_pin", [{ h: bti }, ZX_BTI_PERM_READ, { h: vmo }, 0, pageSize]);
+  emit("zx_handle_close", [{ h: token }]);
+  emit("zx_bti_pin", [{ h: bti }, ZX_BTI_PERM_READ, { h: vmo }, 0, pageSize]);
+  // A refused pin lets go of what it pinned: the page past a shrink is not held.
+  const spare = emit("zx_vmo_create", [2 * pageSize, ZX_VMO_RESIZABLE]);
+  emit("zx_bti_pin", [{ h: bti }, ZX_BTI_PERM_READ, { h: spare }, pageSize, pageSize]);
+  emit("zx_vmo_set_size", [{ h: spare }, pageSize]);
+  const clean = emit("zx_bti_create", [0, 1]);
+  const other = emit("zx_bti_pin", [{ h: clean }, ZX_BTI_PERM_READ, { h: vmo }, 0, pageSize]);
+  emit("zx_pmt_unpin", [{ h: other }]);
+  return { pageSize, overtimeTicks: 0, threads: [{ failInsteadOfBlock: false, calls }] };
+}

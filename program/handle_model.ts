@@ -200,6 +200,22 @@ export class HandleModel {
    */
   quarantinePossible = false;
 
+  /**
+   * The BTI (its model object id) of each PMT handle a `zx_bti_pin` that returned ZX_OK handed
+   * out, until a `zx_pmt_unpin` or `zx_handle_replace` of that handle starts (whatever it
+   * returns): a close of it that returns ZX_OK then closes a token that was never unpinned.
+   */
+  readonly pmtBti: Map<number, number> = new Map();
+
+  /**
+   * BTIs whose quarantine surely holds a token: a PMT of theirs (`pmtBti`) had its last handle
+   * closed with ZX_OK, never unpinned (`on_zero_handles` quarantines it for good, and the model
+   * has no `zx_bti_release_quarantine`), so a pin on them is BAD_STATE once it has pinned
+   * (BusTransactionInitiatorDispatcher::Pin, bus_transaction_initiator_dispatcher.cc @
+   * misttech/fuchsia 3281dd6b). Never cleared.
+   */
+  readonly quarantined: Set<number> = new Set();
+
   /** The VMOs a pin may hold pages of (`program/pin_holds.ts`). */
   readonly pinHolds: PinHolds = new PinHolds();
 

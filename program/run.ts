@@ -325,6 +325,18 @@ function applyToModel(
       end: Math.ceil((offset + size) / ps),
     });
   }
+  // A PMT whose last handle a close ended before any unpin: its BTI holds it in quarantine.
+  const bti = call.call === "zx_bti_pin" && ok ? model.get(args[0])?.object : undefined;
+  if (bti !== undefined) model.pmtBti.set(r.value, bti);
+  if (call.call === "zx_handle_close" && ok) {
+    const token = model.pmtBti.get(args[0] as number);
+    const object = model.get(args[0])?.object;
+    model.pmtBti.delete(args[0] as number);
+    if (
+      token !== undefined && object !== undefined &&
+      model.open.every((h) => h === args[0] || model.get(h)?.object !== object)
+    ) model.quarantined.add(token);
+  }
   switch (call.call) {
     case "zx_vmo_create":
       if (ok) model.create(r.value, ZX_OBJ_TYPE_VMO, args[1] as number, null, args[0] as number);
@@ -872,15 +884,25 @@ function failureShowsStatus(
 }
 
 /**
- * What a call of a handle, value or handle-and-address kind hands its caller has that kind's
- * shape whether it succeeds or fails (kernel/syscalls.ts `failed`: `[status, 0]`, `[status, 0,
- * 0]`), as a caller that destructures it relies on.
+ * What a call of a handle, value, handle-and-address, bytes, packet, record, stats or ranges kind
+ * hands its caller has that kind's shape whether it succeeds or fails (kernel/syscalls.ts
+ * `failed`: `[status, 0]`, `[status, 0, 0]`, `[status, new Uint8Array(0)]`, `[status, null]`,
+ * `[status, [], 0]`; `KernelCalls`' `zx_vmo_read`: `[Status, Uint8Array]`), as a caller that
+ * destructures it, or reads the bytes' length, relies on.
  */
 function shapeOfKind(where: string, name: CallName, raw: unknown): void {
   const kind = spec(name).result;
-  const n = kind === "handle" || kind === "value" ? 2 : kind === "handleAddr" ? 3 : 0;
+  const n = kind === "handle" || kind === "value" || kind === "bytes" || kind === "packet" ||
+      kind === "record" || kind === "stats"
+    ? 2
+    : kind === "handleAddr" || kind === "ranges"
+    ? 3
+    : 0;
   if (n !== 0 && !(Array.isArray(raw) && raw.length === n)) {
     contractFailure(`${where} handed back ${JSON.stringify(raw)}, not the ${n} slots of its kind`);
+  }
+  if (kind === "bytes" && !((raw as unknown[])[1] instanceof Uint8Array)) {
+    contractFailure(`${where} handed back ${JSON.stringify(raw)}, no bytes in its second slot`);
   }
 }
 
@@ -939,6 +961,42 @@ function traceShowsCall(
   }
 }
 
+/**
+ * The trace's `call` event shows each argument as the program gave it: a number as itself, a
+ * buffer by its length, a user packet by its key (kernel/events.ts: the `call` event's `args`).
+ * Judged after the call's outcome (`check`): a kernel that acts on other arguments than it was
+ * given is named first by what it returned, where the contract predicted it.
+ */
+function traceShowsArgs(
+  where: string,
+  name: CallName,
+  args: readonly unknown[],
+  call: (KernelEvent & { k: "call" }) | undefined,
+): void {
+  if (call === undefined) return;
+  const params = spec(name).params;
+  for (let i = 0; i < Math.min(args.length, call.args.length); i++) {
+    const a = args[i] as { length?: unknown; key?: unknown } | null | undefined;
+    const kind = params[i]?.kind;
+    const want = kind === "buffer" ? a?.length : kind === "userPacket" ? a?.key : a;
+    if (typeof want === "number" && !Object.is(call.args[i], want)) {
+      contractFailure(
+        `${where} was given ${
+          kind === "buffer"
+            ? "a buffer of length "
+            : kind === "userPacket"
+            ? "a packet of key "
+            : ""
+        }${want} as argument ${i}; the trace's call shows ${
+          typeof call.args[i] === "object" && call.args[i] !== null
+            ? `an object (${(call.args[i] as object).constructor?.name})`
+            : String(call.args[i])
+        }`,
+      );
+    }
+  }
+}
+
 function* programThread(sys: Sys, t: number, s: Shared): ThreadBody {
   const calls = s.program.threads[t].calls;
   for (let c = 0; c < calls.length; c++) {
@@ -980,6 +1038,11 @@ function* programThread(sys: Sys, t: number, s: Shared): ThreadBody {
       (call.call === "zx_pmt_unpin" || call.call === "zx_handle_close" ||
         call.call === "zx_handle_replace") && typeof args[0] === "number"
     ) s.model.plainPins.delete(args[0]);
+    // An unpin or replace of a PMT handle started: a later close of it is not known to quarantine.
+    if (
+      (call.call === "zx_pmt_unpin" || call.call === "zx_handle_replace") &&
+      typeof args[0] === "number"
+    ) s.model.pmtBti.delete(args[0]);
     // A close or replace of what may be a PMT's handle started: its BTI may hold a quarantine.
     if (
       (call.call === "zx_handle_close" || call.call === "zx_handle_replace") &&
@@ -1088,6 +1151,9 @@ function* programThread(sys: Sys, t: number, s: Shared): ThreadBody {
       s.kernel.pageSize,
       injected,
     );
+    if (!memory) {
+      traceShowsArgs(`t${t}#${c} ${call.call}`, call.call, args, s.calls.get(sys.tid));
+    }
   }
   // The body returns now: the thread exits in this step.
   s.model.threadsGone.add(t);

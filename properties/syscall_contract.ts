@@ -814,14 +814,19 @@ export class SyscallContract extends StepMonitor {
         // Woken with the error it got while it ran: it returns that error.
         if (r?.expect?.strict === false && e.status === r.expect.status) r.expect.strict = true;
         // A parked reader an OP_FAIL hit is woken next with that error (the waiter's
-        // `complete_status_`, which the early-wake and completion signals carry).
-        if (r?.expect?.strict && !r.off && !cancelled && e.status !== r.expect.status) {
+        // `complete_status_`, which the early-wake and completion signals carry). The OP_FAIL
+        // that wakes it may fail it again first, with another code: it is woken with that one
+        // (the last OP_FAIL that failed it), though `expect` takes it only at that call's ret.
+        const expect = r?.expect?.strict ? this.#failingNow(e.tid) ?? r.expect : r?.expect;
+        if (
+          r !== undefined && expect?.strict && !r.off && !cancelled && e.status !== expect.status
+        ) {
           this.fail(
             "K14w",
             `t${e.tid} ${r.call} of vmo${r.vmo} parked at page ${
               r.wake ?? r.start
-            }, which OP_FAIL ${r.expect.range} failed with ${
-              statusName(r.expect.status)
+            }, which OP_FAIL ${expect.range} failed with ${
+              statusName(expect.status)
             }; it was woken (${e.why}) with ${statusName(e.status)}`,
           );
         }
@@ -978,6 +983,23 @@ export class SyscallContract extends StepMonitor {
 
   /** The code and range text of each thread's OP_FAIL in progress. */
   readonly #lastOpFail = new TidMap<[Status, string]>();
+
+  /**
+   * What an OP_FAIL in progress (its call seen, its ret not yet) that hit parked thread `tid`
+   * has it expect: that OP_FAIL's code, strictly. Undefined when none is in progress or it did
+   * not hit `tid` parked.
+   */
+  #failingNow(tid: number): { status: Status; range: string; strict: true } | undefined {
+    const failing = this.#failing;
+    for (let i = 0; i < failing.size; i++) {
+      const call = this.#lastOpFail.get(failing.keyAt(i));
+      if (call === undefined) continue;
+      for (const [t, parked] of failing.valueAt(i).hit) {
+        if (t === tid && parked) return { status: call[0], range: call[1], strict: true };
+      }
+    }
+    return undefined;
+  }
 
   /**
    * `event-form`: every event the kernel emits is one the trace knows (`KernelEvent`: a kind of
