@@ -286,6 +286,8 @@ export class SyscallContract extends StepMonitor {
     overlap: number[];
   }>();
   readonly #attachedTo = new TidMap<number>();
+  /** The step each thread made or joined the request it is attached to (`complete-wakes`). */
+  readonly #joinedAt = new TidMap<number>();
   /**
    * Threads parked on the request they made or joined (a `block` while attached to one), any
    * call (a commit, a fault, a read into a user buffer): an OP_FAIL that resolves the request
@@ -603,6 +605,33 @@ export class SyscallContract extends StepMonitor {
     return null;
   }
 
+  /**
+   * `complete-wakes`: a request that completes wakes, in the completing step, every thread parked
+   * on it: its primary and each overlap waiter (upstream `PageSource::CompleteRequestLocked`
+   * signals the request's event and every overlap request's, zircon/kernel/vm/page_source.cc @
+   * misttech/fuchsia ce4be33a; spec 3.6: "at zero the request completes and the primary thread
+   * and all overlap waiters wake"). The same obligation as an OP_FAIL that resolves a request
+   * whole (above), for any completion: a supply, OP_DIRTY, a shrink or a zero. Without it a
+   * kernel that wakes only the primary is a hang at the run's end (no-lost-requests), with the
+   * forgotten waiter's own later failure split off as another signature.
+   */
+  #completeOwes(
+    tid: number,
+    id: number,
+    q: { vmo: number; start: number; end: number },
+    primary: boolean,
+    step: number,
+  ): void {
+    const joined = this.#joinedAt.get(tid);
+    this.#wakeDue.set(
+      tid,
+      `complete-wakes: request #${id} of vmo${q.vmo} [${q.start},${q.end}) completed at step ${step} ` +
+        `and t${tid}, parked on it (${primary ? "made it" : "joined it"}${
+          joined === undefined ? "" : ` at step ${joined}`
+        }), was not woken in that step: a completing request wakes every thread waiting on it`,
+    );
+  }
+
   #perWaiter(e: KernelEvent, world: World): void {
     const ps = world.kernel.pageSize;
     switch (e.k) {
@@ -628,6 +657,7 @@ export class SyscallContract extends StepMonitor {
           primary: e.tid,
           overlap: [],
         });
+        this.#joinedAt.set(e.tid, world.step);
         this.#join(e.tid, e.id, e.vmo, ps);
         this.#copies.get(e.tid)?.add(e.vmo);
         return;
@@ -637,6 +667,7 @@ export class SyscallContract extends StepMonitor {
         const q = this.#requests.get(e.id);
         if (q === undefined) return;
         q.overlap.push(e.tid);
+        this.#joinedAt.set(e.tid, world.step);
         this.#join(e.tid, e.id, e.vmo, ps);
         return;
       }
@@ -650,6 +681,11 @@ export class SyscallContract extends StepMonitor {
           const tid = i < 0 ? primary as number : overlap[i];
           if (this.#attachedTo.get(tid) !== e.id) continue;
           this.#attachedTo.delete(tid);
+          if (
+            e.how === "complete" && (this.#reads.get(tid)?.parked ?? this.#pagerParked.has(tid))
+          ) {
+            this.#completeOwes(tid, e.id, q, tid === primary, world.step);
+          }
           const r = this.#reads.get(tid);
           if (r === undefined || r.req !== e.id) continue;
           r.req = null;
