@@ -378,6 +378,14 @@ export class SyscallContract extends StepMonitor {
   readonly #open = new TidMap<string>();
   readonly #detached = new Set<number>();
   readonly #closed = new Set<number>();
+  /**
+   * K27's verdict on each thread's pager call as it entered (its handles looked up then): a
+   * handle another thread closes while the call runs (blocked, or at a kernel's own scheduling
+   * point inside it) does not change what the call was given. Upstream resolves each handle once
+   * at syscall entry, into a `RefPtr` to its dispatcher the call holds to its end
+   * (`GetDispatcherWithRights` in `sys_pager_supply_pages`, zircon/kernel/lib/syscalls/pager.cc).
+   */
+  readonly #atEntry = new TidMap<Status>();
   /** Threads a `suspended` event named and no `resumed`, `killed` or `exited` one since. */
   readonly #suspended = new Set<number>();
   /** Threads a `killed` event named. */
@@ -1050,6 +1058,10 @@ export class SyscallContract extends StepMonitor {
         this.#lastOpFail.set(e.tid, [e.args[5] as Status, `[${e.args[3]}, +${e.args[4]})`]);
       }
       this.#traits = TRAITS.get(e.name) ?? NO_TRAITS;
+      const last = this.#traits.pagerVmoArg;
+      if (last !== undefined) {
+        this.#atEntry.set(e.tid, this.#expected(e.name, e.args, world.kernel.pageSize, last));
+      }
     } else this.#traits = k === "ret" ? TRAITS.get(e.name) ?? NO_TRAITS : NO_TRAITS;
     const callOrRet = k === "call" || k === "ret";
     if (callOrRet || k === "thread") this.#pairing(e);
@@ -1319,7 +1331,9 @@ export class SyscallContract extends StepMonitor {
     const a = call.args;
     const ps = world.kernel.pageSize;
     const t = this.#traits;
-    const expected = this.#expected(call.name, a, ps, t.pagerVmoArg);
+    const entry = this.#atEntry.get(e.tid);
+    this.#atEntry.delete(e.tid);
+    const expected = entry ?? this.#expected(call.name, a, ps, t.pagerVmoArg);
     if (expected !== ZX_OK && e.status !== expected) {
       this.fail(
         "K27",
