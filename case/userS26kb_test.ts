@@ -180,3 +180,27 @@ Deno.test("conformance: a hang names the packet the case waited for and the ones
     /; the case waited for READ key \d+ \[[01],[12]\); packets it took meanwhile and set aside: READ key \d+ \[0,2\)/,
   );
 });
+
+Deno.test("v2c's early wake before its page is in is early-wake at that step, not K26 later", async () => {
+  // Campaign 1 (1,000 runs) on v2c: 3 runs signed page-state K26 ("page 9 content differs from
+  // the aux page it was supplied from", step 52): the supply at step 50 early-woke t3 before it
+  // filled page 56, then installed it after its scheduling point.
+  const c = JSON.parse(
+    await Deno.readTextFile(
+      new URL("./testdata/userS26kb/v2c_early_wake_unfilled.json", import.meta.url),
+    ),
+  );
+  const v = runScenario(parseScenario(c.scenario, "v2c case"), {
+    seed: c.seed,
+    decisions: c.decisions,
+    monitors: kernelInvariants(),
+    makeKernel: v2c,
+  }).verdict;
+  assert.ok(v.kind === "invariant", JSON.stringify(v));
+  assert.equal(v.invariant, "syscall-contract", v.message);
+  assert.equal(v.step, 50, v.message);
+  assert.match(
+    v.message,
+    /^early-wake: t3 zx_vmo_read of vmo\d+ was woken early by t1 zx_pager_supply_pages in a step that filled no page/,
+  );
+});

@@ -1122,9 +1122,10 @@ export class SyscallContract extends StepMonitor {
     );
   }
 
-  protected override endStep(): void {
+  protected override endStep(world: World): void {
     this.#stepCall = null;
     if (this.#parkedAtSupply.size > 0) this.#earlyWakeDue();
+    else if (this.#earlyWoken.size > 0) this.#earlyWakeUnfilled(world);
     if (this.#earlyWoken.size > 0) this.#earlyWoken.clear();
     if (this.#wakeDue.size > 0) {
       const due = this.#wakeDue;
@@ -1236,6 +1237,27 @@ export class SyscallContract extends StepMonitor {
       this.fail(
         "early-wake",
         `t${tid} zx_vmo_read parked at page ${at.wake} of request #${at.req} was woken early by a supply, but ${why}`,
+      );
+    }
+  }
+
+  /**
+   * `early-wake`, the converse: a supply early-wakes a reader only from the pages it filled
+   * (`OnPagesSupplied` reports the runs it filled to `ResolveRequestsLocked`, which early-wakes a
+   * request whose wake page a run starts at; zircon/kernel/vm/page_source.cc @ misttech/fuchsia
+   * ce4be33a): a step of a `zx_pager_supply_pages` that filled no page and early-woke a reader
+   * woke it before its page was in (a supply that wakes first and installs after a scheduling
+   * point: userS26k's v2c). Judged when the supply's call is still open at the step's end.
+   */
+  #earlyWakeUnfilled(world: World): void {
+    const running = world.running?.tid;
+    if (running === undefined || this.#inCall.get(running) !== "zx_pager_supply_pages") return;
+    for (const tid of this.#earlyWoken) {
+      const r = this.#reads.get(tid);
+      if (r === undefined || r.off) continue;
+      this.fail(
+        "early-wake",
+        `t${tid} zx_vmo_read of vmo${r.vmo} was woken early by t${running} zx_pager_supply_pages in a step that filled no page: a supply early-wakes a reader from the pages it filled`,
       );
     }
   }
