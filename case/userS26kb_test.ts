@@ -204,3 +204,26 @@ Deno.test("v2c's early wake before its page is in is early-wake at that step, no
     /^early-wake: t3 zx_vmo_read of vmo\d+ was woken early by t1 zx_pager_supply_pages in a step that filled no page/,
   );
 });
+
+Deno.test("resolve-count counts an OP_FAIL's pages as resolved, and judges a request one reached", async () => {
+  // Campaign 1 on v2c, run 108: an OP_FAIL (step 5) on the VMO, then a supply (step 11) that
+  // completed READ #2 [15,17) before filling a page; signed page-state K26 at the late install
+  // (step 13) while resolve-count left every request an OP_FAIL had reached unjudged.
+  const c = JSON.parse(
+    await Deno.readTextFile(
+      new URL("./testdata/userS26kb/v2c_after_op_fail.json", import.meta.url),
+    ),
+  );
+  const v = runScenario(parseScenario(c.scenario, "v2c case"), {
+    seed: c.seed,
+    decisions: c.decisions,
+    monitors: kernelInvariants(),
+    makeKernel: v2c,
+  }).verdict;
+  assert.ok(v.kind === "invariant", JSON.stringify(v));
+  assert.equal(v.invariant, "single-supply", v.message);
+  assert.match(
+    v.message,
+    /^resolve-count: vmo\d+ READ request #2 \[15,17\) completed at step 11 .* with 0 of its 2 pages filled/,
+  );
+});

@@ -13,8 +13,9 @@
  * whose page is absent asks again, so the pager gets a second READ for pages it was already
  * asked for; upstream's `FailOverlapRequest`, `EarlyWakeOverlapPreSupply` and
  * `FailOverlappingRangeCommit` (conformance A1, A2, P66) see the reader wake before its page.
- * The spurious completions spec 3.6 allows are other calls' (a shrink, a ZERO, OP_DIRTY or
- * OP_FAIL lowering the count): a request such a call reached while it lived is left unjudged.
+ * OP_FAIL counts the failed pages of a request as resolved (spec 3.7), and so does this checker.
+ * The spurious completions spec 3.6 allows are other calls' (a shrink, a ZERO, another pager
+ * op): a request such a call reached while it lived is left unjudged.
  * The early wake of a `zx_vmo_read` reader (spec 3.8) completes nothing: it is a `wake`
  * (`early-wake`) with the request left outstanding.
  *
@@ -22,7 +23,7 @@
  */
 
 import type { KernelEvent } from "../kernel/events.ts";
-import { ZX_VMO_OP_ZERO } from "../kernel/constants.ts";
+import { ZX_PAGER_OP_FAIL, ZX_VMO_OP_ZERO } from "../kernel/constants.ts";
 import type { World } from "../sim/world.ts";
 import { type Call, StepMonitor } from "./_step_monitor.ts";
 
@@ -96,6 +97,21 @@ export class SingleSupply extends StepMonitor {
       case "call": {
         if (call === undefined || !OTHER_RESOLVERS.has(e.name)) return;
         if (e.name === "zx_vmo_op_range" && e.args[1] !== ZX_VMO_OP_ZERO) return;
+        // OP_FAIL counts the failed pages of each request it overlaps as resolved, exactly as a
+        // supply counts the filled ones (spec 3.7; `ResolveRequestsLocked` with an error).
+        if (e.name === "zx_pager_op_range" && e.args[1] === ZX_PAGER_OP_FAIL) {
+          const v = this.vmoOf(e.args[2]);
+          const [off, len] = [e.args[3], e.args[4]];
+          if (v !== undefined && typeof off === "number" && typeof len === "number") {
+            const ps = world.kernel.pageSize;
+            const [fs, fe] = [Math.floor(off / ps), Math.ceil((off + len) / ps)];
+            for (const q of this.#counts.values()) {
+              if (q.vmo !== v.root.koid) continue;
+              q.filled += Math.max(0, Math.min(fe, q.end) - Math.max(fs, q.start));
+            }
+            return;
+          }
+        }
         for (const v of this.callVmos(call)) {
           const root = v.root.koid;
           for (const q of this.#counts.values()) if (q.vmo === root) q.loose = true;
