@@ -182,6 +182,11 @@ export class PagerTest {
   readonly vmos: TestVmo[] = [];
   readonly workers: Worker[] = [];
   #stash: PagePacket[] = [];
+  /**
+   * What main waits for on the port while it waits there for ever (the packet a row expects),
+   * null otherwise: a hang's verdict says only "waits on port", this names the row's step.
+   */
+  waitingFor: string | null = null;
   #nextKey = 0x10000;
   #copies = new Map<number, Copy[]>();
   #sleepPort = 0;
@@ -407,7 +412,7 @@ export class PagerTest {
     const match = (p: PagePacket) =>
       p.command === expected.command && p.key === expected.key &&
       p.offset === expected.offset && p.length === expected.length;
-    const got = yield* this.#take(match, false);
+    const got = yield* this.#take(match, false, packetText({ ...expected } as PagePacket));
     check(got !== null, "unreachable: an infinite port wait returned nothing");
   }
 
@@ -436,7 +441,11 @@ export class PagerTest {
    * one, or with `poll` only looks (zero deadline) and returns null if none.
    */
   *getPageReadRequest(vmo: TestVmo, poll = false): Syscall<[number, number] | null> {
-    const p = yield* this.#take((p) => p.command === ZX_PAGER_VMO_READ && p.key === vmo.key, poll);
+    const p = yield* this.#take(
+      (p) => p.command === ZX_PAGER_VMO_READ && p.key === vmo.key,
+      poll,
+      `any READ key ${vmo.key}`,
+    );
     return p === null ? null : [p.offset / PAGE, p.length / PAGE];
   }
 
@@ -448,7 +457,7 @@ export class PagerTest {
 
   /** No packet at all is queued or stashed (`expectNoPacket(port)`: deadline = now). */
   *expectNoPacket(): Syscall<void> {
-    const p = yield* this.#take(() => true, true);
+    const p = yield* this.#take(() => true, true, "any packet");
     if (p !== null) fail(`unexpected packet ${packetText(p)}`);
   }
 
@@ -527,12 +536,18 @@ export class PagerTest {
   }
 
   /** Takes the first stashed or queued page packet matching `match`; stashes the rest. */
-  *#take(match: (p: PagePacket) => boolean, poll: boolean): Syscall<PagePacket | null> {
+  *#take(
+    match: (p: PagePacket) => boolean,
+    poll: boolean,
+    what: string,
+  ): Syscall<PagePacket | null> {
     const i = this.#stash.findIndex(match);
     if (i >= 0) return this.#stash.splice(i, 1)[0];
     for (;;) {
       const deadline = poll ? this.sys.now : Number.POSITIVE_INFINITY;
+      if (!poll) this.waitingFor = what;
       const [st, packet] = yield* this.sys.portWait(this.port, deadline);
+      this.waitingFor = null;
       if (st === ZX_ERR_TIMED_OUT && poll) return null;
       expectStatus(st, ZX_OK, "zx_port_wait");
       check(
@@ -544,6 +559,16 @@ export class PagerTest {
       if (match(p)) return p;
       this.#stash.push(p);
     }
+  }
+
+  /**
+   * What a hang of main leaves unsaid: the packet the row waited for, and the packets main took
+   * off the port meanwhile and set aside unmatched (`UserPager::WaitForPageRead`'s stash).
+   */
+  hangText(): string {
+    if (this.waitingFor === null) return "";
+    const aside = this.#stash.length === 0 ? "none" : this.#stash.map(packetText).join(", ");
+    return `; the case waited for ${this.waitingFor}; packets it took meanwhile and set aside: ${aside}`;
   }
 
   #koidOf(vmo: TestVmo): number {
@@ -576,6 +601,9 @@ function packetText(p: PagePacket): string {
     : p.command === ZX_PAGER_VMO_COMPLETE
     ? "COMPLETE"
     : `cmd ${p.command}`;
+  if (p.command === ZX_PAGER_VMO_COMPLETE && p.offset === 0 && p.length === 0) {
+    return `${cmd} key ${p.key}`;
+  }
   return `${cmd} key ${p.key} [${p.offset / PAGE},${(p.offset + p.length) / PAGE})`;
 }
 
@@ -608,22 +636,25 @@ function caseWorld(
     liveness: { afterSteps: MAX_STEPS / 2, bound: MAX_STEPS / 2 },
     monitors,
   });
+  const holder: { test: PagerTest | null } = { test: null };
   const main = world.spawn("main", "workload", function* (sys) {
     const t = new PagerTest(world, sys);
+    holder.test = t;
     yield* t.init();
     yield* body(t);
     if (expectEnds) t.checkWorkersEnded();
   });
-  return { world, main };
+  return { world, main, holder };
 }
 
 /** Runs `body` once under `seed`; throws a {@linkcode ConformanceFailure} unless it passes. */
 export function runOnce(body: TestBody, seed: number): void {
-  const { world, main } = caseWorld(body, seed);
+  const { world, main, holder } = caseWorld(body, seed);
   const result = world.run();
   const tail = () => world.trace.text(Math.max(0, result.steps - 40));
   if (result.verdict.kind !== "pass") {
-    throw new ConformanceFailure(`seed ${seed}: ${describeVerdict(result.verdict)}`, tail());
+    const why = result.verdict.kind === "hang" ? holder.test?.hangText() ?? "" : "";
+    throw new ConformanceFailure(`seed ${seed}: ${describeVerdict(result.verdict)}${why}`, tail());
   }
   if (main.end.kind !== "exited") {
     throw new ConformanceFailure(`seed ${seed}: main thread ended: ${endText(main)}`, tail());

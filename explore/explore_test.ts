@@ -129,7 +129,8 @@ const BUGS = [
 for (const bug of BUGS) {
   const makeKernel = (o: KernelOptions) => new bug.kernel(o);
   // The verdict kinds are the oracle here: the kernel invariants catch the early wake itself
-  // (wake-discipline) with one preemption, before the lost wakeup or the late request happens.
+  // before the lost wakeup or the late request happens (EarlyWakeSupplyKernel's supply completes
+  // its request before it fills a page: single-supply's resolve-count, on the first schedule).
   const options = { makeKernel, monitors: () => [] };
 
   Deno.test(`explore: seeded bug ${bug.kernel.name} needs exactly two preemptions`, () => {
@@ -203,7 +204,11 @@ for (const bug of BUGS) {
       assert.equal(r.counterexample?.preemptions, cx.preemptions, label);
       assert.equal(r.counterexample?.verdict.kind, cx.verdict.kind, label);
       assert.equal(r.bounds.length, cx.preemptions + 1);
-      if (taskBudget !== Infinity) assert.ok(handedBack > 0, `${label}: nothing handed back`);
+      // (A bug the first execution finds leaves nothing to hand back: EarlyWakeSupplyKernel under
+      // the kernel checkers, whose resolve-count names its early completion at once.)
+      if (taskBudget !== Infinity && whole.executions > 1) {
+        assert.ok(handedBack > 0, `${label}: nothing handed back`);
+      }
       // The counterexample replays to the same run (with the search's checkers).
       const replay = runScenario(scenario, {
         decisions: r.counterexample!.decisions,

@@ -26,8 +26,8 @@ import { WakeDiscipline } from "./wake_discipline.ts";
  * with the item (`K4: ...`).
  */
 export const KERNEL_INVARIANTS: Readonly<Record<string, readonly string[]>> = {
-  "packet-discipline": ["K1", "K4", "K5", "K6", "K7", "withdrawn", "complete"],
-  "single-supply": ["K8", "wake-once", "resolve-once"],
+  "packet-discipline": ["K1", "K4", "K5", "K6", "K7", "withdrawn", "complete", "sizing"],
+  "single-supply": ["K8", "wake-once", "resolve-once", "resolve-count"],
   "data-integrity": ["read", "supply", "lost-write"],
   "page-state": ["K2", "K9", "K10", "K13", "K15", "K26"],
   "wake-discipline": ["K11"],
@@ -35,6 +35,7 @@ export const KERNEL_INVARIANTS: Readonly<Record<string, readonly string[]>> = {
   "syscall-contract": [
     "K14",
     "K14w",
+    "complete-wakes",
     "coalesce",
     "early-wake",
     "suspend",

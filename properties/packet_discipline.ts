@@ -28,6 +28,7 @@ import type { World } from "../sim/world.ts";
 import type { Port } from "../kernel/port.ts";
 import { type Call, pagerVmo, StepMonitor } from "./_step_monitor.ts";
 import { DeliveryModel } from "./_delivery_model.ts";
+import { requestBound } from "./_request_bounds.ts";
 
 interface Outstanding {
   readonly type: "READ" | "DIRTY";
@@ -62,6 +63,7 @@ const STEP_KINDS: ReadonlySet<KernelEvent["k"]> = new Set<KernelEvent["k"]>([
   ...DeliveryModel.KINDS,
   "ret",
   "detach",
+  "request",
 ]);
 
 /** How a detach the call's return shows is named. */
@@ -296,7 +298,34 @@ export class PacketDiscipline extends StepMonitor {
     }
   }
 
+  /**
+   * `sizing`: a request lies inside the pages the access that raised it touches, translated to
+   * the pager root (spec 3.4; {@linkcode requestBound}). Without it a kernel that widens a READ
+   * over absent pages nobody asked for (a "read-ahead" batch) passes every scenario: the extra
+   * pages are absent and unrequested (K1, K2 hold), the service supplies them, and only the pager
+   * sees packets larger than upstream's (`Pager.VmarRemapTest`: one page per fault).
+   */
+  #judgeSize(e: KernelEvent & { k: "request" }, call: Call | undefined, world: World): void {
+    if (call === undefined || call.tid !== e.tid) return;
+    const kernel = world.kernel;
+    const b = requestBound(call, e.vmo, kernel.pageSize, this.vmoOfHandle, kernel.rootVmar);
+    if (b === undefined || (e.start >= b.first && e.end <= b.last)) return;
+    // Past the VMO's end is page-state's K2 (a request within the VMO size), the plainer name.
+    const root = pagerVmo(world, e.vmo);
+    if (root !== undefined && e.end > root.slots.length) return;
+    this.fail(
+      "sizing",
+      `t${e.tid} ${b.what} asked ${e.type} #${e.id} [${e.start},${e.end}) of vmo${e.vmo}, ` +
+        `outside the pages it touches there [${b.first},${b.last}): a request covers only pages ` +
+        `its access needs (spec 3.4; upstream pager.cc tests hold each packet's range exactly)`,
+    );
+  }
+
   protected override onStepEvent(e: KernelEvent, call: Call | undefined, world: World): void {
+    if (e.k === "request") {
+      this.#judgeSize(e, call, world);
+      return;
+    }
     this.#delivery.hear(e, call, this.entryOf);
     if (e.k === "detach") {
       // A destruction owes a COMPLETE: the trace shows no VMO's death, so its event says when.

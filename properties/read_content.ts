@@ -101,6 +101,7 @@ import { MARKER, Page } from "../kernel/objects.ts";
 import type { World } from "../sim/world.ts";
 import { zeroPage } from "./_bytes.ts";
 import { type Call, pagerVmo, StepMonitor } from "./_step_monitor.ts";
+import { pagesOfCall } from "./_request_bounds.ts";
 
 /** A page's content the model cannot state: any byte passes. */
 const UNKNOWN: unique symbol = Symbol("unknown");
@@ -324,35 +325,6 @@ function allUnknown(c: CloneNode): void {
   for (const p of c.inherited ?? []) c.own.delete(p);
   c.inherited?.clear();
   for (const d of c.children ?? []) allUnknown(d.node);
-}
-
-/** The VMO handle and the pages `[first, last)` a call that may ask the pager names, if any. */
-function pagesOfCall(
-  call: Call,
-  ps: number,
-): { handle: unknown; first: number; last: number } | undefined {
-  const a = call.args;
-  let handle: unknown, offset: unknown, length: unknown;
-  switch (call.name) {
-    case "zx_vmo_read":
-      if (a[3] !== undefined) return undefined;
-      [handle, offset, length] = [a[0], a[1], a[2]];
-      break;
-    case "zx_vmo_write":
-      if (a[3] !== undefined) return undefined;
-      [handle, offset, length] = [a[0], a[2], a[1] instanceof Uint8Array ? a[1].length : a[1]];
-      break;
-    case "zx_vmo_op_range":
-      [handle, offset, length] = [a[0], a[2], a[3]];
-      break;
-    case "zx_bti_pin":
-      [handle, offset, length] = [a[2], a[3], a[4]];
-      break;
-    default:
-      return undefined;
-  }
-  if (typeof offset !== "number" || typeof length !== "number") return undefined;
-  return { handle, first: Math.floor(offset / ps), last: Math.ceil((offset + length) / ps) };
 }
 
 /** Judges every byte a program reads against its own model of VMO contents. */

@@ -2,11 +2,56 @@
  * `single-supply`: a supply never replaces a present page (K8), each parked
  * waiter is woken once per wait (spec 3.6), and no request is resolved twice.
  *
+ * `resolve-count`: a READ request a `zx_pager_supply_pages` completes has had as many of its
+ * pages filled since it was made as it is long. Upstream keeps one count per request
+ * (`pending_size_`), lowers it by each run `OnPagesSupplied` reports filled (slots a supply
+ * actually filled, a page filled twice after an eviction counting twice), and completes the
+ * request, waking its waiters, only when it reaches zero (`PageSource::ResolveRequestsLocked`,
+ * zircon/kernel/vm/page_source.cc @ misttech/fuchsia ce4be33a; spec 3.6). This checker keeps the
+ * same count from the `supply` events (`inserted`) and the request's range. A supply that
+ * completes a request with pages still unfilled wakes its readers early: a `zx_vmo_read` reader
+ * whose page is absent asks again, so the pager gets a second READ for pages it was already
+ * asked for; upstream's `FailOverlapRequest`, `EarlyWakeOverlapPreSupply` and
+ * `FailOverlappingRangeCommit` (conformance A1, A2, P66) see the reader wake before its page.
+ * OP_FAIL counts the failed pages of a request as resolved (spec 3.7), and so does this checker.
+ * The spurious completions spec 3.6 allows are other calls' (a shrink, a ZERO, another pager
+ * op): a request such a call reached while it lived is left unjudged.
+ * The early wake of a `zx_vmo_read` reader (spec 3.8) completes nothing: it is a `wake`
+ * (`early-wake`) with the request left outstanding.
+ *
  * @module
  */
 
 import type { KernelEvent } from "../kernel/events.ts";
-import { StepMonitor } from "./_step_monitor.ts";
+import { ZX_PAGER_OP_FAIL, ZX_VMO_OP_ZERO } from "../kernel/constants.ts";
+import type { World } from "../sim/world.ts";
+import { type Call, StepMonitor } from "./_step_monitor.ts";
+
+/** The event kinds onStepEvent judges (`resolve-count`). */
+const STEP_KINDS: ReadonlySet<KernelEvent["k"]> = new Set(["call", "request", "supply", "resolve"]);
+
+/** Calls that may lower a request's count other than by a supply (spec 3.6, 3.7, 2.8). */
+const OTHER_RESOLVERS: ReadonlySet<string> = new Set([
+  "zx_pager_op_range",
+  "zx_vmo_set_size",
+  "zx_vmo_op_range",
+]);
+
+/** An argument as the trace shows it. */
+function hex(a: unknown): string {
+  return typeof a === "number" ? `0x${a.toString(16)}` : String(a);
+}
+
+/** A READ request's count (`resolve-count`). */
+interface Counted {
+  readonly vmo: number;
+  readonly start: number;
+  readonly end: number;
+  /** Pages filled in its range since it was made, with repeats. */
+  filled: number;
+  /** Another call than a supply may have lowered its count: not judged. */
+  loose: boolean;
+}
 
 /** The event kinds immediate judges (one set for every run, not one per checker made). */
 const IMMEDIATE_KINDS: ReadonlySet<KernelEvent["k"]> = new Set([
@@ -26,6 +71,72 @@ export class SingleSupply extends StepMonitor {
   readonly #parked = new Set<number>();
 
   protected override readonly immediateKinds: ReadonlySet<KernelEvent["k"]> = IMMEDIATE_KINDS;
+  protected override readonly stepKinds: ReadonlySet<KernelEvent["k"]> = STEP_KINDS;
+  /** Outstanding READ requests and their counts, by id (`resolve-count`). */
+  readonly #counts = new Map<number, Counted>();
+
+  protected override onStepEvent(e: KernelEvent, call: Call | undefined, world: World): void {
+    switch (e.k) {
+      case "request":
+        if (e.type === "READ") {
+          this.#counts.set(e.id, {
+            vmo: e.vmo,
+            start: e.start,
+            end: e.end,
+            filled: 0,
+            loose: false,
+          });
+        }
+        return;
+      case "supply":
+        if (!e.inserted) return;
+        for (const q of this.#counts.values()) {
+          if (q.vmo === e.vmo && e.page >= q.start && e.page < q.end) q.filled++;
+        }
+        return;
+      case "call": {
+        if (call === undefined || !OTHER_RESOLVERS.has(e.name)) return;
+        if (e.name === "zx_vmo_op_range" && e.args[1] !== ZX_VMO_OP_ZERO) return;
+        // OP_FAIL counts the failed pages of each request it overlaps as resolved, exactly as a
+        // supply counts the filled ones (spec 3.7; `ResolveRequestsLocked` with an error).
+        if (e.name === "zx_pager_op_range" && e.args[1] === ZX_PAGER_OP_FAIL) {
+          const v = this.vmoOf(e.args[2]);
+          const [off, len] = [e.args[3], e.args[4]];
+          if (v !== undefined && typeof off === "number" && typeof len === "number") {
+            const ps = world.kernel.pageSize;
+            const [fs, fe] = [Math.floor(off / ps), Math.ceil((off + len) / ps)];
+            for (const q of this.#counts.values()) {
+              if (q.vmo !== v.root.koid) continue;
+              q.filled += Math.max(0, Math.min(fe, q.end) - Math.max(fs, q.start));
+            }
+            return;
+          }
+        }
+        for (const v of this.callVmos(call)) {
+          const root = v.root.koid;
+          for (const q of this.#counts.values()) if (q.vmo === root) q.loose = true;
+        }
+        return;
+      }
+      case "resolve": {
+        const q = this.#counts.get(e.id);
+        this.#counts.delete(e.id);
+        if (q === undefined || q.loose || e.how !== "complete") return;
+        if (call?.name !== "zx_pager_supply_pages") return;
+        const length = q.end - q.start;
+        if (q.filled >= length) return;
+        this.fail(
+          "resolve-count",
+          `vmo${e.vmo} READ request #${e.id} [${q.start},${q.end}) completed at step ${world.step} ` +
+            `by t${call.tid} zx_pager_supply_pages(${
+              call.args.map(hex).join(", ")
+            }) with ${q.filled} of ` +
+            `its ${length} pages filled since it was made: a request completes, waking its ` +
+            `waiters, only when every page of it is filled`,
+        );
+      }
+    }
+  }
 
   protected override immediate(e: KernelEvent): void {
     switch (e.k) {

@@ -286,6 +286,8 @@ export class SyscallContract extends StepMonitor {
     overlap: number[];
   }>();
   readonly #attachedTo = new TidMap<number>();
+  /** The step each thread made or joined the request it is attached to (`complete-wakes`). */
+  readonly #joinedAt = new TidMap<number>();
   /**
    * Threads parked on the request they made or joined (a `block` while attached to one), any
    * call (a commit, a fault, a read into a user buffer): an OP_FAIL that resolves the request
@@ -376,6 +378,14 @@ export class SyscallContract extends StepMonitor {
   readonly #open = new TidMap<string>();
   readonly #detached = new Set<number>();
   readonly #closed = new Set<number>();
+  /**
+   * K27's verdict on each thread's pager call as it entered (its handles looked up then): a
+   * handle another thread closes while the call runs (blocked, or at a kernel's own scheduling
+   * point inside it) does not change what the call was given. Upstream resolves each handle once
+   * at syscall entry, into a `RefPtr` to its dispatcher the call holds to its end
+   * (`GetDispatcherWithRights` in `sys_pager_supply_pages`, zircon/kernel/lib/syscalls/pager.cc).
+   */
+  readonly #atEntry = new TidMap<Status>();
   /** Threads a `suspended` event named and no `resumed`, `killed` or `exited` one since. */
   readonly #suspended = new Set<number>();
   /** Threads a `killed` event named. */
@@ -603,6 +613,33 @@ export class SyscallContract extends StepMonitor {
     return null;
   }
 
+  /**
+   * `complete-wakes`: a request that completes wakes, in the completing step, every thread parked
+   * on it: its primary and each overlap waiter (upstream `PageSource::CompleteRequestLocked`
+   * signals the request's event and every overlap request's, zircon/kernel/vm/page_source.cc @
+   * misttech/fuchsia ce4be33a; spec 3.6: "at zero the request completes and the primary thread
+   * and all overlap waiters wake"). The same obligation as an OP_FAIL that resolves a request
+   * whole (above), for any completion: a supply, OP_DIRTY, a shrink or a zero. Without it a
+   * kernel that wakes only the primary is a hang at the run's end (no-lost-requests), with the
+   * forgotten waiter's own later failure split off as another signature.
+   */
+  #completeOwes(
+    tid: number,
+    id: number,
+    q: { vmo: number; start: number; end: number },
+    primary: boolean,
+    step: number,
+  ): void {
+    const joined = this.#joinedAt.get(tid);
+    this.#wakeDue.set(
+      tid,
+      `complete-wakes: request #${id} of vmo${q.vmo} [${q.start},${q.end}) completed at step ${step} ` +
+        `and t${tid}, parked on it (${primary ? "made it" : "joined it"}${
+          joined === undefined ? "" : ` at step ${joined}`
+        }), was not woken in that step: a completing request wakes every thread waiting on it`,
+    );
+  }
+
   #perWaiter(e: KernelEvent, world: World): void {
     const ps = world.kernel.pageSize;
     switch (e.k) {
@@ -628,6 +665,7 @@ export class SyscallContract extends StepMonitor {
           primary: e.tid,
           overlap: [],
         });
+        this.#joinedAt.set(e.tid, world.step);
         this.#join(e.tid, e.id, e.vmo, ps);
         this.#copies.get(e.tid)?.add(e.vmo);
         return;
@@ -637,6 +675,7 @@ export class SyscallContract extends StepMonitor {
         const q = this.#requests.get(e.id);
         if (q === undefined) return;
         q.overlap.push(e.tid);
+        this.#joinedAt.set(e.tid, world.step);
         this.#join(e.tid, e.id, e.vmo, ps);
         return;
       }
@@ -650,6 +689,11 @@ export class SyscallContract extends StepMonitor {
           const tid = i < 0 ? primary as number : overlap[i];
           if (this.#attachedTo.get(tid) !== e.id) continue;
           this.#attachedTo.delete(tid);
+          if (
+            e.how === "complete" && (this.#reads.get(tid)?.parked ?? this.#pagerParked.has(tid))
+          ) {
+            this.#completeOwes(tid, e.id, q, tid === primary, world.step);
+          }
           const r = this.#reads.get(tid);
           if (r === undefined || r.req !== e.id) continue;
           r.req = null;
@@ -1036,6 +1080,10 @@ export class SyscallContract extends StepMonitor {
         this.#lastOpFail.set(e.tid, [e.args[5] as Status, `[${e.args[3]}, +${e.args[4]})`]);
       }
       this.#traits = TRAITS.get(e.name) ?? NO_TRAITS;
+      const last = this.#traits.pagerVmoArg;
+      if (last !== undefined) {
+        this.#atEntry.set(e.tid, this.#expected(e.name, e.args, world.kernel.pageSize, last));
+      }
     } else this.#traits = k === "ret" ? TRAITS.get(e.name) ?? NO_TRAITS : NO_TRAITS;
     const callOrRet = k === "call" || k === "ret";
     if (callOrRet || k === "thread") this.#pairing(e);
@@ -1096,9 +1144,10 @@ export class SyscallContract extends StepMonitor {
     );
   }
 
-  protected override endStep(): void {
+  protected override endStep(world: World): void {
     this.#stepCall = null;
     if (this.#parkedAtSupply.size > 0) this.#earlyWakeDue();
+    else if (this.#earlyWoken.size > 0) this.#earlyWakeUnfilled(world);
     if (this.#earlyWoken.size > 0) this.#earlyWoken.clear();
     if (this.#wakeDue.size > 0) {
       const due = this.#wakeDue;
@@ -1214,6 +1263,27 @@ export class SyscallContract extends StepMonitor {
     }
   }
 
+  /**
+   * `early-wake`, the converse: a supply early-wakes a reader only from the pages it filled
+   * (`OnPagesSupplied` reports the runs it filled to `ResolveRequestsLocked`, which early-wakes a
+   * request whose wake page a run starts at; zircon/kernel/vm/page_source.cc @ misttech/fuchsia
+   * ce4be33a): a step of a `zx_pager_supply_pages` that filled no page and early-woke a reader
+   * woke it before its page was in (a supply that wakes first and installs after a scheduling
+   * point: userS26k's v2c). Judged when the supply's call is still open at the step's end.
+   */
+  #earlyWakeUnfilled(world: World): void {
+    const running = world.running?.tid;
+    if (running === undefined || this.#inCall.get(running) !== "zx_pager_supply_pages") return;
+    for (const tid of this.#earlyWoken) {
+      const r = this.#reads.get(tid);
+      if (r === undefined || r.off) continue;
+      this.fail(
+        "early-wake",
+        `t${tid} zx_vmo_read of vmo${r.vmo} was woken early by t${running} zx_pager_supply_pages in a step that filled no page: a supply early-wakes a reader from the pages it filled`,
+      );
+    }
+  }
+
   /** Whether this step's supplies filled page `p` of the VMO with koid `vmo`. */
   #isFilled(vmo: number, p: number): boolean {
     return this.#filled.has(filledKey(vmo, p));
@@ -1305,7 +1375,9 @@ export class SyscallContract extends StepMonitor {
     const a = call.args;
     const ps = world.kernel.pageSize;
     const t = this.#traits;
-    const expected = this.#expected(call.name, a, ps, t.pagerVmoArg);
+    const entry = this.#atEntry.get(e.tid);
+    this.#atEntry.delete(e.tid);
+    const expected = entry ?? this.#expected(call.name, a, ps, t.pagerVmoArg);
     if (expected !== ZX_OK && e.status !== expected) {
       this.fail(
         "K27",

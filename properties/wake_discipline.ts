@@ -29,6 +29,7 @@ import type { World } from "../sim/world.ts";
 import { type Call, StepMonitor } from "./_step_monitor.ts";
 import { callsWhere } from "../kernel/syscalls.ts";
 import { ZeroWakes } from "./_zero_wakes.ts";
+import { TidMap } from "./_tid_map.ts";
 
 const WHY = new Set([
   "complete",
@@ -51,6 +52,7 @@ const WAKERS = callsWhere((s) => s.wakes === true);
 /** The event kinds onStepEvent judges (one set for every run, not one per checker made). */
 const STEP_KINDS: ReadonlySet<KernelEvent["k"]> = new Set([
   "call",
+  "ret",
   "wake",
   "request",
   "coalesce",
@@ -67,6 +69,12 @@ export class WakeDiscipline extends StepMonitor {
   readonly name = "wake-discipline";
   protected override readonly stepKinds: ReadonlySet<KernelEvent["k"]> = STEP_KINDS;
   #stepCall: Call | undefined;
+  /**
+   * The call each thread is in, from its `call` to its `ret`: a thread that resumes a call it
+   * started in an earlier step (a wait, or a kernel's own scheduling point inside it) wakes
+   * others as that call, in a step with no `call` event of its own.
+   */
+  readonly #inCall = new TidMap<Call>();
   #zeroWakes: ZeroWakes | undefined;
   /** Threads this step woke while it ran a ZERO: judged at its end, once its stores are known. */
   readonly #zeroWoken: number[] = [];
@@ -86,7 +94,12 @@ export class WakeDiscipline extends StepMonitor {
       if (e.what === "killed" && this.#parked.has(e.tid)) this.#killedParked.push(e.tid);
       return;
     }
+    if (k === "ret") {
+      if (this.#inCall.get(e.tid)?.name === e.name) this.#inCall.delete(e.tid);
+      return;
+    }
     if (k === "wake") this.#parked.delete(e.tid);
+    if (k === "call" && call !== undefined) this.#inCall.set(e.tid, call);
     if (k === "call" && e.tid === world.running?.tid) this.#stepCall = call;
     if (k !== "wake" && k !== "call") {
       const c = this.#stepCall;
@@ -102,7 +115,8 @@ export class WakeDiscipline extends StepMonitor {
     if (e.why === RETRY && e.tid === world.running?.tid && world.running.k.suspendCount > 0) {
       return;
     }
-    const c = this.#stepCall;
+    const running = world.running?.tid;
+    const c = this.#stepCall ?? (running === undefined ? undefined : this.#inCall.get(running));
     // A shrink resolves the READ requests of the range it cuts, no other (spec 2.8.3): a reader
     // it wakes must wait on a request of the resized root reaching past the new size.
     if (c?.name === "zx_vmo_set_size" && (e.why === "complete" || e.why === "early-wake")) {
