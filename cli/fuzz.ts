@@ -291,6 +291,8 @@ export function summaryText(
           "(and its replay confirms it too)",
       );
     }
+    // The line above gives run K's own failure; the shrunk case fails on its own VMOs and pages.
+    if (f.shrunkFailure !== undefined) lines.push(`    the shrunk case fails: ${f.shrunkFailure}`);
     if (f.replay !== null) lines.push(`    replay: ${f.replay}`);
   }
   if (s.afterHang.length > 0) {
