@@ -459,9 +459,10 @@ async function main(): Promise<number> {
       ...(contract !== undefined ? { contract } : {}),
       ...(kernel !== undefined ? { kernel } : {}),
       found: { by: "explore" },
-      description: `found by deno task explore with ${cx.preemptions} preemption${
+      // The limit is not the bound it was found in (userS26s read "(bound 2)" so): say which.
+      description: `found by deno task explore: a schedule with ${cx.preemptions} preemption${
         cx.preemptions === 1 ? "" : "s"
-      } (bound ${boundLabel(k)}): ${signature}`,
+      } (the search's limit: --preemptions ${boundLabel(k)}): ${signature}`,
     }, signature);
     try {
       // Exactly this counterexample: a file holding another case of the same finding (a
