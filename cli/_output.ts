@@ -158,8 +158,27 @@ export function printOutcome(run: RunResult, replay: string, signature?: string 
   }
   if ("stack" in run.verdict && run.verdict.stack) console.log(threadStack(run.verdict.stack));
   console.log(`steps: ${run.steps}  decisions: ${run.decisions.length}`);
-  console.log(`decision-list: ${run.decisions.join(",")}`);
+  console.log(decisionListLine(run.decisions));
   console.log(`replay: ${replay}`);
+}
+
+/**
+ * The printed decision list, its entry count first: `decisions: 1` above `decision-list: 0`
+ * read as a count twice (userS26s), the list being one entry, 0.
+ *
+ * @example
+ * ```ts
+ * import { decisionListLine } from "./_output.ts";
+ * console.assert(decisionListLine([0]) === "decision-list (1 entry): 0");
+ * console.assert(decisionListLine([]) === "decision-list (0 entries): none");
+ * console.assert(decisionListLine([2, 0], 9) === "decision-list (2 entries, up to step 9): 2,0");
+ * ```
+ */
+export function decisionListLine(decisions: readonly number[], upToStep?: number): string {
+  const n = decisions.length;
+  return `decision-list (${n} entr${n === 1 ? "y" : "ies"}${
+    upToStep !== undefined ? `, up to step ${upToStep}` : ""
+  }): ${n === 0 ? "none" : decisions.join(",")}`;
 }
 
 /** Frames of the scheduler that steps a thread: every thread's stack ends in them. */

@@ -38,6 +38,7 @@ import {
   ExploreStopped,
   type StopFinding,
 } from "../explore/guard.ts";
+import { decisionListLine } from "./_output.ts";
 import { campaignLimits, RUN_LIMIT_FLAGS } from "./_run_limits.ts";
 import { OUT_OF_MEMORY, SERVICE_HANG } from "../fuzz/signature.ts";
 import { parseScenario, type Scenario } from "../scenario/schema.ts";
@@ -665,7 +666,7 @@ async function main(): Promise<number> {
   }
   console.log(counterexampleLine(cx));
   console.log(`failing verdict: ${describeVerdict(cx.verdict)}`);
-  console.log(`decision-list: ${cx.decisions.join(",")}`);
+  console.log(decisionListLine(cx.decisions));
   ended = true;
   await writes;
   const wrote = current as { cx: Counterexample; kept: Kept } | null;

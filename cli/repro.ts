@@ -28,7 +28,14 @@ import type { PagerService } from "../services/service.ts";
 import { contractOf } from "../scenario/service_contract.ts";
 import { assertInContract } from "../scenario/contract.ts";
 import { bug, BUG_IDS, NAMED_SERVICES } from "../zoo/registry.ts";
-import { failingStep, printOutcome, printTrace, scenarioVmos, type TraceForm } from "./_output.ts";
+import {
+  decisionListLine,
+  failingStep,
+  printOutcome,
+  printTrace,
+  scenarioVmos,
+  type TraceForm,
+} from "./_output.ts";
 import {
   commandLine,
   confirmLimit,
@@ -254,16 +261,21 @@ export async function main(): Promise<number> {
       console.log(line);
     }
     console.log(`steps: ${r.run.steps}  decisions: ${r.run.decisions.length}`);
-    console.log(`decision-list (up to step ${r.run.steps}): ${r.run.decisions.join(",")}`);
+    console.log(decisionListLine(r.run.decisions, r.run.steps));
     return 1;
   }
   const signature = (r.scenario !== null ? signScenarioRun : signProgramRun)(r.run);
   printOutcome(r.run, r.replay, signature);
   if (r.caseDecisions !== undefined && r.caseDecisions !== r.run.decisions.length) {
     // corpus list and the campaign's summary count the case's list; the run made more picks.
+    // Its entry count, said as one (userS26s read "case decisions: 0" as a one-entry list).
+    const rest = r.run.decisions.length - r.caseDecisions;
     console.log(
-      `case decisions: ${r.caseDecisions} (the case's list; the run's other ` +
-        `${r.run.decisions.length - r.caseDecisions} picks follow from its seed)`,
+      `case decision-list: ${r.caseDecisions} entr${r.caseDecisions === 1 ? "y" : "ies"} (` +
+        (r.caseDecisions === 0
+          ? `empty: all ${r.run.decisions.length} of the run's picks follow`
+          : `the run's first ${r.caseDecisions} picks; its other ${rest} follow`) +
+        " from the case's seed)",
     );
   }
   if (r.recorded !== undefined) {

@@ -19,7 +19,7 @@ import { DEFAULT_SCENARIO } from "../scenario/default.ts";
 import { runScenario, type StrategyName } from "../scenario/interpreter.ts";
 import { type RunResult, StoppedBefore } from "../sim/world.ts";
 import { parseScenario, type Scenario, ScenarioError } from "../scenario/schema.ts";
-import { printOutcome, printTrace, type TraceForm } from "./_output.ts";
+import { decisionListLine, printOutcome, printTrace, type TraceForm } from "./_output.ts";
 import {
   guardStopAt,
   guardWatch,
@@ -247,7 +247,7 @@ export async function main(): Promise<number> {
     const detail = { role, module: values.service as string | undefined };
     for (const line of stuckLines(stopAt, name, limits, reached, detail)) console.log(line);
     console.log(`steps: ${run.steps}  decisions: ${run.decisions.length}`);
-    console.log(`decision-list (up to step ${run.steps}): ${run.decisions.join(",")}`);
+    console.log(decisionListLine(run.decisions, run.steps));
     return 1;
   }
   const scenarioArg = values.scenario !== undefined ? ` --scenario ${values.scenario}` : "";
