@@ -8,7 +8,7 @@
  * @module
  */
 
-import { dirname, relative, resolve } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { type RunResult, StoppedBefore } from "../sim/world.ts";
 import { COVERAGE_FLAG, lintService, rerunWithCoverage } from "./_quality_hooks.ts";
 import { campaignReplayCommand, fullExpected, replayCommand } from "../case/envelope.ts";
@@ -218,7 +218,10 @@ export async function main(): Promise<number> {
     // The guard's replay of a thread that never yielded while starting: the setup before it.
     const { world, thread } = e;
     printTrace({ threads: world.threads, trace: world.trace } as unknown as RunResult, "text");
-    const detail = { role: thread.role, module: values.service as string | undefined };
+    const detail = {
+      role: thread.role,
+      module: (values.service as string | undefined) ?? caseService,
+    };
     for (const line of stuckLines(stopAt, thread.name, limits, true, detail)) console.log(line);
     return 1;
   }
@@ -256,7 +259,10 @@ export async function main(): Promise<number> {
   if (stopAt !== null) {
     const reached = r.run.steps === stopAt.step - 1; // a step-budget stop, or the tail's
     const thread = r.run.threads?.find((t) => t.tid === stopAt.tid);
-    const detail = { role: thread?.role, module: values.service as string | undefined };
+    const detail = {
+      role: thread?.role,
+      module: (values.service as string | undefined) ?? caseService,
+    };
     for (const line of stuckLines(stopAt, thread?.name, limits, reached, detail)) {
       console.log(line);
     }
@@ -306,9 +312,16 @@ function parseJson(text: string): unknown {
   }
 }
 
+/**
+ * The service module a case file names, as a path from where the case's was given (sim names
+ * its `--service` so in a `stuck:` line: `(blobfs/spin.ts)`; userS26s: repro's named none).
+ */
+let caseService: string | undefined;
+
 /** A case file of any kind and format: everything it needs comes from the case. */
 async function replayFile(file: string, values: Values, checkerFlag?: string): Promise<Replayed> {
   const c = await readCaseFile(file);
+  if (c.service !== undefined) caseService = join(dirname(file), c.service.path);
   const kind = KINDS[c.kind];
   if (checkerFlag !== undefined && !kind.checkerSets.includes(checkerFlag)) {
     throw new UsageError(

@@ -23,7 +23,7 @@
 
 import { dirname, isAbsolute, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { DECIDING_DIRS, HOST_FILES } from "./deciding.ts";
+import { DECIDING_DIRS, HOST_FILES, LIBRARY_DIRS } from "./deciding.ts";
 import { HOST_LIB, HOST_LIB_NAME } from "./host_lib.ts";
 import type TS from "npm:typescript@6.0.3";
 
@@ -1003,35 +1003,6 @@ function displayPath(path: string): string {
   const rel = relative(Deno.cwd(), path);
   return rel.startsWith("..") || isAbsolute(rel) ? path : rel;
 }
-
-/**
- * pagersim's own top-level folders: a module in one of them (or mod.ts) is pagersim's library,
- * which `deno task check` lints, not a service's. examples/ is not among them: like a `testdata/`
- * folder anywhere, it holds services as a user writes them (case/investigate.ts blames them
- * as users' code too). A user's own folder in a pagersim clone (`blobfs/`) is the service's.
- */
-export const LIBRARY_DIRS: readonly string[] = [
-  "bench",
-  "case",
-  "cli",
-  "conformance",
-  "corpus",
-  "docs",
-  "e2e",
-  "explore",
-  "fuzz",
-  "kernel",
-  "mutate",
-  "program",
-  "properties",
-  "quality",
-  "report",
-  "scenario",
-  "services",
-  "sim",
-  "tools",
-  "zoo",
-];
 
 /**
  * Whether `file` (absolute) is pagersim's own library module: it lies in this project

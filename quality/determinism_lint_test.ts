@@ -1,10 +1,9 @@
 import { strict as assert } from "node:assert";
-import { HOST_FILES, REFERENCE_SERVICES } from "./deciding.ts";
+import { HOST_FILES, LIBRARY_DIRS, REFERENCE_SERVICES } from "./deciding.ts";
 import {
   CATEGORIES,
   formatFinding,
   isPagersimLibrary,
-  LIBRARY_DIRS,
   lint,
   lintDecidingFolders,
   lintServiceModule,
