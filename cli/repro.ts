@@ -9,8 +9,9 @@
  */
 
 import { dirname, join, relative, resolve } from "node:path";
-import { type RunResult, StoppedBefore } from "../sim/world.ts";
+import { type Monitor, type RunResult, StoppedBefore } from "../sim/world.ts";
 import { COVERAGE_FLAG, lintService, rerunWithCoverage } from "./_quality_hooks.ts";
+import { HandleReuseNote } from "./_handle_note.ts";
 import { campaignReplayCommand, fullExpected, replayCommand } from "../case/envelope.ts";
 import type { KindRun, RunContext } from "../case/kind.ts";
 import { KINDS, SCENARIO_CHECKERS, scenarioCheckers } from "../case/kinds.ts";
@@ -271,6 +272,8 @@ export async function main(): Promise<number> {
     return 1;
   }
   const signature = (r.scenario !== null ? signScenarioRun : signProgramRun)(r.run);
+  const handleNote = lastNote?.note() ?? null;
+  if (handleNote !== null) console.log(handleNote);
   printOutcome(r.run, r.replay, signature);
   if (r.caseDecisions !== undefined && r.caseDecisions !== r.run.decisions.length) {
     // corpus list and the campaign's summary count the case's list; the run made more picks.
@@ -310,6 +313,21 @@ function parseJson(text: string): unknown {
   } catch (e) {
     throw new InputError(`--scenario-json: not valid JSON: ${(e as Error).message}`);
   }
+}
+
+/** The handle note of the last run started (cli/_handle_note.ts). */
+let lastNote: HandleReuseNote | null = null;
+
+/** A scenario run's checkers and the handle note's watcher (which never judges). */
+function noting(
+  monitors: () => readonly Monitor[],
+  scenario: boolean,
+): () => readonly Monitor[] {
+  if (!scenario) return monitors;
+  return () => {
+    lastNote = new HandleReuseNote();
+    return [...monitors(), lastNote];
+  };
 }
 
 /**
@@ -357,7 +375,10 @@ async function replayFile(file: string, values: Values, checkerFlag?: string): P
   const flags = await loadModuleFlags(values);
   const ctx: RunContext = {
     ...resolved,
-    monitors: checkerFlag !== undefined ? kind.checkers(checkerFlag) : resolved.monitors,
+    monitors: noting(
+      checkerFlag !== undefined ? kind.checkers(checkerFlag) : resolved.monitors,
+      c.kind === "scenario",
+    ),
     services: flags.service !== undefined
       ? { ...resolved.services, user: flags.service }
       : resolved.services,
@@ -431,7 +452,7 @@ async function replayRun(
     return named.length === 1 ? withService(s, named[0]) : s;
   };
   const ctx: RunContext = {
-    monitors: scenarioCheckers(checkers),
+    monitors: noting(scenarioCheckers(checkers), true),
     services,
     makeKernel,
     watch: guardWatch(),

@@ -20,6 +20,7 @@ import { runScenario, type StrategyName } from "../scenario/interpreter.ts";
 import { type RunResult, StoppedBefore } from "../sim/world.ts";
 import { parseScenario, type Scenario, ScenarioError } from "../scenario/schema.ts";
 import { decisionListLine, printOutcome, printTrace, type TraceForm } from "./_output.ts";
+import { HandleReuseNote } from "./_handle_note.ts";
 import {
   guardStopAt,
   guardWatch,
@@ -190,7 +191,8 @@ export async function main(): Promise<number> {
   // The guard's second replay of a run that never yielded: the same run, ending before the step.
   const stopAt = guardStopAt();
   if (stopAt !== null && stopAt.step >= 2) scenario = { ...scenario, maxSteps: stopAt.step - 1 };
-  const monitors = scenarioCheckers(checkers)();
+  const handles = new HandleReuseNote();
+  const monitors = [...scenarioCheckers(checkers)(), handles];
   const replayPicks: ReplayPick[] = [];
   let raw;
   try {
@@ -250,6 +252,8 @@ export async function main(): Promise<number> {
     console.log(decisionListLine(run.decisions, run.steps));
     return 1;
   }
+  const handleNote = handles.note();
+  if (handleNote !== null) console.log(handleNote);
   const scenarioArg = values.scenario !== undefined ? ` --scenario ${values.scenario}` : "";
   const serviceArg = values.service !== undefined ? ` --service ${values.service}` : "";
   const contractArg = values["contract-json"] !== undefined
