@@ -17,6 +17,7 @@ import { type Divergence, firstDivergence } from "./replay.ts";
 import { shrink } from "./shrink.ts";
 import type { SchedulePick } from "../sim/strategy.ts";
 import type { Verdict } from "../sim/world.ts";
+import { variantCrashNote, variantCrashSite } from "../sim/variant_crash.ts";
 import type { ServiceContract } from "../scenario/service_contract.ts";
 
 /** What a case records besides its run: how to replay it and where it came from. */
@@ -101,53 +102,6 @@ export function toEnvelope<I>(
     ...(signature !== undefined ? { signature } : {}),
     found: meta.found,
   };
-}
-
-/** pagersim's own tree, as a `file:` URL prefix (its examples and testdata are users' code). */
-const OWN_URL = new URL("../", import.meta.url).href;
-
-/** Whether a `file:` URL is pagersim's own code, and whether it is its kernel model's. */
-function ownership(url: string): "kernel" | "own" | "user" {
-  if (!url.startsWith(OWN_URL)) return "user";
-  const rel = url.slice(OWN_URL.length);
-  if (/(^|\/)(testdata|examples)\//.test(rel)) return "user";
-  return rel.startsWith("kernel/") ? "kernel" : "own";
-}
-
-/**
- * Where a thread's exception was thrown when it came from a kernel variant's own code (a
- * `--kernel` module): `file.ts:LINE` of the top frame when the topmost frames are a user's and
- * the first of pagersim's below them is the kernel model's (the model called into the variant's
- * override, which threw); null otherwise (a service's exception, or the model's own). A
- * service's code is never called by the kernel model: its frames sit under the scheduler's.
- *
- * @example
- * ```ts
- * import { variantCrashSite } from "./investigate.ts";
- * const kernel = new URL("../kernel/vmo_pages.ts", import.meta.url).href;
- * const stack = "TypeError: x is not a function\n" +
- *   "    at Src.detach (file:///me/k_typo.ts:13:37)\n" +
- *   `    at VmoPages.detach (${kernel}:1229:12)`;
- * console.assert(variantCrashSite(stack) === "k_typo.ts:13");
- * console.assert(variantCrashSite("Error: x\n    at svc (file:///me/fs.ts:3:1)") === null);
- * ```
- */
-export function variantCrashSite(stack: string): string | null {
-  const frames = [...stack.matchAll(/^\s+at (?:.*\()?(file:\/\/[^\s()]+?):(\d+):\d+\)?\s*$/gm)];
-  const top = frames[0];
-  if (top === undefined || ownership(top[1]) !== "user") return null;
-  const below = frames.find((f) => ownership(f[1]) !== "user");
-  if (below === undefined || ownership(below[1]) !== "kernel") return null;
-  return `${top[1].slice(top[1].lastIndexOf("/") + 1)}:${top[2]}`;
-}
-
-/**
- * What to say of a thread fault thrown in a kernel variant's own code: a crash of the variant,
- * not a pager semantics failure the checkers found, and to type-check it.
- */
-export function variantCrashNote(site: string): string {
-  return `a crash of the kernel variant's own code (${site}, called by the kernel model), not a ` +
-    `pager semantics failure the checkers found`;
 }
 
 /**

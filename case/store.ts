@@ -54,6 +54,7 @@ import type { RunContext } from "./kind.ts";
 import { KINDS } from "./kinds.ts";
 import { nearest } from "../scenario/nearest.ts";
 import { type Replay, replayWith } from "./replay.ts";
+import { PAGERSIM_PARTS } from "../sim/variant_crash.ts";
 
 /**
  * A case file or module that cannot be used: one clear message, no stack trace needed.
@@ -597,26 +598,7 @@ export async function moduleRef(modulePath: string, caseDir: string): Promise<Mo
  * judged by its own code, not ours (a pagersim change is caught by the trace
  * hash, and must not make every user case "changed").
  */
-const OWN = [
-  "mod.ts",
-  "kernel",
-  "sim",
-  "services",
-  "scenario",
-  "properties",
-  "case",
-  "fuzz",
-  "explore",
-  "program",
-  "zoo",
-  "report",
-  "quality",
-  "tools",
-  "cli",
-  "conformance",
-  "bench",
-  "mutate",
-];
+const OWN = PAGERSIM_PARTS;
 
 /** The package root of pagersim itself (this module is `case/store.ts` in it). */
 const PAGERSIM = resolve(dirname(fromFileUrl(import.meta.url)), "..");

@@ -2,7 +2,8 @@
 // `thread-fault:TypeError@k_type_error.ts:13`, worded like a kernel bug the checkers found. The
 // case's description, and sim's and repro's output, now say it is a crash of the variant.
 import { strict as assert } from "node:assert";
-import { toEnvelope, variantCrashSite } from "./investigate.ts";
+import { toEnvelope } from "./investigate.ts";
+import { variantCrashSite } from "../sim/variant_crash.ts";
 import { SCENARIO_KIND } from "./kinds.ts";
 import { kernelInvariants } from "../properties/kernel_invariants.ts";
 import { parseScenario } from "../scenario/schema.ts";

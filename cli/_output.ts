@@ -8,7 +8,7 @@
 import type { RunResult, World } from "../sim/world.ts";
 import { formatEvent } from "../sim/trace.ts";
 import { describeVerdict } from "../sim/world.ts";
-import { variantCrashNote, variantCrashSite } from "../case/investigate.ts";
+import { variantCrashNote, variantCrashSite } from "../sim/variant_crash.ts";
 import { LIBRARY_DIRS } from "../quality/deciding.ts";
 
 /** Trace forms the commands print. */

@@ -57,7 +57,8 @@ file name). Cases are written as pagersim/case@2 under their file names; a
 name held by a different case is never overwritten (the new one gets -2). A
 case's service and kernel module paths are rewritten to be relative to
 --into, so a merged case names the same modules from its new place.
-list: validate and list the cases of a corpus (default corpus): a case is valid only
+list: validate and list the cases of a corpus (default corpus), and those a
+program campaign wrote under its programs/ folder: a case is valid only
 if repro could replay it (its modules inside the project tree and present, every
 pager served, its input inside the service contract it records), and a bad one is
 named in repro's words; a case whose module changed since it was written is
@@ -147,8 +148,19 @@ export async function main(): Promise<number> {
   const errors: string[] = [];
   if (verb === "list") {
     if (dirs.length > 1) throw new UsageError("list takes one directory");
-    const entries = await readEntries(dirs[0] ?? "corpus", errors);
+    const dir = dirs[0] ?? "corpus";
+    const entries = await readEntries(dir, errors);
+    // A program campaign writes under DIR/programs (fuzz --mode programs): its cases are DIR's
+    // findings too (userS26k: list said nothing of them).
+    const programs = `${dir.replace(/\/+$/, "")}/programs`;
+    const hasPrograms = basename(dir) !== "programs" &&
+      await Deno.stat(programs).then((st) => st.isDirectory, () => false);
+    if (hasPrograms) {
+      const below = await readEntries(programs, errors, dir);
+      entries.push(...below.map((e) => ({ ...e, name: `programs/${e.name}` })));
+    }
     let valid = 0;
+    let validBelow = 0;
     // A module changed since the case was written: repro refuses it (exit 2) as it stands, so it
     // is not valid; `--current-code` replays it, `corpus accept` re-records it (userS26s: it was
     // counted valid with the notice on its line).
@@ -161,7 +173,10 @@ export async function main(): Promise<number> {
         continue;
       }
       if (notices.length > 0) stale++;
-      else valid++;
+      else {
+        valid++;
+        if (e.name.startsWith("programs/")) validBelow++;
+      }
       const by = e.c.bug !== undefined ? `, bug ${e.c.bug}` : "";
       // The modules it runs, as recorded (relative to the case): a kernel variant's case is
       // that variant's finding (userS25: list did not say which variant).
@@ -178,7 +193,8 @@ export async function main(): Promise<number> {
     }
     for (const err of errors) console.error(`error: ${err}`);
     console.log(
-      `corpus: ${valid} valid, ${stale > 0 ? `${stale} stale, ` : ""}${errors.length} invalid`,
+      `corpus: ${valid} valid, ${stale > 0 ? `${stale} stale, ` : ""}${errors.length} invalid` +
+        (hasPrograms ? ` (${validBelow} valid under ${programs}, a program campaign's)` : ""),
     );
     return errors.length === 0 && stale === 0 ? 0 : 1;
   }

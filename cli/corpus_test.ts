@@ -135,3 +135,35 @@ Deno.test("corpus list names a pass-expected case with a signature as an accepte
   );
   assert.match(r.out, /^corpus: 0 valid, 1 stale, 0 invalid$/m);
 });
+
+// userS26k: `corpus list DIR` said `corpus: 0 valid, 0 invalid` of a DIR whose only cases a
+// `--mode programs` campaign had written, under DIR/programs/.
+Deno.test("corpus list DIR lists the cases a program campaign wrote under DIR/programs", async () => {
+  const tmp = await Deno.makeTempDir({ prefix: "pagersim-list-" });
+  try {
+    const name = "regress-k14-user-copy-fault-status.json";
+    await Deno.mkdir(`${tmp}/programs`);
+    await Deno.copyFile(
+      new URL(`corpus/programs/${name}`, root).pathname,
+      `${tmp}/programs/${name}`,
+    );
+    const r = await corpus("list", tmp);
+    assert.equal(r.code, 0, r.out);
+    assert.match(
+      r.out,
+      new RegExp(`^programs/${name.replaceAll(".", "\\.")}: program, expects pass`, "m"),
+    );
+    assert.match(
+      r.out,
+      new RegExp(
+        `^corpus: 1 valid, 0 invalid \\(1 valid under ${tmp}/programs, a program campaign's\\)$`,
+        "m",
+      ),
+    );
+    // The programs folder listed by itself is listed as before.
+    const alone = await corpus("list", `${tmp}/programs`);
+    assert.match(alone.out, /^corpus: 1 valid, 0 invalid$/m);
+  } finally {
+    await Deno.remove(tmp, { recursive: true });
+  }
+});

@@ -10,6 +10,7 @@
 
 import { dirname, join, relative, resolve } from "node:path";
 import { type Monitor, type RunResult, StoppedBefore } from "../sim/world.ts";
+import { variantCrashSite } from "../sim/variant_crash.ts";
 import { COVERAGE_FLAG, lintService, rerunWithCoverage } from "./_quality_hooks.ts";
 import { HandleReuseNote } from "./_handle_note.ts";
 import { campaignReplayCommand, fullExpected, replayCommand } from "../case/envelope.ts";
@@ -159,6 +160,8 @@ interface Replayed {
   readonly changed?: boolean;
   /** A case's own decision list's length (what `corpus list` and a campaign count). */
   readonly caseDecisions?: number;
+  /** The case file replayed (absent: not a case). */
+  readonly file?: string;
   /** A `--decisions` list that ran out: the note saying the seed picked the rest. */
   readonly note?: string | null;
 }
@@ -299,6 +302,15 @@ export async function main(): Promise<number> {
     const got = verdictOk ? "reproduced" : `NOT reproduced (got ${verdictLabel(r.run.verdict)})`;
     console.log(`expected: ${r.expected.shown}: ${got}`);
     console.log(`recorded trace-hash: ${r.expected.traceHash}: ${hashOk ? "match" : "MISMATCH"}`);
+    const v = r.run.verdict;
+    if (!verdictOk && hashOk && v.kind === "thread-fault" && variantCrashSite(v.stack) !== null) {
+      // userS26k: cases written before a variant's crash took precedence over a checker's verdict.
+      console.log(
+        `note: the same run, but the case records what a checker said of the state the kernel ` +
+          `variant's crash left, which pagersim used to report in the crash's place; ` +
+          `deno task corpus accept ${shellQuote(r.file ?? "FILE")} re-records it as the crash`,
+      );
+    }
     ok = verdictOk && hashOk;
   }
   console.log(`trace-hash: ${r.run.traceHash}`);
@@ -410,6 +422,7 @@ async function replayFile(file: string, values: Values, checkerFlag?: string): P
     title: `${file}: ${c.description}`,
     limits,
     replay: replayCommand(file) + (changed ? " --current-code" : ""),
+    file,
     // Under --current-code the recorded outcome is history, not an expectation, whether or not
     // the module changed: the run's own verdict decides (exit 0 only if it passes now).
     expected: currentCode ? null : {

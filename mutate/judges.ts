@@ -22,18 +22,22 @@ import { executePlan, planRun, PORTFOLIO } from "../fuzz/campaign.ts";
 import { programStrategy } from "../fuzz/programs/campaign.ts";
 import {
   clonePinShouldWaitProgram,
+  cloneShrinkGrowProgram,
   contiguousZeroLentProgram,
   executeRegionsProgram,
   failedPinShrinkProgram,
   generateProgram,
+  hintPlainProgram,
   hintThenCloseProgram,
   numChildrenDeathProgram,
   portLimitProgram,
   queryDirtyEdgesProgram,
+  readOnlyStoreProgram,
   rngDraw,
   shrinkOverPinProgram,
   sizeEdgesProgram,
   sliceFaultProgram,
+  slicePinZeroProgram,
   supplyContiguousAuxProgram,
   unmapBetweenRegionsProgram,
   userWriteOffsetProgram,
@@ -363,6 +367,43 @@ export function campaignProbes(root: URL): Probe[] {
     run() {
       return verdictText(
         runProgram(hintThenCloseProgram(), { seed: 0, monitors: programMonitors }).verdict,
+      );
+    },
+  });
+  // A resizable clone shrunk to nothing, grown back and read (`cloneShrinkGrowProgram`).
+  probes.push({
+    id: "program:clone-shrink-grow",
+    run() {
+      return verdictText(
+        runProgram(cloneShrinkGrowProgram(), { seed: 0, monitors: programMonitors }).verdict,
+      );
+    },
+  });
+  // A write pin through a slice a page into its pager VMO, then a ZERO of the pinned page through
+  // the slice (`slicePinZeroProgram`).
+  probes.push({
+    id: "program:slice-pin-zero",
+    run() {
+      return verdictText(
+        runProgram(slicePinZeroProgram(), { seed: 0, monitors: programMonitors }).verdict,
+      );
+    },
+  });
+  // Eviction hints on a decommitted plain VMO, then its info (`hintPlainProgram`).
+  probes.push({
+    id: "program:hint-plain",
+    run() {
+      return verdictText(
+        runProgram(hintPlainProgram(), { seed: 0, monitors: programMonitors }).verdict,
+      );
+    },
+  });
+  // A load and a store through a read-only mapping (`readOnlyStoreProgram`).
+  probes.push({
+    id: "program:read-only-store",
+    run() {
+      return verdictText(
+        runProgram(readOnlyStoreProgram(), { seed: 0, monitors: programMonitors }).verdict,
       );
     },
   });

@@ -15,7 +15,8 @@
  * mapping was ever asked for (`zx_vmar_map` naming it, whatever it returned) and no child was
  * made of; it is set only when no other call naming the VMO is in flight as the DECOMMIT
  * returns, and is forgotten as soon as any call naming one of the VMO's handles starts, but a
- * `zx_object_get_info` or `zx_vmo_get_size`.
+ * `zx_object_get_info` or `zx_vmo_get_size`, a ZERO of a plain VMO, or a DONT_NEED or ALWAYS_NEED
+ * hint of one (upstream ignores hints for a VMO with no user pager).
  *
  * @example
  * ```ts
@@ -29,7 +30,13 @@
  * @module
  */
 
-import { ZX_OK, ZX_VMO_OP_DECOMMIT, ZX_VMO_OP_ZERO } from "../kernel/constants.ts";
+import {
+  ZX_OK,
+  ZX_VMO_OP_ALWAYS_NEED,
+  ZX_VMO_OP_DECOMMIT,
+  ZX_VMO_OP_DONT_NEED,
+  ZX_VMO_OP_ZERO,
+} from "../kernel/constants.ts";
 import type { VmoInfo } from "../kernel/syscalls.ts";
 import type { HandleModel } from "./handle_model.ts";
 
@@ -45,6 +52,17 @@ const KEEPS = new Set(["zx_object_get_info", "zx_vmo_get_size"]);
  */
 function zeroesPlain(call: string, args: readonly unknown[], model: HandleModel): boolean {
   return call === "zx_vmo_op_range" && args[1] === ZX_VMO_OP_ZERO &&
+    model.get(args[0])?.anonymous === "plain";
+}
+
+/**
+ * Whether the call is a `zx_vmo_op_range(DONT_NEED)` or `(ALWAYS_NEED)` of a plain anonymous VMO,
+ * which commits nothing: `VmObjectPaged::HintRange` returns ZX_OK at once for a VMO with no user
+ * pager ("Ignore hints for non user-pager-backed VMOs", vm_object_paged.cc).
+ */
+function hintsPlain(call: string, args: readonly unknown[], model: HandleModel): boolean {
+  return call === "zx_vmo_op_range" &&
+    (args[1] === ZX_VMO_OP_DONT_NEED || args[1] === ZX_VMO_OP_ALWAYS_NEED) &&
     model.get(args[0])?.anonymous === "plain";
 }
 
@@ -79,7 +97,9 @@ export class CommitCeiling {
     for (const o of model.objectsNamed(args)) {
       this.#busy.set(o, (this.#busy.get(o) ?? 0) + 1);
       if (call === "zx_vmar_map") this.#mapped.add(o);
-      if (!KEEPS.has(call) && !zeroesPlain(call, args, model)) this.#absent.delete(o);
+      if (!KEEPS.has(call) && !zeroesPlain(call, args, model) && !hintsPlain(call, args, model)) {
+        this.#absent.delete(o);
+      }
     }
     if (call === "zx_vmar_op_range") this.#absent.clear();
   }

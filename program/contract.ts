@@ -428,6 +428,23 @@ function copyStart(
 }
 
 /**
+ * A load (`mem_read`) or store (`mem_write`) whose first byte lies in a mapping the VMAR picture
+ * holds without the access it needs (`ZX_VM_PERM_READ` / `ZX_VM_PERM_WRITE`, as mapped or
+ * protected): a fatal page fault with ZX_ERR_ACCESS_DENIED, the fault handler's permission check
+ * on the mapping it found, before any page of the VMO is looked up (`VmMapping::PageFault`:
+ * "permission failure"). False where the model cannot tell (no picture, garbage, an address no
+ * mapping it holds covers).
+ */
+export function accessDenied(call: string, args: readonly unknown[], m: HandleModel): boolean {
+  const root = m.vmars.known ? m.vmars.root : undefined;
+  const addr = args[0];
+  if (root === undefined || !isU64(addr)) return false;
+  const at = m.vmars.find(root, addr);
+  if (at === undefined) return false;
+  return call === "mem_write" ? !at.writable : call === "mem_read" && !at.readable;
+}
+
+/**
  * The user copy of `zx_vmo_read` (`store`) or `zx_vmo_write` whose VMO the model knows the size
  * of and no pager backs (as `unmappedBuffer`), past the VMO's range check, of `length` > 0
  * bytes: a buffer whose first byte lies in a mapping with the access it needs, of a VMO whose

@@ -2526,7 +2526,9 @@ export function clonePinShouldWaitProgram(pageSize = 4096): Program {
  * bound the syscall checks, which random draws reach seldom with every other argument valid.
  * `zx_pager_query_vmo_stats` with a buffer of exactly `sizeof(zx_pager_vmo_stats_t)` (ZX_OK) and
  * one byte less (ZX_ERR_BUFFER_TOO_SMALL), through a pager's handle to its own VMO with options
- * 0: the contract decides both (zx_pager_query_vmo_stats.md).
+ * 0: the contract decides both (zx_pager_query_vmo_stats.md). Then `zx_vmo_create` of the first
+ * size past every u64 (2^64 + 4096, the next double after 2^64): INVALID_ARGS (zx_vmo_create.md;
+ * `HUGE`'s largest draw is 2^64 itself).
  */
 export function sizeEdgesProgram(pageSize = 4096): Program {
   const { calls, emit } = probeThread();
@@ -2535,6 +2537,8 @@ export function sizeEdgesProgram(pageSize = 4096): Program {
   const vmo = emit("zx_pager_create_vmo", [{ h: pager }, 0, { h: port }, 0, pageSize]);
   emit("zx_pager_query_vmo_stats", [{ h: pager }, { h: vmo }, 0, ZX_PAGER_VMO_STATS_SIZE]);
   emit("zx_pager_query_vmo_stats", [{ h: pager }, { h: vmo }, 0, ZX_PAGER_VMO_STATS_SIZE - 1]);
+  // The first double past 2^64 (the model's u64 bound, inclusive: 2^64 - 1 is no double).
+  emit("zx_vmo_create", [2 ** 64 + 4096, 0]);
   return { pageSize, overtimeTicks: 0, threads: [{ failInsteadOfBlock: false, calls }] };
 }
 
@@ -2795,6 +2799,103 @@ export function hintThenCloseProgram(pageSize = 4096): Program {
   emit("zx_vmo_op_range", [{ h: vmo }, ZX_VMO_OP_DONT_NEED, 0, pageSize]);
   emit("zx_handle_close", [{ h: vmo }]);
   emit("zx_port_wait", [{ h: port }, 0]);
+  return { pageSize, overtimeTicks: 0, threads: [{ failInsteadOfBlock: false, calls }] };
+}
+
+/**
+ * The campaign judge's `program:clone-shrink-grow` probe: a resizable at-least-on-write clone of
+ * a pager VMO whose two pages were supplied with bytes of their own is shrunk to nothing, grown
+ * back to two pages and read: the shrink cut the clone's view of its parent for good, so it reads
+ * zeros (CloneShrinkGrowParent; read-content's clone model keeps the cut limit), not the parent's
+ * bytes. Random draws seldom shrink a resizable clone, grow it and read it again; a program of
+ * its own, so no pinned schedule moves.
+ */
+export function cloneShrinkGrowProgram(pageSize = 4096): Program {
+  const { calls, emit } = probeThread();
+  const port = emit("zx_port_create", [0]);
+  const pager = emit("zx_pager_create", [0]);
+  const vmo = emit("zx_pager_create_vmo", [{ h: pager }, 0, { h: port }, 0, 2 * pageSize]);
+  const aux = emit("zx_vmo_create", [2 * pageSize, 0]);
+  emit("zx_vmo_write", [{ h: aux }, { bytes: 2 * pageSize, fill: 0x5a }, 0]);
+  emit("zx_pager_supply_pages", [{ h: pager }, { h: vmo }, 0, 2 * pageSize, { h: aux }, 0]);
+  const clone = emit("zx_vmo_create_child", [
+    { h: vmo },
+    ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE | ZX_VMO_CHILD_RESIZABLE,
+    0,
+    2 * pageSize,
+  ]);
+  emit("zx_vmo_set_size", [{ h: clone }, 0]);
+  emit("zx_vmo_set_size", [{ h: clone }, 2 * pageSize]);
+  emit("zx_vmo_read", [{ h: clone }, 0, 2 * pageSize]);
+  return { pageSize, overtimeTicks: 0, threads: [{ failInsteadOfBlock: false, calls }] };
+}
+
+/**
+ * The campaign judge's `program:slice-pin-zero` probe: `zx_bti_pin` for READ|WRITE through a
+ * slice that starts a page into a supplied pager VMO (not TRAP_DIRTY, so the pin makes the root's
+ * page 1 Dirty and write-pins it directly), then a ZERO of the slice's one page (pinned: zeroed in
+ * place through the write path, OpZeroPinned, so it still holds a page when a pin of the root's
+ * page 0 checks every pin of the VMO), then both PMTs unpinned. Random draws pin a
+ * slice at an offset for write, or ZERO a pinned page through a slice, seldom; a program of its
+ * own, so no pinned schedule moves.
+ */
+export function slicePinZeroProgram(pageSize = 4096): Program {
+  const { calls, emit } = probeThread();
+  const port = emit("zx_port_create", [0]);
+  const pager = emit("zx_pager_create", [0]);
+  const vmo = emit("zx_pager_create_vmo", [{ h: pager }, 0, { h: port }, 0, 2 * pageSize]);
+  const aux = emit("zx_vmo_create", [2 * pageSize, 0]);
+  emit("zx_vmo_write", [{ h: aux }, { bytes: 2 * pageSize, fill: 0x6b }, 0]);
+  emit("zx_pager_supply_pages", [{ h: pager }, { h: vmo }, 0, 2 * pageSize, { h: aux }, 0]);
+  const slice = emit("zx_vmo_create_child", [{ h: vmo }, ZX_VMO_CHILD_SLICE, pageSize, pageSize]);
+  const bti = emit("zx_bti_create", [0, 0]);
+  const pmt = emit("zx_bti_pin", [
+    { h: bti },
+    ZX_BTI_PERM_READ | ZX_BTI_PERM_WRITE,
+    { h: slice },
+    0,
+    pageSize,
+  ]);
+  emit("zx_vmo_op_range", [{ h: slice }, ZX_VMO_OP_ZERO, 0, pageSize]);
+  const other = emit("zx_bti_pin", [{ h: bti }, ZX_BTI_PERM_READ, { h: vmo }, 0, pageSize]);
+  emit("zx_pmt_unpin", [{ h: other }]);
+  emit("zx_pmt_unpin", [{ h: pmt }]);
+  emit("zx_vmo_read", [{ h: vmo }, 0, 2 * pageSize]);
+  return { pageSize, overtimeTicks: 0, threads: [{ failInsteadOfBlock: false, calls }] };
+}
+
+/**
+ * The campaign judge's `program:hint-plain` probe: eviction hints on a plain anonymous VMO commit
+ * nothing (`VmObjectPaged::HintRange` ignores them for a VMO with no user pager). A 2-page VMO is
+ * written (both pages committed), decommitted whole (CommitCeiling: no page committed), hinted
+ * DONT_NEED and ALWAYS_NEED over both pages and queried: `committed_bytes` is still 0. Random
+ * draws hint a decommitted plain VMO and query it before touching it otherwise seldom; a program
+ * of its own, so no pinned schedule moves.
+ */
+export function hintPlainProgram(pageSize = 4096): Program {
+  const { calls, emit } = probeThread();
+  const vmo = emit("zx_vmo_create", [2 * pageSize, 0]);
+  emit("zx_vmo_write", [{ h: vmo }, { bytes: 2 * pageSize, fill: 0x21 }, 0]);
+  emit("zx_vmo_op_range", [{ h: vmo }, ZX_VMO_OP_DECOMMIT, 0, 2 * pageSize]);
+  emit("zx_vmo_op_range", [{ h: vmo }, ZX_VMO_OP_DONT_NEED, 0, 2 * pageSize]);
+  emit("zx_vmo_op_range", [{ h: vmo }, ZX_VMO_OP_ALWAYS_NEED, 0, 2 * pageSize]);
+  emit("zx_object_get_info", [{ h: vmo }, ZX_INFO_VMO]);
+  return { pageSize, overtimeTicks: 0, threads: [{ failInsteadOfBlock: false, calls }] };
+}
+
+/**
+ * The campaign judge's `program:read-only-store` probe: a load and then a store through a
+ * read-only mapping of an anonymous VMO. The load reads; the store is a fatal page fault with
+ * ZX_ERR_ACCESS_DENIED (the contract's `accessDenied`: the mapping the model holds there has no
+ * PERM_WRITE), which ends the thread. Random programs store through a read-only mapping seldom
+ * and mostly with other threads beside; a program of its own, so no pinned schedule moves.
+ */
+export function readOnlyStoreProgram(pageSize = 4096): Program {
+  const { calls, emit } = probeThread();
+  const vmo = emit("zx_vmo_create", [pageSize, 0]);
+  const map = emit("zx_vmar_map", [{ vmar: 0 }, ZX_VM_PERM_READ, 0, { h: vmo }, 0, pageSize]);
+  emit("mem_read", [{ addr: map, plus: 0 }, 8]);
+  emit("mem_write", [{ addr: map, plus: 0 }, { bytes: 8, fill: 0x44 }]);
   return { pageSize, overtimeTicks: 0, threads: [{ failInsteadOfBlock: false, calls }] };
 }
 

@@ -26,6 +26,7 @@ import {
   statusName,
   ZX_DEFAULT_VMAR_RIGHTS,
   ZX_DEFAULT_VMO_RIGHTS,
+  ZX_ERR_ACCESS_DENIED,
   ZX_ERR_NO_MEMORY,
   ZX_INFO_VMO_CONTIGUOUS,
   ZX_INFO_VMO_IS_COW_CLONE,
@@ -76,6 +77,7 @@ import {
   World,
 } from "../sim/world.ts";
 import {
+  accessDenied,
   allowed,
   FAULT_CODES,
   mayFailAllocating,
@@ -947,6 +949,10 @@ function* programThread(sys: Sys, t: number, s: Shared): ThreadBody {
     s.model.caller = t;
     const memory = call.call === "mem_read" || call.call === "mem_write";
     const predicted = memory ? null : predict(call.call, args, s.model, s.kernel.pageSize);
+    // A load or store the model's own mappings refuse faults (one thread: no racing call can
+    // change the mappings while it runs).
+    const denied = memory && s.program.threads.length === 1 &&
+      accessDenied(call.call, args, s.model);
     const among = memory || predicted !== null
       ? null
       : predictAmong(call.call, args, s.model, s.kernel.pageSize);
@@ -1008,6 +1014,13 @@ function* programThread(sys: Sys, t: number, s: Shared): ThreadBody {
       if (y.kind === "crash" && !FAULT_CODES.includes(y.synth)) {
         contractFailure(`t${t}#${c} ${call.call}: fatal page fault with ${statusName(y.synth)}`);
       }
+      if (y.kind === "crash" && denied && y.synth !== ZX_ERR_ACCESS_DENIED) {
+        contractFailure(
+          `t${t}#${c} ${call.call}: fatal page fault with ${
+            statusName(y.synth)
+          }; the mapping the model holds there refuses the access (ZX_ERR_ACCESS_DENIED)`,
+        );
+      }
       // A fatal page fault ends the thread: it is never resumed.
       if (y.kind === "crash") s.model.threadsGone.add(t);
       yield y;
@@ -1015,6 +1028,13 @@ function* programThread(sys: Sys, t: number, s: Shared): ThreadBody {
     }
     const result = resultOf(call.call, r.value);
     s.results[t][c] = result;
+    if (denied) {
+      contractFailure(
+        `t${t}#${c} ${call.call} at 0x${
+          (args[0] as number).toString(16)
+        } returned; the mapping the model holds there refuses the access: a fatal page fault (ZX_ERR_ACCESS_DENIED) was due`,
+      );
+    }
     if (!memory) {
       traceShowsCall(`t${t}#${c} ${call.call}`, call.call, args, s.calls.get(sys.tid));
       traceShows(`t${t}#${c} ${call.call}`, call.call, result, s.rets.get(sys.tid));

@@ -1,10 +1,11 @@
 // The campaign judge's `program:size-edges` probe (`sizeEdgesProgram`): size arguments exactly at
 // the bound a syscall checks. It passes unmutated, and a kernel that refuses a stats buffer of
 // exactly sizeof(zx_pager_vmo_stats_t) (`kernel.ts:284:31` `<=`, a blind spot of the fresh shard
-// 5 of 8 on 2e0fdd0; docs/mutation.md, helper gap23) fails the contract.
+// 5 of 8 on 2e0fdd0; docs/mutation.md, helper gap23) fails the contract, as does one whose `isU64`
+// takes a size past 2^64 (`vmo_pages.ts:99:68` true, shard 2 of 8 on db8cb50, helper triage26a).
 import { strict as assert } from "node:assert";
 import { mutantMirror } from "../mutate/mutant_mirror.ts";
-import { ZX_ERR_BUFFER_TOO_SMALL, ZX_OK } from "../kernel/constants.ts";
+import { ZX_ERR_BUFFER_TOO_SMALL, ZX_ERR_INVALID_ARGS, ZX_OK } from "../kernel/constants.ts";
 
 // deno-lint-ignore no-explicit-any
 type Any = any;
@@ -20,6 +21,7 @@ Deno.test("sizeEdgesProgram passes unmutated; a stats buffer of exactly the stru
     assert.deepEqual(base.results[0].slice(3).map((r: Any) => r.status), [
       ZX_OK,
       ZX_ERR_BUFFER_TOO_SMALL,
+      ZX_ERR_INVALID_ARGS,
     ]);
     const v = m.withMutant(
       "kernel/kernel.ts:284:31:EqualityOperator:bufferSize <= ZX_PAGER_VMO_STATS_SIZE",
@@ -28,6 +30,28 @@ Deno.test("sizeEdgesProgram passes unmutated; a stats buffer of exactly the stru
     assert.equal(v.kind, "invariant", JSON.stringify(v));
     assert.equal(v.invariant, "program-contract", JSON.stringify(v));
     assert.match(v.message, /zx_pager_query_vmo_stats/);
+  } finally {
+    m.dispose();
+  }
+});
+
+Deno.test("sizeEdgesProgram: a kernel whose isU64 takes a size past 2^64 fails the contract", async () => {
+  const m = await mutantMirror(["kernel/vmo_pages.ts"]);
+  try {
+    const { sizeEdgesProgram } = await m.load("program/generate.ts") as Any;
+    const { programMonitors, runProgram } = await m.load("program/run.ts") as Any;
+    const run = () => runProgram(sizeEdgesProgram(), { seed: 0, monitors: programMonitors });
+    assert.equal(run().verdict.kind, "pass");
+    const v = m.withMutant(
+      "kernel/vmo_pages.ts:99:68:ConditionalExpression:true",
+      () => run().verdict,
+    );
+    assert.equal(v.kind, "invariant", JSON.stringify(v));
+    assert.equal(v.invariant, "program-contract", JSON.stringify(v));
+    assert.match(
+      v.message,
+      /zx_vmo_create returned ZX_ERR_OUT_OF_RANGE; the handle model says ZX_ERR_INVALID_ARGS/,
+    );
   } finally {
     m.dispose();
   }

@@ -28,11 +28,41 @@ export function backingByte(key: number, offset: number): number {
   return Number((word >> BigInt(8 * (offset % 8))) & 0xffn);
 }
 
+/**
+ * Writes the backing content of the VMO with `key` from byte `offset` into `out`: byte `i` is
+ * `backingByte(key, offset + i)`. A range of whole words whose words stay below 2^53 is written a
+ * word at a time, its eight bytes from the word's two 32-bit halves, least significant first
+ * (the bytes {@linkcode backingByte} gives: byte `j` of word `v` is `floor(v / 2^(8j)) % 256`); any
+ * other range byte by byte. Large VMOs ask the checkers' model for their pages by the thousand,
+ * and a byte at a time was ~4% of a campaign's CPU time.
+ */
+export function fillBacking(out: Uint8Array, key: number, offset: number): void {
+  const n = out.length;
+  if (
+    offset % 8 === 0 && n % 8 === 0 && Number.isSafeInteger(key) && key >= 0 &&
+    Number.isSafeInteger(offset) && offset >= 0 && key + (offset + n) / 8 <= Number.MAX_SAFE_INTEGER
+  ) {
+    let word = key + offset / 8;
+    for (let i = 0; i < n; i += 8, word++) {
+      const lo = word % 2 ** 32, hi = Math.floor(word / 2 ** 32);
+      out[i] = lo & 0xff;
+      out[i + 1] = (lo >>> 8) & 0xff;
+      out[i + 2] = (lo >>> 16) & 0xff;
+      out[i + 3] = (lo >>> 24) & 0xff;
+      out[i + 4] = hi & 0xff;
+      out[i + 5] = (hi >>> 8) & 0xff;
+      out[i + 6] = (hi >>> 16) & 0xff;
+      out[i + 7] = (hi >>> 24) & 0xff;
+    }
+    return;
+  }
+  for (let i = 0; i < n; i++) out[i] = backingByte(key, offset + i);
+}
+
 /** Page `page` of the backing content of the VMO with `key`. */
 export function expectedPage(key: number, page: number, pageSize: number): Uint8Array {
   const out = new Uint8Array(pageSize);
-  const base = page * pageSize;
-  for (let i = 0; i < pageSize; i++) out[i] = backingByte(key, base + i);
+  fillBacking(out, key, page * pageSize);
   return out;
 }
 

@@ -13,7 +13,7 @@
  * @module
  */
 
-import { expectedFilePage, expectedPage, plainPage } from "./_backing_model.ts";
+import { expectedFilePage, fillBacking, plainPage } from "./_backing_model.ts";
 import type { Vmo } from "../kernel/objects.ts";
 import type { FileLayout } from "../sim/file_layout.ts";
 import { sameBytes, zeroPage } from "./_bytes.ts";
@@ -29,7 +29,7 @@ function sharedBacking(key: number, page: number, pageSize: number): Uint8Array 
   return memoBytes(
     `model:${key}:${page}:${pageSize}`,
     pageSize,
-    (out) => out.set(expectedPage(key, page, pageSize)),
+    (out) => fillBacking(out, key, page * pageSize),
   );
 }
 

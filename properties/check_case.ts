@@ -12,6 +12,7 @@ import { InvariantViolation, type Monitor, type Verdict } from "../sim/world.ts"
 import type { PagerService } from "../services/service.ts";
 import type { Kernel, KernelOptions } from "../kernel/kernel.ts";
 import { isJudge } from "./_step_monitor.ts";
+import { variantCrashSite } from "../sim/variant_crash.ts";
 
 /** One case: everything a run depends on. */
 export interface Case {
@@ -98,7 +99,8 @@ export function checkCase(input: Case, options: CheckOptions): CaseResult {
 /**
  * Settles a finished run's verdict: a hang or a service crash is judged by
  * the checkers (documented stranding passes; otherwise the checker that
- * explains it names the failure).
+ * explains it names the failure). A crash of a kernel variant's own code
+ * stays the verdict: it is not a pager semantics failure.
  *
  * @example
  * ```ts
@@ -122,6 +124,9 @@ export function settleVerdict(
 ): Verdict {
   const verdict = run.verdict;
   if (verdict.kind !== "hang" && verdict.kind !== "thread-fault") return verdict;
+  // A kernel variant's own crash left the kernel half-way through a step: whatever a checker
+  // says of that state is the crash's doing (userS26k: K26 "clean without a supply").
+  if (verdict.kind === "thread-fault" && variantCrashSite(verdict.stack) !== null) return verdict;
   try {
     let documented = false;
     for (const m of monitors) if (isJudge(m) && m.judge(run.world, verdict)) documented = true;

@@ -62,13 +62,25 @@ export const LIVENESS_BUDGET = "liveness-budget";
 /** A run that reached the worker's memory limit. */
 export const OUT_OF_MEMORY = "out-of-memory";
 
-/** Numbers and hex out, so the text names a kind of failure, not one run of it. */
+/**
+ * Numbers and hex out, so the text names a kind of failure, not one run of it; a rule's ID
+ * (`K6`, `K14w`, `R3`, `PX9`: one or two capitals, digits, maybe a letter) stays, since it names
+ * the kind (userS26k: `K6: COMPLETE queued ...` signed as `K#: ...`).
+ *
+ * @example
+ * ```ts
+ * import { generalize } from "./signature.ts";
+ * console.assert(generalize("K6: COMPLETE queued before 1 pending requests, vmo1005 0x30") ===
+ *   "K6: COMPLETE queued before # pending requests, vmo# #");
+ * ```
+ */
 export function generalize(text: string): string {
-  return text.replace(/0x[0-9a-f]+/gi, "#").replace(/\d+/g, "#").replace(/\s+/g, " ").trim().slice(
-    0,
-    160,
-  );
+  return text.replace(/0x[0-9a-f]+/gi, "#").replace(RULE_OR_NUMBER, (_n, rule) => rule ?? "#")
+    .replace(/\s+/g, " ").trim().slice(0, 160);
 }
+
+/** A rule ID (kept) or a run of digits (scrubbed), for {@linkcode generalize}. */
+const RULE_OR_NUMBER = /\b([A-Z]{1,2}\d+[a-z]?)\b|\d+/g;
 
 /** Stack frames `file:line` (file name only), innermost first. */
 function frames(stack: string): { file: string; line: string; path: string }[] {

@@ -34,6 +34,7 @@ import type { FileLayout } from "./file_layout.ts";
 import { DecisionSource, fairStrategy, type Strategy } from "./strategy.ts";
 import { chanceClasses, Sys, type ThreadBody } from "./sys.ts";
 import { threadLabel, Trace } from "./trace.ts";
+import { variantCrashSite } from "./variant_crash.ts";
 
 /**
  * Thrown by a {@linkcode Monitor} when an invariant breaks.
@@ -314,8 +315,15 @@ export function describeVerdict(v: Verdict): string {
       return `invariant ${v.invariant} broken ${where(v)}: ${v.message}`;
     case "kernel-assertion":
       return `kernel assertion failed ${where(v)}: ${v.message}`;
-    case "thread-fault":
+    case "thread-fault": {
+      const site = variantCrashSite(v.stack);
+      if (site !== null) {
+        return `kernel variant crashed at step ${v.step}, in the kernel under thread ` +
+          `${threadLabel(v.tid, v.thread)}: ${v.message} at ${site} (the variant's own code ` +
+          `threw, not the thread's; not a pager semantics failure)`;
+      }
       return `thread ${threadLabel(v.tid, v.thread)} faulted at step ${v.step}: ${v.message}`;
+    }
     case "hang":
       if (v.unfinished !== undefined) {
         return `liveness budget exhausted at step ${v.step}: the workload had not finished ` +
