@@ -80,7 +80,10 @@ export function toEnvelope<I>(
     description: meta.description ??
       `found by ${meta.found.by}${
         meta.found.campaignSeed !== undefined
-          ? ` campaign ${meta.found.campaignSeed}, run ${meta.found.run}`
+          // A shrunk case's failure is its own, not its run's (other VMOs, pages, bytes).
+          ? ` campaign ${meta.found.campaignSeed}, ${
+            meta.found.shrunkFrom !== undefined ? "shrunk from " : ""
+          }run ${meta.found.run}`
           : ""
       }: ${signature ?? verdictLabel(run.verdict)}${verdictDetail(run.verdict)}`,
     input,

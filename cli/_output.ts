@@ -9,6 +9,7 @@ import type { RunResult, World } from "../sim/world.ts";
 import { formatEvent } from "../sim/trace.ts";
 import { describeVerdict } from "../sim/world.ts";
 import { variantCrashNote, variantCrashSite } from "../sim/variant_crash.ts";
+import { LIBRARY_DIRS } from "../quality/deciding.ts";
 
 /** Trace forms the commands print. */
 export type TraceForm = "text" | "json" | "html" | "none";
@@ -158,17 +159,55 @@ export function printOutcome(run: RunResult, replay: string, signature?: string 
   }
   if ("stack" in run.verdict && run.verdict.stack) console.log(threadStack(run.verdict.stack));
   console.log(`steps: ${run.steps}  decisions: ${run.decisions.length}`);
-  console.log(`decision-list: ${run.decisions.join(",")}`);
+  console.log(decisionListLine(run.decisions));
   console.log(`replay: ${replay}`);
+}
+
+/**
+ * The printed decision list, its entry count first: `decisions: 1` above `decision-list: 0`
+ * read as a count twice (userS26s), the list being one entry, 0.
+ *
+ * @example
+ * ```ts
+ * import { decisionListLine } from "./_output.ts";
+ * console.assert(decisionListLine([0]) === "decision-list (1 entry): 0");
+ * console.assert(decisionListLine([]) === "decision-list (0 entries): none");
+ * console.assert(decisionListLine([2, 0], 9) === "decision-list (2 entries, up to step 9): 2,0");
+ * ```
+ */
+export function decisionListLine(decisions: readonly number[], upToStep?: number): string {
+  const n = decisions.length;
+  return `decision-list (${n} entr${n === 1 ? "y" : "ies"}${
+    upToStep !== undefined ? `, up to step ${upToStep}` : ""
+  }): ${n === 0 ? "none" : decisions.join(",")}`;
 }
 
 /** Frames of the scheduler that steps a thread: every thread's stack ends in them. */
 const SCHEDULER = new URL("../sim/world.ts", import.meta.url).href;
 
+/** pagersim's own tree, as a `file:` URL prefix. */
+const OWN = new URL("../", import.meta.url).href;
+
+/**
+ * Whether a stack line is a frame of pagersim's own library: in this tree, in one of its
+ * folders ({@linkcode LIBRARY_DIRS}) or mod.ts, outside `testdata/` (a user's folder of a clone,
+ * `blobfs/`, and examples/ are users' code, as the determinism lint reads them).
+ */
+function ownFrame(line: string): boolean {
+  const at = line.indexOf(OWN);
+  if (at < 0) return false;
+  const rel = line.slice(at + OWN.length).replace(/:\d+:\d+\)?\s*$/, "").split("/");
+  if (rel.includes("testdata")) return false;
+  return rel.length === 1 ? rel[0] === "mod.ts" : LIBRARY_DIRS.includes(rel[0]);
+}
+
 /**
  * A thread's stack as its author reads it: the frames of the thread's own code (the service's, a
  * workload's, the kernel's under a syscall), cut where the scheduler that stepped it begins
- * (`sim/world.ts` and the harness under it), with one line saying so.
+ * (`sim/world.ts` and the harness under it), with one line saying so. When some of the frames
+ * are the user's code, pagersim's own below the last of them go too (the contract wrapper a
+ * service runs in, `scenario/service_contract.ts`, with the engine's `.next (<anonymous>)`):
+ * userS26s saw one printed above "(pagersim's scheduler frames omitted)".
  *
  * @example
  * ```ts
@@ -176,13 +215,27 @@ const SCHEDULER = new URL("../sim/world.ts", import.meta.url).href;
  * const world = new URL("../sim/world.ts", import.meta.url).href;
  * const stack = `Error: boom\n    at serve (file:///me/fs.ts:8:3)\n    at World.#advance (${world}:651:17)`;
  * console.assert(threadStack(stack) === "Error: boom\n    at serve (file:///me/fs.ts:8:3)\n    (pagersim's scheduler frames omitted)");
+ * const wrap = new URL("../scenario/service_contract.ts", import.meta.url).href;
+ * const wrapped = `Error: boom\n    at serve (file:///me/fs.ts:8:3)\n    at serve.next (<anonymous>)\n` +
+ *   `    at serve (${wrap}:443:19)\n    at World.#advance (${world}:651:17)`;
+ * console.assert(threadStack(wrapped) === "Error: boom\n    at serve (file:///me/fs.ts:8:3)\n    (pagersim's frames below your code omitted)");
  * ```
  */
 export function threadStack(stack: string): string {
   const lines = stack.split("\n");
   const cut = lines.findIndex((l) => /^\s+at /.test(l) && l.includes(`${SCHEDULER}:`));
   if (cut < 0) return stack;
-  return [...lines.slice(0, cut), "    (pagersim's scheduler frames omitted)"].join("\n");
+  const kept = lines.slice(0, cut);
+  const frame = (l: string) => /^\s+at /.test(l);
+  const user = (l: string) => frame(l) && /\bfile:\/\//.test(l) && !ownFrame(l);
+  let last = -1;
+  for (let i = 0; i < kept.length; i++) if (user(kept[i])) last = i;
+  if (last >= 0 && kept.slice(last + 1).some((l) => frame(l) && ownFrame(l))) {
+    return [...kept.slice(0, last + 1), "    (pagersim's frames below your code omitted)"].join(
+      "\n",
+    );
+  }
+  return [...kept, "    (pagersim's scheduler frames omitted)"].join("\n");
 }
 
 /** The step a failing verdict happened at, or null. */

@@ -61,8 +61,9 @@ list: validate and list the cases of a corpus (default corpus), and those a
 program campaign wrote under its programs/ folder: a case is valid only
 if repro could replay it (its modules inside the project tree and present, every
 pager served, its input inside the service contract it records), and a bad one is
-named in repro's words; a module changed since the case was written is noted (it
-replays only with --current-code). A case that expects pass and keeps a failure's
+named in repro's words; a case whose module changed since it was written is
+stale, counted apart (repro refuses it; it replays only with --current-code, and
+accept re-records it). Exit 1 when any case is invalid or stale. A case that expects pass and keeps a failure's
 signature is the fix accept recorded: "expects pass (an accepted fix of SIGNATURE)".
 accept: after you changed a case's service or kernel module (a fix), replay
 each case against its modules as they are now and record what it does now:
@@ -160,6 +161,10 @@ export async function main(): Promise<number> {
     }
     let valid = 0;
     let validBelow = 0;
+    // A module changed since the case was written: repro refuses it (exit 2) as it stands, so it
+    // is not valid; `--current-code` replays it, `corpus accept` re-records it (userS26s: it was
+    // counted valid with the notice on its line).
+    let stale = 0;
     for (const e of entries) {
       // Read as repro reads it (from its own file, modules relative to it), never run or loaded.
       const { problems, notices } = await caseProblems(await readCaseFile(e.file), e.file);
@@ -167,15 +172,19 @@ export async function main(): Promise<number> {
         errors.push(`${e.file}: cannot replay: ${problems.join("; ")}`);
         continue;
       }
-      valid++;
-      if (e.name.startsWith("programs/")) validBelow++;
+      if (notices.length > 0) stale++;
+      else {
+        valid++;
+        if (e.name.startsWith("programs/")) validBelow++;
+      }
       const by = e.c.bug !== undefined ? `, bug ${e.c.bug}` : "";
       // The modules it runs, as recorded (relative to the case): a kernel variant's case is
       // that variant's finding (userS25: list did not say which variant).
       const mod = (e.c.service !== undefined ? `, service ${e.c.service.path}` : "") +
         (e.c.kernel !== undefined ? `, kernel ${e.c.kernel.path}` : "");
       const changed = notices.length > 0
-        ? ` (${notices.join("; ")}: replays only with --current-code)`
+        ? ` (stale: ${notices.join("; ")}: repro refuses it; it replays only with ` +
+          "--current-code, and corpus accept re-records it)"
         : "";
       console.log(
         `${e.name}: ${e.c.kind}, expects ${expectsText(e.c)}, ${e.c.decisions.length} decisions` +
@@ -184,10 +193,10 @@ export async function main(): Promise<number> {
     }
     for (const err of errors) console.error(`error: ${err}`);
     console.log(
-      `corpus: ${valid} valid, ${errors.length} invalid` +
+      `corpus: ${valid} valid, ${stale > 0 ? `${stale} stale, ` : ""}${errors.length} invalid` +
         (hasPrograms ? ` (${validBelow} valid under ${programs}, a program campaign's)` : ""),
     );
-    return errors.length === 0 ? 0 : 1;
+    return errors.length === 0 && stale === 0 ? 0 : 1;
   }
   if (verb === "accept") return await accept(dirs);
   if (verb !== "merge") {

@@ -33,3 +33,41 @@ Deno.test("corpus list and repro refuse userS23's bad cases, each in the same wo
     assert.equal(repro.err.trim(), `error: ${file}: ${why}`);
   }
 });
+
+// userS26s: a case whose imported module had changed was counted "1 valid" (its line said it
+// "replays only with --current-code") while repro refused it with exit 2.
+Deno.test("corpus list counts a case whose module changed as stale, not valid, as repro refuses it", async () => {
+  const root = Deno.cwd();
+  const dir = await Deno.makeTempDir({ prefix: "pagersim-stale-" });
+  const name = "invariant-quiescent-end-q2-01bde2a7.json";
+  try {
+    await Deno.writeTextFile(`${dir}/deno.json`, "{}\n");
+    await Deno.mkdir(`${dir}/corpus`);
+    await Deno.mkdir(`${dir}/examples/testdata`, { recursive: true });
+    await Deno.copyFile(`corpus/${name}`, `${dir}/corpus/${name}`);
+    const svc = `${dir}/examples/testdata/lost_read_blob_pager.ts`;
+    await Deno.copyFile("examples/testdata/lost_read_blob_pager.ts", svc);
+    const inDir = (...args: string[]) =>
+      denoOutput([
+        "run",
+        "--config",
+        `${root}/deno.json`,
+        "--allow-read",
+        "--allow-env=INIT_CWD",
+        ...args.map((a) => a.startsWith("cli/") ? `${root}/${a}` : a),
+      ], dir);
+    const fresh = await inDir("cli/corpus.ts", "list", "corpus");
+    assert.equal(fresh.code, 0, fresh.out + fresh.err);
+    assert.match(fresh.out, /^corpus: 1 valid, 0 invalid$/m);
+    await Deno.writeTextFile(svc, "\n// changed\n", { append: true });
+    const list = await inDir("cli/corpus.ts", "list", "corpus");
+    assert.equal(list.code, 1, list.out + list.err);
+    assert.match(list.out, /^corpus: 0 valid, 1 stale, 0 invalid$/m);
+    assert.match(list.out, /\(stale: its service module .* changed since the case was written/);
+    const repro = await inDir("cli/repro.ts", `corpus/${name}`);
+    assert.equal(repro.code, 2, repro.out + repro.err);
+    assert.match(repro.err, /changed since the case was written/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

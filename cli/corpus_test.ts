@@ -125,13 +125,15 @@ Deno.test("corpus list names a pass-expected case with a signature as an accepte
     expectsText({ expected: "pass", signature: "invariant:quiescent-end:Q2" }),
     "pass (an accepted fix of invariant:quiescent-end:Q2)",
   );
-  // userS23b's case as `corpus accept` left it (its module changed since: noted, still valid).
+  // userS23b's case as `corpus accept` left it; its module changed since: stale, which repro
+  // refuses as it stands (userS26s: it was counted valid).
   const r = await corpus("list", "case/testdata/userS23b/corpus");
-  assert.equal(r.code, 0, r.out);
+  assert.equal(r.code, 1, r.out);
   assert.match(
     r.out,
-    /^invariant-quiescent-end-q2-blobby-0ce6cd1f\.json: scenario, expects pass \(an accepted fix of invariant:quiescent-end:Q2\), 8 decisions, service \.\.\/blobby\.ts \(its service module \.\.\/blobby\.ts changed since the fix was accepted /m,
+    /^invariant-quiescent-end-q2-blobby-0ce6cd1f\.json: scenario, expects pass \(an accepted fix of invariant:quiescent-end:Q2\), 8 decisions, service \.\.\/blobby\.ts \(stale: its service module \.\.\/blobby\.ts changed since the fix was accepted /m,
   );
+  assert.match(r.out, /^corpus: 0 valid, 1 stale, 0 invalid$/m);
 });
 
 // userS26k: `corpus list DIR` said `corpus: 0 valid, 0 invalid` of a DIR whose only cases a

@@ -65,7 +65,7 @@ Deno.test("sim and repro refuse the user's --decisions 9,9,9,9 (exit 2, no trace
 Deno.test("sim: a printed replay line replays as given, fair picks included; a changed fair pick is refused; a short list gets a note", async () => {
   const first = await cli("cli/sim.ts", FAIR);
   assert.equal(first.code, 0, first.out + first.err);
-  const list = /^decision-list: (.+)$/m.exec(first.out)?.[1] ?? "";
+  const list = /^decision-list \(\d+ entr(?:y|ies)\): (.+)$/m.exec(first.out)?.[1] ?? "";
   const hash = /^trace-hash: (.+)$/m.exec(first.out)?.[1];
   const again = await cli("cli/sim.ts", [...FAIR, "--decisions", list]);
   assert.equal(again.code, 0, again.out + again.err);

@@ -38,6 +38,7 @@ import {
   ExploreStopped,
   type StopFinding,
 } from "../explore/guard.ts";
+import { decisionListLine } from "./_output.ts";
 import { campaignLimits, RUN_LIMIT_FLAGS } from "./_run_limits.ts";
 import { OUT_OF_MEMORY, SERVICE_HANG } from "../fuzz/signature.ts";
 import { parseScenario, type Scenario } from "../scenario/schema.ts";
@@ -459,9 +460,10 @@ async function main(): Promise<number> {
       ...(contract !== undefined ? { contract } : {}),
       ...(kernel !== undefined ? { kernel } : {}),
       found: { by: "explore" },
-      description: `found by deno task explore with ${cx.preemptions} preemption${
+      // The limit is not the bound it was found in (userS26s read "(bound 2)" so): say which.
+      description: `found by deno task explore: a schedule with ${cx.preemptions} preemption${
         cx.preemptions === 1 ? "" : "s"
-      } (bound ${boundLabel(k)}): ${signature}`,
+      } (the search's limit: --preemptions ${boundLabel(k)}): ${signature}`,
     }, signature);
     try {
       // Exactly this counterexample: a file holding another case of the same finding (a
@@ -664,7 +666,7 @@ async function main(): Promise<number> {
   }
   console.log(counterexampleLine(cx));
   console.log(`failing verdict: ${describeVerdict(cx.verdict)}`);
-  console.log(`decision-list: ${cx.decisions.join(",")}`);
+  console.log(decisionListLine(cx.decisions));
   ended = true;
   await writes;
   const wrote = current as { cx: Counterexample; kept: Kept } | null;

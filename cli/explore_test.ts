@@ -111,6 +111,11 @@ Deno.test("deno task explore: a counterexample goes to the corpus and deno task 
     assert.equal(kase.format, "pagersim/case@2");
     assert.equal(kase.kind, "scenario");
     assert.equal(kase.service.path.endsWith("forgetful_service.ts"), true, "names its service");
+    // userS26s: "with 1 preemption (bound 2)" read as found in bound 2; 2 was the limit.
+    assert.match(
+      kase.description,
+      /^found by deno task explore: a schedule with 0 preemptions \(the search's limit: --preemptions 2\): /,
+    );
     // The printed replay line, run as printed: the case names its service (issue 12: it
     // replayed as NOT reproduced, the service flag forgotten).
     const line = /^replay: deno task repro (.+)$/m.exec(r.out)![1];

@@ -291,6 +291,8 @@ export function summaryText(
           "(and its replay confirms it too)",
       );
     }
+    // The line above gives run K's own failure; the shrunk case fails on its own VMOs and pages.
+    if (f.shrunkFailure !== undefined) lines.push(`    the shrunk case fails: ${f.shrunkFailure}`);
     if (f.replay !== null) lines.push(`    replay: ${f.replay}`);
   }
   if (s.afterHang.length > 0) {
@@ -310,7 +312,17 @@ export function summaryText(
         "ones. The hang is written above; fix it (replay the case) and run the campaign again.",
     );
   }
-  if (s.kind === "scenarios") {
+  if (s.kind === "scenarios" && s.spinningCap) {
+    // userS26s: after the hang above ended the campaign at run 4, every interleaving count and
+    // delivery read 0 and 18 counters were "never reached": the service was never exercised.
+    lines.push(
+      `coverage: not shown: the hang above ended the campaign after ${s.runs} run${
+        s.runs === 1 ? "" : "s"
+      } (${s.steps} steps), so its interleaving counts, never-reached list and deliveries ` +
+        "would describe those runs alone (partial)",
+    );
+    if (s.contract !== null) lines.push(`contract: ${s.contract.text}`);
+  } else if (s.kind === "scenarios") {
     lines.push("sometimes (runs that reached each interleaving):");
     for (const k of Object.keys(SOMETIMES)) {
       lines.push(`  ${String(s.sometimes[k] ?? 0).padStart(7)}  ${k}`);

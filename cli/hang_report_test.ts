@@ -162,6 +162,8 @@ Deno.test("a hang a campaign found under --run-timeout 1 records it, and repro r
       /^verdict: service-hang: no yield \(t\d+ at step \d+ never yielded, in the service's body .*: .* --run-timeout 1s, nor when run again within --confirm-timeout 2s\)$/m,
     );
     assert.match(r.out, /^expected: service-hang: reproduced$/m);
+    // userS26s: sim's stuck line names the service module, "(blobfs/spin.ts)"; repro's did not.
+    assert.match(r.out, /^stuck: .*, running the service's body \(.*\) \(\S*spin_service\.ts\): /m);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -696,3 +696,48 @@ Deno.test("a scenario campaign whose corpus cannot be written sends the case to 
     await Deno.remove(tmp, { recursive: true });
   }
 });
+
+// userS26s: the summary printed the shrunk case's failure (vmo1012 page 2, byte 0x4b at 0x80)
+// beside the unshrunk run's number, whose `repro --campaign 1 --run 2030` printed another
+// (vmo1023 page 3, 0x5a at 0xc0). Here run 2 fails on page 1 and its shrunk case on page 2.
+Deno.test("the summary's run number stands beside that run's failure; the shrunk case's is labelled beside its replay line", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "pagersim-lines-" });
+  try {
+    const r = await lossyRuns(LOSSY, dir);
+    assert.equal(r.code, 1, r.out + r.err);
+    const found = [...r.out.matchAll(/^ {4}found by fuzz campaign 11, run (\d+): (.+)$/gm)];
+    assert.ok(found.length > 0, r.out);
+    let differ = 0;
+    for (const [, k, said] of found) {
+      const run = await deno([
+        "run",
+        "--allow-read",
+        "cli/repro.ts",
+        "--campaign",
+        "11",
+        "--run",
+        k,
+        "--service",
+        LOSSY,
+        "--trace",
+        "none",
+      ]);
+      const verdict = /^verdict: .*?after step \d+: (.+)$/m.exec(run.out)?.[1];
+      assert.ok(verdict !== undefined, run.out + run.err);
+      assert.ok(said.includes(verdict.slice(0, 80)), `run ${k}: ${said}\nrepro: ${verdict}`);
+      // The shrunk case's failure, labelled, then its replay line: what that line prints.
+      const block = r.out.slice(r.out.indexOf(`run ${k}: ${said}`));
+      const m = /^ {4}the shrunk case fails: (.+)\n {4}replay: deno task repro (\S+)$/m.exec(block);
+      if (m === null) continue;
+      const c = await readCaseFile(m[2]);
+      assert.match(c.description, new RegExp(`^found by fuzz campaign 11, shrunk from run ${k}: `));
+      const rep = await runLine(`deno task repro ${m[2]}`);
+      const shrunkVerdict = /^verdict: .*?after step \d+: (.+)$/m.exec(rep.out)?.[1] ?? "";
+      assert.ok(m[1].includes(shrunkVerdict.slice(0, 80)), `${m[1]}\nrepro: ${shrunkVerdict}`);
+      if (m[1] !== said) differ++;
+    }
+    assert.ok(differ > 0, "a run whose shrunk case fails otherwise (else the test shows nothing)");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

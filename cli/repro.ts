@@ -8,10 +8,11 @@
  * @module
  */
 
-import { dirname, relative, resolve } from "node:path";
-import { type RunResult, StoppedBefore } from "../sim/world.ts";
+import { dirname, join, relative, resolve } from "node:path";
+import { type Monitor, type RunResult, StoppedBefore } from "../sim/world.ts";
 import { variantCrashSite } from "../sim/variant_crash.ts";
 import { COVERAGE_FLAG, lintService, rerunWithCoverage } from "./_quality_hooks.ts";
+import { HandleReuseNote } from "./_handle_note.ts";
 import { campaignReplayCommand, fullExpected, replayCommand } from "../case/envelope.ts";
 import type { KindRun, RunContext } from "../case/kind.ts";
 import { KINDS, SCENARIO_CHECKERS, scenarioCheckers } from "../case/kinds.ts";
@@ -29,7 +30,14 @@ import type { PagerService } from "../services/service.ts";
 import { contractOf } from "../scenario/service_contract.ts";
 import { assertInContract } from "../scenario/contract.ts";
 import { bug, BUG_IDS, NAMED_SERVICES } from "../zoo/registry.ts";
-import { failingStep, printOutcome, printTrace, scenarioVmos, type TraceForm } from "./_output.ts";
+import {
+  decisionListLine,
+  failingStep,
+  printOutcome,
+  printTrace,
+  scenarioVmos,
+  type TraceForm,
+} from "./_output.ts";
 import {
   commandLine,
   confirmLimit,
@@ -214,7 +222,10 @@ export async function main(): Promise<number> {
     // The guard's replay of a thread that never yielded while starting: the setup before it.
     const { world, thread } = e;
     printTrace({ threads: world.threads, trace: world.trace } as unknown as RunResult, "text");
-    const detail = { role: thread.role, module: values.service as string | undefined };
+    const detail = {
+      role: thread.role,
+      module: (values.service as string | undefined) ?? caseService,
+    };
     for (const line of stuckLines(stopAt, thread.name, limits, true, detail)) console.log(line);
     return 1;
   }
@@ -252,21 +263,31 @@ export async function main(): Promise<number> {
   if (stopAt !== null) {
     const reached = r.run.steps === stopAt.step - 1; // a step-budget stop, or the tail's
     const thread = r.run.threads?.find((t) => t.tid === stopAt.tid);
-    const detail = { role: thread?.role, module: values.service as string | undefined };
+    const detail = {
+      role: thread?.role,
+      module: (values.service as string | undefined) ?? caseService,
+    };
     for (const line of stuckLines(stopAt, thread?.name, limits, reached, detail)) {
       console.log(line);
     }
     console.log(`steps: ${r.run.steps}  decisions: ${r.run.decisions.length}`);
-    console.log(`decision-list (up to step ${r.run.steps}): ${r.run.decisions.join(",")}`);
+    console.log(decisionListLine(r.run.decisions, r.run.steps));
     return 1;
   }
   const signature = (r.scenario !== null ? signScenarioRun : signProgramRun)(r.run);
+  const handleNote = lastNote?.note() ?? null;
+  if (handleNote !== null) console.log(handleNote);
   printOutcome(r.run, r.replay, signature);
   if (r.caseDecisions !== undefined && r.caseDecisions !== r.run.decisions.length) {
     // corpus list and the campaign's summary count the case's list; the run made more picks.
+    // Its entry count, said as one (userS26s read "case decisions: 0" as a one-entry list).
+    const rest = r.run.decisions.length - r.caseDecisions;
     console.log(
-      `case decisions: ${r.caseDecisions} (the case's list; the run's other ` +
-        `${r.run.decisions.length - r.caseDecisions} picks follow from its seed)`,
+      `case decision-list: ${r.caseDecisions} entr${r.caseDecisions === 1 ? "y" : "ies"} (` +
+        (r.caseDecisions === 0
+          ? `empty: all ${r.run.decisions.length} of the run's picks follow`
+          : `the run's first ${r.caseDecisions} picks; its other ${rest} follow`) +
+        " from the case's seed)",
     );
   }
   if (r.recorded !== undefined) {
@@ -306,9 +327,31 @@ function parseJson(text: string): unknown {
   }
 }
 
+/** The handle note of the last run started (cli/_handle_note.ts). */
+let lastNote: HandleReuseNote | null = null;
+
+/** A scenario run's checkers and the handle note's watcher (which never judges). */
+function noting(
+  monitors: () => readonly Monitor[],
+  scenario: boolean,
+): () => readonly Monitor[] {
+  if (!scenario) return monitors;
+  return () => {
+    lastNote = new HandleReuseNote();
+    return [...monitors(), lastNote];
+  };
+}
+
+/**
+ * The service module a case file names, as a path from where the case's was given (sim names
+ * its `--service` so in a `stuck:` line: `(blobfs/spin.ts)`; userS26s: repro's named none).
+ */
+let caseService: string | undefined;
+
 /** A case file of any kind and format: everything it needs comes from the case. */
 async function replayFile(file: string, values: Values, checkerFlag?: string): Promise<Replayed> {
   const c = await readCaseFile(file);
+  if (c.service !== undefined) caseService = join(dirname(file), c.service.path);
   const kind = KINDS[c.kind];
   if (checkerFlag !== undefined && !kind.checkerSets.includes(checkerFlag)) {
     throw new UsageError(
@@ -344,7 +387,10 @@ async function replayFile(file: string, values: Values, checkerFlag?: string): P
   const flags = await loadModuleFlags(values);
   const ctx: RunContext = {
     ...resolved,
-    monitors: checkerFlag !== undefined ? kind.checkers(checkerFlag) : resolved.monitors,
+    monitors: noting(
+      checkerFlag !== undefined ? kind.checkers(checkerFlag) : resolved.monitors,
+      c.kind === "scenario",
+    ),
     services: flags.service !== undefined
       ? { ...resolved.services, user: flags.service }
       : resolved.services,
@@ -419,7 +465,7 @@ async function replayRun(
     return named.length === 1 ? withService(s, named[0]) : s;
   };
   const ctx: RunContext = {
-    monitors: scenarioCheckers(checkers),
+    monitors: noting(scenarioCheckers(checkers), true),
     services,
     makeKernel,
     watch: guardWatch(),

@@ -25,6 +25,8 @@ Deno.test("repro says how many decisions the case records when the run made more
   assert.match(text, /^steps: 11 {2}decisions: 4$/m);
   assert.match(
     text,
-    /^case decisions: 0 \(the case's list; the run's other 4 picks follow from its seed\)$/m,
+    /^case decision-list: 0 entries \(empty: all 4 of the run's picks follow from the case's seed\)$/m,
   );
+  // userS26s: "decision-list: 0" below "decisions: 1" read as a count; the list says its size.
+  assert.match(text, /^decision-list \(4 entries\): \d+,\d+,\d+,\d+$/m);
 });

@@ -19,7 +19,8 @@ import { DEFAULT_SCENARIO } from "../scenario/default.ts";
 import { runScenario, type StrategyName } from "../scenario/interpreter.ts";
 import { type RunResult, StoppedBefore } from "../sim/world.ts";
 import { parseScenario, type Scenario, ScenarioError } from "../scenario/schema.ts";
-import { printOutcome, printTrace, type TraceForm } from "./_output.ts";
+import { decisionListLine, printOutcome, printTrace, type TraceForm } from "./_output.ts";
+import { HandleReuseNote } from "./_handle_note.ts";
 import {
   guardStopAt,
   guardWatch,
@@ -190,7 +191,8 @@ export async function main(): Promise<number> {
   // The guard's second replay of a run that never yielded: the same run, ending before the step.
   const stopAt = guardStopAt();
   if (stopAt !== null && stopAt.step >= 2) scenario = { ...scenario, maxSteps: stopAt.step - 1 };
-  const monitors = scenarioCheckers(checkers)();
+  const handles = new HandleReuseNote();
+  const monitors = [...scenarioCheckers(checkers)(), handles];
   const replayPicks: ReplayPick[] = [];
   let raw;
   try {
@@ -247,9 +249,11 @@ export async function main(): Promise<number> {
     const detail = { role, module: values.service as string | undefined };
     for (const line of stuckLines(stopAt, name, limits, reached, detail)) console.log(line);
     console.log(`steps: ${run.steps}  decisions: ${run.decisions.length}`);
-    console.log(`decision-list (up to step ${run.steps}): ${run.decisions.join(",")}`);
+    console.log(decisionListLine(run.decisions, run.steps));
     return 1;
   }
+  const handleNote = handles.note();
+  if (handleNote !== null) console.log(handleNote);
   const scenarioArg = values.scenario !== undefined ? ` --scenario ${values.scenario}` : "";
   const serviceArg = values.service !== undefined ? ` --service ${values.service}` : "";
   const contractArg = values["contract-json"] !== undefined

@@ -167,8 +167,16 @@ export interface SummaryFinding {
   readonly shrunkFrom: number;
   /** Failing runs with this signature. */
   readonly occurrences: number;
-  /** The written case's description: who found it and what the failure said. */
+  /**
+   * Who found it and what run `k` itself failed with (the unshrunk case's description, the
+   * run's own VMOs, pages and bytes: what `repro --campaign S --run K` prints).
+   */
   readonly description: string;
+  /**
+   * The shrunk case's own failure (`signature (detail)`), when it was shrunk: its VMOs, pages
+   * and bytes are the shrunk run's, which the case file's replay line prints.
+   */
+  readonly shrunkFailure?: string;
 }
 
 /**
@@ -1095,7 +1103,10 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
         decisions: b.case.decisions.length,
         shrunkFrom: first.decisions.length,
         occurrences: occurrences.get(signature) ?? 1,
-        description: b.case.description,
+        description: first.description,
+        ...(first !== b.case
+          ? { shrunkFailure: b.case.description.replace(/^found by [^:]*: /, "") }
+          : {}),
       };
     }),
     stopped: stoppedRuns,

@@ -38,6 +38,15 @@ Deno.test("a service that spins in every run: the campaign stops starting worker
       summaryText(s),
       /ended before its budget: \d+ stopped threads may still be spinning/,
     );
+    // userS26s: the coverage of the few runs before the hang is noise (all 0, 18 "never reached").
+    assert.match(
+      summaryText(s),
+      /^coverage: not shown: the hang above ended the campaign after \d+ runs? \(\d+ steps\)/m,
+    );
+    assert.doesNotMatch(
+      summaryText(s),
+      /^(sometimes \(runs|never reached:|delivered to the services:)/m,
+    );
     const p = { runs: s.runs, ofRuns: null, elapsed: s.seconds, budgetSeconds: 60, states: null };
     const line = progressLine({
       ...p,

@@ -42,3 +42,32 @@ export const HOST_FILES: readonly string[] = [
 
 /** Reference services that must lint clean (besides services/, which is a deciding folder). */
 export const REFERENCE_SERVICES: readonly string[] = ["examples/my_service.ts"];
+
+/**
+ * pagersim's own top-level folders: a module in one of them (or mod.ts) is pagersim's library,
+ * which `deno task check` lints, not a service's. examples/ is not among them: like a `testdata/`
+ * folder anywhere, it holds services as a user writes them (case/investigate.ts blames them
+ * as users' code too). A user's own folder in a pagersim clone (`blobfs/`) is the service's.
+ */
+export const LIBRARY_DIRS: readonly string[] = [
+  "bench",
+  "case",
+  "cli",
+  "conformance",
+  "corpus",
+  "docs",
+  "e2e",
+  "explore",
+  "fuzz",
+  "kernel",
+  "mutate",
+  "program",
+  "properties",
+  "quality",
+  "report",
+  "scenario",
+  "services",
+  "sim",
+  "tools",
+  "zoo",
+];

@@ -23,7 +23,7 @@
 
 import { dirname, isAbsolute, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { DECIDING_DIRS, HOST_FILES } from "./deciding.ts";
+import { DECIDING_DIRS, HOST_FILES, LIBRARY_DIRS } from "./deciding.ts";
 import { HOST_LIB, HOST_LIB_NAME } from "./host_lib.ts";
 import type TS from "npm:typescript@6.0.3";
 
@@ -1005,11 +1005,34 @@ function displayPath(path: string): string {
 }
 
 /**
- * Lints a user's service module and every module it imports by a relative or
- * `file:` specifier from outside the project. The project's own modules are
- * not reported on (`deno task check` lints the deciding ones), but whatever
- * the service uses from them that reaches the host — fuzz/clock.ts, the
- * campaign's workers — is a finding at the use.
+ * Whether `file` (absolute) is pagersim's own library module: it lies in this project
+ * (`root`) or another pagersim checkout (the user's import map may name one), in one of
+ * {@linkcode LIBRARY_DIRS} or at mod.ts, and in no `testdata/` folder.
+ *
+ * @example
+ * ```ts
+ * import { isPagersimLibrary } from "./determinism_lint.ts";
+ * console.assert(isPagersimLibrary("/p/kernel/kernel.ts", "/p"));
+ * console.assert(!isPagersimLibrary("/p/blobfs/counter.ts", "/p"));
+ * console.assert(!isPagersimLibrary("/p/case/testdata/u/svc.ts", "/p"));
+ * ```
+ */
+export function isPagersimLibrary(file: string, root: string = projectRoot()): boolean {
+  const checkout = file.startsWith(`${root}/`) ? root : pagersimCheckoutOf(file);
+  if (checkout === null) return false;
+  const rel = file.slice(checkout.length + 1).split("/");
+  if (rel.includes("testdata")) return false;
+  return rel.length === 1 ? rel[0] === "mod.ts" : LIBRARY_DIRS.includes(rel[0]);
+}
+
+/**
+ * Lints a user's service module and the local modules it imports (by a relative or `file:`
+ * specifier, or an import map entry naming a file): every one that is not pagersim's own
+ * library ({@linkcode isPagersimLibrary}) is reported on, in the project tree too (a
+ * `blobfs/` folder in a clone); npm: and jsr: modules are not read. pagersim's modules are
+ * not reported on (`deno task check` lints the deciding ones), but whatever the service uses
+ * from them that reaches the host — fuzz/clock.ts, the campaign's workers — is a finding at
+ * the use.
  *
  * @example
  * ```ts
@@ -1021,8 +1044,7 @@ function displayPath(path: string): string {
 export function lintServiceModule(path: string, root: string = projectRoot()): Promise<LintResult> {
   return lint({
     roots: [path],
-    // Another pagersim checkout (the user's import map may name one) is ours too.
-    report: (file) => !file.startsWith(`${root}/`) && !inPagersimCheckout(file),
+    report: (file) => !isPagersimLibrary(file, root),
     hostSide: HOST_FILES.map((f) => resolve(root, f)),
     moduleState: true,
   });
@@ -1061,21 +1083,21 @@ export async function lintDecidingFolders(
   return await lint({ roots, hostSide: HOST_FILES.map((f) => resolve(root, f)) });
 }
 
-const checkoutCache = new Map<string, boolean>();
+const checkoutCache = new Map<string, string | null>();
 
-/** Whether `file` lies in a pagersim checkout: its nearest deno.json names @pagersim/pagersim. */
-function inPagersimCheckout(file: string): boolean {
+/** The pagersim checkout `file` lies in (its nearest deno.json names @pagersim/pagersim), or null. */
+function pagersimCheckoutOf(file: string): string | null {
   const dir = dirname(file);
   const cached = checkoutCache.get(dir);
   if (cached !== undefined) return cached;
-  let out: boolean;
+  let out: string | null;
   try {
     const cfg = parseJsonc(Deno.readTextFileSync(`${dir}/deno.json`)) as { name?: unknown };
-    out = cfg.name === "@pagersim/pagersim";
+    out = cfg.name === "@pagersim/pagersim" ? dir : null;
   } catch (e) {
     out = e instanceof Deno.errors.NotFound && dirname(dir) !== dir
-      ? inPagersimCheckout(dir)
-      : false;
+      ? pagersimCheckoutOf(dir)
+      : null;
   }
   checkoutCache.set(dir, out);
   return out;

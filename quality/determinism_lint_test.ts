@@ -1,8 +1,9 @@
 import { strict as assert } from "node:assert";
-import { HOST_FILES, REFERENCE_SERVICES } from "./deciding.ts";
+import { HOST_FILES, LIBRARY_DIRS, REFERENCE_SERVICES } from "./deciding.ts";
 import {
   CATEGORIES,
   formatFinding,
+  isPagersimLibrary,
   lint,
   lintDecidingFolders,
   lintServiceModule,
@@ -178,4 +179,35 @@ export default function* s(sys: Sys, ctx: ServiceContext): ThreadBody {
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("pagersim's library is every tracked top-level folder but examples/, outside testdata/: a user's folder in a clone is the service's", async () => {
+  const git = await new Deno.Command("git", { args: ["ls-files"], stdout: "piped", stderr: "null" })
+    .output().catch(() => null);
+  if (git !== null && git.success) {
+    const dirs = new Set(
+      new TextDecoder().decode(git.stdout).split("\n").filter((f) => f.includes("/"))
+        .map((f) => f.split("/")[0]).filter((d) => !d.startsWith(".") && d !== "examples"),
+    );
+    assert.deepEqual([...dirs].sort(), [...LIBRARY_DIRS].sort());
+  }
+  const root = Deno.cwd();
+  assert.ok(isPagersimLibrary(`${root}/mod.ts`, root));
+  assert.ok(isPagersimLibrary(`${root}/services/_lib/serve.ts`, root));
+  assert.ok(!isPagersimLibrary(`${root}/blobfs/counter.ts`, root));
+  assert.ok(!isPagersimLibrary(`${root}/helper.ts`, root));
+  assert.ok(!isPagersimLibrary(`${root}/examples/my_service.ts`, root));
+  assert.ok(!isPagersimLibrary(`${root}/case/testdata/userS26s/linttest/counter.ts`, root));
+  assert.ok(!isPagersimLibrary("/elsewhere/svc.ts", root));
+});
+
+// userS26s: svc3.ts's helper counter.ts (a top-level `let`) sits next to it in the project tree;
+// the lint reported the service file alone and found nothing.
+Deno.test("a service's helper module in the project tree is linted: its module-level state is a finding at its line", async () => {
+  const dir = "case/testdata/userS26s/linttest";
+  const r = await lintServiceModule(`${dir}/svc3.ts`);
+  assert.deepEqual(r.files, [`${dir}/counter.ts`, `${dir}/svc3.ts`]);
+  assert.deepEqual(r.findings.map((f) => `${f.file}:${f.line} ${f.name} ${f.via}`), [
+    `${dir}/counter.ts:2 let served (used in a function) ${dir}/counter.ts:4`,
+  ]);
 });

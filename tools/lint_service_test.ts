@@ -37,3 +37,36 @@ Deno.test("deno task sim refuses a nondeterministic --service before running it;
   assert.match(warned.err, /warning: Math\.random/);
   assert.match(warned.out, /trace-hash: [0-9a-f]{16}/);
 });
+
+// userS26s: a service's helper module in the user's own folder of a pagersim clone was not linted
+// (the lint reported only the service file there): "0 finding(s) in 1 module(s)", exit 0, and
+// the campaign then failed to replay a run and sent the user back to this lint.
+Deno.test("lint-service lints the local modules a service imports inside the project tree, naming file:line", async () => {
+  const svc = "case/testdata/userS26s/linttest/svc3.ts";
+  const r = await run("run", "--allow-read", "tools/lint_service.ts", svc);
+  assert.equal(r.code, 1, r.out + r.err);
+  assert.match(
+    r.err,
+    /^case\/testdata\/userS26s\/linttest\/counter\.ts:2:5: error: let served \(used in a function\)/m,
+  );
+  assert.match(r.out, /determinism lint: 1 finding\(s\) in 2 module\(s\)/);
+  // fuzz lints it the same way before any run, instead of failing to replay run 48.
+  const fuzz = await run(
+    "run",
+    "--allow-read",
+    "--allow-run=deno",
+    "--allow-write=/tmp",
+    "cli/fuzz.ts",
+    "--service",
+    svc,
+    "--runs",
+    "1",
+    "--workers",
+    "1",
+    "--corpus",
+    "/tmp/ufix26-lint-corpus",
+  );
+  assert.equal(fuzz.code, 2, fuzz.out + fuzz.err);
+  assert.match(fuzz.err, /counter\.ts:2:5: error: let served/);
+  assert.doesNotMatch(fuzz.out, /runs 1 of 1/);
+});
