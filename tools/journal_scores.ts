@@ -4,11 +4,14 @@
  * document. Prints, per file and in all, the mutants, the equivalent ones,
  * what each judge kills (killed or timeout), what both kill, the blind spots
  * (the tests kill, the campaign does not) and the judges' own seconds — the
- * figures `docs/mutation.md` gives for a partial nightly run.
+ * figures `docs/mutation.md` gives for a partial nightly run. With `--blind`,
+ * lists the blind spots instead, one key a line (what `tools/campaign_kills.ts
+ * --keys` takes; a key whose replacement spans lines as a JSON string).
  *
  * @example
  * ```sh
  * deno run --allow-read tools/journal_scores.ts docs/mutation-sample-e9efc33.jsonl
+ * deno run --allow-read tools/journal_scores.ts --blind docs/mutation-sample-e9efc33.jsonl
  * ```
  *
  * @module
@@ -72,6 +75,13 @@ export function scores(results: readonly MutantResult[]): Map<string, Row> {
   return rows;
 }
 
+/** The keys of the blind spots of `results`: the tests kill (or time out), the campaign does not. */
+export function blindSpots(results: readonly MutantResult[]): string[] {
+  const kills = (s: string | undefined) => s === "killed" || s === "timeout";
+  return results.filter((m) => kills(m.judges.tests?.status) && !kills(m.judges.campaign?.status))
+    .map((m) => m.key);
+}
+
 /** The counts of all files of `results` together. */
 export function totals(results: readonly MutantResult[]): Row {
   const total: Row = { n: 0, equivalent: 0, tests: 0, campaign: 0, both: 0, blind: 0, seconds: 0 };
@@ -81,12 +91,20 @@ export function totals(results: readonly MutantResult[]): Row {
   return total;
 }
 
-const USAGE = usage("deno run --allow-read tools/journal_scores.ts", "JOURNAL_OR_JSON", {
+const FLAGS = {
   help: HELP_FLAG,
-}) + "\n\nJOURNAL_OR_JSON: a mutation run's journal (JSON lines) or its --json document.";
+  blind: {
+    type: "boolean" as const,
+    help: "list the blind spots' keys, one a line, not the table",
+  },
+};
+
+const USAGE =
+  usage("deno run --allow-read tools/journal_scores.ts", "[--blind] JOURNAL_OR_JSON", FLAGS) +
+  "\n\nJOURNAL_OR_JSON: a mutation run's journal (JSON lines) or its --json document.";
 
 function main(): number {
-  const { values, positionals } = parseFlags(Deno.args, { help: HELP_FLAG }, true);
+  const { values, positionals } = parseFlags(Deno.args, FLAGS, true);
   if (values.help) {
     console.log(USAGE);
     return 0;
@@ -98,6 +116,13 @@ function main(): number {
     text = Deno.readTextFileSync(path);
   } catch (e) {
     throw new InputError(`${path}: cannot read: ${(e as Error).message}`);
+  }
+  if (values.blind) {
+    // A key whose replacement spans lines is printed as a JSON string, one line still.
+    for (const key of blindSpots(readResults(text))) {
+      console.log(key.includes("\n") ? JSON.stringify(key) : key);
+    }
+    return 0;
   }
   const rows = scores(readResults(text));
   const total: Row = { n: 0, equivalent: 0, tests: 0, campaign: 0, both: 0, blind: 0, seconds: 0 };

@@ -21,3 +21,29 @@ Deno.test("journal_scores prints the sample's totals docs/mutation.md gives", as
     "75.8%",
   ]);
 });
+
+// `--blind` lists what the table's blind column counts: shard 2 of the db8cb50 run has 76 (its
+// section in docs/mutation.md), the one key whose replacement spans lines as one JSON line.
+Deno.test("journal_scores --blind lists shard 2's 76 blind spots, one a line", async () => {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--allow-read",
+      "tools/journal_scores.ts",
+      "--blind",
+      "docs/mutation-full-db8cb50/shard-2-of-8.jsonl",
+    ],
+    cwd: new URL("../", import.meta.url),
+    stdout: "piped",
+  }).output();
+  assert.equal(out.code, 0);
+  const keys = new TextDecoder().decode(out.stdout).trimEnd().split("\n");
+  assert.equal(keys.length, 76);
+  assert.ok(keys.includes("kernel/vmo_pages.ts:740:19:ArithmeticOperator:dirtied - off"));
+  const multi = keys.filter((k) => k.startsWith('"'));
+  assert.equal(multi.length, 1);
+  assert.match(
+    JSON.parse(multi[0]),
+    /^kernel\/yields\.ts:80:3:ConditionalExpression:for \(; false;\) \{\n/,
+  );
+});
