@@ -181,21 +181,24 @@ Deno.test("conformance: a hang names the packet the case waited for and the ones
   );
 });
 
-Deno.test("v2c's early wake before its page is in is early-wake at that step, not K26 later", async () => {
-  // Campaign 1 (1,000 runs) on v2c: 3 runs signed page-state K26 ("page 9 content differs from
-  // the aux page it was supplied from", step 52): the supply at step 50 early-woke t3 before it
-  // filled page 56, then installed it after its scheduling point.
+/** The verdict of a v2c campaign case saved in testdata/userS26kb/ (its scenario, seed and decisions), replayed under the kernel invariants. */
+async function v2cCaseVerdict(file: string) {
   const c = JSON.parse(
-    await Deno.readTextFile(
-      new URL("./testdata/userS26kb/v2c_early_wake_unfilled.json", import.meta.url),
-    ),
+    await Deno.readTextFile(new URL(`./testdata/userS26kb/${file}`, import.meta.url)),
   );
-  const v = runScenario(parseScenario(c.scenario, "v2c case"), {
+  return runScenario(parseScenario(c.scenario, "v2c case"), {
     seed: c.seed,
     decisions: c.decisions,
     monitors: kernelInvariants(),
     makeKernel: v2c,
   }).verdict;
+}
+
+Deno.test("v2c's early wake before its page is in is early-wake at that step, not K26 later", async () => {
+  // Campaign 1 (1,000 runs) on v2c: 3 runs signed page-state K26 ("page 9 content differs from
+  // the aux page it was supplied from", step 52): the supply at step 50 early-woke t3 before it
+  // filled page 56, then installed it after its scheduling point.
+  const v = await v2cCaseVerdict("v2c_early_wake_unfilled.json");
   assert.ok(v.kind === "invariant", JSON.stringify(v));
   assert.equal(v.invariant, "syscall-contract", v.message);
   assert.equal(v.step, 50, v.message);
@@ -209,17 +212,7 @@ Deno.test("resolve-count counts an OP_FAIL's pages as resolved, and judges a req
   // Campaign 1 on v2c, run 108: an OP_FAIL (step 5) on the VMO, then a supply (step 11) that
   // completed READ #2 [15,17) before filling a page; signed page-state K26 at the late install
   // (step 13) while resolve-count left every request an OP_FAIL had reached unjudged.
-  const c = JSON.parse(
-    await Deno.readTextFile(
-      new URL("./testdata/userS26kb/v2c_after_op_fail.json", import.meta.url),
-    ),
-  );
-  const v = runScenario(parseScenario(c.scenario, "v2c case"), {
-    seed: c.seed,
-    decisions: c.decisions,
-    monitors: kernelInvariants(),
-    makeKernel: v2c,
-  }).verdict;
+  const v = await v2cCaseVerdict("v2c_after_op_fail.json");
   assert.ok(v.kind === "invariant", JSON.stringify(v));
   assert.equal(v.invariant, "single-supply", v.message);
   assert.match(
