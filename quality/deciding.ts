@@ -7,6 +7,8 @@
  * @module
  */
 
+import { PAGERSIM_PARTS } from "../sim/variant_crash.ts";
+
 /** Folders (relative to the project root) whose code decides a run's outcome. */
 export const DECIDING_DIRS: readonly string[] = [
   "kernel",
@@ -49,25 +51,4 @@ export const REFERENCE_SERVICES: readonly string[] = ["examples/my_service.ts"];
  * folder anywhere, it holds services as a user writes them (case/investigate.ts blames them
  * as users' code too). A user's own folder in a pagersim clone (`blobfs/`) is the service's.
  */
-export const LIBRARY_DIRS: readonly string[] = [
-  "bench",
-  "case",
-  "cli",
-  "conformance",
-  "corpus",
-  "docs",
-  "e2e",
-  "explore",
-  "fuzz",
-  "kernel",
-  "mutate",
-  "program",
-  "properties",
-  "quality",
-  "report",
-  "scenario",
-  "services",
-  "sim",
-  "tools",
-  "zoo",
-];
+export const LIBRARY_DIRS: readonly string[] = PAGERSIM_PARTS.filter((p) => p !== "mod.ts");

@@ -8,12 +8,16 @@
  */
 
 /**
- * pagersim's own folders and files under its root: code anywhere else in the tree (a user's
+ * pagersim's own folders and files under its root (the determinism lint's `LIBRARY_DIRS` are
+ * these folders, held to `git ls-files` by its test): code anywhere else in the tree (a user's
  * `variants/`, `my_kernel.ts` beside `deno.json`) is the user's, and so is anything in a
  * `testdata/` or `examples/` folder.
  */
 export const PAGERSIM_PARTS: readonly string[] = [
   "mod.ts",
+  "corpus",
+  "docs",
+  "e2e",
   "kernel",
   "sim",
   "services",
