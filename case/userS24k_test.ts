@@ -7,7 +7,7 @@
 // held a detach to its COMPLETE, until packet-discipline's `complete`.
 import { strict as assert } from "node:assert";
 import { ALL_CASES } from "../conformance/cases.ts";
-import { ConformanceFailure, isSkipped, useKernel } from "../conformance/harness.ts";
+import { caseFailure } from "../conformance/run.ts";
 import { makeKernel as m1 } from "./testdata/userS24k/k_m1_opfail_io.ts";
 import { makeKernel as m2 } from "./testdata/userS24k/k_m2_detach_no_complete.ts";
 import { makeKernel as m2b } from "./testdata/userS24k/k_m2b_detach_no_complete.ts";
@@ -27,17 +27,8 @@ const MISSING_COMPLETE =
 /** Runs conformance case `id` on `make` (undefined: the model); the failure message, or null. */
 function conformance(id: string, make?: typeof m1): string | null {
   const c = ALL_CASES.find((x) => x.id === id);
-  assert.ok(c !== undefined && !isSkipped(c), id);
-  useKernel(make);
-  try {
-    c.run();
-    return null;
-  } catch (e) {
-    if (e instanceof ConformanceFailure) return e.message;
-    throw e;
-  } finally {
-    useKernel(undefined);
-  }
+  assert.ok(c !== undefined, id);
+  return caseFailure(c, make);
 }
 
 Deno.test("conformance PX9 FailErrorCode: the model passes, M1 (OP_FAIL always IO) fails", () => {

@@ -23,7 +23,7 @@ import { DEFAULT_SCENARIO } from "../scenario/default.ts";
 import { explore } from "../explore/explore.ts";
 import { kernelInvariants } from "../properties/kernel_invariants.ts";
 import { ALL_CASES } from "../conformance/cases.ts";
-import { ConformanceFailure, isSkipped, useKernel } from "../conformance/harness.ts";
+import { caseFailure } from "../conformance/run.ts";
 import { makeKernel as v2b } from "./testdata/userS26kb/v2b_wake_before_installed.ts";
 import { makeKernel as v2c } from "./testdata/userS26kb/v2c_wake_then_install.ts";
 import { makeKernel as v3 } from "./testdata/userS26kb/v3_no_complete.ts";
@@ -151,20 +151,11 @@ Deno.test("K27 judges a supply's handles at its entry: a pager closed while it y
   }
 });
 
-/** Runs conformance case `id` on `make`; the failure message, or null. */
+/** Runs conformance case `id` named `name` on `make`; the failure message, or null. */
 function conformance(id: string, name: string, make?: Make): string | null {
   const c = ALL_CASES.find((x) => x.id === id && x.name === name);
-  assert.ok(c !== undefined && !isSkipped(c), `${id} ${name}`);
-  useKernel(make);
-  try {
-    c.run();
-    return null;
-  } catch (e) {
-    if (e instanceof ConformanceFailure) return e.message;
-    throw e;
-  } finally {
-    useKernel(undefined);
-  }
+  assert.ok(c !== undefined, `${id} ${name}`);
+  return caseFailure(c, make);
 }
 
 Deno.test("conformance: a hang names the packet the case waited for and the ones it set aside", () => {

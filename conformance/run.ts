@@ -16,6 +16,7 @@ import {
   useKernel,
 } from "./harness.ts";
 import type { Kernel, KernelOptions } from "../kernel/kernel.ts";
+import { assert } from "../kernel/assert.ts";
 
 /** What to run: the command line, parsed (`cli/conformance.ts`). */
 export interface ConformanceOptions {
@@ -44,6 +45,36 @@ function runCase(c: ConformanceCase): Outcome {
     }
     const err = e instanceof Error ? e : new Error(String(e));
     return { kind: "fail", message: `${err.name}: ${err.message}`, trace: err.stack ?? "" };
+  }
+}
+
+/**
+ * Runs conformance case `c` once against the kernel `makeKernel` gives (undefined: the model);
+ * the failure message, or null when it passes. The kernel the cases use is restored after.
+ * A skipped case is refused (an assertion), and an error that is not a case's failure is thrown.
+ *
+ * @example
+ * ```ts
+ * import { caseFailure } from "./run.ts";
+ * import { ALL_CASES } from "./cases.ts";
+ * const c = ALL_CASES.find((x) => x.id === "P1")!;
+ * console.assert(caseFailure(c) === null);
+ * ```
+ */
+export function caseFailure(
+  c: ConformanceCase,
+  makeKernel?: (options: KernelOptions) => Kernel,
+): string | null {
+  assert(!isSkipped(c), () => `${c.id} ${c.name} is a skipped case`);
+  useKernel(makeKernel);
+  try {
+    c.run();
+    return null;
+  } catch (e) {
+    if (e instanceof ConformanceFailure) return e.message;
+    throw e;
+  } finally {
+    useKernel(undefined);
   }
 }
 
