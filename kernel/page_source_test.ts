@@ -455,6 +455,58 @@ Deno.test("fail: a non-early-wake overlap waiter hit on its first page waits for
   assert.equal(a.status, ZX_OK);
 });
 
+// An OP_FAIL of an empty range [s, s) (zx_pager_op_range with length 0: no layer above
+// `PageSource::OnPagesFailed` returns early for it; docs/mutation.md, "A zero-length OP_FAIL"):
+// `ResolveRequestsLocked` (zircon/kernel/vm/page_source.cc @ misttech/mist-os 9da14a83) takes
+// only a request s lies strictly inside (`upper_bound(s)`: ending past s; the loop: starting
+// before s), trims the range to `req_offset == req_end`, records the error where
+// `req_offset == wake_offset_` (never `== 0`: s is past the start), and with 0 pages fulfilled
+// early-wakes the primary at its wake page: `EarlyWakeRequestLocked` signals it with its
+// `complete_status_`. An overlap waiter at its wake page gets the error recorded (the overlap
+// loop's same test) but no wake (its `overlap_end > wake_offset_` fails for an empty range).
+Deno.test("fail: an empty range at an early-wake primary's wake page wakes it with the error", () => {
+  const { src, p } = setup();
+  const r = waiter(true);
+  src.populate(r, "READ", 0, 4);
+  src.onPagesSupplied(0, 1);
+  src.rewait(r, 1);
+  p.take();
+  src.onPagesFailed(1, 1, ZX_ERR_IO);
+  assert.equal(r.waiting, false, "woken though the range resolves no page");
+  assert.equal(r.status, ZX_ERR_IO);
+  assert.equal(r.wakePage, 1, "EarlyWakeRequestLocked moves it to req_end, here its own page");
+  assert.deepEqual(reads(src), ["#1[0,4) pending 3"], "nothing counted, nothing completed");
+  assert.deepEqual(p.take(), []);
+});
+
+Deno.test("fail: an empty range at an overlap waiter's wake page records the error, no wake", () => {
+  const { src } = setup();
+  const a = waiter(true);
+  const o = waiter(true);
+  src.populate(a, "READ", 0, 4);
+  src.populate(o, "READ", 1, 4);
+  src.onPagesSupplied(0, 2); // wakes both: a from page 0, o whose wake page 1 the range covers
+  src.rewait(a, 2);
+  src.rewait(o, 2);
+  src.onPagesFailed(2, 2, ZX_ERR_IO);
+  assert.deepEqual([a.waiting, a.status], [false, ZX_ERR_IO], "the primary is early-woken");
+  assert.deepEqual([o.waiting, o.error], [true, ZX_ERR_IO], "o: recorded, not woken");
+  src.cancel(a, ZX_OK); // a's read returns the error; its request passes to o, the error kept
+  src.onPagesSupplied(2, 4);
+  assert.deepEqual([o.waiting, o.status], [false, ZX_ERR_IO], "the completion carries it");
+});
+
+Deno.test("fail: an empty range inside a commit's request, or at a request's edge, does nothing", () => {
+  const { src } = setup();
+  const c = waiter(false); // no early wake: wake_offset_ stays UINT64_MAX upstream
+  const r = waiter(true); // waiting at its request's first page
+  src.populate(c, "READ", 0, 4);
+  src.populate(r, "READ", 4, 6);
+  for (const s of [0, 2, 4, 5, 6]) src.onPagesFailed(s, s, ZX_ERR_IO);
+  assert.deepEqual([c.waiting, r.waiting, c.error, r.error], [true, true, ZX_OK, ZX_OK]);
+  assert.deepEqual(reads(src), ["#1[0,4) pending 4", "#2[4,6) pending 2"]);
+});
+
 Deno.test("fail: DIRTY requests overlapping the range are failed too", () => {
   const { src } = setup();
   const d = waiter(false);

@@ -986,7 +986,7 @@ export class VmoPages {
         if (!inRange) return ZX_ERR_OUT_OF_RANGE;
         const source = sourceOf(vmo);
         if (source.detached) return ZX_ERR_BAD_STATE;
-        if (length > 0) source.onPagesFailed(start, end, data);
+        source.onPagesFailed(start, end, data); // also for length 0: docs/mutation.md
         return ZX_OK;
       }
       case ZX_PAGER_OP_DIRTY:

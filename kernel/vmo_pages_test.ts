@@ -30,7 +30,7 @@ import {
 import { Kernel } from "./kernel.ts";
 import { runSync } from "./yields.ts";
 import { MAX_VMO_PAGES, PAGE_SLAB_BYTES } from "./vmo_pages.ts";
-import { bytes, ok, pagesWorld, PS, step } from "./_pages_fixture.ts";
+import { bytes, ok, pagesWorld, parked, PS, step } from "./_pages_fixture.ts";
 
 const world = pagesWorld;
 
@@ -400,22 +400,53 @@ Deno.test("ZERO over a pinned page whose DIRTY request fails returns the pager's
   assert.deepEqual(step(zero), { blocked: false, value: ZX_ERR_IO });
 });
 
-// pager_op_range.md: OP_FAIL fails the requests "in the range [offset, offset + length)"; spec
-// 3.7: a waiter fails when the failed range covers its first (or, early wake, its next) page. An
-// empty range covers no page: a reader waiting in the middle of its request goes on waiting.
-Deno.test("OP_FAIL of an empty range fails no waiting reader", () => {
-  const { k, peer, pagerVmo, supply, fail } = world();
+// An OP_FAIL of an empty range is no no-op: no layer of upstream's zx_pager_op_range returns early
+// for length 0 (sys_pager_op_range, lib/syscalls/pager.cc @ misttech/mist-os 42b0a090;
+// PagerDispatcher::RangeOp, object/pager_dispatcher.cc @ misttech/fuchsia 2e2b3562;
+// VmObjectPaged::FailPageRequests, vm_object_paged.h @ misttech/mist-os d3d27672;
+// VmCowPages::FailPageRequestsLocked, vm_cow_pages.cc @ misttech/mist-os 00b4db61), and
+// PageSource::ResolveRequestsLocked (vm/page_source.cc @ misttech/mist-os 9da14a83, the same at
+// chenhunghan/fuchsia-mirror 2762750a) visits the request the offset lies strictly inside
+// (`upper_bound(offset)`, then `offset_ < end`), records the error since
+// `req_offset == wake_offset_`, and, the range fulfilling 0 < pending_size_ pages, calls
+// EarlyWakeRequestLocked, which signals the reader with that `complete_status_`. So a reader
+// early-woken at page 0 and waiting for page 1 is failed by OP_FAIL [PS, +0): its read returns
+// the code at once, no supply needed (the pager_op_range.md / spec 2.5.1 "in the range" reading,
+// which this test held before, fails nothing; the source wins: docs/mutation.md).
+Deno.test("OP_FAIL of an empty range at an early-woken reader's next page fails its read", () => {
+  const { k, peer, pagerVmo, supply, fail, read } = world();
   const vmo = pagerVmo(2);
   const reader = k.zx_vmo_read(peer, vmo, 0, 2 * PS);
   assert.equal(step(reader).blocked, true);
   supply(vmo, 0, 1, 0x10); // early wake: the reader copies page 0 and waits for page 1
   assert.equal(step(reader).blocked, true);
   assert.equal(fail(vmo, PS, 0), ZX_OK);
+  const { blocked, value } = step(reader);
+  assert.equal(blocked, false);
+  assert.equal(value?.[0], ZX_ERR_IO);
+  // Pager.SupplyAfterFail: a failure changes no page; page 1 is supplied as usual after it.
   supply(vmo, 1, 1, 0x20);
+  assert.deepEqual(read(vmo, 0, 2 * PS), Uint8Array.from([...bytes(PS, 0x10), ...bytes(PS, 0x20)]));
+});
+
+// The same reading of ResolveRequestsLocked: an empty range at a request's first page or at its
+// end lies strictly inside no request (`upper_bound(offset)` takes requests ending past the
+// offset, the loop those starting before it), so it fails and wakes nobody: the reader, waiting
+// at page 0 of its request [0, 2), reads both pages once they are supplied.
+Deno.test("OP_FAIL of an empty range at a request's first page or end fails no reader", () => {
+  const { k, peer, pagerVmo, supply, fail } = world();
+  const vmo = pagerVmo(2);
+  const reader = k.zx_vmo_read(peer, vmo, 0, 2 * PS);
+  const { wait } = parked(reader);
+  assert.ok(wait !== undefined);
+  assert.equal(fail(vmo, 0, 0), ZX_OK);
+  assert.equal(fail(vmo, 2 * PS, 0), ZX_OK);
+  assert.equal(wait.ready(k.now), false, "still parked: nothing woke the reader");
+  supply(vmo, 0, 2, 0x30);
   const { blocked, value } = step(reader);
   assert.equal(blocked, false);
   assert.equal(value?.[0], ZX_OK);
-  assert.deepEqual(value?.[1], Uint8Array.from([...bytes(PS, 0x10), ...bytes(PS, 0x20)]));
+  assert.deepEqual(value?.[1], bytes(2 * PS, 0x30));
 });
 
 // A usercopy into a mapping past its VMO's (shrunk) end cannot land: the call fails (spec 4.2:

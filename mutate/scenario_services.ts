@@ -7,8 +7,10 @@
  */
 
 import {
+  ZX_ERR_IO,
   ZX_ERR_TIMED_OUT,
   ZX_OK,
+  ZX_PAGER_OP_FAIL,
   ZX_RIGHT_SAME_RIGHTS,
   ZX_TIME_INFINITE,
   ZX_VMO_OP_COMMIT,
@@ -411,6 +413,42 @@ export const unalignedExtents: PagerService = (sys, ctx) =>
     yield* supplyBytes(sys, ctx, vmo, packet.offset, data);
   }, "unaligned-extents: waiting for a packet");
 
+/**
+ * Answers each READ packet page by page, in order, and after each page but the last, on a seeded
+ * coin, fails the empty range at the next page: `zx_pager_op_range(ZX_PAGER_OP_FAIL)` at that
+ * page with length 0 and ZX_ERR_IO. No layer of upstream's call returns early for length 0, and
+ * `PageSource::ResolveRequestsLocked` (page_source.cc @ misttech/mist-os 9da14a83) takes it to the
+ * request the page lies strictly inside: a reader early-woken by the page before and waiting for
+ * this one is failed and woken with the code, though no page is failed (docs/mutation.md, "A
+ * zero-length OP_FAIL"). Random programs draw length 0 for an OP_FAIL seldom and never at a
+ * parked reader's wake page, so no probe made the call syscall-contract K14w judges there.
+ *
+ * @example
+ * ```ts
+ * import { runScenario } from "../scenario/interpreter.ts";
+ * import { parseScenario } from "../scenario/schema.ts";
+ * import { SCENARIO_SERVICES } from "./scenario_services.ts";
+ * const run = runScenario(parseScenario({
+ *   pageSize: 64,
+ *   pagers: [{ name: "fs", service: { kind: "custom", name: "empty-fail-next" } }],
+ *   vmos: [{ name: "a", pager: "fs", pages: 3 }],
+ *   threads: [{ name: "r", ops: [{ op: "read", vmo: "a", page: 0, pages: 3 }] }],
+ * }), { seed: 1, services: SCENARIO_SERVICES });
+ * console.assert(run.verdict.kind === "pass");
+ * ```
+ */
+export const emptyFailNext: PagerService = (sys, ctx) =>
+  serveReads(sys, ctx, function* (packet, vmo) {
+    const ps = sys.pageSize;
+    const end = packet.offset + packet.length;
+    for (let at = packet.offset; at < end; at += ps) {
+      yield* supplyFromBacking(sys, ctx, vmo, at, ps);
+      if (at + ps < end && sys.chance(50)) {
+        yield* sys.pagerOpRange(ctx.pager, ZX_PAGER_OP_FAIL, vmo.handle, at + ps, 0, ZX_ERR_IO);
+      }
+    }
+  }, "empty-fail-next: waiting for a packet");
+
 export const SCENARIO_SERVICES: Readonly<Record<string, PagerService>> = {
   "pairs-swapped": pairsSwapped,
   // Two pager threads on one port with a futex mutex around shared state: no other probe of the
@@ -428,4 +466,6 @@ export const SCENARIO_SERVICES: Readonly<Record<string, PagerService>> = {
   // Reads of the backing store at byte offsets not 8-byte aligned: the reference services read
   // whole pages only, so no probe read an unaligned range (services/backing.ts, gap list Z).
   "unaligned-extents": unalignedExtents,
+  // OP_FAIL of an empty range at a reader's wake page: no other probe makes that call.
+  "empty-fail-next": emptyFailNext,
 };
