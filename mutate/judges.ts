@@ -21,6 +21,7 @@
 import { executePlan, planRun, PORTFOLIO } from "../fuzz/campaign.ts";
 import { programStrategy } from "../fuzz/programs/campaign.ts";
 import {
+  childHeldByReadProgram,
   clonePinShouldWaitProgram,
   cloneShrinkGrowProgram,
   contiguousZeroLentProgram,
@@ -293,6 +294,15 @@ export function campaignProbes(root: URL): Probe[] {
     run() {
       return verdictText(
         runProgram(numChildrenDeathProgram(), { seed: 0, monitors: programMonitors }).verdict,
+      );
+    },
+  });
+  // A child alive by its handle while another thread's read holds it (`childHeldByReadProgram`).
+  probes.push({
+    id: "program:child-held-by-read",
+    run() {
+      return verdictText(
+        runProgram(childHeldByReadProgram(), { seed: 0, monitors: programMonitors }).verdict,
       );
     },
   });

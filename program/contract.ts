@@ -998,6 +998,13 @@ const AFTER: Partial<Record<CallName, Check>> = {
     if (h?.resizable === true && !(h.rights & ZX_RIGHT_RESIZE)) return ZX_ERR_ACCESS_DENIED;
     if (!((h?.rights ?? 0) & ZX_RIGHT_RESIZE)) return null;
     if (!isU64(a[1])) return ZX_ERR_INVALID_ARGS;
+    // Past upstream's largest VMO: `VmObjectPaged::Resize` "if (s > MAX_SIZE) return
+    // ZX_ERR_OUT_OF_RANGE" (zircon/kernel/vm/vm_object_paged.cc @ misttech/fuchsia 056f3590),
+    // after the resizable check and before any page or pin is looked at; the handle needs
+    // WRITE too (sys_vmo_set_size), else the model's ACCESS_DENIED comes first.
+    if (h?.resizable === true && (h.rights & ZX_RIGHT_WRITE) && a[1] > PAST_UPSTREAM_MAX_VMO) {
+      return ZX_ERR_OUT_OF_RANGE;
+    }
     if (h?.resizable === true && h.anonymous === "plain" && a[1] <= CHILD_PAGES_DECIDED * ps) {
       const keep = Math.ceil(a[1] / ps);
       if (m.surelyPinned(h.object, keep, Infinity)) return ZX_ERR_BAD_STATE;

@@ -2528,7 +2528,10 @@ export function clonePinShouldWaitProgram(pageSize = 4096): Program {
  * one byte less (ZX_ERR_BUFFER_TOO_SMALL), through a pager's handle to its own VMO with options
  * 0: the contract decides both (zx_pager_query_vmo_stats.md). Then `zx_vmo_create` of the first
  * size past every u64 (2^64 + 4096, the next double after 2^64): INVALID_ARGS (zx_vmo_create.md;
- * `HUGE`'s largest draw is 2^64 itself).
+ * `HUGE`'s largest draw is 2^64 itself). Then a resizable VMO resized to 2^64 - 4096, a u64 past
+ * upstream's largest VMO: OUT_OF_RANGE (`VmObjectPaged::Resize`), and a contiguous VMO of that
+ * size through a BTI, which the contract leaves open (the model: OUT_OF_RANGE; a kernel that
+ * made it anyway would try to hold 2^52 pages and crash).
  */
 export function sizeEdgesProgram(pageSize = 4096): Program {
   const { calls, emit } = probeThread();
@@ -2539,6 +2542,11 @@ export function sizeEdgesProgram(pageSize = 4096): Program {
   emit("zx_pager_query_vmo_stats", [{ h: pager }, { h: vmo }, 0, ZX_PAGER_VMO_STATS_SIZE - 1]);
   // The first double past 2^64 (the model's u64 bound, inclusive: 2^64 - 1 is no double).
   emit("zx_vmo_create", [2 ** 64 + 4096, 0]);
+  // A page-aligned u64 past upstream's largest VMO: a resize and a contiguous VMO of that size.
+  const resizable = emit("zx_vmo_create", [pageSize, ZX_VMO_RESIZABLE]);
+  emit("zx_vmo_set_size", [{ h: resizable }, 2 ** 64 - 4096]);
+  const bti = emit("zx_bti_create", [0, 0]);
+  emit("zx_vmo_create_contiguous", [{ h: bti }, 2 ** 64 - 4096, 0]);
   return { pageSize, overtimeTicks: 0, threads: [{ failInsteadOfBlock: false, calls }] };
 }
 
@@ -2626,6 +2634,61 @@ export function numChildrenDeathProgram(pageSize = 4096): Program {
   emit("zx_handle_close", [{ h: grand }]);
   query();
   return { pageSize, overtimeTicks: 0, threads: [{ failInsteadOfBlock: false, calls }] };
+}
+
+/**
+ * The campaign judge's `program:child-held-by-read` probe: a child kept alive by its handle while
+ * two calls hold it too. A 2-page pager VMO with page 0 supplied gets an at-least-on-write clone;
+ * thread 1 reads the clone's page 1 and parks on the root's READ; thread 0 takes that request's
+ * packet off the port (so the read is parked) and reads the clone's page 0 (there: ZX_OK). The
+ * clone's handle is open throughout, so it stays the root's child, and `zx_object_wait_one` on
+ * the root must not see ZX_VMO_ZERO_CHILDREN (futex-discipline's `zero-children`: a child whose
+ * `zx_vmo_create_child` handle is open is alive). Then page 1 is supplied and the parked read
+ * returns. A kernel that lets a VMO go when its handles plus mappings *minus* its calls in flight
+ * reach 0 drops the clone as the second read ends (handles 1, calls in flight 1). Random draws
+ * finish a read of a child while another read of it is parked, then ask for the parent's signals,
+ * seldom.
+ */
+export function childHeldByReadProgram(pageSize = 4096): Program {
+  const { calls, emit } = probeThread();
+  const port = emit("zx_port_create", [0]);
+  const pager = emit("zx_pager_create", [0]);
+  const root = emit("zx_pager_create_vmo", [{ h: pager }, 0, { h: port }, 0, 2 * pageSize]);
+  const aux = emit("zx_vmo_create", [2 * pageSize, 0]);
+  emit("zx_pager_supply_pages", [{ h: pager }, { h: root }, 0, pageSize, { h: aux }, 0]);
+  const clone = emit("zx_vmo_create_child", [
+    { h: root },
+    ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE,
+    0,
+    2 * pageSize,
+  ]);
+  const packet = emit("zx_port_wait", [{ h: port }, { after: 1000 }]);
+  emit("zx_vmo_read", [{ h: clone }, 0, pageSize]);
+  emit("zx_object_wait_one", [{ h: root }, ZX_VMO_ZERO_CHILDREN, 0]);
+  emit("zx_pager_supply_pages", [
+    { h: pager },
+    { h: root },
+    { pkt: packet, field: "offset" },
+    { pkt: packet, field: "length" },
+    { h: aux },
+    { pkt: packet, field: "offset" },
+  ]);
+  return {
+    pageSize,
+    overtimeTicks: 0,
+    threads: [
+      { failInsteadOfBlock: false, calls },
+      // The read is made ten times: those that run before the clone exists are BAD_HANDLE, and
+      // one parks on the request (threads start together; nothing orders them).
+      {
+        failInsteadOfBlock: false,
+        calls: Array.from({ length: 10 }, () => ({
+          call: "zx_vmo_read" as const,
+          args: [{ h: clone }, pageSize, pageSize],
+        })),
+      },
+    ],
+  };
 }
 
 /**
