@@ -189,6 +189,14 @@ export interface InvestigateOptions<I> {
   readonly maxAttempts?: number;
   /** Stop shrinking early; what was shrunk so far is kept. */
   readonly abort?: () => boolean;
+  /**
+   * A context with new instances of the user's modules (fuzz/worker.ts), for the settled shrunk
+   * run: shrinking ran hundreds of runs in `ctx`, and a candidate may fail only through the
+   * module state they left (kfix27: a kernel variant throwing on every 7th supply it counts in
+   * a module-level `let`, whose shrunk case did not replay alone). A shrunk run that replays
+   * differently in it is not kept: the case stays the unshrunk run, with `notShrunk` saying why.
+   */
+  readonly fresh?: () => Promise<RunContext>;
 }
 
 /** What investigating a failing run gave. */
@@ -221,6 +229,12 @@ export type Investigation<I> =
     readonly attempts: number;
     /** True when `abort` cut shrinking short: the case is written marked `found.shrinkCut`. */
     readonly shrinkCut: boolean;
+    /**
+     * Why the case is the unshrunk run though shrinking ended: how the shrunk run replayed on
+     * new instances of the user's modules (`fresh`), which is nondeterminism in the code under
+     * test. Absent otherwise.
+     */
+    readonly notShrunk?: string;
   };
 
 /**
@@ -332,6 +346,27 @@ export async function investigate<I>(
   // fallback seed (and carries no fair picks, which a replay never reads).
   const settledRun = runOf(shrunk.case);
   const final = { ...settledRun.run, decisions: settledRun.decisions };
+  // Replayed alone, as repro replays a case: on new instances of the user's modules.
+  const alone = options.sign(final) === signature && options.fresh !== undefined
+    ? kind.run(shrunk.case.input, { seed, decisions: final.decisions }, await options.fresh())
+    : null;
+  if (alone !== null && alone.traceHash !== final.traceHash) {
+    const got = options.sign(alone);
+    return {
+      status: "found",
+      signature,
+      unshrunk,
+      case: unshrunk,
+      file,
+      writeError,
+      attempts: shrunk.attempts,
+      shrinkCut: false,
+      notShrunk: `its shrunk case failed only after the runs shrinking made before it: replayed ` +
+        `alone (new instances of the modules) it ${
+          got === null ? "passed" : got === signature ? "ran differently" : `failed as ${got}`
+        }`,
+    };
+  }
   if (options.sign(final) !== signature) {
     // Shrinking met a schedule that does not replay: keep the unshrunk case, which did.
     return {

@@ -916,13 +916,16 @@ function exportHint(
 
 /**
  * Loads a kernel variant module: its `makeKernel(options)` export. Errors name it as `label`
- * (the path as the user gave it; `path` is where it was found).
+ * (the path as the user gave it; `path` is where it was found). With `instance`, a new instance
+ * of the module, as {@linkcode loadServiceModule} makes one: a campaign replays a failing run
+ * with it, so module state earlier runs left in a variant is nondeterminism, never a case.
  */
 export async function loadKernelModule(
   path: string,
   label: string = path,
+  instance?: string,
 ): Promise<(options: KernelOptions) => Kernel> {
-  const mod = await importModule(path, "--kernel", undefined, label);
+  const mod = await importModule(path, "--kernel", instance, label);
   if (typeof mod.makeKernel !== "function") {
     throw new CaseFileError(
       `--kernel ${label}: exports no makeKernel${exportHint(mod, ["makeKernel"], true)} (need ` +

@@ -1,7 +1,7 @@
 /**
- * The two hooks of the commands that load a user's service or run campaigns
- * (sim, fuzz, explore, repro): the determinism lint wherever a service module
- * is loaded (findings on stderr with file:line and the sanctioned alternative;
+ * The two hooks of the commands that load a user's service or kernel variant or run campaigns
+ * (sim, fuzz, explore, repro): the determinism lint wherever a user's module is loaded, a
+ * `--service` or a `--kernel` (findings on stderr with file:line and the sanctioned alternative;
  * they stop the command unless downgraded), and `--coverage DIR`.
  *
  * @module
@@ -17,14 +17,14 @@ import {
 } from "../quality/determinism_lint.ts";
 import { CoverageError, runUnderCoverage } from "../quality/campaign_coverage.ts";
 
-/** How the lint's findings on a service module are treated. */
+/** How the lint's findings on a user's module are treated. */
 export type ServiceLint = "error" | "warn";
 
-/** `--lint-warn`, for the commands that take `--service`. */
+/** `--lint-warn`, for the commands that take `--service` and `--kernel`. */
 export const LINT_FLAG: Record<string, FlagSpec> = {
   "lint-warn": {
     type: "boolean",
-    help: "determinism lint findings on --service are warnings (default: errors)",
+    help: "determinism lint findings on --service or --kernel are warnings (default: errors)",
   },
 };
 
@@ -33,8 +33,10 @@ export function lintMode(values: Record<string, string | boolean | undefined>): 
   return values["lint-warn"] === true ? "warn" : "error";
 }
 
-/** What the lint found on a service module that ran anyway (`--lint-warn`). */
+/** What the lint found on the modules that ran anyway (`--lint-warn`). */
 export interface LintWarnings {
+  /** The modules linted, as the flags name them: `svc.ts`, `svc.ts and variants/k.ts`. */
+  readonly modules: string;
   /** How many findings were printed. */
   readonly count: number;
   /** The findings counted by kind: `1 dropped generator call, 2 host timers`. */
@@ -44,23 +46,52 @@ export interface LintWarnings {
 }
 
 /**
- * Lints `path` and its imports; throws an InputError on findings in "error" mode, naming the
- * kinds found (a dropped generator call is a bug, not nondeterminism). Returns what was printed
- * as warnings ("warn" mode): with `breaksReplay`, a run may then not replay.
+ * The user's modules the flags name, each with its flag: `--service` and `--kernel`, the code a
+ * run executes besides pagersim's own.
+ *
+ * @example
+ * ```ts
+ * import { strict as assert } from "node:assert";
+ * import { userModules } from "./_quality_hooks.ts";
+ * assert.deepEqual(userModules({ kernel: "k.ts", seed: "1" }), [{ flag: "--kernel", path: "k.ts" }]);
+ * ```
  */
-export async function lintService(path: string, mode: ServiceLint): Promise<LintWarnings> {
-  const { findings } = await lintServiceModule(path);
+export function userModules(
+  values: Record<string, unknown>,
+): { readonly flag: string; readonly path: string }[] {
+  return (["service", "kernel"] as const).flatMap((name) => {
+    const path = values[name];
+    return typeof path === "string" ? [{ flag: `--${name}`, path }] : [];
+  });
+}
+
+/**
+ * Lints the user's modules the flags name ({@linkcode userModules}: a `--service`, a `--kernel`
+ * variant, whose module state outlives a run in a campaign worker as a service's does) and their
+ * imports, in one program; throws an InputError on findings in "error" mode, naming the kinds
+ * found (a dropped generator call is a bug, not nondeterminism). Returns what was printed as
+ * warnings ("warn" mode): with `breaksReplay`, a run may then not replay. No module: nothing is
+ * read (count 0).
+ */
+export async function lintModules(
+  values: Record<string, unknown>,
+  mode: ServiceLint,
+): Promise<LintWarnings> {
+  const given = userModules(values);
+  const modules = given.map((m) => m.path).join(" and ");
+  if (given.length === 0) return { modules, count: 0, summary: "", breaksReplay: false };
+  const { findings } = await lintServiceModule(given.map((m) => m.path));
   for (const f of findings) console.error(formatFinding(f, mode === "warn" ? "warning" : "error"));
   const summary = summarizeFindings(findings);
   const breaksReplay = findings.some((f) => CATEGORIES[f.category].breaksReplay);
   if (findings.length > 0 && mode === "error") {
     throw new InputError(
-      `--service ${path}: determinism lint: ${summary}, listed above${
-        breaksReplay ? ": a run would not replay" : ""
-      }. Fix ${findings.length === 1 ? "it" : "them"}, or pass --lint-warn to run anyway.`,
+      `${given.map((m) => `${m.flag} ${m.path}`).join(" and ")}: determinism lint: ${summary}, ` +
+        `listed above${breaksReplay ? ": a run would not replay" : ""}. Fix ` +
+        `${findings.length === 1 ? "it" : "them"}, or pass --lint-warn to run anyway.`,
     );
   }
-  return { count: findings.length, summary, breaksReplay };
+  return { modules, count: findings.length, summary, breaksReplay };
 }
 
 /** `--coverage DIR`, for the commands that run campaigns. */

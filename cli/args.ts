@@ -25,7 +25,7 @@ export interface FlagSpec {
   readonly path?: boolean;
 }
 
-/** A usage error: printed as one line plus the usage, exit status 2. */
+/** A usage error: printed as one line plus where the usage is ({@linkcode helpHint}), exit status 2. */
 export class UsageError extends Error {
   override name = "UsageError";
 }
@@ -230,7 +230,7 @@ export function earlyInterrupt(command: string): { remove(): void } {
   };
 }
 
-/** Runs a command's main, turning UsageError into "error: ..." + usage and exit 2. */
+/** Runs a command's main, turning UsageError into "error: ..." + a `--help` hint and exit 2. */
 export async function runCommand(
   usageText: string,
   main: () => Promise<number> | number,
@@ -243,13 +243,14 @@ export async function runCommand(
 }
 
 /**
- * Prints bad input the way every command does (one error line; the usage
- * too for a bad command line) and returns exit status 2; rethrows anything
- * else (a bug of ours keeps its stack).
+ * Prints bad input the way every command does (one error line; for a bad command line one more,
+ * {@linkcode helpHint}) and returns exit status 2; rethrows anything else (a bug of ours keeps
+ * its stack).
  */
 export function badInputStatus(e: unknown, usageText: string): number {
   if (e instanceof UsageError) {
-    console.error(`error: ${e.message}\n\n${usageText}`);
+    const hint = helpHint(usageText);
+    console.error(`error: ${e.message}${hint === "" ? "" : `\n${hint}`}`);
     return 2;
   }
   if (
@@ -260,6 +261,27 @@ export function badInputStatus(e: unknown, usageText: string): number {
     return 2;
   }
   throw e;
+}
+
+/**
+ * The line under a usage error: where the options are (`run deno task fuzz --help for the
+ * options`), not the whole usage, whose 40 lines buried the one error above them (kfix27); the
+ * same line for every command, a one-line usage too. A usage naming no command we know: its
+ * first line; no usage: nothing.
+ *
+ * @example
+ * ```ts
+ * import { helpHint, usage } from "./args.ts";
+ * const text = usage("deno task fuzz", "[options]", { runs: { type: "string", help: "runs" } });
+ * console.assert(helpHint(text) === "run deno task fuzz --help for the options");
+ * const script = "usage: deno run --allow-read tools/x.ts [N]";
+ * console.assert(helpHint(script) === "run deno run --allow-read tools/x.ts --help for the options");
+ * console.assert(helpHint("usage: x FILE\n\nDoes x.") === "usage: x FILE");
+ * ```
+ */
+export function helpHint(usageText: string): string {
+  const command = /^usage: (deno task \S+|deno run .*?\.ts)(?=\s|$)/.exec(usageText);
+  return command === null ? usageText.split("\n")[0] : `run ${command[1]} --help for the options`;
 }
 
 /** The `--help` flag every command takes. */

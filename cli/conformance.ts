@@ -11,6 +11,7 @@ import { runConformance } from "../conformance/run.ts";
 import { editDistance } from "../scenario/nearest.ts";
 import { type FlagSpec, HELP_FLAG, InputError, parseFlags, runCommand, usage } from "./args.ts";
 import { loadKernelFlag, moduleFlags } from "./_module_flags.ts";
+import { LINT_FLAG, lintMode, lintModules } from "./_quality_hooks.ts";
 
 const FLAGS: Record<string, FlagSpec> = {
   filter: { type: "string", value: "S", help: 'run only cases whose "id name" holds S' },
@@ -21,6 +22,7 @@ const FLAGS: Record<string, FlagSpec> = {
     kernel: "a kernel variant module exporting makeKernel(options)",
   }).kernel,
   verbose: { type: "boolean", help: "print the trace tail of each failure" },
+  ...LINT_FLAG,
   help: HELP_FLAG,
 };
 
@@ -39,6 +41,9 @@ export async function main(args: readonly string[]): Promise<number> {
   const filter = (values.filter as string | undefined) ?? "";
   checkFilter(filter);
   const kernel = (values.kernel as string | undefined) ?? null;
+  // The rows run one after another on one instance of the variant: its module state would make
+  // a row's verdict depend on the rows before it.
+  await lintModules(values, lintMode(values));
   // A bad module is a CaseFileError: one error line, exit 2 (runCommand).
   const makeKernel = kernel === null ? undefined : await loadKernelFlag(kernel);
   if (makeKernel !== undefined) probe(makeKernel);

@@ -12,7 +12,7 @@ import {
   COVERAGE_FLAG,
   LINT_FLAG,
   lintMode,
-  lintService,
+  lintModules,
   rerunWithCoverage,
 } from "./_quality_hooks.ts";
 import { basename } from "node:path";
@@ -337,6 +337,9 @@ async function main(): Promise<number> {
     if (e instanceof CaseFileError) throw new InputError(e.message);
     throw e;
   }
+  // Before either is loaded: a kernel variant's module state outlives an execution as a
+  // service's does, and exploration replays every schedule from the start.
+  await lintModules(values, lintMode(values));
   let makeKernel: ((o: KernelOptions) => Kernel) | undefined;
   if (kernelPath !== null) {
     try {
@@ -354,7 +357,6 @@ async function main(): Promise<number> {
   const services: Record<string, PagerService> = {};
   let scenario = original;
   if (servicePath !== null) {
-    await lintService(servicePath, lintMode(values));
     services.user = await loadServiceModule(servicePath);
     scenario = withService(original, "user");
     if (values.scenario === undefined) scenario = fittedDefault(scenario, services);
@@ -776,13 +778,22 @@ async function reportStop(f: StopFinding, ctx: StopContext): Promise<number> {
       f.at.step === 0 ? " (starting, before the first step)" : ""
     } ${f.cause === "out-of-memory" ? "was running" : "never yielded"}`;
   if (f.cause === "nondeterministic") {
+    // A kernel variant is user code as a service is: its module state outlives an execution too.
+    const modules = [ctx.servicePath, ctx.kernelPath].filter((p) => p !== null);
+    const what = ctx.kernelPath === null
+      ? "service"
+      : ctx.servicePath === null
+      ? "kernel variant"
+      : "service or kernel variant";
     console.log(
-      `error: nondeterministic service: an execution's replay of a schedule explored before met ` +
+      `error: nondeterministic ${what}: an execution's replay of a schedule explored before met ` +
         `other choices than its first run (${f.detail}). Exploration replays every schedule ` +
         `from the start, so with code that reads time or randomness, or keeps state across ` +
         `runs (module-level state), its search would be wrong: no verdict. The determinism ` +
-        `lint lists such uses (deno task lint-service ${ctx.servicePath ?? "FILE"}); fix them ` +
-        `(and do not pass --lint-warn).`,
+        `lint lists such uses (${
+          (modules.length > 0 ? modules : ["FILE"]).map((m) => `deno task lint-service ${m}`)
+            .join(", ")
+        }); fix them (and do not pass --lint-warn).`,
     );
     return 2;
   }

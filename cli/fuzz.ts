@@ -14,7 +14,7 @@ import {
   COVERAGE_FLAG,
   LINT_FLAG,
   lintMode,
-  lintService,
+  lintModules,
   type LintWarnings,
   rerunWithCoverage,
 } from "./_quality_hooks.ts";
@@ -187,20 +187,20 @@ export function slowRunLines(s: CampaignSummary): string[] {
 }
 
 /**
- * The summary's note on a service `--lint-warn` let run: what the lint found, and that a replay
+ * The summary's note on the modules `--lint-warn` let run: what the lint found, and that a replay
  * line may not replay its run where a finding can cause that (a dropped generator call cannot).
  *
  * @example
  * ```ts
  * import { lintNote } from "./fuzz.ts";
- * const note = lintNote({ service: "svc.ts", summary: "1 host timer", breaksReplay: true });
+ * const note = lintNote({ modules: "svc.ts", summary: "1 host timer", breaksReplay: true });
  * console.assert(note.endsWith("a replay line below may not replay its run"));
  * ```
  */
 export function lintNote(
-  lint: { readonly service: string; readonly summary: string; readonly breaksReplay: boolean },
+  lint: { readonly modules: string; readonly summary: string; readonly breaksReplay: boolean },
 ): string {
-  return `note: --lint-warn ran ${lint.service} with ${lint.summary} (determinism lint, listed ` +
+  return `note: --lint-warn ran ${lint.modules} with ${lint.summary} (determinism lint, listed ` +
     `at the start)${lint.breaksReplay ? ": a replay line below may not replay its run" : ""}`;
 }
 
@@ -212,12 +212,12 @@ export function summaryText(
     /** The corpus case file of each signature known before the campaign. */
     knownFiles?: ReadonlyMap<string, string>;
     /**
-     * The determinism lint's findings on the service that `--lint-warn` let run: every
+     * The determinism lint's findings on the modules that `--lint-warn` let run: every
      * replay line is then said to be one that may not replay (when a finding can break a
      * replay; a dropped generator call cannot).
      */
     lintWarnings?: {
-      readonly service: string;
+      readonly modules: string;
       readonly summary: string;
       readonly breaksReplay: boolean;
     } | null;
@@ -488,8 +488,10 @@ async function campaign(
     // Outside the project tree: refused before the module is read, linted or run (as sim does).
     if (servicePath !== null) await insideProject(servicePath, "--service");
     if (kernelPath !== null) await insideProject(kernelPath, "--kernel");
+    // Both user modules, in one lint: a kernel variant's module state outlives a run in a
+    // worker as a service's does.
+    lintWarnings = await lintModules(values, lintMode(values));
     if (servicePath !== null) {
-      lintWarnings = await lintService(servicePath, lintMode(values));
       await loadServiceModule(servicePath);
       modules.service = await moduleRef(servicePath, dir);
     }
@@ -571,9 +573,7 @@ async function campaign(
       summaryText(summary, {
         mutant,
         knownFiles,
-        lintWarnings: lintWarnings !== null && lintWarnings.count > 0
-          ? { service: servicePath ?? "", ...lintWarnings }
-          : null,
+        lintWarnings: lintWarnings !== null && lintWarnings.count > 0 ? lintWarnings : null,
       }),
     );
   }

@@ -2,12 +2,12 @@
 // (userS23: a dropped generator call and module-level state were both summed up as
 // "1 nondeterministic use(s) ... a run would not replay").
 import { strict as assert } from "node:assert";
-import { lintService } from "./_quality_hooks.ts";
+import { lintModules } from "./_quality_hooks.ts";
 import { lintNote } from "./fuzz.ts";
 
 const DIR = "case/testdata/userS23";
 
-/** lintService with the findings it prints kept out of the test's output. */
+/** lintModules with the findings it prints kept out of the test's output. */
 async function quietly<T>(f: () => Promise<T>): Promise<T> {
   const error = console.error;
   console.error = () => {};
@@ -20,7 +20,7 @@ async function quietly<T>(f: () => Promise<T>): Promise<T> {
 
 Deno.test("a dropped generator call is counted as one, not as a nondeterministic use", async () => {
   await assert.rejects(
-    () => quietly(() => lintService(`${DIR}/tinyfs_dropped.ts`, "error")),
+    () => quietly(() => lintModules({ service: `${DIR}/tinyfs_dropped.ts` }, "error")),
     (e: Error) => {
       assert.equal(
         e.message,
@@ -34,7 +34,7 @@ Deno.test("a dropped generator call is counted as one, not as a nondeterministic
 
 Deno.test("module-level state is counted as such, and said to keep a run from replaying", async () => {
   await assert.rejects(
-    () => quietly(() => lintService(`${DIR}/tinyfs_modstate.ts`, "error")),
+    () => quietly(() => lintModules({ service: `${DIR}/tinyfs_modstate.ts` }, "error")),
     (e: Error) => {
       assert.equal(
         e.message,
@@ -45,8 +45,9 @@ Deno.test("module-level state is counted as such, and said to keep a run from re
       return true;
     },
   );
-  const warned = await quietly(() => lintService(`${DIR}/tinyfs_modstate.ts`, "warn"));
+  const warned = await quietly(() => lintModules({ service: `${DIR}/tinyfs_modstate.ts` }, "warn"));
   assert.deepEqual(warned, {
+    modules: `${DIR}/tinyfs_modstate.ts`,
     count: 1,
     summary: "1 module-level mutable variable",
     breaksReplay: true,
@@ -55,12 +56,12 @@ Deno.test("module-level state is counted as such, and said to keep a run from re
 
 Deno.test("fuzz's summary says replay lines may not replay only when a finding can cause it", () => {
   assert.equal(
-    lintNote({ service: "svc.ts", summary: "1 dropped generator call", breaksReplay: false }),
+    lintNote({ modules: "svc.ts", summary: "1 dropped generator call", breaksReplay: false }),
     "note: --lint-warn ran svc.ts with 1 dropped generator call (determinism lint, listed at " +
       "the start)",
   );
   assert.equal(
-    lintNote({ service: "svc.ts", summary: "2 host timers", breaksReplay: true }),
+    lintNote({ modules: "svc.ts", summary: "2 host timers", breaksReplay: true }),
     "note: --lint-warn ran svc.ts with 2 host timers (determinism lint, listed at the start): " +
       "a replay line below may not replay its run",
   );

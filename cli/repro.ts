@@ -11,7 +11,7 @@
 import { dirname, join, relative, resolve } from "node:path";
 import { type Monitor, type RunResult, StoppedBefore } from "../sim/world.ts";
 import { variantCrashSite } from "../sim/variant_crash.ts";
-import { COVERAGE_FLAG, lintService, rerunWithCoverage } from "./_quality_hooks.ts";
+import { COVERAGE_FLAG, lintModules, rerunWithCoverage } from "./_quality_hooks.ts";
 import { HandleReuseNote } from "./_handle_note.ts";
 import { campaignReplayCommand, fullExpected, replayCommand } from "../case/envelope.ts";
 import type { KindRun, RunContext } from "../case/kind.ts";
@@ -701,7 +701,7 @@ if (import.meta.main) {
     const covered = rerunWithCoverage(values, import.meta.url);
     if (covered !== null) return await covered;
     // A replay runs as printed: lint findings are warnings here, never a flag to remember.
-    if (typeof values.service === "string") await lintService(values.service, "warn");
+    await lintModules(values, "warn");
     const limits = await caseLimits(Deno.args, limitsOf(Deno.args));
     const o = await runConfirmed(import.meta.url, limits);
     if (o.kind === "done") return o.code;

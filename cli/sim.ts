@@ -12,7 +12,7 @@ import {
   COVERAGE_FLAG,
   LINT_FLAG,
   lintMode,
-  lintService,
+  lintModules,
   rerunWithCoverage,
 } from "./_quality_hooks.ts";
 import { DEFAULT_SCENARIO } from "../scenario/default.ts";
@@ -280,7 +280,7 @@ if (import.meta.main) {
     const { values } = parseFlags(Deno.args, FLAGS);
     const covered = rerunWithCoverage(values, import.meta.url);
     if (covered !== null) return await covered;
-    if (typeof values.service === "string") await lintService(values.service, lintMode(values));
+    await lintModules(values, lintMode(values));
     const limits = limitsOf(Deno.args);
     const o = await runConfirmed(import.meta.url, limits);
     if (o.kind === "done") return o.code;

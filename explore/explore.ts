@@ -699,6 +699,20 @@ class Execution implements Strategy, Monitor {
   }
 
   /**
+   * The run ended before the choice it was to branch at: its replay of the execution before it
+   * made fewer choices (user code that ran differently, e.g. a kernel variant throwing where
+   * it did not before), which no deterministic replay does. The mismatch is set; the run's steps
+   * are not the path's, so `finish` must not read them (kfix27: it threw a TypeError).
+   */
+  endedShort(): boolean {
+    if (this.#fresh || this.mismatch !== null) return false;
+    this.mismatch =
+      `the replay ended after ${this.#index} choices, before choice ${this.#branchAt} ` +
+      `its first run made`;
+    return true;
+  }
+
+  /**
    * The run ended: a thread that could still run never took its next step,
    * which may depend on anything; it races like a revisited state's step.
    */
@@ -1231,6 +1245,7 @@ export function exploreTask(
         if (e.why === "state") byState++;
         else bySleep++;
       }
+      if (run !== null) exec.endedShort();
       if (exec.mismatch !== null) throw new NondeterministicReplay(exec.mismatch);
       if (run !== null) {
         exec.finish();

@@ -441,6 +441,10 @@ interface Best {
   file: string | null;
 }
 
+/** Why a run whose shrunk case did not replay alone is written unshrunk (the error below says how). */
+export const NONDETERMINISTIC_NOT_SHRUNK =
+  "its shrunk case did not replay alone: nondeterminism in the code under test (the error below)";
+
 /** Why a run the watchdog stopped is written as it ran, unshrunk. */
 export const STOPPED_NOT_SHRUNK =
   "the watchdog stopped the run, and every replay that shrinking tries would run into the same " +
@@ -608,18 +612,23 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
         return;
       }
       case "finding": {
+        // A shrunk run that did not replay alone: the case is the unshrunk run, and the
+        // nondeterminism it showed is an error of the campaign (no pass), as a replay's is.
+        if (m.notShrunk !== undefined) errors.push(`worker ${m.worker}: ${m.notShrunk}`);
         const entry = best.get(m.signature);
         if (entry !== undefined && entry.k === m.k) {
           entry.unshrunk ??= m.unshrunk;
           entry.case = m.case;
-          entry.shrunk = true;
+          entry.shrunk = m.notShrunk === undefined;
+          if (m.notShrunk !== undefined) entry.notShrunk = NONDETERMINISTIC_NOT_SHRUNK;
         } else if (entry === undefined) {
           // Not written (no persist answer): still reported, with its replay line.
           best.set(m.signature, {
             k: m.k,
             unshrunk: m.unshrunk,
             case: m.case,
-            shrunk: true,
+            shrunk: m.notShrunk === undefined,
+            ...(m.notShrunk !== undefined ? { notShrunk: NONDETERMINISTIC_NOT_SHRUNK } : {}),
             file: null,
           });
         }
@@ -1104,7 +1113,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
         shrunkFrom: first.decisions.length,
         occurrences: occurrences.get(signature) ?? 1,
         description: first.description,
-        ...(first !== b.case
+        ...(first !== b.case && b.shrunk
           ? { shrunkFailure: b.case.description.replace(/^found by [^:]*: /, "") }
           : {}),
       };

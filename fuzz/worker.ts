@@ -66,6 +66,11 @@ export type WorkerMessage =
     readonly unshrunk: CaseEnvelope;
     readonly case: CaseEnvelope;
     readonly attempts: number;
+    /**
+     * Why `case` is the unshrunk run: its shrunk run replayed differently on new instances of
+     * the user's modules (nondeterminism in the code under test, said in full).
+     */
+    readonly notShrunk?: string;
   }
   | {
     /**
@@ -195,16 +200,33 @@ async function investigateWon(
   persist: (k: number, signature: string, c: CaseEnvelope) => Promise<string>,
   stopped: () => boolean,
 ): Promise<void> {
-  // The replays run a new instance of the user's service module: a run that failed only
-  // because of module-level state earlier runs left in this worker does not replay, and
-  // is reported as nondeterminism, never written as a case repro could not reproduce.
-  const ctx = start.servicePath === null ? failing.ctx : {
-    ...failing.ctx,
-    services: {
-      ...failing.ctx.services,
-      user: await loadServiceModule(start.servicePath, `w${start.worker}r${k}`),
-    },
+  // The replays run a new instance of the user's modules, the service and the kernel variant
+  // (kfix27): a run that failed only because of module-level state earlier runs left in this
+  // worker does not replay, and is reported as nondeterminism, never written as a case repro
+  // could not reproduce. The shrunk run is replayed on another (`fresh`): shrinking's own runs
+  // leave state too.
+  const fresh = [start.servicePath, start.kernelPath].filter((p) => p !== null);
+  const freshCtx = async (instance: string) => {
+    let ctx = failing.ctx;
+    if (start.servicePath !== null) {
+      ctx = {
+        ...ctx,
+        services: { ...ctx.services, user: await loadServiceModule(start.servicePath, instance) },
+      };
+    }
+    if (start.kernelPath !== null) {
+      ctx = {
+        ...ctx,
+        makeKernel: await loadKernelModule(start.kernelPath, start.kernelPath, instance),
+      };
+    }
+    return ctx;
   };
+  const ctx = await freshCtx(`w${start.worker}r${k}`);
+  const stateNote = fresh.length > 0
+    ? `; the replay ran a new instance of ${fresh.join(" and ")}: module-level state that ` +
+      `earlier runs in the worker changed is one cause, which deno task lint-service reports)`
+    : ")";
   const found = await investigate(failing.kind, failing.input, failing.decisions, {
     seed: failing.seed,
     ctx,
@@ -214,6 +236,7 @@ async function investigateWon(
     persist: (c) => persist(k, signature, c),
     maxAttempts: start.maxShrink,
     abort: stopped,
+    ...(fresh.length > 0 ? { fresh: () => freshCtx(`w${start.worker}r${k}s`) } : {}),
   });
   if (found.status === "found") {
     post({
@@ -224,6 +247,13 @@ async function investigateWon(
       unshrunk: found.unshrunk,
       case: found.case,
       attempts: found.attempts,
+      ...(found.notShrunk !== undefined
+        ? {
+          notShrunk: `run ${k} (${signature}) is written unshrunk: ${found.notShrunk} ` +
+            `(nondeterminism in the code under test${stateNote}; the unshrunk case replayed the ` +
+            `same alone`,
+        }
+        : {}),
     });
   } else if (found.status === "nondeterministic") {
     const d = found.divergence;
@@ -234,12 +264,7 @@ async function investigateWon(
       signature,
       message: `run ${k} failed (${signature}) but is not a case: ${found.message}` +
         (d !== null ? `; replays first differ at step ${d.step}` : "") +
-        ` (nondeterminism in the code under test` +
-        (start.servicePath !== null
-          ? `; the replay ran a new instance of ${start.servicePath}: module-level state ` +
-            `that earlier runs in the worker changed is one cause, which ` +
-            `deno task lint-service reports)`
-          : ")"),
+        ` (nondeterminism in the code under test${stateNote}`,
     });
   }
 }

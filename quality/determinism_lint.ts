@@ -121,8 +121,9 @@ export const CATEGORIES: Readonly<Record<string, Category>> = {
   },
   moduleState: {
     what: "module-level mutable state",
-    instead: "keep per-run state inside the service function; module state survives between " +
-      "runs in a worker (a failing run then does not reproduce alone)",
+    instead: "keep per-run state inside the service function (a kernel variant: in the kernel " +
+      "object); module state survives between runs in a worker (a failing run then does not " +
+      "reproduce alone)",
     counted: ["module-level mutable variable", "module-level mutable variables"],
     breaksReplay: true,
   },
@@ -1026,8 +1027,9 @@ export function isPagersimLibrary(file: string, root: string = projectRoot()): b
 }
 
 /**
- * Lints a user's service module and the local modules it imports (by a relative or `file:`
- * specifier, or an import map entry naming a file): every one that is not pagersim's own
+ * Lints a user's service module (or several of a user's modules in one program: a service and a
+ * kernel variant, `cli/_quality_hooks.ts`) and the local modules it imports (by a relative or
+ * `file:` specifier, or an import map entry naming a file): every one that is not pagersim's own
  * library ({@linkcode isPagersimLibrary}) is reported on, in the project tree too (a
  * `blobfs/` folder in a clone); npm: and jsr: modules are not read. pagersim's modules are
  * not reported on (`deno task check` lints the deciding ones), but whatever the service uses
@@ -1041,9 +1043,12 @@ export function isPagersimLibrary(file: string, root: string = projectRoot()): b
  * console.assert(findings.length === 0 && files.includes("examples/my_service.ts"));
  * ```
  */
-export function lintServiceModule(path: string, root: string = projectRoot()): Promise<LintResult> {
+export function lintServiceModule(
+  path: string | readonly string[],
+  root: string = projectRoot(),
+): Promise<LintResult> {
   return lint({
-    roots: [path],
+    roots: typeof path === "string" ? [path] : path,
     report: (file) => !isPagersimLibrary(file, root),
     hostSide: HOST_FILES.map((f) => resolve(root, f)),
     moduleState: true,

@@ -22,6 +22,7 @@
  */
 
 import { parseArgs } from "node:util";
+import { helpHint } from "../cli/args.ts";
 
 /** The options every such tool takes, as `node:util` `parseArgs` reads them. */
 export const MUTANT_OPTIONS = {
@@ -46,7 +47,7 @@ export interface MutantArgs {
 }
 
 /**
- * Reads `args`; an unknown flag is one error line and the usage on stderr, and the exit status 2
+ * Reads `args`; an unknown flag is one error line and where the usage is on stderr, and the exit status 2
  * is returned instead. `--help` is left to the caller (it prints its own usage).
  */
 export function parseMutantArgs(args: readonly string[], usage: string): MutantArgs | number {
@@ -55,7 +56,7 @@ export function parseMutantArgs(args: readonly string[], usage: string): MutantA
   );
   if (flag !== undefined) {
     console.error(`error: unknown flag ${flag}`);
-    console.error(usage);
+    console.error(helpHint(usage));
     return 2;
   }
   const { values, positionals } = parseArgs({

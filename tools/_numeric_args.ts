@@ -7,6 +7,8 @@
  * @module
  */
 
+import { helpHint } from "../cli/args.ts";
+
 /**
  * The numbers of `args` and which of `flags` were given; exits on `--help` or a bad argument.
  *
@@ -31,7 +33,7 @@ export function numericArgs(
     console.error(
       wrong.startsWith("-") ? `error: unknown flag ${wrong}` : `error: ${wrong} is no number`,
     );
-    console.error(usage);
+    console.error(helpHint(usage));
     Deno.exit(2);
   }
   return {

@@ -20,7 +20,7 @@ import { runScenario } from "../scenario/interpreter.ts";
 import type { Scenario } from "../scenario/schema.ts";
 import type { PagerService } from "../services/service.ts";
 import { NAMED_SERVICES } from "../zoo/registry.ts";
-import { runCommand, UsageError } from "../cli/args.ts";
+import { runCommand, scriptArgs, UsageError } from "../cli/args.ts";
 
 /** The strategies compared: label, strategy, PCT depth. */
 export const STRATEGIES = [
@@ -69,7 +69,9 @@ const USAGE = "usage: deno run --allow-read tools/strategy_rates.ts SCENARIO.jso
 
 if (import.meta.main) {
   await runCommand(USAGE, async () => {
-    const [scenarioPath, servicePath, count] = Deno.args;
+    const args = scriptArgs(Deno.args, USAGE, 3);
+    if (args === null) return 0;
+    const [scenarioPath, servicePath, count] = args;
     if (scenarioPath === undefined || servicePath === undefined) {
       throw new UsageError("give a scenario file and a service module (or - for none)");
     }

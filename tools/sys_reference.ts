@@ -16,7 +16,7 @@
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type TS from "npm:typescript@6.0.3";
-import { parseFlags, usage } from "../cli/args.ts";
+import { badInputStatus, parseFlags, usage } from "../cli/args.ts";
 import { createProgram, loadTypeScript } from "../quality/determinism_lint.ts";
 import { methodName, SYSCALLS } from "../kernel/syscalls.ts";
 
@@ -341,8 +341,7 @@ async function main(args: string[]): Promise<number> {
   try {
     flags = parseFlags(args, FLAGS).values;
   } catch (e) {
-    console.error(`error: ${e instanceof Error ? e.message : String(e)}\n\n${text}`);
-    return 2;
+    return badInputStatus(e, text);
   }
   if (flags.help === true) {
     console.log(text);
