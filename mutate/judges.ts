@@ -21,6 +21,7 @@
 import { executePlan, planRun, PORTFOLIO } from "../fuzz/campaign.ts";
 import { programStrategy } from "../fuzz/programs/campaign.ts";
 import {
+  cloneChainReadRunProgram,
   clonePinShouldWaitProgram,
   cloneShrinkGrowProgram,
   contiguousZeroLentProgram,
@@ -29,6 +30,7 @@ import {
   generateProgram,
   hintPlainProgram,
   hintThenCloseProgram,
+  loanPinUnloanProgram,
   numChildrenDeathProgram,
   portLimitProgram,
   quarantinedPinProgram,
@@ -39,8 +41,10 @@ import {
   shrinkOverPinProgram,
   sizeEdgesProgram,
   sliceFaultProgram,
+  sliceFaultWaitProgram,
   slicePinZeroProgram,
   supplyContiguousAuxProgram,
+  timedOutHeirProgram,
   unmapBetweenRegionsProgram,
   userWriteOffsetProgram,
   zeroPinnedFirstPageProgram,
@@ -406,6 +410,45 @@ export function campaignProbes(root: URL): Probe[] {
     run() {
       return verdictText(
         runProgram(readOnlyStoreProgram(), { seed: 0, monitors: programMonitors }).verdict,
+      );
+    },
+  });
+  // A clone of a clone's READ run over a cut view and over a forked page
+  // (`cloneChainReadRunProgram`).
+  probes.push({
+    id: "program:clone-chain-read-run",
+    run() {
+      return verdictText(
+        runProgram(cloneChainReadRunProgram(), { seed: 0, monitors: programMonitors }).verdict,
+      );
+    },
+  });
+  // Two overlapping reads of an unanswered VMO time out, the primary first
+  // (`timedOutHeirProgram`).
+  probes.push({
+    id: "program:timed-out-heir",
+    run() {
+      return verdictText(
+        runProgram(timedOutHeirProgram(), { seed: 0, monitors: programMonitors }).verdict,
+      );
+    },
+  });
+  // A load through a mapped slice faults on an absent page and a second thread answers it
+  // (`sliceFaultWaitProgram`).
+  probes.push({
+    id: "program:slice-fault-wait",
+    run() {
+      return verdictText(
+        runProgram(sliceFaultWaitProgram(), { seed: 0, monitors: programMonitors }).verdict,
+      );
+    },
+  });
+  // A pager page in a loaned frame pinned, then the frame taken back (`loanPinUnloanProgram`).
+  probes.push({
+    id: "program:loan-pin-unloan",
+    run() {
+      return verdictText(
+        runProgram(loanPinUnloanProgram(), { seed: 0, monitors: programMonitors }).verdict,
       );
     },
   });
