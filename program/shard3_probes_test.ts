@@ -5,10 +5,11 @@
 // where a clone of a clone's READ run stops), `program:timed-out-heir` (`timedOutHeirProgram`:
 // a request handed to its overlap waiter, whose time-out ends it), `program:slice-fault-wait`
 // (`sliceFaultWaitProgram`: a load through a slice at an offset faults and a second thread
-// answers), and the allocation point oracle's own list of
-// allocating calls (program/alloc_point.ts `ALLOCATING`).
+// answers), page-state's K26 judged at an environment eviction's first look (campaign run 27),
+// and the allocation point oracle's own list of allocating calls (program/alloc_point.ts
+// `ALLOCATING`).
 import { strict as assert } from "node:assert";
-import { mutantMirror } from "../mutate/mutant_mirror.ts";
+import { mirrorCampaignRun, mutantMirror } from "../mutate/mutant_mirror.ts";
 import { ZX_ERR_SHOULD_WAIT, ZX_ERR_TIMED_OUT, ZX_OK } from "../kernel/constants.ts";
 import { mirrorProgramVerdict } from "./testdata/program_verdict.ts";
 
@@ -131,5 +132,25 @@ Deno.test("a kernel whose list of allocating calls lost zx_vmo_create or zx_vmo_
       m.deactivate();
       m.dispose();
     }
+  }
+});
+
+Deno.test("campaign run 27 passes unmutated; a kernel that offers no page for eviction fails K26 at the evictor's first look", async () => {
+  const m = await mutantMirror(["kernel/vmo_pages.ts"]);
+  try {
+    const run = await mirrorCampaignRun(m);
+    assert.equal((run(27) as Any).kind, "pass", JSON.stringify(run(27)));
+    const v: Any = m.withMutant(
+      "kernel/vmo_pages.ts:1225:44:BooleanLiteral:Number.isInteger(p)",
+      () => run(27),
+    );
+    assert.equal(v.kind, "invariant", JSON.stringify(v));
+    assert.equal(v.invariant, "page-state", JSON.stringify(v));
+    assert.match(
+      v.message,
+      /^K26: vmo\d+ page \d+ \(clean, unpinned, no ALWAYS_NEED\) is not offered/,
+    );
+  } finally {
+    m.dispose();
   }
 });

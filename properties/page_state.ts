@@ -206,6 +206,8 @@ export class PageState extends StepMonitor {
   /** This step's `kernel_evict` (its thread may have ended in the step) and its status. */
   #evictCall: Call | undefined = undefined;
   #evictStatus = 0;
+  /** This step's `zx_vmo_get_size` of an environment eviction, the look before it chooses. */
+  #evictLook: Call | undefined = undefined;
   /**
    * The pages whose slot object or kind the last {@linkcode PageState.#compare} found changed,
    * the first `#changedN` (the array is reused): what {@linkcode PageState.#remember} rewrites.
@@ -300,6 +302,9 @@ export class PageState extends StepMonitor {
           this.#evictCall = call;
           this.#evictStatus = e.status;
         }
+        if (e.name === "zx_vmo_get_size" && call?.name === e.name && isEvictor(world)) {
+          this.#evictLook = call;
+        }
         if (e.name === "zx_pager_supply_pages" && e.status === ZX_OK && call !== undefined) {
           this.#supplyRets.push(call);
         }
@@ -322,6 +327,25 @@ export class PageState extends StepMonitor {
   #hint(args: readonly unknown[], done: boolean): void {
     const v = this.vmoOf(args[0]);
     if (v !== undefined) this.#evict.hint(v, args[2], args[3], v.pageSize, done);
+  }
+
+  /**
+   * An environment eviction's first step (`envEvict`'s `zx_vmo_get_size`, scenario/interpreter.ts),
+   * before it asks the kernel which pages it may evict: the offer is judged here as at a
+   * `kernel_evict` step, so an empty offer, after which the eviction ends with no `kernel_evict`
+   * at all, is judged too (a kernel that offers nothing evicts nothing, and K26 never looked).
+   */
+  #checkLook(world: World, call: Call): void {
+    this.#evictLook = undefined;
+    const v = this.vmoOf(call.args[0]);
+    if (v === undefined || v.source === null) return;
+    if (world.kernel.handles.entry(call.args[0] as number)?.object !== v) return;
+    const why = this.#evict.compare(
+      v,
+      world.kernel.evictablePages(call.args[0] as number),
+      (p) => this.#pinnedAt(v, p),
+    );
+    if (why !== null) this.fail("K26", `${why} (spec 6.3)`);
   }
 
   /**
@@ -423,6 +447,7 @@ export class PageState extends StepMonitor {
       if (!same) this.#remember(vmo, before);
     }
     if (this.#evictCall !== undefined) this.#checkOffered(world, this.#evictCall);
+    if (this.#evictLook !== undefined) this.#checkLook(world, this.#evictLook);
     const supplyRets = this.#supplyRets;
     for (let i = 0; i < supplyRets.length; i++) {
       const call = supplyRets[i];
@@ -658,4 +683,13 @@ export class PageState extends StepMonitor {
       this.fail(change, `vmo${vmo.koid} page ${p} went from ${was.kind} to ${now.kind}`);
     }
   }
+}
+
+/** The name of a scenario's environment eviction thread (scenario/interpreter.ts `envEvict`). */
+const EVICTOR = /^env\d+\.evict\(/;
+
+/** The running thread is a scenario's environment eviction. */
+function isEvictor(world: World): boolean {
+  const t = world.running;
+  return t !== null && t.role === "env" && EVICTOR.test(t.name);
 }
