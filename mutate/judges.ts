@@ -37,6 +37,7 @@ import {
   queryDirtyEdgesProgram,
   readOnlyStoreProgram,
   regionRemnantsProgram,
+  relookAfterUserFaultProgram,
   rngDraw,
   shrinkOverPinProgram,
   sizeEdgesProgram,
@@ -440,6 +441,16 @@ export function campaignProbes(root: URL): Probe[] {
     run() {
       return verdictText(
         runProgram(sliceFaultWaitProgram(), { seed: 0, monitors: programMonitors }).verdict,
+      );
+    },
+  });
+  // A write whose copy from its user buffer waits while another thread decommits its page
+  // (`relookAfterUserFaultProgram`).
+  probes.push({
+    id: "program:relook-after-user-fault",
+    run() {
+      return verdictText(
+        runProgram(relookAfterUserFaultProgram(), { seed: 0, monitors: programMonitors }).verdict,
       );
     },
   });

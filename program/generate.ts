@@ -3228,3 +3228,57 @@ export function sliceFaultWaitProgram(pageSize = 4096): Program {
     ],
   };
 }
+
+/**
+ * The campaign judge's `program:relook-after-user-fault` probe: a `zx_vmo_write` whose copy from
+ * the user buffer faults looks its page up again after the wait. Thread 0 writes a page of a
+ * plain VMO (committed), then writes 8 bytes into it from a user buffer mapped from a pager VMO
+ * no one has supplied: the write finds its page, and its copy from the buffer faults and parks
+ * (the VMO's lock is dropped while it waits, so the write looks its page up again: kernel/
+ * vmo_pages.ts `access` after `userCopy`). Thread 1 first waits 50 ticks on a port of its own, then DECOMMITs the plain
+ * VMO's page, takes the READ packet and supplies the buffer's page. Thread 0's write then lands
+ * in a new page, and a read of the VMO returns the buffer's bytes (read-content); one that
+ * stored into the page it had found before the wait leaves them in a page the VMO no longer
+ * holds. Random draws seldom change a write's target while its user copy waits; a program of its
+ * own, so no pinned schedule moves.
+ */
+export function relookAfterUserFaultProgram(pageSize = 4096): Program {
+  const first: ProgramCall[] = [];
+  const second: ProgramCall[] = [];
+  const emit = (calls: ProgramCall[], t: number) => (call: CallName, args: Arg[]): CallRef => {
+    calls.push({ call, args });
+    return [t, calls.length - 1];
+  };
+  const e0 = emit(first, 0);
+  const e1 = emit(second, 1);
+  const target = e0("zx_vmo_create", [pageSize, 0]);
+  e0("zx_vmo_write", [{ h: target }, { bytes: pageSize, fill: 0x61 }, 0]);
+  const port = e0("zx_port_create", [0]);
+  const pager = e0("zx_pager_create", [0]);
+  const source = e0("zx_pager_create_vmo", [{ h: pager }, 0, { h: port }, 0, pageSize]);
+  const aux = e0("zx_vmo_create", [pageSize, 0]);
+  e0("zx_vmo_write", [{ h: aux }, { bytes: pageSize, fill: 0x7e }, 0]);
+  const map = e0("zx_vmar_map", [{ vmar: 0 }, ZX_VM_PERM_READ, 0, { h: source }, 0, pageSize]);
+  e0("zx_vmo_write", [{ h: target }, { bytes: 8, fill: 0 }, 0, { addr: map, plus: 0 }]);
+  e0("zx_vmo_read", [{ h: target }, 0, 16]);
+  const own = e1("zx_port_create", [0]);
+  e1("zx_port_wait", [{ h: own }, { after: 50 }]);
+  e1("zx_vmo_op_range", [{ h: target }, ZX_VMO_OP_DECOMMIT, 0, pageSize]);
+  const packet = e1("zx_port_wait", [{ h: port }, { after: 100 }]);
+  e1("zx_pager_supply_pages", [
+    { h: pager },
+    { h: source },
+    { pkt: packet, field: "offset" },
+    { pkt: packet, field: "length" },
+    { h: aux },
+    { pkt: packet, field: "offset" },
+  ]);
+  return {
+    pageSize,
+    overtimeTicks: 0,
+    threads: [
+      { failInsteadOfBlock: false, calls: first },
+      { failInsteadOfBlock: false, calls: second },
+    ],
+  };
+}

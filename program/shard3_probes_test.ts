@@ -5,7 +5,8 @@
 // where a clone of a clone's READ run stops), `program:timed-out-heir` (`timedOutHeirProgram`:
 // a request handed to its overlap waiter, whose time-out ends it), `program:slice-fault-wait`
 // (`sliceFaultWaitProgram`: a load through a slice at an offset faults and a second thread
-// answers), page-state's K26 judged at an environment eviction's first look (campaign run 27),
+// answers), `program:relook-after-user-fault` (`relookAfterUserFaultProgram`: a write whose user
+// copy waited looks its page up again), page-state's K26 judged at an environment eviction's first look (campaign run 27),
 // and the allocation point oracle's own list of allocating calls (program/alloc_point.ts
 // `ALLOCATING`).
 import { strict as assert } from "node:assert";
@@ -103,6 +104,19 @@ Deno.test("sliceFaultWaitProgram passes unmutated (the fault asks for the root's
   assert.equal(mutant.kind, "invariant", JSON.stringify(mutant));
   assert.equal(mutant.invariant, "page-state", JSON.stringify(mutant));
   assert.match(mutant.message, /READ #\d+ covers page 0, which is clean/);
+});
+
+Deno.test("relookAfterUserFaultProgram passes unmutated (the write lands after the decommit); a write that keeps the page it found before its user copy waited loses its bytes", async () => {
+  const { base, mutants: [mutant] } = await judge(
+    "kernel/vmo_pages.ts",
+    "relookAfterUserFaultProgram",
+    ["kernel/vmo_pages.ts:442:15:ConditionalExpression:false"],
+  );
+  assert.equal(base.verdict.kind, "pass", JSON.stringify(base.verdict));
+  assert.ok(base.results[0].every((r: Any) => r.status === ZX_OK), "thread 0: every call ZX_OK");
+  assert.equal(mutant.kind, "invariant", JSON.stringify(mutant));
+  assert.equal(mutant.invariant, "read-content", JSON.stringify(mutant));
+  assert.match(mutant.message, /^R1: .* = 0x0; the model of its content says 0x7e/);
 });
 
 Deno.test("a kernel whose list of allocating calls lost zx_vmo_create or zx_vmo_create_child fails the allocation point on the judge's programs", async () => {
