@@ -31,6 +31,7 @@ import {
   hintPlainProgram,
   hintThenCloseProgram,
   loanPinUnloanProgram,
+  mappedChildDeathProgram,
   numChildrenDeathProgram,
   portLimitProgram,
   quarantinedPinProgram,
@@ -451,6 +452,16 @@ export function campaignProbes(root: URL): Probe[] {
     run() {
       return verdictText(
         runProgram(relookAfterUserFaultProgram(), { seed: 0, monitors: programMonitors }).verdict,
+      );
+    },
+  });
+  // A child mapped, used as a user buffer, unmapped and closed, then its parent's info
+  // (`mappedChildDeathProgram`).
+  probes.push({
+    id: "program:mapped-child-death",
+    run() {
+      return verdictText(
+        runProgram(mappedChildDeathProgram(), { seed: 0, monitors: programMonitors }).verdict,
       );
     },
   });

@@ -3282,3 +3282,37 @@ export function relookAfterUserFaultProgram(pageSize = 4096): Program {
     ],
   };
 }
+
+/**
+ * The campaign judge's `program:mapped-child-death` probe: `num_children` after a child that was
+ * mapped and used as a user buffer is unmapped and closed (program/child_count.ts: a mapping lets
+ * go of its VMO when it is unmapped). A supplied 1-page pager VMO gets an at-least-on-write
+ * child, which is mapped; a write to a plain VMO takes its bytes from the mapping (a user copy
+ * through the child), the mapping is unmapped, the child's only handle closed, and the root
+ * queried: no children. Random draws map a child, unmap it and close it before querying its
+ * parent seldom, and the model left every child ever mapped loose; a program of its own, so no
+ * pinned schedule moves.
+ */
+export function mappedChildDeathProgram(pageSize = 4096): Program {
+  const { calls, emit } = probeThread();
+  const port = emit("zx_port_create", [0]);
+  const pager = emit("zx_pager_create", [0]);
+  const root = emit("zx_pager_create_vmo", [{ h: pager }, 0, { h: port }, 0, pageSize]);
+  const aux = emit("zx_vmo_create", [pageSize, 0]);
+  emit("zx_vmo_write", [{ h: aux }, { bytes: pageSize, fill: 0x4d }, 0]);
+  emit("zx_pager_supply_pages", [{ h: pager }, { h: root }, 0, pageSize, { h: aux }, 0]);
+  const child = emit("zx_vmo_create_child", [
+    { h: root },
+    ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE,
+    0,
+    pageSize,
+  ]);
+  const map = emit("zx_vmar_map", [{ vmar: 0 }, ZX_VM_PERM_READ, 0, { h: child }, 0, pageSize]);
+  const target = emit("zx_vmo_create", [pageSize, 0]);
+  emit("zx_vmo_write", [{ h: target }, { bytes: 8, fill: 0 }, 0, { addr: map, plus: 0 }]);
+  emit("zx_object_get_info", [{ h: root }, ZX_INFO_VMO]);
+  emit("zx_vmar_unmap", [{ vmar: 0 }, { addr: map, plus: 0 }, pageSize]);
+  emit("zx_handle_close", [{ h: child }]);
+  emit("zx_object_get_info", [{ h: root }, ZX_INFO_VMO]);
+  return { pageSize, overtimeTicks: 0, threads: [{ failInsteadOfBlock: false, calls }] };
+}

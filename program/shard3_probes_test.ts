@@ -6,7 +6,8 @@
 // a request handed to its overlap waiter, whose time-out ends it), `program:slice-fault-wait`
 // (`sliceFaultWaitProgram`: a load through a slice at an offset faults and a second thread
 // answers), `program:relook-after-user-fault` (`relookAfterUserFaultProgram`: a write whose user
-// copy waited looks its page up again), page-state's K26 judged at an environment eviction's first look (campaign run 27),
+// copy waited looks its page up again), `program:mapped-child-death` (`mappedChildDeathProgram`:
+// a child mapped, unmapped and closed counts no more), page-state's K26 judged at an environment eviction's first look (campaign run 27),
 // and the allocation point oracle's own list of allocating calls (program/alloc_point.ts
 // `ALLOCATING`).
 import { strict as assert } from "node:assert";
@@ -117,6 +118,22 @@ Deno.test("relookAfterUserFaultProgram passes unmutated (the write lands after t
   assert.equal(mutant.kind, "invariant", JSON.stringify(mutant));
   assert.equal(mutant.invariant, "read-content", JSON.stringify(mutant));
   assert.match(mutant.message, /^R1: .* = 0x0; the model of its content says 0x7e/);
+});
+
+Deno.test("mappedChildDeathProgram passes unmutated (no children once the mapped child is unmapped and closed); a user copy that keeps its hold on the mapped VMO keeps the child alive", async () => {
+  const { base, mutants: [mutant] } = await judge(
+    "kernel/vmo_pages.ts",
+    "mappedChildDeathProgram",
+    [
+      "kernel/vmo_pages.ts:646:7:CallExpression:;",
+    ],
+  );
+  assert.equal(base.verdict.kind, "pass", JSON.stringify(base.verdict));
+  const counts = base.results[0].filter((r: Any) => r.info).map((r: Any) => r.info.numChildren);
+  assert.deepEqual(counts, [1, 0]);
+  assert.equal(mutant.kind, "invariant", JSON.stringify(mutant));
+  assert.equal(mutant.invariant, "program-contract", JSON.stringify(mutant));
+  assert.match(mutant.message, /reports 1 children; by the children made of it .*, 0$/);
 });
 
 Deno.test("a kernel whose list of allocating calls lost zx_vmo_create or zx_vmo_create_child fails the allocation point on the judge's programs", async () => {
