@@ -121,7 +121,7 @@ export class LoanPool {
    */
   unloan(frame: LoanFrame): void {
     if (frame.state === "owned") return;
-    if (frame.state === "free") this.#free.delete(frame);
+    if (frame.state === "free") assert(this.#free.delete(frame), () => "free frame unpooled");
     else this.#evict(frame);
     frame.state = "owned";
   }
@@ -157,7 +157,7 @@ export class LoanPool {
 
   /**
    * Kernel assertions: every frame is in exactly the place its state says, and a borrowed
-   * frame's page points back at it.
+   * frame's page points back at it (a free frame lost from both lists: `unloan`'s assertion).
    */
   check(): void {
     for (const f of this.#free) {

@@ -22,6 +22,7 @@ import { executePlan, planRun, PORTFOLIO } from "../fuzz/campaign.ts";
 import { programStrategy } from "../fuzz/programs/campaign.ts";
 import {
   childHeldByReadProgram,
+  cloneChainReadRunProgram,
   clonePinShouldWaitProgram,
   cloneShrinkGrowProgram,
   contiguousZeroLentProgram,
@@ -30,18 +31,23 @@ import {
   generateProgram,
   hintPlainProgram,
   hintThenCloseProgram,
+  loanPinUnloanProgram,
+  mappedChildDeathProgram,
   numChildrenDeathProgram,
   portLimitProgram,
   quarantinedPinProgram,
   queryDirtyEdgesProgram,
   readOnlyStoreProgram,
   regionRemnantsProgram,
+  relookAfterUserFaultProgram,
   rngDraw,
   shrinkOverPinProgram,
   sizeEdgesProgram,
   sliceFaultProgram,
+  sliceFaultWaitProgram,
   slicePinZeroProgram,
   supplyContiguousAuxProgram,
+  timedOutHeirProgram,
   unmapBetweenRegionsProgram,
   userWriteOffsetProgram,
   zeroPinnedFirstPageProgram,
@@ -416,6 +422,65 @@ export function campaignProbes(root: URL): Probe[] {
     run() {
       return verdictText(
         runProgram(readOnlyStoreProgram(), { seed: 0, monitors: programMonitors }).verdict,
+      );
+    },
+  });
+  // A clone of a clone's READ run over a cut view and over a forked page
+  // (`cloneChainReadRunProgram`).
+  probes.push({
+    id: "program:clone-chain-read-run",
+    run() {
+      return verdictText(
+        runProgram(cloneChainReadRunProgram(), { seed: 0, monitors: programMonitors }).verdict,
+      );
+    },
+  });
+  // Two overlapping reads of an unanswered VMO time out, the primary first
+  // (`timedOutHeirProgram`).
+  probes.push({
+    id: "program:timed-out-heir",
+    run() {
+      return verdictText(
+        runProgram(timedOutHeirProgram(), { seed: 0, monitors: programMonitors }).verdict,
+      );
+    },
+  });
+  // A load through a mapped slice faults on an absent page and a second thread answers it
+  // (`sliceFaultWaitProgram`).
+  probes.push({
+    id: "program:slice-fault-wait",
+    run() {
+      return verdictText(
+        runProgram(sliceFaultWaitProgram(), { seed: 0, monitors: programMonitors }).verdict,
+      );
+    },
+  });
+  // A write whose copy from its user buffer waits while another thread decommits its page
+  // (`relookAfterUserFaultProgram`).
+  probes.push({
+    id: "program:relook-after-user-fault",
+    run() {
+      return verdictText(
+        runProgram(relookAfterUserFaultProgram(), { seed: 0, monitors: programMonitors }).verdict,
+      );
+    },
+  });
+  // A child mapped, used as a user buffer, unmapped and closed, then its parent's info
+  // (`mappedChildDeathProgram`).
+  probes.push({
+    id: "program:mapped-child-death",
+    run() {
+      return verdictText(
+        runProgram(mappedChildDeathProgram(), { seed: 0, monitors: programMonitors }).verdict,
+      );
+    },
+  });
+  // A pager page in a loaned frame pinned, then the frame taken back (`loanPinUnloanProgram`).
+  probes.push({
+    id: "program:loan-pin-unloan",
+    run() {
+      return verdictText(
+        runProgram(loanPinUnloanProgram(), { seed: 0, monitors: programMonitors }).verdict,
       );
     },
   });

@@ -1,8 +1,8 @@
 // The allocation point oracle (program/alloc_point.ts) on a stub kernel: the mutants it kills on
 // the judge's programs are in contract_mutants_test.ts (syscalls.ts:1264, :1266).
 import { strict as assert } from "node:assert";
-import { AllocPoint } from "./alloc_point.ts";
-import type { AllocFailure } from "../kernel/alloc_fault.ts";
+import { ALLOCATING, AllocPoint } from "./alloc_point.ts";
+import { ALLOCATING_CALLS, type AllocFailure } from "../kernel/alloc_fault.ts";
 import type { KernelThread } from "../kernel/objects.ts";
 import { ZX_ERR_INVALID_ARGS, ZX_ERR_NO_MEMORY, ZX_OK } from "../kernel/constants.ts";
 
@@ -45,4 +45,9 @@ Deno.test("a call the injection hook failed that does not return ZX_ERR_NO_MEMOR
   // A new call forgets the last one's failure.
   point.start(3);
   assert.equal(point.end(3, "zx_vmo_read", ZX_OK), undefined);
+});
+
+Deno.test("the oracle's list of allocating calls is its own and names what the kernel's names", () => {
+  assert.notEqual(ALLOCATING, ALLOCATING_CALLS);
+  assert.deepEqual([...ALLOCATING].sort(), [...ALLOCATING_CALLS].sort());
 });

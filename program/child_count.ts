@@ -17,7 +17,12 @@
  *   in its place): at least 1 whenever its own lower count is at least 1, at most the larger of 1
  *   and its own upper count;
  * - a child with no open handle that no `zx_vmar_map` or `zx_bti_pin` ever named and no call in
- *   flight names is dead: exactly its children's count.
+ *   flight names is dead: exactly its children's count;
+ * - so is one a `zx_vmar_map` named but no `zx_bti_pin`, once the program's picture of its
+ *   address space holds no mapping of it and no other thread has any call in flight (a mapping
+ *   lets go of its VMO when it is unmapped or overwritten, `VmMapping::DestroyLocked`'s
+ *   `object_.reset()`, vm_mapping.cc @ misttech/fuchsia 59d70673; a call in flight may hold it
+ *   through an address, as a user copy or a fault does, not only through a handle it named).
  *
  * `low` ≤ `num_children` ≤ `high`. Judged only when no other thread has a call in flight naming
  * the queried VMO or anything made of it (a child being made, a handle being replaced), and, for
@@ -44,8 +49,10 @@ export interface ChildBounds {
 
 /** The model's record of what may keep a VMO alive without a handle. */
 export class ChildCount {
-  /** Objects a `zx_vmar_map` or `zx_bti_pin` named: a mapping (or pin) may keep them alive. */
-  readonly #held = new Set<number>();
+  /** Objects a `zx_bti_pin` named: a pin may keep them alive. */
+  readonly #pinned = new Set<number>();
+  /** Objects a `zx_vmar_map` named: a mapping keeps them alive while it is there. */
+  readonly #mapped = new Set<number>();
   /** Per thread with a call in flight, the objects its arguments named at its start. */
   readonly #inFlight = new Map<number, number[]>();
   /** A child was made of a VMO the model did not know: an upper bound would miss it. */
@@ -54,8 +61,9 @@ export class ChildCount {
   /** A call of thread `tid` started, naming `named` (the handle model's objects). */
   start(call: string, named: readonly number[], tid: number): void {
     if (call === "zx_vmar_map" || call === "zx_bti_pin") {
+      const held = call === "zx_bti_pin" ? this.#pinned : this.#mapped;
       for (const o of named) {
-        this.#held.add(o);
+        held.add(o);
       }
     }
     this.#inFlight.set(tid, [...named]);
@@ -73,13 +81,15 @@ export class ChildCount {
   /**
    * The bounds of `object`'s `num_children`, given the children made of each VMO (`made`) and
    * the objects with an open handle (`open`), queried by thread `tid`; null when another call in
-   * flight names the VMO or anything made of it.
+   * flight names the VMO or anything made of it. `mapsObject`: whether the program's picture of
+   * its address space still maps an object (undefined: it cannot tell).
    */
   bounds(
     object: number,
     made: ReadonlyMap<number, readonly number[]>,
     open: ReadonlySet<number>,
     tid: number,
+    mapsObject: (o: number) => boolean | undefined = () => undefined,
   ): ChildBounds | null {
     const family = new Set<number>([object]);
     const stack = [object];
@@ -94,6 +104,10 @@ export class ChildCount {
     for (const [t, named] of this.#inFlight) {
       if (t !== tid && named.some((o) => family.has(o))) return null;
     }
+    let quiet = true;
+    for (const t of this.#inFlight.keys()) if (t !== tid) quiet = false;
+    const held = (c: number) =>
+      this.#pinned.has(c) || (this.#mapped.has(c) && !(quiet && mapsObject(c) === false));
     const seen = new Set<number>();
     const count = (o: number): ChildBounds => {
       let low = 0, high = 0;
@@ -106,7 +120,7 @@ export class ChildCount {
           continue;
         }
         const sub = count(c);
-        if (!this.#held.has(c)) {
+        if (!held(c)) {
           low += sub.low;
           high += sub.high;
         } else {

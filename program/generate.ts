@@ -3129,3 +3129,253 @@ export function quarantinedPinProgram(pageSize = 4096): Program {
   emit("zx_pmt_unpin", [{ h: other }]);
   return { pageSize, overtimeTicks: 0, threads: [{ failInsteadOfBlock: false, calls }] };
 }
+
+/**
+ * The campaign judge's `program:loan-pin-unloan` probe: a pager page living in a loaned frame is
+ * pinned, then the frame's owner takes it back. A 1-page contiguous VMO is written and
+ * decommitted (its frame lent: loaning is on in every program's kernel), a supplied pager page
+ * borrows it, a BTI pin of that page moves it to a non-loaned page and frees the frame again
+ * (`ReplacePagesWithNonLoanedLocked` before `PinRangeLocked`, vm_object_paged.cc), and a write
+ * to the contiguous VMO takes the frame back (`UnloanRange`): the pool's own assertion finds the
+ * free frame in its free list. Then both VMOs are read (read-content) and the pin let go. Random
+ * draws decommit a contiguous VMO, supply a pager VMO, pin it and write the contiguous VMO again
+ * in that order almost never; a program of its own, so no pinned schedule moves.
+ */
+export function loanPinUnloanProgram(pageSize = 4096): Program {
+  const { calls, emit } = probeThread();
+  const bti = emit("zx_bti_create", [0, 0]);
+  const owner = emit("zx_vmo_create_contiguous", [{ h: bti }, pageSize, 0]);
+  emit("zx_vmo_write", [{ h: owner }, { bytes: pageSize, fill: 0x17 }, 0]);
+  emit("zx_vmo_op_range", [{ h: owner }, ZX_VMO_OP_DECOMMIT, 0, pageSize]);
+  const port = emit("zx_port_create", [0]);
+  const pager = emit("zx_pager_create", [0]);
+  const vmo = emit("zx_pager_create_vmo", [{ h: pager }, 0, { h: port }, 0, pageSize]);
+  const aux = emit("zx_vmo_create", [pageSize, 0]);
+  emit("zx_vmo_write", [{ h: aux }, { bytes: pageSize, fill: 0x4e }, 0]);
+  emit("zx_pager_supply_pages", [{ h: pager }, { h: vmo }, 0, pageSize, { h: aux }, 0]);
+  const pmt = emit("zx_bti_pin", [{ h: bti }, ZX_BTI_PERM_READ, { h: vmo }, 0, pageSize]);
+  emit("zx_vmo_write", [{ h: owner }, { bytes: pageSize, fill: 0x29 }, 0]);
+  emit("zx_vmo_read", [{ h: owner }, 0, pageSize]);
+  emit("zx_vmo_read", [{ h: vmo }, 0, pageSize]);
+  emit("zx_pmt_unpin", [{ h: pmt }]);
+  return { pageSize, overtimeTicks: 0, threads: [{ failInsteadOfBlock: false, calls }] };
+}
+
+/**
+ * The campaign judge's `program:clone-chain-read-run` probe: where a clone of a clone's READ run
+ * stops (spec 3.4: "at the first offset where an intermediate clone owns a page (so forked pages
+ * are never requested)", Pager.PageRequestBatchingChecksAncestorPages, pager.cc @ misttech/fuchsia
+ * 6774606f). A fail-instead-of-block thread reads two inner clones whole, each read sending its
+ * READ and returning SHOULD_WAIT: one whose middle clone's view of a resizable root was cut to two
+ * pages by a shrink and grow of the root (the run stops where the view ends: pages past it are
+ * not the root's to ask for), and one whose middle clone owns its page 2 (zeroed: the run stops
+ * before it). Random draws build a clone of a clone over a cut or a forked page and read it
+ * before the root holds the pages seldom; a program of its own, so no pinned schedule moves.
+ */
+export function cloneChainReadRunProgram(pageSize = 4096): Program {
+  const { calls, emit } = probeThread();
+  const opts = ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE;
+  const port = emit("zx_port_create", [0]);
+  const pager = emit("zx_pager_create", [0]);
+  const cut = emit("zx_pager_create_vmo", [
+    { h: pager },
+    ZX_VMO_RESIZABLE,
+    { h: port },
+    1,
+    4 * pageSize,
+  ]);
+  const cutClone = emit("zx_vmo_create_child", [{ h: cut }, opts, 0, 4 * pageSize]);
+  emit("zx_vmo_set_size", [{ h: cut }, 2 * pageSize]);
+  emit("zx_vmo_set_size", [{ h: cut }, 4 * pageSize]);
+  emit("zx_vmo_write", [{ h: cutClone }, { bytes: 8, fill: 0x01 }, 3 * pageSize]);
+  const cutInner = emit("zx_vmo_create_child", [{ h: cutClone }, opts, 0, 4 * pageSize]);
+  emit("zx_vmo_read", [{ h: cutInner }, 0, 4 * pageSize]);
+  const forked = emit("zx_pager_create_vmo", [{ h: pager }, 0, { h: port }, 2, 4 * pageSize]);
+  const forkedClone = emit("zx_vmo_create_child", [{ h: forked }, opts, 0, 4 * pageSize]);
+  emit("zx_vmo_op_range", [{ h: forkedClone }, ZX_VMO_OP_ZERO, 2 * pageSize, pageSize]);
+  const forkedInner = emit("zx_vmo_create_child", [{ h: forkedClone }, opts, 0, 4 * pageSize]);
+  emit("zx_vmo_read", [{ h: forkedInner }, 0, 4 * pageSize]);
+  emit("zx_port_wait", [{ h: port }, 0]);
+  emit("zx_port_wait", [{ h: port }, 0]);
+  return { pageSize, overtimeTicks: 0, threads: [{ failInsteadOfBlock: true, calls }] };
+}
+
+/**
+ * The campaign judge's `program:timed-out-heir` probe: a request whose primary times out is
+ * handed to its overlap waiter, and when that one times out too the request is gone and its
+ * packet, never dequeued, is withdrawn (packet-discipline: "a resolved request's packet is
+ * withdrawn and never delivered"). Thread 0 reads pages [0, 4) of a pager VMO no one answers
+ * (READ #1, its packet left in the port); thread 1 first waits on a port of its own for 20 ticks
+ * (so thread 0's read parks first), then reads page 2 (an overlap waiter of #1), waits 400 more
+ * ticks while both reads time out (overtime 100 ticks: `CancelRequestLocked` gives #1 to the
+ * overlap waiter, whose own time-out then ends it), and waits on the pager's port: nothing (ZX_ERR_TIMED_OUT).
+ * Random programs seldom let two overlapping reads of an unanswered VMO time out one after
+ * the other with the packet still queued; a program of its own, so no pinned schedule moves.
+ */
+export function timedOutHeirProgram(pageSize = 4096): Program {
+  const first: ProgramCall[] = [];
+  const second: ProgramCall[] = [];
+  const emit = (calls: ProgramCall[], t: number) => (call: CallName, args: Arg[]): CallRef => {
+    calls.push({ call, args });
+    return [t, calls.length - 1];
+  };
+  const e0 = emit(first, 0);
+  const e1 = emit(second, 1);
+  const port = e0("zx_port_create", [0]);
+  const pager = e0("zx_pager_create", [0]);
+  const vmo = e0("zx_pager_create_vmo", [{ h: pager }, 0, { h: port }, 0, 4 * pageSize]);
+  e0("zx_vmo_read", [{ h: vmo }, 0, 4 * pageSize]);
+  const own = e1("zx_port_create", [0]);
+  e1("zx_port_wait", [{ h: own }, { after: 20 }]);
+  e1("zx_vmo_read", [{ h: vmo }, 2 * pageSize, pageSize]);
+  e1("zx_port_wait", [{ h: own }, { after: 400 }]);
+  e1("zx_port_wait", [{ h: port }, { after: 100 }]);
+  return {
+    pageSize,
+    overtimeTicks: 100,
+    threads: [
+      { failInsteadOfBlock: false, calls: first },
+      { failInsteadOfBlock: false, calls: second },
+    ],
+  };
+}
+
+/**
+ * The campaign judge's `program:slice-fault-wait` probe: a load through a mapped slice that
+ * starts a page into its pager VMO faults on an absent page and waits for the pager. Thread 0
+ * makes a 3-page pager VMO and an aux VMO with a fill of its own per page, slices pages 1-2, maps
+ * the slice and loads from the slice's page 1: the fault asks for the root's page 2 (READ [2, 3),
+ * a mapping fault's one page: packet-discipline's sizing, page-state's K2) and parks. Thread 1
+ * first waits 50 ticks on a port of its own (so thread 0's load faults first), then takes the
+ * packet and supplies its range from the aux; the load then reads the page's fill (read-content).
+ * The campaign's other slice probe (`program:slice-fault`) loads only present pages; random draws
+ * map a slice at an offset and fault on it while a second thread answers seldom; a program of its
+ * own, so no pinned schedule moves.
+ */
+export function sliceFaultWaitProgram(pageSize = 4096): Program {
+  const first: ProgramCall[] = [];
+  const second: ProgramCall[] = [];
+  const emit = (calls: ProgramCall[], t: number) => (call: CallName, args: Arg[]): CallRef => {
+    calls.push({ call, args });
+    return [t, calls.length - 1];
+  };
+  const e0 = emit(first, 0);
+  const e1 = emit(second, 1);
+  const port = e0("zx_port_create", [0]);
+  const pager = e0("zx_pager_create", [0]);
+  const vmo = e0("zx_pager_create_vmo", [{ h: pager }, 0, { h: port }, 0, 3 * pageSize]);
+  const aux = e0("zx_vmo_create", [3 * pageSize, 0]);
+  for (let p = 0; p < 3; p++) {
+    e0("zx_vmo_write", [{ h: aux }, { bytes: pageSize, fill: 0x50 + p }, p * pageSize]);
+  }
+  const slice = e0("zx_vmo_create_child", [{ h: vmo }, ZX_VMO_CHILD_SLICE, pageSize, 2 * pageSize]);
+  const map = e0("zx_vmar_map", [{ vmar: 0 }, ZX_VM_PERM_READ, 0, { h: slice }, 0, 2 * pageSize]);
+  e0("mem_read", [{ addr: map, plus: pageSize + 8 }, 8]);
+  const own = e1("zx_port_create", [0]);
+  e1("zx_port_wait", [{ h: own }, { after: 50 }]);
+  const packet = e1("zx_port_wait", [{ h: port }, { after: 100 }]);
+  e1("zx_pager_supply_pages", [
+    { h: pager },
+    { h: vmo },
+    { pkt: packet, field: "offset" },
+    { pkt: packet, field: "length" },
+    { h: aux },
+    { pkt: packet, field: "offset" },
+  ]);
+  return {
+    pageSize,
+    overtimeTicks: 0,
+    threads: [
+      { failInsteadOfBlock: false, calls: first },
+      { failInsteadOfBlock: false, calls: second },
+    ],
+  };
+}
+
+/**
+ * The campaign judge's `program:relook-after-user-fault` probe: a `zx_vmo_write` whose copy from
+ * the user buffer faults looks its page up again after the wait. Thread 0 writes a page of a
+ * plain VMO (committed), then writes 8 bytes into it from a user buffer mapped from a pager VMO
+ * no one has supplied: the write finds its page, and its copy from the buffer faults and parks
+ * (the VMO's lock is dropped while it waits, so the write looks its page up again: kernel/
+ * vmo_pages.ts `access` after `userCopy`). Thread 1 first waits 50 ticks on a port of its own, then DECOMMITs the plain
+ * VMO's page, takes the READ packet and supplies the buffer's page. Thread 0's write then lands
+ * in a new page, and a read of the VMO returns the buffer's bytes (read-content); one that
+ * stored into the page it had found before the wait leaves them in a page the VMO no longer
+ * holds. Random draws seldom change a write's target while its user copy waits; a program of its
+ * own, so no pinned schedule moves.
+ */
+export function relookAfterUserFaultProgram(pageSize = 4096): Program {
+  const first: ProgramCall[] = [];
+  const second: ProgramCall[] = [];
+  const emit = (calls: ProgramCall[], t: number) => (call: CallName, args: Arg[]): CallRef => {
+    calls.push({ call, args });
+    return [t, calls.length - 1];
+  };
+  const e0 = emit(first, 0);
+  const e1 = emit(second, 1);
+  const target = e0("zx_vmo_create", [pageSize, 0]);
+  e0("zx_vmo_write", [{ h: target }, { bytes: pageSize, fill: 0x61 }, 0]);
+  const port = e0("zx_port_create", [0]);
+  const pager = e0("zx_pager_create", [0]);
+  const source = e0("zx_pager_create_vmo", [{ h: pager }, 0, { h: port }, 0, pageSize]);
+  const aux = e0("zx_vmo_create", [pageSize, 0]);
+  e0("zx_vmo_write", [{ h: aux }, { bytes: pageSize, fill: 0x7e }, 0]);
+  const map = e0("zx_vmar_map", [{ vmar: 0 }, ZX_VM_PERM_READ, 0, { h: source }, 0, pageSize]);
+  e0("zx_vmo_write", [{ h: target }, { bytes: 8, fill: 0 }, 0, { addr: map, plus: 0 }]);
+  e0("zx_vmo_read", [{ h: target }, 0, 16]);
+  const own = e1("zx_port_create", [0]);
+  e1("zx_port_wait", [{ h: own }, { after: 50 }]);
+  e1("zx_vmo_op_range", [{ h: target }, ZX_VMO_OP_DECOMMIT, 0, pageSize]);
+  const packet = e1("zx_port_wait", [{ h: port }, { after: 100 }]);
+  e1("zx_pager_supply_pages", [
+    { h: pager },
+    { h: source },
+    { pkt: packet, field: "offset" },
+    { pkt: packet, field: "length" },
+    { h: aux },
+    { pkt: packet, field: "offset" },
+  ]);
+  return {
+    pageSize,
+    overtimeTicks: 0,
+    threads: [
+      { failInsteadOfBlock: false, calls: first },
+      { failInsteadOfBlock: false, calls: second },
+    ],
+  };
+}
+
+/**
+ * The campaign judge's `program:mapped-child-death` probe: `num_children` after a child that was
+ * mapped and used as a user buffer is unmapped and closed (program/child_count.ts: a mapping lets
+ * go of its VMO when it is unmapped). A supplied 1-page pager VMO gets an at-least-on-write
+ * child, which is mapped; a write to a plain VMO takes its bytes from the mapping (a user copy
+ * through the child), the mapping is unmapped, the child's only handle closed, and the root
+ * queried: no children. Random draws map a child, unmap it and close it before querying its
+ * parent seldom, and the model left every child ever mapped loose; a program of its own, so no
+ * pinned schedule moves.
+ */
+export function mappedChildDeathProgram(pageSize = 4096): Program {
+  const { calls, emit } = probeThread();
+  const port = emit("zx_port_create", [0]);
+  const pager = emit("zx_pager_create", [0]);
+  const root = emit("zx_pager_create_vmo", [{ h: pager }, 0, { h: port }, 0, pageSize]);
+  const aux = emit("zx_vmo_create", [pageSize, 0]);
+  emit("zx_vmo_write", [{ h: aux }, { bytes: pageSize, fill: 0x4d }, 0]);
+  emit("zx_pager_supply_pages", [{ h: pager }, { h: root }, 0, pageSize, { h: aux }, 0]);
+  const child = emit("zx_vmo_create_child", [
+    { h: root },
+    ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE,
+    0,
+    pageSize,
+  ]);
+  const map = emit("zx_vmar_map", [{ vmar: 0 }, ZX_VM_PERM_READ, 0, { h: child }, 0, pageSize]);
+  const target = emit("zx_vmo_create", [pageSize, 0]);
+  emit("zx_vmo_write", [{ h: target }, { bytes: 8, fill: 0 }, 0, { addr: map, plus: 0 }]);
+  emit("zx_object_get_info", [{ h: root }, ZX_INFO_VMO]);
+  emit("zx_vmar_unmap", [{ vmar: 0 }, { addr: map, plus: 0 }, pageSize]);
+  emit("zx_handle_close", [{ h: child }]);
+  emit("zx_object_get_info", [{ h: root }, ZX_INFO_VMO]);
+  return { pageSize, overtimeTicks: 0, threads: [{ failInsteadOfBlock: false, calls }] };
+}

@@ -817,7 +817,13 @@ function infoCounts(
   if (info.numChildren < alive) {
     says(`${info.numChildren} children; ${alive} made of it have open handles`);
   }
-  const b = childCountOf(model).bounds(h.object, model.childrenMade, open as Set<number>, t);
+  const b = childCountOf(model).bounds(
+    h.object,
+    model.childrenMade,
+    open as Set<number>,
+    t,
+    (o) => model.vmars.mapsObject(o),
+  );
   if (b !== null && (info.numChildren < b.low || info.numChildren > b.high)) {
     says(
       `${info.numChildren} children; by the children made of it and of those of them that died, ${

@@ -113,6 +113,28 @@ export class VmarModel {
     this.#regions.set(object, this.#root);
   }
 
+  /**
+   * Whether a mapping in the picture maps the VMO the handle model names `vmo`: undefined when
+   * the picture cannot tell (it is not known, or holds a mapping of a VMO it did not know).
+   * Upstream an unmapped or overwritten mapping lets go of its VMO at once
+   * (`VmMapping::DestroyLocked`: "detach from any object we have mapped", `object_.reset()`,
+   * zircon/kernel/vm/vm_mapping.cc @ misttech/fuchsia 59d70673).
+   */
+  mapsObject(vmo: number): boolean | undefined {
+    if (!this.known || this.#root === undefined) return undefined;
+    let found = false;
+    let unknown = false;
+    const walk = (r: ModelRegion) => {
+      for (const m of r.mappings) {
+        if (m.vmo === undefined) unknown = true;
+        else if (m.vmo === vmo) found = true;
+      }
+      for (const c of r.regions) walk(c);
+    };
+    walk(this.#root);
+    return found ? true : unknown ? undefined : false;
+  }
+
   /** The region the handle model's object `object` names, if the picture has it. */
   region(object: number | undefined): ModelRegion | undefined {
     return object === undefined ? undefined : this.#regions.get(object);

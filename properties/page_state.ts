@@ -106,15 +106,6 @@ function changeCode(cause: StepCause): string {
 }
 
 /** A number naming page `page` of the VMO with koid `vmo` (pages stay below 2^20). */
-/**
- * Whether thread `tid` is a scenario's evictor: an environment thread the interpreter names
- * `env<i>.evict(<vmo>)` (scenario/interpreter.ts `runScenario`).
- */
-function isEvictor(world: World, tid: number): boolean {
-  const t = world.threads[tid - 1];
-  return t !== undefined && t.role === "env" && /^env\d+\.evict\(/.test(t.name);
-}
-
 function slotKey(vmo: number, page: number): number {
   return vmo * 2 ** 21 + page;
 }
@@ -215,8 +206,8 @@ export class PageState extends StepMonitor {
   /** This step's `kernel_evict` (its thread may have ended in the step) and its status. */
   #evictCall: Call | undefined = undefined;
   #evictStatus = 0;
-  /** This step's `zx_vmo_get_size` that returned ZX_OK to the environment's evictor, if any. */
-  #evictLook: { readonly call: Call; readonly tid: number } | undefined = undefined;
+  /** This step's `zx_vmo_get_size` of an environment eviction, the look before it chooses. */
+  #evictLook: Call | undefined = undefined;
   /**
    * The pages whose slot object or kind the last {@linkcode PageState.#compare} found changed,
    * the first `#changedN` (the array is reused): what {@linkcode PageState.#remember} rewrites.
@@ -310,10 +301,10 @@ export class PageState extends StepMonitor {
         if (e.name === "kernel_evict" && call !== undefined) {
           this.#evictCall = call;
           this.#evictStatus = e.status;
-        } else if (
-          e.name === "zx_vmo_get_size" && e.status === ZX_OK && call?.name === e.name &&
-          isEvictor(world, e.tid)
-        ) this.#evictLook = { call, tid: e.tid };
+        }
+        if (e.name === "zx_vmo_get_size" && call?.name === e.name && isEvictor(world)) {
+          this.#evictLook = call;
+        }
         if (e.name === "zx_pager_supply_pages" && e.status === ZX_OK && call !== undefined) {
           this.#supplyRets.push(call);
         }
@@ -336,6 +327,25 @@ export class PageState extends StepMonitor {
   #hint(args: readonly unknown[], done: boolean): void {
     const v = this.vmoOf(args[0]);
     if (v !== undefined) this.#evict.hint(v, args[2], args[3], v.pageSize, done);
+  }
+
+  /**
+   * An environment eviction's first step (`envEvict`'s `zx_vmo_get_size`, scenario/interpreter.ts),
+   * before it asks the kernel which pages it may evict: the offer is judged here as at a
+   * `kernel_evict` step, so an empty offer, after which the eviction ends with no `kernel_evict`
+   * at all, is judged too (a kernel that offers nothing evicts nothing, and K26 never looked).
+   */
+  #checkLook(world: World, call: Call): void {
+    this.#evictLook = undefined;
+    const v = this.vmoOf(call.args[0]);
+    if (v === undefined || v.source === null) return;
+    if (world.kernel.handles.entry(call.args[0] as number)?.object !== v) return;
+    const why = this.#evict.compare(
+      v,
+      world.kernel.evictablePages(call.args[0] as number),
+      (p) => this.#pinnedAt(v, p),
+    );
+    if (why !== null) this.fail("K26", `${why} (spec 6.3)`);
   }
 
   /**
@@ -375,26 +385,6 @@ export class PageState extends StepMonitor {
       (p) => this.#pinnedAt(v, p),
     );
     if (why !== null) this.fail("K26", `${why} (spec 6.3)`);
-  }
-
-  /**
-   * The environment's evictor (scenario/interpreter.ts `envEvict`) asks which pages of its VMO
-   * the kernel offers right after its `zx_vmo_get_size` returns, in that same step, and ends
-   * there when none is offered; otherwise its `kernel_evict` follows (judged by
-   * {@linkcode PageState.#checkOffered}). So an evictor that ended in the step of its size query
-   * was offered nothing, and no page may then be surely evictable (spec 6.3): a kernel that
-   * offers nothing ever (`Kernel.evictablePages` answering `[]`) made no `kernel_evict` step to
-   * judge before.
-   */
-  #checkNoneOffered(world: World, look: { readonly call: Call; readonly tid: number }): void {
-    this.#evictLook = undefined;
-    if (world.threads[look.tid - 1]?.end.kind !== "exited") return;
-    const h = look.call.args[0];
-    const v = this.vmoOf(h);
-    if (v === undefined || v.source === null) return;
-    if (world.kernel.handles.entry(h as number)?.object !== v) return;
-    const why = this.#evict.compare(v, [], (p) => this.#pinnedAt(v, p));
-    if (why !== null) this.fail("K26", `the evictor was offered no page: ${why} (spec 6.3)`);
   }
 
   /** Whether this step can have changed `vmo`'s slots. */
@@ -457,7 +447,7 @@ export class PageState extends StepMonitor {
       if (!same) this.#remember(vmo, before);
     }
     if (this.#evictCall !== undefined) this.#checkOffered(world, this.#evictCall);
-    if (this.#evictLook !== undefined) this.#checkNoneOffered(world, this.#evictLook);
+    if (this.#evictLook !== undefined) this.#checkLook(world, this.#evictLook);
     const supplyRets = this.#supplyRets;
     for (let i = 0; i < supplyRets.length; i++) {
       const call = supplyRets[i];
@@ -693,4 +683,13 @@ export class PageState extends StepMonitor {
       this.fail(change, `vmo${vmo.koid} page ${p} went from ${was.kind} to ${now.kind}`);
     }
   }
+}
+
+/** The name of a scenario's environment eviction thread (scenario/interpreter.ts `envEvict`). */
+const EVICTOR = /^env\d+\.evict\(/;
+
+/** The running thread is a scenario's environment eviction. */
+function isEvictor(world: World): boolean {
+  const t = world.running;
+  return t !== null && t.role === "env" && EVICTOR.test(t.name);
 }

@@ -42,7 +42,9 @@
  *
  * R3: a READ or DIRTY request a `zx_vmo_read`, `zx_vmo_write`, `zx_vmo_op_range` or
  * `zx_bti_pin` makes lies inside the pages the call names, translated to the pager root by the
- * model's own record of the children between (spec 3.4).
+ * model's own record of the children between (spec 3.4); a READ through a clone covers no page
+ * the clone holds (its own forks and those of the clones it was made of, whose bytes the model
+ * knows).
  *
  * R5: the first request a pager VMO ever gets, a READ raised by a buffer-less `zx_vmo_read` or
  * a COMMIT while the VMO holds no page in the call's range (nothing supplied, stored or zeroed
@@ -463,6 +465,27 @@ export class ReadContent extends StepMonitor {
           `#${e.id} [${e.start},${e.end}) of vmo${e.vmo}, outside its pages there [${from},${to})`,
       );
       return;
+    }
+    if (e.type === "READ" && at.node.kind === "clone") {
+      // A READ through a clone never asks for a page the clone holds, forked by itself or by a
+      // clone it was made of (spec 3.4: truncated "for clones at the first offset where an
+      // intermediate clone owns a page (so forked pages are never requested)"; pager.cc
+      // EvictionHintsWithClones @ misttech/fuchsia 6774606f: no READ for a page the clone
+      // forked, nor through a second-level clone for one the intermediate clone forked). Only
+      // pages the model knows the bytes of: a store made them the clone's, or they were copied
+      // from one that did.
+      const c = at.node;
+      for (let r = e.start; r < e.end; r++) {
+        const mine = c.own.get(r - c.offset);
+        if (mine === undefined || mine === UNKNOWN) continue;
+        this.fail(
+          "R3",
+          `t${call.tid} ${call.name} of pages [${range.first},${range.last}) asked READ ` +
+            `#${e.id} [${e.start},${e.end}) of vmo${e.vmo}, but the clone it reads holds ` +
+            `page ${r - c.offset} (the root's page ${r}) already`,
+        );
+        return;
+      }
     }
     if (e.type !== "READ" || root.kind !== "root" || root.anonymous) return;
     if (this.#asked.has(root) || this.#resized.has(root)) return;
