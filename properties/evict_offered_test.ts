@@ -40,7 +40,10 @@ Deno.test("K26: an evictor offered no page while one is surely evictable fails; 
       assert.ok(failed.length > 0, `${key}: every seed passed`);
       for (const v of failed) {
         assert.equal(v.invariant, "page-state", JSON.stringify(v));
-        assert.match(v.message, /^K26: vmo\d+ page \d+ \(clean, unpinned, no ALWAYS_NEED\) is not offered for eviction/);
+        assert.match(
+          v.message,
+          /^K26: vmo\d+ page \d+ \(clean, unpinned, no ALWAYS_NEED\) is not offered for eviction/,
+        );
       }
     }
   } finally {
