@@ -34,6 +34,7 @@ import {
   type OpenEntry,
   parseContract,
   type ServiceContract,
+  setServiceOrigin,
   withContract,
   type WritebackEntry,
 } from "../scenario/service_contract.ts";
@@ -833,8 +834,13 @@ export async function loadServiceModule(
         `(function*) that yields the syscalls it makes`,
     );
   }
+  const origin = functionOrigin(path, fn);
+  const located = (service: PagerService): PagerService => {
+    setServiceOrigin(service, origin);
+    return service;
+  };
   if (contract === undefined) {
-    if (mod.contract === undefined) return fn as PagerService;
+    if (mod.contract === undefined) return located(fn as PagerService);
     // A contract: checked, its writeback entry point found, the service held to it.
     try {
       contract = parseContract(mod.contract, `--service ${path}`);
@@ -878,7 +884,38 @@ export async function loadServiceModule(
       "the close entry point the harness calls",
     ) as CloseEntry,
   };
-  return withContract(fn as PagerService, contract, { writeback, ...opens, module: label });
+  return located(
+    withContract(fn as PagerService, contract, { writeback, ...opens, module: label }),
+  );
+}
+
+/**
+ * Where the module at `path` defines generator function `fn`, as a stack frame names it:
+ * `svc (file:///me/fs.ts:28:16)` (the line and column of its `function*`, found by its name in
+ * the source), or `svc (file:///me/fs.ts)` when the source cannot be read or the name is not
+ * found (an anonymous default export is `default`).
+ *
+ * @example
+ * ```ts ignore
+ * functionOrigin("case/testdata/userS27t/hostile/yields_garbage.ts", yieldsGarbage);
+ * ```
+ */
+function functionOrigin(path: string, fn: { name: string }): string {
+  const url = pathToFileURL(resolve(path)).href;
+  const name = fn.name === "" ? "default" : fn.name;
+  let source: string;
+  try {
+    source = Deno.readTextFileSync(path);
+  } catch {
+    return `${name} (${url})`;
+  }
+  const escaped = name.replace(/[$]/g, "\\$");
+  const m = new RegExp(
+    `\\bfunction\\s*\\*\\s*${escaped}\\s*[<(]|\\b${escaped}\\s*=\\s*function\\s*\\*`,
+  ).exec(source);
+  if (m === null) return `${name} (${url})`;
+  const before = source.slice(0, m.index).split("\n");
+  return `${name} (${url}:${before.length}:${before[before.length - 1].length + 1})`;
 }
 
 /**

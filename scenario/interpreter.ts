@@ -26,7 +26,12 @@ import { SharedBytes } from "../kernel/objects.ts";
 import type { Kernel, KernelOptions, Syscall } from "../kernel/kernel.ts";
 import { REFERENCE_SERVICES } from "../services/mod.ts";
 import type { PagerService, ServiceContext, ServiceVmo } from "../services/service.ts";
-import { type BoundContract, contractOf, type WritebackEntry } from "./service_contract.ts";
+import {
+  type BoundContract,
+  contractOf,
+  serviceOrigin,
+  type WritebackEntry,
+} from "./service_contract.ts";
 import { assertInContract, type DeliveryKind } from "./contract.ts";
 import { lifecycleVmos, type Op, type Scenario, ScenarioError } from "./schema.ts";
 import {
@@ -343,7 +348,9 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Scena
       world.writebackPorts.set(port, wbKey);
     }
     for (let i = 0; i < p.threads; i++) {
-      world.spawn(`${p.name}.svc${p.threads > 1 ? i : ""}`, "service", (sys) => service(sys, ctx));
+      world.spawn(`${p.name}.svc${p.threads > 1 ? i : ""}`, "service", (sys) => service(sys, ctx), {
+        origin: serviceOrigin(service),
+      });
     }
   }
 

@@ -469,6 +469,33 @@ export function contractOf(service: PagerService | undefined): BoundContract | u
   return service === undefined ? undefined : BOUND.get(service);
 }
 
+const ORIGIN = new WeakMap<PagerService, string>();
+
+/**
+ * Records where `service`'s code is, as a stack frame names it (`svc (file:///me/fs.ts:28:16)`):
+ * the `--service` loader does, so a service thread's fault that has no stack of its own (a
+ * yield of something that is not a syscall) names the service's module and function.
+ */
+export function setServiceOrigin(service: PagerService, origin: string): void {
+  ORIGIN.set(service, origin);
+}
+
+/**
+ * Where `service`'s code is ({@linkcode setServiceOrigin}), or null when no loader said.
+ *
+ * @example
+ * ```ts
+ * import { serviceOrigin, setServiceOrigin } from "./service_contract.ts";
+ * const svc = function* () {};
+ * console.assert(serviceOrigin(svc) === null);
+ * setServiceOrigin(svc, "svc (file:///me/fs.ts:1:1)");
+ * console.assert(serviceOrigin(svc) === "svc (file:///me/fs.ts:1:1)");
+ * ```
+ */
+export function serviceOrigin(service: PagerService | undefined): string | null {
+  return service === undefined ? null : ORIGIN.get(service) ?? null;
+}
+
 /**
  * A contract in one line, for summaries and headers.
  *

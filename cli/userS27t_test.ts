@@ -1,0 +1,76 @@
+// userS27t wrote a blobfs-like pager service from the README alone; these are the answers to what
+// they found (case/testdata/userS27t holds their modules, imports pointed at this tree).
+import { strict as assert } from "node:assert";
+import { lintServiceModule } from "../quality/determinism_lint.ts";
+import { loadServiceModule } from "../case/store.ts";
+import { withService } from "../scenario/bind.ts";
+import { DEFAULT_SCENARIO } from "../scenario/default.ts";
+import { runScenario } from "../scenario/interpreter.ts";
+import { parseScenario } from "../scenario/schema.ts";
+import { signatureOf } from "../fuzz/signature.ts";
+import { threadStack } from "./_output.ts";
+
+const DATA = "case/testdata/userS27t";
+
+Deno.test("a service that yields what is not a syscall faults in its own code, one signature at any step", async () => {
+  // It read `faulted at step 5: TypeError: yielded {} instead of a syscall`, signed
+  // `thread-fault:TypeError@interpreter.ts:435` (and `interpreter.ts:346` at step 0): pagersim's.
+  // (In process: the CLI's lint refuses these modules now, before any run.)
+  const run = async (module: string, seed: number) => {
+    const service = await loadServiceModule(`${DATA}/hostile/${module}`);
+    const scenario = withService(parseScenario(DEFAULT_SCENARIO, "default"), "user");
+    const r = runScenario(scenario, { seed, services: { user: service } });
+    assert.equal(r.verdict.kind, "thread-fault");
+    const v = r.verdict as Extract<typeof r.verdict, { kind: "thread-fault" }>;
+    return { v, signature: signatureOf(v), shown: threadStack(v.stack) };
+  };
+  const steps = new Set<number>();
+  for (const seed of [0, 1, 2, 3]) {
+    const { v, signature, shown } = await run("yield_without_star.ts", seed);
+    steps.add(v.step);
+    assert.match(
+      v.message,
+      /^TypeError: svc \(yield_without_star\.ts:\d+\) yielded sys\.vmoGetSize\(\.\.\.\)'s generator instead of a syscall, .*\(use yield\* sys\.vmoGetSize\(\.\.\.\); deno task lint-service names the line\)$/,
+    );
+    assert.equal(signature, "thread-fault:TypeError@yield_without_star.ts:28");
+    assert.match(shown, /^ {4}at svc \(file:\/\/\/.*\/hostile\/yield_without_star\.ts:28:\d+\)$/m);
+    assert.doesNotMatch(shown, /interpreter\.ts|world\.ts/);
+  }
+  assert.ok(steps.size > 1, `faults at steps ${[...steps]}`);
+  // At step 0 (the first yield, while the thread is spawned), the user's code too.
+  const garbage = await run("yields_garbage.ts", 0);
+  assert.equal(garbage.v.step, 0);
+  assert.match(
+    garbage.v.message,
+    /^TypeError: yieldsGarbage \(yields_garbage\.ts:\d+\) yielded 42 /,
+  );
+  assert.match(garbage.signature ?? "", /^thread-fault:TypeError@yields_garbage\.ts:\d+$/);
+});
+
+Deno.test("lint-service finds `yield sys.call(...)` without the star, cast or not", async () => {
+  // It reported 0 findings for hostile/yield_without_star_nocast.ts.
+  const r = await lintServiceModule(`${DATA}/both_yields.ts`);
+  assert.deepEqual(
+    r.findings.map((f) => `${f.file.replace(/.*\//, "")}:${f.line} ${f.category} ${f.name}`),
+    [
+      "yield_without_star.ts:24 yieldedGenerator yield sys.vmoGetSize(...)",
+      "yield_without_star_nocast.ts:24 yieldedGenerator yield sys.vmoGetSize(...)",
+    ],
+  );
+});
+
+Deno.test("a deep thread-fault stack shows none of pagersim's frames below the service's", async () => {
+  // V8 keeps 10 frames: the stack ended before the scheduler's, and showed
+  // `at blobPager (file:///work/main/scenario/service_contract.ts:443:19)`.
+  const service = await loadServiceModule(`${DATA}/blob_pager_throw.ts`);
+  const scenario = withService(
+    parseScenario(JSON.parse(await Deno.readTextFile(`${DATA}/small.json`)), "small.json"),
+    "user",
+  );
+  const r = runScenario(scenario, { seed: 1, services: { user: service } });
+  assert.equal(r.verdict.kind, "thread-fault");
+  const shown = threadStack((r.verdict as { stack: string }).stack);
+  assert.match(shown, /^ {4}at readAndVerify \(file:\/\/\/.*blob_pager_throw\.ts:\d+:\d+\)$/m);
+  assert.doesNotMatch(shown, /service_contract\.ts/);
+  assert.match(shown, /\n {4}\(pagersim's frames below your code omitted\)$/);
+});
