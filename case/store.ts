@@ -839,6 +839,7 @@ export async function loadServiceModule(
     setServiceOrigin(service, origin);
     return service;
   };
+  const fromFlag = contract !== undefined;
   if (contract === undefined) {
     if (mod.contract === undefined) return located(fn as PagerService);
     // A contract: checked, its writeback entry point found, the service held to it.
@@ -850,28 +851,36 @@ export async function loadServiceModule(
     }
   }
   const wb = contract.writeback;
-  let writeback: WritebackEntry | undefined;
-  if (wb !== false && "entry" in wb) {
-    const entry = mod[wb.entry];
-    if (typeof entry !== "function" || entry.constructor.name !== "GeneratorFunction") {
-      throw new CaseFileError(
-        `--service ${path}: contract.writeback.entry: the module exports no generator function ` +
-          `"${wb.entry}" (the writeback entry point the harness calls)`,
-      );
-    }
-    writeback = entry as WritebackEntry;
-  }
-  // A service that opens its own VMOs: its open and close entry points.
+  // An entry point the contract names and the module lacks: the contract's mistake when it came
+  // from --contract-json (userS27t's `"opne"` was blamed on --service), with the nearest of the
+  // module's generator functions.
+  const generators = Object.keys(mod).filter((k) => {
+    const v = mod[k];
+    return typeof v === "function" && v.constructor.name === "GeneratorFunction";
+  });
   const entryOf = (name: string, clause: string, what: string) => {
     const entry = mod[name];
     if (typeof entry !== "function" || entry.constructor.name !== "GeneratorFunction") {
+      const near = nearest(name, generators);
       throw new CaseFileError(
-        `--service ${path}: contract.${clause}: the module exports no generator function ` +
-          `"${name}" (${what})`,
+        `${
+          fromFlag ? `--contract-json` : `--service ${path}`
+        }: contract.${clause}: the module ${path} exports no generator function "${name}" (${what})${
+          near !== null ? `; did you mean "${near}"?` : ""
+        }`,
       );
     }
     return entry;
   };
+  let writeback: WritebackEntry | undefined;
+  if (wb !== false && "entry" in wb) {
+    writeback = entryOf(
+      wb.entry,
+      "writeback.entry",
+      "the writeback entry point the harness calls",
+    ) as WritebackEntry;
+  }
+  // A service that opens its own VMOs: its open and close entry points.
   const opens = contract.opens === false ? {} : {
     open: entryOf(
       contract.opens.entry,

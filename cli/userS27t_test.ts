@@ -9,6 +9,7 @@ import { runScenario } from "../scenario/interpreter.ts";
 import { parseScenario } from "../scenario/schema.ts";
 import { signatureOf } from "../fuzz/signature.ts";
 import { threadStack } from "./_output.ts";
+import { contractFlag } from "./_module_flags.ts";
 
 const DATA = "case/testdata/userS27t";
 
@@ -73,4 +74,37 @@ Deno.test("a deep thread-fault stack shows none of pagersim's frames below the s
   assert.match(shown, /^ {4}at readAndVerify \(file:\/\/\/.*blob_pager_throw\.ts:\d+:\d+\)$/m);
   assert.doesNotMatch(shown, /service_contract\.ts/);
   assert.match(shown, /\n {4}\(pagersim's frames below your code omitted\)$/);
+});
+
+Deno.test("--contract-json: a line for each problem, and a misspelled entry is the contract's, with the nearest export", async () => {
+  // It read several problems joined by ";" on one line, and `"opne"` blamed on --service.
+  const flag = (json: unknown) => ({
+    service: `${DATA}/blob_pager.ts`,
+    "contract-json": JSON.stringify(json),
+  });
+  assert.throws(
+    () => contractFlag(flag({ threads: { min: 2, max: "2" }, events: ["evcit"] })),
+    (e: Error) => {
+      const lines = e.message.split("\n");
+      assert.equal(lines[0], "--contract-json: invalid contract:");
+      assert.match(lines[1], /^ {2}- contract\.threads\.max: /);
+      assert.match(lines[2], /^ {2}- contract\.events\.0: .*did you mean "evict"\?$/);
+      assert.equal(lines.length, 3);
+      return true;
+    },
+  );
+  const contract = contractFlag(
+    flag({ threads: { min: 2, max: 2 }, opens: { entry: "opne", close: "close" } }),
+  );
+  await assert.rejects(
+    () => loadServiceModule(`${DATA}/blob_pager.ts`, undefined, undefined, contract),
+    (e: Error) => {
+      assert.equal(
+        e.message,
+        `--contract-json: contract.opens.entry: the module ${DATA}/blob_pager.ts exports no ` +
+          `generator function "opne" (the open entry point the harness calls); did you mean "open"?`,
+      );
+      return true;
+    },
+  );
 });
