@@ -10,6 +10,14 @@ import { parseScenario } from "../scenario/schema.ts";
 import { signatureOf } from "../fuzz/signature.ts";
 import { threadStack } from "./_output.ts";
 import { contractFlag } from "./_module_flags.ts";
+import fc from "fast-check";
+import { eagerService } from "../services/eager.ts";
+import { contractOf, parseContract, withContract } from "../scenario/service_contract.ts";
+import { assertInContract, excludes, fitToContract, WRITE_OPS } from "../scenario/contract.ts";
+import type { Scenario } from "../scenario/schema.ts";
+import { generateScenario } from "../scenario/generate.ts";
+import { planRun } from "../fuzz/campaign.ts";
+import { scenarioArbitrary } from "../properties/arbitraries.ts";
 
 const DATA = "case/testdata/userS27t";
 
@@ -106,5 +114,70 @@ Deno.test("--contract-json: a line for each problem, and a misspelled entry is t
       );
       return true;
     },
+  );
+});
+
+Deno.test("a contract's writes: false keeps writes off its VMOs: the default scenario, generators, arbitraries, and a refusal", async () => {
+  // A blobfs's blobs are immutable: the fitted default scenario still had its writer writing and
+  // campaigns delivered writes; no clause could say so.
+  const readOnly = (json: Record<string, unknown>) =>
+    withContract(
+      eagerService,
+      parseContract({ ...json, vmoOptions: { trapDirty: false }, dirty: false, writes: false }),
+    );
+  const mine = readOnly({});
+  const writes = (s: Scenario) =>
+    s.threads.flatMap((t) => t.ops).filter((o) => WRITE_OPS.has(o.op)).length;
+  const fit = fitToContract(
+    withService(parseScenario(DEFAULT_SCENARIO, "default"), "mine"),
+    { mine },
+    "default scenario",
+  );
+  assert.equal(writes(fit.scenario), 0);
+  assert.match(fit.note ?? "", /op\(s\) of thread "writer" dropped/);
+  assert.deepEqual(runScenario(fit.scenario, { services: { mine } }).delivered.write, undefined);
+  // Files the service opens: the writer's open stays, and only its write goes.
+  const opener = await loadServiceModule(
+    `${DATA}/blob_pager.ts`,
+    undefined,
+    undefined,
+    parseContract({
+      opens: { entry: "open", close: "close" },
+      vmoOptions: { trapDirty: false, resizable: false },
+      threads: { min: 2, max: 2 },
+      dirty: false,
+      events: ["closeVmo", "suspend", "kill", "evict"],
+      writes: false,
+    }),
+  );
+  const fitted = fitToContract(
+    withService(parseScenario(DEFAULT_SCENARIO, "default"), "user"),
+    { user: opener },
+    "default scenario",
+  );
+  assert.deepEqual(
+    fitted.scenario.threads.find((t) => t.name === "writer")?.ops.map((o) => o.op),
+    ["open", "read"],
+  );
+  // The campaign generator and the arbitraries draw none.
+  const c = contractOf(mine)?.contract;
+  assert.ok(c !== undefined && !c.writes);
+  for (let k = 0; k < 200; k++) {
+    assert.equal(writes(generateScenario(planRun(1, k), c)), 0, `run ${k}`);
+  }
+  for (const s of fc.sample(scenarioArbitrary({ contract: c }), { seed: 1, numRuns: 100 })) {
+    assert.equal(writes(s as Scenario), 0);
+  }
+  assert.ok(excludes(c, "write"));
+  // A scenario that writes is refused, naming the clause.
+  const s = parseScenario({
+    pageSize: 64,
+    pagers: [{ name: "fs", service: { kind: "custom", name: "mine" } }],
+    vmos: [{ name: "blob", pager: "fs", pages: 2 }],
+    threads: [{ name: "w", ops: [{ op: "mapWrite", vmo: "blob", page: 0 }] }],
+  });
+  assert.throws(
+    () => assertInContract(s, { mine }, "s.json"),
+    /s\.json: out of the contract of service "mine": clause writes: thread "w" writes VMO "blob" \(mapWrite\): its files are read-only \(threads\.0\.ops\.0\)$/,
   );
 });

@@ -190,6 +190,14 @@ export function contractViolations(
       if ((op.op === "cloneRead" || op.op === "cloneWrite") && !c.clones) {
         add(who, "clones", path, `thread "${t.name}" clones VMO "${op.vmo}"`);
       }
+      if (WRITE_OPS.has(op.op) && !c.writes) {
+        add(
+          who,
+          "writes",
+          path,
+          `thread "${t.name}" writes VMO "${op.vmo}" (${op.op}): its files are read-only`,
+        );
+      }
     })
   );
   scenario.events.forEach((e, i) => {
@@ -222,6 +230,9 @@ export function contractViolations(
   });
   return out;
 }
+
+/** The ops that write a service's VMO (a contract's `writes`; delivered as `write`). */
+export const WRITE_OPS: ReadonlySet<string> = new Set(["write", "mapWrite", "zero"]);
 
 /**
  * A scenario outside a service's contract: one line naming the service, the
@@ -296,8 +307,9 @@ export function assertInContract(
 /**
  * What the harness delivers to services, counted per run
  * (`ScenarioRun.delivered`): VMOs created with each option, client
- * operations that need a contract clause, environment events executed, and
- * files opened during the run (`fileOpen`: an `open` op that opened one).
+ * operations that need a contract clause, environment events executed,
+ * files opened during the run (`fileOpen`: an `open` op that opened one), and
+ * writes to them (`write`: a `write`, `mapWrite` or `zero` op that ran).
  */
 export const DELIVERY_KINDS = [
   "trapDirtyVmo",
@@ -314,6 +326,7 @@ export const DELIVERY_KINDS = [
   "kill",
   "evict",
   "fileOpen",
+  "write",
 ] as const;
 
 /** One of {@linkcode DELIVERY_KINDS}. */
@@ -342,6 +355,8 @@ export function excludes(contract: ServiceContract, kind: DeliveryKind): boolean
       return !contract.clones;
     case "fileOpen":
       return !contract.lifecycle;
+    case "write":
+      return !contract.writes;
     default:
       return !contract.events.includes(kind as ContractEvent);
   }
@@ -418,6 +433,7 @@ export function fitToContract(
     if (v.length === 0) break;
     const dropOps = new Set<string>();
     const dropEvents = new Set<number>();
+    const opens: (() => void)[] = [];
     for (const x of v) {
       const c = contracts(x.service);
       if (c === undefined) throw new ContractError(where, x);
@@ -459,7 +475,10 @@ export function fitToContract(
         vmo.startsClosed = true;
         const owner = s.threads.find((t) => t.ops.some((o) => o.vmo === vmo.name));
         if (owner !== undefined) {
-          owner.ops.unshift({ op: "open", vmo: vmo.name } as typeof owner.ops[number]);
+          // After this round's drops: an op put first now would shift the indices they name.
+          opens.push(() =>
+            owner.ops.unshift({ op: "open", vmo: vmo.name } as typeof owner.ops[number])
+          );
           changes.push(`VMO "${vmo.name}" opened by thread "${owner.name}" (the service opens it)`);
         } else changes.push(`VMO "${vmo.name}" starts closed (the service opens its own VMOs)`);
       } else if (kind === "events" && x.path.length === 2) {
@@ -484,6 +503,7 @@ export function fitToContract(
         changes.push(`${before - t.ops.length} op(s) of thread "${t.name}" dropped`);
       }
     });
+    for (const open of opens) open();
   }
   const left = contractViolations(s, contracts, modulesOf(services));
   if (left.length > 0) {

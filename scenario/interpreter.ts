@@ -541,6 +541,7 @@ function* fileOp(
       // Never written after the fill: the kernel's pages may take whole pages of it as they are.
       const data = new SharedBytes(op.pages * ps).fill(writeByte(sys.tid, i, op));
       record(i, op, yield* sys.vmoWrite(h, data, op.page * ps));
+      deliver("write");
       return;
     }
     case "commit":
@@ -564,6 +565,7 @@ function* fileOp(
       if (write) {
         const data = new Uint8Array(op.pages * ps).fill(writeByte(sys.tid, i, op));
         yield* sys.memWrite(addr + op.page * ps, data);
+        deliver("write");
       } else {
         yield* sys.memRead(addr + op.page * ps, op.pages * ps);
       }
@@ -582,6 +584,7 @@ function* fileOp(
       return;
     case "zero":
       record(i, op, yield* sys.vmoOpRange(h, ZX_VMO_OP_ZERO, op.page * ps, op.pages * ps));
+      deliver("write");
       return;
     case "cloneRead":
     case "cloneWrite": {

@@ -86,6 +86,11 @@ export interface ServiceContract {
   readonly clones: boolean;
   /** It answers DIRTY requests. Default true. */
   readonly dirty: boolean;
+  /**
+   * Clients write its VMOs (`write`, `mapWrite`, `zero` ops on them; a clone's own writes are
+   * the clone's). Default true; `false` for read-only files (a blobfs's immutable blobs).
+   */
+  readonly writes: boolean;
   /** How a writeback is asked of it. Default `false`: never. */
   readonly writeback: WritebackPath;
   /** Which of its handles the environment can reach (and close). Default: neither. */
@@ -132,6 +137,8 @@ export interface ServiceContractInput {
   clones?: boolean;
   /** Answers DIRTY requests (default true). */
   dirty?: boolean;
+  /** Clients write its VMOs (default true; false: read-only files). */
+  writes?: boolean;
   /** How a writeback is asked (default false: never). */
   writeback?: false | { entry: string } | { packet: number };
   /** Reachable handles (default: neither). */
@@ -165,6 +172,7 @@ const ContractObject = z.object({
   threads: range(1, MAX_SERVICE_THREADS).default({ min: 1, max: MAX_SERVICE_THREADS }),
   clones: z.boolean().default(true),
   dirty: z.boolean().default(true),
+  writes: z.boolean().default(true),
   writeback: z.union([
     z.literal(false),
     z.object({ entry: exportName }).strict(),
@@ -521,7 +529,7 @@ export function contractText(c: ServiceContract): string {
     td === "always" ? "always" : yn(td)
   }, resizable ${yn(c.vmoOptions.resizable)}, threads ${r(c.threads)}, clones ${
     yn(c.clones)
-  }, dirty ${yn(c.dirty)}, writeback ${wb}, port ${
+  }, dirty ${yn(c.dirty)}${c.writes ? "" : ", writes no"}, writeback ${wb}, port ${
     c.reachable.port ? "reachable" : "private"
   }, pager ${c.reachable.pager ? "reachable" : "private"}, events ${
     c.events.length > 0 ? c.events.join(" ") : "none"
