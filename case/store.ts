@@ -1114,7 +1114,9 @@ export async function caseProblems(
       (name) => name === USER_SERVICE ? c.service?.path : undefined,
     );
     if (v.length > 0) {
-      problems.push(new ContractError(file, v[0], v.slice(1)).message.replace(`${file}: `, ""));
+      problems.push(
+        new ContractError(file, v[0], v.slice(1), "input.").message.replace(`${file}: `, ""),
+      );
     }
   }
   return { problems, notices };

@@ -18,6 +18,7 @@ import type { Scenario } from "../scenario/schema.ts";
 import { generateScenario } from "../scenario/generate.ts";
 import { planRun } from "../fuzz/campaign.ts";
 import { scenarioArbitrary } from "../properties/arbitraries.ts";
+import { checkersOf } from "../case/kinds.ts";
 
 const DATA = "case/testdata/userS27t";
 
@@ -178,6 +179,43 @@ Deno.test("a contract's writes: false keeps writes off its VMOs: the default sce
   });
   assert.throws(
     () => assertInContract(s, { mine }, "s.json"),
-    /s\.json: out of the contract of service "mine": clause writes: thread "w" writes VMO "blob" \(mapWrite\): its files are read-only \(threads\.0\.ops\.0\)$/,
+    /s\.json: out of the contract of service "mine": clause writes: thread "w" writes VMO "blob" \(mapWrite\): its files are read-only \(threads\.0\.ops\.0\): remove threads\[0\]\.ops\[0\] \(a mapWrite op\) in s\.json$/,
   );
+});
+
+Deno.test("a scenario outside the contract says the edit that brings it inside, and in which file", async () => {
+  // It read `clause threads: pager "fs" runs 1 service threads, outside 2-2 (pagers.0.threads)`.
+  const user = await loadServiceModule(`${DATA}/blob_pager.ts`);
+  const file = "examples/detach_race.json";
+  const s = withService(parseScenario(JSON.parse(await Deno.readTextFile(file)), file), "user");
+  assert.throws(() => assertInContract(s, { user }, file), (e: Error) => {
+    const lines = e.message.split("\n");
+    assert.match(
+      lines[0],
+      /clause threads: pager "fs" runs 1 service threads, outside 2-2 \(pagers\.0\.threads\): set pagers\[0\]\.threads to 2 in examples\/detach_race\.json$/,
+    );
+    assert.match(
+      lines[1],
+      /clause opens: .*: set vmos\[0\]\.startsClosed to true and put \{"op":"open","vmo":"file"\} before the first op on it$/,
+    );
+    assert.match(
+      lines[2],
+      /clause events: event detach\(file\): detach is not in scope \(events\.0\): remove events\[0\]$/,
+    );
+    return true;
+  });
+});
+
+Deno.test("README's runScenario sentence: monitors from checkersOf(set)(), the trace on the result", () => {
+  // userS27t could not tell from README how to check a run from code or print its trace.
+  const readme = Deno.readTextFileSync(new URL("../README.md", import.meta.url));
+  assert.match(readme, /monitors:\s+checkersOf\("kernel\+service"\)\(\)/);
+  const run = runScenario(withService(parseScenario(DEFAULT_SCENARIO), "mine"), {
+    services: { mine: eagerService },
+    monitors: checkersOf("kernel+service")(),
+    seed: 3,
+  });
+  assert.equal(run.verdict.kind, "pass");
+  assert.ok(run.decisions.length > 0 && run.trace.entries.length > 0 && run.traceHash !== "");
+  assert.match(run.trace.text(), /^#0 t0 zx_pager_create\(0x0\)$/m);
 });
