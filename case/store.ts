@@ -34,6 +34,7 @@ import {
   type OpenEntry,
   parseContract,
   type ServiceContract,
+  setServiceOrigin,
   withContract,
   type WritebackEntry,
 } from "../scenario/service_contract.ts";
@@ -833,8 +834,14 @@ export async function loadServiceModule(
         `(function*) that yields the syscalls it makes`,
     );
   }
+  const origin = functionOrigin(path, fn);
+  const located = (service: PagerService): PagerService => {
+    setServiceOrigin(service, origin);
+    return service;
+  };
+  const fromFlag = contract !== undefined;
   if (contract === undefined) {
-    if (mod.contract === undefined) return fn as PagerService;
+    if (mod.contract === undefined) return located(fn as PagerService);
     // A contract: checked, its writeback entry point found, the service held to it.
     try {
       contract = parseContract(mod.contract, `--service ${path}`);
@@ -844,28 +851,36 @@ export async function loadServiceModule(
     }
   }
   const wb = contract.writeback;
-  let writeback: WritebackEntry | undefined;
-  if (wb !== false && "entry" in wb) {
-    const entry = mod[wb.entry];
-    if (typeof entry !== "function" || entry.constructor.name !== "GeneratorFunction") {
-      throw new CaseFileError(
-        `--service ${path}: contract.writeback.entry: the module exports no generator function ` +
-          `"${wb.entry}" (the writeback entry point the harness calls)`,
-      );
-    }
-    writeback = entry as WritebackEntry;
-  }
-  // A service that opens its own VMOs: its open and close entry points.
+  // An entry point the contract names and the module lacks: the contract's mistake when it came
+  // from --contract-json (userS27t's `"opne"` was blamed on --service), with the nearest of the
+  // module's generator functions.
+  const generators = Object.keys(mod).filter((k) => {
+    const v = mod[k];
+    return typeof v === "function" && v.constructor.name === "GeneratorFunction";
+  });
   const entryOf = (name: string, clause: string, what: string) => {
     const entry = mod[name];
     if (typeof entry !== "function" || entry.constructor.name !== "GeneratorFunction") {
+      const near = nearest(name, generators);
       throw new CaseFileError(
-        `--service ${path}: contract.${clause}: the module exports no generator function ` +
-          `"${name}" (${what})`,
+        `${
+          fromFlag ? `--contract-json` : `--service ${path}`
+        }: contract.${clause}: the module ${path} exports no generator function "${name}" (${what})${
+          near !== null ? `; did you mean "${near}"?` : ""
+        }`,
       );
     }
     return entry;
   };
+  let writeback: WritebackEntry | undefined;
+  if (wb !== false && "entry" in wb) {
+    writeback = entryOf(
+      wb.entry,
+      "writeback.entry",
+      "the writeback entry point the harness calls",
+    ) as WritebackEntry;
+  }
+  // A service that opens its own VMOs: its open and close entry points.
   const opens = contract.opens === false ? {} : {
     open: entryOf(
       contract.opens.entry,
@@ -878,7 +893,38 @@ export async function loadServiceModule(
       "the close entry point the harness calls",
     ) as CloseEntry,
   };
-  return withContract(fn as PagerService, contract, { writeback, ...opens, module: label });
+  return located(
+    withContract(fn as PagerService, contract, { writeback, ...opens, module: label }),
+  );
+}
+
+/**
+ * Where the module at `path` defines generator function `fn`, as a stack frame names it:
+ * `svc (file:///me/fs.ts:28:16)` (the line and column of its `function*`, found by its name in
+ * the source), or `svc (file:///me/fs.ts)` when the source cannot be read or the name is not
+ * found (an anonymous default export is `default`).
+ *
+ * @example
+ * ```ts ignore
+ * functionOrigin("case/testdata/userS27t/hostile/yields_garbage.ts", yieldsGarbage);
+ * ```
+ */
+function functionOrigin(path: string, fn: { name: string }): string {
+  const url = pathToFileURL(resolve(path)).href;
+  const name = fn.name === "" ? "default" : fn.name;
+  let source: string;
+  try {
+    source = Deno.readTextFileSync(path);
+  } catch {
+    return `${name} (${url})`;
+  }
+  const escaped = name.replace(/[$]/g, "\\$");
+  const m = new RegExp(
+    `\\bfunction\\s*\\*\\s*${escaped}\\s*[<(]|\\b${escaped}\\s*=\\s*function\\s*\\*`,
+  ).exec(source);
+  if (m === null) return `${name} (${url})`;
+  const before = source.slice(0, m.index).split("\n");
+  return `${name} (${url}:${before.length}:${before[before.length - 1].length + 1})`;
 }
 
 /**
@@ -1071,7 +1117,9 @@ export async function caseProblems(
       (name) => name === USER_SERVICE ? c.service?.path : undefined,
     );
     if (v.length > 0) {
-      problems.push(new ContractError(file, v[0], v.slice(1)).message.replace(`${file}: `, ""));
+      problems.push(
+        new ContractError(file, v[0], v.slice(1), "input.").message.replace(`${file}: `, ""),
+      );
     }
   }
   return { problems, notices };

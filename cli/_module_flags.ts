@@ -93,9 +93,9 @@ export function contractFlag(values: Record<string, unknown>): ServiceContract |
     return parseContract(json, "--contract-json");
   } catch (e) {
     if (!(e instanceof ContractSchemaError)) throw e;
-    // Several bad fields on one line, as one: the error of a command line is one line.
-    const [head, ...fields] = e.message.split("\n  - ");
-    throw new InputError(fields.length === 0 ? head : `${head} ${fields.join("; ")}`);
+    // Several bad fields: `invalid contract:` and a line for each, as README and a module's
+    // contract say them (userS27t read them joined by ";" on one line).
+    throw new InputError(e.message);
   }
 }
 

@@ -219,17 +219,22 @@ function ownFrame(line: string): boolean {
  * const wrapped = `Error: boom\n    at serve (file:///me/fs.ts:8:3)\n    at serve.next (<anonymous>)\n` +
  *   `    at serve (${wrap}:443:19)\n    at World.#advance (${world}:651:17)`;
  * console.assert(threadStack(wrapped) === "Error: boom\n    at serve (file:///me/fs.ts:8:3)\n    (pagersim's frames below your code omitted)");
+ * // V8 keeps 10 frames: a deep stack can end before the scheduler's, still below the user's.
+ * const deep = wrapped.split("\n").slice(0, 4).join("\n");
+ * console.assert(threadStack(deep) === threadStack(wrapped));
  * ```
  */
 export function threadStack(stack: string): string {
   const lines = stack.split("\n");
   const cut = lines.findIndex((l) => /^\s+at /.test(l) && l.includes(`${SCHEDULER}:`));
-  if (cut < 0) return stack;
-  const kept = lines.slice(0, cut);
+  // A deep stack ends before the scheduler (V8 keeps 10 frames): its frames below the user's
+  // code are still pagersim's (userS27t saw `at blobPager (.../service_contract.ts:443:19)`).
+  const kept = cut < 0 ? lines : lines.slice(0, cut);
   const frame = (l: string) => /^\s+at /.test(l);
   const user = (l: string) => frame(l) && /\bfile:\/\//.test(l) && !ownFrame(l);
   let last = -1;
   for (let i = 0; i < kept.length; i++) if (user(kept[i])) last = i;
+  if (cut < 0 && last < 0) return stack;
   if (last >= 0 && kept.slice(last + 1).some((l) => frame(l) && ownFrame(l))) {
     return [...kept.slice(0, last + 1), "    (pagersim's frames below your code omitted)"].join(
       "\n",

@@ -15,7 +15,8 @@ const cli = (command: string, ...args: string[]) =>
 const REFUSAL = new RegExp(
   // The module as given, not the name the harness registers it under ("user": userS23b).
   `^error: ${OUT}: out of the contract of service ${SERVICE}: clause vmoOptions\\.trapDirty: ` +
-    `VMO "a" is created trap-dirty \\(vmos\\.0\\.trapDirty\\)\\n$`,
+    `VMO "a" is created trap-dirty \\(vmos\\.0\\.trapDirty\\): set vmos\\[0\\]\\.trapDirty to false ` +
+    `in ${OUT}\\n$`,
 );
 
 Deno.test("sim, repro and explore refuse an out-of-contract scenario in one line naming the clause, exit 2", async () => {
@@ -48,7 +49,7 @@ Deno.test('sim, repro and explore refuse a VMO without TRAP_DIRTY under trapDirt
   const refusal = new RegExp(
     `^error: ${plain}: out of the contract of service ${fxfs}: clause vmoOptions\\.trapDirty: ` +
       `VMO "a" is created without TRAP_DIRTY \\(the contract says always\\) ` +
-      `\\(vmos\\.0\\.trapDirty\\)\\n$`,
+      `\\(vmos\\.0\\.trapDirty\\): set vmos\\[0\\]\\.trapDirty to true in ${plain}\\n$`,
   );
   const runs = await Promise.all([
     cli("cli/sim.ts", "--service", fxfs, "--scenario", plain),

@@ -21,7 +21,8 @@ Deno.test("corpus list and repro refuse userS23's bad cases, each in the same wo
       `its service module ../nonexistent.ts does not exist (looked for ${looked})`,
     // The module as the case names it, not the name the harness registers it under ("user").
     "out_of_contract.json": "out of the contract of service ../tinyfs.ts: clause " +
-      'vmoOptions.resizable: VMO "v11" is created resizable (vmos.0.resizable)',
+      'vmoOptions.resizable: VMO "v11" is created resizable (vmos.0.resizable): set ' +
+      `input.vmos[0].resizable to false in ${DIR}/out_of_contract.json`,
   };
   assert.match(list.out, new RegExp(`^corpus: 0 valid, ${Object.keys(said).length} invalid$`, "m"));
   for (const [name, why] of Object.entries(said)) {

@@ -414,7 +414,7 @@ async function replayFile(file: string, values: Values, checkerFlag?: string): P
         ? "the case records none: the defaults, or the flags"
         : "as the case records them, unless a flag overrides one"
     })`;
-  if (c.kind === "scenario") assertInContract(input as Scenario, ctx.services, file);
+  if (c.kind === "scenario") assertInContract(input as Scenario, ctx.services, file, "input.");
   const run = kind.run(input, { seed: c.seed, decisions: c.decisions }, ctx);
   return {
     run,

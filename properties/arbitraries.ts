@@ -163,6 +163,8 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): FcArb
       ? c.events.includes("resize")
       : o === "cloneRead" || o === "cloneWrite"
       ? c.clones
+      : o === "write" || o === "mapWrite" || o === "zero"
+      ? c.writes
       : true)
   );
   const events = (options.events ?? ALL_EVENT_KINDS).filter((e) =>

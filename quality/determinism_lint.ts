@@ -119,6 +119,14 @@ export const CATEGORIES: Readonly<Record<string, Category>> = {
     counted: ["dropped generator call", "dropped generator calls"],
     breaksReplay: false,
   },
+  yieldedGenerator: {
+    what: "a generator yielded without the star (the scheduler gets a generator, not a syscall: " +
+      "the thread faults)",
+    instead: "yield* it: `yield* sys.vmoGetSize(h)` runs the call; `yield` hands its generator " +
+      "to the scheduler",
+    counted: ["generator yielded without yield*", "generators yielded without yield*"],
+    breaksReplay: false,
+  },
   moduleState: {
     what: "module-level mutable state",
     instead: "keep per-run state inside the service function (a kernel variant: in the kernel " +
@@ -972,21 +980,37 @@ function droppedGeneratorFindings(
     return ["next", "return", "throw"].every((m) => t.getProperty(m) !== undefined) &&
       t.getProperty("then") === undefined;
   };
+  const report = (e: TS.CallExpression, at: TS.Node, category: string, prefix: string) => {
+    const pos = sf.getLineAndCharacterOfPosition(at.getStart(sf));
+    const callee = e.expression.getText(sf);
+    out.push({
+      file: displayPath(sf.fileName),
+      line: pos.line + 1,
+      column: pos.character + 1,
+      category,
+      name: `${prefix}${callee.length > 60 ? `${callee.slice(0, 57)}...` : callee}(...)`,
+      via: null,
+    });
+  };
   const visit = (node: TS.Node): void => {
     if (ts.isExpressionStatement(node)) {
       let e = node.expression;
       while (ts.isParenthesizedExpression(e)) e = e.expression;
       if (ts.isCallExpression(e) && isGenerator(checker.getTypeAtLocation(e))) {
-        const at = sf.getLineAndCharacterOfPosition(e.getStart(sf));
-        const callee = e.expression.getText(sf);
-        out.push({
-          file: displayPath(sf.fileName),
-          line: at.line + 1,
-          column: at.character + 1,
-          category: "droppedGenerator",
-          name: `${callee.length > 60 ? `${callee.slice(0, 57)}...` : callee}(...)`,
-          via: null,
-        });
+        report(e, e, "droppedGenerator", "");
+      }
+    }
+    // `yield sys.vmoGetSize(h)` (cast or not: `yield sys.vmoGetSize(h) as any`) or `yield
+    // helper(...)`: the generator goes to the scheduler, which faults the thread (userS27t).
+    if (ts.isYieldExpression(node) && node.asteriskToken === undefined && node.expression) {
+      let e = node.expression;
+      while (
+        ts.isParenthesizedExpression(e) || ts.isAsExpression(e) ||
+        ts.isTypeAssertionExpression(e) ||
+        ts.isNonNullExpression(e) || ts.isSatisfiesExpression(e)
+      ) e = e.expression;
+      if (ts.isCallExpression(e) && isGenerator(checker.getTypeAtLocation(e))) {
+        report(e, node, "yieldedGenerator", "yield ");
       }
     }
     ts.forEachChild(node, visit);

@@ -32,6 +32,8 @@ export interface ContractViolation {
   readonly path: readonly (string | number)[];
   /** What is out of contract, for people. */
   readonly message: string;
+  /** The edit that brings the scenario inside the clause (`set pagers[0].threads to 2`). */
+  readonly fix?: string;
 }
 
 /**
@@ -77,6 +79,7 @@ export function contractViolations(
     clause: string,
     path: (string | number)[],
     message: string,
+    fix?: string,
   ) => {
     const module = moduleOf(who.name);
     out.push({
@@ -85,8 +88,10 @@ export function contractViolations(
       clause,
       path,
       message,
+      ...(fix !== undefined ? { fix } : {}),
     });
   };
+  const into = (n: number, r: { min: number; max: number }) => Math.min(Math.max(n, r.min), r.max);
   const vmoPager = new Map(scenario.vmos.map((v) => [v.name, v.pager]));
   const life = lifecycleVmos(scenario);
   const everyOnce = [...new Map([...of.values()].map((x) => [x.name, x])).values()];
@@ -99,6 +104,7 @@ export function contractViolations(
         "pageSize",
         ["pageSize"],
         `page size ${scenario.pageSize} is outside ${r.min}-${r.max}`,
+        `set pageSize to ${scenario.pageSize < r.min ? r.min : r.max}`,
       );
     }
   }
@@ -112,6 +118,7 @@ export function contractViolations(
         "threads",
         ["pagers", i, "threads"],
         `pager "${p.name}" runs ${p.threads} service threads, outside ${r.min}-${r.max}`,
+        `set ${field(["pagers", i, "threads"])} to ${into(p.threads, r)}`,
       );
     }
   });
@@ -125,6 +132,7 @@ export function contractViolations(
         "vmoPages",
         ["vmos", i, "pages"],
         `VMO "${v.name}" has ${v.pages} pages, outside ${c.vmoPages.min}-${c.vmoPages.max}`,
+        `set ${field(["vmos", i, "pages"])} to ${into(v.pages, c.vmoPages)}`,
       );
     }
     if (v.trapDirty && !c.vmoOptions.trapDirty) {
@@ -133,6 +141,7 @@ export function contractViolations(
         "vmoOptions.trapDirty",
         ["vmos", i, "trapDirty"],
         `VMO "${v.name}" is created trap-dirty`,
+        `set ${field(["vmos", i, "trapDirty"])} to false`,
       );
     }
     if (!v.trapDirty && c.vmoOptions.trapDirty === "always") {
@@ -141,6 +150,7 @@ export function contractViolations(
         "vmoOptions.trapDirty",
         ["vmos", i, "trapDirty"],
         `VMO "${v.name}" is created without TRAP_DIRTY (the contract says always)`,
+        `set ${field(["vmos", i, "trapDirty"])} to true`,
       );
     }
     if (c.opens !== false && v.startsClosed !== true) {
@@ -150,6 +160,10 @@ export function contractViolations(
         ["vmos", i, "startsClosed"],
         `VMO "${v.name}" is created by the harness, but the service opens its own VMOs ` +
           `(it must be startsClosed, opened by an open op)`,
+        `set ${
+          field(["vmos", i, "startsClosed"])
+        } to true and put {"op":"open","vmo":"${v.name}"} ` +
+          `before the first op on it`,
       );
     } else if (!c.lifecycle && life.has(v.name)) {
       add(who, "lifecycle", ["vmos", i], `VMO "${v.name}" comes and goes (open/close ops)`);
@@ -160,6 +174,7 @@ export function contractViolations(
         "vmoOptions.resizable",
         ["vmos", i, "resizable"],
         `VMO "${v.name}" is created resizable`,
+        `set ${field(["vmos", i, "resizable"])} to false`,
       );
     }
   });
@@ -170,6 +185,7 @@ export function contractViolations(
       if (who === undefined) return;
       const c = who.contract;
       const path = ["threads", i, "ops", j];
+      const drop = `remove ${field(path)} (a ${op.op} op)`;
       if (op.op === "resize") {
         if (!c.events.includes("resize")) {
           add(
@@ -177,6 +193,7 @@ export function contractViolations(
             c.vmoOptions.resizable ? "events" : "vmoOptions.resizable",
             path,
             `thread "${t.name}" resizes VMO "${op.vmo}" (resize is not in scope)`,
+            drop,
           );
         } else if (op.newPages > c.vmoPages.max) {
           add(
@@ -188,7 +205,16 @@ export function contractViolations(
         }
       }
       if ((op.op === "cloneRead" || op.op === "cloneWrite") && !c.clones) {
-        add(who, "clones", path, `thread "${t.name}" clones VMO "${op.vmo}"`);
+        add(who, "clones", path, `thread "${t.name}" clones VMO "${op.vmo}"`, drop);
+      }
+      if (WRITE_OPS.has(op.op) && !c.writes) {
+        add(
+          who,
+          "writes",
+          path,
+          `thread "${t.name}" writes VMO "${op.vmo}" (${op.op}): its files are read-only`,
+          drop,
+        );
       }
     })
   );
@@ -217,11 +243,19 @@ export function contractViolations(
         : clause === "writeback"
         ? "it takes no writeback requests"
         : `${e.do} is not in scope`;
-      add(who, clause, path, `event ${e.do}(${e.target}): ${why}`);
+      add(who, clause, path, `event ${e.do}(${e.target}): ${why}`, `remove ${field(path)}`);
     }
   });
   return out;
 }
+
+/** A scenario field's path as its JSON reads: `pagers[0].threads`. */
+function field(path: readonly (string | number)[]): string {
+  return path.map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? p : `.${p}`)).join("");
+}
+
+/** The ops that write a service's VMO (a contract's `writes`; delivered as `write`). */
+export const WRITE_OPS: ReadonlySet<string> = new Set(["write", "mapWrite", "zero"]);
 
 /**
  * A scenario outside a service's contract: one line naming the service, the
@@ -233,20 +267,25 @@ export class ContractError extends ScenarioError {
   override name = "ContractError";
   /**
    * The refusal of `violation` in the scenario read from `where`; `others` (the scenario's other
-   * violations) follow it, one line each, so a fix of the first does not reveal the next.
+   * violations) follow it, one line each, so a fix of the first does not reveal the next. The
+   * first says the edit that fixes it in `where`, its field under `within` (`input.` in a case
+   * file, whose scenario is its `input`).
    */
   constructor(
     where: string,
     readonly violation: ContractViolation,
     others: readonly ContractViolation[] = [],
+    within = "",
   ) {
     super(where, [violation.message]);
-    const line = (v: ContractViolation) =>
+    const line = (v: ContractViolation, file = "") =>
       `out of the contract of ${
         v.module !== undefined ? `service ${v.module}` : `service "${v.service}"`
       }: clause ${v.clause}: ${v.message} ` +
-      `(${v.path.join(".")})`;
-    this.message = `${where}: ${line(violation)}` +
+      `(${v.path.join(".")})${
+        v.fix !== undefined ? `: ${v.fix.replace(/^(set|remove) /, `$1 ${within}`)}${file}` : ""
+      }`;
+    this.message = `${where}: ${line(violation, ` in ${where}`)}` +
       others.map((v) => `\n  also ${line(v)}`).join("");
   }
 }
@@ -267,7 +306,7 @@ export function modulesOf(
 
 /**
  * Throws {@linkcode ContractError} if `scenario` leaves the contract of a
- * service of `services` that serves it.
+ * service of `services` that serves it (read from `where`, at `within` in it: `input.` for a case).
  *
  * @example
  * ```ts
@@ -288,16 +327,18 @@ export function assertInContract(
   scenario: Scenario,
   services: Readonly<Record<string, PagerService>> | undefined,
   where: string = scenario.name ?? "scenario",
+  within = "",
 ): void {
   const v = contractViolations(scenario, contractsOf(services), modulesOf(services));
-  if (v.length > 0) throw new ContractError(where, v[0], v.slice(1));
+  if (v.length > 0) throw new ContractError(where, v[0], v.slice(1), within);
 }
 
 /**
  * What the harness delivers to services, counted per run
  * (`ScenarioRun.delivered`): VMOs created with each option, client
- * operations that need a contract clause, environment events executed, and
- * files opened during the run (`fileOpen`: an `open` op that opened one).
+ * operations that need a contract clause, environment events executed,
+ * files opened during the run (`fileOpen`: an `open` op that opened one), and
+ * writes to them (`write`: a `write`, `mapWrite` or `zero` op that ran).
  */
 export const DELIVERY_KINDS = [
   "trapDirtyVmo",
@@ -314,6 +355,7 @@ export const DELIVERY_KINDS = [
   "kill",
   "evict",
   "fileOpen",
+  "write",
 ] as const;
 
 /** One of {@linkcode DELIVERY_KINDS}. */
@@ -342,6 +384,8 @@ export function excludes(contract: ServiceContract, kind: DeliveryKind): boolean
       return !contract.clones;
     case "fileOpen":
       return !contract.lifecycle;
+    case "write":
+      return !contract.writes;
     default:
       return !contract.events.includes(kind as ContractEvent);
   }
@@ -418,6 +462,7 @@ export function fitToContract(
     if (v.length === 0) break;
     const dropOps = new Set<string>();
     const dropEvents = new Set<number>();
+    const opens: (() => void)[] = [];
     for (const x of v) {
       const c = contracts(x.service);
       if (c === undefined) throw new ContractError(where, x);
@@ -459,7 +504,10 @@ export function fitToContract(
         vmo.startsClosed = true;
         const owner = s.threads.find((t) => t.ops.some((o) => o.vmo === vmo.name));
         if (owner !== undefined) {
-          owner.ops.unshift({ op: "open", vmo: vmo.name } as typeof owner.ops[number]);
+          // After this round's drops: an op put first now would shift the indices they name.
+          opens.push(() =>
+            owner.ops.unshift({ op: "open", vmo: vmo.name } as typeof owner.ops[number])
+          );
           changes.push(`VMO "${vmo.name}" opened by thread "${owner.name}" (the service opens it)`);
         } else changes.push(`VMO "${vmo.name}" starts closed (the service opens its own VMOs)`);
       } else if (kind === "events" && x.path.length === 2) {
@@ -484,6 +532,7 @@ export function fitToContract(
         changes.push(`${before - t.ops.length} op(s) of thread "${t.name}" dropped`);
       }
     });
+    for (const open of opens) open();
   }
   const left = contractViolations(s, contracts, modulesOf(services));
   if (left.length > 0) {

@@ -82,7 +82,7 @@ export interface ScenarioPlan {
 
 /**
  * The swarm features a contract leaves (`scenario/service_contract.ts`): event kinds
- * out of scope, trap-dirty VMOs, resizes and clones it excludes are off.
+ * out of scope, trap-dirty VMOs, resizes, clones and writes it excludes are off.
  *
  * @example
  * ```ts
@@ -100,6 +100,9 @@ export function contractSwarm(sw: Swarm, c: ServiceContract): Swarm {
     trapDirty: sw.trapDirty && c.vmoOptions.trapDirty !== false,
     resize: sw.resize && c.events.includes("resize"),
     clones: sw.clones && c.clones,
+    // Read-only files: no write, mapWrite or zero op (the mapped kinds lose mapWrite below).
+    writes: sw.writes && c.writes,
+    zero: sw.zero && c.writes,
     lifecycle: (sw.lifecycle === true && c.lifecycle) || c.opens !== false,
   };
 }
@@ -539,7 +542,7 @@ export function generateScenario(plan: ScenarioPlan, contract?: ServiceContract)
     "read",
     ...(sw.writes ? ["write"] : []),
     ...(sw.commit ? ["commit"] : []),
-    ...(sw.mapped ? ["mapRead", "mapWrite"] : []),
+    ...(sw.mapped ? (contract?.writes === false ? ["mapRead"] : ["mapRead", "mapWrite"]) : []),
     ...(sw.zero ? ["zero"] : []),
     ...(sw.clones ? ["cloneRead", "cloneWrite"] : []),
     ...(sw.resize && vmos.some((v) => v.resizable) ? ["resize"] : []),
@@ -619,7 +622,7 @@ export function generateScenario(plan: ScenarioPlan, contract?: ServiceContract)
   // under a contract that takes writeback requests and evictions, whatever the run's swarm drew
   // (the four together came in about 1 run in 20): runs without a contract keep their scenarios.
   if (
-    contract !== undefined && contract.writeback !== false &&
+    contract !== undefined && contract.writeback !== false && contract.writes &&
     contract.events.includes("writeback") && contract.events.includes("evict")
   ) {
     const wer = makeRng(plan.runSeed, "write-evict-reread");

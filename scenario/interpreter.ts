@@ -26,7 +26,12 @@ import { SharedBytes } from "../kernel/objects.ts";
 import type { Kernel, KernelOptions, Syscall } from "../kernel/kernel.ts";
 import { REFERENCE_SERVICES } from "../services/mod.ts";
 import type { PagerService, ServiceContext, ServiceVmo } from "../services/service.ts";
-import { type BoundContract, contractOf, type WritebackEntry } from "./service_contract.ts";
+import {
+  type BoundContract,
+  contractOf,
+  serviceOrigin,
+  type WritebackEntry,
+} from "./service_contract.ts";
 import { assertInContract, type DeliveryKind } from "./contract.ts";
 import { lifecycleVmos, type Op, type Scenario, ScenarioError } from "./schema.ts";
 import {
@@ -343,7 +348,9 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Scena
       world.writebackPorts.set(port, wbKey);
     }
     for (let i = 0; i < p.threads; i++) {
-      world.spawn(`${p.name}.svc${p.threads > 1 ? i : ""}`, "service", (sys) => service(sys, ctx));
+      world.spawn(`${p.name}.svc${p.threads > 1 ? i : ""}`, "service", (sys) => service(sys, ctx), {
+        origin: serviceOrigin(service),
+      });
     }
   }
 
@@ -534,6 +541,7 @@ function* fileOp(
       // Never written after the fill: the kernel's pages may take whole pages of it as they are.
       const data = new SharedBytes(op.pages * ps).fill(writeByte(sys.tid, i, op));
       record(i, op, yield* sys.vmoWrite(h, data, op.page * ps));
+      deliver("write");
       return;
     }
     case "commit":
@@ -557,6 +565,7 @@ function* fileOp(
       if (write) {
         const data = new Uint8Array(op.pages * ps).fill(writeByte(sys.tid, i, op));
         yield* sys.memWrite(addr + op.page * ps, data);
+        deliver("write");
       } else {
         yield* sys.memRead(addr + op.page * ps, op.pages * ps);
       }
@@ -575,6 +584,7 @@ function* fileOp(
       return;
     case "zero":
       record(i, op, yield* sys.vmoOpRange(h, ZX_VMO_OP_ZERO, op.page * ps, op.pages * ps));
+      deliver("write");
       return;
     case "cloneRead":
     case "cloneWrite": {

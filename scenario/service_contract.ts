@@ -86,6 +86,11 @@ export interface ServiceContract {
   readonly clones: boolean;
   /** It answers DIRTY requests. Default true. */
   readonly dirty: boolean;
+  /**
+   * Clients write its VMOs (`write`, `mapWrite`, `zero` ops on them; a clone's own writes are
+   * the clone's). Default true; `false` for read-only files (a blobfs's immutable blobs).
+   */
+  readonly writes: boolean;
   /** How a writeback is asked of it. Default `false`: never. */
   readonly writeback: WritebackPath;
   /** Which of its handles the environment can reach (and close). Default: neither. */
@@ -132,6 +137,8 @@ export interface ServiceContractInput {
   clones?: boolean;
   /** Answers DIRTY requests (default true). */
   dirty?: boolean;
+  /** Clients write its VMOs (default true; false: read-only files). */
+  writes?: boolean;
   /** How a writeback is asked (default false: never). */
   writeback?: false | { entry: string } | { packet: number };
   /** Reachable handles (default: neither). */
@@ -165,6 +172,7 @@ const ContractObject = z.object({
   threads: range(1, MAX_SERVICE_THREADS).default({ min: 1, max: MAX_SERVICE_THREADS }),
   clones: z.boolean().default(true),
   dirty: z.boolean().default(true),
+  writes: z.boolean().default(true),
   writeback: z.union([
     z.literal(false),
     z.object({ entry: exportName }).strict(),
@@ -469,6 +477,33 @@ export function contractOf(service: PagerService | undefined): BoundContract | u
   return service === undefined ? undefined : BOUND.get(service);
 }
 
+const ORIGIN = new WeakMap<PagerService, string>();
+
+/**
+ * Records where `service`'s code is, as a stack frame names it (`svc (file:///me/fs.ts:28:16)`):
+ * the `--service` loader does, so a service thread's fault that has no stack of its own (a
+ * yield of something that is not a syscall) names the service's module and function.
+ */
+export function setServiceOrigin(service: PagerService, origin: string): void {
+  ORIGIN.set(service, origin);
+}
+
+/**
+ * Where `service`'s code is ({@linkcode setServiceOrigin}), or null when no loader said.
+ *
+ * @example
+ * ```ts
+ * import { serviceOrigin, setServiceOrigin } from "./service_contract.ts";
+ * const svc = function* () {};
+ * console.assert(serviceOrigin(svc) === null);
+ * setServiceOrigin(svc, "svc (file:///me/fs.ts:1:1)");
+ * console.assert(serviceOrigin(svc) === "svc (file:///me/fs.ts:1:1)");
+ * ```
+ */
+export function serviceOrigin(service: PagerService | undefined): string | null {
+  return service === undefined ? null : ORIGIN.get(service) ?? null;
+}
+
 /**
  * A contract in one line, for summaries and headers.
  *
@@ -494,7 +529,7 @@ export function contractText(c: ServiceContract): string {
     td === "always" ? "always" : yn(td)
   }, resizable ${yn(c.vmoOptions.resizable)}, threads ${r(c.threads)}, clones ${
     yn(c.clones)
-  }, dirty ${yn(c.dirty)}, writeback ${wb}, port ${
+  }, dirty ${yn(c.dirty)}${c.writes ? "" : ", writes no"}, writeback ${wb}, port ${
     c.reachable.port ? "reachable" : "private"
   }, pager ${c.reachable.pager ? "reachable" : "private"}, events ${
     c.events.length > 0 ? c.events.join(" ") : "none"

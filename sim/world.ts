@@ -35,6 +35,7 @@ import { DecisionSource, fairStrategy, type Strategy } from "./strategy.ts";
 import { chanceClasses, Sys, type ThreadBody } from "./sys.ts";
 import { threadLabel, Trace } from "./trace.ts";
 import { variantCrashSite } from "./variant_crash.ts";
+import { notASyscall } from "./bad_yield.ts";
 
 /**
  * Thrown by a {@linkcode Monitor} when an invariant breaks.
@@ -132,6 +133,12 @@ export interface SimThread {
   gen: ThreadBody;
   /** Whose code the thread runs now: an index into {@linkcode ENTRY_POINTS} (hang reports). */
   entry: number;
+  /**
+   * The user's code the thread runs, as a stack frame names it (`svc (file:///me/fs.ts:28:16)`),
+   * when its spawner knows (a `--service` module's service function): a thread that yields what
+   * is not a syscall faults there (sim/bad_yield.ts). A spawned thread has its spawner's.
+   */
+  origin: string | null;
 }
 
 /**
@@ -506,6 +513,7 @@ export class World {
       notBefore?: number;
       parent?: number;
       entry?: EntryPoint;
+      origin?: string | null;
     } = {},
   ): SimThread {
     const tid = this.threads.length + 1;
@@ -519,7 +527,11 @@ export class World {
     const [k, handle] = this.kernel.createThread(name, tid, options.failInsteadOfBlock ?? false);
     const sys = new Sys(this.kernel, k, (n, classes) => this.#draw(n, classes), (key) => {
       for (const m of this.monitors) m.onCheckpoint?.(tid, key);
-    }, (child, childBody) => this.spawn(child, role, childBody, { parent: tid }).tid);
+    }, (child, childBody) =>
+      this.spawn(child, role, childBody, {
+        parent: tid,
+        origin: this.threads[tid - 1]?.origin ?? null,
+      }).tid);
     const t: SimThread = {
       tid,
       name,
@@ -535,6 +547,7 @@ export class World {
       entry: ENTRY_POINTS.indexOf(
         options.entry ?? (options.parent !== undefined ? "spawned" : ENTRY_DEFAULT[role]),
       ),
+      origin: options.origin ?? null,
     };
     this.threads.push(t);
     this.#namesTaken.add(unique);
@@ -829,14 +842,7 @@ export class World {
       return;
     }
     if (!isKernelYield(r.value)) {
-      throw new ThreadFault(
-        t,
-        new TypeError(
-          `yielded ${
-            JSON.stringify(r.value) ?? String(r.value)
-          } instead of a syscall (use yield* sys.call(...))`,
-        ),
-      );
+      throw new ThreadFault(t, notASyscall(r.value, this.kernel, t.origin));
     }
     t.pending = r.value;
     if (r.value.kind === "crash") {

@@ -19,6 +19,7 @@ import type TS from "npm:typescript@6.0.3";
 import { badInputStatus, parseFlags, usage } from "../cli/args.ts";
 import { createProgram, loadTypeScript } from "../quality/determinism_lint.ts";
 import { methodName, SYSCALLS } from "../kernel/syscalls.ts";
+import * as CONSTANTS from "../kernel/constants.ts";
 
 type Ts = typeof TS;
 
@@ -287,8 +288,9 @@ export function render(rows: readonly SysCallDoc[]): string {
     "generator and a scheduling point: `const [st, vmo] = yield* sys.vmoCreate(size, 0);`. A syscall",
     "returns its status alone, or `[status, ...outs]` when Zircon's call fills out-parameters (a",
     "failed call's outs are 0, empty or null, but for the signals `objectWaitOne` observed before it",
-    "timed out or was cancelled). `Status` and the `ZX_*` constants are exported by",
-    "`mod.ts`; the README's \"How `Sys` spells a call\" lists where a call differs from Zircon's C",
+    "timed out or was cancelled). `Status`, `ZX_OK` and `ZX_TIME_INFINITE` are exported by",
+    '`mod.ts`, every other `ZX_*` constant by kernel/constants.ts (`pagersim/constants`; "What a',
+    'service imports" below); the README\'s "How `Sys` spells a call" lists where a call differs from Zircon\'s C',
     "signature. The last column is the first sentence of the TSDoc; the full text is on `KernelCalls`",
     "in kernel/syscalls.ts (table calls) or on the `Sys` class in sim/sys.ts.",
     "",
@@ -310,7 +312,125 @@ export function render(rows: readonly SysCallDoc[]): string {
     }
     out.push("");
   }
+  out.push(...renderImports(Deno.readTextFileSync(join(ROOT, "mod.ts")), CONSTANTS));
   return out.join("\n");
+}
+
+/** The modules whose mod.ts exports a service's code uses, and what each holds. */
+export const SERVICE_SOURCES: readonly (readonly [module: string, what: string])[] = [
+  ["./kernel/constants.ts", "status and the constants of a service's loop"],
+  ["./sim/sys.ts", "the calls (`Sys`, above) and a thread's body"],
+  ["./services/mod.ts", "sync primitives, packet tests, supply helpers, the reference services"],
+  ["./scenario/service_contract.ts", "the contract and the entry points a contract names"],
+];
+
+/** Kernel types a service's generators name: `Syscall<T>` is what a helper returns. */
+export const SERVICE_KERNEL_TYPES: readonly string[] = ["Syscall"];
+
+/** The names mod.ts exports from `module` (`type X` for a type), in its order. */
+export function modExports(modSource: string, module: string): string[] {
+  const out: string[] = [];
+  for (const m of modSource.matchAll(/^export (type )?\{([^}]*)\} from "([^"]+)";/gm)) {
+    if (m[3] !== module) continue;
+    for (const part of m[2].split(",")) {
+      const name = part.trim().split(/\s+as\s+/).pop() ?? "";
+      if (name === "") continue;
+      out.push(m[1] !== undefined && !name.startsWith("type ") ? `type ${name}` : name);
+    }
+  }
+  return out;
+}
+
+/** The title of a constant group by its prefix (`ZX_ERR_`): a new prefix is titled by itself. */
+const CONSTANT_GROUPS: Readonly<Record<string, string>> = {
+  ERR: "statuses",
+  RIGHT: "rights",
+  RIGHTS: "right sets",
+  DEFAULT: "default rights of new objects",
+  PAGER: "pager ops and options",
+  VMO: "VMO options, child options and ops",
+  VM: "mapping flags",
+  VMAR: "VMAR ops",
+  PKT: "packet types",
+  INFO: "object info topics",
+  OBJ: "object types",
+  USER: "user signals",
+  EVENT: "event signals",
+  WAIT: "wait options",
+  BTI: "BTI options",
+  KOID: "koids",
+  TIME: "time",
+};
+
+/**
+ * The reference's last section: what a service imports from `pagersim` (mod.ts's exports of
+ * {@linkcode SERVICE_SOURCES}, read from its source) and from `pagersim/constants`
+ * (kernel/constants.ts's exports by group, with their values): generated, so it names what the
+ * modules export today (userS27t grepped kernel/constants.ts and mod.ts for
+ * `ZX_ERR_IO_DATA_INTEGRITY`, `ZX_RIGHT_SAME_RIGHTS`, `Mutex`, `CondVar` and `OpenFile`).
+ */
+export function renderImports(
+  modSource: string,
+  constants: Readonly<Record<string, unknown>>,
+): string[] {
+  const out = [
+    "## What a service imports",
+    "",
+    "From `pagersim` (mod.ts; `../mod.ts` inside this project), by the module that defines them:",
+    "",
+    "| module | what | exports |",
+    "| --- | --- | --- |",
+  ];
+  const kernel = modExports(modSource, "./kernel/kernel.ts").filter((n) =>
+    SERVICE_KERNEL_TYPES.includes(n.replace(/^type /, ""))
+  );
+  const sources: [string, string, string[]][] = [
+    ...SERVICE_SOURCES.map(([m, what]): [string, string, string[]] => [
+      m,
+      what,
+      modExports(modSource, m),
+    ]),
+    ["./kernel/kernel.ts", "the type of a call (a helper returns `Syscall<T>`)", kernel],
+  ];
+  for (const [m, what, names] of sources) {
+    out.push(`| ${m.slice(2)} | ${what} | ${names.map((n) => code(n)).join(", ")} |`);
+  }
+  out.push(
+    "",
+    "From `pagersim/constants` (kernel/constants.ts; `../kernel/constants.ts` inside this project),",
+    "every constant by group, with its value:",
+    "",
+    "| group | constants |",
+    "| --- | --- |",
+  );
+  const groups = new Map<string, string[]>();
+  const other: string[] = [];
+  for (const [name, value] of Object.entries(constants)) {
+    const prefix = /^ZX_([A-Z]+)_/.exec(name)?.[1];
+    const shown = typeof value !== "number"
+      ? ""
+      : !Number.isInteger(value) || value < 4096
+      ? ` ${value}`
+      : ` 0x${value.toString(16)}`;
+    if (typeof value !== "number" || prefix === undefined) {
+      other.push(`${code(name)}${shown}`);
+      continue;
+    }
+    const list = groups.get(prefix) ?? [];
+    list.push(`${code(name)}${shown}`);
+    groups.set(prefix, list);
+  }
+  const order = [
+    ...Object.keys(CONSTANT_GROUPS).filter((g) => groups.has(g)),
+    ...[...groups.keys()].filter((g) => !(g in CONSTANT_GROUPS)).sort(),
+  ];
+  for (const g of order) {
+    out.push(
+      `| ${CONSTANT_GROUPS[g] ?? g} (\`ZX_${g}_*\`) | ${(groups.get(g) ?? []).join(", ")} |`,
+    );
+  }
+  out.push(`| other | ${other.join(", ")} |`, "");
+  return out;
 }
 
 /** Null if the file at `path` holds `md`; else why it is stale, and what to run. */

@@ -9,9 +9,11 @@ import { methodName, SYSCALL_NAMES, SYSCALLS } from "../kernel/syscalls.ts";
 import {
   firstSentence,
   GROUPS,
+  modExports,
   OUTPUT,
   readSysCalls,
   render,
+  SERVICE_SOURCES,
   staleness,
   type SysCallDoc,
 } from "./sys_reference.ts";
@@ -109,4 +111,27 @@ Deno.test("a bad flag is a one-line error and exit 2, with no stack trace", asyn
   assert.deepEqual(out.code, 2);
   assert.match(err, /unknown flag --chek; did you mean --check\?/);
   assert.ok(!/\n\s+at /.test(err), err);
+});
+
+Deno.test("docs/sys.md's last section lists what a service imports, read from mod.ts and kernel/constants.ts", async () => {
+  // userS27t grepped kernel/constants.ts and mod.ts for these: the reference listed calls only.
+  const md = Deno.readTextFileSync(new URL(`../${OUTPUT}`, import.meta.url));
+  const section = md.slice(md.indexOf("## What a service imports"));
+  for (const name of ["ZX_ERR_IO_DATA_INTEGRITY", "ZX_RIGHT_SAME_RIGHTS", "Mutex", "CondVar"]) {
+    assert.match(section, new RegExp(`\`${name}\``), name);
+  }
+  assert.match(section, /`type OpenFile`/);
+  // Every row is read from mod.ts's export statements: each source still exports something, and
+  // each value it names is one mod.ts exports (a moved module would leave a row empty).
+  const source = Deno.readTextFileSync(new URL("../mod.ts", import.meta.url));
+  const mod = await import("../mod.ts") as Record<string, unknown>;
+  for (const [module] of SERVICE_SOURCES) {
+    const names = modExports(source, module);
+    assert.ok(names.length > 0, `mod.ts exports nothing from ${module}`);
+    for (const n of names.filter((x) => !x.startsWith("type "))) assert.ok(n in mod, n);
+  }
+  assert.deepEqual(
+    modExports(source, "./kernel/kernel.ts").filter((n) => n === "type Syscall"),
+    ["type Syscall"],
+  );
 });
