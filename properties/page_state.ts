@@ -186,6 +186,13 @@ export class PageState extends StepMonitor {
   #aliased = false;
   /** The pages {@linkcode PageState.#compare} looks at (the array is reused). */
   readonly #pending: number[] = [];
+  /**
+   * The step's touched pages that had a place in `#where`, and their places, the first
+   * `#placedN` (the arrays are reused; set once touches are read, empty on a second look).
+   */
+  readonly #placed: Place[] = [];
+  readonly #placedPages: Page[] = [];
+  #placedN = 0;
   /** Koids of VMOs this step's events named. */
   readonly #named = new StepSet<number>();
   /** The koid last added to `#named` this step. */
@@ -408,10 +415,22 @@ export class PageState extends StepMonitor {
     const touches = world.step === this.#judgedStep ? null : world.kernel.pages.touches;
     this.#judgedStep = world.step;
     const touched = this.#touched;
+    this.#placedN = 0;
     if (touches !== null && touches.size > 0) {
       for (let i = 0; i < touches.size; i++) {
-        const w = this.#where.get(touches.pageAt(i));
-        if (w !== undefined) touched.add(w.vmo);
+        const page = touches.pageAt(i);
+        const w = this.#where.get(page);
+        if (w === undefined) continue;
+        touched.add(w.vmo);
+        // (Kept for #lookAt: the places are updated in place as VMOs are recorded below.)
+        const n = this.#placedN++;
+        if (n < this.#placed.length) {
+          this.#placed[n] = w;
+          this.#placedPages[n] = page;
+        } else {
+          this.#placed.push(w);
+          this.#placedPages.push(page);
+        }
       }
     }
     const vmos = world.kernel.pagerVmos;
@@ -560,12 +579,13 @@ export class PageState extends StepMonitor {
     ) {
       return -1;
     }
-    if (touches !== null && touches.size > 0) {
+    if (touches !== null && this.#placedN > 0) {
+      // (The step's touched pages that had a place: one that had none is in no record.)
       const added = n;
-      for (let i = 0; i < touches.size; i++) {
-        const page = touches.pageAt(i);
-        const w = this.#where.get(page);
-        if (w === undefined || w.vmo !== vmo || before.slots[w.page] !== page) continue;
+      const placed = this.#placed, pages = this.#placedPages;
+      for (let i = 0; i < this.#placedN; i++) {
+        const w = placed[i];
+        if (w.vmo !== vmo || before.slots[w.page] !== pages[i]) continue;
         if (n < pending.length) pending[n] = w.page;
         else pending.push(w.page);
         n++;
