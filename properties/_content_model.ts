@@ -18,7 +18,7 @@ import type { Vmo } from "../kernel/objects.ts";
 import type { FileLayout } from "../sim/file_layout.ts";
 import { sameBytes, zeroPage } from "./_bytes.ts";
 import { present } from "../kernel/assert.ts";
-import { memoBytes } from "../sim/byte_memo.ts";
+import { memoBytesAt } from "../sim/byte_memo.ts";
 
 /**
  * A backing page of the checkers' own model, made once and shared by every model (never written:
@@ -26,11 +26,12 @@ import { memoBytes } from "../sim/byte_memo.ts";
  * service's bytes (`services/backing.ts`) and the oracle's are never one entry.
  */
 function sharedBacking(key: number, page: number, pageSize: number): Uint8Array {
-  return memoBytes(
-    `model:${key}:${page}:${pageSize}`,
-    pageSize,
-    (out) => fillBacking(out, key, page * pageSize),
-  );
+  return memoBytesAt("model", key, page, pageSize, fillBackingPage);
+}
+
+/** Fills `out` with page `page` (of `out.length` bytes) of the backing pattern of `key`. */
+function fillBackingPage(out: Uint8Array, key: number, page: number): void {
+  fillBacking(out, key, page * out.length);
 }
 
 function allZero(bytes: Uint8Array): boolean {

@@ -11,6 +11,7 @@ import { ZX_BTI_PERM_WRITE } from "../kernel/constants.ts";
 import type { KernelEvent } from "../kernel/events.ts";
 import { HANDLE_FIRST, HANDLE_STEP, type HandleEntry } from "../kernel/handles.ts";
 import { Vmo } from "../kernel/objects.ts";
+import { SlotLogs } from "./_slot_log.ts";
 import { InvariantViolation, type Monitor, type Verdict, type World } from "../sim/world.ts";
 import { TidMap } from "./_tid_map.ts";
 
@@ -253,6 +254,12 @@ class StepJournal {
    */
   mode: "unsettled" | "leader" | "each" = "unsettled";
   #issued = -1;
+  /**
+   * The slots of the VMOs members asked about, walked once per look: a look is one
+   * {@linkcode StepJournal.settle} call (the world holds still from one to the next, as the
+   * members judge in turn), however many members ask ({@linkcode StepMonitor.slotChanges}).
+   */
+  readonly slotLogs = new SlotLogs();
 
   /** Settles {@linkcode StepJournal.mode} against the world's monitors; returns it. */
   settleMode(world: World): "leader" | "each" {
@@ -290,6 +297,7 @@ class StepJournal {
 
   /** Brings handles and call contexts up to date with the world after a step. */
   settle(world: World): void {
+    this.slotLogs.look++;
     const table = world.kernel.handles;
     const issued = table.issued;
     if (issued !== this.#issued) {
@@ -370,6 +378,8 @@ class Reader {
   present = false;
   /** The journal; made on first use unless {@linkcode shareJournal} gave one. */
   journal: StepJournal | null = null;
+  /** The monitor's number among the journal's slot-change subscribers; -1 until it asks. */
+  slotSub = -1;
 
   constructor(readonly monitor: StepMonitor) {}
 
@@ -626,6 +636,22 @@ export abstract class StepMonitor implements Monitor, VerdictJudge {
    */
   protected handlesSeen(): ReadonlyMap<number, HandleEntry> {
     return this.#r.j.handles;
+  }
+
+  /**
+   * The pages of `vmo` whose slot object or kind may differ from what they were when this monitor
+   * last called this for `vmo`, in page order without repeats, into `out` (entries past the count
+   * are stale); their count, or -1 at the first call (or one after a long while: then every page
+   * may differ). Either way the next call reports changes from now on, so a monitor calls it at
+   * every look at `vmo` and brings its own record of the slots up to date with the VMO there.
+   * The journal walks each VMO asked about once per look ({@linkcode StepJournal.look}) for every
+   * monitor, against its own copy of the slots.
+   */
+  protected slotChanges(vmo: Vmo, out: number[]): number {
+    const r = this.#r;
+    const j = r.j;
+    if (r.slotSub < 0) r.slotSub = j.slotLogs.subscribers++;
+    return j.slotLogs.changes(vmo, r.slotSub, out);
   }
 
   /** The VMO a handle named, if it named one. */

@@ -35,6 +35,7 @@ import { AuxSnapshot } from "./_aux_snapshot.ts";
 import { EvictionOracle } from "./_evictable.ts";
 import { sameBytes, zeroPage } from "./_bytes.ts";
 import { StepSet } from "./_step_set.ts";
+import { sortPages } from "./_slot_log.ts";
 import {
   type Call,
   pagerVmo,
@@ -132,6 +133,12 @@ function causeOf(
   };
 }
 
+/** Where a page was when its VMO was last compared (updated in place as it is recorded again). */
+interface Place {
+  vmo: Vmo;
+  page: number;
+}
+
 /** What a checker knows of one pager VMO as the last step left it. */
 interface VmoBefore {
   /** Slot objects (pages by identity). */
@@ -169,8 +176,23 @@ export class PageState extends StepMonitor {
   readonly name = "page-state";
   readonly #paranoid: boolean;
   readonly #before = new Map<Vmo, VmoBefore>();
-  /** Which pager VMO held each page when its VMO was last compared. */
-  #where = new WeakMap<Page, Vmo>();
+  /** Which pager VMO held each page when its VMO was last compared, and at which page. */
+  #where = new WeakMap<Page, Place>();
+  /**
+   * A page was recorded at a second place while the first still held it (or moved, in a way
+   * that looked so): a VMO's touched pages are then found by a walk of all its slots, since
+   * `#where` names one place per page.
+   */
+  #aliased = false;
+  /** The pages {@linkcode PageState.#compare} looks at (the array is reused). */
+  readonly #pending: number[] = [];
+  /**
+   * The step's touched pages that had a place in `#where`, and their places, the first
+   * `#placedN` (the arrays are reused; set once touches are read, empty on a second look).
+   */
+  readonly #placed: Place[] = [];
+  readonly #placedPages: Page[] = [];
+  #placedN = 0;
   /** Koids of VMOs this step's events named. */
   readonly #named = new StepSet<number>();
   /** The koid last added to `#named` this step. */
@@ -417,10 +439,22 @@ export class PageState extends StepMonitor {
     const touches = world.step === this.#judgedStep ? null : world.kernel.pages.touches;
     this.#judgedStep = world.step;
     const touched = this.#touched;
+    this.#placedN = 0;
     if (touches !== null && touches.size > 0) {
       for (let i = 0; i < touches.size; i++) {
-        const v = this.#where.get(touches.pageAt(i));
-        if (v !== undefined) touched.add(v);
+        const page = touches.pageAt(i);
+        const w = this.#where.get(page);
+        if (w === undefined) continue;
+        touched.add(w.vmo);
+        // (Kept for #lookAt: the places are updated in place as VMOs are recorded below.)
+        const n = this.#placedN++;
+        if (n < this.#placed.length) {
+          this.#placed[n] = w;
+          this.#placedPages[n] = page;
+        } else {
+          this.#placed.push(w);
+          this.#placedPages.push(page);
+        }
       }
     }
     const vmos = world.kernel.pagerVmos;
@@ -429,6 +463,8 @@ export class PageState extends StepMonitor {
       const before = this.#before.get(vmo);
       if (before !== undefined && !this.#active(vmo, before, touched)) continue;
       const why = this.#detached.size > 0 ? this.#detached.get(vmo.koid) : undefined;
+      // (A first look asks the journal too: its next answer starts from here.)
+      if (before === undefined && !this.#paranoid) this.slotChanges(vmo, this.#pending);
       const same = before !== undefined && this.#compare(vmo, before, touches, why);
       if (why === "detach") {
         // A pinned Clean page stays: it cannot be decommitted (PagerDetachPinned,
@@ -513,7 +549,7 @@ export class PageState extends StepMonitor {
       for (let i = 0; i < this.#changedN; i++) {
         const p = changed[i];
         const s = vmo.slots[p];
-        if (s instanceof Page && was.slots[p] !== s) this.#where.set(s, vmo);
+        if (s instanceof Page && was.slots[p] !== s) this.#place(s, vmo, p);
         was.slots[p] = s;
         was.kinds[p] = slotKind(s);
       }
@@ -525,10 +561,63 @@ export class PageState extends StepMonitor {
     for (let p = 0; p < slots.length; p++) {
       const s = slots[p];
       kinds[p] = slotKind(s);
-      if (s instanceof Page && was?.slots[p] !== s) this.#where.set(s, vmo);
+      if (s instanceof Page && was?.slots[p] !== s) this.#place(s, vmo, p);
     }
     const copies = this.#paranoid ? Array.from(slots, (s) => copy(s, vmo.pageSize)) : null;
     this.#before.set(vmo, { slots, kinds, copies, dead: vmo.dead });
+  }
+
+  /**
+   * Records that page `s` is at page `p` of `vmo` in its record (`#where`), noting an alias: the
+   * place it was recorded at before still holds it there.
+   */
+  #place(s: Page, vmo: Vmo, p: number): void {
+    const w = this.#where.get(s);
+    if (w === undefined) {
+      this.#where.set(s, { vmo, page: p });
+      return;
+    }
+    if ((w.vmo !== vmo || w.page !== p) && this.#before.get(w.vmo)?.slots[w.page] === s) {
+      this.#aliased = true;
+    }
+    w.vmo = vmo;
+    w.page = p;
+  }
+
+  /**
+   * The pages of `vmo` {@linkcode PageState.#compare} looks at, into `#pending`: those whose slot
+   * object or kind the journal saw change since this checker last looked
+   * ({@linkcode StepMonitor.slotChanges}), and those of its record whose page the step touched
+   * (the only other pages a walk of every slot would stop at); their count, in page order, or -1:
+   * walk every slot (the VMO's size changed, paranoid mode, a page recorded twice). A change of
+   * life alone is listed too: the record's slots are those of the last look whatever its `dead`
+   * says (a VMO that died with no slot changed keeps `dead` false in its record, and is looked at
+   * every step). Every look at a VMO asks the journal, so the next ask reports changes from this
+   * look on.
+   */
+  #lookAt(vmo: Vmo, before: VmoBefore | undefined, touches: PageTouches | null): number {
+    if (this.#paranoid) return -1;
+    const pending = this.#pending;
+    let n = this.slotChanges(vmo, pending);
+    if (
+      n < 0 || before === undefined || this.#aliased || before.slots.length !== vmo.slots.length
+    ) {
+      return -1;
+    }
+    if (touches !== null && this.#placedN > 0) {
+      // (The step's touched pages that had a place: one that had none is in no record.)
+      const added = n;
+      const placed = this.#placed, pages = this.#placedPages;
+      for (let i = 0; i < this.#placedN; i++) {
+        const w = placed[i];
+        if (w.vmo !== vmo || before.slots[w.page] !== pages[i]) continue;
+        if (n < pending.length) pending[n] = w.page;
+        else pending.push(w.page);
+        n++;
+      }
+      if (n > added) n = sortPages(pending, n);
+    }
+    return n;
   }
 
   /**
@@ -546,7 +635,12 @@ export class PageState extends StepMonitor {
     let same = vmo.slots.length === before.slots.length && before.copies === null;
     // No page's bytes were touched this step: no lookups for untouched pages.
     const quiet = touches === null || touches.size === 0;
-    for (let p = 0; p < vmo.slots.length; p++) {
+    // The pages to look at ({@linkcode PageState.#lookAt}), else all.
+    const pending = this.#pending;
+    const listed = this.#lookAt(vmo, before, touches);
+    const end = listed < 0 ? vmo.slots.length : listed;
+    for (let i = 0; i < end; i++) {
+      const p = listed < 0 ? i : pending[i];
       const s = vmo.slots[p];
       if (p >= before.slots.length) {
         const kind = slotKind(s);

@@ -18,6 +18,11 @@ export const BYTE_MEMO_MAX_LENGTH = 256 * 2 ** 10;
 const MAX_BYTES = 24 * 2 ** 20;
 
 const MEMO = new Map<string, Uint8Array>();
+/**
+ * The entries of {@linkcode memoBytesAt}, by space, length, key and place: numbers looked up one
+ * after another, where a string id is made and hashed anew at every ask.
+ */
+const MEMO_AT = new Map<string, Map<number, Map<number, Map<number, Uint8Array>>>>();
 let held = 0;
 
 /**
@@ -37,6 +42,7 @@ let held = 0;
  */
 export function clearByteMemo(): void {
   MEMO.clear();
+  MEMO_AT.clear();
   held = 0;
 }
 
@@ -59,13 +65,55 @@ export function memoBytes(id: string, length: number, make: (out: Uint8Array) =>
   }
   let bytes = MEMO.get(id);
   if (bytes === undefined) {
-    if (held + length > MAX_BYTES) {
-      MEMO.clear();
-      held = 0;
-    }
+    if (held + length > MAX_BYTES) clearByteMemo();
     bytes = new Uint8Array(length);
     make(bytes);
     MEMO.set(id, bytes);
+    held += length;
+  }
+  return bytes;
+}
+
+/**
+ * {@linkcode memoBytes} under an id of numbers: the memo's array of `length` bytes for `key` and
+ * `at` in `space` (a constant string naming the maker: a space's ids are never another's, nor a
+ * string id's), made by `make(out, key, at)` the first time. The maker takes the numbers, so a
+ * caller passes one function made once, not a closure per ask. The array is shared: never write
+ * into it.
+ *
+ * @example
+ * ```ts
+ * import { memoBytesAt } from "./byte_memo.ts";
+ * const fill = (out: Uint8Array, key: number, at: number) => out.fill(key + at);
+ * const a = memoBytesAt("sum", 2, 3, 8, fill), b = memoBytesAt("sum", 2, 3, 8, fill);
+ * console.assert(a === b && a[7] === 5 && memoBytesAt("sum", 2, 3, 4, fill).length === 4);
+ * ```
+ */
+export function memoBytesAt(
+  space: string,
+  key: number,
+  at: number,
+  length: number,
+  make: (out: Uint8Array, key: number, at: number) => void,
+): Uint8Array {
+  if (length > BYTE_MEMO_MAX_LENGTH) {
+    throw new RangeError(`memoBytesAt: ${length} bytes is over the bound`);
+  }
+  let bySize = MEMO_AT.get(space);
+  if (bySize === undefined) MEMO_AT.set(space, bySize = new Map());
+  let byKey = bySize.get(length);
+  if (byKey === undefined) bySize.set(length, byKey = new Map());
+  let byAt = byKey.get(key);
+  if (byAt === undefined) byKey.set(key, byAt = new Map());
+  let bytes = byAt.get(at);
+  if (bytes === undefined) {
+    if (held + length > MAX_BYTES) {
+      clearByteMemo();
+      return memoBytesAt(space, key, at, length, make);
+    }
+    bytes = new Uint8Array(length);
+    make(bytes, key, at);
+    byAt.set(at, bytes);
     held += length;
   }
   return bytes;

@@ -228,6 +228,8 @@ export class DirtyState extends StepMonitor {
   #vmarCommit = false;
   /** Which pager VMO held each page when its VMO was last compared. */
   #where = new WeakMap<Page, Vmo>();
+  /** The pages {@linkcode DirtyState.#update} looks at (the array is reused). */
+  readonly #pending: number[] = [];
   /** This step's `store` events (K17: the pages a store wrote into are Dirty after it). */
   readonly #stores: { vmo: number; offset: number; bytes: Uint8Array }[] = [];
   /** This step's successful dirty-range queries (K19). */
@@ -415,6 +417,8 @@ export class DirtyState extends StepMonitor {
         this.#update(vmo, was, wb);
         continue;
       }
+      // (A whole look asks the journal too: its next answer starts from here.)
+      if (!this.#paranoid) this.slotChanges(vmo, this.#pending);
       const kinds = new Array<SlotKind>(n);
       const slots = new Array<Slot>(n);
       for (let p = 0; p < n; p++) {
@@ -617,7 +621,13 @@ export class DirtyState extends StepMonitor {
     const judge = !vmo.dead;
     const kinds = was.kinds;
     const plan = this.#zerosBefore(was, kinds, wb);
-    for (let p = 0; p < slots.length; p++) {
+    // Only the pages whose slot object or kind the journal saw change since the last look (the
+    // others are passed over by the tests below), in page order; else all.
+    const pending = this.#pending;
+    const listed = this.slotChanges(vmo, pending);
+    const end = listed < 0 ? slots.length : listed;
+    for (let i = 0; i < end; i++) {
+      const p = listed < 0 ? i : pending[i];
       const s = slots[p];
       const wasSlot = was.slots[p];
       if (s === wasSlot && (s === undefined || !(s instanceof Page))) continue;
