@@ -449,6 +449,42 @@ export const emptyFailNext: PagerService = (sys, ctx) =>
     }
   }, "empty-fail-next: waiting for a packet");
 
+/**
+ * Answers each READ packet in growing prefixes: page by page, each supply again from the packet's
+ * first page through the next one (`[s, s + 1)`, `[s, s + 2)`, ...). A supply skips the pages
+ * already present and fills the ones the kernel evicted since, so a page evicted after an early
+ * wake and before its reader copied it is filled again while the request is still outstanding.
+ * The primary then waits below an overlap waiter that already copied past that page, and the
+ * refill is a run from the primary's wake page that ends at or before the overlap waiter's:
+ * `EarlyWakeRequestLocked` wakes the primary alone (it signals an overlap waiter only when the
+ * run starts past its wake page or covers it; page_source.cc @ misttech/mist-os 9da14a83).
+ * Random programs evict at random, and no probe of the judge evicted between an early wake and
+ * the primary's copy.
+ *
+ * @example
+ * ```ts
+ * import { runScenario } from "../scenario/interpreter.ts";
+ * import { parseScenario } from "../scenario/schema.ts";
+ * import { SCENARIO_SERVICES } from "./scenario_services.ts";
+ * const run = runScenario(parseScenario({
+ *   pageSize: 64,
+ *   pagers: [{ name: "fs", service: { kind: "custom", name: "prefix-resupply" } }],
+ *   vmos: [{ name: "a", pager: "fs", pages: 3 }],
+ *   threads: [{ name: "r", ops: [{ op: "read", vmo: "a", page: 0, pages: 3 }] }],
+ * }), { seed: 1, services: SCENARIO_SERVICES });
+ * console.assert(run.verdict.kind === "pass");
+ * ```
+ */
+export const prefixResupply: PagerService = (sys, ctx) =>
+  serveReads(sys, ctx, function* (packet, vmo) {
+    const ps = sys.pageSize;
+    for (let n = ps; n <= packet.length; n += ps) {
+      for (let at = 0; at < n; at += ps) {
+        yield* supplyFromBacking(sys, ctx, vmo, packet.offset + at, ps);
+      }
+    }
+  }, "prefix-resupply: waiting for a packet");
+
 export const SCENARIO_SERVICES: Readonly<Record<string, PagerService>> = {
   "pairs-swapped": pairsSwapped,
   // Two pager threads on one port with a futex mutex around shared state: no other probe of the
@@ -468,4 +504,6 @@ export const SCENARIO_SERVICES: Readonly<Record<string, PagerService>> = {
   "unaligned-extents": unalignedExtents,
   // OP_FAIL of an empty range at a reader's wake page: no other probe makes that call.
   "empty-fail-next": emptyFailNext,
+  // Prefixes supplied again, refilling evicted pages of a request still outstanding.
+  "prefix-resupply": prefixResupply,
 };
