@@ -13,6 +13,8 @@ import {
   ZX_PAGER_OP_FAIL,
   ZX_RIGHT_SAME_RIGHTS,
   ZX_TIME_INFINITE,
+  ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE,
+  ZX_VMO_OP_ALWAYS_NEED,
   ZX_VMO_OP_COMMIT,
   ZX_VMO_OP_DECOMMIT,
 } from "../kernel/constants.ts";
@@ -449,6 +451,92 @@ export const emptyFailNext: PagerService = (sys, ctx) =>
     }
   }, "empty-fail-next: waiting for a packet");
 
+/**
+ * Answers each READ packet in growing prefixes: page by page, each supply again from the packet's
+ * first page through the next one (`[s, s + 1)`, `[s, s + 2)`, ...). A supply skips the pages
+ * already present and fills the ones the kernel evicted since, so a page evicted after an early
+ * wake and before its reader copied it is filled again while the request is still outstanding.
+ * The primary then waits below an overlap waiter that already copied past that page, and the
+ * refill is a run from the primary's wake page that ends at or before the overlap waiter's:
+ * `EarlyWakeRequestLocked` wakes the primary alone (it signals an overlap waiter only when the
+ * run starts past its wake page or covers it; page_source.cc @ misttech/mist-os 9da14a83).
+ * Random programs evict at random, and no probe of the judge evicted between an early wake and
+ * the primary's copy.
+ *
+ * @example
+ * ```ts
+ * import { runScenario } from "../scenario/interpreter.ts";
+ * import { parseScenario } from "../scenario/schema.ts";
+ * import { SCENARIO_SERVICES } from "./scenario_services.ts";
+ * const run = runScenario(parseScenario({
+ *   pageSize: 64,
+ *   pagers: [{ name: "fs", service: { kind: "custom", name: "prefix-resupply" } }],
+ *   vmos: [{ name: "a", pager: "fs", pages: 3 }],
+ *   threads: [{ name: "r", ops: [{ op: "read", vmo: "a", page: 0, pages: 3 }] }],
+ * }), { seed: 1, services: SCENARIO_SERVICES });
+ * console.assert(run.verdict.kind === "pass");
+ * ```
+ */
+export const prefixResupply: PagerService = (sys, ctx) =>
+  serveReads(sys, ctx, function* (packet, vmo) {
+    const ps = sys.pageSize;
+    for (let n = ps; n <= packet.length; n += ps) {
+      for (let at = 0; at < n; at += ps) {
+        yield* supplyFromBacking(sys, ctx, vmo, packet.offset + at, ps);
+      }
+    }
+  }, "prefix-resupply: waiting for a packet");
+
+/**
+ * Answers each READ packet whole, and after the first one that reaches the VMO's last page,
+ * hints the VMO's last two pages ALWAYS_NEED through an at-least-on-write clone of its tail made
+ * at page offset `h = ⌊(n - 2) / 2⌋` of the `n`-page VMO, as the clone's own pages
+ * `[n - h - 2, n - h)`: a store that keeps its tail resident through a child it hands out. The
+ * clone's window starts at or past `h`, so root pages as far below it as the clone's offset are
+ * real pages too. The hint lands on the root pages under the window, `[n - 2, n)` (spec 2.8.2,
+ * 6.1; `VmObjectPaged::HintRange` gives the clone's own range to its
+ * `ProtectRangeFromReclamation`, vm_object_paged.cc @ misttech/mist-os 9da14a83), and protects
+ * no root page outside it, which page-state's eviction oracle judges at each eviction (K26). The
+ * clone's handle is closed after the hint (the flag stays on the root's pages). Two threads
+ * serve the port and one of them hints, once: the hint's commit waits for a page evicted since
+ * the supply, which the other thread supplies. No probe of the judge hinted through a clone at
+ * an offset and then evicted.
+ *
+ * @example
+ * ```ts
+ * import { runScenario } from "../scenario/interpreter.ts";
+ * import { parseScenario } from "../scenario/schema.ts";
+ * import { SCENARIO_SERVICES } from "./scenario_services.ts";
+ * const run = runScenario(parseScenario({
+ *   pageSize: 64,
+ *   pagers: [{ name: "fs", service: { kind: "custom", name: "hint-tail-through-clone" } }],
+ *   vmos: [{ name: "a", pager: "fs", pages: 6 }],
+ *   threads: [{ name: "r", ops: [{ op: "read", vmo: "a", page: 0, pages: 6 }] }],
+ * }), { seed: 1, services: SCENARIO_SERVICES });
+ * console.assert(run.verdict.kind === "pass");
+ * ```
+ */
+export const hintTailThroughClone: PagerService = function* (sys, ctx) {
+  let hinted = false;
+  const worker = (s: typeof sys) =>
+    serveReads(s, ctx, function* (packet, vmo) {
+      const ps = s.pageSize;
+      yield* supplyFromBacking(s, ctx, vmo, packet.offset, packet.length);
+      const [gs, size] = yield* s.vmoGetSize(vmo.handle);
+      if (hinted || gs !== ZX_OK || packet.offset + packet.length < size) return;
+      hinted = true;
+      const n = size / ps;
+      const h = Math.floor((n - 2) / 2);
+      const options = ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE;
+      const [cs, clone] = yield* s.vmoCreateChild(vmo.handle, options, h * ps, (n - h) * ps);
+      if (cs !== ZX_OK) return;
+      yield* s.vmoOpRange(clone, ZX_VMO_OP_ALWAYS_NEED, (n - h - 2) * ps, 2 * ps);
+      yield* s.handleClose(clone);
+    }, "hint-tail-through-clone: waiting for a packet");
+  sys.spawn("hint-2", worker);
+  yield* worker(sys);
+};
+
 export const SCENARIO_SERVICES: Readonly<Record<string, PagerService>> = {
   "pairs-swapped": pairsSwapped,
   // Two pager threads on one port with a futex mutex around shared state: no other probe of the
@@ -468,4 +556,8 @@ export const SCENARIO_SERVICES: Readonly<Record<string, PagerService>> = {
   "unaligned-extents": unalignedExtents,
   // OP_FAIL of an empty range at a reader's wake page: no other probe makes that call.
   "empty-fail-next": emptyFailNext,
+  // Prefixes supplied again, refilling evicted pages of a request still outstanding.
+  "prefix-resupply": prefixResupply,
+  // ALWAYS_NEED through a clone at an offset, then evictions: only the hinted root pages stay.
+  "hint-tail-through-clone": hintTailThroughClone,
 };

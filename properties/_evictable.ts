@@ -23,16 +23,25 @@ function key(vmo: number, page: number): number {
 
 /**
  * ALWAYS_NEED hints seen in the trace, and the prediction of the evictable set. A hint given
- * through a clone or a reference child lands on the root at the child's offset: the root is not
- * followed page by page then (its pages may be protected or not: "loose").
+ * through a child (a clone, slice or reference) lands on the root at the child's offset: spec
+ * 2.8.2 (the flag is set on root pages) and 6.1 (a child's offsets are translated to the
+ * root's); upstream `VmObjectPaged::HintRange` hands the child's own range to its
+ * `VmCowPages::ProtectRangeFromReclamation` (zircon/kernel/vm/vm_object_paged.cc @
+ * misttech/mist-os 9da14a83), which reaches only the parent pages the child sees there. Which
+ * of the root's pages under the hinted window end up protected is not followed page by page (the
+ * child may hold its own page there, or see none of the root's): those pages are "loose", either
+ * may hold. A root page outside every such window is judged as if no child had hinted.
  */
 export class EvictionOracle {
   /** Pages an ALWAYS_NEED hint that returned ZX_OK protects. */
   readonly #always = new Set<number>();
   /** Pages a hint still running (its commit may block) may protect, or not yet. */
   readonly #maybe = new Set<number>();
-  /** Roots hinted through a child: any of their pages may be protected. */
-  readonly #loose = new Set<Vmo>();
+  /**
+   * Root pages under a hint through a child, `[start + shift, end + shift)` with `shift` the
+   * child's offset into its root in pages: each may be protected or not.
+   */
+  readonly #loose = new Set<number>();
 
   /** True once any hint was seen (the common run has none: no per-page work). */
   get hinted(): boolean {
@@ -45,12 +54,16 @@ export class EvictionOracle {
    */
   hint(vmo: Vmo, offset: unknown, size: unknown, pageSize: number, done: boolean): void {
     if (typeof offset !== "number" || typeof size !== "number" || size <= 0) return;
-    if (vmo.source === null) {
-      this.#loose.add(vmo.root);
-      return;
-    }
     const first = Math.floor(offset / pageSize);
     const end = Math.min(Math.ceil((offset + size) / pageSize), vmo.slots.length);
+    if (vmo.source === null) {
+      // Not clipped to the root's size: a root shrunk below the child's view and grown again
+      // is not judged under the window either way.
+      const root = vmo.root;
+      const shift = vmo.rootShift;
+      for (let p = first + shift; p < end + shift; p++) this.#loose.add(key(root.koid, p));
+      return;
+    }
     for (let p = first; p < end; p++) (done ? this.#always : this.#maybe).add(key(vmo.koid, p));
   }
 
@@ -58,7 +71,7 @@ export class EvictionOracle {
   #protected(vmo: Vmo, p: number): boolean | undefined {
     const k = key(vmo.koid, p);
     if (this.#always.has(k)) return true;
-    if (this.#maybe.has(k) || this.#loose.has(vmo)) return undefined;
+    if (this.#maybe.has(k) || this.#loose.has(k)) return undefined;
     return false;
   }
 
