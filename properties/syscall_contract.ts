@@ -861,7 +861,15 @@ export class SyscallContract extends StepMonitor {
         // `complete_status_`, which the early-wake and completion signals carry). The OP_FAIL
         // that wakes it may fail it again first, with another code: it is woken with that one
         // (the last OP_FAIL that failed it), though `expect` takes it only at that call's ret.
-        const expect = r?.expect?.strict ? this.#failingNow(e.tid) ?? r.expect : r?.expect;
+        // A wake with ZX_OK is judged against the OP_FAIL in progress whether or not an earlier
+        // one failed the reader: woken ZX_OK by its first OP_FAIL, it asks again, and its next
+        // request starts with no error (userS27k's va_fail_midrange_ok.ts took an OP_FAIL of
+        // its request's first page, page 1, for a supply). A wake with another error returns
+        // it, judged at the ret (K14 first, for a code no OP_FAIL passed).
+        const now = r !== undefined && (r.expect?.strict || e.status === ZX_OK)
+          ? this.#failingNow(e.tid)
+          : undefined;
+        const expect = now ?? r?.expect;
         if (
           r !== undefined && expect?.strict && !r.off && !cancelled && e.status !== expect.status
         ) {
