@@ -13,6 +13,8 @@ import { loadScenarioFile } from "../cli/sim.ts";
 import { runScenario } from "../scenario/interpreter.ts";
 import { kernelInvariants } from "../properties/kernel_invariants.ts";
 import { makeKernel as va } from "./testdata/userS27k/va_fail_midrange_ok.ts";
+import { Kernel, type KernelOptions, type PagerProxy, PageSource } from "../mod.ts";
+import { neverYielded, type StuckAt } from "../sim/stuck.ts";
 
 const data = (f: string) => new URL(`./testdata/userS27k/${f}`, import.meta.url).pathname;
 const HALF = await loadScenarioFile(data("fail_half_page1.json"));
@@ -56,4 +58,55 @@ Deno.test("va's scenarios pass on the model (no false alarm from the wake judged
       assert.equal(v.kind, "pass", `${name} seed ${seed}: ${JSON.stringify(v)}`);
     }
   }
+});
+
+// 2. vh_hostile.ts spins forever in onPagesSupplied of a supply of 3 pages or more (vh_spin.json,
+//    the fuzz campaign's case, seed 1518110111, decisions 0,0,0): the hang was reported as
+//    "t1 at step 8 never yielded, in the service's body", though the loop is the variant's, run
+//    inside zx_pager_supply_pages. The world now tells its watch when a thread is inside a
+//    syscall, and the report names the kernel. (The variant itself is not run here: it never
+//    returns; a variant that records the watch's last word in the same place stands in for it.)
+const SPIN = await loadScenarioFile(data("vh_spin.json"));
+
+class SnoopSource extends PageSource {
+  override onPagesSupplied(start: number, end: number): void {
+    if (end - start >= 3) seen.push(watched[watched.length - 1] ?? null);
+    super.onPagesSupplied(start, end);
+  }
+}
+class SnoopKernel extends Kernel {
+  protected override createPageSource(vmoKoid: number, proxy: PagerProxy): PageSource {
+    const model = super.createPageSource(vmoKoid, proxy);
+    return new SnoopSource(vmoKoid, proxy, this.sink, model.nextId);
+  }
+}
+const watched: StuckAt[] = [];
+const seen: (StuckAt | null)[] = [];
+
+Deno.test("vh_hostile: a thread that never returns from a supply is named inside the kernel, the variant's code", () => {
+  seen.length = 0;
+  watched.length = 0;
+  runScenario(SPIN, {
+    seed: 1518110111,
+    decisions: [0, 0, 0],
+    monitors: kernelInvariants(),
+    makeKernel: (o: KernelOptions) => new SnoopKernel(o),
+    watch: (step, tid, entry) => {
+      watched.push({ step, tid, entry });
+    },
+  });
+  const at = seen[0];
+  assert.ok(at !== null && at !== undefined, "the 3-page supply ran");
+  assert.equal(at.step, 8);
+  assert.equal(
+    neverYielded(at, undefined, "vh_hostile.ts"),
+    "t1 at step 8 never yielded, in the kernel, inside zx_pager_supply_pages (the kernel " +
+      "variant's code, vh_hostile.ts; called from the service's body (the service function " +
+      "each service thread runs)), not the caller's code",
+  );
+  assert.match(neverYielded(at, undefined, null), /the kernel model's code: no --kernel variant/);
+  // Back in the service's code once the supply returns: the next word for t1 is the service's.
+  const after = watched.slice(watched.indexOf(at) + 1).find((w) => w.tid === at.tid);
+  assert.ok(after !== undefined);
+  assert.equal(after.entry, 1, "the service's body, outside the kernel");
 });

@@ -36,6 +36,7 @@ import { chanceClasses, Sys, type ThreadBody } from "./sys.ts";
 import { threadLabel, Trace } from "./trace.ts";
 import { variantCrashSite } from "./variant_crash.ts";
 import { notASyscall } from "./bad_yield.ts";
+import { SYSCALL_NAMES } from "../kernel/syscalls.ts";
 
 /**
  * Thrown by a {@linkcode Monitor} when an invariant breaks.
@@ -134,6 +135,11 @@ export interface SimThread {
   /** Whose code the thread runs now: an index into {@linkcode ENTRY_POINTS} (hang reports). */
   entry: number;
   /**
+   * The syscall the thread is inside (between its `call` and `ret` events), as
+   * {@linkcode syscallCode} numbers it; 0 outside the kernel (hang reports).
+   */
+  inSyscall: number;
+  /**
    * The user's code the thread runs, as a stack frame names it (`svc (file:///me/fs.ts:28:16)`),
    * when its spawner knows (a `--service` module's service function): a thread that yields what
    * is not a syscall faults there (sim/bad_yield.ts). A spawned thread has its spawner's.
@@ -159,6 +165,26 @@ export const ENTRY_POINTS = [
 
 /** One of {@linkcode ENTRY_POINTS}. */
 export type EntryPoint = typeof ENTRY_POINTS[number];
+
+/**
+ * What a watch's `entry` adds per syscall number: `entry % IN_SYSCALL` is the
+ * {@linkcode ENTRY_POINTS} index, `Math.floor(entry / IN_SYSCALL)` the {@linkcode syscallCode} of
+ * the syscall the thread is inside (0: none), so a thread that never yields inside the kernel
+ * (a `--kernel` variant's loop in a supply) is reported as the kernel's, not its caller's.
+ */
+export const IN_SYSCALL = 16;
+
+/**
+ * A syscall's number in a watch's `entry`: its index in `SYSCALL_NAMES` plus one, or
+ * {@linkcode OTHER_KERNEL_CALL} for a kernel call of no syscall name (`kernel_evict`).
+ */
+export function syscallCode(name: string): number {
+  const i = SYSCALL_NAMES.indexOf(name as typeof SYSCALL_NAMES[number]);
+  return i < 0 ? OTHER_KERNEL_CALL : i + 1;
+}
+
+/** {@linkcode syscallCode} of a kernel call that is no syscall. */
+export const OTHER_KERNEL_CALL = 1023;
 
 /**
  * Thrown out of {@linkcode World.run} (and out of a spawn during setup) when the thread named by
@@ -472,6 +498,19 @@ export class World {
     this.maxSteps = options.maxSteps ?? 100_000;
     this.liveness = options.liveness ?? { afterSteps: 5000, bound: 20_000 };
     this.monitors = options.monitors ?? [];
+    // A watched run also tells the watch when a thread enters and leaves the kernel: the code a
+    // thread runs between a syscall's `call` and `ret` events is the kernel's (a `--kernel`
+    // variant's), and a hang there is not its caller's.
+    const watch = this.#watch;
+    if (watch !== undefined) {
+      this.trace.listen((e) => {
+        if (e.k !== "call" && e.k !== "ret") return;
+        const t = this.threads[e.tid - 1];
+        if (t === undefined || t.tid !== e.tid) return;
+        t.inSyscall = e.k === "call" ? syscallCode(e.name) : 0;
+        watch(this.step, t.tid, t.entry + IN_SYSCALL * t.inSyscall);
+      });
+    }
     for (const m of this.monitors) {
       // Asked once: a step monitor's `onEvent` getter makes it a member of the run (and only a
       // journal's leader answers with a listener), so the listener is kept, not asked per event.
@@ -548,6 +587,7 @@ export class World {
         options.entry ?? (options.parent !== undefined ? "spawned" : ENTRY_DEFAULT[role]),
       ),
       origin: options.origin ?? null,
+      inSyscall: 0,
     };
     this.threads.push(t);
     this.#namesTaken.add(unique);
@@ -571,7 +611,7 @@ export class World {
     const t = this.threads[tid - 1];
     const before = t.entry;
     t.entry = typeof entry === "number" ? entry : ENTRY_POINTS.indexOf(entry);
-    this.#watch?.(this.step, tid, t.entry);
+    this.#watch?.(this.step, tid, t.entry + IN_SYSCALL * t.inSyscall);
     return before;
   }
 
@@ -824,7 +864,7 @@ export class World {
     if (stop !== undefined && stop.step === this.step && stop.tid === t.tid) {
       throw new StoppedBefore(this, t);
     }
-    this.#watch?.(this.step, t.tid, t.entry);
+    this.#watch?.(this.step, t.tid, t.entry + IN_SYSCALL * t.inSyscall);
     try {
       r = t.gen.next();
     } catch (e) {
