@@ -15,6 +15,7 @@ import { kernelInvariants } from "../properties/kernel_invariants.ts";
 import { makeKernel as va } from "./testdata/userS27k/va_fail_midrange_ok.ts";
 import { Kernel, type KernelOptions, type PagerProxy, PageSource } from "../mod.ts";
 import { neverYielded, type StuckAt } from "../sim/stuck.ts";
+import { describeVerdict } from "../sim/world.ts";
 
 const data = (f: string) => new URL(`./testdata/userS27k/${f}`, import.meta.url).pathname;
 const HALF = await loadScenarioFile(data("fail_half_page1.json"));
@@ -109,4 +110,33 @@ Deno.test("vh_hostile: a thread that never returns from a supply is named inside
   const after = watched.slice(watched.indexOf(at) + 1).find((w) => w.tid === at.tid);
   assert.ok(after !== undefined);
   assert.equal(after.entry, 1, "the service's body, outside the kernel");
+});
+
+// 3. Without checkers, va_fail_midrange_ok.ts on fail_page1.json never lets the reader finish
+//    (each OP_FAIL of page 1 wakes it ZX_OK, it asks again): the liveness budget ran out with
+//    "(liveness.bound; raise it if the service is slow but correct)" and "t2 "r1" waits on vmo
+//    1005: nothing". With a kernel variant loaded the hint names the kernel as a possible cause,
+//    and a woken, not yet run thread says so.
+Deno.test("va_fail_midrange_ok: a livelock under a kernel variant is not blamed on a slow service alone, and says what the reader does", () => {
+  const r = runScenario(PAGE1, { seed: 1, makeKernel: va, keepTrace: false });
+  assert.equal(r.verdict.kind, "hang");
+  const text = describeVerdict(r.verdict);
+  assert.match(text, /^liveness budget exhausted at step 25000/);
+  assert.match(text, /a kernel variant is loaded, and the kernel may be what keeps the workload/);
+  assert.doesNotMatch(text, /: nothing/);
+  assert.match(
+    text,
+    /t2 "r1" waits on nothing now: woken from its wait on vmo 1005 \(its request resolved\), runnable and not yet run again$/,
+  );
+  // The model on the same scenario finishes; a liveness stop without a variant keeps its hint.
+  assert.equal(runScenario(PAGE1, { seed: 1 }).verdict.kind, "pass");
+  assert.match(
+    describeVerdict({
+      kind: "hang",
+      step: 9,
+      blocked: [],
+      unfinished: { afterSteps: 1, bound: 8, runnable: [1] },
+    }),
+    /raise it if the service is slow but correct\), with t1 still runnable$/,
+  );
 });

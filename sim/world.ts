@@ -257,7 +257,13 @@ export type Verdict =
      * but was still moving, which is not yet a deadlock (a slow but correct service stops here
      * too). Absent when no thread could run or the workload stood still.
      */
-    unfinished?: { afterSteps: number; bound: number; runnable: number[] };
+    unfinished?: {
+      afterSteps: number;
+      bound: number;
+      runnable: number[];
+      /** A kernel variant ran (`WorldOptions.makeKernel`): it may be what never finishes. */
+      variant?: true;
+    };
   }
   | { kind: "step-budget"; step: number };
 
@@ -361,7 +367,12 @@ export function describeVerdict(v: Verdict): string {
       if (v.unfinished !== undefined) {
         return `liveness budget exhausted at step ${v.step}: the workload had not finished ` +
           `${v.unfinished.bound} fair steps after step ${v.unfinished.afterSteps} ` +
-          `(liveness.bound; raise it if the service is slow but correct), with ` +
+          (v.unfinished.variant
+            ? `(liveness.bound; a kernel variant is loaded, and the kernel may be what keeps ` +
+              `the workload from finishing (a reader woken ZX_OK without its page asks again ` +
+              `forever): replay without --kernel; if the model finishes, the variant is the ` +
+              `cause, else raise the bound if the service is slow but correct), with `
+            : `(liveness.bound; raise it if the service is slow but correct), with `) +
           v.unfinished.runnable.map((t) => `t${t}`).join(", ") + " still runnable" +
           (v.blocked.length === 0 ? "" : "; " +
             v.blocked.map((b) => `${threadLabel(b.tid, b.thread)} waits on ${b.on}`).join("; "));
@@ -467,6 +478,8 @@ export class World {
   /** What runs after each step: the monitors' step hooks ({@linkcode Monitor.stepHook}), in order. */
   readonly #stepHooks: ((world: World) => void)[] = [];
   readonly #tailOn: boolean;
+  /** A kernel variant runs (`WorldOptions.makeKernel`): the liveness hint says so. */
+  readonly #variant: boolean;
   readonly #watch: ((step: number, tid: number, entry: number) => void) | undefined;
   readonly #stopBefore: { readonly step: number; readonly tid: number } | undefined;
   /**
@@ -491,6 +504,7 @@ export class World {
       sink: this.trace,
     };
     this.kernel = options.makeKernel?.(kernelOptions) ?? new Kernel(kernelOptions);
+    this.#variant = options.makeKernel !== undefined;
     this.decisions = new DecisionSource(
       options.strategy,
       (tid) => this.#scheduleNames[tid - 1] ?? "",
@@ -664,8 +678,13 @@ export class World {
     return out;
   }
 
-  /** Threads parked on a wait, with what they wait on. */
+  /**
+   * Threads parked on a wait, with what they wait on. A wait that is over (the thread woken, not
+   * yet run) says so, and a pager wait on no request says what that means: a report's
+   * "vmo 1005: nothing" told a user nothing (userS27k).
+   */
   blocked(): BlockedThread[] {
+    const now = this.kernel.now;
     return this.threads.filter((t) => t.end.kind === "running" && (t.role !== "env" || t.steps > 0))
       .filter((t) => t.k.suspended || t.pending?.kind === "block")
       .map((t) => ({
@@ -673,8 +692,24 @@ export class World {
         thread: t.name,
         role: t.role,
         on: (t.k.suspended ? "(suspended) " : "") +
-          (t.pending?.kind === "block" ? this.waitOf(t.tid, t.pending.wait).on : "nothing"),
+          (t.pending?.kind === "block" ? this.#waitWords(t, t.pending.wait, now) : "nothing"),
       }));
+  }
+
+  /** What parked thread `t`'s `wait` is on, in words ({@linkcode World.blocked}). */
+  #waitWords(t: SimThread, wait: Wait, now: number): string {
+    const on = this.waitOf(t.tid, wait).on;
+    // A pager waiter whose request is gone describes itself as `vmo N: nothing`.
+    const gone = on.endsWith(": nothing");
+    const what = gone ? on.slice(0, -": nothing".length) : on;
+    if (!t.k.suspended && wait.ready(now)) {
+      return `nothing now: woken from its wait on ${what}${
+        gone ? " (its request resolved)" : ""
+      }, runnable and not yet run again`;
+    }
+    return gone
+      ? `${what} on no request (none outstanding for it: no supply or OP_FAIL will wake it)`
+      : on;
   }
 
   /**
@@ -725,7 +760,12 @@ export class World {
           kind: "hang",
           step: this.step,
           blocked,
-          unfinished: { afterSteps: fairSince, bound: this.liveness.bound, runnable },
+          unfinished: {
+            afterSteps: fairSince,
+            bound: this.liveness.bound,
+            runnable,
+            ...(this.#variant ? { variant: true as const } : {}),
+          },
         };
       }
       const ready = this.#readyNow();
