@@ -140,3 +140,27 @@ Deno.test("va_fail_midrange_ok: a livelock under a kernel variant is not blamed 
     /raise it if the service is slow but correct\), with t1 still runnable$/,
   );
 });
+
+// 1b. The same variant under a page fault (va_fault.json, from a fuzz campaign on it: a
+//     mem_read of a mapped pager VMO): each OP_FAIL of the fault's page woke it ZX_OK, it
+//     refaulted, and the run was a liveness stop; K14w judged reads and writes only. A fault's
+//     or commit's wait whose request's first page an OP_FAIL fails is woken with the error.
+const FAULT = await loadScenarioFile(data("va_fault.json"));
+
+Deno.test("va_fail_midrange_ok: a page fault woken ZX_OK by an OP_FAIL of its request's first page is K14w's", () => {
+  const v = runScenario(FAULT, {
+    seed: 348316124,
+    decisions: [],
+    monitors: kernelInvariants(),
+    makeKernel: va,
+  }).verdict;
+  assert.ok(v.kind === "invariant", JSON.stringify(v));
+  assert.equal(v.step, 5);
+  assert.equal(
+    v.message,
+    "K14w: t2 mem_read parked as the primary of a request whose first page OP_FAIL " +
+      "[11072, +64) failed with ZX_ERR_IO; it was woken (complete) with ZX_OK",
+  );
+  const m = runScenario(FAULT, { seed: 348316124, decisions: [], monitors: kernelInvariants() });
+  assert.notEqual(m.verdict.kind, "invariant", JSON.stringify(m.verdict));
+});
