@@ -18,6 +18,7 @@ import { isMainThread, Worker, workerData } from "node:worker_threads";
 import { CONFIRM_FACTOR, DEFAULT_MEMORY_MB, DEFAULT_RUN_TIMEOUT } from "../fuzz/engine.ts";
 import { OUT_OF_MEMORY, SERVICE_HANG } from "../fuzz/signature.ts";
 import { entryWords, grewNote, neverYielded, type StuckAt } from "../sim/stuck.ts";
+import { IN_SYSCALL } from "../sim/world.ts";
 
 /** Seconds a guarded command may take to load before its run starts (at least the run limit). */
 export const LOAD_LIMIT_S = 60;
@@ -122,12 +123,12 @@ export function stuckLines(
   name: string | undefined,
   limits: { runTimeout: number; confirmTimeout?: number },
   reached: boolean,
-  detail: { role?: string; module?: string } = {},
+  detail: { role?: string; module?: string; kernel?: string | null } = {},
 ): string[] {
   const who = `t${at.tid}${name !== undefined ? ` "${name}"` : ""}${
     detail.role !== undefined ? ` (${detail.role})` : ""
   }`;
-  const what = entryWords(at.entry, detail.module);
+  const what = entryWords(at.entry, detail.module, detail.kernel);
   const when = at.step === 0
     ? "at step 0, while starting (a thread runs to its first syscall when it is created, before the first step)"
     : `at step ${at.step}`;
@@ -137,8 +138,11 @@ export function stuckLines(
   return [
     `stuck: ${who} never yielded ${when}${what !== null ? `, running ${what}` : ""}: its code ` +
     `ran past the --run-timeout ${limits.runTimeout}s run limit, and run again past the ` +
-    `--confirm-timeout ${confirmLimit({ memoryMb: 0, ...limits })}s limit, without making a ` +
-    `syscall; the trace above is ${upTo}`,
+    `--confirm-timeout ${confirmLimit({ memoryMb: 0, ...limits })}s limit, without ${
+      at.entry !== undefined && at.entry >= IN_SYSCALL
+        ? "returning from the syscall"
+        : "making a syscall"
+    }; the trace above is ${upTo}`,
     ...(reached ? [] : [
       `note: the guarded replay of the steps before it did not end at step ${at.step - 1}: ` +
       `the trace above may not be the stopped run's`,
@@ -298,14 +302,24 @@ export function confirmNote(
 export function stoppedLine(
   o: Exclude<GuardOutcome, { kind: "done" }>,
   limits: GuardLimits,
+  kernel?: string | null,
 ): string {
   if (o.kind === "out-of-memory") {
     return `verdict: ${OUT_OF_MEMORY} (the run reached the --memory ${limits.memoryMb} MiB heap limit)`;
   }
-  const where = o.at === null ? "before any thread ran" : neverYielded(o.at);
+  const where = o.at === null ? "before any thread ran" : neverYielded(o.at, undefined, kernel);
   return `verdict: ${SERVICE_HANG} (${where}: the run did not finish within --run-timeout ` +
     `${limits.runTimeout}s, nor when run again within --confirm-timeout ${confirmLimit(limits)}s` +
     `${o.grew === true ? `; ${grewNote(limits.memoryMb)}` : ""})`;
+}
+
+/** The value of `--kernel` in a command's arguments (`--kernel X` or `--kernel=X`), if given. */
+function kernelFlag(args: readonly string[]): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === "--kernel") return args[i + 1];
+    if (args[i].startsWith("--kernel=")) return args[i].slice("--kernel=".length);
+  }
+  return undefined;
 }
 
 /** A command line as a shell reads it back: words with other characters single-quoted. */
@@ -342,7 +356,9 @@ export async function reportStopped(
       );
     }
   }
-  console.log(stoppedLine(o, limits));
+  // sim names its variant only by --kernel; repro's case file may name one the args do not.
+  const kernel = kernelFlag(args) ?? (task.includes("sim") ? null : undefined);
+  console.log(stoppedLine(o, limits, kernel));
   console.log(`signature: ${o.kind === "out-of-memory" ? OUT_OF_MEMORY : SERVICE_HANG}`);
   console.log(`replay: ${commandLine(task, args)}`);
 }

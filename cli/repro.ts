@@ -225,6 +225,7 @@ export async function main(): Promise<number> {
     const detail = {
       role: thread.role,
       module: (values.service as string | undefined) ?? caseService,
+      kernel: (values.kernel as string | undefined) ?? caseKernel,
     };
     for (const line of stuckLines(stopAt, thread.name, limits, true, detail)) console.log(line);
     return 1;
@@ -266,6 +267,7 @@ export async function main(): Promise<number> {
     const detail = {
       role: thread?.role,
       module: (values.service as string | undefined) ?? caseService,
+      kernel: (values.kernel as string | undefined) ?? caseKernel,
     };
     for (const line of stuckLines(stopAt, thread?.name, limits, reached, detail)) {
       console.log(line);
@@ -347,11 +349,14 @@ function noting(
  * its `--service` so in a `stuck:` line: `(blobfs/spin.ts)`; userS26s: repro's named none).
  */
 let caseService: string | undefined;
+/** The kernel module a case file names, likewise (a hang inside a syscall names it). */
+let caseKernel: string | undefined;
 
 /** A case file of any kind and format: everything it needs comes from the case. */
 async function replayFile(file: string, values: Values, checkerFlag?: string): Promise<Replayed> {
   const c = await readCaseFile(file);
   if (c.service !== undefined) caseService = join(dirname(file), c.service.path);
+  if (c.kernel !== undefined) caseKernel = join(dirname(file), c.kernel.path);
   const kind = KINDS[c.kind];
   if (checkerFlag !== undefined && !kind.checkerSets.includes(checkerFlag)) {
     throw new UsageError(

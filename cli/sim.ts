@@ -214,7 +214,11 @@ export async function main(): Promise<number> {
     const { world, thread } = e;
     console.log(`scenario: ${String(scenario.name ?? values.scenario ?? "(unnamed)")}`);
     printTrace({ threads: world.threads, trace: world.trace } as unknown as RunResult, "text");
-    const detail = { role: thread.role, module: values.service as string | undefined };
+    const detail = {
+      role: thread.role,
+      module: values.service as string | undefined,
+      kernel: (values.kernel as string | undefined) ?? null,
+    };
     for (const line of stuckLines(stopAt, thread.name, limits, true, detail)) console.log(line);
     return 1;
   }
@@ -246,7 +250,11 @@ export async function main(): Promise<number> {
     const reached = raw.steps === stopAt.step - 1; // a step-budget stop, or the tail's
     const name = run.world.threads.find((t) => t.tid === stopAt.tid)?.name;
     const role = run.world.threads.find((t) => t.tid === stopAt.tid)?.role;
-    const detail = { role, module: values.service as string | undefined };
+    const detail = {
+      role,
+      module: values.service as string | undefined,
+      kernel: (values.kernel as string | undefined) ?? null,
+    };
     for (const line of stuckLines(stopAt, name, limits, reached, detail)) console.log(line);
     console.log(`steps: ${run.steps}  decisions: ${run.decisions.length}`);
     console.log(decisionListLine(run.decisions, run.steps));

@@ -674,7 +674,10 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
   ): CaseEnvelope => {
     const signature = cause === "hang" ? SERVICE_HANG : OUT_OF_MEMORY;
     // The thread that never yielded, as sim's and repro's verdict names it.
-    const who = (cause === "hang" && x.at !== null ? `${neverYielded(x.at)}; ` : "") +
+    const who =
+      (cause === "hang" && x.at !== null
+        ? `${neverYielded(x.at, undefined, options.kernelPath ?? null)}; `
+        : "") +
       (x.grew ? `${grewNote(memoryMb)}; ` : "");
     return {
       format: CASE_FORMAT,

@@ -286,7 +286,9 @@ export class NoLostRequests extends StepMonitor {
       const stranded = vmo !== null &&
         (this.#undeliverable(vmo) || vmo.handleCount === 0);
       if (stranded) continue;
-      const on = verdict.blocked.find((b) => b.tid === t.tid)?.on ?? "nothing (not parked)";
+      const on = verdict.blocked.find((b) => b.tid === t.tid)?.on ??
+        "nothing: it is not parked but runnable, still running its op when the run ended " +
+          "(a loop that never finishes, e.g. a read that asks again each time it is answered)";
       const r = t.k.waiter?.request;
       const dropped = vmo === null || r == null ? "" : this.#failedAnswers.about(vmo, r.id);
       lost.push(`${threadLabel(t.tid, t.name)} waits on ${on}${dropped}`);

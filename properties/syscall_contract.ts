@@ -367,6 +367,12 @@ export class SyscallContract extends StepMonitor {
       due: number[];
       /** The requests of the VMO its range covers whole: it resolves each. */
       whole: [number, { vmo: number; start: number; end: number }][];
+      /**
+       * Parked primaries of no tracked read (a page fault, a commit, a read into a user buffer)
+       * whose request's first page the range covers: it fails them (no early wake: only the
+       * first page counts), and a wake of one in its step carries its code.
+       */
+      primaries: number[];
     }
   >();
   readonly #failCodes = new Map<number, Set<Status>>();
@@ -774,13 +780,15 @@ export class SyscallContract extends StepMonitor {
           for (const [id, q] of this.#requests) {
             if (q.vmo === vmo.koid && fs <= q.start && fe >= q.end) whole.push([id, q]);
           }
+          const primaries: number[] = [];
           for (const tid of this.#pagerParked) {
             const id = this.#attachedTo.get(tid);
             const q = id === undefined ? undefined : this.#requests.get(id);
             if (reads.get(tid) !== undefined || q === undefined || q.vmo !== vmo.koid) continue;
             if (fs <= q.start && fe >= q.end) due.push(tid);
+            if (q.primary === tid && fs <= q.start && fe > q.start) primaries.push(tid);
           }
-          this.#failing.set(e.tid, { hit, unsure, moves, due, whole });
+          this.#failing.set(e.tid, { hit, unsure, moves, due, whole, primaries });
         } else if (this.#traits.resolver) {
           // Anything else that resolves READ requests may move a running reader's wake page:
           // a supply only from a page in [wake page, request end).
@@ -861,7 +869,15 @@ export class SyscallContract extends StepMonitor {
         // `complete_status_`, which the early-wake and completion signals carry). The OP_FAIL
         // that wakes it may fail it again first, with another code: it is woken with that one
         // (the last OP_FAIL that failed it), though `expect` takes it only at that call's ret.
-        const expect = r?.expect?.strict ? this.#failingNow(e.tid) ?? r.expect : r?.expect;
+        // A wake with ZX_OK is judged against the OP_FAIL in progress whether or not an earlier
+        // one failed the reader: woken ZX_OK by its first OP_FAIL, it asks again, and its next
+        // request starts with no error (userS27k's va_fail_midrange_ok.ts took an OP_FAIL of
+        // its request's first page, page 1, for a supply). A wake with another error returns
+        // it, judged at the ret (K14 first, for a code no OP_FAIL passed).
+        const now = r !== undefined && (r.expect?.strict || e.status === ZX_OK)
+          ? this.#failingNow(e.tid)
+          : undefined;
+        const expect = now ?? r?.expect;
         if (
           r !== undefined && expect?.strict && !r.off && !cancelled && e.status !== expect.status
         ) {
@@ -873,6 +889,22 @@ export class SyscallContract extends StepMonitor {
               statusName(expect.status)
             }; it was woken (${e.why}) with ${statusName(e.status)}`,
           );
+        }
+        // A page fault's or commit's wait the OP_FAIL in progress failed: it is woken with the
+        // error, not ZX_OK (a ZX_OK wake refaults and asks again: userS27k's
+        // va_fail_midrange_ok.ts, whose livelock was a liveness stop, not K14w's).
+        if (r === undefined && !cancelled && e.status === ZX_OK) {
+          const failed = this.#failingPrimary(e.tid);
+          if (failed !== undefined) {
+            this.fail(
+              "K14w",
+              `t${e.tid} ${
+                this.#inCall.get(e.tid) ?? "page fault"
+              } parked as the primary of a request whose first page OP_FAIL ${
+                failed[1]
+              } failed with ${statusName(failed[0])}; it was woken (${e.why}) with ZX_OK`,
+            );
+          }
         }
         // A cancelled wait: suspend or kill (the wake names the status) or overtime.
         if (!cancelled) return;
@@ -1027,6 +1059,17 @@ export class SyscallContract extends StepMonitor {
 
   /** The code and range text of each thread's OP_FAIL in progress. */
   readonly #lastOpFail = new TidMap<[Status, string]>();
+
+  /** The code and range text of an OP_FAIL in progress that failed parked primary `tid`. */
+  #failingPrimary(tid: number): [Status, string] | undefined {
+    const failing = this.#failing;
+    for (let i = 0; i < failing.size; i++) {
+      if (!failing.valueAt(i).primaries.includes(tid)) continue;
+      const call = this.#lastOpFail.get(failing.keyAt(i));
+      if (call !== undefined) return call;
+    }
+    return undefined;
+  }
 
   /**
    * What an OP_FAIL in progress (its call seen, its ret not yet) that hit parked thread `tid`

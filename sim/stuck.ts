@@ -7,7 +7,8 @@
  * @module
  */
 
-import { ENTRY_POINTS } from "./world.ts";
+import { ENTRY_POINTS, IN_SYSCALL } from "./world.ts";
+import { SYSCALL_NAMES } from "../kernel/syscalls.ts";
 
 /** Where a run stood when a watchdog stopped it: the step, and the thread whose code was running. */
 export interface StuckAt {
@@ -21,7 +22,9 @@ export interface StuckAt {
 
 /**
  * Whose code a stuck thread was running, in words: the service's `open` entry, its body, ...
- * ({@linkcode ENTRY_POINTS}); `module` names the service module where known.
+ * ({@linkcode ENTRY_POINTS}); `module` names the service module where known. Inside a syscall
+ * (`entry` carries its number, sim/world.ts `IN_SYSCALL`) it is the kernel's code: `kernel` names
+ * the `--kernel` variant's module, null when none is loaded, undefined when not known.
  *
  * @example
  * ```ts
@@ -29,7 +32,24 @@ export interface StuckAt {
  * console.assert(entryWords(2, "blobby.ts") === "the service's `open` entry (blobby.ts)");
  * ```
  */
-export function entryWords(entry: number | undefined, module?: string): string | null {
+export function entryWords(
+  entry: number | undefined,
+  module?: string,
+  kernel?: string | null,
+): string | null {
+  const sys = entry === undefined ? 0 : Math.floor(entry / IN_SYSCALL);
+  if (entry !== undefined && sys > 0) {
+    // Inside a syscall: the kernel's code (a `--kernel` variant's, when one is loaded), as a
+    // variant's throw is the variant's (sim/variant_crash.ts), whoever made the call.
+    const caller = entryWords(entry % IN_SYSCALL, module);
+    const whose = typeof kernel === "string"
+      ? `the kernel variant's code, ${kernel}`
+      : kernel === null
+      ? "the kernel model's code: no --kernel variant is loaded"
+      : "the kernel's code, a --kernel variant's if one is loaded";
+    return `the kernel, inside ${SYSCALL_NAMES[sys - 1] ?? "a kernel call"} (${whose}; ` +
+      `called from ${caller ?? "a thread"}), not the caller's code`;
+  }
   const of = module !== undefined ? ` (${module})` : "";
   switch (entry === undefined ? undefined : ENTRY_POINTS[entry]) {
     case "workload":
@@ -64,8 +84,8 @@ export function entryWords(entry: number | undefined, module?: string): string |
  * );
  * ```
  */
-export function neverYielded(at: StuckAt, module?: string): string {
-  const entry = entryWords(at.entry, module);
+export function neverYielded(at: StuckAt, module?: string, kernel?: string | null): string {
+  const entry = entryWords(at.entry, module, kernel);
   return `t${at.tid} at step ${at.step}${
     at.step === 0 ? " (starting, before the first step)" : ""
   } never yielded${entry !== null ? `, in ${entry}` : ""}`;

@@ -36,6 +36,7 @@ import { chanceClasses, Sys, type ThreadBody } from "./sys.ts";
 import { threadLabel, Trace } from "./trace.ts";
 import { variantCrashSite } from "./variant_crash.ts";
 import { notASyscall } from "./bad_yield.ts";
+import { SYSCALL_NAMES } from "../kernel/syscalls.ts";
 
 /**
  * Thrown by a {@linkcode Monitor} when an invariant breaks.
@@ -134,6 +135,11 @@ export interface SimThread {
   /** Whose code the thread runs now: an index into {@linkcode ENTRY_POINTS} (hang reports). */
   entry: number;
   /**
+   * The syscall the thread is inside (between its `call` and `ret` events), as
+   * {@linkcode syscallCode} numbers it; 0 outside the kernel (hang reports).
+   */
+  inSyscall: number;
+  /**
    * The user's code the thread runs, as a stack frame names it (`svc (file:///me/fs.ts:28:16)`),
    * when its spawner knows (a `--service` module's service function): a thread that yields what
    * is not a syscall faults there (sim/bad_yield.ts). A spawned thread has its spawner's.
@@ -159,6 +165,26 @@ export const ENTRY_POINTS = [
 
 /** One of {@linkcode ENTRY_POINTS}. */
 export type EntryPoint = typeof ENTRY_POINTS[number];
+
+/**
+ * What a watch's `entry` adds per syscall number: `entry % IN_SYSCALL` is the
+ * {@linkcode ENTRY_POINTS} index, `Math.floor(entry / IN_SYSCALL)` the {@linkcode syscallCode} of
+ * the syscall the thread is inside (0: none), so a thread that never yields inside the kernel
+ * (a `--kernel` variant's loop in a supply) is reported as the kernel's, not its caller's.
+ */
+export const IN_SYSCALL = 16;
+
+/**
+ * A syscall's number in a watch's `entry`: its index in `SYSCALL_NAMES` plus one, or
+ * {@linkcode OTHER_KERNEL_CALL} for a kernel call of no syscall name (`kernel_evict`).
+ */
+export function syscallCode(name: string): number {
+  const i = SYSCALL_NAMES.indexOf(name as typeof SYSCALL_NAMES[number]);
+  return i < 0 ? OTHER_KERNEL_CALL : i + 1;
+}
+
+/** {@linkcode syscallCode} of a kernel call that is no syscall. */
+export const OTHER_KERNEL_CALL = 1023;
 
 /**
  * Thrown out of {@linkcode World.run} (and out of a spawn during setup) when the thread named by
@@ -231,7 +257,13 @@ export type Verdict =
      * but was still moving, which is not yet a deadlock (a slow but correct service stops here
      * too). Absent when no thread could run or the workload stood still.
      */
-    unfinished?: { afterSteps: number; bound: number; runnable: number[] };
+    unfinished?: {
+      afterSteps: number;
+      bound: number;
+      runnable: number[];
+      /** A kernel variant ran (`WorldOptions.makeKernel`): it may be what never finishes. */
+      variant?: true;
+    };
   }
   | { kind: "step-budget"; step: number };
 
@@ -335,7 +367,12 @@ export function describeVerdict(v: Verdict): string {
       if (v.unfinished !== undefined) {
         return `liveness budget exhausted at step ${v.step}: the workload had not finished ` +
           `${v.unfinished.bound} fair steps after step ${v.unfinished.afterSteps} ` +
-          `(liveness.bound; raise it if the service is slow but correct), with ` +
+          (v.unfinished.variant
+            ? `(liveness.bound; a kernel variant is loaded, and the kernel may be what keeps ` +
+              `the workload from finishing (a reader woken ZX_OK without its page asks again ` +
+              `forever): replay without --kernel; if the model finishes, the variant is the ` +
+              `cause, else raise the bound if the service is slow but correct), with `
+            : `(liveness.bound; raise it if the service is slow but correct), with `) +
           v.unfinished.runnable.map((t) => `t${t}`).join(", ") + " still runnable" +
           (v.blocked.length === 0 ? "" : "; " +
             v.blocked.map((b) => `${threadLabel(b.tid, b.thread)} waits on ${b.on}`).join("; "));
@@ -441,6 +478,8 @@ export class World {
   /** What runs after each step: the monitors' step hooks ({@linkcode Monitor.stepHook}), in order. */
   readonly #stepHooks: ((world: World) => void)[] = [];
   readonly #tailOn: boolean;
+  /** A kernel variant runs (`WorldOptions.makeKernel`): the liveness hint says so. */
+  readonly #variant: boolean;
   readonly #watch: ((step: number, tid: number, entry: number) => void) | undefined;
   readonly #stopBefore: { readonly step: number; readonly tid: number } | undefined;
   /**
@@ -465,6 +504,7 @@ export class World {
       sink: this.trace,
     };
     this.kernel = options.makeKernel?.(kernelOptions) ?? new Kernel(kernelOptions);
+    this.#variant = options.makeKernel !== undefined;
     this.decisions = new DecisionSource(
       options.strategy,
       (tid) => this.#scheduleNames[tid - 1] ?? "",
@@ -472,6 +512,19 @@ export class World {
     this.maxSteps = options.maxSteps ?? 100_000;
     this.liveness = options.liveness ?? { afterSteps: 5000, bound: 20_000 };
     this.monitors = options.monitors ?? [];
+    // A watched run also tells the watch when a thread enters and leaves the kernel: the code a
+    // thread runs between a syscall's `call` and `ret` events is the kernel's (a `--kernel`
+    // variant's), and a hang there is not its caller's.
+    const watch = this.#watch;
+    if (watch !== undefined) {
+      this.trace.listen((e) => {
+        if (e.k !== "call" && e.k !== "ret") return;
+        const t = this.threads[e.tid - 1];
+        if (t === undefined || t.tid !== e.tid) return;
+        t.inSyscall = e.k === "call" ? syscallCode(e.name) : 0;
+        watch(this.step, t.tid, t.entry + IN_SYSCALL * t.inSyscall);
+      });
+    }
     for (const m of this.monitors) {
       // Asked once: a step monitor's `onEvent` getter makes it a member of the run (and only a
       // journal's leader answers with a listener), so the listener is kept, not asked per event.
@@ -548,6 +601,7 @@ export class World {
         options.entry ?? (options.parent !== undefined ? "spawned" : ENTRY_DEFAULT[role]),
       ),
       origin: options.origin ?? null,
+      inSyscall: 0,
     };
     this.threads.push(t);
     this.#namesTaken.add(unique);
@@ -571,7 +625,7 @@ export class World {
     const t = this.threads[tid - 1];
     const before = t.entry;
     t.entry = typeof entry === "number" ? entry : ENTRY_POINTS.indexOf(entry);
-    this.#watch?.(this.step, tid, t.entry);
+    this.#watch?.(this.step, tid, t.entry + IN_SYSCALL * t.inSyscall);
     return before;
   }
 
@@ -624,8 +678,13 @@ export class World {
     return out;
   }
 
-  /** Threads parked on a wait, with what they wait on. */
+  /**
+   * Threads parked on a wait, with what they wait on. A wait that is over (the thread woken, not
+   * yet run) says so, and a pager wait on no request says what that means: a report's
+   * "vmo 1005: nothing" told a user nothing (userS27k).
+   */
   blocked(): BlockedThread[] {
+    const now = this.kernel.now;
     return this.threads.filter((t) => t.end.kind === "running" && (t.role !== "env" || t.steps > 0))
       .filter((t) => t.k.suspended || t.pending?.kind === "block")
       .map((t) => ({
@@ -633,8 +692,24 @@ export class World {
         thread: t.name,
         role: t.role,
         on: (t.k.suspended ? "(suspended) " : "") +
-          (t.pending?.kind === "block" ? this.waitOf(t.tid, t.pending.wait).on : "nothing"),
+          (t.pending?.kind === "block" ? this.#waitWords(t, t.pending.wait, now) : "nothing"),
       }));
+  }
+
+  /** What parked thread `t`'s `wait` is on, in words ({@linkcode World.blocked}). */
+  #waitWords(t: SimThread, wait: Wait, now: number): string {
+    const on = this.waitOf(t.tid, wait).on;
+    // A pager waiter whose request is gone describes itself as `vmo N: nothing`.
+    const gone = on.endsWith(": nothing");
+    const what = gone ? on.slice(0, -": nothing".length) : on;
+    if (!t.k.suspended && wait.ready(now)) {
+      return `nothing now: woken from its wait on ${what}${
+        gone ? " (its request resolved)" : ""
+      }, runnable and not yet run again`;
+    }
+    return gone
+      ? `${what} on no request (none outstanding for it: no supply or OP_FAIL will wake it)`
+      : on;
   }
 
   /**
@@ -685,7 +760,12 @@ export class World {
           kind: "hang",
           step: this.step,
           blocked,
-          unfinished: { afterSteps: fairSince, bound: this.liveness.bound, runnable },
+          unfinished: {
+            afterSteps: fairSince,
+            bound: this.liveness.bound,
+            runnable,
+            ...(this.#variant ? { variant: true as const } : {}),
+          },
         };
       }
       const ready = this.#readyNow();
@@ -824,7 +904,7 @@ export class World {
     if (stop !== undefined && stop.step === this.step && stop.tid === t.tid) {
       throw new StoppedBefore(this, t);
     }
-    this.#watch?.(this.step, t.tid, t.entry);
+    this.#watch?.(this.step, t.tid, t.entry + IN_SYSCALL * t.inSyscall);
     try {
       r = t.gen.next();
     } catch (e) {
