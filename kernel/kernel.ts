@@ -210,6 +210,15 @@ export class Kernel extends VmarCalls {
   /**
    * @internal Step: the pager stops backing `vmo` at `zx_pager_detach_vmo` (spec 2.3).
    * A scheduling point only in variants that drop the lock here.
+   *
+   * @calledWhen `zx_pager_detach_vmo`, past its handle and rights checks (the VMO is the
+   * pager's). Not for a VMO's death or a pager close, which detach through `VmoPages.detach`
+   * and `PageSource.detach` directly.
+   * @must detach the VMO: `this.pages.detach(vmo, "detach")` (or `yield*
+   * super.detachVmo(t, vmo)`), which completes its requests, queues COMPLETE, drops clean pages
+   * and emits `detach`; a `yield { kind: "syscall", name: "zx_pager_detach_vmo.NAME" }` before
+   * it is a lock drop.
+   * @asserts nothing itself; `VmoPages.detach` does (below).
    */
   // deno-lint-ignore require-yield
   protected *detachVmo(_t: KernelThread, vmo: Vmo): Syscall<void> {

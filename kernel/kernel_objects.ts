@@ -146,17 +146,39 @@ export class KernelObjects {
     this.sink.emit({ k: "thread", tid: t.tid, what: "exited" });
   }
 
-  /** @internal Builds the page machinery: the seam for kernel variants that override a step (zoo/). */
+  /**
+   * @internal Builds the page machinery: the seam for kernel variants that override a step (zoo/).
+   *
+   * @calledWhen once, in the kernel's constructor (before any object exists).
+   * @must return a `VmoPages` for this kernel: `new MyPages(this)`, a subclass overriding one of
+   * its steps (`touch`, `requestPages`, `park`, `fault`, `insertSupplied`, `detach`).
+   * @asserts nothing.
+   */
   protected createPages(): VmoPages {
     return new VmoPages(this);
   }
 
-  /** @internal Builds the packet delivery of a new pager VMO: the seam for kernel variants (zoo/). */
+  /**
+   * @internal Builds the packet delivery of a new pager VMO: the seam for kernel variants (zoo/).
+   *
+   * @calledWhen `zx_pager_create_vmo`, past its checks, with the VMO's new koid, the port and
+   * the key; `createPageSource` is called next with what it returns.
+   * @must return a `PagerProxy` (or subclass) built as
+   * `new MyProxy(vmoKoid, port, key, this.pageSize, this.sink)`.
+   * @asserts nothing.
+   */
   protected createPagerProxy(vmoKoid: number, port: Port, key: number): PagerProxy {
     return new PagerProxy(vmoKoid, port, key, this.pageSize, this.sink);
   }
 
-  /** @internal Builds the request tracking of a new pager VMO: the seam for kernel variants (zoo/). */
+  /**
+   * @internal Builds the request tracking of a new pager VMO: the seam for kernel variants (zoo/).
+   *
+   * @calledWhen `zx_pager_create_vmo`, right after `createPagerProxy`, with its proxy.
+   * @must return a `PageSource` (or subclass) sending to `proxy`, with the kernel's request ids:
+   * `new MySource(vmoKoid, proxy, this.sink, super.createPageSource(vmoKoid, proxy).nextId)`.
+   * @asserts nothing.
+   */
   protected createPageSource(vmoKoid: number, proxy: PagerProxy): PageSource {
     return new PageSource(vmoKoid, proxy, this.sink, () => ++this.#requestId);
   }

@@ -28,11 +28,29 @@ export type RequestType = "READ" | "DIRTY";
 
 /** Where the provider delivers requests (the pager proxy). */
 export interface RequestProvider {
-  /** A new request to deliver, in creation order. */
+  /**
+   * A new request to deliver, in creation order.
+   *
+   * @calledWhen `PageSource.populate`, for a new request.
+   * @must as `PagerProxy.send`, which is the model's provider.
+   * @asserts as `PagerProxy.send`.
+   */
   send(request: PageRequest): void;
-  /** The request is gone (resolved, failed or cancelled): withdraw its packet if unread. */
+  /**
+   * The request is gone (resolved, failed or cancelled): withdraw its packet if unread.
+   *
+   * @calledWhen `PageSource`, whenever a request leaves its outstanding list.
+   * @must as `PagerProxy.withdraw`.
+   * @asserts as `PagerProxy.withdraw`.
+   */
   withdraw(request: PageRequest): void;
-  /** `to` replaces `from` (the first overlap waiter inherits a cancelled request): no new packet. */
+  /**
+   * `to` replaces `from` (the first overlap waiter inherits a cancelled request): no new packet.
+   *
+   * @calledWhen `PageSource.cancel`, when an overlap waiter inherits the request.
+   * @must as `PagerProxy.swap`.
+   * @asserts nothing.
+   */
   swap(from: PageRequest, to: PageRequest): void;
 }
 
@@ -114,20 +132,42 @@ export class PageRequest {
   }
 }
 
-/** Request tracking for one VMO. */
+/**
+ * Request tracking for one VMO. A kernel variant subclasses it and returns an instance from
+ * `Kernel.createPageSource` (docs/kernel_variants.md lists every method with when the kernel
+ * calls it, what it must do and what the model asserts).
+ */
 export class PageSource {
   /** No new requests once detached (detach, pager close or VMO death). */
   detached = false;
   #outstanding: Record<RequestType, PageRequest[]> = { READ: [], DIRTY: [] };
 
-  /** VMO `vmoKoid`'s tracking, sending requests to `provider`, ids from `nextId`. */ constructor(
+  /**
+   * VMO `vmoKoid`'s tracking, sending requests to `provider`, ids from `nextId`.
+   *
+   * @calledWhen `Kernel.createPageSource(vmoKoid, proxy)` builds one per pager VMO, in
+   * `zx_pager_create_vmo`, after `createPagerProxy` built its proxy.
+   * @must `provider` is the VMO's `PagerProxy`; `sink` the kernel's trace (`this.sink` of the
+   * kernel); `nextId` a function returning the next request id: pass the model's
+   * (`super.createPageSource(vmoKoid, proxy).nextId`), which counts for the whole kernel, so ids
+   * stay unique and in creation order across VMOs (K4).
+   * @asserts nothing here.
+   */
+  constructor(
     readonly vmoKoid: number,
     readonly provider: RequestProvider,
     readonly sink: EventSink,
     readonly nextId: () => number,
   ) {}
 
-  /** Outstanding requests of one type, sorted by start (pairwise disjoint: K1). */
+  /**
+   * Outstanding requests of one type, sorted by start (pairwise disjoint: K1).
+   *
+   * @calledWhen read-only: the program runner's lifetime check, kernel-state signatures and
+   * exploration's state hash read it after a step; the model's own steps do not call it.
+   * @must return the live list, in start order, without changing anything.
+   * @asserts nothing; a checker judges the requests from the trace events, not from this list.
+   */
   outstanding(type: RequestType): readonly PageRequest[] {
     return this.#outstanding[type];
   }
@@ -136,6 +176,16 @@ export class PageSource {
    * Parks `waiter` on pages `[start, end)`: coalesces with an outstanding
    * request covering `start`, or sends a new request trimmed at the next
    * outstanding one (spec 3.5). BAD_STATE once detached.
+   *
+   * @calledWhen `VmoPages.requestPages` (a read, write, commit, pin or fault found pages absent:
+   * `READ`, or clean on a trap-dirty VMO: `DIRTY`), with the thread's fresh `waiter`; then
+   * `VmoPages.park` blocks the thread unless it returned an error.
+   * @must attach `waiter` to exactly one request and set `waiter.request`, `start`, `end`,
+   * `wakePage` and `waiting = true`; emit `coalesce` (joined) or `request` (new), and call
+   * `provider.send` for a new request only; return ZX_OK, or ZX_ERR_BAD_STATE (nothing attached)
+   * once detached.
+   * @asserts before: the waiter waits on no request and `start < end`; after: the outstanding
+   * requests of the type are pairwise disjoint (K1: `KernelAssertionError`).
    */
   populate(waiter: Waiter, type: RequestType, start: number, end: number): Status {
     assert(waiter.request === null, () => `t${waiter.tid} already waits on a request`);
@@ -185,6 +235,11 @@ export class PageSource {
    * (`PopulateRequest`'s `SameRequest` continuation). A wake signalled since the last one
    * (see {@linkcode Waiter.pendingSignal}) is delivered by {@linkcode deliverPending} once the
    * thread has blocked: the wait then returns at once.
+   *
+   * @calledWhen `VmoPages.access` (a read's copy loop), when an early-wake reader woken for an
+   * earlier page needs a later page of the same request.
+   * @must set `waiter.wakePage = page`, `status = ZX_OK`, `waiting = true`; no trace event.
+   * @asserts before: `page` lies in the waiter's request and the waiter is early-wake.
    */
   rewait(waiter: Waiter, page: number): void {
     const r = waiter.request;
@@ -195,7 +250,14 @@ export class PageSource {
     waiter.waiting = true;
   }
 
-  /** The thread blocked on `waiter`: a signal kept while it ran wakes it now (`event.cc`). */
+  /**
+   * The thread blocked on `waiter`: a signal kept while it ran wakes it now (`event.cc`).
+   *
+   * @calledWhen `VmoPages.park`, right after the `block` event, before the thread yields.
+   * @must if `waiter.pendingSignal` is set and the waiter is parked, clear it and wake the waiter
+   * with that status (a `wake` event).
+   * @asserts a woken waiter was waiting ("woken twice" otherwise).
+   */
   deliverPending(waiter: Waiter): void {
     const pending = waiter.pendingSignal;
     if (pending === null || !waiter.waiting) return;
@@ -203,7 +265,16 @@ export class PageSource {
     this.#wake(waiter, pending, "pending-signal");
   }
 
-  /** Detaches a waiter without cancelling its request (fail-instead-of-block callers). */
+  /**
+   * Detaches a waiter without cancelling its request (fail-instead-of-block callers).
+   *
+   * @calledWhen `VmoPages.access`, `commit` and `pin` on a fail-instead-of-block thread, right
+   * after `populate` raised or joined its request: the call returns ZX_ERR_SHOULD_WAIT instead of
+   * parking.
+   * @must remove the waiter from its request (primary or overlap), leave the request
+   * outstanding, clear `waiter.request` and `waiting`; no trace event.
+   * @asserts nothing.
+   */
   release(waiter: Waiter): void {
     const r = waiter.request;
     if (r === null) return;
@@ -217,6 +288,14 @@ export class PageSource {
    * Pages `[start, end)` were newly filled by a supply: counts them against
    * overlapping READ requests, wakes early-wake readers, completes requests
    * that reach zero (spec 3.6, 3.8).
+   *
+   * @calledWhen `VmoPages.insertSupplied` (`zx_pager_supply_pages`), once per run of pages the
+   * supply newly filled: pages already present are not counted.
+   * @must count the range against the overlapping READ requests; early-wake readers whose page
+   * arrived; complete each request whose count reaches zero (`resolve` event,
+   * `provider.withdraw`, every waiter woken with its status).
+   * @asserts after: READ requests pairwise disjoint (K1); a wake of a waiter that is not parked
+   * and an early wake off the primary's wake page are `KernelAssertionError`s.
    */
   onPagesSupplied(start: number, end: number): void {
     this.#resolve("READ", start, end, ZX_OK);
@@ -226,6 +305,11 @@ export class PageSource {
    * Pages `[start, end)` were dirtied by OP_DIRTY, or DIRTY requests there are
    * resolved spuriously (OP_DIRTY failing with NOT_FOUND or OUT_OF_RANGE, shrink):
    * the same counting as supplies (spec 2.5.2, 3.6).
+   *
+   * @calledWhen `VmoPages.dirty` (`ZX_PAGER_OP_DIRTY`), once per run of pages it made Dirty,
+   * and for the whole range when the op fails with NOT_FOUND or OUT_OF_RANGE.
+   * @must what `onPagesSupplied` does, for DIRTY requests.
+   * @asserts as `onPagesSupplied`, for DIRTY requests.
    */
   onPagesDirtied(start: number, end: number): void {
     this.#resolve("DIRTY", start, end, ZX_OK);
@@ -234,12 +318,29 @@ export class PageSource {
   /**
    * Requests of `type` over `[start, end)` are resolved spuriously: the pages
    * were cut by a shrink or zeroed by `ZX_VMO_OP_ZERO` (spec 2.8.3, 3.6).
+   *
+   * @calledWhen `VmoPages.resize` (a shrink: READ and DIRTY over the cut pages) and
+   * `VmoPages.zero` (READ over the pages it turned into a zero interval), while attached.
+   * @must what `onPagesSupplied` does, for requests of `type`: the waiters retry and find the
+   * pages gone or zero.
+   * @asserts as `onPagesSupplied`.
    */
   onPagesInvalidated(type: RequestType, start: number, end: number): void {
     this.#resolve(type, start, end, ZX_OK);
   }
 
-  /** OP_FAIL over `[start, end)` with `error` (`PageSource::OnPagesFailed`: READ and DIRTY). */
+  /**
+   * OP_FAIL over `[start, end)` with `error` (`PageSource::OnPagesFailed`: READ and DIRTY).
+   *
+   * @calledWhen `VmoPages.pagerOp` (`zx_pager_op_range(ZX_PAGER_OP_FAIL)` on an attached VMO,
+   * past its argument checks), with `error` the pager's status (ZX_ERR_IO, ZX_ERR_IO_DATA_INTEGRITY,
+   * ZX_ERR_BAD_STATE, ZX_ERR_NO_SPACE or ZX_ERR_NO_MEMORY); also for an empty range.
+   * @must record `error` on each waiter whose own first page (or early-wake page) the range
+   * starts at, count the range against READ and DIRTY requests as a supply does, and complete
+   * the requests that reach zero: the recorded waiters wake with `error`, the others ZX_OK
+   * (syscall-contract K14/K14w judge the status a call returns).
+   * @asserts as `onPagesSupplied`, for READ and DIRTY requests.
+   */
   onPagesFailed(start: number, end: number, error: Status): void {
     this.#resolve("READ", start, end, error);
     this.#resolve("DIRTY", start, end, error);
@@ -249,6 +350,14 @@ export class PageSource {
    * Cancels a waiter whose thread was suspended, killed or timed out. If it was
    * the primary and others coalesced into its request, the first of them
    * inherits the request with the same range and no new packet (3.5).
+   *
+   * @calledWhen `VmoPages.park` (overtime: ZX_ERR_TIMED_OUT), `VmoPages.interrupt` (suspend or
+   * kill: ZX_ERR_INTERNAL_INTR_RETRY or _KILLED) and a call that stops waiting with its request
+   * still outstanding (ZX_OK).
+   * @must detach the waiter (`waiting = false`, `status = why`); if it was the primary, give the
+   * request to the first overlap waiter (`provider.swap(old, inherited)`, no packet, no event),
+   * or, with none, drop the request (`resolve` event with how "cancel", `provider.withdraw`).
+   * @asserts before: `why` is one of those four; the cancelled primary's request is outstanding.
    */
   cancel(waiter: Waiter, why: Status): void {
     assert(
@@ -294,6 +403,16 @@ export class PageSource {
    * Detach (or pager close, or VMO death): every outstanding request completes
    * (`PageSource::Detach`); woken threads retry and now get BAD_STATE (spec 2.3), except a
    * waiter an earlier OP_FAIL hit, which gets that error (audit row A5).
+   *
+   * @calledWhen `VmoPages.detach` (`zx_pager_detach_vmo` through `Kernel.detachVmo`, or the VMO's
+   * last handle closing), before it calls `PagerProxy.complete`; the kernel's pager close (last
+   * pager handle), before `PagerProxy.close`. A second call is a no-op.
+   * @must set `detached` (later `populate`s return ZX_ERR_BAD_STATE, supplies and OP_FAILs are
+   * refused by `VmoPages`) and complete every outstanding request (`resolve` event with how
+   * "detach", `provider.withdraw`, waiters woken): packet-discipline K6 judges at the `detach`
+   * event that no request outlives it and no unread packet of the VMO is left in the port.
+   * @asserts as `onPagesSupplied`'s completion: each request is outstanding, each woken waiter
+   * was parked.
    */
   detach(): void {
     if (this.detached) return;
@@ -303,7 +422,13 @@ export class PageSource {
     }
   }
 
-  /** Describes outstanding requests, for traces and hang reports. */
+  /**
+   * Describes outstanding requests, for traces and hang reports.
+   *
+   * @calledWhen hang reports and test diagnostics; the K1 assertion's message.
+   * @must return text only, changing nothing.
+   * @asserts nothing.
+   */
   describe(): string {
     return [...this.#outstanding.READ, ...this.#outstanding.DIRTY]
       .map((r) => `${r.type}#${r.id}[${r.start},${r.end}) pending ${r.pending}`)

@@ -23,7 +23,11 @@ import type { PacketOwner, Port } from "./port.ts";
 const COMPLETE = "complete" as const;
 type Item = PageRequest | typeof COMPLETE;
 
-/** Delivers one VMO's requests to its port. */
+/**
+ * Delivers one VMO's requests to its port. A kernel variant subclasses it and returns an instance
+ * from `Kernel.createPagerProxy` (docs/kernel_variants.md: every method, when the kernel calls
+ * it, what it must do and what the model asserts).
+ */
 export class PagerProxy implements RequestProvider, PacketOwner {
   #fifo: Item[] = [];
   /** The item whose packet is in the port (or was lost with a dead port: then stuck forever). */
@@ -37,7 +41,16 @@ export class PagerProxy implements RequestProvider, PacketOwner {
   /** Number of COMPLETE packets dequeued by the pager (K6: at most one). */
   completesDelivered = 0;
 
-  /** VMO `vmoKoid`'s packet delivery to `port`, its packets keyed `key`. */ constructor(
+  /**
+   * VMO `vmoKoid`'s packet delivery to `port`, its packets keyed `key`.
+   *
+   * @calledWhen `Kernel.createPagerProxy(vmoKoid, port, key)` builds one per pager VMO, in
+   * `zx_pager_create_vmo`, before `createPageSource`.
+   * @must `pageSize` and `sink` are the kernel's (`this.pageSize`, `this.sink`): packets carry
+   * byte offsets, and the checkers read the `packet-*` events from the sink.
+   * @asserts nothing here.
+   */
+  constructor(
     readonly vmoKoid: number,
     readonly port: Port,
     readonly key: number,
@@ -45,27 +58,62 @@ export class PagerProxy implements RequestProvider, PacketOwner {
     readonly sink: EventSink,
   ) {}
 
-  /** True if this VMO's packet slot can never be freed again (port died holding it). */
+  /**
+   * True if this VMO's packet slot can never be freed again (port died holding it).
+   *
+   * @calledWhen read-only: liveness (no-lost-requests), signatures and reports read it.
+   * @must report, changing nothing.
+   * @asserts nothing.
+   */
   get stuck(): boolean {
     // A dead port dropped our active packet without telling us (spec 1.3): it never comes back.
     return this.#stuck || (this.#active !== null && this.port.dead);
   }
 
-  /** No packet of this VMO can reach the pager again: its port died, or its slot is stuck. */
+  /**
+   * No packet of this VMO can reach the pager again: its port died, or its slot is stuck.
+   *
+   * @calledWhen read-only, as `stuck`.
+   * @must report, changing nothing.
+   * @asserts nothing.
+   */
   get undeliverable(): boolean {
     return this.port.dead || this.stuck;
   }
 
-  /** True once COMPLETE was queued (it may since have been dequeued or cancelled). */
+  /**
+   * True once COMPLETE was queued (it may since have been dequeued or cancelled).
+   *
+   * @calledWhen read-only: kernel-state signatures and the program runner's checks.
+   * @must report, changing nothing.
+   * @asserts nothing.
+   */
   get completeQueued(): boolean {
     return this.#completeQueued;
   }
 
-  /** Items waiting behind the active packet. */
+  /**
+   * Items waiting behind the active packet.
+   *
+   * @calledWhen read-only, by reports and tests.
+   * @must report, changing nothing.
+   * @asserts nothing.
+   */
   get pendingCount(): number {
     return this.#fifo.length;
   }
 
+  /**
+   * A new request to deliver, in creation order: it joins the FIFO, and its packet goes into the
+   * port when the VMO's one packet slot is free.
+   *
+   * @calledWhen `PageSource.populate`, for a new request (not for one a waiter joined).
+   * @must queue the request's packet (a `packet-queued` event when it reaches the port, or
+   * `packet-dropped` if the port is dead), after every earlier request of the VMO (K4); nothing
+   * once the pager handle closed (K7).
+   * @asserts before: COMPLETE was not queued yet (`K6: request #N after COMPLETE`, a
+   * `KernelAssertionError`: the model's `populate` refuses a detached VMO before this).
+   */
   send(request: PageRequest): void {
     assert(!this.#completeQueued, () => `K6: request #${request.id} after COMPLETE`);
     if (this.#closed) return;
@@ -73,6 +121,18 @@ export class PagerProxy implements RequestProvider, PacketOwner {
     this.#pump();
   }
 
+  /**
+   * The request is gone (resolved, failed or cancelled): withdraw its packet if unread.
+   *
+   * @calledWhen `PageSource` whenever a request leaves its outstanding list: completed by a
+   * supply, an OP_FAIL or detach, or cancelled with no heir.
+   * @must take the request out of the FIFO, or, if its packet is in the port unread, withdraw it
+   * (`packet-withdrawn` event) and put the next item in the port; nothing if the pager already
+   * dequeued it. A variant that skips it leaves a packet for a gone request: packet-discipline
+   * judges it (`withdrawn`, or K6 at the `detach` event), as zoo's `complete-before-withdraw`
+   * shows.
+   * @asserts the request in the slot has its packet.
+   */
   withdraw(request: PageRequest): void {
     const i = this.#fifo.indexOf(request);
     if (i >= 0) {
@@ -96,25 +156,53 @@ export class PagerProxy implements RequestProvider, PacketOwner {
     // Otherwise the port dropped it when it died: the slot stays busy forever (spec 1.3).
   }
 
+  /**
+   * `to` replaces `from` (the first overlap waiter inherits a cancelled request): no new packet.
+   *
+   * @calledWhen `PageSource.cancel`, when a cancelled primary's request passes to an overlap
+   * waiter.
+   * @must put `to` where `from` was (FIFO or slot) without a new packet or event.
+   * @asserts nothing.
+   */
   swap(from: PageRequest, to: PageRequest): void {
     const i = this.#fifo.indexOf(from);
     if (i >= 0) this.#fifo[i] = to;
     else if (this.#active === from) this.#active = to;
   }
 
-  /** Queues COMPLETE after every request was withdrawn (detach or VMO death). */
+  /**
+   * Queues COMPLETE (detach or VMO death): last in the FIFO, behind anything still queued, so it
+   * reaches the port once the packets ahead of it have left the VMO's one slot.
+   *
+   * @calledWhen `VmoPages.detach`, right after `PageSource.detach` withdrew every request, and
+   * before the `detach` event. A variant may call it earlier (in its own `PageSource.detach`,
+   * before `super.detach()`): the withdraws that follow still take the requests out of the FIFO
+   * ahead of COMPLETE, so that order alone changes nothing the pager sees. COMPLETE cannot
+   * overtake a queued packet (one slot per VMO and a FIFO, as Zircon's `PagerProxy`); what a
+   * "COMPLETE before withdraw" bug leaves is a request packet not withdrawn (override
+   * `withdraw`), which packet-discipline reports (K6, `withdrawn`).
+   * @must queue one COMPLETE packet at most (a second call is a no-op), none once the pager
+   * handle closed (K7).
+   * @asserts nothing: requests still queued ahead of COMPLETE go out first, and the checker
+   * judges them (a request's packet queued after its `resolve` is `withdrawn`; one unread at
+   * the `detach` event is K6).
+   */
   complete(): void {
-    assert(
-      this.#fifo.every((item) => item === COMPLETE),
-      () => `K6: COMPLETE queued before ${this.#fifo.length} pending requests were withdrawn`,
-    );
     if (this.#completeQueued || this.#closed) return;
     this.#completeQueued = true;
     this.#fifo.push(COMPLETE);
     this.#pump();
   }
 
-  /** The pager handle closed: cancel everything still queued, COMPLETE included (spec 1.1). */
+  /**
+   * The pager handle closed: cancel everything still queued, COMPLETE included (spec 1.1).
+   *
+   * @calledWhen the pager's last handle closes, for each VMO it backs, after that VMO's
+   * `PageSource.detach`; and for VMOs that died before it with COMPLETE unread.
+   * @must deliver nothing more for the VMO (K7): empty the FIFO and withdraw the packet in the
+   * port (`packet-withdrawn`).
+   * @asserts nothing.
+   */
   close(): void {
     this.#closed = true;
     this.#fifo = [];
@@ -126,6 +214,16 @@ export class PagerProxy implements RequestProvider, PacketOwner {
     }
   }
 
+  /**
+   * The port freed this VMO's packet: the pager dequeued it, or `zx_port_cancel_key` cancelled it.
+   *
+   * @calledWhen the port (`Port.dequeue` in `zx_port_wait`, or a key cancel), for the packet it
+   * took from this proxy.
+   * @must free the slot and put the next FIFO item in the port; count a dequeued COMPLETE; emit
+   * `packet-withdrawn` for a cancelled packet.
+   * @asserts the freed packet is the VMO's active one; at most one COMPLETE is ever dequeued
+   * (`K6: two COMPLETE packets`).
+   */
   onPacketFreed(packet: PagePacket, how: "dequeued" | "cancelled"): void {
     assert(
       packet === this.#packet,

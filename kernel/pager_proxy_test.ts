@@ -208,12 +208,30 @@ Deno.test("COMPLETE is queued once and delivered once", () => {
   assert.equal(px.completesDelivered, 1);
 });
 
-Deno.test("COMPLETE with a request still queued breaks K6", () => {
+// COMPLETE with a request still queued is a variant's doing (the model withdraws every request
+// first): no assertion, which crashed userS27k's variant before the checker could judge it.
+// COMPLETE goes behind what is queued; packet-discipline reports the request's packet
+// (`withdrawn` after its resolve, K6 unread at the detach event).
+Deno.test("COMPLETE with a request still queued goes out after it, unasserted", () => {
   const port = openPort();
   const px = proxy(port);
-  px.send(req(1, 0, 1));
-  px.send(req(2, 1, 2));
-  assert.throws(() => px.complete(), KernelAssertionError);
+  const a = req(1, 0, 1), b = req(2, 1, 2);
+  px.send(a);
+  px.send(b);
+  px.complete();
+  assert.deepEqual(take(port), "7:READ@0+1");
+  assert.deepEqual(take(port), "7:READ@1+1");
+  assert.deepEqual(take(port), "7:COMPLETE@0+0");
+  // Called before the withdraws (a variant's detach calling it first), it changes nothing the
+  // pager sees: the withdraws still take the requests out ahead of COMPLETE.
+  const port2 = openPort();
+  const px2 = proxy(port2);
+  px2.send(a);
+  px2.send(b);
+  px2.complete();
+  px2.withdraw(b);
+  px2.withdraw(a);
+  assert.deepEqual(inPort(port2), ["7:COMPLETE@0+0"]);
 });
 
 Deno.test("no request may follow COMPLETE (K6)", () => {

@@ -263,6 +263,13 @@ export class VmoPages {
    * on behalf of waiter `w`: the slot to read or the page to write into, or the
    * request it needs first. Writes to a clone fork the page; writes to a
    * trap-dirty root need a Dirty page (spec 5.2, 6.1).
+   *
+   * @calledWhen every page a read, write, commit, pin or mapping fault reaches, before the copy
+   * (`access`, `commit`, `fault`, `pin`).
+   * @must return the slot to read, the page to write into (materialized: a clone's fork, a
+   * trap-dirty root's Dirty page), or `"READ"`/`"DIRTY"` when the root's pager must be asked
+   * first (the caller then calls `requestPages`). No trace event.
+   * @asserts nothing itself; the page-state checkers judge what the access then reads or writes.
    */
   protected touch(tgt: Vmo, q: number, write: boolean, _w: Waiter | null): Slot | RequestType {
     const parent = tgt.parent;
@@ -297,6 +304,12 @@ export class VmoPages {
    * Step: asks `root`'s pager for pages `[start, end)` on behalf of `w`
    * (coalescing with an outstanding request, spec 3.5). A scheduling point
    * only in variants that drop the lock here.
+   *
+   * @calledWhen after `touch` returned `"READ"` or `"DIRTY"`, with the run of pages the access
+   * needs (`[start, end)` of the root) and the thread's waiter.
+   * @must `return yield* super.requestPages(...)` or `sourceOf(root).populate(w, type, start,
+   * end)`: ZX_OK with the waiter attached (the caller parks it), or an error the call returns.
+   * @asserts as `PageSource.populate` (K1).
    */
   // deno-lint-ignore require-yield
   protected *requestPages(
@@ -313,6 +326,12 @@ export class VmoPages {
   /**
    * Step: parks thread `t` on its request until the request resolves, the
    * page it waits for arrives (early wake) or the overtime deadline passes.
+   *
+   * @calledWhen after `requestPages` returned ZX_OK (not for a fail-instead-of-block thread).
+   * @must emit `block`, yield one `{ kind: "block", wait }` whose `ready` holds once the waiter
+   * is woken or the deadline passed, then return the waiter's status (ZX_OK: look the pages up
+   * again), or ZX_ERR_TIMED_OUT after cancelling the waiter on overtime.
+   * @asserts nothing itself; `deliverPending` and `cancel` assert as documented on `PageSource`.
    */
   protected *park(t: KernelThread, root: Vmo, w: Waiter): Syscall<Status> {
     w.deadline = this.host.overtimeTicks > 0
@@ -542,6 +561,13 @@ export class VmoPages {
    * `chunk` (which stays inside the page) and returns ZX_OK; or faults (a
    * 1-page request, no early wake) and returns ZX_ERR_INTERNAL_INTR_RETRY to
    * fault again, or the error that makes the fault fatal (spec 4.3).
+   *
+   * @calledWhen `mem` (`mem_read`/`mem_write` through a mapping), once per page the access
+   * touches.
+   * @must `touch` the page; if it needs the pager, `requestPages` one page and `park`, and
+   * return ZX_ERR_INTERNAL_INTR_RETRY (the caller faults again) or the wait's error; else copy
+   * and return ZX_OK.
+   * @asserts as `requestPages` and `park`.
    */
   protected *fault(
     t: KernelThread,
@@ -1087,6 +1113,14 @@ export class VmoPages {
    * (`undefined`: a zero page) and resolves the requests of each inserted
    * run (spec 2.4, 3.6); a present page is never overwritten. BAD_STATE once
    * the VMO is detached.
+   *
+   * @calledWhen `zx_pager_supply_pages`, past its checks and after the aux pages left the aux
+   * VMO (`supply`), with the pages to insert from page `base`.
+   * @must return ZX_ERR_BAD_STATE once the source is detached; else emit one `supply` event per
+   * page (`inserted` false for a page already present, which is never overwritten), fill the
+   * gaps, and call `PageSource.onPagesSupplied` once per run of pages it filled; ZX_OK.
+   * @asserts as `PageSource.onPagesSupplied`; the supply checkers (K26 and the page-state
+   * oracle) judge the events.
    */
   // deno-lint-ignore require-yield
   protected *insertSupplied(
@@ -1230,6 +1264,13 @@ export class VmoPages {
   /**
    * The pager stops backing `vmo` (spec 2.3): its requests complete, COMPLETE
    * is queued; a detach (not a death) also drops its clean pages.
+   *
+   * @calledWhen `Kernel.detachVmo` (`why` "detach") and the VMO's death (its last handle and
+   * mapping gone: "vmo-dead"). A detached VMO is not detached again.
+   * @must `PageSource.detach()`, then `PagerProxy.complete()`; for "detach", drop the clean,
+   * unpinned pages; then emit `detach` (packet-discipline K6 judges there that no request
+   * outlived the detach and no unread request packet of the VMO is in the port).
+   * @asserts as `PageSource.detach`; the pins check (a pinned page stays).
    */
   detach(vmo: Vmo, why: "detach" | "vmo-dead"): void {
     const source = sourceOf(vmo);

@@ -36,40 +36,40 @@ Deno.test("arg_edges: a garbage packet or deadline, a futex owner or pointer unc
     for (
       const [key, want] of [
         // A null or undefined packet read as one (the kernel throws), a valid one refused.
-        ["kernel/kernel.ts:311:9:ConditionalExpression:false @end+0:35", /reading 'key'/],
+        ["kernel/kernel.ts:320:9:ConditionalExpression:false @end+0:35", /reading 'key'/],
         [
-          'kernel/kernel.ts:311:27:StringLiteral:""',
+          'kernel/kernel.ts:320:27:StringLiteral:""',
           /a user packet\) returned ZX_ERR_INVALID_ARGS/,
         ],
         // A port wait whose deadline is NaN.
         [
-          "kernel/kernel.ts:330:9:ConditionalExpression:false @end+0:63",
+          "kernel/kernel.ts:339:9:ConditionalExpression:false @end+0:63",
           /zx_port_wait\(port, NaN\)/,
         ],
         // A closed owner handle, the caller as owner.
         [
-          "kernel/kernel.ts:482:9:ConditionalExpression:false",
+          "kernel/kernel.ts:491:9:ConditionalExpression:false",
           /a closed owner handle, 0\) returned ZX_ERR_TIMED_OUT/,
         ],
         [
-          "kernel/kernel.ts:483:9:ConditionalExpression:false",
+          "kernel/kernel.ts:492:9:ConditionalExpression:false",
           /the caller as owner, 0\) returned ZX_ERR_TIMED_OUT/,
         ],
         // A wake of a pointer into a word (futex-args).
-        ["kernel/kernel.ts:519:9:ConditionalExpression:false", /futex-args/],
+        ["kernel/kernel.ts:528:9:ConditionalExpression:false", /futex-args/],
         // A NaN alignment_log2.
         [
-          "kernel/kernel.ts:668:9:LogicalOperator:!Number.isInteger(alignmentLog2) && alignmentLog2 < 0",
+          "kernel/kernel.ts:677:9:LogicalOperator:!Number.isInteger(alignmentLog2) && alignmentLog2 < 0",
           /zx_vmo_create_contiguous\(bti, 64, NaN\)/,
         ],
         // A requeue with a NaN count; a wait_one whose deadline is NaN parks (nothing signals).
-        ["kernel/kernel.ts:553:9:ConditionalExpression:false", /a NaN wake count\) returned ZX_OK/],
+        ["kernel/kernel.ts:562:9:ConditionalExpression:false", /a NaN wake count\) returned ZX_OK/],
         [
-          "kernel/kernel.ts:408:9:ConditionalExpression:false @end+0:63",
+          "kernel/kernel.ts:417:9:ConditionalExpression:false @end+0:63",
           /fs\.svc" waits on signals 0x1000000 of event/,
         ],
         // A pinned aux page taken (K26 sees the page become clean with no supply it allowed).
-        ["kernel/kernel.ts:243:11:ConditionalExpression:false", /K26|ZX_ERR_BAD_STATE/],
+        ["kernel/kernel.ts:252:11:ConditionalExpression:false", /K26|ZX_ERR_BAD_STATE/],
       ] as const
     ) {
       const v: Any = m.withMutant(key, verdict);

@@ -43,7 +43,7 @@ const CASES: [
   ],
   [
     "kernel/vmo_pages.ts",
-    "kernel/vmo_pages.ts:1267:25:EqualityOperator:gap <= 0",
+    "kernel/vmo_pages.ts:1308:25:EqualityOperator:gap <= 0",
     "shrink_to_zero",
     "kernel",
     2,

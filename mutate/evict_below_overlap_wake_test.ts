@@ -23,9 +23,9 @@ Deno.test("evict_below_overlap_wake passes every seed of the judge unmutated", (
 
 Deno.test("evict_below_overlap_wake: an overlap waiter woken by a refill below its wake page is early-wake's finding", async () => {
   const keys = [
-    "kernel/page_source.ts:372:11:ConditionalExpression:true @end+0:46",
-    "kernel/page_source.ts:372:31:EqualityOperator:oe >= o.wakePage",
-    "kernel/page_source.ts:371:18:MethodExpression:Math.max(hi, o.end)",
+    "kernel/page_source.ts:497:11:ConditionalExpression:true @end+0:46",
+    "kernel/page_source.ts:497:31:EqualityOperator:oe >= o.wakePage",
+    "kernel/page_source.ts:496:18:MethodExpression:Math.max(hi, o.end)",
   ];
   const m = await mutantMirror(["kernel/page_source.ts"]);
   try {

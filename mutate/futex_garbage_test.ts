@@ -32,15 +32,15 @@ Deno.test("futex_garbage: a garbage deadline accepted, or a bad owner handle loo
     assert.equal(verdict().kind, "pass");
     for (
       const key of [
-        "kernel/kernel.ts:477:9:ConditionalExpression:false @end+0:63",
-        "kernel/kernel.ts:477:9:ConditionalExpression:false @end+0:37",
+        "kernel/kernel.ts:486:9:ConditionalExpression:false @end+0:63",
+        "kernel/kernel.ts:486:9:ConditionalExpression:false @end+0:37",
       ]
     ) {
       const v: Any = m.withMutant(key, verdict);
       assert.equal(v.kind, "invariant", `${key}: ${JSON.stringify(v)}`);
       assert.equal(v.invariant, "futex-discipline", `${key}: ${JSON.stringify(v)}`);
     }
-    const owner: Any = m.withMutant("kernel/kernel.ts:464:9:BooleanLiteral:o.ok", verdict);
+    const owner: Any = m.withMutant("kernel/kernel.ts:473:9:BooleanLiteral:o.ok", verdict);
     assert.notEqual(owner.kind, "pass", JSON.stringify(owner));
   } finally {
     m.dispose();
@@ -108,7 +108,7 @@ Deno.test({
     for (
       const key of [
         "kernel/futex.ts:177:41:EqualityOperator:moved <= requeueCount",
-        "kernel/kernel.ts:510:5:CallExpression:;",
+        "kernel/kernel.ts:519:5:CallExpression:;",
       ]
     ) {
       const v: Any = m.withMutant(key, verdict);

@@ -34,7 +34,7 @@ Deno.test("hint_through_offset_clone: a hint through the clone that protects roo
         services: SCENARIO_SERVICES,
       }).verdict;
     assert.equal(run().kind, "pass");
-    const v = m.withMutant("kernel/vmo_pages.ts:937:59:ArithmeticOperator:p - shift", run);
+    const v = m.withMutant("kernel/vmo_pages.ts:963:59:ArithmeticOperator:p - shift", run);
     assert.equal(v.kind, "invariant", JSON.stringify(v));
     assert.equal(v.invariant, "page-state");
     assert.match(

@@ -25,7 +25,7 @@ import { instrumentFiles } from "./instrument.ts";
 type Any = any;
 
 /** The resize grow loop of kernel/vmo_pages.ts counting down: it allocates slots for ever. */
-const HOG = "kernel/vmo_pages.ts:1287:59:UpdateOperator:p--";
+const HOG = "kernel/vmo_pages.ts:1328:59:UpdateOperator:p--";
 const LIMIT_MIB = 32;
 
 Deno.test("every mutant site counts the memory limit's checks down, active mutant or not", async () => {

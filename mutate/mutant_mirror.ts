@@ -11,7 +11,7 @@
  * const m = await mutantMirror("kernel/page_source.ts");
  * try {
  *   const { checkCase } = await m.load("properties/check_case.ts");
- *   m.withMutant("kernel/page_source.ts:329:47:ConditionalExpression:false", () => {
+ *   m.withMutant("kernel/page_source.ts:454:47:ConditionalExpression:false", () => {
  *     // ... run a case: the mutant is in effect
  *   });
  * } finally {

@@ -238,11 +238,11 @@ Deno.test({
   // The resize grow loop counting down (allocates for ever), and three mutants the campaign
   // kills at once. Before issue 14's fix the process RSS was the limit: after the allocator every
   // later run was ended "for memory" (the RSS keeps what an ended worker held).
-  const hog = "kernel/vmo_pages.ts:1287:59:UpdateOperator:p--";
+  const hog = "kernel/vmo_pages.ts:1328:59:UpdateOperator:p--";
   const others = [
     "kernel/vmo_pages.ts:99:58:EqualityOperator:x > 0",
-    "kernel/vmo_pages.ts:530:11:ConditionalExpression:false",
-    "kernel/vmo_pages.ts:1104:20:EqualityOperator:i <= count",
+    "kernel/vmo_pages.ts:549:11:ConditionalExpression:false",
+    "kernel/vmo_pages.ts:1138:20:EqualityOperator:i <= count",
   ];
   const journal = `${dir}/judged.jsonl`;
   const { code, stdout, stderr } = await mutateJson(
@@ -265,7 +265,7 @@ Deno.test({
   assert.match(h.killedBy?.reason ?? "", /live memory past the 64 MiB limit/);
   assert.match(
     stderr,
-    /memory: mutant kernel\/vmo_pages\.ts:1287:59:UpdateOperator:p-- campaign: its run grew its worker by \d+ MiB \(live\), over the 64 MiB limit/,
+    /memory: mutant kernel\/vmo_pages\.ts:1328:59:UpdateOperator:p-- campaign: its run grew its worker by \d+ MiB \(live\), over the 64 MiB limit/,
   );
   assert.doesNotMatch(stderr, /backstop/, "the process's RSS never ended a run");
   for (const k of others) {

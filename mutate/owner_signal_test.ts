@@ -24,17 +24,17 @@ const mirror = sharedMirror(["kernel/kernel.ts", "kernel/futex.ts", "services/sy
 
 const CASES: readonly [key: string, kind: string, message: RegExp][] = [
   [
-    "kernel/kernel.ts:560:7:LogicalOperator:ownerThread !== null || futexes.waitsOn(valuePtr, ownerThread) || futexes.waitsOn(requeuePtr, ownerThread)",
+    "kernel/kernel.ts:569:7:LogicalOperator:ownerThread !== null || futexes.waitsOn(valuePtr, ownerThread) || futexes.waitsOn(requeuePtr, ownerThread)",
     "invariant",
     /every argument is valid, yet it returned ZX_ERR_INVALID_ARGS/,
   ],
   [
-    "kernel/kernel.ts:561:8:ConditionalExpression:true",
+    "kernel/kernel.ts:570:8:ConditionalExpression:true",
     "invariant",
     /every argument is valid, yet it returned ZX_ERR_INVALID_ARGS/,
   ],
   [
-    "kernel/kernel.ts:415:23:LogicalOperator:(active() & want) !== 0 && closed()",
+    "kernel/kernel.ts:424:23:LogicalOperator:(active() & want) !== 0 && closed()",
     "invariant",
     /hang: .*"vmo-waiter\\" waits on signals 0x2000000/,
   ],
@@ -50,12 +50,12 @@ const CASES: readonly [key: string, kind: string, message: RegExp][] = [
     /hang: .*"late-waiter\\" waits on futex/,
   ],
   [
-    "kernel/kernel.ts:496:46:ConditionalExpression:true",
+    "kernel/kernel.ts:505:46:ConditionalExpression:true",
     "invariant",
     /wait-text: t\d+ parked on futex 0x[0-9a-f]+ naming t1 its owner, but the trace says futex/,
   ],
   [
-    'kernel/kernel.ts:895:29:StringLiteral:""',
+    'kernel/kernel.ts:904:29:StringLiteral:""',
     "invariant",
     /wait-text: t\d+ parked in zx_object_wait_one for signals 0x2000000 of vmo \d+, but the trace says signals 0x2000000 of {2}\d+/,
   ],

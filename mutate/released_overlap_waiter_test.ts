@@ -25,7 +25,7 @@ Deno.test(`${NAME}: a release that drops the request's other overlap waiters str
   const m = await mutantMirror("kernel/page_source.ts");
   try {
     const run = await mirrorScenarioRun(m, "kernel");
-    const key = "kernel/page_source.ts:211:39:ArrowFunction:() => undefined";
+    const key = "kernel/page_source.ts:282:39:ArrowFunction:() => undefined";
     assert.equal((run(NAME, 2) as Any).kind, "pass", "seed 2 unmutated");
     const v: Any = m.withMutant(key, () => run(NAME, 2));
     assert.equal(v.kind, "invariant", JSON.stringify(v));

@@ -11,7 +11,7 @@ import { armHitLimit, disarmHitLimit, HIT_LIMIT, strykerNs } from "./ns.ts";
 // deno-lint-ignore no-explicit-any
 type Any = any;
 
-const HOG = "kernel/vmo_pages.ts:1287:59:UpdateOperator:p--";
+const HOG = "kernel/vmo_pages.ts:1328:59:UpdateOperator:p--";
 
 Deno.test("a mutant looping through its own code stops at its next hit once the stop flag is set", async () => {
   const m = await mutantMirror("kernel/vmo_pages.ts");

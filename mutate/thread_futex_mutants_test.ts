@@ -38,7 +38,7 @@ const CONFORMANCE: [
   // Every requeue onto another futex is INVALID_ARGS (the same-futex check inverted).
   [
     "kernel/kernel.ts",
-    "kernel/kernel.ts:552:9:EqualityOperator:valuePtr !== requeuePtr",
+    "kernel/kernel.ts:561:9:EqualityOperator:valuePtr !== requeuePtr",
     "F9",
     "RequeueValueMismatch",
     "futex-discipline",
@@ -47,7 +47,7 @@ const CONFORMANCE: [
   // A live thread's blocking zx_object_wait_one returns the killed thread's internal status.
   [
     "kernel/kernel.ts",
-    "kernel/kernel.ts:424:13:BooleanLiteral:t.alive",
+    "kernel/kernel.ts:433:13:BooleanLiteral:t.alive",
     "V1",
     "SignalSanity",
     "syscall-contract",
@@ -115,7 +115,7 @@ Deno.test("syscall-contract: a thread named suspended that starts a call is caug
       return world.run().verdict;
     };
     assert.equal(run().kind, "pass");
-    const v: Any = m.withMutant("kernel/kernel.ts:832:9:UpdateOperator:target.suspendCount--", run);
+    const v: Any = m.withMutant("kernel/kernel.ts:841:9:UpdateOperator:target.suspendCount--", run);
     assert.equal(v.kind, "invariant", JSON.stringify(v));
     assert.equal(v.invariant, "syscall-contract");
     assert.match(

@@ -20,7 +20,7 @@ Deno.test("zero_beside_reader: a ZERO that resolves the READs before its range w
   const m = await mutantMirror("kernel/vmo_pages.ts");
   try {
     const run = await mirrorScenarioRun(m, "kernel");
-    const key = "kernel/vmo_pages.ts:891:11:LogicalOperator:s !== undefined || gap >= 0";
+    const key = "kernel/vmo_pages.ts:917:11:LogicalOperator:s !== undefined || gap >= 0";
     let killer: Any;
     for (let seed = 0; seed < 100 && killer === undefined; seed++) {
       const v: Any = m.withMutant(key, () => run("zero_beside_reader", seed));

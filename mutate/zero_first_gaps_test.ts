@@ -20,7 +20,7 @@ Deno.test("zero_first_gaps: a ZERO that drops the gap at page 0 loses the waitin
   const m = await mutantMirror("kernel/vmo_pages.ts");
   try {
     const run = await mirrorScenarioRun(m, "kernel");
-    const key = "kernel/vmo_pages.ts:890:30:EqualityOperator:gap <= 0";
+    const key = "kernel/vmo_pages.ts:916:30:EqualityOperator:gap <= 0";
     const seeds = Array.from({ length: 100 }, (_, k) => k);
     const killer = seeds.find((seed) => {
       assert.equal((run("zero_first_gaps", seed) as Any).kind, "pass", `seed ${seed} unmutated`);

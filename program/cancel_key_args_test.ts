@@ -11,7 +11,7 @@ const judged = sharedProgramMirror(["kernel/kernel.ts"]);
 
 Deno.test("zx_port_cancel_key that refuses a u64 key with options 0 fails the contract", async () => {
   const { verdict } = await judged();
-  const key = "kernel/kernel.ts:354:26:BooleanLiteral:isU64(key)";
+  const key = "kernel/kernel.ts:363:26:BooleanLiteral:isU64(key)";
   const killer = firstContractKiller(verdict, key, 20);
   assert.ok(killer !== undefined, `no judge program among 20 fails the contract with ${key}`);
   assert.match(

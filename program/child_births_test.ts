@@ -33,17 +33,17 @@ const CASES: FirstProgramsCase[] = [
     /zx_object_get_info: populated_scaled_bytes -?\d+ of the parent and -?\d+ of the child it just made, \d+ of the parent alone before/,
   ],
   [
-    "kernel/vmo_pages.ts:1379:23:EqualityOperator:p <= pages",
+    "kernel/vmo_pages.ts:1420:23:EqualityOperator:p <= pages",
     "a snapshot copies one page past its end",
     /zx_object_get_info reports \d+ committed bytes of \d+$/,
   ],
   [
-    "kernel/vmo_pages.ts:1347:28:EqualityOperator:base.parent === null",
+    "kernel/vmo_pages.ts:1388:28:EqualityOperator:base.parent === null",
     "a clone of a slice of a root refused, one of a slice of a clone made",
     /zx_vmo_create_child: (refused a clone of a slice of a pager-backed root|made a clone of a slice of a clone)/,
   ],
   [
-    "kernel/vmo_pages.ts:1347:9:ConditionalExpression:false",
+    "kernel/vmo_pages.ts:1388:9:ConditionalExpression:false",
     "a clone of a slice of a clone made",
     /zx_vmo_create_child: made a clone of a slice of a clone/,
   ],

@@ -27,7 +27,7 @@ Deno.test("childHeldByReadProgram passes unmutated; a VMO let go while a handle 
     ]);
     assert.ok(base.results[1].some((r: Any) => r.status === ZX_OK), "a read parked and returned");
     const v = m.withMutant(
-      "kernel/kernel_objects.ts:316:9:ArithmeticOperator:vmo.handleCount + vmo.mappings - vmo.inflight",
+      "kernel/kernel_objects.ts:338:9:ArithmeticOperator:vmo.handleCount + vmo.mappings - vmo.inflight",
       () => run().verdict,
     );
     assert.equal(v.kind, "invariant", JSON.stringify(v));

@@ -10,13 +10,13 @@ import { stepsKillOnFirstPrograms } from "./testdata/program_verdict.ts";
 Deno.test("a child with no type or two, and the zeroed tail of an unaligned resize: vmo_pages.ts mutants", (t) =>
   stepsKillOnFirstPrograms(t, 13, [
     [
-      "kernel/vmo_pages.ts:1323:51:ConditionalExpression:false",
+      "kernel/vmo_pages.ts:1364:51:ConditionalExpression:false",
       "zx_vmo_create_child: two child types are not INVALID_ARGS",
       /zx_vmo_create_child returned ZX_OK; the handle model says ZX_ERR_INVALID_ARGS$/,
       "program-contract",
     ],
     [
-      "kernel/vmo_pages.ts:1297:18:ArithmeticOperator:size * this.pageSize",
+      "kernel/vmo_pages.ts:1338:18:ArithmeticOperator:size * this.pageSize",
       "zx_vmo_set_size to an unaligned size leaves the last page's tail as it was",
       /^R1: t\d+ read byte 0x[0-9a-f]+ of its VMO \(the kernel says vmo\d+\) = 0x3c; the model of its content says 0x0$/,
       "read-content",

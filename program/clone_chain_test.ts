@@ -12,12 +12,12 @@ const PROGRAMS = 20;
 
 const CASES: FirstProgramsCase[] = [
   [
-    "kernel/vmo_pages.ts:1364:30:ConditionalExpression:false",
+    "kernel/vmo_pages.ts:1405:30:ConditionalExpression:false",
     "a child of a clone always hangs from the root (misses the clone's fork)",
     /^R1: .* = 0x5a; the model of its content says 0x61$/,
   ],
   [
-    "kernel/vmo_pages.ts:1363:73:ArithmeticOperator:nodeOff - lim",
+    "kernel/vmo_pages.ts:1404:73:ArithmeticOperator:nodeOff - lim",
     "a child of a clone looks for the clone's pages in the wrong range (misses its fork)",
     /^R1: .* = 0x5a; the model of its content says 0x61$/,
   ],
@@ -27,18 +27,18 @@ const CASES: FirstProgramsCase[] = [
     /^R1: .* the model of its content says 0x61$/,
   ],
   [
-    "kernel/vmo_pages.ts:528:50:ArithmeticOperator:stop - off",
+    "kernel/vmo_pages.ts:547:50:ArithmeticOperator:stop - off",
     "COMMIT through a slice at page 1 sizes its READ from the slice's end less its offset",
     /^R5: .* asked READ #\d+ \[1,2\) .* the READ covers \[1,3\)$/,
   ],
   [
-    "kernel/vmo_pages.ts:469:43:ArithmeticOperator:p - off",
+    "kernel/vmo_pages.ts:488:43:ArithmeticOperator:p - off",
     "a read through a slice at page 1 starts its READ's run at page 0 (present): an empty READ",
     /empty range/,
     "kernel-assertion",
   ],
   [
-    "kernel/vmo_pages.ts:521:15:ConditionalExpression:true @end+0:27",
+    "kernel/vmo_pages.ts:540:15:ConditionalExpression:true @end+0:27",
     "COMMIT of a child hung from a clone reads the owner of a page past that clone's limit",
     /^TypeError: Cannot read properties of null \(reading 'owner'\)$/,
     "thread-fault",

@@ -21,7 +21,7 @@ Deno.test("clonePinShouldWaitProgram passes unmutated; a clone pin that ignores 
     assert.equal(base.verdict.kind, "pass", JSON.stringify(base.verdict));
     assert.equal(base.results[0].at(-1).status, ZX_ERR_SHOULD_WAIT);
     const v: Any = m.withMutant(
-      "kernel/vmo_pages.ts:672:11:ConditionalExpression:false",
+      "kernel/vmo_pages.ts:698:11:ConditionalExpression:false",
       () => run().verdict,
     );
     assert.equal(v.kind, "invariant", JSON.stringify(v));

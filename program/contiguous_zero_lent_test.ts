@@ -28,7 +28,7 @@ Deno.test("contiguousZeroLentProgram passes unmutated and faults under a ZERO th
       ZX_OK,
     ]);
     const v = m.withMutant(
-      "kernel/vmo_pages.ts:959:13:ConditionalExpression:false",
+      "kernel/vmo_pages.ts:985:13:ConditionalExpression:false",
       () => run().verdict,
     );
     assert.equal(v.kind, "thread-fault", JSON.stringify(v));

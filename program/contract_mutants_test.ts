@@ -308,10 +308,10 @@ Deno.test({
 
 const KERNEL_CASES: [key: string, what: string][] = [
   [
-    "kernel/kernel.ts:722:9:EqualityOperator:offset + data.length <= v.object.size",
+    "kernel/kernel.ts:731:9:EqualityOperator:offset + data.length <= v.object.size",
     "zx_vmo_write: the range check inverted (a VMO of fixed size)",
   ],
-  ["kernel/kernel.ts:752:80:BlockStatement:{}", "zx_vmo_op_range: a range past the end accepted"],
+  ["kernel/kernel.ts:761:80:BlockStatement:{}", "zx_vmo_op_range: a range past the end accepted"],
   [
     "kernel/kernel.ts:155:9:EqualityOperator:options === 0",
     "zx_pager_create: options other than 0 accepted",
@@ -321,97 +321,97 @@ const KERNEL_CASES: [key: string, what: string][] = [
     "zx_pager_create_vmo: unknown options accepted",
   ],
   [
-    "kernel/kernel.ts:284:31:EqualityOperator:bufferSize >= ZX_PAGER_VMO_STATS_SIZE",
+    "kernel/kernel.ts:293:31:EqualityOperator:bufferSize >= ZX_PAGER_VMO_STATS_SIZE",
     "zx_pager_query_vmo_stats: the buffer size check inverted",
   ],
   [
-    "kernel/kernel.ts:354:9:EqualityOperator:options === 0",
+    "kernel/kernel.ts:363:9:EqualityOperator:options === 0",
     "zx_port_cancel_key: the options check inverted",
   ],
   [
-    "kernel/kernel.ts:365:9:EqualityOperator:options === 0",
+    "kernel/kernel.ts:374:9:EqualityOperator:options === 0",
     "zx_event_create: the options check inverted",
   ],
   [
-    "kernel/kernel.ts:387:41:EqualityOperator:((clear | set) & ~allowed) === 0",
+    "kernel/kernel.ts:396:41:EqualityOperator:((clear | set) & ~allowed) === 0",
     "zx_object_signal: the mask check inverted",
   ],
-  ["kernel/kernel.ts:640:99:BlockStatement:{}", "zx_vmo_create: unknown options accepted"],
+  ["kernel/kernel.ts:649:99:BlockStatement:{}", "zx_vmo_create: unknown options accepted"],
   [
-    "kernel/kernel.ts:748:9:ConditionalExpression:false",
+    "kernel/kernel.ts:757:9:ConditionalExpression:false",
     "zx_vmo_op_range: an unknown op accepted",
   ],
   [
-    "kernel/kernel.ts:722:9:ConditionalExpression:true",
+    "kernel/kernel.ts:731:9:ConditionalExpression:true",
     "zx_vmo_write: every write OUT_OF_RANGE (an empty write within the VMO too)",
   ],
   [
-    "kernel/kernel.ts:237:30:EqualityOperator:offset <= v.object.size",
+    "kernel/kernel.ts:246:30:EqualityOperator:offset <= v.object.size",
     "zx_pager_supply_pages: an empty supply within the VMO OUT_OF_RANGE",
   ],
   [
-    "kernel/kernel.ts:774:9:ConditionalExpression:true",
+    "kernel/kernel.ts:783:9:ConditionalExpression:true",
     "zx_vmo_set_size: every resize INVALID_ARGS",
   ],
   [
-    "kernel/kernel.ts:828:9:ConditionalExpression:true",
+    "kernel/kernel.ts:837:9:ConditionalExpression:true",
     "zx_task_suspend: every thread BAD_STATE (a live one too)",
   ],
   // zx_object_wait_async, drawn by the judge's programs only (weight 0 in the table).
   [
-    "kernel/kernel.ts:443:9:ConditionalExpression:true",
+    "kernel/kernel.ts:452:9:ConditionalExpression:true",
     "zx_object_wait_async: a valid port's lookup status returned, no wait made",
   ],
   [
-    "kernel/kernel.ts:445:9:ConditionalExpression:true",
+    "kernel/kernel.ts:454:9:ConditionalExpression:true",
     "zx_object_wait_async: every handle BAD_HANDLE",
   ],
   [
-    "kernel/kernel.ts:446:9:BooleanLiteral:e.rights & ZX_RIGHT_WAIT",
+    "kernel/kernel.ts:455:9:BooleanLiteral:e.rights & ZX_RIGHT_WAIT",
     "zx_object_wait_async: the WAIT right check inverted",
   ],
   [
-    "kernel/kernel.ts:447:9:EqualityOperator:signalsOf(e.object) !== null",
+    "kernel/kernel.ts:456:9:EqualityOperator:signalsOf(e.object) !== null",
     "zx_object_wait_async: waitable objects NOT_SUPPORTED",
   ],
   // Sample 9c15424 (seed 12): alignments just outside the range (`pinLayout`), and a size past
   // upstream's largest VMO (OUT_OF_RANGE, not the page limit's NO_MEMORY).
   [
-    "kernel/kernel.ts:670:30:EqualityOperator:align > 64",
+    "kernel/kernel.ts:679:30:EqualityOperator:align > 64",
     "zx_vmo_create_contiguous: alignment_log2 64 accepted",
   ],
   [
-    "kernel/kernel.ts:877:9:ConditionalExpression:false @end+0:59",
+    "kernel/kernel.ts:886:9:ConditionalExpression:false @end+0:59",
     "zx_vmo_create: a size past upstream's largest VMO NO_MEMORY, not OUT_OF_RANGE",
   ],
   // ZX_INFO_VMO copied out to a read-only mapping (`regionLayout`).
   [
-    "kernel/kernel.ts:627:81:BooleanLiteral:false",
+    "kernel/kernel.ts:636:81:BooleanLiteral:false",
     "zx_object_get_info: the record read from the user buffer instead of copied out to it",
   ],
   // A wait_one that parks (`signalLayout`), judged by its outcome (`wait_outcome.ts`).
   [
-    "kernel/kernel.ts:412:26:EqualityOperator:this.handles.entry(handle)?.object === object",
+    "kernel/kernel.ts:421:26:EqualityOperator:this.handles.entry(handle)?.object === object",
     "zx_object_wait_one: a parked wait ends CANCELED with its handle open",
   ],
   [
-    "kernel/kernel.ts:415:23:EqualityOperator:(active() & want) === 0",
+    "kernel/kernel.ts:424:23:EqualityOperator:(active() & want) === 0",
     "zx_object_wait_one: a parked wait wakes at once and says TIMED_OUT before its deadline",
   ],
   [
-    "kernel/kernel.ts:404:9:ConditionalExpression:false",
+    "kernel/kernel.ts:413:9:ConditionalExpression:false",
     "zx_object_wait_one: a handle without ZX_RIGHT_WAIT waited on",
   ],
   [
-    "kernel/kernel.ts:387:9:ConditionalExpression:false @end+0:73",
+    "kernel/kernel.ts:396:9:ConditionalExpression:false @end+0:73",
     "zx_object_signal: a set_mask that is no uint32 accepted",
   ],
   [
-    "kernel/kernel.ts:705:30:ArrayDeclaration:[]",
+    "kernel/kernel.ts:714:30:ArrayDeclaration:[]",
     "zx_vmo_read: an empty read returns no status",
   ],
   [
-    "kernel/kernel.ts:579:5:CallExpression:;",
+    "kernel/kernel.ts:588:5:CallExpression:;",
     "zx_handle_close: an async wait made through the closed handle still queues its packet",
   ],
 ];
@@ -427,57 +427,57 @@ Deno.test({
 
 const PAGES_CASES: [key: string, what: string, invariant?: string][] = [
   [
-    "kernel/vmo_pages.ts:997:85:BlockStatement:{}",
+    "kernel/vmo_pages.ts:1023:85:BlockStatement:{}",
     "zx_pager_op_range: WRITEBACK data other than 0 or IS_ZERO accepted",
   ],
   [
-    "kernel/vmo_pages.ts:997:73:EqualityOperator:data === 0",
+    "kernel/vmo_pages.ts:1023:73:EqualityOperator:data === 0",
     "zx_pager_op_range: WRITEBACK_END's data check inverted",
   ],
   [
-    "kernel/vmo_pages.ts:995:39:BlockStatement:{}",
+    "kernel/vmo_pages.ts:1021:39:BlockStatement:{}",
     "zx_pager_op_range: WRITEBACK_BEGIN and _END do nothing and return nothing",
   ],
   [
-    "kernel/vmo_pages.ts:1328:9:ConditionalExpression:true",
+    "kernel/vmo_pages.ts:1369:9:ConditionalExpression:true",
     "zx_vmo_create_child: every child of a pager VMO NOT_SUPPORTED (a valid clone refused)",
   ],
   [
-    "kernel/vmo_pages.ts:1328:9:EqualityOperator:type !== ZX_VMO_CHILD_SNAPSHOT",
+    "kernel/vmo_pages.ts:1369:9:EqualityOperator:type !== ZX_VMO_CHILD_SNAPSHOT",
     "zx_vmo_create_child: SNAPSHOT of a pager VMO made, the other types refused",
   ],
   [
-    "kernel/vmo_pages.ts:1336:20:EqualityOperator:offset + rounded <= parent.size",
+    "kernel/vmo_pages.ts:1377:20:EqualityOperator:offset + rounded <= parent.size",
     "zx_vmo_create_child: a slice's range check inverted",
   ],
   [
-    "kernel/vmo_pages.ts:1337:21:EqualityOperator:offset === 0",
+    "kernel/vmo_pages.ts:1378:21:EqualityOperator:offset === 0",
     "zx_vmo_create_child: a reference's offset check inverted",
   ],
   [
-    "kernel/vmo_pages.ts:1329:23:EqualityOperator:(options & ZX_VMO_CHILD_RESIZABLE) === 0",
+    "kernel/vmo_pages.ts:1370:23:EqualityOperator:(options & ZX_VMO_CHILD_RESIZABLE) === 0",
     "zx_vmo_create_child: RESIZABLE read inverted (a resizable slice made, a plain one refused)",
   ],
   [
-    "kernel/vmo_pages.ts:448:13:ConditionalExpression:false",
+    "kernel/vmo_pages.ts:467:13:ConditionalExpression:false",
     "zx_vmo_read: a user buffer no mapping holds not INVALID_ARGS (the copy skipped)",
   ],
   [
-    "kernel/vmo_pages.ts:1347:9:EqualityOperator:base === parent",
+    "kernel/vmo_pages.ts:1388:9:EqualityOperator:base === parent",
     "zx_vmo_create_child: an at-least-on-write clone of a clone NOT_SUPPORTED",
   ],
   // zx_pager_op_range's range of a fixed-size pager VMO (spec 2.5.1, 2.5.3, 2.5.4).
   [
-    "kernel/vmo_pages.ts:1000:13:BooleanLiteral:inRange",
+    "kernel/vmo_pages.ts:1026:13:BooleanLiteral:inRange",
     "zx_pager_op_range: WRITEBACK within the VMO OUT_OF_RANGE (the range check inverted)",
   ],
   [
-    "kernel/vmo_pages.ts:986:13:ConditionalExpression:false",
+    "kernel/vmo_pages.ts:1012:13:ConditionalExpression:false",
     "zx_pager_op_range: OP_FAIL past the VMO's end not OUT_OF_RANGE",
   ],
   // What a clone shows: read-content's model of it, from the create_child arguments.
   [
-    "kernel/vmo_pages.ts:1345:22:ArithmeticOperator:offset * ps",
+    "kernel/vmo_pages.ts:1386:22:ArithmeticOperator:offset * ps",
     "read-content: a clone that sees its parent from the wrong page",
     "read-content",
   ],
@@ -489,41 +489,41 @@ const PAGES_CASES: [key: string, what: string, invariant?: string][] = [
     "packet-discipline",
   ],
   [
-    "kernel/vmo_pages.ts:529:61:ArithmeticOperator:p - shift",
+    "kernel/vmo_pages.ts:548:61:ArithmeticOperator:p - shift",
     "sizing (read-content R3 before session 26): COMMIT of an offset clone asks for root pages below the clone's",
     "packet-discipline",
   ],
   [
-    "kernel/vmo_pages.ts:645:67:ArithmeticOperator:pos - n",
+    "kernel/vmo_pages.ts:671:67:ArithmeticOperator:pos - n",
     "read-content R2: a kernel copy to or from a user buffer moves no byte",
     "read-content",
   ],
   [
-    "kernel/vmo_pages.ts:721:13:ConditionalExpression:false",
+    "kernel/vmo_pages.ts:747:13:ConditionalExpression:false",
     "zx_bti_pin: a pager VMO's zero interval pinned without a page (the pin layout's grown pages)",
     "kernel-assertion",
   ],
   [
-    "kernel/vmo_pages.ts:1279:37:BlockStatement:{}",
+    "kernel/vmo_pages.ts:1320:37:BlockStatement:{}",
     "read-content: a clone sees its parent's regrown tail after a shrink (pin layout's end)",
     "read-content",
   ],
   [
-    "kernel/vmo_pages.ts:1280:38:BlockStatement:{}",
+    "kernel/vmo_pages.ts:1321:38:BlockStatement:{}",
     "read-content: a clone's parent limit kept through its parent's shrink",
     "read-content",
   ],
   [
-    "kernel/vmo_pages.ts:1379:23:LogicalOperator:p < pages || p + at < base.pageCount",
+    "kernel/vmo_pages.ts:1420:23:LogicalOperator:p < pages || p + at < base.pageCount",
     "read-content: a snapshot of a clone keeps the clone's pages past its own end (seen once grown)",
     "read-content",
   ],
   [
-    "kernel/vmo_pages.ts:1020:10:EqualityOperator:vmo.frames === null",
+    "kernel/vmo_pages.ts:1046:10:EqualityOperator:vmo.frames === null",
     "zx_object_get_info: CONTIGUOUS reported of every VMO but the contiguous ones",
   ],
   [
-    "kernel/vmo_pages.ts:1371:27:MethodExpression:Math.min(0, Math.min(lim, node.pageCount - nodeOff))",
+    "kernel/vmo_pages.ts:1412:27:MethodExpression:Math.min(0, Math.min(lim, node.pageCount - nodeOff))",
     "read-content: a clone that sees nothing of its parent (parent limit 0)",
     "read-content",
   ],
@@ -533,11 +533,11 @@ const PAGES_CASES: [key: string, what: string, invariant?: string][] = [
 // read-content): the bytes a SNAPSHOT_MODIFIED child of a clone shows (conformance S2).
 const CONFORMANCE_PAGES_CASES: [key: string, case_: string][] = [
   [
-    "kernel/vmo_pages.ts:1381:13:ConditionalExpression:true",
+    "kernel/vmo_pages.ts:1422:13:ConditionalExpression:true",
     "S2 AtLeastOnWriteAfterSnapshotModified",
   ],
   [
-    "kernel/vmo_pages.ts:1381:13:EqualityOperator:s !== MARKER",
+    "kernel/vmo_pages.ts:1422:13:EqualityOperator:s !== MARKER",
     "S2 AtLeastOnWriteAfterSnapshotModified",
   ],
 ];
@@ -613,7 +613,7 @@ Deno.test("the trace's ret of a program's call shows what the call handed back, 
 // futex-discipline's zero-children judges what the wait observed (sample 9c15424, seed 12).
 const KERNEL_OBJECTS_CASES: [key: string, what: string, invariant: string][] = [
   [
-    "kernel/kernel_objects.ts:321:16:EqualityOperator:vmo.handleCount + vmo.mappings + vmo.inflight !== 0",
+    "kernel/kernel_objects.ts:343:16:EqualityOperator:vmo.handleCount + vmo.mappings + vmo.inflight !== 0",
     "a VMO that loses a mapping but keeps a handle gives its children up (ZERO_CHILDREN rises)",
     "futex-discipline",
   ],
@@ -646,22 +646,22 @@ Deno.test("gap list C: a SPECIFIC mapping next to a sub-region, and a walk into 
 
 const GAP_C_PAGES_CASES: [key: string, what: string, invariant: string][] = [
   [
-    "kernel/vmo_pages.ts:920:11:ConditionalExpression:false",
+    "kernel/vmo_pages.ts:946:11:ConditionalExpression:false",
     "DECOMMIT over a page a pin holds succeeds",
     "program-contract",
   ],
   [
-    "kernel/vmo_pages.ts:956:9:EqualityOperator:op !== ZX_VMO_OP_ZERO",
+    "kernel/vmo_pages.ts:982:9:EqualityOperator:op !== ZX_VMO_OP_ZERO",
     "ZERO of a contiguous VMO decommits (and DECOMMIT zeroes)",
     "program-contract",
   ],
   [
-    "kernel/vmo_pages.ts:643:11:ArithmeticOperator:o - n",
+    "kernel/vmo_pages.ts:669:11:ArithmeticOperator:o - n",
     "a user copy into a mapping past its VMO's shrunk end is not OUT_OF_RANGE",
     "program-contract",
   ],
   [
-    "kernel/vmo_pages.ts:677:35:ArithmeticOperator:end - off",
+    "kernel/vmo_pages.ts:703:35:ArithmeticOperator:end - off",
     "a pin through a slice of a clone pins short of the slice's pages",
     "kernel-assertion",
   ],
@@ -676,11 +676,11 @@ Deno.test("gap list C: a user copy past a shrunk VMO's end, DECOMMIT over a live
 // the generator's offsets are sometimes unaligned).
 const GAP_V_CHILD_CASES: [key: string, what: string][] = [
   [
-    "kernel/vmo_pages.ts:1326:9:LogicalOperator:!isU64(offset) && offset % ps !== 0",
+    "kernel/vmo_pages.ts:1367:9:LogicalOperator:!isU64(offset) && offset % ps !== 0",
     "zx_vmo_create_child takes an unaligned offset (checks need both a non-u64 and an unaligned one)",
   ],
   [
-    "kernel/vmo_pages.ts:1326:27:ConditionalExpression:false",
+    "kernel/vmo_pages.ts:1367:27:ConditionalExpression:false",
     "zx_vmo_create_child takes an unaligned offset (the alignment check is gone)",
   ],
 ];
@@ -694,12 +694,12 @@ Deno.test("zx_vmo_create_child at an unaligned offset is INVALID_ARGS: vmo_pages
 // whole (read-content R1).
 const GAP_V_COMMIT_CASES: [key: string, what: string, invariant: string][] = [
   [
-    "kernel/vmo_pages.ts:928:58:EqualityOperator:p >= end",
+    "kernel/vmo_pages.ts:954:58:EqualityOperator:p >= end",
     "COMMIT of an anonymous VMO commits nothing, and says ZX_OK",
     "program-contract",
   ],
   [
-    "kernel/vmo_pages.ts:968:25:EqualityOperator:p <= end",
+    "kernel/vmo_pages.ts:994:25:EqualityOperator:p <= end",
     "DECOMMIT of a contiguous VMO lends the page after its range too",
     "read-content",
   ],
@@ -713,7 +713,7 @@ Deno.test("COMMIT leaves an anonymous VMO's pages committed, DECOMMIT of a conti
 // for (`signalLayout`): futex-discipline's user-signals judges what the wait observed.
 const USER_SIGNAL_CASES: [key: string, what: string, invariant: string][] = [
   [
-    "kernel/kernel.ts:391:44:UnaryOperator:clear",
+    "kernel/kernel.ts:400:44:UnaryOperator:clear",
     "zx_object_signal on a VMO keeps only the signals clear_mask names, not the others",
     "futex-discipline",
   ],
@@ -813,7 +813,7 @@ Deno.test("what ZX_INFO_VMO counts, and a VMO a child keeps: objects.ts mutants 
 
 const INFO_KERNEL_OBJECTS_CASES: [key: string, what: string][] = [
   [
-    "kernel/kernel_objects.ts:321:16:ArithmeticOperator:vmo.handleCount - vmo.mappings",
+    "kernel/kernel_objects.ts:343:16:ArithmeticOperator:vmo.handleCount - vmo.mappings",
     "a VMO whose one handle is balanced by one mapping gives its children away (num_children 0)",
   ],
 ];
@@ -826,11 +826,11 @@ Deno.test("num_children keeps a child with an open handle: the kernel_objects.ts
 // port asked with an option bit upstream does not take is INVALID_ARGS (PortDispatcher::Create).
 const KERNEL_E_CASES: [key: string, what: string][] = [
   [
-    "kernel/kernel.ts:270:9:ConditionalExpression:true",
+    "kernel/kernel.ts:279:9:ConditionalExpression:true",
     "zx_pager_query_dirty_ranges is OUT_OF_RANGE within the VMO",
   ],
   [
-    "kernel/kernel.ts:298:9:ConditionalExpression:false",
+    "kernel/kernel.ts:307:9:ConditionalExpression:false",
     "zx_port_create takes any option bits",
   ],
 ];
@@ -860,7 +860,7 @@ Deno.test("a failed call's shape and its ret: syscalls.ts mutants of sample 756b
 
 const TRACE_KERNEL_CASES: [key: string, what: string][] = [
   [
-    "kernel/kernel.ts:334:26:BlockStatement:{}",
+    "kernel/kernel.ts:343:26:BlockStatement:{}",
     "zx_port_wait hands back a signal packet the trace does not show",
   ],
 ];

@@ -13,25 +13,25 @@ const PROGRAM = 0;
 
 const CASES: readonly [key: string, what: string, invariant: string, message: RegExp][] = [
   [
-    "kernel/kernel.ts:237:30:ConditionalExpression:false",
+    "kernel/kernel.ts:246:30:ConditionalExpression:false",
     "zx_pager_supply_pages: an empty supply past the VMO's end ZX_OK, not OUT_OF_RANGE",
     "program-contract",
     /zx_pager_supply_pages returned ZX_OK; the handle model says ZX_ERR_OUT_OF_RANGE/,
   ],
   [
-    "kernel/kernel.ts:287:9:ConditionalExpression:false",
+    "kernel/kernel.ts:296:9:ConditionalExpression:false",
     "zx_pager_query_vmo_stats: RESET leaves the VMO modified",
     "dirty-state",
     /K25: vmo\d+ is still modified after a query of it with RESET/,
   ],
   [
-    "kernel/kernel.ts:285:26:ConditionalExpression:true",
+    "kernel/kernel.ts:294:26:ConditionalExpression:true",
     "zx_pager_query_vmo_stats: ZX_PAGER_RESET_VMO_STATS refused as INVALID_ARGS",
     "program-contract",
     /zx_pager_query_vmo_stats returned ZX_ERR_INVALID_ARGS; the handle model says ZX_OK/,
   ],
   [
-    "kernel/kernel.ts:285:9:ConditionalExpression:false",
+    "kernel/kernel.ts:294:9:ConditionalExpression:false",
     "zx_pager_query_vmo_stats: options the page does not name accepted",
     "program-contract",
     /zx_pager_query_vmo_stats returned ZX_OK; the handle model says ZX_ERR_INVALID_ARGS/,

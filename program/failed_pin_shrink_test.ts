@@ -22,7 +22,7 @@ Deno.test("failedPinShrinkProgram passes unmutated; a failed pin that keeps its 
     const statuses = base.results[0].map((r: Any) => r.status);
     assert.deepEqual(statuses.slice(-2), [ZX_ERR_SHOULD_WAIT, ZX_OK], JSON.stringify(statuses));
     const v: Any = m.withMutant(
-      "kernel/vmo_pages.ts:711:11:EqualityOperator:pinned <= start",
+      "kernel/vmo_pages.ts:737:11:EqualityOperator:pinned <= start",
       () => run().verdict,
     );
     assert.equal(v.kind, "invariant", JSON.stringify(v));

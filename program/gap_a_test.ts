@@ -88,15 +88,15 @@ const judged = sharedProgramMirror(FILES);
 
 const CASES: [key: string, what: string][] = [
   [
-    "kernel/vmo_pages.ts:917:11:ConditionalExpression:false",
+    "kernel/vmo_pages.ts:943:11:ConditionalExpression:false",
     "DECOMMIT of a pager VMO or a clone decommits instead of NOT_SUPPORTED",
   ],
   [
-    "kernel/vmo_pages.ts:913:33:ConditionalExpression:true",
+    "kernel/vmo_pages.ts:939:33:ConditionalExpression:true",
     "every op on a contiguous VMO taken as its DECOMMIT or ZERO",
   ],
   [
-    "kernel/vmo_pages.ts:920:11:ConditionalExpression:true",
+    "kernel/vmo_pages.ts:946:11:ConditionalExpression:true",
     "DECOMMIT of an unpinned plain anonymous VMO says BAD_STATE (anon_op_range.ts)",
   ],
 ];

@@ -103,30 +103,30 @@ const judged = sharedProgramMirror(FILES);
 
 const CASES: [key: string, what: string][] = [
   [
-    "kernel/vmo_pages.ts:1137:25:EqualityOperator:p <= end",
+    "kernel/vmo_pages.ts:1171:25:EqualityOperator:p <= end",
     "the pin check looks one page past the range: DECOMMIT beside a pin is BAD_STATE",
   ],
   [
-    "kernel/vmo_pages.ts:967:9:ConditionalExpression:false",
+    "kernel/vmo_pages.ts:993:9:ConditionalExpression:false",
     "DECOMMIT of a contiguous VMO over a pinned page lends it (ZX_OK, not BAD_STATE)",
   ],
   [
-    'kernel/vmo_pages.ts:1295:39:EqualityOperator:c.childKind !== "reference"',
+    'kernel/vmo_pages.ts:1336:39:EqualityOperator:c.childKind !== "reference"',
     "a clone follows its resizable parent's resize (ZX_INFO_VMO: a child keeps its size)",
   ],
   [
-    "kernel/vmo_pages.ts:968:39:BlockStatement:{}",
+    "kernel/vmo_pages.ts:994:39:BlockStatement:{}",
     "a contiguous DECOMMIT keeps its pages (ZX_INFO_VMO: CommitCeiling)",
   ],
   [
-    "kernel/vmo_pages.ts:920:11:ConditionalExpression:false",
+    "kernel/vmo_pages.ts:946:11:ConditionalExpression:false",
     "DECOMMIT of a plain VMO over a pinned page frees it (ZX_OK, not BAD_STATE)",
   ],
 ];
 
 Deno.test("gap list V (contiguous ZERO): a partial page's bounds past the range zero the next page", async () => {
   const { verdict } = await judged();
-  const key = "kernel/vmo_pages.ts:957:27:EqualityOperator:p <= end";
+  const key = "kernel/vmo_pages.ts:983:27:EqualityOperator:p <= end";
   // Judge program 12 has a pin layout whose thread reaches `contiguousPartialZero` (found by
   // tools/program_kills.ts kernel/vmo_pages.ts 929 937 60; the first that fails with the mutant).
   assert.equal(verdict(12).kind, "pass");

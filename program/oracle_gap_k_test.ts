@@ -12,12 +12,12 @@ const judged = sharedProgramMirror(FILES);
 
 const CASES: [key: string, what: string][] = [
   [
-    "kernel/kernel.ts:355:12:ConditionalExpression:false",
+    "kernel/kernel.ts:364:12:ConditionalExpression:false",
     "zx_port_cancel_key removes nothing and says NOT_FOUND (port_model.ts)",
   ],
   ["kernel/port.ts:153:8:ConditionalExpression:true", "zx_port_cancel_key drops every packet"],
   [
-    "kernel/kernel.ts:626:70:BooleanLiteral:false",
+    "kernel/kernel.ts:635:70:BooleanLiteral:false",
     "the ZX_INFO_VMO record is stored big-endian (info_record.ts)",
   ],
   [

@@ -54,15 +54,15 @@ const CASES: [key: string, what: string][] = [
     "closing a handle ends the waits made through every handle",
   ],
   [
-    "kernel/kernel_objects.ts:329:9:ConditionalExpression:false",
+    "kernel/kernel_objects.ts:351:9:ConditionalExpression:false",
     "a pager VMO whose last handle closes is not detached: no COMPLETE (complete_model.ts)",
   ],
   [
-    "kernel/kernel_objects.ts:335:11:BooleanLiteral:pager.closed",
+    "kernel/kernel_objects.ts:357:11:BooleanLiteral:pager.closed",
     "closing the pager leaves a dead VMO's unread COMPLETE queued",
   ],
   [
-    "kernel/kernel_objects.ts:341:52:CallExpression:;",
+    "kernel/kernel_objects.ts:363:52:CallExpression:;",
     "a dead VMO's unread COMPLETE is not kept for its pager's close to withdraw",
   ],
 ];

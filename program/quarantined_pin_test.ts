@@ -30,7 +30,7 @@ for (
         ["kernel/kernel_vmar.ts:440:7:CallExpression:;", SHRINK],
       ],
     ],
-    ["kernel/kernel_objects.ts", [["kernel/kernel_objects.ts:259:32:BlockStatement:{}", PIN]]],
+    ["kernel/kernel_objects.ts", [["kernel/kernel_objects.ts:281:32:BlockStatement:{}", PIN]]],
   ] as const
 ) {
   Deno.test(`quarantinedPinProgram passes unmutated; ${file}: a pin through a quarantined BTI fails the contract`, async () => {

@@ -29,13 +29,13 @@ Deno.test("queryDirtyEdgesProgram passes unmutated; a query from the wrong page 
     for (
       const [key, invariant] of [
         // The argument checks skipped, or made only when the buffer size is garbage too.
-        ["kernel/kernel.ts:269:9:ConditionalExpression:false @end+0:63", "program-contract"],
+        ["kernel/kernel.ts:278:9:ConditionalExpression:false @end+0:63", "program-contract"],
         [
-          "kernel/kernel.ts:269:9:LogicalOperator:(!isU64(offset) || !isU64(length)) && !isU64(bufferSize)",
+          "kernel/kernel.ts:278:9:LogicalOperator:(!isU64(offset) || !isU64(length)) && !isU64(bufferSize)",
           "program-contract",
         ],
         // The first page queried is `offset * pageSize`: past every page, so no range.
-        ["kernel/kernel.ts:271:30:ArithmeticOperator:offset * this.pageSize", "dirty-state"],
+        ["kernel/kernel.ts:280:30:ArithmeticOperator:offset * this.pageSize", "dirty-state"],
       ] as const
     ) {
       const v: Any = m.withMutant(key, () => run().verdict);

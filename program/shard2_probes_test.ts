@@ -29,7 +29,7 @@ async function judge(program: string, key: string): Promise<{ base: Any; mutant:
 Deno.test("cloneShrinkGrowProgram passes unmutated; a clone whose shrink keeps its view of the parent reads the parent's bytes", async () => {
   const { base, mutant } = await judge(
     "cloneShrinkGrowProgram",
-    'kernel/vmo_pages.ts:1284:11:EqualityOperator:vmo.childKind !== "clone"',
+    'kernel/vmo_pages.ts:1325:11:EqualityOperator:vmo.childKind !== "clone"',
   );
   assert.equal(base.verdict.kind, "pass", JSON.stringify(base.verdict));
   assert.ok(base.results[0].every((r: Any) => r.status === ZX_OK), "every call ZX_OK");
@@ -42,11 +42,11 @@ Deno.test("slicePinZeroProgram passes unmutated; a write pin or a ZERO through a
   for (
     const [key, message] of [
       [
-        "kernel/vmo_pages.ts:740:19:ArithmeticOperator:dirtied - off",
+        "kernel/vmo_pages.ts:766:19:ArithmeticOperator:dirtied - off",
         /page -1: 1 write pins of 0 pins/,
       ],
       [
-        "kernel/vmo_pages.ts:865:41:ArithmeticOperator:to - off",
+        "kernel/vmo_pages.ts:891:41:ArithmeticOperator:to - off",
         /page 1 is pinned but holds no page/,
       ],
     ] as const
@@ -62,7 +62,7 @@ Deno.test("slicePinZeroProgram passes unmutated; a write pin or a ZERO through a
 Deno.test("hintPlainProgram passes unmutated; a hint that commits a plain VMO's pages fails the commit ceiling", async () => {
   const { base, mutant } = await judge(
     "hintPlainProgram",
-    "kernel/vmo_pages.ts:928:11:ConditionalExpression:true",
+    "kernel/vmo_pages.ts:954:11:ConditionalExpression:true",
   );
   assert.equal(base.verdict.kind, "pass", JSON.stringify(base.verdict));
   assert.ok(base.results[0].every((r: Any) => r.status === ZX_OK), "every call ZX_OK");
@@ -74,7 +74,7 @@ Deno.test("hintPlainProgram passes unmutated; a hint that commits a plain VMO's 
 Deno.test("readOnlyStoreProgram passes unmutated (the store faults); a store the kernel lets through a read-only mapping fails", async () => {
   const { base, mutant } = await judge(
     "readOnlyStoreProgram",
-    "kernel/vmo_pages.ts:592:11:ConditionalExpression:false",
+    "kernel/vmo_pages.ts:618:11:ConditionalExpression:false",
   );
   assert.equal(base.verdict.kind, "pass", JSON.stringify(base.verdict));
   assert.equal(base.results[0].length, 3, "the store ended the thread: no result");

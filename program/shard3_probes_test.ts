@@ -52,8 +52,8 @@ Deno.test("loanPinUnloanProgram passes unmutated; a replaced loaned page whose f
 
 Deno.test("cloneChainReadRunProgram passes unmutated (two READs of pages [0, 2)); a run past a cut view or a forked page fails", async () => {
   const { base, mutants } = await judge("kernel/vmo_pages.ts", "cloneChainReadRunProgram", [
-    "kernel/vmo_pages.ts:365:11:ConditionalExpression:false @end+0:23",
-    "kernel/vmo_pages.ts:365:27:ConditionalExpression:false",
+    "kernel/vmo_pages.ts:384:11:ConditionalExpression:false @end+0:23",
+    "kernel/vmo_pages.ts:384:27:ConditionalExpression:false",
   ]);
   assert.equal(base.verdict.kind, "pass", JSON.stringify(base.verdict));
   const results = base.results[0];
@@ -78,7 +78,7 @@ Deno.test("cloneChainReadRunProgram passes unmutated (two READs of pages [0, 2))
 
 Deno.test("timedOutHeirProgram passes unmutated (both reads and the last port wait time out); a request handed on without its packet leaves that packet in the port", async () => {
   const { base, mutants: [mutant] } = await judge("kernel/page_source.ts", "timedOutHeirProgram", [
-    "kernel/page_source.ts:290:5:CallExpression:;",
+    "kernel/page_source.ts:399:5:CallExpression:;",
   ]);
   assert.equal(base.verdict.kind, "pass", JSON.stringify(base.verdict));
   const status = base.results.map((t: Any[]) => t.map((r) => r.status));
@@ -93,7 +93,7 @@ Deno.test("timedOutHeirProgram passes unmutated (both reads and the last port wa
 
 Deno.test("sliceFaultWaitProgram passes unmutated (the fault asks for the root's page 2); a fault that asks for the slice's own page number fails", async () => {
   const { base, mutants: [mutant] } = await judge("kernel/vmo_pages.ts", "sliceFaultWaitProgram", [
-    "kernel/vmo_pages.ts:560:18:ArithmeticOperator:p - off",
+    "kernel/vmo_pages.ts:586:18:ArithmeticOperator:p - off",
   ]);
   assert.equal(base.verdict.kind, "pass", JSON.stringify(base.verdict));
   const packet = base.results[1][2].packet;
@@ -111,7 +111,7 @@ Deno.test("relookAfterUserFaultProgram passes unmutated (the write lands after t
   const { base, mutants: [mutant] } = await judge(
     "kernel/vmo_pages.ts",
     "relookAfterUserFaultProgram",
-    ["kernel/vmo_pages.ts:442:15:ConditionalExpression:false"],
+    ["kernel/vmo_pages.ts:461:15:ConditionalExpression:false"],
   );
   assert.equal(base.verdict.kind, "pass", JSON.stringify(base.verdict));
   assert.ok(base.results[0].every((r: Any) => r.status === ZX_OK), "thread 0: every call ZX_OK");
@@ -125,7 +125,7 @@ Deno.test("mappedChildDeathProgram passes unmutated (no children once the mapped
     "kernel/vmo_pages.ts",
     "mappedChildDeathProgram",
     [
-      "kernel/vmo_pages.ts:646:7:CallExpression:;",
+      "kernel/vmo_pages.ts:672:7:CallExpression:;",
     ],
   );
   assert.equal(base.verdict.kind, "pass", JSON.stringify(base.verdict));
@@ -172,7 +172,7 @@ Deno.test("campaign run 27 passes unmutated; a kernel that offers no page for ev
     const run = await mirrorCampaignRun(m);
     assert.equal((run(27) as Any).kind, "pass", JSON.stringify(run(27)));
     const v: Any = m.withMutant(
-      "kernel/vmo_pages.ts:1225:44:BooleanLiteral:Number.isInteger(p)",
+      "kernel/vmo_pages.ts:1259:44:BooleanLiteral:Number.isInteger(p)",
       () => run(27),
     );
     assert.equal(v.kind, "invariant", JSON.stringify(v));

@@ -21,7 +21,7 @@ Deno.test("sliceFaultProgram passes unmutated; a fault through a slice at the wr
     assert.equal(base.verdict.kind, "pass", JSON.stringify(base.verdict));
     assert.ok(base.results[0].every((r: Any) => r.status === ZX_OK), "every call ZX_OK");
     const v: Any = m.withMutant(
-      "kernel/vmo_pages.ts:557:33:ArithmeticOperator:p - off",
+      "kernel/vmo_pages.ts:583:33:ArithmeticOperator:p - off",
       () => run().verdict,
     );
     assert.equal(v.kind, "invariant", JSON.stringify(v));

@@ -27,7 +27,7 @@ Deno.test("supplyContiguousAuxProgram passes unmutated; a supply that takes a co
       ZX_OK,
     ]);
     const v = m.withMutant(
-      "kernel/kernel.ts:233:9:ConditionalExpression:false",
+      "kernel/kernel.ts:242:9:ConditionalExpression:false",
       () => run().verdict,
     );
     assert.notEqual(v.kind, "pass", JSON.stringify(v));

@@ -20,7 +20,7 @@ Deno.test("userWriteOffsetProgram passes unmutated; a user copy from the wrong p
     assert.equal(base.verdict.kind, "pass", JSON.stringify(base.verdict));
     assert.ok(base.results[0].every((r: Any) => r.status === ZX_OK), "every call ZX_OK");
     const v: Any = m.withMutant(
-      "kernel/vmo_pages.ts:440:63:ArithmeticOperator:pos + offset",
+      "kernel/vmo_pages.ts:459:63:ArithmeticOperator:pos + offset",
       () => run().verdict,
     );
     assert.equal(v.kind, "invariant", JSON.stringify(v));

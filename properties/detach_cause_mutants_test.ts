@@ -17,7 +17,7 @@ Deno.test("page-state K13: a zx_pager_detach_vmo whose detach keeps its Clean pa
   const m = await mirror();
   const run = (await mirrorCampaignRun(m)) as (k: number) => Any;
   assert.equal(run(55).kind, "pass", "run 55 unmutated");
-  const v: Any = m.withMutant('kernel/kernel.ts:216:28:StringLiteral:""', () => run(55));
+  const v: Any = m.withMutant('kernel/kernel.ts:225:28:StringLiteral:""', () => run(55));
   assert.equal(v.kind, "invariant", JSON.stringify(v));
   assert.equal(v.invariant, "page-state", JSON.stringify(v));
   assert.match(v.message, /^K13: .* after detach/);

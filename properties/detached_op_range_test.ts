@@ -10,13 +10,13 @@ const CASES: [id: string, name: string, key: string, rule: RegExp][] = [
   [
     "P69",
     "FailAfterDetach",
-    "kernel/vmo_pages.ts:988:13:ConditionalExpression:false",
+    "kernel/vmo_pages.ts:1014:13:ConditionalExpression:false",
     /^K12: t\d+ zx_pager_op_range\(FAIL\) on detached vmo\d+ returned ZX_OK$/,
   ],
   [
     "W68",
     "ResolveDirtyRequestAfterDetach",
-    "kernel/vmo_pages.ts:1170:9:ConditionalExpression:false",
+    "kernel/vmo_pages.ts:1204:9:ConditionalExpression:false",
     /^K12: t\d+ zx_pager_op_range\(DIRTY\) on detached vmo\d+ returned ZX_(OK|ERR_NOT_FOUND)$/,
   ],
 ];

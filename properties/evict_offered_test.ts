@@ -32,8 +32,8 @@ Deno.test("K26: an evictor offered no page while one is surely evictable fails; 
     for (const seed of seeds) assert.equal(run(seed).kind, "pass", `seed ${seed}`);
     for (
       const key of [
-        "kernel/kernel_objects.ts:215:9:ConditionalExpression:true",
-        "kernel/kernel_objects.ts:216:12:ArrayDeclaration:[]",
+        "kernel/kernel_objects.ts:237:9:ConditionalExpression:true",
+        "kernel/kernel_objects.ts:238:12:ArrayDeclaration:[]",
       ]
     ) {
       const failed = m.withMutant(key, () => seeds.map(run).filter((v: Any) => v.kind !== "pass"));

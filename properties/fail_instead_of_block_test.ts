@@ -79,25 +79,25 @@ const mirror = sharedMirror("kernel/vmo_pages.ts");
 
 const CASES: [key: string, run: number, rule: RegExp, what: string][] = [
   [
-    "kernel/vmo_pages.ts:474:33:BlockStatement:{}",
+    "kernel/vmo_pages.ts:493:33:BlockStatement:{}",
     72,
     /^fail-instead-of-block: /,
     "a read parks instead of failing",
   ],
   [
-    "kernel/vmo_pages.ts:531:33:BlockStatement:{}",
+    "kernel/vmo_pages.ts:550:33:BlockStatement:{}",
     199,
     /^fail-instead-of-block: /,
     "a COMMIT parks instead of failing",
   ],
   [
-    'kernel/vmo_pages.ts:329:13:StringLiteral:""',
+    'kernel/vmo_pages.ts:348:13:StringLiteral:""',
     36,
     /^wait-text: .*no handle left/,
     "a wait on a VMO whose port closed does not say so",
   ],
   [
-    'kernel/vmo_pages.ts:330:13:StringLiteral:"Stryker was here!"',
+    'kernel/vmo_pages.ts:349:13:StringLiteral:"Stryker was here!"',
     1,
     /^wait-text: .*no known form/,
     "a wait's text gains words",

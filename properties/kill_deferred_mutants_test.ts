@@ -17,7 +17,7 @@ Deno.test("syscall-contract: a thread whose deferred kill never takes effect and
   const run = (await mirrorCampaignRun(m)) as (k: number) => Any;
   assert.equal(run(167).kind, "pass", "run 167 unmutated");
   const v: Any = m.withMutant(
-    "kernel/kernel_objects.ts:385:9:ConditionalExpression:true",
+    "kernel/kernel_objects.ts:407:9:ConditionalExpression:true",
     () => run(167),
   );
   assert.equal(v.kind, "invariant", JSON.stringify(v));

@@ -16,7 +16,7 @@ Deno.test("wake-discipline: a kill that leaves a parked reader's pager wait alon
   const m = await mirror();
   const run = (await mirrorCampaignRun(m)) as (k: number) => Any;
   assert.equal(run(8).kind, "pass", "run 8 unmutated");
-  const v: Any = m.withMutant("kernel/kernel_objects.ts:353:5:CallExpression:;", () => run(8));
+  const v: Any = m.withMutant("kernel/kernel_objects.ts:375:5:CallExpression:;", () => run(8));
   assert.equal(v.kind, "invariant", JSON.stringify(v));
   assert.equal(v.invariant, "wake-discipline", JSON.stringify(v));
   assert.match(

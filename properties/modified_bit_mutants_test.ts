@@ -19,7 +19,7 @@ Deno.test("dirty-state K25: a resize of a pager VMO that does not mark it modifi
   const run = (await mirrorCampaignRun(m)) as (k: number) => Any;
   assert.equal(run(5).kind, "pass", "run 5 unmutated");
   const v: Any = m.withMutant(
-    "kernel/vmo_pages.ts:1300:9:ConditionalExpression:false",
+    "kernel/vmo_pages.ts:1341:9:ConditionalExpression:false",
     () => run(5),
   );
   assert.equal(v.kind, "invariant", JSON.stringify(v));
@@ -42,8 +42,8 @@ Deno.test("dirty-state K25: a ZERO waiting on its pinned first page has not mark
   assert.equal(base.verdict.kind, "pass", JSON.stringify(base.verdict));
   for (
     const key of [
-      "kernel/vmo_pages.ts:866:11:EqualityOperator:to >= from",
-      "kernel/vmo_pages.ts:866:11:ConditionalExpression:true",
+      "kernel/vmo_pages.ts:892:11:EqualityOperator:to >= from",
+      "kernel/vmo_pages.ts:892:11:ConditionalExpression:true",
     ]
   ) {
     const v: Any = m.withMutant(key, () => run().verdict);

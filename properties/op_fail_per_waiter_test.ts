@@ -39,37 +39,37 @@ const SCENARIOS = [
 ];
 const MUTANTS: [key: string, what: string][] = [
   [
-    "kernel/page_source.ts:329:47:ConditionalExpression:false",
+    "kernel/page_source.ts:454:47:ConditionalExpression:false",
     "the primary is not failed when the range starts at its wake page (early-woken reader)",
   ],
   [
-    "kernel/page_source.ts:329:28:ConditionalExpression:true",
+    "kernel/page_source.ts:454:28:ConditionalExpression:true",
     "the primary is failed by any range overlapping its request",
   ],
   [
-    "kernel/page_source.ts:331:15:LogicalOperator:end <= o.start && start >= o.end",
+    "kernel/page_source.ts:456:15:LogicalOperator:end <= o.start && start >= o.end",
     "an overlap waiter is failed by a range outside its own",
   ],
   [
-    "kernel/page_source.ts:282:52:ArithmeticOperator:heir.wakePage + heir.start",
+    "kernel/page_source.ts:391:52:ArithmeticOperator:heir.wakePage + heir.start",
     "the heir of a cancelled request keeps a wrong wake page",
   ],
   [
-    "kernel/page_source.ts:372:11:ConditionalExpression:false",
+    "kernel/page_source.ts:497:11:ConditionalExpression:false",
     "early-wake: an overlap waiter is not woken when the primary's early wake covers its page",
   ],
   [
-    "kernel/page_source.ts:364:11:ConditionalExpression:false",
+    "kernel/page_source.ts:489:11:ConditionalExpression:false",
     "early-wake: an overlap waiter the primary's wake page passed is not woken",
   ],
   [
-    "kernel/page_source.ts:266:43:ConditionalExpression:true",
+    "kernel/page_source.ts:375:43:ConditionalExpression:true",
     "a cancelled overlap waiter takes every overlap waiter off the request",
   ],
   [
     // A zx_vmo_write waits for its READ request without early wake (spec 3.8): K14w judges it
     // by its own first page, from its `store` events (flaky_overlap_write).
-    "kernel/page_source.ts:333:15:ConditionalExpression:false @end+0:29",
+    "kernel/page_source.ts:458:15:ConditionalExpression:false @end+0:29",
     "an overlap waiter that never wakes early (a write) is not failed at its own first page",
   ],
 ];
@@ -105,34 +105,34 @@ Deno.test("coalesce, early-wake and suspend: a reader joins only a request cover
   const run = (await mirrorCampaignRun(m)) as (k: number) => Any;
   const cases: [key: string, run: number, what: string][] = [
     [
-      "kernel/page_source.ts:146:31:EqualityOperator:list[i].end < start",
+      "kernel/page_source.ts:196:31:EqualityOperator:list[i].end < start",
       7,
       "a request ending at the page is taken for the one after it",
     ],
     [
-      "kernel/page_source.ts:152:31:ConditionalExpression:true",
+      "kernel/page_source.ts:202:31:ConditionalExpression:true",
       11,
       "a reader joins the next request even when it starts past the page",
     ],
   ];
   const early: [key: string, run: number, what: string][] = [
     [
-      "kernel/page_source.ts:339:13:ConditionalExpression:false",
+      "kernel/page_source.ts:464:13:ConditionalExpression:false",
       17,
       "early-wake: a primary is never woken before its request completes",
     ],
     [
-      "kernel/page_source.ts:357:60:BlockStatement:{}",
+      "kernel/page_source.ts:482:60:BlockStatement:{}",
       17,
       "early-wake: the early wake of a request wakes nobody",
     ],
     [
-      "kernel/page_source.ts:382:14:ConditionalExpression:false",
+      "kernel/page_source.ts:507:14:ConditionalExpression:false",
       167,
       "early-wake: a signal to a reader that is not parked is dropped, not kept for its next wait",
     ],
     [
-      "kernel/page_source.ts:76:17:BooleanLiteral:false",
+      "kernel/page_source.ts:94:17:BooleanLiteral:false",
       124,
       "suspend: a reader's pager wait is not suspendable",
     ],

@@ -22,7 +22,7 @@ Deno.test("wake-discipline K11: a shrink that resolves the READ of a page that s
     assert.equal(v.kind, "pass", `seed ${seed} unmutated: ${JSON.stringify(v)}`);
   }
   const v: Any = m.withMutant(
-    "kernel/vmo_pages.ts:1268:15:ConditionalExpression:true",
+    "kernel/vmo_pages.ts:1309:15:ConditionalExpression:true",
     () => run("writeback_trap_zero", 9),
   );
   assert.equal(v.kind, "invariant", JSON.stringify(v));

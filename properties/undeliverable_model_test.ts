@@ -17,18 +17,18 @@ const mirror = sharedMirror("kernel/pager_proxy.ts");
 // Each mutant, the campaign run that kills it, and the start of the no-lost-requests message.
 const CASES: [string, number, RegExp][] = [
   [
-    "kernel/pager_proxy.ts:56:12:ConditionalExpression:true",
+    "kernel/pager_proxy.ts:81:12:ConditionalExpression:true",
     0,
     /^undeliverable: the kernel says vmo\d+ is undeliverable, but by the trace port\d+ still has an open handle/,
   ],
   [
-    "kernel/pager_proxy.ts:51:12:ConditionalExpression:true",
+    "kernel/pager_proxy.ts:70:12:ConditionalExpression:true",
     0,
     /^undeliverable: the kernel says vmo\d+ is undeliverable, but by the trace port\d+ still has an open handle/,
   ],
   // The other way: a kernel that says a VMO whose port died can still be served.
   [
-    "kernel/pager_proxy.ts:56:12:LogicalOperator:this.port.dead && this.stuck",
+    "kernel/pager_proxy.ts:81:12:LogicalOperator:this.port.dead && this.stuck",
     36,
     /^undeliverable: the kernel says vmo\d+ is not undeliverable, but by the trace every handle of port\d+ was closed/,
   ],

@@ -21,7 +21,7 @@ Deno.test("a user-buffer write that loads from the wrong place in its buffer fai
     assert.equal(base.verdict.kind, "pass", JSON.stringify(base.verdict));
     assert.ok(base.results[0].every((r: Any) => r.status === ZX_OK), "every call ZX_OK");
     const v: Any = m.withMutant(
-      "kernel/vmo_pages.ts:440:63:ArithmeticOperator:pos + offset",
+      "kernel/vmo_pages.ts:459:63:ArithmeticOperator:pos + offset",
       () => run().verdict,
     );
     assert.equal(v.kind, "invariant", JSON.stringify(v));
@@ -41,7 +41,7 @@ Deno.test("a user copy whose second part starts at the wrong buffer address fail
     // `userCopy` walks the buffer from `user.addr + at + pos`; from `- pos` the part past the
     // buffer's page boundary is loaded from before the buffer, still inside the mapping.
     const v: Any = m.withMutant(
-      "kernel/vmo_pages.ts:636:17:ArithmeticOperator:user.addr + at - pos",
+      "kernel/vmo_pages.ts:662:17:ArithmeticOperator:user.addr + at - pos",
       () => run().verdict,
     );
     assert.equal(v.kind, "invariant", JSON.stringify(v));

@@ -14,19 +14,19 @@ const mirror = sharedMirror("kernel/vmo_pages.ts");
 
 const CASES: [key: string, run: number, rule: RegExp, what: string][] = [
   [
-    "kernel/vmo_pages.ts:1213:39:BlockStatement:{}",
+    "kernel/vmo_pages.ts:1247:39:BlockStatement:{}",
     57,
     /^K17: .*still AwaitingClean after its WRITEBACK_END/,
     "END cleans nothing: its AwaitingClean pages stay AwaitingClean",
   ],
   [
-    'kernel/vmo_pages.ts:1215:36:StringLiteral:""',
+    'kernel/vmo_pages.ts:1249:36:StringLiteral:""',
     57,
     /^K17: .*still AwaitingClean after its WRITEBACK_END/,
     "END looks for no AwaitingClean page",
   ],
   [
-    "kernel/vmo_pages.ts:1197:39:BlockStatement:{}",
+    "kernel/vmo_pages.ts:1231:39:BlockStatement:{}",
     57,
     /^K17: .*still Dirty after its WRITEBACK_BEGIN/,
     "BEGIN moves no Dirty page",

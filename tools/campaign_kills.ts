@@ -11,7 +11,7 @@
  * ```sh
  * deno run --allow-read --allow-write=/tmp --allow-env tools/campaign_kills.ts kernel/port.ts --lines 150-155
  * deno run --allow-read --allow-write=/tmp --allow-env tools/campaign_kills.ts kernel/kernel.ts \
- *   --keys kernel/kernel.ts:383:9:BooleanLiteral:o instanceof Event --journal J --was OLD
+ *   --keys kernel/kernel.ts:392:9:BooleanLiteral:o instanceof Event --journal J --was OLD
  * ```
  *
  * The options choose the mutants (`--keys`, `--lines`, `--journal` (the campaign judge's

@@ -7,8 +7,8 @@
  * calls it extends through the mapped type `ThreadCalls` of
  * kernel/syscalls.ts, whose TSDoc lives on `KernelCalls`).
  *
- * Run: `deno task sys-reference` (writes docs/sys.md) or
- * `deno task sys-reference --check` (exits 1 if docs/sys.md is stale).
+ * Run: `deno task sys-reference` (writes docs/sys.md, and docs/kernel_variants.md by
+ * tools/variant_reference.ts) or `deno task sys-reference --check` (exits 1 if either is stale).
  *
  * @module
  */
@@ -20,6 +20,7 @@ import { badInputStatus, parseFlags, usage } from "../cli/args.ts";
 import { createProgram, loadTypeScript } from "../quality/determinism_lint.ts";
 import { methodName, SYSCALLS } from "../kernel/syscalls.ts";
 import * as CONSTANTS from "../kernel/constants.ts";
+import { missingTags, readSeams, renderVariants, VARIANT_OUTPUT } from "./variant_reference.ts";
 
 type Ts = typeof TS;
 
@@ -433,25 +434,31 @@ export function renderImports(
   return out;
 }
 
-/** Null if the file at `path` holds `md`; else why it is stale, and what to run. */
-export function staleness(path: string, md: string): string | null {
+/**
+ * Null if the file at `path` holds `md`; else why it is stale, and what to run. `name` is the
+ * file as the message names it (docs/sys.md by default).
+ */
+export function staleness(path: string, md: string, name: string = OUTPUT): string | null {
   let old: string;
   try {
     old = Deno.readTextFileSync(path);
   } catch {
-    return `${OUTPUT} is missing: run \`deno task sys-reference\` and commit it`;
+    return `${name} is missing: run \`deno task sys-reference\` and commit it`;
   }
   if (old === md) return null;
   const a = old.split("\n"), b = md.split("\n");
   let i = 0;
   while (i < a.length && i < b.length && a[i] === b[i]) i++;
-  return `${OUTPUT} is stale (first difference at line ${
+  return `${name} is stale (first difference at line ${
     i + 1
   }): run \`deno task sys-reference\` and commit it`;
 }
 
 const FLAGS = {
-  check: { type: "boolean" as const, help: `exit 1 if ${OUTPUT} is not what would be written` },
+  check: {
+    type: "boolean" as const,
+    help: `exit 1 if ${OUTPUT} or ${VARIANT_OUTPUT} is not what would be written`,
+  },
   help: { type: "boolean" as const, help: "show this help" },
 };
 
@@ -467,16 +474,28 @@ async function main(args: string[]): Promise<number> {
     console.log(text);
     return 0;
   }
-  const md = render(await readSysCalls());
-  const path = join(ROOT, OUTPUT);
-  if (flags.check === true) {
-    const stale = staleness(path, md);
-    if (stale === null) return 0;
-    console.error(stale);
+  const seams = await readSeams();
+  const missing = missingTags(seams.members);
+  if (missing.length > 0) {
+    // Every method a variant may override says when it is called, what it must do, what the
+    // model asserts: a member without them is a hole in docs/kernel_variants.md.
+    console.error(`kernel variant seams lack TSDoc tags: ${missing.join(", ")}`);
     return 1;
   }
-  Deno.writeTextFileSync(path, md);
-  console.log(`wrote ${OUTPUT}`);
+  const outputs: [string, string][] = [
+    [OUTPUT, render(await readSysCalls())],
+    [VARIANT_OUTPUT, renderVariants(seams.members, seams.fields)],
+  ];
+  if (flags.check === true) {
+    const stale = outputs.map(([name, md]) => staleness(join(ROOT, name), md, name))
+      .filter((s) => s !== null);
+    for (const s of stale) console.error(s);
+    return stale.length === 0 ? 0 : 1;
+  }
+  for (const [name, md] of outputs) {
+    Deno.writeTextFileSync(join(ROOT, name), md);
+    console.log(`wrote ${name}`);
+  }
   return 0;
 }
 
