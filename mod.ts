@@ -308,6 +308,7 @@ export {
   type ShrinkCandidate,
   type ShrinkDriverOptions,
   type ShrinkOutcome,
+  type ShrinkProgress,
   type ShrinkRun,
 } from "./case/shrink.ts";
 export { withService } from "./scenario/bind.ts";

@@ -14,7 +14,7 @@ import { verdictLabel } from "../properties/check_case.ts";
 import { CASE_FORMAT, type CaseEnvelope, type CaseOrigin, type ModuleRef } from "./envelope.ts";
 import type { CaseKind, KindRun, RunContext } from "./kind.ts";
 import { type Divergence, firstDivergence } from "./replay.ts";
-import { shrink } from "./shrink.ts";
+import { shrink, type ShrinkProgress } from "./shrink.ts";
 import type { SchedulePick } from "../sim/strategy.ts";
 import type { Verdict } from "../sim/world.ts";
 import { variantCrashNote, variantCrashSite } from "../sim/variant_crash.ts";
@@ -187,6 +187,8 @@ export interface InvestigateOptions<I> {
   readonly persist?: (c: CaseEnvelope<I>) => Promise<string>;
   /** Most shrink candidates. Default 2000. */
   readonly maxAttempts?: number;
+  /** Told after each shrink candidate's run (a campaign's progress line shows it). */
+  readonly shrinkProgress?: (p: ShrinkProgress) => void;
   /** Stop shrinking early; what was shrunk so far is kept. */
   readonly abort?: () => boolean;
   /**
@@ -341,6 +343,7 @@ export async function investigate<I>(
     schedule: (c) => runOf(c).schedule,
     maxAttempts: options.maxAttempts ?? 2000,
     abort: options.abort,
+    progress: options.shrinkProgress,
   });
   // The decision list of the final run up to its fair phase, so replay never needs the
   // fallback seed (and carries no fair picks, which a replay never reads).

@@ -47,6 +47,23 @@ export interface ShrinkDriverOptions<I> {
   readonly maxAttempts?: number;
   /** Stop early (campaign budget or Ctrl-C); the case shrunk so far is kept. */
   readonly abort?: () => boolean;
+  /**
+   * Told after each candidate run, for a progress line (never read back: no effect on what
+   * shrinking keeps).
+   */
+  readonly progress?: (p: ShrinkProgress) => void;
+}
+
+/** Where a shrink is, as {@linkcode ShrinkDriverOptions.progress} tells it. */
+export interface ShrinkProgress {
+  /** Candidate runs tried so far. */
+  readonly attempts: number;
+  /** The most it will try. */
+  readonly max: number;
+  /** Candidates kept so far. */
+  readonly accepted: number;
+  /** The kept case's decision-list length now. */
+  readonly decisions: number;
 }
 
 /** A failing candidate's run as `fails` may tell it: its decisions and its schedule. */
@@ -139,6 +156,12 @@ export function shrink<I>(
     }
     attempts++;
     const r = options.fails(c);
+    options.progress?.({
+      attempts,
+      max,
+      accepted,
+      decisions: current.decisions.length,
+    });
     if (r === false) return null;
     if (r === true) return c.follow !== undefined ? null : { decisions: c.decisions };
     return "schedule" in r ? r : { decisions: r as readonly number[] };

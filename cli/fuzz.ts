@@ -8,6 +8,7 @@
  */
 
 // First: Ctrl-C while the modules below load gets one line, not a silent exit.
+import { variantCallLines } from "../fuzz/variant_calls.ts";
 import { releaseStartupSignals } from "./_startup_signals.ts";
 import { DELIVERY_KINDS } from "../scenario/contract.ts";
 import {
@@ -241,6 +242,17 @@ export function summaryText(
     `${s.rssMiB.last.toFixed(0)} at end (${s.rssMiB.samples} samples)`,
     ...slowRunLines(s),
   ];
+  // userS27k: with --workers 1 the runs stood still ~2 minutes at "runs 686 of 1000" while a
+  // case shrank; the progress line now shows the shrink, and the summary what it cost.
+  if (s.shrinking.cases > 0) {
+    lines.push(
+      `shrinking: ${s.shrinking.cases} failing run${s.shrinking.cases === 1 ? "" : "s"} ` +
+        `replayed and shrunk in ${s.shrinking.seconds.toFixed(1)}s` +
+        (s.workers === 1
+          ? " (with --workers 1 no run went on meanwhile: --max-shrink N caps each shrink)"
+          : " (of the workers' time)"),
+    );
+  }
   const lint = extra.lintWarnings ?? null;
   if (lint !== null && s.occurrences.length > 0) lines.push(lintNote(lint));
   if (s.occurrences.length > 0) {
@@ -366,6 +378,7 @@ export function summaryText(
       }`,
     );
   }
+  if (s.variantCalls !== null) lines.push(...variantCallLines(s.variantCalls, s.runs, s.kind));
   for (const e of s.errors) lines.push(`error: ${e}`);
   return lines.join("\n");
 }

@@ -23,6 +23,7 @@
  * @module
  */
 
+import type { VariantCalls } from "./variant_calls.ts";
 import type { Kernel, KernelOptions } from "../kernel/kernel.ts";
 import type { PagerService } from "../services/service.ts";
 import type { Monitor } from "../sim/world.ts";
@@ -145,10 +146,42 @@ export const CONTROL = {
    */
   spinning: 4,
   /** Per worker slot `w`: `slot(w)` holds the run it is in, `slot(w) + 1` its heartbeat. */
-  slot: (w: number) => 5 + 2 * w,
+  slot: (w: number) => 5 + SLOT_INTS * w,
+  /**
+   * Per worker slot `w`, from `shrink(w)`: the shrink it is doing ({@linkcode ShrinkCells}), so
+   * the main thread's progress line shows a worker that investigates a run still at work.
+   */
+  shrink: (w: number) => 5 + SLOT_INTS * w + 2,
   /** Int32 slots for `workers` worker slots. */
-  size: (workers: number) => 5 + 2 * workers,
+  size: (workers: number) => 5 + SLOT_INTS * workers,
 } as const;
+
+/** Int32 cells per worker slot: run, heartbeat, and the {@linkcode ShrinkCells}. */
+const SLOT_INTS = 7;
+
+/**
+ * The cells of a worker slot's shrink, from `CONTROL.shrink(w)`: [0] candidate runs tried,
+ * [1] the most it tries (0: not shrinking), [2] candidates kept, [3] the kept case's decisions,
+ * [4] the decisions of the run it started from.
+ */
+export const ShrinkCells = { attempts: 0, max: 1, kept: 2, decisions: 3, from: 4 } as const;
+
+/** What a worker slot's shrink cells say: null when the slot is not shrinking. */
+export function shrinkState(
+  control: Int32Array,
+  w: number,
+): { attempts: number; max: number; kept: number; decisions: number; from: number } | null {
+  const at = CONTROL.shrink(w);
+  const max = Atomics.load(control, at + ShrinkCells.max);
+  if (max === 0) return null;
+  return {
+    attempts: Atomics.load(control, at + ShrinkCells.attempts),
+    max,
+    kept: Atomics.load(control, at + ShrinkCells.kept),
+    decisions: Atomics.load(control, at + ShrinkCells.decisions),
+    from: Atomics.load(control, at + ShrinkCells.from),
+  };
+}
 
 /**
  * What a worker slot is doing, as stored at `CONTROL.slot(w)`: 0 idle,
@@ -338,6 +371,8 @@ export interface Drained {
   readonly fresh: number[];
   /** Scenarios: deliveries to the services by kind (`scenario/contract.ts` `DELIVERY_KINDS`). */
   readonly delivered: Record<string, number>;
+  /** A `--kernel` variant: calls of its own methods, by `Class.method` (fuzz/variant_calls.ts). */
+  readonly variantCalls: Record<string, number>;
 }
 
 /** The kernel, services and heartbeat a worker's runs use. */
@@ -345,6 +380,8 @@ export interface RunnerSetup {
   /** The user's service (scenarios), bound to the name `user`. */
   readonly service: PagerService | null;
   readonly makeKernel: ((options: KernelOptions) => Kernel) | undefined;
+  /** Counts the calls of a `--kernel` variant's own methods (`makeKernel` is its `wrap`). */
+  readonly variantCalls?: VariantCalls;
   /** A seeded bug's named services and the name its pagers use (scenarios). */
   readonly services: Readonly<Record<string, PagerService>>;
   readonly serviceName: string | null;
@@ -399,6 +436,7 @@ abstract class KindRunner<I> implements Runner {
   protected sometimes: Record<string, number> = {};
   protected fresh: number[] = [];
   protected delivered: Record<string, number> = {};
+  readonly #variantCalls: VariantCalls | undefined;
 
   protected constructor(
     readonly kind: CaseKind<I>,
@@ -415,6 +453,7 @@ abstract class KindRunner<I> implements Runner {
       services,
       makeKernel: setup.makeKernel,
     };
+    this.#variantCalls = setup.variantCalls;
   }
 
   abstract run(k: number, record: RunRecord): RunReport;
@@ -450,7 +489,12 @@ abstract class KindRunner<I> implements Runner {
   }
 
   drain(): Drained {
-    const out = { sometimes: this.sometimes, fresh: this.fresh, delivered: this.delivered };
+    const out = {
+      sometimes: this.sometimes,
+      fresh: this.fresh,
+      delivered: this.delivered,
+      variantCalls: this.#variantCalls?.drain() ?? {},
+    };
     this.sometimes = {};
     this.fresh = [];
     this.delivered = {};

@@ -32,6 +32,7 @@ import {
   type InputKind,
   type RecordedProgram,
   RunRecord,
+  shrinkState,
   SignatureTable,
   slotState,
   wins,
@@ -301,6 +302,11 @@ export interface CampaignSummary {
    */
   readonly delivered: Readonly<Record<string, number>>;
   /**
+   * A `--kernel` variant's own methods (those its classes override or add), by `Class.method`,
+   * with the calls the campaign's runs made (fuzz/variant_calls.ts); null: no variant.
+   */
+  readonly variantCalls: Readonly<Record<string, number>> | null;
+  /**
    * Scenarios with a service held to a contract: the contract the campaign
    * ran under and the deliveries it excludes (each 0 when the generators kept
    * to it); null: no contract (the whole universe).
@@ -308,6 +314,11 @@ export interface CampaignSummary {
   readonly contract: ContractCounter | null;
   /** Programs: distinct abstract kernel states reached (union over workers). */
   readonly signatures: number;
+  /**
+   * Failing runs investigated (replayed, shrunk, written) and the wall-clock seconds that took:
+   * with `--workers 1` no run goes on meanwhile.
+   */
+  readonly shrinking: { readonly cases: number; readonly seconds: number };
   /** Programs: distinct states at each checkpoint reached, then at the end. */
   readonly timeline: readonly TimelinePoint[];
   /** True when SIGINT or SIGTERM stopped the campaign before its budget. */
@@ -381,7 +392,22 @@ export interface ProgressState {
   readonly distinct: number;
   /** Findings being shrunk now (written unshrunk; the shrunk case replaces them). */
   readonly shrinking: number;
+  /**
+   * The shrinks in progress, one per worker slot investigating a run: run `k`, candidate runs
+   * tried of at most `max`, kept, and the kept case's decisions (from `from`). Absent: none.
+   */
+  readonly shrinkingNow?: readonly ShrinkNow[];
   readonly rssMiB: number;
+}
+
+/** A shrink in progress, as the progress line shows it. */
+export interface ShrinkNow {
+  readonly k: number;
+  readonly attempts: number;
+  readonly max: number;
+  readonly kept: number;
+  readonly decisions: number;
+  readonly from: number;
 }
 
 /**
@@ -407,6 +433,15 @@ export interface ProgressState {
  *   failures: 0, slow: { runs: 2, confirming: 1 }, distinct: 0, shrinking: 0, rssMiB: 120,
  * });
  * console.assert(slow.includes("slow runs 2 (confirming 1)"), slow);
+ * const shrinking = progressLine({
+ *   runs: 686, ofRuns: 1000, elapsed: 40, budgetSeconds: null, states: null, failures: 1,
+ *   distinct: 1, shrinking: 1, rssMiB: 120,
+ *   shrinkingNow: [{ k: 685, attempts: 17, max: 2000, kept: 5, decisions: 412, from: 9000 }],
+ * });
+ * console.assert(
+ *   shrinking.includes("shrinking run 685: 17 of at most 2000 replays, 5 kept, 9000 -> 412 decisions"),
+ *   shrinking,
+ * );
  * ```
  */
 export function progressLine(p: ProgressState): string {
@@ -427,7 +462,22 @@ export function progressLine(p: ProgressState): string {
     (p.spinning !== undefined && p.spinning > 0 ? `  spinning threads ${p.spinning}` : "") +
     `  distinct ${p.distinct}` +
     (p.shrinking > 0 ? ` (shrinking ${p.shrinking})` : "") +
-    `  elapsed ${p.elapsed.toFixed(0)}s${left}  rss ${p.rssMiB.toFixed(0)} MiB`;
+    `  elapsed ${p.elapsed.toFixed(0)}s${left}  rss ${p.rssMiB.toFixed(0)} MiB` +
+    (p.shrinkingNow ?? []).map((s) =>
+      `  shrinking run ${s.k}: ${s.attempts} of at most ${s.max} replays, ${s.kept} kept, ` +
+      `${s.from} -> ${s.decisions} decisions`
+    ).join("");
+}
+
+/** The shrinks the worker slots are doing now (their shrink cells), by slot. */
+function shrinksNow(control: Int32Array, workers: number): ShrinkNow[] {
+  const out: ShrinkNow[] = [];
+  for (let w = 0; w < workers; w++) {
+    const state = slotState(Atomics.load(control, CONTROL.slot(w)));
+    const s = shrinkState(control, w);
+    if (state.kind === "investigate" && s !== null) out.push({ k: state.k, ...s });
+  }
+  return out;
 }
 
 /** What the summary keeps of a signature's winning run. */
@@ -490,12 +540,15 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
   const reached = new Set<number>();
   const sometimes: Record<string, number> = {};
   const delivered: Record<string, number> = {};
+  const variantCalls: Record<string, number> = {};
   const timeline: TimelinePoint[] = [];
   const errors: string[] = [];
   /** Failing runs whose replays ran differently, by signature: run index and how. */
   const unreplayable = new Map<string, { k: number; how: string }>();
   const writes: Promise<void>[] = [];
   let runs = 0, steps = 0, failures = 0, stoppedRuns = 0, stoppedMs = 0;
+  /** Investigations (replays and shrinks) ended, and the wall-clock seconds they took. */
+  let investigations = 0, investigateSeconds = 0;
   /** Runs stopped at the run limit: waiting to be confirmed, confirmed slow, not confirmed. */
   const suspects: Suspect[] = [];
   const slowRuns: SlowRun[] = [];
@@ -531,6 +584,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
       // Findings written unshrunk whose shrunk case has not come yet (not on the last line:
       // a shrink that gave up leaves its case unshrunk, and the summary says so).
       shrinking: final ? 0 : [...best.values()].filter((b) => !b.shrunk && !b.notShrunk).length,
+      shrinkingNow: final ? [] : shrinksNow(control, options.workers),
       rssMiB: Deno.memoryUsage().rss / 2 ** 20,
     });
 
@@ -590,6 +644,9 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
         for (const [s, k] of Object.entries(m.firstRuns)) noteFirst(s, k);
         for (const [h, n] of Object.entries(m.sometimes)) sometimes[h] = (sometimes[h] ?? 0) + n;
         for (const [d, n] of Object.entries(m.delivered)) delivered[d] = (delivered[d] ?? 0) + n;
+        for (const [c, n] of Object.entries(m.variantCalls)) {
+          variantCalls[c] = (variantCalls[c] ?? 0) + n;
+        }
         for (const x of m.fresh) reached.add(x);
         seenWorkers.add(m.worker);
         if (warm === null && seenWorkers.size === options.workers) {
@@ -602,6 +659,8 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
         return;
       }
       case "nondeterministic": {
+        investigations++;
+        investigateSeconds += m.seconds;
         errors.push(`worker ${m.worker}: ${m.message}`);
         // How its replay differed, from the investigation's words.
         const d = /is not a case: (.*?) \(nondeterminism/.exec(m.message)?.[1];
@@ -612,6 +671,8 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
         return;
       }
       case "finding": {
+        investigations++;
+        investigateSeconds += m.seconds;
         // A shrunk run that did not replay alone: the case is the unshrunk run, and the
         // nondeterminism it showed is an error of the campaign (no pass), as a replay's is.
         if (m.notShrunk !== undefined) errors.push(`worker ${m.worker}: ${m.notShrunk}`);
@@ -1137,8 +1198,12 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
         .map((k) => `${k} (${excluded.get(k)})`)
       : [],
     delivered,
+    variantCalls: options.kernelPath !== null && options.kernelPath !== undefined
+      ? variantCalls
+      : null,
     contract: contract !== undefined ? contractCounter(contract, delivered) : null,
     signatures: reached.size,
+    shrinking: { cases: investigations, seconds: investigateSeconds },
     timeline,
     interrupted,
     errors,

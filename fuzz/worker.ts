@@ -11,6 +11,7 @@
  * @module
  */
 
+import { VariantCalls } from "./variant_calls.ts";
 import { parentPort, workerData } from "node:worker_threads";
 import { wallMs } from "./clock.ts";
 import {
@@ -21,9 +22,11 @@ import {
   type Runner,
   RunRecord,
   ScenarioRunner,
+  ShrinkCells,
   SignatureTable,
   type WorkerStart,
 } from "./engine.ts";
+import type { ShrinkProgress } from "../case/shrink.ts";
 import { loadKernelModule, loadServiceModule } from "../case/store.ts";
 import { investigate } from "../case/investigate.ts";
 import type { CaseEnvelope } from "../case/envelope.ts";
@@ -47,6 +50,8 @@ export type WorkerMessage =
     readonly fresh: number[];
     /** Scenarios: deliveries to the services by kind since the last message. */
     readonly delivered: Record<string, number>;
+    /** A `--kernel` variant: calls of its own methods since the last message. */
+    readonly variantCalls: Record<string, number>;
   }
   | {
     /** A case to write now (unshrunk first, then shrunk); the main thread answers "persisted". */
@@ -66,6 +71,8 @@ export type WorkerMessage =
     readonly unshrunk: CaseEnvelope;
     readonly case: CaseEnvelope;
     readonly attempts: number;
+    /** Wall-clock seconds the investigation took (its replays and the shrink). */
+    readonly seconds: number;
     /**
      * Why `case` is the unshrunk run: its shrunk run replayed differently on new instances of
      * the user's modules (nondeterminism in the code under test, said in full).
@@ -93,6 +100,8 @@ export type WorkerMessage =
     readonly k: number;
     readonly signature: string;
     readonly message: string;
+    /** Wall-clock seconds the investigation took. */
+    readonly seconds: number;
   }
   | { readonly type: "error"; readonly worker: number; readonly message: string }
   | { readonly type: "done"; readonly worker: number };
@@ -124,7 +133,7 @@ export async function runWorker(
   let occurrences: Record<string, number> = {};
   let firstRuns: Record<string, number> = {};
   const report = () => {
-    const { sometimes, fresh, delivered } = runner.drain();
+    const { sometimes, fresh, delivered, variantCalls } = runner.drain();
     post({
       type: "progress",
       worker: start.worker,
@@ -136,6 +145,7 @@ export async function runWorker(
       sometimes,
       fresh,
       delivered,
+      variantCalls,
     });
     runs = steps = failures = 0;
     occurrences = {};
@@ -223,11 +233,30 @@ async function investigateWon(
     return ctx;
   };
   const ctx = await freshCtx(`w${start.worker}r${k}`);
+  // The shrink's progress, in the slot's shrink cells for the main thread's progress line (a
+  // confirmation worker has no slot). userS27k waited 2 minutes at "runs 686 of 1000" with no
+  // sign of life while a worker shrank.
+  const control = new Int32Array(start.control);
+  const cells = start.confirm === undefined ? CONTROL.shrink(start.worker) : null;
+  const began = wallMs();
+  if (cells !== null) {
+    Atomics.store(control, cells + ShrinkCells.attempts, 0);
+    Atomics.store(control, cells + ShrinkCells.kept, 0);
+    Atomics.store(control, cells + ShrinkCells.decisions, failing.decisions.length);
+    Atomics.store(control, cells + ShrinkCells.from, failing.decisions.length);
+    Atomics.store(control, cells + ShrinkCells.max, Math.max(1, start.maxShrink));
+  }
+  const shrinkProgress = cells === null ? undefined : (p: ShrinkProgress) => {
+    Atomics.store(control, cells + ShrinkCells.attempts, p.attempts);
+    Atomics.store(control, cells + ShrinkCells.kept, p.accepted);
+    Atomics.store(control, cells + ShrinkCells.decisions, p.decisions);
+  };
   const stateNote = fresh.length > 0
     ? `; the replay ran a new instance of ${fresh.join(" and ")}: module-level state that ` +
       `earlier runs in the worker changed is one cause, which deno task lint-service reports)`
     : ")";
   const found = await investigate(failing.kind, failing.input, failing.decisions, {
+    shrinkProgress,
     seed: failing.seed,
     ctx,
     meta: { ...start.meta, found: { by: "fuzz", campaignSeed: start.seed, run: k } },
@@ -237,7 +266,10 @@ async function investigateWon(
     maxAttempts: start.maxShrink,
     abort: stopped,
     ...(fresh.length > 0 ? { fresh: () => freshCtx(`w${start.worker}r${k}s`) } : {}),
+  }).finally(() => {
+    if (cells !== null) Atomics.store(control, cells + ShrinkCells.max, 0);
   });
+  const seconds = (wallMs() - began) / 1000;
   if (found.status === "found") {
     post({
       type: "finding",
@@ -247,6 +279,7 @@ async function investigateWon(
       unshrunk: found.unshrunk,
       case: found.case,
       attempts: found.attempts,
+      seconds,
       ...(found.notShrunk !== undefined
         ? {
           notShrunk: `run ${k} (${signature}) is written unshrunk: ${found.notShrunk} ` +
@@ -265,6 +298,7 @@ async function investigateWon(
       message: `run ${k} failed (${signature}) but is not a case: ${found.message}` +
         (d !== null ? `; replays first differ at step ${d.step}` : "") +
         ` (nondeterminism in the code under test${stateNote}`,
+      seconds,
     });
   }
 }
@@ -290,7 +324,7 @@ export async function confirmWorker(
   Atomics.add(control, CONTROL.done, 1);
   if (r.signature !== null) Atomics.add(control, CONTROL.failed, 1);
   post({ type: "confirmed", worker: start.worker, k, signature: r.signature, steps: r.steps });
-  const { sometimes, fresh, delivered } = runner.drain();
+  const { sometimes, fresh, delivered, variantCalls } = runner.drain();
   post({
     type: "progress",
     worker: start.worker,
@@ -302,6 +336,7 @@ export async function confirmWorker(
     sometimes,
     fresh,
     delivered,
+    variantCalls,
   });
   const failing = r.signature === null ? null : runner.failing();
   if (r.signature !== null && failing !== null && table.claim(r.signature, k)) {
@@ -317,12 +352,15 @@ async function runnerFor(start: WorkerStart): Promise<Runner> {
   const beatAt = CONTROL.slot(start.worker) + 1;
   const seeded = start.bug !== null ? bug(start.bug) : undefined;
   const service = start.servicePath === null ? null : await loadServiceModule(start.servicePath);
+  // A variant's own methods are counted over the campaign (the summary warns of one never called).
+  const variantCalls = start.kernelPath !== null ? new VariantCalls() : undefined;
   const makeKernel = start.kernelPath !== null
-    ? await loadKernelModule(start.kernelPath)
+    ? variantCalls?.wrap(await loadKernelModule(start.kernelPath))
     : seeded?.kernel;
   const setup = {
     service,
     makeKernel,
+    variantCalls,
     services: { ...NAMED_SERVICES, ...seeded?.services },
     serviceName: campaignServiceName(start.servicePath, start.bug),
     // A confirmation worker has no slot: the slot's own (replacement) worker beats there.

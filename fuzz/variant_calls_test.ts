@@ -1,0 +1,91 @@
+/**
+ * A `--kernel` campaign counts the calls of the variant's own methods and warns about one no run
+ * called (fuzz/variant_calls.ts). userS27k's `--mode programs` campaigns on two variants never
+ * reached the changed code (an OP_FAIL mid-request, a wake of another request type): the step
+ * totals equalled the model's, and nothing in the summary said so.
+ */
+import { strict as assert } from "node:assert";
+import { loadScenarioFile } from "../cli/sim.ts";
+import { summaryText } from "../cli/fuzz.ts";
+import { runScenario } from "../scenario/interpreter.ts";
+import { kernelInvariants } from "../properties/kernel_invariants.ts";
+import { makeKernel as va } from "../case/testdata/userS27k/va_fail_midrange_ok.ts";
+import { runCampaign } from "./orchestrate.ts";
+import { variantCallLines, VariantCalls } from "./variant_calls.ts";
+
+const data = (f: string) => new URL(`../case/testdata/userS27k/${f}`, import.meta.url).pathname;
+
+Deno.test("a variant's own methods are counted, and counting changes no run", async () => {
+  const half = await loadScenarioFile(data("fail_half_page1.json"));
+  // First, before any counting wraps the variant's classes (a wrap is for the module instance).
+  const plain = runScenario(half, { seed: 3, monitors: kernelInvariants(), makeKernel: va });
+  const calls = new VariantCalls();
+  const counted = runScenario(half, {
+    seed: 3,
+    monitors: kernelInvariants(),
+    makeKernel: calls.wrap(va),
+  });
+  assert.equal(counted.traceHash, plain.traceHash);
+  assert.deepEqual(counted.decisions, plain.decisions);
+  const c = calls.drain();
+  assert.deepEqual(Object.keys(c).sort(), [
+    "MidFailKernel.createPageSource",
+    "MidFailSource.onPagesFailed",
+  ]);
+  assert.equal(c["MidFailKernel.createPageSource"], 1);
+  assert.ok(c["MidFailSource.onPagesFailed"] >= 1, JSON.stringify(c));
+  // A drain resets the counts and keeps the names: a method never called still shows 0.
+  assert.deepEqual(calls.drain(), {
+    "MidFailKernel.createPageSource": 0,
+    "MidFailSource.onPagesFailed": 0,
+  });
+  // A second kernel of the same variant counts into the same names (each class wrapped once).
+  runScenario(half, { seed: 3, makeKernel: calls.wrap(va) });
+  assert.equal(calls.drain()["MidFailKernel.createPageSource"], 1);
+});
+
+Deno.test("the summary lines name each count and warn about a method no run called", () => {
+  const lines = variantCallLines(
+    { "MidFailKernel.createPageSource": 2000, "MidFailSource.onPagesFailed": 0 },
+    2000,
+    "programs",
+  );
+  assert.equal(
+    lines[0],
+    "kernel variant, calls of its own methods in 2000 runs: MidFailKernel.createPageSource " +
+      "2000, MidFailSource.onPagesFailed 0",
+  );
+  assert.equal(lines.length, 2);
+  assert.match(
+    lines[1],
+    /^warning: your variant's MidFailSource\.onPagesFailed was never called in 2000 runs: this campaign did not test it; try --mode scenarios, or a scenario whose pager fails reads/,
+  );
+  assert.deepEqual(variantCallLines({ "K.x": 3 }, 5, "scenarios").length, 1);
+});
+
+for (const kind of ["programs", "scenarios"] as const) {
+  Deno.test(`a ${kind} campaign on a variant reports its methods' calls`, async () => {
+    const s = await runCampaign({
+      kind,
+      seed: 1,
+      workers: 1,
+      seconds: null,
+      runs: 40,
+      servicePath: null,
+      kernelPath: data("va_fail_midrange_ok.ts"),
+      known: [],
+      maxShrink: 5,
+      checkers: "kernel",
+      modules: {},
+      persist: () => Promise.resolve("(not written)"),
+      progress: () => {},
+      progressEvery: 60,
+    });
+    assert.deepEqual(s.errors, []);
+    const calls = s.variantCalls ?? {};
+    assert.ok(calls["MidFailKernel.createPageSource"] > 0, JSON.stringify(calls));
+    assert.ok("MidFailSource.onPagesFailed" in calls, JSON.stringify(calls));
+    const text = summaryText(s);
+    assert.match(text, /^kernel variant, calls of its own methods in \d+ runs: /m);
+  });
+}
