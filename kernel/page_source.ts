@@ -306,8 +306,8 @@ export class PageSource {
    * resolved spuriously (OP_DIRTY failing with NOT_FOUND or OUT_OF_RANGE, shrink):
    * the same counting as supplies (spec 2.5.2, 3.6).
    *
-   * @calledWhen `VmoPages.dirty` (`ZX_PAGER_OP_DIRTY`), once per run of pages it made Dirty,
-   * and for the whole range when the op fails with NOT_FOUND or OUT_OF_RANGE.
+   * @calledWhen `VmoPages.dirty` (`ZX_PAGER_OP_DIRTY`), once per run of pages it made Dirty;
+   * on an error past its range check, over the in-range part (`InvalidateDirtyRequestsLocked`).
    * @must what `onPagesSupplied` does, for DIRTY requests.
    * @asserts as `onPagesSupplied`, for DIRTY requests.
    */
