@@ -497,8 +497,9 @@ export async function corpusWriteProblem(
 ): Promise<{ readonly message: string; readonly notAFolder: boolean } | null> {
   const isFile = (p: string) => Deno.stat(p).then((s) => !s.isDirectory, () => false);
   if (await isFile(dir)) return { message: `${dir} is a file, not a folder`, notAFolder: true };
+  const exists = await Deno.stat(dir).then(() => true, () => false);
   try {
-    await Deno.mkdir(dir, { recursive: true });
+    if (!exists) await Deno.mkdir(dir, { recursive: true });
   } catch (e) {
     // A parent that is a file: name it, not mkdir's "File exists".
     for (let p = dirname(resolve(dir)); p !== dirname(p); p = dirname(p)) {
@@ -515,7 +516,9 @@ export async function corpusWriteProblem(
     await Deno.remove(`${tmp}.link`);
     return null;
   } catch (e) {
-    return { message: `cannot write in ${dir}: ${(e as Error).message}`, notAFolder: false };
+    // The folder, not the probe's name, in the system's words.
+    const why = (e as Error).message.replaceAll(tmp, dir);
+    return { message: `cannot write in ${dir}: ${why}`, notAFolder: false };
   } finally {
     await Deno.remove(tmp).catch(() => {});
   }

@@ -160,10 +160,19 @@ async function persistWithFallback(
   try {
     return await writeCase(dir, c);
   } catch (e) {
-    const to = await fallback();
-    const file = await writeCase(to, rebaseCase(c, dir, to));
-    console.log(`error: writing ${dir}: ${(e as Error).message}; the case went to ${file}`);
-    return file;
+    try {
+      const to = await fallback();
+      const file = await writeCase(to, rebaseCase(c, dir, to));
+      console.log(`error: writing ${dir}: ${(e as Error).message}; the case went to ${file}`);
+      return file;
+    } catch (f) {
+      // Both refusals: the corpus's is the one the user can fix.
+      throw new Error(
+        `writing ${dir}: ${(e as Error).message}; nor in a temporary folder: ${
+          (f as Error).message
+        }`,
+      );
+    }
   }
 }
 
