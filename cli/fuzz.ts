@@ -35,6 +35,7 @@ import {
   moduleRef,
   rebaseCase,
   writeCase,
+  writeCaseOutcome,
 } from "../case/store.ts";
 import {
   campaignReplayCommand,
@@ -156,15 +157,16 @@ function fallback(): Promise<string> {
 async function persistWithFallback(
   dir: string,
   c: Parameters<typeof writeCase>[1],
-): Promise<string> {
+): Promise<{ file: string; written: boolean }> {
   try {
-    return await writeCase(dir, c);
+    const { path, written } = await writeCaseOutcome(dir, c);
+    return { file: path, written };
   } catch (e) {
     try {
       const to = await fallback();
       const file = await writeCase(to, rebaseCase(c, dir, to));
       console.log(`error: writing ${dir}: ${(e as Error).message}; the case went to ${file}`);
-      return file;
+      return { file, written: true };
     } catch (f) {
       // Both refusals: the corpus's is the one the user can fix.
       throw new Error(
@@ -208,6 +210,31 @@ export function foundLine(
       replayCommand(where.file);
   }
   return `${head}not written (${where.error}): replay: ${where.replay}`;
+}
+
+/**
+ * The line said when a finding's shrunk case was not written because its file already holds a
+ * case of the same finding no larger (another campaign's writing the same corpus, or an earlier
+ * one's): the summary's `shrunk to size N` is this campaign's case, the file holds the kept one.
+ *
+ * @example
+ * ```ts
+ * import { keptLine } from "./fuzz.ts";
+ * const f = { signature: "invariant:answers-every-read", k: 2, case: { input: {}, decisions: [1] } };
+ * console.assert(keptLine(f, "c/x.json").startsWith("kept c/x.json: it already holds a case of"));
+ * ```
+ */
+export function keptLine(
+  f: {
+    readonly signature: string;
+    readonly k: number;
+    readonly case: { readonly decisions: readonly number[] };
+  },
+  file: string,
+): string {
+  return `kept ${file}: it already holds a case of ${f.signature} no larger than run ${f.k}'s ` +
+    `shrunk case (${f.case.decisions.length} decisions; another campaign's, or an earlier one's), ` +
+    "which was not written: the summary's replay line replays the kept case";
 }
 
 /** Slow runs listed one by one in a summary; the rest are counted. */
@@ -683,8 +710,11 @@ async function campaign(
       const first = f.stage !== "shrunk" && !announced.has(f.signature);
       announced.add(f.signature);
       try {
-        const file = await persistWithFallback(dir, f.case);
+        const { file, written } = await persistWithFallback(dir, f.case);
         if (first) announce(foundLine(f, { file }));
+        // Another campaign writing the same corpus (or an earlier one) kept a case of this finding
+        // no larger than this one's: the file holds that case, the summary's replay replays it.
+        if (!written && f.stage === "shrunk") announce(keptLine(f, file));
         return file;
       } catch (e) {
         if (first) {
