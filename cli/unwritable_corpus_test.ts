@@ -8,6 +8,7 @@
 // and a read-only corpus was said only when the first finding came.
 import { strict as assert } from "node:assert";
 import { denoOutput } from "./_deno_output.ts";
+import { slowReplayCampaign, spawnActing } from "../fuzz/testdata/fuzz_cli.ts";
 
 const root = new URL("../", import.meta.url).pathname;
 const FUZZ = ["run", "--v8-flags=--single-threaded-gc", "-A", "cli/fuzz.ts"];
@@ -127,44 +128,16 @@ Deno.test({
     try {
       // Its service drops every READ and, loaded anew to investigate a failing run, says so and
       // waits 3 s before the case is written: the corpus is swapped for a file in that window.
-      const p = new Deno.Command(Deno.execPath(), {
-        args: [
-          ...FUZZ,
-          "--service",
-          "fuzz/testdata/slow_replay_service.ts",
-          "--lint-warn",
-          "--checkers",
-          "kernel+service",
-          "--seed",
-          "1",
-          "--workers",
-          "1",
-          "--runs",
-          "10",
-          "--corpus",
-          corpus,
-        ],
-        cwd: root,
-        env: { TMPDIR: `${dir}/tmpfile` }, // no temporary folder can be made there
-        stdout: "piped",
-        stderr: "piped",
-      }).spawn();
-      const out = new Response(p.stdout).text();
-      const reader = p.stderr.getReader();
-      let err = "";
-      let swapped = false;
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        err += new TextDecoder().decode(value);
-        if (!swapped && err.includes("slow_replay_service: investigating")) {
-          swapped = true;
+      const { out: text, err, status, acted: swapped } = await spawnActing(
+        slowReplayCampaign(corpus, ["--runs", "10"]),
+        "stderr",
+        (text) => text.includes("slow_replay_service: investigating"),
+        async () => {
           await Deno.remove(corpus, { recursive: true });
           await Deno.writeTextFile(corpus, "");
-        }
-      }
-      const status = await p.status;
-      const text = await out;
+        },
+        { TMPDIR: `${dir}/tmpfile` }, // no temporary folder can be made there
+      );
       assert.ok(swapped, err);
       assert.equal(status.code, 1, text + err);
       assertNoStack(err);

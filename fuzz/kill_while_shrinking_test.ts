@@ -13,7 +13,7 @@
 // nothing the user saw named.
 import { strict as assert } from "node:assert";
 import { readCaseFile } from "../case/store.ts";
-import { DENO, FUZZ } from "./testdata/fuzz_cli.ts";
+import { DENO, FUZZ, spawnActing } from "./testdata/fuzz_cli.ts";
 
 const FOUND = /^new failure (\S+) \(run (\d+)\), written unshrunk before shrinking it: (.+)$/m;
 
@@ -23,8 +23,8 @@ async function campaignKilled(
   signal: Deno.Signal,
   when: (out: string) => boolean,
 ): Promise<{ out: string; status: Deno.CommandStatus }> {
-  const p = new Deno.Command(DENO, {
-    args: [
+  const { out, status, acted } = await spawnActing(
+    [
       ...FUZZ,
       "--service",
       "fuzz/testdata/slow_shrink_service.ts",
@@ -37,24 +37,11 @@ async function campaignKilled(
       "--corpus",
       dir,
     ],
-    stdout: "piped",
-    stderr: "null",
-  }).spawn();
-  const reader = p.stdout.getReader();
-  const decoder = new TextDecoder();
-  let out = "";
-  let sent = false;
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    out += decoder.decode(value);
-    if (!sent && when(out)) {
-      sent = true;
-      p.kill(signal);
-    }
-  }
-  const status = await p.status;
-  assert.ok(sent, `${signal} never sent: ${out}`);
+    "stdout",
+    when,
+    (p) => p.kill(signal),
+  );
+  assert.ok(acted, `${signal} never sent: ${out}`);
   return { out, status };
 }
 
