@@ -116,6 +116,49 @@ Deno.test("a read-only --corpus is said at the start (fuzz: where its findings g
   }
 });
 
+Deno.test("a read-only --corpus and no temporary folder: a program campaign does not start; a scenario campaign says its findings get --campaign lines", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "pagersim-corpus-nowhere-" });
+  try {
+    await Deno.mkdir(`${dir}/ro/programs`, { recursive: true });
+    await Deno.writeTextFile(`${dir}/tmpfile`, "");
+    const fuzz = (flags: string[]) =>
+      denoOutput(
+        [
+          "run",
+          "--allow-read",
+          `--allow-write=${dir}/tmpfile`, // neither the corpus nor TMPDIR, a file, takes a folder
+          "--allow-env=INIT_CWD",
+          "cli/fuzz.ts",
+          ...flags,
+          "--runs",
+          "1",
+          "--workers",
+          "1",
+          "--corpus",
+          `${dir}/ro`,
+        ],
+        root,
+        { TMPDIR: `${dir}/tmpfile` },
+      );
+    const programs = await fuzz(["--mode", "programs"]);
+    assert.equal(programs.code, 2, programs.out + programs.err);
+    assert.equal(programs.out, "", "no campaign ran");
+    assert.match(
+      programs.err,
+      /^error: --corpus \S+: cannot write in \S+\/programs: .*, nor can a temporary folder be made \(.*\): a program run replays only from its case file, so no campaign runs$/m,
+    );
+    assertNoStack(programs.err);
+    const scenarios = await fuzz([]);
+    assert.equal(scenarios.code, 0, scenarios.out + scenarios.err);
+    assert.match(
+      scenarios.err.split("\n")[0],
+      /^warning: --corpus \S+: cannot write in \S+: .*, nor can a temporary folder be made .*--campaign S --run K line, which needs no file$/,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test({
   name:
     "a corpus that becomes unwritable mid-campaign, with no temporary folder either: each finding is printed with its --campaign/--run replay, exit 1, no stack trace",
