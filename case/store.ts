@@ -475,6 +475,55 @@ export async function writeCaseOutcome(
   }
 }
 
+/**
+ * Why no case can be written to `dir`, in words for a user, or null when one can: `dir` is
+ * created if missing (with its parents, as {@linkcode writeCaseOutcome} does) and a probe file is
+ * written there and removed, the way a case is written (temporary name, then a link). A campaign
+ * or an exploration asks this before it starts, so a read-only folder, a path that is a file or
+ * a write the process may not make is said at once, not after the search it would have lost.
+ *
+ * @example
+ * ```ts
+ * import { corpusWriteProblem } from "./store.ts";
+ * const dir = await Deno.makeTempDir();
+ * console.assert((await corpusWriteProblem(`${dir}/new/corpus`)) === null);
+ * await Deno.writeTextFile(`${dir}/file`, "");
+ * console.assert((await corpusWriteProblem(`${dir}/file`))?.notAFolder === true);
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ */
+export async function corpusWriteProblem(
+  dir: string,
+): Promise<{ readonly message: string; readonly notAFolder: boolean } | null> {
+  const isFile = (p: string) => Deno.stat(p).then((s) => !s.isDirectory, () => false);
+  if (await isFile(dir)) return { message: `${dir} is a file, not a folder`, notAFolder: true };
+  const exists = await Deno.stat(dir).then(() => true, () => false);
+  try {
+    if (!exists) await Deno.mkdir(dir, { recursive: true });
+  } catch (e) {
+    // A parent that is a file: name it, not mkdir's "File exists".
+    for (let p = dirname(resolve(dir)); p !== dirname(p); p = dirname(p)) {
+      if (await isFile(p)) {
+        return { message: `cannot create ${dir}: ${p} is a file, not a folder`, notAFolder: true };
+      }
+    }
+    return { message: `cannot create ${dir}: ${(e as Error).message}`, notAFolder: false };
+  }
+  const tmp = join(dir, `.pagersim-probe.${Deno.pid}.${++writes}.tmp`);
+  try {
+    await Deno.writeTextFile(tmp, "");
+    await Deno.link(tmp, `${tmp}.link`);
+    await Deno.remove(`${tmp}.link`);
+    return null;
+  } catch (e) {
+    // The folder, not the probe's name, in the system's words.
+    const why = (e as Error).message.replaceAll(tmp, dir);
+    return { message: `cannot write in ${dir}: ${why}`, notAFolder: false };
+  } finally {
+    await Deno.remove(tmp).catch(() => {});
+  }
+}
+
 /** Rewrites the case at `path` without its `found.shrinkCut` mark, atomically through `tmp`. */
 async function dropCutMark(path: string, tmp: string): Promise<void> {
   const doc = JSON.parse(await Deno.readTextFile(path));

@@ -21,6 +21,7 @@ import { toEnvelope } from "../case/investigate.ts";
 import { SCENARIO_CHECKERS, SCENARIO_KIND, scenarioCheckers } from "../case/kinds.ts";
 import {
   CaseFileError,
+  corpusWriteProblem,
   insideProject,
   loadKernelModule,
   loadServiceModule,
@@ -336,6 +337,17 @@ async function main(): Promise<number> {
   } catch (e) {
     if (e instanceof CaseFileError) throw new InputError(e.message);
     throw e;
+  }
+  // The corpus, before the search it would cost (a missing one is created): a path that is a
+  // file is refused; a folder this process may not write in is said now, and a counterexample
+  // is then printed with a replay line that needs no file.
+  const problem = await corpusWriteProblem(corpus);
+  if (problem?.notAFolder) throw new InputError(`--corpus ${corpus}: ${problem.message}`);
+  if (problem !== null) {
+    console.error(
+      `warning: --corpus ${corpus}: ${problem.message}: a counterexample cannot be written; ` +
+        "it is printed with a deno task repro line that needs no file",
+    );
   }
   // Before either is loaded: a kernel variant's module state outlives an execution as a
   // service's does, and exploration replays every schedule from the start.

@@ -21,13 +21,14 @@ import {
 } from "./_quality_hooks.ts";
 import { CAMPAIGN_FLAGS, campaignBudget, campaignLimits } from "./_campaign_flags.ts";
 import { moduleFlags, variantCorpusRefusal } from "./_module_flags.ts";
-import { type CampaignSummary, runCampaign } from "../fuzz/orchestrate.ts";
+import { type CampaignFinding, type CampaignSummary, runCampaign } from "../fuzz/orchestrate.ts";
 import type { InputKind } from "../fuzz/engine.ts";
 import { neverReachedLines, SOMETIMES } from "../fuzz/sometimes.ts";
 import { PROGRAM_SOMETIMES } from "../fuzz/programs/sometimes.ts";
 import { PROGRAM_CHECKERS, SCENARIO_CHECKERS } from "../case/kinds.ts";
 import {
   CaseFileError,
+  corpusWriteProblem,
   insideProject,
   knownCases,
   loadKernelModule,
@@ -35,8 +36,14 @@ import {
   moduleRef,
   rebaseCase,
   writeCase,
+  writeCaseOutcome,
 } from "../case/store.ts";
-import type { CaseError, ModuleRef } from "../case/envelope.ts";
+import {
+  campaignReplayCommand,
+  type CaseError,
+  type ModuleRef,
+  replayCommand,
+} from "../case/envelope.ts";
 import {
   choiceError,
   earlyInterrupt,
@@ -135,6 +142,12 @@ export function parseShard(text: string): { index: number; count: number } {
 
 let fallbackDir: Promise<string> | null = null;
 
+/** The campaign's one temporary folder for cases its corpus refused, created the first time. */
+function fallback(): Promise<string> {
+  fallbackDir ??= Deno.makeTempDir({ prefix: "pagersim-findings-" });
+  return fallbackDir;
+}
+
 /**
  * Writes a finding to the corpus; a case the corpus refuses (not writable, say) goes to a fresh
  * temporary directory instead (once per campaign; `TMPDIR` chooses where), saying so, and its
@@ -145,16 +158,84 @@ let fallbackDir: Promise<string> | null = null;
 async function persistWithFallback(
   dir: string,
   c: Parameters<typeof writeCase>[1],
-): Promise<string> {
+): Promise<{ file: string; written: boolean }> {
   try {
-    return await writeCase(dir, c);
+    const { path, written } = await writeCaseOutcome(dir, c);
+    return { file: path, written };
   } catch (e) {
-    fallbackDir ??= Deno.makeTempDir({ prefix: "pagersim-findings-" });
-    const to = await fallbackDir;
-    const file = await writeCase(to, rebaseCase(c, dir, to));
-    console.log(`error: writing ${dir}: ${(e as Error).message}; the case went to ${file}`);
-    return file;
+    try {
+      const to = await fallback();
+      const file = await writeCase(to, rebaseCase(c, dir, to));
+      console.log(`error: writing ${dir}: ${(e as Error).message}; the case went to ${file}`);
+      return { file, written: true };
+    } catch (f) {
+      // Both refusals: the corpus's is the one the user can fix.
+      throw new Error(
+        `writing ${dir}: ${(e as Error).message}; nor in a temporary folder: ${
+          (f as Error).message
+        }`,
+      );
+    }
   }
+}
+
+/**
+ * The line a campaign prints the moment a new failure is first written, before it is shrunk: a
+ * campaign killed while shrinking it (SIGKILL runs no code, so no summary) has printed where
+ * the case is and its replay, which replays the unshrunk case alone. Its case not written
+ * anywhere, the line gives what replays it without a file: a scenario run's `--campaign S --run
+ * K` command, or a program case itself (a program run has no replay without its case).
+ *
+ * @example
+ * ```ts
+ * import { foundLine } from "./fuzz.ts";
+ * const f = { signature: "invariant:answers-every-read", k: 6, stage: "unshrunk" } as const;
+ * console.assert(
+ *   foundLine(f, { file: "corpus/x.json" }) ===
+ *     "new failure invariant:answers-every-read (run 6), written unshrunk before shrinking it: " +
+ *       "deno task repro corpus/x.json",
+ * );
+ * const lost = foundLine(f, { error: "EROFS", replay: "deno task repro --campaign 1 --run 6" });
+ * console.assert(lost.endsWith("not written (EROFS): replay: deno task repro --campaign 1 --run 6"));
+ * ```
+ */
+export function foundLine(
+  f: Pick<CampaignFinding, "signature" | "k" | "stage">,
+  where: { readonly file: string } | { readonly error: string; readonly replay: string },
+): string {
+  const head = `new failure ${f.signature} (run ${f.k}), `;
+  if ("file" in where) {
+    return head + (f.stage === "unshrunk"
+      ? "written unshrunk before shrinking it: "
+      : "written as it ran (not shrunk): ") +
+      replayCommand(where.file);
+  }
+  return `${head}not written (${where.error}): replay: ${where.replay}`;
+}
+
+/**
+ * The line said when a finding's shrunk case was not written because its file already holds a
+ * case of the same finding no larger (another campaign's writing the same corpus, or an earlier
+ * one's): the summary's `shrunk to size N` is this campaign's case, the file holds the kept one.
+ *
+ * @example
+ * ```ts
+ * import { keptLine } from "./fuzz.ts";
+ * const f = { signature: "invariant:answers-every-read", k: 2, case: { input: {}, decisions: [1] } };
+ * console.assert(keptLine(f, "c/x.json").startsWith("kept c/x.json: it already holds a case of"));
+ * ```
+ */
+export function keptLine(
+  f: {
+    readonly signature: string;
+    readonly k: number;
+    readonly case: { readonly decisions: readonly number[] };
+  },
+  file: string,
+): string {
+  return `kept ${file}: it already holds a case of ${f.signature} no larger than run ${f.k}'s ` +
+    `shrunk case (${f.case.decisions.length} decisions; another campaign's, or an earlier one's), ` +
+    "which was not written: the summary's replay line replays the kept case";
 }
 
 /** Slow runs listed one by one in a summary; the rest are counted. */
@@ -203,6 +284,51 @@ export function lintNote(
 ): string {
   return `note: --lint-warn ran ${lint.modules} with ${lint.summary} (determinism lint, listed ` +
     `at the start)${lint.breaksReplay ? ": a replay line below may not replay its run" : ""}`;
+}
+
+/**
+ * The summary's word on the findings an interrupt (or the budget's end) left unshrunk or cut
+ * short: which case files they are and how they get shrunk later. No command shrinks a case
+ * file by itself; such a case is not counted as known, so the next campaign that meets its
+ * signature (this one again: the same seed reaches the same run) shrinks it and replaces the file.
+ *
+ * @example
+ * ```ts
+ * import { unfinishedLines } from "./fuzz.ts";
+ * const f = { file: "c/x.json", shrunk: false, shrinkCut: false, k: 6 };
+ * const lines = unfinishedLines({ interrupted: true, seed: 1, findings: [f] });
+ * console.assert(lines[0].startsWith("not shrunk to the end (the interrupt came first): run 6: c/x.json;"));
+ * console.assert(lines[0].endsWith("this one again (--seed 1 and the same flags) meets run 6 again"));
+ * console.assert(unfinishedLines({ interrupted: true, seed: 1, findings: [] }).length === 0);
+ * ```
+ */
+export function unfinishedLines(
+  s: {
+    readonly interrupted: boolean;
+    readonly seed: number;
+    readonly findings: readonly {
+      readonly file: string;
+      readonly shrunk: boolean;
+      readonly shrinkCut: boolean;
+      readonly k: number;
+      readonly notShrunk?: string;
+    }[];
+  },
+): string[] {
+  // A finding never to be shrunk (a hang, nondeterminism) says why on its own line.
+  const left = s.findings.filter((f) =>
+    f.file !== "(not written)" && (f.shrinkCut || (!f.shrunk && f.notShrunk === undefined))
+  );
+  if (left.length === 0) return [];
+  const one = left.length === 1;
+  return [
+    `not shrunk to the end${s.interrupted ? " (the interrupt came first)" : ""}: ${
+      left.map((f) => `run ${f.k}: ${f.file}`).join(", ")
+    }; ${one ? "it replays" : "each replays"} as written. No command shrinks a case file ` +
+    `alone; ${one ? "it is" : "they are"} not counted as known, so the next campaign that ` +
+    `meets ${one ? "its signature shrinks it and replaces the file" : "theirs shrinks them"}: ` +
+    `this one again (--seed ${s.seed} and the same flags) meets run ${left[0].k} again`,
+  ];
 }
 
 /** The summary as plain text lines. */
@@ -307,6 +433,7 @@ export function summaryText(
     if (f.shrunkFailure !== undefined) lines.push(`    the shrunk case fails: ${f.shrunkFailure}`);
     if (f.replay !== null) lines.push(`    replay: ${f.replay}`);
   }
+  lines.push(...unfinishedLines(s));
   if (s.afterHang.length > 0) {
     lines.push(
       `  runs stopped at the run limit after the hang was found, not run again (most likely the ` +
@@ -483,14 +610,29 @@ async function campaign(
     throw choiceError(kind === "scenarios" ? "checkers" : "checks", checkers, sets);
   }
   const dir = kind === "programs" ? `${corpus}/programs` : corpus;
-  // An existing corpus is used as it is: if it cannot be written, each finding says so and
-  // prints its --campaign/--run replay instead.
-  const exists = await Deno.stat(dir).then((s) => s.isDirectory, () => false);
-  if (!exists) {
-    try {
-      await Deno.mkdir(dir, { recursive: true });
-    } catch (e) {
-      throw new InputError(`--corpus ${corpus}: cannot create ${dir}: ${(e as Error).message}`);
+  // Where findings go is settled before any run (a missing corpus is created): a corpus that
+  // cannot be written is said now, not after the campaign it would have cost. A path that is a
+  // file is a mistake: refused. A folder this process may not write in (read-only, say): its
+  // findings go to a temporary folder, created now; with none either, a scenario finding is
+  // printed with its --campaign/--run replay, and a program campaign, whose runs replay only from
+  // their case files, does not start.
+  const problem = await corpusWriteProblem(dir);
+  let corpusNote: string | null = null;
+  if (problem !== null) {
+    if (problem.notAFolder) throw new InputError(`--corpus ${corpus}: ${problem.message}`);
+    const to = await fallback().then((d) => ({ dir: d }), (e: Error) => ({ error: e.message }));
+    if ("dir" in to) {
+      corpusNote = `warning: --corpus ${corpus}: ${problem.message}: this campaign's findings ` +
+        `go to ${to.dir} instead (each finding's replay line names its file there)`;
+    } else if (kind === "programs") {
+      throw new InputError(
+        `--corpus ${corpus}: ${problem.message}, nor can a temporary folder be made ` +
+          `(${to.error}): a program run replays only from its case file, so no campaign runs`,
+      );
+    } else {
+      corpusNote = `warning: --corpus ${corpus}: ${problem.message}, nor can a temporary ` +
+        `folder be made (${to.error}): no finding can be written; each is printed with its ` +
+        "deno task repro --campaign S --run K line, which needs no file";
     }
   }
   // Fail fast, in one line, before workers start; cases name each module relative to the corpus,
@@ -540,6 +682,7 @@ async function campaign(
         `this context)`,
     );
   }
+  if (corpusNote !== null) console.error(corpusNote);
   // A hand-edited or damaged file is no known finding: say so, not only `corpus list`.
   const bad = [...new Set(skipped.map((e) => e.file))];
   if (bad.length > 0) {
@@ -550,6 +693,14 @@ async function campaign(
     );
   }
   const bugId = zoo ?? mutant;
+  // Each new failure is said the moment it is first written (stderr under --json, whose stdout
+  // is the summary alone), above the progress line a terminal redraws.
+  const announced = new Set<string>();
+  const announce = (text: string) => {
+    if (values.json) console.error(text);
+    else if (tty) Deno.stdout.writeSync(encoder.encode(`\r\x1b[2K${text}\n`));
+    else console.log(text);
+  };
   const summary = await runCampaign({
     kind,
     seed,
@@ -568,7 +719,38 @@ async function campaign(
     runTimeout,
     memoryMb,
     confirmTimeout,
-    persist: (f) => persistWithFallback(dir, f.case),
+    persist: async (f) => {
+      const first = f.stage !== "shrunk" && !announced.has(f.signature);
+      announced.add(f.signature);
+      try {
+        const { file, written } = await persistWithFallback(dir, f.case);
+        if (first) announce(foundLine(f, { file }));
+        // Another campaign writing the same corpus (or an earlier one) kept a case of this finding
+        // no larger than this one's: the file holds that case, the summary's replay replays it.
+        if (!written && f.stage === "shrunk") announce(keptLine(f, file));
+        return file;
+      } catch (e) {
+        if (first) {
+          const error = (e as Error).message;
+          announce(foundLine(f, {
+            error,
+            replay: kind === "scenarios"
+              ? campaignReplayCommand({
+                seed,
+                run: f.k,
+                service: servicePath,
+                kernel: kernelPath,
+                bug: bugId,
+                checkers,
+              })
+              : `save this case as a .json file and run deno task repro FILE: ${
+                JSON.stringify(f.case)
+              }`,
+          }));
+        }
+        throw e;
+      }
+    },
     progressEvery: tty ? 0.5 : 5,
     // Not before: the campaign loads the service module before it handles signals itself.
     listening: () => early.remove(),

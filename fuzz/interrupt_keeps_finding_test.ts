@@ -9,7 +9,7 @@
 // there for longer than the stop grace, so the interrupt lands inside the window every time.
 import { strict as assert } from "node:assert";
 import { readCorpus } from "../case/store.ts";
-import { DENO, FUZZ, summaryOf } from "./testdata/fuzz_cli.ts";
+import { slowReplayCampaign, spawnActing, summaryOf } from "./testdata/fuzz_cli.ts";
 
 Deno.test({
   name: "SIGINT while a failing run is being investigated: its case is still written",
@@ -17,44 +17,14 @@ Deno.test({
   async fn() {
     const dir = await Deno.makeTempDir({ prefix: "pagersim-interrupt-" });
     try {
-      const p = new Deno.Command(DENO, {
-        args: [
-          ...FUZZ,
-          "--service",
-          "fuzz/testdata/slow_replay_service.ts",
-          "--lint-warn", // its module-level timer is the test's window, not a run's input
-          "--checkers",
-          "kernel+service",
-          "--seed",
-          "1",
-          "--workers",
-          "1",
-          "--seconds",
-          "60",
-          "--corpus",
-          dir,
-          "--json",
-        ],
-        stdout: "piped",
-        stderr: "piped",
-      }).spawn();
-      const out = new Response(p.stdout).text();
-      const reader = p.stderr.getReader();
-      const decoder = new TextDecoder();
-      let err = "";
-      let signalled = false;
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        err += decoder.decode(value);
-        if (!signalled && err.includes("slow_replay_service: investigating")) {
-          signalled = true;
-          p.kill("SIGINT");
-        }
-      }
-      const status = await p.status;
-      assert.ok(signalled, err);
-      const summary = summaryOf(await out);
+      const { out, err, status, acted } = await spawnActing(
+        [...slowReplayCampaign(dir, ["--seconds", "60"]), "--json"],
+        "stderr",
+        (text) => text.includes("slow_replay_service: investigating"),
+        (p) => p.kill("SIGINT"),
+      );
+      assert.ok(acted, err);
+      const summary = summaryOf(out);
       assert.equal(summary.interrupted, true);
       assert.equal(summary.failingRuns >= 1, true, err);
       // The failing run was counted: its case is on disk, and the summary names it.

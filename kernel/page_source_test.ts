@@ -56,6 +56,29 @@ function reads(src: PageSource): string[] {
   return src.outstanding("READ").map((r) => `#${r.id}[${r.start},${r.end}) pending ${r.pending}`);
 }
 
+/**
+ * The set-up of the cases where a supply or an OP_FAIL lands at, before or past an early-wake
+ * reader's wake page: reader `r` of READ [0, 4) (request #1), woken early by page 0's supply and
+ * waiting again at page 1, the provider's log taken. With `overlap`, a non-early-wake waiter `o`
+ * of that range joins the request as its overlap waiter before the supply.
+ */
+function readerAtPage1(overlap?: { start: number; end: number }): {
+  src: PageSource;
+  p: RecordingProvider;
+  r: Waiter;
+  o: Waiter | null;
+} {
+  const { src, p } = setup();
+  const r = waiter(true);
+  const o = overlap !== undefined ? waiter(false) : null;
+  src.populate(r, "READ", 0, 4);
+  if (o !== null && overlap !== undefined) src.populate(o, "READ", overlap.start, overlap.end);
+  src.onPagesSupplied(0, 1);
+  src.rewait(r, 1);
+  p.take();
+  return { src, p, r, o };
+}
+
 // ---------------------------------------------------------------- coalescing (3.5)
 
 Deno.test("coalescing: a request covering the start absorbs the new one, no packet", () => {
@@ -352,11 +375,7 @@ Deno.test("fail: failing the whole request completes it at once", () => {
 });
 
 Deno.test("fail: an early-wake reader whose wake page fails wakes at once with the error", () => {
-  const { src } = setup();
-  const r = waiter(true);
-  src.populate(r, "READ", 0, 4);
-  src.onPagesSupplied(0, 1);
-  src.rewait(r, 1);
+  const { src, r } = readerAtPage1();
   src.onPagesFailed(1, 2, ZX_ERR_IO);
   assert.equal(r.waiting, false, "woken even though pages 2-3 are unresolved");
   assert.equal(r.status, ZX_ERR_IO);
@@ -365,12 +384,7 @@ Deno.test("fail: an early-wake reader whose wake page fails wakes at once with t
 // Upstream the failed reader's PageRequest stays in the tree until its syscall returns and the
 // request's destructor cancels it (PageRequest::Wait only cancels on non-failure codes).
 Deno.test("fail: a failed early-wake reader keeps its request until its syscall cancels it", () => {
-  const { src, p } = setup();
-  const r = waiter(true);
-  src.populate(r, "READ", 0, 4);
-  src.onPagesSupplied(0, 1);
-  src.rewait(r, 1);
-  p.take();
+  const { src, p, r } = readerAtPage1();
   src.onPagesFailed(1, 2, ZX_ERR_IO);
   assert.equal(r.status, ZX_ERR_IO);
   assert.deepEqual(reads(src), ["#1[0,4) pending 2"], "still outstanding while the reader runs");
@@ -384,14 +398,8 @@ Deno.test("fail: a failed early-wake reader keeps its request until its syscall 
 });
 
 Deno.test("fail: a failed early-wake primary hands its request to the first overlap waiter", () => {
-  const { src, p } = setup();
-  const r = waiter(true);
-  const c = waiter(false);
-  src.populate(r, "READ", 0, 4);
-  src.populate(c, "READ", 2, 3);
-  src.onPagesSupplied(0, 1);
-  src.rewait(r, 1);
-  p.take();
+  const { src, p, r, o } = readerAtPage1({ start: 2, end: 3 });
+  const c = o as Waiter;
   src.onPagesFailed(1, 2, ZX_ERR_IO);
   assert.equal(r.status, ZX_ERR_IO);
   src.cancel(r, ZX_OK);
@@ -404,11 +412,7 @@ Deno.test("fail: a failed early-wake primary hands its request to the first over
 });
 
 Deno.test("fail: an early-wake reader keeps waiting when a later page fails", () => {
-  const { src } = setup();
-  const r = waiter(true);
-  src.populate(r, "READ", 0, 4);
-  src.onPagesSupplied(0, 1);
-  src.rewait(r, 1);
+  const { src, r } = readerAtPage1();
   src.onPagesFailed(2, 3, ZX_ERR_IO);
   assert.equal(r.waiting, true);
   src.onPagesSupplied(1, 2);
@@ -465,12 +469,7 @@ Deno.test("fail: a non-early-wake overlap waiter hit on its first page waits for
 // `complete_status_`. An overlap waiter at its wake page gets the error recorded (the overlap
 // loop's same test) but no wake (its `overlap_end > wake_offset_` fails for an empty range).
 Deno.test("fail: an empty range at an early-wake primary's wake page wakes it with the error", () => {
-  const { src, p } = setup();
-  const r = waiter(true);
-  src.populate(r, "READ", 0, 4);
-  src.onPagesSupplied(0, 1);
-  src.rewait(r, 1);
-  p.take();
+  const { src, p, r } = readerAtPage1();
   src.onPagesFailed(1, 1, ZX_ERR_IO);
   assert.equal(r.waiting, false, "woken though the range resolves no page");
   assert.equal(r.status, ZX_ERR_IO);
@@ -720,11 +719,7 @@ Deno.test("audit A1: an overlap reader wakes only when the primary's wake page a
 // the wake_offset_": a supply that covers the wake page but starts before it (an evicted page
 // supplied again) does not wake the reader.
 Deno.test("audit A1: a supply covering the wake page but starting before it does not wake", () => {
-  const { src } = setup();
-  const r = waiter(true);
-  src.populate(r, "READ", 0, 4);
-  src.onPagesSupplied(0, 1);
-  src.rewait(r, 1);
+  const { src, r } = readerAtPage1();
   src.onPagesSupplied(0, 2); // page 0 was evicted and is supplied again with page 1
   assert.equal(r.waiting, true);
   src.onPagesSupplied(2, 3);
@@ -734,11 +729,7 @@ Deno.test("audit A1: a supply covering the wake page but starting before it does
 // page_source.cc: a failure reaching the request's first page sets complete_status_ but the early
 // wake needs req_offset == wake_offset_; the reader gets the error when the request completes.
 Deno.test("audit A2: a failure starting before the wake page fails the reader only at the end", () => {
-  const { src } = setup();
-  const r = waiter(true);
-  src.populate(r, "READ", 0, 4);
-  src.onPagesSupplied(0, 1);
-  src.rewait(r, 1);
+  const { src, r } = readerAtPage1();
   src.onPagesFailed(0, 2, ZX_ERR_IO);
   assert.equal(r.waiting, true, "not early-woken: the range does not start at page 1");
   src.onPagesSupplied(2, 3);

@@ -107,6 +107,7 @@ import {
   type Produces,
   type Program,
   type ProgramCall,
+  type ProgramThread,
   removeCall,
   removeThread,
 } from "./program.ts";
@@ -2386,6 +2387,68 @@ export function probeThread(): {
   };
   return { calls, emit };
 }
+
+/**
+ * The two threads of a two-thread probe: `e0` and `e1` append a call to thread 0 or 1 and return
+ * its reference, and `threads` is the pair as a program holds them (neither fails instead of
+ * blocking). Every two-thread probe below is written through it.
+ *
+ * @example
+ * ```ts
+ * import { probeThreads } from "./generate.ts";
+ * const { e0, e1, threads } = probeThreads();
+ * const port = e0("zx_port_create", [0]);
+ * const wait = e1("zx_port_wait", [{ h: port }, 0]);
+ * console.assert(wait[0] === 1 && threads[1].calls.length === 1);
+ * ```
+ */
+export function probeThreads(): {
+  e0: (call: CallName, args: Arg[]) => CallRef;
+  e1: (call: CallName, args: Arg[]) => CallRef;
+  threads: ProgramThread[];
+} {
+  const first = probeThread();
+  const second = probeThread();
+  return {
+    e0: first.emit,
+    e1: (call, args) => [1, second.emit(call, args)[1]],
+    threads: [
+      { failInsteadOfBlock: false, calls: first.calls },
+      { failInsteadOfBlock: false, calls: second.calls },
+    ],
+  };
+}
+
+/**
+ * Emits, through `emit`, the answer to the READ whose packet the `zx_port_wait` call `packet`
+ * dequeued: `zx_pager_supply_pages` of `vmo` over the packet's offset and length, from `aux` at
+ * the same offset (a probe's aux VMO mirrors the pager VMO's layout). Its reference is returned.
+ *
+ * @example
+ * ```ts
+ * import { probeThread, supplyFromPacket } from "./generate.ts";
+ * const { calls, emit } = probeThread();
+ * const port = emit("zx_port_create", [0]);
+ * const packet = emit("zx_port_wait", [{ h: port }, 0]);
+ * supplyFromPacket(emit, { pager: [0, 9], vmo: [0, 8], aux: [0, 7] }, packet);
+ * console.assert(JSON.stringify(calls[2].args[2]) === '{"pkt":[0,1],"field":"offset"}');
+ * ```
+ */
+export function supplyFromPacket(
+  emit: (call: CallName, args: Arg[]) => CallRef,
+  at: { readonly pager: CallRef; readonly vmo: CallRef; readonly aux: CallRef },
+  packet: CallRef,
+): CallRef {
+  return emit("zx_pager_supply_pages", [
+    { h: at.pager },
+    { h: at.vmo },
+    { pkt: packet, field: "offset" },
+    { pkt: packet, field: "length" },
+    { h: at.aux },
+    { pkt: packet, field: "offset" },
+  ]);
+}
+
 /**
  * A port at its packet limit, as no random program reaches it (a program draws a dozen calls a
  * thread; the limit is `LIMITS.maxPortPackets` user packets): one thread (which fails instead of
@@ -2665,14 +2728,7 @@ export function childHeldByReadProgram(pageSize = 4096): Program {
   const packet = emit("zx_port_wait", [{ h: port }, { after: 1000 }]);
   emit("zx_vmo_read", [{ h: clone }, 0, pageSize]);
   emit("zx_object_wait_one", [{ h: root }, ZX_VMO_ZERO_CHILDREN, 0]);
-  emit("zx_pager_supply_pages", [
-    { h: pager },
-    { h: root },
-    { pkt: packet, field: "offset" },
-    { pkt: packet, field: "length" },
-    { h: aux },
-    { pkt: packet, field: "offset" },
-  ]);
+  supplyFromPacket(emit, { pager, vmo: root, aux }, packet);
   return {
     pageSize,
     overtimeTicks: 0,
@@ -3213,14 +3269,7 @@ export function cloneChainReadRunProgram(pageSize = 4096): Program {
  * the other with the packet still queued; a program of its own, so no pinned schedule moves.
  */
 export function timedOutHeirProgram(pageSize = 4096): Program {
-  const first: ProgramCall[] = [];
-  const second: ProgramCall[] = [];
-  const emit = (calls: ProgramCall[], t: number) => (call: CallName, args: Arg[]): CallRef => {
-    calls.push({ call, args });
-    return [t, calls.length - 1];
-  };
-  const e0 = emit(first, 0);
-  const e1 = emit(second, 1);
+  const { e0, e1, threads } = probeThreads();
   const port = e0("zx_port_create", [0]);
   const pager = e0("zx_pager_create", [0]);
   const vmo = e0("zx_pager_create_vmo", [{ h: pager }, 0, { h: port }, 0, 4 * pageSize]);
@@ -3230,14 +3279,7 @@ export function timedOutHeirProgram(pageSize = 4096): Program {
   e1("zx_vmo_read", [{ h: vmo }, 2 * pageSize, pageSize]);
   e1("zx_port_wait", [{ h: own }, { after: 400 }]);
   e1("zx_port_wait", [{ h: port }, { after: 100 }]);
-  return {
-    pageSize,
-    overtimeTicks: 100,
-    threads: [
-      { failInsteadOfBlock: false, calls: first },
-      { failInsteadOfBlock: false, calls: second },
-    ],
-  };
+  return { pageSize, overtimeTicks: 100, threads };
 }
 
 /**
@@ -3253,14 +3295,7 @@ export function timedOutHeirProgram(pageSize = 4096): Program {
  * own, so no pinned schedule moves.
  */
 export function sliceFaultWaitProgram(pageSize = 4096): Program {
-  const first: ProgramCall[] = [];
-  const second: ProgramCall[] = [];
-  const emit = (calls: ProgramCall[], t: number) => (call: CallName, args: Arg[]): CallRef => {
-    calls.push({ call, args });
-    return [t, calls.length - 1];
-  };
-  const e0 = emit(first, 0);
-  const e1 = emit(second, 1);
+  const { e0, e1, threads } = probeThreads();
   const port = e0("zx_port_create", [0]);
   const pager = e0("zx_pager_create", [0]);
   const vmo = e0("zx_pager_create_vmo", [{ h: pager }, 0, { h: port }, 0, 3 * pageSize]);
@@ -3274,22 +3309,8 @@ export function sliceFaultWaitProgram(pageSize = 4096): Program {
   const own = e1("zx_port_create", [0]);
   e1("zx_port_wait", [{ h: own }, { after: 50 }]);
   const packet = e1("zx_port_wait", [{ h: port }, { after: 100 }]);
-  e1("zx_pager_supply_pages", [
-    { h: pager },
-    { h: vmo },
-    { pkt: packet, field: "offset" },
-    { pkt: packet, field: "length" },
-    { h: aux },
-    { pkt: packet, field: "offset" },
-  ]);
-  return {
-    pageSize,
-    overtimeTicks: 0,
-    threads: [
-      { failInsteadOfBlock: false, calls: first },
-      { failInsteadOfBlock: false, calls: second },
-    ],
-  };
+  supplyFromPacket(e1, { pager, vmo: vmo, aux }, packet);
+  return { pageSize, overtimeTicks: 0, threads };
 }
 
 /**
@@ -3306,14 +3327,7 @@ export function sliceFaultWaitProgram(pageSize = 4096): Program {
  * own, so no pinned schedule moves.
  */
 export function relookAfterUserFaultProgram(pageSize = 4096): Program {
-  const first: ProgramCall[] = [];
-  const second: ProgramCall[] = [];
-  const emit = (calls: ProgramCall[], t: number) => (call: CallName, args: Arg[]): CallRef => {
-    calls.push({ call, args });
-    return [t, calls.length - 1];
-  };
-  const e0 = emit(first, 0);
-  const e1 = emit(second, 1);
+  const { e0, e1, threads } = probeThreads();
   const target = e0("zx_vmo_create", [pageSize, 0]);
   e0("zx_vmo_write", [{ h: target }, { bytes: pageSize, fill: 0x61 }, 0]);
   const port = e0("zx_port_create", [0]);
@@ -3328,22 +3342,8 @@ export function relookAfterUserFaultProgram(pageSize = 4096): Program {
   e1("zx_port_wait", [{ h: own }, { after: 50 }]);
   e1("zx_vmo_op_range", [{ h: target }, ZX_VMO_OP_DECOMMIT, 0, pageSize]);
   const packet = e1("zx_port_wait", [{ h: port }, { after: 100 }]);
-  e1("zx_pager_supply_pages", [
-    { h: pager },
-    { h: source },
-    { pkt: packet, field: "offset" },
-    { pkt: packet, field: "length" },
-    { h: aux },
-    { pkt: packet, field: "offset" },
-  ]);
-  return {
-    pageSize,
-    overtimeTicks: 0,
-    threads: [
-      { failInsteadOfBlock: false, calls: first },
-      { failInsteadOfBlock: false, calls: second },
-    ],
-  };
+  supplyFromPacket(e1, { pager, vmo: source, aux }, packet);
+  return { pageSize, overtimeTicks: 0, threads };
 }
 
 /**
