@@ -145,7 +145,7 @@ const ModuleRefSchema = z.object({
 }).strict();
 
 const Expected = z.string().regex(
-  /^(pass|hang|liveness-budget|step-budget|kernel-assertion|thread-fault|service-hang|out-of-memory|invariant:[a-z0-9.-]+)$/,
+  /^(pass|hang|liveness-budget|step-budget|kernel-assertion|thread-fault|service-hang|kernel-hang|out-of-memory|invariant:[a-z0-9.-]+)$/,
   "pass, a verdict kind, or invariant:<name>",
 );
 const TraceHash = z.string().regex(/^[0-9a-f]{16}$/, "16 hex digits");
@@ -290,6 +290,7 @@ const EXPECTED_KINDS = [
   "kernel-assertion",
   "thread-fault",
   "service-hang",
+  "kernel-hang",
   "out-of-memory",
 ] as const;
 

@@ -8,6 +8,7 @@
  */
 
 import { signProgramRun, signScenarioRun } from "../fuzz/engine.ts";
+import { hangKind } from "../fuzz/signature.ts";
 import { basename, dirname, resolve } from "node:path";
 import { type CaseEnvelope, fullExpected, type ModuleRef, replaces } from "../case/envelope.ts";
 import { replayWith } from "../case/replay.ts";
@@ -341,7 +342,9 @@ if (import.meta.main) {
         `nor when run again within ${cases} x --confirm-timeout ${limits.confirmTimeout}s`
       : `a replay reached the --memory ${limits.memoryMb} MiB heap limit`;
     console.error(
-      `error: corpus accept stopped: ${o.kind} (${why}); the case being replayed and those ` +
+      `error: corpus accept stopped: ${
+        o.kind === "service-hang" ? hangKind(o.at) : o.kind
+      } (${why}); the case being replayed and those ` +
         `after it are as they were`,
     );
     return 1;

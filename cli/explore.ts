@@ -40,12 +40,12 @@ import {
 } from "../explore/guard.ts";
 import { decisionListLine } from "./_output.ts";
 import { campaignLimits, RUN_LIMIT_FLAGS } from "./_run_limits.ts";
-import { OUT_OF_MEMORY, SERVICE_HANG } from "../fuzz/signature.ts";
+import { hangKind, hangSignature, OUT_OF_MEMORY } from "../fuzz/signature.ts";
 import { parseScenario, type Scenario } from "../scenario/schema.ts";
 import { DEFAULT_SCENARIO } from "../scenario/default.ts";
 import { LIVENESS_AFTER } from "../scenario/generate.ts";
 import { shellQuote } from "../properties/failure_report.ts";
-import { grewNote } from "../sim/stuck.ts";
+import { entryWords, grewNote, insideKernel } from "../sim/stuck.ts";
 import { describeVerdict } from "../sim/world.ts";
 import type { PagerService } from "../services/service.ts";
 import { assertInContract } from "../scenario/contract.ts";
@@ -772,11 +772,15 @@ interface StopContext {
  * stopped), which `deno task repro FILE` replays under the same limits; returns the exit status.
  */
 async function reportStop(f: StopFinding, ctx: StopContext): Promise<number> {
+  // Inside a syscall the kernel's code ran (a --kernel variant's): said, and signed kernel-hang.
+  const inKernel = f.cause === "service-hang" && insideKernel(f.at)
+    ? `, in ${entryWords(f.at?.entry, undefined, ctx.kernelPath)}`
+    : "";
   const where = f.at === null
     ? "before any thread ran"
     : `t${f.at.tid} at step ${f.at.step}${
       f.at.step === 0 ? " (starting, before the first step)" : ""
-    } ${f.cause === "out-of-memory" ? "was running" : "never yielded"}`;
+    } ${f.cause === "out-of-memory" ? "was running" : "never yielded"}${inKernel}`;
   if (f.cause === "nondeterministic") {
     // A kernel variant is user code as a service is: its module state outlives an execution too.
     const modules = [ctx.servicePath, ctx.kernelPath].filter((p) => p !== null);
@@ -798,12 +802,12 @@ async function reportStop(f: StopFinding, ctx: StopContext): Promise<number> {
     return 2;
   }
   const hang = f.cause === "service-hang";
-  const signature = hang ? SERVICE_HANG : OUT_OF_MEMORY;
+  const signature = hang ? hangSignature(f.at) : OUT_OF_MEMORY;
   const line = hang && f.grew === true
-    ? `verdict: ${SERVICE_HANG} (${where}: an execution of the search stood still past ` +
+    ? `verdict: ${signature} (${where}: an execution of the search stood still past ` +
       `--run-timeout ${ctx.limits.runTimeout}s; ${grewNote(ctx.limits.memoryMb)})`
     : hang
-    ? `verdict: ${SERVICE_HANG} (${where}: an execution of the search did not finish within ` +
+    ? `verdict: ${signature} (${where}: an execution of the search did not finish within ` +
       `--run-timeout ${ctx.limits.runTimeout}s, nor within --confirm-timeout ` +
       `${Math.max(ctx.limits.runTimeout, ctx.limits.confirmTimeout)}s)`
     : `verdict: ${OUT_OF_MEMORY} (an execution of the search reached the --memory ` +
@@ -843,7 +847,7 @@ async function reportStop(f: StopFinding, ctx: StopContext): Promise<number> {
       memoryMb: ctx.limits.memoryMb,
       confirmTimeout: Math.max(ctx.limits.runTimeout, ctx.limits.confirmTimeout),
     },
-    expected: hang ? "service-hang" : "out-of-memory",
+    expected: hang ? hangKind(f.at) : "out-of-memory",
     traceHash: "0000000000000000", // the execution never finished: no trace hash
     signature,
     found: { by: "explore" },

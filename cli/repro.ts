@@ -19,6 +19,7 @@ import { KINDS, SCENARIO_CHECKERS, scenarioCheckers } from "../case/kinds.ts";
 import { readCaseFile, resolveContext } from "../case/store.ts";
 import { executePlan, planRun } from "../fuzz/campaign.ts";
 import { CONFIRM_FACTOR, signProgramRun, signScenarioRun } from "../fuzz/engine.ts";
+import { hangKind } from "../fuzz/signature.ts";
 import { generateScenario } from "../scenario/generate.ts";
 import { verdictLabel } from "../properties/check_case.ts";
 import { shellQuote } from "../properties/failure_report.ts";
@@ -42,6 +43,7 @@ import {
   commandLine,
   confirmLimit,
   guardLimits,
+  type GuardOutcome,
   guardStopAt,
   guardWatch,
   limitsOf,
@@ -679,10 +681,14 @@ async function modesRefusal(
 }
 
 /** After the guard stopped a replay: does that reproduce what the case (if one) expects? */
-async function stoppedVerdict(kind: "service-hang" | "out-of-memory"): Promise<number> {
+async function stoppedVerdict(
+  o: Exclude<GuardOutcome, { kind: "done" }>,
+): Promise<number> {
   const { positionals } = parseFlags(Deno.args, FLAGS, true, 0);
   if (positionals.length !== 1) return 1;
   const c = await readCaseFile(positionals[0]);
+  // A stop inside a syscall is the kernel's (a variant's) hang (userS27k).
+  const kind = o.kind === "out-of-memory" ? o.kind : hangKind(o.at);
   const ok = c.expected === kind;
   // Before userS25's report a stop at the run limit after the process had grown was signed
   // out-of-memory: timing, which no replay repeats. Such a case's finding is the hang.
@@ -711,6 +717,6 @@ if (import.meta.main) {
     const o = await runConfirmed(import.meta.url, limits);
     if (o.kind === "done") return o.code;
     await reportStopped(import.meta.url, limits, o, "deno task repro", Deno.args, true);
-    return await stoppedVerdict(o.kind);
+    return await stoppedVerdict(o);
   });
 }
