@@ -36,6 +36,8 @@ import {
   failingStep,
   printOutcome,
   printTrace,
+  replayDecisionsArg,
+  REPLAYED_WHOLE,
   scenarioVmos,
   type TraceForm,
 } from "./_output.ts";
@@ -275,13 +277,13 @@ export async function main(): Promise<number> {
       console.log(line);
     }
     console.log(`steps: ${r.run.steps}  decisions: ${r.run.decisions.length}`);
-    console.log(decisionListLine(r.run.decisions, r.run.steps));
+    console.log(decisionListLine(r.run.decisions, r.run.steps, REPLAYED_WHOLE));
     return 1;
   }
   const signature = (r.scenario !== null ? signScenarioRun : signProgramRun)(r.run);
   const handleNote = lastNote?.note() ?? null;
   if (handleNote !== null) console.log(handleNote);
-  printOutcome(r.run, r.replay, signature);
+  printOutcome(r.run, r.replay, signature, REPLAYED_WHOLE);
   if (r.caseDecisions !== undefined && r.caseDecisions !== r.run.decisions.length) {
     // corpus list and the campaign's summary count the case's list; the run made more picks.
     // Its entry count, said as one (userS26s read "case decisions: 0" as a one-entry list).
@@ -568,8 +570,13 @@ async function replayRun(
     run,
     scenario,
     title: `${scenario.name ?? "scenario"}, seed ${seed}`,
-    replay: `deno task repro${scenarioArg}${extra} --seed ${seed} --decisions ${
-      run.decisions.join(",") || '""'
+    replay: `deno task repro${scenarioArg}${extra} --seed ${seed}${
+      replayDecisionsArg(
+        run.decisions,
+        values.decisions as string | undefined,
+        strategy,
+        intFlag(values, "pct-depth", 2, 1, 64),
+      )
     }`,
     expected: null,
     note,
