@@ -9,14 +9,17 @@ import type { CaseEnvelope } from "./envelope.ts";
 const TREE = await projectRoot(new URL("../", import.meta.url).pathname);
 
 /**
- * Replays one case. A case the watchdog stopped (`service-hang`, `out-of-memory`: its service
- * never yields, or allocates without bound) cannot run in this process, which nothing could
+ * Replays one case. A case the watchdog stopped (`service-hang`, `kernel-hang`, `out-of-memory`:
+ * its service or kernel variant never yields, or allocates without bound) cannot run in this process, which nothing could
  * stop: it replays as `deno task repro FILE` does, in a guarded worker under the limits the case
  * records, and must be stopped the same way again (issue hC: a campaign with the default
  * `--corpus corpus` put such a case where this test would have hung on it).
  */
 async function replayOne(file: string, c: CaseEnvelope): Promise<void> {
-  if (c.expected === "service-hang" || c.expected === "out-of-memory") {
+  if (
+    c.expected === "service-hang" || c.expected === "kernel-hang" ||
+    c.expected === "out-of-memory"
+  ) {
     const o = await new Deno.Command(Deno.execPath(), {
       args: [
         "run",

@@ -16,7 +16,7 @@ import { BUG_IDS } from "../zoo/registry.ts";
 import { KIND_NAMES, type KindName } from "./kind.ts";
 import { CheckerSetSchema, KINDS } from "./kinds.ts";
 import { CONTRACT, LIFETIME } from "../program/run.ts";
-import { signatureId, slug } from "./names.ts";
+import { rawSlug, signatureId, slug } from "./names.ts";
 import { type ServiceContract, ServiceContractSchema } from "../scenario/service_contract.ts";
 
 /** The case format tag. */
@@ -145,7 +145,7 @@ const ModuleRefSchema = z.object({
 }).strict();
 
 const Expected = z.string().regex(
-  /^(pass|hang|liveness-budget|step-budget|kernel-assertion|thread-fault|service-hang|out-of-memory|invariant:[a-z0-9.-]+)$/,
+  /^(pass|hang|liveness-budget|step-budget|kernel-assertion|thread-fault|service-hang|kernel-hang|out-of-memory|invariant:[a-z0-9.-]+)$/,
   "pass, a verdict kind, or invariant:<name>",
 );
 const TraceHash = z.string().regex(/^[0-9a-f]{16}$/, "16 hex digits");
@@ -290,6 +290,7 @@ const EXPECTED_KINDS = [
   "kernel-assertion",
   "thread-fault",
   "service-hang",
+  "kernel-hang",
   "out-of-memory",
 ] as const;
 
@@ -494,23 +495,59 @@ function stem(m: ModuleRef): string {
 export function caseFileName(
   c: Pick<CaseEnvelope, "signature" | "expected" | "traceHash"> & NamedContext,
 ): string {
+  return contextualName(c, slug);
+}
+
+/** {@linkcode caseFileName} with the slug function given (the current one, or {@linkcode rawSlug}). */
+function contextualName(
+  c: Pick<CaseEnvelope, "signature" | "expected" | "traceHash"> & NamedContext,
+  slugOf: (text: string, max?: number) => string,
+): string {
   const parts = [
     c.bug,
     c.service !== undefined ? stem(c.service) : undefined,
     c.kernel !== undefined ? stem(c.kernel) : undefined,
   ].filter((x) => x !== undefined);
-  if (parts.length === 0) return legacyCaseFileName(c);
+  if (parts.length === 0) return legacyName(c, slugOf);
   const context = [
     c.bug ?? "-",
     ...[c.service, c.kernel].map((m) => m === undefined ? "-" : `${m.path}@${m.sha256 ?? "-"}`),
   ].join(" ");
   const what = c.signature ?? `${c.expected}#${c.traceHash}`;
-  const tag = slug(parts.join("-")).slice(0, 40);
+  // The old cut (`rawSlug`) took 40 characters of the 60-character slug, as names had them.
+  const tag = slugOf === slug ? slug(parts.join("-"), 40) : rawSlug(parts.join("-")).slice(0, 40);
   return c.signature !== undefined
-    ? `${slug(c.signature)}-${tag}-${signatureId(`${what}\n${context}`)}.json`
+    ? `${slugOf(c.signature)}-${tag}-${signatureId(`${what}\n${context}`)}.json`
     : `${c.expected.replace(":", "-")}-${tag}-${c.traceHash}-${
       signatureId(`${what}\n${context}`)
     }.json`;
+}
+
+/**
+ * Every name a case of this finding may be stored under besides {@linkcode caseFileName}'s,
+ * oldest rule first: {@linkcode legacyCaseFileName} (before names told contexts apart), and the
+ * names both rules gave before slugs were trimmed of a dash left by their cut (userS27k's
+ * `...pending-requests--vc2-...`). Files of these names stay valid cases, and a writer looks for
+ * its finding under them too.
+ *
+ * @example
+ * ```ts
+ * import { caseFileName, olderCaseFileNames } from "./envelope.ts";
+ * const c = { signature: "x".repeat(59) + " y", expected: "hang", traceHash: "0" };
+ * console.assert(olderCaseFileNames(c)[0].startsWith("x".repeat(59) + "--"));
+ * console.assert(!olderCaseFileNames(c).includes(caseFileName(c)));
+ * ```
+ */
+export function olderCaseFileNames(
+  c: Pick<CaseEnvelope, "signature" | "expected" | "traceHash"> & NamedContext,
+): string[] {
+  const now = caseFileName(c);
+  const names = [
+    legacyCaseFileName(c),
+    legacyName(c, rawSlug),
+    contextualName(c, rawSlug),
+  ];
+  return [...new Set(names)].filter((n) => n !== now);
 }
 
 /**
@@ -527,8 +564,15 @@ export function caseFileName(
 export function legacyCaseFileName(
   c: Pick<CaseEnvelope, "signature" | "expected" | "traceHash">,
 ): string {
+  return legacyName(c, slug);
+}
+
+function legacyName(
+  c: Pick<CaseEnvelope, "signature" | "expected" | "traceHash">,
+  slugOf: (text: string) => string,
+): string {
   return c.signature !== undefined
-    ? `${slug(c.signature)}-${signatureId(c.signature)}.json`
+    ? `${slugOf(c.signature)}-${signatureId(c.signature)}.json`
     : `${c.expected.replace(":", "-")}-${c.traceHash}.json`;
 }
 

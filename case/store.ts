@@ -14,7 +14,8 @@
  * `<name>-2.json`, `-3`, ... So two services (even byte-identical copies at two
  * paths) failing with one signature get two files (their names differ already:
  * `caseFileName` names a case's modules), and a later finding of either goes to
- * the file its own context holds (under its older name, `legacyCaseFileName`, if
+ * the file its own context holds (under its older name, `legacyCaseFileName`, or a
+ * name with a double dash that slugs cut at a dash once made, `olderCaseFileNames`, if
  * it was stored there). A writer that must keep exactly its
  * case (explore's counterexample) asks for `{ keep: "exact" }`: then only a file
  * holding the same replay counts as written. Temporary files are unique per
@@ -45,8 +46,8 @@ import {
   type CaseEnvelope,
   type CaseError,
   caseFileName,
-  legacyCaseFileName,
   type ModuleRef,
+  olderCaseFileNames,
   parseCase,
   replaces,
   USER_SERVICE,
@@ -403,18 +404,21 @@ export async function writeCaseOutcome(
   await Deno.mkdir(dir, { recursive: true });
   // A finding already stored under the name cases had before names told contexts apart stays
   // there (it is replaced there, or found there), not copied to a second file.
-  if (file === caseFileName(c) && file !== legacyCaseFileName(c)) {
-    const old = legacyCaseFileName(c).slice(0, -".json".length);
-    for (let n = 1;; n++) {
-      const name = n === 1 ? `${old}.json` : `${old}-${n}.json`;
-      const there = await Deno.stat(join(dir, name)).then(() => true, () => false);
-      if (!there) break;
-      const existing = await readExisting(join(dir, name));
-      if (existing === null) continue;
-      if (exact ? sameReplay(c, existing) : sameFinding(c, existing)) {
-        if (exact) return { path: join(dir, name), written: false };
-        file = name;
-        break;
+  // So does one stored under a name with a double dash (userS27k), which slugs no longer make.
+  if (file === caseFileName(c)) {
+    older: for (const olderName of olderCaseFileNames(c)) {
+      const old = olderName.slice(0, -".json".length);
+      for (let n = 1;; n++) {
+        const name = n === 1 ? `${old}.json` : `${old}-${n}.json`;
+        const there = await Deno.stat(join(dir, name)).then(() => true, () => false);
+        if (!there) break;
+        const existing = await readExisting(join(dir, name));
+        if (existing === null) continue;
+        if (exact ? sameReplay(c, existing) : sameFinding(c, existing)) {
+          if (exact) return { path: join(dir, name), written: false };
+          file = name;
+          break older;
+        }
       }
     }
   }

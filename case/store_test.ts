@@ -366,3 +366,47 @@ Deno.test("a finding stored under its old name is replaced there, not written ag
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+// userS27k: a kernel variant's K6 case was written as
+// `kernel-assertion-k6-complete-queued-before-pending-requests--vc2-detach-no-withdraw-52f4b787.json`:
+// the signature's slug, cut at 60 characters, ended in a dash before the join's own dash.
+const VC2 = {
+  signature:
+    "kernel-assertion:K6: COMPLETE queued before # pending requests were withdrawn@pager_proxy.ts",
+  kernel: {
+    path: "../vc2_detach_no_withdraw.ts",
+    sha256: "cc91dac4bc2399abd692ba71a36619669137c8aa8fe85fb46387aa55589ac095",
+  },
+};
+const VC2_OLD =
+  "kernel-assertion-k6-complete-queued-before-pending-requests--vc2-detach-no-withdraw-52f4b787.json";
+
+Deno.test("case file names join their parts with one dash, and a case stored under the double-dash name is found there", async () => {
+  const c = { ...(await sample()), ...VC2 };
+  delete (c as { bug?: string }).bug;
+  const name = caseFileName(c);
+  assert.equal(
+    name,
+    "kernel-assertion-k6-complete-queued-before-pending-requests-vc2-detach-no-withdraw-52f4b787.json",
+  );
+  assert.doesNotMatch(legacyCaseFileName(c), /--/);
+  for (const sig of ["a".repeat(59) + " b", "x".repeat(80), "hang: " + "y ".repeat(40)]) {
+    for (const kernel of [undefined, { path: "../" + "k-".repeat(30) + ".ts", sha256: "1" }]) {
+      const n = caseFileName({ signature: sig, expected: "hang", traceHash: "0", kernel });
+      assert.doesNotMatch(n, /--|-\.json$|^-/, n);
+    }
+  }
+  const dir = await Deno.makeTempDir();
+  try {
+    // The old name still loads, and the finding is replaced there, not written a second time.
+    const big = { ...c, decisions: [...c.decisions, 0, 0] };
+    await Deno.writeTextFile(`${dir}/${VC2_OLD}`, JSON.stringify(big, null, 2) + "\n");
+    assert.equal((await readCaseFile(`${dir}/${VC2_OLD}`)).signature, VC2.signature);
+    assert.equal(await writeCase(dir, c), `${dir}/${VC2_OLD}`);
+    assert.equal((await readCaseFile(`${dir}/${VC2_OLD}`)).decisions.length, c.decisions.length);
+    assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), [VC2_OLD]);
+    assert.equal((await readCorpus(dir)).cases.length, 1);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -195,7 +195,7 @@ Deno.test("v2c's early wake before its page is in is early-wake at that step, no
   assert.equal(v.step, 50, v.message);
   assert.match(
     v.message,
-    /^early-wake: t3 zx_vmo_read of vmo\d+ was woken early by t1 zx_pager_supply_pages in a step that filled no page/,
+    /^K11e: t3 zx_vmo_read of vmo\d+ was woken early by t1 zx_pager_supply_pages in a step that filled no page/,
   );
 });
 

@@ -12,6 +12,7 @@
 
 import type { ReplayPick } from "../sim/strategy.ts";
 import { InputError } from "./args.ts";
+import { LONG_LIST } from "./_output.ts";
 
 /** What a command prints of a list it followed: nothing, or one `note:` line. */
 export type ListVerdict = { readonly note: string | null };
@@ -81,6 +82,10 @@ export function judgeDecisionList(
   return {
     note: `note: --decisions gave ${list.length} ${list.length === 1 ? "entry" : "entries"}; ` +
       `the run's other ${seeded} ${seeded === 1 ? "pick" : "picks"} came from seed ${seed} ` +
-      `(past the list's end), all in the decision-list line below`,
+      `(past the list's end), ${
+        decisions.length > LONG_LIST
+          ? "which the replay line below picks again"
+          : "all in the decision-list line below"
+      }`,
   };
 }

@@ -16,7 +16,7 @@
 
 import { isMainThread, Worker, workerData } from "node:worker_threads";
 import { CONFIRM_FACTOR, DEFAULT_MEMORY_MB, DEFAULT_RUN_TIMEOUT } from "../fuzz/engine.ts";
-import { OUT_OF_MEMORY, SERVICE_HANG } from "../fuzz/signature.ts";
+import { hangSignature, OUT_OF_MEMORY } from "../fuzz/signature.ts";
 import { entryWords, grewNote, neverYielded, type StuckAt } from "../sim/stuck.ts";
 import { IN_SYSCALL } from "../sim/world.ts";
 
@@ -308,7 +308,7 @@ export function stoppedLine(
     return `verdict: ${OUT_OF_MEMORY} (the run reached the --memory ${limits.memoryMb} MiB heap limit)`;
   }
   const where = o.at === null ? "before any thread ran" : neverYielded(o.at, undefined, kernel);
-  return `verdict: ${SERVICE_HANG} (${where}: the run did not finish within --run-timeout ` +
+  return `verdict: ${hangSignature(o.at)} (${where}: the run did not finish within --run-timeout ` +
     `${limits.runTimeout}s, nor when run again within --confirm-timeout ${confirmLimit(limits)}s` +
     `${o.grew === true ? `; ${grewNote(limits.memoryMb)}` : ""})`;
 }
@@ -359,6 +359,6 @@ export async function reportStopped(
   // sim names its variant only by --kernel; repro's case file may name one the args do not.
   const kernel = kernelFlag(args) ?? (task.includes("sim") ? null : undefined);
   console.log(stoppedLine(o, limits, kernel));
-  console.log(`signature: ${o.kind === "out-of-memory" ? OUT_OF_MEMORY : SERVICE_HANG}`);
+  console.log(`signature: ${o.kind === "out-of-memory" ? OUT_OF_MEMORY : hangSignature(o.at)}`);
   console.log(`replay: ${commandLine(task, args)}`);
 }

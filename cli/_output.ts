@@ -142,7 +142,12 @@ export function unrestedLines(run: RunResult): string[] {
  * of the campaign summary's "failing runs by signature" lines; `signature` null or absent prints
  * none), the decisions and the replay command.
  */
-export function printOutcome(run: RunResult, replay: string, signature?: string | null): void {
+export function printOutcome(
+  run: RunResult,
+  replay: string,
+  signature?: string | null,
+  whole?: string,
+): void {
   console.log(`verdict: ${describeVerdict(run.verdict)}`);
   if (signature !== undefined && signature !== null) console.log(`signature: ${signature}`);
   for (const line of stepBudgetLines(run)) console.log(line);
@@ -159,13 +164,15 @@ export function printOutcome(run: RunResult, replay: string, signature?: string 
   }
   if ("stack" in run.verdict && run.verdict.stack) console.log(threadStack(run.verdict.stack));
   console.log(`steps: ${run.steps}  decisions: ${run.decisions.length}`);
-  console.log(decisionListLine(run.decisions));
+  console.log(decisionListLine(run.decisions, undefined, whole));
   console.log(`replay: ${replay}`);
 }
 
 /**
  * The printed decision list, its entry count first: `decisions: 1` above `decision-list: 0`
- * read as a count twice (userS26s), the list being one entry, 0.
+ * read as a count twice (userS26s), the list being one entry, 0. `whole`: where the whole list is
+ * kept, in words (`the whole list is in the case file`); given, a list longer than
+ * {@linkcode LONG_LIST} entries shows its first {@linkcode LIST_PREFIX} and says so.
  *
  * @example
  * ```ts
@@ -173,14 +180,74 @@ export function printOutcome(run: RunResult, replay: string, signature?: string 
  * console.assert(decisionListLine([0]) === "decision-list (1 entry): 0");
  * console.assert(decisionListLine([]) === "decision-list (0 entries): none");
  * console.assert(decisionListLine([2, 0], 9) === "decision-list (2 entries, up to step 9): 2,0");
+ * // A long list kept elsewhere (`whole`: where) shows its first 40 entries.
+ * const long = decisionListLine(
+ *   new Array(13932).fill(0),
+ *   undefined,
+ *   "the whole list is in the case file",
+ * );
+ * console.assert(long.startsWith("decision-list (13,932 entries): 0,0,"));
+ * console.assert(long.endsWith(",0,... (the first 40; the whole list is in the case file)"));
  * ```
  */
-export function decisionListLine(decisions: readonly number[], upToStep?: number): string {
+export function decisionListLine(
+  decisions: readonly number[],
+  upToStep?: number,
+  whole?: string,
+): string {
   const n = decisions.length;
-  return `decision-list (${n} entr${n === 1 ? "y" : "ies"}${
+  const long = whole !== undefined && n > LONG_LIST;
+  const count = long ? String(n).replace(/\B(?=(\d{3})+$)/g, ",") : String(n);
+  return `decision-list (${count} entr${n === 1 ? "y" : "ies"}${
     upToStep !== undefined ? `, up to step ${upToStep}` : ""
-  }): ${n === 0 ? "none" : decisions.join(",")}`;
+  }): ${
+    n === 0
+      ? "none"
+      : long
+      ? `${decisions.slice(0, LIST_PREFIX).join(",")},... (the first ${LIST_PREFIX}; ${whole})`
+      : decisions.join(",")
+  }`;
 }
+
+/**
+ * Entries past which a decision list that is kept elsewhere (a case file, a replay line) is printed
+ * as its first {@linkcode LIST_PREFIX} entries: explore printed a 25,000-step counterexample's
+ * 13,932 entries (~30 KB) inline (userS27k).
+ */
+export const LONG_LIST = 100;
+
+/** The entries a long decision list shows ({@linkcode decisionListLine}). */
+export const LIST_PREFIX = 40;
+
+/**
+ * The decisions of a `sim` or `repro` replay line: the run's whole list, unless it is longer
+ * than {@linkcode LONG_LIST} entries; then what the command was given, which replays the same
+ * run (the list given, the seed picking the rest, or the seed's strategy alone: runs are
+ * deterministic), so a 25,000-step run's line is not 30 KB.
+ *
+ * @example
+ * ```ts
+ * import { replayDecisionsArg } from "./_output.ts";
+ * console.assert(replayDecisionsArg([0, 1], undefined, "random", 2) === " --decisions 0,1");
+ * const long = new Array(500).fill(1);
+ * console.assert(replayDecisionsArg(long, undefined, "random", 2) === "");
+ * console.assert(replayDecisionsArg(long, "1,1", "random", 2) === " --decisions 1,1");
+ * console.assert(replayDecisionsArg(long, undefined, "pct", 3) === " --strategy pct --pct-depth 3");
+ * ```
+ */
+export function replayDecisionsArg(
+  decisions: readonly number[],
+  given: string | undefined,
+  strategy: string,
+  pctDepth: number,
+): string {
+  if (decisions.length <= LONG_LIST) return ` --decisions ${decisions.join(",") || '""'}`;
+  if (given !== undefined) return ` --decisions ${given || '""'}`;
+  return strategy === "pct" ? ` --strategy pct --pct-depth ${pctDepth}` : "";
+}
+
+/** What a long decision list's line says of a replay line made by {@linkcode replayDecisionsArg}. */
+export const REPLAYED_WHOLE = "the replay line below replays the whole list";
 
 /** Frames of the scheduler that steps a thread: every thread's stack ends in them. */
 const SCHEDULER = new URL("../sim/world.ts", import.meta.url).href;

@@ -8,6 +8,7 @@
  */
 
 import { signProgramRun, signScenarioRun } from "../fuzz/engine.ts";
+import { hangKind } from "../fuzz/signature.ts";
 import { basename, dirname, resolve } from "node:path";
 import { type CaseEnvelope, fullExpected, type ModuleRef, replaces } from "../case/envelope.ts";
 import { replayWith } from "../case/replay.ts";
@@ -286,7 +287,10 @@ async function accept(files: readonly string[]): Promise<number> {
         ...(service !== undefined ? { service } : {}),
         ...(kernel !== undefined ? { kernel } : {}),
       };
-      if (r.ok && changed.length === 0) {
+      // A failure signed otherwise now (a rule given its ID: userS27k's K11e) is re-recorded
+      // too: the file names and dedupes its finding by the signature.
+      const resigned = r.verdict !== "pass" && c.signature !== undefined && c.signature !== now;
+      if (r.ok && changed.length === 0 && !resigned) {
         console.log(`${file}: unchanged (${r.verdict}, modules as recorded)`);
         continue;
       }
@@ -338,7 +342,9 @@ if (import.meta.main) {
         `nor when run again within ${cases} x --confirm-timeout ${limits.confirmTimeout}s`
       : `a replay reached the --memory ${limits.memoryMb} MiB heap limit`;
     console.error(
-      `error: corpus accept stopped: ${o.kind} (${why}); the case being replayed and those ` +
+      `error: corpus accept stopped: ${
+        o.kind === "service-hang" ? hangKind(o.at) : o.kind
+      } (${why}); the case being replayed and those ` +
         `after it are as they were`,
     );
     return 1;

@@ -53,3 +53,35 @@ Deno.test("corpus accept of a failure that changed shape records its signature n
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+// userS27k: syscall-contract's early-wake rule was the one rule of its checker cited by a word, so
+// its signature named no rule (`invariant:syscall-contract`, where K14w's is
+// `invariant:syscall-contract:K14w`). It is K11e now; a case recorded under the old signature is
+// re-recorded by accept even though its verdict and trace hash did not change.
+Deno.test("the early-wake rule signs as invariant:syscall-contract:K11e, and accept re-records a case signed before", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "pagersim-accept-k11e-" });
+  try {
+    const c = JSON.parse(
+      await Deno.readTextFile(`${root}corpus/zoo-partial-supply-no-wake.json`),
+    );
+    const file = `${dir}/case.json`;
+    await Deno.writeTextFile(
+      file,
+      JSON.stringify({ ...c, signature: "invariant:syscall-contract" }),
+    );
+    const o = await accept(file);
+    const out = o.out + o.err;
+    assert.equal(o.code, 0, out);
+    assert.match(
+      out,
+      /recorded invariant:syscall-contract, now invariant:syscall-contract:K11e: re-recorded/,
+    );
+    const now = JSON.parse(await Deno.readTextFile(file));
+    assert.equal(now.signature, "invariant:syscall-contract:K11e");
+    assert.equal(now.traceHash, c.traceHash);
+    // Accepted again: nothing changed.
+    assert.match((await accept(file)).out, /unchanged/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -32,7 +32,12 @@ import type { Kernel, KernelOptions } from "../kernel/kernel.ts";
 import { withService } from "../scenario/bind.ts";
 import { signatureOf } from "../fuzz/signature.ts";
 import { boundLabel, type Counterexample, type ExploreProgress } from "../explore/explore.ts";
-import { DEFAULT_TASK_BUDGET, exploreInWorker, exploreSplit } from "../explore/parallel.ts";
+import {
+  DEFAULT_TASK_BUDGET,
+  exploreInWorker,
+  exploreSplit,
+  shrinkInWorker,
+} from "../explore/parallel.ts";
 import {
   EXPLORE_MEMORY_MB,
   type ExploreLimits,
@@ -41,12 +46,12 @@ import {
 } from "../explore/guard.ts";
 import { decisionListLine } from "./_output.ts";
 import { campaignLimits, RUN_LIMIT_FLAGS } from "./_run_limits.ts";
-import { OUT_OF_MEMORY, SERVICE_HANG } from "../fuzz/signature.ts";
+import { hangKind, hangSignature, OUT_OF_MEMORY } from "../fuzz/signature.ts";
 import { parseScenario, type Scenario } from "../scenario/schema.ts";
 import { DEFAULT_SCENARIO } from "../scenario/default.ts";
 import { LIVENESS_AFTER } from "../scenario/generate.ts";
 import { shellQuote } from "../properties/failure_report.ts";
-import { grewNote } from "../sim/stuck.ts";
+import { entryWords, grewNote, insideKernel } from "../sim/stuck.ts";
 import { describeVerdict } from "../sim/world.ts";
 import type { PagerService } from "../services/service.ts";
 import { assertInContract } from "../scenario/contract.ts";
@@ -176,6 +181,12 @@ function boundEnd(p: ExploreProgress): string {
   return p.complete === false ? NOT_FINISHED : " (bound done)";
 }
 
+/** Shrink attempts for a counterexample by default (fuzz's `--max-shrink` default). */
+const DEFAULT_SHRINK = 2000;
+
+/** Seconds of shrinking by default: a 25,000-step counterexample's candidate runs are slow. */
+const DEFAULT_SHRINK_SECONDS = 120;
+
 const FLAGS: Record<string, FlagSpec> = {
   scenario: {
     type: "string",
@@ -246,6 +257,18 @@ const FLAGS: Record<string, FlagSpec> = {
       `there goes silent and is stopped (service-hang, noting the growth) ` +
       `(default ${EXPLORE_MEMORY_MB})`,
   },
+  "max-shrink": {
+    type: "string",
+    value: "N",
+    help: `shrink attempts for the counterexample, as deno task fuzz shrinks a case (default ` +
+      `${DEFAULT_SHRINK}; 0: write it as found)`,
+  },
+  "shrink-seconds": {
+    type: "string",
+    value: "S",
+    help: `stop shrinking after S seconds and keep the case shrunk so far (default ` +
+      `${DEFAULT_SHRINK_SECONDS}; 0: no limit)`,
+  },
   ...LINT_FLAG,
   ...COVERAGE_FLAG,
   corpus: {
@@ -266,9 +289,16 @@ While a bound runs, stderr shows its progress every 5 s (redrawn on a terminal):
 executions, their rate, and with --max-schedules the time to that limit at this
 rate (no other estimate: a bound's size is known only once it is searched).
 Replay a counterexample with: deno task repro FILE.
+A counterexample is written as found, then shrunk as deno task fuzz shrinks a
+case (the scenario's cuts, then the decision list's; stderr shows the candidate
+runs tried), keeping its signature and at most its preemptions: the shrunk case
+replaces it only if it replays alone as repro replays it (--max-shrink,
+--shrink-seconds). A long decision list is printed as its first entries; the
+case file holds it whole.
 User code may be hostile: an execution that runs past --run-timeout (and, to
 confirm, --confirm-timeout) ends the search with a service-hang verdict naming
-the thread and step (one at the --memory heap limit goes silent: stopped at
+the thread and step (kernel-hang when the thread is inside a syscall: a --kernel
+variant's code) (one at the --memory heap limit goes silent: stopped at
 --run-timeout, a service-hang too, noting the growth);
 it is written to the corpus like a counterexample (deno task repro FILE).
 A service that throws is a thread fault (a counterexample). A service whose
@@ -312,6 +342,8 @@ async function main(): Promise<number> {
     throw new UsageError(`--preemptions: expected 0-8 or all, got "${values.preemptions}"`);
   }
   const k = values.preemptions === "all" ? Infinity : intFlag(values, "preemptions", 0, 0, 8);
+  const maxShrink = intFlag(values, "max-shrink", DEFAULT_SHRINK, 0, 1_000_000);
+  const shrinkSeconds = intFlag(values, "shrink-seconds", DEFAULT_SHRINK_SECONDS, 0, 86_400);
   const maxSchedules = values["max-schedules"] !== undefined
     ? intFlag(values, "max-schedules", 0, 1)
     : undefined;
@@ -673,6 +705,123 @@ async function main(): Promise<number> {
     const note = drawNote(b);
     if (note !== null) console.log(note);
   }
+  /**
+   * Shrinks the counterexample written as `found` (explore/shrink.ts, in a worker under the
+   * watchdog, its candidate runs shown on stderr) and writes the shrunk case in its place; null
+   * when it is kept as found, with a note saying why.
+   */
+  const shrinkCx = async (
+    found: Counterexample,
+    kept: WrittenCase & { signature?: string },
+  ): Promise<{ kept: Kept; cx: Counterexample; note: string }> => {
+    const replay = found.replay as NonNullable<Counterexample["replay"]>;
+    const was = `${found.steps} steps, ${replay.decisions.length} decisions`;
+    const started = clock.seconds;
+    let lastShown = -Infinity;
+    const show = (runs: number) => {
+      const now = clock.seconds;
+      if (now - lastShown < progressSeconds) return;
+      lastShown = now;
+      const line = `shrinking the counterexample (${was}): ${runs} candidate runs, ` +
+        `${(now - started).toFixed(0)} s`;
+      if (ttyErr) {
+        Deno.stderr.writeSync(encoder.encode(`\r\x1b[2K${line}`));
+        redrawn = true;
+      } else console.error(line);
+    };
+    show(0);
+    const asFound = (why: string) => ({
+      kept: kept as Kept,
+      cx: found,
+      note: `not shrunk: ${why}; the case is the counterexample as found (${was})`,
+    });
+    let s;
+    try {
+      s = await shrinkInWorker(
+        {
+          scenario,
+          servicePath,
+          kernelPath,
+          checkers,
+          cx: {
+            decisions: replay.decisions,
+            preemptions: found.preemptions,
+            traceHash: replay.traceHash,
+          },
+          maxAttempts: maxShrink,
+          seconds: shrinkSeconds,
+        },
+        show,
+        limits,
+        onSuspect,
+      );
+    } catch (e) {
+      clearRedraw();
+      if (!(e instanceof ExploreStopped)) {
+        return asFound(`shrinking failed (${(e as Error).message})`);
+      }
+      // Fuzz's rule: a shrinking replay that runs into a limit leaves the case unshrunk.
+      return asFound(`a shrinking run was stopped (${e.finding.cause}: ${e.finding.detail})`);
+    }
+    clearRedraw();
+    if (s.status === "kept") return asFound(s.reason);
+    let service, kernel;
+    try {
+      service = servicePath !== null ? await moduleRef(servicePath, corpus) : undefined;
+      kernel = kernelPath !== null ? await moduleRef(kernelPath, corpus) : undefined;
+    } catch (e) {
+      return asFound(`its modules could not be read (${(e as Error).message})`);
+    }
+    const contract = contractOf(services.user)?.contract;
+    const doc = toEnvelope(SCENARIO_KIND, s.input, 0, s, {
+      checkers,
+      ...(service !== undefined ? { service } : {}),
+      ...(contract !== undefined ? { contract } : {}),
+      ...(kernel !== undefined ? { kernel } : {}),
+      found: {
+        by: "explore",
+        shrunkFrom: replay.decisions.length,
+        ...(s.cut ? { shrinkCut: true } : {}),
+      },
+      description:
+        `found by deno task explore: a schedule with ${found.preemptions} preemption${
+          found.preemptions === 1 ? "" : "s"
+        } (the search's limit: --preemptions ${boundLabel(k)}): ${s.signature} (shrunk from ` +
+        `${was} to ${s.steps} steps with ${s.preemptions} preemption${
+          s.preemptions === 1 ? "" : "s"
+        })`,
+    }, s.signature);
+    let next: Kept;
+    try {
+      const out = await writeCaseOutcome(corpus, doc, undefined, { keep: "exact" });
+      const written = {
+        file: out.path,
+        written: out.written,
+        sameFindingAt: out.sameFindingAt,
+      };
+      next = { ...(await replaceEarlier(kept.file, written)), signature: s.signature };
+    } catch (e) {
+      return asFound(`the shrunk case could not be written (${(e as Error).message})`);
+    }
+    const shrunk: Counterexample = {
+      ...found,
+      decisions: s.decisions,
+      verdict: s.verdict,
+      steps: s.steps,
+      traceHash: s.traceHash,
+    };
+    return {
+      kept: next,
+      cx: shrunk,
+      note: `shrunk: ${was} -> ${s.steps} steps, ${s.decisions.length} decisions, ` +
+        `${s.preemptions} preemption${s.preemptions === 1 ? "" : "s"} (${s.attempts} candidate ` +
+        `runs${
+          s.cut ? `; cut at --shrink-seconds ${shrinkSeconds} or --max-shrink ${maxShrink}` : ""
+        }), ` +
+        `the same signature; replayed alone as repro replays it: the case holds the shrunk run\n` +
+        `failing verdict (shrunk): ${describeVerdict(s.verdict)}`,
+    };
+  };
   const cx = result.counterexample;
   if (cx === null) {
     console.log(result.summary);
@@ -680,18 +829,21 @@ async function main(): Promise<number> {
   }
   console.log(counterexampleLine(cx));
   console.log(`failing verdict: ${describeVerdict(cx.verdict)}`);
-  console.log(decisionListLine(cx.decisions));
   ended = true;
   await writes;
   const wrote = current as { cx: Counterexample; kept: Kept } | null;
   // The last one written is the bound's choice (the schedule-limited search writes it now).
-  const r = wrote !== null && wrote.cx.decisions.join(",") === cx.decisions.join(",")
+  let r = wrote !== null && wrote.cx.decisions.join(",") === cx.decisions.join(",")
     ? wrote.kept
     : await keep(cx);
-  // What the case file is named by, and what a campaign calls the same failure (sim and repro
-  // print it too): a lost wake-up behind an unanswered read is named as the wake-up.
-  if (r.signature !== undefined) console.log(`signature: ${r.signature}`);
   if ("error" in r) {
+    // No case file: the replay line below must carry the whole list (one shell word of it, far
+    // under the kernel's 128 KiB limit for one argument at 25,000 steps); a file of it could
+    // fail to be written as the case did, and the list is printed once, there.
+    console.log(
+      decisionListLine(cx.decisions, undefined, "the whole list is in the replay line below"),
+    );
+    if (r.signature !== undefined) console.log(`signature: ${r.signature}`);
     // A scenario whose liveness phase explore moved replays as searched, not as its file says.
     const scenarioArg = original !== loaded
       ? ` --scenario-json ${shellQuote(JSON.stringify(original))}`
@@ -706,6 +858,27 @@ async function main(): Promise<number> {
         cx.decisions.join(",") || '""'
       }`,
     );
+    return 1;
+  }
+  // Shrunk as fuzz shrinks a case, in a worker under the watchdog; the case written as found
+  // stays unless the shrunk one replays alone with its signature (explore/shrink.ts).
+  let shrunkNote: string | null = null;
+  let shown = cx;
+  if (maxShrink > 0 && cx.replay !== undefined && r.written) {
+    const s = await shrinkCx(cx, r);
+    r = s.kept;
+    shown = s.cx;
+    shrunkNote = s.note;
+  }
+  if (shrunkNote !== null) console.log(shrunkNote);
+  console.log(
+    decisionListLine(shown.decisions, undefined, "the whole list is in the case file"),
+  );
+  // What the case file is named by, and what a campaign calls the same failure (sim and repro
+  // print it too): a lost wake-up behind an unanswered read is named as the wake-up.
+  if (r.signature !== undefined) console.log(`signature: ${r.signature}`);
+  if ("error" in r) {
+    console.log(`error: cannot write the shrunk counterexample to ${corpus}: ${r.error}`);
     return 1;
   }
   const { file, written, sameFindingAt } = r;
@@ -784,11 +957,15 @@ interface StopContext {
  * stopped), which `deno task repro FILE` replays under the same limits; returns the exit status.
  */
 async function reportStop(f: StopFinding, ctx: StopContext): Promise<number> {
+  // Inside a syscall the kernel's code ran (a --kernel variant's): said, and signed kernel-hang.
+  const inKernel = f.cause === "service-hang" && insideKernel(f.at)
+    ? `, in ${entryWords(f.at?.entry, undefined, ctx.kernelPath)}`
+    : "";
   const where = f.at === null
     ? "before any thread ran"
     : `t${f.at.tid} at step ${f.at.step}${
       f.at.step === 0 ? " (starting, before the first step)" : ""
-    } ${f.cause === "out-of-memory" ? "was running" : "never yielded"}`;
+    } ${f.cause === "out-of-memory" ? "was running" : "never yielded"}${inKernel}`;
   if (f.cause === "nondeterministic") {
     // A kernel variant is user code as a service is: its module state outlives an execution too.
     const modules = [ctx.servicePath, ctx.kernelPath].filter((p) => p !== null);
@@ -810,12 +987,12 @@ async function reportStop(f: StopFinding, ctx: StopContext): Promise<number> {
     return 2;
   }
   const hang = f.cause === "service-hang";
-  const signature = hang ? SERVICE_HANG : OUT_OF_MEMORY;
+  const signature = hang ? hangSignature(f.at) : OUT_OF_MEMORY;
   const line = hang && f.grew === true
-    ? `verdict: ${SERVICE_HANG} (${where}: an execution of the search stood still past ` +
+    ? `verdict: ${signature} (${where}: an execution of the search stood still past ` +
       `--run-timeout ${ctx.limits.runTimeout}s; ${grewNote(ctx.limits.memoryMb)})`
     : hang
-    ? `verdict: ${SERVICE_HANG} (${where}: an execution of the search did not finish within ` +
+    ? `verdict: ${signature} (${where}: an execution of the search did not finish within ` +
       `--run-timeout ${ctx.limits.runTimeout}s, nor within --confirm-timeout ` +
       `${Math.max(ctx.limits.runTimeout, ctx.limits.confirmTimeout)}s)`
     : `verdict: ${OUT_OF_MEMORY} (an execution of the search reached the --memory ` +
@@ -855,7 +1032,7 @@ async function reportStop(f: StopFinding, ctx: StopContext): Promise<number> {
       memoryMb: ctx.limits.memoryMb,
       confirmTimeout: Math.max(ctx.limits.runTimeout, ctx.limits.confirmTimeout),
     },
-    expected: hang ? "service-hang" : "out-of-memory",
+    expected: hang ? hangKind(f.at) : "out-of-memory",
     traceHash: "0000000000000000", // the execution never finished: no trace hash
     signature,
     found: { by: "explore" },

@@ -112,7 +112,8 @@ with swarm-selected fault families, programs guided by novel kernel states).
 A failing run is signed and compared with the known signatures first; each new
 one is shrunk and written to the corpus. A run that does not finish within
 --run-timeout is run again (its own worker) with --confirm-timeout: only if it does not
-finish then either is it a finding of its own (service-hang: no yield), else a
+finish then either is it a finding of its own (service-hang: no yield;
+kernel-hang: no yield when its thread is inside a syscall), else a
 slow run the summary lists; a worker at the --memory heap limit goes silent, so
 it is stopped the same way (a service-hang, whose text notes the growth: how far a
 process grows is timing, no signature). The campaign goes on. --seconds bounds it to about --run-timeout

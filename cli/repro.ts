@@ -19,6 +19,7 @@ import { KINDS, SCENARIO_CHECKERS, scenarioCheckers } from "../case/kinds.ts";
 import { readCaseFile, resolveContext } from "../case/store.ts";
 import { executePlan, planRun } from "../fuzz/campaign.ts";
 import { CONFIRM_FACTOR, signProgramRun, signScenarioRun } from "../fuzz/engine.ts";
+import { hangKind } from "../fuzz/signature.ts";
 import { generateScenario } from "../scenario/generate.ts";
 import { verdictLabel } from "../properties/check_case.ts";
 import { shellQuote } from "../properties/failure_report.ts";
@@ -35,6 +36,8 @@ import {
   failingStep,
   printOutcome,
   printTrace,
+  replayDecisionsArg,
+  REPLAYED_WHOLE,
   scenarioVmos,
   type TraceForm,
 } from "./_output.ts";
@@ -42,6 +45,7 @@ import {
   commandLine,
   confirmLimit,
   guardLimits,
+  type GuardOutcome,
   guardStopAt,
   guardWatch,
   limitsOf,
@@ -273,13 +277,13 @@ export async function main(): Promise<number> {
       console.log(line);
     }
     console.log(`steps: ${r.run.steps}  decisions: ${r.run.decisions.length}`);
-    console.log(decisionListLine(r.run.decisions, r.run.steps));
+    console.log(decisionListLine(r.run.decisions, r.run.steps, REPLAYED_WHOLE));
     return 1;
   }
   const signature = (r.scenario !== null ? signScenarioRun : signProgramRun)(r.run);
   const handleNote = lastNote?.note() ?? null;
   if (handleNote !== null) console.log(handleNote);
-  printOutcome(r.run, r.replay, signature);
+  printOutcome(r.run, r.replay, signature, REPLAYED_WHOLE);
   if (r.caseDecisions !== undefined && r.caseDecisions !== r.run.decisions.length) {
     // corpus list and the campaign's summary count the case's list; the run made more picks.
     // Its entry count, said as one (userS26s read "case decisions: 0" as a one-entry list).
@@ -566,8 +570,13 @@ async function replayRun(
     run,
     scenario,
     title: `${scenario.name ?? "scenario"}, seed ${seed}`,
-    replay: `deno task repro${scenarioArg}${extra} --seed ${seed} --decisions ${
-      run.decisions.join(",") || '""'
+    replay: `deno task repro${scenarioArg}${extra} --seed ${seed}${
+      replayDecisionsArg(
+        run.decisions,
+        values.decisions as string | undefined,
+        strategy,
+        intFlag(values, "pct-depth", 2, 1, 64),
+      )
     }`,
     expected: null,
     note,
@@ -679,10 +688,14 @@ async function modesRefusal(
 }
 
 /** After the guard stopped a replay: does that reproduce what the case (if one) expects? */
-async function stoppedVerdict(kind: "service-hang" | "out-of-memory"): Promise<number> {
+async function stoppedVerdict(
+  o: Exclude<GuardOutcome, { kind: "done" }>,
+): Promise<number> {
   const { positionals } = parseFlags(Deno.args, FLAGS, true, 0);
   if (positionals.length !== 1) return 1;
   const c = await readCaseFile(positionals[0]);
+  // A stop inside a syscall is the kernel's (a variant's) hang (userS27k).
+  const kind = o.kind === "out-of-memory" ? o.kind : hangKind(o.at);
   const ok = c.expected === kind;
   // Before userS25's report a stop at the run limit after the process had grown was signed
   // out-of-memory: timing, which no replay repeats. Such a case's finding is the hang.
@@ -711,6 +724,6 @@ if (import.meta.main) {
     const o = await runConfirmed(import.meta.url, limits);
     if (o.kind === "done") return o.code;
     await reportStopped(import.meta.url, limits, o, "deno task repro", Deno.args, true);
-    return await stoppedVerdict(o.kind);
+    return await stoppedVerdict(o);
   });
 }

@@ -19,7 +19,14 @@ import { DEFAULT_SCENARIO } from "../scenario/default.ts";
 import { runScenario, type StrategyName } from "../scenario/interpreter.ts";
 import { type RunResult, StoppedBefore } from "../sim/world.ts";
 import { parseScenario, type Scenario, ScenarioError } from "../scenario/schema.ts";
-import { decisionListLine, printOutcome, printTrace, type TraceForm } from "./_output.ts";
+import {
+  decisionListLine,
+  printOutcome,
+  printTrace,
+  replayDecisionsArg,
+  REPLAYED_WHOLE,
+  type TraceForm,
+} from "./_output.ts";
 import { HandleReuseNote } from "./_handle_note.ts";
 import {
   guardStopAt,
@@ -257,7 +264,7 @@ export async function main(): Promise<number> {
     };
     for (const line of stuckLines(stopAt, name, limits, reached, detail)) console.log(line);
     console.log(`steps: ${run.steps}  decisions: ${run.decisions.length}`);
-    console.log(decisionListLine(run.decisions, run.steps));
+    console.log(decisionListLine(run.decisions, run.steps, REPLAYED_WHOLE));
     return 1;
   }
   const handleNote = handles.note();
@@ -271,11 +278,12 @@ export async function main(): Promise<number> {
   const checkersArg = values.checkers !== undefined ? ` --checkers ${checkers}` : "";
   printOutcome(
     run,
-    `deno task sim${scenarioArg}${serviceArg}${contractArg}${kernelArg}${checkersArg} --seed ${seed} --decisions ${
-      run.decisions.join(",") || '""'
+    `deno task sim${scenarioArg}${serviceArg}${contractArg}${kernelArg}${checkersArg} --seed ${seed}${
+      replayDecisionsArg(run.decisions, values.decisions as string | undefined, strategy, pctDepth)
     }`,
     // Signed as a campaign signs the run (fuzz/engine.ts): the same line fuzz's summary counts.
     signScenarioRun({ ...run, raw: raw.verdict }),
+    REPLAYED_WHOLE,
   );
   console.log(`trace-hash: ${run.traceHash}`);
   return run.verdict.kind === "pass" ? 0 : 1;

@@ -172,8 +172,11 @@ export interface ExploreHooks {
   readonly execution: () => void;
   /** The execution made this pick (its decision list so far, for a replay of it). */
   readonly pick: (value: number) => void;
-  /** Thread `tid`'s code is about to run at `step` (`World` `watch`). */
-  readonly watch: (step: number, tid: number) => void;
+  /**
+   * Thread `tid`'s code is about to run at `step` (`World` `watch`); `entry`: whose code
+   * (sim/stuck.ts `StuckAt`: inside a syscall, the kernel's).
+   */
+  readonly watch: (step: number, tid: number, entry?: number) => void;
 }
 
 /**

@@ -24,13 +24,14 @@
 import { DEFAULT_RUN_TIMEOUT, RunRecord } from "../fuzz/engine.ts";
 import { CONFIRM_FACTOR } from "../fuzz/engine.ts";
 import type { ExploreHooks } from "./explore.ts";
+import type { StuckAt } from "../sim/stuck.ts";
 import { wallMs } from "../fuzz/clock.ts";
 
 /** Default heap limit of an exploration worker, MiB: its state cache lives there. */
 export const EXPLORE_MEMORY_MB = 4096;
 
-/** Int32 cells per worker: busy (0/1), heartbeat (executions), step + 1, tid. */
-const CELLS = 4;
+/** Int32 cells per worker: busy (0/1), heartbeat (executions), step + 1, tid, entry (whose code). */
+const CELLS = 5;
 
 /** The limits of one execution: seconds, worker heap MiB, and seconds to confirm a hang. */
 export interface ExploreLimits {
@@ -55,7 +56,7 @@ export interface StopFinding {
   /** The worker that was running it. */
   readonly worker: number;
   /** The step and thread whose code was running (null: not known, or no thread had run). */
-  readonly at: { readonly step: number; readonly tid: number } | null;
+  readonly at: StuckAt | null;
   /** The execution's picks so far (its decision list up to where it stopped). */
   readonly decisions: readonly number[];
   /** False when the record could not hold every pick. */
@@ -112,7 +113,8 @@ export function workerGuard(
         Atomics.add(cells, at + 1, 1);
       },
       pick: record.pick,
-      watch: (step, tid) => {
+      watch: (step, tid, entry) => {
+        Atomics.store(cells, at + 4, entry ?? 0);
         Atomics.store(cells, at + 3, tid);
         Atomics.store(cells, at + 2, step + 1);
       },
@@ -146,7 +148,11 @@ export function findingOf(
   return {
     cause,
     worker,
-    at: step < 0 ? null : { step, tid: Atomics.load(cells, CELLS * worker + 3) },
+    at: step < 0 ? null : {
+      step,
+      tid: Atomics.load(cells, CELLS * worker + 3),
+      entry: Atomics.load(cells, CELLS * worker + 4),
+    },
     decisions: picks,
     complete,
     ms,

@@ -38,6 +38,7 @@ import {
   StateCache,
 } from "./explore.ts";
 import type { Scenario } from "../scenario/schema.ts";
+import type { FoundCounterexample, ShrunkCounterexample } from "./shrink.ts";
 import { SCENARIO_KIND, scenarioCheckers } from "../case/kinds.ts";
 import type { Kernel, KernelOptions } from "../kernel/kernel.ts";
 import type { PagerService } from "../services/service.ts";
@@ -923,5 +924,73 @@ export async function exploreInWorker(
   }
   if (errors.length > 0) throw new Error(`exploration worker failed: ${errors.join("; ")}`);
   if (result === null) throw new Error("the exploration worker reported nothing");
+  return result;
+}
+
+/** What the worker of {@linkcode shrinkInWorker} is started with. */
+export interface ShrinkStart {
+  /** The scenario searched (its pagers bound to the service as searched). */
+  readonly scenario: Scenario;
+  readonly servicePath: string | null;
+  readonly kernelPath: string | null;
+  readonly checkers: string;
+  /** The counterexample: its case replay's decisions and trace hash, and its preemptions. */
+  readonly cx: FoundCounterexample;
+  /** Most candidate runs. */
+  readonly maxAttempts: number;
+  /** Seconds of shrinking before the case shrunk so far is kept (0: no limit). */
+  readonly seconds: number;
+  /** The watchdog's shared memory: set by {@linkcode shrinkInWorker}. */
+  readonly guard: GuardBuffers;
+}
+
+/** What the worker of {@linkcode shrinkInWorker} posts. */
+export type ShrinkMessage =
+  | { readonly type: "progress"; readonly runs: number }
+  | { readonly type: "result"; readonly result: ShrunkCounterexample };
+
+/**
+ * Shrinks a counterexample (explore/shrink.ts) in a worker under the watchdog: a candidate run
+ * past `limits` rejects with an {@linkcode ExploreStopped} (the caller keeps the counterexample
+ * as found; the worker may spin on until the process ends). `onProgress` hears the candidate
+ * runs tried so far, about once a second.
+ */
+export async function shrinkInWorker(
+  start: Omit<ShrinkStart, "guard">,
+  onProgress?: (runs: number) => void,
+  limits: ExploreLimits = DEFAULT_EXPLORE_LIMITS,
+  onSuspect?: (line: string) => void,
+): Promise<ShrunkCounterexample> {
+  const errors: string[] = [];
+  let result: ShrunkCounterexample | null = null;
+  const guard = guardBuffers(1);
+  let stop: StopFinding | null = null;
+  let stopNow = () => {};
+  const stopped = new Promise<void>((resolve) => stopNow = resolve);
+  const { pool, unwatch } = startExplorePool<ShrinkStart, ShrinkMessage>(
+    new URL("./_shrink_worker.ts", import.meta.url),
+    1,
+    () => ({ ...start, guard }),
+    (m) => {
+      if (m.type === "progress") onProgress?.(m.runs);
+      else result = m.result;
+    },
+    errors,
+    guard,
+    limits,
+    (f) => {
+      stop ??= f;
+      stopNow();
+    },
+    onSuspect,
+  );
+  await Promise.race([pool.finished, stopped]);
+  unwatch();
+  if (stop !== null) {
+    void pool.terminateAll();
+    throw new ExploreStopped(stop);
+  }
+  if (errors.length > 0) throw new Error(`shrinking worker failed: ${errors.join("; ")}`);
+  if (result === null) throw new Error("the shrinking worker reported nothing");
   return result;
 }

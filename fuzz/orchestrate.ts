@@ -43,7 +43,7 @@ import type { Scenario } from "../scenario/schema.ts";
 import { loadServiceModule } from "../case/store.ts";
 import { contractOf, type ServiceContract } from "../scenario/service_contract.ts";
 import { type ContractCounter, contractCounter } from "../scenario/contract.ts";
-import { OUT_OF_MEMORY, SERVICE_HANG } from "./signature.ts";
+import { hangKind, hangSignature, OUT_OF_MEMORY } from "./signature.ts";
 import { grewNote, neverYielded, type StuckAt } from "../sim/stuck.ts";
 import {
   campaignReplayCommand,
@@ -733,7 +733,8 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
     how: string,
     unconfirmed: boolean,
   ): CaseEnvelope => {
-    const signature = cause === "hang" ? SERVICE_HANG : OUT_OF_MEMORY;
+    // Inside a syscall, the kernel's (a variant's) loop: kernel-hang, not the service's.
+    const signature = cause === "hang" ? hangSignature(x.at) : OUT_OF_MEMORY;
     // The thread that never yielded, as sim's and repro's verdict names it.
     const who =
       (cause === "hang" && x.at !== null
@@ -754,7 +755,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
         maxSteps: kind === "scenarios" ? (x.input as Scenario).maxSteps : PROGRAM_MAX_STEPS,
         ...meta.limits,
       },
-      expected: cause === "hang" ? "service-hang" : "out-of-memory",
+      expected: cause === "hang" ? hangKind(x.at) : "out-of-memory",
       traceHash: "0000000000000000", // the run never finished: no trace hash
       signature,
       found: {
@@ -773,7 +774,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
     how: string,
     unconfirmed = false,
   ): Promise<void> => {
-    const signature = cause === "hang" ? SERVICE_HANG : OUT_OF_MEMORY;
+    const signature = cause === "hang" ? hangSignature(x.at) : OUT_OF_MEMORY;
     if (cause === "hang") hangConfirmed = true;
     if (table.claim(signature, x.k)) {
       const c = stoppedCase(x, cause, how, unconfirmed);
@@ -971,7 +972,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
   ): Promise<void> => {
     const limit = cause === "hang" ? runLimitText : `${memoryMb} MiB heap limit`;
     if (state.kind === "investigate") {
-      const signature = cause === "hang" ? SERVICE_HANG : OUT_OF_MEMORY;
+      const signature = cause === "hang" ? hangSignature(records[w].at()) : OUT_OF_MEMORY;
       errors.push(
         `run ${state.k}: a replay while investigating it went past the ${limit} (${signature}); ` +
           `its case stays unshrunk`,

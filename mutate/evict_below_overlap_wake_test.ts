@@ -47,7 +47,7 @@ Deno.test("evict_below_overlap_wake: an overlap waiter woken by a refill below i
       assert.equal(v.invariant, "syscall-contract", key);
       assert.match(
         v.message,
-        /^early-wake: t2 zx_vmo_read parked at page 2 of request #1 was woken early by a supply, but t3's early wake over pages \[1,2\) neither covers nor passes it/,
+        /^K11e: t2 zx_vmo_read parked at page 2 of request #1 was woken early by a supply, but t3's early wake over pages \[1,2\) neither covers nor passes it/,
         key,
       );
     }

@@ -37,7 +37,7 @@ export const KERNEL_INVARIANTS: Readonly<Record<string, readonly string[]>> = {
     "K14w",
     "complete-wakes",
     "coalesce",
-    "early-wake",
+    "K11e",
     "suspend",
     "K22",
     "K23",

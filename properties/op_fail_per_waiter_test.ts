@@ -95,7 +95,7 @@ Deno.test("K14w kills the OP_FAIL-per-waiter mutants of page_source.ts on the ju
       assert.ok(found !== undefined, `${key}: every seed passes`);
       assert.equal(found.kind, "invariant", JSON.stringify(found));
       assert.equal(found.invariant, "syscall-contract", JSON.stringify(found));
-      assert.match(found.message, /^(K14w|early-wake): /);
+      assert.match(found.message, /^(K14w|K11e): /);
     });
   }
 });
@@ -149,7 +149,7 @@ Deno.test("coalesce, early-wake and suspend: a reader joins only a request cover
       ]
     ),
     ...early.map(([key, k, what]) =>
-      [key, k, what, /^(early-wake|suspend): /, null] as [string, number, string, RegExp, null]
+      [key, k, what, /^(K11e|suspend): /, null] as [string, number, string, RegExp, null]
     ),
   ];
   for (const [key, k, what, rule, by] of judged) {

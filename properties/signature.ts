@@ -35,7 +35,9 @@
  *   `dropped-after-error:`, the op (`ZX_PAGER_OP_FAIL`, or `zx_pager_supply_pages`) and the
  *   status, ahead of any lost wake-up the same message names (the worker back on the queue's
  *   condition variable dropped the request; nobody missed a signal);
- * - the watchdog's kinds: {@linkcode SERVICE_HANG} and {@linkcode OUT_OF_MEMORY}.
+ * - the watchdog's kinds: {@linkcode SERVICE_HANG}, {@linkcode KERNEL_HANG} (the thread never
+ *   returned from a syscall: the kernel's code, a `--kernel` variant's; {@linkcode hangSignature})
+ *   and {@linkcode OUT_OF_MEMORY}.
  *
  * Numbers that vary between runs (koids, handles, steps, ids) are taken out.
  *
@@ -44,6 +46,7 @@
 
 import type { BlockedThread, Verdict } from "../sim/world.ts";
 import { threadLabel } from "../sim/trace.ts";
+import { insideKernel, type StuckAt } from "../sim/stuck.ts";
 import { FAILED_ANSWER } from "./_failed_answers.ts";
 
 /** Liveness invariants: signed by name alone. */
@@ -51,6 +54,35 @@ export const LIVENESS: ReadonlySet<string> = new Set(["no-lost-requests", "answe
 
 /** A run that did not finish within the wall-clock run limit: user code that never yields. */
 export const SERVICE_HANG = "service-hang: no yield";
+
+/**
+ * A run that did not finish within the wall-clock run limit with its thread inside a syscall: the
+ * kernel's code (a `--kernel` variant's) never returned (userS27k's vh_hostile.ts looped in
+ * `onPagesSupplied`, signed {@linkcode SERVICE_HANG} before).
+ */
+export const KERNEL_HANG = "kernel-hang: no yield";
+
+/**
+ * The signature of a run the clock stopped, by where it stood: {@linkcode KERNEL_HANG} inside a
+ * syscall, else {@linkcode SERVICE_HANG} (a service's, or the workload's, own code; not known).
+ *
+ * @example
+ * ```ts
+ * import { hangSignature, KERNEL_HANG, SERVICE_HANG } from "./signature.ts";
+ * import { IN_SYSCALL } from "../sim/world.ts";
+ * console.assert(hangSignature({ step: 8, tid: 1, entry: 1 }) === SERVICE_HANG);
+ * console.assert(hangSignature({ step: 8, tid: 1, entry: 9 * IN_SYSCALL + 1 }) === KERNEL_HANG);
+ * console.assert(hangSignature(null) === SERVICE_HANG);
+ * ```
+ */
+export function hangSignature(at: StuckAt | null | undefined): string {
+  return insideKernel(at) ? KERNEL_HANG : SERVICE_HANG;
+}
+
+/** The case's `expected` kind of a run the clock stopped: `kernel-hang` or `service-hang`. */
+export function hangKind(at: StuckAt | null | undefined): "kernel-hang" | "service-hang" {
+  return insideKernel(at) ? "kernel-hang" : "service-hang";
+}
 
 /**
  * A run whose fair liveness phase (`liveness.bound` steps) ended with the workload unfinished

@@ -1,5 +1,6 @@
 /**
- * `syscall-contract`: what pager syscalls return (K14, K14w, K22, K23, K27), and which
+ * `syscall-contract`: what pager syscalls return (K14, K14w, K22, K23, K27), when a reader wakes
+ * early (K11e), and which
  * request a reader waits on (`coalesce`).
  * OP_FAIL accepts only the five external codes, and an accessor's pager error
  * is exactly a code some OP_FAIL passed (or BAD_STATE after detach); pager
@@ -35,8 +36,9 @@
  * then is the end of what woke it), and an overlap waiter failed at its wake
  * page (upstream checks it against the waiter's own end, unknown here).
  *
- * `early-wake`: such a reader, parked as its request's primary, is woken in the
- * step whose supply fills the page it waits for from there on
+ * K11e, early wake (K11's early-wake supply; cited as `early-wake` until userS27k, whose
+ * signature then named no rule: `invariant:syscall-contract`): such a reader, parked as its request's primary, is
+ * woken in the step whose supply fills the page it waits for from there on
  * (PageSource::EarlyWakeRequestLocked, or the request completes).
  *
  * `ret`: every call a thread makes returns once, in a `ret` event of its own name, before the
@@ -833,7 +835,7 @@ export class SyscallContract extends StepMonitor {
           r.kept = false;
           this.#wakeDue.set(
             e.tid,
-            `early-wake: t${e.tid} zx_vmo_read of vmo${r.vmo} was early-woken while it ran (request #${r.req}); it waited again at page ${r.wake} and the kept signal did not wake it`,
+            `K11e: t${e.tid} zx_vmo_read of vmo${r.vmo} was early-woken while it ran (request #${r.req}); it waited again at page ${r.wake} and the kept signal did not wake it`,
           );
         }
         // Every pager wait of a reader follows the request or coalesce event of its request.
@@ -854,7 +856,7 @@ export class SyscallContract extends StepMonitor {
         // Spec 3.8: only reads wake early; a fault, commit or write waits for its request.
         if (e.why === "early-wake" && this.#inCall.get(e.tid) !== "zx_vmo_read") {
           this.fail(
-            "early-wake",
+            "K11e",
             `t${e.tid} woken early in ${
               this.#inCall.get(e.tid) ?? "a page fault"
             }: only zx_vmo_read waits with early wake`,
@@ -1207,7 +1209,7 @@ export class SyscallContract extends StepMonitor {
   }
 
   /**
-   * `early-wake`: a parked reader that is its request's primary is woken in the step whose supply
+   * K11e: a parked reader that is its request's primary is woken in the step whose supply
    * fills the page it waits for, when the filled run starts there (the page before it was not
    * filled too, or it is the request's first page): `ResolveRequestsLocked` then early-wakes
    * the request (`req_offset == wake_offset_`) or completes it (zircon/kernel/vm/page_source.cc
@@ -1287,7 +1289,7 @@ export class SyscallContract extends StepMonitor {
         ? `page ${d.page} of request #${d.req} [${d.start},${d.end})`
         : `page ${d.page} inside request #${d.req} [${d.start},${d.end}) of t${d.by}`;
       this.fail(
-        "early-wake",
+        "K11e",
         `t${d.tid} zx_vmo_read of vmo${r.vmo} waits at ${what}; a supply filled pages [${d.w},${d.hi}) and was not woken`,
       );
     }
@@ -1300,14 +1302,14 @@ export class SyscallContract extends StepMonitor {
         ? `no run of the supply started at page ${n.w}, t${n.by}'s wake page`
         : `t${n.by}'s early wake over pages [${n.w},${n.hi}) neither covers nor passes it`;
       this.fail(
-        "early-wake",
+        "K11e",
         `t${tid} zx_vmo_read parked at page ${at.wake} of request #${at.req} was woken early by a supply, but ${why}`,
       );
     }
   }
 
   /**
-   * `early-wake`, the converse: a supply early-wakes a reader only from the pages it filled
+   * K11e, the converse: a supply early-wakes a reader only from the pages it filled
    * (`OnPagesSupplied` reports the runs it filled to `ResolveRequestsLocked`, which early-wakes a
    * request whose wake page a run starts at; zircon/kernel/vm/page_source.cc @ misttech/fuchsia
    * ce4be33a): a step of a `zx_pager_supply_pages` that filled no page and early-woke a reader
@@ -1321,7 +1323,7 @@ export class SyscallContract extends StepMonitor {
       const r = this.#reads.get(tid);
       if (r === undefined || r.off) continue;
       this.fail(
-        "early-wake",
+        "K11e",
         `t${tid} zx_vmo_read of vmo${r.vmo} was woken early by t${running} zx_pager_supply_pages in a step that filled no page: a supply early-wakes a reader from the pages it filled`,
       );
     }

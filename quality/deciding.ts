@@ -32,6 +32,7 @@ export const DECIDING_DIRS: readonly string[] = [
 export const HOST_FILES: readonly string[] = [
   "case/store.ts",
   "explore/_explore_worker.ts",
+  "explore/_shrink_worker.ts",
   "explore/_task_worker.ts",
   "explore/guard.ts",
   "explore/parallel.ts",

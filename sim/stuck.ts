@@ -21,6 +21,20 @@ export interface StuckAt {
 }
 
 /**
+ * Whether a stuck thread was inside a syscall (`entry` carries the syscall's number, sim/world.ts
+ * `IN_SYSCALL`): the kernel's code ran, a `--kernel` variant's if one is loaded.
+ *
+ * @example
+ * ```ts
+ * import { insideKernel } from "./stuck.ts";
+ * console.assert(!insideKernel({ step: 3, tid: 1, entry: 1 }) && !insideKernel(null));
+ * ```
+ */
+export function insideKernel(at: StuckAt | null | undefined): boolean {
+  return at?.entry !== undefined && Math.floor(at.entry / IN_SYSCALL) > 0;
+}
+
+/**
  * Whose code a stuck thread was running, in words: the service's `open` entry, its body, ...
  * ({@linkcode ENTRY_POINTS}); `module` names the service module where known. Inside a syscall
  * (`entry` carries its number, sim/world.ts `IN_SYSCALL`) it is the kernel's code: `kernel` names
