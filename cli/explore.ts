@@ -185,7 +185,7 @@ function boundEnd(p: ExploreProgress): string {
 const DEFAULT_SHRINK = 2000;
 
 /** Seconds of shrinking by default: a 25,000-step counterexample's candidate runs are slow. */
-const DEFAULT_SHRINK_SECONDS = 120;
+const DEFAULT_SHRINK_SECONDS = 0;
 
 const FLAGS: Record<string, FlagSpec> = {
   scenario: {
@@ -267,7 +267,8 @@ const FLAGS: Record<string, FlagSpec> = {
     type: "string",
     value: "S",
     help: `stop shrinking after S seconds and keep the case shrunk so far (default ` +
-      `${DEFAULT_SHRINK_SECONDS}; 0: no limit)`,
+      `${DEFAULT_SHRINK_SECONDS}: no limit; a limit makes the case written depend on the ` +
+      `machine's speed, --max-shrink does not)`,
   },
   ...LINT_FLAG,
   ...COVERAGE_FLAG,
