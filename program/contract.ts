@@ -197,7 +197,11 @@ const OP_FAIL_DATA: readonly Status[] = UPSTREAM_FAIL_CODES;
 
 /** A VMO's size in bytes when it cannot change: its creation size rounded up to whole pages. */
 function fixedBytes(h: ModelHandle | undefined, pageSize: number): number | undefined {
-  const size = h?.fixedSize;
+  return pageBytes(h?.fixedSize, pageSize);
+}
+
+/** `size` in bytes rounded up to whole pages, if it is a u64; else undefined. */
+function pageBytes(size: number | undefined, pageSize: number): number | undefined {
   return size === undefined || !isU64(size) ? undefined : Math.ceil(size / pageSize) * pageSize;
 }
 
@@ -1164,7 +1168,8 @@ const AFTER: Partial<Record<CallName, Check>> = {
   // right on the VMO handle (ACCESS_DENIED); then COMPRESS with CONTIGUOUS, or a bit no ZX_BTI_*
   // flag has, is INVALID_ARGS, and so is CONTIGUOUS on a VMO not made contiguous
   // ("ZX_BTI_CONTIGUOUS is only allowed if vmo was allocated via zx_vmo_create_contiguous()");
-  // then an empty range is INVALID_ARGS and one past a fixed-size VMO's end OUT_OF_RANGE; else a
+  // then an empty range is INVALID_ARGS and one past a fixed-size VMO's end OUT_OF_RANGE (a child
+  // made without RESIZABLE too, pager-backed or not: nothing is committed first); else a
   // VMO no pager backs (`anonymous`) is pinned: ZX_OK, unless a PMT handle may have been closed
   // without an unpin (`quarantinePossible`: its BTI's quarantine makes the pin BAD_STATE,
   // BtiDispatcher::Pin @ misttech/fuchsia 3281dd6b), and BAD_STATE when a token of that BTI was
@@ -1187,9 +1192,13 @@ const AFTER: Partial<Record<CallName, Check>> = {
       return h?.anonymous === "plain" ? ZX_ERR_INVALID_ARGS : null;
     }
     if (a[4] === 0) return ZX_ERR_INVALID_ARGS;
-    const size = fixedBytes(h, ps);
+    // The range against the VMO's size, before any page is committed or asked for
+    // (`CommitRangeInternal`'s InRange check, vm_object_paged.cc @ misttech/fuchsia 056f3590):
+    // also for a child of fixed size (`childSize`), a pager VMO's clone included.
+    const size = fixedBytes(h, ps) ?? pageBytes(h?.childSize, ps);
     if (size === undefined || !isU64(a[3]) || !isU64(a[4])) return null;
     if ((a[3] as number) + (a[4] as number) > size) return ZX_ERR_OUT_OF_RANGE;
+    if (fixedBytes(h, ps) === undefined) return null;
     // A BTI whose quarantine surely holds a token refuses the pin once it pinned (`quarantined`).
     const bti = m.get(a[0])?.object;
     if (h?.anonymous !== undefined && bti !== undefined && m.quarantined.has(bti)) {
