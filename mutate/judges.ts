@@ -26,6 +26,7 @@ import {
   clonePinShouldWaitProgram,
   cloneShrinkGrowProgram,
   contiguousZeroLentProgram,
+  destroyedRegionChildProgram,
   executeRegionsProgram,
   failedPinShrinkProgram,
   generateProgram,
@@ -472,6 +473,16 @@ export function campaignProbes(root: URL): Probe[] {
     run() {
       return verdictText(
         runProgram(mappedChildDeathProgram(), { seed: 0, monitors: programMonitors }).verdict,
+      );
+    },
+  });
+  // A wait on a region, a sub-region flush before a mapping, a COMMIT past a shrunk VMO's end and
+  // a region destroyed over a child's only mapping (`destroyedRegionChildProgram`).
+  probes.push({
+    id: "program:destroyed-region-child",
+    run() {
+      return verdictText(
+        runProgram(destroyedRegionChildProgram(), { seed: 0, monitors: programMonitors }).verdict,
       );
     },
   });

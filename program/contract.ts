@@ -36,6 +36,7 @@ import {
   ZX_INFO_VMO,
   ZX_OBJ_TYPE_EVENT,
   ZX_OBJ_TYPE_PORT,
+  ZX_OBJ_TYPE_VMAR,
   ZX_OBJ_TYPE_VMO,
   ZX_OK,
   ZX_PAGER_OP_DIRTY,
@@ -196,7 +197,11 @@ const OP_FAIL_DATA: readonly Status[] = UPSTREAM_FAIL_CODES;
 
 /** A VMO's size in bytes when it cannot change: its creation size rounded up to whole pages. */
 function fixedBytes(h: ModelHandle | undefined, pageSize: number): number | undefined {
-  const size = h?.fixedSize;
+  return pageBytes(h?.fixedSize, pageSize);
+}
+
+/** `size` in bytes rounded up to whole pages, if it is a u64; else undefined. */
+function pageBytes(size: number | undefined, pageSize: number): number | undefined {
   return size === undefined || !isU64(size) ? undefined : Math.ceil(size / pageSize) * pageSize;
 }
 
@@ -225,6 +230,23 @@ function u32(x: unknown): number | undefined {
 function signalable(type: number | undefined): number | undefined {
   if (type === ZX_OBJ_TYPE_EVENT) return (ZX_USER_SIGNAL_ALL | ZX_EVENT_SIGNALED) >>> 0;
   return type === ZX_OBJ_TYPE_VMO ? ZX_USER_SIGNAL_ALL >>> 0 : undefined;
+}
+
+/**
+ * An object upstream cannot wait on that the model's handles may still name with WAIT: a VMAR.
+ * Upstream its handles never carry WAIT (`ZX_DEFAULT_VMAR_RIGHTS` is `(ZX_RIGHTS_BASIC &
+ * (~ZX_RIGHT_WAIT)) | ZX_RIGHT_OP_CHILDREN`, zircon/system/public/zircon/rights.h @
+ * misttech/fuchsia 52435622: the lookup is ACCESS_DENIED) and its dispatcher is not waitable
+ * (`SoloDispatcher::is_waitable()` is `default_rights() & ZX_RIGHT_WAIT`, and
+ * `Dispatcher::AddObserver` (`zx_object_wait_one`) and `PortDispatcher::MakeObserver`
+ * (`zx_object_wait_async`) each return ZX_ERR_NOT_SUPPORTED for an object that is not: object/
+ * dispatcher.cc, port_dispatcher.cc). The model's VMAR handles
+ * carry WAIT (kernel/constants.ts), so past their lookup the one answer upstream could give is
+ * NOT_SUPPORTED: never a wait that parks, times out or is made. (A thread, waitable upstream,
+ * is NOT_SUPPORTED in the model, which signals no thread: left open.)
+ */
+function unwaitable(type: number | undefined): boolean {
+  return type === ZX_OBJ_TYPE_VMAR;
 }
 
 /** How far the root VMAR's placements may reach for a new region in it to be decided: 2^46 of 2^47. */
@@ -622,6 +644,7 @@ function opRangeIn(
     const x = m.vmars.find(region, at);
     if (x === undefined) return ZX_ERR_BAD_STATE;
     if (write && !x.canWrite) return ZX_ERR_ACCESS_DENIED;
+    if (op === ZX_VMAR_OP_COMMIT && pastVmoEnd(m, x, at, end)) return ZX_ERR_OUT_OF_RANGE;
     if (op === ZX_VMAR_OP_DECOMMIT && decommitRefusedAt(m, x, at, end, ps)) {
       return ZX_ERR_NOT_SUPPORTED;
     }
@@ -630,6 +653,22 @@ function opRangeIn(
     at = x.addr + x.len;
   }
   return ZX_OK;
+}
+
+/**
+ * Whether mapping `x`'s part of `[at, end)` (from `at`, inside `x`) reaches past the end of its
+ * VMO, a plain anonymous VMO whose size the model knows (`vmoBytes`: a resizable one shrunk under
+ * the mapping). A COMMIT over it is OUT_OF_RANGE before any of its pages is committed
+ * (`VmObjectPaged::CommitRangeInternal`, zircon/kernel/vm/vm_object_paged.cc @ misttech/fuchsia
+ * 056f3590: "Although the length, for the non-pin ranges, is allowed to end up outside the VMO
+ * range during the operation, at least initially it must be within range": `!InRange(offset,
+ * len, size_locked())` returns ZX_ERR_OUT_OF_RANGE; `VmAddressRegion::RangeOp` hands each mapping's
+ * own window to `CommitRange`).
+ */
+function pastVmoEnd(m: HandleModel, x: ModelMapping, at: number, end: number): boolean {
+  if (x.vmo === undefined || x.vmoOffset === undefined || at < x.addr) return false;
+  const size = m.vmoBytes.get(x.vmo) ?? plainBytes(m, x.vmo);
+  return size !== undefined && x.vmoOffset + (Math.min(end, x.addr + x.len) - x.addr) > size;
 }
 
 /** `mappingDecommitRefused` for mapping `x`'s part of `[at, end)` (from `at`, inside `x`). */
@@ -754,6 +793,7 @@ const BEFORE: Partial<Record<CallName, Check>> = {
     const h = m.get(a[0]);
     if (h === undefined) return ZX_ERR_BAD_HANDLE;
     if (!(h.rights & ZX_RIGHT_WAIT)) return ZX_ERR_ACCESS_DENIED;
+    if (unwaitable(h.type)) return ZX_ERR_NOT_SUPPORTED;
     if (signalable(h.type) === undefined) return null;
     return isU64(a[2]) && u32(a[3]) !== undefined ? ZX_OK : ZX_ERR_INVALID_ARGS;
   },
@@ -977,11 +1017,13 @@ const AFTER: Partial<Record<CallName, Check>> = {
     if (clear === undefined || set === undefined) return ZX_ERR_INVALID_ARGS;
     return (((clear | set) & ~allowed) >>> 0) !== 0 ? ZX_ERR_INVALID_ARGS : ZX_OK;
   },
-  // zx_object_wait_one.md: on an event or a VMO (waitable), signals that are no uint32.
-  zx_object_wait_one: (a, m) =>
-    signalable(m.get(a[0])?.type) !== undefined && u32(a[1]) === undefined
-      ? ZX_ERR_INVALID_ARGS
-      : null,
+  // zx_object_wait_one.md: on an event or a VMO (waitable), signals that are no uint32; on a
+  // VMAR, NOT_SUPPORTED (`unwaitable`).
+  zx_object_wait_one: (a, m) => {
+    const type = m.get(a[0])?.type;
+    if (unwaitable(type)) return ZX_ERR_NOT_SUPPORTED;
+    return signalable(type) !== undefined && u32(a[1]) === undefined ? ZX_ERR_INVALID_ARGS : null;
+  },
   // zx_vmo_set_size.md, spec 2.8.3: a VMO made without RESIZABLE is UNAVAILABLE (even without
   // the RESIZE right), a resizable one through a handle without RESIZE is ACCESS_DENIED; then,
   // with RESIZE, a size that is no u64 is INVALID_ARGS. What else fails: a size too large
@@ -1126,7 +1168,8 @@ const AFTER: Partial<Record<CallName, Check>> = {
   // right on the VMO handle (ACCESS_DENIED); then COMPRESS with CONTIGUOUS, or a bit no ZX_BTI_*
   // flag has, is INVALID_ARGS, and so is CONTIGUOUS on a VMO not made contiguous
   // ("ZX_BTI_CONTIGUOUS is only allowed if vmo was allocated via zx_vmo_create_contiguous()");
-  // then an empty range is INVALID_ARGS and one past a fixed-size VMO's end OUT_OF_RANGE; else a
+  // then an empty range is INVALID_ARGS and one past a fixed-size VMO's end OUT_OF_RANGE (a child
+  // made without RESIZABLE too, pager-backed or not: nothing is committed first); else a
   // VMO no pager backs (`anonymous`) is pinned: ZX_OK, unless a PMT handle may have been closed
   // without an unpin (`quarantinePossible`: its BTI's quarantine makes the pin BAD_STATE,
   // BtiDispatcher::Pin @ misttech/fuchsia 3281dd6b), and BAD_STATE when a token of that BTI was
@@ -1149,9 +1192,13 @@ const AFTER: Partial<Record<CallName, Check>> = {
       return h?.anonymous === "plain" ? ZX_ERR_INVALID_ARGS : null;
     }
     if (a[4] === 0) return ZX_ERR_INVALID_ARGS;
-    const size = fixedBytes(h, ps);
+    // The range against the VMO's size, before any page is committed or asked for
+    // (`CommitRangeInternal`'s InRange check, vm_object_paged.cc @ misttech/fuchsia 056f3590):
+    // also for a child of fixed size (`childSize`), a pager VMO's clone included.
+    const size = fixedBytes(h, ps) ?? pageBytes(h?.childSize, ps);
     if (size === undefined || !isU64(a[3]) || !isU64(a[4])) return null;
     if ((a[3] as number) + (a[4] as number) > size) return ZX_ERR_OUT_OF_RANGE;
+    if (fixedBytes(h, ps) === undefined) return null;
     // A BTI whose quarantine surely holds a token refuses the pin once it pinned (`quarantined`).
     const bti = m.get(a[0])?.object;
     if (h?.anonymous !== undefined && bti !== undefined && m.quarantined.has(bti)) {

@@ -3379,3 +3379,89 @@ export function mappedChildDeathProgram(pageSize = 4096): Program {
   emit("zx_object_get_info", [{ h: root }, ZX_INFO_VMO]);
   return { pageSize, overtimeTicks: 0, threads: [{ failInsteadOfBlock: false, calls }] };
 }
+
+/**
+ * The campaign judge's `program:destroyed-region-child` probe: a region's own calls and its
+ * destruction, and a pin past a VMO's end. A `zx_bti_pin` of two pages of a 1-page
+ * at-least-on-write child of an unsupplied pager VMO is ZX_ERR_OUT_OF_RANGE at once (the
+ * contract: past a fixed-size VMO's end; upstream `CommitRangeInternal` checks the range before
+ * it commits anything, so no page is asked for: a kernel that commits first parks the thread on
+ * a READ nobody answers). In a 5-page region
+ * (CAN_MAP_SPECIFIC, READ and WRITE) of the root VMAR:
+ * - `zx_object_wait_one` on the region is ZX_ERR_NOT_SUPPORTED (a VMAR cannot be waited on:
+ *   the contract's `unwaitable`);
+ * - an at-least-on-write child of a supplied 1-page pager VMO is mapped SPECIFIC at page 1, then a
+ *   SPECIFIC one-page sub-region at page 0, which ends where the mapping begins, is ZX_OK (the
+ *   contract: nothing the program placed overlaps it);
+ * - a resizable 2-page VMO mapped writable at pages 3-4 is shrunk to one page, and a COMMIT over
+ *   its mapping is ZX_ERR_OUT_OF_RANGE (the contract's `pastVmoEnd`);
+ * - the region is destroyed, which takes the mapping with it, the child's only handle is
+ *   closed, and the root is queried: no children (program/child_count.ts: the picture holds no
+ *   mapping of the child once its region is destroyed, `VmarModel.destroy`; upstream
+ *   `VmAddressRegion::DestroyLocked` destroys every mapping under the region, and
+ *   `VmMapping::DestroyLocked` lets go of its VMO, vm_mapping.cc @ misttech/fuchsia 59d70673).
+ * Random draws pin past a plain VMO's end, wait on a region, place a sub-region flush against a
+ * mapping placed first, commit past a shrunk VMO's end, or destroy a region over a child's only
+ * mapping and then query its parent seldom; a program of its own, so no pinned schedule moves.
+ */
+export function destroyedRegionChildProgram(pageSize = 4096): Program {
+  const { calls, emit } = probeThread();
+  const port = emit("zx_port_create", [0]);
+  const pager = emit("zx_pager_create", [0]);
+  const root = emit("zx_pager_create_vmo", [{ h: pager }, 0, { h: port }, 0, pageSize]);
+  const aux = emit("zx_vmo_create", [pageSize, 0]);
+  emit("zx_vmo_write", [{ h: aux }, { bytes: pageSize, fill: 0x4d }, 0]);
+  emit("zx_pager_supply_pages", [{ h: pager }, { h: root }, 0, pageSize, { h: aux }, 0]);
+  const bti = emit("zx_bti_create", [0, 0]);
+  const absent = emit("zx_pager_create_vmo", [{ h: pager }, 0, { h: port }, 0, pageSize]);
+  const absentChild = emit("zx_vmo_create_child", [
+    { h: absent },
+    ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE,
+    0,
+    pageSize,
+  ]);
+  emit("zx_bti_pin", [{ h: bti }, ZX_BTI_PERM_READ, { h: absentChild }, 0, 2 * pageSize]);
+  const child = emit("zx_vmo_create_child", [
+    { h: root },
+    ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE,
+    0,
+    pageSize,
+  ]);
+  const region = emit("zx_vmar_allocate", [
+    { vmar: 0 },
+    ZX_VM_CAN_MAP_SPECIFIC | ZX_VM_CAN_MAP_READ | ZX_VM_CAN_MAP_WRITE,
+    0,
+    5 * pageSize,
+  ]);
+  emit("zx_object_wait_one", [{ h: region }, ZX_USER_SIGNAL_0, 0]);
+  emit("zx_vmar_map", [
+    { h: region },
+    ZX_VM_PERM_READ | ZX_VM_SPECIFIC,
+    pageSize,
+    { h: child },
+    0,
+    pageSize,
+  ]);
+  emit("zx_vmar_allocate", [{ h: region }, ZX_VM_SPECIFIC | ZX_VM_CAN_MAP_READ, 0, pageSize]);
+  const big = emit("zx_vmo_create", [2 * pageSize, ZX_VMO_RESIZABLE]);
+  const bigMap = emit("zx_vmar_map", [
+    { h: region },
+    ZX_VM_PERM_READ | ZX_VM_PERM_WRITE | ZX_VM_SPECIFIC,
+    3 * pageSize,
+    { h: big },
+    0,
+    2 * pageSize,
+  ]);
+  emit("zx_vmo_set_size", [{ h: big }, pageSize]);
+  emit("zx_vmar_op_range", [
+    { h: region },
+    ZX_VMAR_OP_COMMIT,
+    { addr: bigMap, plus: 0 },
+    2 * pageSize,
+  ]);
+  emit("zx_object_get_info", [{ h: root }, ZX_INFO_VMO]);
+  emit("zx_vmar_destroy", [{ h: region }]);
+  emit("zx_handle_close", [{ h: child }]);
+  emit("zx_object_get_info", [{ h: root }, ZX_INFO_VMO]);
+  return { pageSize, overtimeTicks: 0, threads: [{ failInsteadOfBlock: false, calls }] };
+}

@@ -435,6 +435,10 @@ export class DirtyState extends StepMonitor {
         zeros: was === undefined || was.dead !== vmo.dead ? ZeroEnds.of(kinds) : was.zeros,
       };
       if (was !== undefined && !vmo.dead) this.#compare(vmo, was, now, this.#stepCalls(), wb);
+      // K25 at a VMO's first look (the end of the step that made it): a new pager VMO is not
+      // modified (`pager_stats_modified_` starts false, vm_cow_pages.h @ gnoliyil/fuchsia
+      // 1aa74e42), so only that step's own modifying calls may have set the flag.
+      else if (was === undefined && now.modified) this.#judgeModified(vmo, false, true);
       this.#before.set(vmo, now);
     }
     if (writebacks.size > 0) {
