@@ -160,6 +160,14 @@ export class SlotLogs {
   }
 
   /**
+   * Drops `vmo`'s record, if any: every subscriber's next {@linkcode SlotLogs.changes} for it is a
+   * first one (-1, a whole walk), whatever changed meanwhile.
+   */
+  forget(vmo: SlotHolder): void {
+    if (this.#logs.size > 0) this.#logs.delete(vmo);
+  }
+
+  /**
    * `vmo`'s record, brought up to date with the VMO at this look: a walk of every slot, against
    * the record's where it holds something (its list of present slots) and for `undefined`
    * elsewhere (a load and a test per absent slot: most of a large VMO's slots are absent, and

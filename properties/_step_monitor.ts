@@ -178,6 +178,12 @@ class JournalCall implements Call {
   ) {}
 }
 
+/**
+ * The most slots a VMO may have for {@linkcode StepMonitor.slotChanges} to answer "walk every
+ * slot" without the journal's walk: a VMO this small costs a monitor less to walk whole.
+ */
+export const SMALL_VMO = 16;
+
 /** The VMOs of an argument list that names none: one shared array. */
 const NO_VMOS: readonly Vmo[] = Object.freeze([]);
 
@@ -646,10 +652,20 @@ export abstract class StepMonitor implements Monitor, VerdictJudge {
    * every look at `vmo` and brings its own record of the slots up to date with the VMO there.
    * The journal walks each VMO asked about once per look ({@linkcode StepJournal.look}) for every
    * monitor, against its own copy of the slots.
+   *
+   * A VMO of at most {@linkcode SMALL_VMO} slots is never walked by the journal: the answer is -1
+   * (walk every slot) at every call, and any record the journal kept of it is dropped, so if it
+   * grows past the bound the next call is a first one again (-1), and the listing starts there.
+   * A walk of a few slots by the monitor costs less than the journal's walk, its record and the
+   * listing (the default scenario's VMOs have 8 and 4 pages).
    */
   protected slotChanges(vmo: Vmo, out: number[]): number {
     const r = this.#r;
     const j = r.j;
+    if (vmo.slots.length <= SMALL_VMO) {
+      j.slotLogs.forget(vmo);
+      return -1;
+    }
     if (r.slotSub < 0) r.slotSub = j.slotLogs.subscribers++;
     return j.slotLogs.changes(vmo, r.slotSub, out);
   }

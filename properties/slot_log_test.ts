@@ -102,3 +102,25 @@ Deno.test("sortPages sorts and drops repeats, short lists and long", () => {
     assert.deepEqual(out.slice(0, n), [...new Set(list)].sort((a, b) => a - b));
   }
 });
+
+Deno.test("a forgotten VMO's next look is a first one for every subscriber, whatever changed", () => {
+  // StepMonitor.slotChanges forgets a VMO while it is small (a whole walk each look): a page
+  // changed and changed back meanwhile must not go unlisted once the VMO is listed again.
+  const logs = new SlotLogs();
+  const vmo = { slots: new Array<Slot>(40) };
+  const out: number[] = [];
+  assert.equal(logs.changes(vmo, 0, out), -1);
+  assert.equal(logs.changes(vmo, 1, out), -1);
+  vmo.slots[7] = MARKER;
+  logs.look++;
+  assert.deepEqual(out.slice(0, logs.changes(vmo, 0, out)), [7]);
+  logs.forget(vmo);
+  logs.forget(vmo); // (twice: nothing to drop)
+  vmo.slots[7] = undefined;
+  logs.look++;
+  assert.equal(logs.changes(vmo, 0, out), -1);
+  assert.equal(logs.changes(vmo, 1, out), -1);
+  vmo.slots[9] = MARKER;
+  logs.look++;
+  assert.deepEqual(out.slice(0, logs.changes(vmo, 1, out)), [9]);
+});
