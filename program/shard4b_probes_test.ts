@@ -40,7 +40,7 @@ Deno.test("destroyedRegionChildProgram passes unmutated; a waited region, a flus
         /zx_bti_pin returned ZX_ERR_BAD_STATE; the handle model says ZX_ERR_OUT_OF_RANGE/,
       ],
       [
-        "kernel/kernel.ts:406:9:ConditionalExpression:false",
+        "kernel/kernel.ts:415:9:ConditionalExpression:false",
         /zx_object_wait_one returned ZX_ERR_TIMED_OUT; the handle model says ZX_ERR_NOT_SUPPORTED/,
       ],
       [
