@@ -3241,6 +3241,89 @@ export function timedOutHeirProgram(pageSize = 4096): Program {
 }
 
 /**
+ * The campaign judge's `program:shard4-edges` probe: one thread, edges the fresh shard 4 of 8 on
+ * db8cb50 found no probe reaching (docs/mutation.md, helper triage28a), each an outcome the
+ * contract predicts. A port's handle duplicated: ZX_OK (a port's default rights include
+ * DUPLICATE: rights.h, as handle_model.ts keeps them). A WRITEBACK_BEGIN with
+ * `ZX_VMO_DIRTY_RANGE_IS_ZERO` over a page of a pager VMO that cannot change size: ZX_OK
+ * (zx_pager_op_range.md: BEGIN takes 0 or IS_ZERO). A page of a plain VMO pinned twice and
+ * unpinned twice, then DECOMMITted: ZX_OK, no pin holds it (`anon_op_range.ts`; a page pinned
+ * twice stays pinned until its second unpin). The judge runs it at page size 8, the smallest the
+ * program schema takes, which no other probe uses (a kernel refusing it went unseen).
+ */
+export function shard4EdgesProgram(pageSize = 4096): Program {
+  const { calls, emit } = probeThread();
+  const port = emit("zx_port_create", [0]);
+  emit("zx_handle_duplicate", [{ h: port }, ZX_RIGHT_SAME_RIGHTS]);
+  const pager = emit("zx_pager_create", [0]);
+  const vmo = emit("zx_pager_create_vmo", [{ h: pager }, 0, { h: port }, 0, 2 * pageSize]);
+  emit("zx_pager_op_range", [
+    { h: pager },
+    ZX_PAGER_OP_WRITEBACK_BEGIN,
+    { h: vmo },
+    0,
+    pageSize,
+    ZX_VMO_DIRTY_RANGE_IS_ZERO,
+  ]);
+  const plain = emit("zx_vmo_create", [pageSize, 0]);
+  emit("zx_vmo_write", [{ h: plain }, { bytes: pageSize, fill: 0x3c }, 0]);
+  const bti = emit("zx_bti_create", [0, 0]);
+  const first = emit("zx_bti_pin", [{ h: bti }, ZX_BTI_PERM_READ, { h: plain }, 0, pageSize]);
+  const second = emit("zx_bti_pin", [{ h: bti }, ZX_BTI_PERM_READ, { h: plain }, 0, pageSize]);
+  emit("zx_pmt_unpin", [{ h: first }]);
+  emit("zx_pmt_unpin", [{ h: second }]);
+  emit("zx_vmo_op_range", [{ h: plain }, ZX_VMO_OP_DECOMMIT, 0, pageSize]);
+  return { pageSize, overtimeTicks: 0, threads: [{ failInsteadOfBlock: false, calls }] };
+}
+
+/**
+ * The campaign judge's `program:heir-in-fifo` probe: a request handed to its overlap waiter while
+ * its packet still waits in the proxy's queue behind another request's (a VMO has one packet in
+ * the port at a time), whose heir then times out too: the queued request is withdrawn and no
+ * packet of it is ever delivered (packet-discipline). Overtime 100 ticks; each thread but the
+ * first first waits on a port of its own (so the reads park in this order). Thread 0 reads page
+ * 0 of a 4-page pager VMO no one answers (READ #1, its packet in the port, timing out at tick
+ * 100); thread 1 at tick 10 reads pages [2, 4) (READ #2, queued behind #1); thread 2 at tick 20
+ * reads page 3 (an overlap waiter of #2); thread 3 at tick 30 reads page 0 (one of #1, so #1
+ * stays in the port when its primary times out). At 110 #2's primary times out and #2 goes to
+ * thread 2 (`CancelRequestLocked`), at 120 that one times out and #2 is gone, at 130 #1 is gone;
+ * thread 0, after 100 ticks on a port of its own, waits on the pager's port: nothing
+ * (ZX_ERR_TIMED_OUT). `program:timed-out-heir`
+ * hands on a request whose packet is in the port; random programs almost never line up four
+ * overlapping reads of an unanswered VMO like this. A program of its own, so no pinned schedule
+ * moves.
+ */
+export function heirInFifoProgram(pageSize = 4096): Program {
+  const threads: ProgramCall[][] = [[], [], [], []];
+  const emit = (t: number) => (call: CallName, args: Arg[]): CallRef => {
+    threads[t].push({ call, args });
+    return [t, threads[t].length - 1];
+  };
+  const e0 = emit(0);
+  const port = e0("zx_port_create", [0]);
+  const pager = e0("zx_pager_create", [0]);
+  const vmo = e0("zx_pager_create_vmo", [{ h: pager }, 0, { h: port }, 0, 4 * pageSize]);
+  const own0 = e0("zx_port_create", [0]);
+  e0("zx_vmo_read", [{ h: vmo }, 0, pageSize]);
+  e0("zx_port_wait", [{ h: own0 }, { after: 100 }]);
+  e0("zx_port_wait", [{ h: port }, { after: 100 }]);
+  const later = (t: number, after: number, page: number, pages: number) => {
+    const e = emit(t);
+    const own = e("zx_port_create", [0]);
+    e("zx_port_wait", [{ h: own }, { after }]);
+    e("zx_vmo_read", [{ h: vmo }, page * pageSize, pages * pageSize]);
+  };
+  later(1, 10, 2, 2);
+  later(2, 20, 3, 1);
+  later(3, 30, 0, 1);
+  return {
+    pageSize,
+    overtimeTicks: 100,
+    threads: threads.map((calls) => ({ failInsteadOfBlock: false, calls })),
+  };
+}
+
+/**
  * The campaign judge's `program:slice-fault-wait` probe: a load through a mapped slice that
  * starts a page into its pager VMO faults on an absent page and waits for the pager. Thread 0
  * makes a 3-page pager VMO and an aux VMO with a fill of its own per page, slices pages 1-2, maps

@@ -1,0 +1,141 @@
+// Campaign judge probes and oracle changes written from blind spots of the fresh shard 4 of 8 on
+// db8cb50 (docs/mutation.md, part A, helper triage28a), each passing unmutated and failing on its
+// mutant: `program:heir-in-fifo` (`heirInFifoProgram`: a request handed to its overlap waiter
+// while its packet waits behind another's), `program:shard4-edges` (`shard4EdgesProgram`, run at
+// page size 8: a port duplicated, a WRITEBACK_BEGIN with IS_ZERO, a page pinned twice), the
+// contract's overtime rule (program/run.ts `overtimeKept`: no pager wait outlives its overtime)
+// and the handle model's own default rights (program/handle_model.ts `DEFAULT_RIGHTS`).
+import { strict as assert } from "node:assert";
+import { mutantMirror } from "../mutate/mutant_mirror.ts";
+import * as C from "../kernel/constants.ts";
+import { DEFAULT_RIGHTS } from "./handle_model.ts";
+import { heirInFifoProgram, shard4EdgesProgram, timedOutHeirProgram } from "./generate.ts";
+import { programMonitors, runProgram } from "./run.ts";
+
+// deno-lint-ignore no-explicit-any
+type Any = any;
+
+/**
+ * Runs `program` (a generate.ts export, called with `args`) with `file` instrumented, unmutated
+ * and then under each key; returns the verdicts (a throw, as the judge's probe reports it).
+ */
+async function judge(
+  file: string,
+  program: string,
+  keys: readonly string[],
+  args: unknown[] = [],
+): Promise<{ base: Any; mutants: Any[] }> {
+  const m = await mutantMirror([file]);
+  try {
+    const g = await m.load("program/generate.ts") as Any;
+    const run = await m.load("program/run.ts") as Any;
+    const go = () =>
+      run.runProgram(g[program](...args), { seed: 0, monitors: run.programMonitors });
+    const base = go();
+    const mutants = keys.map((key) =>
+      m.withMutant(key, () => {
+        try {
+          return go().verdict;
+        } catch (e) {
+          return { kind: "threw", message: String(e) };
+        }
+      })
+    );
+    return { base, mutants };
+  } finally {
+    m.dispose();
+  }
+}
+
+Deno.test("heirInFifoProgram passes unmutated (every read and the last port wait time out); a queued request handed on without the swap leaves its packet to be queued after it is gone", async () => {
+  const { base, mutants } = await judge("kernel/pager_proxy.ts", "heirInFifoProgram", [
+    "kernel/pager_proxy.ts:101:9:ConditionalExpression:false",
+    "kernel/pager_proxy.ts:101:9:EqualityOperator:i > 0",
+  ]);
+  assert.equal(base.verdict.kind, "pass", JSON.stringify(base.verdict));
+  const statuses = base.results.map((t: Any) => t.map((r: Any) => r.status));
+  const T = C.ZX_ERR_TIMED_OUT;
+  assert.deepEqual(statuses, [[0, 0, 0, 0, T, T, T], [0, T, T], [0, T, T], [0, T, T]]);
+  for (const v of mutants) {
+    assert.equal(v.kind, "invariant", JSON.stringify(v));
+    assert.equal(v.invariant, "packet-discipline", JSON.stringify(v));
+    assert.match(v.message, /packet queued for request #2, which is gone/);
+  }
+});
+
+Deno.test("shard4EdgesProgram at page size 8 passes unmutated; IS_ZERO refused, a pin count that grows at unpin and page size 8 refused each fail", async () => {
+  const vp = await judge("kernel/vmo_pages.ts", "shard4EdgesProgram", [
+    "kernel/vmo_pages.ts:997:35:ConditionalExpression:true",
+    "kernel/vmo_pages.ts:783:28:ArithmeticOperator:n + 1",
+  ], [8]);
+  assert.equal(vp.base.verdict.kind, "pass", JSON.stringify(vp.base.verdict));
+  assert.ok(vp.base.results[0].every((r: Any) => r.status === C.ZX_OK), "every call ZX_OK");
+  const [isZero, unpin] = vp.mutants;
+  assert.equal(isZero.invariant, "program-contract", JSON.stringify(isZero));
+  assert.match(
+    isZero.message,
+    /zx_pager_op_range returned ZX_ERR_INVALID_ARGS; the handle model says ZX_OK/,
+  );
+  assert.equal(unpin.invariant, "program-contract", JSON.stringify(unpin));
+  assert.match(
+    unpin.message,
+    /zx_vmo_op_range returned ZX_ERR_BAD_STATE; the handle model says ZX_OK/,
+  );
+  const ko = await judge("kernel/kernel_objects.ts", "shard4EdgesProgram", [
+    "kernel/kernel_objects.ts:124:9:EqualityOperator:this.pageSize > LIMITS.minPageSize",
+  ], [8]);
+  assert.equal(ko.base.verdict.kind, "pass");
+  assert.equal(ko.mutants[0].kind, "threw", JSON.stringify(ko.mutants[0]));
+  assert.match(ko.mutants[0].message, /page size 8 is not a power of two/);
+});
+
+Deno.test("the overtime rule: a kernel whose pager waits never time out fails the contract when the program's threads get stuck", async () => {
+  for (const program of ["timedOutHeirProgram", "heirInFifoProgram"]) {
+    const { base, mutants: [v] } = await judge("kernel/kernel_objects.ts", program, [
+      "kernel/kernel_objects.ts:120:26:LogicalOperator:options.overtimeTicks && 0",
+    ]);
+    assert.equal(base.verdict.kind, "pass", `${program}: ${JSON.stringify(base.verdict)}`);
+    assert.equal(v.invariant, "program-contract", `${program}: ${JSON.stringify(v)}`);
+    assert.match(
+      v.message,
+      /^overtime: t0's zx_vmo_read parked on a page request at tick \d+ still waits .* overtime is 100 ticks/,
+    );
+  }
+});
+
+Deno.test("the overtime rule holds unmutated where waits time out, are answered, or the program has no overtime", () => {
+  for (const p of [timedOutHeirProgram(), heirInFifoProgram(), shard4EdgesProgram(64)]) {
+    for (const seed of [0, 1, 2, 3]) {
+      const r = runProgram(p, { seed, monitors: programMonitors });
+      assert.equal(r.verdict.kind, "pass", `seed ${seed}: ${JSON.stringify(r.verdict)}`);
+    }
+  }
+});
+
+Deno.test("the handle model's own default rights are rights.h's, equal to the kernel's today", () => {
+  assert.equal(DEFAULT_RIGHTS[C.ZX_OBJ_TYPE_PORT], C.ZX_DEFAULT_PORT_RIGHTS);
+  assert.equal(DEFAULT_RIGHTS[C.ZX_OBJ_TYPE_VMO], C.ZX_DEFAULT_VMO_RIGHTS);
+  assert.equal(DEFAULT_RIGHTS[C.ZX_OBJ_TYPE_THREAD], C.ZX_DEFAULT_THREAD_RIGHTS);
+  assert.equal(DEFAULT_RIGHTS[C.ZX_OBJ_TYPE_SUSPEND_TOKEN], C.ZX_DEFAULT_SUSPEND_TOKEN_RIGHTS);
+  assert.equal(DEFAULT_RIGHTS[C.ZX_OBJ_TYPE_PAGER], C.ZX_DEFAULT_PAGER_RIGHTS);
+  assert.equal(DEFAULT_RIGHTS[C.ZX_OBJ_TYPE_VMAR], C.ZX_DEFAULT_VMAR_RIGHTS);
+});
+
+Deno.test("a kernel whose ports lack DUPLICATE (constants.ts:225:66, static) fails shard4EdgesProgram's duplicate", async () => {
+  const m = await mutantMirror(["kernel/constants.ts"]);
+  try {
+    m.activate("kernel/constants.ts:225:66:UnaryOperator:ZX_RIGHT_WAIT");
+    const g = await m.load("program/generate.ts") as Any;
+    const run = await m.load("program/run.ts") as Any;
+    const v = run.runProgram(g.shard4EdgesProgram(8), { seed: 0, monitors: run.programMonitors })
+      .verdict;
+    assert.equal(v.invariant, "program-contract", JSON.stringify(v));
+    assert.match(
+      v.message,
+      /zx_handle_duplicate returned ZX_ERR_ACCESS_DENIED; the handle model says ZX_OK/,
+    );
+  } finally {
+    m.deactivate();
+    m.dispose();
+  }
+});
