@@ -3244,11 +3244,17 @@ export function timedOutHeirProgram(pageSize = 4096): Program {
  * The campaign judge's `program:shard4-edges` probe: one thread, edges the fresh shard 4 of 8 on
  * db8cb50 found no probe reaching (docs/mutation.md, helper triage28a), each an outcome the
  * contract predicts. A port's handle duplicated: ZX_OK (a port's default rights include
- * DUPLICATE: rights.h, as handle_model.ts keeps them). A WRITEBACK_BEGIN with
+ * DUPLICATE: rights.h, as handle_model.ts keeps them). An async wait for ZX_VMO_ZERO_CHILDREN on
+ * a pager VMO with one clone, the clone's handle closed, then the wait's port waited on with its
+ * deadline past: the signal rose as the clone went, so the packet is there (ZX_OK;
+ * signal_port_model.ts `raiseZeroChildren`). A WRITEBACK_BEGIN with
  * `ZX_VMO_DIRTY_RANGE_IS_ZERO` over a page of a pager VMO that cannot change size: ZX_OK
  * (zx_pager_op_range.md: BEGIN takes 0 or IS_ZERO). A page of a plain VMO pinned twice and
  * unpinned twice, then DECOMMITted: ZX_OK, no pin holds it (`anon_op_range.ts`; a page pinned
- * twice stays pinned until its second unpin). The judge runs it at page size 8, the smallest the
+ * twice stays pinned until its second unpin). A `zx_vmo_read` at a page offset into a user buffer
+ * mapped one page long: ZX_OK, the copy fills the buffer from its first byte whatever the offset
+ * (the contract's `copyCertain`; a copy that started at twice the offset would leave the mapping).
+ * The judge runs it at page size 8, the smallest the
  * program schema takes, which no other probe uses (a kernel refusing it went unseen).
  */
 export function shard4EdgesProgram(pageSize = 4096): Program {
@@ -3257,6 +3263,16 @@ export function shard4EdgesProgram(pageSize = 4096): Program {
   emit("zx_handle_duplicate", [{ h: port }, ZX_RIGHT_SAME_RIGHTS]);
   const pager = emit("zx_pager_create", [0]);
   const vmo = emit("zx_pager_create_vmo", [{ h: pager }, 0, { h: port }, 0, 2 * pageSize]);
+  const child = emit("zx_vmo_create_child", [
+    { h: vmo },
+    ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE,
+    0,
+    pageSize,
+  ]);
+  const signals = emit("zx_port_create", [0]);
+  emit("zx_object_wait_async", [{ h: vmo }, { h: signals }, 7, ZX_VMO_ZERO_CHILDREN, 0]);
+  emit("zx_handle_close", [{ h: child }]);
+  emit("zx_port_wait", [{ h: signals }, 0]);
   emit("zx_pager_op_range", [
     { h: pager },
     ZX_PAGER_OP_WRITEBACK_BEGIN,
@@ -3273,6 +3289,19 @@ export function shard4EdgesProgram(pageSize = 4096): Program {
   emit("zx_pmt_unpin", [{ h: first }]);
   emit("zx_pmt_unpin", [{ h: second }]);
   emit("zx_vmo_op_range", [{ h: plain }, ZX_VMO_OP_DECOMMIT, 0, pageSize]);
+  const source = emit("zx_vmo_create", [2 * pageSize, 0]);
+  emit("zx_vmo_write", [{ h: source }, { bytes: 2 * pageSize, fill: 0x5a }, 0]);
+  const buffer = emit("zx_vmo_create", [pageSize, 0]);
+  const map = emit("zx_vmar_map", [
+    { vmar: 0 },
+    ZX_VM_PERM_READ | ZX_VM_PERM_WRITE,
+    0,
+    { h: buffer },
+    0,
+    pageSize,
+  ]);
+  emit("zx_vmo_read", [{ h: source }, pageSize, 8, { addr: map, plus: 0 }]);
+  emit("zx_vmo_read", [{ h: buffer }, 0, 8]);
   return { pageSize, overtimeTicks: 0, threads: [{ failInsteadOfBlock: false, calls }] };
 }
 

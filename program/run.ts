@@ -1166,10 +1166,38 @@ function* programThread(sys: Sys, t: number, s: Shared): ThreadBody {
     );
     if (!memory) {
       traceShowsArgs(`t${t}#${c} ${call.call}`, call.call, args, s.calls.get(sys.tid));
+      zeroChildrenRaised(s, t);
     }
   }
   // The body returns now: the thread exits in this step.
   s.model.threadsGone.add(t);
+}
+
+/**
+ * After thread `t`'s call: each VMO a pending async wait for ZX_VMO_ZERO_CHILDREN names whose
+ * `num_children` the program's `ChildCount` bounds to 0 has that signal active, so the wait's
+ * packet is surely queued (`signal_port_model.ts` `raiseZeroChildren`; a later `zx_port_wait`
+ * that times out is judged). Bounds left open (another call in flight names the VMO's family)
+ * raise nothing.
+ */
+function zeroChildrenRaised(s: Shared, t: number): void {
+  const objects = s.signalPorts.zeroChildrenWaits();
+  if (objects.length === 0) return;
+  const open = new Set<number>();
+  for (const h of s.model.open) {
+    const o = s.model.get(h)?.object;
+    if (o !== undefined) open.add(o);
+  }
+  for (const o of objects) {
+    const b = childCountOf(s.model).bounds(
+      o,
+      s.model.childrenMade,
+      open,
+      t,
+      (x) => s.model.vmars.mapsObject(x),
+    );
+    if (b !== null && b.high === 0) s.signalPorts.raiseZeroChildren(o);
+  }
 }
 
 /** True once no program thread can make progress by itself: each ended, suspended, or parked for good. */

@@ -2,7 +2,8 @@
 // db8cb50 (docs/mutation.md, part A, helper triage28a), each passing unmutated and failing on its
 // mutant: `program:heir-in-fifo` (`heirInFifoProgram`: a request handed to its overlap waiter
 // while its packet waits behind another's), `program:shard4-edges` (`shard4EdgesProgram`, run at
-// page size 8: a port duplicated, a WRITEBACK_BEGIN with IS_ZERO, a page pinned twice), the
+// page size 8: a port duplicated, ZERO_CHILDREN's async packet as a clone goes, a WRITEBACK_BEGIN
+// with IS_ZERO, a page pinned twice, a read at an offset into a user buffer), the
 // contract's overtime rule (program/run.ts `overtimeKept`: no pager wait outlives its overtime)
 // and the handle model's own default rights (program/handle_model.ts `DEFAULT_RIGHTS`).
 import { strict as assert } from "node:assert";
@@ -63,14 +64,20 @@ Deno.test("heirInFifoProgram passes unmutated (every read and the last port wait
   }
 });
 
-Deno.test("shard4EdgesProgram at page size 8 passes unmutated; IS_ZERO refused, a pin count that grows at unpin and page size 8 refused each fail", async () => {
+Deno.test("shard4EdgesProgram at page size 8 passes unmutated; IS_ZERO refused, a pin count that grows at unpin, a read copied to the wrong buffer byte, ZERO_CHILDREN not raised as the last child goes and page size 8 refused each fail", async () => {
   const vp = await judge("kernel/vmo_pages.ts", "shard4EdgesProgram", [
     "kernel/vmo_pages.ts:997:35:ConditionalExpression:true",
     "kernel/vmo_pages.ts:783:28:ArithmeticOperator:n + 1",
+    "kernel/vmo_pages.ts:449:54:ArithmeticOperator:pos + offset",
   ], [8]);
   assert.equal(vp.base.verdict.kind, "pass", JSON.stringify(vp.base.verdict));
   assert.ok(vp.base.results[0].every((r: Any) => r.status === C.ZX_OK), "every call ZX_OK");
-  const [isZero, unpin] = vp.mutants;
+  const [isZero, unpin, readAt] = vp.mutants;
+  assert.equal(readAt.invariant, "program-contract", JSON.stringify(readAt));
+  assert.match(
+    readAt.message,
+    /zx_vmo_read returned ZX_ERR_INVALID_ARGS; the handle model says ZX_OK/,
+  );
   assert.equal(isZero.invariant, "program-contract", JSON.stringify(isZero));
   assert.match(
     isZero.message,
@@ -83,10 +90,17 @@ Deno.test("shard4EdgesProgram at page size 8 passes unmutated; IS_ZERO refused, 
   );
   const ko = await judge("kernel/kernel_objects.ts", "shard4EdgesProgram", [
     "kernel/kernel_objects.ts:124:9:EqualityOperator:this.pageSize > LIMITS.minPageSize",
+    "kernel/kernel_objects.ts:316:9:ConditionalExpression:false",
   ], [8]);
   assert.equal(ko.base.verdict.kind, "pass");
-  assert.equal(ko.mutants[0].kind, "threw", JSON.stringify(ko.mutants[0]));
-  assert.match(ko.mutants[0].message, /page size 8 is not a power of two/);
+  const [small, zero] = ko.mutants;
+  assert.equal(small.kind, "threw", JSON.stringify(small));
+  assert.match(small.message, /page size 8 is not a power of two/);
+  assert.equal(zero.invariant, "program-contract", JSON.stringify(zero));
+  assert.match(
+    zero.message,
+    /zx_port_wait returned ZX_ERR_TIMED_OUT, but port \d+ surely held 1 signal packet/,
+  );
 });
 
 Deno.test("the overtime rule: a kernel whose pager waits never time out fails the contract when the program's threads get stuck", async () => {
