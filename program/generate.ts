@@ -3254,7 +3254,11 @@ export function timedOutHeirProgram(pageSize = 4096): Program {
  * twice stays pinned until its second unpin). A `zx_vmo_read` at a page offset into a user buffer
  * mapped one page long: ZX_OK, the copy fills the buffer from its first byte whatever the offset
  * (the contract's `copyCertain`; a copy that started at twice the offset would leave the mapping).
- * The judge runs it at page size 8, the smallest the
+ * A resizable pager VMO of one page grown to two (zero interval [1, 2)), WRITEBACK_BEGIN over
+ * page 1, grown to three (the interval now [1, 3), its awaiting-clean end still 2), WRITEBACK_END
+ * over [1, 3): only page 1 goes (dirty-state K17; `VmPageList::AddZeroIntervalInternal` keeps the
+ * left interval's AwaitingCleanLength, vm_page_list.cc @ misttech/fuchsia d72ea0ee), its dirty
+ * ranges queried. The judge runs it at page size 8, the smallest the
  * program schema takes, which no other probe uses (a kernel refusing it went unseen).
  */
 export function shard4EdgesProgram(pageSize = 4096): Program {
@@ -3302,6 +3306,27 @@ export function shard4EdgesProgram(pageSize = 4096): Program {
   ]);
   emit("zx_vmo_read", [{ h: source }, pageSize, 8, { addr: map, plus: 0 }]);
   emit("zx_vmo_read", [{ h: buffer }, 0, 8]);
+  const grown = emit("zx_pager_create_vmo", [
+    { h: pager },
+    ZX_VMO_RESIZABLE,
+    { h: port },
+    0,
+    pageSize,
+  ]);
+  const writeback = (op: number, from: number, pages: number) =>
+    emit("zx_pager_op_range", [
+      { h: pager },
+      op,
+      { h: grown },
+      from * pageSize,
+      pages * pageSize,
+      0,
+    ]);
+  emit("zx_vmo_set_size", [{ h: grown }, 2 * pageSize]);
+  writeback(ZX_PAGER_OP_WRITEBACK_BEGIN, 1, 1);
+  emit("zx_vmo_set_size", [{ h: grown }, 3 * pageSize]);
+  writeback(ZX_PAGER_OP_WRITEBACK_END, 1, 2);
+  emit("zx_pager_query_dirty_ranges", [{ h: pager }, { h: grown }, 0, 3 * pageSize, 3 * 24]);
   return { pageSize, overtimeTicks: 0, threads: [{ failInsteadOfBlock: false, calls }] };
 }
 

@@ -64,7 +64,7 @@ Deno.test("heirInFifoProgram passes unmutated (every read and the last port wait
   }
 });
 
-Deno.test("shard4EdgesProgram at page size 8 passes unmutated; IS_ZERO refused, a pin count that grows at unpin, a read copied to the wrong buffer byte, ZERO_CHILDREN not raised as the last child goes and page size 8 refused each fail", async () => {
+Deno.test("shard4EdgesProgram at page size 8 passes unmutated; IS_ZERO refused, a pin count that grows at unpin, a read copied to the wrong buffer byte, ZERO_CHILDREN not raised as the last child goes, a grown zero interval's awaiting-clean end moved and page size 8 refused each fail", async () => {
   const vp = await judge("kernel/vmo_pages.ts", "shard4EdgesProgram", [
     "kernel/vmo_pages.ts:997:35:ConditionalExpression:true",
     "kernel/vmo_pages.ts:783:28:ArithmeticOperator:n + 1",
@@ -88,6 +88,11 @@ Deno.test("shard4EdgesProgram at page size 8 passes unmutated; IS_ZERO refused, 
     unpin.message,
     /zx_vmo_op_range returned ZX_ERR_BAD_STATE; the handle model says ZX_OK/,
   );
+  const dirty = await judge("kernel/dirty.ts", "shard4EdgesProgram", [
+    "kernel/dirty.ts:164:22:ArithmeticOperator:p - 1",
+  ], [8]);
+  assert.equal(dirty.mutants[0].invariant, "dirty-state", JSON.stringify(dirty.mutants[0]));
+  assert.match(dirty.mutants[0].message, /^K17: .*WRITEBACK_END kept a zero slot/);
   const ko = await judge("kernel/kernel_objects.ts", "shard4EdgesProgram", [
     "kernel/kernel_objects.ts:124:9:EqualityOperator:this.pageSize > LIMITS.minPageSize",
     "kernel/kernel_objects.ts:316:9:ConditionalExpression:false",
