@@ -3258,7 +3258,9 @@ export function timedOutHeirProgram(pageSize = 4096): Program {
  * page 1, grown to three (the interval now [1, 3), its awaiting-clean end still 2), WRITEBACK_END
  * over [1, 3): only page 1 goes (dirty-state K17; `VmPageList::AddZeroIntervalInternal` keeps the
  * left interval's AwaitingCleanLength, vm_page_list.cc @ misttech/fuchsia d72ea0ee), its dirty
- * ranges queried. The judge runs it at page size 8, the smallest the
+ * ranges queried. A pager VMO of two pages supplied from an uncommitted aux (two markers) and
+ * ZEROed whole: the markers stay markers, nothing dirty (dirty-state K17; audit Z1, conformance
+ * A3 OpZeroWithMarkers), its dirty ranges queried. The judge runs it at page size 8, the smallest the
  * program schema takes, which no other probe uses (a kernel refusing it went unseen).
  */
 export function shard4EdgesProgram(pageSize = 4096): Program {
@@ -3327,6 +3329,13 @@ export function shard4EdgesProgram(pageSize = 4096): Program {
   emit("zx_vmo_set_size", [{ h: grown }, 3 * pageSize]);
   writeback(ZX_PAGER_OP_WRITEBACK_END, 1, 2);
   emit("zx_pager_query_dirty_ranges", [{ h: pager }, { h: grown }, 0, 3 * pageSize, 3 * 24]);
+  const marked = emit("zx_pager_create_vmo", [{ h: pager }, 0, { h: port }, 0, 2 * pageSize]);
+  const unwritten = emit("zx_vmo_create", [2 * pageSize, 0]);
+  emit("zx_pager_supply_pages", [{ h: pager }, { h: marked }, 0, 2 * pageSize, {
+    h: unwritten,
+  }, 0]);
+  emit("zx_vmo_op_range", [{ h: marked }, ZX_VMO_OP_ZERO, 0, 2 * pageSize]);
+  emit("zx_pager_query_dirty_ranges", [{ h: pager }, { h: marked }, 0, 2 * pageSize, 2 * 24]);
   return { pageSize, overtimeTicks: 0, threads: [{ failInsteadOfBlock: false, calls }] };
 }
 

@@ -3,9 +3,10 @@
 // mutant: `program:heir-in-fifo` (`heirInFifoProgram`: a request handed to its overlap waiter
 // while its packet waits behind another's), `program:shard4-edges` (`shard4EdgesProgram`, run at
 // page size 8: a port duplicated, ZERO_CHILDREN's async packet as a clone goes, a WRITEBACK_BEGIN
-// with IS_ZERO, a page pinned twice, a read at an offset into a user buffer), the
+// with IS_ZERO, a page pinned twice, a read at an offset into a user buffer, markers ZEROed), the
 // contract's overtime rule (program/run.ts `overtimeKept`: no pager wait outlives its overtime)
-// and the handle model's own default rights (program/handle_model.ts `DEFAULT_RIGHTS`).
+// and the handle model's own default rights (program/handle_model.ts `DEFAULT_RIGHTS`), and
+// dirty-state's K17 for a ZERO over markers (properties/level2/dirty_state.ts).
 import { strict as assert } from "node:assert";
 import { mutantMirror } from "../mutate/mutant_mirror.ts";
 import * as C from "../kernel/constants.ts";
@@ -64,15 +65,21 @@ Deno.test("heirInFifoProgram passes unmutated (every read and the last port wait
   }
 });
 
-Deno.test("shard4EdgesProgram at page size 8 passes unmutated; IS_ZERO refused, a pin count that grows at unpin, a read copied to the wrong buffer byte, ZERO_CHILDREN not raised as the last child goes, a grown zero interval's awaiting-clean end moved and page size 8 refused each fail", async () => {
+Deno.test("shard4EdgesProgram at page size 8 passes unmutated; IS_ZERO refused, a pin count that grows at unpin, a read copied to the wrong buffer byte, ZERO_CHILDREN not raised as the last child goes, a grown zero interval's awaiting-clean end moved, markers ZEROed into a zero interval and page size 8 refused each fail", async () => {
   const vp = await judge("kernel/vmo_pages.ts", "shard4EdgesProgram", [
     "kernel/vmo_pages.ts:997:35:ConditionalExpression:true",
     "kernel/vmo_pages.ts:783:28:ArithmeticOperator:n + 1",
     "kernel/vmo_pages.ts:449:54:ArithmeticOperator:pos + offset",
+    "kernel/vmo_pages.ts:895:20:ConditionalExpression:true",
   ], [8]);
   assert.equal(vp.base.verdict.kind, "pass", JSON.stringify(vp.base.verdict));
   assert.ok(vp.base.results[0].every((r: Any) => r.status === C.ZX_OK), "every call ZX_OK");
-  const [isZero, unpin, readAt] = vp.mutants;
+  const [isZero, unpin, readAt, marker] = vp.mutants;
+  assert.equal(marker.invariant, "dirty-state", JSON.stringify(marker));
+  assert.match(
+    marker.message,
+    /^K17: .* went from marker to zero in a step running zx_vmo_op_range/,
+  );
   assert.equal(readAt.invariant, "program-contract", JSON.stringify(readAt));
   assert.match(
     readAt.message,
