@@ -26,6 +26,7 @@ import {
   clonePinShouldWaitProgram,
   cloneShrinkGrowProgram,
   contiguousZeroLentProgram,
+  dirtyOutsideProgram,
   executeRegionsProgram,
   failedPinShrinkProgram,
   generateProgram,
@@ -512,6 +513,16 @@ export function campaignProbes(root: URL): Probe[] {
     run() {
       return verdictText(
         runProgram(heirInFifoProgram(), { seed: 0, monitors: programMonitors }).verdict,
+      );
+    },
+  });
+  // DIRTY requests outstanding while the pager dirties beside them and sends an overflowing
+  // OP_DIRTY (`dirtyOutsideProgram`).
+  probes.push({
+    id: "program:dirty-outside",
+    run() {
+      return verdictText(
+        runProgram(dirtyOutsideProgram(), { seed: 0, monitors: programMonitors }).verdict,
       );
     },
   });

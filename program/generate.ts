@@ -3241,6 +3241,60 @@ export function timedOutHeirProgram(pageSize = 4096): Program {
 }
 
 /**
+ * The campaign judge's `program:dirty-outside` probe: DIRTY requests outstanding while the pager
+ * dirties other pages, and while it sends an OP_DIRTY whose range overflows (single-supply's
+ * `resolve-count`: an OP_DIRTY completes only DIRTY requests its range overlaps, and one whose
+ * offset plus length overflows a u64 none: `VmObjectPaged::DirtyPages` fails `GetCowRange` with
+ * ZX_ERR_OUT_OF_RANGE first). A TRAP_DIRTY pager VMO of three pages, supplied whole. Thread 0
+ * writes page 0 (DIRTY #1 [0, 1)), then page 2 (DIRTY #2 [2, 3)), then reads the VMO. Thread 1,
+ * after 20 ticks on a port of its own, takes #1's packet, dirties page 1 twice (the second over a
+ * Dirty page), then page 0 (#1 done); after 20 more ticks it takes #2's packet, sends OP_DIRTY
+ * from page 1 for 2^64 - 1 page bytes (OUT_OF_RANGE), then dirties page 2. Random programs
+ * almost never leave a DIRTY request waiting while the pager dirties beside it; a program of its
+ * own, so no pinned schedule moves.
+ */
+export function dirtyOutsideProgram(pageSize = 4096): Program {
+  const threads: ProgramCall[][] = [[], []];
+  const emit = (t: number) => (call: CallName, args: Arg[]): CallRef => {
+    threads[t].push({ call, args });
+    return [t, threads[t].length - 1];
+  };
+  const [e0, e1] = [emit(0), emit(1)];
+  const port = e0("zx_port_create", [0]);
+  const pager = e0("zx_pager_create", [0]);
+  const vmo = e0("zx_pager_create_vmo", [
+    { h: pager },
+    ZX_VMO_TRAP_DIRTY,
+    { h: port },
+    0,
+    3 * pageSize,
+  ]);
+  const aux = e0("zx_vmo_create", [3 * pageSize, 0]);
+  e0("zx_vmo_write", [{ h: aux }, { bytes: 3 * pageSize, fill: 0x21 }, 0]);
+  e0("zx_pager_supply_pages", [{ h: pager }, { h: vmo }, 0, 3 * pageSize, { h: aux }, 0]);
+  e0("zx_vmo_write", [{ h: vmo }, { bytes: 8, fill: 0x42 }, 0]);
+  e0("zx_vmo_write", [{ h: vmo }, { bytes: 8, fill: 0x43 }, 2 * pageSize]);
+  e0("zx_vmo_read", [{ h: vmo }, 0, 3 * pageSize]);
+  const own = e1("zx_port_create", [0]);
+  const dirty = (offset: number, length: number) =>
+    e1("zx_pager_op_range", [{ h: pager }, ZX_PAGER_OP_DIRTY, { h: vmo }, offset, length, 0]);
+  e1("zx_port_wait", [{ h: own }, { after: 20 }]);
+  e1("zx_port_wait", [{ h: port }, { after: 100 }]);
+  dirty(pageSize, pageSize);
+  dirty(pageSize, pageSize);
+  dirty(0, pageSize);
+  e1("zx_port_wait", [{ h: own }, { after: 20 }]);
+  e1("zx_port_wait", [{ h: port }, { after: 100 }]);
+  dirty(pageSize, 2 ** 64 - pageSize);
+  dirty(2 * pageSize, pageSize);
+  return {
+    pageSize,
+    overtimeTicks: 0,
+    threads: threads.map((calls) => ({ failInsteadOfBlock: false, calls })),
+  };
+}
+
+/**
  * The campaign judge's `program:shard4-edges` probe: one thread, edges the fresh shard 4 of 8 on
  * db8cb50 found no probe reaching (docs/mutation.md, helper triage28a), each an outcome the
  * contract predicts. A port's handle duplicated: ZX_OK (a port's default rights include

@@ -6,12 +6,19 @@
 // with IS_ZERO, a page pinned twice, a read at an offset into a user buffer, markers ZEROed), the
 // contract's overtime rule (program/run.ts `overtimeKept`: no pager wait outlives its overtime)
 // and the handle model's own default rights (program/handle_model.ts `DEFAULT_RIGHTS`), and
-// dirty-state's K17 for a ZERO over markers (properties/level2/dirty_state.ts).
+// dirty-state's K17 for a ZERO over markers (properties/level2/dirty_state.ts), and
+// `program:dirty-outside` (`dirtyOutsideProgram`) with single-supply's `resolve-count` for DIRTY
+// requests an OP_DIRTY completes.
 import { strict as assert } from "node:assert";
 import { mutantMirror } from "../mutate/mutant_mirror.ts";
 import * as C from "../kernel/constants.ts";
 import { DEFAULT_RIGHTS } from "./handle_model.ts";
-import { heirInFifoProgram, shard4EdgesProgram, timedOutHeirProgram } from "./generate.ts";
+import {
+  dirtyOutsideProgram,
+  heirInFifoProgram,
+  shard4EdgesProgram,
+  timedOutHeirProgram,
+} from "./generate.ts";
 import { programMonitors, runProgram } from "./run.ts";
 
 // deno-lint-ignore no-explicit-any
@@ -163,5 +170,31 @@ Deno.test("a kernel whose ports lack DUPLICATE (constants.ts:225:66, static) fai
   } finally {
     m.deactivate();
     m.dispose();
+  }
+});
+
+Deno.test("dirtyOutsideProgram passes unmutated; an OP_DIRTY that completes a DIRTY request outside its range, or under an overflowing range, fails resolve-count", async () => {
+  const { base, mutants } = await judge("kernel/vmo_pages.ts", "dirtyOutsideProgram", [
+    "kernel/vmo_pages.ts:1183:18:ConditionalExpression:true",
+    "kernel/vmo_pages.ts:1157:30:ArithmeticOperator:offset - length",
+    "kernel/vmo_pages.ts:1157:9:LogicalOperator:offset > vmo.size && offset + length >= MAX_U64",
+  ]);
+  assert.equal(base.verdict.kind, "pass", JSON.stringify(base.verdict));
+  const statuses = base.results.map((t: Any) => t.map((r: Any) => r.status));
+  const [T, R] = [C.ZX_ERR_TIMED_OUT, C.ZX_ERR_OUT_OF_RANGE];
+  assert.deepEqual(statuses, [[0, 0, 0, 0, 0, 0, 0, 0, 0], [0, T, 0, 0, 0, 0, T, 0, R, 0]]);
+  const [before, ...overflow] = mutants;
+  assert.equal(before.invariant, "single-supply", JSON.stringify(before));
+  assert.match(before.message, /^resolve-count: .*DIRTY request #1 \[0,1\) .*does not overlap/);
+  for (const v of overflow) {
+    assert.equal(v.invariant, "single-supply", JSON.stringify(v));
+    assert.match(v.message, /^resolve-count: .*DIRTY request #2 \[2,3\) .*whose range overflows/);
+  }
+});
+
+Deno.test("resolve-count's DIRTY rule holds on the dirty-outside program under other seeds", () => {
+  for (const seed of [1, 2, 3, 4, 5]) {
+    const r = runProgram(dirtyOutsideProgram(), { seed, monitors: programMonitors });
+    assert.equal(r.verdict.kind, "pass", `seed ${seed}: ${JSON.stringify(r.verdict)}`);
   }
 });
