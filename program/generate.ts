@@ -3314,7 +3314,8 @@ export function dirtyOutsideProgram(pageSize = 4096): Program {
  * left interval's AwaitingCleanLength, vm_page_list.cc @ misttech/fuchsia d72ea0ee), its dirty
  * ranges queried. A pager VMO of two pages supplied from an uncommitted aux (two markers) and
  * ZEROed whole: the markers stay markers, nothing dirty (dirty-state K17; audit Z1, conformance
- * A3 OpZeroWithMarkers), its dirty ranges queried. The judge runs it at page size 8, the smallest the
+ * A3 OpZeroWithMarkers), its dirty ranges queried; then a slice of its page 1 ZEROed in its first
+ * half: `ZeroPartialPage` skips the root's marker under it (K17). The judge runs it at page size 8, the smallest the
  * program schema takes, which no other probe uses (a kernel refusing it went unseen).
  */
 export function shard4EdgesProgram(pageSize = 4096): Program {
@@ -3389,6 +3390,14 @@ export function shard4EdgesProgram(pageSize = 4096): Program {
     h: unwritten,
   }, 0]);
   emit("zx_vmo_op_range", [{ h: marked }, ZX_VMO_OP_ZERO, 0, 2 * pageSize]);
+  emit("zx_pager_query_dirty_ranges", [{ h: pager }, { h: marked }, 0, 2 * pageSize, 2 * 24]);
+  const slice = emit("zx_vmo_create_child", [
+    { h: marked },
+    ZX_VMO_CHILD_SLICE,
+    pageSize,
+    pageSize,
+  ]);
+  emit("zx_vmo_op_range", [{ h: slice }, ZX_VMO_OP_ZERO, 0, pageSize / 2]);
   emit("zx_pager_query_dirty_ranges", [{ h: pager }, { h: marked }, 0, 2 * pageSize, 2 * 24]);
   return { pageSize, overtimeTicks: 0, threads: [{ failInsteadOfBlock: false, calls }] };
 }
