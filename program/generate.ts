@@ -3315,7 +3315,10 @@ export function dirtyOutsideProgram(pageSize = 4096): Program {
  * ranges queried. A pager VMO of two pages supplied from an uncommitted aux (two markers) and
  * ZEROed whole: the markers stay markers, nothing dirty (dirty-state K17; audit Z1, conformance
  * A3 OpZeroWithMarkers), its dirty ranges queried; then a slice of its page 1 ZEROed in its first
- * half: `ZeroPartialPage` skips the root's marker under it (K17). The judge runs it at page size 8, the smallest the
+ * half: `ZeroPartialPage` skips the root's marker under it (K17). A supplied pager VMO's
+ * at-least-on-write clone ZEROs its page 0 (the clone's own marker), then a SNAPSHOT_MODIFIED
+ * child of the clone reads zeros there, not the root's bytes (read-content R1: a snapshot copies
+ * the clone's private pages, markers included; snapshot.cc Smoke, audit T2). The judge runs it at page size 8, the smallest the
  * program schema takes, which no other probe uses (a kernel refusing it went unseen).
  */
 export function shard4EdgesProgram(pageSize = 4096): Program {
@@ -3399,6 +3402,24 @@ export function shard4EdgesProgram(pageSize = 4096): Program {
   ]);
   emit("zx_vmo_op_range", [{ h: slice }, ZX_VMO_OP_ZERO, 0, pageSize / 2]);
   emit("zx_pager_query_dirty_ranges", [{ h: pager }, { h: marked }, 0, 2 * pageSize, 2 * 24]);
+  const filled = emit("zx_pager_create_vmo", [{ h: pager }, 0, { h: port }, 0, 2 * pageSize]);
+  const aux = emit("zx_vmo_create", [2 * pageSize, 0]);
+  emit("zx_vmo_write", [{ h: aux }, { bytes: 2 * pageSize, fill: 0x11 }, 0]);
+  emit("zx_pager_supply_pages", [{ h: pager }, { h: filled }, 0, 2 * pageSize, { h: aux }, 0]);
+  const clone = emit("zx_vmo_create_child", [
+    { h: filled },
+    ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE,
+    0,
+    2 * pageSize,
+  ]);
+  emit("zx_vmo_op_range", [{ h: clone }, ZX_VMO_OP_ZERO, 0, pageSize]);
+  const snapshot = emit("zx_vmo_create_child", [
+    { h: clone },
+    ZX_VMO_CHILD_SNAPSHOT_MODIFIED,
+    0,
+    2 * pageSize,
+  ]);
+  emit("zx_vmo_read", [{ h: snapshot }, 0, 2 * pageSize]);
   return { pageSize, overtimeTicks: 0, threads: [{ failInsteadOfBlock: false, calls }] };
 }
 
