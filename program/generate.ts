@@ -3318,7 +3318,10 @@ export function dirtyOutsideProgram(pageSize = 4096): Program {
  * half: `ZeroPartialPage` skips the root's marker under it (K17). A supplied pager VMO's
  * at-least-on-write clone ZEROs its page 0 (the clone's own marker), then a SNAPSHOT_MODIFIED
  * child of the clone reads zeros there, not the root's bytes (read-content R1: a snapshot copies
- * the clone's private pages, markers included; snapshot.cc Smoke, audit T2). The judge runs it at page size 8, the smallest the
+ * the clone's private pages, markers included; snapshot.cc Smoke, audit T2). Last, a second
+ * clone of that root mapped, loaded from (a mapping fault holds the clone while it runs), unmapped
+ * and closed: the root then counts only the first clone (ChildCount; `VmMapping::DestroyLocked`
+ * lets go of the VMO). The judge runs it at page size 8, the smallest the
  * program schema takes, which no other probe uses (a kernel refusing it went unseen).
  */
 export function shard4EdgesProgram(pageSize = 4096): Program {
@@ -3420,6 +3423,24 @@ export function shard4EdgesProgram(pageSize = 4096): Program {
     2 * pageSize,
   ]);
   emit("zx_vmo_read", [{ h: snapshot }, 0, 2 * pageSize]);
+  const mappedChild = emit("zx_vmo_create_child", [
+    { h: filled },
+    ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE,
+    0,
+    pageSize,
+  ]);
+  const view = emit("zx_vmar_map", [
+    { vmar: 0 },
+    ZX_VM_PERM_READ,
+    0,
+    { h: mappedChild },
+    0,
+    pageSize,
+  ]);
+  emit("mem_read", [{ addr: view, plus: 0 }, 8]);
+  emit("zx_vmar_unmap", [{ vmar: 0 }, { addr: view, plus: 0 }, pageSize]);
+  emit("zx_handle_close", [{ h: mappedChild }]);
+  emit("zx_object_get_info", [{ h: filled }, ZX_INFO_VMO]);
   return { pageSize, overtimeTicks: 0, threads: [{ failInsteadOfBlock: false, calls }] };
 }
 

@@ -72,7 +72,7 @@ Deno.test("heirInFifoProgram passes unmutated (every read and the last port wait
   }
 });
 
-Deno.test("shard4EdgesProgram at page size 8 passes unmutated; IS_ZERO refused, a pin count that grows at unpin, a read copied to the wrong buffer byte, ZERO_CHILDREN not raised as the last child goes, a grown zero interval's awaiting-clean end moved, markers ZEROed into a zero interval, a slice's partial ZERO looking at the wrong root page, a snapshot of a clone without its markers and page size 8 refused each fail", async () => {
+Deno.test("shard4EdgesProgram at page size 8 passes unmutated; IS_ZERO refused, a pin count that grows at unpin, a read copied to the wrong buffer byte, ZERO_CHILDREN not raised as the last child goes, a grown zero interval's awaiting-clean end moved, markers ZEROed into a zero interval, a slice's partial ZERO looking at the wrong root page, a snapshot of a clone without its markers, a mapping fault that lets go of a VMO it never held and page size 8 refused each fail", async () => {
   const vp = await judge("kernel/vmo_pages.ts", "shard4EdgesProgram", [
     "kernel/vmo_pages.ts:997:35:ConditionalExpression:true",
     "kernel/vmo_pages.ts:783:28:ArithmeticOperator:n + 1",
@@ -80,10 +80,13 @@ Deno.test("shard4EdgesProgram at page size 8 passes unmutated; IS_ZERO refused, 
     "kernel/vmo_pages.ts:895:20:ConditionalExpression:true",
     "kernel/vmo_pages.ts:843:15:ArithmeticOperator:Math.floor(from / this.pageSize) - off",
     "kernel/vmo_pages.ts:1381:13:ConditionalExpression:false",
+    "kernel/vmo_pages.ts:602:7:CallExpression:;",
   ], [8]);
   assert.equal(vp.base.verdict.kind, "pass", JSON.stringify(vp.base.verdict));
   assert.ok(vp.base.results[0].every((r: Any) => r.status === C.ZX_OK), "every call ZX_OK");
-  const [isZero, unpin, readAt, marker, sliceZero, snapshot] = vp.mutants;
+  const [isZero, unpin, readAt, marker, sliceZero, snapshot, hold] = vp.mutants;
+  assert.equal(hold.invariant, "program-contract", JSON.stringify(hold));
+  assert.match(hold.message, /zx_object_get_info reports 2 children; .* 1$/);
   assert.equal(snapshot.invariant, "read-content", JSON.stringify(snapshot));
   assert.match(snapshot.message, /^R1: .* = 0x11; the model of its content says 0x0/);
   assert.equal(sliceZero.invariant, "dirty-state", JSON.stringify(sliceZero));
