@@ -27,9 +27,11 @@ import {
   cloneShrinkGrowProgram,
   contiguousZeroLentProgram,
   destroyedRegionChildProgram,
+  dirtyOutsideProgram,
   executeRegionsProgram,
   failedPinShrinkProgram,
   generateProgram,
+  heirInFifoProgram,
   hintPlainProgram,
   hintThenCloseProgram,
   loanPinUnloanProgram,
@@ -42,6 +44,7 @@ import {
   regionRemnantsProgram,
   relookAfterUserFaultProgram,
   rngDraw,
+  shard4EdgesProgram,
   shrinkOverPinProgram,
   sizeEdgesProgram,
   sliceFaultProgram,
@@ -511,6 +514,36 @@ export function campaignProbes(root: URL): Probe[] {
     run() {
       return verdictText(
         runProgram(quarantinedPinProgram(), { seed: 0, monitors: programMonitors }).verdict,
+      );
+    },
+  });
+  // A request handed to its overlap waiter while its packet waits behind another's, whose heir
+  // then times out too (`heirInFifoProgram`).
+  probes.push({
+    id: "program:heir-in-fifo",
+    run() {
+      return verdictText(
+        runProgram(heirInFifoProgram(), { seed: 0, monitors: programMonitors }).verdict,
+      );
+    },
+  });
+  // DIRTY requests outstanding while the pager dirties beside them and sends an overflowing
+  // OP_DIRTY (`dirtyOutsideProgram`).
+  probes.push({
+    id: "program:dirty-outside",
+    run() {
+      return verdictText(
+        runProgram(dirtyOutsideProgram(), { seed: 0, monitors: programMonitors }).verdict,
+      );
+    },
+  });
+  // A WRITEBACK_BEGIN with IS_ZERO, a page pinned twice and unpinned twice then decommitted, at
+  // the smallest page size the program schema takes, 8 bytes (`shard4EdgesProgram`).
+  probes.push({
+    id: "program:shard4-edges",
+    run() {
+      return verdictText(
+        runProgram(shard4EdgesProgram(8), { seed: 0, monitors: programMonitors }).verdict,
       );
     },
   });

@@ -3283,6 +3283,257 @@ export function timedOutHeirProgram(pageSize = 4096): Program {
 }
 
 /**
+ * The campaign judge's `program:dirty-outside` probe: DIRTY requests outstanding while the pager
+ * dirties other pages, and while it sends an OP_DIRTY whose range overflows (single-supply's
+ * `resolve-count`: an OP_DIRTY completes only DIRTY requests its range overlaps, and one whose
+ * offset plus length overflows a u64 none: `VmObjectPaged::DirtyPages` fails `GetCowRange` with
+ * ZX_ERR_OUT_OF_RANGE first). A TRAP_DIRTY pager VMO of three pages, supplied whole. Thread 0
+ * writes page 0 (DIRTY #1 [0, 1)), then page 2 (DIRTY #2 [2, 3)), then reads the VMO. Thread 1,
+ * after 20 ticks on a port of its own, takes #1's packet, dirties page 1 twice (the second over a
+ * Dirty page), then page 0 (#1 done); after 20 more ticks it takes #2's packet, sends OP_DIRTY
+ * from page 1 for 2^64 - 1 page bytes (OUT_OF_RANGE), then dirties page 2. Random programs
+ * almost never leave a DIRTY request waiting while the pager dirties beside it; a program of its
+ * own, so no pinned schedule moves.
+ */
+export function dirtyOutsideProgram(pageSize = 4096): Program {
+  const threads: ProgramCall[][] = [[], []];
+  const emit = (t: number) => (call: CallName, args: Arg[]): CallRef => {
+    threads[t].push({ call, args });
+    return [t, threads[t].length - 1];
+  };
+  const [e0, e1] = [emit(0), emit(1)];
+  const port = e0("zx_port_create", [0]);
+  const pager = e0("zx_pager_create", [0]);
+  const vmo = e0("zx_pager_create_vmo", [
+    { h: pager },
+    ZX_VMO_TRAP_DIRTY,
+    { h: port },
+    0,
+    3 * pageSize,
+  ]);
+  const aux = e0("zx_vmo_create", [3 * pageSize, 0]);
+  e0("zx_vmo_write", [{ h: aux }, { bytes: 3 * pageSize, fill: 0x21 }, 0]);
+  e0("zx_pager_supply_pages", [{ h: pager }, { h: vmo }, 0, 3 * pageSize, { h: aux }, 0]);
+  e0("zx_vmo_write", [{ h: vmo }, { bytes: 8, fill: 0x42 }, 0]);
+  e0("zx_vmo_write", [{ h: vmo }, { bytes: 8, fill: 0x43 }, 2 * pageSize]);
+  e0("zx_vmo_read", [{ h: vmo }, 0, 3 * pageSize]);
+  const own = e1("zx_port_create", [0]);
+  const dirty = (offset: number, length: number) =>
+    e1("zx_pager_op_range", [{ h: pager }, ZX_PAGER_OP_DIRTY, { h: vmo }, offset, length, 0]);
+  e1("zx_port_wait", [{ h: own }, { after: 20 }]);
+  e1("zx_port_wait", [{ h: port }, { after: 100 }]);
+  dirty(pageSize, pageSize);
+  dirty(pageSize, pageSize);
+  dirty(0, pageSize);
+  e1("zx_port_wait", [{ h: own }, { after: 20 }]);
+  e1("zx_port_wait", [{ h: port }, { after: 100 }]);
+  dirty(pageSize, 2 ** 64 - pageSize);
+  dirty(2 * pageSize, pageSize);
+  return {
+    pageSize,
+    overtimeTicks: 0,
+    threads: threads.map((calls) => ({ failInsteadOfBlock: false, calls })),
+  };
+}
+
+/**
+ * The campaign judge's `program:shard4-edges` probe: one thread, edges the fresh shard 4 of 8 on
+ * db8cb50 found no probe reaching (docs/mutation.md, helper triage28a), each an outcome the
+ * contract predicts. A port's handle duplicated: ZX_OK (a port's default rights include
+ * DUPLICATE: rights.h, as handle_model.ts keeps them). An async wait for ZX_VMO_ZERO_CHILDREN on
+ * a pager VMO with one clone, the clone's handle closed, then the wait's port waited on with its
+ * deadline past: the signal rose as the clone went, so the packet is there (ZX_OK;
+ * signal_port_model.ts `raiseZeroChildren`). A WRITEBACK_BEGIN with
+ * `ZX_VMO_DIRTY_RANGE_IS_ZERO` over a page of a pager VMO that cannot change size: ZX_OK
+ * (zx_pager_op_range.md: BEGIN takes 0 or IS_ZERO). A page of a plain VMO pinned twice and
+ * unpinned twice, then DECOMMITted: ZX_OK, no pin holds it (`anon_op_range.ts`; a page pinned
+ * twice stays pinned until its second unpin). A `zx_vmo_read` at a page offset into a user buffer
+ * mapped one page long: ZX_OK, the copy fills the buffer from its first byte whatever the offset
+ * (the contract's `copyCertain`; a copy that started at twice the offset would leave the mapping).
+ * A resizable pager VMO of one page grown to two (zero interval [1, 2)), WRITEBACK_BEGIN over
+ * page 1, grown to three (the interval now [1, 3), its awaiting-clean end still 2), WRITEBACK_END
+ * over [1, 3): only page 1 goes (dirty-state K17; `VmPageList::AddZeroIntervalInternal` keeps the
+ * left interval's AwaitingCleanLength, vm_page_list.cc @ misttech/fuchsia d72ea0ee), its dirty
+ * ranges queried. A pager VMO of two pages supplied from an uncommitted aux (two markers) and
+ * ZEROed whole: the markers stay markers, nothing dirty (dirty-state K17; audit Z1, conformance
+ * A3 OpZeroWithMarkers), its dirty ranges queried; then a slice of its page 1 ZEROed in its first
+ * half: `ZeroPartialPage` skips the root's marker under it (K17). A supplied pager VMO's
+ * at-least-on-write clone ZEROs its page 0 (the clone's own marker), then a SNAPSHOT_MODIFIED
+ * child of the clone reads zeros there, not the root's bytes (read-content R1: a snapshot copies
+ * the clone's private pages, markers included; snapshot.cc Smoke, audit T2). Last, a second
+ * clone of that root mapped, loaded from (a mapping fault holds the clone while it runs), unmapped
+ * and closed: the root then counts only the first clone (ChildCount; `VmMapping::DestroyLocked`
+ * lets go of the VMO). The judge runs it at page size 8, the smallest the
+ * program schema takes, which no other probe uses (a kernel refusing it went unseen).
+ */
+export function shard4EdgesProgram(pageSize = 4096): Program {
+  const { calls, emit } = probeThread();
+  const port = emit("zx_port_create", [0]);
+  emit("zx_handle_duplicate", [{ h: port }, ZX_RIGHT_SAME_RIGHTS]);
+  const pager = emit("zx_pager_create", [0]);
+  const vmo = emit("zx_pager_create_vmo", [{ h: pager }, 0, { h: port }, 0, 2 * pageSize]);
+  const child = emit("zx_vmo_create_child", [
+    { h: vmo },
+    ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE,
+    0,
+    pageSize,
+  ]);
+  const signals = emit("zx_port_create", [0]);
+  emit("zx_object_wait_async", [{ h: vmo }, { h: signals }, 7, ZX_VMO_ZERO_CHILDREN, 0]);
+  emit("zx_handle_close", [{ h: child }]);
+  emit("zx_port_wait", [{ h: signals }, 0]);
+  emit("zx_pager_op_range", [
+    { h: pager },
+    ZX_PAGER_OP_WRITEBACK_BEGIN,
+    { h: vmo },
+    0,
+    pageSize,
+    ZX_VMO_DIRTY_RANGE_IS_ZERO,
+  ]);
+  const plain = emit("zx_vmo_create", [pageSize, 0]);
+  emit("zx_vmo_write", [{ h: plain }, { bytes: pageSize, fill: 0x3c }, 0]);
+  const bti = emit("zx_bti_create", [0, 0]);
+  const first = emit("zx_bti_pin", [{ h: bti }, ZX_BTI_PERM_READ, { h: plain }, 0, pageSize]);
+  const second = emit("zx_bti_pin", [{ h: bti }, ZX_BTI_PERM_READ, { h: plain }, 0, pageSize]);
+  emit("zx_pmt_unpin", [{ h: first }]);
+  emit("zx_pmt_unpin", [{ h: second }]);
+  emit("zx_vmo_op_range", [{ h: plain }, ZX_VMO_OP_DECOMMIT, 0, pageSize]);
+  const source = emit("zx_vmo_create", [2 * pageSize, 0]);
+  emit("zx_vmo_write", [{ h: source }, { bytes: 2 * pageSize, fill: 0x5a }, 0]);
+  const buffer = emit("zx_vmo_create", [pageSize, 0]);
+  const map = emit("zx_vmar_map", [
+    { vmar: 0 },
+    ZX_VM_PERM_READ | ZX_VM_PERM_WRITE,
+    0,
+    { h: buffer },
+    0,
+    pageSize,
+  ]);
+  emit("zx_vmo_read", [{ h: source }, pageSize, 8, { addr: map, plus: 0 }]);
+  emit("zx_vmo_read", [{ h: buffer }, 0, 8]);
+  const grown = emit("zx_pager_create_vmo", [
+    { h: pager },
+    ZX_VMO_RESIZABLE,
+    { h: port },
+    0,
+    pageSize,
+  ]);
+  const writeback = (op: number, from: number, pages: number) =>
+    emit("zx_pager_op_range", [
+      { h: pager },
+      op,
+      { h: grown },
+      from * pageSize,
+      pages * pageSize,
+      0,
+    ]);
+  emit("zx_vmo_set_size", [{ h: grown }, 2 * pageSize]);
+  writeback(ZX_PAGER_OP_WRITEBACK_BEGIN, 1, 1);
+  emit("zx_vmo_set_size", [{ h: grown }, 3 * pageSize]);
+  writeback(ZX_PAGER_OP_WRITEBACK_END, 1, 2);
+  emit("zx_pager_query_dirty_ranges", [{ h: pager }, { h: grown }, 0, 3 * pageSize, 3 * 24]);
+  const marked = emit("zx_pager_create_vmo", [{ h: pager }, 0, { h: port }, 0, 2 * pageSize]);
+  const unwritten = emit("zx_vmo_create", [2 * pageSize, 0]);
+  emit("zx_pager_supply_pages", [{ h: pager }, { h: marked }, 0, 2 * pageSize, {
+    h: unwritten,
+  }, 0]);
+  emit("zx_vmo_op_range", [{ h: marked }, ZX_VMO_OP_ZERO, 0, 2 * pageSize]);
+  emit("zx_pager_query_dirty_ranges", [{ h: pager }, { h: marked }, 0, 2 * pageSize, 2 * 24]);
+  const slice = emit("zx_vmo_create_child", [
+    { h: marked },
+    ZX_VMO_CHILD_SLICE,
+    pageSize,
+    pageSize,
+  ]);
+  emit("zx_vmo_op_range", [{ h: slice }, ZX_VMO_OP_ZERO, 0, pageSize / 2]);
+  emit("zx_pager_query_dirty_ranges", [{ h: pager }, { h: marked }, 0, 2 * pageSize, 2 * 24]);
+  const filled = emit("zx_pager_create_vmo", [{ h: pager }, 0, { h: port }, 0, 2 * pageSize]);
+  const aux = emit("zx_vmo_create", [2 * pageSize, 0]);
+  emit("zx_vmo_write", [{ h: aux }, { bytes: 2 * pageSize, fill: 0x11 }, 0]);
+  emit("zx_pager_supply_pages", [{ h: pager }, { h: filled }, 0, 2 * pageSize, { h: aux }, 0]);
+  const clone = emit("zx_vmo_create_child", [
+    { h: filled },
+    ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE,
+    0,
+    2 * pageSize,
+  ]);
+  emit("zx_vmo_op_range", [{ h: clone }, ZX_VMO_OP_ZERO, 0, pageSize]);
+  const snapshot = emit("zx_vmo_create_child", [
+    { h: clone },
+    ZX_VMO_CHILD_SNAPSHOT_MODIFIED,
+    0,
+    2 * pageSize,
+  ]);
+  emit("zx_vmo_read", [{ h: snapshot }, 0, 2 * pageSize]);
+  const mappedChild = emit("zx_vmo_create_child", [
+    { h: filled },
+    ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE,
+    0,
+    pageSize,
+  ]);
+  const view = emit("zx_vmar_map", [
+    { vmar: 0 },
+    ZX_VM_PERM_READ,
+    0,
+    { h: mappedChild },
+    0,
+    pageSize,
+  ]);
+  emit("mem_read", [{ addr: view, plus: 0 }, 8]);
+  emit("zx_vmar_unmap", [{ vmar: 0 }, { addr: view, plus: 0 }, pageSize]);
+  emit("zx_handle_close", [{ h: mappedChild }]);
+  emit("zx_object_get_info", [{ h: filled }, ZX_INFO_VMO]);
+  return { pageSize, overtimeTicks: 0, threads: [{ failInsteadOfBlock: false, calls }] };
+}
+
+/**
+ * The campaign judge's `program:heir-in-fifo` probe: a request handed to its overlap waiter while
+ * its packet still waits in the proxy's queue behind another request's (a VMO has one packet in
+ * the port at a time), whose heir then times out too: the queued request is withdrawn and no
+ * packet of it is ever delivered (packet-discipline). Overtime 100 ticks; each thread but the
+ * first first waits on a port of its own (so the reads park in this order). Thread 0 reads page
+ * 0 of a 4-page pager VMO no one answers (READ #1, its packet in the port, timing out at tick
+ * 100); thread 1 at tick 10 reads pages [2, 4) (READ #2, queued behind #1); thread 2 at tick 20
+ * reads page 3 (an overlap waiter of #2); thread 3 at tick 30 reads page 0 (one of #1, so #1
+ * stays in the port when its primary times out). At 110 #2's primary times out and #2 goes to
+ * thread 2 (`CancelRequestLocked`), at 120 that one times out and #2 is gone, at 130 #1 is gone;
+ * thread 0, after 100 ticks on a port of its own, waits on the pager's port: nothing
+ * (ZX_ERR_TIMED_OUT). `program:timed-out-heir`
+ * hands on a request whose packet is in the port; random programs almost never line up four
+ * overlapping reads of an unanswered VMO like this. A program of its own, so no pinned schedule
+ * moves.
+ */
+export function heirInFifoProgram(pageSize = 4096): Program {
+  const threads: ProgramCall[][] = [[], [], [], []];
+  const emit = (t: number) => (call: CallName, args: Arg[]): CallRef => {
+    threads[t].push({ call, args });
+    return [t, threads[t].length - 1];
+  };
+  const e0 = emit(0);
+  const port = e0("zx_port_create", [0]);
+  const pager = e0("zx_pager_create", [0]);
+  const vmo = e0("zx_pager_create_vmo", [{ h: pager }, 0, { h: port }, 0, 4 * pageSize]);
+  const own0 = e0("zx_port_create", [0]);
+  e0("zx_vmo_read", [{ h: vmo }, 0, pageSize]);
+  e0("zx_port_wait", [{ h: own0 }, { after: 100 }]);
+  e0("zx_port_wait", [{ h: port }, { after: 100 }]);
+  const later = (t: number, after: number, page: number, pages: number) => {
+    const e = emit(t);
+    const own = e("zx_port_create", [0]);
+    e("zx_port_wait", [{ h: own }, { after }]);
+    e("zx_vmo_read", [{ h: vmo }, page * pageSize, pages * pageSize]);
+  };
+  later(1, 10, 2, 2);
+  later(2, 20, 3, 1);
+  later(3, 30, 0, 1);
+  return {
+    pageSize,
+    overtimeTicks: 100,
+    threads: threads.map((calls) => ({ failInsteadOfBlock: false, calls })),
+  };
+}
+
+/**
  * The campaign judge's `program:slice-fault-wait` probe: a load through a mapped slice that
  * starts a page into its pager VMO faults on an absent page and waits for the pager. Thread 0
  * makes a 3-page pager VMO and an aux VMO with a fill of its own per page, slices pages 1-2, maps

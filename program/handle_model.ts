@@ -12,11 +12,7 @@
 import {
   type Status,
   ZX_DEFAULT_PAGER_RIGHTS,
-  ZX_DEFAULT_PORT_RIGHTS,
-  ZX_DEFAULT_SUSPEND_TOKEN_RIGHTS,
-  ZX_DEFAULT_THREAD_RIGHTS,
   ZX_DEFAULT_VMAR_RIGHTS,
-  ZX_DEFAULT_VMO_RIGHTS,
   ZX_ERR_ACCESS_DENIED,
   ZX_ERR_BAD_HANDLE,
   ZX_ERR_WRONG_TYPE,
@@ -86,14 +82,25 @@ export interface ModelHandle {
 /** More than any guard gap the kernel leaves after a placement (a page, at most 64 KiB). */
 export const PLACEMENT_GUARD_BOUND = 2 ** 20;
 
-/** The default rights of a new object of each type, as the kernel hands them out. */
+/**
+ * The default rights of a new object of each type, as the kernel hands them out. The port's,
+ * VMO's, thread's and suspend token's are the model's own numbers, taken from upstream
+ * `zircon/system/public/zircon/rights.h` (@ vsrinivas/fuchsia 04af9aa8), not from the kernel's
+ * `constants.ts`: a kernel whose default rights were wrong was judged by its own wrong numbers.
+ * `ZX_DEFAULT_PORT_RIGHTS` is `(ZX_RIGHTS_BASIC & ~ZX_RIGHT_WAIT) | ZX_RIGHTS_IO` = 0x800F;
+ * VMO `ZX_RIGHTS_BASIC | ZX_RIGHTS_IO | ZX_RIGHTS_PROPERTY | ZX_RIGHT_MAP | ZX_RIGHT_SIGNAL` =
+ * 0xD0EF; thread `ZX_RIGHTS_BASIC | ZX_RIGHTS_IO | ZX_RIGHTS_PROPERTY | ZX_RIGHT_DESTROY |
+ * ZX_RIGHT_SIGNAL | ZX_RIGHT_MANAGE_THREAD` = 0x4D2CF; suspend token `ZX_RIGHT_TRANSFER |
+ * ZX_RIGHT_INSPECT` = 0x8002. The pager's (newer than that copy: ATTACH_VMO, MANAGE_VMO) and the
+ * VMAR's (the model's root VMAR) stay the kernel's. `handle_model_test.ts` holds them equal.
+ */
 export const DEFAULT_RIGHTS: Readonly<Record<number, number>> = {
   [ZX_OBJ_TYPE_PAGER]: ZX_DEFAULT_PAGER_RIGHTS,
-  [ZX_OBJ_TYPE_PORT]: ZX_DEFAULT_PORT_RIGHTS,
-  [ZX_OBJ_TYPE_VMO]: ZX_DEFAULT_VMO_RIGHTS,
-  [ZX_OBJ_TYPE_THREAD]: ZX_DEFAULT_THREAD_RIGHTS,
+  [ZX_OBJ_TYPE_PORT]: 0x800F,
+  [ZX_OBJ_TYPE_VMO]: 0xD0EF,
+  [ZX_OBJ_TYPE_THREAD]: 0x4D2CF,
   [ZX_OBJ_TYPE_VMAR]: ZX_DEFAULT_VMAR_RIGHTS,
-  [ZX_OBJ_TYPE_SUSPEND_TOKEN]: ZX_DEFAULT_SUSPEND_TOKEN_RIGHTS,
+  [ZX_OBJ_TYPE_SUSPEND_TOKEN]: 0x8002,
 };
 
 /** The rights a duplicate or replacement asks for, or undefined if they are not a subset. */

@@ -90,7 +90,7 @@ import { ChildBirths } from "./child_births.ts";
 import { CommitCeiling } from "./commit_ceiling.ts";
 import { CommitStill } from "./commit_still.ts";
 import { ChildCount } from "./child_count.ts";
-import { HandleModel, PLACEMENT_GUARD_BOUND, subRights } from "./handle_model.ts";
+import { DEFAULT_RIGHTS, HandleModel, PLACEMENT_GUARD_BOUND, subRights } from "./handle_model.ts";
 import {
   type Arg,
   type CallName,
@@ -241,6 +241,10 @@ interface Shared {
   readonly waits: WaitOutcome;
   /** The bytes each thread's current call stored (the trace's `store` events), in order. */
   readonly stores: Map<number, Uint8Array[]>;
+  /** The threads whose current call made or joined a page request (`request`, `coalesce`). */
+  readonly pageCalls: Set<number>;
+  /** The threads parked on a page request now (a `block` of such a call, no `wake` since): the tick it parked at. */
+  readonly pageParked: Map<number, number>;
 }
 
 function contractFailure(message: string): never {
@@ -476,7 +480,10 @@ function applyToModel(
     }
   }
   const creates = spec(call.call).creates;
-  if (ok && creates !== undefined) model.createWithRights(r.value, creates.type, creates.rights);
+  // The model's own default rights where it keeps them (handle_model.ts DEFAULT_RIGHTS, from
+  // rights.h), not the kernel's table: a kernel with wrong defaults would agree with itself.
+  const rights = creates === undefined ? 0 : DEFAULT_RIGHTS[creates.type] ?? creates.rights;
+  if (ok && creates !== undefined) model.createWithRights(r.value, creates.type, rights);
   if (ok && call.call === "zx_event_create") model.eventSignals.set(r.value, 0);
 }
 
@@ -1159,10 +1166,38 @@ function* programThread(sys: Sys, t: number, s: Shared): ThreadBody {
     );
     if (!memory) {
       traceShowsArgs(`t${t}#${c} ${call.call}`, call.call, args, s.calls.get(sys.tid));
+      zeroChildrenRaised(s, t);
     }
   }
   // The body returns now: the thread exits in this step.
   s.model.threadsGone.add(t);
+}
+
+/**
+ * After thread `t`'s call: each VMO a pending async wait for ZX_VMO_ZERO_CHILDREN names whose
+ * `num_children` the program's `ChildCount` bounds to 0 has that signal active, so the wait's
+ * packet is surely queued (`signal_port_model.ts` `raiseZeroChildren`; a later `zx_port_wait`
+ * that times out is judged). Bounds left open (another call in flight names the VMO's family)
+ * raise nothing.
+ */
+function zeroChildrenRaised(s: Shared, t: number): void {
+  const objects = s.signalPorts.zeroChildrenWaits();
+  if (objects.length === 0) return;
+  const open = new Set<number>();
+  for (const h of s.model.open) {
+    const o = s.model.get(h)?.object;
+    if (o !== undefined) open.add(o);
+  }
+  for (const o of objects) {
+    const b = childCountOf(s.model).bounds(
+      o,
+      s.model.childrenMade,
+      open,
+      t,
+      (x) => s.model.vmars.mapsObject(x),
+    );
+    if (b !== null && b.high === 0) s.signalPorts.raiseZeroChildren(o);
+  }
 }
 
 /** True once no program thread can make progress by itself: each ended, suspended, or parked for good. */
@@ -1174,6 +1209,32 @@ function quiescent(s: Shared, now: number): boolean {
     return p !== null && p.kind === "block" && !p.wait.ready(now) &&
       !Number.isFinite(p.wait.deadline);
   });
+}
+
+/**
+ * The program threads are stuck for good (the janitor's `quiescent`): with an overtime, none of
+ * them may be parked on a page request. A pager wait with an overtime ends by itself,
+ * ZX_ERR_TIMED_OUT, once the overtime passes (the model's `overtimeTicks`, upstream's boot
+ * option: `PageSource::WaitOnRequest` gives up after it), so a wait parked for good means a kernel
+ * that lost its deadline: the cleanup would end the wait by closing the pager instead, and every
+ * status the contract sees would still be legal. Which thread is parked on a page request is the
+ * trace's word (its call made or joined a request, then blocked, and no wake came since), not the
+ * kernel's deadline, which `quiescent` reads. A suspended thread is left out (a usercopy's fault
+ * wait holds its suspend off, so it may count as quiescent while it waits).
+ */
+function overtimeKept(s: Shared): void {
+  const overtime = s.program.overtimeTicks;
+  if (overtime <= 0) return;
+  for (const [i, t] of s.threads.entries()) {
+    const at = s.pageParked.get(t.tid);
+    if (at === undefined || t.end.kind !== "running" || t.k.suspended) continue;
+    contractFailure(
+      `overtime: t${i}'s ${s.calls.get(t.tid)?.name ?? "call"} parked on a page request at ` +
+        `tick ${at} still waits at tick ${s.kernel.now} with every program thread stuck, but ` +
+        `the program's overtime is ${overtime} ticks: a pager wait ends ZX_ERR_TIMED_OUT once ` +
+        `its overtime passes`,
+    );
+  }
 }
 
 function lifetimeFailure(message: string): never {
@@ -1294,6 +1355,7 @@ function* janitor(sys: Sys, vmar: number, s: Shared): ThreadBody {
   };
   for (let round = 0;; round++) {
     yield { kind: "block", wait };
+    overtimeKept(s);
     const done = s.threads.every((t) => t.end.kind !== "running");
     // A sub-region outlives its handles: unmapping its whole extent from the root destroys it
     // and everything mapped in it (zx_vmar_unmap.md).
@@ -1404,6 +1466,8 @@ export function runProgram(program: Program, options: ProgramRunOptions = {}): P
 
     waits: new WaitOutcome(),
     stores: new Map(),
+    pageCalls: new Set(),
+    pageParked: new Map(),
     results: program.threads.map(() => []),
     threads: [],
     firstDetach: new Map(),
@@ -1419,6 +1483,13 @@ export function runProgram(program: Program, options: ProgramRunOptions = {}): P
     if (e.k === "call") shared.calls.set(e.tid, e);
     if (e.k === "observed") shared.observed.set(e.tid, e);
     if (e.k === "store") shared.stores.get(e.tid)?.push(e.bytes.slice());
+    if (e.k === "call" || e.k === "ret") {
+      shared.pageCalls.delete(e.tid);
+      shared.pageParked.delete(e.tid);
+    }
+    if (e.k === "request" || e.k === "coalesce") shared.pageCalls.add(e.tid);
+    if (e.k === "block" && shared.pageCalls.has(e.tid)) shared.pageParked.set(e.tid, kernel.now);
+    if (e.k === "wake") shared.pageParked.delete(e.tid);
   });
   world.trace.listen((e) => childBirthsOf(model).event(e));
   const [setup, setupHandle] = kernel.createThread("setup", 0);

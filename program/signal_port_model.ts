@@ -42,6 +42,7 @@ import {
   ZX_OK,
   ZX_PKT_TYPE_SIGNAL_ONE,
   ZX_USER_SIGNAL_ALL,
+  ZX_VMO_ZERO_CHILDREN,
   ZX_WAIT_ASYNC_ONCE,
   ZX_WAIT_ASYNC_TIMESTAMP,
 } from "../kernel/constants.ts";
@@ -56,6 +57,8 @@ interface PendingWait {
   readonly object: number;
   readonly port: number;
   readonly trigger: number;
+  /** A VMO's wait that asked for ZX_VMO_ZERO_CHILDREN too ({@linkcode SignalPortModel.raiseZeroChildren}). */
+  readonly zeroChildren: boolean;
 }
 
 /** Per port: packets its async waits surely queued, and packets any wait took. */
@@ -138,6 +141,28 @@ export class SignalPortModel {
     for (let i = 0; i < this.#pending.length;) {
       const w = this.#pending[i];
       if (w.object === object && (w.trigger & active) !== 0) {
+        this.#count(w.port).sure++;
+        this.#pending.splice(i, 1);
+      } else i++;
+    }
+  }
+
+  /** The VMOs (the handle model's ids) a pending wait for ZX_VMO_ZERO_CHILDREN names. */
+  zeroChildrenWaits(): number[] {
+    return [...new Set(this.#pending.filter((w) => w.zeroChildren).map((w) => w.object))];
+  }
+
+  /**
+   * VMO `object` surely has no child now (the program's `ChildCount` bounds it to 0): its
+   * ZX_VMO_ZERO_CHILDREN is active, so every pending wait on it that asked for that signal
+   * surely queued its packet (object_wait_async.md: "or become active afterwards"). The kernel
+   * raises the signal as the last child goes (`VmObjectDispatcher`'s child count;
+   * kernel_objects.ts `maybeDestroy`), in the step the program saw it go.
+   */
+  raiseZeroChildren(object: number): void {
+    for (let i = 0; i < this.#pending.length;) {
+      const w = this.#pending[i];
+      if (w.object === object && w.zeroChildren) {
         this.#count(w.port).sure++;
         this.#pending.splice(i, 1);
       } else i++;
@@ -234,8 +259,9 @@ export class SignalPortModel {
       ) {
         const trigger = (args[3] & mask) >>> 0;
         if ((args[3] & ~mask) !== 0) this.#count(port).exact = false;
-        if (trigger !== 0) {
-          this.#pending.push({ handle: h, object, port, trigger });
+        const zeroChildren = mask === ZX_USER_SIGNAL_ALL && (args[3] & ZX_VMO_ZERO_CHILDREN) !== 0;
+        if (trigger !== 0 || zeroChildren) {
+          this.#pending.push({ handle: h, object, port, trigger, zeroChildren });
           this.#fire(object);
         }
       }

@@ -18,12 +18,19 @@
  * op): a request such a call reached while it lived is left unjudged.
  * The early wake of a `zx_vmo_read` reader (spec 3.8) completes nothing: it is a `wake`
  * (`early-wake`) with the request left outstanding.
+ * A DIRTY request a `zx_pager_op_range(ZX_PAGER_OP_DIRTY)` completes overlaps the op's range:
+ * upstream's `DirtyPagesLocked` reports only the runs it dirtied (`OnPagesDirtied`) and, on an
+ * error past its range check, resolves the DIRTY requests of the in-range part
+ * (`InvalidateDirtyRequestsLocked`, vm_cow_pages.cc @ misttech 030dcba0; the model's row D1);
+ * an op whose offset plus length overflows a u64 fails that check
+ * (`VmObjectPaged::DirtyPages`'s `InRange`) and resolves nothing. Without it a kernel that woke a
+ * writer waiting on a page the op never named passed: the writer asks again.
  *
  * @module
  */
 
 import type { KernelEvent } from "../kernel/events.ts";
-import { ZX_PAGER_OP_FAIL, ZX_VMO_OP_ZERO } from "../kernel/constants.ts";
+import { ZX_PAGER_OP_DIRTY, ZX_PAGER_OP_FAIL, ZX_VMO_OP_ZERO } from "../kernel/constants.ts";
 import type { World } from "../sim/world.ts";
 import { type Call, StepMonitor } from "./_step_monitor.ts";
 
@@ -74,10 +81,16 @@ export class SingleSupply extends StepMonitor {
   protected override readonly stepKinds: ReadonlySet<KernelEvent["k"]> = STEP_KINDS;
   /** Outstanding READ requests and their counts, by id (`resolve-count`). */
   readonly #counts = new Map<number, Counted>();
+  /** Outstanding DIRTY requests' ranges, by id (`resolve-count`). */
+  readonly #dirty = new Map<
+    number,
+    { readonly vmo: number; readonly start: number; readonly end: number }
+  >();
 
   protected override onStepEvent(e: KernelEvent, call: Call | undefined, world: World): void {
     switch (e.k) {
       case "request":
+        if (e.type === "DIRTY") this.#dirty.set(e.id, { vmo: e.vmo, start: e.start, end: e.end });
         if (e.type === "READ") {
           this.#counts.set(e.id, {
             vmo: e.vmo,
@@ -119,6 +132,7 @@ export class SingleSupply extends StepMonitor {
         return;
       }
       case "resolve": {
+        this.#dirtyResolved(e, call, world);
         const q = this.#counts.get(e.id);
         this.#counts.delete(e.id);
         if (q === undefined || q.loose || e.how !== "complete") return;
@@ -136,6 +150,28 @@ export class SingleSupply extends StepMonitor {
         );
       }
     }
+  }
+
+  /** `resolve-count` for a DIRTY request an OP_DIRTY completes: inside the op's range. */
+  #dirtyResolved(e: KernelEvent & { k: "resolve" }, call: Call | undefined, world: World): void {
+    const r = this.#dirty.get(e.id);
+    this.#dirty.delete(e.id);
+    if (r === undefined || e.how !== "complete" || call?.name !== "zx_pager_op_range") return;
+    if (call.args[1] !== ZX_PAGER_OP_DIRTY || this.vmoOf(call.args[2])?.koid !== r.vmo) return;
+    const [off, len] = [call.args[3], call.args[4]];
+    if (typeof off !== "number" || typeof len !== "number" || off < 0 || len < 0) return;
+    const ps = world.kernel.pageSize;
+    const overflows = off + len >= 2 ** 64;
+    const [first, last] = [Math.floor(off / ps), Math.ceil((off + len) / ps)];
+    if (!overflows && r.start < last && first < r.end) return;
+    this.fail(
+      "resolve-count",
+      `vmo${r.vmo} DIRTY request #${e.id} [${r.start},${r.end}) completed at step ${world.step} ` +
+        `by t${call.tid} zx_pager_op_range(DIRTY, ${hex(off)}, ${hex(len)}), ` +
+        (overflows
+          ? "whose range overflows: it fails its range check before it resolves anything"
+          : `whose pages [${first},${last}) it does not overlap`),
+    );
   }
 
   protected override immediate(e: KernelEvent): void {

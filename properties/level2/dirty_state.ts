@@ -1071,6 +1071,10 @@ export class DirtyState extends StepMonitor {
         if (vmo.trapDirty) return pagerOp;
         return write || pagerOp || pinDirtied || this.#vmarCommit && a === "zero";
       case "zero":
+        // Not from a marker by ZERO alone: its whole pages leave markers as they are (audit Z1,
+        // conformance A3 OpZeroWithMarkers: "should be a no-op", nothing dirty, nothing reported
+        // by query_dirty_ranges), its partial pages skip them (`#zeroesOnly`).
+        if (a === "marker" && this.#zeroesOnly()) return false;
         return calls.has("zx_vmo_op_range");
       case "absent":
         if (a === "clean") return calls.has("kernel_evict") || detached;
