@@ -134,11 +134,57 @@ export const SCENARIO_KIND: CaseKind<Scenario> = {
   },
   // A cut below a contract's ranges (fewer pages, fewer service threads) is not a case of it.
   admits: (input, ctx) => contractViolations(input, contractsOf(ctx.services)).length === 0,
-  followAfterCut: serviceThreadsFollow,
+  followAfterCut: (schedule, from, to) =>
+    serviceThreadsFollow(eventThreadsFollow(schedule, from, to), from, to),
   size: scenarioSize,
   stepLimit: (s) => s.maxSteps,
   label: (s) => s.name ?? "scenario",
 };
+
+/**
+ * A scenario schedule for a cut that removed events: the interpreter names an event's thread by
+ * its index (`env2.writeback(p0)`), so the picks of the events left go to their new names
+ * (`env0.writeback(p0)` once events 0 and 1 are gone), and a removed event's picks to none
+ * (userS28s: a deadlock that needs the writeback event kept two events before it, a second pager
+ * and its thread: every cut of them lost the writeback thread's picks, and the deadlock).
+ */
+export function eventThreadsFollow(
+  schedule: readonly SchedulePick[],
+  from: Scenario,
+  to: Scenario,
+): readonly SchedulePick[] {
+  if (from.events === to.events) return schedule;
+  // An event kept is the same object; one a cut changed (its delay) is the first left with its
+  // action and target.
+  const taken = new Set<number>();
+  const newIndex = new Map<number, number>();
+  to.events.forEach((e, j) => {
+    let i = from.events.indexOf(e);
+    if (i < 0 || taken.has(i)) {
+      i = from.events.findIndex((f, k) =>
+        !taken.has(k) && !to.events.includes(f) && f.do === e.do && f.target === e.target
+      );
+    }
+    if (i >= 0) {
+      taken.add(i);
+      newIndex.set(i, j);
+    }
+  });
+  let moved = false;
+  for (let i = 0; i < from.events.length; i++) if (newIndex.get(i) !== i) moved = true;
+  if (!moved) return schedule;
+  return schedule.map((pick) => {
+    if (!("thread" in pick)) return pick;
+    const m = /^env(\d+)\.(.*)$/.exec(pick.thread);
+    if (m === null) return pick;
+    const j = newIndex.get(Number(m[1]));
+    return j === undefined
+      ? { thread: `removed:${pick.thread}` }
+      : j === Number(m[1])
+      ? pick
+      : { thread: `env${j}.${m[2]}` };
+  });
+}
 
 /**
  * A scenario schedule for a cut that gave a pager fewer service threads: the interpreter names a

@@ -759,7 +759,7 @@ async function resolveModule(
     }
     if (change !== null) {
       if (current !== undefined) {
-        current.notice(`${caseFile}: ${change}; replaying against the module as it is now`);
+        current.notice(`${caseFile}: ${change}${REPLAYING_NOW}`);
         return real;
       }
       // A case expecting pass is a fix corpus accept recorded: a change since may undo it.
@@ -1034,6 +1034,9 @@ export async function loadKernelModule(
   return mod.makeKernel as (options: KernelOptions) => Kernel;
 }
 
+/** The end of `--current-code`'s notice of a changed module (`corpus list` reads the change alone). */
+const REPLAYING_NOW = "; replaying against the module as it is now";
+
 /**
  * Asks {@linkcode resolveContext} to load a case's modules even when their content changed
  * since the case was written (`deno task repro FILE --current-code`): each change is reported
@@ -1133,7 +1136,10 @@ export async function caseProblems(
 ): Promise<{ problems: string[]; notices: string[] }> {
   const problems: string[] = [];
   const notices: string[] = [];
-  const current: CurrentCode = { notice: (m) => notices.push(m.replace(`${file}: `, "")) };
+  // Only read, never replayed: the notice says what changed, not what a replay does.
+  const current: CurrentCode = {
+    notice: (m) => notices.push(m.replace(`${file}: `, "").replace(REPLAYING_NOW, "")),
+  };
   const services = new Set(Object.keys(NAMED_SERVICES));
   if (c.bug !== undefined) {
     try {

@@ -74,6 +74,31 @@ export function confirmLimit(limits: GuardLimits): number {
   return Math.max(limits.runTimeout, limits.confirmTimeout ?? CONFIRM_FACTOR * limits.runTimeout);
 }
 
+/**
+ * Whether `sim` and `repro` run a stopped run again ({@linkcode runConfirmed}): only with a
+ * confirmation limit above the run limit (equal to it skips the wait).
+ */
+export function confirms(limits: GuardLimits): boolean {
+  return confirmLimit(limits) > limits.runTimeout;
+}
+
+/**
+ * How a hang's lines say which limits stopped it: run again past the confirmation limit, or (a
+ * confirmation limit equal to the run limit) not run again.
+ */
+function limitWords(limits: GuardLimits): { ran: string; within: string } {
+  const confirm = confirmLimit(limits);
+  return confirms(limits)
+    ? {
+      ran: `, and run again past the --confirm-timeout ${confirm}s limit,`,
+      within: `, nor when run again within --confirm-timeout ${confirm}s`,
+    }
+    : {
+      ran: ` (not run again: --confirm-timeout ${confirm} is not above it)`,
+      within: ` (not run again: --confirm-timeout ${confirm} is not above it)`,
+    };
+}
+
 function guardData(): GuardData | null {
   if (isMainThread || workerData === null || typeof workerData !== "object") return null;
   return "url" in workerData ? workerData as GuardData : null;
@@ -137,15 +162,17 @@ export function stuckLines(
     : `the run up to step ${at.step - 1}, just before it`;
   return [
     `stuck: ${who} never yielded ${when}${what !== null ? `, running ${what}` : ""}: its code ` +
-    `ran past the --run-timeout ${limits.runTimeout}s run limit, and run again past the ` +
-    `--confirm-timeout ${confirmLimit({ memoryMb: 0, ...limits })}s limit, without ${
+    `ran past the --run-timeout ${limits.runTimeout}s run limit${
+      limitWords({ memoryMb: 0, ...limits }).ran
+    } without ${
       at.entry !== undefined && at.entry >= IN_SYSCALL
         ? "returning from the syscall"
         : "making a syscall"
     }; the trace above is ${upTo}`,
     ...(reached ? [] : [
-      `note: the guarded replay of the steps before it did not end at step ${at.step - 1}: ` +
-      `the trace above may not be the stopped run's`,
+      `note: the guarded replay of the run did not stop just before t${at.tid} ${
+        at.step === 0 ? "started" : `ran at step ${at.step}`
+      }: the trace above may not be the stopped run's`,
     ]),
   ];
 }
@@ -259,6 +286,9 @@ export async function runConfirmed(url: string, limits: GuardLimits): Promise<Gu
   if (first.kind !== "service-hang") return first;
   const confirm = confirmLimit(limits);
   console.error(confirmNote(limits, first));
+  // A confirmation limit no longer than the run limit skips the wait, as the note says (userS28s:
+  // `--confirm-timeout 2 --run-timeout 2` was told that value skips it, and the run went again).
+  if (!confirms(limits)) return first;
   // A run that grew: growth counts from before it, since its worker's heap is reused by the next
   // one, not given back.
   const again = await runGuarded(
@@ -291,10 +321,16 @@ export function confirmNote(
   const where = first.kind === "service-hang" && first.at !== null
     ? ` (t${first.at.tid} at step ${first.at.step} had not yielded)`
     : "";
+  if (!confirms(limits)) {
+    return `note: the run went past the --run-timeout ${limits.runTimeout}s run limit${where}; ` +
+      `not running it again: --confirm-timeout ${confirm} is not above --run-timeout, so the ` +
+      `stop is the hang (a busy machine can make a passing run that slow: a larger ` +
+      `--confirm-timeout runs it again to tell)`;
+  }
   return `note: the run went past the --run-timeout ${limits.runTimeout}s run limit${where}; ` +
     `running it again with the --confirm-timeout ${confirm}s limit: a hang only if it is stopped ` +
     `again (a busy machine can make a passing run that slow). This may take up to ${confirm}s; ` +
-    `Ctrl-C stops it, and --confirm-timeout ${limits.runTimeout} (not below --run-timeout) skips ` +
+    `Ctrl-C stops it, and --confirm-timeout ${limits.runTimeout} (equal to --run-timeout) skips ` +
     `the wait.`;
 }
 
@@ -309,7 +345,7 @@ export function stoppedLine(
   }
   const where = o.at === null ? "before any thread ran" : neverYielded(o.at, undefined, kernel);
   return `verdict: ${hangSignature(o.at)} (${where}: the run did not finish within --run-timeout ` +
-    `${limits.runTimeout}s, nor when run again within --confirm-timeout ${confirmLimit(limits)}s` +
+    `${limits.runTimeout}s${limitWords(limits).within}` +
     `${o.grew === true ? `; ${grewNote(limits.memoryMb)}` : ""})`;
 }
 

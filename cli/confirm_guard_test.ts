@@ -33,7 +33,29 @@ Deno.test("the note at the run limit says where the run was, how long confirming
   );
   assert.match(
     note,
-    /may take up to 50s; Ctrl-C stops it, and --confirm-timeout 5 \(not below --run-timeout\) skips the wait\.$/,
+    /may take up to 50s; Ctrl-C stops it, and --confirm-timeout 5 \(equal to --run-timeout\) skips the wait\.$/,
   );
   assert.doesNotMatch(confirmNote(limits, { kind: "service-hang", at: null }), /had not yielded/);
+});
+
+Deno.test("a confirmation limit equal to the run limit skips the wait, as the note says", async () => {
+  // userS28s: `sim --run-timeout 2 --confirm-timeout 2` was told "--confirm-timeout 2 (not below
+  // --run-timeout) skips the wait", the value it had, and the run went again.
+  const limits = { runTimeout: 0.01, memoryMb: 4096, confirmTimeout: 0.01 };
+  const notes: string[] = [];
+  const error = console.error;
+  console.error = (...a: unknown[]) => notes.push(a.join(" "));
+  let o;
+  try {
+    o = await runConfirmed(slow, limits);
+  } finally {
+    console.error = error;
+  }
+  assert.equal(o.kind, "service-hang");
+  assert.equal(notes.length, 1, notes.join("\n"));
+  assert.match(
+    notes[0],
+    /^note: the run went past the --run-timeout 0\.01s run limit.*; not running it again: --confirm-timeout 0\.01 is not above --run-timeout, so the stop is the hang /,
+  );
+  assert.doesNotMatch(notes[0], /running it again with/);
 });

@@ -63,8 +63,9 @@ program campaign wrote under its programs/ folder: a case is valid only
 if repro could replay it (its modules inside the project tree and present, every
 pager served, its input inside the service contract it records), and a bad one is
 named in repro's words; a case whose module changed since it was written is
-stale, counted apart (repro refuses it; it replays only with --current-code, and
-accept re-records it). Exit 1 when any case is invalid or stale. A case that expects pass and keeps a failure's
+stale, counted apart (repro FILE refuses to replay it against the changed code,
+exit 2; repro FILE --current-code replays it against the code as it is now; accept
+re-records it). Exit 1 when any case is invalid or stale. A case that expects pass and keeps a failure's
 signature is the fix accept recorded: "expects pass (an accepted fix of SIGNATURE)".
 accept: after you changed a case's service or kernel module (a fix), replay
 each case against its modules as they are now and record what it does now:
@@ -183,9 +184,13 @@ export async function main(): Promise<number> {
       // that variant's finding (userS25: list did not say which variant).
       const mod = (e.c.service !== undefined ? `, service ${e.c.service.path}` : "") +
         (e.c.kernel !== undefined ? `, kernel ${e.c.kernel.path}` : "");
+      // What each command does with it, exactly (userS28s: the notice's "replaying against the
+      // module as it is now" ran on into "repro refuses it").
       const changed = notices.length > 0
-        ? ` (stale: ${notices.join("; ")}: repro refuses it; it replays only with ` +
-          "--current-code, and corpus accept re-records it)"
+        ? ` (stale: ${notices.join("; ")}: \`deno task repro ${e.file}\` refuses to replay it ` +
+          `against the changed code (exit 2); with --current-code it replays it against the ` +
+          `code as it is now (exit 0 only if it passes now); \`deno task corpus accept ${e.file}\` ` +
+          `re-records it)`
         : "";
       console.log(
         `${e.name}: ${e.c.kind}, expects ${expectsText(e.c)}, ${e.c.decisions.length} decisions` +

@@ -65,6 +65,18 @@ Deno.test("corpus list counts a case whose module changed as stale, not valid, a
     assert.equal(list.code, 1, list.out + list.err);
     assert.match(list.out, /^corpus: 0 valid, 1 stale, 0 invalid$/m);
     assert.match(list.out, /\(stale: its service module .* changed since the case was written/);
+    // userS28s: the line said "replaying against the module as it is now: repro refuses it".
+    assert.doesNotMatch(list.out, /replaying against/);
+    assert.match(
+      list.out,
+      new RegExp(
+        `: \`deno task repro corpus/${name}\` refuses to replay it against the changed code ` +
+          `\\(exit 2\\); with --current-code it replays it against the code as it is now ` +
+          `\\(exit 0 only if it passes now\\); \`deno task corpus accept corpus/${name}\` ` +
+          `re-records it\\)$`,
+        "m",
+      ),
+    );
     const repro = await inDir("cli/repro.ts", `corpus/${name}`);
     assert.equal(repro.code, 2, repro.out + repro.err);
     assert.match(repro.err, /changed since the case was written/);

@@ -266,7 +266,8 @@ export async function main(): Promise<number> {
   }
   const stopAt = guardStopAt();
   if (stopAt !== null) {
-    const reached = r.run.steps === stopAt.step - 1; // a step-budget stop, or the tail's
+    // A step-budget stop, or the tail's; a stop before step 2 ends by StoppedBefore, caught above.
+    const reached = stopAt.step >= 2 && r.run.steps === stopAt.step - 1;
     const thread = r.run.threads?.find((t) => t.tid === stopAt.tid);
     const detail = {
       role: thread?.role,

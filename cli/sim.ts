@@ -254,7 +254,8 @@ export async function main(): Promise<number> {
   if (listNote !== null) console.log(listNote);
   printTrace(run, form as TraceForm);
   if (stopAt !== null) {
-    const reached = raw.steps === stopAt.step - 1; // a step-budget stop, or the tail's
+    // A step-budget stop, or the tail's; a stop before step 2 ends by StoppedBefore, caught above.
+    const reached = stopAt.step >= 2 && raw.steps === stopAt.step - 1;
     const name = run.world.threads.find((t) => t.tid === stopAt.tid)?.name;
     const role = run.world.threads.find((t) => t.tid === stopAt.tid)?.role;
     const detail = {

@@ -8,7 +8,13 @@
  * failed one, an OP_FAIL after a supply that ran out of memory, answered it): made after the
  * request, on the same VMO and overlapping its pages, or on another VMO with the same packet key
  * (a key reused after a COMPLETE: the service's answer to the old VMO failed, and it dropped the
- * new VMO's requests with it). With no failed answer, a COMPLETE a service thread took before
+ * new VMO's requests with it). An answer on the same VMO counts only if it was that request's, by
+ * the kernel's record rather than by page range alone (userS28s: an OP_DIRTY that answered an
+ * earlier DIRTY request after an eviction, ZX_ERR_NOT_FOUND, was blamed for a READ of the same
+ * page a missed wake-up left unanswered): an op the kernel resolves the request's type with (a
+ * READ: a supply or OP_FAIL; a DIRTY: OP_DIRTY or OP_FAIL), made after a service thread took the
+ * request's packet (before that the service did not know of it). With no failed answer, a
+ * COMPLETE a service thread took before
  * the request for another VMO with the request's key is named too (a service that keeps a taken
  * COMPLETE's key as gone drops the re-opened file's READs); the message says so, and the
  * signature stays the check's.
@@ -16,8 +22,15 @@
  * @module
  */
 
-import { type Status, statusName, ZX_OK, ZX_PAGER_VMO_COMPLETE } from "../kernel/constants.ts";
-import type { KernelEvent } from "../kernel/events.ts";
+import {
+  type Status,
+  statusName,
+  ZX_OK,
+  ZX_PAGER_OP_DIRTY,
+  ZX_PAGER_OP_FAIL,
+  ZX_PAGER_VMO_COMPLETE,
+} from "../kernel/constants.ts";
+import type { KernelEvent, PagePacket } from "../kernel/events.ts";
 import type { Vmo } from "../kernel/objects.ts";
 import { formatEvent } from "../sim/trace.ts";
 import type { World } from "../sim/world.ts";
@@ -29,6 +42,12 @@ const ANSWERS: ReadonlyMap<string, readonly [vmo: number, offset: number, length
     ["zx_pager_supply_pages", [1, 2, 3]],
     ["zx_pager_op_range", [2, 3, 4]],
   ]);
+
+/** The request types an answer resolves, by the kernel's rules. */
+const READ_ONLY: ReadonlySet<"READ" | "DIRTY"> = new Set(["READ"]);
+const DIRTY_ONLY: ReadonlySet<"READ" | "DIRTY"> = new Set(["DIRTY"]);
+const READ_OR_DIRTY: ReadonlySet<"READ" | "DIRTY"> = new Set(["READ", "DIRTY"]);
+const NONE: ReadonlySet<"READ" | "DIRTY"> = new Set();
 
 /** The text that starts the clause {@linkcode FailedAnswers.about} returns (signatures read it). */
 export const FAILED_ANSWER = "; left unanswered after a failed answer: ";
@@ -52,8 +71,14 @@ function answerText(
 
 /** A service's pager answers that returned an error, and the step each request was made at. */
 export class FailedAnswers {
-  /** Per request (`vmo:id`), the step it was made at and its pages. */
-  readonly #made = new Map<string, { step: number; start: number; end: number }>();
+  /**
+   * Per request (`vmo:id`), the step it was made at, its type and pages, and the step a service
+   * thread first took its packet at (-1: not yet).
+   */
+  readonly #made = new Map<
+    string,
+    { step: number; type: "READ" | "DIRTY"; start: number; end: number; taken: number }
+  >();
   /**
    * The service's answers in order, those that succeeded too (an answer after a failed one). Each
    * keeps its call (thread, name, arguments) and status, and is written out only when a message
@@ -67,18 +92,52 @@ export class FailedAnswers {
     readonly name: string;
     readonly args: readonly unknown[];
     readonly status: Status;
+    /** The request types the kernel resolves with this answer (a supply: READ only). */
+    readonly answers: ReadonlySet<"READ" | "DIRTY">;
     readonly vmo: number;
     readonly key: number;
     readonly start: number;
     readonly end: number;
   }[] = [];
 
+  /** The request packets queued and not yet taken (or withdrawn), oldest first. */
+  readonly #queued: { vmo: number; id: number; packet: PagePacket }[] = [];
+
   /** The COMPLETE packets threads took: when, by whom, for which VMO and key. */
   readonly #completes: { step: number; tid: number; vmo: number; key: number }[] = [];
 
   /** A `request` or `packet-dequeued` event, as emitted at step `step` (a check's `immediate`). */
   hearRequest(e: KernelEvent, step: number): void {
-    if (e.k === "request") this.#made.set(`${e.vmo}:${e.id}`, { step, start: e.start, end: e.end });
+    if (e.k === "request") {
+      this.#made.set(`${e.vmo}:${e.id}`, {
+        step,
+        type: e.type,
+        start: e.start,
+        end: e.end,
+        taken: -1,
+      });
+    }
+    // A dequeued packet names no request (its id is 0): it is the oldest queued one of its VMO
+    // with its command and range, as properties/wait_for.ts `PacketHolders` matches them.
+    if (e.k === "packet-queued" && e.packet.command !== ZX_PAGER_VMO_COMPLETE) {
+      this.#queued.push({ vmo: e.vmo, id: e.id, packet: e.packet });
+    }
+    if (e.k === "packet-withdrawn") {
+      const at = this.#queued.findIndex((q) => q.vmo === e.vmo && q.id === e.id);
+      if (at >= 0) this.#queued.splice(at, 1);
+    }
+    if (e.k === "packet-dequeued" && e.packet.command !== ZX_PAGER_VMO_COMPLETE) {
+      const p = e.packet;
+      const at = this.#queued.findIndex((q) =>
+        q.vmo === e.vmo && q.packet.command === p.command && q.packet.offset === p.offset &&
+        q.packet.length === p.length
+      );
+      if (at >= 0) {
+        const made = this.#made.get(`${e.vmo}:${this.#queued[at].id}`);
+        if (made !== undefined && made.taken < 0) made.taken = step;
+        this.#queued.splice(at, 1);
+      }
+    }
     if (e.k === "packet-dequeued" && e.packet.command === ZX_PAGER_VMO_COMPLETE) {
       this.#completes.push({ step, tid: e.tid, vmo: e.vmo, key: e.packet.key });
     }
@@ -108,6 +167,13 @@ export class FailedAnswers {
       name: e.name,
       args: call.args,
       status: e.status,
+      answers: e.name === "zx_pager_supply_pages"
+        ? READ_ONLY
+        : call.args[1] === ZX_PAGER_OP_FAIL
+        ? READ_OR_DIRTY
+        : call.args[1] === ZX_PAGER_OP_DIRTY
+        ? DIRTY_ONLY
+        : NONE,
       vmo: vmo.root.koid,
       key: vmo.root.key,
       start: Math.floor(offset / ps),
@@ -127,7 +193,10 @@ export class FailedAnswers {
     for (let i = this.#answers.length - 1; i >= 0; i--) {
       const f = this.#answers[i];
       if (f.step < made.step) break;
-      const same = f.vmo === vmo.koid && f.start < end && start < f.end;
+      // This request's answer: on its VMO over its pages, an op the kernel resolves its type
+      // with, after its packet was taken (an OP_DIRTY over a READ's page answered another request).
+      const same = f.vmo === vmo.koid && f.start < end && start < f.end &&
+        f.answers.has(made.type) && made.taken >= 0 && f.step >= made.taken;
       const reused = !f.ok && f.vmo !== vmo.koid && f.key === vmo.key;
       if (!same && !reused) continue;
       // The service answered it again after the failure (an OP_FAIL after a supply that ran out

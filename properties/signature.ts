@@ -31,7 +31,8 @@
  *   its signal's, or handed through anything but a futex, keeps the check's
  *   signature;
  * - a request the service dropped on a failed answer (a liveness check's message that names a
- *   supply or pager op over the request that returned an error, properties/_failed_answers.ts):
+ *   supply or pager op answering the request, by the kernel's record, that returned an error,
+ *   properties/_failed_answers.ts):
  *   `dropped-after-error:`, the op (`ZX_PAGER_OP_FAIL`, or `zx_pager_supply_pages`) and the
  *   status, ahead of any lost wake-up the same message names (the worker back on the queue's
  *   condition variable dropped the request; nobody missed a signal);

@@ -1,9 +1,8 @@
 /**
- * Scenario cuts: candidates one step smaller than a scenario (an event, a
- * thread, an operation, pages, a VMO, a pager, a delay removed or lowered,
- * injected allocation failures dropped, the liveness phase brought forward, a
- * VMO's TRAP_DIRTY dropped, fewer service threads),
- * biggest cuts first. The shrink driver (`case/shrink.ts`) tries them in order.
+ * Scenario cuts: candidates one step smaller than a scenario (an event, a whole pager with its
+ * VMOs, threads and events, a thread, an operation, pages, a VMO, a pager, a delay removed or
+ * lowered, injected allocation failures dropped, the liveness phase brought forward, a VMO's
+ * TRAP_DIRTY dropped, fewer service threads), biggest cuts first. The shrink driver (`case/shrink.ts`) tries them in order.
  *
  * @module
  */
@@ -14,6 +13,26 @@ import type { Scenario } from "./schema.ts";
 export function* scenarioCuts(s: Scenario): Generator<Scenario> {
   const without = <T>(list: readonly T[], i: number) => list.filter((_, j) => j !== i);
   for (let i = 0; i < s.events.length; i++) yield { ...s, events: without(s.events, i) };
+  // A whole pager at once: its VMOs, the threads that touch only them and the events that name
+  // any of these (one at a time, a cut that leaves the pager's file without its opener, or the
+  // opener without its close event, may not fail the same way).
+  if (s.pagers.length > 1) {
+    for (const p of s.pagers) {
+      const vmos = s.vmos.filter((v) => v.pager !== p.name);
+      const kept = new Set(vmos.map((v) => v.name));
+      const threads = s.threads.filter((t) => t.ops.every((o) => kept.has(o.vmo)));
+      if (threads.length === 0) continue;
+      const names = new Set([...kept, ...threads.map((t) => t.name)]);
+      for (const q of s.pagers) if (q !== p) names.add(q.name);
+      yield {
+        ...s,
+        pagers: s.pagers.filter((q) => q !== p),
+        vmos,
+        threads,
+        events: s.events.filter((e) => names.has(e.target)),
+      };
+    }
+  }
   if (s.threads.length > 1) {
     for (let i = 0; i < s.threads.length; i++) {
       const name = s.threads[i].name;

@@ -909,6 +909,10 @@ export class World {
       r = t.gen.next();
     } catch (e) {
       if (e instanceof KernelAssertionError || e instanceof InvariantViolation) throw e;
+      // The guard's stop before a thread its parent spawned (a service's worker stuck while
+      // starting) comes out through the parent's code: the stop, not the parent's fault
+      // (userS28s: sim printed the parent's fault's trace, repro ran on into the next spinner).
+      if (e instanceof StoppedBefore) throw e;
       throw new ThreadFault(t, e);
     }
     if (r.done) {
