@@ -46,8 +46,16 @@ export interface PagerPropertyOptions {
   /**
    * Builds the kernel: a kernel variant (a `Kernel` subclass, e.g. what a
    * `--kernel` module's `makeKernel` returns). Default: the model as specified.
+   * Pass `kernelModule` with it, or the failure's `replay:` line cannot name the variant.
    */
   readonly makeKernel?: (options: KernelOptions) => Kernel;
+  /**
+   * The module that exports `makeKernel` (the variant of `makeKernel`), as a path or a URL such as
+   * `new URL("./my_kernel.ts", import.meta.url)`: the failure's printed `replay:` line passes it
+   * as `--kernel`. Without it (and with `makeKernel`) the line names a placeholder that fails as
+   * printed and says so: a line without `--kernel` would replay the unchanged model and pass.
+   */
+  readonly kernelModule?: string | URL;
   /** Called with every failing case (each shrink step too); the last call is the shrunk one. */
   readonly onFailure?: (result: CaseResult) => void;
 }
@@ -79,7 +87,8 @@ export class PagerPropertyFailure extends Error {
     /** The failing case and its settled run. */
     readonly result: CaseResult,
     /** How its replay line names the caller's service module and checker set. */
-    replay: Pick<ReportOptions, "service" | "checkers" | "ownCheckers" | "contract"> = {},
+    replay: Pick<ReportOptions, "service" | "kernel" | "checkers" | "ownCheckers" | "contract"> =
+      {},
   ) {
     super(formatFailure(result, replay));
   }
@@ -155,7 +164,7 @@ function replayFlags(
   scenario: import("../scenario/schema.ts").Scenario,
   monitors: () => readonly Monitor[],
   options: PagerPropertyOptions,
-): Pick<ReportOptions, "service" | "checkers" | "ownCheckers" | "contract"> {
+): Pick<ReportOptions, "service" | "kernel" | "checkers" | "ownCheckers" | "contract"> {
   const own = new Set(Object.keys(options.services ?? {}));
   const usesOwn = scenario.pagers.some((p) =>
     p.service.kind === "custom" && p.service.name !== undefined && own.has(p.service.name)
@@ -163,6 +172,13 @@ function replayFlags(
   const m = options.serviceModule;
   // As the user pastes it: relative to the project root where `deno task` runs, when inside it.
   const service = !usesOwn ? undefined : m === undefined ? null : pasteablePath(m);
+  // The variant the run used: a line without --kernel would replay the model and pass.
+  const k = options.kernelModule;
+  const kernel = k !== undefined
+    ? pasteablePath(k)
+    : options.makeKernel !== undefined
+    ? null
+    : undefined;
   const set = checkerSetName(monitors);
   const fallback = service !== undefined ? "kernel+service" : "kernel";
   // A set of the caller's own: the checkers repro runs are the named set's, the rest are theirs.
@@ -179,6 +195,7 @@ function replayFlags(
   ).find((b) => b !== undefined && b.module === undefined);
   return {
     ...(service !== undefined ? { service } : {}),
+    ...(kernel !== undefined ? { kernel } : {}),
     ...(set !== null && set !== fallback ? { checkers: set } : {}),
     ...(ownCheckers.length > 0 ? { ownCheckers } : {}),
     ...(service !== undefined && held !== undefined ? { contract: held.contract } : {}),

@@ -1,0 +1,35 @@
+// userS28k's kernel variants (case/testdata/userS28k, a kernel engineer's README-only trial of
+// `--kernel MODULE` and of `pagerProperty(..., { makeKernel })`).
+import { strict as assert } from "node:assert";
+import fc from "npm:fast-check@4.11.0";
+import { checkersOf, pagerProperty } from "../mod.ts";
+import { makeKernel as v2 } from "./testdata/userS28k/v2_fail_ok.ts";
+
+/** The failure report a property with `options` throws on v2 (OP_FAIL wakes with ZX_OK). */
+function v2Failure(options: { kernelModule?: string | URL }): string {
+  try {
+    fc.assert(pagerProperty(checkersOf("kernel"), { makeKernel: v2, ...options }), {
+      numRuns: 50,
+      seed: 1,
+    });
+  } catch (err) {
+    return String((err as Error).cause);
+  }
+  throw new Error("v2 passed 50 runs: the bug was not found");
+}
+
+const replayLine = (report: string) => report.split("\n").find((l) => l.startsWith("replay: "))!;
+
+Deno.test("1. a property over a kernel variant prints a replay line that runs the variant", () => {
+  const named = v2Failure({
+    kernelModule: new URL("./testdata/userS28k/v2_fail_ok.ts", import.meta.url),
+  });
+  assert.match(replayLine(named), / --kernel 'case\/testdata\/userS28k\/v2_fail_ok\.ts' /);
+  assert.doesNotMatch(named, /YOUR_KERNEL_MODULE/);
+  // Without the module's path the line cannot name the variant: it names a placeholder (which
+  // fails as printed) and says so, never a line that replays the unchanged model and passes.
+  const unnamed = v2Failure({});
+  assert.match(replayLine(unnamed), / --kernel 'YOUR_KERNEL_MODULE\.ts' /);
+  assert.match(unnamed, /this run used a kernel variant \(makeKernel\) that this line cannot name/);
+  assert.match(unnamed, /kernelModule option/);
+});
