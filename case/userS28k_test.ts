@@ -4,6 +4,7 @@ import { strict as assert } from "node:assert";
 import fc from "npm:fast-check@4.11.0";
 import { checkersOf, pagerProperty } from "../mod.ts";
 import { makeKernel as v2 } from "./testdata/userS28k/v2_fail_ok.ts";
+import { runConformanceGuarded } from "../cli/_conformance_guard.ts";
 
 /** The failure report a property with `options` throws on v2 (OP_FAIL wakes with ZX_OK). */
 function v2Failure(options: { kernelModule?: string | URL }): string {
@@ -32,4 +33,32 @@ Deno.test("1. a property over a kernel variant prints a replay line that runs th
   assert.match(replayLine(unnamed), / --kernel 'YOUR_KERNEL_MODULE\.ts' /);
   assert.match(unnamed, /this run used a kernel variant \(makeKernel\) that this line cannot name/);
   assert.match(unnamed, /kernelModule option/);
+});
+
+Deno.test("2. conformance --kernel: a row whose variant loops inside OP_FAIL fails as a hang, and the run goes on", async () => {
+  const lines: string[] = [];
+  const [log, error] = [console.log, console.error];
+  console.log = (...a: unknown[]) => lines.push(a.join(" "));
+  console.error = () => {};
+  let code: number;
+  try {
+    code = await runConformanceGuarded(
+      { filter: "FailOverlappingRange", verbose: false, kernel: "v5_spin.ts" },
+      "case/testdata/userS28k/v5_spin.ts",
+      { runTimeout: 1, confirmTimeout: 1, memoryMb: 256 },
+    );
+  } finally {
+    [console.log, console.error] = [log, error];
+  }
+  assert.equal(code, 1);
+  const rows = lines.filter((l) => /^ {2}(PASS|FAIL) /.test(l));
+  assert.equal(rows.length, 2, lines.join("\n"));
+  for (const [row, id] of [[rows[0], "P66"], [rows[1], "P67"]]) {
+    assert.match(row, new RegExp(`^  FAIL ${id} `));
+    assert.match(
+      row,
+      /\[service-hang: no yield \(seed \d+: t\d+ at step \d+ never yielded, in the kernel, inside zx_pager_op_range \(the kernel variant's code, case\/testdata\/userS28k\/v5_spin\.ts;/,
+    );
+  }
+  assert.equal(lines.at(-1), "\nconformance: 0 passed, 2 failed, 0 skipped");
 });
