@@ -5,6 +5,7 @@ import fc from "npm:fast-check@4.11.0";
 import { checkersOf, pagerProperty } from "../mod.ts";
 import { makeKernel as v2 } from "./testdata/userS28k/v2_fail_ok.ts";
 import { runConformanceGuarded } from "../cli/_conformance_guard.ts";
+import { lintServiceModule } from "../quality/determinism_lint.ts";
 
 /** The failure report a property with `options` throws on v2 (OP_FAIL wakes with ZX_OK). */
 function v2Failure(options: { kernelModule?: string | URL }): string {
@@ -61,4 +62,11 @@ Deno.test("2. conformance --kernel: a row whose variant loops inside OP_FAIL fai
     );
   }
   assert.equal(lines.at(-1), "\nconformance: 0 passed, 2 failed, 0 skipped");
+});
+
+Deno.test("3. the determinism lint reports state kept in a static class field", async () => {
+  const r = await lintServiceModule("case/testdata/userS28k/v4c_static_only.ts");
+  assert.deepEqual(r.findings.map((f) => [f.category, f.name]), [
+    ["moduleState", "static TiredSource.seen (changed in a function)"],
+  ]);
 });
