@@ -4,6 +4,7 @@ import { strict as assert } from "node:assert";
 import fc from "npm:fast-check@4.11.0";
 import { checkersOf, pagerProperty } from "../mod.ts";
 import { makeKernel as v2 } from "./testdata/userS28k/v2_fail_ok.ts";
+import { makeKernel as v4 } from "./testdata/userS28k/v4_hidden_state.ts";
 import { runConformanceGuarded } from "../cli/_conformance_guard.ts";
 import { lintServiceModule } from "../quality/determinism_lint.ts";
 
@@ -69,4 +70,24 @@ Deno.test("3. the determinism lint reports state kept in a static class field", 
   assert.deepEqual(r.findings.map((f) => [f.category, f.name]), [
     ["moduleState", "static TiredSource.seen (changed in a function)"],
   ]);
+});
+
+Deno.test("4. a property over a variant that keeps state between runs says so in its failure", () => {
+  let report = "";
+  try {
+    fc.assert(
+      pagerProperty(checkersOf("kernel"), {
+        makeKernel: v4,
+        kernelModule: new URL("./testdata/userS28k/v4_hidden_state.ts", import.meta.url),
+      }),
+      { numRuns: 200, seed: 1 },
+    );
+  } catch (err) {
+    report = String((err as Error).cause);
+  }
+  assert.notEqual(report, "", "v4 passed 200 runs");
+  assert.match(report, /^note: nondeterminism in the code under test: the first case that passed/m);
+  assert.match(report, /deno task lint-service case\/testdata\/userS28k\/v4_hidden_state\.ts/);
+  // A variant that fails the same way every time gets no such note.
+  assert.doesNotMatch(v2Failure({}), /nondeterminism/);
 });

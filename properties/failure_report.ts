@@ -29,6 +29,11 @@ export interface ReportOptions {
    * `--kernel` the line would replay the unchanged model and pass). Default: the model.
    */
   readonly kernel?: string | null;
+  /**
+   * What a property found when it ran cases again at its first failure: the code under test keeps
+   * state between runs (`nondeterminism in the code under test: ...`), printed after the verdict.
+   */
+  readonly nondeterminism?: string;
   /** The checker set the case was judged by, when the replay must name it (`--checkers`). */
   readonly checkers?: string;
   /**
@@ -183,6 +188,7 @@ export function formatFailure(result: CaseResult, options: ReportOptions = {}): 
   const same = drawn.length === decisions.length && drawn.every((d, i) => d === decisions[i]);
   return [
     `pagersim: ${describeVerdict(v)}`,
+    ...(options.nondeterminism !== undefined ? [`note: ${options.nondeterminism}`] : []),
     v.kind === "invariant" ? `invariant: ${v.invariant}` : `verdict: ${v.kind}`,
     // The failure's name as repro, a campaign and a corpus sign it (a deadlock, whichever
     // liveness check caught it).

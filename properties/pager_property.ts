@@ -110,22 +110,74 @@ export function pagerProperty(
   monitors: () => readonly Monitor[],
   options: PagerPropertyOptions = {},
 ): FcPropertyWithHooks<[import("../scenario/schema.ts").Scenario, number[], number]> {
+  const run = (input: CaseResult["input"]) =>
+    checkCase(input, { monitors, services: options.services, makeKernel: options.makeKernel });
+  // The first case that passed, to run again at the first failure: code under test that keeps
+  // state between runs (a module-level counter, a static field) fails late and shrinks to a case
+  // that passes alone (userS28k's variant "failed after 27 tests", with no word of the cause).
+  let firstPass: { input: CaseResult["input"]; hash: string } | null = null;
+  let stateNote: string | null | undefined;
   return fc.property(
     scenarioArbitrary(withServiceContract(options)),
     decisionsArbitrary(options.decisions),
     fc.nat({ max: 1 << 16 }),
     (scenario, decisions, seed) => {
-      const result = checkCase({ scenario, decisions, seed }, {
-        monitors,
-        services: options.services,
-        makeKernel: options.makeKernel,
-      });
-      if (result.verdict.kind !== "pass") {
-        options.onFailure?.(result);
-        throw new PagerPropertyFailure(result, replayFlags(scenario, monitors, options));
+      const result = run({ scenario, decisions, seed });
+      if (result.verdict.kind === "pass") {
+        firstPass ??= { input: result.input, hash: result.run.traceHash };
+        return;
       }
+      options.onFailure?.(result);
+      stateNote ??= carriedState(result, firstPass, run, options);
+      throw new PagerPropertyFailure(result, {
+        ...replayFlags(scenario, monitors, options),
+        ...(stateNote !== null ? { nondeterminism: stateNote } : {}),
+      });
     },
   );
+}
+
+/**
+ * Whether the code under test carries state from run to run, by running again, at the first
+ * failure, the first case that passed (it must run as it did) and the failing case (it must fail
+ * the same way): the note saying so, or null when both run as before.
+ *
+ * @hostSide words a failure's report after the run: no run's outcome reads it
+ */
+function carriedState(
+  failed: CaseResult,
+  firstPass: { input: CaseResult["input"]; hash: string } | null,
+  run: (input: CaseResult["input"]) => CaseResult,
+  options: PagerPropertyOptions,
+): string | null {
+  let what: string | null = null;
+  if (firstPass !== null) {
+    const again = run(firstPass.input);
+    if (again.run.traceHash !== firstPass.hash || again.verdict.kind !== "pass") {
+      what = `the first case that passed (seed ${firstPass.input.seed}) run again now ${
+        again.verdict.kind === "pass" ? "passes by another trace" : `fails (${again.verdict.kind})`
+      }`;
+    }
+  }
+  if (what === null) {
+    const again = run(failed.input);
+    if (again.run.traceHash !== failed.run.traceHash) {
+      what = `the failing case run again ${
+        again.verdict.kind === "pass" ? "passes" : "runs by another trace"
+      }`;
+    }
+  }
+  if (what === null) return null;
+  const modules = [options.kernelModule, options.serviceModule].filter((m) => m !== undefined)
+    .map((m) => pasteablePath(m));
+  return `nondeterminism in the code under test: ${what}, so the service or kernel variant keeps ` +
+    `state from one run into the next (a module-level variable, a static field): this failure ` +
+    `may depend on the cases run before it and its replay may pass. Keep per-run state in the ` +
+    `service function or the kernel object; the determinism lint names such state: ${
+      modules.length > 0
+        ? modules.map((m) => `deno task lint-service ${m}`).join("; ")
+        : "deno task lint-service YOUR_MODULE.ts"
+    }`;
 }
 
 /**
