@@ -7,6 +7,7 @@ import { makeKernel as v2 } from "./testdata/userS28k/v2_fail_ok.ts";
 import { makeKernel as v4 } from "./testdata/userS28k/v4_hidden_state.ts";
 import { runConformanceGuarded } from "../cli/_conformance_guard.ts";
 import { lintServiceModule } from "../quality/determinism_lint.ts";
+import { USAGE as REPRO_USAGE } from "../cli/repro.ts";
 
 /** The failure report a property with `options` throws on v2 (OP_FAIL wakes with ZX_OK). */
 function v2Failure(options: { kernelModule?: string | URL }): string {
@@ -90,4 +91,31 @@ Deno.test("4. a property over a variant that keeps state between runs says so in
   assert.match(report, /deno task lint-service case\/testdata\/userS28k\/v4_hidden_state\.ts/);
   // A variant that fails the same way every time gets no such note.
   assert.doesNotMatch(v2Failure({}), /nondeterminism/);
+});
+
+Deno.test("5. sim --lint-warn prints a replay line that carries --lint-warn, and repro accepts the flag", async () => {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--allow-run=deno",
+      "--allow-read",
+      "--allow-env=INIT_CWD",
+      "cli/sim.ts",
+      "--kernel",
+      "case/testdata/userS28k/v4_hidden_state.ts",
+      "--lint-warn",
+      "--scenario",
+      "case/testdata/userS28k/fail_read.json",
+      "--trace",
+      "none",
+    ],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder().decode(out.stdout);
+  const replay = text.split("\n").find((l) => l.startsWith("replay: "));
+  assert.ok(replay !== undefined, text + new TextDecoder().decode(out.stderr));
+  assert.match(replay, / --kernel case\/testdata\/userS28k\/v4_hidden_state\.ts --lint-warn /);
+  // A line copied into repro with the flag replays (repro warns only): no "unknown flag".
+  assert.match(REPRO_USAGE, /--lint-warn/);
 });

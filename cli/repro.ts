@@ -106,6 +106,12 @@ const FLAGS: Record<string, FlagSpec> = {
   }),
   ...CONTRACT_JSON_FLAG,
   ...COVERAGE_FLAG,
+  // A line copied from sim, fuzz or explore may carry it (userS28k: "unknown flag").
+  "lint-warn": {
+    type: "boolean",
+    help: "accepted, and changes nothing: repro always reports determinism lint findings on " +
+      "--service or --kernel as warnings and replays",
+  },
   zoo: { type: "string", value: "ID", help: "run against a seeded bug (zoo/registry.ts)" },
   trace: { type: "string", value: "FORM", help: "text | json | html | none (default text)" },
   out: {
