@@ -8,6 +8,9 @@ import { makeKernel as v4 } from "./testdata/userS28k/v4_hidden_state.ts";
 import { runConformanceGuarded } from "../cli/_conformance_guard.ts";
 import { lintServiceModule } from "../quality/determinism_lint.ts";
 import { USAGE as REPRO_USAGE } from "../cli/repro.ts";
+import { loadScenarioFile } from "../cli/sim.ts";
+import { runScenario } from "../scenario/interpreter.ts";
+import { kernelInvariants } from "../properties/kernel_invariants.ts";
 
 /** The failure report a property with `options` throws on v2 (OP_FAIL wakes with ZX_OK). */
 function v2Failure(options: { kernelModule?: string | URL }): string {
@@ -118,4 +121,24 @@ Deno.test("5. sim --lint-warn prints a replay line that carries --lint-warn, and
   assert.match(replay, / --kernel case\/testdata\/userS28k\/v4_hidden_state\.ts --lint-warn /);
   // A line copied into repro with the flag replays (repro warns only): no "unknown flag".
   assert.match(REPRO_USAGE, /--lint-warn/);
+});
+
+Deno.test("6. K14w names the page the reader was parked at, as the trace does", async () => {
+  const scenario = await loadScenarioFile("case/testdata/userS28k/fail_read.json");
+  const run = runScenario(scenario, {
+    seed: 0,
+    decisions: [0, 1, 45, 46],
+    monitors: kernelInvariants(),
+    makeKernel: v2,
+  });
+  assert.ok(run.verdict.kind === "invariant", JSON.stringify(run.verdict));
+  assert.match(
+    run.trace.text(0, 4),
+    /t2 blocks on vmo 1005: READ request #1 pages \[0,2\) at page 0/,
+  );
+  assert.equal(
+    run.verdict.message,
+    "K14w: t2 zx_vmo_read of vmo1005 parked at page 0, which OP_FAIL [0, +64) failed with " +
+      "ZX_ERR_IO; it was woken (early-wake) with ZX_OK",
+  );
 });
