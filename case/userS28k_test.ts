@@ -5,12 +5,14 @@ import fc from "npm:fast-check@4.11.0";
 import { checkersOf, pagerProperty } from "../mod.ts";
 import { makeKernel as v2 } from "./testdata/userS28k/v2_fail_ok.ts";
 import { makeKernel as v4 } from "./testdata/userS28k/v4_hidden_state.ts";
+import { makeKernel as v3b } from "./testdata/userS28k/v3b_drop_packet.ts";
 import { runConformanceGuarded } from "../cli/_conformance_guard.ts";
 import { lintServiceModule } from "../quality/determinism_lint.ts";
 import { USAGE as REPRO_USAGE } from "../cli/repro.ts";
 import { loadScenarioFile } from "../cli/sim.ts";
 import { runScenario } from "../scenario/interpreter.ts";
 import { kernelInvariants } from "../properties/kernel_invariants.ts";
+import { checkCase } from "../properties/check_case.ts";
 
 /** The failure report a property with `options` throws on v2 (OP_FAIL wakes with ZX_OK). */
 function v2Failure(options: { kernelModule?: string | URL }): string {
@@ -141,4 +143,21 @@ Deno.test("6. K14w names the page the reader was parked at, as the trace does", 
     "K14w: t2 zx_vmo_read of vmo1005 parked at page 0, which OP_FAIL [0, +64) failed with " +
       "ZX_ERR_IO; it was woken (early-wake) with ZX_OK",
   );
+});
+
+Deno.test("7. a hang whose request's packet was never queued says so", async () => {
+  const scenario = await loadScenarioFile("case/testdata/userS28k/read_page1.json");
+  const run = checkCase({ scenario, decisions: [], seed: 0 }, {
+    monitors: kernelInvariants,
+    makeKernel: v3b,
+  });
+  assert.ok(run.verdict.kind === "invariant", JSON.stringify(run.verdict));
+  assert.equal(run.verdict.invariant, "no-lost-requests");
+  assert.match(
+    run.verdict.message,
+    /READ request #\d+ pages \[1,2\) of vmo 1005 was never queued on port 1004: the kernel never sent it/,
+  );
+  // The model queues every request's packet: no such words on a hang it has.
+  const model = checkCase({ scenario, decisions: [], seed: 0 }, { monitors: kernelInvariants });
+  assert.equal(model.verdict.kind, "pass");
 });
