@@ -161,3 +161,36 @@ Deno.test("7. a hang whose request's packet was never queued says so", async () 
   const model = checkCase({ scenario, decisions: [], seed: 0 }, { monitors: kernelInvariants });
   assert.equal(model.verdict.kind, "pass");
 });
+
+Deno.test("8. a program's hang inside a kernel variant names the thread, the step and the variant", async () => {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--allow-run=deno",
+      "--allow-read",
+      "--allow-write=/tmp",
+      "--allow-env=INIT_CWD",
+      "cli/repro.ts",
+      "case/testdata/userS28k/corpus_v5/programs/service-hang-no-yield-v5-spin-39557f3d.json",
+      "--confirm-timeout",
+      "2",
+      "--trace",
+      "none",
+    ],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder().decode(out.stdout);
+  const verdict = text.split("\n").find((l) => l.startsWith("verdict: "));
+  assert.ok(verdict !== undefined, text + new TextDecoder().decode(out.stderr));
+  assert.doesNotMatch(verdict, /before any thread ran/);
+  assert.match(
+    verdict,
+    /t\d+ at step \d+ never yielded, in the kernel, inside zx_pager_op_range \(the kernel variant's code, case\/testdata\/userS28k\/v5_spin\.ts; called from a program thread/,
+  );
+  assert.doesNotMatch(
+    text,
+    /guarded replay up to step/,
+    "a program has no replay stopped before a step",
+  );
+});
