@@ -232,6 +232,7 @@ export const PROGRAM_KIND: CaseKind<Program> = {
       makeKernel: ctx.makeKernel,
       monitors: ctx.monitors,
       keepTrace: options.keepTrace ?? true,
+      watch: ctx.watch,
     });
   },
   cuts: programCuts,

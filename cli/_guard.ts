@@ -339,11 +339,14 @@ export function stoppedLine(
   o: Exclude<GuardOutcome, { kind: "done" }>,
   limits: GuardLimits,
   kernel?: string | null,
+  program = false,
 ): string {
   if (o.kind === "out-of-memory") {
     return `verdict: ${OUT_OF_MEMORY} (the run reached the --memory ${limits.memoryMb} MiB heap limit)`;
   }
-  const where = o.at === null ? "before any thread ran" : neverYielded(o.at, undefined, kernel);
+  const where = o.at === null
+    ? "before any thread ran"
+    : neverYielded(o.at, undefined, kernel, program);
   return `verdict: ${hangSignature(o.at)} (${where}: the run did not finish within --run-timeout ` +
     `${limits.runTimeout}s${limitWords(limits).within}` +
     `${o.grew === true ? `; ${grewNote(limits.memoryMb)}` : ""})`;
@@ -380,8 +383,17 @@ export async function reportStopped(
   task: string,
   args: readonly string[],
   replaysStart = false,
+  /**
+   * What the command knows of the stopped run: the kernel variant's module (a case file names
+   * its own), and whether it ran a program (`--mode programs`: no service, and no replay that
+   * stops before a step, so no second run).
+   */
+  detail: { kernel?: string; program?: boolean } = {},
 ): Promise<void> {
-  if (o.kind === "service-hang" && o.at !== null && (o.at.step >= 2 || replaysStart)) {
+  const program = detail.program === true;
+  if (
+    o.kind === "service-hang" && o.at !== null && (o.at.step >= 2 || replaysStart) && !program
+  ) {
     // The steps before the stuck one: a slow run's, so the confirmation limit.
     const second = await runGuarded(url, limits, o.at, confirmLimit(limits));
     if (second.kind !== "done") {
@@ -393,8 +405,8 @@ export async function reportStopped(
     }
   }
   // sim names its variant only by --kernel; repro's case file may name one the args do not.
-  const kernel = kernelFlag(args) ?? (task.includes("sim") ? null : undefined);
-  console.log(stoppedLine(o, limits, kernel));
+  const kernel = kernelFlag(args) ?? detail.kernel ?? (task.includes("sim") ? null : undefined);
+  console.log(stoppedLine(o, limits, kernel, program));
   console.log(`signature: ${o.kind === "out-of-memory" ? OUT_OF_MEMORY : hangSignature(o.at)}`);
   console.log(`replay: ${commandLine(task, args)}`);
 }

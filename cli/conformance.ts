@@ -12,6 +12,8 @@ import { editDistance } from "../scenario/nearest.ts";
 import { type FlagSpec, HELP_FLAG, InputError, parseFlags, runCommand, usage } from "./args.ts";
 import { loadKernelFlag, moduleFlags } from "./_module_flags.ts";
 import { LINT_FLAG, lintMode, lintModules } from "./_quality_hooks.ts";
+import { campaignLimits, RUN_LIMIT_FLAGS } from "./_run_limits.ts";
+import { runConformanceGuarded } from "./_conformance_guard.ts";
 
 const FLAGS: Record<string, FlagSpec> = {
   filter: { type: "string", value: "S", help: 'run only cases whose "id name" holds S' },
@@ -23,12 +25,16 @@ const FLAGS: Record<string, FlagSpec> = {
   }).kernel,
   verbose: { type: "boolean", help: "print the trace tail of each failure" },
   ...LINT_FLAG,
+  // A variant's rows run in a watched worker: a loop inside a kernel call fails its row.
+  ...RUN_LIMIT_FLAGS,
   help: HELP_FLAG,
 };
 
 /** The usage text. */
 export const USAGE: string = usage("deno task conformance", "[options]", FLAGS) +
-  "\n\n--filter is case-sensitive; --kernel runs the cases against a kernel variant." +
+  "\n\n--filter is case-sensitive; --kernel runs the cases against a kernel variant, in a " +
+  "worker under the watchdog: a row that runs past --run-timeout, and again past " +
+  "--confirm-timeout, fails as a kernel-hang (or service-hang) and the run goes on." +
   "\nExit status: 0 if no case failed, 1 otherwise, 2 bad input.";
 
 /** The command: parses `args` (`-h` is `--help`), loads a `--kernel` module, runs the cases. */
@@ -46,7 +52,15 @@ export async function main(args: readonly string[]): Promise<number> {
   await lintModules(values, lintMode(values));
   // A bad module is a CaseFileError: one error line, exit 2 (runCommand).
   const makeKernel = kernel === null ? undefined : await loadKernelFlag(kernel);
+  const limits = campaignLimits(values);
   if (makeKernel !== undefined) probe(makeKernel);
+  if (kernel !== null) {
+    return await runConformanceGuarded(
+      { filter, verbose: values.verbose === true, kernel },
+      kernel,
+      limits,
+    );
+  }
   return runConformance(
     {
       filter,

@@ -110,6 +110,12 @@ const FLAGS: Record<string, FlagSpec> = {
   }),
   ...CONTRACT_JSON_FLAG,
   ...COVERAGE_FLAG,
+  // A line copied from sim, fuzz or explore may carry it (userS28k: "unknown flag").
+  "lint-warn": {
+    type: "boolean",
+    help: "accepted, and changes nothing: repro always reports determinism lint findings on " +
+      "--service or --kernel as warnings and replays",
+  },
   zoo: { type: "string", value: "ID", help: "run against a seeded bug (zoo/registry.ts)" },
   trace: { type: "string", value: "FORM", help: "text | json | html | none (default text)" },
   out: {
@@ -712,6 +718,27 @@ async function stoppedVerdict(
   return ok ? 0 : 1;
 }
 
+/**
+ * What a stopped replay of a case file knows of it: the kernel variant the case names, and
+ * whether it is a program (a program's hang read "before any thread ran" with no variant named,
+ * though its threads ran, userS28k). Nothing for a replay of no case file.
+ */
+async function stoppedCase(
+  args: readonly string[],
+): Promise<{ kernel?: string; program?: boolean }> {
+  const { positionals } = parseFlags(args, FLAGS, true, 0);
+  if (positionals.length !== 1) return {};
+  try {
+    const c = await readCaseFile(positionals[0]);
+    return {
+      ...(c.kernel !== undefined ? { kernel: join(dirname(positionals[0]), c.kernel.path) } : {}),
+      program: c.kind === "program",
+    };
+  } catch {
+    return {};
+  }
+}
+
 if (import.meta.main) {
   await runCommand(USAGE, async () => {
     if (Deno.args.includes("--help")) return await main();
@@ -724,7 +751,15 @@ if (import.meta.main) {
     const limits = await caseLimits(Deno.args, limitsOf(Deno.args));
     const o = await runConfirmed(import.meta.url, limits);
     if (o.kind === "done") return o.code;
-    await reportStopped(import.meta.url, limits, o, "deno task repro", Deno.args, true);
+    await reportStopped(
+      import.meta.url,
+      limits,
+      o,
+      "deno task repro",
+      Deno.args,
+      true,
+      await stoppedCase(Deno.args),
+    );
     return await stoppedVerdict(o);
   });
 }

@@ -277,9 +277,11 @@ export async function main(): Promise<number> {
     : "";
   const kernelArg = values.kernel !== undefined ? ` --kernel ${values.kernel}` : "";
   const checkersArg = values.checkers !== undefined ? ` --checkers ${checkers}` : "";
+  // Without it the line is refused by the lint that let this run go on (exit 2 as printed).
+  const lintArg = values["lint-warn"] === true ? " --lint-warn" : "";
   printOutcome(
     run,
-    `deno task sim${scenarioArg}${serviceArg}${contractArg}${kernelArg}${checkersArg} --seed ${seed}${
+    `deno task sim${scenarioArg}${serviceArg}${contractArg}${kernelArg}${lintArg}${checkersArg} --seed ${seed}${
       replayDecisionsArg(run.decisions, values.decisions as string | undefined, strategy, pctDepth)
     }`,
     // Signed as a campaign signs the run (fuzz/engine.ts): the same line fuzz's summary counts.

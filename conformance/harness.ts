@@ -621,6 +621,19 @@ export function useKernel(make: ((options: KernelOptions) => Kernel) | undefined
   kernelUnderTest = make;
 }
 
+/** The watch every case run is given (`WorldOptions.watch`), and the seed it is run under. */
+let watchUnderTest: ((step: number, tid: number, entry: number, seed: number) => void) | undefined;
+
+/**
+ * Watches every case run from now on (undefined: none): what a watchdog outside the run reads to
+ * name the thread, step and seed of a row whose kernel variant never returns (`cli/_conformance_guard.ts`).
+ */
+export function useWatch(
+  watch: ((step: number, tid: number, entry: number, seed: number) => void) | undefined,
+): void {
+  watchUnderTest = watch;
+}
+
 /** The world of one run of `body` under `seed`, and its main thread (the case's own code). */
 function caseWorld(
   body: TestBody,
@@ -628,6 +641,7 @@ function caseWorld(
   monitors: readonly Monitor[] = [],
   expectEnds = true,
 ) {
+  const watch = watchUnderTest;
   const world = new World({
     makeKernel: kernelUnderTest,
     strategy: randomStrategy(seed),
@@ -635,6 +649,9 @@ function caseWorld(
     maxSteps: MAX_STEPS,
     liveness: { afterSteps: MAX_STEPS / 2, bound: MAX_STEPS / 2 },
     monitors,
+    ...(watch !== undefined
+      ? { watch: (step: number, tid: number, entry: number) => watch(step, tid, entry, seed) }
+      : {}),
   });
   const holder: { test: PagerTest | null } = { test: null };
   const main = world.spawn("main", "workload", function* (sys) {

@@ -29,12 +29,13 @@ export interface ConformanceOptions {
 }
 
 /** The outcome of one case. */
-type Outcome = { kind: "pass" } | { kind: "fail"; message: string; trace: string } | {
+export type Outcome = { kind: "pass" } | { kind: "fail"; message: string; trace: string } | {
   kind: "skip";
   reason: string;
 };
 
-function runCase(c: ConformanceCase): Outcome {
+/** Runs row `c` against the kernel in use (`useKernel`); its outcome. */
+export function runCase(c: ConformanceCase): Outcome {
   if (isSkipped(c)) return { kind: "skip", reason: c.skip };
   try {
     c.run();
@@ -97,38 +98,70 @@ export function runConformance(
   makeKernel?: (options: KernelOptions) => Kernel,
 ): number {
   useKernel(makeKernel);
-  const selected = ALL_CASES.filter((c) => `${c.id} ${c.name}`.includes(parsed.filter));
-  const areas: string[] = [...AREAS];
-  for (const c of ALL_CASES) if (!areas.includes(c.area)) areas.push(c.area);
-  const total = { pass: 0, fail: 0, skip: 0 };
-  console.log(
-    `conformance: ${selected.length} cases, each run under seeds ${SEEDS.join(",")}` +
-      (parsed.kernel !== null ? `, kernel ${parsed.kernel}` : ""),
-  );
-  for (const area of areas) {
-    const inArea = selected.filter((c) => c.area === area);
-    if (inArea.length === 0) {
-      if (parsed.filter === "" && ALL_CASES.every((c) => c.area !== area)) {
-        console.log(`\n${area}: no rows in the inventory`);
-      }
-      continue;
-    }
-    console.log(`\n${area}`);
-    const count = { pass: 0, fail: 0, skip: 0 };
-    for (const c of inArea) {
-      const o = runCase(c);
-      count[o.kind]++;
-      total[o.kind]++;
-      const head = `${o.kind.toUpperCase()} ${c.id} ${c.name}`;
-      if (o.kind === "pass") console.log(`  ${head}`);
-      else if (o.kind === "skip") console.log(`  ${head} [${o.reason}]`);
-      else {
-        console.log(`  ${head} [${o.message}]`);
-        if (parsed.verbose && o.trace !== "") console.log(o.trace.replace(/^/gm, "      "));
-      }
-    }
-    console.log(`  -- ${area}: ${count.pass} passed, ${count.fail} failed, ${count.skip} skipped`);
+  const report = new Report(parsed);
+  for (const [area, inArea] of report.areas()) {
+    for (const c of inArea) report.row(c, runCase(c));
+    report.endArea(area);
   }
-  console.log(`\nconformance: ${total.pass} passed, ${total.fail} failed, ${total.skip} skipped`);
-  return total.fail > 0 ? 1 : 0;
+  return report.end();
+}
+
+/**
+ * The report of a run of the selected rows, printed as they are judged: the header, per area its
+ * rows and a summary, then the final line. The rows' outcomes come from the caller (in this
+ * thread, {@linkcode runConformance}; in a watched worker, `cli/_conformance_guard.ts`).
+ */
+export class Report {
+  /** The selected rows. */
+  readonly selected: readonly ConformanceCase[];
+  #total = { pass: 0, fail: 0, skip: 0 };
+  #count = { pass: 0, fail: 0, skip: 0 };
+  /** Prints the header of a run of the rows `parsed` selects. */
+  constructor(readonly parsed: ConformanceOptions) {
+    this.selected = ALL_CASES.filter((c) => `${c.id} ${c.name}`.includes(parsed.filter));
+    console.log(
+      `conformance: ${this.selected.length} cases, each run under seeds ${SEEDS.join(",")}` +
+        (parsed.kernel !== null ? `, kernel ${parsed.kernel}` : ""),
+    );
+  }
+  /** The areas with selected rows, in order, each with its rows; prints each area's heading. */
+  *areas(): Generator<[string, ConformanceCase[]]> {
+    const areas: string[] = [...AREAS];
+    for (const c of ALL_CASES) if (!areas.includes(c.area)) areas.push(c.area);
+    for (const area of areas) {
+      const inArea = this.selected.filter((c) => c.area === area);
+      if (inArea.length === 0) {
+        if (this.parsed.filter === "" && ALL_CASES.every((c) => c.area !== area)) {
+          console.log(`\n${area}: no rows in the inventory`);
+        }
+        continue;
+      }
+      console.log(`\n${area}`);
+      this.#count = { pass: 0, fail: 0, skip: 0 };
+      yield [area, inArea];
+    }
+  }
+  /** Prints row `c`'s outcome. */
+  row(c: ConformanceCase, o: Outcome): void {
+    this.#count[o.kind]++;
+    this.#total[o.kind]++;
+    const head = `${o.kind.toUpperCase()} ${c.id} ${c.name}`;
+    if (o.kind === "pass") console.log(`  ${head}`);
+    else if (o.kind === "skip") console.log(`  ${head} [${o.reason}]`);
+    else {
+      console.log(`  ${head} [${o.message}]`);
+      if (this.parsed.verbose && o.trace !== "") console.log(o.trace.replace(/^/gm, "      "));
+    }
+  }
+  /** Prints the summary of `area`. */
+  endArea(area: string): void {
+    const n = this.#count;
+    console.log(`  -- ${area}: ${n.pass} passed, ${n.fail} failed, ${n.skip} skipped`);
+  }
+  /** Prints the final line; the exit code. */
+  end(): number {
+    const t = this.#total;
+    console.log(`\nconformance: ${t.pass} passed, ${t.fail} failed, ${t.skip} skipped`);
+    return t.fail > 0 ? 1 : 0;
+  }
 }

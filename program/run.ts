@@ -150,6 +150,12 @@ export interface ProgramRunOptions {
    * (kernel/alloc_fault.ts; a recorded draw). Default: the program's own `allocFailPercent`, else 0.
    */
   readonly allocFailPercent?: number;
+  /**
+   * Told which thread's code is about to run, at which step (`WorldOptions.watch`): the guard of
+   * `repro` names the thread and step of a hang with it (without it a program's hang read
+   * "before any thread ran", userS28k). Only watches.
+   */
+  readonly watch?: (step: number, tid: number, entry: number) => void;
 }
 
 /** A program run: the world's result, the calls' results and the state signatures. */
@@ -1453,6 +1459,7 @@ export function runProgram(program: Program, options: ProgramRunOptions = {}): P
     liveness: { afterSteps: 50_000, bound: 50_000 },
     monitors,
     keepTrace: options.keepTrace ?? false,
+    ...(options.watch !== undefined ? { watch: options.watch } : {}),
   });
   const kernel = world.kernel;
   const model = new HandleModel();

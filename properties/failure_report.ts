@@ -22,6 +22,18 @@ export interface ReportOptions {
    * {@linkcode SERVICE_PLACEHOLDER} and says what to put there). Default: none needed.
    */
   readonly service?: string | null;
+  /**
+   * The run used a kernel variant: the module that exports its `makeKernel` (a path, as
+   * `--kernel` takes it), or `null` when unknown (the replay then shows
+   * {@linkcode KERNEL_PLACEHOLDER}, which fails as printed, and says what to put there: without
+   * `--kernel` the line would replay the unchanged model and pass). Default: the model.
+   */
+  readonly kernel?: string | null;
+  /**
+   * What a property found when it ran cases again at its first failure: the code under test keeps
+   * state between runs (`nondeterminism in the code under test: ...`), printed after the verdict.
+   */
+  readonly nondeterminism?: string;
   /** The checker set the case was judged by, when the replay must name it (`--checkers`). */
   readonly checkers?: string;
   /**
@@ -104,6 +116,9 @@ export function pasteablePath(module: string | URL, root?: URL): string {
 /** Shown for `--service` when the module serving a failing property's pagers is unknown. */
 export const SERVICE_PLACEHOLDER = "YOUR_SERVICE_MODULE.ts";
 
+/** Shown for `--kernel` when the variant module a failing property ran is unknown. */
+export const KERNEL_PLACEHOLDER = "YOUR_KERNEL_MODULE.ts";
+
 /** A shell word: single-quoted, with any single quote closed, escaped and reopened. */
 export function shellQuote(text: string): string {
   return `'${text.replaceAll("'", `'\\''`)}'`;
@@ -116,7 +131,7 @@ export function shellQuote(text: string): string {
  */
 export function inlineReplay(
   result: CaseResult,
-  options: Pick<ReportOptions, "service" | "checkers" | "contract"> = {},
+  options: Pick<ReportOptions, "service" | "kernel" | "checkers" | "contract"> = {},
 ): string {
   const { scenario, seed } = result.input;
   // The run's own picks, not the drawn list: a drawn list that ran out (fast-check often shrinks
@@ -128,9 +143,12 @@ export function inlineReplay(
   const contract = options.service === undefined || options.contract === undefined
     ? ""
     : ` --contract-json ${shellQuote(JSON.stringify(options.contract))}`;
+  const kernel = options.kernel === undefined
+    ? ""
+    : ` --kernel ${shellQuote(options.kernel ?? KERNEL_PLACEHOLDER)}`;
   const checkers = options.checkers !== undefined ? ` --checkers ${options.checkers}` : "";
   return `deno task repro --scenario-json ${shellQuote(JSON.stringify(scenario))}${service}` +
-    `${contract}${checkers} --seed ${seed} --decisions ${decisions.join(",") || "''"}`;
+    `${kernel}${contract}${checkers} --seed ${seed} --decisions ${decisions.join(",") || "''"}`;
 }
 
 /** The corpus file name a failing case gets: invariant, then its trace hash. */
@@ -170,6 +188,7 @@ export function formatFailure(result: CaseResult, options: ReportOptions = {}): 
   const same = drawn.length === decisions.length && drawn.every((d, i) => d === decisions[i]);
   return [
     `pagersim: ${describeVerdict(v)}`,
+    ...(options.nondeterminism !== undefined ? [`note: ${options.nondeterminism}`] : []),
     v.kind === "invariant" ? `invariant: ${v.invariant}` : `verdict: ${v.kind}`,
     // The failure's name as repro, a campaign and a corpus sign it (a deadlock, whichever
     // liveness check caught it).
@@ -196,6 +215,14 @@ export function formatFailure(result: CaseResult, options: ReportOptions = {}): 
       ? [
         `  (replace ${SERVICE_PLACEHOLDER} with the path of the module that exports your service, ` +
         `or pass pagerProperty's serviceModule option so this line names it)`,
+      ]
+      : []),
+    ...(options.file === undefined && options.kernel === null
+      ? [
+        `  (this run used a kernel variant (makeKernel) that this line cannot name: replace ` +
+        `${KERNEL_PLACEHOLDER} with the path of the module that exports its makeKernel, or pass ` +
+        `pagerProperty's kernelModule option so this line names it; without --kernel the line ` +
+        `would replay the unchanged model, not the variant)`,
       ]
       : []),
     ...ownCheckersNote(v, options),

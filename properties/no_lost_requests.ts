@@ -141,9 +141,41 @@ export class NoLostRequests extends StepMonitor {
   /** What {@linkcode PacketHolders.hear} follows. */
   protected override readonly immediateKinds: ReadonlySet<KernelEvent["k"]> = PacketHolders.KINDS;
 
+  /** The requests a packet was queued for, as `vmo:id` (a hang names one never queued). */
+  readonly #queued = new Set<string>();
+  /** Each VMO's packets queued and not yet taken or withdrawn, by koid. */
+  readonly #pending = new Map<number, number>();
+
   protected override immediate(e: KernelEvent, step: number): void {
     this.#holders.hear(e);
     this.#failedAnswers.hearRequest(e, step);
+    if (e.k === "packet-queued") {
+      this.#queued.add(`${e.vmo}:${e.id}`);
+      this.#pending.set(e.vmo, (this.#pending.get(e.vmo) ?? 0) + 1);
+    } else if (e.k === "packet-dequeued" || e.k === "packet-withdrawn") {
+      this.#pending.set(e.vmo, (this.#pending.get(e.vmo) ?? 1) - 1);
+    }
+  }
+
+  /**
+   * What a hang adds for a waiter whose request never had a packet queued on the pager's port:
+   * the service never saw it (userS28k's variant dropped a READ's packet, and the hang named only
+   * the service parked on its port, which read as the service's fault). Empty otherwise.
+   */
+  #neverQueued(
+    vmo: Vmo,
+    r: { id: number; type: string; start: number; end: number },
+  ): string {
+    const koids = [vmo.koid, vmo.root.koid];
+    if (koids.some((k) => this.#queued.has(`${k}:${r.id}`))) return "";
+    const port = vmo.root.proxy?.port.koid;
+    const ahead = koids.some((k) => (this.#pending.get(k) ?? 0) > 0);
+    return `; ${r.type} request #${r.id} pages [${r.start},${r.end}) of vmo ${vmo.root.koid} ` +
+      `was never queued on ${port !== undefined ? `port ${port}` : "the pager's port"}${
+        ahead
+          ? " (a packet of the VMO queued before it was not yet taken)"
+          : ": the kernel never sent it, so the pager could not answer it"
+      }`;
   }
 
   /** The codes each VMO's ranges were failed with, and the detached VMOs (what a later error is judged by). */
@@ -291,7 +323,8 @@ export class NoLostRequests extends StepMonitor {
           "(a loop that never finishes, e.g. a read that asks again each time it is answered)";
       const r = t.k.waiter?.request;
       const dropped = vmo === null || r == null ? "" : this.#failedAnswers.about(vmo, r.id);
-      lost.push(`${threadLabel(t.tid, t.name)} waits on ${on}${dropped}`);
+      const never = vmo === null || r == null ? "" : this.#neverQueued(vmo, r);
+      lost.push(`${threadLabel(t.tid, t.name)} waits on ${on}${dropped}${never}`);
       named.add(t.tid);
     }
     if (lost.length > 0) {

@@ -46,8 +46,16 @@ export interface PagerPropertyOptions {
   /**
    * Builds the kernel: a kernel variant (a `Kernel` subclass, e.g. what a
    * `--kernel` module's `makeKernel` returns). Default: the model as specified.
+   * Pass `kernelModule` with it, or the failure's `replay:` line cannot name the variant.
    */
   readonly makeKernel?: (options: KernelOptions) => Kernel;
+  /**
+   * The module that exports `makeKernel` (the variant of `makeKernel`), as a path or a URL such as
+   * `new URL("./my_kernel.ts", import.meta.url)`: the failure's printed `replay:` line passes it
+   * as `--kernel`. Without it (and with `makeKernel`) the line names a placeholder that fails as
+   * printed and says so: a line without `--kernel` would replay the unchanged model and pass.
+   */
+  readonly kernelModule?: string | URL;
   /** Called with every failing case (each shrink step too); the last call is the shrunk one. */
   readonly onFailure?: (result: CaseResult) => void;
 }
@@ -79,7 +87,8 @@ export class PagerPropertyFailure extends Error {
     /** The failing case and its settled run. */
     readonly result: CaseResult,
     /** How its replay line names the caller's service module and checker set. */
-    replay: Pick<ReportOptions, "service" | "checkers" | "ownCheckers" | "contract"> = {},
+    replay: Pick<ReportOptions, "service" | "kernel" | "checkers" | "ownCheckers" | "contract"> =
+      {},
   ) {
     super(formatFailure(result, replay));
   }
@@ -101,22 +110,74 @@ export function pagerProperty(
   monitors: () => readonly Monitor[],
   options: PagerPropertyOptions = {},
 ): FcPropertyWithHooks<[import("../scenario/schema.ts").Scenario, number[], number]> {
+  const run = (input: CaseResult["input"]) =>
+    checkCase(input, { monitors, services: options.services, makeKernel: options.makeKernel });
+  // The first case that passed, to run again at the first failure: code under test that keeps
+  // state between runs (a module-level counter, a static field) fails late and shrinks to a case
+  // that passes alone (userS28k's variant "failed after 27 tests", with no word of the cause).
+  let firstPass: { input: CaseResult["input"]; hash: string } | null = null;
+  let stateNote: string | null | undefined;
   return fc.property(
     scenarioArbitrary(withServiceContract(options)),
     decisionsArbitrary(options.decisions),
     fc.nat({ max: 1 << 16 }),
     (scenario, decisions, seed) => {
-      const result = checkCase({ scenario, decisions, seed }, {
-        monitors,
-        services: options.services,
-        makeKernel: options.makeKernel,
-      });
-      if (result.verdict.kind !== "pass") {
-        options.onFailure?.(result);
-        throw new PagerPropertyFailure(result, replayFlags(scenario, monitors, options));
+      const result = run({ scenario, decisions, seed });
+      if (result.verdict.kind === "pass") {
+        firstPass ??= { input: result.input, hash: result.run.traceHash };
+        return;
       }
+      options.onFailure?.(result);
+      stateNote ??= carriedState(result, firstPass, run, options);
+      throw new PagerPropertyFailure(result, {
+        ...replayFlags(scenario, monitors, options),
+        ...(stateNote !== null ? { nondeterminism: stateNote } : {}),
+      });
     },
   );
+}
+
+/**
+ * Whether the code under test carries state from run to run, by running again, at the first
+ * failure, the first case that passed (it must run as it did) and the failing case (it must fail
+ * the same way): the note saying so, or null when both run as before.
+ *
+ * @hostSide words a failure's report after the run: no run's outcome reads it
+ */
+function carriedState(
+  failed: CaseResult,
+  firstPass: { input: CaseResult["input"]; hash: string } | null,
+  run: (input: CaseResult["input"]) => CaseResult,
+  options: PagerPropertyOptions,
+): string | null {
+  let what: string | null = null;
+  if (firstPass !== null) {
+    const again = run(firstPass.input);
+    if (again.run.traceHash !== firstPass.hash || again.verdict.kind !== "pass") {
+      what = `the first case that passed (seed ${firstPass.input.seed}) run again now ${
+        again.verdict.kind === "pass" ? "passes by another trace" : `fails (${again.verdict.kind})`
+      }`;
+    }
+  }
+  if (what === null) {
+    const again = run(failed.input);
+    if (again.run.traceHash !== failed.run.traceHash) {
+      what = `the failing case run again ${
+        again.verdict.kind === "pass" ? "passes" : "runs by another trace"
+      }`;
+    }
+  }
+  if (what === null) return null;
+  const modules = [options.kernelModule, options.serviceModule].filter((m) => m !== undefined)
+    .map((m) => pasteablePath(m));
+  return `nondeterminism in the code under test: ${what}, so the service or kernel variant keeps ` +
+    `state from one run into the next (a module-level variable, a static field): this failure ` +
+    `may depend on the cases run before it and its replay may pass. Keep per-run state in the ` +
+    `service function or the kernel object; the determinism lint names such state: ${
+      modules.length > 0
+        ? modules.map((m) => `deno task lint-service ${m}`).join("; ")
+        : "deno task lint-service YOUR_MODULE.ts"
+    }`;
 }
 
 /**
@@ -155,7 +216,7 @@ function replayFlags(
   scenario: import("../scenario/schema.ts").Scenario,
   monitors: () => readonly Monitor[],
   options: PagerPropertyOptions,
-): Pick<ReportOptions, "service" | "checkers" | "ownCheckers" | "contract"> {
+): Pick<ReportOptions, "service" | "kernel" | "checkers" | "ownCheckers" | "contract"> {
   const own = new Set(Object.keys(options.services ?? {}));
   const usesOwn = scenario.pagers.some((p) =>
     p.service.kind === "custom" && p.service.name !== undefined && own.has(p.service.name)
@@ -163,6 +224,13 @@ function replayFlags(
   const m = options.serviceModule;
   // As the user pastes it: relative to the project root where `deno task` runs, when inside it.
   const service = !usesOwn ? undefined : m === undefined ? null : pasteablePath(m);
+  // The variant the run used: a line without --kernel would replay the model and pass.
+  const k = options.kernelModule;
+  const kernel = k !== undefined
+    ? pasteablePath(k)
+    : options.makeKernel !== undefined
+    ? null
+    : undefined;
   const set = checkerSetName(monitors);
   const fallback = service !== undefined ? "kernel+service" : "kernel";
   // A set of the caller's own: the checkers repro runs are the named set's, the rest are theirs.
@@ -179,6 +247,7 @@ function replayFlags(
   ).find((b) => b !== undefined && b.module === undefined);
   return {
     ...(service !== undefined ? { service } : {}),
+    ...(kernel !== undefined ? { kernel } : {}),
     ...(set !== null && set !== fallback ? { checkers: set } : {}),
     ...(ownCheckers.length > 0 ? { ownCheckers } : {}),
     ...(service !== undefined && held !== undefined ? { contract: held.contract } : {}),

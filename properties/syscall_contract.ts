@@ -862,6 +862,9 @@ export class SyscallContract extends StepMonitor {
             }: only zx_vmo_read waits with early wake`,
           );
         }
+        // The page it was parked at, as the trace's "blocks ... at page N" said: the early wake
+        // below moves the wake page past the range (userS28k: K14w named page 1, the trace 0).
+        const parkedAt = r?.wake ?? r?.start;
         if (r !== undefined && e.why === "early-wake") r.wake = this.#earlyWakePage(e.tid, r, ps);
         const cancelled = e.why === "overtime" ||
           e.why === INTR_RETRY || e.why === INTR_KILLED;
@@ -885,9 +888,7 @@ export class SyscallContract extends StepMonitor {
         ) {
           this.fail(
             "K14w",
-            `t${e.tid} ${r.call} of vmo${r.vmo} parked at page ${
-              r.wake ?? r.start
-            }, which OP_FAIL ${expect.range} failed with ${
+            `t${e.tid} ${r.call} of vmo${r.vmo} parked at page ${parkedAt}, which OP_FAIL ${expect.range} failed with ${
               statusName(expect.status)
             }; it was woken (${e.why}) with ${statusName(e.status)}`,
           );

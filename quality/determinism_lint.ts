@@ -852,14 +852,57 @@ export async function lint(opts: LintOptions): Promise<LintResult> {
  */
 function moduleStateFindings(ts: Ts, checker: TS.TypeChecker, sf: TS.SourceFile): Finding[] {
   interface Candidate {
-    readonly decl: TS.VariableDeclaration;
+    readonly decl: { readonly name: TS.Node };
     readonly name: string;
     readonly isLet: boolean;
     /** An instance of a class that is not a built-in container: any method call may change it. */
     readonly instance: boolean;
+    /**
+     * A static field of a top-level class (`static seen = 0`): state of the module all the same
+     * (userS28k's variant counted supplies in one, and the lint said nothing). It counts when a
+     * function assigns it (`C.seen++`), or changes the container it holds.
+     */
+    readonly isStatic?: { readonly readonly: boolean };
   }
   const candidates = new Map<TS.Symbol, Candidate>();
+  /** The container, instance or other value an initializer holds, for what may change it. */
+  const held = (init: TS.Expression | undefined): { instance: boolean } | null => {
+    while (
+      init !== undefined &&
+      (ts.isAsExpression(init) || ts.isParenthesizedExpression(init) ||
+        ts.isSatisfiesExpression(init))
+    ) init = init.expression;
+    if (init === undefined) return null;
+    if (ts.isArrayLiteralExpression(init) || ts.isObjectLiteralExpression(init)) {
+      return { instance: false };
+    }
+    if (ts.isNewExpression(init)) {
+      const cls = ts.isIdentifier(init.expression) ? init.expression.text : "";
+      return { instance: !BUILTIN_CONTAINERS.has(cls) };
+    }
+    return null;
+  };
   for (const st of sf.statements) {
+    if (ts.isClassDeclaration(st) && st.name !== undefined) {
+      for (const m of st.members) {
+        if (!ts.isPropertyDeclaration(m) || !ts.isIdentifier(m.name)) continue;
+        const mods = ts.getCombinedModifierFlags(m);
+        if ((mods & ts.ModifierFlags.Static) === 0) continue;
+        const symbol = checker.getSymbolAtLocation(m.name);
+        if (symbol === undefined) continue;
+        const readonly = (mods & ts.ModifierFlags.Readonly) !== 0;
+        const h = held(m.initializer);
+        if (readonly && h === null) continue;
+        candidates.set(symbol, {
+          decl: m,
+          name: `${st.name.text}.${m.name.text}`,
+          isLet: false,
+          instance: h?.instance ?? false,
+          isStatic: { readonly },
+        });
+      }
+      continue;
+    }
     if (!ts.isVariableStatement(st)) continue;
     const list = st.declarationList;
     const isConst = (list.flags & ts.NodeFlags.Const) !== 0;
@@ -900,14 +943,33 @@ function moduleStateFindings(ts: Ts, checker: TS.TypeChecker, sf: TS.SourceFile)
   };
   /** Whether the use `id` (of a const container) changes it. */
   const changes = (id: TS.Identifier, c: Candidate): boolean => {
+    // A static field is used as C.f (or this.f in a static method): the chain starts there.
+    const start: TS.Expression =
+      c.isStatic !== undefined && ts.isPropertyAccessExpression(id.parent) &&
+        id.parent.name === id
+        ? id.parent
+        : id;
     // Climb the access chain rooted at the identifier: x.a.b, x[i].c, ...
-    let top: TS.Expression = id;
+    let top: TS.Expression = start;
     while (
       (ts.isPropertyAccessExpression(top.parent) || ts.isElementAccessExpression(top.parent)) &&
       top.parent.expression === top
     ) top = top.parent;
     const parent = top.parent;
-    if (top !== id) {
+    // A writable static field assigned itself: C.f = ..., C.f++.
+    if (c.isStatic !== undefined && !c.isStatic.readonly && top === start && start !== id) {
+      if (
+        ts.isBinaryExpression(parent) && parent.left === top &&
+        parent.operatorToken.kind >= ts.SyntaxKind.FirstAssignment &&
+        parent.operatorToken.kind <= ts.SyntaxKind.LastAssignment
+      ) return true;
+      if (
+        (ts.isPrefixUnaryExpression(parent) || ts.isPostfixUnaryExpression(parent)) &&
+        (parent.operator === ts.SyntaxKind.PlusPlusToken ||
+          parent.operator === ts.SyntaxKind.MinusMinusToken)
+      ) return true;
+    }
+    if (top !== start) {
       if (
         ts.isBinaryExpression(parent) && parent.left === top &&
         parent.operatorToken.kind >= ts.SyntaxKind.FirstAssignment &&
@@ -951,7 +1013,7 @@ function moduleStateFindings(ts: Ts, checker: TS.TypeChecker, sf: TS.SourceFile)
       line: at.line + 1,
       column: at.character + 1,
       category: "moduleState",
-      name: `${c.isLet ? "let" : "const"} ${c.name} (${
+      name: `${c.isStatic !== undefined ? "static" : c.isLet ? "let" : "const"} ${c.name} (${
         c.isLet ? "used" : "changed"
       } in a function)`,
       via: `${displayPath(sf.fileName)}:${u.line + 1}`,

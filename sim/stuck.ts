@@ -50,12 +50,15 @@ export function entryWords(
   entry: number | undefined,
   module?: string,
   kernel?: string | null,
+  program = false,
 ): string | null {
   const sys = entry === undefined ? 0 : Math.floor(entry / IN_SYSCALL);
   if (entry !== undefined && sys > 0) {
     // Inside a syscall: the kernel's code (a `--kernel` variant's, when one is loaded), as a
     // variant's throw is the variant's (sim/variant_crash.ts), whoever made the call.
-    const caller = entryWords(entry % IN_SYSCALL, module);
+    const caller = program
+      ? "a program thread (a program runs no service)"
+      : entryWords(entry % IN_SYSCALL, module);
     const whose = typeof kernel === "string"
       ? `the kernel variant's code, ${kernel}`
       : kernel === null
@@ -64,6 +67,8 @@ export function entryWords(
     return `the kernel, inside ${SYSCALL_NAMES[sys - 1] ?? "a kernel call"} (${whose}; ` +
       `called from ${caller ?? "a thread"}), not the caller's code`;
   }
+  // A program's threads make its calls; no service runs (`--mode programs`).
+  if (program) return entry === undefined ? null : "a program thread's calls (no service)";
   const of = module !== undefined ? ` (${module})` : "";
   switch (entry === undefined ? undefined : ENTRY_POINTS[entry]) {
     case "workload":
@@ -98,8 +103,13 @@ export function entryWords(
  * );
  * ```
  */
-export function neverYielded(at: StuckAt, module?: string, kernel?: string | null): string {
-  const entry = entryWords(at.entry, module, kernel);
+export function neverYielded(
+  at: StuckAt,
+  module?: string,
+  kernel?: string | null,
+  program = false,
+): string {
+  const entry = entryWords(at.entry, module, kernel, program);
   return `t${at.tid} at step ${at.step}${
     at.step === 0 ? " (starting, before the first step)" : ""
   } never yielded${entry !== null ? `, in ${entry}` : ""}`;
