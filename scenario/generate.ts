@@ -476,7 +476,11 @@ function realRange(int: (n: number) => number, n: number): { page: number; pages
  * and, when a service is held to one, its contract (without a contract the
  * draws are exactly what they always were).
  */
-export function generateScenario(plan: ScenarioPlan, contract?: ServiceContract): Scenario {
+export function generateScenario(
+  plan: ScenarioPlan,
+  contract?: ServiceContract,
+  options: GenerateScenarioOptions = {},
+): Scenario {
   const rng = makeRng(plan.runSeed, "scenario");
   // Real sizes draw from their own stream: runs without them draw exactly what they always did.
   const real = plan.swarm.realSizes === true ? makeRng(plan.runSeed, "sizes") : null;
@@ -632,7 +636,9 @@ export function generateScenario(plan: ScenarioPlan, contract?: ServiceContract)
     }
   }
   // Readers joined on one request, some cancelled while parked, from their own stream.
-  addJoinedReaders(makeRng(plan.runSeed, "joined-readers"), vmos, threads, events, contract);
+  if (options.joinedReaders !== false) {
+    addJoinedReaders(makeRng(plan.runSeed, "joined-readers"), vmos, threads, events, contract);
+  }
   // File layouts from their own stream, only when switched on: every other draw stays the same.
   // (The stream is keyed on its own, so making it only when drawn from changes no draw.)
   const files = sw.files === true ? makeRng(plan.runSeed, "files") : null;
@@ -658,6 +664,16 @@ export function generateScenario(plan: ScenarioPlan, contract?: ServiceContract)
     threads,
     events,
   }, `run ${plan.k}`);
+}
+
+/** What {@linkcode generateScenario} may leave out. */
+export interface GenerateScenarioOptions {
+  /**
+   * Draw {@linkcode addJoinedReaders}' readers (default true). The campaign judge's `run:K`
+   * probes (mutate/judges.ts) pass false: they stay the scenarios they were before the readers
+   * came (session 28), so the judge's verdicts, ranks and timings are unchanged.
+   */
+  readonly joinedReaders?: boolean;
 }
 
 /** One generated scenario in this many gets {@linkcode addJoinedReaders}' readers. */
