@@ -86,10 +86,11 @@ Deno.test("fuzz lints a --kernel variant before the run, as a --service, and ref
 Deno.test("a --kernel variant's module state is nondeterminism, and every case written replays alone", async () => {
   const corpus = await Deno.makeTempDir({ prefix: "pagersim-flaky-" });
   try {
-    // Programs: run 16, the first to fail, fails only through the count earlier runs left.
+    // Programs: run 14, the first to fail, fails only through the count earlier runs left (seed 2's
+    // run 16 did until fresh programs drew request layouts, session 28; seed 2 then fails no run).
     const programs = await fuzz(
       ...["--mode", "programs", "--kernel", FLAKY, "--lint-warn", "--corpus", corpus],
-      ...["--runs", "20", "--workers", "1", "--seed", "2"],
+      ...["--runs", "20", "--workers", "1", "--seed", "1"],
     );
     assert.equal(programs.code, 1, programs.text);
     assert.match(

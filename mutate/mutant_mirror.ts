@@ -175,7 +175,8 @@ export async function mirrorCampaignRun(m: MutantMirror): Promise<(k: number) =>
   const { checkersOf } = await m.load("case/kinds.ts") as any;
   return (k) => {
     const plan = planRun(1, k);
-    return executePlan(plan, generateScenario(plan), { monitors: checkersOf("kernel") }).verdict;
+    const scenario = generateScenario(plan, undefined, { joinedReaders: false });
+    return executePlan(plan, scenario, { monitors: checkersOf("kernel") }).verdict;
   };
 }
 

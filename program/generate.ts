@@ -144,6 +144,11 @@ export interface GenerateOptions {
   readonly pinLayouts?: number;
   /** The same for an event signalled and waited on (`CallBuilder.signalLayout`), drawn last. */
   readonly signalLayouts?: number;
+  /**
+   * Draw a request layout ({@linkcode requestLayout}) in one program in this many; unset: none,
+   * and no draw (the campaign judge's probes stay call-for-call what they were).
+   */
+  readonly requestLayouts?: number;
 }
 
 /** How often each call is chosen: the syscall table's weights (pager traffic first). */
@@ -2353,6 +2358,9 @@ export function generateProgram(d: Draw, options: GenerateOptions = {}): Program
     r.sliceFirstRead();
     p = insertCalls(p, u, p.threads[u].calls.length, r.calls);
   }
+  if (options.requestLayouts !== undefined && d.int(options.requestLayouts) === 0) {
+    p = requestLayout(d, p);
+  }
   if (options.signalLayouts !== undefined && d.int(options.signalLayouts) === 0) {
     const t = d.int(threads);
     const b = new CallBuilder(d, p, t, 0);
@@ -2360,6 +2368,90 @@ export function generateProgram(d: Draw, options: GenerateOptions = {}): Program
     p = insertCalls(p, t, 0, b.calls);
   }
   return p;
+}
+
+/**
+ * A request a pager thread answers while a reader waits on it, laid out by hand
+ * ({@linkcode GenerateOptions.requestLayouts}). Random draws seldom build one: a read parks on a
+ * pager VMO another thread made, that thread dequeues its packet and answers the range the reader
+ * waits on (of 85 OP_FAILs in 2000 random programs, 1 overlapped an outstanding request), and a
+ * read's first page is page 1 of its VMO in one read in ten. Thread `t` (drawn) makes a port, a
+ * pager and a pager VMO of 2 to 5 pages and an aux VMO to supply from; another thread (a new one
+ * when the program has one thread) first waits 20 ticks on a port of its own (so the VMO exists),
+ * then reads (or writes) a range starting at page 0, 1 (most often) or 2, of one page or more.
+ * Thread `t` takes the packet and answers: OP_FAIL of the packet's range, OP_FAIL of one page
+ * inside the reader's range (a page past the request's first), or a supply; then it takes a
+ * second packet (the reader asking again, or a timeout) and supplies its range. The calls go at
+ * the threads' starts, so the program's random calls follow and may close, detach or resize the
+ * VMO meanwhile. Every draw is this function's: a program without the layout draws as before.
+ */
+export function requestLayout(d: Draw, program: Program): Program {
+  const ps = program.pageSize;
+  const pages = 2 + d.int(4);
+  const first = pick(d, [0, 1, 1, 1, 2].filter((s) => s < pages));
+  const count = 1 + d.int(pages - first);
+  const answer = d.int(3);
+  const failed = first + d.int(count);
+  const code = pick(d, PAGER_FAIL_CODES);
+  const write = d.int(4) === 0;
+  let p = program;
+  if (p.threads.length === 1) {
+    p = { ...p, threads: [...p.threads, { failInsteadOfBlock: false, calls: [] }] };
+  }
+  const t = d.int(p.threads.length);
+  const u = (t + 1 + d.int(p.threads.length - 1)) % p.threads.length;
+  const pager: ProgramCall[] = [];
+  const at = (c: number): CallRef => [t, c];
+  const emit = (call: CallName, args: Arg[]): CallRef => {
+    pager.push({ call, args });
+    return at(pager.length - 1);
+  };
+  const port = emit("zx_port_create", [0]);
+  const pg = emit("zx_pager_create", [0]);
+  const vmo = emit("zx_pager_create_vmo", [{ h: pg }, 0, { h: port }, 0, pages * ps]);
+  const aux = emit("zx_vmo_create", [pages * ps, 0]);
+  emit("zx_vmo_write", [{ h: aux }, { bytes: pages * ps, fill: 0x60 + pages }, 0]);
+  const packet = emit("zx_port_wait", [{ h: port }, { after: 100 }]);
+  if (answer === 0) {
+    emit("zx_pager_op_range", [
+      { h: pg },
+      ZX_PAGER_OP_FAIL,
+      { h: vmo },
+      { pkt: packet, field: "offset" },
+      { pkt: packet, field: "length" },
+      code,
+    ]);
+  } else if (answer === 1) {
+    emit("zx_pager_op_range", [{ h: pg }, ZX_PAGER_OP_FAIL, { h: vmo }, failed * ps, ps, code]);
+  } else {
+    emit("zx_pager_supply_pages", [
+      { h: pg },
+      { h: vmo },
+      { pkt: packet, field: "offset" },
+      { pkt: packet, field: "length" },
+      { h: aux },
+      { pkt: packet, field: "offset" },
+    ]);
+  }
+  const again = emit("zx_port_wait", [{ h: port }, { after: 100 }]);
+  emit("zx_pager_supply_pages", [
+    { h: pg },
+    { h: vmo },
+    { pkt: again, field: "offset" },
+    { pkt: again, field: "length" },
+    { h: aux },
+    { pkt: again, field: "offset" },
+  ]);
+  p = insertCalls(p, t, 0, pager);
+  const own: CallRef = [u, 0];
+  const reader: ProgramCall[] = [
+    { call: "zx_port_create", args: [0] },
+    { call: "zx_port_wait", args: [{ h: own }, { after: 20 }] },
+    write
+      ? { call: "zx_vmo_write", args: [{ h: vmo }, { bytes: count * ps, fill: 0x41 }, first * ps] }
+      : { call: "zx_vmo_read", args: [{ h: vmo }, first * ps, count * ps] },
+  ];
+  return insertCalls(p, u, 0, reader);
 }
 
 /**

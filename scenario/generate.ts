@@ -476,7 +476,11 @@ function realRange(int: (n: number) => number, n: number): { page: number; pages
  * and, when a service is held to one, its contract (without a contract the
  * draws are exactly what they always were).
  */
-export function generateScenario(plan: ScenarioPlan, contract?: ServiceContract): Scenario {
+export function generateScenario(
+  plan: ScenarioPlan,
+  contract?: ServiceContract,
+  options: GenerateScenarioOptions = {},
+): Scenario {
   const rng = makeRng(plan.runSeed, "scenario");
   // Real sizes draw from their own stream: runs without them draw exactly what they always did.
   const real = plan.swarm.realSizes === true ? makeRng(plan.runSeed, "sizes") : null;
@@ -631,6 +635,10 @@ export function generateScenario(plan: ScenarioPlan, contract?: ServiceContract)
       addWriteEvictReread(wer, vmos, threads, events, target, contract);
     }
   }
+  // Readers joined on one request, some cancelled while parked, from their own stream.
+  if (options.joinedReaders !== false) {
+    addJoinedReaders(makeRng(plan.runSeed, "joined-readers"), vmos, threads, events, contract);
+  }
   // File layouts from their own stream, only when switched on: every other draw stays the same.
   // (The stream is keyed on its own, so making it only when drawn from changes no draw.)
   const files = sw.files === true ? makeRng(plan.runSeed, "files") : null;
@@ -656,6 +664,60 @@ export function generateScenario(plan: ScenarioPlan, contract?: ServiceContract)
     threads,
     events,
   }, `run ${plan.k}`);
+}
+
+/** What {@linkcode generateScenario} may leave out. */
+export interface GenerateScenarioOptions {
+  /**
+   * Draw {@linkcode addJoinedReaders}' readers (default true). The campaign judge's `run:K`
+   * probes (mutate/judges.ts) pass false: they stay the scenarios they were before the readers
+   * came (session 28), so the judge's verdicts, ranks and timings are unchanged.
+   */
+  readonly joinedReaders?: boolean;
+}
+
+/** One generated scenario in this many gets {@linkcode addJoinedReaders}' readers. */
+export const JOINED_READERS = 4;
+
+/**
+ * Three readers of one page, two of them cancelled (suspended or killed) while they wait, in one
+ * run in {@linkcode JOINED_READERS}: the first reader's request is the one the others join, and
+ * its cancel hands the request on with the others still parked on it. Random draws seldom park
+ * three threads on one request and cancel one of them (userS28k's v6, which dropped the last
+ * joined waiter when the request's first waiter was cancelled with two others joined, failed
+ * about one campaign run in 1000). The readers read the page first thing, the cancels come from
+ * step 2 on (`notBefore`). Only events a contract allows (suspend, kill); none: no readers. The
+ * draws are this stream's own, so every other draw of the scenario is what it was.
+ */
+export function addJoinedReaders(
+  rng: { int(n: number): number },
+  vmos: readonly { name: string; pages: number }[],
+  threads: { name: string; failInsteadOfBlock: boolean; ops: unknown[] }[],
+  events: { do: string; target: string; notBefore: number }[],
+  contract?: ServiceContract,
+): void {
+  if (rng.int(JOINED_READERS) !== 0) return;
+  const cancels = (["suspend", "kill"] as const).filter((k) =>
+    contract === undefined || contract.events.includes(k)
+  );
+  if (cancels.length === 0) return;
+  const v = vmos[rng.int(vmos.length)];
+  const page = rng.int(v.pages);
+  const first = threads.length;
+  for (let i = 0; i < 3; i++) {
+    threads.push({
+      name: `w${first + i}`,
+      failInsteadOfBlock: false,
+      ops: [{ op: "read", vmo: v.name, page, pages: 1 }],
+    });
+  }
+  for (let i = 0; i < 2; i++) {
+    events.push({
+      do: cancels[rng.int(cancels.length)],
+      target: `w${first + rng.int(3)}`,
+      notBefore: 2 + rng.int(3),
+    });
+  }
 }
 
 /** The step a generated scenario's fair liveness phase begins at. */

@@ -99,6 +99,14 @@ export interface FuzzStep {
   readonly sometimes: ReadonlySet<string>;
 }
 
+/**
+ * One fresh program in this many gets a request layout (program/generate.ts `requestLayout`): a
+ * reader parked on a multi-page request that another thread fails or supplies, often from page 1.
+ * Random draws alone built it about once in 2000 programs, and campaigns missed kernels that wake
+ * an OP_FAIL's waiters with ZX_OK or lose the packet of a READ starting at page 1 (userS28k).
+ */
+export const REQUEST_LAYOUTS = 3;
+
 /** The fuzzing loop, one iteration at a time (so callers own budgets and stop flags). */
 export class ProgramFuzzer {
   /** Every abstract state signature reached so far. */
@@ -116,7 +124,9 @@ export class ProgramFuzzer {
   next(): Program {
     const d = rngDraw(this.#rng);
     const q = this.queue;
-    if (!this.options.guided || q.length === 0 || d.int(10) < 2) return generateProgram(d);
+    if (!this.options.guided || q.length === 0 || d.int(10) < 2) {
+      return generateProgram(d, { requestLayouts: REQUEST_LAYOUTS });
+    }
     // Recent finds are mutated more often: they are where the frontier is.
     const parent = d.int(2) === 0
       ? q[q.length - 1 - d.int(Math.min(q.length, 32))]
