@@ -3388,12 +3388,7 @@ export function timedOutHeirProgram(pageSize = 4096): Program {
  * own, so no pinned schedule moves.
  */
 export function dirtyOutsideProgram(pageSize = 4096): Program {
-  const threads: ProgramCall[][] = [[], []];
-  const emit = (t: number) => (call: CallName, args: Arg[]): CallRef => {
-    threads[t].push({ call, args });
-    return [t, threads[t].length - 1];
-  };
-  const [e0, e1] = [emit(0), emit(1)];
+  const { e0, e1, threads } = probeThreads();
   const port = e0("zx_port_create", [0]);
   const pager = e0("zx_pager_create", [0]);
   const vmo = e0("zx_pager_create_vmo", [
@@ -3421,11 +3416,7 @@ export function dirtyOutsideProgram(pageSize = 4096): Program {
   e1("zx_port_wait", [{ h: port }, { after: 100 }]);
   dirty(pageSize, 2 ** 64 - pageSize);
   dirty(2 * pageSize, pageSize);
-  return {
-    pageSize,
-    overtimeTicks: 0,
-    threads: threads.map((calls) => ({ failInsteadOfBlock: false, calls })),
-  };
+  return { pageSize, overtimeTicks: 0, threads };
 }
 
 /**
