@@ -10,6 +10,7 @@
  */
 
 import { Worker } from "node:worker_threads";
+import { WORKER_ENV } from "../fuzz/_worker_pool.ts";
 import type { ConformanceCase } from "../conformance/harness.ts";
 import { type ConformanceOptions, type Outcome, Report } from "../conformance/run.ts";
 import type { RowWorkerData } from "./_conformance_worker.ts";
@@ -49,6 +50,7 @@ function runRows(
     const data: RowWorkerData = { kernel, ids: rows.map((c) => c.id), progress };
     const worker = new Worker(new URL("./_conformance_worker.ts", import.meta.url), {
       workerData: data,
+      env: WORKER_ENV,
       resourceLimits: { maxOldGenerationSizeMb: memoryMb },
     });
     let index = 0;

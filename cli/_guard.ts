@@ -15,6 +15,7 @@
  */
 
 import { isMainThread, Worker, workerData } from "node:worker_threads";
+import { WORKER_ENV } from "../fuzz/_worker_pool.ts";
 import { CONFIRM_FACTOR, DEFAULT_MEMORY_MB, DEFAULT_RUN_TIMEOUT } from "../fuzz/engine.ts";
 import { hangSignature, OUT_OF_MEMORY } from "../fuzz/signature.ts";
 import { entryWords, grewNote, neverYielded, type StuckAt } from "../sim/stuck.ts";
@@ -231,6 +232,7 @@ export function runGuarded(
     };
     const worker = new Worker(new URL("./_guard_worker.ts", import.meta.url), {
       workerData: data,
+      env: WORKER_ENV,
       resourceLimits: { maxOldGenerationSizeMb: limits.memoryMb },
     });
     let settled = false;

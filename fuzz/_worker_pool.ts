@@ -29,6 +29,21 @@ import { Worker } from "node:worker_threads";
 import { CONTROL, slotState } from "./engine.ts";
 import { wallMs } from "./clock.ts";
 
+/**
+ * The environment a `node:worker_threads` Worker is given. Without one it copies the whole
+ * environment into its `process.env`: a read of every variable, which a task allowed only
+ * `--allow-env=INIT_CWD` answers with a permission prompt on a terminal (every command waited at
+ * `Deno requests env access`, userS28c) and with a refusal elsewhere. No worker reads
+ * `process.env`; `Deno.env` is the process's, under the task's own permission.
+ *
+ * @example
+ * ```ts
+ * import { WORKER_ENV } from "./_worker_pool.ts";
+ * console.assert(Object.keys(WORKER_ENV).length === 0);
+ * ```
+ */
+export const WORKER_ENV: Readonly<Record<string, string>> = Object.freeze({});
+
 /** What every campaign worker may send besides its own messages. */
 export type PoolMessage =
   | { readonly type: "error"; readonly worker: number; readonly message: string }
@@ -126,6 +141,7 @@ export function startPool<Start, Message extends { readonly type: string }>(
     beat[w] = { value: Atomics.load(control, CONTROL.slot(w) + 1), at: wallMs(), rss: rssNow() };
     const worker = new Worker(options.url, {
       workerData: options.start(w, generation[w]),
+      env: WORKER_ENV,
       resourceLimits: { maxOldGenerationSizeMb: options.memoryMb },
     });
     live.set(w, worker);

@@ -20,7 +20,7 @@ import { Stopwatch, wallMs } from "./clock.ts";
 import { Worker } from "node:worker_threads";
 import { contractExcludes, SOMETIMES } from "./sometimes.ts";
 import { PROGRAM_SOMETIMES } from "./programs/sometimes.ts";
-import { type PoolMessage, type StallCause, startPool } from "./_worker_pool.ts";
+import { type PoolMessage, type StallCause, startPool, WORKER_ENV } from "./_worker_pool.ts";
 import type { PersistReply, WorkerMessage } from "./worker.ts";
 import {
   campaignScenario,
@@ -827,6 +827,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
           record: record.buffer,
           confirm: { k: x.k, input: x.recorded },
         },
+        env: WORKER_ENV,
         resourceLimits: { maxOldGenerationSizeMb: memoryMb },
       });
       confirmWorkers.add(worker);
