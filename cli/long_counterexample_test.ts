@@ -3,14 +3,14 @@
 // list is printed as its first entries where the case file (or the replay line) holds it whole,
 // the counterexample is shrunk as fuzz shrinks a case (its signature kept, and no more
 // preemptions), and sim's and repro's replay lines of a long run replay it without the list.
-// explore/testdata/polling_reader.json with polling_service.ts: two service threads that poll
+// cli/testdata/polling_reader.json with polling_service.ts: two service threads that poll
 // and never answer, a 600-step run with 600 decisions (every step a choice of two threads).
 import { strict as assert } from "node:assert";
 import { denoOutput } from "./_deno_output.ts";
 
 const root = new URL("../", import.meta.url).pathname;
-const SCENARIO = "explore/testdata/polling_reader.json";
-const SERVICE = "explore/testdata/polling_service.ts";
+const SCENARIO = "cli/testdata/polling_reader.json";
+const SERVICE = "cli/testdata/polling_service.ts";
 
 const run = (script: string, ...args: string[]) =>
   denoOutput(["run", "-A", `cli/${script}.ts`, ...args], root);
@@ -77,17 +77,26 @@ Deno.test("explore: a long counterexample's list is printed as its first entries
 Deno.test("explore: with no case written, the replay line carries the whole list and works as printed", async () => {
   const dir = await Deno.makeTempDir({ prefix: "pagersim-long-nocase-" });
   try {
-    await Deno.writeTextFile(`${dir}/file`, "");
-    const r = await run(
-      "explore",
-      "--scenario",
-      SCENARIO,
-      "--service",
-      SERVICE,
-      "--preemptions",
-      "0",
-      "--corpus",
-      `${dir}/file/corpus`,
+    // A corpus the command may not write in (explore says so at the start and searches on).
+    await Deno.mkdir(`${dir}/ro`);
+    await Deno.mkdir(`${dir}/tmp`);
+    const r = await denoOutput(
+      [
+        "run",
+        "--allow-read",
+        `--allow-write=${dir}/tmp`,
+        "--allow-env=INIT_CWD",
+        "cli/explore.ts",
+        "--scenario",
+        SCENARIO,
+        "--service",
+        SERVICE,
+        "--preemptions",
+        "0",
+        "--corpus",
+        `${dir}/ro`,
+      ],
+      root,
     );
     assert.equal(r.code, 1, r.out + r.err);
     assert.match(r.out, /^error: cannot write the counterexample to /m);
@@ -99,6 +108,7 @@ Deno.test("explore: with no case written, the replay line carries the whole list
     assert.equal(/--decisions (\S+)/.exec(line)?.[1].split(",").length, 600);
     const rep = await replayLine(r.out);
     assert.match(rep.out, /^verdict: invariant answers-every-read broken/m);
+    assert.deepEqual([...Deno.readDirSync(`${dir}/ro`)], [], "nothing written to the corpus");
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
