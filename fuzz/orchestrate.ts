@@ -790,11 +790,16 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
 
   const runLimitText = `${runLimitMs / 1000}s run limit`;
   const confirmText = `${confirmMs / 1000}s confirmation limit`;
-  /** A command that runs run `k` again with the confirmation limit (scenarios). */
-  const confirmReplay = (k: number): string | null =>
-    kind === "scenarios"
-      ? `${campaignReplay(k)} --run-timeout ${Math.ceil(confirmMs / 1000)}`
-      : null;
+  /**
+   * A command that runs run `k` again with the confirmation limit (scenarios), once: an equal
+   * `--confirm-timeout` skips repro's own second run, which by default waits ten times longer
+   * (userS28c: a printed line with only `--run-timeout 50` waited up to 550 s).
+   */
+  const confirmReplay = (k: number): string | null => {
+    if (kind !== "scenarios") return null;
+    const s = Math.ceil(confirmMs / 1000);
+    return `${campaignReplay(k)} --run-timeout ${s} --confirm-timeout ${s}`;
+  };
   const unconfirmed = (x: Suspect, note: string) => {
     unconfirmedRuns++;
     runs = countRuns();
