@@ -36,7 +36,10 @@ Deno.test("a slow run past the run limit is no finding: confirmed with the large
   assert.ok(summary.slowRuns.length >= 1, JSON.stringify(summary));
   for (const r of summary.slowRuns) {
     assert.ok(r.seconds !== null && r.outcome !== "unconfirmed", JSON.stringify(r));
-    assert.match(r.replay ?? "", /^deno task repro --campaign 1 --run \d+ .*--run-timeout 300 --confirm-timeout 300$/);
+    assert.match(
+      r.replay ?? "",
+      /^deno task repro --campaign 1 --run \d+ .*--run-timeout 300 --confirm-timeout 300$/,
+    );
   }
   assert.equal(summary.confirmTimeout, 300);
   assert.deepEqual(summary.errors, []);
