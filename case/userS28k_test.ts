@@ -80,6 +80,12 @@ Deno.test("2. conformance --kernel: a row whose variant loops inside OP_FAIL fai
     );
   }
   assert.match(out, /^conformance: 0 passed, 2 failed, 0 skipped$/m);
+  // Equal limits: the stop is the hang, not run again (as sim and repro; userS28c).
+  const err = new TextDecoder().decode(o.stderr);
+  assert.doesNotMatch(err, /running it again/, err);
+  for (const row of rows) {
+    assert.match(row, /not run again: --confirm-timeout 1 is not above it\)\)\]$/);
+  }
 });
 
 Deno.test("3. the determinism lint reports state kept in a static class field", async () => {

@@ -86,8 +86,14 @@ export function confirms(limits: GuardLimits): boolean {
 /**
  * How a hang's lines say which limits stopped it: run again past the confirmation limit, or (a
  * confirmation limit equal to the run limit) not run again.
+ *
+ * @example
+ * ```ts
+ * import { limitWords } from "./_guard.ts";
+ * console.assert(limitWords({ runTimeout: 2, memoryMb: 64, confirmTimeout: 2 }).within.includes("not run again"));
+ * ```
  */
-function limitWords(limits: GuardLimits): { ran: string; within: string } {
+export function limitWords(limits: GuardLimits): { ran: string; within: string } {
   const confirm = confirmLimit(limits);
   return confirms(limits)
     ? {
