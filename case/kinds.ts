@@ -13,7 +13,7 @@ import { shareJournal } from "../properties/_step_monitor.ts";
 import { serviceObligations } from "../properties/service_obligations.ts";
 import type { Monitor } from "../sim/world.ts";
 import { scenarioCuts } from "../scenario/cuts.ts";
-import { runScenario } from "../scenario/interpreter.ts";
+import { type RunOptions, runScenario } from "../scenario/interpreter.ts";
 import { contractsOf, contractViolations } from "../scenario/contract.ts";
 import {
   type Scenario,
@@ -104,6 +104,40 @@ export function scenarioSize(s: Scenario): number {
   return s.threads.length + s.threads.reduce((n, t) => n + t.ops.length, 0) + s.events.length;
 }
 
+/**
+ * The interpreter's options for one run of the scenario kind (`SCENARIO_KIND.run`): its seed,
+ * strategy (a shrink's follow or recording, a replay, or the named strategy), monitors and
+ * context. `explore/shrink.ts` runs with the same options, its strategy wrapped to count
+ * preemptions (`makeStrategy` builds the one these options name).
+ *
+ * @example
+ * ```ts
+ * import { scenarioRunOptions } from "./kinds.ts";
+ * const o = scenarioRunOptions({ seed: 3, decisions: [0, 1] }, { monitors: () => [] }, []);
+ * console.assert(o.seed === 3 && o.decisions?.length === 2 && o.keepTrace === true);
+ * ```
+ */
+export function scenarioRunOptions(
+  options: KindRunOptions,
+  ctx: RunContext,
+  monitors: readonly Monitor[],
+): RunOptions {
+  const shrinking = shrinkStrategy(options);
+  return {
+    seed: options.seed,
+    decisions: shrinking !== null ? undefined : options.decisions,
+    replayPicks: options.replayPicks,
+    strategy: shrinking ?? (options.decisions !== undefined ? undefined : options.strategy?.kind),
+    pctDepth: options.strategy?.kind === "pct" ? options.strategy.depth : undefined,
+    monitors,
+    services: ctx.services,
+    keepTrace: options.keepTrace ?? true,
+    makeKernel: ctx.makeKernel,
+    watch: ctx.watch,
+    stopBefore: ctx.stopBefore,
+  };
+}
+
 /** Scenarios as a kind of input. */
 export const SCENARIO_KIND: CaseKind<Scenario> = {
   name: "scenario",
@@ -113,20 +147,7 @@ export const SCENARIO_KIND: CaseKind<Scenario> = {
   checkers: scenarioCheckers,
   run(input, options, ctx) {
     const monitors = ctx.monitors();
-    const shrinking = shrinkStrategy(options);
-    const run = runScenario(input, {
-      seed: options.seed,
-      decisions: shrinking !== null ? undefined : options.decisions,
-      replayPicks: options.replayPicks,
-      strategy: shrinking ?? (options.decisions !== undefined ? undefined : options.strategy?.kind),
-      pctDepth: options.strategy?.kind === "pct" ? options.strategy.depth : undefined,
-      monitors,
-      services: ctx.services,
-      keepTrace: options.keepTrace ?? true,
-      makeKernel: ctx.makeKernel,
-      watch: ctx.watch,
-      stopBefore: ctx.stopBefore,
-    });
+    const run = runScenario(input, scenarioRunOptions(options, ctx, monitors));
     return { ...run, raw: run.verdict, verdict: settleVerdict(run, monitors) };
   },
   *cuts(input) {

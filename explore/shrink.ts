@@ -14,19 +14,13 @@
  */
 
 import type { CaseKind, KindRun, RunContext } from "../case/kind.ts";
-import { SCENARIO_KIND } from "../case/kinds.ts";
+import { SCENARIO_KIND, scenarioRunOptions } from "../case/kinds.ts";
 import { investigate } from "../case/investigate.ts";
 import { signatureOf } from "../properties/signature.ts";
-import { runScenario } from "../scenario/interpreter.ts";
+import { makeStrategy, runScenario } from "../scenario/interpreter.ts";
 import type { Scenario } from "../scenario/schema.ts";
 import { settleVerdict } from "../properties/check_case.ts";
-import {
-  followStrategy,
-  randomStrategy,
-  recordingStrategy,
-  replayStrategy,
-  type Strategy,
-} from "../sim/strategy.ts";
+import type { Strategy } from "../sim/strategy.ts";
 import type { Monitor, Verdict } from "../sim/world.ts";
 
 /** What {@linkcode shrinkCounterexample} needs besides the counterexample. */
@@ -93,15 +87,19 @@ function countingKind(onRun?: () => void): CaseKind<Scenario> {
     ...SCENARIO_KIND,
     run(input, options, ctx) {
       onRun?.();
-      const base: Strategy = options.follow !== undefined
-        ? followStrategy(options.follow)
-        : options.decisions !== undefined
-        ? replayStrategy(options.decisions, options.seed)
-        : randomStrategy(options.seed);
-      const picks = options.schedule !== undefined
-        ? recordingStrategy(base, options.schedule)
-        : base;
       let lastRun = 0, preemptions = 0;
+      const monitors = ctx.monitors();
+      // Who ran the step, as the search's own strategy learns it (`afterStep`, world.running):
+      // a thread's start before the first step runs no step.
+      const ran: Monitor = {
+        name: "explore-shrink-last-run",
+        afterStep(world) {
+          lastRun = world.running?.tid ?? lastRun;
+        },
+      };
+      // The scenario kind's own run, its strategy wrapped to count preemptions.
+      const runOptions = scenarioRunOptions(options, ctx, [...monitors, ran]);
+      const picks = makeStrategy(input, runOptions);
       const strategy: Strategy = {
         name: picks.name,
         pick(c) {
@@ -113,24 +111,7 @@ function countingKind(onRun?: () => void): CaseKind<Scenario> {
           return v;
         },
       };
-      const monitors = ctx.monitors();
-      // Who ran the step, as the search's own strategy learns it (`afterStep`, world.running):
-      // a thread's start before the first step runs no step.
-      const ran: Monitor = {
-        name: "explore-shrink-last-run",
-        afterStep(world) {
-          lastRun = world.running?.tid ?? lastRun;
-        },
-      };
-      const run = runScenario(input, {
-        seed: options.seed,
-        strategy,
-        monitors: [...monitors, ran],
-        services: ctx.services,
-        keepTrace: options.keepTrace ?? true,
-        makeKernel: ctx.makeKernel,
-        watch: ctx.watch,
-      });
+      const run = runScenario(input, { ...runOptions, decisions: undefined, strategy });
       // A field of the run, not a side table: investigate copies a run before it signs it.
       return {
         ...run,
