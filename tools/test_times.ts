@@ -11,18 +11,40 @@
  * ```sh
  * deno run --allow-read --allow-run --allow-write=/tmp tools/test_times.ts program/ cli/hang_report_test.ts
  * deno run --allow-read --allow-run --allow-write=/tmp tools/test_times.ts --coverage --json /tmp/times.json
+ * deno run --allow-read tools/test_times.ts --log ci.log --part 1 --after "conformance --kernel"
  * ```
+ *
+ * `--log` reads the durations a `deno test` run reported in a log instead (CI's: `.ci/run` runs two,
+ * `--part` picks one): each file's tests summed, and with `--after TEXT` the tests reported before
+ * and after the first one whose name holds TEXT. In one run of the whole suite a file that leaves
+ * a worker busy slows every file after it (session 28: the covered tests after one such test took
+ * 3x their time), which files timed one by one do not show.
  *
  * @module
  */
 
-import { HELP_FLAG, parseFlags, runCommand, usage, UsageError } from "../cli/args.ts";
+import { HELP_FLAG, intFlag, parseFlags, runCommand, usage, UsageError } from "../cli/args.ts";
 import { taskCommand } from "../cli/task.ts";
 
 const FLAGS = {
   help: HELP_FLAG,
   coverage: { type: "boolean" as const, help: "run each file under V8 coverage, as .ci/run" },
   json: { type: "string" as const, value: "FILE", help: "also write the rows as JSON to FILE" },
+  log: {
+    type: "string" as const,
+    value: "LOG",
+    help: "read the test durations a deno test run printed in LOG instead of running files",
+  },
+  part: {
+    type: "string" as const,
+    value: "K",
+    help: "with --log: the K-th deno test run of the log (default 1)",
+  },
+  after: {
+    type: "string" as const,
+    value: "TEXT",
+    help: "with --log: also sum the tests before and after the first whose name holds TEXT",
+  },
 };
 
 const USAGE = usage(
@@ -115,6 +137,72 @@ export function timeTable(rows: readonly FileTime[]): string {
   ].join("\n");
 }
 
+/** One test's reported duration in a `deno test` log. */
+export interface LoggedTest {
+  readonly file: string;
+  readonly name: string;
+  readonly seconds: number;
+}
+
+/**
+ * The tests of the `part`-th `deno test` run in `log` (runs end at their `| N passed` summary
+ * line), in the order reported, with their durations; steps of a test are left out (their test
+ * counts them).
+ *
+ * @example
+ * ```ts
+ * import { loggedTests } from "./test_times.ts";
+ * const log = "./a_test.ts => one ... ok (2s)\n./a_test.ts => two ... ok (1m3s)\n" +
+ *   "ok | 2 passed | 0 failed (1m5s)\n./b_test.ts => three ... ok (12ms)\n";
+ * console.assert(loggedTests(log, 1).map((t) => t.seconds).join() === "2,63");
+ * console.assert(loggedTests(log, 2)[0].seconds === 0.012);
+ * ```
+ */
+export function loggedTests(log: string, part: number): LoggedTest[] {
+  const out: LoggedTest[] = [];
+  let run = 1;
+  // deno-lint-ignore no-control-regex
+  for (const raw of log.replace(/\x1b\[[0-9;]*m/g, "").split("\n")) {
+    const line = raw.trim();
+    if (/^(ok|FAILED) \| \d+ passed/.test(line)) {
+      run++;
+      continue;
+    }
+    if (run !== part) continue;
+    const m = /^(\.\/\S+) => (.*) \.\.\. (?:ok|FAILED) \((?:(\d+)m)?([\d.]+)(ms|s|µs)\)$/.exec(
+      line,
+    );
+    if (m === null || m[2].includes(" ... ")) continue;
+    const unit = m[5] === "ms" ? 1e-3 : m[5] === "µs" ? 1e-6 : 1;
+    out.push({ file: m[1], name: m[2], seconds: Number(m[3] ?? 0) * 60 + Number(m[4]) * unit });
+  }
+  return out;
+}
+
+/** `--log`: per-file sums of the logged tests, slowest first, and the split at `after`. */
+function logTable(tests: readonly LoggedTest[], after: string | undefined): string {
+  const perFile = new Map<string, number>();
+  for (const t of tests) perFile.set(t.file, (perFile.get(t.file) ?? 0) + t.seconds);
+  const sum = (ts: readonly LoggedTest[]) => ts.reduce((n, t) => n + t.seconds, 0);
+  const lines = [...perFile].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .map(([file, s]) => `${s.toFixed(1).padStart(8)}  ${file}`);
+  lines.push(
+    `${sum(tests).toFixed(1).padStart(8)}  total: ${tests.length} tests, ${perFile.size} files`,
+  );
+  if (after !== undefined) {
+    const at = tests.findIndex((t) => t.name.includes(after));
+    if (at < 0) throw new UsageError(`--after: no test of the run is named with "${after}"`);
+    lines.push(
+      `before ${tests[at].file} => ${tests[at].name}: ${at} tests, ${
+        sum(tests.slice(0, at)).toFixed(1)
+      } s; ` +
+        `it: ${tests[at].seconds.toFixed(1)} s; after: ${tests.length - at - 1} tests, ` +
+        `${sum(tests.slice(at + 1)).toFixed(1)} s`,
+    );
+  }
+  return lines.join("\n");
+}
+
 /** The test task's `deno test` words (deno.json), without `--doc`, type checking left out. */
 function testCommand(root: string): string[] {
   const tasks = JSON.parse(Deno.readTextFileSync(`${root}/deno.json`)).tasks;
@@ -155,6 +243,21 @@ async function main(): Promise<number> {
   const { values, positionals } = parseFlags(Deno.args, FLAGS, true);
   if (values.help) {
     console.log(USAGE);
+    return 0;
+  }
+  if (typeof values.log === "string") {
+    const part = intFlag(values, "part", 1, 1, 2 ** 31);
+    let log: string;
+    try {
+      log = Deno.readTextFileSync(values.log);
+    } catch (e) {
+      throw new UsageError(`--log: cannot read ${values.log}: ${(e as Error).message}`);
+    }
+    const tests = loggedTests(log, part);
+    if (tests.length === 0) {
+      throw new UsageError(`--log: no test durations in run ${part} of ${values.log}`);
+    }
+    console.log(logTable(tests, typeof values.after === "string" ? values.after : undefined));
     return 0;
   }
   const root = new URL("../", import.meta.url).pathname.replace(/\/$/, "");
