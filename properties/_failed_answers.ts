@@ -30,11 +30,12 @@ import {
   ZX_PAGER_OP_FAIL,
   ZX_PAGER_VMO_COMPLETE,
 } from "../kernel/constants.ts";
-import type { KernelEvent, PagePacket } from "../kernel/events.ts";
+import type { KernelEvent } from "../kernel/events.ts";
 import type { Vmo } from "../kernel/objects.ts";
 import { formatEvent } from "../sim/trace.ts";
 import type { World } from "../sim/world.ts";
 import type { Call } from "./_step_monitor.ts";
+import { QueuedPackets } from "./_queued_packets.ts";
 
 /** Where a pager answer call names its VMO, offset and length (argument indexes). */
 const ANSWERS: ReadonlyMap<string, readonly [vmo: number, offset: number, length: number]> =
@@ -100,8 +101,8 @@ export class FailedAnswers {
     readonly end: number;
   }[] = [];
 
-  /** The request packets queued and not yet taken (or withdrawn), oldest first. */
-  readonly #queued: { vmo: number; id: number; packet: PagePacket }[] = [];
+  /** The request packets queued and not yet taken (or withdrawn). */
+  readonly #queued = new QueuedPackets();
 
   /** The COMPLETE packets threads took: when, by whom, for which VMO and key. */
   readonly #completes: { step: number; tid: number; vmo: number; key: number }[] = [];
@@ -117,26 +118,11 @@ export class FailedAnswers {
         taken: -1,
       });
     }
-    // A dequeued packet names no request (its id is 0): it is the oldest queued one of its VMO
-    // with its command and range, as properties/wait_for.ts `PacketHolders` matches them.
-    if (e.k === "packet-queued" && e.packet.command !== ZX_PAGER_VMO_COMPLETE) {
-      this.#queued.push({ vmo: e.vmo, id: e.id, packet: e.packet });
-    }
-    if (e.k === "packet-withdrawn") {
-      const at = this.#queued.findIndex((q) => q.vmo === e.vmo && q.id === e.id);
-      if (at >= 0) this.#queued.splice(at, 1);
-    }
-    if (e.k === "packet-dequeued" && e.packet.command !== ZX_PAGER_VMO_COMPLETE) {
-      const p = e.packet;
-      const at = this.#queued.findIndex((q) =>
-        q.vmo === e.vmo && q.packet.command === p.command && q.packet.offset === p.offset &&
-        q.packet.length === p.length
-      );
-      if (at >= 0) {
-        const made = this.#made.get(`${e.vmo}:${this.#queued[at].id}`);
-        if (made !== undefined && made.taken < 0) made.taken = step;
-        this.#queued.splice(at, 1);
-      }
+    // A dequeued packet names no request: QueuedPackets finds it (as PacketHolders does).
+    const taken = this.#queued.hear(e);
+    if (taken !== undefined && e.k === "packet-dequeued") {
+      const made = this.#made.get(`${e.vmo}:${taken.id}`);
+      if (made !== undefined && made.taken < 0) made.taken = step;
     }
     if (e.k === "packet-dequeued" && e.packet.command === ZX_PAGER_VMO_COMPLETE) {
       this.#completes.push({ step, tid: e.tid, vmo: e.vmo, key: e.packet.key });

@@ -10,11 +10,12 @@
  * @module
  */
 
-import { ZX_ERR_TIMED_OUT, ZX_PAGER_VMO_COMPLETE } from "../kernel/constants.ts";
-import type { KernelEvent, PagePacket } from "../kernel/events.ts";
+import { ZX_ERR_TIMED_OUT } from "../kernel/constants.ts";
+import type { KernelEvent } from "../kernel/events.ts";
 import type { World } from "../sim/world.ts";
 import { KThread } from "../kernel/objects.ts";
 import { threadLabel } from "../sim/trace.ts";
+import { QueuedPackets } from "./_queued_packets.ts";
 
 /** One parked thread of the graph. */
 export interface WaitNode {
@@ -374,17 +375,8 @@ export class PacketHolders {
   readonly #parkedOn = new Map<number, { readonly vmo: number; readonly id: number }>();
   /** Service threads that took a packet and have not waited on a port since. */
   readonly #holding = new Set<number>();
-  /**
-   * The READ and DIRTY packets queued and not yet dequeued or withdrawn, oldest first, with their
-   * requests (`vmo#id`; a dequeue names no request, and the VMO's next packet is queued before
-   * the dequeue is reported).
-   */
-  readonly #inPort: {
-    readonly port: number;
-    readonly vmo: number;
-    readonly packet: PagePacket;
-    readonly id: number;
-  }[] = [];
+  /** The READ and DIRTY packets queued and not yet dequeued or withdrawn, with their requests. */
+  readonly #inPort = new QueuedPackets();
   /** Per port, the threads that ever took a packet from it (its receivers). */
   readonly #receivers = new Map<number, Set<number>>();
   /**
@@ -407,14 +399,11 @@ export class PacketHolders {
   hear(e: KernelEvent): void {
     switch (e.k) {
       case "packet-queued":
-        if (e.packet.command !== ZX_PAGER_VMO_COMPLETE) {
-          this.#inPort.push({ port: e.port, vmo: e.vmo, packet: e.packet, id: e.id });
-        }
+        this.#inPort.hear(e);
         return;
       case "packet-withdrawn": {
-        const at = this.#inPort.findIndex((q) => q.vmo === e.vmo && q.id === e.id);
-        if (at >= 0) this.#withdrawn.set(requestKey(e.vmo, e.id), this.#inPort[at].port);
-        if (at >= 0) this.#inPort.splice(at, 1);
+        const q = this.#inPort.hear(e);
+        if (q !== undefined) this.#withdrawn.set(requestKey(e.vmo, e.id), q.port);
         return;
       }
       case "packet-dequeued": {
@@ -422,19 +411,14 @@ export class PacketHolders {
         const receivers = this.#receivers.get(e.port) ?? new Set<number>();
         this.#receivers.set(e.port, receivers);
         receivers.add(e.tid);
-        const p = e.packet;
-        const at = this.#inPort.findIndex((q) =>
-          q.vmo === e.vmo && q.packet.command === p.command && q.packet.offset === p.offset &&
-          q.packet.length === p.length
-        );
-        if (at < 0) return;
+        const q = this.#inPort.hear(e);
+        if (q === undefined) return;
         const taken = this.#taken.get(e.tid) ?? [];
         this.#taken.set(e.tid, taken);
-        const request = requestKey(e.vmo, this.#inPort[at].id);
+        const request = requestKey(e.vmo, q.id);
         taken.push(request);
         this.#takers.set(request, e.tid);
-        this.#commands.set(request, p.command);
-        this.#inPort.splice(at, 1);
+        this.#commands.set(request, e.packet.command);
         return;
       }
       case "request":
@@ -495,7 +479,7 @@ export class PacketHolders {
    */
   queuedOn(vmo: number, id: number): { port: number; receivers: number[] } | undefined {
     if (this.#resolved.has(requestKey(vmo, id))) return undefined;
-    const q = this.#inPort.find((q) => q.vmo === vmo && q.id === id);
+    const q = this.#inPort.find(vmo, id);
     if (q === undefined) return undefined;
     return {
       port: q.port,
