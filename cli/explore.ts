@@ -371,17 +371,6 @@ async function main(): Promise<number> {
     if (e instanceof CaseFileError) throw new InputError(e.message);
     throw e;
   }
-  // The corpus, before the search it would cost (a missing one is created): a path that is a
-  // file is refused; a folder this process may not write in is said now, and a counterexample
-  // is then printed with a replay line that needs no file.
-  const problem = await corpusWriteProblem(corpus);
-  if (problem?.notAFolder) throw new InputError(`--corpus ${corpus}: ${problem.message}`);
-  if (problem !== null) {
-    console.error(
-      `warning: --corpus ${corpus}: ${problem.message}: a counterexample cannot be written; ` +
-        "it is printed with a deno task repro line that needs no file",
-    );
-  }
   // Before either is loaded: a kernel variant's module state outlives an execution as a
   // service's does, and exploration replays every schedule from the start.
   await lintModules(values, lintMode(values));
@@ -407,6 +396,18 @@ async function main(): Promise<number> {
     if (values.scenario === undefined) scenario = fittedDefault(scenario, services);
     // Before any worker starts: one line naming the clause the scenario leaves.
     assertInContract(scenario, services, values.scenario as string | undefined);
+  }
+  // The corpus, before the search it would cost and after the input is known good (a refusal
+  // is one line, with no warning before it; a missing corpus is created): a path that is a
+  // file is refused; a folder this process may not write in is said now, and a counterexample
+  // is then printed with a replay line that needs no file.
+  const problem = await corpusWriteProblem(corpus);
+  if (problem?.notAFolder) throw new InputError(`--corpus ${corpus}: ${problem.message}`);
+  if (problem !== null) {
+    console.error(
+      `warning: --corpus ${corpus}: ${problem.message}: a counterexample cannot be written; ` +
+        "it is printed with a deno task repro line that needs no file",
+    );
   }
   const stateHash = !values["no-state-hash"];
   const kind = reductionFlag(values);
