@@ -62,7 +62,7 @@ export function nextBoundEstimate(done: readonly FinishedBound[]): BoundEstimate
       low: Math.round(last.executions * FIRST_GROWTH.low),
       high: Math.round(last.executions * FIRST_GROWTH.high),
       basis: `bound 0's times ${FIRST_GROWTH.low}-${FIRST_GROWTH.high}: bound 1 took ` +
-        `1.8-9.5x bound 0's executions on the scenarios measured, README "How small is small"`,
+        `1.8-9.5x bound 0's executions on the scenarios measured, README "Exploring a pool service"`,
     };
   }
   const growth = Math.max(1, last.executions / prev.executions);
