@@ -413,9 +413,9 @@ export function summaryText(
           ? `shrunk to size ${f.size.to} (from ${f.size.from}; ${f.decisions} decisions from ` +
             `${f.shrunkFrom}${
               f.shrinkCut
-                ? `; cut short by the campaign's ${s.interrupted ? "interrupt" : "end"}: ` +
-                  "the next campaign that meets it " +
-                  "shrinks it further"
+                ? `; cut short by the campaign's ${s.interrupted ? "interrupt" : "end"}, ` +
+                  "which kept the smallest case the shrink had met: the next campaign that " +
+                  "meets it shrinks it further"
                 : ""
             })`
           : `size ${f.size.to} (not shrunk${
