@@ -45,6 +45,7 @@ import {
   type StopFinding,
 } from "../explore/guard.ts";
 import { decisionListLine } from "./_output.ts";
+import { redrawText } from "./_redraw.ts";
 import { campaignLimits, RUN_LIMIT_FLAGS } from "./_run_limits.ts";
 import { hangKind, hangSignature, OUT_OF_MEMORY } from "../fuzz/signature.ts";
 import { parseScenario, type Scenario } from "../scenario/schema.ts";
@@ -465,7 +466,7 @@ async function main(): Promise<number> {
       limit: maxSchedules,
     });
     if (ttyErr) {
-      Deno.stderr.writeSync(encoder.encode(`\r\x1b[2K${line}`));
+      Deno.stderr.writeSync(encoder.encode(redrawText(line)));
       redrawn = true;
     } else console.error(line);
   }, progressSeconds * 1000);
@@ -731,7 +732,7 @@ async function main(): Promise<number> {
       const line = `shrinking the counterexample (${was}): ${runs} candidate runs, ` +
         `${(now - started).toFixed(0)} s`;
       if (ttyErr) {
-        Deno.stderr.writeSync(encoder.encode(`\r\x1b[2K${line}`));
+        Deno.stderr.writeSync(encoder.encode(redrawText(line)));
         redrawn = true;
       } else console.error(line);
     };
