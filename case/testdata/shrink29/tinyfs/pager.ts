@@ -103,7 +103,13 @@ export function makeTinyfs(options: TinyfsOptions): Tinyfs {
   function* open(sys: Sys, ctx: ServiceContext, file: OpenFile): Syscall<[Status, number]> {
     const v = volumeOf(ctx);
     const key = 0x7f * 2 ** 32 + v.nextKey++;
-    const [st, own] = yield* sys.pagerCreateVmo(ctx.pager, ZX_VMO_TRAP_DIRTY, ctx.port, key, file.size);
+    const [st, own] = yield* sys.pagerCreateVmo(
+      ctx.pager,
+      ZX_VMO_TRAP_DIRTY,
+      ctx.port,
+      key,
+      file.size,
+    );
     if (st !== ZX_OK) return [st, 0];
     const [ds, client] = yield* sys.handleDuplicate(own, ZX_RIGHT_SAME_RIGHTS);
     if (ds !== ZX_OK) {
@@ -137,7 +143,14 @@ export function makeTinyfs(options: TinyfsOptions): Tinyfs {
     return ZX_OK;
   }
 
-  function* pageIn(sys: Sys, ctx: ServiceContext, v: Volume, node: Node, offset: number, length: number): Syscall<Status> {
+  function* pageIn(
+    sys: Sys,
+    ctx: ServiceContext,
+    v: Volume,
+    node: Node,
+    offset: number,
+    length: number,
+  ): Syscall<Status> {
     v.supplying++;
     try {
       const data = v.store.read(node.inode, offset, length, sys.pageSize, node.file);
@@ -214,13 +227,17 @@ export function makeTinyfs(options: TinyfsOptions): Tinyfs {
         // BUG: wake the supplier first, then look at the file's size, then queue.
         yield* nonempty.signal(sys);
         const [gs, size] = yield* sys.vmoGetSize(node.handle);
-        const length = gs === ZX_OK ? Math.min(packet.length, Math.max(0, size - packet.offset)) : packet.length;
+        const length = gs === ZX_OK
+          ? Math.min(packet.length, Math.max(0, size - packet.offset))
+          : packet.length;
         yield* m.lock(sys);
         queue.push({ packet, node, length: length > 0 ? length : packet.length });
         yield* m.unlock(sys);
       } else {
         const [gs, size] = yield* sys.vmoGetSize(node.handle);
-        const length = gs === ZX_OK ? Math.min(packet.length, Math.max(0, size - packet.offset)) : packet.length;
+        const length = gs === ZX_OK
+          ? Math.min(packet.length, Math.max(0, size - packet.offset))
+          : packet.length;
         yield* m.lock(sys);
         queue.push({ packet, node, length: length > 0 ? length : packet.length });
         yield* nonempty.signal(sys);
