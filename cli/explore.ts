@@ -16,7 +16,7 @@ import {
   rerunWithCoverage,
 } from "./_quality_hooks.ts";
 import { basename } from "node:path";
-import { CASE_FORMAT, type CaseEnvelope, replayCommand } from "../case/envelope.ts";
+import { CASE_FORMAT, type CaseEnvelope, caseFileName, replayCommand } from "../case/envelope.ts";
 import { toEnvelope } from "../case/investigate.ts";
 import { SCENARIO_CHECKERS, SCENARIO_KIND, scenarioCheckers } from "../case/kinds.ts";
 import {
@@ -45,6 +45,7 @@ import {
   type StopFinding,
 } from "../explore/guard.ts";
 import { decisionListLine } from "./_output.ts";
+import { redrawText } from "./_redraw.ts";
 import { campaignLimits, RUN_LIMIT_FLAGS } from "./_run_limits.ts";
 import { hangKind, hangSignature, OUT_OF_MEMORY } from "../fuzz/signature.ts";
 import { parseScenario, type Scenario } from "../scenario/schema.ts";
@@ -522,7 +523,7 @@ async function main(): Promise<number> {
       console.error(hint);
     }
     if (ttyErr) {
-      Deno.stderr.writeSync(encoder.encode(`\r\x1b[2K${line}`));
+      Deno.stderr.writeSync(encoder.encode(redrawText(line)));
       redrawn = true;
     } else console.error(line);
   }, progressSeconds * 1000);
@@ -555,7 +556,7 @@ async function main(): Promise<number> {
   // run (its pagers bound to the service) and the service module it names: it replays with no
   // flag.
   const ctx = { monitors: scenarioCheckers(checkers), services, makeKernel };
-  type Kept = (WrittenCase | { error: string }) & { signature?: string };
+  type Kept = (WrittenCase | { error: string }) & { signature?: string; name?: string };
   const keep = async (cx: Counterexample): Promise<Kept> => {
     // The workers replay a counterexample themselves, under the watchdog: this thread never
     // runs the user's code.
@@ -591,7 +592,7 @@ async function main(): Promise<number> {
         undefined,
         { keep: "exact" },
       );
-      return { file, written, sameFindingAt, signature };
+      return { file, written, sameFindingAt, signature, name: caseFileName(doc) };
     } catch (e) {
       return { error: (e as Error).message, signature };
     }
@@ -620,7 +621,11 @@ async function main(): Promise<number> {
       const old = current?.kept;
       let kept = await keep(cx).catch((e: Error): Kept => ({ error: e.message }));
       if (old !== undefined && !("error" in old) && old.written && !("error" in kept)) {
-        kept = { ...(await replaceEarlier(old.file, kept)), signature: kept.signature };
+        kept = {
+          ...(await replaceEarlier(old.file, kept, kept.name ?? "")),
+          signature: kept.signature,
+          name: kept.name,
+        };
       }
       current = { cx, task, kept };
       if (stopping || ended) return;
@@ -796,7 +801,7 @@ async function main(): Promise<number> {
       const line = `shrinking the counterexample (${was}): ${runs} candidate runs, ` +
         `${(now - started).toFixed(0)} s`;
       if (ttyErr) {
-        Deno.stderr.writeSync(encoder.encode(`\r\x1b[2K${line}`));
+        Deno.stderr.writeSync(encoder.encode(redrawText(line)));
         redrawn = true;
       } else console.error(line);
     };
@@ -870,7 +875,11 @@ async function main(): Promise<number> {
         written: out.written,
         sameFindingAt: out.sameFindingAt,
       };
-      next = { ...(await replaceEarlier(kept.file, written)), signature: s.signature };
+      next = {
+        ...(await replaceEarlier(kept.file, written, caseFileName(doc))),
+        signature: s.signature,
+        name: caseFileName(doc),
+      };
     } catch (e) {
       return asFound(`the shrunk case could not be written (${(e as Error).message})`);
     }
@@ -1135,7 +1144,11 @@ export type WrittenCase = { file: string; written: boolean; sameFindingAt: strin
  * Removes an exploration's earlier counterexample `earlier` once the better one, `kept`, is on
  * disk (so a kill between the two leaves one of them, never neither), and moves `kept` to the
  * earlier one's name when it took a numbered name only because that one held it, so the name
- * never depends on the order the tasks finished in.
+ * never depends on the order the tasks finished in. `name` is the file name the store numbers
+ * for `kept` (`caseFileName`: `NAME.json`, then `NAME-2.json`, ...): both files must bear it,
+ * numbered or not. (Told, not guessed from the names: a signature id of decimal digits alone,
+ * `…-24217830.json`, read as a number, left explore's shrunk case at `…-24217830-2.json` in an
+ * empty corpus: userS29a.)
  *
  * @example
  * ```ts
@@ -1144,7 +1157,7 @@ export type WrittenCase = { file: string; written: boolean; sameFindingAt: strin
  * await Deno.writeTextFile(`${dir}/x.json`, "earlier");
  * await Deno.writeTextFile(`${dir}/x-2.json`, "better");
  * const kept = { file: `${dir}/x-2.json`, written: true, sameFindingAt: `${dir}/x.json` };
- * const now = await replaceEarlier(`${dir}/x.json`, kept);
+ * const now = await replaceEarlier(`${dir}/x.json`, kept, "x.json");
  * console.assert(now.file === `${dir}/x.json` && now.sameFindingAt === undefined);
  * console.assert(await Deno.readTextFile(`${dir}/x.json`) === "better");
  * await Deno.remove(dir, { recursive: true });
@@ -1153,13 +1166,18 @@ export type WrittenCase = { file: string; written: boolean; sameFindingAt: strin
 export async function replaceEarlier(
   earlier: string,
   kept: WrittenCase,
+  name: string,
 ): Promise<WrittenCase> {
   if (kept.file === earlier) return kept;
   await Deno.remove(earlier).catch(() => {});
   const sameFindingAt = kept.sameFindingAt === earlier ? undefined : kept.sameFindingAt;
   // writeCaseOutcome numbers a name it passes over: NAME.json, NAME-2.json, NAME-3.json, ...
-  const unnumbered = (file: string) => basename(file).replace(/(-\d+)?\.json$/, "");
-  if (!kept.written || unnumbered(kept.file) !== unnumbered(earlier)) {
+  const root = name.replace(/\.json$/, "");
+  const bears = (file: string) => {
+    const b = basename(file);
+    return b === name || (b.startsWith(`${root}-`) && /^-\d+\.json$/.test(b.slice(root.length)));
+  };
+  if (!kept.written || !bears(kept.file) || !bears(earlier)) {
     return { ...kept, sameFindingAt };
   }
   try {

@@ -157,20 +157,36 @@ export const CONTROL = {
 } as const;
 
 /** Int32 cells per worker slot: run, heartbeat, and the {@linkcode ShrinkCells}. */
-const SLOT_INTS = 7;
+const SLOT_INTS = 8;
 
 /**
  * The cells of a worker slot's shrink, from `CONTROL.shrink(w)`: [0] candidate runs tried,
- * [1] the most it tries (0: not shrinking), [2] candidates kept, [3] the kept case's decisions,
- * [4] the decisions of the run it started from.
+ * [1] the most it tries (0: not shrinking), [2] candidates kept, [3] the decisions and [4] the
+ * size (`caseSize`) of the smallest case met so far (the one a stop would keep), [5] the size of
+ * the run it started from. Sizes, not decisions alone, since a kept input cut may record more
+ * decisions than the case it cut (userS29a's line showed `168 -> 332 decisions`).
  */
-export const ShrinkCells = { attempts: 0, max: 1, kept: 2, decisions: 3, from: 4 } as const;
+export const ShrinkCells = {
+  attempts: 0,
+  max: 1,
+  kept: 2,
+  decisions: 3,
+  size: 4,
+  fromSize: 5,
+} as const;
 
 /** What a worker slot's shrink cells say: null when the slot is not shrinking. */
 export function shrinkState(
   control: Int32Array,
   w: number,
-): { attempts: number; max: number; kept: number; decisions: number; from: number } | null {
+): {
+  attempts: number;
+  max: number;
+  kept: number;
+  decisions: number;
+  size: number;
+  fromSize: number;
+} | null {
   const at = CONTROL.shrink(w);
   const max = Atomics.load(control, at + ShrinkCells.max);
   if (max === 0) return null;
@@ -179,7 +195,8 @@ export function shrinkState(
     max,
     kept: Atomics.load(control, at + ShrinkCells.kept),
     decisions: Atomics.load(control, at + ShrinkCells.decisions),
-    from: Atomics.load(control, at + ShrinkCells.from),
+    size: Atomics.load(control, at + ShrinkCells.size),
+    fromSize: Atomics.load(control, at + ShrinkCells.fromSize),
   };
 }
 

@@ -394,7 +394,8 @@ export interface ProgressState {
   readonly shrinking: number;
   /**
    * The shrinks in progress, one per worker slot investigating a run: run `k`, candidate runs
-   * tried of at most `max`, kept, and the kept case's decisions (from `from`). Absent: none.
+   * tried of at most `max`, kept, and the size of the smallest case met (from `fromSize`, the
+   * run's) with its decisions. Absent: none.
    */
   readonly shrinkingNow?: readonly ShrinkNow[];
   readonly rssMiB: number;
@@ -406,8 +407,12 @@ export interface ShrinkNow {
   readonly attempts: number;
   readonly max: number;
   readonly kept: number;
+  /** The decisions of the smallest case met so far. */
   readonly decisions: number;
-  readonly from: number;
+  /** That case's size (`caseSize`: input size plus decisions): never above `fromSize`. */
+  readonly size: number;
+  /** The size of the run the shrink started from. */
+  readonly fromSize: number;
 }
 
 /**
@@ -436,10 +441,12 @@ export interface ShrinkNow {
  * const shrinking = progressLine({
  *   runs: 686, ofRuns: 1000, elapsed: 40, budgetSeconds: null, states: null, failures: 1,
  *   distinct: 1, shrinking: 1, rssMiB: 120,
- *   shrinkingNow: [{ k: 685, attempts: 17, max: 2000, kept: 5, decisions: 412, from: 9000 }],
+ *   shrinkingNow: [
+ *     { k: 685, attempts: 17, max: 2000, kept: 5, decisions: 412, size: 430, fromSize: 9100 },
+ *   ],
  * });
  * console.assert(
- *   shrinking.includes("shrinking run 685: 17 of at most 2000 replays, 5 kept, 9000 -> 412 decisions"),
+ *   shrinking.includes("shrinking run 685: 17 of at most 2000 replays, 5 kept, size 9100 -> 430"),
  *   shrinking,
  * );
  * ```
@@ -465,7 +472,7 @@ export function progressLine(p: ProgressState): string {
     `  elapsed ${p.elapsed.toFixed(0)}s${left}  rss ${p.rssMiB.toFixed(0)} MiB` +
     (p.shrinkingNow ?? []).map((s) =>
       `  shrinking run ${s.k}: ${s.attempts} of at most ${s.max} replays, ${s.kept} kept, ` +
-      `${s.from} -> ${s.decisions} decisions`
+      `size ${s.fromSize} -> ${s.size} (${s.decisions} decisions)`
     ).join("");
 }
 

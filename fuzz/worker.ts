@@ -242,14 +242,17 @@ async function investigateWon(
   if (cells !== null) {
     Atomics.store(control, cells + ShrinkCells.attempts, 0);
     Atomics.store(control, cells + ShrinkCells.kept, 0);
+    const size = failing.kind.size(failing.input) + failing.decisions.length;
     Atomics.store(control, cells + ShrinkCells.decisions, failing.decisions.length);
-    Atomics.store(control, cells + ShrinkCells.from, failing.decisions.length);
+    Atomics.store(control, cells + ShrinkCells.size, size);
+    Atomics.store(control, cells + ShrinkCells.fromSize, size);
     Atomics.store(control, cells + ShrinkCells.max, Math.max(1, start.maxShrink));
   }
   const shrinkProgress = cells === null ? undefined : (p: ShrinkProgress) => {
     Atomics.store(control, cells + ShrinkCells.attempts, p.attempts);
     Atomics.store(control, cells + ShrinkCells.kept, p.accepted);
     Atomics.store(control, cells + ShrinkCells.decisions, p.decisions);
+    Atomics.store(control, cells + ShrinkCells.size, p.size);
   };
   const stateNote = fresh.length > 0
     ? `; the replay ran a new instance of ${fresh.join(" and ")}: module-level state that ` +
