@@ -1,0 +1,52 @@
+// userS29a (case/testdata/blame29): tinyfs, a read-write filesystem's pager service written from
+// the README alone, opens its own VMOs and numbers each pager's files from key 0x7f00000001 (its
+// volume state is per service context, so pagers p0 and p1 both use that key). Its planted bug
+// (tinyfs/tinyfs_bug.ts) signals the queue's condition variable before it pushes the request, a
+// lost wake-up. `deno task fuzz --service tinyfs/tinyfs_bug.ts --workers 1 --runs 2000 --seed 1`
+// signed 1083 runs `lost-wakeup:condvar queue nonempty` but 3 `dropped-after-error:
+// zx_pager_supply_pages:ZX_ERR_NO_MEMORY` and 7 `dropped-after-error:ZX_PAGER_OP_DIRTY:
+// ZX_ERR_NOT_FOUND`: the stranded READ was of p1's vmo1014 (pager 0x50, port 0x60) and the blamed
+// answer went to p0's vmo1015 (pager 0x30, port 0x40), matched by key alone (`which had this VMO's
+// key 0x7f00000001`). A key is its port's: with keys unique across pagers, the user's 1093 failing
+// runs all signed the lost wake-up. The two cases were found as
+// dropped-after-error-zx-pager-supply-pages-zx-err-no-memory-tinyfs-bug-2c6c0dcf.json and
+// dropped-after-error-zx-pager-op-dirty-zx-err-not-found-tinyfs-bug-266eed7c.json.
+import { strict as assert } from "node:assert";
+import { projectRoot, readCorpus, replayCase } from "./store.ts";
+import { signScenarioRun } from "../fuzz/engine.ts";
+import type { KindRun } from "./kind.ts";
+
+const TREE = await projectRoot(new URL("../", import.meta.url).pathname);
+const DIR = new URL("./testdata/blame29/corpus", import.meta.url).pathname;
+
+/** The case named `name`, replayed as recorded (verdict and trace hash). */
+async function replayed(name: string): Promise<KindRun> {
+  const { cases, errors } = await readCorpus(DIR);
+  assert.deepEqual(errors, []);
+  const found = cases.find((c) => c.file.endsWith(name));
+  assert.ok(found !== undefined, name);
+  const r = await replayCase(found.case, found.file, TREE);
+  assert.ok(r.ok, `${name}: ${r.verdict} (recorded ${found.case.expected})`);
+  return r.run;
+}
+
+const message = (run: KindRun): string => "message" in run.verdict ? run.verdict.message : "";
+
+Deno.test("blame29 tinyfs: a failed supply to another pager's VMO with the same key is not blamed for a READ a lost wake-up left", async () => {
+  const run = await replayed("lost-wakeup-condvar-queue-nonempty-tinyfs-bug-2c6c0dcf.json");
+  // The READ left is vmo1014's (p1, port 0x60); the supply that ran out of memory was to vmo1015
+  // (p0, port 0x40), created with the same key 0x7f00000001.
+  assert.match(message(run), /took a READ for vmo1014 page 0/);
+  assert.doesNotMatch(message(run), /failed answer|which had this VMO's key/);
+  assert.equal(signScenarioRun(run), "lost-wakeup:condvar queue nonempty");
+  assert.match(
+    message(run),
+    /; parked holding a packet: t4 "tinyfs\.supplier" waits on futex 0x[0-9a-f]+ \(condvar queue nonempty\), handed a packet by t3 "p1\.svc"/,
+  );
+});
+
+Deno.test("blame29 tinyfs: a failed OP_DIRTY to another pager's VMO with the same key is not blamed either", async () => {
+  const run = await replayed("lost-wakeup-condvar-queue-nonempty-tinyfs-bug-266eed7c.json");
+  assert.doesNotMatch(message(run), /failed answer|which had this VMO's key/);
+  assert.equal(signScenarioRun(run), "lost-wakeup:condvar queue nonempty");
+});
