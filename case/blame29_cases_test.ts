@@ -15,6 +15,7 @@ import { strict as assert } from "node:assert";
 import { projectRoot, readCorpus, replayCase } from "./store.ts";
 import { signScenarioRun } from "../fuzz/engine.ts";
 import type { KindRun } from "./kind.ts";
+import { denoOutput } from "../cli/_deno_output.ts";
 
 const TREE = await projectRoot(new URL("../", import.meta.url).pathname);
 const DIR = new URL("./testdata/blame29/corpus", import.meta.url).pathname;
@@ -49,4 +50,27 @@ Deno.test("blame29 tinyfs: a failed OP_DIRTY to another pager's VMO with the sam
   const run = await replayed("lost-wakeup-condvar-queue-nonempty-tinyfs-bug-266eed7c.json");
   assert.doesNotMatch(message(run), /failed answer|which had this VMO's key/);
   assert.equal(signScenarioRun(run), "lost-wakeup:condvar queue nonempty");
+});
+
+Deno.test("blame29 repro --current-code: the recorded side is the case's signature, as the now side is", async () => {
+  // userS29a: "recorded (against the old code): invariant:answers-every-read; now:
+  // lost-wakeup:condvar queue nonempty" for a case whose recorded signature is the lost wake-up.
+  const file = `${DIR}/lost-wakeup-condvar-queue-nonempty-tinyfs-bug-2c6c0dcf.json`;
+  const r = await denoOutput(
+    [
+      "run",
+      "--allow-read",
+      "--allow-run=deno",
+      "--allow-env",
+      "cli/repro.ts",
+      file,
+      "--current-code",
+    ],
+    TREE,
+  );
+  assert.equal(r.code, 1, r.out + r.err); // it still fails: --current-code exits 0 only on a pass
+  assert.match(
+    r.out,
+    /^recorded \(its modules unchanged since\): lost-wakeup:condvar queue nonempty; now: lost-wakeup:condvar queue nonempty$/m,
+  );
 });
