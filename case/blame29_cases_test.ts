@@ -16,6 +16,8 @@ import { projectRoot, readCorpus, replayCase } from "./store.ts";
 import { signScenarioRun } from "../fuzz/engine.ts";
 import type { KindRun } from "./kind.ts";
 import { denoOutput } from "../cli/_deno_output.ts";
+import { SometimesMonitor } from "../fuzz/sometimes.ts";
+import { ZX_PAGER_VMO_COMPLETE } from "../kernel/constants.ts";
 
 const TREE = await projectRoot(new URL("../", import.meta.url).pathname);
 const DIR = new URL("./testdata/blame29/corpus", import.meta.url).pathname;
@@ -73,4 +75,33 @@ Deno.test("blame29 repro --current-code: the recorded side is the case's signatu
     r.out,
     /^recorded \(its modules unchanged since\): lost-wakeup:condvar queue nonempty; now: lost-wakeup:condvar queue nonempty$/m,
   );
+});
+
+Deno.test("blame29 sometimes: a key is reused after a COMPLETE only on the port that took it", () => {
+  // userS29a's tinyfs never reuses a key on one pager, yet its campaign counted 107 runs of
+  // key-reused-after-complete: p1 created key 0x7f00000001 after p0's COMPLETE of that key.
+  const key = 0x7f_0000_0001;
+  const complete = { key, command: ZX_PAGER_VMO_COMPLETE, offset: 0, length: 0 } as never;
+  const world = (...vmos: [koid: number, port: number][]) =>
+    ({
+      kernel: {
+        pagerVmos: vmos.map(([koid, port]) => ({ koid, key, proxy: { port: { koid: port } } })),
+      },
+      threads: [],
+    }) as never;
+  const create = {
+    k: "call",
+    tid: 5,
+    name: "zx_pager_create_vmo",
+    args: [0x50, 8, 0x60, key, 256],
+  };
+  const s = new SometimesMonitor();
+  s.onEvent({ k: "packet-dequeued", tid: 1, port: 1004, vmo: 1014, id: 0, packet: complete });
+  s.afterStep(world([1014, 1004]));
+  s.onEvent(create as never);
+  s.afterStep(world([1014, 1004], [1015, 1006])); // the new VMO's packets go to port 1006
+  assert.ok(!s.hit.has("key-reused-after-complete"));
+  s.onEvent({ ...create, args: [0x30, 8, 0x40, key, 256] } as never);
+  s.afterStep(world([1014, 1004], [1015, 1006], [1016, 1004])); // re-opened on port 1004
+  assert.ok(s.hit.has("key-reused-after-complete"));
 });
