@@ -39,3 +39,17 @@ Deno.test("a READ taken after an OP_FAIL of its page, and ignored, is P1's: the 
   );
   assert.equal(signature, "invariant:answers-every-read");
 });
+
+Deno.test("the kernel's hang names the READ a service thread took and never answered, and keeps its own signature", async () => {
+  // Under the kernel's checkers alone P1 does not judge: no-lost-requests' K29 names the packet
+  // taken (trace: `#9 port1004 -> t1 READ`) and by whom. It signs as itself: without P1 a kernel
+  // variant can leave a taken READ's page present and its request open (the service rightly
+  // supplies nothing), so the service is not blamed by the signature.
+  const { v, message, signature } = await replay("opfail_then_ignored.json", "kernel");
+  assert.equal(v.kind === "invariant" && v.invariant, "no-lost-requests", message);
+  assert.match(
+    message,
+    /^K29: hang at step 10: t2 "w0" waits on vmo 1005: READ request #2 pages \[0,1\) at page 0; READ #2: taken by t1 "p0\.svc" at step 9, never answered; also parked: t1 "p0\.svc" waits on port 1004$/,
+  );
+  assert.equal(signature, "invariant:no-lost-requests");
+});
