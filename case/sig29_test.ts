@@ -53,3 +53,14 @@ Deno.test("the kernel's hang names the READ a service thread took and never answ
   );
   assert.equal(signature, "invariant:no-lost-requests");
 });
+
+Deno.test("a kernel variant that never completes a fully supplied request breaks K28 at the supply, naming the request and the supply", async () => {
+  const { v, message, signature } = await replay("never_complete.json");
+  assert.equal(v.kind === "invariant" && v.invariant, "single-supply", message);
+  assert.equal(v.step, 6);
+  assert.match(
+    message,
+    /^K28: vmo1005 READ request #1 \[0,1\) had all 1 of its pages supplied, the last at step 6 by t1 zx_pager_supply_pages\(0x30, 0x60, 0x0, 0x80, 0x90, 0x0\), and was not completed/,
+  );
+  assert.equal(signature, "invariant:single-supply:K28");
+});

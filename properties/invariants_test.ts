@@ -712,9 +712,11 @@ Deno.test("syscall-contract K27: supply checks handles before alignment", () => 
   );
 });
 
-Deno.test("no-lost-requests hang: supplies never wake the waiters", () => {
+Deno.test("single-supply K28: supplies never complete the request they fill", () => {
   // A commit, not a read: syscall-contract's early-wake rule sees a parked reader whose page
-  // was supplied one step before the hang (a commit waits for its whole request, unjudged there).
+  // was supplied (a commit waits for its whole request, unjudged there). Was a bare
+  // no-lost-requests hang naming the committer (userS28c's variant): K28 names the request and
+  // the supply that owed its completion, at that supply's step.
   expectFires(
     {
       ...ONE_PAGER,
@@ -722,7 +724,7 @@ Deno.test("no-lost-requests hang: supplies never wake the waiters", () => {
       threads: [{ name: "c", ops: [{ op: "commit", vmo: "a", page: 0 }] }],
     },
     () => patch(PageSource.prototype, "onPagesSupplied", () => function () {}),
-    { invariant: "no-lost-requests", code: "K29" },
+    { invariant: "single-supply", code: "K28" },
   );
 });
 
