@@ -54,6 +54,47 @@ Deno.test("the kernel's hang names the READ a service thread took and never answ
   assert.equal(signature, "invariant:no-lost-requests");
 });
 
+Deno.test("a READ taken and ignored with no thread waiting for it is Q2 at rest, signed as P1's finding", async () => {
+  // A fail-instead-of-block reader got SHOULD_WAIT and exited: no hang, so P1 never looked; Q2
+  // names the taker, and the one bug signs one way.
+  const { v, message, signature } = await replay("should_wait_ignored.json");
+  assert.equal(v.kind === "invariant" && v.invariant, "quiescent-end", message);
+  assert.match(
+    message,
+    /^Q2: vmo1009 has 1 outstanding request\(s\) at quiescence \(READ #2 pages \[0,1\): taken by t1 "p1\.svc", never answered/,
+  );
+  assert.equal(signature, "invariant:answers-every-read");
+});
+
+Deno.test("a Q2 request whose packet was never taken keeps Q2's signature", () => {
+  const v: Verdict = {
+    kind: "invariant",
+    invariant: "quiescent-end",
+    message:
+      'Q2: vmo1005 has 1 outstanding request(s) at quiescence (READ #2 pages [0,1): its packet was never taken from the port); parked: t1 "p0.svc" waits on port 1004',
+    step: 9,
+    tid: 0,
+  };
+  assert.equal(signatureOf(v), "invariant:quiescent-end:Q2");
+  const dirty = {
+    ...v,
+    message: v.message.replace(
+      "READ #2 pages [0,1): its packet was never taken from the port",
+      'DIRTY #2 pages [0,1): taken by t1 "p0.svc", never answered',
+    ),
+  };
+  assert.equal(signatureOf(dirty), "invariant:quiescent-end:Q2");
+  // Every page answered since the take, yet open: the kernel left it, the service dropped nothing.
+  const answered = {
+    ...v,
+    message: v.message.replace(
+      "its packet was never taken from the port",
+      'taken by t1 "p0.svc", every page answered since, yet left outstanding',
+    ),
+  };
+  assert.equal(signatureOf(answered), "invariant:quiescent-end:Q2");
+});
+
 Deno.test("a kernel variant that never completes a fully supplied request breaks K28 at the supply, naming the request and the supply", async () => {
   const { v, message, signature } = await replay("never_complete.json");
   assert.equal(v.kind === "invariant" && v.invariant, "single-supply", message);
