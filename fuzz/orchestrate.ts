@@ -307,6 +307,12 @@ export interface CampaignSummary {
    */
   readonly variantCalls: Readonly<Record<string, number>> | null;
   /**
+   * Workers the watchdog stopped (a run past the run limit, a confirmation run past its own, a
+   * heap limit): each took the variant's call counts it had not yet reported with it, so with a
+   * `--kernel` variant {@linkcode CampaignSummary.variantCalls} is incomplete when this is not 0.
+   */
+  readonly workersStopped: number;
+  /**
    * Scenarios with a service held to a contract: the contract the campaign
    * ran under and the deliveries it excludes (each 0 when the generators kept
    * to it); null: no contract (the whole universe).
@@ -541,6 +547,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
   const sometimes: Record<string, number> = {};
   const delivered: Record<string, number> = {};
   const variantCalls: Record<string, number> = {};
+  let workersStopped = 0;
   const timeline: TimelinePoint[] = [];
   const errors: string[] = [];
   /** Failing runs whose replays ran differently, by signature: run index and how. */
@@ -852,6 +859,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
         closing = true;
         // Stopped in its run: it may be spinning in user code (CONTROL.spinning).
         if (!confirmed && x.cause === "hang" && !x.grew) Atomics.add(control, CONTROL.spinning, 1);
+        workersStopped++;
         await worker.terminate();
         if (!confirmed) {
           await recordStopped(
@@ -874,6 +882,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
         if (closing || confirmed) return;
         closing = true;
         if (x.cause === "hang" && !x.grew) Atomics.add(control, CONTROL.spinning, 1); // as above
+        workersStopped++;
         await worker.terminate();
         const ran = (wallMs() - t0) / 1000;
         await recordStopped(
@@ -926,6 +935,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
       worker.on("error", (e: Error & { code?: string }) => {
         if (closing) return;
         closing = true;
+        workersStopped++;
         void worker.terminate();
         if (e.code === "ERR_WORKER_OUT_OF_MEMORY" && !confirmed) {
           void recordStopped(
@@ -976,6 +986,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
     timed: boolean,
     grew: boolean,
   ): Promise<void> => {
+    workersStopped++; // its unreported counts (a variant's calls) went with it
     const limit = cause === "hang" ? runLimitText : `${memoryMb} MiB heap limit`;
     if (state.kind === "investigate") {
       const signature = cause === "hang" ? hangSignature(records[w].at()) : OUT_OF_MEMORY;
@@ -1208,6 +1219,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
     variantCalls: options.kernelPath !== null && options.kernelPath !== undefined
       ? variantCalls
       : null,
+    workersStopped,
     contract: contract !== undefined ? contractCounter(contract, delivered) : null,
     signatures: reached.size,
     shrinking: { cases: investigations, seconds: investigateSeconds },

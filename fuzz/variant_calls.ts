@@ -94,15 +94,36 @@ export class VariantCalls {
 
 /**
  * The summary's lines for a variant's call counts over `runs` runs: one line of counts, then a
- * warning for each method no run called, with where such calls come from.
+ * warning for each method no run called, with where such calls come from. `stopped` workers the
+ * watchdog stopped took their unreported counts with them (userS28c: after a hang inside the
+ * variant the line said "none of its own methods was seen"): the counts are then said to be
+ * incomplete, and a method without calls is not said never to have been called.
+ *
+ * @example
+ * ```ts
+ * import { variantCallLines } from "./variant_calls.ts";
+ * console.assert(variantCallLines({}, 1, "scenarios", 1)[0].includes("incomplete"));
+ * ```
  */
 export function variantCallLines(
   counts: Readonly<Record<string, number>>,
   runs: number,
   mode: "scenarios" | "programs",
+  stopped = 0,
 ): string[] {
   const names = Object.keys(counts).sort();
+  const lost = stopped === 0 ? "" : `incomplete: ${
+    stopped === 1 ? "1 worker was" : `${stopped} workers were`
+  } stopped (at the run limit or the heap limit) before reporting ${
+    stopped === 1 ? "its" : "their"
+  } counts, which went with ${stopped === 1 ? "it" : "them"}`;
   if (names.length === 0) {
+    if (stopped > 0) {
+      return [
+        `kernel variant, calls of its own methods in ${runs} runs: not known, counts ${lost} ` +
+        "(no run that finished reported any)",
+      ];
+    }
     return [
       `kernel variant: none of its own methods was seen in ${runs} runs (no subclass of ` +
       "Kernel, PageSource, PagerProxy or VmoPages with methods of its own was built)",
@@ -111,13 +132,16 @@ export function variantCallLines(
   const lines = [
     `kernel variant, calls of its own methods in ${runs} runs: ${
       names.map((n) => `${n} ${counts[n]}`).join(", ")
-    }`,
+    }${stopped === 0 ? "" : ` (counts ${lost})`}`,
   ];
   for (const n of names.filter((x) => counts[x] === 0)) {
     const method = n.slice(n.lastIndexOf(".") + 1);
     lines.push(
-      `warning: your variant's ${n} was never called in ${runs} runs: this campaign did not ` +
-        `test it; ${hint(method, mode)}`,
+      stopped === 0
+        ? `warning: your variant's ${n} was never called in ${runs} runs: this campaign did not ` +
+          `test it; ${hint(method, mode)}`
+        : `warning: your variant's ${n} had no call in the counts reported (a stopped worker's ` +
+          `may have had some); ${hint(method, mode)}`,
     );
   }
   return lines;
