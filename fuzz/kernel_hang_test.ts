@@ -75,6 +75,46 @@ Deno.test("fuzz --kernel with a variant that never returns from a supply: a kern
   }
 });
 
+// userS28c/sig29: a program campaign's runs did not tell the watchdog where they stood, so a kernel
+// hang was written as `service-hang` with no thread or step, and repro of its case (which knows)
+// said "expected: service-hang: NOT reproduced (got kernel-hang)".
+Deno.test("fuzz --mode programs --kernel with a variant that never returns from a supply: a kernel-hang case naming the program thread", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "pagersim-khang-p-" });
+  try {
+    const r = await run([
+      ...FUZZ,
+      "--mode",
+      "programs",
+      "--kernel",
+      "fuzz/testdata/spin_kernel.ts",
+      "--runs",
+      "1", // seed 1's run 0 supplies
+      "--run-timeout",
+      "1",
+      "--confirm-timeout",
+      "1",
+      "--workers",
+      "1",
+      "--seed",
+      "1",
+      "--corpus",
+      dir,
+      "--json",
+    ]);
+    const s = summaryOf(r.out);
+    const hang = s.findings.find((f) => f.signature === KERNEL_HANG);
+    assert.ok(hang !== undefined, JSON.stringify(s.findings) + r.err);
+    assert.match(
+      hang.description,
+      /t\d+ at step \d+ never yielded, in the kernel, inside zx_pager_supply_pages \(the kernel variant's code, fuzz\/testdata\/spin_kernel\.ts; called from a program thread/,
+    );
+    const c = await readCaseFile(hang.file);
+    assert.equal(c.expected, "kernel-hang");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("explore --kernel with a variant that never returns from a supply: a kernel-hang verdict and case", async () => {
   const dir = await Deno.makeTempDir({ prefix: "pagersim-khang-x-" });
   try {
