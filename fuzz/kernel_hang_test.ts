@@ -62,6 +62,8 @@ Deno.test("fuzz --kernel with a variant that never returns from a supply: a kern
     assert.ok(hang !== undefined, JSON.stringify(s.findings) + r.err);
     assert.ok(!s.findings.some((f) => f.signature === SERVICE_HANG));
     assert.match(hang.description, /in the kernel, inside zx_pager_supply_pages/);
+    // The watchdog names the variant's method it stopped in (from the run's record; no line).
+    assert.match(hang.description, /spin_kernel\.ts, in its SpinSource\.onPagesSupplied;/);
     const c = await readCaseFile(hang.file);
     assert.equal(c.expected, "kernel-hang");
     assert.equal(c.signature, KERNEL_HANG);
@@ -89,10 +91,11 @@ Deno.test("fuzz --mode programs --kernel with a variant that never returns from 
       "fuzz/testdata/spin_kernel.ts",
       "--runs",
       "1", // seed 1's run 0 supplies
+      // 2 s: a loaded machine (the suite's other processes) once stopped the run at step 1.
       "--run-timeout",
-      "1",
+      "2",
       "--confirm-timeout",
-      "1",
+      "2",
       "--workers",
       "1",
       "--seed",
@@ -106,7 +109,7 @@ Deno.test("fuzz --mode programs --kernel with a variant that never returns from 
     assert.ok(hang !== undefined, JSON.stringify(s.findings) + r.err);
     assert.match(
       hang.description,
-      /t\d+ at step \d+ never yielded, in the kernel, inside zx_pager_supply_pages \(the kernel variant's code, fuzz\/testdata\/spin_kernel\.ts; called from a program thread/,
+      /t\d+ at step \d+ never yielded, in the kernel, inside zx_pager_supply_pages \(the kernel variant's code, fuzz\/testdata\/spin_kernel\.ts, in its SpinSource\.onPagesSupplied; called from a program thread/,
     );
     const c = await readCaseFile(hang.file);
     assert.equal(c.expected, "kernel-hang");

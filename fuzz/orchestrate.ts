@@ -44,7 +44,7 @@ import { loadServiceModule } from "../case/store.ts";
 import { contractOf, type ServiceContract } from "../scenario/service_contract.ts";
 import { type ContractCounter, contractCounter } from "../scenario/contract.ts";
 import { hangKind, hangSignature, OUT_OF_MEMORY } from "./signature.ts";
-import { grewNote, neverYielded, type StuckAt } from "../sim/stuck.ts";
+import { grewNote, insideKernel, neverYielded, type StuckAt } from "../sim/stuck.ts";
 import {
   campaignReplayCommand,
   CASE_FORMAT,
@@ -362,6 +362,11 @@ interface Suspect {
    * (scenarios; null: no thread's code ran yet, or a program run).
    */
   readonly at: StuckAt | null;
+  /**
+   * The `--kernel` variant's own method the thread was inside when stopped (`Class.method`, from
+   * the record, fuzz/variant_calls.ts), or null: none, not a generator's body, or no variant.
+   */
+  readonly method: string | null;
   /** Stopped by the clock after the process grew by half the heap limit (`_worker_pool.ts`). */
   readonly grew: boolean;
 }
@@ -733,6 +738,16 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
       confirmTimeout: Math.max(runLimitMs, confirmMs) / 1000,
     },
   };
+  /**
+   * The kernel's code a stopped run's thread ran, for {@linkcode neverYielded}: the variant module,
+   * and its own method the record names (a spinning worker cannot be asked for its stack, so the
+   * method is all that is known: no line); null with no variant.
+   */
+  const variantWords = (x: Suspect): string | null => {
+    const path = options.kernelPath ?? null;
+    if (path === null) return null;
+    return x.method === null || !insideKernel(x.at) ? path : `${path}, in its ${x.method}`;
+  };
   /** The case of a run the watchdog stopped (and, for the run limit, its confirmation too). */
   const stoppedCase = (
     x: Suspect,
@@ -745,7 +760,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
     // The thread that never yielded, as sim's and repro's verdict names it.
     const who =
       (cause === "hang" && x.at !== null
-        ? `${neverYielded(x.at, undefined, options.kernelPath ?? null, kind === "programs")}; `
+        ? `${neverYielded(x.at, undefined, variantWords(x), kind === "programs")}; `
         : "") +
       (x.grew ? `${grewNote(memoryMb)}; ` : "");
     return {
@@ -832,7 +847,11 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
       // Its own record (the slot's is its replacement worker's): where the confirmation run stood
       // when stopped names the thread that never yielded.
       const record = RunRecord.create();
-      const stoppedAt = (): Suspect => ({ ...x, at: record.at() ?? x.at });
+      const stoppedAt = (): Suspect => ({
+        ...x,
+        at: record.at() ?? x.at,
+        method: record.method() ?? x.method,
+      });
       const worker = new Worker(new URL("./worker.ts", import.meta.url), {
         workerData: {
           ...start(x.w, 0),
@@ -1030,6 +1049,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
       seed,
       recorded,
       at,
+      method: records[w].method(),
       grew,
     };
     if (!timed) {

@@ -39,6 +39,15 @@ const BUILT_BY: Readonly<Record<string, object>> = {
 export class VariantCalls {
   #counts: Record<string, number> = {};
   readonly #seen = new WeakSet<object>();
+  /** The variant's own methods the running code is inside, innermost last, as UTF-8 names. */
+  readonly #inside: Uint8Array[] = [];
+
+  /**
+   * `where`, if given, is told the innermost of the variant's own methods the code is inside on
+   * each entry and exit (null: none), so a watchdog that stops a run inside one can name it (a
+   * spinning thread cannot be asked for its stack). Counting is as without it.
+   */
+  constructor(readonly where?: (method: Uint8Array | null) => void) {}
 
   /** `make`, its kernels (and the parts they build) counted. */
   wrap(make: MakeKernel): MakeKernel {
@@ -78,13 +87,28 @@ export class VariantCalls {
         this.#counts[key] ??= 0;
         const method = desc.value as (...args: unknown[]) => unknown;
         const built = BUILT_BY[name];
+        const bytes = new TextEncoder().encode(key);
         // deno-lint-ignore no-this-alias
         const calls = this;
+        const inside = this.#inside;
+        const where = this.where;
         const counted = function (this: unknown, ...args: unknown[]): unknown {
           calls.#counts[key] = (calls.#counts[key] ?? 0) + 1;
-          const result = method.apply(this, args);
-          if (built !== undefined) calls.#instrument(result, built);
-          return result;
+          if (where === undefined) {
+            const result = method.apply(this, args);
+            if (built !== undefined) calls.#instrument(result, built);
+            return result;
+          }
+          inside.push(bytes);
+          where(bytes);
+          try {
+            const result = method.apply(this, args);
+            if (built !== undefined) calls.#instrument(result, built);
+            return result;
+          } finally {
+            inside.pop();
+            where(inside.length === 0 ? null : inside[inside.length - 1]);
+          }
         };
         Object.defineProperty(proto, name, { ...desc, value: counted });
       }
@@ -112,11 +136,13 @@ export function variantCallLines(
   stopped = 0,
 ): string[] {
   const names = Object.keys(counts).sort();
-  const lost = stopped === 0 ? "" : `incomplete: ${
-    stopped === 1 ? "1 worker was" : `${stopped} workers were`
-  } stopped (at the run limit or the heap limit) before reporting ${
-    stopped === 1 ? "its" : "their"
-  } counts, which went with ${stopped === 1 ? "it" : "them"}`;
+  const lost = stopped === 0
+    ? ""
+    : `incomplete: ${
+      stopped === 1 ? "1 worker was" : `${stopped} workers were`
+    } stopped (at the run limit or the heap limit) before reporting ${
+      stopped === 1 ? "its" : "their"
+    } counts, which went with ${stopped === 1 ? "it" : "them"}`;
   if (names.length === 0) {
     if (stopped > 0) {
       return [

@@ -11,6 +11,7 @@ import { runScenario } from "../scenario/interpreter.ts";
 import { kernelInvariants } from "../properties/kernel_invariants.ts";
 import { makeKernel as va } from "../case/testdata/userS27k/va_fail_midrange_ok.ts";
 import { runCampaign } from "./orchestrate.ts";
+import { RunRecord } from "./engine.ts";
 import { variantCallLines, VariantCalls } from "./variant_calls.ts";
 
 const data = (f: string) => new URL(`../case/testdata/userS27k/${f}`, import.meta.url).pathname;
@@ -119,3 +120,27 @@ for (const kind of ["programs", "scenarios"] as const) {
     assert.match(text, /^kernel variant, calls of its own methods in \d+ runs: /m);
   });
 }
+
+// userS28c/sig29: a hang inside a variant's method was named only as "the kernel variant's code":
+// a spinning worker cannot be asked for its stack, so each counted call tells the run's record
+// which of the variant's methods it is inside, and the watchdog reads it at the stop.
+Deno.test("a counted call tells the record the variant method it is inside, and nothing once it returns", async () => {
+  const half = await loadScenarioFile(data("fail_half_page1.json"));
+  const record = RunRecord.create();
+  const seen: (string | null)[] = [];
+  const calls = new VariantCalls((name) => {
+    record.inMethod(name);
+    seen.push(record.method());
+  });
+  const plain = runScenario(half, { seed: 3, monitors: kernelInvariants(), makeKernel: va });
+  const told = runScenario(half, {
+    seed: 3,
+    monitors: kernelInvariants(),
+    makeKernel: calls.wrap(va),
+  });
+  assert.equal(told.traceHash, plain.traceHash);
+  assert.ok(seen.includes("MidFailSource.onPagesFailed"), JSON.stringify(seen));
+  assert.ok(seen.includes("MidFailKernel.createPageSource"), JSON.stringify(seen));
+  assert.equal(seen.at(-1), null);
+  assert.equal(record.method(), null);
+});
