@@ -507,7 +507,9 @@ export function summaryText(
       }`,
     );
   }
-  if (s.variantCalls !== null) lines.push(...variantCallLines(s.variantCalls, s.runs, s.kind));
+  if (s.variantCalls !== null) {
+    lines.push(...variantCallLines(s.variantCalls, s.runs, s.kind, s.workersStopped));
+  }
   for (const e of s.errors) lines.push(`error: ${e}`);
   return lines.join("\n");
 }

@@ -44,7 +44,7 @@ import { loadServiceModule } from "../case/store.ts";
 import { contractOf, type ServiceContract } from "../scenario/service_contract.ts";
 import { type ContractCounter, contractCounter } from "../scenario/contract.ts";
 import { hangKind, hangSignature, OUT_OF_MEMORY } from "./signature.ts";
-import { grewNote, neverYielded, type StuckAt } from "../sim/stuck.ts";
+import { grewNote, insideKernel, neverYielded, type StuckAt } from "../sim/stuck.ts";
 import {
   campaignReplayCommand,
   CASE_FORMAT,
@@ -307,6 +307,12 @@ export interface CampaignSummary {
    */
   readonly variantCalls: Readonly<Record<string, number>> | null;
   /**
+   * Workers the watchdog stopped (a run past the run limit, a confirmation run past its own, a
+   * heap limit): each took the variant's call counts it had not yet reported with it, so with a
+   * `--kernel` variant {@linkcode CampaignSummary.variantCalls} is incomplete when this is not 0.
+   */
+  readonly workersStopped: number;
+  /**
    * Scenarios with a service held to a contract: the contract the campaign
    * ran under and the deliveries it excludes (each 0 when the generators kept
    * to it); null: no contract (the whole universe).
@@ -356,6 +362,11 @@ interface Suspect {
    * (scenarios; null: no thread's code ran yet, or a program run).
    */
   readonly at: StuckAt | null;
+  /**
+   * The `--kernel` variant's own method the thread was inside when stopped (`Class.method`, from
+   * the record, fuzz/variant_calls.ts), or null: none, not a generator's body, or no variant.
+   */
+  readonly method: string | null;
   /** Stopped by the clock after the process grew by half the heap limit (`_worker_pool.ts`). */
   readonly grew: boolean;
 }
@@ -548,6 +559,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
   const sometimes: Record<string, number> = {};
   const delivered: Record<string, number> = {};
   const variantCalls: Record<string, number> = {};
+  let workersStopped = 0;
   const timeline: TimelinePoint[] = [];
   const errors: string[] = [];
   /** Failing runs whose replays ran differently, by signature: run index and how. */
@@ -733,6 +745,16 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
       confirmTimeout: Math.max(runLimitMs, confirmMs) / 1000,
     },
   };
+  /**
+   * The kernel's code a stopped run's thread ran, for {@linkcode neverYielded}: the variant module,
+   * and its own method the record names (a spinning worker cannot be asked for its stack, so the
+   * method is all that is known: no line); null with no variant.
+   */
+  const variantWords = (x: Suspect): string | null => {
+    const path = options.kernelPath ?? null;
+    if (path === null) return null;
+    return x.method === null || !insideKernel(x.at) ? path : `${path}, in its ${x.method}`;
+  };
   /** The case of a run the watchdog stopped (and, for the run limit, its confirmation too). */
   const stoppedCase = (
     x: Suspect,
@@ -745,7 +767,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
     // The thread that never yielded, as sim's and repro's verdict names it.
     const who =
       (cause === "hang" && x.at !== null
-        ? `${neverYielded(x.at, undefined, options.kernelPath ?? null)}; `
+        ? `${neverYielded(x.at, undefined, variantWords(x), kind === "programs")}; `
         : "") +
       (x.grew ? `${grewNote(memoryMb)}; ` : "");
     return {
@@ -832,7 +854,11 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
       // Its own record (the slot's is its replacement worker's): where the confirmation run stood
       // when stopped names the thread that never yielded.
       const record = RunRecord.create();
-      const stoppedAt = (): Suspect => ({ ...x, at: record.at() ?? x.at });
+      const stoppedAt = (): Suspect => ({
+        ...x,
+        at: record.at() ?? x.at,
+        method: record.method() ?? x.method,
+      });
       const worker = new Worker(new URL("./worker.ts", import.meta.url), {
         workerData: {
           ...start(x.w, 0),
@@ -859,6 +885,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
         closing = true;
         // Stopped in its run: it may be spinning in user code (CONTROL.spinning).
         if (!confirmed && x.cause === "hang" && !x.grew) Atomics.add(control, CONTROL.spinning, 1);
+        workersStopped++;
         await worker.terminate();
         if (!confirmed) {
           await recordStopped(
@@ -881,6 +908,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
         if (closing || confirmed) return;
         closing = true;
         if (x.cause === "hang" && !x.grew) Atomics.add(control, CONTROL.spinning, 1); // as above
+        workersStopped++;
         await worker.terminate();
         const ran = (wallMs() - t0) / 1000;
         await recordStopped(
@@ -933,6 +961,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
       worker.on("error", (e: Error & { code?: string }) => {
         if (closing) return;
         closing = true;
+        workersStopped++;
         void worker.terminate();
         if (e.code === "ERR_WORKER_OUT_OF_MEMORY" && !confirmed) {
           void recordStopped(
@@ -983,6 +1012,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
     timed: boolean,
     grew: boolean,
   ): Promise<void> => {
+    workersStopped++; // its unreported counts (a variant's calls) went with it
     const limit = cause === "hang" ? runLimitText : `${memoryMb} MiB heap limit`;
     if (state.kind === "investigate") {
       const signature = cause === "hang" ? hangSignature(records[w].at()) : OUT_OF_MEMORY;
@@ -1026,6 +1056,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
       seed,
       recorded,
       at,
+      method: records[w].method(),
       grew,
     };
     if (!timed) {
@@ -1215,6 +1246,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
     variantCalls: options.kernelPath !== null && options.kernelPath !== undefined
       ? variantCalls
       : null,
+    workersStopped,
     contract: contract !== undefined ? contractCounter(contract, delivered) : null,
     signatures: reached.size,
     shrinking: { cases: investigations, seconds: investigateSeconds },

@@ -356,7 +356,10 @@ async function runnerFor(start: WorkerStart): Promise<Runner> {
   const seeded = start.bug !== null ? bug(start.bug) : undefined;
   const service = start.servicePath === null ? null : await loadServiceModule(start.servicePath);
   // A variant's own methods are counted over the campaign (the summary warns of one never called).
-  const variantCalls = start.kernelPath !== null ? new VariantCalls() : undefined;
+  // The method a run is inside goes to the slot's record: a stop inside one names it.
+  const variantCalls = start.kernelPath !== null
+    ? new VariantCalls(new RunRecord(start.record).inMethod)
+    : undefined;
   const makeKernel = start.kernelPath !== null
     ? variantCalls?.wrap(await loadKernelModule(start.kernelPath))
     : seeded?.kernel;

@@ -180,6 +180,33 @@ export class FailedAnswers {
   }
 
   /**
+   * The step a service thread first took the packet of request `id` of `vmo` at, and the answers
+   * the kernel resolves its type with made over its pages since: how many of its pages one that
+   * succeeded covered (`answered`, of `pages`) and whether one returned an error (`failed`, which
+   * {@linkcode about} names); null when no thread took its packet.
+   */
+  taken(
+    vmo: Vmo,
+    id: number,
+  ): { step: number; pages: number; answered: number; failed: boolean } | null {
+    const made = this.#made.get(`${vmo.koid}:${id}`);
+    if (made === undefined || made.taken < 0) return null;
+    const covered = new Set<number>();
+    let failed = false;
+    for (const f of this.#answers) {
+      if (f.step < made.taken || f.vmo !== vmo.koid || f.start >= made.end) continue;
+      if (made.start >= f.end || !f.answers.has(made.type)) continue;
+      if (!f.ok) failed = true;
+      else {
+        for (let p = Math.max(f.start, made.start); p < Math.min(f.end, made.end); p++) {
+          covered.add(p);
+        }
+      }
+    }
+    return { step: made.taken, pages: made.end - made.start, answered: covered.size, failed };
+  }
+
+  /**
    * `; left unanswered after a failed answer: step 11: t2 zx_pager_op_range(...) -> ZX_ERR_...`
    * for request `id` of `vmo`: the last answer made after the request that covers it, if it
    * failed; "" when none does or the last one succeeded.
