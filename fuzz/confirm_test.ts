@@ -44,3 +44,36 @@ Deno.test("a slow run past the run limit is no finding: confirmed with the large
   assert.equal(summary.confirmTimeout, 300);
   assert.deepEqual(summary.errors, []);
 });
+
+Deno.test("a --confirm-timeout equal to --run-timeout runs no stopped run again: the stop is the hang", async () => {
+  const written: CampaignFinding[] = [];
+  const summary = await runCampaign({
+    seed: 1,
+    workers: 1,
+    seconds: null,
+    runs: 1,
+    servicePath: `${root}fuzz/testdata/slow_service.ts`,
+    known: [],
+    maxShrink: 50,
+    checkers: "kernel",
+    runTimeout: 0.01,
+    confirmTimeout: 0.01,
+    persist: (f) => {
+      written.push(f);
+      return Promise.resolve("(not written)");
+    },
+    progress: () => {},
+    progressEvery: 60,
+  });
+  assert.equal(summary.stopped, 1, JSON.stringify(summary.errors));
+  // Session 29: it was run again (in a worker of its own, with the equal limit) and written as
+  // stopped "at the 0.01s run limit and again at the 0.01s confirmation limit".
+  assert.deepEqual(summary.slowRuns, []);
+  const hang = written.find((f) => f.signature === SERVICE_HANG);
+  assert.ok(hang !== undefined, JSON.stringify(written.map((f) => f.signature)));
+  assert.match(
+    hang.case.description,
+    /stopped at the 0\.01s run limit \(not run again: --confirm-timeout 0\.01 is not above it\)/,
+  );
+  assert.doesNotMatch(hang.case.description, /confirmation limit/);
+});

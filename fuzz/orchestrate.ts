@@ -963,6 +963,16 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
       unconfirmedRuns++;
       afterHang.push(x.k);
       runs = countRuns();
+    } else if (confirmMs <= runLimitMs) {
+      // A confirmation limit no longer than the run limit skips the second run, as in sim, repro
+      // and conformance (session 29: a campaign with equal limits still ran each stopped run
+      // again): the stop is the hang.
+      await recordStopped(
+        x,
+        x.cause,
+        `the ${runLimitText} (not run again: --confirm-timeout ${confirmMs / 1000} is not ` +
+          `above it)`,
+      );
     } else if (interrupted) {
       unconfirmed(x, "the campaign was interrupted before it was run again");
     } else await confirm(x); // after the budget too: cut at the run limit, so no hang is lost
