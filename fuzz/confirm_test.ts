@@ -77,3 +77,39 @@ Deno.test("a --confirm-timeout equal to --run-timeout runs no stopped run again:
   );
   assert.doesNotMatch(hang.case.description, /confirmation limit/);
 });
+
+Deno.test("a program campaign's stopped run names the thread and the kernel call it stood in, as repro does", async () => {
+  const written: CampaignFinding[] = [];
+  const summary = await runCampaign({
+    kind: "programs",
+    seed: 1,
+    workers: 1,
+    seconds: null,
+    runs: 3,
+    servicePath: null,
+    // Each supply computes 1e9 iterations first (a second or more): stopped inside
+    // zx_pager_supply_pages, where no step before it stands still half a second.
+    kernelPath: `${root}fuzz/testdata/slow_kernel.ts`,
+    known: [],
+    maxShrink: 50,
+    checkers: "kernel",
+    runTimeout: 0.5,
+    confirmTimeout: 0.5,
+    persist: (f) => {
+      written.push(f);
+      return Promise.resolve("(not written)");
+    },
+    progress: () => {},
+    progressEvery: 60,
+  });
+  assert.ok(summary.stopped >= 1, JSON.stringify(summary.errors));
+  // Session 29: the program worker did not say where its run stood, so every program hang was
+  // `service-hang: no yield` with no thread named, a case repro (which knows) did not reproduce.
+  const hang = written.find((f) => f.case.expected === "kernel-hang");
+  assert.ok(hang !== undefined, JSON.stringify(written.map((f) => f.case.description)));
+  assert.equal(hang.signature, "kernel-hang: no yield");
+  assert.match(
+    hang.case.description,
+    /: kernel-hang: no yield \(t\d+ at step \d+ never yielded, in the kernel, inside zx_pager_supply_pages \(the kernel variant's code, .*fuzz\/testdata\/slow_kernel\.ts; called from a program thread \(a program runs no service\)\), not the caller's code; stopped at the 0\.5s run limit/,
+  );
+});

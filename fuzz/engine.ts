@@ -600,6 +600,7 @@ export class ProgramRunner extends KindRunner<Program> {
     return this.#report(this.#fuzzer.step({
       record: record.pick,
       starting: (program, seed, strategy) => record.begin({ program, seed, strategy }),
+      watch: record.watch,
     }));
   }
 
@@ -607,7 +608,9 @@ export class ProgramRunner extends KindRunner<Program> {
   rerun(_k: number, input: unknown, record: RunRecord): RunReport {
     const { program, seed, strategy } = input as RecordedProgram;
     record.begin(input);
-    return this.#report(this.#fuzzer.runOne(program, seed, strategy, record.pick));
+    return this.#report(
+      this.#fuzzer.runOne(program, seed, strategy, record.pick, record.watch),
+    );
   }
 
   #report(s: FuzzStep): RunReport {

@@ -738,7 +738,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
     // The thread that never yielded, as sim's and repro's verdict names it.
     const who =
       (cause === "hang" && x.at !== null
-        ? `${neverYielded(x.at, undefined, options.kernelPath ?? null)}; `
+        ? `${neverYielded(x.at, undefined, options.kernelPath ?? null, kind === "programs")}; `
         : "") +
       (x.grew ? `${grewNote(memoryMb)}; ` : "");
     return {

@@ -150,6 +150,13 @@ export class ProgramFuzzer {
        * record: {@linkcode ProgramFuzzer.runOne} runs the same run again from them).
        */
       starting?: (program: Program, seed: number, strategy: PortfolioStrategy) => void;
+      /**
+       * Told which thread's code is about to run, at which step (the watchdog's record): a run
+       * stopped at the run limit names the thread that never yielded, and a stop inside a
+       * syscall signs `kernel-hang` (session 29: every program hang was `service-hang`, no
+       * thread named, and its case did not reproduce: repro saw the kernel-hang it was).
+       */
+      watch?: (step: number, tid: number, entry: number) => void;
     } = {},
   ): FuzzStep {
     const program = this.next();
@@ -159,7 +166,7 @@ export class ProgramFuzzer {
       ? PORTFOLIO[this.#rng.int(PORTFOLIO.length)]
       : { kind: "random" as const };
     options.starting?.(program, seed, strategy);
-    return this.runOne(program, seed, strategy, options.record);
+    return this.runOne(program, seed, strategy, options.record, options.watch);
   }
 
   /**
@@ -171,6 +178,7 @@ export class ProgramFuzzer {
     seed: number,
     strategy: PortfolioStrategy,
     record?: (pick: number) => void,
+    watch?: (step: number, tid: number, entry: number) => void,
   ): FuzzStep {
     const base = programStrategy(program, seed, strategy);
     // It only watches: the verdict and the trace hash are the run's without it.
@@ -181,6 +189,7 @@ export class ProgramFuzzer {
       makeKernel: this.options.makeKernel,
       monitors: () => [...checks(), counter],
       signatures: true,
+      ...(watch !== undefined ? { watch } : {}),
       strategy: record === undefined ? base : {
         name: base.name,
         pick: (c) => {
