@@ -312,6 +312,11 @@ export interface CampaignSummary {
    * to it); null: no contract (the whole universe).
    */
   readonly contract: ContractCounter | null;
+  /**
+   * The `--service` module the campaign ran (null: none; the reference services, or a seeded
+   * bug's): only a service has a contract, or says it declares none.
+   */
+  readonly service: string | null;
   /** Programs: distinct abstract kernel states reached (union over workers). */
   readonly signatures: number;
   /**
@@ -1219,6 +1224,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
       ? variantCalls
       : null,
     contract: contract !== undefined ? contractCounter(contract, delivered) : null,
+    service: options.servicePath,
     signatures: reached.size,
     shrinking: { cases: investigations, seconds: investigateSeconds },
     timeline,
