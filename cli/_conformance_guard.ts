@@ -23,7 +23,6 @@ import { ALL_CASES } from "../conformance/cases.ts";
 import type { ConformanceCase } from "../conformance/harness.ts";
 import { type ConformanceOptions, type Outcome, Report } from "../conformance/run.ts";
 import type { RowWorkerData } from "./_conformance_worker.ts";
-import type { RowsJob, RowsLine } from "./_conformance_rows.ts";
 import { hangSignature } from "../properties/signature.ts";
 import { neverYielded } from "../sim/stuck.ts";
 import { confirmLimit, confirms, type GuardLimits, limitWords } from "./_guard.ts";
@@ -106,6 +105,20 @@ export function runRows(
     });
   });
 }
+
+/** What the guard gives a row runner process (`cli/_conformance_rows.ts`: its one argument, JSON). */
+export interface RowsJob {
+  readonly kernel: string;
+  /** The rows, by index in `ALL_CASES` (a Vmar and a Vmo row share an id). */
+  readonly rows: readonly number[];
+  readonly limitS: number;
+  readonly memoryMb: number;
+}
+
+/** One line a row runner process prints: a row's outcome, or the end (null: every row ran). */
+export type RowsLine =
+  | { readonly row: number; readonly outcome: Outcome }
+  | { readonly stop: Stop | null };
 
 /**
  * How to start a row runner process (`cli/_conformance_rows.ts`): the program and its `deno run`

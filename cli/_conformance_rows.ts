@@ -12,22 +12,7 @@
  */
 
 import { ALL_CASES } from "../conformance/cases.ts";
-import type { Outcome } from "../conformance/run.ts";
-import { runRows } from "./_conformance_guard.ts";
-
-/** What the guard gives the process (its one argument, as JSON). */
-export interface RowsJob {
-  readonly kernel: string;
-  /** The rows, by index in `ALL_CASES` (a Vmar and a Vmo row share an id). */
-  readonly rows: readonly number[];
-  readonly limitS: number;
-  readonly memoryMb: number;
-}
-
-/** One line the process prints: a row's outcome, or the end (null: every row ran). */
-export type RowsLine =
-  | { readonly row: number; readonly outcome: Outcome }
-  | { readonly stop: Awaited<ReturnType<typeof runRows>> };
+import { type RowsJob, type RowsLine, runRows } from "./_conformance_guard.ts";
 
 if (import.meta.main) {
   const job = JSON.parse(Deno.args[0]) as RowsJob;
@@ -38,7 +23,7 @@ if (import.meta.main) {
   });
   let done = 0;
   const print = (line: RowsLine) => console.log(JSON.stringify(line));
-  const stop = await runRows(job.kernel, rows, job.limitS, job.memoryMb, (c, outcome) => {
+  const stop = await runRows(job.kernel, rows, job.limitS, job.memoryMb, (_c, outcome) => {
     print({ row: done++, outcome });
   });
   print({ stop });
