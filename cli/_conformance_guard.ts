@@ -137,6 +137,11 @@ async function rowsCommand(): Promise<{ program: string; flags: string[] } | nul
   };
 }
 
+/** A row runner process could not be started (no `deno` where the permission names it). */
+export class RowsSpawnError extends Error {
+  override name = "RowsSpawnError";
+}
+
 /**
  * {@linkcode runRows} in a row runner process of its own, ended (and the worker's thread with it,
  * spinning or not) as soon as it reports where it stopped; `started` is told its pid.
@@ -151,17 +156,22 @@ export async function runRowsIsolated(
   started: (pid: number) => void = () => {},
 ): Promise<Stop | null> {
   const job: RowsJob = { kernel, rows: rows.map((c) => ALL_CASES.indexOf(c)), limitS, memoryMb };
-  const child = new Deno.Command(command.program, {
-    args: [
-      "run",
-      ...command.flags,
-      new URL("./_conformance_rows.ts", import.meta.url).pathname,
-      JSON.stringify(job),
-    ],
-    stdin: "null",
-    stdout: "piped",
-    stderr: "inherit",
-  }).spawn();
+  let child: Deno.ChildProcess;
+  try {
+    child = new Deno.Command(command.program, {
+      args: [
+        "run",
+        ...command.flags,
+        new URL("./_conformance_rows.ts", import.meta.url).pathname,
+        JSON.stringify(job),
+      ],
+      stdin: "null",
+      stdout: "piped",
+      stderr: "inherit",
+    }).spawn();
+  } catch (e) {
+    throw new RowsSpawnError(`${command.program}: ${(e as Error).message}`);
+  }
   started(child.pid);
   let ran = 0;
   let stop: Stop | null | undefined;
@@ -218,7 +228,7 @@ export async function runConformanceGuarded(
   /** Told the pid of each row runner process started (tests). */
   started: (pid: number) => void = () => {},
 ): Promise<number> {
-  const command = await rowsCommand();
+  let command = await rowsCommand();
   let warned = false;
   /** Without a process of its own, a stopped row's worker may spin on: said at the first stop. */
   const warn = () => {
@@ -230,10 +240,19 @@ export async function runConformanceGuarded(
         "limit leaves its worker's thread spinning until the command ends",
     );
   };
-  const run = (rows: readonly ConformanceCase[], limitS: number, done: Report["row"]) =>
-    command === null
-      ? runRows(kernel, rows, limitS, limits.memoryMb, done)
-      : runRowsIsolated(command, kernel, rows, limitS, limits.memoryMb, done, started);
+  const run = async (rows: readonly ConformanceCase[], limitS: number, done: Report["row"]) => {
+    if (command !== null) {
+      try {
+        return await runRowsIsolated(command, kernel, rows, limitS, limits.memoryMb, done, started);
+      } catch (e) {
+        // No process to start (npx's deno, not on PATH): the rows run here, as without the
+        // permission, and the first stop says so.
+        if (!(e instanceof RowsSpawnError)) throw e;
+        command = null;
+      }
+    }
+    return await runRows(kernel, rows, limitS, limits.memoryMb, done);
+  };
   const report = new Report(parsed);
   const done = report.row.bind(report);
   /** The row whose hang was confirmed first: later stops are not run again. */
