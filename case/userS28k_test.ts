@@ -51,6 +51,7 @@ Deno.test("2. conformance --kernel: a row whose variant loops inside OP_FAIL fai
   const o = await new Deno.Command(Deno.execPath(), {
     args: [
       "run",
+      "--allow-run=deno",
       "--allow-read",
       "--allow-env=INIT_CWD",
       "cli/conformance.ts",

@@ -34,7 +34,9 @@ const FLAGS: Record<string, FlagSpec> = {
 export const USAGE: string = usage("deno task conformance", "[options]", FLAGS) +
   "\n\n--filter is case-sensitive; --kernel runs the cases against a kernel variant, in a " +
   "worker under the watchdog: a row that runs past --run-timeout, and again past " +
-  "--confirm-timeout, fails as a kernel-hang (or service-hang) and the run goes on." +
+  "--confirm-timeout, fails as a kernel-hang (or service-hang) and the run goes on; once one " +
+  "row's hang is confirmed, a later row past --run-timeout is a hang not run again. The " +
+  "worker runs in a process of its own (--allow-run=deno), ended when its row is stopped." +
   "\nExit status: 0 if no case failed, 1 otherwise, 2 bad input.";
 
 /** The command: parses `args` (`-h` is `--help`), loads a `--kernel` module, runs the cases. */

@@ -47,7 +47,7 @@ const FLAGS: Record<string, FlagSpec> = {
 /** The usage text (the guarded worker prints it with a bad command line). */
 export const USAGE = usage(
   "deno task corpus",
-  "merge DIR... [--into DIR] | list [DIR] | accept FILE...",
+  "merge DIR... [--into DIR] | list [DIR | FILE] | accept FILE...",
   FLAGS,
 ) + `
 
@@ -69,6 +69,9 @@ stale, counted apart (repro FILE refuses to replay it against the changed code,
 exit 2; repro FILE --current-code replays it against the code as it is now; accept
 re-records it). Exit 1 when any case is invalid or stale. A case that expects pass and keeps a failure's
 signature is the fix accept recorded: "expects pass (an accepted fix of SIGNATURE)".
+A case whose shrinking was cut short (found.shrinkCut) or never ran (found.unshrunk) says
+so: it fails as recorded, and the next campaign that meets its signature shrinks it again.
+list FILE lists and validates that one case file.
 accept: after you changed a case's service or kernel module (a fix), replay
 each case against its modules as they are now and record what it does now:
 the verdict (a failure's signature too), the trace hash and the modules'
@@ -149,62 +152,9 @@ export async function main(): Promise<number> {
     return 0;
   }
   const [verb, ...dirs] = positionals;
-  const errors: string[] = [];
   if (verb === "list") {
     if (dirs.length > 1) throw new UsageError("list takes one directory");
-    const dir = dirs[0] ?? "corpus";
-    const entries = await readEntries(dir, errors);
-    // A program campaign writes under DIR/programs (fuzz --mode programs): its cases are DIR's
-    // findings too (userS26k: list said nothing of them).
-    const programs = `${dir.replace(/\/+$/, "")}/programs`;
-    const hasPrograms = basename(dir) !== "programs" &&
-      await Deno.stat(programs).then((st) => st.isDirectory, () => false);
-    if (hasPrograms) {
-      const below = await readEntries(programs, errors, dir);
-      entries.push(...below.map((e) => ({ ...e, name: `programs/${e.name}` })));
-    }
-    let valid = 0;
-    let validBelow = 0;
-    // A module changed since the case was written: repro refuses it (exit 2) as it stands, so it
-    // is not valid; `--current-code` replays it, `corpus accept` re-records it (userS26s: it was
-    // counted valid with the notice on its line).
-    let stale = 0;
-    for (const e of entries) {
-      // Read as repro reads it (from its own file, modules relative to it), never run or loaded.
-      const { problems, notices } = await caseProblems(await readCaseFile(e.file), e.file);
-      if (problems.length > 0) {
-        errors.push(`${e.file}: cannot replay: ${problems.join("; ")}`);
-        continue;
-      }
-      if (notices.length > 0) stale++;
-      else {
-        valid++;
-        if (e.name.startsWith("programs/")) validBelow++;
-      }
-      const by = e.c.bug !== undefined ? `, bug ${e.c.bug}` : "";
-      // The modules it runs, as recorded (relative to the case): a kernel variant's case is
-      // that variant's finding (userS25: list did not say which variant).
-      const mod = (e.c.service !== undefined ? `, service ${e.c.service.path}` : "") +
-        (e.c.kernel !== undefined ? `, kernel ${e.c.kernel.path}` : "");
-      // What each command does with it, exactly (userS28s: the notice's "replaying against the
-      // module as it is now" ran on into "repro refuses it").
-      const changed = notices.length > 0
-        ? ` (stale: ${notices.join("; ")}: \`deno task repro ${e.file}\` refuses to replay it ` +
-          `against the changed code (exit 2); with --current-code it replays it against the ` +
-          `code as it is now (exit 0 only if it passes now); \`deno task corpus accept ${e.file}\` ` +
-          `re-records it)`
-        : "";
-      console.log(
-        `${e.name}: ${e.c.kind}, expects ${expectsText(e.c)}, ${e.c.decisions.length} decisions` +
-          `${by}${mod}${changed}`,
-      );
-    }
-    for (const err of errors) console.error(`error: ${err}`);
-    console.log(
-      `corpus: ${valid} valid, ${stale > 0 ? `${stale} stale, ` : ""}${errors.length} invalid` +
-        (hasPrograms ? ` (${validBelow} valid under ${programs}, a program campaign's)` : ""),
-    );
-    return errors.length === 0 && stale === 0 ? 0 : 1;
+    return await list(dirs[0] ?? "corpus");
   }
   if (verb === "accept") return await accept(dirs);
   if (verb !== "merge") {
@@ -214,8 +164,105 @@ export async function main(): Promise<number> {
         : `unknown command "${verb}"${didYouMean(verb, COMMANDS)}`,
     );
   }
+  return await merge(dirs, (values.into as string | undefined) ?? "corpus");
+}
+
+/**
+ * A case FILE given to `list` as its one entry: listed and validated as a corpus's case is
+ * (session 29: `corpus list FILE` printed the OS's "Not a directory (os error 20)"); a file
+ * that is no case is named in repro's words.
+ */
+async function fileEntries(file: string, errors: string[]): Promise<Entry[]> {
+  let c: CaseEnvelope;
+  try {
+    c = await readCaseFile(file);
+  } catch (e) {
+    if (!(e instanceof CaseFileError)) throw e;
+    errors.push((e as Error).message);
+    return [];
+  }
+  const signature = c.signature ?? `${c.expected}:${c.traceHash}`;
+  return [{ file, name: basename(file), c, signature, key: findingKey(c) }];
+}
+
+/** What `found` says of a case's shrinking when it did not end (`list`), or "". */
+export function shrinkNote(c: Pick<CaseEnvelope, "found">): string {
+  const how = c.found?.shrinkCut === true
+    ? "shrink cut short (the campaign or explore ended while shrinking it)"
+    : c.found?.unshrunk === true
+    ? "not shrunk (written as it ran; its campaign was killed while shrinking it)"
+    : null;
+  return how === null ? "" : `, ${how}: it fails as recorded and may shrink further; it is not ` +
+    "counted as known, so the next campaign that meets its signature shrinks it again and " +
+    "replaces the file with the smaller case";
+}
+
+/**
+ * `list [DIR]`: validates and lists the cases of corpus DIR (and of DIR/programs); a case FILE
+ * instead is listed alone. Prints the list and the `corpus:` count; the exit code.
+ */
+export async function list(dir: string): Promise<number> {
+  const errors: string[] = [];
+  const isFile = await Deno.stat(dir).then((st) => st.isFile, () => false);
+  const entries = isFile ? await fileEntries(dir, errors) : await readEntries(dir, errors);
+  // A program campaign writes under DIR/programs (fuzz --mode programs): its cases are DIR's
+  // findings too (userS26k: list said nothing of them).
+  const programs = `${dir.replace(/\/+$/, "")}/programs`;
+  const hasPrograms = basename(dir) !== "programs" &&
+    await Deno.stat(programs).then((st) => st.isDirectory, () => false);
+  if (hasPrograms) {
+    const below = await readEntries(programs, errors, dir);
+    entries.push(...below.map((e) => ({ ...e, name: `programs/${e.name}` })));
+  }
+  let valid = 0;
+  let validBelow = 0;
+  // A module changed since the case was written: repro refuses it (exit 2) as it stands, so it
+  // is not valid; `--current-code` replays it, `corpus accept` re-records it (userS26s: it was
+  // counted valid with the notice on its line).
+  let stale = 0;
+  for (const e of entries) {
+    // Read as repro reads it (from its own file, modules relative to it), never run or loaded.
+    const { problems, notices } = await caseProblems(await readCaseFile(e.file), e.file);
+    if (problems.length > 0) {
+      errors.push(`${e.file}: cannot replay: ${problems.join("; ")}`);
+      continue;
+    }
+    if (notices.length > 0) stale++;
+    else {
+      valid++;
+      if (e.name.startsWith("programs/")) validBelow++;
+    }
+    const by = e.c.bug !== undefined ? `, bug ${e.c.bug}` : "";
+    // The modules it runs, as recorded (relative to the case): a kernel variant's case is
+    // that variant's finding (userS25: list did not say which variant).
+    const mod = (e.c.service !== undefined ? `, service ${e.c.service.path}` : "") +
+      (e.c.kernel !== undefined ? `, kernel ${e.c.kernel.path}` : "");
+    // What each command does with it, exactly (userS28s: the notice's "replaying against the
+    // module as it is now" ran on into "repro refuses it").
+    const changed = notices.length > 0
+      ? ` (stale: ${notices.join("; ")}: \`deno task repro ${e.file}\` refuses to replay it ` +
+        `against the changed code (exit 2); with --current-code it replays it against the ` +
+        `code as it is now (exit 0 only if it passes now); \`deno task corpus accept ${e.file}\` ` +
+        `re-records it)`
+      : "";
+    console.log(
+      `${e.name}: ${e.c.kind}, expects ${expectsText(e.c)}, ${e.c.decisions.length} decisions` +
+        `${by}${mod}${shrinkNote(e.c)}${changed}`,
+    );
+  }
+  for (const err of errors) console.error(`error: ${err}`);
+  console.log(
+    `corpus: ${valid} valid, ${stale > 0 ? `${stale} stale, ` : ""}${errors.length} invalid` +
+      (hasPrograms ? ` (${validBelow} valid under ${programs}, a program campaign's)` : "") +
+      (isFile ? ` (the one case ${dir}: a file, not a corpus folder)` : ""),
+  );
+  return errors.length === 0 && stale === 0 ? 0 : 1;
+}
+
+/** `merge DIR... --into DIR`: the exit code. */
+async function merge(dirs: readonly string[], into: string): Promise<number> {
+  const errors: string[] = [];
   if (dirs.length === 0) throw new UsageError("merge needs at least one source directory");
-  const into = (values.into as string | undefined) ?? "corpus";
   try {
     await Deno.mkdir(into, { recursive: true });
   } catch (e) {

@@ -798,8 +798,7 @@ async function main(): Promise<number> {
       const now = clock.seconds;
       if (now - lastShown < progressSeconds) return;
       lastShown = now;
-      const line = `shrinking the counterexample (${was}): ${runs} candidate runs, ` +
-        `${(now - started).toFixed(0)} s`;
+      const line = shrinkProgressLine(was, runs, now - started);
       if (ttyErr) {
         Deno.stderr.writeSync(encoder.encode(redrawText(line)));
         redrawn = true;
@@ -973,6 +972,26 @@ async function main(): Promise<number> {
   }
   console.log(`replay: ${replayCommand(file)}`);
   return 1;
+}
+
+/**
+ * The progress line of explore's shrink on stderr: at the start (no candidate run yet) what is
+ * being shrunk, no count (session 29: "0 candidate runs, 0 s" read as a shrink that had nothing
+ * to do, followed by a "shrunk: ... (23 candidate runs)" line); then the runs so far.
+ *
+ * @example
+ * ```ts
+ * import { shrinkProgressLine } from "./explore.ts";
+ * console.assert(shrinkProgressLine("13 steps, 10 decisions", 0, 0) ===
+ *   "shrinking the counterexample (13 steps, 10 decisions)");
+ * console.assert(shrinkProgressLine("13 steps, 10 decisions", 7, 2.4).endsWith(": 7 candidate runs, 2 s"));
+ * ```
+ */
+export function shrinkProgressLine(was: string, runs: number, seconds: number): string {
+  const head = `shrinking the counterexample (${was})`;
+  return runs === 0
+    ? head
+    : `${head}: ${runs} candidate run${runs === 1 ? "" : "s"}, ${seconds.toFixed(0)} s`;
 }
 
 /**

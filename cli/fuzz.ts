@@ -468,7 +468,9 @@ export function summaryText(
     for (const k of Object.keys(SOMETIMES)) {
       lines.push(`  ${String(s.sometimes[k] ?? 0).padStart(7)}  ${k}`);
     }
-    if (s.neverReached.length > 0) {
+    if (s.neverReached.length > 0 && s.interrupted) {
+      lines.push(interruptedNeverReached(s, Object.keys(SOMETIMES).length, "interleavings"));
+    } else if (s.neverReached.length > 0) {
       lines.push(`never reached: ${s.neverReached.join(", ")}`);
       // A README-only user read a 0 as a problem with a service that never fails a range.
       lines.push(...neverReachedLines(s.neverReached));
@@ -491,7 +493,9 @@ export function summaryText(
             : ""
         }`,
       );
-    } else {
+    } else if (s.service !== null) {
+      // Only a --service declares a contract or none (session 29: a campaign of a --kernel
+      // variant alone was told "the service declares none").
       lines.push("contract: none (the service declares none: every input the generators draw)");
     }
   } else {
@@ -499,7 +503,13 @@ export function summaryText(
     for (const k of Object.keys(PROGRAM_SOMETIMES)) {
       lines.push(`  ${String(s.sometimes[k] ?? 0).padStart(7)}  ${k}`);
     }
-    if (s.neverReached.length > 0) lines.push(`never reached: ${s.neverReached.join(", ")}`);
+    if (s.neverReached.length > 0) {
+      lines.push(
+        s.interrupted
+          ? interruptedNeverReached(s, Object.keys(PROGRAM_SOMETIMES).length, "program events")
+          : `never reached: ${s.neverReached.join(", ")}`,
+      );
+    }
     lines.push(`distinct kernel-state signatures ${s.signatures}`);
     lines.push(
       `signatures over time: ${
@@ -512,6 +522,35 @@ export function summaryText(
   }
   for (const e of s.errors) lines.push(`error: ${e}`);
   return lines.join("\n");
+}
+
+/** Never-reached items an interrupted campaign's summary names; the rest are counted. */
+const NEVER_REACHED_LISTED = 3;
+
+/**
+ * The never-reached line of an interrupted campaign: how many of the `of` counters (`what`) no run
+ * reached, the first few, and where the whole list is (session 29: a Ctrl-C after a few runs
+ * printed every counter, each with what it needs, as if the campaign had run its budget).
+ *
+ * @example
+ * ```ts
+ * import { interruptedNeverReached } from "./fuzz.ts";
+ * const line = interruptedNeverReached({ neverReached: ["a", "b", "c", "d"], runs: 2 }, 8, "interleavings");
+ * console.assert(line.startsWith("never reached: 4 of 8 interleavings in the 2 runs before the interrupt (a, b, c, ...;"));
+ * ```
+ */
+export function interruptedNeverReached(
+  s: Pick<CampaignSummary, "neverReached" | "runs">,
+  of: number,
+  what: string,
+): string {
+  const n = s.neverReached.length;
+  const first = s.neverReached.slice(0, NEVER_REACHED_LISTED).join(", ") +
+    (n > NEVER_REACHED_LISTED ? ", ..." : "");
+  return `never reached: ${n} of ${of} ${what} in the ${s.runs} run${
+    s.runs === 1 ? "" : "s"
+  } before the interrupt (${first}; the whole list: --json's neverReached, and what each ` +
+    "needs: fuzz/sometimes.ts)";
 }
 
 /** Flags that belong to one mode only. */

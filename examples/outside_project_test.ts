@@ -62,7 +62,7 @@ const FLAGS = {
     "--allow-run=deno --v8-flags=--single-threaded-gc --allow-read --allow-write --allow-env=INIT_CWD",
   repro: "--allow-run=deno --allow-read --allow-write --allow-env=INIT_CWD",
   explore: "--allow-run=deno --allow-read --allow-write --allow-env=INIT_CWD",
-  conformance: "--allow-read --allow-env=INIT_CWD",
+  conformance: "--allow-run=deno --allow-read --allow-env=INIT_CWD",
   "lint-service": "--allow-read --allow-env=INIT_CWD",
 };
 

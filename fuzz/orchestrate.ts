@@ -318,6 +318,11 @@ export interface CampaignSummary {
    * to it); null: no contract (the whole universe).
    */
   readonly contract: ContractCounter | null;
+  /**
+   * The `--service` module the campaign ran (null: none; the reference services, or a seeded
+   * bug's): only a service has a contract, or says it declares none.
+   */
+  readonly service: string | null;
   /** Programs: distinct abstract kernel states reached (union over workers). */
   readonly signatures: number;
   /**
@@ -999,6 +1004,16 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
       unconfirmedRuns++;
       afterHang.push(x.k);
       runs = countRuns();
+    } else if (confirmMs <= runLimitMs) {
+      // A confirmation limit no longer than the run limit skips the second run, as in sim, repro
+      // and conformance (session 29: a campaign with equal limits still ran each stopped run
+      // again): the stop is the hang.
+      await recordStopped(
+        x,
+        x.cause,
+        `the ${runLimitText} (not run again: --confirm-timeout ${confirmMs / 1000} is not ` +
+          `above it)`,
+      );
     } else if (interrupted) {
       unconfirmed(x, "the campaign was interrupted before it was run again");
     } else await confirm(x); // after the budget too: cut at the run limit, so no hang is lost
@@ -1248,6 +1263,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
       : null,
     workersStopped,
     contract: contract !== undefined ? contractCounter(contract, delivered) : null,
+    service: options.servicePath,
     signatures: reached.size,
     shrinking: { cases: investigations, seconds: investigateSeconds },
     timeline,

@@ -150,7 +150,12 @@ export class ProgramFuzzer {
        * record: {@linkcode ProgramFuzzer.runOne} runs the same run again from them).
        */
       starting?: (program: Program, seed: number, strategy: PortfolioStrategy) => void;
-      /** Told which thread's code is about to run, at which step (`WorldOptions.watch`). */
+      /**
+       * Told which thread's code is about to run, at which step (the watchdog's record): a run
+       * stopped at the run limit names the thread that never yielded, and a stop inside a
+       * syscall signs `kernel-hang` (session 29: every program hang was `service-hang`, no
+       * thread named, and its case did not reproduce: repro saw the kernel-hang it was).
+       */
       watch?: (step: number, tid: number, entry: number) => void;
     } = {},
   ): FuzzStep {
