@@ -105,11 +105,12 @@ Deno.test("a program campaign's stopped run names the thread and the kernel call
   assert.ok(summary.stopped >= 1, JSON.stringify(summary.errors));
   // Session 29: the program worker did not say where its run stood, so every program hang was
   // `service-hang: no yield` with no thread named, a case repro (which knows) did not reproduce.
+  // The variant's method comes from the watchdog's record of the counted call it stood in (sig29).
   const hang = written.find((f) => f.case.expected === "kernel-hang");
   assert.ok(hang !== undefined, JSON.stringify(written.map((f) => f.case.description)));
   assert.equal(hang.signature, "kernel-hang: no yield");
   assert.match(
     hang.case.description,
-    /: kernel-hang: no yield \(t\d+ at step \d+ never yielded, in the kernel, inside zx_pager_supply_pages \(the kernel variant's code, .*fuzz\/testdata\/slow_kernel\.ts; called from a program thread \(a program runs no service\)\), not the caller's code; stopped at the 0\.5s run limit/,
+    /: kernel-hang: no yield \(t\d+ at step \d+ never yielded, in the kernel, inside zx_pager_supply_pages \(the kernel variant's code, .*fuzz\/testdata\/slow_kernel\.ts, in its SlowSource\.onPagesSupplied; called from a program thread \(a program runs no service\)\), not the caller's code; stopped at the 0\.5s run limit/,
   );
 });
