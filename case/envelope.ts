@@ -667,3 +667,24 @@ export function fullExpected(
   const s = c.signature;
   return s?.startsWith(c.expected) === true ? s : c.expected;
 }
+
+/**
+ * What a case recorded, as a signature: its failure's own signature (a lost wake-up reads
+ * `lost-wakeup:...`, where {@linkcode fullExpected} gives the label a hook signs under), `pass`
+ * for a case that expects pass (an accepted fix keeps its failure's signature). The `recorded`
+ * side `repro --current-code` and `corpus accept` print beside what the run signs now (userS29a:
+ * "recorded: invariant:answers-every-read; now: lost-wakeup:..." for the same failure).
+ *
+ * @example
+ * ```ts
+ * import { recordedSignature } from "./envelope.ts";
+ * const c = { expected: "invariant:answers-every-read", signature: "lost-wakeup:condvar q" };
+ * console.assert(recordedSignature(c) === "lost-wakeup:condvar q");
+ * console.assert(recordedSignature({ ...c, expected: "pass" }) === "pass");
+ * ```
+ */
+export function recordedSignature(
+  c: { readonly expected: string; readonly signature?: string },
+): string {
+  return c.expected === "pass" ? "pass" : c.signature ?? fullExpected(c);
+}

@@ -10,7 +10,12 @@
 import { signProgramRun, signScenarioRun } from "../fuzz/engine.ts";
 import { hangKind } from "../fuzz/signature.ts";
 import { basename, dirname, resolve } from "node:path";
-import { type CaseEnvelope, fullExpected, type ModuleRef, replaces } from "../case/envelope.ts";
+import {
+  type CaseEnvelope,
+  type ModuleRef,
+  recordedSignature,
+  replaces,
+} from "../case/envelope.ts";
 import { replayWith } from "../case/replay.ts";
 import {
   CaseFileError,
@@ -353,7 +358,7 @@ async function accept(files: readonly string[]): Promise<number> {
       await Deno.rename(tmp, file);
       await syncFolder(dir);
       console.log(
-        `${file}: recorded ${fullExpected(c)}, now ${now}` +
+        `${file}: recorded ${recordedSignature(c)}, now ${now}` +
           `${changed.length > 0 ? ` (${changed.length} module(s) changed)` : ""}: re-recorded`,
       );
       // Accepting a failure is allowed (a failure that changed shape), never silent: a partial

@@ -13,7 +13,12 @@ import { type Monitor, type RunResult, StoppedBefore } from "../sim/world.ts";
 import { variantCrashSite } from "../sim/variant_crash.ts";
 import { COVERAGE_FLAG, lintModules, rerunWithCoverage } from "./_quality_hooks.ts";
 import { HandleReuseNote } from "./_handle_note.ts";
-import { campaignReplayCommand, fullExpected, replayCommand } from "../case/envelope.ts";
+import {
+  campaignReplayCommand,
+  fullExpected,
+  recordedSignature,
+  replayCommand,
+} from "../case/envelope.ts";
 import type { KindRun, RunContext } from "../case/kind.ts";
 import { KINDS, SCENARIO_CHECKERS, scenarioCheckers } from "../case/kinds.ts";
 import { readCaseFile, resolveContext } from "../case/store.ts";
@@ -450,9 +455,7 @@ async function replayFile(file: string, values: Values, checkerFlag?: string): P
     // The recorded failure as its signature, sub-code included, as the `now:` side says it
     // (userS29a: a lost-wakeup case read "recorded: invariant:answers-every-read; now: lost-wakeup:
     // ..."); a case that expects pass (an accepted fix keeps its failure's signature) says pass.
-    ...(currentCode
-      ? { recorded: c.expected === "pass" ? "pass" : c.signature ?? fullExpected(c), changed }
-      : {}),
+    ...(currentCode ? { recorded: recordedSignature(c), changed } : {}),
     caseDecisions: c.decisions.length,
   };
 }
