@@ -14,6 +14,8 @@
 // generate.ts `addJoinedReaders`); the shape tests fail if they stop, the campaign tests if a
 // short campaign stops finding the variants.
 import { strict as assert } from "node:assert";
+import fc from "fast-check";
+import { checkersOf, pagerProperty } from "../mod.ts";
 import { generateProgram, rngDraw } from "../program/generate.ts";
 import type { Program } from "../program/program.ts";
 import { makeRng } from "../sim/rng.ts";
@@ -143,4 +145,19 @@ Deno.test("a short scenario campaign finds v6_subtle (seeds 1, 4, 5, within 1000
     assert.ok(signature !== null, `seed ${seed}: not found in 1000 runs`);
     assert.match(signature, /^invariant:(syscall-contract|no-lost-requests)/, `seed ${seed}`);
   }
+});
+
+// The README's kernel-variant property (pagerProperty(checkersOf("kernel"), { makeKernel }),
+// numRuns 200, seed 1) drew at most 3 faulting threads and no joined readers, and passed v6 in
+// all 200 runs at seeds 1-3. The arbitrary draws the campaign's joined readers since session 29.
+Deno.test("the README's kernel-variant property finds v6_subtle within its 200 runs (seed 1)", () => {
+  const r = fc.check(pagerProperty(checkersOf("kernel"), { makeKernel: v6 }), {
+    numRuns: 200,
+    seed: 1,
+  });
+  assert.ok(r.failed, "v6 passed 200 runs");
+  assert.match(
+    String((r.errorInstance as Error).message),
+    /invariant (syscall-contract|no-lost-requests) broken/,
+  );
 });
