@@ -6,23 +6,29 @@
 //   two or more others joined to it. Scenario fuzzing found it about one run in 1000.
 // - v3b_drop_packet.ts drops the packet of a READ that starts at page 1. Random programs send
 //   such a READ in about 5 runs in 100 (the request layout: about 20), but no program checker
-//   judges a lost packet (program runs leave liveness to the scenarios: `programMonitors` drops
-//   no-lost-requests), so only scenario fuzzing finds it; the test below pins the reach.
+//   judged a lost packet (program runs leave liveness to the scenarios: `programMonitors` drops
+//   no-lost-requests), so only scenario fuzzing found it. Since session 29 (gen29) program runs
+//   judge packet-discipline's `unsent` (a request never queued while its VMO's packet slot is
+//   free, program/unsent_packet_test.ts), and the campaign test below finds it.
 // The generators now build these shapes (program/generate.ts `requestLayout`, scenario/
 // generate.ts `addJoinedReaders`); the shape tests fail if they stop, the campaign tests if a
 // short campaign stops finding the variants.
 import { strict as assert } from "node:assert";
+import fc from "fast-check";
+import { checkersOf, pagerProperty } from "../mod.ts";
 import { generateProgram, rngDraw } from "../program/generate.ts";
 import type { Program } from "../program/program.ts";
 import { makeRng } from "../sim/rng.ts";
 import { ZX_PAGER_OP_FAIL } from "../kernel/constants.ts";
 import { ProgramFuzzer, REQUEST_LAYOUTS } from "../fuzz/programs/campaign.ts";
+import { runProgram } from "../program/run.ts";
 import { executePlan, planRun } from "../fuzz/campaign.ts";
 import { generateScenario } from "../scenario/generate.ts";
 import type { Scenario } from "../scenario/schema.ts";
 import { kernelInvariants } from "../properties/kernel_invariants.ts";
 import { makeKernel as v2 } from "./testdata/userS28k/v2_fail_ok.ts";
 import { makeKernel as v6 } from "./testdata/userS28k/v6_subtle.ts";
+import { makeKernel as v3b } from "./testdata/userS28k/v3b_drop_packet.ts";
 
 /** Whether `p` has a pager VMO one thread fails (OP_FAIL) and another reads or writes, and from which page. */
 function requestShape(p: Program): { failed: boolean; firstPage: number | null } {
@@ -105,6 +111,27 @@ Deno.test("a short program campaign finds v2_fail_ok (seeds 1-3, within 1000 run
   }
 });
 
+Deno.test("a short program campaign finds v3b_drop_packet (seeds 1-3, within 100 runs)", () => {
+  for (const seed of [1, 2, 3]) {
+    const f = new ProgramFuzzer({
+      seed: `${seed}/s0/w0/g0`,
+      guided: true,
+      checks: "kernel",
+      makeKernel: v3b,
+      portfolio: true,
+    });
+    let step = f.step();
+    while (step.failure === null && f.runs < 100) step = f.step();
+    const failure = step.failure;
+    assert.ok(failure !== null, `seed ${seed}: not found in 100 runs`);
+    assert.equal(failure.signature, "invariant:packet-discipline", `seed ${seed}`);
+    // The rule, by the run replayed: a word rule is not in the signature.
+    const { seed: s, decisions, program } = failure;
+    const v = runProgram(program, { seed: s, decisions, makeKernel: v3b }).verdict;
+    assert.ok(v.kind === "invariant" && v.message.startsWith("unsent: "), JSON.stringify(v));
+  }
+});
+
 Deno.test("a short scenario campaign finds v6_subtle (seeds 1, 4, 5, within 1000 runs)", () => {
   for (const seed of [1, 4, 5]) {
     let signature: string | null = null;
@@ -118,4 +145,19 @@ Deno.test("a short scenario campaign finds v6_subtle (seeds 1, 4, 5, within 1000
     assert.ok(signature !== null, `seed ${seed}: not found in 1000 runs`);
     assert.match(signature, /^invariant:(syscall-contract|no-lost-requests)/, `seed ${seed}`);
   }
+});
+
+// The README's kernel-variant property (pagerProperty(checkersOf("kernel"), { makeKernel }),
+// numRuns 200, seed 1) drew at most 3 faulting threads and no joined readers, and passed v6 in
+// all 200 runs at seeds 1-3. The arbitrary draws the campaign's joined readers since session 29.
+Deno.test("the README's kernel-variant property finds v6_subtle within its 200 runs (seed 1)", () => {
+  const r = fc.check(pagerProperty(checkersOf("kernel"), { makeKernel: v6 }), {
+    numRuns: 200,
+    seed: 1,
+  });
+  assert.ok(r.failed, "v6 passed 200 runs");
+  assert.match(
+    String((r.errorInstance as Error).message),
+    /invariant (syscall-contract|no-lost-requests) broken/,
+  );
 });

@@ -1,11 +1,13 @@
 /**
  * The README's sample campaign summaries are the tool's output: userS27t found the sample after
  * "delivered to the services:" without the `write N` field the summary had printed for a
- * session. A campaign's counts cannot be rerun in a test (minutes of runs, time-dependent
- * rates), so each sample line is checked against what prints it: the fields and their order
+ * session. Each sample line is checked against what prints it: the fields and their order
  * (`DELIVERY_KINDS`), the counters' names (`SOMETIMES`, `PROGRAM_SOMETIMES`), the lines' shapes
  * (cli/fuzz.ts `summaryText`, fuzz/orchestrate.ts `progressLine`, fuzz/variant_calls.ts), and
- * where the sample names its service, the contract line that service's contract prints.
+ * where the sample names its service, the contract line that service's contract prints. The
+ * counts are the seed's (rates and times are the machine's): the `my_contract` sample's command
+ * (200 runs) is run here and its lines compared; the fxfs sample's (10,000 runs, minutes) only
+ * under `deno task nightly` (session 29: both had quoted a scenario stream two sessions old).
  */
 import { strict as assert } from "node:assert";
 import { DELIVERY_KINDS } from "../scenario/contract.ts";
@@ -13,6 +15,9 @@ import { contractText, parseContract } from "../scenario/service_contract.ts";
 import { SOMETIMES } from "../fuzz/sometimes.ts";
 import { PROGRAM_SOMETIMES } from "../fuzz/programs/sometimes.ts";
 import { variantCallLines } from "../fuzz/variant_calls.ts";
+import { runCampaign } from "../fuzz/orchestrate.ts";
+import { summaryText } from "./fuzz.ts";
+import { NIGHTLY } from "../tools/nightly.ts";
 
 const README = Deno.readTextFileSync(new URL("../README.md", import.meta.url));
 
@@ -108,4 +113,71 @@ Deno.test("a sample's contract line is what the contract of the service it names
     const block = blocks.find((b) => b.text.includes(want));
     assert.ok(block !== undefined, `no sample shows ${want}`);
   }
+});
+
+/**
+ * The README's sample lines that `command` (a `deno task fuzz --service ... --runs N --seed S
+ * --workers 1` the README quotes) prints, run in process as the CLI runs it: the campaign's
+ * counts are the seed's, the same on any machine, so a sample that quotes them goes stale when
+ * the scenario stream moves (session 28's `requestLayout` and joined readers left both samples
+ * quoting the old stream; the shape tests above passed).
+ */
+async function samplePrinted(
+  command: RegExp,
+): Promise<{ sample: string[]; printed: string[]; runs: number }> {
+  const m = command.exec(README.replace(/\n/g, " "));
+  assert.ok(m !== null, `the README quotes ${command}`);
+  const [, service, runs, seed] = m;
+  const at = README.replace(/\n/g, " ").indexOf(m[0]);
+  const block = blocks.find((b) => README.indexOf(b.text) > at);
+  assert.ok(block !== undefined, `a sample follows ${m[0]}`);
+  const summary = await runCampaign({
+    seed: Number(seed),
+    workers: 1,
+    seconds: null,
+    runs: Number(runs),
+    servicePath: service,
+    known: [],
+    maxShrink: 2000,
+    checkers: "kernel+service",
+    persist: () => Promise.reject(new Error("the sample campaign found a failure")),
+    progress: () => {},
+    progressEvery: 60,
+  });
+  return {
+    sample: block.text.split("\n"),
+    printed: summaryText(summary).split("\n"),
+    runs: Number(runs),
+  };
+}
+
+Deno.test("the my_contract sample is what its command prints now: deliveries, contract, out-of-contract", async () => {
+  const { sample, printed } = await samplePrinted(
+    /deno task fuzz --service (examples\/my_contract\.ts) --runs (\d+) --seed (\d+) --workers 1/,
+  );
+  assert.ok(sample.some((l) => l.startsWith("delivered to the services: ")));
+  for (const l of sample) assert.ok(printed.includes(l), `${l}\nprinted:\n${printed.join("\n")}`);
+});
+
+// 10,000 runs (minutes): the nightly run holds the fxfs sample to its command; the suite, its
+// shape only (above).
+Deno.test({
+  name: "the fxfs_pager sample is what its command prints now: steps, counters, deliveries",
+  ignore: !NIGHTLY,
+  async fn() {
+    const { sample, printed } = await samplePrinted(
+      /deno task fuzz --service (examples\/fxfs_pager\.ts) --runs (\d+) --seed (\d+) --workers 1/,
+    );
+    const steps = (l: string) => / \d+ steps$/.exec(l)?.[0];
+    for (const l of sample) {
+      if (l === "...") continue;
+      // The time and rates are the machine's; the step count is the seed's.
+      if (/^runs \d+ in /.test(l)) {
+        const now = printed.find((p) => /^runs \d+ in /.test(p)) ?? "";
+        assert.equal(steps(now), steps(l), `${l}\nprinted: ${now}`);
+        continue;
+      }
+      assert.ok(printed.includes(l), `${l}\nprinted:\n${printed.join("\n")}`);
+    }
+  },
 });

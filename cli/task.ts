@@ -41,7 +41,8 @@ the judge's 1000 programs for each mutant of program/contract_mutants_test.ts (p
 mutant's first killer as a "pin:" line for program/contract_killers.json), all 100 judge seeds of the dirty-state scenarios run
 unmutated (properties/dirty_state_mutants_test.ts; CI runs 10), the lock-order searches of
 services/sync_test.ts up to two preemptions (CI: one, within which the inversion is found), the
-10,000 PCT runs of sim/virtual_time_test.ts (CI: 2,000) and the determinism lint test that deno task check already runs in CI. Arguments go to deno test.`,
+10,000 PCT runs of sim/virtual_time_test.ts (CI: 2,000), the README's fxfs_pager sample summary
+against its command's 10,000 runs (cli/readme_summary_test.ts; CI checks its shape) and the determinism lint test that deno task check already runs in CI. Arguments go to deno test.`,
   "nightly:programs": `usage: deno task nightly:programs [--filter TEXT] [deno test options]
 
 Program fuzzing hunting each seeded kernel mutant with seeds 1-5 (zoo/mutants_test.ts; up

@@ -65,6 +65,7 @@ import type { Vmo } from "../kernel/objects.ts";
 import { methodName, spec, type VmoInfo } from "../kernel/syscalls.ts";
 import { kernelInvariants } from "../properties/kernel_invariants.ts";
 import { PageState } from "../properties/page_state.ts";
+import { PacketDiscipline } from "../properties/packet_discipline.ts";
 import { kindBitOf, shareJournal } from "../properties/_step_monitor.ts";
 import { ReadContent } from "../properties/read_content.ts";
 import { randomStrategy, replayStrategy, type Strategy } from "../sim/strategy.ts";
@@ -173,13 +174,22 @@ export interface ProgramRun extends RunResult {
  * (its reference is the backing store the reference services supply from;
  * programs supply whatever their aux VMOs hold) and `no-lost-requests`
  * (it judges workload threads, which programs replace by their own
- * contract and the janitor's lifetime checks).
+ * contract and the janitor's lifetime checks). What of a lost request a run
+ * can judge without liveness, `packet-discipline` judges: its `unsent` rule
+ * (a request the kernel never queued while its VMO's packet slot is free) is
+ * on here; scenario runs find that loss as a hang.
  */
 export function programMonitors(): Monitor[] {
   return shareJournal([
     ...kernelInvariants().filter((m) =>
       m.name !== "data-integrity" && m.name !== "no-lost-requests"
-    ).map((m) => m instanceof PageState ? new DeathAwarePageState() : m),
+    ).map((m) =>
+      m instanceof PageState
+        ? new DeathAwarePageState()
+        : m instanceof PacketDiscipline
+        ? new PacketDiscipline({ unsent: true })
+        : m
+    ),
     new ReadContent(),
   ]);
 }

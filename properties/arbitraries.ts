@@ -18,7 +18,13 @@ import {
 } from "../scenario/schema.ts";
 import { answersDirty } from "../scenario/schema.ts";
 import type { ServiceContract } from "../scenario/service_contract.ts";
-import { addLifecycles, type GenThread, type GenVmo } from "../scenario/generate.ts";
+import {
+  addJoinedReaders,
+  addLifecycles,
+  type GenThread,
+  type GenVmo,
+  JOINED_READERS,
+} from "../scenario/generate.ts";
 
 export { answersDirty };
 
@@ -115,6 +121,15 @@ export interface ScenarioArbitraryOptions {
    * Default false: the small universe.
    */
   readonly realSizes?: boolean;
+  /**
+   * Joined readers, as campaigns draw them (scenario/generate.ts `addJoinedReaders`): in about
+   * one run in {@linkcode JOINED_READERS}, three more threads read one page of one VMO first
+   * thing, and two suspend or kill events (whichever the events allow) cancel drawn ones while
+   * they wait, so a request is handed on with waiters still joined to it. The faulting threads
+   * then number up to `maxThreads` + 3. Drawn last, so every other draw of a run is what it was
+   * without them; it shrinks to none. Default true.
+   */
+  readonly joinedReaders?: boolean;
 }
 
 const OP_KINDS: readonly OpKind[] = [
@@ -271,6 +286,12 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): FcArb
       ),
       { minLength: options.maxVmos ?? 3, maxLength: options.maxVmos ?? 3 },
     ),
+    // Drawn after the layouts, for the same reason: the joined readers' draws (one run in
+    // JOINED_READERS; null shrinks first).
+    joined: options.joinedReaders === false ? fc.constant(null) : fc.oneof(
+      { arbitrary: fc.constant(null), weight: JOINED_READERS - 1 },
+      { arbitrary: fc.array(nat(1 << 16), { minLength: 6, maxLength: 6 }), weight: 1 },
+    ),
   });
   return raw.map((r) => {
     const dirtyOk = (i: number) => {
@@ -361,6 +382,22 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): FcArb
         input.events as { do: string; target: string }[],
         c,
       );
+    }
+    if (r.joined !== null) {
+      // Of the VMOs open from the start; the campaign's helper, fed the drawn values (its first
+      // draw, whether to add readers at all, is the `oneof` above: 0 here).
+      const open = vmos.filter((v) => !(v as GenVmo).startsClosed);
+      const draws = [0, ...r.joined];
+      let at = 0;
+      if (open.length > 0) {
+        addJoinedReaders(
+          { int: (n: number) => draws[at++ % draws.length] % n },
+          open,
+          input.threads as { name: string; failInsteadOfBlock: boolean; ops: unknown[] }[],
+          input.events as { do: string; target: string; notBefore: number }[],
+          { events },
+        );
+      }
     }
     return parseScenario(input, "scenarioArbitrary");
   });

@@ -18,6 +18,20 @@
  * `detach` event; port and pager death from the trace's handle closes ({@linkcode DeliveryModel});
  * "queued" is a `packet-queued` event, which the port comparison below holds to the port itself.
  *
+ * `unsent` (opt-in: {@linkcode PacketDisciplineOptions.unsent}; program runs judge it): every
+ * request the kernel made reaches its port (spec 3.3, `PagerProxy::QueuePacketLocked` and
+ * `OnPacketFreedLocked`: a new request is queued at once when the VMO's one packet slot is free,
+ * else it waits in the VMO's FIFO and is queued the moment the slot frees). So at the end of a
+ * step, a request that is outstanding (a `request` event, no `resolve` since; a cancelled
+ * request's heir keeps its id) and never had a packet queued (`packet-queued`) or refused by a
+ * dead port (`packet-dropped`) may only wait behind a packet of its VMO that the events put in
+ * the port and did not take out. With none there, the kernel never sent it: the pager cannot
+ * answer it and its waiters hang (userS28k's v3b drops a READ's packet). Exempt: a VMO detached
+ * or whose pager closed, or whose port is dead or slot stuck by the trace's closes
+ * ({@linkcode DeliveryModel}). Scenario runs find such a loss as a hang (no-lost-requests); a
+ * program run has no liveness check, and its janitor's pager close wakes the waiters with a
+ * documented BAD_STATE, so only this rule sees it there.
+ *
  * @module
  */
 
@@ -34,6 +48,8 @@ interface Outstanding {
   readonly type: "READ" | "DIRTY";
   readonly start: number;
   readonly end: number;
+  /** The thread whose access made the request. */
+  readonly tid: number;
 }
 
 interface VmoPackets {
@@ -44,10 +60,25 @@ interface VmoPackets {
    * packet before the dequeue itself is reported.
    */
   inPort: number[];
+  /**
+   * Outstanding requests whose packet was queued (or refused by a dead port) at least once: a
+   * packet the pager took, or `zx_port_cancel_key` cancelled, is not sent again (spec 3.3).
+   */
+  readonly sent: Set<number>;
   lastQueued: number;
   completeQueued: boolean;
   detached: boolean;
   pagerClosed: boolean;
+}
+
+/** Options of {@linkcode PacketDiscipline}. */
+export interface PacketDisciplineOptions {
+  /**
+   * Judge `unsent` (the module doc): a request never queued with no packet of its VMO in the
+   * port. `programMonitors` (program/run.ts) turns it on; scenario runs find the same loss as a
+   * no-lost-requests hang, and keep that signature. Default false.
+   */
+  readonly unsent?: boolean;
 }
 
 /** Checks K1, K4, K5, K6 and K7 and that withdrawn requests never reach the pager. */
@@ -92,6 +123,14 @@ const IMMEDIATE_KINDS: ReadonlySet<KernelEvent["k"]> = new Set([
 
 export class PacketDiscipline extends StepMonitor {
   readonly name = "packet-discipline";
+  /** Whether `unsent` is judged ({@linkcode PacketDisciplineOptions.unsent}). */
+  readonly #unsent: boolean;
+
+  /** A fresh checker for one run. */
+  constructor(options: PacketDisciplineOptions = {}) {
+    super();
+    this.#unsent = options.unsent ?? false;
+  }
   protected override readonly stepKinds: ReadonlySet<KernelEvent["k"]> = STEP_KINDS;
   readonly #vmos = new Map<number, VmoPackets>();
   /**
@@ -163,6 +202,7 @@ export class PacketDiscipline extends StepMonitor {
       v = {
         outstanding: new Map(),
         inPort: [],
+        sent: new Set(),
         lastQueued: 0,
         completeQueued: false,
         detached: false,
@@ -198,12 +238,15 @@ export class PacketDiscipline extends StepMonitor {
             );
           }
         }
-        v.outstanding.set(e.id, { type: e.type, start: e.start, end: e.end });
+        v.outstanding.set(e.id, { type: e.type, start: e.start, end: e.end, tid: e.tid });
         return;
       }
-      case "resolve":
-        this.#vmo(e.vmo).outstanding.delete(e.id);
+      case "resolve": {
+        const v = this.#vmo(e.vmo);
+        v.outstanding.delete(e.id);
+        v.sent.delete(e.id);
         return;
+      }
       case "packet-queued": {
         const v = this.#vmo(e.vmo);
         if (v.pagerClosed) this.fail("K7", `vmo${e.vmo} packet #${e.id} queued after pager close`);
@@ -224,6 +267,7 @@ export class PacketDiscipline extends StepMonitor {
             );
           }
           v.lastQueued = e.id;
+          if (v.outstanding.has(e.id)) v.sent.add(e.id);
         }
         v.inPort.push(e.id);
         this.#portModel(e.port).set(e.packet, { vmo: e.vmo, id: e.id, seen: 0 });
@@ -273,6 +317,8 @@ export class PacketDiscipline extends StepMonitor {
         // take, which is queued as the VMO detaches: its detach event comes in the same step.
         if (e.id !== 0) {
           this.#refused.push(e);
+          const v = this.#vmo(e.vmo);
+          if (v.outstanding.has(e.id)) v.sent.add(e.id);
           return;
         }
         const id = this.#vmo(e.vmo).inPort.shift();
@@ -550,6 +596,37 @@ export class PacketDiscipline extends StepMonitor {
       if (stale !== undefined) {
         this.fail("withdrawn", `vmo${koid} packet of resolved request #${stale} left in the port`);
       }
+      if (this.#unsent && v.inPort.length === 0 && v.outstanding.size > v.sent.size) {
+        this.#judgeUnsent(koid, v, world);
+      }
     }
+  }
+
+  /**
+   * `unsent`: VMO `koid` has no packet in its port, yet an outstanding request of it was never
+   * queued (the module doc). Called only when some outstanding request has no packet sent.
+   */
+  #judgeUnsent(koid: number, v: VmoPackets, world: World): void {
+    if (v.detached || v.pagerClosed) return;
+    let id: number | undefined, r: Outstanding | undefined;
+    for (const [k, o] of v.outstanding) {
+      if (v.sent.has(k)) continue;
+      id = k;
+      r = o;
+      break;
+    }
+    if (id === undefined || r === undefined) return;
+    const vmo = pagerVmo(world, koid);
+    if (vmo !== undefined && this.#delivery.undeliverable(vmo, this.handlesSeen())) return;
+    const port = this.#created.get(koid)?.port ?? vmo?.proxy?.port.koid;
+    this.fail(
+      "unsent",
+      `vmo${koid} ${r.type} request #${id} pages [${r.start},${r.end}) (t${r.tid}) is ` +
+        `outstanding, but no packet of it was queued on ${
+          port === undefined ? "its port" : `port${port}`
+        }, and no packet of the VMO is there for it to wait behind: the kernel never sent it, ` +
+        `so the pager cannot answer it and its waiters hang (spec 3.3: a request is queued ` +
+        `at once, or as soon as the VMO's packet slot frees)`,
+    );
   }
 }

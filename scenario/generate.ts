@@ -694,7 +694,7 @@ export function addJoinedReaders(
   vmos: readonly { name: string; pages: number }[],
   threads: { name: string; failInsteadOfBlock: boolean; ops: unknown[] }[],
   events: { do: string; target: string; notBefore: number }[],
-  contract?: ServiceContract,
+  contract?: Pick<ServiceContract, "events">,
 ): void {
   if (rng.int(JOINED_READERS) !== 0) return;
   const cancels = (["suspend", "kill"] as const).filter((k) =>
