@@ -703,6 +703,16 @@ export class World {
     const gone = on.endsWith(": nothing");
     const what = gone ? on.slice(0, -": nothing".length) : on;
     if (!t.k.suspended && wait.ready(now)) {
+      // `ready` depends on the clock only through the deadline (Wait.ready): a wait not ready
+      // before any deadline was not woken, its own deadline passed. userS29b: three readers joined
+      // to a COMMIT's READ in the same tick shared its overtime deadline; the report said they were
+      // "woken from" a wait the trace never woke them from (they time out when they next run).
+      if (!wait.ready(Number.NEGATIVE_INFINITY)) {
+        return `${
+          gone ? `${what} on no request` : on
+        }, not woken: its own deadline (tick ${wait.deadline}) has passed, so it ` +
+          `times out when it next runs (runnable, not yet run again)`;
+      }
       return `nothing now: woken from its wait on ${what}${
         gone ? " (its request resolved)" : ""
       }, runnable and not yet run again`;

@@ -1,0 +1,42 @@
+// userS29b (case/testdata/fix29b): blob_buggy.ts, a read-only blob service whose seeded bug
+// answers a READ only if none of its pages was supplied before, so a refetch after an eviction is
+// taken and ignored.
+// 1. camp3_run115.json (`deno task repro --campaign 3 --run 115 --service blob_buggy.ts --checkers
+//    kernel+service`): t3's COMMIT made READ #2 at step 13 and t2, t4 and t6 joined it in the same
+//    tick, so all four parked until the same overtime deadline (tick 472). At step 31 t3 timed
+//    out and passed the request to t2 (README: "same range, no new packet"); the P1 report said
+//    t2, t4 and t6 were "woken from" their waits, while the trace woke none of them: their own
+//    deadline had passed, and they time out when they next run.
+import { strict as assert } from "node:assert";
+import { projectRoot, readCorpus, replayCase } from "./store.ts";
+import type { KindRun } from "./kind.ts";
+
+const TREE = await projectRoot(new URL("../", import.meta.url).pathname);
+const DIR = new URL("./testdata/fix29b", import.meta.url).pathname;
+
+/** The case named `name`, replayed as recorded (verdict and trace hash). */
+async function replayed(name: string): Promise<KindRun> {
+  const { cases, errors } = await readCorpus(DIR);
+  assert.deepEqual(errors, []);
+  const found = cases.find((c) => c.file.endsWith(name));
+  assert.ok(found !== undefined, name);
+  const r = await replayCase(found.case, found.file, TREE);
+  assert.ok(r.ok, `${name}: ${r.verdict} (recorded ${found.case.expected})`);
+  return r.run;
+}
+
+const message = (run: KindRun): string => "message" in run.verdict ? run.verdict.message : "";
+
+Deno.test("fix29b: waiters past the same overtime deadline are reported parked, not woken", async () => {
+  const m = message(await replayed("camp3_run115.json"));
+  assert.doesNotMatch(m, /woken from its wait/);
+  for (const [t, at] of [[`t2 "w0"`, ""], [`t4 "w2"`, " at page 1"], [`t6 "w4"`, " at page 1"]]) {
+    assert.ok(
+      m.includes(
+        `${t} waits on vmo 1005: READ request #2 pages [0,2)${at}, not woken: its own deadline ` +
+          `(tick 472) has passed, so it times out when it next runs (runnable, not yet run again)`,
+      ),
+      m,
+    );
+  }
+});
