@@ -7,6 +7,9 @@
 //    out and passed the request to t2 (README: "same range, no new packet"); the P1 report said
 //    t2, t4 and t6 were "woken from" their waits, while the trace woke none of them: their own
 //    deadline had passed, and they time out when they next run.
+// 2. blob_evict_refetch.json (the user's corpus case): P1 said "took a READ for vmo1005 page 0"
+//    when page 0's first READ was answered at step 7 and the ignored one is READ #2, taken at
+//    step 14.
 import { strict as assert } from "node:assert";
 import { projectRoot, readCorpus, replayCase } from "./store.ts";
 import type { KindRun } from "./kind.ts";
@@ -39,4 +42,21 @@ Deno.test("fix29b: waiters past the same overtime deadline are reported parked, 
       m,
     );
   }
+});
+
+Deno.test("fix29b: P1's timeout names the READ the caller waited on, its taker and step", async () => {
+  const m = message(await replayed("camp3_run115.json"));
+  assert.match(
+    m,
+    /^P1: t3 zx_vmo_op_range timed out waiting for the pager on READ #2 \[0,2\) of vmo1005, taken by t1 "p0\.svc" at step 14; parked: /,
+  );
+});
+
+Deno.test("fix29b: P1 names the READ left unanswered and the step it was taken", async () => {
+  const m = message(await replayed("blob_evict_refetch.json"));
+  assert.equal(
+    m,
+    `P1: t1 "p0.svc" took a READ for vmo1005 page 0 (READ #2 [0,1), taken at step 14) and never ` +
+      `answered it (t1 now waits on port 1004); t2 "w1" waits on it`,
+  );
 });

@@ -35,7 +35,7 @@ Deno.test("a READ taken after an OP_FAIL of its page, and ignored, is P1's: the 
   assert.equal(v.kind === "invariant" && v.invariant, "answers-every-read", message);
   assert.match(
     message,
-    /^P1: t1 "p0\.svc" took a READ for vmo1005 page 0 and never answered it \(t1 now waits on port 1004\); t2 "w0" waits on it/,
+    /^P1: t1 "p0\.svc" took a READ for vmo1005 page 0 \(READ #2 \[0,1\), taken at step 9\) and never answered it \(t1 now waits on port 1004\); t2 "w0" waits on it/,
   );
   assert.equal(signature, "invariant:answers-every-read");
 });

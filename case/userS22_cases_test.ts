@@ -65,7 +65,7 @@ Deno.test("userS22 deadlock: P1 names the worker a receiver queued the READ for,
   assert.doesNotMatch(message, /never answered it \(t1 now waits on port/);
   assert.match(
     message,
-    /^P1: t1 "p0\.svc" took a READ for vmo1006 page 0 and queued it through futex 0x40000004 \(condvar queue nonempty\) \(t1 now waits on port 1004\); nobody answered it: its waiters: t2 "ls\.worker1" \(now waits on futex 0x4000000c \(mutex log\) owned by t5\); t3 "w0" waits on it/,
+    /^P1: t1 "p0\.svc" took a READ for vmo1006 page 0 \(READ #2 \[0,1\), taken at step 10\) and queued it through futex 0x40000004 \(condvar queue nonempty\) \(t1 now waits on port 1004\); nobody answered it: its waiters: t2 "ls\.worker1" \(now waits on futex 0x4000000c \(mutex log\) owned by t5\); t3 "w0" waits on it/,
   );
   // Still the same deadlock by its signature.
   assert.match(

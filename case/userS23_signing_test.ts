@@ -102,7 +102,7 @@ Deno.test("userS23 lost wake-up: a READ timing out names its taker and the worke
   );
   assert.match(
     message,
-    /^P1: t5 zx_vmo_read timed out waiting for the pager; t1 "p0\.svc" took its READ and queued it through futex 0x40000004 \(condvar queue nonempty\) \(t1 now waits on port 1004\): its waiters: t2 "tinyfs-worker-1" \(now [^)]*\), t3 "tinyfs-worker-2" \(now [^)]*\)/,
+    /^P1: t5 zx_vmo_read timed out waiting for the pager on READ #2 \[0,1\), taken at step 40; t1 "p0\.svc" took its READ and queued it through futex 0x40000004 \(condvar queue nonempty\) \(t1 now waits on port 1004\): its waiters: t2 "tinyfs-worker-1" \(now [^)]*\), t3 "tinyfs-worker-2" \(now [^)]*\)/,
   );
   // Nothing is parked on the condvar as it timed out: no lost wake-up shows at that step.
   assert.equal(signature, "invariant:answers-every-read");

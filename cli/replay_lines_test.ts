@@ -66,7 +66,7 @@ Deno.test("a --service campaign finding says what failed and replays by its prin
     // Each finding says what failed, not only its signature: the thread that dropped the READ.
     assert.match(
       r.out,
-      /^ {4}found by fuzz campaign 11, run \d+: invariant:answers-every-read \(P1: t\d+ "[^"]+" took a READ for vmo\d+ page \d+ and never answered it/m,
+      /^ {4}found by fuzz campaign 11, run \d+: invariant:answers-every-read \(P1: t\d+ "[^"]+" took a READ for vmo\d+ page \d+ \(READ #\d+ \[\d+,\d+\), taken at step \d+\) and never answered it/m,
     );
     for (const line of lines) {
       assert.match(line, /^deno task repro \S+\.json$/, "a case file, no flag to remember");

@@ -33,7 +33,11 @@ Deno.test(`${NAME}: a COMPLETE that drops another VMO's batched READs strands a 
       const v: Any = m.withMutant(key, () => run(NAME, 0));
       assert.equal(v.kind, "invariant", `${key}: ${JSON.stringify(v)}`);
       assert.equal(v.invariant, "answers-every-read", key);
-      assert.match(v.message, /^P1: .* took a READ for vmo\d+ page \d+ and never answered it/, key);
+      assert.match(
+        v.message,
+        /^P1: .* took a READ for vmo\d+ page \d+ \(READ #\d+ \[\d+,\d+\), taken at step \d+\) and never answered it/,
+        key,
+      );
     }
   } finally {
     m.dispose();

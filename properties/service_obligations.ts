@@ -68,10 +68,42 @@ export class AnswersEveryRead extends StepMonitor {
   readonly #timedOut: { tid: number; name: string; root: Vmo | undefined }[] = [];
   /** The requests the overtime timeout cancelled at step `step` (their waiters time out then). */
   #overtime: { step: number; requests: { vmo: number; id: number }[] } = { step: -1, requests: [] };
+  /** Per request (`vmo:id`), its type and pages, to name it (`READ #2 [0,1)`). */
+  readonly #requests = new Map<string, { type: string; start: number; end: number }>();
+  /** Per thread, the request it last made or joined (a request passed on keeps its id). */
+  readonly #parkedOn = new Map<number, { vmo: number; id: number }>();
 
   protected override immediate(e: KernelEvent, step: number): void {
     this.#holders.hear(e);
     this.#failedAnswers.hearRequest(e, step);
+    if (e.k === "request") {
+      this.#requests.set(`${e.vmo}:${e.id}`, { type: e.type, start: e.start, end: e.end });
+      this.#parkedOn.set(e.tid, { vmo: e.vmo, id: e.id });
+    } else if (e.k === "coalesce") this.#parkedOn.set(e.tid, { vmo: e.vmo, id: e.id });
+  }
+
+  /**
+   * Request `id` of `vmo` named as P1 names it, with the step its packet was taken:
+   * `READ #2 [0,1), taken at step 14` (userS29b: "took a READ for vmo1005 page 0" when page 0's
+   * first READ was answered and its second, taken at step 14, ignored); "" for an unknown request.
+   * With `world`, the VMO and the taker too: `READ #2 [0,2) of vmo1005, taken by t1 "p0.svc" at
+   * step 14`, or `..., not taken` when no service thread took its packet.
+   */
+  #requestWords(vmo: Vmo, id: number, world?: World): string {
+    const r = this.#requests.get(`${vmo.koid}:${id}`);
+    if (r === undefined) return "";
+    const taken = this.#failedAnswers.taken(vmo, id);
+    const taker = this.#holders.takerOf(vmo.koid, id);
+    const x = taker === undefined ? undefined : world?.threads[taker - 1];
+    const by = world === undefined || taker === undefined
+      ? ""
+      : ` by ${x === undefined ? `t${taker}` : threadLabel(taker, x.name)}`;
+    return `${r.type} #${id} [${r.start},${r.end})${
+      world === undefined ? "" : ` of vmo${vmo.koid}`
+    }` +
+      (taken === null
+        ? (world === undefined ? "" : ", not taken")
+        : `, taken${by} at step ${taken.step}`);
   }
 
   /**
@@ -178,9 +210,16 @@ export class AnswersEveryRead extends StepMonitor {
       const dropped = root === undefined || cancelled === undefined
         ? ""
         : this.#failedAnswers.about(root, cancelled.id);
+      // The request the caller waited on (a request passed on to a joined waiter keeps its id);
+      // its taker is named here unless the standing above names it.
+      const at = this.#parkedOn.get(tid);
+      const request = root === undefined || at === undefined || at.vmo !== root.koid
+        ? ""
+        : this.#requestWords(root, at.id, standing === "" ? world : undefined);
       this.fail(
         "P1",
-        `t${tid} ${name} timed out waiting for the pager${standing}${dropped}` +
+        `t${tid} ${name} timed out waiting for the pager` +
+          `${request === "" ? "" : ` on ${request}`}${standing}${dropped}` +
           (parked.length === 0 ? "" : `; parked: ${parked.join("; ")}`) +
           why,
       );
@@ -246,10 +285,11 @@ export class AnswersEveryRead extends StepMonitor {
             }`;
         const r = w.request;
         const dropped = r == null ? "" : this.#failedAnswers.about(vmo, r.id);
+        const named = r == null ? "" : this.#requestWords(vmo, r.id);
         this.fail(
           "P1",
           `${by === undefined ? `t${taker}` : threadLabel(taker, by.name)} took a READ for ` +
-            `vmo${vmo.koid} page ${page} ${what}${dropped}; ${
+            `vmo${vmo.koid} page ${page}${named === "" ? "" : ` (${named})`} ${what}${dropped}; ${
               threadLabel(t.tid, t.name)
             } waits on it` +
             (parked.length === 0 ? "" : `; also parked: ${parked.join("; ")}`) +
