@@ -103,7 +103,7 @@ Deno.test("explore finds v2's forgotten overlap waiter as complete-wakes, not a 
 });
 
 const RESOLVE_COUNT =
-  /^resolve-count: vmo\d+ READ request #\d+ \[\d+,\d+\) completed at step \d+ by t\d+ zx_pager_supply_pages\(0x[0-9a-f]+, .*\) with \d+ of its \d+ pages filled since it was made/;
+  /^K30: vmo\d+ READ request #\d+ \[\d+,\d+\) completed at step \d+ by t\d+ zx_pager_supply_pages\(0x[0-9a-f]+, .*\) with \d+ of its \d+ pages filled since it was made/;
 
 Deno.test("sim: v2b's partial supply that completes the whole request is resolve-count", () => {
   for (let seed = 1; seed <= 8; seed++) {
@@ -208,6 +208,6 @@ Deno.test("resolve-count counts an OP_FAIL's pages as resolved, and judges a req
   assert.equal(v.invariant, "single-supply", v.message);
   assert.match(
     v.message,
-    /^resolve-count: vmo\d+ READ request #2 \[15,17\) completed at step 11 .* with 0 of its 2 pages filled/,
+    /^K30: vmo\d+ READ request #2 \[15,17\) completed at step 11 .* with 0 of its 2 pages filled/,
   );
 });

@@ -197,10 +197,10 @@ Deno.test("dirtyOutsideProgram passes unmutated; an OP_DIRTY that completes a DI
   assert.deepEqual(statuses, [[0, 0, 0, 0, 0, 0, 0, 0, 0], [0, T, 0, 0, 0, 0, T, 0, R, 0]]);
   const [before, ...overflow] = mutants;
   assert.equal(before.invariant, "single-supply", JSON.stringify(before));
-  assert.match(before.message, /^resolve-count: .*DIRTY request #1 \[0,1\) .*does not overlap/);
+  assert.match(before.message, /^K30: .*DIRTY request #1 \[0,1\) .*does not overlap/);
   for (const v of overflow) {
     assert.equal(v.invariant, "single-supply", JSON.stringify(v));
-    assert.match(v.message, /^resolve-count: .*DIRTY request #2 \[2,3\) .*whose range overflows/);
+    assert.match(v.message, /^K30: .*DIRTY request #2 \[2,3\) .*whose range overflows/);
   }
 });
 

@@ -3,7 +3,9 @@
  * waiter is woken once per wait (spec 3.6), no request is resolved twice, and a READ request
  * whose every page a supply filled is completed by that supply (K28).
  *
- * `resolve-count`: a READ request a `zx_pager_supply_pages` completes has had as many of its
+ * K30 (`resolve-count`, its name before it had a rule ID: userS29b read the README's "a checker's
+ * verdict starts with the rule the variant broke" and found a word): a READ request a
+ * `zx_pager_supply_pages` completes has had as many of its
  * pages filled since it was made as it is long. Upstream keeps one count per request
  * (`pending_size_`), lowers it by each run `OnPagesSupplied` reports filled (slots a supply
  * actually filled, a page filled twice after an eviction counting twice), and completes the
@@ -156,7 +158,7 @@ export class SingleSupply extends StepMonitor {
         const length = q.end - q.start;
         if (q.filled >= length) return;
         this.fail(
-          "resolve-count",
+          "K30",
           `vmo${e.vmo} READ request #${e.id} [${q.start},${q.end}) completed at step ${world.step} ` +
             `by t${call.tid} zx_pager_supply_pages(${
               call.args.map(hex).join(", ")
@@ -207,7 +209,7 @@ export class SingleSupply extends StepMonitor {
     const [first, last] = [Math.floor(off / ps), Math.ceil((off + len) / ps)];
     if (!overflows && r.start < last && first < r.end) return;
     this.fail(
-      "resolve-count",
+      "K30",
       `vmo${r.vmo} DIRTY request #${e.id} [${r.start},${r.end}) completed at step ${world.step} ` +
         `by t${call.tid} zx_pager_op_range(DIRTY, ${hex(off)}, ${hex(len)}), ` +
         (overflows
