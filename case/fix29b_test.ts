@@ -60,3 +60,16 @@ Deno.test("fix29b: P1 names the READ left unanswered and the step it was taken",
       `answered it (t1 now waits on port 1004); t2 "w1" waits on it`,
   );
 });
+
+// 4. blob_evict_refetch.json's trace went from step 11 to step 13, `mem_read(0x10000000)` twice
+//    and no return line for the first: step 12 was t2 back from its fault's wait (woken at step
+//    7), and the access starts again, a new `mem_read` at its next step, after step 11 evicted the
+//    page. The step says so now; the line is text only, so the recorded trace hash stays (the
+//    replay above matched it).
+Deno.test("fix29b: a mapped access back from its fault's wait says so at that step", async () => {
+  const run = await replayed("blob_evict_refetch.json");
+  assert.deepEqual(run.trace.text(12, 12).split("\n"), [
+    "#12   t2 is back from its page fault at 0x10000000: mem_read starts again at its next step",
+  ]);
+  assert.match(run.trace.text(13, 13), /^#13 t2 mem_read\(0x10000000\)$/m);
+});

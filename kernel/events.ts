@@ -143,6 +143,18 @@ export type KernelEvent =
   | { readonly k: "block"; readonly tid: number; readonly on: string }
   | { readonly k: "wake"; readonly tid: number; readonly status: Status; readonly why: string }
   | {
+    /**
+     * A `mem_read`/`mem_write` back from its page fault's wait (woken, or interrupted by a
+     * suspend): the access starts again, a new `call` at the thread's next step. Text only, not
+     * hashed: the step it ends had printed nothing (userS29b: "#11 then #13", and `mem_read`
+     * twice with no return line for the first).
+     */
+    readonly k: "refault";
+    readonly tid: number;
+    readonly name: string;
+    readonly addr: number;
+  }
+  | {
     readonly k: "supply";
     readonly vmo: number;
     readonly page: number;
@@ -289,3 +301,13 @@ export function pageContent(bytes: Uint8Array | undefined): string {
 
 /** A sink that drops everything (for kernels driven directly by tests). */
 export const NULL_SINK: EventSink = { emit() {} };
+
+/**
+ * A `mem_read`/`mem_write` at `addr` is back from its page fault's wait: says so (a `refault`
+ * event) and returns true, the access faulting again on the same address at the thread's next
+ * step (`VmoPages.mem`, one line there so the mutant keys of the lines after it stay).
+ */
+export function refaulted(sink: EventSink, tid: number, name: string, addr: number): true {
+  sink.emit({ k: "refault", tid, name, addr });
+  return true;
+}

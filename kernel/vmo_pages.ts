@@ -66,7 +66,7 @@ import {
   putZeroSlot,
   takeZeroSlot,
 } from "./dirty.ts";
-import { type EventSink, pageContent } from "./events.ts";
+import { type EventSink, pageContent, refaulted } from "./events.ts";
 import {
   type KernelThread,
   MARKER,
@@ -626,7 +626,7 @@ export class VmoPages {
       this.host.hold(t, m.vmo);
       const st = yield* this.fault(t, m.vmo, o, buf.subarray(pos, pos + n), write, w);
       this.host.release(t, m.vmo);
-      if (st === ZX_ERR_INTERNAL_INTR_RETRY) continue; // refault on the same address
+      if (st === ZX_ERR_INTERNAL_INTR_RETRY && refaulted(this.sink, t.tid, name, a)) continue;
       if (st !== ZX_OK) return { vmo: m.vmo.koid, synth: st, addr: a };
       this.sink.emit({ k: "ret", tid: t.tid, name, status: ZX_OK });
       pos += Math.max(n, 1);

@@ -93,6 +93,7 @@ export const NAMES_VMO: {
   thread: false,
   atomic: false,
   observed: false,
+  refault: false,
 };
 
 /**
@@ -136,6 +137,7 @@ const CARRIES_TID: {
   thread: true,
   atomic: true,
   observed: true,
+  refault: true,
 };
 
 /**

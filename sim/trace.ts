@@ -222,6 +222,10 @@ export function formatEvent(e: KernelEvent): string {
       return `  t${e.tid} blocks on ${e.on}`;
     case "wake":
       return `  t${e.tid} wakes: ${statusName(e.status)} (${e.why})`;
+    case "refault":
+      return `  t${e.tid} is back from its page fault at ${
+        hex(e.addr)
+      }: ${e.name} starts again at its next step`;
     case "supply":
       return `  vmo${e.vmo} page ${e.page} ${e.inserted ? "supplied" : `kept (${e.before})`}${
         e.content === undefined ? "" : e.inserted ? `: ${e.content}` : `, dropped: ${e.content}`
@@ -265,6 +269,7 @@ const EVENT_TAG: Record<KernelEvent["k"], number> = {
   "thread": 0x110,
   "atomic": 0x111,
   "observed": 0x112,
+  "refault": 0x113,
 };
 
 const NAME_HASHES = new Map<string, number>();
@@ -536,6 +541,10 @@ export class Trace implements EventSink {
           n = putInt(n, e.koid);
           n = putInt(n, e.signals);
           n = putInt(n, e.key);
+          return;
+        case "refault":
+          // Text only: it explains a step that printed nothing before, and every trace hash
+          // recorded since then stays.
           return;
         default:
           // (A kind the trace does not know: its tag as the table gives it, and the step.)

@@ -27,7 +27,7 @@ export function makeBlobService(opts: BlobOptions) {
         for (let p = first; p < end; p++) if (seen.has(p)) return; // BUG: already served once
       }
       const st = yield* supplyFromBacking(sys, ctx, vmo, packet.offset, packet.length);
-      if (st === ZX_OK) for (let p = first; p < end; p++) seen.add(p);
+      if (st === ZX_OK) { for (let p = first; p < end; p++) seen.add(p); }
     });
   };
 }
