@@ -66,6 +66,12 @@ const STEP_KINDS: ReadonlySet<KernelEvent["k"]> = new Set<KernelEvent["k"]>([
   "request",
 ]);
 
+/** The syscalls whose `ret` events {@linkcode PacketDiscipline} judges. */
+function judgedReturn(name: string): boolean {
+  return DeliveryModel.CALLS.has(name) || name === "zx_pager_create_vmo" ||
+    name === "zx_pager_detach_vmo";
+}
+
 /** How a detach the call's return shows is named. */
 const BY_CALL = "zx_pager_detach_vmo returned ZX_OK";
 
@@ -93,6 +99,8 @@ const IMMEDIATE_KINDS: ReadonlySet<KernelEvent["k"]> = new Set([
 export class PacketDiscipline extends StepMonitor {
   readonly name = "packet-discipline";
   protected override readonly stepKinds: ReadonlySet<KernelEvent["k"]> = STEP_KINDS;
+  /** The returns it judges: the delivery model's, a pager VMO's creation and detach. */
+  protected override readonly stepCalls: (name: string) => boolean = judgedReturn;
   readonly #vmos = new Map<number, VmoPackets>();
   /**
    * The same entries in the same (insertion) order, never removed as `#vmos`' never are: walked
