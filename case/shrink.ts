@@ -62,8 +62,10 @@ export interface ShrinkProgress {
   readonly max: number;
   /** Candidates kept so far. */
   readonly accepted: number;
-  /** The kept case's decision-list length now. */
+  /** The decision-list length of the smallest case met so far (the one a stop now keeps). */
   readonly decisions: number;
+  /** The size of that case ({@linkcode ShrinkOutcome.case}'s order: input size plus decisions). */
+  readonly size: number;
 }
 
 /** A failing candidate's run as `fails` may tell it: its decisions and its schedule. */
@@ -76,7 +78,18 @@ export interface ShrinkRun {
 
 /** What shrinking did. */
 export interface ShrinkOutcome<I> {
-  /** The smallest case found that still fails the same way. */
+  /**
+   * The case shrinking ends at: a finished shrink's last kept case (no single cut keeps it
+   * failing), unless it is larger than the start; a stopped one's (`aborted`) smallest case met.
+   * Sizes are the store's order (`caseSize`: the kind's input size plus the decisions; the first
+   * met on a tie), so the case is never larger than the start. An input cut is kept when it still
+   * fails, and the run it records may have more decisions than it cut from the input (past the
+   * schedule it follows, a run takes default picks), which later cuts usually take back; a stop
+   * before that (Ctrl-C, the budget) kept a case larger than the unshrunk run (userS29a: size
+   * 382 -> 466, 168 -> 298 decisions). A finished shrink keeps its last case even when an
+   * earlier one was smaller by that order: cuts the size does not count (a pager's service
+   * threads, pages) made it simpler.
+   */
   readonly case: ShrinkCandidate<I>;
   /** Candidate runs tried (schedule recordings included). */
   readonly attempts: number;
@@ -141,6 +154,10 @@ export function shrink<I>(
 ): ShrinkOutcome<I> {
   const max = options.maxAttempts ?? 3000;
   let current: ShrinkCandidate<I> = { input: start.input, decisions: start.decisions };
+  const sizeOf = (c: ShrinkCandidate<I>) => kind.size(c.input) + c.decisions.length;
+  /** The smallest case met so far, and its size: what shrinking returns. */
+  let best = current;
+  let bestSize = sizeOf(current);
   let attempts = 0;
   let accepted = 0;
   let aborted = false;
@@ -160,7 +177,8 @@ export function shrink<I>(
       attempts,
       max,
       accepted,
-      decisions: current.decisions.length,
+      decisions: best.decisions.length,
+      size: bestSize,
     });
     if (r === false) return null;
     if (r === true) return c.follow !== undefined ? null : { decisions: c.decisions };
@@ -170,6 +188,11 @@ export function shrink<I>(
     current = { input, decisions: got.decisions };
     schedule = "schedule" in got ? got.schedule : null;
     accepted++;
+    const size = sizeOf(current);
+    if (size < bestSize) {
+      best = current;
+      bestSize = size;
+    }
   };
   /** Keeps a decision-list candidate that fails the same way with a smaller list. */
   const tryDecisions = (d: readonly number[]): boolean => {
@@ -253,7 +276,8 @@ export function shrink<I>(
     if (chunkPass()) progress = true;
     if (!progress) progress = lowerPass();
   }
-  return { case: current, attempts: Math.min(attempts, max), accepted, aborted };
+  const end = aborted || sizeOf(current) > sizeOf(start) ? best : current;
+  return { case: end, attempts: Math.min(attempts, max), accepted, aborted };
 }
 
 /** A scenario case: a scenario and the decision list that drives it. */

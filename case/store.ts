@@ -428,10 +428,11 @@ export async function writeCaseOutcome(
     const name = n === 1 ? file : `${base}-${n}.json`;
     const path = join(dir, name);
     const tmp = join(dir, `.${name}.${Deno.pid}.${++writes}.tmp`);
-    await Deno.writeTextFile(tmp, text);
+    await writeDurably(tmp, text);
     try {
       try {
         await Deno.link(tmp, path); // creates `path` only if it does not exist
+        await syncFolder(dir);
         return { path, written: true, ...(sameFindingAt !== undefined ? { sameFindingAt } : {}) };
       } catch (e) {
         if (!(e instanceof Deno.errors.AlreadyExists)) throw e;
@@ -462,6 +463,7 @@ export async function writeCaseOutcome(
           replaces(c, existing)
         ) {
           await Deno.rename(tmp, path);
+          await syncFolder(dir);
           return { path, written: true };
         }
         // A finished shrink that came out larger than a cut-short case: the smaller one stays,
@@ -528,12 +530,58 @@ export async function corpusWriteProblem(
   }
 }
 
+/**
+ * Writes `text` to `path` (created or truncated) and forces its bytes to disk before returning:
+ * a case is linked or renamed into its name only once it is durable, so a power loss leaves the
+ * old case or the whole new one, never a torn file under a case's name.
+ *
+ * @example
+ * ```ts
+ * import { writeDurably } from "./store.ts";
+ * const dir = await Deno.makeTempDir();
+ * await writeDurably(`${dir}/case.json`, "{}\n");
+ * console.assert((await Deno.readTextFile(`${dir}/case.json`)) === "{}\n");
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ */
+export async function writeDurably(path: string, text: string): Promise<void> {
+  const file = await Deno.open(path, { write: true, create: true, truncate: true });
+  try {
+    const bytes = new TextEncoder().encode(text);
+    for (let at = 0; at < bytes.length;) at += await file.write(bytes.subarray(at));
+    await file.sync();
+  } finally {
+    file.close();
+  }
+}
+
+/**
+ * Forces the folder `dir`'s entries (a name just linked or renamed into it) to disk. A platform
+ * that cannot open a folder (Windows) keeps the file's own durability and skips this.
+ */
+export async function syncFolder(dir: string): Promise<void> {
+  let folder: Deno.FsFile;
+  try {
+    folder = await Deno.open(dir, { read: true });
+  } catch {
+    return;
+  }
+  try {
+    await folder.sync();
+  } catch {
+    // A file system that cannot sync a folder: the file's bytes are on disk already.
+  } finally {
+    folder.close();
+  }
+}
+
 /** Rewrites the case at `path` without its `found.shrinkCut` mark, atomically through `tmp`. */
 async function dropCutMark(path: string, tmp: string): Promise<void> {
   const doc = JSON.parse(await Deno.readTextFile(path));
   delete doc.found.shrinkCut;
-  await Deno.writeTextFile(tmp, JSON.stringify(doc, null, 2) + "\n");
+  await writeDurably(tmp, JSON.stringify(doc, null, 2) + "\n");
   await Deno.rename(tmp, path);
+  await syncFolder(dirname(path));
 }
 
 /**

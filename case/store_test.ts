@@ -410,3 +410,33 @@ Deno.test("case file names join their parts with one dash, and a case stored und
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("a case's bytes are forced to disk before its name links to them, and the name after", async () => {
+  const dir = await Deno.makeTempDir();
+  const events: string[] = [];
+  const sync = Deno.FsFile.prototype.sync;
+  const link = Deno.link;
+  Deno.FsFile.prototype.sync = function (this: Deno.FsFile) {
+    events.push("sync");
+    return sync.call(this);
+  };
+  Object.defineProperty(Deno, "link", {
+    value: (from: string, to: string) => {
+      events.push(`link ${to.split("/").pop()}`);
+      return link(from, to);
+    },
+    configurable: true,
+    writable: true,
+  });
+  try {
+    const path = await writeCase(dir, { ...(await sample()), signature: "sig-durable" }, "d.json");
+    assert.equal(path.split("/").pop(), "d.json");
+    // The temp file's bytes, the link, then the folder entry: a power loss between any two
+    // leaves no torn file under d.json.
+    assert.deepEqual(events, ["sync", "link d.json", "sync"]);
+  } finally {
+    Deno.FsFile.prototype.sync = sync;
+    Object.defineProperty(Deno, "link", { value: link, configurable: true, writable: true });
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -34,6 +34,10 @@ export type ListVerdict = { readonly note: string | null };
  * );
  * assert.equal(judgeDecisionList([4, 1], picks, [4, 1], 0).note, null);
  * assert.match(judgeDecisionList([4], picks, [4, 1], 3).note ?? "", /other 1 pick came from seed 3/);
+ * assert.match(
+ *   judgeDecisionList([4], picks, [4, 1, 0, 1], 3).note ?? "",
+ *   /other 3 picks came past the list's end: 1 from seed 3, then 2 from its fair liveness phase/,
+ * );
  * ```
  */
 export function judgeDecisionList(
@@ -79,10 +83,17 @@ export function judgeDecisionList(
   }
   const seeded = picks.length - list.length;
   if (seeded <= 0) return { note: null };
+  // The fair liveness phase's picks follow the seed's: the decision-list line counts them too
+  // (userS29a: "the run's other 3 picks came from seed" beside "decision-list (13 entries)").
+  const fair = decisions.length - picks.length;
+  const count = (n: number) => `${n} ${n === 1 ? "pick" : "picks"}`;
   return {
     note: `note: --decisions gave ${list.length} ${list.length === 1 ? "entry" : "entries"}; ` +
-      `the run's other ${seeded} ${seeded === 1 ? "pick" : "picks"} came from seed ${seed} ` +
-      `(past the list's end), ${
+      (fair <= 0
+        ? `the run's other ${count(seeded)} came from seed ${seed} (past the list's end), `
+        : `the run's other ${count(seeded + fair)} came past the list's end: ${seeded} from ` +
+          `seed ${seed}, then ${fair} from its fair liveness phase (round-robin), `) +
+      `${
         decisions.length > LONG_LIST
           ? "which the replay line below picks again"
           : "all in the decision-list line below"

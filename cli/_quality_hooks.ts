@@ -15,7 +15,32 @@ import {
   lintServiceModule,
   summarizeFindings,
 } from "../quality/determinism_lint.ts";
-import { CoverageError, runUnderCoverage } from "../quality/campaign_coverage.ts";
+
+/**
+ * The module that runs a command under coverage, loaded only when `--coverage` is given. Named by
+ * a variable, so the commands' module graph (`deno info`) does not hold it nor what it loads: c8
+ * and its istanbul packages were part of every graph (a dynamic import of a literal is in the
+ * graph), and the first `deno task sim` of a user's project downloaded them (userS29a, session
+ * 29) although the tasks need no network without `--coverage`.
+ */
+const COVERAGE_MODULE = "../quality/campaign_coverage.ts";
+
+/**
+ * What {@linkcode COVERAGE_MODULE} exports, written out: even a `typeof import(...)` of it puts it
+ * in the graph (cli/coverage_imports_test.ts checks that the module matches).
+ */
+export interface CoverageModule {
+  /** Bad input for a coverage run. */
+  readonly CoverageError: new (message?: string) => Error;
+  /** Runs the command again under coverage; its exit status. */
+  runUnderCoverage(run: {
+    readonly dir: string;
+    readonly module: string;
+    readonly args: readonly string[];
+    readonly servicePath: string | null;
+    readonly denoFlags?: readonly string[];
+  }): Promise<number>;
+}
 
 /** How the lint's findings on a user's module are treated. */
 export type ServiceLint = "error" | "warn";
@@ -114,13 +139,17 @@ export function rerunWithCoverage(
   denoFlags: readonly string[] = [],
 ): Promise<number> | null {
   if (typeof values.coverage !== "string") return null;
-  return runUnderCoverage({
-    dir: values.coverage,
-    module,
-    args: Deno.args,
-    servicePath: typeof values.service === "string" ? values.service : null,
-    denoFlags,
-  }).catch((e) => {
-    throw e instanceof CoverageError ? new InputError(e.message) : e;
-  });
+  const dir = values.coverage;
+  return (import(new URL(COVERAGE_MODULE, import.meta.url).href) as Promise<CoverageModule>)
+    .then(({ CoverageError, runUnderCoverage }) =>
+      runUnderCoverage({
+        dir,
+        module,
+        args: Deno.args,
+        servicePath: typeof values.service === "string" ? values.service : null,
+        denoFlags,
+      }).catch((e) => {
+        throw e instanceof CoverageError ? new InputError(e.message) : e;
+      })
+    );
 }

@@ -21,7 +21,9 @@ import {
   readCorpus,
   rebaseCase,
   resolveContext,
+  syncFolder,
   writeCase,
+  writeDurably,
 } from "../case/store.ts";
 import {
   type FlagSpec,
@@ -300,8 +302,9 @@ async function accept(files: readonly string[]): Promise<number> {
         continue;
       }
       const tmp = await Deno.makeTempFile({ dir, prefix: `.${basename(file)}.accept-` });
-      await Deno.writeTextFile(tmp, JSON.stringify(next, null, 2) + "\n");
+      await writeDurably(tmp, JSON.stringify(next, null, 2) + "\n");
       await Deno.rename(tmp, file);
+      await syncFolder(dir);
       console.log(
         `${file}: recorded ${fullExpected(c)}, now ${now}` +
           `${changed.length > 0 ? ` (${changed.length} module(s) changed)` : ""}: re-recorded`,

@@ -47,6 +47,14 @@ Deno.test("judgeDecisionList: an entry out of range, one never used, one the fai
     "note: --decisions gave 1 entry; the run's other 2 picks came from seed 7 (past the list's " +
       "end), all in the decision-list line below",
   );
+  // userS29a: a list of 3 in a run of 13 picks, 7 of them its fair liveness phase's, was noted
+  // as "the run's other 3 picks came from seed": the fair phase's picks count too.
+  assert.equal(
+    judgeDecisionList([4], picks, [4, 1, 2, 0, 1], 7).note,
+    "note: --decisions gave 1 entry; the run's other 4 picks came past the list's end: 2 from " +
+      "seed 7, then 2 from its fair liveness phase (round-robin), all in the decision-list line " +
+      "below",
+  );
 });
 
 Deno.test("sim and repro refuse the user's --decisions 9,9,9,9 (exit 2, no trace): entry 0 is out of range at a choice of 5", async () => {
@@ -80,8 +88,12 @@ Deno.test("sim: a printed replay line replays as given, fair picks included; a c
   assert.match(fair.err, new RegExp(`entry ${last} is \\d, but the run had turned fair by then`));
   const short = await cli("cli/repro.ts", [...FAIR, "--decisions", entries.slice(0, 2).join(",")]);
   assert.equal(short.code, 0, short.out + short.err);
-  assert.match(
-    short.out,
-    /^note: --decisions gave 2 entries; the run's other \d+ picks? came from seed 3/m,
-  );
+  // The note's counts add up to the decision-list line's (userS29a: 3 + 3 beside 13 entries).
+  const note =
+    /^note: --decisions gave 2 entries; the run's other (\d+) picks? came past the list's end: (\d+) from seed 3, then (\d+) from its fair liveness phase/m
+      .exec(short.out);
+  assert.ok(note !== null, short.out);
+  const total = Number(/^decision-list \((\d+) entr(?:y|ies)\)/m.exec(short.out)?.[1]);
+  assert.equal(2 + Number(note[1]), total);
+  assert.equal(Number(note[2]) + Number(note[3]), Number(note[1]));
 });

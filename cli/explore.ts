@@ -16,7 +16,7 @@ import {
   rerunWithCoverage,
 } from "./_quality_hooks.ts";
 import { basename } from "node:path";
-import { CASE_FORMAT, type CaseEnvelope, replayCommand } from "../case/envelope.ts";
+import { CASE_FORMAT, type CaseEnvelope, caseFileName, replayCommand } from "../case/envelope.ts";
 import { toEnvelope } from "../case/investigate.ts";
 import { SCENARIO_CHECKERS, SCENARIO_KIND, scenarioCheckers } from "../case/kinds.ts";
 import {
@@ -45,6 +45,7 @@ import {
   type StopFinding,
 } from "../explore/guard.ts";
 import { decisionListLine } from "./_output.ts";
+import { redrawText } from "./_redraw.ts";
 import { campaignLimits, RUN_LIMIT_FLAGS } from "./_run_limits.ts";
 import { hangKind, hangSignature, OUT_OF_MEMORY } from "../fuzz/signature.ts";
 import { parseScenario, type Scenario } from "../scenario/schema.ts";
@@ -69,6 +70,15 @@ import {
 import { loadScenarioFile } from "./sim.ts";
 import { fittedDefault, moduleFlags, variantCorpusRefusal } from "./_module_flags.ts";
 import { Stopwatch } from "../fuzz/clock.ts";
+import {
+  type BoundEstimate,
+  cutHintLine,
+  duration,
+  type FinishedBound,
+  nextBoundEstimate,
+  nextBoundLine,
+  runningEstimate,
+} from "./_explore_estimate.ts";
 
 /** Seconds between progress lines on stderr when it is not a terminal (redrawn twice a second on one). */
 const PLAIN_PROGRESS_SECONDS = 5;
@@ -88,17 +98,23 @@ function progressEvery(values: Record<string, string | boolean | undefined>, tty
 export interface ProgressPace {
   /** Seconds since the bound began. */
   readonly boundSeconds: number;
-  /** Executions of earlier bounds (the schedule limit counts over all bounds). */
+  /** Executions of earlier bounds (the execution limit counts over all bounds). */
   readonly before: number;
-  /** `--max-schedules`, if given. */
+  /** `--max-executions`, if given. */
   readonly limit: number | undefined;
+  /**
+   * The running bound's size as the bounds before it estimate it (null for bound 0; undefined:
+   * no estimate is said, as before session 29).
+   */
+  readonly estimate?: BoundEstimate | null;
 }
 
 /**
  * A running bound's progress line (stderr): executions and their rate in this bound, schedules,
- * the split search's tasks done, and an estimate only where one is honest: the time to the
- * `--max-schedules` limit at the current rate. A bound's size is known only once it is searched,
- * so without a limit the line says there is no estimate.
+ * the split search's tasks done, and the estimates that can be made honestly: the bound's size
+ * from the bounds before it (none for bound 0, whose size is known only once it is searched),
+ * with the time left to it at the current rate, and the time to the `--max-executions` limit
+ * (how to cut a long bound is a line of its own, `cutHintLine`).
  *
  * @example
  * ```ts
@@ -106,7 +122,7 @@ export interface ProgressPace {
  * const p = { bound: 1, executions: 3000, schedules: 2500, states: null, boundDone: false };
  * const line = runningLine(p, { boundSeconds: 10, before: 1000, limit: 10000 });
  * console.assert(line.includes("300 executions/s"), line);
- * console.assert(line.includes("the --max-schedules 10000 limit in about 20 s"), line);
+ * console.assert(line.includes("the --max-executions 10000 limit in about 20 s"), line);
  * ```
  */
 export function runningLine(
@@ -118,15 +134,19 @@ export function runningLine(
     ? `, split tasks ${p.tasksDone ?? 0} of ${p.tasks} done (sizes differ: no estimate from them)`
     : "";
   const left = pace.limit !== undefined ? pace.limit - pace.before - p.executions : null;
-  const estimate = left === null
-    ? "no estimate: a bound's size is known only once it is searched"
+  const limit = left === null
+    ? null
     : rate > 0
-    ? `the --max-schedules ${pace.limit} limit in about ${Math.max(0, left / rate).toFixed(0)} s ` +
+    ? `the --max-executions ${pace.limit} limit in about ${duration(left / rate)} ` +
       `at this rate, unless the bound ends first`
-    : `the --max-schedules ${pace.limit} limit: no rate yet`;
+    : `the --max-executions ${pace.limit} limit: no rate yet`;
+  const e = pace.estimate;
+  const size = e === undefined
+    ? (limit === null ? "no estimate: a bound's size is known only once it is searched" : null)
+    : runningEstimate(e, p.executions, rate);
   return `bound ${boundLabel(p.bound)}: ${p.executions} executions (${rate.toFixed(0)} ` +
     `executions/s), ${p.schedules} schedules, ${pace.boundSeconds.toFixed(0)} s into bound ` +
-    `${boundLabel(p.bound)}${tasks}; ${estimate}`;
+    `${boundLabel(p.bound)}${tasks}; ${[size, limit].filter((x) => x !== null).join("; ")}`;
 }
 
 /**
@@ -199,10 +219,16 @@ const FLAGS: Record<string, FlagSpec> = {
     value: "K",
     help: "preemption bound (required; 0-8, or all: every schedule, small scenarios only)",
   },
+  "max-executions": {
+    type: "string",
+    value: "N",
+    help: "stop after N executions over all bounds (reported as not exhaustive, exit 3); an " +
+      "execution cut by the state hash or a sleep set counts too, so fewer schedules end",
+  },
   "max-schedules": {
     type: "string",
     value: "N",
-    help: "stop after N executions over all bounds (reported as not exhaustive)",
+    help: "the old name of --max-executions: it always counted executions, not schedules",
   },
   "no-state-hash": { type: "boolean", help: "do not prune states reached before" },
   reduction: {
@@ -287,8 +313,10 @@ Checks every schedule with at most K preemptions (bounds 0, 1, ..., K in turn,
 so a counterexample has the fewest preemptions) against the kernel invariants, and
 with --service also the service obligations (as deno task fuzz; see --checkers).
 While a bound runs, stderr shows its progress every 5 s (redrawn on a terminal):
-executions, their rate, and with --max-schedules the time to that limit at this
-rate (no other estimate: a bound's size is known only once it is searched).
+executions, their rate, the bound's size as the bounds before estimate it and the
+time left to it at this rate (none for bound 0: its size is known only once it is
+searched), and with --max-executions the time to that limit. When a bound ends,
+a next: line estimates the next bound before it starts, with how to cut it.
 Replay a counterexample with: deno task repro FILE.
 A counterexample is written as found, then shrunk as deno task fuzz shrinks a
 case (the scenario's cuts, then the decision list's; stderr shows the candidate
@@ -308,7 +336,7 @@ ends the search with an error and no verdict: exploration replays every schedule
 from the start.
 Exit status: 0 all schedules pass, 1 a counterexample, a hang or out-of-memory,
 2 bad input (a nondeterministic service too), 3 stopped at
-the --max-schedules limit of executions (not exhaustive), 130/143 stopped by SIGINT/SIGTERM (what was
+the --max-executions limit (not exhaustive), 130/143 stopped by SIGINT/SIGTERM (what was
 searched is printed first).`;
 
 /** `--reduction dpor|sleep-sets` (default dpor), as this command and `tools/explore_tasks.ts` read it. */
@@ -345,8 +373,15 @@ async function main(): Promise<number> {
   const k = values.preemptions === "all" ? Infinity : intFlag(values, "preemptions", 0, 0, 8);
   const maxShrink = intFlag(values, "max-shrink", DEFAULT_SHRINK, 0, 1_000_000);
   const shrinkSeconds = intFlag(values, "shrink-seconds", DEFAULT_SHRINK_SECONDS, 0, 86_400);
-  const maxSchedules = values["max-schedules"] !== undefined
-    ? intFlag(values, "max-schedules", 0, 1)
+  // --max-schedules is --max-executions' old name: it always counted executions.
+  if (values["max-executions"] !== undefined && values["max-schedules"] !== undefined) {
+    throw new UsageError(
+      "--max-schedules is the old name of --max-executions: give one of them",
+    );
+  }
+  const limitFlag = values["max-schedules"] !== undefined ? "max-schedules" : "max-executions";
+  const maxSchedules = values[limitFlag] !== undefined
+    ? intFlag(values, limitFlag, 0, 1)
     : undefined;
   const kernelPath = (values.kernel as string | undefined) ?? null;
   // A counterexample against a kernel variant is not a regression of this kernel.
@@ -430,7 +465,7 @@ async function main(): Promise<number> {
   console.log(
     `explore: ${values.scenario ?? "the default scenario"}, ` +
       `${k === Infinity ? "any number of" : `up to ${k}`} preemptions` +
-      `${maxSchedules !== undefined ? `, at most ${maxSchedules} schedules` : ""}` +
+      `${maxSchedules !== undefined ? `, at most ${maxSchedules} executions` : ""}` +
       `, state hashing ${stateHash ? "on" : "off"}, reduction ${reduction || "off"}` +
       `, private steps ${privateSteps ? "on" : "off"}` +
       `, checkers ${checkers}${servicePath ? `, service ${servicePath}` : ""}${
@@ -452,6 +487,11 @@ async function main(): Promise<number> {
   // in workers, and a report of it may be far apart); each bound's end goes to stdout.
   let latest: (ExploreProgress & { tasks?: number; tasksDone?: number }) | null = null;
   let boundStart = 0, latestAt = 0, before = 0, redrawn = false;
+  // The bounds finished so far and the running bound's estimated size (counts only: the search
+  // never reads them).
+  const finished: FinishedBound[] = [];
+  let estimate: BoundEstimate | null = null;
+  let hinted = -1; // the last bound whose hint line was printed
   const clearRedraw = () => {
     if (redrawn) Deno.stderr.writeSync(encoder.encode("\r\x1b[2K"));
     redrawn = false;
@@ -459,13 +499,31 @@ async function main(): Promise<number> {
   const ticker = setInterval(() => {
     if (latest === null) return;
     // The rate as of the latest report (reports come every few hundred executions).
+    const boundSeconds = latestAt - boundStart;
     const line = runningLine(latest, {
-      boundSeconds: latestAt - boundStart,
+      boundSeconds,
       before,
       limit: maxSchedules,
+      estimate,
     });
+    // A long bound says once how to cut it, on a line of its own (the redrawn line stays short);
+    // under --max-executions the limit line says what is left.
+    const hint = maxSchedules === undefined && hinted !== latest.bound
+      ? cutHintLine(
+        latest.bound,
+        clock.seconds - boundStart,
+        estimate,
+        latest.executions,
+        latest.executions / Math.max(boundSeconds, 1e-3),
+      )
+      : null;
+    if (hint !== null) {
+      hinted = latest.bound;
+      clearRedraw();
+      console.error(hint);
+    }
     if (ttyErr) {
-      Deno.stderr.writeSync(encoder.encode(`\r\x1b[2K${line}`));
+      Deno.stderr.writeSync(encoder.encode(redrawText(line)));
       redrawn = true;
     } else console.error(line);
   }, progressSeconds * 1000);
@@ -477,16 +535,28 @@ async function main(): Promise<number> {
     if (!p.boundDone) return;
     before += p.executions;
     const line = boundDoneLine(p, secs - boundStart, secs);
+    // Before the next bound starts: what it is estimated to cost, at this bound's rate.
+    finished.push({ bound: p.bound, executions: p.executions });
+    estimate = nextBoundEstimate(finished);
+    const next = p.complete !== false && p.bound < k && estimate !== null
+      ? nextBoundLine(
+        estimate,
+        p.executions / Math.max(secs - boundStart, 1e-3),
+        maxSchedules !== undefined ? Math.max(0, maxSchedules - before) : undefined,
+      )
+      : null;
     boundStart = secs; // the next bound begins
     clearRedraw();
-    if (tty) Deno.stdout.writeSync(encoder.encode(`\r\x1b[2K${line}\n`));
-    else console.log(line);
+    for (const l of next === null ? [line] : [line, next]) {
+      if (tty) Deno.stdout.writeSync(encoder.encode(`\r\x1b[2K${l}\n`));
+      else console.log(l);
+    }
   };
   // The case a counterexample is written as: the settled replay of it, with the scenario as
   // run (its pagers bound to the service) and the service module it names: it replays with no
   // flag.
   const ctx = { monitors: scenarioCheckers(checkers), services, makeKernel };
-  type Kept = (WrittenCase | { error: string }) & { signature?: string };
+  type Kept = (WrittenCase | { error: string }) & { signature?: string; name?: string };
   const keep = async (cx: Counterexample): Promise<Kept> => {
     // The workers replay a counterexample themselves, under the watchdog: this thread never
     // runs the user's code.
@@ -522,7 +592,7 @@ async function main(): Promise<number> {
         undefined,
         { keep: "exact" },
       );
-      return { file, written, sameFindingAt, signature };
+      return { file, written, sameFindingAt, signature, name: caseFileName(doc) };
     } catch (e) {
       return { error: (e as Error).message, signature };
     }
@@ -551,7 +621,11 @@ async function main(): Promise<number> {
       const old = current?.kept;
       let kept = await keep(cx).catch((e: Error): Kept => ({ error: e.message }));
       if (old !== undefined && !("error" in old) && old.written && !("error" in kept)) {
-        kept = { ...(await replaceEarlier(old.file, kept)), signature: kept.signature };
+        kept = {
+          ...(await replaceEarlier(old.file, kept, kept.name ?? "")),
+          signature: kept.signature,
+          name: kept.name,
+        };
       }
       current = { cx, task, kept };
       if (stopping || ended) return;
@@ -727,7 +801,7 @@ async function main(): Promise<number> {
       const line = `shrinking the counterexample (${was}): ${runs} candidate runs, ` +
         `${(now - started).toFixed(0)} s`;
       if (ttyErr) {
-        Deno.stderr.writeSync(encoder.encode(`\r\x1b[2K${line}`));
+        Deno.stderr.writeSync(encoder.encode(redrawText(line)));
         redrawn = true;
       } else console.error(line);
     };
@@ -801,7 +875,11 @@ async function main(): Promise<number> {
         written: out.written,
         sameFindingAt: out.sameFindingAt,
       };
-      next = { ...(await replaceEarlier(kept.file, written)), signature: s.signature };
+      next = {
+        ...(await replaceEarlier(kept.file, written, caseFileName(doc))),
+        signature: s.signature,
+        name: caseFileName(doc),
+      };
     } catch (e) {
       return asFound(`the shrunk case could not be written (${(e as Error).message})`);
     }
@@ -1066,7 +1144,11 @@ export type WrittenCase = { file: string; written: boolean; sameFindingAt: strin
  * Removes an exploration's earlier counterexample `earlier` once the better one, `kept`, is on
  * disk (so a kill between the two leaves one of them, never neither), and moves `kept` to the
  * earlier one's name when it took a numbered name only because that one held it, so the name
- * never depends on the order the tasks finished in.
+ * never depends on the order the tasks finished in. `name` is the file name the store numbers
+ * for `kept` (`caseFileName`: `NAME.json`, then `NAME-2.json`, ...): both files must bear it,
+ * numbered or not. (Told, not guessed from the names: a signature id of decimal digits alone,
+ * `…-24217830.json`, read as a number, left explore's shrunk case at `…-24217830-2.json` in an
+ * empty corpus: userS29a.)
  *
  * @example
  * ```ts
@@ -1075,7 +1157,7 @@ export type WrittenCase = { file: string; written: boolean; sameFindingAt: strin
  * await Deno.writeTextFile(`${dir}/x.json`, "earlier");
  * await Deno.writeTextFile(`${dir}/x-2.json`, "better");
  * const kept = { file: `${dir}/x-2.json`, written: true, sameFindingAt: `${dir}/x.json` };
- * const now = await replaceEarlier(`${dir}/x.json`, kept);
+ * const now = await replaceEarlier(`${dir}/x.json`, kept, "x.json");
  * console.assert(now.file === `${dir}/x.json` && now.sameFindingAt === undefined);
  * console.assert(await Deno.readTextFile(`${dir}/x.json`) === "better");
  * await Deno.remove(dir, { recursive: true });
@@ -1084,13 +1166,18 @@ export type WrittenCase = { file: string; written: boolean; sameFindingAt: strin
 export async function replaceEarlier(
   earlier: string,
   kept: WrittenCase,
+  name: string,
 ): Promise<WrittenCase> {
   if (kept.file === earlier) return kept;
   await Deno.remove(earlier).catch(() => {});
   const sameFindingAt = kept.sameFindingAt === earlier ? undefined : kept.sameFindingAt;
   // writeCaseOutcome numbers a name it passes over: NAME.json, NAME-2.json, NAME-3.json, ...
-  const unnumbered = (file: string) => basename(file).replace(/(-\d+)?\.json$/, "");
-  if (!kept.written || unnumbered(kept.file) !== unnumbered(earlier)) {
+  const root = name.replace(/\.json$/, "");
+  const bears = (file: string) => {
+    const b = basename(file);
+    return b === name || (b.startsWith(`${root}-`) && /^-\d+\.json$/.test(b.slice(root.length)));
+  };
+  if (!kept.written || !bears(kept.file) || !bears(earlier)) {
     return { ...kept, sameFindingAt };
   }
   try {

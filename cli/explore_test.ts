@@ -66,21 +66,29 @@ Deno.test("deno task explore: a passing exploration ends with the exact sentence
   assert.match(r.out, /bound 1: \d+ executions, \d+ complete/);
   assert.equal(assertBoundEndsAgree(r.out), 2);
   assert.match(r.out, /^bound 1: .* \(bound done\)$/m);
+  // exp29: before bound 1 starts, its estimate, right after bound 0's end; none after the last.
+  assert.match(
+    r.out,
+    /^bound 0: .* \(bound done\)\nnext: bound 1: about \d+-\d+ executions, .* at bound 0's \d+ executions\/s \(/m,
+  );
+  assert.doesNotMatch(r.out, /^next: bound 2/m);
 });
 
-Deno.test("deno task explore: the schedule limit is said, exit 3", async () => {
+Deno.test("deno task explore: the execution limit is said, exit 3", async () => {
+  // exp29: --max-executions, the honest name of --max-schedules (still taken: the SIGTERM test).
   const r = await explore(
     "--scenario",
     `${data}/coalesce_two_readers.json`,
     "--preemptions",
     "2",
-    "--max-schedules",
+    "--max-executions",
     "5",
   );
   assert.equal(r.code, 3, r.err);
+  assert.match(r.out, /^explore: .*, at most 5 executions,/m);
   assert.match(
     lastLine(r.out),
-    /^stopped at the limit of 5 executions \(--max-schedules counts executions, not schedules\): not exhaustive/,
+    /^stopped at the --max-executions limit of 5 executions \(those the state hash or a sleep set cut count too\): not exhaustive/,
   );
 });
 
@@ -310,7 +318,7 @@ Deno.test("a counterexample ends the search at its task: one case in the corpus,
 // ended (on the default scenario, minutes): now it runs in a worker and the stop is answered.
 Deno.test("SIGTERM stops a --max-schedules exploration and says what was searched", async () => {
   const r = await stopWhen(
-    /^explore: .*at most 10000000 schedules/m,
+    /^explore: .*at most 10000000 executions/m,
     // The header comes just before the listeners are set: the search is well under way.
     3000,
     "--preemptions",
@@ -343,13 +351,13 @@ Deno.test("deno task explore: a long bound shows its progress on stderr at a ste
   for (const l of lines) {
     assert.match(
       l,
-      /^bound 0: \d+ executions \(\d+ executions\/s\), \d+ schedules, \d+ s into bound 0; (the --max-schedules 2500 limit in about \d+ s at this rate, unless the bound ends first|the --max-schedules 2500 limit: no rate yet)$/,
+      /^bound 0: \d+ executions \(\d+ executions\/s\), \d+ schedules, \d+ s into bound 0; no estimate yet: the first bound's size is known only once it is searched \(each later bound is estimated from the ones before\); (the --max-executions 2500 limit in about \d+ (s|min) at this rate, unless the bound ends first|the --max-executions 2500 limit: no rate yet)$/,
     );
   }
   assert.doesNotMatch(r.out, /executions\/s/, "the running lines are not stdout's");
   assert.match(
     r.out,
-    /^stopped at the limit of 2500 executions \(--max-schedules counts executions, not schedules\): not exhaustive/m,
+    /^stopped at the --max-executions limit of 2500 executions \(those the state hash or a sleep set cut count too\): not exhaustive/m,
   );
 });
 

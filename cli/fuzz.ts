@@ -56,6 +56,7 @@ import {
 } from "./args.ts";
 import { bug, ZOO_IDS } from "../zoo/registry.ts";
 import { MUTANTS } from "../zoo/mutants.ts";
+import { redrawText } from "./_redraw.ts";
 
 const FLAGS: Record<string, FlagSpec> = {
   mode: {
@@ -413,9 +414,9 @@ export function summaryText(
           ? `shrunk to size ${f.size.to} (from ${f.size.from}; ${f.decisions} decisions from ` +
             `${f.shrunkFrom}${
               f.shrinkCut
-                ? `; cut short by the campaign's ${s.interrupted ? "interrupt" : "end"}: ` +
-                  "the next campaign that meets it " +
-                  "shrinks it further"
+                ? `; cut short by the campaign's ${s.interrupted ? "interrupt" : "end"}, ` +
+                  "which kept the smallest case the shrink had met: the next campaign that " +
+                  "meets it shrinks it further"
                 : ""
             })`
           : `size ${f.size.to} (not shrunk${
@@ -506,7 +507,9 @@ export function summaryText(
       }`,
     );
   }
-  if (s.variantCalls !== null) lines.push(...variantCallLines(s.variantCalls, s.runs, s.kind));
+  if (s.variantCalls !== null) {
+    lines.push(...variantCallLines(s.variantCalls, s.runs, s.kind, s.workersStopped));
+  }
   for (const e of s.errors) lines.push(`error: ${e}`);
   return lines.join("\n");
 }
@@ -757,8 +760,10 @@ async function campaign(
     listening: () => early.remove(),
     progress: (line, final) => {
       if (values.json) return;
-      if (tty) Deno.stdout.writeSync(encoder.encode(`\r\x1b[2K${line}${final ? "\n" : ""}`));
-      else console.log(line);
+      // The redrawn line fits the terminal; the last one stays, whole.
+      if (tty) {
+        Deno.stdout.writeSync(encoder.encode(final ? `\r\x1b[2K${line}\n` : redrawText(line)));
+      } else console.log(line);
     },
   });
   const none = interruptedBeforeAnyRun(summary, dir);

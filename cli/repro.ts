@@ -447,8 +447,12 @@ async function replayFile(file: string, values: Values, checkerFlag?: string): P
       // The signature carries the checker's sub-code (`invariant:packet-discipline:K4`).
       shown: fullExpected(c),
     },
-    // The recorded failure as corpus list and the signature show it, sub-code included.
-    ...(currentCode ? { recorded: fullExpected(c), changed } : {}),
+    // The recorded failure as its signature, sub-code included, as the `now:` side says it
+    // (userS29a: a lost-wakeup case read "recorded: invariant:answers-every-read; now: lost-wakeup:
+    // ..."); a case that expects pass (an accepted fix keeps its failure's signature) says pass.
+    ...(currentCode
+      ? { recorded: c.expected === "pass" ? "pass" : c.signature ?? fullExpected(c), changed }
+      : {}),
     caseDecisions: c.decisions.length,
   };
 }

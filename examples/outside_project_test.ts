@@ -83,6 +83,8 @@ function otherProjectConfig(checkout: string): string {
       explore: task("explore", "cli/explore.ts"),
       conformance: task("conformance", "cli/conformance.ts"),
       "lint-service": task("lint-service", "tools/lint_service.ts"),
+      // Your tests, the README's corpus_test.ts among them: they only read.
+      test: "deno test --allow-read",
     },
   });
 }
@@ -163,6 +165,22 @@ Deno.test("outside: bad service", () => {
     const lint = await denoIn(dir, ["task", "lint-service", "bad_service.ts"]);
     assert.equal(lint.code, 0, lint.text);
     assert.match(lint.text, /0 finding\(s\)/);
+
+    // The README's corpus_test.ts, through the project's `deno task test` (userS29a: the README
+    // said findings land in corpus/, which `deno task test` replays, and its deno.json had no
+    // test task), on a corpus holding a seeded bug's case.
+    const readme = await Deno.readTextFile(new URL("README.md", root));
+    const corpusTest = /```ts ignore\n(\/\/ your-project\/corpus_test\.ts[^\n]*\n[\s\S]*?)```/
+      .exec(readme)?.[1];
+    assert.ok(corpusTest !== undefined, "README shows another project's corpus_test.ts");
+    await Deno.writeTextFile(`${dir}/corpus_test.ts`, corpusTest);
+    await Deno.mkdir(`${dir}/corpus`);
+    await Deno.copyFile(new URL("corpus/zoo-duplicate-read.json", root), `${dir}/corpus/zoo.json`);
+    // (--no-check: as above, the type check would only repeat pagersim's own.)
+    const test = await denoIn(dir, ["task", "test", "--no-check", "corpus_test.ts"]);
+    assert.equal(test.code, 0, test.text);
+    assert.match(test.text, /corpus: corpus\/zoo\.json \.\.\. ok/);
+    assert.match(test.text, /ok \| 2 passed \| 0 failed/);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -93,7 +93,11 @@ export interface ExploreOptions {
    * (the CLI's `--preemptions all`) searches every schedule, once.
    */
   readonly preemptions: number;
-  /** Stop after this many executions over all bounds (the result then says it is not exhaustive). Default: no limit. */
+  /**
+   * Stop after this many executions over all bounds (the result then says it is not
+   * exhaustive): executions, not schedules, as the CLI's `--max-executions` (old name
+   * `--max-schedules`) says. Default: no limit.
+   */
   readonly maxSchedules?: number;
   /** Prune states reached before. Default true. */
   readonly stateHash?: boolean;
@@ -1360,7 +1364,7 @@ export function exploreTask(
   const summary = outcome === "pass"
     ? passSentence(last.schedules, last.states, k)
     : outcome === "limit"
-    ? `stopped at the limit of ${limit} executions (--max-schedules counts executions, not schedules): not exhaustive (bound ${
+    ? `stopped at the --max-executions limit of ${limit} executions (those the state hash or a sleep set cut count too): not exhaustive (bound ${
       boundLabel(last.bound)
     } was being searched)`
     : `counterexample with ${

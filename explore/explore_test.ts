@@ -233,7 +233,7 @@ Deno.test("explore: the schedule limit is reported, never silent", () => {
   assert.equal(r.executions, 50);
   assert.match(
     r.summary,
-    /^stopped at the limit of 50 executions \(--max-schedules counts executions, not schedules\): not exhaustive/,
+    /^stopped at the --max-executions limit of 50 executions \(those the state hash or a sleep set cut count too\): not exhaustive/,
   );
   assert.equal(r.bounds[r.bounds.length - 1].complete, false);
 });

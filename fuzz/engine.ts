@@ -157,20 +157,36 @@ export const CONTROL = {
 } as const;
 
 /** Int32 cells per worker slot: run, heartbeat, and the {@linkcode ShrinkCells}. */
-const SLOT_INTS = 7;
+const SLOT_INTS = 8;
 
 /**
  * The cells of a worker slot's shrink, from `CONTROL.shrink(w)`: [0] candidate runs tried,
- * [1] the most it tries (0: not shrinking), [2] candidates kept, [3] the kept case's decisions,
- * [4] the decisions of the run it started from.
+ * [1] the most it tries (0: not shrinking), [2] candidates kept, [3] the decisions and [4] the
+ * size (`caseSize`) of the smallest case met so far (the one a stop would keep), [5] the size of
+ * the run it started from. Sizes, not decisions alone, since a kept input cut may record more
+ * decisions than the case it cut (userS29a's line showed `168 -> 332 decisions`).
  */
-export const ShrinkCells = { attempts: 0, max: 1, kept: 2, decisions: 3, from: 4 } as const;
+export const ShrinkCells = {
+  attempts: 0,
+  max: 1,
+  kept: 2,
+  decisions: 3,
+  size: 4,
+  fromSize: 5,
+} as const;
 
 /** What a worker slot's shrink cells say: null when the slot is not shrinking. */
 export function shrinkState(
   control: Int32Array,
   w: number,
-): { attempts: number; max: number; kept: number; decisions: number; from: number } | null {
+): {
+  attempts: number;
+  max: number;
+  kept: number;
+  decisions: number;
+  size: number;
+  fromSize: number;
+} | null {
   const at = CONTROL.shrink(w);
   const max = Atomics.load(control, at + ShrinkCells.max);
   if (max === 0) return null;
@@ -179,7 +195,8 @@ export function shrinkState(
     max,
     kept: Atomics.load(control, at + ShrinkCells.kept),
     decisions: Atomics.load(control, at + ShrinkCells.decisions),
-    from: Atomics.load(control, at + ShrinkCells.from),
+    size: Atomics.load(control, at + ShrinkCells.size),
+    fromSize: Atomics.load(control, at + ShrinkCells.fromSize),
   };
 }
 
@@ -203,36 +220,69 @@ export const MAX_RECORDED_PICKS = 200_000;
 export const MAX_RECORDED_INPUT = 1 << 20;
 
 /** Int32 cells before a {@linkcode RunRecord}'s picks. */
-const RECORD_HEAD = 5;
+const RECORD_HEAD = 6;
+
+/** Most bytes of the variant method name a {@linkcode RunRecord} keeps (a longer one is cut). */
+const MAX_METHOD_BYTES = 256;
 
 /**
  * A worker slot's record of the run it is in, in shared memory, so a run the
  * watchdog stops still becomes a case: Int32 [0] picks so far, [1] input
  * bytes, [2] step + 1 (0: no thread's code ran yet), [3] tid and [4] entry
  * point of the thread whose code runs ({@linkcode RunRecord.watch}, so a hang
- * names it), [5, 5 + MAX_RECORDED_PICKS) the picks; then the input as UTF-8 JSON.
+ * names it), [5] the length of the name of the `--kernel` variant's own method the run is inside
+ * (0: none; {@linkcode RunRecord.inMethod}), [6, 6 + MAX_RECORDED_PICKS) the picks; then the
+ * input as UTF-8 JSON, then that method's name.
  */
 export class RunRecord {
   readonly #ints: Int32Array;
   readonly #bytes: Uint8Array;
+  readonly #method: Uint8Array;
 
   /** A record over `buffer` (from {@linkcode RunRecord.create}). */
   constructor(readonly buffer: SharedArrayBuffer) {
+    const head = 4 * (RECORD_HEAD + MAX_RECORDED_PICKS);
     this.#ints = new Int32Array(buffer, 0, RECORD_HEAD + MAX_RECORDED_PICKS);
-    this.#bytes = new Uint8Array(buffer, 4 * (RECORD_HEAD + MAX_RECORDED_PICKS));
+    this.#bytes = new Uint8Array(buffer, head, MAX_RECORDED_INPUT);
+    this.#method = new Uint8Array(buffer, head + MAX_RECORDED_INPUT, MAX_METHOD_BYTES);
   }
 
   /** A new, empty record. */
   static create(): RunRecord {
     return new RunRecord(
-      new SharedArrayBuffer(4 * (RECORD_HEAD + MAX_RECORDED_PICKS) + MAX_RECORDED_INPUT),
+      new SharedArrayBuffer(
+        4 * (RECORD_HEAD + MAX_RECORDED_PICKS) + MAX_RECORDED_INPUT + MAX_METHOD_BYTES,
+      ),
     );
+  }
+
+  /**
+   * The `--kernel` variant's own method (`Class.method`, as its UTF-8 bytes) the run's thread is
+   * inside now, innermost, or null when it left them all (fuzz/variant_calls.ts tells it): a run
+   * the watchdog stops inside one names it. A generator method's body runs after its call returns,
+   * so it is never named.
+   */
+  readonly inMethod = (name: Uint8Array | null): void => {
+    if (name === null) {
+      Atomics.store(this.#ints, 5, 0);
+      return;
+    }
+    const n = Math.min(name.length, MAX_METHOD_BYTES);
+    this.#method.set(n === name.length ? name : name.subarray(0, n));
+    Atomics.store(this.#ints, 5, n);
+  };
+
+  /** The variant method the run was last inside ({@linkcode RunRecord.inMethod}), or null. */
+  method(): string | null {
+    const n = Atomics.load(this.#ints, 5);
+    return n <= 0 ? null : new TextDecoder().decode(this.#method.slice(0, n));
   }
 
   /** Starts a run: no picks, no thread ran; `input` (JSON), if given, replaces the recorded input. */
   begin(input?: unknown): void {
     this.#ints[0] = 0;
     Atomics.store(this.#ints, 2, 0);
+    Atomics.store(this.#ints, 5, 0);
     if (input === undefined) return;
     const bytes = new TextEncoder().encode(JSON.stringify(input));
     if (bytes.length > this.#bytes.length) {
@@ -600,6 +650,7 @@ export class ProgramRunner extends KindRunner<Program> {
     return this.#report(this.#fuzzer.step({
       record: record.pick,
       starting: (program, seed, strategy) => record.begin({ program, seed, strategy }),
+      watch: record.watch,
     }));
   }
 
@@ -607,7 +658,9 @@ export class ProgramRunner extends KindRunner<Program> {
   rerun(_k: number, input: unknown, record: RunRecord): RunReport {
     const { program, seed, strategy } = input as RecordedProgram;
     record.begin(input);
-    return this.#report(this.#fuzzer.runOne(program, seed, strategy, record.pick));
+    return this.#report(
+      this.#fuzzer.runOne(program, seed, strategy, record.pick, record.watch),
+    );
   }
 
   #report(s: FuzzStep): RunReport {

@@ -56,10 +56,14 @@ Deno.test("fuzz --kernel with a variant that never returns from a supply: a kern
       "--json",
     ]);
     const s = summaryOf(r.out);
+    // The stopped worker took its variant call counts with it: the summary says so (userS28c).
+    assert.ok(s.workersStopped >= 1, JSON.stringify(s.workersStopped));
     const hang = s.findings.find((f) => f.signature === KERNEL_HANG);
     assert.ok(hang !== undefined, JSON.stringify(s.findings) + r.err);
     assert.ok(!s.findings.some((f) => f.signature === SERVICE_HANG));
     assert.match(hang.description, /in the kernel, inside zx_pager_supply_pages/);
+    // The watchdog names the variant's method it stopped in (from the run's record; no line).
+    assert.match(hang.description, /spin_kernel\.ts, in its SpinSource\.onPagesSupplied;/);
     const c = await readCaseFile(hang.file);
     assert.equal(c.expected, "kernel-hang");
     assert.equal(c.signature, KERNEL_HANG);
@@ -68,6 +72,47 @@ Deno.test("fuzz --kernel with a variant that never returns from a supply: a kern
     assert.equal(replay.code, 0, replay.out + replay.err);
     assert.match(replay.out, /^signature: kernel-hang: no yield$/m);
     assert.match(replay.out, /^expected: kernel-hang: reproduced$/m);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+// userS28c/sig29: a program campaign's runs did not tell the watchdog where they stood, so a kernel
+// hang was written as `service-hang` with no thread or step, and repro of its case (which knows)
+// said "expected: service-hang: NOT reproduced (got kernel-hang)".
+Deno.test("fuzz --mode programs --kernel with a variant that never returns from a supply: a kernel-hang case naming the program thread", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "pagersim-khang-p-" });
+  try {
+    const r = await run([
+      ...FUZZ,
+      "--mode",
+      "programs",
+      "--kernel",
+      "fuzz/testdata/spin_kernel.ts",
+      "--runs",
+      "1", // seed 1's run 0 supplies
+      // 2 s: a loaded machine (the suite's other processes) once stopped the run at step 1.
+      "--run-timeout",
+      "2",
+      "--confirm-timeout",
+      "2",
+      "--workers",
+      "1",
+      "--seed",
+      "1",
+      "--corpus",
+      dir,
+      "--json",
+    ]);
+    const s = summaryOf(r.out);
+    const hang = s.findings.find((f) => f.signature === KERNEL_HANG);
+    assert.ok(hang !== undefined, JSON.stringify(s.findings) + r.err);
+    assert.match(
+      hang.description,
+      /t\d+ at step \d+ never yielded, in the kernel, inside zx_pager_supply_pages \(the kernel variant's code, fuzz\/testdata\/spin_kernel\.ts, in its SpinSource\.onPagesSupplied; called from a program thread/,
+    );
+    const c = await readCaseFile(hang.file);
+    assert.equal(c.expected, "kernel-hang");
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

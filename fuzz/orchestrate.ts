@@ -44,7 +44,7 @@ import { loadServiceModule } from "../case/store.ts";
 import { contractOf, type ServiceContract } from "../scenario/service_contract.ts";
 import { type ContractCounter, contractCounter } from "../scenario/contract.ts";
 import { hangKind, hangSignature, OUT_OF_MEMORY } from "./signature.ts";
-import { grewNote, neverYielded, type StuckAt } from "../sim/stuck.ts";
+import { grewNote, insideKernel, neverYielded, type StuckAt } from "../sim/stuck.ts";
 import {
   campaignReplayCommand,
   CASE_FORMAT,
@@ -307,6 +307,12 @@ export interface CampaignSummary {
    */
   readonly variantCalls: Readonly<Record<string, number>> | null;
   /**
+   * Workers the watchdog stopped (a run past the run limit, a confirmation run past its own, a
+   * heap limit): each took the variant's call counts it had not yet reported with it, so with a
+   * `--kernel` variant {@linkcode CampaignSummary.variantCalls} is incomplete when this is not 0.
+   */
+  readonly workersStopped: number;
+  /**
    * Scenarios with a service held to a contract: the contract the campaign
    * ran under and the deliveries it excludes (each 0 when the generators kept
    * to it); null: no contract (the whole universe).
@@ -356,6 +362,11 @@ interface Suspect {
    * (scenarios; null: no thread's code ran yet, or a program run).
    */
   readonly at: StuckAt | null;
+  /**
+   * The `--kernel` variant's own method the thread was inside when stopped (`Class.method`, from
+   * the record, fuzz/variant_calls.ts), or null: none, not a generator's body, or no variant.
+   */
+  readonly method: string | null;
   /** Stopped by the clock after the process grew by half the heap limit (`_worker_pool.ts`). */
   readonly grew: boolean;
 }
@@ -394,7 +405,8 @@ export interface ProgressState {
   readonly shrinking: number;
   /**
    * The shrinks in progress, one per worker slot investigating a run: run `k`, candidate runs
-   * tried of at most `max`, kept, and the kept case's decisions (from `from`). Absent: none.
+   * tried of at most `max`, kept, and the size of the smallest case met (from `fromSize`, the
+   * run's) with its decisions. Absent: none.
    */
   readonly shrinkingNow?: readonly ShrinkNow[];
   readonly rssMiB: number;
@@ -406,8 +418,12 @@ export interface ShrinkNow {
   readonly attempts: number;
   readonly max: number;
   readonly kept: number;
+  /** The decisions of the smallest case met so far. */
   readonly decisions: number;
-  readonly from: number;
+  /** That case's size (`caseSize`: input size plus decisions): never above `fromSize`. */
+  readonly size: number;
+  /** The size of the run the shrink started from. */
+  readonly fromSize: number;
 }
 
 /**
@@ -436,10 +452,12 @@ export interface ShrinkNow {
  * const shrinking = progressLine({
  *   runs: 686, ofRuns: 1000, elapsed: 40, budgetSeconds: null, states: null, failures: 1,
  *   distinct: 1, shrinking: 1, rssMiB: 120,
- *   shrinkingNow: [{ k: 685, attempts: 17, max: 2000, kept: 5, decisions: 412, from: 9000 }],
+ *   shrinkingNow: [
+ *     { k: 685, attempts: 17, max: 2000, kept: 5, decisions: 412, size: 430, fromSize: 9100 },
+ *   ],
  * });
  * console.assert(
- *   shrinking.includes("shrinking run 685: 17 of at most 2000 replays, 5 kept, 9000 -> 412 decisions"),
+ *   shrinking.includes("shrinking run 685: 17 of at most 2000 replays, 5 kept, size 9100 -> 430"),
  *   shrinking,
  * );
  * ```
@@ -465,7 +483,7 @@ export function progressLine(p: ProgressState): string {
     `  elapsed ${p.elapsed.toFixed(0)}s${left}  rss ${p.rssMiB.toFixed(0)} MiB` +
     (p.shrinkingNow ?? []).map((s) =>
       `  shrinking run ${s.k}: ${s.attempts} of at most ${s.max} replays, ${s.kept} kept, ` +
-      `${s.from} -> ${s.decisions} decisions`
+      `size ${s.fromSize} -> ${s.size} (${s.decisions} decisions)`
     ).join("");
 }
 
@@ -541,6 +559,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
   const sometimes: Record<string, number> = {};
   const delivered: Record<string, number> = {};
   const variantCalls: Record<string, number> = {};
+  let workersStopped = 0;
   const timeline: TimelinePoint[] = [];
   const errors: string[] = [];
   /** Failing runs whose replays ran differently, by signature: run index and how. */
@@ -726,6 +745,16 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
       confirmTimeout: Math.max(runLimitMs, confirmMs) / 1000,
     },
   };
+  /**
+   * The kernel's code a stopped run's thread ran, for {@linkcode neverYielded}: the variant module,
+   * and its own method the record names (a spinning worker cannot be asked for its stack, so the
+   * method is all that is known: no line); null with no variant.
+   */
+  const variantWords = (x: Suspect): string | null => {
+    const path = options.kernelPath ?? null;
+    if (path === null) return null;
+    return x.method === null || !insideKernel(x.at) ? path : `${path}, in its ${x.method}`;
+  };
   /** The case of a run the watchdog stopped (and, for the run limit, its confirmation too). */
   const stoppedCase = (
     x: Suspect,
@@ -738,7 +767,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
     // The thread that never yielded, as sim's and repro's verdict names it.
     const who =
       (cause === "hang" && x.at !== null
-        ? `${neverYielded(x.at, undefined, options.kernelPath ?? null)}; `
+        ? `${neverYielded(x.at, undefined, variantWords(x), kind === "programs")}; `
         : "") +
       (x.grew ? `${grewNote(memoryMb)}; ` : "");
     return {
@@ -825,7 +854,11 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
       // Its own record (the slot's is its replacement worker's): where the confirmation run stood
       // when stopped names the thread that never yielded.
       const record = RunRecord.create();
-      const stoppedAt = (): Suspect => ({ ...x, at: record.at() ?? x.at });
+      const stoppedAt = (): Suspect => ({
+        ...x,
+        at: record.at() ?? x.at,
+        method: record.method() ?? x.method,
+      });
       const worker = new Worker(new URL("./worker.ts", import.meta.url), {
         workerData: {
           ...start(x.w, 0),
@@ -852,6 +885,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
         closing = true;
         // Stopped in its run: it may be spinning in user code (CONTROL.spinning).
         if (!confirmed && x.cause === "hang" && !x.grew) Atomics.add(control, CONTROL.spinning, 1);
+        workersStopped++;
         await worker.terminate();
         if (!confirmed) {
           await recordStopped(
@@ -874,6 +908,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
         if (closing || confirmed) return;
         closing = true;
         if (x.cause === "hang" && !x.grew) Atomics.add(control, CONTROL.spinning, 1); // as above
+        workersStopped++;
         await worker.terminate();
         const ran = (wallMs() - t0) / 1000;
         await recordStopped(
@@ -926,6 +961,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
       worker.on("error", (e: Error & { code?: string }) => {
         if (closing) return;
         closing = true;
+        workersStopped++;
         void worker.terminate();
         if (e.code === "ERR_WORKER_OUT_OF_MEMORY" && !confirmed) {
           void recordStopped(
@@ -976,6 +1012,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
     timed: boolean,
     grew: boolean,
   ): Promise<void> => {
+    workersStopped++; // its unreported counts (a variant's calls) went with it
     const limit = cause === "hang" ? runLimitText : `${memoryMb} MiB heap limit`;
     if (state.kind === "investigate") {
       const signature = cause === "hang" ? hangSignature(records[w].at()) : OUT_OF_MEMORY;
@@ -1019,6 +1056,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
       seed,
       recorded,
       at,
+      method: records[w].method(),
       grew,
     };
     if (!timed) {
@@ -1208,6 +1246,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
     variantCalls: options.kernelPath !== null && options.kernelPath !== undefined
       ? variantCalls
       : null,
+    workersStopped,
     contract: contract !== undefined ? contractCounter(contract, delivered) : null,
     signatures: reached.size,
     shrinking: { cases: investigations, seconds: investigateSeconds },

@@ -30,7 +30,12 @@ Deno.test("a campaign's progress line shows a shrink under way, and its summary 
     / {2}shrinking run \d+: \d+ of at most 400 replays, /.test(l)
   );
   assert.ok(shrinking.length > 0, lines.slice(-5).join("\n"));
-  assert.match(shrinking[0], /\d+ kept, \d+ -> \d+ decisions$/);
+  assert.match(shrinking[0], /\d+ kept, size \d+ -> \d+ \(\d+ decisions\)$/);
+  // The size shown is the smallest case's: it never grows (userS29a saw `168 -> 332 decisions`).
+  for (const l of shrinking) {
+    const [, from, to] = l.match(/size (\d+) -> (\d+)/) ?? [];
+    assert.ok(Number(to) <= Number(from), l);
+  }
   assert.ok(s.shrinking.cases >= 1 && s.shrinking.seconds > 0, JSON.stringify(s.shrinking));
   assert.match(
     summaryText(s),
@@ -51,11 +56,13 @@ Deno.test("the progress line names each worker's shrink", () => {
     distinct: 1,
     shrinking: 1,
     rssMiB: 120,
-    shrinkingNow: [{ k: 685, attempts: 17, max: 2000, kept: 5, decisions: 412, from: 9000 }],
+    shrinkingNow: [
+      { k: 685, attempts: 17, max: 2000, kept: 5, decisions: 412, size: 430, fromSize: 9100 },
+    ],
   });
   assert.ok(
     line.endsWith(
-      "  shrinking run 685: 17 of at most 2000 replays, 5 kept, 9000 -> 412 decisions",
+      "  shrinking run 685: 17 of at most 2000 replays, 5 kept, size 9100 -> 430 (412 decisions)",
     ),
     line,
   );

@@ -112,8 +112,15 @@ export class SometimesMonitor implements Monitor {
   #endThenEvict = 0;
   /** Threads that have been parked since their current syscall began. */
   #parked = new Set<number>();
-  /** Keys whose COMPLETE a service took. */
-  #completedKeys = new Set<number>();
+  /**
+   * Keys whose COMPLETE a service took, as "port:key": a key is its port's (two pagers may each
+   * number their files from 1; userS29a's tinyfs counted 107 re-opens that were other pagers').
+   */
+  #completedKeys = new Set<string>();
+  /** The keys of them, any port: a `zx_pager_create_vmo` under one is looked at after the step. */
+  #completedAnyPort = new Set<number>();
+  /** Keys `zx_pager_create_vmo` was called with this step, under a key some port completed. */
+  #creates: number[] = [];
   /** Requests of this step, judged against the VMO's size after the step: [koid, end, type]. */
   #requests: [number, number, string][] = [];
   /** Service threads that dequeued a packet, by the pager their name gives ("p0.svc1": p0). */
@@ -147,7 +154,8 @@ export class SometimesMonitor implements Monitor {
         }
         if (e.packet.command === ZX_PAGER_VMO_COMPLETE) {
           this.hit.add("complete-delivered");
-          this.#completedKeys.add(e.packet.key);
+          this.#completedKeys.add(`${e.port}:${e.packet.key}`);
+          this.#completedAnyPort.add(e.packet.key);
         }
         break;
       case "packet-withdrawn":
@@ -182,8 +190,8 @@ export class SometimesMonitor implements Monitor {
         this.#parked.delete(e.tid);
         if (e.name === "zx_vmo_set_size") this.#resized = true;
         if (e.name === "zx_pager_op_range") this.#opOf.set(e.tid, e.args[1]);
-        if (e.name === "zx_pager_create_vmo" && this.#completedKeys.has(e.args[3] as number)) {
-          this.hit.add("key-reused-after-complete");
+        if (e.name === "zx_pager_create_vmo" && this.#completedAnyPort.has(e.args[3] as number)) {
+          this.#creates.push(e.args[3] as number);
         }
         break;
       case "detach":
@@ -238,6 +246,18 @@ export class SometimesMonitor implements Monitor {
 
   /** The real-sizes counters need the VMO's size, its pager's VMOs and thread names. */
   afterStep(world: World): void {
+    if (this.#creates.length > 0) {
+      // The port the call named is a handle: the newest VMO of the key names its port's koid.
+      for (const key of this.#creates) {
+        let port: number | undefined;
+        let newest = -1;
+        for (const v of world.kernel.pagerVmos) {
+          if (v.key === key && v.koid > newest) [newest, port] = [v.koid, v.proxy?.port.koid];
+        }
+        if (this.#completedKeys.has(`${port}:${key}`)) this.hit.add("key-reused-after-complete");
+      }
+      this.#creates = [];
+    }
     if (this.#requests.length > 0) {
       for (const [koid, end, type] of this.#requests) {
         const vmo = world.kernel.pagerVmos.find((v) => v.koid === koid);

@@ -39,6 +39,15 @@ const BUILT_BY: Readonly<Record<string, object>> = {
 export class VariantCalls {
   #counts: Record<string, number> = {};
   readonly #seen = new WeakSet<object>();
+  /** The variant's own methods the running code is inside, innermost last, as UTF-8 names. */
+  readonly #inside: Uint8Array[] = [];
+
+  /**
+   * `where`, if given, is told the innermost of the variant's own methods the code is inside on
+   * each entry and exit (null: none), so a watchdog that stops a run inside one can name it (a
+   * spinning thread cannot be asked for its stack). Counting is as without it.
+   */
+  constructor(readonly where?: (method: Uint8Array | null) => void) {}
 
   /** `make`, its kernels (and the parts they build) counted. */
   wrap(make: MakeKernel): MakeKernel {
@@ -78,13 +87,28 @@ export class VariantCalls {
         this.#counts[key] ??= 0;
         const method = desc.value as (...args: unknown[]) => unknown;
         const built = BUILT_BY[name];
+        const bytes = new TextEncoder().encode(key);
         // deno-lint-ignore no-this-alias
         const calls = this;
+        const inside = this.#inside;
+        const where = this.where;
         const counted = function (this: unknown, ...args: unknown[]): unknown {
           calls.#counts[key] = (calls.#counts[key] ?? 0) + 1;
-          const result = method.apply(this, args);
-          if (built !== undefined) calls.#instrument(result, built);
-          return result;
+          if (where === undefined) {
+            const result = method.apply(this, args);
+            if (built !== undefined) calls.#instrument(result, built);
+            return result;
+          }
+          inside.push(bytes);
+          where(bytes);
+          try {
+            const result = method.apply(this, args);
+            if (built !== undefined) calls.#instrument(result, built);
+            return result;
+          } finally {
+            inside.pop();
+            where(inside.length === 0 ? null : inside[inside.length - 1]);
+          }
         };
         Object.defineProperty(proto, name, { ...desc, value: counted });
       }
@@ -94,15 +118,38 @@ export class VariantCalls {
 
 /**
  * The summary's lines for a variant's call counts over `runs` runs: one line of counts, then a
- * warning for each method no run called, with where such calls come from.
+ * warning for each method no run called, with where such calls come from. `stopped` workers the
+ * watchdog stopped took their unreported counts with them (userS28c: after a hang inside the
+ * variant the line said "none of its own methods was seen"): the counts are then said to be
+ * incomplete, and a method without calls is not said never to have been called.
+ *
+ * @example
+ * ```ts
+ * import { variantCallLines } from "./variant_calls.ts";
+ * console.assert(variantCallLines({}, 1, "scenarios", 1)[0].includes("incomplete"));
+ * ```
  */
 export function variantCallLines(
   counts: Readonly<Record<string, number>>,
   runs: number,
   mode: "scenarios" | "programs",
+  stopped = 0,
 ): string[] {
   const names = Object.keys(counts).sort();
+  const lost = stopped === 0
+    ? ""
+    : `incomplete: ${
+      stopped === 1 ? "1 worker was" : `${stopped} workers were`
+    } stopped (at the run limit or the heap limit) before reporting ${
+      stopped === 1 ? "its" : "their"
+    } counts, which went with ${stopped === 1 ? "it" : "them"}`;
   if (names.length === 0) {
+    if (stopped > 0) {
+      return [
+        `kernel variant, calls of its own methods in ${runs} runs: not known, counts ${lost} ` +
+        "(no run that finished reported any)",
+      ];
+    }
     return [
       `kernel variant: none of its own methods was seen in ${runs} runs (no subclass of ` +
       "Kernel, PageSource, PagerProxy or VmoPages with methods of its own was built)",
@@ -111,13 +158,16 @@ export function variantCallLines(
   const lines = [
     `kernel variant, calls of its own methods in ${runs} runs: ${
       names.map((n) => `${n} ${counts[n]}`).join(", ")
-    }`,
+    }${stopped === 0 ? "" : ` (counts ${lost})`}`,
   ];
   for (const n of names.filter((x) => counts[x] === 0)) {
     const method = n.slice(n.lastIndexOf(".") + 1);
     lines.push(
-      `warning: your variant's ${n} was never called in ${runs} runs: this campaign did not ` +
-        `test it; ${hint(method, mode)}`,
+      stopped === 0
+        ? `warning: your variant's ${n} was never called in ${runs} runs: this campaign did not ` +
+          `test it; ${hint(method, mode)}`
+        : `warning: your variant's ${n} had no call in the counts reported (a stopped worker's ` +
+          `may have had some); ${hint(method, mode)}`,
     );
   }
   return lines;

@@ -242,14 +242,17 @@ async function investigateWon(
   if (cells !== null) {
     Atomics.store(control, cells + ShrinkCells.attempts, 0);
     Atomics.store(control, cells + ShrinkCells.kept, 0);
+    const size = failing.kind.size(failing.input) + failing.decisions.length;
     Atomics.store(control, cells + ShrinkCells.decisions, failing.decisions.length);
-    Atomics.store(control, cells + ShrinkCells.from, failing.decisions.length);
+    Atomics.store(control, cells + ShrinkCells.size, size);
+    Atomics.store(control, cells + ShrinkCells.fromSize, size);
     Atomics.store(control, cells + ShrinkCells.max, Math.max(1, start.maxShrink));
   }
   const shrinkProgress = cells === null ? undefined : (p: ShrinkProgress) => {
     Atomics.store(control, cells + ShrinkCells.attempts, p.attempts);
     Atomics.store(control, cells + ShrinkCells.kept, p.accepted);
     Atomics.store(control, cells + ShrinkCells.decisions, p.decisions);
+    Atomics.store(control, cells + ShrinkCells.size, p.size);
   };
   const stateNote = fresh.length > 0
     ? `; the replay ran a new instance of ${fresh.join(" and ")}: module-level state that ` +
@@ -353,7 +356,10 @@ async function runnerFor(start: WorkerStart): Promise<Runner> {
   const seeded = start.bug !== null ? bug(start.bug) : undefined;
   const service = start.servicePath === null ? null : await loadServiceModule(start.servicePath);
   // A variant's own methods are counted over the campaign (the summary warns of one never called).
-  const variantCalls = start.kernelPath !== null ? new VariantCalls() : undefined;
+  // The method a run is inside goes to the slot's record: a stop inside one names it.
+  const variantCalls = start.kernelPath !== null
+    ? new VariantCalls(new RunRecord(start.record).inMethod)
+    : undefined;
   const makeKernel = start.kernelPath !== null
     ? variantCalls?.wrap(await loadKernelModule(start.kernelPath))
     : seeded?.kernel;

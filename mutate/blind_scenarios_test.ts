@@ -31,7 +31,7 @@ const CASES: [
     "flaky_overlap_commit",
     "kernel+service",
     1,
-    /^no-lost-requests: hang: .* waits on vmo \d+: DIRTY request/,
+    /^no-lost-requests: K29: hang at step \d+: .* waits on vmo \d+: DIRTY request/,
   ],
   [
     "services/detacher.ts",

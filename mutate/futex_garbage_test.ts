@@ -114,7 +114,7 @@ Deno.test({
       const v: Any = m.withMutant(key, verdict);
       assert.equal(v.kind, "invariant", `${key}: ${JSON.stringify(v)}`);
       assert.equal(v.invariant, "no-lost-requests", `${key}: ${JSON.stringify(v)}`);
-      assert.match(v.message, /^hang: .*waits on futex/);
+      assert.match(v.message, /^K29: hang at step \d+: .*waits on futex/);
     }
   } finally {
     m.dispose();
@@ -158,7 +158,7 @@ Deno.test({
         [
           "kernel/futex.ts:176:11:ConditionalExpression:true",
           "no-lost-requests",
-          /^hang: .*edge-b/,
+          /^K29: hang at step \d+: .*edge-b/,
         ],
       ] as const
     ) {
@@ -209,7 +209,11 @@ Deno.test({
       const v: Any = m.withMutant(key, verdict);
       assert.equal(v.kind, "invariant", `${key}: ${JSON.stringify(v)}`);
       assert.equal(v.invariant, "no-lost-requests", `${key}: ${JSON.stringify(v)}`);
-      assert.match(v.message, new RegExp(`^hang: .*${how}-\\d.*condvar wakeup ${how}`), key);
+      assert.match(
+        v.message,
+        new RegExp(`^K29: hang at step \\d+: .*${how}-\\d.*condvar wakeup ${how}`),
+        key,
+      );
     }
     // CondVar.wait's own status: TIMED_OUT for the wait nobody signals, ZX_OK for a woken one.
     for (

@@ -36,18 +36,18 @@ const CASES: readonly [key: string, kind: string, message: RegExp][] = [
   [
     "kernel/kernel.ts:424:23:LogicalOperator:(active() & want) !== 0 && closed()",
     "invariant",
-    /hang: .*"vmo-waiter\\" waits on signals 0x2000000/,
+    /K29: hang at step \d+: .*"vmo-waiter\\" waits on signals 0x2000000/,
   ],
   // Dead and timed-out futex waiters, owned waits (session 21, gapT21).
   [
     "kernel/futex.ts:143:11:ConditionalExpression:false",
     "invariant",
-    /hang: .*"owned-waiter\\" waits on futex/,
+    /K29: hang at step \d+: .*"owned-waiter\\" waits on futex/,
   ],
   [
     "kernel/futex.ts:128:9:ConditionalExpression:true",
     "invariant",
-    /hang: .*"late-waiter\\" waits on futex/,
+    /K29: hang at step \d+: .*"late-waiter\\" waits on futex/,
   ],
   [
     "kernel/kernel.ts:505:46:ConditionalExpression:true",

@@ -7,15 +7,19 @@
  * wake-up). The last answer over the request counts, if it failed (one that succeeded after a
  * failed one, an OP_FAIL after a supply that ran out of memory, answered it): made after the
  * request, on the same VMO and overlapping its pages, or on another VMO with the same packet key
- * (a key reused after a COMPLETE: the service's answer to the old VMO failed, and it dropped the
- * new VMO's requests with it). An answer on the same VMO counts only if it was that request's, by
+ * on the same port (a key reused after a COMPLETE: the service's answer to the old VMO failed, and
+ * it dropped the new VMO's requests with it). A key is the port's: Zircon delivers a VMO's packets
+ * to the port given at its creation with the key given there, so two pagers (or ports) may use
+ * one key for different files, and a service told them apart by port (userS29a: tinyfs numbers
+ * each pager's files from 1, and a supply to pager 0x30's VMO that ran out of memory was blamed
+ * for a READ of pager 0x50's VMO with the same key that a lost wake-up left). An answer on the same VMO counts only if it was that request's, by
  * the kernel's record rather than by page range alone (userS28s: an OP_DIRTY that answered an
  * earlier DIRTY request after an eviction, ZX_ERR_NOT_FOUND, was blamed for a READ of the same
  * page a missed wake-up left unanswered): an op the kernel resolves the request's type with (a
  * READ: a supply or OP_FAIL; a DIRTY: OP_DIRTY or OP_FAIL), made after a service thread took the
  * request's packet (before that the service did not know of it). With no failed answer, a
  * COMPLETE a service thread took before
- * the request for another VMO with the request's key is named too (a service that keeps a taken
+ * the request for another VMO with the request's key, from the request's port, is named too (a service that keeps a taken
  * COMPLETE's key as gone drops the re-opened file's READs); the message says so, and the
  * signature stays the check's.
  *
@@ -79,6 +83,11 @@ interface Made {
   taken: number;
 }
 
+/** The koid of the port `vmo`'s requests go to (its root's), if it is a pager VMO. */
+function portOf(vmo: Vmo): number | undefined {
+  return vmo.root.proxy?.port.koid;
+}
+
 /** A service's pager answers that returned an error, and the step each request was made at. */
 export class FailedAnswers {
   /** The syscalls whose `ret` events {@linkcode FailedAnswers.hearRet} reads (the answers). */
@@ -106,6 +115,8 @@ export class FailedAnswers {
     readonly answers: ReadonlySet<"READ" | "DIRTY">;
     readonly vmo: number;
     readonly key: number;
+    /** The koid of the port the VMO's packets go to (its key is that port's). */
+    readonly port: number | undefined;
     readonly start: number;
     readonly end: number;
   }[] = [];
@@ -113,8 +124,8 @@ export class FailedAnswers {
   /** The request packets queued and not yet taken (or withdrawn). */
   readonly #queued = new QueuedPackets();
 
-  /** The COMPLETE packets threads took: when, by whom, for which VMO and key. */
-  readonly #completes: { step: number; tid: number; vmo: number; key: number }[] = [];
+  /** The COMPLETE packets threads took: when, by whom, for which VMO, key and port. */
+  readonly #completes: { step: number; tid: number; vmo: number; key: number; port: number }[] = [];
 
   /** A `request` or `packet-dequeued` event, as emitted at step `step` (a check's `immediate`). */
   hearRequest(e: KernelEvent, step: number): void {
@@ -136,7 +147,7 @@ export class FailedAnswers {
       if (made !== undefined && made.taken < 0) made.taken = step;
     }
     if (e.k === "packet-dequeued" && e.packet.command === ZX_PAGER_VMO_COMPLETE) {
-      this.#completes.push({ step, tid: e.tid, vmo: e.vmo, key: e.packet.key });
+      this.#completes.push({ step, tid: e.tid, vmo: e.vmo, key: e.packet.key, port: e.port });
     }
   }
 
@@ -173,9 +184,37 @@ export class FailedAnswers {
         : NONE,
       vmo: vmo.root.koid,
       key: vmo.root.key,
+      port: portOf(vmo),
       start: Math.floor(offset / ps),
       end: Math.ceil((offset + length) / ps),
     });
+  }
+
+  /**
+   * The step a service thread first took the packet of request `id` of `vmo` at, and the answers
+   * the kernel resolves its type with made over its pages since: how many of its pages one that
+   * succeeded covered (`answered`, of `pages`) and whether one returned an error (`failed`, which
+   * {@linkcode about} names); null when no thread took its packet.
+   */
+  taken(
+    vmo: Vmo,
+    id: number,
+  ): { step: number; pages: number; answered: number; failed: boolean } | null {
+    const made = this.#made.get(vmo.koid)?.get(id);
+    if (made === undefined || made.taken < 0) return null;
+    const covered = new Set<number>();
+    let failed = false;
+    for (const f of this.#answers) {
+      if (f.step < made.taken || f.vmo !== vmo.koid || f.start >= made.end) continue;
+      if (made.start >= f.end || !f.answers.has(made.type)) continue;
+      if (!f.ok) failed = true;
+      else {
+        for (let p = Math.max(f.start, made.start); p < Math.min(f.end, made.end); p++) {
+          covered.add(p);
+        }
+      }
+    }
+    return { step: made.taken, pages: made.end - made.start, answered: covered.size, failed };
   }
 
   /**
@@ -187,6 +226,8 @@ export class FailedAnswers {
     const made = this.#made.get(vmo.koid)?.get(id);
     if (made === undefined) return "";
     const { start, end } = made;
+    // Another VMO's answer or COMPLETE counts only under this VMO's key on this VMO's port.
+    const port = portOf(vmo);
     for (let i = this.#answers.length - 1; i >= 0; i--) {
       const f = this.#answers[i];
       if (f.step < made.step) break;
@@ -194,7 +235,8 @@ export class FailedAnswers {
       // with, after its packet was taken (an OP_DIRTY over a READ's page answered another request).
       const same = f.vmo === vmo.koid && f.start < end && start < f.end &&
         f.answers.has(made.type) && made.taken >= 0 && f.step >= made.taken;
-      const reused = !f.ok && f.vmo !== vmo.koid && f.key === vmo.key;
+      const reused = !f.ok && f.vmo !== vmo.koid && f.key === vmo.key && port !== undefined &&
+        f.port === port;
       if (!same && !reused) continue;
       // The service answered it again after the failure (an OP_FAIL after a supply that ran out
       // of memory): what left it unanswered is not the service's error handling.
@@ -206,7 +248,9 @@ export class FailedAnswers {
     }
     for (let i = this.#completes.length - 1; i >= 0; i--) {
       const c = this.#completes[i];
-      if (c.step > made.step || c.vmo === vmo.koid || c.key !== vmo.key) continue;
+      if (c.step > made.step || c.vmo === vmo.koid || c.key !== vmo.key || c.port !== port) {
+        continue;
+      }
       return `${KEY_REUSED}step ${c.step}: t${c.tid} took COMPLETE for key 0x${
         c.key.toString(16)
       } (vmo${c.vmo}) before this VMO's request #${id}`;

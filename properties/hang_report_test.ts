@@ -59,7 +59,7 @@ const CONDVAR = /t1 "fs\.svc" (now )?waits on futex 0x[0-9a-f]+ \(condvar block 
 Deno.test("a hang names the service thread parked on its own condvar, not only the client", () => {
   const v = verdictOf("kernel");
   assert.equal(v.invariant, "no-lost-requests");
-  assert.match(v.message, /^hang: at step \d+: t2 "t0" waits on vmo \d+: READ/);
+  assert.match(v.message, /^K29: hang at step \d+: t2 "t0" waits on vmo \d+: READ/);
   assert.match(
     v.message,
     /; parked holding a packet: t1 "fs\.svc" waits on futex 0x[0-9a-f]+ \(condvar block loaded\)$/,

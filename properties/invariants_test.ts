@@ -712,9 +712,11 @@ Deno.test("syscall-contract K27: supply checks handles before alignment", () => 
   );
 });
 
-Deno.test("no-lost-requests hang: supplies never wake the waiters", () => {
+Deno.test("single-supply K28: supplies never complete the request they fill", () => {
   // A commit, not a read: syscall-contract's early-wake rule sees a parked reader whose page
-  // was supplied one step before the hang (a commit waits for its whole request, unjudged there).
+  // was supplied (a commit waits for its whole request, unjudged there). Was a bare
+  // no-lost-requests hang naming the committer (userS28c's variant): K28 names the request and
+  // the supply that owed its completion, at that supply's step.
   expectFires(
     {
       ...ONE_PAGER,
@@ -722,8 +724,29 @@ Deno.test("no-lost-requests hang: supplies never wake the waiters", () => {
       threads: [{ name: "c", ops: [{ op: "commit", vmo: "a", page: 0 }] }],
     },
     () => patch(PageSource.prototype, "onPagesSupplied", () => function () {}),
-    { invariant: "no-lost-requests", code: "hang" },
+    { invariant: "single-supply", code: "K28" },
   );
+});
+
+Deno.test("no-lost-requests K29: a reader whose READ the service dropped waits forever", () => {
+  // The kernel's checkers alone (the service is not judged): the hang is K29's, and it names the
+  // thread that took the READ's packet and never answered it.
+  const s = parseScenario({
+    ...BASE,
+    pagers: [{ name: "fs", service: { kind: "custom", name: "drops-every-other-request" } }],
+    vmos: [{ name: "a", pager: "fs", pages: 2 }],
+    threads: [reader("r0", 0), reader("r1", 1)],
+  });
+  const r = checkCase({ scenario: s, decisions: [], seed: 1 }, {
+    monitors: checkersOf("kernel"),
+    services: BUGGY_SERVICES,
+  });
+  const v = r.verdict;
+  assertEquals(v.kind, "invariant", JSON.stringify(v));
+  if (v.kind !== "invariant") return;
+  assertEquals(v.invariant, "no-lost-requests");
+  nodeAssert.match(v.message, /^K29: hang at step \d+: t\d+ "r[01]" waits on vmo \d+: READ/);
+  nodeAssert.match(v.message, /; READ #\d+: taken by t1 "fs\.svc" at step \d+, never answered/);
 });
 
 Deno.test("no-lost-requests documented-errors: a read fails with ZX_ERR_NO_MEMORY", () => {

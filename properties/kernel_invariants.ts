@@ -27,7 +27,7 @@ import { WakeDiscipline } from "./wake_discipline.ts";
  */
 export const KERNEL_INVARIANTS: Readonly<Record<string, readonly string[]>> = {
   "packet-discipline": ["K1", "K4", "K5", "K6", "K7", "withdrawn", "complete", "sizing"],
-  "single-supply": ["K8", "wake-once", "resolve-once", "resolve-count"],
+  "single-supply": ["K8", "K28", "wake-once", "resolve-once", "resolve-count"],
   "data-integrity": ["read", "supply", "lost-write"],
   "page-state": ["K2", "K9", "K10", "K13", "K15", "K26"],
   "wake-discipline": ["K11"],
@@ -45,7 +45,7 @@ export const KERNEL_INVARIANTS: Readonly<Record<string, readonly string[]>> = {
     "fail-instead-of-block",
     "wait-text",
   ],
-  "no-lost-requests": ["hang", "documented-errors"],
+  "no-lost-requests": ["K29", "documented-errors"],
   "dirty-state": ["K3", "K17", "K18", "K19", "K20", "K21", "K25"],
   "futex-discipline": ["futex-value", "futex-args", "wait-observed", "zero-children"],
 };

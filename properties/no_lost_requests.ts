@@ -196,6 +196,26 @@ export class NoLostRequests extends StepMonitor {
       }`;
   }
 
+  /**
+   * What a hang adds for a waiter whose READ packet a service thread took and never answered:
+   * `; READ #2: taken by t1 "p0.svc" at step 9, never answered`, as quiescent-end's Q2 says it
+   * (P1's "took a READ and never answered it"; userS28c's hang named only the reader, not
+   * `#9 port1004 -> t1 READ`). Empty when no thread took it, or an answer over its pages followed
+   * (a failed one is named by {@linkcode FailedAnswers.about}). The signature stays this check's:
+   * without P1 (`--checkers kernel`) a kernel variant can leave a taken READ's page present and
+   * its request open, and the service rightly supplies nothing (properties/signature.ts).
+   */
+  #tookUnanswered(world: World, root: Vmo, r: { id: number; type: string }): string {
+    if (r.type !== "READ") return "";
+    const taken = this.#failedAnswers.taken(root, r.id);
+    const taker = this.#holders.takerOf(root.koid, r.id);
+    if (taken === null || taken.answered > 0 || taken.failed || taker === undefined) return "";
+    const by = world.threads[taker - 1];
+    return `; READ #${r.id}: taken by ${
+      by === undefined ? `t${taker}` : threadLabel(taker, by.name)
+    } at step ${taken.step}, never answered`;
+  }
+
   /** The codes each VMO's ranges were failed with, and the detached VMOs (what a later error is judged by). */
   stateKey(): string {
     return failCodesKey(this.#failCodes, this.#detached);
@@ -342,7 +362,8 @@ export class NoLostRequests extends StepMonitor {
       const r = t.k.waiter?.request;
       const dropped = vmo === null || r == null ? "" : this.#failedAnswers.about(vmo, r.id);
       const never = vmo === null || r == null ? "" : this.#neverQueued(vmo, r);
-      lost.push(`${threadLabel(t.tid, t.name)} waits on ${on}${dropped}${never}`);
+      const took = vmo === null || r == null ? "" : this.#tookUnanswered(world, vmo.root, r);
+      lost.push(`${threadLabel(t.tid, t.name)} waits on ${on}${dropped}${never}${took}`);
       named.add(t.tid);
     }
     if (lost.length > 0) {
@@ -353,10 +374,7 @@ export class NoLostRequests extends StepMonitor {
       const why = whyUnanswered(world, this.#holders);
       const parked = parkedBesides(world, this.#holders, named);
       const also = parked.length === 0 ? "" : `; also parked: ${parked.join("; ")}`;
-      this.fail(
-        "hang",
-        `at step ${verdict.step}: ${lost.join("; ")}${also}${why}`,
-      );
+      this.fail("K29", `hang at step ${verdict.step}: ${lost.join("; ")}${also}${why}`);
     }
     this.finish(world);
     return true;

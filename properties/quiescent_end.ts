@@ -234,11 +234,14 @@ export class QuiescentEnd extends StepMonitor {
         const who = left.map((r) => {
           const taker = this.#holders.takerOf(v.koid, r.id);
           const name = taker === undefined ? undefined : world.threads[taker - 1]?.name;
+          // Answers over all its pages since the take (the kernel left it open) are no drop.
+          const taken = this.#failedAnswers.taken(v, r.id);
+          const answered = taken !== null && taken.answered === taken.pages;
           return `${r.type} #${r.id} pages [${r.start},${r.end}): ` +
             (taker === undefined
               ? "its packet was never taken from the port"
               : `taken by ${name === undefined ? `t${taker}` : threadLabel(taker, name)}, ` +
-                `never answered`) +
+                (answered ? "every page answered since, yet left outstanding" : "never answered")) +
             this.#failedAnswers.about(v, r.id);
         });
         this.fail(

@@ -50,9 +50,11 @@ function isService(world: World, tid: number): boolean {
  */
 export class AnswersEveryRead extends StepMonitor {
   readonly name = "answers-every-read";
-  /** Pages of dequeued READ packets not yet supplied, per VMO, with the service thread that took them. */
+  /**
+   * Pages of dequeued READ packets not yet supplied or failed since, per VMO, with the service
+   * thread that took them.
+   */
   readonly #taken = new Map<number, Map<number, number>>();
-  readonly #failed: { vmo: number; start: number; end: number }[] = [];
   readonly #detached = new Set<number>();
   readonly #holders = new PacketHolders();
   /** The service's answers that failed, to name the one a request was dropped on. */
@@ -145,9 +147,14 @@ export class AnswersEveryRead extends StepMonitor {
       this.#timedOut.push({ tid: e.tid, name: e.name, root: this.vmoOf(call.args[0])?.root });
     }
     if (e.name === "zx_pager_op_range" && e.status === ZX_OK && call.args[1] === ZX_PAGER_OP_FAIL) {
+      // An OP_FAIL answers the READs taken before it, not a later READ of the same pages
+      // (userS28c: a reader failed once faulted again, and its second READ, taken and ignored, was
+      // counted as answered by the first one's OP_FAIL: a bare no-lost-requests hang).
       const vmo = present(this.vmoOf(call.args[2]), "AnswersEveryRead: an OP_FAIL's VMO");
+      const pages = this.#taken.get(vmo.koid);
       const start = (call.args[3] as number) / ps;
-      this.#failed.push({ vmo: vmo.koid, start, end: start + (call.args[4] as number) / ps });
+      const end = start + (call.args[4] as number) / ps;
+      for (let p = start; pages !== undefined && p < end; p++) pages.delete(p);
     }
   }
 
@@ -202,13 +209,10 @@ export class AnswersEveryRead extends StepMonitor {
       if (vmo.proxy !== null && this.#undeliverable(vmo)) continue;
       const page = w.wakePage;
       const taker = this.#taken.get(vmo.koid)?.get(page);
-      const failed = this.#failed.some((f) =>
-        f.vmo === vmo.koid && f.start <= page && page < f.end
-      );
       // The fair phase ran out while the taker could still run: it may yet answer (a slow but
       // correct service stops here too), so this is the liveness budget's verdict, not P1's.
       const working = verdict.unfinished?.runnable.includes(taker ?? 0) ?? false;
-      if (taker !== undefined && vmo.slots[page] === undefined && !failed && !working) {
+      if (taker !== undefined && vmo.slots[page] === undefined && !working) {
         // Where the taker stands now (parked on its own condvar, say) is the cause to read first;
         // every other parked thread follows.
         const by = world.threads[taker - 1];

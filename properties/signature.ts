@@ -36,6 +36,8 @@
  *   `dropped-after-error:`, the op (`ZX_PAGER_OP_FAIL`, or `zx_pager_supply_pages`) and the
  *   status, ahead of any lost wake-up the same message names (the worker back on the queue's
  *   condition variable dropped the request; nobody missed a signal);
+ * - a READ a service thread took and never answered, left at rest (quiescent-end's Q2, no thread
+ *   waiting for it): `invariant:answers-every-read`, P1's finding, as that checker signs it;
  * - the watchdog's kinds: {@linkcode SERVICE_HANG}, {@linkcode KERNEL_HANG} (the thread never
  *   returned from a syscall: the kernel's code, a `--kernel` variant's; {@linkcode hangSignature})
  *   and {@linkcode OUT_OF_MEMORY}.
@@ -205,6 +207,27 @@ function droppedAfterError(message: string): string | null {
   return `dropped-after-error:${op}:${m[3]}`;
 }
 
+/** The checker of P1, every READ packet a service took is answered. */
+const ANSWERS_EVERY_READ = "answers-every-read";
+
+/** The checker of Q2, no request outstanding at rest. */
+const QUIESCENT_END = "quiescent-end";
+
+/**
+ * A READ request whose packet a service thread took and that no answer followed, as
+ * quiescent-end's Q2 names it at rest (`READ #2 pages [0,1): taken by t1 "p1.svc", never
+ * answered`): no thread waited for it (a fail-instead-of-block reader's), so no hang let P1
+ * judge it. It is P1's "took a READ and never answered it", and the run signs as
+ * answers-every-read (userS28c: one service that ignored every READ after a range's first signed
+ * three ways). Q2 is a service obligation (`kernel+service`, where P1 judges too). A
+ * no-lost-requests hang names such a READ the same way but keeps its own signature: it is the
+ * kernel's check, run without P1 under `--checkers kernel` (a kernel variant can leave a taken
+ * READ's page present and its request open, so the service rightly supplies nothing), and under
+ * `kernel+service` P1 has judged every waiter first.
+ */
+const READ_TAKEN_UNANSWERED =
+  /\bREAD #\d+ pages \[\d+,\d+\): taken by t\d+\b[^;]*?, never answered/;
+
 /**
  * A cycle among a hang's blocked threads, each waiting on what another holds
  * (a futex wait names its owner, `... owned by t3`, or a `Mutex` its holder by
@@ -256,6 +279,10 @@ export function signatureOf(verdict: Verdict, raw: Verdict = verdict): string | 
       // A request dropped on its failed answer: the service's error handling, whoever is parked.
       if (droppedAfterError(verdict.message) !== null) return droppedAfterError(verdict.message);
       if (lostWakeup(verdict.message) !== null) return lostWakeup(verdict.message);
+      // A READ a service thread took and never answered, left at rest, is P1's finding.
+      if (verdict.invariant === QUIESCENT_END && READ_TAKEN_UNANSWERED.test(verdict.message)) {
+        return `invariant:${ANSWERS_EVERY_READ}`;
+      }
       // A lost request surfaces wherever a wait happens to hang or time out: the rule says nothing.
       if (LIVENESS.has(verdict.invariant)) return `invariant:${verdict.invariant}`;
       return `invariant:${verdict.invariant}${rule(verdict.message)}`;

@@ -1,6 +1,7 @@
 /**
  * `single-supply`: a supply never replaces a present page (K8), each parked
- * waiter is woken once per wait (spec 3.6), and no request is resolved twice.
+ * waiter is woken once per wait (spec 3.6), no request is resolved twice, and a READ request
+ * whose every page a supply filled is completed by that supply (K28).
  *
  * `resolve-count`: a READ request a `zx_pager_supply_pages` completes has had as many of its
  * pages filled since it was made as it is long. Upstream keeps one count per request
@@ -65,6 +66,12 @@ interface Counted {
   loose: boolean;
 }
 
+/** The supply call that last filled a page of a counted request (K28 names it). */
+interface LastSupply {
+  readonly step: number;
+  readonly call: Call;
+}
+
 /** The event kinds immediate judges (one set for every run, not one per checker made). */
 const IMMEDIATE_KINDS: ReadonlySet<KernelEvent["k"]> = new Set([
   "supply",
@@ -88,6 +95,11 @@ export class SingleSupply extends StepMonitor {
   protected override readonly stepCalls: (name: string) => boolean = isOtherResolver;
   /** Outstanding READ requests and their counts, by id (`resolve-count`). */
   readonly #counts = new Map<number, Counted>();
+  /**
+   * K28: the outstanding READ requests a supply of this step filled a page of, with that supply:
+   * judged at the step's end, once the supply had its chance to complete them.
+   */
+  readonly #suppliedNow = new Map<number, LastSupply>();
   /** Outstanding DIRTY requests' ranges, by id (`resolve-count`). */
   readonly #dirty = new Map<
     number,
@@ -110,8 +122,12 @@ export class SingleSupply extends StepMonitor {
         return;
       case "supply":
         if (!e.inserted) return;
-        for (const q of this.#counts.values()) {
-          if (q.vmo === e.vmo && e.page >= q.start && e.page < q.end) q.filled++;
+        for (const [id, q] of this.#counts) {
+          if (q.vmo !== e.vmo || e.page < q.start || e.page >= q.end) continue;
+          q.filled++;
+          if (call?.name === "zx_pager_supply_pages") {
+            this.#suppliedNow.set(id, { step: world.step, call });
+          }
         }
         return;
       case "call": {
@@ -157,6 +173,32 @@ export class SingleSupply extends StepMonitor {
         );
       }
     }
+  }
+
+  /**
+   * K28: a READ request every page of which a supply filled (the count `resolve-count` keeps, as
+   * upstream's `pending_size_`) is completed by that supply, its waiters woken
+   * (`PageSource::ResolveRequestsLocked` completes it in the `OnPagesSupplied` of the supply that
+   * brings the count to zero). `resolve-count` judges a completion too early; this one judges it
+   * owed and not made (userS28c's variant never completed a fully supplied request: the hang named
+   * only the reader, nothing pointed at the kernel).
+   */
+  protected override endStep(_world: World): void {
+    if (this.#suppliedNow.size === 0) return;
+    for (const [id, last] of this.#suppliedNow) {
+      const q = this.#counts.get(id);
+      if (q === undefined || q.loose || q.filled < q.end - q.start) continue;
+      this.#suppliedNow.clear();
+      this.fail(
+        "K28",
+        `vmo${q.vmo} READ request #${id} [${q.start},${q.end}) had all ${q.end - q.start} of ` +
+          `its pages supplied, the last at step ${last.step} by t${last.call.tid} ` +
+          `zx_pager_supply_pages(${last.call.args.map(hex).join(", ")}), and was not ` +
+          `completed: the kernel owes a request whose every page was supplied its completion, ` +
+          `waking its waiters, in that supply`,
+      );
+    }
+    this.#suppliedNow.clear();
   }
 
   /** `resolve-count` for a DIRTY request an OP_DIRTY completes: inside the op's range. */

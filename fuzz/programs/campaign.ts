@@ -150,6 +150,8 @@ export class ProgramFuzzer {
        * record: {@linkcode ProgramFuzzer.runOne} runs the same run again from them).
        */
       starting?: (program: Program, seed: number, strategy: PortfolioStrategy) => void;
+      /** Told which thread's code is about to run, at which step (`WorldOptions.watch`). */
+      watch?: (step: number, tid: number, entry: number) => void;
     } = {},
   ): FuzzStep {
     const program = this.next();
@@ -159,18 +161,22 @@ export class ProgramFuzzer {
       ? PORTFOLIO[this.#rng.int(PORTFOLIO.length)]
       : { kind: "random" as const };
     options.starting?.(program, seed, strategy);
-    return this.runOne(program, seed, strategy, options.record);
+    return this.runOne(program, seed, strategy, options.record, options.watch);
   }
 
   /**
    * Runs `program` with `seed` under `strategy` (one of {@linkcode ProgramFuzzer.step}'s runs,
    * again: a run is a function of the three) and signs a failure; reached states count as new.
+   * `watch` is told where the run stands (a campaign watchdog's record of a hang: without it a
+   * program's kernel hang was written as `service-hang` with no thread or step, and its case's
+   * replay, which knows it was inside a syscall, did not reproduce it).
    */
   runOne(
     program: Program,
     seed: number,
     strategy: PortfolioStrategy,
     record?: (pick: number) => void,
+    watch?: (step: number, tid: number, entry: number) => void,
   ): FuzzStep {
     const base = programStrategy(program, seed, strategy);
     // It only watches: the verdict and the trace hash are the run's without it.
@@ -181,6 +187,7 @@ export class ProgramFuzzer {
       makeKernel: this.options.makeKernel,
       monitors: () => [...checks(), counter],
       signatures: true,
+      ...(watch !== undefined ? { watch } : {}),
       strategy: record === undefined ? base : {
         name: base.name,
         pick: (c) => {

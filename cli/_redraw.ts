@@ -1,0 +1,63 @@
+/**
+ * The one way a command redraws its progress line on a terminal (`\r`, erase the line, the new
+ * line, no newline): clamped to the terminal's width. A line wider than the terminal wraps, and
+ * `\r\x1b[2K` then erases only its last row: userS29a's 80-column terminal kept 78 rows of stale
+ * fragments of fuzz's 86- to 167-character line (explore's, ~200). Only the redrawn line is
+ * clamped: lines that stay (a bound's end, a finding, the summary) and all that goes to a file or
+ * a pipe are printed whole.
+ *
+ * @module
+ */
+
+/** The width assumed when the terminal cannot be asked. */
+export const DEFAULT_COLUMNS = 80;
+
+/**
+ * The terminal's columns (`Deno.consoleSize()`, which asks stdout, stderr or stdin), or
+ * {@linkcode DEFAULT_COLUMNS} when none is a terminal or it answers 0.
+ *
+ * @example
+ * ```ts
+ * import { terminalColumns } from "./_redraw.ts";
+ * console.assert(terminalColumns() > 0);
+ * ```
+ */
+export function terminalColumns(): number {
+  try {
+    const { columns } = Deno.consoleSize();
+    return columns > 0 ? columns : DEFAULT_COLUMNS;
+  } catch {
+    return DEFAULT_COLUMNS;
+  }
+}
+
+/**
+ * `line` cut to fit `columns - 1` characters, its last one `…` when cut (the last column is left
+ * free: a terminal that wraps on the character written there would still scroll).
+ *
+ * @example
+ * ```ts
+ * import { clampLine } from "./_redraw.ts";
+ * console.assert(clampLine("runs 12 of 100", 80) === "runs 12 of 100");
+ * console.assert(clampLine("abcdefghij", 6) === "abcd…");
+ * ```
+ */
+export function clampLine(line: string, columns: number): string {
+  const room = Math.max(1, columns - 1);
+  const chars = Array.from(line);
+  return chars.length <= room ? line : chars.slice(0, room - 1).join("") + "…";
+}
+
+/**
+ * The text that redraws `line` in place on a terminal `columns` wide (default: this terminal's):
+ * `\r\x1b[2K` and the line clamped by {@linkcode clampLine}.
+ *
+ * @example
+ * ```ts
+ * import { redrawText } from "./_redraw.ts";
+ * console.assert(redrawText("x".repeat(200), 80) === `\r\x1b[2K${"x".repeat(78)}…`);
+ * ```
+ */
+export function redrawText(line: string, columns: number = terminalColumns()): string {
+  return `\r\x1b[2K${clampLine(line, columns)}`;
+}
