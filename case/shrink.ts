@@ -192,6 +192,9 @@ export function shrink<I>(
     if (size < bestSize) {
       best = current;
       bestSize = size;
+      // Said now, not at the next run: a stop before it would leave the line showing a larger
+      // case than the one kept.
+      options.progress?.({ attempts, max, accepted, decisions: best.decisions.length, size });
     }
   };
   /** Keeps a decision-list candidate that fails the same way with a smaller list. */

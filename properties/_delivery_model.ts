@@ -50,6 +50,12 @@ export class DeliveryModel {
     "packet-queued",
     "packet-dropped",
   ]);
+  /** The syscalls whose `ret` events {@linkcode DeliveryModel.hear} reads (it ignores the others). */
+  static readonly CALLS: ReadonlySet<string> = new Set([
+    "zx_handle_close",
+    "zx_handle_replace",
+    "zx_pager_create_vmo",
+  ]);
   /** Handle values a successful close (or a consuming replace) took away. */
   readonly #closed = new Set<number>();
   /** Each pager VMO's port, by koid. */

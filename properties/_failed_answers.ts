@@ -74,6 +74,15 @@ function answerText(
   }`;
 }
 
+/** A request as {@linkcode FailedAnswers} keeps it. */
+interface Made {
+  step: number;
+  type: "READ" | "DIRTY";
+  start: number;
+  end: number;
+  taken: number;
+}
+
 /** The koid of the port `vmo`'s requests go to (its root's), if it is a pager VMO. */
 function portOf(vmo: Vmo): number | undefined {
   return vmo.root.proxy?.port.koid;
@@ -81,14 +90,14 @@ function portOf(vmo: Vmo): number | undefined {
 
 /** A service's pager answers that returned an error, and the step each request was made at. */
 export class FailedAnswers {
+  /** The syscalls whose `ret` events {@linkcode FailedAnswers.hearRet} reads (the answers). */
+  static readonly CALLS: ReadonlySet<string> = new Set(ANSWERS.keys());
   /**
-   * Per request (`vmo:id`), the step it was made at, its type and pages, and the step a service
-   * thread first took its packet at (-1: not yet).
+   * Per request (by VMO koid, then id), the step it was made at, its type and pages, and the step
+   * a service thread first took its packet at (-1: not yet). (Not by `vmo:id` strings: one was
+   * made at every request and every packet taken, for a lookup only a hang's message makes.)
    */
-  readonly #made = new Map<
-    string,
-    { step: number; type: "READ" | "DIRTY"; start: number; end: number; taken: number }
-  >();
+  readonly #made = new Map<number, Map<number, Made>>();
   /**
    * The service's answers in order, those that succeeded too (an answer after a failed one). Each
    * keeps its call (thread, name, arguments) and status, and is written out only when a message
@@ -121,7 +130,9 @@ export class FailedAnswers {
   /** A `request` or `packet-dequeued` event, as emitted at step `step` (a check's `immediate`). */
   hearRequest(e: KernelEvent, step: number): void {
     if (e.k === "request") {
-      this.#made.set(`${e.vmo}:${e.id}`, {
+      let ids = this.#made.get(e.vmo);
+      if (ids === undefined) this.#made.set(e.vmo, ids = new Map());
+      ids.set(e.id, {
         step,
         type: e.type,
         start: e.start,
@@ -132,7 +143,7 @@ export class FailedAnswers {
     // A dequeued packet names no request: QueuedPackets finds it (as PacketHolders does).
     const taken = this.#queued.hear(e);
     if (taken !== undefined && e.k === "packet-dequeued") {
-      const made = this.#made.get(`${e.vmo}:${taken.id}`);
+      const made = this.#made.get(e.vmo)?.get(taken.id);
       if (made !== undefined && made.taken < 0) made.taken = step;
     }
     if (e.k === "packet-dequeued" && e.packet.command === ZX_PAGER_VMO_COMPLETE) {
@@ -189,7 +200,7 @@ export class FailedAnswers {
     vmo: Vmo,
     id: number,
   ): { step: number; pages: number; answered: number; failed: boolean } | null {
-    const made = this.#made.get(`${vmo.koid}:${id}`);
+    const made = this.#made.get(vmo.koid)?.get(id);
     if (made === undefined || made.taken < 0) return null;
     const covered = new Set<number>();
     let failed = false;
@@ -212,7 +223,7 @@ export class FailedAnswers {
    * failed; "" when none does or the last one succeeded.
    */
   about(vmo: Vmo, id: number): string {
-    const made = this.#made.get(`${vmo.koid}:${id}`);
+    const made = this.#made.get(vmo.koid)?.get(id);
     if (made === undefined) return "";
     const { start, end } = made;
     // Another VMO's answer or COMPLETE counts only under this VMO's key on this VMO's port.

@@ -226,6 +226,15 @@ class StepJournal {
   readonly context: (Call | undefined)[] = [];
   /** Each event's kind bit ({@linkcode kindBit}), recorded with it. */
   readonly bits: number[] = [];
+  /**
+   * For each settled `call` and `ret` event, the {@linkcode Reader.callBit}s of the members that
+   * judge a call of its name ({@linkcode StepJournal.nameMask}); -1 for every other event.
+   */
+  readonly names: number[] = [];
+  /** {@linkcode StepJournal.nameMask}'s answers, by name: forgotten whenever a member joins. */
+  readonly nameMasks = new Map<unknown, number>();
+  /** Whether some member judges the calls of some names only (its `callBit` is not 0). */
+  filtered = false;
   /** How many events the step recorded. */
   count = 0;
   /** How many of them have their context and bit. */
@@ -303,6 +312,28 @@ class StepJournal {
     this.count = n + 1;
   }
 
+  /**
+   * The bits of the members whose `onStepEvent` is handed a `call` or `ret` event of syscall
+   * `name`: every bit but the {@linkcode Reader.callBit}s of the members whose
+   * {@linkcode StepMonitor.stepCalls} refuses the name. Worked out once per name per run (a name
+   * that is no string goes to every member).
+   */
+  nameMask(name: unknown): number {
+    let mask = this.nameMasks.get(name);
+    if (mask === undefined) {
+      mask = -1;
+      if (typeof name === "string") {
+        const readers = this.readers;
+        for (let i = 0; i < readers.length; i++) {
+          const r = readers[i];
+          if (r.callBit !== 0 && r.calls !== null && !r.calls(name)) mask &= ~r.callBit;
+        }
+      }
+      this.nameMasks.set(name, mask);
+    }
+    return mask;
+  }
+
   /** Brings handles and call contexts up to date with the world after a step. */
   settle(world: World): void {
     this.slotLogs.look++;
@@ -325,23 +356,34 @@ class StepJournal {
     const n = this.count;
     if (this.settled === n) return;
     const stepping = world.running?.tid;
-    const events = this.events, context = this.context, bits = this.bits;
+    const events = this.events, context = this.context, bits = this.bits, names = this.names;
+    const filtered = this.filtered;
     let mask = this.mask;
     for (let i = this.settled; i < n; i++) {
       const event = events[i];
       // (The kind read once: the events' field loads are megamorphic.)
       const k = event.k;
       let tid = stepping;
+      let named = -1;
       if (k === "call") {
         tid = event.tid;
-        this.calls.set(tid, new JournalCall(tid, event.name, event.args, this.steps[i]));
+        const name = event.name;
+        this.calls.set(tid, new JournalCall(tid, name, event.args, this.steps[i]));
+        if (filtered) named = this.nameMask(name);
       } else if ((bits[i] & TID_KIND_BITS) !== 0) tid = (event as { readonly tid: number }).tid;
       const call = tid === undefined ? undefined : this.calls.get(tid);
-      if (i < context.length) context[i] = call;
-      else context.push(call);
+      if (i < context.length) {
+        context[i] = call;
+        names[i] = named;
+      } else {
+        context.push(call);
+        names.push(named);
+      }
       mask |= bits[i];
-      if (k === "ret" && call !== undefined && call.name === event.name) {
-        this.calls.delete(call.tid);
+      if (k === "ret") {
+        const name = event.name;
+        if (filtered) names[i] = this.nameMask(name);
+        if (call !== undefined && call.name === name) this.calls.delete(call.tid);
       }
     }
     this.mask = mask;
@@ -376,6 +418,13 @@ class Reader {
   want: number | null = null;
   /** Whether the monitor has an `endStep` of its own, worked out with `want`. */
   ends = true;
+  /**
+   * The monitor's {@linkcode StepMonitor.stepCalls}, and its bit in the journal's
+   * {@linkcode StepJournal.names} (set when it joins the run): 0 when it judges the calls of
+   * every name (or is past the 31st member: then it is handed them all, as if it did).
+   */
+  calls: ((name: string) => boolean) | null = null;
+  callBit = 0;
   /**
    * The monitor's `onStepEvent` and `endStep`, looked up once: called through the reader (one
    * class), not looked up on ten checker classes every step.
@@ -421,6 +470,12 @@ export abstract class StepMonitor implements Monitor, VerdictJudge {
       r.present = true;
       j.present.push(this);
       j.readers.push(r);
+      r.calls = this.stepCalls;
+      if (r.calls !== null && j.readers.length <= 31) {
+        r.callBit = 1 << (j.readers.length - 1);
+        j.filtered = true;
+      }
+      j.nameMasks.clear();
       if (this.immediate !== StepMonitor.prototype.immediate) {
         j.immediates.push(this);
         j.immediateFns.push(this.immediate);
@@ -537,8 +592,11 @@ export abstract class StepMonitor implements Monitor, VerdictJudge {
     if ((j.mask & want) !== 0) {
       const context = j.context;
       const bits = j.bits;
+      const names = j.names;
+      // (0 for a member that judges every call: the test below then always passes.)
+      const callBit = r.callBit;
       for (let i = r.read; i < n; i++) {
-        if ((bits[i] & want) === 0) continue;
+        if ((bits[i] & want) === 0 || (names[i] & callBit) !== callBit) continue;
         r.read = i + 1;
         r.onStep.call(m, events[i], context[i], world, bits[i]);
       }
@@ -562,6 +620,15 @@ export abstract class StepMonitor implements Monitor, VerdictJudge {
    * the others are not passed to it.
    */
   protected readonly stepKinds: ReadonlySet<KernelEvent["k"]> | null = null;
+
+  /**
+   * The syscalls whose `call` and `ret` events {@linkcode StepMonitor.onStepEvent} judges (null:
+   * every one): a `call` or `ret` event of a name this refuses is not passed to it, so it may
+   * refuse only the names whose events it does nothing with (changes no state of its own, fails
+   * nothing). Asked once per name per run; it must answer the same every time. A name that is no
+   * string is passed to every checker.
+   */
+  protected readonly stepCalls: ((name: string) => boolean) | null = null;
 
   /**
    * The event kinds {@linkcode StepMonitor.immediate} checks (null: all); the others are not

@@ -36,6 +36,11 @@ const STEP_KINDS: ReadonlySet<KernelEvent["k"]> = new Set([
   "ret",
 ]);
 
+/** Whether a syscall is `zx_pager_op_range` ({@linkcode DataIntegrity}'s only `ret` events). */
+function isPagerOpRange(name: string): boolean {
+  return name === "zx_pager_op_range";
+}
+
 /** The file a VMO holds: the one the harness opened for its koid (`this`: `World.fileIds`), or its key. */
 function fileIdIn(this: ReadonlyMap<number, number>, vmo: Vmo): number {
   return this.get(vmo.koid) ?? vmo.key;
@@ -54,6 +59,8 @@ function isFileIn(this: ReadonlyMap<number, number>, vmo: Vmo): boolean {
 export class DataIntegrity extends StepMonitor {
   readonly name: string = "data-integrity";
   protected override readonly stepKinds: ReadonlySet<KernelEvent["k"]> = STEP_KINDS;
+  /** Of the returns, only a `zx_pager_op_range`'s (a writeback) says anything of the content. */
+  protected override readonly stepCalls: (name: string) => boolean = isPagerOpRange;
   readonly #model = new ContentModel();
   /** The world's file ids the model's `fileId` and `lifecycle` read, once a file was opened. */
   #files: ReadonlyMap<number, number> | null = null;

@@ -37,6 +37,11 @@ const ACCESSES = callsWhere((s) => s.access === true);
  * Statuses only the pager path produces. After detach that path can only say
  * BAD_STATE; argument and rights errors come before it and are not K12's business.
  */
+/** The syscalls whose `ret` events {@linkcode DetachedAccess} judges. */
+function judgedReturn(name: string): boolean {
+  return name === "zx_pager_op_range" || ACCESSES.has(name);
+}
+
 const PAGER_PATH_ERRORS: ReadonlySet<number> = new Set([
   ZX_ERR_IO,
   ZX_ERR_IO_DATA_INTEGRITY,
@@ -62,6 +67,8 @@ const IMMEDIATE_KINDS: ReadonlySet<KernelEvent["k"]> = new Set(["detach", "wake"
 export class DetachedAccess extends StepMonitor {
   readonly name = "detached-access";
   protected override readonly stepKinds: ReadonlySet<KernelEvent["k"]> = STEP_KINDS;
+  /** The returns it judges: OP_FAIL and OP_DIRTY, and the accesses. */
+  protected override readonly stepCalls: (name: string) => boolean = judgedReturn;
   /** Step at which each VMO was detached. */
   readonly #detachedAt = new Map<number, number>();
 

@@ -110,10 +110,33 @@ const STEP_KINDS: ReadonlySet<KernelEvent["k"]> = new Set([
   "thread",
 ]);
 
+/**
+ * The calls other than `zx_futex_*` whose `call` or `ret` event {@linkcode FutexDiscipline}
+ * judges: the signal waits and `zx_object_signal` (user signals), a child's creation and the
+ * closes that end it (`ZX_VMO_ZERO_CHILDREN`).
+ */
+const OTHER_CALLS: ReadonlySet<string> = new Set([
+  "zx_object_wait_one",
+  "zx_object_wait_async",
+  "zx_object_signal",
+  "zx_vmo_create_child",
+  "zx_handle_close",
+  "zx_handle_replace",
+]);
+
+/**
+ * The syscalls whose `call` and `ret` events {@linkcode FutexDiscipline} judges: the others (a
+ * pager service's, the workload's) change nothing it keeps, and are not handed to it.
+ */
+function futexCall(name: string): boolean {
+  return name.startsWith("zx_futex_") || OTHER_CALLS.has(name);
+}
+
 /** Checks futex waits against the word values of the trace, and wait_one against its signals. */
 export class FutexDiscipline extends StepMonitor {
   readonly name = "futex-discipline";
   protected override readonly stepKinds: ReadonlySet<KernelEvent["k"]> = STEP_KINDS;
+  protected override readonly stepCalls: (name: string) => boolean = futexCall;
   readonly #words = new Map<number, number>();
   readonly #waits = new Map<number, FutexCall>();
   readonly #observed = new Map<number, number>();

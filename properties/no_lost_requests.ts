@@ -109,6 +109,17 @@ const WORKLOAD_CALLS = new Set([
   "zx_vmar_map",
 ]);
 
+/**
+ * The syscalls whose `ret` events {@linkcode NoLostRequests} judges: the delivery model's and the
+ * failed answers' (it hands them every event it is handed), the workload's, and the maps, closes
+ * and OP_FAILs it keeps.
+ */
+function judgedReturn(name: string): boolean {
+  return WORKLOAD_CALLS.has(name) || DeliveryModel.CALLS.has(name) ||
+    FailedAnswers.CALLS.has(name) || name === "zx_vmar_map" || name === "zx_handle_close" ||
+    name === "zx_pager_op_range";
+}
+
 /** The event kinds onStepEvent judges (one set for every run, not one per checker made). */
 const STEP_KINDS: ReadonlySet<KernelEvent["k"]> = new Set([
   "detach",
@@ -121,6 +132,8 @@ const STEP_KINDS: ReadonlySet<KernelEvent["k"]> = new Set([
 export class NoLostRequests extends StepMonitor {
   readonly name = "no-lost-requests";
   protected override readonly stepKinds: ReadonlySet<KernelEvent["k"]> = STEP_KINDS;
+  /** The returns it judges: the workload's, the answers, the closes and maps it keeps. */
+  protected override readonly stepCalls: (name: string) => boolean = judgedReturn;
   readonly #outcomes: Outcome[] = [];
   readonly #detached = new Set<number>();
   readonly #failCodes = new Map<number, Set<Status>>();
@@ -141,8 +154,11 @@ export class NoLostRequests extends StepMonitor {
   /** What {@linkcode PacketHolders.hear} follows. */
   protected override readonly immediateKinds: ReadonlySet<KernelEvent["k"]> = PacketHolders.KINDS;
 
-  /** The requests a packet was queued for, as `vmo:id` (a hang names one never queued). */
-  readonly #queued = new Set<string>();
+  /**
+   * The requests a packet was queued for, their ids by VMO koid (a hang names one never queued).
+   * (Not `vmo:id` strings: one was made at every queued packet, for a lookup only a hang makes.)
+   */
+  readonly #queued = new Map<number, Set<number>>();
   /** Each VMO's packets queued and not yet taken or withdrawn, by koid. */
   readonly #pending = new Map<number, number>();
 
@@ -150,7 +166,9 @@ export class NoLostRequests extends StepMonitor {
     this.#holders.hear(e);
     this.#failedAnswers.hearRequest(e, step);
     if (e.k === "packet-queued") {
-      this.#queued.add(`${e.vmo}:${e.id}`);
+      let ids = this.#queued.get(e.vmo);
+      if (ids === undefined) this.#queued.set(e.vmo, ids = new Set());
+      ids.add(e.id);
       this.#pending.set(e.vmo, (this.#pending.get(e.vmo) ?? 0) + 1);
     } else if (e.k === "packet-dequeued" || e.k === "packet-withdrawn") {
       this.#pending.set(e.vmo, (this.#pending.get(e.vmo) ?? 1) - 1);
@@ -167,7 +185,7 @@ export class NoLostRequests extends StepMonitor {
     r: { id: number; type: string; start: number; end: number },
   ): string {
     const koids = [vmo.koid, vmo.root.koid];
-    if (koids.some((k) => this.#queued.has(`${k}:${r.id}`))) return "";
+    if (koids.some((k) => this.#queued.get(k)?.has(r.id) === true)) return "";
     const port = vmo.root.proxy?.port.koid;
     const ahead = koids.some((k) => (this.#pending.get(k) ?? 0) > 0);
     return `; ${r.type} request #${r.id} pages [${r.start},${r.end}) of vmo ${vmo.root.koid} ` +

@@ -97,6 +97,12 @@ const STEP_KINDS: ReadonlySet<KernelEvent["k"]> = new Set<KernelEvent["k"]>([
   "request",
 ]);
 
+/** The syscalls whose `ret` events {@linkcode PacketDiscipline} judges. */
+function judgedReturn(name: string): boolean {
+  return DeliveryModel.CALLS.has(name) || name === "zx_pager_create_vmo" ||
+    name === "zx_pager_detach_vmo";
+}
+
 /** How a detach the call's return shows is named. */
 const BY_CALL = "zx_pager_detach_vmo returned ZX_OK";
 
@@ -132,6 +138,8 @@ export class PacketDiscipline extends StepMonitor {
     this.#unsent = options.unsent ?? false;
   }
   protected override readonly stepKinds: ReadonlySet<KernelEvent["k"]> = STEP_KINDS;
+  /** The returns it judges: the delivery model's, a pager VMO's creation and detach. */
+  protected override readonly stepCalls: (name: string) => boolean = judgedReturn;
   readonly #vmos = new Map<number, VmoPackets>();
   /**
    * The same entries in the same (insertion) order, never removed as `#vmos`' never are: walked

@@ -47,6 +47,11 @@ const OTHER_RESOLVERS: ReadonlySet<string> = new Set([
   "zx_vmo_op_range",
 ]);
 
+/** Whether a syscall is one of {@linkcode OTHER_RESOLVERS}. */
+function isOtherResolver(name: string): boolean {
+  return OTHER_RESOLVERS.has(name);
+}
+
 /** An argument as the trace shows it. */
 function hex(a: unknown): string {
   return typeof a === "number" ? `0x${a.toString(16)}` : String(a);
@@ -88,6 +93,8 @@ export class SingleSupply extends StepMonitor {
 
   protected override readonly immediateKinds: ReadonlySet<KernelEvent["k"]> = IMMEDIATE_KINDS;
   protected override readonly stepKinds: ReadonlySet<KernelEvent["k"]> = STEP_KINDS;
+  /** Of the calls, only those that may resolve a request other than by a supply. */
+  protected override readonly stepCalls: (name: string) => boolean = isOtherResolver;
   /** Outstanding READ requests and their counts, by id (`resolve-count`). */
   readonly #counts = new Map<number, Counted>();
   /**

@@ -110,3 +110,31 @@ Deno.test("step hooks: an unbroken run of a journal's members gets one hook, the
   const each = Array.from({ length: steps }, (_, i) => [`c@${i + 1}`, `d@${i + 1}`]).flat();
   assert.deepEqual(log2.slice(0, each.length), each);
 });
+
+/** A {@linkcode Recorder} that judges the `call` and `ret` events of `zx_vmo_read` only. */
+class ReadsOnly extends Recorder {
+  protected override readonly stepCalls = (name: string): boolean => name === "zx_vmo_read";
+}
+
+Deno.test("stepCalls: a member is handed the call and ret events of the names it judges only, the rest all", () => {
+  const log: string[] = [];
+  const [all, reads, after] = shareJournal([
+    new Recorder("all", log),
+    new ReadsOnly("reads", log),
+    new Recorder("after", log),
+  ]);
+  const run = runScenario(SCENARIO, { seed: 1, monitors: [all, reads, after] });
+  assert.equal(run.verdict.kind, "pass");
+  const events = run.trace.entries.map((e) => e.event);
+  const names = new Set(events.flatMap((e) => e.k === "call" ? [e.name] : []));
+  assert.ok(names.has("zx_vmo_read") && names.size > 1, [...names].join());
+  // The unfiltered members around it still hear everything; the filter is its own.
+  assert.deepEqual(all.stepEvents, events);
+  assert.deepEqual(after.stepEvents, events);
+  assert.deepEqual(
+    reads.stepEvents,
+    events.filter((e) => (e.k !== "call" && e.k !== "ret") || e.name === "zx_vmo_read"),
+  );
+  // Immediate checks are not filtered by name.
+  assert.equal(log.filter((l) => l.startsWith("reads:")).length, events.length);
+});

@@ -243,6 +243,28 @@ function formText(e: KernelEvent): string {
   return JSON.stringify(e, (_k, v) => v instanceof Uint8Array ? `<${v.length} bytes>` : v);
 }
 
+/** A `complete-wakes` obligation: request `id` completed at `step` with `tid` parked on it. */
+interface CompleteOwed {
+  readonly tid: number;
+  readonly id: number;
+  readonly vmo: number;
+  readonly start: number;
+  readonly end: number;
+  /** Whether `tid` made the request (else it joined it). */
+  readonly primary: boolean;
+  readonly step: number;
+  /** The step `tid` made or joined it, if known. */
+  readonly joined: number | undefined;
+}
+
+/** The `complete-wakes: ...` text of an obligation not met (the reader was not woken). */
+function completeOwedText(o: CompleteOwed): string {
+  return `complete-wakes: request #${o.id} of vmo${o.vmo} [${o.start},${o.end}) completed at step ${o.step} ` +
+    `and t${o.tid}, parked on it (${o.primary ? "made it" : "joined it"}${
+      o.joined === undefined ? "" : ` at step ${o.joined}`
+    }), was not woken in that step: a completing request wakes every thread waiting on it`;
+}
+
 /** Every kind of event the trace knows (`KernelEvent`'s, {@linkcode NAMES_VMO}'s keys). */
 const KNOWN_KINDS: ReadonlySet<unknown> = new Set(Object.keys(NAMES_VMO));
 
@@ -353,8 +375,12 @@ export class SyscallContract extends StepMonitor {
    * and its run's end `hi` (-1: no run started at `w`); the message is made only if one was.
    */
   readonly #never = new Map<number, { by: number; w: number; hi: number }>();
-  /** Readers that must be woken before this step ends (a kept signal, a suspend). */
-  readonly #wakeDue = new TidMap<string>();
+  /**
+   * Readers that must be woken before this step ends (a kept signal, a suspend, a completed
+   * request): the failure's `code: message`, or a completion's numbers (its message is made only
+   * if the reader was not woken, {@linkcode completeOwedText}).
+   */
+  readonly #wakeDue = new TidMap<string | CompleteOwed>();
   /** The call of the thread that runs this step (what woke a reader early). */
   #stepCall: { name: string; args: readonly unknown[] } | null = null;
   /**
@@ -638,14 +664,17 @@ export class SyscallContract extends StepMonitor {
     primary: boolean,
     step: number,
   ): void {
-    const joined = this.#joinedAt.get(tid);
-    this.#wakeDue.set(
+    // (Numbers, not the message: a completion's waiters are almost always woken in its step.)
+    this.#wakeDue.set(tid, {
       tid,
-      `complete-wakes: request #${id} of vmo${q.vmo} [${q.start},${q.end}) completed at step ${step} ` +
-        `and t${tid}, parked on it (${primary ? "made it" : "joined it"}${
-          joined === undefined ? "" : ` at step ${joined}`
-        }), was not woken in that step: a completing request wakes every thread waiting on it`,
-    );
+      id,
+      vmo: q.vmo,
+      start: q.start,
+      end: q.end,
+      primary,
+      step,
+      joined: this.#joinedAt.get(tid),
+    });
   }
 
   #perWaiter(e: KernelEvent, world: World): void {
@@ -1198,8 +1227,9 @@ export class SyscallContract extends StepMonitor {
     if (this.#wakeDue.size > 0) {
       const due = this.#wakeDue;
       for (let i = 0; i < due.size; i++) {
-        const tid = due.keyAt(i), what = due.valueAt(i);
+        const tid = due.keyAt(i), owed = due.valueAt(i);
         if (this.#reads.get(tid)?.parked ?? this.#pagerParked.has(tid)) {
+          const what = typeof owed === "string" ? owed : completeOwedText(owed);
           this.fail(what.slice(0, what.indexOf(":")), what.slice(what.indexOf(":") + 2));
         }
       }
