@@ -71,7 +71,7 @@ Deno.test("an unanswered READ says where the thread that took it is parked", () 
   assert.equal(v.invariant, "answers-every-read");
   assert.match(
     v.message,
-    /^P1: t1 "fs\.svc" took a READ for vmo\d+ page 0 and never answered it \(t1 now waits on futex 0x[0-9a-f]+ \(condvar block loaded\)\); t2 "t0" waits on it; parked holding a packet: t1 "fs\.svc" waits on futex 0x[0-9a-f]+ \(condvar block loaded\)$/,
+    /^P1: t1 "fs\.svc" took a READ for vmo\d+ page 0 \(READ #1 \[0,1\), taken at step 3\) and never answered it \(t1 now waits on futex 0x[0-9a-f]+ \(condvar block loaded\)\); t2 "t0" waits on it; parked holding a packet: t1 "fs\.svc" waits on futex 0x[0-9a-f]+ \(condvar block loaded\)$/,
   );
 });
 
