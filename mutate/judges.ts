@@ -603,24 +603,37 @@ export function campaignProbes(root: URL): Probe[] {
       });
     }
   }
-  const dir = new URL("explore/testdata/", root);
-  const names = [...Deno.readDirSync(dir)].map((e) => e.name).filter((n) => n.endsWith(".json"))
-    .sort();
-  for (const name of names) {
-    const id = `explore:${name.replace(/\.json$/, "")}`;
-    probes.push({
-      id,
-      run(ctx) {
-        const scenario = parseScenario(JSON.parse(Deno.readTextFileSync(new URL(name, dir))));
-        const r = explore(scenario, {
-          preemptions: CAMPAIGN_BUDGET.preemptions,
-          monitors: probeCheckers(ctx, id),
-          maxSchedules: CAMPAIGN_BUDGET.maxSchedules,
-        });
-        if (r.outcome === "fail" && r.counterexample) return verdictText(r.counterexample.verdict);
-        return null;
-      },
-    });
+  // Explorations: explore/testdata's scenarios (built-in services), then the judge's own
+  // (mutate/explore_scenarios/, served by the seeded scenarios' services): a service that takes a
+  // contended futex mutex, so exploration hashes states holding a futex waiter (kernel/futex.ts
+  // `stateKey`; none of explore/testdata's services takes a lock).
+  const explorations = [
+    new URL("explore/testdata/", root),
+    new URL("mutate/explore_scenarios/", root),
+  ];
+  for (const dir of explorations) {
+    const names = [...Deno.readDirSync(dir)].map((e) => e.name).filter((n) => n.endsWith(".json"))
+      .sort();
+    const services = dir === explorations[0] ? undefined : SCENARIO_SERVICES;
+    for (const name of names) {
+      const id = `explore:${name.replace(/\.json$/, "")}`;
+      probes.push({
+        id,
+        run(ctx) {
+          const scenario = parseScenario(JSON.parse(Deno.readTextFileSync(new URL(name, dir))));
+          const r = explore(scenario, {
+            preemptions: CAMPAIGN_BUDGET.preemptions,
+            monitors: probeCheckers(ctx, id),
+            maxSchedules: CAMPAIGN_BUDGET.maxSchedules,
+            services,
+          });
+          if (r.outcome === "fail" && r.counterexample) {
+            return verdictText(r.counterexample.verdict);
+          }
+          return null;
+        },
+      });
+    }
   }
   // Zircon's own pager tests as workloads (conformance/), judged by the kernel checkers and
   // read-content (every byte the case reads, against its own model of the VMOs the case made:
