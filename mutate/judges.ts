@@ -68,7 +68,9 @@ import { shareJournal } from "../properties/_step_monitor.ts";
 import { ALL_CASES, OWN_CONTENT_CASES } from "../conformance/cases.ts";
 import { isSkipped, runChecked } from "../conformance/harness.ts";
 import { SCENARIO_SERVICES } from "./scenario_services.ts";
-import type { Verdict } from "../sim/world.ts";
+import type { Monitor, Verdict } from "../sim/world.ts";
+import { kernelInvariants } from "../properties/kernel_invariants.ts";
+import { serviceObligations } from "../properties/service_obligations.ts";
 import { strykerNs } from "./ns.ts";
 
 /** Which judge. */
@@ -172,7 +174,12 @@ export interface Probe {
 export interface ProbeContext {
   /** The mutant lives in `services/`: add the service obligations. */
   readonly serviceMutant: boolean;
-  /** Probe ids (campaign runs) whose unmutated run breaks a service obligation by design. */
+  /**
+   * Campaign probes whose unmutated run breaks a service obligation by design: `ID#CHECKER`
+   * exempts probe ID from that one obligation (the checker named CHECKER; the others still
+   * judge it, {@linkcode probeCheckers}), a bare `ID` from every obligation (its unmutated run
+   * fails otherwise than by an obligation's verdict).
+   */
   readonly serviceExempt: ReadonlySet<string>;
   /** For the tests judge: the steps to run inside a test (all when absent). */
   readonly steps?: ReadonlySet<string>;
@@ -188,6 +195,35 @@ function verdictText(v: Verdict): string | null {
       return v.kind;
   }
 }
+
+/**
+ * The checkers that judge campaign probe `id`: the kernel's alone for a kernel mutant; for a
+ * service mutant the service obligations too, less those `ctx.serviceExempt` exempts it from
+ * (`id#CHECKER`), or none of them if it exempts the whole probe (`id`). Exempting per obligation
+ * keeps a run that breaks one by design (the detacher that closes its pager breaks P11) judged
+ * by the others (P17: it never calls through the handle it closed).
+ *
+ * @example
+ * ```ts
+ * import { probeCheckers } from "./judges.ts";
+ * const ctx = { serviceMutant: true, serviceExempt: new Set(["run:3#keeps-pager-open"]) };
+ * const names = probeCheckers(ctx, "run:3")().map((m) => m.name);
+ * console.assert(!names.includes("keeps-pager-open") && names.includes("uses-no-closed-handle"));
+ * ```
+ */
+export function probeCheckers(ctx: ProbeContext, id: string): () => Monitor[] {
+  if (!ctx.serviceMutant || ctx.serviceExempt.has(id)) return checkersOf("kernel");
+  const dropped = SERVICE_OBLIGATION_NAMES.filter((n) => ctx.serviceExempt.has(`${id}#${n}`));
+  if (dropped.length === 0) return checkersOf("kernel+service");
+  return () =>
+    shareJournal([
+      ...serviceObligations().filter((m) => !dropped.includes(m.name)),
+      ...kernelInvariants(),
+    ]);
+}
+
+/** The names of the service obligations' checkers (what `ID#CHECKER` exemptions name). */
+export const SERVICE_OBLIGATION_NAMES: readonly string[] = serviceObligations().map((m) => m.name);
 
 // ---------------------------------------------------------------- campaign
 
@@ -223,8 +259,7 @@ export function campaignProbes(root: URL): Probe[] {
         const plan = planRun(CAMPAIGN_BUDGET.seed, k);
         // Without the joined readers campaigns draw since session 28: the probes stay as they were.
         const scenario = generateScenario(plan, undefined, { joinedReaders: false });
-        const set = ctx.serviceMutant && !ctx.serviceExempt.has(id) ? "kernel+service" : "kernel";
-        const out = executePlan(plan, scenario, { monitors: checkersOf(set) });
+        const out = executePlan(plan, scenario, { monitors: probeCheckers(ctx, id) });
         return verdictText(out.verdict);
       },
     });
@@ -558,10 +593,9 @@ export function campaignProbes(root: URL): Probe[] {
       probes.push({
         id,
         run(ctx) {
-          const set = ctx.serviceMutant && !ctx.serviceExempt.has(id) ? "kernel+service" : "kernel";
           return verdictText(
             checkCase({ scenario, decisions: [], seed }, {
-              monitors: checkersOf(set),
+              monitors: probeCheckers(ctx, id),
               services: SCENARIO_SERVICES,
             }).verdict,
           );
@@ -569,25 +603,37 @@ export function campaignProbes(root: URL): Probe[] {
       });
     }
   }
-  const dir = new URL("explore/testdata/", root);
-  const names = [...Deno.readDirSync(dir)].map((e) => e.name).filter((n) => n.endsWith(".json"))
-    .sort();
-  for (const name of names) {
-    const id = `explore:${name.replace(/\.json$/, "")}`;
-    probes.push({
-      id,
-      run(ctx) {
-        const scenario = parseScenario(JSON.parse(Deno.readTextFileSync(new URL(name, dir))));
-        const set = ctx.serviceMutant && !ctx.serviceExempt.has(id) ? "kernel+service" : "kernel";
-        const r = explore(scenario, {
-          preemptions: CAMPAIGN_BUDGET.preemptions,
-          monitors: checkersOf(set),
-          maxSchedules: CAMPAIGN_BUDGET.maxSchedules,
-        });
-        if (r.outcome === "fail" && r.counterexample) return verdictText(r.counterexample.verdict);
-        return null;
-      },
-    });
+  // Explorations: explore/testdata's scenarios (built-in services), then the judge's own
+  // (mutate/explore_scenarios/, served by the seeded scenarios' services): a service that takes a
+  // contended futex mutex, so exploration hashes states holding a futex waiter (kernel/futex.ts
+  // `stateKey`; none of explore/testdata's services takes a lock).
+  const explorations = [
+    new URL("explore/testdata/", root),
+    new URL("mutate/explore_scenarios/", root),
+  ];
+  for (const dir of explorations) {
+    const names = [...Deno.readDirSync(dir)].map((e) => e.name).filter((n) => n.endsWith(".json"))
+      .sort();
+    const services = dir === explorations[0] ? undefined : SCENARIO_SERVICES;
+    for (const name of names) {
+      const id = `explore:${name.replace(/\.json$/, "")}`;
+      probes.push({
+        id,
+        run(ctx) {
+          const scenario = parseScenario(JSON.parse(Deno.readTextFileSync(new URL(name, dir))));
+          const r = explore(scenario, {
+            preemptions: CAMPAIGN_BUDGET.preemptions,
+            monitors: probeCheckers(ctx, id),
+            maxSchedules: CAMPAIGN_BUDGET.maxSchedules,
+            services,
+          });
+          if (r.outcome === "fail" && r.counterexample) {
+            return verdictText(r.counterexample.verdict);
+          }
+          return null;
+        },
+      });
+    }
   }
   // Zircon's own pager tests as workloads (conformance/), judged by the kernel checkers and
   // read-content (every byte the case reads, against its own model of the VMOs the case made:

@@ -10,7 +10,13 @@
  * @module
  */
 
-import type { JudgeName, Probe, ProbeContext, ProbeResult } from "./judges.ts";
+import {
+  type JudgeName,
+  type Probe,
+  type ProbeContext,
+  type ProbeResult,
+  SERVICE_OBLIGATION_NAMES,
+} from "./judges.ts";
 import {
   armHitLimit,
   armMemoryLimit,
@@ -85,6 +91,11 @@ export interface CoverageReport {
   broken: Record<string, string>;
   /** Each probe's unmutated wall milliseconds (with the coverage marks in). */
   ms: Record<string, number>;
+  /**
+   * Per campaign probe that fails unmutated, its exemptions ({@linkcode ProbeContext}'s
+   * `serviceExempt` entries): `ID#CHECKER` per obligation it breaks by design, or the bare `ID`.
+   */
+  exemptions?: Record<string, string[]>;
 }
 
 /** The mutant ids marked in a hit array. */
@@ -225,6 +236,7 @@ export async function coverageRun(
   const broken: Record<string, string> = {};
   const ms: Record<string, number> = {};
   const exempt = new Set<string>();
+  const exemptions: Record<string, string[]> = {};
   for (const id of ids) {
     const p = probes[judge].get(id);
     if (!p) continue;
@@ -241,6 +253,11 @@ export async function coverageRun(
     // unmutated services break an obligation by design (the detacher detaches).
     const r = await runProbe(p, { serviceMutant: judge === "campaign", serviceExempt: exempt });
     ms[id] = performance.now() - t0;
+    if (r !== null && judge === "campaign") {
+      // Exempt it from the obligation that failed only, and again until the rest pass: a run that
+      // breaks one obligation by design (P11) is still judged by the others (P17).
+      exemptions[id] = await obligationExemptions(p, id, r, exempt);
+    }
     ns.hits = undefined;
     ns.hitsFor = undefined;
     if (r !== null) failures[id] = r;
@@ -256,7 +273,35 @@ export async function coverageRun(
     }
     for (const [probe, hits] of cov) perTest[probe] = hitIds(hits);
   }
-  return { perTest, failures, broken, ms };
+  return { perTest, failures, broken, ms, exemptions };
+}
+
+/**
+ * The exemptions of campaign probe `p` (`id`), whose unmutated run failed `why` with the service
+ * obligations on: one `id#CHECKER` per obligation it breaks, each found by running it again
+ * without the ones found so far (added to `exempt` as found), until it passes; the bare `id`
+ * (every obligation) if a failure is not a service obligation's verdict.
+ */
+async function obligationExemptions(
+  p: Probe,
+  id: string,
+  why: string,
+  exempt: Set<string>,
+): Promise<string[]> {
+  const found: string[] = [];
+  for (let r: string | null = why; r !== null;) {
+    const name = r.startsWith("invariant:") ? r.slice("invariant:".length) : "";
+    const mark = `${id}#${name}`;
+    if (!SERVICE_OBLIGATION_NAMES.includes(name) || exempt.has(mark)) {
+      for (const f of found) exempt.delete(f);
+      exempt.add(id);
+      return [id];
+    }
+    found.push(mark);
+    exempt.add(mark);
+    r = await runProbe(p, { serviceMutant: true, serviceExempt: exempt });
+  }
+  return found;
 }
 
 /** What the coverage runs of both judges say, folded on the main thread. */
@@ -265,7 +310,10 @@ export interface Coverage {
   readonly coveredBy: Map<string, Record<JudgeName, Set<string>>>;
   /** `judge/probe` to its unmutated wall milliseconds. */
   readonly probeMs: Map<string, number>;
-  /** Campaign probes whose unmutated services break an obligation: kernel checkers only. */
+  /**
+   * Campaign probes whose unmutated services break an obligation, as exemptions: `ID#CHECKER`,
+   * that obligation left out of the probe's checkers; a bare `ID`, the kernel checkers only.
+   */
   readonly exempt: string[];
   /** Tests that fail unmutated (`probe: why`): no mutant can be judged. */
   readonly failures: string[];
@@ -302,7 +350,7 @@ export function startsAProcess(c: Coverage, probe: string): boolean {
 export function addCoverage(c: Coverage, judge: JudgeName, r: CoverageReport): void {
   for (const [probe, why] of Object.entries(r.broken)) c.broken.set(probe, why);
   for (const [probe, why] of Object.entries(r.failures)) {
-    if (judge === "campaign") c.exempt.push(probe);
+    if (judge === "campaign") c.exempt.push(...(r.exemptions?.[probe] ?? [probe]));
     else if (STARTS_A_PROCESS.test(why)) c.childTests.push(probe);
     else c.failures.push(`${probe}: ${why}`);
   }

@@ -24,6 +24,7 @@ import type { PagerService } from "../services/service.ts";
 import { serveReads, supplyBytes, supplyFromBacking } from "../services/service.ts";
 import { fileRange } from "../services/backing.ts";
 import { CondVar, Mutex } from "../services/sync.ts";
+import { detacherService } from "../services/detacher.ts";
 import { argEdges } from "./arg_edges_service.ts";
 import { ownerSignal } from "./owner_signal_service.ts";
 
@@ -537,6 +538,52 @@ export const hintTailThroughClone: PagerService = function* (sys, ctx) {
   yield* worker(sys);
 };
 
+/**
+ * The reference detacher (services/detacher.ts) with a second pager of the service's own on its
+ * port: before it serves, the service thread creates a pager and a one-page VMO of it that
+ * delivers to the scenario pager's port with the key of the scenario's first VMO, and spawns a
+ * thread that reads that VMO and one that closes the second pager. A pager handle cannot be
+ * duplicated (`ZX_DEFAULT_PAGER_RIGHTS`), so when the detacher closes the scenario's pager
+ * (`closePager`) every VMO of it detaches and its queued packets are withdrawn: with one pager no
+ * READ ever reached the thread after its close, and nothing told a detacher that still supplies
+ * through the closed handle from one that does not. The second pager's READ does reach it, in the
+ * schedules where the read comes after the close and before the second pager's: the detacher must
+ * not answer it through the handle it closed (P17).
+ *
+ * @example
+ * ```ts
+ * import { runScenario } from "../scenario/interpreter.ts";
+ * import { parseScenario } from "../scenario/schema.ts";
+ * import { SCENARIO_SERVICES } from "./scenario_services.ts";
+ * const run = runScenario(parseScenario({
+ *   pageSize: 64,
+ *   pagers: [{
+ *     name: "fs",
+ *     service: { kind: "custom", name: "detacher-shared-port", detachAfter: 0, closePager: true },
+ *   }],
+ *   vmos: [{ name: "a", pager: "fs", pages: 2 }],
+ *   threads: [{ name: "r", ops: [{ op: "read", vmo: "a", page: 0, pages: 1 }] }],
+ * }), { seed: 1, services: SCENARIO_SERVICES });
+ * console.assert(run.steps > 0);
+ * ```
+ */
+export const detacherSharedPort: PagerService = function* (sys, ctx) {
+  const first = ctx.vmos[0];
+  const [ps, pager] = yield* sys.pagerCreate(0);
+  if (ps === ZX_OK && first !== undefined) {
+    const [vs, vmo] = yield* sys.pagerCreateVmo(pager, 0, ctx.port, first.key, sys.pageSize);
+    if (vs === ZX_OK) {
+      sys.spawn("second-pager.reader", function* (s) {
+        yield* s.vmoRead(vmo, 0, s.pageSize);
+      });
+      sys.spawn("second-pager.closer", function* (s) {
+        yield* s.handleClose(pager);
+      });
+    }
+  }
+  yield* detacherService(sys, ctx);
+};
+
 export const SCENARIO_SERVICES: Readonly<Record<string, PagerService>> = {
   "pairs-swapped": pairsSwapped,
   // Two pager threads on one port with a futex mutex around shared state: no other probe of the
@@ -558,6 +605,9 @@ export const SCENARIO_SERVICES: Readonly<Record<string, PagerService>> = {
   "empty-fail-next": emptyFailNext,
   // Prefixes supplied again, refilling evicted pages of a request still outstanding.
   "prefix-resupply": prefixResupply,
+  // The detacher with a second pager of its own on its port: READs come after it closed the
+  // scenario's pager, which no reference service meets (P17).
+  "detacher-shared-port": detacherSharedPort,
   // ALWAYS_NEED through a clone at an offset, then evictions: only the hinted root pages stay.
   "hint-tail-through-clone": hintTailThroughClone,
 };

@@ -39,6 +39,7 @@ import { PacketHolders, parkedBesides, threadState, whyUnanswered } from "./wait
 import { DeliveryModel } from "./_delivery_model.ts";
 import { FailedAnswers } from "./_failed_answers.ts";
 import type { Vmo } from "../kernel/objects.ts";
+import { spec, SYSCALL_NAMES } from "../kernel/syscalls.ts";
 
 function isService(world: World, tid: number): boolean {
   return world.threads[tid - 1]?.role === "service";
@@ -410,6 +411,74 @@ export class KeepsPagerOpen extends StepMonitor {
   }
 }
 
+/** The parameter kinds that name a handle (kernel/syscalls.ts `Param`). */
+const HANDLE_KINDS: ReadonlySet<string> = new Set([
+  "pager",
+  "port",
+  "vmo",
+  "aux",
+  "thread",
+  "vmar",
+  "bti",
+  "pmt",
+  "handle",
+]);
+
+/** Per syscall, the indexes of its parameters that name a handle, by the syscall table. */
+const HANDLE_PARAMS: ReadonlyMap<string, readonly number[]> = new Map(
+  SYSCALL_NAMES.map((name): [string, number[]] => [
+    name,
+    spec(name).params.flatMap((p, i) =>
+      p.handle !== undefined || HANDLE_KINDS.has(p.kind) ? [i] : []
+    ),
+  ]),
+);
+
+/**
+ * P17: a service thread never names a handle it closed itself. Once a service thread's
+ * `zx_handle_close(h)` returned ZX_OK, that thread never passes `h` as a handle parameter again:
+ * handle values are never reused, so such a call reaches nothing (ZX_ERR_BAD_HANDLE, and under
+ * upstream's `ZX_POL_BAD_HANDLE` job policy an exception: docs/reference/syscalls/
+ * job_set_policy.md in the Fuchsia sources). Judged from the trace alone (the close's `ret` and
+ * the thread's later `call` events, their handle parameters by the syscall table), never from
+ * what the service says of itself or what the kernel answers. A handle another thread closed
+ * (a scenario's `closePager` event, or another thread of the same pool, whose packet was taken
+ * before the close) is a race the thread cannot see, not this bug.
+ */
+export class UsesNoClosedHandle extends StepMonitor {
+  readonly name = "uses-no-closed-handle";
+  /** Handle values service threads closed, each with the thread that closed it. */
+  readonly #closed = new Map<number, number>();
+
+  protected override onStepEvent(e: KernelEvent, call: Call | undefined, world: World): void {
+    if (e.k === "call") {
+      if (this.#closed.size === 0 || !isService(world, e.tid)) return;
+      const at = HANDLE_PARAMS.get(e.name);
+      if (at === undefined) return;
+      for (const i of at) {
+        const h = e.args[i];
+        if (typeof h !== "number" || this.#closed.get(h) !== e.tid) continue;
+        const shown = formatEvent({ k: "call", tid: e.tid, name: e.name, args: e.args });
+        this.fail(
+          "P17",
+          `service ${shown} names handle 0x${h.toString(16)}, which t${e.tid} closed itself: ` +
+            `it reaches nothing (ZX_ERR_BAD_HANDLE; upstream's ZX_POL_BAD_HANDLE policy faults)`,
+        );
+      }
+      return;
+    }
+    if (e.k !== "ret" || e.name !== "zx_handle_close" || call?.name !== e.name) return;
+    if (e.status !== ZX_OK || !isService(world, e.tid)) return;
+    const h = call.args[0];
+    if (typeof h === "number" && h !== 0) this.#closed.set(h, e.tid);
+  }
+
+  /** The closed handles, for exploration's state hash. */
+  stateKey(): string {
+    return [...this.#closed].sort(([a], [b]) => a - b).map(([h, t]) => `${h}=${t}`).join(",");
+  }
+}
+
 const BAD_SUPPLY = new Set([
   ZX_ERR_INVALID_ARGS,
   ZX_ERR_OUT_OF_RANGE,
@@ -585,7 +654,7 @@ export class TreatsBadStateAsGone extends StepMonitor {
 }
 
 /**
- * The opt-in service obligations (P1, P3, P10-P14, the quiescent end Q1-Q4, and writeback-served W1-W2), fresh for one run.
+ * The opt-in service obligations (P1, P3, P10-P14, P17, the quiescent end Q1-Q4, and writeback-served W1-W2), fresh for one run.
  *
  * @example
  * ```ts
@@ -601,6 +670,7 @@ export function serviceObligations(): Monitor[] {
     new SuppliesValidRanges(),
     new FailsWithValidCodes(),
     new TreatsBadStateAsGone(),
+    new UsesNoClosedHandle(),
     new QuiescentEnd(),
     new WritebackServed(),
     // Last: a service that breaks another obligation often stops serving in the same step.
