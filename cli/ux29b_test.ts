@@ -2,8 +2,18 @@
 // 1. `repro ... --trace json` (and `sim`'s) put `replaying:`, `verdict:` and the other text lines
 //    on stdout among the JSON lines, so stdout could not be piped into a JSON parser. Under
 //    `--trace json` stdout is the JSON lines alone, and every other line goes to stderr.
+// 2. A saved (non-terminal) fuzz summary cut verdicts mid-word (`only when every page o…`): a
+//    case's description now holds the verdict's first line whole, the summary cuts it only on a
+//    terminal, after a whole word, and says where the whole text is.
 import { strict as assert } from "node:assert";
 import { denoOutput } from "./_deno_output.ts";
+import { summaryText } from "./fuzz.ts";
+import { toEnvelope } from "../case/investigate.ts";
+import { SCENARIO_KIND } from "../case/kinds.ts";
+import { runCampaign } from "../fuzz/orchestrate.ts";
+import type { Verdict } from "../sim/world.ts";
+
+const root = new URL("../", import.meta.url).pathname;
 
 Deno.test("repro --trace json: stdout is JSON lines alone, the text lines are on stderr", async () => {
   const r = await denoOutput([
@@ -31,4 +41,83 @@ Deno.test("repro --trace json: stdout is JSON lines alone, the text lines are on
   for (const head of ["replaying: ", "verdict: ", "replay: ", "expected: ", "trace-hash: "]) {
     assert.match(r.err, new RegExp(`^${head}`, "m"), `${head} on stderr`);
   }
+});
+
+// userS29b's verdict (fuzz_kernel_scen.log), 330 characters.
+const MESSAGE = "resolve-count: vmo1005 READ request #2 [4,5) completed at step 7 by t1 " +
+  "zx_pager_supply_pages(0x30, 0x60, 0x80, 0x80, 0xa0, 0x0) with 0 of its 1 pages filled since " +
+  "it was made: a request completes, waking its waiters, only when every page of its range was " +
+  "supplied (or failed) since it was made (K28 judges one owed and not made)";
+
+Deno.test("a case's description holds the verdict whole; the fuzz summary cuts it only on a terminal, at a word", async () => {
+  const verdict = {
+    kind: "invariant",
+    invariant: "single-supply",
+    message: MESSAGE,
+    step: 7,
+  } as unknown as Verdict;
+  const c = toEnvelope(
+    SCENARIO_KIND,
+    {} as never,
+    1,
+    {
+      verdict,
+      decisions: [],
+      traceHash: "0",
+    },
+    { checkers: "kernel", found: { by: "fuzz", campaignSeed: 1, run: 288 } },
+    "invariant:single-supply",
+  );
+  const description = `found by fuzz campaign 1, run 288: invariant:single-supply (${MESSAGE})`;
+  assert.equal(c.description, description);
+
+  const s = await runCampaign({
+    seed: 1,
+    workers: 1,
+    seconds: null,
+    runs: 1,
+    servicePath: null,
+    kernelPath: `${root}fuzz/testdata/variant_kernel.ts`,
+    known: [],
+    maxShrink: 5,
+    checkers: "kernel",
+    modules: {},
+    persist: () => Promise.resolve("(not written)"),
+    progress: () => {},
+    progressEvery: 60,
+  });
+  const file = "corpus_v1/invariant-single-supply-my-kernel-a5b16b60.json";
+  const withFinding = {
+    ...s,
+    findings: [{
+      signature: "invariant:single-supply",
+      k: 288,
+      file,
+      replay: `deno task repro ${file}`,
+      size: { from: 21, to: 4 },
+      shrunk: true,
+      shrinkCut: false,
+      unconfirmed: false,
+      decisions: 0,
+      shrunkFrom: 10,
+      occurrences: 2,
+      description,
+      shrunkFailure: `invariant:single-supply (${MESSAGE})`,
+    }],
+  };
+  // Saved to a file: every word of it.
+  const saved = summaryText(withFinding).split("\n");
+  assert.ok(saved.includes(`    ${description}`), saved.join("\n"));
+  assert.ok(saved.includes(`    the shrunk case fails: invariant:single-supply (${MESSAGE})`));
+  assert.ok(!saved.some((l) => l.includes("…")), saved.join("\n"));
+  // On a terminal: cut after a whole word, and the line says where the whole text is.
+  const shown = summaryText(withFinding, { terminal: true }).split("\n");
+  const found = shown.find((l) => l.startsWith("    found by fuzz campaign 1, run 288: "));
+  assert.ok(found !== undefined, shown.join("\n"));
+  const [cut, where] = found.split("…");
+  assert.ok(description.startsWith(cut.trimStart()), found);
+  assert.equal(description[cut.trimStart().length], " ", `cut inside a word: ${found}`);
+  assert.equal(where, ` [cut to fit: the whole text is the description in ${file}]`);
+  const shrunk = shown.find((l) => l.startsWith("    the shrunk case fails: "));
+  assert.match(shrunk ?? "", /[a-z)]… \[cut to fit: the whole text is the description in /);
 });
