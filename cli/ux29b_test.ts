@@ -5,9 +5,13 @@
 // 2. A saved (non-terminal) fuzz summary cut verdicts mid-word (`only when every page o…`): a
 //    case's description now holds the verdict's first line whole, the summary cuts it only on a
 //    terminal, after a whole word, and says where the whole text is.
+// 3. `conformance` said nowhere how long it takes, and had no way to list the rows for --filter
+//    (the user guessed `Supply`): `--list` lists them (area, id, name; --filter too), running none.
 import { strict as assert } from "node:assert";
 import { denoOutput } from "./_deno_output.ts";
 import { summaryText } from "./fuzz.ts";
+import { main as conformance, USAGE as CONFORMANCE_USAGE } from "./conformance.ts";
+import { ALL_CASES } from "../conformance/cases.ts";
 import { toEnvelope } from "../case/investigate.ts";
 import { SCENARIO_KIND } from "../case/kinds.ts";
 import { runCampaign } from "../fuzz/orchestrate.ts";
@@ -120,4 +124,44 @@ Deno.test("a case's description holds the verdict whole; the fuzz summary cuts i
   assert.equal(where, ` [cut to fit: the whole text is the description in ${file}]`);
   const shrunk = shown.find((l) => l.startsWith("    the shrunk case fails: "));
   assert.match(shrunk ?? "", /[a-z)]… \[cut to fit: the whole text is the description in /);
+});
+
+/** What `f` prints with console.log. */
+async function printed(f: () => Promise<unknown>): Promise<string[]> {
+  const lines: string[] = [];
+  const log = console.log;
+  console.log = (...a: unknown[]) => void lines.push(a.join(" "));
+  try {
+    await f();
+  } finally {
+    console.log = log;
+  }
+  return lines;
+}
+
+Deno.test("conformance --list lists the rows --filter selects, area, id and name, and runs none", async () => {
+  let code = -1;
+  const all = await printed(async () => code = await conformance(["--list"]));
+  assert.equal(code, 0);
+  assert.equal(all.length, 1 + ALL_CASES.length);
+  assert.match(all[0], /^conformance: \d+ rows \(\d+ skipped\), by area; --filter S runs/);
+  assert.ok(
+    all.some((l) => /^read-fault +P1 SinglePageTestVmar$/.test(l)),
+    all.slice(0, 4).join("\n"),
+  );
+  assert.ok(all.some((l) => /^skipped-upstream +SX1 ResizeSnapshotRace {2}\(skipped\)$/.test(l)));
+  assert.ok(!all.some((l) => /^\s*(PASS|FAIL) /.test(l)), "nothing is run");
+  const supply = await printed(() => conformance(["--list", "--filter", "Supply"]));
+  assert.equal(
+    supply.length,
+    1 + ALL_CASES.filter((c) => `${c.id} ${c.name}`.includes("Supply")).length,
+  );
+  assert.match(supply[0], /^conformance: 20 rows whose "id name" holds "Supply"/);
+  assert.ok(supply.slice(1).every((l) => l.includes("Supply")), supply.join("\n"));
+  // The help says how long a run takes.
+  assert.match(
+    CONFORMANCE_USAGE,
+    /How long \(all \d+ rows, each under 5 seeds\): on the model about/,
+  );
+  assert.match(CONFORMANCE_USAGE, /--list shows the rows/);
 });
