@@ -106,8 +106,9 @@ export function toEnvelope<I>(
 
 /**
  * What a failing verdict says beyond its label, for a case's description: the checker's message,
- * the faulting thread and its error, or who a hang left blocked and on what (first line, at most
- * 240 characters: {@linkcode clipDetail}); empty for a pass.
+ * the faulting thread and its error, or who a hang left blocked and on what (its first line,
+ * whole: a case file and a saved summary are read later, and userS29b's read `only when every
+ * page o…`; the fuzz summary on a terminal cuts it with {@linkcode clipDetail}); empty for a pass.
  */
 function verdictDetail(v: Verdict): string {
   let text: string;
@@ -128,41 +129,52 @@ function verdictDetail(v: Verdict): string {
       return "";
   }
   const line = text.split("\n")[0];
-  return line === "" ? "" : ` (${clipDetail(line)})`;
+  return line === "" ? "" : ` (${line})`;
 }
 
 /**
- * `line` cut to at most `max` characters for a description (the fuzz summary's `found by` line,
- * repro's `replaying:`). A liveness message ends with its cause, the thread a signature names
- * (`; parked holding a packet: t3 "w" waits on futex ... (condvar chunk loaded)`, `; wait-for
- * cycle: ...`): that tail is kept and the message before it cut, so the line still says who is
- * parked and on what (userS24: the cut fell just before it).
+ * `line` cut to at most `max` characters, at a word boundary, its cut marked `…` (the fuzz
+ * summary's description lines on a terminal; off one nothing is cut). A liveness message ends
+ * with its cause, the thread a signature names (`; parked holding a packet: t3 "w" waits on futex
+ * ... (condvar chunk loaded)`, `; wait-for cycle: ...`): that tail is kept and the message before
+ * it cut, so the line still says who is parked and on what (userS24: the cut fell just before it).
  *
  * @example
  * ```ts
  * import { clipDetail } from "./investigate.ts";
- * const head = "P1: t1 took a READ " + "x".repeat(300);
+ * const head = "P1: t1 took a READ " + "word ".repeat(60);
  * const line = `${head}; parked holding a packet: t3 "w" waits on futex 0x4 (condvar loaded)`;
  * const clipped = clipDetail(line);
- * console.assert(clipped.length === 240);
- * console.assert(clipped.endsWith(`…; parked holding a packet: t3 "w" waits on futex 0x4 (condvar loaded)`));
+ * console.assert(clipped.length <= 240);
+ * console.assert(clipped.endsWith(`word…; parked holding a packet: t3 "w" waits on futex 0x4 (condvar loaded)`));
  * console.assert(clipDetail("short") === "short");
- * // Two parked threads: the first is named whole, the message before cut to 60 characters.
+ * // No cause: cut after a whole word, never inside one (userS29b read `every page o…`).
+ * const plain = clipDetail("a request completes only when every page of it ".repeat(8));
+ * console.assert(plain.endsWith("every page of it…") && plain.length <= 240);
+ * // Two parked threads: the first is named whole, the message before cut to about 60 characters.
  * const two = `${head}; parked holding a packet: ${`t2 "w" waits on futex 0x4 (condvar q)`.repeat(6)}`;
- * console.assert(clipDetail(two).length === 240);
- * console.assert(clipDetail(two).startsWith(`${head.slice(0, 60)}…; parked holding a packet: t2`));
+ * console.assert(clipDetail(two).length <= 240);
+ * console.assert(clipDetail(two).startsWith(`${head.slice(0, 55)}`));
+ * console.assert(clipDetail(two).includes("…; parked holding a packet: t2"));
  * ```
  */
 export function clipDetail(line: string, max = 240): string {
   if (line.length <= max) return line;
   const cause = /; (?:parked holding a packet|wait-for cycle): .*$/.exec(line);
-  if (cause === null) return `${line.slice(0, max - 1)}…`;
+  if (cause === null) return `${wordCut(line, max - 1)}…`;
   // At least 60 characters of the message before the cause; a cause longer than the rest is cut
   // at its end (it names its first thread whole: two threads' waits fit in 170 characters).
   const head = Math.max(60, max - 1 - cause[0].length);
   const room = max - 1 - head;
-  const tail = cause[0].length <= room ? cause[0] : `${cause[0].slice(0, room - 1)}…`;
-  return `${line.slice(0, head)}…${tail}`;
+  const tail = cause[0].length <= room ? cause[0] : `${wordCut(cause[0], room - 1)}…`;
+  return `${wordCut(line.slice(0, cause.index), head)}…${tail}`;
+}
+
+/** `text` cut to at most `n` characters after its last whole word (inside one only if none fits). */
+function wordCut(text: string, n: number): string {
+  if (text.length <= n) return text;
+  const at = text.lastIndexOf(" ", n);
+  return (at > n / 2 ? text.slice(0, at) : text.slice(0, n)).replace(/[\s,;:(]+$/, "");
 }
 
 /** Options of {@linkcode investigate}. */

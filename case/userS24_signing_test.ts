@@ -13,7 +13,7 @@ import { SCENARIO_KIND, scenarioCheckers } from "./kinds.ts";
 import { loadServiceModule } from "./store.ts";
 import { loadScenarioFile } from "../cli/sim.ts";
 import { withService } from "../scenario/bind.ts";
-import { toEnvelope } from "./investigate.ts";
+import { clipDetail, toEnvelope } from "./investigate.ts";
 import type { KindRun } from "./kind.ts";
 import type { Scenario } from "../scenario/schema.ts";
 
@@ -130,15 +130,17 @@ Deno.test("userS24 chunk_store_bug: a mutex unlock's wake hands no packet off", 
 
 Deno.test("userS24: a case's description keeps who is parked and on what", async () => {
   // The fuzz summary's `found by` line (and repro's `replaying:`) was cut at 240 characters, just
-  // before `; parked holding a packet: ...`.
+  // before `; parked holding a packet: ...`. Since userS29b the description holds the message
+  // whole, and the summary cuts it (clipDetail) only on a terminal: the cut keeps the cause.
   const run = await replayed("lost-wakeup-condvar-queue-nonempty-chunk-store-bug-a611b211.json");
   const c = toEnvelope(SCENARIO_KIND, run.input, 1, run, {
     checkers: "kernel+service",
     found: { by: "fuzz", campaignSeed: 1, run: 380 },
   }, CHUNK);
   assert.ok(message(run).length > 240);
+  assert.ok(c.description.endsWith(`(${message(run)})`), c.description);
   assert.match(
-    c.description,
+    clipDetail(c.description),
     /^found by fuzz campaign 1, run 380: lost-wakeup:condvar chunk loaded \(P1: t1 "p0\.svc" took a READ .*…; parked holding a packet: t3 "chunk-worker-2" waits on futex 0x4000000c \(condvar chunk loaded\), handed a packet by t1 "p0\.svc"\)$/,
   );
   // Two threads parked: the message before the cause is cut to 60 characters, the cause at its
@@ -149,7 +151,7 @@ Deno.test("userS24: a case's description keeps who is parked and on what", async
     found: { by: "fuzz", campaignSeed: 1, run: 7 },
   }, QUEUE).description;
   assert.match(
-    d,
-    /…; parked holding a packet: t2 "chunk-worker-1" waits on futex 0x40000004 \(condvar queue nonempty\), handed a packet by t1 "p0\.svc" & t3 .*…\)$/,
+    clipDetail(d),
+    /…; parked holding a packet: t2 "chunk-worker-1" waits on futex 0x40000004 \(condvar queue nonempty\), handed a packet by t1 "p0\.svc" & t3 .*…$/,
   );
 });

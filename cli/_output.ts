@@ -48,12 +48,30 @@ export function scenarioVmos(run: RunResult): { koid: number; name: string }[] {
   return [...names?.vmoKoid ?? []].map(([name, koid]) => ({ koid, name }));
 }
 
+/** Where a JSON line of the trace goes: stdout (console.log, unless redirected below). */
+let jsonLine: (line: string) => void = (line) => console.log(line);
+
+/**
+ * For `--trace json`: every line the command prints with console.log from now on goes to stderr,
+ * except the trace's JSON lines ({@linkcode printTrace}), which stay on stdout, so that stdout can
+ * be piped into a JSON parser line by line. Call it once, before the command prints anything
+ * (in the process that prints: the guard's worker and the command's own process alike).
+ */
+export function humanLinesToStderr(): void {
+  if (console.log === console.error) return;
+  const stdout = console.log.bind(console);
+  jsonLine = (line) => stdout(line);
+  console.log = console.error;
+}
+
 /**
  * Prints the trace of a run in text or JSON-lines form, the thread legend first (and a scenario's
  * VMOs by kernel id, `vmo1005 "blob"`): in JSON, a line
  * `{"threads":[{"tid","name","role"}...],"vmos":[{"koid","name"}...]}`, then one object per event (`step`, the event's
- * fields, `text`); the command's own lines around them (scenario, verdict, replay, trace-hash)
- * stay text, so a reader takes the lines that start with `{`.
+ * fields, `text`). The command's own lines around them (replaying, scenario, verdict, replay,
+ * trace-hash) are text: `sim` and `repro` send them to stderr under `--trace json`
+ * ({@linkcode humanLinesToStderr}), so that stdout is JSON lines alone (userS29b piped it into a
+ * JSON parser).
  */
 export function printTrace(run: RunResult, form: TraceForm): void {
   if (form === "text") {
@@ -66,11 +84,11 @@ export function printTrace(run: RunResult, form: TraceForm): void {
   } else if (form === "json") {
     const vmos = scenarioVmos(run);
     if (run.threads !== undefined) {
-      console.log(JSON.stringify({ threads: run.threads, ...(vmos.length > 0 ? { vmos } : {}) }));
+      jsonLine(JSON.stringify({ threads: run.threads, ...(vmos.length > 0 ? { vmos } : {}) }));
     }
     for (const { step, event } of run.trace.entries) {
       const e = "bytes" in event ? { ...event, bytes: Array.from(event.bytes) } : event;
-      console.log(JSON.stringify({ step, ...e, text: formatEvent(event) }));
+      jsonLine(JSON.stringify({ step, ...e, text: formatEvent(event) }));
     }
   }
 }

@@ -26,6 +26,7 @@ import type { InputKind } from "../fuzz/engine.ts";
 import { neverReachedLines, SOMETIMES } from "../fuzz/sometimes.ts";
 import { PROGRAM_SOMETIMES } from "../fuzz/programs/sometimes.ts";
 import { PROGRAM_CHECKERS, SCENARIO_CHECKERS } from "../case/kinds.ts";
+import { clipDetail } from "../case/investigate.ts";
 import {
   CaseFileError,
   corpusWriteProblem,
@@ -350,8 +351,18 @@ export function summaryText(
       readonly summary: string;
       readonly breaksReplay: boolean;
     } | null;
+    /**
+     * The summary goes to a terminal: a finding's description longer than 240 characters is cut
+     * at a word boundary ({@linkcode clipDetail}) and says where the whole text is (its case
+     * file). Off a terminal (a saved summary, read later) nothing is cut (userS29b).
+     */
+    terminal?: boolean;
   } = {},
 ): string {
+  const shown = (text: string, file: string) =>
+    extra.terminal !== true || text.length <= 240
+      ? text
+      : `${clipDetail(text)} [cut to fit: the whole text is the description in ${file}]`;
   const lines = [
     `${s.kind === "programs" ? "program " : ""}campaign seed ${s.seed}, shard ${s.shard}, ` +
     `${s.workers} workers${extra.mutant ? `, mutant ${extra.mutant}` : ""}${
@@ -407,7 +418,7 @@ export function summaryText(
   }
   for (const f of s.findings) {
     lines.push(`  ${f.signature}`);
-    lines.push(`    ${f.description}`);
+    lines.push(`    ${shown(f.description, f.file)}`);
     lines.push(
       `    run ${f.k}, ${f.occurrences} failing runs; ` +
         (f.shrunk
@@ -432,7 +443,9 @@ export function summaryText(
       );
     }
     // The line above gives run K's own failure; the shrunk case fails on its own VMOs and pages.
-    if (f.shrunkFailure !== undefined) lines.push(`    the shrunk case fails: ${f.shrunkFailure}`);
+    if (f.shrunkFailure !== undefined) {
+      lines.push(`    the shrunk case fails: ${shown(f.shrunkFailure, f.file)}`);
+    }
     if (f.replay !== null) lines.push(`    replay: ${f.replay}`);
   }
   lines.push(...unfinishedLines(s));
@@ -814,6 +827,7 @@ async function campaign(
         mutant,
         knownFiles,
         lintWarnings: lintWarnings !== null && lintWarnings.count > 0 ? lintWarnings : null,
+        terminal: tty,
       }),
     );
   }

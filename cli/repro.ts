@@ -39,6 +39,7 @@ import { bug, BUG_IDS, NAMED_SERVICES } from "../zoo/registry.ts";
 import {
   decisionListLine,
   failingStep,
+  humanLinesToStderr,
   printOutcome,
   printTrace,
   replayDecisionsArg,
@@ -122,7 +123,12 @@ const FLAGS: Record<string, FlagSpec> = {
       "--service or --kernel as warnings and replays",
   },
   zoo: { type: "string", value: "ID", help: "run against a seeded bug (zoo/registry.ts)" },
-  trace: { type: "string", value: "FORM", help: "text | json | html | none (default text)" },
+  trace: {
+    type: "string",
+    value: "FORM",
+    help:
+      "text | json | html | none (default text); json: stdout is one JSON object a line (the legend, then each event), every other line goes to stderr",
+  },
   out: {
     type: "string",
     value: "FILE",
@@ -198,6 +204,8 @@ export async function main(): Promise<number> {
   if (!["text", "json", "html", "none"].includes(form)) {
     throw choiceError("trace", form, ["text", "json", "html", "none"]);
   }
+  // stdout is the trace's JSON lines alone; every other line goes to stderr (userS29b).
+  if (form === "json") humanLinesToStderr();
   const modes = [
     positionals.length === 1,
     values.seed !== undefined || values.decisions !== undefined,
@@ -751,6 +759,8 @@ if (import.meta.main) {
     if (Deno.args.includes("--help")) return await main();
     // Before the guard: linting and the coverage rerun take longer than one run may.
     const { values } = parseFlags(Deno.args, FLAGS, true, 0);
+    // The lines this process prints (a hang's report) go to stderr too under --trace json.
+    if (values.trace === "json") humanLinesToStderr();
     const covered = rerunWithCoverage(values, import.meta.url);
     if (covered !== null) return await covered;
     // A replay runs as printed: lint findings are warnings here, never a flag to remember.

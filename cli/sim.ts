@@ -21,6 +21,7 @@ import { type RunResult, StoppedBefore } from "../sim/world.ts";
 import { parseScenario, type Scenario, ScenarioError } from "../scenario/schema.ts";
 import {
   decisionListLine,
+  humanLinesToStderr,
   printOutcome,
   printTrace,
   replayDecisionsArg,
@@ -89,7 +90,8 @@ const FLAGS: Record<string, FlagSpec> = {
   trace: {
     type: "string",
     value: "FORM",
-    help: "text | json | none (default text); an html page: deno task repro --seed N --trace html",
+    help:
+      "text | json | none (default text); json: stdout is one JSON object a line (the legend, then each event), every other line goes to stderr; an html page: deno task repro --seed N --trace html",
   },
   ...RUN_LIMIT_FLAGS,
   help: { type: "boolean", help: "show this help" },
@@ -168,6 +170,8 @@ export async function main(): Promise<number> {
   if (!["text", "json", "none"].includes(form)) {
     throw choiceError("trace", form, ["text", "json", "none"]);
   }
+  // stdout is the trace's JSON lines alone; every other line goes to stderr (userS29b).
+  if (form === "json") humanLinesToStderr();
   let scenario = values.scenario !== undefined
     ? await loadScenarioFile(values.scenario as string)
     : parseScenario(DEFAULT_SCENARIO, "default scenario");
@@ -297,6 +301,8 @@ if (import.meta.main) {
     if (Deno.args.includes("--help")) return await main();
     // Before the guard: linting and the coverage rerun take longer than one run may.
     const { values } = parseFlags(Deno.args, FLAGS);
+    // The lines this process prints (a hang's report) go to stderr too under --trace json.
+    if (values.trace === "json") humanLinesToStderr();
     const covered = rerunWithCoverage(values, import.meta.url);
     if (covered !== null) return await covered;
     await lintModules(values, lintMode(values));

@@ -165,3 +165,35 @@ export class Report {
     return t.fail > 0 ? 1 : 0;
   }
 }
+
+/**
+ * `deno task conformance --list`: the rows `filter` selects (as a run selects them: their
+ * "id name" holds it), one a line, area first, in the order a run prints them, a skipped row
+ * marked; the first line counts them and says how to select. Runs nothing (userS29b guessed
+ * `--filter Supply` with no way to see the names).
+ *
+ * @example
+ * ```ts
+ * import { listRows } from "./run.ts";
+ * const lines = listRows("P1 ");
+ * console.assert(lines[0].startsWith("conformance: "));
+ * console.assert(lines.some((l) => /^read-fault +P1 SinglePageTestVmar$/.test(l)));
+ * ```
+ */
+export function listRows(filter: string): string[] {
+  const areas: string[] = [...AREAS];
+  for (const c of ALL_CASES) if (!areas.includes(c.area)) areas.push(c.area);
+  const selected = ALL_CASES.filter((c) => `${c.id} ${c.name}`.includes(filter));
+  const ordered = areas.flatMap((a) => selected.filter((c) => c.area === a));
+  const width = Math.max(0, ...ordered.map((c) => c.area.length));
+  const skipped = ordered.filter(isSkipped).length;
+  return [
+    `conformance: ${ordered.length} row${ordered.length === 1 ? "" : "s"}${
+      filter === "" ? "" : ` whose "id name" holds ${JSON.stringify(filter)}`
+    } (${skipped} skipped), by area; --filter S runs the rows whose "id name" holds S ` +
+    '(case-sensitive: an id, P7, a name or part of one, SinglePage, or both, "P1 SinglePage")',
+    ...ordered.map((c) =>
+      `${c.area.padEnd(width)}  ${c.id} ${c.name}${isSkipped(c) ? "  (skipped)" : ""}`
+    ),
+  ];
+}

@@ -2380,10 +2380,12 @@ export function generateProgram(d: Draw, options: GenerateOptions = {}): Program
  * when the program has one thread) first waits 20 ticks on a port of its own (so the VMO exists),
  * then reads (or writes) a range starting at page 0, 1 (most often) or 2, of one page or more.
  * Thread `t` takes the packet and answers: OP_FAIL of the packet's range, OP_FAIL of one page
- * inside the reader's range (a page past the request's first), or a supply; then it takes a
- * second packet (the reader asking again, or a timeout) and supplies its range. The calls go at
- * the threads' starts, so the program's random calls follow and may close, detach or resize the
- * VMO meanwhile. Every draw is this function's: a program without the layout draws as before.
+ * inside the reader's range (a page past the request's first), or a supply (of the packet's range,
+ * or, in 3 programs in 5 whose reader's last page is page 2 or later, of pages 0 to that last
+ * page, two or more, and then the last page: a request, or the part of one, just past a
+ * multi-page supply); then it takes a second packet (the reader asking again, or a timeout) and
+ * supplies its range. The calls go at the threads' starts, so the program's random calls follow
+ * and may close, detach or resize the VMO meanwhile. Every draw is this function's: a program without the layout draws as before.
  */
 export function requestLayout(d: Draw, program: Program): Program {
   const ps = program.pageSize;
@@ -2423,6 +2425,15 @@ export function requestLayout(d: Draw, program: Program): Program {
     ]);
   } else if (answer === 1) {
     emit("zx_pager_op_range", [{ h: pg }, ZX_PAGER_OP_FAIL, { h: vmo }, failed * ps, ps, code]);
+  } else if (first + count - 1 >= 2 && PAGER_FAIL_CODES.indexOf(code) >= 2) {
+    // A split supply: pages [0, last) (two or more: the reader's range but its last page, and any
+    // before it), then the last page. A kernel that counts a multi-page supply one page too far
+    // (userS29b's my_kernel.ts) completes the request at the first supply, the page just past it
+    // still absent: single-supply's `resolve-count`. Decided by `code` (unused by a supply; 3 of
+    // its 5 values), not by a draw of its own, so every draw is as before.
+    const last = first + count - 1;
+    emit("zx_pager_supply_pages", [{ h: pg }, { h: vmo }, 0, last * ps, { h: aux }, 0]);
+    emit("zx_pager_supply_pages", [{ h: pg }, { h: vmo }, last * ps, ps, { h: aux }, last * ps]);
   } else {
     emit("zx_pager_supply_pages", [
       { h: pg },

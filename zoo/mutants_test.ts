@@ -64,7 +64,8 @@ const EXPECTED: Record<string, RegExp> = {
  * `zx_pager_op_range`'s data for its op, when seed 6's write-without-right finding shrank only
  * to 10 calls; now 3 (detached-supply-not-found at run 83, replace-leaks at 1,
  * write-without-right at 168; at 620, 1 and 928 once fresh programs drew request layouts,
- * fuzz/programs/campaign.ts `REQUEST_LAYOUTS`). `deno task nightly:programs` hunts with seeds 1-5,
+ * fuzz/programs/campaign.ts `REQUEST_LAYOUTS`; at 2,929, 1 and 1,342 once the layout split some
+ * of its supplies in two, session 29's ux29b). `deno task nightly:programs` hunts with seeds 1-5,
  * each within the 100,000-run cap, and prints what each needed.
  */
 const SEEDS = (Deno.env.get("PAGERSIM_MUTANT_SEEDS") ?? "3").split(",").map(Number);
