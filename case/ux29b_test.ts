@@ -26,11 +26,11 @@ Deno.test("a short program campaign finds userS29b's off-by-one supply count (se
     while (step.failure === null && f.runs < 300) step = f.step();
     const failure = step.failure;
     assert.ok(failure !== null, `seed ${seed}: not found in 300 runs`);
-    assert.equal(failure.signature, "invariant:single-supply", `seed ${seed}`);
+    assert.equal(failure.signature, "invariant:single-supply:K30", `seed ${seed}`);
     // The rule, from the run replayed: the request completed with a page still absent.
     const { seed: s, decisions, program } = failure;
     const v = runProgram(program, { seed: s, decisions, makeKernel: offByOne }).verdict;
-    assert.ok(v.kind === "invariant" && v.message.startsWith("resolve-count: "), JSON.stringify(v));
+    assert.ok(v.kind === "invariant" && v.message.startsWith("K30: "), JSON.stringify(v));
     // The same program passes on the model kernel (the layout is sound).
     assert.equal(runProgram(program, { seed: s, decisions }).verdict.kind, "pass", `seed ${seed}`);
   }
