@@ -359,10 +359,18 @@ export function summaryText(
     terminal?: boolean;
   } = {},
 ): string {
-  const shown = (text: string, file: string) =>
+  const shown = (text: string, where: string) =>
     extra.terminal !== true || text.length <= 240
       ? text
-      : `${clipDetail(text)} [cut to fit: the whole text is the description in ${file}]`;
+      : `${clipDetail(text)} [cut to fit: ${where}]`;
+  // Where run k's own failure is whole: the case file holds it only while the case is unshrunk
+  // (userS29c: the pointer named a file holding the shrunk run's failure, another text).
+  const runWhole = (f: CampaignSummary["findings"][number]) =>
+    f.shrunkFailure === undefined
+      ? `the whole text is the description in ${f.file}`
+      : f.runReplay !== undefined
+      ? `${f.runReplay} prints it whole`
+      : "the whole text is findings[].description of --json";
   const lines = [
     `${s.kind === "programs" ? "program " : ""}campaign seed ${s.seed}, shard ${s.shard}, ` +
     `${s.workers} workers${extra.mutant ? `, mutant ${extra.mutant}` : ""}${
@@ -418,7 +426,7 @@ export function summaryText(
   }
   for (const f of s.findings) {
     lines.push(`  ${f.signature}`);
-    lines.push(`    ${shown(f.description, f.file)}`);
+    lines.push(`    ${shown(f.description, runWhole(f))}`);
     lines.push(
       `    run ${f.k}, ${f.occurrences} failing runs; ` +
         (f.shrunk
@@ -444,7 +452,11 @@ export function summaryText(
     }
     // The line above gives run K's own failure; the shrunk case fails on its own VMOs and pages.
     if (f.shrunkFailure !== undefined) {
-      lines.push(`    the shrunk case fails: ${shown(f.shrunkFailure, f.file)}`);
+      lines.push(
+        `    the shrunk case fails: ${
+          shown(f.shrunkFailure, `the whole text is the description in ${f.file}`)
+        }`,
+      );
     }
     if (f.replay !== null) lines.push(`    replay: ${f.replay}`);
   }

@@ -107,6 +107,7 @@ Deno.test("a case's description holds the verdict whole; the fuzz summary cuts i
       occurrences: 2,
       description,
       shrunkFailure: `invariant:single-supply (${MESSAGE})`,
+      runReplay: "deno task repro --campaign 1 --run 288 --kernel my_kernel.ts",
     }],
   };
   // Saved to a file: every word of it.
@@ -121,7 +122,12 @@ Deno.test("a case's description holds the verdict whole; the fuzz summary cuts i
   const [cut, where] = found.split("…");
   assert.ok(description.startsWith(cut.trimStart()), found);
   assert.equal(description[cut.trimStart().length], " ", `cut inside a word: ${found}`);
-  assert.equal(where, ` [cut to fit: the whole text is the description in ${file}]`);
+  // Run 288's own failure: the case file holds the shrunk run's (userS29c: the pointer named the
+  // file, whose description was another run's text), so the line that replays run 288.
+  assert.equal(
+    where,
+    " [cut to fit: deno task repro --campaign 1 --run 288 --kernel my_kernel.ts prints it whole]",
+  );
   const shrunk = shown.find((l) => l.startsWith("    the shrunk case fails: "));
   assert.match(shrunk ?? "", /[a-z)]… \[cut to fit: the whole text is the description in /);
 });

@@ -178,6 +178,11 @@ export interface SummaryFinding {
    * and bytes are the shrunk run's, which the case file's replay line prints.
    */
   readonly shrunkFailure?: string;
+  /**
+   * The line that replays run `k` itself (scenario campaigns), which prints {@linkcode
+   * description} whole: once shrunk, the case file holds the shrunk run's failure, not run k's.
+   */
+  readonly runReplay?: string;
 }
 
 /**
@@ -1240,6 +1245,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
         ...(first !== b.case && b.shrunk
           ? { shrunkFailure: b.case.description.replace(/^found by [^:]*: /, "") }
           : {}),
+        ...(kind === "scenarios" ? { runReplay: campaignReplay(b.k) } : {}),
       };
     }),
     stopped: stoppedRuns,
