@@ -84,7 +84,10 @@ export function printTrace(run: RunResult, form: TraceForm): void {
   } else if (form === "json") {
     const vmos = scenarioVmos(run);
     if (run.threads !== undefined) {
-      jsonLine(JSON.stringify({ threads: run.threads, ...(vmos.length > 0 ? { vmos } : {}) }));
+      // t0, as the text legend has it: the events of a scenario's setup carry `"tid":0`
+      // (userS29c found tid 0 in the events and not in the legend).
+      const threads = [{ tid: 0, name: "setup", role: "setup" }, ...run.threads];
+      jsonLine(JSON.stringify({ threads, ...(vmos.length > 0 ? { vmos } : {}) }));
     }
     for (const { step, event } of run.trace.entries) {
       const e = "bytes" in event ? { ...event, bytes: Array.from(event.bytes) } : event;

@@ -36,6 +36,7 @@ Deno.test("a JSON trace is JSON lines: the threads first, then one object per ev
   const lines = printed(() => printTrace(run, "json"));
   const docs = lines.map((l) => JSON.parse(l));
   assert.deepEqual(docs[0].threads, [
+    { tid: 0, name: "setup", role: "setup" },
     { tid: 1, name: "fs.svc", role: "service" },
     { tid: 2, name: "r", role: "workload" },
   ]);
