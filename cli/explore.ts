@@ -882,6 +882,7 @@ async function main(): Promise<number> {
     } catch (e) {
       return asFound(`the shrunk case could not be written (${(e as Error).message})`);
     }
+    const cutWords = scenarioCutWords(scenario, s.input);
     const shrunk: Counterexample = {
       ...found,
       decisions: s.decisions,
@@ -898,6 +899,9 @@ async function main(): Promise<number> {
           s.cut ? `; cut at --shrink-seconds ${shrinkSeconds} or --max-shrink ${maxShrink}` : ""
         }), ` +
         `the same signature; replayed alone as repro replays it: the case holds the shrunk run\n` +
+        (cutWords === null
+          ? ""
+          : `scenario cut too (the case holds the cut scenario): ${cutWords}\n`) +
         `failing verdict (shrunk): ${describeVerdict(s.verdict)}`,
     };
   };
@@ -992,6 +996,51 @@ export function shrinkProgressLine(was: string, runs: number, seconds: number): 
   return runs === 0
     ? head
     : `${head}: ${runs} candidate run${runs === 1 ? "" : "s"}, ${seconds.toFixed(0)} s`;
+}
+
+/**
+ * What shrinking cut from the scenario itself, in a few words (VMOs and their pages, threads and
+ * their ops, events, pagers), or null when it kept the scenario whole: explore's `shrunk:` line
+ * said only steps and decisions, and a user read the shrunk verdict (`READ for vmo1005 page 0`,
+ * of a 1-page VMO) against the scenario they gave, where that reader read page 1 (userS29c).
+ *
+ * @example
+ * ```ts
+ * import { scenarioCutWords } from "./explore.ts";
+ * import { parseScenario } from "../scenario/schema.ts";
+ * const before = parseScenario({
+ *   pagers: [{ name: "p" }],
+ *   vmos: [{ name: "a", pager: "p", pages: 2 }],
+ *   threads: [{ name: "r", ops: [{ op: "read", vmo: "a", page: 1 }] }],
+ * }, "before");
+ * const after = { ...before, vmos: [{ ...before.vmos[0], pages: 1 }] };
+ * console.assert(scenarioCutWords(before, after) === 'VMO "a" 2 -> 1 pages');
+ * console.assert(scenarioCutWords(before, before) === null);
+ * ```
+ */
+export function scenarioCutWords(before: Scenario, after: Scenario): string | null {
+  const words: string[] = [];
+  const count = (what: string, a: number, b: number) => {
+    if (a !== b) words.push(`${what} ${a} -> ${b}`);
+  };
+  count("pagers", before.pagers.length, after.pagers.length);
+  for (const v of before.vmos) {
+    const w = after.vmos.find((x) => x.name === v.name);
+    if (w === undefined) words.push(`VMO "${v.name}" dropped`);
+    else if (w.pages !== v.pages) words.push(`VMO "${v.name}" ${v.pages} -> ${w.pages} pages`);
+    else if (JSON.stringify(w) !== JSON.stringify(v)) words.push(`VMO "${v.name}" changed`);
+  }
+  for (const t of before.threads) {
+    const u = after.threads.find((x) => x.name === t.name);
+    if (u === undefined) words.push(`thread "${t.name}" dropped`);
+    else if (u.ops.length !== t.ops.length) {
+      words.push(`thread "${t.name}" ${t.ops.length} -> ${u.ops.length} ops`);
+    } else if (JSON.stringify(u.ops) !== JSON.stringify(t.ops)) {
+      words.push(`thread "${t.name}" ops changed (same count)`);
+    }
+  }
+  count("events", before.events.length, after.events.length);
+  return words.length === 0 ? null : words.join("; ");
 }
 
 /**
