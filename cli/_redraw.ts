@@ -33,19 +33,26 @@ export function terminalColumns(): number {
 
 /**
  * `line` cut to fit `columns - 1` characters, its last one `…` when cut (the last column is left
- * free: a terminal that wraps on the character written there would still scroll).
+ * free: a terminal that wraps on the character written there would still scroll), after a whole
+ * word when one ends in the line's second half.
  *
  * @example
  * ```ts
  * import { clampLine } from "./_redraw.ts";
  * console.assert(clampLine("runs 12 of 100", 80) === "runs 12 of 100");
  * console.assert(clampLine("abcdefghij", 6) === "abcd…");
+ * console.assert(clampLine("runs 5, rss 349 MiB", 18) === "runs 5, rss 349 …");
  * ```
  */
 export function clampLine(line: string, columns: number): string {
   const room = Math.max(1, columns - 1);
   const chars = Array.from(line);
-  return chars.length <= room ? line : chars.slice(0, room - 1).join("") + "…";
+  if (chars.length <= room) return line;
+  const cut = chars.slice(0, room - 1);
+  // After a whole word where one ends in the second half: `rss 349 …`, not `rss 349 M…` (a
+  // figure's unit cut off reads as another unit: userS29c).
+  const space = cut.lastIndexOf(" ");
+  return (space >= room / 2 ? cut.slice(0, space + 1) : cut).join("") + "…";
 }
 
 /**
