@@ -26,7 +26,7 @@ import type { RowWorkerData } from "./_conformance_worker.ts";
 import { hangSignature } from "../properties/signature.ts";
 import { neverYielded } from "../sim/stuck.ts";
 import { confirmLimit, confirms, type GuardLimits, limitWords } from "./_guard.ts";
-import { parentConfigFlags } from "../quality/campaign_coverage.ts";
+import { parentConfigFlags } from "../case/config_flags.ts";
 
 /** Seconds a worker may take to load the variant before its first row starts. */
 const LOAD_LIMIT_S = 60;

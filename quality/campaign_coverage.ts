@@ -25,7 +25,6 @@ import {
   unreached,
 } from "./coverage_report.ts";
 import { convertRaw, denoDir } from "./v8_coverage.ts";
-import { projectConfig } from "../case/store.ts";
 
 /** Why a command cannot run under coverage (bad input, not a crash). */
 export class CoverageError extends Error {
@@ -50,61 +49,10 @@ export function withoutCoverageFlag(args: readonly string[]): string[] {
   return out;
 }
 
-/** Deno flags of `deno run` that name the configuration (import map) and take a separate value. */
-const CONFIG_VALUE_FLAGS = new Set(["--config", "-c", "--import-map", "--lock"]);
-/** Deno flags that take a separate value but say nothing of the configuration. */
-const OTHER_VALUE_FLAGS = new Set([
-  "--cert",
-  "--location",
-  "--seed",
-  "--unsafely-ignore-certificate-errors",
-]);
-
-/**
- * The configuration flags (`--config`, `--import-map`, `--lock`, `--no-config`, ...) of a
- * `deno run` command line `argv` (the process's own, `deno run ... module args`), made
- * absolute against `cwd`: those before the module, the command's own arguments are not
- * Deno's. A rerun without them loses the project's import map: a service of another project
- * importing `pagersim/constants` would not load.
- */
-export function configFlags(argv: readonly string[], cwd: string): string[] {
-  const out: string[] = [];
-  const run = argv.indexOf("run");
-  if (run < 0) return out;
-  for (let i = run + 1; i < argv.length; i++) {
-    const a = argv[i];
-    if (!a.startsWith("-")) break; // the module: what follows is the command's
-    const eq = a.indexOf("=");
-    const name = eq < 0 ? a : a.slice(0, eq);
-    if (CONFIG_VALUE_FLAGS.has(name)) {
-      const value = eq < 0 ? argv[++i] : a.slice(eq + 1);
-      if (value === undefined) break;
-      out.push(`${name === "-c" ? "--config" : name}=${resolve(cwd, value)}`);
-    } else if (OTHER_VALUE_FLAGS.has(name) && eq < 0) {
-      i++;
-    } else if (name === "--no-config" || name === "--no-lock") {
-      out.push(name);
-    }
-  }
-  return out;
-}
-
-/**
- * The configuration this process runs with, to give the rerun: its own command line's
- * `--config`/`--import-map` where the host shows it (Linux /proc, readable with -A, as the
- * README's "In another project" tasks run), else the project's deno.json(c) nearest the
- * working directory (where `deno task` runs; case/store.ts `projectConfig`), else none.
- */
-export async function parentConfigFlags(cwd: string = Deno.cwd()): Promise<string[]> {
-  try {
-    const argv = (await Deno.readTextFile("/proc/self/cmdline")).split("\0");
-    return configFlags(argv, cwd);
-  } catch {
-    // not Linux, or no read access to /proc: the project's deno.json
-  }
-  const config = await projectConfig(cwd);
-  return config === null ? [] : [`--config=${config}`];
-}
+// The configuration flags live with the case store (case/config_flags.ts): conformance's row
+// children need them too, and a command that imported them from here had c8 in its graph.
+export { configFlags, parentConfigFlags } from "../case/config_flags.ts";
+import { parentConfigFlags } from "../case/config_flags.ts";
 
 /** The render child's exit status when the service never loaded (it has said so). */
 const NEVER_LOADED = 3;
