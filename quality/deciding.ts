@@ -30,6 +30,7 @@ export const DECIDING_DIRS: readonly string[] = [
  * fuzz/clock.ts.
  */
 export const HOST_FILES: readonly string[] = [
+  "case/config_flags.ts",
   "case/store.ts",
   "explore/_explore_worker.ts",
   "explore/_shrink_worker.ts",
