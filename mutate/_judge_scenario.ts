@@ -8,7 +8,7 @@
 
 import { strict as assert } from "node:assert";
 import { checkCase } from "../properties/check_case.ts";
-import { checkersOf } from "../case/kinds.ts";
+import { probeCheckers } from "./judges.ts";
 import { parseScenario, type Scenario } from "../scenario/schema.ts";
 import { SCENARIO_SERVICES } from "./scenario_services.ts";
 
@@ -30,22 +30,29 @@ export function judgeScenario(name: string): Scenario {
 /**
  * Asserts that seeds 0 to `seeds - 1` of `scenario` pass the kernel and service checkers with no
  * recorded decisions, as the campaign judge runs it, calling `each(seed)` after each seed's
- * verdict for the test's own checks of that seed.
+ * verdict for the test's own checks of that seed. `exempt` names the service obligations the
+ * scenario's service breaks by design, which the judge exempts it from (`probeCheckers`: the
+ * futex_garbage service passes closed handles on purpose, so P17 `uses-no-closed-handle`).
  *
  * @example
  * ```ts
  * import { assertEverySeedPasses, judgeScenario } from "./_judge_scenario.ts";
- * assertEverySeedPasses(judgeScenario("futex_garbage"), 2);
+ * assertEverySeedPasses(judgeScenario("futex_garbage"), 2, undefined, ["uses-no-closed-handle"]);
  * ```
  */
 export function assertEverySeedPasses(
   scenario: Scenario,
   seeds: number,
   each: (seed: number) => void = () => {},
+  exempt: readonly string[] = [],
 ): void {
+  const monitors = probeCheckers({
+    serviceMutant: true,
+    serviceExempt: new Set(exempt.map((name) => `probe#${name}`)),
+  }, "probe");
   for (let seed = 0; seed < seeds; seed++) {
     const v = checkCase({ scenario, decisions: [], seed }, {
-      monitors: checkersOf("kernel+service"),
+      monitors,
       services: SCENARIO_SERVICES,
     }).verdict;
     assert.equal(v.kind, "pass", `seed ${seed}: ${JSON.stringify(v)}`);
