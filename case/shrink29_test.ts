@@ -6,7 +6,7 @@
  * it follows, a run takes default picks): 214 + 168 became 213 + 166, then 212 + 322. A finished
  * shrink takes them back; a stop kept the last case kept. The driver now returns the smallest case
  * it met (the store's order, `caseSize`), so a case written after a stop is never larger than the
- * run it started from. tinyfs is the user's service, copied into case/testdata/shrink29/.
+ * run it started from. tinyfs is the user's service, copied once into case/testdata/blame29/.
  */
 import { strict as assert } from "node:assert";
 import { investigate } from "./investigate.ts";
@@ -20,7 +20,7 @@ import { contractOf } from "../scenario/service_contract.ts";
 
 Deno.test("a shrink stopped early keeps the smallest case it met, never one larger than the run", async () => {
   const user = await loadServiceModule(
-    new URL("./testdata/shrink29/tinyfs/tinyfs_bug.ts", import.meta.url).pathname,
+    new URL("./testdata/blame29/tinyfs/tinyfs_bug.ts", import.meta.url).pathname,
   );
   const ctx = {
     monitors: scenarioCheckers("kernel+service"),
