@@ -12,7 +12,8 @@
 // dropped-after-error-zx-pager-supply-pages-zx-err-no-memory-tinyfs-bug-2c6c0dcf.json and
 // dropped-after-error-zx-pager-op-dirty-zx-err-not-found-tinyfs-bug-266eed7c.json.
 import { strict as assert } from "node:assert";
-import { projectRoot, readCorpus, replayCase } from "./store.ts";
+import { projectRoot } from "./store.ts";
+import { replayedCase, verdictMessage } from "./_replay_fixture.ts";
 import { signScenarioRun } from "../fuzz/engine.ts";
 import type { KindRun } from "./kind.ts";
 import { denoOutput } from "../cli/_deno_output.ts";
@@ -24,16 +25,10 @@ const DIR = new URL("./testdata/blame29/corpus", import.meta.url).pathname;
 
 /** The case named `name`, replayed as recorded (verdict and trace hash). */
 async function replayed(name: string): Promise<KindRun> {
-  const { cases, errors } = await readCorpus(DIR);
-  assert.deepEqual(errors, []);
-  const found = cases.find((c) => c.file.endsWith(name));
-  assert.ok(found !== undefined, name);
-  const r = await replayCase(found.case, found.file, TREE);
-  assert.ok(r.ok, `${name}: ${r.verdict} (recorded ${found.case.expected})`);
-  return r.run;
+  return (await replayedCase(DIR, name)).run;
 }
 
-const message = (run: KindRun): string => "message" in run.verdict ? run.verdict.message : "";
+const message = verdictMessage;
 
 Deno.test("blame29 tinyfs: a failed supply to another pager's VMO with the same key is not blamed for a READ a lost wake-up left", async () => {
   const run = await replayed("lost-wakeup-condvar-queue-nonempty-tinyfs-bug-2c6c0dcf.json");

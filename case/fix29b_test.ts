@@ -11,24 +11,17 @@
 //    when page 0's first READ was answered at step 7 and the ignored one is READ #2, taken at
 //    step 14.
 import { strict as assert } from "node:assert";
-import { projectRoot, readCorpus, replayCase } from "./store.ts";
+import { replayedCase, verdictMessage } from "./_replay_fixture.ts";
 import type { KindRun } from "./kind.ts";
 
-const TREE = await projectRoot(new URL("../", import.meta.url).pathname);
 const DIR = new URL("./testdata/fix29b", import.meta.url).pathname;
 
 /** The case named `name`, replayed as recorded (verdict and trace hash). */
 async function replayed(name: string): Promise<KindRun> {
-  const { cases, errors } = await readCorpus(DIR);
-  assert.deepEqual(errors, []);
-  const found = cases.find((c) => c.file.endsWith(name));
-  assert.ok(found !== undefined, name);
-  const r = await replayCase(found.case, found.file, TREE);
-  assert.ok(r.ok, `${name}: ${r.verdict} (recorded ${found.case.expected})`);
-  return r.run;
+  return (await replayedCase(DIR, name)).run;
 }
 
-const message = (run: KindRun): string => "message" in run.verdict ? run.verdict.message : "";
+const message = verdictMessage;
 
 Deno.test("fix29b: waiters past the same overtime deadline are reported parked, not woken", async () => {
   const m = message(await replayed("camp3_run115.json"));

@@ -4,22 +4,15 @@
 // without checking again) each became several corpus cases under the checks that caught them;
 // each case here replays as the campaign recorded it and must now sign as its bug.
 import { strict as assert } from "node:assert";
-import { projectRoot, readCorpus, replayCase } from "./store.ts";
+import { replayedCase, verdictMessage } from "./_replay_fixture.ts";
 import { signScenarioRun } from "../fuzz/engine.ts";
 
-const TREE = await projectRoot(new URL("../", import.meta.url).pathname);
 const DIR = new URL("./testdata/userS23/corpus", import.meta.url).pathname;
 
 /** The case named `name`, replayed as recorded: its signature and its verdict's message. */
 async function replayed(name: string): Promise<{ signature: string | null; message: string }> {
-  const { cases, errors } = await readCorpus(DIR);
-  assert.deepEqual(errors, []);
-  const found = cases.find((c) => c.file.endsWith(name));
-  assert.ok(found !== undefined, name);
-  const r = await replayCase(found.case, found.file, TREE);
-  assert.ok(r.ok, `${name}: ${r.verdict} (recorded ${found.case.expected})`);
-  const v = r.run.verdict;
-  return { signature: signScenarioRun(r.run), message: "message" in v ? v.message : "" };
+  const { run } = await replayedCase(DIR, name);
+  return { signature: signScenarioRun(run), message: verdictMessage(run) };
 }
 
 const DEADLOCK = "deadlock:mutex queue & mutex store";

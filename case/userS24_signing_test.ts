@@ -7,7 +7,7 @@
 // too, and never the one that took the other READ and sleeps on `chunk loaded`; so in one service
 // the second bug would have been deduplicated as known.
 import { strict as assert } from "node:assert";
-import { projectRoot, readCorpus, replayCase } from "./store.ts";
+import { replayedCase, verdictMessage } from "./_replay_fixture.ts";
 import { signScenarioRun } from "../fuzz/engine.ts";
 import { SCENARIO_KIND, scenarioCheckers } from "./kinds.ts";
 import { loadServiceModule } from "./store.ts";
@@ -17,7 +17,6 @@ import { clipDetail, toEnvelope } from "./investigate.ts";
 import type { KindRun } from "./kind.ts";
 import type { Scenario } from "../scenario/schema.ts";
 
-const TREE = await projectRoot(new URL("../", import.meta.url).pathname);
 const DATA = "case/testdata/userS24";
 const DIR = new URL("./testdata/userS24/corpus", import.meta.url).pathname;
 
@@ -26,13 +25,8 @@ const QUEUE = "lost-wakeup:condvar queue nonempty";
 
 /** The case named `name`, replayed as recorded (verdict and trace hash). */
 async function replayed(name: string): Promise<KindRun & { input: Scenario }> {
-  const { cases, errors } = await readCorpus(DIR);
-  assert.deepEqual(errors, []);
-  const found = cases.find((c) => c.file.endsWith(name));
-  assert.ok(found !== undefined, name);
-  const r = await replayCase(found.case, found.file, TREE);
-  assert.ok(r.ok, `${name}: ${r.verdict} (recorded ${found.case.expected})`);
-  return { ...r.run, input: found.case.input as Scenario };
+  const { run, input } = await replayedCase(DIR, name);
+  return { ...run, input: input as Scenario };
 }
 
 /** A scenario file run against `service` with `seed` and `decisions`, as repro runs it. */
@@ -49,9 +43,7 @@ async function ran(
   });
 }
 
-function message(run: KindRun): string {
-  return "message" in run.verdict ? run.verdict.message : "";
-}
+const message = verdictMessage;
 
 /** The `; parked holding a packet: ...` tail of a run's message: the threads the signature names. */
 function blamed(run: KindRun): string {

@@ -6,29 +6,20 @@
 // it and the wait-for graph had no edge out of the flush thread. A packet queued on a port whose
 // receivers are all parked waits on them (properties/wait_for.ts `withPortReceivers`).
 import { strict as assert } from "node:assert";
-import { projectRoot, readCorpus, replayCase } from "./store.ts";
+import { replayedCase, verdictMessage } from "./_replay_fixture.ts";
 import { signScenarioRun } from "../fuzz/engine.ts";
 import type { KindRun } from "./kind.ts";
 
-const TREE = await projectRoot(new URL("../", import.meta.url).pathname);
 const DIR = new URL("./testdata/userS24s/corpus", import.meta.url).pathname;
 
 const DEADLOCK = "deadlock:READ request & mutex io";
 
 /** The case named `name`, replayed (its verdict reproduced; the trace hash as recorded). */
 async function replayed(name: string): Promise<KindRun> {
-  const { cases, errors } = await readCorpus(DIR);
-  assert.deepEqual(errors, []);
-  const found = cases.find((c) => c.file.endsWith(name));
-  assert.ok(found !== undefined, name);
-  const r = await replayCase(found.case, found.file, TREE);
-  assert.ok(r.ok, `${name}: ${r.verdict} (recorded ${found.case.expected})`);
-  return r.run;
+  return (await replayedCase(DIR, name)).run;
 }
 
-function message(run: KindRun): string {
-  return "message" in run.verdict ? run.verdict.message : "";
-}
+const message = verdictMessage;
 
 Deno.test("userS24s wb_pager_v1: a flush's READ queued behind the service thread's packet is a deadlock", async () => {
   // t1 took READ #5 and waits on mutex io, owned by t10 (env5.writeback), whose vmo_read raised

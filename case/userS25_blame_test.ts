@@ -14,7 +14,8 @@
 // 4. The planted lock-order deadlock (chunk_pool_deadlock.ts) also signed
 //    `invariant:quiescent-end:Q3` when the deadlocked receiver left a COMPLETE in its port.
 import { strict as assert } from "node:assert";
-import { projectRoot, readCorpus, replayCase } from "./store.ts";
+import { readCorpus } from "./store.ts";
+import { replayedCase, verdictMessage } from "./_replay_fixture.ts";
 import { signScenarioRun } from "../fuzz/engine.ts";
 import { loadServiceModule } from "./store.ts";
 import { SCENARIO_KIND, scenarioCheckers } from "./kinds.ts";
@@ -36,24 +37,16 @@ import type { PagePacket } from "../kernel/events.ts";
 import type { KindRun } from "./kind.ts";
 import type { Scenario } from "../scenario/schema.ts";
 
-const TREE = await projectRoot(new URL("../", import.meta.url).pathname);
 const DATA = "case/testdata/userS25";
 const DIR = new URL("./testdata/userS25/corpus", import.meta.url).pathname;
 
 /** The case named `name`, replayed as recorded (verdict and trace hash). */
 async function replayed(name: string): Promise<KindRun & { input: Scenario }> {
-  const { cases, errors } = await readCorpus(DIR);
-  assert.deepEqual(errors, []);
-  const found = cases.find((c) => c.file.endsWith(name));
-  assert.ok(found !== undefined, name);
-  const r = await replayCase(found.case, found.file, TREE);
-  assert.ok(r.ok, `${name}: ${r.verdict} (recorded ${found.case.expected})`);
-  return { ...r.run, input: found.case.input as Scenario };
+  const { run, input } = await replayedCase(DIR, name);
+  return { ...run, input: input as Scenario };
 }
 
-function message(run: KindRun): string {
-  return "message" in run.verdict ? run.verdict.message : "";
-}
+const message = verdictMessage;
 
 Deno.test("userS25 first_page_fail: a reader the service's ZX_OK OP_FAIL left parked is K14w's, not a lost wake-up", async () => {
   // Found as lost-wakeup-condvar-queue-nonempty-chunk-pool-first-page-fail-11d5cee2.json: t3's

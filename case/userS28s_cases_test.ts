@@ -14,7 +14,8 @@
 //    named by index, `env2.writeback(p0)`), so the cut's run, following the schedule by thread
 //    names, lost the writeback thread's picks and the deadlock.
 import { strict as assert } from "node:assert";
-import { projectRoot, readCaseFile, readCorpus, replayCase, resolveContext } from "./store.ts";
+import { readCaseFile, resolveContext } from "./store.ts";
+import { replayedCase, verdictMessage } from "./_replay_fixture.ts";
 import { signScenarioRun } from "../fuzz/engine.ts";
 import type { KindRun } from "./kind.ts";
 import { eventThreadsFollow, SCENARIO_KIND } from "./kinds.ts";
@@ -22,21 +23,14 @@ import { shrink } from "./shrink.ts";
 import type { Scenario } from "../scenario/schema.ts";
 import type { SchedulePick } from "../sim/strategy.ts";
 
-const TREE = await projectRoot(new URL("../", import.meta.url).pathname);
 const DIR = new URL("./testdata/userS28s/corpus", import.meta.url).pathname;
 
 /** The case named `name`, replayed as recorded (verdict and trace hash). */
 async function replayed(name: string): Promise<KindRun> {
-  const { cases, errors } = await readCorpus(DIR);
-  assert.deepEqual(errors, []);
-  const found = cases.find((c) => c.file.endsWith(name));
-  assert.ok(found !== undefined, name);
-  const r = await replayCase(found.case, found.file, TREE);
-  assert.ok(r.ok, `${name}: ${r.verdict} (recorded ${found.case.expected})`);
-  return r.run;
+  return (await replayedCase(DIR, name)).run;
 }
 
-const message = (run: KindRun): string => "message" in run.verdict ? run.verdict.message : "";
+const message = verdictMessage;
 
 Deno.test("userS28s fs_a2: a failed OP_DIRTY that answered another (DIRTY) request is not blamed for a READ a lost wake-up left", async () => {
   // Found as dropped-after-error-zx-pager-op-dirty-zx-err-not-found-fs-a2-5a4d5798.json.

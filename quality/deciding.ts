@@ -30,6 +30,7 @@ export const DECIDING_DIRS: readonly string[] = [
  * fuzz/clock.ts.
  */
 export const HOST_FILES: readonly string[] = [
+  "case/_replay_fixture.ts",
   "case/config_flags.ts",
   "case/store.ts",
   "explore/_explore_worker.ts",
