@@ -16,22 +16,9 @@
 
 import { ZX_ERR_BAD_HANDLE, ZX_OK } from "../kernel/constants.ts";
 import type { KernelEvent } from "../kernel/events.ts";
-import { spec, type SyscallName } from "../kernel/syscalls.ts";
+import { handleParams } from "../properties/_handle_params.ts";
 import { threadLabel } from "../sim/trace.ts";
 import { ENTRY_POINTS, type Monitor, type World } from "../sim/world.ts";
-
-/** Parameter kinds that are handles. */
-const HANDLE_KINDS = new Set([
-  "pager",
-  "port",
-  "vmo",
-  "aux",
-  "thread",
-  "vmar",
-  "bti",
-  "pmt",
-  "handle",
-]);
 
 /** Syscalls that end the handle they are given (zx_handle_replace even when it fails). */
 const ENDS_HANDLE = new Set(["zx_handle_close", "zx_handle_replace"]);
@@ -98,16 +85,10 @@ export class HandleReuseNote implements Monitor {
       return;
     }
     if (e.status !== ZX_ERR_BAD_HANDLE) return;
-    let params;
-    try {
-      params = spec(e.name as SyscallName)?.params ?? [];
-    } catch {
-      return;
-    }
-    for (let i = 0; i < params.length; i++) {
+    for (const i of handleParams(e.name)) {
       const v = p.args[i];
       const closed = typeof v === "number" ? this.#closed.get(v) : undefined;
-      if (!HANDLE_KINDS.has(params[i].kind) || closed === undefined) continue;
+      if (closed === undefined) continue;
       if (this.#first !== null) {
         this.#more++;
         return;

@@ -28,6 +28,7 @@ import {
   ZX_PAGER_VMO_READ,
 } from "../kernel/constants.ts";
 import { present } from "../kernel/assert.ts";
+import { handleParams } from "./_handle_params.ts";
 import type { KernelEvent } from "../kernel/events.ts";
 import type { Port } from "../kernel/port.ts";
 import type { Monitor, Verdict, World } from "../sim/world.ts";
@@ -39,7 +40,6 @@ import { PacketHolders, parkedBesides, threadState, whyUnanswered } from "./wait
 import { DeliveryModel } from "./_delivery_model.ts";
 import { FailedAnswers } from "./_failed_answers.ts";
 import type { Vmo } from "../kernel/objects.ts";
-import { spec, SYSCALL_NAMES } from "../kernel/syscalls.ts";
 
 function isService(world: World, tid: number): boolean {
   return world.threads[tid - 1]?.role === "service";
@@ -411,29 +411,6 @@ export class KeepsPagerOpen extends StepMonitor {
   }
 }
 
-/** The parameter kinds that name a handle (kernel/syscalls.ts `Param`). */
-const HANDLE_KINDS: ReadonlySet<string> = new Set([
-  "pager",
-  "port",
-  "vmo",
-  "aux",
-  "thread",
-  "vmar",
-  "bti",
-  "pmt",
-  "handle",
-]);
-
-/** Per syscall, the indexes of its parameters that name a handle, by the syscall table. */
-const HANDLE_PARAMS: ReadonlyMap<string, readonly number[]> = new Map(
-  SYSCALL_NAMES.map((name): [string, number[]] => [
-    name,
-    spec(name).params.flatMap((p, i) =>
-      p.handle !== undefined || HANDLE_KINDS.has(p.kind) ? [i] : []
-    ),
-  ]),
-);
-
 /**
  * P17: a service thread never names a handle it closed itself. Once a service thread's
  * `zx_handle_close(h)` returned ZX_OK, that thread never passes `h` as a handle parameter again:
@@ -453,9 +430,7 @@ export class UsesNoClosedHandle extends StepMonitor {
   protected override onStepEvent(e: KernelEvent, call: Call | undefined, world: World): void {
     if (e.k === "call") {
       if (this.#closed.size === 0 || !isService(world, e.tid)) return;
-      const at = HANDLE_PARAMS.get(e.name);
-      if (at === undefined) return;
-      for (const i of at) {
+      for (const i of handleParams(e.name)) {
         const h = e.args[i];
         if (typeof h !== "number" || this.#closed.get(h) !== e.tid) continue;
         const shown = formatEvent({ k: "call", tid: e.tid, name: e.name, args: e.args });
