@@ -64,6 +64,7 @@ const FLAGS = {
   explore: "--allow-run=deno --allow-read --allow-write --allow-env=INIT_CWD",
   conformance: "--allow-run=deno --allow-read --allow-env=INIT_CWD",
   "lint-service": "--allow-read --allow-env=INIT_CWD",
+  corpus: "--allow-read --allow-write --allow-env=INIT_CWD",
 };
 
 /** The README's other-project deno.json, with pagersim checked out at `checkout` (a path). */
@@ -83,6 +84,7 @@ function otherProjectConfig(checkout: string): string {
       explore: task("explore", "cli/explore.ts"),
       conformance: task("conformance", "cli/conformance.ts"),
       "lint-service": task("lint-service", "tools/lint_service.ts"),
+      corpus: task("corpus", "cli/corpus.ts"),
       // Your tests, the README's corpus_test.ts among them: they only read.
       test: "deno test --allow-read",
     },

@@ -33,12 +33,18 @@
  */
 
 import type { KernelEvent } from "../kernel/events.ts";
-import { ZX_PAGER_OP_DIRTY, ZX_PAGER_OP_FAIL, ZX_VMO_OP_ZERO } from "../kernel/constants.ts";
+import { ZX_OK, ZX_PAGER_OP_DIRTY, ZX_PAGER_OP_FAIL, ZX_VMO_OP_ZERO } from "../kernel/constants.ts";
 import type { World } from "../sim/world.ts";
 import { type Call, StepMonitor } from "./_step_monitor.ts";
 
 /** The event kinds onStepEvent judges (`resolve-count`). */
-const STEP_KINDS: ReadonlySet<KernelEvent["k"]> = new Set(["call", "request", "supply", "resolve"]);
+const STEP_KINDS: ReadonlySet<KernelEvent["k"]> = new Set([
+  "call",
+  "ret",
+  "request",
+  "supply",
+  "resolve",
+]);
 
 /** Calls that may lower a request's count other than by a supply (spec 3.6, 3.7, 2.8). */
 const OTHER_RESOLVERS: ReadonlySet<string> = new Set([
@@ -102,6 +108,11 @@ export class SingleSupply extends StepMonitor {
    * judged at the step's end, once the supply had its chance to complete them.
    */
   readonly #suppliedNow = new Map<number, LastSupply>();
+  /**
+   * K28 for DIRTY: the outstanding DIRTY requests an OP_DIRTY of this step returned ZX_OK over
+   * (its range covering the whole request), with that op: judged at the step's end.
+   */
+  readonly #dirtiedNow = new Map<number, LastSupply>();
   /** Outstanding DIRTY requests' ranges, by id (`resolve-count`). */
   readonly #dirty = new Map<
     number,
@@ -130,6 +141,11 @@ export class SingleSupply extends StepMonitor {
           if (call?.name === "zx_pager_supply_pages") {
             this.#suppliedNow.set(id, { step: world.step, call });
           }
+        }
+        return;
+      case "ret":
+        if (e.status === ZX_OK && call !== undefined && e.name === "zx_pager_op_range") {
+          this.#opDirtyReturned(call, world);
         }
         return;
       case "call": {
@@ -186,6 +202,7 @@ export class SingleSupply extends StepMonitor {
    * only the reader, nothing pointed at the kernel).
    */
   protected override endStep(_world: World): void {
+    if (this.#dirtiedNow.size !== 0) this.#dirtyOwed();
     if (this.#suppliedNow.size === 0) return;
     for (const [id, last] of this.#suppliedNow) {
       const q = this.#counts.get(id);
@@ -201,6 +218,48 @@ export class SingleSupply extends StepMonitor {
       );
     }
     this.#suppliedNow.clear();
+  }
+
+  /**
+   * K28 for DIRTY: an OP_DIRTY that returned ZX_OK over a range covering the whole of an
+   * outstanding DIRTY request. The request's pages were not Dirty when it was made (the kernel
+   * asks only for pages it must dirty), so each went Dirty since, in this op or in an earlier one
+   * whose `OnPagesDirtied` counted it against the request as well: upstream's count
+   * (`pending_size_`) reaches zero in this op's `OnPagesDirtied` at the latest, and
+   * `PageSource::ResolveRequestsLocked` completes the request there, waking its writers
+   * (page_source.cc @ vsrinivas/fuchsia: `OnPagesDirtied` calls `ResolveRequests(DIRTY, ...)`).
+   * userS30a's variant counted only the first page of each dirtied run: a two-page write's
+   * request was acknowledged and never completed, and the hang named only the writer.
+   */
+  #opDirtyReturned(call: Call, world: World): void {
+    if (call.args[1] !== ZX_PAGER_OP_DIRTY || this.#dirty.size === 0) return;
+    const vmo = this.vmoOf(call.args[2]);
+    const [off, len] = [call.args[3], call.args[4]];
+    if (vmo === undefined || typeof off !== "number" || typeof len !== "number") return;
+    const ps = world.kernel.pageSize;
+    const [first, last] = [Math.floor(off / ps), Math.ceil((off + len) / ps)];
+    for (const [id, r] of this.#dirty) {
+      if (r.vmo !== vmo.root.koid || r.start < first || r.end > last) continue;
+      this.#dirtiedNow.set(id, { step: world.step, call });
+    }
+  }
+
+  /** K28 for DIRTY: the requests {@linkcode SingleSupply.#opDirtyReturned} found still open. */
+  #dirtyOwed(): void {
+    for (const [id, op] of this.#dirtiedNow) {
+      const r = this.#dirty.get(id);
+      if (r === undefined) continue;
+      this.#dirtiedNow.clear();
+      this.fail(
+        "K28",
+        `vmo${r.vmo} DIRTY request #${id} [${r.start},${r.end}) had all ${r.end - r.start} of ` +
+          `its pages dirtied by t${op.call.tid} zx_pager_op_range(DIRTY, ` +
+          `${hex(op.call.args[3])}, ${hex(op.call.args[4])}) at step ${op.step}, which returned ` +
+          `ZX_OK, and was not completed: the kernel owes a DIRTY request whose every page was ` +
+          `dirtied its completion, waking its writers, in that op`,
+      );
+    }
+    this.#dirtiedNow.clear();
   }
 
   /** `resolve-count` for a DIRTY request an OP_DIRTY completes: inside the op's range. */
