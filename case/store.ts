@@ -1164,6 +1164,30 @@ function unservedPagers(c: CaseEnvelope, services: ReadonlySet<string>): string 
 }
 
 /**
+ * Of the case files `files`, those whose modules changed since they were written: what
+ * `corpus list` calls stale and `deno task repro` refuses as it stands (a file that cannot be
+ * read or replayed at all is left out: its reader says what is wrong).
+ *
+ * @example
+ * ```ts
+ * import { staleCaseFiles } from "./store.ts";
+ * console.assert((await staleCaseFiles(["corpus/zoo-duplicate-read.json"])).length === 0);
+ * ```
+ */
+export async function staleCaseFiles(files: Iterable<string>): Promise<string[]> {
+  const out: string[] = [];
+  for (const file of files) {
+    try {
+      const { problems, notices } = await caseProblems(await readCaseFile(file), file);
+      if (problems.length === 0 && notices.length > 0) out.push(file);
+    } catch {
+      // Unreadable: not stale, invalid (readCorpus and corpus list say so).
+    }
+  }
+  return out;
+}
+
+/**
  * What keeps a case from replaying as recorded, found without running or loading any code: a
  * module it names outside the project tree or missing, a pager it serves with no service.
  * `problems` make it invalid; `notices` (a module changed since the case was written: it replays

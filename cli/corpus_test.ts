@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { denoOutput } from "./_deno_output.ts";
-import { readCaseFile, readCorpus, writeCase } from "../case/store.ts";
+import { readCaseFile, readCorpus, staleCaseFiles, writeCase } from "../case/store.ts";
 import type { CaseEnvelope } from "../case/envelope.ts";
 
 const root = new URL("../", import.meta.url);
@@ -166,4 +166,13 @@ Deno.test("corpus list DIR lists the cases a program campaign wrote under DIR/pr
   } finally {
     await Deno.remove(tmp, { recursive: true });
   }
+});
+
+// userS30b: a campaign's header said "(1 known for this context)" of a corpus whose one case was
+// stale (its service changed since), which `corpus list` reported and repro refuses as it
+// stands; fuzz now names the known cases that are stale before it runs (staleCaseFiles).
+Deno.test("staleCaseFiles names the cases corpus list calls stale, and only those", async () => {
+  const stale = "case/testdata/userS23b/corpus/invariant-quiescent-end-q2-blobby-0ce6cd1f.json";
+  assert.deepEqual(await staleCaseFiles([stale, "corpus/zoo-duplicate-read.json"]), [stale]);
+  assert.deepEqual(await staleCaseFiles(["no/such/case.json"]), []);
 });

@@ -35,7 +35,9 @@ import {
   loadKernelModule,
   loadServiceModule,
   moduleRef,
+  readCorpus,
   rebaseCase,
+  staleCaseFiles,
   writeCase,
   writeCaseOutcome,
 } from "../case/store.ts";
@@ -760,6 +762,22 @@ async function campaign(
         skipped.map(skippedLine).join("\n"),
     );
   }
+  // A case written against code that has changed since is no known finding (its context is
+  // the code's content hash), and repro refuses it as it stands: say so before the run
+  // (userS30b: the header said "(1 known for this context)" of a corpus `corpus list` called
+  // "1 valid, 1 stale", and the stale case's signature was new to the campaign).
+  const stale = await staleCaseFiles(await corpusCaseFiles(dir));
+  if (stale.length > 0) {
+    console.error(
+      `note: ${stale.length} case(s) of ${dir} were written against code that has changed ` +
+        `since (${stale.slice(0, 3).join(", ")}${
+          stale.length > 3 ? ` and ${stale.length - 3} more` : ""
+        }): they count as no known finding, so a campaign of the changed code writes its own ` +
+        `case for their signatures; \`deno task repro FILE\` refuses them as they ` +
+        `stand (--current-code replays one against the code as it is now, \`deno task corpus ` +
+        `accept FILE\` re-records it; \`deno task corpus list ${dir}\` says what changed)`,
+    );
+  }
   const bugId = zoo ?? mutant;
   // Each new failure is said the moment it is first written (stderr under --json, whose stdout
   // is the summary alone), above the progress line a terminal redraws.
@@ -850,6 +868,15 @@ async function campaign(
     return 2;
   }
   return summary.interrupted ? 130 : 0;
+}
+
+/** The case files of corpus `dir` (none if it cannot be read: the campaign said why). */
+async function corpusCaseFiles(dir: string): Promise<string[]> {
+  try {
+    return (await readCorpus(dir)).cases.map((c) => c.file);
+  } catch {
+    return [];
+  }
 }
 
 if (import.meta.main) await runCommand(USAGE, main);
