@@ -3581,6 +3581,45 @@ export function shard4EdgesProgram(pageSize = 4096): Program {
 }
 
 /**
+ * The campaign judge's `program:shard6-edges` probe (blind spots of the fresh shard 6 of 8 on
+ * db8cb50, docs/mutation.md, helper triage30b), run at the largest page size the program schema
+ * takes, 65536 bytes (the kernel's own page-size check at its upper bound: no other probe runs
+ * there). One thread makes a region of the root VMAR with CAN_MAP_SPECIFIC and CAN_MAP_WRITE but
+ * no CAN_MAP_READ; a sub-region that asks CAN_MAP_READ of it and a readable mapping into it are
+ * both ZX_ERR_ACCESS_DENIED (the contract's `allocateIn` and `mapIn`: a region grants no more
+ * than it was given, `VmAddressRegion::CreateSubVmarInternal`). Random programs seldom make a
+ * region without CAN_MAP_READ and then place into it; a program of its own, so no pinned
+ * schedule moves.
+ *
+ * @example
+ * ```ts
+ * import { shard6EdgesProgram } from "./generate.ts";
+ * const p = shard6EdgesProgram();
+ * console.assert(p.pageSize === 65536 && p.threads[0].calls.length === 4);
+ * ```
+ */
+export function shard6EdgesProgram(pageSize = 65536): Program {
+  const { calls, emit } = probeThread();
+  const region = emit("zx_vmar_allocate", [
+    { vmar: 0 },
+    ZX_VM_CAN_MAP_SPECIFIC | ZX_VM_CAN_MAP_WRITE,
+    0,
+    2 * pageSize,
+  ]);
+  emit("zx_vmar_allocate", [{ h: region }, ZX_VM_SPECIFIC | ZX_VM_CAN_MAP_READ, 0, pageSize]);
+  const plain = emit("zx_vmo_create", [pageSize, 0]);
+  emit("zx_vmar_map", [
+    { h: region },
+    ZX_VM_PERM_READ | ZX_VM_SPECIFIC,
+    pageSize,
+    { h: plain },
+    0,
+    pageSize,
+  ]);
+  return { pageSize, overtimeTicks: 0, threads: [{ failInsteadOfBlock: false, calls }] };
+}
+
+/**
  * The campaign judge's `program:heir-in-fifo` probe: a request handed to its overlap waiter while
  * its packet still waits in the proxy's queue behind another request's (a VMO has one packet in
  * the port at a time), whose heir then times out too: the queued request is withdrawn and no
