@@ -12,7 +12,10 @@ import { programMonitors, runProgram } from "./run.ts";
 type Any = any;
 
 /** `shard6EdgesProgram` with `file` instrumented, unmutated and under each key (a throw as text). */
-async function judge(file: string, keys: readonly string[]): Promise<{ base: Any; mutants: Any[] }> {
+async function judge(
+  file: string,
+  keys: readonly string[],
+): Promise<{ base: Any; mutants: Any[] }> {
   const m = await mutantMirror([file]);
   try {
     const g = await m.load("program/generate.ts") as Any;
