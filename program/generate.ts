@@ -3589,13 +3589,15 @@ export function shard4EdgesProgram(pageSize = 4096): Program {
  * both ZX_ERR_ACCESS_DENIED (the contract's `allocateIn` and `mapIn`: a region grants no more
  * than it was given, `VmAddressRegion::CreateSubVmarInternal`). Random programs seldom make a
  * region without CAN_MAP_READ and then place into it; a program of its own, so no pinned
- * schedule moves.
+ * schedule moves. Then, last (the thread ends there), a one-page pager VMO is mapped readable,
+ * detached before anything supplied it, and loaded from: a fatal page fault with
+ * ZX_ERR_BAD_STATE (the contract's `detachedAbsent`; K12).
  *
  * @example
  * ```ts
  * import { shard6EdgesProgram } from "./generate.ts";
  * const p = shard6EdgesProgram();
- * console.assert(p.pageSize === 65536 && p.threads[0].calls.length === 4);
+ * console.assert(p.pageSize === 65536 && p.threads[0].calls.length === 10);
  * ```
  */
 export function shard6EdgesProgram(pageSize = 65536): Program {
@@ -3616,6 +3618,12 @@ export function shard6EdgesProgram(pageSize = 65536): Program {
     0,
     pageSize,
   ]);
+  const port = emit("zx_port_create", [0]);
+  const pager = emit("zx_pager_create", [0]);
+  const gone = emit("zx_pager_create_vmo", [{ h: pager }, 0, { h: port }, 0, pageSize]);
+  const view = emit("zx_vmar_map", [{ vmar: 0 }, ZX_VM_PERM_READ, 0, { h: gone }, 0, pageSize]);
+  emit("zx_pager_detach_vmo", [{ h: pager }, { h: gone }]);
+  emit("mem_read", [{ addr: view, plus: 0 }, 8]);
   return { pageSize, overtimeTicks: 0, threads: [{ failInsteadOfBlock: false, calls }] };
 }
 

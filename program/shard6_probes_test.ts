@@ -1,7 +1,8 @@
 // The campaign judge probe written from blind spots of the fresh shard 6 of 8 on db8cb50
 // (docs/mutation.md, helper triage30b): `program:shard6-edges` (`shard6EdgesProgram`, run at page
 // size 65536: a region without CAN_MAP_READ refuses a readable sub-region and a readable
-// mapping), passing unmutated and failing on each of its mutants.
+// mapping; a load from a pager VMO detached before anything supplied it is a fatal page fault,
+// the contract's `detachedAbsent`), passing unmutated and failing on each of its mutants.
 import { strict as assert } from "node:assert";
 import { mutantMirror } from "../mutate/mutant_mirror.ts";
 import { ZX_ERR_ACCESS_DENIED, ZX_OK } from "../kernel/constants.ts";
@@ -38,12 +39,27 @@ async function judge(
   }
 }
 
-Deno.test("shard6EdgesProgram passes at page size 65536: the region without CAN_MAP_READ refuses a readable sub-region and mapping", () => {
+Deno.test("shard6EdgesProgram passes at page size 65536: the region without CAN_MAP_READ refuses a readable sub-region and mapping, and a load from a pager VMO detached unsupplied faults", () => {
   const r = runProgram(shard6EdgesProgram(), { seed: 0, monitors: programMonitors });
   assert.equal(r.verdict.kind, "pass", JSON.stringify(r.verdict));
+  // The last call, the load from the detached VMO, is a fatal page fault: it returns nothing.
   assert.deepEqual(
     r.results[0].map((x) => x?.status),
-    [ZX_OK, ZX_ERR_ACCESS_DENIED, ZX_OK, ZX_ERR_ACCESS_DENIED],
+    [ZX_OK, ZX_ERR_ACCESS_DENIED, ZX_OK, ZX_ERR_ACCESS_DENIED, ZX_OK, ZX_OK, ZX_OK, ZX_OK, ZX_OK],
+  );
+  assert.equal(r.results[0][9], undefined);
+});
+
+Deno.test("a load whose page fault failed going on (vmo_pages.ts:630:11 false) fails the contract: a detached, never-supplied page faults", async () => {
+  const { base, mutants } = await judge("kernel/vmo_pages.ts", [
+    "kernel/vmo_pages.ts:630:11:ConditionalExpression:false",
+  ]);
+  assert.equal(base.verdict.kind, "pass");
+  assert.equal(mutants[0].kind, "invariant", JSON.stringify(mutants[0]));
+  assert.equal(mutants[0].invariant, "program-contract");
+  assert.match(
+    mutants[0].message,
+    /^t0#9 mem_read at 0x[0-9a-f]+ returned; the mapping there is of a pager VMO detached before any page of it was supplied: a fatal page fault \(ZX_ERR_BAD_STATE\) was due$/,
   );
 });
 
