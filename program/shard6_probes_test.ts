@@ -2,10 +2,11 @@
 // (docs/mutation.md, helper triage30b): `program:shard6-edges` (`shard6EdgesProgram`, run at page
 // size 65536: a region without CAN_MAP_READ refuses a readable sub-region and a readable
 // mapping; a load from a pager VMO detached before anything supplied it is a fatal page fault,
-// the contract's `detachedAbsent`), passing unmutated and failing on each of its mutants.
+// the contract's `detachedAbsent`; a pager VMO supplied, pinned, unpinned and closed owes its
+// COMPLETE, program/complete_model.ts), passing unmutated and failing on each of its mutants.
 import { strict as assert } from "node:assert";
 import { mutantMirror } from "../mutate/mutant_mirror.ts";
-import { ZX_ERR_ACCESS_DENIED, ZX_OK } from "../kernel/constants.ts";
+import { ZX_ERR_ACCESS_DENIED, ZX_OK, ZX_PAGER_VMO_COMPLETE } from "../kernel/constants.ts";
 import { shard6EdgesProgram } from "./generate.ts";
 import { programMonitors, runProgram } from "./run.ts";
 
@@ -42,12 +43,20 @@ async function judge(
 Deno.test("shard6EdgesProgram passes at page size 65536: the region without CAN_MAP_READ refuses a readable sub-region and mapping, and a load from a pager VMO detached unsupplied faults", () => {
   const r = runProgram(shard6EdgesProgram(), { seed: 0, monitors: programMonitors });
   assert.equal(r.verdict.kind, "pass", JSON.stringify(r.verdict));
-  // The last call, the load from the detached VMO, is a fatal page fault: it returns nothing.
-  assert.deepEqual(
-    r.results[0].map((x) => x?.status),
-    [ZX_OK, ZX_ERR_ACCESS_DENIED, ZX_OK, ZX_ERR_ACCESS_DENIED, ZX_OK, ZX_OK, ZX_OK, ZX_OK, ZX_OK],
-  );
-  assert.equal(r.results[0][9], undefined);
+  // The port wait takes the COMPLETE of the VMO pinned, unpinned and closed; the last call, the
+  // load from the detached VMO, is a fatal page fault: it returns nothing.
+  const statuses = r.results[0].map((x) => x?.status);
+  assert.deepEqual(statuses.slice(0, 4), [
+    ZX_OK,
+    ZX_ERR_ACCESS_DENIED,
+    ZX_OK,
+    ZX_ERR_ACCESS_DENIED,
+  ]);
+  assert.deepEqual(statuses.slice(4), new Array(13).fill(ZX_OK));
+  const packet = r.results[0][13]?.packet;
+  assert.ok(packet !== null && packet !== undefined && "command" in packet);
+  assert.equal(packet.command, ZX_PAGER_VMO_COMPLETE);
+  assert.equal(r.results[0][17], undefined);
 });
 
 Deno.test("a load whose page fault failed going on (vmo_pages.ts:630:11 false) fails the contract: a detached, never-supplied page faults", async () => {
@@ -59,7 +68,7 @@ Deno.test("a load whose page fault failed going on (vmo_pages.ts:630:11 false) f
   assert.equal(mutants[0].invariant, "program-contract");
   assert.match(
     mutants[0].message,
-    /^t0#9 mem_read at 0x[0-9a-f]+ returned; the mapping there is of a pager VMO detached before any page of it was supplied: a fatal page fault \(ZX_ERR_BAD_STATE\) was due$/,
+    /^t0#17 mem_read at 0x[0-9a-f]+ returned; the mapping there is of a pager VMO detached before any page of it was supplied: a fatal page fault \(ZX_ERR_BAD_STATE\) was due$/,
   );
 });
 
@@ -83,4 +92,17 @@ Deno.test("a page size of 65536 refused (kernel_objects.ts:124:48 `<`) throws th
   assert.equal(base.verdict.kind, "pass");
   assert.equal(mutants[0].kind, "threw");
   assert.match(mutants[0].message, /page size 65536 is not a power of two in \[8, 65536\]/);
+});
+
+Deno.test("an unpin that counts the pin token up (kernel_objects.ts:312:5 `++`) keeps the VMO alive: its COMPLETE never comes", async () => {
+  const { base, mutants } = await judge("kernel/kernel_objects.ts", [
+    "kernel/kernel_objects.ts:312:5:UpdateOperator:pmt.vmo.pinTokens++",
+  ]);
+  assert.equal(base.verdict.kind, "pass");
+  assert.equal(mutants[0].kind, "invariant", JSON.stringify(mutants[0]));
+  assert.equal(mutants[0].invariant, "program-contract");
+  assert.match(
+    mutants[0].message,
+    /^t0#13 zx_port_wait returned ZX_ERR_TIMED_OUT, but port \d+ held 1 ZX_PAGER_VMO_COMPLETE packet\(s\) when it started/,
+  );
 });
