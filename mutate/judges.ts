@@ -45,6 +45,7 @@ import {
   relookAfterUserFaultProgram,
   rngDraw,
   shard4EdgesProgram,
+  shard6EdgesProgram,
   shrinkOverPinProgram,
   sizeEdgesProgram,
   sliceFaultProgram,
@@ -580,6 +581,16 @@ export function campaignProbes(root: URL): Probe[] {
     run() {
       return verdictText(
         runProgram(shard4EdgesProgram(8), { seed: 0, monitors: programMonitors }).verdict,
+      );
+    },
+  });
+  // A region without CAN_MAP_READ refusing a readable sub-region and mapping, at the largest page
+  // size the program schema takes, 65536 bytes (`shard6EdgesProgram`).
+  probes.push({
+    id: "program:shard6-edges",
+    run() {
+      return verdictText(
+        runProgram(shard6EdgesProgram(), { seed: 0, monitors: programMonitors }).verdict,
       );
     },
   });

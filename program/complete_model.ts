@@ -18,7 +18,15 @@
  * `zx_handle_close` that ends it: never mapped, cloned, read, pinned, duplicated or detached, so
  * its one handle is its only reference once no hint is in flight (a hint holds the VMO only
  * while it runs, `VmObjectDispatcher::RangeOp`, and asks no page of the pager), no request was
- * ever made of it, and closing that handle with no hint in flight ends it. A port is *watched* while every call naming it
+ * ever made of it, and closing that handle with no hint in flight ends it. A simple VMO may also be
+ * supplied (`zx_pager_supply_pages` naming it and its own pager: a supply holds the VMO only
+ * while it runs and sends no request) and pinned (`zx_bti_pin`) over pages ZX_OK supplies
+ * surely filled, no hint having run on it (a read-only pin of present pages asks nothing of the
+ * pager);
+ * each pin holds the VMO until `zx_pmt_unpin` of its PMT returns ZX_OK ("the VMO is kept
+ * alive by the pin", `PinnedMemoryTokenDispatcher`; `unpinToken` in the model), so a close with a
+ * pin outstanding, a PMT handle named otherwise, or one closed before its unpin (quarantined)
+ * leaves the VMO unjudged. A port is *watched* while every call naming it
  * is a `zx_pager_create_vmo` (as its port) or a `zx_port_wait` on it, every VMO made on it is
  * simple, and its pager's handle is named only by `zx_pager_create_vmo` and the `zx_handle_close`
  * that ends the pager. Handles are followed by number (a number that only looks like a handle
@@ -29,6 +37,7 @@
 
 import {
   type Status,
+  ZX_BTI_PERM_WRITE,
   ZX_ERR_TIMED_OUT,
   ZX_OK,
   ZX_PAGER_VMO_COMPLETE,
@@ -87,14 +96,38 @@ export class CompleteModel {
   readonly #fresh = new Set<number>();
   /** Per thread, its `zx_port_wait` in progress on a watched port. */
   readonly #open = new Map<number, OpenWait>();
-  /** Per simple VMO's handle, its DONT_NEED hints in flight. */
+  /** Per simple VMO's handle, its DONT_NEED hints, supplies and pins in flight. */
   readonly #hints = new Map<number, number>();
-  /** Per thread, the simple VMO handle its DONT_NEED hint in flight names. */
+  /** Per thread, the simple VMO handle its DONT_NEED hint, supply or pin in flight names. */
   readonly #hinting = new Map<number, number>();
+  /** Per simple VMO's handle, the byte ranges ZX_OK supplies filled (none after a hint). */
+  readonly #supplied = new Map<number, [number, number][]>();
+  /** Per simple VMO's handle, its pins not yet unpinned. */
+  readonly #pins = new Map<number, number>();
+  /** Each PMT handle a pin of a simple VMO made, with that VMO's handle. */
+  readonly #pmts = new Map<number, number>();
 
   #unwatch(port: number): void {
     this.#ports.delete(port);
     this.#fresh.delete(port);
+  }
+
+  /** Whether ZX_OK supplies of simple VMO `h` surely filled `[offset, offset + size)`. */
+  #filled(h: number, offset: unknown, size: unknown): boolean {
+    if (typeof offset !== "number" || typeof size !== "number" || size <= 0) return false;
+    let at = offset;
+    const end = offset + size;
+    // Grow `at` over the supplied ranges until none extends it (a handful of ranges at most).
+    for (let moved = true; moved && at < end;) {
+      moved = false;
+      for (const [a, b] of this.#supplied.get(h) ?? []) {
+        if (a <= at && at < b) {
+          at = b;
+          moved = true;
+        }
+      }
+    }
+    return at >= end;
   }
 
   /** A pager handle named otherwise: every port one of its VMOs uses is unwatched. */
@@ -114,15 +147,33 @@ export class CompleteModel {
   /** A call of thread `tid` starts with `args` resolved. */
   start(call: CallName, args: readonly unknown[], tid: number): void {
     const hint = call === "zx_vmo_op_range" && args[1] === ZX_VMO_OP_DONT_NEED;
+    const own = typeof args[1] === "number" ? this.#vmos.get(args[1]) : undefined;
+    const supply = call === "zx_pager_supply_pages" && own !== undefined && own.pager === args[0];
+    // A read-only pin: a write pin of a TRAP_DIRTY VMO would ask for DIRTY first.
+    const pin = call === "zx_bti_pin" && typeof args[1] === "number" &&
+      (args[1] & ZX_BTI_PERM_WRITE) === 0 && typeof args[2] === "number" &&
+      this.#vmos.has(args[2]) && this.#filled(args[2], args[3], args[4]);
+    if (hint && typeof args[0] === "number") this.#supplied.delete(args[0]);
     args.forEach((a, i) => {
       if (typeof a !== "number") return;
-      if (hint && i === 0 && this.#vmos.has(a)) {
+      if (((hint && i === 0) || (supply && i === 1) || (pin && i === 2)) && this.#vmos.has(a)) {
         this.#hints.set(a, (this.#hints.get(a) ?? 0) + 1);
         this.#hinting.set(tid, a);
         return;
       }
+      const pmtOf = this.#pmts.get(a);
+      if (pmtOf !== undefined && !(call === "zx_pmt_unpin" && i === 0)) {
+        // A PMT named otherwise (closed before its unpin: quarantined, its pin kept).
+        this.#pmts.delete(a);
+        const v = this.#vmos.get(pmtOf);
+        if (v !== undefined) {
+          this.#vmos.delete(pmtOf);
+          this.#unwatch(v.port);
+        }
+      }
       const allowed = (call === "zx_pager_create_vmo" && (i === 0 || i === 2)) ||
-        (call === "zx_port_wait" && i === 0) || (call === "zx_handle_close" && i === 0);
+        (call === "zx_port_wait" && i === 0) || (call === "zx_handle_close" && i === 0) ||
+        (supply && i === 0) || (call === "zx_pmt_unpin" && i === 0 && pmtOf !== undefined);
       const vmo = this.#vmos.get(a);
       if (vmo !== undefined && !(call === "zx_handle_close" && i === 0)) {
         this.#vmos.delete(a);
@@ -156,10 +207,32 @@ export class CompleteModel {
     result: { readonly status: Status; readonly value: number; readonly packet: unknown },
     tid: number,
   ): string | undefined {
-    const hinted = call === "zx_vmo_op_range" ? this.#hinting.get(tid) : undefined;
+    const holds = call === "zx_vmo_op_range" || call === "zx_pager_supply_pages" ||
+      call === "zx_bti_pin";
+    const hinted = holds ? this.#hinting.get(tid) : undefined;
     if (hinted !== undefined) {
       this.#hinting.delete(tid);
       this.#hints.set(hinted, (this.#hints.get(hinted) ?? 1) - 1);
+      if (result.status === ZX_OK && call === "zx_pager_supply_pages") {
+        const [offset, length] = [args[2], args[3]];
+        if (typeof offset === "number" && typeof length === "number" && length > 0) {
+          const ranges = this.#supplied.get(hinted) ?? [];
+          ranges.push([offset, offset + length]);
+          this.#supplied.set(hinted, ranges);
+        }
+      }
+      if (result.status === ZX_OK && call === "zx_bti_pin" && this.#vmos.has(hinted)) {
+        this.#pins.set(hinted, (this.#pins.get(hinted) ?? 0) + 1);
+        this.#pmts.set(result.value, hinted);
+      }
+      return undefined;
+    }
+    if (call === "zx_pmt_unpin" && typeof args[0] === "number") {
+      const vmo = this.#pmts.get(args[0]);
+      if (vmo !== undefined && result.status === ZX_OK) {
+        this.#pmts.delete(args[0]);
+        this.#pins.set(vmo, (this.#pins.get(vmo) ?? 1) - 1);
+      }
       return undefined;
     }
     if ((call === "zx_pager_create" || call === "zx_port_create") && result.status === ZX_OK) {
@@ -180,8 +253,12 @@ export class CompleteModel {
     if (call === "zx_handle_close" && typeof args[0] === "number") {
       const h = args[0];
       const vmo = this.#vmos.get(h);
-      // A hint still running holds the VMO: it ends when the hint returns, not here.
-      if (vmo !== undefined && result.status === ZX_OK && (this.#hints.get(h) ?? 0) === 0) {
+      // A hint, supply or pin still running holds the VMO, and so does a pin not unpinned: it
+      // ends when they are over, not here.
+      if (
+        vmo !== undefined && result.status === ZX_OK && (this.#hints.get(h) ?? 0) === 0 &&
+        (this.#pins.get(h) ?? 0) === 0
+      ) {
         this.#vmos.delete(h);
         // Its pager is open while one of its simple VMOs or a judged COMPLETE names its handle.
         this.#ports.get(vmo.port)?.owed.push({ key: vmo.key, pager: vmo.pager });

@@ -467,6 +467,28 @@ export function accessDenied(call: string, args: readonly unknown[], m: HandleMo
 }
 
 /**
+ * A load or store (`mem_read`, `mem_write`) whose address lies in a mapping the model holds, of
+ * a pager VMO a `zx_pager_detach_vmo` detached while it surely held no page
+ * (`HandleModel.pristine`), the access allowed: the page it touches first needs the pager, and
+ * after a detach that is a fatal page fault with ZX_ERR_BAD_STATE (detached-access, K12:
+ * "an access that starts afterwards and needs the pager fails with `ZX_ERR_BAD_STATE` (a fatal
+ * page fault with that synth code for mappings)"). The model's VMO object, or undefined.
+ */
+export function detachedAbsent(
+  call: string,
+  args: readonly unknown[],
+  m: HandleModel,
+): number | undefined {
+  const root = m.vmars.known ? m.vmars.root : undefined;
+  const addr = args[0];
+  if (root === undefined || !isU64(addr) || m.pristine.size === 0) return undefined;
+  const at = m.vmars.find(root, addr);
+  if (at === undefined || at.vmo === undefined || !m.pristine.has(at.vmo)) return undefined;
+  if (call === "mem_write" ? !at.writable : !at.readable) return undefined;
+  return m.attachment(at.vmo) === "detached" ? at.vmo : undefined;
+}
+
+/**
  * The user copy of `zx_vmo_read` (`store`) or `zx_vmo_write` whose VMO the model knows the size
  * of and no pager backs (as `unmappedBuffer`), past the VMO's range check, of `length` > 0
  * bytes: a buffer whose first byte lies in a mapping with the access it needs, of a VMO whose

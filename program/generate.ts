@@ -3581,6 +3581,63 @@ export function shard4EdgesProgram(pageSize = 4096): Program {
 }
 
 /**
+ * The campaign judge's `program:shard6-edges` probe (blind spots of the fresh shard 6 of 8 on
+ * db8cb50, docs/mutation.md, helper triage30b), run at the largest page size the program schema
+ * takes, 65536 bytes (the kernel's own page-size check at its upper bound: no other probe runs
+ * there). One thread makes a region of the root VMAR with CAN_MAP_SPECIFIC and CAN_MAP_WRITE but
+ * no CAN_MAP_READ; a sub-region that asks CAN_MAP_READ of it and a readable mapping into it are
+ * both ZX_ERR_ACCESS_DENIED (the contract's `allocateIn` and `mapIn`: a region grants no more
+ * than it was given, `VmAddressRegion::CreateSubVmarInternal`). Random programs seldom make a
+ * region without CAN_MAP_READ and then place into it; a program of its own, so no pinned
+ * schedule moves. Then a one-page pager VMO is supplied, pinned read-only, unpinned and closed:
+ * the port wait after it (deadline past) takes its ZX_PAGER_VMO_COMPLETE (CompleteModel: the
+ * unpin let go of the VMO, the close ended it). Last (the thread ends there), a one-page pager
+ * VMO is mapped readable, detached before anything supplied it, and loaded from: a fatal page
+ * fault with ZX_ERR_BAD_STATE (the contract's `detachedAbsent`; K12).
+ *
+ * @example
+ * ```ts
+ * import { shard6EdgesProgram } from "./generate.ts";
+ * const p = shard6EdgesProgram();
+ * console.assert(p.pageSize === 65536 && p.threads[0].calls.length === 18);
+ * ```
+ */
+export function shard6EdgesProgram(pageSize = 65536): Program {
+  const { calls, emit } = probeThread();
+  const region = emit("zx_vmar_allocate", [
+    { vmar: 0 },
+    ZX_VM_CAN_MAP_SPECIFIC | ZX_VM_CAN_MAP_WRITE,
+    0,
+    2 * pageSize,
+  ]);
+  emit("zx_vmar_allocate", [{ h: region }, ZX_VM_SPECIFIC | ZX_VM_CAN_MAP_READ, 0, pageSize]);
+  const plain = emit("zx_vmo_create", [pageSize, 0]);
+  emit("zx_vmar_map", [
+    { h: region },
+    ZX_VM_PERM_READ | ZX_VM_SPECIFIC,
+    pageSize,
+    { h: plain },
+    0,
+    pageSize,
+  ]);
+  const port = emit("zx_port_create", [0]);
+  const pager = emit("zx_pager_create", [0]);
+  const pinned = emit("zx_pager_create_vmo", [{ h: pager }, 0, { h: port }, 0, pageSize]);
+  const aux = emit("zx_vmo_create", [pageSize, 0]);
+  emit("zx_pager_supply_pages", [{ h: pager }, { h: pinned }, 0, pageSize, { h: aux }, 0]);
+  const bti = emit("zx_bti_create", [0, 0]);
+  const pmt = emit("zx_bti_pin", [{ h: bti }, ZX_BTI_PERM_READ, { h: pinned }, 0, pageSize]);
+  emit("zx_pmt_unpin", [{ h: pmt }]);
+  emit("zx_handle_close", [{ h: pinned }]);
+  emit("zx_port_wait", [{ h: port }, 0]);
+  const gone = emit("zx_pager_create_vmo", [{ h: pager }, 0, { h: port }, 0, pageSize]);
+  const view = emit("zx_vmar_map", [{ vmar: 0 }, ZX_VM_PERM_READ, 0, { h: gone }, 0, pageSize]);
+  emit("zx_pager_detach_vmo", [{ h: pager }, { h: gone }]);
+  emit("mem_read", [{ addr: view, plus: 0 }, 8]);
+  return { pageSize, overtimeTicks: 0, threads: [{ failInsteadOfBlock: false, calls }] };
+}
+
+/**
  * The campaign judge's `program:heir-in-fifo` probe: a request handed to its overlap waiter while
  * its packet still waits in the proxy's queue behind another request's (a VMO has one packet in
  * the port at a time), whose heir then times out too: the queued request is withdrawn and no

@@ -274,6 +274,14 @@ export class HandleModel {
   readonly detached: Set<number> = new Set();
 
   /**
+   * Pager VMOs (model object ids) that surely hold no page: made by `zx_pager_create_vmo`, and
+   * named since by no call but a `zx_vmar_map` of them or a `zx_pager_detach_vmo`, no load or
+   * store reached them through a mapping and no `zx_vmar_op_range` ran (nothing supplied,
+   * committed, wrote or faulted a page in).
+   */
+  readonly pristine: Set<number> = new Set();
+
+  /**
    * Whether the pager VMO `object` is surely `"detached"` (a detach of it returned ZX_OK), surely
    * `"attached"` (no detach of it was ever started: its pager is open while a pager handle is
    * looked up with it, and a VMO a handle names is alive), or `"unknown"` (a detach is in flight

@@ -80,6 +80,7 @@ import {
 import {
   accessDenied,
   allowed,
+  detachedAbsent,
   FAULT_CODES,
   mayFailAllocating,
   predict,
@@ -324,6 +325,31 @@ function resultOf(name: CallName, raw: unknown): CallResult {
 const RIGHTS = "applyToModel: the new handle's rights (the kernel accepted them)";
 
 /** Updates the handle model with a call's effect on the handle table. */
+/**
+ * `HandleModel.pristine` after a call: a `zx_vmar_op_range` may commit through any mapping (all
+ * leave the set); a load or store leaves the VMO it reaches; any other call but a map or a detach
+ * leaves every VMO a handle argument names (a number that happens to be a handle too: fewer
+ * predictions, never a wrong one).
+ */
+function keepPristine(name: string, args: readonly unknown[], model: HandleModel): void {
+  const p = model.pristine;
+  if (p.size === 0 || name === "zx_vmar_map" || name === "zx_pager_detach_vmo") return;
+  if (name === "zx_vmar_op_range") return p.clear();
+  if (name === "mem_read" || name === "mem_write") {
+    const root = model.vmars.known ? model.vmars.root : undefined;
+    const at = root === undefined || !isU64Number(args[0])
+      ? undefined
+      : model.vmars.find(root, args[0]);
+    if (at?.vmo === undefined) p.clear();
+    else p.delete(at.vmo);
+    return;
+  }
+  for (const a of args) {
+    const o = model.get(a)?.object;
+    if (o !== undefined) p.delete(o);
+  }
+}
+
 function applyToModel(
   call: ProgramCall,
   args: readonly unknown[],
@@ -332,6 +358,7 @@ function applyToModel(
   ps: number,
 ): void {
   const ok = r.status === ZX_OK;
+  keepPristine(call.call, args, model);
   const pages = pinPages(call.call, args, ps);
   model.pinHolds.end(call.call, args, r.status, r.value, pinnedVmo(model, call.call, args), pages);
   // A pin of an anonymous VMO (plain or contiguous) through its own handle: those pages stay
@@ -422,6 +449,8 @@ function applyToModel(
       if (ok) {
         const pager = present(model.get(args[0]), "applyToModel: the model's handle of the pager");
         model.create(r.value, ZX_OBJ_TYPE_VMO, args[1] as number, pager.object, args[4] as number);
+        const made = model.get(r.value);
+        if (made !== undefined) model.pristine.add(made.object);
       }
       return;
     case "zx_handle_duplicate": {
@@ -1040,6 +1069,10 @@ function* programThread(sys: Sys, t: number, s: Shared): ThreadBody {
     // change the mappings while it runs).
     const denied = memory && s.program.threads.length === 1 &&
       accessDenied(call.call, args, s.model);
+    // A load or store of a pager VMO detached before any page of it was there faults too.
+    const absent = memory && s.program.threads.length === 1 && !denied
+      ? detachedAbsent(call.call, args, s.model)
+      : undefined;
     const among = memory || predicted !== null
       ? null
       : predictAmong(call.call, args, s.model, s.kernel.pageSize);
@@ -1120,6 +1153,13 @@ function* programThread(sys: Sys, t: number, s: Shared): ThreadBody {
     }
     const result = resultOf(call.call, r.value);
     s.results[t][c] = result;
+    if (absent !== undefined) {
+      contractFailure(
+        `t${t}#${c} ${call.call} at 0x${
+          (args[0] as number).toString(16)
+        } returned; the mapping there is of a pager VMO detached before any page of it was supplied: a fatal page fault (ZX_ERR_BAD_STATE) was due`,
+      );
+    }
     if (denied) {
       contractFailure(
         `t${t}#${c} ${call.call} at 0x${

@@ -11,6 +11,13 @@
  *   Likewise a `zx_futex_requeue` on its wake word, except that its argument
  *   checks (the same futex twice, a bad requeue pointer: ZX_ERR_INVALID_ARGS)
  *   come before the value check (futex_requeue.md; FutexContext::FutexRequeue).
+ *   A wait whose deadline had already passed when its call began never parks:
+ *   it returns ZX_ERR_TIMED_OUT without joining the futex's queue
+ *   (`WaitQueueBase::BlockEtcPreamble`, the first check of every block,
+ *   zircon/kernel/include/kernel/wait_queue_internal.h @ misttech/fuchsia
+ *   6b3127dc: `deadline.when() <= current_mono_time()` returns
+ *   ZX_ERR_TIMED_OUT before the thread is inserted), so no wake can take it
+ *   and no other thread sees it wait. The clock is the world's at the call.
  * - `futex-args`: the argument checks of the three futex calls, from the words
  *   the trace announced (futex_wait.md, futex_wake.md, futex_requeue.md;
  *   FutexContext @ vsrinivas/fuchsia 04544766: `ValidateFutexPointer` and the
@@ -164,8 +171,10 @@ export class FutexDiscipline extends StepMonitor {
   readonly #waitOwner = new Map<number, Who | null>();
   /** Threads whose open `zx_futex_wait` parked (its `block` event). */
   readonly #waitParked = new Set<number>();
+  /** The tick each open `zx_futex_wait` began at (`futex-value`'s past deadline). */
+  readonly #waitBegan = new Map<number, number>();
 
-  protected override onStepEvent(e: KernelEvent, call: Call | undefined): void {
+  protected override onStepEvent(e: KernelEvent, call: Call | undefined, world: World): void {
     switch (e.k) {
       case "atomic":
         this.#words.set(e.addr, e.value);
@@ -188,6 +197,7 @@ export class FutexDiscipline extends StepMonitor {
           this.#inWait.set(e.tid, e.args[0]);
           this.#waitOwner.set(e.tid, this.#owners.ownerArg(e.args[2], this.entryOf));
           this.#waitParked.delete(e.tid);
+          this.#waitBegan.set(e.tid, world.kernel.now);
         }
         if (e.name === "zx_object_wait_one") {
           this.#observed.delete(e.tid);
@@ -234,6 +244,15 @@ export class FutexDiscipline extends StepMonitor {
       case "block": {
         const addr = this.#inWait.get(e.tid);
         if (addr !== undefined && call?.name === "zx_futex_wait") {
+          const deadline = call.args[3], began = this.#waitBegan.get(e.tid);
+          if (typeof deadline === "number" && began !== undefined && deadline <= began) {
+            this.fail(
+              "futex-value",
+              `t${e.tid} zx_futex_wait(0x${addr.toString(16)}) parked, but its deadline ` +
+                `${deadline} had passed when it began (tick ${began}): such a wait returns ` +
+                "ZX_ERR_TIMED_OUT without joining the futex's queue",
+            );
+          }
           this.#parked.set(e.tid, addr);
           this.#waitParked.add(e.tid);
           this.#owners.parked(e.tid, addr, this.#waitOwner.get(e.tid) ?? null);
@@ -301,6 +320,7 @@ export class FutexDiscipline extends StepMonitor {
     if (name === "zx_futex_wait") {
       const owner = this.#waitOwner.get(tid) ?? null;
       this.#waitOwner.delete(tid);
+      this.#waitBegan.delete(tid);
       if (this.#waitParked.delete(tid)) m.left(tid);
       else if (status === ZX_ERR_TIMED_OUT && typeof a[0] === "number") {
         m.timedOutUnparked(a[0], owner);
