@@ -132,8 +132,15 @@ function capture(
   const pages: (Uint8Array | null)[] = new Array(count);
   for (let i = 0; i < count; i++) {
     const s = aux.slots[first + i];
+    // A page whose bytes are borrowed is read in place and copied before any write to it
+    // (`Page.data` owns them first; `SharedBytes`, a lent page's bytes): nothing writes into
+    // those bytes, so they are what the page held at the call until the judgement, kept
+    // without a copy. (The reference services' supplies are such bytes: no copy of them and,
+    // where the supplied page still holds them, no byte comparison.)
     pages[i] = s === undefined || s === MARKER || s instanceof ZeroSlot
       ? null
+      : (s as Page).borrowed
+      ? (s as Page).peek()
       : copy((s as Page).peek());
   }
   return { step, aux, first, pages };

@@ -20,7 +20,7 @@ import { Buffer } from "node:buffer";
  * ```
  */
 export function sameBytes(a: Uint8Array | null, b: Uint8Array | null): boolean {
-  if (a === null || b === null) return a === b;
+  if (a === null || b === null || a === b) return a === b;
   if (a.length !== b.length) return false;
   return Buffer.compare(a, b) === 0;
 }

@@ -34,6 +34,7 @@ import type { World } from "../sim/world.ts";
 import { AuxSnapshot } from "./_aux_snapshot.ts";
 import { EvictionOracle } from "./_evictable.ts";
 import { sameBytes, zeroPage } from "./_bytes.ts";
+import { PageMap } from "./_page_map.ts";
 import { StepSet } from "./_step_set.ts";
 import { sortPages } from "./_slot_log.ts";
 import {
@@ -177,7 +178,7 @@ export class PageState extends StepMonitor {
   readonly #paranoid: boolean;
   readonly #before = new Map<Vmo, VmoBefore>();
   /** Which pager VMO held each page when its VMO was last compared, and at which page. */
-  #where = new WeakMap<Page, Place>();
+  #where = new PageMap<Place>();
   /**
    * A page was recorded at a second place while the first still held it (or moved, in a way
    * that looked so): a VMO's touched pages are then found by a walk of all its slots, since

@@ -42,6 +42,7 @@ import {
 } from "../../kernel/constants.ts";
 import { callsWhere } from "../../kernel/syscalls.ts";
 import { type EndPlan, ZeroEnds } from "./_zero_intervals.ts";
+import { PageMap } from "../_page_map.ts";
 import { StepSet } from "../_step_set.ts";
 import { TidMap } from "../_tid_map.ts";
 
@@ -227,7 +228,7 @@ export class DirtyState extends StepMonitor {
   /** A `zx_vmar_op_range(COMMIT)` ran this step (it commits VMOs no handle of it names). */
   #vmarCommit = false;
   /** Which pager VMO held each page when its VMO was last compared. */
-  #where = new WeakMap<Page, Vmo>();
+  #where = new PageMap<Vmo>();
   /** The pages {@linkcode DirtyState.#update} looks at (the array is reused). */
   readonly #pending: number[] = [];
   /** This step's `store` events (K17: the pages a store wrote into are Dirty after it). */
