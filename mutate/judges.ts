@@ -23,6 +23,7 @@ import { programStrategy } from "../fuzz/programs/campaign.ts";
 import {
   childHeldByReadProgram,
   cloneChainReadRunProgram,
+  cloneCommitProgram,
   clonePinShouldWaitProgram,
   cloneShrinkGrowProgram,
   contiguousZeroLentProgram,
@@ -580,6 +581,16 @@ export function campaignProbes(root: URL): Probe[] {
     run() {
       return verdictText(
         runProgram(shard4EdgesProgram(8), { seed: 0, monitors: programMonitors }).verdict,
+      );
+    },
+  });
+  // A COMMIT of a clone of a pager VMO, its info asked after (`cloneCommitProgram`: the
+  // contract's CloneCommitFloor).
+  probes.push({
+    id: "program:clone-commit",
+    run() {
+      return verdictText(
+        runProgram(cloneCommitProgram(), { seed: 0, monitors: programMonitors }).verdict,
       );
     },
   });

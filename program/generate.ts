@@ -3810,3 +3810,48 @@ export function destroyedRegionChildProgram(pageSize = 4096): Program {
   emit("zx_object_get_info", [{ h: root }, ZX_INFO_VMO]);
   return { pageSize, overtimeTicks: 0, threads: [{ failInsteadOfBlock: false, calls }] };
 }
+
+/**
+ * The campaign judge's `program:clone-commit` probe (blind spots of the fresh shard 5 of 8 on
+ * db8cb50, docs/mutation.md, helper triage30a): a COMMIT of a clone of a pager VMO, one thread,
+ * no draws. A three-page pager VMO supplied whole; an at-least-on-write clone of three pages
+ * from its page 1 (two pages of it see the parent, the third lies past the parent's end); the
+ * clone's page 0 read first (looked up, not forked: `Pager.CloneSplitCommitTest`); the clone
+ * committed whole and its info asked (`CloneCommitFloor`: the two pages it sees of its parent
+ * are its own, "A commit simulates write faults", `Pager.CloneCommitTest`); a SNAPSHOT_MODIFIED
+ * clone of the root's first page committed and asked too.
+ *
+ * @example
+ * ```ts
+ * import { cloneCommitProgram } from "./generate.ts";
+ * console.assert(cloneCommitProgram().threads[0].calls.length === 14);
+ * ```
+ */
+export function cloneCommitProgram(pageSize = 4096): Program {
+  const { calls, emit } = probeThread();
+  const port = emit("zx_port_create", [0]);
+  const pager = emit("zx_pager_create", [0]);
+  const root = emit("zx_pager_create_vmo", [{ h: pager }, 0, { h: port }, 0, 3 * pageSize]);
+  const aux = emit("zx_vmo_create", [3 * pageSize, 0]);
+  emit("zx_vmo_write", [{ h: aux }, { bytes: 3 * pageSize, fill: 0x5c }, 0]);
+  emit("zx_pager_supply_pages", [{ h: pager }, { h: root }, 0, 3 * pageSize, { h: aux }, 0]);
+  const clone = emit("zx_vmo_create_child", [
+    { h: root },
+    ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE,
+    pageSize,
+    3 * pageSize,
+  ]);
+  emit("zx_vmo_read", [{ h: clone }, 0, pageSize]);
+  emit("zx_vmo_op_range", [{ h: clone }, ZX_VMO_OP_COMMIT, 0, 3 * pageSize]);
+  emit("zx_object_get_info", [{ h: clone }, ZX_INFO_VMO]);
+  const snap = emit("zx_vmo_create_child", [
+    { h: root },
+    ZX_VMO_CHILD_SNAPSHOT_MODIFIED,
+    0,
+    pageSize,
+  ]);
+  emit("zx_vmo_op_range", [{ h: snap }, ZX_VMO_OP_COMMIT, 0, pageSize]);
+  emit("zx_object_get_info", [{ h: snap }, ZX_INFO_VMO]);
+  emit("zx_object_get_info", [{ h: root }, ZX_INFO_VMO]);
+  return { pageSize, overtimeTicks: 0, threads: [{ failInsteadOfBlock: false, calls }] };
+}
