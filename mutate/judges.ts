@@ -23,7 +23,6 @@ import { programStrategy } from "../fuzz/programs/campaign.ts";
 import {
   childHeldByReadProgram,
   cloneChainReadRunProgram,
-  cloneCommitProgram,
   clonePinShouldWaitProgram,
   cloneShrinkGrowProgram,
   contiguousZeroLentProgram,
@@ -46,6 +45,7 @@ import {
   relookAfterUserFaultProgram,
   rngDraw,
   shard4EdgesProgram,
+  shard5EdgesProgram,
   shrinkOverPinProgram,
   sizeEdgesProgram,
   sliceFaultProgram,
@@ -584,13 +584,13 @@ export function campaignProbes(root: URL): Probe[] {
       );
     },
   });
-  // A COMMIT of a clone of a pager VMO, its info asked after (`cloneCommitProgram`: the
-  // contract's CloneCommitFloor).
+  // A COMMIT of a clone of a pager VMO and a read of a decommitted plain VMO, each VMO's info
+  // asked after (`shard5EdgesProgram`: the contract's CloneCommitFloor and CommitCeiling).
   probes.push({
-    id: "program:clone-commit",
+    id: "program:shard5-edges",
     run() {
       return verdictText(
-        runProgram(cloneCommitProgram(), { seed: 0, monitors: programMonitors }).verdict,
+        runProgram(shard5EdgesProgram(), { seed: 0, monitors: programMonitors }).verdict,
       );
     },
   });

@@ -3812,22 +3812,25 @@ export function destroyedRegionChildProgram(pageSize = 4096): Program {
 }
 
 /**
- * The campaign judge's `program:clone-commit` probe (blind spots of the fresh shard 5 of 8 on
- * db8cb50, docs/mutation.md, helper triage30a): a COMMIT of a clone of a pager VMO, one thread,
- * no draws. A three-page pager VMO supplied whole; an at-least-on-write clone of three pages
- * from its page 1 (two pages of it see the parent, the third lies past the parent's end); the
- * clone's page 0 read first (looked up, not forked: `Pager.CloneSplitCommitTest`); the clone
- * committed whole and its info asked (`CloneCommitFloor`: the two pages it sees of its parent
- * are its own, "A commit simulates write faults", `Pager.CloneCommitTest`); a SNAPSHOT_MODIFIED
- * clone of the root's first page committed and asked too.
+ * The campaign judge's `program:shard5-edges` probe (blind spots of the fresh shard 5 of 8 on
+ * db8cb50, docs/mutation.md, helper triage30a), one thread, no draws:
+ * - a COMMIT of a clone of a pager VMO: a three-page pager VMO supplied whole; an at-least-on-write
+ *   clone of three pages from its page 1 (two pages of it see the parent, the third lies past the
+ *   parent's end); the clone's page 0 read first (looked up, not forked:
+ *   `Pager.CloneSplitCommitTest`); the clone committed whole and its info asked
+ *   (`CloneCommitFloor`: the two pages it sees of its parent are its own, "A commit simulates
+ *   write faults", `Pager.CloneCommitTest`); a SNAPSHOT_MODIFIED clone of the root's first page
+ *   committed and asked too;
+ * - a read of a decommitted plain VMO: two pages written, decommitted, read whole and asked
+ *   (`CommitCeiling`: a read of a plain VMO's absent page is the zero page, nothing committed).
  *
  * @example
  * ```ts
- * import { cloneCommitProgram } from "./generate.ts";
- * console.assert(cloneCommitProgram().threads[0].calls.length === 14);
+ * import { shard5EdgesProgram } from "./generate.ts";
+ * console.assert(shard5EdgesProgram().threads[0].calls.length === 19);
  * ```
  */
-export function cloneCommitProgram(pageSize = 4096): Program {
+export function shard5EdgesProgram(pageSize = 4096): Program {
   const { calls, emit } = probeThread();
   const port = emit("zx_port_create", [0]);
   const pager = emit("zx_pager_create", [0]);
@@ -3853,5 +3856,10 @@ export function cloneCommitProgram(pageSize = 4096): Program {
   emit("zx_vmo_op_range", [{ h: snap }, ZX_VMO_OP_COMMIT, 0, pageSize]);
   emit("zx_object_get_info", [{ h: snap }, ZX_INFO_VMO]);
   emit("zx_object_get_info", [{ h: root }, ZX_INFO_VMO]);
+  const plain = emit("zx_vmo_create", [2 * pageSize, 0]);
+  emit("zx_vmo_write", [{ h: plain }, { bytes: 2 * pageSize, fill: 0x3a }, 0]);
+  emit("zx_vmo_op_range", [{ h: plain }, ZX_VMO_OP_DECOMMIT, 0, 2 * pageSize]);
+  emit("zx_vmo_read", [{ h: plain }, 0, 2 * pageSize]);
+  emit("zx_object_get_info", [{ h: plain }, ZX_INFO_VMO]);
   return { pageSize, overtimeTicks: 0, threads: [{ failInsteadOfBlock: false, calls }] };
 }
