@@ -3822,12 +3822,14 @@ export function destroyedRegionChildProgram(pageSize = 4096): Program {
  *   write faults", `Pager.CloneCommitTest`); a SNAPSHOT_MODIFIED clone of the root's first page
  *   committed and asked too;
  * - a read of a decommitted plain VMO: two pages written, decommitted, read whole and asked
- *   (`CommitCeiling`: a read of a plain VMO's absent page is the zero page, nothing committed).
+ *   (`CommitCeiling`: a read of a plain VMO's absent page is the zero page, nothing committed);
+ * - a clone of the root's first page pinned, unpinned and closed, the other two clones closed,
+ *   the root asked (`ChildCount`: an unpinned PMT holds its VMO no more, so no child is left).
  *
  * @example
  * ```ts
  * import { shard5EdgesProgram } from "./generate.ts";
- * console.assert(shard5EdgesProgram().threads[0].calls.length === 19);
+ * console.assert(shard5EdgesProgram().threads[0].calls.length === 27);
  * ```
  */
 export function shard5EdgesProgram(pageSize = 4096): Program {
@@ -3861,5 +3863,18 @@ export function shard5EdgesProgram(pageSize = 4096): Program {
   emit("zx_vmo_op_range", [{ h: plain }, ZX_VMO_OP_DECOMMIT, 0, 2 * pageSize]);
   emit("zx_vmo_read", [{ h: plain }, 0, 2 * pageSize]);
   emit("zx_object_get_info", [{ h: plain }, ZX_INFO_VMO]);
+  const bti = emit("zx_bti_create", [0, 0]);
+  const pinned = emit("zx_vmo_create_child", [
+    { h: root },
+    ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE,
+    0,
+    pageSize,
+  ]);
+  const pmt = emit("zx_bti_pin", [{ h: bti }, ZX_BTI_PERM_READ, { h: pinned }, 0, pageSize]);
+  emit("zx_pmt_unpin", [{ h: pmt }]);
+  emit("zx_handle_close", [{ h: pinned }]);
+  emit("zx_handle_close", [{ h: snap }]);
+  emit("zx_handle_close", [{ h: clone }]);
+  emit("zx_object_get_info", [{ h: root }, ZX_INFO_VMO]);
   return { pageSize, overtimeTicks: 0, threads: [{ failInsteadOfBlock: false, calls }] };
 }

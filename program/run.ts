@@ -614,6 +614,12 @@ function check(
     r.status,
     call.call !== "zx_vmo_create_child" || model.get(args[0]) !== undefined,
     t,
+    call.call === "zx_bti_pin" ? model.get(args[2])?.object : undefined,
+    call.call === "zx_bti_pin"
+      ? r.value
+      : call.call === "zx_pmt_unpin"
+      ? model.get(args[0])?.object
+      : undefined,
   );
   const short = commitFloorOf(model).observe(call.call, args, r.status, r.info, model, ps);
   if (short !== null) contractFailure(`${where} reports ${short}`);

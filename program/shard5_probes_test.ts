@@ -1,12 +1,14 @@
 // The campaign judge's `program:shard5-edges` probe (`shard5EdgesProgram`), the contract's
-// CloneCommitFloor (program/clone_commit_floor.ts) and CommitCeiling kept across a read of a
-// plain VMO (program/commit_ceiling.ts `readsPlain`), written from blind spots of the fresh shard
+// CloneCommitFloor (program/clone_commit_floor.ts), CommitCeiling kept across a read of a
+// plain VMO (program/commit_ceiling.ts `readsPlain`) and ChildCount following each PMT
+// (program/child_count.ts), written from blind spots of the fresh shard
 // 5 of 8 on db8cb50 (docs/mutation.md, helper triage30a): a COMMIT of a clone of a pager VMO
 // makes every page the clone sees of its parent its own (`Pager.CloneCommitTest`), and a read of
 // a plain VMO's absent page commits nothing (the zero page). It passes unmutated, and each of
 // `vmo_pages.ts:542:30` `hit === null` (a clone's COMMIT forks no page that has parent content)
 // and `:281:23` `tgt.frames !== null` (a read of a plain VMO's absent page commits it) fails the
-// program contract.
+// program contract, as does `kernel_vmar.ts:434:5` `;` (a pin that never lets go of its VMO: a
+// child pinned, unpinned and closed still counts as its root's child).
 import { strict as assert } from "node:assert";
 import { mutantMirror } from "../mutate/mutant_mirror.ts";
 import { ZX_OK } from "../kernel/constants.ts";
@@ -14,8 +16,8 @@ import { ZX_OK } from "../kernel/constants.ts";
 // deno-lint-ignore no-explicit-any
 type Any = any;
 
-Deno.test("shard5EdgesProgram passes unmutated; a clone COMMIT that forks nothing of its parent, and a plain read that commits, fail the contract", async () => {
-  const m = await mutantMirror(["kernel/vmo_pages.ts"]);
+Deno.test("shard5EdgesProgram passes unmutated; a clone COMMIT that forks nothing of its parent, a plain read that commits, and a pin that keeps its VMO fail the contract", async () => {
+  const m = await mutantMirror(["kernel/vmo_pages.ts", "kernel/kernel_vmar.ts"]);
   try {
     const { shard5EdgesProgram } = await m.load("program/generate.ts") as Any;
     const { programMonitors, runProgram } = await m.load("program/run.ts") as Any;
@@ -29,6 +31,7 @@ Deno.test("shard5EdgesProgram passes unmutated; a clone COMMIT that forks nothin
     assert.equal(results[9].info.committedBytes, 2 * 4096);
     assert.equal(results[12].info.committedBytes, 4096);
     assert.equal(results[18].info.committedBytes, 0, "the read of the decommitted plain VMO");
+    assert.equal(results[26].info.numChildren, 0, "the pinned clone unpinned and closed");
     const cases: [string, string][] = [
       [
         "kernel/vmo_pages.ts:542:30:EqualityOperator:hit === null",
@@ -39,6 +42,11 @@ Deno.test("shard5EdgesProgram passes unmutated; a clone COMMIT that forks nothin
         "kernel/vmo_pages.ts:281:23:EqualityOperator:tgt.frames !== null",
         "t0#18 zx_object_get_info reports committed_bytes 8192, but a DECOMMIT left 2 of its " +
         "pages absent (at most 0 bytes committed)",
+      ],
+      [
+        "kernel/kernel_vmar.ts:434:5:CallExpression:;",
+        "t0#26 zx_object_get_info reports 1 children; by the children made of it and of those of " +
+        "them that died, 0",
       ],
     ];
     for (const [key, message] of cases) {
