@@ -76,8 +76,10 @@ export class ChildCount {
    * Thread `tid`'s call finished with `status`; `knownParent`: for a `zx_vmo_create_child`,
    * whether the model knew the VMO it named. For a `zx_bti_pin`, `vmo` is the object it pinned
    * and `pmt` the token it handed out; for a `zx_pmt_unpin`, `pmt` is the token's object
-   * (upstream a PMT keeps its VMO until it is unpinned: `PinnedMemoryTokenDispatcher` holds the
-   * pinned VMO, and `Unpin` lets it go, pinned_memory_token_dispatcher.cc).
+   * (upstream a PMT keeps its VMO until it is unpinned: `PinnedMemoryTokenDispatcher::Unpin`
+   * moves `pinned_vmo_` "to a temporary and to let its dtor unpin", and `on_zero_handles` without
+   * an unpin leaves "the VMO pinned" in the quarantine; zircon/kernel/object/
+   * pinned_memory_token_dispatcher.cc @ misttech/fuchsia 3281dd6b).
    */
   end(
     call: string,
