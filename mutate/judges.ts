@@ -45,6 +45,7 @@ import {
   relookAfterUserFaultProgram,
   rngDraw,
   shard4EdgesProgram,
+  shard5EdgesProgram,
   shard6EdgesProgram,
   shrinkOverPinProgram,
   sizeEdgesProgram,
@@ -591,6 +592,16 @@ export function campaignProbes(root: URL): Probe[] {
     run() {
       return verdictText(
         runProgram(shard6EdgesProgram(), { seed: 0, monitors: programMonitors }).verdict,
+      );
+    },
+  });
+  // A COMMIT of a clone of a pager VMO and a read of a decommitted plain VMO, each VMO's info
+  // asked after (`shard5EdgesProgram`: the contract's CloneCommitFloor and CommitCeiling).
+  probes.push({
+    id: "program:shard5-edges",
+    run() {
+      return verdictText(
+        runProgram(shard5EdgesProgram(), { seed: 0, monitors: programMonitors }).verdict,
       );
     },
   });

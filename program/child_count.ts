@@ -16,9 +16,11 @@
  * - a child with none is alive (a mapping or a call may hold it: 1) or dead (its children count
  *   in its place): at least 1 whenever its own lower count is at least 1, at most the larger of 1
  *   and its own upper count;
- * - a child with no open handle that no `zx_vmar_map` or `zx_bti_pin` ever named and no call in
- *   flight names is dead: exactly its children's count;
- * - so is one a `zx_vmar_map` named but no `zx_bti_pin`, once the program's picture of its
+ * - a child with no open handle that no `zx_vmar_map` ever named, that no PMT of a `zx_bti_pin`
+ *   holds (each pin that returned ZX_OK made one, its `zx_pmt_unpin` let it go; one closed without
+ *   an unpin holds it for good) and that no call in flight names is dead: exactly its children's
+ *   count;
+ * - so is one a `zx_vmar_map` named and no PMT holds, once the program's picture of its
  *   address space holds no mapping of it and no other thread has any call in flight (a mapping
  *   lets go of its VMO when it is unmapped or overwritten, `VmMapping::DestroyLocked`'s
  *   `object_.reset()`, vm_mapping.cc @ misttech/fuchsia 59d70673; a call in flight may hold it
@@ -49,8 +51,14 @@ export interface ChildBounds {
 
 /** The model's record of what may keep a VMO alive without a handle. */
 export class ChildCount {
-  /** Objects a `zx_bti_pin` named: a pin may keep them alive. */
-  readonly #pinned = new Set<number>();
+  /**
+   * Per VMO a `zx_bti_pin` pinned (ZX_OK), the PMTs (the handle model's objects) that may still
+   * hold it: a PMT holds its VMO until its `zx_pmt_unpin` returns ZX_OK, and for good once closed
+   * without one (its BTI's quarantine). A pin that failed holds nothing once it returned.
+   */
+  readonly #pins = new Map<number, Set<number>>();
+  /** A pin succeeded on a VMO, or made a PMT, the model did not know: any VMO may be held. */
+  #pinUntracked = false;
   /** Objects a `zx_vmar_map` named: a mapping keeps them alive while it is there. */
   readonly #mapped = new Set<number>();
   /** Per thread with a call in flight, the objects its arguments named at its start. */
@@ -60,22 +68,41 @@ export class ChildCount {
 
   /** A call of thread `tid` started, naming `named` (the handle model's objects). */
   start(call: string, named: readonly number[], tid: number): void {
-    if (call === "zx_vmar_map" || call === "zx_bti_pin") {
-      const held = call === "zx_bti_pin" ? this.#pinned : this.#mapped;
-      for (const o of named) {
-        held.add(o);
-      }
-    }
+    if (call === "zx_vmar_map") { for (const o of named) this.#mapped.add(o); }
     this.#inFlight.set(tid, [...named]);
   }
 
   /**
    * Thread `tid`'s call finished with `status`; `knownParent`: for a `zx_vmo_create_child`,
-   * whether the model knew the VMO it named.
+   * whether the model knew the VMO it named. For a `zx_bti_pin`, `vmo` is the object it pinned
+   * and `pmt` the token it handed out; for a `zx_pmt_unpin`, `pmt` is the token's object
+   * (upstream a PMT keeps its VMO until it is unpinned: `PinnedMemoryTokenDispatcher::Unpin`
+   * moves `pinned_vmo_` "to a temporary and to let its dtor unpin", and `on_zero_handles` without
+   * an unpin leaves "the VMO pinned" in the quarantine; zircon/kernel/object/
+   * pinned_memory_token_dispatcher.cc @ misttech/fuchsia 3281dd6b).
    */
-  end(call: string, status: number, knownParent: boolean, tid: number): void {
+  end(
+    call: string,
+    status: number,
+    knownParent: boolean,
+    tid: number,
+    vmo?: number,
+    pmt?: number,
+  ): void {
     this.#inFlight.delete(tid);
     if (call === "zx_vmo_create_child" && status === 0 && !knownParent) this.#untracked = true;
+    if (call === "zx_bti_pin" && status === 0) {
+      if (vmo === undefined || typeof pmt !== "number") this.#pinUntracked = true;
+      else {
+        let s = this.#pins.get(vmo);
+        if (s === undefined) this.#pins.set(vmo, s = new Set());
+        s.add(pmt);
+      }
+    }
+    if (call === "zx_pmt_unpin" && status === 0) {
+      if (pmt === undefined) this.#pinUntracked = true;
+      else for (const s of this.#pins.values()) s.delete(pmt);
+    }
   }
 
   /**
@@ -107,7 +134,8 @@ export class ChildCount {
     let quiet = true;
     for (const t of this.#inFlight.keys()) if (t !== tid) quiet = false;
     const held = (c: number) =>
-      this.#pinned.has(c) || (this.#mapped.has(c) && !(quiet && mapsObject(c) === false));
+      this.#pinUntracked || (this.#pins.get(c)?.size ?? 0) > 0 ||
+      (this.#mapped.has(c) && !(quiet && mapsObject(c) === false));
     const seen = new Set<number>();
     const count = (o: number): ChildBounds => {
       let low = 0, high = 0;

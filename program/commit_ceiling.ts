@@ -10,13 +10,14 @@
  * pages go back to its physical page provider, loaned (vm_cow_pages.cc, vm_object_paged.cc
  * `DecommitRange` @ gnoliyil/fuchsia 0ad2d850); `committed_bytes` is "the amount of memory
  * currently allocated to this VMO" (zx_object_get_info.md, ZX_INFO_VMO). Nothing but a call can
- * commit an anonymous VMO's page again: a read or write of it, a COMMIT, a pin, a fault through
- * a mapping, a child's access to the pages it shares. So the ceiling is kept only for a VMO no
+ * commit an anonymous VMO's page again: a read of a contiguous one or a write of either, a
+ * COMMIT, a pin, a fault through a mapping, a child's access to the pages it shares. So the ceiling is kept only for a VMO no
  * mapping was ever asked for (`zx_vmar_map` naming it, whatever it returned) and no child was
  * made of; it is set only when no other call naming the VMO is in flight as the DECOMMIT
  * returns, and is forgotten as soon as any call naming one of the VMO's handles starts, but a
- * `zx_object_get_info` or `zx_vmo_get_size`, a ZERO of a plain VMO, or a DONT_NEED or ALWAYS_NEED
- * hint of one (upstream ignores hints for a VMO with no user pager).
+ * `zx_object_get_info` or `zx_vmo_get_size`, a ZERO of a plain VMO, a DONT_NEED or ALWAYS_NEED
+ * hint of one (upstream ignores hints for a VMO with no user pager), or a `zx_vmo_read` of one (an
+ * absent page reads as the zero page).
  *
  * @example
  * ```ts
@@ -66,6 +67,20 @@ function hintsPlain(call: string, args: readonly unknown[], model: HandleModel):
     model.get(args[0])?.anonymous === "plain";
 }
 
+/**
+ * Whether the call is a `zx_vmo_read` of a plain anonymous VMO, which commits none of the pages
+ * it reads: the read path looks each page up with `LookupCursor::RequireReadPage` ("Returned page
+ * will only be read from. This can return zero pages or pages from a parent VMO"), and a slot of
+ * a VMO with no page source is content zero ("Content is initially zero if either there isn't a
+ * page source, or the offset is in a zero interval"; only a contiguous VMO's source is excepted),
+ * so an absent page reads as the shared zero page and nothing is allocated
+ * (zircon/kernel/vm/include/vm/vm_cow_pages.h @ misttech/fuchsia 01ae4fc3). The buffer it writes
+ * is another VMO's, or this one's only through a mapping, and a mapped VMO keeps no ceiling.
+ */
+function readsPlain(call: string, args: readonly unknown[], model: HandleModel): boolean {
+  return call === "zx_vmo_read" && model.get(args[0])?.anonymous === "plain";
+}
+
 /** The pages each anonymous VMO (by the handle model's object id) surely lacks since a DECOMMIT. */
 export class CommitCeiling {
   readonly #absent = new Map<number, Set<number>>();
@@ -97,7 +112,10 @@ export class CommitCeiling {
     for (const o of model.objectsNamed(args)) {
       this.#busy.set(o, (this.#busy.get(o) ?? 0) + 1);
       if (call === "zx_vmar_map") this.#mapped.add(o);
-      if (!KEEPS.has(call) && !zeroesPlain(call, args, model) && !hintsPlain(call, args, model)) {
+      if (
+        !KEEPS.has(call) && !zeroesPlain(call, args, model) && !hintsPlain(call, args, model) &&
+        !readsPlain(call, args, model)
+      ) {
         this.#absent.delete(o);
       }
     }

@@ -3867,3 +3867,71 @@ export function destroyedRegionChildProgram(pageSize = 4096): Program {
   emit("zx_object_get_info", [{ h: root }, ZX_INFO_VMO]);
   return { pageSize, overtimeTicks: 0, threads: [{ failInsteadOfBlock: false, calls }] };
 }
+
+/**
+ * The campaign judge's `program:shard5-edges` probe (blind spots of the fresh shard 5 of 8 on
+ * db8cb50, docs/mutation.md, helper triage30a), one thread, no draws:
+ * - a COMMIT of a clone of a pager VMO: a three-page pager VMO supplied whole; an at-least-on-write
+ *   clone of three pages from its page 1 (two pages of it see the parent, the third lies past the
+ *   parent's end); the clone's page 0 read first (looked up, not forked:
+ *   `Pager.CloneSplitCommitTest`); the clone committed whole and its info asked
+ *   (`CloneCommitFloor`: the two pages it sees of its parent are its own, "A commit simulates
+ *   write faults", `Pager.CloneCommitTest`); a SNAPSHOT_MODIFIED clone of the root's first page
+ *   committed and asked too;
+ * - a read of a decommitted plain VMO: two pages written, decommitted, read whole and asked
+ *   (`CommitCeiling`: a read of a plain VMO's absent page is the zero page, nothing committed);
+ * - a clone of the root's first page pinned, unpinned and closed, the other two clones closed,
+ *   the root asked (`ChildCount`: an unpinned PMT holds its VMO no more, so no child is left).
+ *
+ * @example
+ * ```ts
+ * import { shard5EdgesProgram } from "./generate.ts";
+ * console.assert(shard5EdgesProgram().threads[0].calls.length === 27);
+ * ```
+ */
+export function shard5EdgesProgram(pageSize = 4096): Program {
+  const { calls, emit } = probeThread();
+  const port = emit("zx_port_create", [0]);
+  const pager = emit("zx_pager_create", [0]);
+  const root = emit("zx_pager_create_vmo", [{ h: pager }, 0, { h: port }, 0, 3 * pageSize]);
+  const aux = emit("zx_vmo_create", [3 * pageSize, 0]);
+  emit("zx_vmo_write", [{ h: aux }, { bytes: 3 * pageSize, fill: 0x5c }, 0]);
+  emit("zx_pager_supply_pages", [{ h: pager }, { h: root }, 0, 3 * pageSize, { h: aux }, 0]);
+  const clone = emit("zx_vmo_create_child", [
+    { h: root },
+    ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE,
+    pageSize,
+    3 * pageSize,
+  ]);
+  emit("zx_vmo_read", [{ h: clone }, 0, pageSize]);
+  emit("zx_vmo_op_range", [{ h: clone }, ZX_VMO_OP_COMMIT, 0, 3 * pageSize]);
+  emit("zx_object_get_info", [{ h: clone }, ZX_INFO_VMO]);
+  const snap = emit("zx_vmo_create_child", [
+    { h: root },
+    ZX_VMO_CHILD_SNAPSHOT_MODIFIED,
+    0,
+    pageSize,
+  ]);
+  emit("zx_vmo_op_range", [{ h: snap }, ZX_VMO_OP_COMMIT, 0, pageSize]);
+  emit("zx_object_get_info", [{ h: snap }, ZX_INFO_VMO]);
+  emit("zx_object_get_info", [{ h: root }, ZX_INFO_VMO]);
+  const plain = emit("zx_vmo_create", [2 * pageSize, 0]);
+  emit("zx_vmo_write", [{ h: plain }, { bytes: 2 * pageSize, fill: 0x3a }, 0]);
+  emit("zx_vmo_op_range", [{ h: plain }, ZX_VMO_OP_DECOMMIT, 0, 2 * pageSize]);
+  emit("zx_vmo_read", [{ h: plain }, 0, 2 * pageSize]);
+  emit("zx_object_get_info", [{ h: plain }, ZX_INFO_VMO]);
+  const bti = emit("zx_bti_create", [0, 0]);
+  const pinned = emit("zx_vmo_create_child", [
+    { h: root },
+    ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE,
+    0,
+    pageSize,
+  ]);
+  const pmt = emit("zx_bti_pin", [{ h: bti }, ZX_BTI_PERM_READ, { h: pinned }, 0, pageSize]);
+  emit("zx_pmt_unpin", [{ h: pmt }]);
+  emit("zx_handle_close", [{ h: pinned }]);
+  emit("zx_handle_close", [{ h: snap }]);
+  emit("zx_handle_close", [{ h: clone }]);
+  emit("zx_object_get_info", [{ h: root }, ZX_INFO_VMO]);
+  return { pageSize, overtimeTicks: 0, threads: [{ failInsteadOfBlock: false, calls }] };
+}

@@ -87,6 +87,7 @@ import {
   predictAmong,
   waitOneOutcome,
 } from "./contract.ts";
+import { CloneCommitFloor } from "./clone_commit_floor.ts";
 import { CommitFloor } from "./commit_floor.ts";
 import { ChildBirths } from "./child_births.ts";
 import { CommitCeiling } from "./commit_ceiling.ts";
@@ -642,9 +643,26 @@ function check(
     r.status,
     call.call !== "zx_vmo_create_child" || model.get(args[0]) !== undefined,
     t,
+    call.call === "zx_bti_pin" ? model.get(args[2])?.object : undefined,
+    call.call === "zx_bti_pin"
+      ? r.value
+      : call.call === "zx_pmt_unpin"
+      ? model.get(args[0])?.object
+      : undefined,
   );
   const short = commitFloorOf(model).observe(call.call, args, r.status, r.info, model, ps);
   if (short !== null) contractFailure(`${where} reports ${short}`);
+  const cloneShort = cloneCommitFloorOf(model).end(
+    call.call,
+    args,
+    r.status,
+    r.value,
+    r.info,
+    model,
+    ps,
+    t,
+  );
+  if (cloneShort !== null) contractFailure(`${where} reports ${cloneShort}`);
   const over = commitCeilingOf(model).end(call.call, args, r.status, r.info, model, ps);
   if (over !== null) contractFailure(`${where} reports ${over}`);
   const moved = commitStillOf(model).end(call.call, args, r.status, r.info, model, t);
@@ -688,6 +706,15 @@ function childBirthsOf(model: HandleModel): ChildBirths {
   let b = childBirths.get(model);
   if (b === undefined) childBirths.set(model, b = new ChildBirths());
   return b;
+}
+
+/** Each run's {@linkcode CloneCommitFloor}, kept with its handle model. */
+const cloneCommitFloors = new WeakMap<HandleModel, CloneCommitFloor>();
+
+function cloneCommitFloorOf(model: HandleModel): CloneCommitFloor {
+  let f = cloneCommitFloors.get(model);
+  if (f === undefined) cloneCommitFloors.set(model, f = new CloneCommitFloor());
+  return f;
 }
 
 /** Each run's {@linkcode CommitFloor}, kept with its handle model. */
@@ -1086,6 +1113,7 @@ function* programThread(sys: Sys, t: number, s: Shared): ThreadBody {
     if (call.call === "zx_bti_pin") s.model.pinsPossible = true;
     commitCeilingOf(s.model).start(call.call, args, s.model);
     commitStillOf(s.model).start(call.call, args, s.model, t);
+    cloneCommitFloorOf(s.model).start(call.call, args, s.model, t);
     childCountOf(s.model).start(call.call, s.model.objectsNamed(args), t);
     s.model.pinHolds.start(
       call.call,

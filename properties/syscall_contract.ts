@@ -58,7 +58,8 @@
  * `kill`: a thread killed while inside a harness entry (`kill-deferred`) never exits normally,
  * and a `zx_task_kill` that returns ZX_OK on a thread the trace has not named killed or exited
  * has, by its return, made the trace name it `killed` or `kill-deferred`; no `killed` event names
- * a thread the trace already named killed, exited or crashed (`Thread::Kill`).
+ * a thread the trace already named killed, exited or crashed (`Thread::Kill`), nor one that no
+ * `zx_task_kill` in flight names and whose kill was not deferred.
  *
  * @module
  */
@@ -958,6 +959,18 @@ export class SyscallContract extends StepMonitor {
             }: a kill of a dead thread does nothing`,
           );
         }
+        // A thread dies by a kill only when one asked for it: kernel code kills a thread only in
+        // `zx_task_kill` (its body, while the call is in flight) or as a kill deferred in a
+        // harness entry takes effect when the thread leaves it (`Thread::Kill` is the only way
+        // in, zircon/kernel/kernel/thread.cc @ vsrinivas/fuchsia 0060d78a).
+        if (
+          e.what === "killed" && !this.#killDeferred.has(e.tid) && !this.#killedByCall(e.tid)
+        ) {
+          this.fail(
+            "kill",
+            `t${e.tid} killed, but no zx_task_kill naming it is in flight and no kill of it was deferred`,
+          );
+        }
         if (e.what === "killed") this.#killed.add(e.tid);
         if (e.what === "exited") this.#exited.add(e.tid);
         if (e.what === "kill-deferred") this.#killDeferred.add(e.tid);
@@ -1197,6 +1210,12 @@ export class SyscallContract extends StepMonitor {
     if (o === undefined || o.objType !== ZX_OBJ_TYPE_THREAD) return -1;
     const tid = (o as KThread).tid;
     return this.#killed.has(tid) || this.#exited.has(tid) ? -1 : tid;
+  }
+
+  /** Whether a `zx_task_kill` in flight names thread `tid` (alive at its call). */
+  #killedByCall(tid: number): boolean {
+    for (let i = 0; i < this.#killing.size; i++) if (this.#killing.valueAt(i) === tid) return true;
+    return false;
   }
 
   /**
