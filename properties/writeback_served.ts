@@ -39,10 +39,21 @@
  *   failed. The request is folded, and not judged, when as it is dequeued another service thread
  *   of the pager is part-way through a pass: it queried or began or ended a writeback since it
  *   last waited on a port or on a condition variable (`CondVar` of `services/sync.ts`; a mutex
- *   wait stays inside the pass). A pass in flight may be all the answer the request gets (the
- *   reference service starts none while one runs), and a flag that coalesces requests leads to a
- *   pass that queries after each of them. What W3 finds is a request taken and then dropped with
- *   nothing in flight: a writer woken through a lost wake-up, a packet ignored. Upstream the
+ *   wait stays inside the pass), and the taker then wakes no futex but a mutex's before its next
+ *   port wait (a condition-variable wake hands the request on: judged). A pass in flight may be
+ *   all the answer the request gets (the reference service starts none while one runs), and a
+ *   flag that coalesces requests leads to a pass that queries after each of them. The fold does
+ *   not ask whether that pass has already queried the VMO: a query reports only the ranges Dirty
+ *   before it (pager_query_dirty_ranges.md), so a request folded into a pass that queried its VMO
+ *   before the page was dirtied is dropped without a finding. And a pass whose thread waits on a
+ *   condition variable part-way through (a page-in barrier, not only the writer's wait between
+ *   passes) folds nothing until its next query, BEGIN or END: a request taken in that window is
+ *   judged (userS30b's lfs_pager_coalesce.ts, case/userS30b_w3_test.ts). What W3 finds is a
+ *   request taken and then dropped with no pass in flight: a writer woken through a lost wake-up,
+ *   a packet ignored, a request taken while the writer waits at such a barrier. A W3 says what
+ *   happened, in parentheses (`whatHappened`): the condition variables the taker woke with the
+ *   request in hand, or that it signalled none; each other service thread's pass then, with its
+ *   last query of the VMO and the condition-variable wait that ended it for W3. Upstream the
  *   service "is expected to query these ranges with `zx_pager_query_dirty_ranges()` and write
  *   them back" (docs/reference/syscalls/pager_detach_vmo.md, pager_query_dirty_ranges.md); a
  *   user sees the write never reach the backing store. A W3 names why when the end shows it, as
