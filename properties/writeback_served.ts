@@ -39,10 +39,21 @@
  *   failed. The request is folded, and not judged, when as it is dequeued another service thread
  *   of the pager is part-way through a pass: it queried or began or ended a writeback since it
  *   last waited on a port or on a condition variable (`CondVar` of `services/sync.ts`; a mutex
- *   wait stays inside the pass). A pass in flight may be all the answer the request gets (the
- *   reference service starts none while one runs), and a flag that coalesces requests leads to a
- *   pass that queries after each of them. What W3 finds is a request taken and then dropped with
- *   nothing in flight: a writer woken through a lost wake-up, a packet ignored. Upstream the
+ *   wait stays inside the pass), and the taker then wakes no futex but a mutex's before its next
+ *   port wait (a condition-variable wake hands the request on: judged). A pass in flight may be
+ *   all the answer the request gets (the reference service starts none while one runs), and a
+ *   flag that coalesces requests leads to a pass that queries after each of them. The fold does
+ *   not ask whether that pass has already queried the VMO: a query reports only the ranges Dirty
+ *   before it (pager_query_dirty_ranges.md), so a request folded into a pass that queried its VMO
+ *   before the page was dirtied is dropped without a finding. And a pass whose thread waits on a
+ *   condition variable part-way through (a page-in barrier, not only the writer's wait between
+ *   passes) folds nothing until its next query, BEGIN or END: a request taken in that window is
+ *   judged (userS30b's lfs_pager_coalesce.ts, case/userS30b_w3_test.ts). What W3 finds is a
+ *   request taken and then dropped with no pass in flight: a writer woken through a lost wake-up,
+ *   a packet ignored, a request taken while the writer waits at such a barrier. A W3 says what
+ *   happened, in parentheses (`whatHappened`): the condition variables the taker woke with the
+ *   request in hand, or that it signalled none; each other service thread's pass then, with its
+ *   last query of the VMO and the condition-variable wait that ended it for W3. Upstream the
  *   service "is expected to query these ranges with `zx_pager_query_dirty_ranges()` and write
  *   them back" (docs/reference/syscalls/pager_detach_vmo.md, pager_query_dirty_ranges.md); a
  *   user sees the write never reach the backing store. A W3 names why when the end shows it, as
@@ -93,6 +104,18 @@ interface Request {
   readDequeued: boolean;
 }
 
+/**
+ * Another service thread's pass as W3 saw it when a request was taken (its message names it): the
+ * VMOs it queried and when, and the condition-variable wait that ended it for W3, if one did.
+ */
+interface PassNote {
+  readonly tid: number;
+  /** Per VMO koid: the step of the pass's last successful query of it. */
+  readonly queried: ReadonlyMap<number, number>;
+  /** The condition-variable wait since its last query, BEGIN or END (its step and futex), or null. */
+  readonly paused: { readonly step: number; readonly futex: string } | null;
+}
+
 /** A writeback request a service thread took from its port (W3). */
 interface Taken {
   /** The step it was dequeued at, and by which thread. */
@@ -112,6 +135,8 @@ interface Taken {
    * it handed the packet to their waiters (queued it for a worker and signalled).
    */
   readonly handed: Set<number>;
+  /** The passes other service threads of the pager had begun since their last port wait. */
+  readonly passes: readonly PassNote[];
 }
 
 /**
@@ -129,6 +154,39 @@ function whyUnserved(
   if (cycle !== null) return `; wait-for cycle: ${cycle}`;
   const parked = parkedOnHandoff(world, t.holding ? t.tid : undefined, t.tid, t.handed, workers);
   return parked === null ? "" : `; parked holding a packet: ${parked}`;
+}
+
+/**
+ * What happened to request `t` for W3's message (the parenthesis before {@linkcode whyUnserved}):
+ * the condition variables its taker woke with it in hand (it handed the request on), or that it
+ * woke none; and the passes of other service threads then, with why the request was not folded
+ * into them (a condition-variable wait since their last query, BEGIN or END) and when they had
+ * last queried `vmo` (a query reports only the ranges Dirty before it:
+ * docs/reference/syscalls/pager_query_dirty_ranges.md).
+ */
+function whatHappened(world: World, t: Taken, vmo: number): string {
+  const out: string[] = [];
+  if (t.handed.size > 0) {
+    const woke = [...t.handed].sort((a, b) => a - b).map((a) => world.kernel.futexes.describe(a));
+    out.push(`t${t.tid} handed it on, waking ${woke.join(", ")}`);
+  } else {
+    out.push(`t${t.tid} signalled no condition variable with it in hand`);
+    if (t.passes.length === 0) out.push("no other service thread had begun a writeback pass");
+  }
+  for (const p of t.passes) {
+    const q = p.queried.get(vmo);
+    const queried = q === undefined
+      ? `had not queried vmo${vmo}`
+      : `had last queried vmo${vmo} at step ${q}`;
+    out.push(
+      p.paused === null
+        ? `t${p.tid} was part-way through a writeback pass, which ${queried}`
+        : `t${p.tid} ${queried}, then waited on ${p.paused.futex} at step ${p.paused.step} and ` +
+          `had not queried, begun or ended a writeback since: a condition-variable wait ends a ` +
+          `pass for W3, so the request was not folded into it`,
+    );
+  }
+  return ` (${out.join("; ")})`;
 }
 
 /** A root pager VMO that still delivers requests: alive, attached, a handle open, its port alive. */
@@ -187,6 +245,15 @@ export class WritebackServed extends StepMonitor {
   readonly #inPass = new Map<number, number>();
   /** Per service thread, the request it took during another's pass, until it hands it off or not. */
   readonly #deciding = new Map<number, Taken>();
+  /**
+   * Per service thread that queried, began or ended a writeback since its last port wait: its
+   * pass as W3's message tells it (the port, its queries, a condition-variable wait that ended it
+   * for W3). Messages only: not in {@linkcode stateKey}, as it changes no judgement.
+   */
+  readonly #passes = new Map<
+    number,
+    { port: number; queried: Map<number, number>; paused: PassNote["paused"] }
+  >();
 
   protected override onStepEvent(e: KernelEvent, call: Call | undefined, world: World): void {
     if (world.writebackPorts.size === 0) return;
@@ -220,10 +287,17 @@ export class WritebackServed extends StepMonitor {
         const addr = e.args[0];
         if (
           typeof addr === "number" && world.kernel.futexes.describe(addr).includes("(condvar ")
-        ) this.#inPass.delete(e.tid);
+        ) {
+          this.#inPass.delete(e.tid);
+          const pass = this.#passes.get(e.tid);
+          if (pass !== undefined) {
+            pass.paused = { step: world.step, futex: world.kernel.futexes.describe(addr) };
+          }
+        }
       }
       if (e.name === "zx_port_wait" && world.threads[e.tid - 1]?.role === "service") {
         this.#inPass.delete(e.tid);
+        this.#passes.delete(e.tid);
         this.#deciding.delete(e.tid); // not handed off: folded (finish skips it)
         for (const l of this.#taken.values()) {
           for (const t of l) if (t.tid === e.tid) t.holding = false;
@@ -262,7 +336,7 @@ export class WritebackServed extends StepMonitor {
       }
       case "zx_pager_query_dirty_ranges":
         if (world.threads[e.tid - 1]?.role === "service") {
-          this.#passOn(e.tid, call.args[1]);
+          this.#passOn(e.tid, call.args[1], e.status === ZX_OK ? world.step : undefined);
           this.#looked(call.args[1], false, [call.args[2], call.args[3]], world.kernel.pageSize);
         }
         return;
@@ -345,10 +419,21 @@ export class WritebackServed extends StepMonitor {
     else if (left.length < taken.length) this.#taken.set(v.proxy.port.koid, left);
   }
 
-  /** Service thread `tid` queried, began or ended a writeback of a VMO: it is part-way through a pass. */
-  #passOn(tid: number, handle: unknown): void {
+  /**
+   * Service thread `tid` queried (successfully at step `queried`), began or ended a writeback of a
+   * VMO: it is part-way through a pass.
+   */
+  #passOn(tid: number, handle: unknown, queried?: number): void {
     const v = this.vmoOf(handle)?.root;
-    if (v !== undefined && v.proxy !== null) this.#inPass.set(tid, v.proxy.port.koid);
+    if (v === undefined || v.proxy === null) return;
+    const port = v.proxy.port.koid;
+    this.#inPass.set(tid, port);
+    let pass = this.#passes.get(tid);
+    if (pass === undefined || pass.port !== port) {
+      this.#passes.set(tid, pass = { port, queried: new Map(), paused: null });
+    }
+    pass.paused = null;
+    if (queried !== undefined) pass.queried.set(v.koid, queried);
   }
 
   /** A writeback packet was queued on a port: remember it, to see which thread takes it (W3). */
@@ -393,7 +478,21 @@ export class WritebackServed extends StepMonitor {
     if (unlooked.size === 0) return;
     const taken = this.#taken.get(port.koid) ?? [];
     this.#taken.set(port.koid, taken);
-    const t: Taken = { step: world.step, tid, unlooked, folding, holding: true, handed: new Set() };
+    const passes: PassNote[] = [];
+    for (const [other, p] of this.#passes) {
+      if (other !== tid && p.port === port.koid) {
+        passes.push({ tid: other, queried: new Map(p.queried), paused: p.paused });
+      }
+    }
+    const t: Taken = {
+      step: world.step,
+      tid,
+      unlooked,
+      folding,
+      holding: true,
+      handed: new Set(),
+      passes,
+    };
     taken.push(t);
     if (folding) this.#deciding.set(tid, t);
   }
@@ -536,8 +635,8 @@ export class WritebackServed extends StepMonitor {
           "W3",
           `t${t.tid} took a writeback request from port${port} at step ${t.step}, when vmo${v.koid} ` +
             `page ${p} was Dirty; no service thread queried its dirty ranges or began writing it ` +
-            `back after it, and it is still Dirty at the quiescent end (a writer never woken?)` +
-            whyUnserved(world, t, this.#futexWaiters),
+            `back after it, and it is still Dirty at the quiescent end` +
+            whatHappened(world, t, v.koid) + whyUnserved(world, t, this.#futexWaiters),
         );
       }
     }
