@@ -19,7 +19,8 @@ import { ZX_OK } from "../kernel/constants.ts";
 import type { KernelEvent } from "../kernel/events.ts";
 import { type ResultKind, spec, SYSCALL_NAMES } from "../kernel/syscalls.ts";
 
-interface Shape {
+/** What a call's `call` and `ret` events must show ({@linkcode callShape}). */
+export interface Shape {
   /** Slots a `call` shows at least: up to the last parameter that is not optional. */
   readonly required: number;
   /** Slots a `call` shows at most: the declaration's parameters. */
@@ -51,7 +52,26 @@ const SHAPES: ReadonlyMap<string, Shape> = new Map(
  */
 export function callShapeProblem(e: KernelEvent): string | undefined {
   if (e.k !== "call" && e.k !== "ret") return undefined;
-  const s = SHAPES.get(e.name);
+  return shapeProblem(e, SHAPES.get(e.name));
+}
+
+/**
+ * The shape the `call` and `ret` events of syscall `name` must have, if the table declares one:
+ * for a checker that looks its other traits of the name up once per event
+ * ({@linkcode shapeProblem}).
+ */
+export function callShape(name: string): Shape | undefined {
+  return SHAPES.get(name);
+}
+
+/**
+ * {@linkcode callShapeProblem} of `e`, a `call` or `ret` event, given its name's
+ * {@linkcode callShape}.
+ */
+export function shapeProblem(
+  e: Extract<KernelEvent, { k: "call" | "ret" }>,
+  s: Shape | undefined,
+): string | undefined {
   if (s === undefined) return undefined;
   if (e.k === "call") {
     const n = e.args.length;

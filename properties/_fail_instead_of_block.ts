@@ -57,8 +57,11 @@ export function blockedInsteadOfFailing(
  * with one of them unwaited.
  */
 export class RequestsSent {
-  /** The last request a thread sent and has not parked since, as text, by thread id. */
-  readonly #sent = new Map<number, string>();
+  /**
+   * The last request a thread sent and has not parked since, by thread id: its event, whose text
+   * is made only when the call fails the check (it was made at every request a call sent).
+   */
+  readonly #sent = new Map<number, Extract<KernelEvent, { k: "request" }>>();
   /** Threads whose current call is an ALWAYS_NEED hint (its errors are not reported). */
   readonly #hint = new Set<number>();
 
@@ -78,14 +81,15 @@ export class RequestsSent {
         return null;
       case "request":
         if (call?.tid === e.tid) {
-          this.#sent.set(e.tid, `${e.type} #${e.id} [${e.start},${e.end}) of vmo${e.vmo}`);
+          this.#sent.set(e.tid, e);
         }
         return null;
       case "ret": {
-        const sent = this.#sent.get(e.tid);
+        const r = this.#sent.get(e.tid);
         this.#sent.delete(e.tid);
-        if (sent === undefined || e.status !== ZX_OK || this.#hint.has(e.tid)) return null;
+        if (r === undefined || e.status !== ZX_OK || this.#hint.has(e.tid)) return null;
         if (world.threads[e.tid - 1]?.k?.failInsteadOfBlock !== true) return null;
+        const sent = `${r.type} #${r.id} [${r.start},${r.end}) of vmo${r.vmo}`;
         return `t${e.tid} runs in the fail-instead-of-block mode and sent ${sent} in ${e.name} ` +
           "without waiting for it, yet the call returned ZX_OK (it should have returned " +
           "ZX_ERR_SHOULD_WAIT: spec, model decisions)";

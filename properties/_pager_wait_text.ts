@@ -29,6 +29,27 @@ const PORT_CLOSED = "port closed";
  */
 const FORM_FROM =
   /(nothing|(READ|DIRTY) request #\d+ pages \[\d+,\d+\)( at page \d+)?)( \(port closed: no packet will be delivered\))?$/y;
+/**
+ * Where the text after `vmo KOID: ` starts in `on`, or -1 if `on` does not start so: read in
+ * place, digit by digit, where a `vmo ${koid}: ` string was made at every pager wait to test it.
+ */
+export function afterVmoPrefix(on: string, koid: number): number {
+  if (!Number.isSafeInteger(koid) || koid < 0) {
+    const prefix = `vmo ${koid}: `;
+    return on.startsWith(prefix) ? prefix.length : -1;
+  }
+  if (!on.startsWith("vmo ")) return -1;
+  let digits = 1;
+  for (let v = koid; v >= 10; v = Math.floor(v / 10)) digits++;
+  let v = koid;
+  for (let i = 4 + digits - 1; i >= 4; i--) {
+    if (on.charCodeAt(i) !== 48 + v % 10) return -1;
+    v = Math.floor(v / 10);
+  }
+  const end = 4 + digits;
+  return on.charCodeAt(end) === 58 && on.charCodeAt(end + 1) === 32 ? end + 2 : -1;
+}
+
 /** The problem with the text of `e`, a `block` event, if it misdescribes a pager wait. */
 export function pagerWaitTextProblem(
   e: Extract<KernelEvent, { k: "block" }>,
@@ -37,11 +58,11 @@ export function pagerWaitTextProblem(
   const vmo = world.threads[e.tid - 1]?.k.waiterVmo;
   const proxy = vmo?.proxy;
   if (vmo == null || proxy == null) return null;
-  const prefix = `vmo ${vmo.koid}: `;
-  if (!e.on.startsWith(prefix)) {
+  const from = afterVmoPrefix(e.on, vmo.koid);
+  if (from < 0) {
     return `t${e.tid} parked on a page request of vmo ${vmo.koid}, but the trace says it waits on ${e.on}`;
   }
-  FORM_FROM.lastIndex = prefix.length;
+  FORM_FROM.lastIndex = from;
   if (!FORM_FROM.test(e.on)) {
     return `t${e.tid} parked on a page request of vmo ${vmo.koid}, described in no known form: ${e.on}`;
   }

@@ -44,11 +44,13 @@ function futexText(
   call: Call,
   world: World,
 ): string | null {
-  const [addr, , owner] = call.args;
+  // (Plain reads, not a destructured array: an array iterator per futex wait.)
+  const addr = call.args[0], owner = call.args[2];
   const m = FUTEX_FORM.exec(e.on);
-  const word = `futex 0x${(addr as number).toString(16)}`;
-  if (m === null || m[1] !== (addr as number).toString(16)) {
-    return `t${e.tid} parked in zx_futex_wait on ${word}, but the trace says it waits on ${e.on}`;
+  // The word in hex, made once (it was made twice at every futex wait); the messages on failure.
+  const hex = (addr as number).toString(16);
+  if (m === null || m[1] !== hex) {
+    return `t${e.tid} parked in zx_futex_wait on futex 0x${hex}, but the trace says it waits on ${e.on}`;
   }
   const entry = owner === 0 ? undefined : world.kernel.handles.entry(owner);
   const o = entry?.object.objType === ZX_OBJ_TYPE_THREAD ? entry.object as KThread : undefined;
@@ -56,8 +58,8 @@ function futexText(
   const said = m[2] === undefined ? undefined : Number(m[2]);
   if (said === want) return null;
   return want === undefined
-    ? `t${e.tid} parked on ${word} naming no live owner, but the trace says ${e.on}`
-    : `t${e.tid} parked on ${word} naming t${want} its owner, but the trace says ${e.on}`;
+    ? `t${e.tid} parked on futex 0x${hex} naming no live owner, but the trace says ${e.on}`
+    : `t${e.tid} parked on futex 0x${hex} naming t${want} its owner, but the trace says ${e.on}`;
 }
 
 function waitOneText(
@@ -65,7 +67,7 @@ function waitOneText(
   call: Call,
   world: World,
 ): string | null {
-  const [handle, signals] = call.args;
+  const handle = call.args[0], signals = call.args[1];
   const object = world.kernel.handles.entry(handle)?.object;
   if (object === undefined) return null;
   const type = object.objType === ZX_OBJ_TYPE_VMO

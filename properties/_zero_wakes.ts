@@ -37,10 +37,17 @@ interface ReadRange {
  */
 export class ZeroWakes {
   readonly #pageSize: number;
-  /** READ requests by VMO koid and request id (ids are per page source). */
-  readonly #reads = new Map<string, ReadRange>();
-  /** The request each thread last made or joined (`vmo:id`), READ or not (null: DIRTY). */
-  readonly #waitsOn = new Map<number, string | null>();
+  /**
+   * READ requests by VMO koid, then request id (ids are per page source). By numbers: a `vmo:id`
+   * string was made at every request and coalesce event to key them (a `Map` by numbers tells
+   * keys apart as it told their strings apart: both by value).
+   */
+  readonly #reads = new Map<number, Map<number, ReadRange>>();
+  /**
+   * The request each thread last made or joined, READ or not (null: DIRTY): the event that said
+   * so, whose VMO and id are looked up in {@linkcode ZeroWakes.#reads} when it is judged.
+   */
+  readonly #waitsOn = new Map<number, { readonly vmo: number; readonly id: number } | null>();
   /** This ZERO step's stored pages, `vmo:page`. */
   readonly #stored = new Set<string>();
 
@@ -52,14 +59,16 @@ export class ZeroWakes {
   note(e: KernelEvent, zeroStep: boolean): void {
     switch (e.k) {
       case "request": {
-        const key = `${e.vmo}:${e.id}`;
-        if (e.type === "READ") this.#reads.set(key, { vmo: e.vmo, start: e.start, end: e.end });
-        this.#waitsOn.set(e.tid, e.type === "READ" ? key : null);
+        if (e.type === "READ") {
+          let ids = this.#reads.get(e.vmo);
+          if (ids === undefined) this.#reads.set(e.vmo, ids = new Map());
+          ids.set(e.id, { vmo: e.vmo, start: e.start, end: e.end });
+        }
+        this.#waitsOn.set(e.tid, e.type === "READ" ? e : null);
         return;
       }
       case "coalesce": {
-        const key = `${e.vmo}:${e.id}`;
-        this.#waitsOn.set(e.tid, this.#reads.has(key) ? key : null);
+        this.#waitsOn.set(e.tid, this.#reads.get(e.vmo)?.has(e.id) === true ? e : null);
         return;
       }
       case "store": {
@@ -80,7 +89,7 @@ export class ZeroWakes {
   strayWake(tid: number): string | null {
     const key = this.#waitsOn.get(tid);
     if (key === undefined || key === null) return null;
-    const r = this.#reads.get(key);
+    const r = this.#reads.get(key.vmo)?.get(key.id);
     if (r === undefined) return null;
     for (let p = r.start; p < r.end; p++) if (this.#stored.has(`${r.vmo}:${p}`)) return null;
     return `t${tid}'s READ [${r.start},${r.end}) of vmo${r.vmo}`;
@@ -96,7 +105,7 @@ export class ZeroWakes {
   strayShrinkWake(tid: number, vmo: number, pages: number): string | null {
     const key = this.#waitsOn.get(tid);
     if (key === undefined || key === null) return null;
-    const r = this.#reads.get(key);
+    const r = this.#reads.get(key.vmo)?.get(key.id);
     if (r === undefined || (r.vmo === vmo && r.end > pages)) return null;
     return `t${tid}'s READ [${r.start},${r.end}) of vmo${r.vmo}`;
   }

@@ -7,8 +7,8 @@
 // shard 1 of 8).
 import { strict as assert } from "node:assert";
 import { mirrorCampaignRun, sharedMirror } from "../mutate/mutant_mirror.ts";
-import { blockedInsteadOfFailing } from "./_fail_instead_of_block.ts";
-import { pagerWaitTextProblem } from "./_pager_wait_text.ts";
+import { blockedInsteadOfFailing, RequestsSent } from "./_fail_instead_of_block.ts";
+import { afterVmoPrefix, pagerWaitTextProblem } from "./_pager_wait_text.ts";
 import type { Call } from "./_step_monitor.ts";
 
 // deno-lint-ignore no-explicit-any
@@ -115,5 +115,61 @@ Deno.test("fail-instead-of-block and wait-text kill the kernel's blocking fail-i
       assert.equal(v.invariant, "syscall-contract", JSON.stringify(v));
       assert.match(v.message, rule);
     });
+  }
+});
+
+Deno.test("RequestsSent: a fail-instead-of-block call that returned ZX_OK names the request it sent", () => {
+  // The request's text is made from its event at the failing return (it was made at every
+  // request): the message word for word, and nothing for a call that parked after sending.
+  const w: Any = { threads: [{ k: { failInsteadOfBlock: true } }] };
+  const call: Call = { tid: 1, name: "zx_vmo_read", args: [0x10, 0, 64], step: 3 };
+  const events: Any[] = [
+    { k: "call", tid: 1, name: "zx_vmo_read", args: call.args },
+    { k: "request", tid: 1, type: "READ", id: 7, vmo: 1005, start: 2, end: 4 },
+    { k: "ret", tid: 1, name: "zx_vmo_read", status: 0 },
+  ];
+  const sent = new RequestsSent();
+  const said = events.map((e) => sent.hear(e, call, w));
+  assert.deepEqual(said.slice(0, 2), [null, null]);
+  assert.equal(
+    said[2],
+    "t1 runs in the fail-instead-of-block mode and sent READ #7 [2,4) of vmo1005 in zx_vmo_read " +
+      "without waiting for it, yet the call returned ZX_OK (it should have returned " +
+      "ZX_ERR_SHOULD_WAIT: spec, model decisions)",
+  );
+  const parked = new RequestsSent();
+  const withBlock = [events[0], events[1], { k: "block", tid: 1, on: "x" }, events[2]];
+  assert.deepEqual(withBlock.map((e) => parked.hear(e, call, w)), [null, null, null, null]);
+});
+
+Deno.test("afterVmoPrefix: where the text after `vmo KOID: ` starts, as a prefix string says", () => {
+  // Read digit by digit in place of a `vmo ${koid}: ` string per pager wait: the same answer as
+  // that string's startsWith for every koid and text tried.
+  const texts = [
+    "vmo 1005: nothing",
+    "vmo 1005: READ request #1 pages [0,1)",
+    "vmo 01005: nothing",
+    "vmo 1005:nothing",
+    "vmo 1005 : nothing",
+    "vmo 10050: nothing",
+    "vmo 100: nothing",
+    "vmo 0: nothing",
+    "vmo : nothing",
+    "vmo 1005",
+    "vmo 1005:",
+    "port 7",
+    "",
+  ];
+  for (const koid of [0, 1, 9, 10, 100, 1005, 10050, 2 ** 40, -1, 1.5]) {
+    for (const on of texts) {
+      const prefix = `vmo ${koid}: `;
+      assert.equal(
+        afterVmoPrefix(on, koid),
+        on.startsWith(prefix) ? prefix.length : -1,
+        `${koid} ${on}`,
+      );
+    }
+    const own = `vmo ${koid}: nothing`;
+    assert.equal(afterVmoPrefix(own, koid), own.length - "nothing".length);
   }
 });

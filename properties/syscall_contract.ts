@@ -64,7 +64,7 @@
  * @module
  */
 
-import { callShapeProblem } from "./_call_shape.ts";
+import { callShape, type Shape, shapeProblem } from "./_call_shape.ts";
 import {
   PAGER_FAIL_CODES,
   type Status,
@@ -154,6 +154,8 @@ interface CallTraits {
   /** In {@linkcode MAY_RUN_OUT}, and in {@linkcode RUN_OUT_CHECKED}. */
   readonly mayRunOut: boolean;
   readonly runOutChecked: boolean;
+  /** {@linkcode callShape}'s answer (`event-form`). */
+  readonly shape: Shape | undefined;
 }
 
 /** The traits of a name no table lists. */
@@ -164,6 +166,7 @@ const NO_TRAITS: CallTraits = {
   resolver: false,
   mayRunOut: false,
   runOutChecked: false,
+  shape: undefined,
 };
 
 /** The traits of every name some table lists. */
@@ -183,6 +186,7 @@ const TRAITS: ReadonlyMap<string, CallTraits> = new Map(
     resolver: RESOLVERS.has(name),
     mayRunOut: MAY_RUN_OUT.has(name),
     runOutChecked: RUN_OUT_CHECKED.has(name),
+    shape: callShape(name),
   }]),
 );
 
@@ -292,8 +296,15 @@ export class SyscallContract extends StepMonitor {
   protected override readonly stepKinds: ReadonlySet<KernelEvent["k"]> = STEP_KINDS;
   /** Requests fail-instead-of-block calls sent and did not wait for (`fail-instead-of-block`). */
   readonly #requestsSent = new RequestsSent();
-  /** Pages a supply filled in this step, by {@linkcode filledKey} (the early-wake obligation). */
+  /**
+   * Pages a supply filled in this step, by {@linkcode filledKey} (the early-wake obligation):
+   * recorded only while {@linkcode SyscallContract.#parkedAtSupply} holds a reader, the only time
+   * they are read (most supply steps have no parked reader: a key and a `Set` entry per supplied
+   * page were made for nothing).
+   */
   readonly #filled = new Set<number>();
+  /** Whether a supply of this step filled a page (the readers are then looked at no more). */
+  #filledAny = false;
   /** The parked readers and their wake pages as this step's supply began. */
   readonly #parkedAtSupply = new TidMap<
     { req: number; start: number; wake: number; parked: boolean }
@@ -682,7 +693,9 @@ export class SyscallContract extends StepMonitor {
     const ps = world.kernel.pageSize;
     switch (e.k) {
       case "supply":
-        if (this.#filled.size === 0 && this.#parkedAtSupply.size === 0) {
+        // (As the step's first supply that filled a page found them: `#filledAny` says whether
+        // one did, as `#filled`'s size said when every filled page was recorded.)
+        if (!this.#filledAny && this.#parkedAtSupply.size === 0) {
           const reads = this.#reads;
           for (let i = 0; i < reads.size; i++) {
             const tid = reads.keyAt(i), r = reads.valueAt(i);
@@ -692,7 +705,10 @@ export class SyscallContract extends StepMonitor {
             }
           }
         }
-        if (e.inserted) this.#filled.add(filledKey(e.vmo, e.page));
+        if (e.inserted) {
+          this.#filledAny = true;
+          if (this.#parkedAtSupply.size > 0) this.#filled.add(filledKey(e.vmo, e.page));
+        }
         return;
       case "request":
         this.#leave(e.tid);
@@ -1167,16 +1183,27 @@ export class SyscallContract extends StepMonitor {
       if (e.name === "zx_pager_op_range" && e.args[1] === ZX_PAGER_OP_FAIL) {
         this.#lastOpFail.set(e.tid, [e.args[5] as Status, `[${e.args[3]}, +${e.args[4]})`]);
       }
-      this.#traits = TRAITS.get(e.name) ?? NO_TRAITS;
-      const last = this.#traits.pagerVmoArg;
+      const t = this.#traits = TRAITS.get(e.name) ?? NO_TRAITS;
+      const last = t.pagerVmoArg;
+      this.#allChecked = false;
       if (last !== undefined) {
-        this.#atEntry.set(e.tid, this.#expected(e.name, e.args, world.kernel.pageSize, last));
+        const ps = world.kernel.pageSize;
+        let st: Status;
+        if (t.runOutChecked) {
+          // K27's allocation check (`#noMemory`, next) asks for every handle's lookup; when all
+          // pass, those up to the pager's VMO pass too: one walk of the arguments, not two.
+          const all = this.#allAtCall = this.#expected(e.name, e.args, ps, this.#lastParam(e.name));
+          this.#allChecked = true;
+          st = all === ZX_OK ? ZX_OK : this.#expected(e.name, e.args, ps, last);
+        } else st = this.#expected(e.name, e.args, ps, last);
+        this.#atEntry.set(e.tid, st);
       }
     } else this.#traits = k === "ret" ? TRAITS.get(e.name) ?? NO_TRAITS : NO_TRAITS;
     const callOrRet = k === "call" || k === "ret";
     if (callOrRet || k === "thread") this.#pairing(e);
     if (callOrRet) this.#noMemory(e, world.kernel.pageSize);
-    if (callOrRet) this.#shape(callShapeProblem(e));
+    // (Its shape from the traits already looked up: one lookup of the name per event.)
+    if (callOrRet) this.#shape(shapeProblem(e, this.#traits.shape));
     // K14 first: an error never passed to OP_FAIL is K14's, whoever got it.
     if (k === "ret" || k === "detach" || k === "page-fault" || k === "wake") {
       this.#contract(e, call, world);
@@ -1255,6 +1282,7 @@ export class SyscallContract extends StepMonitor {
       this.#wakeDue.clear();
     }
     if (this.#filled.size > 0) this.#filled.clear();
+    this.#filledAny = false;
     if (this.#parkedAtSupply.size > 0) this.#parkedAtSupply.clear();
   }
 
@@ -1391,6 +1419,18 @@ export class SyscallContract extends StepMonitor {
    * a call.
    */
   readonly #checksAtCall = new TidMap<Status>();
+  /**
+   * The call event being judged, when it is a pager call that may run out of memory: the first
+   * failing check of all its arguments ({@linkcode SyscallContract.#expected} up to its last),
+   * worked out once for both K27 checks of the call.
+   */
+  #allAtCall: Status = ZX_OK;
+  #allChecked = false;
+
+  /** The index of the last parameter of syscall `name`. */
+  #lastParam(name: string): number {
+    return spec(name as SyscallName).params.length - 1;
+  }
 
   #noMemory(e: KernelEvent, ps: number): void {
     if (e.k === "call" && this.#traits.mayRunOut) {
@@ -1399,12 +1439,16 @@ export class SyscallContract extends StepMonitor {
         this.#checksAtCall.delete(e.tid);
         return;
       }
-      const row = spec(e.name as SyscallName);
-      // The reference's own argument checks come first (before any lookup), then the table's.
+      // The reference's own argument checks come first (before any lookup), then the table's
+      // (worked out already at this call when it is a pager call's too).
       const first = referenceArgumentStatus(e.name, e.args, ps);
       this.#checksAtCall.set(
         e.tid,
-        first !== ZX_OK ? first : this.#expected(e.name, e.args, ps, row.params.length - 1),
+        first !== ZX_OK
+          ? first
+          : this.#allChecked
+          ? this.#allAtCall
+          : this.#expected(e.name, e.args, ps, this.#lastParam(e.name)),
       );
     } else if (e.k === "ret" && this.#checksAtCall.has(e.tid)) {
       const first = this.#checksAtCall.get(e.tid);
