@@ -30,6 +30,7 @@ import {
   dirtyOutsideProgram,
   executeRegionsProgram,
   failedPinShrinkProgram,
+  gap30EdgesProgram,
   generateProgram,
   heirInFifoProgram,
   hintPlainProgram,
@@ -602,6 +603,16 @@ export function campaignProbes(root: URL): Probe[] {
     run() {
       return verdictText(
         runProgram(shard5EdgesProgram(), { seed: 0, monitors: programMonitors }).verdict,
+      );
+    },
+  });
+  // A COMMIT of a grown pager VMO's zero interval, and a pin of a fresh clone of a supplied pager
+  // VMO read after (`gap30EdgesProgram`: dirty-state's K17 commit row, read-content's pin fork).
+  probes.push({
+    id: "program:gap30-edges",
+    run() {
+      return verdictText(
+        runProgram(gap30EdgesProgram(), { seed: 0, monitors: programMonitors }).verdict,
       );
     },
   });

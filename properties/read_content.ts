@@ -34,7 +34,9 @@
  * Left unjudged (the model says "unknown" and lets any byte pass): snapshots of
  * clones of clones, pages of a clone that a COMMIT, a pin, a
  * mapping or a `zx_vmar_op_range` may have forked (the fork keeps the root's
- * content of a moment the model does not see), a clone's pages past the
+ * content of a moment the model does not see; a pin that began and returned
+ * ZX_OK in one step forked at a moment the model sees: those pages are the
+ * clone's own, holding what it showed), a clone's pages past the
  * extent of the slice it was made from, the tail of a page a size that is no
  * page multiple cut (zeroed in place), aux pages a supply took from a VMO
  * that is no anonymous root, and a contiguous VMO's decommitted pages (lent).

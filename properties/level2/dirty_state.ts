@@ -2,7 +2,8 @@
  * `dirty-state`: the level-2 kernel invariants of spec 7.1 over root pager
  * VMOs, checked after every step from the slots before and after and the
  * syscalls the step ran: K3 (DIRTY requests only on trap-dirty VMOs, only for
- * present non-Dirty content), K17 (transitions follow table 5.2), K18 (Dirty
+ * present non-Dirty content), K17 (transitions follow table 5.2; a successful COMMIT leaves no
+ * zero interval in its range), K18 (Dirty
  * and AwaitingClean pages are never evicted or dropped except by shrink, death
  * or OP_ZERO), K20 (a grow's tail is a Dirty zero interval), K21 (a shrink
  * leaves no request and no content past the size), K25 (modified is set only by
