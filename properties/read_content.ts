@@ -186,6 +186,9 @@ interface BufferLoads {
   readonly have: Uint8Array;
 }
 
+/** Pages of a pin whose fork {@linkcode ReadContent} notes (pages past them stay loose). */
+const PIN_PAGES_NOTED = 1024;
+
 /** Buffers longer than this are left unjudged by R6 (what a load took is kept per byte). */
 const MAX_JUDGED_BUFFER = 1 << 20;
 
@@ -724,8 +727,10 @@ export class ReadContent extends StepMonitor {
     const [, , , offset, size] = call.args;
     if (node === undefined || typeof offset !== "number" || typeof size !== "number") return;
     const shown: { c: CloneNode; page: number; bytes: Uint8Array }[] = [];
-    const last = Math.ceil((offset + size) / ps);
-    for (let p = Math.floor(offset / ps); p < last && shown.length <= 1 << 10; p++) {
+    // At most `PIN_PAGES_NOTED` pages (a pin of a huge range fails, or leaves the rest loose).
+    const first = Math.floor(offset / ps);
+    const last = Math.min(Math.ceil((offset + size) / ps), first + PIN_PAGES_NOTED);
+    for (let p = first; p < last; p++) {
       const base = resolve(node, p);
       if (base === null || base.node.kind !== "clone") continue;
       const bytes = clonePage(base.node, base.page, ps);
