@@ -728,6 +728,8 @@ export class ReadContent extends StepMonitor {
     if (node === undefined || typeof offset !== "number" || typeof size !== "number") return;
     const shown: { c: CloneNode; page: number; bytes: Uint8Array }[] = [];
     // At most `PIN_PAGES_NOTED` pages (a pin of a huge range fails, or leaves the rest loose).
+    // (A range past 2^53 bytes is no VMO's: such a pin fails, and `p++` would not move there.)
+    if (!Number.isSafeInteger(offset + size)) return;
     const first = Math.floor(offset / ps);
     const last = Math.min(Math.ceil((offset + size) / ps), first + PIN_PAGES_NOTED);
     for (let p = first; p < last; p++) {
