@@ -98,7 +98,11 @@ export class WakeDiscipline extends StepMonitor {
     }
     if (k === "thread") {
       if (e.what === "killed" && this.#parked.has(e.tid)) this.#killedParked.push(e.tid);
-      if (e.what === "killed" || e.what === "exited") this.#woken.delete(e.tid);
+      // A suspend after the wake stops a thread that is no longer held in a wait (the run-on
+      // rule's case is the suspend before the wake, while the usercopy's fault wait held it).
+      if (e.what === "killed" || e.what === "exited" || e.what === "suspended") {
+        this.#woken.delete(e.tid);
+      }
       return;
     }
     if (k === "ret") {
@@ -157,7 +161,7 @@ export class WakeDiscipline extends StepMonitor {
    * stops only at its next scheduling point (`SuspendInKernelTest`, pager.cc @ misttech/fuchsia
    * b394d1c8), so a suspend does not excuse it either. Judged from the trace's `block` and `wake`
    * events and the clock, not the kernel's run queue: `world.running` names the thread that took
-   * the step.
+   * the step. A suspend after the wake excuses it (the thread left the wait; it stops there).
    */
   #judgeWokenRan(world: World): void {
     const ran = world.running?.tid;
