@@ -30,6 +30,7 @@ import {
   dirtyOutsideProgram,
   executeRegionsProgram,
   failedPinShrinkProgram,
+  gap30EdgesProgram,
   generateProgram,
   heirInFifoProgram,
   hintPlainProgram,
@@ -70,6 +71,7 @@ import { shareJournal } from "../properties/_step_monitor.ts";
 import { ALL_CASES, OWN_CONTENT_CASES } from "../conformance/cases.ts";
 import { isSkipped, runChecked } from "../conformance/harness.ts";
 import { SCENARIO_SERVICES } from "./scenario_services.ts";
+import { suspendedUsercopyWoken } from "./suspend_woken_probe.ts";
 import type { Monitor, Verdict } from "../sim/world.ts";
 import { kernelInvariants } from "../properties/kernel_invariants.ts";
 import { serviceObligations } from "../properties/service_obligations.ts";
@@ -605,6 +607,16 @@ export function campaignProbes(root: URL): Probe[] {
       );
     },
   });
+  // A COMMIT of a grown pager VMO's zero interval, and a pin of a fresh clone of a supplied pager
+  // VMO read after (`gap30EdgesProgram`: dirty-state's K17 commit row, read-content's pin fork).
+  probes.push({
+    id: "program:gap30-edges",
+    run() {
+      return verdictText(
+        runProgram(gap30EdgesProgram(), { seed: 0, monitors: programMonitors }).verdict,
+      );
+    },
+  });
   const seeded = new URL("mutate/scenarios/", root);
   const files = [...Deno.readDirSync(seeded)].map((e) => e.name).filter((n) => n.endsWith(".json"))
     .sort();
@@ -681,6 +693,16 @@ export function campaignProbes(root: URL): Probe[] {
       });
     }
   }
+  // A suspended thread woken from a kernel usercopy's fault wait runs on: its waker sleeps after
+  // the supply, so the clock moves only if the woken thread is held (wake-discipline's K11 run-on rule).
+  probes.push({
+    id: "probe:suspended-usercopy-woken",
+    run() {
+      const monitors = shareJournal(checkersOf("kernel")());
+      const { world, verdict } = runChecked(suspendedUsercopyWoken, 1, monitors);
+      return verdictText(settleVerdict({ world, verdict }, monitors));
+    },
+  });
   return probes;
 }
 

@@ -3638,6 +3638,48 @@ export function shard6EdgesProgram(pageSize = 65536): Program {
 }
 
 /**
+ * The campaign judge's `program:gap30-edges` probe (docs/mutation.md, helper gap30), one thread,
+ * no draws. A one-page resizable pager VMO grown to two pages (page 1 a Dirty zero interval, K20)
+ * and its page 1 committed: a COMMIT allocates a zero interval's page Dirty (dirty-state's K17
+ * commit row, `TargetZeroContentSupplyDirty`). Then a two-page pager VMO supplied with a fill of
+ * its own per page, an at-least-on-write clone of it pinned whole (read-only), unpinned and
+ * read: the pin forked the clone's pages from the root (a pin of a clone commits first), so the
+ * read shows the root's fills (read-content's pin row: the pin began and returned in one step).
+ * Random programs grow a pager VMO and commit the new tail seldom, and a pinned clone's pages
+ * were unjudged.
+ */
+export function gap30EdgesProgram(pageSize = 4096): Program {
+  const { calls, emit } = probeThread();
+  const port = emit("zx_port_create", [0]);
+  const pager = emit("zx_pager_create", [0]);
+  const grown = emit("zx_pager_create_vmo", [
+    { h: pager },
+    ZX_VMO_RESIZABLE,
+    { h: port },
+    0,
+    pageSize,
+  ]);
+  emit("zx_vmo_set_size", [{ h: grown }, 2 * pageSize]);
+  emit("zx_vmo_op_range", [{ h: grown }, ZX_VMO_OP_COMMIT, pageSize, pageSize]);
+  const vmo = emit("zx_pager_create_vmo", [{ h: pager }, 0, { h: port }, 1, 2 * pageSize]);
+  const aux = emit("zx_vmo_create", [2 * pageSize, 0]);
+  emit("zx_vmo_write", [{ h: aux }, { bytes: pageSize, fill: 0x3a }, 0]);
+  emit("zx_vmo_write", [{ h: aux }, { bytes: pageSize, fill: 0x3b }, pageSize]);
+  emit("zx_pager_supply_pages", [{ h: pager }, { h: vmo }, 0, 2 * pageSize, { h: aux }, 0]);
+  const clone = emit("zx_vmo_create_child", [
+    { h: vmo },
+    ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE,
+    0,
+    2 * pageSize,
+  ]);
+  const bti = emit("zx_bti_create", [0, 0]);
+  const pmt = emit("zx_bti_pin", [{ h: bti }, ZX_BTI_PERM_READ, { h: clone }, 0, 2 * pageSize]);
+  emit("zx_pmt_unpin", [{ h: pmt }]);
+  emit("zx_vmo_read", [{ h: clone }, 0, 2 * pageSize]);
+  return { pageSize, overtimeTicks: 0, threads: [{ failInsteadOfBlock: false, calls }] };
+}
+
+/**
  * The campaign judge's `program:heir-in-fifo` probe: a request handed to its overlap waiter while
  * its packet still waits in the proxy's queue behind another request's (a VMO has one packet in
  * the port at a time), whose heir then times out too: the queued request is withdrawn and no

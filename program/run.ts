@@ -1431,6 +1431,9 @@ function unmappedByJanitor(s: Shared, at: number, len: number): void {
   else s.model.vmars.unmapped(root, at, len);
 }
 
+/** The thread index the janitor's closes are told to {@linkcode CompleteModel} under (no program thread's). */
+const JANITOR_TID = -1;
+
 function* janitor(sys: Sys, vmar: number, s: Shared): ThreadBody {
   const wait: Wait = {
     deadline: Number.POSITIVE_INFINITY,
@@ -1474,9 +1477,13 @@ function* janitor(sys: Sys, vmar: number, s: Shared): ThreadBody {
         h = s.model.open[0] ?? 0;
         // A thread parked in zx_object_wait_one on it then ends CANCELED (`wait_outcome.ts`).
         if (h !== 0) s.waits.closing(h);
+        // CompleteModel follows every close: a pager the janitor closes withdraws its VMOs'
+        // queued COMPLETEs while a program thread may still wait on their port.
+        if (h !== 0) s.completes.start("zx_handle_close", [h], JANITOR_TID);
         return h === 0 ? null : sys.handleClose(h);
       });
       if (st === null) continue;
+      s.completes.end("zx_handle_close", [h], { status: st, value: 0, packet: null }, JANITOR_TID);
       if (st !== ZX_OK) {
         contractFailure(
           `cleanup: zx_handle_close(0x${h.toString(16)}) of a handle the program holds returned ${

@@ -34,7 +34,9 @@
  * Left unjudged (the model says "unknown" and lets any byte pass): snapshots of
  * clones of clones, pages of a clone that a COMMIT, a pin, a
  * mapping or a `zx_vmar_op_range` may have forked (the fork keeps the root's
- * content of a moment the model does not see), a clone's pages past the
+ * content of a moment the model does not see; a pin that began and returned
+ * ZX_OK in one step forked at a moment the model sees: those pages are the
+ * clone's own, holding what it showed), a clone's pages past the
  * extent of the slice it was made from, the tail of a page a size that is no
  * page multiple cut (zeroed in place), aux pages a supply took from a VMO
  * that is no anonymous root, and a contiguous VMO's decommitted pages (lent).
@@ -183,6 +185,9 @@ interface BufferLoads {
   bytes: Uint8Array | null;
   readonly have: Uint8Array;
 }
+
+/** Pages of a pin whose fork {@linkcode ReadContent} notes (pages past them stay loose). */
+const PIN_PAGES_NOTED = 1024;
 
 /** Buffers longer than this are left unjudged by R6 (what a load took is kept per byte). */
 const MAX_JUDGED_BUFFER = 1 << 20;
@@ -362,6 +367,14 @@ export class ReadContent extends StepMonitor {
   #mappings: MappingRecord[] = [];
   /** What each `zx_vmo_write` from a user buffer in progress loaded, by its call (R6). */
   readonly #loaded = new Map<Call, BufferLoads>();
+  /**
+   * Each `zx_bti_pin` in progress naming a clone (through views or not): the step it began in
+   * and the pages the clone showed then, where the model knew them ({@linkcode ReadContent.#pinFork}).
+   */
+  readonly #pinning = new Map<
+    Call,
+    { readonly step: number; readonly shown: { c: CloneNode; page: number; bytes: Uint8Array }[] }
+  >();
 
   protected override onStepEvent(e: KernelEvent, call: Call | undefined, world: World): void {
     const ps = world.kernel.pageSize;
@@ -369,6 +382,7 @@ export class ReadContent extends StepMonitor {
       case "call":
         if (call !== undefined && isZero(call)) this.#zeroing.set(call, new Map());
         if (call !== undefined && isUserWrite(call)) this.#loaded.set(call, bufferLoads(call));
+        if (call !== undefined && call.name === "zx_bti_pin") this.#pinBegins(call, world.step, ps);
         this.#onCall(e.name, e.args, ps);
         return;
       case "ret":
@@ -378,6 +392,7 @@ export class ReadContent extends StepMonitor {
           if (call.name === "zx_vmar_map" && e.status === ZX_OK && "value" in e) {
             this.#mapped(call, e.value);
           }
+          if (call.name === "zx_bti_pin") this.#pinFork(call, e.status, world.step);
           this.#judgeWriteEnd(call, e.status);
           this.#judgeUserCopy(call, e.status);
           this.#onRet(call, e.status, "handle" in e ? e.handle : undefined, ps);
@@ -703,6 +718,47 @@ export class ReadContent extends StepMonitor {
           copy.dir === "out" ? "into" : "from"
         } its user buffer`,
       );
+    }
+  }
+
+  /** Notes what the clone pages a `zx_bti_pin` names show as it begins ({@linkcode ReadContent.#pinFork}). */
+  #pinBegins(call: Call, step: number, ps: number): void {
+    const node = this.#nodeOf(call.args[2]);
+    const [, , , offset, size] = call.args;
+    if (node === undefined || typeof offset !== "number" || typeof size !== "number") return;
+    const shown: { c: CloneNode; page: number; bytes: Uint8Array }[] = [];
+    // At most `PIN_PAGES_NOTED` pages (a pin of a huge range fails, or leaves the rest loose).
+    // (A range past 2^53 bytes is no VMO's: such a pin fails, and `p++` would not move there.)
+    if (!Number.isSafeInteger(offset + size)) return;
+    const first = Math.floor(offset / ps);
+    const last = Math.min(Math.ceil((offset + size) / ps), first + PIN_PAGES_NOTED);
+    for (let p = first; p < last; p++) {
+      const base = resolve(node, p);
+      if (base === null || base.node.kind !== "clone") continue;
+      const bytes = clonePage(base.node, base.page, ps);
+      if (bytes !== UNKNOWN) shown.push({ c: base.node, page: base.page, bytes: bytes.slice() });
+    }
+    if (shown.length > 0) this.#pinning.set(call, { step, shown });
+  }
+
+  /**
+   * A `zx_bti_pin` of a clone commits its pages first, forking each from what the clone shows
+   * (`VmObjectPaged::CommitRangeInternal` with `pin`, vm_object_paged.cc @ misttech/fuchsia
+   * 056f3590; a clone page forked from its parent's, `RequireOwnedPage`'s copy-on-write,
+   * vm_cow_pages.cc @ misttech/fuchsia 030dcba0). The moment of the fork is the model's to see
+   * only when the pin began and returned ZX_OK in one step: it never parked, and no other thread
+   * ran, so each page it names is the clone's own now, holding what the clone showed when it
+   * began (and no longer loose). A pin that parked (a READ of the root) is left loose.
+   */
+  #pinFork(call: Call, status: number, step: number): void {
+    const pin = this.#pinning.get(call);
+    if (pin === undefined) return;
+    this.#pinning.delete(call);
+    if (status !== ZX_OK || pin.step !== step) return;
+    for (const { c, page, bytes } of pin.shown) {
+      c.own.set(page, bytes);
+      c.loose.delete(page);
+      c.inherited?.delete(page);
     }
   }
 

@@ -22,6 +22,7 @@ import {
   ZX_ERR_INTERNAL_INTR_KILLED,
   ZX_ERR_INTERNAL_INTR_RETRY,
   ZX_OBJ_TYPE_PAGER,
+  ZX_OK,
   ZX_VMO_OP_ZERO,
 } from "../kernel/constants.ts";
 import type { KernelEvent } from "../kernel/events.ts";
@@ -82,6 +83,11 @@ export class WakeDiscipline extends StepMonitor {
   readonly #parked = new Map<number, string>();
   /** Threads this step killed while parked on a page request: woken by the step's end. */
   readonly #killedParked: number[] = [];
+  /**
+   * Threads the trace shows woken with ZX_OK from a page request's wait that have not taken a
+   * step since: the clock's tick at the wake ({@linkcode WakeDiscipline.endStep}, K11's run-on rule).
+   */
+  readonly #woken = new Map<number, number>();
 
   protected override onStepEvent(e: KernelEvent, call: Call | undefined, world: World): void {
     const k = e.k;
@@ -92,13 +98,21 @@ export class WakeDiscipline extends StepMonitor {
     }
     if (k === "thread") {
       if (e.what === "killed" && this.#parked.has(e.tid)) this.#killedParked.push(e.tid);
+      // A suspend after the wake stops a thread that is no longer held in a wait (the run-on
+      // rule's case is the suspend before the wake, while the usercopy's fault wait held it).
+      if (e.what === "killed" || e.what === "exited" || e.what === "suspended") {
+        this.#woken.delete(e.tid);
+      }
       return;
     }
     if (k === "ret") {
       if (this.#inCall.get(e.tid)?.name === e.name) this.#inCall.delete(e.tid);
       return;
     }
-    if (k === "wake") this.#parked.delete(e.tid);
+    if (k === "wake") {
+      if (e.status === ZX_OK && this.#parked.has(e.tid)) this.#woken.set(e.tid, world.kernel.now);
+      this.#parked.delete(e.tid);
+    }
     if (k === "call" && call !== undefined) this.#inCall.set(e.tid, call);
     if (k === "call" && e.tid === world.running?.tid) this.#stepCall = call;
     if (k !== "wake" && k !== "call") {
@@ -137,6 +151,33 @@ export class WakeDiscipline extends StepMonitor {
     this.fail("K11", `t${e.tid} woken (${e.why}) by ${by}`);
   }
 
+  /**
+   * K11, run-on: a thread woken with ZX_OK from a page request's wait is runnable, and runs again before
+   * the clock has moved two ticks past its wake (unless a kill or its exit ends it). The world
+   * moves the clock a tick only once every thread runnable when the tick began has taken a step,
+   * and jumps it only when no thread can run (sim/world.ts): a thread that became runnable during
+   * tick T has stepped by the end of tick T + 1. A thread held in a kernel usercopy's fault wait
+   * is not stopped by a suspend while it waits; once its page arrives it finishes its syscall and
+   * stops only at its next scheduling point (`SuspendInKernelTest`, pager.cc @ misttech/fuchsia
+   * b394d1c8), so a suspend does not excuse it either. Judged from the trace's `block` and `wake`
+   * events and the clock, not the kernel's run queue: `world.running` names the thread that took
+   * the step. A suspend after the wake excuses it (the thread left the wait; it stops there).
+   */
+  #judgeWokenRan(world: World): void {
+    const ran = world.running?.tid;
+    if (ran !== undefined) this.#woken.delete(ran);
+    const now = world.kernel.now;
+    for (const [tid, at] of this.#woken) {
+      if (now < at + 2) continue;
+      this.fail(
+        "K11",
+        `t${tid} was woken with ZX_OK from a pager wait at tick ${at} and has not run since, ` +
+          `now tick ${now}: a woken thread runs again (one held in a usercopy's fault wait ` +
+          `finishes its syscall before a suspend stops it)`,
+      );
+    }
+  }
+
   #judgeShrinkWake(tid: number, c: Call, world: World): void {
     const v = this.vmoOf(c.args[0]);
     const size = c.args[1];
@@ -151,7 +192,8 @@ export class WakeDiscipline extends StepMonitor {
     }
   }
 
-  protected override endStep(): void {
+  protected override endStep(world: World): void {
+    if (this.#woken.size > 0) this.#judgeWokenRan(world);
     const killed = this.#killedParked;
     for (let i = 0; i < killed.length; i++) {
       const on = this.#parked.get(killed[i]);

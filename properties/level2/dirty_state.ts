@@ -2,7 +2,8 @@
  * `dirty-state`: the level-2 kernel invariants of spec 7.1 over root pager
  * VMOs, checked after every step from the slots before and after and the
  * syscalls the step ran: K3 (DIRTY requests only on trap-dirty VMOs, only for
- * present non-Dirty content), K17 (transitions follow table 5.2), K18 (Dirty
+ * present non-Dirty content), K17 (transitions follow table 5.2; a successful COMMIT leaves no
+ * zero interval in its range), K18 (Dirty
  * and AwaitingClean pages are never evicted or dropped except by shrink, death
  * or OP_ZERO), K20 (a grow's tail is a Dirty zero interval), K21 (a shrink
  * leaves no request and no content past the size), K25 (modified is set only by
@@ -38,6 +39,7 @@ import {
   ZX_VMAR_OP_COMMIT,
   ZX_VMO_DIRTY_RANGE_IS_ZERO,
   ZX_VMO_DIRTY_RANGE_SIZE,
+  ZX_VMO_OP_COMMIT,
   ZX_VMO_OP_ZERO,
 } from "../../kernel/constants.ts";
 import { callsWhere } from "../../kernel/syscalls.ts";
@@ -104,6 +106,18 @@ interface Reported {
   readonly offset: number;
   readonly length: number;
   readonly options?: number;
+}
+
+/**
+ * A successful `zx_vmo_op_range(COMMIT)` of a root pager VMO this step, in pages, judged after
+ * the step (K17's commit row) unless an event after its return named a VMO or began a call.
+ */
+interface Commit {
+  readonly vmo: Vmo;
+  /** The call's byte range. */
+  readonly offset: number;
+  readonly size: number;
+  late: boolean;
 }
 
 /** A successful `zx_pager_query_dirty_ranges` of this step, judged after the step (K19). */
@@ -235,6 +249,8 @@ export class DirtyState extends StepMonitor {
   readonly #stores: { vmo: number; offset: number; bytes: Uint8Array }[] = [];
   /** This step's successful dirty-range queries (K19). */
   readonly #queries: Query[] = [];
+  /** This step's successful COMMITs of root pager VMOs (K17's commit row). */
+  readonly #commits: Commit[] = [];
   /** This step's successful `zx_pager_query_vmo_stats` and the flags each reported (K25). */
   readonly #statsQueries: { args: readonly unknown[]; modified: number | undefined }[] = [];
   /**
@@ -266,6 +282,9 @@ export class DirtyState extends StepMonitor {
     if (this.#queries.length > 0 && (names || k === "call")) {
       for (const q of this.#queries) q.late = true;
     }
+    if (this.#commits.length > 0 && (names || k === "call")) {
+      for (const c of this.#commits) c.late = true;
+    }
     if (k === "call") {
       this.#inCallChanged = true;
       this.#calls.add(e.name);
@@ -284,6 +303,9 @@ export class DirtyState extends StepMonitor {
       if (e.status === 0 && args !== undefined) {
         if (e.name === "zx_pager_query_dirty_ranges" && e.ranges !== undefined) {
           this.#queries.push({ args: args.args, ranges: e.ranges, late: false });
+        }
+        if (e.name === "zx_vmo_op_range" && args.args[1] === ZX_VMO_OP_COMMIT) {
+          this.#noteCommit(args);
         }
       }
       this.#calls.add(e.name);
@@ -357,6 +379,7 @@ export class DirtyState extends StepMonitor {
       if (!queries[i].late) this.#judgeQuery(world, queries[i]);
     }
     if (this.#queries.length > 0) this.#queries.length = 0;
+    if (this.#commits.length > 0) this.#judgeCommits(world.kernel.pageSize);
     // OP_ZERO and a resize store zeros that may stay a zero interval (table 5.2): not judged.
     if (this.#stores.length > 0) {
       const calls = this.#stepCalls();
@@ -544,6 +567,50 @@ export class DirtyState extends StepMonitor {
       }
     }
     if (this.#stores.length > 0) this.#stores.length = 0;
+  }
+
+  /** Notes a successful COMMIT of a root pager VMO ({@linkcode DirtyState.#judgeCommits}). */
+  #noteCommit(r: Resolved): void {
+    const [handle, , offset, size] = r.args;
+    const vmo = this.vmoOf(handle);
+    if (
+      vmo === undefined || vmo.parent !== null || vmo.source === null ||
+      typeof offset !== "number" || typeof size !== "number"
+    ) return;
+    this.#commits.push({ vmo, offset, size, late: false });
+  }
+
+  /**
+   * K17's commit row: a `zx_vmo_op_range(COMMIT)` of a root pager VMO that returned ZX_OK left no
+   * zero-interval slot in its range. Upstream `VmCowPages::CommitRangeLocked` asks
+   * `LookupCursor::RequireOwnedPage` for every page of the range, and a page in a zero interval
+   * is allocated Dirty even for a commit ("Zero intervals are considered implicitly dirty and
+   * allocating them, even for reading, causes them to be supplied as new dirty pages",
+   * `TargetZeroContentSupplyDirty`; under TRAP_DIRTY a DIRTY request comes first, and the commit
+   * does not return ZX_OK while it waits), zircon/kernel/vm/vm_cow_pages.cc @ misttech/fuchsia
+   * 030dcba0. Judged from the slots after the step the commit returned in, when nothing after
+   * its return named a VMO or began a call (a step is one thread's run to its next syscall).
+   */
+  #judgeCommits(ps: number): void {
+    const commits = this.#commits;
+    for (let i = 0; i < commits.length; i++) {
+      const c = commits[i];
+      if (c.late || c.vmo.dead) continue;
+      const slots = c.vmo.slots;
+      // The pages the range touches, as the kernel's range op takes them.
+      const first = Math.floor(c.offset / ps);
+      const end = Math.ceil((c.offset + c.size) / ps);
+      for (let p = first; p < Math.min(end, slots.length); p++) {
+        if (slotKind(slots[p]) === "zero") {
+          this.#fail(
+            "K17",
+            `vmo${c.vmo.koid} page ${p} is still a zero interval after a COMMIT of pages ` +
+              `[${first},${end}) returned ZX_OK: a commit allocates a zero interval's pages Dirty`,
+          );
+        }
+      }
+    }
+    commits.length = 0;
   }
 
   /**
