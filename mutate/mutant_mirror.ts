@@ -162,6 +162,43 @@ export async function mutantMirror(
 }
 
 /**
+ * A probe program of the judge (the `program/generate.ts` export `program`, called with `args`,
+ * run at seed 0 with the program monitors) with `file` instrumented: its run unmutated, and its
+ * verdict under each of `keys` (a throw as `{ kind: "threw", message }`, as the judge's probe
+ * reports it). The shared body of the `program/shard*_probes_test.ts` judges.
+ */
+export async function judgeProgram(
+  file: string,
+  program: string,
+  keys: readonly string[],
+  args: readonly unknown[] = [],
+  // deno-lint-ignore no-explicit-any
+): Promise<{ base: any; mutants: any[] }> {
+  const m = await mutantMirror([file]);
+  try {
+    // deno-lint-ignore no-explicit-any
+    const g = await m.load("program/generate.ts") as any;
+    // deno-lint-ignore no-explicit-any
+    const run = await m.load("program/run.ts") as any;
+    const go = () =>
+      run.runProgram(g[program](...args), { seed: 0, monitors: run.programMonitors });
+    const base = go();
+    const mutants = keys.map((key) =>
+      m.withMutant(key, () => {
+        try {
+          return go().verdict;
+        } catch (e) {
+          return { kind: "threw", message: String(e) };
+        }
+      })
+    );
+    return { base, mutants };
+  } finally {
+    m.dispose();
+  }
+}
+
+/**
  * Campaign run `k` of campaign seed 1 (`planRun` + `generateScenario` + `executePlan`, as the
  * mutate judge runs it) from the mirror, judged by the kernel checkers: its verdict, with
  * whatever mutant is on.

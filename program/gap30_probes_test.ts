@@ -3,7 +3,7 @@
 // interval, dirty-state's K17 commit row; a pin of a fresh clone of a supplied pager VMO, then a
 // read of the clone, read-content's pin row), passing unmutated and failing on each mutant.
 import { strict as assert } from "node:assert";
-import { mutantMirror } from "../mutate/mutant_mirror.ts";
+import { judgeProgram } from "../mutate/mutant_mirror.ts";
 import { ZX_OK } from "../kernel/constants.ts";
 import { gap30EdgesProgram } from "./generate.ts";
 import { programMonitors, runProgram } from "./run.ts";
@@ -12,31 +12,8 @@ import { programMonitors, runProgram } from "./run.ts";
 type Any = any;
 
 /** `gap30EdgesProgram` with `file` instrumented, unmutated and under each key (a throw as text). */
-async function judge(
-  file: string,
-  keys: readonly string[],
-): Promise<{ base: Any; mutants: Any[] }> {
-  const m = await mutantMirror([file]);
-  try {
-    const g = await m.load("program/generate.ts") as Any;
-    const run = await m.load("program/run.ts") as Any;
-    const go = () =>
-      run.runProgram(g.gap30EdgesProgram(), { seed: 0, monitors: run.programMonitors });
-    const base = go();
-    const mutants = keys.map((key) =>
-      m.withMutant(key, () => {
-        try {
-          return go().verdict;
-        } catch (e) {
-          return { kind: "threw", message: String(e) };
-        }
-      })
-    );
-    return { base, mutants };
-  } finally {
-    m.dispose();
-  }
-}
+const judge = (file: string, keys: readonly string[]) =>
+  judgeProgram(file, "gap30EdgesProgram", keys);
 
 Deno.test("gap30EdgesProgram passes: the grown page committed Dirty, the pinned clone reads the root's fills", () => {
   const r = runProgram(gap30EdgesProgram(), { seed: 0, monitors: programMonitors });

@@ -10,7 +10,7 @@
 // `program:dirty-outside` (`dirtyOutsideProgram`) with single-supply's `resolve-count` for DIRTY
 // requests an OP_DIRTY completes.
 import { strict as assert } from "node:assert";
-import { mutantMirror } from "../mutate/mutant_mirror.ts";
+import { judgeProgram, mutantMirror } from "../mutate/mutant_mirror.ts";
 import * as C from "../kernel/constants.ts";
 import { DEFAULT_RIGHTS } from "./handle_model.ts";
 import {
@@ -24,37 +24,7 @@ import { programMonitors, runProgram } from "./run.ts";
 // deno-lint-ignore no-explicit-any
 type Any = any;
 
-/**
- * Runs `program` (a generate.ts export, called with `args`) with `file` instrumented, unmutated
- * and then under each key; returns the verdicts (a throw, as the judge's probe reports it).
- */
-async function judge(
-  file: string,
-  program: string,
-  keys: readonly string[],
-  args: unknown[] = [],
-): Promise<{ base: Any; mutants: Any[] }> {
-  const m = await mutantMirror([file]);
-  try {
-    const g = await m.load("program/generate.ts") as Any;
-    const run = await m.load("program/run.ts") as Any;
-    const go = () =>
-      run.runProgram(g[program](...args), { seed: 0, monitors: run.programMonitors });
-    const base = go();
-    const mutants = keys.map((key) =>
-      m.withMutant(key, () => {
-        try {
-          return go().verdict;
-        } catch (e) {
-          return { kind: "threw", message: String(e) };
-        }
-      })
-    );
-    return { base, mutants };
-  } finally {
-    m.dispose();
-  }
-}
+const judge = judgeProgram;
 
 Deno.test("heirInFifoProgram passes unmutated (every read and the last port wait time out); a queued request handed on without the swap leaves its packet to be queued after it is gone", async () => {
   const { base, mutants } = await judge("kernel/pager_proxy.ts", "heirInFifoProgram", [

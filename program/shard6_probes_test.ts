@@ -5,7 +5,7 @@
 // the contract's `detachedAbsent`; a pager VMO supplied, pinned, unpinned and closed owes its
 // COMPLETE, program/complete_model.ts), passing unmutated and failing on each of its mutants.
 import { strict as assert } from "node:assert";
-import { mutantMirror } from "../mutate/mutant_mirror.ts";
+import { judgeProgram } from "../mutate/mutant_mirror.ts";
 import { ZX_ERR_ACCESS_DENIED, ZX_OK, ZX_PAGER_VMO_COMPLETE } from "../kernel/constants.ts";
 import { shard6EdgesProgram } from "./generate.ts";
 import { programMonitors, runProgram } from "./run.ts";
@@ -14,31 +14,8 @@ import { programMonitors, runProgram } from "./run.ts";
 type Any = any;
 
 /** `shard6EdgesProgram` with `file` instrumented, unmutated and under each key (a throw as text). */
-async function judge(
-  file: string,
-  keys: readonly string[],
-): Promise<{ base: Any; mutants: Any[] }> {
-  const m = await mutantMirror([file]);
-  try {
-    const g = await m.load("program/generate.ts") as Any;
-    const run = await m.load("program/run.ts") as Any;
-    const go = () =>
-      run.runProgram(g.shard6EdgesProgram(), { seed: 0, monitors: run.programMonitors });
-    const base = go();
-    const mutants = keys.map((key) =>
-      m.withMutant(key, () => {
-        try {
-          return go().verdict;
-        } catch (e) {
-          return { kind: "threw", message: String(e) };
-        }
-      })
-    );
-    return { base, mutants };
-  } finally {
-    m.dispose();
-  }
-}
+const judge = (file: string, keys: readonly string[]) =>
+  judgeProgram(file, "shard6EdgesProgram", keys);
 
 Deno.test("shard6EdgesProgram passes at page size 65536: the region without CAN_MAP_READ refuses a readable sub-region and mapping, and a load from a pager VMO detached unsupplied faults", () => {
   const r = runProgram(shard6EdgesProgram(), { seed: 0, monitors: programMonitors });
