@@ -241,14 +241,13 @@ export class WritebackServed extends StepMonitor {
   readonly #inPort = new Map<number, Packet[]>();
   /** Per port koid: the writeback requests taken that still have a VMO unlooked (W3). */
   readonly #taken = new Map<number, Taken[]>();
-  /** Service threads part-way through a writeback pass (W3's folding): the port of its VMOs. */
-  readonly #inPass = new Map<number, number>();
   /** Per service thread, the request it took during another's pass, until it hands it off or not. */
   readonly #deciding = new Map<number, Taken>();
   /**
    * Per service thread that queried, began or ended a writeback since its last port wait: its
    * pass as W3's message tells it (the port, its queries, a condition-variable wait that ended it
-   * for W3). Messages only: not in {@linkcode stateKey}, as it changes no judgement.
+   * for W3). A thread whose pass has no `paused` is part-way through it (W3's folding; in
+   * {@linkcode stateKey} by its port alone); the rest serves messages only.
    */
   readonly #passes = new Map<
     number,
@@ -282,21 +281,14 @@ export class WritebackServed extends StepMonitor {
         this.#futexWaiters.set(e.args[0], waiters);
         waiters.add(e.tid);
       }
-      if (e.name === "zx_futex_wait" && this.#inPass.has(e.tid)) {
+      const pass = this.#passes.get(e.tid);
+      if (e.name === "zx_futex_wait" && pass !== undefined && pass.paused === null) {
         // A wait on a condition variable ends a pass; a mutex wait is inside one.
         const addr = e.args[0];
-        if (
-          typeof addr === "number" && world.kernel.futexes.describe(addr).includes("(condvar ")
-        ) {
-          this.#inPass.delete(e.tid);
-          const pass = this.#passes.get(e.tid);
-          if (pass !== undefined) {
-            pass.paused = { step: world.step, futex: world.kernel.futexes.describe(addr) };
-          }
-        }
+        const futex = typeof addr === "number" ? world.kernel.futexes.describe(addr) : "";
+        if (futex.includes("(condvar ")) pass.paused = { step: world.step, futex };
       }
       if (e.name === "zx_port_wait" && world.threads[e.tid - 1]?.role === "service") {
-        this.#inPass.delete(e.tid);
         this.#passes.delete(e.tid);
         this.#deciding.delete(e.tid); // not handed off: folded (finish skips it)
         for (const l of this.#taken.values()) {
@@ -427,7 +419,6 @@ export class WritebackServed extends StepMonitor {
     const v = this.vmoOf(handle)?.root;
     if (v === undefined || v.proxy === null) return;
     const port = v.proxy.port.koid;
-    this.#inPass.set(tid, port);
     let pass = this.#passes.get(tid);
     if (pass === undefined || pass.port !== port) {
       this.#passes.set(tid, pass = { port, queried: new Map(), paused: null });
@@ -468,7 +459,9 @@ export class WritebackServed extends StepMonitor {
     if (still.length === 0) this.#inPort.delete(port.koid);
     else this.#inPort.set(port.koid, still);
     let folding = false;
-    for (const [other, of] of this.#inPass) if (other !== tid && of === port.koid) folding = true;
+    for (const [other, p] of this.#passes) {
+      if (other !== tid && p.port === port.koid && p.paused === null) folding = true;
+    }
     const unlooked = new Map<number, Set<number>>();
     for (const v of world.kernel.pagerVmos) {
       if (v.proxy?.port !== port || !delivering(v)) continue;
@@ -558,11 +551,12 @@ export class WritebackServed extends StepMonitor {
 
   /** W3's part of {@linkcode stateKey}: packets in ports, requests taken, threads in a pass. */
   #w3Key(): string {
+    const sorted = <T>(m: ReadonlyMap<number, T>) => [...m].sort(([a], [b]) => a - b);
+    const passing = sorted(this.#passes).filter(([, p]) => p.paused === null);
     if (
-      this.#inPort.size === 0 && this.#taken.size === 0 && this.#inPass.size === 0 &&
+      this.#inPort.size === 0 && this.#taken.size === 0 && passing.length === 0 &&
       this.#deciding.size === 0
     ) return "";
-    const sorted = <T>(m: ReadonlyMap<number, T>) => [...m].sort(([a], [b]) => a - b);
     const inPort = sorted(this.#inPort).map(([port, l]) => `${port}=${l.length}`).join(",");
     const taken = sorted(this.#taken).map(([port, l]) =>
       `${port}=${
@@ -573,7 +567,7 @@ export class WritebackServed extends StepMonitor {
         ).join("+")
       }`
     ).join(",");
-    const inPass = sorted(this.#inPass).map(([tid, port]) => `${tid}=${port}`).join(",");
+    const inPass = passing.map(([tid, p]) => `${tid}=${p.port}`).join(",");
     const deciding = [...this.#deciding.keys()].sort((a, b) => a - b).join(",");
     return `${inPort}/${taken}/${inPass}/${deciding}`;
   }
