@@ -57,20 +57,14 @@ import {
 } from "../kernel/constants.ts";
 import type { VmoInfo } from "../kernel/syscalls.ts";
 import type { HandleModel } from "./handle_model.ts";
-
-/** Calls that never take a clone's own pages away. */
-const KEEPS = new Set(["zx_vmo_read", "zx_vmo_write", "zx_object_get_info", "zx_vmo_get_size"]);
-
-function keeps(call: string, args: readonly unknown[]): boolean {
-  return KEEPS.has(call) || (call === "zx_vmo_op_range" && args[1] === ZX_VMO_OP_COMMIT);
-}
+import { CommitFloor, keepsCommitted } from "./commit_floor.ts";
 
 /** The pages each clone of a pager VMO surely holds since a COMMIT of it. */
 export class CloneCommitFloor {
   /** Per clone (the handle model's object id): how many of its pages it sees of its parent. */
   readonly #seen = new Map<number, number>();
   /** Per clone: the pages a COMMIT left its own. */
-  readonly #pages = new Map<number, Set<number>>();
+  readonly #pages = new CommitFloor();
   /** Per thread with a call in flight, the objects its arguments named at its start. */
   readonly #inFlight = new Map<number, number[]>();
 
@@ -78,8 +72,8 @@ export class CloneCommitFloor {
   start(call: string, args: readonly unknown[], model: HandleModel, t: number): void {
     const named = model.objectsNamed(args);
     this.#inFlight.set(t, named);
-    if (call === "zx_vmar_op_range") this.#pages.clear();
-    else if (!keeps(call, args)) { for (const o of named) this.#pages.delete(o); }
+    if (call === "zx_vmar_op_range") this.#pages.forgetAll();
+    else if (!keepsCommitted(call, args)) { for (const o of named) this.#pages.forget(o); }
   }
 
   /**
@@ -106,17 +100,19 @@ export class CloneCommitFloor {
       call === "zx_object_get_info" && args[2] === undefined && info !== undefined &&
       h !== undefined
     ) {
-      const n = this.#pages.get(h.object)?.size ?? 0;
+      const n = this.#pages.pages(h.object);
       if (info.committedBytes < n * pageSize) {
         failure = `committed_bytes ${info.committedBytes}, but a COMMIT of the clone left ${n} ` +
           `pages it sees of its parent (${n * pageSize} bytes) its own`;
       }
     }
     if (call === "zx_vmar_op_range") {
-      this.#pages.clear();
+      this.#pages.forgetAll();
       return failure;
     }
-    if (!keeps(call, args)) { for (const o of model.objectsNamed(args)) this.#pages.delete(o); }
+    if (!keepsCommitted(call, args)) {
+      for (const o of model.objectsNamed(args)) this.#pages.forget(o);
+    }
     const [, options, offset, size] = args;
     if (
       call === "zx_vmo_create_child" && status === ZX_OK && typeof value === "number" &&
@@ -136,10 +132,8 @@ export class CloneCommitFloor {
       typeof size === "number" &&
       ![...this.#inFlight.values()].some((named) => named.includes(h.object))
     ) {
-      let s = this.#pages.get(h.object);
-      if (s === undefined) this.#pages.set(h.object, s = new Set());
       const to = Math.min(seen, Math.ceil((offset + size) / pageSize));
-      for (let p = Math.floor(offset / pageSize); p < to; p++) s.add(p);
+      this.#pages.committed(h.object, Math.floor(offset / pageSize), to);
     }
     return failure;
   }

@@ -40,6 +40,14 @@ import type { HandleModel } from "./handle_model.ts";
 /** Calls that never take an anonymous VMO's committed pages away. */
 const KEEPS = new Set(["zx_vmo_read", "zx_vmo_write", "zx_object_get_info", "zx_vmo_get_size"]);
 
+/**
+ * Whether a call keeps the pages a COMMIT left a VMO its own: a read, a write, a COMMIT, a size
+ * or an info query (the floors of {@linkcode CommitFloor} and `CloneCommitFloor`).
+ */
+export function keepsCommitted(call: string, args: readonly unknown[]): boolean {
+  return KEEPS.has(call) || (call === "zx_vmo_op_range" && args[1] === ZX_VMO_OP_COMMIT);
+}
+
 /** The pages each VMO (by the handle model's object id) surely holds since a COMMIT. */
 export class CommitFloor {
   readonly #pages = new Map<number, Set<number>>();
@@ -49,6 +57,11 @@ export class CommitFloor {
     let s = this.#pages.get(object);
     if (s === undefined) this.#pages.set(object, s = new Set());
     for (let p = from; p < to; p++) s.add(p);
+  }
+
+  /** How many pages `object` surely holds. */
+  pages(object: number): number {
+    return this.#pages.get(object)?.size ?? 0;
   }
 
   /** Forgets what `object` surely holds. */
@@ -66,7 +79,7 @@ export class CommitFloor {
    * null when it is not.
    */
   short(object: number, committedBytes: number, pageSize: number): string | null {
-    const n = this.#pages.get(object)?.size ?? 0;
+    const n = this.pages(object);
     return committedBytes >= n * pageSize
       ? null
       : `committed_bytes ${committedBytes}, but a COMMIT left ${n} pages (${
@@ -102,7 +115,7 @@ export class CommitFloor {
       return failure;
     }
     const commit = call === "zx_vmo_op_range" && args[1] === ZX_VMO_OP_COMMIT;
-    if (!commit && !KEEPS.has(call)) {
+    if (!keepsCommitted(call, args)) {
       for (const o of model.objectsNamed(args)) this.forget(o);
     }
     const [, , offset, size] = args;
