@@ -6,7 +6,9 @@
  * `bench/figures.ts` is the "all" row; this one says where it goes (issue 17). The last row,
  * "all + 10 no-ops", adds ten checkers of ten classes that hear every event after the step and
  * do nothing with it: what the journal's dispatch costs per checker call (megamorphic, as the
- * real checkers' calls are), printed in nanoseconds a call.
+ * real checkers' calls are), printed in nanoseconds a call. The rows "all - NAME" run every
+ * checker but NAME: what leaving that one out saves inside the full set (printed after them),
+ * where a checker alone may cost another amount (its journal share and caches differ).
  *
  * @example
  * ```sh
@@ -61,6 +63,9 @@ if (import.meta.main) {
   const names = kernelInvariants().map((m) => m.name);
   const sets: [string, () => Monitor[]][] = [["none", () => []], ["all", () => kernelInvariants()]];
   names.forEach((n, i) => sets.push([n, () => shareJournal([kernelInvariants()[i]])]));
+  names.forEach((n) =>
+    sets.push([`all - ${n}`, () => shareJournal(kernelInvariants().filter((m) => m.name !== n))])
+  );
   const noOps = "all + 10 no-ops";
   sets.push([noOps, () => shareJournal([...kernelInvariants(), ...NO_OPS.map((C) => new C())])]);
   for (const [, make] of sets) batch(make); // warm-up
@@ -77,10 +82,12 @@ if (import.meta.main) {
   batch(sets[sets.length - 1][1]);
   const callsPerBatch = noOpCalls;
   const plain = best.get("none") ?? 1;
+  const all = best.get("all") ?? plain;
   for (const [name, us] of best) {
+    const saves = name.startsWith("all - ") ? `  saves ${((all - us) / 1000).toFixed(1)} ms` : "";
     console.log(
-      `${name.padEnd(20)} ${(us / 1000).toFixed(1).padStart(7)} ms  ${(us / plain).toFixed(2)}x  ` +
-        `+${((us - plain) / 1000).toFixed(1)} ms`,
+      `${name.padEnd(36)} ${(us / 1000).toFixed(1).padStart(7)} ms  ${(us / plain).toFixed(2)}x  ` +
+        `+${((us - plain) / 1000).toFixed(1)} ms${saves}`,
     );
   }
   const extra = (best.get(noOps) ?? 0) - (best.get("all") ?? 0);
