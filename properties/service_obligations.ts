@@ -47,7 +47,20 @@ function isService(world: World, tid: number): boolean {
 
 /**
  * P1: every READ packet a service dequeued is answered (supply, OP_FAIL or
- * detach) so no faulting thread waits forever; no access ever times out.
+ * detach) so no faulting thread waits forever; no access times out while the
+ * service has stopped answering it.
+ *
+ * An overtime timeout (the kernel's `overtimeTicks`: upstream's
+ * `PagerProxy::WaitOnEvent`, one deadline per wait, not reset by a partial
+ * supply) is P1's finding unless the service was still answering the request:
+ * a supply or OP_FAIL of some of its pages succeeded since its packet was taken,
+ * and the thread that made the last one has not waited on a port since and can
+ * still run (runnable, or parked on a `Mutex`). Then the timeout is the
+ * scenario's overtime, shorter than the service's pace, and the caller's
+ * ZX_ERR_TIMED_OUT a legal outcome (userS31a: a 57-page READ supplied page by
+ * page, 55 pages in when a campaign's overtime of a few hundred ticks hit,
+ * where upstream's default is 300 s). Judged from the trace, never the
+ * service's word (docs/rules.md, session 31).
  */
 export class AnswersEveryRead extends StepMonitor {
   readonly name = "answers-every-read";
