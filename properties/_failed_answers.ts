@@ -218,6 +218,28 @@ export class FailedAnswers {
   }
 
   /**
+   * The answers the kernel resolves request `id` of `vmo`'s type with, made over its pages since
+   * a service thread took its packet, that succeeded (a supply or OP_FAIL of some of its pages:
+   * progress on it, by the kernel's record): the last one's step and thread, and the threads that
+   * made any (P1 reads the first as whether the service was still answering it when the overtime
+   * timeout ended its wait, the second as who served it itself); null when none did or no thread
+   * took its packet.
+   */
+  progress(vmo: Vmo, id: number): { step: number; tid: number; by: ReadonlySet<number> } | null {
+    const made = this.#made.get(vmo.koid)?.get(id);
+    if (made === undefined || made.taken < 0) return null;
+    let last: { step: number; tid: number; by: Set<number> } | null = null;
+    for (const f of this.#answers) {
+      if (!f.ok || f.step < made.taken || f.vmo !== vmo.koid || f.start >= made.end) continue;
+      if (made.start >= f.end || !f.answers.has(made.type)) continue;
+      const by: Set<number> = last?.by ?? new Set();
+      by.add(f.tid);
+      last = { step: f.step, tid: f.tid, by };
+    }
+    return last;
+  }
+
+  /**
    * `; left unanswered after a failed answer: step 11: t2 zx_pager_op_range(...) -> ZX_ERR_...`
    * for request `id` of `vmo`: the last answer made after the request that covers it, if it
    * failed; "" when none does or the last one succeeded.
