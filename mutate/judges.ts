@@ -26,6 +26,7 @@ import {
   clonePinShouldWaitProgram,
   cloneShrinkGrowProgram,
   contiguousZeroLentProgram,
+  deadPortWaitProgram,
   destroyedRegionChildProgram,
   dirtyOutsideProgram,
   executeRegionsProgram,
@@ -622,6 +623,16 @@ export function campaignProbes(root: URL): Probe[] {
   // pager VMO that dies and taken back, and a WRITEBACK_END over two zero intervals split by a
   // committed page (`triage31aEdgesProgram`: ChildCount, LoanPool's kernel assertions,
   // dirty-state's K17 writeback-end row).
+  // A port's last handle closed while a thread waits on it, then a READ for it
+  // (`deadPortWaitProgram`: the contract's port model, no packet from a dead port).
+  probes.push({
+    id: "program:dead-port-wait",
+    run() {
+      return verdictText(
+        runProgram(deadPortWaitProgram(), { seed: 0, monitors: programMonitors }).verdict,
+      );
+    },
+  });
   probes.push({
     id: "program:triage31a-edges",
     run() {

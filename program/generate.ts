@@ -3694,13 +3694,18 @@ export function gap30EdgesProgram(pageSize = 4096): Program {
  *   ranges queried (dirty-state K17: the END removes the interval it began, past the one
  *   before the committed page).
  *
+ * - a resizable two-page pager VMO supplied whole (0x61), an at-least-on-write clone of both
+ *   pages, the root shrunk to one page, the clone's page 0 read (read-content: the clone still
+ *   sees the page its parent kept).
+ *
  * Random programs seldom close a child they wrote, let a lending VMO's borrowers die before the
- * next borrow, or end a writeback over two zero intervals split by a page.
+ * next borrow, end a writeback over two zero intervals split by a page, or read a clone after
+ * its parent shrank.
  *
  * @example
  * ```ts
  * import { triage31aEdgesProgram } from "./generate.ts";
- * console.assert(triage31aEdgesProgram().threads[0].calls.length === 28);
+ * console.assert(triage31aEdgesProgram().threads[0].calls.length === 34);
  * ```
  */
 export function triage31aEdgesProgram(pageSize = 4096): Program {
@@ -3753,7 +3758,58 @@ export function triage31aEdgesProgram(pageSize = 4096): Program {
   writeback(ZX_PAGER_OP_WRITEBACK_BEGIN, 3, 1);
   writeback(ZX_PAGER_OP_WRITEBACK_END, 1, 3);
   emit("zx_pager_query_dirty_ranges", [{ h: pager }, { h: grown }, 0, 4 * pageSize, 4 * 24]);
+  const shrunk = emit("zx_pager_create_vmo", [
+    { h: pager },
+    ZX_VMO_RESIZABLE,
+    { h: port },
+    4,
+    2 * pageSize,
+  ]);
+  emit("zx_vmo_write", [{ h: firstAux }, { bytes: 2 * pageSize, fill: 0x61 }, 0]);
+  emit("zx_pager_supply_pages", [{ h: pager }, { h: shrunk }, 0, 2 * pageSize, { h: firstAux }, 0]);
+  const seer = emit("zx_vmo_create_child", [
+    { h: shrunk },
+    ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE,
+    0,
+    2 * pageSize,
+  ]);
+  emit("zx_vmo_set_size", [{ h: shrunk }, pageSize]);
+  emit("zx_vmo_read", [{ h: seer }, 0, pageSize]);
   return { pageSize, overtimeTicks: 0, threads: [{ failInsteadOfBlock: false, calls }] };
+}
+
+/**
+ * The campaign judge's `program:dead-port-wait` probe (docs/mutation.md, helper triage31a): thread
+ * 1 waits five ticks on a port of its own, then on the pager's port with a deadline 50 ticks
+ * ahead; thread 0 (failing instead of blocking) waits 20 ticks, closes the pager port's only
+ * handle while thread 1 is parked on it, and reads its pager VMO: the READ's packet finds the
+ * port dead and is dropped (`PortDispatcher::QueuePacketLocked` refuses it with
+ * ZX_ERR_BAD_HANDLE), so thread 1's wait times out. No program closed a port another thread
+ * was parked on before a packet came for it.
+ *
+ * @example
+ * ```ts
+ * import { deadPortWaitProgram } from "./generate.ts";
+ * console.assert(deadPortWaitProgram().threads.length === 2);
+ * ```
+ */
+export function deadPortWaitProgram(pageSize = 4096): Program {
+  const { e0, e1, threads } = probeThreads();
+  const port = e0("zx_port_create", [0]);
+  const pager = e0("zx_pager_create", [0]);
+  const vmo = e0("zx_pager_create_vmo", [{ h: pager }, 0, { h: port }, 0, pageSize]);
+  const own1 = e1("zx_port_create", [0]);
+  e1("zx_port_wait", [{ h: own1 }, { after: 5 }]);
+  e1("zx_port_wait", [{ h: port }, { after: 50 }]);
+  const own0 = e0("zx_port_create", [0]);
+  e0("zx_port_wait", [{ h: own0 }, { after: 20 }]);
+  e0("zx_handle_close", [{ h: port }]);
+  e0("zx_vmo_read", [{ h: vmo }, 0, pageSize]);
+  return {
+    pageSize,
+    overtimeTicks: 0,
+    threads: [{ ...threads[0], failInsteadOfBlock: true }, threads[1]],
+  };
 }
 
 /**
