@@ -42,7 +42,9 @@
  *   rights allow every op, over the page at address 0. Programs draw only the ops the model knows.
  * - `zx_vmo_write` with a *buffer* that is no byte array (undefined, null) is ZX_ERR_INVALID_ARGS
  *   ("*buffer* is an invalid pointer or NULL", docs/reference/syscalls/vmo_write.md @
- *   gnoliyil/fuchsia 3a0300d1); programs always pass one. Made after the VMAR round.
+ *   gnoliyil/fuchsia 3a0300d1), or ZX_ERR_NO_MEMORY, which the scenario injects (the model's
+ *   injector may fail the write before it reads the buffer); never a throw. Programs always
+ *   pass a buffer. Made after the VMAR round.
  *
  * Then it supplies each READ packet whole, as `futex-garbage` does.
  *
@@ -342,6 +344,7 @@ function* bufferRound(sys: Sys, ps: number): Syscall<void> {
       `zx_vmo_write(vmo, ${String(buffer)}, 0)`,
       yield* sys.vmoWrite(vmo, buffer as unknown as Uint8Array, 0),
       ZX_ERR_INVALID_ARGS,
+      ZX_ERR_NO_MEMORY,
     );
   }
   yield* sys.handleClose(vmo);
