@@ -40,6 +40,11 @@
  *   one and ends in "return ZX_ERR_INVALID_ARGS", zircon/kernel/object/
  *   vm_address_region_dispatcher.cc @ gnoliyil/fuchsia 734b31e0): made on the root VMAR, whose
  *   rights allow every op, over the page at address 0. Programs draw only the ops the model knows.
+ * - `zx_vmo_write` with a *buffer* that is no byte array (undefined, null) is ZX_ERR_INVALID_ARGS
+ *   ("*buffer* is an invalid pointer or NULL", docs/reference/syscalls/vmo_write.md @
+ *   gnoliyil/fuchsia 3a0300d1), or ZX_ERR_NO_MEMORY, which the scenario injects (the model's
+ *   injector may fail the write before it reads the buffer); never a throw. Programs always
+ *   pass a buffer. Made after the VMAR round.
  *
  * Then it supplies each READ packet whole, as `futex-garbage` does.
  *
@@ -330,6 +335,21 @@ function* vmarRound(sys: Sys, ps: number): Syscall<void> {
   }
 }
 
+/** The buffer round (see the module doc): made after the VMAR round, so earlier rounds keep their schedules. */
+function* bufferRound(sys: Sys, ps: number): Syscall<void> {
+  const [st, vmo] = yield* untilMemory(() => sys.vmoCreate(ps, 0));
+  expect(`zx_vmo_create(${ps}, 0)`, st, ZX_OK);
+  for (const buffer of [undefined, null]) {
+    expect(
+      `zx_vmo_write(vmo, ${String(buffer)}, 0)`,
+      yield* sys.vmoWrite(vmo, buffer as unknown as Uint8Array, 0),
+      ZX_ERR_INVALID_ARGS,
+      ZX_ERR_NO_MEMORY,
+    );
+  }
+  yield* sys.handleClose(vmo);
+}
+
 /** The `arg-edges` service (see the module doc). */
 export const argEdges: PagerService = function* (sys, ctx) {
   const ps = sys.kernel.pageSize;
@@ -342,6 +362,7 @@ export const argEdges: PagerService = function* (sys, ctx) {
   yield* waiterOwnerRound(sys);
   yield* supplyRound(sys, ctx, bti, ps);
   yield* vmarRound(sys, ps);
+  yield* bufferRound(sys, ps);
   yield* serveReads(sys, ctx, function* (packet, vmo) {
     yield* supplyFromBacking(sys, ctx, vmo, packet.offset, packet.length);
   });

@@ -127,3 +127,19 @@ Deno.test("arg_edges: a zx_vmar_op_range whose op names no VMAR operation, let p
     m.dispose();
   }
 });
+
+Deno.test("arg_edges: a zx_vmo_write whose buffer is undefined, traced without its optional chain, fails seed 0", async () => {
+  // One of the 58 untriaged blind keys of shards 5 and 6 on db8cb50 (docs/mutation.md, helper
+  // triage31a): programs always pass a buffer, so no probe made the call with none.
+  const m = await mutantMirror("kernel/syscalls.ts");
+  try {
+    const run = await mirrorScenarioRun(m, "kernel");
+    const verdict = (): Any => run("arg_edges", 0);
+    assert.equal(verdict().kind, "pass");
+    const v: Any = m.withMutant("kernel/syscalls.ts:1268:30:OptionalChaining:x.length", verdict);
+    assert.notEqual(v.kind, "pass", JSON.stringify(v).slice(0, 300));
+    assert.match(String(v.message), /Cannot read properties of undefined \(reading 'length'\)/);
+  } finally {
+    m.dispose();
+  }
+});

@@ -26,6 +26,7 @@ import {
   clonePinShouldWaitProgram,
   cloneShrinkGrowProgram,
   contiguousZeroLentProgram,
+  deadPortWaitProgram,
   destroyedRegionChildProgram,
   dirtyOutsideProgram,
   executeRegionsProgram,
@@ -55,6 +56,7 @@ import {
   slicePinZeroProgram,
   supplyContiguousAuxProgram,
   timedOutHeirProgram,
+  triage31aEdgesProgram,
   unmapBetweenRegionsProgram,
   userWriteOffsetProgram,
   zeroPinnedFirstPageProgram,
@@ -614,6 +616,28 @@ export function campaignProbes(root: URL): Probe[] {
     run() {
       return verdictText(
         runProgram(gap30EdgesProgram(), { seed: 0, monitors: programMonitors }).verdict,
+      );
+    },
+  });
+  // A child written through zx_vmo_write and closed, a lending VMO's two frames borrowed by a
+  // pager VMO that dies and taken back, and a WRITEBACK_END over two zero intervals split by a
+  // committed page (`triage31aEdgesProgram`: ChildCount, LoanPool's kernel assertions,
+  // dirty-state's K17 writeback-end row).
+  // A port's last handle closed while a thread waits on it, then a READ for it
+  // (`deadPortWaitProgram`: the contract's port model, no packet from a dead port).
+  probes.push({
+    id: "program:dead-port-wait",
+    run() {
+      return verdictText(
+        runProgram(deadPortWaitProgram(), { seed: 0, monitors: programMonitors }).verdict,
+      );
+    },
+  });
+  probes.push({
+    id: "program:triage31a-edges",
+    run() {
+      return verdictText(
+        runProgram(triage31aEdgesProgram(), { seed: 0, monitors: programMonitors }).verdict,
       );
     },
   });

@@ -3680,6 +3680,139 @@ export function gap30EdgesProgram(pageSize = 4096): Program {
 }
 
 /**
+ * The campaign judge's `program:triage31a-edges` probe (the 58 untriaged blind keys of shards 5
+ * and 6 on db8cb50, docs/mutation.md, helper triage31a), one thread, no draws:
+ * - a one-page pager VMO supplied whole; an at-least-on-write clone of it written through
+ *   `zx_vmo_write` (its page forked) and closed; the root's info asked (`ChildCount`: a write
+ *   holds the clone only while it runs, so once its last handle closed no child is left);
+ * - a two-page contiguous VMO decommitted (its two frames lent), a two-page pager VMO supplied
+ *   with content (both pages borrow a frame) and closed (it dies: both frames stale), a one-page
+ *   pager VMO supplied (no free frame: both reclaimed, one borrowed), the contiguous VMO
+ *   committed (both frames taken back: `LoanPool`'s kernel assertions see each frame's state);
+ * - a resizable one-page pager VMO grown to four pages (zero interval [1,4)), page 2 committed
+ *   (intervals [1,2) and [3,4)), WRITEBACK_BEGIN of [3,4) and WRITEBACK_END of [1,4), the dirty
+ *   ranges queried (dirty-state K17: the END removes the interval it began, past the one
+ *   before the committed page).
+ *
+ * - a resizable two-page pager VMO supplied whole (0x61), an at-least-on-write clone of both
+ *   pages, the root shrunk to one page, the clone's page 0 read (read-content: the clone still
+ *   sees the page its parent kept).
+ *
+ * Random programs seldom close a child they wrote, let a lending VMO's borrowers die before the
+ * next borrow, end a writeback over two zero intervals split by a page, or read a clone after
+ * its parent shrank.
+ *
+ * @example
+ * ```ts
+ * import { triage31aEdgesProgram } from "./generate.ts";
+ * console.assert(triage31aEdgesProgram().threads[0].calls.length === 34);
+ * ```
+ */
+export function triage31aEdgesProgram(pageSize = 4096): Program {
+  const { calls, emit } = probeThread();
+  const port = emit("zx_port_create", [0]);
+  const pager = emit("zx_pager_create", [0]);
+  const root = emit("zx_pager_create_vmo", [{ h: pager }, 0, { h: port }, 0, pageSize]);
+  const aux = emit("zx_vmo_create", [pageSize, 0]);
+  emit("zx_vmo_write", [{ h: aux }, { bytes: pageSize, fill: 0x4c }, 0]);
+  emit("zx_pager_supply_pages", [{ h: pager }, { h: root }, 0, pageSize, { h: aux }, 0]);
+  const written = emit("zx_vmo_create_child", [
+    { h: root },
+    ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE,
+    0,
+    pageSize,
+  ]);
+  emit("zx_vmo_write", [{ h: written }, { bytes: 16, fill: 0x4d }, 0]);
+  emit("zx_handle_close", [{ h: written }]);
+  emit("zx_object_get_info", [{ h: root }, ZX_INFO_VMO]);
+  const bti = emit("zx_bti_create", [0, 0]);
+  const lender = emit("zx_vmo_create_contiguous", [{ h: bti }, 2 * pageSize, 0]);
+  emit("zx_vmo_op_range", [{ h: lender }, ZX_VMO_OP_DECOMMIT, 0, 2 * pageSize]);
+  const first = emit("zx_pager_create_vmo", [{ h: pager }, 0, { h: port }, 1, 2 * pageSize]);
+  const firstAux = emit("zx_vmo_create", [2 * pageSize, 0]);
+  emit("zx_vmo_write", [{ h: firstAux }, { bytes: 2 * pageSize, fill: 0x4e }, 0]);
+  emit("zx_pager_supply_pages", [{ h: pager }, { h: first }, 0, 2 * pageSize, { h: firstAux }, 0]);
+  emit("zx_handle_close", [{ h: first }]);
+  const second = emit("zx_pager_create_vmo", [{ h: pager }, 0, { h: port }, 2, pageSize]);
+  emit("zx_vmo_write", [{ h: firstAux }, { bytes: pageSize, fill: 0x4f }, 0]);
+  emit("zx_pager_supply_pages", [{ h: pager }, { h: second }, 0, pageSize, { h: firstAux }, 0]);
+  emit("zx_vmo_op_range", [{ h: lender }, ZX_VMO_OP_COMMIT, 0, 2 * pageSize]);
+  const grown = emit("zx_pager_create_vmo", [
+    { h: pager },
+    ZX_VMO_RESIZABLE,
+    { h: port },
+    3,
+    pageSize,
+  ]);
+  emit("zx_vmo_set_size", [{ h: grown }, 4 * pageSize]);
+  emit("zx_vmo_op_range", [{ h: grown }, ZX_VMO_OP_COMMIT, 2 * pageSize, pageSize]);
+  const writeback = (op: number, from: number, pages: number) =>
+    emit("zx_pager_op_range", [
+      { h: pager },
+      op,
+      { h: grown },
+      from * pageSize,
+      pages * pageSize,
+      0,
+    ]);
+  writeback(ZX_PAGER_OP_WRITEBACK_BEGIN, 3, 1);
+  writeback(ZX_PAGER_OP_WRITEBACK_END, 1, 3);
+  emit("zx_pager_query_dirty_ranges", [{ h: pager }, { h: grown }, 0, 4 * pageSize, 4 * 24]);
+  const shrunk = emit("zx_pager_create_vmo", [
+    { h: pager },
+    ZX_VMO_RESIZABLE,
+    { h: port },
+    4,
+    2 * pageSize,
+  ]);
+  emit("zx_vmo_write", [{ h: firstAux }, { bytes: 2 * pageSize, fill: 0x61 }, 0]);
+  emit("zx_pager_supply_pages", [{ h: pager }, { h: shrunk }, 0, 2 * pageSize, { h: firstAux }, 0]);
+  const seer = emit("zx_vmo_create_child", [
+    { h: shrunk },
+    ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE,
+    0,
+    2 * pageSize,
+  ]);
+  emit("zx_vmo_set_size", [{ h: shrunk }, pageSize]);
+  emit("zx_vmo_read", [{ h: seer }, 0, pageSize]);
+  return { pageSize, overtimeTicks: 0, threads: [{ failInsteadOfBlock: false, calls }] };
+}
+
+/**
+ * The campaign judge's `program:dead-port-wait` probe (docs/mutation.md, helper triage31a): thread
+ * 1 waits five ticks on a port of its own, then on the pager's port with a deadline 50 ticks
+ * ahead; thread 0 (failing instead of blocking) waits 20 ticks, closes the pager port's only
+ * handle while thread 1 is parked on it, and reads its pager VMO: the READ's packet finds the
+ * port dead and is dropped (`PortDispatcher::QueuePacketLocked` refuses it with
+ * ZX_ERR_BAD_HANDLE), so thread 1's wait times out. No program closed a port another thread
+ * was parked on before a packet came for it.
+ *
+ * @example
+ * ```ts
+ * import { deadPortWaitProgram } from "./generate.ts";
+ * console.assert(deadPortWaitProgram().threads.length === 2);
+ * ```
+ */
+export function deadPortWaitProgram(pageSize = 4096): Program {
+  const { e0, e1, threads } = probeThreads();
+  const port = e0("zx_port_create", [0]);
+  const pager = e0("zx_pager_create", [0]);
+  const vmo = e0("zx_pager_create_vmo", [{ h: pager }, 0, { h: port }, 0, pageSize]);
+  const own1 = e1("zx_port_create", [0]);
+  e1("zx_port_wait", [{ h: own1 }, { after: 5 }]);
+  e1("zx_port_wait", [{ h: port }, { after: 50 }]);
+  const own0 = e0("zx_port_create", [0]);
+  e0("zx_port_wait", [{ h: own0 }, { after: 20 }]);
+  e0("zx_handle_close", [{ h: port }]);
+  e0("zx_vmo_read", [{ h: vmo }, 0, pageSize]);
+  return {
+    pageSize,
+    overtimeTicks: 0,
+    threads: [{ ...threads[0], failInsteadOfBlock: true }, threads[1]],
+  };
+}
+
+/**
  * The campaign judge's `program:heir-in-fifo` probe: a request handed to its overlap waiter while
  * its packet still waits in the proxy's queue behind another request's (a VMO has one packet in
  * the port at a time), whose heir then times out too: the queued request is withdrawn and no

@@ -80,6 +80,8 @@ export class PortModel {
   readonly #unknown = new Set<number>();
   /** Per thread whose wait started with the deadline already past: the port's queue was not empty. */
   #pastDeadlineWithPackets = new Map<number, boolean>();
+  /** Per thread in a `zx_port_wait`, the port object its handle named as the wait began. */
+  readonly #waitPort = new Map<number, number>();
 
   #port(handle: unknown, model: HandleModel): number | undefined {
     const h = model.get(handle);
@@ -111,6 +113,8 @@ export class PortModel {
       const q = port === undefined ? undefined : this.#queue(port);
       const past = typeof args[1] === "number" && args[1] <= now;
       this.#pastDeadlineWithPackets.set(tid, q !== undefined && past && q.length > 0);
+      if (port === undefined) this.#waitPort.delete(tid);
+      else this.#waitPort.set(tid, port);
     }
   }
 
@@ -131,6 +135,17 @@ export class PortModel {
     if (call === "zx_port_wait") {
       const past = this.#pastDeadlineWithPackets.get(tid) === true;
       this.#pastDeadlineWithPackets.delete(tid);
+      const waited = this.#waitPort.get(tid);
+      this.#waitPort.delete(tid);
+      // A port whose last handle closed takes no packet: `on_zero_handles` frees the queued ones
+      // and `QueuePacketLocked` refuses every later one with ZX_ERR_BAD_HANDLE
+      // (zircon/kernel/object/port_dispatcher.cc @ misttech/fuchsia 647d675b), so a wait still
+      // parked on it only wakes spuriously and waits again: it never returns a packet. Judged for
+      // every port, a pager's too (its packets are the kernel's, but none can reach a dead port).
+      if (result.status === ZX_OK && waited !== undefined && !model.hasObject(waited)) {
+        return `returned ZX_OK with a packet, but no handle of port ${waited} was left when it ` +
+          `returned: a port whose last handle closed takes no packet (ZX_ERR_BAD_HANDLE)`;
+      }
       if (q === undefined) return undefined;
       if (result.status === ZX_ERR_TIMED_OUT && past) {
         return `returned ZX_ERR_TIMED_OUT with ${q.length} user packets queued on port ${port} (the oldest first: ${

@@ -91,7 +91,7 @@ import { syncWaitTextProblem } from "./_sync_wait_text.ts";
 import { type EventSink, type KernelEvent, NULL_SINK } from "../kernel/events.ts";
 import type { Kernel } from "../kernel/kernel.ts";
 import type { KThread } from "../kernel/objects.ts";
-import type { World } from "../sim/world.ts";
+import type { Verdict, World } from "../sim/world.ts";
 import { type Call, failCodesKey, NAMES_VMO, StepMonitor } from "./_step_monitor.ts";
 import {
   REFERENCE_ALLOCATING,
@@ -450,6 +450,23 @@ export class SyscallContract extends StepMonitor {
    * call by the trace (no `killed`, `exited` or `page-fault` event named it), else -1.
    */
   readonly #killing = new TidMap<number>();
+
+  /**
+   * `kill` at the end: a thread the world ended as killed was named by a `killed` event (the
+   * kernel kills only through `zx_task_kill` or a deferred kill, each of which the trace shows;
+   * `Thread::Kill` is the only way in, as the kill rule above cites). A thread the kernel marks
+   * dead without one never ran its code and nothing asked for it (a thread born killed passed
+   * every checker: nothing it should have done was judged).
+   */
+  protected override finish(world: World, _verdict: Verdict): void {
+    for (const t of world.threads) {
+      if (t.end.kind !== "killed" || this.#killed.has(t.tid)) continue;
+      this.fail(
+        "kill",
+        `t${t.tid} ended killed, but no killed event named it: a thread dies by a kill only when one asked for it`,
+      );
+    }
+  }
 
   /** The codes each VMO's ranges were failed with, and the detached VMOs (what a later error is judged by). */
   stateKey(): string {
