@@ -671,8 +671,9 @@ export function fullExpected(
 /**
  * What a case recorded, as a signature: its failure's own signature (a lost wake-up reads
  * `lost-wakeup:...`, where {@linkcode fullExpected} gives the label a hook signs under), `pass`
- * for a case that expects pass (an accepted fix keeps its failure's signature). The `recorded`
- * side `repro --current-code` and `corpus accept` print beside what the run signs now (userS29a:
+ * for a case that expects pass (even one an older `corpus accept` left the fixed failure's
+ * signature in). The `recorded` side `repro --current-code` and `corpus accept` print beside
+ * what the run signs now (userS29a:
  * "recorded: invariant:answers-every-read; now: lost-wakeup:..." for the same failure).
  *
  * @example

@@ -462,7 +462,7 @@ async function replayFile(file: string, values: Values, checkerFlag?: string): P
     },
     // The recorded failure as its signature, sub-code included, as the `now:` side says it
     // (userS29a: a lost-wakeup case read "recorded: invariant:answers-every-read; now: lost-wakeup:
-    // ..."); a case that expects pass (an accepted fix keeps its failure's signature) says pass.
+    // ..."); a case that expects pass says pass (one an older accept left a signature in too).
     ...(currentCode ? { recorded: recordedSignature(c), changed } : {}),
     caseDecisions: c.decisions.length,
   };
