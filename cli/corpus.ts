@@ -12,10 +12,14 @@ import { hangKind } from "../fuzz/signature.ts";
 import { basename, dirname, resolve } from "node:path";
 import {
   type CaseEnvelope,
+  expectsText,
   type ModuleRef,
   recordedSignature,
   replaces,
 } from "../case/envelope.ts";
+
+/** What `corpus list` (and repro's `expected:` line) says a case expects. */
+export { expectsText };
 import { replayWith } from "../case/replay.ts";
 import {
   CaseFileError,
@@ -133,24 +137,6 @@ async function readEntries(dir: string, errors: string[], into = dir): Promise<E
 }
 
 /** The command (`accept` runs it in a guarded worker: `cli/_guard.ts`). */
-/**
- * What `corpus list` says a case expects: its recorded signature where it extends the expected
- * verdict (`invariant:answers-every-read:P1`, what repro prints), else the verdict and the
- * signature beside it. Two bugs of one invariant were both listed as
- * `expects invariant:answers-every-read`.
- *
- * A case that expects `pass` and carries a signature is a fix an older `corpus accept`
- * re-recorded: it kept the fixed failure's signature (since userS31a it drops it, and such a case
- * makes no failure known). It was listed as `pass (signature S)`, which read as a passing run
- * with a failure signature.
- */
-export function expectsText(c: Pick<CaseEnvelope, "expected" | "signature">): string {
-  if (c.signature === undefined || c.signature === c.expected) return c.expected;
-  if (c.expected === "pass") return `pass (an accepted fix of ${c.signature})`;
-  return c.signature.startsWith(c.expected)
-    ? c.signature
-    : `${c.expected} (signature ${c.signature})`;
-}
 
 export async function main(): Promise<number> {
   const { values, positionals } = parseFlags(Deno.args, FLAGS, true, 1);

@@ -15,7 +15,7 @@ import { COVERAGE_FLAG, lintModules, rerunWithCoverage } from "./_quality_hooks.
 import { HandleReuseNote } from "./_handle_note.ts";
 import {
   campaignReplayCommand,
-  fullExpected,
+  expectsText,
   recordedSignature,
   replayCommand,
 } from "../case/envelope.ts";
@@ -457,8 +457,10 @@ async function replayFile(file: string, values: Values, checkerFlag?: string): P
     expected: currentCode ? null : {
       verdict: c.expected,
       traceHash: c.traceHash,
-      // The signature carries the checker's sub-code (`invariant:packet-discipline:K4`).
-      shown: fullExpected(c),
+      // The signature carries the checker's sub-code (`invariant:packet-discipline:K4`); one that
+      // does not extend the verdict is named beside it, as `corpus list` does (userS31a read
+      // `expected: invariant:quiescent-end` of a case filed as `dropped-after-error:...`).
+      shown: expectsText(c),
     },
     // The recorded failure as its signature, sub-code included, as the `now:` side says it
     // (userS29a: a lost-wakeup case read "recorded: invariant:answers-every-read; now: lost-wakeup:
@@ -728,7 +730,7 @@ async function stoppedVerdict(
       `finding is the hang above: a campaign or explore writes it as service-hang now`
     : "";
   console.log(
-    `expected: ${c.expected}: ${ok ? "reproduced" : `NOT reproduced (got ${kind})${stale}`}`,
+    `expected: ${expectsText(c)}: ${ok ? "reproduced" : `NOT reproduced (got ${kind})${stale}`}`,
   );
   return ok ? 0 : 1;
 }
