@@ -730,7 +730,7 @@ async function stoppedVerdict(
       `finding is the hang above: a campaign or explore writes it as service-hang now`
     : "";
   console.log(
-    `expected: ${expectsText(c)}: ${ok ? "reproduced" : `NOT reproduced (got ${kind})${stale}`}`,
+    `expected: ${c.expected}: ${ok ? "reproduced" : `NOT reproduced (got ${kind})${stale}`}`,
   );
   return ok ? 0 : 1;
 }
