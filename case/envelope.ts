@@ -671,8 +671,9 @@ export function fullExpected(
 /**
  * What a case recorded, as a signature: its failure's own signature (a lost wake-up reads
  * `lost-wakeup:...`, where {@linkcode fullExpected} gives the label a hook signs under), `pass`
- * for a case that expects pass (an accepted fix keeps its failure's signature). The `recorded`
- * side `repro --current-code` and `corpus accept` print beside what the run signs now (userS29a:
+ * for a case that expects pass (even one an older `corpus accept` left the fixed failure's
+ * signature in). The `recorded` side `repro --current-code` and `corpus accept` print beside
+ * what the run signs now (userS29a:
  * "recorded: invariant:answers-every-read; now: lost-wakeup:..." for the same failure).
  *
  * @example
@@ -687,4 +688,34 @@ export function recordedSignature(
   c: { readonly expected: string; readonly signature?: string },
 ): string {
   return c.expected === "pass" ? "pass" : c.signature ?? fullExpected(c);
+}
+
+/**
+ * What `corpus list` says a case expects: its recorded signature where it extends the expected
+ * verdict (`invariant:answers-every-read:P1`, what repro prints), else the verdict and the
+ * signature beside it. Two bugs of one invariant were both listed as
+ * `expects invariant:answers-every-read`. repro's `expected:` line says the same (userS31a: it
+ * read `expected: invariant:quiescent-end` for a case filed as `dropped-after-error:...`).
+ *
+ * A case that expects `pass` and carries a signature is a fix an older `corpus accept`
+ * re-recorded: it kept the fixed failure's signature (since userS31a it drops it, and such a case
+ * makes no failure known). It was listed as `pass (signature S)`, which read as a passing run
+ * with a failure signature.
+ *
+ * @example
+ * ```ts
+ * import { expectsText } from "./envelope.ts";
+ * const c = { expected: "invariant:quiescent-end", signature: "dropped-after-error:x" };
+ * console.assert(expectsText(c) === "invariant:quiescent-end (signature dropped-after-error:x)");
+ * console.assert(expectsText({ expected: "pass" }) === "pass");
+ * ```
+ */
+export function expectsText(
+  c: { readonly expected: string; readonly signature?: string },
+): string {
+  if (c.signature === undefined || c.signature === c.expected) return c.expected;
+  if (c.expected === "pass") return `pass (an accepted fix of ${c.signature})`;
+  return c.signature.startsWith(c.expected)
+    ? c.signature
+    : `${c.expected} (signature ${c.signature})`;
 }

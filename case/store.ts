@@ -242,7 +242,11 @@ export function codeIdentity(c: CodeUnderTest): string {
 export function findingKey(
   c: Pick<CaseEnvelope, "kind" | "signature" | "expected" | "traceHash"> & CodeUnderTest,
 ): string {
-  return `${c.kind} ${codeIdentity(c)} ${c.signature ?? `${c.expected}#${c.traceHash}`}`;
+  // A case that expects pass is no failure, whatever signature it still records (`corpus accept`
+  // kept the fixed failure's before userS31a): keyed by the signature, a failure of that
+  // signature was "the same finding" as the passing case, and the smaller of the two stayed.
+  const signed = c.expected === "pass" ? undefined : c.signature;
+  return `${c.kind} ${codeIdentity(c)} ${signed ?? `${c.expected}#${c.traceHash}`}`;
 }
 
 /**
@@ -292,7 +296,11 @@ export async function knownCases(
       // A hang written unconfirmed (the budget cut its confirmation run) is not known either.
       const unfinished = c.case.found?.shrinkCut === true || c.case.found?.unshrunk === true ||
         c.case.found?.unconfirmed === true;
-      if (sig === undefined || out.has(sig) || unfinished) continue;
+      // A case that expects pass knows no failure, even one that still records the signature of
+      // the failure it fixed (userS31a: `corpus accept` kept it, and a campaign that met that
+      // failure again called it known, wrote nothing and shrank nothing: a lost finding).
+      const passes = c.case.expected === "pass";
+      if (sig === undefined || out.has(sig) || unfinished || passes) continue;
       if (
         id === null || codeIdentity(anyCheckers ? { ...c.case, checkers: null } : c.case) === id
       ) out.set(sig, c.file);
@@ -306,9 +314,13 @@ export async function knownCases(
 
 let writes = 0;
 
-/** Same finding: the same kind, context and signature (unsigned: the same verdict and trace). */
+/**
+ * Same finding: the same kind, context and signature (unsigned, or expecting pass: the same
+ * verdict and trace).
+ */
 function sameFinding(a: CaseEnvelope, b: CaseEnvelope): boolean {
-  if ((a.signature === undefined) !== (b.signature === undefined)) return false;
+  const signed = (c: CaseEnvelope) => c.signature !== undefined && c.expected !== "pass";
+  if (signed(a) !== signed(b)) return false;
   return findingKey(a) === findingKey(b);
 }
 

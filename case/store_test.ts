@@ -179,13 +179,17 @@ Deno.test("two processes writing one corpus at once: both findings kept, every f
 });
 
 Deno.test("knownSignatures knows program cases (issue 12: checked against the scenario schema)", async () => {
-  // The committed program case passes (no signature since tools/migrate_corpus.ts): a signed copy.
+  // The committed program case passes (no signature since tools/migrate_corpus.ts): a signed
+  // copy that fails (a case that expects pass knows no failure, userS31a).
   const from = new URL("../corpus/programs", import.meta.url).pathname;
   const c = await readCaseFile(`${from}/regress-k14-clone-fault-after-pager-close.json`);
   const dir = await Deno.makeTempDir({ prefix: "pagersim-known-" });
   try {
     const signature = "invariant:syscall-contract:K14";
-    await Deno.writeTextFile(`${dir}/k14.json`, JSON.stringify({ ...c, signature }));
+    await Deno.writeTextFile(
+      `${dir}/k14.json`,
+      JSON.stringify({ ...c, expected: "invariant:syscall-contract", signature }),
+    );
     const { knownSignatures } = await import("./store.ts");
     assert.deepEqual(await knownSignatures(dir), [signature]);
   } finally {

@@ -68,7 +68,11 @@ Deno.test("repro of the user's case prints the crash and its stack, and no longe
   assert.match(r.out, /^TypeError: this\.outstandng is not a function/m);
   assert.match(r.out, /^ +at WakeFirstSource\.onPagesSupplied \(.*\/v6_typo\.ts:10:\d+\)$/m);
   // The user's case recorded the checker's verdict: it no longer passes for reproduced.
-  assert.match(r.out, /^expected: invariant:page-state: NOT reproduced \(got thread-fault\)$/m);
+  // ...and names the signature it is filed under beside the check (userS31a).
+  assert.match(
+    r.out,
+    /^expected: invariant:page-state \(signature thread-fault:TypeError@v6_typo\.ts:8\): NOT reproduced \(got thread-fault\)$/m,
+  );
   assert.match(
     r.out,
     /^note: the same run, .* deno task corpus accept '?case\/testdata\/userS26k\/corpus_v6\/thread-fault-.*\.json'? re-records it as the crash$/m,

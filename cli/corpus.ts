@@ -12,10 +12,14 @@ import { hangKind } from "../fuzz/signature.ts";
 import { basename, dirname, resolve } from "node:path";
 import {
   type CaseEnvelope,
+  expectsText,
   type ModuleRef,
   recordedSignature,
   replaces,
 } from "../case/envelope.ts";
+
+/** What `corpus list` (and repro's `expected:` line) says a case expects. */
+export { expectsText };
 import { replayWith } from "../case/replay.ts";
 import {
   CaseFileError,
@@ -73,7 +77,8 @@ named in repro's words; a case whose module changed since it was written is
 stale, counted apart (repro FILE refuses to replay it against the changed code,
 exit 2; repro FILE --current-code replays it against the code as it is now; accept
 re-records it). Exit 1 when any case is invalid or stale. A case that expects pass and keeps a failure's
-signature is the fix accept recorded: "expects pass (an accepted fix of SIGNATURE)".
+signature is a fix an older accept recorded: "expects pass (an accepted fix of SIGNATURE)";
+it makes no failure known (accept it again to drop the signature).
 A case whose shrinking was cut short (found.shrinkCut) or never ran (found.unshrunk) says
 so: it fails as recorded, and the next campaign that meets its signature shrinks it again.
 list FILE lists and validates that one case file.
@@ -82,7 +87,8 @@ each case against its modules as they are now and record what it does now:
 the verdict (a failure's signature too), the trace hash and the modules'
 content hashes (the file keeps
 its name, input and decisions). A fixed bug's case then expects pass and
-guards the fix in deno task test. It prints the old and the new verdict;
+guards the fix in deno task test; it records no signature, so a campaign that
+meets the failure again writes and shrinks it as new. It prints the old and the new verdict;
 check them (deno task repro FILE --current-code shows the run first). The
 replays run under the watchdog of sim and repro (--run-timeout per case,
 --memory): a service that never yields or allocates without bound ends
@@ -131,24 +137,6 @@ async function readEntries(dir: string, errors: string[], into = dir): Promise<E
 }
 
 /** The command (`accept` runs it in a guarded worker: `cli/_guard.ts`). */
-/**
- * What `corpus list` says a case expects: its recorded signature where it extends the expected
- * verdict (`invariant:answers-every-read:P1`, what repro prints), else the verdict and the
- * signature beside it. Two bugs of one invariant were both listed as
- * `expects invariant:answers-every-read`.
- *
- * A case that expects `pass` and carries a signature is an accepted fix: `corpus accept`
- * re-records a fixed failure's verdict and keeps its signature, the finding it guards (the file
- * name, the merge key and a campaign's known findings go by it). It was listed as
- * `pass (signature S)`, which read as a passing run with a failure signature.
- */
-export function expectsText(c: Pick<CaseEnvelope, "expected" | "signature">): string {
-  if (c.signature === undefined || c.signature === c.expected) return c.expected;
-  if (c.expected === "pass") return `pass (an accepted fix of ${c.signature})`;
-  return c.signature.startsWith(c.expected)
-    ? c.signature
-    : `${c.expected} (signature ${c.signature})`;
-}
 
 export async function main(): Promise<number> {
   const { values, positionals } = parseFlags(Deno.args, FLAGS, true, 1);
@@ -319,6 +307,47 @@ function didYouMean(typed: string, names: readonly string[]): string {
   return near === null ? "" : `; did you mean "${near}"?`;
 }
 
+/**
+ * The case `corpus accept` writes for a replay that ended in `r` (signed `now`), with the modules
+ * as they are now; `resigned` when the signature it records changes, which rewrites the file even
+ * if verdict, trace hash and modules are as recorded. A case that passes now records no signature
+ * (userS31a: one accept kept the fixed failure's, and campaigns that met that failure again called
+ * it known; a committed case that expects pass records none, tools/migrate_corpus_test).
+ *
+ * @example
+ * ```ts
+ * import { reRecorded } from "./corpus.ts";
+ * import { readCaseFile } from "../case/store.ts";
+ * const c = await readCaseFile("corpus/zoo-duplicate-read.json");
+ * const fixed = reRecorded(c, { verdict: "pass", traceHash: "0".repeat(16) }, "pass", {});
+ * console.assert(fixed.next.expected === "pass" && fixed.next.signature === undefined);
+ * console.assert(fixed.resigned);
+ * ```
+ */
+export function reRecorded(
+  c: CaseEnvelope,
+  r: { readonly verdict: string; readonly traceHash: string },
+  now: string,
+  modules: { readonly service?: ModuleRef; readonly kernel?: ModuleRef },
+): { next: CaseEnvelope; resigned: boolean } {
+  const { signature: _recorded, ...rest } = c;
+  const next: CaseEnvelope = {
+    ...rest,
+    expected: r.verdict,
+    traceHash: r.traceHash,
+    // A failure that changed shape is signed as it fails now, or the case would expect one
+    // failure under another's signature; a fix records none (its description still names the
+    // failure it was found as).
+    ...(r.verdict !== "pass" && c.signature !== undefined ? { signature: now } : {}),
+    ...(modules.service !== undefined ? { service: modules.service } : {}),
+    ...(modules.kernel !== undefined ? { kernel: modules.kernel } : {}),
+  };
+  // A failure signed otherwise now (a rule given its ID: userS27k's K11e) is re-recorded too:
+  // the file names and dedupes its finding by the signature. So is a passing case that still
+  // records a signature (accepted before userS31a).
+  return { next, resigned: next.signature !== c.signature };
+}
+
 async function accept(files: readonly string[]): Promise<number> {
   if (files.length === 0) throw new UsageError("accept needs at least one case FILE");
   let failed = 0;
@@ -335,20 +364,7 @@ async function accept(files: readonly string[]): Promise<number> {
       // Both sides as signatures show them, the checker's sub-code included (`...:Q2`).
       const sign = c.kind === "scenario" ? signScenarioRun : signProgramRun;
       const now = r.verdict === "pass" ? "pass" : sign(r.run) ?? r.verdict;
-      const next: CaseEnvelope = {
-        ...c,
-        expected: r.verdict,
-        traceHash: r.traceHash,
-        // A fix keeps the signature of the failure it fixed (`corpus list`: an accepted fix of
-        // it); a failure that changed shape is signed as it fails now, or the case would expect
-        // one failure under another's signature.
-        ...(r.verdict !== "pass" && c.signature !== undefined ? { signature: now } : {}),
-        ...(service !== undefined ? { service } : {}),
-        ...(kernel !== undefined ? { kernel } : {}),
-      };
-      // A failure signed otherwise now (a rule given its ID: userS27k's K11e) is re-recorded
-      // too: the file names and dedupes its finding by the signature.
-      const resigned = r.verdict !== "pass" && c.signature !== undefined && c.signature !== now;
+      const { next, resigned } = reRecorded(c, r, now, { service, kernel });
       if (r.ok && changed.length === 0 && !resigned) {
         console.log(`${file}: unchanged (${r.verdict}, modules as recorded)`);
         continue;
@@ -359,7 +375,13 @@ async function accept(files: readonly string[]): Promise<number> {
       await syncFolder(dir);
       console.log(
         `${file}: recorded ${recordedSignature(c)}, now ${now}` +
-          `${changed.length > 0 ? ` (${changed.length} module(s) changed)` : ""}: re-recorded`,
+          `${changed.length > 0 ? ` (${changed.length} module(s) changed)` : ""}: re-recorded` +
+          // A passing case keeps no signature: it would make its fixed failure "known".
+          `${
+            c.signature !== undefined && next.signature === undefined
+              ? ` (without the signature ${c.signature}: a case that expects pass records none)`
+              : ""
+          }`,
       );
       // Accepting a failure is allowed (a failure that changed shape), never silent: a partial
       // fix would otherwise lock the failure in as what the case expects.

@@ -1,5 +1,7 @@
 import { strict as assert } from "node:assert";
 import { denoOutput } from "./_deno_output.ts";
+import { reRecorded } from "./corpus.ts";
+import { readCaseFile } from "../case/store.ts";
 
 const root = new URL("../", import.meta.url).pathname;
 
@@ -27,7 +29,7 @@ Deno.test("corpus accept of a case that still fails says so: the case then guard
   }
 });
 
-Deno.test("corpus accept of a failure that changed shape records its signature now; a fix keeps the one it fixed", async () => {
+Deno.test("corpus accept of a failure that changed shape records its signature now", async () => {
   const dir = await Deno.makeTempDir({ prefix: "pagersim-accept-" });
   try {
     const c = JSON.parse(await Deno.readTextFile(`${root}corpus/zoo-duplicate-read.json`));
@@ -84,4 +86,31 @@ Deno.test("the early-wake rule signs as invariant:syscall-contract:K11e, and acc
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+// userS31a: accept re-recorded a fixed case as pass and kept the fixed failure's signature, and a
+// campaign that met that failure again called it known (nothing written, nothing shrunk). A
+// committed case that expects pass records no signature (tools/migrate_corpus_test).
+Deno.test("corpus accept of a case that passes now drops the signature, and re-records one an older accept left", async () => {
+  const old = await readCaseFile(
+    `${root}case/testdata/userS31a/corpus/` +
+      "invariant-answers-every-read-blob-pager-d1bd25bc.json",
+  );
+  // As the trial's corpus holds it: accepted as pass, under the fixed failure's signature.
+  assert.equal(old.expected, "pass");
+  const again = reRecorded(old, { verdict: "pass", traceHash: old.traceHash }, "pass", {});
+  assert.equal(again.next.signature, undefined);
+  assert.ok(again.resigned, "a stale signature must not be left as 'unchanged'");
+  assert.equal(again.next.expected, "pass");
+  assert.equal(again.next.traceHash, old.traceHash);
+  // The fix itself: the case failed as recorded, and passes now.
+  const failing = { ...old, expected: "invariant:answers-every-read" };
+  const fixed = reRecorded(failing, { verdict: "pass", traceHash: "0".repeat(16) }, "pass", {});
+  assert.equal(fixed.next.signature, undefined);
+  assert.equal(fixed.next.expected, "pass");
+  // A failure still keeps (and re-signs) its signature.
+  const r = { verdict: failing.expected, traceHash: old.traceHash };
+  const still = reRecorded(failing, r, "invariant:answers-every-read:P1", {});
+  assert.equal(still.next.signature, "invariant:answers-every-read:P1");
+  assert.ok(still.resigned);
 });

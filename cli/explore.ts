@@ -83,6 +83,29 @@ import {
 /** Seconds between progress lines on stderr when it is not a terminal (redrawn twice a second on one). */
 const PLAIN_PROGRESS_SECONDS = 5;
 
+/**
+ * Off a terminal, whether the periodic progress line is printed: only when it says something the
+ * last one printed did not. The timer fires every `--progress-every` seconds while reports of the
+ * search come every few hundred executions, so a log repeated one line 5-7 times in a row
+ * (userS31a); a terminal redraws the line in place, and keeps every tick.
+ *
+ * @example
+ * ```ts
+ * import { changedLineGate } from "./explore.ts";
+ * const show = changedLineGate();
+ * console.assert(show("bound 1: 551 executions") && !show("bound 1: 551 executions"));
+ * console.assert(show("bound 1: 1052 executions"));
+ * ```
+ */
+export function changedLineGate(): (line: string) => boolean {
+  let last: string | null = null;
+  return (line) => {
+    if (line === last) return false;
+    last = line;
+    return true;
+  };
+}
+
 /** `--progress-every S` in seconds (at least 0.1), or the default for where stderr goes. */
 function progressEvery(values: Record<string, string | boolean | undefined>, tty: boolean): number {
   const v = values["progress-every"];
@@ -312,7 +335,8 @@ const USAGE = usage("deno task explore", "[--scenario FILE] --preemptions K [opt
 Checks every schedule with at most K preemptions (bounds 0, 1, ..., K in turn,
 so a counterexample has the fewest preemptions) against the kernel invariants, and
 with --service also the service obligations (as deno task fuzz; see --checkers).
-While a bound runs, stderr shows its progress every 5 s (redrawn on a terminal):
+While a bound runs, stderr shows its progress every 5 s (redrawn on a terminal;
+off one, a line only when its counts changed since the last):
 executions, their rate, the bound's size as the bounds before estimate it and the
 time left to it at this rate (none for bound 0: its size is known only once it is
 searched), and with --max-executions the time to that limit. When a bound ends,
@@ -492,6 +516,7 @@ async function main(): Promise<number> {
   const finished: FinishedBound[] = [];
   let estimate: BoundEstimate | null = null;
   let hinted = -1; // the last bound whose hint line was printed
+  const changed = changedLineGate(); // off a terminal, a line only when its counts changed
   const clearRedraw = () => {
     if (redrawn) Deno.stderr.writeSync(encoder.encode("\r\x1b[2K"));
     redrawn = false;
@@ -525,7 +550,7 @@ async function main(): Promise<number> {
     if (ttyErr) {
       Deno.stderr.writeSync(encoder.encode(redrawText(line)));
       redrawn = true;
-    } else console.error(line);
+    } else if (changed(line)) console.error(line);
   }, progressSeconds * 1000);
   Deno.unrefTimer(ticker); // never what keeps the command alive
   const progress = (p: ExploreProgress) => {

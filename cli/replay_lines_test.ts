@@ -280,8 +280,10 @@ Deno.test("a changed service module is reported, not replayed, --current-code re
     assert.equal(acc.code, 0, acc.out + acc.err);
     assert.match(
       acc.out,
-      /: recorded invariant:\S+, now pass \(1 module\(s\) changed\): re-recorded$/m,
+      /: recorded invariant:\S+, now pass \(1 module\(s\) changed\): re-recorded \(without the signature invariant:\S+: a case that expects pass records none\)$/m,
     );
+    const accepted = await Deno.readTextFile(file.startsWith("/") ? file : `${dir}/${file}`);
+    assert.equal(JSON.parse(accepted).signature, undefined, "a fix records no signature");
     const guards = await runLine(line, dir);
     assert.equal(guards.code, 0, guards.out + guards.err);
     assert.match(guards.out, /^expected: pass: reproduced$/m);

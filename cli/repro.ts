@@ -15,7 +15,7 @@ import { COVERAGE_FLAG, lintModules, rerunWithCoverage } from "./_quality_hooks.
 import { HandleReuseNote } from "./_handle_note.ts";
 import {
   campaignReplayCommand,
-  fullExpected,
+  expectsText,
   recordedSignature,
   replayCommand,
 } from "../case/envelope.ts";
@@ -457,12 +457,14 @@ async function replayFile(file: string, values: Values, checkerFlag?: string): P
     expected: currentCode ? null : {
       verdict: c.expected,
       traceHash: c.traceHash,
-      // The signature carries the checker's sub-code (`invariant:packet-discipline:K4`).
-      shown: fullExpected(c),
+      // The signature carries the checker's sub-code (`invariant:packet-discipline:K4`); one that
+      // does not extend the verdict is named beside it, as `corpus list` does (userS31a read
+      // `expected: invariant:quiescent-end` of a case filed as `dropped-after-error:...`).
+      shown: expectsText(c),
     },
     // The recorded failure as its signature, sub-code included, as the `now:` side says it
     // (userS29a: a lost-wakeup case read "recorded: invariant:answers-every-read; now: lost-wakeup:
-    // ..."); a case that expects pass (an accepted fix keeps its failure's signature) says pass.
+    // ..."); a case that expects pass says pass (one an older accept left a signature in too).
     ...(currentCode ? { recorded: recordedSignature(c), changed } : {}),
     caseDecisions: c.decisions.length,
   };

@@ -30,3 +30,19 @@ Deno.test("repro says how many decisions the case records when the run made more
   // userS26s: "decision-list: 0" below "decisions: 1" read as a count; the list says its size.
   assert.match(text, /^decision-list \(4 entries\): \d+,\d+,\d+,\d+$/m);
 });
+
+// userS31a: a case filed as `dropped-after-error:zx_pager_supply_pages:...` (its signature, its
+// file name) replayed as `expected: invariant:quiescent-end: reproduced`, the check alone. Where the
+// signature does not extend the verdict, the line names both, as `corpus list` does.
+Deno.test("repro's expected line names the signature a case is filed under beside the check", async () => {
+  const file = "corpus/invariant-quiescent-end-q2-01bde2a7.json";
+  const c = JSON.parse(await Deno.readTextFile(`${root}${file}`));
+  assert.equal(c.expected, "invariant:quiescent-end");
+  assert.equal(c.signature, "invariant:answers-every-read");
+  const { code, text } = await repro(file);
+  assert.equal(code, 0, text);
+  assert.match(
+    text,
+    /^expected: invariant:quiescent-end \(signature invariant:answers-every-read\): reproduced$/m,
+  );
+});

@@ -42,7 +42,11 @@ Deno.test("explore of a campaign's shrunk case searches from step 400 with a not
     // The printed replay line works verbatim: the case records the scenario as searched.
     const rp = await cli("cli/repro.ts", [replay[1]]);
     assert.equal(rp.code, 0, rp.out + rp.err);
-    assert.match(rp.out, /^expected: invariant:answers-every-read: reproduced$/m);
+    // The check and the signature the case is filed under (userS31a).
+    assert.match(
+      rp.out,
+      /^expected: invariant:answers-every-read \(signature lost-wakeup:condvar queue nonempty\): reproduced$/m,
+    );
   } finally {
     await Deno.remove(corpus, { recursive: true });
   }
