@@ -242,11 +242,18 @@ export function codeIdentity(c: CodeUnderTest): string {
 export function findingKey(
   c: Pick<CaseEnvelope, "kind" | "signature" | "expected" | "traceHash"> & CodeUnderTest,
 ): string {
-  // A case that expects pass is no failure, whatever signature it still records (`corpus accept`
-  // kept the fixed failure's before userS31a): keyed by the signature, a failure of that
-  // signature was "the same finding" as the passing case, and the smaller of the two stayed.
-  const signed = c.expected === "pass" ? undefined : c.signature;
+  const signed = failureSignature(c);
   return `${c.kind} ${codeIdentity(c)} ${signed ?? `${c.expected}#${c.traceHash}`}`;
+}
+
+/**
+ * The failure a case stands for: its signature, none for a case that expects pass whatever
+ * signature it still records (`corpus accept` kept the fixed failure's before userS31a: a campaign
+ * that met that failure again called it known, wrote nothing and shrank nothing, a lost finding).
+ * What `findingKey`, `knownCases` and `sameFinding` go by.
+ */
+function failureSignature(c: Pick<CaseEnvelope, "signature" | "expected">): string | undefined {
+  return c.expected === "pass" ? undefined : c.signature;
 }
 
 /**
@@ -289,18 +296,14 @@ export async function knownCases(
     const anyCheckers = code?.checkers === undefined || code.checkers === null;
     const out = new Map<string, string>();
     for (const c of [...cases].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0))) {
-      const sig = c.case.signature;
+      const sig = failureSignature(c.case);
       // A case whose shrinking was cut short, or that is still the unshrunk run (its campaign
       // was killed while shrinking it), is not known: the next campaign that meets its
       // signature investigates it again, and the smaller of the two cases stays.
       // A hang written unconfirmed (the budget cut its confirmation run) is not known either.
       const unfinished = c.case.found?.shrinkCut === true || c.case.found?.unshrunk === true ||
         c.case.found?.unconfirmed === true;
-      // A case that expects pass knows no failure, even one that still records the signature of
-      // the failure it fixed (userS31a: `corpus accept` kept it, and a campaign that met that
-      // failure again called it known, wrote nothing and shrank nothing: a lost finding).
-      const passes = c.case.expected === "pass";
-      if (sig === undefined || out.has(sig) || unfinished || passes) continue;
+      if (sig === undefined || out.has(sig) || unfinished) continue;
       if (
         id === null || codeIdentity(anyCheckers ? { ...c.case, checkers: null } : c.case) === id
       ) out.set(sig, c.file);
@@ -319,8 +322,7 @@ let writes = 0;
  * verdict and trace).
  */
 function sameFinding(a: CaseEnvelope, b: CaseEnvelope): boolean {
-  const signed = (c: CaseEnvelope) => c.signature !== undefined && c.expected !== "pass";
-  if (signed(a) !== signed(b)) return false;
+  if ((failureSignature(a) === undefined) !== (failureSignature(b) === undefined)) return false;
   return findingKey(a) === findingKey(b);
 }
 
