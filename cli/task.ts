@@ -50,6 +50,16 @@ to 100,000 runs each; deno task test uses one seed), printing the runs each need
 PAGERSIM_MUTANT_SEEDS in the task sets the seeds. Arguments go to deno test.`,
 };
 
+/**
+ * A line a wrapped task prints on stderr before it starts its runner, where the runner can be
+ * silent for minutes: `deno test` type-checks every test module before its first result (about
+ * 2-3 minutes of `Check` on a cold cache on a busy 2-core machine; later runs reuse the cache).
+ */
+export const TASK_NOTE: Readonly<Record<string, string>> = {
+  test: "deno task test: Deno type-checks the test modules before the first result " +
+    "(minutes on a cold cache on a small machine; later runs reuse its cache)",
+};
+
 /** True when `args` asks for help (`--help` or `-h`, as Deno's runners take them). */
 export function wantsHelp(args: readonly string[]): boolean {
   return args.some((a) => a === "--help" || a === "-h");
@@ -94,6 +104,8 @@ async function main(args: string[]): Promise<number> {
     console.log(help);
     return 0;
   }
+  const note = TASK_NOTE[name];
+  if (note !== undefined) console.error(note);
   const child = new Deno.Command("deno", { args: rest }).spawn();
   return (await child.status).code;
 }
