@@ -36,7 +36,13 @@ import { formatEvent, threadLabel } from "../sim/trace.ts";
 import { type Call, shareJournal, StepMonitor } from "./_step_monitor.ts";
 import { QuiescentEnd } from "./quiescent_end.ts";
 import { WritebackServed } from "./writeback_served.ts";
-import { PacketHolders, parkedBesides, threadState, whyUnanswered } from "./wait_for.ts";
+import {
+  PacketHolders,
+  parkedBesides,
+  parkedFutex,
+  threadState,
+  whyUnanswered,
+} from "./wait_for.ts";
 import { DeliveryModel } from "./_delivery_model.ts";
 import { FailedAnswers } from "./_failed_answers.ts";
 import type { Vmo } from "../kernel/objects.ts";
@@ -184,7 +190,7 @@ export class AnswersEveryRead extends StepMonitor {
   ): { futex: number; by: number; to: number[] } | undefined {
     const handoff = this.#holders.handoff(vmo.koid, id);
     if (handoff === undefined || handoff.by !== taker || handoff.to.length === 0) return undefined;
-    if (!world.kernel.futexes.describe(handoff.futex).includes("(condvar ")) return undefined;
+    if (world.kernel.futexes.kindOf(handoff.futex) !== "condvar") return undefined;
     if (this.#failedAnswers.progress(vmo, id)?.by.has(taker) ?? false) return undefined;
     return handoff;
   }
@@ -204,8 +210,9 @@ export class AnswersEveryRead extends StepMonitor {
     if ((this.#portWaitAt.get(progress.tid) ?? -1) >= progress.step) return false;
     const t = world.threads[progress.tid - 1];
     if (t === undefined || t.role !== "service" || t.k.suspended) return false;
-    const state = threadState(world, progress.tid);
-    return state === "is runnable" || /^waits on futex 0x[0-9a-f]+ \(mutex /.test(state);
+    if (threadState(world, progress.tid) === "is runnable") return true;
+    const futex = parkedFutex(world, progress.tid);
+    return futex !== null && world.kernel.futexes.kindOf(futex) === "mutex";
   }
 
   protected override onStepEvent(e: KernelEvent, call: Call | undefined, world: World): void {
