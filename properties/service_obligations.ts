@@ -92,7 +92,14 @@ export class AnswersEveryRead extends StepMonitor {
   readonly #requests = new Map<string, { type: string; start: number; end: number }>();
   /** Per thread, the request it last made or joined (a request passed on keeps its id). */
   readonly #parkedOn = new Map<number, { vmo: number; id: number }>();
-  /** Per thread, the step of its last `zx_port_wait` call (it went back for the next packet). */
+  /**
+   * Per thread, the step of its last `zx_port_wait` call (it went back for the next packet).
+   * Not `PacketHolders`' record: that one keeps which packets a thread took since its last port
+   * wait (cleared there, no step), where `#stillAnswering` asks whether the thread that made the
+   * last answer waited on a port after that answer's step. They part for a batching service that
+   * polls its port between taking a READ and answering it, and for a worker answering a READ
+   * another thread took: neither holds the packet by `PacketHolders`, both are still answering.
+   */
   readonly #portWaitAt = new Map<number, number>();
 
   protected override immediate(e: KernelEvent, step: number): void {
