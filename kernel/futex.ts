@@ -39,6 +39,13 @@ import type { KThread } from "./objects.ts";
 /** Where the model's futex words start; each word takes 4 bytes (aligned, never 0). */
 export const FUTEX_BASE = 0x4000_0000;
 
+/**
+ * What a labelled futex word is for, as the library that labelled it knows (services/sync.ts): a
+ * `Mutex`'s lock word or a `CondVar`'s sequence word. Checks decide by it, never by the label's
+ * text (a lock may be named anything, `(condvar x` too).
+ */
+export type FutexKind = "mutex" | "condvar";
+
 /** A thread parked in `zx_futex_wait`. */
 export interface FutexWaiter {
   /** The waiting thread. */
@@ -63,7 +70,7 @@ export class Futexes {
   /** Word values, by index: address `FUTEX_BASE + 4 * index`. */
   readonly #words: number[] = [];
   readonly #futexes = new Map<number, FutexState>();
-  readonly #labels = new Map<number, string>();
+  readonly #labels = new Map<number, { readonly kind: FutexKind; readonly name: string }>();
 
   /** How many words were allocated. */
   get size(): number {
@@ -76,15 +83,25 @@ export class Futexes {
     return FUTEX_BASE + 4 * (this.#words.length - 1);
   }
 
-  /** Names the word at `addr` for traces and hang reports (e.g. `mutex inode`). */
-  label(addr: number, text: string): void {
-    this.#labels.set(addr, text);
+  /**
+   * Records what the word at `addr` is (`kind`) and names it for traces and hang reports: `kind`
+   * then `name` (`mutex inode`).
+   */
+  label(addr: number, kind: FutexKind, name: string): void {
+    this.#labels.set(addr, { kind, name });
+  }
+
+  /** What the word at `addr` was labelled as ({@linkcode label}); undefined if never labelled. */
+  kindOf(addr: number): FutexKind | undefined {
+    return this.#labels.get(addr)?.kind;
   }
 
   /** How hang reports name the futex at `addr`: its address, and its label if it has one. */
   describe(addr: number): string {
     const label = this.#labels.get(addr);
-    return `futex 0x${addr.toString(16)}${label === undefined ? "" : ` (${label})`}`;
+    return `futex 0x${addr.toString(16)}${
+      label === undefined ? "" : ` (${label.kind} ${label.name})`
+    }`;
   }
 
   /** True if `addr` is the address of a word (what `ValidateFutexPointer` and the copy-in check). */

@@ -508,6 +508,7 @@ export class Kernel extends VmarCalls {
         const o = futexes.ownerOf(w.addr);
         return o === null ? [] : [o.tid];
       },
+      futex: () => w.addr,
     };
     this.sink.emit({ k: "block", tid: t.tid, on: wait.describe() });
     yield { kind: "block", wait };

@@ -25,6 +25,12 @@ export interface Wait {
    * the wait-for graph of hang reports; absent or empty when no one is known.
    */
   holders?(): readonly number[];
+  /**
+   * The address of the futex word whose queue the thread is in now (a `zx_futex_wait`; a
+   * `zx_futex_requeue` may have moved it), so checks tell the futex from the wait, not from
+   * {@linkcode describe}'s words; absent for other waits.
+   */
+  futex?(): number;
 }
 
 /** What a syscall generator yields to the scheduler. */

@@ -56,14 +56,14 @@ Deno.test("arg_edges: a garbage packet or deadline, a futex owner or pointer unc
           /the caller as owner, 0\) returned ZX_ERR_TIMED_OUT/,
         ],
         // A wake of a pointer into a word (futex-args).
-        ["kernel/kernel.ts:528:9:ConditionalExpression:false", /futex-args/],
+        ["kernel/kernel.ts:529:9:ConditionalExpression:false", /futex-args/],
         // A NaN alignment_log2.
         [
-          "kernel/kernel.ts:677:9:LogicalOperator:!Number.isInteger(alignmentLog2) && alignmentLog2 < 0",
+          "kernel/kernel.ts:678:9:LogicalOperator:!Number.isInteger(alignmentLog2) && alignmentLog2 < 0",
           /zx_vmo_create_contiguous\(bti, 64, NaN\)/,
         ],
         // A requeue with a NaN count; a wait_one whose deadline is NaN parks (nothing signals).
-        ["kernel/kernel.ts:562:9:ConditionalExpression:false", /a NaN wake count\) returned ZX_OK/],
+        ["kernel/kernel.ts:563:9:ConditionalExpression:false", /a NaN wake count\) returned ZX_OK/],
         [
           "kernel/kernel.ts:417:9:ConditionalExpression:false @end+0:63",
           /fs\.svc" waits on signals 0x1000000 of event/,

@@ -8,7 +8,7 @@ import { sharedMirror } from "./mutant_mirror.ts";
 // deno-lint-ignore no-explicit-any
 type Any = any;
 
-const MUTANT = "kernel/futex.ts:242:14:EqualityOperator:f === undefined";
+const MUTANT = "kernel/futex.ts:259:14:EqualityOperator:f === undefined";
 const mirror = sharedMirror("kernel/futex.ts");
 
 Deno.test("explore:locked_pool_small hashes a state holding a futex record: the mutant throws", async () => {

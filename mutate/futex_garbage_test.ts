@@ -63,13 +63,13 @@ Deno.test({
     const [file, key, invariant, rule] of [
       [
         "kernel/futex.ts",
-        "kernel/futex.ts:140:36:ConditionalExpression:true",
+        "kernel/futex.ts:157:36:ConditionalExpression:true",
         "futex-discipline",
         /^futex-wake: t\d+ zx_futex_wait\(0x[0-9a-f]+\) returned ZX_OK, but the wakes of that futex since it parked had all been taken by other waiters$/,
       ],
       [
         "kernel/futex.ts",
-        "kernel/futex.ts:231:57:ConditionalExpression:true",
+        "kernel/futex.ts:248:57:ConditionalExpression:true",
         "futex-discipline",
         /^futex-args: t1 zx_futex_wait\(.*\): every argument is valid, yet it returned ZX_ERR_INVALID_ARGS$/,
       ],
@@ -109,8 +109,8 @@ Deno.test({
     assert.equal(verdict().kind, "pass");
     for (
       const key of [
-        "kernel/futex.ts:177:41:EqualityOperator:moved <= requeueCount",
-        "kernel/kernel.ts:519:5:CallExpression:;",
+        "kernel/futex.ts:194:41:EqualityOperator:moved <= requeueCount",
+        "kernel/kernel.ts:520:5:CallExpression:;",
       ]
     ) {
       const v: Any = m.withMutant(key, verdict);
@@ -143,8 +143,8 @@ Deno.test({
     for (
       const [key, invariant, rule] of [
         ...[
-          "kernel/futex.ts:93:12:ConditionalExpression:true @end+0:89",
-          "kernel/futex.ts:93:12:ConditionalExpression:true @end+0:41",
+          "kernel/futex.ts:110:12:ConditionalExpression:true @end+0:89",
+          "kernel/futex.ts:110:12:ConditionalExpression:true @end+0:41",
         ].map((key) =>
           [
             key,
@@ -153,12 +153,12 @@ Deno.test({
           ] as const
         ),
         [
-          "kernel/futex.ts:93:45:EqualityOperator:(addr - FUTEX_BASE) / 4 <= this.#words.length",
+          "kernel/futex.ts:110:45:EqualityOperator:(addr - FUTEX_BASE) / 4 <= this.#words.length",
           "futex-discipline",
           /^futex-args: t1 zx_futex_wait\(.*returned ZX_ERR_BAD_STATE$/,
         ],
         [
-          "kernel/futex.ts:176:11:ConditionalExpression:true",
+          "kernel/futex.ts:193:11:ConditionalExpression:true",
           "no-lost-requests",
           /^K29: hang at step \d+: .*edge-b/,
         ],
@@ -171,11 +171,11 @@ Deno.test({
     }
     for (
       const key of [
-        "kernel/futex.ts:175:9:ConditionalExpression:true @end+0:47",
-        "kernel/futex.ts:175:9:ConditionalExpression:true @end+0:27",
+        "kernel/futex.ts:192:9:ConditionalExpression:true @end+0:47",
+        "kernel/futex.ts:192:9:ConditionalExpression:true @end+0:27",
         // A requeue asked to move two with one waiter: the loop runs on into the empty queue.
-        "kernel/futex.ts:177:14:ConditionalExpression:true",
-        "kernel/futex.ts:177:14:EqualityOperator:from.waiters.length >= 0",
+        "kernel/futex.ts:194:14:ConditionalExpression:true",
+        "kernel/futex.ts:194:14:EqualityOperator:from.waiters.length >= 0",
       ]
     ) {
       const empty: Any = m.withMutant(key, verdict);

@@ -14,7 +14,7 @@ Deno.test("futex_garbage: a requeue whose new owner waits on one of its futexes 
     const run = await mirrorScenarioRun(m, "kernel");
     const verdict = (): Any => run("futex_garbage", 0);
     assert.equal(verdict().kind, "pass");
-    const v: Any = m.withMutant("kernel/kernel.ts:569:7:ConditionalExpression:false", verdict);
+    const v: Any = m.withMutant("kernel/kernel.ts:570:7:ConditionalExpression:false", verdict);
     assert.equal(v.kind, "invariant", JSON.stringify(v));
     assert.equal(v.invariant, "futex-discipline", JSON.stringify(v));
     assert.match(v.message, /new owner waits on one of the two futexes/);

@@ -69,7 +69,7 @@ const NO_KIND = /^event-form: the kernel emitted an event of no known kind: \{\}
 Deno.test("syscall-contract event-form: a block that names nothing, an event of no kind (kernel.ts:415, 499)", async () => {
   await eventFormKills("kernel/kernel.ts", [
     ["kernel/kernel.ts:425:23:StringLiteral:``", /^event-form: t2 blocked on nothing named: /],
-    ["kernel/kernel.ts:512:20:ObjectLiteral:{}", NO_KIND],
+    ["kernel/kernel.ts:513:20:ObjectLiteral:{}", NO_KIND],
   ]);
 });
 

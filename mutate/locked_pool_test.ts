@@ -34,8 +34,8 @@ Deno.test("locked_pool: a zx_futex_wake that wakes nobody leaves the readers wai
     // (session 22, gapO22) says so at the wake's step, before the readers' wait is judged.
     for (
       const [key, invariant] of [
-        ["kernel/futex.ts:136:48:BlockStatement:{}", "futex-discipline"],
-        ["kernel/futex.ts:144:17:BooleanLiteral:false", "no-lost-requests"],
+        ["kernel/futex.ts:153:48:BlockStatement:{}", "futex-discipline"],
+        ["kernel/futex.ts:161:17:BooleanLiteral:false", "no-lost-requests"],
       ]
     ) {
       const v: Any = m.withMutant(key, verdict);

@@ -24,12 +24,12 @@ const mirror = sharedMirror(["kernel/kernel.ts", "kernel/futex.ts", "services/sy
 
 const CASES: readonly [key: string, kind: string, message: RegExp][] = [
   [
-    "kernel/kernel.ts:569:7:LogicalOperator:ownerThread !== null || futexes.waitsOn(valuePtr, ownerThread) || futexes.waitsOn(requeuePtr, ownerThread)",
+    "kernel/kernel.ts:570:7:LogicalOperator:ownerThread !== null || futexes.waitsOn(valuePtr, ownerThread) || futexes.waitsOn(requeuePtr, ownerThread)",
     "invariant",
     /every argument is valid, yet it returned ZX_ERR_INVALID_ARGS/,
   ],
   [
-    "kernel/kernel.ts:570:8:ConditionalExpression:true",
+    "kernel/kernel.ts:571:8:ConditionalExpression:true",
     "invariant",
     /every argument is valid, yet it returned ZX_ERR_INVALID_ARGS/,
   ],
@@ -40,12 +40,12 @@ const CASES: readonly [key: string, kind: string, message: RegExp][] = [
   ],
   // Dead and timed-out futex waiters, owned waits (session 21, gapT21).
   [
-    "kernel/futex.ts:143:11:ConditionalExpression:false",
+    "kernel/futex.ts:160:11:ConditionalExpression:false",
     "invariant",
     /K29: hang at step \d+: .*"owned-waiter\\" waits on futex/,
   ],
   [
-    "kernel/futex.ts:128:9:ConditionalExpression:true",
+    "kernel/futex.ts:145:9:ConditionalExpression:true",
     "invariant",
     /K29: hang at step \d+: .*"late-waiter\\" waits on futex/,
   ],
@@ -55,24 +55,24 @@ const CASES: readonly [key: string, kind: string, message: RegExp][] = [
     /wait-text: t\d+ parked on futex 0x[0-9a-f]+ naming t1 its owner, but the trace says futex/,
   ],
   [
-    'kernel/kernel.ts:904:29:StringLiteral:""',
+    'kernel/kernel.ts:905:29:StringLiteral:""',
     "invariant",
     /wait-text: t\d+ parked in zx_object_wait_one for signals 0x2000000 of vmo \d+, but the trace says signals 0x2000000 of {2}\d+/,
   ],
   // Futex owners (session 22, gapO22): a requeue that does not hand the requeue futex to its new
   // owner, and a futex whose killed waiters keep its owner, fail futex-owner.
   [
-    "kernel/futex.ts:187:9:ConditionalExpression:false",
+    "kernel/futex.ts:204:9:ConditionalExpression:false",
     "invariant",
     /futex-owner: .*has no owner, but the futex calls leave koid \d+ its owner/,
   ],
   [
-    "kernel/futex.ts:187:27:BlockStatement:{}",
+    "kernel/futex.ts:204:27:BlockStatement:{}",
     "invariant",
     /futex-owner: .*has no owner, but the futex calls leave koid \d+ its owner/,
   ],
   [
-    "kernel/futex.ts:213:12:MethodExpression:f.waiters.every(w => w.thread.alive)",
+    "kernel/futex.ts:230:12:MethodExpression:f.waiters.every(w => w.thread.alive)",
     "invariant",
     /futex-owner: /,
   ],

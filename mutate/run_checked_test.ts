@@ -22,7 +22,7 @@ const CASES: [
     "runChecked judges the step a case's failed check ends the run in",
     "F9",
     "RequeueValueMismatch",
-    "kernel/kernel.ts:564:9:ConditionalExpression:false",
+    "kernel/kernel.ts:565:9:ConditionalExpression:false",
     "futex-discipline",
     /held 100, yet it returned ZX_OK/,
   ],

@@ -21,7 +21,7 @@ const CONFORMANCE: [
   // valid() lets an aligned address below the first word through: F4's null pointer is a word.
   [
     "kernel/futex.ts",
-    'kernel/futex.ts:92:9:LogicalOperator:(typeof addr !== "number" || !Number.isInteger(addr)) && addr < FUTEX_BASE',
+    'kernel/futex.ts:109:9:LogicalOperator:(typeof addr !== "number" || !Number.isInteger(addr)) && addr < FUTEX_BASE',
     "F4",
     "WaitBadAddress",
     "futex-discipline",
@@ -29,7 +29,7 @@ const CONFORMANCE: [
   ],
   [
     "kernel/futex.ts",
-    "kernel/futex.ts:92:64:ConditionalExpression:false",
+    "kernel/futex.ts:109:64:ConditionalExpression:false",
     "F4",
     "WaitBadAddress",
     "futex-discipline",
@@ -38,7 +38,7 @@ const CONFORMANCE: [
   // Every requeue onto another futex is INVALID_ARGS (the same-futex check inverted).
   [
     "kernel/kernel.ts",
-    "kernel/kernel.ts:561:9:EqualityOperator:valuePtr !== requeuePtr",
+    "kernel/kernel.ts:562:9:EqualityOperator:valuePtr !== requeuePtr",
     "F9",
     "RequeueValueMismatch",
     "futex-discipline",
@@ -115,7 +115,7 @@ Deno.test("syscall-contract: a thread named suspended that starts a call is caug
       return world.run().verdict;
     };
     assert.equal(run().kind, "pass");
-    const v: Any = m.withMutant("kernel/kernel.ts:841:9:UpdateOperator:target.suspendCount--", run);
+    const v: Any = m.withMutant("kernel/kernel.ts:842:9:UpdateOperator:target.suspendCount--", run);
     assert.equal(v.kind, "invariant", JSON.stringify(v));
     assert.equal(v.invariant, "syscall-contract");
     assert.match(

@@ -308,10 +308,10 @@ Deno.test({
 
 const KERNEL_CASES: [key: string, what: string][] = [
   [
-    "kernel/kernel.ts:731:9:EqualityOperator:offset + data.length <= v.object.size",
+    "kernel/kernel.ts:732:9:EqualityOperator:offset + data.length <= v.object.size",
     "zx_vmo_write: the range check inverted (a VMO of fixed size)",
   ],
-  ["kernel/kernel.ts:761:80:BlockStatement:{}", "zx_vmo_op_range: a range past the end accepted"],
+  ["kernel/kernel.ts:762:80:BlockStatement:{}", "zx_vmo_op_range: a range past the end accepted"],
   [
     "kernel/kernel.ts:155:9:EqualityOperator:options === 0",
     "zx_pager_create: options other than 0 accepted",
@@ -336,13 +336,13 @@ const KERNEL_CASES: [key: string, what: string][] = [
     "kernel/kernel.ts:396:41:EqualityOperator:((clear | set) & ~allowed) === 0",
     "zx_object_signal: the mask check inverted",
   ],
-  ["kernel/kernel.ts:649:99:BlockStatement:{}", "zx_vmo_create: unknown options accepted"],
+  ["kernel/kernel.ts:650:99:BlockStatement:{}", "zx_vmo_create: unknown options accepted"],
   [
-    "kernel/kernel.ts:757:9:ConditionalExpression:false",
+    "kernel/kernel.ts:758:9:ConditionalExpression:false",
     "zx_vmo_op_range: an unknown op accepted",
   ],
   [
-    "kernel/kernel.ts:731:9:ConditionalExpression:true",
+    "kernel/kernel.ts:732:9:ConditionalExpression:true",
     "zx_vmo_write: every write OUT_OF_RANGE (an empty write within the VMO too)",
   ],
   [
@@ -350,11 +350,11 @@ const KERNEL_CASES: [key: string, what: string][] = [
     "zx_pager_supply_pages: an empty supply within the VMO OUT_OF_RANGE",
   ],
   [
-    "kernel/kernel.ts:783:9:ConditionalExpression:true",
+    "kernel/kernel.ts:784:9:ConditionalExpression:true",
     "zx_vmo_set_size: every resize INVALID_ARGS",
   ],
   [
-    "kernel/kernel.ts:837:9:ConditionalExpression:true",
+    "kernel/kernel.ts:838:9:ConditionalExpression:true",
     "zx_task_suspend: every thread BAD_STATE (a live one too)",
   ],
   // zx_object_wait_async, drawn by the judge's programs only (weight 0 in the table).
@@ -377,16 +377,16 @@ const KERNEL_CASES: [key: string, what: string][] = [
   // Sample 9c15424 (seed 12): alignments just outside the range (`pinLayout`), and a size past
   // upstream's largest VMO (OUT_OF_RANGE, not the page limit's NO_MEMORY).
   [
-    "kernel/kernel.ts:679:30:EqualityOperator:align > 64",
+    "kernel/kernel.ts:680:30:EqualityOperator:align > 64",
     "zx_vmo_create_contiguous: alignment_log2 64 accepted",
   ],
   [
-    "kernel/kernel.ts:886:9:ConditionalExpression:false @end+0:59",
+    "kernel/kernel.ts:887:9:ConditionalExpression:false @end+0:59",
     "zx_vmo_create: a size past upstream's largest VMO NO_MEMORY, not OUT_OF_RANGE",
   ],
   // ZX_INFO_VMO copied out to a read-only mapping (`regionLayout`).
   [
-    "kernel/kernel.ts:636:81:BooleanLiteral:false",
+    "kernel/kernel.ts:637:81:BooleanLiteral:false",
     "zx_object_get_info: the record read from the user buffer instead of copied out to it",
   ],
   // A wait_one that parks (`signalLayout`), judged by its outcome (`wait_outcome.ts`).
@@ -407,11 +407,11 @@ const KERNEL_CASES: [key: string, what: string][] = [
     "zx_object_signal: a set_mask that is no uint32 accepted",
   ],
   [
-    "kernel/kernel.ts:714:30:ArrayDeclaration:[]",
+    "kernel/kernel.ts:715:30:ArrayDeclaration:[]",
     "zx_vmo_read: an empty read returns no status",
   ],
   [
-    "kernel/kernel.ts:588:5:CallExpression:;",
+    "kernel/kernel.ts:589:5:CallExpression:;",
     "zx_handle_close: an async wait made through the closed handle still queues its packet",
   ],
 ];

@@ -22,7 +22,7 @@ Deno.test("hintThenCloseProgram passes unmutated; an op_range that keeps its hol
     const wait = base.results[0].at(-1);
     assert.equal(wait.status, ZX_OK);
     assert.equal(wait.packet.command, ZX_PAGER_VMO_COMPLETE);
-    const v: Any = m.withMutant("kernel/kernel.ts:766:5:CallExpression:;", () => run().verdict);
+    const v: Any = m.withMutant("kernel/kernel.ts:767:5:CallExpression:;", () => run().verdict);
     assert.equal(v.kind, "invariant", JSON.stringify(v));
     assert.equal(v.invariant, "program-contract", JSON.stringify(v));
     assert.match(

@@ -17,7 +17,7 @@ const CASES: [key: string, what: string][] = [
   ],
   ["kernel/port.ts:153:8:ConditionalExpression:true", "zx_port_cancel_key drops every packet"],
   [
-    "kernel/kernel.ts:635:70:BooleanLiteral:false",
+    "kernel/kernel.ts:636:70:BooleanLiteral:false",
     "the ZX_INFO_VMO record is stored big-endian (info_record.ts)",
   ],
   [

@@ -25,9 +25,9 @@ Deno.test("shrinkOverPinProgram passes unmutated; a shrink that cuts the pinned 
     );
     for (
       const key of [
-        "kernel/kernel.ts:789:47:EqualityOperator:q > keep",
-        "kernel/kernel.ts:789:47:ConditionalExpression:false",
-        "kernel/kernel.ts:789:47:ConditionalExpression:true",
+        "kernel/kernel.ts:790:47:EqualityOperator:q > keep",
+        "kernel/kernel.ts:790:47:ConditionalExpression:false",
+        "kernel/kernel.ts:790:47:ConditionalExpression:true",
       ]
     ) {
       const v = m.withMutant(key, () => run().verdict);

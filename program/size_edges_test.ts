@@ -77,7 +77,7 @@ Deno.test("sizeEdgesProgram: a resize past upstream's largest VMO that is not OU
     const run = () => runProgram(sizeEdgesProgram(), { seed: 0, monitors: programMonitors });
     assert.equal(run().verdict.kind, "pass");
     const resize = m.withMutant(
-      "kernel/kernel.ts:785:9:ConditionalExpression:false",
+      "kernel/kernel.ts:786:9:ConditionalExpression:false",
       () => run().verdict,
     );
     assert.equal(resize.kind, "invariant", JSON.stringify(resize));
@@ -87,7 +87,7 @@ Deno.test("sizeEdgesProgram: a resize past upstream's largest VMO that is not OU
       /zx_vmo_set_size returned ZX_ERR_NO_MEMORY; the handle model says ZX_ERR_OUT_OF_RANGE/,
     );
     const contiguous = m.withMutant(
-      "kernel/kernel.ts:683:9:ConditionalExpression:false",
+      "kernel/kernel.ts:684:9:ConditionalExpression:false",
       () => run().verdict,
     );
     assert.notEqual(contiguous.kind, "pass", JSON.stringify(contiguous));

@@ -34,7 +34,7 @@ Deno.test("deadPortWaitProgram passes: the READ's packet is dropped, the parked 
 const CASES: [string, string, string, RegExp][] = [
   // zx_vmo_write keeps holding its VMO: the closed child still counts on its parent (ChildCount).
   [
-    "kernel/kernel.ts:738:5:CallExpression:;",
+    "kernel/kernel.ts:739:5:CallExpression:;",
     "triage31aEdgesProgram",
     "invariant:program-contract",
     /zx_object_get_info reports 1 children; by the children made of it and of those of them that died, 0$/,

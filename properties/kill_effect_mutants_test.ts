@@ -19,7 +19,7 @@ Deno.test("syscall-contract: a zx_task_kill that returns ZX_OK and takes no effe
   const m = await mirror();
   const run = (await mirrorCampaignRun(m)) as (k: number) => Any;
   assert.equal(run(167).kind, "pass", "run 167 unmutated");
-  const v: Any = m.withMutant("kernel/kernel.ts:856:45:CallExpression:;", () => run(167));
+  const v: Any = m.withMutant("kernel/kernel.ts:857:45:CallExpression:;", () => run(167));
   assert.equal(v.kind, "invariant", JSON.stringify(v));
   assert.equal(v.invariant, "syscall-contract", JSON.stringify(v));
   assert.match(
@@ -32,7 +32,7 @@ Deno.test("syscall-contract: a kill of a dead thread that kills it again fails",
   const m = await mirror();
   const run = (await mirrorCampaignRun(m)) as (k: number) => Any;
   assert.equal(run(32).kind, "pass", "run 32 unmutated");
-  const v: Any = m.withMutant("kernel/kernel.ts:857:14:ConditionalExpression:true", () => run(32));
+  const v: Any = m.withMutant("kernel/kernel.ts:858:14:ConditionalExpression:true", () => run(32));
   assert.equal(v.kind, "invariant", JSON.stringify(v));
   assert.equal(v.invariant, "syscall-contract", JSON.stringify(v));
   assert.match(

@@ -16,7 +16,7 @@ const mirror = sharedProgramMirror(["kernel/kernel.ts"]);
 Deno.test("packet-discipline: a pager-closed detach after a replace that kept the pager open fails", async () => {
   const { verdict } = await mirror();
   assert.equal(verdict(83).kind, "pass", "program 83 unmutated");
-  const v: Any = verdict(83, "kernel/kernel.ts:618:9:ConditionalExpression:true");
+  const v: Any = verdict(83, "kernel/kernel.ts:619:9:ConditionalExpression:true");
   assert.equal(v.kind, "invariant", JSON.stringify(v));
   assert.equal(v.invariant, "packet-discipline", JSON.stringify(v));
   assert.match(

@@ -36,7 +36,13 @@ import { formatEvent, threadLabel } from "../sim/trace.ts";
 import { type Call, shareJournal, StepMonitor } from "./_step_monitor.ts";
 import { QuiescentEnd } from "./quiescent_end.ts";
 import { WritebackServed } from "./writeback_served.ts";
-import { PacketHolders, parkedBesides, threadState, whyUnanswered } from "./wait_for.ts";
+import {
+  PacketHolders,
+  parkedBesides,
+  parkedFutex,
+  threadState,
+  whyUnanswered,
+} from "./wait_for.ts";
 import { DeliveryModel } from "./_delivery_model.ts";
 import { FailedAnswers } from "./_failed_answers.ts";
 import type { Vmo } from "../kernel/objects.ts";
@@ -86,7 +92,14 @@ export class AnswersEveryRead extends StepMonitor {
   readonly #requests = new Map<string, { type: string; start: number; end: number }>();
   /** Per thread, the request it last made or joined (a request passed on keeps its id). */
   readonly #parkedOn = new Map<number, { vmo: number; id: number }>();
-  /** Per thread, the step of its last `zx_port_wait` call (it went back for the next packet). */
+  /**
+   * Per thread, the step of its last `zx_port_wait` call (it went back for the next packet).
+   * Not `PacketHolders`' record: that one keeps which packets a thread took since its last port
+   * wait (cleared there, no step), where `#stillAnswering` asks whether the thread that made the
+   * last answer waited on a port after that answer's step. They part for a batching service that
+   * polls its port between taking a READ and answering it, and for a worker answering a READ
+   * another thread took: neither holds the packet by `PacketHolders`, both are still answering.
+   */
   readonly #portWaitAt = new Map<number, number>();
 
   protected override immediate(e: KernelEvent, step: number): void {
@@ -184,7 +197,7 @@ export class AnswersEveryRead extends StepMonitor {
   ): { futex: number; by: number; to: number[] } | undefined {
     const handoff = this.#holders.handoff(vmo.koid, id);
     if (handoff === undefined || handoff.by !== taker || handoff.to.length === 0) return undefined;
-    if (!world.kernel.futexes.describe(handoff.futex).includes("(condvar ")) return undefined;
+    if (world.kernel.futexes.kindOf(handoff.futex) !== "condvar") return undefined;
     if (this.#failedAnswers.progress(vmo, id)?.by.has(taker) ?? false) return undefined;
     return handoff;
   }
@@ -204,8 +217,9 @@ export class AnswersEveryRead extends StepMonitor {
     if ((this.#portWaitAt.get(progress.tid) ?? -1) >= progress.step) return false;
     const t = world.threads[progress.tid - 1];
     if (t === undefined || t.role !== "service" || t.k.suspended) return false;
-    const state = threadState(world, progress.tid);
-    return state === "is runnable" || /^waits on futex 0x[0-9a-f]+ \(mutex /.test(state);
+    if (threadState(world, progress.tid) === "is runnable") return true;
+    const futex = parkedFutex(world, progress.tid);
+    return futex !== null && world.kernel.futexes.kindOf(futex) === "mutex";
   }
 
   protected override onStepEvent(e: KernelEvent, call: Call | undefined, world: World): void {

@@ -32,6 +32,8 @@ export interface WaitNode {
    * parked receivers, any of which could take it), rather than the first alone.
    */
   readonly anyOf?: boolean;
+  /** The futex word whose queue it is in, for a `zx_futex_wait` (its wait's own record). */
+  readonly futex?: number;
 }
 
 /** Every parked, running thread with what it waits on and who holds it, in tid order. */
@@ -40,7 +42,8 @@ export function waitForGraph(world: World): WaitNode[] {
   for (const t of world.threads) {
     if (t.end.kind !== "running" || t.pending?.kind !== "block") continue;
     const { on, holders } = world.waitOf(t.tid, t.pending.wait);
-    out.push({ tid: t.tid, name: t.name, on, holders });
+    const futex = t.pending.wait.futex?.();
+    out.push({ tid: t.tid, name: t.name, on, holders, ...(futex === undefined ? {} : { futex }) });
   }
   return out;
 }
@@ -72,21 +75,31 @@ export function waitForGraph(world: World): WaitNode[] {
  */
 export function parkedThreads(world: World, except: ReadonlySet<number> = new Set()): string[] {
   return world.blocked().filter((b) => !except.has(b.tid)).map((b) =>
-    `${threadLabel(b.tid, b.thread)} waits on ${b.on}${deadOwner(world, b.on)}`
+    `${threadLabel(b.tid, b.thread)} waits on ${b.on}${deadOwner(world, b.tid)}`
   );
 }
 
 /**
- * `; its owner t2 was killed holding it` when `on` names a service `Mutex` (services/sync.ts)
- * whose futex word holds the handle of a thread that ended: no unlock can come, and the hang
- * is that thread's end, not a lost request.
+ * The futex word thread `tid` waits on, by its wait's own record (never its words): parked in
+ * `zx_futex_wait`, still in the futex's queue (not woken) and not suspended; else null.
  */
-function deadOwner(world: World, on: string): string {
-  const m = /^futex 0x([0-9a-f]+) \(mutex /.exec(on);
-  if (m === null) return "";
-  const addr = parseInt(m[1], 16);
+export function parkedFutex(world: World, tid: number): number | null {
+  const t = world.threads[tid - 1];
+  if (t === undefined || t.end.kind !== "running" || t.k.suspended) return null;
+  if (t.pending?.kind !== "block") return null;
+  const futex = t.pending.wait.futex?.();
+  return futex !== undefined && world.kernel.futexes.waitsOn(futex, t.k) ? futex : null;
+}
+
+/**
+ * `; its owner t2 was killed holding it` when thread `tid` waits on a service `Mutex`
+ * (services/sync.ts) whose futex word holds the handle of a thread that ended: no unlock can
+ * come, and the hang is that thread's end, not a lost request.
+ */
+function deadOwner(world: World, tid: number): string {
+  const addr = parkedFutex(world, tid);
   const futexes = world.kernel.futexes;
-  if (!futexes.valid(addr)) return "";
+  if (addr === null || futexes.kindOf(addr) !== "mutex" || !futexes.valid(addr)) return "";
   // The word is the owner's thread handle, its low bit the contested flag.
   const owner = world.kernel.handles.entry(futexes.load(addr) & ~1)?.object;
   if (!(owner instanceof KThread) || owner.alive) return "";
@@ -624,7 +637,7 @@ function handedHolders(
   }
   for (const [futex, { by, count }] of handed) {
     // A mutex's unlock wakes its futex too, and its waiters are not a queue's workers.
-    if (!world.kernel.futexes.describe(futex).includes("(condvar ")) continue;
+    if (world.kernel.futexes.kindOf(futex) !== "condvar") continue;
     const waiting = [...condvar].filter(([, f]) => f === futex).map(([t]) => t);
     const mine = [...new Set([...(workers.get(futex) ?? []), ...waiting])].filter((t) =>
       t !== by && world.threads[t - 1]?.end.kind === "running"
@@ -642,8 +655,8 @@ function handedHolders(
 /** The futex word of a service thread's wait on a `CondVar` (which nothing owns), or null. */
 function condvarWait(world: World, n: WaitNode): number | null {
   if (world.threads[n.tid - 1]?.role !== "service" || n.holders.length !== 0) return null;
-  const futex = /^futex 0x([0-9a-f]+) \(condvar [^()]*\)$/.exec(n.on);
-  return futex === null ? null : parseInt(futex[1], 16);
+  const futex = n.futex;
+  return futex === undefined || world.kernel.futexes.kindOf(futex) !== "condvar" ? null : futex;
 }
 
 /** `t2 "w" waits on futex 0x40000004 (condvar c)`, and `, handed a packet by t1 "r"` if `by`. */

@@ -271,7 +271,7 @@ export class WritebackServed extends StepMonitor {
       if ((e.name === "zx_futex_wake" || e.name === "zx_futex_requeue") && deciding !== undefined) {
         // A wake of a condition variable (anything but a mutex) hands the request off: judged.
         const addr = e.args[0];
-        if (typeof addr === "number" && !world.kernel.futexes.describe(addr).includes("(mutex ")) {
+        if (typeof addr === "number" && world.kernel.futexes.kindOf(addr) !== "mutex") {
           deciding.folding = false;
           this.#deciding.delete(e.tid);
         }
@@ -285,8 +285,9 @@ export class WritebackServed extends StepMonitor {
       if (e.name === "zx_futex_wait" && pass !== undefined && pass.paused === null) {
         // A wait on a condition variable ends a pass; a mutex wait is inside one.
         const addr = e.args[0];
-        const futex = typeof addr === "number" ? world.kernel.futexes.describe(addr) : "";
-        if (futex.includes("(condvar ")) pass.paused = { step: world.step, futex };
+        if (typeof addr === "number" && world.kernel.futexes.kindOf(addr) === "condvar") {
+          pass.paused = { step: world.step, futex: world.kernel.futexes.describe(addr) };
+        }
       }
       if (e.name === "zx_port_wait" && world.threads[e.tid - 1]?.role === "service") {
         this.#passes.delete(e.tid);
@@ -374,7 +375,7 @@ export class WritebackServed extends StepMonitor {
   /** Thread `e.tid` woke a condition variable: it handed the requests it holds to its waiters. */
   #handOff(e: Extract<KernelEvent, { k: "call" }>, world: World): void {
     const addr = e.args[0];
-    if (typeof addr !== "number" || world.kernel.futexes.describe(addr).includes("(mutex ")) return;
+    if (typeof addr !== "number" || world.kernel.futexes.kindOf(addr) === "mutex") return;
     for (const l of this.#taken.values()) {
       for (const t of l) if (t.tid === e.tid && t.holding) t.handed.add(addr);
     }

@@ -79,7 +79,7 @@ export class Mutex {
   constructor(sys: Sys, name = "mutex") {
     this.addr = sys.futexWord(0);
     this.name = name;
-    sys.kernel.futexes.label(this.addr, `mutex ${name}`);
+    sys.kernel.futexes.label(this.addr, "mutex", name);
   }
 
   /** Takes the lock without waiting; true if this thread now holds it. */
@@ -173,7 +173,7 @@ export class CondVar {
   /** A new condition variable named `name` in hang reports. */
   constructor(sys: Sys, name = "condvar") {
     this.addr = sys.futexWord(0);
-    sys.kernel.futexes.label(this.addr, `condvar ${name}`);
+    sys.kernel.futexes.label(this.addr, "condvar", name);
   }
 
   /**

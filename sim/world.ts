@@ -217,9 +217,6 @@ export interface BlockedThread {
   readonly on: string;
 }
 
-/** A futex wait on a `Mutex`'s word (services/sync.ts labels it `mutex NAME`), no owner named. */
-const MUTEX_WAIT = /^futex 0x([0-9a-f]+) \(mutex [^()]*\)$/;
-
 /**
  * The live thread holding the `Mutex` (services/sync.ts) whose futex word is at `addr`, by its
  * word: the holder's thread handle, the low bit the contested flag (the encoding the library
@@ -736,8 +733,11 @@ export class World {
     const on = wait.describe();
     const holders = wait.holders?.() ?? [];
     if (holders.length > 0) return { on, holders };
-    const m = MUTEX_WAIT.exec(on);
-    const held = m === null ? null : mutexHolder(this.kernel, parseInt(m[1], 16));
+    // A futex wait on a `Mutex`'s word (services/sync.ts labels it "mutex"), no owner named.
+    const futex = wait.futex?.();
+    const held = futex === undefined || this.kernel.futexes.kindOf(futex) !== "mutex"
+      ? null
+      : mutexHolder(this.kernel, futex);
     return held === null || held.tid === tid
       ? { on, holders }
       : { on: `${on} held by t${held.tid}`, holders: [held.tid] };
