@@ -61,7 +61,7 @@ import {
   userWriteOffsetProgram,
   zeroPinnedFirstPageProgram,
 } from "../program/generate.ts";
-import { gap32bEdgesProgram } from "../program/probes32b.ts";
+import { earlyWakeEndProgram, gap32bEdgesProgram } from "../program/probes32b.ts";
 import { programMonitors, runProgram } from "../program/run.ts";
 import { makeRng } from "../sim/rng.ts";
 import { generateScenario } from "../scenario/generate.ts";
@@ -650,6 +650,16 @@ export function campaignProbes(root: URL): Probe[] {
     run() {
       return verdictText(
         runProgram(gap32bEdgesProgram(), { seed: 0, monitors: programMonitors }).verdict,
+      );
+    },
+  });
+  // A clone's reader woken early runs past its root's open READ (`earlyWakeEndProgram`: the
+  // re-wait test of VmoPages' reads, PageSource.rewait's kernel assertion).
+  probes.push({
+    id: "program:early-wake-end",
+    run() {
+      return verdictText(
+        runProgram(earlyWakeEndProgram(), { seed: 0, monitors: programMonitors }).verdict,
       );
     },
   });

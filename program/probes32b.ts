@@ -10,10 +10,12 @@ import {
   ZX_BTI_PERM_READ,
   ZX_BTI_PERM_WRITE,
   ZX_INFO_VMO,
+  ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE,
   ZX_VMO_OP_COMMIT,
+  ZX_VMO_OP_ZERO,
 } from "../kernel/constants.ts";
 import { probeThreads, supplyFromPacket } from "./generate.ts";
-import type { Program } from "./program.ts";
+import type { Arg, CallName, CallRef, Program } from "./program.ts";
 
 /**
  * The campaign judge's `program:gap32b-edges` probe. Two threads; every call ZX_OK unmutated.
@@ -91,4 +93,53 @@ export function gap32bEdgesProgram(pageSize = 4096): Program {
     supplyFromPacket(e1, { pager: pager2, vmo: split, aux }, packet);
   }
   return { pageSize, overtimeTicks: 0, threads };
+}
+
+/**
+ * The campaign judge's `program:early-wake-end` probe: a reader of a clone joins its root's READ,
+ * is woken early, and runs on over a page of the clone's own to the root page just past that
+ * READ, which is still open. Three threads on a three-page pager VMO and an at-least-on-write
+ * clone of it whose page 1 thread 0 zeroes (the clone's own page, asked of no pager); none
+ * answered until thread 2 does: thread 0 reads the root's pages [0, 2) (READ [0, 2)); thread 1,
+ * after 10 ticks on a port of its own, reads the clone's [0, 3) (it joins that READ at page 0:
+ * its run of root pages ends at the clone's own page 1); thread 2, after 20 ticks, supplies page
+ * 0 alone (both readers wake early, page 1 of the root still missing), waits 10 ticks, and
+ * supplies pages 1 and 2. Thread 1 copies page 0 and its own page 1 and meets root page 2
+ * absent: past its request's end, so it leaves that request and asks for page 2
+ * (`VmoPages.read`'s re-wait test; a re-wait there would trip `PageSource.rewait`'s assertion
+ * that the page lies inside the request).
+ *
+ * @example
+ * ```ts
+ * import { earlyWakeEndProgram } from "./probes32b.ts";
+ * console.assert(earlyWakeEndProgram().threads.length === 3);
+ * ```
+ */
+export function earlyWakeEndProgram(pageSize = 4096): Program {
+  const ps = pageSize;
+  const { e0, e1, threads } = probeThreads();
+  const third = probeThreads();
+  const e2 = (call: CallName, args: Arg[]): CallRef => [2, third.e0(call, args)[1]];
+  const port = e0("zx_port_create", [0]);
+  const pager = e0("zx_pager_create", [0]);
+  const vmo = e0("zx_pager_create_vmo", [{ h: pager }, 0, { h: port }, 0, 3 * ps]);
+  const aux = e0("zx_vmo_create", [3 * ps, 0]);
+  e0("zx_vmo_write", [{ h: aux }, { bytes: 3 * ps, fill: 0x3c }, 0]);
+  const clone = e0("zx_vmo_create_child", [
+    { h: vmo },
+    ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE,
+    0,
+    3 * ps,
+  ]);
+  e0("zx_vmo_op_range", [{ h: clone }, ZX_VMO_OP_ZERO, ps, ps]);
+  e0("zx_vmo_read", [{ h: vmo }, 0, 2 * ps]);
+  const own1 = e1("zx_port_create", [0]);
+  e1("zx_port_wait", [{ h: own1 }, { after: 10 }]);
+  e1("zx_vmo_read", [{ h: clone }, 0, 3 * ps]);
+  const own2 = e2("zx_port_create", [0]);
+  e2("zx_port_wait", [{ h: own2 }, { after: 20 }]);
+  e2("zx_pager_supply_pages", [{ h: pager }, { h: vmo }, 0, ps, { h: aux }, 0]);
+  e2("zx_port_wait", [{ h: own2 }, { after: 10 }]);
+  e2("zx_pager_supply_pages", [{ h: pager }, { h: vmo }, ps, 2 * ps, { h: aux }, ps]);
+  return { pageSize, overtimeTicks: 0, threads: [...threads, third.threads[0]] };
 }
