@@ -28,7 +28,8 @@ import type { Arg, CallName, CallRef, Program } from "./program.ts";
  * - **a write pin marks the VMO modified**: a pager VMO of the second pager supplied, pinned for
  *   writing, its stats queried, unpinned (dirty-state K25's must-set rule of a write pin);
  * - **a COMMIT over a zero-page marker**: a pager VMO supplied from the unwritten VMO (a marker,
- *   no memory), its info asked, committed, its info asked again (the contract's
+ *   no memory), its info asked (the contract's `infoCounts`: populated and populated scaled
+ *   bytes equal for a root never cloned), committed, its info asked again (the contract's
  *   `RootCommitFloor`: one page committed);
  * - **a COMMIT through two pager waits**: a three-page pager VMO whose page 1 is supplied,
  *   committed whole, its info asked (`RootCommitFloor`: three pages). Thread 1, after 100
