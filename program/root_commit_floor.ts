@@ -22,10 +22,13 @@
  * but a contiguous VMO taking back the frames it lent may make the kernel evict a borrower's
  * clean page instead of copying it (`is_replace_on_unloan_enabled` is a boot option). So the
  * floor is set only when no other call naming the VMO or its pager is in flight as the COMMIT
- * returns, never for a VMO a child was asked of, and is forgotten as soon as any call naming
- * the VMO or its pager starts or ends but a read, a write, a COMMIT, a size query or an info
- * query, at any `zx_vmar_op_range`, and (every floor) at any call naming a contiguous VMO but an
- * info or size query.
+ * returns, never for a VMO a child was asked of, nor for one a detach named or whose pager a
+ * close named (a detached VMO may lose its clean pages: "the kernel will make an effort to
+ * ensure that the faults happen as quickly as possible (e.g. by evicting present pages)",
+ * docs/reference/syscalls/pager_create.md @ gnoliyil/fuchsia 2c7988ee), and is forgotten as
+ * soon as any call naming the VMO or its pager starts or ends but a read, a write, a COMMIT, a
+ * size query or an info query, at any `zx_vmar_op_range`, and (every floor) at any call naming a
+ * contiguous VMO but an info or size query.
  *
  * @example
  * ```ts
@@ -62,6 +65,11 @@ export class RootCommitFloor {
   readonly #pagerOf = new Map<number, number>();
   /** Pager VMOs a `zx_vmo_create_child` named: their children may take their pages. */
   readonly #parents = new Set<number>();
+  /**
+   * Objects a `zx_pager_detach_vmo` or a `zx_handle_close` named: a detached VMO, or one whose
+   * pager closed, may lose its clean pages at any time after (pager_create.md).
+   */
+  readonly #released = new Set<number>();
   /** Per VMO: the pages a COMMIT left committed. */
   readonly #pages = new CommitFloor();
   /** Per thread with a call in flight, the objects its arguments named at its start. */
@@ -77,6 +85,9 @@ export class RootCommitFloor {
       return;
     }
     if (call === "zx_vmo_create_child") { for (const o of named) this.#parents.add(o); }
+    if (call === "zx_pager_detach_vmo" || call === "zx_handle_close") {
+      for (const o of named) this.#released.add(o);
+    }
     if (keepsCommitted(call, args)) return;
     for (const o of named) {
       this.#pages.forget(o);
@@ -132,7 +143,8 @@ export class RootCommitFloor {
     if (
       call === "zx_vmo_op_range" && args[1] === ZX_VMO_OP_COMMIT && status === ZX_OK &&
       h !== undefined && h.pager !== null && h.clone !== true && h.fixedSize !== undefined &&
-      !this.#parents.has(h.object) && typeof offset === "number" && typeof size === "number" &&
+      !this.#parents.has(h.object) && !this.#released.has(h.object) &&
+      !this.#released.has(h.pager) && typeof offset === "number" && typeof size === "number" &&
       ![...this.#inFlight.values()].some((o) => o.includes(h.object) || o.includes(h.pager ?? -1))
     ) {
       const pages = Math.ceil(h.fixedSize / pageSize);
