@@ -61,6 +61,7 @@ import {
   userWriteOffsetProgram,
   zeroPinnedFirstPageProgram,
 } from "../program/generate.ts";
+import { earlyWakeEndProgram, gap32bEdgesProgram } from "../program/probes32b.ts";
 import { programMonitors, runProgram } from "../program/run.ts";
 import { makeRng } from "../sim/rng.ts";
 import { generateScenario } from "../scenario/generate.ts";
@@ -638,6 +639,27 @@ export function campaignProbes(root: URL): Probe[] {
     run() {
       return verdictText(
         runProgram(triage31aEdgesProgram(), { seed: 0, monitors: programMonitors }).verdict,
+      );
+    },
+  });
+  // A pinned pager VMO closed and then unpinned, a write pin, a COMMIT over a zero-page marker
+  // and one through two pager waits with a suspend between (`gap32bEdgesProgram`: the
+  // contract's CompleteModel and RootCommitFloor, dirty-state's K25 must-set rule).
+  probes.push({
+    id: "program:gap32b-edges",
+    run() {
+      return verdictText(
+        runProgram(gap32bEdgesProgram(), { seed: 0, monitors: programMonitors }).verdict,
+      );
+    },
+  });
+  // A clone's reader woken early runs past its root's open READ (`earlyWakeEndProgram`: the
+  // re-wait test of VmoPages' reads, PageSource.rewait's kernel assertion).
+  probes.push({
+    id: "program:early-wake-end",
+    run() {
+      return verdictText(
+        runProgram(earlyWakeEndProgram(), { seed: 0, monitors: programMonitors }).verdict,
       );
     },
   });

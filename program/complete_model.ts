@@ -24,8 +24,11 @@
  * surely filled, no hint having run on it (a read-only pin of present pages asks nothing of the
  * pager);
  * each pin holds the VMO until `zx_pmt_unpin` of its PMT returns ZX_OK ("the VMO is kept
- * alive by the pin", `PinnedMemoryTokenDispatcher`; `unpinToken` in the model), so a close with a
- * pin outstanding, a PMT handle named otherwise, or one closed before its unpin (quarantined)
+ * alive by the pin", `PinnedMemoryTokenDispatcher`; `unpinToken` in the model): a VMO whose one
+ * handle closed with pins outstanding and no hint in flight ends at the `zx_pmt_unpin` of its
+ * last pin that returns ZX_OK, which owes its COMPLETE then (`PinnedMemoryTokenDispatcher::Unpin`
+ * drops the VMO's last reference, pinned_memory_token_dispatcher.cc @ misttech/fuchsia
+ * 3281dd6b), while a PMT handle named otherwise, or one closed before its unpin (quarantined),
  * leaves the VMO unjudged. A port is *watched* while every call naming it
  * is a `zx_pager_create_vmo` (as its port) or a `zx_port_wait` on it, every VMO made on it is
  * simple, and its pager's handle is named only by `zx_pager_create_vmo` and the `zx_handle_close`
@@ -106,6 +109,20 @@ export class CompleteModel {
   readonly #pins = new Map<number, number>();
   /** Each PMT handle a pin of a simple VMO made, with that VMO's handle. */
   readonly #pmts = new Map<number, number>();
+  /**
+   * Each PMT handle of a simple VMO whose last handle closed while it was pinned, with that VMO
+   * and how many of its pins are left: the last unpin ends it (its COMPLETE is owed then).
+   */
+  readonly #orphans = new Map<number, { readonly vmo: SimpleVmo; pins: number }>();
+
+  /** Orphaned pinned VMOs of `pager`, or all whose port is `port`, are judged no more. */
+  #loseOrphans(test: (v: SimpleVmo) => boolean, unwatch: boolean): void {
+    for (const [pmt, o] of this.#orphans) {
+      if (!test(o.vmo)) continue;
+      this.#orphans.delete(pmt);
+      if (unwatch) this.#unwatch(o.vmo.port);
+    }
+  }
 
   #unwatch(port: number): void {
     this.#ports.delete(port);
@@ -133,6 +150,7 @@ export class CompleteModel {
   /** A pager handle named otherwise: every port one of its VMOs uses is unwatched. */
   #losePager(pager: number): void {
     this.#fresh.delete(pager);
+    this.#loseOrphans((v) => v.pager === pager, true);
     for (const [h, v] of this.#vmos) {
       if (v.pager === pager) {
         this.#unwatch(v.port);
@@ -161,6 +179,12 @@ export class CompleteModel {
         this.#hinting.set(tid, a);
         return;
       }
+      const orphan = this.#orphans.get(a);
+      if (orphan !== undefined && !(call === "zx_pmt_unpin" && i === 0)) {
+        // An orphan's PMT named otherwise (closed before its unpin: its pin kept for good).
+        this.#orphans.delete(a);
+        this.#unwatch(orphan.vmo.port);
+      }
       const pmtOf = this.#pmts.get(a);
       if (pmtOf !== undefined && !(call === "zx_pmt_unpin" && i === 0)) {
         // A PMT named otherwise (closed before its unpin: quarantined, its pin kept).
@@ -173,7 +197,8 @@ export class CompleteModel {
       }
       const allowed = (call === "zx_pager_create_vmo" && (i === 0 || i === 2)) ||
         (call === "zx_port_wait" && i === 0) || (call === "zx_handle_close" && i === 0) ||
-        (supply && i === 0) || (call === "zx_pmt_unpin" && i === 0 && pmtOf !== undefined);
+        (supply && i === 0) ||
+        (call === "zx_pmt_unpin" && i === 0 && (pmtOf !== undefined || orphan !== undefined));
       const vmo = this.#vmos.get(a);
       if (vmo !== undefined && !(call === "zx_handle_close" && i === 0)) {
         this.#vmos.delete(a);
@@ -182,7 +207,10 @@ export class CompleteModel {
       if (allowed && !(call === "zx_handle_close" && this.#ports.has(a))) return;
       this.#fresh.delete(a);
       if (this.#ports.has(a)) this.#unwatch(a);
-      if ([...this.#vmos.values()].some((v) => v.pager === a)) this.#losePager(a);
+      if (
+        [...this.#vmos.values()].some((v) => v.pager === a) ||
+        [...this.#orphans.values()].some((o) => o.vmo.pager === a)
+      ) this.#losePager(a);
       for (const w of this.#ports.values()) {
         if (w.owed.some((o) => o.pager === a)) this.#losePager(a);
       }
@@ -228,6 +256,20 @@ export class CompleteModel {
       return undefined;
     }
     if (call === "zx_pmt_unpin" && typeof args[0] === "number") {
+      const orphan = this.#orphans.get(args[0]);
+      if (orphan !== undefined && result.status === ZX_OK) {
+        // The VMO's last reference was this pin: the unpin ends it, and its COMPLETE is queued
+        // (`PinnedMemoryTokenDispatcher::Unpin` drops its `PinnedVmObject`, the VMO's last
+        // RefPtr: zircon/kernel/object/pinned_memory_token_dispatcher.cc @ misttech/fuchsia
+        // 3281dd6b).
+        this.#orphans.delete(args[0]);
+        if (--orphan.pins === 0) {
+          this.#ports.get(orphan.vmo.port)?.owed.push({
+            key: orphan.vmo.key,
+            pager: orphan.vmo.pager,
+          });
+        }
+      }
       const vmo = this.#pmts.get(args[0]);
       if (vmo !== undefined && result.status === ZX_OK) {
         this.#pmts.delete(args[0]);
@@ -262,6 +304,18 @@ export class CompleteModel {
         this.#vmos.delete(h);
         // Its pager is open while one of its simple VMOs or a judged COMPLETE names its handle.
         this.#ports.get(vmo.port)?.owed.push({ key: vmo.key, pager: vmo.pager });
+      } else if (
+        vmo !== undefined && result.status === ZX_OK && (this.#hints.get(h) ?? 0) === 0
+      ) {
+        // Closed while pinned: its pins hold it, and the last unpin ends it.
+        const orphan = { vmo, pins: this.#pins.get(h) ?? 0 };
+        for (const [pmt, vh] of this.#pmts) {
+          if (vh !== h) continue;
+          this.#pmts.delete(pmt);
+          this.#orphans.set(pmt, orphan);
+        }
+        this.#pins.delete(h);
+        this.#vmos.delete(h);
       } else if (vmo !== undefined) {
         this.#vmos.delete(h);
         this.#unwatch(vmo.port);
@@ -278,6 +332,8 @@ export class CompleteModel {
           w.withdrawn += before - kept.length;
         }
         for (const [vh, v] of this.#vmos) if (v.pager === h) this.#vmos.delete(vh);
+        // Its orphaned pinned VMOs detach without a COMPLETE when their pins end.
+        this.#loseOrphans((v) => v.pager === h, false);
       }
       return undefined;
     }

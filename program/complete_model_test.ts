@@ -1,5 +1,6 @@
 import { strict as assert } from "node:assert";
 import {
+  ZX_BTI_PERM_READ,
   ZX_ERR_TIMED_OUT,
   ZX_OK,
   ZX_PAGER_VMO_COMPLETE,
@@ -91,4 +92,42 @@ Deno.test("completes: DONT_NEED hints keep a VMO simple; closed while one runs, 
   on(0, "zx_handle_close", [3], ZX_OK);
   m.end("zx_vmo_op_range", dontNeed(3), { status: ZX_OK, value: 0, packet: null }, 1);
   assert.equal(on(0, "zx_port_wait", [2, 0], ZX_ERR_TIMED_OUT), undefined);
+});
+
+Deno.test("completes: a VMO closed while pinned owes its COMPLETE only at its last unpin; its pager closed first owes none", () => {
+  // Handles apart from every number the calls pass (ZX_BTI_PERM_READ is 1, a number that looks
+  // like a handle makes its object unjudged).
+  const m = new CompleteModel();
+  const run = (
+    call: string,
+    args: unknown[],
+    status: number,
+    value = 0,
+    packet: unknown = null,
+  ) => {
+    m.start(call as never, args, 0);
+    return m.end(call as never, args, { status, value, packet }, 0);
+  };
+  run("zx_pager_create", [0], ZX_OK, 101);
+  run("zx_port_create", [0], ZX_OK, 102);
+  const pinned = (vmo: number, key: number, pmts: number[]) => {
+    run("zx_pager_create_vmo", [101, 0, 102, key, 4096], ZX_OK, vmo);
+    run("zx_pager_supply_pages", [101, vmo, 0, 4096, 109, 0], ZX_OK);
+    for (const pmt of pmts) run("zx_bti_pin", [108, ZX_BTI_PERM_READ, vmo, 0, 4096], ZX_OK, pmt);
+    run("zx_handle_close", [vmo], ZX_OK);
+  };
+  pinned(103, 5, [110, 111]);
+  assert.match(run("zx_port_wait", [102, 0], ZX_OK, 0, complete(5)) ?? "", /keys \[\]/);
+  run("zx_pmt_unpin", [110], ZX_OK);
+  assert.equal(run("zx_port_wait", [102, 0], ZX_ERR_TIMED_OUT), undefined);
+  run("zx_pmt_unpin", [111], ZX_OK);
+  assert.match(
+    run("zx_port_wait", [102, 0], ZX_ERR_TIMED_OUT) ?? "",
+    /held 1 ZX_PAGER_VMO_COMPLETE/,
+  );
+  assert.equal(run("zx_port_wait", [102, 0], ZX_OK, 0, complete(5)), undefined);
+  pinned(104, 6, [112]);
+  run("zx_handle_close", [101], ZX_OK);
+  run("zx_pmt_unpin", [112], ZX_OK);
+  assert.equal(run("zx_port_wait", [102, 0], ZX_ERR_TIMED_OUT), undefined);
 });

@@ -87,6 +87,7 @@ import {
   predictAmong,
   waitOneOutcome,
 } from "./contract.ts";
+import { RootCommitFloor } from "./root_commit_floor.ts";
 import { CloneCommitFloor } from "./clone_commit_floor.ts";
 import { CommitFloor } from "./commit_floor.ts";
 import { ChildBirths } from "./child_births.ts";
@@ -663,6 +664,8 @@ function check(
     t,
   );
   if (cloneShort !== null) contractFailure(`${where} reports ${cloneShort}`);
+  const rootShort = rootCommitFloorOf(model).end(call.call, args, r.status, r.info, model, ps, t);
+  if (rootShort !== null) contractFailure(`${where} reports ${rootShort}`);
   const over = commitCeilingOf(model).end(call.call, args, r.status, r.info, model, ps);
   if (over !== null) contractFailure(`${where} reports ${over}`);
   const moved = commitStillOf(model).end(call.call, args, r.status, r.info, model, t);
@@ -714,6 +717,15 @@ const cloneCommitFloors = new WeakMap<HandleModel, CloneCommitFloor>();
 function cloneCommitFloorOf(model: HandleModel): CloneCommitFloor {
   let f = cloneCommitFloors.get(model);
   if (f === undefined) cloneCommitFloors.set(model, f = new CloneCommitFloor());
+  return f;
+}
+
+/** Each run's {@linkcode RootCommitFloor}, kept with its handle model. */
+const rootCommitFloors = new WeakMap<HandleModel, RootCommitFloor>();
+
+function rootCommitFloorOf(model: HandleModel): RootCommitFloor {
+  let f = rootCommitFloors.get(model);
+  if (f === undefined) rootCommitFloors.set(model, f = new RootCommitFloor());
   return f;
 }
 
@@ -1114,6 +1126,7 @@ function* programThread(sys: Sys, t: number, s: Shared): ThreadBody {
     commitCeilingOf(s.model).start(call.call, args, s.model);
     commitStillOf(s.model).start(call.call, args, s.model, t);
     cloneCommitFloorOf(s.model).start(call.call, args, s.model, t);
+    rootCommitFloorOf(s.model).start(call.call, args, s.model, t);
     childCountOf(s.model).start(call.call, s.model.objectsNamed(args), t);
     s.model.pinHolds.start(
       call.call,

@@ -324,6 +324,14 @@ export class DirtyState extends StepMonitor {
           this.#mustModify.push(vmo);
         }
       }
+      // A write pin that returned ZX_OK pinned its whole range, so it marked the root modified
+      // (`CommitRangeInternal`'s deferred cleanup calls `mark_modified_locked` when `write` and
+      // `len` is 0, vm_object_paged.cc @ misttech/fuchsia 056f3590).
+      if (e.name === "zx_bti_pin" && e.status === 0 && args !== undefined) {
+        const v = this.vmoOf(args.args[2]);
+        const pin = v === undefined ? undefined : pinRange(v, args.args, _world.kernel.pageSize);
+        if (pin !== undefined && pin.write && pin.end > pin.start) this.#mustModify.push(pin.root);
+      }
       if (args !== undefined) {
         if (this.#retiredN < this.#retired.length) this.#retired[this.#retiredN] = args;
         else this.#retired.push(args);
@@ -763,7 +771,9 @@ export class DirtyState extends StepMonitor {
    * K25, what must set the flag (not only what may): "any successful resize (grow or shrink)"
    * and a `zx_vmo_write` that wrote at least one byte mark the root pager VMO modified (spec 2.7,
    * 2.8.3; `VmObjectPaged::Resize` and `ReadWriteInternalLocked` call `mark_modified_locked`,
-   * vm_object_paged.cc @ misttech/fuchsia 056f3590). Judged from the call and its handle, against
+   * vm_object_paged.cc @ misttech/fuchsia 056f3590), and so does a `zx_bti_pin` with
+   * `ZX_BTI_PERM_WRITE` that returned ZX_OK (it pinned its whole range: `CommitRangeInternal`'s
+   * deferred cleanup, the same file). Judged from the call and its handle, against
    * the flag the kernel keeps (which K25 ties to every query's report): a kernel that forgets to
    * mark left queries reporting not modified after a write or resize. A query of the VMO with
    * RESET in the same step may have cleared it since.
@@ -824,8 +834,9 @@ export class DirtyState extends StepMonitor {
       if (
         (r.name === "zx_vmo_set_size" || r.name === "zx_vmo_write") && this.vmoOf(r.args[0]) === vmo
       ) names.add(r.name);
+      if (r.name === "zx_bti_pin" && this.vmoOf(r.args[2]) !== undefined) names.add("write pin");
     }
-    return [...names].join(" and ") || "zx_vmo_set_size or zx_vmo_write";
+    return [...names].join(" and ") || "zx_vmo_set_size, zx_vmo_write or write pin";
   }
 
   /** Notes the VMO a `zx_pager_query_vmo_stats` with ZX_PAGER_RESET_VMO_STATS names. */
