@@ -2553,6 +2553,36 @@ export function supplyFromPacket(
 }
 
 /**
+ * Emits, through `emit`, the six calls many single-thread probes begin with: a port, a pager, a
+ * pager VMO of `pages` pages on that port (options 0, key 0), an aux VMO of the same size
+ * written whole with the byte `fill`, and the pager VMO supplied whole from it. Returns the
+ * references a probe goes on with.
+ *
+ * @example
+ * ```ts
+ * import { probeThread, suppliedRoot } from "./generate.ts";
+ * const { calls, emit } = probeThread();
+ * const { root } = suppliedRoot(emit, 4096, 0x4d, 2);
+ * console.assert(calls.length === 6 && root[1] === 2);
+ * ```
+ */
+export function suppliedRoot(
+  emit: (call: CallName, args: Arg[]) => CallRef,
+  pageSize: number,
+  fill: number,
+  pages = 1,
+): { port: CallRef; pager: CallRef; root: CallRef; aux: CallRef } {
+  const size = pages * pageSize;
+  const port = emit("zx_port_create", [0]);
+  const pager = emit("zx_pager_create", [0]);
+  const root = emit("zx_pager_create_vmo", [{ h: pager }, 0, { h: port }, 0, size]);
+  const aux = emit("zx_vmo_create", [size, 0]);
+  emit("zx_vmo_write", [{ h: aux }, { bytes: size, fill }, 0]);
+  emit("zx_pager_supply_pages", [{ h: pager }, { h: root }, 0, size, { h: aux }, 0]);
+  return { port, pager, root, aux };
+}
+
+/**
  * A port at its packet limit, as no random program reaches it (a program draws a dozen calls a
  * thread; the limit is `LIMITS.maxPortPackets` user packets): one thread (which fails instead of
  * blocking, so its pager read queues a request and returns) makes a port and an event with a
@@ -2902,12 +2932,7 @@ export function unmapBetweenRegionsProgram(pageSize = 4096): Program {
  */
 export function queryDirtyEdgesProgram(pageSize = 4096): Program {
   const { calls, emit } = probeThread();
-  const port = emit("zx_port_create", [0]);
-  const pager = emit("zx_pager_create", [0]);
-  const vmo = emit("zx_pager_create_vmo", [{ h: pager }, 0, { h: port }, 0, 2 * pageSize]);
-  const aux = emit("zx_vmo_create", [2 * pageSize, 0]);
-  emit("zx_vmo_write", [{ h: aux }, { bytes: 2 * pageSize, fill: 0x11 }, 0]);
-  emit("zx_pager_supply_pages", [{ h: pager }, { h: vmo }, 0, 2 * pageSize, { h: aux }, 0]);
+  const { pager, root: vmo } = suppliedRoot(emit, pageSize, 0x11, 2);
   emit("zx_vmo_write", [{ h: vmo }, { bytes: 1, fill: 0x22 }, pageSize]);
   const query = (offset: number, length: number, bufferSize: number) =>
     emit("zx_pager_query_dirty_ranges", [{ h: pager }, { h: vmo }, offset, length, bufferSize]);
@@ -3034,12 +3059,7 @@ export function hintThenCloseProgram(pageSize = 4096): Program {
  */
 export function cloneShrinkGrowProgram(pageSize = 4096): Program {
   const { calls, emit } = probeThread();
-  const port = emit("zx_port_create", [0]);
-  const pager = emit("zx_pager_create", [0]);
-  const vmo = emit("zx_pager_create_vmo", [{ h: pager }, 0, { h: port }, 0, 2 * pageSize]);
-  const aux = emit("zx_vmo_create", [2 * pageSize, 0]);
-  emit("zx_vmo_write", [{ h: aux }, { bytes: 2 * pageSize, fill: 0x5a }, 0]);
-  emit("zx_pager_supply_pages", [{ h: pager }, { h: vmo }, 0, 2 * pageSize, { h: aux }, 0]);
+  const { root: vmo } = suppliedRoot(emit, pageSize, 0x5a, 2);
   const clone = emit("zx_vmo_create_child", [
     { h: vmo },
     ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE | ZX_VMO_CHILD_RESIZABLE,
@@ -3063,12 +3083,7 @@ export function cloneShrinkGrowProgram(pageSize = 4096): Program {
  */
 export function slicePinZeroProgram(pageSize = 4096): Program {
   const { calls, emit } = probeThread();
-  const port = emit("zx_port_create", [0]);
-  const pager = emit("zx_pager_create", [0]);
-  const vmo = emit("zx_pager_create_vmo", [{ h: pager }, 0, { h: port }, 0, 2 * pageSize]);
-  const aux = emit("zx_vmo_create", [2 * pageSize, 0]);
-  emit("zx_vmo_write", [{ h: aux }, { bytes: 2 * pageSize, fill: 0x6b }, 0]);
-  emit("zx_pager_supply_pages", [{ h: pager }, { h: vmo }, 0, 2 * pageSize, { h: aux }, 0]);
+  const { root: vmo } = suppliedRoot(emit, pageSize, 0x6b, 2);
   const slice = emit("zx_vmo_create_child", [{ h: vmo }, ZX_VMO_CHILD_SLICE, pageSize, pageSize]);
   const bti = emit("zx_bti_create", [0, 0]);
   const pmt = emit("zx_bti_pin", [
@@ -3306,12 +3321,7 @@ export function loanPinUnloanProgram(pageSize = 4096): Program {
   const owner = emit("zx_vmo_create_contiguous", [{ h: bti }, pageSize, 0]);
   emit("zx_vmo_write", [{ h: owner }, { bytes: pageSize, fill: 0x17 }, 0]);
   emit("zx_vmo_op_range", [{ h: owner }, ZX_VMO_OP_DECOMMIT, 0, pageSize]);
-  const port = emit("zx_port_create", [0]);
-  const pager = emit("zx_pager_create", [0]);
-  const vmo = emit("zx_pager_create_vmo", [{ h: pager }, 0, { h: port }, 0, pageSize]);
-  const aux = emit("zx_vmo_create", [pageSize, 0]);
-  emit("zx_vmo_write", [{ h: aux }, { bytes: pageSize, fill: 0x4e }, 0]);
-  emit("zx_pager_supply_pages", [{ h: pager }, { h: vmo }, 0, pageSize, { h: aux }, 0]);
+  const { root: vmo } = suppliedRoot(emit, pageSize, 0x4e);
   const pmt = emit("zx_bti_pin", [{ h: bti }, ZX_BTI_PERM_READ, { h: vmo }, 0, pageSize]);
   emit("zx_vmo_write", [{ h: owner }, { bytes: pageSize, fill: 0x29 }, 0]);
   emit("zx_vmo_read", [{ h: owner }, 0, pageSize]);
@@ -3710,12 +3720,7 @@ export function gap30EdgesProgram(pageSize = 4096): Program {
  */
 export function triage31aEdgesProgram(pageSize = 4096): Program {
   const { calls, emit } = probeThread();
-  const port = emit("zx_port_create", [0]);
-  const pager = emit("zx_pager_create", [0]);
-  const root = emit("zx_pager_create_vmo", [{ h: pager }, 0, { h: port }, 0, pageSize]);
-  const aux = emit("zx_vmo_create", [pageSize, 0]);
-  emit("zx_vmo_write", [{ h: aux }, { bytes: pageSize, fill: 0x4c }, 0]);
-  emit("zx_pager_supply_pages", [{ h: pager }, { h: root }, 0, pageSize, { h: aux }, 0]);
+  const { port, pager, root } = suppliedRoot(emit, pageSize, 0x4c);
   const written = emit("zx_vmo_create_child", [
     { h: root },
     ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE,
@@ -3935,12 +3940,7 @@ export function relookAfterUserFaultProgram(pageSize = 4096): Program {
  */
 export function mappedChildDeathProgram(pageSize = 4096): Program {
   const { calls, emit } = probeThread();
-  const port = emit("zx_port_create", [0]);
-  const pager = emit("zx_pager_create", [0]);
-  const root = emit("zx_pager_create_vmo", [{ h: pager }, 0, { h: port }, 0, pageSize]);
-  const aux = emit("zx_vmo_create", [pageSize, 0]);
-  emit("zx_vmo_write", [{ h: aux }, { bytes: pageSize, fill: 0x4d }, 0]);
-  emit("zx_pager_supply_pages", [{ h: pager }, { h: root }, 0, pageSize, { h: aux }, 0]);
+  const { root } = suppliedRoot(emit, pageSize, 0x4d);
   const child = emit("zx_vmo_create_child", [
     { h: root },
     ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE,
@@ -3983,12 +3983,7 @@ export function mappedChildDeathProgram(pageSize = 4096): Program {
  */
 export function destroyedRegionChildProgram(pageSize = 4096): Program {
   const { calls, emit } = probeThread();
-  const port = emit("zx_port_create", [0]);
-  const pager = emit("zx_pager_create", [0]);
-  const root = emit("zx_pager_create_vmo", [{ h: pager }, 0, { h: port }, 0, pageSize]);
-  const aux = emit("zx_vmo_create", [pageSize, 0]);
-  emit("zx_vmo_write", [{ h: aux }, { bytes: pageSize, fill: 0x4d }, 0]);
-  emit("zx_pager_supply_pages", [{ h: pager }, { h: root }, 0, pageSize, { h: aux }, 0]);
+  const { port, pager, root } = suppliedRoot(emit, pageSize, 0x4d);
   const bti = emit("zx_bti_create", [0, 0]);
   const absent = emit("zx_pager_create_vmo", [{ h: pager }, 0, { h: port }, 0, pageSize]);
   const absentChild = emit("zx_vmo_create_child", [
@@ -4066,12 +4061,7 @@ export function destroyedRegionChildProgram(pageSize = 4096): Program {
  */
 export function shard5EdgesProgram(pageSize = 4096): Program {
   const { calls, emit } = probeThread();
-  const port = emit("zx_port_create", [0]);
-  const pager = emit("zx_pager_create", [0]);
-  const root = emit("zx_pager_create_vmo", [{ h: pager }, 0, { h: port }, 0, 3 * pageSize]);
-  const aux = emit("zx_vmo_create", [3 * pageSize, 0]);
-  emit("zx_vmo_write", [{ h: aux }, { bytes: 3 * pageSize, fill: 0x5c }, 0]);
-  emit("zx_pager_supply_pages", [{ h: pager }, { h: root }, 0, 3 * pageSize, { h: aux }, 0]);
+  const { root } = suppliedRoot(emit, pageSize, 0x5c, 3);
   const clone = emit("zx_vmo_create_child", [
     { h: root },
     ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE,
