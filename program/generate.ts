@@ -4100,3 +4100,84 @@ export function shard5EdgesProgram(pageSize = 4096): Program {
   emit("zx_object_get_info", [{ h: root }, ZX_INFO_VMO]);
   return { pageSize, overtimeTicks: 0, threads: [{ failInsteadOfBlock: false, calls }] };
 }
+
+/**
+ * The campaign judge's `program:gap32a-edges` probe (open keys of shards 7 and 8 on db8cb50,
+ * docs/mutation.md, helper gap32a), one thread that fails instead of blocking, no draws. Each
+ * part is an outcome the contract or a checker predicts from the program's own calls:
+ * - a plain VMO PREFETCHed through a duplicate of its handle that has READ and no WRITE: ZX_OK
+ *   (PREFETCH asks READ alone, and a VMO no pager backs has nothing to fetch);
+ * - an event signalled with bit 31 given as `1 << 31`, the negative number a JS `uint32_t`
+ *   mask arrives as: ZX_OK (ZX_USER_SIGNAL_7);
+ * - writable mappings refused with ACCESS_DENIED: through a duplicate of a region's handle
+ *   without WRITE (the region has CAN_MAP_WRITE), and into a region made without CAN_MAP_WRITE;
+ *   and a mapping of length 0: INVALID_ARGS;
+ * - a read into a user buffer half a byte into a writable mapping (no u64): INVALID_ARGS;
+ * - a one-page pager VMO detached, then supplied: BAD_STATE;
+ * - a three-page pager VMO supplied whole, a slice of its pages 1-2 whose page 1 (the root's
+ *   page 2) is ZEROed whole, the root read (read-content R4: only that page reads zeros);
+ * - a two-page pager VMO nothing supplied ZEROed from the middle of page 0 to the end: the
+ *   partial page 0 needs a READ, so SHOULD_WAIT (and the whole page 1 untouched);
+ * - a writable two-page mapping unmapped over its first page only (the model: NOT_FOUND;
+ *   upstream splits it, ZX_OK), then a read into a buffer in its second page: ZX_OK (the
+ *   contract's `copyCertain`: a mapping the picture still holds there);
+ * - last (it ends the thread), a readable mapping protected to no permissions, then loaded
+ *   from: a fatal page fault with ACCESS_DENIED (the contract's `accessDenied`).
+ *
+ * Random programs never pass a fraction or `1 << 31`, seldom duplicate a handle with fewer
+ * rights and then use it, supply after a detach, ZERO a slice at an offset whole, unmap a part
+ * of a mapping or protect one to nothing.
+ *
+ * @example
+ * ```ts
+ * import { gap32aEdgesProgram } from "./generate.ts";
+ * console.assert(gap32aEdgesProgram().threads[0].failInsteadOfBlock);
+ * ```
+ */
+export function gap32aEdgesProgram(pageSize = 4096): Program {
+  const { calls, emit } = probeThread();
+  const plain = emit("zx_vmo_create", [2 * pageSize, 0]);
+  const readOnly = emit("zx_handle_duplicate", [{ h: plain }, ZX_RIGHT_READ]);
+  emit("zx_vmo_op_range", [{ h: readOnly }, ZX_VMO_OP_PREFETCH, 0, 2 * pageSize]);
+  const event = emit("zx_event_create", [0]);
+  emit("zx_object_signal", [{ h: event }, 0, 1 << 31]);
+  const can = ZX_VM_CAN_MAP_SPECIFIC | ZX_VM_CAN_MAP_READ;
+  const region = emit("zx_vmar_allocate", [{ vmar: 0 }, can | ZX_VM_CAN_MAP_WRITE, 0, pageSize]);
+  const noWrite = emit("zx_handle_duplicate", [{ h: region }, ZX_RIGHT_READ]);
+  const rw = ZX_VM_PERM_READ | ZX_VM_PERM_WRITE | ZX_VM_SPECIFIC;
+  emit("zx_vmar_map", [{ h: noWrite }, rw, 0, { h: plain }, 0, pageSize]);
+  const readRegion = emit("zx_vmar_allocate", [{ vmar: 0 }, can, 0, pageSize]);
+  emit("zx_vmar_map", [{ h: readRegion }, rw, 0, { h: plain }, 0, pageSize]);
+  emit("zx_vmar_map", [{ vmar: 0 }, ZX_VM_PERM_READ, 0, { h: plain }, 0, 0]);
+  const buffer = emit("zx_vmar_map", [
+    { vmar: 0 },
+    ZX_VM_PERM_READ | ZX_VM_PERM_WRITE,
+    0,
+    { h: plain },
+    0,
+    2 * pageSize,
+  ]);
+  emit("zx_vmo_read", [{ h: plain }, 0, 8, { addr: buffer, plus: 0.5 }]);
+  const { port, pager, root } = suppliedRoot(emit, pageSize, 0x3e, 3);
+  const detached = emit("zx_pager_create_vmo", [{ h: pager }, 0, { h: port }, 1, pageSize]);
+  emit("zx_pager_detach_vmo", [{ h: pager }, { h: detached }]);
+  const aux = emit("zx_vmo_create", [pageSize, 0]);
+  emit("zx_vmo_write", [{ h: aux }, { bytes: pageSize, fill: 0x3f }, 0]);
+  emit("zx_pager_supply_pages", [{ h: pager }, { h: detached }, 0, pageSize, { h: aux }, 0]);
+  const slice = emit("zx_vmo_create_child", [
+    { h: root },
+    ZX_VMO_CHILD_SLICE,
+    pageSize,
+    2 * pageSize,
+  ]);
+  emit("zx_vmo_op_range", [{ h: slice }, ZX_VMO_OP_ZERO, pageSize, pageSize]);
+  emit("zx_vmo_read", [{ h: root }, 0, 3 * pageSize]);
+  const absent = emit("zx_pager_create_vmo", [{ h: pager }, 0, { h: port }, 2, 2 * pageSize]);
+  emit("zx_vmo_op_range", [{ h: absent }, ZX_VMO_OP_ZERO, pageSize / 2, pageSize * 3 / 2]);
+  emit("zx_vmar_unmap", [{ vmar: 0 }, { addr: buffer, plus: 0 }, pageSize]);
+  emit("zx_vmo_read", [{ h: plain }, 0, 8, { addr: buffer, plus: pageSize }]);
+  const view = emit("zx_vmar_map", [{ vmar: 0 }, ZX_VM_PERM_READ, 0, { h: plain }, 0, pageSize]);
+  emit("zx_vmar_protect", [{ vmar: 0 }, 0, { addr: view, plus: 0 }, pageSize]);
+  emit("mem_read", [{ addr: view, plus: 0 }, 8]);
+  return { pageSize, overtimeTicks: 0, threads: [{ failInsteadOfBlock: true, calls }] };
+}
