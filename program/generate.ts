@@ -4131,7 +4131,7 @@ export function shard5EdgesProgram(pageSize = 4096): Program {
  * @example
  * ```ts
  * import { gap32aEdgesProgram } from "./generate.ts";
- * console.assert(gap32aEdgesProgram().threads[0].failInsteadOfBlock);
+ * console.assert(gap32aEdgesProgram().threads[0].calls.length === 34);
  * ```
  */
 export function gap32aEdgesProgram(pageSize = 4096): Program {
