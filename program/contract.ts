@@ -795,8 +795,8 @@ function copyCertain(
  * (OUT_OF_RANGE) and a pinned aux page (BAD_STATE too); then `SupplyPages` a range past the VMO's
  * end (OUT_OF_RANGE), then a detached VMO: "ZX_ERR_BAD_STATE ... *pager_vmo* has been detached
  * from the *pager*" (docs/reference/syscalls/pager_supply_pages.md @ gnoliyil/fuchsia 0030d76c;
- * `Pager.SupplyAfterDetach`, zircon/system/utest/core/pager/pager.cc, expects it to fail). Null
- * where the model cannot tell (injected NO_MEMORY the runner excuses).
+ * `Pager.SupplyAfterDetach`, zircon/system/utest/core/pager/pager.cc, expects it to fail). Else
+ * null. (An injected NO_MEMORY comes first, and the runner excuses it: `mayFailAllocating`.)
  */
 function detachedSupply(a: readonly unknown[], m: HandleModel, ps: number): Status | null {
   const [, vmo, offset, length, aux, auxOffset] = a;
