@@ -32,6 +32,7 @@ import {
   executeRegionsProgram,
   failedPinShrinkProgram,
   gap30EdgesProgram,
+  gap32aEdgesProgram,
   generateProgram,
   heirInFifoProgram,
   hintPlainProgram,
@@ -660,6 +661,20 @@ export function campaignProbes(root: URL): Probe[] {
     run() {
       return verdictText(
         runProgram(earlyWakeEndProgram(), { seed: 0, monitors: programMonitors }).verdict,
+      );
+    },
+  });
+  // Shards 7 and 8's open keys, one fail-instead-of-block thread (`gap32aEdgesProgram`): a
+  // PREFETCH through a read-only handle, a `1 << 31` signal mask, writable mappings refused and
+  // an empty one, a fractional user buffer, a supply after a detach, a whole-page ZERO of a slice
+  // at an offset, a ZERO whose partial page needs a READ, a part of a mapping unmapped, a mapping
+  // protected to nothing and loaded from (the contract's rules, read-content R4,
+  // fail-instead-of-block).
+  probes.push({
+    id: "program:gap32a-edges",
+    run() {
+      return verdictText(
+        runProgram(gap32aEdgesProgram(), { seed: 0, monitors: programMonitors }).verdict,
       );
     },
   });

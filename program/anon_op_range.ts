@@ -21,6 +21,7 @@ import {
   ZX_VMO_OP_COMMIT,
   ZX_VMO_OP_DECOMMIT,
   ZX_VMO_OP_DONT_NEED,
+  ZX_VMO_OP_PREFETCH,
 } from "../kernel/constants.ts";
 import type { HandleModel, ModelHandle } from "./handle_model.ts";
 
@@ -33,6 +34,12 @@ import type { HandleModel, ModelHandle } from "./handle_model.ts";
  *   `VmObjectPaged::HintRange` (vm_object_paged.cc @ 8d0e4b46) returns ZX_OK for a VMO whose
  *   root no pager can evict ("the kernel does not make any explicit guarantees on hints ...
  *   always free to ignore them"); a contiguous VMO's physical page provider evicts nothing.
+ * - PREFETCH of an anonymous VMO: ZX_OK, through any handle with READ (the contract checks the
+ *   right first). `VmObjectDispatcher::RangeOp` asks READ alone for it and calls
+ *   `VmObjectPaged::PrefetchRange` (vm_object_dispatcher.cc @ misttech/fuchsia 0f631c7d), which
+ *   past its range check asks the pager only for a root a user pager backs and otherwise returns
+ *   `DecompressInRange`, which acts on compressed references alone (vm_object_paged.cc @
+ *   misttech/fuchsia 5cc6b502): the model compresses nothing, so nothing can fail.
  * - COMMIT of an anonymous VMO: ZX_OK. Only the page allocator backs it (a contiguous VMO's
  *   pages are committed at creation, lent ones taken back); its only failure is NO_MEMORY,
  *   which the program runner excuses as injected (`mayFailAllocating`).
@@ -80,9 +87,10 @@ export function vmoOpRangeOutcome(
     return ZX_ERR_NOT_SUPPORTED;
   }
   if (h.anonymous === undefined) return null;
-  if (op === ZX_VMO_OP_ALWAYS_NEED || op === ZX_VMO_OP_DONT_NEED || op === ZX_VMO_OP_COMMIT) {
-    return ZX_OK;
-  }
+  if (
+    op === ZX_VMO_OP_ALWAYS_NEED || op === ZX_VMO_OP_DONT_NEED || op === ZX_VMO_OP_COMMIT ||
+    op === ZX_VMO_OP_PREFETCH
+  ) return ZX_OK;
   if (op !== ZX_VMO_OP_DECOMMIT || offset % pageSize !== 0 || length % pageSize !== 0) return null;
   const [start, end] = [offset / pageSize, (offset + length) / pageSize];
   if (

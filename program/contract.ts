@@ -784,6 +784,37 @@ function copyCertain(
   return end <= at.addr + at.len && plainWindow(m, at, buffer as number, end) ? ZX_OK : null;
 }
 
+/**
+ * `zx_pager_supply_pages(pager, vmo, offset, length, aux, aux_offset)` of `length` > 0 bytes,
+ * past the lookups and alignments, to a pager VMO a `zx_pager_detach_vmo` surely detached
+ * (`HandleModel.attachment`): ZX_ERR_BAD_STATE once every check before the detach one passes,
+ * which the model can tell when `aux` is a plain anonymous VMO of fixed size (never contiguous
+ * or pager-backed) that the range fits, no pin may hold a page of (`m.pinHolds`) and no child was
+ * made of, and the range fits the pager VMO, whose size cannot change. Spec 2.4: `TakePages`
+ * refuses a contiguous or pager-backed aux (NOT_SUPPORTED), a range past aux's end
+ * (OUT_OF_RANGE) and a pinned aux page (BAD_STATE too); then `SupplyPages` a range past the VMO's
+ * end (OUT_OF_RANGE), then a detached VMO: "ZX_ERR_BAD_STATE ... *pager_vmo* has been detached
+ * from the *pager*" (docs/reference/syscalls/pager_supply_pages.md @ gnoliyil/fuchsia 0030d76c;
+ * `Pager.SupplyAfterDetach`, zircon/system/utest/core/pager/pager.cc, expects it to fail). Else
+ * null. (An injected NO_MEMORY comes first, and the runner excuses it: `mayFailAllocating`.)
+ */
+function detachedSupply(a: readonly unknown[], m: HandleModel, ps: number): Status | null {
+  const [, vmo, offset, length, aux, auxOffset] = a;
+  const h = m.get(vmo);
+  const x = m.get(aux);
+  if (h === undefined || x?.anonymous !== "plain" || m.attachment(h.object) !== "detached") {
+    return null;
+  }
+  if (!isU64(offset) || !isU64(length) || !isU64(auxOffset)) return null;
+  const auxSize = fixedBytes(x, ps);
+  const size = fixedBytes(h, ps);
+  if (auxSize === undefined || size === undefined) return null;
+  if (auxOffset + length > auxSize || offset + length > size) return null;
+  const pinned = m.pinHolds.mayHold(x.object, auxOffset / ps, (auxOffset + length) / ps);
+  if (pinned || (m.childrenMade.get(x.object)?.length ?? 0) > 0) return null;
+  return ZX_ERR_BAD_STATE;
+}
+
 /** `ZX_PORT_BIND_TO_INTERRUPT`, the one option bit upstream's `zx_port_create` takes. */
 const ZX_PORT_BIND_TO_INTERRUPT = 1;
 
@@ -1013,12 +1044,14 @@ const AFTER: Partial<Record<CallName, Check>> = {
   // can change). Before any of that, an aux VMO `zx_vmo_create_contiguous` made is
   // NOT_SUPPORTED, whatever the range: `VmObjectPaged::TakePages` returns it before its range
   // check (`if (is_contiguous()) return ZX_ERR_NOT_SUPPORTED;`, vm_object_paged.cc @
-  // misttech/fuchsia 056f3590; spec 2.4 step 6).
+  // misttech/fuchsia 056f3590; spec 2.4 step 6). A supply of pages to a VMO surely detached is
+  // `detachedSupply`'s.
   zx_pager_supply_pages: (a, m, ps) => {
     const [, vmo, offset, length, aux, auxOffset] = a;
     if (m.get(aux)?.anonymous === "contiguous") return ZX_ERR_NOT_SUPPORTED;
     const auxSize = fixedBytes(m.get(aux), ps);
-    if (length !== 0 || auxSize === undefined || !isU64(auxOffset)) return null;
+    if (length !== 0) return detachedSupply(a, m, ps);
+    if (auxSize === undefined || !isU64(auxOffset)) return null;
     if (auxOffset > auxSize) return ZX_ERR_OUT_OF_RANGE;
     const size = fixedBytes(m.get(vmo), ps);
     if (size === undefined || !isU64(offset)) return null;

@@ -2553,6 +2553,36 @@ export function supplyFromPacket(
 }
 
 /**
+ * Emits, through `emit`, the six calls many single-thread probes begin with: a port, a pager, a
+ * pager VMO of `pages` pages on that port (options 0, key 0), an aux VMO of the same size
+ * written whole with the byte `fill`, and the pager VMO supplied whole from it. Returns the
+ * references a probe goes on with.
+ *
+ * @example
+ * ```ts
+ * import { probeThread, suppliedRoot } from "./generate.ts";
+ * const { calls, emit } = probeThread();
+ * const { root } = suppliedRoot(emit, 4096, 0x4d, 2);
+ * console.assert(calls.length === 6 && root[1] === 2);
+ * ```
+ */
+export function suppliedRoot(
+  emit: (call: CallName, args: Arg[]) => CallRef,
+  pageSize: number,
+  fill: number,
+  pages = 1,
+): { port: CallRef; pager: CallRef; root: CallRef; aux: CallRef } {
+  const size = pages * pageSize;
+  const port = emit("zx_port_create", [0]);
+  const pager = emit("zx_pager_create", [0]);
+  const root = emit("zx_pager_create_vmo", [{ h: pager }, 0, { h: port }, 0, size]);
+  const aux = emit("zx_vmo_create", [size, 0]);
+  emit("zx_vmo_write", [{ h: aux }, { bytes: size, fill }, 0]);
+  emit("zx_pager_supply_pages", [{ h: pager }, { h: root }, 0, size, { h: aux }, 0]);
+  return { port, pager, root, aux };
+}
+
+/**
  * A port at its packet limit, as no random program reaches it (a program draws a dozen calls a
  * thread; the limit is `LIMITS.maxPortPackets` user packets): one thread (which fails instead of
  * blocking, so its pager read queues a request and returns) makes a port and an event with a
@@ -2902,12 +2932,7 @@ export function unmapBetweenRegionsProgram(pageSize = 4096): Program {
  */
 export function queryDirtyEdgesProgram(pageSize = 4096): Program {
   const { calls, emit } = probeThread();
-  const port = emit("zx_port_create", [0]);
-  const pager = emit("zx_pager_create", [0]);
-  const vmo = emit("zx_pager_create_vmo", [{ h: pager }, 0, { h: port }, 0, 2 * pageSize]);
-  const aux = emit("zx_vmo_create", [2 * pageSize, 0]);
-  emit("zx_vmo_write", [{ h: aux }, { bytes: 2 * pageSize, fill: 0x11 }, 0]);
-  emit("zx_pager_supply_pages", [{ h: pager }, { h: vmo }, 0, 2 * pageSize, { h: aux }, 0]);
+  const { pager, root: vmo } = suppliedRoot(emit, pageSize, 0x11, 2);
   emit("zx_vmo_write", [{ h: vmo }, { bytes: 1, fill: 0x22 }, pageSize]);
   const query = (offset: number, length: number, bufferSize: number) =>
     emit("zx_pager_query_dirty_ranges", [{ h: pager }, { h: vmo }, offset, length, bufferSize]);
@@ -3034,12 +3059,7 @@ export function hintThenCloseProgram(pageSize = 4096): Program {
  */
 export function cloneShrinkGrowProgram(pageSize = 4096): Program {
   const { calls, emit } = probeThread();
-  const port = emit("zx_port_create", [0]);
-  const pager = emit("zx_pager_create", [0]);
-  const vmo = emit("zx_pager_create_vmo", [{ h: pager }, 0, { h: port }, 0, 2 * pageSize]);
-  const aux = emit("zx_vmo_create", [2 * pageSize, 0]);
-  emit("zx_vmo_write", [{ h: aux }, { bytes: 2 * pageSize, fill: 0x5a }, 0]);
-  emit("zx_pager_supply_pages", [{ h: pager }, { h: vmo }, 0, 2 * pageSize, { h: aux }, 0]);
+  const { root: vmo } = suppliedRoot(emit, pageSize, 0x5a, 2);
   const clone = emit("zx_vmo_create_child", [
     { h: vmo },
     ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE | ZX_VMO_CHILD_RESIZABLE,
@@ -3063,12 +3083,7 @@ export function cloneShrinkGrowProgram(pageSize = 4096): Program {
  */
 export function slicePinZeroProgram(pageSize = 4096): Program {
   const { calls, emit } = probeThread();
-  const port = emit("zx_port_create", [0]);
-  const pager = emit("zx_pager_create", [0]);
-  const vmo = emit("zx_pager_create_vmo", [{ h: pager }, 0, { h: port }, 0, 2 * pageSize]);
-  const aux = emit("zx_vmo_create", [2 * pageSize, 0]);
-  emit("zx_vmo_write", [{ h: aux }, { bytes: 2 * pageSize, fill: 0x6b }, 0]);
-  emit("zx_pager_supply_pages", [{ h: pager }, { h: vmo }, 0, 2 * pageSize, { h: aux }, 0]);
+  const { root: vmo } = suppliedRoot(emit, pageSize, 0x6b, 2);
   const slice = emit("zx_vmo_create_child", [{ h: vmo }, ZX_VMO_CHILD_SLICE, pageSize, pageSize]);
   const bti = emit("zx_bti_create", [0, 0]);
   const pmt = emit("zx_bti_pin", [
@@ -3306,12 +3321,7 @@ export function loanPinUnloanProgram(pageSize = 4096): Program {
   const owner = emit("zx_vmo_create_contiguous", [{ h: bti }, pageSize, 0]);
   emit("zx_vmo_write", [{ h: owner }, { bytes: pageSize, fill: 0x17 }, 0]);
   emit("zx_vmo_op_range", [{ h: owner }, ZX_VMO_OP_DECOMMIT, 0, pageSize]);
-  const port = emit("zx_port_create", [0]);
-  const pager = emit("zx_pager_create", [0]);
-  const vmo = emit("zx_pager_create_vmo", [{ h: pager }, 0, { h: port }, 0, pageSize]);
-  const aux = emit("zx_vmo_create", [pageSize, 0]);
-  emit("zx_vmo_write", [{ h: aux }, { bytes: pageSize, fill: 0x4e }, 0]);
-  emit("zx_pager_supply_pages", [{ h: pager }, { h: vmo }, 0, pageSize, { h: aux }, 0]);
+  const { root: vmo } = suppliedRoot(emit, pageSize, 0x4e);
   const pmt = emit("zx_bti_pin", [{ h: bti }, ZX_BTI_PERM_READ, { h: vmo }, 0, pageSize]);
   emit("zx_vmo_write", [{ h: owner }, { bytes: pageSize, fill: 0x29 }, 0]);
   emit("zx_vmo_read", [{ h: owner }, 0, pageSize]);
@@ -3710,12 +3720,7 @@ export function gap30EdgesProgram(pageSize = 4096): Program {
  */
 export function triage31aEdgesProgram(pageSize = 4096): Program {
   const { calls, emit } = probeThread();
-  const port = emit("zx_port_create", [0]);
-  const pager = emit("zx_pager_create", [0]);
-  const root = emit("zx_pager_create_vmo", [{ h: pager }, 0, { h: port }, 0, pageSize]);
-  const aux = emit("zx_vmo_create", [pageSize, 0]);
-  emit("zx_vmo_write", [{ h: aux }, { bytes: pageSize, fill: 0x4c }, 0]);
-  emit("zx_pager_supply_pages", [{ h: pager }, { h: root }, 0, pageSize, { h: aux }, 0]);
+  const { port, pager, root } = suppliedRoot(emit, pageSize, 0x4c);
   const written = emit("zx_vmo_create_child", [
     { h: root },
     ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE,
@@ -3935,12 +3940,7 @@ export function relookAfterUserFaultProgram(pageSize = 4096): Program {
  */
 export function mappedChildDeathProgram(pageSize = 4096): Program {
   const { calls, emit } = probeThread();
-  const port = emit("zx_port_create", [0]);
-  const pager = emit("zx_pager_create", [0]);
-  const root = emit("zx_pager_create_vmo", [{ h: pager }, 0, { h: port }, 0, pageSize]);
-  const aux = emit("zx_vmo_create", [pageSize, 0]);
-  emit("zx_vmo_write", [{ h: aux }, { bytes: pageSize, fill: 0x4d }, 0]);
-  emit("zx_pager_supply_pages", [{ h: pager }, { h: root }, 0, pageSize, { h: aux }, 0]);
+  const { root } = suppliedRoot(emit, pageSize, 0x4d);
   const child = emit("zx_vmo_create_child", [
     { h: root },
     ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE,
@@ -3983,12 +3983,7 @@ export function mappedChildDeathProgram(pageSize = 4096): Program {
  */
 export function destroyedRegionChildProgram(pageSize = 4096): Program {
   const { calls, emit } = probeThread();
-  const port = emit("zx_port_create", [0]);
-  const pager = emit("zx_pager_create", [0]);
-  const root = emit("zx_pager_create_vmo", [{ h: pager }, 0, { h: port }, 0, pageSize]);
-  const aux = emit("zx_vmo_create", [pageSize, 0]);
-  emit("zx_vmo_write", [{ h: aux }, { bytes: pageSize, fill: 0x4d }, 0]);
-  emit("zx_pager_supply_pages", [{ h: pager }, { h: root }, 0, pageSize, { h: aux }, 0]);
+  const { port, pager, root } = suppliedRoot(emit, pageSize, 0x4d);
   const bti = emit("zx_bti_create", [0, 0]);
   const absent = emit("zx_pager_create_vmo", [{ h: pager }, 0, { h: port }, 0, pageSize]);
   const absentChild = emit("zx_vmo_create_child", [
@@ -4066,12 +4061,7 @@ export function destroyedRegionChildProgram(pageSize = 4096): Program {
  */
 export function shard5EdgesProgram(pageSize = 4096): Program {
   const { calls, emit } = probeThread();
-  const port = emit("zx_port_create", [0]);
-  const pager = emit("zx_pager_create", [0]);
-  const root = emit("zx_pager_create_vmo", [{ h: pager }, 0, { h: port }, 0, 3 * pageSize]);
-  const aux = emit("zx_vmo_create", [3 * pageSize, 0]);
-  emit("zx_vmo_write", [{ h: aux }, { bytes: 3 * pageSize, fill: 0x5c }, 0]);
-  emit("zx_pager_supply_pages", [{ h: pager }, { h: root }, 0, 3 * pageSize, { h: aux }, 0]);
+  const { root } = suppliedRoot(emit, pageSize, 0x5c, 3);
   const clone = emit("zx_vmo_create_child", [
     { h: root },
     ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE,
@@ -4109,4 +4099,85 @@ export function shard5EdgesProgram(pageSize = 4096): Program {
   emit("zx_handle_close", [{ h: clone }]);
   emit("zx_object_get_info", [{ h: root }, ZX_INFO_VMO]);
   return { pageSize, overtimeTicks: 0, threads: [{ failInsteadOfBlock: false, calls }] };
+}
+
+/**
+ * The campaign judge's `program:gap32a-edges` probe (open keys of shards 7 and 8 on db8cb50,
+ * docs/mutation.md, helper gap32a), one thread that fails instead of blocking, no draws. Each
+ * part is an outcome the contract or a checker predicts from the program's own calls:
+ * - a plain VMO PREFETCHed through a duplicate of its handle that has READ and no WRITE: ZX_OK
+ *   (PREFETCH asks READ alone, and a VMO no pager backs has nothing to fetch);
+ * - an event signalled with bit 31 given as `1 << 31`, the negative number a JS `uint32_t`
+ *   mask arrives as: ZX_OK (ZX_USER_SIGNAL_7);
+ * - writable mappings refused with ACCESS_DENIED: through a duplicate of a region's handle
+ *   without WRITE (the region has CAN_MAP_WRITE), and into a region made without CAN_MAP_WRITE;
+ *   and a mapping of length 0: INVALID_ARGS;
+ * - a read into a user buffer half a byte into a writable mapping (no u64): INVALID_ARGS;
+ * - a one-page pager VMO detached, then supplied: BAD_STATE;
+ * - a three-page pager VMO supplied whole, a slice of its pages 1-2 whose page 1 (the root's
+ *   page 2) is ZEROed whole, the root read (read-content R4: only that page reads zeros);
+ * - a two-page pager VMO nothing supplied ZEROed from the middle of page 0 to the end: the
+ *   partial page 0 needs a READ, so SHOULD_WAIT (and the whole page 1 untouched);
+ * - a writable two-page mapping unmapped over its first page only (the model: NOT_FOUND;
+ *   upstream splits it, ZX_OK), then a read into a buffer in its second page: ZX_OK (the
+ *   contract's `copyCertain`: a mapping the picture still holds there);
+ * - last (it ends the thread), a readable mapping protected to no permissions, then loaded
+ *   from: a fatal page fault with ACCESS_DENIED (the contract's `accessDenied`).
+ *
+ * Random programs never pass a fraction or `1 << 31`, seldom duplicate a handle with fewer
+ * rights and then use it, supply after a detach, ZERO a slice at an offset whole, unmap a part
+ * of a mapping or protect one to nothing.
+ *
+ * @example
+ * ```ts
+ * import { gap32aEdgesProgram } from "./generate.ts";
+ * console.assert(gap32aEdgesProgram().threads[0].calls.length === 34);
+ * ```
+ */
+export function gap32aEdgesProgram(pageSize = 4096): Program {
+  const { calls, emit } = probeThread();
+  const plain = emit("zx_vmo_create", [2 * pageSize, 0]);
+  const readOnly = emit("zx_handle_duplicate", [{ h: plain }, ZX_RIGHT_READ]);
+  emit("zx_vmo_op_range", [{ h: readOnly }, ZX_VMO_OP_PREFETCH, 0, 2 * pageSize]);
+  const event = emit("zx_event_create", [0]);
+  emit("zx_object_signal", [{ h: event }, 0, 1 << 31]);
+  const can = ZX_VM_CAN_MAP_SPECIFIC | ZX_VM_CAN_MAP_READ;
+  const region = emit("zx_vmar_allocate", [{ vmar: 0 }, can | ZX_VM_CAN_MAP_WRITE, 0, pageSize]);
+  const noWrite = emit("zx_handle_duplicate", [{ h: region }, ZX_RIGHT_READ]);
+  const rw = ZX_VM_PERM_READ | ZX_VM_PERM_WRITE | ZX_VM_SPECIFIC;
+  emit("zx_vmar_map", [{ h: noWrite }, rw, 0, { h: plain }, 0, pageSize]);
+  const readRegion = emit("zx_vmar_allocate", [{ vmar: 0 }, can, 0, pageSize]);
+  emit("zx_vmar_map", [{ h: readRegion }, rw, 0, { h: plain }, 0, pageSize]);
+  emit("zx_vmar_map", [{ vmar: 0 }, ZX_VM_PERM_READ, 0, { h: plain }, 0, 0]);
+  const buffer = emit("zx_vmar_map", [
+    { vmar: 0 },
+    ZX_VM_PERM_READ | ZX_VM_PERM_WRITE,
+    0,
+    { h: plain },
+    0,
+    2 * pageSize,
+  ]);
+  emit("zx_vmo_read", [{ h: plain }, 0, 8, { addr: buffer, plus: 0.5 }]);
+  const { port, pager, root } = suppliedRoot(emit, pageSize, 0x3e, 3);
+  const detached = emit("zx_pager_create_vmo", [{ h: pager }, 0, { h: port }, 1, pageSize]);
+  emit("zx_pager_detach_vmo", [{ h: pager }, { h: detached }]);
+  const aux = emit("zx_vmo_create", [pageSize, 0]);
+  emit("zx_vmo_write", [{ h: aux }, { bytes: pageSize, fill: 0x3f }, 0]);
+  emit("zx_pager_supply_pages", [{ h: pager }, { h: detached }, 0, pageSize, { h: aux }, 0]);
+  const slice = emit("zx_vmo_create_child", [
+    { h: root },
+    ZX_VMO_CHILD_SLICE,
+    pageSize,
+    2 * pageSize,
+  ]);
+  emit("zx_vmo_op_range", [{ h: slice }, ZX_VMO_OP_ZERO, pageSize, pageSize]);
+  emit("zx_vmo_read", [{ h: root }, 0, 3 * pageSize]);
+  const absent = emit("zx_pager_create_vmo", [{ h: pager }, 0, { h: port }, 2, 2 * pageSize]);
+  emit("zx_vmo_op_range", [{ h: absent }, ZX_VMO_OP_ZERO, pageSize / 2, pageSize * 3 / 2]);
+  emit("zx_vmar_unmap", [{ vmar: 0 }, { addr: buffer, plus: 0 }, pageSize]);
+  emit("zx_vmo_read", [{ h: plain }, 0, 8, { addr: buffer, plus: pageSize }]);
+  const view = emit("zx_vmar_map", [{ vmar: 0 }, ZX_VM_PERM_READ, 0, { h: plain }, 0, pageSize]);
+  emit("zx_vmar_protect", [{ vmar: 0 }, 0, { addr: view, plus: 0 }, pageSize]);
+  emit("mem_read", [{ addr: view, plus: 0 }, 8]);
+  return { pageSize, overtimeTicks: 0, threads: [{ failInsteadOfBlock: true, calls }] };
 }

@@ -201,8 +201,13 @@ export class VmarModel {
 
   /**
    * A successful `zx_vmar_unmap(region, addr, len)` (`len` page-rounded): the sub-regions the
-   * range holds are destroyed, and the mappings it holds are gone. The kernel unmaps whole
-   * mappings and regions only; an unmap the picture finds nothing for makes it unknown.
+   * range holds are destroyed, and the parts of mappings it holds are gone. A mapping the range
+   * covers in part keeps its parts outside the range, mapped as they were: upstream
+   * `VmAddressRegion::UnmapInternalLocked` destroys a mapping the range covers whole and cuts one
+   * it covers in part with `VmMapping::UnmapLocked(unmap_base, unmap_size)`
+   * (zircon/kernel/vm/vm_address_region.cc @ vsrinivas/fuchsia 005edc33; the model's kernel
+   * unmaps whole mappings only and refuses a part with NOT_FOUND). An unmap the picture finds
+   * nothing for makes it unknown.
    */
   unmapped(region: ModelRegion, addr: number, len: number): void {
     const subs = region.regions.filter((r) => overlaps(r.base ?? 0, r.size, addr, len));
@@ -212,7 +217,16 @@ export class VmarModel {
       return;
     }
     for (const r of subs) this.destroy(r);
-    const kept = region.mappings.filter((m) => !maps.includes(m));
+    const end = addr + len;
+    const kept: ModelMapping[] = [];
+    for (const m of region.mappings) {
+      if (!maps.includes(m)) {
+        kept.push(m);
+        continue;
+      }
+      if (m.addr < addr) kept.push(part(m, m.addr, addr));
+      if (end < m.addr + m.len) kept.push(part(m, end, m.addr + m.len));
+    }
     region.mappings.splice(0, region.mappings.length, ...kept);
   }
 

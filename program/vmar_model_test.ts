@@ -10,7 +10,7 @@ const map = (addr: number, len: number, writable = true) => ({
   canWrite: true,
 });
 
-Deno.test("VmarModel: placements, unmaps and destroys as the kernel reports them", () => {
+Deno.test("VmarModel: placements, unmaps (of parts of mappings too) and destroys as the kernel reports them", () => {
   const v = new VmarModel();
   v.addRoot(1);
   const root = v.region(1)!;
@@ -43,6 +43,17 @@ Deno.test("VmarModel: placements, unmaps and destroys as the kernel reports them
   v.mapped(root, map(0x2000, 0x200), true); // both replaced whole
   assert.equal(v.find(root, 0x2100)?.addr, 0x2000);
   assert.equal(root.mappings.filter((m) => m.addr >= 0x2000).length, 1);
+  // An unmap of a part of a mapping cuts it: the parts outside the range stay mapped, their VMO
+  // offsets moved with them (upstream UnmapInternalLocked's VmMapping::UnmapLocked).
+  v.mapped(root, { ...map(0x3000, 0x300), vmo: 9, vmoOffset: 0 }, false);
+  v.unmapped(root, 0x3100, 0x100);
+  assert.equal(v.find(root, 0x3000)?.len, 0x100);
+  assert.equal(v.find(root, 0x3150), undefined);
+  assert.equal(v.find(root, 0x3200)?.addr, 0x3200);
+  assert.equal(v.find(root, 0x3200)?.vmoOffset, 0x200);
+  v.unmapped(root, 0x3000, 0x300); // both parts, whole
+  assert.equal(v.find(root, 0x3000), undefined);
+  assert.equal(v.find(root, 0x3200), undefined);
   v.unmapped(root, 0x1000, 0x400); // the whole sub-region: destroyed with its mappings
   assert.ok(sub.destroyed);
   assert.equal(sub.mappings.length, 0);

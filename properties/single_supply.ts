@@ -146,26 +146,18 @@ export class SingleSupply extends StepMonitor {
       case "ret":
         if (e.status === ZX_OK && call !== undefined && e.name === "zx_pager_op_range") {
           this.#opDirtyReturned(call, world);
+          this.#opFailReturned(call, world);
         }
         return;
       case "call": {
         if (call === undefined || !OTHER_RESOLVERS.has(e.name)) return;
         if (e.name === "zx_vmo_op_range" && e.args[1] !== ZX_VMO_OP_ZERO) return;
-        // OP_FAIL counts the failed pages of each request it overlaps as resolved, exactly as a
-        // supply counts the filled ones (spec 3.7; `ResolveRequestsLocked` with an error).
-        if (e.name === "zx_pager_op_range" && e.args[1] === ZX_PAGER_OP_FAIL) {
-          const v = this.vmoOf(e.args[2]);
-          const [off, len] = [e.args[3], e.args[4]];
-          if (v !== undefined && typeof off === "number" && typeof len === "number") {
-            const ps = world.kernel.pageSize;
-            const [fs, fe] = [Math.floor(off / ps), Math.ceil((off + len) / ps)];
-            for (const q of this.#counts.values()) {
-              if (q.vmo !== v.root.koid) continue;
-              q.filled += Math.max(0, Math.min(fe, q.end) - Math.max(fs, q.start));
-            }
-            return;
-          }
-        }
+        // OP_FAIL counts when it returns ZX_OK (`#opFailReturned`), not here.
+        if (
+          e.name === "zx_pager_op_range" && e.args[1] === ZX_PAGER_OP_FAIL &&
+          this.vmoOf(e.args[2]) !== undefined && typeof e.args[3] === "number" &&
+          typeof e.args[4] === "number"
+        ) return;
         for (const v of this.callVmos(call)) {
           const root = v.root.koid;
           for (const q of this.#counts.values()) if (q.vmo === root) q.loose = true;
@@ -241,6 +233,29 @@ export class SingleSupply extends StepMonitor {
     for (const [id, r] of this.#dirty) {
       if (r.vmo !== vmo.root.koid || r.start < first || r.end > last) continue;
       this.#dirtiedNow.set(id, { step: world.step, call });
+    }
+  }
+
+  /**
+   * An OP_FAIL that returned ZX_OK counts the failed pages of each request it overlaps as
+   * resolved, exactly as a supply counts the filled ones (spec 3.7; `ResolveRequestsLocked` with
+   * an error). One that returned an error resolved nothing: `sys_pager_op_range` looks up the
+   * pager and the VMO and checks the pager's koid before `PagerDispatcher::RangeOp`
+   * (zircon/kernel/lib/syscalls/pager.cc @ vsrinivas/fuchsia 00e95434), and the op's own checks
+   * (its data, the range, a detached VMO) come before it fails any request (spec 2.5.1). Counted
+   * at the call, a WRONG_TYPE OP_FAIL over a READ's pages made the next one-page supply "all 3 of
+   * its pages supplied" for K28 (a programs campaign, seed 2, run 7337).
+   */
+  #opFailReturned(call: Call, world: World): void {
+    if (call.args[1] !== ZX_PAGER_OP_FAIL) return;
+    const v = this.vmoOf(call.args[2]);
+    const [off, len] = [call.args[3], call.args[4]];
+    if (v === undefined || typeof off !== "number" || typeof len !== "number") return;
+    const ps = world.kernel.pageSize;
+    const [fs, fe] = [Math.floor(off / ps), Math.ceil((off + len) / ps)];
+    for (const q of this.#counts.values()) {
+      if (q.vmo !== v.root.koid) continue;
+      q.filled += Math.max(0, Math.min(fe, q.end) - Math.max(fs, q.start));
     }
   }
 
