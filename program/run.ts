@@ -88,6 +88,8 @@ import {
   waitOneOutcome,
 } from "./contract.ts";
 import { CloneCommitFloor } from "./clone_commit_floor.ts";
+import { PinShrink } from "./pin_shrink.ts";
+import { CloneDetachRead } from "./clone_detach_read.ts";
 import { CommitFloor } from "./commit_floor.ts";
 import { ChildBirths } from "./child_births.ts";
 import { CommitCeiling } from "./commit_ceiling.ts";
@@ -663,6 +665,10 @@ function check(
     t,
   );
   if (cloneShort !== null) contractFailure(`${where} reports ${cloneShort}`);
+  const cut = pinShrinkOf(model).end(call.call, args, r.status, t);
+  if (cut !== null) contractFailure(`${where} ${cut}`);
+  const gone = cloneDetachReadOf(model).end(call.call, args, r.status, r.value, model);
+  if (gone !== null) contractFailure(`${where} ${gone}`);
   const over = commitCeilingOf(model).end(call.call, args, r.status, r.info, model, ps);
   if (over !== null) contractFailure(`${where} reports ${over}`);
   const moved = commitStillOf(model).end(call.call, args, r.status, r.info, model, t);
@@ -715,6 +721,24 @@ function cloneCommitFloorOf(model: HandleModel): CloneCommitFloor {
   let f = cloneCommitFloors.get(model);
   if (f === undefined) cloneCommitFloors.set(model, f = new CloneCommitFloor());
   return f;
+}
+
+/** Each run's {@linkcode PinShrink}, kept with its handle model. */
+const pinShrinks = new WeakMap<HandleModel, PinShrink>();
+
+function pinShrinkOf(model: HandleModel): PinShrink {
+  let p = pinShrinks.get(model);
+  if (p === undefined) pinShrinks.set(model, p = new PinShrink());
+  return p;
+}
+
+/** Each run's {@linkcode CloneDetachRead}, kept with its handle model. */
+const cloneDetachReads = new WeakMap<HandleModel, CloneDetachRead>();
+
+function cloneDetachReadOf(model: HandleModel): CloneDetachRead {
+  let c = cloneDetachReads.get(model);
+  if (c === undefined) cloneDetachReads.set(model, c = new CloneDetachRead());
+  return c;
 }
 
 /** Each run's {@linkcode CommitFloor}, kept with its handle model. */
@@ -1114,6 +1138,8 @@ function* programThread(sys: Sys, t: number, s: Shared): ThreadBody {
     commitCeilingOf(s.model).start(call.call, args, s.model);
     commitStillOf(s.model).start(call.call, args, s.model, t);
     cloneCommitFloorOf(s.model).start(call.call, args, s.model, t);
+    pinShrinkOf(s.model).start(call.call, args, s.model, t);
+    cloneDetachReadOf(s.model).start(call.call, args, s.model, s.program.threads.length === 1);
     childCountOf(s.model).start(call.call, s.model.objectsNamed(args), t);
     s.model.pinHolds.start(
       call.call,
