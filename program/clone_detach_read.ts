@@ -22,7 +22,7 @@
  *   ZX_OBJ_TYPE_VMO, ZX_OK, ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE,
  * } from "../kernel/constants.ts";
  * const model = new HandleModel();
- * model.create(3, ZX_OBJ_TYPE_VMO, 0, 2, 8192, false); // a 2-page pager VMO of pager 2
+ * model.create(3, ZX_OBJ_TYPE_VMO, 0, 2, 8192); // a 2-page pager VMO of pager 2
  * const r = new CloneDetachRead();
  * const child = [3, ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE, 0, 8192];
  * r.start("zx_vmo_create_child", child, model, true);
