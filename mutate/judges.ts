@@ -18,6 +18,7 @@
  * @module
  */
 
+import { clonePinShrinkProgram, gap32cEdgesProgram } from "../program/probes32c.ts";
 import { executePlan, planRun, PORTFOLIO } from "../fuzz/campaign.ts";
 import { programStrategy } from "../fuzz/programs/campaign.ts";
 import {
@@ -675,6 +676,27 @@ export function campaignProbes(root: URL): Probe[] {
     run() {
       return verdictText(
         runProgram(gap32aEdgesProgram(), { seed: 0, monitors: programMonitors }).verdict,
+      );
+    },
+  });
+  // Two mappings of one region made high first, walked by op_range; a clone of a clone at an
+  // offset PREFETCHed and committed; a clone read after its parent's detach
+  // (`gap32cEdgesProgram`: the contract's VMAR walk and CloneDetachRead, page-state K2).
+  probes.push({
+    id: "program:gap32c-edges",
+    run() {
+      return verdictText(
+        runProgram(gap32cEdgesProgram(), { seed: 0, monitors: programMonitors }).verdict,
+      );
+    },
+  });
+  // A pin of a resizable clone parked on its READ while another thread shrinks the clone
+  // (`clonePinShrinkProgram`: the contract's PinShrink, upstream ResizeBlockedPin).
+  probes.push({
+    id: "program:clone-pin-shrink",
+    run() {
+      return verdictText(
+        runProgram(clonePinShrinkProgram(), { seed: 0, monitors: programMonitors }).verdict,
       );
     },
   });

@@ -89,6 +89,8 @@ import {
 } from "./contract.ts";
 import { RootCommitFloor } from "./root_commit_floor.ts";
 import { CloneCommitFloor } from "./clone_commit_floor.ts";
+import { PinShrink } from "./pin_shrink.ts";
+import { CloneDetachRead } from "./clone_detach_read.ts";
 import { CommitFloor } from "./commit_floor.ts";
 import { ChildBirths } from "./child_births.ts";
 import { CommitCeiling } from "./commit_ceiling.ts";
@@ -666,6 +668,10 @@ function check(
   if (cloneShort !== null) contractFailure(`${where} reports ${cloneShort}`);
   const rootShort = rootCommitFloorOf(model).end(call.call, args, r.status, r.info, model, ps, t);
   if (rootShort !== null) contractFailure(`${where} reports ${rootShort}`);
+  const cut = pinShrinkOf(model).end(call.call, args, r.status, t);
+  if (cut !== null) contractFailure(`${where} ${cut}`);
+  const gone = cloneDetachReadOf(model).end(call.call, args, r.status, r.value, model);
+  if (gone !== null) contractFailure(`${where} ${gone}`);
   const over = commitCeilingOf(model).end(call.call, args, r.status, r.info, model, ps);
   if (over !== null) contractFailure(`${where} reports ${over}`);
   const moved = commitStillOf(model).end(call.call, args, r.status, r.info, model, t);
@@ -727,6 +733,24 @@ function rootCommitFloorOf(model: HandleModel): RootCommitFloor {
   let f = rootCommitFloors.get(model);
   if (f === undefined) rootCommitFloors.set(model, f = new RootCommitFloor());
   return f;
+}
+
+/** Each run's {@linkcode PinShrink}, kept with its handle model. */
+const pinShrinks = new WeakMap<HandleModel, PinShrink>();
+
+function pinShrinkOf(model: HandleModel): PinShrink {
+  let p = pinShrinks.get(model);
+  if (p === undefined) pinShrinks.set(model, p = new PinShrink());
+  return p;
+}
+
+/** Each run's {@linkcode CloneDetachRead}, kept with its handle model. */
+const cloneDetachReads = new WeakMap<HandleModel, CloneDetachRead>();
+
+function cloneDetachReadOf(model: HandleModel): CloneDetachRead {
+  let c = cloneDetachReads.get(model);
+  if (c === undefined) cloneDetachReads.set(model, c = new CloneDetachRead());
+  return c;
 }
 
 /** Each run's {@linkcode CommitFloor}, kept with its handle model. */
@@ -1127,6 +1151,8 @@ function* programThread(sys: Sys, t: number, s: Shared): ThreadBody {
     commitStillOf(s.model).start(call.call, args, s.model, t);
     cloneCommitFloorOf(s.model).start(call.call, args, s.model, t);
     rootCommitFloorOf(s.model).start(call.call, args, s.model, t);
+    pinShrinkOf(s.model).start(call.call, args, s.model, t);
+    cloneDetachReadOf(s.model).start(call.call, args, s.model, s.program.threads.length === 1);
     childCountOf(s.model).start(call.call, s.model.objectsNamed(args), t);
     s.model.pinHolds.start(
       call.call,
