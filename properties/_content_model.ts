@@ -72,7 +72,10 @@ export class ContentModel {
    * with the model's step count then (`at`) and whether a VMO of the file ended short of the page
    * since (`cut`: zeros are then a state of the page too).
    */
-  readonly #durable = new Map<string, { bytes: Uint8Array; at: number; cut: boolean }>();
+  readonly #durable = new Map<
+    string,
+    { bytes: Uint8Array; at: number; cut: boolean; koid: number; endStep: number }
+  >();
   /**
    * Pages a WRITEBACK_BEGIN left AwaitingClean (or a zero interval awaiting clean), by koid and
    * page: the content then, and the count then. A store to the page drops it (the write re-dirtied
@@ -176,14 +179,20 @@ export class ContentModel {
    * what the BEGIN saw, and that is now the file's content of the page: a later VMO of the file
    * must be supplied it ({@linkcode suppliedAfterWriteback}), or a state the page took after it.
    */
-  endedWriteback(vmo: Vmo, page: number, cleaned: boolean): void {
+  endedWriteback(vmo: Vmo, page: number, cleaned: boolean, step = -1): void {
     const m = this.#pending.get(vmo.koid);
     const begun = m?.get(page);
     if (m === undefined || begun === undefined) return;
     m.delete(page);
     if (!cleaned) return;
     const id = `${this.fileId(vmo)}:${page}`;
-    this.#durable.set(id, { bytes: begun.bytes, at: begun.at, cut: false });
+    this.#durable.set(id, {
+      bytes: begun.bytes,
+      at: begun.at,
+      cut: false,
+      koid: vmo.koid,
+      endStep: step,
+    });
     // States older than the written-back one are no longer the file's: room for newer ones.
     const states = this.#earlier.get(id);
     if (states !== undefined) this.#earlier.set(id, states.filter((s) => s.at > begun.at));
@@ -211,6 +220,31 @@ export class ContentModel {
       (this.#earlier.get(id) ?? []).some((s) => s.at > d.at && sameBytes(s.bytes, got));
     if (ok) this.#map(vmo).set(page, got.slice());
     return { ok, want: d.bytes };
+  }
+
+  /**
+   * True once the model holds content for `page` of `vmo` (a supply, a read or a store named it):
+   * from then on the page is this VMO's, and only a write to it may change it. A supply of a page
+   * the VMO holds is a re-supply (after an eviction), judged against what the VMO held, never
+   * against a writeback another VMO of the file ended since ({@linkcode suppliedAfterWriteback}) or
+   * a state another VMO of the file took ({@linkcode adoptEarlier}): those count for a page's
+   * first supply only.
+   */
+  holds(vmo: Vmo, page: number): boolean {
+    return this.#pages.get(vmo.koid)?.has(page) ?? false;
+  }
+
+  /**
+   * The last writeback that made `page` of `vmo`'s file durable (WRITEBACK_END cleaned it): the
+   * VMO it was on (`koid`), the step of its END (`endStep`, -1 when not given) and what it wrote
+   * back; undefined when none ended (or the VMO's file does not come and go).
+   */
+  lastWriteback(
+    vmo: Vmo,
+    page: number,
+  ): { koid: number; endStep: number; bytes: Uint8Array } | undefined {
+    if (!this.lifecycle(vmo)) return undefined;
+    return this.#durable.get(`${this.fileId(vmo)}:${page}`);
   }
 
   /** True once any store touched `page` of `vmo` (an acknowledged write the pager must keep). */

@@ -64,6 +64,11 @@ export class DataIntegrity extends StepMonitor {
   readonly #model = new ContentModel();
   /** The world's file ids the model's `fileId` and `lifecycle` read, once a file was opened. */
   #files: ReadonlyMap<number, number> | null = null;
+  /**
+   * The step each page of a VMO of a file that comes and goes was first supplied in, by koid and
+   * page: a re-supply that changed the page names it ({@linkcode DataIntegrity.#changedWithoutWrite}).
+   */
+  readonly #suppliedAt = new Map<number, Map<number, number>>();
 
   protected override onStepEvent(e: KernelEvent, call: Call | undefined, world: World): void {
     // Files that come and go hold the file the harness opened, whatever key their VMO has. Set
@@ -82,7 +87,7 @@ export class DataIntegrity extends StepMonitor {
         if (slot === undefined || slot instanceof ZeroSlot) return;
         const file = world.files.get(vmo.koid);
         if (this.#model.written(vmo, e.page)) this.#checkDurable(vmo, e.page, slot, file);
-        else this.#checkSupplied(vmo, e.page, slot, file);
+        else this.#checkSupplied(vmo, e.page, slot, file, world.step);
         return;
       }
       case "store": {
@@ -139,7 +144,9 @@ export class DataIntegrity extends StepMonitor {
       const kind = slotKind(vmo.slots[p]);
       if (op === ZX_PAGER_OP_WRITEBACK_BEGIN) {
         if (kind === "awaiting-clean" || kind === "zero") this.#model.beganWriteback(vmo, p, file);
-      } else this.#model.endedWriteback(vmo, p, kind === "clean" || kind === "absent");
+      } else {
+        this.#model.endedWriteback(vmo, p, kind === "clean" || kind === "absent", world.step);
+      }
     }
   }
 
@@ -160,13 +167,24 @@ export class DataIntegrity extends StepMonitor {
    * A page nobody wrote is supplied: it must hold the backing content, as the
    * checkers' own model of the backing store states it. A zero marker (an
    * uncommitted aux page, spec 2.4) is the service saying "zeros", and is
-   * judged the same way: the service's word is not evidence.
+   * judged the same way: the service's word is not evidence. For a VMO of a file that comes and
+   * goes, a page's first supply may also bring what a writeback of the file that ended before it
+   * left, or a state an earlier VMO of the file took; a re-supply (the VMO held the page, and an
+   * eviction took it) must bring what the VMO held: a page of a VMO may not change without a
+   * write to it, whatever another VMO of the file wrote back since.
    */
-  #checkSupplied(vmo: Vmo, page: number, slot: Page | typeof MARKER, file?: FileLayout): void {
+  #checkSupplied(
+    vmo: Vmo,
+    page: number,
+    slot: Page | typeof MARKER,
+    file: FileLayout | undefined,
+    step: number,
+  ): void {
     const got = slot === MARKER ? new Uint8Array(vmo.pageSize) : (slot as Page).peek();
+    const held = this.#model.holds(vmo, page);
     const back = this.#model.suppliedAfterWriteback(vmo, page, got);
     if (back !== null) {
-      if (back.ok) return;
+      if (back.ok) return this.#noteSupplied(vmo, page, step);
       const at = got.findIndex((b, i) => b !== back.want[i]);
       this.fail(
         "lost-write",
@@ -177,12 +195,48 @@ export class DataIntegrity extends StepMonitor {
       );
     }
     const bad = this.#model.mismatch(vmo, page * vmo.pageSize, got, file);
-    if (bad === null || this.#model.adoptEarlier(vmo, page, got)) return;
-    this.fail(
-      "supply",
-      `vmo${vmo.koid} page ${page} supplied${slot === MARKER ? " as zeros" : ""} with byte 0x${
-        bad.got.toString(16)
-      } at 0x${bad.pos.toString(16)}, the backing store holds 0x${bad.want.toString(16)}`,
-    );
+    if (bad === null || (!held && this.#model.adoptEarlier(vmo, page, got))) {
+      if (!held) this.#noteSupplied(vmo, page, step);
+      return;
+    }
+    const zeros = slot === MARKER ? " as zeros" : "";
+    const where = `vmo${vmo.koid} page ${page} supplied${zeros} with byte 0x${
+      bad.got.toString(16)
+    } at 0x${bad.pos.toString(16)}`;
+    if (held && this.#model.lifecycle(vmo)) {
+      this.fail("supply", `${where}, ${this.#changedWithoutWrite(vmo, page, bad.want)}`);
+    }
+    this.fail("supply", `${where}, the backing store holds 0x${bad.want.toString(16)}`);
+  }
+
+  /** Notes the step a page of a VMO of a file that comes and goes was first supplied in. */
+  #noteSupplied(vmo: Vmo, page: number, step: number): void {
+    if (!this.#model.lifecycle(vmo)) return;
+    let m = this.#suppliedAt.get(vmo.koid);
+    if (m === undefined) this.#suppliedAt.set(vmo.koid, m = new Map());
+    if (!m.has(page)) m.set(page, step);
+  }
+
+  /**
+   * Why a re-supply of a page of a VMO of a file that comes and goes, unwritten in that VMO, is
+   * wrong: what the VMO held, since when, and the writeback of another VMO of the file that ended
+   * after it (the usual source of the new bytes), which counts for a later VMO's first supply
+   * of the page only.
+   */
+  #changedWithoutWrite(vmo: Vmo, page: number, want: number): string {
+    const since = this.#suppliedAt.get(vmo.koid)?.get(page);
+    const held = `where it held 0x${want.toString(16)}${
+      since === undefined ? "" : ` (supplied at step ${since})`
+    } and nothing wrote to vmo${vmo.koid} since`;
+    const last = this.#model.lastWriteback(vmo, page);
+    if (
+      last !== undefined && last.koid !== vmo.koid && (since === undefined || last.endStep > since)
+    ) {
+      return `${held}: vmo${last.koid}'s writeback of the page ended (WRITEBACK_END ZX_OK) at step ${last.endStep}, ` +
+        `after vmo${vmo.koid} was supplied the page, so it does not count for vmo${vmo.koid}: ` +
+        `a page of a VMO may not change without a write to it`;
+    }
+    return `${held}: a page of a VMO may not change without a write to it (what another VMO of ` +
+      `the file wrote, or wrote back, counts for the first supply of the page only)`;
   }
 }
