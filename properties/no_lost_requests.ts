@@ -197,7 +197,8 @@ export class NoLostRequests extends StepMonitor {
   }
 
   /**
-   * What a hang adds for a waiter whose READ packet a service thread took and never answered:
+   * What a hang adds for a waiter whose READ or DIRTY packet a service thread took and never
+   * answered (a DIRTY: or answered for some of its pages only):
    * `; READ #2: taken by t1 "p0.svc" at step 9, never answered`, as quiescent-end's Q2 says it
    * (P1's "took a READ and never answered it"; userS28c's hang named only the reader, not
    * `#9 port1004 -> t1 READ`). Empty when no thread took it, or an answer over its pages followed
@@ -206,14 +207,23 @@ export class NoLostRequests extends StepMonitor {
    * its request open, and the service rightly supplies nothing (properties/signature.ts).
    */
   #tookUnanswered(world: World, root: Vmo, r: { id: number; type: string }): string {
-    if (r.type !== "READ") return "";
+    if (r.type !== "READ" && r.type !== "DIRTY") return "";
     const taken = this.#failedAnswers.taken(root, r.id);
     const taker = this.#holders.takerOf(root.koid, r.id);
-    if (taken === null || taken.answered > 0 || taken.failed || taker === undefined) return "";
+    if (taken === null || taken.failed || taker === undefined) return "";
+    // A DIRTY answered over some of its pages (an OP_DIRTY of the first page only: userS32a's
+    // B1) is named too, with how much was answered; a READ's partial answer keeps the older
+    // message (nothing added).
+    const partial = r.type === "DIRTY" && taken.answered > 0 && taken.answered < taken.pages;
+    if (taken.answered > 0 && !partial) return "";
     const by = world.threads[taker - 1];
-    return `; READ #${r.id}: taken by ${
+    return `; ${r.type} #${r.id}: taken by ${
       by === undefined ? `t${taker}` : threadLabel(taker, by.name)
-    } at step ${taken.step}, never answered`;
+    } at step ${taken.step}, ${
+      partial
+        ? `answered (ZX_PAGER_OP_DIRTY) for ${taken.answered} of its ${taken.pages} pages only`
+        : "never answered"
+    }`;
   }
 
   /** The codes each VMO's ranges were failed with, and the detached VMOs (what a later error is judged by). */
