@@ -304,18 +304,10 @@ export async function main(): Promise<number> {
   const handleNote = lastNote?.note() ?? null;
   if (handleNote !== null) console.log(handleNote);
   printOutcome(r.run, r.replay, signature, REPLAYED_WHOLE);
-  if (r.caseDecisions !== undefined && r.caseDecisions !== r.run.decisions.length) {
-    // corpus list and the campaign's summary count the case's list; the run made more picks.
-    // Its entry count, said as one (userS26s read "case decisions: 0" as a one-entry list).
-    const rest = r.run.decisions.length - r.caseDecisions;
-    console.log(
-      `case decision-list: ${r.caseDecisions} entr${r.caseDecisions === 1 ? "y" : "ies"} (` +
-        (r.caseDecisions === 0
-          ? `empty: all ${r.run.decisions.length} of the run's picks follow`
-          : `the run's first ${r.caseDecisions} picks; its other ${rest} follow`) +
-        " from the case's seed)",
-    );
-  }
+  const caseLine = r.caseDecisions === undefined
+    ? null
+    : caseDecisionsLine(r.caseDecisions, r.run.decisions.length);
+  if (caseLine !== null) console.log(caseLine);
   if (r.recorded !== undefined) {
     const when = r.changed === true ? "against the old code" : "its modules unchanged since";
     const now = r.run.verdict.kind === "pass" ? "pass" : signature ?? verdictLabel(r.run.verdict);
@@ -781,4 +773,37 @@ if (import.meta.main) {
     );
     return await stoppedVerdict(o);
   });
+}
+
+/**
+ * The line that says how the case's decision list and the run's picks compare, when they differ
+ * (null when the counts agree). `corpus list` and the campaign's summary count the case's list;
+ * a run may make more picks (the rest follow from the case's seed) or, replayed against other
+ * code (`--current-code`), fewer: it ended before it used them all (userS32a read "its other -16
+ * follow from the case's seed"). Its entry count is said as one (userS26s read "case decisions:
+ * 0" as a one-entry list).
+ *
+ * ```ts
+ * import { caseDecisionsLine } from "./repro.ts";
+ * console.assert(caseDecisionsLine(53, 37) ===
+ *   "case decision-list: 53 entries (the run made 37 picks and ended: the case's last 16 entries went unused)");
+ * console.assert(caseDecisionsLine(4, 4) === null);
+ * ```
+ */
+export function caseDecisionsLine(caseDecisions: number, runDecisions: number): string | null {
+  if (caseDecisions === runDecisions) return null;
+  const entries = `${caseDecisions} entr${caseDecisions === 1 ? "y" : "ies"}`;
+  if (runDecisions < caseDecisions) {
+    const unused = caseDecisions - runDecisions;
+    return `case decision-list: ${entries} (the run made ${runDecisions} pick${
+      runDecisions === 1 ? "" : "s"
+    } and ended: the case's last ${unused === 1 ? "entry" : `${unused} entries`} went unused)`;
+  }
+  return `case decision-list: ${entries} (` +
+    (caseDecisions === 0
+      ? `empty: all ${runDecisions} of the run's picks follow`
+      : `the run's first ${caseDecisions} picks; its other ${
+        runDecisions - caseDecisions
+      } follow`) +
+    " from the case's seed)";
 }

@@ -1,5 +1,6 @@
 import { strict as assert } from "node:assert";
 import { denoOutput } from "./_deno_output.ts";
+import { caseDecisionsLine } from "./repro.ts";
 
 const root = new URL("../", import.meta.url).pathname;
 
@@ -45,4 +46,26 @@ Deno.test("repro's expected line names the signature a case is filed under besid
     text,
     /^expected: invariant:quiescent-end \(signature invariant:answers-every-read\): reproduced$/m,
   );
+});
+
+// userS32a: `repro --current-code` of a 53-entry case whose run, against the edited service, made
+// 37 picks printed "its other -16 follow from the case's seed".
+Deno.test("repro's case decision-list line says a run that made fewer picks left the case's last entries unused", () => {
+  assert.equal(
+    caseDecisionsLine(53, 37),
+    "case decision-list: 53 entries (the run made 37 picks and ended: the case's last 16 entries went unused)",
+  );
+  assert.equal(
+    caseDecisionsLine(2, 1),
+    "case decision-list: 2 entries (the run made 1 pick and ended: the case's last entry went unused)",
+  );
+  assert.equal(
+    caseDecisionsLine(0, 4),
+    "case decision-list: 0 entries (empty: all 4 of the run's picks follow from the case's seed)",
+  );
+  assert.equal(
+    caseDecisionsLine(3, 5),
+    "case decision-list: 3 entries (the run's first 3 picks; its other 2 follow from the case's seed)",
+  );
+  assert.equal(caseDecisionsLine(4, 4), null);
 });
