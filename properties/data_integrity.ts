@@ -12,7 +12,11 @@
  * not. A page that saw a write and is supplied again (written back, evicted,
  * re-read) must arrive as the last write left it (`lost-write`, spec 5.3), and a page of a re-opened
  * file whose writeback ended (WRITEBACK_END cleaned it, no write since its BEGIN) as that writeback
- * left it (`lost-write`), never as the file's original pattern. This is the one checker for "what must a
+ * left it (`lost-write`), never as the file's original pattern. That allowance, and a state an
+ * earlier VMO of the file took, count for the page's first supply to a VMO only: a writeback that
+ * ended after it does not count for that VMO, whose page, once held, changes only by a write to it
+ * (`supply: ... a page of a VMO may not change without a write to it`, userS32a). This is the one
+ * checker for "what must a
  * page hold"; level 2's durable-data is the same checker under its own name.
  *
  * @module
