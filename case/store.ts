@@ -58,7 +58,6 @@ import { KINDS } from "./kinds.ts";
 import { nearest } from "../scenario/nearest.ts";
 import { type Replay, replayWith } from "./replay.ts";
 import { signatureOf } from "../properties/signature.ts";
-import { signProgramVerdict } from "../fuzz/programs/campaign.ts";
 import { PAGERSIM_PARTS } from "../sim/variant_crash.ts";
 
 /**
@@ -1362,19 +1361,20 @@ export async function replayProblem(
     : `${where}: ${r.verdict} as recorded, but trace hash ${r.traceHash}, recorded ${c.traceHash}`;
 }
 
-/** The signature a replay's run signs under (`pass` for a pass), as repro's `now:` says it. */
-function runSignature(c: CaseEnvelope, r: Replay): string {
+/**
+ * The signature a scenario replay's run signs under (`pass` for a pass), as repro's `now:` says
+ * it; a program run's is its base signature (the fuller one, with its promise's words, is the
+ * fuzzer's to make: this folder does not import it).
+ */
+function runSignature(r: Replay): string {
   if (r.verdict === "pass") return "pass";
-  const signed = c.kind === "scenario"
-    ? signatureOf(r.run.verdict, r.run.raw)
-    : signProgramVerdict(r.run.verdict);
-  return signed ?? r.verdict;
+  return signatureOf(r.run.verdict, r.run.raw) ?? r.verdict;
 }
 
 /**
  * `replayProblem`'s judgement under `currentCode`: by verdict and signature, never the trace
  * hash (an edit that keeps the bug may well move the trace). A case recorded with no signature
- * (older cases) is held to its verdict label.
+ * (older cases), and a program case, is held to its verdict label.
  */
 function currentCodeProblem(
   c: CaseEnvelope,
@@ -1382,7 +1382,7 @@ function currentCodeProblem(
   where: string,
   changed: boolean,
 ): string | null {
-  const now = runSignature(c, r);
+  const now = runSignature(r);
   const code = changed ? "the code as it is now (changed since the case was recorded)" : "the code";
   const replay = `deno task repro ${where} --current-code`;
   const message = "message" in r.run.verdict ? `: ${oneLine(r.run.verdict.message)}` : "";
@@ -1396,7 +1396,11 @@ function currentCodeProblem(
     return `${where}: expected ${recorded}, but ${code} passes it: fixed? accept it with ` +
       `deno task corpus accept ${where} (the case then expects pass and guards the fix)`;
   }
-  const same = c.signature !== undefined ? now === recorded : r.verdict === c.expected;
+  // A program case's signature may carry its promise's words past the base signature: its
+  // verdict label decides, as for a case recorded with no signature.
+  const same = c.signature !== undefined && c.kind === "scenario"
+    ? now === recorded
+    : r.verdict === c.expected;
   if (same) return null;
   return `${where}: expected ${recorded}, but ${code} fails differently: ${now}${message}. See ` +
     `it: ${replay}; if that is the same bug, deno task corpus accept ${where} re-records it`;
