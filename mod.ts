@@ -298,6 +298,7 @@ export {
   readCaseFile,
   readCorpus,
   replayCase,
+  type ReplayOptions,
   replayProblem,
   resolveContext,
   writeCase,

@@ -49,6 +49,7 @@ import {
   type ModuleRef,
   olderCaseFileNames,
   parseCase,
+  recordedSignature,
   replaces,
   USER_SERVICE,
 } from "./envelope.ts";
@@ -56,6 +57,7 @@ import type { RunContext } from "./kind.ts";
 import { KINDS } from "./kinds.ts";
 import { nearest } from "../scenario/nearest.ts";
 import { type Replay, replayWith } from "./replay.ts";
+import { signatureOf } from "../properties/signature.ts";
 import { PAGERSIM_PARTS } from "../sim/variant_crash.ts";
 
 /**
@@ -1289,10 +1291,34 @@ export async function replayCase(c: CaseEnvelope, file?: string, tree?: string):
 }
 
 /**
+ * How {@linkcode replayProblem} replays a case. The default replays only the code the case was
+ * recorded against (its modules' content hashes) and expects the recorded trace hash: the rule
+ * for a corpus you did not write, or one pinned as it was accepted.
+ */
+export interface ReplayOptions {
+  /**
+   * Replay against the case's modules as they are now, even if changed since the case was
+   * written (as `deno task repro FILE --current-code`), and judge the run by its verdict and
+   * signature, not its trace hash: your own corpus as a regression test while you change your
+   * service. The modules must still lie inside the project tree.
+   */
+  readonly currentCode?: boolean;
+  /** The project tree the case's modules must lie in (default: the working directory's). */
+  readonly tree?: string;
+}
+
+/**
  * Why case `c` (at `file`) no longer replays as recorded, in one line, or null when it does: a
  * corpus test's check, `assert.equal(await replayProblem(c, file), null)`, whose failure says
  * it (a module changed since the case was written, with the `--current-code` hint; a verdict or
  * trace hash that moved) rather than a stack through this module.
+ *
+ * With `{ currentCode: true }` (userS32a: after any edit of the service every case was refused as
+ * "changed", so the test caught no regression without re-accepting every case) the case replays
+ * the code as it is now and is judged by what it does: a case that expects pass must pass (else a
+ * regression, named by its new signature); one that expects a failure must fail with its recorded
+ * signature (else it passes now, a fix to accept, or fails differently). A string (the old third
+ * parameter) is the project tree.
  *
  * @example
  * ```ts
@@ -1302,25 +1328,88 @@ export async function replayCase(c: CaseEnvelope, file?: string, tree?: string):
  * console.assert((await replayProblem(c, file)) === null);
  * const moved = { ...c, expected: "pass" };
  * console.assert((await replayProblem(moved, file))?.endsWith("expected pass, got invariant:packet-discipline"));
+ * const now = await replayProblem(moved, file, { currentCode: true });
+ * console.assert(now?.includes("REGRESSION") === true);
  * ```
  */
 export async function replayProblem(
   c: CaseEnvelope,
   file?: string,
-  tree?: string,
+  options?: string | ReplayOptions,
 ): Promise<string | null> {
+  const { currentCode = false, tree } = typeof options === "string"
+    ? { tree: options }
+    : options ?? {};
+  const changed: string[] = [];
   let r: Replay;
   try {
-    r = await replayCase(c, file, tree);
+    r = currentCode
+      ? replayWith(
+        c,
+        await resolveContext(c, file, { notice: (m) => changed.push(m) }, tree),
+      )
+      : await replayCase(c, file, tree);
   } catch (e) {
     if (e instanceof CaseFileError) return e.message;
     throw e;
   }
-  if (r.ok) return null;
   const where = file ?? "the case";
+  if (currentCode) return currentCodeProblem(c, r, where, changed.length > 0);
+  if (r.ok) return null;
   return r.verdict !== c.expected
     ? `${where}: expected ${c.expected}, got ${r.verdict}`
     : `${where}: ${r.verdict} as recorded, but trace hash ${r.traceHash}, recorded ${c.traceHash}`;
+}
+
+/**
+ * The signature a scenario replay's run signs under (`pass` for a pass), as repro's `now:` says
+ * it; a program run's is its base signature (the fuller one, with its promise's words, is the
+ * fuzzer's to make: this folder does not import it).
+ */
+function runSignature(r: Replay): string {
+  if (r.verdict === "pass") return "pass";
+  return signatureOf(r.run.verdict, r.run.raw) ?? r.verdict;
+}
+
+/**
+ * `replayProblem`'s judgement under `currentCode`: by verdict and signature, never the trace
+ * hash (an edit that keeps the bug may well move the trace). A case recorded with no signature
+ * (older cases), and a program case, is held to its verdict label.
+ */
+function currentCodeProblem(
+  c: CaseEnvelope,
+  r: Replay,
+  where: string,
+  changed: boolean,
+): string | null {
+  const now = runSignature(r);
+  const code = changed ? "the code as it is now (changed since the case was recorded)" : "the code";
+  const replay = `deno task repro ${where} --current-code`;
+  const message = "message" in r.run.verdict ? `: ${oneLine(r.run.verdict.message)}` : "";
+  if (c.expected === "pass") {
+    if (r.verdict === "pass") return null;
+    return `${where}: REGRESSION: the case expects pass (a fixed bug or a passing run), but ${code} ` +
+      `fails it: ${now}${message}. See it: ${replay}`;
+  }
+  const recorded = recordedSignature(c);
+  if (r.verdict === "pass") {
+    return `${where}: expected ${recorded}, but ${code} passes it: fixed? accept it with ` +
+      `deno task corpus accept ${where} (the case then expects pass and guards the fix)`;
+  }
+  // A program case's signature may carry its promise's words past the base signature: its
+  // verdict label decides, as for a case recorded with no signature.
+  const same = c.signature !== undefined && c.kind === "scenario"
+    ? now === recorded
+    : r.verdict === c.expected;
+  if (same) return null;
+  return `${where}: expected ${recorded}, but ${code} fails differently: ${now}${message}. See ` +
+    `it: ${replay}; if that is the same bug, deno task corpus accept ${where} re-records it`;
+}
+
+/** A verdict message cut to one short line for a one-line problem. */
+function oneLine(text: string, max = 160): string {
+  const line = text.split("\n")[0];
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }
 
 /** `path` (relative to `from`) as a path relative to `to`, `/`-separated. */

@@ -219,6 +219,50 @@ export function drawNote(
     `percent, and keep other draws small (README, "Random draws are branches")`;
 }
 
+/**
+ * A note, once per search, when some schedules' workload finished before an environment event of
+ * the scenario was done: explore branches the workload's schedule only, so an event not fired by
+ * then never fires, and one under way finishes in the quiescent tail, unbranched (or, with no
+ * quiescent-end checker, not at all). userS32a: explore passed all 5477 schedules of a scenario
+ * whose `evict` (notBefore 10) rarely fired before its three-op workload ended; sim found the bug.
+ *
+ * @example
+ * ```ts
+ * import { strict as assert } from "node:assert";
+ * import { pendingEventsNote } from "./explore.ts";
+ * const b = { bound: 0, schedules: 10, pendingAtEnd: 0, pendingEvents: [] };
+ * assert.equal(pendingEventsNote([b], true), null);
+ * const cut = { bound: 1, schedules: 20, pendingAtEnd: 7, pendingEvents: ["env1.evict(file)"] };
+ * assert.match(pendingEventsNote([b, cut], true) ?? "", /in 7 of 20 schedules \(bound 1\)/);
+ * ```
+ */
+export function pendingEventsNote(
+  bounds: readonly {
+    bound: number;
+    schedules: number;
+    pendingAtEnd: number;
+    pendingEvents: readonly string[];
+  }[],
+  tail: boolean,
+): string | null {
+  // The last bound's schedules hold the bounds' before it (each bound searches from the start).
+  const last = bounds.findLast((b) => b.pendingAtEnd > 0);
+  if (last === undefined) return null;
+  const events = [...new Set(bounds.flatMap((b) => b.pendingEvents))].sort();
+  return `note: in ${last.pendingAtEnd} of ${last.schedules} schedules${
+    bounds.length > 1 ? ` (bound ${boundLabel(last.bound)})` : ""
+  } the workload finished before ` +
+    `environment event${events.length === 1 ? "" : "s"} ${events.join(", ")} had run: the ` +
+    "search branches the workload's schedule only, and ends it when the workload ends, so an " +
+    "event not fired by then never fires there" +
+    (tail
+      ? ", and one under way finishes in the quiescent tail, unbranched"
+      : ", and one under way is cut off") +
+    ". What those events would do between the workload's steps was not explored. To explore " +
+    "it, keep the workload going past them: more ops after the ones they act on (another read " +
+    'of the page, say), or a lower notBefore (README, "Exhaustive exploration")';
+}
+
 function boundEnd(p: ExploreProgress): string {
   if (!p.boundDone) return "";
   return p.complete === false ? NOT_FINISHED : " (bound done)";
@@ -806,6 +850,8 @@ async function main(): Promise<number> {
     const note = drawNote(b);
     if (note !== null) console.log(note);
   }
+  const pendingNote = pendingEventsNote(result.bounds, tails);
+  if (pendingNote !== null) console.log(pendingNote);
   /**
    * Shrinks the counterexample written as `found` (explore/shrink.ts, in a worker under the
    * watchdog, its candidate runs shown on stderr) and writes the shrunk case in its place; null

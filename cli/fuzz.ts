@@ -35,6 +35,7 @@ import {
   loadKernelModule,
   loadServiceModule,
   moduleRef,
+  readCaseFile,
   readCorpus,
   rebaseCase,
   staleCaseFiles,
@@ -43,6 +44,7 @@ import {
 } from "../case/store.ts";
 import {
   campaignReplayCommand,
+  type CaseEnvelope,
   type CaseError,
   type ModuleRef,
   replayCommand,
@@ -185,11 +187,82 @@ async function persistWithFallback(
 }
 
 /**
+ * Writes a campaign's finding to corpus `dir` (or the temporary fallback), and keeps `kept` (the
+ * case each signature's file holds where the campaign's own was not written) up to date: not
+ * written, the file already held a case of the finding no larger (another campaign's writing the
+ * same corpus, an earlier one's, a shrink cut short), and the campaign's lines and summary
+ * describe that case, which their replay line replays.
+ */
+export async function writeFinding(
+  dir: string,
+  f: Pick<CampaignFinding, "signature" | "case">,
+  kept: Map<string, HeldCase>,
+): Promise<{ file: string; written: boolean; held?: HeldCase }> {
+  const { file, written } = await persistWithFallback(dir, f.case);
+  if (written) {
+    kept.delete(f.signature);
+    return { file, written };
+  }
+  const held = await readCaseFile(file).then(heldCase, () => undefined);
+  if (held === undefined) return { file, written };
+  kept.set(f.signature, held);
+  return { file, written, held };
+}
+
+/**
+ * The case a corpus file holds in place of one the campaign did not write there (its file
+ * already held a case of the same finding no larger: another campaign's, or an earlier one's,
+ * a shrink cut short among them), as the campaign's lines describe it.
+ */
+export interface HeldCase {
+  /** Its decision count. */
+  readonly decisions: number;
+  /** Who found it (`found by fuzz campaign 1, shrunk from run 41`). */
+  readonly foundBy: string;
+  /** Its failure (`signature (detail)`), from its description. */
+  readonly failure: string;
+  /** Its shrinking was cut short (`found.shrinkCut`): a campaign that meets it shrinks it on. */
+  readonly cut: boolean;
+}
+
+/**
+ * What a case file holds, as a {@linkcode HeldCase}.
+ *
+ * @example
+ * ```ts
+ * import { heldCase } from "./fuzz.ts";
+ * const h = heldCase({
+ *   description: "found by fuzz campaign 1, shrunk from run 41: invariant:x (detail)",
+ *   decisions: [1, 0],
+ *   found: { shrinkCut: true },
+ * });
+ * console.assert(h.foundBy === "found by fuzz campaign 1, shrunk from run 41");
+ * console.assert(h.failure === "invariant:x (detail)" && h.decisions === 2 && h.cut);
+ * ```
+ */
+export function heldCase(
+  c: Pick<CaseEnvelope, "description" | "decisions"> & {
+    readonly found?: { readonly shrinkCut?: boolean };
+  },
+): HeldCase {
+  const m = /^(found by [^:]*): /.exec(c.description);
+  return {
+    decisions: c.decisions.length,
+    foundBy: m?.[1] ?? "written earlier",
+    failure: m !== null ? c.description.slice(m[0].length) : c.description,
+    cut: c.found?.shrinkCut === true,
+  };
+}
+
+/**
  * The line a campaign prints the moment a new failure is first written, before it is shrunk: a
  * campaign killed while shrinking it (SIGKILL runs no code, so no summary) has printed where
  * the case is and its replay, which replays the unshrunk case alone. Its case not written
  * anywhere, the line gives what replays it without a file: a scenario run's `--campaign S --run
- * K` command, or a program case itself (a program run has no replay without its case).
+ * K` command, or a program case itself (a program run has no replay without its case). Not
+ * written because the file already held a case of the finding no larger (`held`: userS32a, after
+ * an interrupted shrink the file held the cut case, and the line said "written unshrunk"), it
+ * says that the file holds that case.
  *
  * @example
  * ```ts
@@ -202,13 +275,28 @@ async function persistWithFallback(
  * );
  * const lost = foundLine(f, { error: "EROFS", replay: "deno task repro --campaign 1 --run 6" });
  * console.assert(lost.endsWith("not written (EROFS): replay: deno task repro --campaign 1 --run 6"));
+ * const held = { decisions: 10, foundBy: "found by fuzz campaign 1", failure: "x", cut: true };
+ * console.assert(foundLine(f, { file: "corpus/x.json", held }).includes("not written: corpus/x.json"));
  * ```
  */
 export function foundLine(
   f: Pick<CampaignFinding, "signature" | "k" | "stage">,
-  where: { readonly file: string } | { readonly error: string; readonly replay: string },
+  where:
+    | { readonly file: string; readonly held?: HeldCase }
+    | { readonly error: string; readonly replay: string },
 ): string {
   const head = `new failure ${f.signature} (run ${f.k}), `;
+  if ("file" in where && where.held !== undefined) {
+    const h = where.held;
+    return head + `not written: ${where.file} already holds a case of it no larger (` +
+      `${h.decisions} decisions, ${h.foundBy}${
+        h.cut ? "; its shrinking was cut short" : ""
+      }), which stays; ${
+        f.stage === "unshrunk"
+          ? `run ${f.k} is shrunk now, and its shrunk case replaces that one if no larger`
+          : `run ${f.k}'s case is not kept`
+      }: ${replayCommand(where.file)}`;
+  }
   if ("file" in where) {
     return head + (f.stage === "unshrunk"
       ? "written unshrunk before shrinking it: "
@@ -237,10 +325,14 @@ export function keptLine(
     readonly case: { readonly decisions: readonly number[] };
   },
   file: string,
+  held?: HeldCase,
 ): string {
-  return `kept ${file}: it already holds a case of ${f.signature} no larger than run ${f.k}'s ` +
-    `shrunk case (${f.case.decisions.length} decisions; another campaign's, or an earlier one's), ` +
-    "which was not written: the summary's replay line replays the kept case";
+  const what = held !== undefined
+    ? `${held.decisions} decisions, ${held.foundBy}`
+    : "another campaign's, or an earlier one's";
+  return `kept ${file}: it already holds a case of ${f.signature} (${what}) no larger than run ` +
+    `${f.k}'s shrunk case (${f.case.decisions.length} decisions), which was not written: the ` +
+    "summary's replay line replays the kept case";
 }
 
 /** Slow runs listed one by one in a summary; the rest are counted. */
@@ -359,6 +451,13 @@ export function summaryText(
      * file). Off a terminal (a saved summary, read later) nothing is cut (userS29b).
      */
     terminal?: boolean;
+    /**
+     * Per signature, the case its file holds where the campaign's own case was not written there
+     * (the file held one of the finding no larger): the summary describes that case, not the
+     * campaign's (userS32a: `shrunk to size 56 ... (44 decisions): FILE` and `the shrunk case
+     * fails: ...` of a file holding another campaign's 10-decision case, another message).
+     */
+    kept?: ReadonlyMap<string, HeldCase>;
   } = {},
 ): string {
   const shown = (text: string, where: string) =>
@@ -427,6 +526,8 @@ export function summaryText(
     }
   }
   for (const f of s.findings) {
+    // The file holds another case of the finding (this campaign's was not written there).
+    const held = f.file !== "(not written)" ? extra.kept?.get(f.signature) : undefined;
     lines.push(`  ${f.signature}`);
     lines.push(`    ${shown(f.description, runWhole(f))}`);
     lines.push(
@@ -443,7 +544,12 @@ export function summaryText(
           : `size ${f.size.to} (not shrunk${
             f.notShrunk !== undefined ? `: ${f.notShrunk}` : ""
           })`) +
-        `: ${f.file}`,
+        (held === undefined
+          ? `: ${f.file}`
+          : `, not written: ${f.file} holds a case of it no larger, which was kept (` +
+            `${held.decisions} decisions, ${held.foundBy}${
+              held.cut ? "; its shrinking was cut short" : ""
+            })`),
     );
     if (f.unconfirmed) {
       lines.push(
@@ -453,7 +559,13 @@ export function summaryText(
       );
     }
     // The line above gives run K's own failure; the shrunk case fails on its own VMOs and pages.
-    if (f.shrunkFailure !== undefined) {
+    if (held !== undefined) {
+      lines.push(
+        `    the kept case fails: ${
+          shown(held.failure, `the whole text is the description in ${f.file}`)
+        }`,
+      );
+    } else if (f.shrunkFailure !== undefined) {
       lines.push(
         `    the shrunk case fails: ${
           shown(f.shrunkFailure, `the whole text is the description in ${f.file}`)
@@ -782,6 +894,7 @@ async function campaign(
   // Each new failure is said the moment it is first written (stderr under --json, whose stdout
   // is the summary alone), above the progress line a terminal redraws.
   const announced = new Set<string>();
+  const kept = new Map<string, HeldCase>();
   const announce = (text: string) => {
     if (values.json) console.error(text);
     else if (tty) Deno.stdout.writeSync(encoder.encode(`\r\x1b[2K${text}\n`));
@@ -809,11 +922,9 @@ async function campaign(
       const first = f.stage !== "shrunk" && !announced.has(f.signature);
       announced.add(f.signature);
       try {
-        const { file, written } = await persistWithFallback(dir, f.case);
-        if (first) announce(foundLine(f, { file }));
-        // Another campaign writing the same corpus (or an earlier one) kept a case of this finding
-        // no larger than this one's: the file holds that case, the summary's replay replays it.
-        if (!written && f.stage === "shrunk") announce(keptLine(f, file));
+        const { file, written, held } = await writeFinding(dir, f, kept);
+        if (first) announce(foundLine(f, { file, held }));
+        else if (!written && f.stage === "shrunk") announce(keptLine(f, file, held));
         return file;
       } catch (e) {
         if (first) {
@@ -858,6 +969,7 @@ async function campaign(
         knownFiles,
         lintWarnings: lintWarnings !== null && lintWarnings.count > 0 ? lintWarnings : null,
         terminal: tty,
+        kept,
       }),
     );
   }

@@ -176,13 +176,27 @@ Deno.test("outside: bad service", () => {
       .exec(readme)?.[1];
     assert.ok(corpusTest !== undefined, "README shows another project's corpus_test.ts");
     await Deno.writeTextFile(`${dir}/corpus_test.ts`, corpusTest);
+    // And its current-code form (userS32a: the regression test while you change your service).
+    const currentTest =
+      /```ts ignore\n(\/\/ your-project\/corpus_current_test\.ts[^\n]*\n[\s\S]*?)```/
+        .exec(readme)?.[1];
+    assert.ok(currentTest !== undefined, "README shows the current-code corpus test");
+    assert.match(currentTest, /replayProblem\(c, file, \{ currentCode: true \}\)/);
+    await Deno.writeTextFile(`${dir}/corpus_current_test.ts`, currentTest);
     await Deno.mkdir(`${dir}/corpus`);
     await Deno.copyFile(new URL("corpus/zoo-duplicate-read.json", root), `${dir}/corpus/zoo.json`);
     // (--no-check: as above, the type check would only repeat pagersim's own.)
-    const test = await denoIn(dir, ["task", "test", "--no-check", "corpus_test.ts"]);
+    const test = await denoIn(dir, [
+      "task",
+      "test",
+      "--no-check",
+      "corpus_test.ts",
+      "corpus_current_test.ts",
+    ]);
     assert.equal(test.code, 0, test.text);
     assert.match(test.text, /corpus: corpus\/zoo\.json \.\.\. ok/);
-    assert.match(test.text, /ok \| 2 passed \| 0 failed/);
+    assert.match(test.text, /corpus, current code: corpus\/zoo\.json \.\.\. ok/);
+    assert.match(test.text, /ok \| 3 passed \| 0 failed/);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

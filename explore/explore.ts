@@ -272,6 +272,16 @@ export interface BoundStats {
    */
   readonly notQuiescent: number;
   /**
+   * Schedules whose workload finished with an environment event not yet done: one not fired by
+   * then never fires (no tail starts an event), one under way finishes in the quiescent tail,
+   * which the search does not branch. Either way the search never interleaved it with the
+   * workload (userS32a: explore passed all 5477 schedules of a scenario whose `evict` rarely fired
+   * before its short workload ended, while sim found the bug it needed).
+   */
+  readonly pendingAtEnd: number;
+  /** The thread names of those events (`env1.evict(file)`), each once, sorted. */
+  readonly pendingEvents: readonly string[];
+  /**
    * Scheduler steps the bound's executions ran, replayed and quiescent-tail steps included:
    * with {@linkcode BoundStats.executions} and the bound's CPU time, what an execution costs
    * (executions x steps per execution x cost per step).
@@ -668,6 +678,8 @@ class Execution implements Strategy, Monitor {
   readonly tail: boolean;
   /** Set by the step that finished the workload: the search's record ends there. */
   #ended: { readonly runnable: readonly number[]; readonly state: string | null } | null = null;
+  /** Environment events (thread names) not yet done when the step that ended the workload ran. */
+  pendingEvents: readonly string[] = [];
 
   constructor(readonly search: Search, readonly checkers: readonly Monitor[]) {
     this.tail = checkers.some((m) => m.name === "quiescent-end");
@@ -1022,6 +1034,11 @@ class Execution implements Strategy, Monitor {
     // The step that finishes the workload ends the run: every step it keeps
     // from happening depends on it (so it never sleeps past one).
     const ends = world.threads.every((x) => x.role !== "workload" || x.end.kind !== "running");
+    if (ends) {
+      this.pendingEvents = world.threads
+        .filter((x) => x.role === "env" && x.end.kind === "running")
+        .map((x) => x.name);
+    }
     if (this.#races !== null) {
       const tokens = ends
         ? new Set([...fp, ANY])
@@ -1214,6 +1231,8 @@ export function exploreTask(
       splits: [],
     };
     let started = 0, schedules = 0, byState = 0, bySleep = 0, notQuiescent = 0;
+    let pendingAtEnd = 0;
+    const pendingEvents = new Set<string>();
     let complete = false;
     const budget = options.budget ?? Infinity;
     const prefixLength = search.prefix.length;
@@ -1258,6 +1277,10 @@ export function exploreTask(
         exec.finish();
         schedules++;
         if (run.world.quiescent === false) notQuiescent++;
+        if (exec.pendingEvents.length > 0) {
+          pendingAtEnd++;
+          for (const name of exec.pendingEvents) pendingEvents.add(name);
+        }
         if (options.finalStates !== undefined) {
           options.finalStates.add(exec.finalState() ?? `trace ${run.traceHash}`);
         }
@@ -1345,6 +1368,8 @@ export function exploreTask(
       widestDraw: search.widestDraw,
       dpor: counters,
       notQuiescent,
+      pendingAtEnd,
+      pendingEvents: [...pendingEvents].sort(),
       steps: search.steps,
       replayedSteps: search.replayedSteps,
       complete,

@@ -539,6 +539,8 @@ export async function exploreSplit(
         blockStarts: sum(all, (x) => x.stats.dpor.blockStarts),
       },
       notQuiescent: sum(all, (x) => x.stats.notQuiescent),
+      pendingAtEnd: sum(all, (x) => x.stats.pendingAtEnd),
+      pendingEvents: [...new Set(all.flatMap((x) => x.stats.pendingEvents))].sort(),
       steps: sum(all, (x) => x.stats.steps),
       replayedSteps: sum(all, (x) => x.stats.replayedSteps),
       complete: all.every((x) => x.stats.complete),
