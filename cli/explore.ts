@@ -52,7 +52,7 @@ import { parseScenario, type Scenario } from "../scenario/schema.ts";
 import { DEFAULT_SCENARIO } from "../scenario/default.ts";
 import { LIVENESS_AFTER } from "../scenario/generate.ts";
 import { shellQuote } from "../properties/failure_report.ts";
-import { entryWords, grewNote, insideKernel } from "../sim/stuck.ts";
+import { entryWords, grewNote, heapFullWords, insideKernel } from "../sim/stuck.ts";
 import { describeVerdict } from "../sim/world.ts";
 import type { PagerService } from "../services/service.ts";
 import { assertInContract } from "../scenario/contract.ts";
@@ -1168,6 +1168,10 @@ async function reportStop(f: StopFinding, ctx: StopContext): Promise<number> {
     ? `verdict: ${signature} (${where}: an execution of the search did not finish within ` +
       `--run-timeout ${ctx.limits.runTimeout}s, nor within --confirm-timeout ` +
       `${Math.max(ctx.limits.runTimeout, ctx.limits.confirmTimeout)}s)`
+    : f.heapMiB !== undefined
+    ? `verdict: ${OUT_OF_MEMORY} (${
+      heapFullWords(f.at, f.heapMiB, ctx.limits.memoryMb, undefined, ctx.kernelPath)
+    }; an execution of the search stood still past --run-timeout ${ctx.limits.runTimeout}s)`
     : `verdict: ${OUT_OF_MEMORY} (an execution of the search reached the --memory ` +
       `${ctx.limits.memoryMb} MiB heap limit${
         f.at === null ? "" : `; t${f.at.tid} at step ${f.at.step} was running`
@@ -1189,7 +1193,11 @@ async function reportStop(f: StopFinding, ctx: StopContext): Promise<number> {
     kind: "scenario",
     description: `found by deno task explore${
       ctx.bound === null ? "" : ` (bound ${boundLabel(ctx.bound)})`
-    }: ${signature} (${where}; the search stopped at it${
+    }: ${signature} (${
+      f.heapMiB !== undefined
+        ? heapFullWords(f.at, f.heapMiB, ctx.limits.memoryMb, undefined, ctx.kernelPath)
+        : where
+    }; the search stopped at it${
       f.complete ? "" : "; schedule record truncated"
     })`,
     input: ctx.scenario,

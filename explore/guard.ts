@@ -8,8 +8,9 @@
  * execution, the step and thread whose code runs now — and records the
  * picks of the execution it is in ({@linkcode RunRecord}, as a campaign's
  * workers do). The main thread's watchdog reads them: an execution past the
- * run limit (`--run-timeout`, wall-clock time) whose worker has grown the
- * process by half the heap limit since the search began is out of memory; one that also goes past the confirmation
+ * run limit (`--run-timeout`, wall-clock time) whose worker's last heap
+ * sample held half the heap limit is out of memory (one whose worker grew the
+ * process by that much is a hang with a note); one that also goes past the confirmation
  * limit (`--confirm-timeout`: a busy machine can make an execution that
  * slow) is a hang. Either stops the whole search with a finding that names
  * the execution's decisions, step and thread: the command then exits, which
@@ -24,14 +25,17 @@
 import { DEFAULT_RUN_TIMEOUT, RunRecord } from "../fuzz/engine.ts";
 import { CONFIRM_FACTOR } from "../fuzz/engine.ts";
 import type { ExploreHooks } from "./explore.ts";
-import type { StuckAt } from "../sim/stuck.ts";
+import { atHeapLimit, heapSampler, type StuckAt } from "../sim/stuck.ts";
 import { wallMs } from "../fuzz/clock.ts";
 
 /** Default heap limit of an exploration worker, MiB: its state cache lives there. */
 export const EXPLORE_MEMORY_MB = 4096;
 
-/** Int32 cells per worker: busy (0/1), heartbeat (executions), step + 1, tid, entry (whose code). */
-const CELLS = 5;
+/**
+ * Int32 cells per worker: busy (0/1), heartbeat (executions), step + 1, tid, entry (whose code),
+ * the worker's used heap in MiB as last sampled (sim/stuck.ts `heapSampler`).
+ */
+const CELLS = 6;
 
 /** The limits of one execution: seconds, worker heap MiB, and seconds to confirm a hang. */
 export interface ExploreLimits {
@@ -70,6 +74,8 @@ export interface StopFinding {
    * worker was at that limit, where it goes silent (a note; the signature is the hang's).
    */
   readonly grew?: boolean;
+  /** The worker's used heap at its last sample, MiB (an out-of-memory stop by the clock). */
+  readonly heapMiB?: number;
 }
 
 /** A search stopped by a hostile execution: {@linkcode StopFinding}. */
@@ -105,6 +111,7 @@ export function workerGuard(
   const cells = new Int32Array(buffers.cells);
   const record = new RunRecord(buffers.records[worker]);
   const at = CELLS * worker;
+  const sample = heapSampler(cells, at + 5);
   return {
     hooks: {
       execution: () => {
@@ -114,6 +121,7 @@ export function workerGuard(
       },
       pick: record.pick,
       watch: (step, tid, entry) => {
+        sample();
         Atomics.store(cells, at + 4, entry ?? 0);
         Atomics.store(cells, at + 3, tid);
         Atomics.store(cells, at + 2, step + 1);
@@ -204,8 +212,27 @@ export function startWatchdog(
         events.onStop({ ...findingOf(buffers, w, cause, ms, detail), ...(grew ? { grew } : {}) });
       };
       // A worker at its heap limit goes silent and never resumes: no use waiting for the
-      // confirmation limit. Still a hang by its signature: how far the process grew by the stop
-      // is timing, and a replay (repro's guard) signs the same stop the same way.
+      // confirmation limit. Its own last heap sample says so: out of memory, as fuzz, sim and
+      // repro sign it (trial32: a hog whose threads yield every step read `never yielded`).
+      const heapMiB = Atomics.load(cells, CELLS * w + 5);
+      if (atHeapLimit(heapMiB, limits.memoryMb)) {
+        stopped = true;
+        clearInterval(timer);
+        events.onStop({
+          ...findingOf(
+            buffers,
+            w,
+            "out-of-memory",
+            ms,
+            `worker ${w}'s heap held ${heapMiB} MiB of the --memory ${limits.memoryMb} MiB ` +
+              `limit when its execution stopped making progress`,
+          ),
+          heapMiB,
+        });
+        return;
+      }
+      // No heap sample near the limit (code that allocates without a step between), but the
+      // process grew: still a hang by its signature, with the growth as a note.
       if (grownMiB >= limits.memoryMb / 2) {
         return stop(
           "service-hang",
