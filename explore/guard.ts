@@ -169,6 +169,38 @@ export function findingOf(
 }
 
 /**
+ * The note printed once when an execution goes past the run limit: where it stands, and whether
+ * its steps were still advancing at the watchdog's last look (a long execution, not a stuck one:
+ * trial32's `(t1 at step 2216 had not yielded)` was an execution thousands of steps long, each
+ * step yielding) or stood still (a thread that has not yielded).
+ *
+ * @example
+ * ```ts
+ * import { suspectNote } from "./guard.ts";
+ * console.assert(suspectNote({ step: 2216, tid: 1 }, true, 5, 50).includes("2216 steps so far"));
+ * console.assert(suspectNote({ step: 3, tid: 1 }, false, 5, 50).includes("had not yielded"));
+ * ```
+ */
+export function suspectNote(
+  at: StuckAt | null,
+  advancing: boolean,
+  runTimeout: number,
+  confirmTimeout: number,
+): string {
+  const head = advancing && at !== null
+    ? `note: an execution has run past the --run-timeout ${runTimeout}s run limit and is still ` +
+      `making progress (${at.step} steps so far, still advancing: a long execution, not a stuck ` +
+      `one; a service that does much work per request, or a long scenario, makes every ` +
+      `execution this long, and the search this slow)`
+    : `note: an execution went past the --run-timeout ${runTimeout}s run limit${
+      at === null ? "" : ` (t${at.tid} at step ${at.step} had not yielded)`
+    }`;
+  return `${head}; it is stopped as a hang only if it is still running at the --confirm-timeout ` +
+    `${confirmTimeout}s limit (a busy machine can make an execution that slow). Ctrl-C stops ` +
+    `the search; --confirm-timeout ${runTimeout} skips the wait.`;
+}
+
+/**
  * Watches `count` workers' cells every 100 ms; returns the function that stops watching. An
  * execution is timed from its heartbeat; a worker that is not busy is not timed.
  */
@@ -180,7 +212,10 @@ export function startWatchdog(
 ): () => void {
   const cells = new Int32Array(buffers.cells);
   const rss = () => Deno.memoryUsage().rss;
-  const last: ({ beat: number; at: number; rss: number; noted: boolean } | null)[] = Array(count)
+  // `step`: the execution's step + 1 at the last look, so a note can tell a long execution (its
+  // steps still advance) from a stuck one.
+  const last: ({ beat: number; at: number; rss: number; noted: boolean; step: number } | null)[] =
+    Array(count)
     .fill(null);
   const confirmMs = Math.max(limits.runTimeout, limits.confirmTimeout) * 1000;
   let stopped = false;
@@ -200,9 +235,12 @@ export function startWatchdog(
       }
       const l = last[w];
       if (l === null || l.beat !== beat) {
-        last[w] = { beat, at: now, rss: rss(), noted: false };
+        last[w] = { beat, at: now, rss: rss(), noted: false, step: Atomics.load(cells, CELLS * w + 2) };
         continue;
       }
+      const stepNow = Atomics.load(cells, CELLS * w + 2);
+      const advancing = stepNow !== l.step;
+      l.step = stepNow;
       const ms = now - l.at;
       if (ms <= limits.runTimeout * 1000) continue;
       const grownMiB = (rss() - Math.min(l.rss, startRss)) / 2 ** 20;
@@ -253,13 +291,7 @@ export function startWatchdog(
       if (!l.noted) {
         l.noted = true;
         const f = findingOf(buffers, w, "service-hang", ms, "");
-        const where = f.at === null ? "" : ` (t${f.at.tid} at step ${f.at.step} had not yielded)`;
-        events.onSuspect?.(
-          `note: an execution went past the --run-timeout ${limits.runTimeout}s run limit${where}; ` +
-            `it is a hang only if it is still running at the --confirm-timeout ` +
-            `${confirmMs / 1000}s limit (a busy machine can make an execution that slow). ` +
-            `Ctrl-C stops the search; --confirm-timeout ${limits.runTimeout} skips the wait.`,
-        );
+        events.onSuspect?.(suspectNote(f.at, advancing, limits.runTimeout, confirmMs / 1000));
       }
     }
   }, 100);
