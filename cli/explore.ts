@@ -966,6 +966,9 @@ async function main(): Promise<number> {
         cx.decisions.join(",") || '""'
       }`,
     );
+    // No case file records the hash for repro to check: printed here, as repro's last line prints
+    // it, so the replay can be compared (trial32 finding 12).
+    console.log(`trace-hash: ${cx.traceHash} (the replay line above ends with the same one)`);
     return 1;
   }
   // Shrunk as fuzz shrinks a case, in a worker under the watchdog; the case written as found

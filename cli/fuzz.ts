@@ -147,6 +147,14 @@ export function parseShard(text: string): { index: number; count: number } {
 
 let fallbackDir: Promise<string> | null = null;
 
+/**
+ * Set once the corpus has refused a write (or the start found it unwritable and said so): later
+ * findings go straight to the temporary folder, each named by its own `new failure` line and the
+ * summary, with no `error: writing` line per write (trial32 finding 12: an immutable corpus got a
+ * warning at the start, then one error line for every write of every finding).
+ */
+let corpusRefused = false;
+
 /** The campaign's one temporary folder for cases its corpus refused, created the first time. */
 function fallback(): Promise<string> {
   fallbackDir ??= Deno.makeTempDir({ prefix: "pagersim-findings-" });
@@ -160,10 +168,14 @@ function fallback(): Promise<string> {
  * `--campaign/--run` replay at all). The module paths a case records (`--service`, `--kernel`)
  * are rewritten relative to that directory, so it replays from there.
  */
-async function persistWithFallback(
+export async function persistWithFallback(
   dir: string,
   c: Parameters<typeof writeCase>[1],
 ): Promise<{ file: string; written: boolean }> {
+  if (corpusRefused) {
+    const to = await fallback();
+    return { file: await writeCase(to, rebaseCase(c, dir, to)), written: true };
+  }
   try {
     const { path, written } = await writeCaseOutcome(dir, c);
     return { file: path, written };
@@ -171,7 +183,11 @@ async function persistWithFallback(
     try {
       const to = await fallback();
       const file = await writeCase(to, rebaseCase(c, dir, to));
-      console.log(`error: writing ${dir}: ${(e as Error).message}; the case went to ${file}`);
+      corpusRefused = true;
+      console.log(
+        `error: writing ${dir}: ${(e as Error).message}; the case went to ${file}, and this ` +
+          `campaign's later findings go to ${to} without trying ${dir} again`,
+      );
       return { file, written: true };
     } catch (f) {
       // Both refusals: the corpus's is the one the user can fix.
@@ -692,6 +708,7 @@ async function campaign(
     if (problem.notAFolder) throw new InputError(`--corpus ${corpus}: ${problem.message}`);
     const to = await fallback().then((d) => ({ dir: d }), (e: Error) => ({ error: e.message }));
     if ("dir" in to) {
+      corpusRefused = true; // said once, here: every finding goes straight there
       corpusNote = `warning: --corpus ${corpus}: ${problem.message}: this campaign's findings ` +
         `go to ${to.dir} instead (each finding's replay line names its file there)`;
     } else if (kind === "programs") {
