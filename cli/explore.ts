@@ -1200,9 +1200,7 @@ async function reportStop(f: StopFinding, ctx: StopContext): Promise<number> {
       f.heapMiB !== undefined
         ? heapFullWords(f.at, f.heapMiB, ctx.limits.memoryMb, undefined, ctx.kernelPath)
         : where
-    }; the search stopped at it${
-      f.complete ? "" : "; schedule record truncated"
-    })`,
+    }; the search stopped at it${f.complete ? "" : "; schedule record truncated"})`,
     input: ctx.scenario,
     decisions: f.decisions,
     seed: 0,

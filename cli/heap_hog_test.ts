@@ -50,7 +50,11 @@ Deno.test("a campaign's run record and an exploration worker's cells carry the w
   const { hooks } = workerGuard(buffers, 1);
   for (let i = 0; i < 16; i++) hooks.watch?.(i, 2, 1);
   // The sample sits after the step, tid and entry cells, which the finding still reads right.
-  assert.deepEqual(findingOf(buffers, 1, "out-of-memory", 0, "").at, { step: 15, tid: 2, entry: 1 });
+  assert.deepEqual(findingOf(buffers, 1, "out-of-memory", 0, "").at, {
+    step: 15,
+    tid: 2,
+    entry: 1,
+  });
   assert.ok(new Int32Array(buffers.cells)[6 * 1 + 5] > 0);
   assert.equal(new Int32Array(buffers.cells)[5], 0, "worker 0's cells untouched");
 });

@@ -216,7 +216,7 @@ export function startWatchdog(
   // steps still advance) from a stuck one.
   const last: ({ beat: number; at: number; rss: number; noted: boolean; step: number } | null)[] =
     Array(count)
-    .fill(null);
+      .fill(null);
   const confirmMs = Math.max(limits.runTimeout, limits.confirmTimeout) * 1000;
   let stopped = false;
   // The process's RSS before the workers grew: a worker stopped at its heap limit has grown the
@@ -235,7 +235,13 @@ export function startWatchdog(
       }
       const l = last[w];
       if (l === null || l.beat !== beat) {
-        last[w] = { beat, at: now, rss: rss(), noted: false, step: Atomics.load(cells, CELLS * w + 2) };
+        last[w] = {
+          beat,
+          at: now,
+          rss: rss(),
+          noted: false,
+          step: Atomics.load(cells, CELLS * w + 2),
+        };
         continue;
       }
       const stepNow = Atomics.load(cells, CELLS * w + 2);

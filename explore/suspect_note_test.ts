@@ -38,7 +38,10 @@ async function noteFor(advancing: boolean): Promise<string> {
 
 Deno.test("explore's run-limit note: an execution whose steps still advance is long, not stuck", async () => {
   const note = await noteFor(true);
-  assert.match(note, /still making progress \(\d+ steps so far, still advancing: a long execution, not a stuck one/);
+  assert.match(
+    note,
+    /still making progress \(\d+ steps so far, still advancing: a long execution, not a stuck one/,
+  );
   assert.doesNotMatch(note, /had not yielded/);
 });
 

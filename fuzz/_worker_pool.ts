@@ -199,7 +199,8 @@ export function startPool<Start, Message extends { readonly type: string }>(
     // What the stalled run took: process memory grown since its last heartbeat, or given back.
     const grownMiB = (rssBefore - beat[w].rss) / 2 ** 20;
     const freedMiB = (rssBefore - rssNow()) / 2 ** 20;
-    const cause: StallCause = known ?? (options.atHeapLimit?.(w) === true ? "out-of-memory" : "hang");
+    const cause: StallCause = known ??
+      (options.atHeapLimit?.(w) === true ? "out-of-memory" : "hang");
     const grew = known === undefined && Math.max(grownMiB, freedMiB) >= options.memoryMb / 2;
     // A hang may be spinning in user code, which terminate() does not stop (CONTROL.spinning);
     // a worker at its heap limit is stopped by it. (A slow run that ends after all takes it back.)

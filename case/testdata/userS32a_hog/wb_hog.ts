@@ -128,7 +128,14 @@ function* release(sys: Sys, v: Volume, n: Node): Syscall<void> {
 }
 
 /** A READ: the pages as the store holds them, supplied under the page-in count. */
-function* pageIn(sys: Sys, ctx: ServiceContext, v: Volume, key: number, offset: number, length: number): Syscall<void> {
+function* pageIn(
+  sys: Sys,
+  ctx: ServiceContext,
+  v: Volume,
+  key: number,
+  offset: number,
+  length: number,
+): Syscall<void> {
   const n = yield* acquire(sys, v, key);
   if (n === null) return;
   yield* v.lock.lock(sys);
@@ -150,7 +157,14 @@ function* pageIn(sys: Sys, ctx: ServiceContext, v: Volume, key: number, offset: 
 }
 
 /** A DIRTY: acknowledge it, then tell the writer there is work. */
-function* dirty(sys: Sys, ctx: ServiceContext, v: Volume, key: number, offset: number, length: number): Syscall<void> {
+function* dirty(
+  sys: Sys,
+  ctx: ServiceContext,
+  v: Volume,
+  key: number,
+  offset: number,
+  length: number,
+): Syscall<void> {
   const n = yield* acquire(sys, v, key);
   if (n === null) return;
   // No writeback pass is started here: a pass right after OP_DIRTY cleans the page before the
@@ -248,7 +262,13 @@ export function* open(sys: Sys, ctx: ServiceContext, file: OpenFile): Syscall<[S
   yield* v.lock.lock(sys);
   const key = v.nextKey++;
   yield* v.lock.unlock(sys);
-  const [cs, handle] = yield* sys.pagerCreateVmo(ctx.pager, ZX_VMO_TRAP_DIRTY, ctx.port, key, file.size);
+  const [cs, handle] = yield* sys.pagerCreateVmo(
+    ctx.pager,
+    ZX_VMO_TRAP_DIRTY,
+    ctx.port,
+    key,
+    file.size,
+  );
   if (cs !== ZX_OK) return [cs, 0];
   const [ds, client] = yield* sys.handleDuplicate(handle, ZX_RIGHT_SAME_RIGHTS);
   if (ds !== ZX_OK) {
