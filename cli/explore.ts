@@ -303,7 +303,7 @@ const FLAGS: Record<string, FlagSpec> = {
     type: "string",
     value: "MIB",
     help: `JavaScript heap limit of a worker (its state cache lives there too); an execution ` +
-      `there goes silent and is stopped (service-hang, noting the growth) ` +
+      `there goes silent and is stopped at --run-timeout (out-of-memory) ` +
       `(default ${EXPLORE_MEMORY_MB})`,
   },
   "max-shrink": {
@@ -352,7 +352,7 @@ User code may be hostile: an execution that runs past --run-timeout (and, to
 confirm, --confirm-timeout) ends the search with a service-hang verdict naming
 the thread and step (kernel-hang when the thread is inside a syscall: a --kernel
 variant's code) (one at the --memory heap limit goes silent: stopped at
---run-timeout, a service-hang too, noting the growth);
+--run-timeout, out-of-memory, naming the thread running and its step);
 it is written to the corpus like a counterexample (deno task repro FILE).
 A service that throws is a thread fault (a counterexample). A service whose
 replay differs from its first run (time, randomness, state kept across runs)

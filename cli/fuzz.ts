@@ -118,9 +118,10 @@ one is shrunk and written to the corpus. A run that does not finish within
 --run-timeout is run again (its own worker) with --confirm-timeout: only if it does not
 finish then either is it a finding of its own (service-hang: no yield;
 kernel-hang: no yield when its thread is inside a syscall), else a
-slow run the summary lists; a worker at the --memory heap limit goes silent, so
-it is stopped the same way (a service-hang, whose text notes the growth: how far a
-process grows is timing, no signature). The campaign goes on. --seconds bounds it to about --run-timeout
+slow run the summary lists; a worker at the --memory heap limit goes silent: its
+last heap sample at half the limit or more makes the stop out-of-memory at once
+(naming the thread running and its step), else it is a service-hang whose text
+notes the process's growth. The campaign goes on. --seconds bounds it to about --run-timeout
 past the budget (once more per worker at worst): a confirmation run the budget
 cuts at the run limit is written as an unconfirmed hang.
 Replay a case with: deno task repro FILE.
