@@ -1,3 +1,4 @@
+// deno-lint-ignore-file no-unreachable -- the hog never leaves its loop, as the user wrote it
 // trial32 (session 32) heap hog, copied from /work/userS32a/wb_hog.ts: its READ handler grows a
 // cache every step while it keeps yielding (findings 3/4). An fxfs-like read-write pager service with writeback (userS32a), written from the README and
 // docs/sys.md alone.
