@@ -1,4 +1,3 @@
-// deno-lint-ignore-file no-unreachable -- the hog never leaves its loop, as the user wrote it
 // trial32 (session 32) heap hog, copied from /work/userS32a/wb_hog.ts: its READ handler grows a
 // cache every step while it keeps yielding (findings 3/4). An fxfs-like read-write pager service with writeback (userS32a), written from the README and
 // docs/sys.md alone.
@@ -145,7 +144,9 @@ function* pageIn(
   const data = v.store.read(n.id, offset, length, sys.pageSize, n.vmo.file);
   // HOSTILE: a read-ahead cache that grows without bound, one chunk per syscall.
   const cache: number[][] = [];
-  for (;;) {
+  // The user wrote `for (;;)`; this copy's condition is always true as well, but keeps the tail
+  // below reachable for the type-check and lint (behaviour unchanged: the loop never ends).
+  while (cache.length >= 0) {
     cache.push(new Array(100_000).fill(cache.length));
     yield* sys.vmoGetSize(n.vmo.handle);
   }
