@@ -3,10 +3,11 @@
  * `node:worker_threads` worker with a heap limit, and a run that does not
  * finish within the run limit (user code that never yields, or a worker
  * gone silent at its heap limit) ends the command with a `service-hang`
- * verdict line (`out-of-memory` only when the worker reports its heap limit
- * itself) instead of hanging it or taking the machine's memory — the same
+ * verdict line (`out-of-memory` when the worker reports its heap limit
+ * itself, or its last heap sample held half the limit or more) instead of
+ * hanging it or taking the machine's memory — the same
  * limits and signatures a campaign's runs have (`fuzz/_worker_pool.ts` says
- * why a worker, and why memory decides no signature). The run limit is
+ * why a worker, and why the process's growth decides no signature). The run limit is
  * wall-clock time, which a loaded machine stretches: a run it stops is run
  * again with the confirmation limit (`--confirm-timeout`,
  * {@linkcode runConfirmed}) and is a hang only if that one is stopped too.
@@ -18,7 +19,15 @@ import { isMainThread, Worker, workerData } from "node:worker_threads";
 import { WORKER_ENV } from "../fuzz/_worker_pool.ts";
 import { CONFIRM_FACTOR, DEFAULT_MEMORY_MB, DEFAULT_RUN_TIMEOUT } from "../fuzz/engine.ts";
 import { hangSignature, OUT_OF_MEMORY } from "../fuzz/signature.ts";
-import { entryWords, grewNote, neverYielded, type StuckAt } from "../sim/stuck.ts";
+import {
+  atHeapLimit,
+  entryWords,
+  grewNote,
+  heapFullWords,
+  heapSampler,
+  neverYielded,
+  type StuckAt,
+} from "../sim/stuck.ts";
 import { IN_SYSCALL } from "../sim/world.ts";
 
 /** Seconds a guarded command may take to load before its run starts (at least the run limit). */
@@ -30,8 +39,14 @@ export { entryWords, type StuckAt } from "../sim/stuck.ts";
 export type GuardOutcome =
   | { readonly kind: "done"; readonly code: number }
   | {
-    /** The worker reported reaching its heap limit itself (`ERR_WORKER_OUT_OF_MEMORY`). */
+    /**
+     * The worker reported reaching its heap limit itself (`ERR_WORKER_OUT_OF_MEMORY`), or the
+     * run limit stopped a run whose last heap sample held half the limit or more
+     * ({@linkcode atHeapLimit}): then `at` is where it stood and `heapMiB` that sample.
+     */
     readonly kind: "out-of-memory";
+    readonly at?: StuckAt | null;
+    readonly heapMiB?: number;
   }
   | {
     /**
@@ -49,9 +64,10 @@ export type GuardOutcome =
 interface GuardData {
   readonly url: string;
   /**
-   * Int32 [step + 1 (0: nothing ran yet), tid, loaded, entry]: step, tid and entry written each
-   * time a thread's code is to run (entry again when the harness calls a service entry point on
-   * it); `loaded` set once the command's module is imported.
+   * Int32 [step + 1 (0: nothing ran yet), tid, loaded, entry, heap MiB]: step, tid and entry
+   * written each time a thread's code is to run (entry again when the harness calls a service
+   * entry point on it); `loaded` set once the command's module is imported; the worker's used
+   * heap sampled every few of those ({@linkcode heapSampler}).
    */
   readonly progress?: SharedArrayBuffer;
   /** The second, guarded replay of a hang: stop before this step (`guardStopAt`). */
@@ -120,7 +136,9 @@ export function guardWatch(): ((step: number, tid: number, entry: number) => voi
   const buffer = guardData()?.progress;
   if (buffer === undefined) return undefined;
   const cell = new Int32Array(buffer);
+  const sample = heapSampler(cell, 4);
   return (step, tid, entry) => {
+    sample();
     Atomics.store(cell, 1, tid);
     Atomics.store(cell, 3, entry);
     Atomics.store(cell, 0, step + 1);
@@ -224,7 +242,7 @@ export function runGuarded(
 ): Promise<GuardOutcome> {
   return new Promise((resolve) => {
     const rssAtStart = Math.min(Deno.memoryUsage().rss, rssBefore ?? Infinity);
-    const progress = new SharedArrayBuffer(16);
+    const progress = new SharedArrayBuffer(20);
     const cell = new Int32Array(progress);
     const data: GuardData = {
       url,
@@ -265,6 +283,14 @@ export function runGuarded(
       const at = step < 0
         ? null
         : { step, tid: Atomics.load(cell, 1), entry: Atomics.load(cell, 3) };
+      // A worker at its heap limit goes silent: its last heap sample says so (trial32: a thread
+      // that yields every step while it fills the heap read `never yielded`, at a step that
+      // varied with timing). Out of memory at once: the confirmation run would fill it again.
+      const heapMiB = Atomics.load(cell, 4);
+      if (atHeapLimit(heapMiB, limits.memoryMb)) {
+        settle({ kind: "out-of-memory", at, heapMiB });
+        return;
+      }
       settle({
         kind: "service-hang",
         at,
@@ -350,7 +376,12 @@ export function stoppedLine(
   program = false,
 ): string {
   if (o.kind === "out-of-memory") {
-    return `verdict: ${OUT_OF_MEMORY} (the run reached the --memory ${limits.memoryMb} MiB heap limit)`;
+    return o.heapMiB === undefined
+      ? `verdict: ${OUT_OF_MEMORY} (the run reached the --memory ${limits.memoryMb} MiB heap limit)`
+      : `verdict: ${OUT_OF_MEMORY} (${
+        heapFullWords(o.at ?? null, o.heapMiB, limits.memoryMb, undefined, kernel, program)
+      }; stopped at the --run-timeout ${limits.runTimeout}s run limit, not run again: the ` +
+        `heap would fill again)`;
   }
   const where = o.at === null
     ? "before any thread ran"

@@ -13,8 +13,8 @@
 export const DEFAULT_COLUMNS = 80;
 
 /**
- * The terminal's columns (`Deno.consoleSize()`, which asks stdout, stderr or stdin), or
- * {@linkcode DEFAULT_COLUMNS} when none is a terminal or it answers 0.
+ * The terminal's columns (`Deno.consoleSize()`, which asks stdout, stderr or stdin), through
+ * {@linkcode columnsFrom}.
  *
  * @example
  * ```ts
@@ -23,12 +23,32 @@ export const DEFAULT_COLUMNS = 80;
  * ```
  */
 export function terminalColumns(): number {
+  let columns: number | null;
   try {
-    const { columns } = Deno.consoleSize();
-    return columns > 0 ? columns : DEFAULT_COLUMNS;
+    columns = Deno.consoleSize().columns;
   } catch {
-    return DEFAULT_COLUMNS;
+    columns = null;
   }
+  return columnsFrom(columns);
+}
+
+/**
+ * The width a redrawn line is cut to, from what the terminal answered: its columns;
+ * {@linkcode DEFAULT_COLUMNS} when none could be asked; and no cut at all (`Infinity`) when it
+ * answers 0 columns, a width it does not know: a pseudo-terminal with no size, as `script -qec`
+ * makes, whose output usually goes to a log (trial32: fuzz's line cut at 80 columns there hid
+ * `shrinking run 41: N of at most 2000 replays` after `elapsed …`).
+ *
+ * @example
+ * ```ts
+ * import { columnsFrom, DEFAULT_COLUMNS } from "./_redraw.ts";
+ * console.assert(columnsFrom(120) === 120 && columnsFrom(null) === DEFAULT_COLUMNS);
+ * console.assert(columnsFrom(0) === Infinity);
+ * ```
+ */
+export function columnsFrom(columns: number | null): number {
+  if (columns === null) return DEFAULT_COLUMNS;
+  return columns > 0 ? columns : Infinity;
 }
 
 /**

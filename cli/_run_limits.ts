@@ -19,7 +19,7 @@ export const RUN_LIMIT_FLAGS: Record<string, FlagSpec> = {
     type: "string",
     value: "MIB",
     help: `JavaScript heap limit of a worker; one there goes silent and the run limit stops it ` +
-      `(service-hang, noting the growth) (default ${DEFAULT_MEMORY_MB})`,
+      `(out-of-memory when its heap was at half the limit or more) (default ${DEFAULT_MEMORY_MB})`,
   },
   "confirm-timeout": {
     type: "string",

@@ -52,7 +52,7 @@ import { parseScenario, type Scenario } from "../scenario/schema.ts";
 import { DEFAULT_SCENARIO } from "../scenario/default.ts";
 import { LIVENESS_AFTER } from "../scenario/generate.ts";
 import { shellQuote } from "../properties/failure_report.ts";
-import { entryWords, grewNote, insideKernel } from "../sim/stuck.ts";
+import { entryWords, grewNote, heapFullWords, insideKernel } from "../sim/stuck.ts";
 import { describeVerdict } from "../sim/world.ts";
 import type { PagerService } from "../services/service.ts";
 import { assertInContract } from "../scenario/contract.ts";
@@ -347,7 +347,7 @@ const FLAGS: Record<string, FlagSpec> = {
     type: "string",
     value: "MIB",
     help: `JavaScript heap limit of a worker (its state cache lives there too); an execution ` +
-      `there goes silent and is stopped (service-hang, noting the growth) ` +
+      `there goes silent and is stopped at --run-timeout (out-of-memory) ` +
       `(default ${EXPLORE_MEMORY_MB})`,
   },
   "max-shrink": {
@@ -396,7 +396,7 @@ User code may be hostile: an execution that runs past --run-timeout (and, to
 confirm, --confirm-timeout) ends the search with a service-hang verdict naming
 the thread and step (kernel-hang when the thread is inside a syscall: a --kernel
 variant's code) (one at the --memory heap limit goes silent: stopped at
---run-timeout, a service-hang too, noting the growth);
+--run-timeout, out-of-memory, naming the thread running and its step);
 it is written to the corpus like a counterexample (deno task repro FILE).
 A service that throws is a thread fault (a counterexample). A service whose
 replay differs from its first run (time, randomness, state kept across runs)
@@ -1012,6 +1012,9 @@ async function main(): Promise<number> {
         cx.decisions.join(",") || '""'
       }`,
     );
+    // No case file records the hash for repro to check: printed here, as repro's last line prints
+    // it, so the replay can be compared (trial32 finding 12).
+    console.log(`trace-hash: ${cx.traceHash} (the replay line above ends with the same one)`);
     return 1;
   }
   // Shrunk as fuzz shrinks a case, in a worker under the watchdog; the case written as found
@@ -1214,6 +1217,10 @@ async function reportStop(f: StopFinding, ctx: StopContext): Promise<number> {
     ? `verdict: ${signature} (${where}: an execution of the search did not finish within ` +
       `--run-timeout ${ctx.limits.runTimeout}s, nor within --confirm-timeout ` +
       `${Math.max(ctx.limits.runTimeout, ctx.limits.confirmTimeout)}s)`
+    : f.heapMiB !== undefined
+    ? `verdict: ${OUT_OF_MEMORY} (${
+      heapFullWords(f.at, f.heapMiB, ctx.limits.memoryMb, undefined, ctx.kernelPath)
+    }; an execution of the search stood still past --run-timeout ${ctx.limits.runTimeout}s)`
     : `verdict: ${OUT_OF_MEMORY} (an execution of the search reached the --memory ` +
       `${ctx.limits.memoryMb} MiB heap limit${
         f.at === null ? "" : `; t${f.at.tid} at step ${f.at.step} was running`
@@ -1235,9 +1242,11 @@ async function reportStop(f: StopFinding, ctx: StopContext): Promise<number> {
     kind: "scenario",
     description: `found by deno task explore${
       ctx.bound === null ? "" : ` (bound ${boundLabel(ctx.bound)})`
-    }: ${signature} (${where}; the search stopped at it${
-      f.complete ? "" : "; schedule record truncated"
-    })`,
+    }: ${signature} (${
+      f.heapMiB !== undefined
+        ? heapFullWords(f.at, f.heapMiB, ctx.limits.memoryMb, undefined, ctx.kernelPath)
+        : where
+    }; the search stopped at it${f.complete ? "" : "; schedule record truncated"})`,
     input: ctx.scenario,
     decisions: f.decisions,
     seed: 0,

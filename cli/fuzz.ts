@@ -120,9 +120,10 @@ one is shrunk and written to the corpus. A run that does not finish within
 --run-timeout is run again (its own worker) with --confirm-timeout: only if it does not
 finish then either is it a finding of its own (service-hang: no yield;
 kernel-hang: no yield when its thread is inside a syscall), else a
-slow run the summary lists; a worker at the --memory heap limit goes silent, so
-it is stopped the same way (a service-hang, whose text notes the growth: how far a
-process grows is timing, no signature). The campaign goes on. --seconds bounds it to about --run-timeout
+slow run the summary lists; a worker at the --memory heap limit goes silent: its
+last heap sample at half the limit or more makes the stop out-of-memory at once
+(naming the thread running and its step), else it is a service-hang whose text
+notes the process's growth. The campaign goes on. --seconds bounds it to about --run-timeout
 past the budget (once more per worker at worst): a confirmation run the budget
 cuts at the run limit is written as an unconfirmed hang.
 Replay a case with: deno task repro FILE.
@@ -149,6 +150,14 @@ export function parseShard(text: string): { index: number; count: number } {
 
 let fallbackDir: Promise<string> | null = null;
 
+/**
+ * Set once the corpus has refused a write (or the start found it unwritable and said so): later
+ * findings go straight to the temporary folder, each named by its own `new failure` line and the
+ * summary, with no `error: writing` line per write (trial32 finding 12: an immutable corpus got a
+ * warning at the start, then one error line for every write of every finding).
+ */
+let corpusRefused = false;
+
 /** The campaign's one temporary folder for cases its corpus refused, created the first time. */
 function fallback(): Promise<string> {
   fallbackDir ??= Deno.makeTempDir({ prefix: "pagersim-findings-" });
@@ -162,10 +171,14 @@ function fallback(): Promise<string> {
  * `--campaign/--run` replay at all). The module paths a case records (`--service`, `--kernel`)
  * are rewritten relative to that directory, so it replays from there.
  */
-async function persistWithFallback(
+export async function persistWithFallback(
   dir: string,
   c: Parameters<typeof writeCase>[1],
 ): Promise<{ file: string; written: boolean }> {
+  if (corpusRefused) {
+    const to = await fallback();
+    return { file: await writeCase(to, rebaseCase(c, dir, to)), written: true };
+  }
   try {
     const { path, written } = await writeCaseOutcome(dir, c);
     return { file: path, written };
@@ -173,7 +186,11 @@ async function persistWithFallback(
     try {
       const to = await fallback();
       const file = await writeCase(to, rebaseCase(c, dir, to));
-      console.log(`error: writing ${dir}: ${(e as Error).message}; the case went to ${file}`);
+      corpusRefused = true;
+      console.log(
+        `error: writing ${dir}: ${(e as Error).message}; the case went to ${file}, and this ` +
+          `campaign's later findings go to ${to} without trying ${dir} again`,
+      );
       return { file, written: true };
     } catch (f) {
       // Both refusals: the corpus's is the one the user can fix.
@@ -804,6 +821,7 @@ async function campaign(
     if (problem.notAFolder) throw new InputError(`--corpus ${corpus}: ${problem.message}`);
     const to = await fallback().then((d) => ({ dir: d }), (e: Error) => ({ error: e.message }));
     if ("dir" in to) {
+      corpusRefused = true; // said once, here: every finding goes straight there
       corpusNote = `warning: --corpus ${corpus}: ${problem.message}: this campaign's findings ` +
         `go to ${to.dir} instead (each finding's replay line names its file there)`;
     } else if (kind === "programs") {

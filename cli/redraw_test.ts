@@ -4,7 +4,7 @@
 // terminal's width (cli/_redraw.ts); what goes to a file or a pipe is unchanged.
 import { strict as assert } from "node:assert";
 import { fileURLToPath } from "node:url";
-import { clampLine, redrawText } from "./_redraw.ts";
+import { clampLine, columnsFrom, redrawText } from "./_redraw.ts";
 import { progressLine } from "../fuzz/orchestrate.ts";
 
 Deno.test("a redrawn progress line fits the terminal, so a redraw leaves no wrapped rows", () => {
@@ -49,4 +49,30 @@ Deno.test("every progress redraw of the commands goes through the clamp", async 
     }
   }
   assert.deepEqual(raw, []);
+});
+
+// trial32 (session 32, finding 14): under `script -qec` (a pseudo-terminal that answers 0
+// columns) the line was cut at 80 columns, at `elapsed …`, hiding the shrink's progress after it.
+// 0 columns is a width the terminal does not know: the line is redrawn whole.
+Deno.test("a terminal that answers 0 columns gets the whole progress line, shrink progress included", () => {
+  const line = progressLine({
+    runs: 42,
+    ofRuns: 60,
+    elapsed: 5,
+    budgetSeconds: null,
+    states: null,
+    failures: 1,
+    distinct: 1,
+    shrinking: 1,
+    rssMiB: 403,
+    shrinkingNow: [
+      { k: 41, attempts: 17, max: 2000, kept: 5, decisions: 12, size: 90, fromSize: 477 },
+    ],
+  });
+  assert.equal(columnsFrom(0), Infinity);
+  const text = redrawText(line, columnsFrom(0));
+  assert.equal(text, `\r\x1b[2K${line}`);
+  assert.match(text, /shrinking run 41: 17 of at most 2000 replays/);
+  assert.equal(columnsFrom(null), 80, "no terminal to ask: the default width");
+  assert.equal(columnsFrom(100), 100);
 });

@@ -713,13 +713,18 @@ async function stoppedVerdict(
   // A stop inside a syscall is the kernel's (a variant's) hang (userS27k).
   const kind = o.kind === "out-of-memory" ? o.kind : hangKind(o.at);
   const ok = c.expected === kind;
-  // Before userS25's report a stop at the run limit after the process had grown was signed
-  // out-of-memory: timing, which no replay repeats. Such a case's finding is the hang.
-  const stale = !ok && c.expected === "out-of-memory" && kind === "service-hang"
-    ? `: a stop at the run limit is a service-hang, however far the process grew by then (a ` +
-      `worker at its heap limit goes silent, and how far it grows before the stop is timing); ` +
-      `this case was written by an earlier pagersim that signed such a stop out-of-memory. Its ` +
-      `finding is the hang above: a campaign or explore writes it as service-hang now`
+  // A stop at the run limit is out-of-memory when the worker's own last heap sample held half its
+  // limit (cli/_guard.ts), a hang otherwise. Before trial32's report a heap hog whose threads kept
+  // yielding was written as a hang (`never yielded`); before userS25's, a stop after the process
+  // had grown (timing) as out-of-memory.
+  const stale = !ok && c.expected === "service-hang" && kind === "out-of-memory"
+    ? `: the replay filled the worker's heap while its threads kept yielding, which is ` +
+      `out-of-memory; this case was written by an earlier pagersim that signed a heap hog a ` +
+      `service-hang. Its finding is the out-of-memory above: a campaign or explore writes it so now`
+    : !ok && c.expected === "out-of-memory" && kind === "service-hang"
+    ? `: the replay stood still with the worker's heap below half its limit, which is a hang; ` +
+      `this case may have been written by an earlier pagersim that signed a stop after the ` +
+      `process had grown (timing) out-of-memory. Its finding is the hang above`
     : "";
   console.log(
     `expected: ${c.expected}: ${ok ? "reproduced" : `NOT reproduced (got ${kind})${stale}`}`,

@@ -104,6 +104,12 @@ Deno.test("a read-only --corpus is said at the start (fuzz: where its findings g
     const rep = await runReplay(line);
     assert.equal(rep.code, 1, rep.out + rep.err); // a failing run replayed: exit 1
     assert.match(rep.out, /^signature: invariant:answers-every-read$/m);
+    // The trace hash, which no case file records here, printed with the replay line: repro's
+    // last line prints the same (trial32 finding 12: explore printed none to compare).
+    const hash = /^trace-hash: ([0-9a-f]{16}) \(the replay line above ends with the same one\)$/m
+      .exec(explore.out)?.[1];
+    assert.ok(hash !== undefined, explore.out);
+    assert.match(rep.out, new RegExp(`^trace-hash: ${hash}$`, "m"));
     assert.deepEqual([...Deno.readDirSync(ro)], [], "nothing written to the read-only corpus");
     // A missing parent: created, with the corpus.
     const deep = `${dir}/a/b/corpus`;

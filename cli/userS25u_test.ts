@@ -69,8 +69,10 @@ Deno.test("counterexampleLine says when the scenario's fair phase picked steps n
 });
 
 // The user's campaign signed a heap hog out-of-memory by how far the process had grown at the
-// run limit, and its replay got service-hang. Both sign a stop by the clock as the hang now
-// (fuzz/watchdog_test.ts); a case written before says what it is.
+// run limit, and its replay got service-hang. A stop by the clock whose heap (the worker's own
+// sample, not the process's growth) is below half the limit signs as the hang now (this hog
+// allocates in one step, without a syscall; fuzz/watchdog_test.ts); a case written before says
+// what it is.
 Deno.test("repro of the user's out-of-memory case (signed by growth) gets the hang and says why the case is stale", async () => {
   const r = await cli("cli/repro.ts", [
     `${DIR}/out-of-memory-hog-heap-010762e8.json`,
@@ -85,7 +87,7 @@ Deno.test("repro of the user's out-of-memory case (signed by growth) gets the ha
   assert.match(r.out, /^signature: service-hang: no yield$/m);
   assert.match(
     r.out,
-    /^expected: out-of-memory: NOT reproduced \(got service-hang\): a stop at the run limit is a service-hang, however far the process grew by then .* a campaign or explore writes it as service-hang now$/m,
+    /^expected: out-of-memory: NOT reproduced \(got service-hang\): the replay stood still with the worker's heap below half its limit, which is a hang; .* Its finding is the hang above$/m,
   );
 });
 

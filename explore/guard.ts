@@ -8,8 +8,9 @@
  * execution, the step and thread whose code runs now — and records the
  * picks of the execution it is in ({@linkcode RunRecord}, as a campaign's
  * workers do). The main thread's watchdog reads them: an execution past the
- * run limit (`--run-timeout`, wall-clock time) whose worker has grown the
- * process by half the heap limit since the search began is out of memory; one that also goes past the confirmation
+ * run limit (`--run-timeout`, wall-clock time) whose worker's last heap
+ * sample held half the heap limit is out of memory (one whose worker grew the
+ * process by that much is a hang with a note); one that also goes past the confirmation
  * limit (`--confirm-timeout`: a busy machine can make an execution that
  * slow) is a hang. Either stops the whole search with a finding that names
  * the execution's decisions, step and thread: the command then exits, which
@@ -24,14 +25,17 @@
 import { DEFAULT_RUN_TIMEOUT, RunRecord } from "../fuzz/engine.ts";
 import { CONFIRM_FACTOR } from "../fuzz/engine.ts";
 import type { ExploreHooks } from "./explore.ts";
-import type { StuckAt } from "../sim/stuck.ts";
+import { atHeapLimit, heapSampler, type StuckAt } from "../sim/stuck.ts";
 import { wallMs } from "../fuzz/clock.ts";
 
 /** Default heap limit of an exploration worker, MiB: its state cache lives there. */
 export const EXPLORE_MEMORY_MB = 4096;
 
-/** Int32 cells per worker: busy (0/1), heartbeat (executions), step + 1, tid, entry (whose code). */
-const CELLS = 5;
+/**
+ * Int32 cells per worker: busy (0/1), heartbeat (executions), step + 1, tid, entry (whose code),
+ * the worker's used heap in MiB as last sampled (sim/stuck.ts `heapSampler`).
+ */
+const CELLS = 6;
 
 /** The limits of one execution: seconds, worker heap MiB, and seconds to confirm a hang. */
 export interface ExploreLimits {
@@ -70,6 +74,8 @@ export interface StopFinding {
    * worker was at that limit, where it goes silent (a note; the signature is the hang's).
    */
   readonly grew?: boolean;
+  /** The worker's used heap at its last sample, MiB (an out-of-memory stop by the clock). */
+  readonly heapMiB?: number;
 }
 
 /** A search stopped by a hostile execution: {@linkcode StopFinding}. */
@@ -105,6 +111,7 @@ export function workerGuard(
   const cells = new Int32Array(buffers.cells);
   const record = new RunRecord(buffers.records[worker]);
   const at = CELLS * worker;
+  const sample = heapSampler(cells, at + 5);
   return {
     hooks: {
       execution: () => {
@@ -114,6 +121,7 @@ export function workerGuard(
       },
       pick: record.pick,
       watch: (step, tid, entry) => {
+        sample();
         Atomics.store(cells, at + 4, entry ?? 0);
         Atomics.store(cells, at + 3, tid);
         Atomics.store(cells, at + 2, step + 1);
@@ -161,6 +169,38 @@ export function findingOf(
 }
 
 /**
+ * The note printed once when an execution goes past the run limit: where it stands, and whether
+ * its steps were still advancing at the watchdog's last look (a long execution, not a stuck one:
+ * trial32's `(t1 at step 2216 had not yielded)` was an execution thousands of steps long, each
+ * step yielding) or stood still (a thread that has not yielded).
+ *
+ * @example
+ * ```ts
+ * import { suspectNote } from "./guard.ts";
+ * console.assert(suspectNote({ step: 2216, tid: 1 }, true, 5, 50).includes("2216 steps so far"));
+ * console.assert(suspectNote({ step: 3, tid: 1 }, false, 5, 50).includes("had not yielded"));
+ * ```
+ */
+export function suspectNote(
+  at: StuckAt | null,
+  advancing: boolean,
+  runTimeout: number,
+  confirmTimeout: number,
+): string {
+  const head = advancing && at !== null
+    ? `note: an execution has run past the --run-timeout ${runTimeout}s run limit and is still ` +
+      `making progress (${at.step} steps so far, still advancing: a long execution, not a stuck ` +
+      `one; a service that does much work per request, or a long scenario, makes every ` +
+      `execution this long, and the search this slow)`
+    : `note: an execution went past the --run-timeout ${runTimeout}s run limit${
+      at === null ? "" : ` (t${at.tid} at step ${at.step} had not yielded)`
+    }`;
+  return `${head}; it is stopped as a hang only if it is still running at the --confirm-timeout ` +
+    `${confirmTimeout}s limit (a busy machine can make an execution that slow). Ctrl-C stops ` +
+    `the search; --confirm-timeout ${runTimeout} skips the wait.`;
+}
+
+/**
  * Watches `count` workers' cells every 100 ms; returns the function that stops watching. An
  * execution is timed from its heartbeat; a worker that is not busy is not timed.
  */
@@ -172,8 +212,11 @@ export function startWatchdog(
 ): () => void {
   const cells = new Int32Array(buffers.cells);
   const rss = () => Deno.memoryUsage().rss;
-  const last: ({ beat: number; at: number; rss: number; noted: boolean } | null)[] = Array(count)
-    .fill(null);
+  // `step`: the execution's step + 1 at the last look, so a note can tell a long execution (its
+  // steps still advance) from a stuck one.
+  const last: ({ beat: number; at: number; rss: number; noted: boolean; step: number } | null)[] =
+    Array(count)
+      .fill(null);
   const confirmMs = Math.max(limits.runTimeout, limits.confirmTimeout) * 1000;
   let stopped = false;
   // The process's RSS before the workers grew: a worker stopped at its heap limit has grown the
@@ -192,9 +235,18 @@ export function startWatchdog(
       }
       const l = last[w];
       if (l === null || l.beat !== beat) {
-        last[w] = { beat, at: now, rss: rss(), noted: false };
+        last[w] = {
+          beat,
+          at: now,
+          rss: rss(),
+          noted: false,
+          step: Atomics.load(cells, CELLS * w + 2),
+        };
         continue;
       }
+      const stepNow = Atomics.load(cells, CELLS * w + 2);
+      const advancing = stepNow !== l.step;
+      l.step = stepNow;
       const ms = now - l.at;
       if (ms <= limits.runTimeout * 1000) continue;
       const grownMiB = (rss() - Math.min(l.rss, startRss)) / 2 ** 20;
@@ -204,8 +256,27 @@ export function startWatchdog(
         events.onStop({ ...findingOf(buffers, w, cause, ms, detail), ...(grew ? { grew } : {}) });
       };
       // A worker at its heap limit goes silent and never resumes: no use waiting for the
-      // confirmation limit. Still a hang by its signature: how far the process grew by the stop
-      // is timing, and a replay (repro's guard) signs the same stop the same way.
+      // confirmation limit. Its own last heap sample says so: out of memory, as fuzz, sim and
+      // repro sign it (trial32: a hog whose threads yield every step read `never yielded`).
+      const heapMiB = Atomics.load(cells, CELLS * w + 5);
+      if (atHeapLimit(heapMiB, limits.memoryMb)) {
+        stopped = true;
+        clearInterval(timer);
+        events.onStop({
+          ...findingOf(
+            buffers,
+            w,
+            "out-of-memory",
+            ms,
+            `worker ${w}'s heap held ${heapMiB} MiB of the --memory ${limits.memoryMb} MiB ` +
+              `limit when its execution stopped making progress`,
+          ),
+          heapMiB,
+        });
+        return;
+      }
+      // No heap sample near the limit (code that allocates without a step between), but the
+      // process grew: still a hang by its signature, with the growth as a note.
       if (grownMiB >= limits.memoryMb / 2) {
         return stop(
           "service-hang",
@@ -226,13 +297,7 @@ export function startWatchdog(
       if (!l.noted) {
         l.noted = true;
         const f = findingOf(buffers, w, "service-hang", ms, "");
-        const where = f.at === null ? "" : ` (t${f.at.tid} at step ${f.at.step} had not yielded)`;
-        events.onSuspect?.(
-          `note: an execution went past the --run-timeout ${limits.runTimeout}s run limit${where}; ` +
-            `it is a hang only if it is still running at the --confirm-timeout ` +
-            `${confirmMs / 1000}s limit (a busy machine can make an execution that slow). ` +
-            `Ctrl-C stops the search; --confirm-timeout ${limits.runTimeout} skips the wait.`,
-        );
+        events.onSuspect?.(suspectNote(f.at, advancing, limits.runTimeout, confirmMs / 1000));
       }
     }
   }, 100);

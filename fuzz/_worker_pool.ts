@@ -14,13 +14,16 @@
  * process lives on. Deno reports that (`ERR_WORKER_OUT_OF_MEMORY`) only for
  * an allocation during the worker module's first synchronous evaluation;
  * afterwards the worker just goes silent. So a slot whose heartbeat stops
- * for the run limit is stopped, and that stop is a hang, whatever the
- * process's size did: the same decisions reach the same thread in the same
- * stretch without a syscall, while how far the process grew by then is
- * timing (userS25: a heap hog signed out-of-memory by a campaign replayed as
- * a hang). The growth (at least half the heap limit since the run's last
- * heartbeat, or given back by terminating the worker) only says the worker
- * was at its heap limit, which `terminate()` stops: not a spinning thread.
+ * for the run limit is stopped, and that stop is out-of-memory when the
+ * worker's own last heap sample held half the limit or more
+ * (`PoolOptions.atHeapLimit`, sim/stuck.ts `heapSampler`: trial32's hog
+ * yields every step while it fills the heap, and read `never yielded`), a
+ * hang otherwise, whatever the process's size did: how far the process grew
+ * by then is timing (userS25: a heap hog signed out-of-memory by a campaign's
+ * growth replayed as a hang). The growth (at least half the heap limit since
+ * the run's last heartbeat, or given back by terminating the worker) only
+ * says the worker was at its heap limit, which `terminate()` stops: not a
+ * spinning thread.
  *
  * @module
  */
@@ -67,6 +70,12 @@ export interface PoolOptions<Start, Message> {
   readonly runLimitMs: number;
   /** Heap limit of each worker, MiB. */
   readonly memoryMb: number;
+  /**
+   * Whether slot `w`'s run, stopped by the clock, was at its heap limit (its worker's last heap
+   * sample held half of it, sim/stuck.ts `atHeapLimit`): then the stop is `out-of-memory`, not a
+   * hang, and its worker is stopped by `terminate()` (no spinning thread).
+   */
+  readonly atHeapLimit?: (w: number) => boolean;
   /**
    * A slot's run was stopped by the watchdog: called before the slot's worker
    * is replaced (its run record is still intact). `ms`: the wall-clock time the
@@ -190,7 +199,8 @@ export function startPool<Start, Message extends { readonly type: string }>(
     // What the stalled run took: process memory grown since its last heartbeat, or given back.
     const grownMiB = (rssBefore - beat[w].rss) / 2 ** 20;
     const freedMiB = (rssBefore - rssNow()) / 2 ** 20;
-    const cause: StallCause = known ?? "hang";
+    const cause: StallCause = known ??
+      (options.atHeapLimit?.(w) === true ? "out-of-memory" : "hang");
     const grew = known === undefined && Math.max(grownMiB, freedMiB) >= options.memoryMb / 2;
     // A hang may be spinning in user code, which terminate() does not stop (CONTROL.spinning);
     // a worker at its heap limit is stopped by it. (A slow run that ends after all takes it back.)

@@ -44,7 +44,14 @@ import { loadServiceModule } from "../case/store.ts";
 import { contractOf, type ServiceContract } from "../scenario/service_contract.ts";
 import { type ContractCounter, contractCounter } from "../scenario/contract.ts";
 import { hangKind, hangSignature, OUT_OF_MEMORY } from "./signature.ts";
-import { grewNote, insideKernel, neverYielded, type StuckAt } from "../sim/stuck.ts";
+import {
+  atHeapLimit,
+  grewNote,
+  heapFullWords,
+  insideKernel,
+  neverYielded,
+  type StuckAt,
+} from "../sim/stuck.ts";
 import {
   campaignReplayCommand,
   CASE_FORMAT,
@@ -379,6 +386,8 @@ interface Suspect {
   readonly method: string | null;
   /** Stopped by the clock after the process grew by half the heap limit (`_worker_pool.ts`). */
   readonly grew: boolean;
+  /** The worker's used heap at its last sample, MiB (`RunRecord.heapMiB`; 0: none). */
+  readonly heapMiB: number;
 }
 
 /** How long after SIGINT/SIGTERM workers still in a run are terminated, ms. */
@@ -779,7 +788,13 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
       (cause === "hang" && x.at !== null
         ? `${neverYielded(x.at, undefined, variantWords(x), kind === "programs")}; `
         : "") +
-      (x.grew ? `${grewNote(memoryMb)}; ` : "");
+      // Out of memory by the heap's last sample: where the run stood, and that it kept yielding.
+      (cause === "out-of-memory" && x.heapMiB > 0
+        ? `${
+          heapFullWords(x.at, x.heapMiB, memoryMb, undefined, variantWords(x), kind === "programs")
+        }; `
+        : "") +
+      (x.grew && cause === "hang" ? `${grewNote(memoryMb)}; ` : "");
     return {
       format: CASE_FORMAT,
       kind: kind === "scenarios" ? "scenario" : "program",
@@ -868,6 +883,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
         ...x,
         at: record.at() ?? x.at,
         method: record.method() ?? x.method,
+        heapMiB: record.heapMiB(),
       });
       const worker = new Worker(new URL("./worker.ts", import.meta.url), {
         workerData: {
@@ -898,10 +914,14 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
         workersStopped++;
         await worker.terminate();
         if (!confirmed) {
+          // Its heap full by its last sample: out of memory (sim/stuck.ts `atHeapLimit`).
+          const full = atHeapLimit(record.heapMiB(), memoryMb);
           await recordStopped(
             stoppedAt(),
-            x.cause,
-            `the ${runLimitText} and again at the ${confirmText}`,
+            full ? "out-of-memory" : x.cause,
+            full
+              ? `the ${memoryMb} MiB heap limit in its confirmation run`
+              : `the ${runLimitText} and again at the ${confirmText}`,
           );
         } else {
           errors.push(
@@ -1078,8 +1098,9 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
       at,
       method: records[w].method(),
       grew,
+      heapMiB: records[w].heapMiB(),
     };
-    if (!timed) {
+    if (!timed || cause === "out-of-memory") {
       // The worker's own heap limit stopped it (not the clock): a finding as it stands.
       await recordStopped(x, cause, `the ${limit}`);
       return;
@@ -1117,6 +1138,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
     control,
     runLimitMs,
     memoryMb,
+    atHeapLimit: (w) => atHeapLimit(records[w].heapMiB(), memoryMb),
     onStall,
   });
 

@@ -9,6 +9,7 @@
 
 import { ENTRY_POINTS, IN_SYSCALL } from "./world.ts";
 import { SYSCALL_NAMES } from "../kernel/syscalls.ts";
+import { getHeapStatistics } from "node:v8";
 
 /** Where a run stood when a watchdog stopped it: the step, and the thread whose code was running. */
 export interface StuckAt {
@@ -130,4 +131,80 @@ export function grewNote(memoryMb: number): string {
   return `the process grew by half the --memory ${memoryMb} MiB heap limit or more while it ` +
     `ran: its code may be allocating without bound (a hang all the same: how far it grew ` +
     `before the stop is timing, which no replay repeats)`;
+}
+
+/** Watch calls between two samples of {@linkcode heapSampler} (a sample costs about 2 µs). */
+const HEAP_SAMPLE_EVERY = 16;
+
+/**
+ * Inside a watched worker: a function for its world's `watch` to call at each step that stores
+ * the worker's used heap (MiB, rounded up) in `cell[index]` every {@linkcode HEAP_SAMPLE_EVERY}
+ * calls. A worker at its heap limit goes silent (Deno 2.9.6 reports the limit only while a
+ * worker's module first loads), so a watchdog that stops a run by the clock reads the last
+ * sample: near the limit, the run was allocating, not spinning (trial32: a service that yields
+ * every step while it fills the heap was reported as `never yielded`).
+ *
+ * @example
+ * ```ts
+ * import { heapSampler } from "./stuck.ts";
+ * const cell = new Int32Array(1);
+ * const sample = heapSampler(cell, 0);
+ * for (let i = 0; i < 16; i++) sample();
+ * console.assert(cell[0] > 0);
+ * ```
+ */
+export function heapSampler(cell: Int32Array, index: number): () => void {
+  let calls = 0;
+  return () => {
+    if (++calls % HEAP_SAMPLE_EVERY !== 0) return;
+    Atomics.store(cell, index, Math.ceil(getHeapStatistics().used_heap_size / 2 ** 20));
+  };
+}
+
+/**
+ * Whether a run the clock stopped was out of memory: its worker's last heap sample
+ * ({@linkcode heapSampler}) held half the heap limit or more. Such a worker went silent at its
+ * limit; it is stopped by `terminate()`, unlike a spinning thread.
+ *
+ * @example
+ * ```ts
+ * import { atHeapLimit } from "./stuck.ts";
+ * console.assert(atHeapLimit(300, 512) && !atHeapLimit(12, 512));
+ * ```
+ */
+export function atHeapLimit(heapMiB: number, memoryMb: number): boolean {
+  return heapMiB > 0 && heapMiB >= memoryMb / 2;
+}
+
+/**
+ * An `out-of-memory` verdict's words for a run stopped at its heap limit: how full the heap was
+ * at the last sample, and the thread running then (which keeps yielding: it is not stuck, and
+ * where the heap runs out is garbage-collection timing, so no replay repeats the step).
+ *
+ * @example
+ * ```ts
+ * import { heapFullWords } from "./stuck.ts";
+ * console.assert(
+ *   heapFullWords({ step: 694, tid: 3, entry: 1 }, 480, 512).startsWith(
+ *     "the worker's heap held 480 MiB of the --memory 512 MiB limit with t3 running at step 694",
+ *   ),
+ * );
+ * ```
+ */
+export function heapFullWords(
+  at: StuckAt | null,
+  heapMiB: number,
+  memoryMb: number,
+  module?: string,
+  kernel?: string | null,
+  program = false,
+): string {
+  const entry = at === null ? null : entryWords(at.entry, module, kernel, program);
+  const where = at === null
+    ? " before any thread ran"
+    : ` with t${at.tid} running at step ${at.step}${entry !== null ? `, in ${entry}` : ""}`;
+  return `the worker's heap held ${heapMiB} MiB of the --memory ${memoryMb} MiB limit${where}, ` +
+    `when the run stopped making progress: its code allocates without bound (the run was ` +
+    `still yielding, not stuck; the step where the heap runs out is garbage-collection timing, ` +
+    `so another run may stop at another step or thread)`;
 }

@@ -1,0 +1,68 @@
+// trial32 (session 32, findings 3/4): a service whose READ handler grows a cache every step while
+// it keeps yielding (case/testdata/userS32a_hog/wb_hog.ts) filled its worker's heap, went silent,
+// and was stopped by the clock: every command signed it `service-hang: no yield (t3 at step 694
+// never yielded ...)`, at a thread and step that changed with timing, and only repro and explore
+// noted the growth. Each worker now samples its own heap as the run goes (sim/stuck.ts
+// `heapSampler`), and a stop by the clock with the heap at half its limit or more is out-of-memory,
+// naming the thread that was running and where, in sim, repro, fuzz and explore alike.
+import { strict as assert } from "node:assert";
+import { denoOutput } from "./_deno_output.ts";
+import { RunRecord } from "../fuzz/engine.ts";
+import { findingOf, guardBuffers, workerGuard } from "../explore/guard.ts";
+import { atHeapLimit, heapFullWords } from "../sim/stuck.ts";
+
+const DIR = "case/testdata/userS32a_hog";
+
+// The one subprocess test: the CLI's verdict is the thing tested (sim's guard, cli/_guard.ts).
+Deno.test("sim: a service that yields every step while it fills the heap is out-of-memory, naming the thread and step, not `never yielded`", async () => {
+  const r = await denoOutput([
+    "run",
+    "-A",
+    "cli/sim.ts",
+    "--service",
+    `${DIR}/wb_hog.ts`,
+    "--scenario",
+    `${DIR}/small.json`,
+    "--seed",
+    "1",
+    "--memory",
+    "64",
+    "--run-timeout",
+    "2",
+  ]);
+  assert.equal(r.code, 1, r.out + r.err);
+  assert.match(r.out, /^signature: out-of-memory$/m);
+  assert.match(
+    r.out,
+    /^verdict: out-of-memory \(the worker's heap held \d+ MiB of the --memory 64 MiB limit with t\d+ running at step \d+, in the service's body .*the run was still yielding, not stuck/m,
+  );
+  assert.doesNotMatch(r.out + r.err, /never yielded|had not yielded/);
+  // No confirmation run: the heap would fill again (the user's sim took 1m51s for a verdict).
+  assert.doesNotMatch(r.err, /running it again/);
+});
+
+Deno.test("a campaign's run record and an exploration worker's cells carry the worker's heap, sampled by their watch", () => {
+  const record = RunRecord.create();
+  assert.equal(record.heapMiB(), 0);
+  for (let i = 0; i < 16; i++) record.watch(i, 1, 1);
+  assert.ok(record.heapMiB() > 0, `sampled: ${record.heapMiB()} MiB`);
+  const buffers = guardBuffers(2);
+  const { hooks } = workerGuard(buffers, 1);
+  for (let i = 0; i < 16; i++) hooks.watch?.(i, 2, 1);
+  // The sample sits after the step, tid and entry cells, which the finding still reads right.
+  assert.deepEqual(findingOf(buffers, 1, "out-of-memory", 0, "").at, {
+    step: 15,
+    tid: 2,
+    entry: 1,
+  });
+  assert.ok(new Int32Array(buffers.cells)[6 * 1 + 5] > 0);
+  assert.equal(new Int32Array(buffers.cells)[5], 0, "worker 0's cells untouched");
+});
+
+Deno.test("out-of-memory words: half the limit decides, and the verdict names where the heap ran out", () => {
+  assert.ok(atHeapLimit(256, 512) && !atHeapLimit(255, 512) && !atHeapLimit(0, 0));
+  const w = heapFullWords({ step: 694, tid: 3, entry: 1 }, 480, 512);
+  assert.match(w, /with t3 running at step 694, in the service's body/);
+  assert.doesNotMatch(w, /never yielded/);
+  assert.match(heapFullWords(null, 300, 512), /limit before any thread ran/);
+});
