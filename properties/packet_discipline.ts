@@ -408,10 +408,11 @@ export class PacketDiscipline extends StepMonitor {
    * over the remaining pages the operation intends to touch (vmo_read: to the end of the read;
    * commit: to the end of the range)"). It may stop earlier only where upstream's request stops:
    * at the VMO's end, at the first page that already has content in the root (any slot: a page,
-   * a marker, a zero interval; `LookupCursor::ReadRequest` and `CommitRangeLocked` stop their run
-   * at the first page that is not absent, vm_cow_pages.cc @ misttech/fuchsia 6774606f), or at
-   * the start of an outstanding READ it was trimmed at (spec 3.5 step 3;
-   * `PageSource::PopulateRequestLocked`, page_source.cc). Writes (at most 16 pages a request),
+   * a marker, a zero interval; spec 3.4, and read-content's R5 with its `LookupCursor::ReadRequest`
+   * reference), or at the start of an outstanding READ (spec 3.5 step 3: upstream
+   * `PageSource::PopulateRequestLocked` cuts the caller's length only there, `request->len_ =
+   * node->offset_ - request->offset_`, zircon/kernel/vm/page_source.cc @ misttech/fuchsia
+   * ce4be33a). Writes (at most 16 pages a request),
    * faults (one page) and accesses through a clone (a page an intermediate clone owns or its
    * limit stops the READ) are not judged here. Without it a kernel whose READ stops a page short
    * passes every scenario: the reader asks again for the rest and every read returns its bytes;
