@@ -83,7 +83,7 @@ Deno.test("the reference lists Waiter's and PageRequest's fields, and says PageR
   const md = renderVariants(members, fields);
   assert.match(md, /## `PageRequest`\n\n[^\n]*as a type only/);
   const mod = await Deno.readTextFile(new URL("../mod.ts", import.meta.url));
-  assert.match(mod, /\n  type PageRequest,\n/);
+  assert.match(mod, /\n {2}type PageRequest,\n/);
   const readme = await Deno.readTextFile(new URL("../README.md", import.meta.url));
   assert.match(
     readme,
