@@ -192,7 +192,7 @@ export function programMonitors(): Monitor[] {
       m instanceof PageState
         ? new DeathAwarePageState()
         : m instanceof PacketDiscipline
-        ? new PacketDiscipline({ unsent: true })
+        ? new PacketDiscipline({ unsent: true, undersized: false })
         : m
     ),
     new ReadContent(),

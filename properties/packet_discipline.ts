@@ -35,14 +35,19 @@
  * @module
  */
 
-import { ZX_OK, ZX_PAGER_VMO_COMPLETE, ZX_PKT_TYPE_PAGE_REQUEST } from "../kernel/constants.ts";
+import {
+  ZX_OK,
+  ZX_PAGER_VMO_COMPLETE,
+  ZX_PKT_TYPE_PAGE_REQUEST,
+  ZX_VMO_OP_COMMIT,
+} from "../kernel/constants.ts";
 import type { KernelEvent, PagePacket } from "../kernel/events.ts";
 import { Vmo } from "../kernel/objects.ts";
 import type { World } from "../sim/world.ts";
 import type { Port } from "../kernel/port.ts";
 import { type Call, pagerVmo, StepMonitor } from "./_step_monitor.ts";
 import { DeliveryModel } from "./_delivery_model.ts";
-import { requestBound } from "./_request_bounds.ts";
+import { type RequestBound, requestBound } from "./_request_bounds.ts";
 
 interface Outstanding {
   readonly type: "READ" | "DIRTY";
@@ -79,6 +84,13 @@ export interface PacketDisciplineOptions {
    * no-lost-requests hang, and keep that signature. Default false.
    */
   readonly unsent?: boolean;
+  /**
+   * Judge an undersized READ under `sizing` (the `#judgeShort` doc): a READ of a `zx_vmo_read`
+   * or COMMIT that stops before the end of the call's range with nothing there to stop it.
+   * Default true; `programMonitors` (program/run.ts) turns it off, where read-content's R5 judges
+   * the same with its own model of the content, and keeps its signature.
+   */
+  readonly undersized?: boolean;
 }
 
 /** Checks K1, K4, K5, K6 and K7 and that withdrawn requests never reach the pager. */
@@ -131,11 +143,20 @@ export class PacketDiscipline extends StepMonitor {
   readonly name = "packet-discipline";
   /** Whether `unsent` is judged ({@linkcode PacketDisciplineOptions.unsent}). */
   readonly #unsent: boolean;
+  /** Whether an undersized READ is judged ({@linkcode PacketDisciplineOptions.undersized}). */
+  readonly #undersized: boolean;
+  /**
+   * Requests whose end the kernel trimmed at the start of an outstanding request of their type
+   * (spec 3.5 step 3), by VMO and id: seen as the `request` event is emitted, so a request
+   * resolved later in the step still counts.
+   */
+  readonly #trimmedAt = new Set<string>();
 
   /** A fresh checker for one run. */
   constructor(options: PacketDisciplineOptions = {}) {
     super();
     this.#unsent = options.unsent ?? false;
+    this.#undersized = options.undersized ?? true;
   }
   protected override readonly stepKinds: ReadonlySet<KernelEvent["k"]> = STEP_KINDS;
   /** The returns it judges: the delivery model's, a pager VMO's creation and detach. */
@@ -239,6 +260,7 @@ export class PacketDiscipline extends StepMonitor {
       case "request": {
         const v = this.#vmo(e.vmo);
         for (const [id, r] of v.outstanding) {
+          if (r.type === e.type && r.start === e.end) this.#trimmedAt.add(`${e.vmo}:${e.id}`);
           if (r.type === e.type && r.start < e.end && e.start < r.end) {
             this.fail(
               "K1",
@@ -363,7 +385,11 @@ export class PacketDiscipline extends StepMonitor {
     if (call === undefined || call.tid !== e.tid) return;
     const kernel = world.kernel;
     const b = requestBound(call, e.vmo, kernel.pageSize, this.vmoOfHandle, kernel.rootVmar);
-    if (b === undefined || (e.start >= b.first && e.end <= b.last)) return;
+    if (b === undefined) return;
+    if (e.start >= b.first && e.end <= b.last) {
+      if (this.#undersized && e.type === "READ") this.#judgeShort(e, call, b, world);
+      return;
+    }
     // Past the VMO's end is page-state's K2 (a request within the VMO size), the plainer name.
     const root = pagerVmo(world, e.vmo);
     if (root !== undefined && e.end > root.slots.length) return;
@@ -372,6 +398,48 @@ export class PacketDiscipline extends StepMonitor {
       `t${e.tid} ${b.what} asked ${e.type} #${e.id} [${e.start},${e.end}) of vmo${e.vmo}, ` +
         `outside the pages it touches there [${b.first},${b.last}): a request covers only pages ` +
         `its access needs (spec 3.4; upstream pager.cc tests hold each packet's range exactly)`,
+    );
+  }
+
+  /**
+   * `sizing`, undersized: a READ raised by a buffer-less `zx_vmo_read` or a COMMIT
+   * (`zx_vmo_op_range`) of the pager root itself, or of a slice or reference of it (they hold no
+   * pages of their own), extends to the end of the call's range `b` (spec 3.4: a READ "extends
+   * over the remaining pages the operation intends to touch (vmo_read: to the end of the read;
+   * commit: to the end of the range)"). It may stop earlier only where upstream's request stops:
+   * at the VMO's end, at the first page that already has content in the root (any slot: a page,
+   * a marker, a zero interval; spec 3.4, and read-content's R5 with its `LookupCursor::ReadRequest`
+   * reference), or at the start of an outstanding READ (spec 3.5 step 3: upstream
+   * `PageSource::PopulateRequestLocked` cuts the caller's length only there, `request->len_ =
+   * node->offset_ - request->offset_`, zircon/kernel/vm/page_source.cc @ misttech/fuchsia
+   * ce4be33a). Writes (at most 16 pages a request),
+   * faults (one page) and accesses through a clone (a page an intermediate clone owns or its
+   * limit stops the READ) are not judged here. Without it a kernel whose READ stops a page short
+   * passes every scenario: the reader asks again for the rest and every read returns its bytes;
+   * only the pager sees two packets where upstream sends one (userS32b's variant (e)). Program
+   * runs leave it to read-content's R5 ({@linkcode PacketDisciplineOptions.undersized}).
+   */
+  #judgeShort(e: KernelEvent & { k: "request" }, call: Call, b: RequestBound, world: World): void {
+    if (e.end >= b.last || this.#trimmedAt.has(`${e.vmo}:${e.id}`)) return;
+    const a = call.args;
+    const whole = (call.name === "zx_vmo_read" && a[3] === undefined) ||
+      (call.name === "zx_vmo_op_range" && a[1] === ZX_VMO_OP_COMMIT);
+    if (!whole) return;
+    const root = pagerVmo(world, e.vmo);
+    if (root === undefined || e.end >= root.slots.length) return;
+    for (let v: Vmo | null = this.vmoOfHandle(a[0]) ?? null; v !== root; v = v.parent) {
+      if (v === null || v.childKind === "clone") return;
+    }
+    if (root.slots[e.end] !== undefined) return;
+    // The kernel's own list too: an outstanding READ starting there that the events missed.
+    if (root.source?.outstanding("READ").some((r) => r.start === e.end)) return;
+    this.fail(
+      "sizing",
+      `t${e.tid} ${b.what} asked READ #${e.id} [${e.start},${e.end}) of vmo${e.vmo}, ` +
+        `which stops before page ${e.end}: absent, not requested, inside the VMO and the pages ` +
+        `the call touches there [${b.first},${b.last}); a READ extends to the end of the read ` +
+        `or commit, cut only at a page with content, an outstanding READ or the VMO's end ` +
+        `(spec 3.4)`,
     );
   }
 

@@ -38,8 +38,13 @@ export interface Seam {
   readonly file: string;
   /** The declared class or interface. */
   readonly name: string;
-  /** Its members in the reference: every public one, or these (protected steps included). */
-  readonly members: "all" | readonly string[];
+  /**
+   * Its members in the reference: every public one, or these (protected steps included), or
+   * `"fields"`: a record a variant reads and sets (`Waiter`, `PageRequest`), shown by its
+   * constructor, public fields (constructor parameter properties too) and public methods, each
+   * with its TSDoc, and no tags (a variant calls them; it does not override them).
+   */
+  readonly members: "all" | "fields" | readonly string[];
   /** What the section says before its members. */
   readonly intro: string;
 }
@@ -68,6 +73,27 @@ export const SEAMS: readonly Seam[] = [
     members: "all",
     intro: "A pager VMO's request tracking (`mod.ts` exports it). Its methods are plain calls: " +
       "they cannot yield. `Waiter` and `PageRequest` are the records it keeps (exported too).",
+  },
+  {
+    title: "Waiter",
+    file: "kernel/page_source.ts",
+    name: "Waiter",
+    members: "fields",
+    intro: "One thread's wait on a page request (`mod.ts` exports the class: a variant may " +
+      "`new Waiter(tid)`). `PageSource.populate` attaches it to a request; the fields below are " +
+      "what the model's steps read and set on it (`waiting`, `status` and `pendingSignal` decide " +
+      "when the thread runs again).",
+  },
+  {
+    title: "PageRequest",
+    file: "kernel/page_source.ts",
+    name: "PageRequest",
+    members: "fields",
+    intro: "An outstanding request: a page range and the threads waiting on it. `mod.ts` exports " +
+      'it as a type only (`import { type PageRequest } from "pagersim"`; `new PageRequest` is ' +
+      "TS1362): a variant reads and changes the requests the model makes " +
+      "(`PageSource.outstanding`, `RequestProvider.send`), or imports the class from " +
+      "kernel/page_source.ts by path to make its own.",
   },
   {
     title: "RequestProvider",
@@ -181,6 +207,10 @@ export async function readSeams(): Promise<{ members: SeamMember[]; fields: Seam
     const decls = sym.declarations ?? [];
     const decl = decls.find((d) => ts.isClassDeclaration(d)) ?? decls[0];
     if (decl === undefined) throw new Error(`${seam.name}: no declaration`);
+    if (seam.members === "fields" && ts.isClassDeclaration(decl)) {
+      recordFields(ts, checker, sf, seam.title, decl, fields);
+      continue;
+    }
     if (seam.members === "all" && ts.isClassDeclaration(decl)) {
       const ctor = checker.getTypeOfSymbol(sym).getConstructSignatures()[0];
       out.push({
@@ -217,7 +247,9 @@ export async function readSeams(): Promise<{ members: SeamMember[]; fields: Seam
       if ((flags & ts.ModifierFlags.Private) !== 0 || (flags & ts.ModifierFlags.Static) !== 0) {
         continue;
       }
-      if (seam.members === "all" ? false : !seam.members.includes(name)) continue;
+      if (
+        seam.members === "all" ? false : seam.members === "fields" || !seam.members.includes(name)
+      ) continue;
       if (seam.members === "all" && (flags & ts.ModifierFlags.Protected) !== 0) continue;
       const msym = checker.getSymbolAtLocation(m.name);
       if (msym === undefined) continue;
@@ -247,7 +279,7 @@ export async function readSeams(): Promise<{ members: SeamMember[]; fields: Seam
         tags: tagsOf(ts, tags),
       });
     }
-    if (seam.members !== "all") {
+    if (seam.members !== "all" && seam.members !== "fields") {
       for (const want of seam.members) {
         if (!out.some((r) => r.seam === seam.title && r.name === want)) {
           throw new Error(`${seam.file}: ${seam.name} has no member ${want}`);
@@ -256,6 +288,73 @@ export async function readSeams(): Promise<{ members: SeamMember[]; fields: Seam
     }
   }
   return { members: out, fields };
+}
+
+/**
+ * A record's constructor, public fields (its constructor's parameter properties first) and public
+ * methods, as `SeamField`s of `title`, each with its TSDoc.
+ */
+function recordFields(
+  ts: Ts,
+  checker: TS.TypeChecker,
+  sf: TS.SourceFile | undefined,
+  title: string,
+  decl: TS.ClassDeclaration,
+  fields: SeamField[],
+): void {
+  const docOf = (n: TS.Node): string => {
+    const sym = checker.getSymbolAtLocation(n);
+    return sym === undefined
+      ? ""
+      : flat(ts.displayPartsToString(sym.getDocumentationComment(checker)));
+  };
+  const name = decl.name?.getText(sf) ?? title;
+  for (const m of decl.members) {
+    if (!ts.isConstructorDeclaration(m)) continue;
+    const sig = checker.getSignatureFromDeclaration(m);
+    if (sig === undefined) continue;
+    fields.push({
+      seam: title,
+      text: `\`new ${name}(${params(checker, sig)})\``,
+      doc: flat(ts.displayPartsToString(sig.getDocumentationComment(checker))),
+    });
+    for (const p of m.parameters) {
+      const f = ts.getCombinedModifierFlags(p);
+      const property = ts.ModifierFlags.Readonly | ts.ModifierFlags.Public;
+      if ((f & property) === 0 || (f & ts.ModifierFlags.Private) !== 0) continue;
+      fields.push({
+        seam: title,
+        text: `\`${(f & ts.ModifierFlags.Readonly) !== 0 ? "readonly " : ""}${
+          p.name.getText(sf)
+        }: ${flat(p.type?.getText(sf) ?? "")}\``,
+        doc: "set by the constructor.",
+      });
+    }
+  }
+  for (const m of decl.members) {
+    if (m.name === undefined || ts.isPrivateIdentifier(m.name)) continue;
+    const f = ts.getCombinedModifierFlags(m as TS.Declaration);
+    if ((f & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected)) !== 0) continue;
+    const n = m.name.getText(sf);
+    if (ts.isPropertyDeclaration(m)) {
+      const shown = m.type?.getText(sf) ?? m.initializer?.getText(sf) ?? "";
+      fields.push({
+        seam: title,
+        text: `\`${(f & ts.ModifierFlags.Readonly) !== 0 ? "readonly " : ""}${n}${
+          m.type !== undefined ? ": " : " = "
+        }${flat(shown)}\``,
+        doc: docOf(m.name),
+      });
+    } else if (ts.isMethodDeclaration(m)) {
+      const sig = checker.getSignatureFromDeclaration(m);
+      if (sig === undefined) continue;
+      fields.push({
+        seam: title,
+        text: `\`${n}(${params(checker, sig)}): ${returns(checker, m, sig.getReturnType())}\``,
+        doc: flat(ts.displayPartsToString(sig.getDocumentationComment(checker))),
+      });
+    }
+  }
 }
 
 /** The members that lack a tag, as `Seam.member: @tag` lines (empty: every member documented). */
@@ -294,15 +393,21 @@ export function renderVariants(
       out.push(`## \`${title}\``, "");
     }
     if (seam.intro !== "") out.push(seam.intro, "");
-    const own = fields.filter((f) => f.seam === seam.title && seam.members === "all");
+    const own = fields.filter((f) =>
+      f.seam === seam.title && (seam.members === "all" || seam.members === "fields")
+    );
     if (own.length > 0) {
-      out.push("Public fields:", "");
+      out.push(
+        seam.members === "fields" ? "Constructor, fields and methods:" : "Public fields:",
+        "",
+      );
       for (const f of own) out.push(`- ${f.text}${f.doc === "" ? "" : ` — ${f.doc}`}`);
       out.push("");
     }
     for (
       const m of members.filter((x) =>
-        x.seam === seam.title && (seam.members === "all" || seam.members.includes(x.name))
+        x.seam === seam.title &&
+        (seam.members === "all" || (seam.members !== "fields" && seam.members.includes(x.name)))
       )
     ) {
       out.push(`### \`${m.access}${m.signature}\``, "");

@@ -65,3 +65,28 @@ Deno.test("a missing tag is named by seam, member and tag", () => {
   const m = { ...members[0], tags: { calledWhen: "x", must: "", asserts: "y" } };
   assert.deepEqual(missingTags([m]), [`${m.seam}.${m.name}: @must`]);
 });
+
+Deno.test("the reference lists Waiter's and PageRequest's fields, and says PageRequest is a type-only export", async () => {
+  // userS32b (trial32b) finding 7: a variant needs `pending`, `overlap`, `primary` and
+  // `pendingSignal`, which the reference did not show; README listed PageRequest as an export,
+  // and `new PageRequest` failed with TS1362 (mod.ts exports it as a type only).
+  const text = (seam: string) => fields.filter((f) => f.seam === seam).map((f) => f.text);
+  for (
+    const f of ["`pendingSignal: Status | null`", "`waiting = false`", "`readonly tid: number`"]
+  ) {
+    assert.ok(text("Waiter").includes(f), f);
+  }
+  for (const f of ["`pending: number`", "`primary: Waiter | null`", "`overlap: Waiter[]`"]) {
+    assert.ok(text("PageRequest").includes(f), f);
+  }
+  assert.ok(text("PageRequest").includes("`waiters(): Waiter[]`"));
+  const md = renderVariants(members, fields);
+  assert.match(md, /## `PageRequest`\n\n[^\n]*as a type only/);
+  const mod = await Deno.readTextFile(new URL("../mod.ts", import.meta.url));
+  assert.match(mod, /\n {2}type PageRequest,\n/);
+  const readme = await Deno.readTextFile(new URL("../README.md", import.meta.url));
+  assert.match(
+    readme,
+    /as types only\n\(`import \{ type PageRequest \}`: `new PageRequest` is TS1362/,
+  );
+});
