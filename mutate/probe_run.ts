@@ -10,13 +10,10 @@
  * @module
  */
 
-import {
-  type JudgeName,
-  type Probe,
-  type ProbeContext,
-  type ProbeResult,
-  SERVICE_OBLIGATION_NAMES,
-} from "./judges.ts";
+// Types only: a value import of judges.ts would load every instrumented module with this one,
+// before `loadProbes` opens the static coverage window, and each mutant of code run at load (a
+// module-level table, kernel/constants.ts's status names) would be judged "no coverage".
+import type { JudgeName, Probe, ProbeContext, ProbeResult } from "./judges.ts";
 import {
   armHitLimit,
   armMemoryLimit,
@@ -288,6 +285,8 @@ async function obligationExemptions(
   why: string,
   exempt: Set<string>,
 ): Promise<string[]> {
+  // Loaded by now: the probe came from it (`loadProbes`).
+  const { SERVICE_OBLIGATION_NAMES } = await import("./judges.ts");
   const found: string[] = [];
   for (let r: string | null = why; r !== null;) {
     const name = r.startsWith("invariant:") ? r.slice("invariant:".length) : "";
