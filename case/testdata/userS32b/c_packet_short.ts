@@ -12,7 +12,9 @@ class ShortPacketProxy extends PagerProxy {
   override send(request: PageRequest): void {
     if (request.end - request.start >= 2) {
       // PageRequest is exported as a type only: copy the record with its end one page short.
-      const short = Object.assign(Object.create(Object.getPrototypeOf(request)), request, { end: request.end - 1 }) as PageRequest;
+      const short = Object.assign(Object.create(Object.getPrototypeOf(request)), request, {
+        end: request.end - 1,
+      }) as PageRequest;
       this.shown.set(request, short); // BUG: off by one page
       super.send(short);
     } else super.send(request);

@@ -2,7 +2,15 @@
 // Bug (f): the DIRTY request's range runs one page too far (the "first contiguous run of
 // not-yet-Dirty content" loop checks the page after the run before stopping), so the pager is
 // asked to dirty a page that is already Dirty (or absent).
-import { Kernel, type KernelOptions, type PagerProxy, PageSource, type RequestType, type Status, type Waiter } from "../../../mod.ts";
+import {
+  Kernel,
+  type KernelOptions,
+  type PagerProxy,
+  PageSource,
+  type RequestType,
+  type Status,
+  type Waiter,
+} from "../../../mod.ts";
 
 class DirtyOverreachSource extends PageSource {
   override populate(waiter: Waiter, type: RequestType, start: number, end: number): Status {

@@ -1,6 +1,14 @@
 // trial32b's variant (a copy from /work/userS32b/variants, its "pagersim" import made relative).
 // Two independent bugs at once: (b) no COMPLETE on detach, and (f) DIRTY request one page too long.
-import { Kernel, type KernelOptions, PagerProxy, type PageSource, type RequestType, type Status, type Waiter } from "../../../mod.ts";
+import {
+  Kernel,
+  type KernelOptions,
+  PagerProxy,
+  type PageSource,
+  type RequestType,
+  type Status,
+  type Waiter,
+} from "../../../mod.ts";
 import { makeKernel as makeF } from "./f_dirty_overreach.ts";
 
 class NoCompleteProxy extends PagerProxy {
@@ -12,7 +20,12 @@ class NoCompleteProxy extends PagerProxy {
 export function makeKernel(options: KernelOptions): Kernel {
   const k = makeF(options);
   // deno-lint-ignore no-explicit-any
-  (k as any).createPagerProxy = function (this: Kernel, vmoKoid: number, port: any, key: number): PagerProxy {
+  (k as any).createPagerProxy = function (
+    this: Kernel,
+    vmoKoid: number,
+    port: any,
+    key: number,
+  ): PagerProxy {
     // deno-lint-ignore no-explicit-any
     const self = this as any;
     return new NoCompleteProxy(vmoKoid, port, key, self.pageSize, self.sink);
