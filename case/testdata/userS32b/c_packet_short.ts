@@ -1,3 +1,4 @@
+// deno-lint-ignore-file no-explicit-any
 // trial32b's variant (a copy from /work/userS32b/variants, its "pagersim" import made relative).
 // Bug (c): off-by-one in the request PACKET: the packet of a request of 2+ pages says one page
 // less than the request tracks (length computed as (end - start - 1) pages). The request itself

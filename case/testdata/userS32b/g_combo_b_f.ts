@@ -1,3 +1,4 @@
+// deno-lint-ignore-file no-explicit-any
 // trial32b's variant (a copy from /work/userS32b/variants, its "pagersim" import made relative).
 // Two independent bugs at once: (b) no COMPLETE on detach, and (f) DIRTY request one page too long.
 import {
