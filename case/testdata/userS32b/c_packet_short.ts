@@ -35,7 +35,6 @@ class ShortPacketProxy extends PagerProxy {
 }
 
 class ShortPacketKernel extends Kernel {
-  // deno-lint-ignore no-explicit-any
   protected override createPagerProxy(vmoKoid: number, port: any, key: number): PagerProxy {
     return new ShortPacketProxy(vmoKoid, port, key, this.pageSize, this.sink);
   }

@@ -20,14 +20,12 @@ class NoCompleteProxy extends PagerProxy {
 
 export function makeKernel(options: KernelOptions): Kernel {
   const k = makeF(options);
-  // deno-lint-ignore no-explicit-any
   (k as any).createPagerProxy = function (
     this: Kernel,
     vmoKoid: number,
     port: any,
     key: number,
   ): PagerProxy {
-    // deno-lint-ignore no-explicit-any
     const self = this as any;
     return new NoCompleteProxy(vmoKoid, port, key, self.pageSize, self.sink);
   };
