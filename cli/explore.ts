@@ -933,9 +933,7 @@ async function main(): Promise<number> {
         `found by deno task explore: a schedule with ${found.preemptions} preemption${
           found.preemptions === 1 ? "" : "s"
         } (the search's limit: --preemptions ${boundLabel(k)}): ${s.signature} (shrunk from ` +
-        `${was} to ${s.steps} steps with ${s.preemptions} preemption${
-          s.preemptions === 1 ? "" : "s"
-        })`,
+        `${was} to ${s.steps} steps with ${shrunkPreemptions(s.preemptions, s.input, s.steps)})`,
     }, s.signature);
     let next: Kept;
     try {
@@ -965,7 +963,7 @@ async function main(): Promise<number> {
       kept: next,
       cx: shrunk,
       note: `shrunk: ${was} -> ${s.steps} steps, ${s.decisions.length} decisions, ` +
-        `${s.preemptions} preemption${s.preemptions === 1 ? "" : "s"} (${s.attempts} candidate ` +
+        `${shrunkPreemptions(s.preemptions, s.input, s.steps)} (${s.attempts} candidate ` +
         `runs${
           s.cut ? `; cut at --shrink-seconds ${shrinkSeconds} or --max-shrink ${maxShrink}` : ""
         }), ` +
@@ -1148,6 +1146,34 @@ function livenessNote(loaded: Scenario, searched: Scenario): string {
     `every thread, so explore would have no choice left to search. Explore searches it with ` +
     `liveness.afterSteps ${searched.liveness.afterSteps} (a campaign's own), and a ` +
     `counterexample's case records that`;
+}
+
+/**
+ * A shrunk counterexample's preemptions, in words: what the shrinker counts, the choices before
+ * the case's fair liveness phase. Shrinking may bring the phase forward (a campaign's shrinking
+ * does), and the phase's round-robin switches are no choices, so they are not counted: trial32b's
+ * explore found a schedule with 1 preemption (bound 0, searched whole, had none failing) and
+ * shrank it to "0 preemptions" whose phase started at step 12 and made the switch. The words
+ * say so when the phase ran.
+ *
+ * @example
+ * ```ts
+ * import { shrunkPreemptions } from "./explore.ts";
+ * import { DEFAULT_SCENARIO } from "../scenario/default.ts";
+ * import { parseScenario } from "../scenario/schema.ts";
+ * const s = parseScenario(DEFAULT_SCENARIO, "default");
+ * console.assert(shrunkPreemptions(1, s, 14) === "1 preemption");
+ * const early = { ...s, liveness: { afterSteps: 12, bound: 4000 } };
+ * console.assert(shrunkPreemptions(0, early, 14).startsWith("0 preemptions before its fair liveness phase (step 12 on"));
+ * ```
+ */
+export function shrunkPreemptions(preemptions: number, input: Scenario, steps: number): string {
+  const count = `${preemptions} preemption${preemptions === 1 ? "" : "s"}`;
+  const from = input.liveness.afterSteps;
+  if (from >= steps) return count;
+  return `${count} before its fair liveness phase (step ${from} on, brought forward by ` +
+    `shrinking: its round-robin switches are not counted, and may be the found schedule's ` +
+    `preemptions)`;
 }
 
 /** The `counterexample:` line; it says when the run's fair phase picked steps explore did not count. */

@@ -625,7 +625,13 @@ export class PacketDiscipline extends StepMonitor {
           ? p.offset === 0 && p.length === 0
           : q.range !== undefined && p.offset === q.range.start * ps &&
             p.length === (q.range.end - q.range.start) * ps && p.length > 0);
-      if (!ok) this.fail("K5", `vmo${q.vmo} malformed packet ${JSON.stringify(p)}`);
+      if (!ok) {
+        this.fail(
+          "K5",
+          `vmo${q.vmo} malformed packet: ${malformation(p, q.id, q.range, vmo?.key, ps)} ` +
+            JSON.stringify(p),
+        );
+      }
     }
     if (this.#queued.length > 0) this.#queued = [];
     // Every step: a packet that leaves a port silently changes no event, so no flag can say so.
@@ -705,4 +711,49 @@ export class PacketDiscipline extends StepMonitor {
         `at once, or as soon as the VMO's packet slot frees)`,
     );
   }
+}
+
+/**
+ * What is wrong with a packet K5 refused, in words (trial32b: `K5: vmo1005 malformed packet
+ * {...,"offset":0,"length":64}` left the reader to find that request #1 is [0,2), two pages): the
+ * first condition of {@linkcode PacketDiscipline}'s K5 test it fails, in that test's order.
+ *
+ * @example
+ * ```ts
+ * import { malformation } from "./packet_discipline.ts";
+ * import { ZX_OK, ZX_PKT_TYPE_PAGE_REQUEST } from "../kernel/constants.ts";
+ * const p = { type: ZX_PKT_TYPE_PAGE_REQUEST, key: 1, status: ZX_OK, command: 0, flags: 0, offset: 0, length: 64 };
+ * console.assert(malformation(p, 1, { type: "READ", start: 0, end: 2 }, 1, 64) ===
+ *   "length 64 against READ request #1 [0,2) (128 bytes: 2 pages)");
+ * ```
+ */
+export function malformation(
+  p: PagePacket,
+  id: number,
+  range: { readonly type: string; readonly start: number; readonly end: number } | undefined,
+  key: number | undefined,
+  pageSize: number,
+): string {
+  if (p.type !== ZX_PKT_TYPE_PAGE_REQUEST) return `type ${p.type}, not ZX_PKT_TYPE_PAGE_REQUEST`;
+  if (p.status !== ZX_OK) return `status ${p.status}, not ZX_OK`;
+  if (p.flags !== 0) return `flags ${p.flags}, not 0`;
+  if (p.key !== key) {
+    return key === undefined
+      ? `key ${p.key}, but its VMO is gone`
+      : `key ${p.key}, not the VMO's key ${key}`;
+  }
+  if (p.command === ZX_PAGER_VMO_COMPLETE) {
+    return `COMPLETE with offset ${p.offset} and length ${p.length}, not 0 and 0`;
+  }
+  if (range === undefined) return `packet of request #${id}, which is not outstanding`;
+  const of = `${range.type} request #${id} [${range.start},${range.end})`;
+  const bytes = (range.end - range.start) * pageSize;
+  const pages = `${range.end - range.start} page${range.end - range.start === 1 ? "" : "s"}`;
+  if (p.offset !== range.start * pageSize) {
+    return `offset ${p.offset} against ${of} (offset ${
+      range.start * pageSize
+    }: page ${range.start})`;
+  }
+  if (p.length !== bytes) return `length ${p.length} against ${of} (${bytes} bytes: ${pages})`;
+  return `length 0 for ${of}: a READ or DIRTY packet has a nonzero length`;
 }

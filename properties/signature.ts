@@ -5,7 +5,8 @@
  * spends anything on it:
  *
  * - an invariant: its name and the spec rule it reports (`K4`, `P10`, ...),
- *   not the syscall it surfaced in (one kernel bug surfaces in many);
+ *   or the check's word where it has no rule ID (`sizing`, `complete`, `complete-wakes`,
+ *   `lost-write`, ...), not the syscall it surfaced in (one kernel bug surfaces in many);
  * - a thread's exception (a service that threw): `thread-fault`, the error's
  *   name and where the code threw (file and line of the first frame outside
  *   the simulator), even when a service checker judged it;
@@ -143,10 +144,17 @@ function kernelSite(stack: string): string | null {
   return f === undefined ? null : f.file;
 }
 
-/** The spec rule an invariant message reports (`K4: ...`, `P10: ...`), or "". */
+/**
+ * The check an invariant message reports, as a sub-code: the spec rule (`K4: ...`, `P10: ...`)
+ * or the check's word where it has no rule ID (`sizing: ...`, `complete: ...`,
+ * `complete-wakes: ...`, `lost-write: ...`: a checker's `fail(code, ...)` writes `code: `
+ * first), or "". A word-named check signed without its word (trial32b: packet-discipline's
+ * `complete` and `sizing` both signed `invariant:packet-discipline`) let one root cause hide
+ * another in a campaign, which writes one case per signature.
+ */
 function rule(message: string): string {
-  const m = /^([A-Z][A-Za-z]*\d+[a-z]?)\s*:/.exec(message);
-  return m === null ? "" : `:${m[1]}`;
+  const m = /^(?:([A-Z][A-Za-z]*\d+[a-z]?)\s*:|([a-z]+(?:-[a-z]+)*): )/.exec(message);
+  return m === null ? "" : `:${m[1] ?? m[2]}`;
 }
 
 /**
