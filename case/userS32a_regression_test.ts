@@ -45,7 +45,7 @@ Deno.test("userS32a: the default still refuses an edited module; currentCode rep
   assert.equal(await replayProblem(editedTo(a, "wb_bugA_edited.ts"), BUG_A, CURRENT), null);
   // An edit that fixes it: it passes now, to be accepted.
   const fixed = await replayProblem(editedTo(a, "wb.ts"), BUG_A, CURRENT) ?? "";
-  assert.match(fixed, /expected invariant:data-integrity, but the code as it is now/);
+  assert.match(fixed, /expected invariant:data-integrity:lost-write, but the code as it is now/);
   assert.match(fixed, /passes it: fixed\? accept it with deno task corpus accept /);
   assert.ok(fixed.includes(`deno task corpus accept ${BUG_A}`), fixed);
 });
@@ -56,7 +56,7 @@ Deno.test("userS32a: currentCode catches a regression of a passing case (bug B2)
   assert.equal(await replayProblem(editedTo(p, "wb_bugA_edited.ts"), PASS, CURRENT), null);
   const why = await replayProblem(editedTo(p, "wb_bugB2.ts"), PASS, CURRENT) ?? "";
   assert.match(why, /REGRESSION: the case expects pass/);
-  assert.match(why, /fails it: invariant:data-integrity: lost-write: vmo1012 page 3/);
+  assert.match(why, /fails it: invariant:data-integrity:lost-write: lost-write: vmo1012 page 3/);
   assert.ok(why.includes(`deno task repro ${PASS} --current-code`), why);
 });
 
@@ -70,7 +70,7 @@ Deno.test("userS32a: currentCode says a failure that moved to another signature 
   const why = await replayProblem(other, BUG_A, CURRENT) ?? "";
   assert.match(
     why,
-    /expected invariant:no-lost-requests:K29, but the code fails differently: invariant:data-integrity: lost-write/,
+    /expected invariant:no-lost-requests:K29, but the code fails differently: invariant:data-integrity:lost-write: lost-write/,
   );
   // A case recorded before signatures were is held to its verdict label.
   const { signature: _s, ...unsigned } = a;

@@ -52,7 +52,7 @@ Deno.test("a READ one page short of a zx_vmo_read fails the scenario checkers (s
   // Before the fix: all pass (the trace showed READ #1 [0,1) then READ #2 [1,2) for one read).
   for (const x of runs(scenario("read2.json"), [1, 2, 3])) assert.equal(x.sig, "pass");
   for (const x of runs(scenario("read2.json"), [1, 2, 3], shortRequest)) {
-    assert.equal(x.sig, "invariant:packet-discipline");
+    assert.equal(x.sig, "invariant:packet-discipline:sizing");
     assert.match(
       x.message,
       /^sizing: t2 zx_vmo_read of pages \[0,2\) of vmo\d+ asked READ #1 \[0,1\) of vmo\d+, which stops before page 1/,
@@ -72,7 +72,7 @@ Deno.test("a short READ of a COMMIT fails too; two readers' trimmed READs do not
   };
   assert.deepEqual(runs(commit, [1, 2]).map((x) => x.sig), ["pass", "pass"]);
   for (const x of runs(commit, [1, 2], shortRequest)) {
-    assert.equal(x.sig, "invariant:packet-discipline");
+    assert.equal(x.sig, "invariant:packet-discipline:sizing");
     assert.match(x.message, /zx_vmo_op_range of pages \[0,3\) .* asked READ #1 \[0,2\)/);
   }
   // Two readers of overlapping ranges: a READ the kernel trims at another's start (spec 3.5
@@ -80,5 +80,5 @@ Deno.test("a short READ of a COMMIT fails too; two readers' trimmed READs do not
   const two = scenario("two_readers_3p.json");
   assert.deepEqual(runs(two, SEEDS).filter((x) => x.sig !== "pass"), []);
   const bad = runs(two, SEEDS, shortRequest);
-  assert.ok(bad.every((x) => x.sig === "invariant:packet-discipline"), JSON.stringify(bad));
+  assert.ok(bad.every((x) => x.sig === "invariant:packet-discipline:sizing"), JSON.stringify(bad));
 });
