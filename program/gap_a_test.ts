@@ -28,9 +28,10 @@ Deno.test("vmoOpRangeOutcome: COMMIT and the hints of an anonymous VMO are ZX_OK
   for (const op of [ZX_VMO_OP_COMMIT, ZX_VMO_OP_ALWAYS_NEED, ZX_VMO_OP_DONT_NEED]) {
     assert.equal(vmoOpRangeOutcome(h, op, 1, PS, m, PS), ZX_OK, `op ${op}`);
   }
-  for (const op of [ZX_VMO_OP_ZERO, ZX_VMO_OP_PREFETCH]) {
-    assert.equal(vmoOpRangeOutcome(h, op, 0, PS, m, PS), null, `op ${op}`);
-  }
+  assert.equal(vmoOpRangeOutcome(h, ZX_VMO_OP_ZERO, 0, PS, m, PS), null, "ZERO");
+  // PREFETCH of a VMO no pager backs is ZX_OK too (gap32a: vm_object_dispatcher.cc @ misttech
+  // 0f631c7d), where this test once left it undecided.
+  assert.equal(vmoOpRangeOutcome(h, ZX_VMO_OP_PREFETCH, 0, PS, m, PS), ZX_OK, "PREFETCH");
   // A pager VMO's COMMIT waits on its pager: undecided; its DECOMMIT is NOT_SUPPORTED (a root
   // page source), as is a clone's (a parent), unless the range is empty.
   m.create(6, ZX_OBJ_TYPE_VMO, 0, 1, 4 * PS);
