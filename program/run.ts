@@ -681,86 +681,28 @@ function check(
   applyToModel(call, args, r, model, ps);
 }
 
-/** Each run's {@linkcode CommitCeiling}, kept with its handle model. */
-const commitCeilings = new WeakMap<HandleModel, CommitCeiling>();
-
-function commitCeilingOf(model: HandleModel): CommitCeiling {
-  let c = commitCeilings.get(model);
-  if (c === undefined) commitCeilings.set(model, c = new CommitCeiling());
-  return c;
+/**
+ * Each run's record of one contract rule, kept with its handle model (one per run, made at its
+ * first call): `perRun(() => new CommitCeiling())` gives the rule's `…Of(model)`.
+ */
+function perRun<T>(make: () => T): (model: HandleModel) => T {
+  const records = new WeakMap<HandleModel, T>();
+  return (model) => {
+    let r = records.get(model);
+    if (r === undefined) records.set(model, r = make());
+    return r;
+  };
 }
 
-/** Each run's {@linkcode CommitStill}, kept with its handle model. */
-const commitStills = new WeakMap<HandleModel, CommitStill>();
-
-function commitStillOf(model: HandleModel): CommitStill {
-  let c = commitStills.get(model);
-  if (c === undefined) commitStills.set(model, c = new CommitStill());
-  return c;
-}
-
-/** Each run's {@linkcode ChildCount}, kept with its handle model. */
-const childCounts = new WeakMap<HandleModel, ChildCount>();
-
-function childCountOf(model: HandleModel): ChildCount {
-  let c = childCounts.get(model);
-  if (c === undefined) childCounts.set(model, c = new ChildCount());
-  return c;
-}
-
-/** Each run's {@linkcode ChildBirths}, kept with its handle model. */
-const childBirths = new WeakMap<HandleModel, ChildBirths>();
-
-function childBirthsOf(model: HandleModel): ChildBirths {
-  let b = childBirths.get(model);
-  if (b === undefined) childBirths.set(model, b = new ChildBirths());
-  return b;
-}
-
-/** Each run's {@linkcode CloneCommitFloor}, kept with its handle model. */
-const cloneCommitFloors = new WeakMap<HandleModel, CloneCommitFloor>();
-
-function cloneCommitFloorOf(model: HandleModel): CloneCommitFloor {
-  let f = cloneCommitFloors.get(model);
-  if (f === undefined) cloneCommitFloors.set(model, f = new CloneCommitFloor());
-  return f;
-}
-
-/** Each run's {@linkcode RootCommitFloor}, kept with its handle model. */
-const rootCommitFloors = new WeakMap<HandleModel, RootCommitFloor>();
-
-function rootCommitFloorOf(model: HandleModel): RootCommitFloor {
-  let f = rootCommitFloors.get(model);
-  if (f === undefined) rootCommitFloors.set(model, f = new RootCommitFloor());
-  return f;
-}
-
-/** Each run's {@linkcode PinShrink}, kept with its handle model. */
-const pinShrinks = new WeakMap<HandleModel, PinShrink>();
-
-function pinShrinkOf(model: HandleModel): PinShrink {
-  let p = pinShrinks.get(model);
-  if (p === undefined) pinShrinks.set(model, p = new PinShrink());
-  return p;
-}
-
-/** Each run's {@linkcode CloneDetachRead}, kept with its handle model. */
-const cloneDetachReads = new WeakMap<HandleModel, CloneDetachRead>();
-
-function cloneDetachReadOf(model: HandleModel): CloneDetachRead {
-  let c = cloneDetachReads.get(model);
-  if (c === undefined) cloneDetachReads.set(model, c = new CloneDetachRead());
-  return c;
-}
-
-/** Each run's {@linkcode CommitFloor}, kept with its handle model. */
-const commitFloors = new WeakMap<HandleModel, CommitFloor>();
-
-function commitFloorOf(model: HandleModel): CommitFloor {
-  let f = commitFloors.get(model);
-  if (f === undefined) commitFloors.set(model, f = new CommitFloor());
-  return f;
-}
+const commitCeilingOf = perRun(() => new CommitCeiling());
+const commitStillOf = perRun(() => new CommitStill());
+const childCountOf = perRun(() => new ChildCount());
+const childBirthsOf = perRun(() => new ChildBirths());
+const cloneCommitFloorOf = perRun(() => new CloneCommitFloor());
+const rootCommitFloorOf = perRun(() => new RootCommitFloor());
+const pinShrinkOf = perRun(() => new PinShrink());
+const cloneDetachReadOf = perRun(() => new CloneDetachRead());
+const commitFloorOf = perRun(() => new CommitFloor());
 
 /**
  * Where a successful `zx_vmar_map` or `zx_vmar_allocate` put its range, against the program's
