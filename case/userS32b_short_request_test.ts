@@ -1,6 +1,6 @@
 /**
  * userS32b (trial32b), finding 2: a kernel variant whose READ stops one page short of the read
- * (`testdata/userS32b_short/e_request_short.ts`, the user's variant (e): populate asks for
+ * (`testdata/userS32b/e_request_short.ts`, the user's variant (e): populate asks for
  * `[start, end - 1)` of a 2+-page run) passed every scenario check: sim on `read2.json` seeds
  * 1-3, fuzz 0 of 2000 runs, explore of `two_readers_3p.json` (518 schedules). The reader asks
  * again for the last page, so every read returns its bytes; only program mode's R5 and the
@@ -14,12 +14,12 @@ import { scenarioCheckers } from "./kinds.ts";
 import { settleVerdict } from "../properties/check_case.ts";
 import { signatureOf } from "../fuzz/signature.ts";
 import { type Kernel, type KernelOptions, parseScenario, type Scenario } from "../mod.ts";
-import { makeKernel as shortRequest } from "./testdata/userS32b_short/e_request_short.ts";
+import { makeKernel as shortRequest } from "./testdata/userS32b/e_request_short.ts";
 
 function scenario(file: string): Scenario {
   return parseScenario(
     JSON.parse(
-      Deno.readTextFileSync(new URL(`./testdata/userS32b_short/${file}`, import.meta.url)),
+      Deno.readTextFileSync(new URL(`./testdata/userS32b/${file}`, import.meta.url)),
     ),
   );
 }
