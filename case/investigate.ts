@@ -150,7 +150,7 @@ function verdictDetail(v: Verdict): string {
  * console.assert(clipDetail("short") === "short");
  * // No cause: cut after a whole word, never inside one (userS29b read `every page o…`).
  * const plain = clipDetail("a request completes only when every page of it ".repeat(8));
- * console.assert(plain.endsWith("every page of it…") && plain.length <= 240);
+ * console.assert(plain.endsWith(" every page of it a…") && plain.length <= 240);
  * // Two parked threads: the first is named whole, the message before cut to about 60 characters.
  * const two = `${head}; parked holding a packet: ${`t2 "w" waits on futex 0x4 (condvar q)`.repeat(6)}`;
  * console.assert(clipDetail(two).length <= 240);

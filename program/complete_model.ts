@@ -79,6 +79,11 @@ interface OpenWait {
  * ```ts
  * import { CompleteModel } from "./complete_model.ts";
  * const m = new CompleteModel();
+ * // The program made the pager (1) and the port (2): only those are watched.
+ * m.start("zx_pager_create", [0], 0);
+ * m.end("zx_pager_create", [0], { status: 0, value: 1, packet: null }, 0);
+ * m.start("zx_port_create", [0], 0);
+ * m.end("zx_port_create", [0], { status: 0, value: 2, packet: null }, 0);
  * m.start("zx_pager_create_vmo", [1, 0, 2, 7, 64], 0);
  * m.end("zx_pager_create_vmo", [1, 0, 2, 7, 64], { status: 0, value: 3, packet: null }, 0);
  * m.start("zx_handle_close", [3], 0);
