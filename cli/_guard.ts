@@ -64,10 +64,10 @@ export type GuardOutcome =
 interface GuardData {
   readonly url: string;
   /**
-   * Int32 [step + 1 (0: nothing ran yet), tid, loaded, entry, heap MiB]: step, tid and entry
-   * written each time a thread's code is to run (entry again when the harness calls a service
-   * entry point on it); `loaded` set once the command's module is imported; the worker's used
-   * heap sampled every few of those ({@linkcode heapSampler}).
+   * Int32 [step + 1 (0: nothing ran yet), tid, loaded, entry, heap MiB, first heap MiB]: step,
+   * tid and entry written each time a thread's code is to run (entry again when the harness calls
+   * a service entry point on it); `loaded` set once the command's module is imported; the
+   * worker's used heap sampled every few of those, and its first sample ({@linkcode heapSampler}).
    */
   readonly progress?: SharedArrayBuffer;
   /** The second, guarded replay of a hang: stop before this step (`guardStopAt`). */
@@ -136,9 +136,9 @@ export function guardWatch(): ((step: number, tid: number, entry: number) => voi
   const buffer = guardData()?.progress;
   if (buffer === undefined) return undefined;
   const cell = new Int32Array(buffer);
-  const sample = heapSampler(cell, 4);
+  const heap = heapSampler(cell, 4);
   return (step, tid, entry) => {
-    sample();
+    heap.sample();
     Atomics.store(cell, 1, tid);
     Atomics.store(cell, 3, entry);
     Atomics.store(cell, 0, step + 1);
@@ -242,7 +242,7 @@ export function runGuarded(
 ): Promise<GuardOutcome> {
   return new Promise((resolve) => {
     const rssAtStart = Math.min(Deno.memoryUsage().rss, rssBefore ?? Infinity);
-    const progress = new SharedArrayBuffer(20);
+    const progress = new SharedArrayBuffer(24);
     const cell = new Int32Array(progress);
     const data: GuardData = {
       url,
@@ -287,7 +287,7 @@ export function runGuarded(
       // that yields every step while it fills the heap read `never yielded`, at a step that
       // varied with timing). Out of memory at once: the confirmation run would fill it again.
       const heapMiB = Atomics.load(cell, 4);
-      if (atHeapLimit(heapMiB, limits.memoryMb)) {
+      if (atHeapLimit(heapMiB, limits.memoryMb, Atomics.load(cell, 5))) {
         settle({ kind: "out-of-memory", at, heapMiB });
         return;
       }

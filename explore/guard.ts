@@ -33,9 +33,10 @@ export const EXPLORE_MEMORY_MB = 4096;
 
 /**
  * Int32 cells per worker: busy (0/1), heartbeat (executions), step + 1, tid, entry (whose code),
- * the worker's used heap in MiB as last sampled (sim/stuck.ts `heapSampler`).
+ * the worker's used heap in MiB as last sampled (sim/stuck.ts `heapSampler`), and as first sampled
+ * in the execution.
  */
-const CELLS = 6;
+const CELLS = 7;
 
 /** The limits of one execution: seconds, worker heap MiB, and seconds to confirm a hang. */
 export interface ExploreLimits {
@@ -111,17 +112,18 @@ export function workerGuard(
   const cells = new Int32Array(buffers.cells);
   const record = new RunRecord(buffers.records[worker]);
   const at = CELLS * worker;
-  const sample = heapSampler(cells, at + 5);
+  const heap = heapSampler(cells, at + 5);
   return {
     hooks: {
       execution: () => {
         record.begin();
+        heap.begin();
         Atomics.store(cells, at + 2, 0);
         Atomics.add(cells, at + 1, 1);
       },
       pick: record.pick,
       watch: (step, tid, entry) => {
-        sample();
+        heap.sample();
         Atomics.store(cells, at + 4, entry ?? 0);
         Atomics.store(cells, at + 3, tid);
         Atomics.store(cells, at + 2, step + 1);
@@ -259,7 +261,7 @@ export function startWatchdog(
       // confirmation limit. Its own last heap sample says so: out of memory, as fuzz, sim and
       // repro sign it (trial32: a hog whose threads yield every step read `never yielded`).
       const heapMiB = Atomics.load(cells, CELLS * w + 5);
-      if (atHeapLimit(heapMiB, limits.memoryMb)) {
+      if (atHeapLimit(heapMiB, limits.memoryMb, Atomics.load(cells, CELLS * w + 6))) {
         stopped = true;
         clearInterval(timer);
         events.onStop({

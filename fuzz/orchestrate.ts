@@ -915,7 +915,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
         await worker.terminate();
         if (!confirmed) {
           // Its heap full by its last sample: out of memory (sim/stuck.ts `atHeapLimit`).
-          const full = atHeapLimit(record.heapMiB(), memoryMb);
+          const full = atHeapLimit(record.heapMiB(), memoryMb, record.firstHeapMiB());
           await recordStopped(
             stoppedAt(),
             full ? "out-of-memory" : x.cause,
@@ -1138,7 +1138,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
     control,
     runLimitMs,
     memoryMb,
-    atHeapLimit: (w) => atHeapLimit(records[w].heapMiB(), memoryMb),
+    atHeapLimit: (w) => atHeapLimit(records[w].heapMiB(), memoryMb, records[w].firstHeapMiB()),
     onStall,
   });
 
