@@ -24,6 +24,7 @@ import {
   entryWords,
   grewNote,
   heapFullWords,
+  heapRunningOut,
   heapSampler,
   neverYielded,
   type StuckAt,
@@ -277,7 +278,10 @@ export function runGuarded(
       const over = runFrom !== null
         ? now - runFrom > timeoutS * 1000
         : now - startedAt > Math.max(timeoutS, LOAD_LIMIT_S) * 1000;
-      if (!over) return;
+      // A heap running out stops the run at once (sim/stuck.ts `heapRunningOut`): no waiting
+      // for the run limit, nor a confirmation run, for the verdict the heap gives.
+      const filling = heapRunningOut(Atomics.load(cell, 4), limits.memoryMb, Atomics.load(cell, 5));
+      if (!over && !filling) return;
       const grownMiB = (Deno.memoryUsage().rss - rssAtStart) / 2 ** 20;
       const step = Atomics.load(cell, 0) - 1;
       const at = step < 0

@@ -9,7 +9,7 @@ import { strict as assert } from "node:assert";
 import { denoOutput } from "./_deno_output.ts";
 import { RunRecord } from "../fuzz/engine.ts";
 import { findingOf, guardBuffers, workerGuard } from "../explore/guard.ts";
-import { atHeapLimit, heapFullWords } from "../sim/stuck.ts";
+import { atHeapLimit, heapFullWords, heapGrowing, heapRunningOut } from "../sim/stuck.ts";
 import { runGuarded } from "./_guard.ts";
 
 const DIR = "case/testdata/userS32a_hog";
@@ -70,6 +70,9 @@ Deno.test("out-of-memory words: half the limit decides, and the verdict names wh
   assert.ok(atHeapLimit(256, 512, 128) && !atHeapLimit(255, 512, 1) && !atHeapLimit(0, 0, 0));
   // Grown by a quarter of the limit since the run's first sample, or not out of memory.
   assert.ok(!atHeapLimit(400, 512, 300) && atHeapLimit(400, 512, 272) && !atHeapLimit(400, 512, 0));
+  // Growing by a quarter (not counted spinning); running out at three quarters, grown.
+  assert.ok(heapGrowing(200, 512, 72) && !heapGrowing(200, 512, 73));
+  assert.ok(heapRunningOut(384, 512, 20) && !heapRunningOut(383, 512, 20));
   const w = heapFullWords({ step: 694, tid: 3, entry: 1 }, 480, 512);
   assert.match(w, /with t3 running at step 694, in the service's body/);
   assert.doesNotMatch(w, /never yielded/);
@@ -87,10 +90,14 @@ Deno.test("the guard: a spinner whose heap is large but flat is a hang; a heap t
   );
   assert.equal(spin.kind, "service-hang", JSON.stringify(spin));
   assert.deepEqual(spin.kind === "service-hang" ? spin.at : null, { step: 48, tid: 1, entry: 1 });
+  // A heap running out stops the run at once (sim/stuck.ts `heapRunningOut`), not at its run
+  // limit: a 60 s limit would have held the verdict 60 s.
+  const t0 = performance.now();
   const hog = await runGuarded(
     new URL("./testdata/heap_hog_command.ts", import.meta.url).href,
-    limits,
+    { ...limits, runTimeout: 60 },
   );
+  assert.ok(performance.now() - t0 < 30_000, `${performance.now() - t0} ms`);
   assert.equal(hog.kind, "out-of-memory", JSON.stringify(hog));
   assert.ok(
     hog.kind === "out-of-memory" && hog.heapMiB !== undefined && hog.heapMiB >= 32,

@@ -25,7 +25,7 @@
 import { DEFAULT_RUN_TIMEOUT, RunRecord } from "../fuzz/engine.ts";
 import { CONFIRM_FACTOR } from "../fuzz/engine.ts";
 import type { ExploreHooks } from "./explore.ts";
-import { atHeapLimit, heapSampler, type StuckAt } from "../sim/stuck.ts";
+import { atHeapLimit, heapRunningOut, heapSampler, type StuckAt } from "../sim/stuck.ts";
 import { wallMs } from "../fuzz/clock.ts";
 
 /** Default heap limit of an exploration worker, MiB: its state cache lives there. */
@@ -250,7 +250,13 @@ export function startWatchdog(
       const advancing = stepNow !== l.step;
       l.step = stepNow;
       const ms = now - l.at;
-      if (ms <= limits.runTimeout * 1000) continue;
+      // A heap running out stops the execution at once (sim/stuck.ts `heapRunningOut`).
+      const filling = heapRunningOut(
+        Atomics.load(cells, CELLS * w + 5),
+        limits.memoryMb,
+        Atomics.load(cells, CELLS * w + 6),
+      );
+      if (ms <= limits.runTimeout * 1000 && !filling) continue;
       const grownMiB = (rss() - Math.min(l.rss, startRss)) / 2 ** 20;
       const stop = (cause: StopCause, detail: string, grew = false) => {
         stopped = true;

@@ -77,6 +77,17 @@ export interface PoolOptions<Start, Message> {
    */
   readonly atHeapLimit?: (w: number) => boolean;
   /**
+   * Whether slot `w`'s run has its heap running out (sim/stuck.ts `heapRunningOut`): the
+   * watchdog stops it at once, `out-of-memory`, without waiting for the run limit.
+   */
+  readonly heapRunningOut?: (w: number) => boolean;
+  /**
+   * Whether slot `w`'s run grew its heap by a quarter of the limit or more (sim/stuck.ts
+   * `heapGrowing`): a stop by the clock then stopped a run that was allocating, which ends at its
+   * heap limit, not one spinning (not counted in `CONTROL.spinning`).
+   */
+  readonly heapGrowing?: (w: number) => boolean;
+  /**
    * A slot's run was stopped by the watchdog: called before the slot's worker
    * is replaced (its run record is still intact). `ms`: the wall-clock time the
    * stopped run cost its slot, from the run's last heartbeat until its worker was
@@ -204,7 +215,9 @@ export function startPool<Start, Message extends { readonly type: string }>(
     const grew = known === undefined && Math.max(grownMiB, freedMiB) >= options.memoryMb / 2;
     // A hang may be spinning in user code, which terminate() does not stop (CONTROL.spinning);
     // a worker at its heap limit is stopped by it. (A slow run that ends after all takes it back.)
-    if (cause === "hang" && !grew) Atomics.add(control, CONTROL.spinning, 1);
+    if (cause === "hang" && !grew && options.heapGrowing?.(w) !== true) {
+      Atomics.add(control, CONTROL.spinning, 1);
+    }
     if (state.kind !== "idle") {
       try {
         await options.onStall(w, state, cause, ms, known === undefined, grew);
@@ -242,7 +255,10 @@ export function startPool<Start, Message extends { readonly type: string }>(
         continue;
       }
       const state = slotState(Atomics.load(control, CONTROL.slot(w)));
-      if (state.kind !== "idle" && now - beat[w].at > options.runLimitMs) void stall(w, worker);
+      if (state.kind === "idle") continue;
+      if (now - beat[w].at > options.runLimitMs || options.heapRunningOut?.(w) === true) {
+        void stall(w, worker);
+      }
     }
   }, Math.max(10, Math.min(100, options.runLimitMs / 10)));
 

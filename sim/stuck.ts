@@ -201,8 +201,41 @@ export function heapSampler(cell: Int32Array, index: number): HeapSampler {
  * ```
  */
 export function atHeapLimit(heapMiB: number, memoryMb: number, firstMiB: number): boolean {
-  return heapMiB > 0 && firstMiB > 0 && heapMiB >= memoryMb / 2 &&
-    heapMiB - firstMiB >= memoryMb / 4;
+  return heapMiB >= memoryMb / 2 && heapGrowing(heapMiB, memoryMb, firstMiB);
+}
+
+/**
+ * Whether a run's heap grew by a quarter of the heap limit or more since its first sample
+ * ({@linkcode heapSampler}): a run stopped then was allocating (it ends at its heap limit), not
+ * spinning, even below {@linkcode atHeapLimit}'s half.
+ *
+ * @example
+ * ```ts
+ * import { heapGrowing } from "./stuck.ts";
+ * console.assert(heapGrowing(200, 512, 20) && !heapGrowing(200, 512, 150) && !heapGrowing(0, 512, 0));
+ * ```
+ */
+export function heapGrowing(heapMiB: number, memoryMb: number, firstMiB: number): boolean {
+  return heapMiB > 0 && firstMiB > 0 && heapMiB - firstMiB >= memoryMb / 4;
+}
+
+/**
+ * Whether a run's heap is running out while the run still goes ({@linkcode heapSampler}): its
+ * last sample holds three quarters of the heap limit or more, grown as {@linkcode atHeapLimit}
+ * asks. A watchdog stops such a run at once as `out-of-memory`, without waiting for its run
+ * limit (or a confirmation run's limit): session 33 measured a hog under the default 512 MiB
+ * limit cost 5 s of run limit, then up to 50 s of confirmation, per run, for the verdict it
+ * then got.
+ *
+ * @example
+ * ```ts
+ * import { heapRunningOut } from "./stuck.ts";
+ * console.assert(heapRunningOut(400, 512, 20) && !heapRunningOut(300, 512, 20));
+ * console.assert(!heapRunningOut(500, 512, 450)); // full from the start: not running out
+ * ```
+ */
+export function heapRunningOut(heapMiB: number, memoryMb: number, firstMiB: number): boolean {
+  return atHeapLimit(heapMiB, memoryMb, firstMiB) && heapMiB >= memoryMb * 3 / 4;
 }
 
 /**
