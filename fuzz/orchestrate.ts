@@ -391,10 +391,10 @@ interface Suspect {
   /** The worker's used heap at its last sample, MiB (`RunRecord.heapMiB`; 0: none). */
   readonly heapMiB: number;
   /**
-   * Its heap grew by a quarter of the limit or more during the run (sim/stuck.ts `heapGrowing`):
-   * not counted spinning when stopped (the pool's `heapGrowing`).
+   * Its stop was counted as a thread that may spin on (`CONTROL.spinning`; not when its heap
+   * grew by a quarter of the limit, or its step still moved: the pool's `heapGrowing`, `stepOf`).
    */
-  readonly allocating?: boolean;
+  readonly counted?: boolean;
 }
 
 /** How long after SIGINT/SIGTERM workers still in a run are terminated, ms. */
@@ -928,7 +928,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
         }
         // The first stop was counted spinning (its heap was below the rule then): the same run
         // filled the heap here, so that worker ends at its heap limit too. Take it back.
-        if (!confirmed && full && x.cause === "hang" && !x.grew && !x.allocating) {
+        if (!confirmed && full && x.counted === true) {
           Atomics.sub(control, CONTROL.spinning, 1);
         }
         workersStopped++;
@@ -1084,6 +1084,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
     ms: number,
     timed: boolean,
     grew: boolean,
+    counted = false,
   ): Promise<void> => {
     workersStopped++; // its unreported counts (a variant's calls) went with it
     const limit = cause === "hang" ? runLimitText : `${memoryMb} MiB heap limit`;
@@ -1132,7 +1133,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
       method: records[w].method(),
       grew,
       heapMiB: records[w].heapMiB(),
-      allocating: heapGrowing(records[w].heapMiB(), memoryMb, records[w].firstHeapMiB()),
+      counted,
     };
     if (!timed || cause === "out-of-memory") {
       // The worker's own heap limit stopped it (not the clock): a finding as it stands.
@@ -1174,6 +1175,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
     memoryMb,
     atHeapLimit: (w) => atHeapLimit(records[w].heapMiB(), memoryMb, records[w].firstHeapMiB()),
     heapGrowing: (w) => heapGrowing(records[w].heapMiB(), memoryMb, records[w].firstHeapMiB()),
+    stepOf: (w) => records[w].at()?.step ?? -1,
     heapRunningOut: (w) =>
       heapRunningOut(records[w].heapMiB(), memoryMb, records[w].firstHeapMiB()),
     onStall,
