@@ -51,7 +51,7 @@ export function runRows(
   memoryMb: number,
   done: (c: ConformanceCase, o: Outcome) => void,
 ): Promise<Stop | null> {
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     const progress = new SharedArrayBuffer(20);
     const cell = new Int32Array(progress);
     const data: RowWorkerData = { kernel, rows: rows.map((c) => ALL_CASES.indexOf(c)), progress };
@@ -96,7 +96,16 @@ export function runRows(
     });
     worker.on("error", (e: Error & { code?: string }) => {
       if (settled) return;
-      // The variant failed to load, or the worker died in a row: the row fails with the error.
+      if (!loaded && e.code !== "ERR_WORKER_OUT_OF_MEMORY") {
+        // Nothing of the rows ran: every row would fail the same way.
+        settled = true;
+        clearInterval(timer);
+        void worker.terminate().then(() =>
+          reject(new RowsLoadError(loadFailureLine(`error: ${e.name}: ${e.message}\n${e.stack}`)))
+        );
+        return;
+      }
+      // The worker died in a row: the row fails with the error.
       const what = e.code === "ERR_WORKER_OUT_OF_MEMORY"
         ? `out-of-memory (the row reached the ${memoryMb} MiB heap limit)`
         : `${e.name}: ${e.message}`;
@@ -117,6 +126,8 @@ export interface RowsJob {
 
 /** One line a row runner process prints: a row's outcome, or the end (null: every row ran). */
 export type RowsLine =
+  | { readonly loaded: true }
+  | { readonly loadFailed: string }
   | { readonly row: number; readonly outcome: Outcome }
   | { readonly stop: Stop | null };
 
@@ -140,6 +151,56 @@ async function rowsCommand(): Promise<{ program: string; flags: string[] } | nul
 /** A row runner process could not be started (no `deno` where the permission names it). */
 export class RowsSpawnError extends Error {
   override name = "RowsSpawnError";
+}
+
+/**
+ * The row runner (its process, or its worker) failed before it loaded: pagersim's own code (a
+ * file broken mid-edit) or the variant no longer loads. Every row would fail the same way
+ * (trial32b: 171 rows each printed the same SyntaxError stack), so the run stops at once with
+ * the one line of {@linkcode loadFailureLine}.
+ */
+export class RowsLoadError extends Error {
+  override name = "RowsLoadError";
+}
+
+/** The project root, with its trailing slash (a failing file under it is pagersim's own). */
+const ROOT = new URL("../", import.meta.url).pathname;
+
+/**
+ * One line for a row runner that failed to load, from what Deno printed of the error (ANSI
+ * colours and all): `pagersim failed to load: FILE:LINE:COL: message` when the file is
+ * pagersim's own, `the row runner failed to load: ...` otherwise (FILE from the working
+ * directory).
+ *
+ * @example
+ * ```ts
+ * import { loadFailureLine } from "./_conformance_guard.ts";
+ * const root = new URL("../", import.meta.url).pathname;
+ * const err = `error: SyntaxError: Unexpected token\n  |\n    at file://${root}program/run.ts:2:21\n`;
+ * console.assert(
+ *   loadFailureLine(err, Deno.cwd() + "/") ===
+ *     `pagersim failed to load: ${root}program/run.ts:2:21: SyntaxError: Unexpected token`,
+ * );
+ * ```
+ */
+export function loadFailureLine(text: string, root: string = ROOT): string {
+  // deno-lint-ignore no-control-regex
+  const plain = text.replace(/\x1b\[[0-9;]*m/g, "");
+  const first = plain.split("\n").find((l) => l.trim() !== "") ?? "";
+  const message = first.trim().replace(/^error: /, "").replace(/^Uncaught (\(in promise\) )?/, "");
+  const at = /file:\/\/(\/[^\s)]+?):(\d+):(\d+)/.exec(plain);
+  const path = at?.[1] ?? null;
+  const shown = path === null
+    ? null
+    : path.startsWith(`${Deno.cwd()}/`)
+    ? path.slice(Deno.cwd().length + 1)
+    : path;
+  const who = path === null || path.startsWith(root)
+    ? "pagersim failed to load"
+    : "the row runner failed to load";
+  return `${who}: ${shown !== null ? `${shown}:${at?.[2]}:${at?.[3]}: ` : ""}${
+    message !== "" ? message : "(no error text)"
+  }`;
 }
 
 /**
@@ -167,12 +228,29 @@ export async function runRowsIsolated(
       ],
       stdin: "null",
       stdout: "piped",
-      stderr: "inherit",
+      stderr: "piped",
     }).spawn();
   } catch (e) {
     throw new RowsSpawnError(`${command.program}: ${(e as Error).message}`);
   }
   started(child.pid);
+  // Its stderr is held until it has loaded (then passed on as it comes): a process that fails to
+  // load says why once, in one line (RowsLoadError), not once per row.
+  let loaded = false;
+  let held = "";
+  const errDecoder = new TextDecoder();
+  const pump = (async () => {
+    for await (const chunk of child.stderr) {
+      if (loaded) await Deno.stderr.write(chunk);
+      else held += errDecoder.decode(chunk, { stream: true });
+    }
+  })();
+  const release = async () => {
+    if (loaded) return;
+    loaded = true;
+    if (held !== "") await Deno.stderr.write(new TextEncoder().encode(held));
+    held = "";
+  };
   let ran = 0;
   let stop: Stop | null | undefined;
   let text = "";
@@ -187,7 +265,9 @@ export async function runRowsIsolated(
       while (stop === undefined && (nl = text.indexOf("\n")) >= 0) {
         const line = JSON.parse(text.slice(0, nl)) as RowsLine;
         text = text.slice(nl + 1);
-        if ("stop" in line) stop = line.stop;
+        if ("loaded" in line) await release();
+        else if ("loadFailed" in line) throw new RowsLoadError(line.loadFailed);
+        else if ("stop" in line) stop = line.stop;
         else {
           done(rows[line.row], line.outcome);
           ran = line.row + 1;
@@ -203,7 +283,9 @@ export async function runRowsIsolated(
     }
     await reader.cancel().catch(() => {});
     await child.status;
+    await pump.catch(() => {});
   }
+  if (!loaded) throw new RowsLoadError(loadFailureLine(held));
   if (stop !== undefined) return stop;
   // The process ended without saying how (it crashed): the row it was in fails, the run goes on.
   if (ran >= rows.length) return null;
@@ -254,57 +336,68 @@ export async function runConformanceGuarded(
     return await runRows(kernel, rows, limitS, limits.memoryMb, done);
   };
   const report = new Report(parsed);
-  const done = report.row.bind(report);
-  /** The row whose hang was confirmed first: later stops are not run again. */
-  let hungIn: string | null = null;
-  for (const [area, inArea] of report.areas()) {
-    let rest: readonly ConformanceCase[] = inArea;
-    while (rest.length > 0) {
-      const stop = await run(rest, limits.runTimeout, done);
-      if (stop === null) break;
-      if (stop.index < 0) {
-        // A worker error failed a row: go on after it.
-        rest = rest.slice(-stop.index - 1);
-        continue;
-      }
-      const c = rest[stop.index];
-      warn();
-      // The row stopped again with the confirmation limit (wall-clock time, which a loaded
-      // machine stretches) is the hang; a confirmation limit equal to the run limit skips the
-      // second run, as sim and repro do (userS28c: equal limits still ran every row again), and
-      // so does a hang confirmed already in an earlier row, as a campaign's (session 29: each
-      // row of a looping variant cost 55 s, all rows hours).
-      let hang: Stop | null = { index: 0, at: stop.at };
-      if (hungIn !== null) {
-        console.error(
-          `note: ${c.id} ${c.name} went past the --run-timeout ${limits.runTimeout}s run limit; ` +
-            `not running it again: the variant already hung confirmed in row ${hungIn}`,
-        );
-      } else if (confirms(limits)) {
-        console.error(
-          `note: ${c.id} ${c.name} went past the --run-timeout ${limits.runTimeout}s run limit; ` +
-            `running it again with the --confirm-timeout ${confirmLimit(limits)}s limit: a ` +
-            `hang only if it is stopped again`,
-        );
-        hang = await run([c], confirmLimit(limits), done);
-        if (hang !== null && hang.index === 0) {
-          report.row(c, { kind: "fail", message: hangWords(hang, kernel, limits), trace: "" });
-          hungIn = `${c.id} ${c.name}`;
-          hang = null;
-        }
-      }
-      if (hang !== null && hang.index === 0) {
-        report.row(c, {
-          kind: "fail",
-          message: hangWords(hang, kernel, limits, hungIn),
-          trace: "",
-        });
-      }
-      rest = rest.slice(stop.index + 1);
-    }
-    report.endArea(area);
+  try {
+    return await runAreas(report);
+  } catch (e) {
+    if (!(e instanceof RowsLoadError)) throw e;
+    // No row ran: no row results, one line, and a status that is no row's failure.
+    console.error(`error: ${e.message}`);
+    console.log("\nconformance: not run (the row runner failed to load; see the error above)");
+    return 2;
   }
-  return report.end();
+  async function runAreas(report: Report): Promise<number> {
+    const done = report.row.bind(report);
+    /** The row whose hang was confirmed first: later stops are not run again. */
+    let hungIn: string | null = null;
+    for (const [area, inArea] of report.areas()) {
+      let rest: readonly ConformanceCase[] = inArea;
+      while (rest.length > 0) {
+        const stop = await run(rest, limits.runTimeout, done);
+        if (stop === null) break;
+        if (stop.index < 0) {
+          // A worker error failed a row: go on after it.
+          rest = rest.slice(-stop.index - 1);
+          continue;
+        }
+        const c = rest[stop.index];
+        warn();
+        // The row stopped again with the confirmation limit (wall-clock time, which a loaded
+        // machine stretches) is the hang; a confirmation limit equal to the run limit skips the
+        // second run, as sim and repro do (userS28c: equal limits still ran every row again), and
+        // so does a hang confirmed already in an earlier row, as a campaign's (session 29: each
+        // row of a looping variant cost 55 s, all rows hours).
+        let hang: Stop | null = { index: 0, at: stop.at };
+        if (hungIn !== null) {
+          console.error(
+            `note: ${c.id} ${c.name} went past the --run-timeout ${limits.runTimeout}s run limit; ` +
+              `not running it again: the variant already hung confirmed in row ${hungIn}`,
+          );
+        } else if (confirms(limits)) {
+          console.error(
+            `note: ${c.id} ${c.name} went past the --run-timeout ${limits.runTimeout}s run limit; ` +
+              `running it again with the --confirm-timeout ${confirmLimit(limits)}s limit: a ` +
+              `hang only if it is stopped again`,
+          );
+          hang = await run([c], confirmLimit(limits), done);
+          if (hang !== null && hang.index === 0) {
+            report.row(c, { kind: "fail", message: hangWords(hang, kernel, limits), trace: "" });
+            hungIn = `${c.id} ${c.name}`;
+            hang = null;
+          }
+        }
+        if (hang !== null && hang.index === 0) {
+          report.row(c, {
+            kind: "fail",
+            message: hangWords(hang, kernel, limits, hungIn),
+            trace: "",
+          });
+        }
+        rest = rest.slice(stop.index + 1);
+      }
+      report.endArea(area);
+    }
+    return report.end();
+  }
 }
 
 /**

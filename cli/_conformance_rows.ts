@@ -12,9 +12,11 @@
  */
 
 import { ALL_CASES } from "../conformance/cases.ts";
-import { type RowsJob, type RowsLine, runRows } from "./_conformance_guard.ts";
+import { type RowsJob, type RowsLine, RowsLoadError, runRows } from "./_conformance_guard.ts";
 
 if (import.meta.main) {
+  // Loaded (pagersim's modules and this one): the guard passes on its stderr from here.
+  console.log(JSON.stringify({ loaded: true } satisfies RowsLine));
   const job = JSON.parse(Deno.args[0]) as RowsJob;
   const rows = job.rows.map((index) => {
     const c = ALL_CASES[index];
@@ -23,9 +25,17 @@ if (import.meta.main) {
   });
   let done = 0;
   const print = (line: RowsLine) => console.log(JSON.stringify(line));
-  const stop = await runRows(job.kernel, rows, job.limitS, job.memoryMb, (_c, outcome) => {
-    print({ row: done++, outcome });
-  });
+  let stop;
+  try {
+    stop = await runRows(job.kernel, rows, job.limitS, job.memoryMb, (_c, outcome) => {
+      print({ row: done++, outcome });
+    });
+  } catch (e) {
+    // The rows' worker did not load (pagersim's code or the variant): one line, no rows.
+    if (!(e instanceof RowsLoadError)) throw e;
+    print({ loadFailed: e.message });
+    Deno.exit(0);
+  }
   print({ stop });
   // Ends the worker's thread too, spinning or not.
   Deno.exit(0);

@@ -24,6 +24,7 @@ import {
   entryWords,
   grewNote,
   heapFullWords,
+  heapRunningOut,
   heapSampler,
   neverYielded,
   type StuckAt,
@@ -64,10 +65,10 @@ export type GuardOutcome =
 interface GuardData {
   readonly url: string;
   /**
-   * Int32 [step + 1 (0: nothing ran yet), tid, loaded, entry, heap MiB]: step, tid and entry
-   * written each time a thread's code is to run (entry again when the harness calls a service
-   * entry point on it); `loaded` set once the command's module is imported; the worker's used
-   * heap sampled every few of those ({@linkcode heapSampler}).
+   * Int32 [step + 1 (0: nothing ran yet), tid, loaded, entry, heap MiB, first heap MiB]: step,
+   * tid and entry written each time a thread's code is to run (entry again when the harness calls
+   * a service entry point on it); `loaded` set once the command's module is imported; the
+   * worker's used heap sampled every few of those, and its first sample ({@linkcode heapSampler}).
    */
   readonly progress?: SharedArrayBuffer;
   /** The second, guarded replay of a hang: stop before this step (`guardStopAt`). */
@@ -136,9 +137,9 @@ export function guardWatch(): ((step: number, tid: number, entry: number) => voi
   const buffer = guardData()?.progress;
   if (buffer === undefined) return undefined;
   const cell = new Int32Array(buffer);
-  const sample = heapSampler(cell, 4);
+  const heap = heapSampler(cell, 4);
   return (step, tid, entry) => {
-    sample();
+    heap.sample();
     Atomics.store(cell, 1, tid);
     Atomics.store(cell, 3, entry);
     Atomics.store(cell, 0, step + 1);
@@ -242,7 +243,7 @@ export function runGuarded(
 ): Promise<GuardOutcome> {
   return new Promise((resolve) => {
     const rssAtStart = Math.min(Deno.memoryUsage().rss, rssBefore ?? Infinity);
-    const progress = new SharedArrayBuffer(20);
+    const progress = new SharedArrayBuffer(24);
     const cell = new Int32Array(progress);
     const data: GuardData = {
       url,
@@ -277,7 +278,10 @@ export function runGuarded(
       const over = runFrom !== null
         ? now - runFrom > timeoutS * 1000
         : now - startedAt > Math.max(timeoutS, LOAD_LIMIT_S) * 1000;
-      if (!over) return;
+      // A heap running out stops the run at once (sim/stuck.ts `heapRunningOut`): no waiting
+      // for the run limit, nor a confirmation run, for the verdict the heap gives.
+      const filling = heapRunningOut(Atomics.load(cell, 4), limits.memoryMb, Atomics.load(cell, 5));
+      if (!over && !filling) return;
       const grownMiB = (Deno.memoryUsage().rss - rssAtStart) / 2 ** 20;
       const step = Atomics.load(cell, 0) - 1;
       const at = step < 0
@@ -287,7 +291,7 @@ export function runGuarded(
       // that yields every step while it fills the heap read `never yielded`, at a step that
       // varied with timing). Out of memory at once: the confirmation run would fill it again.
       const heapMiB = Atomics.load(cell, 4);
-      if (atHeapLimit(heapMiB, limits.memoryMb)) {
+      if (atHeapLimit(heapMiB, limits.memoryMb, Atomics.load(cell, 5))) {
         settle({ kind: "out-of-memory", at, heapMiB });
         return;
       }

@@ -45,7 +45,10 @@ export const USAGE: string = usage("deno task conformance", "[options]", FLAGS) 
   "wall); with --kernel about 12.5 s of CPU, as its rows run in a watched worker process, and " +
   "25-50 s wall on a busy 2-core machine (measured: 25.6 s, and a user's 48.6 s). " +
   "--filter runs fewer; --list shows the rows and their ids and names without running any." +
-  "\nExit status: 0 if no case failed, 1 otherwise, 2 bad input.";
+  "\nEach failing row prints the checker that blames its cause, when one does (its failing seed run " +
+  "again under the kernel's checkers), and the command that reruns it alone." +
+  "\nExit status: 0 if no case failed, 1 otherwise, 2 bad input (or, with --kernel, the row " +
+  "runner failed to load: one error line, no rows).";
 
 /** The command: parses `args` (`-h` is `--help`), loads a `--kernel` module, runs the cases. */
 export async function main(args: readonly string[]): Promise<number> {

@@ -7,7 +7,12 @@
 //
 // In process: the rows' processes are the only ones that spin, and each is ended.
 import { strict as assert } from "node:assert";
-import { runConformanceGuarded, runRowsIsolated } from "./_conformance_guard.ts";
+import {
+  loadFailureLine,
+  RowsLoadError,
+  runConformanceGuarded,
+  runRowsIsolated,
+} from "./_conformance_guard.ts";
 import { ALL_CASES } from "../conformance/cases.ts";
 
 const VARIANT = "case/testdata/ux29/spin_read.ts"; // loops inside every zx_vmo_read
@@ -95,4 +100,42 @@ Deno.test("runRowsIsolated: the process of a stopped row is ended, not left spin
   assert.deepEqual(outcomes, []);
   assert.notEqual(pid, 0);
   assert.ok(gone(pid), `process ${pid} is still running`);
+});
+
+// trial32b #6: a pagersim file broken mid-edit (a SyntaxError in program/run.ts) made every row
+// fail with the same stack, 171 of them: the row runner failed to load, and each row started
+// another. A runner that fails before it has loaded now stops the run with one line (the rows
+// runner here is broken by a preloaded module that does not parse).
+Deno.test("runRowsIsolated: a row runner that fails to load is one error, no row's outcome", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "pagersim-s33-load-" });
+  try {
+    const broken = `${dir}/broken.ts`;
+    await Deno.writeTextFile(broken, "export const x = 1;\nexport function f( {\n");
+    const row = ALL_CASES.find((c) => c.name === "SinglePageTestVmo")!;
+    const outcomes: string[] = [];
+    const e = await runRowsIsolated(
+      { program: Deno.execPath(), flags: ["--allow-read", `--preload=${broken}`] },
+      VARIANT,
+      [row, row],
+      5,
+      256,
+      (c, o) => outcomes.push(`${c.name} ${o.kind}`),
+    ).then(() => null, (e: Error) => e);
+    assert.ok(e instanceof RowsLoadError, String(e));
+    assert.match(
+      e.message,
+      new RegExp(`^the row runner failed to load: ${broken}:2:\\d+: SyntaxError: Unexpected token`),
+    );
+    assert.deepEqual(outcomes, []);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+  // A file of pagersim's own is named so.
+  const root = new URL("../", import.meta.url).pathname;
+  assert.match(
+    loadFailureLine(
+      `\x1b[1merror\x1b[0m: SyntaxError: Unexpected token\n    at file://${root}program/run.ts:7:3\n`,
+    ),
+    /^pagersim failed to load: (.*\/)?program\/run\.ts:7:3: SyntaxError: Unexpected token$/,
+  );
 });

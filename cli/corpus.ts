@@ -9,7 +9,7 @@
 
 import { signProgramRun, signScenarioRun } from "../fuzz/engine.ts";
 import { hangKind } from "../fuzz/signature.ts";
-import { basename, dirname, resolve } from "node:path";
+import { basename, dirname, isAbsolute, relative, resolve } from "node:path";
 import {
   type CaseEnvelope,
   expectsText,
@@ -213,6 +213,7 @@ export async function list(dir: string): Promise<number> {
   // is not valid; `--current-code` replays it, `corpus accept` re-records it (userS26s: it was
   // counted valid with the notice on its line).
   let stale = 0;
+  let modules = false;
   for (const e of entries) {
     // Read as repro reads it (from its own file, modules relative to it), never run or loaded.
     const { problems, notices } = await caseProblems(await readCaseFile(e.file), e.file);
@@ -228,8 +229,13 @@ export async function list(dir: string): Promise<number> {
     const by = e.c.bug !== undefined ? `, bug ${e.c.bug}` : "";
     // The modules it runs, as recorded (relative to the case): a kernel variant's case is
     // that variant's finding (userS25: list did not say which variant).
-    const mod = (e.c.service !== undefined ? `, service ${e.c.service.path}` : "") +
-      (e.c.kernel !== undefined ? `, kernel ${e.c.kernel.path}` : "");
+    // Shown from the working directory (the project root under deno task, where replay lines name
+    // files from), not as recorded, relative to the case's own folder (session 33: `service
+    // ../examples/x.ts` of a case in corpus/ read as a path from nowhere the user could tell).
+    const mod =
+      (e.c.service !== undefined ? `, service ${modulePath(e.file, e.c.service.path)}` : "") +
+      (e.c.kernel !== undefined ? `, kernel ${modulePath(e.file, e.c.kernel.path)}` : "");
+    if (mod !== "") modules = true;
     // What each command does with it, exactly (userS28s: the notice's "replaying against the
     // module as it is now" ran on into "repro refuses it").
     const changed = notices.length > 0
@@ -244,12 +250,34 @@ export async function list(dir: string): Promise<number> {
     );
   }
   for (const err of errors) console.error(`error: ${err}`);
+  if (modules) {
+    console.log(
+      `(service and kernel paths above are from ${Deno.cwd()}, the project root under deno ` +
+        "task; a case records them relative to its own file)",
+    );
+  }
   console.log(
     `corpus: ${valid} valid, ${stale > 0 ? `${stale} stale, ` : ""}${errors.length} invalid` +
       (hasPrograms ? ` (${validBelow} valid under ${programs}, a program campaign's)` : "") +
       (isFile ? ` (the one case ${dir}: a file, not a corpus folder)` : ""),
   );
   return errors.length === 0 && stale === 0 ? 0 : 1;
+}
+
+/**
+ * A module path a case records (relative to the case file's folder) as `corpus list` shows it:
+ * from the working directory when under it, else absolute.
+ *
+ * @example
+ * ```ts
+ * import { modulePath } from "./corpus.ts";
+ * console.assert(modulePath("corpus/x.json", "../examples/s.ts") === "examples/s.ts");
+ * ```
+ */
+export function modulePath(caseFile: string, recorded: string): string {
+  const file = resolve(dirname(caseFile), recorded);
+  const rel = relative(Deno.cwd(), file);
+  return rel.startsWith("..") || isAbsolute(rel) ? file : rel;
 }
 
 /** `merge DIR... --into DIR`: the exit code. */

@@ -131,7 +131,7 @@ Deno.test("corpus list names a pass-expected case with a signature as an accepte
   assert.equal(r.code, 1, r.out);
   assert.match(
     r.out,
-    /^invariant-quiescent-end-q2-blobby-0ce6cd1f\.json: scenario, expects pass \(an accepted fix of invariant:quiescent-end:Q2\), 8 decisions, service \.\.\/blobby\.ts \(stale: its service module \.\.\/blobby\.ts changed since the fix was accepted /m,
+    /^invariant-quiescent-end-q2-blobby-0ce6cd1f\.json: scenario, expects pass \(an accepted fix of invariant:quiescent-end:Q2\), 8 decisions, service case\/testdata\/userS23b\/blobby\.ts \(stale: its service module \.\.\/blobby\.ts changed since the fix was accepted /m,
   );
   assert.match(r.out, /^corpus: 0 valid, 1 stale, 0 invalid$/m);
 });
@@ -175,4 +175,30 @@ Deno.test("staleCaseFiles names the cases corpus list calls stale, and only thos
   const stale = "case/testdata/userS23b/corpus/invariant-quiescent-end-q2-blobby-0ce6cd1f.json";
   assert.deepEqual(await staleCaseFiles([stale, "corpus/zoo-duplicate-read.json"]), [stale]);
   assert.deepEqual(await staleCaseFiles(["no/such/case.json"]), []);
+});
+
+// Session 33 (fix33a): corpus list printed a case's modules as recorded, relative to the case's
+// own folder (`service ../examples/testdata/fxfs_no_barrier.ts` for a case in corpus/), which
+// named no file from where the user stood. They are shown from the working directory, and a line
+// says so.
+Deno.test("corpus list shows module paths from the working directory and says so", async () => {
+  const { list } = await import("./corpus.ts");
+  const out: string[] = [];
+  const log = console.log;
+  console.log = (...a: unknown[]) => out.push(a.join(" "));
+  try {
+    await list("case/testdata/userS23b/corpus");
+  } finally {
+    console.log = log;
+  }
+  const text = out.join("\n");
+  assert.match(text, /, service case\/testdata\/userS23b\/blobby\.ts /);
+  assert.doesNotMatch(text, /, service \.\.\//);
+  assert.ok(
+    out.includes(
+      `(service and kernel paths above are from ${Deno.cwd()}, the project root under deno ` +
+        "task; a case records them relative to its own file)",
+    ),
+    text,
+  );
 });

@@ -352,6 +352,76 @@ export function keptLine(
     "summary's replay line replays the kept case";
 }
 
+/** What `--json` says of a finding's case held in place of the campaign's own ({@linkcode jsonSummary}). */
+export interface HeldCaseJson {
+  /** Always false: the file holds another campaign's case (or an earlier one's). */
+  readonly thisCampaigns: false;
+  /** Who found the held case (`found by fuzz campaign 1, shrunk from run 41`). */
+  readonly foundBy: string;
+  /** The held case's shrinking was cut short. */
+  readonly cut: boolean;
+  /** This campaign's own description of the finding (run k's failure). */
+  readonly ownDescription: string;
+  /** This campaign's own shrunk case's decision count (not written). */
+  readonly ownDecisions: number;
+  /** This campaign's own shrunk case's failure. */
+  readonly ownShrunkFailure?: string;
+}
+
+/**
+ * The summary `--json` prints: as the campaign returned it, but a finding whose case was not
+ * written because its file holds a case of it no larger (`kept`) describes the case that file
+ * holds, as the text summary does: `description`, `decisions` and `shrunkFailure` are the held
+ * case's, and `heldCase` says it is not this campaign's, with this campaign's own description and
+ * decision count (session 33: the JSON described the campaign's own case, the file held another).
+ *
+ * @example
+ * ```ts
+ * import { jsonSummary } from "./fuzz.ts";
+ * const held = { decisions: 10, foundBy: "found by fuzz campaign 1, run 41", failure: "x (a)", cut: false };
+ * const s = { findings: [{ signature: "x", file: "c/x.json", description: "found by fuzz campaign 2, run 5: x (b)", decisions: 44 }] };
+ * const j = jsonSummary(s, new Map([["x", held]]));
+ * console.assert(j.findings[0].description === "found by fuzz campaign 1, run 41: x (a)");
+ * console.assert(j.findings[0].heldCase?.thisCampaigns === false);
+ * ```
+ */
+export function jsonSummary<
+  F extends {
+    readonly signature: string;
+    readonly file: string;
+    readonly description: string;
+    readonly decisions: number;
+    readonly shrunkFailure?: string;
+  },
+  S extends { readonly findings: readonly F[] },
+>(
+  summary: S,
+  kept: ReadonlyMap<string, HeldCase>,
+): Omit<S, "findings"> & { findings: (F & { heldCase?: HeldCaseJson })[] } {
+  return {
+    ...summary,
+    findings: summary.findings.map((f) => {
+      const held = f.file !== "(not written)" ? kept.get(f.signature) : undefined;
+      if (held === undefined) return f;
+      const { shrunkFailure: _own, ...rest } = f;
+      return {
+        ...rest,
+        description: `${held.foundBy}: ${held.failure}`,
+        decisions: held.decisions,
+        shrunkFailure: held.failure,
+        heldCase: {
+          thisCampaigns: false as const,
+          foundBy: held.foundBy,
+          cut: held.cut,
+          ownDescription: f.description,
+          ownDecisions: f.decisions,
+          ...(f.shrunkFailure !== undefined ? { ownShrunkFailure: f.shrunkFailure } : {}),
+        },
+      } as F & { heldCase: HeldCaseJson };
+    }),
+  };
+}
+
 /** Slow runs listed one by one in a summary; the rest are counted. */
 const SLOW_RUNS_LISTED = 10;
 
@@ -978,7 +1048,7 @@ async function campaign(
     },
   });
   const none = interruptedBeforeAnyRun(summary, dir);
-  if (values.json) console.log(JSON.stringify(summary, null, 2));
+  if (values.json) console.log(JSON.stringify(jsonSummary(summary, kept), null, 2));
   else if (none !== null) console.error(none);
   else {
     console.log(

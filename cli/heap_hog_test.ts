@@ -9,7 +9,8 @@ import { strict as assert } from "node:assert";
 import { denoOutput } from "./_deno_output.ts";
 import { RunRecord } from "../fuzz/engine.ts";
 import { findingOf, guardBuffers, workerGuard } from "../explore/guard.ts";
-import { atHeapLimit, heapFullWords } from "../sim/stuck.ts";
+import { atHeapLimit, heapFullWords, heapGrowing, heapRunningOut } from "../sim/stuck.ts";
+import { runGuarded } from "./_guard.ts";
 
 const DIR = "case/testdata/userS32a_hog";
 
@@ -55,14 +56,51 @@ Deno.test("a campaign's run record and an exploration worker's cells carry the w
     tid: 2,
     entry: 1,
   });
-  assert.ok(new Int32Array(buffers.cells)[6 * 1 + 5] > 0);
+  assert.ok(new Int32Array(buffers.cells)[7 * 1 + 5] > 0);
   assert.equal(new Int32Array(buffers.cells)[5], 0, "worker 0's cells untouched");
+  // A new run starts its samples over: the first sample is the new run's.
+  record.begin();
+  assert.equal(record.heapMiB(), 0);
+  assert.equal(record.firstHeapMiB(), 0);
+  for (let i = 0; i < 16; i++) record.watch(i, 1, 1);
+  assert.equal(record.firstHeapMiB(), record.heapMiB());
 });
 
 Deno.test("out-of-memory words: half the limit decides, and the verdict names where the heap ran out", () => {
-  assert.ok(atHeapLimit(256, 512) && !atHeapLimit(255, 512) && !atHeapLimit(0, 0));
+  assert.ok(atHeapLimit(256, 512, 128) && !atHeapLimit(255, 512, 1) && !atHeapLimit(0, 0, 0));
+  // Grown by a quarter of the limit since the run's first sample, or not out of memory.
+  assert.ok(!atHeapLimit(400, 512, 300) && atHeapLimit(400, 512, 272) && !atHeapLimit(400, 512, 0));
+  // Growing by a quarter (not counted spinning); running out at three quarters, grown.
+  assert.ok(heapGrowing(200, 512, 72) && !heapGrowing(200, 512, 73));
+  assert.ok(heapRunningOut(384, 512, 20) && !heapRunningOut(383, 512, 20));
   const w = heapFullWords({ step: 694, tid: 3, entry: 1 }, 480, 512);
   assert.match(w, /with t3 running at step 694, in the service's body/);
   assert.doesNotMatch(w, /never yielded/);
   assert.match(heapFullWords(null, 300, 512), /limit before any thread ran/);
+});
+
+// Session 33 (fix33a): the rule above read half the limit in the last sample as out of memory,
+// so a service that built a large table, then spun without yielding, was called out-of-memory
+// and not counted as spinning. Out of memory now needs the heap to have grown during the run.
+Deno.test("the guard: a spinner whose heap is large but flat is a hang; a heap that grows to the limit is out-of-memory", async () => {
+  const limits = { runTimeout: 1, memoryMb: 64, confirmTimeout: 1 };
+  const spin = await runGuarded(
+    new URL("./testdata/flat_heap_spin_command.ts", import.meta.url).href,
+    limits,
+  );
+  assert.equal(spin.kind, "service-hang", JSON.stringify(spin));
+  assert.deepEqual(spin.kind === "service-hang" ? spin.at : null, { step: 48, tid: 1, entry: 1 });
+  // A heap running out stops the run at once (sim/stuck.ts `heapRunningOut`), not at its run
+  // limit: a 60 s limit would have held the verdict 60 s.
+  const t0 = performance.now();
+  const hog = await runGuarded(
+    new URL("./testdata/heap_hog_command.ts", import.meta.url).href,
+    { ...limits, runTimeout: 60 },
+  );
+  assert.ok(performance.now() - t0 < 30_000, `${performance.now() - t0} ms`);
+  assert.equal(hog.kind, "out-of-memory", JSON.stringify(hog));
+  assert.ok(
+    hog.kind === "out-of-memory" && hog.heapMiB !== undefined && hog.heapMiB >= 32,
+    JSON.stringify(hog),
+  );
 });

@@ -204,3 +204,20 @@ Deno.test("a mistyped flag after a positional gets the suggestion (repro FILE --
     assert.equal(err.split("\n")[0], `error: ${line}`, err);
   }
 });
+
+// Session 33 (fix33a, trial32b): `deno run --allow-read cli/mutate.ts --help` died with a Babel
+// NotCapable stack trace (BABEL_ENV): loading Stryker's instrumenter reads the environment, and
+// help loaded it. Every other cli/*.ts prints its help with --allow-read alone; mutate now loads
+// the instrumenter on first use (mutate/instrument.ts).
+Deno.test("cli/mutate.ts --help needs no permission beyond --allow-read", async () => {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-read", "cli/mutate.ts", "--help"],
+    cwd: root,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const err = new TextDecoder().decode(out.stderr);
+  assert.equal(out.code, 0, err);
+  assert.match(new TextDecoder().decode(out.stdout), /^usage: deno task mutate /);
+  assert.doesNotMatch(err, /NotCapable/);
+});

@@ -136,7 +136,7 @@ Deno.test("corpus list names the kernel variant a case records, beside its servi
   assert.equal(r.code, 0, r.out + r.err);
   assert.match(
     r.out,
-    /^lost-wakeup-condvar-queue-nonempty-chunk-pool-first-page-fail-11d5cee2\.json: scenario, expects invariant:syscall-contract:K14w, 9 decisions, service \.\.\/\.\.\/userS25\/chunk_pool\.ts, kernel \.\.\/\.\.\/userS25\/first_page_fail\.ts$/m,
+    /^lost-wakeup-condvar-queue-nonempty-chunk-pool-first-page-fail-11d5cee2\.json: scenario, expects invariant:syscall-contract:K14w, 9 decisions, service case\/testdata\/userS25\/chunk_pool\.ts, kernel case\/testdata\/userS25\/first_page_fail\.ts$/m,
   );
 });
 

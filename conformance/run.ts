@@ -17,6 +17,7 @@ import {
 } from "./harness.ts";
 import type { Kernel, KernelOptions } from "../kernel/kernel.ts";
 import { assert } from "../kernel/assert.ts";
+import { checkerBlame } from "./blame.ts";
 
 /** What to run: the command line, parsed (`cli/conformance.ts`). */
 export interface ConformanceOptions {
@@ -29,10 +30,16 @@ export interface ConformanceOptions {
 }
 
 /** The outcome of one case. */
-export type Outcome = { kind: "pass" } | { kind: "fail"; message: string; trace: string } | {
-  kind: "skip";
-  reason: string;
-};
+export type Outcome =
+  | { kind: "pass" }
+  | {
+    kind: "fail";
+    message: string;
+    trace: string;
+    /** What a checker blames in the failing run (`conformance/blame.ts`), when one does. */
+    blame?: string;
+  }
+  | { kind: "skip"; reason: string };
 
 /** Runs row `c` against the kernel in use (`useKernel`); its outcome. */
 export function runCase(c: ConformanceCase): Outcome {
@@ -42,7 +49,13 @@ export function runCase(c: ConformanceCase): Outcome {
     return { kind: "pass" };
   } catch (e) {
     if (e instanceof ConformanceFailure) {
-      return { kind: "fail", message: e.message, trace: e.trace };
+      const blame = checkerBlame(c, e.message);
+      return {
+        kind: "fail",
+        message: e.message,
+        trace: e.trace,
+        ...(blame !== null ? { blame } : {}),
+      };
     }
     const err = e instanceof Error ? e : new Error(String(e));
     return { kind: "fail", message: `${err.name}: ${err.message}`, trace: err.stack ?? "" };
@@ -150,6 +163,9 @@ export class Report {
     else if (o.kind === "skip") console.log(`  ${head} [${o.reason}]`);
     else {
       console.log(`  ${head} [${o.message}]`);
+      // trial32b #5: the checker that names the cause, and the command that reruns this row.
+      if (o.blame !== undefined) console.log(`      checker: ${o.blame}`);
+      console.log(`      rerun: ${rerunCommand(c, this.parsed.kernel)}`);
       if (this.parsed.verbose && o.trace !== "") console.log(o.trace.replace(/^/gm, "      "));
     }
   }
@@ -164,6 +180,26 @@ export class Report {
     console.log(`\nconformance: ${t.pass} passed, ${t.fail} failed, ${t.skip} skipped`);
     return t.fail > 0 ? 1 : 0;
   }
+}
+
+/**
+ * The command that reruns row `c` alone (its "id name" as `--filter`, which only it holds),
+ * against the `--kernel` variant if one was given.
+ *
+ * @example
+ * ```ts
+ * import { rerunCommand } from "./run.ts";
+ * const c = { id: "P9", name: "BulkSingleSupplyVmo", area: "supply", skip: "" };
+ * console.assert(
+ *   rerunCommand(c, "v/x.ts") ===
+ *     "deno task conformance --filter 'P9 BulkSingleSupplyVmo' --kernel v/x.ts",
+ * );
+ * ```
+ */
+export function rerunCommand(c: ConformanceCase, kernel: string | null): string {
+  const quote = (s: string) => /^[\w./:=@%+,-]+$/.test(s) ? s : `'${s.replaceAll("'", "'\\''")}'`;
+  return `deno task conformance --filter ${quote(`${c.id} ${c.name}`)}` +
+    (kernel !== null ? ` --kernel ${quote(kernel)}` : "");
 }
 
 /**

@@ -25,7 +25,7 @@
 import { DEFAULT_RUN_TIMEOUT, RunRecord } from "../fuzz/engine.ts";
 import { CONFIRM_FACTOR } from "../fuzz/engine.ts";
 import type { ExploreHooks } from "./explore.ts";
-import { atHeapLimit, heapSampler, type StuckAt } from "../sim/stuck.ts";
+import { atHeapLimit, heapRunningOut, heapSampler, type StuckAt } from "../sim/stuck.ts";
 import { wallMs } from "../fuzz/clock.ts";
 
 /** Default heap limit of an exploration worker, MiB: its state cache lives there. */
@@ -33,9 +33,10 @@ export const EXPLORE_MEMORY_MB = 4096;
 
 /**
  * Int32 cells per worker: busy (0/1), heartbeat (executions), step + 1, tid, entry (whose code),
- * the worker's used heap in MiB as last sampled (sim/stuck.ts `heapSampler`).
+ * the worker's used heap in MiB as last sampled (sim/stuck.ts `heapSampler`), and as first sampled
+ * in the execution.
  */
-const CELLS = 6;
+const CELLS = 7;
 
 /** The limits of one execution: seconds, worker heap MiB, and seconds to confirm a hang. */
 export interface ExploreLimits {
@@ -111,17 +112,18 @@ export function workerGuard(
   const cells = new Int32Array(buffers.cells);
   const record = new RunRecord(buffers.records[worker]);
   const at = CELLS * worker;
-  const sample = heapSampler(cells, at + 5);
+  const heap = heapSampler(cells, at + 5);
   return {
     hooks: {
       execution: () => {
         record.begin();
+        heap.begin();
         Atomics.store(cells, at + 2, 0);
         Atomics.add(cells, at + 1, 1);
       },
       pick: record.pick,
       watch: (step, tid, entry) => {
-        sample();
+        heap.sample();
         Atomics.store(cells, at + 4, entry ?? 0);
         Atomics.store(cells, at + 3, tid);
         Atomics.store(cells, at + 2, step + 1);
@@ -248,7 +250,13 @@ export function startWatchdog(
       const advancing = stepNow !== l.step;
       l.step = stepNow;
       const ms = now - l.at;
-      if (ms <= limits.runTimeout * 1000) continue;
+      // A heap running out stops the execution at once (sim/stuck.ts `heapRunningOut`).
+      const filling = heapRunningOut(
+        Atomics.load(cells, CELLS * w + 5),
+        limits.memoryMb,
+        Atomics.load(cells, CELLS * w + 6),
+      );
+      if (ms <= limits.runTimeout * 1000 && !filling) continue;
       const grownMiB = (rss() - Math.min(l.rss, startRss)) / 2 ** 20;
       const stop = (cause: StopCause, detail: string, grew = false) => {
         stopped = true;
@@ -259,7 +267,7 @@ export function startWatchdog(
       // confirmation limit. Its own last heap sample says so: out of memory, as fuzz, sim and
       // repro sign it (trial32: a hog whose threads yield every step read `never yielded`).
       const heapMiB = Atomics.load(cells, CELLS * w + 5);
-      if (atHeapLimit(heapMiB, limits.memoryMb)) {
+      if (atHeapLimit(heapMiB, limits.memoryMb, Atomics.load(cells, CELLS * w + 6))) {
         stopped = true;
         clearInterval(timer);
         events.onStop({

@@ -77,6 +77,23 @@ export interface PoolOptions<Start, Message> {
    */
   readonly atHeapLimit?: (w: number) => boolean;
   /**
+   * Whether slot `w`'s run has its heap running out (sim/stuck.ts `heapRunningOut`): the
+   * watchdog stops it at once, `out-of-memory`, without waiting for the run limit.
+   */
+  readonly heapRunningOut?: (w: number) => boolean;
+  /**
+   * Whether slot `w`'s run grew its heap by a quarter of the limit or more (sim/stuck.ts
+   * `heapGrowing`): a stop by the clock then stopped a run that was allocating, which ends at its
+   * heap limit, not one spinning (not counted in `CONTROL.spinning`).
+   */
+  readonly heapGrowing?: (w: number) => boolean;
+  /**
+   * The step slot `w`'s run stands at (its run record): a run stopped by the clock whose step
+   * still moved within the last second was stepping, slowly (a hog's garbage collection), not
+   * spinning in code that never yields: it is not counted in `CONTROL.spinning`.
+   */
+  readonly stepOf?: (w: number) => number;
+  /**
    * A slot's run was stopped by the watchdog: called before the slot's worker
    * is replaced (its run record is still intact). `ms`: the wall-clock time the
    * stopped run cost its slot, from the run's last heartbeat until its worker was
@@ -97,6 +114,8 @@ export interface PoolOptions<Start, Message> {
      * the run stood still, so its worker was likely at its heap limit. A note, never a signature.
      */
     grew: boolean,
+    /** The stop was counted in `CONTROL.spinning` (a run the confirmation finds otherwise takes it back). */
+    counted?: boolean,
   ) => Promise<void>;
 }
 
@@ -126,6 +145,12 @@ export function startPool<Start, Message extends { readonly type: string }>(
   const live = new Map<number, Worker>();
   const generation = new Array<number>(count).fill(0);
   const beat = new Array<{ value: number; at: number; rss: number }>(count);
+  /** Per slot, the step its run last stood at and when the watchdog saw it move. */
+  const moved = new Array<{ step: number; at: number }>(count);
+  /** Whether slot `w`'s step moved within the last second (or half the run limit). */
+  const stepping = (w: number) =>
+    options.stepOf !== undefined && moved[w] !== undefined &&
+    wallMs() - moved[w].at < Math.min(1000, options.runLimitMs / 2);
   const rssNow = () => Deno.memoryUsage().rss;
   const busy = new Set<number>(); // slots being stopped and replaced
   const slotEnded = new Array<boolean>(count).fill(false);
@@ -190,6 +215,7 @@ export function startPool<Start, Message extends { readonly type: string }>(
     // A run is the watchdog's to report only if its worker has not finished it meanwhile (the
     // worker takes it back from the slot the same way, `worker.ts`): never both.
     if (v > 0 && Atomics.compareExchange(control, CONTROL.slot(w), v, 0) !== v) return;
+    const wasStepping = stepping(w);
     busy.add(w);
     const state = slotState(v);
     const rssBefore = rssNow();
@@ -204,10 +230,12 @@ export function startPool<Start, Message extends { readonly type: string }>(
     const grew = known === undefined && Math.max(grownMiB, freedMiB) >= options.memoryMb / 2;
     // A hang may be spinning in user code, which terminate() does not stop (CONTROL.spinning);
     // a worker at its heap limit is stopped by it. (A slow run that ends after all takes it back.)
-    if (cause === "hang" && !grew) Atomics.add(control, CONTROL.spinning, 1);
+    const counted = cause === "hang" && !grew && options.heapGrowing?.(w) !== true &&
+      !wasStepping;
+    if (counted) Atomics.add(control, CONTROL.spinning, 1);
     if (state.kind !== "idle") {
       try {
-        await options.onStall(w, state, cause, ms, known === undefined, grew);
+        await options.onStall(w, state, cause, ms, known === undefined, grew, counted);
       } catch (e) {
         options.errors.push(`worker ${w}: reporting its stopped run: ${(e as Error).message}`);
       }
@@ -236,13 +264,20 @@ export function startPool<Start, Message extends { readonly type: string }>(
     const now = wallMs();
     for (const [w, worker] of live) {
       if (busy.has(w)) continue;
+      if (options.stepOf !== undefined) {
+        const step = options.stepOf(w);
+        if (moved[w] === undefined || moved[w].step !== step) moved[w] = { step, at: now };
+      }
       const v = Atomics.load(control, CONTROL.slot(w) + 1);
       if (v !== beat[w].value) {
         beat[w] = { value: v, at: now, rss: rssNow() };
         continue;
       }
       const state = slotState(Atomics.load(control, CONTROL.slot(w)));
-      if (state.kind !== "idle" && now - beat[w].at > options.runLimitMs) void stall(w, worker);
+      if (state.kind === "idle") continue;
+      if (now - beat[w].at > options.runLimitMs || options.heapRunningOut?.(w) === true) {
+        void stall(w, worker);
+      }
     }
   }, Math.max(10, Math.min(100, options.runLimitMs / 10)));
 

@@ -27,7 +27,7 @@ import type { VariantCalls } from "./variant_calls.ts";
 import type { Kernel, KernelOptions } from "../kernel/kernel.ts";
 import type { PagerService } from "../services/service.ts";
 import type { Monitor } from "../sim/world.ts";
-import { heapSampler, type StuckAt } from "../sim/stuck.ts";
+import { type HeapSampler, heapSampler, type StuckAt } from "../sim/stuck.ts";
 import type { Scenario } from "../scenario/schema.ts";
 import { withService } from "../scenario/bind.ts";
 import type { CaseKind, KindRun, RunContext } from "../case/kind.ts";
@@ -220,7 +220,7 @@ export const MAX_RECORDED_PICKS = 200_000;
 export const MAX_RECORDED_INPUT = 1 << 20;
 
 /** Int32 cells before a {@linkcode RunRecord}'s picks. */
-const RECORD_HEAD = 7;
+const RECORD_HEAD = 8;
 
 /** Most bytes of the variant method name a {@linkcode RunRecord} keeps (a longer one is cut). */
 const MAX_METHOD_BYTES = 256;
@@ -232,7 +232,8 @@ const MAX_METHOD_BYTES = 256;
  * point of the thread whose code runs ({@linkcode RunRecord.watch}, so a hang
  * names it), [5] the length of the name of the `--kernel` variant's own method the run is inside
  * (0: none; {@linkcode RunRecord.inMethod}), [6] the worker's used heap, MiB, as last sampled
- * ({@linkcode RunRecord.heapMiB}), [7, 7 + MAX_RECORDED_PICKS) the picks; then the input as
+ * ({@linkcode RunRecord.heapMiB}), [7] the run's first heap sample ({@linkcode RunRecord.firstHeapMiB}),
+ * [8, 8 + MAX_RECORDED_PICKS) the picks; then the input as
  * UTF-8 JSON, then that method's name.
  */
 export class RunRecord {
@@ -246,7 +247,7 @@ export class RunRecord {
     this.#ints = new Int32Array(buffer, 0, RECORD_HEAD + MAX_RECORDED_PICKS);
     this.#bytes = new Uint8Array(buffer, head, MAX_RECORDED_INPUT);
     this.#method = new Uint8Array(buffer, head + MAX_RECORDED_INPUT, MAX_METHOD_BYTES);
-    this.#sampleHeap = heapSampler(this.#ints, 6);
+    this.#heap = heapSampler(this.#ints, 6);
   }
 
   /** A new, empty record. */
@@ -285,6 +286,7 @@ export class RunRecord {
     this.#ints[0] = 0;
     Atomics.store(this.#ints, 2, 0);
     Atomics.store(this.#ints, 5, 0);
+    this.#heap.begin();
     if (input === undefined) return;
     const bytes = new TextEncoder().encode(JSON.stringify(input));
     if (bytes.length > this.#bytes.length) {
@@ -300,21 +302,27 @@ export class RunRecord {
    * `watch`, sim/world.ts): a run the watchdog stops names the thread that never yielded.
    */
   readonly watch = (step: number, tid: number, entry: number): void => {
-    this.#sampleHeap();
+    this.#heap.sample();
     Atomics.store(this.#ints, 3, tid);
     Atomics.store(this.#ints, 4, entry);
     Atomics.store(this.#ints, 2, step + 1);
   };
 
-  /** Samples the worker's used heap into [6] every few watch calls (sim/stuck.ts). */
-  readonly #sampleHeap: () => void;
+  /** Samples the worker's used heap into [6] every few watch calls, the run's first into [7]. */
+  readonly #heap: HeapSampler;
 
   /**
    * The worker's used heap, MiB, at its last sample (0: none yet): a run the clock stopped with
-   * half the heap limit or more was out of memory, not spinning (sim/stuck.ts `atHeapLimit`).
+   * half the heap limit or more, grown during the run, was out of memory, not spinning
+   * (sim/stuck.ts `atHeapLimit`).
    */
   heapMiB(): number {
     return Atomics.load(this.#ints, 6);
+  }
+
+  /** The worker's used heap, MiB, at the run's first sample (0: none yet this run). */
+  firstHeapMiB(): number {
+    return Atomics.load(this.#ints, 7);
   }
 
   /** Where the run stood when last watched (null: no thread's code ran yet, or not watched). */

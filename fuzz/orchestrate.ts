@@ -48,6 +48,8 @@ import {
   atHeapLimit,
   grewNote,
   heapFullWords,
+  heapGrowing,
+  heapRunningOut,
   insideKernel,
   neverYielded,
   type StuckAt,
@@ -388,6 +390,11 @@ interface Suspect {
   readonly grew: boolean;
   /** The worker's used heap at its last sample, MiB (`RunRecord.heapMiB`; 0: none). */
   readonly heapMiB: number;
+  /**
+   * Its stop was counted as a thread that may spin on (`CONTROL.spinning`; not when its heap
+   * grew by a quarter of the limit, or its step still moved: the pool's `heapGrowing`, `stepOf`).
+   */
+  readonly counted?: boolean;
 }
 
 /** How long after SIGINT/SIGTERM workers still in a run are terminated, ms. */
@@ -901,6 +908,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
         if (over) return;
         over = true;
         clearTimeout(timer);
+        clearInterval(heapWatch);
         confirmWorkers.delete(worker);
         budgetCuts.delete(onBudget);
         confirmingNow--;
@@ -909,13 +917,23 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
       const onTimeout = async () => {
         if (closing) return;
         closing = true;
-        // Stopped in its run: it may be spinning in user code (CONTROL.spinning).
-        if (!confirmed && x.cause === "hang" && !x.grew) Atomics.add(control, CONTROL.spinning, 1);
+        // Its heap full by its last sample: out of memory (sim/stuck.ts `atHeapLimit`).
+        const full = atHeapLimit(record.heapMiB(), memoryMb, record.firstHeapMiB());
+        // Stopped in its run: it may be spinning in user code (CONTROL.spinning), unless its heap
+        // filled (terminate() stops that worker; session 33: a hog's every confirmation run was
+        // counted spinning, and the campaign ended after 2 of its runs).
+        const growing = heapGrowing(record.heapMiB(), memoryMb, record.firstHeapMiB());
+        if (!confirmed && !full && !growing && x.cause === "hang" && !x.grew) {
+          Atomics.add(control, CONTROL.spinning, 1);
+        }
+        // The first stop was counted spinning (its heap was below the rule then): the same run
+        // filled the heap here, so that worker ends at its heap limit too. Take it back.
+        if (!confirmed && full && x.counted === true) {
+          Atomics.sub(control, CONTROL.spinning, 1);
+        }
         workersStopped++;
         await worker.terminate();
         if (!confirmed) {
-          // Its heap full by its last sample: out of memory (sim/stuck.ts `atHeapLimit`).
-          const full = atHeapLimit(record.heapMiB(), memoryMb);
           await recordStopped(
             stoppedAt(),
             full ? "out-of-memory" : x.cause,
@@ -932,12 +950,27 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
         end();
       };
       timer = setTimeout(onTimeout, confirmMs);
+      // A heap that fills ends the confirmation run at once, out of memory (sim/stuck.ts
+      // `heapRunningOut`), and so does a heap at half its limit, grown, once the run has gone
+      // past the run limit again (what a stop by the clock would read as out of memory): no
+      // waiting out the confirmation limit for the verdict the heap already gave (session 33: a
+      // hog's confirmation ran its whole 50 s, the heap at 300 of 512 MiB, still stepping slowly).
+      const heapWatch = setInterval(() => {
+        if (closing || confirmed) return;
+        const heap = record.heapMiB(), first = record.firstHeapMiB();
+        const past = wallMs() - t0 > runLimitMs && atHeapLimit(heap, memoryMb, first);
+        if (past || heapRunningOut(heap, memoryMb, first)) {
+          clearTimeout(timer);
+          void onTimeout();
+        }
+      }, 100);
       // The budget bounds the campaign: a confirmation run still going when it ends is cut once
       // it has run the run limit again (stopped twice, so written as a hang, marked unconfirmed).
       const cut = async () => {
         if (closing || confirmed) return;
         closing = true;
-        if (x.cause === "hang" && !x.grew) Atomics.add(control, CONTROL.spinning, 1); // as above
+        const growing = heapGrowing(record.heapMiB(), memoryMb, record.firstHeapMiB());
+        if (x.cause === "hang" && !x.grew && !growing) Atomics.add(control, CONTROL.spinning, 1); // as above
         workersStopped++;
         await worker.terminate();
         const ran = (wallMs() - t0) / 1000;
@@ -1051,6 +1084,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
     ms: number,
     timed: boolean,
     grew: boolean,
+    counted = false,
   ): Promise<void> => {
     workersStopped++; // its unreported counts (a variant's calls) went with it
     const limit = cause === "hang" ? runLimitText : `${memoryMb} MiB heap limit`;
@@ -1099,6 +1133,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
       method: records[w].method(),
       grew,
       heapMiB: records[w].heapMiB(),
+      counted,
     };
     if (!timed || cause === "out-of-memory") {
       // The worker's own heap limit stopped it (not the clock): a finding as it stands.
@@ -1138,7 +1173,11 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
     control,
     runLimitMs,
     memoryMb,
-    atHeapLimit: (w) => atHeapLimit(records[w].heapMiB(), memoryMb),
+    atHeapLimit: (w) => atHeapLimit(records[w].heapMiB(), memoryMb, records[w].firstHeapMiB()),
+    heapGrowing: (w) => heapGrowing(records[w].heapMiB(), memoryMb, records[w].firstHeapMiB()),
+    stepOf: (w) => records[w].at()?.step ?? -1,
+    heapRunningOut: (w) =>
+      heapRunningOut(records[w].heapMiB(), memoryMb, records[w].firstHeapMiB()),
     onStall,
   });
 

@@ -7,7 +7,7 @@
 //   campaign's 10-decision case, with another message.
 // The cases are the user's (lostC's cut case, lostE's seed-1 case of their bug A service).
 import { strict as assert } from "node:assert";
-import { foundLine, type HeldCase, summaryText, writeFinding } from "../cli/fuzz.ts";
+import { foundLine, type HeldCase, jsonSummary, summaryText, writeFinding } from "../cli/fuzz.ts";
 import type { CaseEnvelope } from "../case/envelope.ts";
 import { readCaseFile } from "../case/store.ts";
 import { runCampaign } from "./orchestrate.ts";
@@ -133,6 +133,22 @@ Deno.test("userS32a (10): the summary describes the case another campaign kept, 
           "with byte 0xa at 0x0, the last write left 0x0)",
       ),
       lines.join("\n"),
+    );
+    // --json (session 33) describes the held case too, and says it is not this campaign's.
+    const j = jsonSummary(withFinding, kept).findings[0];
+    assert.equal(j.file, w.file);
+    assert.equal(
+      j.description,
+      "found by fuzz campaign 1, shrunk from run 41: invariant:data-integrity (lost-write: " +
+        "vmo1009 page 0 supplied with byte 0xa at 0x0, the last write left 0x0)",
+    );
+    assert.equal(j.decisions, 10);
+    assert.equal(j.heldCase?.thisCampaigns, false);
+    assert.equal(j.heldCase?.ownDecisions, 44);
+    assert.equal(j.heldCase?.ownShrunkFailure, own);
+    assert.equal(
+      jsonSummary(withFinding, new Map()).findings[0].description,
+      withFinding.findings[0].description,
     );
     // Without a kept case, the summary is as before.
     const plain = summaryText(withFinding).split("\n");

@@ -9,7 +9,14 @@
  * @module
  */
 
-import { Instrumenter } from "npm:@stryker-mutator/instrumenter@10.1.1";
+/**
+ * Stryker's instrumenter, loaded on first use: loading it reads `BABEL_ENV`, so a command that
+ * only imports this module (`deno run --allow-read cli/mutate.ts --help`) needs no env access
+ * (session 33: that help died with a NotCapable stack trace).
+ */
+async function instrumenterClass() {
+  return (await import("npm:@stryker-mutator/instrumenter@10.1.1")).Instrumenter;
+}
 
 /** A mutant as the instrumenter describes it (0-based lines and columns). */
 export interface Mutant {
@@ -96,7 +103,7 @@ const LOGGER = {
 export async function mutantsOf(sources: ReadonlyMap<string, string>): Promise<Mutant[]> {
   if (sources.size === 0) return [];
   // deno-lint-ignore no-explicit-any
-  const instrumenter = new Instrumenter(LOGGER as any);
+  const instrumenter = new (await instrumenterClass())(LOGGER as any);
   const input = [...sources].map(([name, content]) => ({ name, mutate: true as const, content }));
   const result = await instrumenter.instrument(input, {
     plugins: null,
@@ -118,7 +125,7 @@ export async function instrumentFiles(
   files: readonly string[],
 ): Promise<{ contents: Map<string, string>; mutants: Mutant[]; idSpace: number }> {
   // deno-lint-ignore no-explicit-any
-  const instrumenter = new Instrumenter(LOGGER as any);
+  const instrumenter = new (await instrumenterClass())(LOGGER as any);
   const input = files.map((name) => ({
     name,
     mutate: true as const,

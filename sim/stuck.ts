@@ -137,43 +137,105 @@ export function grewNote(memoryMb: number): string {
 const HEAP_SAMPLE_EVERY = 16;
 
 /**
- * Inside a watched worker: a function for its world's `watch` to call at each step that stores
- * the worker's used heap (MiB, rounded up) in `cell[index]` every {@linkcode HEAP_SAMPLE_EVERY}
- * calls. A worker at its heap limit goes silent (Deno 2.9.6 reports the limit only while a
- * worker's module first loads), so a watchdog that stops a run by the clock reads the last
- * sample: near the limit, the run was allocating, not spinning (trial32: a service that yields
+ * A watched worker's heap sampler ({@linkcode heapSampler}): `sample` at each watch call, `begin`
+ * when a run (an execution) starts.
+ */
+export interface HeapSampler {
+  /** One watch call: every {@linkcode HEAP_SAMPLE_EVERY}th stores a sample. */
+  readonly sample: () => void;
+  /** A new run starts: its samples, and its first sample, start over (both cells read 0). */
+  readonly begin: () => void;
+}
+
+/**
+ * Inside a watched worker: the sampler for its world's `watch` to call at each step. Every
+ * {@linkcode HEAP_SAMPLE_EVERY} calls it stores the worker's used heap (MiB, rounded up) in
+ * `cell[index]`, and the run's first such sample in `cell[index + 1]` (0: none yet), from which
+ * a watchdog reads how much the heap grew during the run ({@linkcode atHeapLimit}). A worker at
+ * its heap limit goes silent (Deno 2.9.6 reports the limit only while a worker's module first
+ * loads), so a watchdog that stops a run by the clock reads the last sample: near the limit and
+ * grown during the run, the run was allocating, not spinning (trial32: a service that yields
  * every step while it fills the heap was reported as `never yielded`).
  *
  * @example
  * ```ts
  * import { heapSampler } from "./stuck.ts";
- * const cell = new Int32Array(1);
- * const sample = heapSampler(cell, 0);
- * for (let i = 0; i < 16; i++) sample();
- * console.assert(cell[0] > 0);
+ * const cell = new Int32Array(2);
+ * const heap = heapSampler(cell, 0);
+ * for (let i = 0; i < 16; i++) heap.sample();
+ * console.assert(cell[0] > 0 && cell[1] === cell[0]);
+ * heap.begin();
+ * console.assert(cell[0] === 0 && cell[1] === 0);
  * ```
  */
-export function heapSampler(cell: Int32Array, index: number): () => void {
+export function heapSampler(cell: Int32Array, index: number): HeapSampler {
   let calls = 0;
-  return () => {
-    if (++calls % HEAP_SAMPLE_EVERY !== 0) return;
-    Atomics.store(cell, index, Math.ceil(getHeapStatistics().used_heap_size / 2 ** 20));
+  return {
+    sample: () => {
+      if (++calls % HEAP_SAMPLE_EVERY !== 0) return;
+      const mib = Math.ceil(getHeapStatistics().used_heap_size / 2 ** 20);
+      Atomics.store(cell, index, mib);
+      if (Atomics.load(cell, index + 1) === 0) Atomics.store(cell, index + 1, mib);
+    },
+    begin: () => {
+      calls = 0;
+      Atomics.store(cell, index, 0);
+      Atomics.store(cell, index + 1, 0);
+    },
   };
 }
 
 /**
  * Whether a run the clock stopped was out of memory: its worker's last heap sample
- * ({@linkcode heapSampler}) held half the heap limit or more. Such a worker went silent at its
- * limit; it is stopped by `terminate()`, unlike a spinning thread.
+ * ({@linkcode heapSampler}), `heapMiB`, held half the heap limit or more, and the heap had grown
+ * by a quarter of the limit or more since the run's first sample, `firstMiB`. Such a worker went
+ * silent at its limit; it is stopped by `terminate()`, unlike a spinning thread. A heap that was
+ * already that full and stayed flat (a service that built a large table, then spins without
+ * yielding: session 33) is no sign of a hog: that stop is the hang it looks like.
  *
  * @example
  * ```ts
  * import { atHeapLimit } from "./stuck.ts";
- * console.assert(atHeapLimit(300, 512) && !atHeapLimit(12, 512));
+ * console.assert(atHeapLimit(300, 512, 20) && !atHeapLimit(12, 512, 10));
+ * console.assert(!atHeapLimit(300, 512, 290)); // large but flat: a spinner's
  * ```
  */
-export function atHeapLimit(heapMiB: number, memoryMb: number): boolean {
-  return heapMiB > 0 && heapMiB >= memoryMb / 2;
+export function atHeapLimit(heapMiB: number, memoryMb: number, firstMiB: number): boolean {
+  return heapMiB >= memoryMb / 2 && heapGrowing(heapMiB, memoryMb, firstMiB);
+}
+
+/**
+ * Whether a run's heap grew by a quarter of the heap limit or more since its first sample
+ * ({@linkcode heapSampler}): a run stopped then was allocating (it ends at its heap limit), not
+ * spinning, even below {@linkcode atHeapLimit}'s half.
+ *
+ * @example
+ * ```ts
+ * import { heapGrowing } from "./stuck.ts";
+ * console.assert(heapGrowing(200, 512, 20) && !heapGrowing(200, 512, 150) && !heapGrowing(0, 512, 0));
+ * ```
+ */
+export function heapGrowing(heapMiB: number, memoryMb: number, firstMiB: number): boolean {
+  return heapMiB > 0 && firstMiB > 0 && heapMiB - firstMiB >= memoryMb / 4;
+}
+
+/**
+ * Whether a run's heap is running out while the run still goes ({@linkcode heapSampler}): its
+ * last sample holds three quarters of the heap limit or more, grown as {@linkcode atHeapLimit}
+ * asks. A watchdog stops such a run at once as `out-of-memory`, without waiting for its run
+ * limit (or a confirmation run's limit): session 33 measured a hog under the default 512 MiB
+ * limit cost 5 s of run limit, then up to 50 s of confirmation, per run, for the verdict it
+ * then got.
+ *
+ * @example
+ * ```ts
+ * import { heapRunningOut } from "./stuck.ts";
+ * console.assert(heapRunningOut(400, 512, 20) && !heapRunningOut(300, 512, 20));
+ * console.assert(!heapRunningOut(500, 512, 450)); // full from the start: not running out
+ * ```
+ */
+export function heapRunningOut(heapMiB: number, memoryMb: number, firstMiB: number): boolean {
+  return atHeapLimit(heapMiB, memoryMb, firstMiB) && heapMiB >= memoryMb * 3 / 4;
 }
 
 /**
