@@ -296,7 +296,8 @@ export class AnswersEveryRead extends StepMonitor {
         `t${tid} ${name} timed out waiting for the pager` +
           `${request === "" ? "" : ` on ${request}`}${standing}${dropped}` +
           (parked.length === 0 ? "" : `; parked: ${parked.join("; ")}`) +
-          why,
+          why.text,
+        why.facts,
       );
     }
   }
@@ -363,7 +364,8 @@ export class AnswersEveryRead extends StepMonitor {
               threadLabel(t.tid, t.name)
             } waits on it` +
             (parked.length === 0 ? "" : `; also parked: ${parked.join("; ")}`) +
-            why,
+            why.text,
+          why.facts,
         );
       }
     }

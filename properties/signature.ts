@@ -15,8 +15,8 @@
  * - a deadlock between threads (a check's message that names a wait-for
  *   cycle): `deadlock:` and the cycle's locks, whichever check
  *   caught it;
- * - a lost wake-up (a liveness check's message that names a service thread
- *   parked on a condition variable while serving a request: one that took its
+ * - a lost wake-up (what a liveness check found, as its facts record it, not its words: a
+ *   service thread parked on a condition variable while serving a request: one that took its
  *   packet from a port, or a worker that took a handed-off packet from the
  *   queue and is parked elsewhere; or parked on the condition variable a
  *   request's packet was handed off through: a receiver thread queued it for
@@ -48,7 +48,7 @@
  * @module
  */
 
-import type { BlockedThread, Verdict } from "../sim/world.ts";
+import type { BlockedThread, FailureFacts, Verdict } from "../sim/world.ts";
 import { threadLabel } from "../sim/trace.ts";
 import { insideKernel, type StuckAt } from "../sim/stuck.ts";
 import { FAILED_ANSWER } from "./_failed_answers.ts";
@@ -185,16 +185,15 @@ function deadlock(message: string): string | null {
 }
 
 /**
- * The lost wake-up a failure's message names (`...; parked holding a packet:
- * ...`, properties/wait_for.ts `PacketHolders`): the condition variables the
- * service threads serving a request, or handed its packet (`..., handed a
- * packet by t1 "fs.svc"`), are parked on, signed; or null.
+ * The lost wake-up a failure's check found (its facts, {@linkcode FailureFacts.lostWakeup}:
+ * properties/wait_for.ts `PacketHolders`, whose message says `...; parked holding a packet:
+ * ...`): the condition variables the service threads serving a request, or handed its packet,
+ * are parked on, by their futex labels (`condvar NAME`), signed; or null. Read from the data the
+ * check recorded, never its message (session 33: a reworded message, or a lock named
+ * `(condvar x`, moved the signature when it was parsed out of the text).
  */
-function lostWakeup(message: string): string | null {
-  const m = /; parked holding a packet: (.*)$/.exec(message);
-  if (m === null) return null;
-  const names = [...m[1].matchAll(/\((condvar [^()]*)\)(?:, handed a packet by .*?)?(?: & |$)/g)]
-    .map((x) => generalize(x[1]));
+function lostWakeup(facts: FailureFacts | undefined): string | null {
+  const names = (facts?.lostWakeup ?? []).map(generalize);
   return names.length === 0 ? null : `lost-wakeup:${[...new Set(names)].sort().join(" & ")}`;
 }
 
@@ -286,7 +285,7 @@ export function signatureOf(verdict: Verdict, raw: Verdict = verdict): string | 
       if (deadlock(verdict.message) !== null) return deadlock(verdict.message);
       // A request dropped on its failed answer: the service's error handling, whoever is parked.
       if (droppedAfterError(verdict.message) !== null) return droppedAfterError(verdict.message);
-      if (lostWakeup(verdict.message) !== null) return lostWakeup(verdict.message);
+      if (lostWakeup(verdict.facts) !== null) return lostWakeup(verdict.facts);
       // A READ a service thread took and never answered, left at rest, is P1's finding.
       if (verdict.invariant === QUIESCENT_END && READ_TAKEN_UNANSWERED.test(verdict.message)) {
         return `invariant:${ANSWERS_EVERY_READ}`;
