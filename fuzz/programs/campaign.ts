@@ -12,7 +12,7 @@
 import type { Kernel, KernelOptions } from "../../kernel/kernel.ts";
 import { makeRng, type Rng } from "../../sim/rng.ts";
 import { pctStrategy, randomStrategy, type Strategy } from "../../sim/strategy.ts";
-import type { Monitor, Verdict } from "../../sim/world.ts";
+import type { Monitor } from "../../sim/world.ts";
 import { PORTFOLIO, type PortfolioStrategy } from "../campaign.ts";
 import { generateProgram, mutateProgram, rngDraw } from "../../program/generate.ts";
 import { callCount, type Program } from "../../program/program.ts";
