@@ -390,9 +390,12 @@ export class PacketDiscipline extends StepMonitor {
       if (this.#undersized && e.type === "READ") this.#judgeShort(e, call, b, world);
       return;
     }
-    // Past the VMO's end is page-state's K2 (a request within the VMO size), the plainer name.
+    // A request past the VMO's end is page-state's K2 (a READ within the VMO size) or dirty-state's
+    // K3 (a DIRTY for present content: "runs past the end of the VMO"), judged in every run
+    // whatever call raised it: sizing says nothing of it (docs/rules.md, session 33), so one
+    // request past the end signs one way.
     const root = pagerVmo(world, e.vmo);
-    if (root !== undefined && e.end > root.slots.length) return;
+    if (root !== undefined && e.end > root.pageCount) return;
     this.fail(
       "sizing",
       `t${e.tid} ${b.what} asked ${e.type} #${e.id} [${e.start},${e.end}) of vmo${e.vmo}, ` +
