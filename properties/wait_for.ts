@@ -673,7 +673,9 @@ function condvarWait(world: World, n: WaitNode): number | null {
  * signature reads (properties/signature.ts), never the text.
  */
 export interface Why {
+  /** The tail of the check's message: `; wait-for cycle: ...`, `; parked holding a packet: ...`. */
   readonly text: string;
+  /** What a signature reads: the parked threads' condition variables (none for a cycle). */
   readonly facts?: FailureFacts;
 }
 
