@@ -96,15 +96,6 @@ export class Futexes {
     return this.#labels.get(addr)?.kind;
   }
 
-  /**
-   * The name the word at `addr` was labelled with ({@linkcode label}), without its kind; undefined
-   * if never labelled. Signatures read it (a lost wake-up's condition variable), never the text
-   * {@linkcode describe} makes of it.
-   */
-  nameOf(addr: number): string | undefined {
-    return this.#labels.get(addr)?.name;
-  }
-
   /** How hang reports name the futex at `addr`: its address, and its label if it has one. */
   describe(addr: number): string {
     const label = this.#labels.get(addr);
@@ -270,5 +261,14 @@ export class Futexes {
       parts.push(`${addr}:${live.join(".")}>${f.owner?.tid ?? "-"}`);
     }
     return parts.join(";");
+  }
+
+  /**
+   * The name the word at `addr` was labelled with ({@linkcode label}), without its kind; undefined
+   * if never labelled. Signatures read it (a lost wake-up's condition variable), never the text
+   * {@linkcode describe} makes of it.
+   */
+  nameOf(addr: number): string | undefined {
+    return this.#labels.get(addr)?.name;
   }
 }
