@@ -114,6 +114,7 @@ export {
   describeVerdict,
   ENTRY_POINTS,
   type EntryPoint,
+  type FailureFacts,
   InvariantViolation,
   type Monitor,
   type Role,

@@ -58,6 +58,7 @@ import { KINDS } from "./kinds.ts";
 import { nearest } from "../scenario/nearest.ts";
 import { type Replay, replayWith } from "./replay.ts";
 import { signatureOf } from "../properties/signature.ts";
+import { signProgramVerdict } from "../program/signature.ts";
 import { PAGERSIM_PARTS } from "../sim/variant_crash.ts";
 
 /**
@@ -1362,19 +1363,30 @@ export async function replayProblem(
 }
 
 /**
- * The signature a scenario replay's run signs under (`pass` for a pass), as repro's `now:` says
- * it; a program run's is its base signature (the fuller one, with its promise's words, is the
- * fuzzer's to make: this folder does not import it).
+ * The signature replay `r` of a case of kind `kind` signs under (`pass` for a pass), as repro's
+ * `now:` says it and a campaign signs it: a scenario run's (properties/signature.ts), a program run's with its broken
+ * promise's words (program/signature.ts, the signer `--mode programs` campaigns use).
+ *
+ * @example
+ * ```ts
+ * import { readCaseFile, replayCase, replaySignature } from "./store.ts";
+ * const file = "corpus/zoo-duplicate-read.json";
+ * const r = await replayCase(await readCaseFile(file), file);
+ * console.assert(replaySignature(r, "scenario") === "invariant:packet-discipline:K4");
+ * ```
  */
-function runSignature(r: Replay): string {
+export function replaySignature(r: Replay, kind: CaseEnvelope["kind"]): string {
   if (r.verdict === "pass") return "pass";
-  return signatureOf(r.run.verdict, r.run.raw) ?? r.verdict;
+  const sign = kind === "program"
+    ? signProgramVerdict(r.run.verdict)
+    : signatureOf(r.run.verdict, r.run.raw);
+  return sign ?? r.verdict;
 }
 
 /**
  * `replayProblem`'s judgement under `currentCode`: by verdict and signature, never the trace
  * hash (an edit that keeps the bug may well move the trace). A case recorded with no signature
- * (older cases), and a program case, is held to its verdict label.
+ * (older cases) is held to its verdict label.
  */
 function currentCodeProblem(
   c: CaseEnvelope,
@@ -1382,7 +1394,7 @@ function currentCodeProblem(
   where: string,
   changed: boolean,
 ): string | null {
-  const now = runSignature(r);
+  const now = replaySignature(r, c.kind);
   const code = changed ? "the code as it is now (changed since the case was recorded)" : "the code";
   const replay = `deno task repro ${where} --current-code`;
   const message = "message" in r.run.verdict ? `: ${oneLine(r.run.verdict.message)}` : "";
@@ -1396,11 +1408,9 @@ function currentCodeProblem(
     return `${where}: expected ${recorded}, but ${code} passes it: fixed? accept it with ` +
       `deno task corpus accept ${where} (the case then expects pass and guards the fix)`;
   }
-  // A program case's signature may carry its promise's words past the base signature: its
-  // verdict label decides, as for a case recorded with no signature.
-  const same = c.signature !== undefined && c.kind === "scenario"
-    ? now === recorded
-    : r.verdict === c.expected;
+  // A case recorded with no signature (older cases) is held to its verdict label; one with a
+  // signature to it, a program case's with its promise's words as a campaign signs it.
+  const same = c.signature !== undefined ? now === recorded : r.verdict === c.expected;
   if (same) return null;
   return `${where}: expected ${recorded}, but ${code} fails differently: ${now}${message}. See ` +
     `it: ${replay}; if that is the same bug, deno task corpus accept ${where} re-records it`;

@@ -23,7 +23,11 @@ Deno.test("a fault thrown in the variant's own code is described as a crash of t
   const run = SCENARIO_KIND.run(input, { seed: 1 }, { monitors: kernelInvariants, makeKernel });
   assert.equal(run.verdict.kind, "thread-fault");
   const signature = signatureOf(run.verdict) ?? "";
-  assert.equal(signature, "thread-fault:TypeError@k_crash.ts:9", "the signature is unchanged");
+  assert.equal(
+    signature,
+    "thread-fault:TypeError@k_crash.ts:CrashingSource.detach",
+    "the variant's method",
+  );
   const c = toEnvelope(SCENARIO_KIND, input, 1, run, {
     checkers: "kernel",
     found: { by: "fuzz", campaignSeed: 1, run: 0 },

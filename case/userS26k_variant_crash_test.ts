@@ -28,7 +28,7 @@ Deno.test("a variant's crash in the supply path is the verdict, not the checker'
   });
   assert.equal(run.verdict.kind, "thread-fault", describeVerdict(run.verdict));
   const signature = signatureOf(run.verdict, run.raw) ?? "";
-  assert.equal(signature, "thread-fault:TypeError@v6_typo.ts:10");
+  assert.equal(signature, "thread-fault:TypeError@v6_typo.ts:WakeFirstSource.onPagesSupplied");
   // The verdict, the signature and the case's expectation agree.
   const envelope = toEnvelope(SCENARIO_KIND, input, c.seed, run, {
     checkers: "kernel",

@@ -13,6 +13,9 @@
 // same schedule; data-integrity passed it, adopting a state of an earlier VMO on a re-supply.
 import { strict as assert } from "node:assert";
 import { replayedCase, verdictMessage } from "./_replay_fixture.ts";
+import { readCaseFile, resolveContext } from "./store.ts";
+import { SCENARIO_KIND } from "./kinds.ts";
+import { parseScenario } from "../scenario/schema.ts";
 
 const DIR = new URL("./testdata/userS32a/corpus", import.meta.url).pathname;
 
@@ -47,5 +50,18 @@ Deno.test("userS32a B1: K29 names the thread that took a DIRTY packet, and how m
       'taken by t1 "p0.svc" at step 13, answered (ZX_PAGER_OP_DIRTY) for 1 of its 2 pages only; ' +
       'also parked: t1 "p0.svc" waits on port 1004; t2 "flusher" waits on futex 0x40000004 ' +
       "(condvar writeback work)",
+  );
+});
+
+Deno.test("userS32a B1 at an overtime: P1 names the same DIRTY request K29 names at a hang, and how much was answered", async () => {
+  // The same case under a scenario overtime: the writer's wait times out (P1) before the hang
+  // (K29). Both messages name DIRTY #2 [0,2), taken at step 13, answered for 1 of its 2 pages.
+  const file = `${DIR}/invariant-no-lost-requests-wb-bugB1-9b1a431e.json`;
+  const c = await readCaseFile(file);
+  const input = parseScenario({ ...(c.input as object), overtimeTicks: 30 });
+  const run = SCENARIO_KIND.run(input, { seed: 1 }, await resolveContext(c, file));
+  assert.match(
+    verdictMessage(run),
+    /^P1: t3 zx_vmo_write timed out waiting for the pager on DIRTY #2 \[0,2\), taken at step 13, answered \(ZX_PAGER_OP_DIRTY\) for 1 of its 2 pages only; t1 "p0\.svc" took its DIRTY request/,
   );
 });

@@ -175,7 +175,7 @@ Deno.test("explore: a service that throws is a thread fault counterexample with 
       r.out,
       'failing verdict: thread t1 "fs.svc" faulted at step 3: Error: decompressor: frame table corrupt',
     );
-    assertIncludes(r.out, "signature: thread-fault:Error@throwing_service.ts:14");
+    assertIncludes(r.out, "signature: thread-fault:Error@throwing_service.ts:throwingService");
     assert.equal((await writtenCase(r.out)).doc.expected, "thread-fault");
   } finally {
     await Deno.remove(corpus, { recursive: true });

@@ -42,7 +42,7 @@ Deno.test("a service that yields what is not a syscall faults in its own code, o
       v.message,
       /^TypeError: svc \(yield_without_star\.ts:\d+\) yielded sys\.vmoGetSize\(\.\.\.\)'s generator instead of a syscall, .*\(use yield\* sys\.vmoGetSize\(\.\.\.\); deno task lint-service names the line\)$/,
     );
-    assert.equal(signature, "thread-fault:TypeError@yield_without_star.ts:28");
+    assert.equal(signature, "thread-fault:TypeError@yield_without_star.ts:svc");
     assert.match(shown, /^ {4}at svc \(file:\/\/\/.*\/hostile\/yield_without_star\.ts:28:\d+\)$/m);
     assert.doesNotMatch(shown, /interpreter\.ts|world\.ts/);
   }
@@ -54,7 +54,10 @@ Deno.test("a service that yields what is not a syscall faults in its own code, o
     garbage.v.message,
     /^TypeError: yieldsGarbage \(yields_garbage\.ts:\d+\) yielded 42 /,
   );
-  assert.match(garbage.signature ?? "", /^thread-fault:TypeError@yields_garbage\.ts:\d+$/);
+  assert.match(
+    garbage.signature ?? "",
+    /^thread-fault:TypeError@yields_garbage\.ts:yieldsGarbage$/,
+  );
 });
 
 Deno.test("lint-service finds `yield sys.call(...)` without the star, cast or not", async () => {

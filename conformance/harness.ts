@@ -35,6 +35,7 @@ import type { Sys, ThreadBody } from "../sim/sys.ts";
 import { threadLabel } from "../sim/trace.ts";
 import {
   describeVerdict,
+  invariantVerdict,
   InvariantViolation,
   type Monitor,
   type SimThread,
@@ -706,13 +707,7 @@ export function runChecked(
     if (!(e instanceof InvariantViolation)) throw e;
     return {
       world,
-      verdict: {
-        kind: "invariant",
-        invariant: e.invariant,
-        message: e.message,
-        step: verdict.step,
-        tid: main.tid,
-      },
+      verdict: invariantVerdict(e, verdict.step, main.tid),
     };
   }
   return { world, verdict: { kind: "pass", step: verdict.step } };

@@ -95,7 +95,7 @@ Deno.test("a --kernel variant's module state is nondeterminism, and every case w
     assert.equal(programs.code, 1, programs.text);
     assert.match(
       programs.text,
-      /^error: worker 0: run \d+ failed \(thread-fault:Error@crash_flaky\.ts:10\) but is not a case: .*\(nondeterminism in the code under test; the replay ran a new instance of case\/testdata\/kfix27\/crash_flaky\.ts: .*deno task lint-service reports\)$/m,
+      /^error: worker 0: run \d+ failed \(thread-fault:Error@crash_flaky\.ts:CrashFlaky\.onPagesSupplied\) but is not a case: .*\(nondeterminism in the code under test; the replay ran a new instance of case\/testdata\/kfix27\/crash_flaky\.ts: .*deno task lint-service reports\)$/m,
     );
     assert.deepEqual([...Deno.readDirSync(`${corpus}/programs`)], [], "no case written");
     // Scenarios (the user's command): run 0, the first run of its worker, fails alone too, so
@@ -107,7 +107,7 @@ Deno.test("a --kernel variant's module state is nondeterminism, and every case w
     assert.equal(scenarios.code, 1, scenarios.text);
     assert.match(
       scenarios.text,
-      /^error: worker 0: run 0 \(thread-fault:Error@crash_flaky\.ts:10\) is written unshrunk: its shrunk case failed only after the runs shrinking made before it: replayed alone \(new instances of the modules\) it passed \(nondeterminism in the code under test; the replay ran a new instance of case\/testdata\/kfix27\/crash_flaky\.ts: .*deno task lint-service reports\); the unshrunk case replayed the same alone$/m,
+      /^error: worker 0: run 0 \(thread-fault:Error@crash_flaky\.ts:CrashFlaky\.onPagesSupplied\) is written unshrunk: its shrunk case failed only after the runs shrinking made before it: replayed alone \(new instances of the modules\) it passed \(nondeterminism in the code under test; the replay ran a new instance of case\/testdata\/kfix27\/crash_flaky\.ts: .*deno task lint-service reports\); the unshrunk case replayed the same alone$/m,
     );
     assert.match(scenarios.text, /size \d+ \(not shrunk: its shrunk case did not replay alone: /);
     const cases = [...Deno.readDirSync(corpus)].filter((e) => e.isFile).map((e) => e.name);
@@ -119,7 +119,10 @@ Deno.test("a --kernel variant's module state is nondeterminism, and every case w
     }).output();
     const text = new TextDecoder().decode(repro.stdout);
     assert.equal(repro.code, 0, text + new TextDecoder().decode(repro.stderr));
-    assert.match(text, /^expected: thread-fault:Error@crash_flaky\.ts:10: reproduced$/m);
+    assert.match(
+      text,
+      /^expected: thread-fault:Error@crash_flaky\.ts:CrashFlaky\.onPagesSupplied: reproduced$/m,
+    );
     assert.match(text, /^recorded trace-hash: [0-9a-f]+: match$/m);
   } finally {
     await Deno.remove(corpus, { recursive: true });

@@ -34,8 +34,15 @@ const CYCLE_23 = "t2 reader waits on futex 0x40000004 (mutex cache) owned by t3 
 const CYCLE_32 = "t3 reader waits on futex 0x40000000 (mutex inode) owned by t2 -> " +
   "t2 reader waits on futex 0x40000004 (mutex cache) owned by t3 -> t3";
 
-function invariant(name: string, message: string): Verdict {
-  return { kind: "invariant", invariant: name, message, step: 40, tid: 1 };
+function invariant(name: string, message: string, lostWakeup?: readonly string[]): Verdict {
+  return {
+    kind: "invariant",
+    invariant: name,
+    message,
+    step: 40,
+    tid: 1,
+    ...(lostWakeup === undefined ? {} : { facts: { lostWakeup } }),
+  };
 }
 
 Deno.test("one wait-for cycle signs alike across the liveness checks and rotations", () => {
@@ -134,15 +141,22 @@ Deno.test("a lock-order inversion's runs sign as one deadlock, and a sound servi
 const PARKED = "t2 worker-2 waits on futex 0x40000004 (condvar block loaded)";
 
 Deno.test("a service thread parked on a condition variable with a packet signs as one lost wake-up", () => {
+  const loaded = ["condvar block loaded"];
   const signs = [
-    invariant("no-lost-requests", `hang: t5 r1 waits on vmo 4; parked holding a packet: ${PARKED}`),
+    invariant(
+      "no-lost-requests",
+      `hang: t5 r1 waits on vmo 4; parked holding a packet: ${PARKED}`,
+      loaded,
+    ),
     invariant(
       "answers-every-read",
       `P1: t2 took a READ for vmo4 page 1 and never answered it; parked holding a packet: ${PARKED}`,
+      loaded,
     ),
     invariant(
       "quiescent-end",
       `Q2: vmo4 has 1 outstanding request(s) at quiescence; parked holding a packet: ${PARKED}`,
+      loaded,
     ),
   ].map((v) => signatureOf(v));
   assert.deepEqual(new Set(signs), new Set(["lost-wakeup:condvar block loaded"]));
@@ -152,6 +166,7 @@ Deno.test("a service thread parked on a condition variable with a packet signs a
       "no-lost-requests",
       "x; parked holding a packet: t3 w waits on futex " +
         "0x40000008 (condvar queue) & t2 w waits on futex 0x40000004 (condvar block loaded)",
+      ["condvar queue", "condvar block loaded"],
     )),
     "lost-wakeup:condvar block loaded & condvar queue",
   );
@@ -275,4 +290,32 @@ Deno.test("a packet the receiver drops, never handed off, keeps its check's sign
   const signs = failingSignatures(servedByUser(parseScenario(DEFAULT_SCENARIO)), dropping, 40);
   assert.ok(signs.length > 0, "no seed dropped a request");
   assert.deepEqual(signs.filter((s) => s.startsWith("lost-wakeup:")), [], signs.join("\n"));
+});
+
+Deno.test("a lost wake-up's signature comes from the check's facts, not its message's words (session 33)", () => {
+  // A real run of the lost-wakeup example, as a campaign signs it.
+  let v: Verdict | undefined;
+  for (let seed = 0; seed < 40 && v === undefined; seed++) {
+    const monitors = scenarioCheckers("kernel+service")();
+    const r = runScenario(twoReaders(false), {
+      seed,
+      strategy: seed % 2 === 0 ? "pct" : "random",
+      monitors,
+      services: { "lost-wakeup": blockService(true) },
+    });
+    const settled = settleVerdict(r, monitors);
+    if (signatureOf(settled)?.startsWith("lost-wakeup:")) v = settled;
+  }
+  assert.ok(v !== undefined && v.kind === "invariant", "no seed lost the wake-up");
+  assert.equal(signatureOf(v), "lost-wakeup:condvar block loaded");
+  assert.deepEqual(v.facts?.lostWakeup, ["condvar block loaded"]);
+  // The message reworded (its marker and the futex's words): the same signature.
+  const reworded = v.message.replace("; parked holding a packet: ", "; holding a packet, parked: ")
+    .replace("(condvar block loaded)", "[cv 'block loaded']");
+  assert.notEqual(reworded, v.message);
+  assert.equal(signatureOf({ ...v, message: reworded }), "lost-wakeup:condvar block loaded");
+  // The words alone, with no facts behind them (a lock that merely reads like a condvar): no
+  // lost wake-up, the check's own signature.
+  const { facts: _facts, ...bare } = v;
+  assert.equal(signatureOf(bare), `invariant:${v.invariant}`);
 });

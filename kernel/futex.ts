@@ -262,4 +262,13 @@ export class Futexes {
     }
     return parts.join(";");
   }
+
+  /**
+   * The name the word at `addr` was labelled with ({@linkcode label}), without its kind; undefined
+   * if never labelled. Signatures read it (a lost wake-up's condition variable), never the text
+   * {@linkcode describe} makes of it.
+   */
+  nameOf(addr: number): string | undefined {
+    return this.#labels.get(addr)?.name;
+  }
 }

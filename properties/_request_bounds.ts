@@ -97,3 +97,33 @@ export function requestBound(
   }
   return undefined;
 }
+
+/**
+ * Where a READ raised by a buffer-less `zx_vmo_read` or a COMMIT stops when it asks from page
+ * `start` (spec 3.4: it "extends over the remaining pages the operation intends to touch
+ * (vmo_read: to the end of the read; commit: to the end of the range), then is truncated at the
+ * first page that already has content"; upstream `LookupCursor::ReadRequest`, and
+ * `PageSource::PopulateRequestLocked`, which cuts it at an outstanding READ's start): the first
+ * page from `start` on, before `last` (the end of the call's range there, already cut at the VMO's
+ * end and a clone's limit), at which `stops` holds; `last` if none does. The one rule of both
+ * judges of an undersized READ: read-content's R5 (programs, by its own model of the content)
+ * and packet-discipline's `sizing` (scenario runs, by the kernel's slots and outstanding READs).
+ *
+ * @example
+ * ```ts
+ * import { readRequestEnd } from "./_request_bounds.ts";
+ * const content = new Set([5]);
+ * console.assert(readRequestEnd(2, 8, (p) => content.has(p)) === 5);
+ * console.assert(readRequestEnd(6, 8, (p) => content.has(p)) === 8);
+ * console.assert(readRequestEnd(5, 8, (p) => content.has(p)) === 5);
+ * ```
+ */
+export function readRequestEnd(
+  start: number,
+  last: number,
+  stops: (page: number) => boolean,
+): number {
+  let p = start;
+  while (p < last && !stops(p)) p++;
+  return p;
+}

@@ -12,7 +12,13 @@ import type { KernelEvent } from "../kernel/events.ts";
 import { HANDLE_FIRST, HANDLE_STEP, type HandleEntry } from "../kernel/handles.ts";
 import { Vmo } from "../kernel/objects.ts";
 import { SlotLogs } from "./_slot_log.ts";
-import { InvariantViolation, type Monitor, type Verdict, type World } from "../sim/world.ts";
+import {
+  type FailureFacts,
+  InvariantViolation,
+  type Monitor,
+  type Verdict,
+  type World,
+} from "../sim/world.ts";
 import { TidMap } from "./_tid_map.ts";
 
 /** A syscall a thread is in: its name, arguments and the step it started in. */
@@ -746,9 +752,12 @@ export abstract class StepMonitor implements Monitor, VerdictJudge {
     return o instanceof Vmo ? o : undefined;
   }
 
-  /** Throws the violation of this checker; `code` names the spec item (K4, P10, ...). */
-  protected fail(code: string, message: string): never {
-    throw new InvariantViolation(this.name, `${code}: ${message}`);
+  /**
+   * Throws the violation of this checker; `code` names the spec item (K4, P10, ...); `facts`, what
+   * it found as data, for the failure's signature ({@linkcode FailureFacts}).
+   */
+  protected fail(code: string, message: string, facts?: FailureFacts): never {
+    throw new InvariantViolation(this.name, `${code}: ${message}`, facts);
   }
 }
 

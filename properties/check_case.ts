@@ -8,7 +8,7 @@
 
 import type { Scenario } from "../scenario/schema.ts";
 import { runScenario, type ScenarioRun } from "../scenario/interpreter.ts";
-import { InvariantViolation, type Monitor, type Verdict } from "../sim/world.ts";
+import { invariantVerdict, InvariantViolation, type Monitor, type Verdict } from "../sim/world.ts";
 import type { PagerService } from "../services/service.ts";
 import type { Kernel, KernelOptions } from "../kernel/kernel.ts";
 import { isJudge } from "./_step_monitor.ts";
@@ -136,12 +136,6 @@ export function settleVerdict(
     return pass;
   } catch (e) {
     if (!(e instanceof InvariantViolation)) throw e;
-    return {
-      kind: "invariant",
-      invariant: e.invariant,
-      message: e.message,
-      step: verdict.step,
-      tid: "tid" in verdict ? verdict.tid : 0,
-    };
+    return invariantVerdict(e, verdict.step, "tid" in verdict ? verdict.tid : 0);
   }
 }

@@ -388,7 +388,11 @@ export class NoLostRequests extends StepMonitor {
       const why = whyUnanswered(world, this.#holders);
       const parked = parkedBesides(world, this.#holders, named);
       const also = parked.length === 0 ? "" : `; also parked: ${parked.join("; ")}`;
-      this.fail("K29", `hang at step ${verdict.step}: ${lost.join("; ")}${also}${why}`);
+      this.fail(
+        "K29",
+        `hang at step ${verdict.step}: ${lost.join("; ")}${also}${why.text}`,
+        why.facts,
+      );
     }
     this.finish(world);
     return true;

@@ -47,7 +47,7 @@ import type { World } from "../sim/world.ts";
 import type { Port } from "../kernel/port.ts";
 import { type Call, pagerVmo, StepMonitor } from "./_step_monitor.ts";
 import { DeliveryModel } from "./_delivery_model.ts";
-import { type RequestBound, requestBound } from "./_request_bounds.ts";
+import { readRequestEnd, type RequestBound, requestBound } from "./_request_bounds.ts";
 
 interface Outstanding {
   readonly type: "READ" | "DIRTY";
@@ -390,9 +390,12 @@ export class PacketDiscipline extends StepMonitor {
       if (this.#undersized && e.type === "READ") this.#judgeShort(e, call, b, world);
       return;
     }
-    // Past the VMO's end is page-state's K2 (a request within the VMO size), the plainer name.
+    // A request past the VMO's end is page-state's K2 (a READ within the VMO size) or dirty-state's
+    // K3 (a DIRTY for present content: "runs past the end of the VMO"), judged in every run
+    // whatever call raised it: sizing says nothing of it (docs/rules.md, session 33), so one
+    // request past the end signs one way.
     const root = pagerVmo(world, e.vmo);
-    if (root !== undefined && e.end > root.slots.length) return;
+    if (root !== undefined && e.end > root.pageCount) return;
     this.fail(
       "sizing",
       `t${e.tid} ${b.what} asked ${e.type} #${e.id} [${e.start},${e.end}) of vmo${e.vmo}, ` +
@@ -430,9 +433,12 @@ export class PacketDiscipline extends StepMonitor {
     for (let v: Vmo | null = this.vmoOfHandle(a[0]) ?? null; v !== root; v = v.parent) {
       if (v === null || v.childKind === "clone") return;
     }
-    if (root.slots[e.end] !== undefined) return;
-    // The kernel's own list too: an outstanding READ starting there that the events missed.
-    if (root.source?.outstanding("READ").some((r) => r.start === e.end)) return;
+    // Upstream's READ from the same start would have stopped here (a page with content, or the
+    // kernel's own list too: an outstanding READ starting there that the events missed).
+    const stops = (p: number) =>
+      root.slots[p] !== undefined ||
+      root.source?.outstanding("READ").some((r) => r.start === p) === true;
+    if (readRequestEnd(e.end, Math.min(b.last, root.slots.length), stops) === e.end) return;
     this.fail(
       "sizing",
       `t${e.tid} ${b.what} asked READ #${e.id} [${e.start},${e.end}) of vmo${e.vmo}, ` +

@@ -249,7 +249,8 @@ export class QuiescentEnd extends StepMonitor {
           `vmo${v.koid} has ${left.length} outstanding request(s) at quiescence ` +
             `(${who.join("; ")})` +
             (parked.length === 0 ? "" : `; parked: ${parked.join("; ")}`) +
-            why,
+            why.text,
+          why.facts,
         );
       }
     }

@@ -105,7 +105,7 @@ import { MARKER, Page } from "../kernel/objects.ts";
 import type { World } from "../sim/world.ts";
 import { zeroPage } from "./_bytes.ts";
 import { type Call, pagerVmo, StepMonitor } from "./_step_monitor.ts";
-import { pagesOfCall } from "./_request_bounds.ts";
+import { pagesOfCall, readRequestEnd } from "./_request_bounds.ts";
 
 /** A page's content the model cannot state: any byte passes. */
 const UNKNOWN: unique symbol = Symbol("unknown");
@@ -513,7 +513,9 @@ export class ReadContent extends StepMonitor {
       if (c.allLoose || c.own.size !== 0 || c.loose.size !== 0) return;
       end = Math.min(end, c.offset + c.limit);
     }
-    for (let p = from; p < end; p++) if (root.content.has(p)) return;
+    // The first request of a VMO holding no page in the call's range (else not R5's case): the
+    // READ asks from the range's first page to where upstream's stops (the shared rule).
+    if (end > from && readRequestEnd(from, end, (p) => root.content.has(p)) !== end) return;
     if (e.start !== from || e.end !== end) {
       this.fail(
         "R5",

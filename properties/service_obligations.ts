@@ -128,12 +128,18 @@ export class AnswersEveryRead extends StepMonitor {
     const by = world === undefined || taker === undefined
       ? ""
       : ` by ${x === undefined ? `t${taker}` : threadLabel(taker, x.name)}`;
+    // A DIRTY answered over some of its pages is named with how much, as K29 names it at a hang
+    // (userS32a's B1 signs P1 at an overtime and K29 at a hang: both name the same request).
+    const partial = taken !== null && r.type === "DIRTY" && !taken.failed &&
+        taken.answered > 0 && taken.answered < taken.pages
+      ? `, answered (ZX_PAGER_OP_DIRTY) for ${taken.answered} of its ${taken.pages} pages only`
+      : "";
     return `${r.type} #${id} [${r.start},${r.end})${
       world === undefined ? "" : ` of vmo${vmo.koid}`
     }` +
       (taken === null
         ? (world === undefined ? "" : ", not taken")
-        : `, taken${by} at step ${taken.step}`);
+        : `, taken${by} at step ${taken.step}${partial}`);
   }
 
   /**
@@ -296,7 +302,8 @@ export class AnswersEveryRead extends StepMonitor {
         `t${tid} ${name} timed out waiting for the pager` +
           `${request === "" ? "" : ` on ${request}`}${standing}${dropped}` +
           (parked.length === 0 ? "" : `; parked: ${parked.join("; ")}`) +
-          why,
+          why.text,
+        why.facts,
       );
     }
   }
@@ -363,7 +370,8 @@ export class AnswersEveryRead extends StepMonitor {
               threadLabel(t.tid, t.name)
             } waits on it` +
             (parked.length === 0 ? "" : `; also parked: ${parked.join("; ")}`) +
-            why,
+            why.text,
+          why.facts,
         );
       }
     }

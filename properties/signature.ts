@@ -8,15 +8,16 @@
  *   or the check's word where it has no rule ID (`sizing`, `complete`, `complete-wakes`,
  *   `lost-write`, ...), not the syscall it surfaced in (one kernel bug surfaces in many);
  * - a thread's exception (a service that threw): `thread-fault`, the error's
- *   name and where the code threw (file and line of the first frame outside
- *   the simulator), even when a service checker judged it;
+ *   name and where the code threw: the file of the first frame outside the
+ *   simulator and the function that threw there ({@linkcode throwKey}: not the
+ *   line, which an edit above it moves), even when a service checker judged it;
  * - a kernel assertion: its message and the kernel file that raised it;
  * - a hang: what the stuck workload waits for;
  * - a deadlock between threads (a check's message that names a wait-for
  *   cycle): `deadlock:` and the cycle's locks, whichever check
  *   caught it;
- * - a lost wake-up (a liveness check's message that names a service thread
- *   parked on a condition variable while serving a request: one that took its
+ * - a lost wake-up (what a liveness check found, as its facts record it, not its words: a
+ *   service thread parked on a condition variable while serving a request: one that took its
  *   packet from a port, or a worker that took a handed-off packet from the
  *   queue and is parked elsewhere; or parked on the condition variable a
  *   request's packet was handed off through: a receiver thread queued it for
@@ -48,7 +49,7 @@
  * @module
  */
 
-import type { BlockedThread, Verdict } from "../sim/world.ts";
+import type { BlockedThread, FailureFacts, Verdict } from "../sim/world.ts";
 import { threadLabel } from "../sim/trace.ts";
 import { insideKernel, type StuckAt } from "../sim/stuck.ts";
 import { FAILED_ANSWER } from "./_failed_answers.ts";
@@ -118,24 +119,67 @@ export function generalize(text: string): string {
 /** A rule ID (kept) or a run of digits (scrubbed), for {@linkcode generalize}. */
 const RULE_OR_NUMBER = /\b([A-Z]{1,2}\d+[a-z]?)\b|\d+/g;
 
-/** Stack frames `file:line` (file name only), innermost first. */
-function frames(stack: string): { file: string; line: string; path: string }[] {
-  const out: { file: string; line: string; path: string }[] = [];
+/** One stack frame: file name, line, full path, and the function's name ("" if anonymous). */
+interface Frame {
+  readonly file: string;
+  readonly line: string;
+  readonly path: string;
+  readonly fn: string;
+}
+
+/** Stack frames `file:line` (file name only) and their functions, innermost first. */
+function frames(stack: string): Frame[] {
+  const out: Frame[] = [];
   for (
     const m of stack.matchAll(
-      /\(?((?:file|https?|data|blob):[^\s()]+?|\/[^\s():]+?):(\d+):\d+\)?$/gm,
+      /^(?:\s*at (?:(?:async |new )?([^\s(][^()]*?) \()?)?\(?((?:file|https?|data|blob):[^\s()]+?|\/[^\s():]+?):(\d+):\d+\)?$/gm,
     )
   ) {
-    const path = m[1];
-    out.push({ file: path.slice(path.lastIndexOf("/") + 1), line: m[2], path });
+    const path = m[2];
+    const fn = m[1] === undefined || m[1].includes("<anonymous>") ? "" : m[1];
+    out.push({ file: path.slice(path.lastIndexOf("/") + 1), line: m[3], path, fn });
   }
   return out;
 }
 
+/** Whether a frame is the simulator's or the kernel model's (not the code under test). */
+const PAGERSIM_FRAME = /\/(sim|kernel)\/[^/]+$/;
+
 /** Where user (or service) code threw: the first frame outside the simulator and the kernel. */
 export function throwSite(stack: string): string | null {
-  const f = frames(stack).find((f) => !/\/(sim|kernel)\/[^/]+$/.test(f.path));
+  const f = frames(stack).find((f) => !PAGERSIM_FRAME.test(f.path));
   return f === undefined ? null : `${f.file}:${f.line}`;
+}
+
+/**
+ * Where user (or service) code threw, as a thread fault's signature names it: the file of the
+ * first frame outside the simulator and the kernel, and the function that threw there, `file:fn`
+ * (`throwing_service.ts:throwingService`, `v6_typo.ts:WakeFirstSource.onPagesSupplied`); an
+ * anonymous function (a callback, `function* () {...}` passed to a helper) is named by the
+ * nearest named frame of the same file it ran under. Never the line: a comment or an import added
+ * above the throw moved `file:line` signatures (session 33), so the one bug got a second case.
+ * Only a file with no named frame on the stack keeps `file:line`.
+ *
+ * @example
+ * ```ts
+ * import { throwKey } from "./signature.ts";
+ * const stack = "Error: corrupt\n" +
+ *   "    at file:///p/svc.ts:14:11\n" +
+ *   "    at Generator.next (<anonymous>)\n" +
+ *   "    at serveReads (file:///p/services/service.ts:249:32)\n" +
+ *   "    at mySvc (file:///p/svc.ts:13:10)\n" +
+ *   "    at World.#advance (file:///p/sim/world.ts:961:17)";
+ * console.assert(throwKey(stack) === "svc.ts:mySvc");
+ * console.assert(throwKey(stack.replace("at mySvc (file:///p/svc.ts:13:10)", "at file:///p/svc.ts:13:10")) === "svc.ts:14");
+ * ```
+ */
+export function throwKey(stack: string): string | null {
+  const all = frames(stack);
+  const at = all.findIndex((f) => !PAGERSIM_FRAME.test(f.path));
+  if (at < 0) return null;
+  const top = all[at];
+  const named = all.slice(at).find((f) => f.path === top.path && f.fn !== "");
+  return `${top.file}:${named?.fn ?? top.line}`;
 }
 
 /** The kernel file that raised an assertion (the assert helper itself left out). */
@@ -185,16 +229,15 @@ function deadlock(message: string): string | null {
 }
 
 /**
- * The lost wake-up a failure's message names (`...; parked holding a packet:
- * ...`, properties/wait_for.ts `PacketHolders`): the condition variables the
- * service threads serving a request, or handed its packet (`..., handed a
- * packet by t1 "fs.svc"`), are parked on, signed; or null.
+ * The lost wake-up a failure's check found (its facts, {@linkcode FailureFacts.lostWakeup}:
+ * properties/wait_for.ts `PacketHolders`, whose message says `...; parked holding a packet:
+ * ...`): the condition variables the service threads serving a request, or handed its packet,
+ * are parked on, by their futex labels (`condvar NAME`), signed; or null. Read from the data the
+ * check recorded, never its message (session 33: a reworded message, or a lock named
+ * `(condvar x`, moved the signature when it was parsed out of the text).
  */
-function lostWakeup(message: string): string | null {
-  const m = /; parked holding a packet: (.*)$/.exec(message);
-  if (m === null) return null;
-  const names = [...m[1].matchAll(/\((condvar [^()]*)\)(?:, handed a packet by .*?)?(?: & |$)/g)]
-    .map((x) => generalize(x[1]));
+function lostWakeup(facts: FailureFacts | undefined): string | null {
+  const names = (facts?.lostWakeup ?? []).map(generalize);
   return names.length === 0 ? null : `lost-wakeup:${[...new Set(names)].sort().join(" & ")}`;
 }
 
@@ -276,7 +319,7 @@ export function signatureOf(verdict: Verdict, raw: Verdict = verdict): string | 
   if (verdict.kind === "pass") return null;
   if (raw.kind === "thread-fault") {
     const name = /^(\w+):/.exec(raw.message)?.[1] ?? "Error";
-    const site = throwSite(raw.stack);
+    const site = throwKey(raw.stack);
     return `thread-fault:${name}@${site ?? generalize(raw.message)}`;
   }
   switch (verdict.kind) {
@@ -286,7 +329,7 @@ export function signatureOf(verdict: Verdict, raw: Verdict = verdict): string | 
       if (deadlock(verdict.message) !== null) return deadlock(verdict.message);
       // A request dropped on its failed answer: the service's error handling, whoever is parked.
       if (droppedAfterError(verdict.message) !== null) return droppedAfterError(verdict.message);
-      if (lostWakeup(verdict.message) !== null) return lostWakeup(verdict.message);
+      if (lostWakeup(verdict.facts) !== null) return lostWakeup(verdict.facts);
       // A READ a service thread took and never answered, left at rest, is P1's finding.
       if (verdict.invariant === QUIESCENT_END && READ_TAKEN_UNANSWERED.test(verdict.message)) {
         return `invariant:${ANSWERS_EVERY_READ}`;

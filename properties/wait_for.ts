@@ -12,7 +12,7 @@
 
 import { ZX_ERR_TIMED_OUT } from "../kernel/constants.ts";
 import type { KernelEvent } from "../kernel/events.ts";
-import type { World } from "../sim/world.ts";
+import type { FailureFacts, World } from "../sim/world.ts";
 import { KThread } from "../kernel/objects.ts";
 import { threadLabel } from "../sim/trace.ts";
 import { QueuedPackets } from "./_queued_packets.ts";
@@ -471,8 +471,16 @@ export class PacketHolders {
    * null when none is.
    */
   parked(world: World): string | null {
-    const out = this.#parked(world).map(({ node: n, by }) => parkedText(world, n, by));
-    return out.length === 0 ? null : out.join(" & ");
+    return this.parkedWhy(world)?.text ?? null;
+  }
+
+  /**
+   * {@linkcode parked}'s text and, as data, the condition variables those threads are parked on
+   * (`condvar NAME`, by the futexes' labels: {@linkcode FailureFacts.lostWakeup}); null when none
+   * is.
+   */
+  parkedWhy(world: World): Why | null {
+    return parkedWhy(world, this.#parked(world));
   }
 
   /** True while request `id` of VMO `vmo` has had no answer (a resolve other than a timeout). */
@@ -659,6 +667,38 @@ function condvarWait(world: World, n: WaitNode): number | null {
   return futex === undefined || world.kernel.futexes.kindOf(futex) !== "condvar" ? null : futex;
 }
 
+/**
+ * Why a request goes unanswered, for a liveness check: `text` ends its message (`; wait-for
+ * cycle: ...`, `; parked holding a packet: ...`, or ""), `facts` are what the failure's
+ * signature reads (properties/signature.ts), never the text.
+ */
+export interface Why {
+  /** The tail of the check's message: `; wait-for cycle: ...`, `; parked holding a packet: ...`. */
+  readonly text: string;
+  /** What a signature reads: the parked threads' condition variables (none for a cycle). */
+  readonly facts?: FailureFacts;
+}
+
+/**
+ * The threads in `parked` (each parked on a condition variable, with who handed it a packet, if
+ * anyone did), as `parkedText`s joined by ` & `, with the condition variables' labels as facts;
+ * null for none.
+ */
+function parkedWhy(
+  world: World,
+  parked: readonly { readonly node: WaitNode; readonly by?: number }[],
+): Why | null {
+  if (parked.length === 0) return null;
+  const futexes = world.kernel.futexes;
+  const lostWakeup = parked.map(({ node }) =>
+    `condvar ${futexes.nameOf(node.futex as number) ?? ""}`
+  );
+  return {
+    text: parked.map(({ node, by }) => parkedText(world, node, by)).join(" & "),
+    facts: { lostWakeup },
+  };
+}
+
 /** `t2 "w" waits on futex 0x40000004 (condvar c)`, and `, handed a packet by t1 "r"` if `by`. */
 function parkedText(world: World, n: WaitNode, by?: number): string {
   const t = by === undefined ? undefined : world.threads[by - 1];
@@ -682,7 +722,7 @@ export function parkedOnHandoff(
   by: number,
   handed: ReadonlySet<number>,
   workers: ReadonlyMap<number, ReadonlySet<number>>,
-): string | null {
+): Why | null {
   const graph = waitForGraph(world);
   const handedTo = handedHolders(
     world,
@@ -690,13 +730,13 @@ export function parkedOnHandoff(
     new Map([...handed].map((futex) => [futex, { by, count: 1 }])),
     workers,
   );
-  const out: string[] = [];
+  const out: { node: WaitNode; by?: number }[] = [];
   for (const n of graph) {
     if (condvarWait(world, n) === null) continue;
-    if (n.tid === holder) out.push(parkedText(world, n));
-    else if (handedTo.has(n.tid)) out.push(parkedText(world, n, by));
+    if (n.tid === holder) out.push({ node: n });
+    else if (handedTo.has(n.tid)) out.push({ node: n, by });
   }
-  return out.length === 0 ? null : out.join(" & ");
+  return parkedWhy(world, out);
 }
 
 /**
@@ -708,9 +748,15 @@ export function whyUnanswered(
   world: World,
   holders: PacketHolders,
   timedOut?: number,
-): string {
+): Why {
   const cycle = waitForCycle(world, holders, timedOut);
-  if (cycle !== null) return `; wait-for cycle: ${cycle}`;
-  const parked = holders.parked(world);
-  return parked === null ? "" : `; parked holding a packet: ${parked}`;
+  if (cycle !== null) return { text: `; wait-for cycle: ${cycle}` };
+  return parkedHolding(holders.parkedWhy(world));
+}
+
+/** `; parked holding a packet: ...` and its facts, from {@linkcode parkedWhy}'s; none for null. */
+export function parkedHolding(parked: Why | null): Why {
+  return parked === null
+    ? { text: "" }
+    : { text: `; parked holding a packet: ${parked.text}`, facts: parked.facts };
 }

@@ -86,7 +86,7 @@ import type { Port } from "../kernel/port.ts";
 import { isDirtyPage } from "../kernel/dirty.ts";
 import type { Verdict, World } from "../sim/world.ts";
 import { type Call, StepMonitor } from "./_step_monitor.ts";
-import { parkedOnHandoff, waitForCycle } from "./wait_for.ts";
+import { parkedHolding, parkedOnHandoff, waitForCycle, type Why } from "./wait_for.ts";
 
 /** The last judged writeback request of one port. */
 interface Request {
@@ -149,11 +149,12 @@ function whyUnserved(
   world: World,
   t: Taken,
   workers: ReadonlyMap<number, ReadonlySet<number>>,
-): string {
+): Why {
   const cycle = waitForCycle(world);
-  if (cycle !== null) return `; wait-for cycle: ${cycle}`;
-  const parked = parkedOnHandoff(world, t.holding ? t.tid : undefined, t.tid, t.handed, workers);
-  return parked === null ? "" : `; parked holding a packet: ${parked}`;
+  if (cycle !== null) return { text: `; wait-for cycle: ${cycle}` };
+  return parkedHolding(
+    parkedOnHandoff(world, t.holding ? t.tid : undefined, t.tid, t.handed, workers),
+  );
 }
 
 /**
@@ -626,12 +627,14 @@ export class WritebackServed extends StepMonitor {
         if (t.folding) continue;
         const p = [...t.unlooked.get(v.koid) ?? []].find((p) => isDirtyPage(v.slots[p]));
         if (p === undefined) continue;
+        const why = whyUnserved(world, t, this.#futexWaiters);
         this.fail(
           "W3",
           `t${t.tid} took a writeback request from port${port} at step ${t.step}, when vmo${v.koid} ` +
             `page ${p} was Dirty; no service thread queried its dirty ranges or began writing it ` +
             `back after it, and it is still Dirty at the quiescent end` +
-            whatHappened(world, t, v.koid) + whyUnserved(world, t, this.#futexWaiters),
+            whatHappened(world, t, v.koid) + why.text,
+          why.facts,
         );
       }
     }

@@ -51,14 +51,48 @@ import { SYSCALL_NAMES } from "../kernel/syscalls.ts";
 export class InvariantViolation extends Error {
   /** Error name shown in reports: "InvariantViolation". */
   override name = "InvariantViolation";
-  /** Builds the violation of the invariant named `invariant`, explained by `message`. */
+  /**
+   * Builds the violation of the invariant named `invariant`, explained by `message`, with the
+   * check's structured `facts` (what a signature reads instead of the message's words).
+   */
   constructor(
     /** Name of the broken invariant (the monitor's name). */
     readonly invariant: string,
     message: string,
+    /** What the check found, as data: {@linkcode FailureFacts}. */
+    readonly facts?: FailureFacts,
   ) {
     super(message);
   }
+}
+
+/**
+ * What a check found, as data beside its message, for the failure's signature
+ * (properties/signature.ts): rewording a message must not move a signature.
+ */
+export interface FailureFacts {
+  /**
+   * The condition variables (`condvar NAME`, from the futex labels services/sync.ts records:
+   * kernel/futex.ts `Futexes.nameOf`) of the service threads parked holding a packet, or handed
+   * one, while a request goes unanswered (properties/wait_for.ts `PacketHolders`): the failure is
+   * a lost wake-up on them.
+   */
+  readonly lostWakeup?: readonly string[];
+}
+
+/**
+ * The verdict of an {@linkcode InvariantViolation} thrown at `step` (by thread `tid`'s step): its
+ * facts kept when it has some.
+ */
+export function invariantVerdict(e: InvariantViolation, step: number, tid: number): Verdict {
+  return {
+    kind: "invariant",
+    invariant: e.invariant,
+    message: e.message,
+    step,
+    tid,
+    ...(e.facts === undefined ? {} : { facts: e.facts }),
+  };
 }
 
 /** Watches a run: sees every event and the world after every step. Never mutates it. */
@@ -234,7 +268,15 @@ export function mutexHolder(kernel: Kernel, addr: number): KThread | null {
 /** The outcome of a run. */
 export type Verdict =
   | { kind: "pass"; step: number }
-  | { kind: "invariant"; invariant: string; message: string; step: number; tid: number }
+  | {
+    kind: "invariant";
+    invariant: string;
+    message: string;
+    step: number;
+    tid: number;
+    /** What the check found, as data (absent when it recorded none). */
+    facts?: FailureFacts;
+  }
   | { kind: "kernel-assertion"; message: string; stack: string; step: number; tid: number }
   | {
     kind: "thread-fault";
@@ -948,15 +990,7 @@ export class World {
 
   #failure(e: unknown, t: SimThread | null): Verdict {
     const tid = t?.tid ?? 0;
-    if (e instanceof InvariantViolation) {
-      return {
-        kind: "invariant",
-        invariant: e.invariant,
-        message: e.message,
-        step: this.step,
-        tid,
-      };
-    }
+    if (e instanceof InvariantViolation) return invariantVerdict(e, this.step, tid);
     if (e instanceof KernelAssertionError) {
       return {
         kind: "kernel-assertion",

@@ -12,12 +12,15 @@
 import type { Kernel, KernelOptions } from "../../kernel/kernel.ts";
 import { makeRng, type Rng } from "../../sim/rng.ts";
 import { pctStrategy, randomStrategy, type Strategy } from "../../sim/strategy.ts";
-import type { Monitor, Verdict } from "../../sim/world.ts";
+import type { Monitor } from "../../sim/world.ts";
 import { PORTFOLIO, type PortfolioStrategy } from "../campaign.ts";
-import { generalize, signatureOf } from "../signature.ts";
 import { generateProgram, mutateProgram, rngDraw } from "../../program/generate.ts";
 import { callCount, type Program } from "../../program/program.ts";
-import { CONTRACT, LIFETIME, programMonitors, runProgram } from "../../program/run.ts";
+import { programMonitors, runProgram } from "../../program/run.ts";
+import { signProgramVerdict } from "../../program/signature.ts";
+
+/** The dedupe signature of a program run's verdict (program/signature.ts, where case/ reads it). */
+export { signProgramVerdict };
 import { ProgramSometimesMonitor } from "./sometimes.ts";
 
 /** Which checkers a program run uses. */
@@ -34,21 +37,6 @@ export interface ProgramRunContext {
   readonly checks: ProgramChecks;
   /** Called as each run starts, replays included (a campaign watchdog's heartbeat). */
   readonly beat?: () => void;
-}
-
-/** The dedupe signature of a program run's verdict; null for a pass. */
-export function signProgramVerdict(v: Verdict): string | null {
-  const base = signatureOf(v);
-  if (base === null) return null;
-  // The program's own oracles name the broken promise in the message: keep its shape. A lifetime
-  // message lists what was left after a colon (which handles, which waits): one root cause leaves
-  // different lists, so only the promise before it counts.
-  if (v.kind === "invariant" && (v.invariant === CONTRACT || v.invariant === LIFETIME)) {
-    const text = v.message.replace(/^t\d+#\d+ /, "");
-    const promise = v.invariant === LIFETIME ? text.split(/:\s/)[0] : text;
-    return `${base}:${generalize(promise).slice(0, 90)}`;
-  }
-  return base;
 }
 
 /** Options of a {@linkcode ProgramFuzzer}. */

@@ -404,6 +404,15 @@ export class DirtyState extends StepMonitor {
       );
       if (!vmo.trapDirty) this.#fail("K3", `DIRTY #${r.id} on vmo${r.vmo} without TRAP_DIRTY`);
       for (let p = r.start; p < r.end; p++) {
+        // Past the VMO's end is K3's (as K2 holds a READ inside the VMO's size; packet-discipline's
+        // `sizing` leaves a request past the end to them): no page there to be "absent".
+        if (p >= vmo.pageCount) {
+          this.#fail(
+            "K3",
+            `DIRTY #${r.id} on vmo${r.vmo} [${r.start},${r.end}) runs past the end of the VMO ` +
+              `(${vmo.pageCount} pages): page ${p} is not in it`,
+          );
+        }
         const k = slotKind(vmo.slots[p]);
         if (k === "absent" || k === "dirty" || k === "marker" && this.#zeroesOnly()) {
           this.#fail("K3", `DIRTY #${r.id} on vmo${r.vmo} covers page ${p}, which is ${k}`);
