@@ -19,7 +19,7 @@
  */
 
 import { clonePinShrinkProgram, gap32cEdgesProgram } from "../program/probes32c.ts";
-import { vmarOpThenCloseProgram } from "../program/probes33.ts";
+import { vmarOpThenCloseProgram, zeroPinnedShrinkProgram } from "../program/probes33.ts";
 import { executePlan, planRun, PORTFOLIO } from "../fuzz/campaign.ts";
 import { programStrategy } from "../fuzz/programs/campaign.ts";
 import {
@@ -708,6 +708,16 @@ export function campaignProbes(root: URL): Probe[] {
     run() {
       return verdictText(
         runProgram(vmarOpThenCloseProgram(), { seed: 0, monitors: programMonitors }).verdict,
+      );
+    },
+  });
+  // A ZERO parked on a pinned page's DIRTY while another thread shrinks the VMO
+  // (`zeroPinnedShrinkProgram`: the contract's PinShrink of a ZERO).
+  probes.push({
+    id: "program:zero-pinned-shrink",
+    run() {
+      return verdictText(
+        runProgram(zeroPinnedShrinkProgram(), { seed: 0, monitors: programMonitors }).verdict,
       );
     },
   });

@@ -4,6 +4,9 @@ import { strict as assert } from "node:assert";
 import { mutantMirror } from "../mutate/mutant_mirror.ts";
 import { ZX_ERR_TIMED_OUT, ZX_OK, ZX_PAGER_VMO_COMPLETE } from "../kernel/constants.ts";
 import { CompleteModel } from "./complete_model.ts";
+import { HandleModel } from "./handle_model.ts";
+import { PinShrink } from "./pin_shrink.ts";
+import { ZX_ERR_OUT_OF_RANGE, ZX_OBJ_TYPE_VMO, ZX_VMO_OP_ZERO } from "../kernel/constants.ts";
 
 // deno-lint-ignore no-explicit-any
 type Any = any;
@@ -99,4 +102,46 @@ Deno.test("completes: a mapped VMO that may lose a page, or was not filled, is u
   run("zx_vmar_map", [7, 0, 0, 3, 0, 8192], ZX_OK);
   run("zx_handle_close", [3], ZX_OK);
   assert.equal(run("zx_port_wait", [2, 0], ZX_ERR_TIMED_OUT), undefined);
+});
+
+Deno.test("zeroPinnedShrinkProgram passes unmutated (OUT_OF_RANGE); #zeroWhole without its size recheck fails the contract", async () => {
+  const m = await mutantMirror(["kernel/vmo_pages.ts"]);
+  try {
+    const { zeroPinnedShrinkProgram } = await m.load("program/probes33.ts") as Any;
+    const { programMonitors, runProgram } = await m.load("program/run.ts") as Any;
+    const run = () => runProgram(zeroPinnedShrinkProgram(), { seed: 0, monitors: programMonitors });
+    const base = run();
+    assert.equal(base.verdict.kind, "pass", JSON.stringify(base.verdict));
+    assert.equal(base.results[1][2].status, ZX_ERR_OUT_OF_RANGE);
+    // `if (last > vmo.pageCount) return ZX_ERR_OUT_OF_RANGE;` made `if (false)`.
+    const v: Any = m.withMutant(
+      "kernel/vmo_pages.ts:888:11:ConditionalExpression:false",
+      () => run().verdict,
+    );
+    assert.equal(v.kind, "invariant", JSON.stringify(v));
+    assert.equal(v.invariant, "program-contract", JSON.stringify(v));
+    assert.match(
+      v.message,
+      /t1#2 zx_vmo_op_range returned ZX_OK, but a zx_vmo_set_size of its VMO to 4096 bytes returned ZX_OK while it ran, below its range's end 12288: a ZERO a resize cut/,
+    );
+  } finally {
+    m.dispose();
+  }
+});
+
+Deno.test("PinShrink: a ZERO a shrink cut is judged; a resize rounded up past its end, or an empty ZERO, is not", () => {
+  const model = new HandleModel();
+  model.create(5, ZX_OBJ_TYPE_VMO, 0, 0, 8192);
+  const judge = (zero: unknown[], size: number) => {
+    const p = new PinShrink();
+    p.start("zx_vmo_op_range", zero, model, 1);
+    p.start("zx_vmo_set_size", [5, size], model, 0);
+    assert.equal(p.end("zx_vmo_set_size", [5, size], ZX_OK, 0, 4096), null);
+    return p.end("zx_vmo_op_range", zero, ZX_OK, 1, 4096);
+  };
+  assert.match(judge([5, ZX_VMO_OP_ZERO, 0, 8192], 4096) ?? "", /a ZERO a resize cut/);
+  assert.match(judge([5, ZX_VMO_OP_ZERO, 100, 4000], 4096) ?? "", /below its range's end 4100/);
+  // 4000 bytes make a page: a ZERO of [0, 4096) is not cut.
+  assert.equal(judge([5, ZX_VMO_OP_ZERO, 0, 4096], 4000), null);
+  assert.equal(judge([5, ZX_VMO_OP_ZERO, 8192, 0], 4096), null);
 });

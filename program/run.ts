@@ -668,7 +668,7 @@ function check(
   if (cloneShort !== null) contractFailure(`${where} reports ${cloneShort}`);
   const rootShort = rootCommitFloorOf(model).end(call.call, args, r.status, r.info, model, ps, t);
   if (rootShort !== null) contractFailure(`${where} reports ${rootShort}`);
-  const cut = pinShrinkOf(model).end(call.call, args, r.status, t);
+  const cut = pinShrinkOf(model).end(call.call, args, r.status, t, ps);
   if (cut !== null) contractFailure(`${where} ${cut}`);
   const gone = cloneDetachReadOf(model).end(call.call, args, r.status, r.value, model);
   if (gone !== null) contractFailure(`${where} ${gone}`);
