@@ -19,6 +19,7 @@
  */
 
 import { clonePinShrinkProgram, gap32cEdgesProgram } from "../program/probes32c.ts";
+import { vmarOpThenCloseProgram, zeroPinnedShrinkProgram } from "../program/probes33.ts";
 import { executePlan, planRun, PORTFOLIO } from "../fuzz/campaign.ts";
 import { programStrategy } from "../fuzz/programs/campaign.ts";
 import {
@@ -697,6 +698,26 @@ export function campaignProbes(root: URL): Probe[] {
     run() {
       return verdictText(
         runProgram(clonePinShrinkProgram(), { seed: 0, monitors: programMonitors }).verdict,
+      );
+    },
+  });
+  // A mapped pager VMO committed through `zx_vmar_op_range`, unmapped, closed, and its port
+  // waited on (`vmarOpThenCloseProgram`: the contract's CompleteModel of a mapped VMO).
+  probes.push({
+    id: "program:vmar-op-then-close",
+    run() {
+      return verdictText(
+        runProgram(vmarOpThenCloseProgram(), { seed: 0, monitors: programMonitors }).verdict,
+      );
+    },
+  });
+  // A ZERO parked on a pinned page's DIRTY while another thread shrinks the VMO
+  // (`zeroPinnedShrinkProgram`: the contract's PinShrink of a ZERO).
+  probes.push({
+    id: "program:zero-pinned-shrink",
+    run() {
+      return verdictText(
+        runProgram(zeroPinnedShrinkProgram(), { seed: 0, monitors: programMonitors }).verdict,
       );
     },
   });

@@ -35,6 +35,20 @@
  * that ends the pager. Handles are followed by number (a number that only looks like a handle
  * makes a VMO or pager unjudged: never a false alarm).
  *
+ * A simple VMO may also be mapped (`zx_vmar_map` naming it as its VMO), when the model is given
+ * the program's VMAR picture ({@linkcode CompleteLook}): only a VMO not TRAP_DIRTY whose every
+ * page ZX_OK supplies surely filled, so no access through the mapping, nor a `zx_vmar_op_range`
+ * COMMIT, PREFETCH, MAP_RANGE or ALWAYS_NEED over it, asks anything of the pager (programs have
+ * no evictor). What could take a page back makes a mapped VMO unjudged: a DONT_NEED hint of it, a
+ * `zx_vmar_op_range` of another op, any DECOMMIT (a contiguous VMO's lent frames, taken back, may
+ * evict a borrower's clean page). A mapping holds its VMO until it is unmapped or overwritten
+ * (`VmMapping::DestroyLocked`'s `object_.reset()`, zircon/kernel/vm/vm_mapping.cc @
+ * misttech/fuchsia 59d70673; a `zx_vmar_op_range` holds the VMO only while it runs,
+ * `VmAddressRegion::RangeOp`), so a mapped VMO whose one handle closed ends once the picture maps
+ * it nowhere and no other thread has a call in flight (a call may hold it through an address, as
+ * a fault or a user copy does): from the next `zx_port_wait` that finds it so, its COMPLETE is
+ * owed. Until then a COMPLETE of its key taken from its port is no contradiction.
+ *
  * @module
  */
 
@@ -45,15 +59,50 @@ import {
   ZX_OK,
   ZX_PAGER_VMO_COMPLETE,
   ZX_PKT_TYPE_PAGE_REQUEST,
+  ZX_VMAR_OP_ALWAYS_NEED,
+  ZX_VMAR_OP_COMMIT,
+  ZX_VMAR_OP_MAP_RANGE,
+  ZX_VMAR_OP_PREFETCH,
+  ZX_VMO_OP_DECOMMIT,
   ZX_VMO_OP_DONT_NEED,
+  ZX_VMO_TRAP_DIRTY,
 } from "../kernel/constants.ts";
 import type { CallName } from "./program.ts";
+
+/** The `zx_vmar_op_range` ops that take no page away from a mapped VMO. */
+const KEEPS_PAGES: readonly number[] = [
+  ZX_VMAR_OP_COMMIT,
+  ZX_VMAR_OP_PREFETCH,
+  ZX_VMAR_OP_MAP_RANGE,
+  ZX_VMAR_OP_ALWAYS_NEED,
+];
 
 /** A simple pager VMO: its pager's handle, its port's handle and its key. */
 interface SimpleVmo {
   readonly pager: number;
   readonly port: number;
   readonly key: number;
+  /** `zx_pager_create_vmo`'s options and size. */
+  readonly options: number;
+  readonly size: number;
+  /** The handle model's object, once a `zx_vmar_map` named the VMO (it may be mapped since). */
+  mapped?: number;
+}
+
+/**
+ * What the program knows of its address space, for mapped VMOs: the handle model's object a
+ * handle names, and whether the program's VMAR picture still maps an object (undefined: it cannot
+ * tell).
+ */
+export interface CompleteLook {
+  objectOf(handle: number): number | undefined;
+  mapsObject(object: number): boolean | undefined;
+}
+
+/** A mapped simple VMO whose one handle closed: it ends when its last mapping goes. */
+interface Unmapping {
+  readonly vmo: SimpleVmo;
+  readonly object: number;
 }
 
 /** A watched port: the COMPLETEs owed to it, by key, and what was taken and withdrawn. */
@@ -119,6 +168,34 @@ export class CompleteModel {
    * and how many of its pins are left: the last unpin ends it (its COMPLETE is owed then).
    */
   readonly #orphans = new Map<number, { readonly vmo: SimpleVmo; pins: number }>();
+  /** Mapped simple VMOs closed while their mappings may still hold them. */
+  readonly #unmapping: Unmapping[] = [];
+  /** Threads with a call in flight, memory accesses included. */
+  readonly #busy = new Set<number>();
+  /** A DECOMMIT started: a contiguous VMO may lend frames, so a mapped page may be evicted. */
+  #lending = false;
+  readonly #look: CompleteLook | undefined;
+
+  /** `look`: the program's VMAR picture; without it a mapped VMO is unjudged. */
+  constructor(look?: CompleteLook) {
+    this.#look = look;
+  }
+
+  /** Every mapped simple VMO, open or closed, is judged no more (a page may leave it). */
+  #loseMapped(): void {
+    for (const [h, v] of this.#vmos) {
+      if (v.mapped === undefined) continue;
+      this.#vmos.delete(h);
+      this.#unwatch(v.port);
+    }
+    for (const u of this.#unmapping.splice(0)) this.#unwatch(u.vmo.port);
+  }
+
+  /** Thread `tid` starts (or, `done`, ends) a memory access through a mapping. */
+  memory(tid: number, done: boolean): void {
+    if (done) this.#busy.delete(tid);
+    else this.#busy.add(tid);
+  }
 
   /** Orphaned pinned VMOs of `pager`, or all whose port is `port`, are judged no more. */
   #loseOrphans(test: (v: SimpleVmo) => boolean, unwatch: boolean): void {
@@ -156,6 +233,12 @@ export class CompleteModel {
   #losePager(pager: number): void {
     this.#fresh.delete(pager);
     this.#loseOrphans((v) => v.pager === pager, true);
+    for (let i = this.#unmapping.length - 1; i >= 0; i--) {
+      const u = this.#unmapping[i];
+      if (u.vmo.pager !== pager) continue;
+      this.#unmapping.splice(i, 1);
+      this.#unwatch(u.vmo.port);
+    }
     for (const [h, v] of this.#vmos) {
       if (v.pager === pager) {
         this.#unwatch(v.port);
@@ -167,9 +250,49 @@ export class CompleteModel {
     }
   }
 
+  /**
+   * The handle model's object of simple VMO `h` when a mapping of it can ask nothing of the
+   * pager: not TRAP_DIRTY, every page filled by ZX_OK supplies, no hint in flight, nothing lent.
+   */
+  #mappable(h: number): number | undefined {
+    const v = this.#vmos.get(h);
+    if (
+      v === undefined || this.#look === undefined || this.#lending ||
+      (v.options & ZX_VMO_TRAP_DIRTY) !== 0 || (this.#hints.get(h) ?? 0) > 0 ||
+      !this.#filled(h, 0, v.size)
+    ) return undefined;
+    return this.#look.objectOf(h);
+  }
+
+  /**
+   * The closed mapped VMOs that surely ended (the picture maps them nowhere, and no thread but
+   * `tid` has a call in flight) owe their COMPLETEs now.
+   */
+  #unmapped(tid: number): void {
+    if (this.#look === undefined) return;
+    for (const t of this.#busy) if (t !== tid) return;
+    for (let i = this.#unmapping.length - 1; i >= 0; i--) {
+      const u = this.#unmapping[i];
+      if (this.#look.mapsObject(u.object) !== false) continue;
+      this.#unmapping.splice(i, 1);
+      this.#ports.get(u.vmo.port)?.owed.push({ key: u.vmo.key, pager: u.vmo.pager });
+    }
+  }
+
   /** A call of thread `tid` starts with `args` resolved. */
   start(call: CallName, args: readonly unknown[], tid: number): void {
+    this.#busy.add(tid);
+    if (
+      (call === "zx_vmo_op_range" || call === "zx_vmar_op_range") &&
+      args[1] === ZX_VMO_OP_DECOMMIT
+    ) this.#lending = true;
+    if (
+      this.#lending || (call === "zx_vmar_op_range" && !KEEPS_PAGES.includes(args[1] as number))
+    ) this.#loseMapped();
     const hint = call === "zx_vmo_op_range" && args[1] === ZX_VMO_OP_DONT_NEED;
+    const mapping = call === "zx_vmar_map" && typeof args[3] === "number"
+      ? this.#mappable(args[3])
+      : undefined;
     const own = typeof args[1] === "number" ? this.#vmos.get(args[1]) : undefined;
     const supply = call === "zx_pager_supply_pages" && own !== undefined && own.pager === args[0];
     // A read-only pin: a write pin of a TRAP_DIRTY VMO would ask for DIRTY first.
@@ -177,8 +300,18 @@ export class CompleteModel {
       (args[1] & ZX_BTI_PERM_WRITE) === 0 && typeof args[2] === "number" &&
       this.#vmos.has(args[2]) && this.#filled(args[2], args[3], args[4]);
     if (hint && typeof args[0] === "number") this.#supplied.delete(args[0]);
+    if (hint && typeof args[0] === "number" && this.#vmos.get(args[0])?.mapped !== undefined) {
+      // A hint may take a page of a mapped VMO away: an access through the mapping asks again.
+      this.#unwatch(this.#vmos.get(args[0])?.port ?? 0);
+      this.#vmos.delete(args[0]);
+    }
     args.forEach((a, i) => {
       if (typeof a !== "number") return;
+      if (mapping !== undefined && i === 3) {
+        const v = this.#vmos.get(a);
+        if (v !== undefined) v.mapped = mapping;
+        return;
+      }
       if (((hint && i === 0) || (supply && i === 1) || (pin && i === 2)) && this.#vmos.has(a)) {
         this.#hints.set(a, (this.#hints.get(a) ?? 0) + 1);
         this.#hinting.set(tid, a);
@@ -221,6 +354,7 @@ export class CompleteModel {
       }
     });
     if (call === "zx_port_wait" && typeof args[0] === "number") {
+      this.#unmapped(tid);
       const w = this.#ports.get(args[0]);
       if (w !== undefined) {
         this.#open.set(tid, {
@@ -240,6 +374,7 @@ export class CompleteModel {
     result: { readonly status: Status; readonly value: number; readonly packet: unknown },
     tid: number,
   ): string | undefined {
+    this.#busy.delete(tid);
     const holds = call === "zx_vmo_op_range" || call === "zx_pager_supply_pages" ||
       call === "zx_bti_pin";
     const hinted = holds ? this.#hinting.get(tid) : undefined;
@@ -287,12 +422,13 @@ export class CompleteModel {
       return undefined;
     }
     if (call === "zx_pager_create_vmo" && result.status === ZX_OK) {
-      const [pager, , port, key] = args;
+      const [pager, options, port, key, size] = args;
       if (
         typeof pager === "number" && typeof port === "number" && typeof key === "number" &&
+        typeof options === "number" && typeof size === "number" &&
         this.#fresh.has(port) && this.#fresh.has(pager)
       ) {
-        this.#vmos.set(result.value, { pager, port, key });
+        this.#vmos.set(result.value, { pager, port, key, options, size });
         if (!this.#ports.has(port)) this.#ports.set(port, { owed: [], taken: 0, withdrawn: 0 });
       } else if (typeof port === "number") this.#unwatch(port);
       return undefined;
@@ -301,8 +437,13 @@ export class CompleteModel {
       const h = args[0];
       const vmo = this.#vmos.get(h);
       // A hint, supply or pin still running holds the VMO, and so does a pin not unpinned: it
-      // ends when they are over, not here.
-      if (
+      // ends when they are over, not here. So may a mapping: it ends when the last one goes.
+      if (vmo?.mapped !== undefined && result.status === ZX_OK) {
+        this.#vmos.delete(h);
+        if ((this.#hints.get(h) ?? 0) === 0 && (this.#pins.get(h) ?? 0) === 0) {
+          this.#unmapping.push({ vmo, object: vmo.mapped });
+        } else this.#unwatch(vmo.port);
+      } else if (
         vmo !== undefined && result.status === ZX_OK && (this.#hints.get(h) ?? 0) === 0 &&
         (this.#pins.get(h) ?? 0) === 0
       ) {
@@ -337,6 +478,9 @@ export class CompleteModel {
           w.withdrawn += before - kept.length;
         }
         for (const [vh, v] of this.#vmos) if (v.pager === h) this.#vmos.delete(vh);
+        for (let i = this.#unmapping.length - 1; i >= 0; i--) {
+          if (this.#unmapping[i].vmo.pager === h) this.#unmapping.splice(i, 1);
+        }
         // Its orphaned pinned VMOs detach without a COMPLETE when their pins end.
         this.#loseOrphans((v) => v.pager === h, false);
       }
@@ -353,6 +497,17 @@ export class CompleteModel {
         | { type?: unknown; key?: unknown; status?: unknown; command?: unknown }
         | null;
       const at = w.owed.findIndex((o) => o.key === p?.key);
+      const ending = this.#unmapping.findIndex((u) =>
+        u.vmo.port === open.port && u.vmo.key === p?.key
+      );
+      if (
+        at < 0 && ending >= 0 && p?.type === ZX_PKT_TYPE_PAGE_REQUEST && p.status === ZX_OK &&
+        p.command === ZX_PAGER_VMO_COMPLETE
+      ) {
+        // A closed mapped VMO whose last mapping went while the model could not be sure.
+        this.#unmapping.splice(ending, 1);
+        return undefined;
+      }
       if (
         p === null || p.type !== ZX_PKT_TYPE_PAGE_REQUEST || p.status !== ZX_OK ||
         p.command !== ZX_PAGER_VMO_COMPLETE || at < 0

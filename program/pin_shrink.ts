@@ -13,6 +13,15 @@
  * (`Pager.ResizeBlockedPin`, zircon/system/utest/core/pager/pager.cc, expects
  * ZX_ERR_OUT_OF_RANGE from a pin parked on its READ when the VMO is shrunk under it).
  *
+ * So with `zx_vmo_op_range(ZX_VMO_OP_ZERO)` (nonempty): `VmObjectPaged::ZeroRangeInternal`
+ * (vm_object_paged.cc @ misttech/fuchsia 056f3590) waits on a page request outside the lock and
+ * goes round its loop, whose `GetCowRangeSizeCheckLocked` of the range left returns
+ * ZX_ERR_OUT_OF_RANGE once the VMO is smaller (a partial page left goes through
+ * `ZeroPartialPage`'s write, which checks the size too); a ZERO that never waits holds the
+ * VMO's lock throughout, so a shrink cannot come in between. A shrink cannot cut a page pinned
+ * under the ZERO's wait (BAD_STATE). A resize's size counts rounded up to whole pages, as the
+ * kernel rounds it.
+ *
  * @example
  * ```ts
  * import { PinShrink } from "./pin_shrink.ts";
@@ -31,11 +40,12 @@
  * @module
  */
 
-import { ZX_OK } from "../kernel/constants.ts";
+import { ZX_OK, ZX_VMO_OP_ZERO } from "../kernel/constants.ts";
 import type { HandleModel } from "./handle_model.ts";
 
 /** A pin in flight: its VMO, the end of its range, and the shrink that cut it, if any. */
 interface PinInFlight {
+  readonly what: "pin" | "ZERO";
   readonly vmo: unknown;
   readonly end: number;
   /** The size a shrink that returned ZX_OK while the pin ran left, below `end`; null if none. */
@@ -60,7 +70,13 @@ export class PinShrink {
       const vmo = model.get(args[2])?.object;
       const [offset, size] = [args[3], args[4]];
       if (vmo !== undefined && whole(offset) && whole(size)) {
-        this.#pins.set(t, { vmo, end: offset + size, cutTo: null });
+        this.#pins.set(t, { what: "pin", vmo, end: offset + size, cutTo: null });
+      }
+    } else if (call === "zx_vmo_op_range" && args[1] === ZX_VMO_OP_ZERO) {
+      const vmo = model.get(args[0])?.object;
+      const [offset, size] = [args[2], args[3]];
+      if (vmo !== undefined && whole(offset) && whole(size) && size > 0) {
+        this.#pins.set(t, { what: "ZERO", vmo, end: offset + size, cutTo: null });
       }
     } else if (call === "zx_vmo_set_size") {
       const vmo = model.get(args[0])?.object;
@@ -68,25 +84,38 @@ export class PinShrink {
     }
   }
 
-  /** A call of thread `t` returned `status`: what is wrong with it, or null. */
-  end(call: string, args: readonly unknown[], status: number, t: number): string | null {
+  /**
+   * A call of thread `t` returned `status`: what is wrong with it, or null. `pageSize`: the
+   * program's page size, to which the kernel rounds a resize up.
+   */
+  end(
+    call: string,
+    args: readonly unknown[],
+    status: number,
+    t: number,
+    pageSize = 1,
+  ): string | null {
     if (call === "zx_vmo_set_size") {
       const vmo = this.#resizes.get(t);
       this.#resizes.delete(t);
       const size = args[1];
       if (vmo === undefined || status !== ZX_OK || !whole(size)) return null;
+      const made = Math.ceil(size / pageSize) * pageSize;
       // A resize of another VMO may resize this one too (a reference child shares its parent's
       // size): the cut is then no longer known.
-      for (const p of this.#pins.values()) p.cutTo = p.vmo === vmo && size < p.end ? size : null;
+      for (const p of this.#pins.values()) p.cutTo = p.vmo === vmo && made < p.end ? size : null;
       return null;
     }
-    if (call !== "zx_bti_pin") return null;
+    const zero = call === "zx_vmo_op_range" && args[1] === ZX_VMO_OP_ZERO;
+    if (call !== "zx_bti_pin" && !zero) return null;
     const p = this.#pins.get(t);
     this.#pins.delete(t);
     if (p === undefined || status !== ZX_OK || p.cutTo === null) return null;
     for (const vmo of this.#resizes.values()) if (vmo === p.vmo) return null;
     return `returned ZX_OK, but a zx_vmo_set_size of its VMO to ${p.cutTo} bytes returned ZX_OK ` +
-      `while it ran, below its range's end ${p.end}: a pin a resize cut is ZX_ERR_OUT_OF_RANGE ` +
-      `(VmObjectPaged::CommitRangeInternal trims the range on every pass)`;
+      `while it ran, below its range's end ${p.end}: a ${p.what} a resize cut is ` +
+      `ZX_ERR_OUT_OF_RANGE (VmObjectPaged::${
+        p.what === "pin" ? "CommitRangeInternal trims" : "ZeroRangeInternal checks"
+      } the range on every pass)`;
   }
 }

@@ -668,7 +668,7 @@ function check(
   if (cloneShort !== null) contractFailure(`${where} reports ${cloneShort}`);
   const rootShort = rootCommitFloorOf(model).end(call.call, args, r.status, r.info, model, ps, t);
   if (rootShort !== null) contractFailure(`${where} reports ${rootShort}`);
-  const cut = pinShrinkOf(model).end(call.call, args, r.status, t);
+  const cut = pinShrinkOf(model).end(call.call, args, r.status, t, ps);
   if (cut !== null) contractFailure(`${where} ${cut}`);
   const gone = cloneDetachReadOf(model).end(call.call, args, r.status, r.value, model);
   if (gone !== null) contractFailure(`${where} ${gone}`);
@@ -1133,6 +1133,7 @@ function* programThread(sys: Sys, t: number, s: Shared): ThreadBody {
     s.ports.start(call.call, args, s.model, s.kernel.now, t);
     if (!memory) s.signalPorts.start(call.call, args, s.model, t);
     if (!memory) s.completes.start(call.call, args, t);
+    else s.completes.memory(t, false);
 
     s.waits.start(call.call, args, t);
     s.rets.delete(sys.tid);
@@ -1203,6 +1204,7 @@ function* programThread(sys: Sys, t: number, s: Shared): ThreadBody {
       result.packet,
     );
     if (signalWrong !== undefined) contractFailure(`t${t}#${c} ${call.call} ${signalWrong}`);
+    if (memory) s.completes.memory(t, true);
     const completeWrong = memory ? undefined : s.completes.end(call.call, args, result, t);
     if (completeWrong !== undefined) contractFailure(`t${t}#${c} ${call.call} ${completeWrong}`);
 
@@ -1535,7 +1537,10 @@ export function runProgram(program: Program, options: ProgramRunOptions = {}): P
     model,
     ports: new PortModel(),
     signalPorts: new SignalPortModel(),
-    completes: new CompleteModel(),
+    completes: new CompleteModel({
+      objectOf: (h) => model.get(h)?.object,
+      mapsObject: (o) => model.vmars.mapsObject(o),
+    }),
 
     waits: new WaitOutcome(),
     stores: new Map(),

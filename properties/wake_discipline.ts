@@ -26,6 +26,7 @@ import {
   ZX_VMO_OP_ZERO,
 } from "../kernel/constants.ts";
 import type { KernelEvent } from "../kernel/events.ts";
+import { Vmo } from "../kernel/objects.ts";
 import type { World } from "../sim/world.ts";
 import { type Call, StepMonitor } from "./_step_monitor.ts";
 import { callsWhere } from "../kernel/syscalls.ts";
@@ -110,6 +111,7 @@ export class WakeDiscipline extends StepMonitor {
       return;
     }
     if (k === "wake") {
+      if (e.why === RETRY) this.#judgeUsercopyRetry(e.tid);
       if (e.status === ZX_OK && this.#parked.has(e.tid)) this.#woken.set(e.tid, world.kernel.now);
       this.#parked.delete(e.tid);
     }
@@ -149,6 +151,36 @@ export class WakeDiscipline extends StepMonitor {
     if (closes && this.entry(c.args[0])?.object.objType === ZX_OBJ_TYPE_PAGER) return;
     const by = c === undefined ? "a resumed thread" : `${c.name}(${c.args.join(", ")})`;
     this.fail("K11", `t${e.tid} woken (${e.why}) by ${by}`);
+  }
+
+  /**
+   * K11, suspend: a thread parked in a kernel usercopy's fault wait is not woken by a suspend
+   * (ZX_ERR_INTERNAL_INTR_RETRY). Upstream holds the suspend off until the request is resolved
+   * (`PagerProxy::WaitOnEvent`: "Hold off on suspension until after the page request is
+   * resolved"; `SuspendInKernelTest`, zircon/system/utest/core/pager/pager.cc @ misttech/fuchsia
+   * b394d1c8, expects no second READ). A wait is a usercopy's when the trace shows it on a VMO
+   * the thread's call reaches only through its user buffer: any pager wait of a
+   * `zx_object_get_info` (it touches no VMO but the buffer's), or one of a `zx_vmo_read` or
+   * `zx_vmo_write` on a root other than its own VMO's (a buffer mapped over the call's own root
+   * is not told apart: unjudged).
+   */
+  #judgeUsercopyRetry(tid: number): void {
+    const text = this.#parked.get(tid);
+    const c = this.#inCall.get(tid);
+    const koid = text === undefined ? undefined : /^vmo (\d+): /.exec(text)?.[1];
+    if (c === undefined || koid === undefined) return;
+    let copy = c.name === "zx_object_get_info";
+    if (c.name === "zx_vmo_read" || c.name === "zx_vmo_write") {
+      const own = this.entry(c.args[0])?.object;
+      copy = own instanceof Vmo && String(own.root.koid) !== koid;
+    }
+    if (!copy) return;
+    this.fail(
+      "K11",
+      `t${tid} woken (${RETRY}) from its ${c.name}'s user-buffer copy, parked on vmo ${koid}: ` +
+        "a suspend does not interrupt a usercopy's fault wait (PagerProxy::WaitOnEvent holds it " +
+        "off until the request is resolved)",
+    );
   }
 
   /**
