@@ -16,6 +16,7 @@ import {
   type ModuleRef,
   recordedSignature,
   replaces,
+  unshrunkWords,
 } from "../case/envelope.ts";
 
 /** What `corpus list` (and repro's `expected:` line) says a case expects. */
@@ -183,7 +184,7 @@ export function shrinkNote(c: Pick<CaseEnvelope, "found">): string {
   const how = c.found?.shrinkCut === true
     ? "shrink cut short (the campaign or explore ended while shrinking it)"
     : c.found?.unshrunk === true
-    ? "not shrunk (written as it ran; its campaign was killed while shrinking it)"
+    ? `not shrunk${unshrunkWords(c.found)}`
     : null;
   return how === null ? "" : `, ${how}: it fails as recorded and may shrink further; it is not ` +
     "counted as known, so the next campaign that meets its signature shrinks it again and " +
