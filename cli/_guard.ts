@@ -74,6 +74,23 @@ interface GuardData {
   readonly stopAt?: StuckAt;
   /** The limits the guard applies (`guardLimits`). */
   readonly limits?: GuardLimits;
+  /**
+   * The command's console output is posted to the guard as `{ line, err }` messages instead of
+   * printed (`_guard_worker.ts`): a run the run limit stops and the confirmation runs again is
+   * printed once (session 33, userS33a: `repro --current-code` printed the whole replay twice).
+   */
+  readonly hold?: boolean;
+}
+
+/** One line of a held run's console output: on stderr if `err`. */
+export interface HeldLine {
+  readonly line: string;
+  readonly err: boolean;
+}
+
+/** Prints held lines as the command would have. */
+function printHeld(lines: readonly HeldLine[]): void {
+  for (const l of lines) (l.err ? console.error : console.log)(l.line);
 }
 
 /**
@@ -239,6 +256,7 @@ export function runGuarded(
   stopAt?: StuckAt,
   timeoutS: number = limits.runTimeout,
   rssBefore?: number,
+  held?: HeldLine[],
 ): Promise<GuardOutcome> {
   return new Promise((resolve) => {
     const rssAtStart = Math.min(Deno.memoryUsage().rss, rssBefore ?? Infinity);
@@ -253,6 +271,7 @@ export function runGuarded(
         confirmTimeout: confirmLimit(limits),
       },
       ...(stopAt !== undefined ? { stopAt } : {}),
+      ...(held !== undefined ? { hold: true } : {}),
     };
     const worker = new Worker(new URL("./_guard_worker.ts", import.meta.url), {
       workerData: data,
@@ -297,7 +316,13 @@ export function runGuarded(
         ...(grownMiB >= limits.memoryMb / 2 ? { grew: true } : {}),
       });
     }, 50);
-    worker.on("message", (m: { code: number }) => settle({ kind: "done", code: m.code }));
+    worker.on("message", (m: { code: number } | HeldLine) => {
+      if ("line" in m) {
+        if (!settled) held?.push(m);
+        return;
+      }
+      settle({ kind: "done", code: m.code });
+    });
     worker.on("error", (e: Error & { code?: string }) => {
       if (e.code === "ERR_WORKER_OUT_OF_MEMORY") settle({ kind: "out-of-memory" });
       else {
@@ -316,7 +341,12 @@ export function runGuarded(
  */
 export async function runConfirmed(url: string, limits: GuardLimits): Promise<GuardOutcome> {
   const rssBefore = Deno.memoryUsage().rss;
-  const first = await runGuarded(url, limits);
+  // The first run's output is held until it ends (session 33, userS33a: a run the limit stopped
+  // after it had printed its whole replay, and the confirmation run printed it all again): a
+  // run that ends, or is not run again, prints it then; one run again prints the second's alone.
+  const held: HeldLine[] = [];
+  const first = await runGuarded(url, limits, undefined, limits.runTimeout, undefined, held);
+  if (first.kind !== "service-hang" || !confirms(limits)) printHeld(held);
   if (first.kind !== "service-hang") return first;
   const confirm = confirmLimit(limits);
   console.error(confirmNote(limits, first));
@@ -325,13 +355,18 @@ export async function runConfirmed(url: string, limits: GuardLimits): Promise<Gu
   if (!confirms(limits)) return first;
   // A run that grew: growth counts from before it, since its worker's heap is reused by the next
   // one, not given back.
+  // Held too, so the lines of a stopped first worker still running (terminate() does not stop a
+  // busy one) cannot mix with them: printed as it ends, stopped or not.
+  const second: HeldLine[] = [];
   const again = await runGuarded(
     url,
     limits,
     undefined,
     confirm,
     first.grew === true ? rssBefore : undefined,
+    second,
   );
+  printHeld(second);
   if (again.kind === "done") {
     console.error(
       `note: run again, it finished within the --confirm-timeout ${confirm}s limit: the stop ` +
@@ -365,7 +400,7 @@ export function confirmNote(
     `running it again with the --confirm-timeout ${confirm}s limit: a hang only if it is stopped ` +
     `again (a busy machine can make a passing run that slow). This may take up to ${confirm}s; ` +
     `Ctrl-C stops it, and --confirm-timeout ${limits.runTimeout} (equal to --run-timeout) skips ` +
-    `the wait.`;
+    `the wait. The output below is that run's alone.`;
 }
 
 /** The verdict line of a run the guard stopped: for a hang, the thread and the step. */
