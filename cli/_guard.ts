@@ -72,6 +72,12 @@ interface GuardData {
   readonly progress?: SharedArrayBuffer;
   /** The second, guarded replay of a hang: stop before this step (`guardStopAt`). */
   readonly stopAt?: StuckAt;
+  /**
+   * The replay up to `stopAt` is of a run that filled the heap, not of a hang: what its last
+   * sample held of the limit (the replay itself runs with twice the heap, since it stops a step
+   * early: session 33, userS33a's `sim` of a hog printed no trace, only the verdict).
+   */
+  readonly stopHeap?: { readonly heapMiB: number; readonly memoryMb: number };
   /** The limits the guard applies (`guardLimits`). */
   readonly limits?: GuardLimits;
   /**
@@ -196,6 +202,21 @@ export function stuckLines(
     detail.role !== undefined ? ` (${detail.role})` : ""
   }`;
   const what = entryWords(at.entry, detail.module, detail.kernel);
+  const heap = guardData()?.stopHeap;
+  if (heap !== undefined) {
+    return [
+      `heap full: ${who} was running at step ${at.step}${
+        what !== null ? `, in ${what}` : ""
+      }, when the worker's heap held ${heap.heapMiB} MiB of the --memory ${heap.memoryMb} MiB ` +
+      `limit: its code allocates without bound; the trace above is the run up to step ${
+        Math.max(0, at.step - 1)
+      }, just before it (replayed with twice the heap, to reach it)`,
+      ...(reached ? [] : [
+        `note: the guarded replay of the run did not stop just before step ${at.step}: the ` +
+        `trace above may not be the stopped run's`,
+      ]),
+    ];
+  }
   const when = at.step === 0
     ? "at step 0, while starting (a thread runs to its first syscall when it is created, before the first step)"
     : `at step ${at.step}`;
@@ -257,6 +278,7 @@ export function runGuarded(
   timeoutS: number = limits.runTimeout,
   rssBefore?: number,
   held?: HeldLine[],
+  stopHeap?: GuardData["stopHeap"],
 ): Promise<GuardOutcome> {
   return new Promise((resolve) => {
     const rssAtStart = Math.min(Deno.memoryUsage().rss, rssBefore ?? Infinity);
@@ -272,6 +294,7 @@ export function runGuarded(
       },
       ...(stopAt !== undefined ? { stopAt } : {}),
       ...(held !== undefined ? { hold: true } : {}),
+      ...(stopHeap !== undefined ? { stopHeap } : {}),
     };
     const worker = new Worker(new URL("./_guard_worker.ts", import.meta.url), {
       workerData: data,
@@ -465,6 +488,30 @@ export async function reportStopped(
   detail: { kernel?: string; program?: boolean } = {},
 ): Promise<void> {
   const program = detail.program === true;
+  // A run that filled the heap: its trace up to the step of the last sample, as a hang's (session
+  // 33, userS33a: sim of a hog printed only the verdict), with twice the heap to get there.
+  if (
+    o.kind === "out-of-memory" && o.at != null && o.heapMiB !== undefined && o.at.step >= 2 &&
+    !program
+  ) {
+    const lines: HeldLine[] = [];
+    const second = await runGuarded(
+      url,
+      { ...limits, memoryMb: 2 * limits.memoryMb },
+      o.at,
+      confirmLimit(limits),
+      undefined,
+      lines,
+      { heapMiB: o.heapMiB, memoryMb: limits.memoryMb },
+    );
+    printHeld(lines);
+    if (second.kind !== "done") {
+      console.log(
+        `note: the guarded replay up to step ${o.at.step - 1} was stopped too (${second.kind}): ` +
+          `no trace`,
+      );
+    }
+  }
   if (
     o.kind === "service-hang" && o.at !== null && (o.at.step >= 2 || replaysStart) && !program
   ) {
