@@ -262,6 +262,7 @@ export {
   parseCase,
   replaces,
   replayCommand,
+  type UnshrunkWhy,
 } from "./case/envelope.ts";
 export type {
   CaseKind,
