@@ -263,6 +263,7 @@ export {
   parseCase,
   replaces,
   replayCommand,
+  type UnshrunkWhy,
 } from "./case/envelope.ts";
 export type {
   CaseKind,

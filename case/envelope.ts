@@ -41,6 +41,38 @@ export interface ModuleRef {
   readonly imports?: readonly { readonly path: string; readonly sha256: string }[];
 }
 
+/** Why an unshrunk case stayed unshrunk ({@linkcode CaseOrigin.unshrunkWhy}). */
+export type UnshrunkWhy = "written-before-shrinking" | "run-limit" | "heap-limit";
+
+/** The `unshrunkWhy` an unshrunk case is first written with, before its shrinking starts. */
+export const UNSHRUNK_WRITTEN: UnshrunkWhy = "written-before-shrinking";
+
+/**
+ * Why a case is unshrunk, by its `found.unshrunkWhy`, as ` (…)` to follow "not shrunk" (session
+ * 33, userS33a: `corpus list` said of every unshrunk case "its campaign was killed while shrinking
+ * it", of one whose campaign had finished and given its shrinking up at the run limit too); ""
+ * for a case written before the reason was recorded: no guess at why.
+ *
+ * @example
+ * ```ts
+ * import { unshrunkWords } from "./envelope.ts";
+ * console.assert(unshrunkWords({ unshrunkWhy: "run-limit" }).includes("past the run limit"));
+ * console.assert(unshrunkWords({}) === "");
+ * ```
+ */
+export function unshrunkWords(found: { readonly unshrunkWhy?: UnshrunkWhy } | undefined): string {
+  switch (found?.unshrunkWhy) {
+    case "written-before-shrinking":
+      return " (written as it ran, before shrinking it; its campaign was killed while shrinking it)";
+    case "run-limit":
+      return " (its campaign gave the shrinking up: a shrinking replay went past the run limit)";
+    case "heap-limit":
+      return " (its campaign gave the shrinking up: a shrinking replay reached the heap limit)";
+    default:
+      return "";
+  }
+}
+
 /** Where a case came from. */
 export interface CaseOrigin {
   /** What found it: `fuzz`, `explore`, `property`, `zoo`, ... */
@@ -53,6 +85,15 @@ export interface CaseOrigin {
   readonly shrunkFrom?: number;
   /** True while the case is the unshrunk run (replaced by its shrunk form when shrinking ends). */
   readonly unshrunk?: boolean;
+  /**
+   * Why an `unshrunk` case is still the unshrunk run (session 33, userS33a: `corpus list` said
+   * "its campaign was killed while shrinking it" of a case whose campaign had finished and given
+   * its shrinking up at the run limit): {@linkcode UNSHRUNK_WRITTEN} as written before shrinking
+   * (still there: the process that shrank it was killed, SIGKILL, before it could say more);
+   * `run-limit` or `heap-limit`: a shrinking replay went past that limit and the campaign gave
+   * the shrink up. (SIGINT cuts a shrink short instead: `shrinkCut`.) Absent: an older case.
+   */
+  readonly unshrunkWhy?: UnshrunkWhy;
   /**
    * True when shrinking was cut short (the campaign ended or was interrupted while shrinking it):
    * the case fails as recorded but may shrink further, so a later campaign that meets its
@@ -175,6 +216,7 @@ const OriginSchema = z.object({
   run: z.number().int().min(0).optional(),
   shrunkFrom: z.number().int().min(0).optional(),
   unshrunk: z.boolean().optional(),
+  unshrunkWhy: z.enum(["written-before-shrinking", "run-limit", "heap-limit"]).optional(),
   shrinkCut: z.boolean().optional(),
   unconfirmed: z.boolean().optional(),
 }).strict();

@@ -11,7 +11,13 @@
  */
 
 import { verdictLabel } from "../properties/check_case.ts";
-import { CASE_FORMAT, type CaseEnvelope, type CaseOrigin, type ModuleRef } from "./envelope.ts";
+import {
+  CASE_FORMAT,
+  type CaseEnvelope,
+  type CaseOrigin,
+  type ModuleRef,
+  UNSHRUNK_WRITTEN,
+} from "./envelope.ts";
 import type { CaseKind, KindRun, RunContext } from "./kind.ts";
 import { type Divergence, firstDivergence } from "./replay.ts";
 import { shrink, type ShrinkProgress } from "./shrink.ts";
@@ -327,7 +333,7 @@ export async function investigate<I>(
   };
   const unshrunk = toEnvelope(kind, input, seed, first, {
     ...options.meta,
-    found: { ...options.meta.found, unshrunk: true },
+    found: { ...options.meta.found, unshrunk: true, unshrunkWhy: UNSHRUNK_WRITTEN },
   }, signature);
   await persist(unshrunk);
   /**

@@ -25,7 +25,7 @@
  * @module
  */
 
-import { dirname, isAbsolute, join, posix, relative, resolve, sep } from "node:path";
+import { basename, dirname, isAbsolute, join, posix, relative, resolve, sep } from "node:path";
 import { fileURLToPath as fromFileUrl, pathToFileURL } from "node:url";
 import type { Kernel, KernelOptions } from "../kernel/kernel.ts";
 import type { PagerService } from "../services/service.ts";
@@ -51,6 +51,7 @@ import {
   parseCase,
   recordedSignature,
   replaces,
+  type UnshrunkWhy,
   USER_SERVICE,
 } from "./envelope.ts";
 import type { RunContext } from "./kind.ts";
@@ -590,6 +591,45 @@ export async function syncFolder(dir: string): Promise<void> {
   } finally {
     folder.close();
   }
+}
+
+/**
+ * Records in the unshrunk case at `path` why its shrinking was given up (`found.unshrunkWhy`),
+ * atomically: only while the file still holds that unshrunk run (`campaignSeed` and `run`), so a
+ * case another campaign wrote there meanwhile is left alone. True if the file was rewritten.
+ *
+ * @example
+ * ```ts
+ * import { markUnshrunk } from "./store.ts";
+ * const dir = await Deno.makeTempDir();
+ * const path = `${dir}/x.json`;
+ * await Deno.writeTextFile(path, JSON.stringify({ found: { by: "fuzz", campaignSeed: 1, run: 3, unshrunk: true } }));
+ * console.assert(await markUnshrunk(path, { campaignSeed: 1, run: 3 }, "run-limit"));
+ * console.assert(JSON.parse(await Deno.readTextFile(path)).found.unshrunkWhy === "run-limit");
+ * console.assert(!(await markUnshrunk(path, { campaignSeed: 1, run: 4 }, "run-limit")));
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ */
+export async function markUnshrunk(
+  path: string,
+  run: { readonly campaignSeed?: number; readonly run?: number },
+  why: UnshrunkWhy,
+): Promise<boolean> {
+  const doc = JSON.parse(await Deno.readTextFile(path));
+  const f = doc?.found;
+  if (f?.unshrunk !== true || f.campaignSeed !== run.campaignSeed || f.run !== run.run) {
+    return false;
+  }
+  f.unshrunkWhy = why;
+  const tmp = join(dirname(path), `.${basename(path)}.${Deno.pid}.${++writes}.tmp`);
+  try {
+    await writeDurably(tmp, JSON.stringify(doc, null, 2) + "\n");
+    await Deno.rename(tmp, path);
+  } finally {
+    await Deno.remove(tmp).catch(() => {});
+  }
+  await syncFolder(dirname(path));
+  return true;
 }
 
 /** Rewrites the case at `path` without its `found.shrinkCut` mark, atomically through `tmp`. */

@@ -73,8 +73,31 @@ interface GuardData {
   readonly progress?: SharedArrayBuffer;
   /** The second, guarded replay of a hang: stop before this step (`guardStopAt`). */
   readonly stopAt?: StuckAt;
+  /**
+   * The replay up to `stopAt` is of a run that filled the heap, not of a hang: what its last
+   * sample held of the limit (the replay itself runs with twice the heap, since it stops a step
+   * early: session 33, userS33a's `sim` of a hog printed no trace, only the verdict).
+   */
+  readonly stopHeap?: { readonly heapMiB: number; readonly memoryMb: number };
   /** The limits the guard applies (`guardLimits`). */
   readonly limits?: GuardLimits;
+  /**
+   * The command's console output is posted to the guard as `{ line, err }` messages instead of
+   * printed (`_guard_worker.ts`): a run the run limit stops and the confirmation runs again is
+   * printed once (session 33, userS33a: `repro --current-code` printed the whole replay twice).
+   */
+  readonly hold?: boolean;
+}
+
+/** One line of a held run's console output: on stderr if `err`. */
+export interface HeldLine {
+  readonly line: string;
+  readonly err: boolean;
+}
+
+/** Prints held lines as the command would have. */
+function printHeld(lines: readonly HeldLine[]): void {
+  for (const l of lines) (l.err ? console.error : console.log)(l.line);
 }
 
 /**
@@ -180,6 +203,21 @@ export function stuckLines(
     detail.role !== undefined ? ` (${detail.role})` : ""
   }`;
   const what = entryWords(at.entry, detail.module, detail.kernel);
+  const heap = guardData()?.stopHeap;
+  if (heap !== undefined) {
+    return [
+      `heap full: ${who} was running at step ${at.step}${
+        what !== null ? `, in ${what}` : ""
+      }, when the worker's heap held ${heap.heapMiB} MiB of the --memory ${heap.memoryMb} MiB ` +
+      `limit: its code allocates without bound; the trace above is the run up to step ${
+        Math.max(0, at.step - 1)
+      }, just before it (replayed with twice the heap, to reach it)`,
+      ...(reached ? [] : [
+        `note: the guarded replay of the run did not stop just before step ${at.step}: the ` +
+        `trace above may not be the stopped run's`,
+      ]),
+    ];
+  }
   const when = at.step === 0
     ? "at step 0, while starting (a thread runs to its first syscall when it is created, before the first step)"
     : `at step ${at.step}`;
@@ -240,6 +278,8 @@ export function runGuarded(
   stopAt?: StuckAt,
   timeoutS: number = limits.runTimeout,
   rssBefore?: number,
+  held?: HeldLine[],
+  stopHeap?: GuardData["stopHeap"],
 ): Promise<GuardOutcome> {
   return new Promise((resolve) => {
     const rssAtStart = Math.min(Deno.memoryUsage().rss, rssBefore ?? Infinity);
@@ -254,6 +294,8 @@ export function runGuarded(
         confirmTimeout: confirmLimit(limits),
       },
       ...(stopAt !== undefined ? { stopAt } : {}),
+      ...(held !== undefined ? { hold: true } : {}),
+      ...(stopHeap !== undefined ? { stopHeap } : {}),
     };
     const worker = new Worker(new URL("./_guard_worker.ts", import.meta.url), {
       workerData: data,
@@ -301,7 +343,13 @@ export function runGuarded(
         ...(grownMiB >= limits.memoryMb / 2 ? { grew: true } : {}),
       });
     }, 50);
-    worker.on("message", (m: { code: number }) => settle({ kind: "done", code: m.code }));
+    worker.on("message", (m: { code: number } | HeldLine) => {
+      if ("line" in m) {
+        if (!settled) held?.push(m);
+        return;
+      }
+      settle({ kind: "done", code: m.code });
+    });
     worker.on("error", (e: Error & { code?: string }) => {
       if (e.code === "ERR_WORKER_OUT_OF_MEMORY") settle({ kind: "out-of-memory" });
       else {
@@ -320,7 +368,12 @@ export function runGuarded(
  */
 export async function runConfirmed(url: string, limits: GuardLimits): Promise<GuardOutcome> {
   const rssBefore = Deno.memoryUsage().rss;
-  const first = await runGuarded(url, limits);
+  // The first run's output is held until it ends (session 33, userS33a: a run the limit stopped
+  // after it had printed its whole replay, and the confirmation run printed it all again): a
+  // run that ends, or is not run again, prints it then; one run again prints the second's alone.
+  const held: HeldLine[] = [];
+  const first = await runGuarded(url, limits, undefined, limits.runTimeout, undefined, held);
+  if (first.kind !== "service-hang" || !confirms(limits)) printHeld(held);
   if (first.kind !== "service-hang") return first;
   const confirm = confirmLimit(limits);
   console.error(confirmNote(limits, first));
@@ -329,13 +382,18 @@ export async function runConfirmed(url: string, limits: GuardLimits): Promise<Gu
   if (!confirms(limits)) return first;
   // A run that grew: growth counts from before it, since its worker's heap is reused by the next
   // one, not given back.
+  // Held too, so the lines of a stopped first worker still running (terminate() does not stop a
+  // busy one) cannot mix with them: printed as it ends, stopped or not.
+  const second: HeldLine[] = [];
   const again = await runGuarded(
     url,
     limits,
     undefined,
     confirm,
     first.grew === true ? rssBefore : undefined,
+    second,
   );
+  printHeld(second);
   if (again.kind === "done") {
     console.error(
       `note: run again, it finished within the --confirm-timeout ${confirm}s limit: the stop ` +
@@ -369,7 +427,7 @@ export function confirmNote(
     `running it again with the --confirm-timeout ${confirm}s limit: a hang only if it is stopped ` +
     `again (a busy machine can make a passing run that slow). This may take up to ${confirm}s; ` +
     `Ctrl-C stops it, and --confirm-timeout ${limits.runTimeout} (equal to --run-timeout) skips ` +
-    `the wait.`;
+    `the wait. The output below is that run's alone.`;
 }
 
 /** The verdict line of a run the guard stopped: for a hang, the thread and the step. */
@@ -434,6 +492,30 @@ export async function reportStopped(
   detail: { kernel?: string; program?: boolean } = {},
 ): Promise<void> {
   const program = detail.program === true;
+  // A run that filled the heap: its trace up to the step of the last sample, as a hang's (session
+  // 33, userS33a: sim of a hog printed only the verdict), with twice the heap to get there.
+  if (
+    o.kind === "out-of-memory" && o.at != null && o.heapMiB !== undefined && o.at.step >= 2 &&
+    !program
+  ) {
+    const lines: HeldLine[] = [];
+    const second = await runGuarded(
+      url,
+      { ...limits, memoryMb: 2 * limits.memoryMb },
+      o.at,
+      confirmLimit(limits),
+      undefined,
+      lines,
+      { heapMiB: o.heapMiB, memoryMb: limits.memoryMb },
+    );
+    printHeld(lines);
+    if (second.kind !== "done") {
+      console.log(
+        `note: the guarded replay up to step ${o.at.step - 1} was stopped too (${second.kind}): ` +
+          `no trace`,
+      );
+    }
+  }
   if (
     o.kind === "service-hang" && o.at !== null && (o.at.step >= 2 || replaysStart) && !program
   ) {

@@ -33,7 +33,7 @@ Deno.test("the note at the run limit says where the run was, how long confirming
   );
   assert.match(
     note,
-    /may take up to 50s; Ctrl-C stops it, and --confirm-timeout 5 \(equal to --run-timeout\) skips the wait\.$/,
+    /may take up to 50s; Ctrl-C stops it, and --confirm-timeout 5 \(equal to --run-timeout\) skips the wait\. The output below is that run's alone\.$/,
   );
   assert.doesNotMatch(confirmNote(limits, { kind: "service-hang", at: null }), /had not yielded/);
 });
@@ -58,4 +58,29 @@ Deno.test("a confirmation limit equal to the run limit skips the wait, as the no
     /^note: the run went past the --run-timeout 0\.01s run limit.*; not running it again: --confirm-timeout 0\.01 is not above --run-timeout, so the stop is the hang /,
   );
   assert.doesNotMatch(notes[0], /running it again with/);
+});
+
+Deno.test("userS33a: a run stopped at the run limit and confirmed prints its output once", async () => {
+  // `repro --current-code` on a loaded machine printed the notice, the replay, its trace and
+  // verdict twice: the stopped run's (it had printed them all) and the confirmation run's.
+  const printing = new URL("./testdata/print_slow_command.ts", import.meta.url).href;
+  const limits = { runTimeout: 0.01, memoryMb: 4096, confirmTimeout: 600 };
+  const out: string[] = [], err: string[] = [];
+  const { log, error } = console;
+  console.log = (...a: unknown[]) => out.push(a.join(" "));
+  console.error = (...a: unknown[]) => err.push(a.join(" "));
+  let o;
+  try {
+    o = await runConfirmed(printing, limits);
+  } finally {
+    console.log = log;
+    console.error = error;
+  }
+  assert.deepEqual(o, { kind: "done", code: 0 });
+  assert.deepEqual(out, ["replaying: the case", "verdict: pass"]);
+  // The one line that says the first attempt hit the limit, the run's own, and the verdict's note.
+  assert.equal(err.length, 3, err.join("\n"));
+  assert.match(err[0], /^note: the run went past the --run-timeout 0\.01s run limit/);
+  assert.equal(err[1], "a line on stderr");
+  assert.match(err[2], /^note: run again, it finished within the --confirm-timeout 600s limit/);
 });

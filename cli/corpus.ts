@@ -16,6 +16,7 @@ import {
   type ModuleRef,
   recordedSignature,
   replaces,
+  unshrunkWords,
 } from "../case/envelope.ts";
 
 /** What `corpus list` (and repro's `expected:` line) says a case expects. */
@@ -68,7 +69,9 @@ wins: input size plus decisions, then the smaller trace hash, then the first
 file name). Cases are written as pagersim/case@2 under their file names; a
 name held by a different case is never overwritten (the new one gets -2). A
 case's service and kernel module paths are rewritten to be relative to
---into, so a merged case names the same modules from its new place.
+--into, so a merged case names the same modules from its new place. A stale
+case (its module changed since it was written) is copied too, and its added
+line says so and what repro and accept do with it.
 list: validate and list the cases of a corpus (default corpus), and those a
 program campaign wrote under its programs/ folder: a case is valid only
 if repro could replay it (its modules inside the project tree and present, every
@@ -183,7 +186,7 @@ export function shrinkNote(c: Pick<CaseEnvelope, "found">): string {
   const how = c.found?.shrinkCut === true
     ? "shrink cut short (the campaign or explore ended while shrinking it)"
     : c.found?.unshrunk === true
-    ? "not shrunk (written as it ran; its campaign was killed while shrinking it)"
+    ? `not shrunk${unshrunkWords(c.found)}`
     : null;
   return how === null ? "" : `, ${how}: it fails as recorded and may shrink further; it is not ` +
     "counted as known, so the next campaign that meets its signature shrinks it again and " +
@@ -281,7 +284,7 @@ export function modulePath(caseFile: string, recorded: string): string {
 }
 
 /** `merge DIR... --into DIR`: the exit code. */
-async function merge(dirs: readonly string[], into: string): Promise<number> {
+export async function merge(dirs: readonly string[], into: string): Promise<number> {
   const errors: string[] = [];
   if (dirs.length === 0) throw new UsageError("merge needs at least one source directory");
   try {
@@ -307,15 +310,28 @@ async function merge(dirs: readonly string[], into: string): Promise<number> {
       ) best.set(e.key, e);
     }
   }
-  let written = 0;
+  let written = 0, stale = 0;
   for (const e of [...best.values()].sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    // A stale case (a module changed since it was written) is copied, a finding all the same,
+    // and named as `list` would count it (session 33, userS33a: merge added one without a word,
+    // and the next `corpus list` said "1 stale").
+    const { notices } = await caseProblems(await readCaseFile(e.file), e.file);
     const target = await writeCase(into, e.c, e.name);
     written++;
-    console.log(`added ${target} (${e.signature})`);
+    if (notices.length > 0) stale++;
+    console.log(
+      `added ${target} (${e.signature})` +
+        (notices.length > 0
+          ? `, stale: ${notices.join("; ")}: \`deno task repro ${target}\` refuses to replay it ` +
+            `against the changed code; --current-code replays it against the code as it is ` +
+            `now, \`deno task corpus accept ${target}\` re-records it`
+          : ""),
+    );
   }
   for (const err of errors) console.error(`skipped: ${err}`);
   console.log(
-    `merge: ${written} added, ${present} of a finding already present, ${dropped} left for a ` +
+    `merge: ${written} added${stale > 0 ? ` (${stale} of them stale, named above)` : ""}, ` +
+      `${present} of a finding already present, ${dropped} left for a ` +
       `smaller case of their finding, ${errors.length} invalid skipped`,
   );
   return errors.length === 0 ? 0 : 1;

@@ -48,6 +48,8 @@ import {
   type CaseError,
   type ModuleRef,
   replayCommand,
+  type UnshrunkWhy,
+  unshrunkWords,
 } from "../case/envelope.ts";
 import {
   choiceError,
@@ -240,6 +242,17 @@ export interface HeldCase {
   readonly failure: string;
   /** Its shrinking was cut short (`found.shrinkCut`): a campaign that meets it shrinks it on. */
   readonly cut: boolean;
+  /**
+   * Not shrunk (`found.unshrunk`: written as it ran; session 33, userS33a: after a SIGKILL the
+   * next campaign's line did not say so): why, as {@linkcode unshrunkWords} says; absent: shrunk.
+   */
+  readonly unshrunk?: string;
+}
+
+/** What a held case's line adds of its unfinished shrinking, or "". */
+function heldShrinkWords(h: HeldCase): string {
+  if (h.cut) return "; its shrinking was cut short";
+  return h.unshrunk !== undefined ? `; it is not shrunk${h.unshrunk}` : "";
 }
 
 /**
@@ -259,7 +272,11 @@ export interface HeldCase {
  */
 export function heldCase(
   c: Pick<CaseEnvelope, "description" | "decisions"> & {
-    readonly found?: { readonly shrinkCut?: boolean };
+    readonly found?: {
+      readonly shrinkCut?: boolean;
+      readonly unshrunk?: boolean;
+      readonly unshrunkWhy?: UnshrunkWhy;
+    };
   },
 ): HeldCase {
   const m = /^(found by [^:]*): /.exec(c.description);
@@ -268,6 +285,7 @@ export function heldCase(
     foundBy: m?.[1] ?? "written earlier",
     failure: m !== null ? c.description.slice(m[0].length) : c.description,
     cut: c.found?.shrinkCut === true,
+    ...(c.found?.unshrunk === true ? { unshrunk: unshrunkWords(c.found) } : {}),
   };
 }
 
@@ -306,9 +324,7 @@ export function foundLine(
   if ("file" in where && where.held !== undefined) {
     const h = where.held;
     return head + `not written: ${where.file} already holds a case of it no larger (` +
-      `${h.decisions} decisions, ${h.foundBy}${
-        h.cut ? "; its shrinking was cut short" : ""
-      }), which stays; ${
+      `${h.decisions} decisions, ${h.foundBy}${heldShrinkWords(h)}), which stays; ${
         f.stage === "unshrunk"
           ? `run ${f.k} is shrunk now, and its shrunk case replaces that one if no larger`
           : `run ${f.k}'s case is not kept`
@@ -580,9 +596,17 @@ export function summaryText(
   // userS27k: with --workers 1 the runs stood still ~2 minutes at "runs 686 of 1000" while a
   // case shrank; the progress line now shows the shrink, and the summary what it cost.
   if (s.shrinking.cases > 0) {
+    // Session 33 (userS33a): after SIGINT the line said "replayed and shrunk" of a shrink the
+    // interrupt cut short (the finding's own line said "not shrunk to the end").
+    const cut = s.findings.filter((f) => f.shrinkCut).length;
+    const how = cut === 0
+      ? "replayed and shrunk"
+      : cut >= s.shrinking.cases
+      ? "replayed, shrinking cut short,"
+      : `replayed and shrunk (${cut} cut short)`;
     lines.push(
       `shrinking: ${s.shrinking.cases} failing run${s.shrinking.cases === 1 ? "" : "s"} ` +
-        `replayed and shrunk in ${s.shrinking.seconds.toFixed(1)}s` +
+        `${how} in ${s.shrinking.seconds.toFixed(1)}s` +
         (s.workers === 1
           ? " (with --workers 1 no run went on meanwhile: --max-shrink N caps each shrink)"
           : " (of the workers' time)"),
@@ -634,9 +658,7 @@ export function summaryText(
         (held === undefined
           ? `: ${f.file}`
           : `, not written: ${f.file} holds a case of it no larger, which was kept (` +
-            `${held.decisions} decisions, ${held.foundBy}${
-              held.cut ? "; its shrinking was cut short" : ""
-            })`),
+            `${held.decisions} decisions, ${held.foundBy}${heldShrinkWords(held)})`),
     );
     if (f.unconfirmed) {
       lines.push(
@@ -746,6 +768,7 @@ export function summaryText(
   if (s.variantCalls !== null) {
     lines.push(...variantCallLines(s.variantCalls, s.runs, s.kind, s.workersStopped));
   }
+  for (const n of s.notes ?? []) lines.push(`note: ${n}`);
   for (const e of s.errors) lines.push(`error: ${e}`);
   return lines.join("\n");
 }

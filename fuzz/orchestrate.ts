@@ -40,10 +40,10 @@ import {
 } from "./engine.ts";
 import { PROGRAM_MAX_STEPS } from "../program/run.ts";
 import type { Scenario } from "../scenario/schema.ts";
-import { loadServiceModule } from "../case/store.ts";
+import { loadServiceModule, markUnshrunk } from "../case/store.ts";
 import { contractOf, type ServiceContract } from "../scenario/service_contract.ts";
 import { type ContractCounter, contractCounter } from "../scenario/contract.ts";
-import { hangKind, hangSignature, OUT_OF_MEMORY } from "./signature.ts";
+import { hangKind, hangSignature, OUT_OF_MEMORY, SERVICE_HANG } from "./signature.ts";
 import {
   atHeapLimit,
   grewNote,
@@ -350,6 +350,11 @@ export interface CampaignSummary {
   readonly interrupted: boolean;
   /** Worker crashes, unreproducible failures and corpus write errors. */
   readonly errors: readonly string[];
+  /**
+   * What the campaign gave up on a failure it found, not a harness error (printed `note:`; the
+   * exit status is the failing runs'): a shrink a replay's limit stopped (session 33).
+   */
+  readonly notes: readonly string[];
   /** Process resident memory (MiB) sampled over the campaign: first, largest, last. */
   readonly rssMiB: {
     readonly first: number;
@@ -524,6 +529,36 @@ function shrinksNow(control: Int32Array, workers: number): ShrinkNow[] {
   return out;
 }
 
+/**
+ * What stopped a replay while a failing run's case was shrunk, in words: `out-of-memory` at the
+ * heap limit; at the run limit the hang's signature, inside a syscall `kernel-hang` only with a
+ * `--kernel` variant (pagersim's own kernel code is not the code under test: userS33a's hog
+ * service, allocating without bound, read "kernel-hang: no yield"), and, when the process grew
+ * by half the heap limit or more meanwhile, that its code may be allocating without bound.
+ *
+ * @example
+ * ```ts
+ * import { investigateStopWords } from "./orchestrate.ts";
+ * import { IN_SYSCALL } from "../sim/world.ts";
+ * const inSyscall = { step: 9, tid: 3, entry: 4 * IN_SYSCALL + 1 };
+ * console.assert(investigateStopWords("hang", inSyscall, false, 128, null) === "service-hang: no yield");
+ * console.assert(investigateStopWords("hang", inSyscall, false, 128, "k.ts") === "kernel-hang: no yield");
+ * console.assert(investigateStopWords("out-of-memory", inSyscall, false, 128, null) === "out-of-memory");
+ * console.assert(investigateStopWords("hang", null, true, 128, null).includes("allocating without bound"));
+ * ```
+ */
+export function investigateStopWords(
+  cause: StallCause,
+  at: StuckAt | null,
+  grew: boolean,
+  memoryMb: number,
+  kernelPath: string | null,
+): string {
+  if (cause === "out-of-memory") return OUT_OF_MEMORY;
+  const signature = kernelPath === null ? SERVICE_HANG : hangSignature(at);
+  return grew ? `${signature}; ${grewNote(memoryMb)}` : signature;
+}
+
 /** What the summary keeps of a signature's winning run. */
 interface Best {
   readonly k: number;
@@ -588,6 +623,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
   let workersStopped = 0;
   const timeline: TimelinePoint[] = [];
   const errors: string[] = [];
+  const notes: string[] = [];
   /** Failing runs whose replays ran differently, by signature: run index and how. */
   const unreplayable = new Map<string, { k: number; how: string }>();
   const writes: Promise<void>[] = [];
@@ -1089,14 +1125,34 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
     workersStopped++; // its unreported counts (a variant's calls) went with it
     const limit = cause === "hang" ? runLimitText : `${memoryMb} MiB heap limit`;
     if (state.kind === "investigate") {
-      const signature = cause === "hang" ? hangSignature(records[w].at()) : OUT_OF_MEMORY;
-      errors.push(
-        `run ${state.k}: a replay while investigating it went past the ${limit} (${signature}); ` +
-          `its case stays unshrunk`,
+      // Session 33 (userS33a): a hog service's shrinking replay read "kernel-hang: no yield"
+      // with no --kernel variant, as an `error:` line (a harness error's): it is the code under
+      // test's, on a failure already found and written, so a note.
+      const words = investigateStopWords(
+        cause,
+        records[w].at(),
+        grew,
+        memoryMb,
+        options.kernelPath ?? null,
+      );
+      notes.push(
+        `run ${state.k}: a replay while shrinking its case went past the ${limit} (${words}); ` +
+          `the case stays unshrunk, as it ran`,
       );
       for (const b of best.values()) {
         if (b.k === state.k && !b.shrunk) {
-          b.notShrunk = `a replay while shrinking it went past the ${limit} (${signature})`;
+          b.notShrunk = `a replay while shrinking it went past the ${limit} (${words})`;
+          // The file says why it is unshrunk (`corpus list`), not "killed while shrinking".
+          if (b.file !== null) {
+            const file = b.file;
+            writes.push(
+              markUnshrunk(
+                file,
+                { campaignSeed: options.seed, run: state.k },
+                cause === "hang" ? "run-limit" : "heap-limit",
+              ).then(() => {}, () => {}),
+            );
+          }
         }
       }
       return;
@@ -1336,6 +1392,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
     timeline,
     interrupted,
     errors,
+    notes,
     rssMiB: {
       first: rss[0],
       max: Math.max(...rss),
