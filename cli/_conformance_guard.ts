@@ -175,11 +175,11 @@ const ROOT = new URL("../", import.meta.url).pathname;
  * @example
  * ```ts
  * import { loadFailureLine } from "./_conformance_guard.ts";
- * const root = new URL("../", import.meta.url).pathname;
- * const err = `error: SyntaxError: Unexpected token\n  |\n    at file://${root}program/run.ts:2:21\n`;
+ * // A pagersim tree outside the working directory: its path is shown whole.
+ * const err = "error: SyntaxError: Unexpected token\n  |\n    at file:///elsewhere/pagersim/program/run.ts:2:21\n";
  * console.assert(
- *   loadFailureLine(err, Deno.cwd() + "/") ===
- *     `pagersim failed to load: ${root}program/run.ts:2:21: SyntaxError: Unexpected token`,
+ *   loadFailureLine(err, "/elsewhere/pagersim/") ===
+ *     "pagersim failed to load: /elsewhere/pagersim/program/run.ts:2:21: SyntaxError: Unexpected token",
  * );
  * ```
  */

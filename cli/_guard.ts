@@ -19,6 +19,7 @@ import { isMainThread, Worker, workerData } from "node:worker_threads";
 import { WORKER_ENV } from "../fuzz/_worker_pool.ts";
 import { CONFIRM_FACTOR, DEFAULT_MEMORY_MB, DEFAULT_RUN_TIMEOUT } from "../fuzz/engine.ts";
 import { hangSignature, OUT_OF_MEMORY } from "../fuzz/signature.ts";
+import { stdoutLine } from "./_output.ts";
 import {
   atHeapLimit,
   entryWords,
@@ -95,9 +96,16 @@ export interface HeldLine {
   readonly err: boolean;
 }
 
-/** Prints held lines as the command would have. */
+/**
+ * Prints held lines as the command would have, on the stream the worker's console chose: under
+ * `--trace json` the command moved this process's `console.log` to stderr too, and the held
+ * stdout lines (the JSON trace) belong on stdout ({@linkcode stdoutLine}).
+ */
 function printHeld(lines: readonly HeldLine[]): void {
-  for (const l of lines) (l.err ? console.error : console.log)(l.line);
+  for (const l of lines) {
+    if (l.err) console.error(l.line);
+    else stdoutLine(l.line);
+  }
 }
 
 /**

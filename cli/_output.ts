@@ -52,6 +52,15 @@ export function scenarioVmos(run: RunResult): { koid: number; name: string }[] {
 let jsonLine: (line: string) => void = (line) => console.log(line);
 
 /**
+ * Prints a line on stdout as the command's stdout lines go: through console.log, or, after
+ * {@linkcode humanLinesToStderr}, through the console.log it kept for the JSON lines (the guard
+ * prints a worker's held stdout lines with it).
+ */
+export function stdoutLine(line: string): void {
+  jsonLine(line);
+}
+
+/**
  * For `--trace json`: every line the command prints with console.log from now on goes to stderr,
  * except the trace's JSON lines ({@linkcode printTrace}), which stay on stdout, so that stdout can
  * be piped into a JSON parser line by line. Call it once, before the command prints anything

@@ -26,7 +26,7 @@ Deno.test("corpus list marks a case whose shrinking was cut short, and says what
   assert.equal(r.value, 0, r.out + r.err);
   assert.match(
     r.out,
-    /^invariant-answers-every-read-logstore-b389fae5\.json: scenario, expects invariant:answers-every-read, 398 decisions, service \.\.\/logstore\.ts, shrink cut short \(the campaign or explore ended while shrinking it\): it fails as recorded and may shrink further; it is not counted as known, so the next campaign that meets its signature shrinks it again/m,
+    /^invariant-answers-every-read-logstore-b389fae5\.json: scenario, expects invariant:answers-every-read, 398 decisions, service case\/testdata\/userS22\/logstore\.ts, shrink cut short \(the campaign or explore ended while shrinking it\): it fails as recorded and may shrink further; it is not counted as known, so the next campaign that meets its signature shrinks it again/m,
   );
   // An unshrunk case without `unshrunkWhy` (written before session 33): no guess at why.
   assert.match(shrinkNote({ found: { by: "fuzz", unshrunk: true } }), /^, not shrunk: /);
@@ -38,10 +38,12 @@ Deno.test("corpus list FILE lists that one case; a file that is no case is named
   assert.equal(one.value, 0, one.out + one.err);
   assert.doesNotMatch(one.out + one.err, /os error|Not a directory/);
   const lines = one.out.split("\n");
-  assert.equal(lines.length, 2, one.out);
+  // The case, the line saying where its module paths are shown from (session 33), the count.
+  assert.equal(lines.length, 3, one.out);
   assert.match(lines[0], /^invariant-answers-every-read-logstore-b389fae5\.json: scenario, /);
+  assert.match(lines[1], /^\(service and kernel paths above are from /);
   assert.equal(
-    lines[1],
+    lines[2],
     `corpus: 1 valid, 0 invalid (the one case ${CUT}: a file, not a corpus folder)`,
   );
   const notCase = await captured(() => list("corpus/README.md"));

@@ -91,7 +91,7 @@ Deno.test("corpus accept prints the recorded failure with its sub-code", async (
     assert.equal(list.code, 0, list.out + list.err);
     assert.match(
       list.out,
-      /^q2\.json: scenario, expects pass, 8 decisions, service \.\.\/blobby\.ts$/m,
+      /^q2\.json: scenario, expects pass, 8 decisions, service blobby\.ts$/m,
     );
   } finally {
     await Deno.remove(dir, { recursive: true });
