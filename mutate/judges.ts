@@ -20,6 +20,12 @@
 
 import { clonePinShrinkProgram, gap32cEdgesProgram } from "../program/probes32c.ts";
 import { vmarOpThenCloseProgram, zeroPinnedShrinkProgram } from "../program/probes33.ts";
+import {
+  cloneSlicePinProgram,
+  loanReclaimPinProgram,
+  suspendRunOnProgram,
+  userReadPagesProgram,
+} from "../program/probes34.ts";
 import { executePlan, planRun, PORTFOLIO } from "../fuzz/campaign.ts";
 import { programStrategy } from "../fuzz/programs/campaign.ts";
 import {
@@ -718,6 +724,45 @@ export function campaignProbes(root: URL): Probe[] {
     run() {
       return verdictText(
         runProgram(zeroPinnedShrinkProgram(), { seed: 0, monitors: programMonitors }).verdict,
+      );
+    },
+  });
+  // A pager VMO read whole into a two-page user buffer (`userReadPagesProgram`: read-content R2).
+  probes.push({
+    id: "program:user-read-pages",
+    run() {
+      return verdictText(
+        runProgram(userReadPagesProgram(), { seed: 0, monitors: programMonitors }).verdict,
+      );
+    },
+  });
+  // Two borrowers of lent frames die, a third borrow reclaims both, and its page is pinned
+  // (`loanReclaimPinProgram`: LoanPool's kernel assertions).
+  probes.push({
+    id: "program:loan-reclaim-pin",
+    run() {
+      return verdictText(
+        runProgram(loanReclaimPinProgram(), { seed: 0, monitors: programMonitors }).verdict,
+      );
+    },
+  });
+  // A slice of a clone at a page offset pinned, then the root written and the clone read
+  // (`cloneSlicePinProgram`: read-content, the clone page no pin named shows the root).
+  probes.push({
+    id: "program:clone-slice-pin",
+    run() {
+      return verdictText(
+        runProgram(cloneSlicePinProgram(), { seed: 0, monitors: programMonitors }).verdict,
+      );
+    },
+  });
+  // A reader suspended as it leaves a usercopy's fault wait for a pager wait of its own
+  // (`suspendRunOnProgram`: wake-discipline K11's run-on rule).
+  probes.push({
+    id: "program:suspend-run-on",
+    run() {
+      return verdictText(
+        runProgram(suspendRunOnProgram(), { seed: 0, monitors: programMonitors }).verdict,
       );
     },
   });
