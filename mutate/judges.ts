@@ -23,6 +23,7 @@ import { vmarOpThenCloseProgram, zeroPinnedShrinkProgram } from "../program/prob
 import {
   cloneSlicePinProgram,
   loanReclaimPinProgram,
+  referenceResizeProgram,
   suspendRunOnProgram,
   userReadPagesProgram,
 } from "../program/probes34.ts";
@@ -763,6 +764,16 @@ export function campaignProbes(root: URL): Probe[] {
     run() {
       return verdictText(
         runProgram(suspendRunOnProgram(), { seed: 0, monitors: programMonitors }).verdict,
+      );
+    },
+  });
+  // A reference of a resizable pager VMO sized after the VMO grew and shrank
+  // (`referenceResizeProgram`: the contract's ReferenceSize).
+  probes.push({
+    id: "program:reference-resize",
+    run() {
+      return verdictText(
+        runProgram(referenceResizeProgram(), { seed: 0, monitors: programMonitors }).verdict,
       );
     },
   });

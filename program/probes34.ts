@@ -9,11 +9,14 @@
 
 import {
   ZX_BTI_PERM_READ,
+  ZX_INFO_VMO,
   ZX_VM_PERM_READ,
   ZX_VM_PERM_WRITE,
+  ZX_VMO_CHILD_REFERENCE,
   ZX_VMO_CHILD_SLICE,
   ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE,
   ZX_VMO_OP_DECOMMIT,
+  ZX_VMO_RESIZABLE,
 } from "../kernel/constants.ts";
 import { probeThread, probeThreads, suppliedRoot } from "./generate.ts";
 import type { Program } from "./program.ts";
@@ -152,4 +155,37 @@ export function suspendRunOnProgram(pageSize = 4096): Program {
   e1("zx_port_wait", [{ h: own }, { after: 10 }]);
   e1("zx_handle_close", [{ h: token }]);
   return { pageSize, overtimeTicks: 0, threads };
+}
+
+/**
+ * The campaign judge's `program:reference-resize` probe: a one-page resizable pager VMO, a
+ * reference of it, the VMO grown to three pages, then the reference's size asked
+ * (`zx_vmo_get_size`, `ZX_INFO_VMO`) and its new pages read (the pager supplies them first), then
+ * the VMO shrunk to two pages and the reference's size asked again (the contract's
+ * `ReferenceSize`: a reference follows its parent's resizes). Random draws resize a pager VMO
+ * they made a reference of and then size the reference seldom.
+ *
+ * @example
+ * ```ts
+ * import { referenceResizeProgram } from "./probes34.ts";
+ * console.assert(referenceResizeProgram().threads.length === 1);
+ * ```
+ */
+export function referenceResizeProgram(pageSize = 4096): Program {
+  const ps = pageSize;
+  const { calls, emit } = probeThread();
+  const port = emit("zx_port_create", [0]);
+  const pager = emit("zx_pager_create", [0]);
+  const vmo = emit("zx_pager_create_vmo", [{ h: pager }, ZX_VMO_RESIZABLE, { h: port }, 0, ps]);
+  const ref = emit("zx_vmo_create_child", [{ h: vmo }, ZX_VMO_CHILD_REFERENCE, 0, 0]);
+  emit("zx_vmo_set_size", [{ h: vmo }, 3 * ps]);
+  emit("zx_vmo_get_size", [{ h: ref }]);
+  emit("zx_object_get_info", [{ h: ref }, ZX_INFO_VMO]);
+  const aux = emit("zx_vmo_create", [3 * ps, 0]);
+  emit("zx_vmo_write", [{ h: aux }, { bytes: 3 * ps, fill: 0x3d }, 0]);
+  emit("zx_pager_supply_pages", [{ h: pager }, { h: vmo }, 0, 3 * ps, { h: aux }, 0]);
+  emit("zx_vmo_read", [{ h: ref }, ps, 2 * ps]);
+  emit("zx_vmo_set_size", [{ h: vmo }, 2 * ps - 8]);
+  emit("zx_vmo_get_size", [{ h: ref }]);
+  return { pageSize, overtimeTicks: 0, threads: [{ failInsteadOfBlock: false, calls }] };
 }

@@ -74,3 +74,18 @@ Deno.test("suspendRunOnProgram passes unmutated; a suspendable wait begun with a
   // The read, held up by the suspend, still completes once the thread is resumed.
   assert.equal(base.results[0].at(-1).status, ZX_OK);
 });
+
+Deno.test("referenceResizeProgram passes unmutated; a reference that keeps its size when its parent grows fails the contract", async () => {
+  const base = await judged(
+    "referenceResizeProgram",
+    "kernel/vmo_pages.ts:1336:39:ConditionalExpression:false",
+    {
+      kind: "invariant",
+      invariant: "program-contract",
+      message:
+        /^t0#5 zx_vmo_get_size reports size 4096 of a reference of a resizable pager VMO whose size is 12288: a reference follows its parent's resizes/,
+    },
+  );
+  const sizes = base.results[0].filter((_: Any, i: number) => i === 5 || i === 12);
+  assert.deepEqual(sizes.map((r: Any) => r.value), [12288, 8192]);
+});

@@ -90,6 +90,7 @@ import {
 import { RootCommitFloor } from "./root_commit_floor.ts";
 import { CloneCommitFloor } from "./clone_commit_floor.ts";
 import { PinShrink } from "./pin_shrink.ts";
+import { ReferenceSize } from "./reference_size.ts";
 import { CloneDetachRead } from "./clone_detach_read.ts";
 import { CommitFloor } from "./commit_floor.ts";
 import { ChildBirths } from "./child_births.ts";
@@ -679,6 +680,18 @@ function check(
   const born = childBirthsOf(model).observe(call.call, args, r.status, r.value, r.info, model);
   if (born !== null) contractFailure(`${where}: ${born}`);
   applyToModel(call, args, r, model, ps);
+  // After the model took the call's effect: a reference made is in the model now.
+  const sized = referenceSizeOf(model).end(
+    call.call,
+    args,
+    r.status,
+    r.value,
+    r.info,
+    model,
+    t,
+    ps,
+  );
+  if (sized !== null) contractFailure(`${where} reports ${sized}`);
 }
 
 /**
@@ -701,6 +714,7 @@ const childBirthsOf = perRun(() => new ChildBirths());
 const cloneCommitFloorOf = perRun(() => new CloneCommitFloor());
 const rootCommitFloorOf = perRun(() => new RootCommitFloor());
 const pinShrinkOf = perRun(() => new PinShrink());
+const referenceSizeOf = perRun(() => new ReferenceSize());
 const cloneDetachReadOf = perRun(() => new CloneDetachRead());
 const commitFloorOf = perRun(() => new CommitFloor());
 
@@ -1094,6 +1108,7 @@ function* programThread(sys: Sys, t: number, s: Shared): ThreadBody {
     cloneCommitFloorOf(s.model).start(call.call, args, s.model, t);
     rootCommitFloorOf(s.model).start(call.call, args, s.model, t);
     pinShrinkOf(s.model).start(call.call, args, s.model, t);
+    referenceSizeOf(s.model).start(call.call, args, s.model, t);
     cloneDetachReadOf(s.model).start(call.call, args, s.model, s.program.threads.length === 1);
     childCountOf(s.model).start(call.call, s.model.objectsNamed(args), t);
     s.model.pinHolds.start(
