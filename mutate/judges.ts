@@ -24,6 +24,7 @@ import {
   cloneSlicePinProgram,
   loanReclaimPinProgram,
   referenceResizeProgram,
+  sliceUnpinDetachProgram,
   suspendRunOnProgram,
   userReadPagesProgram,
 } from "../program/probes34.ts";
@@ -774,6 +775,16 @@ export function campaignProbes(root: URL): Probe[] {
     run() {
       return verdictText(
         runProgram(referenceResizeProgram(), { seed: 0, monitors: programMonitors }).verdict,
+      );
+    },
+  });
+  // A pin through a slice at a page offset, unpinned, then its VMO detached
+  // (`sliceUnpinDetachProgram`: page-state K13, the detach drops the unpinned clean page).
+  probes.push({
+    id: "program:slice-unpin-detach",
+    run() {
+      return verdictText(
+        runProgram(sliceUnpinDetachProgram(), { seed: 0, monitors: programMonitors }).verdict,
       );
     },
   });

@@ -189,3 +189,29 @@ export function referenceResizeProgram(pageSize = 4096): Program {
   emit("zx_vmo_get_size", [{ h: ref }]);
   return { pageSize, overtimeTicks: 0, threads: [{ failInsteadOfBlock: false, calls }] };
 }
+
+/**
+ * The campaign judge's `program:slice-unpin-detach` probe: a two-page pager VMO supplied whole, a
+ * one-page slice of it at page 1, that slice page pinned read-only and unpinned, the VMO
+ * detached, and its page 1 read. The unpin let the root's page 1 go, so the detach drops it with
+ * page 0, both clean (page-state K13, which follows pins by their PMTs from the trace: a detach
+ * decommits every clean page no pin in force covers), and the read needs the pager:
+ * ZX_ERR_BAD_STATE. Random draws pin through a slice at an offset, unpin and detach seldom.
+ *
+ * @example
+ * ```ts
+ * import { sliceUnpinDetachProgram } from "./probes34.ts";
+ * console.assert(sliceUnpinDetachProgram().threads.length === 1);
+ * ```
+ */
+export function sliceUnpinDetachProgram(pageSize = 4096): Program {
+  const { calls, emit } = probeThread();
+  const { pager, root } = suppliedRoot(emit, pageSize, 0x3e, 2);
+  const slice = emit("zx_vmo_create_child", [{ h: root }, ZX_VMO_CHILD_SLICE, pageSize, pageSize]);
+  const bti = emit("zx_bti_create", [0, 0]);
+  const pmt = emit("zx_bti_pin", [{ h: bti }, ZX_BTI_PERM_READ, { h: slice }, 0, pageSize]);
+  emit("zx_pmt_unpin", [{ h: pmt }]);
+  emit("zx_pager_detach_vmo", [{ h: pager }, { h: root }]);
+  emit("zx_vmo_read", [{ h: root }, pageSize, pageSize]);
+  return { pageSize, overtimeTicks: 0, threads: [{ failInsteadOfBlock: false, calls }] };
+}

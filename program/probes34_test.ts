@@ -3,7 +3,7 @@
 // switched on in an instrumented mirror of the project (mutate/mutant_mirror.ts).
 import { strict as assert } from "node:assert";
 import { sharedMirror } from "../mutate/mutant_mirror.ts";
-import { ZX_OK } from "../kernel/constants.ts";
+import { ZX_ERR_BAD_STATE, ZX_OK } from "../kernel/constants.ts";
 
 // deno-lint-ignore no-explicit-any
 type Any = any;
@@ -88,4 +88,18 @@ Deno.test("referenceResizeProgram passes unmutated; a reference that keeps its s
   );
   const sizes = base.results[0].filter((_: Any, i: number) => i === 5 || i === 12);
   assert.deepEqual(sizes.map((r: Any) => r.value), [12288, 8192]);
+});
+
+Deno.test("sliceUnpinDetachProgram passes unmutated; an unpin through a slice at an offset that keeps the pin fails K13", async () => {
+  const base = await judged(
+    "sliceUnpinDetachProgram",
+    "kernel/vmo_pages.ts:805:35:ArithmeticOperator:end - off",
+    {
+      kind: "invariant",
+      invariant: "page-state",
+      message: /^K13: vmo\d+ page 1 is clean after detach$/,
+    },
+  );
+  // The detach dropped both clean pages: the read needs the pager.
+  assert.equal(base.results[0].at(-1).status, ZX_ERR_BAD_STATE);
 });
