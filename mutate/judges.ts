@@ -20,6 +20,7 @@
 
 import { clonePinShrinkProgram, gap32cEdgesProgram } from "../program/probes32c.ts";
 import { vmarOpThenCloseProgram, zeroPinnedShrinkProgram } from "../program/probes33.ts";
+import { clonePartialZeroProgram } from "../program/probes34.ts";
 import { executePlan, planRun, PORTFOLIO } from "../fuzz/campaign.ts";
 import { programStrategy } from "../fuzz/programs/campaign.ts";
 import {
@@ -718,6 +719,16 @@ export function campaignProbes(root: URL): Probe[] {
     run() {
       return verdictText(
         runProgram(zeroPinnedShrinkProgram(), { seed: 0, monitors: programMonitors }).verdict,
+      );
+    },
+  });
+  // Half of each of two pages of an at-least-on-write clone ZEROed and read, pages the clone does
+  // not hold (`clonePartialZeroProgram`: read-content's R4 on a clone's partial page).
+  probes.push({
+    id: "program:clone-partial-zero",
+    run() {
+      return verdictText(
+        runProgram(clonePartialZeroProgram(), { seed: 0, monitors: programMonitors }).verdict,
       );
     },
   });
