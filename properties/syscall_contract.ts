@@ -33,8 +33,9 @@
  * finding at that step, not a service's lost wake-up at the end (userS25's first_page_fail.ts).
  * Left out: a reader killed or timed out, one whose request an OP_FAIL reaches
  * while it runs between an early wake and its next wait (the kernel's wake page
- * then is the end of what woke it), and an overlap waiter failed at its wake
- * page (upstream checks it against the waiter's own end, unknown here).
+ * then is the end of what woke it), and a running overlap waiter failed at its wake
+ * page (upstream checks it against the waiter's own end, unknown here; a parked one's wake page
+ * lies inside its own range, where it waits again only as `PopulateRequest`'s continuation).
  *
  * K11e, early wake (K11's early-wake supply; cited as `early-wake` until userS27k, whose
  * signature then named no rule: `invariant:syscall-contract`): such a reader, parked as its request's primary, is
@@ -610,13 +611,14 @@ export class SyscallContract extends StepMonitor {
    * Does OP_FAIL over pages `[fs, fe)` fail parked reader `r` (`PageSource::ResolveRequestsLocked`
    * @ misttech/fuchsia ce4be33a)? The primary when the range, clipped to the request, starts at
    * the request's first page or exactly at the reader's wake page; an overlap waiter by the same
-   * test against its own first page and wake page. `undefined`: an overlap waiter whose wake
-   * page the range starts at, which upstream fails only if the page lies inside the waiter's
-   * own range, whose end this checker does not know.
+   * test against its own first page and wake page (a parked one's wake page lies inside its own
+   * range). `undefined`: a running overlap waiter whose wake page the range starts at, which
+   * upstream fails only if the page lies inside the waiter's own range, whose end this checker
+   * does not know.
    */
   #hits(
     tid: number,
-    r: { call: string; start: number; wake: number | null; req: number | null },
+    r: { call: string; start: number; wake: number | null; req: number | null; parked: boolean },
     fs: number,
     fe: number,
   ): boolean | undefined {
@@ -632,7 +634,13 @@ export class SyscallContract extends StepMonitor {
     if (fs <= r.start && fe > r.start) return true;
     if (!early) return false;
     if (r.wake === null) return fs > r.start ? undefined : false;
-    return fs === r.wake && r.wake > r.start ? undefined : false;
+    if (fs !== r.wake || r.wake <= r.start) return false;
+    // At its wake page: upstream fails it when that page lies inside the waiter's own range. A
+    // parked overlap waiter's wake page does: it waits on this request again only as a
+    // continuation (`PageSource::PopulateRequest`'s SameRequest: the page it needs inside its own
+    // range, `wake_offset_` reset to it), and joins anew otherwise (a coalesce or request event).
+    // A running one's wake page the last early wake moved is not known here.
+    return r.parked ? true : undefined;
   }
 
   /**
