@@ -20,7 +20,7 @@
 
 import { clonePinShrinkProgram, gap32cEdgesProgram } from "../program/probes32c.ts";
 import { vmarOpThenCloseProgram, zeroPinnedShrinkProgram } from "../program/probes33.ts";
-import { clonePartialZeroProgram } from "../program/probes34.ts";
+import { clonePartialZeroProgram, cloneTakenChildProgram } from "../program/probes34.ts";
 import { executePlan, planRun, PORTFOLIO } from "../fuzz/campaign.ts";
 import { programStrategy } from "../fuzz/programs/campaign.ts";
 import {
@@ -729,6 +729,16 @@ export function campaignProbes(root: URL): Probe[] {
     run() {
       return verdictText(
         runProgram(clonePartialZeroProgram(), { seed: 0, monitors: programMonitors }).verdict,
+      );
+    },
+  });
+  // A child of a clone made after a supply took one of the clone's pages as its aux page
+  // (`cloneTakenChildProgram`: read-content's model of a child of a clone).
+  probes.push({
+    id: "program:clone-taken-child",
+    run() {
+      return verdictText(
+        runProgram(cloneTakenChildProgram(), { seed: 0, monitors: programMonitors }).verdict,
       );
     },
   });

@@ -42,3 +42,35 @@ export function clonePartialZeroProgram(pageSize = 4096): Program {
   emit("zx_vmo_read", [{ h: root }, 0, size]);
   return { pageSize, overtimeTicks: 0, threads: [{ failInsteadOfBlock: false, calls }] };
 }
+
+/**
+ * The campaign judge's `program:clone-taken-child` probe, one thread: a two-page pager VMO
+ * supplied whole (0x11), an at-least-on-write clone of it, page 0 of the clone written (0x22: the
+ * clone's own fork), page 1 of the clone taken as the aux page of a supply to a second pager VMO
+ * (the model leaves the clone's slot there set to nothing, its parent showing through), then an
+ * at-least-on-write child of the clone made and its page 0 read. A child shows what its parent
+ * shows when it is made (zx_vmo_create_child.md), so page 0 reads the clone's 0x22: it hangs from
+ * the clone, which holds a page in its window (pager.cc CloneSeesCorrectParentPages @ misttech
+ * 6774606f). read-content's model of a child of a clone says so; the clone's taken page and the
+ * second VMO's page are left unjudged (aux pages taken from a VMO that is no anonymous root).
+ * Random programs never supply from a clone's page and then make a child of that clone.
+ *
+ * @example
+ * ```ts
+ * import { cloneTakenChildProgram } from "./probes34.ts";
+ * console.assert(cloneTakenChildProgram().threads[0].calls.length === 12);
+ * ```
+ */
+export function cloneTakenChildProgram(pageSize = 4096): Program {
+  const { calls, emit } = probeThread();
+  const { port, pager, root } = suppliedRoot(emit, pageSize, 0x11, 2);
+  const size = 2 * pageSize;
+  const atLeastOnWrite = ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE;
+  const clone = emit("zx_vmo_create_child", [{ h: root }, atLeastOnWrite, 0, size]);
+  emit("zx_vmo_write", [{ h: clone }, { bytes: pageSize, fill: 0x22 }, 0]);
+  const other = emit("zx_pager_create_vmo", [{ h: pager }, 0, { h: port }, 1, pageSize]);
+  emit("zx_pager_supply_pages", [{ h: pager }, { h: other }, 0, pageSize, { h: clone }, pageSize]);
+  const child = emit("zx_vmo_create_child", [{ h: clone }, atLeastOnWrite, 0, size]);
+  emit("zx_vmo_read", [{ h: child }, 0, pageSize]);
+  return { pageSize, overtimeTicks: 0, threads: [{ failInsteadOfBlock: false, calls }] };
+}
