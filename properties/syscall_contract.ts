@@ -321,6 +321,8 @@ export class SyscallContract extends StepMonitor {
     readonly end: number;
     primary: number | null;
     overlap: number[];
+    /** The last page of its range a supply filled since it was made (-1: none). */
+    lastFilled: number;
   }>();
   readonly #attachedTo = new TidMap<number>();
   /** The step each thread made or joined the request it is attached to (`complete-wakes`). */
@@ -360,6 +362,13 @@ export class SyscallContract extends StepMonitor {
     req: number | null;
     start: number;
     wake: number | null;
+    /**
+     * It joined its request as an overlap waiter while no page of the request from its own first
+     * page on had been filled: its own range then runs to its read's end or the request's
+     * (upstream truncates a new request only at a page already present), so every page it waits
+     * for on that request lies inside it.
+     */
+    whole: boolean;
     /** A primary early-woken while it ran: the kept signal wakes it as soon as it waits again. */
     kept: boolean;
   }>();
@@ -595,6 +604,7 @@ export class SyscallContract extends StepMonitor {
     // Spec 3.5: a reader's new request starts at the page it needs; it joins an outstanding
     // request only if that request covers the page (`SendRequestToProviderLocked`).
     const q = this.#requests.get(id);
+    r.whole = q !== undefined && q.lastFilled < r.start;
     if (r.off || q === undefined) return;
     const joined = q.primary !== tid;
     if (joined ? r.start < q.start || r.start >= q.end : r.start !== q.start) {
@@ -618,7 +628,14 @@ export class SyscallContract extends StepMonitor {
    */
   #hits(
     tid: number,
-    r: { call: string; start: number; wake: number | null; req: number | null; parked: boolean },
+    r: {
+      call: string;
+      start: number;
+      wake: number | null;
+      req: number | null;
+      parked: boolean;
+      whole: boolean;
+    },
     fs: number,
     fe: number,
   ): boolean | undefined {
@@ -635,12 +652,14 @@ export class SyscallContract extends StepMonitor {
     if (!early) return false;
     if (r.wake === null) return fs > r.start ? undefined : false;
     if (fs !== r.wake || r.wake <= r.start) return false;
-    // At its wake page: upstream fails it when that page lies inside the waiter's own range. A
-    // parked overlap waiter's wake page does: it waits on this request again only as a
-    // continuation (`PageSource::PopulateRequest`'s SameRequest: the page it needs inside its own
-    // range, `wake_offset_` reset to it), and joins anew otherwise (a coalesce or request event).
-    // A running one's wake page the last early wake moved is not known here.
-    return r.parked ? true : undefined;
+    // At its wake page: upstream fails it when that page lies inside the waiter's own range
+    // (`TrimRangeToRequestSpace` against its own `len_`). A parked overlap waiter that joined
+    // with no page of the request from its first on present waits there inside its own range:
+    // it waits on this request again only as a continuation (`PageSource::PopulateRequest`'s
+    // SameRequest: `wake_offset_` reset to the page it needs), and its own range reaches its
+    // read's end or the request's. A running one's wake page the last early wake moved, and one
+    // whose own range a present page may have cut, are not known here.
+    return r.parked && r.whole ? true : undefined;
   }
 
   /**
@@ -731,6 +750,11 @@ export class SyscallContract extends StepMonitor {
           }
         }
         if (e.inserted) {
+          for (const q of this.#requests.values()) {
+            if (q.vmo === e.vmo && e.page >= q.start && e.page < q.end) {
+              q.lastFilled = Math.max(q.lastFilled, e.page);
+            }
+          }
           this.#filledAny = true;
           if (this.#parkedAtSupply.size > 0) this.#filled.add(filledKey(e.vmo, e.page));
         }
@@ -743,6 +767,7 @@ export class SyscallContract extends StepMonitor {
           end: e.end,
           primary: e.tid,
           overlap: [],
+          lastFilled: -1,
         });
         this.#joinedAt.set(e.tid, world.step);
         this.#join(e.tid, e.id, e.vmo, ps);
@@ -817,6 +842,7 @@ export class SyscallContract extends StepMonitor {
               req: null,
               start: 0,
               wake: 0,
+              whole: false,
               kept: false,
             });
           }
