@@ -28,6 +28,7 @@ import {
   suspendRunOnProgram,
   userReadPagesProgram,
 } from "../program/probes34.ts";
+import { clonePartialZeroProgram, cloneTakenChildProgram } from "../program/probes34a.ts";
 import { executePlan, planRun, PORTFOLIO } from "../fuzz/campaign.ts";
 import { programStrategy } from "../fuzz/programs/campaign.ts";
 import {
@@ -785,6 +786,26 @@ export function campaignProbes(root: URL): Probe[] {
     run() {
       return verdictText(
         runProgram(sliceUnpinDetachProgram(), { seed: 0, monitors: programMonitors }).verdict,
+      );
+    },
+  });
+  // Half of each of two pages of an at-least-on-write clone ZEROed and read, pages the clone does
+  // not hold (`clonePartialZeroProgram`: read-content's R4 on a clone's partial page).
+  probes.push({
+    id: "program:clone-partial-zero",
+    run() {
+      return verdictText(
+        runProgram(clonePartialZeroProgram(), { seed: 0, monitors: programMonitors }).verdict,
+      );
+    },
+  });
+  // A child of a clone made after a supply took one of the clone's pages as its aux page
+  // (`cloneTakenChildProgram`: read-content's model of a child of a clone).
+  probes.push({
+    id: "program:clone-taken-child",
+    run() {
+      return verdictText(
+        runProgram(cloneTakenChildProgram(), { seed: 0, monitors: programMonitors }).verdict,
       );
     },
   });

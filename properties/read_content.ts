@@ -67,6 +67,9 @@
  * every kind of VMO (a pager root's too: its whole pages become zero slots, its partial pages are
  * zeroed through the write path), set in the model from the call's own range, not from the
  * kernel's stores, except on the pages another thread stored to or a supply filled while it ran.
+ * A clone's page it covers in part is forked through the write path: the clone's own from then,
+ * the bytes it showed with the range zeroed, judged when the ZERO began and returned ZX_OK in one
+ * step (as a pin's fork; one that parked leaves the page loose).
  * Without them a kernel that zeroes or writes a page next to the one named (a partial page's
  * arithmetic, a range's end, an offset not page-aligned) passes: its stores told the model where
  * the bytes went.
@@ -375,12 +378,24 @@ export class ReadContent extends StepMonitor {
     Call,
     { readonly step: number; readonly shown: { c: CloneNode; page: number; bytes: Uint8Array }[] }
   >();
+  /**
+   * Each ZERO in progress naming a clone (through views or not): the step it began in and what
+   * the clone showed then on the partial pages of its range, where the model knew them
+   * ({@linkcode ReadContent.#zeroFork}).
+   */
+  readonly #zeroPartials = new Map<
+    Call,
+    { readonly step: number; readonly shown: { c: CloneNode; page: number; bytes: Uint8Array }[] }
+  >();
 
   protected override onStepEvent(e: KernelEvent, call: Call | undefined, world: World): void {
     const ps = world.kernel.pageSize;
     switch (e.k) {
       case "call":
-        if (call !== undefined && isZero(call)) this.#zeroing.set(call, new Map());
+        if (call !== undefined && isZero(call)) {
+          this.#zeroing.set(call, new Map());
+          this.#zeroBegins(call, world.step, ps);
+        }
         if (call !== undefined && isUserWrite(call)) this.#loaded.set(call, bufferLoads(call));
         if (call !== undefined && call.name === "zx_bti_pin") this.#pinBegins(call, world.step, ps);
         this.#onCall(e.name, e.args, ps);
@@ -393,6 +408,7 @@ export class ReadContent extends StepMonitor {
             this.#mapped(call, e.value);
           }
           if (call.name === "zx_bti_pin") this.#pinFork(call, e.status, world.step);
+          if (isZero(call)) this.#zeroFork(call, e.status, world.step);
           this.#judgeWriteEnd(call, e.status);
           this.#judgeUserCopy(call, e.status);
           this.#onRet(call, e.status, "handle" in e ? e.handle : undefined, ps);
@@ -758,6 +774,51 @@ export class ReadContent extends StepMonitor {
     this.#pinning.delete(call);
     if (status !== ZX_OK || pin.step !== step) return;
     for (const { c, page, bytes } of pin.shown) {
+      c.own.set(page, bytes);
+      c.loose.delete(page);
+      c.inherited?.delete(page);
+    }
+  }
+
+  /**
+   * Notes what the clone pages a ZERO only partly covers show as it begins
+   * ({@linkcode ReadContent.#zeroFork}).
+   */
+  #zeroBegins(call: Call, step: number, ps: number): void {
+    const node = this.#nodeOf(call.args[0]);
+    const [, , offset, size] = call.args;
+    if (node === undefined || typeof offset !== "number" || typeof size !== "number") return;
+    if (size <= 0 || !Number.isSafeInteger(offset + size)) return;
+    const first = Math.floor(offset / ps);
+    const last = Math.ceil((offset + size) / ps) - 1;
+    const shown: { c: CloneNode; page: number; bytes: Uint8Array }[] = [];
+    for (const p of first === last ? [first] : [first, last]) {
+      // A whole page is set to zeros by the ZERO's return (R4); only a partial one is noted.
+      if (p * ps >= offset && (p + 1) * ps <= offset + size) continue;
+      const base = resolve(node, p);
+      if (base === null || base.node.kind !== "clone") continue;
+      const bytes = clonePage(base.node, base.page, ps);
+      if (bytes !== UNKNOWN) shown.push({ c: base.node, page: base.page, bytes: bytes.slice() });
+    }
+    if (shown.length > 0) this.#zeroPartials.set(call, { step, shown });
+  }
+
+  /**
+   * R4 on a clone's partial page: a ZERO that covers part of a clone page writes its zeros through
+   * the write path (`ZeroPartialPage`, vm_object_paged.cc @ misttech/fuchsia 056f3590), which
+   * forks the page from what the clone shows (a clone's gap over its parent does not read as
+   * zero: `PageWouldReadZeroLocked`, vm_cow_pages.cc @ 030dcba0). As for a pin
+   * ({@linkcode ReadContent.#pinFork}), the moment of the fork is the model's to see only when the
+   * ZERO began and returned ZX_OK in one step (it never parked on a READ of the root, and no other
+   * thread ran): the page is then the clone's own, holding what the clone showed when the ZERO
+   * began, and the ZERO's return sets its range to zeros over it. One that parked stays loose.
+   */
+  #zeroFork(call: Call, status: number, step: number): void {
+    const zero = this.#zeroPartials.get(call);
+    if (zero === undefined) return;
+    this.#zeroPartials.delete(call);
+    if (status !== ZX_OK || zero.step !== step) return;
+    for (const { c, page, bytes } of zero.shown) {
       c.own.set(page, bytes);
       c.loose.delete(page);
       c.inherited?.delete(page);

@@ -33,8 +33,9 @@
  * finding at that step, not a service's lost wake-up at the end (userS25's first_page_fail.ts).
  * Left out: a reader killed or timed out, one whose request an OP_FAIL reaches
  * while it runs between an early wake and its next wait (the kernel's wake page
- * then is the end of what woke it), and an overlap waiter failed at its wake
- * page (upstream checks it against the waiter's own end, unknown here).
+ * then is the end of what woke it), and a running overlap waiter failed at its wake
+ * page (upstream checks it against the waiter's own end, unknown here; a parked one's wake page
+ * lies inside its own range, where it waits again only as `PopulateRequest`'s continuation).
  *
  * K11e, early wake (K11's early-wake supply; cited as `early-wake` until userS27k, whose
  * signature then named no rule: `invariant:syscall-contract`): such a reader, parked as its request's primary, is
@@ -320,6 +321,8 @@ export class SyscallContract extends StepMonitor {
     readonly end: number;
     primary: number | null;
     overlap: number[];
+    /** The last page of its range a supply filled since it was made (-1: none). */
+    lastFilled: number;
   }>();
   readonly #attachedTo = new TidMap<number>();
   /** The step each thread made or joined the request it is attached to (`complete-wakes`). */
@@ -359,6 +362,13 @@ export class SyscallContract extends StepMonitor {
     req: number | null;
     start: number;
     wake: number | null;
+    /**
+     * It joined its request as an overlap waiter while no page of the request from its own first
+     * page on had been filled: its own range then runs to its read's end or the request's
+     * (upstream truncates a new request only at a page already present), so every page it waits
+     * for on that request lies inside it.
+     */
+    whole: boolean;
     /** A primary early-woken while it ran: the kept signal wakes it as soon as it waits again. */
     kept: boolean;
   }>();
@@ -594,6 +604,7 @@ export class SyscallContract extends StepMonitor {
     // Spec 3.5: a reader's new request starts at the page it needs; it joins an outstanding
     // request only if that request covers the page (`SendRequestToProviderLocked`).
     const q = this.#requests.get(id);
+    r.whole = q !== undefined && q.lastFilled < r.start;
     if (r.off || q === undefined) return;
     const joined = q.primary !== tid;
     if (joined ? r.start < q.start || r.start >= q.end : r.start !== q.start) {
@@ -610,13 +621,21 @@ export class SyscallContract extends StepMonitor {
    * Does OP_FAIL over pages `[fs, fe)` fail parked reader `r` (`PageSource::ResolveRequestsLocked`
    * @ misttech/fuchsia ce4be33a)? The primary when the range, clipped to the request, starts at
    * the request's first page or exactly at the reader's wake page; an overlap waiter by the same
-   * test against its own first page and wake page. `undefined`: an overlap waiter whose wake
-   * page the range starts at, which upstream fails only if the page lies inside the waiter's
-   * own range, whose end this checker does not know.
+   * test against its own first page and wake page (a parked one's wake page lies inside its own
+   * range). `undefined`: a running overlap waiter whose wake page the range starts at, which
+   * upstream fails only if the page lies inside the waiter's own range, whose end this checker
+   * does not know.
    */
   #hits(
     tid: number,
-    r: { call: string; start: number; wake: number | null; req: number | null },
+    r: {
+      call: string;
+      start: number;
+      wake: number | null;
+      req: number | null;
+      parked: boolean;
+      whole: boolean;
+    },
     fs: number,
     fe: number,
   ): boolean | undefined {
@@ -632,7 +651,15 @@ export class SyscallContract extends StepMonitor {
     if (fs <= r.start && fe > r.start) return true;
     if (!early) return false;
     if (r.wake === null) return fs > r.start ? undefined : false;
-    return fs === r.wake && r.wake > r.start ? undefined : false;
+    if (fs !== r.wake || r.wake <= r.start) return false;
+    // At its wake page: upstream fails it when that page lies inside the waiter's own range
+    // (`TrimRangeToRequestSpace` against its own `len_`). A parked overlap waiter that joined
+    // with no page of the request from its first on present waits there inside its own range:
+    // it waits on this request again only as a continuation (`PageSource::PopulateRequest`'s
+    // SameRequest: `wake_offset_` reset to the page it needs), and its own range reaches its
+    // read's end or the request's. A running one's wake page the last early wake moved, and one
+    // whose own range a present page may have cut, are not known here.
+    return r.parked && r.whole ? true : undefined;
   }
 
   /**
@@ -723,6 +750,11 @@ export class SyscallContract extends StepMonitor {
           }
         }
         if (e.inserted) {
+          for (const q of this.#requests.values()) {
+            if (q.vmo === e.vmo && e.page >= q.start && e.page < q.end) {
+              q.lastFilled = Math.max(q.lastFilled, e.page);
+            }
+          }
           this.#filledAny = true;
           if (this.#parkedAtSupply.size > 0) this.#filled.add(filledKey(e.vmo, e.page));
         }
@@ -735,6 +767,7 @@ export class SyscallContract extends StepMonitor {
           end: e.end,
           primary: e.tid,
           overlap: [],
+          lastFilled: -1,
         });
         this.#joinedAt.set(e.tid, world.step);
         this.#join(e.tid, e.id, e.vmo, ps);
@@ -809,6 +842,7 @@ export class SyscallContract extends StepMonitor {
               req: null,
               start: 0,
               wake: 0,
+              whole: false,
               kept: false,
             });
           }
