@@ -125,9 +125,9 @@ export const CAMPAIGN_BUDGET = {
   preemptions: 1,
   /**
    * Explorations searched to a lower bound than {@linkcode CAMPAIGN_BUDGET.preemptions}, by probe
-   * id. `explore:disjoint_pages` at bound 1 is 8,720 executions, the judge's costliest probe (~27 s
-   * of a loaded core, paid by every mutant it reaches that survives), and in the 7,671 mutants of
-   * the full runs' journals it never killed one: at bound 0, 828 executions (session 34, ci200).
+   * id. `explore:disjoint_pages` at bound 1 is 8,286 executions, the judge's costliest probe (~24 s
+   * of a loaded core, paid by every mutant it reaches that survives), and in the journals under
+   * docs/ it never killed a mutant: at bound 0, 852 executions (session 34, ci200).
    */
   explorationBounds: { "explore:disjoint_pages": 0 } as Readonly<Record<string, number>>,
   /** Executions after which an exploration stops (a mutant that blows up the state space). */
