@@ -10,7 +10,7 @@
  *
  * @example
  * ```sh
- * deno task mutate --sample 100 --seed 1          # the CI sample
+ * deno task mutate --sample 200 --seed 1 --only --order ranked --memory 256   # the CI sample
  * deno task mutate --by tests --files 'kernel/page_source.ts'
  * ```
  *
@@ -598,6 +598,7 @@ async function judgeAll(
   const slow = [...probeMs.entries()].sort((a, b) => b[1] - a[1]).slice(0, 6)
     .map(([id, ms]) => `${id.slice(0, 70)} ${Math.round(ms)} ms`);
   log(`slowest probes: ${slow.join("; ")}`);
+  log(`coverage time by kind of probe: ${timeByKind(probeMs)}`);
   if (failures.length > 0) {
     // The tree's own tests must pass before its mutants can be judged: a stated stop, not a bug.
     throw new InputError(
@@ -941,6 +942,29 @@ function merged(
  */
 export function shardJournalName(shard: { index: number; count: number }): string {
   return `shard-${shard.index}-of-${shard.count}.jsonl`;
+}
+
+/**
+ * The unmutated probes' wall seconds (`probeMs`, keyed `judge/id`) summed by judge and kind of
+ * probe (the id up to its first `:`: `run`, `program`, `scenario`, `explore`, `conformance`; a test
+ * file for the tests judge), the six largest: a survivor runs every probe that reaches it, so
+ * this is where a survivor's time goes.
+ *
+ * @example
+ * ```ts
+ * import { timeByKind } from "./mutate.ts";
+ * const ms = new Map([["campaign/run:0", 1500], ["campaign/run:1", 500], ["campaign/explore:a", 3000]]);
+ * console.assert(timeByKind(ms) === "campaign/explore 3.0 s; campaign/run 2.0 s");
+ * ```
+ */
+export function timeByKind(probeMs: ReadonlyMap<string, number>): string {
+  const kinds = new Map<string, number>();
+  for (const [id, ms] of probeMs) {
+    const kind = id.split(":")[0];
+    kinds.set(kind, (kinds.get(kind) ?? 0) + ms);
+  }
+  return [...kinds].sort((a, b) => b[1] - a[1]).slice(0, 6)
+    .map(([kind, ms]) => `${kind} ${(ms / 1000).toFixed(1)} s`).join("; ");
 }
 
 /** What one request of a mutant's judging came to, for the cost line. */

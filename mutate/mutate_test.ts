@@ -16,7 +16,7 @@ import {
   scoreLine,
   zero,
 } from "./report.ts";
-import { CAMPAIGN_BUDGET, judgeModuleRoots, judgeProgram } from "./judges.ts";
+import { CAMPAIGN_BUDGET, explorationBound, judgeModuleRoots, judgeProgram } from "./judges.ts";
 import { programMonitors, runProgram } from "../program/run.ts";
 import { JOURNAL, treeFingerprint } from "./journal.ts";
 
@@ -162,9 +162,23 @@ Deno.test("the CI line of .ci/run uses only flags deno task mutate knows", async
     .find((l) => l.startsWith("deno task mutate"));
   assert.ok(ci, ".ci/run runs the mutation sample");
   const { values } = parseFlags(ci.split(/\s+/).slice(3), FLAGS);
-  assert.equal(values.sample, "100");
+  assert.equal(values.sample, "200");
   assert.equal(values.only, true);
   assert.match(String(values.floor), /^\d+$/);
+});
+
+Deno.test("the judge explores disjoint_pages to bound 0 (its costliest probe, never a killer), the others to the budget's bound", () => {
+  const names = [`${ROOT}/explore/testdata`, `${ROOT}/mutate/explore_scenarios`].flatMap((d) =>
+    [...Deno.readDirSync(d)].map((e) => e.name).filter((n) => n.endsWith(".json"))
+  ).map((n) => `explore:${n.replace(/\.json$/, "")}`);
+  // An override names an exploration the judge has: a renamed scenario would drop it silently.
+  for (const id of Object.keys(CAMPAIGN_BUDGET.explorationBounds)) {
+    assert.ok(names.includes(id), id);
+  }
+  assert.equal(explorationBound("explore:disjoint_pages"), 0);
+  for (const id of names.filter((n) => n !== "explore:disjoint_pages")) {
+    assert.equal(explorationBound(id), CAMPAIGN_BUDGET.preemptions, id);
+  }
 });
 
 Deno.test("the campaign judge's programs draw VMAR sub-region and BTI calls and pass unmutated", () => {
