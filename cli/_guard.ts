@@ -18,7 +18,7 @@
 import { isMainThread, Worker, workerData } from "node:worker_threads";
 import { WORKER_ENV } from "../fuzz/_worker_pool.ts";
 import { CONFIRM_FACTOR, DEFAULT_MEMORY_MB, DEFAULT_RUN_TIMEOUT } from "../fuzz/engine.ts";
-import { hangSignature, OUT_OF_MEMORY } from "../fuzz/signature.ts";
+import { hangSignature, kernelUnderTest, OUT_OF_MEMORY } from "../fuzz/signature.ts";
 import { stdoutLine } from "./_output.ts";
 import {
   atHeapLimit,
@@ -456,7 +456,9 @@ export function stoppedLine(
   const where = o.at === null
     ? "before any thread ran"
     : neverYielded(o.at, undefined, kernel, program);
-  return `verdict: ${hangSignature(o.at)} (${where}: the run did not finish within --run-timeout ` +
+  return `verdict: ${
+    hangSignature(o.at, kernelUnderTest(kernel, program))
+  } (${where}: the run did not finish within --run-timeout ` +
     `${limits.runTimeout}s${limitWords(limits).within}` +
     `${o.grew === true ? `; ${grewNote(limits.memoryMb)}` : ""})`;
 }
@@ -497,7 +499,7 @@ export async function reportStopped(
    * its own), and whether it ran a program (`--mode programs`: no service, and no replay that
    * stops before a step, so no second run).
    */
-  detail: { kernel?: string; program?: boolean } = {},
+  detail: { kernel?: string | null; program?: boolean } = {},
 ): Promise<void> {
   const program = detail.program === true;
   // A run that filled the heap: its trace up to the step of the last sample, as a hang's (session
@@ -538,8 +540,12 @@ export async function reportStopped(
     }
   }
   // sim names its variant only by --kernel; repro's case file may name one the args do not.
-  const kernel = kernelFlag(args) ?? detail.kernel ?? (task.includes("sim") ? null : undefined);
+  // A case file that names none runs the kernel model (detail.kernel null, kept: not `??`).
+  const kernel = kernelFlag(args) ??
+    (detail.kernel !== undefined ? detail.kernel : task.includes("sim") ? null : undefined);
   console.log(stoppedLine(o, limits, kernel, program));
-  console.log(`signature: ${o.kind === "out-of-memory" ? OUT_OF_MEMORY : hangSignature(o.at)}`);
+  console.log(`signature: ${
+    o.kind === "out-of-memory" ? OUT_OF_MEMORY : hangSignature(o.at, kernelUnderTest(kernel, program))
+  }`);
   console.log(`replay: ${commandLine(task, args)}`);
 }

@@ -469,7 +469,8 @@ if (import.meta.main) {
       : `a replay reached the --memory ${limits.memoryMb} MiB heap limit`;
     console.error(
       `error: corpus accept stopped: ${
-        o.kind === "service-hang" ? hangKind(o.at) : o.kind
+        // Which case's kernel ran is not known here (a variant's or the model's): undefined.
+        o.kind === "service-hang" ? hangKind(o.at, undefined) : o.kind
       } (${why}); the case being replayed and those ` +
         `after it are as they were`,
     );

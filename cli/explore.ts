@@ -47,7 +47,7 @@ import {
 import { decisionListLine } from "./_output.ts";
 import { redrawText } from "./_redraw.ts";
 import { campaignLimits, RUN_LIMIT_FLAGS } from "./_run_limits.ts";
-import { hangKind, hangSignature, OUT_OF_MEMORY } from "../fuzz/signature.ts";
+import { hangKind, hangSignature, kernelUnderTest, OUT_OF_MEMORY } from "../fuzz/signature.ts";
 import { parseScenario, type Scenario } from "../scenario/schema.ts";
 import { DEFAULT_SCENARIO } from "../scenario/default.ts";
 import { LIVENESS_AFTER } from "../scenario/generate.ts";
@@ -394,9 +394,10 @@ replaces it only if it replays alone as repro replays it (--max-shrink,
 case file holds it whole.
 User code may be hostile: an execution that runs past --run-timeout (and, to
 confirm, --confirm-timeout) ends the search with a service-hang verdict naming
-the thread and step (kernel-hang when the thread is inside a syscall: a --kernel
-variant's code) (one at the --memory heap limit goes silent: stopped at
---run-timeout, out-of-memory, naming the thread running and its step);
+the thread and step (kernel-hang when the thread is inside a syscall of a
+--kernel variant, whose code is then under test) (one at the --memory heap
+limit goes silent: stopped at --run-timeout, out-of-memory, naming the thread
+running and its step);
 it is written to the corpus like a counterexample (deno task repro FILE).
 A service that throws is a thread fault (a counterexample). A service whose
 replay differs from its first run (time, randomness, state kept across runs)
@@ -1205,7 +1206,7 @@ interface StopContext {
  * stopped), which `deno task repro FILE` replays under the same limits; returns the exit status.
  */
 async function reportStop(f: StopFinding, ctx: StopContext): Promise<number> {
-  // Inside a syscall the kernel's code ran (a --kernel variant's): said, and signed kernel-hang.
+  // Inside a syscall the kernel's code ran: said (and signed kernel-hang for a --kernel variant).
   const inKernel = f.cause === "service-hang" && insideKernel(f.at)
     ? `, in ${entryWords(f.at?.entry, undefined, ctx.kernelPath)}`
     : "";
@@ -1235,7 +1236,10 @@ async function reportStop(f: StopFinding, ctx: StopContext): Promise<number> {
     return 2;
   }
   const hang = f.cause === "service-hang";
-  const signature = hang ? hangSignature(f.at) : OUT_OF_MEMORY;
+  // Explore runs scenarios (a service, or the workload's ops): the kernel is under test only as
+  // a --kernel variant (properties/signature.ts kernelUnderTest).
+  const kernelTested = kernelUnderTest(ctx.kernelPath, false);
+  const signature = hang ? hangSignature(f.at, kernelTested) : OUT_OF_MEMORY;
   const line = hang && f.grew === true
     ? `verdict: ${signature} (${where}: an execution of the search stood still past ` +
       `--run-timeout ${ctx.limits.runTimeout}s; ${grewNote(ctx.limits.memoryMb)})`
@@ -1286,7 +1290,7 @@ async function reportStop(f: StopFinding, ctx: StopContext): Promise<number> {
       memoryMb: ctx.limits.memoryMb,
       confirmTimeout: Math.max(ctx.limits.runTimeout, ctx.limits.confirmTimeout),
     },
-    expected: hang ? hangKind(f.at) : "out-of-memory",
+    expected: hang ? hangKind(f.at, kernelTested) : "out-of-memory",
     traceHash: "0000000000000000", // the execution never finished: no trace hash
     signature,
     found: { by: "explore" },

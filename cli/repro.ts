@@ -24,7 +24,7 @@ import { KINDS, SCENARIO_CHECKERS, scenarioCheckers } from "../case/kinds.ts";
 import { readCaseFile, resolveContext } from "../case/store.ts";
 import { executePlan, planRun } from "../fuzz/campaign.ts";
 import { CONFIRM_FACTOR, signProgramRun, signScenarioRun } from "../fuzz/engine.ts";
-import { hangKind } from "../fuzz/signature.ts";
+import { hangKind, kernelUnderTest } from "../fuzz/signature.ts";
 import { generateScenario } from "../scenario/generate.ts";
 import { verdictLabel } from "../properties/check_case.ts";
 import { shellQuote } from "../properties/failure_report.ts";
@@ -707,11 +707,15 @@ async function modesRefusal(
 async function stoppedVerdict(
   o: Exclude<GuardOutcome, { kind: "done" }>,
 ): Promise<number> {
-  const { positionals } = parseFlags(Deno.args, FLAGS, true, 0);
+  const { positionals, values } = parseFlags(Deno.args, FLAGS, true, 0);
   if (positionals.length !== 1) return 1;
   const c = await readCaseFile(positionals[0]);
-  // A stop inside a syscall is the kernel's (a variant's) hang (userS27k).
-  const kind = o.kind === "out-of-memory" ? o.kind : hangKind(o.at);
+  // A stop inside a syscall is the kernel's hang where its code is under test: a variant's
+  // (userS27k; named by --kernel or the case) or a program's; else the service's (session 34).
+  const variant = values.kernel !== undefined || c.kernel !== undefined ? "variant" : null;
+  const kind = o.kind === "out-of-memory"
+    ? o.kind
+    : hangKind(o.at, kernelUnderTest(variant, c.kind === "program"));
   const ok = c.expected === kind;
   // A stop at the run limit is out-of-memory when the worker's own last heap sample held half its
   // limit (cli/_guard.ts), a hang otherwise. Before trial32's report a heap hog whose threads kept
@@ -739,13 +743,15 @@ async function stoppedVerdict(
  */
 async function stoppedCase(
   args: readonly string[],
-): Promise<{ kernel?: string; program?: boolean }> {
+): Promise<{ kernel?: string | null; program?: boolean }> {
   const { positionals } = parseFlags(args, FLAGS, true, 0);
   if (positionals.length !== 1) return {};
   try {
     const c = await readCaseFile(positionals[0]);
     return {
-      ...(c.kernel !== undefined ? { kernel: join(dirname(positionals[0]), c.kernel.path) } : {}),
+      // null: the case runs pagersim's own kernel model (a stop inside one of its syscalls is
+      // then the service's hang, properties/signature.ts kernelUnderTest).
+      kernel: c.kernel !== undefined ? join(dirname(positionals[0]), c.kernel.path) : null,
       program: c.kind === "program",
     };
   } catch {

@@ -5,7 +5,13 @@
 // case and repro of it; a service's own spin keeps `service-hang`.
 import { strict as assert } from "node:assert";
 import { readCaseFile } from "../case/store.ts";
-import { hangKind, hangSignature, KERNEL_HANG, SERVICE_HANG } from "./signature.ts";
+import {
+  hangKind,
+  hangSignature,
+  KERNEL_HANG,
+  kernelUnderTest,
+  SERVICE_HANG,
+} from "./signature.ts";
 import { IN_SYSCALL } from "../sim/world.ts";
 import { SYSCALL_NAMES } from "../kernel/syscalls.ts";
 import { stoppedLine } from "../cli/_guard.ts";
@@ -17,12 +23,17 @@ const LIMITS = { runTimeout: 1, memoryMb: 512, confirmTimeout: 2, maxSteps: 100 
 Deno.test("a stop inside a syscall signs kernel-hang, a service's own spin service-hang", () => {
   const inKernel = { step: 8, tid: 1, entry: SUPPLY + 1 };
   const inService = { step: 8, tid: 1, entry: 1 };
-  assert.equal(hangSignature(inKernel), KERNEL_HANG);
+  const variant = kernelUnderTest("vh_hostile.ts", false);
+  assert.equal(hangSignature(inKernel, variant), KERNEL_HANG);
   assert.equal(KERNEL_HANG, "kernel-hang: no yield");
-  assert.equal(hangKind(inKernel), "kernel-hang");
-  assert.equal(hangSignature(inService), SERVICE_HANG);
-  assert.equal(hangKind(inService), "service-hang");
-  assert.equal(hangSignature(null), SERVICE_HANG);
+  assert.equal(hangKind(inKernel, variant), "kernel-hang");
+  assert.equal(hangSignature(inService, variant), SERVICE_HANG);
+  assert.equal(hangKind(inService, variant), "service-hang");
+  assert.equal(hangSignature(null, variant), SERVICE_HANG);
+  // A program's calls test the kernel itself, variant or not (sig29).
+  assert.equal(hangKind(inKernel, kernelUnderTest(null, true)), "kernel-hang");
+  // Session 34: pagersim's own kernel model under a service is not the code under test.
+  assert.equal(hangKind(inKernel, kernelUnderTest(null, false)), "service-hang");
   const line = stoppedLine({ kind: "service-hang", at: inKernel }, LIMITS, "vh_hostile.ts");
   assert.match(
     line,
@@ -32,6 +43,59 @@ Deno.test("a stop inside a syscall signs kernel-hang, a service's own spin servi
     stoppedLine({ kind: "service-hang", at: inService }, LIMITS, null),
     /^verdict: service-hang: no yield \(t1 at step 8 never yielded, in the service's body/,
   );
+  assert.match(
+    stoppedLine({ kind: "service-hang", at: inKernel }, LIMITS, null),
+    /^verdict: service-hang: no yield \(t1 at step 8 never yielded, in the kernel, inside zx_pager_supply_pages \(the kernel model's code: no --kernel variant is loaded; .*\), on its caller's input: the caller's hang:/,
+  );
+});
+
+// Session 34 (left from session 33's review): with no --kernel variant, every stop inside a
+// syscall signed `kernel-hang` (the shared rule read only where the thread stood), though the
+// kernel model is not the code under test: here a service hands zx_vmo_write a buffer whose
+// `subarray` spins, so its thread stops inside the kernel model on its own input.
+Deno.test("fuzz of a service that makes the kernel model spin on its input: a service-hang case that repro reproduces", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "pagersim-shang-" });
+  try {
+    const r = await run([
+      ...FUZZ,
+      "--service",
+      "fuzz/testdata/spinning_buffer_service.ts",
+      "--runs",
+      "7", // seed 1's run 6 is the first to take two READs
+      "--run-timeout",
+      "2",
+      "--confirm-timeout",
+      "2",
+      "--workers",
+      "1",
+      "--seed",
+      "1",
+      "--corpus",
+      dir,
+      "--json",
+    ]);
+    const s = summaryOf(r.out);
+    assert.ok(!s.findings.some((f) => f.signature === KERNEL_HANG), JSON.stringify(s.findings));
+    const hang = s.findings.find((f) => f.signature === SERVICE_HANG);
+    assert.ok(hang !== undefined, JSON.stringify(s.findings) + r.err);
+    assert.match(
+      hang.description,
+      /never yielded, in the kernel, inside zx_vmo_write \(the kernel model's code: no --kernel variant is loaded; called from the service's body .*\), on its caller's input: the caller's hang;/,
+    );
+    const c = await readCaseFile(hang.file);
+    assert.equal(c.expected, "service-hang");
+    assert.equal(c.signature, SERVICE_HANG);
+    const replay = await run(["run", "-A", "cli/repro.ts", hang.file, "--trace", "none"]);
+    assert.equal(replay.code, 0, replay.out + replay.err);
+    assert.match(
+      replay.out,
+      /^verdict: service-hang: no yield \(t\d+ at step \d+ never yielded, in the kernel, inside zx_vmo_write \(the kernel model's code/m,
+    );
+    assert.match(replay.out, /^signature: service-hang: no yield$/m);
+    assert.match(replay.out, /^expected: service-hang: reproduced$/m);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
 
 Deno.test("fuzz --kernel with a variant that never returns from a supply: a kernel-hang case that repro reproduces", async () => {

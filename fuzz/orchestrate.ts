@@ -43,7 +43,7 @@ import type { Scenario } from "../scenario/schema.ts";
 import { loadServiceModule, markUnshrunk } from "../case/store.ts";
 import { contractOf, type ServiceContract } from "../scenario/service_contract.ts";
 import { type ContractCounter, contractCounter } from "../scenario/contract.ts";
-import { hangKind, hangSignature, OUT_OF_MEMORY, SERVICE_HANG } from "./signature.ts";
+import { hangKind, hangSignature, kernelUnderTest, OUT_OF_MEMORY } from "./signature.ts";
 import {
   atHeapLimit,
   grewNote,
@@ -531,20 +531,21 @@ function shrinksNow(control: Int32Array, workers: number): ShrinkNow[] {
 
 /**
  * What stopped a replay while a failing run's case was shrunk, in words: `out-of-memory` at the
- * heap limit; at the run limit the hang's signature, inside a syscall `kernel-hang` only with a
- * `--kernel` variant (pagersim's own kernel code is not the code under test: userS33a's hog
- * service, allocating without bound, read "kernel-hang: no yield"), and, when the process grew
- * by half the heap limit or more meanwhile, that its code may be allocating without bound.
+ * heap limit; at the run limit the hang's signature ({@linkcode hangSignature}: inside a syscall
+ * `kernel-hang` only where the kernel's code is under test, a `--kernel` variant's or, with no
+ * service, a program's; userS33a's hog service, allocating without bound, read "kernel-hang: no
+ * yield"), and, when the process grew by half the heap limit or more meanwhile, that its code may
+ * be allocating without bound.
  *
  * @example
  * ```ts
  * import { investigateStopWords } from "./orchestrate.ts";
  * import { IN_SYSCALL } from "../sim/world.ts";
  * const inSyscall = { step: 9, tid: 3, entry: 4 * IN_SYSCALL + 1 };
- * console.assert(investigateStopWords("hang", inSyscall, false, 128, null) === "service-hang: no yield");
- * console.assert(investigateStopWords("hang", inSyscall, false, 128, "k.ts") === "kernel-hang: no yield");
- * console.assert(investigateStopWords("out-of-memory", inSyscall, false, 128, null) === "out-of-memory");
- * console.assert(investigateStopWords("hang", null, true, 128, null).includes("allocating without bound"));
+ * console.assert(investigateStopWords("hang", inSyscall, false, 128, false) === "service-hang: no yield");
+ * console.assert(investigateStopWords("hang", inSyscall, false, 128, true) === "kernel-hang: no yield");
+ * console.assert(investigateStopWords("out-of-memory", inSyscall, false, 128, false) === "out-of-memory");
+ * console.assert(investigateStopWords("hang", null, true, 128, false).includes("allocating without bound"));
  * ```
  */
 export function investigateStopWords(
@@ -552,10 +553,10 @@ export function investigateStopWords(
   at: StuckAt | null,
   grew: boolean,
   memoryMb: number,
-  kernelPath: string | null,
+  kernelTested: boolean,
 ): string {
   if (cause === "out-of-memory") return OUT_OF_MEMORY;
-  const signature = kernelPath === null ? SERVICE_HANG : hangSignature(at);
+  const signature = hangSignature(at, kernelTested);
   return grew ? `${signature}; ${grewNote(memoryMb)}` : signature;
 }
 
@@ -604,6 +605,8 @@ export const STOPPED_NOT_SHRUNK =
  */
 export async function runCampaign(options: CampaignOptions): Promise<CampaignSummary> {
   const kind = options.kind ?? "scenarios";
+  /** Whether a stop inside a syscall is the kernel's hang (properties/signature.ts). */
+  const kernelTested = kernelUnderTest(options.kernelPath ?? null, kind === "programs") === true;
   const shard = options.shard ?? { index: 0, count: 1 };
   const runLimitMs = (options.runTimeout ?? DEFAULT_RUN_TIMEOUT) * 1000;
   const confirmMs = (options.confirmTimeout ?? CONFIRM_FACTOR * runLimitMs / 1000) * 1000;
@@ -824,8 +827,8 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
     how: string,
     unconfirmed: boolean,
   ): CaseEnvelope => {
-    // Inside a syscall, the kernel's (a variant's) loop: kernel-hang, not the service's.
-    const signature = cause === "hang" ? hangSignature(x.at) : OUT_OF_MEMORY;
+    // Inside a syscall of a kernel under test (a variant's, or a program's): kernel-hang.
+    const signature = cause === "hang" ? hangSignature(x.at, kernelTested) : OUT_OF_MEMORY;
     // The thread that never yielded, as sim's and repro's verdict names it.
     const who =
       (cause === "hang" && x.at !== null
@@ -852,7 +855,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
         maxSteps: kind === "scenarios" ? (x.input as Scenario).maxSteps : PROGRAM_MAX_STEPS,
         ...meta.limits,
       },
-      expected: cause === "hang" ? hangKind(x.at) : "out-of-memory",
+      expected: cause === "hang" ? hangKind(x.at, kernelTested) : "out-of-memory",
       traceHash: "0000000000000000", // the run never finished: no trace hash
       signature,
       found: {
@@ -871,7 +874,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
     how: string,
     unconfirmed = false,
   ): Promise<void> => {
-    const signature = cause === "hang" ? hangSignature(x.at) : OUT_OF_MEMORY;
+    const signature = cause === "hang" ? hangSignature(x.at, kernelTested) : OUT_OF_MEMORY;
     if (cause === "hang") hangConfirmed = true;
     if (table.claim(signature, x.k)) {
       const c = stoppedCase(x, cause, how, unconfirmed);
@@ -1133,7 +1136,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
         records[w].at(),
         grew,
         memoryMb,
-        options.kernelPath ?? null,
+        kernelTested,
       );
       notes.push(
         `run ${state.k}: a replay while shrinking its case went past the ${limit} (${words}); ` +

@@ -20,17 +20,17 @@ const USER_CASE = new URL(
 Deno.test("userS33a (1): a shrinking replay stopped by a limit is named for the code under test", () => {
   // The hog's thread stood in a syscall (eventCreate) when the clock stopped the replay.
   const inSyscall = { step: 30, tid: 3, entry: 4 * IN_SYSCALL + 1 };
-  assert.equal(investigateStopWords("hang", inSyscall, false, 128, null), "service-hang: no yield");
+  assert.equal(investigateStopWords("hang", inSyscall, false, 128, false), "service-hang: no yield");
   assert.match(
-    investigateStopWords("hang", inSyscall, true, 128, null),
+    investigateStopWords("hang", inSyscall, true, 128, false),
     /^service-hang: no yield; the process grew by half the --memory 128 MiB heap limit or more/,
   );
-  // With a --kernel variant, its code inside a syscall is the code under test.
+  // With a --kernel variant (or a program), its code inside a syscall is the code under test.
   assert.equal(
-    investigateStopWords("hang", inSyscall, false, 128, "k.ts"),
+    investigateStopWords("hang", inSyscall, false, 128, true),
     "kernel-hang: no yield",
   );
-  assert.equal(investigateStopWords("out-of-memory", inSyscall, true, 128, null), "out-of-memory");
+  assert.equal(investigateStopWords("out-of-memory", inSyscall, true, 128, false), "out-of-memory");
 });
 
 Deno.test("userS33a (1, 4): the summary says a shrink a limit stopped as a note, and a cut shrink as cut", async () => {

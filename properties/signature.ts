@@ -41,7 +41,7 @@
  * - a READ a service thread took and never answered, left at rest (quiescent-end's Q2, no thread
  *   waiting for it): `invariant:answers-every-read`, P1's finding, as that checker signs it;
  * - the watchdog's kinds: {@linkcode SERVICE_HANG}, {@linkcode KERNEL_HANG} (the thread never
- *   returned from a syscall: the kernel's code, a `--kernel` variant's; {@linkcode hangSignature})
+ *   returned from a syscall of a `--kernel` variant, whose code is under test; {@linkcode hangSignature})
  *   and {@linkcode OUT_OF_MEMORY}.
  *
  * Numbers that vary between runs (koids, handles, steps, ids) are taken out.
@@ -68,25 +68,69 @@ export const SERVICE_HANG = "service-hang: no yield";
 export const KERNEL_HANG = "kernel-hang: no yield";
 
 /**
- * The signature of a run the clock stopped, by where it stood: {@linkcode KERNEL_HANG} inside a
- * syscall, else {@linkcode SERVICE_HANG} (a service's, or the workload's, own code; not known).
+ * Whether the kernel's code is the code under test, for {@linkcode hangSignature}: a `--kernel`
+ * variant is loaded (`kernel` names its module), or no service runs (`--mode programs`: the
+ * program's calls test the kernel itself). With pagersim's own kernel model under a service
+ * (`kernel` null) the service is under test: a thread stopped inside a syscall is there on the
+ * service's input (userS33a's hog service read "kernel-hang: no yield"). Undefined when not
+ * known (`kernel` undefined outside program mode).
+ *
+ * @example
+ * ```ts
+ * import { kernelUnderTest } from "./signature.ts";
+ * console.assert(kernelUnderTest("k.ts", false) && kernelUnderTest(null, true));
+ * console.assert(kernelUnderTest(null, false) === false);
+ * console.assert(kernelUnderTest(undefined, false) === undefined);
+ * ```
+ */
+export function kernelUnderTest(
+  kernel: string | null | undefined,
+  program: boolean,
+): boolean | undefined {
+  return program ? true : kernel === undefined ? undefined : kernel !== null;
+}
+
+/**
+ * The signature of a run the clock stopped, by where it stood and whose code is under test
+ * ({@linkcode kernelUnderTest}): {@linkcode KERNEL_HANG} inside a syscall when the kernel's code
+ * is (or when that is not known, as before session 34), else {@linkcode SERVICE_HANG}. The
+ * second parameter is required so that no call site forgets it.
  *
  * @example
  * ```ts
  * import { hangSignature, KERNEL_HANG, SERVICE_HANG } from "./signature.ts";
  * import { IN_SYSCALL } from "../sim/world.ts";
- * console.assert(hangSignature({ step: 8, tid: 1, entry: 1 }) === SERVICE_HANG);
- * console.assert(hangSignature({ step: 8, tid: 1, entry: 9 * IN_SYSCALL + 1 }) === KERNEL_HANG);
- * console.assert(hangSignature(null) === SERVICE_HANG);
+ * const inSyscall = { step: 8, tid: 1, entry: 9 * IN_SYSCALL + 1 };
+ * console.assert(hangSignature({ step: 8, tid: 1, entry: 1 }, true) === SERVICE_HANG);
+ * console.assert(hangSignature(inSyscall, true) === KERNEL_HANG);
+ * console.assert(hangSignature(inSyscall, false) === SERVICE_HANG);
+ * console.assert(hangSignature(null, true) === SERVICE_HANG);
  * ```
  */
-export function hangSignature(at: StuckAt | null | undefined): string {
-  return insideKernel(at) ? KERNEL_HANG : SERVICE_HANG;
+export function hangSignature(
+  at: StuckAt | null | undefined,
+  kernelTested: boolean | undefined,
+): string {
+  return hangKind(at, kernelTested) === "kernel-hang" ? KERNEL_HANG : SERVICE_HANG;
 }
 
-/** The case's `expected` kind of a run the clock stopped: `kernel-hang` or `service-hang`. */
-export function hangKind(at: StuckAt | null | undefined): "kernel-hang" | "service-hang" {
-  return insideKernel(at) ? "kernel-hang" : "service-hang";
+/**
+ * The case's `expected` kind of a run the clock stopped: `kernel-hang` or `service-hang`, by the
+ * rule of {@linkcode hangSignature}.
+ *
+ * @example
+ * ```ts
+ * import { hangKind } from "./signature.ts";
+ * import { IN_SYSCALL } from "../sim/world.ts";
+ * console.assert(hangKind({ step: 2, tid: 1, entry: IN_SYSCALL + 1 }, false) === "service-hang");
+ * console.assert(hangKind({ step: 2, tid: 1, entry: IN_SYSCALL + 1 }, true) === "kernel-hang");
+ * ```
+ */
+export function hangKind(
+  at: StuckAt | null | undefined,
+  kernelTested: boolean | undefined,
+): "kernel-hang" | "service-hang" {
+  return insideKernel(at) && kernelTested !== false ? "kernel-hang" : "service-hang";
 }
 
 /**

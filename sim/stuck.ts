@@ -65,8 +65,14 @@ export function entryWords(
       : kernel === null
       ? "the kernel model's code: no --kernel variant is loaded"
       : "the kernel's code, a --kernel variant's if one is loaded";
+    // pagersim's own model under a service is not the code under test: it is there on the
+    // caller's input (a buffer whose length never returns, say), so the caller's hang (session 34;
+    // properties/signature.ts kernelUnderTest).
+    const blame = kernel === null && !program
+      ? "on its caller's input: the caller's hang"
+      : "not the caller's code";
     return `the kernel, inside ${SYSCALL_NAMES[sys - 1] ?? "a kernel call"} (${whose}; ` +
-      `called from ${caller ?? "a thread"}), not the caller's code`;
+      `called from ${caller ?? "a thread"}), ${blame}`;
   }
   // A program's threads make its calls; no service runs (`--mode programs`).
   if (program) return entry === undefined ? null : "a program thread's calls (no service)";
