@@ -544,8 +544,12 @@ export async function reportStopped(
   const kernel = kernelFlag(args) ??
     (detail.kernel !== undefined ? detail.kernel : task.includes("sim") ? null : undefined);
   console.log(stoppedLine(o, limits, kernel, program));
-  console.log(`signature: ${
-    o.kind === "out-of-memory" ? OUT_OF_MEMORY : hangSignature(o.at, kernelUnderTest(kernel, program))
-  }`);
+  console.log(
+    `signature: ${
+      o.kind === "out-of-memory"
+        ? OUT_OF_MEMORY
+        : hangSignature(o.at, kernelUnderTest(kernel, program))
+    }`,
+  );
   console.log(`replay: ${commandLine(task, args)}`);
 }

@@ -470,8 +470,9 @@ if (import.meta.main) {
     console.error(
       `error: corpus accept stopped: ${
         // Which case's kernel ran is not known here (a variant's or the model's): undefined.
-        o.kind === "service-hang" ? hangKind(o.at, undefined) : o.kind
-      } (${why}); the case being replayed and those ` +
+        o.kind === "service-hang"
+          ? hangKind(o.at, undefined)
+          : o.kind} (${why}); the case being replayed and those ` +
         `after it are as they were`,
     );
     return 1;

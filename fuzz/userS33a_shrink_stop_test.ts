@@ -20,7 +20,10 @@ const USER_CASE = new URL(
 Deno.test("userS33a (1): a shrinking replay stopped by a limit is named for the code under test", () => {
   // The hog's thread stood in a syscall (eventCreate) when the clock stopped the replay.
   const inSyscall = { step: 30, tid: 3, entry: 4 * IN_SYSCALL + 1 };
-  assert.equal(investigateStopWords("hang", inSyscall, false, 128, false), "service-hang: no yield");
+  assert.equal(
+    investigateStopWords("hang", inSyscall, false, 128, false),
+    "service-hang: no yield",
+  );
   assert.match(
     investigateStopWords("hang", inSyscall, true, 128, false),
     /^service-hang: no yield; the process grew by half the --memory 128 MiB heap limit or more/,
