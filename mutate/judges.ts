@@ -29,6 +29,7 @@ import {
   userReadPagesProgram,
 } from "../program/probes34.ts";
 import { clonePartialZeroProgram, cloneTakenChildProgram } from "../program/probes34a.ts";
+import { userBufferU64Program } from "../program/probes34f.ts";
 import { executePlan, planRun, PORTFOLIO } from "../fuzz/campaign.ts";
 import { programStrategy } from "../fuzz/programs/campaign.ts";
 import {
@@ -827,6 +828,18 @@ export function campaignProbes(root: URL): Probe[] {
     run() {
       return verdictText(
         runProgram(cloneTakenChildProgram(), { seed: 0, monitors: programMonitors }).verdict,
+      );
+    },
+  });
+  // zx_vmo_write and zx_vmo_read given user buffers no u64 holds: half a byte into a mapping,
+  // -1 over an empty range, 2^65 past the VMO's end (`userBufferU64Program`: the contract's
+  // INVALID_ARGS before any range check). Met first by kernel/kernel.ts's mutants
+  // (mutate/probe_rank.ts `FIRST`).
+  probes.push({
+    id: "program:user-buffer-u64",
+    run() {
+      return verdictText(
+        runProgram(userBufferU64Program(), { seed: 0, monitors: programMonitors }).verdict,
       );
     },
   });
