@@ -86,6 +86,7 @@ export function countKills(
  */
 export const FIRST: Readonly<Record<string, readonly string[]>> = {
   "kernel/kernel.ts": ["program:user-buffer-u64"],
+  "kernel/objects.ts": ["touch-memo:first-step", "touch-memo:run:1"],
 };
 
 /**
