@@ -45,13 +45,11 @@ function reachableVmos(world: World): Set<Vmo> {
   const handles: HandleTable = k.handles;
   for (const [, e] of handles) add(e.object);
   const regions: Vmar[] = [k.rootVmar];
-  while (regions.length > 0) {
-    const r = regions.pop()!;
+  for (let r = regions.pop(); r !== undefined; r = regions.pop()) {
     for (const m of r.mappings) add(m.vmo);
     regions.push(...r.regions);
   }
-  while (stack.length > 0) {
-    const v = stack.pop()!;
+  for (let v = stack.pop(); v !== undefined; v = stack.pop()) {
     add(v.parent);
     for (const c of v.children) add(c);
   }

@@ -38,7 +38,9 @@ Deno.test("TouchMemo passes campaign runs and programs unmutated, and compares p
 Deno.test("TouchMemo fails the memo's surviving mutants: the first step's stamps, a page touched twice, a page made in the step, an adopt without its touch", async () => {
   const m = await mutantMirror(["kernel/objects.ts"]);
   try {
-    const { firstStepRun: first, TouchMemo: Memo } = await m.load("properties/touch_memo.ts") as Any;
+    const { firstStepRun: first, TouchMemo: Memo } = await m.load(
+      "properties/touch_memo.ts",
+    ) as Any;
     const campaign = await m.load("fuzz/campaign.ts") as Any;
     const gen = await m.load("scenario/generate.ts") as Any;
     const run1 = () => {
