@@ -29,6 +29,8 @@ import {
   userReadPagesProgram,
 } from "../program/probes34.ts";
 import { clonePartialZeroProgram, cloneTakenChildProgram } from "../program/probes34a.ts";
+import { userBufferU64Program } from "../program/probes34f.ts";
+import { firstStepRun, TouchMemo } from "../properties/touch_memo.ts";
 import { executePlan, planRun, PORTFOLIO } from "../fuzz/campaign.ts";
 import { programStrategy } from "../fuzz/programs/campaign.ts";
 import {
@@ -827,6 +829,36 @@ export function campaignProbes(root: URL): Probe[] {
     run() {
       return verdictText(
         runProgram(cloneTakenChildProgram(), { seed: 0, monitors: programMonitors }).verdict,
+      );
+    },
+  });
+  // zx_vmo_write and zx_vmo_read given user buffers no u64 holds: half a byte into a mapping,
+  // -1 over an empty range, 2^65 past the VMO's end (`userBufferU64Program`: the contract's
+  // INVALID_ARGS before any range check). Met first by kernel/kernel.ts's mutants
+  // (mutate/probe_rank.ts `FIRST`).
+  probes.push({
+    id: "program:user-buffer-u64",
+    run() {
+      return verdictText(
+        runProgram(userBufferU64Program(), { seed: 0, monitors: programMonitors }).verdict,
+      );
+    },
+  });
+  // The checkers' byte memo (kernel/objects.ts `PageTouches`) held to an independent oracle
+  // (properties/touch_memo.ts `TouchMemo`, which copies every page every step: too slow for
+  // campaigns): a world holding a page before its first step, a page written twice in one step
+  // and a page made and written in one (`firstStepRun`), and campaign run 1 judged by the
+  // oracle alone (a service's whole-page supply adopted into an aux page). A wrong memo blinds
+  // page-state and dirty-state without failing anything; met first by kernel/objects.ts's
+  // mutants (mutate/probe_rank.ts `FIRST`).
+  probes.push({ id: "touch-memo:first-step", run: () => verdictText(firstStepRun()) });
+  probes.push({
+    id: "touch-memo:run:1",
+    run() {
+      const plan = planRun(CAMPAIGN_BUDGET.seed, 1);
+      const scenario = generateScenario(plan, undefined, { joinedReaders: false });
+      return verdictText(
+        executePlan(plan, scenario, { monitors: () => [new TouchMemo()] }).verdict,
       );
     },
   });

@@ -78,9 +78,22 @@ export function countKills(
 }
 
 /**
- * `ids` (in the judge's fixed order) reordered for a mutant of `fileName`: by kills of that
- * file's mutants, then by kills over all files, both most first; ties keep the fixed order
- * (a stable sort). A test's steps move with their test.
+ * Campaign probes written for one file's survivors that every mutant of that file meets before
+ * the ranking (in this order): past kills cannot rank a new probe, and a survivor that reaches
+ * thousands of probes pays all of them before a killer ranked last. Each is cheap (a program of
+ * a few calls, or two seeds of a scenario), so the file's other mutants pay little for it
+ * (docs/mutation.md, "The CI sample at 200 under two minutes").
+ */
+export const FIRST: Readonly<Record<string, readonly string[]>> = {
+  "kernel/kernel.ts": ["program:user-buffer-u64"],
+  "kernel/objects.ts": ["touch-memo:first-step", "touch-memo:run:1"],
+};
+
+/**
+ * `ids` (in the judge's fixed order) reordered for a mutant of `fileName`: the campaign probes
+ * {@linkcode FIRST} names for the file, then by kills of that file's mutants, then by kills over
+ * all files, both most first; ties keep the fixed order (a stable sort). A test's steps move
+ * with their test.
  *
  * @example
  * ```ts
@@ -101,11 +114,13 @@ export function rankProbes(
 ): string[] {
   const own = rank.judges[judge][fileName] ?? {};
   const any = rank.judges[judge][ANY_FILE] ?? {};
+  const first = judge === "campaign" ? FIRST[fileName] ?? [] : [];
   const keyed = ids.map((id, i) => {
     const r = rankedId(judge, id);
-    return { id, i, own: own[r] ?? 0, any: any[r] ?? 0 };
+    const f = first.indexOf(id);
+    return { id, i, first: f < 0 ? first.length : f, own: own[r] ?? 0, any: any[r] ?? 0 };
   });
-  keyed.sort((a, b) => b.own - a.own || b.any - a.any || a.i - b.i);
+  keyed.sort((a, b) => a.first - b.first || b.own - a.own || b.any - a.any || a.i - b.i);
   return keyed.map((k) => k.id);
 }
 

@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { ANY_FILE, countKills, loadRank, rankProbes } from "./probe_rank.ts";
+import { ANY_FILE, countKills, FIRST, loadRank, rankProbes } from "./probe_rank.ts";
 import type { JudgeResult, MutantResult } from "./report.ts";
 
 type R = Pick<MutantResult, "key" | "fileName" | "judges">;
@@ -106,4 +106,24 @@ Deno.test("deno task mutate --order takes fixed or ranked only: a clear error, n
   assert.match(err, /--order/);
   assert.match(err, /ranked/);
   assert.doesNotMatch(err, /^\s+at /m);
+});
+
+Deno.test("rankProbes puts the probes FIRST names for a file before its ranking, for the campaign judge only", () => {
+  const rank = {
+    from: [],
+    judges: { tests: {}, campaign: { [ANY_FILE]: { "run:1": 9 } } },
+  };
+  const [a] = FIRST["kernel/kernel.ts"];
+  const b = "run:3";
+  const fixed = ["run:1", b, "run:2", a];
+  assert.deepEqual(rankProbes(rank, "campaign", "kernel/kernel.ts", fixed), [
+    a,
+    "run:1",
+    b,
+    "run:2",
+  ]);
+  // Another file's mutants meet them where the ranking puts them.
+  assert.deepEqual(rankProbes(rank, "campaign", "kernel/port.ts", fixed), ["run:1", b, "run:2", a]);
+  // A probe FIRST names that does not reach the mutant is not added.
+  assert.deepEqual(rankProbes(rank, "campaign", "kernel/kernel.ts", ["run:2", b]), ["run:2", b]);
 });
