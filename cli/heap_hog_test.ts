@@ -28,8 +28,11 @@ Deno.test("sim: a service that yields every step while it fills the heap is out-
     "1",
     "--memory",
     "64",
+    // The heap's growth stops the hog at three quarters of the limit (sim/stuck.ts
+    // heapRunningOut), in ~3 s on an idle machine; a 2 s clock stopped it first under load
+    // (session 33: the heap below half the limit then, so a hang, and this test failed).
     "--run-timeout",
-    "2",
+    "120",
   ]);
   assert.equal(r.code, 1, r.out + r.err);
   assert.match(r.out, /^signature: out-of-memory$/m);
@@ -84,9 +87,11 @@ Deno.test("out-of-memory words: half the limit decides, and the verdict names wh
 // and not counted as spinning. Out of memory now needs the heap to have grown during the run.
 Deno.test("the guard: a spinner whose heap is large but flat is a hang; a heap that grows to the limit is out-of-memory", async () => {
   const limits = { runTimeout: 1, memoryMb: 64, confirmTimeout: 1 };
+  // 3 s for the spinner (its spin lasts 5 s): under load its worker had not built its table and
+  // reached the spin at step 48 within 1 s, so the stop named no step (session 33).
   const spin = await runGuarded(
     new URL("./testdata/flat_heap_spin_command.ts", import.meta.url).href,
-    limits,
+    { ...limits, runTimeout: 3, confirmTimeout: 3 },
   );
   assert.equal(spin.kind, "service-hang", JSON.stringify(spin));
   assert.deepEqual(spin.kind === "service-hang" ? spin.at : null, { step: 48, tid: 1, entry: 1 });
