@@ -88,6 +88,7 @@ import {
   waitOneOutcome,
 } from "./contract.ts";
 import { RootCommitFloor } from "./root_commit_floor.ts";
+import { ContiguousReadFloor } from "./contiguous_read_floor.ts";
 import { CloneCommitFloor } from "./clone_commit_floor.ts";
 import { PinShrink } from "./pin_shrink.ts";
 import { ReferenceSize } from "./reference_size.ts";
@@ -669,6 +670,16 @@ function check(
   if (cloneShort !== null) contractFailure(`${where} reports ${cloneShort}`);
   const rootShort = rootCommitFloorOf(model).end(call.call, args, r.status, r.info, model, ps, t);
   if (rootShort !== null) contractFailure(`${where} reports ${rootShort}`);
+  const readShort = contiguousReadFloorOf(model).end(
+    call.call,
+    args,
+    r.status,
+    r.info,
+    model,
+    ps,
+    t,
+  );
+  if (readShort !== null) contractFailure(`${where} reports ${readShort}`);
   const cut = pinShrinkOf(model).end(call.call, args, r.status, t, ps);
   if (cut !== null) contractFailure(`${where} ${cut}`);
   const gone = cloneDetachReadOf(model).end(call.call, args, r.status, r.value, model);
@@ -713,6 +724,7 @@ const childCountOf = perRun(() => new ChildCount());
 const childBirthsOf = perRun(() => new ChildBirths());
 const cloneCommitFloorOf = perRun(() => new CloneCommitFloor());
 const rootCommitFloorOf = perRun(() => new RootCommitFloor());
+const contiguousReadFloorOf = perRun(() => new ContiguousReadFloor());
 const pinShrinkOf = perRun(() => new PinShrink());
 const referenceSizeOf = perRun(() => new ReferenceSize());
 const cloneDetachReadOf = perRun(() => new CloneDetachRead());
@@ -1107,6 +1119,7 @@ function* programThread(sys: Sys, t: number, s: Shared): ThreadBody {
     commitStillOf(s.model).start(call.call, args, s.model, t);
     cloneCommitFloorOf(s.model).start(call.call, args, s.model, t);
     rootCommitFloorOf(s.model).start(call.call, args, s.model, t);
+    contiguousReadFloorOf(s.model).start(call.call, args, s.model, t);
     pinShrinkOf(s.model).start(call.call, args, s.model, t);
     referenceSizeOf(s.model).start(call.call, args, s.model, t);
     cloneDetachReadOf(s.model).start(call.call, args, s.model, s.program.threads.length === 1);
