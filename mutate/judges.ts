@@ -29,7 +29,7 @@ import {
   userReadPagesProgram,
 } from "../program/probes34.ts";
 import { clonePartialZeroProgram, cloneTakenChildProgram } from "../program/probes34a.ts";
-import { userBufferU64Program } from "../program/probes34f.ts";
+import { contiguousReadBackProgram, userBufferU64Program } from "../program/probes34f.ts";
 import { firstStepRun, TouchMemo } from "../properties/touch_memo.ts";
 import { executePlan, planRun, PORTFOLIO } from "../fuzz/campaign.ts";
 import { programStrategy } from "../fuzz/programs/campaign.ts";
@@ -841,6 +841,16 @@ export function campaignProbes(root: URL): Probe[] {
     run() {
       return verdictText(
         runProgram(userBufferU64Program(), { seed: 0, monitors: programMonitors }).verdict,
+      );
+    },
+  });
+  // A contiguous VMO's decommitted (lent) page read back, its info asked before and after
+  // (`contiguousReadBackProgram`: the contract's ContiguousReadFloor, the read took the frame back).
+  probes.push({
+    id: "program:contiguous-read-back",
+    run() {
+      return verdictText(
+        runProgram(contiguousReadBackProgram(), { seed: 0, monitors: programMonitors }).verdict,
       );
     },
   });

@@ -1,12 +1,18 @@
 /**
- * The campaign judge's probe written for the CI sample's costliest survivor (docs/mutation.md,
- * "The CI sample at 200 under two minutes", helper fast200). A program of fixed calls, no draws,
- * whose every outcome the program contract predicts unmutated.
+ * The campaign judge's probes written for the CI sample's costliest survivor (docs/mutation.md,
+ * "The CI sample at 200 under two minutes", helper fast200) and for the last open key of shards
+ * 1-6 on 237c931 ("The last open key of shards 1-6", helper gap34c). Programs of fixed calls, no
+ * draws, whose every outcome the program contract predicts unmutated.
  *
  * @module
  */
 
-import { ZX_VM_PERM_READ, ZX_VM_PERM_WRITE } from "../kernel/constants.ts";
+import {
+  ZX_INFO_VMO,
+  ZX_VM_PERM_READ,
+  ZX_VM_PERM_WRITE,
+  ZX_VMO_OP_DECOMMIT,
+} from "../kernel/constants.ts";
 import { probeThread } from "./generate.ts";
 import type { Program } from "./program.ts";
 
@@ -47,5 +53,32 @@ export function userBufferU64Program(pageSize = 4096): Program {
   emit("zx_vmo_read", [{ h: vmo }, 0, 8, half]);
   emit("zx_vmo_read", [{ h: vmo }, 0, 0, -1]);
   emit("zx_vmo_read", [{ h: vmo }, size, 8, 2 ** 65]);
+  return { pageSize, overtimeTicks: 0, threads: [{ failInsteadOfBlock: false, calls }] };
+}
+
+/**
+ * The campaign judge's `program:contiguous-read-back` probe (helper gap34c, docs/mutation.md "The
+ * last open key of shards 1-6"), one thread: a two-page contiguous VMO written whole (both pages
+ * committed), page 1 decommitted (its frame lent), its info asked (`CommitCeiling`: one page at
+ * most), the decommitted page read (zeros, read-content), and its info asked again: the read took
+ * the frame back, so both pages are committed (the contract's `ContiguousReadFloor`,
+ * program/contiguous_read_floor.ts). Random programs decommit a contiguous VMO and then read it
+ * and ask its info with no other call between seldom.
+ *
+ * @example
+ * ```ts
+ * import { contiguousReadBackProgram } from "./probes34f.ts";
+ * console.assert(contiguousReadBackProgram().threads[0].calls.length === 7);
+ * ```
+ */
+export function contiguousReadBackProgram(pageSize = 4096): Program {
+  const { calls, emit } = probeThread();
+  const bti = emit("zx_bti_create", [0, 0]);
+  const vmo = emit("zx_vmo_create_contiguous", [{ h: bti }, 2 * pageSize, 0]);
+  emit("zx_vmo_write", [{ h: vmo }, { bytes: 2 * pageSize, fill: 0x3c }, 0]);
+  emit("zx_vmo_op_range", [{ h: vmo }, ZX_VMO_OP_DECOMMIT, pageSize, pageSize]);
+  emit("zx_object_get_info", [{ h: vmo }, ZX_INFO_VMO]);
+  emit("zx_vmo_read", [{ h: vmo }, pageSize, pageSize]);
+  emit("zx_object_get_info", [{ h: vmo }, ZX_INFO_VMO]);
   return { pageSize, overtimeTicks: 0, threads: [{ failInsteadOfBlock: false, calls }] };
 }
