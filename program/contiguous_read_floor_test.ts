@@ -98,7 +98,7 @@ Deno.test("contiguousReadBackProgram passes unmutated; a contiguous VMO that rea
     assert.equal(v.invariant, "program-contract", JSON.stringify(v));
     assert.match(
       v.message,
-      /committed_bytes 4096, but a zx_vmo_read of the contiguous VMO left 1 pages \(4096 bytes\) committed/,
+      /committed_bytes 0, but a zx_vmo_read of the contiguous VMO left 1 pages \(4096 bytes\) committed/,
     );
   } finally {
     m.dispose();

@@ -59,11 +59,12 @@ export function userBufferU64Program(pageSize = 4096): Program {
 /**
  * The campaign judge's `program:contiguous-read-back` probe (helper gap34c, docs/mutation.md "The
  * last open key of shards 1-6"), one thread: a two-page contiguous VMO written whole (both pages
- * committed), page 1 decommitted (its frame lent), its info asked (`CommitCeiling`: one page at
- * most), the decommitted page read (zeros, read-content), and its info asked again: the read took
- * the frame back, so both pages are committed (the contract's `ContiguousReadFloor`,
- * program/contiguous_read_floor.ts). Random programs decommit a contiguous VMO and then read it
- * and ask its info with no other call between seldom.
+ * committed), decommitted whole (both frames lent), its info asked (`CommitCeiling`: no page),
+ * page 1 read (zeros, read-content), and its info asked again: the read took page 1's frame back,
+ * so at least that page is committed (the contract's `ContiguousReadFloor`,
+ * program/contiguous_read_floor.ts; the floor counts pages, so no other page may be committed
+ * for a read that commits nothing to fall under it). Random programs decommit a contiguous VMO
+ * and then read it and ask its info with no other call between seldom.
  *
  * @example
  * ```ts
@@ -76,7 +77,7 @@ export function contiguousReadBackProgram(pageSize = 4096): Program {
   const bti = emit("zx_bti_create", [0, 0]);
   const vmo = emit("zx_vmo_create_contiguous", [{ h: bti }, 2 * pageSize, 0]);
   emit("zx_vmo_write", [{ h: vmo }, { bytes: 2 * pageSize, fill: 0x3c }, 0]);
-  emit("zx_vmo_op_range", [{ h: vmo }, ZX_VMO_OP_DECOMMIT, pageSize, pageSize]);
+  emit("zx_vmo_op_range", [{ h: vmo }, ZX_VMO_OP_DECOMMIT, 0, 2 * pageSize]);
   emit("zx_object_get_info", [{ h: vmo }, ZX_INFO_VMO]);
   emit("zx_vmo_read", [{ h: vmo }, pageSize, pageSize]);
   emit("zx_object_get_info", [{ h: vmo }, ZX_INFO_VMO]);
