@@ -1,0 +1,162 @@
+// guardedPagerProperty: a property over a service that never yields fails with sim's finding
+// instead of hanging `deno test` (session 35, trial35 frictions 3 and 11; the trial's services
+// are properties/testdata/trial35/, as the user wrote them).
+import { strict as assert } from "node:assert";
+import fc from "npm:fast-check@4.11.0";
+import { guardedPagerProperty, GuardedPropertyFailure } from "./guarded_property.ts";
+import { pagerProperty } from "./pager_property.ts";
+import { checkersOf } from "../mod.ts";
+import spinService from "./testdata/trial35/spins.ts";
+import throwsService from "./testdata/trial35/throws.ts";
+import myService from "../examples/my_service.ts";
+import { CONFIRM_FACTOR, DEFAULT_MEMORY_MB, DEFAULT_RUN_TIMEOUT } from "../fuzz/engine.ts";
+import { GUARD_CONFIRM_FACTOR, GUARD_MEMORY_MB, GUARD_RUN_TIMEOUT } from "./guarded_property.ts";
+
+const spins = new URL("./testdata/trial35/spins.ts", import.meta.url);
+const throws = new URL("./testdata/trial35/throws.ts", import.meta.url);
+
+/** fast-check's error for a failing property, with the property's own failure as its cause. */
+async function failure(run: Promise<unknown>): Promise<{ report: string; cause: unknown }> {
+  try {
+    await run;
+  } catch (e) {
+    assert.ok(e instanceof Error, String(e));
+    return { report: e.message, cause: e.cause };
+  }
+  assert.fail("the property passed");
+}
+
+Deno.test("a service that never yields fails the guarded property with service-hang, in bounded time", async () => {
+  const t0 = performance.now();
+  const { report, cause } = await failure(fc.assert(
+    guardedPagerProperty(checkersOf("kernel+service"), {
+      scenario: { services: [], customServices: ["mine"] },
+      services: { mine: spinService },
+      serviceModule: spins,
+      runTimeout: 1,
+      confirmTimeout: 2,
+    }),
+    { numRuns: 50, seed: 1 },
+  ));
+  const seconds = (performance.now() - t0) / 1000;
+  assert.ok(cause instanceof GuardedPropertyFailure, String(cause));
+  assert.equal(cause.signature, "service-hang: no yield");
+  const text = cause.message;
+  // sim's finding: the thread, the step, whose code and which module.
+  assert.match(
+    text,
+    /^pagersim: service-hang: no yield \(t\d+ at step \d+ never yielded, in the service's body \(the service function each service thread runs\) \(properties\/testdata\/trial35\/spins\.ts\): the run did not finish within --run-timeout 1s, nor when run again within --confirm-timeout 2s\)$/m,
+  );
+  assert.match(text, /^signature: service-hang: no yield$/m);
+  assert.match(
+    text,
+    /^stuck: t\d+ "[^"]+" \(service\) never yielded at step \d+, running the service's body/m,
+  );
+  assert.match(text, /^trace, steps \d+\.\.\d+:$/m);
+  const replay = /^replay: (deno task repro .*)$/m.exec(text)?.[1] ?? "";
+  assert.match(replay, / --service 'properties\/testdata\/trial35\/spins\.ts' /);
+  assert.match(replay, / --run-timeout 1 --confirm-timeout 2$/);
+  // Not shrunk: every shrinking run would hang too, and no case ran after it.
+  assert.match(report, /Shrunk 0 time\(s\)/);
+  assert.ok(seconds < 25, `took ${seconds.toFixed(1)} s`);
+});
+
+Deno.test("the guarded property passes a correct service", async () => {
+  await fc.assert(
+    guardedPagerProperty(checkersOf("kernel+service"), {
+      scenario: { services: [], customServices: ["mine"] },
+      services: { mine: myService },
+      serviceModule: new URL("../examples/my_service.ts", import.meta.url),
+    }),
+    { numRuns: 60, seed: 1 },
+  );
+});
+
+Deno.test("an ordinary failure shrinks as pagerProperty's does, with the service's own frame", async () => {
+  const options = {
+    scenario: { services: [], customServices: ["mine"] },
+    services: { mine: throwsService },
+    serviceModule: throws,
+  };
+  const guarded = await failure(
+    fc.assert(guardedPagerProperty(checkersOf("kernel+service"), options), {
+      numRuns: 100,
+      seed: 1,
+    }),
+  );
+  let inProcess: { report: string; cause: unknown } | null = null;
+  try {
+    fc.assert(pagerProperty(checkersOf("kernel+service"), options), { numRuns: 100, seed: 1 });
+  } catch (e) {
+    inProcess = { report: (e as Error).message, cause: (e as Error).cause };
+  }
+  assert.ok(inProcess !== null, "the in-process property passed");
+  assert.ok(guarded.cause instanceof GuardedPropertyFailure);
+  assert.equal(guarded.cause.signature, "thread-fault:Error@throws.ts:blockOf");
+  // The same draws, the same shrinking, the same report: the worker runs pagerProperty's run.
+  assert.match(guarded.report, /Shrunk [1-9]\d* time\(s\)/);
+  assert.equal(guarded.cause.message, (inProcess.cause as Error).message);
+  // The thread's stack, cut as sim cuts it: the service's frame is in the report.
+  assert.match(guarded.cause.message, /^ {4}at blockOf \(file:\/\/\S+\/throws\.ts:12:25\)$/m);
+  assert.match(
+    guarded.cause.message,
+    /\(pagersim's (scheduler )?frames (below your code )?omitted\)/,
+  );
+});
+
+Deno.test("guardedPagerProperty refuses what its worker cannot run, at once", () => {
+  assert.throws(
+    () => guardedPagerProperty(checkersOf("kernel+service"), { services: { mine: myService } }),
+    /give serviceModule/,
+  );
+  assert.throws(
+    () => guardedPagerProperty(() => [], {}),
+    /the checkers must be a named set/,
+  );
+});
+
+Deno.test("the hang's replay line runs as printed: repro stops the same thread at the same step", async () => {
+  // Not run again (confirmTimeout equal to runTimeout), here and in the replay, to keep it short.
+  const { cause } = await failure(fc.assert(
+    guardedPagerProperty(checkersOf("kernel+service"), {
+      scenario: { services: [], customServices: ["mine"] },
+      services: { mine: spinService },
+      serviceModule: spins,
+      runTimeout: 1,
+      confirmTimeout: 1,
+    }),
+    { numRuns: 50, seed: 1 },
+  ));
+  assert.ok(cause instanceof GuardedPropertyFailure, String(cause));
+  assert.match(
+    cause.message,
+    /within --run-timeout 1s \(not run again: --confirm-timeout 1 is not above it\)/,
+  );
+  const replay = /^replay: (deno task repro .*)$/m.exec(cause.message)?.[1] ?? "";
+  assert.match(replay, / --run-timeout 1 --confirm-timeout 1$/);
+  const o = await new Deno.Command("sh", {
+    args: ["-c", replay],
+    cwd: new URL("../", import.meta.url),
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const out = new TextDecoder().decode(o.stdout);
+  assert.equal(o.code, 1, new TextDecoder().decode(o.stderr));
+  assert.match(out, /^signature: service-hang: no yield$/m);
+  // The thread and step the property named.
+  const named = /t(\d+) at step (\d+) never yielded/.exec(cause.message);
+  assert.ok(named !== null);
+  assert.match(
+    out,
+    new RegExp(
+      `^verdict: service-hang: no yield \\(t${named[1]} at step ${named[2]} never yielded`,
+      "m",
+    ),
+  );
+});
+
+Deno.test("the guard's defaults are sim's and a campaign's", () => {
+  assert.equal(GUARD_RUN_TIMEOUT, DEFAULT_RUN_TIMEOUT);
+  assert.equal(GUARD_CONFIRM_FACTOR, CONFIRM_FACTOR);
+  assert.equal(GUARD_MEMORY_MB, DEFAULT_MEMORY_MB);
+});
