@@ -160,3 +160,52 @@ Deno.test("the guard's defaults are sim's and a campaign's", () => {
   assert.equal(GUARD_CONFIRM_FACTOR, CONFIRM_FACTOR);
   assert.equal(GUARD_MEMORY_MB, DEFAULT_MEMORY_MB);
 });
+
+// The worker imports the service module in the test's process, through the user's deno.json
+// (README, "In another project"): a module importing "pagersim" by its mapped name loads, under
+// the README's `deno test --allow-read`.
+Deno.test("in another project, the worker loads a service that imports pagersim by its mapped name", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "pagersim-guarded-" });
+  try {
+    const mod = new URL("../mod.ts", import.meta.url).href;
+    await Deno.writeTextFile(
+      `${dir}/deno.json`,
+      JSON.stringify({ imports: { "fast-check": "npm:fast-check@4.11.0", "pagersim": mod } }),
+    );
+    await Deno.writeTextFile(
+      `${dir}/my_service.ts`,
+      `import { serveReads, type ServiceContext, supplyFromBacking, type Sys, type ThreadBody } from "pagersim";
+export default function* mine(sys: Sys, ctx: ServiceContext): ThreadBody {
+  yield* serveReads(sys, ctx, (p, vmo) => supplyFromBacking(sys, ctx, vmo, p.offset, p.length));
+}
+`,
+    );
+    await Deno.writeTextFile(
+      `${dir}/my_service_test.ts`,
+      `import fc from "fast-check";
+import { checkersOf, guardedPagerProperty } from "pagersim";
+import mine from "./my_service.ts";
+Deno.test("outside: guarded", async () => {
+  await fc.assert(
+    guardedPagerProperty(checkersOf("kernel+service"), {
+      scenario: { services: [], customServices: ["mine"] },
+      services: { mine },
+      serviceModule: new URL("./my_service.ts", import.meta.url),
+    }),
+    { numRuns: 20, seed: 3 },
+  );
+});
+`,
+    );
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["test", "--quiet", "--no-check", "--allow-read", "my_service_test.ts"],
+      cwd: dir,
+      env: { NO_COLOR: "1" },
+    }).output();
+    const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
+    assert.equal(out.code, 0, text);
+    assert.match(text, /outside: guarded \.\.\. ok/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
