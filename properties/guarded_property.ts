@@ -466,7 +466,7 @@ class Runner {
     this.#busy = true;
     return new Promise((resolve) => {
       const postedAt = performance.now();
-      let runFrom: number | null = Atomics.load(cell, 2) > 0 ? postedAt : null;
+      let runFrom: number | null = null;
       let settled = false;
       const settle = (o: Outcome | Stopped, stop: boolean) => {
         if (settled) return;
@@ -495,11 +495,13 @@ class Runner {
       worker.on("message", onMessage);
       worker.on("error", onError);
       worker.on("exit", onExit);
-      // The run limit counts from the moment the worker has loaded the modules (cell 2), as
-      // `sim`'s guard counts it: loading them on a busy machine is not the run.
+      // The run limit counts from the moment the worker took the run (cell 6), as `sim`'s guard
+      // counts from its module's load: loading the modules, or waiting for a core on a busy
+      // machine, is not the run (at load ~25 a worker that had loaded had not yet taken its first
+      // case a second later, and the stop named no thread).
       const timer = setInterval(() => {
         const now = performance.now();
-        if (runFrom === null && Atomics.load(cell, 2) > 0) runFrom = now;
+        if (runFrom === null && Atomics.load(cell, 6) === id) runFrom = now;
         const over = runFrom !== null
           ? now - runFrom > limitS * 1000
           : now - postedAt > Math.max(limitS, LOAD_LIMIT_S) * 1000;

@@ -209,3 +209,33 @@ Deno.test("outside: guarded", async () => {
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("a kernel variant named by kernelModule that spins in a syscall is the kernel's hang", async () => {
+  const kernelModule = new URL("../fuzz/testdata/spin_kernel.ts", import.meta.url);
+  const { cause } = await failure(fc.assert(
+    guardedPagerProperty(checkersOf("kernel"), { kernelModule, runTimeout: 1, confirmTimeout: 1 }),
+    { numRuns: 50, seed: 1 },
+  ));
+  assert.ok(cause instanceof GuardedPropertyFailure, String(cause));
+  assert.equal(cause.signature, "kernel-hang: no yield", cause.message);
+  assert.match(
+    cause.message,
+    /never yielded, in the kernel, inside zx_pager_supply_pages \(the kernel variant's code, fuzz\/testdata\/spin_kernel\.ts;/,
+  );
+  assert.match(
+    cause.message,
+    /^replay: deno task repro .* --kernel 'fuzz\/testdata\/spin_kernel\.ts' /m,
+  );
+});
+
+Deno.test("a service module that does not load fails the assert with the load error, at once", async () => {
+  const run = fc.assert(
+    guardedPagerProperty(checkersOf("kernel+service"), {
+      scenario: { services: [], customServices: ["mine"] },
+      services: { mine: myService },
+      serviceModule: new URL("./testdata/trial35/no_such_module.ts", import.meta.url),
+    }),
+    { numRuns: 50, seed: 1 },
+  );
+  await assert.rejects(run, /guardedPagerProperty: .*no_such_module\.ts/);
+});
