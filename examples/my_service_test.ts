@@ -2,7 +2,8 @@
 // and a campaign judge a service on the same scenarios, so they agree on it.
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
-import { checkersOf, guardedPagerProperty, pagerProperty } from "../mod.ts";
+import { checkersOf, guardedPagerProperty } from "../mod.ts";
+import { pagerProperty } from "../mod.ts"; // for the tests below the README's
 import type { PagerService } from "../mod.ts";
 import myService from "./my_service.ts";
 import skipsDirty from "./testdata/skips_dirty_service.ts";
