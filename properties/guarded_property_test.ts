@@ -9,6 +9,8 @@ import { checkersOf } from "../mod.ts";
 import spinService from "./testdata/trial35/spins.ts";
 import throwsService from "./testdata/trial35/throws.ts";
 import myService from "../examples/my_service.ts";
+import fxfsPager, { contract as fxfsContract, flush } from "../examples/fxfs_pager.ts";
+import { withContract } from "../scenario/service_contract.ts";
 import { CONFIRM_FACTOR, DEFAULT_MEMORY_MB, DEFAULT_RUN_TIMEOUT } from "../fuzz/engine.ts";
 import { GUARD_CONFIRM_FACTOR, GUARD_MEMORY_MB, GUARD_RUN_TIMEOUT } from "./guarded_property.ts";
 
@@ -238,4 +240,18 @@ Deno.test("a service module that does not load fails the assert with the load er
     { numRuns: 50, seed: 1 },
   );
   await assert.rejects(run, /guardedPagerProperty: .*no_such_module\.ts/);
+});
+
+// A service the test holds to a contract whose writeback is an entry point (`{ entry: "flush" }`):
+// the worker holds the module's service to the same contract, with the module's `flush` (without
+// it, withContract refuses the contract and the assert rejects with that load error).
+Deno.test("a service held to a contract in the test is held to it in the worker, entry points too", async () => {
+  await fc.assert(
+    guardedPagerProperty(checkersOf("kernel+service"), {
+      scenario: { services: [], customServices: ["fxfs"] },
+      services: { fxfs: withContract(fxfsPager, fxfsContract, { writeback: flush }) },
+      serviceModule: new URL("../examples/fxfs_pager.ts", import.meta.url),
+    }),
+    { numRuns: 40, seed: 1 },
+  );
 });
