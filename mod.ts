@@ -241,6 +241,14 @@ export {
   type PagerPropertyOptions,
 } from "./properties/pager_property.ts";
 export {
+  GUARD_CONFIRM_FACTOR,
+  GUARD_MEMORY_MB,
+  GUARD_RUN_TIMEOUT,
+  guardedPagerProperty,
+  GuardedPropertyFailure,
+  type GuardedPropertyOptions,
+} from "./properties/guarded_property.ts";
+export {
   type Case,
   type CaseResult,
   checkCase,

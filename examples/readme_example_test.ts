@@ -166,3 +166,26 @@ Deno.test("README: every TypeScript listing names its file, and each examples/ l
     }
   }
 });
+
+// The README's property listing is examples/my_service_test.ts's first test, line for line: the
+// guarded form it leads with (session 35: a property over a service that never yields hung
+// `deno test`), which that file runs.
+Deno.test("README: the property it teaches is examples/my_service_test.ts's, guarded", async () => {
+  const readme = await Deno.readTextFile(new URL("../README.md", import.meta.url));
+  const block = readme.split(/```ts(?: ignore)?\n/).map((b) => b.split("```")[0])
+    .find((b) => b.startsWith("// examples/my_service_test.ts"));
+  assert.ok(block, "the README shows the property");
+  assert.match(block, /await fc\.assert\(\n\s+guardedPagerProperty\(/);
+  const file = await Deno.readTextFile(new URL("./my_service_test.ts", import.meta.url));
+  const code = (line: string) => line.replace(/\s*\/\/.*$/, "").trim();
+  const fileLines = new Set(file.split("\n").map(code));
+  for (const line of block.split("\n").map(code)) {
+    if (line === "") continue;
+    assert.ok(fileLines.has(line), `README line not in examples/my_service_test.ts: ${line}`);
+  }
+  // The README says the in-process form hangs on such a service, and which form does not.
+  assert.match(
+    readme,
+    /`pagerProperty` takes the same options[^]*hangs `deno test` there, with no output/,
+  );
+});

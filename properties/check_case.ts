@@ -34,6 +34,11 @@ export interface CheckOptions {
   readonly keepTrace?: boolean;
   /** Builds the kernel (a kernel variant, e.g. a zoo bug). Default: the model as specified. */
   readonly makeKernel?: (options: KernelOptions) => Kernel;
+  /**
+   * Told which thread's code is about to run, at which step (sim/world.ts `watch`): a watchdog
+   * outside the run reads it to name a thread that never yields. It only watches.
+   */
+  readonly watch?: (step: number, tid: number, entry: number) => void;
 }
 
 /** A settled run. */
@@ -92,6 +97,7 @@ export function checkCase(input: Case, options: CheckOptions): CaseResult {
     services: options.services,
     keepTrace: options.keepTrace,
     makeKernel: options.makeKernel,
+    watch: options.watch,
   });
   return { input, run, verdict: settleVerdict(run, monitors) };
 }

@@ -9,6 +9,7 @@
 import { describeVerdict } from "../sim/world.ts";
 import { signatureOf } from "./signature.ts";
 import type { CaseResult } from "./check_case.ts";
+import { threadStack } from "./thread_stack.ts";
 
 /** Options of {@linkcode formatFailure}. */
 export interface ReportOptions {
@@ -193,6 +194,9 @@ export function formatFailure(result: CaseResult, options: ReportOptions = {}): 
     // The failure's name as repro, a campaign and a corpus sign it (a deadlock, whichever
     // liveness check caught it).
     ...signatureLine(signatureOf(v, result.run.verdict)),
+    // A thread's exception with the frames of its own code, as sim prints it (session 35: a
+    // property's report gave the message alone, and the service's line was not in it).
+    ...("stack" in v && v.stack ? [threadStack(v.stack)] : []),
     `step: ${step}`,
     `seed: ${seed}`,
     `decisions (${decisions.length}): [${decisions.join(",")}]`,

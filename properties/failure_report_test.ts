@@ -7,6 +7,7 @@ import { checkersOf } from "../case/kinds.ts";
 import { pagerProperty, PagerPropertyFailure } from "./pager_property.ts";
 import { parseContract, withContract } from "../scenario/service_contract.ts";
 import stuck from "../examples/testdata/trial/stuck_service.ts";
+import throwsService from "./testdata/trial35/throws.ts";
 
 Deno.test("a failing property over a user's service prints the run's own decisions and seed", () => {
   let failure: PagerPropertyFailure | null = null;
@@ -79,4 +80,32 @@ Deno.test("a property over a service held to a contract by the test carries it i
   assert.ok(json !== undefined, held);
   assert.deepEqual(JSON.parse(json), parseContract(contract));
   assert.doesNotMatch(failure({ user: stuck }), /--contract-json/);
+});
+
+// Session 35, trial35 friction 11: a property's thread fault gave the message and signature
+// only; sim prints the service's own frames (`at blockOf (throws.ts:12:25)`), and so does the
+// property's report now, cut as sim cuts the stack.
+Deno.test("a property's thread fault shows the service's own stack frames, as sim does", () => {
+  let report = "";
+  try {
+    fc.assert(
+      pagerProperty(checkersOf("kernel+service"), {
+        scenario: { services: [], customServices: ["mine"] },
+        services: { mine: throwsService },
+        serviceModule: new URL("./testdata/trial35/throws.ts", import.meta.url),
+      }),
+      { numRuns: 100, seed: 1 },
+    );
+  } catch (e) {
+    assert.ok((e as Error).cause instanceof PagerPropertyFailure);
+    report = ((e as Error).cause as Error).message;
+  }
+  assert.match(report, /^signature: thread-fault:Error@throws\.ts:blockOf$/m);
+  assert.match(report, /^Error: block map has no entry for block \d+$/m);
+  assert.match(
+    report,
+    /^ {4}at blockOf \(file:\/\/\S+\/properties\/testdata\/trial35\/throws\.ts:12:25\)$/m,
+  );
+  // pagersim's scheduler frames are cut, as sim cuts them.
+  assert.doesNotMatch(report, /sim\/world\.ts/);
 });

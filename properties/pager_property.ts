@@ -58,6 +58,11 @@ export interface PagerPropertyOptions {
   readonly kernelModule?: string | URL;
   /** Called with every failing case (each shrink step too); the last call is the shrunk one. */
   readonly onFailure?: (result: CaseResult) => void;
+  /**
+   * Told which thread's code is about to run, at which step, in every run (sim/world.ts
+   * `watch`): `guardedPagerProperty`'s worker (guarded_property.ts) passes its watchdog's.
+   */
+  readonly watch?: (step: number, tid: number, entry: number) => void;
 }
 
 /**
@@ -111,7 +116,12 @@ export function pagerProperty(
   options: PagerPropertyOptions = {},
 ): FcPropertyWithHooks<[import("../scenario/schema.ts").Scenario, number[], number]> {
   const run = (input: CaseResult["input"]) =>
-    checkCase(input, { monitors, services: options.services, makeKernel: options.makeKernel });
+    checkCase(input, {
+      monitors,
+      services: options.services,
+      makeKernel: options.makeKernel,
+      watch: options.watch,
+    });
   // The first case that passed, to run again at the first failure: code under test that keeps
   // state between runs (a module-level counter, a static field) fails late and shrinks to a case
   // that passes alone (userS28k's variant "failed after 27 tests", with no word of the cause).
@@ -211,8 +221,9 @@ function withServiceContract(options: PagerPropertyOptions): ScenarioArbitraryOp
  * differs from repro's default (kernel+service with --service, else kernel).
  *
  * @hostSide words the printed replay line of a run that has ended: no outcome reads it
+ * @internal exported for `guardedPagerProperty`'s replay line of a run its watchdog stopped
  */
-function replayFlags(
+export function replayFlags(
   scenario: import("../scenario/schema.ts").Scenario,
   monitors: () => readonly Monitor[],
   options: PagerPropertyOptions,

@@ -43,6 +43,8 @@ export const HOST_FILES: readonly string[] = [
   "fuzz/corpus_io.ts",
   "fuzz/orchestrate.ts",
   "fuzz/worker.ts",
+  "properties/_guarded_worker.ts",
+  "properties/guarded_property.ts",
 ];
 
 /** Reference services that must lint clean (besides services/, which is a deciding folder). */

@@ -1,0 +1,535 @@
+/**
+ * The pager property under a watchdog: {@linkcode guardedPagerProperty} is
+ * {@linkcode pagerProperty} with its runs in a `node:worker_threads` worker that imports the
+ * service module the property names (`serviceModule`), so a service that loops without ever
+ * yielding fails the property with the finding `sim` gives (`service-hang: no yield`, naming the
+ * thread, the step and the module, and a `replay:` line that `deno task repro` runs as printed)
+ * instead of hanging `deno test` (session 35, trial35: a property over such a service hung the
+ * test with no output). The run limit, the confirmation run and the heap limit are `sim`'s
+ * (`cli/_guard.ts`, README "Fuzz campaigns"); the worker that never yielded is replaced for the
+ * next case. Scenarios and decision lists are drawn, and ordinary failures shrunk, in the test's
+ * thread by the same arbitraries as `pagerProperty`'s; a hang is not shrunk (every shrinking run
+ * would run into the same limit, as a campaign's hang is not), and no case runs after it.
+ *
+ * @module
+ */
+
+import { Worker } from "node:worker_threads";
+import type { IAsyncPropertyWithHooks, Random, Stream, Value } from "npm:fast-check@4.11.0";
+import { pagerProperty, type PagerPropertyOptions, replayFlags } from "./pager_property.ts";
+import { checkerSetName } from "./checker_sets.ts";
+import { contractOf, type ServiceContract } from "../scenario/service_contract.ts";
+import { type CaseResult } from "./check_case.ts";
+import { inlineReplay } from "./failure_report.ts";
+import { hangSignature, kernelUnderTest, OUT_OF_MEMORY } from "./signature.ts";
+import {
+  atHeapLimit,
+  entryWords,
+  grewNote,
+  heapFullWords,
+  heapRunningOut,
+  neverYielded,
+  type StuckAt,
+} from "../sim/stuck.ts";
+import { IN_SYSCALL, type Monitor } from "../sim/world.ts";
+import type { Scenario } from "../scenario/schema.ts";
+import type { GuardedWorkerData, WorkerReply } from "./_guarded_worker.ts";
+
+/** The run limit's default, seconds: `sim`'s and a campaign's `--run-timeout` (fuzz/engine.ts). */
+export const GUARD_RUN_TIMEOUT = 5;
+/** The confirmation limit's default, as a multiple of the run limit (fuzz/engine.ts). */
+export const GUARD_CONFIRM_FACTOR = 10;
+/** The worker's heap limit's default, MiB: `--memory` (fuzz/engine.ts). */
+export const GUARD_MEMORY_MB = 512;
+/** Seconds the worker may take to load the modules before its first run (cli/_guard.ts). */
+const LOAD_LIMIT_S = 60;
+
+/** Options of {@linkcode guardedPagerProperty}: {@linkcode PagerPropertyOptions}' and the limits. */
+export interface GuardedPropertyOptions
+  extends Omit<PagerPropertyOptions, "makeKernel" | "onFailure" | "watch"> {
+  /**
+   * Wall-clock seconds one run may take (`--run-timeout`; default 5): a run past it is suspected
+   * of a hang and run again under the confirmation limit.
+   */
+  readonly runTimeout?: number;
+  /**
+   * Seconds the suspected run is given when run again (`--confirm-timeout`; default 10 x
+   * `runTimeout`): a hang only if it is stopped again. Equal to `runTimeout`: not run again (a
+   * loaded machine can make a passing run that slow).
+   */
+  readonly confirmTimeout?: number;
+  /** The worker's heap limit, MiB (`--memory`; default 512). */
+  readonly memory?: number;
+}
+
+/**
+ * The failure of a guarded property's case: its report is the message (the one
+ * {@linkcode PagerPropertyFailure} carries for the same case, or the watchdog's finding).
+ */
+export class GuardedPropertyFailure extends Error {
+  /** Error name shown in reports: "GuardedPropertyFailure". */
+  override name = "GuardedPropertyFailure";
+  /** Builds the failure: its report, its signature and the case. */
+  constructor(
+    message: string,
+    /** The failure's signature (`service-hang: no yield`, `invariant:...`), null if none. */
+    readonly signature: string | null,
+    /** The failing case: scenario, drawn decision list, seed. */
+    readonly input: { scenario: Scenario; decisions: readonly number[]; seed: number },
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * fast-check's own `IAsyncPropertyWithHooks<Ts>` under a local name: deno doc --lint flags types
+ * from npm packages as private (denoland/deno#27364).
+ *
+ * @internal
+ */
+export type FcAsyncPropertyWithHooks<Ts> = IAsyncPropertyWithHooks<Ts>;
+
+type Drawn = [Scenario, number[], number];
+
+/** How one run in the worker ended. */
+type Outcome =
+  | {
+    readonly kind: "done";
+    readonly failure: { readonly message: string; readonly signature: string | null } | null;
+  }
+  | { readonly kind: "load-error"; readonly message: string }
+  | { readonly kind: "service-hang"; readonly at: StuckAt | null; readonly grew?: boolean }
+  | { readonly kind: "out-of-memory"; readonly at?: StuckAt | null; readonly heapMiB?: number };
+
+/** The stuck run replayed up to its stuck step (`_guarded_worker.ts` `stop-before`). */
+type Stopped = Extract<WorkerReply, { type: "stopped" }>;
+
+/** The limits a guarded property applies, defaults filled in. */
+interface Limits {
+  readonly runTimeout: number;
+  readonly confirmTimeout: number;
+  readonly memoryMb: number;
+}
+
+/**
+ * A fast-check property over (scenario, decisions, seed) that every checker of the named set
+ * `monitors` holds, each run in a worker under a watchdog: use it with `await fc.assert(...)`.
+ * It takes {@linkcode pagerProperty}'s options, except what cannot cross into the worker (a
+ * `makeKernel` function: name its module as `kernelModule`; `onFailure`), with
+ * `serviceModule` required when `services` is given: the worker imports that module and serves
+ * every name of `services` with its service (its default export, or `service`), held to the
+ * contract the test held `services`' entry to. `monitors` must be a named set
+ * (`checkersOf("kernel+service")`, ...): checkers of your own run only in `pagerProperty`.
+ *
+ * @example
+ * ```ts
+ * import fc from "npm:fast-check@4.11.0";
+ * import { guardedPagerProperty } from "./guarded_property.ts";
+ * import { checkerSet } from "./checker_sets.ts";
+ * const kernel = checkerSet("kernel") ?? (() => []);
+ * await fc.assert(guardedPagerProperty(kernel, { scenario: { maxThreads: 1 } }), { numRuns: 3 });
+ * ```
+ */
+export function guardedPagerProperty(
+  monitors: () => readonly Monitor[],
+  options: GuardedPropertyOptions = {},
+): FcAsyncPropertyWithHooks<[Scenario, number[], number]> {
+  const given = options as GuardedPropertyOptions & Partial<PagerPropertyOptions>;
+  if (given.makeKernel !== undefined) {
+    throw new TypeError(
+      "guardedPagerProperty: makeKernel is a function its worker cannot receive: give the " +
+        "variant's module as kernelModule instead (the worker imports its makeKernel)",
+    );
+  }
+  if (given.onFailure !== undefined) {
+    throw new TypeError(
+      "guardedPagerProperty: onFailure is not run (the cases run in a worker): the failure " +
+        "fast-check reports is a GuardedPropertyFailure, with the case as its `input`",
+    );
+  }
+  const checkers = checkerSetName(monitors);
+  if (checkers === null) {
+    throw new TypeError(
+      'guardedPagerProperty: the checkers must be a named set (checkersOf("kernel"), ' +
+        'checkersOf("kernel+service"), ...): its worker makes them by name; checkers of your ' +
+        "own run in pagerProperty, in the test's thread",
+    );
+  }
+  const names = Object.keys(options.services ?? {});
+  if (names.length > 0 && options.serviceModule === undefined) {
+    throw new TypeError(
+      "guardedPagerProperty: give serviceModule, the module that exports your service " +
+        '(new URL("./my_service.ts", import.meta.url)): the worker runs the service from it',
+    );
+  }
+  const limits: Limits = {
+    runTimeout: options.runTimeout ?? GUARD_RUN_TIMEOUT,
+    confirmTimeout: Math.max(
+      options.runTimeout ?? GUARD_RUN_TIMEOUT,
+      options.confirmTimeout ?? GUARD_CONFIRM_FACTOR * (options.runTimeout ?? GUARD_RUN_TIMEOUT),
+    ),
+    memoryMb: options.memory ?? GUARD_MEMORY_MB,
+  };
+  // Drawn and shrunk here, by pagerProperty's own arbitraries (and the contract it draws inside).
+  const inner = pagerProperty(monitors, options);
+  const held: Record<string, ServiceContract | null> = {};
+  for (const name of names) held[name] = contractOf(options.services?.[name])?.contract ?? null;
+  const data: Omit<GuardedWorkerData, "progress"> = {
+    ...(options.serviceModule !== undefined
+      ? {
+        serviceUrl: moduleUrl(options.serviceModule),
+        serviceModule: String(options.serviceModule),
+      }
+      : {}),
+    ...(options.kernelModule !== undefined
+      ? { kernelUrl: moduleUrl(options.kernelModule), kernelModule: String(options.kernelModule) }
+      : {}),
+    services: held,
+    checkers,
+    ...(options.scenario !== undefined ? { scenario: options.scenario } : {}),
+    ...(options.decisions !== undefined ? { decisions: options.decisions } : {}),
+  };
+  const runner = new Runner(data, limits);
+  /** Set by a hang: no case runs after it, and fast-check's shrinking of it finds no smaller. */
+  let stopped = false;
+  const property: IAsyncPropertyWithHooks<Drawn> = {
+    isAsync: () => true,
+    generate: (mrng: Random, runId?: number): Value<Drawn> => inner.generate(mrng, runId),
+    shrink: (value: Value<Drawn>): Stream<Value<Drawn>> => inner.shrink(value),
+    runBeforeEach: () => Promise.resolve(),
+    runAfterEach: () => Promise.resolve(),
+    beforeEach: () => {
+      throw new TypeError("guardedPagerProperty: no beforeEach hooks (the cases run in a worker)");
+    },
+    afterEach: () => {
+      throw new TypeError("guardedPagerProperty: no afterEach hooks (the cases run in a worker)");
+    },
+    run: async (v: Drawn) => {
+      if (stopped) return null;
+      const input = { scenario: v[0], decisions: v[1], seed: v[2] };
+      let out = await runner.exec(v, limits.runTimeout);
+      if (out.kind === "load-error") throw new Error(`guardedPagerProperty: ${out.message}`);
+      if (out.kind === "service-hang" && limits.confirmTimeout > limits.runTimeout) {
+        // Wall-clock time is not the run's own: a loaded machine stretches it. Run it again.
+        console.error(confirmNote(limits, out.at));
+        out = await runner.exec(v, limits.confirmTimeout);
+        if (out.kind === "load-error") throw new Error(`guardedPagerProperty: ${out.message}`);
+        if (out.kind === "done") {
+          console.error(
+            `note: run again, it finished within the confirmation limit of ` +
+              `${limits.confirmTimeout}s: the stop at the run limit was a slow run (a busy ` +
+              `machine, or a long run), not a hang; the case's verdict is its own`,
+          );
+        }
+      }
+      if (out.kind === "done") {
+        return out.failure === null ? null : {
+          error: new GuardedPropertyFailure(out.failure.message, out.failure.signature, input),
+        };
+      }
+      stopped = true;
+      const at = out.at ?? null;
+      const replayed = at !== null ? await runner.stopBefore(v, at, limits.confirmTimeout) : null;
+      runner.close();
+      const report = stoppedReport(out, v, replayed, limits, monitors, options);
+      return { error: new GuardedPropertyFailure(report.message, report.signature, input) };
+    },
+  };
+  return property;
+}
+
+/** A module given as a path or URL, as a URL the worker imports (a relative path: from cwd). */
+function moduleUrl(module: string | URL): string {
+  if (module instanceof URL) return module.href;
+  if (/^[a-z][a-z0-9+.-]*:/i.test(module) && !/^[a-z]:[\\/]/i.test(module)) return module;
+  const base = `file://${encodeURI(Deno.cwd().replace(/\/*$/, "/"))}`;
+  return new URL(module.startsWith("/") ? `file://${encodeURI(module)}` : module, base).href;
+}
+
+/**
+ * The note printed (stderr) when a run is stopped at the run limit and run again, as `sim`'s
+ * (cli/_guard.ts `confirmNote`).
+ */
+function confirmNote(limits: Limits, at: StuckAt | null): string {
+  const where = at !== null ? ` (t${at.tid} at step ${at.step} had not yielded)` : "";
+  return `note: a property run went past its run limit of ${limits.runTimeout}s${where}; ` +
+    `running it again with the confirmation limit of ${limits.confirmTimeout}s: a hang only if ` +
+    `it is stopped again (a busy machine can make a passing run that slow). confirmTimeout ` +
+    `equal to runTimeout skips the wait.`;
+}
+
+/** How the report names the limits that stopped a run (cli/_guard.ts `limitWords`). */
+function limitText(limits: Limits): { ran: string; within: string } {
+  const c = limits.confirmTimeout;
+  return c > limits.runTimeout
+    ? {
+      ran: `, and run again past the --confirm-timeout ${c}s limit,`,
+      within: `, nor when run again within --confirm-timeout ${c}s`,
+    }
+    : {
+      ran: ` (not run again: --confirm-timeout ${c} is not above it)`,
+      within: ` (not run again: --confirm-timeout ${c} is not above it)`,
+    };
+}
+
+/**
+ * The report of a run the watchdog stopped, in `sim`'s words (cli/_guard.ts `stoppedLine`,
+ * `stuckLines`): the verdict naming the thread, the step and the module, the signature, the
+ * case, the trace up to the stuck step, and the `replay:` line with the limits.
+ */
+function stoppedReport(
+  o: Exclude<Outcome, { kind: "done" | "load-error" }>,
+  v: Drawn,
+  replayed: Stopped | null,
+  limits: Limits,
+  monitors: () => readonly Monitor[],
+  options: GuardedPropertyOptions,
+): { message: string; signature: string } {
+  const [scenario, drawn, seed] = v;
+  const flags = replayFlags(scenario, monitors, options);
+  const module = flags.service ?? undefined;
+  const kernel = flags.kernel !== undefined ? flags.kernel : null;
+  const at = o.at ?? null;
+  const signature = o.kind === "out-of-memory" ? OUT_OF_MEMORY : hangSignature(
+    at,
+    kernelUnderTest(kernel, false),
+  );
+  const why = o.kind === "out-of-memory"
+    ? o.heapMiB === undefined
+      ? `the run reached the --memory ${limits.memoryMb} MiB heap limit`
+      : `${heapFullWords(at, o.heapMiB, limits.memoryMb, module, kernel)}; stopped at the ` +
+        `--run-timeout ${limits.runTimeout}s run limit, not run again: the heap would fill again`
+    : `${at === null ? "before any thread ran" : neverYielded(at, module, kernel)}: the run did ` +
+      `not finish within --run-timeout ${limits.runTimeout}s${limitText(limits).within}${
+        o.kind === "service-hang" && o.grew === true ? `; ${grewNote(limits.memoryMb)}` : ""
+      }`;
+  // The replay's own picks up to the stuck step, when its replay reached it: they replay as
+  // given (a drawn list may hold entries the run never read, which repro refuses).
+  const picks = replayed !== null && replayed.reached ? replayed.decisions : drawn;
+  // inlineReplay reads the case and the run's picks only.
+  const replay = inlineReplay(
+    {
+      input: { scenario, decisions: drawn, seed },
+      run: { decisions: picks },
+    } as unknown as CaseResult,
+    flags,
+  ) + limitFlags(limits);
+  const lines = [
+    `pagersim: ${signature} (${why})`,
+    `verdict: ${o.kind === "out-of-memory" ? OUT_OF_MEMORY : "service-hang"}`,
+    `signature: ${signature}`,
+    ...(at !== null ? [`step: ${at.step}`] : []),
+    `seed: ${seed}`,
+    `decisions (${picks.length}): [${picks.join(",")}]`,
+    ...(picks !== drawn
+      ? [
+        `  (the run's own picks up to step ${at?.step}; the drawn list was (${drawn.length}): [${
+          drawn.join(",")
+        }])`,
+      ]
+      : []),
+    `scenario: ${JSON.stringify(scenario)}`,
+    ...(replayed !== null && replayed.trace !== ""
+      ? [`trace, steps ${replayed.from}..${at?.step}:`, replayed.trace]
+      : []),
+    ...(at !== null && o.kind === "service-hang"
+      ? [stuckLine(at, replayed, limits, module, kernel)]
+      : []),
+    `replay: ${replay}`,
+    `note: the property ran no case after this one and did not shrink it (every shrinking run ` +
+    `would run into the same limit)${
+      o.kind === "service-hang"
+        ? "; the worker thread that never yielded spins on until the test process ends (Deno " +
+          "cannot stop a thread that never yields)"
+        : ""
+    }`,
+  ];
+  return { message: lines.join("\n"), signature };
+}
+
+/** The `stuck:` line, as `sim` prints it under the trace up to the stuck step. */
+function stuckLine(
+  at: StuckAt,
+  replayed: Stopped | null,
+  limits: Limits,
+  module: string | undefined,
+  kernel: string | null,
+): string {
+  const reached = replayed !== null && replayed.reached;
+  const who = `t${at.tid}${reached && replayed.name !== undefined ? ` "${replayed.name}"` : ""}${
+    reached && replayed.role !== undefined ? ` (${replayed.role})` : ""
+  }`;
+  const what = entryWords(at.entry, module, kernel);
+  const when = at.step === 0
+    ? "at step 0, while starting (a thread runs to its first syscall when it is created, before the first step)"
+    : `at step ${at.step}`;
+  const inSyscall = at.entry !== undefined && at.entry >= IN_SYSCALL;
+  return `stuck: ${who} never yielded ${when}${what !== null ? `, running ${what}` : ""}: its ` +
+    `code ran past the --run-timeout ${limits.runTimeout}s run limit${limitText(limits).ran} ` +
+    `without ${inSyscall ? "returning from the syscall" : "making a syscall"}${
+      replayed === null || replayed.trace === ""
+        ? ""
+        : reached
+        ? `; the trace above is ${
+          at.step === 0
+            ? "the setup before it"
+            : `the run up to step ${at.step - 1}, just before it`
+        }`
+        : `; the trace above is a replay that did not reach t${at.tid} at step ${at.step}: it ` +
+          `may not be the stopped run's`
+    }`;
+}
+
+/** The limit flags of a replay line: the run limit always, the others when not the defaults. */
+function limitFlags(limits: Limits): string {
+  return ` --run-timeout ${limits.runTimeout}${
+    limits.confirmTimeout !== GUARD_CONFIRM_FACTOR * limits.runTimeout
+      ? ` --confirm-timeout ${limits.confirmTimeout}`
+      : ""
+  }${limits.memoryMb !== GUARD_MEMORY_MB ? ` --memory ${limits.memoryMb}` : ""}`;
+}
+
+/**
+ * The property's worker and its watchdog: one worker for all of a property's cases, started at
+ * the first, stopped when a run goes past its limit (a new one starts for the next) and when the
+ * property has run its last case (its runs went idle).
+ *
+ * @hostSide the watchdog reads the wall clock and owns the worker: no run's outcome reads it
+ */
+class Runner {
+  #worker: Worker | null = null;
+  #cell: Int32Array<ArrayBufferLike> = new Int32Array(0);
+  #loadError: string | null = null;
+  #id = 0;
+  #busy = false;
+
+  constructor(
+    readonly data: Omit<GuardedWorkerData, "progress">,
+    readonly limits: Limits,
+  ) {}
+
+  /** The worker, started if none runs. */
+  #ensure(): Worker {
+    if (this.#worker !== null) return this.#worker;
+    const progress = new SharedArrayBuffer(7 * 4);
+    this.#cell = new Int32Array(progress);
+    const worker = new Worker(new URL("./_guarded_worker.ts", import.meta.url), {
+      workerData: { ...this.data, progress } satisfies GuardedWorkerData,
+      // No environment copied in: a test allowed no env access would be asked (fuzz/_worker_pool.ts).
+      env: {},
+      resourceLimits: { maxOldGenerationSizeMb: this.limits.memoryMb },
+    });
+    worker.on("message", (m: WorkerReply) => {
+      if (m.type === "load-error") this.#loadError = m.message;
+    });
+    // An idle worker does not keep the test's process alive.
+    worker.unref();
+    this.#worker = worker;
+    return worker;
+  }
+
+  /** Stops the worker (a spinning one goes on spinning: Deno cannot stop it). */
+  close(): void {
+    const w = this.#worker;
+    this.#worker = null;
+    if (w !== null) void w.terminate();
+  }
+
+  /** Runs the case in the worker, stopped past `limitS` seconds: how it ended. */
+  exec(v: Drawn, limitS: number): Promise<Outcome> {
+    return this.#post({ type: "run", value: v }, limitS) as Promise<Outcome>;
+  }
+
+  /** Replays the stopped case up to the stuck thread's step; null if that was stopped too. */
+  async stopBefore(v: Drawn, at: StuckAt, limitS: number): Promise<Stopped | null> {
+    const o = await this.#post(
+      { type: "stop-before", value: v, at: { step: at.step, tid: at.tid } },
+      limitS,
+    );
+    return "type" in o ? o : null;
+  }
+
+  #post(
+    request: { type: "run"; value: Drawn } | {
+      type: "stop-before";
+      value: Drawn;
+      at: { step: number; tid: number };
+    },
+    limitS: number,
+  ): Promise<Outcome | Stopped> {
+    if (this.#loadError !== null) {
+      return Promise.resolve({ kind: "load-error", message: this.#loadError });
+    }
+    const worker = this.#ensure();
+    const cell = this.#cell;
+    const id = ++this.#id;
+    this.#busy = true;
+    return new Promise((resolve) => {
+      const postedAt = performance.now();
+      let runFrom: number | null = null;
+      let settled = false;
+      const settle = (o: Outcome | Stopped, stop: boolean) => {
+        if (settled) return;
+        settled = true;
+        clearInterval(timer);
+        worker.off("message", onMessage);
+        worker.off("error", onError);
+        worker.off("exit", onExit);
+        this.#busy = false;
+        if (stop) this.close();
+        else this.#idleLater(id);
+        resolve(o);
+      };
+      const onMessage = (m: WorkerReply) => {
+        if (m.type === "load-error") settle({ kind: "load-error", message: m.message }, true);
+        else if (m.type === "result" && m.id === id) {
+          settle({ kind: "done", failure: m.failure }, false);
+        } else if (m.type === "stopped" && m.id === id) settle(m, false);
+      };
+      const onError = (e: Error & { code?: string }) => {
+        if (e.code === "ERR_WORKER_OUT_OF_MEMORY") settle({ kind: "out-of-memory" }, true);
+        else settle({ kind: "load-error", message: `${e.name}: ${e.message}` }, true);
+      };
+      const onExit = (code: number) =>
+        settle({ kind: "load-error", message: `its worker exited (code ${code})` }, true);
+      worker.on("message", onMessage);
+      worker.on("error", onError);
+      worker.on("exit", onExit);
+      // The run limit counts from the moment the worker took the run (cell 6), as `sim`'s guard
+      // counts from its module's load: loading the modules, or waiting for a core on a busy
+      // machine, is not the run (at load ~25 a worker that had loaded had not yet taken its first
+      // case a second later, and the stop named no thread).
+      const timer = setInterval(() => {
+        const now = performance.now();
+        if (runFrom === null && Atomics.load(cell, 6) === id) runFrom = now;
+        const over = runFrom !== null
+          ? now - runFrom > limitS * 1000
+          : now - postedAt > Math.max(limitS, LOAD_LIMIT_S) * 1000;
+        const ours = Atomics.load(cell, 6) === id;
+        const heapMiB = ours ? Atomics.load(cell, 4) : 0;
+        const firstMiB = ours ? Atomics.load(cell, 5) : 0;
+        const filling = heapRunningOut(heapMiB, this.limits.memoryMb, firstMiB);
+        if (!over && !filling) return;
+        const step = ours ? Atomics.load(cell, 0) - 1 : -1;
+        const at = step < 0
+          ? null
+          : { step, tid: Atomics.load(cell, 1), entry: Atomics.load(cell, 3) };
+        if (atHeapLimit(heapMiB, this.limits.memoryMb, firstMiB)) {
+          settle({ kind: "out-of-memory", at, heapMiB }, true);
+        } else settle({ kind: "service-hang", at }, true);
+      }, 50);
+      worker.postMessage({ ...request, id });
+    });
+  }
+
+  /**
+   * Stops the worker once the property's runs went idle: fast-check starts the next run within
+   * the same turn of the event loop that ended the last, so a worker still idle at the next
+   * turn has run the property's last case (a wrong guess only costs a new worker).
+   */
+  #idleLater(id: number): void {
+    setTimeout(() => {
+      if (!this.#busy && this.#id === id) this.close();
+    }, 0);
+  }
+}

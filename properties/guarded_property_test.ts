@@ -1,0 +1,257 @@
+// guardedPagerProperty: a property over a service that never yields fails with sim's finding
+// instead of hanging `deno test` (session 35, trial35 frictions 3 and 11; the trial's services
+// are properties/testdata/trial35/, as the user wrote them).
+import { strict as assert } from "node:assert";
+import fc from "npm:fast-check@4.11.0";
+import { guardedPagerProperty, GuardedPropertyFailure } from "./guarded_property.ts";
+import { pagerProperty } from "./pager_property.ts";
+import { checkersOf } from "../mod.ts";
+import spinService from "./testdata/trial35/spins.ts";
+import throwsService from "./testdata/trial35/throws.ts";
+import myService from "../examples/my_service.ts";
+import fxfsPager, { contract as fxfsContract, flush } from "../examples/fxfs_pager.ts";
+import { withContract } from "../scenario/service_contract.ts";
+import { CONFIRM_FACTOR, DEFAULT_MEMORY_MB, DEFAULT_RUN_TIMEOUT } from "../fuzz/engine.ts";
+import { GUARD_CONFIRM_FACTOR, GUARD_MEMORY_MB, GUARD_RUN_TIMEOUT } from "./guarded_property.ts";
+
+const spins = new URL("./testdata/trial35/spins.ts", import.meta.url);
+const throws = new URL("./testdata/trial35/throws.ts", import.meta.url);
+
+/** fast-check's error for a failing property, with the property's own failure as its cause. */
+async function failure(run: Promise<unknown>): Promise<{ report: string; cause: unknown }> {
+  try {
+    await run;
+  } catch (e) {
+    assert.ok(e instanceof Error, String(e));
+    return { report: e.message, cause: e.cause };
+  }
+  assert.fail("the property passed");
+}
+
+Deno.test("a service that never yields fails the guarded property with service-hang, in bounded time", async () => {
+  const t0 = performance.now();
+  const { report, cause } = await failure(fc.assert(
+    guardedPagerProperty(checkersOf("kernel+service"), {
+      scenario: { services: [], customServices: ["mine"] },
+      services: { mine: spinService },
+      serviceModule: spins,
+      runTimeout: 1,
+      confirmTimeout: 2,
+    }),
+    { numRuns: 50, seed: 1 },
+  ));
+  const seconds = (performance.now() - t0) / 1000;
+  assert.ok(cause instanceof GuardedPropertyFailure, String(cause));
+  assert.equal(cause.signature, "service-hang: no yield");
+  const text = cause.message;
+  // sim's finding: the thread, the step, whose code and which module.
+  assert.match(
+    text,
+    /^pagersim: service-hang: no yield \(t\d+ at step \d+ never yielded, in the service's body \(the service function each service thread runs\) \(properties\/testdata\/trial35\/spins\.ts\): the run did not finish within --run-timeout 1s, nor when run again within --confirm-timeout 2s\)$/m,
+  );
+  assert.match(text, /^signature: service-hang: no yield$/m);
+  assert.match(
+    text,
+    /^stuck: t\d+ "[^"]+" \(service\) never yielded at step \d+, running the service's body/m,
+  );
+  assert.match(text, /^trace, steps \d+\.\.\d+:$/m);
+  const replay = /^replay: (deno task repro .*)$/m.exec(text)?.[1] ?? "";
+  assert.match(replay, / --service 'properties\/testdata\/trial35\/spins\.ts' /);
+  assert.match(replay, / --run-timeout 1 --confirm-timeout 2$/);
+  // Not shrunk: every shrinking run would hang too, and no case ran after it.
+  assert.match(report, /Shrunk 0 time\(s\)/);
+  assert.ok(seconds < 25, `took ${seconds.toFixed(1)} s`);
+});
+
+Deno.test("the guarded property passes a correct service", async () => {
+  await fc.assert(
+    guardedPagerProperty(checkersOf("kernel+service"), {
+      scenario: { services: [], customServices: ["mine"] },
+      services: { mine: myService },
+      serviceModule: new URL("../examples/my_service.ts", import.meta.url),
+    }),
+    { numRuns: 60, seed: 1 },
+  );
+});
+
+Deno.test("an ordinary failure shrinks as pagerProperty's does, with the service's own frame", async () => {
+  const options = {
+    scenario: { services: [], customServices: ["mine"] },
+    services: { mine: throwsService },
+    serviceModule: throws,
+  };
+  const guarded = await failure(
+    fc.assert(guardedPagerProperty(checkersOf("kernel+service"), options), {
+      numRuns: 100,
+      seed: 1,
+    }),
+  );
+  let inProcess: { report: string; cause: unknown } | null = null;
+  try {
+    fc.assert(pagerProperty(checkersOf("kernel+service"), options), { numRuns: 100, seed: 1 });
+  } catch (e) {
+    inProcess = { report: (e as Error).message, cause: (e as Error).cause };
+  }
+  assert.ok(inProcess !== null, "the in-process property passed");
+  assert.ok(guarded.cause instanceof GuardedPropertyFailure);
+  assert.equal(guarded.cause.signature, "thread-fault:Error@throws.ts:blockOf");
+  // The same draws, the same shrinking, the same report: the worker runs pagerProperty's run.
+  assert.match(guarded.report, /Shrunk [1-9]\d* time\(s\)/);
+  assert.equal(guarded.cause.message, (inProcess.cause as Error).message);
+  // The thread's stack, cut as sim cuts it: the service's frame is in the report.
+  assert.match(guarded.cause.message, /^ {4}at blockOf \(file:\/\/\S+\/throws\.ts:12:25\)$/m);
+  assert.match(
+    guarded.cause.message,
+    /\(pagersim's (scheduler )?frames (below your code )?omitted\)/,
+  );
+});
+
+Deno.test("guardedPagerProperty refuses what its worker cannot run, at once", () => {
+  assert.throws(
+    () => guardedPagerProperty(checkersOf("kernel+service"), { services: { mine: myService } }),
+    /give serviceModule/,
+  );
+  assert.throws(
+    () => guardedPagerProperty(() => [], {}),
+    /the checkers must be a named set/,
+  );
+});
+
+Deno.test("the hang's replay line runs as printed: repro stops the same thread at the same step", async () => {
+  // Not run again (confirmTimeout equal to runTimeout), here and in the replay, to keep it short.
+  const { cause } = await failure(fc.assert(
+    guardedPagerProperty(checkersOf("kernel+service"), {
+      scenario: { services: [], customServices: ["mine"] },
+      services: { mine: spinService },
+      serviceModule: spins,
+      runTimeout: 1,
+      confirmTimeout: 1,
+    }),
+    { numRuns: 50, seed: 1 },
+  ));
+  assert.ok(cause instanceof GuardedPropertyFailure, String(cause));
+  assert.match(
+    cause.message,
+    /within --run-timeout 1s \(not run again: --confirm-timeout 1 is not above it\)/,
+  );
+  const replay = /^replay: (deno task repro .*)$/m.exec(cause.message)?.[1] ?? "";
+  assert.match(replay, / --run-timeout 1 --confirm-timeout 1$/);
+  const o = await new Deno.Command("sh", {
+    args: ["-c", replay],
+    cwd: new URL("../", import.meta.url),
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const out = new TextDecoder().decode(o.stdout);
+  assert.equal(o.code, 1, new TextDecoder().decode(o.stderr));
+  assert.match(out, /^signature: service-hang: no yield$/m);
+  // The thread and step the property named.
+  const named = /t(\d+) at step (\d+) never yielded/.exec(cause.message);
+  assert.ok(named !== null);
+  assert.match(
+    out,
+    new RegExp(
+      `^verdict: service-hang: no yield \\(t${named[1]} at step ${named[2]} never yielded`,
+      "m",
+    ),
+  );
+});
+
+Deno.test("the guard's defaults are sim's and a campaign's", () => {
+  assert.equal(GUARD_RUN_TIMEOUT, DEFAULT_RUN_TIMEOUT);
+  assert.equal(GUARD_CONFIRM_FACTOR, CONFIRM_FACTOR);
+  assert.equal(GUARD_MEMORY_MB, DEFAULT_MEMORY_MB);
+});
+
+// The worker imports the service module in the test's process, through the user's deno.json
+// (README, "In another project"): a module importing "pagersim" by its mapped name loads, under
+// the README's `deno test --allow-read`.
+Deno.test("in another project, the worker loads a service that imports pagersim by its mapped name", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "pagersim-guarded-" });
+  try {
+    const mod = new URL("../mod.ts", import.meta.url).href;
+    await Deno.writeTextFile(
+      `${dir}/deno.json`,
+      JSON.stringify({ imports: { "fast-check": "npm:fast-check@4.11.0", "pagersim": mod } }),
+    );
+    await Deno.writeTextFile(
+      `${dir}/my_service.ts`,
+      `import { serveReads, type ServiceContext, supplyFromBacking, type Sys, type ThreadBody } from "pagersim";
+export default function* mine(sys: Sys, ctx: ServiceContext): ThreadBody {
+  yield* serveReads(sys, ctx, (p, vmo) => supplyFromBacking(sys, ctx, vmo, p.offset, p.length));
+}
+`,
+    );
+    await Deno.writeTextFile(
+      `${dir}/my_service_test.ts`,
+      `import fc from "fast-check";
+import { checkersOf, guardedPagerProperty } from "pagersim";
+import mine from "./my_service.ts";
+Deno.test("outside: guarded", async () => {
+  await fc.assert(
+    guardedPagerProperty(checkersOf("kernel+service"), {
+      scenario: { services: [], customServices: ["mine"] },
+      services: { mine },
+      serviceModule: new URL("./my_service.ts", import.meta.url),
+    }),
+    { numRuns: 20, seed: 3 },
+  );
+});
+`,
+    );
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["test", "--quiet", "--no-check", "--allow-read", "my_service_test.ts"],
+      cwd: dir,
+      env: { NO_COLOR: "1" },
+    }).output();
+    const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
+    assert.equal(out.code, 0, text);
+    assert.match(text, /outside: guarded \.\.\. ok/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a kernel variant named by kernelModule that spins in a syscall is the kernel's hang", async () => {
+  const kernelModule = new URL("../fuzz/testdata/spin_kernel.ts", import.meta.url);
+  const { cause } = await failure(fc.assert(
+    guardedPagerProperty(checkersOf("kernel"), { kernelModule, runTimeout: 1, confirmTimeout: 1 }),
+    { numRuns: 50, seed: 1 },
+  ));
+  assert.ok(cause instanceof GuardedPropertyFailure, String(cause));
+  assert.equal(cause.signature, "kernel-hang: no yield", cause.message);
+  assert.match(
+    cause.message,
+    /never yielded, in the kernel, inside zx_pager_supply_pages \(the kernel variant's code, fuzz\/testdata\/spin_kernel\.ts;/,
+  );
+  assert.match(
+    cause.message,
+    /^replay: deno task repro .* --kernel 'fuzz\/testdata\/spin_kernel\.ts' /m,
+  );
+});
+
+Deno.test("a service module that does not load fails the assert with the load error, at once", async () => {
+  const run = fc.assert(
+    guardedPagerProperty(checkersOf("kernel+service"), {
+      scenario: { services: [], customServices: ["mine"] },
+      services: { mine: myService },
+      serviceModule: new URL("./testdata/trial35/no_such_module.ts", import.meta.url),
+    }),
+    { numRuns: 50, seed: 1 },
+  );
+  await assert.rejects(run, /guardedPagerProperty: .*no_such_module\.ts/);
+});
+
+// A service the test holds to a contract whose writeback is an entry point (`{ entry: "flush" }`):
+// the worker holds the module's service to the same contract, with the module's `flush` (without
+// it, withContract refuses the contract and the assert rejects with that load error).
+Deno.test("a service held to a contract in the test is held to it in the worker, entry points too", async () => {
+  await fc.assert(
+    guardedPagerProperty(checkersOf("kernel+service"), {
+      scenario: { services: [], customServices: ["fxfs"] },
+      services: { fxfs: withContract(fxfsPager, fxfsContract, { writeback: flush }) },
+      serviceModule: new URL("../examples/fxfs_pager.ts", import.meta.url),
+    }),
+    { numRuns: 40, seed: 1 },
+  );
+});
