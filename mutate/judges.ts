@@ -30,7 +30,11 @@ import {
 } from "../program/probes34.ts";
 import { clonePartialZeroProgram, cloneTakenChildProgram } from "../program/probes34a.ts";
 import { contiguousReadBackProgram, userBufferU64Program } from "../program/probes34f.ts";
-import { detachThenCloseProgram, emptyDirtyEndProgram } from "../program/probes357.ts";
+import {
+  btiClosedWhilePinningProgram,
+  detachThenCloseProgram,
+  emptyDirtyEndProgram,
+} from "../program/probes357.ts";
 import { firstStepRun, TouchMemo } from "../properties/touch_memo.ts";
 import { executePlan, planRun, PORTFOLIO } from "../fuzz/campaign.ts";
 import { programStrategy } from "../fuzz/programs/campaign.ts";
@@ -872,6 +876,17 @@ export function campaignProbes(root: URL): Probe[] {
     run() {
       return verdictText(
         runProgram(detachThenCloseProgram(), { seed: 0, monitors: programMonitors }).verdict,
+      );
+    },
+  });
+  // A pin parked on its READ while another thread closes the BTI's one handle, then supplies
+  // (`btiClosedWhilePinningProgram`: the contract's BtiClosePin, BAD_STATE at zero handles).
+  probes.push({
+    id: "program:bti-closed-while-pinning",
+    run() {
+      return verdictText(
+        runProgram(btiClosedWhilePinningProgram(), { seed: 0, monitors: programMonitors })
+          .verdict,
       );
     },
   });

@@ -1,13 +1,13 @@
 /**
- * The campaign judge's probes written for two open keys of shard 7 of 8 on 237c931
+ * The campaign judge's probes written for three open keys of shard 7 of 8 on 237c931
  * (docs/mutation.md, "Blind spots of shard 7 of 8 on 237c931", helper triage357). Programs of
  * fixed calls, no draws, whose every outcome the program's checkers predict unmutated.
  *
  * @module
  */
 
-import { ZX_PAGER_OP_DIRTY, ZX_VMO_TRAP_DIRTY } from "../kernel/constants.ts";
-import { probeThread } from "./generate.ts";
+import { ZX_BTI_PERM_READ, ZX_PAGER_OP_DIRTY, ZX_VMO_TRAP_DIRTY } from "../kernel/constants.ts";
+import { probeThread, probeThreads } from "./generate.ts";
 import type { Program } from "./program.ts";
 
 /**
@@ -71,4 +71,35 @@ export function detachThenCloseProgram(pageSize = 4096): Program {
   emit("zx_handle_close", [{ h: pager }]);
   emit("zx_port_wait", [{ h: port }, { after: 10 }]);
   return { pageSize, overtimeTicks: 0, threads: [{ failInsteadOfBlock: false, calls }] };
+}
+
+/**
+ * The campaign judge's `program:bti-closed-while-pinning` probe, two threads: thread 0 makes a
+ * one-page pager VMO and a BTI and pins the page, which parks on its READ; thread 1, five ticks
+ * on, closes the BTI's one handle and then supplies the page. The pin pins the page only after
+ * the close returned, so it finds its BTI at zero handles and is ZX_ERR_BAD_STATE
+ * (`BusTransactionInitiatorDispatcher::Pin`): the contract's `BtiClosePin`
+ * (program/bti_close_pin.ts) judges a ZX_OK. Random programs close a BTI while a pin through it
+ * waits for a supply seldom, and no rule judged it before.
+ *
+ * @example
+ * ```ts
+ * import { btiClosedWhilePinningProgram } from "./probes357.ts";
+ * console.assert(btiClosedWhilePinningProgram().threads.length === 2);
+ * ```
+ */
+export function btiClosedWhilePinningProgram(pageSize = 4096): Program {
+  const { e0, e1, threads } = probeThreads();
+  const port = e0("zx_port_create", [0]);
+  const pager = e0("zx_pager_create", [0]);
+  const vmo = e0("zx_pager_create_vmo", [{ h: pager }, 0, { h: port }, 0, pageSize]);
+  const aux = e0("zx_vmo_create", [pageSize, 0]);
+  e0("zx_vmo_write", [{ h: aux }, { bytes: pageSize, fill: 0x6b }, 0]);
+  const bti = e0("zx_bti_create", [0, 0]);
+  e0("zx_bti_pin", [{ h: bti }, ZX_BTI_PERM_READ, { h: vmo }, 0, pageSize]);
+  const own = e1("zx_port_create", [0]);
+  e1("zx_port_wait", [{ h: own }, { after: 5 }]);
+  e1("zx_handle_close", [{ h: bti }]);
+  e1("zx_pager_supply_pages", [{ h: pager }, { h: vmo }, 0, pageSize, { h: aux }, 0]);
+  return { pageSize, overtimeTicks: 0, threads };
 }

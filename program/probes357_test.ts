@@ -70,3 +70,31 @@ Deno.test("detachThenCloseProgram passes unmutated; a pager close that leaves a 
     m.dispose();
   }
 });
+
+Deno.test("btiClosedWhilePinningProgram passes unmutated; a pin that pins after its BTI's last handle closed and returns ZX_OK fails the program contract", async () => {
+  const m = await mutantMirror(["kernel/kernel_vmar.ts"]);
+  try {
+    const { btiClosedWhilePinningProgram } = await m.load("program/probes357.ts") as Any;
+    const mirrored = await m.load("program/run.ts") as Any;
+    const run = () =>
+      mirrored.runProgram(btiClosedWhilePinningProgram(), {
+        seed: 0,
+        monitors: mirrored.programMonitors,
+      });
+    const base = run();
+    assert.equal(base.verdict.kind, "pass", JSON.stringify(base.verdict));
+    assert.equal(base.results[0][6].status, ZX_ERR_BAD_STATE); // the pin
+    assert.deepEqual(base.results[1].slice(2).map((r: Any) => r.status), [ZX_OK, ZX_OK]);
+    // btiPin's `b.object.handleCount === 0` made false (the quarantine half kept): the pin
+    // returns ZX_OK and a PMT (shard 7's blind key; left by triage26b, "a race no probe stages").
+    const v: Any = m.withMutant(
+      "kernel/kernel_vmar.ts:439:9:ConditionalExpression:false @end+0:35",
+      () => run().verdict,
+    );
+    assert.equal(v.kind, "invariant", JSON.stringify(v));
+    assert.equal(v.invariant, "program-contract", JSON.stringify(v));
+    assert.match(v.message, /zx_bti_pin returned ZX_OK, but its BTI's last handle was closed/);
+  } finally {
+    m.dispose();
+  }
+});
