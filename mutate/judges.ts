@@ -30,6 +30,11 @@ import {
 } from "../program/probes34.ts";
 import { clonePartialZeroProgram, cloneTakenChildProgram } from "../program/probes34a.ts";
 import { contiguousReadBackProgram, userBufferU64Program } from "../program/probes34f.ts";
+import {
+  btiClosedWhilePinningProgram,
+  detachThenCloseProgram,
+  emptyDirtyEndProgram,
+} from "../program/probes357.ts";
 import { firstStepRun, TouchMemo } from "../properties/touch_memo.ts";
 import { executePlan, planRun, PORTFOLIO } from "../fuzz/campaign.ts";
 import { programStrategy } from "../fuzz/programs/campaign.ts";
@@ -851,6 +856,37 @@ export function campaignProbes(root: URL): Probe[] {
     run() {
       return verdictText(
         runProgram(contiguousReadBackProgram(), { seed: 0, monitors: programMonitors }).verdict,
+      );
+    },
+  });
+  // An empty OP_DIRTY at a TRAP_DIRTY VMO's end, in its middle and past it, then after a detach
+  // (`emptyDirtyEndProgram`: the contract's ZX_OK for an empty OP_DIRTY range on an attached VMO).
+  probes.push({
+    id: "program:empty-dirty-end",
+    run() {
+      return verdictText(
+        runProgram(emptyDirtyEndProgram(), { seed: 0, monitors: programMonitors }).verdict,
+      );
+    },
+  });
+  // Two pager VMOs detached, the pager closed before the second's COMPLETE is taken
+  // (`detachThenCloseProgram`: CompleteModel's withdrawal of a detached VMO's COMPLETE).
+  probes.push({
+    id: "program:detach-then-close",
+    run() {
+      return verdictText(
+        runProgram(detachThenCloseProgram(), { seed: 0, monitors: programMonitors }).verdict,
+      );
+    },
+  });
+  // A pin parked on its READ while another thread closes the BTI's one handle, then supplies
+  // (`btiClosedWhilePinningProgram`: the contract's BtiClosePin, BAD_STATE at zero handles).
+  probes.push({
+    id: "program:bti-closed-while-pinning",
+    run() {
+      return verdictText(
+        runProgram(btiClosedWhilePinningProgram(), { seed: 0, monitors: programMonitors })
+          .verdict,
       );
     },
   });

@@ -49,6 +49,14 @@
  * a fault or a user copy does): from the next `zx_port_wait` that finds it so, its COMPLETE is
  * owed. Until then a COMPLETE of its key taken from its port is no contradiction.
  *
+ * A simple VMO may also be detached (`zx_pager_detach_vmo` naming its own pager, when it is not
+ * mapped and no hint, supply or pin of it is in flight or outstanding): it is judged no more, but
+ * the COMPLETE the detach queues at once (`PagerProxy::OnDetach`) is owed once the detach returns
+ * ZX_OK (a port wait may take it while the detach runs), no second one follows its handle's close
+ * (the page source is detached already), and the pager's close withdraws it while still queued,
+ * as any other (`OnDispatcherClose`; pager_create_vmo.md's "no more packets ... including no
+ * ZX_PAGER_VMO_COMPLETE message").
+ *
  * @module
  */
 
@@ -170,6 +178,12 @@ export class CompleteModel {
   readonly #orphans = new Map<number, { readonly vmo: SimpleVmo; pins: number }>();
   /** Mapped simple VMOs closed while their mappings may still hold them. */
   readonly #unmapping: Unmapping[] = [];
+  /**
+   * Per thread, the simple VMO its `zx_pager_detach_vmo` in flight detaches (no longer simple:
+   * its COMPLETE is owed once the detach returns ZX_OK), and whether a port wait took that
+   * COMPLETE while the detach ran.
+   */
+  readonly #detaching = new Map<number, { readonly vmo: SimpleVmo; taken: boolean }>();
   /** Threads with a call in flight, memory accesses included. */
   readonly #busy = new Set<number>();
   /** A DECOMMIT started: a contiguous VMO may lend frames, so a mapped page may be evicted. */
@@ -248,6 +262,16 @@ export class CompleteModel {
     for (const [port, w] of this.#ports) {
       if (w.owed.some((o) => o.pager === pager)) this.#unwatch(port);
     }
+    this.#loseDetaching(pager);
+  }
+
+  /** Detaches in flight of `pager`'s VMOs are judged no more, nor are their ports. */
+  #loseDetaching(pager: number): void {
+    for (const [tid, d] of this.#detaching) {
+      if (d.vmo.pager !== pager) continue;
+      this.#detaching.delete(tid);
+      this.#unwatch(d.vmo.port);
+    }
   }
 
   /**
@@ -299,6 +323,17 @@ export class CompleteModel {
     const pin = call === "zx_bti_pin" && typeof args[1] === "number" &&
       (args[1] & ZX_BTI_PERM_WRITE) === 0 && typeof args[2] === "number" &&
       this.#vmos.has(args[2]) && this.#filled(args[2], args[3], args[4]);
+    // A detach of an unmapped simple VMO by its own pager with nothing of it in flight: the VMO
+    // is judged no more, but the COMPLETE the detach queues is (`PagerProxy::OnDetach`), and so
+    // is its withdrawal when the pager closes before it is taken (`OnDispatcherClose`).
+    const detach = call === "zx_pager_detach_vmo" && own !== undefined &&
+      own.pager === args[0] && own.mapped === undefined &&
+      (this.#hints.get(args[1] as number) ?? 0) === 0 &&
+      (this.#pins.get(args[1] as number) ?? 0) === 0;
+    if (detach) {
+      this.#vmos.delete(args[1] as number);
+      this.#detaching.set(tid, { vmo: own, taken: false });
+    }
     if (hint && typeof args[0] === "number") this.#supplied.delete(args[0]);
     if (hint && typeof args[0] === "number" && this.#vmos.get(args[0])?.mapped !== undefined) {
       // A hint may take a page of a mapped VMO away: an access through the mapping asks again.
@@ -335,7 +370,7 @@ export class CompleteModel {
       }
       const allowed = (call === "zx_pager_create_vmo" && (i === 0 || i === 2)) ||
         (call === "zx_port_wait" && i === 0) || (call === "zx_handle_close" && i === 0) ||
-        (supply && i === 0) ||
+        (supply && i === 0) || (detach && i === 0) ||
         (call === "zx_pmt_unpin" && i === 0 && (pmtOf !== undefined || orphan !== undefined));
       const vmo = this.#vmos.get(a);
       if (vmo !== undefined && !(call === "zx_handle_close" && i === 0)) {
@@ -392,6 +427,16 @@ export class CompleteModel {
       if (result.status === ZX_OK && call === "zx_bti_pin" && this.#vmos.has(hinted)) {
         this.#pins.set(hinted, (this.#pins.get(hinted) ?? 0) + 1);
         this.#pmts.set(result.value, hinted);
+      }
+      return undefined;
+    }
+    if (call === "zx_pager_detach_vmo") {
+      const d = this.#detaching.get(tid);
+      this.#detaching.delete(tid);
+      if (d === undefined) return undefined;
+      if (result.status !== ZX_OK) this.#unwatch(d.vmo.port);
+      else if (!d.taken) {
+        this.#ports.get(d.vmo.port)?.owed.push({ key: d.vmo.key, pager: d.vmo.pager });
       }
       return undefined;
     }
@@ -483,6 +528,8 @@ export class CompleteModel {
         }
         // Its orphaned pinned VMOs detach without a COMPLETE when their pins end.
         this.#loseOrphans((v) => v.pager === h, false);
+        // A detach of one of its VMOs still in flight may have queued its COMPLETE or not.
+        this.#loseDetaching(h);
       }
       return undefined;
     }
@@ -500,6 +547,16 @@ export class CompleteModel {
       const ending = this.#unmapping.findIndex((u) =>
         u.vmo.port === open.port && u.vmo.key === p?.key
       );
+      const complete = p?.type === ZX_PKT_TYPE_PAGE_REQUEST && p.status === ZX_OK &&
+        p.command === ZX_PAGER_VMO_COMPLETE;
+      const detaching = [...this.#detaching.values()].find((d) =>
+        !d.taken && d.vmo.port === open.port && d.vmo.key === p?.key
+      );
+      if (at < 0 && complete && detaching !== undefined) {
+        // The COMPLETE of a detach still running: queued before the detach returned.
+        detaching.taken = true;
+        return undefined;
+      }
       if (
         at < 0 && ending >= 0 && p?.type === ZX_PKT_TYPE_PAGE_REQUEST && p.status === ZX_OK &&
         p.command === ZX_PAGER_VMO_COMPLETE
@@ -514,7 +571,7 @@ export class CompleteModel {
       ) {
         return `handed back ${JSON.stringify(p)}, but port ${open.port} held only the ` +
           `ZX_PAGER_VMO_COMPLETE packets of keys [${w.owed.map((o) => o.key).join(", ")}] ` +
-          "(its pager VMOs were only ever closed; a pager closed first withdraws them)";
+          "(its pager VMOs were only ever closed or detached; a pager closed first withdraws them)";
       }
       w.owed.splice(at, 1);
       w.taken++;

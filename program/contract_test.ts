@@ -345,15 +345,21 @@ Deno.test("zx_pager_op_range of a fixed-size VMO: its range, its detach and TRAP
   assert.equal(op(2, DIRTY, 9 * PS, PS), "ZX_ERR_NOT_SUPPORTED");
   assert.equal(op(3, DIRTY, PS, 2 * PS), "ZX_ERR_OUT_OF_RANGE");
   assert.equal(op(3, DIRTY, 0, PS), null); // a gap makes it NOT_FOUND
+  // An empty range has no page to miss: ZX_OK, at the end too; a page past it is out of range.
+  assert.equal(op(3, DIRTY, 2 * PS, 0), "ZX_OK");
+  assert.equal(op(3, DIRTY, PS, 0), "ZX_OK");
+  assert.equal(op(3, DIRTY, 3 * PS, 0), "ZX_ERR_OUT_OF_RANGE");
   // A detach in flight: FAIL is either; once it returned ZX_OK, BAD_STATE (the writebacks go on).
   m.detachStarted.add(2);
   m.detachStarted.add(3);
   assert.equal(op(2, FAIL, 0, PS, ZX_ERR_IO), null);
+  assert.equal(op(3, DIRTY, 2 * PS, 0), null); // attached or detached: either
   m.detached.add(2);
   m.detached.add(3);
   assert.equal(op(2, FAIL, 0, PS, ZX_ERR_IO), "ZX_ERR_BAD_STATE");
   assert.equal(op(2, FAIL, 0, 4 * PS, ZX_ERR_IO), "ZX_ERR_OUT_OF_RANGE"); // the range first
   assert.equal(op(3, DIRTY, 0, PS), "ZX_ERR_BAD_STATE");
+  assert.equal(op(3, DIRTY, 2 * PS, 0), "ZX_ERR_BAD_STATE"); // empty, detached
   assert.equal(op(2, BEGIN, 0, PS), "ZX_OK");
   assert.equal(op(2, END, 0, PS), "ZX_OK");
 });

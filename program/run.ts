@@ -17,6 +17,7 @@
 
 import { PortModel } from "./port_model.ts";
 import { SignalPortModel } from "./signal_port_model.ts";
+import { BtiClosePin } from "./bti_close_pin.ts";
 import { CompleteModel } from "./complete_model.ts";
 
 import { WaitOutcome } from "./wait_outcome.ts";
@@ -682,6 +683,8 @@ function check(
   if (readShort !== null) contractFailure(`${where} reports ${readShort}`);
   const cut = pinShrinkOf(model).end(call.call, args, r.status, t, ps);
   if (cut !== null) contractFailure(`${where} ${cut}`);
+  const zeroHandles = btiClosePinOf(model).end(call.call, args, r.status, r.value, model, t);
+  if (zeroHandles !== null) contractFailure(`${where} ${zeroHandles}`);
   const gone = cloneDetachReadOf(model).end(call.call, args, r.status, r.value, model);
   if (gone !== null) contractFailure(`${where} ${gone}`);
   const over = commitCeilingOf(model).end(call.call, args, r.status, r.info, model, ps);
@@ -726,6 +729,7 @@ const cloneCommitFloorOf = perRun(() => new CloneCommitFloor());
 const rootCommitFloorOf = perRun(() => new RootCommitFloor());
 const contiguousReadFloorOf = perRun(() => new ContiguousReadFloor());
 const pinShrinkOf = perRun(() => new PinShrink());
+const btiClosePinOf = perRun(() => new BtiClosePin());
 const referenceSizeOf = perRun(() => new ReferenceSize());
 const cloneDetachReadOf = perRun(() => new CloneDetachRead());
 const commitFloorOf = perRun(() => new CommitFloor());
@@ -1121,6 +1125,7 @@ function* programThread(sys: Sys, t: number, s: Shared): ThreadBody {
     rootCommitFloorOf(s.model).start(call.call, args, s.model, t);
     contiguousReadFloorOf(s.model).start(call.call, args, s.model, t);
     pinShrinkOf(s.model).start(call.call, args, s.model, t);
+    btiClosePinOf(s.model).start(call.call, args, s.model, t, s.kernel.pageSize);
     referenceSizeOf(s.model).start(call.call, args, s.model, t);
     cloneDetachReadOf(s.model).start(call.call, args, s.model, s.program.threads.length === 1);
     childCountOf(s.model).start(call.call, s.model.objectsNamed(args), t);
