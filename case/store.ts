@@ -81,6 +81,29 @@ export class CaseFileError extends Error {
 }
 
 /**
+ * A `JSON.parse` error's message on one line: the text it quotes may hold a raw newline, tab or
+ * other control character (trial35: `Unexpected token 'o', "not json {` and `" is not valid
+ * JSON` on two lines, in repro's error and in fuzz's corpus warning), written as JSON writes it.
+ *
+ * @example
+ * ```ts
+ * import { jsonErrorText } from "./store.ts";
+ * let message = "";
+ * try {
+ *   JSON.parse("not json {\n");
+ * } catch (e) {
+ *   message = jsonErrorText(e);
+ * }
+ * console.assert(!message.includes("\n") && message.includes("{\\n"));
+ * ```
+ */
+export function jsonErrorText(e: unknown): string {
+  const message = e instanceof Error ? e.message : String(e);
+  // deno-lint-ignore no-control-regex
+  return message.replace(/[\u0000-\u001f\u007f]/g, (c) => JSON.stringify(c).slice(1, -1));
+}
+
+/**
  * Reads a JSON file; a file that cannot be read or parsed throws `error`
  * with one line naming the file (the reader of cases and of scenario files).
  *
@@ -105,7 +128,7 @@ export async function readJsonFile(
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw new error(`${file}: not valid JSON: ${(e as Error).message}`);
+    throw new error(`${file}: not valid JSON: ${jsonErrorText(e)}`);
   }
 }
 
@@ -176,7 +199,7 @@ export async function readCorpus(dir: string): Promise<LoadedCorpus> {
       doc = JSON.parse(await Deno.readTextFile(file));
     } catch (e) {
       // In readJsonFile's words (repro's, `corpus list`'s).
-      const message = `not valid JSON: ${e instanceof Error ? e.message : String(e)}`;
+      const message = `not valid JSON: ${jsonErrorText(e)}`;
       errors.push({ file, field: "(json)", message });
       continue;
     }
