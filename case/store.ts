@@ -1255,16 +1255,38 @@ function unservedPagers(c: CaseEnvelope, services: ReadonlySet<string>): string 
  * ```
  */
 export async function staleCaseFiles(files: Iterable<string>): Promise<string[]> {
-  const out: string[] = [];
+  return (await caseFileStates(files)).stale;
+}
+
+/**
+ * The case files of `files` that `corpus list` calls stale ({@linkcode staleCaseFiles}), and those
+ * it calls invalid though they parse: a case repro cannot replay (a module it names is missing),
+ * each as `FILE: cannot replay: ...`, in `corpus list`'s words (trial35: fuzz's corpus warning
+ * named four invalid files and one stale one, and not the case whose service module was gone).
+ * Unreadable files are in neither: readCorpus names them.
+ *
+ * @example
+ * ```ts
+ * import { caseFileStates } from "./store.ts";
+ * const s = await caseFileStates(["corpus/zoo-duplicate-read.json"]);
+ * console.assert(s.stale.length === 0 && s.unreplayable.length === 0);
+ * ```
+ */
+export async function caseFileStates(
+  files: Iterable<string>,
+): Promise<{ stale: string[]; unreplayable: string[] }> {
+  const stale: string[] = [];
+  const unreplayable: string[] = [];
   for (const file of files) {
     try {
       const { problems, notices } = await caseProblems(await readCaseFile(file), file);
-      if (problems.length === 0 && notices.length > 0) out.push(file);
+      if (problems.length > 0) unreplayable.push(`${file}: cannot replay: ${problems.join("; ")}`);
+      else if (notices.length > 0) stale.push(file);
     } catch {
       // Unreadable: not stale, invalid (readCorpus and corpus list say so).
     }
   }
-  return out;
+  return { stale, unreplayable };
 }
 
 /**

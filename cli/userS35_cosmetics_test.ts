@@ -2,7 +2,8 @@
 // message split over two lines in repro's error and fuzz's corpus warning); #8 the lint of a
 // generator yielded without the star suggested `yield* sys.vmoGetSize(h)` for the user's
 // `yield sys.portWait(...)`; #9 explore's `next:` line advised `--max-executions N` to a search
-// run with `--max-executions 3000`; #10 an accepted case keeps its failure's file name, unsaid.
+// run with `--max-executions 3000`; #10 an accepted case keeps its failure's file name, unsaid;
+// #6 fuzz's corpus warning skipped a case whose service module is missing.
 import { strict as assert } from "node:assert";
 import { CaseFileError, jsonErrorText, readCorpus, readJsonFile } from "../case/store.ts";
 import { formatFinding } from "../quality/determinism_lint.ts";
@@ -76,6 +77,28 @@ Deno.test("#10: corpus accept says the file keeps the name of the failure it was
     // Accepted again as it now stands: nothing re-recorded, nothing to say of the name.
     const again = await accept();
     assert.doesNotMatch(again.out, /keeps its name/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("#6: fuzz's corpus warning names a case whose service module is missing, as corpus list does", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "pagersim-missing-service-" });
+  try {
+    // Its service is `../nonexistent.ts`: not there (outside the project, from a temporary folder).
+    await Deno.copyFile(
+      `${root}case/testdata/userS23/corpus_bad/bad_service.json`,
+      `${dir}/missing_service.json`,
+    );
+    const o = await denoOutput(
+      ["run", "-A", "cli/fuzz.ts", "--runs", "1", "--seed", "1", "--workers", "1", "--corpus", dir],
+      root,
+    );
+    assert.equal(o.code, 0, o.out + o.err);
+    assert.match(
+      o.err,
+      /warning: 1 file\(s\) of .* are not valid cases .*\n {2}.*missing_service\.json: cannot replay: .*\.\.\/nonexistent\.ts/,
+    );
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
