@@ -3,12 +3,14 @@
 // generator yielded without the star suggested `yield* sys.vmoGetSize(h)` for the user's
 // `yield sys.portWait(...)`; #9 explore's `next:` line advised `--max-executions N` to a search
 // run with `--max-executions 3000`; #10 an accepted case keeps its failure's file name, unsaid;
-// #6 fuzz's corpus warning skipped a case whose service module is missing.
+// #6 fuzz's corpus warning skipped a case whose service module is missing; #4 explore's shrink
+// note said "shrunk" of no change, and of a run that got longer.
 import { strict as assert } from "node:assert";
 import { CaseFileError, jsonErrorText, readCorpus, readJsonFile } from "../case/store.ts";
 import { formatFinding } from "../quality/determinism_lint.ts";
 import { nextBoundEstimate, nextBoundLine } from "./_explore_estimate.ts";
 import { denoOutput } from "./_deno_output.ts";
+import { shrinkHeadline } from "./explore.ts";
 
 Deno.test("#7: a JSON parse error quoting a raw newline is said on one line", async () => {
   const dir = await Deno.makeTempDir();
@@ -102,4 +104,15 @@ Deno.test("#6: fuzz's corpus warning names a case whose service module is missin
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("#4: explore's shrink note says when nothing shrank, and when steps grew", () => {
+  const was = { steps: 21, decisions: 14 };
+  assert.equal(shrinkHeadline(was, was, false), "not shrunk (no smaller case failed alike)");
+  assert.match(
+    shrinkHeadline({ steps: 20, decisions: 18 }, { steps: 22, decisions: 0 }, false),
+    /^shrunk to fewer decisions \(more steps: /,
+  );
+  assert.equal(shrinkHeadline(was, { steps: 12, decisions: 3 }, false), "shrunk");
+  assert.equal(shrinkHeadline(was, was, true), "shrunk"); // the scenario was cut
 });
