@@ -81,6 +81,29 @@ export class CaseFileError extends Error {
 }
 
 /**
+ * A `JSON.parse` error's message on one line: the text it quotes may hold a raw newline, tab or
+ * other control character (trial35: `Unexpected token 'o', "not json {` and `" is not valid
+ * JSON` on two lines, in repro's error and in fuzz's corpus warning), written as JSON writes it.
+ *
+ * @example
+ * ```ts
+ * import { jsonErrorText } from "./store.ts";
+ * let message = "";
+ * try {
+ *   JSON.parse("not json {\n");
+ * } catch (e) {
+ *   message = jsonErrorText(e);
+ * }
+ * console.assert(!message.includes("\n") && message.includes("{\\n"));
+ * ```
+ */
+export function jsonErrorText(e: unknown): string {
+  const message = e instanceof Error ? e.message : String(e);
+  // deno-lint-ignore no-control-regex
+  return message.replace(/[\u0000-\u001f\u007f]/g, (c) => JSON.stringify(c).slice(1, -1));
+}
+
+/**
  * Reads a JSON file; a file that cannot be read or parsed throws `error`
  * with one line naming the file (the reader of cases and of scenario files).
  *
@@ -105,7 +128,7 @@ export async function readJsonFile(
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw new error(`${file}: not valid JSON: ${(e as Error).message}`);
+    throw new error(`${file}: not valid JSON: ${jsonErrorText(e)}`);
   }
 }
 
@@ -176,7 +199,7 @@ export async function readCorpus(dir: string): Promise<LoadedCorpus> {
       doc = JSON.parse(await Deno.readTextFile(file));
     } catch (e) {
       // In readJsonFile's words (repro's, `corpus list`'s).
-      const message = `not valid JSON: ${e instanceof Error ? e.message : String(e)}`;
+      const message = `not valid JSON: ${jsonErrorText(e)}`;
       errors.push({ file, field: "(json)", message });
       continue;
     }
@@ -1232,16 +1255,38 @@ function unservedPagers(c: CaseEnvelope, services: ReadonlySet<string>): string 
  * ```
  */
 export async function staleCaseFiles(files: Iterable<string>): Promise<string[]> {
-  const out: string[] = [];
+  return (await caseFileStates(files)).stale;
+}
+
+/**
+ * The case files of `files` that `corpus list` calls stale ({@linkcode staleCaseFiles}), and those
+ * it calls invalid though they parse: a case repro cannot replay (a module it names is missing),
+ * each as `FILE: cannot replay: ...`, in `corpus list`'s words (trial35: fuzz's corpus warning
+ * named four invalid files and one stale one, and not the case whose service module was gone).
+ * Unreadable files are in neither: readCorpus names them.
+ *
+ * @example
+ * ```ts
+ * import { caseFileStates } from "./store.ts";
+ * const s = await caseFileStates(["corpus/zoo-duplicate-read.json"]);
+ * console.assert(s.stale.length === 0 && s.unreplayable.length === 0);
+ * ```
+ */
+export async function caseFileStates(
+  files: Iterable<string>,
+): Promise<{ stale: string[]; unreplayable: string[] }> {
+  const stale: string[] = [];
+  const unreplayable: string[] = [];
   for (const file of files) {
     try {
       const { problems, notices } = await caseProblems(await readCaseFile(file), file);
-      if (problems.length === 0 && notices.length > 0) out.push(file);
+      if (problems.length > 0) unreplayable.push(`${file}: cannot replay: ${problems.join("; ")}`);
+      else if (notices.length > 0) stale.push(file);
     } catch {
       // Unreadable: not stale, invalid (readCorpus and corpus list say so).
     }
   }
-  return out;
+  return { stale, unreplayable };
 }
 
 /**

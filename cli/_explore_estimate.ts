@@ -88,6 +88,13 @@ export const CUT_HINT = "to cut it: fewer threads (service threads count) or pag
   "scenario, --max-executions N (stops there: not exhaustive, exit 3), or a lower --preemptions";
 
 /**
+ * {@linkcode CUT_HINT} for a search already under `--max-executions` (trial35: the `next:` line of
+ * a search run with `--max-executions 3000` advised `--max-executions N`): a lower limit.
+ */
+export const CUT_HINT_LIMITED = "to cut it: fewer threads (service threads count) or pages in " +
+  "the scenario, a lower --max-executions, or a lower --preemptions";
+
+/**
  * A duration for a person: seconds under two minutes, minutes under two hours, else hours.
  *
  * @example
@@ -121,6 +128,7 @@ export function duration(seconds: number): string {
  * assert.match(line, /to cut it: fewer threads/);
  * assert.doesNotMatch(nextBoundLine(e, 5000, undefined), /to cut it/);
  * assert.match(nextBoundLine(e, 130, 3000), /the --max-executions limit stops it after 3000 more/);
+ * assert.doesNotMatch(nextBoundLine(e, 130, 3000), /--max-executions N/);
  * ```
  */
 export function nextBoundLine(
@@ -136,7 +144,8 @@ export function nextBoundLine(
   const left = limitLeft !== undefined && limitLeft < e.high
     ? `; the --max-executions limit stops it after ${limitLeft} more`
     : "";
-  const cut = !(rate > 0) || e.high / rate >= HINT_SECONDS ? `; ${CUT_HINT}` : "";
+  const hint = limitLeft !== undefined ? CUT_HINT_LIMITED : CUT_HINT;
+  const cut = !(rate > 0) || e.high / rate >= HINT_SECONDS ? `; ${hint}` : "";
   return `next: bound ${boundLabel(e.bound)}: about ${e.low}-${e.high} executions${time} ` +
     `(${e.basis})${left}${cut}`;
 }

@@ -6,7 +6,12 @@
  * @module
  */
 
-import { insideProject, loadKernelModule, loadServiceModule } from "../case/store.ts";
+import {
+  insideProject,
+  jsonErrorText,
+  loadKernelModule,
+  loadServiceModule,
+} from "../case/store.ts";
 import { Kernel, type KernelOptions } from "../kernel/kernel.ts";
 import type { PagerService } from "../services/service.ts";
 import { type FlagSpec, InputError, UsageError } from "./args.ts";
@@ -87,7 +92,7 @@ export function contractFlag(values: Record<string, unknown>): ServiceContract |
   try {
     json = JSON.parse(text as string);
   } catch (e) {
-    throw new InputError(`--contract-json: not valid JSON: ${(e as Error).message}`);
+    throw new InputError(`--contract-json: not valid JSON: ${jsonErrorText(e)}`);
   }
   try {
     return parseContract(json, "--contract-json");

@@ -963,7 +963,13 @@ async function main(): Promise<number> {
     return {
       kept: next,
       cx: shrunk,
-      note: `shrunk: ${was} -> ${s.steps} steps, ${s.decisions.length} decisions, ` +
+      note: `${
+        shrinkHeadline(
+          { steps: found.steps, decisions: replay.decisions.length },
+          { steps: s.steps, decisions: s.decisions.length },
+          cutWords !== null,
+        )
+      }: ${was} -> ${s.steps} steps, ${s.decisions.length} decisions, ` +
         `${shrunkPreemptions(s.preemptions, s.input, s.steps)} (${s.attempts} candidate ` +
         `runs${
           s.cut ? `; cut at --shrink-seconds ${shrinkSeconds} or --max-shrink ${maxShrink}` : ""
@@ -1049,6 +1055,38 @@ async function main(): Promise<number> {
   }
   console.log(`replay: ${replayCommand(file)}`);
   return 1;
+}
+
+/**
+ * The first word of explore's shrink note: `shrunk` when the case got smaller (fewer decisions,
+ * or a scenario cut), `shrunk to fewer decisions (more steps)` when the run got longer on the
+ * way (the shrinker keeps the case of fewest inputs and decisions, not steps), and `not
+ * shrunk` when nothing changed (trial35: `shrunk: 21 steps, 14 decisions -> 21 steps, 14
+ * decisions` and `shrunk: 20 steps, 18 decisions -> 22 steps, 0 decisions`).
+ *
+ * @example
+ * ```ts
+ * import { shrinkHeadline } from "./explore.ts";
+ * const was = { steps: 21, decisions: 14 };
+ * console.assert(shrinkHeadline(was, was, false) === "not shrunk (no smaller case failed alike)");
+ * console.assert(shrinkHeadline(was, { steps: 18, decisions: 3 }, false) === "shrunk");
+ * console.assert(shrinkHeadline({ steps: 20, decisions: 18 }, { steps: 22, decisions: 0 }, false)
+ *   .startsWith("shrunk to fewer decisions"));
+ * ```
+ */
+export function shrinkHeadline(
+  was: { readonly steps: number; readonly decisions: number },
+  now: { readonly steps: number; readonly decisions: number },
+  scenarioCut: boolean,
+): string {
+  if (!scenarioCut && now.steps === was.steps && now.decisions === was.decisions) {
+    return "not shrunk (no smaller case failed alike)";
+  }
+  if (now.steps > was.steps) {
+    return "shrunk to fewer decisions (more steps: shrinking keeps the case of fewest inputs " +
+      "and decisions)";
+  }
+  return "shrunk";
 }
 
 /**

@@ -29,6 +29,7 @@ import { PROGRAM_CHECKERS, SCENARIO_CHECKERS } from "../case/kinds.ts";
 import { clipDetail } from "../case/investigate.ts";
 import {
   CaseFileError,
+  caseFileStates,
   corpusWriteProblem,
   insideProject,
   knownCases,
@@ -38,7 +39,6 @@ import {
   readCaseFile,
   readCorpus,
   rebaseCase,
-  staleCaseFiles,
   writeCase,
   writeCaseOutcome,
 } from "../case/store.ts";
@@ -976,20 +976,24 @@ async function campaign(
     );
   }
   if (corpusNote !== null) console.error(corpusNote);
-  // A hand-edited or damaged file is no known finding: say so, not only `corpus list`.
+  // A hand-edited or damaged file is no known finding: say so, not only `corpus list`; nor is a
+  // case that parses but cannot be replayed (its module is missing), which `corpus list` calls
+  // invalid too (trial35).
+  const states = await caseFileStates(await corpusCaseFiles(dir));
   const bad = [...new Set(skipped.map((e) => e.file))];
-  if (bad.length > 0) {
+  const count = bad.length + states.unreplayable.length;
+  if (count > 0) {
     console.error(
-      `warning: ${bad.length} file(s) of ${dir} are not valid cases and count as no known ` +
+      `warning: ${count} file(s) of ${dir} are not valid cases and count as no known ` +
         `finding (deno task corpus list ${dir} says what is wrong):\n` +
-        skipped.map(skippedLine).join("\n"),
+        [...skipped.map(skippedLine), ...states.unreplayable.map((l) => `  ${l}`)].join("\n"),
     );
   }
   // A case written against code that has changed since is no known finding (its context is
   // the code's content hash), and repro refuses it as it stands: say so before the run
   // (userS30b: the header said "(1 known for this context)" of a corpus `corpus list` called
   // "1 valid, 1 stale", and the stale case's signature was new to the campaign).
-  const stale = await staleCaseFiles(await corpusCaseFiles(dir));
+  const stale = states.stale;
   if (stale.length > 0) {
     console.error(
       `note: ${stale.length} case(s) of ${dir} were written against code that has changed ` +

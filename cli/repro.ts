@@ -21,7 +21,7 @@ import {
 } from "../case/envelope.ts";
 import type { KindRun, RunContext } from "../case/kind.ts";
 import { KINDS, SCENARIO_CHECKERS, scenarioCheckers } from "../case/kinds.ts";
-import { readCaseFile, resolveContext } from "../case/store.ts";
+import { jsonErrorText, readCaseFile, resolveContext } from "../case/store.ts";
 import { executePlan, planRun } from "../fuzz/campaign.ts";
 import { CONFIRM_FACTOR, signProgramRun, signScenarioRun } from "../fuzz/engine.ts";
 import { hangKind, kernelUnderTest } from "../fuzz/signature.ts";
@@ -341,7 +341,7 @@ function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw new InputError(`--scenario-json: not valid JSON: ${(e as Error).message}`);
+    throw new InputError(`--scenario-json: not valid JSON: ${jsonErrorText(e)}`);
   }
 }
 

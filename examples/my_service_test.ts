@@ -15,6 +15,7 @@ Deno.test("my service keeps every pager invariant", async () => {
   await fc.assert(
     guardedPagerProperty(checkersOf("kernel+service"), {
       scenario: { services: [], customServices: ["mine"] },
+      // A module that also exports a `contract`: import it and pass withContract(myService, contract).
       services: { mine: myService },
       serviceModule: new URL("./my_service.ts", import.meta.url), // run from here, and replayed
     }),
@@ -55,4 +56,20 @@ Deno.test("the README property and a campaign agree: both fail a service that sk
 Deno.test("the README property and a campaign agree: both pass the example service", () => {
   assert.equal(campaignFails(myService, 1000), null);
   assert.ok(!propertyFails(myService));
+});
+
+// trial35: the example's shape over a module that exports a contract the service is not held to
+// drew scenarios the contract excludes, and printed replay lines repro refused; the property now
+// refuses at once and says what to pass (cli/userS35_property_contract_test.ts: held to it, the
+// replay line runs as printed).
+Deno.test("the README property over a module that exports a contract needs the service held to it", () => {
+  assert.throws(
+    () =>
+      pagerProperty(checkersOf("kernel+service"), {
+        scenario: { services: [], customServices: ["mine"] },
+        services: { mine: myService },
+        serviceModule: new URL("../case/testdata/userS35/chunkstore.ts", import.meta.url),
+      }),
+    /exports a contract, but services\.mine is not held to it.*withContract\(svc, contract\)/,
+  );
 });

@@ -163,7 +163,7 @@ export class NoLostRequests extends StepMonitor {
   readonly #pending = new Map<number, number>();
 
   protected override immediate(e: KernelEvent, step: number): void {
-    this.#holders.hear(e);
+    this.#holders.hear(e, step);
     this.#failedAnswers.hearRequest(e, step);
     if (e.k === "packet-queued") {
       let ids = this.#queued.get(e.vmo);

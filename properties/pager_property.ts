@@ -127,6 +127,7 @@ export function pagerProperty(
   // that passes alone (userS28k's variant "failed after 27 tests", with no word of the cause).
   let firstPass: { input: CaseResult["input"]; hash: string } | null = null;
   let stateNote: string | null | undefined;
+  refuseContractNotHeld(options);
   return fc.property(
     scenarioArbitrary(withServiceContract(options)),
     decisionsArbitrary(options.decisions),
@@ -188,6 +189,70 @@ function carriedState(
         ? modules.map((m) => `deno task lint-service ${m}`).join("; ")
         : "deno task lint-service YOUR_MODULE.ts"
     }`;
+}
+
+/**
+ * Refuses a property whose `serviceModule` exports a `contract` that the custom service drawn is
+ * not held to (not bound with `withContract`, and no `scenario.contract`): the property would draw
+ * scenarios the contract excludes, fail the service on them, and print a `replay:` line that
+ * `deno task repro`, which holds the module to its contract, refuses as out of the contract
+ * (trial35: resizable VMOs for a service whose contract says `resizable: false`). The property
+ * cannot import the module (it is built synchronously), so it reads the module's text for the
+ * export; a module it cannot read, or that re-exports everything from another (`export *`), is
+ * taken as it was before.
+ *
+ * @hostSide reads the caller's module text at construction, before any run
+ */
+function refuseContractNotHeld(options: PagerPropertyOptions): void {
+  const m = options.serviceModule;
+  const scenario = options.scenario ?? {};
+  if (m === undefined || scenario.contract !== undefined) return;
+  const loose = (scenario.customServices ?? []).filter((name) => {
+    const svc = options.services?.[name];
+    return svc !== undefined && contractOf(svc) === undefined;
+  });
+  if (loose.length === 0) return;
+  let text: string;
+  try {
+    text = Deno.readTextFileSync(
+      m instanceof URL || !/^[a-z][a-z0-9+.-]*:/i.test(m) ? m : new URL(m),
+    );
+  } catch {
+    return;
+  }
+  if (!exportsContract(text)) return;
+  const path = pasteablePath(m);
+  throw new Error(
+    `pagerProperty: ${path} exports a contract, but services.${loose[0]} is not held to it, so ` +
+      `the property would draw scenarios the contract excludes and print replay lines that ` +
+      `deno task repro refuses (out of the contract). Hold the service to it: import svc, ` +
+      `{ contract } from the module and pass services: { ${loose[0]}: withContract(svc, ` +
+      `contract) } (withContract is exported by pagersim)`,
+  );
+}
+
+/**
+ * Whether a module's text exports a binding named `contract` (`export const contract`, `export {
+ * contract }`, `export { c as contract }`, `export { contract } from "..."`), comments left out.
+ *
+ * @example
+ * ```ts ignore
+ * exportsContract("export const contract = { threads: { min: 1, max: 1 } };"); // true
+ * exportsContract("// export const contract = {};\nexport { c as other };"); // false
+ * ```
+ */
+function exportsContract(text: string): boolean {
+  const code = text.replace(/\/\*[\s\S]*?\*\//g, "").replace(/^\s*\/\/.*$/gm, "");
+  if (/\bexport\s+(?:const|let|var|function\*?|async\s+function\*?)\s*contract\b/.test(code)) {
+    return true;
+  }
+  for (const list of code.matchAll(/\bexport\s*(?:type\s*)?\{([^}]*)\}/g)) {
+    for (const item of list[1].split(",")) {
+      const name = item.trim().split(/\s+as\s+/).pop()?.trim();
+      if (name === "contract") return true;
+    }
+  }
+  return false;
 }
 
 /**

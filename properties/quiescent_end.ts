@@ -108,7 +108,7 @@ export class QuiescentEnd extends StepMonitor {
   }
 
   protected override immediate(e: KernelEvent, step: number): void {
-    this.#holders.hear(e);
+    this.#holders.hear(e, step);
     this.#failedAnswers.hearRequest(e, step);
     if (e.k === "packet-dequeued" && e.packet.command === ZX_PAGER_VMO_COMPLETE) {
       this.#completeTaken.add(`${e.tid}:${e.vmo}`);

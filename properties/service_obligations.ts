@@ -103,7 +103,7 @@ export class AnswersEveryRead extends StepMonitor {
   readonly #portWaitAt = new Map<number, number>();
 
   protected override immediate(e: KernelEvent, step: number): void {
-    this.#holders.hear(e);
+    this.#holders.hear(e, step);
     this.#failedAnswers.hearRequest(e, step);
     if (e.k === "call" && e.name === "zx_port_wait") this.#portWaitAt.set(e.tid, step);
     if (e.k === "request") {
@@ -171,14 +171,15 @@ export class AnswersEveryRead extends StepMonitor {
         : undefined;
       named.add(taker);
       for (const x of handed?.to ?? []) named.add(x);
+      const woken = handed === undefined ? undefined : this.#holders.wokenFor(vmo, id);
       return `; ${label(taker)} took its ${what}` +
         (handed === undefined
           ? ` (t${taker} now ${state})`
           : ` and queued it through ${
             world.kernel.futexes.describe(handed.futex)
           } (t${taker} now ` +
-            `${state}): its waiters: ${
-              handed.to.map((x) => `${label(x)} (now ${threadState(world, x)})`).join(", ")
+            `${state})${wokenWords(woken, ":")} its waiters: ${
+              waiterWords(world, handed.to, woken)
             }`);
     }
     return "";
@@ -350,15 +351,12 @@ export class AnswersEveryRead extends StepMonitor {
           this.#holders,
           new Set([taker, t.tid, ...(handed?.to ?? [])]),
         );
-        const label = (tid: number) => {
-          const x = world.threads[tid - 1];
-          return x === undefined ? `t${tid}` : threadLabel(tid, x.name);
-        };
+        const woken = request === undefined ? undefined : this.#holders.wokenFor(vmo.koid, request);
         const what = handed === undefined
           ? `and never answered it (t${taker} now ${state})`
           : `and queued it through ${world.kernel.futexes.describe(handed.futex)} (t${taker} ` +
-            `now ${state}); nobody answered it: its waiters: ${
-              handed.to.map((x) => `${label(x)} (now ${threadState(world, x)})`).join(", ")
+            `now ${state}); nobody answered it${wokenWords(woken, "")}: its waiters: ${
+              waiterWords(world, handed.to, woken)
             }`;
         const r = w.request;
         const dropped = r == null ? "" : this.#failedAnswers.about(vmo, r.id);
@@ -377,6 +375,40 @@ export class AnswersEveryRead extends StepMonitor {
     }
     return false;
   }
+}
+
+/**
+ * What P1 adds when every hand-off through the condition variable a READ was queued through was
+ * reached by a worker taking the lock it was queued under ({@linkcode PacketHolders.wokenFor}):
+ * no wake-up was lost, a worker took the READ and dropped it, or left it (trial35: it took the
+ * READ and coalesced it into a load that supplied other pages). `end` follows when there are no
+ * words (the text it replaces went on with it).
+ */
+function wokenWords(woken: ReadonlyMap<number, number> | undefined, end: string): string {
+  return woken === undefined
+    ? end
+    : `, though a worker took the lock it was queued under after each hand-off (no wake-up was lost)${
+      end === "" ? "" : ";"
+    }`;
+}
+
+/**
+ * The waiters a READ was handed to, each as `t2 "w" (now waits on ...)`, or with the step it let
+ * go of the lock the READ was queued under, taken after the READ's hand-off, `t2 "w" (took that
+ * lock at step 13, now waits on ...)`.
+ */
+function waiterWords(
+  world: World,
+  to: readonly number[],
+  woken: ReadonlyMap<number, number> | undefined,
+): string {
+  return to.map((x) => {
+    const t = world.threads[x - 1];
+    const at = woken?.get(x);
+    return `${t === undefined ? `t${x}` : threadLabel(x, t.name)} (${
+      at === undefined || at < 0 ? "" : `took that lock at step ${at}, `
+    }now ${threadState(world, x)})`;
+  }).join(", ");
 }
 
 /**
@@ -626,8 +658,8 @@ export class TreatsBadStateAsGone extends StepMonitor {
   readonly #holders = new PacketHolders();
   protected override readonly immediateKinds: ReadonlySet<KernelEvent["k"]> = PacketHolders.KINDS;
 
-  protected override immediate(e: KernelEvent): void {
-    this.#holders.hear(e);
+  protected override immediate(e: KernelEvent, step: number): void {
+    this.#holders.hear(e, step);
     // As it is taken: the holders' last packet of the thread is this one.
     if (e.k === "packet-dequeued" && e.packet.command !== ZX_PAGER_VMO_COMPLETE) {
       this.#unanswered.push({

@@ -26,11 +26,15 @@
  *   variable, whichever check caught it (writeback-served W3 names them for
  *   a writeback packet, properties/writeback_served.ts)
  *   (a hang, a READ never answered, a request left at quiescence: one stuck
- *   thread seen three ways). Not told apart (properties/wait_for.ts
- *   `PacketHolders`, which cannot see the service's queue): a worker that
- *   took the handed-off packet, dropped it and waits again signs as the same
- *   lost wake-up; a packet the receiver took before an earlier port wait than
- *   its signal's, or handed through anything but a futex, keeps the check's
+ *   thread seen three ways). A handed-off packet left unanswered when every
+ *   hand-off through the condition variable was followed by a worker taking
+ *   the lock the signal was made under without waiting lost no wake-up: a
+ *   worker dropped it, and the check's own signature stands (trial35).
+ *   Not told apart (properties/wait_for.ts `PacketHolders`, which cannot see
+ *   the service's queue): a packet a worker took and dropped, in a run where
+ *   another hand-off was followed by no such look, signs as the same lost
+ *   wake-up; a packet the receiver took before an earlier port wait than its
+ *   signal's, or handed through anything but a futex, keeps the check's
  *   signature;
  * - a request the service dropped on a failed answer (a liveness check's message that names a
  *   supply or pager op answering the request, by the kernel's record, that returned an error,

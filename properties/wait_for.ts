@@ -332,11 +332,17 @@ function requestKey(vmo: number, id: number): number {
  * found no waiter, a worker that waits without checking the queue first), and
  * the workers parked on the queue's condition variable are named. While a
  * service thread can still run (a worker serving the packet as a request times
- * out) a hand-off names nobody. What the model cannot see is the queue itself,
- * so two runs are not told apart:
+ * out) a hand-off names nobody. Nor does one through a condition variable
+ * whose every hand-off was followed by a look of its own (a worker taking the
+ * lock the signal was made under and letting it go without waiting, `#reached`):
+ * no wake-up was lost, a worker dropped the packet or left it, and the check
+ * signs as itself (trial35: a worker that coalesced a READ into another
+ * worker's load, which supplied other pages). What the model cannot see is the
+ * queue itself, so two runs are not told apart:
  *
- * - a worker that took the handed packet from the queue, dropped it, and
- *   waits on the condition variable again signs as the same lost wake-up;
+ * - a packet a worker took and dropped, in a run where another hand-off was
+ *   followed by no look (every worker busy, or parked without looking), signs
+ *   as a signal that found no waiter, the lost wake-up;
  * - a receiver that takes several packets (port waits in between) before it
  *   signals hands off only those taken since its last port wait: an earlier
  *   one lost keeps the check's own signature, as does a packet handed through
@@ -376,6 +382,7 @@ export class PacketHolders {
     "call",
     "request",
     "coalesce",
+    "atomic",
   ]);
   /**
    * Per request, its event: its text as a wait names it (`vmo 1005: READ request #3 pages [0,1)`)
@@ -407,10 +414,62 @@ export class PacketHolders {
   readonly #commands = new Map<number, number>();
   /** Per futex address, the threads that ever waited on it (a queue's workers, for a hand-off). */
   readonly #futexWaiters = new Map<number, Set<number>>();
+  /** The events heard so far: the order of a signal's add and the lock holds after it. */
+  #seq = 0;
+  /**
+   * Per thread, its last atomic add (a `CondVar` signal's): the word, when, and the locks the
+   * thread held then.
+   */
+  readonly #lastAdd = new Map<number, { addr: number; at: number; locks: readonly number[] }>();
+  /**
+   * Per thread, the words it holds as a `Mutex` (a cas from 0 took it, a swap to 0 let it go),
+   * each with when it took it and the futex words it read meanwhile.
+   */
+  readonly #locks = new Map<number, Map<number, LockHold>>();
+  /**
+   * The looks at a queue: a lock held after a hand-off's signal was made under it and let go
+   * (kept only when some hand-off's signal came before it took the lock).
+   */
+  readonly #looks: Look[] = [];
+  /**
+   * The threads with a look kept since they last waited on a futex a hand-off went through: a
+   * thread's next look counts only after such a wait.
+   */
+  readonly #looked = new Set<number>();
+  /** The futex words ever taken as a lock (a cas from 0). */
+  readonly #lockWords = new Set<number>();
+  /** Per futex address, its hand-off wakes, in order. */
+  readonly #handoffWakes = new Map<number, HandoffWake[]>();
+  /**
+   * Per thread, its hand-off wakes since it last waited on a port: a call of its other than a
+   * wake makes them unsure ({@linkcode HandoffWake.sure}).
+   */
+  readonly #sinceWake = new Map<number, HandoffWake[]>();
 
-  /** Follows one kernel event (the checks call it from `immediate`). */
-  hear(e: KernelEvent): void {
+  /**
+   * Follows one kernel event (the checks call it from `immediate`, with the step: a woken
+   * waiter's return is named by it).
+   */
+  hear(e: KernelEvent, step = -1): void {
+    const seq = ++this.#seq;
     switch (e.k) {
+      case "atomic":
+        if (e.op === "add") {
+          const locks = [...this.#locks.get(e.tid)?.keys() ?? []];
+          this.#lastAdd.set(e.tid, { addr: e.addr, at: seq, locks });
+        } else if (e.op === "cas" && e.old === 0 && e.value !== 0) {
+          const held = this.#locks.get(e.tid) ?? new Map<number, LockHold>();
+          this.#locks.set(e.tid, held);
+          held.set(e.addr, { at: seq, loaded: new Set() });
+          this.#lockWords.add(e.addr);
+        } else if (e.op === "swap" && e.value === 0) {
+          const hold = this.#locks.get(e.tid)?.get(e.addr);
+          this.#locks.get(e.tid)?.delete(e.addr);
+          if (hold !== undefined) this.#letGo(e.tid, e.addr, hold, seq, step);
+        } else if (e.op === "load") {
+          for (const hold of this.#locks.get(e.tid)?.values() ?? []) hold.loaded.add(e.addr);
+        }
+        return;
       case "packet-queued":
         this.#inPort.hear(e);
         return;
@@ -447,21 +506,150 @@ export class PacketHolders {
         if (e.status !== ZX_ERR_TIMED_OUT) this.#resolved.add(requestKey(e.vmo, e.id));
         return;
       case "call":
+        if (
+          e.name !== "zx_futex_wake" && e.name !== "zx_futex_requeue" && e.name !== "zx_port_wait"
+        ) {
+          for (const w of this.#sinceWake.get(e.tid) ?? []) w.sure = false;
+        }
         if (e.name === "zx_port_wait") {
           this.#holding.delete(e.tid);
           this.#taken.delete(e.tid);
+          this.#sinceWake.delete(e.tid);
         } else if (e.name === "zx_futex_wait" && typeof e.args[0] === "number") {
           const waiters = this.#futexWaiters.get(e.args[0]) ?? new Set<number>();
           this.#futexWaiters.set(e.args[0], waiters);
           waiters.add(e.tid);
+          // A wait on a condition variable a hand-off went through (not a contended lock's word).
+          if (this.#handoffWakes.has(e.args[0]) && !this.#lockWords.has(e.args[0])) {
+            this.#looked.delete(e.tid);
+          }
         } else if (e.name === "zx_futex_wake" || e.name === "zx_futex_requeue") {
-          const taken = this.#taken.get(e.tid);
-          if (taken === undefined || typeof e.args[0] !== "number") return;
-          const handed = this.#handed.get(e.args[0]) ?? new Map<number, number>();
-          this.#handed.set(e.args[0], handed);
-          for (const request of taken) handed.set(request, e.tid);
+          this.#hearWake(e.tid, e.args[0]);
         }
+        return;
     }
+  }
+
+  /**
+   * Thread `tid` let go of lock `addr`, taken at `hold.at`: a look at what the lock guards, kept
+   * when a hand-off's signal was made under that lock before the thread took it (the packet was
+   * queued by then: the waker held the lock from before it queued the packet to its wake).
+   */
+  #letGo(tid: number, addr: number, hold: LockHold, seq: number, step: number): void {
+    // One look per wait: a worker that looks, then takes in a second hold of the lock (userS23's
+    // tinyfs_lostwake.ts checks for work, lets go, and takes it later) takes one packet.
+    if (this.#looked.has(tid)) return;
+    for (const wakes of this.#handoffWakes.values()) {
+      for (const w of wakes) {
+        const s = w.signal;
+        if (s === undefined || w.by === tid || s.at > hold.at || !s.locks.includes(addr)) continue;
+        this.#looks.push({ tid, addr, at: hold.at, loaded: hold.loaded, step, id: seq });
+        this.#looked.add(tid);
+        return;
+      }
+    }
+  }
+
+  /** A futex wake or requeue call by thread `tid` holding packets it took: a hand-off. */
+  #hearWake(tid: number, futex: unknown): void {
+    const taken = this.#taken.get(tid);
+    if (taken === undefined || taken.length === 0 || typeof futex !== "number") return;
+    const handed = this.#handed.get(futex) ?? new Map<number, number>();
+    this.#handed.set(futex, handed);
+    for (const request of taken) handed.set(request, tid);
+    const wakes = this.#handoffWakes.get(futex) ?? [];
+    this.#handoffWakes.set(futex, wakes);
+    // The signal (`CondVar.signal` adds to the word, then wakes), if made holding a lock.
+    const add = this.#lastAdd.get(tid);
+    const signal = add?.addr === futex && add.locks.length > 0
+      ? { at: add.at, locks: add.locks }
+      : undefined;
+    const wake: HandoffWake = { requests: [...taken], sure: true, signal, by: tid };
+    wakes.push(wake);
+    const since = this.#sinceWake.get(tid) ?? [];
+    this.#sinceWake.set(tid, since);
+    since.push(wake);
+  }
+
+  /**
+   * Who reached each hand-off of condition variable `futex`, when every one was reached; else
+   * null. A hand-off is reached by a look of its own ({@linkcode Look}): one of the condition
+   * variable's workers (a thread that ever waited on it) took the lock the signal was made under
+   * after the signal, and let it go without reading the condition variable's word (`CondVar.wait`
+   * reads it before it lets the lock go to wait: a worker that looked, found nothing and waited
+   * again, or that waits without looking, is no look). That is a waiter woken for the packet
+   * taking the lock again, or a busy worker back at the queue that takes the next packet without
+   * waiting: either looked once the packet was queued, so no wake-up was lost, and a packet
+   * still unanswered was taken and dropped, or left there by a worker that did not take it
+   * (trial35: a worker coalesced a READ into the other's load, which supplied other pages). Every
+   * hand-off, answered or not, needs a look of its own: one with none (a signal that found every
+   * worker parked without looking, a worker that takes one packet per wait: the README trial's
+   * blob pager, examples/testdata/trial_lost_wakeup/) left a packet behind that a later look took
+   * instead of its own. A hand-off made before its packet was queued
+   * ({@linkcode HandoffWake.sure}) or not under a lock is never reached.
+   */
+  #reached(futex: number): Map<number, Look> | null {
+    const wakes = this.#handoffWakes.get(futex) ?? [];
+    const workers = this.#futexWaiters.get(futex);
+    if (wakes.length === 0 || workers === undefined) return null;
+    const looks = this.#looks.filter((l) => workers.has(l.tid) && !l.loaded.has(futex));
+    const fits = wakes.map((w) => {
+      const s = w.signal;
+      if (!w.sure || s === undefined) return [];
+      return looks.flatMap((l, i) =>
+        l.tid !== w.by && l.at > s.at && s.locks.includes(l.addr) ? [i] : []
+      );
+    });
+    // A matching of hand-offs to distinct looks (augmenting paths: a handful of each).
+    const owner = new Map<number, number>();
+    const place = (i: number, seen: Set<number>): boolean => {
+      for (const j of fits[i]) {
+        if (seen.has(j)) continue;
+        seen.add(j);
+        const other = owner.get(j);
+        if (other === undefined || place(other, seen)) {
+          owner.set(j, i);
+          return true;
+        }
+      }
+      return false;
+    };
+    if (!wakes.every((_, i) => place(i, new Set()))) return null;
+    return new Map([...owner].map(([j, i]) => [i, looks[j]]));
+  }
+
+  /** Whether every hand-off of `futex` was reached (`#reached`). */
+  #everyHandoffWoke(futex: number): boolean {
+    return this.#reached(futex) !== null;
+  }
+
+  /**
+   * The workers of the condition variable request `id` of VMO `vmo` was handed off through that
+   * took the lock its signal was made under after that signal and let it go without waiting
+   * (looks, {@linkcode Look}), each with the step of its first such look, when every hand-off
+   * through that condition variable was reached by a look of its own (no wake-up was lost); else
+   * undefined.
+   */
+  wokenFor(vmo: number, id: number): Map<number, number> | undefined {
+    const request = requestKey(vmo, id);
+    for (const [futex, handed] of this.#handed) {
+      if (!handed.has(request)) continue;
+      if (this.#reached(futex) === null) return undefined;
+      const out = new Map<number, number>();
+      const workers = this.#futexWaiters.get(futex);
+      for (const w of this.#handoffWakes.get(futex) ?? []) {
+        const s = w.signal;
+        if (s === undefined || !w.requests.includes(request)) continue;
+        for (const l of this.#looks) {
+          if (
+            l.tid !== w.by && l.at > s.at && s.locks.includes(l.addr) && !l.loaded.has(futex) &&
+            (workers?.has(l.tid) ?? false) && !out.has(l.tid)
+          ) out.set(l.tid, l.step);
+        }
+      }
+      return out;
+    }
+    return undefined;
   }
 
   /**
@@ -593,7 +781,13 @@ export class PacketHolders {
       const open = [...requests].filter(([request]) => !this.#resolved.has(request));
       if (open.length > 0) handed.set(futex, { by: open[0][1], count: open.length });
     }
-    const handedTo = handedHolders(world, graph, handed, this.#futexWaiters);
+    const handedTo = handedHolders(
+      world,
+      graph,
+      handed,
+      this.#futexWaiters,
+      (futex) => this.#everyHandoffWoke(futex),
+    );
     const out: { node: WaitNode; by?: number }[] = [];
     for (const n of graph) {
       if (condvarWait(world, n) === null) continue;
@@ -602,6 +796,49 @@ export class PacketHolders {
     }
     return out;
   }
+}
+
+/**
+ * A wake of a futex by a thread holding packets it took since its last port wait (a hand-off,
+ * {@linkcode PacketHolders.handoff}).
+ */
+interface HandoffWake {
+  /** The requests of the packets it held. */
+  readonly requests: readonly number[];
+  /**
+   * Whether the packets were on the queue by the time a waiter it woke could look: the waker made
+   * no call but wakes (a mutex's unlock, another signal) from the wake to its next port wait.
+   * A call in between (a lock it waited for, a `zx_vmo_get_size`) let the woken waiter run before
+   * the waker queued the packet, a lost wake-up (userS28s's fs_a2.ts signals, then queues).
+   */
+  sure: boolean;
+  /**
+   * The waker's atomic add to the futex word just before (a `CondVar` signal's), made holding a
+   * lock: when, and the locks it held.
+   */
+  readonly signal?: { readonly at: number; readonly locks: readonly number[] };
+  /** The waker. */
+  readonly by: number;
+}
+
+/** A lock a thread holds: when it took it, and the futex words it read since. */
+interface LockHold {
+  readonly at: number;
+  readonly loaded: Set<number>;
+}
+
+/**
+ * A look at what a lock guards ({@linkcode PacketHolders}' hand-offs): thread `tid` held lock
+ * `addr` from `at` (the order of events heard) and let it go at step `step` (`id`, the order of
+ * that event), having read the futex words `loaded` meanwhile.
+ */
+interface Look {
+  readonly tid: number;
+  readonly addr: number;
+  readonly at: number;
+  readonly loaded: ReadonlySet<number>;
+  readonly step: number;
+  readonly id: number;
 }
 
 /**
@@ -635,6 +872,7 @@ function handedHolders(
   graph: readonly WaitNode[],
   handed: ReadonlyMap<number, { readonly by: number; readonly count: number }>,
   workers: ReadonlyMap<number, ReadonlySet<number>>,
+  everyHandoffWoke: (futex: number) => boolean = () => false,
 ): Map<number, number> {
   const out = new Map<number, number>();
   if (handed.size === 0 || !servicesIdle(world)) return out;
@@ -653,7 +891,9 @@ function handedHolders(
     // Left the queue's wait: each took a packet (parked or not: a suspended one holds it too).
     const took = mine.filter((t) => condvar.get(t) !== futex);
     for (const t of took) if (condvar.has(t)) out.set(t, by);
-    if (count > took.length) {
+    // Unless every wake that handed one still unanswered woke a waiter: then none was lost, and
+    // the woken worker back on the queue's wait dropped it (trial35), which the check signs.
+    if (count > took.length && !everyHandoffWoke(futex)) {
       for (const t of mine) if (condvar.get(t) === futex) out.set(t, by);
     }
   }

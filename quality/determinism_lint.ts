@@ -278,7 +278,12 @@ export const HARNESS_LAYERS: readonly string[] = ["kernel", "sim"];
 export function formatFinding(f: Finding, level: "error" | "warning" = "error"): string {
   const c = CATEGORIES[f.category];
   const via = f.via !== null ? ` (via ${f.via})` : "";
-  return `${f.file}:${f.line}:${f.column}: ${level}: ${f.name}${via}: ${c.what}; instead ${c.instead}`;
+  // The user's own call as the example (trial35: `yield sys.portWait(...)` was told to write
+  // `yield* sys.vmoGetSize(h)`).
+  const instead = f.category === "yieldedGenerator" && f.name.startsWith("yield ")
+    ? c.instead.replace("`yield* sys.vmoGetSize(h)`", `\`yield* ${f.name.slice("yield ".length)}\``)
+    : c.instead;
+  return `${f.file}:${f.line}:${f.column}: ${level}: ${f.name}${via}: ${c.what}; instead ${instead}`;
 }
 
 /**
