@@ -541,8 +541,22 @@ export class FootprintRecorder {
             ) {
               addWrite(call, LOANS);
             }
-            if (reads) addRead(call, `o${koid}`);
-            else if (
+            if (reads) {
+              addRead(call, `o${koid}`);
+              // A read looks its pages up, and a kernel variant may drop the lock between a
+              // lookup that found a page absent and its request (no event between): the call
+              // and every step resumed inside it read the pages of its range.
+              const [, offset, length] = e.args;
+              if (
+                this.pages && e.name === "zx_vmo_read" && entry !== undefined &&
+                entry.object instanceof Vmo && typeof offset === "number" &&
+                typeof length === "number" && Number.isSafeInteger(offset) &&
+                Number.isSafeInteger(length) && offset >= 0 && length >= 0
+              ) {
+                const to = Math.min(offset + length, entry.object.size);
+                if (to > offset) this.#pages(call, koid, offset, to - offset, true);
+              }
+            } else if (
               commit !== null && commitVmo !== null && commitChangesNothing(commitVmo, commit)
             ) {
               // A COMMIT or PREFETCH that finds every page present only reads them.

@@ -344,3 +344,16 @@ Deno.test("footprint: a reader early-woken on a request it still holds resumes w
   const complete = t.rec.take(2);
   assert.ok(!complete.has(`w${t.vmo.koid}`) && complete.has(`ro${t.vmo.koid}`), `${[...complete]}`);
 });
+
+Deno.test("footprint: a read's steps read the pages of its range (a variant may look a page up in one step and request it in the next)", () => {
+  const s = liveSetup();
+  s.supply(1, 1, 1);
+  const first = s.park(2, 0, 3); // request [0, 1): the run stops at page 1
+  assert.ok(first.has(`rp${s.vmo.koid}.2`), `${[...first]}`);
+  s.supply(1, 0, 1); // completes the request, wakes the reader
+  const resumed = s.rec.take(2); // what its next step starts with: it will look up page 2
+  assert.ok(!resumed.has(`w${s.vmo.koid}`) && resumed.has(`rp${s.vmo.koid}.2`), `${[...resumed]}`);
+  const fill = s.supply(1, 2, 1); // no request overlaps page 2
+  assert.ok(!fill.has(`w${s.vmo.koid}`), `${[...fill]}`);
+  assert.ok(conflicts(resumed, fill), "a supply of a page the read will look up");
+});
