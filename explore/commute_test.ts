@@ -240,6 +240,7 @@ for (
     "suspend_blocked",
     "close_pager_blocked",
     "zero_slots",
+    "supply_disjoint",
   ]
 ) {
   Deno.test(`footprints: steps called independent commute (${name})`, async () => {

@@ -141,6 +141,15 @@ export interface DporCounters {
   blockStarts: number;
 }
 
+/**
+ * For tools only (`tools/explore_race_causes.ts`): when set, told of every direct race between
+ * executed steps that the analysis reverses, with the two steps' tokens (the earlier first) and
+ * how many alternatives the reversal added (0: already there). Null in every search.
+ */
+export const raceObserver: {
+  fn: ((earlier: Footprint, later: Footprint, added: number) => void) | null;
+} = { fn: null };
+
 /** A point of a {@linkcode RaceLog}: its length and each thread's last step there. */
 export interface RaceMark {
   readonly steps: number;
@@ -302,7 +311,10 @@ export class RaceLog {
       const si = this.#steps[i];
       // i made q runnable: j cannot run before it.
       if (!si.before.includes(q) && si.after.includes(q)) continue;
+      const observe = raceObserver.fn;
+      const had = observe === null ? 0 : this.counters.races + this.counters.blockStarts;
       this.#reverse(i, this.#initials(i, j));
+      observe?.(si.fp.tokens, sj.fp.tokens, this.counters.races + this.counters.blockStarts - had);
     }
   }
 

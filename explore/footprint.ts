@@ -29,12 +29,32 @@
  * writes (what the whole-VMO tokens were before). docs/performance.md (session 21, pD21) argues
  * why the rest of what such a step does commutes.
  *
+ * Requests and supplies (session 35, docs/performance.md "Session 35 (helper expl35)"): with
+ * page footprints, `w<koid>` is a VMO's outstanding requests and their waiters. A request or a
+ * coalesce writes it and reads the VMO and the pages its range was read from (a new request's
+ * pages and the page after them, where its run stopped; a coalesce's, the request it joined);
+ * a resolve writes it (and `q`) and reads the request's pages; parking on a VMO's request, a
+ * wake out of one, and the resumed step of a thread that may still hold a request write it
+ * and read the VMO. A supply of a page-granular VMO with no frame on loan (`loans`: the
+ * kernel's loan pool) reads the VMO, writes the pages it fills and reads the ones it finds
+ * present, and writes `w` and `q` only if an outstanding request overlaps its range: a supply
+ * no request overlaps commutes with requests of other pages and with copies and stores. A
+ * COMMIT or PREFETCH that finds every page of its range present (its first step, or a step
+ * resumed from its wait) reads the VMO and those pages. `take` widens `w` of a VMO that is
+ * not page-granular, and of a port, to `o<koid>`.
+ *
  * @module
  */
 
 import type { KernelEvent } from "../kernel/events.ts";
 import type { Kernel, KernelYield } from "../kernel/kernel.ts";
-import { KThread, Vmo, ZeroSlot } from "../kernel/objects.ts";
+import { KThread, MARKER, type Slot, Vmo, ZeroSlot } from "../kernel/objects.ts";
+import {
+  ZX_ERR_INTERNAL_INTR_RETRY,
+  ZX_OK,
+  ZX_VMO_OP_COMMIT,
+  ZX_VMO_OP_PREFETCH,
+} from "../kernel/constants.ts";
 import { type Param, spec, SYSCALL_NAMES } from "../kernel/syscalls.ts";
 import { callsWhere } from "../kernel/syscalls.ts";
 
@@ -54,6 +74,48 @@ export function pageToken(koid: number, page: number): string {
  */
 export function pageGranular(v: Vmo): boolean {
   return v.parent === null && v.children.length === 0 && v.frames === null;
+}
+
+/** True if `s` holds a page (not absent, a marker or a slot of a zero interval). */
+function isPage(s: Slot): boolean {
+  return s !== undefined && s !== MARKER && !(s instanceof ZeroSlot);
+}
+
+/** Pages `[start, end)` of a VMO that a COMMIT or PREFETCH names (`zx_vmo_op_range`). */
+export interface CommitRange {
+  readonly koid: number;
+  readonly start: number;
+  readonly end: number;
+}
+
+/**
+ * True if a COMMIT or PREFETCH of pages `[start, end)` of `v` changes nothing now: `v` is a
+ * page-granular pager VMO (a root: no clone page to fork) and every page of the range holds a
+ * page (`VmoPages.commit` then neither requests, nor materializes a zero slot, nor turns a marker
+ * into a page, and returns ZX_OK). It reads the pages' slots and the VMO's size.
+ */
+export function commitChangesNothing(v: Vmo, c: CommitRange): boolean {
+  if (!pageGranular(v) || v.source === null || c.end > v.pageCount) return false;
+  for (let p = c.start; p < c.end; p++) if (!isPage(v.slots[p])) return false;
+  return true;
+}
+
+/** The token of the kernel's loan pool (`kernel/loans.ts`). */
+const LOANS = "loans";
+
+/**
+ * True if an outstanding request of pager VMO `v` (READ or DIRTY) overlaps bytes
+ * `[offset, offset + length)` (true for arguments that are not byte counts).
+ */
+function overlapsRequest(v: Vmo, offset: unknown, length: unknown, pageSize: number): boolean {
+  if (v.source === null) return false;
+  if (typeof offset !== "number" || typeof length !== "number") return true;
+  const start = Math.floor(offset / pageSize);
+  const end = Math.ceil((offset + length) / pageSize);
+  for (const type of ["READ", "DIRTY"] as const) {
+    for (const r of v.source.outstanding(type)) if (r.start < end && r.end > start) return true;
+  }
+  return false;
 }
 
 /** The prefix of a read token (see the module doc). */
@@ -151,6 +213,9 @@ export interface RecorderState {
   readonly threadOf: ReadonlyMap<number, number>;
   readonly inCall: ReadonlyMap<number, ReadonlySet<string>>;
   readonly atStart: ReadonlyMap<number, ReadonlySet<string>>;
+  readonly commits: ReadonlyMap<number, CommitRange>;
+  readonly parkedOn: ReadonlyMap<number, readonly number[]>;
+  readonly ranges: ReadonlyMap<number, readonly [number, number, number]>;
 }
 
 /** Collects the footprint of the step in progress. */
@@ -164,6 +229,12 @@ export class FootprintRecorder {
   readonly #inCall = new Map<number, Set<string>>();
   /** `#inCall` as it stood when each thread's next step starts. */
   readonly #atStart = new Map<number, ReadonlySet<string>>();
+  /** The COMMIT or PREFETCH of a pager VMO each thread is inside (see {@linkcode commitChangesNothing}). */
+  readonly #commits = new Map<number, CommitRange>();
+  /** The VMOs each thread parked on since its call began (see {@linkcode #refreshResumed}). */
+  readonly #parkedOn = new Map<number, readonly number[]>();
+  /** Each request recorded: id -> [its VMO's koid, first page, one past the last]. */
+  readonly #ranges = new Map<number, readonly [number, number, number]>();
 
   /**
    * @param kernel the kernel of the run (handles resolve through it)
@@ -188,6 +259,9 @@ export class FootprintRecorder {
       threadOf: new Map(this.#threadOf),
       inCall: new Map([...this.#inCall].map(([tid, call]) => [tid, new Set(call)])),
       atStart: new Map(this.#atStart),
+      commits: new Map(this.#commits),
+      parkedOn: new Map(this.#parkedOn),
+      ranges: new Map(this.#ranges),
     };
   }
 
@@ -206,6 +280,12 @@ export class FootprintRecorder {
     for (const [tid, call] of state.inCall) this.#inCall.set(tid, new Set(call));
     this.#atStart.clear();
     for (const [tid, next] of state.atStart) this.#atStart.set(tid, next);
+    this.#commits.clear();
+    for (const [tid, c] of state.commits) this.#commits.set(tid, c);
+    this.#parkedOn.clear();
+    for (const [tid, vmos] of state.parkedOn) this.#parkedOn.set(tid, vmos);
+    this.#ranges.clear();
+    for (const [id, r] of state.ranges) this.#ranges.set(id, r);
     this.kernel.signalChanges?.clear();
   }
 
@@ -218,6 +298,7 @@ export class FootprintRecorder {
       else addWrite(fp, t);
     }
     this.#atStart.set(tid, new Set(this.#inCall.get(tid) ?? []));
+    this.#refreshResumed();
     this.#coarsenPages(fp);
     fp.add(`t${tid}`);
     if (this.timed) fp.add("time");
@@ -231,14 +312,90 @@ export class FootprintRecorder {
   }
 
   /**
+   * What the next step of each thread inside a COMMIT or PREFETCH, or parked on a VMO's
+   * request, starts with, from the state now (the state that step starts from: no other step
+   * runs before it).
+   *
+   * - A thread woken from a commit's wait (not by its overtime, not killed, not failed, its
+   *   waiter off every request) that will find every page of its range present
+   *   ({@linkcode commitChangesNothing}) only looks the pages up again and returns: it reads the
+   *   VMO and those pages instead of writing the VMO.
+   * - A thread parked on VMO requests since its call began changes those VMOs' requests and
+   *   waiters (`w`: a rewait, a dropped waiter, a wait that times out) unless it is parked on
+   *   one VMO only, woken, and its waiter is off every request (a completed request detaches
+   *   its waiters): then the resumed step can change them only by the events it emits.
+   */
+  #refreshResumed(): void {
+    for (const [tid] of this.#commits) {
+      if (!this.#inCall.has(tid)) this.#commits.delete(tid);
+    }
+    for (const [tid] of this.#parkedOn) {
+      if (!this.#inCall.has(tid)) this.#parkedOn.delete(tid);
+    }
+    if (this.#commits.size === 0 && this.#parkedOn.size === 0) return;
+    const tids = new Set([...this.#commits.keys(), ...this.#parkedOn.keys()]);
+    for (const tid of tids) {
+      const call = this.#inCall.get(tid);
+      if (call === undefined) continue;
+      const t = this.#thread(tid);
+      const w = t?.waiter ?? null;
+      const v = t?.waiterVmo ?? null;
+      // Woken (not timed out, not killed, not failed) with its waiter off every request.
+      const settled = t !== null && w !== null && !w.waiting && w.request === null &&
+          !t.killed && (w.status === ZX_OK || w.status === ZX_ERR_INTERNAL_INTR_RETRY)
+        ? v
+        : null;
+      const c = this.#commits.get(tid);
+      const next = c !== undefined && settled !== null && settled.koid === c.koid &&
+          commitChangesNothing(settled, c)
+        ? this.#commitReads(call, c)
+        : new Set(call);
+      const parked = this.#parkedOn.get(tid);
+      if (
+        parked !== undefined &&
+        !(settled !== null && parked.length === 1 && parked[0] === settled.koid)
+      ) {
+        for (const koid of parked) addWrite(next, `w${koid}`);
+      }
+      this.#atStart.set(tid, next);
+    }
+  }
+
+  /** Tokens `call` with the VMO of commit `c` read instead of written, and its pages read. */
+  #commitReads(call: ReadonlySet<string>, c: CommitRange): Set<string> {
+    const o = `o${c.koid}`, q = `q${c.koid}`;
+    const out = new Set<string>();
+    for (const t of call) if (t !== o && t !== q && t !== readOf(o)) out.add(t);
+    out.add(readOf(o));
+    for (let p = c.start; p < c.end; p++) out.add(readOf(pageToken(c.koid, p)));
+    return out;
+  }
+
+  /** The kernel thread `tid` (a thread handle names it), or null. */
+  #thread(tid: number): KThread | null {
+    for (const [, entry] of this.kernel.handles) {
+      if (entry.object instanceof KThread && entry.object.tid === tid) return entry.object;
+    }
+    return null;
+  }
+
+  /**
    * Page writes of a VMO that is not {@linkcode pageGranular} now (or not found) become writes
    * of the whole VMO and of its packets' state, as every such write was before pages were told
-   * apart.
+   * apart; so do writes of its requests and waiters (`w`, of the whole VMO only), and of a port's
+   * waiters (a port is no VMO: its waiters are the port's).
    */
   #coarsenPages(fp: Set<string>): void {
     let pages: Map<number, number[]> | null = null;
     for (const t of fp) {
-      if (t.charCodeAt(0) !== 112) continue; // "p": a page write
+      const c = t.charCodeAt(0);
+      if (c === 119) { // "w": the requests and waiters of a VMO (or a port's waiters)
+        pages ??= new Map();
+        const koid = Number(t.slice(1));
+        if (!pages.has(koid)) pages.set(koid, []);
+        continue;
+      }
+      if (c !== 112) continue; // "p": a page write
       const dot = t.indexOf(".");
       const koid = Number(t.slice(1, dot));
       pages ??= new Map();
@@ -254,8 +411,9 @@ export class FootprintRecorder {
       if (
         v !== null && pageGranular(v) && !list.some((p) => v.slots[p + 1] instanceof ZeroSlot)
       ) continue;
+      fp.delete(`w${koid}`);
       addWrite(fp, `o${koid}`);
-      addWrite(fp, `q${koid}`);
+      if (list.length > 0) addWrite(fp, `q${koid}`);
     }
   }
 
@@ -265,6 +423,42 @@ export class FootprintRecorder {
       if (entry.object.koid === koid && entry.object instanceof Vmo) return entry.object;
     }
     return null;
+  }
+
+  /**
+   * The pages of a `zx_vmo_op_range` COMMIT or PREFETCH with these arguments (the VMO's koid
+   * from its handle, `args[0]`), or null for any other op, for page footprints off, or for
+   * arguments the call rejects before looking at pages.
+   */
+  #commitRange(name: string, args: readonly unknown[]): CommitRange | null {
+    if (!this.pages || name !== "zx_vmo_op_range") return null;
+    const [h, op, offset, size] = args;
+    if (op !== ZX_VMO_OP_COMMIT && op !== ZX_VMO_OP_PREFETCH) return null;
+    if (typeof h !== "number" || typeof offset !== "number" || typeof size !== "number") {
+      return null;
+    }
+    if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(size) || offset < 0 || size < 0) {
+      return null;
+    }
+    const v = this.kernel.handles.entry(h)?.object;
+    if (!(v instanceof Vmo)) return null;
+    const ps = this.kernel.pageSize;
+    return { koid: v.koid, start: Math.floor(offset / ps), end: Math.ceil((offset + size) / ps) };
+  }
+
+  /**
+   * Adds reads of the pages of request `id` of VMO `koid` (`after`: and of the page after
+   * them); none if the request is unknown (its `request` event was not recorded), and then
+   * the whole VMO is written.
+   */
+  #requestPages(tok: Set<string>, koid: number, id: number, after: boolean): void {
+    const r = this.#ranges.get(id);
+    if (r === undefined || r[0] !== koid) {
+      addWrite(tok, `o${koid}`);
+      return;
+    }
+    const end = after ? r[2] + 1 : r[2];
+    for (let p = r[1]; p < end; p++) addRead(tok, pageToken(koid, p));
   }
 
   /** Adds page tokens (`read`: their read forms) of bytes `[offset, offset + length)` of VMO `koid`. */
@@ -299,6 +493,10 @@ export class FootprintRecorder {
     switch (e.k) {
       case "call": {
         const call = new Set([`t${e.tid}`]);
+        // A new call (a fault's access starting again, too): what the last one parked on or
+        // committed is its past.
+        this.#commits.delete(e.tid);
+        this.#parkedOn.delete(e.tid);
         // Faults go through the root VMAR's mapping list, which maps and unmaps change.
         if (e.name === "mem_read" || e.name === "mem_write") {
           addRead(call, `o${this.kernel.rootVmar.koid}`);
@@ -328,8 +526,66 @@ export class FootprintRecorder {
                 addRead(call, `o${p.koid}`);
               }
             }
-            if (reads) addRead(call, `o${koid}`);
-            else if (
+            const commitVmo = i === 0 && entry !== undefined && entry.object instanceof Vmo
+              ? entry.object
+              : null;
+            const commit = commitVmo !== null ? this.#commitRange(e.name, e.args) : null;
+            if (commit !== null) this.#commits.set(e.tid, commit);
+            // The loan pool is the kernel's: a call on a contiguous VMO may lend or take back
+            // its frames, which decides whether a supply borrows; a supply with a frame on loan
+            // may take it.
+            if (
+              this.pages && entry !== undefined && entry.object instanceof Vmo &&
+              (entry.object.frames !== null ||
+                (i === 1 && e.name === "zx_pager_supply_pages" && this.kernel.pages.loans.any))
+            ) {
+              addWrite(call, LOANS);
+            }
+            if (reads) {
+              addRead(call, `o${koid}`);
+              // A read looks its pages up, and a kernel variant may drop the lock between a
+              // lookup that found a page absent and its request (no event between): the call
+              // and every step resumed inside it read the pages of its range.
+              const [, offset, length] = e.args;
+              if (
+                this.pages && e.name === "zx_vmo_read" && entry !== undefined &&
+                entry.object instanceof Vmo && typeof offset === "number" &&
+                typeof length === "number" && Number.isSafeInteger(offset) &&
+                Number.isSafeInteger(length) && offset >= 0 && length >= 0
+              ) {
+                const to = Math.min(offset + length, entry.object.size);
+                if (to > offset) this.#pages(call, koid, offset, to - offset, true);
+              }
+            } else if (
+              commit !== null && commitVmo !== null && commitChangesNothing(commitVmo, commit)
+            ) {
+              // A COMMIT or PREFETCH that finds every page present only reads them.
+              addRead(call, `o${koid}`);
+              this.#pages(
+                call,
+                koid,
+                commit.start * this.kernel.pageSize,
+                (commit.end - commit.start) * this.kernel.pageSize,
+                true,
+              );
+            } else if (
+              this.pages && i === 1 && e.name === "zx_pager_supply_pages" &&
+              entry !== undefined && entry.object instanceof Vmo && pageGranular(entry.object) &&
+              !this.kernel.pages.loans.any
+            ) {
+              // A supply with no frame on loan (none to borrow) changes only the pages it fills
+              // (its `supply` events) and, if an outstanding request overlaps its range, the
+              // requests and waiters (`w`: it counts against them, resolves, wakes) and the
+              // packets it withdraws (`q`); it reads the VMO (size, detach). A supply no request
+              // overlaps touches no request: a step that would make one overlap reads the pages
+              // (a request, the page after its run too) or removes one (a resolve reads its pages).
+              addRead(call, `o${koid}`);
+              addRead(call, LOANS);
+              if (overlapsRequest(entry.object, e.args[2], e.args[3], this.kernel.pageSize)) {
+                addWrite(call, `w${koid}`);
+                addWrite(call, `q${koid}`);
+              }
+            } else if (
               this.pages && i === 0 && e.name === "zx_vmo_write" && entry !== undefined &&
               entry.object instanceof Vmo && pageGranular(entry.object) &&
               typeof e.args[1] === "number" && typeof e.args[2] === "number" &&
@@ -386,9 +642,21 @@ export class FootprintRecorder {
         // Resuming from the wait re-reads the object waited on (spec 3.6: the lookup reruns).
         const m = /^(?:vmo|port) (\d+)/.exec(e.on);
         if (m !== null) {
-          addWrite(tok, `o${m[1]}`);
           const call = this.#inCall.get(e.tid);
           if (call !== undefined) addRead(call, `o${m[1]}`);
+          if (this.pages) {
+            // Parking changes the waiters (`w`), and so may the resumed step (a rewait, a
+            // dropped or timed-out waiter); `take` makes it the whole object unless it is a
+            // page-granular VMO (a port's waiters are the port's).
+            addRead(tok, `o${m[1]}`);
+            addWrite(tok, `w${m[1]}`);
+            if (e.on.startsWith("vmo")) {
+              const koid = Number(m[1]);
+              const was = this.#parkedOn.get(e.tid);
+              if (was === undefined) this.#parkedOn.set(e.tid, [koid]);
+              else if (!was.includes(koid)) this.#parkedOn.set(e.tid, [...was, koid]);
+            }
+          } else addWrite(tok, `o${m[1]}`);
         }
         return;
       }
@@ -403,7 +671,12 @@ export class FootprintRecorder {
         for (const t of this.#inCall.get(e.tid) ?? []) {
           const plain = isRead(t) ? t.slice(READ.length) : t;
           if (plain.startsWith("o")) {
-            addWrite(tok, plain);
+            if (this.pages) {
+              // Its waiters and packets, not its pages (`take` widens it to the whole object
+              // unless it is a page-granular VMO).
+              addRead(tok, plain);
+              addWrite(tok, `w${plain.slice(1)}`);
+            } else addWrite(tok, plain);
             addWrite(tok, `q${plain.slice(1)}`);
           }
         }
@@ -413,14 +686,56 @@ export class FootprintRecorder {
         tok.add(`t${e.tid}`);
         return;
       case "request":
-      case "coalesce":
-        // A request's pages and waiters, and whether its packet is still queued (read).
-        addWrite(tok, `o${e.vmo}`);
+      case "coalesce": {
+        // A request's waiters (`w`), and whether its packet is still queued (read). With page
+        // footprints, the pages its range was read from: a new request's pages and the page
+        // after them (where the run stopped: present, or the limit, or the next request), a
+        // coalesce's the request's it joined (its own range ends there at most). It reads the
+        // VMO (detached, size). `take` makes `w` the whole VMO unless it is page-granular.
+        if (!this.pages) {
+          addWrite(tok, `o${e.vmo}`);
+          addRead(tok, `q${e.vmo}`);
+          this.#ancestors(tok, e.vmo);
+          return;
+        }
+        addRead(tok, `o${e.vmo}`);
+        addWrite(tok, `w${e.vmo}`);
         addRead(tok, `q${e.vmo}`);
+        if (e.k === "request") this.#ranges.set(e.id, [e.vmo, e.start, e.end]);
+        this.#requestPages(tok, e.vmo, e.id, e.k === "request");
         this.#ancestors(tok, e.vmo);
         return;
+      }
       case "resolve":
+        // A request leaves: the requests and waiters (`w`), its packet (`q`), and which pages
+        // a request covers (a read of its pages: a supply of them decides whether it counts
+        // against it).
+        if (this.pages) {
+          addRead(tok, `o${e.vmo}`);
+          addWrite(tok, `w${e.vmo}`);
+          addWrite(tok, `q${e.vmo}`);
+          this.#requestPages(tok, e.vmo, e.id, false);
+          this.#ancestors(tok, e.vmo);
+          return;
+        }
+        addWrite(tok, `o${e.vmo}`);
+        addWrite(tok, `q${e.vmo}`);
+        this.#ancestors(tok, e.vmo);
+        return;
       case "supply":
+        // The page filled (or read, when it was present and stays), the requests it counts
+        // against (`w`) and their packets (`q`); the VMO itself is only read.
+        if (this.pages) {
+          addRead(tok, `o${e.vmo}`);
+          if (e.inserted) addWrite(tok, pageToken(e.vmo, e.page));
+          else addRead(tok, pageToken(e.vmo, e.page));
+          this.#ancestors(tok, e.vmo);
+          return;
+        }
+        addWrite(tok, `o${e.vmo}`);
+        addWrite(tok, `q${e.vmo}`);
+        this.#ancestors(tok, e.vmo);
+        return;
       case "detach":
         addWrite(tok, `o${e.vmo}`);
         addWrite(tok, `q${e.vmo}`);

@@ -1,10 +1,13 @@
 /**
  * Page footprints (`footprint.ts`, session 21): a store or copy of one page of a VMO whose pages
- * are its own takes that page's token, not the whole VMO's. The checks: on every scenario of
+ * are its own takes that page's token, not the whole VMO's; since session 35 a supply, a request,
+ * a resolve and a COMMIT of present pages take page tokens too, and requests and waiters their
+ * own token (`w`). The checks: on every scenario of
  * `testdata/`, DPOR with page footprints reaches the same final states as DPOR with whole-VMO
  * footprints at bound 1, in no more executions, with the same verdict; on `disjoint_pages` (writes of
- * different pages of one VMO, by syscall and through a mapping) it runs fewer executions and
- * reaches exactly the final states of a search with no pruning and no state cache at all.
+ * different pages of one VMO, by syscall and through a mapping) and on `supply_disjoint` (supplies
+ * of different pages of one VMO racing with requests) it runs fewer executions and reaches exactly
+ * the final states of a search with no pruning and no state cache at all.
  *
  * @module
  */
@@ -33,6 +36,7 @@ const SCENARIOS = [
   "detach_read",
   "disjoint_pages",
   "flaky_fail",
+  "supply_disjoint",
   "suspend_blocked",
   "zero_slots",
 ];
@@ -68,25 +72,34 @@ for (const name of SCENARIOS) {
   });
 }
 
-// The scenario the refinement is for: with no pruning at all as the oracle (it shares nothing
-// with the footprints), at bound 0 always and at bound 1 nightly (~40,000 executions).
-for (const k of NIGHTLY ? [0, 1] : [0]) {
-  Deno.test(`page footprints: on disjoint_pages, bound ${k} reaches the final states of no pruning at all, in fewer executions than whole-VMO footprints`, () => {
-    const scenario = load("disjoint_pages");
-    const pages = finals(scenario, {}, k);
-    const whole = finals(scenario, { pageFootprints: false }, k);
-    const all = finals(scenario, { reduction: false, stateHash: false }, k);
-    console.log(
-      `  disjoint_pages, K=${k}: ${pages.result.executions} executions with page footprints, ` +
-        `${whole.result.executions} without, ${all.result.executions} with no pruning; ` +
-        `${all.states.size} final states`,
-    );
-    assert.equal(pages.result.outcome, "pass");
-    assert.ok(sameSet(pages.states, all.states), "the same final states as no pruning at all");
-    assert.ok(sameSet(whole.states, all.states));
-    assert.ok(
-      pages.result.executions < whole.result.executions,
-      `${pages.result.executions} < ${whole.result.executions}`,
-    );
-  });
+// The scenarios the refinements are for, with no pruning at all as the oracle (it shares nothing
+// with the footprints): disjoint_pages (stores and copies of different pages, session 21) at
+// bound 0 always and at bound 1 nightly (~40,000 executions); supply_disjoint (supplies of
+// different pages racing with requests and copies, session 35) at bounds 0 and 1 (4,476
+// executions with no pruning at bound 1).
+const ORACLE: readonly (readonly [string, readonly number[]])[] = [
+  ["disjoint_pages", NIGHTLY ? [0, 1] : [0]],
+  ["supply_disjoint", [0, 1]],
+];
+for (const [name, ks] of ORACLE) {
+  for (const k of ks) {
+    Deno.test(`page footprints: on ${name}, bound ${k} reaches the final states of no pruning at all, in fewer executions than whole-VMO footprints`, () => {
+      const scenario = load(name);
+      const pages = finals(scenario, {}, k);
+      const whole = finals(scenario, { pageFootprints: false }, k);
+      const all = finals(scenario, { reduction: false, stateHash: false }, k);
+      console.log(
+        `  ${name}, K=${k}: ${pages.result.executions} executions with page footprints, ` +
+          `${whole.result.executions} without, ${all.result.executions} with no pruning; ` +
+          `${all.states.size} final states`,
+      );
+      assert.equal(pages.result.outcome, "pass");
+      assert.ok(sameSet(pages.states, all.states), "the same final states as no pruning at all");
+      assert.ok(sameSet(whole.states, all.states));
+      assert.ok(
+        pages.result.executions < whole.result.executions,
+        `${pages.result.executions} < ${whole.result.executions}`,
+      );
+    });
+  }
 }
