@@ -467,14 +467,30 @@ export class SyscallContract extends StepMonitor {
    * `Thread::Kill` is the only way in, as the kill rule above cites). A thread the kernel marks
    * dead without one never ran its code and nothing asked for it (a thread born killed passed
    * every checker: nothing it should have done was judged).
+   *
+   * And a thread never ends killed inside a harness entry (audit K-E1): a file's open or close is
+   * the filesystem's work, done in its own context upstream while the client waits on its call,
+   * so a kill of the client cannot cut it; the model runs it on the workload's thread and defers a
+   * kill that lands inside it to the entry's return. Read from the harness's own count of the
+   * entries each thread is inside (`World.fileEntries`, kept by scenario/files.ts around each
+   * open and close, not the kernel's `KThread.entries`; a killed thread never runs again, so the
+   * count stays what it was at the kill): a kill that took effect inside an entry leaves it above
+   * 0 (a cut close leaves the file's VMO attached, its handle open, which no other rule reads).
    */
   protected override finish(world: World, _verdict: Verdict): void {
     for (const t of world.threads) {
-      if (t.end.kind !== "killed" || this.#killed.has(t.tid)) continue;
-      this.fail(
-        "kill",
-        `t${t.tid} ended killed, but no killed event named it: a thread dies by a kill only when one asked for it`,
-      );
+      if (t.end.kind !== "killed") continue;
+      if (!this.#killed.has(t.tid)) {
+        this.fail(
+          "kill",
+          `t${t.tid} ended killed, but no killed event named it: a thread dies by a kill only when one asked for it`,
+        );
+      } else if ((world.fileEntries.get(t.tid) ?? 0) > 0) {
+        this.fail(
+          "kill",
+          `t${t.tid} was killed inside a harness entry (a file's open or close): a kill there takes effect when the entry returns (kill-deferred), never part-way through it`,
+        );
+      }
     }
   }
 

@@ -8,7 +8,9 @@
  *
  * - a page that existed at the start and holds other bytes at the end was touched: the memo
  *   has a copy of it;
- * - the memo's copy of a page that existed at the start is the bytes it held then;
+ * - the memo's copy of a page that existed at the start is the bytes it held then, and the
+ *   memo lists that page among the step's touched pages (`size`, `pageAt`: what the checkers
+ *   walk);
  * - the memo lists no page made during the step (none of the steps so far began with it).
  *
  * Paranoid by design (it copies every page of every VMO it can reach, every step), so it runs
@@ -124,8 +126,10 @@ export class TouchMemo implements Monitor {
     this.steps++;
     const touches: PageTouches = world.kernel.pages.touches;
     if (!touches.enabled) return;
+    const listed = new Set<Page>();
     for (let i = 0; i < touches.size; i++) {
       const page = touches.pageAt(i);
+      listed.add(page);
       if (!this.#snap.has(page) && !this.#seen.has(page)) {
         throw new InvariantViolation(
           TOUCH_MEMO,
@@ -146,6 +150,12 @@ export class TouchMemo implements Monitor {
               `copy of it (the checkers compare only the pages it lists)`,
           );
         }
+      } else if (!listed.has(page)) {
+        throw new InvariantViolation(
+          TOUCH_MEMO,
+          `step ${world.step}: the touch memo has a copy of ${where} but does not list it ` +
+            `among the step's ${touches.size} touched pages (the checkers walk only that list)`,
+        );
       } else if (!same(before, was.bytes)) {
         const at = before.findIndex((b, i) => b !== was.bytes[i]);
         throw new InvariantViolation(

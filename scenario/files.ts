@@ -135,20 +135,26 @@ export class Files {
    * left, a harness artifact, not a service bug).
    */
   *open(sys: Sys, name: string): Syscall<Status> {
+    const entries = this.#s.world.fileEntries;
+    entries.set(sys.tid, (entries.get(sys.tid) ?? 0) + 1);
     sys.kernel.enterEntry(sys.thread);
     try {
       return yield* this.#open(sys, name);
     } finally {
+      entries.set(sys.tid, (entries.get(sys.tid) ?? 0) - 1);
       sys.kernel.leaveEntry(sys.thread);
     }
   }
 
   /** Closes the file `name` on the calling thread; the status of the close (a kill waits, as for {@linkcode Files.open}). */
   *close(sys: Sys, name: string): Syscall<Status> {
+    const entries = this.#s.world.fileEntries;
+    entries.set(sys.tid, (entries.get(sys.tid) ?? 0) + 1);
     sys.kernel.enterEntry(sys.thread);
     try {
       return yield* this.#close(sys, name);
     } finally {
+      entries.set(sys.tid, (entries.get(sys.tid) ?? 0) - 1);
       sys.kernel.leaveEntry(sys.thread);
     }
   }

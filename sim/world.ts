@@ -476,6 +476,13 @@ export class World {
    */
   readonly files: Map<number, FileLayout> = new Map();
   /**
+   * The harness entries (a file's open or close, scenario/files.ts) each thread is inside, by
+   * tid, as the harness counts them itself: a thread killed part-way through one keeps its count
+   * (its body never runs on). syscall-contract's `kill` rule reads it (audit K-E1), not the
+   * kernel's own count (`KThread.entries`).
+   */
+  readonly fileEntries: Map<number, number> = new Map();
+  /**
    * The ports of services that take writeback requests as user packets (the
    * reference writeback service, a contract's `writeback: { packet }`), by
    * koid: the packet key that asks. `writeback-served` judges only these.
