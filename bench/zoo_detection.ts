@@ -201,7 +201,7 @@ export function mutationSection(docs: URL): string[] {
     .filter((n) => /^mutation-sample-.*\.jsonl$/.test(n)).sort();
   const pct = (a: number, b: number) => b === 0 ? "-" : `${(100 * a / b).toFixed(1)}%`;
   const lines = [
-    "## Mutation scores (`deno task mutate`, samples; docs/mutation.md)",
+    "## Mutation scores (`deno task mutate`, samples and full runs; docs/mutation.md)",
     "",
     "| journal | mutants | equivalent | tests kill | campaign kills | campaign / tests |",
     "|---|---|---|---|---|---|",
@@ -217,13 +217,36 @@ export function mutationSection(docs: URL): string[] {
     const both = judged("tests") && judged("campaign") ? pct(t.both, t.tests) : "-";
     lines.push(`| ${f} | ${t.n} | ${t.equivalent} | ${tests} | ${campaign} | ${both} |`);
   }
+  // Full runs: a `mutation-full-TREE/` folder whose shard journals 1..N of N are all there,
+  // merged (each mutant is in exactly one shard). Partial runs are left out: no row for them.
+  const full = [...Deno.readDirSync(docs)].filter((e) => e.isDirectory)
+    .map((e) => e.name).filter((n) => /^mutation-full-/.test(n)).sort();
+  for (const dir of full) {
+    const shards = [...Deno.readDirSync(new URL(`${dir}/`, docs))].map((e) => e.name)
+      .map((n) => /^shard-(\d+)-of-(\d+)\.jsonl$/.exec(n)).filter((m) => m !== null);
+    const count = shards.length === 0 ? 0 : Number(shards[0][2]);
+    const ks = new Set(shards.filter((m) => Number(m[2]) === count).map((m) => Number(m[1])));
+    if (count === 0 || ks.size !== count) continue;
+    const results = shards.flatMap((m) =>
+      readResults(Deno.readTextFileSync(new URL(`${dir}/${m[0]}`, docs)))
+    );
+    const t = totals(results);
+    const live = t.n - t.equivalent;
+    lines.push(
+      `| ${dir}/ (full run, ${count} shards merged) | ${t.n} | ${t.equivalent} | ` +
+        `${t.tests} (${pct(t.tests, live)}) | ${t.campaign} (${pct(t.campaign, live)}) | ` +
+        `${pct(t.both, t.tests)} |`,
+    );
+  }
   lines.push(
     "",
     "Each journal is a uniform sample of its tree's mutants (the tree is in its name; in commit " +
       "order e9efc33, f110028, cb4d789, b724336, 9070cc1, later ones as they are committed; " +
       "a dash: that judge was not run); figures " +
       "measured while the shared backing bytes or the byte memo leaked between mutants are " +
-      "marked in docs/mutation.md (cb4d789's campaign figure is an upper bound).",
+      "marked in docs/mutation.md (cb4d789's campaign figure is an upper bound). A full run's " +
+      "row merges its shards' journals, untriaged: the equivalents are those its tree listed, " +
+      "and docs/mutation.md gives the triaged scores.",
     "",
   );
   return lines;
