@@ -32,7 +32,10 @@
  * - The step that finishes the workload ends the run, so it depends on every
  *   step it keeps from happening (token `*`), except private steps, before
  *   which no schedule preempts; a thread still runnable when the run ends
- *   never took its next step and races as an unknown step.
+ *   never took its next step and races as an unknown step. A step of another
+ *   workload thread is one it can never keep from happening: it races with
+ *   those only by its own tokens (`RaceLog.step`'s `workload`; the argument is
+ *   there).
  * - Sleep sets (`explore.ts`) prune what an earlier sibling covered: a
  *   sleeping initial counts as already added, and a cached visit covers a
  *   revisit only if nothing asleep at the visit is awake at the revisit.
@@ -199,6 +202,23 @@ export class RaceLog {
    * Records a step; when `fresh` (not a replay of an earlier execution's
    * prefix), finds its races and adds it to the summary of the deepest choice
    * point.
+   *
+   * `workload`: for a step that ends the run (token `*`), the threads of the
+   * workload. Its `*` does not race with the steps of the others; its own tokens
+   * do ({@linkcode RaceLog.revisit} takes the same argument for a summary's
+   * ending step against the stack's steps).
+   * Why that is sound: the run ends when no workload thread is running. Let
+   * `i` be a step of workload thread p and `j` the ending step of thread q, in
+   * a direct race. Reversing them runs `j` in a state where `i` is p's next
+   * step, so p is running there and, after `j`, still is, unless `j` ended p
+   * (a kill, which names p as `t<p>`, a token of every step of p: a conflict
+   * of their own tokens). So in the reversed order `j` does not end the run
+   * and keeps nothing from happening: it is the step its own tokens describe,
+   * and where those do not conflict with `i`'s the two orders reach the same
+   * state, with the run ending after both (where `i` now ends it). Which steps
+   * of the other threads (service, env) the end cuts off is the same in both
+   * orders. A thread of another role ends at no one's wish: `*` still races
+   * with its last step, exited or not (running `j` first ends the run before it).
    */
   step(
     tid: number,
@@ -208,6 +228,7 @@ export class RaceLog {
     before: readonly number[],
     after: readonly number[],
     fresh: boolean,
+    workload: ReadonlySet<number> | null = null,
   ): void {
     const j = this.#steps.length;
     const prev = this.#lastOf.get(tid);
@@ -246,7 +267,7 @@ export class RaceLog {
     const s: Step = { tid, fp, clock, local, node, deepest, before, after };
     this.#steps.push(s);
     if (fresh) {
-      this.#races(j);
+      this.#races(j, workload);
       for (const q of before) {
         // A thread this step made unrunnable (suspended, killed) could have run first.
         if (q !== tid && !after.includes(q)) this.#reverse(j, [q]);
@@ -272,25 +293,29 @@ export class RaceLog {
   }
 
   /** The direct races of step `j` with earlier steps, each reversed. */
-  #races(j: number): void {
+  #races(j: number, workload: ReadonlySet<number> | null): void {
     const sj = this.#steps[j];
     const q = sj.tid;
     // The latest step of each other thread that depends on j.
     const last = new Map<number, number>();
-    if (sj.fp.tokens.has(ANY)) {
+    const any = sj.fp.tokens.has(ANY);
+    if (any) {
       for (const [p, l] of this.#lastOf) {
+        if (workload?.has(p)) continue; // by its own tokens, below
         const i = this.#notPrivate(l);
         if (p !== q && i >= 0) last.set(p, i);
       }
-    } else {
+    }
+    if (!any || workload !== null) {
       for (const tok of sj.fp.tokens) {
+        if (tok === ANY) continue;
         for (const dep of conflictingTokens(tok)) {
           const list = this.#byToken.get(dep);
           if (list === undefined) continue;
           for (let k = list.length - 1; k >= 0; k--) {
             const i = list[k];
             const p = this.#steps[i].tid;
-            if (p === q) continue;
+            if (p === q || (any && !workload?.has(p))) continue;
             const seen = last.get(p);
             if (seen === undefined || seen < i) last.set(p, i);
           }
@@ -377,9 +402,18 @@ export class RaceLog {
    * A state reached again: race-checks every step its explored subtree took
    * against the current stack, as if it ran next, and replays the subtree's
    * block-start additions at the current block start (`lastRun` still
-   * running into it, or 0).
+   * running into it, or 0). `workload` as in {@linkcode RaceLog.step}: a
+   * summary's step that ended the run races with a workload thread's step on
+   * the stack by its own tokens (the same argument: run before that step, it
+   * finds the thread running and ends nothing).
    */
-  revisit(summary: Summary, crossing: readonly Crossing[], lastRun: number, deepest: number): void {
+  revisit(
+    summary: Summary,
+    crossing: readonly Crossing[],
+    lastRun: number,
+    deepest: number,
+    workload: ReadonlySet<number> | null = null,
+  ): void {
     const steps = this.#steps;
     for (const [r, fps] of summary) {
       const lastR = this.#lastOf.get(r) ?? -1;
@@ -387,7 +421,7 @@ export class RaceLog {
         // The latest step dependent on fp not ordered before r's last step (FG's rule).
         for (let i = steps.length - 1; i >= 0; i--) {
           const si = steps[i];
-          if (si.tid === r || !overlaps(si.fp, fp)) continue;
+          if (si.tid === r || !overlapsAt(si, fp, workload)) continue;
           if (lastR > i && this.#hb(i, lastR)) continue;
           if (!si.before.includes(r) && si.after.includes(r)) continue; // i made r runnable
           const node = si.node >= 0 ? this.path[si.node] : null;
@@ -421,6 +455,20 @@ export class RaceLog {
       if (target < deepest) this.path[deepest].crossing.push({ target, initials: c.initials });
     }
   }
+}
+
+/**
+ * True if a summary's step `fp` depends on the stack's step `si`: a step that ended the run (not
+ * the unknown {@linkcode ANY_STEP}) by its own tokens only when `si` is a step of one of the
+ * `workload` threads (`RaceLog.step`'s argument).
+ */
+function overlapsAt(si: Step, fp: Fp, workload: ReadonlySet<number> | null): boolean {
+  // An ending step has its own tokens too (at least its thread's); the unknown step only `*`
+  // (compared by tokens, not identity: a cache imported from another worker re-creates it).
+  if (fp.tokens.size > 1 && fp.tokens.has(ANY) && workload?.has(si.tid)) {
+    return tokensConflict(si.fp.tokens, fp.tokens);
+  }
+  return overlaps(si.fp, fp);
 }
 
 function overlaps(a: Fp, b: Fp): boolean {

@@ -144,6 +144,12 @@ export interface ExploreOptions {
    */
   readonly privateSteps?: boolean;
   /**
+   * DPOR: the step that ends the run races with the steps of the other workload threads by its
+   * own tokens only, not by `*` (`RaceLog.step`, docs/performance.md "Session 35 (helper
+   * expl35b)"). False: with every other thread's last step, as before. Default true.
+   */
+  readonly endByTokens?: boolean;
+  /**
    * Tell apart the pages of a VMO in footprints (`explore/footprint.ts`): a store and a copy of
    * different pages of one VMO commute. False: a store writes the whole VMO, as before session
    * 21 (for A/B counts and the tests that compare the two). Default true.
@@ -626,6 +632,8 @@ interface Search {
   /** Fingerprints of page contents hashed before. */
   readonly pages: ContentHashes;
   readonly privateSteps: boolean;
+  /** See {@linkcode ExploreOptions.endByTokens}. */
+  readonly endByTokens: boolean;
   /** See {@linkcode ExploreOptions.pageFootprints}. */
   readonly pageFootprints: boolean;
   readonly timed: boolean;
@@ -745,6 +753,12 @@ class Execution implements Strategy, Monitor {
     const deepest = this.#index - 1;
     this.#races.revisit(pending, [], 0, deepest);
     if (deepest >= 0) mergeSummary(this.search.path[deepest].summary, pending);
+  }
+
+  /** The workload's threads, for DPOR's rule on the step that ends the run (null: the old rule). */
+  #workload(): ReadonlySet<number> | null {
+    if (!this.search.endByTokens || this.#world === null) return null;
+    return new Set(this.#world.threads.filter((x) => x.role === "workload").map((x) => x.tid));
   }
 
   /** The fingerprint of the state the run ended in (where the workload finished, before a tail). */
@@ -966,7 +980,7 @@ class Execution implements Strategy, Monitor {
           const deepest = s.path.length - 1;
           const summary = present(covering.summary, "explore: the covering visit's summary");
           present(this.#races, "explore: the race log of a DPOR search")
-            .revisit(summary, covering.crossing, canContinue ? u : 0, deepest);
+            .revisit(summary, covering.crossing, canContinue ? u : 0, deepest, this.#workload());
           if (deepest >= 0) mergeSummary(s.path[deepest].summary, summary);
           throw PRUNED.state;
         }
@@ -1054,6 +1068,7 @@ class Execution implements Strategy, Monitor {
         this.#before ?? [t.tid],
         world.runnable().map((x) => x.tid),
         this.#fresh,
+        ends && this.search.endByTokens ? this.#workload() : null,
       );
       this.#before = null;
       this.#stepNode = -1;
@@ -1223,6 +1238,7 @@ export function exploreTask(
       races: null,
       pages: new ContentHashes(),
       privateSteps: options.privateSteps ?? true,
+      endByTokens: options.endByTokens ?? true,
       pageFootprints: options.pageFootprints ?? true,
       timed,
       prefix: options.prefix ?? [],
@@ -1455,6 +1471,7 @@ export function splitTasks(
     races: null,
     pages: new ContentHashes(),
     privateSteps: options.privateSteps ?? true,
+    endByTokens: true,
     pageFootprints: true,
     timed: scenario.overtimeTicks > 0 || scenario.events.some((e) => e.notBefore > 0),
     prefix: [],

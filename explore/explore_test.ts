@@ -522,18 +522,25 @@ for (const name of SPLIT_SCENARIOS.filter((n) => n !== "coalesce_two_readers")) 
 
 Deno.test("explore: a state cache's visits survive export and import", () => {
   const scenario = load("coalesce_two_readers");
+  // The old rule for the run-ending step (`*` against every thread): under the narrower one
+  // (session 35, expl35b) task 1 alone runs 13 executions and 18 after task 0's visits (a
+  // revisited state's summary races more widely than its subtree's own races did), so the
+  // last check would not show the cache was used.
+  const endByTokens = false;
   const store = new StateCache();
   const tasks = splitTasks(scenario, {}, 1, 1);
   const [first, second] = tasks;
   exploreTask(scenario, {
     preemptions: 1,
     firstBound: 1,
+    endByTokens,
     prefix: first,
   }, { store, task: 0, lag: 1 });
   // Task 1 in this cache and in a fresh one that imported task 0: the same search.
   const local = exploreTask(scenario, {
     preemptions: 1,
     firstBound: 1,
+    endByTokens,
     prefix: second,
   }, { store, task: 1, lag: 1 });
   const other = new StateCache();
@@ -541,9 +548,10 @@ Deno.test("explore: a state cache's visits survive export and import", () => {
   const imported = exploreTask(scenario, {
     preemptions: 1,
     firstBound: 1,
+    endByTokens,
     prefix: second,
   }, { store: other, task: 1, lag: 1 });
-  const alone = explore(scenario, { preemptions: 1, firstBound: 1, prefix: second });
+  const alone = explore(scenario, { preemptions: 1, firstBound: 1, prefix: second, endByTokens });
   assert.deepEqual(imported.bounds, local.bounds);
   assert.ok(local.executions < alone.executions, `${local.executions} vs ${alone.executions}`);
   assert.deepEqual(other.export(0), store.export(0));
@@ -557,6 +565,8 @@ Deno.test("explore: starting each execution from its branch point's snapshot kee
   const scenario = load("default_small");
   // Page footprints (session 21) move two of DPOR's additions per bound from revisited states'
   // summaries to block starts; every other count is the same, and with them off all are.
+  // The DPOR rows since recounted for the run-ending step's narrower races (session 35, expl35b:
+  // 68/229/308 executions before).
   const got = ([["dpor", true], ["dpor", false], ["sleep-sets", true]] as const).map((
     [reduction, pageFootprints],
   ) =>
@@ -566,8 +576,8 @@ Deno.test("explore: starting each execution from its branch point's snapshot kee
     )
   );
   assert.deepEqual(got, [
-    ["68/41/317/27/0/24/13/29", "229/116/460/102/11/109/67/49", "308/155/486/131/22/166/87/49"],
-    ["68/41/317/27/0/24/15/27", "229/116/460/102/11/109/69/47", "308/155/486/131/22/166/89/47"],
+    ["59/33/306/26/0/10/14/33", "213/103/449/106/4/88/67/54", "296/147/494/143/6/139/94/57"],
+    ["59/33/306/26/0/10/16/31", "213/103/449/106/4/88/69/52", "296/147/494/143/6/139/96/55"],
     ["72/38/323/34/0/0/0/0", "261/111/481/135/15/0/0/0", "366/155/523/180/31/0/0/0"],
   ]);
 });
@@ -667,7 +677,8 @@ for (const name of ["default_small", "coalesce_two_readers", "zero_slots", "bug_
     const scenario = load(name);
     for (const reduction of ["dpor", "sleep-sets"] as const) {
       const whole = finals(scenario, { reduction }, 2);
-      for (const taskBudget of [1, 20]) {
+      // zero_slots: since session 35 (expl35b) its tasks at budget 20 hand nothing back.
+      for (const taskBudget of [1, name === "zero_slots" ? 8 : 20]) {
         const label = `${reduction}, task budget ${taskBudget}`;
         const states = new Set<string>();
         let handedBack = 0, raced = 0, generations = 0;
