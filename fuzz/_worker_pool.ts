@@ -31,21 +31,10 @@
 import { Worker } from "node:worker_threads";
 import { CONTROL, slotState } from "./engine.ts";
 import { wallMs } from "./clock.ts";
+import { WORKER_ENV } from "../sim/worker_env.ts";
 
-/**
- * The environment a `node:worker_threads` Worker is given. Without one it copies the whole
- * environment into its `process.env`: a read of every variable, which a task allowed only
- * `--allow-env=INIT_CWD` answers with a permission prompt on a terminal (every command waited at
- * `Deno requests env access`, userS28c) and with a refusal elsewhere. No worker reads
- * `process.env`; `Deno.env` is the process's, under the task's own permission.
- *
- * @example
- * ```ts
- * import { WORKER_ENV } from "./_worker_pool.ts";
- * console.assert(Object.keys(WORKER_ENV).length === 0);
- * ```
- */
-export const WORKER_ENV: Readonly<Record<string, string>> = Object.freeze({});
+/** The environment every Worker is given (sim/worker_env.ts says why), re-exported for the pools. */
+export { WORKER_ENV };
 
 /** What every campaign worker may send besides its own messages. */
 export type PoolMessage =

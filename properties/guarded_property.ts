@@ -15,6 +15,7 @@
  */
 
 import { Worker } from "node:worker_threads";
+import { WORKER_ENV } from "../sim/worker_env.ts";
 import type { IAsyncPropertyWithHooks, Random, Stream, Value } from "npm:fast-check@4.11.0";
 import { pagerProperty, type PagerPropertyOptions, replayFlags } from "./pager_property.ts";
 import { checkerSetName } from "./checker_sets.ts";
@@ -416,7 +417,7 @@ class Runner {
     const worker = new Worker(new URL("./_guarded_worker.ts", import.meta.url), {
       workerData: { ...this.data, progress } satisfies GuardedWorkerData,
       // No environment copied in: a test allowed no env access would be asked (fuzz/_worker_pool.ts).
-      env: {},
+      env: WORKER_ENV,
       resourceLimits: { maxOldGenerationSizeMb: this.limits.memoryMb },
     });
     worker.on("message", (m: WorkerReply) => {
