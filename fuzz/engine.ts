@@ -152,12 +152,20 @@ export const CONTROL = {
    * the main thread's progress line shows a worker that investigates a run still at work.
    */
   shrink: (w: number) => 5 + SLOT_INTS * w + 2,
+  /**
+   * Per worker slot `w`: the steps of its finished runs not yet sent in a progress message. The
+   * worker adds each run's steps here and takes them (`Atomics.exchange`) for its next message;
+   * the main thread takes what is left when the campaign ends. Steps in a message were counted
+   * only there: a worker the watchdog stopped mid-batch lost them, and a campaign a hang ended
+   * reported `0 steps` though runs before it finished (trial35, friction 5).
+   */
+  steps: (w: number) => 5 + SLOT_INTS * w + 8,
   /** Int32 slots for `workers` worker slots. */
   size: (workers: number) => 5 + SLOT_INTS * workers,
 } as const;
 
-/** Int32 cells per worker slot: run, heartbeat, and the {@linkcode ShrinkCells}. */
-const SLOT_INTS = 8;
+/** Int32 cells per worker slot: run, heartbeat, the {@linkcode ShrinkCells}, unsent steps. */
+const SLOT_INTS = 9;
 
 /**
  * The cells of a worker slot's shrink, from `CONTROL.shrink(w)`: [0] candidate runs tried,

@@ -1300,6 +1300,9 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
 
   runs = countRuns();
   failures = Atomics.load(control, CONTROL.failed) + stoppedRuns;
+  // Steps of finished runs no message carried: a worker stopped (a hang, an interrupt) before it
+  // sent them leaves them in its slot's cell.
+  for (let w = 0; w < options.workers; w++) steps += Atomics.exchange(control, CONTROL.steps(w), 0);
   sampleRss();
   options.progress(line(true), true);
   const seconds = clock.seconds;

@@ -129,7 +129,9 @@ export async function runWorker(
   const record = new RunRecord(start.record);
   const slot = CONTROL.slot(start.worker);
   const stopped = () => Atomics.load(control, CONTROL.stop) !== 0;
-  let runs = 0, steps = 0, failures = 0, lastPost = wallMs();
+  // Steps wait in the slot's cell (CONTROL.steps), not here: this worker may be terminated.
+  const stepsCell = CONTROL.steps(start.worker);
+  let runs = 0, failures = 0, lastPost = wallMs();
   let occurrences: Record<string, number> = {};
   let firstRuns: Record<string, number> = {};
   const report = () => {
@@ -138,7 +140,7 @@ export async function runWorker(
       type: "progress",
       worker: start.worker,
       runs,
-      steps,
+      steps: Atomics.exchange(control, stepsCell, 0),
       failures,
       occurrences,
       firstRuns,
@@ -147,7 +149,7 @@ export async function runWorker(
       delivered,
       variantCalls,
     });
-    runs = steps = failures = 0;
+    runs = failures = 0;
     occurrences = {};
     firstRuns = {};
   };
@@ -171,7 +173,7 @@ export async function runWorker(
       await new Promise(() => {});
     }
     runs++;
-    steps += r.steps;
+    Atomics.add(control, stepsCell, r.steps);
     Atomics.add(control, CONTROL.done, 1);
     if (r.signature !== null) Atomics.add(control, CONTROL.failed, 1);
     const failing = r.signature === null ? null : runner.failing();
