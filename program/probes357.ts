@@ -23,7 +23,7 @@ import type { Program } from "./program.ts";
  * @example
  * ```ts
  * import { emptyDirtyEndProgram } from "./probes357.ts";
- * console.assert(emptyDirtyEndProgram().threads[0].calls.length === 7);
+ * console.assert(emptyDirtyEndProgram().threads[0].calls.length === 8);
  * ```
  */
 export function emptyDirtyEndProgram(pageSize = 4096): Program {
