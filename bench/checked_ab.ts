@@ -18,28 +18,10 @@
  * @module
  */
 
-import type { BatchTime } from "./_overhead_worker.ts";
+import { ask, start } from "./_overhead_client.ts";
 
 const USAGE = "usage: deno run --allow-read --allow-env --allow-sys bench/checked_ab.ts " +
   "SECONDS BASE OTHER...";
-
-/** Asks `w` for one batch (checked or plain) and waits for its time. */
-function ask(w: Worker, checked: boolean): Promise<BatchTime> {
-  return new Promise((resolve) => {
-    w.onmessage = (m: MessageEvent<BatchTime>) => resolve(m.data);
-    w.postMessage(checked);
-  });
-}
-
-/** A worker serving the checkout at `root`, once it is ready. */
-function start(root: URL): Promise<Worker> {
-  const w = new Worker(new URL(`_overhead_worker.ts#${root.href}`, import.meta.url), {
-    type: "module",
-  });
-  return new Promise((resolve) => {
-    w.onmessage = () => resolve(w);
-  });
-}
 
 /** The `q` quantile (0..1) of `xs`, sorted in place (nearest rank). */
 export function quantile(xs: number[], q: number): number {

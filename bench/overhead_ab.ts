@@ -16,28 +16,10 @@
  * @module
  */
 
-import type { BatchTime } from "./_overhead_worker.ts";
+import { ask, start } from "./_overhead_client.ts";
 
 const USAGE = "usage: PAGERSIM_BENCH_BASE=DIR deno run --allow-read --allow-env --allow-sys " +
   "bench/overhead_ab.ts [SECONDS]";
-
-/** Asks `w` for one batch and waits for its time. */
-function ask(w: Worker, checked: boolean): Promise<BatchTime> {
-  return new Promise((resolve) => {
-    w.onmessage = (m: MessageEvent<BatchTime>) => resolve(m.data);
-    w.postMessage(checked);
-  });
-}
-
-/** A worker serving the checkout at `root`, once it is ready. */
-function start(root: URL): Promise<Worker> {
-  const w = new Worker(new URL(`_overhead_worker.ts#${root.href}`, import.meta.url), {
-    type: "module",
-  });
-  return new Promise((resolve) => {
-    w.onmessage = () => resolve(w);
-  });
-}
 
 if (import.meta.main) {
   const seconds = Number(Deno.args[0] ?? 60);
