@@ -9,7 +9,7 @@
 
 import { SharedBytes } from "../kernel/objects.ts";
 import type { FileLayout } from "../sim/file_layout.ts";
-import { BYTE_MEMO_MAX_LENGTH, memoBytesAt } from "../sim/byte_memo.ts";
+import { BYTE_MEMO_MAX_LENGTH, memoBytes } from "../sim/byte_memo.ts";
 
 /** Writes the pattern of VMO `key` for bytes `[offset, offset + out.length)` into `out`, all zeros. */
 function fillPattern(out: Uint8Array, key: number, offset: number): void {
@@ -80,8 +80,7 @@ export function backingRange(
 
 /** The memo's array of `[offset, offset + length)` of VMO `key` (shared: never handed out). */
 function memoized(key: number, offset: number, length: number): Uint8Array {
-  // By numbers, not a string id made per supply; fillPattern takes (out, key, offset) as they come.
-  return memoBytesAt("backing", key, offset, length, fillPattern);
+  return memoBytes(`${key}:${offset}:${length}`, length, (out) => fillPattern(out, key, offset));
 }
 
 /**
@@ -132,10 +131,9 @@ export function supplyRange(
   length: number,
   file?: FileLayout,
 ): SharedBytes {
-  let out: SharedBytes;
-  if (length > BYTE_MEMO_MAX_LENGTH) fillPattern(out = new SharedBytes(length), key, offset);
-  // A copy made from the memo's bytes (not a zeroed array, then a copy into it).
-  else out = new SharedBytes(memoized(key, offset, length));
+  const out = new SharedBytes(length);
+  if (length > BYTE_MEMO_MAX_LENGTH) fillPattern(out, key, offset);
+  else out.set(memoized(key, offset, length));
   if (file !== undefined) zeroOutside(out, offset, file);
   return out;
 }

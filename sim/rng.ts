@@ -45,31 +45,13 @@ class Arc4 {
     if (key.length === 0) key.push(0);
     const s = this.#s;
     for (let i = 0; i < WIDTH; i++) s[i] = i;
-    // `at` walks the key as `i % key.length` does, without a division per byte (a generator is
-    // keyed once per run, which this schedule was most of).
-    for (let i = 0, j = 0, at = 0; i < WIDTH; i++) {
+    for (let i = 0, j = 0; i < WIDTH; i++) {
       const t = s[i];
-      j = MASK & (j + key[at] + t);
-      if (++at === key.length) at = 0;
+      j = MASK & (j + key[i % key.length] + t);
       s[i] = s[j];
       s[j] = t;
     }
-    this.#drop(WIDTH); // RC4-drop[256]
-  }
-
-  /** Steps the generator past `count` output bytes, as {@linkcode Arc4.bytes} would, unread. */
-  #drop(count: number): void {
-    const s = this.#s;
-    let i = this.#i, j = this.#j;
-    while (count-- > 0) {
-      i = MASK & (i + 1);
-      const t = s[i];
-      j = MASK & (j + t);
-      s[i] = s[j];
-      s[j] = t;
-    }
-    this.#i = i;
-    this.#j = j;
+    this.bytes(WIDTH); // RC4-drop[256]
   }
 
   /** The next `count` output bytes as one big-endian number. */

@@ -244,38 +244,9 @@ for (const name of SYSCALL_NAMES) {
   Object.defineProperty(Sys.prototype, methodName(name), {
     configurable: true,
     writable: true,
-    // By arity, as the kernel's callBody (kernel/syscalls.ts) calls a body: a rest parameter and a
-    // spread call on every syscall cost more than the call. The kernel sees as many arguments as
-    // the caller passed.
-    value: function (
-      this: Sys,
-      a?: unknown,
-      b?: unknown,
-      c?: unknown,
-      d?: unknown,
-      e?: unknown,
-      f?: unknown,
-    ): Syscall<unknown> {
-      const k = this.kernel;
-      const call = k[name] as (t: KThread, ...a: unknown[]) => Syscall<unknown>;
-      switch (arguments.length) {
-        case 0:
-          return call.call(k, this.thread);
-        case 1:
-          return call.call(k, this.thread, a);
-        case 2:
-          return call.call(k, this.thread, a, b);
-        case 3:
-          return call.call(k, this.thread, a, b, c);
-        case 4:
-          return call.call(k, this.thread, a, b, c, d);
-        case 5:
-          return call.call(k, this.thread, a, b, c, d, e);
-        case 6:
-          return call.call(k, this.thread, a, b, c, d, e, f);
-        default:
-          return call.call(k, this.thread, ...arguments);
-      }
+    value: function (this: Sys, ...args: unknown[]): Syscall<unknown> {
+      const call = this.kernel[name] as (t: KThread, ...a: unknown[]) => Syscall<unknown>;
+      return call.call(this.kernel, this.thread, ...args);
     },
   });
 }
