@@ -15,13 +15,16 @@
  * deno run --allow-read --allow-env --allow-sys bench/checked_ab.ts 120 /tmp/main /tmp/main .
  * ```
  *
+ * With `--plain` first, the batches run no checker: the default scenario's plain steps, the
+ * per-step cost's workload (`tools/step_cost.ts`), paired the same way.
+ *
  * @module
  */
 
 import { ask, start } from "./_overhead_client.ts";
 
 const USAGE = "usage: deno run --allow-read --allow-env --allow-sys bench/checked_ab.ts " +
-  "SECONDS BASE OTHER...";
+  "[--plain] SECONDS BASE OTHER...";
 
 /** The `q` quantile (0..1) of `xs`, sorted in place (nearest rank). */
 export function quantile(xs: number[], q: number): number {
@@ -30,8 +33,10 @@ export function quantile(xs: number[], q: number): number {
 }
 
 if (import.meta.main) {
-  const seconds = Number(Deno.args[0]);
-  const dirs = Deno.args.slice(1);
+  const plain = Deno.args[0] === "--plain";
+  const args = plain ? Deno.args.slice(1) : Deno.args;
+  const seconds = Number(args[0]);
+  const dirs = args.slice(1);
   if (!(seconds > 0) || dirs.length < 2) {
     console.error(USAGE);
     Deno.exit(2);
@@ -53,7 +58,7 @@ if (import.meta.main) {
     const micros: number[] = [];
     for (let k = 0; k < workers.length; k++) {
       const i = (rounds + k) % workers.length;
-      const t = await ask(workers[i], true);
+      const t = await ask(workers[i], !plain);
       if (steps[i] >= 0 && steps[i] !== t.steps) throw new Error(`${dirs[i]}: steps moved`);
       steps[i] = t.steps;
       micros[i] = t.micros;
@@ -64,7 +69,9 @@ if (import.meta.main) {
   }
   for (const w of workers) w.terminate();
   console.log(
-    `checked batch (CPU time, ${rounds} rounds, one batch per checkout per round, order ` +
+    `${
+      plain ? "plain" : "checked"
+    } batch (CPU time, ${rounds} rounds, one batch per checkout per round, order ` +
       `rotating), each ÷ ${dirs[0]} in the same round:`,
   );
   for (let i = 0; i < roots.length; i++) {
