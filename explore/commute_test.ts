@@ -241,6 +241,7 @@ for (
     "close_pager_blocked",
     "zero_slots",
     "supply_disjoint",
+    "fault_resumed",
   ]
 ) {
   Deno.test(`footprints: steps called independent commute (${name})`, async () => {

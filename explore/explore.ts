@@ -155,6 +155,14 @@ export interface ExploreOptions {
    * 21 (for A/B counts and the tests that compare the two). Default true.
    */
   readonly pageFootprints?: boolean;
+  /**
+   * Footprints: the resumed step of a thread that parked on a VMO's request writes that VMO's
+   * requests (`w`) only while the thread may still hold one: not once it is past its wait and no
+   * outstanding request of the VMO has a waiter of it (`explore/footprint.ts`, docs/performance.md
+   * "Session 36 (helper expl36)"). False: every VMO it parked on since its call began, as before.
+   * Default true.
+   */
+  readonly heldRequests?: boolean;
   /** Makes fresh checkers for one run. Default: the kernel invariants of `properties/`. */
   readonly monitors?: () => readonly Monitor[];
   /** Services for `custom` service kinds, by name. */
@@ -636,6 +644,8 @@ interface Search {
   readonly endByTokens: boolean;
   /** See {@linkcode ExploreOptions.pageFootprints}. */
   readonly pageFootprints: boolean;
+  /** See {@linkcode ExploreOptions.heldRequests}. */
+  readonly heldRequests: boolean;
   readonly timed: boolean;
   /** Decisions every execution starts with (a task of a split search). */
   readonly prefix: readonly number[];
@@ -784,7 +794,12 @@ class Execution implements Strategy, Monitor {
   /** The kernel of the run, once built (footprints resolve handles through it). */
   attach(kernel: Kernel): void {
     this.#kernel = kernel;
-    this.#recorder = new FootprintRecorder(kernel, this.search.timed, this.search.pageFootprints);
+    this.#recorder = new FootprintRecorder(
+      kernel,
+      this.search.timed,
+      this.search.pageFootprints,
+      this.search.heldRequests,
+    );
   }
 
   pick(c: Choice): number {
@@ -1240,6 +1255,7 @@ export function exploreTask(
       privateSteps: options.privateSteps ?? true,
       endByTokens: options.endByTokens ?? true,
       pageFootprints: options.pageFootprints ?? true,
+      heldRequests: options.heldRequests ?? true,
       timed,
       prefix: options.prefix ?? [],
       seeds: options.seeds ?? [],
@@ -1473,6 +1489,7 @@ export function splitTasks(
     privateSteps: options.privateSteps ?? true,
     endByTokens: true,
     pageFootprints: true,
+    heldRequests: true,
     timed: scenario.overtimeTicks > 0 || scenario.events.some((e) => e.notBefore > 0),
     prefix: [],
     seeds: [],

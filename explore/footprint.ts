@@ -35,7 +35,7 @@
  * pages and the page after them, where its run stopped; a coalesce's, the request it joined);
  * a resolve writes it (and `q`) and reads the request's pages; parking on a VMO's request, a
  * wake out of one, and the resumed step of a thread that may still hold a request write it
- * and read the VMO. A supply of a page-granular VMO with no frame on loan (`loans`: the
+ * and read the VMO (not one past its wait whose waiters are on no request of the VMO). A supply of a page-granular VMO with no frame on loan (`loans`: the
  * kernel's loan pool) reads the VMO, writes the pages it fills and reads the ones it finds
  * present, and writes `w` and `q` only if an outstanding request overlaps its range: a supply
  * no request overlaps commutes with requests of other pages and with copies and stores. A
@@ -242,7 +242,12 @@ export class FootprintRecorder {
    * @param pages tell apart the pages of a page-granular VMO (see the module doc); false: no
    *   page tokens, a store writes its whole VMO, as before session 21
    */
-  constructor(readonly kernel: Kernel, readonly timed: boolean, readonly pages = true) {
+  constructor(
+    readonly kernel: Kernel,
+    readonly timed: boolean,
+    readonly pages = true,
+    readonly heldRequests = true,
+  ) {
     // Signals can change on an object no event of the step names (a clone's death raises its
     // parent's ZX_VMO_ZERO_CHILDREN): the kernel lists those objects while someone records.
     kernel.signalChanges = new Set();
@@ -323,7 +328,13 @@ export class FootprintRecorder {
    * - A thread parked on VMO requests since its call began changes those VMOs' requests and
    *   waiters (`w`: a rewait, a dropped waiter, a wait that times out) unless it is parked on
    *   one VMO only, woken, and its waiter is off every request (a completed request detaches
-   *   its waiters): then the resumed step can change them only by the events it emits.
+   *   its waiters): then the resumed step can change them only by the events it emits. Nor
+   *   does it change a VMO's (session 36) once it is past its wait (`park` returned: no
+   *   `KThread.waiter`; a fault's refault, a variant's yield after a wake) and no outstanding
+   *   request of that VMO has a waiter of it: the kernel changes a request's waiters without
+   *   an event only through a waiter on it (a drop, a rewait, a release), and a waiter gets on
+   *   one only by a `request` or `coalesce` event, which writes `w` itself. Steps of other
+   *   threads only take waiters off requests, so the test holds in every order of them.
    */
   #refreshResumed(): void {
     for (const [tid] of this.#commits) {
@@ -355,7 +366,18 @@ export class FootprintRecorder {
         parked !== undefined &&
         !(settled !== null && parked.length === 1 && parked[0] === settled.koid)
       ) {
-        for (const koid of parked) addWrite(next, `w${koid}`);
+        for (const koid of parked) {
+          // Past its wait (`park` returned: no waiter on the thread) and on no request of the
+          // VMO: it can change that VMO's requests only by attaching a waiter, an event that
+          // writes `w` itself (session 36, docs/performance.md).
+          if (
+            this.heldRequests && t !== null && w === null && !t.killed &&
+            !this.#holdsRequest(koid, tid)
+          ) {
+            continue;
+          }
+          addWrite(next, `w${koid}`);
+        }
       }
       this.#atStart.set(tid, next);
     }
@@ -369,6 +391,22 @@ export class FootprintRecorder {
     out.add(readOf(o));
     for (let p = c.start; p < c.end; p++) out.add(readOf(pageToken(c.koid, p)));
     return out;
+  }
+
+  /**
+   * True unless no outstanding request (READ or DIRTY) of VMO `koid` has a waiter of thread
+   * `tid` (true for a VMO no handle names, or one without a page source).
+   */
+  #holdsRequest(koid: number, tid: number): boolean {
+    const v = this.#vmo(koid);
+    if (v === null || v.source === null) return true;
+    for (const type of ["READ", "DIRTY"] as const) {
+      for (const r of v.source.outstanding(type)) {
+        if (r.primary !== null && r.primary.tid === tid) return true;
+        for (const o of r.overlap) if (o.tid === tid) return true;
+      }
+    }
+    return false;
   }
 
   /** The kernel thread `tid` (a thread handle names it), or null. */

@@ -20,6 +20,7 @@ import {
 import type { KernelEvent } from "../kernel/events.ts";
 import { putZeroSlot } from "../kernel/dirty.ts";
 import { Vmo } from "../kernel/objects.ts";
+import { Waiter } from "../kernel/page_source.ts";
 import { Kernel, type KernelYield, type Syscall } from "../kernel/kernel.ts";
 import { conflicts, type Footprint, FootprintRecorder, isPrivateStep } from "./footprint.ts";
 
@@ -176,7 +177,7 @@ Deno.test("footprint: a store writes the whole VMO once the VMO has a child, a z
  * A pager VMO of 4 pages in a kernel whose events go to the recorder: each helper runs one
  * call as one step of thread `tid` and returns the step's footprint.
  */
-function liveSetup() {
+function liveSetup(heldRequests = true) {
   let rec: FootprintRecorder | null = null;
   const k = new Kernel({ pageSize: PS, sink: { emit: (e: KernelEvent) => rec?.add(e) } });
   const [t] = k.createThread("service", 1);
@@ -187,7 +188,7 @@ function liveSetup() {
   const threads = new Map(
     [2, 3, 4, 5, 6, 7].map((tid) => [tid, k.createThread(`t${tid}`, tid)[0]]),
   );
-  rec = new FootprintRecorder(k, false);
+  rec = new FootprintRecorder(k, false, true, heldRequests);
   const recorder = rec;
   recorder.noteHandles();
   /** Thread `tid` supplies pages `[p, p + n)` (from a fresh aux VMO: not part of the step). */
@@ -356,4 +357,55 @@ Deno.test("footprint: a read's steps read the pages of its range (a variant may 
   const fill = s.supply(1, 2, 1); // no request overlaps page 2
   assert.ok(!fill.has(`w${s.vmo.koid}`), `${[...fill]}`);
   assert.ok(conflicts(resumed, fill), "a supply of a page the read will look up");
+});
+
+/**
+ * Thread 2 loads page 1 through a mapping of the live setup's VMO: the fault parks it on a
+ * request, a supply of page 1 completes the request and wakes it, and its resumed step returns
+ * from the wait and refaults (the access starts again in its next step). Returns the setup.
+ */
+function pastFault(heldRequests: boolean) {
+  const s = liveSetup(heldRequests);
+  const th = s.threads.get(2)!;
+  const addr = ok(
+    done(s.k.zx_vmar_map(th, s.k.rootVmarHandle, ZX_VM_PERM_READ, 0, s.h, 0, 4 * PS)),
+  );
+  s.rec.take(2);
+  const load = s.k.memRead(th, addr + PS, 1);
+  const kind = () => {
+    const r = load.next();
+    return r.done ? "done" : r.value.kind;
+  };
+  assert.equal(kind(), "syscall", "the load's first step starts");
+  assert.equal(kind(), "block", "the fault parked on page 1's request");
+  assert.ok(s.rec.take(2).has(`w${s.vmo.koid}`));
+  s.supply(1, 1, 1); // completes the request: the waiter is off it
+  assert.equal(kind(), "syscall", "woken: it refaults, its access starts again");
+  s.rec.take(2);
+  assert.equal(th.waiter, null, "past its wait");
+  return s;
+}
+
+Deno.test("footprint: a thread past its wait that holds no request of the VMO it parked on resumes without writing its requests; one that holds one writes them", () => {
+  const s = pastFault(true);
+  const next = s.rec.take(2); // what its next step starts with
+  assert.ok(!next.has(`w${s.vmo.koid}`), `${[...next]}`);
+  // It commutes with another thread's request of another page (which writes the requests).
+  const other = s.park(3, 2, 1);
+  assert.ok(
+    other.has(`w${s.vmo.koid}`) && !conflicts(next, other),
+    `${[...next]} vs ${[...other]}`,
+  );
+  // Off: every VMO it parked on since its call began, as before.
+  const old = pastFault(false);
+  assert.ok(old.rec.take(2).has(`w${old.vmo.koid}`));
+  // A waiter of the thread on an outstanding request (a variant holding one across a step):
+  // the resumed step may drop it (`cancel` with no event), so it writes the requests.
+  const h = pastFault(true);
+  h.park(3, 2, 1);
+  const [r] = h.vmo.source!.outstanding("READ");
+  r.overlap.push(new Waiter(2));
+  h.rec.take(4); // any step's end recomputes what thread 2 starts with
+  const holding = h.rec.take(2);
+  assert.ok(holding.has(`w${h.vmo.koid}`), `${[...holding]}`);
 });

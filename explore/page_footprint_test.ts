@@ -35,6 +35,7 @@ const SCENARIOS = [
   "default_small",
   "detach_read",
   "disjoint_pages",
+  "fault_resumed",
   "flaky_fail",
   "supply_disjoint",
   "suspend_blocked",

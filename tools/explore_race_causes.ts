@@ -3,7 +3,8 @@
  * bound for the first N executions and sorts the direct races it reversed by what made the two
  * steps dependent: the tokens they conflict on (`explore/footprint.ts`), with koids and page
  * numbers kept, or `*` when one of them ended the run (it depends on every step, `dpor.ts`).
- * Counts only (deterministic): races, and the alternatives they added.
+ * Counts only (deterministic): races, and the alternatives they added. `--pairs CAUSE` lists
+ * instead the footprints of the two steps (earlier first) of the races filed under one cause.
  *
  * @example
  * ```sh
@@ -26,6 +27,11 @@ const FLAGS: Record<string, FlagSpec> = {
   preemptions: { type: "string", value: "K", help: "the bound searched (required, 0-8)" },
   executions: { type: "string", value: "N", help: "executions to explore (default 3000)" },
   rows: { type: "string", value: "N", help: "causes listed (default 20)" },
+  pairs: {
+    type: "string",
+    value: "CAUSE",
+    help: "list the two steps' footprints of the races of this cause (as printed), not causes",
+  },
   help: { type: "boolean", help: "show this help" },
 };
 
@@ -60,8 +66,13 @@ async function main(): Promise<number> {
     ? await loadScenarioFile(values.scenario as string)
     : parseScenario(DEFAULT_SCENARIO, "default scenario");
   const byCause = new Map<string, { races: number; added: number }>();
+  const only = values.pairs as string | undefined;
   raceObserver.fn = (a, b, added) => {
-    const c = cause(a, b);
+    let c = cause(a, b);
+    if (only !== undefined) {
+      if (c !== only) return;
+      c = `${[...a].sort().join(" ")}  ||  ${[...b].sort().join(" ")}`;
+    }
     const row = byCause.get(c) ?? { races: 0, added: 0 };
     row.races++;
     row.added += added;
@@ -79,7 +90,8 @@ async function main(): Promise<number> {
     `race causes: ${
       values.scenario ?? "the default scenario"
     }, bound ${k}, ${executions} executions: ` +
-      `${races} races reversed, ${total} alternatives added`,
+      `${races} races reversed, ${total} alternatives added` +
+      (only === undefined ? "" : ` by races of cause ${only}, by the two steps' footprints`),
   );
   const sorted = [...byCause].sort((x, y) => y[1].added - x[1].added || y[1].races - x[1].races);
   for (const [c, r] of sorted.slice(0, rows)) {
